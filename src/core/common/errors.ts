@@ -1,0 +1,70 @@
+/**
+ * TinyDeploy's error classes. Expected failures are thrown as one of these; their
+ * messages name the thing and the value. Across process boundaries they travel as
+ * `{name, message, data}` (see `serializeError`) and are rebuilt with `deserializeError`.
+ */
+
+export class TinyDeployError extends Error {
+  /** Structured details (offsets, indices, values) for programs; the message is for people. */
+  readonly data?: Record<string, unknown>;
+  constructor(message: string, data?: Record<string, unknown>) {
+    super(message);
+    this.name = new.target.name;
+    this.data = data;
+  }
+}
+
+/** A model file that cannot be read: wrong format, truncated, inconsistent. */
+export class ImportError extends TinyDeployError {}
+/** A graph that breaks an IR invariant (dangling tensor index, shape mismatch, …). */
+export class ValidationError extends TinyDeployError {}
+/** An op the host interpreter cannot run, or inputs it cannot accept. */
+export class InterpreterError extends TinyDeployError {}
+/** A dataset that cannot be read or does not fit the model. */
+export class DatasetError extends TinyDeployError {}
+/** A graph pass that failed; the message starts with the pass name. */
+export class PassError extends TinyDeployError {}
+/** The C generator refused the graph (type, shape or quantization it cannot emit). */
+export class CodegenError extends TinyDeployError {}
+/** Malformed frame or unexpected reply on the device protocol. */
+export class ProtocolError extends TinyDeployError {}
+/** Something did not answer in time. */
+export class TimeoutError extends TinyDeployError {}
+/** A board that is missing, busy, crashed or refused a command. */
+export class DeviceError extends TinyDeployError {}
+/** A command-line usage problem (missing argument, unreadable file). */
+export class UsageError extends TinyDeployError {}
+
+const errorClasses: Record<string, new (message: string, data?: Record<string, unknown>) => TinyDeployError> = {
+  TinyDeployError,
+  ImportError,
+  ValidationError,
+  InterpreterError,
+  DatasetError,
+  PassError,
+  CodegenError,
+  ProtocolError,
+  TimeoutError,
+  DeviceError,
+  UsageError,
+};
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof TinyDeployError) return { name: error.name, message: error.message, data: error.data };
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+export function deserializeError(serialized: SerializedError): Error {
+  const ErrorClass = errorClasses[serialized.name];
+  if (ErrorClass) return new ErrorClass(serialized.message, serialized.data);
+  const error = new Error(serialized.message);
+  error.name = serialized.name;
+  return error;
+}

@@ -1,0 +1,418 @@
+import { ImportError } from '../../errors.js';
+import type { Activation, DType, Graph, Op, Padding, Quantization, Tensor, TensorData } from '../../ir/types.js';
+import { dataFromBytes, dtypeBytes, formatShape } from '../../ir/tensor.js';
+import { graphProblems } from '../../ir/validate.js';
+import type { ModelImporter } from '../importer.js';
+import { CheckedByteBuffer, OutOfBoundsRead } from './checked-byte-buffer.js';
+import {
+  ActivationFunctionType,
+  BuiltinOperator,
+  BuiltinOptions,
+  ConcatenationOptions,
+  Conv2DOptions,
+  DepthwiseConv2DOptions,
+  FullyConnectedOptions,
+  AddOptions,
+  SubOptions,
+  MulOptions,
+  Model,
+  Padding as TflitePadding,
+  Pool2DOptions,
+  ReducerOptions,
+  ReshapeOptions,
+  SoftmaxOptions,
+  TensorType,
+  UnidirectionalSequenceLSTMOptions,
+  type Operator,
+  type SubGraph,
+  type Tensor as TfliteTensor,
+} from './schema/schema_generated.js';
+
+const IDENTIFIER = 'TFL3';
+/** Above this many elements a tensor cannot be meant for a microcontroller (and would not fit in an array). */
+const MAX_ELEMENTS = 2 ** 31 - 1;
+
+const dtypes: Partial<Record<TensorType, DType>> = {
+  [TensorType.FLOAT32]: 'float32',
+  [TensorType.FLOAT16]: 'float16',
+  [TensorType.INT32]: 'int32',
+  [TensorType.UINT8]: 'uint8',
+  [TensorType.INT64]: 'int64',
+  [TensorType.STRING]: 'string',
+  [TensorType.BOOL]: 'bool',
+  [TensorType.INT16]: 'int16',
+  [TensorType.INT8]: 'int8',
+};
+
+const activations: Record<number, Activation> = {
+  [ActivationFunctionType.NONE]: 'none',
+  [ActivationFunctionType.RELU]: 'relu',
+  [ActivationFunctionType.RELU_N1_TO_1]: 'relu_n1_to_1',
+  [ActivationFunctionType.RELU6]: 'relu6',
+  [ActivationFunctionType.TANH]: 'tanh',
+  [ActivationFunctionType.SIGN_BIT]: 'sign_bit',
+};
+
+/** TFLite flatbuffers (`.tflite`), schema version 3. */
+export const tfliteImporter: ModelImporter = {
+  format: 'tflite',
+  extensions: ['.tflite'],
+  match(bytes: Uint8Array): boolean {
+    return bytes.length >= 8 && String.fromCharCode(...bytes.subarray(4, 8)) === IDENTIFIER;
+  },
+  open(bytes: Uint8Array): Graph {
+    return new TfliteReader(bytes).read();
+  },
+};
+
+/**
+ * Reads one TFLite model into the IR. Keeps a description of the field being read
+ * (`where`) so that a read past the end of a truncated or corrupt file becomes
+ * `tflite: subgraph 0, tensor 12, quantization: read of 4 bytes at offset …`.
+ */
+class TfliteReader {
+  private where = 'model header';
+  private readonly buffer: CheckedByteBuffer;
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.buffer = new CheckedByteBuffer(bytes);
+  }
+
+  read(): Graph {
+    const { bytes } = this;
+    if (bytes.length < 8) this.fail(`file is ${bytes.length} bytes, too short for a TFLite flatbuffer`);
+    const identifier = String.fromCharCode(...bytes.subarray(4, 8));
+    if (identifier !== IDENTIFIER) {
+      this.fail(`expected file identifier "${IDENTIFIER}" at offset 4, found ${JSON.stringify(identifier)}`);
+    }
+    try {
+      return this.readModel();
+    } catch (error) {
+      if (error instanceof OutOfBoundsRead) {
+        throw new ImportError(`tflite: ${this.where}: ${error.message} (file truncated or corrupt)`, {
+          offset: error.offset,
+          field: this.where,
+        });
+      }
+      throw error;
+    }
+  }
+
+  private fail(message: string, data?: Record<string, unknown>): never {
+    throw new ImportError(`tflite: ${message}`, data);
+  }
+
+  private readModel(): Graph {
+    const model = Model.getRootAsModel(this.buffer);
+    this.where = 'model version';
+    const version = model.version();
+    if (version !== 3) this.fail(`schema version ${version} is not supported (expected 3)`);
+
+    this.where = 'operator codes';
+    const opcodeCount = this.vectorLength(model.operatorCodesLength(), 4, 'operator codes');
+    const opTypes: { type: string; custom?: string }[] = [];
+    for (let i = 0; i < opcodeCount; i++) {
+      this.where = `operator code ${i}`;
+      const code = model.operatorCodes(i)!;
+      // Newer converters write builtin_code; older ones only the byte-sized deprecated field.
+      const builtin = Math.max(code.builtinCode(), code.deprecatedBuiltinCode());
+      const name = BuiltinOperator[builtin];
+      if (name === undefined) this.fail(`operator code ${i} has builtin code ${builtin}, unknown to schema version 3`);
+      const custom = builtin === BuiltinOperator.CUSTOM ? (code.customCode() ?? '') : undefined;
+      opTypes.push({ type: name, custom });
+    }
+
+    this.where = 'subgraphs';
+    const subgraphCount = this.vectorLength(model.subgraphsLength(), 4, 'subgraphs');
+    if (subgraphCount === 0) this.fail('model has no subgraph');
+    const subgraph = model.subgraphs(0)!;
+    this.where = 'model description';
+    const description = model.description() ?? undefined;
+
+    this.where = 'buffers';
+    const bufferCount = this.vectorLength(model.buffersLength(), 4, 'buffers');
+    const tensors = this.readTensors(model, subgraph, bufferCount);
+    const ops = this.readOperators(subgraph, opTypes, tensors.length);
+
+    this.where = 'subgraph 0 inputs';
+    const inputs = this.readIndexVector(subgraph.inputsLength(), (i) => subgraph.inputs(i)!, 'subgraph input', tensors.length);
+    this.where = 'subgraph 0 outputs';
+    const outputs = this.readIndexVector(subgraph.outputsLength(), (i) => subgraph.outputs(i)!, 'subgraph output', tensors.length);
+    this.where = 'subgraph 0 name';
+    const name = subgraph.name() || 'main';
+    const graph: Graph = {
+      name,
+      tensors,
+      ops,
+      inputs,
+      outputs,
+      source: { format: 'tflite', description, version, ...(subgraphCount > 1 ? { subgraphs: subgraphCount } : {}) },
+    };
+    const problems = graphProblems(graph);
+    if (problems.length > 0) this.fail(problems.join('; '), { problems });
+    return graph;
+  }
+
+  private readTensors(model: Model, subgraph: SubGraph, bufferCount: number): Tensor[] {
+    this.where = 'subgraph 0 tensors';
+    const count = this.vectorLength(subgraph.tensorsLength(), 4, 'tensors');
+    const tensors: Tensor[] = [];
+    for (let id = 0; id < count; id++) {
+      this.where = `tensor ${id}`;
+      const source = subgraph.tensors(id)!;
+      const name = source.name() ?? `tensor_${id}`;
+      const label = `tensor ${id} (${name})`;
+      this.where = label;
+      const type = source.type();
+      const dtype = dtypes[type];
+      if (!dtype) this.fail(`${label} has type ${TensorType[type] ?? type}, which TinyDeploy does not support`);
+      const shape = this.readShape(source, label);
+      const tensor: Tensor = { id, name, shape, dtype };
+      this.where = `${label} quantization`;
+      const quantization = this.readQuantization(source, label, shape);
+      if (quantization) tensor.quantization = quantization;
+      if (source.isVariable()) tensor.variable = true;
+      this.where = `${label} sparsity`;
+      if (source.sparsity()) this.fail(`${label} is a sparse tensor, which TinyDeploy does not support`);
+      this.where = `${label} buffer`;
+      const data = this.readBuffer(model, source.buffer(), bufferCount, label, shape, dtype);
+      if (data) tensor.data = data;
+      tensors.push(tensor);
+    }
+    return tensors;
+  }
+
+  private readShape(source: TfliteTensor, label: string): number[] {
+    this.where = `${label} shape`;
+    const rank = this.vectorLength(source.shapeLength(), 4, `${label} shape`);
+    const shape: number[] = [];
+    for (let i = 0; i < rank; i++) shape.push(source.shape(i)!);
+    let elements = 1;
+    for (const dim of shape) {
+      if (dim < 0) this.fail(`${label} has dimension ${dim} in shape ${formatShape(shape)}; dimensions must be >= 0`);
+      elements *= dim;
+    }
+    if (elements > MAX_ELEMENTS) {
+      this.fail(`${label} has shape ${formatShape(shape)} = ${elements} elements, more than ${MAX_ELEMENTS}`);
+    }
+    return shape;
+  }
+
+  private readQuantization(source: TfliteTensor, label: string, shape: number[]): Quantization | undefined {
+    const q = source.quantization();
+    if (!q) return undefined;
+    const scaleCount = this.vectorLength(q.scaleLength(), 4, `${label} scales`);
+    if (scaleCount === 0) return undefined;
+    const zeroPointCount = this.vectorLength(q.zeroPointLength(), 8, `${label} zero points`);
+    const scale: number[] = [];
+    const zeroPoint: number[] = [];
+    for (let i = 0; i < scaleCount; i++) scale.push(q.scale(i)!);
+    for (let i = 0; i < zeroPointCount; i++) zeroPoint.push(Number(q.zeroPoint(i)!));
+    if (zeroPoint.length === 0) zeroPoint.push(...new Array(scale.length).fill(0));
+    if (zeroPoint.length !== scale.length) {
+      this.fail(`${label} has ${scale.length} quantization scales but ${zeroPoint.length} zero points`);
+    }
+    const axis = q.quantizedDimension();
+    if (scale.length > 1 && (axis < 0 || axis >= shape.length || shape[axis] !== scale.length)) {
+      this.fail(
+        `${label} has ${scale.length} per-channel scales along axis ${axis}, but its shape is ${formatShape(shape)}`,
+      );
+    }
+    for (const [i, value] of scale.entries()) {
+      if (!Number.isFinite(value) || value < 0) this.fail(`${label} has quantization scale ${value} at index ${i}`);
+    }
+    return { scale, zeroPoint, axis };
+  }
+
+  private readBuffer(
+    model: Model,
+    index: number,
+    bufferCount: number,
+    label: string,
+    shape: number[],
+    dtype: DType,
+  ): TensorData | undefined {
+    if (index === 0) return undefined; // buffer 0 is the empty sentinel
+    if (index < 0 || index >= bufferCount) {
+      this.fail(`${label} refers to buffer ${index}, model has ${bufferCount} buffers`);
+    }
+    this.where = `buffer ${index} (of ${label})`;
+    const buffer = model.buffers(index)!;
+    let start: number;
+    let length: number;
+    const externalOffset = Number(buffer.offset());
+    if (externalOffset > 1) {
+      // Models over 2 GB keep buffer data after the flatbuffer, addressed from the file start.
+      start = externalOffset;
+      length = Number(buffer.size());
+    } else {
+      length = buffer.dataLength();
+      if (length === 0) return undefined;
+      start = buffer.bb!.__vector(buffer.bb_pos + buffer.bb!.__offset(buffer.bb_pos, 4));
+    }
+    if (start < 0 || start + length > this.bytes.length) {
+      this.fail(
+        `buffer ${index} (of ${label}) spans bytes ${start}..${start + length}, beyond the end of the file (${this.bytes.length} bytes)`,
+        { buffer: index, start, length },
+      );
+    }
+    const expected = shape.reduce((a, b) => a * b, 1) * dtypeBytes(dtype);
+    if (dtype !== 'string' && length !== expected) {
+      this.fail(
+        `${label} has shape ${formatShape(shape)} of ${dtype} = ${expected} bytes, but its buffer ${index} holds ${length} bytes`,
+      );
+    }
+    return dataFromBytes(dtype, this.bytes.subarray(start, start + length));
+  }
+
+  private readOperators(subgraph: SubGraph, opTypes: { type: string; custom?: string }[], tensorCount: number): Op[] {
+    this.where = 'subgraph 0 operators';
+    const count = this.vectorLength(subgraph.operatorsLength(), 4, 'operators');
+    const ops: Op[] = [];
+    for (let i = 0; i < count; i++) {
+      this.where = `operator ${i}`;
+      const source = subgraph.operators(i)!;
+      const opcode = source.opcodeIndex();
+      if (opcode >= opTypes.length) {
+        this.fail(`operator ${i} refers to operator code ${opcode}, model has ${opTypes.length} operator codes`);
+      }
+      const { type, custom } = opTypes[opcode];
+      this.where = `operator ${i} (${type}) inputs`;
+      const inputs = this.readIndexVector(source.inputsLength(), (j) => source.inputs(j)!, `operator ${i}`, tensorCount, true);
+      this.where = `operator ${i} (${type}) outputs`;
+      const outputs = this.readIndexVector(source.outputsLength(), (j) => source.outputs(j)!, `operator ${i}`, tensorCount);
+      this.where = `operator ${i} (${type}) options`;
+      const op = { type, inputs, outputs, attrs: this.readAttributes(source, type, i) } as Op;
+      if (custom !== undefined) (op as { customCode?: string }).customCode = custom;
+      ops.push(op);
+    }
+    return ops;
+  }
+
+  private readIndexVector(
+    declared: number,
+    at: (i: number) => number,
+    owner: string,
+    tensorCount: number,
+    optional = false,
+  ): number[] {
+    const length = this.vectorLength(declared, 4, `${owner} tensor list`);
+    const indices: number[] = [];
+    for (let j = 0; j < length; j++) {
+      const index = at(j);
+      if (index >= tensorCount || index < (optional ? -1 : 0)) {
+        this.fail(`${owner} refers to tensor ${index}, model has ${tensorCount} tensors`, { tensor: index });
+      }
+      indices.push(index);
+    }
+    return indices;
+  }
+
+  /** A vector length that can really be stored in the file (guards loops over corrupt lengths). */
+  private vectorLength(declared: number, elementSize: number, what: string): number {
+    if (declared < 0 || declared * elementSize > this.bytes.length) {
+      this.fail(`${this.where}: ${what} declares ${declared} entries, more than the file (${this.bytes.length} bytes) can hold`);
+    }
+    return declared;
+  }
+
+  private readAttributes(source: Operator, type: string, index: number): object {
+    const optionsType = source.builtinOptionsType();
+    const options = <T>(expected: BuiltinOptions, make: () => T): T | undefined => {
+      if (optionsType === BuiltinOptions.NONE) return undefined;
+      if (optionsType !== expected) {
+        this.fail(`operator ${index} (${type}) has options ${BuiltinOptions[optionsType] ?? optionsType}, expected ${BuiltinOptions[expected]}`);
+      }
+      return source.builtinOptions(make()) as T;
+    };
+    const activation = (code: number | undefined): Activation => {
+      const value = activations[code ?? 0];
+      if (!value) this.fail(`operator ${index} (${type}) has fused activation ${code}, unknown to the schema`);
+      return value;
+    };
+    const padding = (code: number | undefined): Padding => (code === TflitePadding.VALID ? 'valid' : 'same');
+    switch (type) {
+      case 'CONV_2D': {
+        const o = options(BuiltinOptions.Conv2DOptions, () => new Conv2DOptions());
+        return {
+          padding: padding(o?.padding()),
+          strideH: o?.strideH() ?? 1,
+          strideW: o?.strideW() ?? 1,
+          dilationH: o?.dilationHFactor() ?? 1,
+          dilationW: o?.dilationWFactor() ?? 1,
+          activation: activation(o?.fusedActivationFunction()),
+        };
+      }
+      case 'DEPTHWISE_CONV_2D': {
+        const o = options(BuiltinOptions.DepthwiseConv2DOptions, () => new DepthwiseConv2DOptions());
+        return {
+          padding: padding(o?.padding()),
+          strideH: o?.strideH() ?? 1,
+          strideW: o?.strideW() ?? 1,
+          dilationH: o?.dilationHFactor() ?? 1,
+          dilationW: o?.dilationWFactor() ?? 1,
+          depthMultiplier: o?.depthMultiplier() ?? 1,
+          activation: activation(o?.fusedActivationFunction()),
+        };
+      }
+      case 'FULLY_CONNECTED': {
+        const o = options(BuiltinOptions.FullyConnectedOptions, () => new FullyConnectedOptions());
+        if (o && o.weightsFormat() !== 0) {
+          this.fail(`operator ${index} (FULLY_CONNECTED) uses shuffled weights format ${o.weightsFormat()}, not supported`);
+        }
+        return {
+          activation: activation(o?.fusedActivationFunction()),
+          keepNumDims: o?.keepNumDims() ?? false,
+          asymmetricQuantizeInputs: o?.asymmetricQuantizeInputs() ?? false,
+        };
+      }
+      case 'AVERAGE_POOL_2D':
+      case 'MAX_POOL_2D': {
+        const o = options(BuiltinOptions.Pool2DOptions, () => new Pool2DOptions());
+        return {
+          padding: padding(o?.padding()),
+          strideH: o?.strideH() ?? 1,
+          strideW: o?.strideW() ?? 1,
+          filterH: o?.filterHeight() ?? 1,
+          filterW: o?.filterWidth() ?? 1,
+          activation: activation(o?.fusedActivationFunction()),
+        };
+      }
+      case 'ADD':
+        return { activation: activation(options(BuiltinOptions.AddOptions, () => new AddOptions())?.fusedActivationFunction()) };
+      case 'SUB':
+        return { activation: activation(options(BuiltinOptions.SubOptions, () => new SubOptions())?.fusedActivationFunction()) };
+      case 'MUL':
+        return { activation: activation(options(BuiltinOptions.MulOptions, () => new MulOptions())?.fusedActivationFunction()) };
+      case 'RESHAPE': {
+        const o = options(BuiltinOptions.ReshapeOptions, () => new ReshapeOptions());
+        if (!o || o.newShapeLength() === 0) return {};
+        const length = this.vectorLength(o.newShapeLength(), 4, 'new_shape');
+        return { newShape: Array.from({ length }, (_, i) => o.newShape(i)!) };
+      }
+      case 'SOFTMAX':
+        return { beta: options(BuiltinOptions.SoftmaxOptions, () => new SoftmaxOptions())?.beta() ?? 1 };
+      case 'CONCATENATION': {
+        const o = options(BuiltinOptions.ConcatenationOptions, () => new ConcatenationOptions());
+        return { axis: o?.axis() ?? 0, activation: activation(o?.fusedActivationFunction()) };
+      }
+      case 'MEAN':
+        return { keepDims: options(BuiltinOptions.ReducerOptions, () => new ReducerOptions())?.keepDims() ?? false };
+      case 'UNIDIRECTIONAL_SEQUENCE_LSTM': {
+        const o = options(BuiltinOptions.UnidirectionalSequenceLSTMOptions, () => new UnidirectionalSequenceLSTMOptions());
+        return {
+          activation: activation(o?.fusedActivationFunction() ?? ActivationFunctionType.TANH),
+          cellClip: o?.cellClip() ?? 0,
+          projClip: o?.projClip() ?? 0,
+          timeMajor: o?.timeMajor() ?? false,
+          asymmetricQuantizeInputs: o?.asymmetricQuantizeInputs() ?? false,
+          diagonalRecurrentTensors: o?.diagonalRecurrentTensors() ?? false,
+        };
+      }
+      default:
+        // PAD, LOGISTIC, TANH, RELU, RELU6, QUANTIZE, DEQUANTIZE have no options we use; any other
+        // builtin imports with its name so that it is reported as unsupported, never dropped.
+        return {};
+    }
+  }
+}

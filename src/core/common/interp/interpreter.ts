@@ -1,0 +1,127 @@
+import { InterpreterError } from '../errors.js';
+import type { Graph, Tensor, TensorData } from '../ir/types.js';
+import { allocateData, elementCount, formatShape } from '../ir/tensor.js';
+import type { KernelEval } from './kernel.js';
+import { findKernel } from './registry.js';
+import './kernels/index.js';
+
+export interface InterpreterOptions {
+  /**
+   * `reset` (default): variable tensors (LSTM state) start from their initial value on every
+   * run, so each inference is independent. `streaming`: state carries over between runs, as
+   * TFLite's reference kernel keeps it; call `resetState()` to start a new sequence.
+   */
+  state?: 'reset' | 'streaming';
+}
+
+export interface RunOptions {
+  /** Keep every intermediate tensor in the result (per-layer comparison). */
+  keepIntermediates?: boolean;
+}
+
+export interface RunResult {
+  outputs: TensorData[];
+  /** Every tensor's value after the run, by tensor id, when asked for. */
+  tensors?: Map<number, TensorData>;
+}
+
+/**
+ * TinyDeploy's host reference interpreter: runs a graph op by op with kernels that are
+ * bit-exact with TFLite Micro's reference kernels for int8 and use float32 arithmetic for
+ * float. Prepare happens once in the constructor; `run` only evaluates.
+ */
+export class Interpreter {
+  readonly graph: Graph;
+  private readonly evals: KernelEval[];
+  private readonly values: (TensorData | undefined)[];
+  private readonly stateMode: 'reset' | 'streaming';
+
+  constructor(graph: Graph, options: InterpreterOptions = {}) {
+    this.graph = graph;
+    this.stateMode = options.state ?? 'reset';
+    const unsupported = unsupportedOps(graph);
+    if (unsupported.length > 0) {
+      throw new InterpreterError(
+        `unsupported op${unsupported.length > 1 ? 's' : ''}: ${unsupported
+          .map((u) => `${u.type} (op ${u.indices.join(', ')})`)
+          .join('; ')}`,
+        { unsupported },
+      );
+    }
+    this.values = graph.tensors.map((tensor) => tensor.data);
+    this.evals = graph.ops.map((op, opIndex) => findKernel(op.type)!({ graph, op, opIndex }));
+    this.resetState();
+  }
+
+  /** Puts every variable tensor (LSTM state) back to its initial value. */
+  resetState(): void {
+    for (const tensor of this.graph.tensors) {
+      if (!tensor.variable) continue;
+      const initial = allocateData(tensor.dtype, elementCount(tensor.shape));
+      if (tensor.data) initial.set(tensor.data as never);
+      this.values[tensor.id] = initial;
+    }
+  }
+
+  /** One inference. Inputs are typed arrays of each graph input's dtype and element count. */
+  run(inputs: readonly TensorData[], options: RunOptions = {}): RunResult {
+    const { graph, values } = this;
+    if (inputs.length !== graph.inputs.length) {
+      throw new InterpreterError(`model has ${graph.inputs.length} input(s), got ${inputs.length}`);
+    }
+    if (this.stateMode === 'reset') this.resetState();
+    graph.inputs.forEach((id, i) => {
+      values[id] = checkInput(graph.tensors[id], inputs[i], i);
+    });
+    graph.ops.forEach((op, opIndex) => {
+      const outputs = op.outputs.map((id) => {
+        const tensor = graph.tensors[id];
+        const value = allocateData(tensor.dtype, elementCount(tensor.shape));
+        values[id] = value;
+        return value;
+      });
+      const opInputs = op.inputs.map((id) => (id < 0 ? undefined : values[id]));
+      opInputs.forEach((value, i) => {
+        if (value === undefined && op.inputs[i] >= 0) {
+          throw new InterpreterError(`op ${opIndex} (${op.type}) input ${i} (tensor ${op.inputs[i]}) has no value`);
+        }
+      });
+      this.evals[opIndex](opInputs, outputs);
+    });
+    const result: RunResult = { outputs: graph.outputs.map((id) => values[id]!) };
+    if (options.keepIntermediates) {
+      result.tensors = new Map();
+      values.forEach((value, id) => {
+        if (value) result.tensors!.set(id, value);
+      });
+    }
+    return result;
+  }
+}
+
+function checkInput(tensor: Tensor, value: TensorData | undefined, index: number): TensorData {
+  const expected = allocateData(tensor.dtype, 0);
+  if (!value || value.constructor !== expected.constructor) {
+    throw new InterpreterError(
+      `input ${index} (${tensor.name}) must be ${tensor.dtype}, got ${value ? value.constructor.name : 'nothing'}`,
+    );
+  }
+  const count = elementCount(tensor.shape);
+  if (value.length !== count) {
+    throw new InterpreterError(
+      `input ${index} (${tensor.name}) has shape ${formatShape(tensor.shape)} = ${count} elements, got ${value.length}`,
+    );
+  }
+  return value;
+}
+
+/** Op types in the graph that have no host kernel, with the op indices that use them. */
+export function unsupportedOps(graph: Graph): { type: string; indices: number[] }[] {
+  const byType = new Map<string, number[]>();
+  graph.ops.forEach((op, index) => {
+    if (findKernel(op.type)) return;
+    const name = op.type === 'CUSTOM' && 'customCode' in op && op.customCode ? `CUSTOM:${op.customCode}` : op.type;
+    byType.set(name, [...(byType.get(name) ?? []), index]);
+  });
+  return [...byType].map(([type, indices]) => ({ type, indices }));
+}

@@ -1,0 +1,2 @@
+// Host kernel(s): not written yet.
+export {};

@@ -1,0 +1,106 @@
+import { ValidationError } from '../errors.js';
+import { elementCount, formatShape } from './tensor.js';
+import type { Graph } from './types.js';
+
+/** Minimum input counts of the ops whose kernels index inputs by position. */
+const minimumInputs: Record<string, number> = {
+  CONV_2D: 2,
+  DEPTHWISE_CONV_2D: 2,
+  FULLY_CONNECTED: 2,
+  AVERAGE_POOL_2D: 1,
+  MAX_POOL_2D: 1,
+  ADD: 2,
+  SUB: 2,
+  MUL: 2,
+  RESHAPE: 1,
+  SOFTMAX: 1,
+  CONCATENATION: 1,
+  PAD: 2,
+  MEAN: 2,
+  LOGISTIC: 1,
+  TANH: 1,
+  RELU: 1,
+  RELU6: 1,
+  QUANTIZE: 1,
+  DEQUANTIZE: 1,
+  UNIDIRECTIONAL_SEQUENCE_LSTM: 20,
+};
+
+/**
+ * Every broken invariant of a graph, as messages naming the op or tensor: indices in range,
+ * each tensor produced once and before it is used (ops are in execution order), constant
+ * data of the right size, quantization consistent with the shape. Empty when valid.
+ */
+export function graphProblems(graph: Graph): string[] {
+  const problems: string[] = [];
+  const count = graph.tensors.length;
+  const available = new Set<number>();
+  graph.tensors.forEach((tensor, index) => {
+    if (tensor.id !== index) problems.push(`tensor at index ${index} has id ${tensor.id}`);
+    if (tensor.shape.some((dim) => !Number.isInteger(dim) || dim < 0)) {
+      problems.push(`tensor ${index} (${tensor.name}) has invalid shape ${formatShape(tensor.shape)}`);
+    }
+    if (tensor.data) {
+      const expected = tensor.dtype === 'string' ? tensor.data.length : elementCount(tensor.shape);
+      if (tensor.data.length !== expected) {
+        problems.push(`tensor ${index} (${tensor.name}) has ${tensor.data.length} values for shape ${formatShape(tensor.shape)}`);
+      }
+      available.add(index);
+    }
+    if (tensor.variable) available.add(index);
+    const q = tensor.quantization;
+    if (q) {
+      if (q.scale.length !== q.zeroPoint.length) {
+        problems.push(`tensor ${index} (${tensor.name}) has ${q.scale.length} scales and ${q.zeroPoint.length} zero points`);
+      }
+      if (q.scale.length > 1 && tensor.shape[q.axis] !== q.scale.length) {
+        problems.push(
+          `tensor ${index} (${tensor.name}) has ${q.scale.length} scales along axis ${q.axis} of shape ${formatShape(tensor.shape)}`,
+        );
+      }
+    }
+  });
+  const inRange = (id: number) => Number.isInteger(id) && id >= 0 && id < count;
+  for (const id of graph.inputs) {
+    if (!inRange(id)) problems.push(`graph input refers to tensor ${id}, graph has ${count} tensors`);
+    else available.add(id);
+  }
+  const producer = new Map<number, number>();
+  graph.ops.forEach((op, index) => {
+    const label = `op ${index} (${op.type})`;
+    const minimum = minimumInputs[op.type];
+    if (minimum !== undefined && op.inputs.length < minimum) {
+      problems.push(`${label} has ${op.inputs.length} inputs, needs at least ${minimum}`);
+    }
+    op.inputs.forEach((id, i) => {
+      if (id === -1) return;
+      if (!inRange(id)) problems.push(`${label} input ${i} refers to tensor ${id}, graph has ${count} tensors`);
+      else if (!available.has(id)) problems.push(`${label} input ${i} uses tensor ${id} before any op produces it`);
+    });
+    op.outputs.forEach((id, i) => {
+      if (!inRange(id)) {
+        problems.push(`${label} output ${i} refers to tensor ${id}, graph has ${count} tensors`);
+        return;
+      }
+      const tensor = graph.tensors[id];
+      if (tensor.data) problems.push(`${label} writes constant tensor ${id} (${tensor.name})`);
+      if (producer.has(id)) problems.push(`${label} writes tensor ${id}, already written by op ${producer.get(id)}`);
+      if (graph.inputs.includes(id)) problems.push(`${label} writes graph input tensor ${id}`);
+      producer.set(id, index);
+      available.add(id);
+    });
+  });
+  for (const id of graph.outputs) {
+    if (!inRange(id)) problems.push(`graph output refers to tensor ${id}, graph has ${count} tensors`);
+    else if (!available.has(id)) problems.push(`graph output tensor ${id} is never produced`);
+  }
+  return problems;
+}
+
+/** Throws ValidationError listing every problem (passes call this after each step in tests). */
+export function validateGraph(graph: Graph): void {
+  const problems = graphProblems(graph);
+  if (problems.length > 0) {
+    throw new ValidationError(`graph ${graph.name} is invalid: ${problems.join('; ')}`, { problems });
+  }
+}
