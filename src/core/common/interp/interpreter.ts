@@ -53,12 +53,16 @@ export class Interpreter {
     this.resetState();
   }
 
-  /** Puts every variable tensor (LSTM state) back to its initial value. */
+  /**
+   * Puts every variable tensor (LSTM state) back to its initial value, as TFLite Micro's
+   * ResetVariableTensors does: int8 state is filled with its zero point, any other type with
+   * zeros; data stored for the tensor in the model file is ignored.
+   */
   resetState(): void {
     for (const tensor of this.graph.tensors) {
       if (!tensor.variable) continue;
       const initial = allocateData(tensor.dtype, elementCount(tensor.shape));
-      if (tensor.data) initial.set(tensor.data as never);
+      if (tensor.dtype === 'int8') initial.fill((tensor.quantization?.zeroPoint[0] ?? 0) as never);
       this.values[tensor.id] = initial;
     }
   }

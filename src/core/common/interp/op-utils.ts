@@ -87,17 +87,23 @@ export function activationRangeQuantized(
   return { min, max };
 }
 
-/** TFLite's CalculateActivationRange for float ops. */
+/** The largest finite float32: TFLite's bound for "no activation" on float ops. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * TFLite's CalculateActivationRange for float ops. "No bound" is ±FLT_MAX, as in the C code
+ * (numeric_limits<float>::max / lowest), so an infinite result clamps to the largest float.
+ */
 export function activationRangeFloat(activation: Activation): { min: number; max: number } {
   switch (activation) {
     case 'relu':
-      return { min: 0, max: Infinity };
+      return { min: 0, max: FLOAT32_MAX };
     case 'relu6':
       return { min: 0, max: 6 };
     case 'relu_n1_to_1':
       return { min: -1, max: 1 };
     case 'none':
-      return { min: -Infinity, max: Infinity };
+      return { min: -FLOAT32_MAX, max: FLOAT32_MAX };
     default:
       throw new InterpreterError(`fused activation ${activation} is not supported`);
   }
