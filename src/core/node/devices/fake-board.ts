@@ -1,0 +1,300 @@
+/**
+ * A board in TypeScript that speaks the device protocol (firmware/runtime/PROTOCOL.md) over any
+ * transport, normally the mock one: the first-class fake of STYLE.md §15. It runs the model op by
+ * op with the host interpreter's kernels (the same registry and prepare/eval contract the
+ * `Interpreter` uses), so session and client tests exercise real runs, real chunked transfers and
+ * real per-op timings, and a test can check that what crosses the wire equals the interpreter's
+ * result.
+ *
+ * What it deliberately does not imitate: memory reuse (every tensor keeps its value, so READ_TENSOR
+ * is meaningful for any tensor at any time, a superset of a real board), and a stack (STACK reports
+ * the configured figures). Its timer counts nanoseconds of host wall-clock time, reported honestly as
+ * cycles of a 1 GHz clock.
+ */
+
+import { encodeFrame, FrameDecoder } from '../../common/protocol/framing.js';
+import {
+  commandCodes,
+  commands,
+  decodeMessage,
+  encodeMessage,
+  LOAD_INPUT_HEADER_BYTES,
+  MAX_MAX_PAYLOAD,
+  MESSAGE_HEADER_BYTES,
+  MIN_MAX_PAYLOAD,
+  PROFILE_REPLY_HEADER_BYTES,
+  PROTOCOL_VERSION,
+  READ_REPLY_HEADER_BYTES,
+  REPLY_BIT,
+  runFailure,
+  statusCodes,
+  type BoardInfo,
+  type Command,
+  type Message,
+  type ReadReply,
+  type ReadRequest,
+  type RunReply,
+  type RunRequest,
+  type StatusName,
+} from '../../common/protocol/messages.js';
+import type { Disposable, Transport } from '../../common/protocol/transport.js';
+import { DeviceError, ProtocolError } from '../../common/errors.js';
+import type { KernelEval } from '../../common/interp/kernel.js';
+import { unsupportedOps } from '../../common/interp/interpreter.js';
+import { findKernel } from '../../common/interp/registry.js';
+import '../../common/interp/kernels/index.js';
+import { allocateData, bytesOf, dataFromBytes, elementCount, tensorBytes } from '../../common/ir/tensor.js';
+import type { Graph, TensorData } from '../../common/ir/types.js';
+
+export interface FakeBoardOptions {
+  /** Default `fake-board`. */
+  boardId?: string;
+  /** Default `fake`. */
+  buildId?: string;
+  /** What HELLO reports as the model hash; empty by default. */
+  modelHash?: Uint8Array;
+  /** 256 … 1024; default 512, as the reference firmware. */
+  maxPayload?: number;
+  /** What STACK reports: default 8192 bytes of stack, 0 used. */
+  stackBytes?: number;
+  stackHighWaterBytes?: number;
+}
+
+/** A request the board received, with the status it answered (for tests). */
+export interface ReceivedRequest {
+  requestId: number;
+  command: number;
+  status: StatusName;
+}
+
+class RequestRefused extends Error {
+  constructor(
+    readonly status: StatusName,
+    message: string,
+    readonly payload: Uint8Array = new Uint8Array(0),
+  ) {
+    super(message);
+  }
+}
+
+export class FakeBoard {
+  readonly graph: Graph;
+  readonly info: BoardInfo;
+  /** Requests handled, in order. */
+  readonly received: ReceivedRequest[] = [];
+  /** Frames dropped for bad COBS, CRC or length (the protocol says: no reply). */
+  droppedFrames = 0;
+
+  private readonly transport: Transport;
+  private readonly decoder: FrameDecoder;
+  private readonly subscription: Disposable;
+  private readonly evals: KernelEval[];
+  private readonly values: (TensorData | undefined)[];
+  private readonly inputBytes: Uint8Array[];
+  private readonly stack: { stackBytes: number; highWaterBytes: number };
+  /** Per-op counts of the last run of the last RUN that finished, and whether it ran every op. */
+  private profile?: number[];
+  private outputsValid = false;
+
+  constructor(graph: Graph, transport: Transport, options: FakeBoardOptions = {}) {
+    const unsupported = unsupportedOps(graph);
+    if (unsupported.length > 0) {
+      throw new DeviceError(`fake board: unsupported ops ${unsupported.map((u) => `${u.type} (op ${u.indices.join(', ')})`).join('; ')}`);
+    }
+    const maxPayload = options.maxPayload ?? 512;
+    if (maxPayload < MIN_MAX_PAYLOAD || maxPayload > MAX_MAX_PAYLOAD) {
+      throw new DeviceError(`fake board: max payload ${maxPayload} is outside ${MIN_MAX_PAYLOAD} … ${MAX_MAX_PAYLOAD}`);
+    }
+    this.graph = graph;
+    this.transport = transport;
+    this.values = graph.tensors.map((tensor) => tensor.data);
+    this.evals = graph.ops.map((op, opIndex) => findKernel(op.type)!({ graph, op, opIndex }));
+    this.inputBytes = graph.inputs.map((id) => new Uint8Array(tensorBytes(graph.tensors[id])));
+    this.stack = { stackBytes: options.stackBytes ?? 8192, highWaterBytes: options.stackHighWaterBytes ?? 0 };
+    const describe = (id: number) => ({ tensorId: id, dtype: graph.tensors[id].dtype, bytes: tensorBytes(graph.tensors[id]) });
+    this.info = {
+      protocolVersion: PROTOCOL_VERSION,
+      maxPayload,
+      arenaBytes: graph.tensors.filter((tensor) => !tensor.data).reduce((sum, tensor) => sum + tensorBytes(tensor), 0),
+      opCount: graph.ops.length,
+      tensorCount: graph.tensors.length,
+      timerUnit: 'cycles',
+      stateful: graph.tensors.some((tensor) => tensor.variable),
+      timerHz: 1_000_000_000,
+      timerResolution: 1,
+      inputs: graph.inputs.map(describe),
+      outputs: graph.outputs.map(describe),
+      boardId: options.boardId ?? 'fake-board',
+      buildId: options.buildId ?? 'fake',
+      modelHash: options.modelHash ?? new Uint8Array(0),
+    };
+    this.resetState();
+    this.decoder = new FrameDecoder({ maxMessageLength: MESSAGE_HEADER_BYTES + maxPayload, minMessageLength: MESSAGE_HEADER_BYTES });
+    this.subscription = transport.onData((bytes) => this.receive(bytes));
+  }
+
+  /** Stops answering (the transport stays open: a board that hangs). */
+  dispose(): void {
+    this.subscription.dispose();
+  }
+
+  private receive(bytes: Uint8Array): void {
+    for (const event of this.decoder.push(bytes)) {
+      if (event.kind === 'error') {
+        this.droppedFrames++;
+        continue;
+      }
+      const request = decodeMessage(event.message);
+      // A reply (our own, looped back) is not a request: a device never answers one.
+      if (request.command & REPLY_BIT) {
+        this.droppedFrames++;
+        continue;
+      }
+      const reply = this.handle(request);
+      this.received.push({ requestId: request.requestId, command: request.command, status: reply.status });
+      const message = encodeMessage({
+        requestId: request.requestId,
+        command: request.command | REPLY_BIT,
+        status: statusCodes[reply.status],
+        payload: reply.payload,
+      });
+      if (!this.transport.closed) void this.transport.write(encodeFrame(message, { leadingDelimiter: true })).catch(() => undefined);
+    }
+  }
+
+  private handle(request: Message): { status: StatusName; payload: Uint8Array } {
+    try {
+      return { status: 'OK', payload: this.dispatch(request) };
+    } catch (error) {
+      if (error instanceof RequestRefused) return { status: error.status, payload: error.payload };
+      if (error instanceof ProtocolError) return { status: (error.data?.status as StatusName) ?? 'BAD_LENGTH', payload: new Uint8Array(0) };
+      return { status: 'INTERNAL', payload: new Uint8Array(0) };
+    }
+  }
+
+  private dispatch(request: Message): Uint8Array {
+    const { payload } = request;
+    const { maxPayload } = this.info;
+    if (payload.length > maxPayload) throw new RequestRefused('BAD_LENGTH', `payload ${payload.length} > ${maxPayload}`);
+    switch (request.command) {
+      case commandCodes.HELLO:
+        return answer(commands.HELLO, payload, () => this.info);
+      case commandCodes.LOAD_INPUT:
+        return answer(commands.LOAD_INPUT, payload, ({ index, offset, data }) => {
+          const input = this.inputBytes[index];
+          if (!input) throw new RequestRefused('BAD_INDEX', `input ${index}`);
+          if (data.length > maxPayload - LOAD_INPUT_HEADER_BYTES || offset + data.length > input.length) {
+            throw new RequestRefused('BAD_RANGE', `${data.length} bytes at ${offset} of ${input.length}`);
+          }
+          input.set(data, offset);
+        });
+      case commandCodes.RUN:
+        return answer(commands.RUN, payload, (run) => this.run(run));
+      case commandCodes.READ_PROFILE:
+        return answer(commands.READ_PROFILE, payload, ({ firstOp, count }) => {
+          if (count > Math.floor((maxPayload - PROFILE_REPLY_HEADER_BYTES) / 4) || firstOp + count > this.graph.ops.length) {
+            throw new RequestRefused('BAD_RANGE', `ops ${firstOp}+${count}`);
+          }
+          if (!this.profile) throw new RequestRefused('NO_RESULT', 'no run yet');
+          return { firstOp, counts: this.profile.slice(firstOp, firstOp + count) };
+        });
+      case commandCodes.READ_OUTPUT:
+        return answer(commands.READ_OUTPUT, payload, (read) => {
+          const id = this.graph.outputs[read.index];
+          if (id === undefined) throw new RequestRefused('BAD_INDEX', `output ${read.index}`);
+          if (!this.outputsValid) throw new RequestRefused('NO_RESULT', 'no complete run');
+          return this.read(read, this.tensorBytesNow(id));
+        });
+      case commandCodes.READ_TENSOR:
+        return answer(commands.READ_TENSOR, payload, (read) => {
+          if (read.index >= this.graph.tensors.length) throw new RequestRefused('BAD_INDEX', `tensor ${read.index}`);
+          return this.read(read, this.tensorBytesNow(read.index));
+        });
+      case commandCodes.STACK:
+        return answer(commands.STACK, payload, () => this.stack);
+      case commandCodes.RESET:
+        return answer(commands.RESET, payload, () => this.resetState());
+      case commandCodes.ECHO:
+        return answer(commands.ECHO, payload, (data) => data);
+      default:
+        throw new RequestRefused('UNKNOWN_COMMAND', `command 0x${request.command.toString(16)}`);
+    }
+  }
+
+  private run({ runs, lastOp, streaming }: RunRequest): RunReply {
+    const { ops, inputs, tensors } = this.graph;
+    if (lastOp !== undefined && lastOp >= ops.length) throw new RequestRefused('BAD_ARGUMENT', `last op ${lastOp}`);
+    const opsRun = lastOp === undefined ? ops.length : lastOp + 1;
+    this.outputsValid = false;
+    this.profile = undefined;
+    let total = 0;
+    let min = Infinity;
+    let max = 0;
+    let counts: number[] = [];
+    for (let runIndex = 0; runIndex < runs; runIndex++) {
+      if (!streaming) this.resetState();
+      inputs.forEach((id, i) => {
+        this.values[id] = dataFromBytes(tensors[id].dtype, this.inputBytes[i]);
+      });
+      counts = new Array<number>(ops.length).fill(0);
+      const start = process.hrtime.bigint();
+      for (let opIndex = 0; opIndex < opsRun; opIndex++) {
+        const op = ops[opIndex];
+        const outputs = op.outputs.map((id) => {
+          const value = allocateData(tensors[id].dtype, elementCount(tensors[id].shape));
+          this.values[id] = value;
+          return value;
+        });
+        const opStart = process.hrtime.bigint();
+        try {
+          this.evals[opIndex](
+            op.inputs.map((id) => (id < 0 ? undefined : this.values[id])),
+            outputs,
+          );
+        } catch (error) {
+          throw new RequestRefused('RUN_FAILED', (error as Error).message, runFailure.encode({ op: opIndex, kernelStatus: -1 }));
+        }
+        counts[opIndex] = Number(process.hrtime.bigint() - opStart);
+      }
+      const elapsed = Number(process.hrtime.bigint() - start);
+      total += elapsed;
+      min = Math.min(min, elapsed);
+      max = Math.max(max, elapsed);
+    }
+    // Only a RUN that finished has a profile and (when it ran every op) outputs.
+    this.profile = counts;
+    this.outputsValid = opsRun === ops.length;
+    return { runs, opsRun, timerUnit: this.info.timerUnit, total, min, max };
+  }
+
+  private read(request: ReadRequest, bytes: Uint8Array): ReadReply {
+    const { offset, length } = request;
+    if (length > this.info.maxPayload - READ_REPLY_HEADER_BYTES || offset >= bytes.length) {
+      throw new RequestRefused('BAD_RANGE', `${length} bytes at ${offset} of ${bytes.length}`);
+    }
+    return { totalBytes: bytes.length, offset, data: bytes.slice(offset, offset + length) };
+  }
+
+  /** The tensor's current bytes: an input's loaded bytes, zeros for an activation not computed yet. */
+  private tensorBytesNow(id: number): Uint8Array {
+    const inputIndex = this.graph.inputs.indexOf(id);
+    if (inputIndex >= 0) return this.inputBytes[inputIndex].slice();
+    const tensor = this.graph.tensors[id];
+    const value = this.values[id];
+    return value ? bytesOf(value) : new Uint8Array(tensorBytes(tensor));
+  }
+
+  private resetState(): void {
+    for (const tensor of this.graph.tensors) {
+      if (!tensor.variable) continue;
+      const initial = allocateData(tensor.dtype, elementCount(tensor.shape));
+      if (tensor.data) initial.set(tensor.data as never);
+      this.values[tensor.id] = initial;
+    }
+  }
+}
+
+/** Decodes the request with the command's codec, computes the reply, encodes it. */
+function answer<Request, Reply>(command: Command<Request, Reply>, payload: Uint8Array, compute: (request: Request) => Reply): Uint8Array {
+  return command.reply.encode(compute(command.request.decode(payload)));
+}
