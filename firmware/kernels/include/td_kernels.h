@@ -1,0 +1,647 @@
+/*
+ * TinyDeploy kernel library: the one public header.
+ *
+ * Shape (after CMSIS-NN): one public function per source file, parameters in const structs,
+ * every kernel returns a td_status, scratch memory comes from the caller through a
+ * td_context whose size is given by the kernel's td_<op>_<dtype>_get_buffer_size().
+ * Portable C99, no malloc, no abort, bounded loops.
+ *
+ * Contract with the generator (src/core/common/codegen): shapes, types and quantization are
+ * validated on the host when the C code is generated; every multiplier, shift, offset and
+ * padding is precomputed there. The kernels do not re-check them in the hot loop: a call with
+ * parameters the generator would have refused is undefined behaviour, not an error code.
+ *
+ * Arithmetic (int8): bit-exact with TFLite Micro's reference kernels at 90b983c with
+ * TFLITE_SINGLE_ROUNDING off, i.e. requantization is
+ *     MultiplyByQuantizedMultiplier(x, m, s)
+ *       = RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x * 2^max(s,0), m), max(-s,0))
+ * and so with TinyDeploy's host interpreter (src/core/common/interp).
+ * Arithmetic (float32): the same loops in float32, in the same order as TFLite's reference
+ * kernels. Build with -std=c99 (or -ffp-contract=off) so the compiler does not fuse
+ * multiply-adds; transcendental functions come from the C library (expf, tanhf).
+ *
+ * Conventions
+ *  - Tensors are NHWC, row-major, densely packed. Conv filters are [C_out][K_h][K_w][C_in],
+ *    depthwise filters [1][K_h][K_w][C_in * depth_multiplier], FC weights [out][in].
+ *  - Offsets: an *input* offset is added to the stored input value, so it is MINUS the
+ *    input zero point; an *output* offset is added to the requantized result, so it is the
+ *    output zero point (CMSIS-NN's convention, used by every struct here).
+ *  - Multiplier/shift pairs are TFLite's QuantizeMultiplier output: multiplier a Q31 int32
+ *    in [2^30, 2^31) (or 0), shift the power of two (positive = left).
+ *  - Padding is the top/left padding in pixels as TFLite computes it (ComputePaddingHeightWidth);
+ *    the bottom/right padding follows from the output size.
+ *  - Element counts are int32_t. Pointers to tensors never alias unless a function says so.
+ *
+ * Optimized variants: src/opt/cortex-m/td_<op>_<dtype>.c replaces src/<category>/ of the same
+ * name when the target has the DSP extension (__ARM_FEATURE_DSP: Cortex-M4/M7/M33/M55); it
+ * gives bit-identical results and may need more scratch (see each get_buffer_size). The
+ * macro TD_KERNELS_DSP tells which variant a translation unit sees.
+ */
+#ifndef TD_KERNELS_H
+#define TD_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Bumped when a struct or a signature changes.
+ * 2: td_mean_s8 / td_mean_f32 reduce [outer][reduce][inner] (any contiguous axes) and
+ *    td_mean_params_s8 follows TFLite Micro's EvalIntegerMean (rescale flag, 1/count folded
+ *    into the multiplier, no rounding division), as the interpreter does.
+ */
+#define TD_KERNELS_API_VERSION 2
+
+/* 1 when the DSP-optimized variants are compiled (ARM DSP extension, or its host emulation
+ * used by the tests), 0 for the portable build. Buffer sizes depend on it. */
+#if defined(__ARM_FEATURE_DSP) || defined(TD_DSP_EMULATE)
+#define TD_KERNELS_DSP 1
+#else
+#define TD_KERNELS_DSP 0
+#endif
+
+/* ------------------------------------------------------------------------------------------
+ * Common types
+ * ---------------------------------------------------------------------------------------- */
+
+typedef enum {
+    TD_OK = 0,
+    /** A required pointer is NULL or a size is not positive (checked once, outside the loops). */
+    TD_ERROR_ARGUMENT = -1,
+    /** The kernel needs scratch memory and the context's buffer is missing or too small. */
+    TD_ERROR_SCRATCH = -2
+} td_status;
+
+/** A 4-D shape, NHWC. Lower-rank tensors put their dimensions last and 1 in front. */
+typedef struct {
+    int32_t n;
+    int32_t h;
+    int32_t w;
+    int32_t c;
+} td_dims;
+
+/** A height/width pair: stride, padding, dilation, pooling window. */
+typedef struct {
+    int32_t h;
+    int32_t w;
+} td_tile;
+
+/** Caller-provided scratch memory: at least get_buffer_size() bytes, 4-byte aligned. */
+typedef struct {
+    void *buf;
+    int32_t size;
+} td_context;
+
+/** Quantized activation range (the fused activation folded with the output type's range). */
+typedef struct {
+    int32_t min;
+    int32_t max;
+} td_activation;
+
+/** Float activation range: none = [-FLT_MAX, FLT_MAX], relu = [0, FLT_MAX], relu6 = [0, 6]. */
+typedef struct {
+    float min;
+    float max;
+} td_activation_f32;
+
+/** One requantization: x * multiplier * 2^shift (TFLite's MultiplyByQuantizedMultiplier). */
+typedef struct {
+    int32_t multiplier;
+    int32_t shift;
+} td_requant;
+
+/** Per-channel requantization: one multiplier and one shift per output channel. */
+typedef struct {
+    const int32_t *multiplier;
+    const int32_t *shift;
+} td_per_channel_quant;
+
+/* ------------------------------------------------------------------------------------------
+ * Convolutions (src/conv)
+ * ---------------------------------------------------------------------------------------- */
+
+typedef struct {
+    int32_t input_offset;  /* -input zero point */
+    int32_t output_offset; /* output zero point */
+    td_tile stride;
+    td_tile padding;
+    td_tile dilation;
+    td_activation activation;
+} td_conv_params;
+
+typedef struct {
+    int32_t input_offset;  /* -input zero point */
+    int32_t output_offset; /* output zero point */
+    int32_t depth_multiplier;
+    td_tile stride;
+    td_tile padding;
+    td_tile dilation;
+    td_activation activation;
+} td_depthwise_conv_params;
+
+/**
+ * CONV_2D, int8 activations and weights, int32 bias, per-channel requantization
+ * (TFLite's reference_integer_ops::ConvPerChannel). filter_dims = {C_out, K_h, K_w, C_in / groups};
+ * bias has C_out entries or is NULL. Grouped when input_dims->c is a multiple of
+ * filter_dims->c (groups = input C / filter C, C_out / groups filters per group).
+ */
+td_status td_conv2d_s8(const td_context *ctx,
+                       const td_conv_params *params,
+                       const td_per_channel_quant *quant,
+                       const td_dims *input_dims,
+                       const int8_t *input,
+                       const td_dims *filter_dims,
+                       const int8_t *filter,
+                       const int32_t *bias,
+                       const td_dims *output_dims,
+                       int8_t *output);
+/** Bytes of scratch td_conv2d_s8 needs: 0 portable; DSP: 2 * filter_dims->c * K_h * K_w * sizeof(int16_t). */
+int32_t td_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+
+/**
+ * DEPTHWISE_CONV_2D, int8, per-channel requantization (reference_integer_ops::
+ * DepthwiseConvPerChannel). Output channel oc = ic * depth_multiplier + m.
+ * filter_dims = {1, K_h, K_w, C_out}; C_out = C_in * depth_multiplier.
+ */
+td_status td_depthwise_conv2d_s8(const td_context *ctx,
+                                 const td_depthwise_conv_params *params,
+                                 const td_per_channel_quant *quant,
+                                 const td_dims *input_dims,
+                                 const int8_t *input,
+                                 const td_dims *filter_dims,
+                                 const int8_t *filter,
+                                 const int32_t *bias,
+                                 const td_dims *output_dims,
+                                 int8_t *output);
+/** Bytes of scratch td_depthwise_conv2d_s8 needs: 0 in every variant. */
+int32_t td_depthwise_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+
+typedef struct {
+    td_tile stride;
+    td_tile padding;
+    td_tile dilation;
+    td_activation_f32 activation;
+} td_conv_params_f32;
+
+typedef struct {
+    int32_t depth_multiplier;
+    td_tile stride;
+    td_tile padding;
+    td_tile dilation;
+    td_activation_f32 activation;
+} td_depthwise_conv_params_f32;
+
+/** CONV_2D, float32 (reference_ops::Conv). Layouts as td_conv2d_s8; bias may be NULL. */
+td_status td_conv2d_f32(const td_context *ctx,
+                        const td_conv_params_f32 *params,
+                        const td_dims *input_dims,
+                        const float *input,
+                        const td_dims *filter_dims,
+                        const float *filter,
+                        const float *bias,
+                        const td_dims *output_dims,
+                        float *output);
+/** Bytes of scratch td_conv2d_f32 needs: 0. */
+int32_t td_conv2d_f32_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+
+/** DEPTHWISE_CONV_2D, float32 (reference_ops::DepthwiseConv). */
+td_status td_depthwise_conv2d_f32(const td_context *ctx,
+                                  const td_depthwise_conv_params_f32 *params,
+                                  const td_dims *input_dims,
+                                  const float *input,
+                                  const td_dims *filter_dims,
+                                  const float *filter,
+                                  const float *bias,
+                                  const td_dims *output_dims,
+                                  float *output);
+/** Bytes of scratch td_depthwise_conv2d_f32 needs: 0. */
+int32_t td_depthwise_conv2d_f32_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+
+/* ------------------------------------------------------------------------------------------
+ * Fully connected (src/fully_connected)
+ * ---------------------------------------------------------------------------------------- */
+
+typedef struct {
+    int32_t input_offset;  /* -input zero point */
+    int32_t filter_offset; /* -weights zero point (0 for symmetric int8 weights) */
+    int32_t output_offset; /* output zero point */
+    td_activation activation;
+} td_fc_params;
+
+/**
+ * FULLY_CONNECTED, int8: output[b][o] = requant(sum_i (w[o][i] + filter_offset) *
+ * (x[b][i] + input_offset) + bias[o]). quant.multiplier/shift hold one entry (per-tensor,
+ * per_channel = 0) or output_depth entries (per-channel, per_channel = 1). bias may be NULL.
+ */
+td_status td_fully_connected_s8(const td_context *ctx,
+                                const td_fc_params *params,
+                                const td_per_channel_quant *quant,
+                                int32_t per_channel,
+                                int32_t batches,
+                                int32_t input_depth,
+                                int32_t output_depth,
+                                const int8_t *input,
+                                const int8_t *filter,
+                                const int32_t *bias,
+                                int8_t *output);
+/** Bytes of scratch td_fully_connected_s8 needs: 0 in every variant. */
+int32_t td_fully_connected_s8_get_buffer_size(int32_t input_depth, int32_t output_depth);
+
+/** FULLY_CONNECTED, float32 (reference_ops::FullyConnected). bias may be NULL. */
+td_status td_fully_connected_f32(const td_context *ctx,
+                                 const td_activation_f32 *activation,
+                                 int32_t batches,
+                                 int32_t input_depth,
+                                 int32_t output_depth,
+                                 const float *input,
+                                 const float *filter,
+                                 const float *bias,
+                                 float *output);
+/** Bytes of scratch td_fully_connected_f32 needs: 0. */
+int32_t td_fully_connected_f32_get_buffer_size(int32_t input_depth, int32_t output_depth);
+
+/* ------------------------------------------------------------------------------------------
+ * Pooling (src/pooling). Windows are clipped at the borders; the average divides by the
+ * number of input pixels inside the window (TFLite's behaviour), rounding half away from 0.
+ * ---------------------------------------------------------------------------------------- */
+
+typedef struct {
+    td_tile stride;
+    td_tile padding;
+    td_tile filter;
+    td_activation activation;
+} td_pool_params;
+
+typedef struct {
+    td_tile stride;
+    td_tile padding;
+    td_tile filter;
+    td_activation_f32 activation;
+} td_pool_params_f32;
+
+/** AVERAGE_POOL_2D, int8 (input and output share scale and zero point, as TFLite requires). */
+td_status td_avgpool_s8(const td_pool_params *params,
+                        const td_dims *input_dims,
+                        const int8_t *input,
+                        const td_dims *output_dims,
+                        int8_t *output);
+/** MAX_POOL_2D, int8. */
+td_status td_maxpool_s8(const td_pool_params *params,
+                        const td_dims *input_dims,
+                        const int8_t *input,
+                        const td_dims *output_dims,
+                        int8_t *output);
+/** AVERAGE_POOL_2D, float32. */
+td_status td_avgpool_f32(const td_pool_params_f32 *params,
+                         const td_dims *input_dims,
+                         const float *input,
+                         const td_dims *output_dims,
+                         float *output);
+/** MAX_POOL_2D, float32. */
+td_status td_maxpool_f32(const td_pool_params_f32 *params,
+                         const td_dims *input_dims,
+                         const float *input,
+                         const td_dims *output_dims,
+                         float *output);
+
+/* ------------------------------------------------------------------------------------------
+ * Element-wise binary ops (src/elementwise). Shapes: each input dimension equals the output's
+ * or is 1 (broadcast, up to 4-D); equal shapes take a flat fast path. Output may alias an
+ * input of the output's shape (in-place add into a dead input).
+ * ---------------------------------------------------------------------------------------- */
+
+/**
+ * ADD / SUB int8, TFLite's general quantized add: both inputs are shifted left by
+ * left_shift (20 for int8) and rescaled to a common scale, summed (or subtracted), then
+ * rescaled to the output: out = requant(requant(x1 << ls, in1) ± requant(x2 << ls, in2), out).
+ */
+typedef struct {
+    int32_t input1_offset; /* -zero point of input 1 */
+    int32_t input2_offset; /* -zero point of input 2 */
+    int32_t output_offset; /* output zero point */
+    int32_t left_shift;
+    td_requant input1;
+    td_requant input2;
+    td_requant output;
+    td_activation activation;
+} td_add_params_s8;
+
+td_status td_add_s8(const td_add_params_s8 *params,
+                    const td_dims *input1_dims,
+                    const int8_t *input1,
+                    const td_dims *input2_dims,
+                    const int8_t *input2,
+                    const td_dims *output_dims,
+                    int8_t *output);
+td_status td_sub_s8(const td_add_params_s8 *params,
+                    const td_dims *input1_dims,
+                    const int8_t *input1,
+                    const td_dims *input2_dims,
+                    const int8_t *input2,
+                    const td_dims *output_dims,
+                    int8_t *output);
+
+/** MUL int8: out = requant((x1 + off1) * (x2 + off2), output) + output_offset. */
+typedef struct {
+    int32_t input1_offset;
+    int32_t input2_offset;
+    int32_t output_offset;
+    td_requant output;
+    td_activation activation;
+} td_mul_params_s8;
+
+td_status td_mul_s8(const td_mul_params_s8 *params,
+                    const td_dims *input1_dims,
+                    const int8_t *input1,
+                    const td_dims *input2_dims,
+                    const int8_t *input2,
+                    const td_dims *output_dims,
+                    int8_t *output);
+
+/** ADD / SUB / MUL float32 with the fused activation range. */
+td_status td_add_f32(const td_activation_f32 *activation,
+                     const td_dims *input1_dims,
+                     const float *input1,
+                     const td_dims *input2_dims,
+                     const float *input2,
+                     const td_dims *output_dims,
+                     float *output);
+td_status td_sub_f32(const td_activation_f32 *activation,
+                     const td_dims *input1_dims,
+                     const float *input1,
+                     const td_dims *input2_dims,
+                     const float *input2,
+                     const td_dims *output_dims,
+                     float *output);
+td_status td_mul_f32(const td_activation_f32 *activation,
+                     const td_dims *input1_dims,
+                     const float *input1,
+                     const td_dims *input2_dims,
+                     const float *input2,
+                     const td_dims *output_dims,
+                     float *output);
+
+/* ------------------------------------------------------------------------------------------
+ * Activations (src/activation). Element-wise ones accept output == input (in place).
+ * ---------------------------------------------------------------------------------------- */
+
+/**
+ * SOFTMAX int8 -> int8 (output scale 1/256, zero point -128), TFLite's fixed-point softmax
+ * with gemmlowp's exp_on_negative_values and one_over_one_plus_x_for_x_in_0_1. The generator
+ * precomputes, as TFLite's PreprocessSoftmaxScaling / CalculateInputRadius do with
+ * kScaledDiffIntegerBits = 5: input_beta_multiplier, input_beta_left_shift and diff_min.
+ * Rows are the last dimension (depth); rows = element count / depth.
+ */
+typedef struct {
+    int32_t input_beta_multiplier;
+    int32_t input_beta_left_shift;
+    int32_t diff_min;
+} td_softmax_params_s8;
+
+td_status td_softmax_s8(const td_softmax_params_s8 *params,
+                        int32_t rows,
+                        int32_t depth,
+                        const int8_t *input,
+                        int8_t *output);
+
+/** SOFTMAX float32: exp((x - max) * beta) / sum, in float32 with expf. */
+td_status td_softmax_f32(float beta, int32_t rows, int32_t depth, const float *input, float *output);
+
+/**
+ * LOGISTIC / TANH int8 via gemmlowp's fixed-point logistic/tanh on a Q4.27 input
+ * (TFLite's reference_integer_ops::Logistic / Tanh). The generator computes, with
+ * kInputIntegerBits = 4: input_multiplier, input_left_shift from frexp(scale * 2^27) and
+ * input_range_radius = CalculateInputRadius(4, input_left_shift, 31).
+ * Logistic's output has scale 1/256 and zero point -128; tanh's scale 1/128, zero point 0.
+ */
+typedef struct {
+    int32_t input_offset; /* -input zero point */
+    int32_t input_range_radius;
+    int32_t input_multiplier;
+    int32_t input_left_shift;
+} td_logistic_params_s8;
+typedef td_logistic_params_s8 td_tanh_params_s8;
+
+td_status td_logistic_s8(const td_logistic_params_s8 *params, int32_t size, const int8_t *input, int8_t *output);
+td_status td_tanh_s8(const td_tanh_params_s8 *params, int32_t size, const int8_t *input, int8_t *output);
+
+/** LOGISTIC float32 (reference_ops::Logistic: 1 above 16.619..., exp(x) below -9). */
+td_status td_logistic_f32(int32_t size, const float *input, float *output);
+/** TANH float32 (tanhf). */
+td_status td_tanh_f32(int32_t size, const float *input, float *output);
+
+/**
+ * RELU int8 (TFLite Micro's ReluQuantized): out = clamp(output_offset +
+ * requant(x + input_offset, output)), the clamp range being max(qmin, zero point) .. qmax.
+ */
+typedef struct {
+    int32_t input_offset;  /* -input zero point */
+    int32_t output_offset; /* output zero point */
+    td_requant output;
+    td_activation activation;
+} td_relu_params_s8;
+
+td_status td_relu_s8(const td_relu_params_s8 *params, int32_t size, const int8_t *input, int8_t *output);
+
+/** RELU6 int8 (TFLite Micro's Relu6Quantized): a clamp to [zero point, quantized 6]; no rescale. */
+td_status td_relu6_s8(const td_activation *range, int32_t size, const int8_t *input, int8_t *output);
+
+/** RELU / RELU6 / RELU_N1_TO_1 float32: a clamp to the given range. */
+td_status td_relu_f32(const td_activation_f32 *range, int32_t size, const float *input, float *output);
+
+/* ------------------------------------------------------------------------------------------
+ * Quantization (src/quantize)
+ * ---------------------------------------------------------------------------------------- */
+
+/** Affine quantization parameters of one tensor (real = scale * (q - zero_point)). */
+typedef struct {
+    float scale;
+    int32_t zero_point;
+} td_affine_quant;
+
+/**
+ * QUANTIZE float32 -> int8 (TFLite's AffineQuantize): clamp(round_half_away(x / scale) +
+ * zero_point), the division in float32; beyond the int32 range the rounded value saturates and
+ * NaN gives 0 (Arm's float-to-int conversion).
+ */
+td_status td_quantize_f32_s8(const td_affine_quant *params, int32_t size, const float *input, int8_t *output);
+
+/** DEQUANTIZE int8 -> float32: scale * (q - zero_point). */
+td_status td_dequantize_s8_f32(const td_affine_quant *params, int32_t size, const int8_t *input, float *output);
+
+/** QUANTIZE int8 -> int8 (TFLite's Requantize): clamp(requant(x + input_offset, output) + output_offset). */
+typedef struct {
+    int32_t input_offset;  /* -input zero point */
+    int32_t output_offset; /* output zero point */
+    td_requant output;
+} td_requantize_params;
+
+td_status td_requantize_s8(const td_requantize_params *params, int32_t size, const int8_t *input, int8_t *output);
+
+/* ------------------------------------------------------------------------------------------
+ * Data movement (src/reshape). Byte-exact for every dtype with the same quantization.
+ * ---------------------------------------------------------------------------------------- */
+
+/** RESHAPE: a copy of `bytes` bytes (memmove: output may overlap input; same pointer is a no-op). */
+td_status td_reshape(int32_t bytes, const void *input, void *output);
+
+/**
+ * CONCATENATION along one axis: the shape seen as [outer][axis][inner]; copy_sizes[i] is
+ * input i's axis size times inner (in elements). Inputs share the output's quantization
+ * (TFLite Micro requires it for int8).
+ */
+typedef struct {
+    int32_t num_inputs;
+    int32_t outer_size;
+    const int32_t *copy_sizes;
+} td_concat_params;
+
+td_status td_concatenation_s8(const td_concat_params *params, const int8_t *const *inputs, int8_t *output);
+td_status td_concatenation_f32(const td_concat_params *params, const float *const *inputs, float *output);
+
+/** PAD (and PADV2) on a 4-D tensor: before/after counts per dimension, output = padded shape. */
+typedef struct {
+    td_dims before;
+    td_dims after;
+    int8_t pad_value; /* the output zero point for PAD */
+} td_pad_params_s8;
+
+typedef struct {
+    td_dims before;
+    td_dims after;
+    float pad_value;
+} td_pad_params_f32;
+
+td_status td_pad_s8(const td_pad_params_s8 *params, const td_dims *input_dims, const int8_t *input, int8_t *output);
+td_status td_pad_f32(const td_pad_params_f32 *params, const td_dims *input_dims, const float *input, float *output);
+
+/* ------------------------------------------------------------------------------------------
+ * Reductions (src/reduce)
+ * ---------------------------------------------------------------------------------------- */
+
+/**
+ * MEAN int8 over a contiguous run of axes, the tensor seen as [outer][reduce][inner] (MEAN over
+ * H and W of NHWC: outer = N, reduce = H*W, inner = C). TFLite Micro's EvalIntegerMean:
+ *  - rescale == 0 (input and output share scale and zero point): out = sum / count, C integer
+ *    division (truncating toward zero);
+ *  - rescale != 0 (QuantizedMeanOrSum): out = clamp(requant(sum + input_offset * count, output)
+ *    + output_offset), where `output` is QuantizeMultiplier(in scale / out scale) with 1/count
+ *    folded in (multiplier * 2^k / count, shift - k, k = min(floor(log2 count), 32, 31 + shift)).
+ * Output is [outer][inner] (keep_dims changes nothing in memory).
+ */
+typedef struct {
+    int32_t rescale;
+    int32_t input_offset;  /* -input zero point */
+    int32_t output_offset; /* output zero point */
+    td_requant output;
+    td_activation activation; /* the output type's range: [-128, 127] */
+} td_mean_params_s8;
+
+td_status td_mean_s8(const td_mean_params_s8 *params,
+                     int32_t outer,
+                     int32_t reduce,
+                     int32_t inner,
+                     const int8_t *input,
+                     int8_t *output);
+/** MEAN float32 over [outer][reduce][inner]: float32 sum in input order, divided by the count. */
+td_status td_mean_f32(int32_t outer, int32_t reduce, int32_t inner, const float *input, float *output);
+
+/* ------------------------------------------------------------------------------------------
+ * LSTM (src/lstm): UNIDIRECTIONAL_SEQUENCE_LSTM without peephole, projection or layer norm,
+ * TFLite Micro's kernel (lstm_eval.h, 2023): for each step
+ *   f = sigmoid(FC(x, W_f) + FC(h, R_f));  i = sigmoid(FC(x, W_i) + FC(h, R_i))
+ *   g = act(FC(x, W_g) + FC(h, R_g));       c = f*c + i*g (clipped)
+ *   o = sigmoid(FC(x, W_o) + FC(h, R_o));   h = o * tanh(c);  output[t] = h
+ * Gate order in the struct: forget, input, cell, output (TFLite's evaluation order).
+ * Time-major: input [T][B][I], output [T][B][S]; batch-major: input [B][T][I], output [B][T][S].
+ * hidden_state [B][S] and cell_state [B][S] are the variable tensors, updated in place.
+ * ---------------------------------------------------------------------------------------- */
+
+typedef enum { TD_LSTM_SIGMOID = 0, TD_LSTM_TANH = 1 } td_lstm_activation;
+
+/** The sizes of an LSTM: batch B, time steps T, input size I, state size S (cell = hidden). */
+typedef struct {
+    int32_t time_major;
+    int32_t batch_size;
+    int32_t time_steps;
+    int32_t input_size;
+    int32_t state_size;
+} td_lstm_dims;
+
+/**
+ * One integer gate: two FCs int8 x int8 -> int16 (output zero point 0, saturated to int16),
+ * their saturating int16 sum, then the activation. The input FC adds the gate bias
+ * (int32, may be NULL); the recurrent FC has no bias.
+ */
+typedef struct {
+    const int8_t *input_weights;     /* [S][I] */
+    const int8_t *recurrent_weights; /* [S][S] */
+    const int32_t *bias;             /* [S] or NULL */
+    int32_t input_offset;            /* -zero point of x */
+    td_requant input_fc;             /* x-scale * W-scale / gate-scale (gate scale 2^-12) */
+    int32_t recurrent_offset;        /* -zero point of h */
+    td_requant recurrent_fc;         /* h-scale * R-scale / gate-scale */
+} td_lstm_gate_s8;
+
+typedef struct {
+    td_lstm_dims dims;
+    td_lstm_gate_s8 forget_gate;
+    td_lstm_gate_s8 input_gate;
+    td_lstm_gate_s8 cell_gate;
+    td_lstm_gate_s8 output_gate;
+    td_lstm_activation cell_gate_activation; /* the op's fused activation: tanh (usual) or sigmoid */
+    /** f * c -> c: int16 x int16 -> int16, gate scale 2^-15 times cell scale / cell scale. */
+    td_requant forget_cell_mul;
+    /** i * g -> int16 cell: 2^-15 * 2^-15 / cell scale. */
+    td_requant input_cell_mul;
+    /** o * tanh(c) -> int8 hidden: 2^-15 * 2^-15 / hidden scale, plus hidden_offset. */
+    td_requant output_hidden_mul;
+    int32_t hidden_offset;          /* hidden state zero point (an output offset) */
+    int32_t cell_clip_enabled;      /* the op's cell_clip > 0 */
+    int32_t quantized_cell_clip;    /* cell_clip / cell scale, rounded, saturated to int16 */
+    int32_t cell_state_scale_power; /* cell scale = 2^cell_state_scale_power (e.g. -11) */
+} td_lstm_params_s8;
+
+/** Integer LSTM: int8 x/h, int8 weights, int16 gates and cell, int32 bias. */
+td_status td_lstm_s8(const td_context *ctx,
+                     const td_lstm_params_s8 *params,
+                     const int8_t *input,
+                     int8_t *hidden_state,
+                     int16_t *cell_state,
+                     int8_t *output);
+/** Bytes of scratch td_lstm_s8 needs: 4 * B * S * sizeof(int16_t) in every variant. */
+int32_t td_lstm_s8_get_buffer_size(const td_lstm_dims *dims);
+
+typedef struct {
+    const float *input_weights;     /* [S][I] */
+    const float *recurrent_weights; /* [S][S] */
+    const float *bias;              /* [S] or NULL */
+} td_lstm_gate_f32;
+
+typedef struct {
+    td_lstm_dims dims;
+    td_lstm_gate_f32 forget_gate;
+    td_lstm_gate_f32 input_gate;
+    td_lstm_gate_f32 cell_gate;
+    td_lstm_gate_f32 output_gate;
+    td_lstm_activation cell_gate_activation;
+    float cell_clip; /* 0: no clipping */
+} td_lstm_params_f32;
+
+/** Float LSTM (the same steps in float32, sigmoid as td_logistic_f32, tanh with tanhf). */
+td_status td_lstm_f32(const td_context *ctx,
+                      const td_lstm_params_f32 *params,
+                      const float *input,
+                      float *hidden_state,
+                      float *cell_state,
+                      float *output);
+/** Bytes of scratch td_lstm_f32 needs: 4 * B * S * sizeof(float). */
+int32_t td_lstm_f32_get_buffer_size(const td_lstm_dims *dims);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TD_KERNELS_H */

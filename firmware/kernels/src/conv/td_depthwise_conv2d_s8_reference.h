@@ -1,0 +1,101 @@
+/*
+ * TinyDeploy kernel library, internal: the pieces of DEPTHWISE_CONV_2D int8 shared by the
+ * portable kernel and the Cortex-M variant, bit-exact with TFLite's
+ * reference_integer_ops::DepthwiseConvPerChannel (padded taps skipped, per-channel
+ * requantization). Both kernels walk the output pixels, work out once per pixel which taps fall
+ * inside the image, run their own fast path over blocks of four channels when the depth
+ * multiplier is 1, and finish the other channels here one at a time.
+ */
+#ifndef TD_DEPTHWISE_CONV2D_S8_REFERENCE_H
+#define TD_DEPTHWISE_CONV2D_S8_REFERENCE_H
+
+#include "../internal/td_common.h"
+
+/** Which taps of one output pixel's window fall inside the image, and where they start. */
+typedef struct {
+    /** Element offset of tap (ky_start, kx_start), channel 0, in the input. */
+    int32_t input_start;
+    /** Element offset of tap (ky_start, kx_start), channel 0, in the filter. */
+    int32_t filter_start;
+    /** Elements between vertically neighbouring taps in the input and in the filter. */
+    int32_t input_row_step;
+    int32_t filter_row_step;
+    /** Elements between horizontally neighbouring taps. */
+    int32_t input_tap_step;
+    int32_t filter_tap_step;
+    int32_t rows;
+    int32_t columns;
+} td_depthwise_window;
+
+static inline td_depthwise_window td_depthwise_window_of(const td_depthwise_conv_params *params,
+                                                         const td_dims *input_dims,
+                                                         const td_dims *filter_dims,
+                                                         int32_t batch,
+                                                         int32_t out_y,
+                                                         int32_t out_x)
+{
+    const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
+    const int32_t in_x_origin = out_x * params->stride.w - params->padding.w;
+    const int32_t channels = filter_dims->c;
+    td_depthwise_window window;
+    int32_t ky_start, ky_end, kx_start, kx_end;
+    td_tap_range(in_y_origin, input_dims->h, filter_dims->h, params->dilation.h, &ky_start, &ky_end);
+    td_tap_range(in_x_origin, input_dims->w, filter_dims->w, params->dilation.w, &kx_start, &kx_end);
+    window.input_start = ((batch * input_dims->h + in_y_origin + params->dilation.h * ky_start) * input_dims->w +
+                          in_x_origin + params->dilation.w * kx_start) *
+                         input_dims->c;
+    window.filter_start = (ky_start * filter_dims->w + kx_start) * channels;
+    window.input_row_step = params->dilation.h * input_dims->w * input_dims->c;
+    window.filter_row_step = filter_dims->w * channels;
+    window.input_tap_step = params->dilation.w * input_dims->c;
+    window.filter_tap_step = channels;
+    window.rows = ky_end - ky_start;
+    window.columns = kx_end - kx_start;
+    return window;
+}
+
+/** Bias, requantization, output offset and clamp of one accumulator. */
+TD_INLINE int8_t td_depthwise_finish(const td_depthwise_conv_params *params,
+                                     const td_per_channel_quant *quant,
+                                     const int32_t *bias,
+                                     int32_t out_c,
+                                     int32_t acc)
+{
+    if (bias != NULL) {
+        acc += bias[out_c];
+    }
+    acc = td_multiply_by_quantized_multiplier(acc, quant->multiplier[out_c], quant->shift[out_c]);
+    acc += params->output_offset;
+    return (int8_t)td_clamp_i32(acc, params->activation.min, params->activation.max);
+}
+
+/** Output channels [first_out_c, C_out) of one pixel, one at a time (any depth multiplier). */
+static inline void td_depthwise_channels_s8(const td_depthwise_conv_params *params,
+                                            const td_per_channel_quant *quant,
+                                            const td_depthwise_window *window,
+                                            int32_t first_out_c,
+                                            int32_t output_c,
+                                            const int8_t *input,
+                                            const int8_t *filter,
+                                            const int32_t *bias,
+                                            int8_t *out)
+{
+    const int32_t input_offset = params->input_offset;
+    int32_t out_c, row, column;
+    for (out_c = first_out_c; out_c < output_c; ++out_c) {
+        const int32_t in_c = out_c / params->depth_multiplier;
+        int32_t acc = 0;
+        for (row = 0; row < window->rows; ++row) {
+            const int8_t *in = input + window->input_start + row * window->input_row_step + in_c;
+            const int8_t *f = filter + window->filter_start + row * window->filter_row_step + out_c;
+            for (column = 0; column < window->columns; ++column) {
+                acc += (int32_t)*f * ((int32_t)*in + input_offset);
+                in += window->input_tap_step;
+                f += window->filter_tap_step;
+            }
+        }
+        out[out_c] = td_depthwise_finish(params, quant, bias, out_c, acc);
+    }
+}
+
+#endif /* TD_DEPTHWISE_CONV2D_S8_REFERENCE_H */

@@ -1,0 +1,1229 @@
+/**
+ * Golden vectors for the C kernel library (firmware/kernels), from TinyDeploy's host interpreter.
+ *
+ * For a set of small op configurations this builds a one-op graph with random (seeded) weights,
+ * runs it through the interpreter (`Interpreter`, bit-exact with TFLite Micro's reference
+ * kernels) on random inputs, and writes one C test case per configuration: the inputs, the
+ * kernel parameters precomputed the way TFLite's prepare functions compute them (with the
+ * interpreter's own helpers wherever it exports them) and the interpreter's outputs. The C
+ * runner (td_kernel_test.c) includes the result as `td_kernel_vectors.h`, calls the kernel and
+ * compares: byte for byte for integer outputs; float32 outputs equal, or within a stated
+ * relative tolerance where the result goes through expf / tanhf.
+ *
+ * The parameters here are written independently of the code generator on purpose: a case
+ * fails when the C kernel and the interpreter disagree about the same TFLite arithmetic.
+ */
+import { Interpreter } from '../../../src/core/common/interp/interpreter.js';
+import type {
+  Activation,
+  DType,
+  Graph,
+  Op,
+  Padding,
+  Quantization,
+  Tensor,
+  TensorData,
+} from '../../../src/core/common/ir/types.js';
+import { quantizeMultiplier, quantizeMultiplierSmallerThanOne, type QuantizedMultiplier } from '../../../src/core/common/interp/fixed-point.js';
+import { activationRangeFloat, activationRangeQuantized, computeOutSize, computePadding } from '../../../src/core/common/interp/op-utils.js';
+import { channelMultipliers } from '../../../src/core/common/interp/kernels/conv-common.js';
+import { sigmoidParams } from '../../../src/core/common/interp/kernels/activations.js';
+import { quantizedSoftmaxParams } from '../../../src/core/common/interp/kernels/softmax.js';
+import { foldCountIntoMultiplier } from '../../../src/core/common/interp/kernels/mean.js';
+import {
+  multiplyByQuantizedMultiplier,
+  roundingDivideByPOT,
+  saturatingRoundingDoublingHighMul,
+} from '../../../src/core/common/interp/fixed-point.js';
+import {
+  expOnNegativeValues,
+  logistic,
+  oneMinusXOverOnePlusXForXIn0To1,
+  oneOverOnePlusXForXIn0To1,
+  saturatingRoundingMultiplyByPOT,
+  tanh,
+} from '../../../src/core/common/interp/gemmlowp.js';
+
+/** The generated header and what it holds. */
+export interface KernelVectors {
+  /** C source of td_kernel_vectors.h. */
+  header: string;
+  /** Case names in run order (the runner reports failures by these names). */
+  cases: string[];
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+// ---------------------------------------------------------------------------------------------
+// Random data (mulberry32: small, seeded, reproducible across Node versions)
+// ---------------------------------------------------------------------------------------------
+
+class Random {
+  private state: number;
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+  /** Uniform in [0, 1). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+  int8(count: number, min = -128, max = 127): Int8Array {
+    return Int8Array.from({ length: count }, () => this.int(min, max));
+  }
+  int16(count: number, min = -32768, max = 32767): Int16Array {
+    return Int16Array.from({ length: count }, () => this.int(min, max));
+  }
+  int32(count: number, min: number, max: number): Int32Array {
+    return Int32Array.from({ length: count }, () => this.int(min, max));
+  }
+  float(count: number, min: number, max: number): Float32Array {
+    return Float32Array.from({ length: count }, () => min + this.next() * (max - min));
+  }
+  /** A float32 scale spread log-uniformly over [min, max] (TFLite scales are float32). */
+  scale(min: number, max: number): number {
+    return Math.fround(min * Math.pow(max / min, this.next()));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One-op graphs run through the interpreter
+// ---------------------------------------------------------------------------------------------
+
+interface TensorSpec {
+  dtype: DType;
+  shape: number[];
+  data?: TensorData;
+  /** Per-tensor [scale, zeroPoint] or a full Quantization. */
+  quantization?: [number, number] | Quantization;
+  variable?: boolean;
+}
+
+function toQuantization(q: TensorSpec['quantization']): Quantization | undefined {
+  if (!q) return undefined;
+  return Array.isArray(q) ? { scale: [q[0]], zeroPoint: [q[1]], axis: 0 } : q;
+}
+
+/**
+ * Runs one op: `inputs[i]` null marks an absent optional input; inputs without data are fed from
+ * `feeds` in order. Returns the outputs and every tensor's value after the run (LSTM state).
+ * `laterFeeds` runs the op again, in streaming mode (state carried over), once per entry; the
+ * outputs of every run are returned in order (`outputs` are the first run's).
+ */
+function runOp(
+  type: string,
+  attrs: object,
+  inputs: (TensorSpec | null)[],
+  outputs: TensorSpec[],
+  feeds: TensorData[],
+  laterFeeds: TensorData[][] = [],
+): { outputs: TensorData[]; runs: TensorData[][]; tensors: Map<number, TensorData>; inputIds: number[] } {
+  const tensors: Tensor[] = [];
+  const add = (spec: TensorSpec): number => {
+    const id = tensors.length;
+    tensors.push({
+      id,
+      name: `t${id}`,
+      shape: spec.shape,
+      dtype: spec.dtype,
+      data: spec.data,
+      quantization: toQuantization(spec.quantization),
+      variable: spec.variable,
+    });
+    return id;
+  };
+  const inputIds = inputs.map((spec) => (spec ? add(spec) : -1));
+  const outputIds = outputs.map(add);
+  const op = { type, inputs: inputIds, outputs: outputIds, attrs } as Op;
+  const graph: Graph = {
+    name: type,
+    tensors,
+    ops: [op],
+    inputs: inputIds.filter((id) => id >= 0 && !tensors[id].data && !tensors[id].variable),
+    outputs: outputIds,
+  };
+  const interpreter = new Interpreter(graph, { state: 'streaming' });
+  const results = [feeds, ...laterFeeds].map((runFeeds) => interpreter.run(runFeeds, { keepIntermediates: true }));
+  const last = results[results.length - 1];
+  return { outputs: results[0].outputs, runs: results.map((r) => r.outputs), tensors: last.tensors!, inputIds };
+}
+
+// ---------------------------------------------------------------------------------------------
+// C emission
+// ---------------------------------------------------------------------------------------------
+
+type CType = 'int8_t' | 'int16_t' | 'int32_t' | 'float';
+
+function cInt(value: number): string {
+  if (!Number.isInteger(value)) throw new RangeError(`${value} is not an integer`);
+  return value === -2147483648 ? '(-2147483647 - 1)' : String(value);
+}
+
+/** A float32 literal that reads back as exactly the same float (9 significant digits). */
+function cFloat(value: number): string {
+  const f = Math.fround(value);
+  if (Number.isNaN(f)) return 'NAN';
+  if (f === Infinity) return 'INFINITY';
+  if (f === -Infinity) return '(-INFINITY)';
+  if (f === 0) return Object.is(f, -0) ? '-0.0f' : '0.0f';
+  return `${f.toPrecision(9)}f`;
+}
+
+function cValue(type: CType, value: number): string {
+  return type === 'float' ? cFloat(value) : cInt(value);
+}
+
+function cList(type: CType, values: ArrayLike<number>): string {
+  const parts: string[] = [];
+  for (let i = 0; i < values.length; i++) parts.push(cValue(type, values[i]));
+  const lines: string[] = [];
+  for (let i = 0; i < parts.length; i += 16) lines.push(`        ${parts.slice(i, i + 16).join(', ')},`);
+  return `{\n${lines.join('\n')}\n    }`;
+}
+
+function cDims(shape: readonly number[]): string {
+  const padded = [...new Array<number>(4 - shape.length).fill(1), ...shape];
+  return `{${padded.join(', ')}}`;
+}
+
+function cFloatRange(activation: Activation): string {
+  const { min, max } = activationRangeFloat(activation);
+  return `{${cFloat(Math.max(min, -FLOAT32_MAX))}, ${cFloat(Math.min(max, FLOAT32_MAX))}}`;
+}
+
+function cRequant(q: QuantizedMultiplier): string {
+  return `{${cInt(q.multiplier)}, ${cInt(q.shift)}}`;
+}
+
+function count(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * One C test case: declarations, a kernel call whose status is checked, then comparisons.
+ * `output()` declares a guarded output buffer; `expect()` compares it with the interpreter's.
+ */
+class CaseBuilder {
+  private readonly declarations: string[] = [];
+  private readonly setup: string[] = [];
+  private readonly checks: string[] = [];
+  private readonly calls: string[] = [];
+  private usesContext = false;
+
+  constructor(readonly name: string) {}
+
+  constant(type: CType, name: string, values: ArrayLike<number>): string {
+    if (values.length === 0) throw new RangeError(`${this.name}: constant ${name} is empty`);
+    this.declarations.push(`    static const ${type} ${name}[${values.length}] = ${cList(type, values)};`);
+    return name;
+  }
+
+  /** A mutable, guarded array starting from `values` (LSTM state). */
+  state(type: CType, name: string, values: ArrayLike<number>): string {
+    this.constant(type, `${name}_initial`, values);
+    this.declarations.push(`    static ${type} ${name}[${values.length} + TD_TEST_GUARD];`);
+    this.setup.push(`    td_test_guard(${name}, (int32_t)sizeof(${name}));`);
+    this.setup.push(`    memcpy(${name}, ${name}_initial, sizeof(${name}_initial));`);
+    return name;
+  }
+
+  /** A guarded output buffer of `length` values. */
+  output(type: CType, name: string, length: number): string {
+    this.declarations.push(`    static ${type} ${name}[${length} + TD_TEST_GUARD];`);
+    this.setup.push(`    td_test_guard(${name}, (int32_t)sizeof(${name}));`);
+    return name;
+  }
+
+  declare(line: string): void {
+    this.declarations.push(`    ${line}`);
+  }
+
+  /** The scratch context, sized by the kernel's own get_buffer_size call. */
+  context(sizeCall: string): string {
+    this.usesContext = true;
+    this.setup.push(`    td_context ctx = td_test_context(${sizeCall});`);
+    return '&ctx';
+  }
+
+  /** A kernel call; several calls run in order, each only if the previous returned TD_OK. */
+  invoke(call: string): void {
+    this.calls.push(call);
+  }
+
+  expect(type: CType, actual: string, expected: ArrayLike<number>, tolerance = 0): void {
+    const expectedName = this.constant(type, `${actual}_expected`, expected);
+    if (type === 'int8_t') this.checks.push(`td_test_expect_s8(${actual}, ${expectedName}, ${expected.length})`);
+    else if (type === 'int16_t') this.checks.push(`td_test_expect_s16(${actual}, ${expectedName}, ${expected.length})`);
+    else if (type === 'int32_t') this.checks.push(`td_test_expect_s32(${actual}, ${expectedName}, ${expected.length})`);
+    else if (type === 'float') this.checks.push(`td_test_expect_f32(${actual}, ${expectedName}, ${expected.length}, ${cFloat(tolerance)})`);
+    else throw new RangeError(`cannot compare ${type}`);
+  }
+
+  emit(functionName: string): string {
+    if (this.calls.length === 0) throw new Error(`${this.name}: no kernel call`);
+    const checks = ['td_test_status(status)', ...(this.usesContext ? ['td_test_context_intact(&ctx)'] : []), ...this.checks];
+    return [
+      `/* ${this.name} */`,
+      `static int ${functionName}(void)`,
+      '{',
+      ...this.declarations,
+      '    td_status status;',
+      ...this.setup,
+      `    status = ${this.calls[0]};`,
+      ...this.calls.slice(1).map((call) => `    if (status == TD_OK) {\n        status = ${call};\n    }`),
+      `    return ${checks.join(' &&\n           ')};`,
+      '}',
+      '',
+    ].join('\n');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cases
+// ---------------------------------------------------------------------------------------------
+
+interface ConvConfig {
+  batch?: number;
+  input: [number, number, number];
+  outputChannels: number;
+  kernel: [number, number];
+  stride?: [number, number];
+  dilation?: [number, number];
+  padding: Padding;
+  activation: Activation;
+  bias?: boolean;
+  perChannel?: boolean;
+  groups?: number;
+}
+
+function geometry(config: ConvConfig) {
+  const [inH, inW] = config.input;
+  const [kH, kW] = config.kernel;
+  const [sH, sW] = config.stride ?? [1, 1];
+  const [dH, dW] = config.dilation ?? [1, 1];
+  const outH = computeOutSize(config.padding, inH, kH, sH, dH);
+  const outW = computeOutSize(config.padding, inW, kW, sW, dW);
+  const padH = config.padding === 'same' ? computePadding(sH, dH, inH, kH, outH) : 0;
+  const padW = config.padding === 'same' ? computePadding(sW, dW, inW, kW, outW) : 0;
+  return { outH, outW, sH, sW, dH, dW, padH, padW };
+}
+
+function convS8(random: Random, name: string, config: ConvConfig, depthwise: boolean): CaseBuilder {
+  const batch = config.batch ?? 1;
+  const [inH, inW, inC] = config.input;
+  const [kH, kW] = config.kernel;
+  const outC = config.outputChannels;
+  const groups = config.groups ?? 1;
+  const filterC = depthwise ? outC : inC / groups;
+  const { outH, outW, sH, sW, dH, dW, padH, padW } = geometry(config);
+  const inputScale = random.scale(0.01, 0.1);
+  const inputZeroPoint = random.int(-20, 20);
+  const outputScale = random.scale(0.05, 0.4);
+  const outputZeroPoint = random.int(-10, 10);
+  const channels = outC;
+  const filterScales = config.perChannel === false ? [random.scale(0.002, 0.02)] : Array.from({ length: channels }, () => random.scale(0.002, 0.02));
+  const filterShape = depthwise ? [1, kH, kW, outC] : [outC, kH, kW, filterC];
+  const filter = random.int8(count(filterShape), -127, 127);
+  const bias = config.bias === false ? undefined : random.int32(outC, -3000, 3000);
+  const input = random.int8(batch * inH * inW * inC);
+  const outputShape = [batch, outH, outW, outC];
+  const attrs = depthwise
+    ? { padding: config.padding, strideH: sH, strideW: sW, dilationH: dH, dilationW: dW, activation: config.activation, depthMultiplier: outC / inC }
+    : { padding: config.padding, strideH: sH, strideW: sW, dilationH: dH, dilationW: dW, activation: config.activation };
+  const { outputs } = runOp(
+    depthwise ? 'DEPTHWISE_CONV_2D' : 'CONV_2D',
+    attrs,
+    [
+      { dtype: 'int8', shape: [batch, inH, inW, inC], quantization: [inputScale, inputZeroPoint] },
+      { dtype: 'int8', shape: filterShape, data: filter, quantization: { scale: filterScales, zeroPoint: filterScales.map(() => 0), axis: depthwise ? 3 : 0 } },
+      bias ? { dtype: 'int32', shape: [outC], data: bias } : null,
+    ],
+    [{ dtype: 'int8', shape: outputShape, quantization: [outputScale, outputZeroPoint] }],
+    [input],
+  );
+  const expanded = Float64Array.from({ length: channels }, (_, c) => filterScales.length === 1 ? filterScales[0] : filterScales[c]);
+  const { multipliers, shifts } = channelMultipliers(inputScale, expanded, outputScale);
+  const range = activationRangeQuantized(config.activation, 'int8', outputScale, outputZeroPoint);
+
+  const c = new CaseBuilder(name);
+  c.constant('int8_t', 'input', input);
+  c.constant('int8_t', 'filter', filter);
+  if (bias) c.constant('int32_t', 'bias', bias);
+  c.constant('int32_t', 'multiplier', multipliers);
+  c.constant('int32_t', 'shift', shifts);
+  c.declare(`const td_dims input_dims = ${cDims([batch, inH, inW, inC])};`);
+  c.declare(`const td_dims filter_dims = ${cDims(filterShape)};`);
+  c.declare(`const td_dims output_dims = ${cDims(outputShape)};`);
+  c.declare('const td_per_channel_quant quant = {multiplier, shift};');
+  const common = `.input_offset = ${-inputZeroPoint}, .output_offset = ${outputZeroPoint}, .stride = {${sH}, ${sW}}, .padding = {${padH}, ${padW}}, .dilation = {${dH}, ${dW}}, .activation = {${range.min}, ${range.max}}`;
+  const output = c.output('int8_t', 'output', count(outputShape));
+  const kernel = depthwise ? 'td_depthwise_conv2d_s8' : 'td_conv2d_s8';
+  if (depthwise) c.declare(`const td_depthwise_conv_params params = {${common}, .depth_multiplier = ${outC / inC}};`);
+  else c.declare(`const td_conv_params params = {${common}};`);
+  const ctx = c.context(`${kernel}_get_buffer_size(&input_dims, &filter_dims)`);
+  c.invoke(`${kernel}(${ctx}, &params, &quant, &input_dims, input, &filter_dims, filter, ${bias ? 'bias' : 'NULL'}, &output_dims, ${output})`);
+  c.expect('int8_t', output, outputs[0] as Int8Array);
+  return c;
+}
+
+function convF32(random: Random, name: string, config: ConvConfig, depthwise: boolean): CaseBuilder {
+  const batch = config.batch ?? 1;
+  const [inH, inW, inC] = config.input;
+  const [kH, kW] = config.kernel;
+  const outC = config.outputChannels;
+  const groups = config.groups ?? 1;
+  const filterC = depthwise ? outC : inC / groups;
+  const { outH, outW, sH, sW, dH, dW, padH, padW } = geometry(config);
+  const filterShape = depthwise ? [1, kH, kW, outC] : [outC, kH, kW, filterC];
+  const filter = random.float(count(filterShape), -0.5, 0.5);
+  const bias = config.bias === false ? undefined : random.float(outC, -0.2, 0.2);
+  const input = random.float(batch * inH * inW * inC, -1, 1);
+  const outputShape = [batch, outH, outW, outC];
+  const attrs = depthwise
+    ? { padding: config.padding, strideH: sH, strideW: sW, dilationH: dH, dilationW: dW, activation: config.activation, depthMultiplier: outC / inC }
+    : { padding: config.padding, strideH: sH, strideW: sW, dilationH: dH, dilationW: dW, activation: config.activation };
+  const { outputs } = runOp(
+    depthwise ? 'DEPTHWISE_CONV_2D' : 'CONV_2D',
+    attrs,
+    [
+      { dtype: 'float32', shape: [batch, inH, inW, inC] },
+      { dtype: 'float32', shape: filterShape, data: filter },
+      bias ? { dtype: 'float32', shape: [outC], data: bias } : null,
+    ],
+    [{ dtype: 'float32', shape: outputShape }],
+    [input],
+  );
+  const c = new CaseBuilder(name);
+  c.constant('float', 'input', input);
+  c.constant('float', 'filter', filter);
+  if (bias) c.constant('float', 'bias', bias);
+  c.declare(`const td_dims input_dims = ${cDims([batch, inH, inW, inC])};`);
+  c.declare(`const td_dims filter_dims = ${cDims(filterShape)};`);
+  c.declare(`const td_dims output_dims = ${cDims(outputShape)};`);
+  const common = `.stride = {${sH}, ${sW}}, .padding = {${padH}, ${padW}}, .dilation = {${dH}, ${dW}}, .activation = ${cFloatRange(config.activation)}`;
+  const output = c.output('float', 'output', count(outputShape));
+  const kernel = depthwise ? 'td_depthwise_conv2d_f32' : 'td_conv2d_f32';
+  if (depthwise) c.declare(`const td_depthwise_conv_params_f32 params = {${common}, .depth_multiplier = ${outC / inC}};`);
+  else c.declare(`const td_conv_params_f32 params = {${common}};`);
+  const ctx = c.context(`${kernel}_get_buffer_size(&input_dims, &filter_dims)`);
+  c.invoke(`${kernel}(${ctx}, &params, &input_dims, input, &filter_dims, filter, ${bias ? 'bias' : 'NULL'}, &output_dims, ${output})`);
+  c.expect('float', output, outputs[0] as Float32Array);
+  return c;
+}
+
+interface FcConfig {
+  batches: number;
+  inputDepth: number;
+  outputDepth: number;
+  activation: Activation;
+  bias?: boolean;
+  perChannel?: boolean;
+  weightZeroPoint?: number;
+}
+
+function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseBuilder {
+  const { batches, inputDepth, outputDepth } = config;
+  const inputScale = random.scale(0.01, 0.1);
+  const inputZeroPoint = random.int(-30, 30);
+  const outputScale = random.scale(0.1, 0.5);
+  const outputZeroPoint = random.int(-10, 10);
+  const perChannel = config.perChannel ?? false;
+  const filterScales = perChannel ? Array.from({ length: outputDepth }, () => random.scale(0.002, 0.02)) : [random.scale(0.002, 0.02)];
+  const weightZeroPoint = config.weightZeroPoint ?? 0;
+  const filter = random.int8(outputDepth * inputDepth, -127, 127);
+  const bias = config.bias === false ? undefined : random.int32(outputDepth, -3000, 3000);
+  const input = random.int8(batches * inputDepth);
+  const { outputs } = runOp(
+    'FULLY_CONNECTED',
+    { activation: config.activation, keepNumDims: false, asymmetricQuantizeInputs: false },
+    [
+      { dtype: 'int8', shape: [batches, inputDepth], quantization: [inputScale, inputZeroPoint] },
+      { dtype: 'int8', shape: [outputDepth, inputDepth], data: filter, quantization: { scale: filterScales, zeroPoint: filterScales.map(() => weightZeroPoint), axis: 0 } },
+      bias ? { dtype: 'int32', shape: [outputDepth], data: bias } : null,
+    ],
+    [{ dtype: 'int8', shape: [batches, outputDepth], quantization: [outputScale, outputZeroPoint] }],
+    [input],
+  );
+  let multipliers: number[];
+  let shifts: number[];
+  if (perChannel) {
+    const q = channelMultipliers(inputScale, Float64Array.from(filterScales), outputScale);
+    multipliers = Array.from(q.multipliers);
+    shifts = Array.from(q.shifts);
+  } else {
+    // GetQuantizedConvolutionMultipler: float32 product of the scales, double division.
+    const q = quantizeMultiplier(Math.fround(inputScale * filterScales[0]) / outputScale);
+    multipliers = [q.multiplier];
+    shifts = [q.shift];
+  }
+  const range = activationRangeQuantized(config.activation, 'int8', outputScale, outputZeroPoint);
+  const c = new CaseBuilder(name);
+  c.constant('int8_t', 'input', input);
+  c.constant('int8_t', 'filter', filter);
+  if (bias) c.constant('int32_t', 'bias', bias);
+  c.constant('int32_t', 'multiplier', multipliers);
+  c.constant('int32_t', 'shift', shifts);
+  c.declare('const td_per_channel_quant quant = {multiplier, shift};');
+  c.declare(`const td_fc_params params = {.input_offset = ${-inputZeroPoint}, .filter_offset = ${-weightZeroPoint}, .output_offset = ${outputZeroPoint}, .activation = {${range.min}, ${range.max}}};`);
+  const output = c.output('int8_t', 'output', batches * outputDepth);
+  const ctx = c.context(`td_fully_connected_s8_get_buffer_size(${inputDepth}, ${outputDepth})`);
+  c.invoke(`td_fully_connected_s8(${ctx}, &params, &quant, ${perChannel ? 1 : 0}, ${batches}, ${inputDepth}, ${outputDepth}, input, filter, ${bias ? 'bias' : 'NULL'}, ${output})`);
+  c.expect('int8_t', output, outputs[0] as Int8Array);
+  return c;
+}
+
+function fullyConnectedF32(random: Random, name: string, config: FcConfig): CaseBuilder {
+  const { batches, inputDepth, outputDepth } = config;
+  const filter = random.float(outputDepth * inputDepth, -0.5, 0.5);
+  const bias = config.bias === false ? undefined : random.float(outputDepth, -0.2, 0.2);
+  const input = random.float(batches * inputDepth, -1, 1);
+  const { outputs } = runOp(
+    'FULLY_CONNECTED',
+    { activation: config.activation, keepNumDims: false, asymmetricQuantizeInputs: false },
+    [
+      { dtype: 'float32', shape: [batches, inputDepth] },
+      { dtype: 'float32', shape: [outputDepth, inputDepth], data: filter },
+      bias ? { dtype: 'float32', shape: [outputDepth], data: bias } : null,
+    ],
+    [{ dtype: 'float32', shape: [batches, outputDepth] }],
+    [input],
+  );
+  const c = new CaseBuilder(name);
+  c.constant('float', 'input', input);
+  c.constant('float', 'filter', filter);
+  if (bias) c.constant('float', 'bias', bias);
+  c.declare(`const td_activation_f32 activation = ${cFloatRange(config.activation)};`);
+  const output = c.output('float', 'output', batches * outputDepth);
+  const ctx = c.context(`td_fully_connected_f32_get_buffer_size(${inputDepth}, ${outputDepth})`);
+  c.invoke(`td_fully_connected_f32(${ctx}, &activation, ${batches}, ${inputDepth}, ${outputDepth}, input, filter, ${bias ? 'bias' : 'NULL'}, ${output})`);
+  c.expect('float', output, outputs[0] as Float32Array);
+  return c;
+}
+
+interface PoolConfig {
+  batch?: number;
+  input: [number, number, number];
+  filter: [number, number];
+  stride: [number, number];
+  padding: Padding;
+  activation: Activation;
+}
+
+function pool(random: Random, name: string, kind: 'AVERAGE_POOL_2D' | 'MAX_POOL_2D', dtype: 'int8' | 'float32', config: PoolConfig): CaseBuilder {
+  const batch = config.batch ?? 1;
+  const [inH, inW, channels] = config.input;
+  const [fH, fW] = config.filter;
+  const [sH, sW] = config.stride;
+  const outH = computeOutSize(config.padding, inH, fH, sH);
+  const outW = computeOutSize(config.padding, inW, fW, sW);
+  const padH = config.padding === 'same' ? computePadding(sH, 1, inH, fH, outH) : 0;
+  const padW = config.padding === 'same' ? computePadding(sW, 1, inW, fW, outW) : 0;
+  const inputShape = [batch, inH, inW, channels];
+  const outputShape = [batch, outH, outW, channels];
+  const scale = random.scale(0.02, 0.2);
+  const zeroPoint = random.int(-20, 20);
+  const input = dtype === 'int8' ? random.int8(count(inputShape)) : random.float(count(inputShape), -2, 2);
+  const quantization: [number, number] | undefined = dtype === 'int8' ? [scale, zeroPoint] : undefined;
+  const { outputs } = runOp(
+    kind,
+    { padding: config.padding, strideH: sH, strideW: sW, filterH: fH, filterW: fW, activation: config.activation },
+    [{ dtype, shape: inputShape, quantization }],
+    [{ dtype, shape: outputShape, quantization }],
+    [input],
+  );
+  const c = new CaseBuilder(name);
+  const type: CType = dtype === 'int8' ? 'int8_t' : 'float';
+  c.constant(type, 'input', input);
+  c.declare(`const td_dims input_dims = ${cDims(inputShape)};`);
+  c.declare(`const td_dims output_dims = ${cDims(outputShape)};`);
+  const geometryFields = `.stride = {${sH}, ${sW}}, .padding = {${padH}, ${padW}}, .filter = {${fH}, ${fW}}`;
+  if (dtype === 'int8') {
+    const range = activationRangeQuantized(config.activation, 'int8', scale, zeroPoint);
+    c.declare(`const td_pool_params params = {${geometryFields}, .activation = {${range.min}, ${range.max}}};`);
+  } else {
+    c.declare(`const td_pool_params_f32 params = {${geometryFields}, .activation = ${cFloatRange(config.activation)}};`);
+  }
+  const output = c.output(type, 'output', count(outputShape));
+  const kernel = `td_${kind === 'AVERAGE_POOL_2D' ? 'avgpool' : 'maxpool'}_${dtype === 'int8' ? 's8' : 'f32'}`;
+  c.invoke(`${kernel}(&params, &input_dims, input, &output_dims, ${output})`);
+  c.expect(type, output, outputs[0] as Int8Array | Float32Array);
+  return c;
+}
+
+interface BinaryConfig {
+  shape1: number[];
+  shape2: number[];
+  activation: Activation;
+}
+
+function broadcastShape(a: number[], b: number[]): number[] {
+  return a.map((dim, i) => Math.max(dim, b[i]));
+}
+
+function binaryS8(random: Random, name: string, kind: 'ADD' | 'SUB' | 'MUL', config: BinaryConfig): CaseBuilder {
+  const outputShape = broadcastShape(config.shape1, config.shape2);
+  const q1: [number, number] = [random.scale(0.01, 0.1), random.int(-30, 30)];
+  const q2: [number, number] = [random.scale(0.01, 0.1), random.int(-30, 30)];
+  const qOut: [number, number] = kind === 'MUL' ? [random.scale(0.002, 0.02), random.int(-10, 10)] : [random.scale(0.04, 0.2), random.int(-10, 10)];
+  const input1 = random.int8(count(config.shape1));
+  const input2 = random.int8(count(config.shape2));
+  const { outputs } = runOp(
+    kind,
+    { activation: config.activation },
+    [
+      { dtype: 'int8', shape: config.shape1, quantization: q1 },
+      { dtype: 'int8', shape: config.shape2, quantization: q2 },
+    ],
+    [{ dtype: 'int8', shape: outputShape, quantization: qOut }],
+    [input1, input2],
+  );
+  const range = activationRangeQuantized(config.activation, 'int8', qOut[0], qOut[1]);
+  const c = new CaseBuilder(name);
+  c.constant('int8_t', 'input1', input1);
+  c.constant('int8_t', 'input2', input2);
+  c.declare(`const td_dims input1_dims = ${cDims(config.shape1)};`);
+  c.declare(`const td_dims input2_dims = ${cDims(config.shape2)};`);
+  c.declare(`const td_dims output_dims = ${cDims(outputShape)};`);
+  const activation = `.activation = {${range.min}, ${range.max}}`;
+  if (kind === 'MUL') {
+    const multiplier = quantizeMultiplier((q1[0] * q2[0]) / qOut[0]);
+    c.declare(`const td_mul_params_s8 params = {.input1_offset = ${-q1[1]}, .input2_offset = ${-q2[1]}, .output_offset = ${qOut[1]}, .output = ${cRequant(multiplier)}, ${activation}};`);
+  } else {
+    // TFLite Micro's ADD works in double; its SUB keeps these intermediates in float32.
+    const f = kind === 'ADD' ? (x: number) => x : Math.fround;
+    const leftShift = 20;
+    const twiceMax = f(2 * Math.max(q1[0], q2[0]));
+    const m1 = quantizeMultiplierSmallerThanOne(f(q1[0] / twiceMax));
+    const m2 = quantizeMultiplierSmallerThanOne(f(q2[0] / twiceMax));
+    const mOut = quantizeMultiplierSmallerThanOne(f(twiceMax / f(2 ** leftShift * qOut[0])));
+    c.declare(`const td_add_params_s8 params = {.input1_offset = ${-q1[1]}, .input2_offset = ${-q2[1]}, .output_offset = ${qOut[1]}, .left_shift = ${leftShift}, .input1 = ${cRequant(m1)}, .input2 = ${cRequant(m2)}, .output = ${cRequant(mOut)}, ${activation}};`);
+  }
+  const output = c.output('int8_t', 'output', count(outputShape));
+  c.invoke(`td_${kind.toLowerCase()}_s8(&params, &input1_dims, input1, &input2_dims, input2, &output_dims, ${output})`);
+  c.expect('int8_t', output, outputs[0] as Int8Array);
+  return c;
+}
+
+function binaryF32(random: Random, name: string, kind: 'ADD' | 'SUB' | 'MUL', config: BinaryConfig): CaseBuilder {
+  const outputShape = broadcastShape(config.shape1, config.shape2);
+  const input1 = random.float(count(config.shape1), -2, 2);
+  const input2 = random.float(count(config.shape2), -2, 2);
+  const { outputs } = runOp(
+    kind,
+    { activation: config.activation },
+    [
+      { dtype: 'float32', shape: config.shape1 },
+      { dtype: 'float32', shape: config.shape2 },
+    ],
+    [{ dtype: 'float32', shape: outputShape }],
+    [input1, input2],
+  );
+  const c = new CaseBuilder(name);
+  c.constant('float', 'input1', input1);
+  c.constant('float', 'input2', input2);
+  c.declare(`const td_dims input1_dims = ${cDims(config.shape1)};`);
+  c.declare(`const td_dims input2_dims = ${cDims(config.shape2)};`);
+  c.declare(`const td_dims output_dims = ${cDims(outputShape)};`);
+  c.declare(`const td_activation_f32 activation = ${cFloatRange(config.activation)};`);
+  const output = c.output('float', 'output', count(outputShape));
+  c.invoke(`td_${kind.toLowerCase()}_f32(&activation, &input1_dims, input1, &input2_dims, input2, &output_dims, ${output})`);
+  c.expect('float', output, outputs[0] as Float32Array);
+  return c;
+}
+
+function softmaxS8(random: Random, name: string, rows: number, depth: number, beta: number, inputScale: number): CaseBuilder {
+  const input = random.int8(rows * depth);
+  const inputZeroPoint = random.int(-20, 20);
+  const { outputs } = runOp(
+    'SOFTMAX',
+    { beta },
+    [{ dtype: 'int8', shape: [rows, depth], quantization: [inputScale, inputZeroPoint] }],
+    [{ dtype: 'int8', shape: [rows, depth], quantization: [1 / 256, -128] }],
+    [input],
+  );
+  const p = quantizedSoftmaxParams(beta, inputScale);
+  const c = new CaseBuilder(name);
+  c.constant('int8_t', 'input', input);
+  c.declare(`const td_softmax_params_s8 params = {.input_beta_multiplier = ${cInt(p.inputMultiplier)}, .input_beta_left_shift = ${p.inputLeftShift}, .diff_min = ${p.diffMin}};`);
+  const output = c.output('int8_t', 'output', rows * depth);
+  c.invoke(`td_softmax_s8(&params, ${rows}, ${depth}, input, ${output})`);
+  c.expect('int8_t', output, outputs[0] as Int8Array);
+  return c;
+}
+
+function softmaxF32(random: Random, name: string, rows: number, depth: number, beta: number): CaseBuilder {
+  const input = random.float(rows * depth, -6, 6);
+  const { outputs } = runOp('SOFTMAX', { beta }, [{ dtype: 'float32', shape: [rows, depth] }], [{ dtype: 'float32', shape: [rows, depth] }], [input]);
+  const c = new CaseBuilder(name);
+  c.constant('float', 'input', input);
+  const output = c.output('float', 'output', rows * depth);
+  c.invoke(`td_softmax_f32(${cFloat(beta)}, ${rows}, ${depth}, input, ${output})`);
+  c.expect('float', output, outputs[0] as Float32Array, 1e-6);
+  return c;
+}
+
+/** Every int8 value, twice (so element order matters), for the element-wise unary ops. */
+function allInt8(): Int8Array {
+  return Int8Array.from({ length: 512 }, (_, i) => ((i * 37) % 256) - 128);
+}
+
+function sigmoidS8(random: Random, name: string, kind: 'LOGISTIC' | 'TANH', inputScale: number): CaseBuilder {
+  const input = allInt8();
+  const inputZeroPoint = random.int(-40, 40);
+  const outputQuantization: [number, number] = kind === 'LOGISTIC' ? [1 / 256, -128] : [1 / 128, 0];
+  const { outputs } = runOp(
+    kind,
+    {},
+    [{ dtype: 'int8', shape: [input.length], quantization: [inputScale, inputZeroPoint] }],
+    [{ dtype: 'int8', shape: [input.length], quantization: outputQuantization }],
+    [input],
+  );
+  const p = sigmoidParams(inputScale, inputZeroPoint);
+  const c = new CaseBuilder(name);
+  c.constant('int8_t', 'input', input);
+  const type = kind === 'LOGISTIC' ? 'td_logistic_params_s8' : 'td_tanh_params_s8';
+  c.declare(`const ${type} params = {.input_offset = ${-inputZeroPoint}, .input_range_radius = ${p.inputRangeRadius}, .input_multiplier = ${cInt(p.inputMultiplier)}, .input_left_shift = ${p.inputLeftShift}};`);
+  const output = c.output('int8_t', 'output', input.length);
+  c.invoke(`td_${kind.toLowerCase()}_s8(&params, ${input.length}, input, ${output})`);
+  c.expect('int8_t', output, outputs[0] as Int8Array);
+  return c;
+}
+
+function unaryF32(random: Random, name: string, kind: 'LOGISTIC' | 'TANH' | 'RELU' | 'RELU6', range: number): CaseBuilder {
+  const input = random.float(300, -range, range);
+  const { outputs } = runOp(kind, {}, [{ dtype: 'float32', shape: [input.length] }], [{ dtype: 'float32', shape: [input.length] }], [input]);
+  const c = new CaseBuilder(name);
+  c.constant('float', 'input', input);
+  const output = c.output('float', 'output', input.length);
+  if (kind === 'RELU' || kind === 'RELU6') {
+    c.declare(`const td_activation_f32 range = ${cFloatRange(kind === 'RELU' ? 'relu' : 'relu6')};`);
+    c.invoke(`td_relu_f32(&range, ${input.length}, input, ${output})`);
+    c.expect('float', output, outputs[0] as Float32Array);
+  } else {
+    c.invoke(`td_${kind.toLowerCase()}_f32(${input.length}, input, ${output})`);
+    c.expect('float', output, outputs[0] as Float32Array, 1e-6);
+  }
+  return c;
+}
+
+function reluS8(random: Random, name: string, kind: 'RELU' | 'RELU6'): CaseBuilder {
+  const input = allInt8();
+  const inputQuantization: [number, number] = [random.scale(0.02, 0.1), random.int(-30, 30)];
+  const outputQuantization: [number, number] = kind === 'RELU' ? [random.scale(0.02, 0.1), random.int(-128, -100)] : inputQuantization;
+  const { outputs } = runOp(
+    kind,
+    {},
+    [{ dtype: 'int8', shape: [input.length], quantization: inputQuantization }],
+    [{ dtype: 'int8', shape: [input.length], quantization: outputQuantization }],
+    [input],
+  );
+  const c = new CaseBuilder(name);
+  c.constant('int8_t', 'input', input);
+  const output = c.output('int8_t', 'output', input.length);
+  if (kind === 'RELU') {
+    const multiplier = quantizeMultiplier(inputQuantization[0] / outputQuantization[0]);
+    c.declare(`const td_relu_params_s8 params = {.input_offset = ${-inputQuantization[1]}, .output_offset = ${outputQuantization[1]}, .output = ${cRequant(multiplier)}, .activation = {${Math.max(-128, outputQuantization[1])}, 127}};`);
+    c.invoke(`td_relu_s8(&params, ${input.length}, input, ${output})`);
+  } else {
+    // Relu6Quantized: [zero point, quantized 6.0] in the input's own parameters.
+    const [scale, zeroPoint] = inputQuantization;
+    const six = Math.min(127, Math.max(-128, Math.round(Math.fround(6 / scale)) + zeroPoint));
+    c.declare(`const td_activation range = {${zeroPoint}, ${six}};`);
+    c.invoke(`td_relu6_s8(&range, ${input.length}, input, ${output})`);
+  }
+  c.expect('int8_t', output, outputs[0] as Int8Array);
+  return c;
+}
+
+function quantizeCases(random: Random): CaseBuilder[] {
+  const cases: CaseBuilder[] = [];
+  {
+    // float -> int8, with exact halves and values beyond the int8 range.
+    const scale = random.scale(0.01, 0.05);
+    const zeroPoint = random.int(-20, 20);
+    const values = random.float(200, -5, 5);
+    for (let i = 0; i < 40; i++) values[i] = Math.fround((random.int(-300, 300) + 0.5) * scale);
+    values[40] = 1e30;
+    values[41] = -1e30;
+    const { outputs } = runOp('QUANTIZE', {}, [{ dtype: 'float32', shape: [values.length] }], [{ dtype: 'int8', shape: [values.length], quantization: [scale, zeroPoint] }], [values]);
+    const c = new CaseBuilder('quantize_f32_s8 with halves and saturation');
+    c.constant('float', 'input', values);
+    c.declare(`const td_affine_quant params = {${cFloat(scale)}, ${zeroPoint}};`);
+    const output = c.output('int8_t', 'output', values.length);
+    c.invoke(`td_quantize_f32_s8(&params, ${values.length}, input, ${output})`);
+    c.expect('int8_t', output, outputs[0] as Int8Array);
+    cases.push(c);
+  }
+  {
+    const scale = random.scale(0.01, 0.1);
+    const zeroPoint = random.int(-20, 20);
+    const values = allInt8();
+    const { outputs } = runOp('DEQUANTIZE', {}, [{ dtype: 'int8', shape: [values.length], quantization: [scale, zeroPoint] }], [{ dtype: 'float32', shape: [values.length] }], [values]);
+    const c = new CaseBuilder('dequantize_s8_f32');
+    c.constant('int8_t', 'input', values);
+    c.declare(`const td_affine_quant params = {${cFloat(scale)}, ${zeroPoint}};`);
+    const output = c.output('float', 'output', values.length);
+    c.invoke(`td_dequantize_s8_f32(&params, ${values.length}, input, ${output})`);
+    c.expect('float', output, outputs[0] as Float32Array);
+    cases.push(c);
+  }
+  for (const [label, ratio] of [
+    ['down', 0.37],
+    ['up', 2.9],
+  ] as const) {
+    const inputQuantization: [number, number] = [random.scale(0.02, 0.1), random.int(-20, 20)];
+    const outputQuantization: [number, number] = [Math.fround(inputQuantization[0] * ratio), random.int(-20, 20)];
+    const values = allInt8();
+    const { outputs } = runOp('QUANTIZE', {}, [{ dtype: 'int8', shape: [values.length], quantization: inputQuantization }], [{ dtype: 'int8', shape: [values.length], quantization: outputQuantization }], [values]);
+    const c = new CaseBuilder(`requantize_s8 scale ${label}`);
+    c.constant('int8_t', 'input', values);
+    c.declare(`const td_requantize_params params = {.input_offset = ${-inputQuantization[1]}, .output_offset = ${outputQuantization[1]}, .output = ${cRequant(quantizeMultiplier(inputQuantization[0] / outputQuantization[0]))}};`);
+    const output = c.output('int8_t', 'output', values.length);
+    c.invoke(`td_requantize_s8(&params, ${values.length}, input, ${output})`);
+    c.expect('int8_t', output, outputs[0] as Int8Array);
+    cases.push(c);
+  }
+  return cases;
+}
+
+function concatenation(random: Random, name: string, dtype: 'int8' | 'float32', shapes: number[][], axis: number): CaseBuilder {
+  const outputShape = shapes[0].map((dim, d) => (d === axis ? shapes.reduce((sum, s) => sum + s[d], 0) : dim));
+  const quantization: [number, number] | undefined = dtype === 'int8' ? [0.05, 3] : undefined;
+  const inputs = shapes.map((shape) => (dtype === 'int8' ? random.int8(count(shape)) : random.float(count(shape), -1, 1)));
+  const { outputs } = runOp(
+    'CONCATENATION',
+    { axis, activation: 'none' },
+    shapes.map((shape) => ({ dtype, shape, quantization })),
+    [{ dtype, shape: outputShape, quantization }],
+    inputs,
+  );
+  const inner = count(outputShape.slice(axis + 1));
+  const outer = count(outputShape.slice(0, axis));
+  const type: CType = dtype === 'int8' ? 'int8_t' : 'float';
+  const c = new CaseBuilder(name);
+  inputs.forEach((values, i) => c.constant(type, `input${i}`, values));
+  c.declare(`const ${type} *const inputs[${shapes.length}] = {${shapes.map((_, i) => `input${i}`).join(', ')}};`);
+  c.constant('int32_t', 'copy_sizes', shapes.map((shape) => shape[axis] * inner));
+  c.declare(`const td_concat_params params = {${shapes.length}, ${outer}, copy_sizes};`);
+  const output = c.output(type, 'output', count(outputShape));
+  c.invoke(`td_concatenation_${dtype === 'int8' ? 's8' : 'f32'}(&params, inputs, ${output})`);
+  c.expect(type, output, outputs[0] as Int8Array | Float32Array);
+  return c;
+}
+
+function pad(random: Random, name: string, dtype: 'int8' | 'float32', shape: number[], paddings: [number, number][]): CaseBuilder {
+  const outputShape = shape.map((dim, d) => dim + paddings[d][0] + paddings[d][1]);
+  const zeroPoint = random.int(-20, 20);
+  const quantization: [number, number] | undefined = dtype === 'int8' ? [0.05, zeroPoint] : undefined;
+  const input = dtype === 'int8' ? random.int8(count(shape)) : random.float(count(shape), -1, 1);
+  const { outputs } = runOp(
+    'PAD',
+    {},
+    [
+      { dtype, shape, quantization },
+      { dtype: 'int32', shape: [shape.length, 2], data: Int32Array.from(paddings.flat()) },
+    ],
+    [{ dtype, shape: outputShape, quantization }],
+    [input],
+  );
+  const type: CType = dtype === 'int8' ? 'int8_t' : 'float';
+  const c = new CaseBuilder(name);
+  c.constant(type, 'input', input);
+  c.declare(`const td_dims input_dims = ${cDims(shape)};`);
+  const padded4 = (side: 0 | 1) => {
+    const values = paddings.map((p) => p[side]);
+    return `{${[...new Array<number>(4 - values.length).fill(0), ...values].join(', ')}}`;
+  };
+  const padValue = dtype === 'int8' ? String(zeroPoint) : '0.0f';
+  c.declare(`const td_pad_params_${dtype === 'int8' ? 's8' : 'f32'} params = {.before = ${padded4(0)}, .after = ${padded4(1)}, .pad_value = ${padValue}};`);
+  const output = c.output(type, 'output', count(outputShape));
+  c.invoke(`td_pad_${dtype === 'int8' ? 's8' : 'f32'}(&params, &input_dims, input, ${output})`);
+  c.expect(type, output, outputs[0] as Int8Array | Float32Array);
+  return c;
+}
+
+function mean(random: Random, name: string, dtype: 'int8' | 'float32', shape: number[], axes: number[], sameQuantization: boolean): CaseBuilder {
+  const first = Math.min(...axes);
+  const last = Math.max(...axes);
+  const outer = count(shape.slice(0, first));
+  const reduce = count(shape.slice(first, last + 1));
+  const inner = count(shape.slice(last + 1));
+  const outputShape = shape.map((dim, d) => (axes.includes(d) ? 1 : dim));
+  const inputQuantization: [number, number] = [random.scale(0.02, 0.1), random.int(-20, 20)];
+  const outputQuantization: [number, number] = sameQuantization ? inputQuantization : [random.scale(0.005, 0.05), random.int(-20, 20)];
+  const input = dtype === 'int8' ? random.int8(count(shape)) : random.float(count(shape), -2, 2);
+  const { outputs } = runOp(
+    'MEAN',
+    { keepDims: true },
+    [
+      { dtype, shape, quantization: dtype === 'int8' ? inputQuantization : undefined },
+      { dtype: 'int32', shape: [axes.length], data: Int32Array.from(axes) },
+    ],
+    [{ dtype, shape: outputShape, quantization: dtype === 'int8' ? outputQuantization : undefined }],
+    [input],
+  );
+  const type: CType = dtype === 'int8' ? 'int8_t' : 'float';
+  const c = new CaseBuilder(name);
+  c.constant(type, 'input', input);
+  const output = c.output(type, 'output', outer * inner);
+  if (dtype === 'int8') {
+    const q = quantizeMultiplier(inputQuantization[0] / outputQuantization[0]);
+    const folded = foldCountIntoMultiplier(q.multiplier, q.shift, reduce);
+    c.declare(`const td_mean_params_s8 params = {.rescale = ${sameQuantization ? 0 : 1}, .input_offset = ${-inputQuantization[1]}, .output_offset = ${outputQuantization[1]}, .output = ${cRequant(folded)}, .activation = {-128, 127}};`);
+    c.invoke(`td_mean_s8(&params, ${outer}, ${reduce}, ${inner}, input, ${output})`);
+  } else {
+    c.invoke(`td_mean_f32(${outer}, ${reduce}, ${inner}, input, ${output})`);
+  }
+  c.expect(type, output, outputs[0] as Int8Array | Float32Array);
+  return c;
+}
+
+interface LstmConfig {
+  batch: number;
+  time: number;
+  inputSize: number;
+  stateSize: number;
+  timeMajor: boolean;
+  cellClip: number;
+}
+
+const gateOrder = ['forget', 'input', 'cell', 'output'] as const;
+/** TFLite's input positions of each gate's weights and bias. */
+const gateInputs = {
+  input: { weights: 1, recurrent: 5, bias: 12 },
+  forget: { weights: 2, recurrent: 6, bias: 13 },
+  cell: { weights: 3, recurrent: 7, bias: 14 },
+  output: { weights: 4, recurrent: 8, bias: 15 },
+} as const;
+
+function lstmS8(random: Random, name: string, config: LstmConfig): CaseBuilder {
+  const { batch, time, inputSize, stateSize, timeMajor } = config;
+  const inputShape = timeMajor ? [time, batch, inputSize] : [batch, time, inputSize];
+  const outputShape = timeMajor ? [time, batch, stateSize] : [batch, time, stateSize];
+  const inputQuantization: [number, number] = [random.scale(0.02, 0.06), random.int(-20, 20)];
+  const hiddenQuantization: [number, number] = [random.scale(0.005, 0.01), random.int(-10, 10)];
+  const cellScalePower = -11;
+  const cellScale = 2 ** cellScalePower;
+  const gateData = Object.fromEntries(
+    gateOrder.map((gate) => [
+      gate,
+      {
+        weights: random.int8(stateSize * inputSize, -127, 127),
+        weightsScale: random.scale(0.002, 0.01),
+        recurrent: random.int8(stateSize * stateSize, -127, 127),
+        recurrentScale: random.scale(0.002, 0.01),
+        bias: random.int32(stateSize, -20000, 20000),
+      },
+    ]),
+  ) as Record<(typeof gateOrder)[number], { weights: Int8Array; weightsScale: number; recurrent: Int8Array; recurrentScale: number; bias: Int32Array }>;
+  // TFLite Micro starts the state at the zero point (hidden) and 0 (cell); a second run continues
+  // from the state the first one left, so the kernel is also tested on a non-trivial state.
+  const initialHidden = new Int8Array(batch * stateSize).fill(hiddenQuantization[1]);
+  const initialCell = new Int16Array(batch * stateSize);
+  const input = random.int8(count(inputShape));
+  const secondInput = random.int8(count(inputShape));
+  const specs: (TensorSpec | null)[] = new Array(24).fill(null);
+  specs[0] = { dtype: 'int8', shape: inputShape, quantization: inputQuantization };
+  for (const gate of gateOrder) {
+    const d = gateData[gate];
+    specs[gateInputs[gate].weights] = { dtype: 'int8', shape: [stateSize, inputSize], data: d.weights, quantization: [d.weightsScale, 0] };
+    specs[gateInputs[gate].recurrent] = { dtype: 'int8', shape: [stateSize, stateSize], data: d.recurrent, quantization: [d.recurrentScale, 0] };
+    specs[gateInputs[gate].bias] = { dtype: 'int32', shape: [stateSize], data: d.bias, quantization: [Math.fround(inputQuantization[0] * d.weightsScale), 0] };
+  }
+  specs[18] = { dtype: 'int8', shape: [batch, stateSize], quantization: hiddenQuantization, variable: true };
+  specs[19] = { dtype: 'int16', shape: [batch, stateSize], quantization: [cellScale, 0], variable: true };
+  const { runs, tensors, inputIds } = runOp(
+    'UNIDIRECTIONAL_SEQUENCE_LSTM',
+    { activation: 'tanh', cellClip: config.cellClip, projClip: 0, timeMajor, asymmetricQuantizeInputs: false, diagonalRecurrentTensors: false },
+    specs,
+    [{ dtype: 'int8', shape: outputShape, quantization: hiddenQuantization }],
+    [input],
+    [[secondInput]],
+  );
+  const gateScale = 2 ** -12;
+  const activationScale = 2 ** -15;
+  const c = new CaseBuilder(name);
+  c.constant('int8_t', 'input', input);
+  c.constant('int8_t', 'second_input', secondInput);
+  const gates = gateOrder.map((gate) => {
+    const d = gateData[gate];
+    c.constant('int8_t', `${gate}_weights`, d.weights);
+    c.constant('int8_t', `${gate}_recurrent`, d.recurrent);
+    c.constant('int32_t', `${gate}_bias`, d.bias);
+    const inputFc = quantizeMultiplier(Math.fround(inputQuantization[0] * d.weightsScale) / gateScale);
+    const recurrentFc = quantizeMultiplier(Math.fround(hiddenQuantization[0] * d.recurrentScale) / gateScale);
+    return `.${gate}_gate = {${gate}_weights, ${gate}_recurrent, ${gate}_bias, ${-inputQuantization[1]}, ${cRequant(inputFc)}, ${-hiddenQuantization[1]}, ${cRequant(recurrentFc)}}`;
+  });
+  const clip = config.cellClip > 0 ? Math.trunc(Math.min(Math.max(config.cellClip / cellScale, -32768), 32767)) : 0;
+  c.declare(
+    `const td_lstm_params_s8 params = {.dims = {${timeMajor ? 1 : 0}, ${batch}, ${time}, ${inputSize}, ${stateSize}}, ${gates.join(', ')}, .cell_gate_activation = TD_LSTM_TANH, ` +
+      `.forget_cell_mul = ${cRequant(quantizeMultiplier((activationScale * cellScale) / cellScale))}, ` +
+      `.input_cell_mul = ${cRequant(quantizeMultiplier((activationScale * activationScale) / cellScale))}, ` +
+      `.output_hidden_mul = ${cRequant(quantizeMultiplier((activationScale * activationScale) / hiddenQuantization[0]))}, ` +
+      `.hidden_offset = ${hiddenQuantization[1]}, .cell_clip_enabled = ${config.cellClip > 0 ? 1 : 0}, .quantized_cell_clip = ${clip}, .cell_state_scale_power = ${cellScalePower}};`,
+  );
+  const hidden = c.state('int8_t', 'hidden', initialHidden);
+  const cell = c.state('int16_t', 'cell', initialCell);
+  const output = c.output('int8_t', 'output', count(outputShape));
+  const secondOutput = c.output('int8_t', 'second_output', count(outputShape));
+  const ctx = c.context('td_lstm_s8_get_buffer_size(&params.dims)');
+  c.invoke(`td_lstm_s8(${ctx}, &params, input, ${hidden}, ${cell}, ${output})`);
+  c.invoke(`td_lstm_s8(${ctx}, &params, second_input, ${hidden}, ${cell}, ${secondOutput})`);
+  c.expect('int8_t', output, runs[0][0] as Int8Array);
+  c.expect('int8_t', secondOutput, runs[1][0] as Int8Array);
+  c.expect('int8_t', hidden, tensors.get(inputIds[18]) as Int8Array);
+  c.expect('int16_t', cell, tensors.get(inputIds[19]) as Int16Array);
+  return c;
+}
+
+function lstmF32(random: Random, name: string, config: LstmConfig): CaseBuilder {
+  const { batch, time, inputSize, stateSize, timeMajor } = config;
+  const inputShape = timeMajor ? [time, batch, inputSize] : [batch, time, inputSize];
+  const outputShape = timeMajor ? [time, batch, stateSize] : [batch, time, stateSize];
+  const gateData = Object.fromEntries(
+    gateOrder.map((gate) => [
+      gate,
+      { weights: random.float(stateSize * inputSize, -0.6, 0.6), recurrent: random.float(stateSize * stateSize, -0.6, 0.6), bias: random.float(stateSize, -0.3, 0.3) },
+    ]),
+  ) as Record<(typeof gateOrder)[number], { weights: Float32Array; recurrent: Float32Array; bias: Float32Array }>;
+  const initialHidden = new Float32Array(batch * stateSize);
+  const initialCell = new Float32Array(batch * stateSize);
+  const input = random.float(count(inputShape), -1, 1);
+  const secondInput = random.float(count(inputShape), -1, 1);
+  const specs: (TensorSpec | null)[] = new Array(24).fill(null);
+  specs[0] = { dtype: 'float32', shape: inputShape };
+  for (const gate of gateOrder) {
+    const d = gateData[gate];
+    specs[gateInputs[gate].weights] = { dtype: 'float32', shape: [stateSize, inputSize], data: d.weights };
+    specs[gateInputs[gate].recurrent] = { dtype: 'float32', shape: [stateSize, stateSize], data: d.recurrent };
+    specs[gateInputs[gate].bias] = { dtype: 'float32', shape: [stateSize], data: d.bias };
+  }
+  specs[18] = { dtype: 'float32', shape: [batch, stateSize], variable: true };
+  specs[19] = { dtype: 'float32', shape: [batch, stateSize], variable: true };
+  const { runs, tensors, inputIds } = runOp(
+    'UNIDIRECTIONAL_SEQUENCE_LSTM',
+    { activation: 'tanh', cellClip: config.cellClip, projClip: 0, timeMajor, asymmetricQuantizeInputs: false, diagonalRecurrentTensors: false },
+    specs,
+    [{ dtype: 'float32', shape: outputShape }],
+    [input],
+    [[secondInput]],
+  );
+  const c = new CaseBuilder(name);
+  c.constant('float', 'input', input);
+  c.constant('float', 'second_input', secondInput);
+  const gates = gateOrder.map((gate) => {
+    const d = gateData[gate];
+    c.constant('float', `${gate}_weights`, d.weights);
+    c.constant('float', `${gate}_recurrent`, d.recurrent);
+    c.constant('float', `${gate}_bias`, d.bias);
+    return `.${gate}_gate = {${gate}_weights, ${gate}_recurrent, ${gate}_bias}`;
+  });
+  c.declare(
+    `const td_lstm_params_f32 params = {.dims = {${timeMajor ? 1 : 0}, ${batch}, ${time}, ${inputSize}, ${stateSize}}, ${gates.join(', ')}, .cell_gate_activation = TD_LSTM_TANH, .cell_clip = ${cFloat(config.cellClip)}};`,
+  );
+  const hidden = c.state('float', 'hidden', initialHidden);
+  const cell = c.state('float', 'cell', initialCell);
+  const output = c.output('float', 'output', count(outputShape));
+  const secondOutput = c.output('float', 'second_output', count(outputShape));
+  const ctx = c.context('td_lstm_f32_get_buffer_size(&params.dims)');
+  c.invoke(`td_lstm_f32(${ctx}, &params, input, ${hidden}, ${cell}, ${output})`);
+  c.invoke(`td_lstm_f32(${ctx}, &params, second_input, ${hidden}, ${cell}, ${secondOutput})`);
+  c.expect('float', output, runs[0][0] as Float32Array, 1e-5);
+  c.expect('float', secondOutput, runs[1][0] as Float32Array, 1e-5);
+  c.expect('float', `${hidden}`, tensors.get(inputIds[18]) as Float32Array, 1e-5);
+  c.expect('float', `${cell}`, tensors.get(inputIds[19]) as Float32Array, 1e-5);
+  return c;
+}
+
+/**
+ * The library's internal gemmlowp / TFLite fixed-point functions, value by value against the
+ * interpreter's (which are tested against BigInt): int8 outputs hide sub-LSB differences that
+ * these int32 comparisons expose.
+ */
+function fixedPointCases(random: Random): CaseBuilder[] {
+  const n = 400;
+  const anyInt32 = () => random.int(-2147483648, 2147483647);
+  const int32Edges = [-2147483648, -2147483647, -1, 0, 1, 2147483647, 1 << 30, -(1 << 30)];
+  const withEdges = (values: number[], edges: number[]) => [...edges, ...values.slice(edges.length)];
+  const cases: [string, string, number[], number[], number[], number[]][] = [];
+  const add = (label: string, fn: string, a: number[], b: number[], c: number[], f: (a: number, b: number, c: number) => number) =>
+    cases.push([label, fn, a, b, c, a.map((value, i) => f(value, b[i], c[i]))]);
+
+  {
+    const a = withEdges(Array.from({ length: n }, anyInt32), int32Edges);
+    const b = withEdges(Array.from({ length: n }, anyInt32), [-2147483648, 2147483647, -2147483648, 1 << 30, 7, -2147483648, 2147483647, 1]);
+    add('SaturatingRoundingDoublingHighMul', 'TD_TEST_SRDHM', a, b, a.map(() => 0), (x, y) => saturatingRoundingDoublingHighMul(x, y));
+  }
+  {
+    const a = withEdges(Array.from({ length: n }, anyInt32), int32Edges);
+    const b = a.map((_, i) => (i < 32 ? i : random.int(0, 31)));
+    add('RoundingDivideByPOT', 'TD_TEST_ROUNDING_DIVIDE_BY_POT', a, b, a.map(() => 0), (x, e) => roundingDivideByPOT(x, e));
+  }
+  {
+    // Accumulator-sized values with realistic multipliers and shifts (right shifts, and small left ones).
+    const a = Array.from({ length: n }, () => random.int(-(1 << 24), 1 << 24));
+    const b = a.map(() => random.int(1 << 30, 2147483647));
+    const c = a.map(() => random.int(-31, 6));
+    add('MultiplyByQuantizedMultiplier', 'TD_TEST_MULTIPLY_BY_QUANTIZED_MULTIPLIER', a, b, c, (x, m, s) => multiplyByQuantizedMultiplier(x, m, s));
+  }
+  {
+    const a = withEdges(Array.from({ length: n }, anyInt32), int32Edges);
+    const b = a.map(() => random.int(-12, 12));
+    add('SaturatingRoundingMultiplyByPOT', 'TD_TEST_SATURATING_ROUNDING_MULTIPLY_BY_POT', a, b, a.map(() => 0), (x, e) => saturatingRoundingMultiplyByPOT(x, e));
+  }
+  for (const integerBits of [4, 5]) {
+    const a = withEdges(Array.from({ length: n }, () => random.int(-2147483647, 0)), [0, -1, -2147483647, -(1 << (29 - integerBits))]);
+    const b = a.map(() => integerBits);
+    add(`exp_on_negative_values Q${integerBits}`, 'TD_TEST_EXP_ON_NEGATIVE_VALUES', a, b, a.map(() => 0), (x, bits) => expOnNegativeValues(x, bits));
+  }
+  {
+    const a = withEdges(Array.from({ length: n }, () => random.int(0, 2147483647)), [0, 1, 2147483647, 1 << 30]);
+    const zeros = a.map(() => 0);
+    add('one_over_one_plus_x_for_x_in_0_1', 'TD_TEST_ONE_OVER_ONE_PLUS_X', a, zeros, zeros, (x) => oneOverOnePlusXForXIn0To1(x));
+    add('one_minus_x_over_one_plus_x_for_x_in_0_1', 'TD_TEST_ONE_MINUS_X_OVER_ONE_PLUS_X', a, zeros, zeros, (x) => oneMinusXOverOnePlusXForXIn0To1(x));
+  }
+  {
+    // The int8 logistic and tanh feed Q4 values inside the input radius: |x| < 2^31 - 2^27.
+    const a = withEdges(Array.from({ length: n }, () => random.int(-2013265919, 2013265919)), [0, 1, -1, 2013265919, -2013265919]);
+    const b = a.map(() => 4);
+    add('gemmlowp logistic Q4', 'TD_TEST_LOGISTIC', a, b, a.map(() => 0), (x, bits) => logistic(x, bits));
+    add('gemmlowp tanh Q4', 'TD_TEST_TANH', a, b, a.map(() => 0), (x, bits) => tanh(x, bits));
+  }
+  return cases.map(([label, fn, a, b, c, expected]) => {
+    const builder = new CaseBuilder(`fixed point ${label}`);
+    builder.constant('int32_t', 'a', a);
+    builder.constant('int32_t', 'b', b);
+    builder.constant('int32_t', 'c', c);
+    const output = builder.output('int32_t', 'output', a.length);
+    builder.invoke(`td_test_fixed_point(${fn}, ${a.length}, a, b, c, ${output})`);
+    builder.expect('int32_t', output, expected);
+    return builder;
+  });
+}
+
+function reshape(): CaseBuilder {
+  const input = Int8Array.from({ length: 24 }, (_, i) => i * 5 - 60);
+  const c = new CaseBuilder('reshape copies bytes');
+  c.constant('int8_t', 'input', input);
+  const output = c.output('int8_t', 'output', input.length);
+  c.invoke(`td_reshape(${input.length}, input, ${output})`);
+  c.expect('int8_t', output, input);
+  return c;
+}
+
+/** Every case, in run order. */
+function buildCases(random: Random): CaseBuilder[] {
+  const cases: CaseBuilder[] = [...fixedPointCases(random)];
+  const conv: [string, ConvConfig][] = [
+    ['3x3 stride 1 same relu', { input: [5, 5, 3], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+    ['3x3 stride 2 valid no bias', { input: [7, 6, 4], outputChannels: 5, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'none', bias: false }],
+    ['3x3 dilation 2 same', { input: [7, 7, 2], outputChannels: 3, kernel: [3, 3], dilation: [2, 2], padding: 'same', activation: 'none' }],
+    ['1x1 pointwise 8->16', { input: [4, 4, 8], outputChannels: 16, kernel: [1, 1], padding: 'valid', activation: 'relu6' }],
+    ['2x3 stride (2,1) batch 2 C_in 5 relu6', { batch: 2, input: [6, 5, 5], outputChannels: 3, kernel: [2, 3], stride: [2, 1], padding: 'same', activation: 'relu6' }],
+    ['10x4 kernel stride 2 per-tensor weights (KWS first layer)', { input: [12, 10, 1], outputChannels: 6, kernel: [10, 4], stride: [2, 2], padding: 'same', activation: 'relu', perChannel: false }],
+    ['grouped 2 groups', { input: [5, 5, 4], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'none', groups: 2 }],
+    ['odd pixel count 3x3 C_in 7', { input: [3, 3, 7], outputChannels: 5, kernel: [3, 3], padding: 'same', activation: 'none' }],
+  ];
+  for (const [label, config] of conv) cases.push(convS8(random, `conv2d_s8 ${label}`, config, false));
+  for (const [label, config] of conv) cases.push(convF32(random, `conv2d_f32 ${label}`, config, false));
+  const depthwise: [string, ConvConfig][] = [
+    ['3x3 stride 1 same relu', { input: [6, 6, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+    ['3x3 stride 2 valid multiplier 2', { input: [7, 7, 3], outputChannels: 6, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'none' }],
+    ['3x3 dilation 2 same relu6 batch 2', { batch: 2, input: [6, 5, 5], outputChannels: 5, kernel: [3, 3], dilation: [2, 2], padding: 'same', activation: 'relu6' }],
+    ['3x3 stride 2 same no bias', { input: [8, 8, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', bias: false }],
+  ];
+  for (const [label, config] of depthwise) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
+  for (const [label, config] of depthwise) cases.push(convF32(random, `depthwise_conv2d_f32 ${label}`, config, true));
+  const fc: [string, FcConfig][] = [
+    ['per-tensor relu', { batches: 1, inputDepth: 32, outputDepth: 10, activation: 'relu' }],
+    ['per-tensor odd sizes batch 3 no bias', { batches: 3, inputDepth: 13, outputDepth: 7, activation: 'none', bias: false }],
+    ['per-channel', { batches: 2, inputDepth: 20, outputDepth: 9, activation: 'none', perChannel: true }],
+    ['weights zero point 3', { batches: 2, inputDepth: 17, outputDepth: 6, activation: 'relu6', weightZeroPoint: 3 }],
+  ];
+  for (const [label, config] of fc) cases.push(fullyConnectedS8(random, `fully_connected_s8 ${label}`, config));
+  for (const [label, config] of fc.filter(([, config]) => !config.weightZeroPoint)) {
+    cases.push(fullyConnectedF32(random, `fully_connected_f32 ${label}`, config));
+  }
+  const pools: [string, PoolConfig][] = [
+    ['2x2 stride 2 valid', { input: [6, 6, 3], filter: [2, 2], stride: [2, 2], padding: 'valid', activation: 'none' }],
+    ['3x3 stride 1 same relu', { input: [5, 4, 5], filter: [3, 3], stride: [1, 1], padding: 'same', activation: 'relu' }],
+    ['3x3 stride 2 same batch 2 relu6', { batch: 2, input: [7, 7, 2], filter: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu6' }],
+    ['global 5x5', { input: [5, 5, 8], filter: [5, 5], stride: [1, 1], padding: 'valid', activation: 'none' }],
+  ];
+  for (const dtype of ['int8', 'float32'] as const) {
+    for (const kind of ['AVERAGE_POOL_2D', 'MAX_POOL_2D'] as const) {
+      for (const [label, config] of pools) {
+        cases.push(pool(random, `${kind === 'AVERAGE_POOL_2D' ? 'avgpool' : 'maxpool'}_${dtype === 'int8' ? 's8' : 'f32'} ${label}`, kind, dtype, config));
+      }
+    }
+  }
+  const binaries: [string, BinaryConfig][] = [
+    ['same shape', { shape1: [1, 3, 4, 5], shape2: [1, 3, 4, 5], activation: 'none' }],
+    ['same shape relu', { shape1: [2, 2, 3, 4], shape2: [2, 2, 3, 4], activation: 'relu' }],
+    ['broadcast channels', { shape1: [1, 3, 4, 5], shape2: [1, 1, 1, 5], activation: 'none' }],
+    ['broadcast both ways', { shape1: [2, 1, 4, 1], shape2: [1, 3, 1, 6], activation: 'relu6' }],
+  ];
+  for (const kind of ['ADD', 'SUB', 'MUL'] as const) {
+    for (const [label, config] of binaries) cases.push(binaryS8(random, `${kind.toLowerCase()}_s8 ${label}`, kind, config));
+    for (const [label, config] of binaries) cases.push(binaryF32(random, `${kind.toLowerCase()}_f32 ${label}`, kind, config));
+  }
+  cases.push(softmaxS8(random, 'softmax_s8 3x10 beta 1', 3, 10, 1, 0.1));
+  cases.push(softmaxS8(random, 'softmax_s8 2x12 beta 1 wide scale (diff_min)', 2, 12, 1, 0.3));
+  cases.push(softmaxS8(random, 'softmax_s8 4x5 beta 0.5 fine scale', 4, 5, 0.5, 0.02));
+  cases.push(softmaxS8(random, 'softmax_s8 1x1000', 1, 1000, 1, 0.06));
+  cases.push(softmaxF32(random, 'softmax_f32 3x10', 3, 10, 1));
+  cases.push(softmaxF32(random, 'softmax_f32 2x7 beta 0.7', 2, 7, 0.7));
+  for (const kind of ['LOGISTIC', 'TANH'] as const) {
+    for (const scale of [0.01, 0.05, 0.12]) cases.push(sigmoidS8(random, `${kind.toLowerCase()}_s8 scale ${scale}`, kind, scale));
+    cases.push(unaryF32(random, `${kind.toLowerCase()}_f32`, kind, 12));
+  }
+  cases.push(unaryF32(random, 'logistic_f32 beyond cutoffs', 'LOGISTIC', 25));
+  cases.push(reluS8(random, 'relu_s8 requantizing', 'RELU'));
+  cases.push(reluS8(random, 'relu6_s8', 'RELU6'));
+  cases.push(unaryF32(random, 'relu_f32', 'RELU', 8));
+  cases.push(unaryF32(random, 'relu6_f32', 'RELU6', 8));
+  cases.push(...quantizeCases(random));
+  cases.push(reshape());
+  cases.push(concatenation(random, 'concatenation_s8 axis 3', 'int8', [[1, 2, 3, 4], [1, 2, 3, 2], [1, 2, 3, 5]], 3));
+  cases.push(concatenation(random, 'concatenation_s8 axis 1', 'int8', [[2, 1, 3, 4], [2, 3, 3, 4]], 1));
+  cases.push(concatenation(random, 'concatenation_f32 axis 2', 'float32', [[1, 2, 3, 4], [1, 2, 1, 4], [1, 2, 2, 4]], 2));
+  cases.push(pad(random, 'pad_s8 H W C', 'int8', [1, 3, 4, 2], [[0, 0], [1, 2], [2, 1], [0, 3]]));
+  cases.push(pad(random, 'pad_s8 batch', 'int8', [2, 2, 2, 3], [[1, 1], [0, 0], [1, 0], [0, 0]]));
+  cases.push(pad(random, 'pad_f32 H W', 'float32', [1, 3, 3, 2], [[0, 0], [1, 1], [1, 1], [0, 0]]));
+  cases.push(mean(random, 'mean_s8 H W same quantization (truncating)', 'int8', [2, 4, 5, 6], [1, 2], true));
+  cases.push(mean(random, 'mean_s8 H W rescaled', 'int8', [1, 5, 5, 8], [1, 2], false));
+  cases.push(mean(random, 'mean_s8 last axis rescaled', 'int8', [3, 2, 7], [2], false));
+  cases.push(mean(random, 'mean_f32 H W', 'float32', [2, 3, 4, 5], [1, 2], true));
+  const lstm: [string, LstmConfig][] = [
+    ['batch-major B2 T3', { batch: 2, time: 3, inputSize: 5, stateSize: 4, timeMajor: false, cellClip: 0 }],
+    ['time-major B2 T4', { batch: 2, time: 4, inputSize: 6, stateSize: 8, timeMajor: true, cellClip: 0 }],
+    ['batch-major B1 T5 cell clip', { batch: 1, time: 5, inputSize: 3, stateSize: 7, timeMajor: false, cellClip: 0.75 }],
+  ];
+  for (const [label, config] of lstm) cases.push(lstmS8(random, `lstm_s8 ${label}`, config));
+  for (const [label, config] of lstm) cases.push(lstmF32(random, `lstm_f32 ${label}`, config));
+  return cases;
+}
+
+/** Builds every case (deterministic for a given seed) and the C header that holds them. */
+export function makeKernelVectors(seed = 20240601): KernelVectors {
+  const cases = buildCases(new Random(seed));
+  const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
+  const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
+  const header = [
+    '/* Generated by firmware/kernels/test/make-vectors.ts from TinyDeploy\'s host interpreter. Do not edit. */',
+    '#include <float.h>',
+    '',
+    ...functions,
+    'static const td_test_case td_test_cases[] = {',
+    ...table,
+    '};',
+    '',
+  ].join('\n');
+  return { header, cases: cases.map((c) => c.name) };
+}
