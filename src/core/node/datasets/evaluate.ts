@@ -1,0 +1,93 @@
+/**
+ * Classification accuracy of a graph on a dataset with the host reference interpreter: the
+ * loop the CLI's `eval`, the worker's evaluation job and the app share. Top-1 is the argmax of
+ * the first output (the first maximum on ties, as numpy's argmax); every inference starts from
+ * fresh state (variable tensors reset), as each sample is an independent sequence.
+ */
+
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { DatasetError } from '../../common/errors.js';
+import type { Graph, TensorData } from '../../common/ir/types.js';
+import { elementCount, formatShape } from '../../common/ir/tensor.js';
+import { Interpreter } from '../../common/interp/interpreter.js';
+import type { Dataset } from './dataset.js';
+import { sampleConverter } from './sample-input.js';
+
+export interface EvaluationProgress {
+  /** Samples evaluated so far. */
+  done: number;
+  /** Samples this evaluation will look at. */
+  total: number;
+  correct: number;
+}
+
+export interface EvaluationOptions {
+  /** Evaluate only the first `limit` samples. */
+  limit?: number;
+  /** Called after every sample; keep it cheap (throttle drawing on the caller's side). */
+  onProgress?: (progress: EvaluationProgress) => void;
+  /** Stops between two samples; the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface EvaluationResult {
+  samples: number;
+  correct: number;
+  /** correct / samples (0 when there are no samples). */
+  accuracy: number;
+  /** `confusion[actual][predicted]` counts, indexed like `classes`. */
+  confusion: number[][];
+  classes: string[];
+}
+
+/** Index of the largest value (the first one on ties). */
+export function argmax(values: TensorData): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+/**
+ * Runs every sample (or the first `limit`) through the graph and counts top-1 hits. Refuses,
+ * before any inference, a dataset that does not fit the model: sample shape or dtype against
+ * the model input, number of classes against the first output's size.
+ */
+export async function evaluate(graph: Graph, dataset: Dataset, options: EvaluationOptions = {}): Promise<EvaluationResult> {
+  const { limit = Infinity, onProgress, signal } = options;
+  if (graph.inputs.length !== 1) {
+    throw new DatasetError(`dataset ${dataset.name}: the model has ${graph.inputs.length} inputs; evaluation feeds exactly one`);
+  }
+  const input = graph.tensors[graph.inputs[0]];
+  const output = graph.tensors[graph.outputs[0]];
+  const convert = sampleConverter(dataset.name, dataset.sample, input);
+  const classCount = dataset.classes.length;
+  if (elementCount(output.shape) !== classCount) {
+    throw new DatasetError(
+      `dataset ${dataset.name}: ${classCount} classes, but model output ${output.name} has shape ` +
+        `${formatShape(output.shape)} (${elementCount(output.shape)} scores)`,
+      { classes: classCount, outputShape: output.shape },
+    );
+  }
+  const interpreter = new Interpreter(graph, { state: 'reset' });
+  const total = Math.min(limit, dataset.size);
+  const confusion = Array.from({ length: classCount }, () => new Array<number>(classCount).fill(0));
+  let done = 0;
+  let correct = 0;
+  let lastTurn = performance.now();
+  signal?.throwIfAborted();
+  for await (const sample of dataset.samples({ limit: total })) {
+    const { outputs } = interpreter.run([convert(sample.values)]);
+    const predicted = argmax(outputs[0]);
+    confusion[sample.label][predicted]++;
+    if (predicted === sample.label) correct++;
+    done++;
+    onProgress?.({ done, total, correct });
+    // Let the event loop run now and then so progress is delivered and a cancel can arrive.
+    if (performance.now() - lastTurn > 50) {
+      await nextTurn();
+      lastTurn = performance.now();
+    }
+    signal?.throwIfAborted();
+  }
+  return { samples: done, correct, accuracy: done === 0 ? 0 : correct / done, confusion, classes: [...dataset.classes] };
+}
