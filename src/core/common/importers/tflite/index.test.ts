@@ -15,7 +15,7 @@ import {
   SubGraph,
   Tensor,
   TensorType,
-} from './schema/schema_generated.js';
+} from './schema/tflite.js';
 import { sharedModels } from '../../../../../test/shared.js';
 
 /** A two-op float model (FLOOR, then a custom op) built with the generated writer API. */

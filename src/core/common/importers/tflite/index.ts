@@ -26,7 +26,7 @@ import {
   type Operator,
   type SubGraph,
   type Tensor as TfliteTensor,
-} from './schema/schema_generated.js';
+} from './schema/tflite.js';
 
 const IDENTIFIER = 'TFL3';
 /** Above this many elements a tensor cannot be meant for a microcontroller (and would not fit in an array). */
