@@ -18,10 +18,11 @@ import { DeviceClient } from './client.js';
 import { encodeFrame } from './framing.js';
 import { commands, encodeMessage, REPLY_BIT, type Command } from './messages.js';
 import { Session, type SessionOptions } from './session.js';
+import { sharedPath } from '../../../../test/shared.js';
 
 let graph: Graph;
 beforeAll(async () => {
-  graph = await loadModelFile('/work/shared/models/mlperf_tiny/ad01_int8.tflite');
+  graph = await loadModelFile(sharedPath('models/mlperf_tiny/ad01_int8.tflite'));
 });
 
 function setup(line: MockLinkOptions = {}, options: SessionOptions = {}, withBoard = true) {

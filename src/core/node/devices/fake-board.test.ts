@@ -9,8 +9,9 @@ import type { Graph } from '../../common/ir/types.js';
 import { loadModelFile } from '../model-file.js';
 import { FakeBoard, type FakeBoardOptions } from './fake-board.js';
 import { chain, createMockLink, injectGarbage, seededRandom, splitEvery, splitRandomly, type MockLinkOptions } from './transport/mock.js';
+import { sharedPath } from '../../../../test/shared.js';
 
-const models = '/work/shared/models';
+const models = sharedPath('models');
 let kws: Graph;
 let lstm: Graph;
 let autoencoderFloat: Graph;
@@ -22,7 +23,7 @@ beforeAll(async () => {
     loadModelFile(`${models}/rnn/trained_lstm_int8.tflite`),
     loadModelFile(`${models}/mlperf_tiny/ad01_fp32.tflite`),
   ]);
-  kwsInput = new Uint8Array(await readFile('/work/shared/vectors/kws_ref_model.input.bin'));
+  kwsInput = new Uint8Array(await readFile(sharedPath('vectors/kws_ref_model.input.bin')));
 });
 
 async function connect(graph: Graph, line: MockLinkOptions = {}, board: FakeBoardOptions = {}) {

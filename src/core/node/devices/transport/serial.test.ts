@@ -37,6 +37,7 @@ while True:
     for fd in ready:
         os.write(leaders[1] if fd == leaders[0] else leaders[0], os.read(fd, 4096))
 `;
+import { sharedPath } from '../../../../../test/shared.js';
 
 /** `TINYDEPLOY_PTY_BRIDGE=python` tests the fallback where socat is installed. */
 const hasSocat = process.env.TINYDEPLOY_PTY_BRIDGE !== 'python' && spawnSync('socat', ['-V']).status === 0;
@@ -68,7 +69,7 @@ let pair: PtyPair | undefined;
 const transports: SerialPortTransport[] = [];
 
 beforeAll(async () => {
-  graph = await loadModelFile('/work/shared/models/mlperf_tiny/kws_ref_model.tflite');
+  graph = await loadModelFile(sharedPath('models/mlperf_tiny/kws_ref_model.tflite'));
 });
 
 afterEach(async () => {

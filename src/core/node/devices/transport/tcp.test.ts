@@ -10,13 +10,14 @@ import type { Graph } from '../../../common/ir/types.js';
 import { loadModelFile } from '../../model-file.js';
 import { FakeBoard } from '../fake-board.js';
 import { TcpTransport } from './tcp.js';
+import { sharedPath } from '../../../../../test/shared.js';
 
 let graph: Graph;
 let server: Server | undefined;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  graph = await loadModelFile('/work/shared/models/mlperf_tiny/ad01_int8.tflite');
+  graph = await loadModelFile(sharedPath('models/mlperf_tiny/ad01_int8.tflite'));
 });
 
 afterEach(async () => {
