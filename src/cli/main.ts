@@ -11,8 +11,9 @@ import type { CliIo, Command } from './command.js';
 import { evalCommand } from './commands/eval.js';
 import { inspectCommand } from './commands/inspect.js';
 import { runCommand } from './commands/run.js';
+import { buildCommand } from './commands/build.js';
 
-export const commands: readonly Command[] = [inspectCommand, runCommand, evalCommand];
+export const commands: readonly Command[] = [inspectCommand, runCommand, evalCommand, buildCommand];
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((command) => command.spec.name.length));

@@ -1,0 +1,538 @@
+import { CodegenError } from '../errors.js';
+import type { DType, Graph, Tensor, TensorData } from '../ir/types.js';
+import { elementCount, formatShape, tensorBytes } from '../ir/tensor.js';
+import { cElements, cFloat, commentText, cType, wrapList } from './c-source.js';
+import { dequantizeHybridWeights } from './hybrid.js';
+import { findLowerer, type LowerContext, type OpEmitter, type OpLowering } from './lowering.js';
+import { planGraphMemory, type GraphMemoryPlan, type InPlaceKind, type MemoryPlanner } from './memory/index.js';
+import './ops/index.js';
+
+/**
+ * The C generator: a Graph becomes `model.h` and `model.c`, plain C99 that calls the kernel
+ * library (firmware/kernels/include/td_kernels.h) once per op. Weights are `const` arrays (flash),
+ * activations, state and scratch share one static arena laid out by the memory planner, and every
+ * parameter (multipliers, shifts, offsets, clamps, padding) is folded here on the host, so the
+ * device runs no set-up code. All checks happen here: a graph the kernels cannot run is a
+ * CodegenError naming the op and the value, never C that misbehaves.
+ *
+ * The generated API (model.h): `td_model_input(i)` / `td_model_output(i)` and their byte sizes,
+ * `td_model_run()` returning a td_status (the failing op in `td_model_failed_op()`), and
+ * `td_model_reset_state()` for models with state (LSTM). Each run starts from fresh state unless
+ * `TD_MODEL_KEEP_STATE` is defined (streaming). `TD_OP_BEGIN(i)` / `TD_OP_END(i)` wrap op i's
+ * call: define them (or `TD_MODEL_HOOKS_HEADER`, a header defining them) to time each op.
+ */
+
+/** Version of the generated code's layout and API; bumped on any incompatible change. */
+export const generatorVersion = 1;
+
+/** The td_kernels.h API (TD_KERNELS_API_VERSION) the lowerers emit calls for. */
+export const kernelsApiVersion = 2;
+
+export interface GenerateOptions {
+  /** Name of the model in the generated header (default: the graph's name). */
+  modelName?: string;
+  /** Content hash of the model file, e.g. `sha256:3f…` (default: an FNV-1a hash of the graph). */
+  modelHash?: string;
+  /** Plan scratch for the DSP-optimized kernels (default true: the result then runs with either variant). */
+  dsp?: boolean;
+  planner?: MemoryPlanner;
+  /** In-place reuse in the memory plan (default true). */
+  inPlace?: boolean;
+}
+
+export interface GeneratedTensor {
+  /** Position among the model's inputs or outputs. */
+  index: number;
+  tensor: number;
+  name: string;
+  dtype: DType;
+  shape: number[];
+  bytes: number;
+  /** Arena offset (inputs and outputs always live in the arena, unless an output is a constant). */
+  offset: number | undefined;
+  scale?: number;
+  zeroPoint?: number;
+}
+
+export interface GeneratedOp {
+  index: number;
+  type: string;
+  /** Kernel function called; undefined when the op emits no code (aliased reshape). */
+  kernel: string | undefined;
+  scratchBytes: number;
+}
+
+export interface GeneratedModel {
+  /** model.h */
+  header: string;
+  /** model.c */
+  source: string;
+  modelName: string;
+  modelHash: string;
+  arenaBytes: number;
+  /** Bytes of the model's constant tensors as emitted (weights, biases; dequantized for hybrids). */
+  weightBytes: number;
+  /** Bytes of the derived parameter arrays (per-channel multipliers and shifts, copy sizes). */
+  parameterBytes: number;
+  /** Every kernel function the code calls, sorted. */
+  kernels: string[];
+  memory: GraphMemoryPlan;
+  ops: GeneratedOp[];
+  inputs: GeneratedTensor[];
+  outputs: GeneratedTensor[];
+  /** Input tensors (by original id) replaced by dequantized float copies: a hybrid model. */
+  dequantizedWeights: number[];
+}
+
+/** Prefix of the weight arrays' symbols: build reports count their ELF sizes as weights. */
+export const weightSymbolPrefix = 'td_weights_';
+
+/** Generates model.h and model.c for `graph` (see the module comment for the contract). */
+export function generateModel(original: Graph, options: GenerateOptions = {}): GeneratedModel {
+  const { graph, dequantized } = dequantizeHybridWeights(original);
+  const modelName = options.modelName ?? graph.name;
+  const modelHash = options.modelHash ?? graphHash(original);
+  checkSupported(graph);
+  for (const id of [...graph.inputs, ...graph.outputs]) {
+    const tensor = graph.tensors[id];
+    cType(tensor.dtype, `model ${graph.inputs.includes(id) ? 'input' : 'output'} tensor ${id} (${tensor.name})`);
+  }
+
+  const loweringOptions = { dsp: options.dsp ?? true };
+  const lowerings: OpLowering[] = graph.ops.map((op, opIndex) => {
+    const context: LowerContext = { graph, op, opIndex, options: loweringOptions };
+    return findLowerer(op.type)!(context);
+  });
+  const memory = planGraphMemory(graph, {
+    planner: options.planner,
+    inPlace: options.inPlace,
+    scratchBytes: lowerings.map((lowering) => lowering.scratchBytes),
+  });
+
+  const writer = new SourceWriter(graph, memory);
+  const calls = lowerings.map((lowering, opIndex) => {
+    const decision = memory.inPlace.find((d) => d.opIndex === opIndex);
+    return writer.emitOp(opIndex, lowering, decision?.kind);
+  });
+
+  const describe = (id: number, index: number): GeneratedTensor => {
+    const tensor = graph.tensors[id];
+    const q = tensor.quantization;
+    return {
+      index,
+      tensor: id,
+      name: tensor.name,
+      dtype: tensor.dtype,
+      shape: [...tensor.shape],
+      bytes: tensorBytes(tensor),
+      offset: memory.tensorOffsets.get(id),
+      ...(q && q.scale.length === 1 ? { scale: q.scale[0], zeroPoint: q.zeroPoint[0] ?? 0 } : {}),
+    };
+  };
+  const inputs = graph.inputs.map(describe);
+  const outputs = graph.outputs.map(describe);
+  const ops: GeneratedOp[] = lowerings.map((lowering, index) => ({
+    index,
+    type: graph.ops[index].type,
+    kernel: calls[index] === undefined ? undefined : lowering.kernels[0],
+    scratchBytes: lowering.scratchBytes,
+  }));
+  const kernels = [...new Set(lowerings.flatMap((lowering, index) => (calls[index] === undefined ? [] : lowering.kernels)))].sort();
+  const banner = generatedBanner(modelName, modelHash, original);
+
+  const header = emitHeader(banner, modelName, modelHash, memory, graph, inputs, outputs);
+  const source = emitSource(banner, graph, memory, writer, calls, inputs, outputs);
+  return {
+    header,
+    source,
+    modelName,
+    modelHash,
+    arenaBytes: memory.arenaBytes,
+    weightBytes: writer.weightBytes,
+    parameterBytes: writer.parameterBytes,
+    kernels,
+    memory,
+    ops,
+    inputs,
+    outputs,
+    dequantizedWeights: dequantized,
+  };
+}
+
+function checkSupported(graph: Graph): void {
+  const missing = new Map<string, number[]>();
+  graph.ops.forEach((op, index) => {
+    if (findLowerer(op.type)) return;
+    const name = op.type === 'CUSTOM' && 'customCode' in op && op.customCode ? `CUSTOM:${op.customCode}` : op.type;
+    missing.set(name, [...(missing.get(name) ?? []), index]);
+  });
+  if (missing.size > 0) {
+    const list = [...missing].map(([type, indices]) => `${type} (op ${indices.join(', ')})`).join('; ');
+    throw new CodegenError(`the C generator has no kernel for: ${list}`, { unsupported: [...missing.keys()] });
+  }
+}
+
+/** Collects the file-scope declarations while ops are emitted, deduplicating shapes and weights. */
+class SourceWriter {
+  readonly weights: string[] = [];
+  readonly declarations: string[] = [];
+  weightBytes = 0;
+  parameterBytes = 0;
+  private readonly emittedWeights = new Set<number>();
+  private readonly emittedDims = new Set<string>();
+  private readonly dimsDeclarations: string[] = [];
+  usesNoScratch = false;
+
+  constructor(
+    private readonly graph: Graph,
+    private readonly memory: GraphMemoryPlan,
+  ) {}
+
+  get dims(): string[] {
+    return this.dimsDeclarations;
+  }
+
+  emitOp(opIndex: number, lowering: OpLowering, inPlace: InPlaceKind | undefined): string | undefined {
+    const op = this.graph.ops[opIndex];
+    const prefix = `td_op${opIndex}_`;
+    const local: string[] = [];
+    const emitter: OpEmitter = {
+      inPlace,
+      pointer: (tensor, access) => this.pointer(tensor, access, opIndex),
+      dims: (shape) => this.declareDims(shape),
+      array: (suffix, dtype, values) => {
+        const name = `${prefix}${suffix}`;
+        local.push(`static const ${cType(dtype, name)} ${name}[${Math.max(1, values.length)}] = {\n${wrapList(cElements(values, dtype, name))}\n};`);
+        this.parameterBytes += values.length * byteSize(dtype);
+        return name;
+      },
+      struct: (suffix, type, initializer) => {
+        const name = `${prefix}${suffix}`;
+        local.push(`static const ${type} ${name} = ${initializer};`);
+        return `&${name}`;
+      },
+      pointerArray: (suffix, ctype, pointers) => {
+        const name = `${prefix}${suffix}`;
+        local.push(`static ${ctype} *const ${name}[${pointers.length}] = {${pointers.join(', ')}};`);
+        return name;
+      },
+      context: () => {
+        const scratch = this.memory.scratch.get(opIndex);
+        if (!scratch) {
+          this.usesNoScratch = true;
+          return '&td_no_scratch';
+        }
+        local.push(`static const td_context ${prefix}context = {&td_arena[${scratch.offset}], ${scratch.bytes}};`);
+        return `&${prefix}context`;
+      },
+    };
+    const call = lowering.emit(emitter);
+    if (local.length > 0) {
+      this.declarations.push(`/* op ${opIndex}: ${op.type} */\n${local.join('\n')}`);
+    }
+    return call;
+  }
+
+  private pointer(tensor: Tensor, access: 'read' | 'write', opIndex: number): string {
+    const ctype = cType(tensor.dtype, `op ${opIndex} (${this.graph.ops[opIndex].type}): tensor ${tensor.id} (${tensor.name})`);
+    const offset = this.memory.tensorOffsets.get(tensor.id);
+    if (offset !== undefined) {
+      return access === 'read' ? `((const ${ctype} *)&td_arena[${offset}])` : `((${ctype} *)&td_arena[${offset}])`;
+    }
+    if (!tensor.data) {
+      throw new CodegenError(`op ${opIndex} (${this.graph.ops[opIndex].type}): tensor ${tensor.id} (${tensor.name}) has neither data nor an arena place`);
+    }
+    if (access === 'write') {
+      throw new CodegenError(`op ${opIndex} (${this.graph.ops[opIndex].type}) writes constant tensor ${tensor.id} (${tensor.name})`);
+    }
+    return this.declareWeights(tensor, ctype);
+  }
+
+  private declareWeights(tensor: Tensor, ctype: string): string {
+    const name = `${weightSymbolPrefix}t${tensor.id}`;
+    if (this.emittedWeights.has(tensor.id)) return name;
+    this.emittedWeights.add(tensor.id);
+    const data = tensor.data as TensorData;
+    const count = elementCount(tensor.shape);
+    if (data.length !== count) {
+      throw new CodegenError(`tensor ${tensor.id} (${tensor.name}) has shape ${formatShape(tensor.shape)} but ${data.length} values`);
+    }
+    const q = tensor.quantization;
+    const quantNote = q && q.scale.length > 0 ? (q.scale.length === 1 ? `, scale ${q.scale[0]}, zero point ${q.zeroPoint[0] ?? 0}` : `, ${q.scale.length} scales along axis ${q.axis}`) : '';
+    this.weights.push(
+      `/* tensor ${tensor.id}: ${commentText(tensor.name)}, ${tensor.dtype} ${formatShape(tensor.shape)}${quantNote} */\n` +
+        `static const ${ctype} ${name}[${Math.max(1, count)}] TD_ALIGNED(16) = {\n${wrapList(cElements(data, tensor.dtype, name))}\n};`,
+    );
+    this.weightBytes += tensorBytes(tensor);
+    return name;
+  }
+
+  private declareDims(shape: readonly number[]): string {
+    if (shape.length > 4) throw new CodegenError(`shape ${formatShape(shape)} has more than 4 dimensions`);
+    const padded = [...new Array<number>(4 - shape.length).fill(1), ...shape];
+    const name = `td_dims_${padded.join('x')}`;
+    if (!this.emittedDims.has(name)) {
+      this.emittedDims.add(name);
+      this.dimsDeclarations.push(`static const td_dims ${name} = {${padded.join(', ')}};`);
+    }
+    return `&${name}`;
+  }
+}
+
+function byteSize(dtype: DType): number {
+  return dtype === 'int8' || dtype === 'uint8' ? 1 : dtype === 'int16' ? 2 : 4;
+}
+
+/** FNV-1a (32-bit) over the graph's structure and constant bytes: names the model when no file hash is given. */
+export function graphHash(graph: Graph): string {
+  let hash = 0x811c9dc5;
+  const addByte = (byte: number) => {
+    hash = Math.imul(hash ^ byte, 0x01000193);
+  };
+  const addText = (text: string) => {
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      addByte(code & 0xff);
+      addByte(code >>> 8);
+    }
+  };
+  addText(JSON.stringify({ ops: graph.ops.map((op) => [op.type, op.inputs, op.outputs, op.attrs]), inputs: graph.inputs, outputs: graph.outputs }));
+  for (const tensor of graph.tensors) {
+    addText(JSON.stringify([tensor.dtype, tensor.shape, tensor.quantization ?? null]));
+    if (tensor.data) {
+      const bytes = new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
+      for (let i = 0; i < bytes.length; i++) addByte(bytes[i]);
+    }
+  }
+  return `fnv1a32:${(hash >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+function generatedBanner(modelName: string, modelHash: string, graph: Graph): string {
+  return [
+    '/*',
+    ` * Generated by TinyDeploy (C generator v${generatorVersion}) from model "${commentText(modelName)}" (${commentText(modelHash)}).`,
+    ` * ${graph.ops.length} ops, ${graph.tensors.length} tensors${graph.source?.format ? `, imported from ${commentText(graph.source.format)}` : ''}.`,
+    ' * Do not edit: regenerate with `tinydeploy build` (src/core/common/codegen).',
+    ' */',
+  ].join('\n');
+}
+
+function cString(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\u0000-\u001f\u007f]/g, ' ')}"`;
+}
+
+function tensorMacros(kind: 'INPUT' | 'OUTPUT', tensor: GeneratedTensor): string[] {
+  const base = `TD_MODEL_${kind}${tensor.index}`;
+  const lines = [
+    `#define ${base}_BYTES ${tensor.bytes}`,
+    `#define ${base}_DTYPE ${cString(tensor.dtype)}`,
+    `#define ${base}_SHAPE {${tensor.shape.join(', ')}}`,
+  ];
+  if (tensor.scale !== undefined) {
+    lines.push(`#define ${base}_SCALE ${cFloat(tensor.scale)}`, `#define ${base}_ZERO_POINT ${tensor.zeroPoint}`);
+  }
+  return lines;
+}
+
+function emitHeader(
+  banner: string,
+  modelName: string,
+  modelHash: string,
+  memory: GraphMemoryPlan,
+  graph: Graph,
+  inputs: GeneratedTensor[],
+  outputs: GeneratedTensor[],
+): string {
+  const lines = [
+    banner,
+    '#ifndef TD_MODEL_H',
+    '#define TD_MODEL_H',
+    '',
+    '#include <stdint.h>',
+    '',
+    '#include "td_kernels.h"',
+    '',
+    '#ifdef __cplusplus',
+    'extern "C" {',
+    '#endif',
+    '',
+    `#define TD_MODEL_NAME ${cString(modelName)}`,
+    `#define TD_MODEL_HASH ${cString(modelHash)}`,
+    `#define TD_MODEL_GENERATOR_VERSION ${generatorVersion}`,
+    `/* Bytes of the static arena (activations, state, kernel scratch), planned by ${commentText(memory.strategy)}. */`,
+    `#define TD_MODEL_ARENA_BYTES ${memory.arenaBytes}`,
+    `#define TD_MODEL_OP_COUNT ${graph.ops.length}`,
+    `/* Op types in execution order, for per-op reports: const char *const names[] = TD_MODEL_OP_TYPES; */`,
+    `#define TD_MODEL_OP_TYPES {${graph.ops.map((op) => cString(op.type)).join(', ')}}`,
+    `#define TD_MODEL_INPUT_COUNT ${inputs.length}`,
+    `#define TD_MODEL_OUTPUT_COUNT ${outputs.length}`,
+    ...inputs.flatMap((tensor) => tensorMacros('INPUT', tensor)),
+    ...outputs.flatMap((tensor) => tensorMacros('OUTPUT', tensor)),
+    '',
+    '/* Where input `index` is written before td_model_run() (NULL for an index out of range). */',
+    'void *td_model_input(int32_t index);',
+    'int32_t td_model_input_bytes(int32_t index);',
+    '/* Where output `index` is read after td_model_run() (NULL for an index out of range). */',
+    'const void *td_model_output(int32_t index);',
+    'int32_t td_model_output_bytes(int32_t index);',
+    '',
+    '/*',
+    ' * One inference. Returns TD_OK, or the status of the first kernel that failed (its op index',
+    ' * is then in td_model_failed_op()). Starts from fresh state unless TD_MODEL_KEEP_STATE is',
+    ' * defined when compiling model.c.',
+    ' */',
+    'td_status td_model_run(void);',
+    '/* Index of the op whose kernel failed in the last td_model_run(), or -1. */',
+    'int32_t td_model_failed_op(void);',
+    '/* Puts the state (LSTM hidden and cell state) back to its initial value. */',
+    'void td_model_reset_state(void);',
+    '',
+    '#ifdef __cplusplus',
+    '}',
+    '#endif',
+    '',
+    '#endif /* TD_MODEL_H */',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function emitSource(
+  banner: string,
+  graph: Graph,
+  memory: GraphMemoryPlan,
+  writer: SourceWriter,
+  calls: (string | undefined)[],
+  inputs: GeneratedTensor[],
+  outputs: GeneratedTensor[],
+): string {
+  const arenaBytes = Math.max(16, memory.arenaBytes);
+  const accessor = (kind: 'input' | 'output', tensors: GeneratedTensor[], constness: string) => {
+    const cases = tensors.map((tensor) => {
+      const address = tensor.offset !== undefined ? `&td_arena[${tensor.offset}]` : `${weightSymbolPrefix}t${tensor.tensor}`;
+      return `    case ${tensor.index}: return (${constness}void *)${address};`;
+    });
+    const sizes = tensors.map((tensor) => `    case ${tensor.index}: return ${tensor.bytes};`);
+    return [
+      `${constness}void *td_model_${kind}(int32_t index) {`,
+      '  switch (index) {',
+      ...cases,
+      '    default: return NULL;',
+      '  }',
+      '}',
+      '',
+      `int32_t td_model_${kind}_bytes(int32_t index) {`,
+      '  switch (index) {',
+      ...sizes,
+      '    default: return 0;',
+      '  }',
+      '}',
+    ];
+  };
+
+  const stateLines: string[] = [];
+  for (const tensor of graph.tensors) {
+    if (!tensor.variable || !memory.tensorOffsets.has(tensor.id)) continue;
+    const offset = memory.tensorOffsets.get(tensor.id)!;
+    const bytes = tensorBytes(tensor);
+    const hasInitialValue = tensor.data !== undefined && Array.from(tensor.data as ArrayLike<number>).some((value) => Number(value) !== 0);
+    if (hasInitialValue) {
+      const ctype = cType(tensor.dtype, `state tensor ${tensor.id}`);
+      const name = `td_state_initial_t${tensor.id}`;
+      writer.weights.push(`static const ${ctype} ${name}[${elementCount(tensor.shape)}] = {\n${wrapList(cElements(tensor.data!, tensor.dtype, name))}\n};`);
+      stateLines.push(`  memcpy(&td_arena[${offset}], ${name}, ${bytes}); /* tensor ${tensor.id}: ${commentText(tensor.name)} */`);
+    } else {
+      // TFLite Micro resets int8 state to its zero point and everything else to 0.
+      const fill = tensor.dtype === 'int8' ? (tensor.quantization?.zeroPoint[0] ?? 0) : 0;
+      stateLines.push(`  memset(&td_arena[${offset}], ${fill}, ${bytes}); /* tensor ${tensor.id}: ${commentText(tensor.name)} */`);
+    }
+  }
+
+  const run: string[] = ['td_status td_model_run(void) {', '  td_status status;', '  td_failed_op = -1;'];
+  if (stateLines.length > 0) run.push('#ifndef TD_MODEL_KEEP_STATE', '  td_model_reset_state();', '#endif');
+  graph.ops.forEach((op, index) => {
+    const inputsText = op.inputs.filter((id) => id >= 0 && graph.tensors[id].data === undefined).join(', ');
+    run.push(`  /* op ${index}: ${op.type} (${inputsText}) -> (${op.outputs.join(', ')}) */`);
+    run.push(`  TD_OP_BEGIN(${index});`);
+    const call = calls[index];
+    if (call === undefined) {
+      run.push(`  /* the output shares the input's memory: nothing to do */`);
+      run.push(`  TD_OP_END(${index});`);
+    } else {
+      run.push(`  status = ${call};`);
+      run.push(`  TD_OP_END(${index});`);
+      run.push(`  if (status != TD_OK) {`, `    td_failed_op = ${index};`, '    return status;', '  }');
+    }
+  });
+  run.push('  (void)status;', '  return TD_OK;', '}');
+
+  const placement = [...memory.tensorOffsets]
+    .sort((a, b) => a[1] - b[1] || a[0] - b[0])
+    .map(([id, offset]) => ` *   [${String(offset).padStart(7)}, ${String(offset + tensorBytes(graph.tensors[id])).padStart(7)})  tensor ${id} ${graph.tensors[id].dtype} ${formatShape(graph.tensors[id].shape)}`);
+  const scratchPlacement = [...memory.scratch].map(([op, { offset, bytes }]) => ` *   [${String(offset).padStart(7)}, ${String(offset + bytes).padStart(7)})  scratch of op ${op}`);
+
+  const lines = [
+    banner,
+    '#include <float.h>',
+    '#include <math.h>',
+    '#include <stddef.h>',
+    '#include <stdint.h>',
+    '#include <string.h>',
+    '',
+    '#include "model.h"',
+    '',
+    '#ifdef TD_MODEL_HOOKS_HEADER',
+    '#include TD_MODEL_HOOKS_HEADER',
+    '#endif',
+    '#ifndef TD_OP_BEGIN',
+    '#define TD_OP_BEGIN(index) ((void)0)',
+    '#endif',
+    '#ifndef TD_OP_END',
+    '#define TD_OP_END(index) ((void)0)',
+    '#endif',
+    '',
+    '#if defined(__GNUC__) || defined(__clang__) || defined(__CC_ARM)',
+    '#define TD_ALIGNED(bytes) __attribute__((aligned(bytes)))',
+    '#else',
+    '#error "model.c needs a compiler with __attribute__((aligned)) (GCC, Clang, Arm Compiler)"',
+    '#endif',
+    '',
+    `#if TD_KERNELS_API_VERSION != ${kernelsApiVersion}`,
+    `#error "model.c was generated for td_kernels.h API version ${kernelsApiVersion}"`,
+    '#endif',
+    '',
+    '/*',
+    ` * Arena: ${memory.arenaBytes} bytes (${commentText(memory.strategy)}; at least ${memory.peakLiveBytes} bytes are live at once).`,
+    ...placement,
+    ...scratchPlacement,
+    ' */',
+    `static uint8_t td_arena[${arenaBytes}] TD_ALIGNED(16);`,
+    'static int32_t td_failed_op = -1;',
+    ...(writer.usesNoScratch ? ['static const td_context td_no_scratch = {NULL, 0};'] : []),
+    '',
+    '/* Shapes (NHWC, padded to 4-D). */',
+    ...writer.dims,
+    '',
+    `/* Weights: ${writer.weightBytes} bytes in flash. */`,
+    ...writer.weights,
+    '',
+    '/* Kernel parameters, folded at generation time. */',
+    ...writer.declarations,
+    '',
+    ...accessor('input', inputs, ''),
+    '',
+    ...accessor('output', outputs, 'const '),
+    '',
+    'int32_t td_model_failed_op(void) {',
+    '  return td_failed_op;',
+    '}',
+    '',
+    'void td_model_reset_state(void) {',
+    ...stateLines,
+    '}',
+    '',
+    ...run,
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,162 @@
+import { CodegenError } from '../errors.js';
+import type { DType, Graph, Op, Tensor, TensorData } from '../ir/types.js';
+import { formatShape } from '../ir/tensor.js';
+import type { InPlaceKind } from './memory/index.js';
+
+/**
+ * How one op becomes one kernel call. A lowerer runs in two phases, like a TFLite kernel's
+ * prepare and eval: `lower` checks types, shapes and quantization on the host and precomputes
+ * every parameter (throwing CodegenError naming the op and the value it refuses), and reports
+ * the kernel's scratch size; once the memory plan is known, `emit` prints the call.
+ */
+
+export interface LoweringOptions {
+  /**
+   * Plan scratch for the DSP-optimized kernels (`TD_KERNELS_DSP`), which may need more than the
+   * portable ones. Code planned for DSP also runs with the portable kernels; the reverse is
+   * refused at compile time by the generated code.
+   */
+  dsp: boolean;
+}
+
+export interface LowerContext {
+  graph: Graph;
+  op: Op;
+  opIndex: number;
+  options: LoweringOptions;
+}
+
+export interface OpEmitter {
+  /** How the memory plan placed this op's output, when it shares its input's memory. */
+  inPlace: InPlaceKind | undefined;
+  /** C expression of a tensor's data: a cast arena address, or the flash array of a constant. */
+  pointer(tensor: Tensor, access: 'read' | 'write'): string;
+  /** `&name` of a `static const td_dims` for a shape (NHWC, padded with leading 1s to 4-D). */
+  dims(shape: readonly number[], what: string): string;
+  /** Declares a `static const` array of parameters for this op and returns its name. */
+  array(suffix: string, dtype: DType, values: readonly number[] | TensorData): string;
+  /** Declares a `static const <type>` initialised with `initializer` for this op and returns `&name`. */
+  struct(suffix: string, type: string, initializer: string): string;
+  /** Declares a `static <ctype> *const name[]` of pointers (e.g. the inputs of a concatenation) and returns its name. */
+  pointerArray(suffix: string, ctype: string, pointers: readonly string[]): string;
+  /** `&name` of this op's scratch context (an empty one when the kernel needs none). */
+  context(): string;
+}
+
+export interface OpLowering {
+  /** The kernel functions the call uses; their sources go into a build. */
+  kernels: string[];
+  /** Bytes of scratch the kernel call needs (its get_buffer_size for the planned variant). */
+  scratchBytes: number;
+  /** The call, a C expression of type td_status; undefined when the op needs no code (aliased reshape). */
+  emit(emitter: OpEmitter): string | undefined;
+}
+
+export type Lowerer = (context: LowerContext) => OpLowering;
+
+const lowerers = new Map<string, Lowerer>();
+
+/** Registers the lowerer of one op type (one call per op type, at module top level). */
+export function registerLowerer(type: string, lowerer: Lowerer): void {
+  if (lowerers.has(type)) throw new Error(`lowerer for ${type} registered twice`);
+  lowerers.set(type, lowerer);
+}
+
+export function findLowerer(type: string): Lowerer | undefined {
+  return lowerers.get(type);
+}
+
+export function supportedOpTypes(): string[] {
+  return [...lowerers.keys()].sort();
+}
+
+/** "op 3 (CONV_2D)": how errors name an op. */
+export function opName(context: LowerContext): string {
+  return `op ${context.opIndex} (${context.op.type})`;
+}
+
+export function fail(context: LowerContext, message: string): never {
+  throw new CodegenError(`${opName(context)}: ${message}`, { opIndex: context.opIndex, op: context.op.type });
+}
+
+export function tensorName(tensor: Tensor): string {
+  return `tensor ${tensor.id} (${tensor.name})`;
+}
+
+export function input(context: LowerContext, index: number, role: string): Tensor {
+  const id = context.op.inputs[index];
+  if (id === undefined || id < 0) fail(context, `${role} (input ${index}) is missing`);
+  return context.graph.tensors[id];
+}
+
+export function optionalInput(context: LowerContext, index: number): Tensor | undefined {
+  const id = context.op.inputs[index];
+  return id === undefined || id < 0 ? undefined : context.graph.tensors[id];
+}
+
+export function output(context: LowerContext, index = 0): Tensor {
+  const id = context.op.outputs[index];
+  if (id === undefined || id < 0) fail(context, `output ${index} is missing`);
+  return context.graph.tensors[id];
+}
+
+export function expectDType(context: LowerContext, tensor: Tensor, role: string, ...allowed: DType[]): void {
+  if (!allowed.includes(tensor.dtype)) {
+    fail(context, `${role} ${tensorName(tensor)} is ${tensor.dtype}, expected ${allowed.join(' or ')}`);
+  }
+}
+
+export function expectRank(context: LowerContext, tensor: Tensor, role: string, ...ranks: number[]): void {
+  if (!ranks.includes(tensor.shape.length)) {
+    fail(context, `${role} ${tensorName(tensor)} has shape ${formatShape(tensor.shape)}, expected rank ${ranks.join(' or ')}`);
+  }
+}
+
+export function expectShape(context: LowerContext, tensor: Tensor, role: string, expected: readonly number[]): void {
+  const actual = tensor.shape;
+  if (actual.length !== expected.length || actual.some((dim, i) => dim !== expected[i])) {
+    fail(context, `${role} ${tensorName(tensor)} has shape ${formatShape(actual)}, expected ${formatShape(expected)}`);
+  }
+}
+
+export function expectConstant(context: LowerContext, tensor: Tensor, role: string): TensorData {
+  if (!tensor.data || tensor.variable) fail(context, `${role} ${tensorName(tensor)} must be a constant`);
+  return tensor.data;
+}
+
+/** Per-tensor scale and zero point; fails when absent or when the tensor is per-channel. */
+export function quantization(context: LowerContext, tensor: Tensor, role: string): { scale: number; zeroPoint: number } {
+  const q = tensor.quantization;
+  if (!q || q.scale.length === 0) fail(context, `${role} ${tensorName(tensor)} has no quantization parameters`);
+  if (q.scale.length !== 1) {
+    fail(context, `${role} ${tensorName(tensor)} is quantized per channel (${q.scale.length} scales), expected one scale`);
+  }
+  if (!(q.scale[0] > 0) || !Number.isFinite(q.scale[0])) fail(context, `${role} ${tensorName(tensor)} has scale ${q.scale[0]}`);
+  return { scale: q.scale[0], zeroPoint: q.zeroPoint[0] ?? 0 };
+}
+
+/** One scale per channel (a per-tensor scale repeated), checking the count and the axis. */
+export function channelScales(context: LowerContext, tensor: Tensor, role: string, channels: number, axis: number): number[] {
+  const q = tensor.quantization;
+  if (!q || q.scale.length === 0) fail(context, `${role} ${tensorName(tensor)} has no quantization parameters`);
+  if (q.scale.length === 1) return new Array<number>(channels).fill(q.scale[0]);
+  if (q.scale.length !== channels) {
+    fail(context, `${role} ${tensorName(tensor)} has ${q.scale.length} scales, expected 1 or ${channels} (one per output channel)`);
+  }
+  if (q.axis !== axis) fail(context, `${role} ${tensorName(tensor)} is quantized along axis ${q.axis}, expected axis ${axis}`);
+  for (const [channel, zeroPoint] of q.zeroPoint.entries()) {
+    if (zeroPoint !== 0) fail(context, `${role} ${tensorName(tensor)} has zero point ${zeroPoint} in channel ${channel}, expected 0 (symmetric)`);
+  }
+  return q.scale;
+}
+
+/** A shape as 4-D NHWC with leading 1s (the kernels' td_dims). */
+export function dims4(context: LowerContext, shape: readonly number[], what: string): [number, number, number, number] {
+  if (shape.length > 4) fail(context, `${what} has shape ${formatShape(shape)}: the kernels take at most 4 dimensions`);
+  const padded = [...new Array<number>(4 - shape.length).fill(1), ...shape];
+  return [padded[0], padded[1], padded[2], padded[3]];
+}
+
+export function tile(h: number, w: number): string {
+  return `{${h}, ${w}}`;
+}

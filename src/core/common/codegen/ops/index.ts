@@ -1,0 +1,10 @@
+// Every lowerer registers itself on import; the generator imports this file once.
+import './activations.js';
+import './conv.js';
+import './data-movement.js';
+import './elementwise.js';
+import './fully-connected.js';
+import './lstm.js';
+import './mean.js';
+import './pooling.js';
+import './quantize.js';

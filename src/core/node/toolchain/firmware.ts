@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CodegenError } from '../../common/errors.js';
+
+/**
+ * Where the C side lives (firmware/: kernels, boards) and which kernel sources a model needs.
+ * The kernel library keeps one public function per file, `src/<category>/<function>.c`, and a
+ * DSP-optimized override of the same name in `src/opt/cortex-m/` (td_kernels.h); a build picks
+ * the override when the target has the DSP extension.
+ */
+
+/** The firmware directory: `$TINYDEPLOY_FIRMWARE_DIR`, else `firmware/` of the source tree. */
+export function firmwareRoot(): string {
+  if (process.env.TINYDEPLOY_FIRMWARE_DIR) return resolve(process.env.TINYDEPLOY_FIRMWARE_DIR);
+  let directory = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 6; depth++) {
+    const candidate = join(directory, 'firmware');
+    if (existsSync(join(candidate, 'kernels', 'include', 'td_kernels.h'))) return candidate;
+    directory = dirname(directory);
+  }
+  throw new CodegenError('cannot find the firmware directory (kernels and boards); set TINYDEPLOY_FIRMWARE_DIR to it');
+}
+
+export type KernelVariant = 'portable' | 'dsp';
+
+export interface KernelFiles {
+  /** The kernel library's root (firmware/kernels). */
+  root: string;
+  /** C sources to compile, relative to `root`. */
+  sources: string[];
+  /** Every header of the library, relative to `root` (the sources include them by relative path). */
+  headers: string[];
+}
+
+async function listFiles(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true });
+  const files = await Promise.all(
+    entries.map((entry) => (entry.isDirectory() ? listFiles(join(directory, entry.name)) : Promise.resolve([join(directory, entry.name)]))),
+  );
+  return files.flat();
+}
+
+/**
+ * The sources implementing `functions` (e.g. `td_conv2d_s8`) in the chosen variant. A function
+ * without a source file is a CodegenError naming it.
+ */
+export async function kernelFiles(functions: readonly string[], variant: KernelVariant, root = join(firmwareRoot(), 'kernels')): Promise<KernelFiles> {
+  const all = (await listFiles(join(root, 'src'))).map((file) => relative(root, file).split('\\').join('/'));
+  const optimized = new Set(all.filter((file) => file.startsWith('src/opt/cortex-m/') && file.endsWith('.c')));
+  const portable = all.filter((file) => file.endsWith('.c') && !file.startsWith('src/opt/'));
+  const sources = functions.map((fn) => {
+    const override = `src/opt/cortex-m/${fn}.c`;
+    if (variant === 'dsp' && optimized.has(override)) return override;
+    const source = portable.find((file) => file.endsWith(`/${fn}.c`));
+    if (!source) throw new CodegenError(`the kernel library has no source for ${fn} (looked for src/*/${fn}.c in ${root})`, { kernel: fn });
+    return source;
+  });
+  const headers = ['include/td_kernels.h', ...all.filter((file) => file.endsWith('.h'))];
+  return { root, sources: [...new Set(sources)].sort(), headers };
+}

@@ -1,0 +1,108 @@
+/**
+ * The generator's mirrors of `td_*_get_buffer_size()` (codegen/kernel-buffers.ts) against the C
+ * functions themselves, compiled for the host in the portable and in the DSP variant: the arena
+ * plan reserves what the kernels will ask for.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { kernelBuffers } from '../../src/core/common/codegen/index.js';
+import { compile, hostCompilerFlags, kernelFiles, requireCompiler, runProgram } from '../../src/core/node/toolchain/index.js';
+import { hasHostCompiler, withTemporaryDirectory } from './support.js';
+
+type Dims = [number, number, number, number];
+const convCases: { input: Dims; filter: Dims }[] = [
+  { input: [1, 49, 10, 1], filter: [64, 10, 4, 1] },
+  { input: [1, 25, 5, 64], filter: [64, 1, 1, 64] },
+  { input: [1, 96, 96, 3], filter: [8, 3, 3, 3] },
+  { input: [2, 7, 9, 5], filter: [3, 2, 4, 5] },
+];
+const depthwiseCases: { input: Dims; filter: Dims }[] = [
+  { input: [1, 25, 5, 64], filter: [1, 3, 3, 64] },
+  { input: [1, 12, 12, 8], filter: [1, 5, 5, 16] },
+];
+const fullyConnectedCases = [
+  [640, 128],
+  [560, 10],
+  [3, 1],
+];
+const lstmCases = [
+  [1, 28, 28, 20],
+  [3, 5, 7, 11],
+];
+
+const dims = ([n, h, w, c]: Dims) => `{${n}, ${h}, ${w}, ${c}}`;
+
+function program(): string {
+  const lines = ['#include <stdio.h>', '#include "td_kernels.h"', 'int main(void) {'];
+  for (const { input, filter } of convCases) {
+    lines.push(`  { td_dims i = ${dims(input)}, f = ${dims(filter)}; printf("conv2d_s8 %d\\n", (int)td_conv2d_s8_get_buffer_size(&i, &f));`);
+    lines.push(`    printf("conv2d_f32 %d\\n", (int)td_conv2d_f32_get_buffer_size(&i, &f)); }`);
+  }
+  for (const { input, filter } of depthwiseCases) {
+    lines.push(`  { td_dims i = ${dims(input)}, f = ${dims(filter)}; printf("depthwise_conv2d_s8 %d\\n", (int)td_depthwise_conv2d_s8_get_buffer_size(&i, &f));`);
+    lines.push(`    printf("depthwise_conv2d_f32 %d\\n", (int)td_depthwise_conv2d_f32_get_buffer_size(&i, &f)); }`);
+  }
+  for (const [input, output] of fullyConnectedCases) {
+    lines.push(`  printf("fully_connected_s8 %d\\n", (int)td_fully_connected_s8_get_buffer_size(${input}, ${output}));`);
+    lines.push(`  printf("fully_connected_f32 %d\\n", (int)td_fully_connected_f32_get_buffer_size(${input}, ${output}));`);
+  }
+  for (const [batch, steps, inputSize, state] of lstmCases) {
+    lines.push(`  { td_lstm_dims d = {0, ${batch}, ${steps}, ${inputSize}, ${state}};`);
+    lines.push(`    printf("lstm_s8 %d\\n", (int)td_lstm_s8_get_buffer_size(&d)); printf("lstm_f32 %d\\n", (int)td_lstm_f32_get_buffer_size(&d)); }`);
+  }
+  lines.push('  return 0;', '}', '');
+  return lines.join('\n');
+}
+
+function expected(dsp: boolean): string[] {
+  const lines: string[] = [];
+  for (const { input, filter } of convCases) {
+    lines.push(`conv2d_s8 ${kernelBuffers.conv2dS8BufferSize(dsp, input, filter)}`, `conv2d_f32 ${kernelBuffers.convF32BufferSize(input, filter)}`);
+  }
+  for (const { input, filter } of depthwiseCases) {
+    lines.push(
+      `depthwise_conv2d_s8 ${kernelBuffers.depthwiseConv2dS8BufferSize(dsp, input, filter)}`,
+      `depthwise_conv2d_f32 ${kernelBuffers.convF32BufferSize(input, filter)}`,
+    );
+  }
+  for (const [input, output] of fullyConnectedCases) {
+    lines.push(
+      `fully_connected_s8 ${kernelBuffers.fullyConnectedS8BufferSize(dsp, input, output)}`,
+      `fully_connected_f32 ${kernelBuffers.fullyConnectedF32BufferSize(input, output)}`,
+    );
+  }
+  for (const [batch, , , state] of lstmCases) {
+    lines.push(`lstm_s8 ${kernelBuffers.lstmS8BufferSize(batch, state)}`, `lstm_f32 ${kernelBuffers.lstmF32BufferSize(batch, state)}`);
+  }
+  return lines;
+}
+
+describe.skipIf(!hasHostCompiler)('kernel scratch sizes', () => {
+  for (const variant of ['portable', 'dsp'] as const) {
+    it(`the generator's mirrors equal td_*_get_buffer_size() (${variant} kernels)`, async () => {
+      const kernels = await kernelFiles(
+        ['td_conv2d_s8', 'td_conv2d_f32', 'td_depthwise_conv2d_s8', 'td_depthwise_conv2d_f32', 'td_fully_connected_s8', 'td_fully_connected_f32', 'td_lstm_s8', 'td_lstm_f32'],
+        variant,
+      );
+      await withTemporaryDirectory(`buffers-${variant}`, async (directory) => {
+        await writeFile(join(directory, 'sizes.c'), program());
+        await compile(await requireCompiler('host'), {
+          sources: [join(directory, 'sizes.c'), ...kernels.sources.map((source) => join(kernels.root, source))],
+          output: join(directory, 'sizes'),
+          includeDirs: [join(kernels.root, 'include')],
+          defines: variant === 'dsp' ? { TD_DSP_EMULATE: true } : {},
+          flags: hostCompilerFlags,
+          linkFlags: ['-lm'],
+        });
+        const { stdout } = await runProgram(join(directory, 'sizes'));
+        expect(stdout.toString().trim().split('\n')).toEqual(expected(variant === 'dsp'));
+      });
+    });
+  }
+
+  it('the DSP variant of conv2d really needs scratch (the mirror is not trivially zero)', () => {
+    expect(kernelBuffers.conv2dS8BufferSize(true, [1, 49, 10, 1], [64, 10, 4, 1])).toBe(160);
+    expect(kernelBuffers.conv2dS8BufferSize(false, [1, 49, 10, 1], [64, 10, 4, 1])).toBe(0);
+  });
+});
