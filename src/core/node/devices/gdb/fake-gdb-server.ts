@@ -1,0 +1,129 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { bytesToHex, encodeRspPacket, hexToBytes, RspDecoder } from './rsp-packet.js';
+
+/**
+ * Test support: a fake gdbstub over real TCP with 64 KiB of memory at address 0, QEMU 7.2's
+ * packet handling (a packet longer than its buffer is dropped without an answer) and switches
+ * to misbehave. The GDB client and flasher tests run against it; the QEMU tests use the real one.
+ */
+export interface FakeServerOptions {
+  packetSize?: number;
+  /** Nack this many packets before accepting any. */
+  nacks?: number;
+  /** Send the first N replies with a wrong checksum. */
+  corruptReplies?: number;
+  /** Never answer anything. */
+  silent?: boolean;
+  /** Close the connection on the first `m` packet. */
+  hangUpOnRead?: boolean;
+  /** Memory from this address up acknowledges writes but keeps its contents (like ROM). */
+  readOnlyFrom?: number;
+}
+
+export class FakeGdbServer {
+  readonly memory = new Uint8Array(0x10000);
+  readonly received: string[] = [];
+  readonly packetLengths: number[] = [];
+  resets = 0;
+  detached = false;
+  private server: Server;
+  private nacksLeft: number;
+  private corruptLeft: number;
+
+  constructor(private readonly options: FakeServerOptions = {}) {
+    this.nacksLeft = options.nacks ?? 0;
+    this.corruptLeft = options.corruptReplies ?? 0;
+    this.server = createServer((socket) => this.serve(socket));
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as { port: number }).port;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private serve(socket: Socket): void {
+    socket.setNoDelay(true);
+    const decoder = new RspDecoder();
+    let pending = '';
+    socket.on('data', (chunk: Buffer) => {
+      // Measure raw packet lengths the way QEMU's buffer sees them.
+      pending += chunk.toString('latin1');
+      for (let match; (match = /\$[^#]*#../.exec(pending)); ) {
+        this.packetLengths.push(match[0].length);
+        pending = pending.slice(match.index + match[0].length);
+      }
+      for (const event of decoder.push(chunk)) {
+        if (event.kind !== 'packet' || this.options.silent) continue;
+        const packetSize = this.options.packetSize ?? 0x1000;
+        if (this.packetLengths[this.packetLengths.length - 1] > packetSize) continue; // dropped, as QEMU does
+        if (this.nacksLeft > 0) {
+          this.nacksLeft--;
+          socket.write('-');
+          continue;
+        }
+        socket.write('+');
+        this.received.push(event.payload);
+        const replies = this.answer(event.payload, socket);
+        for (const reply of replies) this.send(socket, reply);
+      }
+    });
+  }
+
+  private send(socket: Socket, payload: string): void {
+    const packet = Buffer.from(encodeRspPacket(payload));
+    if (this.corruptLeft > 0) {
+      this.corruptLeft--;
+      const damaged = Buffer.from(packet);
+      damaged[damaged.length - 1] = damaged[damaged.length - 1] === 0x30 ? 0x31 : 0x30;
+      socket.write(damaged);
+      // The client nacks; resend the good one when it does.
+      socket.once('data', () => socket.write(packet));
+      return;
+    }
+    socket.write(packet);
+  }
+
+  private answer(payload: string, socket: Socket): string[] {
+    if (payload.startsWith('qSupported')) return [`PacketSize=${(this.options.packetSize ?? 0x1000).toString(16)};qXfer:features:read+`];
+    if (payload === '?') return ['T05thread:01;'];
+    if (payload === 'D') {
+      this.detached = true;
+      return ['OK'];
+    }
+    if (payload.startsWith('p')) return ['78563412'];
+    let match = /^m([0-9a-f]+),([0-9a-f]+)$/.exec(payload);
+    if (match) {
+      if (this.options.hangUpOnRead) {
+        socket.destroy();
+        return [];
+      }
+      const address = parseInt(match[1], 16);
+      const length = parseInt(match[2], 16);
+      if (address + length > this.memory.length) return ['E14'];
+      return [bytesToHex(this.memory.subarray(address, address + length))];
+    }
+    match = /^M([0-9a-f]+),([0-9a-f]+):([0-9a-f]*)$/.exec(payload);
+    if (match) {
+      const address = parseInt(match[1], 16);
+      const data = hexToBytes(match[3])!;
+      if (data.length !== parseInt(match[2], 16) || address + data.length > this.memory.length) return ['E01'];
+      const writable = Math.max(0, Math.min(data.length, (this.options.readOnlyFrom ?? Infinity) - address));
+      this.memory.set(data.subarray(0, writable), address);
+      return ['OK'];
+    }
+    match = /^qRcmd,([0-9a-f]*)$/.exec(payload);
+    if (match) {
+      const command = new TextDecoder().decode(hexToBytes(match[1]));
+      if (command === 'system_reset') {
+        this.resets++;
+        return ['OK'];
+      }
+      return [`O${bytesToHex(new TextEncoder().encode(`unknown command ${command}\n`))}`, 'OK'];
+    }
+    return [''];
+  }
+}

@@ -1,0 +1,114 @@
+import { TimeoutError } from '../../../common/errors.js';
+import { DeviceClient, type DeviceClientOptions } from '../../../common/protocol/client.js';
+import type { BoardInfo } from '../../../common/protocol/messages.js';
+import { Session, type SessionOptions } from '../../../common/protocol/session.js';
+import type { ElfImage } from '../gdb/elf-image.js';
+import type { FlashReport } from '../gdb/flash.js';
+import { SerialPortTransport } from '../transport/serial.js';
+import { VirtualBoard, type VirtualBoardOptions, type VirtualBoardTarget } from './virtual-board.js';
+
+/**
+ * A virtual board brought all the way up to a profiler that answers: the sequence of
+ * DESIGN.md's "Virtual boards" in one call, so no caller gets the order wrong —
+ *
+ *   start QEMU paused and blank → open the pty (before the core runs, or its first bytes are
+ *   lost; and before flashing, so QEMU's once-a-second check for a reader overlaps the flash) →
+ *   flash the ELF over GDB → resume → HELLO with short timeouts and many attempts (QEMU may
+ *   still take up to about a second to notice the reader).
+ *
+ * Every method of the returned `client` is guarded: if QEMU dies while a command is pending the
+ * command fails with the "board crashed" DeviceError (exit code or signal, QEMU's stderr), not
+ * with a timeout or a closed port. A board whose firmware never answers HELLO is a TimeoutError
+ * that also says where the core is (e.g. "HardFault handler, pc 0x000001c8 in HardFault_Handler").
+ */
+export interface VirtualBoardConnectionOptions extends VirtualBoardOptions {
+  session?: SessionOptions;
+  client?: DeviceClientOptions;
+  /** HELLO attempts and per-attempt timeout while the board comes up (default 20 × 250 ms). */
+  helloAttempts?: number;
+  helloTimeoutMs?: number;
+}
+
+export interface VirtualBoardConnection {
+  board: VirtualBoard;
+  transport: SerialPortTransport;
+  client: DeviceClient;
+  info: BoardInfo;
+  flash: FlashReport;
+  timings: {
+    /** QEMU started and GDB connected, ms. */
+    startMs: number;
+    flashMs: number;
+    /** Resume until HELLO answered, ms. */
+    helloMs: number;
+    totalMs: number;
+  };
+  /** Closes the port and stops QEMU. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function connectVirtualBoard(
+  target: VirtualBoardTarget,
+  firmware: Uint8Array | ElfImage | string,
+  options: VirtualBoardConnectionOptions = {},
+): Promise<VirtualBoardConnection> {
+  const started = performance.now();
+  const board = await VirtualBoard.start(target, options);
+  let transport: SerialPortTransport | undefined;
+  const close = async () => {
+    await transport?.close();
+    await board.stop();
+  };
+  try {
+    const startMs = performance.now() - started;
+    // Open the pty first: QEMU polls a disconnected pty about once a second, so it notices the
+    // open while the flash is being written rather than after the core has started.
+    transport = await SerialPortTransport.open(board.serialPath);
+    const flash = await board.flash(firmware);
+    await board.resume();
+    const resumed = performance.now();
+    const client = guardedClient(new DeviceClient(new Session(transport, options.session), options.client), board);
+    const attempts = options.helloAttempts ?? 20;
+    const timeoutMs = options.helloTimeoutMs ?? 250;
+    let info: BoardInfo;
+    try {
+      info = await client.hello({ attempts, timeoutMs });
+    } catch (error) {
+      if (!(error instanceof TimeoutError)) throw error;
+      const core = await board.coreState();
+      throw new TimeoutError(`board ${target.id} did not answer HELLO on ${board.serialPath} (${attempts} attempts × ${timeoutMs} ms)${core ? `; its core is in ${core.description}` : ''}`, {
+        ...error.data,
+        board: target.id,
+        core,
+      });
+    }
+    const now = performance.now();
+    return {
+      board,
+      transport,
+      client,
+      info,
+      flash,
+      timings: { startMs, flashMs: flash.milliseconds, helloMs: now - resumed, totalMs: now - started },
+      close,
+    };
+  } catch (error) {
+    const crash = board.crashError();
+    await close();
+    throw crash ?? error;
+  }
+}
+
+/** The same client, every method wrapped in `board.guard`. */
+function guardedClient(client: DeviceClient, board: VirtualBoard): DeviceClient {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result = (value as (...args: unknown[]) => unknown).apply(target, args);
+        return result instanceof Promise ? board.guard(result) : result;
+      };
+    },
+  });
+}
