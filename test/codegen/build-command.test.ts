@@ -52,7 +52,7 @@ describe.skipIf(!sharedAvailable)('tinydeploy build', () => {
       expect(report.codeBytes).toBeGreaterThan(1000);
 
       // A standalone project: build files, the model, only the kernels it calls, the board files.
-      for (const file of ['Makefile', 'CMakeLists.txt', 'model/model.c', 'model/model.h', 'app/main.c', 'board/virtual-m4f.ld', 'board/startup.c', 'kernels/include/td_kernels.h', 'build/model.elf']) {
+      for (const file of ['Makefile', 'CMakeLists.txt', 'model/model.c', 'model/model.h', 'app/main.c', 'boards/virtual-m4f/virtual-m4f.ld', 'boards/virtual-m4f/board.h', 'boards/common/src/td_startup.c', 'kernels/include/td_kernels.h', 'build/model.elf']) {
         expect(existsSync(join(out, file)), file).toBe(true);
       }
       const kernelSources = readdirSync(join(out, 'kernels/src'), { recursive: true }).filter((file) => String(file).endsWith('.c'));
@@ -86,6 +86,6 @@ describe.skipIf(!sharedAvailable)('tinydeploy build', () => {
 
   it('refuses an unknown board, listing the known ones', async () => {
     await expect(build([ad01, '--board', 'nucleo-x', '--out', '/tmp/unused'])).rejects.toThrow(UsageError);
-    await expect(build([ad01, '--board', 'nucleo-x', '--out', '/tmp/unused'])).rejects.toThrow('unknown board "nucleo-x" (known: virtual-m4f)');
+    await expect(build([ad01, '--board', 'nucleo-x', '--out', '/tmp/unused'])).rejects.toThrow('unknown board "nucleo-x" (known: virtual-m4f, virtual-m7, virtual-m55, real-template)');
   });
 });

@@ -34,6 +34,8 @@ export class TimeoutError extends TinyDeployError {}
 export class DeviceError extends TinyDeployError {}
 /** A command-line usage problem (missing argument, unreadable file). */
 export class UsageError extends TinyDeployError {}
+/** The user cancelled the job (an AbortSignal fired): not a failure of the thing being done. */
+export class CancelledError extends TinyDeployError {}
 
 const errorClasses: Record<string, new (message: string, data?: Record<string, unknown>) => TinyDeployError> = {
   TinyDeployError,
@@ -47,6 +49,7 @@ const errorClasses: Record<string, new (message: string, data?: Record<string, u
   TimeoutError,
   DeviceError,
   UsageError,
+  CancelledError,
 };
 
 export interface SerializedError {

@@ -23,7 +23,7 @@ import './ops/index.js';
  */
 
 /** Version of the generated code's layout and API; bumped on any incompatible change. */
-export const generatorVersion = 1;
+export const generatorVersion = 2;
 
 /** The td_kernels.h API (TD_KERNELS_API_VERSION) the lowerers emit calls for. */
 export const kernelsApiVersion = 2;
@@ -63,6 +63,8 @@ export interface GeneratedOp {
 }
 
 export interface GeneratedModel {
+  /** The graph the C code implements (the input graph, hybrid weights dequantized): the host reference for checking a board. */
+  graph: Graph;
   /** model.h */
   header: string;
   /** model.c */
@@ -143,6 +145,7 @@ export function generateModel(original: Graph, options: GenerateOptions = {}): G
   const header = emitHeader(banner, modelName, modelHash, memory, graph, inputs, outputs);
   const source = emitSource(banner, graph, memory, writer, calls, inputs, outputs);
   return {
+    graph,
     header,
     source,
     modelName,
@@ -321,9 +324,27 @@ function cString(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\u0000-\u001f\u007f]/g, ' ')}"`;
 }
 
+/** TFLite's TensorType codes (schema.fbs), as the tensor table and the profiler protocol carry them. */
+const tfliteTypeCodes: Record<DType, number> = { float32: 0, float16: 1, int32: 2, uint8: 3, int64: 4, string: 5, bool: 6, int16: 7, int8: 9 };
+
+function tensorTable(graph: Graph, memory: GraphMemoryPlan): string[] {
+  const entries = [...memory.tensorOffsets]
+    .sort((a, b) => a[0] - b[0])
+    .map(([id, offset]) => `    {${id}, ${tfliteTypeCodes[graph.tensors[id].dtype]}, ${tensorBytes(graph.tensors[id])}, &td_arena[${offset}]},`);
+  return [
+    'const td_model_tensor_entry *td_model_tensor_table(void) {',
+    `  static const td_model_tensor_entry table[${Math.max(1, entries.length)}] = {`,
+    ...(entries.length > 0 ? entries : ['    {0, 0, 0, NULL},']),
+    '  };',
+    '  return table;',
+    '}',
+  ];
+}
+
 function tensorMacros(kind: 'INPUT' | 'OUTPUT', tensor: GeneratedTensor): string[] {
   const base = `TD_MODEL_${kind}${tensor.index}`;
   const lines = [
+    `#define ${base}_TENSOR ${tensor.tensor}`,
     `#define ${base}_BYTES ${tensor.bytes}`,
     `#define ${base}_DTYPE ${cString(tensor.dtype)}`,
     `#define ${base}_SHAPE {${tensor.shape.join(', ')}}`,
@@ -368,6 +389,22 @@ function emitHeader(
     `#define TD_MODEL_OUTPUT_COUNT ${outputs.length}`,
     ...inputs.flatMap((tensor) => tensorMacros('INPUT', tensor)),
     ...outputs.flatMap((tensor) => tensorMacros('OUTPUT', tensor)),
+    '/* 1 when the model has variable tensors (LSTM state) that carry over between runs. */',
+    `#define TD_MODEL_HAS_STATE ${graph.tensors.some((tensor) => tensor.variable && memory.tensorOffsets.has(tensor.id)) ? 1 : 0}`,
+    '',
+    '/*',
+    ' * Every tensor that lives in the arena, by its index in the source model: where its bytes are',
+    ' * during and after a run (memory is reused, so a tensor holds its value only until the planner',
+    ' * gives its bytes to a later one). dtype is the TFLite TensorType code (int8 = 9, float32 = 0).',
+    ' */',
+    'typedef struct {',
+    '  uint16_t tensor_id;',
+    '  uint8_t dtype;',
+    '  uint32_t bytes;',
+    '  const void *address;',
+    '} td_model_tensor_entry;',
+    `#define TD_MODEL_TENSOR_TABLE_COUNT ${memory.tensorOffsets.size}`,
+    'const td_model_tensor_entry *td_model_tensor_table(void);',
     '',
     '/* Where input `index` is written before td_model_run() (NULL for an index out of range). */',
     'void *td_model_input(int32_t index);',
@@ -526,6 +563,8 @@ function emitSource(
     'int32_t td_model_failed_op(void) {',
     '  return td_failed_op;',
     '}',
+    '',
+    ...tensorTable(graph, memory),
     '',
     'void td_model_reset_state(void) {',
     ...stateLines,

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Board } from '../../common/boards/index.js';
+import type { Graph } from '../../common/ir/types.js';
 import { generateModel, type GeneratedModel, type GenerateOptions } from '../../common/codegen/index.js';
 import { loadModelFile } from '../model-file.js';
-import { buildFirmwareProject, writeFirmwareProject, type FirmwareBuild, type FirmwareProject } from './project.js';
+import { buildFirmwareProject, writeFirmwareProject, type FirmwareApplication, type FirmwareBuild, type FirmwareProject } from './project.js';
 
 /**
  * The whole `tinydeploy build` path for a model file: import, generate C (named after the file,
@@ -18,8 +19,10 @@ export interface ModelFileBuildOptions {
   out: string;
   /** Compile with arm-none-eabi-gcc (default true); false only writes the project. */
   compile?: boolean;
-  /** Inputs compiled into the firmware (default: zeros). */
+  /** Inputs compiled into the standalone application (default: zeros). */
   inputs?: readonly Uint8Array[];
+  /** The application around the model (default `standalone`; deploy builds the `profiler`). */
+  application?: FirmwareApplication;
   generate?: Omit<GenerateOptions, 'modelName' | 'modelHash' | 'dsp'>;
 }
 
@@ -36,14 +39,18 @@ export async function fileSha256(path: string): Promise<string> {
 }
 
 export async function buildModelFile(path: string, options: ModelFileBuildOptions): Promise<ModelFileBuild> {
-  const graph = await loadModelFile(path);
+  return buildModelGraph(await loadModelFile(path), { ...options, name: basename(path), hash: await fileSha256(path) });
+}
+
+/** The same for a graph already in memory, named `name` with content hash `hash`. */
+export async function buildModelGraph(graph: Graph, options: ModelFileBuildOptions & { name: string; hash: string }): Promise<ModelFileBuild> {
   const model = generateModel(graph, {
     ...options.generate,
-    modelName: basename(path),
-    modelHash: await fileSha256(path),
+    modelName: options.name,
+    modelHash: options.hash,
     dsp: options.board.dsp,
   });
-  const project = await writeFirmwareProject(model, options.out, { board: options.board, inputs: options.inputs });
+  const project = await writeFirmwareProject(model, options.out, { board: options.board, inputs: options.inputs, application: options.application });
   if (options.compile === false) return { model, project };
   return { model, project, build: await buildFirmwareProject(project) };
 }

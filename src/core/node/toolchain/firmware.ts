@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodegenError } from '../../common/errors.js';
@@ -59,4 +59,19 @@ export async function kernelFiles(functions: readonly string[], variant: KernelV
   });
   const headers = ['include/td_kernels.h', ...all.filter((file) => file.endsWith('.h'))];
   return { root, sources: [...new Set(sources)].sort(), headers };
+}
+
+/**
+ * firmware/runtime/runtime.json: what the on-device profiler adds to a board's firmware (its
+ * sources and include folders, relative to firmware/runtime, and the defines model.c is compiled
+ * with so its ops are timed and its state is left to the profiler).
+ */
+export interface RuntimeDescription {
+  sources: string[];
+  includeDirs: string[];
+  modelDefines: Record<string, string | true>;
+}
+
+export async function readRuntimeDescription(root = firmwareRoot()): Promise<RuntimeDescription> {
+  return JSON.parse(await readFile(join(root, 'runtime', 'runtime.json'), 'utf8')) as RuntimeDescription;
 }

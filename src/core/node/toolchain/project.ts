@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { boardCompilerFlags, type Board } from '../../common/boards/index.js';
@@ -5,19 +6,25 @@ import { weightSymbolPrefix, type GeneratedModel } from '../../common/codegen/in
 import { CodegenError } from '../../common/errors.js';
 import { compile, requireCompiler, type Compiler } from './compiler.js';
 import { readElf, elfSizes, symbolBytes, type ElfSizes } from './elf.js';
-import { firmwareRoot, kernelFiles, type KernelVariant } from './firmware.js';
+import { firmwareRoot, kernelFiles, readRuntimeDescription, type KernelVariant, type RuntimeDescription } from './firmware.js';
 import { estimateStack, parseCallGraph, type StackEstimate } from './stack-usage.js';
 
 /**
  * A standalone firmware project for one board: the generated model, the kernels it calls, the
- * board's start-up code and linker script, a minimal `main` that runs the model once and prints
- * its outputs over the UART, and a Makefile and a CMakeLists.txt that build it without
- * TinyDeploy. `buildFirmwareProject` compiles the same files with the same flags and reports
+ * board's start-up code, drivers and linker script, an application, and a Makefile and a
+ * CMakeLists.txt that build it without TinyDeploy. The application is either a minimal `main`
+ * that runs the model once and prints its outputs over the UART (`standalone`, what `tinydeploy
+ * build` writes for people to start from), or the on-device profiler of firmware/runtime
+ * (`profiler`, what deploy flashes: it answers the host's protocol, PROTOCOL.md). `buildFirmwareProject` compiles the same files with the same flags and reports
  * flash and RAM from the ELF.
  */
 
+export type FirmwareApplication = 'standalone' | 'profiler';
+
 export interface FirmwareProjectOptions {
   board: Board;
+  /** What runs the model on the board (default `standalone`). */
+  application?: FirmwareApplication;
   /** Inputs compiled into the firmware, one byte array per model input (default: zeros). */
   inputs?: readonly Uint8Array[];
   /** Optimisation flag (default `-O2`, as the TFLite Micro baseline). */
@@ -28,6 +35,9 @@ export interface FirmwareProject {
   directory: string;
   board: Board;
   model: GeneratedModel;
+  application: FirmwareApplication;
+  /** 16 hex digits naming this build (board, application, generated model); HELLO reports it. */
+  buildId: string;
   variant: KernelVariant;
   /** C sources, relative to the project directory. */
   sources: string[];
@@ -111,14 +121,34 @@ export async function writeFirmwareProject(model: GeneratedModel, directory: str
 
   await put('model/model.h', model.header);
   await put('model/model.c', model.source);
-  await put('app/main.c', appMainSource(model));
-  await put('app/inputs.h', appInputsHeader(model, options.inputs));
   for (const file of [...kernels.headers, ...kernels.sources]) await copy(join(kernels.root, file), `kernels/${file}`);
-  const boardDirectory = join(root, 'boards', board.firmware.directory);
-  for (const file of await readdir(boardDirectory)) await copy(join(boardDirectory, file), `board/${file}`);
-
-  const sources = ['model/model.c', 'app/main.c', ...board.firmware.sources.map((file) => `board/${file}`), ...kernels.sources.map((file) => `kernels/${file}`)];
-  const includeDirs = ['model', 'app', 'board', 'kernels/include'];
+  // The board's folder and the shared board files keep their firmware/boards/ layout.
+  for (const directory of new Set([board.firmware.directory, 'common/include', 'common/src'])) {
+    for (const entry of await readdir(join(root, 'boards', directory), { withFileTypes: true })) {
+      if (entry.isFile()) await copy(join(root, 'boards', directory, entry.name), `boards/${directory}/${entry.name}`);
+    }
+  }
+  const application = options.application ?? 'standalone';
+  // Names this build: HELLO reports it, so deploy knows the board runs what it just flashed.
+  const buildId = createHash('sha256').update(`${board.id}\n${application}\n${model.header}\n${model.source}`).digest('hex').slice(0, 16);
+  const boardSources = board.firmware.sources.map((file) => `boards/${file}`);
+  const includeDirs = ['model', 'app', ...board.firmware.includeDirs.map((dir) => `boards/${dir}`), 'kernels/include'];
+  let appSources: string[];
+  const appFlags: string[] = [];
+  if (application === 'standalone') {
+    await put('app/main.c', appMainSource(model));
+    await put('app/inputs.h', appInputsHeader(model, options.inputs));
+    appSources = ['app/main.c'];
+  } else {
+    const runtime = await readRuntimeDescription(root);
+    for (const file of await listRelative(join(root, 'runtime'), ['include', 'src'])) await copy(join(root, 'runtime', file), `runtime/${file}`);
+    await put('app/td_build.h', profilerBuildHeader(model, runtime, buildId));
+    appSources = [...runtime.sources.map((file) => `runtime/${file}`), ...board.firmware.runtimeSources.map((file) => `boards/${file}`)];
+    includeDirs.push(...runtime.includeDirs.filter((dir) => !dir.startsWith('..')).map((dir) => `runtime/${dir}`));
+    // Every file sees the profiler's build settings (hooks header, state kept for streaming).
+    appFlags.push('-include', 'td_build.h');
+  }
+  const sources = ['model/model.c', ...appSources, ...boardSources, ...kernels.sources.map((file) => `kernels/${file}`)];
   const compileFlags = [
     ...boardCompilerFlags(board),
     '-std=c99',
@@ -129,17 +159,18 @@ export async function writeFirmwareProject(model: GeneratedModel, directory: str
     '-Wall',
     '-fstack-usage',
     '-fcallgraph-info=su',
+    ...appFlags,
   ];
   const linkFlags = [
     ...boardCompilerFlags(board),
-    `-Tboard/${board.firmware.linkerScript}`,
+    `-Tboards/${board.firmware.linkerScript}`,
     '-nostartfiles',
     '--specs=nano.specs',
     '--specs=nosys.specs',
     '-Wl,--gc-sections',
     '-Wl,-Map=build/model.map',
   ];
-  const project: FirmwareProject = { directory, board, model, variant, sources, includeDirs, compileFlags, linkFlags };
+  const project: FirmwareProject = { directory, board, model, application, buildId, variant, sources, includeDirs, compileFlags, linkFlags };
   await put('Makefile', makefile(project));
   await put('CMakeLists.txt', cmakeLists(project));
   return project;
@@ -208,6 +239,33 @@ export async function buildFirmwareProject(project: FirmwareProject, options: { 
     );
   }
   return { elf, report, sizes, stack, diagnostics: diagnostics.join('\n') };
+}
+
+/** Files under `directory`'s `subdirectories`, relative to `directory`. */
+async function listRelative(directory: string, subdirectories: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const subdirectory of subdirectories) {
+    for (const entry of await readdir(join(directory, subdirectory), { withFileTypes: true })) {
+      if (entry.isFile()) files.push(`${subdirectory}/${entry.name}`);
+    }
+  }
+  return files;
+}
+
+/**
+ * app/td_build.h of a profiler build, included first by every source (`-include`): runtime.json's
+ * model defines, and the build id HELLO reports. A header rather than -D flags so the Makefile
+ * and CMakeLists.txt need no shell quoting.
+ */
+function profilerBuildHeader(model: GeneratedModel, runtime: RuntimeDescription, buildId: string): string {
+  const lines = [
+    `/* Generated by TinyDeploy: build settings of the on-device profiler for model "${model.modelName.replace(/\*\//g, '* /')}". */`,
+    '#ifndef TD_BUILD_H',
+    '#define TD_BUILD_H',
+  ];
+  for (const [name, value] of Object.entries(runtime.modelDefines)) lines.push(value === true ? `#define ${name} 1` : `#define ${name} ${value}`);
+  lines.push(`#define TD_BUILD_ID ${JSON.stringify(buildId)}`, '#endif /* TD_BUILD_H */', '');
+  return lines.join('\n');
 }
 
 function appMainSource(model: GeneratedModel): string {
@@ -346,7 +404,7 @@ target_compile_options(model.elf PRIVATE
 ${quoted(project.compileFlags.filter((flag) => !flag.startsWith('-fcallgraph-info')))}
 )
 target_link_options(model.elf PRIVATE
-${quoted(project.linkFlags.map((flag) => flag.replace('-Tboard/', '-T${CMAKE_CURRENT_SOURCE_DIR}/board/').replace('-Map=build/', '-Map=${CMAKE_CURRENT_BINARY_DIR}/')))}
+${quoted(project.linkFlags.map((flag) => flag.replace('-Tboards/', '-T${CMAKE_CURRENT_SOURCE_DIR}/boards/').replace('-Map=build/', '-Map=${CMAKE_CURRENT_BINARY_DIR}/')))}
 )
 target_link_libraries(model.elf PRIVATE m)
 `;

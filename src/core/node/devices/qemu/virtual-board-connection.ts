@@ -2,6 +2,7 @@ import { TimeoutError } from '../../../common/errors.js';
 import { DeviceClient, type DeviceClientOptions } from '../../../common/protocol/client.js';
 import type { BoardInfo } from '../../../common/protocol/messages.js';
 import { Session, type SessionOptions } from '../../../common/protocol/session.js';
+import type { Transport } from '../../../common/protocol/transport.js';
 import type { ElfImage } from '../gdb/elf-image.js';
 import type { FlashReport } from '../gdb/flash.js';
 import { SerialPortTransport } from '../transport/serial.js';
@@ -27,6 +28,8 @@ export interface VirtualBoardConnectionOptions extends VirtualBoardOptions {
   /** HELLO attempts and per-attempt timeout while the board comes up (default 20 × 250 ms). */
   helloAttempts?: number;
   helloTimeoutMs?: number;
+  /** Wraps the pty's transport before the session uses it (fault injection in tests, tracing). */
+  wrapTransport?: (transport: Transport) => Transport;
 }
 
 export interface VirtualBoardConnection {
@@ -67,7 +70,8 @@ export async function connectVirtualBoard(
     const flash = await board.flash(firmware);
     await board.resume();
     const resumed = performance.now();
-    const client = guardedClient(new DeviceClient(new Session(transport, options.session), options.client), board);
+    const sessionTransport = options.wrapTransport ? options.wrapTransport(transport) : transport;
+    const client = guardedClient(new DeviceClient(new Session(sessionTransport, options.session), options.client), board);
     const attempts = options.helloAttempts ?? 20;
     const timeoutMs = options.helloTimeoutMs ?? 250;
     let info: BoardInfo;
