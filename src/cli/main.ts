@@ -12,8 +12,10 @@ import { evalCommand } from './commands/eval.js';
 import { inspectCommand } from './commands/inspect.js';
 import { runCommand } from './commands/run.js';
 import { buildCommand } from './commands/build.js';
+import { boardsCommand } from './commands/boards.js';
+import { deployCommand } from './commands/deploy.js';
 
-export const commands: readonly Command[] = [inspectCommand, runCommand, evalCommand, buildCommand];
+export const commands: readonly Command[] = [inspectCommand, runCommand, evalCommand, buildCommand, deployCommand, boardsCommand];
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((command) => command.spec.name.length));

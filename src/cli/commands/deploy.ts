@@ -1,0 +1,165 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { boards, defaultBoardId, requireBoard } from '../../core/common/boards/index.js';
+import { UsageError } from '../../core/common/errors.js';
+import { deployModelFile, type DeployResult } from '../../core/node/deploy/deploy.js';
+import { booleanOption, integerOption, stringOption, stringOptions } from '../args.js';
+import type { Command } from '../command.js';
+import { formatCount, formatTable } from '../format.js';
+import { progressReporter } from '../progress.js';
+
+/**
+ * The `deploy --json` document. A contract for users' CI: these keys keep their names and
+ * meaning (more may be added). latency.unit is "instructions" on virtual boards (QEMU counts
+ * instructions, not cycles) and "cycles" on real ones; instructionsPerMac is latency / MACs in
+ * that unit.
+ */
+export interface DeployJson {
+  board: string;
+  model: string;
+  latency: { value: number; unit: string; min: number; max: number; runs: number; milliseconds?: number };
+  instructionsPerMac: number | null;
+  macs: number;
+  arenaBytes: number;
+  stackBytes: number;
+  flashBytes: number;
+  ramBytes: number;
+  bitExact: boolean;
+  /** Integer outputs byte-identical, float outputs within max|Δ| ≤ tolerance·max|host|. */
+  passed: boolean;
+  runsIdentical: boolean;
+  firstDifference?: { index: number; op: string; tensor: number; description: string };
+  layers: { index: number; op: string; latency: number; macs: number }[];
+  wallMs: number;
+}
+
+export function deployJson(result: DeployResult): DeployJson {
+  return {
+    board: result.board,
+    model: result.model.name,
+    latency: result.latency,
+    instructionsPerMac: result.instructionsPerMac,
+    macs: result.model.macs,
+    arenaBytes: result.arenaBytes,
+    stackBytes: result.stackBytes,
+    flashBytes: result.flashBytes,
+    ramBytes: result.build.ramBytes,
+    bitExact: result.bitExact,
+    passed: result.passed,
+    runsIdentical: result.runsIdentical,
+    ...(result.firstDifference
+      ? { firstDifference: { index: result.firstDifference.index, op: result.firstDifference.op, tensor: result.firstDifference.tensorId, description: result.firstDifference.description } }
+      : {}),
+    layers: result.layers.map(({ index, op, latency, macs }) => ({ index, op, latency, macs })),
+    wallMs: Math.round(result.timings.totalMs),
+  };
+}
+
+export const deployCommand: Command = {
+  spec: {
+    name: 'deploy',
+    summary: 'Build a model for a board, flash it, run it and profile it: latency, per-layer times, memory, bit-exact check.',
+    positionals: [{ name: 'model', description: 'model file (.tflite)' }],
+    options: {
+      board: { type: 'string', value: 'id', description: `board (default ${defaultBoardId}; see tinydeploy boards)` },
+      runs: { type: 'integer', value: 'n', description: 'inferences to run and check (default 1)' },
+      streaming: { type: 'boolean', description: 'keep the model state (LSTM) from one run to the next instead of resetting it' },
+      input: { type: 'string', value: 'in.bin', description: 'raw bytes of a model input (repeat for each input; default: seeded random values)', repeatable: true },
+      output: { type: 'string', value: 'out.bin', description: "write the board's raw output bytes (every output, in order) here" },
+      'keep-project': { type: 'string', value: 'dir', description: 'write the firmware project here and keep it (default: a temporary folder)' },
+      json: { type: 'boolean', description: 'print the result as JSON (stable keys, see the README)' },
+    },
+    notes:
+      'Virtual boards run on QEMU (apt-get install qemu-system-arm) and count instructions, not cycles.\n' +
+      'Exit code 1 when the board’s outputs differ from the host interpreter (integer outputs must be\n' +
+      'byte-identical; float outputs within max|Δ| ≤ 1e-4·max|host output|); the first differing layer is named.',
+  },
+  async run(args, io) {
+    const boardId = stringOption(args, 'board') ?? defaultBoardId;
+    if (!boards.some((board) => board.id === boardId)) {
+      throw new UsageError(`tinydeploy deploy: unknown board "${boardId}" (known: ${boards.map((board) => board.id).join(', ')})`);
+    }
+    const runs = integerOption(args, 'runs') ?? 1;
+    if (runs < 1 || runs > 65535) throw new UsageError(`--runs must be from 1 to 65535, got ${runs}`);
+    const inputs = await Promise.all(
+      stringOptions(args, 'input').map(async (path) => {
+        try {
+          return new Uint8Array(await readFile(path));
+        } catch (error) {
+          throw new UsageError(`cannot read --input ${path}: ${(error as Error).message}`);
+        }
+      }),
+    );
+    const json = booleanOption(args, 'json');
+    const progress = progressReporter(io.stderr, 'deploy');
+    const keepProject = stringOption(args, 'keep-project');
+    let result: DeployResult;
+    try {
+      result = await deployModelFile(args.positionals.model, {
+        board: requireBoard(boardId),
+        runs,
+        streaming: booleanOption(args, 'streaming'),
+        ...(inputs.length > 0 ? { inputs } : {}),
+        ...(keepProject ? { workDirectory: resolve(keepProject) } : {}),
+        onProgress: ({ fraction, message }) => progress.update(Math.round(fraction * 100), 100, message),
+      });
+    } finally {
+      progress.finish();
+    }
+    const outputPath = stringOption(args, 'output');
+    if (outputPath) await writeFile(outputPath, Buffer.concat(result.outputBytes));
+    if (json) io.stdout.write(JSON.stringify(deployJson(result)) + '\n');
+    else io.stdout.write(deployText(result, args.positionals.model));
+    // Every run is checked against its own host run, so `passed` covers repeatability too.
+    return result.passed ? 0 : 1;
+  },
+};
+
+function deployText(result: DeployResult, modelPath: string): string {
+  const { latency } = result;
+  const unit = latency.unit;
+  const bytes = (value: number) => `${formatCount(value)} B`;
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const total = result.layers.reduce((sum, layer) => sum + layer.latency, 0);
+  const perMac = (value: number, macs: number) => (macs > 0 ? (value / macs).toFixed(2) : '');
+  const table = formatTable(
+    [{ header: '#', align: 'right' }, { header: 'op' }, { header: unit, align: 'right' }, { header: 'share', align: 'right' }, { header: 'MACs', align: 'right' }, { header: `${unit === 'cycles' ? 'cycles' : 'instr.'}/MAC`, align: 'right' }],
+    result.layers.map((layer) => [
+      String(layer.index),
+      layer.op,
+      formatCount(layer.latency),
+      total > 0 ? `${((layer.latency / total) * 100).toFixed(1)}%` : '',
+      formatCount(layer.macs),
+      perMac(layer.latency, layer.macs),
+    ]),
+  );
+  const spread = latency.min === latency.max ? '' : ` (min ${formatCount(latency.min)}, max ${formatCount(latency.max)})`;
+  const time = latency.milliseconds !== undefined ? ` = ${latency.milliseconds.toFixed(3)} ms` : '';
+  const outputs = result.outputs.reduce((sum, check) => sum + check.comparison.elements, 0);
+  let check: string;
+  if (result.bitExact) {
+    check = `bit-exact: yes — ${result.outputs.length} output(s), ${formatCount(outputs)} values identical to the host interpreter on ${latency.runs} run(s)`;
+  } else if (result.passed) {
+    const worst = Math.max(...result.outputs.map((output) => output.comparison.maxAbsDifference));
+    const scale = Math.max(...result.outputs.map((output) => output.comparison.maxAbsReference));
+    check = `bit-exact: no — float outputs within tolerance: max |Δ| ${worst.toPrecision(3)} ≤ ${result.tolerance} × max |host| ${scale.toPrecision(3)}`;
+  } else {
+    const failing = result.outputs.filter((output) => !output.passed);
+    check = `bit-exact: NO — ${failing.map((output) => `output ${output.index}: ${output.comparison.differing} of ${output.comparison.elements} values differ (max |Δ| ${output.comparison.maxAbsDifference})`).join('; ')}`;
+  }
+  const lines = [
+    `${modelPath} on ${result.board} (${result.boardName})${result.model.hybrid ? ' — hybrid model: int8 weights dequantized, runs as float' : ''}`,
+    `latency  ${formatCount(latency.value)} ${unit} per inference${time}${spread}, ${result.instructionsPerMac === null ? '' : `${result.instructionsPerMac.toFixed(2)} ${unit === 'cycles' ? 'cycles' : 'instructions'} per MAC, `}${formatCount(result.model.macs)} MACs`,
+    `memory   arena ${bytes(result.arenaBytes)}, stack high-water ${bytes(result.stackBytes)} (measured), flash ${bytes(result.flashBytes)} (weights ${bytes(result.build.weightBytes)}), RAM ${bytes(result.build.ramBytes)}`,
+    check,
+    ...(result.firstDifference ? [`first differing layer: ${result.firstDifference.description}`] : []),
+    ...(!result.runsIdentical && !result.firstDifference ? ['runs: the board did not give the same output on every run'] : []),
+    '',
+    table.trimEnd(),
+    '',
+    `time     build ${seconds(result.timings.buildMs)}, start + flash ${seconds(result.timings.flashMs)}, run + read ${seconds(result.timings.runMs)}, total ${seconds(result.timings.totalMs)}`,
+    ...(unit === 'instructions' ? ['(a virtual board counts instructions executed, not cycles: compare them with each other, not with a real board)'] : []),
+    '',
+  ];
+  return lines.join('\n');
+}
