@@ -1,0 +1,59 @@
+/**
+ * The pipelines: plain ordered lists of pass names, the only place where pass order is decided
+ * (as TVM's `pipeline.py`). No pass runs another pass or assumes one ran before it: a pass that
+ * needs a clean graph says so in its `requires`, and the pipeline puts the cleaning first.
+ *
+ * An entry is a pass name, or a pass name with options for that pass, e.g. a quantizing
+ * pipeline written as
+ *
+ *     ['dequantize-hybrid-weights', ...cleanup, { pass: 'quantize-int8', options: { perChannel: true } }, ...cleanup]
+ *
+ * with the calibration samples passed to `runPipeline` as `resources.calibration`.
+ */
+
+import type { PassOptions } from './pass.js';
+
+/** One step of a pipeline: a pass name, or a pass name with options for it. */
+export type PipelineEntry = string | { readonly pass: string; readonly options?: PassOptions };
+
+export interface PipelineDefinition {
+  name: string;
+  /** One line for `tinydeploy optimize --list`. */
+  description: string;
+  passes: readonly PipelineEntry[];
+}
+
+/**
+ * Rewrites that keep every output as it was (int8 bit for bit, float32 bit for bit), in an
+ * order where each pass hands the next its chance: constants folded first (a DEQUANTIZE or
+ * RESHAPE of a weight disappears), then no-op reshapes (a reshape between a convolution and its
+ * RELU would hide the pair), then activation fusion, and dead code last, which also drops
+ * the tensors the others orphaned and renumbers the rest.
+ */
+const cleanup: readonly PipelineEntry[] = ['fold-constants', 'remove-noop-reshapes', 'fuse-activation', 'remove-dead-code'];
+
+const pipelines: readonly PipelineDefinition[] = [
+  {
+    name: 'cleanup',
+    description: 'fold constants, drop no-op reshapes, fuse activations, remove dead code (outputs unchanged)',
+    passes: cleanup,
+  },
+  {
+    name: 'hybrid-to-float',
+    description: 'turn a hybrid model (int8 weights, float activations) into a float32 model, then clean up',
+    passes: ['dequantize-hybrid-weights', ...cleanup],
+  },
+];
+
+export function findPipeline(name: string): PipelineDefinition | undefined {
+  return pipelines.find((pipeline) => pipeline.name === name);
+}
+
+/** Every pipeline with its description and the names of its passes, in order. */
+export function listPipelines(): { name: string; description: string; passes: string[] }[] {
+  return pipelines.map(({ name, description, passes }) => ({
+    name,
+    description,
+    passes: passes.map((entry) => (typeof entry === 'string' ? entry : entry.pass)),
+  }));
+}
