@@ -1,0 +1,340 @@
+/**
+ * TinyDeploy's TFLite writer: any graph of the IR saved as a `.tflite` flatbuffer that TFLite
+ * itself loads and runs and that the importer reads back to the same graph (same canonical
+ * printout, same constant bytes). It is the inverse of `importers/tflite/index.ts` and is built
+ * with the builder functions generated from the official schema (`importers/tflite/schema`).
+ *
+ * What the file holds (schema version 3, identifier "TFL3"):
+ * - one subgraph named after the graph, with every tensor of the graph in its order (ids are
+ *   kept), the graph's inputs and outputs, and the ops in execution order;
+ * - one operator code per op type, with the builtin code in both the int32 `builtin_code` and
+ *   the deprecated int8 field (clamped to 127, TFLite's "look at builtin_code" marker), and the
+ *   version TFLite's versioning rules give the ops of that type (`op-version.ts`);
+ * - tensors with shape, type, name, quantization (scale and zero point per tensor or per channel
+ *   with its quantized dimension) and `is_variable`;
+ * - buffers: buffer 0 is the empty sentinel TFLite requires; each constant tensor has its own
+ *   buffer, its bytes aligned to 16 as the schema asks (`force_align: 16`);
+ * - each op's builtin options from its typed attributes (`options.ts`);
+ * - the model description: the graph's own (`source.description`, which the importer keeps) or
+ *   "TinyDeploy".
+ *
+ * Deliberate differences from the file a graph was imported from: shape signatures, metadata
+ * entries and signature definitions are not written (the IR keeps none of them); constant
+ * buffers are never shared; a variable tensor is written without data, because TFLite refuses
+ * a variable tensor with a buffer and every runtime (TinyDeploy's interpreter too) starts state
+ * from zeros or the zero point anyway.
+ *
+ * Integer LSTM intermediates: TFLite's int8 UNIDIRECTIONAL_SEQUENCE_LSTM kernel requires five
+ * "intermediate" tensors on the op, whose quantization carries the gate and hidden-state scales.
+ * The IR does not model op intermediates yet, so the writer accepts them on an op object that
+ * has an `intermediates` field (`TfliteOp`); an int8 LSTM without them gets the five tensors the
+ * converter makes, appended after the graph's tensors: four empty float32 gate tensors (unused
+ * without layer normalisation) and the hidden-state tensor quantized like the output state,
+ * which is what TFLite Micro (and so TinyDeploy's interpreter) uses for the hidden state.
+ *
+ * Ops the writer cannot express are refused with a CodegenError naming the op index, its type
+ * and the attribute at fault: op types the IR keeps no attributes for (any builtin imported by
+ * name only, custom ops), attribute values a flatbuffer field cannot hold, an int8 LSTM with
+ * layer normalisation and no intermediates.
+ */
+import * as flatbuffers from 'flatbuffers';
+import { CodegenError } from '../../errors.js';
+import { bytesOf } from '../../ir/tensor.js';
+import type { DType, Graph, Op, Quantization, Tensor } from '../../ir/types.js';
+import { isKnownOp, isOp } from '../../ir/types.js';
+import { graphProblems } from '../../ir/validate.js';
+import { lstmInputIndex } from '../../interp/kernels/lstm-layout.js';
+import {
+  Buffer as TfliteBuffer,
+  BuiltinOperator,
+  Model,
+  Operator,
+  OperatorCode,
+  QuantizationParameters,
+  SubGraph,
+  Tensor as TfliteTensor,
+  TensorType,
+} from '../../importers/tflite/schema/tflite.js';
+import { operatorVersion } from './op-version.js';
+import { AttributeReader, optionsWriters } from './options.js';
+
+/** The schema version the writer produces (the only one TFLite and the importer read). */
+export const TFLITE_SCHEMA_VERSION = 3;
+const FILE_IDENTIFIER = 'TFL3';
+/** The schema's `force_align` for buffer data: lets runtimes read weights in place. */
+const BUFFER_ALIGNMENT = 16;
+/** The description written when the graph brings none. */
+export const DEFAULT_DESCRIPTION = 'TinyDeploy';
+/** The deprecated int8 builtin code holds codes below this; larger codes write it as 127. */
+const PLACEHOLDER_FOR_GREATER_OP_CODES = 127;
+
+/**
+ * An op as the writer takes it: any IR op, optionally with TFLite's intermediate tensors (tensor
+ * ids, in TFLite's order). The field is not part of the IR yet; see the file comment.
+ */
+export type TfliteOp = Op & { intermediates?: readonly number[] };
+
+const tensorTypes: Record<DType, TensorType> = {
+  float32: TensorType.FLOAT32,
+  float16: TensorType.FLOAT16,
+  int8: TensorType.INT8,
+  uint8: TensorType.UINT8,
+  int16: TensorType.INT16,
+  int32: TensorType.INT32,
+  int64: TensorType.INT64,
+  bool: TensorType.BOOL,
+  string: TensorType.STRING,
+};
+
+/** Names TFLite's converter gives the five intermediates of an integer LSTM, in order. */
+const lstmIntermediateNames = [
+  'input_to_input_intermediate',
+  'input_to_forget_intermediate',
+  'input_to_cell_intermediate',
+  'input_to_output_intermediate',
+  'effective_hidden_scale_intermediate',
+] as const;
+
+/**
+ * Serialises a graph as a TFLite flatbuffer (see the file comment for what is written). Pure:
+ * the graph is not changed. Throws CodegenError for a graph the format cannot express, naming
+ * the op, its type and the attribute, or the tensor and its field.
+ */
+export function exportTflite(graph: Graph): Uint8Array {
+  return new TfliteWriter(graph).write();
+}
+
+interface OperatorCodeEntry {
+  builtin: BuiltinOperator;
+  version: number;
+}
+
+class TfliteWriter {
+  /** The graph's tensors, then the intermediates the writer adds. */
+  private readonly tensors: Tensor[];
+  /** Intermediate tensor ids per op index (only ops that have them). */
+  private readonly intermediates = new Map<number, readonly number[]>();
+
+  constructor(private readonly graph: Graph) {
+    const problems = graphProblems(graph);
+    if (problems.length > 0) {
+      throw new CodegenError(`tflite export: graph ${graph.name} is invalid: ${problems.join('; ')}`, { problems });
+    }
+    this.tensors = [...graph.tensors];
+    graph.ops.forEach((op, index) => {
+      if (!isKnownOp(op)) {
+        const custom = 'customCode' in op && op.customCode ? ` (custom op ${op.customCode})` : '';
+        throw new CodegenError(
+          `tflite export: op ${index} (${op.type})${custom}: TinyDeploy keeps no attributes for this op type, ` +
+            `so it cannot write its options`,
+          { op: index, type: op.type },
+        );
+      }
+      this.planIntermediates(op as TfliteOp, index);
+    });
+  }
+
+  write(): Uint8Array {
+    const { graph, tensors } = this;
+    const builder = new flatbuffers.Builder(this.sizeHint());
+
+    // Buffers first: large vectors, each aligned, outside any table.
+    const buffers: flatbuffers.Offset[] = [TfliteBuffer.createBuffer(builder, 0, 0n, 0n)];
+    const bufferIndex = new Map<number, number>();
+    for (const tensor of tensors) {
+      if (!tensor.data || tensor.variable || tensor.data.byteLength === 0) continue;
+      const data = createAlignedBytes(builder, bytesOf(tensor.data));
+      TfliteBuffer.startBuffer(builder);
+      TfliteBuffer.addData(builder, data);
+      bufferIndex.set(tensor.id, buffers.length);
+      buffers.push(TfliteBuffer.endBuffer(builder));
+    }
+
+    const tensorOffsets = tensors.map((tensor) => this.writeTensor(builder, tensor, bufferIndex.get(tensor.id) ?? 0));
+
+    const codes: OperatorCodeEntry[] = [];
+    const codeIndex = new Map<string, number>();
+    const operatorOffsets = graph.ops.map((op, index) => {
+      const version = operatorVersion(graph, op);
+      let opcode = codeIndex.get(op.type);
+      if (opcode === undefined) {
+        opcode = codes.length;
+        codeIndex.set(op.type, opcode);
+        codes.push({ builtin: BuiltinOperator[op.type as keyof typeof BuiltinOperator], version });
+      } else {
+        codes[opcode].version = Math.max(codes[opcode].version, version);
+      }
+      return this.writeOperator(builder, op, index, opcode);
+    });
+    const codeOffsets = codes.map(({ builtin, version }) =>
+      OperatorCode.createOperatorCode(builder, Math.min(builtin, PLACEHOLDER_FOR_GREATER_OP_CODES), 0, version, builtin),
+    );
+
+    const subgraphTensors = SubGraph.createTensorsVector(builder, tensorOffsets);
+    const subgraphInputs = SubGraph.createInputsVector(builder, graph.inputs);
+    const subgraphOutputs = SubGraph.createOutputsVector(builder, graph.outputs);
+    const subgraphOperators = SubGraph.createOperatorsVector(builder, operatorOffsets);
+    const subgraphName = builder.createString(graph.name);
+    SubGraph.startSubGraph(builder);
+    SubGraph.addTensors(builder, subgraphTensors);
+    SubGraph.addInputs(builder, subgraphInputs);
+    SubGraph.addOutputs(builder, subgraphOutputs);
+    SubGraph.addOperators(builder, subgraphOperators);
+    SubGraph.addName(builder, subgraphName);
+    const subgraph = SubGraph.endSubGraph(builder);
+
+    const operatorCodes = Model.createOperatorCodesVector(builder, codeOffsets);
+    const subgraphs = Model.createSubgraphsVector(builder, [subgraph]);
+    const description = builder.createString(graph.source?.description || DEFAULT_DESCRIPTION);
+    const bufferVector = Model.createBuffersVector(builder, buffers);
+    Model.startModel(builder);
+    Model.addVersion(builder, TFLITE_SCHEMA_VERSION);
+    Model.addOperatorCodes(builder, operatorCodes);
+    Model.addSubgraphs(builder, subgraphs);
+    Model.addDescription(builder, description);
+    Model.addBuffers(builder, bufferVector);
+    builder.finish(Model.endModel(builder), FILE_IDENTIFIER);
+    // A copy that owns its memory: the builder's array is larger than the file.
+    return builder.asUint8Array().slice();
+  }
+
+  private writeTensor(builder: flatbuffers.Builder, tensor: Tensor, buffer: number): flatbuffers.Offset {
+    const name = builder.createString(tensor.name);
+    const shape = TfliteTensor.createShapeVector(builder, tensor.shape);
+    const quantization = tensor.quantization && tensor.quantization.scale.length > 0 ? writeQuantization(builder, tensor, tensor.quantization) : 0;
+    TfliteTensor.startTensor(builder);
+    TfliteTensor.addShape(builder, shape);
+    TfliteTensor.addType(builder, tensorTypes[tensor.dtype]);
+    TfliteTensor.addBuffer(builder, buffer);
+    TfliteTensor.addName(builder, name);
+    if (quantization) TfliteTensor.addQuantization(builder, quantization);
+    if (tensor.variable) TfliteTensor.addIsVariable(builder, true);
+    return TfliteTensor.endTensor(builder);
+  }
+
+  private writeOperator(builder: flatbuffers.Builder, op: Op, index: number, opcode: number): flatbuffers.Offset {
+    const inputs = Operator.createInputsVector(builder, op.inputs);
+    const outputs = Operator.createOutputsVector(builder, op.outputs);
+    const planned = this.intermediates.get(index);
+    const intermediates = planned ? Operator.createIntermediatesVector(builder, [...planned]) : 0;
+    const writeOptions = optionsWriters[op.type as keyof typeof optionsWriters];
+    const options = writeOptions(builder, new AttributeReader(op.attrs, index, op.type), {
+      outputDType: this.tensors[op.outputs[0]]?.dtype ?? 'float32',
+    });
+    Operator.startOperator(builder);
+    Operator.addOpcodeIndex(builder, opcode);
+    Operator.addInputs(builder, inputs);
+    Operator.addOutputs(builder, outputs);
+    if (options) {
+      Operator.addBuiltinOptionsType(builder, options.type);
+      Operator.addBuiltinOptions(builder, options.offset);
+    }
+    if (intermediates) Operator.addIntermediates(builder, intermediates);
+    return Operator.endOperator(builder);
+  }
+
+  /** Takes the op's own intermediates, or makes the integer LSTM's five (see the file comment). */
+  private planIntermediates(op: TfliteOp, index: number): void {
+    const label = `tflite export: op ${index} (${op.type})`;
+    if (op.intermediates !== undefined) {
+      for (const id of op.intermediates) {
+        if (!Number.isInteger(id) || id < 0 || id >= this.graph.tensors.length) {
+          throw new CodegenError(`${label}: attribute intermediates refers to tensor ${id}, graph has ${this.graph.tensors.length} tensors`, {
+            op: index,
+            type: op.type,
+            attribute: 'intermediates',
+            value: id,
+          });
+        }
+      }
+      if (op.intermediates.length > 0) this.intermediates.set(index, op.intermediates);
+      return;
+    }
+    if (!isOp(op, 'UNIDIRECTIONAL_SEQUENCE_LSTM')) return;
+    const input = this.graph.tensors[op.inputs[lstmInputIndex.input]];
+    if (input.dtype !== 'int8') return;
+    const fail = (reason: string): never => {
+      throw new CodegenError(`${label}: attribute intermediates is missing and cannot be derived: ${reason}`, {
+        op: index,
+        type: op.type,
+        attribute: 'intermediates',
+      });
+    };
+    const present = (position: number) => (op.inputs[position] ?? -1) >= 0;
+    if (present(lstmInputIndex.forgetLayerNormCoefficients)) {
+      fail('an integer LSTM with layer normalisation needs the calibrated scales of its four gate intermediates');
+    }
+    if (present(lstmInputIndex.projectionWeights)) {
+      fail('an integer LSTM with projection needs the calibrated scale of its hidden-state intermediate');
+    }
+    const outputState = this.graph.tensors[op.inputs[lstmInputIndex.outputState]];
+    const q = outputState?.quantization;
+    if (!q || q.scale.length !== 1) {
+      fail(`output state tensor ${op.inputs[lstmInputIndex.outputState]} has no per-tensor quantization to give the hidden state`);
+    }
+    const ids = lstmIntermediateNames.map((name, i) => {
+      const id = this.tensors.length;
+      const hidden = i === lstmIntermediateNames.length - 1;
+      this.tensors.push({
+        id,
+        name,
+        shape: [0],
+        dtype: hidden ? 'int8' : 'float32',
+        ...(hidden ? { quantization: { scale: [q!.scale[0]], zeroPoint: [q!.zeroPoint[0]], axis: 0 } } : {}),
+      });
+      return id;
+    });
+    this.intermediates.set(index, ids);
+  }
+
+  /** Bytes the file will roughly take, so the builder rarely has to grow (and copy) its buffer. */
+  private sizeHint(): number {
+    let size = 4096 + this.graph.ops.length * 256;
+    for (const tensor of this.tensors) {
+      size += 256 + tensor.name.length * 3 + tensor.shape.length * 4 + (tensor.quantization?.scale.length ?? 0) * 12;
+      if (tensor.data) size += tensor.data.byteLength + BUFFER_ALIGNMENT;
+    }
+    return size;
+  }
+}
+
+function writeQuantization(builder: flatbuffers.Builder, tensor: Tensor, q: Quantization): flatbuffers.Offset {
+  const fail = (field: string, value: unknown, expected: string): never => {
+    throw new CodegenError(
+      `tflite export: tensor ${tensor.id} (${tensor.name}): quantization ${field} is ${String(value)}, expected ${expected}`,
+      { tensor: tensor.id, field, value: String(value) },
+    );
+  };
+  q.scale.forEach((scale, i) => {
+    if (!Number.isFinite(scale) || scale < 0 || !Number.isFinite(Math.fround(scale))) {
+      fail(`scale ${i}`, scale, 'a finite float32 >= 0');
+    }
+  });
+  q.zeroPoint.forEach((zeroPoint, i) => {
+    if (!Number.isSafeInteger(zeroPoint)) fail(`zero point ${i}`, zeroPoint, 'an integer');
+  });
+  if (!Number.isInteger(q.axis) || q.axis < 0 || (q.scale.length > 1 && q.axis >= tensor.shape.length)) {
+    fail('axis', q.axis, `a dimension of shape [${tensor.shape.join(',')}]`);
+  }
+  const scale = QuantizationParameters.createScaleVector(builder, q.scale);
+  const zeroPoint = QuantizationParameters.createZeroPointVector(builder, q.zeroPoint.map((value) => BigInt(value)));
+  QuantizationParameters.startQuantizationParameters(builder);
+  QuantizationParameters.addScale(builder, scale);
+  QuantizationParameters.addZeroPoint(builder, zeroPoint);
+  QuantizationParameters.addQuantizedDimension(builder, q.axis);
+  return QuantizationParameters.endQuantizationParameters(builder);
+}
+
+/**
+ * A `[ubyte]` vector whose first byte sits at a multiple of BUFFER_ALIGNMENT from the end of
+ * the finished buffer (flatbuffers align from the end, and `finish` pads the whole file to the
+ * largest alignment used, so the data is aligned from the start of the file too). The bytes are
+ * copied in one call rather than byte by byte as the generated `createDataVector` does.
+ */
+function createAlignedBytes(builder: flatbuffers.Builder, bytes: Uint8Array): flatbuffers.Offset {
+  builder.startVector(1, bytes.length, BUFFER_ALIGNMENT);
+  builder.pad(bytes.length);
+  const start = builder.dataBuffer().capacity() - builder.offset();
+  builder.dataBuffer().bytes().set(bytes, start);
+  return builder.endVector();
+}
