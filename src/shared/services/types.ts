@@ -1,0 +1,223 @@
+/**
+ * TinyDeploy's services: the typed interfaces the UI calls, served by the main process (Electron)
+ * or by `tinydeploy serve` (browser mode), and carried by one generic proxy over Electron IPC, the
+ * worker's port or a WebSocket. Methods take one plain object and resolve to plain data (JSON
+ * values and Uint8Array); events are `onSomething(listener)` returning an unsubscribe function.
+ * Every payload is validated against its schema where it enters the serving process.
+ *
+ * Ids are strings (UUIDs from the store); times are ISO-8601 strings.
+ */
+
+export type Unsubscribe = () => void;
+
+// ---- projects ----------------------------------------------------------------------------
+
+export interface Project {
+  id: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Model variants in the project (imported and derived). */
+  variantCount: number;
+}
+
+export interface ProjectService {
+  list(): Promise<Project[]>;
+  create(request: { name: string }): Promise<Project>;
+  rename(request: { id: string; name: string }): Promise<Project>;
+  /** Deletes the project with its variants, jobs and measurements (their files too). */
+  remove(request: { id: string }): Promise<void>;
+}
+
+// ---- models and variants -----------------------------------------------------------------
+
+/** How a variant was made: imported from a file, or derived from its parent by a pipeline. */
+export type VariantOrigin =
+  | { kind: 'import'; fileName: string }
+  | { kind: 'optimize'; pipeline: string; options?: Record<string, unknown>; calibration?: { datasetId?: string; synthetic: boolean; samples: number } };
+
+export interface ModelVariant {
+  id: string;
+  projectId: string;
+  /** The variant it was derived from (null for an import). */
+  parentId: string | null;
+  name: string;
+  origin: VariantOrigin;
+  /** `sha256:<hex>` of the model file. */
+  fileHash: string;
+  fileBytes: number;
+  createdAt: string;
+  /** Figures of `inspect`: ops, MACs, parameters, activation memory, main dtype. */
+  summary: { ops: number; macs: number; parameters: number; peakActivationBytes: number; dtype: string };
+}
+
+/** One row of the layer table (as `tinydeploy inspect --json` prints). */
+export interface LayerRow {
+  index: number;
+  op: string;
+  inputs: { tensor: number; shape: number[]; dtype: string }[];
+  outputs: { tensor: number; shape: number[]; dtype: string }[];
+  macs: number;
+  parameters: number;
+  /** Bytes of activations live while this op runs. */
+  liveBytes: number;
+}
+
+export interface ModelDetail extends ModelVariant {
+  layers: LayerRow[];
+  inputs: { name: string; shape: number[]; dtype: string }[];
+  outputs: { name: string; shape: number[]; dtype: string }[];
+}
+
+export interface ModelService {
+  list(request: { projectId: string }): Promise<ModelVariant[]>;
+  /** Imports a model file's bytes into the project as a new variant; a bad file is an ImportError naming it. */
+  importModel(request: { projectId: string; fileName: string; bytes: Uint8Array }): Promise<ModelVariant>;
+  get(request: { variantId: string }): Promise<ModelDetail>;
+  remove(request: { variantId: string }): Promise<void>;
+}
+
+// ---- datasets ----------------------------------------------------------------------------
+
+export interface Dataset {
+  id: string;
+  projectId: string;
+  name: string;
+  /** Folder or file on disk (datasets are referenced, not copied). */
+  path: string;
+  format: 'files' | 'idx';
+  sampleCount: number;
+  createdAt: string;
+}
+
+export interface DatasetService {
+  list(request: { projectId: string }): Promise<Dataset[]>;
+  add(request: { projectId: string; path: string; name?: string }): Promise<Dataset>;
+  remove(request: { datasetId: string }): Promise<void>;
+}
+
+// ---- jobs --------------------------------------------------------------------------------
+
+export type JobKind = 'deploy' | 'evaluate' | 'optimize';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface JobError {
+  /** Error class name (DeviceError, TimeoutError, …). */
+  name: string;
+  message: string;
+}
+
+export interface Job {
+  id: string;
+  projectId: string;
+  kind: JobKind;
+  params: Record<string, unknown>;
+  status: JobStatus;
+  /** 0 … 1. */
+  progress: number;
+  /** What it is doing now ("flash", "run 3 of 10", …). */
+  step: string;
+  log: string[];
+  result?: unknown;
+  error?: JobError;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export interface JobService {
+  list(request: { projectId?: string }): Promise<Job[]>;
+  get(request: { jobId: string }): Promise<Job>;
+  /** Deploy & Profile a variant on a board: build, flash, run, verify; stores a measurement. */
+  startDeploy(request: { variantId: string; boardId: string; runs?: number }): Promise<Job>;
+  /** Accuracy of a variant on a dataset with the host interpreter; stores a measurement. */
+  startEvaluate(request: { variantId: string; datasetId: string; limit?: number }): Promise<Job>;
+  cancel(request: { jobId: string }): Promise<void>;
+  /** Every change of any job (status, progress, log line). */
+  onJobChanged(listener: (job: Job) => void): Unsubscribe;
+}
+
+// ---- devices -----------------------------------------------------------------------------
+
+export interface BoardDescription {
+  id: string;
+  name: string;
+  kind: 'virtual' | 'real';
+  core: string;
+  flashBytes: number;
+  ramBytes: number;
+  timerUnit: 'instructions' | 'cycles';
+  /** Deploy can run on it now (QEMU installed for virtual boards; real boards: not yet). */
+  deployable: boolean;
+  /** Why not, when it cannot. */
+  reason?: string;
+}
+
+export interface SerialDevice {
+  path: string;
+  vendorId?: string;
+  productId?: string;
+  manufacturer?: string;
+  serialNumber?: string;
+  /** Catalog boards with this USB id. */
+  boardIds: string[];
+  /** Known debug probe name for this USB id. */
+  probe?: string;
+}
+
+export interface DeviceListing {
+  boards: BoardDescription[];
+  serial: SerialDevice[];
+}
+
+export interface DeviceService {
+  list(): Promise<DeviceListing>;
+  /** A serial device was plugged or unplugged. */
+  onDevicesChanged(listener: (listing: DeviceListing) => void): Unsubscribe;
+}
+
+// ---- measurements ------------------------------------------------------------------------
+
+export interface Measurement {
+  id: string;
+  projectId: string;
+  variantId: string;
+  jobId: string;
+  kind: 'deploy' | 'evaluate';
+  boardId?: string;
+  createdAt: string;
+  latency?: { value: number; unit: 'instructions' | 'cycles'; milliseconds?: number };
+  instructionsPerMac?: number | null;
+  arenaBytes?: number;
+  stackBytes?: number;
+  flashBytes?: number;
+  ramBytes?: number;
+  /** Board capacity, for "flash and RAM against the board's capacity". */
+  boardFlashBytes?: number;
+  boardRamBytes?: number;
+  bitExact?: boolean;
+  passed?: boolean;
+  layers?: { index: number; op: string; latency: number; macs: number }[];
+  /** Arena bytes live per op (the memory timeline). */
+  memoryTimeline?: { index: number; liveBytes: number }[];
+  accuracy?: number;
+  samples?: number;
+}
+
+export interface MeasurementService {
+  list(request: { projectId: string; variantId?: string }): Promise<Measurement[]>;
+}
+
+// ---- all of them -------------------------------------------------------------------------
+
+/** The services one process serves, by name (the proxy routes `<service>.<method>`). */
+export interface Services {
+  projects: ProjectService;
+  models: ModelService;
+  datasets: DatasetService;
+  jobs: JobService;
+  devices: DeviceService;
+  measurements: MeasurementService;
+}
+
+export type ServiceName = keyof Services;
