@@ -1,0 +1,159 @@
+/**
+ * Deploy & Profile figures on the emulated Cortex-M4F, side by side with TFLite Micro + CMSIS-NN.
+ *
+ *   npx tsx bench/deploy/run.ts [model-name ...]
+ *
+ * For every shared model: `tinydeploy deploy` to virtual-m4f (build with the on-device profiler,
+ * flash over GDB, 3 runs on TFLite Micro's own input where ../shared/vectors has one, else the
+ * seeded input), and the figures it reports: instructions per inference and per MAC, arena, stack
+ * high-water (painted, measured on the board), flash (whole firmware: model, kernels, profiler
+ * and start-up) and the wall time from build start to checked result. Next to them, TFLite Micro's
+ * figures from ../shared/baseline/tflm_m4f.json (CMSIS-NN and reference kernels; its stack is
+ * the painted high-water during Invoke, its flash text + rodata + data + model), with ratios
+ * ours / theirs (below 1: TinyDeploy is smaller or faster). Writes bench/deploy/results.json and
+ * bench/deploy/README.md.
+ *
+ * Instructions, not cycles: QEMU's -icount counts executed instructions, which is what both
+ * sides are measured in.
+ */
+
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { virtualM4f } from '../../src/core/common/boards/index.js';
+import { deployModelFile } from '../../src/core/node/deploy/deploy.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const sharedDir = process.env.TINYDEPLOY_SHARED ?? resolve(here, '../../../shared');
+
+const models = [
+  { name: 'kws_ref_model', file: 'mlperf_tiny/kws_ref_model.tflite' },
+  { name: 'vww_96_int8', file: 'mlperf_tiny/vww_96_int8.tflite' },
+  { name: 'pretrainedResnet_quant', file: 'mlperf_tiny/pretrainedResnet_quant.tflite' },
+  { name: 'ad01_int8', file: 'mlperf_tiny/ad01_int8.tflite' },
+  { name: 'trained_lstm_int8', file: 'rnn/trained_lstm_int8.tflite' },
+  { name: 'kws_ref_model_float32', file: 'mlperf_tiny/kws_ref_model_float32.tflite' },
+  { name: 'vww_96_float', file: 'mlperf_tiny/vww_96_float.tflite' },
+  { name: 'pretrainedResnet', file: 'mlperf_tiny/pretrainedResnet.tflite' },
+  { name: 'ad01_fp32', file: 'mlperf_tiny/ad01_fp32.tflite' },
+  { name: 'trained_lstm', file: 'rnn/trained_lstm.tflite' },
+];
+
+interface BaselineRow {
+  model: string;
+  kernels: 'cmsis_nn' | 'ref';
+  instructionsPerInference: number;
+  arenaBytes: number;
+  stackBytesInvoke: number;
+  flashBytes: number;
+}
+
+interface DeployBenchRow {
+  model: string;
+  input: string;
+  macs: number;
+  instructionsPerInference: number;
+  instructionsPerMac: number;
+  arenaBytes: number;
+  stackBytes: number;
+  flashBytes: number;
+  weightBytes: number;
+  bitExact: boolean;
+  passed: boolean;
+  wallMs: number;
+  wallBreakdownMs: { build: number; startAndFlash: number; runAndRead: number };
+  tflm: { cmsisNnInstructions: number; referenceInstructions?: number; arenaBytes: number; stackBytes: number; flashBytes: number } | null;
+  ratios: { instructionsVsCmsisNn: number | null; instructionsVsReference: number | null; arena: number | null; stack: number | null; flash: number | null } | null;
+}
+
+const ratio = (ours: number, theirs: number | undefined) => (theirs ? Math.round((ours / theirs) * 1000) / 1000 : null);
+
+async function main() {
+  const only = process.argv.slice(2);
+  const baseline = JSON.parse(await readFile(join(sharedDir, 'baseline/tflm_m4f.json'), 'utf8')) as BaselineRow[];
+  const results: DeployBenchRow[] = [];
+  for (const entry of models.filter((model) => only.length === 0 || only.includes(model.name))) {
+    const vector = join(sharedDir, 'vectors', `${entry.name}.input.bin`);
+    const inputs = existsSync(vector) ? [new Uint8Array(await readFile(vector))] : undefined;
+    const result = await deployModelFile(join(sharedDir, 'models', entry.file), { board: virtualM4f, runs: 3, ...(inputs ? { inputs } : {}) });
+    const cmsis = baseline.find((row) => row.model === entry.name && row.kernels === 'cmsis_nn');
+    const reference = baseline.find((row) => row.model === entry.name && row.kernels === 'ref');
+    const row: DeployBenchRow = {
+      model: entry.name,
+      input: inputs ? 'TFLite Micro vector' : 'seeded',
+      macs: result.model.macs,
+      instructionsPerInference: result.latency.value,
+      instructionsPerMac: Math.round(result.instructionsPerMac! * 1000) / 1000,
+      arenaBytes: result.arenaBytes,
+      stackBytes: result.stackBytes,
+      flashBytes: result.flashBytes,
+      weightBytes: result.build.weightBytes,
+      bitExact: result.bitExact,
+      passed: result.passed,
+      wallMs: Math.round(result.timings.totalMs),
+      wallBreakdownMs: {
+        build: Math.round(result.timings.buildMs),
+        startAndFlash: Math.round(result.timings.flashMs),
+        runAndRead: Math.round(result.timings.runMs),
+      },
+      tflm: cmsis
+        ? {
+            cmsisNnInstructions: cmsis.instructionsPerInference,
+            referenceInstructions: reference?.instructionsPerInference,
+            arenaBytes: cmsis.arenaBytes,
+            stackBytes: cmsis.stackBytesInvoke,
+            flashBytes: cmsis.flashBytes,
+          }
+        : null,
+      ratios: cmsis
+        ? {
+            instructionsVsCmsisNn: ratio(result.latency.value, cmsis.instructionsPerInference),
+            instructionsVsReference: ratio(result.latency.value, reference?.instructionsPerInference),
+            arena: ratio(result.arenaBytes, cmsis.arenaBytes),
+            stack: ratio(result.stackBytes, cmsis.stackBytesInvoke),
+            flash: ratio(result.flashBytes, cmsis.flashBytes),
+          }
+        : null,
+    };
+    console.log(JSON.stringify(row));
+    results.push(row);
+  }
+  const document = {
+    board: virtualM4f.id,
+    machine: virtualM4f.qemu!.machine,
+    unit: 'instructions',
+    note: 'ours / TFLite Micro ratios; below 1 means TinyDeploy is smaller or faster. TFLite Micro figures from ../shared/baseline/tflm_m4f.json.',
+    models: results,
+  };
+  if (only.length === 0) {
+    await writeFile(join(here, 'results.json'), JSON.stringify(document, null, 1) + '\n');
+    await writeFile(join(here, 'README.md'), readme(results));
+  }
+}
+
+function readme(rows: DeployBenchRow[]): string {
+  const count = (value: number) => value.toLocaleString('en-US');
+  const lines = rows.map((row) =>
+    row.tflm
+      ? `| ${row.model} | ${count(row.instructionsPerInference)} | ${row.instructionsPerMac.toFixed(2)} | ${count(row.tflm.cmsisNnInstructions)} (${row.ratios!.instructionsVsCmsisNn}) | ${count(row.tflm.referenceInstructions ?? 0)} (${row.ratios!.instructionsVsReference}) | ${count(row.arenaBytes)} (${row.ratios!.arena}) | ${count(row.stackBytes)} (${row.ratios!.stack}) | ${count(row.flashBytes)} (${row.ratios!.flash}) | ${row.bitExact ? 'yes' : 'no'} | ${(row.wallMs / 1000).toFixed(1)} s |`
+      : `| ${row.model} | ${count(row.instructionsPerInference)} | ${row.instructionsPerMac.toFixed(2)} | – | – | ${count(row.arenaBytes)} | ${count(row.stackBytes)} | ${count(row.flashBytes)} | ${row.bitExact ? 'yes' : row.passed ? 'within 1e-4' : 'NO'} | ${(row.wallMs / 1000).toFixed(1)} s |`,
+  );
+  return `# Deploy & Profile on the virtual Cortex-M4F
+
+\`npx tsx bench/deploy/run.ts\` deploys every shared model to \`virtual-m4f\` (QEMU mps2-an386, arm-none-eabi-gcc
+-O2, DSP kernels) with \`tinydeploy deploy\`'s code path and compares with TFLite Micro + CMSIS-NN measured on the
+same emulated board (\`../shared/baseline/\`). In parentheses: ours / TFLite Micro with CMSIS-NN (below 1: smaller or
+faster). Instructions are counted by QEMU (\`-icount\`), not cycles. Flash is the whole firmware on both sides
+(ours includes the profiler runtime); stack is the painted high-water measured on the board on both sides. Wall time
+runs from build start to the checked result (build, QEMU start, flash over GDB, upload the input, 3 runs, read back).
+
+| model | instructions | per MAC | TFLM CMSIS-NN | TFLM reference | arena B | stack B | flash B | bit-exact | wall |
+|---|---:|---:|---:|---:|---:|---:|---:|---|---:|
+${lines.join('\n')}
+
+Full figures are in \`results.json\`.
+`;
+}
+
+await main();
