@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { boards, defaultBoardId, requireBoard } from '../../core/common/boards/index.js';
-import { CodegenError, UsageError } from '../../core/common/errors.js';
+import { CodegenError } from '../../core/common/errors.js';
 import { buildModelFile } from '../../core/node/toolchain/build-model.js';
 import { buildFirmwareProject, type BuildReport, type FirmwareBuild } from '../../core/node/toolchain/project.js';
 import { booleanOption, stringOption } from '../args.js';
+import { boardOption, boardOptionSpec } from '../board-option.js';
 import type { Command } from '../command.js';
 import { formatCount } from '../format.js';
 
@@ -31,7 +31,7 @@ export const buildCommand: Command = {
     summary: 'Generate C for a model and compile it for a board: a standalone project with Makefile and CMakeLists.txt.',
     positionals: [{ name: 'model', description: 'model file (.tflite)' }],
     options: {
-      board: { type: 'string', value: 'id', description: `target board (default ${defaultBoardId}; known: ${boards.map((board) => board.id).join(', ')})` },
+      board: boardOptionSpec,
       out: { type: 'string', value: 'dir', description: 'directory of the generated project (created)', required: true },
       json: { type: 'boolean', description: 'print {board, arenaBytes, codeBytes, weightBytes, flashBytes, ramBytes} as JSON' },
     },
@@ -40,11 +40,7 @@ export const buildCommand: Command = {
       'flash = text + rodata + data of the ELF; code = flash − weights; RAM = data + bss (arena included) + estimated stack.',
   },
   async run(args, io) {
-    const boardId = stringOption(args, 'board') ?? defaultBoardId;
-    if (!boards.some((board) => board.id === boardId)) {
-      throw new UsageError(`tinydeploy build: unknown board "${boardId}" (known: ${boards.map((board) => board.id).join(', ')})`);
-    }
-    const board = requireBoard(boardId);
+    const board = boardOption(args, 'build');
     const out = resolve(stringOption(args, 'out')!);
     const { model, project } = await buildModelFile(args.positionals.model, { board, out, compile: false });
     let build: FirmwareBuild;

@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { boards, defaultBoardId, requireBoard } from '../../core/common/boards/index.js';
 import { UsageError } from '../../core/common/errors.js';
 import { deployModelFile, type DeployResult } from '../../core/node/deploy/deploy.js';
 import { booleanOption, integerOption, stringOption, stringOptions } from '../args.js';
+import { boardOption, boardOptionSpec } from '../board-option.js';
 import type { Command } from '../command.js';
 import { formatCount, formatTable } from '../format.js';
 import { progressReporter } from '../progress.js';
@@ -61,7 +61,7 @@ export const deployCommand: Command = {
     summary: 'Build a model for a board, flash it, run it and profile it: latency, per-layer times, memory, bit-exact check.',
     positionals: [{ name: 'model', description: 'model file (.tflite)' }],
     options: {
-      board: { type: 'string', value: 'id', description: `board (default ${defaultBoardId}; see tinydeploy boards)` },
+      board: boardOptionSpec,
       runs: { type: 'integer', value: 'n', description: 'inferences to run and check (default 1)' },
       streaming: { type: 'boolean', description: 'keep the model state (LSTM) from one run to the next instead of resetting it' },
       input: { type: 'string', value: 'in.bin', description: 'raw bytes of a model input (repeat for each input; default: seeded random values)', repeatable: true },
@@ -75,10 +75,7 @@ export const deployCommand: Command = {
       'byte-identical; float outputs within max|Δ| ≤ 1e-4·max|host output|); the first differing layer is named.',
   },
   async run(args, io) {
-    const boardId = stringOption(args, 'board') ?? defaultBoardId;
-    if (!boards.some((board) => board.id === boardId)) {
-      throw new UsageError(`tinydeploy deploy: unknown board "${boardId}" (known: ${boards.map((board) => board.id).join(', ')})`);
-    }
+    const board = boardOption(args, 'deploy');
     const runs = integerOption(args, 'runs') ?? 1;
     if (runs < 1 || runs > 65535) throw new UsageError(`--runs must be from 1 to 65535, got ${runs}`);
     const inputs = await Promise.all(
@@ -96,7 +93,7 @@ export const deployCommand: Command = {
     let result: DeployResult;
     try {
       result = await deployModelFile(args.positionals.model, {
-        board: requireBoard(boardId),
+        board,
         runs,
         streaming: booleanOption(args, 'streaming'),
         ...(inputs.length > 0 ? { inputs } : {}),
