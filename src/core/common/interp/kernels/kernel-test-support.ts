@@ -4,12 +4,13 @@
  * output at a time, taps outside the image skipped) that the optimized host kernels are
  * compared with. Test-only; nothing in the interpreter imports it.
  */
-import type { DType, Graph, Tensor, TensorData } from '../../ir/types.js';
+import type { DType, Graph, TensorData } from '../../ir/types.js';
 import { allocateData, elementCount } from '../../ir/tensor.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
 import { computeOutSize, computePadding } from '../op-utils.js';
 import { findKernel } from '../registry.js';
 import { multiplyByQuantizedMultiplierInt64 } from './conv-common.js';
+import { singleOpGraph as buildSingleOpGraph, type TensorSpec as OneOpTensor } from './single-op.test-helper.js';
 
 export interface TensorSpec {
   dtype: DType;
@@ -20,30 +21,19 @@ export interface TensorSpec {
   axis?: number;
 }
 
+/** The spec in single-op.test-helper's form; only inputs after the first keep their data as constants. */
+function oneOpTensor(spec: TensorSpec, constant: boolean): OneOpTensor {
+  return {
+    dtype: spec.dtype,
+    shape: spec.shape,
+    data: constant ? spec.data : undefined,
+    quantization: spec.scale ? { scale: spec.scale, zeroPoint: spec.zeroPoint ?? spec.scale.map(() => 0), axis: spec.axis ?? 0 } : undefined,
+  };
+}
+
 /** A graph holding one op; input 0 is the graph input, the other inputs are constants. */
 export function singleOpGraph(type: string, attrs: object, inputs: (TensorSpec | undefined)[], output: TensorSpec): Graph {
-  const tensors: Tensor[] = [];
-  const add = (spec: TensorSpec, constant: boolean): number => {
-    const id = tensors.length;
-    tensors.push({
-      id,
-      name: `t${id}`,
-      shape: spec.shape,
-      dtype: spec.dtype,
-      data: constant ? spec.data : undefined,
-      quantization: spec.scale ? { scale: spec.scale, zeroPoint: spec.zeroPoint ?? spec.scale.map(() => 0), axis: spec.axis ?? 0 } : undefined,
-    });
-    return id;
-  };
-  const inputIds = inputs.map((spec, i) => (spec ? add(spec, i > 0) : -1));
-  const outputId = add(output, false);
-  return {
-    name: type,
-    tensors,
-    ops: [{ type, inputs: inputIds, outputs: [outputId], attrs } as Graph['ops'][number]],
-    inputs: [inputIds[0]],
-    outputs: [outputId],
-  };
+  return buildSingleOpGraph({ type, attrs, inputs: inputs.map((spec, i) => (spec ? oneOpTensor(spec, i > 0) : null)), output: oneOpTensor(output, false) });
 }
 
 /** Prepares and runs the op of a one-op graph on the specs' data; returns the output. */
