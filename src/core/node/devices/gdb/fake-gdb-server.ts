@@ -16,6 +16,8 @@ export interface FakeServerOptions {
   silent?: boolean;
   /** Close the connection on the first `m` packet. */
   hangUpOnRead?: boolean;
+  /** Announce a stop (`T02`) unasked, before acknowledging the first packet, as QEMU does on attaching to a running VM. */
+  stopOnAttach?: boolean;
   /** Memory from this address up acknowledges writes but keeps its contents (like ROM). */
   readOnlyFrom?: number;
 }
@@ -65,6 +67,7 @@ export class FakeGdbServer {
           socket.write('-');
           continue;
         }
+        if (this.options.stopOnAttach && this.received.length === 0) socket.write(Buffer.from(encodeRspPacket('T02thread:01;')));
         socket.write('+');
         this.received.push(event.payload);
         const replies = this.answer(event.payload, socket);

@@ -66,6 +66,13 @@ describe('GdbClient', () => {
     await expect(GdbClient.connect('127.0.0.1', port, { retries: 2 })).rejects.toThrow(ProtocolError);
   });
 
+  it('skips a stop the server announces unasked before acknowledging (attaching to a running QEMU)', async () => {
+    const { port } = await startServer({ stopOnAttach: true, packetSize: 0x800 });
+    const client = await connectClient(port);
+    expect(client.maximumPacketLength).toBe(0x800);
+    expect(await client.haltReason()).toMatchObject({ kind: 'signal', value: 5 });
+  });
+
   it('runs monitor commands and returns their output', async () => {
     const { server, port } = await startServer();
     const client = await connectClient(port);

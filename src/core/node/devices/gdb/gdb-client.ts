@@ -23,7 +23,9 @@ export interface GdbClientOptions {
 }
 
 /** The largest packet TinyDeploy ever sends, whatever the server claims (QEMU 7.2's own buffer). */
-export const maximumPacketCharacters = 4096;
+export /** How long an early packet waits for the ack that would make it unsolicited, ms. */
+const earlyReplyWindowMs = 200;
+const maximumPacketCharacters = 4096;
 
 /** How a stopped target reported its state (`?`, or after an interrupt): `S`/`T` signal, or `W`/`X` exit. */
 export interface StopReply {
@@ -228,9 +230,19 @@ export class GdbClient {
     let attempts = 0;
     this.events.length = 0;
     this.send(packet);
-    // Wait for the ack; a nack means the packet arrived damaged: send it again.
+    // Wait for the ack; a nack means the packet arrived damaged: send it again. A packet before
+    // the ack is either the answer of a server in no-ack mode, or one the server sent unasked
+    // (QEMU announces the stop when a debugger attaches to a running VM): it is the answer only
+    // if no ack follows shortly.
+    let early: string | undefined;
     for (;;) {
-      const event = await this.nextEvent(timeoutMs, `the acknowledgement of "${shown}"`);
+      let event: RspEvent;
+      try {
+        event = await this.nextEvent(early === undefined ? timeoutMs : earlyReplyWindowMs, `the acknowledgement of "${shown}"`);
+      } catch (error) {
+        if (early !== undefined && error instanceof TimeoutError) return isFinal(early) ? [early] : this.collectReplies(shown, timeoutMs, isFinal, [early]);
+        throw error;
+      }
       if (event.kind === 'ack') break;
       if (event.kind === 'nack') {
         if (++attempts > this.retries) throw new ProtocolError(`GDB server ${this.address} rejected "${shown}" ${attempts} times (checksum errors on the link)`);
@@ -238,10 +250,8 @@ export class GdbClient {
         continue;
       }
       if (event.kind === 'packet') {
-        // A server that does not ack (no-ack mode) answers directly.
         this.send(ackByte);
-        if (isFinal(event.payload)) return [event.payload];
-        return this.collectReplies(shown, timeoutMs, isFinal, [event.payload]);
+        early = event.payload;
       }
     }
     return this.collectReplies(shown, timeoutMs, isFinal, []);
