@@ -50,3 +50,28 @@ export function progressReporter(stream: ProgressStream, label: string, now: () 
     finish() {},
   };
 }
+
+/**
+ * Progress of a job made of named steps (build, flash, run, verify): on a terminal one line
+ * redrawn in place and erased at the end; otherwise one line per new message, so a CI log reads
+ * as the list of steps.
+ */
+export function stepReporter(stream: ProgressStream, label: string): { update(message: string): void; finish(): void } {
+  let last = '';
+  let drawn = false;
+  return {
+    update(message) {
+      if (message === last) return;
+      last = message;
+      if (stream.isTTY) {
+        stream.write(`\r\x1b[K${`${label}: ${message}`.slice(0, (stream.columns ?? 80) - 1)}`);
+        drawn = true;
+      } else {
+        stream.write(`${label}: ${message}\n`);
+      }
+    },
+    finish() {
+      if (drawn) stream.write('\r\x1b[K');
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { booleanOption, integerOption, stringOption, stringOptions } from '../ar
 import { boardOption, boardOptionSpec } from '../board-option.js';
 import type { Command } from '../command.js';
 import { formatCount, formatTable } from '../format.js';
-import { progressReporter } from '../progress.js';
+import { stepReporter } from '../progress.js';
 
 /**
  * The `deploy --json` document. A contract for users' CI: these keys keep their names and
@@ -88,7 +88,7 @@ export const deployCommand: Command = {
       }),
     );
     const json = booleanOption(args, 'json');
-    const progress = progressReporter(io.stderr, 'deploy');
+    const progress = stepReporter(io.stderr, 'deploy');
     const keepProject = stringOption(args, 'keep-project');
     let result: DeployResult;
     try {
@@ -98,7 +98,7 @@ export const deployCommand: Command = {
         streaming: booleanOption(args, 'streaming'),
         ...(inputs.length > 0 ? { inputs } : {}),
         ...(keepProject ? { workDirectory: resolve(keepProject) } : {}),
-        onProgress: ({ fraction, message }) => progress.update(Math.round(fraction * 100), 100, message),
+        onProgress: ({ step, message }) => progress.update(`${step}: ${message}`),
       });
     } finally {
       progress.finish();
