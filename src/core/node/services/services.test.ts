@@ -1,0 +1,342 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { virtualM4f, realTemplate, boards } from '../../common/boards/index.js';
+import { DatasetError, DeviceError, ImportError, UsageError } from '../../common/errors.js';
+import type { DeviceListing, Job, Services } from '../../../shared/services/types.js';
+import type { SerialPortEntry, VirtualBoardEntry } from '../devices/discovery.js';
+import type { WorkerExit, WorkerPort } from '../jobs/index.js';
+import { startBackend, type Backend } from './backend.js';
+
+/**
+ * The services over a real store (SQLite in a temporary folder). Deploy & Profile runs for real:
+ * kws_ref_model imported through the model service, deployed to virtual-m4f by a worker process
+ * through the job host, read back through the measurement service. The other cases run the job
+ * host with a stand-in worker, so they test the services, not processes.
+ */
+
+const resources = new URL('../../../../resources/', import.meta.url);
+const modelBytes = new Uint8Array(readFileSync(new URL('models/kws_ref_model.tflite', resources)));
+const datasetPath = new URL('datasets/kws01', resources).pathname;
+
+/** kws_ref_model as `tinydeploy inspect` reports it. */
+const kwsFigures = { ops: 13, macs: 2_656_768, parameters: 22_604, peakActivationBytes: 16_000, dtype: 'int8' };
+
+const virtualEntries: VirtualBoardEntry[] = boards.filter((board) => board.kind === 'virtual').map((board) => ({ board, available: true }));
+
+/** A worker that says it is ready and then does nothing until killed. */
+function idleWorker(): WorkerPort {
+  const exitListeners: ((exit: WorkerExit) => void)[] = [];
+  let exited = false;
+  return {
+    pid: 4321,
+    send: () => undefined,
+    onMessage: (listener) => setImmediate(() => listener({ type: 'ready', pid: 4321 })),
+    onExit: (listener) => exitListeners.push(listener),
+    kill: () =>
+      setImmediate(() => {
+        if (exited) return;
+        exited = true;
+        for (const listener of exitListeners) listener({ code: null, signal: 'SIGKILL' });
+      }),
+  };
+}
+
+let directory: string;
+
+/** Expects `promise` to reject with an error of `errorClass` and exactly `message`. */
+async function rejectsWith(promise: Promise<unknown>, errorClass: new (...args: never[]) => Error, message: string): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(errorClass);
+  expect((error as Error).message).toBe(message);
+}
+
+function jobEnds(services: Services, jobId: string): Promise<Job> {
+  return new Promise((resolve) => {
+    const unsubscribe = services.jobs.onJobChanged((job) => {
+      if (job.id === jobId && !['queued', 'running'].includes(job.status)) {
+        unsubscribe();
+        resolve(job);
+      }
+    });
+  });
+}
+
+describe('services with a stand-in worker', () => {
+  let backend: Backend;
+  let services: Services;
+  let serialPorts: SerialPortEntry[];
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'tinydeploy-services-'));
+    serialPorts = [];
+    backend = startBackend({
+      dataDirectory: join(directory, 'data'),
+      jobs: { launchWorker: idleWorker, cancelGraceMs: 20 },
+      devices: { pollIntervalMs: 10, listSerialPorts: async () => serialPorts, listVirtualBoards: async () => virtualEntries },
+    });
+    services = backend.services;
+  });
+
+  afterEach(async () => {
+    await backend.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('projects: create, list, rename, remove; names are trimmed and must not be empty', async () => {
+    const project = await services.projects.create({ name: '  keyword spotting ' });
+    expect(project).toMatchObject({ name: 'keyword spotting', variantCount: 0 });
+    await services.models.importModel({ projectId: project.id, fileName: 'kws_ref_model.tflite', bytes: modelBytes });
+    expect(await services.projects.list()).toEqual([expect.objectContaining({ id: project.id, variantCount: 1 })]);
+    expect((await services.projects.rename({ id: project.id, name: 'KWS' })).name).toBe('KWS');
+    await rejectsWith(services.projects.create({ name: '   ' }), UsageError, 'project name must not be empty');
+    await expect(services.projects.rename({ id: 'p-404', name: 'x' })).rejects.toThrow('project p-404 not found');
+    await services.projects.remove({ id: project.id });
+    expect(await services.projects.list()).toEqual([]);
+    expect(backend.store.modelFiles.list()).toEqual([]);
+    await expect(services.projects.remove({ id: project.id })).rejects.toThrow(`project ${project.id} not found`);
+  });
+
+  it('models: an import is analysed as inspect does, its bytes kept; bad bytes are an ImportError naming the file', async () => {
+    const { id: projectId } = await services.projects.create({ name: 'p' });
+    const variant = await services.models.importModel({ projectId, fileName: 'kws_ref_model.tflite', bytes: modelBytes });
+    expect(variant).toMatchObject({ projectId, parentId: null, name: 'kws_ref_model', origin: { kind: 'import', fileName: 'kws_ref_model.tflite' }, fileBytes: modelBytes.length, summary: kwsFigures });
+    expect(variant.fileHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect([...backend.store.readVariantBytes(variant.id)]).toEqual([...modelBytes]);
+
+    const detail = await services.models.get({ variantId: variant.id });
+    expect(detail.inputs).toEqual([{ name: expect.any(String), shape: [1, 49, 10, 1], dtype: 'int8' }]);
+    expect(detail.outputs).toEqual([{ name: expect.any(String), shape: [1, 12], dtype: 'int8' }]);
+    expect(detail.layers.map((layer) => layer.op)).toEqual([
+      'CONV_2D',
+      'DEPTHWISE_CONV_2D',
+      'CONV_2D',
+      'DEPTHWISE_CONV_2D',
+      'CONV_2D',
+      'DEPTHWISE_CONV_2D',
+      'CONV_2D',
+      'DEPTHWISE_CONV_2D',
+      'CONV_2D',
+      'AVERAGE_POOL_2D',
+      'RESHAPE',
+      'FULLY_CONNECTED',
+      'SOFTMAX',
+    ]);
+    expect(detail.layers.reduce((sum, layer) => sum + layer.macs, 0)).toBe(kwsFigures.macs);
+    expect(detail.layers[0]).toMatchObject({ index: 0, inputs: [{ tensor: expect.any(Number), shape: [1, 49, 10, 1], dtype: 'int8' }], parameters: expect.any(Number) });
+    expect(Math.max(...detail.layers.map((layer) => layer.liveBytes))).toBe(kwsFigures.peakActivationBytes);
+    expect(await services.models.list({ projectId })).toEqual([variant]);
+
+    const truncated = modelBytes.slice(0, 20_000);
+    await rejectsWith(
+      services.models.importModel({ projectId, fileName: 'truncated.tflite', bytes: truncated }),
+      ImportError,
+      'truncated.tflite: tflite: operator codes: read of 4 bytes at offset 53808 is outside the file (20000 bytes) (file truncated or corrupt)',
+    );
+    const error = await services.models.importModel({ projectId, fileName: 'notes.txt', bytes: new TextEncoder().encode('hello') }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ImportError);
+    expect((error as Error).message).toMatch(/^notes\.txt: not a model TinyDeploy can read \(5 bytes, starting 68 65 6c 6c 6f\)/);
+    expect(await services.models.list({ projectId })).toHaveLength(1);
+    expect(backend.store.modelFiles.list()).toEqual([variant.fileHash]);
+
+    await services.models.remove({ variantId: variant.id });
+    expect(await services.models.list({ projectId })).toEqual([]);
+    await expect(services.models.get({ variantId: variant.id })).rejects.toThrow(`variant ${variant.id} not found`);
+    await expect(services.models.list({ projectId: 'p-404' })).rejects.toThrow('project p-404 not found');
+  });
+
+  it('datasets: a dataset folder is read and referenced; anything else is refused naming it', async () => {
+    const { id: projectId } = await services.projects.create({ name: 'p' });
+    const dataset = await services.datasets.add({ projectId, path: datasetPath });
+    expect(dataset).toMatchObject({ projectId, name: 'kws01', path: datasetPath.replace(/\/$/, ''), format: 'files', sampleCount: 1000 });
+    expect((await services.datasets.add({ projectId, path: datasetPath, name: ' samples ' })).name).toBe('samples');
+    await expect(services.datasets.add({ projectId, path: join(directory, 'nothing') })).rejects.toThrow(DatasetError);
+    await expect(services.datasets.add({ projectId, path: join(directory, 'nothing') })).rejects.toThrow(/^dataset nothing: cannot read .*dataset\.json \(no such file/);
+    expect(await services.datasets.list({ projectId })).toHaveLength(2);
+    await services.datasets.remove({ datasetId: dataset.id });
+    expect(await services.datasets.list({ projectId })).toHaveLength(1);
+    await expect(services.datasets.remove({ datasetId: dataset.id })).rejects.toThrow(`dataset ${dataset.id} not found`);
+  });
+
+  it('jobs: refuses what cannot work before queueing it, with the thing named', async () => {
+    const { id: projectId } = await services.projects.create({ name: 'p' });
+    const { id: otherProjectId } = await services.projects.create({ name: 'other' });
+    const variant = await services.models.importModel({ projectId, fileName: 'kws_ref_model.tflite', bytes: modelBytes });
+    const foreignDataset = await services.datasets.add({ projectId: otherProjectId, path: datasetPath });
+    await expect(services.jobs.startDeploy({ variantId: 'v-404', boardId: 'virtual-m4f' })).rejects.toThrow('variant v-404 not found');
+    await expect(services.jobs.startDeploy({ variantId: variant.id, boardId: 'nucleo' })).rejects.toThrow(DeviceError);
+    await expect(services.jobs.startDeploy({ variantId: variant.id, boardId: 'nucleo' })).rejects.toThrow(/^unknown board "nucleo"; known boards: virtual-m4f/);
+    await rejectsWith(
+      services.jobs.startDeploy({ variantId: variant.id, boardId: realTemplate.id }),
+      DeviceError,
+      'board real-template is real hardware: deploying to real boards arrives in a later version of TinyDeploy; use a virtual board',
+    );
+    await expect(services.jobs.startDeploy({ variantId: variant.id, boardId: 'virtual-m4f', runs: 0 })).rejects.toThrow('runs must be an integer from 1 to 65535, got 0');
+    await expect(services.jobs.startEvaluate({ variantId: variant.id, datasetId: foreignDataset.id })).rejects.toThrow(
+      `dataset ${foreignDataset.id} (kws01) belongs to another project than variant ${variant.id} (kws_ref_model)`,
+    );
+    await expect(services.jobs.startEvaluate({ variantId: variant.id, datasetId: 'd-404' })).rejects.toThrow('dataset d-404 not found');
+    await expect(services.jobs.get({ jobId: 'j-404' })).rejects.toThrow('job j-404 not found');
+    await expect(services.jobs.cancel({ jobId: 'j-404' })).rejects.toThrow('job j-404 not found');
+    expect(await services.jobs.list({})).toEqual([]);
+  });
+
+  it('jobs: start, list, cancel; removing a variant or a project stops its jobs first', async () => {
+    const { id: projectId } = await services.projects.create({ name: 'p' });
+    const variant = await services.models.importModel({ projectId, fileName: 'kws_ref_model.tflite', bytes: modelBytes });
+    const dataset = await services.datasets.add({ projectId, path: datasetPath });
+    const changes: Job[] = [];
+    const unsubscribe = services.jobs.onJobChanged((job) => changes.push(job));
+    const deploy = await services.jobs.startDeploy({ variantId: variant.id, boardId: 'virtual-m4f', runs: 3 });
+    expect(deploy).toMatchObject({ projectId, kind: 'deploy', status: 'queued', params: { variantId: variant.id, boardId: 'virtual-m4f', runs: 3 } });
+    const evaluate = await services.jobs.startEvaluate({ variantId: variant.id, datasetId: dataset.id, limit: 10 });
+    expect(evaluate.params).toEqual({ variantId: variant.id, datasetId: dataset.id, limit: 10 });
+    expect((await services.jobs.list({ projectId })).map((job) => job.id)).toEqual([evaluate.id, deploy.id]);
+    expect(await services.jobs.list({ projectId: 'p-404' }).catch((error: Error) => error.message)).toBe('project p-404 not found');
+
+    await services.jobs.cancel({ jobId: evaluate.id });
+    expect((await services.jobs.get({ jobId: evaluate.id })).status).toBe('cancelled');
+    expect((await services.jobs.get({ jobId: deploy.id })).status).toBe('running');
+
+    // The stand-in worker ignores the cancel: the host kills it after the grace period.
+    await services.models.remove({ variantId: variant.id });
+    expect(changes.filter((job) => job.id === deploy.id).at(-1)!.status).toBe('cancelled');
+    unsubscribe();
+
+    const next = await services.models.importModel({ projectId, fileName: 'kws_ref_model.tflite', bytes: modelBytes });
+    await services.jobs.startDeploy({ variantId: next.id, boardId: 'virtual-m4f' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await services.projects.remove({ id: projectId });
+    expect(backend.store.listJobs()).toEqual([]);
+    expect(await services.projects.list()).toEqual([]);
+  });
+
+  it('devices: catalog boards with what can deploy, serial devices by USB id, and a poller that announces plug and unplug', async () => {
+    const listing = await services.devices.list();
+    expect(listing.boards.map((board) => [board.id, board.kind, board.deployable])).toEqual([
+      ['virtual-m4f', 'virtual', true],
+      ['virtual-m7', 'virtual', true],
+      ['virtual-m55', 'virtual', true],
+      ['real-template', 'real', false],
+    ]);
+    expect(listing.boards[0]).toEqual({
+      id: 'virtual-m4f',
+      name: virtualM4f.name,
+      kind: 'virtual',
+      core: 'cortex-m4',
+      flashBytes: 4 * 1024 * 1024,
+      ramBytes: 4 * 1024 * 1024,
+      timerUnit: 'instructions',
+      deployable: true,
+    });
+    expect(listing.boards[3]).toMatchObject({ timerUnit: 'cycles', reason: 'deploying to real boards arrives in a later version of TinyDeploy; use a virtual board' });
+    expect(listing.serial).toEqual([]);
+
+    const announced: DeviceListing[] = [];
+    const unsubscribe = services.devices.onDevicesChanged((current) => announced.push(current));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(announced).toEqual([]);
+    serialPorts = [{ path: '/dev/ttyACM0', vendorId: '0d28', productId: '0204', serialNumber: 'A1', manufacturer: 'Arm', boards: [realTemplate], probe: { vendorId: '0d28', productId: '0204', name: 'Arm DAPLink CMSIS-DAP' } }];
+    await vi.waitFor(() => expect(announced).toHaveLength(1), { timeout: 5_000 });
+    expect(announced[0].serial).toEqual([
+      { path: '/dev/ttyACM0', vendorId: '0d28', productId: '0204', manufacturer: 'Arm', serialNumber: 'A1', boardIds: ['real-template'], probe: 'Arm DAPLink CMSIS-DAP' },
+    ]);
+    expect(backend.store.listBoardsSeen()).toEqual([expect.objectContaining({ id: 'usb:0d28:0204:A1', kind: 'serial', name: 'real-template' })]);
+    serialPorts = [];
+    await vi.waitFor(() => expect(announced).toHaveLength(2), { timeout: 5_000 });
+    expect(announced.map((current) => current.serial.length)).toEqual([1, 0]);
+
+    // Nobody listens: the poller stops.
+    unsubscribe();
+    serialPorts = [{ path: '/dev/ttyUSB0', boards: [] }];
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(announced).toHaveLength(2);
+    expect((await services.devices.list()).serial).toEqual([{ path: '/dev/ttyUSB0', boardIds: [] }]);
+  });
+
+  it('measurements: an unknown project or variant is named', async () => {
+    await expect(services.measurements.list({ projectId: 'p-404' })).rejects.toThrow('project p-404 not found');
+    const { id: projectId } = await services.projects.create({ name: 'p' });
+    expect(await services.measurements.list({ projectId })).toEqual([]);
+    await expect(services.measurements.list({ projectId, variantId: 'v-404' })).rejects.toThrow('variant v-404 not found');
+  });
+});
+
+describe('Deploy & Profile through the services, in a worker process', () => {
+  let backend: Backend;
+
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'tinydeploy-deploy-job-'));
+    backend = startBackend({ dataDirectory: join(directory, 'data') });
+  });
+
+  afterAll(async () => {
+    await backend.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('deploys kws_ref_model to virtual-m4f and stores a bit-exact measurement with per-layer figures and the arena timeline', async () => {
+    const { services } = backend;
+    const { id: projectId } = await services.projects.create({ name: 'keyword spotting' });
+    const variant = await services.models.importModel({ projectId, fileName: 'kws_ref_model.tflite', bytes: modelBytes });
+    const steps = new Set<string>();
+    const unsubscribe = services.jobs.onJobChanged((job) => steps.add(job.step));
+    const job = await services.jobs.startDeploy({ variantId: variant.id, boardId: 'virtual-m4f', runs: 2 });
+    const done = await jobEnds(services, job.id);
+    unsubscribe();
+    expect(done.error, done.log.join('\n')).toBeUndefined();
+    expect(done.status).toBe('succeeded');
+    expect(['build', 'flash', 'run 1 of 2', 'run 2 of 2', 'verify'].every((step) => steps.has(step))).toBe(true);
+    expect(done.log.some((line) => line.startsWith('build: generating C for kws_ref_model'))).toBe(true);
+    expect(done.log.some((line) => line.startsWith('flash: starting Virtual Cortex-M4F'))).toBe(true);
+    expect(done.log).toContain('verify: bit-exact');
+
+    const [measurement] = await services.measurements.list({ projectId, variantId: variant.id });
+    expect(measurement).toMatchObject({
+      projectId,
+      variantId: variant.id,
+      jobId: job.id,
+      kind: 'deploy',
+      boardId: 'virtual-m4f',
+      latency: { unit: 'instructions' },
+      bitExact: true,
+      passed: true,
+      boardFlashBytes: virtualM4f.memory.flash.size,
+      boardRamBytes: virtualM4f.memory.ram.size,
+    });
+    expect(measurement.latency!.milliseconds).toBeUndefined();
+    expect(measurement.latency!.value).toBeGreaterThan(kwsFigures.macs);
+    expect(measurement.instructionsPerMac).toBeCloseTo(measurement.latency!.value / kwsFigures.macs, 9);
+    expect(measurement).not.toHaveProperty('details');
+    const layers = measurement.layers!;
+    expect(layers.map((layer) => layer.index)).toEqual([...Array(13).keys()]);
+    expect(layers.reduce((sum, layer) => sum + layer.macs, 0)).toBe(kwsFigures.macs);
+    expect(layers.filter((layer) => layer.op === 'CONV_2D').every((layer) => layer.latency > 0)).toBe(true);
+    expect(layers.reduce((sum, layer) => sum + layer.latency, 0)).toBeLessThanOrEqual(measurement.latency!.value);
+    const timeline = measurement.memoryTimeline!;
+    expect(timeline.map((point) => point.index)).toEqual([...Array(13).keys()]);
+    expect(Math.max(...timeline.map((point) => point.liveBytes))).toBeLessThanOrEqual(measurement.arenaBytes!);
+    expect(timeline[0].liveBytes).toBeGreaterThanOrEqual(490 + 8000);
+    expect(measurement.flashBytes).toBeGreaterThan(24_376);
+    expect(measurement.stackBytes).toBeGreaterThan(0);
+    expect(measurement.ramBytes).toBeGreaterThanOrEqual(measurement.arenaBytes!);
+
+    const [deployment] = backend.store.listDeployments(variant.id);
+    expect(deployment).toMatchObject({ boardId: 'virtual-m4f', jobId: job.id, flashBytes: measurement.flashBytes, arenaBytes: measurement.arenaBytes, ramBytes: measurement.ramBytes });
+    expect(deployment.toolchainVersion).toMatch(/arm-none-eabi-gcc/);
+    expect(deployment.buildId).not.toBe('');
+    expect(done.result).toEqual({
+      measurementId: measurement.id,
+      deploymentId: deployment.id,
+      boardId: 'virtual-m4f',
+      latency: measurement.latency,
+      bitExact: true,
+      passed: true,
+    });
+    expect(backend.store.listBoardsSeen().map((board) => board.id)).toEqual(['virtual-m4f']);
+  });
+});

@@ -1,0 +1,185 @@
+import type { Database } from 'better-sqlite3';
+import { TinyDeployError } from '../../common/errors.js';
+
+/**
+ * The store's schema, as an ordered list of migrations. The database records the version it is
+ * at in `PRAGMA user_version` (0 for a new file); opening runs every later migration in order,
+ * each in its own transaction together with the version bump, so a migration that fails leaves
+ * the database at the previous version, untouched.
+ *
+ * Rules for adding one: append, never edit a released entry (users' databases already ran it);
+ * give it the next version number; write it so it works on the data a real user has (copy
+ * columns, do not assume empty tables). A database at a version above the last entry was
+ * written by a newer TinyDeploy and is refused rather than misread.
+ */
+
+export interface Migration {
+  /** The `user_version` after this migration (1, 2, 3, … without gaps). */
+  version: number;
+  /** One line for people: what this version adds. */
+  description: string;
+  /** SQL run with `exec`, or a function for changes that need code. Runs inside a transaction. */
+  up: string | ((database: Database) => void);
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'projects, variants, datasets, jobs and their log, boards seen, deployments, measurements',
+    up: `
+      CREATE TABLE projects (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+
+      -- A model variant: imported, or derived from its parent. The model bytes live in the data
+      -- folder as models/<hex>.tflite, named by their SHA-256 (file_hash is 'sha256:<hex>').
+      CREATE TABLE variants (
+        id          TEXT PRIMARY KEY,
+        project_id  TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        parent_id   TEXT REFERENCES variants(id) ON DELETE SET NULL,
+        name        TEXT NOT NULL,
+        origin      TEXT NOT NULL,      -- JSON VariantOrigin
+        file_hash   TEXT NOT NULL,
+        file_bytes  INTEGER NOT NULL,
+        summary     TEXT NOT NULL,      -- JSON: ops, macs, parameters, peakActivationBytes, dtype
+        detail      TEXT NOT NULL,      -- JSON: layers, inputs, outputs
+        created_at  TEXT NOT NULL
+      );
+      CREATE INDEX variants_project ON variants(project_id);
+      CREATE INDEX variants_file_hash ON variants(file_hash);
+
+      -- Datasets are referenced on disk, not copied.
+      CREATE TABLE datasets (
+        id            TEXT PRIMARY KEY,
+        project_id    TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        name          TEXT NOT NULL,
+        path          TEXT NOT NULL,
+        format        TEXT NOT NULL CHECK (format IN ('files', 'idx')),
+        sample_count  INTEGER NOT NULL,
+        created_at    TEXT NOT NULL
+      );
+      CREATE INDEX datasets_project ON datasets(project_id);
+
+      CREATE TABLE jobs (
+        id           TEXT PRIMARY KEY,
+        project_id   TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        kind         TEXT NOT NULL,
+        params       TEXT NOT NULL,     -- JSON
+        board_id     TEXT,              -- the board the job holds while it runs (deploy)
+        status       TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted')),
+        progress     REAL NOT NULL DEFAULT 0,
+        step         TEXT NOT NULL DEFAULT '',
+        result       TEXT,              -- JSON
+        error        TEXT,              -- JSON {name, message}
+        created_at   TEXT NOT NULL,
+        started_at   TEXT,
+        finished_at  TEXT
+      );
+      CREATE INDEX jobs_project ON jobs(project_id);
+      CREATE INDEX jobs_status ON jobs(status);
+
+      -- Log lines are appended while a job runs: one row each, never a rewrite of the whole log.
+      CREATE TABLE job_log (
+        job_id  TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        seq     INTEGER NOT NULL,
+        line    TEXT NOT NULL,
+        PRIMARY KEY (job_id, seq)
+      );
+
+      -- Boards TinyDeploy has seen: catalog boards deployed to, serial devices plugged in.
+      CREATE TABLE boards (
+        id             TEXT PRIMARY KEY,
+        kind           TEXT NOT NULL CHECK (kind IN ('virtual', 'real', 'serial')),
+        name           TEXT NOT NULL,
+        details        TEXT NOT NULL,   -- JSON
+        first_seen_at  TEXT NOT NULL,
+        last_seen_at   TEXT NOT NULL
+      );
+
+      -- One firmware build of a variant flashed to a board.
+      CREATE TABLE deployments (
+        id                 TEXT PRIMARY KEY,
+        project_id         TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        variant_id         TEXT NOT NULL REFERENCES variants(id) ON DELETE CASCADE,
+        board_id           TEXT NOT NULL REFERENCES boards(id),
+        job_id             TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+        build_id           TEXT NOT NULL,
+        flash_bytes        INTEGER NOT NULL,
+        ram_bytes          INTEGER NOT NULL,
+        arena_bytes        INTEGER NOT NULL,
+        toolchain_version  TEXT NOT NULL,
+        build              TEXT NOT NULL,  -- JSON BuildReport
+        created_at         TEXT NOT NULL
+      );
+      CREATE INDEX deployments_variant ON deployments(variant_id);
+
+      CREATE TABLE measurements (
+        id                   TEXT PRIMARY KEY,
+        project_id           TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        variant_id           TEXT NOT NULL REFERENCES variants(id) ON DELETE CASCADE,
+        job_id               TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        deployment_id        TEXT REFERENCES deployments(id) ON DELETE CASCADE,
+        kind                 TEXT NOT NULL CHECK (kind IN ('deploy', 'evaluate')),
+        board_id             TEXT,
+        latency_value        REAL,
+        latency_unit         TEXT CHECK (latency_unit IN ('instructions', 'cycles')),
+        latency_ms           REAL,
+        instructions_per_mac REAL,
+        arena_bytes          INTEGER,
+        stack_bytes          INTEGER,
+        flash_bytes          INTEGER,
+        ram_bytes            INTEGER,
+        board_flash_bytes    INTEGER,
+        board_ram_bytes      INTEGER,
+        bit_exact            INTEGER,
+        passed               INTEGER,
+        accuracy             REAL,
+        samples              INTEGER,
+        layers               TEXT,      -- JSON [{index, op, latency, macs}]
+        memory_timeline      TEXT,      -- JSON [{index, liveBytes}]
+        details              TEXT,      -- JSON: anything else of the result (runs, confusion, …)
+        created_at           TEXT NOT NULL
+      );
+      CREATE INDEX measurements_project ON measurements(project_id);
+      CREATE INDEX measurements_variant ON measurements(variant_id);
+    `,
+  },
+];
+
+/** The schema version this TinyDeploy writes: the last migration's. */
+export const schemaVersion = migrations[migrations.length - 1].version;
+
+/**
+ * Brings `database` to the last version of `list` (default: the store's migrations). Refuses a
+ * database at a newer version than the list knows (TinyDeployError naming `label` and both
+ * versions). Returns the versions it applied.
+ */
+export function migrate(database: Database, label: string, list: readonly Migration[] = migrations): number[] {
+  list.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new TinyDeployError(`migration list: entry ${index} has version ${migration.version}, expected ${index + 1}`, { index, version: migration.version });
+    }
+  });
+  const latest = list.length;
+  const current = database.pragma('user_version', { simple: true }) as number;
+  if (current > latest) {
+    throw new TinyDeployError(
+      `${label}: database schema version ${current} is newer than this TinyDeploy supports (${latest}); ` +
+        'it was written by a newer TinyDeploy: update TinyDeploy, or use another data folder',
+      { path: label, version: current, supported: latest },
+    );
+  }
+  const applied: number[] = [];
+  for (const migration of list.slice(current)) {
+    database.transaction(() => {
+      if (typeof migration.up === 'string') database.exec(migration.up);
+      else migration.up(database);
+      database.pragma(`user_version = ${migration.version}`);
+    })();
+    applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,96 @@
+import { CancelledError, serializeError } from '../core/common/errors.js';
+import { isHostMessage, type WorkerOutput, type WorkerTask } from '../core/node/jobs/protocol.js';
+import type { ParentChannel } from './channel.js';
+import type { TaskContext } from './tasks/task-context.js';
+
+/** Shortest gap between two progress messages without log lines. */
+const progressIntervalMs = 100;
+
+/**
+ * Runs one task to its output (the worker's job dispatcher). Each kind's module is loaded when
+ * a task of that kind comes, so a worker is ready quickly and loads only what its job needs.
+ */
+export async function runTask(task: WorkerTask, context: TaskContext): Promise<WorkerOutput> {
+  switch (task.kind) {
+    case 'deploy':
+      return (await import('./tasks/deploy.js')).runDeployTask(task, context);
+    case 'evaluate':
+      return (await import('./tasks/evaluate.js')).runEvaluateTask(task, context);
+  }
+}
+
+/**
+ * The worker's side of the job protocol (see core/node/jobs/protocol.ts): says `ready`, runs
+ * the one job it is given, reports progress, aborts on `cancel`, reports the end, then calls
+ * `exit(0)` (the job's outcome is in the message, not the exit code). If the host goes away the
+ * job is aborted and the worker exits with 1. Returns `reportFatal`, for an error that escapes
+ * the job (uncaught exception): it reports the job failed with that error, then exits with 70.
+ */
+export function serveOneJob(channel: ParentChannel, exit: (code: number) => void): { reportFatal(error: unknown): Promise<void> } {
+  const controller = new AbortController();
+  let jobId: string | undefined;
+
+  channel.onMessage((message) => {
+    if (!isHostMessage(message)) return;
+    if (message.type === 'cancel') {
+      if (message.jobId === jobId) controller.abort(new CancelledError(`job ${jobId} cancelled`));
+      return;
+    }
+    if (jobId !== undefined) return;
+    jobId = message.jobId;
+    void run(message.jobId, message.task);
+  });
+  channel.onDisconnect(() => {
+    controller.abort(new CancelledError('the job host went away'));
+    exit(1);
+  });
+
+  async function run(id: string, task: WorkerTask): Promise<void> {
+    // Progress without log lines is coalesced: at most one message per interval, the latest wins.
+    let pending: { fraction?: number; step?: string } | undefined;
+    let lastSent = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (!pending) return;
+      void channel.send({ type: 'progress', jobId: id, ...pending });
+      pending = undefined;
+      lastSent = performance.now();
+    };
+    const context: TaskContext = {
+      signal: controller.signal,
+      progress(update) {
+        pending = { ...pending, ...(update.fraction !== undefined ? { fraction: update.fraction } : {}), ...(update.step !== undefined ? { step: update.step } : {}) };
+        if (update.log && update.log.length > 0) {
+          const { fraction, step } = pending;
+          pending = undefined;
+          if (timer) clearTimeout(timer);
+          timer = undefined;
+          void channel.send({ type: 'progress', jobId: id, ...(fraction !== undefined ? { fraction } : {}), ...(step !== undefined ? { step } : {}), log: update.log });
+          lastSent = performance.now();
+        } else if (performance.now() - lastSent >= progressIntervalMs) {
+          flush();
+        } else {
+          timer ??= setTimeout(flush, progressIntervalMs);
+        }
+      },
+    };
+    try {
+      const output = await runTask(task, context);
+      flush();
+      await channel.send({ type: 'succeeded', jobId: id, output });
+    } catch (error) {
+      flush();
+      await channel.send({ type: 'failed', jobId: id, error: serializeError(error) });
+    }
+    exit(0);
+  }
+
+  return {
+    async reportFatal(error) {
+      if (jobId !== undefined) await channel.send({ type: 'failed', jobId, error: serializeError(error) });
+      exit(70);
+    },
+  };
+}

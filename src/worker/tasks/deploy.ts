@@ -1,0 +1,40 @@
+import { requireBoard } from '../../core/common/boards/index.js';
+import { generateModel } from '../../core/common/codegen/index.js';
+import { deployGraph } from '../../core/node/deploy/deploy.js';
+import { arenaMemoryTimeline } from '../../core/node/jobs/memory-timeline.js';
+import type { DeployOutput, DeployTask } from '../../core/node/jobs/protocol.js';
+import { findCompiler } from '../../core/node/toolchain/compiler.js';
+import { readTaskModel } from './read-model.js';
+import type { TaskContext } from './task-context.js';
+
+/**
+ * Deploy & Profile in the worker: `deployGraph` on the variant's model (build, flash, run,
+ * verify), plus what the app shows beside its result: the arena's memory timeline from the
+ * memory plan the firmware was generated with, and the toolchain's version.
+ */
+export async function runDeployTask(task: DeployTask, context: TaskContext): Promise<DeployOutput> {
+  const board = requireBoard(task.boardId);
+  const graph = await readTaskModel(task.modelPath, task.modelName);
+  context.progress({ fraction: 0, step: 'build', log: [`deploying ${task.modelName} (${task.modelHash.slice(0, 19)}…) to ${board.name}, ${task.runs} run${task.runs === 1 ? '' : 's'}`] });
+  const compiler = await findCompiler('arm-none-eabi');
+  const result = await deployGraph(graph, {
+    name: task.modelName,
+    hash: task.modelHash,
+    board,
+    runs: task.runs,
+    signal: context.signal,
+    onProgress: ({ step, fraction, message }) => context.progress({ fraction, step: step === 'run' ? message : step, log: [`${step}: ${message}`] }),
+  });
+  // The same generation deployGraph built (same graph and options), for its memory plan.
+  const generated = generateModel(graph, { modelName: task.modelName, modelHash: task.modelHash, dsp: board.dsp });
+  const memoryTimeline = arenaMemoryTimeline(generated.memory, generated.graph.ops.length);
+  const log = [
+    `latency ${result.latency.value} ${result.latency.unit} (median of ${result.latency.runs}), arena ${result.arenaBytes} B, ` +
+      `stack ${result.stackBytes} B, flash ${result.flashBytes} B, ${result.bitExact ? 'bit-exact' : result.passed ? 'within the float tolerance' : 'outputs differ from the host'}`,
+  ];
+  if (result.firstDifference) log.push(`first difference: ${result.firstDifference.description}`);
+  if (generated.arenaBytes !== result.arenaBytes) log.push(`warning: the memory timeline was planned with a ${generated.arenaBytes}-byte arena, the build has ${result.arenaBytes} bytes`);
+  context.progress({ fraction: 1, step: 'done', log });
+  const { outputBytes: _outputBytes, ...rest } = result;
+  return { kind: 'deploy', result: rest, memoryTimeline, toolchainVersion: compiler?.version ?? 'unknown' };
+}
