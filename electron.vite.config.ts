@@ -6,7 +6,7 @@ import react from '@vitejs/plugin-react';
 // React renderer. Everything behind them is tested in Node and in Chromium (browser mode).
 export default defineConfig({
   main: {
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } } },
+    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts'), worker: resolve(__dirname, 'src/worker/index.ts') } } },
   },
   preload: {
     // A sandboxed preload must be CommonJS.

@@ -12,7 +12,7 @@ function forbid(message, ...groups) {
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'worker_threads', 'crypto', 'stream', 'url', 'util', 'zlib', 'events', 'http', 'https', 'tty', 'readline'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'src/core/common/importers/tflite/schema/**', 'bench/**/results/**', '**/*.d.ts'] },
+  { ignores: ['out/**', 'dist/**', 'tmp/**', 'test/e2e/screenshots/**', 'node_modules/**', 'src/core/common/importers/tflite/schema/**', 'bench/**/results/**', '**/*.d.ts'] },
   ...tseslint.configs.recommended,
   {
     rules: {

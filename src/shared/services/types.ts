@@ -221,3 +221,18 @@ export interface Services {
 }
 
 export type ServiceName = keyof Services;
+
+// ---- the desktop shell -------------------------------------------------------------------
+
+/** A command chosen in the native menu that the UI carries out (the UI knows the current project). */
+export type MenuCommand = 'new-project' | 'import-model';
+
+export interface MenuService {
+  /** The user chose a menu command. Only the Electron shell has a menu: in browser mode it never fires. */
+  onCommand(listener: (command: MenuCommand) => void): Unsubscribe;
+}
+
+/** What the UI reaches (`connectServices()` in the renderer): the services and the shell's menu. */
+export interface AppServices extends Services {
+  menu: MenuService;
+}
