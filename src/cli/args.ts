@@ -18,6 +18,8 @@ export interface OptionSpec {
   repeatable?: boolean;
   /** Accepted values for a string option. */
   choices?: readonly string[];
+  /** Smallest value of an integer option (default 1). */
+  minimum?: number;
 }
 
 export interface CommandSpec {
@@ -77,7 +79,10 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
         throw usage(`option --${name} must be one of ${option.choices.join(', ')}, got "${text}"`);
       }
       if (option.type === 'integer') {
-        if (!/^\d+$/.test(text) || Number(text) < 1) throw usage(`option --${name} must be a positive whole number, got "${text}"`);
+        const minimum = option.minimum ?? 1;
+        if (!/^\d+$/.test(text) || Number(text) < minimum) {
+          throw usage(`option --${name} must be ${minimum === 1 ? 'a positive whole number' : `a whole number of at least ${minimum}`}, got "${text}"`);
+        }
         value = Number(text);
       } else {
         value = text;

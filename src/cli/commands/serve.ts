@@ -333,7 +333,7 @@ export const serveCommand: Command = {
     summary: 'Serve the app to a browser on this machine (127.0.0.1 only), protected by a token in the address it prints.',
     positionals: [],
     options: {
-      port: { type: 'integer', value: 'n', description: 'TCP port (default: a free port the system chooses)' },
+      port: { type: 'integer', value: 'n', minimum: 0, description: 'TCP port (default, or 0: a free port the system chooses)' },
       'data-dir': { type: 'string', value: 'dir', description: "data folder: projects, models, jobs (default: the desktop app's, ~/.config/TinyDeploy on Linux)" },
       host: { type: 'string', value: 'address', description: 'loopback address to listen on (default 127.0.0.1)', choices: loopbackHosts },
       renderer: { type: 'string', value: 'dir', description: 'the built renderer to serve (default: out/renderer of this checkout)' },

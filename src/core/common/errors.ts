@@ -9,7 +9,8 @@ export class TinyDeployError extends Error {
   readonly data?: Record<string, unknown>;
   constructor(message: string, data?: Record<string, unknown>) {
     super(message);
-    this.name = new.target.name;
+    // The literal name, not the class's: a minified build renames classes.
+    this.name = errorNames.get(new.target) ?? new.target.name;
     this.data = data;
   }
 }
@@ -34,6 +35,18 @@ export class TimeoutError extends TinyDeployError {}
 export class DeviceError extends TinyDeployError {}
 /** A command-line usage problem (missing argument, unreadable file). */
 export class UsageError extends TinyDeployError {}
+/** An id that names nothing (project, variant, job, dataset …): the message names the kind and the id. */
+export class NotFoundError extends TinyDeployError {}
+/** The project store cannot be opened or used (database, data folder, lock). */
+export class StoreError extends TinyDeployError {}
+/**
+ * The serving side of the service proxy refused a request before calling the service: unknown
+ * service or method, or a payload that does not match the method's schema. The message names
+ * `service.method`, the field and the value.
+ */
+export class RequestError extends TinyDeployError {}
+/** The connection to the serving process (IPC, WebSocket) closed, or never opened, before an answer came. */
+export class ConnectionError extends TinyDeployError {}
 /** The user cancelled the job (an AbortSignal fired): not a failure of the thing being done. */
 export class CancelledError extends TinyDeployError {}
 
@@ -50,7 +63,14 @@ const errorClasses: Record<string, new (message: string, data?: Record<string, u
   DeviceError,
   UsageError,
   CancelledError,
+  NotFoundError,
+  StoreError,
+  RequestError,
+  ConnectionError,
 };
+
+/** Each class's name as written here, whatever a minifier calls the class. */
+const errorNames = new Map<unknown, string>(Object.entries(errorClasses).map(([name, ErrorClass]) => [ErrorClass, name]));
 
 export interface SerializedError {
   name: string;
@@ -65,7 +85,7 @@ export function serializeError(error: unknown): SerializedError {
 }
 
 export function deserializeError(serialized: SerializedError): Error {
-  const ErrorClass = errorClasses[serialized.name];
+  const ErrorClass = Object.hasOwn(errorClasses, serialized.name) ? errorClasses[serialized.name] : undefined;
   if (ErrorClass) return new ErrorClass(serialized.message, serialized.data);
   const error = new Error(serialized.message);
   error.name = serialized.name;

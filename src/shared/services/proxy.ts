@@ -24,8 +24,8 @@
  * when the connection closes.
  */
 
-import { serializeError, TinyDeployError, type SerializedError } from '../../core/common/errors.js';
-import { ConnectionError, RequestError, rebuildError } from './errors.js';
+import { deserializeError, serializeError, TinyDeployError, type SerializedError } from '../../core/common/errors.js';
+import { ConnectionError, RequestError } from './errors.js';
 import { validateRequest, type ServicesSchema } from './schemas.js';
 import type { Unsubscribe } from './types.js';
 
@@ -237,14 +237,14 @@ export function connectServiceClient<T extends object>(channel: MessageChannel, 
     if (call) {
       pending.delete(raw.id);
       if (raw.kind === 'result') call.resolve(raw.value);
-      else call.reject(rebuildError(isRecord(raw.error) ? (raw.error as unknown as SerializedError) : { name: 'Error', message: `${call.what}: malformed error answer` }));
+      else call.reject(deserializeError(isRecord(raw.error) ? (raw.error as unknown as SerializedError) : { name: 'Error', message: `${call.what}: malformed error answer` }));
       return;
     }
     if (raw.kind === 'error' && subscriptionsById.has(raw.id)) {
       const subscription = subscriptionsById.get(raw.id)!;
       subscriptionsById.delete(raw.id);
       subscription.id = undefined;
-      reportError(rebuildError(raw.error as SerializedError));
+      reportError(deserializeError(raw.error as SerializedError));
     }
   });
 

@@ -197,6 +197,10 @@ export interface Measurement {
   boardRamBytes?: number;
   bitExact?: boolean;
   passed?: boolean;
+  /** Deploy: how many runs were checked, their latency spread, and whether all gave the same output. */
+  runs?: { count: number; min: number; max: number; identical: boolean };
+  /** Deploy with differing outputs: the first layer whose output differs from the host's. */
+  firstDifference?: { index: number; op: string; tensorId: number; description: string };
   layers?: { index: number; op: string; latency: number; macs: number }[];
   /** Arena bytes live per op (the memory timeline). */
   memoryTimeline?: { index: number; liveBytes: number }[];

@@ -3,8 +3,23 @@ import type { MeasurementRecord, Store } from '../store/index.js';
 
 /** The service's view of a stored measurement (the store keeps more: deployment id, details). */
 function measurementView(record: MeasurementRecord): Measurement {
-  const { deploymentId: _deploymentId, details: _details, ...measurement } = record;
-  return measurement;
+  const { deploymentId: _deploymentId, details, ...measurement } = record;
+  const stored = (details ?? {}) as {
+    runs?: number;
+    latencyMin?: number;
+    latencyMax?: number;
+    runsIdentical?: boolean;
+    firstDifference?: { index: number; op: string; tensorId: number; description: string };
+  };
+  return {
+    ...measurement,
+    ...(stored.runs !== undefined && stored.latencyMin !== undefined && stored.latencyMax !== undefined
+      ? { runs: { count: stored.runs, min: stored.latencyMin, max: stored.latencyMax, identical: stored.runsIdentical ?? true } }
+      : {}),
+    ...(stored.firstDifference
+      ? { firstDifference: { index: stored.firstDifference.index, op: stored.firstDifference.op, tensorId: stored.firstDifference.tensorId, description: stored.firstDifference.description } }
+      : {}),
+  };
 }
 
 export function createMeasurementService(store: Store): MeasurementService {

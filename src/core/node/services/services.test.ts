@@ -312,6 +312,9 @@ describe('Deploy & Profile through the services, in a worker process', () => {
     expect(measurement.latency!.value).toBeGreaterThan(kwsFigures.macs);
     expect(measurement.instructionsPerMac).toBeCloseTo(measurement.latency!.value / kwsFigures.macs, 9);
     expect(measurement).not.toHaveProperty('details');
+    // Two runs on QEMU: the same instruction count and the same output both times.
+    expect(measurement.runs).toEqual({ count: 2, min: measurement.latency!.value, max: measurement.latency!.value, identical: true });
+    expect(measurement).not.toHaveProperty('firstDifference');
     const layers = measurement.layers!;
     expect(layers.map((layer) => layer.index)).toEqual([...Array(13).keys()]);
     expect(layers.reduce((sum, layer) => sum + layer.macs, 0)).toBe(kwsFigures.macs);

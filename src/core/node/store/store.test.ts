@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TinyDeployError, UsageError } from '../../common/errors.js';
+import { NotFoundError, TinyDeployError } from '../../common/errors.js';
 import { migrate, migrations, schemaVersion, type Migration } from './migrations.js';
 import { ModelFileStore } from './model-files.js';
 import { openStore, type NewVariant, type Store } from './store.js';
@@ -159,7 +159,7 @@ describe('records', () => {
   });
 
   it('names the id of anything it cannot find', () => {
-    expect(() => store.getProject('nope')).toThrow(new UsageError('project nope not found', { projectId: 'nope' }));
+    expect(() => store.getProject('nope')).toThrow(new NotFoundError('project nope not found', { projectId: 'nope' }));
     expect(() => store.renameProject('p-404', 'x')).toThrow('project p-404 not found');
     expect(() => store.removeProject('p-404')).toThrow('project p-404 not found');
     expect(() => store.getVariant('v-404')).toThrow('variant v-404 not found');

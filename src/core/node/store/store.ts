@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { TinyDeployError, UsageError } from '../../common/errors.js';
+import { NotFoundError, StoreError, TinyDeployError } from '../../common/errors.js';
+import { FolderLock } from './folder-lock.js';
 import type {
   Dataset,
   Job,
@@ -115,8 +116,8 @@ export const finishedJobStatuses: readonly JobStatus[] = ['succeeded', 'failed',
 const databaseFileName = 'tinydeploy.db';
 
 /** The error for an id that names nothing: the kind of thing and the id. */
-function notFound(kind: string, id: string): UsageError {
-  return new UsageError(`${kind} ${id} not found`, { [`${kind}Id`]: id });
+function notFound(kind: string, id: string): NotFoundError {
+  return new NotFoundError(`${kind} ${id} not found`, { [`${kind}Id`]: id });
 }
 
 const now = () => new Date().toISOString();
@@ -132,6 +133,7 @@ export class Store {
   readonly databasePath: string;
   readonly modelFiles: ModelFileStore;
   private readonly database: Database;
+  private readonly lock: FolderLock;
   /** Nesting depth of `transaction` calls. */
   private depth = 0;
   /** Model hashes whose files may have lost (or never gained) their last variant in this transaction. */
@@ -141,11 +143,13 @@ export class Store {
     this.dataDirectory = resolve(dataDirectory);
     mkdirSync(this.dataDirectory, { recursive: true });
     this.databasePath = join(this.dataDirectory, databaseFileName);
+    this.lock = FolderLock.acquire(this.dataDirectory);
     let database: Database;
     try {
       database = new BetterSqlite3(this.databasePath);
     } catch (error) {
-      throw new TinyDeployError(`${this.databasePath}: cannot open the database (${(error as Error).message})`, { path: this.databasePath });
+      this.lock.release();
+      throw new StoreError(`${this.databasePath}: cannot open the database (${(error as Error).message})`, { path: this.databasePath });
     }
     try {
       database.pragma('journal_mode = WAL');
@@ -154,8 +158,9 @@ export class Store {
       migrate(database, this.databasePath);
     } catch (error) {
       database.close();
+      this.lock.release();
       if (error instanceof TinyDeployError) throw error;
-      throw new TinyDeployError(`${this.databasePath}: cannot open the database (${(error as Error).message})`, { path: this.databasePath });
+      throw new StoreError(`${this.databasePath}: cannot open the database (${(error as Error).message})`, { path: this.databasePath });
     }
     this.database = database;
     this.modelFiles = new ModelFileStore(join(this.dataDirectory, 'models'));
@@ -173,6 +178,7 @@ export class Store {
 
   close(): void {
     if (this.database.open) this.database.close();
+    this.lock.release();
   }
 
   /**
