@@ -1,9 +1,43 @@
-import { StrictMode } from 'react';
+import { StrictMode, useSyncExternalStore } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app.js';
+import type { AppServices } from '../../shared/services/types.js';
+import { App, ConnectionBanner, ConnectionError } from './app.js';
+import { connectServices } from './services-client.js';
+import type { ConnectionState } from './services-client.js';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+// The window's entry: connect to the services (Electron's preload bridge, or browser mode's
+// WebSocket), then show the app, or why it cannot start. In browser mode a lost WebSocket shows
+// a banner while it reconnects; once it is back the app is mounted afresh, since jobs and
+// devices may have changed while no events could arrive.
+let connection: { state: ConnectionState; generation: number } = { state: 'open', generation: 0 };
+const connectionListeners = new Set<() => void>();
+const subscribe = (listener: () => void) => {
+  connectionListeners.add(listener);
+  return () => connectionListeners.delete(listener);
+};
+function onConnectionChange(state: ConnectionState) {
+  const reconnected = state === 'open' && connection.state !== 'open';
+  connection = { state, generation: connection.generation + (reconnected ? 1 : 0) };
+  for (const listener of connectionListeners) listener();
+}
+
+function Root({ services }: { services: AppServices }) {
+  const { state, generation } = useSyncExternalStore(subscribe, () => connection);
+  return (
+    <>
+      <ConnectionBanner state={state} />
+      <App key={generation} services={services} />
+    </>
+  );
+}
+
+const root = createRoot(document.getElementById('root')!);
+connectServices({ onConnectionChange }).then(
+  (services: AppServices) =>
+    root.render(
+      <StrictMode>
+        <Root services={services} />
+      </StrictMode>,
+    ),
+  (error: unknown) => root.render(<ConnectionError error={error instanceof Error ? error : new Error(String(error))} />),
 );

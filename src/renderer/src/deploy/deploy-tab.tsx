@@ -1,0 +1,164 @@
+/**
+ * Deploy & Profile: pick a variant and a board, start, watch the steps, see the result. The job
+ * shown is the newest deploy of the selected variant, so the last result is still there after a
+ * reload; its measurement is loaded once the job has succeeded. Real boards are listed but cannot
+ * be picked: the panel says why instead of offering a button that cannot work.
+ */
+
+import { useEffect, useState } from 'react';
+import type { FormEvent } from 'react';
+import type { BoardDescription, Job, ModelVariant } from '../../../shared/services/types.js';
+import { EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
+import { formatBytes } from '../format.js';
+import { asError, useDevices, useJobs, useQuery, useServices } from '../state/services-context.js';
+import { navigate } from '../state/route.js';
+import { JobProgress } from './job-progress.js';
+import { ResultView } from './result-view.js';
+import './deploy.css';
+
+export function DeployTab({
+  projectId,
+  variants,
+  selected,
+  onSelect,
+}: {
+  projectId: string;
+  variants: ModelVariant[];
+  selected: ModelVariant | undefined;
+  onSelect: (variantId: string) => void;
+}) {
+  const services = useServices();
+  const { listing, error: devicesError } = useDevices();
+  const { jobs } = useJobs(projectId);
+  const boards = listing?.boards ?? [];
+  const deployable = boards.filter((board) => board.deployable);
+  const [boardId, setBoardId] = useState<string>();
+  const [runs, setRuns] = useState(1);
+  const [starting, setStarting] = useState(false);
+  const [error, setError] = useState<Error>();
+
+  // The default board: the first deployable one (virtual-m4f), once the listing arrives.
+  const firstDeployable = deployable[0]?.id;
+  useEffect(() => {
+    if (boardId === undefined && firstDeployable) setBoardId(firstDeployable);
+  }, [boardId, firstDeployable]);
+
+  const job = selected ? newestDeploy(jobs, selected.id) : undefined;
+  const board = boards.find((candidate) => candidate.id === boardId);
+  const unavailable = boards.filter((candidate) => !candidate.deployable);
+
+  const start = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!selected || !board) return;
+    setStarting(true);
+    setError(undefined);
+    try {
+      await services.jobs.startDeploy({ variantId: selected.id, boardId: board.id, runs });
+    } catch (caught) {
+      setError(asError(caught));
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  if (variants.length === 0) {
+    return (
+      <Panel title="Deploy & Profile">
+        <EmptyState title="Import a model first">
+          <button type="button" className="button" onClick={() => navigate({ screen: 'project', projectId, tab: 'model' })}>
+            Go to Model
+          </button>
+        </EmptyState>
+      </Panel>
+    );
+  }
+
+  return (
+    <>
+      <Panel title="Deploy & Profile" testId="deploy-panel">
+        <form className="deploy-form" onSubmit={start} aria-label="Deploy and profile">
+          <label className="field">
+            <span className="field__label">Variant</span>
+            <select className="select" value={selected?.id ?? ''} onChange={(event) => onSelect(event.target.value)} data-testid="variant-select">
+              {variants.map((variant) => (
+                <option key={variant.id} value={variant.id}>
+                  {variant.name} ({variant.summary.dtype}, {formatBytes(variant.fileBytes)})
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span className="field__label">Board</span>
+            <select className="select" value={boardId ?? ''} onChange={(event) => setBoardId(event.target.value)} disabled={!listing} data-testid="board-select">
+              {!listing && <option value="">loading boards…</option>}
+              {boards.map((candidate) => (
+                <option key={candidate.id} value={candidate.id} disabled={!candidate.deployable}>
+                  {candidate.name}
+                  {candidate.deployable ? '' : ' — not yet'}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span className="field__label">Runs</span>
+            <input
+              className="input input--narrow"
+              type="number"
+              min={1}
+              max={1000}
+              value={runs}
+              onChange={(event) => setRuns(Math.max(1, Math.min(1000, Math.round(Number(event.target.value)) || 1)))}
+              data-testid="runs-input"
+            />
+          </label>
+          <button type="submit" className="button button--primary" disabled={!selected || !board?.deployable || starting} data-testid="deploy-button">
+            Deploy &amp; Profile
+          </button>
+        </form>
+        {board && <BoardNote board={board} />}
+        {unavailable.length > 0 && (
+          <p className="note" data-testid="real-board-note">
+            Real boards ({unavailable.map((candidate) => candidate.id).join(', ')}): {unavailable[0].reason ?? 'deploying to real boards arrives in a later release.'}
+          </p>
+        )}
+        <ErrorBanner error={error ?? devicesError} onDismiss={error ? () => setError(undefined) : undefined} />
+      </Panel>
+
+      {job && (
+        <Panel title={`Last deploy of ${selected?.name ?? 'this variant'}`} testId="deploy-job-panel">
+          <JobProgress job={job} />
+        </Panel>
+      )}
+      {job?.status === 'succeeded' && <JobResult job={job} projectId={projectId} boards={boards} variantName={selected?.name} />}
+    </>
+  );
+}
+
+/** The newest deploy job of a variant (jobs come newest first). */
+function newestDeploy(jobs: Job[], variantId: string): Job | undefined {
+  return jobs.find((job) => job.kind === 'deploy' && job.params.variantId === variantId);
+}
+
+function BoardNote({ board }: { board: BoardDescription }) {
+  return (
+    <p className="note" data-testid="board-note">
+      {board.name}: {board.core}, flash {formatBytes(board.flashBytes)}, RAM {formatBytes(board.ramBytes)}; its timer counts {board.timerUnit}
+      {board.timerUnit === 'instructions' ? ' (QEMU is not cycle-accurate: latency is reported in executed instructions, not time)' : ''}.
+    </p>
+  );
+}
+
+function JobResult({ job, projectId, boards, variantName }: { job: Job; projectId: string; boards: BoardDescription[]; variantName?: string }) {
+  const services = useServices();
+  const variantId = String(job.params.variantId);
+  const measurements = useQuery(`measurements:${projectId}:${variantId}:${job.id}`, () => services.measurements.list({ projectId, variantId }));
+  const measurement = measurements.data?.find((candidate) => candidate.jobId === job.id);
+  if (measurements.error) return <ErrorBanner error={measurements.error} />;
+  if (!measurements.data) return <div aria-busy="true" />;
+  if (!measurement) return <ErrorBanner error={new Error(`deploy job ${job.id} succeeded but no measurement of it is stored`)} />;
+  return (
+    <Panel title="Result" testId="result-panel">
+      <ResultView measurement={measurement} board={boards.find((board) => board.id === measurement.boardId)} variantName={variantName} />
+    </Panel>
+  );
+}

@@ -1,0 +1,177 @@
+/**
+ * The Model tab: the project's variants (import more by drop or file dialog, delete with
+ * confirmation) and, for the selected variant, its figures, inputs and outputs, the graph and the
+ * per-layer table side by side.
+ */
+
+import { useState } from 'react';
+import type { ModelDetail, ModelVariant } from '../../../shared/services/types.js';
+import { ConfirmDialog, EmptyState, ErrorBanner, Figure, Panel } from '../components/widgets.js';
+import { formatBytes, formatCount, formatShape, formatTime, shortHash } from '../format.js';
+import { asError, useQuery, useServices } from '../state/services-context.js';
+import { GraphView } from './graph-view.js';
+import { ImportZone } from './import-zone.js';
+import { LayerTable } from './layer-table.js';
+import './model.css';
+
+export function originText(variant: ModelVariant): string {
+  return variant.origin.kind === 'import' ? `imported from ${variant.origin.fileName}` : `${variant.origin.pipeline} of its parent`;
+}
+
+export function ModelTab({
+  projectId,
+  variants,
+  loaded,
+  selected,
+  onSelect,
+  onChanged,
+}: {
+  projectId: string;
+  variants: ModelVariant[];
+  loaded: boolean;
+  selected: ModelVariant | undefined;
+  onSelect: (variantId: string) => void;
+  onChanged: () => void;
+}) {
+  const services = useServices();
+  const [deleting, setDeleting] = useState<ModelVariant>();
+  const [error, setError] = useState<Error>();
+
+  const onImported = (variant: ModelVariant) => {
+    onChanged();
+    onSelect(variant.id);
+  };
+
+  if (!loaded) return <div aria-busy="true" />;
+  if (variants.length === 0) {
+    return (
+      <Panel title="Import a model">
+        <EmptyState title="No model in this project yet">
+          <ImportZone projectId={projectId} onImported={onImported} large />
+        </EmptyState>
+      </Panel>
+    );
+  }
+
+  const remove = async (variant: ModelVariant) => {
+    setDeleting(undefined);
+    try {
+      await services.models.remove({ variantId: variant.id });
+      onChanged();
+    } catch (caught) {
+      setError(asError(caught));
+    }
+  };
+
+  return (
+    <>
+      <Panel title="Variants" actions={<ImportZone projectId={projectId} onImported={onImported} onError={setError} />} testId="variants-panel">
+        <div className="table-scroll">
+          <table className="table" data-testid="variant-table">
+            <thead>
+              <tr>
+                <th scope="col">Variant</th>
+                <th scope="col">Origin</th>
+                <th scope="col">Type</th>
+                <th scope="col" className="numeric">
+                  Ops
+                </th>
+                <th scope="col" className="numeric">
+                  MACs
+                </th>
+                <th scope="col" className="numeric">
+                  Params
+                </th>
+                <th scope="col" className="numeric">
+                  Peak act. B
+                </th>
+                <th scope="col" className="numeric">
+                  File
+                </th>
+                <th scope="col">Hash</th>
+                <th scope="col">Created</th>
+                <th scope="col" className="actions">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {variants.map((variant) => (
+                <tr key={variant.id} className={variant.id === selected?.id ? 'is-selected' : undefined} data-testid="variant-row">
+                  <td>
+                    <button type="button" className="link-button" onClick={() => onSelect(variant.id)} aria-current={variant.id === selected?.id ? 'true' : undefined}>
+                      {variant.name}
+                    </button>
+                  </td>
+                  <td className="muted">{originText(variant)}</td>
+                  <td className="mono">{variant.summary.dtype}</td>
+                  <td className="numeric">{formatCount(variant.summary.ops)}</td>
+                  <td className="numeric">{formatCount(variant.summary.macs)}</td>
+                  <td className="numeric">{formatCount(variant.summary.parameters)}</td>
+                  <td className="numeric">{formatCount(variant.summary.peakActivationBytes)}</td>
+                  <td className="numeric">{formatBytes(variant.fileBytes)}</td>
+                  <td className="mono" title={variant.fileHash}>
+                    {shortHash(variant.fileHash)}
+                  </td>
+                  <td className="numeric">{formatTime(variant.createdAt)}</td>
+                  <td className="actions">
+                    <button type="button" className="button button--small button--danger" onClick={() => setDeleting(variant)} aria-label={`Delete variant ${variant.name}`}>
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Panel>
+      <ErrorBanner error={error} onDismiss={() => setError(undefined)} />
+      {selected && <VariantDetail key={selected.id} variant={selected} />}
+      {deleting && (
+        <ConfirmDialog title={`Delete variant “${deleting.name}”?`} confirmLabel="Delete variant" onConfirm={() => void remove(deleting)} onCancel={() => setDeleting(undefined)}>
+          <p>Its model file and its measurements are deleted with it. This cannot be undone.</p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
+
+function VariantDetail({ variant }: { variant: ModelVariant }) {
+  const services = useServices();
+  const detail = useQuery(`variant:${variant.id}`, () => services.models.get({ variantId: variant.id }));
+  const [selectedOp, setSelectedOp] = useState<number>();
+  if (detail.error) return <ErrorBanner error={detail.error} />;
+  if (!detail.data) return <div aria-busy="true" />;
+  return (
+    <>
+      <VariantFigures detail={detail.data} />
+      <div className="model-views">
+        <Panel title="Graph" testId="graph-panel">
+          <div className="graph-scroll">
+            <GraphView layers={detail.data.layers} selected={selectedOp} onSelect={setSelectedOp} />
+          </div>
+        </Panel>
+        <Panel title={`Layers (${detail.data.layers.length})`} testId="layers-panel">
+          <div className="table-scroll layer-scroll">
+            <LayerTable detail={detail.data} selected={selectedOp} onSelect={setSelectedOp} />
+          </div>
+        </Panel>
+      </div>
+    </>
+  );
+}
+
+function VariantFigures({ detail }: { detail: ModelDetail }) {
+  const io = (tensors: ModelDetail['inputs']) => tensors.map((tensor) => `${formatShape(tensor.shape)} ${tensor.dtype}`).join(', ');
+  return (
+    <div className="figures" data-testid="variant-figures">
+      <Figure label="MACs" value={formatCount(detail.summary.macs)} testId="figure-macs" />
+      <Figure label="Parameters" value={formatCount(detail.summary.parameters)} />
+      <Figure label="Peak activations" value={formatBytes(detail.summary.peakActivationBytes)} />
+      <Figure label="Ops" value={formatCount(detail.summary.ops)} />
+      <Figure label="File" value={formatBytes(detail.fileBytes)} />
+      <Figure label="Input" value={io(detail.inputs)} title={detail.inputs.map((tensor) => tensor.name).join(', ')} />
+      <Figure label="Output" value={io(detail.outputs)} title={detail.outputs.map((tensor) => tensor.name).join(', ')} />
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * Jobs: every job of every project, newest first, live from `jobs.onJobChanged`, with Cancel on
+ * the queued and running ones. A row opens the job's log and error below the table.
+ */
+
+import { useState } from 'react';
+import type { Job } from '../../../shared/services/types.js';
+import { EmptyState, ErrorBanner, Panel, ProgressBar, StatusBadge } from '../components/widgets.js';
+import { JobLog } from '../deploy/job-progress.js';
+import { formatElapsed, formatTime } from '../format.js';
+import { useProjects } from '../state/projects.js';
+import { asError, isActive, useJobs, useQuery, useServices } from '../state/services-context.js';
+import { formatRoute } from '../state/route.js';
+
+export function JobsScreen() {
+  const services = useServices();
+  const { jobs, loaded, error } = useJobs();
+  const { projects } = useProjects();
+  const [openId, setOpenId] = useState<string>();
+  const [cancelError, setCancelError] = useState<Error>();
+
+  // Variant names of the projects that have jobs, for the Target column.
+  const projectIds = [...new Set(jobs.map((job) => job.projectId))].filter((id) => projects?.some((project) => project.id === id)).sort();
+  const variants = useQuery(
+    projectIds.length ? `job-variants:${projectIds.join(',')}` : null,
+    async () => (await Promise.all(projectIds.map((projectId) => services.models.list({ projectId })))).flat(),
+    jobs.length,
+  );
+  const variantName = (id: unknown) => variants.data?.find((variant) => variant.id === id)?.name ?? (typeof id === 'string' ? id.slice(0, 8) : '–');
+  const projectName = (id: string) => projects?.find((project) => project.id === id)?.name ?? '(deleted)';
+  const open = jobs.find((job) => job.id === openId);
+
+  const cancel = async (job: Job) => {
+    try {
+      await services.jobs.cancel({ jobId: job.id });
+    } catch (caught) {
+      setCancelError(asError(caught));
+    }
+  };
+
+  return (
+    <div className="screen" data-testid="jobs-screen">
+      <header className="screen__header">
+        <h1 className="screen__title">Jobs</h1>
+        <span className="muted">{jobs.filter(isActive).length} running or queued</span>
+      </header>
+      <ErrorBanner error={error} />
+      <ErrorBanner error={cancelError} onDismiss={() => setCancelError(undefined)} />
+      <Panel title={`${jobs.length} ${jobs.length === 1 ? 'job' : 'jobs'}`} testId="jobs-panel">
+        {loaded && jobs.length === 0 ? (
+          <EmptyState title="No jobs yet">
+            <p>Deploy &amp; Profile and evaluations run as jobs; they appear here with their progress and log.</p>
+          </EmptyState>
+        ) : (
+          <div className="table-scroll">
+            <table className="table" data-testid="jobs-table">
+              <thead>
+                <tr>
+                  <th scope="col">Created</th>
+                  <th scope="col">Project</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Target</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Progress</th>
+                  <th scope="col">Step</th>
+                  <th scope="col" className="numeric">
+                    Took
+                  </th>
+                  <th scope="col" className="actions">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {jobs.map((job) => (
+                  <tr key={job.id} className={job.id === openId ? 'is-selected' : undefined} data-testid="job-row" data-job-id={job.id}>
+                    <td className="numeric">{formatTime(job.createdAt)}</td>
+                    <td>
+                      <a href={formatRoute({ screen: 'project', projectId: job.projectId, tab: job.kind === 'deploy' ? 'deploy' : 'history' })}>{projectName(job.projectId)}</a>
+                    </td>
+                    <td>{job.kind}</td>
+                    <td>
+                      {variantName(job.params.variantId)}
+                      {typeof job.params.boardId === 'string' && <span className="mono muted"> → {job.params.boardId}</span>}
+                    </td>
+                    <td>
+                      <StatusBadge status={job.status} />
+                    </td>
+                    <td className="jobs-progress">
+                      <ProgressBar value={job.status === 'succeeded' ? 1 : job.progress} label={`Progress of the ${job.kind} job`} status={job.status} />
+                    </td>
+                    <td className="mono muted">{isActive(job) ? job.step : job.error ? job.error.name : ''}</td>
+                    <td className="numeric">{formatElapsed(job.startedAt, job.finishedAt)}</td>
+                    <td className="actions">
+                      {isActive(job) && (
+                        <button type="button" className="button button--small button--danger" onClick={() => void cancel(job)} data-testid="cancel-job" aria-label={`Cancel ${job.kind} job`}>
+                          Cancel
+                        </button>
+                      )}
+                      <button type="button" className="button button--small" aria-expanded={job.id === openId} onClick={() => setOpenId(job.id === openId ? undefined : job.id)}>
+                        Log
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Panel>
+      {open && (
+        <Panel title={`Log of the ${open.kind} job of ${formatTime(open.createdAt)}`} testId="job-detail">
+          {open.error && <ErrorBanner error={Object.assign(new Error(open.error.message), { name: open.error.name })} />}
+          <JobLog lines={open.log} />
+        </Panel>
+      )}
+    </div>
+  );
+}
