@@ -20,10 +20,10 @@ function formatValue(value: unknown): string {
 }
 
 /**
- * The canonical text form of a graph: one line per tensor, then one per op, attributes in
- * sorted order and constant data as a checksum. Two graphs print the same exactly when
- * they have the same structure, types, quantization and constant bytes, so tests compare
- * printouts instead of walking objects.
+ * The canonical text form of a graph: one line per tensor, then one per op (with its
+ * intermediates when it has any), attributes in sorted order and constant data as a checksum.
+ * Two graphs print the same exactly when they have the same structure, types, quantization and
+ * constant bytes, so tests compare printouts instead of walking objects.
  */
 export function printGraph(graph: Graph): string {
   const lines = [`graph ${graph.name}`, `  inputs ${graph.inputs.map((id) => `%${id}`).join(', ')}`, `  outputs ${graph.outputs.map((id) => `%${id}`).join(', ')}`];
@@ -38,7 +38,8 @@ export function printGraph(graph: Graph): string {
     if ('customCode' in op && op.customCode) attrs.unshift(`custom=${op.customCode}`);
     const inputs = op.inputs.map((id) => (id < 0 ? '_' : `%${id}`)).join(', ');
     const outputs = op.outputs.map((id) => `%${id}`).join(', ');
-    lines.push(`  op ${index} ${op.type}(${inputs}) -> ${outputs}${attrs.length ? ` {${attrs.join(' ')}}` : ''}`);
+    const intermediates = op.intermediates?.length ? ` intermediates(${op.intermediates.map((id) => `%${id}`).join(', ')})` : '';
+    lines.push(`  op ${index} ${op.type}(${inputs}) -> ${outputs}${intermediates}${attrs.length ? ` {${attrs.join(' ')}}` : ''}`);
   });
   return lines.join('\n') + '\n';
 }

@@ -118,6 +118,13 @@ export interface OpOf<T extends KnownOpType> {
   inputs: number[];
   outputs: number[];
   attrs: OpAttrMap[T];
+  /**
+   * TFLite's operator "intermediates": tensor ids that are neither read nor written by the op
+   * but carry quantization parameters for its internal steps. TFLite's int8 LSTM kernel needs
+   * five (four gate tensors, then the effective hidden-state scale); TFLite Micro and
+   * TinyDeploy's interpreter do not read them. Absent on every other op.
+   */
+  intermediates?: number[];
 }
 
 /** An op the IR has no attributes for (imported so it can be reported, never dropped). */
@@ -128,6 +135,8 @@ export interface UnknownOp {
   attrs: object;
   /** Name of a TFLite custom op (type is then `CUSTOM`). */
   customCode?: string;
+  /** See `OpOf.intermediates`. */
+  intermediates?: number[];
 }
 
 export type Op = { [T in KnownOpType]: OpOf<T> }[KnownOpType] | UnknownOp;

@@ -89,6 +89,10 @@ export function graphProblems(graph: Graph): string[] {
       producer.set(id, index);
       available.add(id);
     });
+    (op.intermediates ?? []).forEach((id, i) => {
+      if (!inRange(id)) problems.push(`${label} intermediate ${i} refers to tensor ${id}, graph has ${count} tensors`);
+      else if (op.inputs.includes(id) || op.outputs.includes(id)) problems.push(`${label} intermediate ${i} is tensor ${id}, which the op also reads or writes`);
+    });
   });
   for (const id of graph.outputs) {
     if (!inRange(id)) problems.push(`graph output refers to tensor ${id}, graph has ${count} tensors`);

@@ -66,6 +66,21 @@ describe('remove-dead-code', () => {
     await checkPass({ passes: 'remove-dead-code', before, expected });
   });
 
+  it("keeps an op's intermediates (TFLite's int8 LSTM scales) and renumbers them with the rest", async () => {
+    const b = new GraphBuilder('intermediates');
+    b.constant('orphan', 'float32', [1], new Float32Array([5]));
+    const x = b.input('x', 'float32', [2]);
+    const scale = b.tensor('gate scale', 'int16', [0]);
+    const y = b.tensor('y', 'float32', [2]);
+    const before = b.op('RELU', {}, [x], [y]).output(y).build();
+    before.ops[0] = { ...before.ops[0], intermediates: [scale] };
+    const result = await runPipeline(before, ['remove-dead-code'], { validate: true });
+    const after = result.graph;
+    expect(after.tensors).toHaveLength(3);
+    expect(after.ops[0].intermediates).toEqual([after.tensors.findIndex((tensor) => tensor.name === 'gate scale')]);
+    expect(after.ops[0].intermediates).toEqual([1]);
+  });
+
   it('returns its input itself when nothing is dead', async () => {
     const graph = live();
     const result = await runPipeline(graph, ['remove-dead-code'], { validate: true });

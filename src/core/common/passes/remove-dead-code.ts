@@ -1,6 +1,6 @@
 /**
  * remove-dead-code: drops every op whose outputs do not reach a graph output, then every
- * tensor no remaining op, graph input or graph output refers to, and renumbers the tensors
+ * tensor no remaining op (inputs, outputs, intermediates), graph input or graph output refers to, and renumbers the tensors
  * that are left so that `tensor.id` is again its index (the IR's invariant, checked by
  * `validateGraph`).
  *
@@ -40,6 +40,7 @@ export function removeDeadCode(graph: Graph, context: PassContext): Graph {
   for (const op of ops) {
     for (const id of op.inputs) if (id >= 0) used.add(id);
     for (const id of op.outputs) used.add(id);
+    for (const id of op.intermediates ?? []) used.add(id);
   }
   if (ops.length === graph.ops.length && used.size === graph.tensors.length) return graph;
 
@@ -54,8 +55,10 @@ export function removeDeadCode(graph: Graph, context: PassContext): Graph {
   const renumbered = ops.map((op) => {
     const inputs = op.inputs.map(map);
     const outputs = op.outputs.map(map);
-    const same = inputs.every((id, i) => id === op.inputs[i]) && outputs.every((id, i) => id === op.outputs[i]);
-    return same ? op : ({ ...op, inputs, outputs } as Op);
+    const intermediates = op.intermediates?.map(map);
+    const same =
+      inputs.every((id, i) => id === op.inputs[i]) && outputs.every((id, i) => id === op.outputs[i]) && (intermediates ?? []).every((id, i) => id === op.intermediates![i]);
+    return same ? op : ({ ...op, inputs, outputs, ...(intermediates ? { intermediates } : {}) } as Op);
   });
   const removedOps = graph.ops.length - ops.length;
   const removedTensors = graph.tensors.length - tensors.length;

@@ -1,10 +1,7 @@
-// Test helper of the TFLite writer tests (imported by *.test.ts only): seeded inputs, the LSTM
-// intermediates the importer does not keep yet, and one-op graphs cut out of a model.
-import * as flatbuffers from 'flatbuffers';
+// Test helper of the TFLite writer tests (imported by *.test.ts only): seeded inputs and
+// one-op graphs cut out of a model.
 import { allocateData, elementCount } from '../../ir/tensor.js';
 import type { Graph, Op, Tensor, TensorData } from '../../ir/types.js';
-import { Model } from '../../importers/tflite/schema/tflite.js';
-import type { TfliteOp } from './writer.js';
 
 /** mulberry32: a small seeded generator, so every run feeds the same "random" input. */
 export function seededRandom(seed: number): () => number {
@@ -32,23 +29,9 @@ export function randomTensorData(tensor: Tensor, random: () => number): TensorDa
 }
 
 /**
- * The graph with each op carrying the intermediate tensors its operator has in the TFLite file
- * (the importer does not keep them yet), so that the writer writes them instead of making new
- * ones and the round trip keeps the tensor list.
- */
-export function withFileIntermediates(graph: Graph, bytes: Uint8Array): Graph {
-  const subgraph = Model.getRootAsModel(new flatbuffers.ByteBuffer(bytes)).subgraphs(0)!;
-  const ops = graph.ops.map((op, index): TfliteOp => {
-    const intermediates = subgraph.operators(index)!.intermediatesArray();
-    return intermediates && intermediates.length > 0 ? { ...op, intermediates: [...intermediates] } : op;
-  });
-  return { ...graph, ops: ops as Op[] };
-}
-
-/**
  * One op of a graph as a graph of its own: its non-constant, non-variable inputs become graph
  * inputs (fed with the values the whole model computed for them), constants and state keep
- * their contents, tensors are renumbered densely. Returns the graph and its inputs' ids in the
+ * their contents, tensors (intermediates too) are renumbered densely. Returns the graph and its inputs' ids in the
  * original graph.
  */
 export function singleOpGraph(graph: Graph, opIndex: number): { graph: Graph; inputIds: number[] } {
@@ -67,11 +50,12 @@ export function singleOpGraph(graph: Graph, opIndex: number): { graph: Graph; in
   };
   const inputs = op.inputs.map(take);
   const outputs = op.outputs.map(take);
+  const intermediates = op.intermediates?.map(take);
   const inputIds = [...new Set(op.inputs.filter((id) => id >= 0 && !graph.tensors[id].data && !graph.tensors[id].variable))];
   const single: Graph = {
     name: `${graph.name}_op${opIndex}`,
     tensors,
-    ops: [{ ...op, inputs, outputs } as Op],
+    ops: [{ ...op, inputs, outputs, ...(intermediates ? { intermediates } : {}) } as Op],
     inputs: inputIds.map((id) => renumber.get(id)!),
     outputs,
   };

@@ -13,8 +13,7 @@ import { bytesOf } from '../../ir/tensor.js';
 import type { Graph, Op } from '../../ir/types.js';
 import { exportTflite } from '../index.js';
 import { loadModelFile, saveModelFile } from '../../../node/model-file.js';
-import type { TfliteOp } from './writer.js';
-import { everyOpFloatGraph, everyOpInt8Graph, randomTensorData, seededRandom, withFileIntermediates } from './writer.test-helper.js';
+import { everyOpFloatGraph, everyOpInt8Graph, randomTensorData, seededRandom } from './writer.test-helper.js';
 
 /** Every model of the corpus (test/models.json) that imports, by file name. */
 const corpusModels: { name: string; path: string }[] = (
@@ -59,10 +58,10 @@ describe('TFLite writer: round trip through the importer', () => {
   expect(corpusModels.length).toBeGreaterThanOrEqual(11);
   for (const { name, path } of corpusModels) {
     it(`${name}: import → export → import keeps the graph, its constants and its outputs`, () => {
-      const { bytes, graph } = load(path);
-      // The importer drops operator intermediates (the int8 LSTM has five); hand them to the
-      // writer so that it writes the file's own instead of making new ones.
-      const written = exportTflite(withFileIntermediates(graph, bytes));
+      const { graph } = load(path);
+      // The importer keeps operator intermediates (the int8 LSTM has five), so the writer
+      // writes the file's own instead of making new ones.
+      const written = exportTflite(graph);
       const reread = importModel(written, basename(path));
 
       expect(printGraph(reread)).toBe(printGraph(graph));
@@ -80,7 +79,7 @@ describe('TFLite writer: round trip through the importer', () => {
       after.forEach((output, i) => expect(Buffer.compare(output, before[i]), `output ${i}`).toBe(0));
 
       // Writing the re-read graph gives the same file, byte for byte.
-      expect(Buffer.compare(exportTflite(withFileIntermediates(reread, written)), written)).toBe(0);
+      expect(Buffer.compare(exportTflite(reread), written)).toBe(0);
     });
   }
 
@@ -174,12 +173,14 @@ describe('TFLite writer: file contents', () => {
   });
 
   it("keeps an op's own intermediates, and gives an int8 LSTM without them the five TFLite needs", () => {
-    const { bytes, graph } = load(sharedModels.trained_lstm_int8);
-    const own = modelOf(exportTflite(withFileIntermediates(graph, bytes))).subgraphs(0)!;
+    const { graph } = load(sharedModels.trained_lstm_int8);
+    expect(graph.ops[0].intermediates).toEqual([18, 19, 20, 21, 22]);
+    const own = modelOf(exportTflite(graph)).subgraphs(0)!;
     expect([...own.operators(0)!.intermediatesArray()!]).toEqual([18, 19, 20, 21, 22]);
     expect(own.tensorsLength()).toBe(27);
 
-    const made = modelOf(exportTflite(graph)).subgraphs(0)!;
+    const { intermediates: _, ...withoutIntermediates } = graph.ops[0];
+    const made = modelOf(exportTflite({ ...graph, ops: [withoutIntermediates as Op, ...graph.ops.slice(1)] })).subgraphs(0)!;
     expect([...made.operators(0)!.intermediatesArray()!]).toEqual([27, 28, 29, 30, 31]);
     expect(made.tensorsLength()).toBe(32);
     const hidden = made.tensors(31)!;
@@ -235,13 +236,16 @@ describe('TFLite writer: what it refuses', () => {
   it('refuses intermediates it cannot write or derive', () => {
     const { graph } = load(sharedModels.trained_lstm_int8);
     const lstm = graph.ops[0];
-    const outOfRange: Graph = { ...graph, ops: [{ ...lstm, intermediates: [18, 19, 20, 21, 99] } as TfliteOp, ...graph.ops.slice(1)] };
-    expect(exportError(outOfRange).message).toBe(
-      'tflite export: op 0 (UNIDIRECTIONAL_SEQUENCE_LSTM): attribute intermediates refers to tensor 99, graph has 27 tensors',
-    );
+    const outOfRange: Graph = { ...graph, ops: [{ ...lstm, intermediates: [18, 19, 20, 21, 99] }, ...graph.ops.slice(1)] };
+    // validateGraph (which the writer runs first) names it.
+    expect(exportError(outOfRange).message).toBe('tflite export: graph main is invalid: op 0 (UNIDIRECTIONAL_SEQUENCE_LSTM) intermediate 4 refers to tensor 99, graph has 27 tensors');
+    // Ids that no longer point at intermediates (renumbered by a pass that did not map them).
+    const stale: Graph = { ...graph, ops: [{ ...lstm, intermediates: [18, 19, 20, 21, 23] }, ...graph.ops.slice(1)] };
+    expect(exportError(stale).message).toBe('tflite export: graph main is invalid: op 0 (UNIDIRECTIONAL_SEQUENCE_LSTM) intermediate 4 is tensor 23, which the op also reads or writes');
     const inputs = [...lstm.inputs];
     inputs[21] = 4; // a forget-gate layer-norm coefficient tensor makes it a layer-norm LSTM
-    const layerNorm: Graph = { ...graph, ops: [{ ...lstm, inputs }, ...graph.ops.slice(1)] };
+    const { intermediates: _, ...withoutIntermediates } = lstm;
+    const layerNorm: Graph = { ...graph, ops: [{ ...withoutIntermediates, inputs } as Op, ...graph.ops.slice(1)] };
     expect(exportError(layerNorm).message).toBe(
       'tflite export: op 0 (UNIDIRECTIONAL_SEQUENCE_LSTM): attribute intermediates is missing and cannot be derived: ' +
         'an integer LSTM with layer normalisation needs the calibrated scales of its four gate intermediates',

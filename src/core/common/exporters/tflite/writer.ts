@@ -26,16 +26,17 @@
  *
  * Integer LSTM intermediates: TFLite's int8 UNIDIRECTIONAL_SEQUENCE_LSTM kernel requires five
  * "intermediate" tensors on the op, whose quantization carries the gate and hidden-state scales.
- * The IR does not model op intermediates yet, so the writer accepts them on an op object that
- * has an `intermediates` field (`TfliteOp`); an int8 LSTM without them gets the five tensors the
- * converter makes, appended after the graph's tensors: four empty float32 gate tensors (unused
- * without layer normalisation) and the hidden-state tensor quantized like the output state,
- * which is what TFLite Micro (and so TinyDeploy's interpreter) uses for the hidden state.
+ * An op's own `intermediates` (read by the importer, made by the quantizer) are written as they
+ * are; an int8 LSTM without them gets the five tensors the converter makes, appended after the
+ * graph's tensors: four empty float32 gate tensors (unused without layer normalisation) and the
+ * hidden-state tensor quantized like the output state, which is what TFLite Micro (and so
+ * TinyDeploy's interpreter) uses for the hidden state.
  *
  * Ops the writer cannot express are refused with a CodegenError naming the op index, its type
  * and the attribute at fault: op types the IR keeps no attributes for (any builtin imported by
  * name only, custom ops), attribute values a flatbuffer field cannot hold, an int8 LSTM with
- * layer normalisation and no intermediates.
+ * layer normalisation and no intermediates, intermediates that are out of range or that an op
+ * reads or writes (stale ids).
  */
 import * as flatbuffers from 'flatbuffers';
 import { CodegenError } from '../../errors.js';
@@ -67,12 +68,6 @@ const BUFFER_ALIGNMENT = 16;
 export const DEFAULT_DESCRIPTION = 'TinyDeploy';
 /** The deprecated int8 builtin code holds codes below this; larger codes write it as 127. */
 const PLACEHOLDER_FOR_GREATER_OP_CODES = 127;
-
-/**
- * An op as the writer takes it: any IR op, optionally with TFLite's intermediate tensors (tensor
- * ids, in TFLite's order). The field is not part of the IR yet; see the file comment.
- */
-export type TfliteOp = Op & { intermediates?: readonly number[] };
 
 const tensorTypes: Record<DType, TensorType> = {
   float32: TensorType.FLOAT32,
@@ -130,7 +125,7 @@ class TfliteWriter {
           { op: index, type: op.type },
         );
       }
-      this.planIntermediates(op as TfliteOp, index);
+      this.planIntermediates(op, index);
     });
   }
 
@@ -234,12 +229,24 @@ class TfliteWriter {
   }
 
   /** Takes the op's own intermediates, or makes the integer LSTM's five (see the file comment). */
-  private planIntermediates(op: TfliteOp, index: number): void {
+  private planIntermediates(op: Op, index: number): void {
     const label = `tflite export: op ${index} (${op.type})`;
     if (op.intermediates !== undefined) {
       for (const id of op.intermediates) {
         if (!Number.isInteger(id) || id < 0 || id >= this.graph.tensors.length) {
           throw new CodegenError(`${label}: attribute intermediates refers to tensor ${id}, graph has ${this.graph.tensors.length} tensors`, {
+            op: index,
+            type: op.type,
+            attribute: 'intermediates',
+            value: id,
+          });
+        }
+        // An intermediate is never read or written: one that is points at the wrong tensor (ids
+        // renumbered by a pass that did not map the intermediates).
+        const user = this.graph.ops.findIndex((other) => other.inputs.includes(id) || other.outputs.includes(id));
+        if (user >= 0 || this.graph.inputs.includes(id) || this.graph.outputs.includes(id)) {
+          const role = user >= 0 ? `an operand of op ${user} (${this.graph.ops[user].type})` : 'a graph input or output';
+          throw new CodegenError(`${label}: attribute intermediates refers to tensor ${id} (${this.graph.tensors[id].name}), which is ${role}`, {
             op: index,
             type: op.type,
             attribute: 'intermediates',

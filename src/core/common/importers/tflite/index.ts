@@ -281,9 +281,12 @@ class TfliteReader {
       const inputs = this.readIndexVector(source.inputsLength(), (j) => source.inputs(j)!, `operator ${i}`, tensorCount, true);
       this.where = `operator ${i} (${type}) outputs`;
       const outputs = this.readIndexVector(source.outputsLength(), (j) => source.outputs(j)!, `operator ${i}`, tensorCount);
+      this.where = `operator ${i} (${type}) intermediates`;
+      const intermediates = this.readIndexVector(source.intermediatesLength(), (j) => source.intermediates(j)!, `operator ${i} intermediates`, tensorCount);
       this.where = `operator ${i} (${type}) options`;
       const op = { type, inputs, outputs, attrs: this.readAttributes(source, type, i) } as Op;
       if (custom !== undefined) (op as { customCode?: string }).customCode = custom;
+      if (intermediates.length > 0) op.intermediates = intermediates;
       ops.push(op);
     }
     return ops;
