@@ -25,7 +25,8 @@ export interface OptionSpec {
 export interface CommandSpec {
   name: string;
   summary: string;
-  positionals: { name: string; description: string }[];
+  /** In order; `optional` ones may only follow required ones. */
+  positionals: { name: string; description: string; optional?: boolean }[];
   options: Record<string, OptionSpec>;
   /** Extra paragraphs at the end of `--help`. */
   notes?: string;
@@ -99,7 +100,10 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
   }
   const named: Record<string, string> = {};
   spec.positionals.forEach((positional, i) => {
-    if (i >= positionals.length) throw usage(`missing <${positional.name}>`);
+    if (i >= positionals.length) {
+      if (positional.optional) return;
+      throw usage(`missing <${positional.name}>`);
+    }
     named[positional.name] = positionals[i];
   });
   for (const [name, option] of Object.entries(spec.options)) {
@@ -132,7 +136,7 @@ export function commandHelp(spec: CommandSpec): string {
     return option.required ? text : `[${text}]`;
   });
   const lines = [
-    `usage: tinydeploy ${spec.name} ${[...spec.positionals.map((p) => `<${p.name}>`), ...usageOptions].join(' ')}`,
+    `usage: tinydeploy ${spec.name} ${[...spec.positionals.map((p) => (p.optional ? `[<${p.name}>]` : `<${p.name}>`)), ...usageOptions].join(' ')}`,
     '',
     spec.summary,
     '',

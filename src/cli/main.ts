@@ -14,9 +14,10 @@ import { runCommand } from './commands/run.js';
 import { buildCommand } from './commands/build.js';
 import { boardsCommand } from './commands/boards.js';
 import { deployCommand } from './commands/deploy.js';
+import { optimizeCommand } from './commands/optimize.js';
 import { serveCommand } from './commands/serve.js';
 
-export const commands: readonly Command[] = [inspectCommand, runCommand, evalCommand, buildCommand, deployCommand, boardsCommand, serveCommand];
+export const commands: readonly Command[] = [inspectCommand, runCommand, evalCommand, optimizeCommand, buildCommand, deployCommand, boardsCommand, serveCommand];
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((command) => command.spec.name.length));

@@ -4,3 +4,4 @@ import './fold-constants.js';
 import './fuse-activation.js';
 import './remove-dead-code.js';
 import './remove-noop-reshapes.js';
+import './quantize/quantize-int8.js';

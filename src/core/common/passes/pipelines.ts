@@ -43,6 +43,13 @@ const pipelines: readonly PipelineDefinition[] = [
     description: 'turn a hybrid model (int8 weights, float activations) into a float32 model, then clean up',
     passes: ['dequantize-hybrid-weights', ...cleanup],
   },
+  {
+    // Quantization last: it calibrates the graph it receives, and a later remove-dead-code would
+    // drop the LSTM's intermediates, which no op reads.
+    name: 'quantize-int8',
+    description: 'post-training int8 quantization calibrated on a dataset (float or hybrid model in, int8 model out)',
+    passes: ['dequantize-hybrid-weights', ...cleanup, 'quantize-int8'],
+  },
 ];
 
 export function findPipeline(name: string): PipelineDefinition | undefined {

@@ -83,7 +83,7 @@ registerPass({
 describe('pass registry and pipelines', () => {
   it('lists the built-in passes with a one-line description and what they require', () => {
     const builtIn = listPasses().filter((pass) => !pass.name.startsWith('test-'));
-    expect(builtIn.map((pass) => pass.name)).toEqual(['dequantize-hybrid-weights', 'fold-constants', 'fuse-activation', 'remove-dead-code', 'remove-noop-reshapes']);
+    expect(builtIn.map((pass) => pass.name)).toEqual(['dequantize-hybrid-weights', 'fold-constants', 'fuse-activation', 'quantize-int8', 'remove-dead-code', 'remove-noop-reshapes']);
     for (const pass of builtIn) {
       expect(pass.description).toMatch(/^[a-z].{20,}$/);
       expect(pass.description).not.toContain('\n');
@@ -165,7 +165,7 @@ describe('runPipeline', () => {
         () => 'ran',
         (e: Error) => `${e.name}: ${e.message}`,
       );
-    expect(await check('tidy')).toBe('PassError: unknown pipeline "tidy"; pipelines: cleanup, hybrid-to-float');
+    expect(await check('tidy')).toBe('PassError: unknown pipeline "tidy"; pipelines: cleanup, hybrid-to-float, quantize-int8');
     expect(await check(['fold-constants', 'fold-constant'])).toMatch(/^PassError: unknown pass "fold-constant"; passes: dequantize-hybrid-weights, fold-constants, /);
     expect(await check([{ pass: 'fold-constants', options: { maxByte: 3 } }])).toBe('PassError: fold-constants: unknown option "maxByte"; options: maxBytes');
     expect(await check(['remove-dead-code'], { 'remove-dead-code': { aggressive: true } })).toBe(

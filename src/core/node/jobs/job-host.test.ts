@@ -290,7 +290,7 @@ describe('JobHost with fake workers', () => {
     };
     const job = host!.enqueue({ projectId, kind: 'evaluate', params: { variantId } });
     await host!.idle();
-    expect(store.getJob(job.id)).toMatchObject({ status: 'failed', error: { name: 'UsageError', message: `variant ${variantId} not found` } });
+    expect(store.getJob(job.id)).toMatchObject({ status: 'failed', error: { name: 'NotFoundError', message: `variant ${variantId} not found` } });
     expect(store.getJob(job.id).log.at(-1)).toBe(`the result could not be stored: variant ${variantId} not found`);
     expect(store.listMeasurements({ projectId })).toEqual([]);
   });

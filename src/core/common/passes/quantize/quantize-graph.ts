@@ -1,0 +1,378 @@
+/**
+ * The graph rewrite of post-training quantization: a float32 graph, the ranges calibration
+ * measured and a precision per op become the quantized graph.
+ *
+ *     before (float32)                               after (all int8, io int8)
+ *     %0 f32 ─ CONV_2D(%0, W f32, b f32) ─ %3 f32     %0 i8 q(s0,z0) ─ CONV_2D(%0, W i8 per-channel, b i32) ─ %3 i8 q(s3,z3)
+ *        ─ AVERAGE_POOL_2D ─ %4 f32                      ─ AVERAGE_POOL_2D ─ %4 i8 q(s3,z3)   (same parameters)
+ *        ─ FULLY_CONNECTED ─ %6 f32 ─ SOFTMAX ─ %7       ─ FULLY_CONNECTED ─ %6 i8 ─ SOFTMAX ─ %7 i8 q(1/256, −128)
+ *
+ * Each op runs at its precision: `int8` (TFLite's full-integer scheme), `int16` (16x8: int16
+ * activations, int8 weights, int64 biases) or `float32` (left as it is). Where a tensor's
+ * producer and a reader run at different precisions, a conversion op goes between them, right
+ * before the reader: QUANTIZE (float → int, or int8 ↔ int16 requantization) or DEQUANTIZE
+ * (int → float). The graph's float inputs and outputs become `io` (int8 as the shipped int8
+ * MLPerf Tiny models have, or float32, e.g. to compare one quantized layer inside a float model).
+ * See `parameters.ts` for the arithmetic, `quantize-lstm.ts` for the LSTM.
+ *
+ * Output encodings per op type: calibrated (conv, depthwise, fully connected, add, sub, mul,
+ * mean, relu, concatenation); fixed by TFLite (softmax, logistic, tanh); the input's own
+ * (reshape, pooling, pad, relu6: their kernels do not rescale). A concatenation's inputs are
+ * requantized to its output's encoding when they differ (TFLite Micro needs them equal).
+ *
+ * Tensor ids are kept: a quantized activation or weight takes the place of its float original,
+ * and conversions, a constant needed in two encodings and LSTM intermediates are appended, so
+ * nothing is orphaned. The input graph is never modified.
+ *
+ * Not handled, deliberately: ops without an integer kernel in TinyDeploy (they stay float32
+ * with conversions around them, reported by `precisionRefusal`), int16 SOFTMAX and LSTM, PAD
+ * with an explicit pad value, per-channel fully connected weights (TFLite's converter and the
+ * shipped models use per-tensor ones).
+ */
+
+import { PassError } from '../../errors.js';
+import type { DType, Graph, Op, Quantization, Tensor, TensorData } from '../../ir/types.js';
+import { isOp } from '../../ir/types.js';
+import type { CalibrationTable } from './calibrate.js';
+import type { ValueRange } from './observers.js';
+import {
+  type QuantizedDType,
+  activationQuantization,
+  asymmetricInt8,
+  fixedOutputQuantization,
+  quantizeBias,
+  quantizeConstant,
+  quantizeValues,
+  quantizeWeights,
+} from './parameters.js';
+import { lstmRefusal, quantizeLstm } from './quantize-lstm.js';
+
+export type Precision = 'float32' | QuantizedDType;
+
+export interface QuantizationPlan {
+  /** Precision of each op, by op index (ops that compute nothing in float32 ignore theirs). */
+  precisions: readonly Precision[];
+  /** Type the graph's float32 inputs and outputs become. */
+  io: 'int8' | 'float32';
+  /** Convolution weights with one scale per output channel (TFLite's default) or one per tensor. */
+  perChannel: boolean;
+}
+
+/** Op types with an int8 kernel in the interpreter and the C generator. */
+export const int8OpTypes: ReadonlySet<string> = new Set([
+  'CONV_2D',
+  'DEPTHWISE_CONV_2D',
+  'FULLY_CONNECTED',
+  'AVERAGE_POOL_2D',
+  'MAX_POOL_2D',
+  'ADD',
+  'SUB',
+  'MUL',
+  'RESHAPE',
+  'SOFTMAX',
+  'CONCATENATION',
+  'PAD',
+  'MEAN',
+  'LOGISTIC',
+  'TANH',
+  'RELU',
+  'RELU6',
+  'UNIDIRECTIONAL_SEQUENCE_LSTM',
+]);
+
+/** Op types with an int16 (16x8) kernel in the interpreter (the C generator has none yet). */
+export const int16OpTypes: ReadonlySet<string> = new Set([
+  'CONV_2D',
+  'DEPTHWISE_CONV_2D',
+  'FULLY_CONNECTED',
+  'AVERAGE_POOL_2D',
+  'MAX_POOL_2D',
+  'ADD',
+  'RESHAPE',
+  'CONCATENATION',
+  'PAD',
+  'MEAN',
+  'LOGISTIC',
+  'TANH',
+  'RELU',
+  'RELU6',
+]);
+
+const weightedOpTypes: ReadonlySet<string> = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED']);
+/** Fused activations an integer kernel applies as a clamp. */
+const integerActivations: ReadonlySet<string> = new Set(['none', 'relu', 'relu6', 'relu_n1_to_1']);
+
+function isFloatActivation(tensor: Tensor): boolean {
+  return tensor.dtype === 'float32' && tensor.data === undefined && !tensor.variable;
+}
+
+function isFloatConstant(tensor: Tensor): boolean {
+  return tensor.dtype === 'float32' && tensor.data !== undefined && !tensor.variable;
+}
+
+/** Whether the op computes something in float32 (writes a float32 tensor): only such ops are quantized. */
+export function computesInFloat(graph: Graph, op: Op): boolean {
+  return op.outputs.some((id) => graph.tensors[id].dtype === 'float32');
+}
+
+/**
+ * Why op `index` cannot run at `precision`, or undefined when it can: an op type without an
+ * integer kernel, a fused activation an integer kernel cannot clamp, weights that are not float32
+ * constants, an LSTM variant the int8 LSTM does not cover.
+ */
+export function precisionRefusal(graph: Graph, index: number, precision: QuantizedDType): string | undefined {
+  const op = graph.ops[index];
+  const types = precision === 'int8' ? int8OpTypes : int16OpTypes;
+  if (!types.has(op.type)) return `no ${precision} kernel for ${op.type}`;
+  const tensor = (position: number) => ((op.inputs[position] ?? -1) >= 0 ? graph.tensors[op.inputs[position]] : undefined);
+  if (isOp(op, 'UNIDIRECTIONAL_SEQUENCE_LSTM')) return lstmRefusal(graph, op, index);
+  const activation = (op.attrs as { activation?: string }).activation;
+  if (activation !== undefined && !integerActivations.has(activation)) return `fused activation ${activation} has no integer form`;
+  if (weightedOpTypes.has(op.type)) {
+    const weights = tensor(1);
+    if (!weights || !isFloatConstant(weights)) {
+      return `weights tensor ${op.inputs[1]}${weights ? ` (${weights.name}) is ${weights.data ? `a ${weights.dtype}` : 'not a'} constant` : ' is missing'}, expected float32 constant weights`;
+    }
+    const bias = tensor(2);
+    if (bias && !isFloatConstant(bias)) return `bias tensor ${bias.id} (${bias.name}) is not a float32 constant`;
+  }
+  if (op.type === 'PAD' && tensor(2)) return 'PAD with an explicit pad value is not quantized';
+  const input = tensor(0);
+  if (!input || input.dtype !== 'float32') return `input tensor ${op.inputs[0]} is ${input?.dtype ?? 'missing'}, expected float32`;
+  return undefined;
+}
+
+/**
+ * The quantized graph and notes on what was done (conversions added, biases clamped). Throws
+ * PassError when an activation the plan quantizes has no calibrated range, or an op cannot run
+ * at the precision the plan gives it (callers check `precisionRefusal` first).
+ */
+export function quantizeGraph(graph: Graph, table: CalibrationTable, plan: QuantizationPlan): { graph: Graph; notes: string[] } {
+  const builder = new QuantizedGraphBuilder(graph, table);
+  for (const id of graph.inputs) {
+    if (plan.io === 'int8' && isFloatActivation(graph.tensors[id])) builder.encode(id, 'int8', asymmetricInt8(builder.range(id)));
+  }
+  graph.ops.forEach((op, index) => {
+    const precision = plan.precisions[index] ?? 'float32';
+    if (precision === 'float32' || !computesInFloat(graph, op)) {
+      builder.keep(op);
+      return;
+    }
+    const refusal = precisionRefusal(graph, index, precision);
+    if (refusal) throw new PassError(`op ${index} (${op.type}) cannot run at ${precision}: ${refusal}`, { op: index, precision });
+    if (isOp(op, 'UNIDIRECTIONAL_SEQUENCE_LSTM')) quantizeLstm(builder, op, index);
+    else quantizeOp(builder, op, precision, plan);
+  });
+  const outputs = graph.outputs.map((id) => (isFloatActivation(graph.tensors[id]) ? builder.representation(id, plan.io) : id));
+  if (builder.conversions > 0) builder.notes.push(`added ${builder.conversions} conversion op${builder.conversions === 1 ? '' : 's'} between precisions`);
+  return { graph: { ...graph, tensors: builder.tensors, ops: builder.ops, outputs }, notes: builder.notes };
+}
+
+function sameQuantization(a: Quantization | undefined, b: Quantization | undefined): boolean {
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.scale.length === b.scale.length &&
+    a.scale.every((scale, i) => Math.fround(scale) === Math.fround(b.scale[i]) && a.zeroPoint[i] === b.zeroPoint[i])
+  );
+}
+
+/** A constant as the builder makes it: the fields that replace the float original's. */
+export interface ConstantForm {
+  dtype: DType;
+  data: TensorData;
+  quantization?: Quantization;
+}
+
+/**
+ * The quantized graph under construction (see the file comment): tensors by id, ops in order,
+ * and the bookkeeping that keeps each constant and each conversion made once.
+ */
+export class QuantizedGraphBuilder {
+  readonly tensors: Tensor[];
+  readonly ops: Op[] = [];
+  readonly notes: string[] = [];
+  /** Conversion ops added so far. */
+  conversions = 0;
+  /** Constant id → key of the form now in its slot. */
+  private readonly claims = new Map<number, string>();
+  /** `${id}|${key}` → id of an appended copy of a constant in another form. */
+  private readonly copies = new Map<string, number>();
+  /** `${id}|${dtype}|${scale}|${zeroPoint}` → id of an activation's converted copy. */
+  private readonly converted = new Map<string, number>();
+
+  constructor(
+    readonly source: Graph,
+    readonly table: CalibrationTable,
+  ) {
+    this.tensors = [...source.tensors];
+  }
+
+  /** The calibrated range of a float activation; PassError when calibration never saw it. */
+  range(id: number): ValueRange {
+    const range = this.table.tensors.get(id);
+    if (!range) throw new PassError(`tensor ${id} (${this.source.tensors[id].name}) has no calibrated range`, { tensor: id });
+    return range;
+  }
+
+  /** Appends a tensor and returns its id. */
+  add(fields: Omit<Tensor, 'id'>): number {
+    const id = this.tensors.length;
+    this.tensors.push({ ...fields, id });
+    return id;
+  }
+
+  /** Gives an activation (graph input or op output) or a state tensor its quantized encoding, in place. */
+  encode(id: number, dtype: DType, quantization: Quantization, fields: Partial<Pick<Tensor, 'variable'>> = {}): void {
+    const { name, shape } = this.source.tensors[id];
+    this.tensors[id] = { id, name, shape: [...shape], dtype, quantization, ...fields };
+  }
+
+  /**
+   * Constant `id` in the form `key` names (made by `make` the first time): in the constant's own
+   * slot when no other form claimed it first, otherwise an appended copy. The key `float32`
+   * stands for the original, unchanged.
+   */
+  constant(id: number, key: string, make: () => ConstantForm): number {
+    const claim = this.claims.get(id);
+    if (claim === key) return id;
+    const cached = this.copies.get(`${id}|${key}`);
+    if (cached !== undefined) return cached;
+    const original = this.source.tensors[id];
+    if (claim === undefined && key === 'float32') {
+      this.claims.set(id, key);
+      return id;
+    }
+    const form = key === 'float32' ? { dtype: original.dtype, data: original.data! } : make();
+    const fields: Omit<Tensor, 'id'> = { name: original.name, shape: [...original.shape], ...form };
+    if (claim === undefined) {
+      this.claims.set(id, key);
+      this.tensors[id] = { ...fields, id };
+      return id;
+    }
+    const copy = this.add({ ...fields, name: `${original.name}/${form.dtype}` });
+    this.copies.set(`${id}|${key}`, copy);
+    return copy;
+  }
+
+  /**
+   * Activation `id` as a reader at `dtype` needs it: the tensor itself when its encoding fits
+   * (and equals `quantization` when one is required), otherwise a converted copy made by a
+   * QUANTIZE or DEQUANTIZE op added now, before the reader.
+   */
+  representation(id: number, dtype: Precision, quantization?: Quantization): number {
+    const home = this.tensors[id];
+    if (dtype === 'float32' ? home.dtype === 'float32' : home.dtype === dtype && (!quantization || sameQuantization(home.quantization, quantization))) {
+      return id;
+    }
+    const target = dtype === 'float32' ? undefined : (quantization ?? activationQuantization(dtype, this.range(id)));
+    const key = `${id}|${dtype}|${target?.scale[0]}|${target?.zeroPoint[0]}`;
+    const cached = this.converted.get(key);
+    if (cached !== undefined) return cached;
+    const converted = this.add({
+      name: `${home.name}/${home.dtype === dtype ? 'requantized' : dtype}`,
+      shape: [...home.shape],
+      dtype,
+      ...(target ? { quantization: target } : {}),
+    });
+    this.ops.push({ type: dtype === 'float32' ? 'DEQUANTIZE' : 'QUANTIZE', attrs: {}, inputs: [id], outputs: [converted] });
+    this.converted.set(key, converted);
+    this.conversions++;
+    return converted;
+  }
+
+  /** Keeps a float op as it is, its float inputs in float32 (converted back where a producer was quantized). */
+  keep(op: Op): void {
+    const inputs = op.inputs.map((id) => {
+      if (id < 0) return id;
+      const tensor = this.source.tensors[id];
+      if (isFloatActivation(tensor)) return this.representation(id, 'float32');
+      if (isFloatConstant(tensor)) return this.constant(id, 'float32', () => ({ dtype: tensor.dtype, data: tensor.data! }));
+      return id;
+    });
+    this.ops.push(inputs.every((id, i) => id === op.inputs[i]) ? op : ({ ...op, inputs } as Op));
+  }
+}
+
+/** The quantized form of one non-LSTM op at int8 or int16 (see the file comment for the encodings). */
+function quantizeOp(builder: QuantizedGraphBuilder, op: Op, dtype: QuantizedDType, plan: QuantizationPlan): void {
+  const source = builder.source.tensors;
+  const output = op.outputs[0];
+  const encodeOutput = (quantization: Quantization) => builder.encode(output, dtype, quantization);
+  const input = (position: number, quantization?: Quantization): number => {
+    const id = op.inputs[position];
+    if (id === undefined || id < 0) return -1;
+    const tensor = source[id];
+    if (isFloatActivation(tensor)) return builder.representation(id, dtype, quantization);
+    if (isFloatConstant(tensor)) {
+      return quantization
+        ? builder.constant(id, `${dtype} ${quantization.scale[0]} ${quantization.zeroPoint[0]}`, () => ({
+            dtype,
+            data: quantizeValues(tensor.data as Float32Array, quantization, dtype),
+            quantization,
+          }))
+        : builder.constant(id, `${dtype} constant`, () => ({ dtype, ...quantizeConstant(tensor, dtype) }));
+    }
+    return id;
+  };
+  const push = (inputs: number[]) => builder.ops.push({ ...op, inputs } as Op);
+
+  if (weightedOpTypes.has(op.type)) {
+    const x = input(0);
+    const inputScale = builder.tensors[x].quantization!.scale[0];
+    const filter = source[op.inputs[1]];
+    const axis = !plan.perChannel || op.type === 'FULLY_CONNECTED' ? undefined : op.type === 'CONV_2D' ? 0 : 3;
+    const weights = builder.constant(filter.id, `int8 weights axis ${axis ?? 'tensor'}`, () => ({ dtype: 'int8', ...quantizeWeights(filter, axis) }));
+    const inputs = [x, weights, ...op.inputs.slice(2)];
+    const biasId = op.inputs[2] ?? -1;
+    if (biasId >= 0) {
+      const biasType = dtype === 'int8' ? 'int32' : 'int64';
+      const weightScales = builder.tensors[weights].quantization!.scale;
+      inputs[2] = builder.constant(biasId, `${biasType} bias ${inputScale} ${weights}`, () => {
+        const bias = quantizeBias(source[biasId], inputScale, weightScales, biasType);
+        if (bias.clamped > 0) {
+          builder.notes.push(`bias tensor ${biasId} (${source[biasId].name}): ${bias.clamped} value(s) clamped to the int32 range`);
+        }
+        return { dtype: biasType, data: bias.data, quantization: bias.quantization };
+      });
+    }
+    push(inputs);
+    encodeOutput(activationQuantization(dtype, builder.range(output)));
+    return;
+  }
+  switch (op.type) {
+    case 'AVERAGE_POOL_2D':
+    case 'MAX_POOL_2D':
+    case 'RESHAPE':
+    case 'PAD':
+    case 'RELU6': {
+      const x = input(0);
+      push([x, ...op.inputs.slice(1)]);
+      encodeOutput(builder.tensors[x].quantization!);
+      return;
+    }
+    case 'CONCATENATION': {
+      const quantization = activationQuantization(dtype, builder.range(output));
+      push(op.inputs.map((_, position) => input(position, quantization)));
+      encodeOutput(quantization);
+      return;
+    }
+    case 'SOFTMAX':
+    case 'LOGISTIC':
+    case 'TANH': {
+      push([input(0), ...op.inputs.slice(1)]);
+      encodeOutput(fixedOutputQuantization(op.type, dtype)!);
+      return;
+    }
+    case 'ADD':
+    case 'SUB':
+    case 'MUL':
+      push(op.inputs.map((_, position) => input(position)));
+      encodeOutput(activationQuantization(dtype, builder.range(output)));
+      return;
+    default:
+      // RELU, MEAN: a quantized input, other inputs (MEAN's axes) unchanged, a calibrated output.
+      push([input(0), ...op.inputs.slice(1)]);
+      encodeOutput(activationQuantization(dtype, builder.range(output)));
+  }
+}
