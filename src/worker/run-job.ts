@@ -16,6 +16,8 @@ export async function runTask(task: WorkerTask, context: TaskContext): Promise<W
       return (await import('./tasks/deploy.js')).runDeployTask(task, context);
     case 'evaluate':
       return (await import('./tasks/evaluate.js')).runEvaluateTask(task, context);
+    case 'optimize':
+      return (await import('./tasks/optimize.js')).runOptimizeTask(task, context);
   }
 }
 

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../shared.js';
+import { repoRoot, sharedModels } from '../shared.js';
 import { startFakeUiServer } from './fake-ui-server.js';
 import { launchChromium, missingTools, saveScreenshot } from './harness.js';
 
@@ -160,6 +160,49 @@ describe.skipIf(missing !== undefined)('the UI in Chromium against fake services
     await page.getByTestId('job-row').nth(2).getByRole('button', { name: 'Log' }).click();
     expect(await page.getByTestId('job-detail').textContent()).toContain('DeviceError');
     expect(await unlabelledControls(page)).toEqual([]);
+  });
+
+  it('adds a dataset by path, quantizes a float variant and shows its accuracy next to its parent’s', async () => {
+    await page.getByTestId('project-link').first().click();
+    await page.getByRole('tab', { name: 'Model' }).click();
+    await page.getByTestId('model-file-input').setInputFiles({ name: 'kws_ref_model_float32.tflite', mimeType: 'application/octet-stream', buffer: readFileSync(sharedModels.kws_ref_model_float32) });
+    await poll(() => page.getByTestId('variant-row').count()).toBe(2);
+    await page.getByRole('button', { name: 'kws_ref_model_float32', exact: true }).click();
+    await poll(() => page.getByTestId('quantize-panel').locator('h2, h3').first().textContent()).toContain('kws_ref_model_float32');
+
+    // A folder that is not a dataset is refused with the reason; a dataset becomes the calibration choice.
+    await page.getByTestId('dataset-path-input').fill('/data/missing-set');
+    await page.getByTestId('add-dataset-button').click();
+    await poll(() => page.getByTestId('quantize-panel').getByTestId('error-banner').textContent()).toMatch(/DatasetError.*missing-set/);
+    await page.getByTestId('dataset-path-input').fill('/data/kws01');
+    await page.getByTestId('add-dataset-button').click();
+    await poll(() => page.getByTestId('calibration-select').inputValue()).not.toBe('synthetic');
+    expect(await page.getByTestId('calibration-select').locator('option:checked').textContent()).toContain('kws01');
+
+    await page.getByTestId('samples-input').fill('50');
+    await page.getByTestId('evaluation-limit-input').fill('100');
+    await page.getByTestId('quantize-button').click();
+    await poll(() => page.getByTestId('optimize-progress').getAttribute('data-status')).toBe('running');
+    await poll(() => page.getByTestId('optimize-progress').textContent()).toMatch(/calibrating \d+ of 50/);
+    await poll(() => page.getByTestId('optimize-progress').getAttribute('data-status')).toBe('succeeded');
+    expect(await page.getByTestId('optimize-variant-accuracy').textContent()).toBe('90.5%');
+    expect(await page.getByTestId('optimize-parent-accuracy').textContent()).toBe('91.0%');
+    expect(await page.getByTestId('optimize-result').textContent()).toContain('100 held-out samples of kws01');
+    expect(await page.getByTestId('job-log').textContent()).toContain('pass 3 of 3: quantize-int8');
+
+    // The new variant in the table: its parent and origin, its accuracy beside its parent's.
+    await poll(() => page.getByTestId('variant-row').count()).toBe(3);
+    const row = page.getByTestId('variant-row').filter({ hasText: 'kws_ref_model_float32-int8' });
+    expect(await row.getByTestId('variant-origin').textContent()).toBe('quantize-int8 of kws_ref_model_float32, calibrated on a dataset (50 samples)');
+    await poll(() => row.getByTestId('variant-accuracy').textContent()).toBe('90.5% (parent 91.0%)');
+    expect(await page.getByTestId('variant-row').filter({ hasText: /^kws_ref_model_float32imported/ }).getByTestId('variant-accuracy').textContent()).toBe('91.0%');
+    expect(await unlabelledControls(page)).toEqual([]);
+    await saveScreenshot(page, 'ui-quantized');
+
+    // An int8 variant cannot be quantized again: the panel says why.
+    await row.getByRole('button', { name: 'kws_ref_model_float32-int8', exact: true }).click();
+    await page.getByTestId('quantize-note').waitFor();
+    expect(await page.getByTestId('quantize-button').isDisabled()).toBe(true);
   });
 
   it('follows a board plugged and unplugged while Devices is open', async () => {

@@ -135,6 +135,17 @@ export function createFakeServices(): FakeServices {
         find(datasets, datasetId, 'dataset');
         return startJob(variant.projectId, 'evaluate', { variantId, datasetId, ...(limit === undefined ? {} : { limit }) });
       },
+      async startOptimize({ variantId, pipeline, datasetId, samples, evaluationLimit }) {
+        const variant = find(variants, variantId, 'variant');
+        if (datasetId !== undefined) find(datasets, datasetId, 'dataset');
+        return startJob(variant.projectId, 'optimize', {
+          variantId,
+          pipeline: pipeline ?? 'quantize-int8',
+          ...(datasetId === undefined ? {} : { datasetId }),
+          ...(samples === undefined ? {} : { samples }),
+          ...(evaluationLimit === undefined ? {} : { evaluationLimit }),
+        });
+      },
       async cancel({ jobId }) {
         const job = find(jobs, jobId, 'job');
         if (job.status === 'queued' || job.status === 'running') {

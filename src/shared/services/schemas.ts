@@ -95,6 +95,13 @@ export const servicesSchema: ServicesSchema<AppServices> = {
       get: object({ jobId: id }),
       startDeploy: object({ variantId: id, boardId: id, runs: optional(integer(1, 1000)) }),
       startEvaluate: object({ variantId: id, datasetId: id, limit: optional(integer(1, 10_000_000)) }),
+      startOptimize: object({
+        variantId: id,
+        pipeline: optional(id),
+        datasetId: optional(id),
+        samples: optional(integer(1, 100_000)),
+        evaluationLimit: optional(integer(1, 10_000_000)),
+      }),
       cancel: object({ jobId: id }),
     },
     events: { onJobChanged: true },

@@ -2,7 +2,8 @@ import { requireBoard } from '../../common/boards/index.js';
 import { UsageError } from '../../common/errors.js';
 import type { Job, JobKind } from '../../../shared/services/types.js';
 import type { Store } from '../store/index.js';
-import type { DeployOutput, EvaluateOutput, WorkerOutput, WorkerTask } from './protocol.js';
+import type { DeployOutput, EvaluateOutput, OptimizeOutput, WorkerOutput, WorkerTask } from './protocol.js';
+import { describeModel, readModelBytes } from '../services/models.js';
 
 /**
  * What the job host needs to know about each kind of job, on the serving side: how a stored
@@ -166,5 +167,126 @@ export const evaluateJob: JobKindHandler = {
   },
 };
 
-/** The job kinds the worker runs today ('optimize' arrives with the optimization issue). */
-export const jobKindHandlers: Partial<Record<JobKind, JobKindHandler>> = { deploy: deployJob, evaluate: evaluateJob };
+/** Parameters of an optimize job, as JobService.startOptimize stores them. */
+export interface OptimizeJobParams {
+  variantId: string;
+  pipeline: string;
+  /** Absent: synthetic calibration. */
+  datasetId?: string;
+  samples: number;
+  evaluationLimit: number;
+}
+
+/** What a finished optimize job reports: the new variant and, with a labelled dataset, both accuracies. */
+export interface OptimizeJobResult {
+  variantId: string;
+  parentId: string;
+  /** Accuracy of parent and variant on the held-out samples (absent without labelled held-out samples). */
+  heldOut?: {
+    samples: number;
+    parentAccuracy: number;
+    variantAccuracy: number;
+    parentMeasurementId: string;
+    variantMeasurementId: string;
+    /** The variant's SQNR against the parent, dB (null when the outputs are identical). */
+    sqnrDb: number | null;
+    agreement?: number;
+  };
+  quantizeMs: number;
+}
+
+/** Calibration samples when startOptimize is not told (quantize-int8's own default). */
+export const defaultOptimizeSamples = 200;
+/** Held-out samples evaluated when startOptimize is not told. */
+export const defaultOptimizeEvaluationLimit = 500;
+
+function optimizeParams(job: Job): OptimizeJobParams {
+  const datasetId = job.params.datasetId;
+  if (datasetId !== undefined && (typeof datasetId !== 'string' || datasetId === '')) {
+    throw new UsageError(`optimize job ${job.id}: parameter datasetId must be a non-empty string, got ${JSON.stringify(datasetId)}`, { job: job.id, name: 'datasetId' });
+  }
+  return {
+    variantId: stringParam(job, 'variantId'),
+    pipeline: stringParam(job, 'pipeline'),
+    ...(datasetId !== undefined ? { datasetId } : {}),
+    samples: integerParam(job, 'samples') ?? defaultOptimizeSamples,
+    evaluationLimit: integerParam(job, 'evaluationLimit') ?? defaultOptimizeEvaluationLimit,
+  };
+}
+
+/**
+ * Post-training quantization as a job: the worker quantizes the variant's model file and sends
+ * the new model's bytes back; `complete` stores them as a new variant of the same project
+ * (parent = the variant, origin `optimize` with the pipeline, its options and the calibration),
+ * and, when the held-out samples are labelled, one accuracy measurement for the parent and one
+ * for the variant, both on the same samples, so the UI can show them side by side.
+ */
+export const optimizeJob: JobKindHandler = {
+  prepare(store, job) {
+    const params = optimizeParams(job);
+    const variant = store.getVariant(params.variantId);
+    const dataset = params.datasetId !== undefined ? store.getDataset(params.datasetId) : undefined;
+    return {
+      kind: 'optimize',
+      modelPath: store.modelFiles.pathOf(variant.fileHash),
+      modelName: variant.name,
+      pipeline: params.pipeline,
+      ...(dataset ? { datasetPath: dataset.path } : {}),
+      samples: params.samples,
+      evaluationLimit: params.evaluationLimit,
+    };
+  },
+  complete(store, job, output): OptimizeJobResult {
+    const { modelBytes, calibration, evaluation, quantizeMs } = expectOutput(job, output, 'optimize') as OptimizeOutput;
+    const params = optimizeParams(job);
+    const parent = store.getVariant(params.variantId);
+    const name = `${parent.name}-${params.pipeline === 'quantize-int8' ? 'int8' : params.pipeline}`;
+    const graph = readModelBytes(modelBytes, `${name}.tflite`);
+    const { summary, detail } = describeModel(graph);
+    const variant = store.addVariant({
+      projectId: parent.projectId,
+      parentId: parent.id,
+      name,
+      origin: {
+        kind: 'optimize',
+        pipeline: params.pipeline,
+        options: { samples: params.samples, evaluationLimit: params.evaluationLimit, observer: calibration.observer },
+        calibration: { ...(params.datasetId !== undefined ? { datasetId: params.datasetId } : {}), synthetic: calibration.kind === 'synthetic', samples: calibration.samples },
+      },
+      bytes: modelBytes,
+      summary,
+      detail,
+    });
+    const result: OptimizeJobResult = { variantId: variant.id, parentId: parent.id, quantizeMs: Math.round(quantizeMs) };
+    const heldOut = evaluation?.heldOut;
+    if (params.datasetId !== undefined && heldOut && heldOut.parent.accuracy !== undefined && heldOut.variant.accuracy !== undefined) {
+      const first = calibration.samples;
+      const sqnrDb = heldOut.variant.sqnrDb !== undefined && Number.isFinite(heldOut.variant.sqnrDb) ? heldOut.variant.sqnrDb : null;
+      const record = (variantId: string, evaluated: typeof heldOut.parent, extra: Record<string, unknown>) =>
+        store.addMeasurement({
+          projectId: parent.projectId,
+          variantId,
+          jobId: job.id,
+          kind: 'evaluate',
+          accuracy: evaluated.accuracy,
+          samples: evaluated.samples,
+          details: { datasetId: params.datasetId, correct: evaluated.correct, samplesFrom: first, heldOutFromCalibration: true, ...extra },
+        });
+      const parentMeasurement = record(parent.id, heldOut.parent, { role: 'parent', variantMadeId: variant.id });
+      const variantMeasurement = record(variant.id, heldOut.variant, { role: 'variant', parentId: parent.id, sqnrDb, agreement: heldOut.variant.agreement });
+      result.heldOut = {
+        samples: heldOut.variant.samples,
+        parentAccuracy: heldOut.parent.accuracy,
+        variantAccuracy: heldOut.variant.accuracy,
+        parentMeasurementId: parentMeasurement.id,
+        variantMeasurementId: variantMeasurement.id,
+        sqnrDb,
+        ...(heldOut.variant.agreement !== undefined ? { agreement: heldOut.variant.agreement } : {}),
+      };
+    }
+    return result;
+  },
+};
+
+/** The job kinds the worker runs. */
+export const jobKindHandlers: Partial<Record<JobKind, JobKindHandler>> = { deploy: deployJob, evaluate: evaluateJob, optimize: optimizeJob };

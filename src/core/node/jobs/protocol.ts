@@ -1,6 +1,9 @@
 import type { SerializedError } from '../../common/errors.js';
 import type { DeployResult } from '../deploy/deploy.js';
 import type { EvaluationResult } from '../datasets/evaluate.js';
+import type { CalibrationRecord, SampleSetEvaluation } from '../quantize/quantize-model.js';
+import type { PassStep } from '../../common/passes/run-pipeline.js';
+import type { PassLogEntry } from '../../common/passes/pass.js';
 import type { MemoryTimelinePoint } from './memory-timeline.js';
 
 /**
@@ -14,7 +17,7 @@ import type { MemoryTimelinePoint } from './memory-timeline.js';
  */
 
 /** What a worker is asked to do, with everything it needs (no store ids to look up). */
-export type WorkerTask = DeployTask | EvaluateTask;
+export type WorkerTask = DeployTask | EvaluateTask | OptimizeTask;
 
 export interface DeployTask {
   kind: 'deploy';
@@ -36,8 +39,23 @@ export interface EvaluateTask {
   limit?: number;
 }
 
+/** Post-training quantization of a variant's model (see src/worker/tasks/optimize.ts). */
+export interface OptimizeTask {
+  kind: 'optimize';
+  modelPath: string;
+  modelName: string;
+  /** A pipeline that ends in quantize-int8. */
+  pipeline: string;
+  /** The calibration dataset's folder; absent: synthetic inputs (seed 1, uniform in [-1, 1]). */
+  datasetPath?: string;
+  /** Calibration samples. */
+  samples: number;
+  /** Held-out samples parent and variant are evaluated on. */
+  evaluationLimit: number;
+}
+
 /** What a finished task produced. */
-export type WorkerOutput = DeployOutput | EvaluateOutput;
+export type WorkerOutput = DeployOutput | EvaluateOutput | OptimizeOutput;
 
 export interface DeployOutput {
   kind: 'deploy';
@@ -52,6 +70,19 @@ export interface DeployOutput {
 export interface EvaluateOutput {
   kind: 'evaluate';
   result: EvaluationResult;
+}
+
+export interface OptimizeOutput {
+  kind: 'optimize';
+  /** The variant as a .tflite file (the host stores it content-addressed). */
+  modelBytes: Uint8Array;
+  calibration: CalibrationRecord;
+  steps: PassStep[];
+  log: PassLogEntry[];
+  /** Wall time of the pipeline, calibration included. */
+  quantizeMs: number;
+  /** Parent and variant on the calibration samples and on held-out samples. */
+  evaluation?: { calibration: SampleSetEvaluation; heldOut?: SampleSetEvaluation };
 }
 
 export type HostMessage = { type: 'run'; jobId: string; task: WorkerTask } | { type: 'cancel'; jobId: string };
@@ -91,5 +122,5 @@ export function isWorkerMessage(message: unknown): message is WorkerMessage {
 export function isHostMessage(message: unknown): message is HostMessage {
   if (!isObject(message) || typeof message.jobId !== 'string') return false;
   if (message.type === 'cancel') return true;
-  return message.type === 'run' && isObject(message.task) && (message.task.kind === 'deploy' || message.task.kind === 'evaluate');
+  return message.type === 'run' && isObject(message.task) && (message.task.kind === 'deploy' || message.task.kind === 'evaluate' || message.task.kind === 'optimize');
 }

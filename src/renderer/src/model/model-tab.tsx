@@ -5,17 +5,40 @@
  */
 
 import { useState } from 'react';
-import type { ModelDetail, ModelVariant } from '../../../shared/services/types.js';
+import type { Measurement, ModelDetail, ModelVariant } from '../../../shared/services/types.js';
 import { ConfirmDialog, EmptyState, ErrorBanner, Figure, Panel } from '../components/widgets.js';
-import { formatBytes, formatCount, formatShape, formatTime, shortHash } from '../format.js';
-import { asError, useQuery, useServices } from '../state/services-context.js';
+import { formatBytes, formatCount, formatPercent, formatShape, formatTime, shortHash } from '../format.js';
+import { asError, useFinishedJobsCount, useQuery, useServices } from '../state/services-context.js';
 import { GraphView } from './graph-view.js';
 import { ImportZone } from './import-zone.js';
 import { LayerTable } from './layer-table.js';
+import { QuantizePanel } from './quantize-panel.js';
 import './model.css';
 
-export function originText(variant: ModelVariant): string {
-  return variant.origin.kind === 'import' ? `imported from ${variant.origin.fileName}` : `${variant.origin.pipeline} of its parent`;
+/** How a variant was made, naming its parent when the list has it. */
+export function originText(variant: ModelVariant, variants: readonly ModelVariant[] = []): string {
+  const origin = variant.origin;
+  if (origin.kind === 'import') return `imported from ${origin.fileName}`;
+  const parent = variants.find((candidate) => candidate.id === variant.parentId);
+  const calibration = origin.calibration ? `, calibrated on ${origin.calibration.synthetic ? 'synthetic inputs' : 'a dataset'} (${origin.calibration.samples} samples)` : '';
+  return `${origin.pipeline} of ${parent ? parent.name : 'its parent'}${calibration}`;
+}
+
+/**
+ * The accuracy shown beside a variant: for a variant an optimization made, the one measured by
+ * that job together with its parent's on the same samples; otherwise its newest accuracy.
+ */
+export function variantAccuracy(variant: ModelVariant, measurements: readonly Measurement[]): { accuracy: number; samples?: number; parent?: number } | undefined {
+  const own = measurements
+    .filter((measurement) => measurement.variantId === variant.id && measurement.accuracy !== undefined)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  if (variant.parentId) {
+    for (const measurement of own) {
+      const parent = measurements.find((candidate) => candidate.jobId === measurement.jobId && candidate.variantId === variant.parentId && candidate.accuracy !== undefined);
+      if (parent) return { accuracy: measurement.accuracy!, samples: measurement.samples, parent: parent.accuracy };
+    }
+  }
+  return own[0] && { accuracy: own[0].accuracy!, samples: own[0].samples };
 }
 
 export function ModelTab({
@@ -36,6 +59,8 @@ export function ModelTab({
   const services = useServices();
   const [deleting, setDeleting] = useState<ModelVariant>();
   const [error, setError] = useState<Error>();
+  const finished = useFinishedJobsCount(projectId);
+  const measurements = useQuery(`measurements:${projectId}`, () => services.measurements.list({ projectId }), finished);
 
   const onImported = (variant: ModelVariant) => {
     onChanged();
@@ -88,6 +113,9 @@ export function ModelTab({
                 <th scope="col" className="numeric">
                   File
                 </th>
+                <th scope="col" className="numeric">
+                  Accuracy
+                </th>
                 <th scope="col">Hash</th>
                 <th scope="col">Created</th>
                 <th scope="col" className="actions">
@@ -103,13 +131,18 @@ export function ModelTab({
                       {variant.name}
                     </button>
                   </td>
-                  <td className="muted">{originText(variant)}</td>
+                  <td className="muted" data-testid="variant-origin">
+                    {originText(variant, variants)}
+                  </td>
                   <td className="mono">{variant.summary.dtype}</td>
                   <td className="numeric">{formatCount(variant.summary.ops)}</td>
                   <td className="numeric">{formatCount(variant.summary.macs)}</td>
                   <td className="numeric">{formatCount(variant.summary.parameters)}</td>
                   <td className="numeric">{formatCount(variant.summary.peakActivationBytes)}</td>
                   <td className="numeric">{formatBytes(variant.fileBytes)}</td>
+                  <td className="numeric" data-testid="variant-accuracy">
+                    <AccuracyCell accuracy={variantAccuracy(variant, measurements.data ?? [])} />
+                  </td>
                   <td className="mono" title={variant.fileHash}>
                     {shortHash(variant.fileHash)}
                   </td>
@@ -126,6 +159,7 @@ export function ModelTab({
         </div>
       </Panel>
       <ErrorBanner error={error} onDismiss={() => setError(undefined)} />
+      {selected && <QuantizePanel projectId={projectId} variant={selected} variants={variants} onSelect={onSelect} />}
       {selected && <VariantDetail key={selected.id} variant={selected} />}
       {deleting && (
         <ConfirmDialog title={`Delete variant “${deleting.name}”?`} confirmLabel="Delete variant" onConfirm={() => void remove(deleting)} onCancel={() => setDeleting(undefined)}>
@@ -133,6 +167,17 @@ export function ModelTab({
         </ConfirmDialog>
       )}
     </>
+  );
+}
+
+function AccuracyCell({ accuracy }: { accuracy: ReturnType<typeof variantAccuracy> }) {
+  if (!accuracy) return <span className="muted">—</span>;
+  const samples = accuracy.samples !== undefined ? ` on ${formatCount(accuracy.samples)} samples` : '';
+  return (
+    <span title={`top-1 accuracy${samples}${accuracy.parent !== undefined ? `; its parent on the same samples: ${formatPercent(accuracy.parent)}` : ''}`}>
+      {formatPercent(accuracy.accuracy)}
+      {accuracy.parent !== undefined && <span className="muted"> (parent {formatPercent(accuracy.parent)})</span>}
+    </span>
   );
 }
 

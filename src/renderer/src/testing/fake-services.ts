@@ -6,7 +6,9 @@
  * browser), so the model page shows true layers, shapes and MACs. Deploy jobs are *simulated*:
  * they walk through build, flash, run and verify on timers, log what they would do, and store a
  * measurement whose figures are derived from the model (a fixed cost per MAC and per op), so
- * charts and tables have plausible data. Nothing here is ever bundled into the app: only
+ * charts and tables have plausible data. Optimize jobs are simulated the same way (passes and
+ * calibration on timers, then an "int8" copy of the parent with fixed accuracies), and adding a
+ * dataset accepts any path (the browser cannot read the folder). Nothing here is ever bundled into the app: only
  * `fake.html` imports it.
  *
  * `control` lets a test act as the world: plug and unplug serial devices, make the next deploy
@@ -60,6 +62,8 @@ class FakeServiceError extends Error {
 }
 
 const now = () => new Date().toISOString();
+/** Sample count of every dataset the fake "adds" (it cannot read the folder). */
+const simulatedDatasetSamples = 1000;
 const clone = <T>(value: T): T => structuredClone(value);
 
 /** Simulated cost model of a virtual board: instructions per MAC and per op (see the module comment). */
@@ -219,6 +223,64 @@ export function createFakeServices(options: { serial?: SerialDevice[]; stepMilli
     );
   }
 
+  /**
+   * Walks an optimize job through its passes and calibration on timers, then stores a simulated
+   * int8 variant (the parent's layers, int8, a quarter of its bytes) and, with a dataset, the
+   * accuracies of parent and variant on the held-out samples (simulated figures).
+   */
+  function runOptimize(job: Job, parent: ModelDetail & { weightBytes: number }, dataset: Dataset | undefined, samples: number, evaluationLimit: number) {
+    const passes = ['dequantize-hybrid-weights', 'fold-constants', 'quantize-int8'];
+    const stages = [
+      ...passes.map((pass, index) => ({ fraction: 0.05 + (0.6 * index) / passes.length, step: pass, line: `pass ${index + 1} of ${passes.length}: ${pass}` })),
+      ...[1, 2, 3, 4].map((quarter) => ({ fraction: 0.45 + 0.05 * quarter, step: `quantize-int8: calibrating ${Math.round((samples * quarter) / 4)} of ${samples}`, line: '' })),
+      { fraction: 0.7, step: 'evaluating parent and variant on held-out samples', line: '' },
+    ];
+    let stage = 0;
+    const advance = () => {
+      if (job.status !== 'running') return;
+      if (stage === stages.length) {
+        const time = now();
+        const variant = { ...clone(parent), id: crypto.randomUUID(), parentId: parent.id, name: `${parent.name}-int8`, createdAt: time, fileBytes: Math.round(parent.fileBytes / 4) };
+        variant.origin = { kind: 'optimize', pipeline: 'quantize-int8', options: { samples, evaluationLimit, observer: 'min-max' }, calibration: { ...(dataset ? { datasetId: dataset.id } : {}), synthetic: !dataset, samples } };
+        variant.summary = { ...variant.summary, dtype: 'int8' };
+        variant.layers = variant.layers.map((layer) => ({ ...layer, outputs: layer.outputs.map((output) => ({ ...output, dtype: 'int8' })) }));
+        variant.fileHash = `sha256:${crypto.randomUUID().replace(/-/g, '')}${crypto.randomUUID().replace(/-/g, '')}`;
+        variants.set(variant.id, variant);
+        touch(requireProject(job.projectId));
+        const result: Record<string, unknown> = { variantId: variant.id, parentId: parent.id, quantizeMs: 480 };
+        if (dataset) {
+          const held = Math.min(evaluationLimit, dataset.sampleCount - samples);
+          const accuracy = (variantId: string, value: number): Measurement => ({ id: crypto.randomUUID(), projectId: job.projectId, variantId, jobId: job.id, kind: 'evaluate', createdAt: time, accuracy: value, samples: held });
+          const [parentMeasurement, variantMeasurement] = [accuracy(parent.id, 0.91), accuracy(variant.id, 0.905)];
+          measurements.set(parentMeasurement.id, parentMeasurement);
+          measurements.set(variantMeasurement.id, variantMeasurement);
+          result.heldOut = { samples: held, parentAccuracy: 0.91, variantAccuracy: 0.905, parentMeasurementId: parentMeasurement.id, variantMeasurementId: variantMeasurement.id, sqnrDb: 21.4 };
+          job.log.push(`held-out samples (${held}): accuracy 90.50% (parent 91.00%) (simulated)`);
+        }
+        job.progress = 1;
+        job.step = 'done';
+        job.result = result;
+        finishJob(job, 'succeeded');
+        return;
+      }
+      const current = stages[stage++];
+      job.step = current.step;
+      job.progress = current.fraction;
+      if (current.line) job.log.push(`${current.line} (simulated)`);
+      emitJob(job);
+      timers.set(job.id, setTimeout(advance, stepMilliseconds));
+    };
+    timers.set(
+      job.id,
+      setTimeout(() => {
+        job.status = 'running';
+        job.startedAt = now();
+        job.log.push(`quantize-int8 of ${parent.name}: calibrating on ${dataset ? `the first ${samples} samples of ${dataset.name}` : `${samples} synthetic samples`} (simulated)`);
+        advance();
+      }, 50),
+    );
+  }
+
   function measure(job: Job, variant: ModelDetail & { weightBytes: number }, board: BoardDescription, runs: number): Measurement {
     const layers = variant.layers.map((layer) => ({ index: layer.index, op: layer.op, latency: Math.round(layer.macs * instructionsPerMac + instructionsPerOp), macs: layer.macs }));
     const latency = layers.reduce((sum, layer) => sum + layer.latency, 0);
@@ -323,9 +385,14 @@ export function createFakeServices(options: { serial?: SerialDevice[]; stepMilli
       async list({ projectId }) {
         return clone([...datasets.values()].filter((dataset) => dataset.projectId === projectId));
       },
-      async add({ projectId, path }) {
+      /** Simulated: the fake cannot read a folder, so any path whose name does not start with "missing" is a dataset of 1000 samples. */
+      async add({ projectId, path, name }) {
         requireProject(projectId);
-        throw new FakeServiceError('DatasetError', `${path}: the fake services cannot read datasets`);
+        const base = path.split(/[\\/]/).filter(Boolean).pop() ?? path;
+        if (base.startsWith('missing')) throw new FakeServiceError('DatasetError', `${path}: no such dataset folder (simulated)`);
+        const dataset: Dataset = { id: crypto.randomUUID(), projectId, name: name ?? base, path, format: 'files', sampleCount: simulatedDatasetSamples, createdAt: now() };
+        datasets.set(dataset.id, dataset);
+        return clone(dataset);
       },
       async remove({ datasetId }) {
         datasets.delete(datasetId);
@@ -363,6 +430,26 @@ export function createFakeServices(options: { serial?: SerialDevice[]; stepMilli
       },
       async startEvaluate({ datasetId }) {
         throw new FakeServiceError('DatasetError', `dataset ${datasetId}: the fake services cannot evaluate`);
+      },
+      async startOptimize({ variantId, pipeline = 'quantize-int8', datasetId, samples = 200, evaluationLimit = 500 }) {
+        const variant = requireVariant(variantId);
+        if (pipeline !== 'quantize-int8') throw new FakeServiceError('UsageError', `pipeline "${pipeline}" is not a quantizing pipeline (quantizing pipelines: quantize-int8)`);
+        if (datasetId !== undefined && !datasets.has(datasetId)) throw new FakeServiceError('NotFoundError', `dataset ${datasetId} not found`);
+        const job: Job = {
+          id: crypto.randomUUID(),
+          projectId: variant.projectId,
+          kind: 'optimize',
+          params: { variantId, pipeline, ...(datasetId !== undefined ? { datasetId } : {}), samples, evaluationLimit },
+          status: 'queued',
+          progress: 0,
+          step: 'queued',
+          log: [],
+          createdAt: now(),
+        };
+        jobs.set(job.id, job);
+        emitJob(job);
+        runOptimize(job, variant, datasetId !== undefined ? datasets.get(datasetId) : undefined, samples, evaluationLimit);
+        return clone(job);
       },
       async cancel({ jobId }) {
         const job = jobs.get(jobId);
