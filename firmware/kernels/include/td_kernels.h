@@ -157,7 +157,11 @@ td_status td_conv2d_s8(const td_context *ctx,
                        const int32_t *bias,
                        const td_dims *output_dims,
                        int8_t *output);
-/** Bytes of scratch td_conv2d_s8 needs: 0 portable; DSP: 2 * filter_dims->c * K_h * K_w * sizeof(int16_t). */
+/**
+ * Bytes of scratch td_conv2d_s8 needs: 0 portable; DSP, with L = filter_dims->c * K_h * K_w and
+ * G = ceil(L / 4): 16 * filter_dims->n (the prepared requantization) + 36 * G (four int16 im2col
+ * columns and an int8 patch) + (L % 4 ? filter_dims->n * 4 * G : 0) (zero-padded weight rows).
+ */
 int32_t td_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
 /**
@@ -175,7 +179,11 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
                                  const int32_t *bias,
                                  const td_dims *output_dims,
                                  int8_t *output);
-/** Bytes of scratch td_depthwise_conv2d_s8 needs: 0 in every variant. */
+/**
+ * Bytes of scratch td_depthwise_conv2d_s8 needs: 0 portable; DSP: 4 * (2 * K_h * K_w + 18 +
+ * 2 * K_h * (input_dims->w + K_w - 1)) (one channel block's filter and requantization, and a
+ * ring of K_h int16 input rows).
+ */
 int32_t td_depthwise_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
 typedef struct {

@@ -8,16 +8,35 @@
 /** A td_dims as [n, h, w, c]. */
 export type Dims = readonly [number, number, number, number];
 
-/** td_conv2d_s8_get_buffer_size: 0 portable; DSP: two im2col columns of C_in · K_h · K_w int16 values. */
+/** Bytes of one output channel's prepared requantization in the DSP kernels (td_channel_requant). */
+const channelRequantBytes = 16;
+
+/**
+ * td_conv2d_s8_get_buffer_size: 0 portable; DSP: a requantization entry per output channel,
+ * four im2col columns of C_in · K_h · K_w int16 values rounded up to a multiple of four, one
+ * int8 patch of that rounded length, and — when the length is not a multiple of four — the
+ * weight rows zero-padded to it.
+ */
 export function conv2dS8BufferSize(dsp: boolean, _inputDims: Dims, filterDims: Dims): number {
   if (!dsp) return 0;
-  const [, filterHeight, filterWidth, inputChannels] = filterDims;
-  return 2 * inputChannels * filterHeight * filterWidth * 2;
+  const [outputChannels, filterHeight, filterWidth, inputChannels] = filterDims;
+  const length = inputChannels * filterHeight * filterWidth;
+  const groups = Math.ceil(length / 4);
+  const paddedWeights = length % 4 !== 0 ? outputChannels * groups * 4 : 0;
+  return outputChannels * channelRequantBytes + groups * (4 * 4 * 2 + 4) + paddedWeights;
 }
 
-/** td_depthwise_conv2d_s8_get_buffer_size: none in either variant. */
-export function depthwiseConv2dS8BufferSize(_dsp: boolean, _inputDims: Dims, _filterDims: Dims): number {
-  return 0;
+/**
+ * td_depthwise_conv2d_s8_get_buffer_size: 0 portable; DSP: one channel block's expanded filter
+ * (two words per tap), its four requantization entries, two words of strides, and a ring of K_h
+ * expanded input rows of two words per position of a span of W + K_w − 1 positions.
+ */
+export function depthwiseConv2dS8BufferSize(dsp: boolean, inputDims: Dims, filterDims: Dims): number {
+  if (!dsp) return 0;
+  const [, filterHeight, filterWidth] = filterDims;
+  const span = inputDims[2] + filterWidth - 1;
+  const words = 2 * filterHeight * filterWidth + (4 * channelRequantBytes) / 4 + 2 + 2 * filterHeight * span;
+  return words * 4;
 }
 
 /** td_conv2d_f32_get_buffer_size and td_depthwise_conv2d_f32_get_buffer_size: none. */

@@ -2,13 +2,431 @@
  * DEPTHWISE_CONV_2D, int8, Cortex-M DSP variant. Overrides src/conv/td_depthwise_conv2d_s8.c by
  * name and gives the same bits (see td_depthwise_conv2d_s8_reference.h).
  *
- * With depth multiplier 1, four neighbouring channels are done together: per tap one word of
- * input and one of filter are loaded, split by SXTB16 into even and odd int16 lanes (the input
- * offset added with SADD16), and SMLABB / SMLATT accumulate each lane into its own channel.
- * Other channels and depth multipliers take the shared one-at-a-time path. Needs no scratch.
+ * With depth multiplier 1, channels go four at a time, channel block outermost (the channel
+ * blocking of CMSIS-NN's arm_depthwise_conv_s8_opt, organised around rows instead of patches):
+ *  - the block's filter taps are expanded once into int16 words (c0, c2) and (c1, c3), the
+ *    lanes SXTB16 extracts, and its four channels' bias, multiplier and shifts prepared once
+ *    (td_channel_requant, td_dsp.h);
+ *  - the input rows a window needs are expanded the same way, input offset added, into a ring
+ *    of K_h rows whose padding positions (and rows outside the image) hold 0, what the
+ *    reference's skipped taps contribute. Every output pixel then runs the same taps without
+ *    bounds checks: per tap two double-word loads and SMLABB/SMLATT into four channels, per
+ *    output SMMLAR and three more instructions (the output offset folded into the rounding,
+ *    td_channel_requant_folded_of). An input row is expanded once per channel block
+ *    (stride <= K_h);
+ *  - a 3x3 filter (dilation 1) with the fast requantization on all four channels and the full
+ *    int8 range, the usual case, runs its output rows in assembly (td_depthwise_row_3x3).
+ * Channels beyond a multiple of four, other depth multipliers, more than eight filter rows and
+ * dilated filters whose span outgrows the scratch take the shared one-channel-at-a-time loop.
+ *
+ * Scratch (get_buffer_size): the expanded filter block (8 bytes per tap), the four channels'
+ * td_channel_requant, two words of strides for the assembly, and the ring: K_h rows of 8 bytes
+ * per position of the span the window sweeps (input width + K_w - 1 with SAME or VALID padding).
  */
 #include "../../conv/td_depthwise_conv2d_s8_reference.h"
 #include "td_dsp.h"
+
+#if TD_KERNELS_DSP
+
+/** The most filter rows the ring of expanded rows holds (larger filters take the slower loop). */
+#define TD_DEPTHWISE_MAX_ROWS 8
+
+/** Words of scratch for a filter of K_h x K_w and rows of `span` positions (see the top). */
+TD_INLINE int32_t td_depthwise_scratch_words(int32_t filter_h, int32_t filter_w, int32_t span)
+{
+    return 2 * filter_h * filter_w + 4 * (int32_t)(sizeof(td_channel_requant) / sizeof(uint32_t)) + 2 +
+           2 * filter_h * span;
+}
+
+int32_t td_depthwise_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
+{
+    const int32_t span = input_dims->w + filter_dims->w - 1;
+    return td_depthwise_scratch_words(filter_dims->h, filter_dims->w, span) * (int32_t)sizeof(uint32_t);
+}
+
+/**
+ * How input rows of one channel block become ring rows: the positions [first, first + count)
+ * of a ring row lie inside the image; the others are padding, zeroed once per call and never
+ * written again.
+ */
+typedef struct {
+    const int8_t *input; /* the batch's first row, at the block's first channel, position `first` */
+    int32_t row_size;    /* elements between input rows (W * C) */
+    int32_t height;      /* input rows */
+    int32_t channels;    /* elements between input positions (C) */
+    int32_t first;       /* first ring position inside the image */
+    int32_t count;       /* ring positions inside the image */
+    uint32_t offsets;    /* the input offset in both int16 lanes */
+} td_depthwise_expansion;
+
+/** Input row in_y (or zeros outside the image) into the inside positions of a ring row. */
+static void td_depthwise_expand_row(const td_depthwise_expansion *expansion, int32_t in_y, td_word *row)
+{
+    td_word *words = row + 2 * expansion->first;
+    td_word *const end = words + 2 * expansion->count;
+    if (in_y < 0 || in_y >= expansion->height) {
+        for (; words != end; words += 2) {
+            words[0] = 0;
+            words[1] = 0;
+        }
+    } else {
+        const int8_t *values = expansion->input + in_y * expansion->row_size;
+        const int32_t channels = expansion->channels;
+        const uint32_t offsets = expansion->offsets;
+        for (; words != end; words += 2) {
+            const uint32_t four = td_read_u32(values);
+            words[0] = td_sadd16(td_sxtb16(four), offsets);
+            words[1] = td_sadd16(td_sxtb16_ror8(four), offsets);
+            values += channels;
+        }
+    }
+}
+
+/** The bias/requantization of channel c (0 bias when there is none). */
+TD_INLINE td_channel_requant td_depthwise_requant(const td_depthwise_conv_params *params,
+                                                  const td_per_channel_quant *quant,
+                                                  const int32_t *bias,
+                                                  int32_t c,
+                                                  int32_t taps)
+{
+    return td_channel_requant_folded_of(bias != NULL ? bias[c] : 0, quant->multiplier[c], quant->shift[c],
+                                        params->output_offset, taps);
+}
+
+/** One output of a channel, either requantization form (folded offset), clamped (kept out of line: the rare form). */
+TD_NOINLINE static int8_t td_depthwise_output(const td_depthwise_conv_params *params,
+                                              const td_channel_requant *requant,
+                                              int32_t acc)
+{
+    const int32_t value =
+        requant->right_shift != 0
+            ? td_requant_fast(acc, requant->multiplier, requant->right_shift, requant->rounding)
+            : td_multiply_by_quantized_multiplier(acc, requant->multiplier, requant->rounding) + params->output_offset;
+    return (int8_t)td_clamp_i32(value, params->activation.min, params->activation.max);
+}
+
+/** The four outputs of a channel block: fast form when `fast`, SSAT when `full_range`. */
+TD_INLINE void td_depthwise_store4(const td_depthwise_conv_params *params,
+                                   const td_channel_requant *requants,
+                                   int fast,
+                                   int full_range,
+                                   int32_t acc0,
+                                   int32_t acc1,
+                                   int32_t acc2,
+                                   int32_t acc3,
+                                   int8_t *out)
+{
+    if (fast) {
+        int32_t value0 = td_requant_fast(acc0, requants[0].multiplier, requants[0].right_shift, requants[0].rounding);
+        int32_t value1 = td_requant_fast(acc1, requants[1].multiplier, requants[1].right_shift, requants[1].rounding);
+        int32_t value2 = td_requant_fast(acc2, requants[2].multiplier, requants[2].right_shift, requants[2].rounding);
+        int32_t value3 = td_requant_fast(acc3, requants[3].multiplier, requants[3].right_shift, requants[3].rounding);
+        if (full_range) {
+            value0 = td_ssat8(value0);
+            value1 = td_ssat8(value1);
+            value2 = td_ssat8(value2);
+            value3 = td_ssat8(value3);
+        } else {
+            value0 = td_clamp_i32(value0, params->activation.min, params->activation.max);
+            value1 = td_clamp_i32(value1, params->activation.min, params->activation.max);
+            value2 = td_clamp_i32(value2, params->activation.min, params->activation.max);
+            value3 = td_clamp_i32(value3, params->activation.min, params->activation.max);
+        }
+        out[0] = (int8_t)value0;
+        out[1] = (int8_t)value1;
+        out[2] = (int8_t)value2;
+        out[3] = (int8_t)value3;
+    } else {
+        out[0] = td_depthwise_output(params, &requants[0], acc0);
+        out[1] = td_depthwise_output(params, &requants[1], acc1);
+        out[2] = td_depthwise_output(params, &requants[2], acc2);
+        out[3] = td_depthwise_output(params, &requants[3], acc3);
+    }
+}
+
+/** acc += the expanded input pair times the expanded filter pair of one tap, four channels. */
+#define TD_DEPTHWISE_TAP(input_words, filter_words)                           \
+    do {                                                                      \
+        const uint32_t td_input_even_ = (input_words)[0];                     \
+        const uint32_t td_input_odd_ = (input_words)[1];                      \
+        const uint32_t td_filter_even_ = (filter_words)[0];                   \
+        const uint32_t td_filter_odd_ = (filter_words)[1];                    \
+        acc0 = td_smlabb(td_input_even_, td_filter_even_, acc0);              \
+        acc2 = td_smlatt(td_input_even_, td_filter_even_, acc2);              \
+        acc1 = td_smlabb(td_input_odd_, td_filter_odd_, acc1);                \
+        acc3 = td_smlatt(td_input_odd_, td_filter_odd_, acc3);                \
+    } while (0)
+
+/*
+ * td_depthwise_row_3x3(row0, row1, row2, block, out, pixels): `pixels` (>= 1) output pixels of
+ * a channel block along a row, 3x3 filter (dilation 1), fast requantization and the full int8
+ * range. `block` is the scratch's start: the 9 expanded taps (72 bytes), the four
+ * td_channel_requant (bias, multiplier, right shift, rounding; 16 bytes each), then the output
+ * channel count and the bytes between two pixels' input positions (stride * 8). In assembly on
+ * the target (the compiler spills and does not pair the loads): per tap two LDRD and four
+ * SMLAxy, per channel SMMLAR and six more instructions, 98 per pixel for 36 multiply-accumulates.
+ */
+#if TD_DSP_ASM
+#define TD_DEPTHWISE_ASM_TAP(row, row_offset, filter_offset)                               \
+    "ldrd    %[ie], %[io], [%[" row "], #" row_offset "]\n\t"                            \
+    "ldrd    %[fe], %[fo], [%[blk], #" filter_offset "]\n\t"                             \
+    "smlabb  %[a0], %[ie], %[fe], %[a0]\n\t"                                              \
+    "smlatt  %[a2], %[ie], %[fe], %[a2]\n\t"                                              \
+    "smlabb  %[a1], %[io], %[fo], %[a1]\n\t"                                              \
+    "smlatt  %[a3], %[io], %[fo], %[a3]\n\t"
+#define TD_DEPTHWISE_ASM_FINISH(acc, multiplier_offset, rounding_offset)                   \
+    "ldrd    %[fe], %[fo], [%[blk], #" multiplier_offset "]\n\t"                          \
+    "ldr     %[ie], [%[blk], #" rounding_offset "]\n\t"                                   \
+    "lsl     %[" acc "], %[" acc "], #1\n\t"                                              \
+    "add     %[io], %[ie], %[" acc "], asr #31\n\t"                                       \
+    "smmlar  %[" acc "], %[" acc "], %[fe], %[io]\n\t"                                    \
+    "asr     %[" acc "], %[" acc "], %[fo]\n\t"                                           \
+    "ssat    %[" acc "], #8, %[" acc "]\n\t"
+
+TD_INLINE void td_depthwise_row_3x3(const td_word *row0,
+                                    const td_word *row1,
+                                    const td_word *row2,
+                                    const td_word *block,
+                                    int8_t *out,
+                                    int32_t pixels)
+{
+    int32_t acc0, acc1, acc2, acc3;
+    uint32_t input_even, input_odd, filter_even, filter_odd;
+    __asm__ volatile("1:\n\t"
+                     "ldr     %[a0], [%[blk], #72]\n\t"
+                     "ldr     %[a1], [%[blk], #88]\n\t"
+                     "ldr     %[a2], [%[blk], #104]\n\t"
+                     "ldr     %[a3], [%[blk], #120]\n\t"
+                     TD_DEPTHWISE_ASM_TAP("r0", "0", "0")
+                     TD_DEPTHWISE_ASM_TAP("r0", "8", "8")
+                     TD_DEPTHWISE_ASM_TAP("r0", "16", "16")
+                     TD_DEPTHWISE_ASM_TAP("r1", "0", "24")
+                     TD_DEPTHWISE_ASM_TAP("r1", "8", "32")
+                     TD_DEPTHWISE_ASM_TAP("r1", "16", "40")
+                     TD_DEPTHWISE_ASM_TAP("r2", "0", "48")
+                     TD_DEPTHWISE_ASM_TAP("r2", "8", "56")
+                     TD_DEPTHWISE_ASM_TAP("r2", "16", "64")
+                     TD_DEPTHWISE_ASM_FINISH("a0", "76", "84")
+                     TD_DEPTHWISE_ASM_FINISH("a1", "92", "100")
+                     TD_DEPTHWISE_ASM_FINISH("a2", "108", "116")
+                     TD_DEPTHWISE_ASM_FINISH("a3", "124", "132")
+                     "ldrd    %[fe], %[fo], [%[blk], #136]\n\t"
+                     "strb    %[a0], [%[out]]\n\t"
+                     "strb    %[a1], [%[out], #1]\n\t"
+                     "strb    %[a2], [%[out], #2]\n\t"
+                     "strb    %[a3], [%[out], #3]\n\t"
+                     "add     %[r0], %[r0], %[fo]\n\t"
+                     "add     %[r1], %[r1], %[fo]\n\t"
+                     "add     %[r2], %[r2], %[fo]\n\t"
+                     "add     %[out], %[out], %[fe]\n\t"
+                     "subs    %[n], %[n], #1\n\t"
+                     "bne     1b"
+                     : [a0] "=&r"(acc0), [a1] "=&r"(acc1), [a2] "=&r"(acc2), [a3] "=&r"(acc3),
+                       [ie] "=&r"(input_even), [io] "=&r"(input_odd), [fe] "=&r"(filter_even),
+                       [fo] "=&r"(filter_odd), [r0] "+r"(row0), [r1] "+r"(row1), [r2] "+r"(row2),
+                       [out] "+r"(out), [n] "+r"(pixels)
+                     : [blk] "r"(block)
+                     : "cc", "memory");
+}
+#define TD_DEPTHWISE_HAS_ROW_3X3 1
+#else
+#define TD_DEPTHWISE_HAS_ROW_3X3 0
+#endif
+
+/**
+ * Output row out_y of one channel block: `rows[ky]` are the expanded input rows of the window,
+ * `filter_block` the expanded taps; 3x3 filters (dilation 1) with fast requantization and the
+ * full int8 range run in assembly.
+ */
+static void td_depthwise_output_row(const td_depthwise_conv_params *params,
+                                    const td_dims *filter_dims,
+                                    const td_dims *output_dims,
+                                    const td_word *const *rows,
+                                    const td_word *filter_block,
+                                    const td_channel_requant *requants,
+                                    int fast,
+                                    int full_range,
+                                    int8_t *out)
+{
+    const int32_t step = 2 * params->stride.w;
+    const int32_t tap_step = 2 * params->dilation.w;
+    const int32_t output_c = output_dims->c;
+    int32_t out_x, ky, kx;
+#if TD_DEPTHWISE_HAS_ROW_3X3
+    if (filter_dims->h == 3 && filter_dims->w == 3 && params->dilation.w == 1 && fast && full_range) {
+        td_depthwise_row_3x3(rows[0], rows[1], rows[2], filter_block, out, output_dims->w);
+        return;
+    }
+#endif
+    for (out_x = 0; out_x < output_dims->w; ++out_x) {
+        int32_t acc0 = requants[0].bias, acc1 = requants[1].bias, acc2 = requants[2].bias, acc3 = requants[3].bias;
+        const td_word *taps = filter_block;
+        for (ky = 0; ky < filter_dims->h; ++ky) {
+            const td_word *input_words = rows[ky] + out_x * step;
+            for (kx = 0; kx < filter_dims->w; ++kx) {
+                TD_DEPTHWISE_TAP(input_words, taps);
+                input_words += tap_step;
+                taps += 2;
+            }
+        }
+        td_depthwise_store4(params, requants, fast, full_range, acc0, acc1, acc2, acc3, out);
+        out += output_c;
+    }
+}
+
+/** Channels [0, blocked) of every output, four at a time through expanded rows (see the top). */
+static void td_depthwise_blocks(const td_context *ctx,
+                                const td_depthwise_conv_params *params,
+                                const td_per_channel_quant *quant,
+                                const td_dims *input_dims,
+                                const int8_t *input,
+                                const td_dims *filter_dims,
+                                const int8_t *filter,
+                                const int32_t *bias,
+                                const td_dims *output_dims,
+                                int8_t *output,
+                                int32_t blocked,
+                                int32_t span)
+{
+    const int32_t filter_h = filter_dims->h;
+    const int32_t taps = filter_h * filter_dims->w;
+    const int32_t channels = output_dims->c;
+    const int32_t output_h = output_dims->h;
+    const int32_t output_row_size = output_dims->w * channels;
+    const int32_t stride_h = params->stride.h;
+    const int32_t dilation_h = params->dilation.h;
+    const int32_t padding_h = params->padding.h;
+    const int full_range = params->activation.min == -128 && params->activation.max == 127;
+    const int32_t row_words = 2 * span;
+    /* A multiple of K_h that makes in_y + slot_bias >= 0 for every row a window touches. */
+    const int32_t slot_bias = (padding_h / filter_h + 1) * filter_h;
+    td_word *const filter_block = (td_word *)ctx->buf;
+    td_channel_requant *const requants = (td_channel_requant *)(void *)(filter_block + 2 * taps);
+    td_word *const strides = (td_word *)(void *)(requants + 4);
+    td_word *const ring = strides + 2;
+    td_word *word;
+    td_depthwise_expansion expansion;
+    int32_t batch, channel, out_y, ky, tap;
+
+    expansion.first = td_min_i32(params->padding.w, span);
+    expansion.count = td_max_i32(td_min_i32(input_dims->w + params->padding.w, span) - expansion.first, 0);
+    expansion.row_size = input_dims->w * input_dims->c;
+    expansion.height = input_dims->h;
+    expansion.channels = input_dims->c;
+    expansion.offsets = td_pack16(params->input_offset, params->input_offset);
+    strides[0] = (uint32_t)channels;
+    strides[1] = (uint32_t)params->stride.w * 2 * (uint32_t)sizeof(uint32_t);
+    for (word = ring; word != ring + filter_h * row_words; ++word) {
+        *word = 0;
+    }
+
+    for (batch = 0; batch < output_dims->n; ++batch) {
+        for (channel = 0; channel < blocked; channel += 4) {
+            const td_word *rows[TD_DEPTHWISE_MAX_ROWS] = {NULL};
+            int32_t next_row = TD_INT32_MIN;
+            int fast = 1;
+            for (tap = 0; tap < 4; ++tap) {
+                requants[tap] = td_depthwise_requant(params, quant, bias, channel + tap, taps);
+                fast = fast && requants[tap].right_shift != 0;
+            }
+            for (tap = 0; tap < taps; ++tap) {
+                const uint32_t four = td_read_u32(filter + tap * channels + channel);
+                filter_block[2 * tap] = td_sxtb16(four);
+                filter_block[2 * tap + 1] = td_sxtb16_ror8(four);
+            }
+            expansion.input = input + batch * input_dims->h * expansion.row_size +
+                              (expansion.first - params->padding.w) * expansion.channels + channel;
+            for (out_y = 0; out_y < output_h; ++out_y) {
+                const int32_t in_y_origin = out_y * stride_h - padding_h;
+                int8_t *out = output + (batch * output_h + out_y) * output_row_size + channel;
+                if (dilation_h == 1) {
+                    /* Row in_y lives in slot (in_y + slot_bias) mod K_h: a window's K_h rows never share
+                     * one, and each row is expanded once (rows below next_row are already there). */
+                    const int32_t window_end = in_y_origin + filter_h;
+                    int32_t in_y = td_max_i32(next_row, in_y_origin);
+                    int32_t slot = (int32_t)((uint32_t)(in_y + slot_bias) % (uint32_t)filter_h);
+                    for (; in_y < window_end; ++in_y) {
+                        td_depthwise_expand_row(&expansion, in_y, ring + slot * row_words);
+                        slot = slot + 1 == filter_h ? 0 : slot + 1;
+                    }
+                    next_row = window_end;
+                    slot = (int32_t)((uint32_t)(in_y_origin + slot_bias) % (uint32_t)filter_h);
+                    for (ky = 0; ky < filter_h; ++ky) {
+                        rows[ky] = ring + slot * row_words;
+                        slot = slot + 1 == filter_h ? 0 : slot + 1;
+                    }
+                } else {
+                    for (ky = 0; ky < filter_h; ++ky) {
+                        td_word *const row = ring + ky * row_words;
+                        td_depthwise_expand_row(&expansion, in_y_origin + dilation_h * ky, row);
+                        rows[ky] = row;
+                    }
+                }
+                td_depthwise_output_row(params, filter_dims, output_dims, rows, filter_block, requants, fast, full_range,
+                                        out);
+            }
+        }
+    }
+}
+
+/** Channels [first_out_c, C_out) of every output, one at a time (the shared portable loop). */
+TD_NOINLINE static void td_depthwise_remaining(const td_depthwise_conv_params *params,
+                                               const td_per_channel_quant *quant,
+                                               const td_dims *input_dims,
+                                               const int8_t *input,
+                                               const td_dims *filter_dims,
+                                               const int8_t *filter,
+                                               const int32_t *bias,
+                                               const td_dims *output_dims,
+                                               int8_t *output,
+                                               int32_t first_out_c)
+{
+    int32_t batch, out_y, out_x;
+    for (batch = 0; batch < output_dims->n; ++batch) {
+        for (out_y = 0; out_y < output_dims->h; ++out_y) {
+            for (out_x = 0; out_x < output_dims->w; ++out_x) {
+                const td_depthwise_window window =
+                    td_depthwise_window_of(params, input_dims, filter_dims, batch, out_y, out_x);
+                int8_t *out = output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_dims->c;
+                td_depthwise_channels_s8(params, quant, &window, first_out_c, output_dims->c, input, filter, bias, out);
+            }
+        }
+    }
+}
+
+td_status td_depthwise_conv2d_s8(const td_context *ctx,
+                                 const td_depthwise_conv_params *params,
+                                 const td_per_channel_quant *quant,
+                                 const td_dims *input_dims,
+                                 const int8_t *input,
+                                 const td_dims *filter_dims,
+                                 const int8_t *filter,
+                                 const int32_t *bias,
+                                 const td_dims *output_dims,
+                                 int8_t *output)
+{
+    const int32_t output_c = output_dims->c;
+    const int32_t span = (output_dims->w - 1) * params->stride.w + (filter_dims->w - 1) * params->dilation.w + 1;
+    const int32_t needed = td_depthwise_scratch_words(filter_dims->h, filter_dims->w, span) * (int32_t)sizeof(uint32_t);
+    int32_t blocked = params->depth_multiplier == 1 ? output_c & ~3 : 0;
+
+    /* Dilated filters whose span outgrows get_buffer_size's, or more than eight rows, go one
+     * channel at a time. */
+    if (filter_dims->h > TD_DEPTHWISE_MAX_ROWS || ctx == NULL || ctx->buf == NULL || ctx->size < needed) {
+        blocked = 0;
+    }
+    if (blocked > 0) {
+        td_depthwise_blocks(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                            blocked, span);
+    }
+    if (blocked < output_c) {
+        td_depthwise_remaining(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                               blocked);
+    }
+    return TD_OK;
+}
+
+#else /* no DSP extension: the portable kernel's loop */
 
 int32_t td_depthwise_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
 {
@@ -28,53 +446,19 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
                                  const td_dims *output_dims,
                                  int8_t *output)
 {
-    const int32_t output_c = output_dims->c;
-#if TD_KERNELS_DSP
-    const uint32_t offsets = td_pack16(params->input_offset, params->input_offset);
-    const int32_t blocked = params->depth_multiplier == 1 ? output_c & ~3 : 0;
-#else
-    const int32_t blocked = 0;
-#endif
     int32_t batch, out_y, out_x;
     (void)ctx;
-
     for (batch = 0; batch < output_dims->n; ++batch) {
         for (out_y = 0; out_y < output_dims->h; ++out_y) {
             for (out_x = 0; out_x < output_dims->w; ++out_x) {
                 const td_depthwise_window window =
                     td_depthwise_window_of(params, input_dims, filter_dims, batch, out_y, out_x);
-                int8_t *out = output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_c;
-#if TD_KERNELS_DSP
-                int32_t c, row, column;
-                for (c = 0; c < blocked; c += 4) {
-                    int32_t acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
-                    for (row = 0; row < window.rows; ++row) {
-                        const int8_t *in = input + window.input_start + row * window.input_row_step + c;
-                        const int8_t *f = filter + window.filter_start + row * window.filter_row_step + c;
-                        for (column = 0; column < window.columns; ++column) {
-                            const uint32_t values = td_read_u32(in);
-                            const uint32_t weights = td_read_u32(f);
-                            const uint32_t values_even = td_sadd16(td_sxtb16(values), offsets);
-                            const uint32_t values_odd = td_sadd16(td_sxtb16_ror8(values), offsets);
-                            const uint32_t weights_even = td_sxtb16(weights);
-                            const uint32_t weights_odd = td_sxtb16_ror8(weights);
-                            acc0 = td_smlabb(values_even, weights_even, acc0);
-                            acc2 = td_smlatt(values_even, weights_even, acc2);
-                            acc1 = td_smlabb(values_odd, weights_odd, acc1);
-                            acc3 = td_smlatt(values_odd, weights_odd, acc3);
-                            in += window.input_tap_step;
-                            f += window.filter_tap_step;
-                        }
-                    }
-                    out[c] = td_depthwise_finish(params, quant, bias, c, acc0);
-                    out[c + 1] = td_depthwise_finish(params, quant, bias, c + 1, acc1);
-                    out[c + 2] = td_depthwise_finish(params, quant, bias, c + 2, acc2);
-                    out[c + 3] = td_depthwise_finish(params, quant, bias, c + 3, acc3);
-                }
-#endif
-                td_depthwise_channels_s8(params, quant, &window, blocked, output_c, input, filter, bias, out);
+                int8_t *out = output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_dims->c;
+                td_depthwise_channels_s8(params, quant, &window, 0, output_dims->c, input, filter, bias, out);
             }
         }
     }
     return TD_OK;
 }
+
+#endif
