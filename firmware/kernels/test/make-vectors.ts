@@ -77,6 +77,13 @@ class Random {
   int8(count: number, min = -128, max = 127): Int8Array {
     return Int8Array.from({ length: count }, () => this.int(min, max));
   }
+  /** int8 values over the whole range with its ends common: a quarter -128, a quarter 127. */
+  int8Extremes(count: number): Int8Array {
+    return Int8Array.from({ length: count }, () => {
+      const draw = this.next();
+      return draw < 0.25 ? -128 : draw < 0.5 ? 127 : this.int(-128, 127);
+    });
+  }
   int16(count: number, min = -32768, max = 32767): Int16Array {
     return Int16Array.from({ length: count }, () => this.int(min, max));
   }
@@ -297,9 +304,19 @@ interface ConvConfig {
   dilation?: [number, number];
   padding: Padding;
   activation: Activation;
-  bias?: boolean;
+  /** false: no bias; a list: these bias values (one per output channel) instead of small random ones. */
+  bias?: boolean | readonly number[];
   perChannel?: boolean;
   groups?: number;
+  /** Input and filter over the whole int8 range, ends included (filter -128 too), and this input zero point. */
+  extremes?: { inputZeroPoint: number };
+  /** Per-channel input scale * filter scale / output scale drawn from [min, max] (the filter scales follow). */
+  effectiveScale?: [number, number];
+  /**
+   * Each bias moved to where its requantization lands halfway between two outputs: with large
+   * biases and small multipliers the pixel's sum of products then still decides the rounding.
+   */
+  biasAtRoundingTies?: boolean;
 }
 
 function geometry(config: ConvConfig) {
@@ -323,15 +340,30 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   const filterC = depthwise ? outC : inC / groups;
   const { outH, outW, sH, sW, dH, dW, padH, padW } = geometry(config);
   const inputScale = random.scale(0.01, 0.1);
-  const inputZeroPoint = random.int(-20, 20);
+  const inputZeroPoint = config.extremes ? config.extremes.inputZeroPoint : random.int(-20, 20);
   const outputScale = random.scale(0.05, 0.4);
   const outputZeroPoint = random.int(-10, 10);
   const channels = outC;
-  const filterScales = config.perChannel === false ? [random.scale(0.002, 0.02)] : Array.from({ length: channels }, () => random.scale(0.002, 0.02));
+  const filterScale = (): number => {
+    if (!config.effectiveScale) return random.scale(0.002, 0.02);
+    const [min, max] = config.effectiveScale;
+    return Math.fround((random.scale(min, max) * outputScale) / inputScale);
+  };
+  const filterScales = config.perChannel === false ? [filterScale()] : Array.from({ length: channels }, filterScale);
   const filterShape = depthwise ? [1, kH, kW, outC] : [outC, kH, kW, filterC];
-  const filter = random.int8(count(filterShape), -127, 127);
-  const bias = config.bias === false ? undefined : random.int32(outC, -3000, 3000);
-  const input = random.int8(batch * inH * inW * inC);
+  const filter = config.extremes ? random.int8Extremes(count(filterShape)) : random.int8(count(filterShape), -127, 127);
+  if (Array.isArray(config.bias) && config.bias.length !== outC) throw new RangeError(`${name}: ${config.bias.length} bias values for ${outC} channels`);
+  const bias = config.bias === false ? undefined : Array.isArray(config.bias) ? Int32Array.from(config.bias) : random.int32(outC, -3000, 3000);
+  const input = config.extremes ? random.int8Extremes(batch * inH * inW * inC) : random.int8(batch * inH * inW * inC);
+  const expanded = Float64Array.from({ length: channels }, (_, c) => filterScales.length === 1 ? filterScales[0] : filterScales[c]);
+  const { multipliers, shifts } = channelMultipliers(inputScale, expanded, outputScale);
+  if (bias && config.biasAtRoundingTies) {
+    for (let c = 0; c < outC; ++c) {
+      // requant(acc) ~ acc * multiplier / 2^(31 - shift): the acc of output k + 1/2 nearest the bias.
+      const perOutput = 2 ** (31 - shifts[c]) / multipliers[c];
+      bias[c] = Math.round((Math.floor(bias[c] / perOutput) + 0.5) * perOutput);
+    }
+  }
   const outputShape = [batch, outH, outW, outC];
   const attrs = depthwise
     ? { padding: config.padding, strideH: sH, strideW: sW, dilationH: dH, dilationW: dW, activation: config.activation, depthMultiplier: outC / inC }
@@ -347,8 +379,6 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
     [{ dtype: 'int8', shape: outputShape, quantization: [outputScale, outputZeroPoint] }],
     [input],
   );
-  const expanded = Float64Array.from({ length: channels }, (_, c) => filterScales.length === 1 ? filterScales[0] : filterScales[c]);
-  const { multipliers, shifts } = channelMultipliers(inputScale, expanded, outputScale);
   const range = activationRangeQuantized(config.activation, 'int8', outputScale, outputZeroPoint);
 
   const c = new CaseBuilder(name);
@@ -1207,6 +1237,56 @@ function buildCases(random: Random): CaseBuilder[] {
   ];
   for (const [label, config] of lstm) cases.push(lstmS8(random, `lstm_s8 ${label}`, config));
   for (const [label, config] of lstm) cases.push(lstmF32(random, `lstm_f32 ${label}`, config));
+  cases.push(...optimizedPathCases(random));
+  return cases;
+}
+
+/**
+ * Cases aimed at the paths of the Cortex-M variants (src/opt/cortex-m) that the cases above
+ * reach little or not at all. Drawn last, so the cases above keep their data.
+ */
+function optimizedPathCases(random: Random): CaseBuilder[] {
+  const cases: CaseBuilder[] = [];
+  // Depthwise four channels at a time over 16 blocks; |x + offset| * |w| up to 255 * 128, the
+  // bound the fast requantization is proven for.
+  cases.push(
+    convS8(random, 'depthwise_conv2d_s8 64 channels 3x3 full int8 range', { input: [5, 5, 64], outputChannels: 64, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }, true),
+  );
+  const twoTo30 = 2 ** 30;
+  const conv: [string, ConvConfig][] = [
+    // im2col from gathered patches (C_in % 4 != 0), zero-padded weight rows, several full
+    // four-pixel blocks and a partial one.
+    ['C_in 5 3x3 same 6x6 (9 pixel blocks)', { input: [6, 6, 5], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+    ['pointwise C_in 6 5x5 (6 pixel blocks + 1)', { input: [5, 5, 6], outputChannels: 7, kernel: [1, 1], padding: 'valid', activation: 'none' }],
+    // Biases as quantizers saturate them (near +-2^30) with right shifts of 23-24: accumulators
+    // past 2^30 take the wide requantization; with every channel fast or wide the block loop
+    // runs in assembly on the target.
+    [
+      'biases near 2^30 right shift > 21 (wide requantization)',
+      {
+        input: [5, 6, 3],
+        outputChannels: 8,
+        kernel: [3, 3],
+        padding: 'same',
+        activation: 'none',
+        bias: [twoTo30 - 5000, -twoTo30 + 123, twoTo30 + 2 ** 28, -(twoTo30 + 2 ** 29 + 77), twoTo30 - 2 ** 24, 1_234_567, -(2 ** 29), twoTo30 + 2 ** 29 + 2 ** 28],
+        effectiveScale: [2 ** -25, 2 ** -23],
+        biasAtRoundingTies: true,
+      },
+    ],
+    // |bias| + 2^(right - 1) past 2^31 (right shifts 26-27): those channels need the reference
+    // requantization, the others keep the wide one (a block mixes both).
+    [
+      'biases near 2^31 (exact requantization beside wide)',
+      { input: [4, 4, 3], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', bias: [2 ** 31 - 2 ** 22 - 1, -(2 ** 31 - 2 ** 22), twoTo30 + 999, -twoTo30 - 999], effectiveScale: [2 ** -28, 2 ** -26] },
+    ],
+  ];
+  for (const [label, config] of conv) cases.push(convS8(random, `conv2d_s8 ${label}`, config, false));
+  // More than 3 * S inputs with one batch row: x_t does not fit the scratch and is read directly.
+  cases.push(lstmS8(random, 'lstm_s8 input size 20 > 3 x state size 5', { batch: 1, time: 4, inputSize: 20, stateSize: 5, timeMajor: false, cellClip: 0 }));
+  // Four rows at a time, then the rest: per-channel requantization of the last rows.
+  cases.push(fullyConnectedS8(random, 'fully_connected_s8 per-channel 11 outputs batch 3', { batches: 3, inputDepth: 37, outputDepth: 11, activation: 'relu', perChannel: true }));
+  cases.push(fullyConnectedS8(random, 'fully_connected_s8 per-channel 3 outputs', { batches: 1, inputDepth: 8, outputDepth: 3, activation: 'none', perChannel: true }));
   return cases;
 }
 

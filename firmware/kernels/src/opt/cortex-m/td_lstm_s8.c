@@ -10,96 +10,14 @@
  * expanded vectors are in SXTB16's lane order and the four gates' weight rows of a unit run
  * together (TD_DOT_FOUR_GATES: one double-word load of the vector per four values, shared by
  * the four rows, 23 instructions per 16 multiply-accumulates). The requantizations take the
- * fast form (td_dsp.h) where their bounds allow, the int16 sigmoid and tanh are TFLite's table
- * interpolations as in the portable kernel.
+ * fast form (td_dsp.h) where their bounds allow; the int16 sigmoid and tanh are the portable
+ * kernel's (td_lstm_s8_reference.h).
  *
  * Scratch: the portable kernel's 4 * B * S int16 values, of which this variant uses S + I
  * (rounded up to even counts); when I > 3 * S they do not fit and x_t is read directly.
  */
-#include "../../internal/td_common.h"
+#include "../../lstm/td_lstm_s8_reference.h"
 #include "td_dsp.h"
-
-/* TFLite's sigmoid_table_uint16, as the portable kernel (src/lstm/td_lstm_s8.c) holds it. */
-static const uint16_t td_sigmoid_table[256] = {
-    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794, 41432, 42064, 42688,
-    43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409,
-    51865, 52311, 52745, 53169, 53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
-    57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370, 60565, 60753, 60935, 61110,
-    61279, 61441, 61599, 61750, 61896, 62036, 62172, 62302, 62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186,
-    63279, 63368, 63454, 63536, 63615, 63691, 63765, 63835, 63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308,
-    64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786, 64816, 64845, 64873, 64900,
-    64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079, 65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208,
-    65221, 65234, 65246, 65258, 65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367,
-    65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425, 65429, 65433, 65438, 65442, 65445, 65449,
-    65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474, 65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491,
-    65493, 65495, 65497, 65498, 65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513,
-    65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520, 65520, 65521, 65522, 65522, 65523, 65523, 65524, 65524,
-    65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530,
-    65530, 65530, 65531, 65531, 65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
-    65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535,
-};
-
-
-/** How an int16 activation rescales its input: (x * multiplier + round) >> right_shift. */
-typedef struct {
-    int32_t multiplier;
-    int32_t right_shift;
-    int32_t round;
-} td_int16_scaling;
-
-/* TFLite's power-of-two case: a zero multiplier becomes 3 << shift and the shift disappears. */
-static td_int16_scaling td_int16_scaling_of(int32_t multiplier, int32_t shift)
-{
-    td_int16_scaling scaling;
-    if (multiplier == 0) {
-        multiplier = 3 << shift;
-        shift = 0;
-    }
-    scaling.multiplier = multiplier;
-    scaling.right_shift = shift;
-    scaling.round = shift > 0 ? 1 << (shift - 1) : 0;
-    return scaling;
-}
-
-/** TFLite's int16 Logistic of an input already rescaled: Q0.15 in [0, 32767]. */
-TD_INLINE int16_t td_sigmoid_int16(int32_t input)
-{
-    const uint32_t magnitude = (uint32_t)(input < 0 ? -input : input);
-    const uint32_t entry = magnitude >> 9;
-    uint32_t result;
-    if (entry >= 255) {
-        result = (uint32_t)0x7fff << 10;
-    } else {
-        const uint32_t low = td_sigmoid_table[entry];
-        const uint32_t high = td_sigmoid_table[entry + 1];
-        result = (low << 9) + (magnitude & 0x1ff) * (high - low);
-    }
-    result = input >= 0 ? result + (1u << 9) : (1u << 25) - result + (1u << 9) - 1;
-    return (int16_t)(result >> 10);
-}
-
-/** TFLite's int16 Tanh of an input already rescaled (tanh(x) = 2 sigmoid(2x) - 1): Q0.15. */
-TD_INLINE int16_t td_tanh_int16(int32_t input)
-{
-    const uint32_t magnitude = (uint32_t)(input < 0 ? -input : input);
-    const uint32_t entry = magnitude >> 8;
-    int32_t result;
-    if (entry >= 255) {
-        result = (int32_t)0xffff << 8;
-    } else {
-        const uint32_t low = td_sigmoid_table[entry];
-        const uint32_t high = td_sigmoid_table[entry + 1];
-        result = (int32_t)((low << 8) + (magnitude & 0xff) * (high - low));
-    }
-    result = input >= 0 ? result - (1 << 23) + (1 << 7) : -result + (1 << 23) + (1 << 7) - 1;
-    return (int16_t)(result >> 8);
-}
-
-/** The rescaling before a table activation. */
-TD_INLINE int32_t td_int16_rescale(int32_t x, const td_int16_scaling *scaling)
-{
-    return (x * scaling->multiplier + scaling->round) >> scaling->right_shift;
-}
 
 #if TD_KERNELS_DSP
 TD_INLINE int32_t td_saturate_int16(int32_t x) { return td_ssat16(x); }
@@ -375,10 +293,6 @@ TD_INLINE int32_t td_lstm_pre_activation(const td_lstm_plan *plan, int32_t gate,
     return td_saturate_int16(from_input + from_hidden);
 }
 
-/** Gate activations on Q3.12 inputs (TFLite's power-of-two scaling: x * 3). */
-TD_INLINE int32_t td_lstm_gate_sigmoid(int32_t pre_activation) { return td_sigmoid_int16(pre_activation * 3); }
-TD_INLINE int32_t td_lstm_gate_tanh(int32_t pre_activation) { return td_tanh_int16(pre_activation * 3); }
-
 /**
  * One batch row of one step: units 0..S-1 of h (hidden, updated in place), c (cell) and y (the
  * step's output), from the expanded h_{t-1} and x_t (x_expanded NULL: read x directly).
@@ -459,8 +373,6 @@ td_status td_lstm_s8(const td_context *ctx,
     /* Even lengths keep every expanded vector 4-byte aligned. */
     const int32_t hidden_length = (state_size + 1) & ~1;
     const int32_t input_length = (input_size + 1) & ~1;
-    /* TFLite Micro's tanh of the cell state: brought to Q3.12 from scale 2^power. */
-    const int32_t tanh_left_shift = 15 + params->cell_state_scale_power - 3;
     td_lstm_plan plan;
     int16_t *h_expanded, *x_expanded;
     int32_t sequence, t, row, gate;
@@ -488,8 +400,7 @@ td_status td_lstm_s8(const td_context *ctx,
     plan.forget_cell_mul = td_lstm_requant_of(&params->forget_cell_mul, 0, NULL, 0);
     plan.input_cell_mul = td_lstm_requant_of(&params->input_cell_mul, 0, NULL, 0);
     plan.output_hidden_mul = td_lstm_requant_of(&params->output_hidden_mul, 0, NULL, 0);
-    plan.cell_tanh =
-        tanh_left_shift < 0 ? td_int16_scaling_of(3, -tanh_left_shift) : td_int16_scaling_of(0, tanh_left_shift);
+    plan.cell_tanh = td_lstm_cell_tanh_scaling(params->cell_state_scale_power);
 
     for (sequence = 0; sequence < sequences; ++sequence) {
         int8_t *hidden = hidden_state + sequence * state_size;
