@@ -6,6 +6,8 @@
 
 import { useState } from 'react';
 import type { Measurement, ModelVariant } from '../../../shared/services/types.js';
+import { DataTable } from '../components/data-table.js';
+import type { Column } from '../components/data-table.js';
 import { BitExactBadge, EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
 import { formatBytes, formatCount, formatPercent, formatTime } from '../format.js';
 import { ResultView } from '../deploy/result-view.js';
@@ -37,6 +39,34 @@ export function HistoryTab({ projectId, variants }: { projectId: string; variant
       </Panel>
     );
   }
+
+  const orDash = (value: number | undefined, format: (value: number) => string) => (value !== undefined ? format(value) : '–');
+  const columns: Column<Measurement>[] = [
+    { header: 'Time', align: 'numeric', render: (measurement) => formatTime(measurement.createdAt) },
+    { header: 'Variant', render: (measurement) => variantName(measurement.variantId) },
+    { header: 'Board', className: 'mono', render: (measurement) => measurement.boardId ?? 'host' },
+    { header: 'Latency', align: 'numeric', testId: 'history-latency', render: (measurement) => orDash(measurement.latency?.value, formatCount) },
+    { header: 'Unit', className: 'muted', render: (measurement) => measurement.latency?.unit ?? '' },
+    { header: 'Per MAC', align: 'numeric', render: (measurement) => orDash(measurement.instructionsPerMac ?? undefined, (value) => value.toFixed(2)) },
+    { header: 'Arena', align: 'numeric', render: (measurement) => orDash(measurement.arenaBytes, formatBytes) },
+    { header: 'Stack', align: 'numeric', render: (measurement) => orDash(measurement.stackBytes, formatBytes) },
+    { header: 'Flash', align: 'numeric', render: (measurement) => orDash(measurement.flashBytes, formatBytes) },
+    {
+      header: 'Check',
+      render: (measurement) => (measurement.bitExact !== undefined ? <BitExactBadge bitExact={measurement.bitExact} passed={measurement.passed} /> : '–'),
+    },
+    { header: 'Accuracy', align: 'numeric', render: (measurement) => orDash(measurement.accuracy, (value) => formatPercent(value, 2)) },
+    {
+      header: 'Details',
+      align: 'actions',
+      render: (measurement) =>
+        measurement.kind === 'deploy' && (
+          <button type="button" className="button button--small" aria-expanded={measurement.id === openId} onClick={() => setOpenId(measurement.id === openId ? undefined : measurement.id)}>
+            {measurement.id === openId ? 'Hide' : 'Details'}
+          </button>
+        ),
+    },
+  ];
 
   return (
     <>
@@ -71,71 +101,14 @@ export function HistoryTab({ projectId, variants }: { projectId: string; variant
           </>
         }
       >
-        <div className="table-scroll">
-          <table className="table" data-testid="history-table">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Variant</th>
-                <th scope="col">Board</th>
-                <th scope="col" className="numeric">
-                  Latency
-                </th>
-                <th scope="col">Unit</th>
-                <th scope="col" className="numeric">
-                  Per MAC
-                </th>
-                <th scope="col" className="numeric">
-                  Arena
-                </th>
-                <th scope="col" className="numeric">
-                  Stack
-                </th>
-                <th scope="col" className="numeric">
-                  Flash
-                </th>
-                <th scope="col">Check</th>
-                <th scope="col" className="numeric">
-                  Accuracy
-                </th>
-                <th scope="col" className="actions">
-                  <span className="visually-hidden">Details</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((measurement) => (
-                <tr key={measurement.id} className={measurement.id === openId ? 'is-selected' : undefined} data-testid="history-row">
-                  <td className="numeric">{formatTime(measurement.createdAt)}</td>
-                  <td>{variantName(measurement.variantId)}</td>
-                  <td className="mono">{measurement.boardId ?? 'host'}</td>
-                  <td className="numeric" data-testid="history-latency">
-                    {measurement.latency ? formatCount(measurement.latency.value) : '–'}
-                  </td>
-                  <td className="muted">{measurement.latency?.unit ?? ''}</td>
-                  <td className="numeric">{measurement.instructionsPerMac != null ? measurement.instructionsPerMac.toFixed(2) : '–'}</td>
-                  <td className="numeric">{measurement.arenaBytes !== undefined ? formatBytes(measurement.arenaBytes) : '–'}</td>
-                  <td className="numeric">{measurement.stackBytes !== undefined ? formatBytes(measurement.stackBytes) : '–'}</td>
-                  <td className="numeric">{measurement.flashBytes !== undefined ? formatBytes(measurement.flashBytes) : '–'}</td>
-                  <td>{measurement.bitExact !== undefined ? <BitExactBadge bitExact={measurement.bitExact} passed={measurement.passed} /> : '–'}</td>
-                  <td className="numeric">{measurement.accuracy !== undefined ? formatPercent(measurement.accuracy, 2) : '–'}</td>
-                  <td className="actions">
-                    {measurement.kind === 'deploy' && (
-                      <button
-                        type="button"
-                        className="button button--small"
-                        aria-expanded={measurement.id === openId}
-                        onClick={() => setOpenId(measurement.id === openId ? undefined : measurement.id)}
-                      >
-                        {measurement.id === openId ? 'Hide' : 'Details'}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={columns}
+          rows={rows}
+          rowKey={(measurement) => measurement.id}
+          isSelected={(measurement) => measurement.id === openId}
+          rowTestId="history-row"
+          testId="history-table"
+        />
       </Panel>
       {open && (
         <Panel title="Measurement" testId="history-detail">
@@ -152,44 +125,34 @@ function LatestGrid({ measurements, variants, boardIds }: { measurements: Measur
   // `measurements` comes newest first: the first match is the latest.
   const latest = (variantId: string, boardId: string) => measurements.find((m) => m.kind === 'deploy' && m.variantId === variantId && m.boardId === boardId);
   const shown = variants.filter((variant) => boardIds.some((boardId) => latest(variant.id, boardId)));
+  const boardColumns = boardIds.map(
+    (boardId): Column<ModelVariant> => ({
+      header: boardId,
+      key: `board:${boardId}`,
+      align: 'numeric',
+      title: (variant) => {
+        const latency = latest(variant.id, boardId)?.latency;
+        return latency ? `${formatCount(latency.value)} ${latency.unit}` : undefined;
+      },
+      render: (variant) => {
+        const measurement = latest(variant.id, boardId);
+        if (!measurement?.latency) return '–';
+        return (
+          <>
+            {formatCount(measurement.latency.value)} <span className="muted">{measurement.latency.unit === 'instructions' ? 'instr.' : 'cycles'}</span>
+            {measurement.bitExact === false && <span className="history-flag"> ✗</span>}
+          </>
+        );
+      },
+    }),
+  );
   return (
     <Panel title="Latest latency per variant and board" testId="latest-grid">
-      <div className="table-scroll">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Variant</th>
-              {boardIds.map((id) => (
-                <th key={id} scope="col" className="numeric">
-                  {id}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((variant) => (
-              <tr key={variant.id}>
-                <th scope="row">{variant.name}</th>
-                {boardIds.map((boardId) => {
-                  const measurement = latest(variant.id, boardId);
-                  return (
-                    <td key={boardId} className="numeric" title={measurement?.latency ? `${formatCount(measurement.latency.value)} ${measurement.latency.unit}` : undefined}>
-                      {measurement?.latency ? (
-                        <>
-                          {formatCount(measurement.latency.value)} <span className="muted">{measurement.latency.unit === 'instructions' ? 'instr.' : 'cycles'}</span>
-                          {measurement.bitExact === false && <span className="history-flag"> ✗</span>}
-                        </>
-                      ) : (
-                        '–'
-                      )}
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={[{ header: 'Variant', rowHeader: true, render: (variant) => variant.name }, ...boardColumns]}
+        rows={shown}
+        rowKey={(variant) => variant.id}
+      />
     </Panel>
   );
 }

@@ -4,71 +4,47 @@
  * Rows are selectable and follow the graph view's selection.
  */
 
-import { useEffect, useRef } from 'react';
 import type { LayerRow, ModelDetail } from '../../../shared/services/types.js';
+import { DataTable } from '../components/data-table.js';
+import type { Column } from '../components/data-table.js';
 import { formatCount, formatPercent, formatShape } from '../format.js';
 
 const tensorText = (tensors: LayerRow['inputs']) => tensors.map((tensor) => `${formatShape(tensor.shape)} ${tensor.dtype}`).join(' + ') || '–';
 
 export function LayerTable({ detail, selected, onSelect }: { detail: ModelDetail; selected: number | undefined; onSelect: (index: number) => void }) {
-  const selectedRow = useRef<HTMLTableRowElement>(null);
-  useEffect(() => {
-    selectedRow.current?.scrollIntoView({ block: 'nearest' });
-  }, [selected]);
   const totalMacs = detail.summary.macs;
   const peak = detail.summary.peakActivationBytes;
+  const columns: Column<LayerRow>[] = [
+    { header: '#', align: 'numeric', render: (layer) => layer.index },
+    { header: 'Op', className: 'mono', render: (layer) => layer.op },
+    { header: 'Input', className: 'mono', render: (layer) => tensorText(layer.inputs) },
+    { header: 'Output', className: 'mono', render: (layer) => tensorText(layer.outputs) },
+    { header: 'Params', align: 'numeric', render: (layer) => formatCount(layer.parameters) },
+    { header: 'MACs', align: 'numeric', render: (layer) => formatCount(layer.macs) },
+    { header: 'MAC %', headerTitle: "Share of the model's MACs", align: 'numeric', render: (layer) => (totalMacs > 0 ? formatPercent(layer.macs / totalMacs) : '–') },
+    {
+      header: 'Live B',
+      headerTitle: 'Bytes of all activations live while the op runs',
+      align: 'numeric',
+      className: (layer) => (layer.liveBytes === peak ? 'is-peak' : undefined),
+      title: (layer) => (layer.liveBytes === peak ? 'peak' : undefined),
+      render: (layer) => formatCount(layer.liveBytes),
+    },
+  ];
 
   return (
-    <table className="table layer-table" data-testid="layer-table" aria-label="Layers">
-      <thead>
-        <tr>
-          <th scope="col" className="numeric">
-            #
-          </th>
-          <th scope="col">Op</th>
-          <th scope="col">Input</th>
-          <th scope="col">Output</th>
-          <th scope="col" className="numeric">
-            Params
-          </th>
-          <th scope="col" className="numeric">
-            MACs
-          </th>
-          <th scope="col" className="numeric" title="Share of the model's MACs">
-            MAC %
-          </th>
-          <th scope="col" className="numeric" title="Bytes of all activations live while the op runs">
-            Live B
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {detail.layers.map((layer) => {
-          const isSelected = layer.index === selected;
-          return (
-            <tr
-              key={layer.index}
-              ref={isSelected ? selectedRow : undefined}
-              className={`is-clickable${isSelected ? ' is-selected' : ''}`}
-              aria-selected={isSelected}
-              onClick={() => onSelect(layer.index)}
-              data-testid="layer-row"
-            >
-              <td className="numeric">{layer.index}</td>
-              <td className="mono">{layer.op}</td>
-              <td className="mono">{tensorText(layer.inputs)}</td>
-              <td className="mono">{tensorText(layer.outputs)}</td>
-              <td className="numeric">{formatCount(layer.parameters)}</td>
-              <td className="numeric">{formatCount(layer.macs)}</td>
-              <td className="numeric">{totalMacs > 0 ? formatPercent(layer.macs / totalMacs) : '–'}</td>
-              <td className={`numeric${layer.liveBytes === peak ? ' is-peak' : ''}`} title={layer.liveBytes === peak ? 'peak' : undefined}>
-                {formatCount(layer.liveBytes)}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-      <tfoot>
+    <DataTable
+      columns={columns}
+      rows={detail.layers}
+      rowKey={(layer) => layer.index}
+      isSelected={(layer) => layer.index === selected}
+      onRowClick={(layer) => onSelect(layer.index)}
+      rowTestId="layer-row"
+      testId="layer-table"
+      className="layer-table"
+      label="Layers"
+      scroll={false}
+      footer={
         <tr>
           <td />
           <td>total</td>
@@ -85,7 +61,7 @@ export function LayerTable({ detail, selected, onSelect }: { detail: ModelDetail
             {formatCount(peak)}
           </td>
         </tr>
-      </tfoot>
-    </table>
+      }
+    />
   );
 }

@@ -6,6 +6,8 @@
 
 import { useState } from 'react';
 import type { Measurement, ModelDetail, ModelVariant } from '../../../shared/services/types.js';
+import { DataTable } from '../components/data-table.js';
+import type { Column } from '../components/data-table.js';
 import { ConfirmDialog, EmptyState, ErrorBanner, Figure, Panel } from '../components/widgets.js';
 import { formatBytes, formatCount, formatPercent, formatShape, formatTime, shortHash } from '../format.js';
 import { asError, useFinishedJobsCount, useQuery, useServices } from '../state/services-context.js';
@@ -88,75 +90,47 @@ export function ModelTab({
     }
   };
 
+  const variantColumns: Column<ModelVariant>[] = [
+    {
+      header: 'Variant',
+      render: (variant) => (
+        <button type="button" className="link-button" onClick={() => onSelect(variant.id)} aria-current={variant.id === selected?.id ? 'true' : undefined}>
+          {variant.name}
+        </button>
+      ),
+    },
+    { header: 'Origin', className: 'muted', testId: 'variant-origin', render: (variant) => originText(variant, variants) },
+    { header: 'Type', className: 'mono', render: (variant) => variant.summary.dtype },
+    { header: 'Ops', align: 'numeric', render: (variant) => formatCount(variant.summary.ops) },
+    { header: 'MACs', align: 'numeric', render: (variant) => formatCount(variant.summary.macs) },
+    { header: 'Params', align: 'numeric', render: (variant) => formatCount(variant.summary.parameters) },
+    { header: 'Peak act. B', align: 'numeric', render: (variant) => formatCount(variant.summary.peakActivationBytes) },
+    { header: 'File', align: 'numeric', render: (variant) => formatBytes(variant.fileBytes) },
+    { header: 'Accuracy', align: 'numeric', testId: 'variant-accuracy', render: (variant) => <AccuracyCell accuracy={variantAccuracy(variant, measurements.data ?? [])} /> },
+    { header: 'Hash', className: 'mono', title: (variant) => variant.fileHash, render: (variant) => shortHash(variant.fileHash) },
+    { header: 'Created', align: 'numeric', render: (variant) => formatTime(variant.createdAt) },
+    {
+      header: 'Actions',
+      align: 'actions',
+      render: (variant) => (
+        <button type="button" className="button button--small button--danger" onClick={() => setDeleting(variant)} aria-label={`Delete variant ${variant.name}`}>
+          Delete
+        </button>
+      ),
+    },
+  ];
+
   return (
     <>
       <Panel title="Variants" actions={<ImportZone projectId={projectId} onImported={onImported} onError={setError} />} testId="variants-panel">
-        <div className="table-scroll">
-          <table className="table" data-testid="variant-table">
-            <thead>
-              <tr>
-                <th scope="col">Variant</th>
-                <th scope="col">Origin</th>
-                <th scope="col">Type</th>
-                <th scope="col" className="numeric">
-                  Ops
-                </th>
-                <th scope="col" className="numeric">
-                  MACs
-                </th>
-                <th scope="col" className="numeric">
-                  Params
-                </th>
-                <th scope="col" className="numeric">
-                  Peak act. B
-                </th>
-                <th scope="col" className="numeric">
-                  File
-                </th>
-                <th scope="col" className="numeric">
-                  Accuracy
-                </th>
-                <th scope="col">Hash</th>
-                <th scope="col">Created</th>
-                <th scope="col" className="actions">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {variants.map((variant) => (
-                <tr key={variant.id} className={variant.id === selected?.id ? 'is-selected' : undefined} data-testid="variant-row">
-                  <td>
-                    <button type="button" className="link-button" onClick={() => onSelect(variant.id)} aria-current={variant.id === selected?.id ? 'true' : undefined}>
-                      {variant.name}
-                    </button>
-                  </td>
-                  <td className="muted" data-testid="variant-origin">
-                    {originText(variant, variants)}
-                  </td>
-                  <td className="mono">{variant.summary.dtype}</td>
-                  <td className="numeric">{formatCount(variant.summary.ops)}</td>
-                  <td className="numeric">{formatCount(variant.summary.macs)}</td>
-                  <td className="numeric">{formatCount(variant.summary.parameters)}</td>
-                  <td className="numeric">{formatCount(variant.summary.peakActivationBytes)}</td>
-                  <td className="numeric">{formatBytes(variant.fileBytes)}</td>
-                  <td className="numeric" data-testid="variant-accuracy">
-                    <AccuracyCell accuracy={variantAccuracy(variant, measurements.data ?? [])} />
-                  </td>
-                  <td className="mono" title={variant.fileHash}>
-                    {shortHash(variant.fileHash)}
-                  </td>
-                  <td className="numeric">{formatTime(variant.createdAt)}</td>
-                  <td className="actions">
-                    <button type="button" className="button button--small button--danger" onClick={() => setDeleting(variant)} aria-label={`Delete variant ${variant.name}`}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={variantColumns}
+          rows={variants}
+          rowKey={(variant) => variant.id}
+          isSelected={(variant) => variant.id === selected?.id}
+          rowTestId="variant-row"
+          testId="variant-table"
+        />
       </Panel>
       <ErrorBanner error={error} onDismiss={() => setError(undefined)} />
       {selected && <QuantizePanel projectId={projectId} variant={selected} variants={variants} onSelect={onSelect} />}

@@ -6,7 +6,9 @@
  */
 
 import type { BoardDescription, SerialDevice } from '../../../shared/services/types.js';
-import { EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
+import { DataTable } from '../components/data-table.js';
+import type { Column } from '../components/data-table.js';
+import { ErrorBanner, Panel } from '../components/widgets.js';
 import { formatBytes, formatUsbId } from '../format.js';
 import { useDevices } from '../state/services-context.js';
 
@@ -22,105 +24,77 @@ export function DevicesScreen() {
       </header>
       <ErrorBanner error={error} />
       <Panel title="Boards" testId="boards-panel">
-        <div className="table-scroll">
-          <table className="table" data-testid="boards-table">
-            <thead>
-              <tr>
-                <th scope="col">Board</th>
-                <th scope="col">Id</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Core</th>
-                <th scope="col" className="numeric">
-                  Flash
-                </th>
-                <th scope="col" className="numeric">
-                  RAM
-                </th>
-                <th scope="col">Timer counts</th>
-                <th scope="col">Deploy</th>
-              </tr>
-            </thead>
-            <tbody>
-              {listing?.boards.map((board) => <BoardRow key={board.id} board={board} />)}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={boardColumns}
+          rows={listing?.boards}
+          rowKey={(board) => board.id}
+          rowTestId="board-row"
+          rowAttributes={(board) => ({ 'data-board-id': board.id })}
+          testId="boards-table"
+        />
       </Panel>
       <Panel
         title="Serial devices"
         testId="serial-panel"
         footer="Deploying to real boards (flashing through OpenOCD, pyOCD, J-Link or a DAPLink drive) arrives in a later release; the virtual boards work now."
       >
-        {listing && listing.serial.length === 0 ? (
-          <EmptyState title="No serial device plugged in">
-            <p>Plug a board with its debug probe’s USB cable; it appears here when the system sees its serial port.</p>
-          </EmptyState>
-        ) : (
-          <div className="table-scroll">
-            <table className="table" data-testid="serial-table">
-              <thead>
-                <tr>
-                  <th scope="col">Port</th>
-                  <th scope="col">USB id</th>
-                  <th scope="col">Manufacturer</th>
-                  <th scope="col">Serial number</th>
-                  <th scope="col">Identified as</th>
-                  <th scope="col">Deploy</th>
-                </tr>
-              </thead>
-              <tbody>
-                {listing?.serial.map((device) => <SerialRow key={device.path} device={device} />)}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          columns={serialColumns}
+          rows={listing?.serial}
+          rowKey={(device) => device.path}
+          rowTestId="serial-row"
+          testId="serial-table"
+          empty={{ title: 'No serial device plugged in', body: <p>Plug a board with its debug probe’s USB cable; it appears here when the system sees its serial port.</p> }}
+        />
       </Panel>
     </div>
   );
 }
 
-function BoardRow({ board }: { board: BoardDescription }) {
-  return (
-    <tr data-testid="board-row" data-board-id={board.id}>
-      <td>{board.name}</td>
-      <td className="mono">{board.id}</td>
-      <td>{board.kind}</td>
-      <td className="mono">{board.core}</td>
-      <td className="numeric">{formatBytes(board.flashBytes)}</td>
-      <td className="numeric">{formatBytes(board.ramBytes)}</td>
-      <td>{board.timerUnit}</td>
-      <td>
-        {board.deployable ? (
-          <span className="badge badge--ready">ready</span>
-        ) : (
-          <span className="board-reason">
-            <span className={`badge ${board.kind === 'real' ? 'badge--later' : 'badge--failed'}`}>{board.kind === 'real' ? 'not yet' : 'unavailable'}</span>{' '}
-            <span className="muted">{board.reason}</span>
-          </span>
-        )}
-      </td>
-    </tr>
-  );
-}
+const boardColumns: Column<BoardDescription>[] = [
+  { header: 'Board', render: (board) => board.name },
+  { header: 'Id', className: 'mono', render: (board) => board.id },
+  { header: 'Kind', render: (board) => board.kind },
+  { header: 'Core', className: 'mono', render: (board) => board.core },
+  { header: 'Flash', align: 'numeric', render: (board) => formatBytes(board.flashBytes) },
+  { header: 'RAM', align: 'numeric', render: (board) => formatBytes(board.ramBytes) },
+  { header: 'Timer counts', render: (board) => board.timerUnit },
+  {
+    header: 'Deploy',
+    render: (board) =>
+      board.deployable ? (
+        <span className="badge badge--ready">ready</span>
+      ) : (
+        <span className="board-reason">
+          <span className={`badge ${board.kind === 'real' ? 'badge--later' : 'badge--failed'}`}>{board.kind === 'real' ? 'not yet' : 'unavailable'}</span>{' '}
+          <span className="muted">{board.reason}</span>
+        </span>
+      ),
+  },
+];
 
-function SerialRow({ device }: { device: SerialDevice }) {
-  const identified = device.boardIds.length > 0 ? device.boardIds.join(', ') : device.probe ? `${device.probe} (probe)` : 'unknown device';
-  return (
-    <tr data-testid="serial-row">
-      <td className="mono">{device.path}</td>
-      <td className="mono">{formatUsbId(device.vendorId, device.productId)}</td>
-      <td>{device.manufacturer ?? '–'}</td>
-      <td className="mono">{device.serialNumber ?? '–'}</td>
-      <td className={device.boardIds.length > 0 || device.probe ? undefined : 'muted'}>{identified}</td>
-      <td>
-        {device.boardIds.length > 0 || device.probe ? (
-          <span className="badge badge--later" title="Deploying to real boards arrives in a later release">
-            not yet
-          </span>
-        ) : (
-          <span className="muted">–</span>
-        )}
-      </td>
-    </tr>
-  );
-}
+/** Whether a serial device is a board or probe TinyDeploy knows, rather than an unknown USB device. */
+const isKnown = (device: SerialDevice) => device.boardIds.length > 0 || Boolean(device.probe);
+
+const serialColumns: Column<SerialDevice>[] = [
+  { header: 'Port', className: 'mono', render: (device) => device.path },
+  { header: 'USB id', className: 'mono', render: (device) => formatUsbId(device.vendorId, device.productId) },
+  { header: 'Manufacturer', render: (device) => device.manufacturer ?? '–' },
+  { header: 'Serial number', className: 'mono', render: (device) => device.serialNumber ?? '–' },
+  {
+    header: 'Identified as',
+    className: (device) => (isKnown(device) ? undefined : 'muted'),
+    render: (device) => (device.boardIds.length > 0 ? device.boardIds.join(', ') : device.probe ? `${device.probe} (probe)` : 'unknown device'),
+  },
+  {
+    header: 'Deploy',
+    render: (device) =>
+      isKnown(device) ? (
+        <span className="badge badge--later" title="Deploying to real boards arrives in a later release">
+          not yet
+        </span>
+      ) : (
+        <span className="muted">–</span>
+      ),
+  },
+];

@@ -5,7 +5,9 @@
 
 import { useState } from 'react';
 import type { Job } from '../../../shared/services/types.js';
-import { EmptyState, ErrorBanner, Panel, ProgressBar, StatusBadge } from '../components/widgets.js';
+import { DataTable } from '../components/data-table.js';
+import type { Column } from '../components/data-table.js';
+import { ErrorBanner, Panel, ProgressBar, StatusBadge } from '../components/widgets.js';
 import { JobLog } from '../deploy/job-progress.js';
 import { formatElapsed, formatTime } from '../format.js';
 import { useProjects } from '../state/projects.js';
@@ -38,6 +40,48 @@ export function JobsScreen() {
     }
   };
 
+  const columns: Column<Job>[] = [
+    { header: 'Created', align: 'numeric', render: (job) => formatTime(job.createdAt) },
+    {
+      header: 'Project',
+      render: (job) => <a href={formatRoute({ screen: 'project', projectId: job.projectId, tab: job.kind === 'deploy' ? 'deploy' : 'history' })}>{projectName(job.projectId)}</a>,
+    },
+    { header: 'Kind', render: (job) => job.kind },
+    {
+      header: 'Target',
+      render: (job) => (
+        <>
+          {variantName(job.params.variantId)}
+          {typeof job.params.boardId === 'string' && <span className="mono muted"> → {job.params.boardId}</span>}
+        </>
+      ),
+    },
+    { header: 'Status', render: (job) => <StatusBadge status={job.status} /> },
+    {
+      header: 'Progress',
+      className: 'jobs-progress',
+      render: (job) => <ProgressBar value={job.status === 'succeeded' ? 1 : job.progress} label={`Progress of the ${job.kind} job`} status={job.status} />,
+    },
+    { header: 'Step', className: 'mono muted', render: (job) => (isActive(job) ? job.step : job.error ? job.error.name : '') },
+    { header: 'Took', align: 'numeric', render: (job) => formatElapsed(job.startedAt, job.finishedAt) },
+    {
+      header: 'Actions',
+      align: 'actions',
+      render: (job) => (
+        <>
+          {isActive(job) && (
+            <button type="button" className="button button--small button--danger" onClick={() => void cancel(job)} data-testid="cancel-job" aria-label={`Cancel ${job.kind} job`}>
+              Cancel
+            </button>
+          )}
+          <button type="button" className="button button--small" aria-expanded={job.id === openId} onClick={() => setOpenId(job.id === openId ? undefined : job.id)}>
+            Log
+          </button>
+        </>
+      ),
+    },
+  ];
+
   return (
     <div className="screen" data-testid="jobs-screen">
       <header className="screen__header">
@@ -47,66 +91,20 @@ export function JobsScreen() {
       <ErrorBanner error={error} />
       <ErrorBanner error={cancelError} onDismiss={() => setCancelError(undefined)} />
       <Panel title={`${jobs.length} ${jobs.length === 1 ? 'job' : 'jobs'}`} testId="jobs-panel">
-        {loaded && jobs.length === 0 ? (
-          <EmptyState title="No jobs yet">
-            <p>Deploy &amp; Profile and evaluations run as jobs; they appear here with their progress and log.</p>
-          </EmptyState>
-        ) : (
-          <div className="table-scroll">
-            <table className="table" data-testid="jobs-table">
-              <thead>
-                <tr>
-                  <th scope="col">Created</th>
-                  <th scope="col">Project</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Progress</th>
-                  <th scope="col">Step</th>
-                  <th scope="col" className="numeric">
-                    Took
-                  </th>
-                  <th scope="col" className="actions">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {jobs.map((job) => (
-                  <tr key={job.id} className={job.id === openId ? 'is-selected' : undefined} data-testid="job-row" data-job-id={job.id}>
-                    <td className="numeric">{formatTime(job.createdAt)}</td>
-                    <td>
-                      <a href={formatRoute({ screen: 'project', projectId: job.projectId, tab: job.kind === 'deploy' ? 'deploy' : 'history' })}>{projectName(job.projectId)}</a>
-                    </td>
-                    <td>{job.kind}</td>
-                    <td>
-                      {variantName(job.params.variantId)}
-                      {typeof job.params.boardId === 'string' && <span className="mono muted"> → {job.params.boardId}</span>}
-                    </td>
-                    <td>
-                      <StatusBadge status={job.status} />
-                    </td>
-                    <td className="jobs-progress">
-                      <ProgressBar value={job.status === 'succeeded' ? 1 : job.progress} label={`Progress of the ${job.kind} job`} status={job.status} />
-                    </td>
-                    <td className="mono muted">{isActive(job) ? job.step : job.error ? job.error.name : ''}</td>
-                    <td className="numeric">{formatElapsed(job.startedAt, job.finishedAt)}</td>
-                    <td className="actions">
-                      {isActive(job) && (
-                        <button type="button" className="button button--small button--danger" onClick={() => void cancel(job)} data-testid="cancel-job" aria-label={`Cancel ${job.kind} job`}>
-                          Cancel
-                        </button>
-                      )}
-                      <button type="button" className="button button--small" aria-expanded={job.id === openId} onClick={() => setOpenId(job.id === openId ? undefined : job.id)}>
-                        Log
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          columns={columns}
+          rows={jobs}
+          rowKey={(job) => job.id}
+          isSelected={(job) => job.id === openId}
+          rowTestId="job-row"
+          rowAttributes={(job) => ({ 'data-job-id': job.id })}
+          testId="jobs-table"
+          empty={
+            loaded
+              ? { title: 'No jobs yet', body: <p>Deploy &amp; Profile and evaluations run as jobs; they appear here with their progress and log.</p> }
+              : undefined
+          }
+        />
       </Panel>
       {open && (
         <Panel title={`Log of the ${open.kind} job of ${formatTime(open.createdAt)}`} testId="job-detail">
