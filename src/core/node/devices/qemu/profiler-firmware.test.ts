@@ -239,7 +239,13 @@ describe.skipIf(unavailable !== undefined)(`profiler firmware on QEMU${unavailab
     await transport.write(Uint8Array.from([0, ...corrupted, 0]));
     const payload = Uint8Array.from({ length: 100 }, (_, i) => i);
     await client.echo(payload);
-    expect(await client.stack()).toEqual(stack);
+    // Garbage costs no stack beyond an interrupt frame or two landing a little deeper (where the
+    // receive interrupt strikes depends on timing): the high-water mark never shrinks and grows by
+    // at most that.
+    const after = await client.stack();
+    expect(after.stackBytes).toBe(stack.stackBytes);
+    expect(after.highWaterBytes).toBeGreaterThanOrEqual(stack.highWaterBytes);
+    expect(after.highWaterBytes).toBeLessThanOrEqual(stack.highWaterBytes + 128);
   });
 
   for (const id of ['virtual-m7', 'virtual-m55']) {
