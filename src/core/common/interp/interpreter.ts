@@ -69,6 +69,27 @@ export class Interpreter {
 
   /** One inference. Inputs are typed arrays of each graph input's dtype and element count. */
   run(inputs: readonly TensorData[], options: RunOptions = {}): RunResult {
+    const values = this.execute(inputs, this.graph.ops.length - 1);
+    const result: RunResult = { outputs: this.graph.outputs.map((id) => values[id]!) };
+    if (options.keepIntermediates) result.tensors = valueMap(values);
+    return result;
+  }
+
+  /**
+   * Runs ops 0 … `lastOp` only (what a board does for RUN with a last op) and returns every
+   * tensor's value after them, constants included (tensors of later ops keep what an earlier run
+   * left). `onOp` is called before and after each op
+   * (per-op timing); an exception a kernel throws propagates, and `onOp`'s last "begin" names
+   * the op that threw. State follows the interpreter's mode, as in `run`.
+   */
+  runUpTo(inputs: readonly TensorData[], lastOp: number, onOp?: (opIndex: number, phase: 'begin' | 'end') => void): Map<number, TensorData> {
+    if (!Number.isInteger(lastOp) || lastOp < -1 || lastOp >= this.graph.ops.length) {
+      throw new InterpreterError(`last op ${lastOp} is outside the graph's ${this.graph.ops.length} ops`);
+    }
+    return valueMap(this.execute(inputs, lastOp, onOp));
+  }
+
+  private execute(inputs: readonly TensorData[], lastOp: number, onOp?: (opIndex: number, phase: 'begin' | 'end') => void): (TensorData | undefined)[] {
     const { graph, values } = this;
     if (inputs.length !== graph.inputs.length) {
       throw new InterpreterError(`model has ${graph.inputs.length} input(s), got ${inputs.length}`);
@@ -77,7 +98,8 @@ export class Interpreter {
     graph.inputs.forEach((id, i) => {
       values[id] = checkInput(graph.tensors[id], inputs[i], i);
     });
-    graph.ops.forEach((op, opIndex) => {
+    for (let opIndex = 0; opIndex <= lastOp; opIndex++) {
+      const op = graph.ops[opIndex];
       const outputs = op.outputs.map((id) => {
         const tensor = graph.tensors[id];
         const value = allocateData(tensor.dtype, elementCount(tensor.shape));
@@ -90,17 +112,20 @@ export class Interpreter {
           throw new InterpreterError(`op ${opIndex} (${op.type}) input ${i} (tensor ${op.inputs[i]}) has no value`);
         }
       });
+      onOp?.(opIndex, 'begin');
       this.evals[opIndex](opInputs, outputs);
-    });
-    const result: RunResult = { outputs: graph.outputs.map((id) => values[id]!) };
-    if (options.keepIntermediates) {
-      result.tensors = new Map();
-      values.forEach((value, id) => {
-        if (value) result.tensors!.set(id, value);
-      });
+      onOp?.(opIndex, 'end');
     }
-    return result;
+    return values;
   }
+}
+
+function valueMap(values: readonly (TensorData | undefined)[]): Map<number, TensorData> {
+  const map = new Map<number, TensorData>();
+  values.forEach((value, id) => {
+    if (value) map.set(id, value);
+  });
+  return map;
 }
 
 function checkInput(tensor: Tensor, value: TensorData | undefined, index: number): TensorData {

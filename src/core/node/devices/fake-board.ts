@@ -1,8 +1,8 @@
 /**
  * A board in TypeScript that speaks the device protocol (firmware/runtime/PROTOCOL.md) over any
  * transport, normally the mock one: the first-class fake of STYLE.md §15. It runs the model op by
- * op with the host interpreter's kernels (the same registry and prepare/eval contract the
- * `Interpreter` uses), so session and client tests exercise real runs, real chunked transfers and
+ * op with the host interpreter (`Interpreter.runUpTo`, state reset as the interpreter resets it),
+ * so session and client tests exercise real runs, real chunked transfers and
  * real per-op timings, and a test can check that what crosses the wire equals the interpreter's
  * result.
  *
@@ -39,11 +39,8 @@ import {
 } from '../../common/protocol/messages.js';
 import type { Disposable, Transport } from '../../common/protocol/transport.js';
 import { DeviceError, ProtocolError } from '../../common/errors.js';
-import type { KernelEval } from '../../common/interp/kernel.js';
-import { unsupportedOps } from '../../common/interp/interpreter.js';
-import { findKernel } from '../../common/interp/registry.js';
-import '../../common/interp/kernels/index.js';
-import { allocateData, bytesOf, dataFromBytes, elementCount, tensorBytes } from '../../common/ir/tensor.js';
+import { Interpreter, unsupportedOps } from '../../common/interp/interpreter.js';
+import { bytesOf, dataFromBytes, tensorBytes } from '../../common/ir/tensor.js';
 import type { Graph, TensorData } from '../../common/ir/types.js';
 
 export interface FakeBoardOptions {
@@ -88,8 +85,9 @@ export class FakeBoard {
   private readonly transport: Transport;
   private readonly decoder: FrameDecoder;
   private readonly subscription: Disposable;
-  private readonly evals: KernelEval[];
-  private readonly values: (TensorData | undefined)[];
+  private readonly interpreter: Interpreter;
+  /** Every tensor's value after the last run (constants before any). */
+  private values: Map<number, TensorData>;
   private readonly inputBytes: Uint8Array[];
   private readonly stack: { stackBytes: number; highWaterBytes: number };
   /** Per-op counts of the last run of the last RUN that finished, and whether it ran every op. */
@@ -107,8 +105,9 @@ export class FakeBoard {
     }
     this.graph = graph;
     this.transport = transport;
-    this.values = graph.tensors.map((tensor) => tensor.data);
-    this.evals = graph.ops.map((op, opIndex) => findKernel(op.type)!({ graph, op, opIndex }));
+    this.values = new Map(graph.tensors.flatMap((tensor) => (tensor.data ? [[tensor.id, tensor.data] as [number, TensorData]] : [])));
+    // Streaming: the board, not the interpreter, decides when state is reset (RESET, or RUN without streaming).
+    this.interpreter = new Interpreter(graph, { state: 'streaming' });
     this.inputBytes = graph.inputs.map((id) => new Uint8Array(tensorBytes(graph.tensors[id])));
     this.stack = { stackBytes: options.stackBytes ?? 8192, highWaterBytes: options.stackHighWaterBytes ?? 0 };
     const describe = (id: number) => ({ tensorId: id, dtype: graph.tensors[id].dtype, bytes: tensorBytes(graph.tensors[id]) });
@@ -128,7 +127,6 @@ export class FakeBoard {
       buildId: options.buildId ?? 'fake',
       modelHash: options.modelHash ?? new Uint8Array(0),
     };
-    this.resetState();
     this.decoder = new FrameDecoder({ maxMessageLength: MESSAGE_HEADER_BYTES + maxPayload, minMessageLength: MESSAGE_HEADER_BYTES });
     this.subscription = transport.onData((bytes) => this.receive(bytes));
   }
@@ -213,7 +211,7 @@ export class FakeBoard {
       case commandCodes.STACK:
         return answer(commands.STACK, payload, () => this.stack);
       case commandCodes.RESET:
-        return answer(commands.RESET, payload, () => this.resetState());
+        return answer(commands.RESET, payload, () => this.interpreter.resetState());
       case commandCodes.ECHO:
         return answer(commands.ECHO, payload, (data) => data);
       default:
@@ -232,29 +230,23 @@ export class FakeBoard {
     let max = 0;
     let counts: number[] = [];
     for (let runIndex = 0; runIndex < runs; runIndex++) {
-      if (!streaming) this.resetState();
-      inputs.forEach((id, i) => {
-        this.values[id] = dataFromBytes(tensors[id].dtype, this.inputBytes[i]);
-      });
+      if (!streaming) this.interpreter.resetState();
+      const runInputs = inputs.map((id, i) => dataFromBytes(tensors[id].dtype, this.inputBytes[i].slice()));
       counts = new Array<number>(ops.length).fill(0);
+      let current = -1;
+      let opStart = 0n;
       const start = process.hrtime.bigint();
-      for (let opIndex = 0; opIndex < opsRun; opIndex++) {
-        const op = ops[opIndex];
-        const outputs = op.outputs.map((id) => {
-          const value = allocateData(tensors[id].dtype, elementCount(tensors[id].shape));
-          this.values[id] = value;
-          return value;
+      try {
+        this.values = this.interpreter.runUpTo(runInputs, opsRun - 1, (opIndex, phase) => {
+          if (phase === 'begin') {
+            current = opIndex;
+            opStart = process.hrtime.bigint();
+          } else {
+            counts[opIndex] = Number(process.hrtime.bigint() - opStart);
+          }
         });
-        const opStart = process.hrtime.bigint();
-        try {
-          this.evals[opIndex](
-            op.inputs.map((id) => (id < 0 ? undefined : this.values[id])),
-            outputs,
-          );
-        } catch (error) {
-          throw new RequestRefused('RUN_FAILED', (error as Error).message, runFailure.encode({ op: opIndex, kernelStatus: -1 }));
-        }
-        counts[opIndex] = Number(process.hrtime.bigint() - opStart);
+      } catch (error) {
+        throw new RequestRefused('RUN_FAILED', (error as Error).message, runFailure.encode({ op: current, kernelStatus: -1 }));
       }
       const elapsed = Number(process.hrtime.bigint() - start);
       total += elapsed;
@@ -280,18 +272,10 @@ export class FakeBoard {
     const inputIndex = this.graph.inputs.indexOf(id);
     if (inputIndex >= 0) return this.inputBytes[inputIndex].slice();
     const tensor = this.graph.tensors[id];
-    const value = this.values[id];
+    const value = this.values.get(id);
     return value ? bytesOf(value) : new Uint8Array(tensorBytes(tensor));
   }
 
-  private resetState(): void {
-    for (const tensor of this.graph.tensors) {
-      if (!tensor.variable) continue;
-      const initial = allocateData(tensor.dtype, elementCount(tensor.shape));
-      if (tensor.data) initial.set(tensor.data as never);
-      this.values[tensor.id] = initial;
-    }
-  }
 }
 
 /** Decodes the request with the command's codec, computes the reply, encodes it. */
