@@ -8,7 +8,8 @@
  * To port it to another board, copy this folder to firmware/boards/<id>/ and change:
  *   1. the constants below (core clock, UART, interrupt count) and TD_BOARD_ID;
  *   2. MEMORY in the linker script;
- *   3. the UART driver, if the board's UART is not a CMSDK one: board.h's four functions
+ *   3. the UART driver, if the board's UART is not a CMSDK one: the four functions of
+ *      ../common/include/td_board_api.h
  *      (td_board_init also sets up clocks and pins) and td_port.h's td_serial_* with a receive
  *      interrupt named UART0_RX_IRQHandler (or rename it in td_startup.c's table);
  *   4. board.json: core, FPU, flash method (OpenOCD/pyOCD/J-Link GDB server, or a mass-storage
@@ -28,24 +29,6 @@
 #define TD_UART0_RX_IRQ 0
 #define TD_IRQ_COUNT 32
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-/* Brings up clocks, pins and the UART the host talks to. Call once at the start of main(). */
-void td_board_init(void);
-
-/* Writes bytes to the UART, blocking until each is accepted by the transmitter. */
-void td_board_write(const void *data, size_t length);
-
-/* Reads one byte, blocking (not used once td_serial_init has turned on the receive interrupt). */
-uint8_t td_board_read_byte(void);
-
-/* Ends a test program: semihosting exit under a debugger, else sleeps forever. */
-void td_board_exit(int status) __attribute__((noreturn));
-
-#ifdef __cplusplus
-}
-#endif
+#include "td_board_api.h"
 
 #endif /* TD_BOARD_H */

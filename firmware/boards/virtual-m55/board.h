@@ -19,24 +19,6 @@
 /* Core clock, also SysTick's: under `-icount shift=0` one tick is 1e9 / TD_CPU_HZ instructions. */
 #define TD_CPU_HZ 32000000u
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-/* Brings up what the runtime needs (UART0). Call once at the start of main(). */
-void td_board_init(void);
-
-/* Writes bytes to UART0, blocking until each is accepted by the transmitter. */
-void td_board_write(const void *data, size_t length);
-
-/* Reads one byte from UART0, blocking until one arrives (not used once td_serial_init ran). */
-uint8_t td_board_read_byte(void);
-
-/* Ends the program: exits QEMU with `status` under `-semihosting`, else sleeps forever. */
-void td_board_exit(int status) __attribute__((noreturn));
-
-#ifdef __cplusplus
-}
-#endif
+#include "td_board_api.h"
 
 #endif /* TD_BOARD_H */
