@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { opMacs } from '../../common/analysis/macs.js';
@@ -11,7 +11,7 @@ import type { Graph } from '../../common/ir/types.js';
 import type { DeviceClient } from '../../common/protocol/client.js';
 import type { TimerUnit } from '../../common/protocol/messages.js';
 import { connectVirtualBoard, type VirtualBoardConnection, type VirtualBoardConnectionOptions } from '../devices/qemu/virtual-board-connection.js';
-import { parseElf } from '../toolchain/elf.js';
+import type { ElfSymbol } from '../toolchain/elf.js';
 import { loadModelFile } from '../model-file.js';
 import { buildModelGraph, fileSha256 } from '../toolchain/build-model.js';
 import type { BuildReport } from '../toolchain/project.js';
@@ -175,7 +175,7 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
 
       // Run.
       const runStarted = performance.now();
-      await loadInputs(connection, firmware.elf, inputs);
+      await loadInputs(connection, firmware.symbols, inputs);
       const host = new Interpreter(reference, { state: options.streaming ? 'streaming' : 'reset' });
       const hostInputs = reference.inputs.map((id, i) => dataFromBytes(reference.tensors[id].dtype, inputs[i].slice()));
       const latencies: number[] = [];
@@ -297,8 +297,7 @@ export async function findFirstDifference(client: DeviceClient, graph: Graph, in
  * model's inputs): written over GDB when the ELF names them (virtual boards: 100× the emulated
  * UART's speed), else sent with LOAD_INPUT.
  */
-async function loadInputs(connection: VirtualBoardConnection, elf: string, inputs: readonly Uint8Array[]): Promise<void> {
-  const symbols = parseElf(new Uint8Array(await readFile(elf))).symbols;
+async function loadInputs(connection: VirtualBoardConnection, symbols: readonly ElfSymbol[], inputs: readonly Uint8Array[]): Promise<void> {
   for (let i = 0; i < inputs.length; i++) {
     const copy = symbols.find((symbol) => symbol.name === `td_adapter_input_copy${i}`);
     if (copy && copy.size === inputs[i].length) await connection.board.writeMemory(copy.value, inputs[i]);

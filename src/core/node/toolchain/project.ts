@@ -5,7 +5,7 @@ import { boardCompilerFlags, type Board } from '../../common/boards/index.js';
 import { weightSymbolPrefix, type GeneratedModel } from '../../common/codegen/index.js';
 import { CodegenError } from '../../common/errors.js';
 import { compile, requireCompiler, type Compiler } from './compiler.js';
-import { readElf, elfSizes, symbolBytes, type ElfSizes } from './elf.js';
+import { readElf, elfSizes, symbolBytes, type ElfSizes, type ElfSymbol } from './elf.js';
 import { firmwareRoot, kernelFiles, readRuntimeDescription, type KernelVariant, type RuntimeDescription } from './firmware.js';
 import { estimateStack, parseCallGraph, type StackEstimate } from './stack-usage.js';
 
@@ -71,6 +71,8 @@ export interface BuildReport {
 
 export interface FirmwareBuild {
   elf: string;
+  /** The ELF's symbols (where deploy finds the profiler's input buffers). */
+  symbols: ElfSymbol[];
   report: BuildReport;
   sizes: ElfSizes;
   stack: StackEstimate;
@@ -238,7 +240,7 @@ export async function buildFirmwareProject(project: FirmwareProject, options: { 
       { ...report },
     );
   }
-  return { elf, report, sizes, stack, diagnostics: diagnostics.join('\n') };
+  return { elf, symbols: image.symbols, report, sizes, stack, diagnostics: diagnostics.join('\n') };
 }
 
 /** Files under `directory`'s `subdirectories`, relative to `directory`. */
