@@ -104,10 +104,10 @@ describe('JobHost with worker processes', () => {
     const job = evaluateJob();
     await jobReaches(job.id, (j) => j.progress > 0.02);
     const pid = host.workerProcessId(job.id)!;
-    const started = performance.now();
     await host.cancel(job.id);
-    expect(performance.now() - started).toBeLessThan(3_000);
     const cancelled = store.getJob(job.id);
+    // The worker aborted by itself: the host never had to kill it after the grace period.
+    expect(cancelled.log.some((line) => line.startsWith('the worker did not stop within'))).toBe(false);
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.log.slice(-2)).toEqual(['cancel requested', 'cancelled']);
     expect(store.listMeasurements({ projectId })).toHaveLength(before);
