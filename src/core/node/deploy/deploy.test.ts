@@ -108,7 +108,7 @@ describe.skipIf(unavailable !== undefined)(`deploy on virtual boards${unavailabl
     const directory = await mkdtemp(join(tmpdir(), 'tinydeploy-deploy-test-'));
     try {
       const { build } = await buildModelGraph(graph, { board: virtualM4f, out: directory, application: 'profiler', name: 'kws', hash: 'sha256:00' });
-      const connection = await connectVirtualBoard(virtualM4f as Board & { qemu: { machine: string } }, build!.elf);
+      const connection = await connectVirtualBoard(virtualM4f, build!.elf);
       try {
         const [input] = seededInputs(graph, 3);
         await connection.client.loadInput(0, input);

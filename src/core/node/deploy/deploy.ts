@@ -164,7 +164,7 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
 
     // Flash.
     progress('flash', 0.3, `starting ${board.name} and flashing ${firmware.report.flashBytes} bytes`);
-    const connection = await connectVirtualBoard(board as Board & { qemu: { machine: string } }, firmware.elf, options.connection);
+    const connection = await connectVirtualBoard(board, firmware.elf, options.connection);
     try {
       const { client, info } = connection;
       if (info.buildId !== project.buildId) {
