@@ -26,7 +26,7 @@ const defaultPaths = ['src/main', 'src/preload', 'src/renderer', 'src/shared', '
 /** Files that are not part of the app: tests, test doubles, development-only pages. */
 function isScanned(path) {
   const name = basename(path);
-  if (/\.test\.tsx?$/.test(name) || /\.test-helper\.tsx?$/.test(name)) return false;
+  if (/\.test\.tsx?$/.test(name)) return false;
   if (name === 'testing' && statSync(path).isDirectory()) return false;
   if (name === 'fake.html') return false;
   return true;

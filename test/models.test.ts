@@ -10,7 +10,7 @@ import { importModel } from '../src/core/common/importers/index.js';
 import { fnv1a } from '../src/core/common/ir/checksum.js';
 import { bytesOf, dataFromBytes } from '../src/core/common/ir/tensor.js';
 import { Interpreter } from '../src/core/common/interp/interpreter.js';
-import { repoRoot, sharedDir } from './shared.js';
+import { repoRoot, sharedDir } from './testing/shared-data.js';
 
 interface CorpusEntry {
   file: string;

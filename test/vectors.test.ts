@@ -10,7 +10,7 @@ import { Interpreter } from '../src/core/common/interp/interpreter.js';
 import type { Graph } from '../src/core/common/ir/types.js';
 import { bytesOf, dataFromBytes } from '../src/core/common/ir/tensor.js';
 import { loadModelFile } from '../src/core/node/model-file.js';
-import { sharedModels, sharedPath, vectorModels } from './shared.js';
+import { sharedModels, sharedPath, vectorModels } from './testing/shared-data.js';
 
 interface LayerIndex {
   tensors: { file: string; index: number; produced_by: string; bytes: number }[];

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, sharedModels, sharedPath } from '../../test/shared.js';
+import { repoRoot, sharedModels, sharedPath } from '../../test/testing/shared-data.js';
 import { commands, main } from './main.js';
 
 const bin = join(repoRoot, 'bin/tinydeploy.js');

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ipcChannelName } from '../shared/services/bridge.js';
-import { createFakeServices } from '../shared/services/fake-services.js';
+import { createFakeServices } from '../shared/services/testing/fake-services.js';
 import { serveServices } from '../shared/services/proxy.js';
 import { servicesSchema } from '../shared/services/schemas.js';
 import type { AppServices } from '../shared/services/types.js';

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { virtualBoardTestsUnavailable } from '../../src/core/node/devices/qemu/qemu-test-support.js';
-import { repoRoot, sharedModels, sharedPath } from '../shared.js';
+import { virtualBoardTestsUnavailable } from '../../src/core/node/devices/qemu/testing/qemu.js';
+import { repoRoot, sharedModels, sharedPath } from '../testing/shared-data.js';
 
 const run = promisify(execFile);
 const tinydeploy = (args: string[]) => run(process.execPath, [join(repoRoot, 'bin/tinydeploy.js'), ...args], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });

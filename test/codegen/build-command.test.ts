@@ -11,7 +11,7 @@ import { buildCommand } from '../../src/cli/commands/build.js';
 import { generateModel } from '../../src/core/common/codegen/index.js';
 import { CodegenError, UsageError } from '../../src/core/common/errors.js';
 import { loadModelFile } from '../../src/core/node/model-file.js';
-import { hasArmToolchain, modelPath, sharedAvailable, withTemporaryDirectory } from './support.js';
+import { hasArmToolchain, modelPath, sharedAvailable, withTemporaryDirectory } from './testing/codegen.js';
 
 function capture(): { io: CliIo; stdout: () => string } {
   let out = '';

@@ -26,7 +26,7 @@ import {
   sharedAvailable,
   vector,
   withTemporaryDirectory,
-} from './support.js';
+} from './testing/codegen.js';
 
 const run = promisify(execFile);
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');

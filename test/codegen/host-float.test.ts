@@ -16,7 +16,7 @@ import { dequantizeHybridWeights, generateModel } from '../../src/core/common/co
 import { Interpreter } from '../../src/core/common/interp/interpreter.js';
 import { loadModelFile } from '../../src/core/node/model-file.js';
 import { buildHostRunner, runHostRunner } from '../../src/core/node/toolchain/index.js';
-import { argmax, floatDeviation, floatModels, hasHostCompiler, int8Models, modelPath, sharedAvailable, sharedRoot, vector, withTemporaryDirectory } from './support.js';
+import { argmax, floatDeviation, floatModels, hasHostCompiler, int8Models, modelPath, sharedAvailable, sharedRoot, vector, withTemporaryDirectory } from './testing/codegen.js';
 
 const tolerance = 1e-4;
 

@@ -11,7 +11,7 @@ import { Interpreter } from '../../src/core/common/interp/interpreter.js';
 import { bytesOf } from '../../src/core/common/ir/tensor.js';
 import { loadModelFile } from '../../src/core/node/model-file.js';
 import { buildHostRunner, compile, firmwareRoot, hostCompilerFlags, requireCompiler, runHostRunner } from '../../src/core/node/toolchain/index.js';
-import { hasHostCompiler, int8Models, modelPath, sharedAvailable, sharedRoot, vector, withTemporaryDirectory } from './support.js';
+import { hasHostCompiler, int8Models, modelPath, sharedAvailable, sharedRoot, vector, withTemporaryDirectory } from './testing/codegen.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 

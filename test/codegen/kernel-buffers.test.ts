@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kernelBuffers } from '../../src/core/common/codegen/index.js';
 import { compile, hostCompilerFlags, kernelFiles, requireCompiler, runProgram } from '../../src/core/node/toolchain/index.js';
-import { hasHostCompiler, withTemporaryDirectory } from './support.js';
+import { hasHostCompiler, withTemporaryDirectory } from './testing/codegen.js';
 
 type Dims = [number, number, number, number];
 const convCases: { input: Dims; filter: Dims }[] = [

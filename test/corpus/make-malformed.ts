@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as flatbuffers from 'flatbuffers';
 import { Model } from '../../src/core/common/importers/tflite/schema/tflite.js';
-import { repoRoot } from '../shared.js';
+import { repoRoot } from '../testing/shared-data.js';
 
 const source = new Uint8Array(readFileSync(join(repoRoot, 'resources/models/kws_ref_model.tflite')));
 const outDir = join(repoRoot, 'test/corpus/malformed');

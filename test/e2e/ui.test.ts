@@ -3,16 +3,16 @@
  * served by Vite): the paths app.test.ts cannot provoke on demand. Renaming and deleting with
  * confirmation, a bad file, import by drag-and-drop, a deploy that fails and one that is
  * cancelled, a board plugged and unplugged while the Devices screen is open, the native menu,
- * keyboard use, and labels on every control. Deploys here are simulated (see fake-services.ts).
+ * keyboard use, and labels on every control. Deploys here are simulated (see src/renderer/src/testing/fake-services.ts).
  */
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, sharedModels } from '../shared.js';
-import { startFakeUiServer } from './fake-ui-server.js';
-import { launchChromium, missingTools, saveScreenshot } from './harness.js';
+import { repoRoot, sharedModels } from '../testing/shared-data.js';
+import { startFakeUiServer } from './testing/fake-ui-server.js';
+import { launchChromium, missingTools, saveScreenshot } from './testing/harness.js';
 
 const missing = missingTools({ deploy: false });
 if (missing) console.warn(missing);

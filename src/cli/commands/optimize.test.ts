@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, sharedModels, sharedPath } from '../../../test/shared.js';
+import { repoRoot, sharedModels, sharedPath } from '../../../test/testing/shared-data.js';
 import { printGraph } from '../../core/common/ir/print.js';
 import { loadModelFile } from '../../core/node/model-file.js';
 import type { CliIo } from '../command.js';

@@ -10,12 +10,12 @@ import { analyzeModel } from '../../core/common/analysis/model-analysis.js';
 import { ImportError } from '../../core/common/errors.js';
 import { importModel } from '../../core/common/importers/index.js';
 import { ConnectionError, RequestError } from '../../shared/services/errors.js';
-import { createFakeServices } from '../../shared/services/fake-services.js';
+import { createFakeServices } from '../../shared/services/testing/fake-services.js';
 import { connectServiceClient } from '../../shared/services/proxy.js';
 import { servicesSchema } from '../../shared/services/schemas.js';
 import type { AppServices, Job } from '../../shared/services/types.js';
 import { webSocketChannel, type WebSocketLike } from '../../shared/services/websocket-channel.js';
-import { sharedModels } from '../../../test/shared.js';
+import { sharedModels } from '../../../test/testing/shared-data.js';
 import { main } from '../main.js';
 import { defaultDataDirectory, startBrowserServer, type BrowserServer } from './serve.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ImportError } from '../../core/common/errors.js';
 import { decodeMessage, encodeMessage } from './codec.js';
 import { ConnectionError, RequestError } from './errors.js';
-import { createFakeServices, type FakeServices } from './fake-services.js';
+import { createFakeServices, type FakeServices } from './testing/fake-services.js';
 import { connectServiceClient, serveServices, type MessageChannel } from './proxy.js';
 import { servicesSchema } from './schemas.js';
 import type { AppServices, Job } from './types.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RequestError } from './errors.js';
-import { createFakeServices } from './fake-services.js';
+import { createFakeServices } from './testing/fake-services.js';
 import { maxModelBytes, servicesSchema, validateRequest } from './schemas.js';
 
 /** The message validateRequest throws, or undefined when the request is accepted. */

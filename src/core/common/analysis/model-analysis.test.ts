@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../node/model-file.js';
 import type { Graph, Tensor } from '../ir/types.js';
-import { sharedModels } from '../../../../test/shared.js';
-import type { SharedModelName } from '../../../../test/shared.js';
+import { sharedModels } from '../../../../test/testing/shared-data.js';
+import type { SharedModelName } from '../../../../test/testing/shared-data.js';
 import { activationMemory } from './activation-memory.js';
 import { analyzeModel } from './model-analysis.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sharedModels } from '../../../../test/shared.js';
+import { sharedModels } from '../../../../test/testing/shared-data.js';
 import { InterpreterError } from '../errors.js';
 import { importModel } from '../importers/index.js';
 import { bytesOf } from '../ir/tensor.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph, Quantization } from '../ir/types.js';
-import { GraphBuilder, checkPass, perChannel, perTensor, randomData } from './pass-test.test-helper.js';
+import { GraphBuilder, checkPass, perChannel, perTensor, randomData } from './testing/pass-test.js';
 import { runPipeline } from './run-pipeline.js';
 
 const conv = { padding: 'same', strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, activation: 'none' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph, Quantization } from '../ir/types.js';
-import { GraphBuilder, checkPass, expectSameOutputs, perChannel, perTensor, randomData, randomInputs, runGraph } from './pass-test.test-helper.js';
+import { GraphBuilder, checkPass, expectSameOutputs, perChannel, perTensor, randomData, randomInputs, runGraph } from './testing/pass-test.js';
 
 const conv = { padding: 'same', strideH: 1, strideW: 1, dilationH: 1, dilationW: 1 };
 const fc = { keepNumDims: false, asymmetricQuantizeInputs: false };

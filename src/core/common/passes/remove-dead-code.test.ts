@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../ir/types.js';
-import { GraphBuilder, checkPass, randomData } from './pass-test.test-helper.js';
+import { GraphBuilder, checkPass, randomData } from './testing/pass-test.js';
 import { runPipeline } from './run-pipeline.js';
 
 const fc = { activation: 'none', keepNumDims: false, asymmetricQuantizeInputs: false };

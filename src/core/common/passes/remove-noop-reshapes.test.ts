@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../ir/types.js';
-import { GraphBuilder, checkPass, perTensor, randomData } from './pass-test.test-helper.js';
+import { GraphBuilder, checkPass, perTensor, randomData } from './testing/pass-test.js';
 
 const fc = { activation: 'none', keepNumDims: false, asymmetricQuantizeInputs: false };
 

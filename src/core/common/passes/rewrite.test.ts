@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PassError } from '../errors.js';
 import { printGraph } from '../ir/print.js';
 import type { Graph, Op } from '../ir/types.js';
-import { GraphBuilder, deepFreeze } from './pass-test.test-helper.js';
+import { GraphBuilder, deepFreeze } from './testing/pass-test.js';
 import { GraphEditor, type RewriteRule, applyRewriteRules } from './rewrite.js';
 
 /** x → RELU → a → RELU6 → b → TANH → c (output), with a also read by the TANH's sibling LOGISTIC → d (output). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PassError, ValidationError } from '../errors.js';
 import type { Graph } from '../ir/types.js';
 import type { PassOptions } from './pass.js';
-import { GraphBuilder } from './pass-test.test-helper.js';
+import { GraphBuilder } from './testing/pass-test.js';
 import { listPipelines } from './pipelines.js';
 import { findPass, listPasses, registerPass } from './registry.js';
 import { type PipelineProgress, runPipeline } from './run-pipeline.js';

@@ -15,12 +15,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedModels, sharedPath } from '../../../../test/shared.js';
+import { sharedModels, sharedPath } from '../../../../test/testing/shared-data.js';
 import { importModel } from '../importers/index.js';
 import { elementCount } from '../ir/tensor.js';
 import { printGraph } from '../ir/print.js';
 import type { Graph, Op, Tensor, TensorData } from '../ir/types.js';
-import { expectSameOutputs, floatDeviation, randomInputs, runGraph } from './pass-test.test-helper.js';
+import { expectSameOutputs, floatDeviation, randomInputs, runGraph } from './testing/pass-test.js';
 import { runPipeline } from './run-pipeline.js';
 
 const FLOAT_TOLERANCE = 1e-5;
@@ -92,7 +92,7 @@ function expectSameAll(after: TensorData[][], before: TensorData[][]): void {
 const names = Object.keys(sharedModels) as (keyof typeof sharedModels)[];
 
 describe('cleanup over the shared models', () => {
-  it('finds the hybrid models of the corpus (test/codegen/support.ts lists the same one)', () => {
+  it('finds the hybrid models of the corpus (test/codegen/testing/codegen.ts lists the same one)', () => {
     expect(names.filter((name) => hybridOps(load(sharedModels[name])).length > 0)).toEqual(['kws_ref_model_float32']);
   });
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FakeBoard } from '../../node/devices/fake-board.js';
+import { FakeBoard } from '../../node/devices/testing/fake-board.js';
 import {
   chain,
   createMockLink,
@@ -18,7 +18,7 @@ import { DeviceClient } from './client.js';
 import { encodeFrame } from './framing.js';
 import { commands, encodeMessage, REPLY_BIT, type Command } from './messages.js';
 import { Session, type SessionOptions } from './session.js';
-import { sharedPath } from '../../../../test/shared.js';
+import { sharedPath } from '../../../../test/testing/shared-data.js';
 
 let graph: Graph;
 beforeAll(async () => {

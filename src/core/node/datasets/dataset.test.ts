@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sharedModels, sharedPath } from '../../../../test/shared.js';
+import { sharedModels, sharedPath } from '../../../../test/testing/shared-data.js';
 import { loadModelFile } from '../model-file.js';
 import { openDataset, parseLabelCsv } from './dataset.js';
 import type { Dataset, DatasetSample } from './dataset.js';

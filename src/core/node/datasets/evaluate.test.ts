@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sharedModels, sharedPath } from '../../../../test/shared.js';
+import { sharedModels, sharedPath } from '../../../../test/testing/shared-data.js';
 import { loadModelFile } from '../model-file.js';
 import { openDataset } from './dataset.js';
 import type { EvaluationProgress } from './evaluate.js';

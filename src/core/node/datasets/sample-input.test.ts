@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DType, Quantization, Tensor } from '../../common/ir/types.js';
-import { sharedModels } from '../../../../test/shared.js';
+import { sharedModels } from '../../../../test/testing/shared-data.js';
 import { loadModelFile } from '../model-file.js';
 import type { SampleSpec } from './dataset.js';
 import { sampleConverter } from './sample-input.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedModels } from '../../../../test/shared.js';
+import { sharedModels } from '../../../../test/testing/shared-data.js';
 import type { Job, JobService } from '../../../shared/services/types.js';
 import { createDatasetService } from '../services/datasets.js';
 import { createJobService } from '../services/jobs.js';

@@ -5,11 +5,11 @@
  * the host interpreter's.
  */
 import { describe, expect, it } from 'vitest';
-import { sharedModels, sharedPath } from '../../../../test/shared.js';
+import { sharedModels, sharedPath } from '../../../../test/testing/shared-data.js';
 import { virtualM4f } from '../../common/boards/index.js';
 import { openDataset } from '../datasets/dataset.js';
 import { deployGraph } from '../deploy/deploy.js';
-import { virtualBoardTestsUnavailable } from '../devices/qemu/qemu-test-support.js';
+import { virtualBoardTestsUnavailable } from '../devices/qemu/testing/qemu.js';
 import { loadModelFile } from '../model-file.js';
 import { quantizeModel } from './quantize-model.js';
 

@@ -5,7 +5,7 @@
  * samples, 91% ours vs 90% shipped) is in bench/quantize.
  */
 import { describe, expect, it } from 'vitest';
-import { sharedModels, sharedPath } from '../../../../test/shared.js';
+import { sharedModels, sharedPath } from '../../../../test/testing/shared-data.js';
 import { evaluateGraph, referenceOutputs } from '../../common/passes/quantize/index.js';
 import { openDataset } from '../datasets/dataset.js';
 import { loadModelFile } from '../model-file.js';

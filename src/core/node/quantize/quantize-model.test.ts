@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sharedModels, sharedPath } from '../../../../test/shared.js';
+import { sharedModels, sharedPath } from '../../../../test/testing/shared-data.js';
 import { generateModel } from '../../common/codegen/index.js';
 import { exportTflite } from '../../common/exporters/index.js';
 import { importModel } from '../../common/importers/index.js';

@@ -18,12 +18,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createTfliteRunner, type TfliteTensorData } from '../../../../../bench/interp/tflite-node.js';
-import { sharedModels, vectorModels } from '../../../../../test/shared.js';
+import { sharedModels, vectorModels } from '../../../../../test/testing/shared-data.js';
 import { importModel } from '../../importers/index.js';
 import { Interpreter } from '../../interp/interpreter.js';
 import type { Graph, TensorData } from '../../ir/types.js';
 import { exportTflite } from '../index.js';
-import { everyOpFloatGraph, everyOpInt8Graph, randomTensorData, seededRandom, singleOpGraph } from './writer.test-helper.js';
+import { everyOpFloatGraph, everyOpInt8Graph, randomTensorData, seededRandom, singleOpGraph } from './testing/writer.js';
 
 /** Runs a model once in a fresh TFLite interpreter (fresh: an LSTM keeps its state between runs). */
 async function runInTflite(model: Uint8Array, inputs: readonly TensorData[]): Promise<TfliteTensorData[]> {

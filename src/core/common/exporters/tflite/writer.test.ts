@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as flatbuffers from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, sharedDir, sharedModels, vectorModels } from '../../../../../test/shared.js';
+import { repoRoot, sharedDir, sharedModels, vectorModels } from '../../../../../test/testing/shared-data.js';
 import { CodegenError } from '../../errors.js';
 import { importModel } from '../../importers/index.js';
 import { BuiltinOperator, Model } from '../../importers/tflite/schema/tflite.js';
@@ -13,7 +13,7 @@ import { bytesOf } from '../../ir/tensor.js';
 import type { Graph, Op } from '../../ir/types.js';
 import { exportTflite } from '../index.js';
 import { loadModelFile, saveModelFile } from '../../../node/model-file.js';
-import { everyOpFloatGraph, everyOpInt8Graph, randomTensorData, seededRandom } from './writer.test-helper.js';
+import { everyOpFloatGraph, everyOpInt8Graph, randomTensorData, seededRandom } from './testing/writer.js';
 
 /** Every model of the corpus (test/models.json) that imports, by file name. */
 const corpusModels: { name: string; path: string }[] = (

@@ -16,7 +16,7 @@ import {
   Tensor,
   TensorType,
 } from './schema/tflite.js';
-import { sharedModels } from '../../../../../test/shared.js';
+import { sharedModels } from '../../../../../test/testing/shared-data.js';
 
 /** A two-op float model (FLOOR, then a custom op) built with the generated writer API. */
 function modelWithUnknownOps(): Uint8Array {

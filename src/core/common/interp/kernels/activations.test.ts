@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import './activations.js';
 import { checkedLog2, int16ActivationScaling, logisticFloat, sigmoidParams } from './activations.js';
-import { prepareSingleOp, runSingleOp, type TensorSpec } from './single-op.test-helper.js';
+import { prepareSingleOp, runSingleOp, type TensorSpec } from '../testing/single-op.js';
 
 const int8 = (shape: number[], scale: number, zeroPoint: number): TensorSpec => ({ dtype: 'int8', shape, quantization: [scale, zeroPoint] });
 const float = (shape: number[]): TensorSpec => ({ dtype: 'float32', shape });

@@ -14,7 +14,7 @@ import {
   referenceRequantize8,
   runSingleOp,
   singleOpGraph,
-} from './kernel-test-support.js';
+} from '../testing/kernels.js';
 
 const attrs = (window: Partial<ReferenceWindow>, activation: Activation = 'none'): Conv2DAttrs => ({
   padding: 'valid',

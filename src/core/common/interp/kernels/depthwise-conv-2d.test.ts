@@ -12,7 +12,7 @@ import {
   referenceRequantize8,
   runSingleOp,
   singleOpGraph,
-} from './kernel-test-support.js';
+} from '../testing/kernels.js';
 
 const attrs = (window: Partial<ReferenceWindow>, depthMultiplier = 1, activation: Activation = 'none'): DepthwiseConv2DAttrs => ({
   padding: 'valid',

@@ -3,7 +3,7 @@ import { InterpreterError } from '../../errors.js';
 import './elementwise.js';
 import { broadcastShapes, clampFloat } from './elementwise.js';
 import { FLOAT32_MAX } from '../op-utils.js';
-import { runSingleOp, prepareSingleOp, type TensorSpec } from './single-op.test-helper.js';
+import { runSingleOp, prepareSingleOp, type TensorSpec } from '../testing/single-op.js';
 
 const int8 = (shape: number[], scale: number, zeroPoint: number): TensorSpec => ({ dtype: 'int8', shape, quantization: [scale, zeroPoint] });
 const float = (shape: number[]): TensorSpec => ({ dtype: 'float32', shape });

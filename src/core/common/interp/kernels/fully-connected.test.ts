@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Activation, FullyConnectedAttrs } from '../../ir/types.js';
 import './fully-connected.js';
-import { prepareSingleOp, randomSource, referenceRequantize16Wide, referenceRequantize8, runSingleOp, singleOpGraph } from './kernel-test-support.js';
+import { prepareSingleOp, randomSource, referenceRequantize16Wide, referenceRequantize8, runSingleOp, singleOpGraph } from '../testing/kernels.js';
 
 const attrs = (activation: Activation = 'none', asymmetricQuantizeInputs = false): FullyConnectedAttrs => ({
   activation,

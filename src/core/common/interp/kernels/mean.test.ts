@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import './mean.js';
 import { foldCountIntoMultiplier } from './mean.js';
-import { prepareSingleOp, runSingleOp, type TensorSpec } from './single-op.test-helper.js';
+import { prepareSingleOp, runSingleOp, type TensorSpec } from '../testing/single-op.js';
 
 const axes = (...values: number[]): TensorSpec => ({ dtype: 'int32', shape: [values.length], data: Int32Array.from(values) });
 const int8 = (shape: number[], scale: number, zeroPoint: number): TensorSpec => ({ dtype: 'int8', shape, quantization: [scale, zeroPoint] });

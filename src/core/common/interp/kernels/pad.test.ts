@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import './pad.js';
-import { prepareSingleOp, runSingleOp, type TensorSpec } from './single-op.test-helper.js';
+import { prepareSingleOp, runSingleOp, type TensorSpec } from '../testing/single-op.js';
 
 const paddings = (...values: number[]): TensorSpec => ({ dtype: 'int32', shape: [values.length / 2, 2], data: Int32Array.from(values) });
 

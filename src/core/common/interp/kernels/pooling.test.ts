@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Activation, Pool2DAttrs } from '../../ir/types.js';
 import './pooling.js';
-import { prepareSingleOp, randomSource, runSingleOp, singleOpGraph } from './kernel-test-support.js';
+import { prepareSingleOp, randomSource, runSingleOp, singleOpGraph } from '../testing/kernels.js';
 
 const attrs = (filter: number, stride: number, padding: 'same' | 'valid', activation: Activation = 'none'): Pool2DAttrs => ({
   padding,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import './reshape.js';
-import { prepareSingleOp, runSingleOp } from './single-op.test-helper.js';
+import { prepareSingleOp, runSingleOp } from '../testing/single-op.js';
 
 describe('RESHAPE', () => {
   it('copies int8 elements in order under the new shape, ignoring the shape tensor contents', () => {

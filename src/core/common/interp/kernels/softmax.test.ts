@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import './softmax.js';
 import { inputRadius, quantizedSoftmaxParams, softmaxInputScaling } from './softmax.js';
-import { prepareSingleOp, runSingleOp, type TensorSpec } from './single-op.test-helper.js';
+import { prepareSingleOp, runSingleOp, type TensorSpec } from '../testing/single-op.js';
 
 const int8 = (shape: number[], scale: number, zeroPoint: number): TensorSpec => ({ dtype: 'int8', shape, quantization: [scale, zeroPoint] });
 const softmaxOutput = (shape: number[]): TensorSpec => int8(shape, 1 / 256, -128);

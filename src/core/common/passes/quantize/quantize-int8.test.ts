@@ -4,7 +4,7 @@ import { Interpreter } from '../../interp/interpreter.js';
 import { printGraph } from '../../ir/print.js';
 import type { Graph, Op, Quantization, Tensor } from '../../ir/types.js';
 import { validateGraph } from '../../ir/validate.js';
-import { GraphBuilder, randomData } from '../pass-test.test-helper.js';
+import { GraphBuilder, randomData } from '../testing/pass-test.js';
 import { runPipeline } from '../run-pipeline.js';
 import type { CalibrationData } from '../pass.js';
 import { type LabelledSamples, evaluateGraph, referenceOutputs } from './metrics.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../ir/types.js';
-import { GraphBuilder, randomData } from '../pass-test.test-helper.js';
+import { GraphBuilder, randomData } from '../testing/pass-test.js';
 import { runPipeline } from '../run-pipeline.js';
 import { type LabelledSamples, argmax, evaluateGraph, referenceOutputs } from './metrics.js';
 import { layerSensitivity } from './sensitivity.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceError } from '../../../common/errors.js';
 import type { ElfImage } from './elf-image.js';
-import { FakeGdbServer } from './fake-gdb-server.js';
+import { FakeGdbServer } from './testing/fake-gdb-server.js';
 import { flashImage } from './flash.js';
 import { GdbClient } from './gdb-client.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceError, ProtocolError, TimeoutError } from '../../../common/errors.js';
 import { GdbClient, parseStopReply } from './gdb-client.js';
-import { FakeGdbServer, type FakeServerOptions } from './fake-gdb-server.js';
+import { FakeGdbServer, type FakeServerOptions } from './testing/fake-gdb-server.js';
 
 const servers: FakeGdbServer[] = [];
 const clients: GdbClient[] = [];

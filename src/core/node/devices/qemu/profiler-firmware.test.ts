@@ -7,8 +7,8 @@ import { DeviceError, TimeoutError } from '../../../common/errors.js';
 import { cobsDecode, cobsEncode } from '../../../common/protocol/cobs.js';
 import { crc32 } from '../../../common/protocol/crc.js';
 import { compile, findCompiler } from '../../toolchain/index.js';
-import { buildFixtureFirmware, buildProfilerFirmware, firmwareDirectory } from './fixture-firmware.js';
-import { virtualBoardTestsUnavailable } from './qemu-test-support.js';
+import { buildFixtureFirmware, buildProfilerFirmware, firmwareDirectory } from './testing/fixture-firmware.js';
+import { virtualBoardTestsUnavailable } from './testing/qemu.js';
 import type { VirtualBoardTarget } from './virtual-board.js';
 import { connectVirtualBoard } from './virtual-board-connection.js';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceError, TimeoutError } from '../../../common/errors.js';
-import { buildFixtureFirmware } from './fixture-firmware.js';
-import { SerialLine, virtualBoardTestsUnavailable } from './qemu-test-support.js';
+import { buildFixtureFirmware } from './testing/fixture-firmware.js';
+import { SerialLine, virtualBoardTestsUnavailable } from './testing/qemu.js';
 import { VirtualBoard, type VirtualBoardTarget } from './virtual-board.js';
 
 /**

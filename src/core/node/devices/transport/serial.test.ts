@@ -12,7 +12,7 @@ import { Session } from '../../../common/protocol/session.js';
 import { bytesOf, dataFromBytes } from '../../../common/ir/tensor.js';
 import type { Graph } from '../../../common/ir/types.js';
 import { loadModelFile } from '../../model-file.js';
-import { FakeBoard } from '../fake-board.js';
+import { FakeBoard } from '../testing/fake-board.js';
 import { SerialPortTransport } from './serial.js';
 
 /**
@@ -37,7 +37,7 @@ while True:
     for fd in ready:
         os.write(leaders[1] if fd == leaders[0] else leaders[0], os.read(fd, 4096))
 `;
-import { sharedPath } from '../../../../../test/shared.js';
+import { sharedPath } from '../../../../../test/testing/shared-data.js';
 
 /** `TINYDEPLOY_PTY_BRIDGE=python` tests the fallback where socat is installed. */
 const hasSocat = process.env.TINYDEPLOY_PTY_BRIDGE !== 'python' && spawnSync('socat', ['-V']).status === 0;

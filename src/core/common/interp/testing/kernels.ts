@@ -9,8 +9,8 @@ import { allocateData, elementCount } from '../../ir/tensor.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
 import { computeOutSize, computePadding } from '../op-utils.js';
 import { findKernel } from '../registry.js';
-import { multiplyByQuantizedMultiplierInt64 } from './conv-common.js';
-import { singleOpGraph as buildSingleOpGraph, type TensorSpec as OneOpTensor } from './single-op.test-helper.js';
+import { multiplyByQuantizedMultiplierInt64 } from '../kernels/conv-common.js';
+import { singleOpGraph as buildSingleOpGraph, type TensorSpec as OneOpTensor } from './single-op.js';
 
 export interface TensorSpec {
   dtype: DType;
@@ -21,7 +21,7 @@ export interface TensorSpec {
   axis?: number;
 }
 
-/** The spec in single-op.test-helper's form; only inputs after the first keep their data as constants. */
+/** The spec in testing/single-op's form; only inputs after the first keep their data as constants. */
 function oneOpTensor(spec: TensorSpec, constant: boolean): OneOpTensor {
   return {
     dtype: spec.dtype,

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { SerialPort } from 'serialport';
-import { TimeoutError } from '../../../common/errors.js';
-import { compilerCommand } from '../../toolchain/index.js';
-import { qemuCommand } from './qemu-process.js';
+import { TimeoutError } from '../../../../common/errors.js';
+import { compilerCommand } from '../../../toolchain/index.js';
+import { qemuCommand } from '../qemu-process.js';
 
 /**
  * Helpers for the tests that run real QEMU: what is missing (so a suite can skip with a clear

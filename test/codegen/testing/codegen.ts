@@ -7,9 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { findCompiler } from '../../src/core/node/toolchain/index.js';
+import { findCompiler } from '../../../src/core/node/toolchain/index.js';
 
-export const sharedRoot = resolve(import.meta.dirname, '../../../shared');
+export const sharedRoot = resolve(import.meta.dirname, '../../../../shared');
 
 /** int8 models with TFLite Micro vectors: file under models/ and vector name. */
 export const int8Models = [

@@ -1,7 +1,7 @@
 // Test helper of the TFLite writer tests (imported by *.test.ts only): seeded inputs and
 // one-op graphs cut out of a model.
-import { allocateData, elementCount } from '../../ir/tensor.js';
-import type { Graph, Op, Tensor, TensorData } from '../../ir/types.js';
+import { allocateData, elementCount } from '../../../ir/tensor.js';
+import type { Graph, Op, Tensor, TensorData } from '../../../ir/types.js';
 
 /** mulberry32: a small seeded generator, so every run feeds the same "random" input. */
 export function seededRandom(seed: number): () => number {

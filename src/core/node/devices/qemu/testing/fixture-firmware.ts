@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { boardCompilerFlags, requireBoard, type Board } from '../../../common/boards/index.js';
-import { compile, firmwareRoot, readRuntimeDescription, requireCompiler } from '../../toolchain/index.js';
+import { boardCompilerFlags, requireBoard, type Board } from '../../../../common/boards/index.js';
+import { compile, firmwareRoot, readRuntimeDescription, requireCompiler } from '../../../toolchain/index.js';
 
 /**
  * Builds firmware for a board of the catalog (core, FPU, start-up and board sources, drivers,

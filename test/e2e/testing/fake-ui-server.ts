@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { build, createServer, preview } from 'vite';
-import { repoRoot } from '../shared.js';
+import { repoRoot } from '../../testing/shared-data.js';
 
 const rendererRoot = resolve(repoRoot, 'src/renderer');
 
@@ -24,7 +24,7 @@ function addressOf(server: { httpServer: { address(): unknown } | null } | undef
  * 127.0.0.1. `built` (the UI test's choice) bundles the page once with Vite into a temporary
  * folder and serves that: about a second to build, then pages load at once, as the real app's
  * bundle does. `dev` runs Vite's dev server with hot reload, for working on the UI by hand:
- * `npx tsx test/e2e/fake-ui-server.ts [port]`.
+ * `npx tsx test/e2e/testing/fake-ui-server.ts [port]`.
  */
 export async function startFakeUiServer(options: { mode?: 'built' | 'dev'; port?: number } = {}): Promise<FakeUiServer> {
   const port = options.port ?? 0;

@@ -5,9 +5,9 @@
  * a model's contents (a variant's summary is zeros) and its jobs never run: `finishJob` ends one.
  */
 
-import { TinyDeployError } from '../../core/common/errors.js';
-import { Emitter } from './emitter.js';
-import type { AppServices, Dataset, DeviceListing, Job, MenuCommand, Measurement, ModelDetail, ModelVariant, Project } from './types.js';
+import { TinyDeployError } from '../../../core/common/errors.js';
+import { Emitter } from '../emitter.js';
+import type { AppServices, Dataset, DeviceListing, Job, MenuCommand, Measurement, ModelDetail, ModelVariant, Project } from '../types.js';
 
 export interface FakeServices extends AppServices {
   /** Ends a job as the worker would, emitting `onJobChanged`. */

@@ -12,7 +12,7 @@
  * cycles of a 1 GHz clock.
  */
 
-import { encodeFrame, FrameDecoder } from '../../common/protocol/framing.js';
+import { encodeFrame, FrameDecoder } from '../../../common/protocol/framing.js';
 import {
   commandCodes,
   commands,
@@ -36,12 +36,12 @@ import {
   type RunReply,
   type RunRequest,
   type StatusName,
-} from '../../common/protocol/messages.js';
-import type { Disposable, Transport } from '../../common/protocol/transport.js';
-import { DeviceError, ProtocolError } from '../../common/errors.js';
-import { Interpreter, unsupportedOps } from '../../common/interp/interpreter.js';
-import { bytesOf, dataFromBytes, tensorBytes } from '../../common/ir/tensor.js';
-import type { Graph, TensorData } from '../../common/ir/types.js';
+} from '../../../common/protocol/messages.js';
+import type { Disposable, Transport } from '../../../common/protocol/transport.js';
+import { DeviceError, ProtocolError } from '../../../common/errors.js';
+import { Interpreter, unsupportedOps } from '../../../common/interp/interpreter.js';
+import { bytesOf, dataFromBytes, tensorBytes } from '../../../common/ir/tensor.js';
+import type { Graph, TensorData } from '../../../common/ir/types.js';
 
 export interface FakeBoardOptions {
   /** Default `fake-board`. */

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { bytesToHex, encodeRspPacket, hexToBytes, RspDecoder } from './rsp-packet.js';
+import { bytesToHex, encodeRspPacket, hexToBytes, RspDecoder } from '../rsp-packet.js';
 
 /**
  * Test support: a fake gdbstub over real TCP with 64 KiB of memory at address 0, QEMU 7.2's

@@ -2,14 +2,14 @@
 // random inputs, and `checkPass`, which runs a pass the way STYLE.md §9 asks (printout against
 // the expected graph, validation, interpreter before and after on random inputs).
 import { expect } from 'vitest';
-import { Interpreter } from '../interp/interpreter.js';
-import { randomSource } from '../interp/kernels/kernel-test-support.js';
-import { allocateData, elementCount } from '../ir/tensor.js';
-import { printGraph } from '../ir/print.js';
-import type { DType, Graph, Op, Quantization, Tensor, TensorData } from '../ir/types.js';
-import { validateGraph } from '../ir/validate.js';
-import type { PipelineEntry } from './pipelines.js';
-import { type PipelineResult, runPipeline } from './run-pipeline.js';
+import { Interpreter } from '../../interp/interpreter.js';
+import { randomSource } from '../../interp/testing/kernels.js';
+import { allocateData, elementCount } from '../../ir/tensor.js';
+import { printGraph } from '../../ir/print.js';
+import type { DType, Graph, Op, Quantization, Tensor, TensorData } from '../../ir/types.js';
+import { validateGraph } from '../../ir/validate.js';
+import type { PipelineEntry } from '../pipelines.js';
+import { type PipelineResult, runPipeline } from '../run-pipeline.js';
 
 /** Per-tensor quantization. */
 export function perTensor(scale: number, zeroPoint = 0): Quantization {
