@@ -1,15 +1,160 @@
-// TinyDeploy's lint: TypeScript rules plus the runtime-layer rule of STYLE.md §1.
-// Code is split by where it may run; an import across a forbidden boundary fails lint.
+// TinyDeploy's lint: TypeScript rules plus the runtime layers of STYLE.md §1 and DESIGN.md "Layout".
+// Code is split by where it may run. `layers/imports` (eslint/layers.js) resolves each relative import
+// against the importing file and checks where it lands against the allow-list of the file's layer;
+// a file in no layer fails lint. `no-restricted-globals` keeps Node and DOM globals out of the pure core.
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
+import layers from './eslint/layers.js';
 
-/** `no-restricted-imports` patterns that keep one runtime folder away from others. */
-function forbid(message, ...groups) {
-  return {
-    'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],
-  };
+/** Node built-ins, with or without the `node:` prefix. */
+const node = ['node:*', ...builtinModules];
+
+/**
+ * What every test may use besides its layer's allow-list: Node (tests run in vitest), vitest, and the
+ * repository's test tooling (fixtures, the model corpus, the bench's reference runners, the kernel vector
+ * generator).
+ */
+const testTooling = { imports: ['test/**', 'bench/**', 'firmware/**'], packages: [...node, 'vitest'] };
+
+/** A test adds `imports` and `packages` to the test tooling. */
+function tests({ imports = [], packages = [] } = {}) {
+  return { imports: [...testTooling.imports, ...imports], packages: [...testTooling.packages, ...packages] };
 }
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'worker_threads', 'crypto', 'stream', 'url', 'util', 'zlib', 'events', 'http', 'https', 'tty', 'readline'];
+/** Layers by folder, with what each may import: paths are resolved repository paths, packages are names. */
+const runtimeLayers = [
+  {
+    // Pure TypeScript: runs in Node, the browser, the worker; no IO, no Node, no DOM.
+    name: 'core/common',
+    files: ['src/core/common/**'],
+    imports: ['src/core/common/**'],
+    packages: ['flatbuffers'],
+    // Tests run the pure code against Node-side fakes (fake board, mock transport, model files).
+    tests: tests({ imports: ['src/core/node/**', 'src/shared/**'] }),
+  },
+  {
+    // Node-only core. It implements the service interfaces of shared/services (types only today).
+    name: 'core/node',
+    files: ['src/core/node/**'],
+    imports: ['src/core/**', 'src/shared/**'],
+    packages: [...node, 'better-sqlite3', 'serialport', '@tensorflow/*'],
+    tests: tests(),
+  },
+  {
+    // Service interfaces and the generic proxy: bundled into the renderer, so no Node and no Electron.
+    name: 'shared',
+    files: ['src/shared/**'],
+    imports: ['src/shared/**', 'src/core/common/**'],
+    packages: [],
+    tests: tests(),
+  },
+  {
+    // Sandboxed UI: reaches the core through the services only (plus pure helpers of core/common).
+    name: 'renderer',
+    files: ['src/renderer/**'],
+    imports: ['src/renderer/**', 'src/shared/**', 'src/core/common/**'],
+    packages: ['react', 'react-dom'],
+    tests: tests(),
+  },
+  {
+    name: 'main',
+    files: ['src/main/**'],
+    imports: ['src/main/**', 'src/core/**', 'src/shared/**'],
+    packages: [...node, 'electron'],
+    tests: tests(),
+  },
+  {
+    // Sandboxed preload: Electron's IPC and the bridge contract it exposes, nothing else.
+    name: 'preload',
+    files: ['src/preload/**'],
+    imports: ['src/preload/**', 'src/shared/services/bridge.{js,ts}'],
+    packages: ['electron'],
+    tests: tests(),
+  },
+  {
+    // The job process (an Electron utility process or a Node worker): core and services, no Electron.
+    name: 'worker',
+    files: ['src/worker/**'],
+    imports: ['src/worker/**', 'src/core/**', 'src/shared/**'],
+    packages: node,
+    tests: tests(),
+  },
+  {
+    // Browser mode: serves the services over a WebSocket from Node.
+    name: 'server',
+    files: ['src/server/**'],
+    imports: ['src/server/**', 'src/core/**', 'src/shared/**'],
+    packages: [...node, 'ws'],
+    tests: tests(),
+  },
+  {
+    // The command line: core, services and the browser-mode server; never the Electron app or the UI.
+    name: 'cli',
+    files: ['src/cli/**'],
+    imports: ['src/cli/**', 'src/core/**', 'src/shared/**', 'src/server/**'],
+    packages: [...node, 'ws'],
+    tests: tests(),
+  },
+  {
+    // Tooling runs in plain Node (tsx, vitest, node): end-to-end tests, benches, scripts, generators,
+    // config files. It may use any package and any Node-side code, but not the renderer (DOM and the
+    // Vite bundle), main or preload (they need Electron's runtime): end-to-end tests drive the built app.
+    name: 'tooling',
+    files: ['*', 'bin/**', 'bench/**', 'eslint/**', 'firmware/**', 'scripts/**', 'test/**'],
+    imports: [
+      '*',
+      'bin/**',
+      'bench/**',
+      'eslint/**',
+      'firmware/**',
+      'scripts/**',
+      'test/**',
+      'src/core/**',
+      'src/shared/**',
+      'src/worker/**',
+      'src/server/**',
+      'src/cli/**',
+    ],
+    packages: ['*', '@*/*'],
+  },
+];
+
+/** Globals of Node that code bundled for the browser must not touch. */
+const nodeGlobals = [
+  'Buffer',
+  'process',
+  'require',
+  'module',
+  'exports',
+  '__dirname',
+  '__filename',
+  'global',
+  'setImmediate',
+  'clearImmediate',
+  'NodeJS',
+].map((name) => ({ name, message: `${name} is Node-only: this layer also runs in the browser` }));
+
+/**
+ * Globals of the DOM, plus IO and the global object: the pure core takes what it needs as arguments.
+ * Timers, TextEncoder/TextDecoder, console, performance and crypto exist in Node and browsers alike.
+ */
+const domGlobals = [
+  'window',
+  'document',
+  'navigator',
+  'location',
+  'localStorage',
+  'sessionStorage',
+  'self',
+  'alert',
+  'HTMLElement',
+  'XMLHttpRequest',
+  'requestAnimationFrame',
+  'fetch',
+  'globalThis',
+].map((name) => ({ name, message: `core/common is pure: it does not use ${name}; pass what it needs in` }));
+
+const testFiles = ['**/*.test.{ts,tsx}', '**/testing/**'];
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'tmp/**', 'test/e2e/screenshots/**', 'node_modules/**', 'src/core/common/importers/tflite/schema/**', 'bench/**/results/**', '**/*.d.ts'] },
@@ -21,51 +166,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/common/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: forbid(
-      'core/common is pure TypeScript: no Node built-ins, Electron, DOM-only code or other layers',
-      ...nodeBuiltins,
-      'electron',
-      'better-sqlite3',
-      'serialport',
-      'react',
-      '**/core/node/**',
-      '**/main/**',
-      '**/renderer/**',
-      '**/preload/**',
-      '**/worker/**',
-      '**/cli/**',
-      '**/shared/services/**',
-    ),
+    plugins: { layers },
+    rules: { 'layers/imports': ['error', { layers: runtimeLayers, testFiles }] },
   },
   {
-    // Tests run in Node beside the code they test: they may read files, never reach into the app layers.
-    files: ['src/core/**/*.test.ts'],
-    rules: forbid('core tests must not import the app layers or Electron', 'electron', 'react', '**/main/**', '**/renderer/**', '**/preload/**', '**/worker/**'),
+    files: ['src/core/common/**'],
+    ignores: testFiles,
+    rules: { 'no-restricted-globals': ['error', ...nodeGlobals, ...domGlobals] },
   },
   {
-    files: ['src/core/node/**/*.ts'],
-    rules: forbid('core/node must not import the app layers or Electron', 'electron', 'react', '**/main/**', '**/renderer/**', '**/preload/**', '**/worker/**', '**/cli/**'),
-  },
-  {
-    files: ['src/shared/**/*.ts'],
-    rules: forbid('shared/services holds interfaces and the proxy only', ...nodeBuiltins, 'electron', '**/core/node/**', '**/main/**', '**/renderer/**', '**/preload/**', '**/worker/**', '**/cli/**'),
-  },
-  {
-    files: ['src/renderer/**/*.{ts,tsx}'],
-    rules: forbid('the renderer is sandboxed: it reaches the core through services only', ...nodeBuiltins, 'electron', 'better-sqlite3', 'serialport', '**/core/node/**', '**/main/**', '**/preload/**', '**/worker/**', '**/cli/**'),
-  },
-  {
-    files: ['src/main/**/*.ts'],
-    rules: forbid('main never imports renderer, worker or CLI code', '**/renderer/**', '**/worker/**', '**/cli/**'),
-  },
-  {
-    files: ['src/preload/**/*.ts'],
-    rules: forbid('the preload stays tiny: Electron IPC only', '**/core/**', '**/main/**', '**/renderer/**', '**/worker/**', '**/cli/**', ...nodeBuiltins),
-  },
-  {
-    files: ['src/worker/**/*.ts', 'src/cli/**/*.ts'],
-    rules: forbid('worker and CLI use the core, never the UI or Electron main', '**/renderer/**', '**/main/**', '**/preload/**'),
+    files: ['src/shared/**', 'src/renderer/**'],
+    ignores: testFiles,
+    rules: { 'no-restricted-globals': ['error', ...nodeGlobals] },
   },
 );
