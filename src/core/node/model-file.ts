@@ -1,21 +1,50 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { CodegenError, ImportError } from '../common/errors.js';
+import { CodegenError, ImportError, TinyDeployError } from '../common/errors.js';
 import { exportTflite } from '../common/exporters/index.js';
 import { importModel } from '../common/importers/index.js';
 import type { Graph } from '../common/ir/types.js';
 
-/** Reads and imports a model file; a missing or unreadable file is an ImportError naming the path. */
-export async function loadModelFile(path: string): Promise<Graph> {
+/**
+ * The one reader of model files, for every caller: the CLI (a path the user typed), the services
+ * (bytes uploaded to `models.importModel`, bytes an optimize job sent back) and the worker (the
+ * store's content-addressed copy of a variant, named after the variant). Every failure is an
+ * ImportError whose message starts with the model's name.
+ */
+
+/**
+ * Imports model bytes. A file no importer reads, or one that breaks an importer in an unexpected
+ * way, is an ImportError whose message starts with `name` (a file name: its extension helps the
+ * importer choose).
+ */
+export function readModelBytes(bytes: Uint8Array, name: string): Graph {
+  try {
+    return importModel(bytes, name);
+  } catch (error) {
+    if (error instanceof ImportError) throw error;
+    throw new ImportError(`${name}: cannot read the model (${error instanceof TinyDeployError ? `${error.name}: ` : ''}${(error as Error).message})`, { name });
+  }
+}
+
+/**
+ * Reads and imports the model file at `path`. Without `name` the file is the model (the CLI):
+ * a missing or unreadable file is `<path>: cannot read model file (no such file)`. With `name`
+ * the file is a stored copy named by its hash (the worker): the error names the model first,
+ * then the file and the system's error code (`kws: cannot read its model file /… (ENOENT)`).
+ */
+export async function loadModelFile(path: string, name?: string): Promise<Graph> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new ImportError(`${path}: cannot read model file (${reason})`, { path });
+    const { code } = error as NodeJS.ErrnoException;
+    const message =
+      name === undefined
+        ? `${path}: cannot read model file (${code === 'ENOENT' ? 'no such file' : (error as Error).message})`
+        : `${name}: cannot read its model file ${path} (${code ?? (error as Error).message})`;
+    throw new ImportError(message, { path });
   }
-  const graph = importModel(bytes, basename(path));
-  return graph;
+  return readModelBytes(bytes, name ?? basename(path));
 }
 
 /**

@@ -4,7 +4,7 @@ import { deployGraph } from '../../core/node/deploy/deploy.js';
 import { arenaMemoryTimeline } from '../../core/node/jobs/memory-timeline.js';
 import type { DeployOutput, DeployTask } from '../../core/node/jobs/protocol.js';
 import { findCompiler } from '../../core/node/toolchain/compiler.js';
-import { readTaskModel } from './read-model.js';
+import { loadModelFile } from '../../core/node/model-file.js';
 import type { TaskContext } from './task-context.js';
 
 /**
@@ -14,7 +14,7 @@ import type { TaskContext } from './task-context.js';
  */
 export async function runDeployTask(task: DeployTask, context: TaskContext): Promise<DeployOutput> {
   const board = requireBoard(task.boardId);
-  const graph = await readTaskModel(task.modelPath, task.modelName);
+  const graph = await loadModelFile(task.modelPath, task.modelName);
   context.progress({ fraction: 0, step: 'build', log: [`deploying ${task.modelName} (${task.modelHash.slice(0, 19)}…) to ${board.name}, ${task.runs} run${task.runs === 1 ? '' : 's'}`] });
   const compiler = await findCompiler('arm-none-eabi');
   const result = await deployGraph(graph, {

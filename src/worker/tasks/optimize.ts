@@ -4,7 +4,7 @@ import { openDataset } from '../../core/node/datasets/dataset.js';
 import type { OptimizeOutput, OptimizeTask } from '../../core/node/jobs/protocol.js';
 import { type QuantizeProgress, type QuantizeReport, quantizeModel } from '../../core/node/quantize/quantize-model.js';
 import { formatPercent } from './format.js';
-import { readTaskModel } from './read-model.js';
+import { loadModelFile } from '../../core/node/model-file.js';
 import type { TaskContext } from './task-context.js';
 
 /** Shares of the job's progress bar: reading samples, the pipeline (calibration inside), evaluation. */
@@ -20,7 +20,7 @@ const pipelineShare = 0.6;
  * whose message starts with the pass name; a cancel aborts between samples.
  */
 export async function runOptimizeTask(task: OptimizeTask, context: TaskContext): Promise<OptimizeOutput> {
-  const [graph, dataset] = await Promise.all([readTaskModel(task.modelPath, task.modelName), task.datasetPath !== undefined ? openDataset(task.datasetPath) : undefined]);
+  const [graph, dataset] = await Promise.all([loadModelFile(task.modelPath, task.modelName), task.datasetPath !== undefined ? openDataset(task.datasetPath) : undefined]);
   const source = dataset ? `the first ${Math.min(task.samples, dataset.size)} samples of ${dataset.name}` : `${task.samples} synthetic samples (seeded, uniform in [-1, 1])`;
   context.progress({ fraction: 0, step: 'reading calibration samples', log: [`${task.pipeline} of ${task.modelName}: calibrating on ${source}`] });
   const { graph: variant, report } = await quantizeModel(graph, {

@@ -3,7 +3,8 @@ import { UsageError } from '../../common/errors.js';
 import type { Job, JobKind } from '../../../shared/services/types.js';
 import type { Store } from '../store/index.js';
 import type { DeployOutput, EvaluateOutput, OptimizeOutput, WorkerOutput, WorkerTask } from './protocol.js';
-import { describeModel, readModelBytes } from '../services/models.js';
+import { readModelBytes } from '../model-file.js';
+import { describeModel } from '../model-summary.js';
 
 /**
  * What the job host needs to know about each kind of job, on the serving side: how a stored

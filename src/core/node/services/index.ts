@@ -4,4 +4,4 @@ export type { ServicesOptions } from './create-services.js';
 export { startBackend } from './backend.js';
 export type { Backend, BackendOptions } from './backend.js';
 export type { DeviceServiceOptions } from './devices.js';
-export { describeModel, mainDtype, readModelBytes, variantName } from './models.js';
+export { variantName } from './models.js';
