@@ -50,6 +50,12 @@ const violations: Probe[] = [
     error: { rule: 'layers/imports', message: '(core/node)' },
   },
   {
+    title: 'core/common naming a core/node type through import()',
+    folder: 'src/core/common/codegen',
+    source: `export type Probe = import('../../node/store/store.js').Store;`,
+    error: { rule: 'layers/imports', message: '(core/node)' },
+  },
+  {
     title: 'core/common importing a Node built-in',
     folder: 'src/core/common/ir',
     source: `import { readFileSync } from 'node:fs';\nexport const probe = readFileSync;`,
