@@ -1,7 +1,6 @@
 import { requireBoard } from '../../core/common/boards/index.js';
-import { generateModel } from '../../core/common/codegen/index.js';
+import { arenaMemoryTimeline } from '../../core/common/codegen/memory/index.js';
 import { deployGraph } from '../../core/node/deploy/deploy.js';
-import { arenaMemoryTimeline } from '../../core/node/jobs/memory-timeline.js';
 import type { DeployOutput, DeployTask } from '../../core/node/jobs/protocol.js';
 import { findCompiler } from '../../core/node/toolchain/compiler.js';
 import { loadModelFile } from '../../core/node/model-file.js';
@@ -10,7 +9,7 @@ import type { TaskContext } from './task-context.js';
 /**
  * Deploy & Profile in the worker: `deployGraph` on the variant's model (build, flash, run,
  * verify), plus what the app shows beside its result: the arena's memory timeline from the
- * memory plan the firmware was generated with, and the toolchain's version.
+ * memory plan deployGraph generated the firmware with, and the toolchain's version.
  */
 export async function runDeployTask(task: DeployTask, context: TaskContext): Promise<DeployOutput> {
   const board = requireBoard(task.boardId);
@@ -25,16 +24,13 @@ export async function runDeployTask(task: DeployTask, context: TaskContext): Pro
     signal: context.signal,
     onProgress: ({ step, fraction, message }) => context.progress({ fraction, step: step === 'run' ? message : step, log: [`${step}: ${message}`] }),
   });
-  // The same generation deployGraph built (same graph and options), for its memory plan.
-  const generated = generateModel(graph, { modelName: task.modelName, modelHash: task.modelHash, dsp: board.dsp });
-  const memoryTimeline = arenaMemoryTimeline(generated.memory, generated.graph.ops.length);
+  const memoryTimeline = arenaMemoryTimeline(result.memoryPlan, result.layers.length);
   const log = [
     `latency ${result.latency.value} ${result.latency.unit} (median of ${result.latency.runs}), arena ${result.arenaBytes} B, ` +
       `stack ${result.stackBytes} B, flash ${result.flashBytes} B, ${result.bitExact ? 'bit-exact' : result.passed ? 'within the float tolerance' : 'outputs differ from the host'}`,
   ];
   if (result.firstDifference) log.push(`first difference: ${result.firstDifference.description}`);
-  if (generated.arenaBytes !== result.arenaBytes) log.push(`warning: the memory timeline was planned with a ${generated.arenaBytes}-byte arena, the build has ${result.arenaBytes} bytes`);
   context.progress({ fraction: 1, step: 'done', log });
-  const { outputBytes: _outputBytes, ...rest } = result;
+  const { outputBytes: _outputBytes, memoryPlan: _memoryPlan, ...rest } = result;
   return { kind: 'deploy', result: rest, memoryTimeline, toolchainVersion: compiler?.version ?? 'unknown' };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { opMacs } from '../../common/analysis/macs.js';
 import { compareTensorBytes, comparisonPasses, floatOutputTolerance, type TensorComparison } from '../../common/analysis/compare.js';
 import type { Board } from '../../common/boards/index.js';
+import type { GraphMemoryPlan } from '../../common/codegen/memory/index.js';
 import { CancelledError, DeviceError, InterpreterError } from '../../common/errors.js';
 import { Interpreter } from '../../common/interp/interpreter.js';
 import { bytesOf, dataFromBytes, formatShape, tensorBytes } from '../../common/ir/tensor.js';
@@ -105,6 +106,11 @@ export interface DeployResult {
   /** latency / MACs (instructions per MAC on virtual boards, cycles per MAC on real ones). */
   instructionsPerMac: number | null;
   arenaBytes: number;
+  /**
+   * The memory plan the firmware was generated with (one op index per op of `layers`), for the
+   * arena's memory timeline (`arenaMemoryTimeline`). Holds Maps: not for JSON or process messages.
+   */
+  memoryPlan: GraphMemoryPlan;
   /** Stack high-water measured on the board (painted stack). */
   stackBytes: number;
   flashBytes: number;
@@ -240,6 +246,7 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
         },
         instructionsPerMac: macs > 0 ? median / macs : null,
         arenaBytes: model.arenaBytes,
+        memoryPlan: model.memory,
         stackBytes: stack.highWaterBytes,
         flashBytes: firmware.report.flashBytes,
         build: firmware.report,

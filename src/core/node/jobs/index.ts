@@ -7,5 +7,3 @@ export { defaultWorkerEntry, forkWorker } from './worker-port.js';
 export type { ForkWorkerOptions, WorkerExit, WorkerLauncher, WorkerPort } from './worker-port.js';
 export { isHostMessage, isWorkerMessage } from './protocol.js';
 export type { DeployOutput, DeployTask, EvaluateOutput, EvaluateTask, OptimizeOutput, OptimizeTask, HostMessage, WorkerMessage, WorkerOutput, WorkerTask } from './protocol.js';
-export { arenaMemoryTimeline } from './memory-timeline.js';
-export type { MemoryTimelinePoint } from './memory-timeline.js';

@@ -4,7 +4,7 @@ import type { EvaluationResult } from '../datasets/evaluate.js';
 import type { CalibrationRecord, SampleSetEvaluation } from '../quantize/quantize-model.js';
 import type { PassStep } from '../../common/passes/run-pipeline.js';
 import type { PassLogEntry } from '../../common/passes/pass.js';
-import type { MemoryTimelinePoint } from './memory-timeline.js';
+import type { MemoryTimelinePoint } from '../../common/codegen/memory/index.js';
 
 /**
  * The messages between the job host (serving process) and a worker process. One worker runs one
@@ -59,9 +59,9 @@ export type WorkerOutput = DeployOutput | EvaluateOutput | OptimizeOutput;
 
 export interface DeployOutput {
   kind: 'deploy';
-  /** The deploy result without the raw output bytes. */
-  result: Omit<DeployResult, 'outputBytes'>;
-  /** Arena bytes live at each op of the built model (see memory-timeline.ts). */
+  /** The deploy result without the raw output bytes and the memory plan (its timeline is below). */
+  result: Omit<DeployResult, 'outputBytes' | 'memoryPlan'>;
+  /** Arena bytes live at each op of the built model (see codegen/memory/timeline.ts). */
   memoryTimeline: MemoryTimelinePoint[];
   /** First line of `arm-none-eabi-gcc --version`. */
   toolchainVersion: string;

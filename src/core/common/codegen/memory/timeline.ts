@@ -1,5 +1,5 @@
-import type { GraphMemoryPlan } from '../../common/codegen/memory/index.js';
-import { CodegenError } from '../../common/errors.js';
+import { CodegenError } from '../../errors.js';
+import type { GraphMemoryPlan } from './graph-plan.js';
 
 /** Arena bytes in use while one op runs. */
 export interface MemoryTimelinePoint {

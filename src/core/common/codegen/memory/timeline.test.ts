@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateModel } from '../../common/codegen/index.js';
-import type { GraphMemoryPlan } from '../../common/codegen/memory/index.js';
-import { importModel } from '../../common/importers/index.js';
-import { arenaMemoryTimeline } from './memory-timeline.js';
+import { importModel } from '../../importers/index.js';
+import { generateModel } from '../index.js';
+import type { GraphMemoryPlan } from './graph-plan.js';
+import { arenaMemoryTimeline } from './timeline.js';
 
 function plan(buffers: GraphMemoryPlan['buffers'], offsets: Record<string, number>, arenaBytes: number): GraphMemoryPlan {
   return {
@@ -47,7 +47,7 @@ describe('arenaMemoryTimeline', () => {
   });
 
   it('stays within the arena of a real model, one point per op of the generated graph', () => {
-    const bytes = new Uint8Array(readFileSync(new URL('../../../../resources/models/kws_ref_model.tflite', import.meta.url)));
+    const bytes = new Uint8Array(readFileSync(new URL('../../../../../resources/models/kws_ref_model.tflite', import.meta.url)));
     const model = generateModel(importModel(bytes, 'kws_ref_model.tflite'), { dsp: true });
     const timeline = arenaMemoryTimeline(model.memory, model.graph.ops.length);
     expect(timeline.map((point) => point.index)).toEqual(model.graph.ops.map((_, index) => index));
