@@ -92,8 +92,9 @@ const runtimeLayers = [
     name: 'cli',
     files: ['src/cli/**'],
     imports: ['src/cli/**', 'src/core/**', 'src/shared/**', 'src/server/**'],
-    packages: [...node, 'ws'],
-    tests: tests(),
+    packages: node,
+    // The serve command's test talks to the server as a browser would.
+    tests: tests({ packages: ['ws'] }),
   },
   {
     // Tooling runs in plain Node (tsx, vitest, node): end-to-end tests, benches, scripts, generators,
