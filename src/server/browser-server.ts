@@ -1,7 +1,8 @@
 /**
- * `tinydeploy serve`: browser mode. The renderer the Electron shell shows, served on the loopback
- * interface with the same services over a WebSocket, for a workstation without a desktop session
- * and for the end-to-end tests in Chromium.
+ * Browser mode's HTTP and WebSocket server: the renderer the Electron shell shows, served on the
+ * loopback interface with the services over a WebSocket, for a workstation without a desktop
+ * session and for the end-to-end tests in Chromium. It serves whatever services it is given
+ * (index.ts hands it the real back end; tests hand it a fake); `tinydeploy serve` starts it.
  *
  * Security model (anything that can reach 127.0.0.1 must not get the user's projects, boards and
  * files without the token):
@@ -29,23 +30,16 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { homedir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { WebSocketServer, WebSocket } from 'ws';
-import { TinyDeployError, UsageError } from '../../core/common/errors.js';
-import { JobHost } from '../../core/node/jobs/index.js';
-import { createServices } from '../../core/node/services/index.js';
-import { openStore } from '../../core/node/store/index.js';
-import { decodeMessage, encodeMessage } from '../../shared/services/codec.js';
-import { serveServices, type MessageChannel } from '../../shared/services/proxy.js';
-import { maxModelBytes, servicesSchema } from '../../shared/services/schemas.js';
-import type { AppServices } from '../../shared/services/types.js';
-import { integerOption, stringOption } from '../args.js';
-import type { Command } from '../command.js';
+import { TinyDeployError } from '../core/common/errors.js';
+import { decodeMessage, encodeMessage } from '../shared/services/codec.js';
+import { serveServices, type MessageChannel } from '../shared/services/proxy.js';
+import { maxModelBytes, servicesSchema } from '../shared/services/schemas.js';
+import type { AppServices } from '../shared/services/types.js';
 
-/** Loopback addresses `serve` may listen on. */
+/** Loopback addresses browser mode may listen on. */
 export const loopbackHosts = ['127.0.0.1', '::1'] as const;
 export type LoopbackHost = (typeof loopbackHosts)[number];
 
@@ -130,15 +124,21 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
+/** The built renderer's page in `rendererDirectory`; says how to build it when it is missing. */
+export function requireBuiltRenderer(rendererDirectory: string): string {
+  const indexFile = join(resolve(rendererDirectory), 'index.html');
+  if (!existsSync(indexFile)) {
+    throw new TinyDeployError(`the renderer is not built: ${indexFile} is missing. Build it with: npx electron-vite build`);
+  }
+  return indexFile;
+}
+
 /** Starts browser mode's HTTP and WebSocket server; resolves once it listens. */
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const host = options.host ?? '127.0.0.1';
   if (!loopbackHosts.includes(host)) throw new TinyDeployError(`browser mode listens on a loopback address only (${loopbackHosts.join(', ')}), got "${host}"`);
   const rendererDirectory = resolve(options.rendererDirectory);
-  const indexFile = join(rendererDirectory, 'index.html');
-  if (!existsSync(indexFile)) {
-    throw new TinyDeployError(`the renderer is not built: ${indexFile} is missing. Build it with: npx electron-vite build`);
-  }
+  const indexFile = requireBuiltRenderer(rendererDirectory);
   const token = options.token ?? randomBytes(32).toString('base64url');
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 
@@ -298,84 +298,3 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     },
   };
 }
-
-/**
- * The data folder Electron uses for the app (`app.getPath('userData')`, which main sets to
- * `<appData>/TinyDeploy`), so that browser mode opens the same projects as the desktop app.
- */
-export function defaultDataDirectory(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
-  const appData =
-    platform === 'win32' ? (env.APPDATA ?? join(home, 'AppData', 'Roaming')) : platform === 'darwin' ? join(home, 'Library', 'Application Support') : (env.XDG_CONFIG_HOME ?? join(home, '.config'));
-  return join(appData, 'TinyDeploy');
-}
-
-/** `out/renderer` of this checkout. */
-export function defaultRendererDirectory(): string {
-  return fileURLToPath(new URL('../../../out/renderer', import.meta.url));
-}
-
-/** Resolves when the process is asked to stop (Ctrl+C, SIGTERM). */
-function stopRequested(): Promise<NodeJS.Signals> {
-  return new Promise((resolveStop) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolveStop(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
-export const serveCommand: Command = {
-  spec: {
-    name: 'serve',
-    summary: 'Serve the app to a browser on this machine (127.0.0.1 only), protected by a token in the address it prints.',
-    positionals: [],
-    options: {
-      port: { type: 'integer', value: 'n', minimum: 0, description: 'TCP port (default, or 0: a free port the system chooses)' },
-      'data-dir': { type: 'string', value: 'dir', description: "data folder: projects, models, jobs (default: the desktop app's, ~/.config/TinyDeploy on Linux)" },
-      host: { type: 'string', value: 'address', description: 'loopback address to listen on (default 127.0.0.1)', choices: loopbackHosts },
-      renderer: { type: 'string', value: 'dir', description: 'the built renderer to serve (default: out/renderer of this checkout)' },
-    },
-    notes:
-      'Build the renderer first with: npx electron-vite build\n' +
-      'Every request without the token of the printed address is refused (401/403); anyone who has the\n' +
-      'address can use TinyDeploy as you. Stop with Ctrl+C: running jobs are marked interrupted.',
-  },
-  async run(args, io) {
-    const port = integerOption(args, 'port') ?? 0;
-    if (port > 65535) throw new UsageError(`tinydeploy serve: option --port must be at most 65535, got ${port}`);
-    const rendererDirectory = resolve(stringOption(args, 'renderer') ?? defaultRendererDirectory());
-    if (!existsSync(join(rendererDirectory, 'index.html'))) {
-      throw new TinyDeployError(`the renderer is not built: ${join(rendererDirectory, 'index.html')} is missing. Build it with: npx electron-vite build`);
-    }
-    const dataDirectory = resolve(stringOption(args, 'data-dir') ?? defaultDataDirectory());
-    const store = openStore(dataDirectory);
-    const jobHost = new JobHost(store);
-    const shutDown = async () => {
-      await jobHost.close();
-      store.close();
-    };
-    // Browser mode has no native menu: its command event never fires.
-    const services: AppServices = { ...createServices(store, jobHost), menu: { onCommand: () => () => undefined } };
-    let server: BrowserServer;
-    try {
-      server = await startBrowserServer({ services, rendererDirectory, port, host: (stringOption(args, 'host') ?? '127.0.0.1') as LoopbackHost });
-    } catch (error) {
-      await shutDown();
-      throw error;
-    }
-    const stopped = stopRequested();
-    io.stdout.write(
-      `TinyDeploy (data folder ${dataDirectory}) is serving at\n\n  ${server.url}\n\n` +
-        'Open this address in a browser on this machine. Anyone who has it can use TinyDeploy as you.\n' +
-        'Press Ctrl+C to stop.\n',
-    );
-    await stopped;
-    io.stdout.write('stopping: running jobs are marked interrupted\n');
-    await server.close();
-    await shutDown();
-    return 0;
-  },
-};
