@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, session, shell } from 'electron';
-import { JobHost } from '../core/node/jobs/index.js';
-import { createServices } from '../core/node/services/index.js';
-import { openStore, type Store } from '../core/node/store/index.js';
+import { startBackend, type Backend } from '../core/node/services/index.js';
 import { Emitter } from '../shared/services/emitter.js';
 import { serveServices } from '../shared/services/proxy.js';
 import { servicesSchema } from '../shared/services/schemas.js';
@@ -15,10 +13,11 @@ import { utilityWorker } from './utility-worker.js';
 import { createMainWindow, rendererEntry } from './window.js';
 
 /**
- * TinyDeploy's Electron main process, kept thin: it owns the window, the menu, the store (in
- * the app's data folder) and the job host (jobs run in utility processes), and serves the
- * services to the renderer over IPC through the same proxy and schemas as browser mode. All of
- * the logic behind the services lives in core/node, tested without Electron.
+ * TinyDeploy's Electron main process, kept thin: it owns the window and the menu, starts the
+ * back end (store in the app's data folder, job host with jobs in utility processes, services)
+ * with the same `startBackend` as browser mode (src/server), and serves the services to the
+ * renderer over IPC through the same proxy and schemas. All of the logic behind the services
+ * lives in core/node, tested without Electron.
  *
  * Hardening (Electron's security checklist): sandboxed renderer with context isolation and no
  * Node; the page comes from the app's own `app://` origin with a strict Content-Security-Policy;
@@ -31,7 +30,7 @@ registerAppScheme();
 app.setPath('userData', join(app.getPath('appData'), 'TinyDeploy'));
 
 const menuCommands = new Emitter<MenuCommand>();
-let backend: { store: Store; jobHost: JobHost; stopServing: () => void } | undefined;
+let running: { backend: Backend; stopServing: () => void } | undefined;
 let shuttingDown = false;
 
 const logError = (where: string, error: unknown) => console.error(`tinydeploy: ${where}:`, error);
@@ -52,12 +51,12 @@ function start(): void {
   // the job workers inherit this and compile from there.
   if (app.isPackaged) process.env.TINYDEPLOY_FIRMWARE_DIR ??= join(process.resourcesPath, 'firmware');
   const dataDirectory = app.getPath('userData');
-  const store = openStore(dataDirectory);
-  const jobHost = new JobHost(store, { launchWorker: utilityWorker(fileURLToPath(new URL('./worker.js', import.meta.url))) });
-  const services: AppServices = { ...createServices(store, jobHost), menu: { onCommand: (listener) => menuCommands.on(listener) } };
+  const backend = startBackend({ dataDirectory, jobs: { launchWorker: utilityWorker(fileURLToPath(new URL('./worker.js', import.meta.url))) } });
+  // Known before the next steps, so that a failure in them closes the back end (shutDown).
+  running = { backend, stopServing: () => undefined };
+  const services: AppServices = { ...backend.services, menu: { onCommand: (listener) => menuCommands.on(listener) } };
   const host = serveServices(services, servicesSchema, { onUnexpectedError: (error, where) => logError(where, error) });
-  const stopServing = serveOverIpc(host, { trustedOrigin: rendererEntry().origin, onRefused: (reason) => console.warn(`tinydeploy: refused IPC: ${reason}`) });
-  backend = { store, jobHost, stopServing };
+  running.stopServing = serveOverIpc(host, { trustedOrigin: rendererEntry().origin, onRefused: (reason) => console.warn(`tinydeploy: refused IPC: ${reason}`) });
 
   installMenu({
     command: (command) => menuCommands.emit(command),
@@ -79,18 +78,19 @@ function start(): void {
 
 /** Stops serving, lets the job host mark running jobs interrupted, then closes the store. */
 async function shutDown(): Promise<void> {
-  const current = backend;
-  backend = undefined;
+  const current = running;
+  running = undefined;
   if (!current) return;
   current.stopServing();
-  await current.jobHost.close();
-  current.store.close();
+  await current.backend.close();
 }
 
-void app.whenReady().then(() => {
+void app.whenReady().then(async () => {
   try {
     start();
   } catch (error) {
+    // Whatever opened closes again: the data folder's lock must not outlive a failed start.
+    await shutDown().catch((closeError: unknown) => logError('shut down after a failed start', closeError));
     dialog.showErrorBox('TinyDeploy cannot start', error instanceof Error ? error.message : String(error));
     app.exit(1);
     return;
@@ -106,7 +106,7 @@ app.on('window-all-closed', () => {
 
 // Quitting waits for the back end to close (Electron does not await async handlers).
 app.on('will-quit', (event) => {
-  if (shuttingDown || !backend) return;
+  if (shuttingDown || !running) return;
   shuttingDown = true;
   event.preventDefault();
   shutDown()
