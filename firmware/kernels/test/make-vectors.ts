@@ -24,7 +24,7 @@ import type {
   Tensor,
   TensorData,
 } from '../../../src/core/common/ir/types.js';
-import { quantizeMultiplier, quantizeMultiplierSmallerThanOne, type QuantizedMultiplier } from '../../../src/core/common/interp/fixed-point.js';
+import { quantizeMultiplier, quantizeMultiplierSmallerThanOne, type QuantizedMultiplier } from '../../../src/core/common/ops/fixed-point.js';
 import { activationRangeFloat, activationRangeQuantized, computeOutSize, computePadding } from '../../../src/core/common/interp/op-utils.js';
 import { channelMultipliers } from '../../../src/core/common/interp/kernels/conv-common.js';
 import { sigmoidParams } from '../../../src/core/common/interp/kernels/activations.js';
@@ -34,7 +34,7 @@ import {
   multiplyByQuantizedMultiplier,
   roundingDivideByPOT,
   saturatingRoundingDoublingHighMul,
-} from '../../../src/core/common/interp/fixed-point.js';
+} from '../../../src/core/common/ops/fixed-point.js';
 import {
   expOnNegativeValues,
   logistic,
@@ -42,7 +42,7 @@ import {
   oneOverOnePlusXForXIn0To1,
   saturatingRoundingMultiplyByPOT,
   tanh,
-} from '../../../src/core/common/interp/gemmlowp.js';
+} from '../../../src/core/common/ops/gemmlowp.js';
 
 /** The generated header and what it holds. */
 export interface KernelVectors {

@@ -2,6 +2,7 @@ import { CodegenError } from '../errors.js';
 import type { DType, Graph, Op, Tensor, TensorData } from '../ir/types.js';
 import { formatShape } from '../ir/tensor.js';
 import type { InPlaceKind } from './memory/index.js';
+import { opContext, type OpDefinition } from '../ops/index.js';
 
 /**
  * How one op becomes one kernel call. A lowerer runs in two phases, like a TFLite kernel's
@@ -54,10 +55,24 @@ export interface OpLowering {
 
 export type Lowerer = (context: LowerContext) => OpLowering;
 
+/** Lowers an op from its plan (the op library's prepare has validated it and folded its parameters). */
+export type PlanLowerer<Plan> = (plan: Plan, context: LowerContext) => OpLowering;
+
 const lowerers = new Map<string, Lowerer>();
 
-/** Registers the lowerer of one op type (one call per op type, at module top level). */
-export function registerLowerer(type: string, lowerer: Lowerer): void {
+/**
+ * Registers the lowerer of an op definition's types (one call per lowerer file, at top level):
+ * prepare is the op library's, run with the generator's error class, then `lower` builds the call.
+ */
+export function registerLowerer<Plan>(definition: OpDefinition<Plan>, lower: PlanLowerer<Plan>): void {
+  for (const type of definition.types) {
+    if (lowerers.has(type)) throw new Error(`lowerer for ${type} registered twice`);
+    lowerers.set(type, (context) => lower(definition.prepare(opContext(context.graph, context.op, context.opIndex, CodegenError)), context));
+  }
+}
+
+/** @deprecated transitional: a lowerer that validates by itself (removed once every op is in ops/). */
+export function registerLegacyLowerer(type: string, lowerer: Lowerer): void {
   if (lowerers.has(type)) throw new Error(`lowerer for ${type} registered twice`);
   lowerers.set(type, lowerer);
 }

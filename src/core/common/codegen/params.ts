@@ -1,5 +1,6 @@
 import type { Activation, DType } from '../ir/types.js';
-import { quantizeMultiplier, type QuantizedMultiplier } from '../interp/fixed-point.js';
+import type { ActivationRange } from '../ops/activation.js';
+import { quantizeMultiplier, type QuantizedMultiplier } from '../ops/fixed-point.js';
 import { activationRangeFloat, activationRangeQuantized } from '../interp/op-utils.js';
 import { TinyDeployError } from '../errors.js';
 import { cFloat, cInt } from './c-source.js';
@@ -64,4 +65,15 @@ export function activationF32(context: LowerContext, activation: Activation): st
     if (error instanceof TinyDeployError) fail(context, error.message);
     throw error;
   }
+}
+
+/** A plan's quantized clamp as a C initializer `{min, max}`. */
+export function clampC(range: ActivationRange): string {
+  return `{${cInt(range.min)}, ${cInt(range.max)}}`;
+}
+
+/** A plan's float clamp as a C initializer; an unbounded side is ±FLT_MAX. */
+export function clampF32C(range: ActivationRange): string {
+  const bound = (value: number) => (value >= floatMax ? 'FLT_MAX' : value <= -floatMax ? '-FLT_MAX' : cFloat(value));
+  return `{${bound(range.min)}, ${bound(range.max)}}`;
 }

@@ -1,7 +1,7 @@
 import { InterpreterError } from '../errors.js';
 import type { Activation, DType, Graph, Op, Padding, Quantization, Tensor } from '../ir/types.js';
 import { formatShape } from '../ir/tensor.js';
-import { roundHalfAwayFromZero } from './fixed-point.js';
+import { roundHalfAwayFromZero } from '../ops/fixed-point.js';
 
 /** "op 3 (CONV_2D)": how errors name an op. */
 export function opLabel(op: Op, opIndex: number): string {

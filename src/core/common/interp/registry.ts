@@ -1,9 +1,28 @@
-import type { KernelPrepare } from './kernel.js';
+import { InterpreterError } from '../errors.js';
+import { opContext, type OpContext, type OpDefinition } from '../ops/index.js';
+import type { KernelEval, KernelPrepare } from './kernel.js';
+
+/** Builds an op's eval closure from its plan (the op library's prepare has validated it). */
+export type KernelFactory<Plan> = (plan: Plan, context: OpContext) => KernelEval;
 
 const kernels = new Map<string, KernelPrepare>();
 
-/** Registers the host kernel for one builtin op type (one call per kernel file). */
-export function registerKernel(opType: string, prepare: KernelPrepare): void {
+/**
+ * Registers the host kernel of an op definition's types (one call per kernel file): prepare is
+ * the op library's, run with the interpreter's error class, then `factory` builds the eval.
+ */
+export function registerKernel<Plan>(definition: OpDefinition<Plan>, factory: KernelFactory<Plan>): void {
+  for (const type of definition.types) {
+    if (kernels.has(type)) throw new Error(`kernel for ${type} registered twice`);
+    kernels.set(type, ({ graph, op, opIndex }) => {
+      const context = opContext(graph, op, opIndex, InterpreterError);
+      return factory(definition.prepare(context), context);
+    });
+  }
+}
+
+/** @deprecated transitional: a kernel that prepares itself (removed once every op is in ops/). */
+export function registerLegacyKernel(opType: string, prepare: KernelPrepare): void {
   if (kernels.has(opType)) throw new Error(`kernel for ${opType} registered twice`);
   kernels.set(opType, prepare);
 }

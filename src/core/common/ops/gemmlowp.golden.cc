@@ -2,8 +2,8 @@
 // functions, the oracle for gemmlowp.ts. Needs Debian's libgemmlowp-dev (header only):
 //
 //   g++ -std=c++17 -O1 -fwrapv -I/usr/include/gemmlowp -o /tmp/gemmlowp-golden \
-//       src/core/common/interp/gemmlowp.golden.cc
-//   /tmp/gemmlowp-golden > src/core/common/interp/gemmlowp.golden.ts
+//       src/core/common/ops/gemmlowp.golden.cc
+//   /tmp/gemmlowp-golden > src/core/common/ops/gemmlowp.golden.ts
 //
 // Inputs are edge values plus a fixed pseudo-random sample of each function's domain, so the
 // output is the same on every run.

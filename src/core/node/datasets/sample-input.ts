@@ -10,7 +10,7 @@
 import { DatasetError } from '../../common/errors.js';
 import type { DType, Tensor, TensorData } from '../../common/ir/types.js';
 import { allocateData, elementCount, formatShape } from '../../common/ir/tensor.js';
-import { roundHalfAwayFromZero } from '../../common/interp/fixed-point.js';
+import { roundHalfAwayFromZero } from '../../common/ops/fixed-point.js';
 import type { SampleSpec } from './dataset.js';
 
 /** Model input dtypes a sample can be quantized to, with their ranges. */

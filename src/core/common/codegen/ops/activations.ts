@@ -1,4 +1,4 @@
-import { frexp, roundHalfAwayFromZero } from '../../interp/fixed-point.js';
+import { frexp, roundHalfAwayFromZero } from '../../ops/fixed-point.js';
 import { elementCount } from '../../ir/tensor.js';
 import type { OpOf } from '../../ir/types.js';
 import { cFloat, cInt } from '../c-source.js';
@@ -9,7 +9,7 @@ import {
   input,
   output,
   quantization,
-  registerLowerer,
+  registerLegacyLowerer,
   type LowerContext,
   type OpLowering,
 } from '../lowering.js';
@@ -135,8 +135,8 @@ function lowerSoftmax(context: LowerContext): OpLowering {
   };
 }
 
-registerLowerer('LOGISTIC', lowerSigmoidLike);
-registerLowerer('TANH', lowerSigmoidLike);
-registerLowerer('RELU', lowerRelu);
-registerLowerer('RELU6', lowerRelu);
-registerLowerer('SOFTMAX', lowerSoftmax);
+registerLegacyLowerer('LOGISTIC', lowerSigmoidLike);
+registerLegacyLowerer('TANH', lowerSigmoidLike);
+registerLegacyLowerer('RELU', lowerRelu);
+registerLegacyLowerer('RELU6', lowerRelu);
+registerLegacyLowerer('SOFTMAX', lowerSoftmax);

@@ -13,13 +13,18 @@ import {
   optionalInput,
   output,
   quantization,
+  registerLegacyLowerer,
   registerLowerer,
+  type OpEmitter,
   tensorName,
   tile,
   type LowerContext,
   type OpLowering,
 } from '../lowering.js';
-import { activationF32, activationS8, perChannelRequant } from '../params.js';
+import { activationF32, activationS8, clampC, clampF32C, perChannelRequant } from '../params.js';
+import { conv2d, type Conv2DPlan } from '../../ops/conv-2d.js';
+import type { ChannelMultipliers } from '../../ops/quantization.js';
+import type { WindowGeometry } from '../../ops/window.js';
 
 /**
  * CONV_2D and DEPTHWISE_CONV_2D → td_conv2d_* / td_depthwise_conv2d_*. int8: per-channel
@@ -154,5 +159,55 @@ function lowerConvolution(context: LowerContext): OpLowering {
   };
 }
 
-registerLowerer('CONV_2D', lowerConvolution);
-registerLowerer('DEPTHWISE_CONV_2D', lowerConvolution);
+registerLegacyLowerer('DEPTHWISE_CONV_2D', lowerConvolution);
+
+/**
+ * CONV_2D → td_conv2d_s8 / td_conv2d_f32, from the op library's plan (ops/conv-2d.ts): the
+ * geometry, the per-channel multipliers and the clamp are the plan's; this file only refuses what
+ * the C kernels do not run (grouped convolution, 16x8) and prints the call.
+ */
+function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
+  const { geometry: g, arithmetic } = plan;
+  if (g.groups > 1) fail(context, `grouped convolution (${g.groups} groups) has no C kernel`);
+  const x = input(context, 0, 'input');
+  const filter = input(context, 1, 'filter');
+  const bias = optionalInput(context, 2);
+  const y = output(context);
+  expectConstant(context, filter, 'filter');
+  if (bias) expectConstant(context, bias, 'bias');
+  const geometryFields = windowFields(g);
+  const inputDims = dims4(context, x.shape, 'input');
+  const filterDims = dims4(context, filter.shape, 'filter');
+  const call = (kernel: string, params: string, quant: string | undefined, e: OpEmitter) =>
+    `${kernel}(${e.context()}, ${params}, ${quant ? `${quant}, ` : ''}${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.pointer(filter, 'read')}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')})`;
+
+  if (arithmetic.flavour === 'float32') {
+    return {
+      kernels: ['td_conv2d_f32'],
+      scratchBytes: convF32BufferSize(inputDims, filterDims),
+      emit: (e) => call('td_conv2d_f32', e.struct('params', 'td_conv_params_f32', `{${geometryFields}, ${clampF32C(arithmetic.activation)}}`), undefined, e),
+    };
+  }
+  if (arithmetic.flavour !== 'int8') fail(context, `${arithmetic.flavour} convolution has no C kernel (int8 and float32 do)`);
+  return {
+    kernels: ['td_conv2d_s8'],
+    scratchBytes: conv2dS8BufferSize(context.options.dsp, inputDims, filterDims),
+    emit: (e) => {
+      const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
+      const params = e.struct('params', 'td_conv_params', `{${offsets}, ${geometryFields}, ${clampC(arithmetic.activation)}}`);
+      return call('td_conv2d_s8', params, perChannelQuant(e, arithmetic.requant), e);
+    },
+  };
+}
+
+/** `{stride}, {padding}, {dilation}` of a window plan, as the td_*_params structs list them. */
+export function windowFields(g: WindowGeometry): string {
+  return `${tile(g.strideHeight, g.strideWidth)}, ${tile(g.padTop, g.padLeft)}, ${tile(g.dilationHeight, g.dilationWidth)}`;
+}
+
+/** A `td_per_channel_quant` of a plan's multipliers and shifts. */
+export function perChannelQuant(e: OpEmitter, requant: ChannelMultipliers): string {
+  return e.struct('quant', 'td_per_channel_quant', `{${e.array('multiplier', 'int32', requant.multipliers)}, ${e.array('shift', 'int32', requant.shifts)}}`);
+}
+
+registerLowerer(conv2d, lowerConv2D);

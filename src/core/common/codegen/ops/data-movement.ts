@@ -9,7 +9,7 @@ import {
   input,
   output,
   quantization,
-  registerLowerer,
+  registerLegacyLowerer,
   tensorName,
   type LowerContext,
   type OpLowering,
@@ -123,6 +123,6 @@ function lowerPad(context: LowerContext): OpLowering {
   };
 }
 
-registerLowerer('RESHAPE', lowerReshape);
-registerLowerer('CONCATENATION', lowerConcatenation);
-registerLowerer('PAD', lowerPad);
+registerLegacyLowerer('RESHAPE', lowerReshape);
+registerLegacyLowerer('CONCATENATION', lowerConcatenation);
+registerLegacyLowerer('PAD', lowerPad);

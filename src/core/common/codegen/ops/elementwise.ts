@@ -7,7 +7,7 @@ import {
   input,
   output,
   quantization,
-  registerLowerer,
+  registerLegacyLowerer,
   tensorName,
   type LowerContext,
   type OpLowering,
@@ -77,6 +77,6 @@ function lowerBinary(context: LowerContext): OpLowering {
   return { kernels: [kernel], scratchBytes: 0, emit: (e) => call(kernel, e.struct('params', 'td_add_params_s8', initializer), e) };
 }
 
-registerLowerer('ADD', lowerBinary);
-registerLowerer('SUB', lowerBinary);
-registerLowerer('MUL', lowerBinary);
+registerLegacyLowerer('ADD', lowerBinary);
+registerLegacyLowerer('SUB', lowerBinary);
+registerLegacyLowerer('MUL', lowerBinary);

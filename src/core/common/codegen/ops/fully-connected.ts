@@ -11,7 +11,7 @@ import {
   optionalInput,
   output,
   quantization,
-  registerLowerer,
+  registerLegacyLowerer,
   tensorName,
   type LowerContext,
   type OpLowering,
@@ -94,4 +94,4 @@ function lowerFullyConnected(context: LowerContext): OpLowering {
   };
 }
 
-registerLowerer('FULLY_CONNECTED', lowerFullyConnected);
+registerLegacyLowerer('FULLY_CONNECTED', lowerFullyConnected);

@@ -12,7 +12,7 @@ import {
   optionalInput,
   output,
   quantization,
-  registerLowerer,
+  registerLegacyLowerer,
   tensorName,
   type LowerContext,
   type OpEmitter,
@@ -171,4 +171,4 @@ function lowerLstm(context: LowerContext): OpLowering {
   };
 }
 
-registerLowerer('UNIDIRECTIONAL_SEQUENCE_LSTM', lowerLstm);
+registerLegacyLowerer('UNIDIRECTIONAL_SEQUENCE_LSTM', lowerLstm);

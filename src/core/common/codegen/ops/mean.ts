@@ -1,5 +1,5 @@
 import { foldCountIntoMultiplier } from '../../interp/kernels/mean.js';
-import { quantizeMultiplier } from '../../interp/fixed-point.js';
+import { quantizeMultiplier } from '../../ops/fixed-point.js';
 import { elementCount, formatShape } from '../../ir/tensor.js';
 import type { OpOf } from '../../ir/types.js';
 import {
@@ -9,7 +9,7 @@ import {
   input,
   output,
   quantization,
-  registerLowerer,
+  registerLegacyLowerer,
   tensorName,
   type LowerContext,
   type OpLowering,
@@ -68,4 +68,4 @@ function lowerMean(context: LowerContext): OpLowering {
   };
 }
 
-registerLowerer('MEAN', lowerMean);
+registerLegacyLowerer('MEAN', lowerMean);

@@ -8,7 +8,7 @@ import {
   input,
   output,
   quantization,
-  registerLowerer,
+  registerLegacyLowerer,
   tile,
   type LowerContext,
   type OpLowering,
@@ -66,5 +66,5 @@ function lowerPool(context: LowerContext): OpLowering {
   };
 }
 
-registerLowerer('AVERAGE_POOL_2D', lowerPool);
-registerLowerer('MAX_POOL_2D', lowerPool);
+registerLegacyLowerer('AVERAGE_POOL_2D', lowerPool);
+registerLegacyLowerer('MAX_POOL_2D', lowerPool);

@@ -1,6 +1,6 @@
 import { elementCount } from '../../ir/tensor.js';
 import { cFloat, cInt } from '../c-source.js';
-import { expectShape, fail, input, output, quantization, registerLowerer, type LowerContext, type OpLowering } from '../lowering.js';
+import { expectShape, fail, input, output, quantization, registerLegacyLowerer, type LowerContext, type OpLowering } from '../lowering.js';
 import { requant, requantC } from '../params.js';
 
 /**
@@ -48,5 +48,5 @@ function lowerDequantize(context: LowerContext): OpLowering {
   };
 }
 
-registerLowerer('QUANTIZE', lowerQuantize);
-registerLowerer('DEQUANTIZE', lowerDequantize);
+registerLegacyLowerer('QUANTIZE', lowerQuantize);
+registerLegacyLowerer('DEQUANTIZE', lowerDequantize);

@@ -22,13 +22,13 @@
 
 import type { DType, Tensor, TensorData } from '../../ir/types.js';
 import { elementCount, formatShape } from '../../ir/tensor.js';
-import { frexp, multiplyByQuantizedMultiplier, quantizeMultiplier, roundHalfAwayFromZero, roundingDivideByPOT } from '../fixed-point.js';
-import { logistic, tanh } from '../gemmlowp.js';
+import { frexp, multiplyByQuantizedMultiplier, quantizeMultiplier, roundHalfAwayFromZero, roundingDivideByPOT } from '../../ops/fixed-point.js';
+import { logistic, tanh } from '../../ops/gemmlowp.js';
 import type { KernelEval, KernelPrepare, KernelPrepareContext } from '../kernel.js';
 import { dtypeRange, expectDType, failOp, inputTensor, outputTensor, tensorQuantization } from '../op-utils.js';
 import { inputRadius } from './softmax.js';
 import { sigmoidInt16, tanhInt16, type Int16ActivationScaling } from './lstm-activations.js';
-import { registerKernel } from '../registry.js';
+import { registerLegacyKernel } from '../registry.js';
 
 /** Integer bits of the rescaled input of the int8 logistic and tanh (Q4.27). */
 const INPUT_INTEGER_BITS = 4;
@@ -247,7 +247,7 @@ const prepareRelu6: KernelPrepare = (context) => {
   };
 };
 
-registerKernel('LOGISTIC', prepareLogistic);
-registerKernel('TANH', prepareTanh);
-registerKernel('RELU', prepareRelu);
-registerKernel('RELU6', prepareRelu6);
+registerLegacyKernel('LOGISTIC', prepareLogistic);
+registerLegacyKernel('TANH', prepareTanh);
+registerLegacyKernel('RELU', prepareRelu);
+registerLegacyKernel('RELU6', prepareRelu6);

@@ -17,8 +17,8 @@ import type { ConcatenationAttrs, DType, TensorData } from '../../ir/types.js';
 import { elementCount, formatShape } from '../../ir/tensor.js';
 import type { KernelPrepare } from '../kernel.js';
 import { dtypeRange, expectDType, failOp, inputTensor, outputTensor, tensorQuantization } from '../op-utils.js';
-import { registerKernel } from '../registry.js';
-import { roundHalfAwayFromZero } from '../fixed-point.js';
+import { registerLegacyKernel } from '../registry.js';
+import { roundHalfAwayFromZero } from '../../ops/fixed-point.js';
 
 const supported: readonly DType[] = ['float32', 'int8', 'uint8', 'int16', 'int32', 'int64'];
 const quantized: ReadonlySet<DType> = new Set<DType>(['int8', 'uint8', 'int16']);
@@ -95,4 +95,4 @@ const prepareConcatenation: KernelPrepare = ({ graph, op, opIndex }) => {
   };
 };
 
-registerKernel('CONCATENATION', prepareConcatenation);
+registerLegacyKernel('CONCATENATION', prepareConcatenation);

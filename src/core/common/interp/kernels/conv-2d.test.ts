@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InterpreterError } from '../../errors.js';
 import type { Activation, Conv2DAttrs } from '../../ir/types.js';
-import { quantizeMultiplier } from '../fixed-point.js';
+import { quantizeMultiplier } from '../../ops/fixed-point.js';
 import './conv-2d.js';
 import {
   type ReferenceWindow,
@@ -289,12 +289,12 @@ describe('CONV_2D prepare errors', () => {
   it('names per-channel scales along the wrong axis', () => {
     const spec = base();
     spec.filter.axis = 3;
-    expect(() => prepare(spec)).toThrow(/weight tensor 1 is quantized along axis 3, expected axis 0/);
+    expect(() => prepare(spec)).toThrow(/weights tensor 1 \(t1\) are quantized along axis 3, expected axis 0/);
   });
   it('names asymmetric weights', () => {
     const spec = base();
     (spec.filter as { zeroPoint?: number[] }).zeroPoint = [0, 3, 0];
-    expect(() => prepare(spec)).toThrow(/weight tensor 1 has zero point 3, expected symmetric weights/);
+    expect(() => prepare(spec)).toThrow(/weights tensor 1 \(t1\) have zero point 3, expected 0 \(symmetric int8 weights\)/);
   });
   it('names an unsupported dtype combination', () => {
     const spec = base();

@@ -16,20 +16,9 @@
  *
  * Layout: input [N, H, W, C], filter [Cout, FH, FW, C / groups], output [N, OH, OW, Cout].
  */
-import type { Conv2DAttrs, Op, Tensor } from '../../ir/types.js';
-import { formatShape } from '../../ir/tensor.js';
-import type { KernelEval, KernelPrepareContext } from '../kernel.js';
-import { activationRangeQuantized, failOp, inputTensor, optionalInputTensor, outputTensor } from '../op-utils.js';
+import { conv2d, type ConvGeometry } from '../../ops/conv-2d.js';
 import { registerKernel } from '../registry.js';
-import { type WindowGeometry, activationQuantization, centerInput, channelMultipliers, checkBias, quantizeHybridInput, requantize16, requantize8, requantizer, tapRange, weightScales, weightedFlavour, windowGeometry } from './conv-common.js';
-import { activationRangeFloat } from '../op-utils.js';
-
-/** Geometry of a convolution: the window plus grouping. */
-export interface ConvGeometry extends WindowGeometry {
-  groups: number;
-  /** Input channels each filter reads (C / groups). */
-  filterDepth: number;
-}
+import { centerInput, quantizeHybridInput, requantize16, requantize8, requantizer, tapRange } from './conv-common.js';
 
 /**
  * Exact integer sums Σ filter·input for every output of a convolution, written to `sums`
@@ -266,50 +255,14 @@ export function floatConvolution(
   }
 }
 
-/** Geometry of a CONV_2D op from its tensors and attributes (shared with the tests). */
-export function convGeometry(op: Op, opIndex: number, input: Tensor, filter: Tensor, output: Tensor, attrs: Conv2DAttrs): ConvGeometry {
-  if (filter.shape.length !== 4) {
-    failOp(op, opIndex, `filter tensor ${filter.id} has shape ${formatShape(filter.shape)}, expected rank 4 [Cout, FH, FW, Cin]`);
-  }
-  const [outputChannels, filterHeight, filterWidth, filterDepth] = filter.shape;
-  const geometry = windowGeometry(op, opIndex, input, output, {
-    padding: attrs.padding,
-    strideH: attrs.strideH,
-    strideW: attrs.strideW,
-    dilationH: attrs.dilationH,
-    dilationW: attrs.dilationW,
-    filterHeight,
-    filterWidth,
-  });
-  if (geometry.outputDepth !== outputChannels) {
-    failOp(op, opIndex, `output tensor ${output.id} has ${geometry.outputDepth} channels, filter ${filter.id} has ${outputChannels}`);
-  }
-  if (filterDepth < 1 || geometry.inputDepth % filterDepth !== 0) {
-    failOp(op, opIndex, `input tensor ${input.id} has ${geometry.inputDepth} channels, not a multiple of the filter depth ${filterDepth}`);
-  }
-  const groups = geometry.inputDepth / filterDepth;
-  if (outputChannels % groups !== 0) {
-    failOp(op, opIndex, `${outputChannels} output channels cannot be split into ${groups} groups`);
-  }
-  return { ...geometry, groups, filterDepth };
-}
-
-function prepareConv2D({ graph, op, opIndex }: KernelPrepareContext): KernelEval {
-  const attrs = op.attrs as Conv2DAttrs;
-  const input = inputTensor(graph, op, opIndex, 0);
-  const filter = inputTensor(graph, op, opIndex, 1);
-  const bias = optionalInputTensor(graph, op, 2);
-  const output = outputTensor(graph, op, 0);
-  const flavour = weightedFlavour(op, opIndex, input, filter, output);
-  const geometry = convGeometry(op, opIndex, input, filter, output, attrs);
+registerKernel(conv2d, ({ geometry, arithmetic }) => {
   const channels = geometry.outputDepth;
-  checkBias(op, opIndex, bias, flavour, channels, true);
   const patch = new Int16Array(2 * geometry.filterHeight * geometry.filterWidth * geometry.filterDepth);
   const outputCount = geometry.batches * geometry.outputHeight * geometry.outputWidth * channels;
   const pixelsPerBatch = geometry.outputHeight * geometry.outputWidth;
 
-  if (flavour === 'float32') {
-    const { min, max } = activationRangeFloat(attrs.activation);
+  if (arithmetic.flavour === 'float32') {
+    const { min, max } = arithmetic.activation;
     return (inputs, outputs) => {
       floatConvolution(
         geometry,
@@ -324,10 +277,10 @@ function prepareConv2D({ graph, op, opIndex }: KernelPrepareContext): KernelEval
   }
 
   const sums = new Float64Array(outputCount);
-  const filterScales = weightScales(op, opIndex, filter, channels, 0, true);
+  const { filterScales } = arithmetic;
 
-  if (flavour === 'hybrid') {
-    const { min, max } = activationRangeFloat(attrs.activation);
+  if (arithmetic.flavour === 'hybrid') {
+    const { min, max } = arithmetic.activation;
     // TFLite takes the per-channel (asymmetric input) path only when the scales really differ.
     const asymmetric = filterScales.some((s) => s !== filterScales[0]);
     const centered = new Int16Array(geometry.batches * geometry.inputHeight * geometry.inputWidth * geometry.inputDepth);
@@ -357,19 +310,10 @@ function prepareConv2D({ graph, op, opIndex }: KernelPrepareContext): KernelEval
     };
   }
 
-  const inputQuantization = activationQuantization(op, opIndex, input, 'input');
-  const outputQuantization = activationQuantization(op, opIndex, output, 'output');
-  const scaling = requantizer(channelMultipliers(inputQuantization.scale, filterScales, outputQuantization.scale));
-  const { min, max } = activationRangeQuantized(attrs.activation, output.dtype, outputQuantization.scale, outputQuantization.zeroPoint);
-
-  if (flavour === 'int16') {
-    for (const [role, tensor, zeroPoint] of [
-      ['input', input, inputQuantization.zeroPoint],
-      ['output', output, outputQuantization.zeroPoint],
-    ] as const) {
-      if (zeroPoint !== 0) failOp(op, opIndex, `int16 ${role} tensor ${tensor.id} has zero point ${zeroPoint}, expected 0`);
-    }
-    const wideAccumulator = bias?.dtype === 'int64';
+  const scaling = requantizer(arithmetic.requant);
+  const { min, max } = arithmetic.activation;
+  if (arithmetic.flavour === 'int16') {
+    const wideAccumulator = arithmetic.wideAccumulator;
     return (inputs, outputs) => {
       integerConvolution(geometry, inputs[0] as Int16Array, inputs[1] as Int8Array, patch, sums);
       requantize16(sums, inputs[2], wideAccumulator, scaling, channels, min, max, outputs[0] as Int16Array);
@@ -377,13 +321,11 @@ function prepareConv2D({ graph, op, opIndex }: KernelPrepareContext): KernelEval
   }
 
   const centered = new Int16Array(geometry.batches * geometry.inputHeight * geometry.inputWidth * geometry.inputDepth);
-  const inputZeroPoint = inputQuantization.zeroPoint;
-  const outputZeroPoint = outputQuantization.zeroPoint;
+  const inputZeroPoint = arithmetic.input.zeroPoint;
+  const outputZeroPoint = arithmetic.output.zeroPoint;
   return (inputs, outputs) => {
     centerInput(inputs[0] as Int8Array, inputZeroPoint, centered);
     integerConvolution(geometry, centered, inputs[1] as Int8Array, patch, sums);
     requantize8(sums, inputs[2] as Int32Array | undefined, scaling, outputZeroPoint, channels, min, max, outputs[0] as Int8Array);
   };
-}
-
-registerKernel('CONV_2D', prepareConv2D);
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
+import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../../ops/fixed-point.js';
 import { randomSource } from '../testing/kernels.js';
 import { multiplyByQuantizedMultiplierInt64, quantizeAsymmetricCentered, quantizeSymmetric, requantizeFast, requantizeScalar, requantizer, tapRange } from './conv-common.js';
 import { FLOAT32_MAX, activationRangeFloat } from '../op-utils.js';

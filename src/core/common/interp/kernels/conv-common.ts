@@ -13,7 +13,7 @@
  */
 import type { DType, Op, Padding, Quantization, Tensor, TensorData } from '../../ir/types.js';
 import { formatShape } from '../../ir/tensor.js';
-import { quantizeMultiplier, roundHalfAwayFromZero } from '../fixed-point.js';
+import { quantizeMultiplier, roundHalfAwayFromZero } from '../../ops/fixed-point.js';
 import { computeOutSize, computePadding, failOp } from '../op-utils.js';
 
 /** The flavour a weighted op runs in, chosen from its input and weight dtypes. */

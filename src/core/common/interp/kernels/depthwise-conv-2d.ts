@@ -19,7 +19,7 @@ import type { DepthwiseConv2DAttrs, Op, Tensor } from '../../ir/types.js';
 import { formatShape } from '../../ir/tensor.js';
 import type { KernelEval, KernelPrepareContext } from '../kernel.js';
 import { activationRangeQuantized, failOp, inputTensor, optionalInputTensor, outputTensor } from '../op-utils.js';
-import { registerKernel } from '../registry.js';
+import { registerLegacyKernel } from '../registry.js';
 import { type WindowGeometry, activationQuantization, centerInput, channelMultipliers, checkBias, quantizeAsymmetricCentered, requantize16, requantize8, requantizer, tapRange, weightScales, weightedFlavour, windowGeometry } from './conv-common.js';
 import { activationRangeFloat } from '../op-utils.js';
 
@@ -300,4 +300,4 @@ function prepareDepthwiseConv2D({ graph, op, opIndex }: KernelPrepareContext): K
   };
 }
 
-registerKernel('DEPTHWISE_CONV_2D', prepareDepthwiseConv2D);
+registerLegacyKernel('DEPTHWISE_CONV_2D', prepareDepthwiseConv2D);

@@ -24,10 +24,10 @@ import {
   quantizeMultiplier,
   quantizeMultiplierSmallerThanOne,
   type QuantizedMultiplier,
-} from '../fixed-point.js';
+} from '../../ops/fixed-point.js';
 import type { KernelEval, KernelPrepare, KernelPrepareContext } from '../kernel.js';
 import { activationRangeFloat, activationRangeQuantized, expectDType, failOp, inputTensor, outputTensor, tensorQuantization } from '../op-utils.js';
-import { registerKernel } from '../registry.js';
+import { registerLegacyKernel } from '../registry.js';
 
 /** C++'s min(max(x, lo), hi) on floats: NaN passes through, as in TFLite's ActivationFunctionWithMinMax. */
 export function clampFloat(x: number, min: number, max: number): number {
@@ -216,6 +216,6 @@ function prepareBinary(opType: BinaryOp): KernelPrepare {
   };
 }
 
-registerKernel('ADD', prepareBinary('ADD'));
-registerKernel('SUB', prepareBinary('SUB'));
-registerKernel('MUL', prepareBinary('MUL'));
+registerLegacyKernel('ADD', prepareBinary('ADD'));
+registerLegacyKernel('SUB', prepareBinary('SUB'));
+registerLegacyKernel('MUL', prepareBinary('MUL'));

@@ -18,10 +18,10 @@
  */
 import type { FullyConnectedAttrs, Tensor } from '../../ir/types.js';
 import { elementCount, formatShape } from '../../ir/tensor.js';
-import { quantizeMultiplier } from '../fixed-point.js';
+import { quantizeMultiplier } from '../../ops/fixed-point.js';
 import type { KernelEval, KernelPrepareContext } from '../kernel.js';
 import { activationRangeQuantized, failOp, inputTensor, optionalInputTensor, outputTensor } from '../op-utils.js';
-import { registerKernel } from '../registry.js';
+import { registerLegacyKernel } from '../registry.js';
 import { type Requantizer, activationQuantization, centerInput, channelMultipliers, checkBias, quantizeHybridInput, requantize16, requantize8, requantizer, weightScales, weightedFlavour } from './conv-common.js';
 import { activationRangeFloat } from '../op-utils.js';
 
@@ -216,4 +216,4 @@ function prepareFullyConnected(context: KernelPrepareContext): KernelEval {
   };
 }
 
-registerKernel('FULLY_CONNECTED', prepareFullyConnected);
+registerLegacyKernel('FULLY_CONNECTED', prepareFullyConnected);

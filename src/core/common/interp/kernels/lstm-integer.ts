@@ -25,7 +25,7 @@ import {
   saturate,
   saturatingAddInt16,
   type QuantizedMultiplier,
-} from '../fixed-point.js';
+} from '../../ops/fixed-point.js';
 import { cellStateTanhScaling, sigmoidInt16, tanhInt16, type Int16ActivationScaling } from './lstm-activations.js';
 import {
   lstmGateInputs,

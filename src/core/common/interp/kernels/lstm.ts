@@ -17,7 +17,7 @@
 import { isOp } from '../../ir/types.js';
 import type { KernelPrepare } from '../kernel.js';
 import { failOp } from '../op-utils.js';
-import { registerKernel } from '../registry.js';
+import { registerLegacyKernel } from '../registry.js';
 import { prepareFloatLstm } from './lstm-float.js';
 import { prepareIntegerLstm } from './lstm-integer.js';
 import { LstmTensors, lstmInputIndex, readLstmLayout } from './lstm-layout.js';
@@ -41,4 +41,4 @@ const prepareUnidirectionalSequenceLstm: KernelPrepare = ({ graph, op, opIndex }
   tensors.fail(`${tensors.label(lstmInputIndex.input)} is ${input.dtype}; supported LSTM inputs are float32 and int8`);
 };
 
-registerKernel('UNIDIRECTIONAL_SEQUENCE_LSTM', prepareUnidirectionalSequenceLstm);
+registerLegacyKernel('UNIDIRECTIONAL_SEQUENCE_LSTM', prepareUnidirectionalSequenceLstm);

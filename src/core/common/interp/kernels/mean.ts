@@ -16,10 +16,10 @@
 
 import type { DType, ReducerAttrs, TensorData } from '../../ir/types.js';
 import { elementCount, formatShape } from '../../ir/tensor.js';
-import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
+import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../../ops/fixed-point.js';
 import type { KernelPrepare } from '../kernel.js';
 import { dtypeRange, expectDType, failOp, inputTensor, outputTensor, tensorQuantization } from '../op-utils.js';
-import { registerKernel } from '../registry.js';
+import { registerLegacyKernel } from '../registry.js';
 
 /**
  * Folds 1/count into a quantized multiplier the way TFLite's QuantizedMeanOrSum does
@@ -119,4 +119,4 @@ const prepareMean: KernelPrepare = ({ graph, op, opIndex }) => {
   };
 };
 
-registerKernel('MEAN', prepareMean);
+registerLegacyKernel('MEAN', prepareMean);

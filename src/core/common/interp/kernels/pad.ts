@@ -10,7 +10,7 @@ import type { DType, TensorData } from '../../ir/types.js';
 import { elementCount, formatShape } from '../../ir/tensor.js';
 import type { KernelPrepare } from '../kernel.js';
 import { expectDType, failOp, inputTensor, optionalInputTensor, outputTensor, tensorQuantization } from '../op-utils.js';
-import { registerKernel } from '../registry.js';
+import { registerLegacyKernel } from '../registry.js';
 
 const supported: readonly DType[] = ['float32', 'int8', 'uint8', 'int16', 'int32'];
 
@@ -77,4 +77,4 @@ const preparePad: KernelPrepare = ({ graph, op, opIndex }) => {
   };
 };
 
-registerKernel('PAD', preparePad);
+registerLegacyKernel('PAD', preparePad);

@@ -14,7 +14,7 @@
 import type { Op, Pool2DAttrs, TensorData } from '../../ir/types.js';
 import type { KernelEval, KernelPrepareContext } from '../kernel.js';
 import { activationRangeQuantized, failOp, inputTensor, outputTensor } from '../op-utils.js';
-import { registerKernel } from '../registry.js';
+import { registerLegacyKernel } from '../registry.js';
 import { type WindowGeometry, activationQuantization, tapRange, windowGeometry } from './conv-common.js';
 import { activationRangeFloat } from '../op-utils.js';
 
@@ -155,5 +155,5 @@ function checkWindowsNotEmpty(op: Op, opIndex: number, geometry: WindowGeometry)
   }
 }
 
-registerKernel('AVERAGE_POOL_2D', (context) => preparePool('average', context));
-registerKernel('MAX_POOL_2D', (context) => preparePool('max', context));
+registerLegacyKernel('AVERAGE_POOL_2D', (context) => preparePool('average', context));
+registerLegacyKernel('MAX_POOL_2D', (context) => preparePool('max', context));

@@ -19,10 +19,10 @@
 
 import type { DType, Quantization, TensorData } from '../../ir/types.js';
 import { elementCount, formatShape } from '../../ir/tensor.js';
-import { multiplyByQuantizedMultiplier, quantizeMultiplier, roundHalfAwayFromZero } from '../fixed-point.js';
+import { multiplyByQuantizedMultiplier, quantizeMultiplier, roundHalfAwayFromZero } from '../../ops/fixed-point.js';
 import type { KernelPrepare, KernelPrepareContext } from '../kernel.js';
 import { dtypeRange, expectDType, failOp, inputTensor, outputTensor, tensorQuantization } from '../op-utils.js';
-import { registerKernel } from '../registry.js';
+import { registerLegacyKernel } from '../registry.js';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -140,5 +140,5 @@ const prepareDequantize: KernelPrepare = (context) => {
   };
 };
 
-registerKernel('QUANTIZE', prepareQuantize);
-registerKernel('DEQUANTIZE', prepareDequantize);
+registerLegacyKernel('QUANTIZE', prepareQuantize);
+registerLegacyKernel('DEQUANTIZE', prepareDequantize);

@@ -9,7 +9,7 @@
 import { elementCount, formatShape } from '../../ir/tensor.js';
 import type { KernelPrepare } from '../kernel.js';
 import { failOp, inputTensor, outputTensor } from '../op-utils.js';
-import { registerKernel } from '../registry.js';
+import { registerLegacyKernel } from '../registry.js';
 
 const prepareReshape: KernelPrepare = ({ graph, op, opIndex }) => {
   const input = inputTensor(graph, op, opIndex, 0);
@@ -29,4 +29,4 @@ const prepareReshape: KernelPrepare = ({ graph, op, opIndex }) => {
   };
 };
 
-registerKernel('RESHAPE', prepareReshape);
+registerLegacyKernel('RESHAPE', prepareReshape);

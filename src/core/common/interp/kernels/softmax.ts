@@ -16,11 +16,11 @@
 
 import type { SoftmaxAttrs, TensorData } from '../../ir/types.js';
 import { elementCount, formatShape } from '../../ir/tensor.js';
-import { multiplyByQuantizedMultiplierGreaterThanOne, quantizeMultiplier, roundingDivideByPOT, saturatingRoundingDoublingHighMul } from '../fixed-point.js';
-import { expOnNegativeValues, reciprocal, rescale } from '../gemmlowp.js';
+import { multiplyByQuantizedMultiplierGreaterThanOne, quantizeMultiplier, roundingDivideByPOT, saturatingRoundingDoublingHighMul } from '../../ops/fixed-point.js';
+import { expOnNegativeValues, reciprocal, rescale } from '../../ops/gemmlowp.js';
 import type { KernelEval, KernelPrepare } from '../kernel.js';
 import { expectDType, failOp, inputTensor, outputTensor, tensorQuantization } from '../op-utils.js';
-import { registerKernel } from '../registry.js';
+import { registerLegacyKernel } from '../registry.js';
 
 /** Integer bits of the scaled input difference (Q5.26), as in TFLite. */
 const SCALED_DIFF_INTEGER_BITS = 5;
@@ -158,4 +158,4 @@ const prepareSoftmax: KernelPrepare = ({ graph, op, opIndex }) => {
   return (inputs, outputs) => softmaxQuantized(params, inputs[0] as TensorData as Int8Array, outputs[0] as Int8Array | Int16Array, rows, depth, outputBits);
 };
 
-registerKernel('SOFTMAX', prepareSoftmax);
+registerLegacyKernel('SOFTMAX', prepareSoftmax);

@@ -6,7 +6,7 @@
  */
 import type { DType, Graph, TensorData } from '../../ir/types.js';
 import { allocateData, elementCount } from '../../ir/tensor.js';
-import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
+import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../../ops/fixed-point.js';
 import { computeOutSize, computePadding } from '../op-utils.js';
 import { findKernel } from '../registry.js';
 import { multiplyByQuantizedMultiplierInt64 } from '../kernels/conv-common.js';

@@ -19,7 +19,7 @@
 
 import { elementCount } from '../../ir/tensor.js';
 import type { Quantization, Tensor } from '../../ir/types.js';
-import { roundHalfAwayFromZero } from '../../interp/fixed-point.js';
+import { roundHalfAwayFromZero } from '../../ops/fixed-point.js';
 import type { ValueRange } from './observers.js';
 
 /** Integer activation types the quantizer produces. */

@@ -1,0 +1,7 @@
+// The op library: one file per op (or per family sharing every fact, like ADD/SUB/MUL), each
+// registering its definition on import. Importing this module loads them all; the interpreter,
+// the code generator, passes and analysis import it rather than single op files.
+import './conv-2d.js';
+export { findOp, definedOpTypes } from './registry.js';
+export type { OpContext, OpDefinition, OpWindow, Precision, WeightInput } from './op.js';
+export { opContext, opLabel } from './op.js';
