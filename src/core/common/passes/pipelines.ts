@@ -11,6 +11,7 @@
  * with the calibration samples passed to `runPipeline` as `resources.calibration`.
  */
 
+import { UsageError } from '../errors.js';
 import type { PassOptions } from './pass.js';
 
 /** One step of a pipeline: a pass name, or a pass name with options for it. */
@@ -54,6 +55,18 @@ const pipelines: readonly PipelineDefinition[] = [
 
 export function findPipeline(name: string): PipelineDefinition | undefined {
   return pipelines.find((pipeline) => pipeline.name === name);
+}
+
+/** The pipeline an optimize job runs: a quantizing one (it has the quantize-int8 pass); any other is a UsageError naming them. */
+export function requireQuantizingPipeline(name: string): PipelineDefinition {
+  const quantizing = listPipelines()
+    .filter((candidate) => candidate.passes.includes('quantize-int8'))
+    .map((candidate) => candidate.name);
+  const definition = findPipeline(name);
+  if (!definition || !quantizing.includes(definition.name)) {
+    throw new UsageError(`pipeline "${name}" is not a quantizing pipeline (quantizing pipelines: ${quantizing.join(', ')})`, { pipeline: name });
+  }
+  return definition;
 }
 
 /** Every pipeline with its description and the names of its passes, in order. */

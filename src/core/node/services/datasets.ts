@@ -1,7 +1,7 @@
+import { checkName } from '../../../shared/services/checks.js';
 import type { DatasetService } from '../../../shared/services/types.js';
 import { openDataset } from '../datasets/dataset.js';
 import type { Store } from '../store/index.js';
-import { checkName } from './projects.js';
 
 export function createDatasetService(store: Store): DatasetService {
   return {

@@ -1,6 +1,7 @@
 import { requireBoard } from '../../common/boards/index.js';
 import { DeviceError, UsageError } from '../../common/errors.js';
-import { findPipeline, listPipelines } from '../../common/passes/pipelines.js';
+import { requireQuantizingPipeline } from '../../common/passes/pipelines.js';
+import { checkSameProject } from '../../../shared/services/checks.js';
 import type { JobService } from '../../../shared/services/types.js';
 import type { DeployJobParams, EvaluateJobParams, JobHost, OptimizeJobParams } from '../jobs/index.js';
 import { defaultOptimizeEvaluationLimit, defaultOptimizeSamples } from '../jobs/job-kinds.js';
@@ -35,28 +36,15 @@ export function createJobService(store: Store, host: JobHost): JobService {
     async startEvaluate({ variantId, datasetId, limit }) {
       const variant = store.getVariant(variantId);
       const dataset = store.getDataset(datasetId);
-      if (dataset.projectId !== variant.projectId) {
-        throw new UsageError(`dataset ${dataset.id} (${dataset.name}) belongs to another project than variant ${variant.id} (${variant.name})`, { datasetId, variantId });
-      }
+      checkSameProject(dataset, variant);
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`limit must be a positive integer, got ${limit}`, { limit });
       const params: EvaluateJobParams = { variantId: variant.id, datasetId: dataset.id, ...(limit !== undefined ? { limit } : {}) };
       return host.enqueue({ projectId: variant.projectId, kind: 'evaluate', params: { ...params } });
     },
     async startOptimize({ variantId, pipeline = 'quantize-int8', datasetId, samples = defaultOptimizeSamples, evaluationLimit = defaultOptimizeEvaluationLimit }) {
       const variant = store.getVariant(variantId);
-      const definition = findPipeline(pipeline);
-      const quantizing = listPipelines()
-        .filter((candidate) => candidate.passes.includes('quantize-int8'))
-        .map((candidate) => candidate.name);
-      if (!definition || !quantizing.includes(definition.name)) {
-        throw new UsageError(`pipeline "${pipeline}" is not a quantizing pipeline (quantizing pipelines: ${quantizing.join(', ')})`, { pipeline });
-      }
-      if (datasetId !== undefined) {
-        const dataset = store.getDataset(datasetId);
-        if (dataset.projectId !== variant.projectId) {
-          throw new UsageError(`dataset ${dataset.id} (${dataset.name}) belongs to another project than variant ${variant.id} (${variant.name})`, { datasetId, variantId });
-        }
-      }
+      const definition = requireQuantizingPipeline(pipeline);
+      if (datasetId !== undefined) checkSameProject(store.getDataset(datasetId), variant);
       if (!Number.isInteger(samples) || samples < 1) throw new UsageError(`samples must be a positive integer, got ${samples}`, { samples });
       if (!Number.isInteger(evaluationLimit) || evaluationLimit < 1) throw new UsageError(`evaluationLimit must be a positive integer, got ${evaluationLimit}`, { evaluationLimit });
       const params: OptimizeJobParams = { variantId: variant.id, pipeline: definition.name, ...(datasetId !== undefined ? { datasetId } : {}), samples, evaluationLimit };

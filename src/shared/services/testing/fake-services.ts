@@ -1,17 +1,60 @@
 /**
- * A test double of `AppServices`: projects, variants, datasets and jobs kept in memory, events
- * emitted as the real services do. Transport tests (proxy, IPC, WebSocket) use it so that they
- * test the carrying of calls, not the store; UI component tests may use it too. It never touches
- * a model's contents (a variant's summary is zeros) and its jobs never run: `finishJob` ends one.
+ * A test double of `AppServices`: projects, variants, datasets, jobs and measurements kept in
+ * memory, with the checks the real back end makes (each request against the services' schemas,
+ * as the proxy does; then what the real services check: ids that name nothing, names trimmed, a
+ * board that cannot deploy, a dataset of another project, a pipeline that does not quantize),
+ * thrown as the real error classes with the real messages, and events emitted as the real
+ * services do.
+ *
+ * Transport tests (proxy, IPC, WebSocket) use it as it is: it never looks inside a model (a
+ * variant's summary is zeros), its jobs never run (`finishJob` ends one) and it knows one virtual
+ * board. The renderer's UI fake (src/renderer/src/testing/fake-services.ts) builds on it through
+ * the options: it reads models, knows the catalog's boards, accepts dataset folders it cannot
+ * read, and runs jobs through `onJobQueued` with a `FakeJobRun`.
  */
 
-import { TinyDeployError } from '../../../core/common/errors.js';
+import { DeviceError, NotFoundError } from '../../../core/common/errors.js';
+import { requireQuantizingPipeline } from '../../../core/common/passes/pipelines.js';
+import { checkName, checkSameProject } from '../checks.js';
 import { Emitter } from '../emitter.js';
-import type { AppServices, Dataset, DeviceListing, Job, MenuCommand, Measurement, ModelDetail, ModelVariant, Project } from '../types.js';
+import { servicesSchema, validateRequest } from '../schemas.js';
+import type { AppServices, BoardDescription, Dataset, DeviceListing, Job, JobError, MenuCommand, Measurement, ModelDetail, ModelVariant, Project } from '../types.js';
+
+/** What reading a model file yields: everything of a variant the file decides. */
+export type ModelContents = Pick<ModelDetail, 'summary' | 'layers' | 'inputs' | 'outputs'>;
+
+/** A queued job, handed to `onJobQueued` so that a simulation can move it along. */
+export interface FakeJobRun {
+  /** The job as it is now (a copy). */
+  readonly job: Job;
+  /** False once the job ended: finished, cancelled, or its project or variant removed. */
+  readonly active: boolean;
+  /** Changes a running job and appends log lines; emits `onJobChanged`. Ignored once inactive. */
+  update(changes: Partial<Pick<Job, 'status' | 'step' | 'progress' | 'startedAt' | 'result'>>, ...logLines: string[]): void;
+  /** Ends the job; emits `onJobChanged`. Ignored once inactive. */
+  finish(status: 'succeeded' | 'failed', outcome?: { result?: unknown; error?: JobError }, ...logLines: string[]): void;
+}
+
+export interface FakeServicesOptions {
+  /** Reads an imported model (default: zeros and no layers; the transport tests never look inside). Throw to refuse the file. */
+  readModel?: (bytes: Uint8Array, fileName: string) => ModelContents;
+  /** Reads a dataset folder's description (default: a folder of files with no samples). Throw to refuse the folder. */
+  readDataset?: (path: string) => Pick<Dataset, 'name' | 'format' | 'sampleCount'>;
+  /** The boards `devices.list` shows (default: one virtual Cortex-M4F). */
+  boards?: BoardDescription[];
+  /** Called once a job is queued (default: nothing; the job stays queued until `finishJob` or `cancel`). */
+  onJobQueued?: (run: FakeJobRun) => void;
+  /** Timestamps (default: a clock that moves one second per record, from 2025-01-01, so tests are repeatable). */
+  now?: () => string;
+}
 
 export interface FakeServices extends AppServices {
   /** Ends a job as the worker would, emitting `onJobChanged`. */
   finishJob(jobId: string, status: 'succeeded' | 'failed', result?: unknown): Job;
+  /** Adds a variant (as an optimize job does); its id, project's update time and creation time are set here. */
+  addVariant(variant: Omit<ModelDetail, 'id' | 'createdAt'>): ModelDetail;
+  /** Stores a measurement (as a deploy or evaluate job does). */
+  addMeasurement(measurement: Omit<Measurement, 'id' | 'createdAt'>): Measurement;
   /** Simulates a board plugged or unplugged. */
   setDevices(listing: DeviceListing): void;
   /** Simulates a menu command. */
@@ -20,99 +63,153 @@ export interface FakeServices extends AppServices {
   listenerCounts(): { jobs: number; devices: number; menu: number };
 }
 
-/** Not found in the fake store (the real store throws its own error class). */
-export class NotFoundError extends TinyDeployError {}
+const virtualM4f: BoardDescription = { id: 'virtual-m4f', name: 'Virtual M4F', kind: 'virtual', core: 'cortex-m4f', flashBytes: 4 << 20, ramBytes: 4 << 20, timerUnit: 'instructions', deployable: true };
+const noContents = (): ModelContents => ({ summary: { ops: 0, macs: 0, parameters: 0, peakActivationBytes: 0, dtype: 'int8' }, layers: [], inputs: [], outputs: [] });
+const baseName = (path: string) => path.split(/[\\/]/).filter(Boolean).pop() ?? path;
+/** The real services' defaults of an optimize job (core/node/jobs/job-kinds.ts). */
+const defaultSamples = 200;
+const defaultEvaluationLimit = 500;
 
-export function createFakeServices(): FakeServices {
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes.slice().buffer);
+  return 'sha256:' + [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** Checks every request against `servicesSchema` first, as the proxy does before the real services see it. */
+function checkRequests<T extends AppServices>(services: T): T {
+  for (const [serviceName, { methods }] of Object.entries(servicesSchema)) {
+    const service = services[serviceName as keyof AppServices] as unknown as Record<string, (request: unknown) => Promise<unknown>>;
+    for (const method of Object.keys(methods)) {
+      const implementation = service[method];
+      service[method] = async (request) => {
+        validateRequest(servicesSchema, serviceName, method, request);
+        return implementation(request);
+      };
+    }
+  }
+  return services;
+}
+
+export function createFakeServices(options: FakeServicesOptions = {}): FakeServices {
+  const readModel = options.readModel ?? noContents;
+  const readDataset = options.readDataset ?? ((path: string) => ({ name: baseName(path), format: 'files' as const, sampleCount: 0 }));
+  const boards = structuredClone(options.boards ?? [virtualM4f]);
   let counter = 0;
   const newId = (prefix: string) => `${prefix}-${++counter}`;
-  const now = () => new Date(Date.UTC(2025, 0, 1, 0, 0, counter)).toISOString();
+  const now = options.now ?? (() => new Date(Date.UTC(2025, 0, 1, 0, 0, counter)).toISOString());
   const projects = new Map<string, Project>();
-  const variants = new Map<string, ModelVariant>();
+  const variants = new Map<string, ModelDetail>();
   const datasets = new Map<string, Dataset>();
   const jobs = new Map<string, Job>();
-  const measurements: Measurement[] = [];
+  const measurements = new Map<string, Measurement>();
   const jobChanged = new Emitter<Job>();
   const devicesChanged = new Emitter<DeviceListing>();
   const menuChosen = new Emitter<MenuCommand>();
-  let devices: DeviceListing = {
-    boards: [{ id: 'virtual-m4f', name: 'Virtual M4F', kind: 'virtual', core: 'cortex-m4f', flashBytes: 4 << 20, ramBytes: 4 << 20, timerUnit: 'instructions', deployable: true }],
-    serial: [],
-  };
+  let devices: DeviceListing = { boards, serial: [] };
 
   const find = <T>(map: Map<string, T>, id: string, what: string): T => {
     const found = map.get(id);
-    if (!found) throw new NotFoundError(`${what} ${id} not found`, { id });
+    if (!found) throw new NotFoundError(`${what} ${id} not found`, { [`${what}Id`]: id });
     return found;
   };
-  const variantCount = (projectId: string) => [...variants.values()].filter((variant) => variant.projectId === projectId).length;
-  const startJob = (projectId: string, kind: Job['kind'], params: Record<string, unknown>): Job => {
+  const projectView = (project: Project): Project => ({ ...project, variantCount: [...variants.values()].filter((variant) => variant.projectId === project.id).length });
+  const variantView = ({ layers: _layers, inputs: _inputs, outputs: _outputs, ...variant }: ModelDetail): ModelVariant => structuredClone(variant);
+  const touch = (projectId: string) => Object.assign(find(projects, projectId, 'project'), { updatedAt: now() });
+  const active = (job: Job) => job.status === 'queued' || job.status === 'running';
+  const emitJob = (job: Job) => jobChanged.emit(structuredClone(job));
+  const end = (job: Job, status: Job['status'], changes: Partial<Job>, logLines: string[]) => {
+    Object.assign(job, { status, finishedAt: now() }, changes);
+    job.log.push(...logLines);
+    emitJob(job);
+  };
+  /** Jobs stop before what they work on goes, as the real services cancel them first. */
+  const cancelWhere = (matches: (job: Job) => boolean) => {
+    for (const job of jobs.values()) if (active(job) && matches(job)) end(job, 'cancelled', {}, ['cancelled by the user']);
+  };
+  const enqueue = (projectId: string, kind: Job['kind'], params: Record<string, unknown>): Job => {
     const job: Job = { id: newId('job'), projectId, kind, params, status: 'queued', progress: 0, step: 'queued', log: [], createdAt: now() };
     jobs.set(job.id, job);
-    jobChanged.emit(structuredClone(job));
+    emitJob(job);
+    const running = () => active(job) && jobs.get(job.id) === job;
+    options.onJobQueued?.({
+      get job() {
+        return structuredClone(job);
+      },
+      get active() {
+        return running();
+      },
+      update(changes, ...logLines) {
+        if (!running()) return;
+        Object.assign(job, changes);
+        job.log.push(...logLines);
+        emitJob(job);
+      },
+      finish(status, outcome = {}, ...logLines) {
+        if (running()) end(job, status, { progress: 1, ...outcome }, logLines);
+      },
+    });
     return structuredClone(job);
   };
 
-  return {
+  const services: FakeServices = checkRequests({
     projects: {
       async list() {
-        return [...projects.values()].map((project) => ({ ...project, variantCount: variantCount(project.id) }));
+        return [...projects.values()].map(projectView);
       },
       async create({ name }) {
-        const project: Project = { id: newId('project'), name, createdAt: now(), updatedAt: now(), variantCount: 0 };
+        const time = now();
+        const project: Project = { id: newId('project'), name: checkName('project', name), createdAt: time, updatedAt: time, variantCount: 0 };
         projects.set(project.id, project);
-        return { ...project };
+        return projectView(project);
       },
       async rename({ id, name }) {
         const project = find(projects, id, 'project');
-        Object.assign(project, { name, updatedAt: now() });
-        return { ...project, variantCount: variantCount(id) };
+        Object.assign(project, { name: checkName('project', name), updatedAt: now() });
+        return projectView(project);
       },
       async remove({ id }) {
         find(projects, id, 'project');
+        cancelWhere((job) => job.projectId === id);
+        for (const map of [variants, datasets, jobs, measurements] as Map<string, { projectId: string }>[]) {
+          for (const [key, value] of map) if (value.projectId === id) map.delete(key);
+        }
         projects.delete(id);
-        for (const [variantId, variant] of variants) if (variant.projectId === id) variants.delete(variantId);
       },
     },
     models: {
       async list({ projectId }) {
-        return [...variants.values()].filter((variant) => variant.projectId === projectId);
+        find(projects, projectId, 'project');
+        return [...variants.values()].filter((variant) => variant.projectId === projectId).map(variantView);
       },
       async importModel({ projectId, fileName, bytes }) {
         find(projects, projectId, 'project');
-        let checksum = 0;
-        for (const byte of bytes) checksum = (checksum * 31 + byte) >>> 0;
-        const variant: ModelVariant = {
-          id: newId('variant'),
-          projectId,
-          parentId: null,
-          name: fileName.replace(/\.[^.]*$/, ''),
-          origin: { kind: 'import', fileName },
-          fileHash: `fake:${checksum.toString(16)}`,
-          fileBytes: bytes.length,
-          createdAt: now(),
-          summary: { ops: 0, macs: 0, parameters: 0, peakActivationBytes: 0, dtype: 'int8' },
-        };
-        variants.set(variant.id, variant);
-        return { ...variant };
+        const contents = readModel(bytes, fileName);
+        const fileHash = await sha256(bytes);
+        const name = baseName(fileName).replace(/\.tflite$/i, '') || fileName;
+        return variantView(services.addVariant({ projectId, parentId: null, name, origin: { kind: 'import', fileName }, fileHash, fileBytes: bytes.length, ...contents }));
       },
-      async get({ variantId }): Promise<ModelDetail> {
-        return { ...find(variants, variantId, 'variant'), layers: [], inputs: [], outputs: [] };
+      async get({ variantId }) {
+        return structuredClone(find(variants, variantId, 'variant'));
       },
       async remove({ variantId }) {
-        find(variants, variantId, 'variant');
+        const variant = find(variants, variantId, 'variant');
+        cancelWhere((job) => job.params.variantId === variantId);
         variants.delete(variantId);
+        for (const [key, measurement] of measurements) if (measurement.variantId === variantId) measurements.delete(key);
+        touch(variant.projectId);
       },
     },
     datasets: {
       async list({ projectId }) {
-        return [...datasets.values()].filter((dataset) => dataset.projectId === projectId);
+        find(projects, projectId, 'project');
+        return structuredClone([...datasets.values()].filter((dataset) => dataset.projectId === projectId));
       },
       async add({ projectId, path, name }) {
         find(projects, projectId, 'project');
-        const dataset: Dataset = { id: newId('dataset'), projectId, name: name ?? path.split(/[\\/]/).pop()!, path, format: 'files', sampleCount: 0, createdAt: now() };
+        const read = readDataset(path);
+        const dataset: Dataset = { id: newId('dataset'), projectId, ...read, name: name === undefined ? read.name : checkName('dataset', name), path, createdAt: now() };
         datasets.set(dataset.id, dataset);
-        return { ...dataset };
+        return structuredClone(dataset);
       },
       async remove({ datasetId }) {
         find(datasets, datasetId, 'dataset');
@@ -121,37 +218,33 @@ export function createFakeServices(): FakeServices {
     },
     jobs: {
       async list({ projectId }) {
-        return [...jobs.values()].filter((job) => projectId === undefined || job.projectId === projectId).map((job) => structuredClone(job));
+        if (projectId !== undefined) find(projects, projectId, 'project');
+        return structuredClone([...jobs.values()].filter((job) => projectId === undefined || job.projectId === projectId).reverse());
       },
       async get({ jobId }) {
         return structuredClone(find(jobs, jobId, 'job'));
       },
-      async startDeploy({ variantId, boardId, runs }) {
+      async startDeploy({ variantId, boardId, runs = 1 }) {
         const variant = find(variants, variantId, 'variant');
-        return startJob(variant.projectId, 'deploy', { variantId, boardId, runs: runs ?? 1 });
+        const board = devices.boards.find((candidate) => candidate.id === boardId);
+        if (!board) throw new DeviceError(`unknown board "${boardId}"; known boards: ${devices.boards.map((known) => known.id).join(', ')}`, { board: boardId });
+        if (!board.deployable) throw new DeviceError(`board ${board.id}: ${board.reason ?? 'cannot be deployed to'}`, { board: board.id });
+        return enqueue(variant.projectId, 'deploy', { variantId, boardId, runs });
       },
       async startEvaluate({ variantId, datasetId, limit }) {
         const variant = find(variants, variantId, 'variant');
-        find(datasets, datasetId, 'dataset');
-        return startJob(variant.projectId, 'evaluate', { variantId, datasetId, ...(limit === undefined ? {} : { limit }) });
+        checkSameProject(find(datasets, datasetId, 'dataset'), variant);
+        return enqueue(variant.projectId, 'evaluate', { variantId, datasetId, ...(limit === undefined ? {} : { limit }) });
       },
-      async startOptimize({ variantId, pipeline, datasetId, samples, evaluationLimit }) {
+      async startOptimize({ variantId, pipeline = 'quantize-int8', datasetId, samples = defaultSamples, evaluationLimit = defaultEvaluationLimit }) {
         const variant = find(variants, variantId, 'variant');
-        if (datasetId !== undefined) find(datasets, datasetId, 'dataset');
-        return startJob(variant.projectId, 'optimize', {
-          variantId,
-          pipeline: pipeline ?? 'quantize-int8',
-          ...(datasetId === undefined ? {} : { datasetId }),
-          ...(samples === undefined ? {} : { samples }),
-          ...(evaluationLimit === undefined ? {} : { evaluationLimit }),
-        });
+        const definition = requireQuantizingPipeline(pipeline);
+        if (datasetId !== undefined) checkSameProject(find(datasets, datasetId, 'dataset'), variant);
+        return enqueue(variant.projectId, 'optimize', { variantId, pipeline: definition.name, ...(datasetId === undefined ? {} : { datasetId }), samples, evaluationLimit });
       },
       async cancel({ jobId }) {
-        const job = find(jobs, jobId, 'job');
-        if (job.status === 'queued' || job.status === 'running') {
-          Object.assign(job, { status: 'cancelled', finishedAt: now() });
-          jobChanged.emit(structuredClone(job));
-        }
+        find(jobs, jobId, 'job');
+        cancelWhere((job) => job.id === jobId);
       },
       onJobChanged: (listener) => jobChanged.on(listener),
     },
@@ -163,7 +256,9 @@ export function createFakeServices(): FakeServices {
     },
     measurements: {
       async list({ projectId, variantId }) {
-        return measurements.filter((measurement) => measurement.projectId === projectId && (variantId === undefined || measurement.variantId === variantId));
+        find(projects, projectId, 'project');
+        if (variantId !== undefined) find(variants, variantId, 'variant');
+        return structuredClone([...measurements.values()].filter((measurement) => measurement.projectId === projectId && (variantId === undefined || measurement.variantId === variantId)));
       },
     },
     menu: {
@@ -171,9 +266,19 @@ export function createFakeServices(): FakeServices {
     },
     finishJob(jobId, status, result) {
       const job = find(jobs, jobId, 'job');
-      Object.assign(job, { status, progress: 1, step: status, finishedAt: now(), ...(result === undefined ? {} : { result }) });
-      jobChanged.emit(structuredClone(job));
+      end(job, status, { progress: 1, step: status, ...(result === undefined ? {} : { result }) }, []);
       return structuredClone(job);
+    },
+    addVariant(contents) {
+      const variant: ModelDetail = { id: newId('variant'), createdAt: now(), ...structuredClone(contents) };
+      touch(variant.projectId);
+      variants.set(variant.id, variant);
+      return structuredClone(variant);
+    },
+    addMeasurement(contents) {
+      const measurement: Measurement = { id: newId('measurement'), createdAt: now(), ...structuredClone(contents) };
+      measurements.set(measurement.id, measurement);
+      return structuredClone(measurement);
     },
     setDevices(listing) {
       devices = structuredClone(listing);
@@ -185,5 +290,6 @@ export function createFakeServices(): FakeServices {
     listenerCounts() {
       return { jobs: jobChanged.size, devices: devicesChanged.size, menu: menuChosen.size };
     },
-  };
+  });
+  return services;
 }
