@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMockLink } from '../../node/devices/transport/mock.js';
+import { createMockLink } from './testing/mock-transport.js';
 import { DeviceError, ProtocolError } from '../errors.js';
 import { DeviceClient } from './client.js';
 import { encodeFrame, FrameDecoder } from './framing.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FakeBoard } from '../../node/devices/testing/fake-board.js';
+import { FakeBoard } from './testing/fake-board.js';
 import {
   chain,
   createMockLink,
@@ -10,7 +10,7 @@ import {
   splitRandomly,
   type LineFilter,
   type MockLinkOptions,
-} from '../../node/devices/transport/mock.js';
+} from './testing/mock-transport.js';
 import { loadModelFile } from '../../node/model-file.js';
 import { DeviceError, ProtocolError, TimeoutError } from '../errors.js';
 import type { Graph } from '../ir/types.js';

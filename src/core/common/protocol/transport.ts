@@ -1,8 +1,8 @@
 /**
  * The lowest layer of the device stack (STYLE.md §14): a transport moves bytes and nothing else. It
  * knows no frames, no commands and no timeouts; those are the framing and session layers'. It lives
- * in `core/common` as an interface only, so the pure session can use it; the implementations (serial
- * port, TCP, mock) are Node code in `core/node/devices/transport/`.
+ * in `core/common` so the pure session can use it; the serial port and TCP implementations are Node
+ * code in `core/node/devices/transport/`, the mock pair (pure) is in `testing/mock-transport.ts`.
  */
 
 /** Undoes a registration. */

@@ -8,7 +8,7 @@ import { Session } from '../../../common/protocol/session.js';
 import { bytesOf, dataFromBytes } from '../../../common/ir/tensor.js';
 import type { Graph } from '../../../common/ir/types.js';
 import { loadModelFile } from '../../model-file.js';
-import { FakeBoard } from '../testing/fake-board.js';
+import { FakeBoard } from '../../../common/protocol/testing/fake-board.js';
 import { TcpTransport } from './tcp.js';
 import { sharedPath } from '../../../../../test/testing/shared-data.js';
 

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DeviceClient } from '../../../common/protocol/client.js';
-import { commands } from '../../../common/protocol/messages.js';
-import { Session } from '../../../common/protocol/session.js';
-import { Interpreter } from '../../../common/interp/interpreter.js';
-import { bytesOf, dataFromBytes, tensorBytes } from '../../../common/ir/tensor.js';
-import type { Graph } from '../../../common/ir/types.js';
-import { loadModelFile } from '../../model-file.js';
+import { DeviceClient } from '../client.js';
+import { commands } from '../messages.js';
+import { Session } from '../session.js';
+import { Interpreter } from '../../interp/interpreter.js';
+import { bytesOf, dataFromBytes, tensorBytes } from '../../ir/tensor.js';
+import type { Graph } from '../../ir/types.js';
+import { loadModelFile } from '../../../node/model-file.js';
 import { FakeBoard, type FakeBoardOptions } from './fake-board.js';
-import { chain, createMockLink, injectGarbage, seededRandom, splitEvery, splitRandomly, type MockLinkOptions } from '../transport/mock.js';
+import { chain, createMockLink, injectGarbage, seededRandom, splitEvery, splitRandomly, type MockLinkOptions } from './mock-transport.js';
 import { sharedPath } from '../../../../../test/testing/shared-data.js';
 
 const models = sharedPath('models');

@@ -6,8 +6,15 @@
  * protocol test runs over this pair, with frames split on purpose.
  */
 
-import { DeviceError } from '../../../common/errors.js';
-import { Listeners, type Disposable, type Transport } from '../../../common/protocol/transport.js';
+import { DeviceError } from '../../errors.js';
+import { Listeners, type Disposable, type Transport } from '../transport.js';
+
+/**
+ * Runs `callback` on a later macrotask. Node's setImmediate where there is one: setTimeout(0)
+ * waits at least 1 ms there, which would make a byte-by-byte stream a thousand times slower than
+ * the session's timeouts allow; setTimeout elsewhere (a browser).
+ */
+const nextMacrotask: (callback: () => void) => void = typeof setImmediate === 'function' ? (callback) => void setImmediate(callback) : (callback) => void setTimeout(callback, 0);
 
 /** Rewrites one write on its way through the line: returns the chunks to deliver, in order. */
 export type LineFilter = (bytes: Uint8Array) => Uint8Array[];
@@ -90,7 +97,7 @@ export class MockTransport implements Transport {
     this.inbox.push(...chunks);
     if (!this.pumping) {
       this.pumping = true;
-      setImmediate(() => this.pump());
+      nextMacrotask(() => this.pump());
     }
   }
 
@@ -101,7 +108,7 @@ export class MockTransport implements Transport {
       return;
     }
     this.dataListeners.emit(chunk);
-    setImmediate(() => this.pump());
+    nextMacrotask(() => this.pump());
   }
 
   private end(error: Error | undefined): void {

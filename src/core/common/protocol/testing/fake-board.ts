@@ -12,7 +12,7 @@
  * cycles of a 1 GHz clock.
  */
 
-import { encodeFrame, FrameDecoder } from '../../../common/protocol/framing.js';
+import { encodeFrame, FrameDecoder } from '../framing.js';
 import {
   commandCodes,
   commands,
@@ -36,12 +36,12 @@ import {
   type RunReply,
   type RunRequest,
   type StatusName,
-} from '../../../common/protocol/messages.js';
-import type { Disposable, Transport } from '../../../common/protocol/transport.js';
-import { DeviceError, ProtocolError } from '../../../common/errors.js';
-import { Interpreter, unsupportedOps } from '../../../common/interp/interpreter.js';
-import { bytesOf, dataFromBytes, tensorBytes } from '../../../common/ir/tensor.js';
-import type { Graph, TensorData } from '../../../common/ir/types.js';
+} from '../messages.js';
+import type { Disposable, Transport } from '../transport.js';
+import { DeviceError, ProtocolError } from '../../errors.js';
+import { Interpreter, unsupportedOps } from '../../interp/interpreter.js';
+import { bytesOf, dataFromBytes, tensorBytes } from '../../ir/tensor.js';
+import type { Graph, TensorData } from '../../ir/types.js';
 
 export interface FakeBoardOptions {
   /** Default `fake-board`. */
@@ -234,21 +234,21 @@ export class FakeBoard {
       const runInputs = inputs.map((id, i) => dataFromBytes(tensors[id].dtype, this.inputBytes[i].slice()));
       counts = new Array<number>(ops.length).fill(0);
       let current = -1;
-      let opStart = 0n;
-      const start = process.hrtime.bigint();
+      let opStart = 0;
+      const start = nanoseconds();
       try {
         this.values = this.interpreter.runUpTo(runInputs, opsRun - 1, (opIndex, phase) => {
           if (phase === 'begin') {
             current = opIndex;
-            opStart = process.hrtime.bigint();
+            opStart = nanoseconds();
           } else {
-            counts[opIndex] = Number(process.hrtime.bigint() - opStart);
+            counts[opIndex] = nanoseconds() - opStart;
           }
         });
       } catch (error) {
         throw new RequestRefused('RUN_FAILED', (error as Error).message, runFailure.encode({ op: current, kernelStatus: -1 }));
       }
-      const elapsed = Number(process.hrtime.bigint() - start);
+      const elapsed = nanoseconds() - start;
       total += elapsed;
       min = Math.min(min, elapsed);
       max = Math.max(max, elapsed);
@@ -281,4 +281,9 @@ export class FakeBoard {
 /** Decodes the request with the command's codec, computes the reply, encodes it. */
 function answer<Request, Reply>(command: Command<Request, Reply>, payload: Uint8Array, compute: (request: Request) => Reply): Uint8Array {
   return command.reply.encode(compute(command.request.decode(payload)));
+}
+
+/** Host wall-clock time in whole nanoseconds (the fake's 1 GHz "cycles"), from `performance.now()`. */
+function nanoseconds(): number {
+  return Math.round(performance.now() * 1e6);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chain, createMockLink, dropWrites, flipBit, injectGarbage, seededRandom, splitEvery, splitRandomly } from './mock.js';
+import { chain, createMockLink, dropWrites, flipBit, injectGarbage, seededRandom, splitEvery, splitRandomly } from './mock-transport.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
