@@ -1,6 +1,6 @@
 /**
  * A float UNIDIRECTIONAL_SEQUENCE_LSTM in TFLite's integer LSTM scheme ("8x8→16"), the form
- * TFLite Micro's kernel, TinyDeploy's interpreter (`interp/kernels/lstm-integer.ts`) and its C
+ * TFLite Micro's kernel, TinyDeploy's interpreter (`ops/lstm.ts`, `interp/kernels/lstm-integer.ts`) and its C
  * generator run, and the form TFLite's converter writes (`trained_lstm_int8.tflite`):
  *
  *     input x          int8, asymmetric, calibrated
@@ -22,9 +22,10 @@
 
 import { InterpreterError, PassError } from '../../errors.js';
 import type { Graph, OpOf, Quantization } from '../../ir/types.js';
-import { LstmTensors, lstmGateInputs, lstmGateNames, lstmInputIndex, readLstmLayout } from '../../interp/kernels/lstm-layout.js';
+import { LstmTensors, lstmGateInputs, lstmGateNames, lstmInputIndex, readLstmLayout } from '../../ops/lstm-layout.js';
+import { opContext } from '../../ops/op.js';
 import { asymmetricInt8, perTensor, quantizeBias, quantizeWeights } from './parameters.js';
-import type { QuantizedGraphBuilder } from './quantize-graph.js';
+import type { QuantizedGraphBuilder } from './graph-builder.js';
 
 type LstmOp = OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>;
 
@@ -40,7 +41,7 @@ const intermediateNames = [
 /** Why this LSTM cannot become an int8 LSTM (the interpreter's own refusal), or undefined. */
 export function lstmRefusal(graph: Graph, op: LstmOp, index: number): string | undefined {
   try {
-    readLstmLayout(new LstmTensors(graph, op, index));
+    readLstmLayout(new LstmTensors(opContext(graph, op, index, InterpreterError)));
   } catch (error) {
     if (error instanceof InterpreterError) return error.message.replace(/^op \d+ \([A-Z_0-9]+\): /, '');
     throw error;
