@@ -1,10 +1,10 @@
 /**
  * A test double of `AppServices`: projects, variants, datasets, jobs and measurements kept in
- * memory, with the checks the real back end makes (each request against the services' schemas,
- * as the proxy does; then what the real services check: ids that name nothing, names trimmed, a
- * board that cannot deploy, a dataset of another project, a pipeline that does not quantize),
- * thrown as the real error classes with the real messages, and events emitted as the real
- * services do.
+ * memory, with the checks the real services make (ids that name nothing, names trimmed, a board
+ * that cannot deploy, a dataset of another project, a pipeline that does not quantize; the
+ * checks of shared/services/checks.ts are theirs), thrown as the real error classes with the real
+ * messages, lists in the store's order, and events emitted as the real services do. Like the
+ * real services it expects requests that passed the proxy's schema check.
  *
  * Transport tests (proxy, IPC, WebSocket) use it as it is: it never looks inside a model (a
  * variant's summary is zeros), its jobs never run (`finishJob` ends one) and it knows one virtual
@@ -17,8 +17,7 @@ import { DeviceError, NotFoundError } from '../../../core/common/errors.js';
 import { requireQuantizingPipeline } from '../../../core/common/passes/pipelines.js';
 import { checkName, checkSameProject } from '../checks.js';
 import { Emitter } from '../emitter.js';
-import { servicesSchema, validateRequest } from '../schemas.js';
-import type { AppServices, BoardDescription, Dataset, DeviceListing, Job, JobError, MenuCommand, Measurement, ModelDetail, ModelVariant, Project } from '../types.js';
+import type { AppServices, BoardDescription, Dataset, DeviceListing, Job, MenuCommand, Measurement, ModelDetail, ModelVariant, Project } from '../types.js';
 
 /** What reading a model file yields: everything of a variant the file decides. */
 export type ModelContents = Pick<ModelDetail, 'summary' | 'layers' | 'inputs' | 'outputs'>;
@@ -31,8 +30,8 @@ export interface FakeJobRun {
   readonly active: boolean;
   /** Changes a running job and appends log lines; emits `onJobChanged`. Ignored once inactive. */
   update(changes: Partial<Pick<Job, 'status' | 'step' | 'progress' | 'startedAt' | 'result'>>, ...logLines: string[]): void;
-  /** Ends the job; emits `onJobChanged`. Ignored once inactive. */
-  finish(status: 'succeeded' | 'failed', outcome?: { result?: unknown; error?: JobError }, ...logLines: string[]): void;
+  /** Ends the job with its last changes (a result or an error) and log lines; emits `onJobChanged`. Ignored once inactive. */
+  finish(status: 'succeeded' | 'failed', changes?: Partial<Pick<Job, 'step' | 'progress' | 'startedAt' | 'result' | 'error'>>, ...logLines: string[]): void;
 }
 
 export interface FakeServicesOptions {
@@ -73,21 +72,6 @@ const defaultEvaluationLimit = 500;
 async function sha256(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes.slice().buffer);
   return 'sha256:' + [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
-/** Checks every request against `servicesSchema` first, as the proxy does before the real services see it. */
-function checkRequests<T extends AppServices>(services: T): T {
-  for (const [serviceName, { methods }] of Object.entries(servicesSchema)) {
-    const service = services[serviceName as keyof AppServices] as unknown as Record<string, (request: unknown) => Promise<unknown>>;
-    for (const method of Object.keys(methods)) {
-      const implementation = service[method];
-      service[method] = async (request) => {
-        validateRequest(servicesSchema, serviceName, method, request);
-        return implementation(request);
-      };
-    }
-  }
-  return services;
 }
 
 export function createFakeServices(options: FakeServicesOptions = {}): FakeServices {
@@ -144,14 +128,14 @@ export function createFakeServices(options: FakeServicesOptions = {}): FakeServi
         job.log.push(...logLines);
         emitJob(job);
       },
-      finish(status, outcome = {}, ...logLines) {
-        if (running()) end(job, status, { progress: 1, ...outcome }, logLines);
+      finish(status, changes = {}, ...logLines) {
+        if (running()) end(job, status, changes, logLines);
       },
     });
     return structuredClone(job);
   };
 
-  const services: FakeServices = checkRequests({
+  const services: FakeServices = {
     projects: {
       async list() {
         return [...projects.values()].map(projectView);
@@ -290,6 +274,6 @@ export function createFakeServices(options: FakeServicesOptions = {}): FakeServi
     listenerCounts() {
       return { jobs: jobChanged.size, devices: devicesChanged.size, menu: menuChosen.size };
     },
-  });
+  };
   return services;
 }
