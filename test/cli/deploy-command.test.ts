@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { requireTools } from '../testing/tools.js';
 import { virtualBoardTestsUnavailable } from '../../src/core/node/devices/qemu/testing/qemu.js';
 import { repoRoot, sharedModels, sharedPath } from '../testing/shared-data.js';
 
@@ -17,7 +18,8 @@ const tinydeploy = (args: string[]) => run(process.execPath, [join(repoRoot, 'bi
 const example = 'resources/models/kws_ref_model.tflite';
 const unavailable = virtualBoardTestsUnavailable();
 
-describe.skipIf(unavailable !== undefined)(`tinydeploy deploy${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+describe('tinydeploy deploy', () => {
+  requireTools(unavailable);
   it('deploys the bundled example to the default board and prints latency, memory, the per-layer table and the check', async () => {
     const { stdout } = await tinydeploy(['deploy', example]);
     expect(stdout).toMatch(/^resources\/models\/kws_ref_model\.tflite on virtual-m4f \(Virtual Cortex-M4F \(QEMU mps2-an386\)\)\n/);

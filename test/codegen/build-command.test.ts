@@ -11,7 +11,8 @@ import { buildCommand } from '../../src/cli/commands/build.js';
 import { generateModel } from '../../src/core/common/codegen/index.js';
 import { CodegenError, UsageError } from '../../src/core/common/errors.js';
 import { loadModelFile } from '../../src/core/node/model-file.js';
-import { hasArmToolchain, modelPath, sharedAvailable, withTemporaryDirectory } from './testing/codegen.js';
+import { missingArmToolchain, modelPath, withTemporaryDirectory } from './testing/codegen.js';
+import { requireTools } from '../testing/tools.js';
 
 function capture(): { io: CliIo; stdout: () => string } {
   let out = '';
@@ -29,14 +30,15 @@ async function build(argv: string[]) {
 
 const ad01 = modelPath('mlperf_tiny/ad01_int8.tflite');
 
-describe.skipIf(!sharedAvailable)('tinydeploy build', () => {
+describe('tinydeploy build', () => {
   const savedCompiler = process.env.TINYDEPLOY_ARM_CC;
   afterEach(() => {
     if (savedCompiler === undefined) delete process.env.TINYDEPLOY_ARM_CC;
     else process.env.TINYDEPLOY_ARM_CC = savedCompiler;
   });
 
-  it.skipIf(!hasArmToolchain)('--json reports the board, arena, code, weights, flash and RAM of the ELF', async () => {
+  it('--json reports the board, arena, code, weights, flash and RAM of the ELF', async () => {
+    requireTools(missingArmToolchain);
     await withTemporaryDirectory('cli-json', async (directory) => {
       const out = join(directory, 'project');
       const { code, stdout } = await build([ad01, '--board', 'virtual-m4f', '--out', out, '--json']);
@@ -62,7 +64,8 @@ describe.skipIf(!sharedAvailable)('tinydeploy build', () => {
     });
   });
 
-  it.skipIf(!hasArmToolchain)('prints a readable report by default', async () => {
+  it('prints a readable report by default', async () => {
+    requireTools(missingArmToolchain);
     await withTemporaryDirectory('cli-text', async (directory) => {
       const { code, stdout } = await build([ad01, '--out', join(directory, 'project')]);
       expect(code).toBe(0);

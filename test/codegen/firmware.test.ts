@@ -18,22 +18,23 @@ import { buildFirmwareProject, elfSizes, readElf, writeFirmwareProject } from '.
 import {
   floatDeviation,
   floatModels,
-  hasArmToolchain,
-  hasQemu,
   int8Models,
+  missingArmToolchain,
+  missingQemu,
   modelPath,
   runOnQemu,
-  sharedAvailable,
   vector,
   withTemporaryDirectory,
 } from './testing/codegen.js';
+import { requireTools } from '../testing/tools.js';
 
 const run = promisify(execFile);
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
-describe.skipIf(!sharedAvailable || !hasArmToolchain)('generated C for the virtual Cortex-M4F', () => {
+describe('generated C for the virtual Cortex-M4F', () => {
+  requireTools(missingArmToolchain ?? missingQemu);
   for (const { name, file } of int8Models) {
-    it(`${name}: links for M4F${hasQemu ? ' and runs bit-exact on QEMU' : ''}`, async () => {
+    it(`${name}: links for M4F and runs bit-exact on QEMU`, async () => {
       const model = generateModel(await loadModelFile(modelPath(file)), { modelName: name, dsp: true });
       await withTemporaryDirectory(`m4f-${name}`, async (directory) => {
         const project = await writeFirmwareProject(model, directory, { board: virtualM4f, inputs: [vector(`${name}.input.bin`)] });
@@ -47,17 +48,15 @@ describe.skipIf(!sharedAvailable || !hasArmToolchain)('generated C for the virtu
         expect(report.bssBytes).toBeGreaterThanOrEqual(model.arenaBytes);
         expect(report.stackBytes).toBeGreaterThan(0);
         expect(build.stack.path.map((frame) => frame.name)).toEqual(expect.arrayContaining(['Reset_Handler', 'main', 'td_model_run']));
-        if (hasQemu) {
-          const result = await runOnQemu(build.elf);
-          expect(result.status).toBe(0);
-          expect(hex(result.outputs[0])).toBe(hex(vector(`${name}.output.bin`)));
-        }
+        const result = await runOnQemu(build.elf);
+        expect(result.status).toBe(0);
+        expect(hex(result.outputs[0])).toBe(hex(vector(`${name}.output.bin`)));
       });
     });
   }
 
   for (const { name, file, twin } of floatModels) {
-    it(`${name}: links for M4F${hasQemu ? ' and runs on QEMU within 1e-4 of the interpreter' : ''}`, async () => {
+    it(`${name}: links for M4F and runs on QEMU within 1e-4 of the interpreter`, async () => {
       const graph = await loadModelFile(modelPath(file));
       const model = generateModel(graph, { modelName: name, dsp: true });
       const twinGraph = await loadModelFile(modelPath(int8Models.find((entry) => entry.name === twin)!.file));
@@ -67,13 +66,11 @@ describe.skipIf(!sharedAvailable || !hasArmToolchain)('generated C for the virtu
         const project = await writeFirmwareProject(model, directory, { board: virtualM4f, inputs: [new Uint8Array(input.buffer)] });
         const build = await buildFirmwareProject(project);
         expect(build.report.weightBytes).toBe(model.weightBytes);
-        if (hasQemu) {
-          const result = await runOnQemu(build.elf);
-          expect(result.status).toBe(0);
-          const reference = new Interpreter(dequantizeHybridWeights(graph).graph).run([input]).outputs[0] as Float32Array;
-          const { maxDelta, maxReference } = floatDeviation(new Float32Array(result.outputs[0].slice().buffer), reference);
-          expect(maxDelta).toBeLessThanOrEqual(1e-4 * maxReference);
-        }
+        const result = await runOnQemu(build.elf);
+        expect(result.status).toBe(0);
+        const reference = new Interpreter(dequantizeHybridWeights(graph).graph).run([input]).outputs[0] as Float32Array;
+        const { maxDelta, maxReference } = floatDeviation(new Float32Array(result.outputs[0].slice().buffer), reference);
+        expect(maxDelta).toBeLessThanOrEqual(1e-4 * maxReference);
       });
     });
   }

@@ -10,13 +10,14 @@
  * for agreeing on the predicted class over the real kws01 inputs.
  */
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dequantizeHybridWeights, generateModel } from '../../src/core/common/codegen/index.js';
 import { Interpreter } from '../../src/core/common/interp/interpreter.js';
 import { loadModelFile } from '../../src/core/node/model-file.js';
 import { buildHostRunner, runHostRunner } from '../../src/core/node/toolchain/index.js';
-import { argmax, floatDeviation, floatModels, hasHostCompiler, int8Models, modelPath, sharedAvailable, sharedRoot, vector, withTemporaryDirectory } from './testing/codegen.js';
+import { argmax, floatDeviation, floatModels, int8Models, missingHostCompiler, modelPath, vector, withTemporaryDirectory } from './testing/codegen.js';
+import { requireTools } from '../testing/tools.js';
+import { sharedPath } from '../testing/shared-data.js';
 
 const tolerance = 1e-4;
 
@@ -28,7 +29,8 @@ async function dequantizedInput(twin: string, file = `${twin}.input.bin`): Promi
   return Float32Array.from(raw, (value) => Math.fround(q.scale[0] * (value - q.zeroPoint[0])));
 }
 
-describe.skipIf(!sharedAvailable || !hasHostCompiler)('generated C on the host, float models', () => {
+describe('generated C on the host, float models', () => {
+  requireTools(missingHostCompiler);
   for (const { name, file, twin, hybrid } of floatModels) {
     it(`${name}: within ${tolerance} · max|reference| of the interpreter${hybrid ? ' (weights dequantized)' : ''}`, async () => {
       const graph = await loadModelFile(modelPath(file));
@@ -50,7 +52,7 @@ describe.skipIf(!sharedAvailable || !hasHostCompiler)('generated C on the host, 
     const graph = await loadModelFile(modelPath('mlperf_tiny/kws_ref_model_float32.tflite'));
     const model = generateModel(graph, { modelName: 'kws_ref_model_float32' });
     const hybridInterpreter = new Interpreter(graph);
-    const files = readdirSync(join(sharedRoot, 'vectors/real/kws_ref_model')).filter((file) => file.startsWith('in_'));
+    const files = readdirSync(sharedPath('vectors/real/kws_ref_model')).filter((file) => file.startsWith('in_'));
     await withTemporaryDirectory('float-kws-real', async (directory) => {
       const runner = await buildHostRunner(model, directory);
       let agree = 0;

@@ -11,11 +11,14 @@ import { Interpreter } from '../../src/core/common/interp/interpreter.js';
 import { bytesOf } from '../../src/core/common/ir/tensor.js';
 import { loadModelFile } from '../../src/core/node/model-file.js';
 import { buildHostRunner, compile, firmwareRoot, hostCompilerFlags, requireCompiler, runHostRunner } from '../../src/core/node/toolchain/index.js';
-import { hasHostCompiler, int8Models, modelPath, sharedAvailable, sharedRoot, vector, withTemporaryDirectory } from './testing/codegen.js';
+import { int8Models, missingHostCompiler, modelPath, vector, withTemporaryDirectory } from './testing/codegen.js';
+import { requireTools } from '../testing/tools.js';
+import { sharedPath } from '../testing/shared-data.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
-describe.skipIf(!sharedAvailable || !hasHostCompiler)('generated C on the host, int8 models', () => {
+describe('generated C on the host, int8 models', () => {
+  requireTools(missingHostCompiler);
   for (const { name, file } of int8Models) {
     it(`${name}: bit-exact with TFLite Micro and the interpreter (portable and DSP kernels)`, async () => {
       const graph = await loadModelFile(modelPath(file));
@@ -46,7 +49,7 @@ describe.skipIf(!sharedAvailable || !hasHostCompiler)('generated C on the host, 
     it(`${name}: bit-exact on every real input of TFLite Micro`, async () => {
       const entry = int8Models.find((model) => model.name === name)!;
       const model = generateModel(await loadModelFile(modelPath(entry.file)), { modelName: name });
-      const inputs = readdirSync(join(sharedRoot, 'vectors/real', name)).filter((file) => file.startsWith('in_'));
+      const inputs = readdirSync(sharedPath('vectors/real', name)).filter((file) => file.startsWith('in_'));
       expect(inputs.length).toBeGreaterThanOrEqual(10);
       await withTemporaryDirectory(`real-${name}`, async (directory) => {
         const runner = await buildHostRunner(model, directory);

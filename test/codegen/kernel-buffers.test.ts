@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kernelBuffers } from '../../src/core/common/codegen/index.js';
 import { compile, hostCompilerFlags, kernelFiles, requireCompiler, runProgram } from '../../src/core/node/toolchain/index.js';
-import { hasHostCompiler, withTemporaryDirectory } from './testing/codegen.js';
+import { missingHostCompiler, withTemporaryDirectory } from './testing/codegen.js';
+import { requireTools } from '../testing/tools.js';
 
 type Dims = [number, number, number, number];
 const convCases: { input: Dims; filter: Dims }[] = [
@@ -78,7 +79,8 @@ function expected(dsp: boolean): string[] {
   return lines;
 }
 
-describe.skipIf(!hasHostCompiler)('kernel scratch sizes', () => {
+describe('kernel scratch sizes', () => {
+  requireTools(missingHostCompiler);
   for (const variant of ['portable', 'dsp'] as const) {
     it(`the generator's mirrors equal td_*_get_buffer_size() (${variant} kernels)`, async () => {
       const kernels = await kernelFiles(

@@ -14,9 +14,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../testing/shared-data.js';
 import { buildRendererIfStale, launchChromium, missingTools, saveScreenshot, startServe, type ServeProcess } from './testing/harness.js';
+import { requireTools } from '../testing/tools.js';
 
 const missing = missingTools({ deploy: true });
-if (missing) console.warn(missing);
 
 const modelFile = join(repoRoot, 'resources/models/kws_ref_model.tflite');
 /** Total MACs of kws_ref_model, as `tinydeploy inspect` prints them. */
@@ -26,7 +26,8 @@ const projectName = 'Keyword spotting';
 /** `expect.poll` with room for a loaded CI machine (its default gives up after one second). */
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000 });
 
-describe.skipIf(missing !== undefined)('TinyDeploy in Chromium against tinydeploy serve', () => {
+describe('TinyDeploy in Chromium against tinydeploy serve', () => {
+  requireTools(missing);
   let dataDirectory: string;
   let serve: ServeProcess | undefined;
   let browser: Browser;

@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, sharedModels } from '../testing/shared-data.js';
 import { startFakeUiServer } from './testing/fake-ui-server.js';
 import { launchChromium, missingTools, saveScreenshot } from './testing/harness.js';
+import { requireTools } from '../testing/tools.js';
 
 const missing = missingTools({ deploy: false });
-if (missing) console.warn(missing);
 
 const modelFile = join(repoRoot, 'resources/models/kws_ref_model.tflite');
 
@@ -38,7 +38,8 @@ async function unlabelledControls(page: Page): Promise<string[]> {
   });
 }
 
-describe.skipIf(missing !== undefined)('the UI in Chromium against fake services', () => {
+describe('the UI in Chromium against fake services', () => {
+  requireTools(missing);
   let server: Awaited<ReturnType<typeof startFakeUiServer>>;
   let browser: Browser;
   let page: Page;

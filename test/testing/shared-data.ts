@@ -7,11 +7,19 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..'
 
 /**
  * The shared data folder (models, datasets, TFLite Micro vectors, baseline) that every developer
- * and CI has beside the repository; TINYDEPLOY_SHARED overrides it.
+ * and CI has beside the repository; TINYDEPLOY_SHARED overrides it. This module is the one place
+ * tests locate it, and importing it fails when the folder is missing: a bit-exact test must not
+ * go green by skipping.
  */
-export const sharedDir = process.env.TINYDEPLOY_SHARED ?? resolve(repoRoot, '../shared');
+export const sharedDir = resolve(process.env.TINYDEPLOY_SHARED ?? join(repoRoot, '../shared'));
 
-if (!existsSync(sharedDir)) throw new Error(`shared data folder not found at ${sharedDir} (set TINYDEPLOY_SHARED)`);
+const missingParts = ['models', 'vectors'].filter((part) => !existsSync(join(sharedDir, part)));
+if (missingParts.length > 0) {
+  throw new Error(
+    `shared data folder ${sharedDir} ${existsSync(sharedDir) ? `has no ${missingParts.join('/ or ')}/` : 'not found'} ` +
+      `(${process.env.TINYDEPLOY_SHARED ? 'from TINYDEPLOY_SHARED' : 'expected beside the repository; set TINYDEPLOY_SHARED to use another'})`,
+  );
+}
 
 export const sharedPath = (...parts: string[]) => join(sharedDir, ...parts);
 

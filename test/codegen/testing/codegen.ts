@@ -1,15 +1,16 @@
 /**
- * Shared fixtures of the code-generation end-to-end tests: the oracle models and vectors in
- * ../shared, the toolchains they need, and a QEMU run of a firmware image.
+ * Shared fixtures of the code-generation end-to-end tests: the oracle models and vectors of the
+ * shared data folder (located by ../../testing/shared-data.ts, which fails when it is missing),
+ * why the toolchains they need are missing (for requireTools, which fails the suite), and a QEMU
+ * run of a firmware image.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { findCompiler } from '../../../src/core/node/toolchain/index.js';
-
-export const sharedRoot = resolve(import.meta.dirname, '../../../../shared');
+import { join } from 'node:path';
+import { compilerCommand, findCompiler } from '../../../src/core/node/toolchain/index.js';
+import { sharedPath } from '../../testing/shared-data.js';
 
 /** int8 models with TFLite Micro vectors: file under models/ and vector name. */
 export const int8Models = [
@@ -33,19 +34,24 @@ export const floatModels = [
 ] as const;
 
 export function modelPath(file: string): string {
-  return join(sharedRoot, 'models', file);
+  return sharedPath('models', file);
 }
 
-export const sharedAvailable = existsSync(join(sharedRoot, 'vectors'));
-
-/** Bytes of a file under ../shared/vectors (copied, so the typed-array views own their buffer). */
+/** Bytes of a file under the shared vectors/ folder (copied, so the typed-array views own their buffer). */
 export function vector(relativePath: string): Uint8Array {
-  return new Uint8Array(readFileSync(join(sharedRoot, 'vectors', relativePath)));
+  return new Uint8Array(readFileSync(sharedPath('vectors', relativePath)));
 }
 
-export const hasHostCompiler = (await findCompiler('host')) !== undefined;
-export const hasArmToolchain = (await findCompiler('arm-none-eabi')) !== undefined;
-export const hasQemu = await new Promise<boolean>((done) => execFile('qemu-system-arm', ['--version'], (error) => done(!error)));
+/** Why the host C compiler cannot run here (for requireTools), or undefined. */
+export const missingHostCompiler = (await findCompiler('host')) ? undefined : `${compilerCommand('host')} not found (apt-get install build-essential)`;
+/** Why arm-none-eabi-gcc cannot run here (for requireTools), or undefined. */
+export const missingArmToolchain = (await findCompiler('arm-none-eabi'))
+  ? undefined
+  : `${compilerCommand('arm-none-eabi')} not found (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)`;
+/** Why QEMU cannot run here (for requireTools), or undefined. */
+export const missingQemu = (await new Promise<boolean>((done) => execFile('qemu-system-arm', ['--version'], (error) => done(!error))))
+  ? undefined
+  : 'qemu-system-arm not found (apt-get install qemu-system-arm)';
 
 export async function withTemporaryDirectory<T>(prefix: string, body: (directory: string) => Promise<T>): Promise<T> {
   const directory = await mkdtemp(join(tmpdir(), `tinydeploy-${prefix}-`));

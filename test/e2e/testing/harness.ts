@@ -37,15 +37,15 @@ function onPath(name: string): string | undefined {
 }
 
 /**
- * Why a suite cannot run here, or undefined when it can: Chromium always, and for a deploy the
- * QEMU and arm-none-eabi-gcc of the README's set-up.
+ * Why a suite cannot run here (for requireTools, which then fails it), or undefined when it can:
+ * Chromium always, and for a deploy the QEMU and arm-none-eabi-gcc of the README's set-up.
  */
 export function missingTools(options: { deploy: boolean }): string | undefined {
   const missing: string[] = [];
   if (!existsSync(chromiumPath)) missing.push(`Chromium (${chromiumPath}; apt-get install chromium)`);
   if (options.deploy && !onPath('qemu-system-arm')) missing.push('QEMU (qemu-system-arm; apt-get install qemu-system-arm)');
   if (options.deploy && !onPath('arm-none-eabi-gcc')) missing.push('arm-none-eabi-gcc (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)');
-  return missing.length ? `end-to-end tests skipped: missing ${missing.join(', ')}` : undefined;
+  return missing.length ? `the end-to-end tests need ${missing.join(', ')}` : undefined;
 }
 
 export function launchChromium(): Promise<Browser> {

@@ -2,6 +2,7 @@ import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { requireTools } from '../../../../test/testing/tools.js';
 import { sharedModels, sharedPath, type SharedModelName } from '../../../../test/testing/shared-data.js';
 import { requireBoard, virtualM4f, type Board } from '../../common/boards/index.js';
 import { generateModel } from '../../common/codegen/index.js';
@@ -44,7 +45,8 @@ function expectSoundProfile(result: DeployResult, graph: Graph) {
   expect(result.instructionsPerMac).toBeCloseTo(result.latency.value / result.model.macs, 9);
 }
 
-describe.skipIf(unavailable !== undefined)(`deploy on virtual boards${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+describe('deploy on virtual boards', () => {
+  requireTools(unavailable);
   for (const name of int8Models) {
     it(`${name}: deploys to virtual-m4f and comes back bit-exact`, async () => {
       const result = await deployModelFile(sharedModels[name], { board: virtualM4f });

@@ -5,6 +5,7 @@
  * the host interpreter's.
  */
 import { describe, expect, it } from 'vitest';
+import { requireTools } from '../../../../test/testing/tools.js';
 import { sharedModels, sharedPath } from '../../../../test/testing/shared-data.js';
 import { virtualM4f } from '../../common/boards/index.js';
 import { openDataset } from '../datasets/dataset.js';
@@ -15,7 +16,8 @@ import { quantizeModel } from './quantize-model.js';
 
 const unavailable = virtualBoardTestsUnavailable();
 
-describe.skipIf(unavailable !== undefined)(`quantized variant on virtual-m4f${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+describe('quantized variant on virtual-m4f', () => {
+  requireTools(unavailable);
   it('kws_ref_model_float32 quantized on kws01 deploys bit-exact', async () => {
     const float = await loadModelFile(sharedModels.kws_ref_model_float32);
     const { graph } = await quantizeModel(float, {

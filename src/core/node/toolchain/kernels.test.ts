@@ -14,6 +14,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTools } from '../../../../test/testing/tools.js';
 import { makeKernelVectors, type KernelVectors } from '../../../../firmware/kernels/test/make-vectors.js';
 
 const kernelsDir = resolve(import.meta.dirname, '../../../../firmware/kernels');
@@ -62,11 +63,12 @@ function buildAndRun(workDir: string, name: string, sources: string[], extraFlag
   return { ...result, passed: summary ? Number(summary[1]) : -1, failed: summary ? Number(summary[2]) : -1 };
 }
 
-const hasGcc = commandExists('gcc');
-const hasArmGcc = commandExists('arm-none-eabi-gcc');
-const hasQemu = commandExists('qemu-system-arm');
+const missingGcc = commandExists('gcc') ? undefined : 'gcc is not on PATH (apt-get install build-essential)';
+const missingArmGcc = commandExists('arm-none-eabi-gcc') ? undefined : 'arm-none-eabi-gcc is not on PATH (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)';
+const missingQemu = commandExists('qemu-system-arm') ? undefined : 'qemu-system-arm is not on PATH (apt-get install qemu-system-arm)';
 
-describe.skipIf(!hasGcc)('C kernel library on the host (gcc)', () => {
+describe('C kernel library on the host (gcc)', () => {
+  requireTools(missingGcc);
   let workDir: string;
   let vectors: KernelVectors;
 
@@ -134,18 +136,15 @@ describe.skipIf(!hasGcc)('C kernel library on the host (gcc)', () => {
 });
 
 describe('C kernel library for Cortex-M (arm-none-eabi-gcc)', () => {
-  const missing = 'skipped: arm-none-eabi-gcc is not on PATH (install gcc-arm-none-eabi and libnewlib-arm-none-eabi)';
+  requireTools(missingArmGcc ?? missingQemu);
   let workDir: string;
 
   beforeAll(() => {
     workDir = mkdtempSync(join(tmpdir(), 'td-kernels-arm-'));
   });
 
-  const runsOnQemu = hasArmGcc && hasQemu;
-  it.skipIf(!runsOnQemu)(
-    runsOnQemu
-      ? 'DSP variants equal the interpreter on an emulated Cortex-M4F (QEMU mps2-an386, real SMLAD/SXTB16)'
-      : `DSP variants on QEMU mps2-an386 — skipped: ${hasArmGcc ? 'qemu-system-arm is not on PATH (install qemu-system-arm)' : 'arm-none-eabi-gcc is not on PATH'}`,
+  it(
+    'DSP variants equal the interpreter on an emulated Cortex-M4F (QEMU mps2-an386, real SMLAD/SXTB16)',
     () => {
       const vectors = makeKernelVectors();
       writeFileSync(join(workDir, 'td_kernel_vectors.h'), vectors.header);
@@ -185,7 +184,7 @@ describe('C kernel library for Cortex-M (arm-none-eabi-gcc)', () => {
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
-  it.skipIf(!hasArmGcc)(hasArmGcc ? 'compiles for the M4F board, the DSP variants with SXTB16 and SMLAD / SMLABB' : `compiles for the M4F board — ${missing}`, () => {
+  it('compiles for the M4F board, the DSP variants with SXTB16 and SMLAD / SMLABB', () => {
     const sources = kernelSources('cortex-m');
     const outDir = mkdtempSync(join(workDir, 'm4f-'));
     // One compiler run for every file (the object names are the unique base names).
@@ -202,7 +201,7 @@ describe('C kernel library for Cortex-M (arm-none-eabi-gcc)', () => {
     }
   }, 300_000);
 
-  it.skipIf(!hasArmGcc)(hasArmGcc ? 'compiles for a core without DSP (Cortex-M0), the optimized files falling back' : `compiles for Cortex-M0 — ${missing}`, () => {
+  it('compiles for a core without DSP (Cortex-M0), the optimized files falling back', () => {
     const outDir = mkdtempSync(join(workDir, 'm0-'));
     const flags = ['-mcpu=cortex-m0', '-mthumb', '-mfloat-abi=soft', ...strictFlags, `-I${join(kernelsDir, 'include')}`];
     const result = run('arm-none-eabi-gcc', [...flags, '-c', ...kernelSources('cortex-m')], outDir);
