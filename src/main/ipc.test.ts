@@ -65,8 +65,12 @@ describe('services over Electron IPC', () => {
     contents.mainFrame = { url: 'app://tinydeploy.attacker.example/' };
     contents.post({ kind: 'call', id: 3, service: 'projects', method: 'list' });
     contents.post({ kind: 'call', id: 4, service: 'projects', method: 'list' }, null);
-    await settle();
-    expect(contents.sent).toEqual([]);
+    // Messages are handled in order: once the app page's own call is answered, the ones before it
+    // have been dropped, not merely delayed.
+    contents.mainFrame = { url: 'app://tinydeploy/index.html' };
+    contents.post({ kind: 'call', id: 5, service: 'projects', method: 'list' });
+    await vi.waitFor(() => expect(contents.sent).toHaveLength(1));
+    expect(contents.sent).toEqual([expect.objectContaining({ kind: 'result', id: 5 })]);
     expect(refused).toEqual([
       'a message from a subframe',
       'a message from "https://attacker.example/", not the app\'s page',

@@ -19,8 +19,6 @@ import { main } from '../main.js';
 // The server itself (token, Host and Origin checks, CSP, assets, the WebSocket) is tested in
 // src/server/browser-server.test.ts; here, the command that starts it.
 
-const settle = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('tinydeploy serve', () => {
   it('is a command of the CLI that refuses a non-loopback host', async () => {
     const stderr: string[] = [];
@@ -99,7 +97,9 @@ describe('tinydeploy serve, the command, over the real back end', () => {
           if (['succeeded', 'failed', 'cancelled', 'interrupted'].includes(job.status)) resolve(job);
         });
       });
-      await settle(100);
+      // Messages on one socket are served in order: once this call is answered, the subscription
+      // sent before it is in place (a trigger, not a guessed delay).
+      await client.projects.list();
       const job = await client.jobs.startDeploy({ variantId, boardId: 'virtual-m4f' });
       const done = await finished;
       expect(done, JSON.stringify(done.error)).toMatchObject({ id: job.id, status: 'succeeded' });

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeBoard } from './testing/fake-board.js';
 import {
   chain,
@@ -36,14 +36,27 @@ const commandsReceived = (board: FakeBoard | undefined, code: number) => board!.
 
 describe('Session', () => {
   it('times out naming the command, the request and the time when the board never answers', async () => {
-    const { link, session } = setup({}, { timeoutMs: 50, attempts: 2 }, false);
-    const started = Date.now();
-    const failure = session.call(commands.HELLO, undefined);
-    await expect(failure).rejects.toThrow(TimeoutError);
-    await expect(failure).rejects.toThrow('HELLO (request 100): no reply from mock host end within 50 ms (2 attempts)');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
-    expect(link.host.written).toHaveLength(2);
-    expect(session.statistics).toMatchObject({ commands: 1, framesSent: 2, resends: 1 });
+    // A faked clock: each attempt is checked to wait its 50 ms, however fast this machine is.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { link, session } = setup({}, { timeoutMs: 50, attempts: 2 }, false);
+      let outcome: unknown;
+      const failure = session.call(commands.HELLO, undefined);
+      failure.catch((error: unknown) => (outcome = error));
+      await vi.advanceTimersByTimeAsync(49);
+      expect(link.host.written).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(link.host.written).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(49);
+      expect(outcome).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      await expect(failure).rejects.toThrow(TimeoutError);
+      await expect(failure).rejects.toThrow('HELLO (request 100): no reply from mock host end within 50 ms (2 attempts)');
+      expect(link.host.written).toHaveLength(2);
+      expect(session.statistics).toMatchObject({ commands: 1, framesSent: 2, resends: 1 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('resends after one corrupted reply and returns the good one', async () => {
@@ -161,7 +174,9 @@ describe('Session', () => {
   it('fails the call in flight and every later call when the transport closes', async () => {
     const { link, session } = setup({}, { timeoutMs: 5000 }, false);
     const failure = session.call(commands.HELLO, undefined);
-    setTimeout(() => void link.board.close(), 20);
+    // The board end closes once the command is on the line (not after a guessed delay).
+    while (link.host.written.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    void link.board.close();
     await expect(failure).rejects.toThrow(DeviceError);
     await expect(failure).rejects.toThrow('HELLO (request 100): mock host end is closed (mock host end: the other end closed)');
     await expect(session.call(commands.STACK, undefined)).rejects.toThrow('STACK (request 101): mock host end is closed');

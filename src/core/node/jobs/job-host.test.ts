@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Job } from '../../../shared/services/types.js';
 import { openStore, type Store } from '../store/index.js';
 import { JobHost, type JobHostOptions } from './job-host.js';
@@ -253,10 +253,19 @@ describe('JobHost with fake workers', () => {
 
     const stubborn = host!.enqueue({ projectId, kind: 'evaluate', params: {} });
     await jobReaches(stubborn.id, (job) => job.step === 'started');
-    const started = performance.now();
-    await host!.cancel(stubborn.id);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
-    expect(workers[1].killed).toBe(true);
+    // A faked clock: the worker is asked first and killed when the 50 ms grace has passed, not before.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const cancelling = host!.cancel(stubborn.id);
+      expect(workers[1].sent.map((message) => message.type)).toEqual(['run', 'cancel']);
+      await vi.advanceTimersByTimeAsync(49);
+      expect(workers[1].killed).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(workers[1].killed).toBe(true);
+      await cancelling;
+    } finally {
+      vi.useRealTimers();
+    }
     expect(store.getJob(stubborn.id)).toMatchObject({ status: 'cancelled' });
     expect(store.getJob(stubborn.id).log.slice(-2)).toEqual(['the worker did not stop within 50 ms: killing it', `worker process ${workers[1].pid} was killed by SIGKILL`]);
   });

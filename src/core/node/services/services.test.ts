@@ -70,14 +70,17 @@ describe('services with a stand-in worker', () => {
   let backend: Backend;
   let services: Services;
   let serialPorts: SerialPortEntry[];
+  /** How many times the device service has listed the serial ports. */
+  let serialListings: number;
 
   beforeEach(() => {
     directory = mkdtempSync(join(tmpdir(), 'tinydeploy-services-'));
     serialPorts = [];
+    serialListings = 0;
     backend = startBackend({
       dataDirectory: join(directory, 'data'),
       jobs: { launchWorker: idleWorker, cancelGraceMs: 20 },
-      devices: { pollIntervalMs: 10, listSerialPorts: async () => serialPorts, listVirtualBoards: async () => virtualEntries },
+      devices: { pollIntervalMs: 10, listSerialPorts: async () => (serialListings++, serialPorts), listVirtualBoards: async () => virtualEntries },
     });
     services = backend.services;
   });
@@ -208,8 +211,9 @@ describe('services with a stand-in worker', () => {
     unsubscribe();
 
     const next = await services.models.importModel({ projectId, fileName: 'kws_ref_model.tflite', bytes: modelBytes });
-    await services.jobs.startDeploy({ variantId: next.id, boardId: 'virtual-m4f' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const running = await services.jobs.startDeploy({ variantId: next.id, boardId: 'virtual-m4f' });
+    // Removed while its job runs (a trigger, not a guessed delay): the job goes with the project.
+    await vi.waitFor(async () => expect((await services.jobs.get({ jobId: running.id })).status).toBe('running'), { timeout: 5_000 });
     await services.projects.remove({ id: projectId });
     expect(backend.store.listJobs()).toEqual([]);
     expect(await services.projects.list()).toEqual([]);
@@ -236,25 +240,37 @@ describe('services with a stand-in worker', () => {
     expect(listing.boards[3]).toMatchObject({ timerUnit: 'cycles', reason: 'deploying to real boards arrives in a later version of TinyDeploy; use a virtual board' });
     expect(listing.serial).toEqual([]);
 
-    const announced: DeviceListing[] = [];
-    const unsubscribe = services.devices.onDevicesChanged((current) => announced.push(current));
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(announced).toEqual([]);
-    serialPorts = [{ path: '/dev/ttyACM0', vendorId: '0d28', productId: '0204', serialNumber: 'A1', manufacturer: 'Arm', boards: [realTemplate], probe: { vendorId: '0d28', productId: '0204', name: 'Arm DAPLink CMSIS-DAP' } }];
-    await vi.waitFor(() => expect(announced).toHaveLength(1), { timeout: 5_000 });
-    expect(announced[0].serial).toEqual([
-      { path: '/dev/ttyACM0', vendorId: '0d28', productId: '0204', manufacturer: 'Arm', serialNumber: 'A1', boardIds: ['real-template'], probe: 'Arm DAPLink CMSIS-DAP' },
-    ]);
-    expect(backend.store.listBoardsSeen()).toEqual([expect.objectContaining({ id: 'usb:0d28:0204:A1', kind: 'serial', name: 'real-template' })]);
-    serialPorts = [];
-    await vi.waitFor(() => expect(announced).toHaveLength(2), { timeout: 5_000 });
-    expect(announced.map((current) => current.serial.length)).toEqual([1, 0]);
+    // The poller (every 10 ms here) runs on a faked clock: what it announces follows from the
+    // polls that happened, not from how many fit in a sleep on this machine.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const announced: DeviceListing[] = [];
+      const unsubscribe = services.devices.onDevicesChanged((current) => announced.push(current));
+      const listedBefore = serialListings;
+      await vi.advanceTimersByTimeAsync(50);
+      expect(serialListings).toBeGreaterThanOrEqual(listedBefore + 5);
+      expect(announced).toEqual([]);
+      serialPorts = [{ path: '/dev/ttyACM0', vendorId: '0d28', productId: '0204', serialNumber: 'A1', manufacturer: 'Arm', boards: [realTemplate], probe: { vendorId: '0d28', productId: '0204', name: 'Arm DAPLink CMSIS-DAP' } }];
+      await vi.advanceTimersByTimeAsync(10);
+      expect(announced).toHaveLength(1);
+      expect(announced[0].serial).toEqual([
+        { path: '/dev/ttyACM0', vendorId: '0d28', productId: '0204', manufacturer: 'Arm', serialNumber: 'A1', boardIds: ['real-template'], probe: 'Arm DAPLink CMSIS-DAP' },
+      ]);
+      expect(backend.store.listBoardsSeen()).toEqual([expect.objectContaining({ id: 'usb:0d28:0204:A1', kind: 'serial', name: 'real-template' })]);
+      serialPorts = [];
+      await vi.advanceTimersByTimeAsync(10);
+      expect(announced.map((current) => current.serial.length)).toEqual([1, 0]);
 
-    // Nobody listens: the poller stops.
-    unsubscribe();
-    serialPorts = [{ path: '/dev/ttyUSB0', boards: [] }];
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(announced).toHaveLength(2);
+      // Nobody listens: the poller stops, and lists nothing more however long it waits.
+      unsubscribe();
+      serialPorts = [{ path: '/dev/ttyUSB0', boards: [] }];
+      const listedAtUnsubscribe = serialListings;
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(serialListings).toBe(listedAtUnsubscribe);
+      expect(announced).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
     expect((await services.devices.list()).serial).toEqual([{ path: '/dev/ttyUSB0', boardIds: [] }]);
   });
 

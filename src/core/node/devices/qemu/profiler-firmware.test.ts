@@ -3,10 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTools } from '../../../../../test/testing/tools.js';
 import { DeviceError, TimeoutError } from '../../../common/errors.js';
 import { cobsDecode, cobsEncode } from '../../../common/protocol/cobs.js';
 import { crc32 } from '../../../common/protocol/crc.js';
-import { compile, findCompiler } from '../../toolchain/index.js';
+import { compile, requireCompiler } from '../../toolchain/index.js';
 import { buildFixtureFirmware, buildProfilerFirmware, firmwareDirectory } from './testing/fixture-firmware.js';
 import { virtualBoardTestsUnavailable } from './testing/qemu.js';
 import type { VirtualBoardTarget } from './virtual-board.js';
@@ -52,11 +53,7 @@ async function connect(id: string, elf: string, options: { helloAttempts?: numbe
 
 describe('profiler framing (td_framing.c on the host) agrees with the TypeScript framing', () => {
   it('encodes, decodes and checksums like PROTOCOL.md and src/core/common/protocol', async () => {
-    const gcc = await findCompiler('host');
-    if (!gcc) {
-      console.warn('skipped: no host gcc');
-      return;
-    }
+    const gcc = await requireCompiler('host');
     const directory = await mkdtemp(join(tmpdir(), 'tinydeploy-framing-'));
     try {
       const program = join(directory, 'framing_host');
@@ -105,7 +102,8 @@ describe('profiler framing (td_framing.c on the host) agrees with the TypeScript
   });
 });
 
-describe.skipIf(unavailable !== undefined)(`profiler firmware on QEMU${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+describe('profiler firmware on QEMU', () => {
+  requireTools(unavailable);
   const firmware: Record<string, string> = {};
   const fixtures = { silent: '', fault: '' };
 
@@ -293,8 +291,11 @@ describe.skipIf(unavailable !== undefined)(`profiler firmware on QEMU${unavailab
     const pid = board.process.pid!;
     // 65535 runs of about 30 000 instructions take seconds of emulation: QEMU dies meanwhile.
     // The client is guarded (connectVirtualBoard): no explicit board.guard needed.
+    const framesBefore = client.session.statistics.framesSent;
     const running = client.run({ runs: 65535 });
-    setTimeout(() => process.kill(pid, 'SIGKILL'), 300);
+    // Killed once the RUN frame is on the line (a trigger, not a guessed delay).
+    while (client.session.statistics.framesSent === framesBefore) await new Promise((resolve) => setImmediate(resolve));
+    process.kill(pid, 'SIGKILL');
     const error = await running.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DeviceError);
     expect((error as Error).message).toMatch(new RegExp(`^board virtual-m4f crashed: QEMU \\(pid ${pid}\\) was killed by SIGKILL`));

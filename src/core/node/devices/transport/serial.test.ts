@@ -48,9 +48,14 @@ async function createPtyPair(): Promise<PtyPair> {
     const hostPath = join(directory, 'host');
     const boardPath = join(directory, 'board');
     const child = spawn('socat', [`pty,raw,echo=0,link=${hostPath}`, `pty,raw,echo=0,link=${boardPath}`], { stdio: 'ignore' });
-    child.once('exit', () => rmSync(directory, { recursive: true, force: true }));
-    for (let waited = 0; !(existsSync(hostPath) && existsSync(boardPath)); waited += 20) {
-      if (waited > 5000) throw new Error('socat made no pty pair within 5 s');
+    let exited = false;
+    child.once('exit', () => {
+      exited = true;
+      rmSync(directory, { recursive: true, force: true });
+    });
+    // socat signals nothing when the links exist: look until they do, or fail when it exits.
+    while (!(existsSync(hostPath) && existsSync(boardPath))) {
+      if (exited) throw new Error(`socat exited (code ${child.exitCode}) without making a pty pair`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return { hostPath, boardPath, process: child };
@@ -111,8 +116,10 @@ describe(`serialport transport over a pty pair (${hasSocat ? 'socat' : 'python3 
     const hostEnd = await SerialPortTransport.open(pair.hostPath);
     transports.push(hostEnd);
     const session = new Session(hostEnd, { timeoutMs: 300, attempts: 2 });
+    // The line is gone once the bridge process has exited (its exit, not a guessed delay).
+    const bridgeExited = new Promise((resolve) => pair!.process.once('exit', resolve));
     pair.process.kill();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await bridgeExited;
     // Depending on when the OS notices, the write fails, the port closes, or nothing answers.
     const failure = session.call(commands.HELLO, undefined);
     await expect(failure).rejects.toThrow(/^HELLO \(request \d+\): (serial .* (is closed|write failed)|no reply from serial .* within 300 ms \(2 attempts\))/);
