@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InterpreterError } from '../../errors.js';
 import './elementwise.js';
-import { broadcastShapes, clampFloat } from './elementwise.js';
-import { FLOAT32_MAX } from '../op-utils.js';
+import { clampFloat } from './elementwise.js';
+import { broadcastShapes } from '../../ops/elementwise.js';
+import { FLOAT32_MAX } from '../../ops/activation.js';
 import { runSingleOp, prepareSingleOp, type TensorSpec } from '../testing/single-op.js';
 
 const int8 = (shape: number[], scale: number, zeroPoint: number): TensorSpec => ({ dtype: 'int8', shape, quantization: [scale, zeroPoint] });
@@ -105,7 +106,7 @@ describe('ADD', () => {
       /op 0 \(ADD\): input 1 tensor 1 \(t1\) is int8, expected float32/,
     );
     expect(() => prepareSingleOp({ type: 'ADD', attrs: { activation: 'none' }, inputs: [float([2, 3]), float([2])], output: float([2, 3]) })).toThrow(
-      /input shapes \[2,3\] and \[2\] do not broadcast/,
+      /shapes \[2,3\] \(tensor 0 \(t0\)\) and \[2\] \(tensor 1 \(t1\)\) do not broadcast/,
     );
     expect(() => prepareSingleOp({ type: 'ADD', attrs: { activation: 'none' }, inputs: [float([2, 3]), float([3])], output: float([3, 2]) })).toThrow(InterpreterError);
   });
