@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { ImportError } from '../core/common/errors.js';
 import { ConnectionError, RequestError } from '../shared/services/errors.js';
@@ -49,7 +49,8 @@ function upgrade(port: number, path: string, options: { origin?: string; host?: 
   });
 }
 
-const settle = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
+/** For `vi.waitFor`: room for a loaded machine; a bound on a liveness wait, not a timing check. */
+const eventually = { timeout: 10_000 };
 
 describe('the browser-mode server', () => {
   let rendererDirectory: string;
@@ -172,10 +173,12 @@ describe('the browser-mode server', () => {
 
       const changes: Job[] = [];
       client.jobs.onJobChanged((job) => changes.push(job));
-      await settle();
+      // Messages on one socket are served in order: once this call is answered, the subscription
+      // sent before it is in place (a trigger, not a guessed delay).
+      await client.projects.list();
       const job = await client.jobs.startDeploy({ variantId: variant.id, boardId: 'virtual-m4f' });
       services.finishJob(job.id, 'succeeded');
-      await settle();
+      await vi.waitFor(() => expect(changes).toHaveLength(2), eventually);
       expect(changes.map(({ id, status }) => [id, status])).toEqual([
         [job.id, 'queued'],
         [job.id, 'succeeded'],
@@ -234,24 +237,25 @@ describe('the browser-mode server', () => {
       const commands: string[] = [];
       client.menu.onCommand((command) => commands.push(command));
       await client.projects.create({ name: 'before restart' });
-      let release: () => void = () => undefined;
+      let release: (() => void) | undefined;
       restartable.projects.list = () => new Promise((resolve) => (release = () => resolve([])));
       const inFlight = client.projects.list().catch((error: unknown) => error);
-      await settle();
+      // The server stops while it serves the call (the call has reached it, not after a guessed delay).
+      await vi.waitFor(() => expect(release).toBeDefined(), eventually);
       await first.close();
       expect(await inFlight).toBeInstanceOf(ConnectionError);
-      release();
+      release!();
       await expect(client.projects.create({ name: 'while down' })).rejects.toBeInstanceOf(ConnectionError);
 
       const second = await startBrowserServer({ services: restartable, rendererDirectory, token, port });
       try {
-        for (let i = 0; i < 100 && channel.state !== 'open'; i++) await settle();
+        await vi.waitFor(() => expect(channel.state).toBe('open'), eventually);
         expect(states).toEqual(['open', 'reconnecting', 'open']);
         expect((await client.projects.create({ name: 'after restart' })).name).toBe('after restart');
-        await settle();
+        // The menu subscription is back on the new server before the menu is used.
+        await vi.waitFor(() => expect(restartable.listenerCounts().menu).toBe(1), eventually);
         restartable.chooseMenu('new-project');
-        await settle();
-        expect(commands).toEqual(['new-project']);
+        await vi.waitFor(() => expect(commands).toEqual(['new-project']), eventually);
       } finally {
         channel.close();
         await second.close();
