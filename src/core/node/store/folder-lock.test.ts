@@ -45,3 +45,50 @@ describe('data folder lock', () => {
     expect(existsSync(join(directory, 'lock'))).toBe(false);
   });
 });
+
+/**
+ * Starts `count` processes that each open the store of `directory` at the same instant (they wait
+ * for a common start time after loading), hold it for a while, and print `owner` or `refused`.
+ */
+async function simultaneousStarts(directory: string, count: number): Promise<string[]> {
+  const script = join(directory, 'starter.ts');
+  writeFileSync(
+    script,
+    `import { openStore } from ${JSON.stringify(join(import.meta.dirname, 'store.ts'))};
+const startAt = Number(process.argv[2]);
+while (Date.now() < startAt) {}
+let store;
+try { store = openStore(${JSON.stringify(directory)}); console.log('owner'); } catch (error) { console.log('refused'); }
+setTimeout(() => { store?.close(); }, 1500);
+`,
+  );
+  const startAt = Date.now() + 2500;
+  const children = Array.from({ length: count }, () => spawn(process.execPath, ['--import', 'tsx', script, String(startAt)], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  return Promise.all(
+    children.map(
+      (child) =>
+        new Promise<string>((resolve) => {
+          let output = '';
+          child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+          child.on('exit', () => resolve(output.trim()));
+        }),
+    ),
+  );
+}
+
+describe('data folder lock under simultaneous starts', () => {
+  it('gives the folder to exactly one of six processes starting together, with no lock and with a dead owner’s lock', async () => {
+    for (let trial = 0; trial < 4; trial++) {
+      const directory = folder();
+      if (trial % 2 === 1) {
+        // A lock left by a process that is gone: every starter sees it stale at once.
+        const dead = spawn('true');
+        await new Promise((resolve) => dead.once('exit', resolve));
+        writeFileSync(join(directory, 'lock'), JSON.stringify({ pid: dead.pid, host: hostname(), since: '2026-01-01T00:00:00.000Z' }));
+      }
+      const outcomes = await simultaneousStarts(directory, 6);
+      expect(outcomes.sort()).toEqual(['owner', 'refused', 'refused', 'refused', 'refused', 'refused']);
+      expect(existsSync(join(directory, 'lock'))).toBe(false);
+    }
+  });
+});
