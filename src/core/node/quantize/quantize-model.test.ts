@@ -12,7 +12,7 @@ import { exportTflite } from '../../common/exporters/index.js';
 import { importModel } from '../../common/importers/index.js';
 import { printGraph } from '../../common/ir/print.js';
 import type { Graph } from '../../common/ir/types.js';
-import { lstmInputIndex } from '../../common/interp/kernels/lstm-layout.js';
+import { lstmInputIndex } from '../../common/ops/lstm-layout.js';
 import { evaluateGraph, referenceOutputs, syntheticSamples } from '../../common/passes/quantize/index.js';
 import { openDataset } from '../datasets/dataset.js';
 import { loadModelFile } from '../model-file.js';

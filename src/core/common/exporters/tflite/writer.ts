@@ -44,7 +44,7 @@ import { bytesOf } from '../../ir/tensor.js';
 import type { DType, Graph, Op, Quantization, Tensor } from '../../ir/types.js';
 import { isKnownOp, isOp } from '../../ir/types.js';
 import { graphProblems } from '../../ir/validate.js';
-import { lstmInputIndex } from '../../interp/kernels/lstm-layout.js';
+import { lstmInputIndex } from '../../ops/lstm-layout.js';
 import {
   Buffer as TfliteBuffer,
   BuiltinOperator,

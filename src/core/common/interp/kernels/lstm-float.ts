@@ -14,7 +14,8 @@
 import type { KernelEval } from '../kernel.js';
 import type { TensorData } from '../../ir/types.js';
 import { sigmoidFloat32, tanhFloat32 } from './lstm-activations.js';
-import { lstmGateInputs, lstmGateNames, lstmInputIndex, lstmSteps, type LstmGateName, type LstmLayout, type LstmStep, type LstmTensors } from './lstm-layout.js';
+import type { FloatLstmArithmetic } from '../../ops/lstm.js';
+import { lstmGateInputs, lstmInputIndex, lstmSteps, type LstmGateName, type LstmLayout, type LstmStep } from '../../ops/lstm-layout.js';
 
 /** TFLite's float FullyConnected without activation: `rows` vectors of `depth` values times [units, depth] weights. */
 function fullyConnectedFloat32(
@@ -40,22 +41,8 @@ function fullyConnectedFloat32(
   }
 }
 
-/** Prepares the float32 LSTM: checks every tensor is float32 and returns the eval. */
-export function prepareFloatLstm(tensors: LstmTensors, layout: LstmLayout): KernelEval {
-  const float32Inputs = [
-    lstmInputIndex.input,
-    lstmInputIndex.outputState,
-    lstmInputIndex.cellState,
-    ...lstmGateNames.flatMap((gate) => Object.values(lstmGateInputs[gate])),
-  ];
-  for (const index of float32Inputs) {
-    const tensor = tensors.required(index);
-    if (tensor.dtype !== 'float32') tensors.fail(`${tensors.label(index)} is ${tensor.dtype}, expected float32 (float LSTM)`);
-  }
-  if (tensors.output.dtype !== 'float32') {
-    tensors.fail(`output tensor ${tensors.output.id} is ${tensors.output.dtype}, expected float32 (the input type)`);
-  }
-
+/** The float32 LSTM's eval (the plan, ops/lstm.ts, has checked every tensor is float32). */
+export function floatLstm(layout: LstmLayout, { cellClip }: FloatLstmArithmetic): KernelEval {
   const steps = lstmSteps(layout);
   const { inputSize, stateSize } = layout;
   const gateSize = (layout.timeMajor ? layout.batchSize : 1) * stateSize;
@@ -66,7 +53,6 @@ export function prepareFloatLstm(tensors: LstmTensors, layout: LstmLayout): Kern
     output: new Float32Array(gateSize),
   };
   const recurrentScratch = new Float32Array(gateSize);
-  const cellClip = tensors.op.attrs.cellClip;
 
   const computeGate = (gate: LstmGateName, inputs: readonly (TensorData | undefined)[], step: LstmStep): Float32Array => {
     const { inputWeights, recurrentWeights, bias } = lstmGateInputs[gate];

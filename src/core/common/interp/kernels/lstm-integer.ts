@@ -18,147 +18,11 @@
  * is computed after the cell update, still from the previous hidden state, as TFLite Micro does.
  */
 import type { KernelEval } from '../kernel.js';
-import type { Tensor, TensorData } from '../../ir/types.js';
-import {
-  multiplyByQuantizedMultiplier,
-  quantizeMultiplier,
-  saturate,
-  saturatingAddInt16,
-  type QuantizedMultiplier,
-} from '../../ops/fixed-point.js';
-import { cellStateTanhScaling, sigmoidInt16, tanhInt16, type Int16ActivationScaling } from './lstm-activations.js';
-import {
-  lstmGateInputs,
-  lstmInputIndex,
-  lstmSteps,
-  type LstmGateName,
-  type LstmLayout,
-  type LstmStep,
-  type LstmTensors,
-} from './lstm-layout.js';
-
-/** Scale of every gate's pre-activation: Q3.12, the input range of the int16 sigmoid and tanh. */
-const gateInputScale = 2 ** -12;
-/** Scale of every gate's output: Q0.15. */
-const gateOutputScale = 2 ** -15;
-
-/** Requantization of one gate: the two fully connected layers that feed it. */
-export interface IntegerGateParameters {
-  /** Input FC (input → Q3.12): float(s_input·s_w) / 2^-12. */
-  inputMultiplier: QuantizedMultiplier;
-  /** Recurrent FC (hidden state → Q3.12): float(s_hidden·s_r) / 2^-12. */
-  recurrentMultiplier: QuantizedMultiplier;
-  /** −(zero point) of the input and recurrent weights (0 for the symmetric weights converters make). */
-  inputWeightsOffset: number;
-  recurrentWeightsOffset: number;
-}
-
-/**
- * Everything TFLite Micro's prepare derives for the integer LSTM (its `OpDataLSTM`); the C
- * generator must emit the same numbers to stay bit-exact with this kernel.
- */
-export interface IntegerLstmParameters {
-  gates: Record<LstmGateName, IntegerGateParameters>;
-  /** −(zero point) of the input and of the hidden state, added to each value before the FC. */
-  inputOffset: number;
-  hiddenOffset: number;
-  /** forget (Q0.15) × cell state → cell state: 2^-15·s_c/s_c. */
-  forgetTimesCell: QuantizedMultiplier;
-  /** input gate (Q0.15) × cell gate (Q0.15) → cell state: 2^-30/s_c. */
-  inputTimesCellGate: QuantizedMultiplier;
-  /** tanh(cell) (Q0.15) × output gate (Q0.15) → hidden state: 2^-30/s_h. */
-  tanhCellTimesOutput: QuantizedMultiplier;
-  hiddenZeroPoint: number;
-  /** Cell clip in cell-state units (truncated, at most 32767); undefined when the op does not clip. */
-  cellClip: number | undefined;
-  /** How tanh reads the cell state (scale 2^cellScalePower) as Q3.12. */
-  cellTanh: Int16ActivationScaling;
-}
-
-/** Per-tensor scale and zero point of an input, refusing per-channel or missing quantization. */
-function perTensorQuantization(tensors: LstmTensors, index: number): { scale: number; zeroPoint: number } {
-  const tensor = tensors.required(index);
-  const q = tensor.quantization;
-  if (!q || q.scale.length === 0) tensors.fail(`${tensors.label(index)} has no quantization parameters`);
-  if (q.scale.length > 1) {
-    tensors.fail(
-      `${tensors.label(index)} is quantized per channel (${q.scale.length} scales); ` +
-        `TFLite Micro's integer LSTM takes per-tensor weights only`,
-    );
-  }
-  return { scale: q.scale[0], zeroPoint: q.zeroPoint[0] ?? 0 };
-}
-
-function expectDType(tensors: LstmTensors, index: number, tensor: Tensor, dtype: Tensor['dtype'], why: string): void {
-  if (tensor.dtype !== dtype) tensors.fail(`${tensors.label(index)} is ${tensor.dtype}, expected ${dtype} (${why})`);
-}
-
-/**
- * Validates the integer LSTM's types and quantization and derives its multipliers exactly as
- * TFLite Micro's `PrepareGateParametersInteger`, `CreateInterGateMulParams` and
- * `CreateLstmCellStateInfo` do.
- */
-export function integerLstmParameters(tensors: LstmTensors): IntegerLstmParameters {
-  const why = 'int8 LSTM';
-  const input = tensors.required(lstmInputIndex.input);
-  const hidden = tensors.required(lstmInputIndex.outputState);
-  const cell = tensors.required(lstmInputIndex.cellState);
-  expectDType(tensors, lstmInputIndex.input, input, 'int8', why);
-  expectDType(tensors, lstmInputIndex.outputState, hidden, 'int8', 'the hidden state has the input type');
-  if (tensors.output.dtype !== 'int8') {
-    tensors.fail(`output tensor ${tensors.output.id} is ${tensors.output.dtype}, expected int8 (the input type)`);
-  }
-  expectDType(tensors, lstmInputIndex.cellState, cell, 'int16', 'TFLite Micro\'s integer LSTM keeps an int16 cell state');
-
-  const inputQuantization = perTensorQuantization(tensors, lstmInputIndex.input);
-  const hiddenQuantization = perTensorQuantization(tensors, lstmInputIndex.outputState);
-  const cellQuantization = perTensorQuantization(tensors, lstmInputIndex.cellState);
-  if (cellQuantization.zeroPoint !== 0) {
-    tensors.fail(`${tensors.label(lstmInputIndex.cellState)} has zero point ${cellQuantization.zeroPoint}, expected 0 (symmetric)`);
-  }
-  // TFLite Micro's CheckedLog2: the cell scale must be a power of two for the int16 tanh.
-  const cellScalePower = Math.round(Math.log2(cellQuantization.scale));
-  if (!(Math.abs(Math.log2(cellQuantization.scale) - cellScalePower) < 1e-3)) {
-    tensors.fail(`${tensors.label(lstmInputIndex.cellState)} has scale ${cellQuantization.scale}, expected a power of two`);
-  }
-
-  const gateParameters = (gate: LstmGateName): IntegerGateParameters => {
-    const { inputWeights, recurrentWeights, bias } = lstmGateInputs[gate];
-    for (const index of [inputWeights, recurrentWeights]) {
-      expectDType(tensors, index, tensors.required(index), 'int8', why);
-    }
-    expectDType(tensors, bias, tensors.required(bias), 'int32', why);
-    const inputWeightsQuantization = perTensorQuantization(tensors, inputWeights);
-    const recurrentWeightsQuantization = perTensorQuantization(tensors, recurrentWeights);
-    // GetQuantizedConvolutionMultipler: the scale product in float, the division in double.
-    return {
-      inputMultiplier: quantizeMultiplier(Math.fround(inputQuantization.scale * inputWeightsQuantization.scale) / gateInputScale),
-      recurrentMultiplier: quantizeMultiplier(
-        Math.fround(hiddenQuantization.scale * recurrentWeightsQuantization.scale) / gateInputScale,
-      ),
-      inputWeightsOffset: -inputWeightsQuantization.zeroPoint,
-      recurrentWeightsOffset: -recurrentWeightsQuantization.zeroPoint,
-    };
-  };
-
-  const cellClip = tensors.op.attrs.cellClip;
-  return {
-    gates: {
-      input: gateParameters('input'),
-      forget: gateParameters('forget'),
-      cell: gateParameters('cell'),
-      output: gateParameters('output'),
-    },
-    inputOffset: -inputQuantization.zeroPoint,
-    hiddenOffset: -hiddenQuantization.zeroPoint,
-    forgetTimesCell: quantizeMultiplier((gateOutputScale * cellQuantization.scale) / cellQuantization.scale),
-    inputTimesCellGate: quantizeMultiplier((gateOutputScale * gateOutputScale) / cellQuantization.scale),
-    tanhCellTimesOutput: quantizeMultiplier((gateOutputScale * gateOutputScale) / hiddenQuantization.scale),
-    hiddenZeroPoint: hiddenQuantization.zeroPoint,
-    cellClip: cellClip > 0 ? Math.trunc(Math.min(Math.max(cellClip / cellQuantization.scale, -32768), 32767)) : undefined,
-    cellTanh: cellStateTanhScaling(cellScalePower),
-  };
-}
+import type { TensorData } from '../../ir/types.js';
+import { multiplyByQuantizedMultiplier, saturate, saturatingAddInt16, type QuantizedMultiplier } from '../../ops/fixed-point.js';
+import type { IntegerLstmArithmetic } from '../../ops/lstm.js';
+import { lstmGateInputs, lstmInputIndex, lstmSteps, type LstmGateName, type LstmLayout, type LstmStep } from '../../ops/lstm-layout.js';
+import { cellStateTanhScaling, sigmoidInt16, tanhInt16 } from './lstm-activations.js';
 
 /**
  * TFLite's integer FullyConnected from int8 into int16 (per-tensor, no activation): `rows`
@@ -199,9 +63,8 @@ function multiply(a: number, b: number, multiplier: QuantizedMultiplier, zeroPoi
   return saturate(zeroPoint + multiplyByQuantizedMultiplier(a * b, multiplier.multiplier, multiplier.shift), min, max);
 }
 
-/** Prepares the int8 LSTM: validates types and quantization, derives the multipliers, returns the eval. */
-export function prepareIntegerLstm(tensors: LstmTensors, layout: LstmLayout): KernelEval {
-  const parameters = integerLstmParameters(tensors);
+/** The int8 LSTM's eval, from the multipliers of the plan (ops/lstm.ts). */
+export function integerLstm(layout: LstmLayout, parameters: IntegerLstmArithmetic): KernelEval {
   const steps = lstmSteps(layout);
   const { inputSize, stateSize } = layout;
   const gateSize = (layout.timeMajor ? layout.batchSize : 1) * stateSize;
@@ -212,7 +75,8 @@ export function prepareIntegerLstm(tensors: LstmTensors, layout: LstmLayout): Ke
     output: new Int16Array(gateSize),
   };
   const recurrentScratch = new Int16Array(gateSize);
-  const { inputOffset, hiddenOffset, hiddenZeroPoint, cellClip, cellTanh } = parameters;
+  const { inputOffset, hiddenOffset, hiddenZeroPoint, cellClip } = parameters;
+  const cellTanh = cellStateTanhScaling(parameters.cellScalePower);
 
   const computeGate = (gate: LstmGateName, inputs: readonly (TensorData | undefined)[], step: LstmStep): Int16Array => {
     const { inputWeights, recurrentWeights, bias } = lstmGateInputs[gate];

@@ -11,7 +11,9 @@
 
 import type { Graph, TensorData } from '../../ir/types.js';
 import { isOp } from '../../ir/types.js';
-import { LstmTensors, lstmGateInputs, lstmInputIndex, lstmSteps, readLstmLayout, type LstmGateName } from '../../interp/kernels/lstm-layout.js';
+import { InterpreterError } from '../../errors.js';
+import { LstmTensors, lstmGateInputs, lstmInputIndex, lstmSteps, readLstmLayout, type LstmGateName } from '../../ops/lstm-layout.js';
+import { opContext } from '../../ops/op.js';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -23,7 +25,7 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 export function recordLstmStates(graph: Graph, opIndex: number, values: ReadonlyMap<number, TensorData>): { hidden: Float32Array; cell: Float32Array } {
   const op = graph.ops[opIndex];
   if (!isOp(op, 'UNIDIRECTIONAL_SEQUENCE_LSTM')) throw new Error(`op ${opIndex} (${op.type}) is not an LSTM`);
-  const layout = readLstmLayout(new LstmTensors(graph, op, opIndex));
+  const layout = readLstmLayout(new LstmTensors(opContext(graph, op, opIndex, InterpreterError)));
   const { inputSize, stateSize, batchSize } = layout;
   const read = (index: number) => values.get(op.inputs[index]) as Float32Array;
   const input = read(lstmInputIndex.input);

@@ -1,5 +1,5 @@
 /**
- * What the UNIDIRECTIONAL_SEQUENCE_LSTM kernel knows about its op before any arithmetic: which
+ * What UNIDIRECTIONAL_SEQUENCE_LSTM is before any arithmetic: which
  * input is which (TFLite's 24-input layout, `lstm_shared.h`), the sizes (batch, time steps, input
  * and state width), the checks TFLite Micro's `ValidateTensorStatus` / `ValidateTensorSize` make,
  * and the order in which the time steps visit the data.
@@ -8,9 +8,9 @@
  * four gates, no peephole, no projection, no layer normalisation. A model that uses one of those
  * variants is refused here, naming the input that makes it one.
  */
-import type { Graph, OpOf, Tensor } from '../../ir/types.js';
-import { elementCount, formatShape } from '../../ir/tensor.js';
-import { failOp } from '../op-utils.js';
+import type { OpOf, Tensor } from '../ir/types.js';
+import { elementCount, formatShape } from '../ir/tensor.js';
+import type { OpContext } from './op.js';
 
 export type LstmOp = OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>;
 
@@ -109,14 +109,12 @@ export interface LstmStep {
 
 /** The tensors of one LSTM op by role, with the checks every dtype shares. */
 export class LstmTensors {
-  readonly graph: Graph;
+  readonly context: OpContext;
   readonly op: LstmOp;
-  readonly opIndex: number;
 
-  constructor(graph: Graph, op: LstmOp, opIndex: number) {
-    this.graph = graph;
-    this.op = op;
-    this.opIndex = opIndex;
+  constructor(context: OpContext) {
+    this.context = context;
+    this.op = context.op as LstmOp;
   }
 
   /** "input-to-forget weights (input 2, tensor 14)". */
@@ -127,7 +125,7 @@ export class LstmTensors {
 
   optional(index: number): Tensor | undefined {
     const id = this.op.inputs[index];
-    return id === undefined || id < 0 ? undefined : this.graph.tensors[id];
+    return id === undefined || id < 0 ? undefined : this.context.graph.tensors[id];
   }
 
   required(index: number): Tensor {
@@ -137,11 +135,11 @@ export class LstmTensors {
   }
 
   get output(): Tensor {
-    return this.graph.tensors[this.op.outputs[0]];
+    return this.context.graph.tensors[this.op.outputs[0]];
   }
 
   fail(message: string): never {
-    failOp(this.op, this.opIndex, message);
+    this.context.fail(message);
   }
 
   expectShape(index: number, shape: readonly number[]): void {
@@ -154,7 +152,7 @@ export class LstmTensors {
 
 /**
  * Validates the op's structure (inputs present or absent, shapes, state tensors) and returns its
- * sizes. Throws InterpreterError naming the op, the input and the value it refuses.
+ * sizes. Fails (context.fail) naming the op, the input and the value it refuses.
  */
 export function readLstmLayout(tensors: LstmTensors): LstmLayout {
   const { op } = tensors;
