@@ -29,7 +29,7 @@ import { activationRangeFloat, activationRangeQuantized, computeOutSize, compute
 import { channelMultipliers } from '../../../src/core/common/interp/kernels/conv-common.js';
 import { sigmoidParams } from '../../../src/core/common/interp/kernels/activations.js';
 import { quantizedSoftmaxParams } from '../../../src/core/common/interp/kernels/softmax.js';
-import { foldCountIntoMultiplier } from '../../../src/core/common/interp/kernels/mean.js';
+import { foldCountIntoMultiplier } from '../../../src/core/common/ops/mean.js';
 import {
   multiplyByQuantizedMultiplier,
   roundingDivideByPOT,
