@@ -2,6 +2,11 @@
 // registering its definition on import. Importing this module loads them all; the interpreter,
 // the code generator, passes and analysis import it rather than single op files.
 import './conv-2d.js';
+import './reshape.js';
+import './concatenation.js';
+import './pad.js';
+import './mean.js';
+import './lstm.js';
 import './elementwise.js';
 export { findOp, definedOpTypes } from './registry.js';
 export type { OpContext, OpDefinition, OpWindow, Precision, WeightInput } from './op.js';

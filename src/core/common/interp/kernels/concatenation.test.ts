@@ -42,7 +42,7 @@ describe('CONCATENATION', () => {
       /fused activation relu is not supported on CONCATENATION/,
     );
     expect(() => prepareSingleOp({ type: 'CONCATENATION', attrs: { axis: 1, activation: 'none' }, inputs: [float([2, 1]), float([3, 1])], output: float([2, 2]) })).toThrow(
-      /input 1 \(tensor 1\) has shape \[3,1\], which does not concatenate into \[2,2\] along axis 1/,
+      /input 1 tensor 1 \(t1\) has shape \[3,1\], which does not concatenate into \[2,2\] along axis 1/,
     );
     expect(() => prepareSingleOp({ type: 'CONCATENATION', attrs: { axis: 2, activation: 'none' }, inputs: [float([2, 1])], output: float([2, 1]) })).toThrow(
       /axis 2 is out of range for output shape \[2,1\]/,

@@ -1,54 +1,13 @@
-/**
- * PAD: surrounds the input with a constant, `paddings[d] = [before, after]` elements per
- * dimension. The paddings come from the constant second input (int32 or int64, shape [rank, 2]).
- * The pad value is the optional third input when present (TFLite's PADV2 form), otherwise 0 for
- * float32 and integer tensors and the output zero point for int8 and uint8, so that quantized
- * padding means real 0 — TFLite Micro's behaviour. Any rank is accepted (TFLite allows up to 5).
- */
+/** PAD host kernel: fills the output with the pad value, then copies each input row into place (plan in ops/pad.ts). */
+import type { TensorData } from '../../ir/types.js';
+import { elementCount } from '../../ir/tensor.js';
+import { pad } from '../../ops/pad.js';
+import { registerKernel } from '../registry.js';
 
-import type { DType, TensorData } from '../../ir/types.js';
-import { elementCount, formatShape } from '../../ir/tensor.js';
-import type { KernelPrepare } from '../kernel.js';
-import { expectDType, failOp, inputTensor, optionalInputTensor, outputTensor, tensorQuantization } from '../op-utils.js';
-import { registerLegacyKernel } from '../registry.js';
-
-const supported: readonly DType[] = ['float32', 'int8', 'uint8', 'int16', 'int32'];
-
-const preparePad: KernelPrepare = ({ graph, op, opIndex }) => {
-  const input = inputTensor(graph, op, opIndex, 0);
-  const paddings = inputTensor(graph, op, opIndex, 1);
-  const constantValues = optionalInputTensor(graph, op, 2);
-  const output = outputTensor(graph, op, 0);
-  expectDType(op, opIndex, input, 'input', ...supported);
-  expectDType(op, opIndex, output, 'output', input.dtype);
-  expectDType(op, opIndex, paddings, 'paddings', 'int32', 'int64');
+registerKernel(pad, ({ before, defaultValue }, { graph, op }) => {
+  const input = graph.tensors[op.inputs[0]];
+  const output = graph.tensors[op.outputs[0]];
   const rank = input.shape.length;
-  if (!paddings.data) failOp(op, opIndex, `paddings tensor ${paddings.id} is not constant`);
-  if (paddings.data.length !== rank * 2) {
-    failOp(op, opIndex, `paddings tensor ${paddings.id} has shape ${formatShape(paddings.shape)}, expected [${rank},2] for input shape ${formatShape(input.shape)}`);
-  }
-  const padding = Array.from(paddings.data as ArrayLike<number | bigint>, Number);
-  const before = padding.filter((_, i) => i % 2 === 0);
-  const after = padding.filter((_, i) => i % 2 === 1);
-  if (padding.some((p) => p < 0)) failOp(op, opIndex, `paddings [${padding.join(', ')}] contain a negative value`);
-  const expected = input.shape.map((dim, d) => dim + before[d] + after[d]);
-  if (formatShape(expected) !== formatShape(output.shape)) {
-    failOp(op, opIndex, `output tensor ${output.id} has shape ${formatShape(output.shape)}, paddings [${padding.join(', ')}] give ${formatShape(expected)}`);
-  }
-
-  let defaultValue = 0;
-  if (input.dtype === 'int8' || input.dtype === 'uint8') {
-    const outputQuantization = tensorQuantization(op, opIndex, output, 'output');
-    defaultValue = outputQuantization.zeroPoint;
-    if (constantValues) {
-      const valueQuantization = tensorQuantization(op, opIndex, constantValues, 'constant value');
-      if (valueQuantization.scale !== outputQuantization.scale || valueQuantization.zeroPoint !== outputQuantization.zeroPoint) {
-        failOp(op, opIndex, `constant value tensor ${constantValues.id} must be quantized like the output (scale ${outputQuantization.scale}, zero point ${outputQuantization.zeroPoint})`);
-      }
-    }
-  }
-  if (constantValues) expectDType(op, opIndex, constantValues, 'constant value', input.dtype);
-
   // Output strides, and the output offset of every input row (the innermost dimension is contiguous).
   const outputStrides = new Array<number>(rank).fill(1);
   for (let d = rank - 2; d >= 0; d--) outputStrides[d] = outputStrides[d + 1] * output.shape[d + 1];
@@ -75,6 +34,4 @@ const preparePad: KernelPrepare = ({ graph, op, opIndex }) => {
       out.set(source.subarray(row * rowLength, (row + 1) * rowLength) as never, rowOffsets[row]);
     }
   };
-};
-
-registerLegacyKernel('PAD', preparePad);
+});

@@ -30,7 +30,7 @@ describe('RESHAPE', () => {
       /op 0 \(RESHAPE\): output shape \[5\] holds 5 elements, input shape \[2,3\] holds 6/,
     );
     expect(() => prepareSingleOp({ type: 'RESHAPE', inputs: [{ dtype: 'float32', shape: [2] }], output: { dtype: 'int8', shape: [2] } })).toThrow(
-      /output tensor 1 is int8, input tensor 0 is float32/,
+      /input tensor 0 \(t0\) is float32 but output tensor 1 \(t1\) is int8/,
     );
   });
 });
