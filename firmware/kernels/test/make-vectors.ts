@@ -27,8 +27,8 @@ import type {
 import { quantizeMultiplier, quantizeMultiplierSmallerThanOne, type QuantizedMultiplier } from '../../../src/core/common/ops/fixed-point.js';
 import { activationRangeFloat, activationRangeQuantized, computeOutSize, computePadding } from '../../../src/core/common/interp/op-utils.js';
 import { channelMultipliers } from '../../../src/core/common/interp/kernels/conv-common.js';
-import { sigmoidParams } from '../../../src/core/common/interp/kernels/activations.js';
-import { quantizedSoftmaxParams } from '../../../src/core/common/interp/kernels/softmax.js';
+import { sigmoidParams } from '../../../src/core/common/ops/logistic-tanh.js';
+import { quantizedSoftmaxParams } from '../../../src/core/common/ops/softmax.js';
 import { foldCountIntoMultiplier } from '../../../src/core/common/ops/mean.js';
 import {
   multiplyByQuantizedMultiplier,

@@ -70,7 +70,7 @@ describe('generateModel', () => {
       'op 0 (FULLY_CONNECTED): weights tensor 1 (weights) have zero point 3, expected 0 (symmetric int8 weights)',
     );
     expect(fail(fcGraph({ softmaxOutput: { quantization: q(1 / 128, 0) } }))).toThrow(
-      'op 2 (SOFTMAX): output has scale 0.0078125 and zero point 0, expected scale 0.00390625 and zero point -128',
+      'op 2 (SOFTMAX): int8 output tensor 5 (probabilities) must have scale 1/256 and zero point -128, has scale 0.0078125 and zero point 0',
     );
     expect(fail(fcGraph({ bias: { shape: [4], data: Int32Array.from([1, 2, 3, 4]) } }))).toThrow(
       'op 0 (FULLY_CONNECTED): bias tensor 2 (bias) has shape [4], expected [3]',

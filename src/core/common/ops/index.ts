@@ -2,6 +2,9 @@
 // registering its definition on import. Importing this module loads them all; the interpreter,
 // the code generator, passes and analysis import it rather than single op files.
 import './conv-2d.js';
+import './relu.js';
+import './logistic-tanh.js';
+import './softmax.js';
 import './reshape.js';
 import './concatenation.js';
 import './pad.js';

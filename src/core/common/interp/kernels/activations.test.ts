@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import './activations.js';
-import { checkedLog2, int16ActivationScaling, logisticFloat, sigmoidParams } from './activations.js';
+import { logisticFloat } from './activations.js';
+import { checkedLog2, int16ActivationScaling, sigmoidParams } from '../../ops/logistic-tanh.js';
 import { prepareSingleOp, runSingleOp, type TensorSpec } from '../testing/single-op.js';
 
 const int8 = (shape: number[], scale: number, zeroPoint: number): TensorSpec => ({ dtype: 'int8', shape, quantization: [scale, zeroPoint] });
@@ -45,10 +46,10 @@ describe('LOGISTIC', () => {
 
   it('refuses an int8 output zero point other than -128 and int16 input', () => {
     expect(() => prepareSingleOp({ type: 'LOGISTIC', inputs: [int8([2], 0.1, 0)], output: int8([2], 1 / 256, 0) })).toThrow(
-      /op 0 \(LOGISTIC\): int8 output tensor 1 must have zero point -128, has 0/,
+      /op 0 \(LOGISTIC\): int8 output tensor 1 \(t1\) must have zero point -128, has 0/,
     );
     expect(() => prepareSingleOp({ type: 'LOGISTIC', inputs: [{ dtype: 'int16', shape: [2], quantization: [1 / 4096, 0] }], output: { dtype: 'int16', shape: [2], quantization: [1 / 16384, 0] } })).toThrow(
-      /int16 output tensor 1 must have scale 2\^-15, has 0.00006103515625/,
+      /int16 output tensor 1 \(t1\) must have scale 2\^-15, has 0.00006103515625/,
     );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import './softmax.js';
-import { inputRadius, quantizedSoftmaxParams, softmaxInputScaling } from './softmax.js';
+import { inputRadius, quantizedSoftmaxParams, softmaxInputScaling } from '../../ops/softmax.js';
 import { prepareSingleOp, runSingleOp, type TensorSpec } from '../testing/single-op.js';
 
 const int8 = (shape: number[], scale: number, zeroPoint: number): TensorSpec => ({ dtype: 'int8', shape, quantization: [scale, zeroPoint] });
@@ -79,7 +79,7 @@ describe('SOFTMAX int8', () => {
 
   it('refuses output quantization other than TFLite\'s fixed one', () => {
     expect(() => prepareSingleOp({ type: 'SOFTMAX', attrs: { beta: 1 }, inputs: [int8([1, 4], 0.1, 0)], output: int8([1, 4], 1 / 255, -128) })).toThrow(
-      /op 0 \(SOFTMAX\): int8 output tensor 1 must have scale 1\/256 and zero point -128/,
+      /op 0 \(SOFTMAX\): int8 output tensor 1 \(t1\) must have scale 1\/256 and zero point -128/,
     );
     expect(() => prepareSingleOp({ type: 'SOFTMAX', attrs: { beta: 1 }, inputs: [{ dtype: 'int16', shape: [4], quantization: [1, 0] }], output: { dtype: 'int16', shape: [4], quantization: [1, 0] } })).toThrow(
       /input tensor 0 \(t0\) is int16, expected float32 or int8/,
