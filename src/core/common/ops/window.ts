@@ -23,6 +23,16 @@ export function computePadding(stride: number, dilation: number, inSize: number,
 }
 
 /**
+ * First filter tap inside the image along one axis, and one past the last, for a window
+ * starting at `origin` (may be negative): taps `t` with 0 ≤ origin + t·dilation < size.
+ */
+export function tapRange(origin: number, size: number, taps: number, dilation: number): { start: number; end: number } {
+  const start = origin >= 0 ? 0 : Math.ceil(-origin / dilation);
+  const end = Math.min(taps, Math.ceil((size - origin) / dilation));
+  return { start: Math.min(start, taps), end: Math.max(end, 0) };
+}
+
+/**
  * Geometry of a windowed op over NHWC tensors, with TFLite's leading padding. For pools the
  * filter size comes from the attributes and `dilation` is 1.
  */

@@ -18,7 +18,8 @@
  */
 import { conv2d, type ConvGeometry } from '../../ops/conv-2d.js';
 import { registerKernel } from '../registry.js';
-import { centerInput, quantizeHybridInput, requantize16, requantize8, requantizer, tapRange } from './conv-common.js';
+import { centerInput, quantizeHybridInput, requantize16, requantize8, requantizer } from './conv-common.js';
+import { tapRange } from '../../ops/window.js';
 
 /**
  * Exact integer sums Σ filter·input for every output of a convolution, written to `sums`

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../../ops/fixed-point.js';
 import { randomSource } from '../testing/kernels.js';
-import { multiplyByQuantizedMultiplierInt64, quantizeAsymmetricCentered, quantizeSymmetric, requantizeFast, requantizeScalar, requantizer, tapRange } from './conv-common.js';
+import { multiplyByQuantizedMultiplierInt64, quantizeAsymmetricCentered, quantizeSymmetric, requantizeFast, requantizeScalar, requantizer } from './conv-common.js';
+import { tapRange } from '../../ops/window.js';
 import { FLOAT32_MAX, activationRangeFloat } from '../op-utils.js';
 
 describe('tapRange', () => {

@@ -210,7 +210,7 @@ describe('DEPTHWISE_CONV_2D prepare errors', () => {
       { dtype: 'int8', shape: outputShape, scale: [0.1], zeroPoint: [0] },
     );
   it('names a filter whose first dimension is not 1', () => {
-    expect(() => prepareSingleOp(graph([2, 3, 3, 2], [1, 2, 2, 2]))).toThrow(/filter tensor 1 has shape \[2,3,3,2\], expected \[1, FH, FW, Cout\]/);
+    expect(() => prepareSingleOp(graph([2, 3, 3, 2], [1, 2, 2, 2]))).toThrow(/filter tensor 1 \(t1\) has shape \[2,3,3,2\], expected \[1, FH, FW, Cout\]/);
   });
   it('names output channels that are no multiple of the input channels', () => {
     expect(() => prepareSingleOp(graph([1, 3, 3, 3], [1, 2, 2, 3]))).toThrow(/3 output channels is not a multiple of the 2 input channels/);

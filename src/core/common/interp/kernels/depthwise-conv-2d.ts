@@ -15,18 +15,10 @@
  * Layout: input [N, H, W, C], filter [1, FH, FW, C·M], output [N, OH, OW, C·M]; output
  * channel `c·M + m` reads input channel `c` (M is the depth multiplier).
  */
-import type { DepthwiseConv2DAttrs, Op, Tensor } from '../../ir/types.js';
-import { formatShape } from '../../ir/tensor.js';
-import type { KernelEval, KernelPrepareContext } from '../kernel.js';
-import { activationRangeQuantized, failOp, inputTensor, optionalInputTensor, outputTensor } from '../op-utils.js';
-import { registerLegacyKernel } from '../registry.js';
-import { type WindowGeometry, activationQuantization, centerInput, channelMultipliers, checkBias, quantizeAsymmetricCentered, requantize16, requantize8, requantizer, tapRange, weightScales, weightedFlavour, windowGeometry } from './conv-common.js';
-import { activationRangeFloat } from '../op-utils.js';
-
-/** Geometry of a depthwise convolution: the window plus the depth multiplier. */
-export interface DepthwiseGeometry extends WindowGeometry {
-  depthMultiplier: number;
-}
+import { depthwiseConv2d, type DepthwiseGeometry } from '../../ops/depthwise-conv-2d.js';
+import { registerKernel } from '../registry.js';
+import { centerInput, quantizeAsymmetricCentered, requantize16, requantize8, requantizer } from './conv-common.js';
+import { tapRange } from '../../ops/window.js';
 
 /** Scratch for the depthwise loops: the input and filter offsets of one window's taps. */
 export interface DepthwiseTaps {
@@ -177,55 +169,14 @@ export function floatDepthwise(
   }
 }
 
-/** Geometry of a DEPTHWISE_CONV_2D op from its tensors and attributes. */
-export function depthwiseGeometry(
-  op: Op,
-  opIndex: number,
-  input: Tensor,
-  filter: Tensor,
-  output: Tensor,
-  attrs: DepthwiseConv2DAttrs,
-): DepthwiseGeometry {
-  if (filter.shape.length !== 4 || filter.shape[0] !== 1) {
-    failOp(op, opIndex, `filter tensor ${filter.id} has shape ${formatShape(filter.shape)}, expected [1, FH, FW, Cout]`);
-  }
-  const [, filterHeight, filterWidth, filterChannels] = filter.shape;
-  const geometry = windowGeometry(op, opIndex, input, output, {
-    padding: attrs.padding,
-    strideH: attrs.strideH,
-    strideW: attrs.strideW,
-    dilationH: attrs.dilationH,
-    dilationW: attrs.dilationW,
-    filterHeight,
-    filterWidth,
-  });
-  if (geometry.outputDepth !== filterChannels) {
-    failOp(op, opIndex, `output tensor ${output.id} has ${geometry.outputDepth} channels, filter ${filter.id} has ${filterChannels}`);
-  }
-  // The multiplier follows from the shapes (some converters leave the attribute at 0 or 1).
-  const depthMultiplier = geometry.outputDepth / geometry.inputDepth;
-  if (!Number.isInteger(depthMultiplier) || depthMultiplier < 1) {
-    failOp(op, opIndex, `${geometry.outputDepth} output channels is not a multiple of the ${geometry.inputDepth} input channels`);
-  }
-  return { ...geometry, depthMultiplier };
-}
-
-function prepareDepthwiseConv2D({ graph, op, opIndex }: KernelPrepareContext): KernelEval {
-  const attrs = op.attrs as DepthwiseConv2DAttrs;
-  const input = inputTensor(graph, op, opIndex, 0);
-  const filter = inputTensor(graph, op, opIndex, 1);
-  const bias = optionalInputTensor(graph, op, 2);
-  const output = outputTensor(graph, op, 0);
-  const flavour = weightedFlavour(op, opIndex, input, filter, output);
-  const geometry = depthwiseGeometry(op, opIndex, input, filter, output, attrs);
+registerKernel(depthwiseConv2d, ({ geometry, arithmetic }) => {
   const channels = geometry.outputDepth;
-  checkBias(op, opIndex, bias, flavour, channels, false);
   const outputCount = geometry.batches * geometry.outputHeight * geometry.outputWidth * channels;
   const inputCount = geometry.batches * geometry.inputHeight * geometry.inputWidth * geometry.inputDepth;
   const taps = depthwiseTaps(geometry);
+  const { min, max } = arithmetic.activation;
 
-  if (flavour === 'float32') {
-    const { min, max } = activationRangeFloat(attrs.activation);
+  if (arithmetic.flavour === 'float32') {
     return (inputs, outputs) => {
       floatDepthwise(
         geometry,
@@ -241,10 +192,9 @@ function prepareDepthwiseConv2D({ graph, op, opIndex }: KernelPrepareContext): K
   }
 
   const sums = new Float64Array(outputCount);
-  const filterScales = weightScales(op, opIndex, filter, channels, 3, true);
 
-  if (flavour === 'hybrid') {
-    const { min, max } = activationRangeFloat(attrs.activation);
+  if (arithmetic.flavour === 'hybrid') {
+    const { filterScales } = arithmetic;
     const centered = new Int16Array(inputCount);
     const batchSize = inputCount / geometry.batches;
     const pixelsPerBatch = geometry.outputHeight * geometry.outputWidth;
@@ -272,32 +222,21 @@ function prepareDepthwiseConv2D({ graph, op, opIndex }: KernelPrepareContext): K
     };
   }
 
-  const inputQuantization = activationQuantization(op, opIndex, input, 'input');
-  const outputQuantization = activationQuantization(op, opIndex, output, 'output');
-  const scaling = requantizer(channelMultipliers(inputQuantization.scale, filterScales, outputQuantization.scale));
-  const { min, max } = activationRangeQuantized(attrs.activation, output.dtype, outputQuantization.scale, outputQuantization.zeroPoint);
-
-  if (flavour === 'int16') {
-    for (const [role, tensor, zeroPoint] of [
-      ['input', input, inputQuantization.zeroPoint],
-      ['output', output, outputQuantization.zeroPoint],
-    ] as const) {
-      if (zeroPoint !== 0) failOp(op, opIndex, `int16 ${role} tensor ${tensor.id} has zero point ${zeroPoint}, expected 0`);
-    }
+  const scaling = requantizer(arithmetic.requant);
+  if (arithmetic.flavour === 'int16') {
+    const wideAccumulator = arithmetic.wideAccumulator;
     return (inputs, outputs) => {
       integerDepthwise(geometry, inputs[0] as Int16Array, inputs[1] as Int8Array, taps, sums);
-      requantize16(sums, inputs[2], true, scaling, channels, min, max, outputs[0] as Int16Array);
+      requantize16(sums, inputs[2], wideAccumulator, scaling, channels, min, max, outputs[0] as Int16Array);
     };
   }
 
   const centered = new Int16Array(inputCount);
-  const inputZeroPoint = inputQuantization.zeroPoint;
-  const outputZeroPoint = outputQuantization.zeroPoint;
+  const inputZeroPoint = arithmetic.input.zeroPoint;
+  const outputZeroPoint = arithmetic.output.zeroPoint;
   return (inputs, outputs) => {
     centerInput(inputs[0] as Int8Array, inputZeroPoint, centered);
     integerDepthwise(geometry, centered, inputs[1] as Int8Array, taps, sums);
     requantize8(sums, inputs[2] as Int32Array | undefined, scaling, outputZeroPoint, channels, min, max, outputs[0] as Int8Array);
   };
-}
-
-registerLegacyKernel('DEPTHWISE_CONV_2D', prepareDepthwiseConv2D);
+});

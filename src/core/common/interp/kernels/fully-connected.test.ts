@@ -151,7 +151,7 @@ describe('FULLY_CONNECTED int16 (16x8)', () => {
       ],
       { dtype: 'int16', shape: [1, 2], scale: [0.1], zeroPoint: [0] },
     );
-    expect(() => prepareSingleOp(graph)).toThrow(/op 0 \(FULLY_CONNECTED\): int16 input tensor 0 has zero point 3, expected 0/);
+    expect(() => prepareSingleOp(graph)).toThrow(/op 0 \(FULLY_CONNECTED\): int16 input tensor 0 \(t0\) has zero point 3, expected 0/);
   });
 });
 
@@ -252,7 +252,7 @@ describe('FULLY_CONNECTED prepare errors', () => {
       ],
       { dtype: 'int8', shape: [1, 4], scale: [0.1], zeroPoint: [0] },
     );
-    expect(() => prepareSingleOp(graph)).toThrow(/input tensor 0 has shape \[1,10\], expected 1 x 12 elements/);
+    expect(() => prepareSingleOp(graph)).toThrow(/input tensor 0 \(t0\) has shape \[1,10\], expected 1 x 12 elements/);
   });
   it('names an output whose last dimension is not the number of weight rows', () => {
     const graph = singleOpGraph(
@@ -265,6 +265,6 @@ describe('FULLY_CONNECTED prepare errors', () => {
       ],
       { dtype: 'float32', shape: [1, 5] },
     );
-    expect(() => prepareSingleOp(graph)).toThrow(/output tensor 2 has shape \[1,5\], expected last dimension 4/);
+    expect(() => prepareSingleOp(graph)).toThrow(/output tensor 2 \(t2\) has shape \[1,5\], expected last dimension 4/);
   });
 });

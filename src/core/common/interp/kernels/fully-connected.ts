@@ -16,21 +16,9 @@
  * Layout: weights [units, depth]; the input is read as [batches, depth] and the output as
  * [batches, units], whatever their ranks (`keepNumDims` only changes the output shape).
  */
-import type { FullyConnectedAttrs, Tensor } from '../../ir/types.js';
-import { elementCount, formatShape } from '../../ir/tensor.js';
-import { quantizeMultiplier } from '../../ops/fixed-point.js';
-import type { KernelEval, KernelPrepareContext } from '../kernel.js';
-import { activationRangeQuantized, failOp, inputTensor, optionalInputTensor, outputTensor } from '../op-utils.js';
-import { registerLegacyKernel } from '../registry.js';
-import { type Requantizer, activationQuantization, centerInput, channelMultipliers, checkBias, quantizeHybridInput, requantize16, requantize8, requantizer, weightScales, weightedFlavour } from './conv-common.js';
-import { activationRangeFloat } from '../op-utils.js';
-
-/** Sizes of a fully connected op: `batches` rows of `depth` inputs times `units` weight rows. */
-export interface MatMulShape {
-  batches: number;
-  units: number;
-  depth: number;
-}
+import { fullyConnected, type MatMulShape } from '../../ops/fully-connected.js';
+import { registerKernel } from '../registry.js';
+import { centerInput, quantizeHybridInput, requantize16, requantize8, requantizer } from './conv-common.js';
 
 /**
  * Exact integer sums Σ weight·input for every (batch, unit), plus `weightOffset · Σ input`
@@ -108,67 +96,33 @@ export function floatMatMul(
   }
 }
 
-function matMulShape({ op, opIndex }: KernelPrepareContext, input: Tensor, weights: Tensor, output: Tensor): MatMulShape {
-  if (weights.shape.length < 2) {
-    failOp(op, opIndex, `weight tensor ${weights.id} has shape ${formatShape(weights.shape)}, expected [units, depth]`);
-  }
-  const depth = weights.shape[weights.shape.length - 1];
-  const units = elementCount(weights.shape) / depth;
-  const outputUnits = output.shape[output.shape.length - 1];
-  if (outputUnits !== units) {
-    failOp(op, opIndex, `output tensor ${output.id} has shape ${formatShape(output.shape)}, expected last dimension ${units} (weight rows)`);
-  }
-  const batches = elementCount(output.shape) / units;
-  if (elementCount(input.shape) !== batches * depth) {
-    failOp(
-      op,
-      opIndex,
-      `input tensor ${input.id} has shape ${formatShape(input.shape)}, expected ${batches} x ${depth} elements ` +
-        `for weights ${formatShape(weights.shape)} and output ${formatShape(output.shape)}`,
-    );
-  }
-  return { batches, units, depth };
-}
-
-function prepareFullyConnected(context: KernelPrepareContext): KernelEval {
-  const { graph, op, opIndex } = context;
-  const attrs = op.attrs as FullyConnectedAttrs;
-  const input = inputTensor(graph, op, opIndex, 0);
-  const weights = inputTensor(graph, op, opIndex, 1);
-  const bias = optionalInputTensor(graph, op, 2);
-  const output = outputTensor(graph, op, 0);
-  const flavour = weightedFlavour(op, opIndex, input, weights, output);
-  const shape = matMulShape(context, input, weights, output);
+registerKernel(fullyConnected, ({ shape, arithmetic, asymmetricInputs }) => {
   const { batches, units, depth } = shape;
-  checkBias(op, opIndex, bias, flavour, units, true);
+  const { min, max } = arithmetic.activation;
 
-  if (flavour === 'float32') {
-    const { min, max } = activationRangeFloat(attrs.activation);
+  if (arithmetic.flavour === 'float32') {
     return (inputs, outputs) => {
       floatMatMul(shape, inputs[0] as Float32Array, inputs[1] as Float32Array, inputs[2] as Float32Array | undefined, min, max, outputs[0] as Float32Array);
     };
   }
 
   const sums = new Float64Array(batches * units);
-  const perChannel = (weights.quantization?.scale.length ?? 0) > 1;
 
-  if (flavour === 'hybrid') {
-    const { min, max } = activationRangeFloat(attrs.activation);
-    const weightScale = weightScales(op, opIndex, weights, units, 0, true);
-    const asymmetric = attrs.asymmetricQuantizeInputs;
+  if (arithmetic.flavour === 'hybrid') {
+    const { filterScales } = arithmetic;
     const centered = new Int16Array(batches * depth);
     const batchScales = new Float32Array(batches);
     const rowScales = new Float32Array(units);
     return (inputs, outputs) => {
       const values = inputs[0] as Float32Array;
-      for (let b = 0; b < batches; b++) batchScales[b] = quantizeHybridInput(values, b * depth, depth, centered, asymmetric);
+      for (let b = 0; b < batches; b++) batchScales[b] = quantizeHybridInput(values, b * depth, depth, centered, asymmetricInputs);
       integerMatMul(shape, centered, inputs[1] as Int8Array, 0, sums);
       const biasData = inputs[2] as Float32Array | undefined;
       const result = outputs[0] as Float32Array;
       const fround = Math.fround;
       for (let b = 0, i = 0; b < batches; b++) {
-        // Per-tensor TFLite folds the weight scale into the batch scale; per-channel scales each row.
-        for (let u = 0; u < units; u++) rowScales[u] = fround(perChannel ? weightScale[u] * batchScales[b] : batchScales[b] * weightScale[0]);
+        // Per-tensor TFLite folds the weight scale into the batch scale, per-channel scales each row: the same product.
+        for (let u = 0; u < units; u++) rowScales[u] = fround(filterScales[u] * batchScales[b]);
         for (let u = 0; u < units; u++, i++) {
           const value = fround((biasData ? biasData[u] : 0) + fround(fround(sums[i] | 0) * rowScales[u]));
           result[i] = value < min ? min : value > max ? max : value;
@@ -177,29 +131,11 @@ function prepareFullyConnected(context: KernelPrepareContext): KernelEval {
     };
   }
 
-  const inputQuantization = activationQuantization(op, opIndex, input, 'input');
-  const outputQuantization = activationQuantization(op, opIndex, output, 'output');
-  // Per-channel weights must be symmetric; the per-tensor kernel applies the weight zero point.
-  const scales = weightScales(op, opIndex, weights, units, 0, perChannel);
-  const weightOffset = perChannel ? 0 : -(weights.quantization?.zeroPoint[0] ?? 0);
-  let scaling: Requantizer;
-  if (perChannel) {
-    scaling = requantizer(channelMultipliers(inputQuantization.scale, scales, outputQuantization.scale));
-  } else {
-    // GetQuantizedConvolutionMultipler: the scale product is a float32 product, then a double division.
-    const { multiplier, shift } = quantizeMultiplier(Math.fround(inputQuantization.scale * scales[0]) / outputQuantization.scale);
-    scaling = requantizer({ multipliers: new Int32Array(units).fill(multiplier), shifts: new Int32Array(units).fill(shift) });
-  }
-  const { min, max } = activationRangeQuantized(attrs.activation, output.dtype, outputQuantization.scale, outputQuantization.zeroPoint);
-
-  if (flavour === 'int16') {
-    for (const [role, tensor, zeroPoint] of [
-      ['input', input, inputQuantization.zeroPoint],
-      ['output', output, outputQuantization.zeroPoint],
-    ] as const) {
-      if (zeroPoint !== 0) failOp(op, opIndex, `int16 ${role} tensor ${tensor.id} has zero point ${zeroPoint}, expected 0`);
-    }
-    const wideAccumulator = bias?.dtype === 'int64';
+  // The per-tensor kernel applies the weight zero point (per-channel weights are symmetric).
+  const weightOffset = -arithmetic.weightZeroPoint;
+  const scaling = requantizer(arithmetic.requant);
+  if (arithmetic.flavour === 'int16') {
+    const wideAccumulator = arithmetic.wideAccumulator;
     return (inputs, outputs) => {
       integerMatMul(shape, inputs[0] as Int16Array, inputs[1] as Int8Array, weightOffset, sums);
       requantize16(sums, inputs[2], wideAccumulator, scaling, units, min, max, outputs[0] as Int16Array);
@@ -207,13 +143,11 @@ function prepareFullyConnected(context: KernelPrepareContext): KernelEval {
   }
 
   const centered = new Int16Array(batches * depth);
-  const inputZeroPoint = inputQuantization.zeroPoint;
-  const outputZeroPoint = outputQuantization.zeroPoint;
+  const inputZeroPoint = arithmetic.input.zeroPoint;
+  const outputZeroPoint = arithmetic.output.zeroPoint;
   return (inputs, outputs) => {
     centerInput(inputs[0] as Int8Array, inputZeroPoint, centered);
     integerMatMul(shape, centered, inputs[1] as Int8Array, weightOffset, sums);
     requantize8(sums, inputs[2] as Int32Array | undefined, scaling, outputZeroPoint, units, min, max, outputs[0] as Int8Array);
   };
-}
-
-registerLegacyKernel('FULLY_CONNECTED', prepareFullyConnected);
+});

@@ -11,14 +11,11 @@
  * - float32 average: float32 sum in (y, x) order, divided by the float count, clamped; max:
  *   the largest value, clamped.
  */
-import type { Op, Pool2DAttrs, TensorData } from '../../ir/types.js';
-import type { KernelEval, KernelPrepareContext } from '../kernel.js';
-import { activationRangeQuantized, failOp, inputTensor, outputTensor } from '../op-utils.js';
-import { registerLegacyKernel } from '../registry.js';
-import { type WindowGeometry, activationQuantization, tapRange, windowGeometry } from './conv-common.js';
-import { activationRangeFloat } from '../op-utils.js';
+import { pool2d, type Pool2DPlan } from '../../ops/pool-2d.js';
+import { tapRange, type WindowGeometry } from '../../ops/window.js';
+import { registerKernel } from '../registry.js';
 
-type PoolKind = 'average' | 'max';
+type PoolKind = Pool2DPlan['kind'];
 
 /**
  * Integer pool over every output: the clipped window's sum (rounded, truncating average) or
@@ -100,60 +97,8 @@ export function floatPool(kind: PoolKind, geometry: WindowGeometry, input: Float
   }
 }
 
-function preparePool(kind: PoolKind, { graph, op, opIndex }: KernelPrepareContext): KernelEval {
-  const attrs = op.attrs as Pool2DAttrs;
-  const input = inputTensor(graph, op, opIndex, 0);
-  const output = outputTensor(graph, op, 0);
-  if (input.dtype !== output.dtype || !['int8', 'int16', 'float32'].includes(input.dtype)) {
-    failOp(op, opIndex, `input ${input.dtype} and output ${output.dtype} are not supported (expected both int8, int16 or float32)`);
-  }
-  const geometry = windowGeometry(op, opIndex, input, output, {
-    padding: attrs.padding,
-    strideH: attrs.strideH,
-    strideW: attrs.strideW,
-    dilationH: 1,
-    dilationW: 1,
-    filterHeight: attrs.filterH,
-    filterWidth: attrs.filterW,
-  });
-  if (geometry.outputDepth !== geometry.inputDepth) {
-    failOp(op, opIndex, `output tensor ${output.id} has ${geometry.outputDepth} channels, input ${input.id} has ${geometry.inputDepth}`);
-  }
-  checkWindowsNotEmpty(op, opIndex, geometry);
-
-  if (input.dtype === 'float32') {
-    const { min, max } = activationRangeFloat(attrs.activation);
-    return (inputs, outputs) => floatPool(kind, geometry, inputs[0] as Float32Array, min, max, outputs[0] as Float32Array);
-  }
-
-  const inputQuantization = activationQuantization(op, opIndex, input, 'input');
-  const outputQuantization = activationQuantization(op, opIndex, output, 'output');
-  // TFLite's pooling prepare allows scales 1e-6 apart; the stored values are pooled as they are.
-  if (Math.abs(inputQuantization.scale - outputQuantization.scale) > 1e-6 || inputQuantization.zeroPoint !== outputQuantization.zeroPoint) {
-    failOp(
-      op,
-      opIndex,
-      `input quantization (scale ${inputQuantization.scale}, zero point ${inputQuantization.zeroPoint}) differs from the output's ` +
-        `(scale ${outputQuantization.scale}, zero point ${outputQuantization.zeroPoint}); TFLite pools require them equal`,
-    );
-  }
-  const { min, max } = activationRangeQuantized(attrs.activation, output.dtype, outputQuantization.scale, outputQuantization.zeroPoint);
-  const lowest = input.dtype === 'int8' ? -128 : -32768;
-  return (inputs: readonly (TensorData | undefined)[], outputs: TensorData[]) =>
-    integerPool(kind, geometry, inputs[0] as Int8Array | Int16Array, lowest, min, max, outputs[0] as Int8Array | Int16Array);
-}
-
-/** TFLite's AveragePool fails at run time on a window with no cell inside the image; refuse it at prepare. */
-function checkWindowsNotEmpty(op: Op, opIndex: number, geometry: WindowGeometry): void {
-  for (let oy = 0; oy < geometry.outputHeight; oy++) {
-    const ys = tapRange(oy * geometry.strideHeight - geometry.padTop, geometry.inputHeight, geometry.filterHeight, 1);
-    if (ys.end <= ys.start) failOp(op, opIndex, `output row ${oy} has a pooling window entirely in the padding`);
-  }
-  for (let ox = 0; ox < geometry.outputWidth; ox++) {
-    const xs = tapRange(ox * geometry.strideWidth - geometry.padLeft, geometry.inputWidth, geometry.filterWidth, 1);
-    if (xs.end <= xs.start) failOp(op, opIndex, `output column ${ox} has a pooling window entirely in the padding`);
-  }
-}
-
-registerLegacyKernel('AVERAGE_POOL_2D', (context) => preparePool('average', context));
-registerLegacyKernel('MAX_POOL_2D', (context) => preparePool('max', context));
+registerKernel(pool2d, ({ kind, dtype, geometry, activation: { min, max } }) => {
+  if (dtype === 'float32') return (inputs, outputs) => floatPool(kind, geometry, inputs[0] as Float32Array, min, max, outputs[0] as Float32Array);
+  const lowest = dtype === 'int8' ? -128 : -32768;
+  return (inputs, outputs) => integerPool(kind, geometry, inputs[0] as Int8Array | Int16Array, lowest, min, max, outputs[0] as Int8Array | Int16Array);
+});
