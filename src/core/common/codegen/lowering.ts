@@ -115,18 +115,6 @@ export function output(context: LowerContext, index = 0): Tensor {
   return context.graph.tensors[id];
 }
 
-export function expectDType(context: LowerContext, tensor: Tensor, role: string, ...allowed: DType[]): void {
-  if (!allowed.includes(tensor.dtype)) {
-    fail(context, `${role} ${tensorName(tensor)} is ${tensor.dtype}, expected ${allowed.join(' or ')}`);
-  }
-}
-
-export function expectRank(context: LowerContext, tensor: Tensor, role: string, ...ranks: number[]): void {
-  if (!ranks.includes(tensor.shape.length)) {
-    fail(context, `${role} ${tensorName(tensor)} has shape ${formatShape(tensor.shape)}, expected rank ${ranks.join(' or ')}`);
-  }
-}
-
 export function expectShape(context: LowerContext, tensor: Tensor, role: string, expected: readonly number[]): void {
   const actual = tensor.shape;
   if (actual.length !== expected.length || actual.some((dim, i) => dim !== expected[i])) {
@@ -148,21 +136,6 @@ export function quantization(context: LowerContext, tensor: Tensor, role: string
   }
   if (!(q.scale[0] > 0) || !Number.isFinite(q.scale[0])) fail(context, `${role} ${tensorName(tensor)} has scale ${q.scale[0]}`);
   return { scale: q.scale[0], zeroPoint: q.zeroPoint[0] ?? 0 };
-}
-
-/** One scale per channel (a per-tensor scale repeated), checking the count and the axis. */
-export function channelScales(context: LowerContext, tensor: Tensor, role: string, channels: number, axis: number): number[] {
-  const q = tensor.quantization;
-  if (!q || q.scale.length === 0) fail(context, `${role} ${tensorName(tensor)} has no quantization parameters`);
-  if (q.scale.length === 1) return new Array<number>(channels).fill(q.scale[0]);
-  if (q.scale.length !== channels) {
-    fail(context, `${role} ${tensorName(tensor)} has ${q.scale.length} scales, expected 1 or ${channels} (one per output channel)`);
-  }
-  if (q.axis !== axis) fail(context, `${role} ${tensorName(tensor)} is quantized along axis ${q.axis}, expected axis ${axis}`);
-  for (const [channel, zeroPoint] of q.zeroPoint.entries()) {
-    if (zeroPoint !== 0) fail(context, `${role} ${tensorName(tensor)} has zero point ${zeroPoint} in channel ${channel}, expected 0 (symmetric)`);
-  }
-  return q.scale;
 }
 
 /** A shape as 4-D NHWC with leading 1s (the kernels' td_dims). */

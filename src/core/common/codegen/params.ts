@@ -22,25 +22,6 @@ export function requantC(value: QuantizedMultiplier): string {
   return `{${cInt(value.multiplier)}, ${cInt(value.shift)}}`;
 }
 
-/** Per-channel multipliers and shifts of TFLite's PopulateConvolutionQuantizationParams. */
-export function perChannelRequant(
-  context: LowerContext,
-  inputScale: number,
-  filterScales: readonly number[],
-  outputScale: number,
-): { multipliers: number[]; shifts: number[] } {
-  const multipliers: number[] = [];
-  const shifts: number[] = [];
-  filterScales.forEach((filterScale, channel) => {
-    const real = (inputScale * filterScale) / outputScale;
-    if (!Number.isFinite(real) || real < 0) fail(context, `channel ${channel}: rescale factor ${real} is not a finite value ≥ 0`);
-    const { multiplier, shift } = quantizeMultiplier(real);
-    multipliers.push(multiplier);
-    shifts.push(shift);
-  });
-  return { multipliers, shifts };
-}
-
 /** The fused activation as a quantized clamp `{min, max}` (TFLite's CalculateActivationRangeQuantized). */
 export function activationS8(context: LowerContext, activation: Activation, dtype: DType, scale: number, zeroPoint: number): string {
   try {
