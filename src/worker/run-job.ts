@@ -1,24 +1,18 @@
 import { CancelledError, serializeError } from '../core/common/errors.js';
+import type { JobKind } from '../shared/services/job-kinds.js';
 import { isHostMessage, type WorkerOutput, type WorkerTask } from '../core/node/jobs/protocol.js';
 import type { ParentChannel } from './channel.js';
+import { workerTasks, type TaskRunner } from './tasks/index.js';
 import type { TaskContext } from './tasks/task-context.js';
 
 /** Shortest gap between two progress messages without log lines. */
 const progressIntervalMs = 100;
 
-/**
- * Runs one task to its output (the worker's job dispatcher). Each kind's module is loaded when
- * a task of that kind comes, so a worker is ready quickly and loads only what its job needs.
- */
+/** Runs one task to its output (the worker's job dispatcher; the tasks are listed in tasks/index.ts). */
 export async function runTask(task: WorkerTask, context: TaskContext): Promise<WorkerOutput> {
-  switch (task.kind) {
-    case 'deploy':
-      return (await import('./tasks/deploy.js')).runDeployTask(task, context);
-    case 'evaluate':
-      return (await import('./tasks/evaluate.js')).runEvaluateTask(task, context);
-    case 'optimize':
-      return (await import('./tasks/optimize.js')).runOptimizeTask(task, context);
-  }
+  // The runner of the task's own kind: TaskRunner<JobKind> takes any task, this one takes its kind's.
+  const run = (await workerTasks[task.kind]()) as TaskRunner<JobKind>;
+  return run(task, context);
 }
 
 /**
@@ -33,7 +27,7 @@ export function serveOneJob(channel: ParentChannel, exit: (code: number) => void
   let jobId: string | undefined;
 
   channel.onMessage((message) => {
-    if (!isHostMessage(message)) return;
+    if (!isHostMessage(message) || (message.type === 'run' && !Object.hasOwn(workerTasks, message.task.kind))) return;
     if (message.type === 'cancel') {
       if (message.jobId === jobId) controller.abort(new CancelledError(`job ${jobId} cancelled`));
       return;

@@ -10,8 +10,10 @@
  */
 
 import type { AppServices, Unsubscribe } from './types.js';
-import { bytes, formatIssue, integer, nothing, object, optional, string, type AnySchema, type Schema } from './validation.js';
+import { bytes, formatIssue, nothing, object, optional, type AnySchema, type Schema } from './validation.js';
 import { RequestError } from './errors.js';
+import { absolutePath, displayName, fileName, id } from './fields.js';
+import { startMethodSchemas } from './job-kinds.js';
 
 type RequestOf<F> = F extends (...args: infer A) => unknown ? (A extends [] ? undefined : A[0]) : never;
 
@@ -30,37 +32,6 @@ export type ServicesSchema<T> = { [Name in keyof T & string]: ServiceSchema<T[Na
 
 /** Largest model file accepted by `models.importModel` (MCU models are KiB to a few MiB). */
 export const maxModelBytes = 64 * 1024 * 1024;
-
-/** Store ids (UUIDs) and board ids ("virtual-m4f"). */
-const id = string({
-  minLength: 1,
-  maxLength: 128,
-  pattern: { expression: /^[A-Za-z0-9][A-Za-z0-9._:-]*$/, description: "made of letters, digits, '.', '_', ':' and '-'" },
-});
-
-/** A name people type: project and dataset names. */
-const displayName = string({
-  minLength: 1,
-  maxLength: 200,
-  pattern: { expression: /^(?=.*\S)[^\u0000-\u001f\u007f]*$/, description: 'not blank and without control characters' },
-});
-
-/** The base name of a dropped or chosen file: never a path. */
-const fileName = string({
-  minLength: 1,
-  maxLength: 255,
-  pattern: { expression: /^(?!\.\.?$)[^/\\\u0000-\u001f\u007f]+$/, description: "a file name without '/', '\\' or control characters" },
-});
-
-/** A dataset on the serving machine: absolute, since the client's working folder means nothing there. */
-const absolutePath = string({
-  minLength: 1,
-  maxLength: 4096,
-  pattern: {
-    expression: /^(?=[^\u0000-\u001f\u007f]*$)(?:\/|[A-Za-z]:[\\/]|\\\\)/,
-    description: 'an absolute path (/…, C:\\… or \\\\server\\…) without control characters',
-  },
-});
 
 export const servicesSchema: ServicesSchema<AppServices> = {
   projects: {
@@ -93,15 +64,8 @@ export const servicesSchema: ServicesSchema<AppServices> = {
     methods: {
       list: object({ projectId: optional(id) }),
       get: object({ jobId: id }),
-      startDeploy: object({ variantId: id, boardId: id, runs: optional(integer(1, 1000)) }),
-      startEvaluate: object({ variantId: id, datasetId: id, limit: optional(integer(1, 10_000_000)) }),
-      startOptimize: object({
-        variantId: id,
-        pipeline: optional(id),
-        datasetId: optional(id),
-        samples: optional(integer(1, 100_000)),
-        evaluationLimit: optional(integer(1, 10_000_000)),
-      }),
+      // startDeploy, startEvaluate, …: one per kind of job, with its parameters (job-kinds.ts).
+      ...startMethodSchemas,
       cancel: object({ jobId: id }),
     },
     events: { onJobChanged: true },

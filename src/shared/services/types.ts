@@ -8,6 +8,8 @@
  * Ids are strings (UUIDs from the store); times are ISO-8601 strings.
  */
 
+import type { JobKind, JobRequest, StartMethodName } from './job-kinds.js';
+
 export type Unsubscribe = () => void;
 
 // ---- projects ----------------------------------------------------------------------------
@@ -98,7 +100,7 @@ export interface DatasetService {
 
 // ---- jobs --------------------------------------------------------------------------------
 
-export type JobKind = 'deploy' | 'evaluate' | 'optimize';
+export type { JobKind } from './job-kinds.js';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface JobError {
@@ -125,35 +127,15 @@ export interface Job {
   finishedAt?: string;
 }
 
-/** What `JobService.startOptimize` takes. */
-export interface StartOptimizeRequest {
-  variantId: string;
-  /** A quantizing pipeline by name (default `quantize-int8`). */
-  pipeline?: string;
-  /** Calibration dataset of the variant's project; absent: synthetic inputs. */
-  datasetId?: string;
-  /** Calibration samples: the dataset's first ones, or this many synthetic ones (default 200). */
-  samples?: number;
-  /** Held-out samples parent and variant are evaluated on (default 500). */
-  evaluationLimit?: number;
-}
+/**
+ * One method per kind of job that queues it: `startDeploy`, `startEvaluate`, `startOptimize`, …
+ * (the kinds and their parameters are declared in job-kinds.ts).
+ */
+export type StartJobMethods = { [K in JobKind as StartMethodName<K>]: (request: JobRequest<K>) => Promise<Job> };
 
-export interface JobService {
+export interface JobService extends StartJobMethods {
   list(request: { projectId?: string }): Promise<Job[]>;
   get(request: { jobId: string }): Promise<Job>;
-  /** Deploy & Profile a variant on a board: build, flash, run, verify; stores a measurement. */
-  startDeploy(request: { variantId: string; boardId: string; runs?: number }): Promise<Job>;
-  /** Accuracy of a variant on a dataset with the host interpreter; stores a measurement. */
-  startEvaluate(request: { variantId: string; datasetId: string; limit?: number }): Promise<Job>;
-  /**
-   * Post-training int8 quantization of a variant (the `quantize-int8` pipeline unless another
-   * quantizing pipeline is named): calibrated on the first `samples` samples of a dataset of the
-   * project (default 200), or on seeded synthetic inputs when no dataset is given. Makes a new
-   * variant (parent = this one, origin `optimize`), then evaluates parent and variant on up to
-   * `evaluationLimit` (default 500) of the dataset's samples not used for calibration and stores
-   * both accuracies as measurements.
-   */
-  startOptimize(request: StartOptimizeRequest): Promise<Job>;
   cancel(request: { jobId: string }): Promise<void>;
   /** Every change of any job (status, progress, log line). */
   onJobChanged(listener: (job: Job) => void): Unsubscribe;

@@ -1,7 +1,7 @@
 import { requireBoard } from '../../core/common/boards/index.js';
 import { arenaMemoryTimeline } from '../../core/common/codegen/memory/index.js';
 import { deployGraph } from '../../core/node/deploy/deploy.js';
-import type { DeployOutput, DeployTask } from '../../core/node/jobs/protocol.js';
+import type { DeployOutput, DeployTask } from '../../core/node/jobs/kinds/deploy.js';
 import { findCompiler } from '../../core/node/toolchain/compiler.js';
 import { loadModelFile } from '../../core/node/model-file.js';
 import type { TaskContext } from './task-context.js';

@@ -1,7 +1,7 @@
 import { formatPercent } from './format.js';
 import { openDataset } from '../../core/node/datasets/dataset.js';
 import { evaluate } from '../../core/node/datasets/evaluate.js';
-import type { EvaluateOutput, EvaluateTask } from '../../core/node/jobs/protocol.js';
+import type { EvaluateOutput, EvaluateTask } from '../../core/node/jobs/kinds/evaluate.js';
 import { loadModelFile } from '../../core/node/model-file.js';
 import type { TaskContext } from './task-context.js';
 

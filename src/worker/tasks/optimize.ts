@@ -1,7 +1,7 @@
 import { exportTflite } from '../../core/common/exporters/index.js';
 import type { PipelineProgress } from '../../core/common/passes/run-pipeline.js';
 import { openDataset } from '../../core/node/datasets/dataset.js';
-import type { OptimizeOutput, OptimizeTask } from '../../core/node/jobs/protocol.js';
+import type { OptimizeOutput, OptimizeTask } from '../../core/node/jobs/kinds/optimize.js';
 import { type QuantizeProgress, type QuantizeReport, quantizeModel } from '../../core/node/quantize/quantize-model.js';
 import { formatPercent } from './format.js';
 import { loadModelFile } from '../../core/node/model-file.js';

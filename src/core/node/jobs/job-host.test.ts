@@ -6,7 +6,8 @@ import type { Job } from '../../../shared/services/types.js';
 import { openStore, type Store } from '../store/index.js';
 import { JobHost, type JobHostOptions } from './job-host.js';
 import type { JobKindHandler } from './job-kinds.js';
-import type { EvaluateOutput, HostMessage } from './protocol.js';
+import type { EvaluateOutput } from './kinds/evaluate.js';
+import type { HostMessage } from './protocol.js';
 import type { WorkerExit, WorkerPort } from './worker-port.js';
 
 /**

@@ -10,7 +10,7 @@ import { createModelService } from '../services/models.js';
 import { ModelFileStore } from '../store/model-files.js';
 import { openStore, type Store } from '../store/index.js';
 import { JobHost } from './job-host.js';
-import type { OptimizeJobResult } from './job-kinds.js';
+import type { OptimizeJobResult } from './kinds/optimize.js';
 
 /**
  * The optimize job through the real job host and a real worker process (src/worker run through

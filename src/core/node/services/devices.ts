@@ -1,6 +1,7 @@
 import { boards as catalogBoards, type Board } from '../../common/boards/index.js';
 import type { BoardDescription, DeviceListing, DeviceService, SerialDevice, Unsubscribe } from '../../../shared/services/types.js';
 import { listSerialPorts, listVirtualBoards, type SerialPortEntry, type VirtualBoardEntry } from '../devices/discovery.js';
+import { realBoardReason } from '../jobs/kinds/deploy.js';
 import type { Store } from '../store/index.js';
 
 export interface DeviceServiceOptions {
@@ -11,9 +12,6 @@ export interface DeviceServiceOptions {
   /** The virtual board lister (default: discovery.ts, which checks that QEMU runs). */
   listVirtualBoards?: () => Promise<VirtualBoardEntry[]>;
 }
-
-/** Why a real board offers no Deploy button yet. */
-export const realBoardReason = 'deploying to real boards arrives in a later version of TinyDeploy; use a virtual board';
 
 function describeBoard(board: Board, virtual: VirtualBoardEntry[]): BoardDescription {
   const common = {

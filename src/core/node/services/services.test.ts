@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { virtualM4f, realTemplate, boards } from '../../common/boards/index.js';
 import { DatasetError, DeviceError, ImportError, UsageError } from '../../common/errors.js';
+import { servicesSchema, validateRequest } from '../../../shared/services/schemas.js';
 import type { DeviceListing, Job, Services } from '../../../shared/services/types.js';
 import type { SerialPortEntry, VirtualBoardEntry } from '../devices/discovery.js';
 import type { WorkerExit, WorkerPort } from '../jobs/index.js';
@@ -178,7 +179,8 @@ describe('services with a stand-in worker', () => {
       DeviceError,
       'board real-template is real hardware: deploying to real boards arrives in a later version of TinyDeploy; use a virtual board',
     );
-    await expect(services.jobs.startDeploy({ variantId: variant.id, boardId: 'virtual-m4f', runs: 0 })).rejects.toThrow('runs must be an integer from 1 to 65535, got 0');
+    // Ranges are checked once, by the request's schema where it enters the serving process (shared/services/job-kinds.ts).
+    expect(() => validateRequest(servicesSchema, 'jobs', 'startDeploy', { variantId: variant.id, boardId: 'virtual-m4f', runs: 0 })).toThrow('runs must be a whole number from 1 to 1000, got 0');
     await expect(services.jobs.startEvaluate({ variantId: variant.id, datasetId: foreignDataset.id })).rejects.toThrow(
       `dataset ${foreignDataset.id} (kws01) belongs to another project than variant ${variant.id} (kws_ref_model)`,
     );
