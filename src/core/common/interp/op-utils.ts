@@ -19,11 +19,6 @@ export function inputTensor(graph: Graph, op: Op, opIndex: number, i: number): T
   return graph.tensors[id];
 }
 
-export function optionalInputTensor(graph: Graph, op: Op, i: number): Tensor | undefined {
-  const id = op.inputs[i];
-  return id === undefined || id < 0 ? undefined : graph.tensors[id];
-}
-
 export function outputTensor(graph: Graph, op: Op, i: number): Tensor {
   return graph.tensors[op.outputs[i]];
 }
