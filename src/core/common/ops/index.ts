@@ -2,6 +2,7 @@
 // registering its definition on import. Importing this module loads them all; the interpreter,
 // the code generator, passes and analysis import it rather than single op files.
 import './conv-2d.js';
+import './quantize.js';
 import './relu.js';
 import './logistic-tanh.js';
 import './softmax.js';

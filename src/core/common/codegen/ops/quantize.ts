@@ -1,52 +1,36 @@
-import { elementCount } from '../../ir/tensor.js';
 import { cFloat, cInt } from '../c-source.js';
-import { expectShape, fail, input, output, quantization, registerLegacyLowerer, type LowerContext, type OpLowering } from '../lowering.js';
-import { requant, requantC } from '../params.js';
+import { dequantize, quantize } from '../../ops/quantize.js';
+import { fail, input, output, registerLowerer } from '../lowering.js';
+import { requantC } from '../params.js';
 
 /**
- * QUANTIZE (float32 → int8, and int8 → int8 requantization) and DEQUANTIZE (int8 → float32)
- * → td_quantize_f32_s8 / td_requantize_s8 / td_dequantize_s8_f32.
+ * QUANTIZE (float32 → int8, and int8 → int8 requantization) and DEQUANTIZE (per-tensor int8 →
+ * float32) → td_quantize_f32_s8 / td_requantize_s8 / td_dequantize_s8_f32, from the plans of
+ * ops/quantize.ts.
  */
-function lowerQuantize(context: LowerContext): OpLowering {
+registerLowerer(quantize, ({ count, output: q, requantize }, context) => {
   const x = input(context, 0, 'input');
   const y = output(context);
-  expectShape(context, y, 'output', x.shape);
-  const size = elementCount(x.shape);
-  if (y.dtype !== 'int8') fail(context, `output is ${y.dtype}, expected int8`);
-  const qy = quantization(context, y, 'output');
-  if (x.dtype === 'float32') {
-    const params = `{${cFloat(qy.scale)}, ${cInt(qy.zeroPoint)}}`;
-    return {
-      kernels: ['td_quantize_f32_s8'],
-      scratchBytes: 0,
-      emit: (e) => `td_quantize_f32_s8(${e.struct('params', 'td_affine_quant', params)}, ${size}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
-    };
+  if (y.dtype !== 'int8' || (requantize && x.dtype !== 'int8')) {
+    fail(context, `QUANTIZE ${x.dtype} → ${y.dtype} has no C kernel (float32 → int8 and int8 → int8 do)`);
   }
-  if (x.dtype !== 'int8') fail(context, `input is ${x.dtype}, expected float32 or int8`);
-  const qx = quantization(context, x, 'input');
-  const params = `{${-qx.zeroPoint}, ${qy.zeroPoint}, ${requantC(requant(context, qx.scale / qy.scale, 'output'))}}`;
-  return {
-    kernels: ['td_requantize_s8'],
-    scratchBytes: 0,
-    emit: (e) => `td_requantize_s8(${e.struct('params', 'td_requantize_params', params)}, ${size}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
-  };
-}
+  const kernel = requantize ? 'td_requantize_s8' : 'td_quantize_f32_s8';
+  const params = requantize
+    ? `{${-requantize.inputZeroPoint}, ${q.zeroPoint}, ${requantC(requantize.multiplier)}}`
+    : `{${cFloat(q.scale)}, ${cInt(q.zeroPoint)}}`;
+  const type = requantize ? 'td_requantize_params' : 'td_affine_quant';
+  return { kernels: [kernel], scratchBytes: 0, emit: (e) => `${kernel}(${e.struct('params', type, params)}, ${count}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})` };
+});
 
-function lowerDequantize(context: LowerContext): OpLowering {
+registerLowerer(dequantize, ({ count, affine }, context) => {
   const x = input(context, 0, 'input');
   const y = output(context);
-  expectShape(context, y, 'output', x.shape);
-  if (x.dtype !== 'int8') fail(context, `input is ${x.dtype}, expected int8`);
-  if (y.dtype !== 'float32') fail(context, `output is ${y.dtype}, expected float32`);
-  const qx = quantization(context, x, 'input');
-  const params = `{${cFloat(qx.scale)}, ${cInt(qx.zeroPoint)}}`;
-  const size = elementCount(x.shape);
+  if (x.dtype !== 'int8' || !affine) fail(context, `DEQUANTIZE of ${x.dtype} has no C kernel (int8 does)`);
+  if (affine.scales.length !== 1) fail(context, `DEQUANTIZE with ${affine.scales.length} scales (per channel) has no C kernel (per-tensor int8 does)`);
+  const params = `{${cFloat(affine.scales[0])}, ${cInt(affine.zeroPoints[0])}}`;
   return {
     kernels: ['td_dequantize_s8_f32'],
     scratchBytes: 0,
-    emit: (e) => `td_dequantize_s8_f32(${e.struct('params', 'td_affine_quant', params)}, ${size}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
+    emit: (e) => `td_dequantize_s8_f32(${e.struct('params', 'td_affine_quant', params)}, ${count}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
   };
-}
-
-registerLegacyLowerer('QUANTIZE', lowerQuantize);
-registerLegacyLowerer('DEQUANTIZE', lowerDequantize);
+});

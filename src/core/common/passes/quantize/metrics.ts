@@ -12,7 +12,7 @@
 
 import { PassError } from '../../errors.js';
 import { Interpreter } from '../../interp/interpreter.js';
-import { affineQuantize } from '../../interp/kernels/quantize.js';
+import { affineQuantize } from '../../ops/quantize.js';
 import { allocateData } from '../../ir/tensor.js';
 import type { Graph, TensorData } from '../../ir/types.js';
 import type { CalibrationData } from '../pass.js';
