@@ -216,6 +216,54 @@ describe('service proxy', () => {
     expect(implementation.listenerCounts().jobs).toBe(0);
   });
 
+  it('refuses subscriptions past the connection’s limit, naming it, and frees a place on unsubscribe', async () => {
+    const pair = channelPair();
+    const implementation = createFakeServices();
+    serveServices<AppServices>(implementation, servicesSchema, { limits: { subscriptions: 3 } }).connect(pair.host);
+    const answers: { kind: string; id: number; error?: { name: string; message: string } }[] = [];
+    pair.client.onMessage((message) => answers.push(message as (typeof answers)[number]));
+    for (let id = 1; id <= 5; id++) pair.sendRawToHost({ kind: 'subscribe', id, service: 'jobs', event: 'onJobChanged' });
+    await settle();
+    expect(implementation.listenerCounts().jobs).toBe(3);
+    expect(answers).toEqual([4, 5].map((id) => ({ kind: 'error', id, error: expect.objectContaining({ name: 'RequestError', message: 'jobs.onJobChanged: this connection already holds 3 subscriptions, the most one connection may hold (3)' }) })));
+    pair.sendRawToHost({ kind: 'unsubscribe', id: 1 });
+    pair.sendRawToHost({ kind: 'subscribe', id: 6, service: 'menu', event: 'onCommand' });
+    await settle();
+    expect(answers).toHaveLength(2);
+    expect(implementation.listenerCounts()).toMatchObject({ jobs: 2, menu: 1 });
+  });
+
+  it('refuses calls past the connection’s limits, per method and in all, and takes them again once one is answered', async () => {
+    const pair = channelPair();
+    const implementation = createFakeServices();
+    const releases: (() => void)[] = [];
+    const project = await implementation.projects.create({ name: 'p' });
+    const importModel = implementation.models.importModel.bind(implementation.models);
+    implementation.models.importModel = (request) => new Promise((resolve) => releases.push(() => resolve(importModel(request))));
+    implementation.projects.list = () => new Promise((resolve) => releases.push(() => resolve([])));
+    serveServices<AppServices>(implementation, servicesSchema, { limits: { callsInFlight: 3, methodCallsInFlight: { 'models.importModel': 1 } } }).connect(pair.host);
+    const client = connectServiceClient<AppServices>(pair.client, servicesSchema);
+    const upload = () => client.models.importModel({ projectId: project.id, fileName: 'm.tflite', bytes: new Uint8Array([1]) });
+
+    const first = upload();
+    const second = await upload().catch((error: unknown) => error);
+    expect(second).toBeInstanceOf(RequestError);
+    expect((second as Error).message).toBe('models.importModel: this connection already has 1 models.importModel calls in progress, the most one connection may have (1); wait for one to finish');
+    const lists = [client.projects.list(), client.projects.list()];
+    const third = await client.projects.list().catch((error: unknown) => error);
+    expect((third as Error).message).toBe('projects.list: this connection already has 3 calls in progress, the most one connection may have (3); wait for one to finish');
+    // Calls that need no waiting are refused too while the limit is reached: it bounds the connection, not the method.
+    await expect(client.projects.create({ name: 'q' })).rejects.toBeInstanceOf(RequestError);
+
+    for (const release of releases.splice(0)) release();
+    expect(await first).toMatchObject({ projectId: project.id });
+    expect(await Promise.all(lists)).toEqual([[], []]);
+    const again = upload();
+    await vi.waitFor(() => expect(releases).toHaveLength(1));
+    releases[0]();
+    expect(await again).toMatchObject({ projectId: project.id });
+  });
+
   it('keeps delivering to other listeners when one throws', async () => {
     const onError = vi.fn();
     const pair = channelPair();

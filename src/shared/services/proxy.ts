@@ -62,6 +62,22 @@ export interface ServeOptions {
   onInvalidMessage?(problem: string): void;
   /** An implementation threw something that is not a TinyDeployError (a bug): for the log. */
   onUnexpectedError?(error: unknown, where: string): void;
+  /** What one connection may hold at once (default: no limit, for Electron's own window and the worker). */
+  limits?: ConnectionLimits;
+}
+
+/**
+ * Bounds on the work one connection can make its host do, so that one client (browser mode's
+ * WebSocket) cannot exhaust the host: a request past a limit is refused with a RequestError that
+ * names the limit, and the connection stays usable.
+ */
+export interface ConnectionLimits {
+  /** Event subscriptions held at once. */
+  subscriptions?: number;
+  /** Calls being served at once (answer not sent yet). */
+  callsInFlight?: number;
+  /** Calls of one method being served at once, by `service.method` (long requests such as `models.importModel`). */
+  methodCallsInFlight?: Readonly<Record<string, number>>;
 }
 
 /** The serving end of one connection. */
@@ -111,15 +127,44 @@ export function serveServices<T extends object>(implementation: T, schema: Servi
         if (open) channel.send(message);
       };
       const fail = (id: number, error: unknown) => send({ kind: 'error', id, error: serializeError(error) });
+      const limits = options.limits ?? {};
+      let callsInFlight = 0;
+      const methodCallsInFlight = new Map<string, number>();
+
+      /** Refuses a call past the connection's limits; otherwise counts it until `release`. */
+      const admitCall = (what: string): (() => void) => {
+        if (limits.callsInFlight !== undefined && callsInFlight >= limits.callsInFlight) {
+          throw new RequestError(`${what}: this connection already has ${callsInFlight} calls in progress, the most one connection may have (${limits.callsInFlight}); wait for one to finish`, {
+            limit: limits.callsInFlight,
+          });
+        }
+        const methodLimit = Object.hasOwn(limits.methodCallsInFlight ?? {}, what) ? limits.methodCallsInFlight![what] : undefined;
+        const methodCount = methodCallsInFlight.get(what) ?? 0;
+        if (methodLimit !== undefined && methodCount >= methodLimit) {
+          throw new RequestError(`${what}: this connection already has ${methodCount} ${what} calls in progress, the most one connection may have (${methodLimit}); wait for one to finish`, {
+            limit: methodLimit,
+          });
+        }
+        callsInFlight++;
+        methodCallsInFlight.set(what, methodCount + 1);
+        return () => {
+          callsInFlight--;
+          methodCallsInFlight.set(what, methodCallsInFlight.get(what)! - 1);
+        };
+      };
 
       const call = async (id: number, service: string, method: string, request: unknown) => {
+        let release: (() => void) | undefined;
         try {
           validateRequest(schema, service, method, request);
+          release = admitCall(`${service}.${method}`);
           const value = await services[service][method](request);
           send({ kind: 'result', id, value });
         } catch (error) {
           reportUnexpected(error, `${service}.${method}`);
           fail(id, error);
+        } finally {
+          release?.();
         }
       };
 
@@ -130,6 +175,11 @@ export function serveServices<T extends object>(implementation: T, schema: Servi
             throw new RequestError(events ? `${service}: unknown event ${JSON.stringify(event)} (events: ${Object.keys(events).join(', ') || 'none'})` : `unknown service ${JSON.stringify(service)}`, { service, event });
           }
           if (subscriptions.has(id)) throw new RequestError(`subscription id ${id} is already in use`, { id });
+          if (limits.subscriptions !== undefined && subscriptions.size >= limits.subscriptions) {
+            throw new RequestError(`${service}.${event}: this connection already holds ${subscriptions.size} subscriptions, the most one connection may hold (${limits.subscriptions})`, {
+              limit: limits.subscriptions,
+            });
+          }
           const forward = (payload: unknown) => {
             // A payload the transport cannot carry is a bug of the service; it must not break its emitter.
             try {
