@@ -11,7 +11,9 @@ import { connectServiceClient } from '../shared/services/proxy.js';
 import { servicesSchema } from '../shared/services/schemas.js';
 import type { AppServices, Job } from '../shared/services/types.js';
 import { webSocketChannel, type WebSocketLike } from '../shared/services/websocket-channel.js';
-import { startBrowserServer, type BrowserServer } from './browser-server.js';
+import { maxModelBytes } from '../shared/services/schemas.js';
+import { maxWebSocketMessageBytes } from '../shared/services/websocket-channel.js';
+import { startBrowserServer, webSocketLimits, type BrowserServer } from './browser-server.js';
 import { defaultDataDirectory } from './index.js';
 
 interface Answer {
@@ -34,9 +36,10 @@ function get(port: number, path: string, headers: Record<string, string> = {}, m
 }
 
 /** Opens a WebSocket and resolves to 'open' or the HTTP status of the refused upgrade. */
-function upgrade(port: number, path: string, options: { origin?: string; host?: string } = {}): Promise<'open' | number> {
+function upgrade(port: number, path: string, options: { origin?: string; host?: string; cookie?: string } = {}): Promise<'open' | number> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`, { origin: options.origin, headers: options.host ? { Host: options.host } : {} });
+    const headers = { ...(options.host ? { Host: options.host } : {}), ...(options.cookie ? { Cookie: options.cookie } : {}) };
+    const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`, { origin: options.origin, headers });
     socket.once('open', () => {
       socket.close();
       resolve('open');
@@ -76,7 +79,13 @@ describe('the browser-mode server', () => {
   });
 
   const origin = () => `http://127.0.0.1:${server.port}`;
-  const cookie = () => `tinydeploy-${server.port}=${token}`;
+  /** The asset cookie the first page load sets (its secret is not the token). */
+  let assetCookie = '';
+  const cookie = () => assetCookie;
+  beforeAll(async () => {
+    const setCookie = (await get(server.port, `/?token=${token}`)).headers['set-cookie'];
+    assetCookie = String(setCookie).split(';')[0];
+  });
 
   it('prints an address on the loopback interface with a token of at least 128 bits by default', async () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${token}`);
@@ -116,7 +125,9 @@ describe('the browser-mode server', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(page.headers['referrer-policy']).toBe('no-referrer');
     expect(page.headers['x-content-type-options']).toBe('nosniff');
-    expect(page.headers['set-cookie']).toEqual([`tinydeploy-${server.port}=${token}; Path=/; HttpOnly; SameSite=Strict`]);
+    // The cookie holds the asset secret, not the token (see the test below).
+    expect(page.headers['set-cookie']).toEqual([`${cookie()}; Path=/; HttpOnly; SameSite=Strict`]);
+    expect(cookie()).toMatch(new RegExp(`^tinydeploy-${server.port}=[\\w-]{43}$`));
 
     const script = await get(server.port, '/assets/index.js', { Cookie: `other=1; ${cookie()}` });
     expect(script.status).toBe(200);
@@ -129,6 +140,28 @@ describe('the browser-mode server', () => {
     expect((await get(server.port, '/assets/missing.js', { Cookie: cookie() })).status).toBe(404);
     expect((await get(server.port, '/', { Cookie: cookie() }, 'HEAD')).body).toBe('');
     expect((await get(server.port, '/', { Cookie: cookie() }, 'POST')).status).toBe(405);
+  });
+
+  it('puts an asset-only secret in the cookie: other local servers that receive it cannot open the services', async () => {
+    const assetSecret = cookie().split('=')[1];
+    expect(assetSecret).not.toBe(token);
+    // Every page load sets the same cookie (a second tab does not log the first out).
+    expect((await get(server.port, `/?token=${token}`)).headers['set-cookie']).toEqual([`${cookie()}; Path=/; HttpOnly; SameSite=Strict`]);
+    // What another service on 127.0.0.1 receives from the browser opens neither the WebSocket…
+    expect(await upgrade(server.port, `/ws?token=${assetSecret}`, { origin: origin() })).toBe(403);
+    expect(await upgrade(server.port, `/ws?token=${encodeURIComponent(assetSecret)}`, { origin: origin(), cookie: cookie() })).toBe(403);
+    expect(await upgrade(server.port, '/ws', { origin: origin(), cookie: cookie() })).toBe(401);
+    // …nor counts as the token on a page load; and the token is no asset cookie.
+    expect((await get(server.port, `/?token=${assetSecret}`)).status).toBe(403);
+    expect((await get(server.port, '/assets/index.js', { Cookie: `tinydeploy-${server.port}=${token}` })).status).toBe(403);
+    // Two servers, two asset secrets.
+    const other = await startBrowserServer({ services, rendererDirectory, token });
+    try {
+      const otherCookie = String((await get(other.port, `/?token=${token}`)).headers['set-cookie']).split(';')[0];
+      expect(otherCookie.split('=')[1]).not.toBe(assetSecret);
+    } finally {
+      await other.close();
+    }
   });
 
   it('serves nothing outside the renderer folder', async () => {
@@ -280,5 +313,135 @@ describe('the browser-mode server', () => {
 
   it('logs no unexpected error', () => {
     expect(logged).toEqual([]);
+  });
+});
+
+describe('the browser-mode server’s limits on one WebSocket', () => {
+  let rendererDirectory: string;
+  let server: BrowserServer;
+  let services: ReturnType<typeof createFakeServices>;
+  const token = 'test-token-limits-0123456789abcdef0123456789';
+
+  beforeAll(async () => {
+    rendererDirectory = mkdtempSync(join(tmpdir(), 'tinydeploy-renderer-'));
+    writeFileSync(join(rendererDirectory, 'index.html'), '<!doctype html><title>TinyDeploy</title>');
+    services = createFakeServices();
+    server = await startBrowserServer({ services, rendererDirectory, token });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    rmSync(rendererDirectory, { recursive: true, force: true });
+  });
+
+  /** A raw WebSocket, open, with the messages it receives and its close code. */
+  async function openSocket() {
+    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${token}`, { origin: `http://127.0.0.1:${server.port}` });
+    const received: { kind: string; id: number; error?: { name: string; message: string } }[] = [];
+    socket.on('message', (data) => received.push(JSON.parse(data.toString())));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    return { socket, received, closed };
+  }
+
+  function connectClient() {
+    const channel = webSocketChannel(() => new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${token}`, { origin: `http://127.0.0.1:${server.port}` }) as unknown as WebSocketLike);
+    return { channel, client: connectServiceClient<AppServices>(channel, servicesSchema, { onError: () => undefined }) };
+  }
+
+  it(`holds at most ${webSocketLimits.subscriptions} subscriptions per socket, refusing the rest by name`, async () => {
+    const { socket, received } = await openSocket();
+    try {
+      // 5,000 subscriptions for one event once made one job change 5,000 events.
+      for (let id = 1; id <= 5000; id++) socket.send(JSON.stringify({ kind: 'subscribe', id, service: 'jobs', event: 'onJobChanged' }));
+      socket.send(JSON.stringify({ kind: 'call', id: 9999, service: 'projects', method: 'list' }));
+      await vi.waitFor(() => expect(received.find((message) => message.id === 9999)).toBeDefined(), eventually);
+      expect(services.listenerCounts().jobs).toBe(256);
+      const refused = received.filter((message) => message.kind === 'error');
+      expect(refused).toHaveLength(5000 - 256);
+      expect(refused[0]).toEqual({
+        kind: 'error',
+        id: 257,
+        error: expect.objectContaining({ name: 'RequestError', message: 'jobs.onJobChanged: this connection already holds 256 subscriptions, the most one connection may hold (256)' }),
+      });
+    } finally {
+      socket.close();
+    }
+    await vi.waitFor(() => expect(services.listenerCounts().jobs).toBe(0), eventually);
+  });
+
+  it('carries the largest model a call may hold, and refuses a longer message, naming the limit', async () => {
+    expect(maxModelBytes).toBe(64 * 1024 * 1024);
+    const { channel, client } = connectClient();
+    try {
+      const project = await client.projects.create({ name: 'large' });
+      const largest = new Uint8Array(maxModelBytes).fill(0xa5);
+      expect(await client.models.importModel({ projectId: project.id, fileName: 'large.tflite', bytes: largest })).toMatchObject({ fileBytes: maxModelBytes });
+      // Longer than that is refused by the client before it is sent, with the limit in the error.
+      const tooLong = await client.models.importModel({ projectId: project.id, fileName: 'huge.tflite', bytes: new Uint8Array(maxModelBytes + 1024 * 1024) }).catch((error: unknown) => error);
+      expect(tooLong).toBeInstanceOf(RequestError);
+      expect((tooLong as Error).message).toBe('models.importModel: a message of 86.7 MiB is longer than browser mode carries (85.4 MiB, for models up to 64.0 MiB)');
+      expect(channel.state).toBe('open');
+      expect(await client.projects.list()).toContainEqual(expect.objectContaining({ id: project.id }));
+    } finally {
+      channel.close();
+    }
+    // …and by the server from the frame's header (1009: message too big) when a client sends one anyway.
+    const { socket, closed } = await openSocket();
+    socket.send(Buffer.alloc(maxWebSocketMessageBytes + 1, 0x20));
+    expect(await closed).toBe(1009);
+  });
+
+  it(`serves at most ${webSocketLimits.methodCallsInFlight['models.importModel']} imports at once per socket, refusing more by name`, async () => {
+    const releases: (() => void)[] = [];
+    const original = services.models.importModel;
+    services.models.importModel = (request) => new Promise((resolve) => releases.push(() => resolve(original(request))));
+    const { channel, client } = connectClient();
+    try {
+      const project = await client.projects.create({ name: 'imports' });
+      const upload = () => client.models.importModel({ projectId: project.id, fileName: 'm.tflite', bytes: new Uint8Array([1, 2, 3]) });
+      const first = [upload(), upload()];
+      await vi.waitFor(() => expect(releases).toHaveLength(2), eventually);
+      const third = await upload().catch((error: unknown) => error);
+      expect(third).toBeInstanceOf(RequestError);
+      expect((third as Error).message).toBe('models.importModel: this connection already has 2 models.importModel calls in progress, the most one connection may have (2); wait for one to finish');
+      for (const release of releases.splice(0)) release();
+      await Promise.all(first);
+      const fourth = upload();
+      await vi.waitFor(() => expect(releases).toHaveLength(1), eventually);
+      releases[0]();
+      expect(await fourth).toMatchObject({ projectId: project.id });
+    } finally {
+      services.models.importModel = original;
+      channel.close();
+    }
+  });
+
+  it(`lets one socket have at most ${webSocketLimits.unfinishedJobs} jobs queued or running`, async () => {
+    const { channel, client } = connectClient();
+    try {
+      const project = await client.projects.create({ name: 'jobs' });
+      const variant = await client.models.importModel({ projectId: project.id, fileName: 'm.tflite', bytes: new Uint8Array([1]) });
+      const jobs: Job[] = [];
+      for (let i = 0; i < 32; i++) jobs.push(await client.jobs.startDeploy({ variantId: variant.id, boardId: 'virtual-m4f' }));
+      const refused = await client.jobs.startDeploy({ variantId: variant.id, boardId: 'virtual-m4f' }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(RequestError);
+      expect((refused as Error).message).toBe('jobs.startDeploy: this connection already has 32 jobs queued or running, the most one connection may have (32); wait for one to finish');
+      // Another connection has its own count.
+      const other = connectClient();
+      try {
+        await other.client.jobs.cancel({ jobId: (await other.client.jobs.startDeploy({ variantId: variant.id, boardId: 'virtual-m4f' })).id });
+      } finally {
+        other.channel.close();
+      }
+      services.finishJob(jobs[0].id, 'succeeded');
+      await client.jobs.cancel({ jobId: jobs[1].id });
+      const next = [await client.jobs.startDeploy({ variantId: variant.id, boardId: 'virtual-m4f' }), await client.jobs.startDeploy({ variantId: variant.id, boardId: 'virtual-m4f' })];
+      expect(next.map((job) => job.status)).toEqual(['queued', 'queued']);
+      await expect(client.jobs.startDeploy({ variantId: variant.id, boardId: 'virtual-m4f' })).rejects.toBeInstanceOf(RequestError);
+      for (const job of [...jobs, ...next]) await client.jobs.cancel({ jobId: job.id });
+    } finally {
+      channel.close();
+    }
   });
 });

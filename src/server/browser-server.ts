@@ -11,13 +11,20 @@
  *   is refused: 401 when no token came, 403 when a wrong one did.
  * - Static files: the page's own requests for scripts and styles cannot carry a query token
  *   (Vite's bundle names them itself), so the first page load with the right token sets a
- *   cookie holding it: HttpOnly (page scripts cannot read it), SameSite=Strict (no other site's
- *   page sends it), named after the port (so two servers do not overwrite each other's), no
- *   expiry (gone with the browser session). Asset requests must carry that cookie or the token.
- * - The WebSocket needs the token itself in its URL (the client takes it from the page
- *   address), not just the cookie: a page on another local port shares cookies with us (cookies
- *   ignore ports), so a cookie alone would not prove the page is ours. Its Origin header must
- *   also be this server's own origin.
+ *   cookie: HttpOnly (page scripts cannot read it), SameSite=Strict (no other site's page sends
+ *   it), named after the port (so two servers do not overwrite each other's), no expiry (gone
+ *   with the browser session). Asset requests must carry that cookie or the token.
+ * - The cookie holds a second secret, the asset secret, never the token: cookies ignore ports,
+ *   so every other HTTP service on 127.0.0.1 the same browser visits receives it. It opens the
+ *   renderer's files (public code) and nothing else; the WebSocket never accepts it.
+ * - The WebSocket needs the token itself in its URL: the page takes it from its address on the
+ *   first load, keeps it in the tab's sessionStorage and replaces the address with one without
+ *   it (so it leaves the address bar and the history). Its Origin header must also be this
+ *   server's own origin.
+ * - Per connection, bounded work: at most `webSocketLimits.subscriptions` event subscriptions,
+ *   messages of at most `maxWebSocketMessageBytes` (the largest model import, base64-encoded),
+ *   a few long calls (imports, datasets) and a few dozen unfinished jobs at once; past a limit a
+ *   request is refused with a RequestError naming it.
  * - The Host header must be 127.0.0.1:PORT or localhost:PORT, which defeats DNS rebinding (a
  *   hostile domain re-pointed at 127.0.0.1 arrives with its own name as Host).
  * - Pages come with a strict Content-Security-Policy (scripts and styles only from this origin,
@@ -33,11 +40,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
-import { TinyDeployError } from '../core/common/errors.js';
+import { RequestError, TinyDeployError } from '../core/common/errors.js';
 import { decodeMessage, encodeMessage } from '../shared/services/codec.js';
 import { serveServices, type MessageChannel } from '../shared/services/proxy.js';
-import { maxModelBytes, servicesSchema } from '../shared/services/schemas.js';
-import type { AppServices } from '../shared/services/types.js';
+import { servicesSchema } from '../shared/services/schemas.js';
+import type { AppServices, Job, JobService } from '../shared/services/types.js';
+import { maxWebSocketMessageBytes } from '../shared/services/websocket-channel.js';
 
 /** Loopback addresses browser mode may listen on. */
 export const loopbackHosts = ['127.0.0.1', '::1'] as const;
@@ -45,6 +53,21 @@ export type LoopbackHost = (typeof loopbackHosts)[number];
 
 /** Path of the WebSocket that carries the services. */
 export const servicesPath = '/ws';
+
+/**
+ * What one WebSocket may hold at once. The renderer needs one subscription per event, one
+ * import and a handful of calls; the bounds leave it room and stop a client that loops.
+ */
+export const webSocketLimits = {
+  /** Event subscriptions (the renderer holds three). */
+  subscriptions: 256,
+  /** Calls being served. */
+  callsInFlight: 64,
+  /** Long calls being served: each holds a model or reads a dataset. */
+  methodCallsInFlight: { 'models.importModel': 2, 'datasets.add': 2 },
+  /** Jobs this connection started that are still queued or running. */
+  unfinishedJobs: 32,
+} as const;
 
 export interface BrowserServerOptions {
   /** What the WebSocket serves (the back end's services plus the menu, which never fires here). */
@@ -56,6 +79,8 @@ export interface BrowserServerOptions {
   host?: LoopbackHost;
   /** The access token (default: 32 random bytes). Tests pass their own. */
   token?: string;
+  /** The secret of the asset cookie (default: 32 random bytes, distinct from the token). */
+  assetSecret?: string;
   /** Unexpected errors (a bug in a service, a failed file read) go here (default: stderr). */
   log?: (line: string) => void;
 }
@@ -140,6 +165,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const rendererDirectory = resolve(options.rendererDirectory);
   const indexFile = requireBuiltRenderer(rendererDirectory);
   const token = options.token ?? randomBytes(32).toString('base64url');
+  const assetSecret = options.assetSecret ?? randomBytes(32).toString('base64url');
+  if (assetSecret === token) throw new TinyDeployError('browser mode: the asset secret must differ from the token');
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 
   // Known once listening (the port may be chosen by the system).
@@ -156,9 +183,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (!url) return { ok: false, status: 400, reason: 'malformed request target' };
     const queryToken = url.searchParams.get('token');
     if (queryToken !== null) return sameSecret(queryToken, token) ? { ok: true, viaQuery: true } : { ok: false, status: 403, reason: 'wrong token' };
-    const cookieToken = acceptCookie ? cookieValue(request.headers.cookie, cookieName) : undefined;
-    if (cookieToken === undefined) return { ok: false, status: 401, reason: 'this server needs the token of the address tinydeploy serve printed' };
-    return sameSecret(cookieToken, token) ? { ok: true, viaQuery: false } : { ok: false, status: 403, reason: 'wrong token' };
+    const cookieSecret = acceptCookie ? cookieValue(request.headers.cookie, cookieName) : undefined;
+    if (cookieSecret === undefined) return { ok: false, status: 401, reason: 'this server needs the token of the address tinydeploy serve printed' };
+    return sameSecret(cookieSecret, assetSecret) ? { ok: true, viaQuery: false } : { ok: false, status: 403, reason: 'wrong token' };
   };
 
   const parseTarget = (request: IncomingMessage): URL | undefined => {
@@ -205,7 +232,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (type.startsWith('text/html')) {
       Object.assign(headers, { 'Content-Security-Policy': contentSecurityPolicy, 'X-Frame-Options': 'DENY', 'Cross-Origin-Opener-Policy': 'same-origin' });
     }
-    if (verdict.viaQuery) headers['Set-Cookie'] = `${cookieName}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+    if (verdict.viaQuery) headers['Set-Cookie'] = `${cookieName}=${assetSecret}; Path=/; HttpOnly; SameSite=Strict`;
     response.writeHead(200, headers);
     response.end(request.method === 'HEAD' ? undefined : body);
   };
@@ -218,7 +245,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     });
   });
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: Math.ceil((maxModelBytes * 4) / 3) + (1 << 20) });
+  // A longer message is refused from its frame header, before it is buffered: the connection
+  // closes with 1009 (the client's channel refuses to send one, with the limit in its error).
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: maxWebSocketMessageBytes });
 
   const rejectUpgrade = (socket: Duplex, status: number, reason: string) => {
     const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Error';
@@ -254,9 +283,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         return () => webSocket.off('close', listener);
       },
     };
-    serveServices(options.services, servicesSchema, {
+    serveServices(withJobLimit(options.services, webSocketLimits.unfinishedJobs), servicesSchema, {
       onInvalidMessage: (problem) => webSocket.close(1008, problem.slice(0, 120)),
       onUnexpectedError: (error, where) => log(`tinydeploy serve: ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      limits: webSocketLimits,
     }).connect(channel);
     webSocket.on('message', (data, isBinary) => {
       if (isBinary) return webSocket.close(1003, 'the services speak JSON text messages');
@@ -268,13 +298,18 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       }
       for (const listener of [...listeners]) listener(message);
     });
-    webSocket.on('error', () => webSocket.terminate());
+    // A protocol error (a message past maxPayload, a bad frame): ws is already closing with its
+    // code (1009, 1002), which the client should see; anything else ends the connection.
+    webSocket.on('error', () => {
+      if (webSocket.readyState !== WebSocket.CLOSING) webSocket.terminate();
+    });
   };
 
   await new Promise<void>((resolveListen, rejectListen) => {
-    server.once('error', rejectListen);
+    const fail = (error: NodeJS.ErrnoException) => rejectListen(listenError(error, host, options.port ?? 0));
+    server.once('error', fail);
     server.listen(options.port ?? 0, host, () => {
-      server.off('error', rejectListen);
+      server.off('error', fail);
       resolveListen();
     });
   });
@@ -297,4 +332,52 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
     },
   };
+}
+
+/** Why the server could not listen, in words, with what to do about it. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const data = { host, port, code: error.code };
+  if (error.code === 'EADDRINUSE') return new TinyDeployError(`port ${port} is in use (${address}): choose another with --port, or --port 0 for a free one`, data);
+  if (error.code === 'EACCES') return new TinyDeployError(`port ${port} needs privileges this user lacks (${address}): choose one above 1023 with --port`, data);
+  if (error.code === 'EADDRNOTAVAIL') return new TinyDeployError(`cannot listen on ${address}: this machine has no such address`, data);
+  return new TinyDeployError(`cannot listen on ${address}: ${error.message}`, data);
+}
+
+const isUnfinished = (job: Job | undefined) => job !== undefined && (job.status === 'queued' || job.status === 'running');
+
+/**
+ * The services with the job-starting methods (`jobs.start…`) refused once the connection has
+ * `limit` jobs it started still queued or running. Which of them are still unfinished is asked
+ * of the job service when the limit is reached, so no event is needed to keep count.
+ */
+function withJobLimit(services: AppServices, limit: number): AppServices {
+  const started = new Set<string>();
+  /** Start calls being served (counted, so that simultaneous ones cannot pass the limit together). */
+  let starting = 0;
+  const original = services.jobs;
+  const jobs = Object.create(original) as JobService & Record<string, (request: unknown) => Promise<unknown>>;
+  for (const method of Object.keys(servicesSchema.jobs.methods)) {
+    if (!method.startsWith('start')) continue;
+    jobs[method] = async (request: unknown) => {
+      if (started.size + starting >= limit) {
+        for (const jobId of [...started]) {
+          const job = await original.get({ jobId }).catch(() => undefined);
+          if (!isUnfinished(job)) started.delete(jobId);
+        }
+      }
+      if (started.size + starting >= limit) {
+        throw new RequestError(`jobs.${method}: this connection already has ${started.size + starting} jobs queued or running, the most one connection may have (${limit}); wait for one to finish`, { limit });
+      }
+      starting++;
+      try {
+        const job = await (original as unknown as Record<string, (request: unknown) => Promise<Job>>)[method](request);
+        if (isUnfinished(job)) started.add(job.id);
+        return job;
+      } finally {
+        starting--;
+      }
+    };
+  }
+  return { ...services, jobs };
 }

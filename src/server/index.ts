@@ -5,9 +5,11 @@
  * later step fails, so a failed start leaves the data folder unlocked.
  */
 
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { StoreError } from '../core/common/errors.js';
 import { startBackend } from '../core/node/services/index.js';
 import type { AppServices } from '../shared/services/types.js';
 import { requireBuiltRenderer, startBrowserServer, type BrowserServer, type BrowserServerOptions } from './browser-server.js';
@@ -48,15 +50,66 @@ export interface BrowserMode {
 /** Browser mode has no native menu: its command event never fires. */
 const noMenu: AppServices['menu'] = { onCommand: () => () => undefined };
 
+/** Words for the system's error codes about a folder. */
+function folderProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is exhausted',
+    ENOENT: 'it does not accept new files',
+    ENOTDIR: 'part of its path is a file',
+    ELOOP: 'its path has a loop of symbolic links',
+    ENAMETOOLONG: 'its path is too long',
+  };
+  return (code && reasons[code]) ?? (error instanceof Error ? error.message : String(error));
+}
+
 /**
- * Starts browser mode: checks that the renderer is built (before touching the data folder),
- * starts the back end in the data folder and serves it; resolves once the server listens.
+ * Creates the data folder when it is missing and checks that it is a folder this process can
+ * create files in, so that a wrong `--data-dir` (a file, /proc/self, a read-only place) is one
+ * clear StoreError instead of a system error from deep inside the store.
+ */
+export function prepareDataDirectory(dataDirectory: string): void {
+  const data = { path: dataDirectory };
+  // Each missing level is made on its own: Node's recursive mkdir never returns on a path under
+  // /proc whose parent refuses new entries (it retries on ENOENT).
+  const missing: string[] = [];
+  for (let folder = resolve(dataDirectory); !existsSync(folder) && dirname(folder) !== folder; folder = dirname(folder)) missing.unshift(folder);
+  try {
+    for (const folder of missing) mkdirSync(folder);
+  } catch (error) {
+    throw new StoreError(`data folder ${dataDirectory} cannot be created: ${folderProblem(error)}`, data);
+  }
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(dataDirectory).isDirectory();
+  } catch (error) {
+    throw new StoreError(`data folder ${dataDirectory} cannot be opened: ${folderProblem(error)}`, data);
+  }
+  if (!isFolder) throw new StoreError(`data folder ${dataDirectory} is not a folder`, data);
+  const probe = join(dataDirectory, `.tinydeploy-write-check-${process.pid}`);
+  try {
+    writeFileSync(probe, '', { flag: 'wx' });
+  } catch (error) {
+    throw new StoreError(`data folder ${dataDirectory} cannot be written: ${folderProblem(error)}`, data);
+  }
+  rmSync(probe, { force: true });
+}
+
+/**
+ * Starts browser mode: checks that the renderer is built and that the data folder is a writable
+ * folder (before touching it further), starts the back end in the data folder and serves it;
+ * resolves once the server listens.
  */
 export async function startBrowserMode(options: BrowserModeOptions = {}): Promise<BrowserMode> {
   const { dataDirectory: dataOption, rendererDirectory: rendererOption, ...serverOptions } = options;
   const rendererDirectory = resolve(rendererOption ?? defaultRendererDirectory());
   requireBuiltRenderer(rendererDirectory);
   const dataDirectory = resolve(dataOption ?? defaultDataDirectory());
+  prepareDataDirectory(dataDirectory);
   const backend = startBackend({ dataDirectory });
   let server: BrowserServer;
   try {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,5 +120,63 @@ describe('tinydeploy serve, the command, over the real back end', () => {
     } finally {
       expect((await second.stop()).code).toBe(0);
     }
+  });
+});
+
+describe('tinydeploy serve refuses what it cannot serve with one line, never a stack trace', () => {
+  const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+  let workDirectory: string;
+
+  beforeAll(() => {
+    workDirectory = mkdtempSync(join(tmpdir(), 'tinydeploy-serve-refuses-'));
+    mkdirSync(join(workDirectory, 'renderer'));
+    writeFileSync(join(workDirectory, 'renderer', 'index.html'), '<!doctype html><title>TinyDeploy</title>');
+    writeFileSync(join(workDirectory, 'a-file'), 'not a folder');
+  });
+  afterAll(() => rmSync(workDirectory, { recursive: true, force: true }));
+
+  /** Runs the real CLI to its end; resolves to its exit code and what it printed. */
+  function serve(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/tinydeploy.js'), 'serve', '--renderer', join(workDirectory, 'renderer'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // A server that started after all is stopped, so the test fails on its output instead of hanging.
+    child.stdout.on('data', () => {
+      if (stdout.includes('?token=')) child.kill('SIGTERM');
+    });
+    return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+  }
+
+  it.each([
+    ['/etc/passwd', 'error: data folder /etc/passwd is not a folder\n'],
+    ['a-file', `error: data folder ${'<work>'}/a-file is not a folder\n`],
+    ['a-file/projects', `error: data folder ${'<work>'}/a-file/projects cannot be created: part of its path is a file\n`],
+    ['/proc/self', 'error: data folder /proc/self cannot be written: it does not accept new files\n'],
+    ['/proc/self/tinydeploy', 'error: data folder /proc/self/tinydeploy cannot be created: it does not accept new files\n'],
+  ])('--data-dir %s', async (dataDirectory, expected) => {
+    const resolved = dataDirectory.startsWith('/') ? dataDirectory : join(workDirectory, dataDirectory);
+    const { code, stdout, stderr } = await serve('--data-dir', resolved);
+    expect(stderr).toBe(expected.replace('<work>', workDirectory));
+    expect(stdout).toBe('');
+    expect(code).toBe(1);
+  });
+
+  it('a port already in use', async () => {
+    const occupier = createServer();
+    await new Promise<void>((resolve) => occupier.listen(0, '127.0.0.1', resolve));
+    const { port } = occupier.address() as AddressInfo;
+    try {
+      const { code, stdout, stderr } = await serve('--port', String(port), '--data-dir', join(workDirectory, 'data'));
+      expect(stderr).toBe(`error: port ${port} is in use (127.0.0.1:${port}): choose another with --port, or --port 0 for a free one\n`);
+      expect(stdout).toBe('');
+      expect(code).toBe(1);
+    } finally {
+      await new Promise((resolve) => occupier.close(resolve));
+    }
+    // The failed start left the data folder unlocked: the next start on it works.
+    const started = await serve('--data-dir', join(workDirectory, 'data'));
+    expect(started.stdout).toContain('?token=');
   });
 });

@@ -8,29 +8,34 @@
  */
 
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const alphabetCodes = Uint8Array.from(alphabet, (character) => character.charCodeAt(0));
 const alphabetIndex = new Int16Array(128).fill(-1);
 for (let i = 0; i < alphabet.length; i++) alphabetIndex[alphabet.charCodeAt(i)] = i;
 
+/** Base64 text is ASCII: its bytes decode to a string of one byte per character, without copies per chunk. */
+const asciiDecoder = new TextDecoder();
+
 /** Standard base64 (RFC 4648 §4, padded). Pure: the renderer has no Buffer. */
 export function encodeBase64(data: Uint8Array): string {
-  const chunks: string[] = [];
-  const chunkBytes = 3 * 4096;
-  for (let start = 0; start < data.length; start += chunkBytes) {
-    const end = Math.min(start + chunkBytes, data.length);
-    const codes: number[] = [];
-    let i = start;
-    for (; i + 2 < end; i += 3) {
-      const triple = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
-      codes.push(alphabet.charCodeAt(triple >> 18), alphabet.charCodeAt((triple >> 12) & 63), alphabet.charCodeAt((triple >> 6) & 63), alphabet.charCodeAt(triple & 63));
-    }
-    const rest = end - i;
-    if (rest > 0) {
-      const triple = (data[i] << 16) | (rest === 2 ? data[i + 1] << 8 : 0);
-      codes.push(alphabet.charCodeAt(triple >> 18), alphabet.charCodeAt((triple >> 12) & 63), rest === 2 ? alphabet.charCodeAt((triple >> 6) & 63) : 61, 61);
-    }
-    chunks.push(String.fromCharCode(...codes));
+  const codes = new Uint8Array(Math.ceil(data.length / 3) * 4);
+  let written = 0;
+  let i = 0;
+  for (; i + 2 < data.length; i += 3) {
+    const triple = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+    codes[written++] = alphabetCodes[triple >> 18];
+    codes[written++] = alphabetCodes[(triple >> 12) & 63];
+    codes[written++] = alphabetCodes[(triple >> 6) & 63];
+    codes[written++] = alphabetCodes[triple & 63];
   }
-  return chunks.join('');
+  const rest = data.length - i;
+  if (rest > 0) {
+    const triple = (data[i] << 16) | (rest === 2 ? data[i + 1] << 8 : 0);
+    codes[written++] = alphabetCodes[triple >> 18];
+    codes[written++] = alphabetCodes[(triple >> 12) & 63];
+    codes[written++] = rest === 2 ? alphabetCodes[(triple >> 6) & 63] : 61;
+    codes[written++] = 61;
+  }
+  return asciiDecoder.decode(codes);
 }
 
 /** Inverse of `encodeBase64`; throws a TypeError on anything that is not padded standard base64. */

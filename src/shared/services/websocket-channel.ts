@@ -13,9 +13,25 @@
  */
 
 import { decodeMessage, encodeMessage } from './codec.js';
-import { ConnectionError } from './errors.js';
+import { ConnectionError, RequestError } from './errors.js';
 import type { MessageChannel } from './proxy.js';
+import { maxModelBytes } from './schemas.js';
 import type { Unsubscribe } from './types.js';
+
+/**
+ * The longest message browser mode carries, in bytes of JSON text: the largest model
+ * `models.importModel` accepts (`maxModelBytes`, 64 MiB, far more than any microcontroller
+ * holds), base64-encoded, plus room for the rest of the call. The server's WebSocket refuses a
+ * longer one (closing with 1009); this channel refuses to send one, saying so.
+ */
+export const maxWebSocketMessageBytes = Math.ceil(maxModelBytes / 3) * 4 + 64 * 1024;
+
+const mebibytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+
+/** The UTF-8 length of a message's text (the codec's JSON is ASCII unless a string of the payload is not). */
+function messageBytes(text: string): number {
+  return text.length * 3 <= maxWebSocketMessageBytes || /^[\x00-\x7f]*$/.test(text) ? text.length : new TextEncoder().encode(text).length;
+}
 
 /** The part of the WHATWG WebSocket this channel uses. */
 export interface WebSocketLike {
@@ -121,6 +137,15 @@ export function webSocketChannel(openSocket: () => WebSocketLike, options: WebSo
     },
     send(message) {
       const text = encodeMessage(message);
+      const size = messageBytes(text);
+      if (size > maxWebSocketMessageBytes) {
+        const call = message as { kind?: unknown; service?: unknown; method?: unknown };
+        const what = call.kind === 'call' ? `${String(call.service)}.${String(call.method)}: ` : '';
+        throw new RequestError(
+          `${what}a message of ${mebibytes(size)} is longer than browser mode carries (${mebibytes(maxWebSocketMessageBytes)}, for models up to ${mebibytes(maxModelBytes)})`,
+          { limit: maxWebSocketMessageBytes, bytes: size },
+        );
+      }
       if (state === 'open' && socket?.readyState === openState) socket.send(text);
       else if (state === 'connecting') waiting.push(text);
       else throw new ConnectionError(state === 'closed' ? 'the connection to TinyDeploy was closed' : 'the connection to TinyDeploy was lost; reconnecting');
