@@ -29,15 +29,25 @@ export interface ConnectOptions {
   onConnectionChange?(state: ConnectionState): void;
 }
 
-/** Where the token is kept for the tab, so in-app navigation that drops `?token=` keeps working. */
+/** Where the token is kept for the tab, so a reload and reconnections work once `?token=` has left the address. */
 const tokenStorageKey = 'tinydeploy-token';
 
-/** The browser-mode token: from the page address, else from this tab's earlier load. */
+/**
+ * The browser-mode token: from the page address, else from this tab's earlier load. Taken from
+ * the address, it is removed from it at once (the history entry is replaced, not added to), so it
+ * stays neither in the address bar, where a screenshot or a shoulder would catch it, nor in the
+ * browser's history. The server's asset cookie lets a reload fetch the page without it.
+ */
 function browserToken(): string | undefined {
-  const fromAddress = new URLSearchParams(window.location.search).get('token');
-  if (fromAddress) {
-    window.sessionStorage.setItem(tokenStorageKey, fromAddress);
-    return fromAddress;
+  const address = new URL(window.location.href);
+  const fromAddress = address.searchParams.get('token');
+  if (fromAddress !== null) {
+    address.searchParams.delete('token');
+    window.history.replaceState(window.history.state, '', `${address.pathname}${address.search}${address.hash}`);
+    if (fromAddress) {
+      window.sessionStorage.setItem(tokenStorageKey, fromAddress);
+      return fromAddress;
+    }
   }
   return window.sessionStorage.getItem(tokenStorageKey) ?? undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * Where the window is, kept in the URL's hash so a reload (or browser mode's back button) comes
- * back to the same screen. The hash leaves the path and query alone: browser mode's token stays
- * in the query string where `tinydeploy serve` put it.
+ * back to the same screen. The hash leaves the path and query alone (browser mode's token is not
+ * there: services-client.ts takes it out of the address on the first load).
  *
  *   #/                                  home (project list)
  *   #/projects/<id>/<tab>[/<variantId>] a project's Model, Deploy & Profile or History tab
