@@ -115,27 +115,9 @@ export function output(context: LowerContext, index = 0): Tensor {
   return context.graph.tensors[id];
 }
 
-export function expectShape(context: LowerContext, tensor: Tensor, role: string, expected: readonly number[]): void {
-  const actual = tensor.shape;
-  if (actual.length !== expected.length || actual.some((dim, i) => dim !== expected[i])) {
-    fail(context, `${role} ${tensorName(tensor)} has shape ${formatShape(actual)}, expected ${formatShape(expected)}`);
-  }
-}
-
 export function expectConstant(context: LowerContext, tensor: Tensor, role: string): TensorData {
   if (!tensor.data || tensor.variable) fail(context, `${role} ${tensorName(tensor)} must be a constant`);
   return tensor.data;
-}
-
-/** Per-tensor scale and zero point; fails when absent or when the tensor is per-channel. */
-export function quantization(context: LowerContext, tensor: Tensor, role: string): { scale: number; zeroPoint: number } {
-  const q = tensor.quantization;
-  if (!q || q.scale.length === 0) fail(context, `${role} ${tensorName(tensor)} has no quantization parameters`);
-  if (q.scale.length !== 1) {
-    fail(context, `${role} ${tensorName(tensor)} is quantized per channel (${q.scale.length} scales), expected one scale`);
-  }
-  if (!(q.scale[0] > 0) || !Number.isFinite(q.scale[0])) fail(context, `${role} ${tensorName(tensor)} has scale ${q.scale[0]}`);
-  return { scale: q.scale[0], zeroPoint: q.zeroPoint[0] ?? 0 };
 }
 
 /** A shape as 4-D NHWC with leading 1s (the kernels' td_dims). */

@@ -1,53 +1,8 @@
 import { InterpreterError } from '../errors.js';
-import type { Activation, DType, Graph, Op, Padding, Quantization, Tensor } from '../ir/types.js';
-import { formatShape } from '../ir/tensor.js';
+import type { Activation, DType, Padding } from '../ir/types.js';
 import { roundHalfAwayFromZero } from '../ops/fixed-point.js';
 
-/** "op 3 (CONV_2D)": how errors name an op. */
-export function opLabel(op: Op, opIndex: number): string {
-  return `op ${opIndex} (${op.type})`;
-}
-
-export function failOp(op: Op, opIndex: number, message: string): never {
-  throw new InterpreterError(`${opLabel(op, opIndex)}: ${message}`, { opIndex, op: op.type });
-}
-
-/** The tensor behind input `i` of an op; fails naming the op when it is absent. */
-export function inputTensor(graph: Graph, op: Op, opIndex: number, i: number): Tensor {
-  const id = op.inputs[i];
-  if (id === undefined || id < 0) failOp(op, opIndex, `input ${i} is missing`);
-  return graph.tensors[id];
-}
-
-export function outputTensor(graph: Graph, op: Op, i: number): Tensor {
-  return graph.tensors[op.outputs[i]];
-}
-
-export function expectDType(op: Op, opIndex: number, tensor: Tensor, role: string, ...allowed: DType[]): void {
-  if (!allowed.includes(tensor.dtype)) {
-    failOp(op, opIndex, `${role} tensor ${tensor.id} (${tensor.name}) is ${tensor.dtype}, expected ${allowed.join(' or ')}`);
-  }
-}
-
-export function expectRank(op: Op, opIndex: number, tensor: Tensor, role: string, rank: number): void {
-  if (tensor.shape.length !== rank) {
-    failOp(op, opIndex, `${role} tensor ${tensor.id} has shape ${formatShape(tensor.shape)}, expected rank ${rank}`);
-  }
-}
-
-/** Per-tensor scale and zero point; fails when the tensor is not quantized. */
-export function tensorQuantization(op: Op, opIndex: number, tensor: Tensor, role: string): { scale: number; zeroPoint: number } {
-  const q = tensor.quantization;
-  if (!q || q.scale.length === 0) failOp(op, opIndex, `${role} tensor ${tensor.id} (${tensor.name}) has no quantization parameters`);
-  return { scale: q.scale[0], zeroPoint: q.zeroPoint[0] ?? 0 };
-}
-
-export function perChannelScales(q: Quantization | undefined, channels: number): number[] {
-  if (!q || q.scale.length === 0) return new Array(channels).fill(1);
-  return q.scale.length === 1 ? new Array(channels).fill(q.scale[0]) : q.scale;
-}
-
-export const dtypeRange: Partial<Record<DType, { min: number; max: number }>> = {
+const dtypeRange: Partial<Record<DType, { min: number; max: number }>> = {
   int8: { min: -128, max: 127 },
   uint8: { min: 0, max: 255 },
   int16: { min: -32768, max: 32767 },
