@@ -2,10 +2,13 @@
  * `tinydeploy`: TinyDeploy's core without a window. Dispatches a subcommand and maps failures
  * to exit codes: 0 success; 1 an expected failure (a TinyDeployError: bad model, dataset that
  * does not fit, …) printed as `error: <message>`; 2 a usage error (unknown command or option,
- * missing argument); 1 with a stack trace for anything unexpected (a bug).
+ * missing argument); 1 with a stack trace for anything unexpected (a bug). Messages may embed
+ * names from a model file: they are printed through `printableText`, so a name cannot drive the
+ * terminal or forge a line of its own (continuation lines are indented).
  */
 
 import { TinyDeployError, UsageError } from '../core/common/errors.js';
+import { printableName, printableText } from '../core/common/printable.js';
 import { commandHelp, parseArgs } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { evalCommand } from './commands/eval.js';
@@ -56,16 +59,23 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`error: ${error.message}\nRun 'tinydeploy ${commandName(argv)}--help' for usage.\n`);
+      io.stderr.write(`error: ${printableText(error.message)}\nRun 'tinydeploy ${commandName(argv)}--help' for usage.\n`);
       return 2;
     }
     if (error instanceof TinyDeployError) {
-      io.stderr.write(`error: ${error.message}\n`);
+      io.stderr.write(`error: ${printableText(error.message)}\n`);
       return 1;
     }
-    io.stderr.write(`unexpected error (a bug in TinyDeploy; please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr.write(`unexpected error (a bug in TinyDeploy; please report it):\n${unexpectedErrorText(error)}\n`);
     return 1;
   }
+}
+
+/** `Name: message` on one line (the message may embed model names), then the stack frames. */
+function unexpectedErrorText(error: unknown): string {
+  if (!(error instanceof Error)) return printableName(String(error));
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return [`${error.name}: ${printableName(error.message)}`, ...frames.map(printableName)].join('\n');
 }
 
 function commandName(argv: readonly string[]): string {

@@ -1,6 +1,7 @@
 import { analyzeModel } from '../../core/common/analysis/model-analysis.js';
 import type { IoTensorSummary, ModelAnalysis, TensorSummary } from '../../core/common/analysis/model-analysis.js';
 import { formatShape } from '../../core/common/ir/tensor.js';
+import { printableJson, printableName } from '../../core/common/printable.js';
 import { loadModelFile } from '../../core/node/model-file.js';
 import { booleanOption } from '../args.js';
 import type { Command } from '../command.js';
@@ -89,20 +90,24 @@ function quantizationText(tensor: IoTensorSummary): string {
   return `scale ${tensor.scale[0]}, zero point ${tensor.zeroPoint[0] ?? 0}`;
 }
 
-/** The human-readable report: model I/O, one row per op, totals, unsupported ops. */
+/**
+ * The human-readable report: model I/O, one row per op, totals, unsupported ops. Names and custom
+ * codes come from the model file and are printed through `printableName` (no control characters
+ * reach the terminal); `--json` keeps them exact, as `printableJson` escapes.
+ */
 export function inspectText(path: string, analysis: ModelAnalysis): string {
   const { totals, layers } = analysis;
-  const lines: string[] = [`${path}: ${analysis.format}, ${layers.length} ops`];
+  const lines: string[] = [`${printableName(path)}: ${analysis.format}, ${layers.length} ops`];
   for (const [role, tensors] of [
     ['input', analysis.inputs],
     ['output', analysis.outputs],
   ] as const) {
-    for (const tensor of tensors) lines.push(`${role.padEnd(6)}  ${tensor.name}  ${tensorText(tensor)}  ${quantizationText(tensor)}`);
+    for (const tensor of tensors) lines.push(`${role.padEnd(6)}  ${printableName(tensor.name)}  ${tensorText(tensor)}  ${quantizationText(tensor)}`);
   }
   lines.push('');
   const rows = layers.map((layer) => [
     String(layer.index),
-    (layer.customCode ? `CUSTOM:${layer.customCode}` : layer.op) + (layer.supported ? '' : ' *'),
+    printableName(layer.customCode ? `CUSTOM:${layer.customCode}` : layer.op) + (layer.supported ? '' : ' *'),
     layer.inputs.map(tensorText).join(' + ') || '-',
     layer.outputs.map(tensorText).join(' + '),
     formatCount(layer.params),
@@ -138,7 +143,7 @@ export function inspectText(path: string, analysis: ModelAnalysis): string {
   lines.push(
     analysis.unsupported.length === 0
       ? 'all ops run on the host interpreter'
-      : `* not supported by the host interpreter: ${analysis.unsupported.map((entry) => `${entry.type} (op ${entry.indices.join(', ')})`).join('; ')}`,
+      : `* not supported by the host interpreter: ${analysis.unsupported.map((entry) => `${printableName(entry.type)} (op ${entry.indices.join(', ')})`).join('; ')}`,
   );
   lines.push(
     'weight B: bytes of constant inputs; activation B: bytes of non-constant inputs and outputs; ' +
@@ -159,7 +164,7 @@ export const inspectCommand: Command = {
   async run(args, io) {
     const path = args.positionals.model;
     const analysis = analyzeModel(await loadModelFile(path));
-    io.stdout.write(booleanOption(args, 'json') ? JSON.stringify(inspectJson(analysis)) + '\n' : inspectText(path, analysis));
+    io.stdout.write(booleanOption(args, 'json') ? printableJson(inspectJson(analysis)) + '\n' : inspectText(path, analysis));
     return 0;
   },
 };
