@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, sharedModels, sharedPath } from '../../test/testing/shared-data.js';
+import { exportTflite } from '../core/common/exporters/index.js';
+import { noOutputsModel, padToHugeModel, reluGraph } from '../core/common/importers/tflite/testing/crafted-models.js';
 import { commands, main } from './main.js';
 
 const bin = join(repoRoot, 'bin/tinydeploy.js');
@@ -112,6 +114,66 @@ describe('tinydeploy run', () => {
     expect(reset).toMatchObject({
       code: 1,
       stderr: `error: ${sequence}: 1568 bytes, expected 784 (model input serving_default_fixed_input:0: int8 [1,28,28])\n`,
+    });
+  });
+});
+
+describe('tinydeploy with a hostile or degenerate model', () => {
+  /** Sets the terminal title, rings the bell and starts a line of its own that looks like ours. */
+  const hostileName = 'x\x1b]0;pwned\x07\nerror: forged';
+  const escapedName = 'x\\x1b]0;pwned\\x07\\nerror: forged';
+  const hostileModel = join(scratch, 'hostile.tflite');
+  writeFileSync(hostileModel, exportTflite(reluGraph(hostileName)));
+  const terminalControl = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;
+
+  it('inspect prints names from the model with their control characters escaped', async () => {
+    const { code, stdout, stderr } = await tinydeploy('inspect', hostileModel);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).not.toMatch(terminalControl);
+    expect(stdout).toContain(`input   ${escapedName}  float32 [1,4]  not quantized\n`);
+    expect(stdout.split('\n').filter((line) => line.startsWith('error'))).toEqual([]);
+    const json = await tinydeploy('inspect', hostileModel, '--json');
+    expect(json.stdout).not.toMatch(terminalControl);
+    expect(JSON.parse(json.stdout).inputs[0].name).toBe(hostileName);
+  });
+
+  it('a failing run prints one error line, names escaped, whichever part of TinyDeploy built the message', async () => {
+    const input = join(scratch, 'hostile.in.bin');
+    writeFileSync(input, new Uint8Array(12));
+    const output = join(scratch, 'hostile.out.bin');
+    expect(await tinydeploy('run', hostileModel, '--input', input, '--output', output)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `error: ${input}: 12 bytes, expected 16 (model input ${escapedName}: float32 [1,4])\n`,
+    });
+    // An op's own check (RELU of an int32 tensor) names the tensor too; the printer escapes it.
+    const graph = reluGraph(hostileName);
+    const int32Model = join(scratch, 'hostile-int32.tflite');
+    writeFileSync(int32Model, exportTflite({ ...graph, tensors: graph.tensors.map((tensor) => ({ ...tensor, dtype: 'int32' })) }));
+    const refused = await tinydeploy('run', int32Model, '--input', join(scratch, 'hostile.in.bin'), '--output', output);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).not.toMatch(terminalControl);
+    expect(refused.stderr.split('\n').filter((line) => line.startsWith('error'))).toHaveLength(1);
+  });
+
+  it('run refuses a 300-byte model that declares 8 GiB of activations, and a model without outputs, before running', async () => {
+    const pad = join(scratch, 'pad.tflite');
+    writeFileSync(pad, padToHugeModel());
+    const input = join(scratch, 'pad.in.bin');
+    writeFileSync(input, new Uint8Array(4));
+    const output = join(scratch, 'pad.out.bin');
+    expect(await tinydeploy('run', pad, '--input', input, '--output', output)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: pad.tflite: tflite: tensor 2 (y) has shape [1,2147483647] of float32 = 8589934588 bytes, more than the limit of 268435456 bytes per tensor\n',
+    });
+    const empty = join(scratch, 'no-outputs.tflite');
+    writeFileSync(empty, noOutputsModel());
+    writeFileSync(input, new Uint8Array(16));
+    expect(await tinydeploy('run', empty, '--input', input, '--output', output)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: no-outputs.tflite: tflite: subgraph 0 has no outputs: the model computes nothing\n',
     });
   });
 });

@@ -3,11 +3,12 @@ import { InterpreterError, UsageError } from '../../core/common/errors.js';
 import type { Graph, Tensor, TensorData } from '../../core/common/ir/types.js';
 import { bytesOf, dataFromBytes, formatShape, tensorBytes } from '../../core/common/ir/tensor.js';
 import { Interpreter } from '../../core/common/interp/interpreter.js';
+import { printableName } from '../../core/common/printable.js';
 import { loadModelFile } from '../../core/node/model-file.js';
 import { stringOption, stringOptions } from '../args.js';
 import type { Command } from '../command.js';
 
-const describe = (tensor: Tensor) => `${tensor.name}: ${tensor.dtype} ${formatShape(tensor.shape)}`;
+const describe = (tensor: Tensor) => `${printableName(tensor.name)}: ${tensor.dtype} ${formatShape(tensor.shape)}`;
 
 /**
  * Splits an input file into one value per inference. Reset mode needs exactly one input's
@@ -38,16 +39,17 @@ async function readInput(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Runs the graph on every input in turn (one per inference) and concatenates the first output's bytes. */
+/**
+ * Runs the graph on every input in turn (one per inference) and concatenates the first output's
+ * bytes. Each run's output is a fresh array (the interpreter allocates op outputs per run), so one
+ * inference returns it as is and a sequence copies each once into the concatenation.
+ */
 export function runInferences(graph: Graph, inputs: TensorData[][], streaming: boolean): Uint8Array {
   const interpreter = new Interpreter(graph, { state: streaming ? 'streaming' : 'reset' });
-  const chunks = inputs.map((values) => bytesOf(interpreter.run(values).outputs[0]).slice());
-  const result = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    result.set(chunk, offset);
-    offset += chunk.length;
-  }
+  if (inputs.length === 1) return bytesOf(interpreter.run(inputs[0]).outputs[0]);
+  const size = tensorBytes(graph.tensors[graph.outputs[0]]);
+  const result = new Uint8Array(size * inputs.length);
+  inputs.forEach((values, step) => result.set(bytesOf(interpreter.run(values).outputs[0]), step * size));
   return result;
 }
 

@@ -1,9 +1,10 @@
 import { ImportError } from '../errors.js';
 import type { Graph } from '../ir/types.js';
-import type { ModelImporter } from './importer.js';
+import type { ImportOptions, ModelImporter } from './importer.js';
 import { tfliteImporter } from './tflite/index.js';
 
-export type { ModelImporter } from './importer.js';
+export type { ImportOptions, ModelImporter } from './importer.js';
+export { DEFAULT_MAX_TENSOR_BYTES } from './importer.js';
 
 /** Every importer TinyDeploy knows, tried in order. */
 export const importers: readonly ModelImporter[] = [tfliteImporter];
@@ -16,9 +17,10 @@ export function matchImporter(bytes: Uint8Array): ModelImporter | undefined {
 /**
  * Reads a model of any supported format. `name` (usually the file name) prefixes every error.
  * When no importer recognises the bytes but the name has a known extension, that format's
- * importer reports what is wrong (e.g. the missing "TFL3" identifier).
+ * importer reports what is wrong (e.g. the missing "TFL3" identifier). `options` bound what the
+ * model may declare (the largest tensor).
  */
-export function importModel(bytes: Uint8Array, name = 'model'): Graph {
+export function importModel(bytes: Uint8Array, name = 'model', options: ImportOptions = {}): Graph {
   const lowerName = name.toLowerCase();
   const importer =
     matchImporter(bytes) ?? importers.find((candidate) => candidate.extensions.some((ext) => lowerName.endsWith(ext)));
@@ -31,7 +33,7 @@ export function importModel(bytes: Uint8Array, name = 'model'): Graph {
     );
   }
   try {
-    return importer.open(bytes);
+    return importer.open(bytes, options);
   } catch (error) {
     if (error instanceof ImportError) throw new ImportError(`${name}: ${error.message}`, { ...error.data, name });
     throw error;

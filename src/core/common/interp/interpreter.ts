@@ -1,6 +1,7 @@
 import { InterpreterError } from '../errors.js';
 import type { Graph, Tensor, TensorData } from '../ir/types.js';
-import { allocateData, elementCount, formatShape } from '../ir/tensor.js';
+import { allocateData, elementCount, formatShape, tensorBytes } from '../ir/tensor.js';
+import { printableName } from '../printable.js';
 import type { KernelEval } from './kernel.js';
 import { findKernel } from './registry.js';
 import './kernels/index.js';
@@ -12,7 +13,19 @@ export interface InterpreterOptions {
    * TFLite's reference kernel keeps it; call `resetState()` to start a new sequence.
    */
   state?: 'reset' | 'streaming';
+  /**
+   * Most bytes the graph's non-constant tensors (inputs, activations, outputs, state) may take
+   * together; the interpreter keeps every one of them during a run. Checked before anything is
+   * allocated. Default `DEFAULT_MEMORY_BUDGET_BYTES`.
+   */
+  memoryBudgetBytes?: number;
 }
+
+/**
+ * 1 GiB: far more than any microcontroller model needs, far less than what makes the host swap
+ * or the process die. A crafted 300-byte model can declare activations of many gigabytes.
+ */
+export const DEFAULT_MEMORY_BUDGET_BYTES = 2 ** 30;
 
 export interface RunOptions {
   /** Keep every intermediate tensor in the result (per-layer comparison). */
@@ -48,6 +61,8 @@ export class Interpreter {
         { unsupported },
       );
     }
+    checkOutputs(graph);
+    checkMemoryPlan(graph, options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES);
     this.values = graph.tensors.map((tensor) => tensor.data);
     this.evals = graph.ops.map((op, opIndex) => findKernel(op.type)!({ graph, op, opIndex }));
     this.resetState();
@@ -109,7 +124,7 @@ export class Interpreter {
       const opInputs = op.inputs.map((id) => (id < 0 ? undefined : values[id]));
       opInputs.forEach((value, i) => {
         if (value === undefined && op.inputs[i] >= 0) {
-          throw new InterpreterError(`op ${opIndex} (${op.type}) input ${i} (tensor ${op.inputs[i]}) has no value`);
+          throw new InterpreterError(`op ${opIndex} (${op.type}) input ${i} (tensor ${op.inputs[i]}) has no value`, { op: opIndex, tensor: op.inputs[i] });
         }
       });
       onOp?.(opIndex, 'begin');
@@ -128,17 +143,54 @@ function valueMap(values: readonly (TensorData | undefined)[]): Map<number, Tens
   return map;
 }
 
+/**
+ * A graph without outputs, or an op without outputs, has nothing to compute (kernels write
+ * their first output): refused up front rather than failing inside `run`.
+ */
+function checkOutputs(graph: Graph): void {
+  if (graph.outputs.length === 0) {
+    throw new InterpreterError(`graph ${printableName(graph.name)} has no outputs: there is nothing to run`, { graph: graph.name });
+  }
+  const op = graph.ops.findIndex((candidate) => candidate.outputs.length === 0);
+  if (op >= 0) {
+    throw new InterpreterError(`op ${op} (${graph.ops[op].type}) has no outputs`, { op });
+  }
+}
+
+/**
+ * The interpreter keeps every non-constant tensor for the whole run (intermediates can be
+ * returned), so their sum is its peak: refuse before allocating when it passes the budget.
+ */
+function checkMemoryPlan(graph: Graph, budget: number): void {
+  let total = 0;
+  let largest: Tensor | undefined;
+  for (const tensor of graph.tensors) {
+    if (tensor.data && !tensor.variable) continue;
+    const bytes = tensorBytes(tensor);
+    total += bytes;
+    if (!largest || bytes > tensorBytes(largest)) largest = tensor;
+  }
+  if (total > budget) {
+    throw new InterpreterError(
+      `graph ${printableName(graph.name)} needs ${total} bytes for its inputs, activations and outputs, more than the interpreter's ` +
+        `memory budget of ${budget} bytes (largest: tensor ${largest!.id} (${printableName(largest!.name)}) ${largest!.dtype} ` +
+        `${formatShape(largest!.shape)} = ${tensorBytes(largest!)} bytes)`,
+      { bytes: total, budget, tensor: largest!.id },
+    );
+  }
+}
+
 function checkInput(tensor: Tensor, value: TensorData | undefined, index: number): TensorData {
   const expected = allocateData(tensor.dtype, 0);
   if (!value || value.constructor !== expected.constructor) {
     throw new InterpreterError(
-      `input ${index} (${tensor.name}) must be ${tensor.dtype}, got ${value ? value.constructor.name : 'nothing'}`,
+      `input ${index} (${printableName(tensor.name)}) must be ${tensor.dtype}, got ${value ? value.constructor.name : 'nothing'}`,
     );
   }
   const count = elementCount(tensor.shape);
   if (value.length !== count) {
     throw new InterpreterError(
-      `input ${index} (${tensor.name}) has shape ${formatShape(tensor.shape)} = ${count} elements, got ${value.length}`,
+      `input ${index} (${printableName(tensor.name)}) has shape ${formatShape(tensor.shape)} = ${count} elements, got ${value.length}`,
     );
   }
   return value;

@@ -1,8 +1,9 @@
 import { ImportError } from '../../errors.js';
+import { printableName } from '../../printable.js';
 import type { Activation, DType, Graph, Op, Padding, Quantization, Tensor, TensorData } from '../../ir/types.js';
-import { dataFromBytes, dtypeBytes, formatShape } from '../../ir/tensor.js';
+import { allocateData, dataFromBytes, dtypeBytes, formatShape } from '../../ir/tensor.js';
 import { graphProblems } from '../../ir/validate.js';
-import type { ModelImporter } from '../importer.js';
+import { DEFAULT_MAX_TENSOR_BYTES, type ImportOptions, type ModelImporter } from '../importer.js';
 import { CheckedByteBuffer, OutOfBoundsRead } from './checked-byte-buffer.js';
 import {
   ActivationFunctionType,
@@ -60,21 +61,25 @@ export const tfliteImporter: ModelImporter = {
   match(bytes: Uint8Array): boolean {
     return bytes.length >= 8 && String.fromCharCode(...bytes.subarray(4, 8)) === IDENTIFIER;
   },
-  open(bytes: Uint8Array): Graph {
-    return new TfliteReader(bytes).read();
+  open(bytes: Uint8Array, options: ImportOptions = {}): Graph {
+    return new TfliteReader(bytes, options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES).read();
   },
 };
 
 /**
  * Reads one TFLite model into the IR. Keeps a description of the field being read
  * (`where`) so that a read past the end of a truncated or corrupt file becomes
- * `tflite: subgraph 0, tensor 12, quantization: read of 4 bytes at offset …`.
+ * `tflite: subgraph 0, tensor 12, quantization: read of 4 bytes at offset …`. Names from the
+ * file keep their exact text in the graph; in messages they go through `printableName`.
  */
 class TfliteReader {
   private where = 'model header';
   private readonly buffer: CheckedByteBuffer;
 
-  constructor(private readonly bytes: Uint8Array) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly maxTensorBytes: number,
+  ) {
     this.buffer = new CheckedByteBuffer(bytes);
   }
 
@@ -138,6 +143,7 @@ class TfliteReader {
     const inputs = this.readIndexVector(subgraph.inputsLength(), (i) => subgraph.inputs(i)!, 'subgraph input', tensors.length);
     this.where = 'subgraph 0 outputs';
     const outputs = this.readIndexVector(subgraph.outputsLength(), (i) => subgraph.outputs(i)!, 'subgraph output', tensors.length);
+    if (outputs.length === 0) this.fail('subgraph 0 has no outputs: the model computes nothing');
     this.where = 'subgraph 0 name';
     const name = subgraph.name() || 'main';
     const graph: Graph = {
@@ -148,6 +154,7 @@ class TfliteReader {
       outputs,
       source: { format: 'tflite', description, version, ...(subgraphCount > 1 ? { subgraphs: subgraphCount } : {}) },
     };
+    this.giveZeroSizedConstantsData(graph);
     const problems = graphProblems(graph);
     if (problems.length > 0) this.fail(problems.join('; '), { problems });
     return graph;
@@ -161,12 +168,12 @@ class TfliteReader {
       this.where = `tensor ${id}`;
       const source = subgraph.tensors(id)!;
       const name = source.name() ?? `tensor_${id}`;
-      const label = `tensor ${id} (${name})`;
+      const label = `tensor ${id} (${printableName(name)})`;
       this.where = label;
       const type = source.type();
       const dtype = dtypes[type];
       if (!dtype) this.fail(`${label} has type ${TensorType[type] ?? type}, which TinyDeploy does not support`);
-      const shape = this.readShape(source, label);
+      const shape = this.readShape(source, label, dtype);
       const tensor: Tensor = { id, name, shape, dtype };
       this.where = `${label} quantization`;
       const quantization = this.readQuantization(source, label, shape);
@@ -182,7 +189,7 @@ class TfliteReader {
     return tensors;
   }
 
-  private readShape(source: TfliteTensor, label: string): number[] {
+  private readShape(source: TfliteTensor, label: string, dtype: DType): number[] {
     this.where = `${label} shape`;
     const rank = this.vectorLength(source.shapeLength(), 4, `${label} shape`);
     const shape: number[] = [];
@@ -194,6 +201,13 @@ class TfliteReader {
     }
     if (elements > MAX_ELEMENTS) {
       this.fail(`${label} has shape ${formatShape(shape)} = ${elements} elements, more than ${MAX_ELEMENTS}`);
+    }
+    const bytes = elements * dtypeBytes(dtype);
+    if (bytes > this.maxTensorBytes) {
+      this.fail(
+        `${label} has shape ${formatShape(shape)} of ${dtype} = ${bytes} bytes, more than the limit of ${this.maxTensorBytes} bytes per tensor`,
+        { shape, bytes, limit: this.maxTensorBytes },
+      );
     }
     return shape;
   }
@@ -262,7 +276,28 @@ class TfliteReader {
         `${label} has shape ${formatShape(shape)} of ${dtype} = ${expected} bytes, but its buffer ${index} holds ${length} bytes`,
       );
     }
-    return dataFromBytes(dtype, this.bytes.subarray(start, start + length));
+    const data = dataFromBytes(dtype, this.bytes.subarray(start, start + length));
+    if (data instanceof Float32Array) {
+      const bad = data.findIndex((value) => !Number.isFinite(value));
+      if (bad >= 0) {
+        this.fail(`${label} holds ${data[bad]} at index ${bad}: weights must be finite numbers`, { index: bad });
+      }
+    }
+    return data;
+  }
+
+  /**
+   * A tensor of zero elements needs no bytes, so converters give a zero-sized constant (the empty
+   * shape vector of a RESHAPE to a scalar) buffer 0 or an empty buffer, both of which otherwise
+   * mean "not a constant". When no op writes it and it is not a graph input, it is a constant:
+   * it gets its (empty) data instead of being reported as used before any op produces it.
+   */
+  private giveZeroSizedConstantsData(graph: Graph): void {
+    const produced = new Set<number>([...graph.inputs, ...graph.ops.flatMap((op) => op.outputs)]);
+    for (const tensor of graph.tensors) {
+      if (tensor.data || tensor.variable || produced.has(tensor.id) || tensor.dtype === 'string') continue;
+      if (tensor.shape.some((dim) => dim === 0)) tensor.data = allocateData(tensor.dtype, 0);
+    }
   }
 
   private readOperators(subgraph: SubGraph, opTypes: { type: string; custom?: string }[], tensorCount: number): Op[] {
@@ -281,6 +316,7 @@ class TfliteReader {
       const inputs = this.readIndexVector(source.inputsLength(), (j) => source.inputs(j)!, `operator ${i}`, tensorCount, true);
       this.where = `operator ${i} (${type}) outputs`;
       const outputs = this.readIndexVector(source.outputsLength(), (j) => source.outputs(j)!, `operator ${i}`, tensorCount);
+      if (outputs.length === 0) this.fail(`operator ${i} (${type}) has no outputs`, { operator: i });
       this.where = `operator ${i} (${type}) intermediates`;
       const intermediates = this.readIndexVector(source.intermediatesLength(), (j) => source.intermediates(j)!, `operator ${i} intermediates`, tensorCount);
       this.where = `operator ${i} (${type}) options`;
