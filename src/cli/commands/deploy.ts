@@ -1,6 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../../core/common/errors.js';
+import { printableName, printableText } from '../../core/common/printable.js';
 import { deployModelFile, type DeployResult } from '../../core/node/deploy/deploy.js';
 import { booleanOption, integerOption, stringOption, stringOptions } from '../args.js';
 import { boardOption, boardOptionSpec } from '../board-option.js';
@@ -87,6 +89,9 @@ export const deployCommand: Command = {
         }
       }),
     );
+    const outputPath = stringOption(args, 'output');
+    // A deploy takes minutes: find out now, not after it, that its result could not be saved.
+    if (outputPath) await checkWritable(outputPath);
     const json = booleanOption(args, 'json');
     const progress = stepReporter(io.stderr, 'deploy');
     const keepProject = stringOption(args, 'keep-project');
@@ -103,14 +108,42 @@ export const deployCommand: Command = {
     } finally {
       progress.finish();
     }
-    const outputPath = stringOption(args, 'output');
-    if (outputPath) await writeFile(outputPath, Buffer.concat(result.outputBytes));
+    let writeFailure: string | undefined;
+    if (outputPath) {
+      await writeFile(outputPath, Buffer.concat(result.outputBytes)).catch((error: NodeJS.ErrnoException) => {
+        writeFailure = `--output ${outputPath}: cannot write the board's output (${error.code ?? error.message}); the result above was not saved there`;
+      });
+    }
     if (json) io.stdout.write(JSON.stringify(deployJson(result)) + '\n');
     else io.stdout.write(deployText(result, args.positionals.model));
+    if (writeFailure) {
+      // The result is printed above: only the file is lost, not minutes of building and running.
+      io.stderr.write(`error: ${printableText(writeFailure)}\n`);
+      return 1;
+    }
     // Every run is checked against its own host run, so `passed` covers repeatability too.
     return result.passed ? 0 : 1;
   },
 };
+
+/**
+ * Refuses an `--output` path that cannot be written: a folder that does not exist or is not
+ * writable, or a path that is a folder or a read-only file. A UsageError naming the path.
+ */
+async function checkWritable(path: string): Promise<void> {
+  const refuse = (reason: string) => new UsageError(`--output ${path}: cannot write the board's output there (${reason})`, { path });
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw refuse('it is a folder');
+  const target = existing ? path : dirname(resolve(path));
+  if (!existing) {
+    const folder = await stat(target).catch(() => undefined);
+    if (!folder) throw refuse(`no such folder ${target}`);
+    if (!folder.isDirectory()) throw refuse(`${target} is not a folder`);
+  }
+  await access(target, existing ? constants.W_OK : constants.W_OK | constants.X_OK).catch((error: NodeJS.ErrnoException) => {
+    throw refuse(`${existing ? 'the file' : `the folder ${target}`} is not writable: ${error.code ?? error.message}`);
+  });
+}
 
 function deployText(result: DeployResult, modelPath: string): string {
   const { latency } = result;
@@ -149,7 +182,7 @@ function deployText(result: DeployResult, modelPath: string): string {
     `latency  ${formatCount(latency.value)} ${unit} per inference${time}${spread}, ${result.instructionsPerMac === null ? '' : `${result.instructionsPerMac.toFixed(2)} ${unit === 'cycles' ? 'cycles' : 'instructions'} per MAC, `}${formatCount(result.model.macs)} MACs`,
     `memory   arena ${bytes(result.arenaBytes)}, stack high-water ${bytes(result.stackBytes)} (measured), flash ${bytes(result.flashBytes)} (weights ${bytes(result.build.weightBytes)}), RAM ${bytes(result.build.ramBytes)}`,
     check,
-    ...(result.firstDifference ? [`first differing layer: ${result.firstDifference.description}`] : []),
+    ...(result.firstDifference ? [`first differing layer: ${printableName(result.firstDifference.description)}`] : []),
     ...(!result.runsIdentical && !result.firstDifference ? ['runs: the board did not give the same output on every run'] : []),
     '',
     table.trimEnd(),
