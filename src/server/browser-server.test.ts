@@ -13,7 +13,7 @@ import type { AppServices, Job } from '../shared/services/types.js';
 import { webSocketChannel, type WebSocketLike } from '../shared/services/websocket-channel.js';
 import { maxModelBytes } from '../shared/services/schemas.js';
 import { maxWebSocketMessageBytes } from '../shared/services/websocket-channel.js';
-import { startBrowserServer, webSocketLimits, type BrowserServer } from './browser-server.js';
+import { maxWebSockets, startBrowserServer, webSocketLimits, type BrowserServer } from './browser-server.js';
 import { defaultDataDirectory } from './index.js';
 
 interface Answer {
@@ -415,6 +415,17 @@ describe('the browser-mode server’s limits on one WebSocket', () => {
       services.models.importModel = original;
       channel.close();
     }
+  });
+
+  it(`serves at most ${maxWebSockets} WebSockets at once, so per-socket limits cannot be multiplied`, async () => {
+    const open = await Promise.all(Array.from({ length: maxWebSockets }, () => openSocket()));
+    try {
+      expect(await upgrade(server.port, `/ws?token=${token}`, { origin: `http://127.0.0.1:${server.port}` })).toBe(503);
+    } finally {
+      for (const { socket } of open) socket.close();
+    }
+    await Promise.all(open.map(({ closed }) => closed));
+    await vi.waitFor(async () => expect(await upgrade(server.port, `/ws?token=${token}`, { origin: `http://127.0.0.1:${server.port}` })).toBe('open'), eventually);
   });
 
   it(`lets one socket have at most ${webSocketLimits.unfinishedJobs} jobs queued or running`, async () => {

@@ -24,7 +24,7 @@
  * - Per connection, bounded work: at most `webSocketLimits.subscriptions` event subscriptions,
  *   messages of at most `maxWebSocketMessageBytes` (the largest model import, base64-encoded),
  *   a few long calls (imports, datasets) and a few dozen unfinished jobs at once; past a limit a
- *   request is refused with a RequestError naming it.
+ *   request is refused with a RequestError naming it. At most `maxWebSockets` are open at once.
  * - The Host header must be 127.0.0.1:PORT or localhost:PORT, which defeats DNS rebinding (a
  *   hostile domain re-pointed at 127.0.0.1 arrives with its own name as Host).
  * - Pages come with a strict Content-Security-Policy (scripts and styles only from this origin,
@@ -68,6 +68,9 @@ export const webSocketLimits = {
   /** Jobs this connection started that are still queued or running. */
   unfinishedJobs: 32,
 } as const;
+
+/** WebSockets open at once (a tab holds one), so that the per-connection limits cannot be multiplied at will. */
+export const maxWebSockets = 32;
 
 export interface BrowserServerOptions {
   /** What the WebSocket serves (the back end's services plus the menu, which never fires here). */
@@ -250,7 +253,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxWebSocketMessageBytes });
 
   const rejectUpgrade = (socket: Duplex, status: number, reason: string) => {
-    const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Error';
+    const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status] ?? 'Error';
     const body = `${status} ${reason}\n`;
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   };
@@ -263,6 +266,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (url!.pathname !== servicesPath) return rejectUpgrade(socket, 404, `the services are at ${servicesPath}`);
     const origin = request.headers.origin;
     if (origin === undefined || !allowedOrigins.has(origin)) return rejectUpgrade(socket, 403, `unexpected Origin ${JSON.stringify(origin ?? '')}`);
+    if (sockets.clients.size >= maxWebSockets) return rejectUpgrade(socket, 503, `this server already has ${sockets.clients.size} WebSockets open, the most it serves (${maxWebSockets}); close a tab`);
     sockets.handleUpgrade(request, socket, head, (webSocket) => attach(webSocket));
   });
 
