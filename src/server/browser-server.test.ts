@@ -252,6 +252,11 @@ describe('the browser-mode server', () => {
         socket.once('close', (code) => resolve(code));
       });
     expect(await closeCode((socket) => socket.send('{not json'))).toBe(1007);
+    // Bytes that are not padded standard base64 (Node's own decoder would skip the stray characters).
+    for (const bad of ['AB!D', 'AB D', 'A=BC', 'AB==ABCD', 'ABC']) {
+      const call = { kind: 'call', id: 1, service: 'models', method: 'importModel', request: { projectId: 'p', fileName: 'm.tflite', bytes: { $bytes: bad } } };
+      expect(await closeCode((socket) => socket.send(JSON.stringify(call))), bad).toBe(1007);
+    }
     expect(await closeCode((socket) => socket.send(JSON.stringify({ kind: 'call', id: 'x' })))).toBe(1008);
     expect(await closeCode((socket) => socket.send(Buffer.from([1, 2, 3]), { binary: true }))).toBe(1003);
   });

@@ -41,7 +41,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import { RequestError, TinyDeployError } from '../core/common/errors.js';
-import { decodeMessage, encodeMessage } from '../shared/services/codec.js';
+import { decodeBase64, decodeMessage, encodeMessage } from '../shared/services/codec.js';
 import { serveServices, type MessageChannel } from '../shared/services/proxy.js';
 import { servicesSchema } from '../shared/services/schemas.js';
 import type { AppServices, Job, JobService } from '../shared/services/types.js';
@@ -296,7 +296,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       if (isBinary) return webSocket.close(1003, 'the services speak JSON text messages');
       let message: unknown;
       try {
-        message = decodeMessage(data.toString());
+        message = decodeMessage(data.toString(), decodeBase64Natively);
       } catch {
         return webSocket.close(1007, 'malformed JSON message');
       }
@@ -336,6 +336,20 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
     },
   };
+}
+
+/**
+ * The codec's `decodeBase64` with Node's native decoder: a 64 MiB model in a fraction of the
+ * time, so the event loop serving every other client is not held for a second. Node's decoder
+ * skips characters it does not know, so a text whose bytes come out fewer than its length
+ * promises is handed to the strict decoder, which says what is wrong (it also reads the URL-safe
+ * alphabet, which is harmless: the bytes are still well defined).
+ */
+function decodeBase64Natively(text: string): Uint8Array {
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const buffer = Buffer.from(text, 'base64');
+  if (text.length % 4 !== 0 || buffer.length !== (text.length / 4) * 3 - padding) return decodeBase64(text);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
 }
 
 /** Why the server could not listen, in words, with what to do about it. */
