@@ -226,6 +226,30 @@ describe('the browser-mode server', () => {
     }
   });
 
+  it('hands the services bytes that own their memory, small or large', async () => {
+    const received: Uint8Array[] = [];
+    const original = services.models.importModel;
+    services.models.importModel = async (request) => {
+      received.push(request.bytes);
+      return original(request);
+    };
+    const { channel, client } = connectClient();
+    try {
+      const project = await client.projects.create({ name: 'bytes' });
+      for (const length of [1, 3, 4099, 100_000]) {
+        const bytes = new Uint8Array(length).map((_, i) => (i * 31 + length) & 255);
+        await client.models.importModel({ projectId: project.id, fileName: 'm.tflite', bytes });
+        const last = received.at(-1)!;
+        expect(last).toBeInstanceOf(Uint8Array);
+        expect(last.buffer.byteLength, `length ${length}`).toBe(length);
+        expect(Buffer.from(last).equals(Buffer.from(bytes))).toBe(true);
+      }
+    } finally {
+      services.models.importModel = original;
+      channel.close();
+    }
+  });
+
   it('rebuilds a service error class sent over the WebSocket', async () => {
     const failing = createFakeServices();
     failing.models.importModel = async () => {

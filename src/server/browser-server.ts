@@ -349,7 +349,8 @@ function decodeBase64Natively(text: string): Uint8Array {
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
   const buffer = Buffer.from(text, 'base64');
   if (text.length % 4 !== 0 || buffer.length !== (text.length / 4) * 3 - padding) return decodeBase64(text);
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+  // A small Buffer is a slice of Node's shared pool: copied, so the bytes own their ArrayBuffer.
+  return buffer.length === buffer.buffer.byteLength ? new Uint8Array(buffer.buffer) : new Uint8Array(buffer);
 }
 
 /** Why the server could not listen, in words, with what to do about it. */
