@@ -1,0 +1,50 @@
+// The fast tier, `npm run test:fast`: the tests that are plain TypeScript in this process (IR,
+// importers, interpreter, passes, code generation as text, protocol, services with fakes, UI
+// logic). It leaves out, by what they do, the tests that start programs (QEMU, gcc and
+// arm-none-eabi-gcc, Chromium, the tinydeploy CLI, worker processes, pty bridges) and the few
+// that push whole datasets through the interpreter. Those run in the full suite, `npm test`,
+// which runs every test file. test/testing/no-processes.ts makes a test that starts a program
+// here fail, so a test of that kind cannot slip into this tier.
+import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+/** Test files that start programs, grouped by what they start. */
+export const startsPrograms = [
+  // QEMU (virtual boards) and the firmware built for it with arm-none-eabi-gcc.
+  'src/core/node/devices/qemu/**/*.test.ts',
+  'src/core/node/deploy/deploy.test.ts',
+  'src/core/node/quantize/deploy-quantized.test.ts',
+  'test/cli/**/*.test.ts',
+  // C toolchains: the kernel library, generated C, ELF reading, stack estimates.
+  'src/core/node/toolchain/kernels.test.ts',
+  'src/core/node/toolchain/elf.test.ts',
+  'src/core/node/toolchain/stack-usage.test.ts',
+  'test/codegen/**/*.test.ts',
+  // Chromium.
+  'test/e2e/**/*.test.ts',
+  // The tinydeploy CLI, worker processes (a real deploy on QEMU among them), lock holders and pty bridges.
+  'src/cli/main.test.ts',
+  'src/cli/commands/optimize.test.ts',
+  'src/cli/commands/serve.test.ts',
+  'src/core/node/services/services.test.ts',
+  '**/*.process.test.ts',
+  'src/core/node/store/folder-lock.test.ts',
+  'src/core/node/devices/transport/serial.test.ts',
+];
+
+/** Test files that run the interpreter over whole datasets (accuracy on thousands of samples). */
+export const longComputations = [
+  'src/core/node/datasets/evaluate.test.ts',
+  'src/core/node/quantize/kws-accuracy.test.ts',
+  'src/core/node/quantize/quantize-model.test.ts',
+];
+
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      exclude: [...configDefaults.exclude, ...startsPrograms, ...longComputations],
+      setupFiles: ['test/testing/no-processes.ts'],
+    },
+  }),
+);
