@@ -36,16 +36,23 @@ import type { Graph, Op, Tensor } from '../ir/types.js';
 import type { PassContext } from './pass.js';
 import { registerPass } from './registry.js';
 import { type GraphView, type RewriteRule, applyRewriteRules } from './rewrite.js';
+import { definedOpTypes, findOp } from '../ops/index.js';
 
-const hybridOpTypes = ['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED'];
-const WEIGHTS = 1;
+/** The weight input of an op that multiplies by one weight tensor (conv, depthwise, FC), from the op library. */
+function weightSlot(type: string): number | undefined {
+  const weights = findOp(type)?.weights;
+  return weights?.length === 1 ? weights[0].input : undefined;
+}
+
+
 
 /** Whether op `index` computes in float32 with int8 weights read from tensor `weights`. */
 function isHybridUse(graph: GraphView, index: number, weights: number): boolean {
   const op = graph.op(index)!;
+  const slot = weightSlot(op.type);
   return (
-    hybridOpTypes.includes(op.type) &&
-    op.inputs[WEIGHTS] === weights &&
+    slot !== undefined &&
+    op.inputs[slot] === weights &&
     op.inputs.filter((id) => id === weights).length === 1 &&
     op.inputs[0] >= 0 &&
     graph.tensor(op.inputs[0]).dtype === 'float32' &&
@@ -79,13 +86,15 @@ export function dequantizeWeights(tensor: Tensor): Float32Array {
 
 const dequantizeWeightsRule: RewriteRule = {
   name: 'dequantize-weights',
-  opTypes: hybridOpTypes,
+  opTypes: definedOpTypes().filter((type) => weightSlot(type) !== undefined),
   match(graph, opIndex) {
-    const weights = graph.op(opIndex)!.inputs[WEIGHTS];
+    const op = graph.op(opIndex)!;
+    const weights = op.inputs[weightSlot(op.type)!];
     return weights !== undefined && isQuantizedInt8Constant(graph, weights) && isHybridUse(graph, opIndex, weights);
   },
   apply(graph, opIndex) {
-    const weights = graph.op(opIndex)!.inputs[WEIGHTS];
+    const op = graph.op(opIndex)!;
+    const weights = op.inputs[weightSlot(op.type)!];
     const tensor = graph.tensor(weights);
     const readers = graph.consumers(weights);
     const hybridReaders = readers.filter((index) => isHybridUse(graph, index, weights));

@@ -36,6 +36,7 @@ import type { Activation, Op, Quantization, Tensor } from '../ir/types.js';
 import type { PassContext } from './pass.js';
 import { registerPass } from './registry.js';
 import { type GraphView, type RewriteRule, applyRewriteRules } from './rewrite.js';
+import { findOp } from '../ops/index.js';
 import type { Graph } from '../ir/types.js';
 
 /** Standalone activation op type → the fused activation it becomes. */
@@ -44,9 +45,6 @@ const fusedActivation: Readonly<Record<string, Activation>> = {
   RELU6: 'relu6',
   RELU_N1_TO_1: 'relu_n1_to_1',
 };
-
-/** Ops whose kernels apply a fused activation after their bias. */
-const fusableProducers: ReadonlySet<string> = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD']);
 
 function sameQuantization(a: Quantization | undefined, b: Quantization | undefined): boolean {
   return (
@@ -79,7 +77,8 @@ const fuseIntoProducer: RewriteRule = {
     const producerIndex = graph.producer(intermediate);
     if (producerIndex === undefined) return false;
     const producer = graph.op(producerIndex)!;
-    if (!fusableProducers.has(producer.type) || producer.outputs.length !== 1) return false;
+    // Ops whose kernels apply a fused activation after their bias say so in the op library.
+    if (!findOp(producer.type)?.fusedActivation || producer.outputs.length !== 1) return false;
     if ((producer.attrs as { activation?: Activation }).activation !== 'none') return false;
     const readers = graph.consumers(intermediate);
     if (readers.length !== 1 || readers[0] !== opIndex) return false;

@@ -1,6 +1,7 @@
-import { computeOutSize, computePadding } from '../../interp/op-utils.js';
+import { findOp } from '../../ops/index.js';
+import { computeOutSize, computePadding } from '../../ops/window.js';
 import { dtypeBytes } from '../../ir/tensor.js';
-import type { Graph, Op, OpOf } from '../../ir/types.js';
+import type { Graph, Op } from '../../ir/types.js';
 import { alignDown } from './planner.js';
 
 /**
@@ -16,7 +17,7 @@ import { alignDown } from './planner.js';
  * written in increasing linear order, all channels of a pixel before any channel of a later
  * one (the DSP conv's pairs of pixels included), and every read for output pixel p happens
  * before the writes of any later pixel and touches only p's window. A kernel that writes in
- * another order (a tiled or channel-major one) must be removed from `windowedOps`.
+ * another order (a tiled or channel-major one) must not be given to an op with a `window`.
  *
  * The safe placement: with readStart(p) the byte offset in the input of the first input pixel
  * any output pixel ≥ p reads, and writeEnd(p) the end of output pixel p, the output may be
@@ -24,37 +25,21 @@ import { alignDown } from './planner.js';
  * byte written for pixel p then lies below everything still to be read.
  */
 
-export const windowedOps: ReadonlySet<string> = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D']);
-
 /**
  * The offset of the output relative to the input (a multiple of the plan's alignment) that
  * lets the op's output overlap its input safely while taking the least room, or undefined when
- * overlapping saves nothing (or the op is not windowed).
+ * overlapping saves nothing (or the op has no window: its op-library definition says so).
  */
 export function windowedOutputDelta(graph: Graph, op: Op): number | undefined {
-  if (!windowedOps.has(op.type)) return undefined;
+  const window = findOp(op.type)?.window?.(graph, op);
+  if (!window) return undefined;
   const input = graph.tensors[op.inputs[0]];
   const output = graph.tensors[op.outputs[0]];
   if (!input || !output || input.shape.length !== 4 || output.shape.length !== 4) return undefined;
-  const attrs = (op as OpOf<'CONV_2D'> | OpOf<'DEPTHWISE_CONV_2D'> | OpOf<'AVERAGE_POOL_2D'>).attrs;
   const [batches, inputHeight, inputWidth, inputChannels] = input.shape;
   const [outputBatches, outputHeight, outputWidth, outputChannels] = output.shape;
   if (outputBatches !== batches) return undefined;
-  let filterHeight: number;
-  let filterWidth: number;
-  let dilationH = 1;
-  let dilationW = 1;
-  if (op.type === 'CONV_2D' || op.type === 'DEPTHWISE_CONV_2D') {
-    const filter = graph.tensors[op.inputs[1]];
-    if (!filter || filter.shape.length !== 4) return undefined;
-    [filterHeight, filterWidth] = [filter.shape[1], filter.shape[2]];
-    const conv = attrs as OpOf<'CONV_2D'>['attrs'];
-    [dilationH, dilationW] = [conv.dilationH, conv.dilationW];
-  } else {
-    const pool = attrs as OpOf<'AVERAGE_POOL_2D'>['attrs'];
-    [filterHeight, filterWidth] = [pool.filterH, pool.filterW];
-  }
-  const { strideH, strideW, padding } = attrs;
+  const { filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding } = window;
   if (
     computeOutSize(padding, inputHeight, filterHeight, strideH, dilationH) !== outputHeight ||
     computeOutSize(padding, inputWidth, filterWidth, strideW, dilationW) !== outputWidth
