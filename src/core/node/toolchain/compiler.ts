@@ -1,4 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { CodegenError } from '../../common/errors.js';
 
 /**
@@ -70,7 +72,25 @@ export interface CompileOptions {
   /** Linker flags and libraries (`-T board.ld`, `-lm`, …), placed after the sources. */
   linkFlags?: readonly string[];
   cwd?: string;
+  /** Time limit of this call; default `compileTimeLimitMs` of the sources' size. */
   timeoutMs?: number;
+}
+
+/** The environment variable that replaces every compiler call's time limit (milliseconds). */
+export const COMPILE_TIMEOUT_ENV = 'TINYDEPLOY_COMPILE_TIMEOUT_MS';
+const BASE_TIME_LIMIT_MS = 60_000;
+const TIME_LIMIT_MS_PER_KIB = 50;
+
+/**
+ * How long one compiler call may take: 60 s plus 50 ms per KiB of C source (the generated model
+ * grows with its ops and weights; a 5,000-op graph once kept gcc busy for 457 s), or
+ * `$TINYDEPLOY_COMPILE_TIMEOUT_MS` when set to a positive number. Past it gcc is killed and the
+ * call fails with a CodegenError naming the limit.
+ */
+export function compileTimeLimitMs(sourceBytes: number, env: NodeJS.ProcessEnv = process.env): number {
+  const override = Number(env[COMPILE_TIMEOUT_ENV]);
+  if (env[COMPILE_TIMEOUT_ENV] && Number.isFinite(override) && override > 0) return override;
+  return BASE_TIME_LIMIT_MS + Math.ceil((sourceBytes / 1024) * TIME_LIMIT_MS_PER_KIB);
 }
 
 export interface CompileResult {
@@ -82,7 +102,9 @@ export interface CompileResult {
 
 /**
  * Compiles and links in one compiler call. A failing compiler is a CodegenError carrying the
- * command line and the compiler's own diagnostics, so the user sees the C error verbatim.
+ * command line and the compiler's own diagnostics, so the user sees the C error verbatim. The
+ * call has a time limit (`options.timeoutMs`, else `compileTimeLimitMs`); past it the compiler
+ * and every process it started (cc1, as, ld) are killed.
  */
 export async function compile(compiler: Compiler, options: CompileOptions): Promise<CompileResult> {
   const args = [
@@ -95,11 +117,27 @@ export async function compile(compiler: Compiler, options: CompileOptions): Prom
     ...(options.linkFlags ?? []),
   ];
   const commandLine = [compiler.command, ...args];
+  let timeoutMs = options.timeoutMs;
+  let limitText = '';
+  if (timeoutMs === undefined) {
+    const sizes = await Promise.all(options.sources.map((source) => stat(resolve(options.cwd ?? '.', source)).then((info) => info.size, () => 0)));
+    const sourceBytes = sizes.reduce((sum, size) => sum + size, 0);
+    timeoutMs = compileTimeLimitMs(sourceBytes);
+    limitText = process.env[COMPILE_TIMEOUT_ENV]
+      ? ` (from ${COMPILE_TIMEOUT_ENV})`
+      : ` (60 s + 50 ms per KiB of its ${Math.ceil(sourceBytes / 1024)} KiB of sources; set ${COMPILE_TIMEOUT_ENV} to change it)`;
+  }
   try {
-    const { stderr } = await run(compiler.command, args, { cwd: options.cwd, timeoutMs: options.timeoutMs ?? 300_000 });
+    const { stderr } = await run(compiler.command, args, { cwd: options.cwd, timeoutMs });
     return { commandLine, diagnostics: stderr };
   } catch (error) {
     const failure = error as ProcessFailure;
+    if (failure.timedOut) {
+      throw new CodegenError(`${compiler.command} was stopped: it ran past its time limit of ${formatSeconds(timeoutMs)}${limitText}`, {
+        commandLine,
+        timeoutMs,
+      });
+    }
     const output = (failure.stderr || failure.stdout || failure.message).trim();
     throw new CodegenError(`${compiler.command} failed (${failure.reason}):\n${truncate(output, 8000)}`, {
       commandLine,
@@ -143,25 +181,110 @@ interface ProcessFailure extends Error {
   stdout: string;
   stderr: string;
   reason: string;
+  timedOut: boolean;
 }
 
+/** Output kept per stream; a compiler that prints more is cut (the start holds the first error). */
+const MAX_OUTPUT_CHARS = 64 * 1024 * 1024;
+
+/**
+ * Process groups of the compilers running now. Their own group keeps them out of the terminal's
+ * Ctrl+C, so they are killed here when this process exits or is interrupted.
+ */
+const runningGroups = new Set<number>();
+const forwardedSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function killGroups(): void {
+  for (const group of runningGroups) {
+    try {
+      process.kill(-group, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  runningGroups.clear();
+}
+
+/** Kills the compilers, then lets the signal do what it would have done without this handler. */
+function onSignal(signal: NodeJS.Signals): void {
+  killGroups();
+  stopWatchingExit();
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function watchExit(): void {
+  if (runningGroups.size > 0) return;
+  process.on('exit', killGroups);
+  for (const signal of forwardedSignals) process.on(signal, onSignal);
+}
+
+function stopWatchingExit(): void {
+  process.off('exit', killGroups);
+  for (const signal of forwardedSignals) process.off(signal, onSignal);
+}
+
+/**
+ * Runs a program in its own process group, so that a timeout kills it and its children: the
+ * gcc driver's cc1, as and ld would otherwise keep running (and keep the CPU) after gcc itself.
+ */
 function run(
   command: string,
   args: readonly string[],
   options: { cwd?: string; timeoutMs: number },
 ): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { cwd: options.cwd, timeout: options.timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        const reason =
-          code === 'ENOENT' ? 'not found' : error.killed ? `timed out after ${options.timeoutMs} ms` : `exit ${error.code ?? error.signal}`;
-        reject(Object.assign(new Error(`${command}: ${reason}`), { stdout, stderr, reason }) as ProcessFailure);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const group = child.pid;
+    if (group !== undefined) {
+      watchExit();
+      runningGroups.add(group);
+    }
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    let settled = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stdout.length < MAX_OUTPUT_CHARS) stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < MAX_OUTPUT_CHARS) stderr += chunk;
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        if (group !== undefined) process.kill(-group, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }, options.timeoutMs);
+    const done = () => {
+      settled = true;
+      clearTimeout(timer);
+      if (group !== undefined && runningGroups.delete(group) && runningGroups.size === 0) stopWatchingExit();
+    };
+    const fail = (reason: string) => {
+      if (settled) return;
+      done();
+      reject(Object.assign(new Error(`${command}: ${reason}`), { stdout, stderr, reason, timedOut }) as ProcessFailure);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => fail(error.code === 'ENOENT' ? 'not found' : error.message));
+    child.on('close', (code, signal) => {
+      if (timedOut) {
+        fail(`timed out after ${options.timeoutMs} ms`);
         return;
       }
-      resolve({ stdout, stderr });
+      if (code !== 0) {
+        fail(`exit ${code ?? signal}`);
+        return;
+      }
+      done();
+      resolvePromise({ stdout, stderr });
     });
   });
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function truncate(text: string, limit: number): string {
