@@ -78,6 +78,17 @@ describe('evaluate', () => {
     });
   });
 
+  it('refuses samples of the same size in another layout, naming both shapes, unless reshaping is allowed', async () => {
+    const kws = await loadModelFile(sharedModels.kws_ref_model);
+    const kws01 = await openDataset(sharedPath('datasets/kws01'));
+    const transposed = { ...kws01, sample: { ...kws01.sample, shape: [1, 10, 49, 1] } };
+    await expect(evaluate(kws, transposed)).rejects.toMatchObject({
+      name: 'DatasetError',
+      message: expect.stringMatching(/^dataset kws01: sample shape \[1,10,49,1\] does not match model input \S+ shape \[1,49,10,1\]: the same 490 values in another layout/),
+    });
+    expect((await evaluate(kws, transposed, { limit: 3, allowReshape: true })).samples).toBe(3);
+  });
+
   it('refuses a model whose first output does not have one score per class', async () => {
     const dataset = await openDataset(sharedPath('datasets/kws01'));
     const kws = await loadModelFile(sharedModels.kws_ref_model);

@@ -28,6 +28,8 @@ export interface EvaluationOptions {
   onProgress?: (progress: EvaluationProgress) => void;
   /** Stops between two samples; the promise then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Feed samples of another shape with as many values as the input (see `sampleConverter`); off by default. */
+  allowReshape?: boolean;
 }
 
 export interface EvaluationResult {
@@ -49,17 +51,19 @@ export function argmax(values: TensorData): number {
 
 /**
  * Runs every sample (or the first `limit`) through the graph and counts top-1 hits. Refuses,
- * before any inference, a dataset that does not fit the model: sample shape or dtype against
- * the model input, number of classes against the first output's size.
+ * before any inference, a dataset that does not fit the model: sample shape (count, and layout
+ * unless `allowReshape`) or dtype against the model input, number of classes against the first
+ * output's size.
  */
 export async function evaluate(graph: Graph, dataset: Dataset, options: EvaluationOptions = {}): Promise<EvaluationResult> {
-  const { limit = Infinity, onProgress, signal } = options;
+  const { limit = Infinity, onProgress, signal, allowReshape } = options;
   if (graph.inputs.length !== 1) {
     throw new DatasetError(`dataset ${dataset.name}: the model has ${graph.inputs.length} inputs; evaluation feeds exactly one`);
   }
+  if (graph.outputs.length === 0) throw new DatasetError(`dataset ${dataset.name}: the model has no outputs; evaluation reads the first one`);
   const input = graph.tensors[graph.inputs[0]];
   const output = graph.tensors[graph.outputs[0]];
-  const convert = sampleConverter(dataset.name, dataset.sample, input);
+  const convert = sampleConverter(dataset.name, dataset.sample, input, { allowReshape });
   const classCount = dataset.classes.length;
   if (elementCount(output.shape) !== classCount) {
     throw new DatasetError(

@@ -36,9 +36,27 @@ describe('sampleConverter', () => {
     });
   });
 
-  it('accepts another shape with the same element count', () => {
-    const convert = sampleConverter('d', { dtype: 'uint8', shape: [784], scale: 1, zeroPoint: 0 }, input('float32', [1, 28, 28]));
+  it('accepts another shape with the same element count when reshaping is allowed', () => {
+    const convert = sampleConverter('d', { dtype: 'uint8', shape: [784], scale: 1, zeroPoint: 0 }, input('float32', [1, 28, 28]), { allowReshape: true });
     expect(convert(new Uint8Array(784).fill(3))).toEqual(new Float32Array(784).fill(3));
+  });
+
+  it('refuses the same element count in another layout unless reshaping is allowed, naming both shapes', () => {
+    const transposed: SampleSpec = { dtype: 'int8', shape: [10, 49], scale: 1, zeroPoint: 0 };
+    expect(thrown(() => sampleConverter('kws', transposed, input('float32', [49, 10])))).toMatchObject({
+      name: 'DatasetError',
+      message:
+        'dataset kws: sample shape [10,49] does not match model input input shape [49,10]: the same 490 values in another layout ' +
+        '(a transposed sample would give a meaningless accuracy). If the samples are stored in the model\'s order, write the ' +
+        'model\'s shape in dataset.json\'s "sample.shape"',
+      data: { sampleShape: [10, 49], inputShape: [49, 10] },
+    });
+    expect(thrown(() => sampleConverter('mnist', { ...transposed, shape: [784] }, input('float32', [1, 28, 28])))).toMatchObject({
+      message: expect.stringContaining('sample shape [784] does not match model input input shape [1,28,28]'),
+    });
+    // Dimensions of size 1 do not change the order of the values: these are the same layout.
+    expect(() => sampleConverter('kws', { ...transposed, shape: [49, 10] }, input('float32', [1, 49, 10, 1]))).not.toThrow();
+    expect(() => sampleConverter('kws', transposed, input('float32', [49, 10]), { allowReshape: true })).not.toThrow();
   });
 
   it('passes samples through unchanged when dtype, scale and zero point already match', async () => {

@@ -5,6 +5,11 @@
  * arithmetic, as TFLite's Quantize kernel does), a float model input gets `real` as float32, and
  * a sample already stored with the model input's dtype, scale and zero point is passed through
  * unchanged. Shape and dtype are checked once, when the converter is made.
+ *
+ * The sample's shape must be the input's, up to dimensions of size 1 (which do not change the
+ * order of the values: [1,49,10,1] and [49,10] lay out the same way). The same number of values
+ * in another layout ([10,49] for [49,10]) is refused unless the caller allows reshaping: fed
+ * as-is, transposed samples would give an accuracy that means nothing.
  */
 
 import { DatasetError } from '../../common/errors.js';
@@ -22,18 +27,43 @@ const quantizedRanges: Partial<Record<DType, { min: number; max: number }>> = {
 
 export type SampleConverter = (values: TensorData) => TensorData;
 
+export interface SampleConverterOptions {
+  /**
+   * Feed samples whose shape differs from the input's but holds as many values, in stored
+   * order. Only for samples known to be stored in the model's order (say, flattened).
+   */
+  allowReshape?: boolean;
+}
+
+/** Whether two shapes lay values out the same way: equal once dimensions of size 1 are dropped. */
+export function sameLayout(a: readonly number[], b: readonly number[]): boolean {
+  const squeeze = (shape: readonly number[]) => shape.filter((dim) => dim !== 1);
+  const [left, right] = [squeeze(a), squeeze(b)];
+  return left.length === right.length && left.every((dim, i) => dim === right[i]);
+}
+
 /**
  * Makes the function that converts one stored sample of `sample` into a value for `input`.
- * Throws DatasetError naming both shapes when the element counts differ, and naming both
- * dtypes when the model input cannot be fed from the dataset (e.g. a bool input).
+ * Throws DatasetError naming both shapes when the element counts differ, or when the layouts
+ * differ and `allowReshape` is not set, and naming both dtypes when the model input cannot be
+ * fed from the dataset (e.g. a bool input).
  */
-export function sampleConverter(datasetName: string, sample: SampleSpec, input: Tensor): SampleConverter {
+export function sampleConverter(datasetName: string, sample: SampleSpec, input: Tensor, options: SampleConverterOptions = {}): SampleConverter {
   const sampleCount = elementCount(sample.shape);
   const inputCount = elementCount(input.shape);
   if (sampleCount !== inputCount) {
     throw new DatasetError(
       `dataset ${datasetName}: sample shape ${formatShape(sample.shape)} (${sampleCount} values) does not fit ` +
         `model input ${input.name} shape ${formatShape(input.shape)} (${inputCount} values)`,
+      { sampleShape: sample.shape, inputShape: input.shape },
+    );
+  }
+  if (!options.allowReshape && !sameLayout(sample.shape, input.shape)) {
+    throw new DatasetError(
+      `dataset ${datasetName}: sample shape ${formatShape(sample.shape)} does not match model input ${input.name} ` +
+        `shape ${formatShape(input.shape)}: the same ${sampleCount} values in another layout (a transposed sample ` +
+        `would give a meaningless accuracy). If the samples are stored in the model's order, write the model's shape ` +
+        `in dataset.json's "sample.shape"`,
       { sampleShape: sample.shape, inputShape: input.shape },
     );
   }
