@@ -9,7 +9,12 @@ export function createDatasetService(store: Store): DatasetService {
       store.getProject(projectId);
       return store.listDatasets(projectId);
     },
-    /** Reads the dataset's description (not its samples) so a folder that is not a dataset is refused now. */
+    /**
+     * Reads the dataset's description (not its samples) so a folder that is not a dataset is
+     * refused now. A folder that cannot be read gets one message whatever the reason (missing, a
+     * file, no permission: see `openDataset`), so a browser-mode client cannot probe which paths
+     * exist; paths inside the dataset's files are confined to its folder.
+     */
     async add({ projectId, path, name }) {
       store.getProject(projectId);
       const dataset = await openDataset(path);

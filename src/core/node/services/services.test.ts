@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { virtualM4f, realTemplate, boards } from '../../common/boards/index.js';
 import { DatasetError, DeviceError, ImportError, UsageError } from '../../common/errors.js';
@@ -159,7 +159,12 @@ describe('services with a stand-in worker', () => {
     expect(dataset).toMatchObject({ projectId, name: 'kws01', path: datasetPath.replace(/\/$/, ''), format: 'files', sampleCount: 1000 });
     expect((await services.datasets.add({ projectId, path: datasetPath, name: ' samples ' })).name).toBe('samples');
     await expect(services.datasets.add({ projectId, path: join(directory, 'nothing') })).rejects.toThrow(DatasetError);
-    await expect(services.datasets.add({ projectId, path: join(directory, 'nothing') })).rejects.toThrow(/^dataset nothing: cannot read .*dataset\.json \(no such file/);
+    // Missing, a file, a folder without dataset.json: one message, so that a browser-mode client
+    // cannot use datasets.add to learn which paths exist on the machine.
+    const notAFolder = (path: string) => `dataset ${basename(path)}: ${path} is not a readable dataset folder (a folder holding a readable dataset.json)`;
+    for (const path of [join(directory, 'nothing'), join(directory, 'nothing', 'deeper'), '/etc/passwd', '/etc/passwd/x', directory]) {
+      await expect(services.datasets.add({ projectId, path })).rejects.toMatchObject({ name: 'DatasetError', message: notAFolder(path) });
+    }
     expect(await services.datasets.list({ projectId })).toHaveLength(2);
     await services.datasets.remove({ datasetId: dataset.id });
     expect(await services.datasets.list({ projectId })).toHaveLength(1);
