@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, sharedModels, sharedPath } from '../../../test/testing/shared-data.js';
+import { exportTflite } from '../../core/common/exporters/index.js';
 import { printGraph } from '../../core/common/ir/print.js';
+import type { Op } from '../../core/common/ir/types.js';
 import { loadModelFile } from '../../core/node/model-file.js';
 import type { CliIo } from '../command.js';
 import { main } from '../main.js';
@@ -113,5 +115,31 @@ describe('tinydeploy optimize', () => {
       execFile(process.execPath, [join(repoRoot, 'bin/tinydeploy.js'), '--help'], { cwd: repoRoot }, (error, out) => (error ? reject(error) : resolve(out))),
     );
     expect(stdout).toMatch(/ {2}optimize +Run a pipeline of graph passes/);
+  });
+});
+
+describe('tinydeploy optimize with names chosen by the model file', () => {
+  it('prints the passes\' notes with control characters escaped', async () => {
+    // DEQUANTIZE of an int8 constant without quantization parameters: fold-constants leaves it,
+    // with a note naming the constant.
+    const model = join(scratch, 'hostile-names.tflite');
+    writeFileSync(
+      model,
+      exportTflite({
+        name: 'hostile',
+        tensors: [
+          { id: 0, name: 'q\x1b]0;pwned\x07\nerror: forged', dtype: 'int8', shape: [4], data: new Int8Array([1, 2, 3, 4]) },
+          { id: 1, name: 'x', dtype: 'float32', shape: [4] },
+          { id: 2, name: 'y', dtype: 'float32', shape: [4] },
+        ],
+        ops: [{ type: 'DEQUANTIZE', inputs: [0], outputs: [1], attrs: {} } as Op, { type: 'RELU', inputs: [1], outputs: [2], attrs: {} } as Op],
+        inputs: [],
+        outputs: [2],
+      }),
+    );
+    const { code, stdout } = await tinydeploy('optimize', model, '--pipeline', 'cleanup', '--out', join(scratch, 'hostile-out.tflite'));
+    expect(code).toBe(0);
+    expect(stdout).toContain('input tensor 0 (q\\x1b]0;pwned\\x07\\nerror: forged) has no quantization parameters');
+    expect(stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
   });
 });

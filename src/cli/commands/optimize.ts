@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { UsageError } from '../../core/common/errors.js';
 import type { Graph } from '../../core/common/ir/types.js';
+import { printableName } from '../../core/common/printable.js';
 import { findPipeline, listPasses, listPipelines, runPipeline, type PassLogEntry, type PassStep } from '../../core/common/passes/index.js';
 import { type GraphEvaluation, type QuantizeInt8Options, type SensitivityReport, observerKinds } from '../../core/common/passes/quantize/index.js';
 import { openDataset } from '../../core/node/datasets/dataset.js';
@@ -138,7 +139,8 @@ function stepsText(steps: PassStep[], log: PassLogEntry[]): string {
     [{ header: 'pass' }, { header: 'changed' }, { header: 'ops', align: 'right' }, { header: 'ms', align: 'right' }],
     steps.map((step) => [step.pass, step.changed ? 'yes' : 'no', `${step.opsBefore} → ${step.opsAfter}`, String(Math.round(step.milliseconds))]),
   );
-  const notes = log.map((entry) => `  ${entry.level === 'warning' ? 'warning: ' : ''}${entry.pass}: ${entry.message}`);
+  // Pass messages name tensors of the model: one printable line each.
+  const notes = log.map((entry) => `  ${entry.level === 'warning' ? 'warning: ' : ''}${entry.pass}: ${printableName(entry.message)}`);
   return table + (notes.length ? `\n${notes.join('\n')}\n` : '');
 }
 
@@ -173,7 +175,7 @@ function sensitivityText(report: SensitivityReport): string {
     formatAccuracy(layer.evaluation.accuracy),
     layer.accuracyDrop === undefined ? '-' : `${(layer.accuracyDrop * 100).toFixed(2)}`,
     formatDb(layer.evaluation.sqnrDb),
-    layer.output.length > 48 ? `${layer.output.slice(0, 45)}...` : layer.output,
+    printableName(layer.output.length > 48 ? `${layer.output.slice(0, 45)}...` : layer.output),
   ]);
   return (
     `per-layer sensitivity (each op quantized alone; ${report.float.samples} samples, float accuracy ${formatAccuracy(report.float.accuracy)}):\n` +
