@@ -67,4 +67,22 @@ describe('tinydeploy boards', () => {
     expect(listing.virtual[0]).toMatchObject({ core: 'cortex-m4', machine: 'mps2-an386', timerUnit: 'instructions', available: unavailable === undefined || !unavailable.includes('qemu') });
     expect(Array.isArray(listing.serial)).toBe(true);
   });
+
+  it('still lists the virtual boards, exit 0, when the serial ports cannot be listed (no udevadm on PATH)', async () => {
+    // serialport lists ports by running udevadm: a PATH without it (an empty folder) makes that fail.
+    const emptyPath = await mkdtemp(join(tmpdir(), 'tinydeploy-no-udevadm-'));
+    try {
+      const withoutUdevadm = (args: string[]) => run(process.execPath, [join(repoRoot, 'bin/tinydeploy.js'), ...args], { cwd: repoRoot, env: { ...process.env, PATH: emptyPath } });
+      const json = await withoutUdevadm(['boards', '--json']);
+      const listing = JSON.parse(json.stdout);
+      expect(listing.virtual.map((board: { id: string }) => board.id)).toEqual(['virtual-m4f', 'virtual-m7', 'virtual-m55']);
+      expect(listing.serial).toEqual([]);
+      expect(listing.serialError).toBe('cannot list serial ports: udevadm not found (apt-get install udev)');
+      const text = await withoutUdevadm(['boards']);
+      expect(text.stdout).toContain('\nserial boards: unknown, cannot list serial ports: udevadm not found (apt-get install udev)\n');
+      expect(text.stdout).toContain('virtual-m4f');
+    } finally {
+      await rm(emptyPath, { recursive: true, force: true });
+    }
+  });
 });

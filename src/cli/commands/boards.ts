@@ -1,4 +1,4 @@
-import { listSerialPorts, listVirtualBoards, type SerialPortEntry } from '../../core/node/devices/discovery.js';
+import { discoverSerialPorts, listVirtualBoards, type SerialPortEntry } from '../../core/node/devices/discovery.js';
 import { booleanOption } from '../args.js';
 import type { Command } from '../command.js';
 import { formatTable } from '../format.js';
@@ -11,12 +11,14 @@ export const boardsCommand: Command = {
     summary: 'List the virtual boards and the serial boards plugged in (identified by USB VID/PID).',
     positionals: [],
     options: {
-      json: { type: 'boolean', description: 'print {virtual: [...], serial: [...]} as JSON' },
+      json: { type: 'boolean', description: 'print {virtual: [...], serial: [...]} as JSON (plus serialError when the ports cannot be listed)' },
     },
     notes: 'Virtual boards need QEMU (apt-get install qemu-system-arm). Deploying to real boards arrives in a later release.',
   },
   async run(args, io) {
-    const [virtual, serial] = await Promise.all([listVirtualBoards(), listSerialPorts()]);
+    // The serial listing never fails the command: without udevadm (or permission) the virtual
+    // boards are still listed, and the serial part says why it is empty.
+    const [virtual, { ports: serial, error: serialError }] = await Promise.all([listVirtualBoards(), discoverSerialPorts()]);
     if (booleanOption(args, 'json')) {
       io.stdout.write(
         JSON.stringify({
@@ -32,6 +34,7 @@ export const boardsCommand: Command = {
             ...(reason ? { reason } : {}),
           })),
           serial: serial.map((port) => ({ ...port, boards: port.boards.map((board) => board.id), probe: port.probe?.name })),
+          ...(serialError ? { serialError } : {}),
         }) + '\n',
       );
       return 0;
@@ -50,7 +53,7 @@ export const boardsCommand: Command = {
         ]),
       ).trimEnd(),
       '',
-      serial.length === 0 ? 'serial boards: none plugged in' : 'serial boards:',
+      serialError ? `serial boards: unknown, ${serialError}` : serial.length === 0 ? 'serial boards: none plugged in' : 'serial boards:',
       ...(serial.length > 0
         ? [
             formatTable(

@@ -172,6 +172,8 @@ export interface SerialDevice {
 export interface DeviceListing {
   boards: BoardDescription[];
   serial: SerialDevice[];
+  /** Why `serial` is empty because the ports could not be listed (e.g. udevadm missing); absent when listing worked. */
+  serialError?: string;
 }
 
 export interface DeviceService {

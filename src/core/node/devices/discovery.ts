@@ -63,8 +63,43 @@ export function identifySerialPort(port: { path: string; manufacturer?: string; 
   };
 }
 
-/** Serial ports plugged in now (USB CDC, UART adapters), identified where their USB id is known. */
-export async function listSerialPorts(): Promise<SerialPortEntry[]> {
-  const ports = await SerialPort.list();
+/** The operating system's port list as serialport gives it (a parameter so tests can make it fail). */
+export type PortLister = () => Promise<Parameters<typeof identifySerialPort>[0][]>;
+
+/**
+ * Serial ports plugged in now (USB CDC, UART adapters), identified where their USB id is known.
+ * Throws when the system cannot list them; `discoverSerialPorts` turns that into a reason.
+ */
+export async function listSerialPorts(list: PortLister = () => SerialPort.list()): Promise<SerialPortEntry[]> {
+  const ports = await list();
   return ports.map(identifySerialPort).sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** The serial ports plugged in, or, when they could not be listed, none and why. */
+export interface SerialPortListing {
+  ports: SerialPortEntry[];
+  /** Why `ports` is empty because listing failed (udevadm missing, no permission), with what to do. */
+  error?: string;
+}
+
+/**
+ * The serial ports without ever failing: on Linux serialport lists ports by running `udevadm`,
+ * which a container or a minimal system may lack or forbid. A listing that fails must not hide
+ * the virtual boards, so `tinydeploy boards` and the devices panel show the boards with this
+ * reason in place of the serial list.
+ */
+export async function discoverSerialPorts(list: () => Promise<SerialPortEntry[]> = listSerialPorts): Promise<SerialPortListing> {
+  try {
+    return { ports: await list() };
+  } catch (error) {
+    return { ports: [], error: serialListingFailure(error) };
+  }
+}
+
+/** One line on why the serial ports could not be listed, e.g. `udevadm not found (apt-get install udev)`. */
+export function serialListingFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'ENOENT' && /\budevadm\b/.test(message)) return 'cannot list serial ports: udevadm not found (apt-get install udev)';
+  return `cannot list serial ports: ${message}`;
 }

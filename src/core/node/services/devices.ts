@@ -1,13 +1,13 @@
 import { boards as catalogBoards, type Board } from '../../common/boards/index.js';
 import type { BoardDescription, DeviceListing, DeviceService, SerialDevice, Unsubscribe } from '../../../shared/services/types.js';
-import { listSerialPorts, listVirtualBoards, type SerialPortEntry, type VirtualBoardEntry } from '../devices/discovery.js';
+import { discoverSerialPorts, listSerialPorts, listVirtualBoards, type SerialPortEntry, type VirtualBoardEntry } from '../devices/discovery.js';
 import { realBoardReason } from '../jobs/kinds/deploy.js';
 import type { Store } from '../store/index.js';
 
 export interface DeviceServiceOptions {
   /** How often the serial ports are listed while someone listens to onDevicesChanged (default 2 s). */
   pollIntervalMs?: number;
-  /** The serial port lister (default: serialport's, through discovery.ts). Tests pass their own. */
+  /** The serial port lister (default: serialport's, through discovery.ts). Tests pass their own. May throw: the listing then carries the reason. */
   listSerialPorts?: () => Promise<SerialPortEntry[]>;
   /** The virtual board lister (default: discovery.ts, which checks that QEMU runs). */
   listVirtualBoards?: () => Promise<VirtualBoardEntry[]>;
@@ -54,8 +54,9 @@ function serialBoardId(device: SerialDevice): string {
  * Plug and unplug are noticed by polling the serial port list (every `pollIntervalMs`, 2 s by
  * default) while at least one onDevicesChanged listener is registered: the first listener
  * starts the poller, the last one to unsubscribe stops it, so an idle service holds no timer.
- * A change of the serial list emits the whole listing and records the devices among the boards
- * seen. Whether QEMU runs is checked once (it does not change while the app runs).
+ * A change of the serial list (or of why it cannot be listed: `serialError`) emits the whole
+ * listing and records the devices among the boards seen. Whether QEMU runs is checked once (it
+ * does not change while the app runs).
  */
 export function createDeviceService(store: Store, options: DeviceServiceOptions = {}): DeviceService {
   const pollIntervalMs = options.pollIntervalMs ?? 2_000;
@@ -68,11 +69,15 @@ export function createDeviceService(store: Store, options: DeviceServiceOptions 
   let polling = false;
 
   async function listing(): Promise<DeviceListing> {
-    const [virtual, serial] = await Promise.all([listVirtual(), listSerial()]);
-    return { boards: catalogBoards.map((board) => describeBoard(board, virtual)), serial: serial.map(describeSerialPort) };
+    const [virtual, serial] = await Promise.all([listVirtual(), discoverSerialPorts(listSerial)]);
+    return {
+      boards: catalogBoards.map((board) => describeBoard(board, virtual)),
+      serial: serial.ports.map(describeSerialPort),
+      ...(serial.error ? { serialError: serial.error } : {}),
+    };
   }
 
-  const signatureOf = (current: DeviceListing) => JSON.stringify(current.serial);
+  const signatureOf = (current: DeviceListing) => JSON.stringify([current.serial, current.serialError ?? null]);
 
   function remember(current: DeviceListing): void {
     if (!store.isOpen) return;
@@ -102,7 +107,7 @@ export function createDeviceService(store: Store, options: DeviceServiceOptions 
       }
       lastSignature = signature;
     } catch {
-      // The port list failed this time (a port vanishing while listed): the next poll tries again.
+      // The listing failed this time (the serial part cannot: it carries its reason): the next poll tries again.
     } finally {
       polling = false;
       if (listeners.size > 0) schedule();

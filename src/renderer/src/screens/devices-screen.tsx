@@ -44,7 +44,11 @@ export function DevicesScreen() {
           rowKey={(device) => device.path}
           rowTestId="serial-row"
           testId="serial-table"
-          empty={{ title: 'No serial device plugged in', body: <p>Plug a board with its debug probe’s USB cable; it appears here when the system sees its serial port.</p> }}
+          empty={
+            listing?.serialError
+              ? { title: 'Serial devices cannot be listed', body: <p>{listing.serialError}</p> }
+              : { title: 'No serial device plugged in', body: <p>Plug a board with its debug probe’s USB cable; it appears here when the system sees its serial port.</p> }
+          }
         />
       </Panel>
     </div>
