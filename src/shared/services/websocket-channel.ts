@@ -28,6 +28,15 @@ export const maxWebSocketMessageBytes = Math.ceil(maxModelBytes / 3) * 4 + 64 * 
 
 const mebibytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 
+/** The length of the base64 text of the bytes inside a message: a lower bound of its length, known before encoding it. */
+function base64LengthInside(value: unknown): number {
+  if (value instanceof Uint8Array) return Math.ceil(value.length / 3) * 4;
+  if (typeof value !== 'object' || value === null) return 0;
+  let total = 0;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) total += base64LengthInside(item);
+  return total;
+}
+
 /** The UTF-8 length of a message's text (the codec's JSON is ASCII unless a string of the payload is not). */
 function messageBytes(text: string): number {
   return text.length * 3 <= maxWebSocketMessageBytes || /^[\x00-\x7f]*$/.test(text) ? text.length : new TextEncoder().encode(text).length;
@@ -136,8 +145,10 @@ export function webSocketChannel(openSocket: () => WebSocketLike, options: WebSo
       return state;
     },
     send(message) {
-      const text = encodeMessage(message);
-      const size = messageBytes(text);
+      // A model too large is refused before its bytes are encoded (a 1 GiB file would make a 1.3 GiB string first).
+      const bytesInside = base64LengthInside(message);
+      const text = bytesInside > maxWebSocketMessageBytes ? '' : encodeMessage(message);
+      const size = Math.max(bytesInside, messageBytes(text));
       if (size > maxWebSocketMessageBytes) {
         const call = message as { kind?: unknown; service?: unknown; method?: unknown };
         const what = call.kind === 'call' ? `${String(call.service)}.${String(call.method)}: ` : '';
