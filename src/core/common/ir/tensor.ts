@@ -70,3 +70,10 @@ export function bytesOf(data: TensorData): Uint8Array {
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
+
+/** Whether two shapes lay values out the same way: equal once dimensions of size 1 are dropped. */
+export function sameLayout(a: readonly number[], b: readonly number[]): boolean {
+  const squeeze = (shape: readonly number[]) => shape.filter((dim) => dim !== 1);
+  const [left, right] = [squeeze(a), squeeze(b)];
+  return left.length === right.length && left.every((dim, i) => dim === right[i]);
+}

@@ -1,30 +1,7 @@
 import { ValidationError } from '../errors.js';
 import { elementCount, formatShape } from './tensor.js';
 import type { Graph } from './types.js';
-
-/** Minimum input counts of the ops whose kernels index inputs by position. */
-const minimumInputs: Record<string, number> = {
-  CONV_2D: 2,
-  DEPTHWISE_CONV_2D: 2,
-  FULLY_CONNECTED: 2,
-  AVERAGE_POOL_2D: 1,
-  MAX_POOL_2D: 1,
-  ADD: 2,
-  SUB: 2,
-  MUL: 2,
-  RESHAPE: 1,
-  SOFTMAX: 1,
-  CONCATENATION: 1,
-  PAD: 2,
-  MEAN: 2,
-  LOGISTIC: 1,
-  TANH: 1,
-  RELU: 1,
-  RELU6: 1,
-  QUANTIZE: 1,
-  DEQUANTIZE: 1,
-  UNIDIRECTIONAL_SEQUENCE_LSTM: 20,
-};
+import { findOp } from '../ops/index.js';
 
 /**
  * Every broken invariant of a graph, as messages naming the op or tensor: indices in range,
@@ -68,7 +45,7 @@ export function graphProblems(graph: Graph): string[] {
   const producer = new Map<number, number>();
   graph.ops.forEach((op, index) => {
     const label = `op ${index} (${op.type})`;
-    const minimum = minimumInputs[op.type];
+    const minimum = findOp(op.type)?.minInputs;
     if (minimum !== undefined && op.inputs.length < minimum) {
       problems.push(`${label} has ${op.inputs.length} inputs, needs at least ${minimum}`);
     }

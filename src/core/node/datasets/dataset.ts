@@ -19,10 +19,9 @@
 import { basename, resolve } from 'node:path';
 import { DatasetError } from '../../common/errors.js';
 import type { DType, TensorData } from '../../common/ir/types.js';
-import { dataFromBytes, dtypeBytes, elementCount, formatShape } from '../../common/ir/tensor.js';
+import { dataFromBytes, dtypeBytes, elementCount, formatShape, sameLayout } from '../../common/ir/tensor.js';
 import { DatasetFolder, readWholeFile } from './dataset-folder.js';
 import { openIdxFile, readIdxValues, streamIdx } from './idx.js';
-import { sameLayout } from './sample-input.js';
 
 /** How one stored sample looks and what real values it stands for. */
 export interface SampleSpec {

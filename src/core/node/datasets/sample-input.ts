@@ -14,7 +14,7 @@
 
 import { DatasetError } from '../../common/errors.js';
 import type { DType, Tensor, TensorData } from '../../common/ir/types.js';
-import { allocateData, elementCount, formatShape } from '../../common/ir/tensor.js';
+import { allocateData, elementCount, formatShape, sameLayout } from '../../common/ir/tensor.js';
 import { roundHalfAwayFromZero } from '../../common/ops/fixed-point.js';
 import type { SampleSpec } from './dataset.js';
 
@@ -33,13 +33,6 @@ export interface SampleConverterOptions {
    * order. Only for samples known to be stored in the model's order (say, flattened).
    */
   allowReshape?: boolean;
-}
-
-/** Whether two shapes lay values out the same way: equal once dimensions of size 1 are dropped. */
-export function sameLayout(a: readonly number[], b: readonly number[]): boolean {
-  const squeeze = (shape: readonly number[]) => shape.filter((dim) => dim !== 1);
-  const [left, right] = [squeeze(a), squeeze(b)];
-  return left.length === right.length && left.every((dim, i) => dim === right[i]);
 }
 
 /**

@@ -45,6 +45,7 @@ import {
   quantizeWeights,
 } from './parameters.js';
 import { lstmRefusal, quantizeLstm } from './quantize-lstm.js';
+import { definedOpTypes, findOp, type WeightInput } from '../../ops/index.js';
 import { QuantizedGraphBuilder, isFloatActivation, isFloatConstant, type Precision } from './graph-builder.js';
 
 export type { Precision } from './graph-builder.js';
@@ -59,47 +60,23 @@ export interface QuantizationPlan {
   perChannel: boolean;
 }
 
+/** Op types the quantizer can give `precision`: the op library's `precisions` of each op. */
+function opTypesAt(precision: QuantizedDType): ReadonlySet<string> {
+  return new Set(definedOpTypes().filter((type) => findOp(type)!.precisions.includes(precision)));
+}
+
 /** Op types with an int8 kernel in the interpreter and the C generator. */
-export const int8OpTypes: ReadonlySet<string> = new Set([
-  'CONV_2D',
-  'DEPTHWISE_CONV_2D',
-  'FULLY_CONNECTED',
-  'AVERAGE_POOL_2D',
-  'MAX_POOL_2D',
-  'ADD',
-  'SUB',
-  'MUL',
-  'RESHAPE',
-  'SOFTMAX',
-  'CONCATENATION',
-  'PAD',
-  'MEAN',
-  'LOGISTIC',
-  'TANH',
-  'RELU',
-  'RELU6',
-  'UNIDIRECTIONAL_SEQUENCE_LSTM',
-]);
+export const int8OpTypes = opTypesAt('int8');
 
-/** Op types with an int16 (16x8) kernel in the interpreter (the C generator has none yet). */
-export const int16OpTypes: ReadonlySet<string> = new Set([
-  'CONV_2D',
-  'DEPTHWISE_CONV_2D',
-  'FULLY_CONNECTED',
-  'AVERAGE_POOL_2D',
-  'MAX_POOL_2D',
-  'ADD',
-  'RESHAPE',
-  'CONCATENATION',
-  'PAD',
-  'MEAN',
-  'LOGISTIC',
-  'TANH',
-  'RELU',
-  'RELU6',
-]);
+/** Op types with an int16 (16x8) kernel in the interpreter. */
+export const int16OpTypes = opTypesAt('int16');
 
-const weightedOpTypes: ReadonlySet<string> = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED']);
+/** The one weight input of conv, depthwise and FC (the LSTM's many are its own quantizer's). */
+function singleWeight(type: string): WeightInput | undefined {
+  const weights = findOp(type)?.weights;
+  return weights?.length === 1 ? weights[0] : undefined;
+}
+
 /** Fused activations an integer kernel applies as a clamp. */
 const integerActivations: ReadonlySet<string> = new Set(['none', 'relu', 'relu6', 'relu_n1_to_1']);
 
@@ -121,12 +98,13 @@ export function precisionRefusal(graph: Graph, index: number, precision: Quantiz
   if (isOp(op, 'UNIDIRECTIONAL_SEQUENCE_LSTM')) return lstmRefusal(graph, op, index);
   const activation = (op.attrs as { activation?: string }).activation;
   if (activation !== undefined && !integerActivations.has(activation)) return `fused activation ${activation} has no integer form`;
-  if (weightedOpTypes.has(op.type)) {
-    const weights = tensor(1);
+  const weighted = singleWeight(op.type);
+  if (weighted) {
+    const weights = tensor(weighted.input);
     if (!weights || !isFloatConstant(weights)) {
-      return `weights tensor ${op.inputs[1]}${weights ? ` (${weights.name}) is ${weights.data ? `a ${weights.dtype}` : 'not a'} constant` : ' is missing'}, expected float32 constant weights`;
+      return `weights tensor ${op.inputs[weighted.input]}${weights ? ` (${weights.name}) is ${weights.data ? `a ${weights.dtype}` : 'not a'} constant` : ' is missing'}, expected float32 constant weights`;
     }
-    const bias = tensor(2);
+    const bias = weighted.bias === undefined ? undefined : tensor(weighted.bias);
     if (bias && !isFloatConstant(bias)) return `bias tensor ${bias.id} (${bias.name}) is not a float32 constant`;
   }
   if (op.type === 'PAD' && tensor(2)) return 'PAD with an explicit pad value is not quantized';
@@ -185,18 +163,23 @@ function quantizeOp(builder: QuantizedGraphBuilder, op: Op, dtype: QuantizedDTyp
   };
   const push = (inputs: number[]) => builder.ops.push({ ...op, inputs } as Op);
 
-  if (weightedOpTypes.has(op.type)) {
+  const weighted = singleWeight(op.type);
+  if (weighted) {
     const x = input(0);
     const inputScale = builder.tensors[x].quantization!.scale[0];
-    const filter = source[op.inputs[1]];
-    const axis = !plan.perChannel || op.type === 'FULLY_CONNECTED' ? undefined : op.type === 'CONV_2D' ? 0 : 3;
+    const filter = source[op.inputs[weighted.input]];
+    // Fully connected weights stay per-tensor, as TFLite's converter and the shipped models have them.
+    const axis = !plan.perChannel || op.type === 'FULLY_CONNECTED' ? undefined : weighted.axis;
     const weights = builder.constant(filter.id, `int8 weights axis ${axis ?? 'tensor'}`, () => ({ dtype: 'int8', ...quantizeWeights(filter, axis) }));
-    const inputs = [x, weights, ...op.inputs.slice(2)];
-    const biasId = op.inputs[2] ?? -1;
+    const inputs = [...op.inputs];
+    inputs[0] = x;
+    inputs[weighted.input] = weights;
+    const biasSlot = weighted.bias ?? -1;
+    const biasId = op.inputs[biasSlot] ?? -1;
     if (biasId >= 0) {
       const biasType = dtype === 'int8' ? 'int32' : 'int64';
       const weightScales = builder.tensors[weights].quantization!.scale;
-      inputs[2] = builder.constant(biasId, `${biasType} bias ${inputScale} ${weights}`, () => {
+      inputs[biasSlot] = builder.constant(biasId, `${biasType} bias ${inputScale} ${weights}`, () => {
         const bias = quantizeBias(source[biasId], inputScale, weightScales, biasType);
         if (bias.clamped > 0) {
           builder.notes.push(`bias tensor ${biasId} (${source[biasId].name}): ${bias.clamped} value(s) clamped to the int32 range`);
