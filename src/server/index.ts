@@ -51,8 +51,9 @@ export interface BrowserMode {
 const noMenu: AppServices['menu'] = { onCommand: () => () => undefined };
 
 /** Words for the system's error codes about a folder. */
-function folderProblem(error: unknown): string {
+function folderProblem(error: unknown, creating = false): string {
   const code = (error as NodeJS.ErrnoException).code;
+  if (creating && code === 'ENOENT') return 'the folder it would go in does not accept new folders';
   const reasons: Record<string, string> = {
     EACCES: 'permission denied',
     EPERM: 'permission denied',
@@ -81,7 +82,7 @@ export function prepareDataDirectory(dataDirectory: string): void {
   try {
     for (const folder of missing) mkdirSync(folder);
   } catch (error) {
-    throw new StoreError(`data folder ${dataDirectory} cannot be created: ${folderProblem(error)}`, data);
+    throw new StoreError(`data folder ${dataDirectory} cannot be created: ${folderProblem(error, true)}`, data);
   }
   let isFolder: boolean;
   try {

@@ -154,7 +154,7 @@ describe('tinydeploy serve refuses what it cannot serve with one line, never a s
     ['a-file', `error: data folder ${'<work>'}/a-file is not a folder\n`],
     ['a-file/projects', `error: data folder ${'<work>'}/a-file/projects cannot be created: part of its path is a file\n`],
     ['/proc/self', 'error: data folder /proc/self cannot be written: it does not accept new files\n'],
-    ['/proc/self/tinydeploy', 'error: data folder /proc/self/tinydeploy cannot be created: it does not accept new files\n'],
+    ['/proc/self/tinydeploy', 'error: data folder /proc/self/tinydeploy cannot be created: the folder it would go in does not accept new folders\n'],
   ])('--data-dir %s', async (dataDirectory, expected) => {
     const resolved = dataDirectory.startsWith('/') ? dataDirectory : join(workDirectory, dataDirectory);
     const { code, stdout, stderr } = await serve('--data-dir', resolved);
