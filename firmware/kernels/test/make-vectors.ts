@@ -25,8 +25,17 @@ import type {
   TensorData,
 } from '../../../src/core/common/ir/types.js';
 import { quantizeMultiplier, quantizeMultiplierSmallerThanOne, type QuantizedMultiplier } from '../../../src/core/common/ops/fixed-point.js';
-import { activationRangeFloat, activationRangeQuantized, computeOutSize, computePadding } from '../../../src/core/common/interp/op-utils.js';
-import { channelMultipliers } from '../../../src/core/common/interp/kernels/conv-common.js';
+import { activationRangeFloat, activationRangeQuantized } from '../../../src/core/common/ops/activation.js';
+import type { OpContext } from '../../../src/core/common/ops/op.js';
+import { channelMultipliers } from '../../../src/core/common/ops/quantization.js';
+import { computeOutSize, computePadding } from '../../../src/core/common/ops/window.js';
+
+/** The op library's helpers take the op they prepare; a golden vector is no op, so failures just throw. */
+const vectorContext = {
+  fail(message: string): never {
+    throw new Error(`golden vector: ${message}`);
+  },
+} as OpContext;
 import { sigmoidParams } from '../../../src/core/common/ops/logistic-tanh.js';
 import { quantizedSoftmaxParams } from '../../../src/core/common/ops/softmax.js';
 import { foldCountIntoMultiplier } from '../../../src/core/common/ops/mean.js';
@@ -200,7 +209,7 @@ function cDims(shape: readonly number[]): string {
 }
 
 function cFloatRange(activation: Activation): string {
-  const { min, max } = activationRangeFloat(activation);
+  const { min, max } = activationRangeFloat(vectorContext, activation);
   return `{${cFloat(Math.max(min, -FLOAT32_MAX))}, ${cFloat(Math.min(max, FLOAT32_MAX))}}`;
 }
 
@@ -356,7 +365,7 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   const bias = config.bias === false ? undefined : Array.isArray(config.bias) ? Int32Array.from(config.bias) : random.int32(outC, -3000, 3000);
   const input = config.extremes ? random.int8Extremes(batch * inH * inW * inC) : random.int8(batch * inH * inW * inC);
   const expanded = Float64Array.from({ length: channels }, (_, c) => filterScales.length === 1 ? filterScales[0] : filterScales[c]);
-  const { multipliers, shifts } = channelMultipliers(inputScale, expanded, outputScale);
+  const { multipliers, shifts } = channelMultipliers(vectorContext, inputScale, expanded, outputScale);
   if (bias && config.biasAtRoundingTies) {
     for (let c = 0; c < outC; ++c) {
       // requant(acc) ~ acc * multiplier / 2^(31 - shift): the acc of output k + 1/2 nearest the bias.
@@ -379,7 +388,7 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
     [{ dtype: 'int8', shape: outputShape, quantization: [outputScale, outputZeroPoint] }],
     [input],
   );
-  const range = activationRangeQuantized(config.activation, 'int8', outputScale, outputZeroPoint);
+  const range = activationRangeQuantized(vectorContext, config.activation, 'int8', outputScale, outputZeroPoint);
 
   const c = new CaseBuilder(name);
   c.constant('int8_t', 'input', input);
@@ -483,7 +492,7 @@ function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseB
   let multipliers: number[];
   let shifts: number[];
   if (perChannel) {
-    const q = channelMultipliers(inputScale, Float64Array.from(filterScales), outputScale);
+    const q = channelMultipliers(vectorContext, inputScale, Float64Array.from(filterScales), outputScale);
     multipliers = Array.from(q.multipliers);
     shifts = Array.from(q.shifts);
   } else {
@@ -492,7 +501,7 @@ function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseB
     multipliers = [q.multiplier];
     shifts = [q.shift];
   }
-  const range = activationRangeQuantized(config.activation, 'int8', outputScale, outputZeroPoint);
+  const range = activationRangeQuantized(vectorContext, config.activation, 'int8', outputScale, outputZeroPoint);
   const c = new CaseBuilder(name);
   c.constant('int8_t', 'input', input);
   c.constant('int8_t', 'filter', filter);
@@ -574,7 +583,7 @@ function pool(random: Random, name: string, kind: 'AVERAGE_POOL_2D' | 'MAX_POOL_
   c.declare(`const td_dims output_dims = ${cDims(outputShape)};`);
   const geometryFields = `.stride = {${sH}, ${sW}}, .padding = {${padH}, ${padW}}, .filter = {${fH}, ${fW}}`;
   if (dtype === 'int8') {
-    const range = activationRangeQuantized(config.activation, 'int8', scale, zeroPoint);
+    const range = activationRangeQuantized(vectorContext, config.activation, 'int8', scale, zeroPoint);
     c.declare(`const td_pool_params params = {${geometryFields}, .activation = {${range.min}, ${range.max}}};`);
   } else {
     c.declare(`const td_pool_params_f32 params = {${geometryFields}, .activation = ${cFloatRange(config.activation)}};`);
@@ -613,7 +622,7 @@ function binaryS8(random: Random, name: string, kind: 'ADD' | 'SUB' | 'MUL', con
     [{ dtype: 'int8', shape: outputShape, quantization: qOut }],
     [input1, input2],
   );
-  const range = activationRangeQuantized(config.activation, 'int8', qOut[0], qOut[1]);
+  const range = activationRangeQuantized(vectorContext, config.activation, 'int8', qOut[0], qOut[1]);
   const c = new CaseBuilder(name);
   c.constant('int8_t', 'input1', input1);
   c.constant('int8_t', 'input2', input2);

@@ -5,10 +5,11 @@ import type { InPlaceKind } from './memory/index.js';
 import { opContext, type OpDefinition } from '../ops/index.js';
 
 /**
- * How one op becomes one kernel call. A lowerer runs in two phases, like a TFLite kernel's
- * prepare and eval: `lower` checks types, shapes and quantization on the host and precomputes
- * every parameter (throwing CodegenError naming the op and the value it refuses), and reports
- * the kernel's scratch size; once the memory plan is known, `emit` prints the call.
+ * How one op becomes one kernel call. The op library's `prepare` has already checked types,
+ * shapes and quantization and folded every parameter into the op's plan (CodegenError naming the
+ * op and the value it refuses); a lowerer picks the C kernel for the plan, refuses what no C kernel
+ * runs (a precision, grouping), and reports the kernel's scratch size; once the memory plan is
+ * known, `emit` prints the call.
  */
 
 export interface LoweringOptions {
@@ -69,12 +70,6 @@ export function registerLowerer<Plan>(definition: OpDefinition<Plan>, lower: Pla
     if (lowerers.has(type)) throw new Error(`lowerer for ${type} registered twice`);
     lowerers.set(type, (context) => lower(definition.prepare(opContext(context.graph, context.op, context.opIndex, CodegenError)), context));
   }
-}
-
-/** @deprecated transitional: a lowerer that validates by itself (removed once every op is in ops/). */
-export function registerLegacyLowerer(type: string, lowerer: Lowerer): void {
-  if (lowerers.has(type)) throw new Error(`lowerer for ${type} registered twice`);
-  lowerers.set(type, lowerer);
 }
 
 export function findLowerer(type: string): Lowerer | undefined {

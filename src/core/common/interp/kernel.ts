@@ -15,8 +15,9 @@ export interface KernelPrepareContext {
 }
 
 /**
- * Prepare validates the op once (types, shapes, quantization), precomputes what the hot loop
- * needs (multipliers, shifts, lookup tables) and returns the eval closure, following TFLite's
- * prepare/eval split. It throws InterpreterError naming the op and the value it refuses.
+ * Prepares one op and returns its eval closure, following TFLite's prepare/eval split: the op
+ * library's `prepare` validates the op once and folds its parameters into a plan (throwing
+ * InterpreterError naming the op and the value it refuses); the kernel builds the hot loop's
+ * scratch from the plan.
  */
 export type KernelPrepare = (context: KernelPrepareContext) => KernelEval;

@@ -21,12 +21,6 @@ export function registerKernel<Plan>(definition: OpDefinition<Plan>, factory: Ke
   }
 }
 
-/** @deprecated transitional: a kernel that prepares itself (removed once every op is in ops/). */
-export function registerLegacyKernel(opType: string, prepare: KernelPrepare): void {
-  if (kernels.has(opType)) throw new Error(`kernel for ${opType} registered twice`);
-  kernels.set(opType, prepare);
-}
-
 export function findKernel(opType: string): KernelPrepare | undefined {
   return kernels.get(opType);
 }

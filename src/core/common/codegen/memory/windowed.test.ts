@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeOutSize } from '../../interp/op-utils.js';
+import { computeOutSize } from '../../ops/window.js';
 import type { DType, Graph, Op, Padding } from '../../ir/types.js';
 import { planAlignment } from './planner.js';
 import { windowedOutputDelta } from './windowed.js';

@@ -3,7 +3,6 @@ import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../../ops/fix
 import { randomSource } from '../testing/kernels.js';
 import { multiplyByQuantizedMultiplierInt64, quantizeAsymmetricCentered, quantizeSymmetric, requantizeFast, requantizeScalar, requantizer } from './conv-common.js';
 import { tapRange } from '../../ops/window.js';
-import { FLOAT32_MAX, activationRangeFloat } from '../op-utils.js';
 
 describe('tapRange', () => {
   it('keeps the taps whose input index is inside the image', () => {
@@ -75,14 +74,6 @@ describe('multiplyByQuantizedMultiplierInt64', () => {
     expect(multiplyByQuantizedMultiplierInt64(-3, 1 << 30, 0)).toBe(-1);
     // A 40-bit accumulator: 2^40 · 2^-20 (multiplier 0.5, shift −19).
     expect(multiplyByQuantizedMultiplierInt64(2 ** 40, 1 << 30, -19)).toBe(2 ** 20);
-  });
-});
-
-describe('activationRangeFloat', () => {
-  it('bounds "none" and relu by ±FLT_MAX like TFLite', () => {
-    expect(activationRangeFloat('none')).toEqual({ min: -FLOAT32_MAX, max: FLOAT32_MAX });
-    expect(activationRangeFloat('relu')).toEqual({ min: 0, max: FLOAT32_MAX });
-    expect(activationRangeFloat('relu6')).toEqual({ min: 0, max: 6 });
   });
 });
 

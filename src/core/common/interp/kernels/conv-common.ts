@@ -4,20 +4,8 @@
  * 16x8 kernels, and the on-the-fly input quantization of TFLite's hybrid (dynamic-range) kernels.
  */
 import type { TensorData } from '../../ir/types.js';
-import { quantizeMultiplier, roundHalfAwayFromZero } from '../../ops/fixed-point.js';
+import { roundHalfAwayFromZero } from '../../ops/fixed-point.js';
 import type { ChannelMultipliers } from '../../ops/quantization.js';
-
-/** TFLite's PopulateConvolutionQuantizationParams without the plan's checks (firmware/kernels/test/make-vectors.ts). */
-export function channelMultipliers(inputScale: number, filterScales: Float64Array, outputScale: number): ChannelMultipliers {
-  const multipliers = new Int32Array(filterScales.length);
-  const shifts = new Int32Array(filterScales.length);
-  for (let c = 0; c < filterScales.length; c++) {
-    const { multiplier, shift } = quantizeMultiplier((inputScale * filterScales[c]) / outputScale);
-    multipliers[c] = multiplier;
-    shifts[c] = shift;
-  }
-  return { multipliers, shifts };
-}
 
 /**
  * TFLite's 64-bit MultiplyByQuantizedMultiplier (the 16x8 kernels with an int64 bias): the

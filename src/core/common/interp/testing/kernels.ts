@@ -7,7 +7,7 @@
 import type { DType, Graph, TensorData } from '../../ir/types.js';
 import { allocateData, elementCount } from '../../ir/tensor.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../../ops/fixed-point.js';
-import { computeOutSize, computePadding } from '../op-utils.js';
+import { computeOutSize, computePadding } from '../../ops/window.js';
 import { findKernel } from '../registry.js';
 import { multiplyByQuantizedMultiplierInt64 } from '../kernels/conv-common.js';
 import { singleOpGraph as buildSingleOpGraph, type TensorSpec as OneOpTensor } from './single-op.js';
