@@ -23,6 +23,30 @@ function tests({ imports = [], packages = [] } = {}) {
 
 /** Layers by folder, with what each may import: paths are resolved repository paths, packages are names. */
 const runtimeLayers = [
+  // Inside the pure core, the op library is the bottom (ops/ knows the IR and nothing else), and the two
+  // back ends consume it without knowing each other: the interpreter never imports the code generator,
+  // the code generator never imports the interpreter (they share only ops/).
+  {
+    name: 'core/common/ops',
+    files: ['src/core/common/ops/**'],
+    imports: ['src/core/common/ops/**', 'src/core/common/ir/**', 'src/core/common/*.{js,ts}'],
+    packages: [],
+    tests: tests({ imports: ['src/core/common/**'] }),
+  },
+  {
+    name: 'core/common/interp',
+    files: ['src/core/common/interp/**'],
+    imports: ['src/core/common/interp/**', 'src/core/common/ops/**', 'src/core/common/ir/**', 'src/core/common/*.{js,ts}'],
+    packages: [],
+    tests: tests({ imports: ['src/core/common/importers/**', 'src/core/common/exporters/**', 'src/core/common/passes/**', 'src/core/node/**'] }),
+  },
+  {
+    name: 'core/common/codegen',
+    files: ['src/core/common/codegen/**'],
+    imports: ['src/core/common/codegen/**', 'src/core/common/ops/**', 'src/core/common/ir/**', 'src/core/common/*.{js,ts}'],
+    packages: [],
+    tests: tests({ imports: ['src/core/common/importers/**', 'src/core/common/interp/**', 'src/core/common/passes/**', 'src/core/node/**'] }),
+  },
   {
     // Pure TypeScript: runs in Node, the browser, the worker; no IO, no Node, no DOM.
     name: 'core/common',

@@ -32,6 +32,24 @@ const violations: Probe[] = [
     error: { rule: 'layers/imports', message: 'core/common must not import src/core/node/store/store.js (core/node)' },
   },
   {
+    title: 'the code generator importing the interpreter',
+    folder: 'src/core/common/codegen/ops',
+    source: `export { Interpreter } from '../../interp/interpreter.js';`,
+    error: { rule: 'layers/imports', message: 'core/common/codegen must not import src/core/common/interp/interpreter.js (core/common/interp)' },
+  },
+  {
+    title: 'the interpreter importing the code generator',
+    folder: 'src/core/common/interp/kernels',
+    source: `export { generateModel } from '../../codegen/generate.js';`,
+    error: { rule: 'layers/imports', message: 'core/common/interp must not import src/core/common/codegen/generate.js (core/common/codegen)' },
+  },
+  {
+    title: 'the op library importing a back end',
+    folder: 'src/core/common/ops',
+    source: `export { findKernel } from '../interp/registry.js';`,
+    error: { rule: 'layers/imports', message: 'core/common/ops must not import src/core/common/interp/registry.js (core/common/interp)' },
+  },
+  {
     title: 'core/common importing a renderer type',
     folder: 'src/core/common/ir',
     source: `import type { Screen } from '../../../renderer/src/app.js';\nexport type Probe = Screen;`,
@@ -202,6 +220,17 @@ const legitimate: Probe[] = [
       `export type Probe = Graph;`,
       `export const probe = [TinyDeployError, flatbuffers, new TextEncoder(), setTimeout, clearTimeout];`,
       `export const shadowed = (window: number, process: number) => window + process;`,
+    ].join('\n'),
+  },
+  {
+    title: 'both back ends consuming the op library and the IR',
+    folder: 'src/core/common/codegen/ops',
+    source: [
+      `import { findOp } from '../../ops/index.js';`,
+      `import type { Graph } from '../../ir/types.js';`,
+      `import { CodegenError } from '../../errors.js';`,
+      `export type Probe = Graph;`,
+      `export const probe = [findOp, CodegenError];`,
     ].join('\n'),
   },
   {
