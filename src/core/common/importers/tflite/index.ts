@@ -293,7 +293,8 @@ class TfliteReader {
    * it gets its (empty) data instead of being reported as used before any op produces it.
    */
   private giveZeroSizedConstantsData(graph: Graph): void {
-    const produced = new Set<number>([...graph.inputs, ...graph.ops.flatMap((op) => op.outputs)]);
+    // Op intermediates (the int8 LSTM's gate scales) are neither read nor written: they stay tensors without data.
+    const produced = new Set<number>([...graph.inputs, ...graph.ops.flatMap((op) => [...op.outputs, ...(op.intermediates ?? [])])]);
     for (const tensor of graph.tensors) {
       if (tensor.data || tensor.variable || produced.has(tensor.id) || tensor.dtype === 'string') continue;
       if (tensor.shape.some((dim) => dim === 0)) tensor.data = allocateData(tensor.dtype, 0);
