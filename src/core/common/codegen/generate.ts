@@ -3,7 +3,7 @@ import type { DType, Graph, Tensor, TensorData } from '../ir/types.js';
 import { elementCount, formatShape, tensorBytes } from '../ir/tensor.js';
 import { cElements, cFloat, commentText, cType, wrapList } from './c-source.js';
 import { dequantizeHybridWeights } from './hybrid.js';
-import { findLowerer, type LowerContext, type OpEmitter, type OpLowering } from './lowering.js';
+import { findLowerer, lowerContext, type OpEmitter, type OpLowering } from './lowering.js';
 import { planGraphMemory, type GraphMemoryPlan, type InPlaceKind, type MemoryPlanner } from './memory/index.js';
 import './ops/index.js';
 
@@ -102,7 +102,7 @@ export function generateModel(original: Graph, options: GenerateOptions = {}): G
 
   const loweringOptions = { dsp: options.dsp ?? true };
   const lowerings: OpLowering[] = graph.ops.map((op, opIndex) => {
-    const context: LowerContext = { graph, op, opIndex, options: loweringOptions };
+    const context = lowerContext(graph, op, opIndex, loweringOptions);
     return findLowerer(op.type)!(context);
   });
   const memory = planGraphMemory(graph, {

@@ -2,7 +2,7 @@ import { CodegenError } from '../errors.js';
 import type { DType, Graph, Op, Tensor, TensorData } from '../ir/types.js';
 import { formatShape } from '../ir/tensor.js';
 import type { InPlaceKind } from './memory/index.js';
-import { opContext, type OpDefinition } from '../ops/index.js';
+import { opContext, type OpContext, type OpDefinition } from '../ops/index.js';
 
 /**
  * How one op becomes one kernel call. The op library's `prepare` has already checked types,
@@ -21,11 +21,14 @@ export interface LoweringOptions {
   dsp: boolean;
 }
 
-export interface LowerContext {
-  graph: Graph;
-  op: Op;
-  opIndex: number;
+/** The op being lowered (an OpContext whose `fail` throws CodegenError) and the generator's options. */
+export interface LowerContext extends OpContext {
   options: LoweringOptions;
+}
+
+/** The LowerContext of op `opIndex`. */
+export function lowerContext(graph: Graph, op: Op, opIndex: number, options: LoweringOptions): LowerContext {
+  return { ...opContext(graph, op, opIndex, CodegenError), options };
 }
 
 export interface OpEmitter {
@@ -68,7 +71,7 @@ const lowerers = new Map<string, Lowerer>();
 export function registerLowerer<Plan>(definition: OpDefinition<Plan>, lower: PlanLowerer<Plan>): void {
   for (const type of definition.types) {
     if (lowerers.has(type)) throw new Error(`lowerer for ${type} registered twice`);
-    lowerers.set(type, (context) => lower(definition.prepare(opContext(context.graph, context.op, context.opIndex, CodegenError)), context));
+    lowerers.set(type, (context) => lower(definition.prepare(context), context));
   }
 }
 
@@ -80,40 +83,13 @@ export function supportedOpTypes(): string[] {
   return [...lowerers.keys()].sort();
 }
 
-/** "op 3 (CONV_2D)": how errors name an op. */
-export function opName(context: LowerContext): string {
-  return `op ${context.opIndex} (${context.op.type})`;
-}
-
+/** Refuses what no C kernel runs, naming the op: `op 3 (CONV_2D): …`. */
 export function fail(context: LowerContext, message: string): never {
-  throw new CodegenError(`${opName(context)}: ${message}`, { opIndex: context.opIndex, op: context.op.type });
+  return context.fail(message);
 }
 
-export function tensorName(tensor: Tensor): string {
-  return `tensor ${tensor.id} (${tensor.name})`;
-}
-
-export function input(context: LowerContext, index: number, role: string): Tensor {
-  const id = context.op.inputs[index];
-  if (id === undefined || id < 0) fail(context, `${role} (input ${index}) is missing`);
-  return context.graph.tensors[id];
-}
-
-export function optionalInput(context: LowerContext, index: number): Tensor | undefined {
-  const id = context.op.inputs[index];
-  return id === undefined || id < 0 ? undefined : context.graph.tensors[id];
-}
-
-export function output(context: LowerContext, index = 0): Tensor {
-  const id = context.op.outputs[index];
-  if (id === undefined || id < 0) fail(context, `output ${index} is missing`);
-  return context.graph.tensors[id];
-}
-
-export function expectConstant(context: LowerContext, tensor: Tensor, role: string): TensorData {
-  if (!tensor.data || tensor.variable) fail(context, `${role} ${tensorName(tensor)} must be a constant`);
-  return tensor.data;
-}
+// Lowerers read tensors with the op library's accessors (same checks, same texts).
+export { expectConstant, inputTensor as input, optionalInputTensor as optionalInput, outputTensor as output, tensorName } from '../ops/op.js';
 
 /** A shape as 4-D NHWC with leading 1s (the kernels' td_dims). */
 export function dims4(context: LowerContext, shape: readonly number[], what: string): [number, number, number, number] {

@@ -20,6 +20,7 @@
  */
 import type { DType, Graph, Op, Tensor, TensorData } from '../ir/types.js';
 import { formatShape } from '../ir/tensor.js';
+import { printableName } from '../printable.js';
 
 /** What a back end hands to `prepare`: the op in its graph and how to fail. */
 export interface OpContext {
@@ -101,9 +102,9 @@ export function opContext(
   };
 }
 
-/** "tensor 3 (conv/weights)": how messages name a tensor. */
+/** "tensor 3 (conv/weights)": how messages name a tensor (control characters escaped, a name comes from the model file). */
 export function tensorName(tensor: Tensor): string {
-  return `tensor ${tensor.id} (${tensor.name})`;
+  return `tensor ${tensor.id} (${printableName(tensor.name)})`;
 }
 
 /** The tensor behind input `index`; fails naming the op when it is absent. */
