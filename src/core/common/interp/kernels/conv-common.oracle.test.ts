@@ -12,9 +12,9 @@ import './conv-2d.js';
 import './depthwise-conv-2d.js';
 import './fully-connected.js';
 import './pooling.js';
+import { sharedPath } from '../../../../../test/testing/shared-data.js';
 
-const shared = new URL('../../../../../../shared/', import.meta.url);
-const read = (path: string) => new Uint8Array(readFileSync(new URL(path, shared)));
+const read = (path: string) => new Uint8Array(readFileSync(sharedPath(path)));
 
 interface LayerIndex {
   tensors: { file: string; index: number; produced_by: string }[];

@@ -6,9 +6,9 @@ import { importModel } from '../../importers/index.js';
 import type { DType, Graph, Op, Tensor, TensorData } from '../../ir/types.js';
 import { Interpreter, unsupportedOps } from '../interpreter.js';
 import { cellStateTanhScaling, sigmoidInt16, tanhInt16 } from './lstm-activations.js';
+import { sharedPath } from '../../../../../test/testing/shared-data.js';
 
-const shared = new URL('../../../../../../shared/', import.meta.url);
-const read = (path: string) => new Uint8Array(readFileSync(new URL(path, shared)));
+const read = (path: string) => new Uint8Array(readFileSync(sharedPath(path)));
 const readInt8 = (path: string) => new Int8Array(read(path).buffer);
 const readInt16 = (path: string) => new Int16Array(read(path).buffer);
 

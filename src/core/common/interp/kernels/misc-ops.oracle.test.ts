@@ -2,8 +2,7 @@
 // LOGISTIC, TANH, RELU, RELU6, QUANTIZE and DEQUANTIZE against TFLite Micro's own per-layer
 // tensors (../shared/vectors/layers): every op of these types in the dumped models runs alone
 // on the oracle's input tensors, and its output must equal the oracle's byte for byte.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importModel } from '../../importers/index.js';
 import type { TensorData } from '../../ir/types.js';
@@ -17,9 +16,9 @@ import './pad.js';
 import './mean.js';
 import './activations.js';
 import './quantize.js';
+import { sharedPath } from '../../../../../test/testing/shared-data.js';
 
-const sharedDir = process.env.TINYDEPLOY_SHARED ?? fileURLToPath(new URL('../../../../../../shared/', import.meta.url));
-const read = (path: string) => new Uint8Array(readFileSync(`${sharedDir}/${path}`));
+const read = (path: string) => new Uint8Array(readFileSync(sharedPath(path)));
 
 const ownedOps = new Set(['ADD', 'SUB', 'MUL', 'RESHAPE', 'SOFTMAX', 'CONCATENATION', 'PAD', 'MEAN', 'LOGISTIC', 'TANH', 'RELU', 'RELU6', 'QUANTIZE', 'DEQUANTIZE']);
 
@@ -50,7 +49,6 @@ describe('ADD, RESHAPE, SOFTMAX … against TFLite Micro per-layer tensors', () 
   beforeAll(() => {
     for (const [model, file] of Object.entries(models)) {
       const indexPath = `vectors/layers/${model}/index.json`;
-      if (!existsSync(`${sharedDir}/${indexPath}`)) continue;
       const graph = importModel(read(file), file);
       const index = JSON.parse(new TextDecoder().decode(read(indexPath))) as LayerIndex;
       const dumps = new Map<number, TensorData>();
