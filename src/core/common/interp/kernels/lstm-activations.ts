@@ -1,3 +1,4 @@
+import type { Int16ActivationScaling } from '../../ops/logistic-tanh.js';
 /**
  * The gate nonlinearities of the LSTM kernel, as TFLite Micro's LSTM evaluates them.
  *
@@ -34,16 +35,6 @@ const sigmoidTable: Uint16Array = Uint16Array.from([
   65530, 65530, 65531, 65531, 65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
   65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535,
 ]);
-
-/**
- * How an int16 activation rescales its input before the table look-up: `x·multiplier` rounded
- * right by `leftShift` bits (TFLite's confusingly named `input_left_shift`). A zero multiplier is
- * TFLite's power-of-two case: the multiplier becomes 3·2^leftShift and no shift is applied.
- */
-export interface Int16ActivationScaling {
-  multiplier: number;
-  leftShift: number;
-}
 
 /** Scaling of a Q3.12 input (what the LSTM's gates feed their activations): multiplier 3, no shift. */
 export const q3_12Scaling: Int16ActivationScaling = { multiplier: 0, leftShift: 0 };
