@@ -1,4 +1,3 @@
-import type { Int16ActivationScaling } from '../../ops/logistic-tanh.js';
 /**
  * The gate nonlinearities of the LSTM kernel, as TFLite Micro's LSTM evaluates them.
  *
@@ -11,6 +10,7 @@ import type { Int16ActivationScaling } from '../../ops/logistic-tanh.js';
  * Float: TFLite's float `reference_ops::Logistic` (exp with its cut-offs) and `std::tanh`, each
  * rounded to float32 after every operation the C code does in float.
  */
+import type { Int16ActivationScaling } from '../../ops/logistic-tanh.js';
 
 /**
  * TFLite's `sigmoid_table_uint16`: sigmoid(i/24) in Q0.16 for i = 0…255, the values TFLite ships
