@@ -31,6 +31,8 @@
  *   no inline script, no framing, connections only to this server's WebSocket),
  *   Referrer-Policy: no-referrer (the token never leaves in a Referer) and nosniff.
  * - The server listens on a loopback address only; `--host` accepts nothing else.
+ * - Paths the client sends (a dataset folder) are read only inside the folders the person who
+ *   started the server allowed (allowed-folders.ts, applied by index.ts); models come as bytes.
  */
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';

@@ -12,10 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { StoreError } from '../core/common/errors.js';
 import { startBackend } from '../core/node/services/index.js';
 import type { AppServices } from '../shared/services/types.js';
+import { AllowedFolders, dataDatasetsFolder, withAllowedFolders } from './allowed-folders.js';
 import { requireBuiltRenderer, startBrowserServer, type BrowserServer, type BrowserServerOptions } from './browser-server.js';
 
 export { browserContentSecurityPolicy, loopbackHosts, requireBuiltRenderer, servicesPath, startBrowserServer } from './browser-server.js';
 export type { BrowserServer, BrowserServerOptions, LoopbackHost } from './browser-server.js';
+export { AllowedFolders, dataDatasetsFolder } from './allowed-folders.js';
 
 /**
  * The data folder Electron uses for the app (`app.getPath('userData')`, which main sets to
@@ -37,12 +39,19 @@ export interface BrowserModeOptions extends Omit<BrowserServerOptions, 'services
   dataDirectory?: string;
   /** The built renderer (default: `defaultRendererDirectory()`). */
   rendererDirectory?: string;
+  /**
+   * Folders the client may add datasets from (`--allow-folder`), besides the data folder's
+   * `datasets/`, which is always allowed (and made when missing). Each must exist.
+   */
+  allowedFolders?: readonly string[];
 }
 
 export interface BrowserMode {
   readonly server: BrowserServer;
   /** The data folder in use, resolved. */
   readonly dataDirectory: string;
+  /** Real paths of the folders datasets may be added from, the data folder's `datasets/` first. */
+  readonly allowedFolders: readonly string[];
   /** Stops serving, then the back end (running jobs end `interrupted`, the store closes). */
   close(): Promise<void>;
 }
@@ -106,15 +115,25 @@ export function prepareDataDirectory(dataDirectory: string): void {
  * resolves once the server listens.
  */
 export async function startBrowserMode(options: BrowserModeOptions = {}): Promise<BrowserMode> {
-  const { dataDirectory: dataOption, rendererDirectory: rendererOption, ...serverOptions } = options;
+  const { dataDirectory: dataOption, rendererDirectory: rendererOption, allowedFolders: folderOption = [], ...serverOptions } = options;
   const rendererDirectory = resolve(rendererOption ?? defaultRendererDirectory());
   requireBuiltRenderer(rendererDirectory);
+  // The user's folders are checked before the data folder is touched: a typo changes nothing.
+  AllowedFolders.resolve(folderOption);
   const dataDirectory = resolve(dataOption ?? defaultDataDirectory());
   prepareDataDirectory(dataDirectory);
+  const ownDatasets = dataDatasetsFolder(dataDirectory);
+  try {
+    mkdirSync(ownDatasets, { recursive: true });
+  } catch (error) {
+    throw new StoreError(`data folder ${dataDirectory}: its datasets folder ${ownDatasets} cannot be created: ${folderProblem(error, true)}`, { path: ownDatasets });
+  }
+  const allowed = AllowedFolders.resolve([ownDatasets, ...folderOption]);
   const backend = startBackend({ dataDirectory });
   let server: BrowserServer;
   try {
-    server = await startBrowserServer({ ...serverOptions, services: { ...backend.services, menu: noMenu }, rendererDirectory });
+    const services = withAllowedFolders({ ...backend.services, menu: noMenu }, allowed);
+    server = await startBrowserServer({ ...serverOptions, services, rendererDirectory });
   } catch (error) {
     await backend.close();
     throw error;
@@ -122,6 +141,7 @@ export async function startBrowserMode(options: BrowserModeOptions = {}): Promis
   return {
     server,
     dataDirectory,
+    allowedFolders: allowed.folders,
     async close() {
       await server.close();
       await backend.close();

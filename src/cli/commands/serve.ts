@@ -6,7 +6,7 @@
 
 import { UsageError } from '../../core/common/errors.js';
 import { loopbackHosts, startBrowserMode, type LoopbackHost } from '../../server/index.js';
-import { integerOption, stringOption } from '../args.js';
+import { integerOption, stringOption, stringOptions } from '../args.js';
 import type { Command } from '../command.js';
 
 /** Resolves when the process is asked to stop (Ctrl+C, SIGTERM). */
@@ -32,11 +32,19 @@ export const serveCommand: Command = {
       'data-dir': { type: 'string', value: 'dir', description: "data folder: projects, models, jobs (default: the desktop app's, ~/.config/TinyDeploy on Linux)" },
       host: { type: 'string', value: 'address', description: 'loopback address to listen on (default 127.0.0.1)', choices: loopbackHosts },
       renderer: { type: 'string', value: 'dir', description: 'the built renderer to serve (default: out/renderer of this checkout)' },
+      'allow-folder': {
+        type: 'string',
+        value: 'dir',
+        repeatable: true,
+        description: "a folder the browser may add datasets from, with everything inside it (always allowed: the data folder's datasets/)",
+      },
     },
     notes:
       'Build the renderer first with: npx electron-vite build\n' +
       'Every request without the token of the printed address is refused (401/403); anyone who has the\n' +
-      'address can use TinyDeploy as you. Stop with Ctrl+C: running jobs are marked interrupted.',
+      'address can use TinyDeploy as you. Stop with Ctrl+C: running jobs are marked interrupted.\n' +
+      'Datasets are read only from the allowed folders (links and .. cannot lead out of them); models\n' +
+      'are uploaded from the browser.',
   },
   async run(args, io) {
     const port = integerOption(args, 'port') ?? 0;
@@ -46,10 +54,12 @@ export const serveCommand: Command = {
       host: (stringOption(args, 'host') ?? '127.0.0.1') as LoopbackHost,
       rendererDirectory: stringOption(args, 'renderer'),
       dataDirectory: stringOption(args, 'data-dir'),
+      allowedFolders: stringOptions(args, 'allow-folder'),
     });
     const stopped = stopRequested();
     io.stdout.write(
       `TinyDeploy (data folder ${browserMode.dataDirectory}) is serving at\n\n  ${browserMode.server.url}\n\n` +
+        `Datasets may be added from: ${browserMode.allowedFolders.join(', ')}\n` +
         'Open this address in a browser on this machine. Anyone who has it can use TinyDeploy as you.\n' +
         'Press Ctrl+C to stop.\n',
     );
