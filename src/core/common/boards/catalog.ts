@@ -1,4 +1,5 @@
 import { DeviceError } from '../errors.js';
+import { virtualStm32f405 } from './stm32f4.js';
 
 /**
  * The board catalog: what the build needs to compile for a board (core, FPU, memory map, the
@@ -19,6 +20,26 @@ export interface MemoryRegion {
 export type CortexCore = 'cortex-m0plus' | 'cortex-m3' | 'cortex-m4' | 'cortex-m7' | 'cortex-m33' | 'cortex-m55';
 export type FloatingPointUnit = 'none' | 'fpv4-sp-d16' | 'fpv5-sp-d16' | 'fpv5-d16' | 'auto';
 
+/** A named memory beside the main flash and RAM (TCM, another SRAM bank): where placing hot data matters. */
+export interface NamedMemoryRegion extends MemoryRegion {
+  name: string;
+  /** What it is for, e.g. "tightly coupled to the core: no wait states, not cached". */
+  note?: string;
+}
+
+/**
+ * The UART of the profiler's line: on real boards the one wired to the debug probe's virtual COM
+ * port. `kind` names the peripheral, which selects the driver: `cmsdk` (Arm MPS2/MPS3),
+ * `stm32-usart` (STM32 USART/LPUART), `nrf-uarte` (nRF52 UARTE), `pl011` (Arm PrimeCell, RP2040/RP2350).
+ */
+export interface BoardUart {
+  kind: 'cmsdk' | 'stm32-usart' | 'nrf-uarte' | 'pl011';
+  base: number;
+  rxIrq: number;
+  /** The peripheral's name in the reference manual and the pins it uses, e.g. "USART2 (PA2 TX, PA3 RX)". */
+  name?: string;
+}
+
 /** How a firmware image gets onto the board. */
 export type FlashMethod =
   | {
@@ -26,7 +47,19 @@ export type FlashMethod =
       /** The GDB server: QEMU's gdbstub for virtual boards, OpenOCD / pyOCD / J-Link / st-util for real ones. */
       server: 'qemu' | 'openocd' | 'pyocd' | 'jlink' | 'st-util';
     }
-  | { kind: 'mass-storage'; format: 'bin' | 'hex' | 'uf2' };
+  | {
+      kind: 'mass-storage';
+      format: 'bin' | 'hex' | 'uf2';
+      /** Volume labels of the drive, e.g. NODE_F446RE (ST-LINK), RPI-RP2 (RP2040 BOOTSEL). */
+      volumes?: string[];
+      /** UF2 family id the drive accepts (uf2families.json), for `format: 'uf2'`. */
+      uf2FamilyId?: number;
+    };
+
+/** The short name of a flash method, as `tinydeploy boards` prints it: openocd, pyocd, jlink, st-util, qemu, bin-drive, hex-drive, uf2-drive. */
+export function flashMethodName(method: FlashMethod): string {
+  return method.kind === 'gdb-remote' ? method.server : `${method.format}-drive`;
+}
 
 /** A USB device by vendor and product id (as serialport lists them: four lower-case hex digits). */
 export interface UsbId {
@@ -50,6 +83,12 @@ export interface Board {
   name: string;
   /** A QEMU machine TinyDeploy starts, or hardware on a serial port. */
   kind: 'virtual' | 'real';
+  /** A board the user described (`tinydeploy boards add`), kept in the data folder's store, not in this catalog. */
+  custom?: boolean;
+  /** The chip family whose start-up, clock and UART code it runs (`firmware/boards/<family>/`), e.g. stm32f4, rp2040. */
+  family?: string;
+  /** The microcontroller, e.g. STM32F446RE. */
+  chip?: string;
   core: CortexCore;
   fpu: FloatingPointUnit;
   floatAbi: 'soft' | 'softfp' | 'hard';
@@ -57,10 +96,20 @@ export interface Board {
   dsp: boolean;
   /** Core clock in Hz: turns cycles into milliseconds (and SysTick's reload on virtual boards). */
   cpuHz: number;
-  memory: { flash: MemoryRegion; ram: MemoryRegion };
+  /**
+   * `flash` and `ram` are where the build puts code and weights, and data, arena and stack
+   * (the largest contiguous RAM when there are several); `regions` lists the others.
+   */
+  memory: { flash: MemoryRegion; ram: MemoryRegion; regions?: NamedMemoryRegion[] };
+  /** Instruction and data caches as the start-up leaves them (Cortex-M7), and ART-style flash accelerators. */
+  caches?: { instruction: boolean; data: boolean; note?: string };
+  /** Flash wait states at `cpuHz` (what the cycle estimate adds to fetches from flash). */
+  flashWaitStates?: number;
   /** Serial port of the profiler protocol. */
-  uart: { kind: 'cmsdk'; base: number; rxIrq: number };
+  uart: BoardUart;
+  /** The default way to flash it; `flashMethods` lists every supported way, this one first. */
   flash: FlashMethod;
+  flashMethods?: FlashMethod[];
   timer: BoardTimer;
   /** QEMU machine for virtual boards. */
   qemu?: { machine: string };
@@ -71,7 +120,26 @@ export interface Board {
    * (`sources`), the serial and timer drivers the profiler adds (`runtimeSources`), include
    * folders (the board's own first: it holds board.h) and the linker script.
    */
-  firmware: { directory: string; sources: string[]; runtimeSources: string[]; includeDirs: string[]; linkerScript: string };
+  firmware: BoardFirmware;
+}
+
+export interface BoardFirmware {
+  directory: string;
+  sources: string[];
+  runtimeSources: string[];
+  includeDirs: string[];
+  linkerScript: string;
+  /**
+   * The build writes the board's board.h and linker script from this entry (custom boards, and
+   * catalog boards whose family firmware is not written yet) instead of copying a board folder.
+   */
+  generated?: boolean;
+  /**
+   * What the family firmware still lacks (e.g. "firmware/boards/rp2040: boot2 stage, clocks, PL011
+   * UART"): the build then links with the generic Cortex-M start-up to report flash and RAM, and
+   * says that the image does not run on the board. Absent when the board's firmware is complete.
+   */
+  missing?: string;
 }
 
 /** `arm-none-eabi-gcc` flags that select the board's core, instruction set and floating-point ABI. */
@@ -176,20 +244,346 @@ export const realTemplate: Board = {
   firmware: cmsdkFirmware('real-template', 'dwt'),
 };
 
+/**
+ * The firmware of a board whose family folder (`firmware/boards/<family>/`: start-up, clocks, UART
+ * driver) is not written yet: the generic Cortex-M start-up of firmware/boards/common and the
+ * real-template's drivers, with a board.h and a linker script the build generates from the entry's
+ * memory map. It links, so flash and RAM are measured against the board's real memory; it does not
+ * run on the board (wrong UART, no clock set-up), which `missing` says.
+ */
+function fitCheckFirmware(id: string, timer: BoardTimer['kind'], missing: string): BoardFirmware {
+  return {
+    ...cmsdkFirmware(id, timer),
+    generated: true,
+    missing,
+  };
+}
+
+const stlinkV21: UsbId = { vendorId: '0483', productId: '374b', name: 'ST-LINK/V2-1' };
+const stlinkV3: UsbId[] = [
+  { vendorId: '0483', productId: '374e', name: 'STLINK-V3' },
+  { vendorId: '0483', productId: '374f', name: 'STLINK-V3' },
+];
+const jlinkOb: UsbId[] = [
+  { vendorId: '1366', productId: '1015', name: 'SEGGER J-Link OB' },
+  { vendorId: '1366', productId: '1051', name: 'SEGGER J-Link OB' },
+];
+const picoDebugProbe: UsbId = { vendorId: '2e8a', productId: '000c', name: 'Raspberry Pi Debug Probe (CMSIS-DAP)' };
+const cyclesDwt: BoardTimer = { kind: 'dwt', unit: 'cycles' };
+const kib = 1024;
+const mib = 1024 * 1024;
+
+/** UF2 family ids (github.com/microsoft/uf2, utils/uf2families.json). */
+export const uf2Families = {
+  rp2040: 0xe48bff56,
+  rp2350ArmSecure: 0xe48bff59,
+  rp2350ArmNonSecure: 0xe48bff5b,
+  stm32f4: 0x57755a57,
+  stm32f7: 0x53b80f00,
+  stm32h7: 0x6db66082,
+  stm32l4: 0x00ff6919,
+  nrf52840: 0xada52840,
+} as const;
+
+/** ST-LINK boards: OpenOCD first (Debian `openocd`), then pyOCD, st-util, and the ST-LINK's drive. */
+function stlinkFlashMethods(volume: string): FlashMethod[] {
+  return [
+    { kind: 'gdb-remote', server: 'openocd' },
+    { kind: 'gdb-remote', server: 'pyocd' },
+    { kind: 'gdb-remote', server: 'st-util' },
+    { kind: 'mass-storage', format: 'bin', volumes: [volume] },
+  ];
+}
+
+/**
+ * NUCLEO-L4R5ZI, MLPerf Tiny's reference board. STM32L4R5ZI (DS12023 §3.4, RM0432 §2.2): 2 MiB flash
+ * at 0x08000000; SRAM1 192 KiB at 0x20000000, SRAM2 64 KiB at 0x20030000 (also at 0x10000000) and
+ * SRAM3 384 KiB at 0x20040000, contiguous: 640 KiB. 120 MHz in range 1 boost mode, 5 flash wait
+ * states (RM0432 table 12), ART accelerator on. UM2179: the ST-LINK/V2-1 VCP is LPUART1 on PG7/PG8.
+ */
+export const nucleoL4r5zi: Board = {
+  id: 'nucleo-l4r5zi',
+  name: 'ST NUCLEO-L4R5ZI (STM32L4R5ZI, Cortex-M4F 120 MHz)',
+  kind: 'real',
+  family: 'stm32l4',
+  chip: 'STM32L4R5ZI',
+  core: 'cortex-m4',
+  fpu: 'fpv4-sp-d16',
+  floatAbi: 'hard',
+  dsp: true,
+  cpuHz: 120_000_000,
+  memory: {
+    flash: { origin: 0x0800_0000, size: 2 * mib },
+    ram: { origin: 0x2000_0000, size: 640 * kib },
+    regions: [
+      { name: 'SRAM1', origin: 0x2000_0000, size: 192 * kib },
+      { name: 'SRAM2', origin: 0x2003_0000, size: 64 * kib, note: 'also at 0x10000000, parity-checked, kept in Standby' },
+      { name: 'SRAM3', origin: 0x2004_0000, size: 384 * kib },
+    ],
+  },
+  caches: { instruction: true, data: true, note: 'ART accelerator: flash instruction cache and prefetch' },
+  flashWaitStates: 5,
+  uart: { kind: 'stm32-usart', base: 0x4000_8000, rxIrq: 70, name: 'LPUART1 (PG7 TX, PG8 RX)' },
+  flash: stlinkFlashMethods('NODE_L4R5ZI')[0],
+  flashMethods: stlinkFlashMethods('NODE_L4R5ZI'),
+  timer: cyclesDwt,
+  usb: [stlinkV21, ...stlinkV3],
+  firmware: fitCheckFirmware('nucleo-l4r5zi', 'dwt', 'firmware/boards/stm32l4 (start-up, PWR range 1 boost + PLL to 120 MHz, LPUART1 driver)'),
+};
+
+/**
+ * NUCLEO-F446RE. STM32F446RE (DS10693 §3.3, RM0390 §2.3): 512 KiB flash at 0x08000000, 128 KiB SRAM
+ * at 0x20000000 (SRAM1 112 KiB + SRAM2 16 KiB). 180 MHz with over-drive, 5 wait states (RM0390
+ * table 5), ART on. UM1724: the ST-LINK/V2-1 VCP is USART2 on PA2/PA3.
+ */
+export const nucleoF446re: Board = {
+  id: 'nucleo-f446re',
+  name: 'ST NUCLEO-F446RE (STM32F446RE, Cortex-M4F 180 MHz)',
+  kind: 'real',
+  family: 'stm32f4',
+  chip: 'STM32F446RE',
+  core: 'cortex-m4',
+  fpu: 'fpv4-sp-d16',
+  floatAbi: 'hard',
+  dsp: true,
+  cpuHz: 180_000_000,
+  memory: {
+    flash: { origin: 0x0800_0000, size: 512 * kib },
+    ram: { origin: 0x2000_0000, size: 128 * kib },
+    regions: [
+      { name: 'SRAM1', origin: 0x2000_0000, size: 112 * kib },
+      { name: 'SRAM2', origin: 0x2001_c000, size: 16 * kib },
+    ],
+  },
+  caches: { instruction: true, data: true, note: 'ART accelerator: flash instruction and data caches, prefetch' },
+  flashWaitStates: 5,
+  uart: { kind: 'stm32-usart', base: 0x4000_4400, rxIrq: 38, name: 'USART2 (PA2 TX, PA3 RX)' },
+  flash: stlinkFlashMethods('NODE_F446RE')[0],
+  flashMethods: stlinkFlashMethods('NODE_F446RE'),
+  timer: cyclesDwt,
+  usb: [stlinkV21],
+  firmware: fitCheckFirmware('nucleo-f446re', 'dwt', 'firmware/boards/stm32f4 (start-up, PLL to 180 MHz with over-drive, USART2 driver)'),
+};
+
+/**
+ * NUCLEO-H743ZI2. STM32H743ZI (DS12110 §3.3, RM0433 §2.3): 2 MiB flash at 0x08000000 (two banks);
+ * ITCM 64 KiB at 0x00000000, DTCM 128 KiB at 0x20000000, AXI SRAM 512 KiB at 0x24000000, SRAM1-3
+ * 288 KiB at 0x30000000, SRAM4 64 KiB at 0x38000000. 480 MHz in VOS0, 4 flash wait states (RM0433
+ * table 17), I- and D-caches on. UM2407: the STLINK-V3E VCP is USART3 on PD8/PD9. The build puts
+ * data and arena in AXI SRAM (the largest block; DTCM is faster but 128 KiB).
+ */
+export const nucleoH743zi2: Board = {
+  id: 'nucleo-h743zi2',
+  name: 'ST NUCLEO-H743ZI2 (STM32H743ZI, Cortex-M7 480 MHz)',
+  kind: 'real',
+  family: 'stm32h7',
+  chip: 'STM32H743ZI',
+  core: 'cortex-m7',
+  fpu: 'fpv5-d16',
+  floatAbi: 'hard',
+  dsp: true,
+  cpuHz: 480_000_000,
+  memory: {
+    flash: { origin: 0x0800_0000, size: 2 * mib },
+    ram: { origin: 0x2400_0000, size: 512 * kib },
+    regions: [
+      { name: 'ITCM', origin: 0x0000_0000, size: 64 * kib, note: 'instruction TCM: zero wait states' },
+      { name: 'DTCM', origin: 0x2000_0000, size: 128 * kib, note: 'data TCM: zero wait states, not cached' },
+      { name: 'AXI SRAM', origin: 0x2400_0000, size: 512 * kib, note: 'D1 domain, cached' },
+      { name: 'SRAM1-3', origin: 0x3000_0000, size: 288 * kib, note: 'D2 domain' },
+      { name: 'SRAM4', origin: 0x3800_0000, size: 64 * kib, note: 'D3 domain' },
+    ],
+  },
+  caches: { instruction: true, data: true, note: 'Cortex-M7 L1: 16 KiB I-cache, 16 KiB D-cache' },
+  flashWaitStates: 4,
+  uart: { kind: 'stm32-usart', base: 0x4000_4800, rxIrq: 39, name: 'USART3 (PD8 TX, PD9 RX)' },
+  flash: stlinkFlashMethods('NOD_H743ZI2')[0],
+  flashMethods: stlinkFlashMethods('NOD_H743ZI2'),
+  timer: cyclesDwt,
+  usb: stlinkV3,
+  firmware: fitCheckFirmware('nucleo-h743zi2', 'dwt', 'firmware/boards/stm32h7 (start-up, VOS0 + PLL1 to 480 MHz, caches, USART3 driver)'),
+};
+
+/**
+ * STM32F746G-DISCO. STM32F746NG (DS10916 §3.3, RM0385 §2.2): 1 MiB flash at 0x08000000 (AXIM; ITCM
+ * alias 0x00200000); 320 KiB SRAM at 0x20000000 (DTCM 64 KiB, SRAM1 240 KiB, SRAM2 16 KiB), ITCM RAM
+ * 16 KiB at 0x00000000. 216 MHz with over-drive, 7 wait states (RM0385 table 5), I- and D-caches
+ * on. UM1907: the ST-LINK/V2-1 VCP is USART1 on PA9/PB7.
+ */
+export const stm32f746gDisco: Board = {
+  id: 'stm32f746g-disco',
+  name: 'ST STM32F746G-DISCO (STM32F746NG, Cortex-M7 216 MHz)',
+  kind: 'real',
+  family: 'stm32f7',
+  chip: 'STM32F746NG',
+  core: 'cortex-m7',
+  fpu: 'fpv5-sp-d16',
+  floatAbi: 'hard',
+  dsp: true,
+  cpuHz: 216_000_000,
+  memory: {
+    flash: { origin: 0x0800_0000, size: 1 * mib },
+    ram: { origin: 0x2000_0000, size: 320 * kib },
+    regions: [
+      { name: 'ITCM RAM', origin: 0x0000_0000, size: 16 * kib, note: 'instruction TCM' },
+      { name: 'DTCM', origin: 0x2000_0000, size: 64 * kib, note: 'data TCM: zero wait states, not cached' },
+      { name: 'SRAM1', origin: 0x2001_0000, size: 240 * kib },
+      { name: 'SRAM2', origin: 0x2004_c000, size: 16 * kib },
+    ],
+  },
+  caches: { instruction: true, data: true, note: 'Cortex-M7 L1: 4 KiB I-cache, 4 KiB D-cache; ART on the ITCM flash path' },
+  flashWaitStates: 7,
+  uart: { kind: 'stm32-usart', base: 0x4001_1000, rxIrq: 37, name: 'USART1 (PA9 TX, PB7 RX)' },
+  flash: stlinkFlashMethods('DIS_F746NG')[0],
+  flashMethods: stlinkFlashMethods('DIS_F746NG'),
+  timer: cyclesDwt,
+  usb: [stlinkV21],
+  firmware: fitCheckFirmware('stm32f746g-disco', 'dwt', 'firmware/boards/stm32f7 (start-up, PLL to 216 MHz with over-drive, caches, USART1 driver)'),
+};
+
+/**
+ * nRF52840-DK. nRF52840 (Product Specification v1.7 §4.2): 1 MiB flash at 0x00000000, 256 KiB RAM
+ * at 0x20000000; 64 MHz, no flash wait states with the cache on (NVMC ICACHECNF). The J-Link OB's
+ * VCP is UART0 on P0.06 (TX) / P0.08 (RX) (nRF52840 DK user guide §7.2): UARTE0 at 0x40002000, IRQ 2.
+ */
+export const nrf52840Dk: Board = {
+  id: 'nrf52840-dk',
+  name: 'Nordic nRF52840-DK (nRF52840, Cortex-M4F 64 MHz)',
+  kind: 'real',
+  family: 'nrf52',
+  chip: 'nRF52840',
+  core: 'cortex-m4',
+  fpu: 'fpv4-sp-d16',
+  floatAbi: 'hard',
+  dsp: true,
+  cpuHz: 64_000_000,
+  memory: {
+    flash: { origin: 0x0000_0000, size: 1 * mib },
+    ram: { origin: 0x2000_0000, size: 256 * kib },
+  },
+  caches: { instruction: true, data: false, note: 'NVMC instruction cache' },
+  flashWaitStates: 0,
+  uart: { kind: 'nrf-uarte', base: 0x4000_2000, rxIrq: 2, name: 'UARTE0 (P0.06 TX, P0.08 RX)' },
+  flash: { kind: 'gdb-remote', server: 'jlink' },
+  flashMethods: [
+    { kind: 'gdb-remote', server: 'jlink' },
+    { kind: 'gdb-remote', server: 'pyocd' },
+    { kind: 'mass-storage', format: 'hex', volumes: ['JLINK'] },
+  ],
+  timer: cyclesDwt,
+  usb: jlinkOb,
+  firmware: fitCheckFirmware('nrf52840-dk', 'dwt', 'firmware/boards/nrf52 (start-up, HFXO, UARTE0 driver)'),
+};
+
+/**
+ * Raspberry Pi Pico. RP2040 (datasheet §2.2, §2.6): XIP flash at 0x10000000 (the Pico's W25Q16JV,
+ * 2 MiB; the first 256 bytes are the boot2 stage), SRAM 264 KiB at 0x20000000 (four striped 64 KiB
+ * banks + two 4 KiB). 125 MHz from the PLL. Cortex-M0+: no FPU, no DSP, no DWT cycle counter, so
+ * the profiler counts cycles with SysTick on the core clock. UART0 (PL011, 0x40034000, IRQ 20) on
+ * GP0/GP1 goes to the Debug Probe's UART.
+ */
+export const raspberryPiPico: Board = {
+  id: 'rpi-pico',
+  name: 'Raspberry Pi Pico (RP2040, Cortex-M0+ 125 MHz)',
+  kind: 'real',
+  family: 'rp2040',
+  chip: 'RP2040',
+  core: 'cortex-m0plus',
+  fpu: 'none',
+  floatAbi: 'soft',
+  dsp: false,
+  cpuHz: 125_000_000,
+  memory: {
+    flash: { origin: 0x1000_0000, size: 2 * mib },
+    ram: { origin: 0x2000_0000, size: 264 * kib },
+    regions: [
+      { name: 'SRAM0-3', origin: 0x2000_0000, size: 256 * kib, note: 'striped over four banks' },
+      { name: 'SRAM4', origin: 0x2004_0000, size: 4 * kib },
+      { name: 'SRAM5', origin: 0x2004_1000, size: 4 * kib },
+    ],
+  },
+  caches: { instruction: true, data: false, note: 'XIP cache, 16 KiB' },
+  uart: { kind: 'pl011', base: 0x4003_4000, rxIrq: 20, name: 'UART0 (GP0 TX, GP1 RX)' },
+  flash: { kind: 'mass-storage', format: 'uf2', volumes: ['RPI-RP2'], uf2FamilyId: uf2Families.rp2040 },
+  flashMethods: [
+    { kind: 'mass-storage', format: 'uf2', volumes: ['RPI-RP2'], uf2FamilyId: uf2Families.rp2040 },
+    { kind: 'gdb-remote', server: 'openocd' },
+    { kind: 'gdb-remote', server: 'pyocd' },
+  ],
+  timer: { kind: 'systick', unit: 'cycles' },
+  usb: [picoDebugProbe, { vendorId: '2e8a', productId: '0003', name: 'RP2040 BOOTSEL' }],
+  firmware: fitCheckFirmware('rpi-pico', 'systick', 'firmware/boards/rp2040 (boot2 stage, XOSC + PLL to 125 MHz, PL011 UART0 driver)'),
+};
+
+/**
+ * Raspberry Pi Pico 2. RP2350 (datasheet §2.2, §4.2): XIP flash at 0x10000000 (the Pico 2's 4 MiB),
+ * SRAM 520 KiB at 0x20000000 (eight striped 64 KiB banks + two 4 KiB). 150 MHz. Cortex-M33 with
+ * FPU and DSP, run in the Secure state. UART0 (PL011, 0x40070000, IRQ 33) on GP0/GP1.
+ */
+export const raspberryPiPico2: Board = {
+  id: 'rpi-pico2',
+  name: 'Raspberry Pi Pico 2 (RP2350, Cortex-M33 150 MHz)',
+  kind: 'real',
+  family: 'rp2350',
+  chip: 'RP2350A',
+  core: 'cortex-m33',
+  fpu: 'fpv5-sp-d16',
+  floatAbi: 'hard',
+  dsp: true,
+  cpuHz: 150_000_000,
+  memory: {
+    flash: { origin: 0x1000_0000, size: 4 * mib },
+    ram: { origin: 0x2000_0000, size: 520 * kib },
+    regions: [
+      { name: 'SRAM0-7', origin: 0x2000_0000, size: 512 * kib, note: 'striped over eight banks' },
+      { name: 'SRAM8', origin: 0x2008_0000, size: 4 * kib },
+      { name: 'SRAM9', origin: 0x2008_1000, size: 4 * kib },
+    ],
+  },
+  caches: { instruction: true, data: true, note: 'XIP cache, 16 KiB' },
+  uart: { kind: 'pl011', base: 0x4007_0000, rxIrq: 33, name: 'UART0 (GP0 TX, GP1 RX)' },
+  flash: { kind: 'mass-storage', format: 'uf2', volumes: ['RP2350'], uf2FamilyId: uf2Families.rp2350ArmSecure },
+  flashMethods: [
+    { kind: 'mass-storage', format: 'uf2', volumes: ['RP2350'], uf2FamilyId: uf2Families.rp2350ArmSecure },
+    { kind: 'gdb-remote', server: 'openocd' },
+    { kind: 'gdb-remote', server: 'pyocd' },
+  ],
+  timer: cyclesDwt,
+  usb: [picoDebugProbe, { vendorId: '2e8a', productId: '000f', name: 'RP2350 BOOTSEL' }],
+  firmware: fitCheckFirmware('rpi-pico2', 'dwt', 'firmware/boards/rp2350 (IMAGE_DEF block, XOSC + PLL to 150 MHz, PL011 UART0 driver)'),
+};
+
 /** Every board TinyDeploy knows; the first is the default. */
-export const boards: readonly Board[] = [virtualM4f, virtualM7, virtualM55, realTemplate];
+export const boards: readonly Board[] = [
+  virtualM4f,
+  virtualM7,
+  virtualM55,
+  realTemplate,
+  virtualStm32f405,
+  nucleoL4r5zi,
+  nucleoF446re,
+  nucleoH743zi2,
+  stm32f746gDisco,
+  nrf52840Dk,
+  raspberryPiPico,
+  raspberryPiPico2,
+];
 
 export const defaultBoardId = boards[0].id;
 
-export function findBoard(id: string): Board | undefined {
-  return boards.find((board) => board.id === id);
+/**
+ * The board with this id: a catalog board, else one of the user's `custom` boards (read from the
+ * store by the caller: this module is pure). The one lookup every command and service uses.
+ */
+export function findBoard(id: string, custom: readonly Board[] = []): Board | undefined {
+  return boards.find((board) => board.id === id) ?? custom.find((board) => board.id === id);
 }
 
-/** The board with this id; an unknown id is a DeviceError listing the known ones. */
-export function requireBoard(id: string): Board {
-  const board = findBoard(id);
+/** The board with this id; an unknown id is a DeviceError listing the known ones (catalog, then custom). */
+export function requireBoard(id: string, custom: readonly Board[] = []): Board {
+  const board = findBoard(id, custom);
   if (!board) {
-    throw new DeviceError(`unknown board "${id}"; known boards: ${boards.map((b) => b.id).join(', ')}`, { board: id });
+    throw new DeviceError(`unknown board "${id}"; known boards: ${[...boards, ...custom].map((b) => b.id).join(', ')}`, { board: id });
   }
   return board;
 }
@@ -207,6 +601,9 @@ export const knownProbes: readonly UsbId[] = [
   { vendorId: '0d28', productId: '0204', name: 'Arm DAPLink CMSIS-DAP' },
   { vendorId: '1366', productId: '0105', name: 'SEGGER J-Link' },
   { vendorId: '1366', productId: '1015', name: 'SEGGER J-Link' },
+  { vendorId: '1366', productId: '1051', name: 'SEGGER J-Link' },
   { vendorId: '1fc9', productId: '0143', name: 'NXP MCU-Link' },
   { vendorId: '2e8a', productId: '000c', name: 'Raspberry Pi Debug Probe' },
+  { vendorId: '2e8a', productId: '0003', name: 'RP2040 BOOTSEL' },
+  { vendorId: '2e8a', productId: '000f', name: 'RP2350 BOOTSEL' },
 ];

@@ -233,6 +233,13 @@ describe('services with a stand-in worker', () => {
       ['virtual-m7', 'virtual', true],
       ['virtual-m55', 'virtual', true],
       ['real-template', 'real', false],
+      ['nucleo-l4r5zi', 'real', false],
+      ['nucleo-f446re', 'real', false],
+      ['nucleo-h743zi2', 'real', false],
+      ['stm32f746g-disco', 'real', false],
+      ['nrf52840-dk', 'real', false],
+      ['rpi-pico', 'real', false],
+      ['rpi-pico2', 'real', false],
     ]);
     expect(listing.boards[0]).toEqual({
       id: 'virtual-m4f',

@@ -1,0 +1,3 @@
+export * from './segments.js';
+export * from './uf2.js';
+export * from './intel-hex.js';
