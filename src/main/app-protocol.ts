@@ -1,14 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { protocol } from 'electron';
+import { appOrigin, appScheme } from './app-policy.js';
 
 /**
- * The renderer's own origin, `app://tinydeploy`: the built renderer is served from it instead of
- * `file://`, so that the page has a real origin (a `file://` page may read any local file it
- * can name) and so that its Content-Security-Policy arrives as a response header.
+ * The renderer's own origin, `app://tinydeploy` (app-policy.ts): the built renderer is served from
+ * it instead of `file://`, so that the page has a real origin (a `file://` page may read any local
+ * file it can name) and so that its Content-Security-Policy arrives as a response header.
  */
-export const appScheme = 'app';
-export const appOrigin = `${appScheme}://tinydeploy`;
+export { appOrigin, appScheme };
 
 /** Must run before the app is ready: makes `app:` a standard, secure scheme (origin, fetch, CSP). */
 export function registerAppScheme(): void {

@@ -6,11 +6,12 @@ import { Emitter } from '../shared/services/emitter.js';
 import { serveServices } from '../shared/services/proxy.js';
 import { servicesSchema } from '../shared/services/schemas.js';
 import type { AppServices, MenuCommand } from '../shared/services/types.js';
+import { developmentToolsAllowed, focusFirstWindow, rendererLocation, type RendererLocation } from './app-policy.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { serveOverIpc } from './ipc.js';
 import { installMenu } from './menu.js';
 import { utilityWorker } from './utility-worker.js';
-import { createMainWindow, rendererEntry } from './window.js';
+import { createMainWindow } from './window.js';
 
 /**
  * TinyDeploy's Electron main process, kept thin: it owns the window and the menu, starts the
@@ -23,14 +24,22 @@ import { createMainWindow, rendererEntry } from './window.js';
  * Node; the page comes from the app's own `app://` origin with a strict Content-Security-Policy;
  * no navigation away from it, no new windows, no <webview>; every permission request denied;
  * IPC messages accepted only from the app page's main frame, each payload checked by schema.
+ * Packaged (app-policy.ts): the page is always the app's own (`ELECTRON_RENDERER_URL` ignored),
+ * no DevTools, one instance; the executable's fuses are set by electron-builder.yml.
  */
 
 registerAppScheme();
 // The same folder `tinydeploy serve` uses by default, so browser mode sees the same projects.
 app.setPath('userData', join(app.getPath('appData'), 'TinyDeploy'));
+// One instance (the lock lives in userData, so after setPath): a second launch exits, and the
+// first one brings its window forward ('second-instance' below).
+const primaryInstance = app.requestSingleInstanceLock();
+if (!primaryInstance) app.quit();
+const developmentTools = developmentToolsAllowed(app.isPackaged);
 
 const menuCommands = new Emitter<MenuCommand>();
 let running: { backend: Backend; stopServing: () => void } | undefined;
+let rendererPage: RendererLocation | undefined;
 let shuttingDown = false;
 
 const logError = (where: string, error: unknown) => console.error(`tinydeploy: ${where}:`, error);
@@ -42,7 +51,13 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 });
 
+function openWindow(): void {
+  if (rendererPage) createMainWindow(rendererPage, developmentTools);
+}
+
 function start(): void {
+  if (app.isPackaged && process.env.ELECTRON_RENDERER_URL) console.warn('tinydeploy: ELECTRON_RENDERER_URL is ignored: the installed app loads only its own page');
+  rendererPage = rendererLocation(app.isPackaged, process.env);
   serveRenderer(fileURLToPath(new URL('../renderer', import.meta.url)));
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
@@ -56,7 +71,7 @@ function start(): void {
   running = { backend, stopServing: () => undefined };
   const services: AppServices = { ...backend.services, menu: { onCommand: (listener) => menuCommands.on(listener) } };
   const host = serveServices(services, servicesSchema, { onUnexpectedError: (error, where) => logError(where, error) });
-  running.stopServing = serveOverIpc(host, { trustedOrigin: rendererEntry().origin, onRefused: (reason) => console.warn(`tinydeploy: refused IPC: ${reason}`) });
+  running.stopServing = serveOverIpc(host, { trustedOrigin: rendererPage.origin, onRefused: (reason) => console.warn(`tinydeploy: refused IPC: ${reason}`) });
 
   installMenu({
     command: (command) => menuCommands.emit(command),
@@ -72,8 +87,8 @@ function start(): void {
         detail: `Import, compile, flash and profile neural networks on Cortex-M microcontrollers.\n\nElectron ${electron} · Chromium ${chrome} · Node ${node}\nData folder: ${dataDirectory}`,
       });
     },
-  });
-  createMainWindow();
+  }, developmentTools);
+  openWindow();
 }
 
 /** Stops serving, lets the job host mark running jobs interrupted, then closes the store. */
@@ -85,7 +100,13 @@ async function shutDown(): Promise<void> {
   await current.backend.close();
 }
 
+app.on('second-instance', () => {
+  if (!running) return;
+  if (!focusFirstWindow(BrowserWindow.getAllWindows())) openWindow();
+});
+
 void app.whenReady().then(async () => {
+  if (!primaryInstance) return;
   try {
     start();
   } catch (error) {
@@ -96,7 +117,7 @@ void app.whenReady().then(async () => {
     return;
   }
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
+    if (BrowserWindow.getAllWindows().length === 0) openWindow();
   });
 });
 

@@ -1,23 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow } from 'electron';
-import { appOrigin } from './app-protocol.js';
-
-/**
- * Where the window's page comes from: the built renderer at `app://tinydeploy/`, or electron-vite's
- * development server (`ELECTRON_RENDERER_URL`) under `npm run dev`.
- */
-export function rendererEntry(): { url: string; origin: string } {
-  const development = process.env.ELECTRON_RENDERER_URL;
-  if (development) return { url: development, origin: new URL(development).origin };
-  return { url: `${appOrigin}/index.html`, origin: appOrigin };
-}
+import type { RendererLocation } from './app-policy.js';
 
 /**
  * The main window: a sandboxed renderer with context isolation and no Node, whose only way out
  * is the preload's message channel. Navigation away from the app and new windows are refused
- * for every web contents (see `limitNavigation` in index.ts).
+ * for every web contents (see `limitNavigation` in index.ts). It loads `location`
+ * (`rendererLocation` of app-policy.ts); DevTools exist only when `developmentTools`.
  */
-export function createMainWindow(): BrowserWindow {
+export function createMainWindow(location: RendererLocation, developmentTools: boolean): BrowserWindow {
   const window = new BrowserWindow({
     width: 1280,
     height: 800,
@@ -40,9 +31,10 @@ export function createMainWindow(): BrowserWindow {
       navigateOnDragDrop: false,
       // Middle-click must not open links in new windows.
       disableBlinkFeatures: 'Auxclick',
+      devTools: developmentTools,
     },
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadURL(rendererEntry().url);
+  void window.loadURL(location.url);
   return window;
 }
