@@ -485,3 +485,37 @@ describe('the browser-mode server’s limits on one WebSocket', () => {
     }
   });
 });
+
+describe('the browser-mode server’s log', () => {
+  it('escapes control characters of an unexpected error, whose message may quote a model’s names', async () => {
+    const rendererDirectory = mkdtempSync(join(tmpdir(), 'tinydeploy-renderer-'));
+    writeFileSync(join(rendererDirectory, 'index.html'), '<!doctype html><title>TinyDeploy</title>');
+    const logged: string[] = [];
+    const fake = createFakeServices();
+    const crafted = 'tensor x\u001b]0;owned\u0007\r\nerror: forged \u202e';
+    const services: AppServices = {
+      ...fake,
+      models: {
+        ...fake.models,
+        get: async () => {
+          throw new TypeError(`cannot read ${crafted}`);
+        },
+      },
+    };
+    const token = 'test-token-log-0123456789abcdef0123456789ab';
+    const server = await startBrowserServer({ services, rendererDirectory, token, log: (line) => logged.push(line) });
+    const channel = webSocketChannel(() => new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${token}`, { origin: `http://127.0.0.1:${server.port}` }) as unknown as WebSocketLike);
+    try {
+      const client = connectServiceClient<AppServices>(channel, servicesSchema, { onError: () => undefined });
+      await expect(client.models.get({ variantId: 'v1' })).rejects.toThrow();
+      await vi.waitFor(() => expect(logged).toHaveLength(1), eventually);
+      const [line] = logged;
+      expect(line).toMatch(/^tinydeploy serve: models\.get: TypeError: cannot read tensor x\\x1b\]0;owned\\x07\\r\n {2}error: forged \\u202e\n {2}/);
+      expect(line).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    } finally {
+      channel.close();
+      await server.close();
+      rmSync(rendererDirectory, { recursive: true, force: true });
+    }
+  });
+});

@@ -43,6 +43,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import { RequestError, TinyDeployError } from '../core/common/errors.js';
+import { printableText } from '../core/common/printable.js';
 import { decodeBase64, decodeMessage, encodeMessage } from '../shared/services/codec.js';
 import { serveServices, type MessageChannel } from '../shared/services/proxy.js';
 import { servicesSchema } from '../shared/services/schemas.js';
@@ -86,7 +87,10 @@ export interface BrowserServerOptions {
   token?: string;
   /** The secret of the asset cookie (default: 32 random bytes, distinct from the token). */
   assetSecret?: string;
-  /** Unexpected errors (a bug in a service, a failed file read) go here (default: stderr). */
+  /**
+   * Unexpected errors (a bug in a service, a failed file read) go here (default: stderr), with
+   * control characters escaped: their messages may quote names from a model or a request.
+   */
   log?: (line: string) => void;
 }
 
@@ -244,7 +248,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      log(`tinydeploy serve: ${request.method} ${request.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      log(printableText(`tinydeploy serve: ${request.method} ${request.url}: ${describeUnexpected(error)}`));
       if (!response.headersSent) refuse(response, 500, 'internal error');
       else response.destroy();
     });
@@ -291,7 +295,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     };
     serveServices(withJobLimit(options.services, webSocketLimits.unfinishedJobs), servicesSchema, {
       onInvalidMessage: (problem) => webSocket.close(1008, problem.slice(0, 120)),
-      onUnexpectedError: (error, where) => log(`tinydeploy serve: ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      onUnexpectedError: (error, where) => log(printableText(`tinydeploy serve: ${where}: ${describeUnexpected(error)}`)),
       limits: webSocketLimits,
     }).connect(channel);
     webSocket.on('message', (data, isBinary) => {
@@ -353,6 +357,11 @@ function decodeBase64Natively(text: string): Uint8Array {
   if (text.length % 4 !== 0 || buffer.length !== (text.length / 4) * 3 - padding) return decodeBase64(text);
   // A small Buffer is a slice of Node's shared pool: copied, so the bytes own their ArrayBuffer.
   return buffer.length === buffer.buffer.byteLength ? new Uint8Array(buffer.buffer) : new Uint8Array(buffer);
+}
+
+/** An unexpected error for the log: its stack when it has one (a bug to find), else its text. */
+function describeUnexpected(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 /** Why the server could not listen, in words, with what to do about it. */
