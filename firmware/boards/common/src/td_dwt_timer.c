@@ -12,11 +12,22 @@
 
 static volatile uint32_t td_dwt_high;
 static volatile uint32_t td_dwt_last;
-static const td_timer_info td_dwt_info = {TD_TIMER_UNIT_CYCLES, (uint32_t)TD_CPU_HZ, 1u, 1u};
+static td_timer_info td_dwt_info;
+
+/*
+ * The clock the core really runs at: TD_CPU_HZ, unless the board's clock set-up fell back to
+ * a slower one (the STM32F4 family defines this from what its PLL set-up achieved), so HELLO
+ * reports the clock the cycles were counted at.
+ */
+__attribute__((weak)) uint32_t td_board_clock_hz(void) { return (uint32_t)TD_CPU_HZ; }
 
 void SysTick_Handler(void) { (void)td_timer_now(); }
 
 void td_timer_init(void) {
+  td_dwt_info.unit = TD_TIMER_UNIT_CYCLES;
+  td_dwt_info.tick_hz = td_board_clock_hz();
+  td_dwt_info.units_per_tick_num = 1u;
+  td_dwt_info.units_per_tick_den = 1u;
   TD_DEMCR |= TD_DEMCR_TRCENA;
   TD_DWT_LAR = 0xC5ACCE55u; /* needed on Cortex-M7, ignored elsewhere */
   TD_DWT_CYCCNT = 0;

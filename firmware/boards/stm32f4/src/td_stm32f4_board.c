@@ -1,0 +1,68 @@
+/*
+ * td_board_api.h for the STM32F4 family: clocks (td_stm32f4_clock.c), the profiler USART's pins
+ * in their alternate function, the USART at TD_STM32F4_BAUD 8N1 from the clock its bus really
+ * got, polled transmit and receive, and semihosting exit. Which USART and pins is board.h's
+ * choice: USART2 on PA2/PA3 (the ST-LINK's virtual COM port) on NUCLEO-F446RE, USART1 on
+ * PA9/PA10 on netduinoplus2 (the USART QEMU connects to its first -serial).
+ */
+#include "td_stm32f4.h"
+
+#define TD_BOARD_USART TD_STM32F4_USART(TD_UART0_BASE)
+
+static void td_pin_alternate(td_stm32f4_gpio_registers *gpio, uint32_t pin, uint32_t function) {
+  gpio->moder = (gpio->moder & ~(3u << (2u * pin))) | (2u << (2u * pin));
+  gpio->ospeedr |= 3u << (2u * pin);
+  gpio->pupdr = (gpio->pupdr & ~(3u << (2u * pin))) | (1u << (2u * pin)); /* pull-up: an idle line reads 1 */
+  gpio->afr[pin >> 3] = (gpio->afr[pin >> 3] & ~(0xFu << (4u * (pin & 7u)))) | (function << (4u * (pin & 7u)));
+}
+
+void td_board_init(void) {
+  td_stm32f4_clock_init();
+
+  TD_RCC_AHB1ENR |= 1u << (TD_STM32F4_UART_PORT);
+#if TD_STM32F4_UART_APB == 1
+  TD_RCC_APB1ENR |= 1u << (TD_STM32F4_UART_ENABLE_BIT);
+  uint32_t bus_hz = td_stm32f4_clock.apb1_hz;
+#else
+  TD_RCC_APB2ENR |= 1u << (TD_STM32F4_UART_ENABLE_BIT);
+  uint32_t bus_hz = td_stm32f4_clock.apb2_hz;
+#endif
+  (void)TD_RCC_AHB1ENR;
+  td_stm32f4_gpio_registers *gpio = TD_STM32F4_GPIO(TD_STM32F4_UART_PORT);
+  td_pin_alternate(gpio, TD_STM32F4_UART_TX_PIN, TD_STM32F4_UART_AF);
+  td_pin_alternate(gpio, TD_STM32F4_UART_RX_PIN, TD_STM32F4_UART_AF);
+
+  TD_BOARD_USART->cr1 = 0;
+  TD_BOARD_USART->cr2 = 0; /* 1 stop bit */
+  TD_BOARD_USART->cr3 = 0; /* no flow control */
+  /* Oversampling by 16: BRR = mantissa << 4 | fraction = bus clock / baud, rounded. */
+  TD_BOARD_USART->brr = (bus_hz + TD_STM32F4_BAUD / 2u) / TD_STM32F4_BAUD;
+  TD_BOARD_USART->cr1 = TD_USART_CR1_UE | TD_USART_CR1_TE | TD_USART_CR1_RE;
+}
+
+void td_board_write(const void *data, size_t length) {
+  const uint8_t *bytes = (const uint8_t *)data;
+  for (size_t i = 0; i < length; i++) {
+    while (!(TD_BOARD_USART->sr & TD_USART_SR_TXE)) {
+    }
+    TD_BOARD_USART->dr = bytes[i];
+  }
+}
+
+uint8_t td_board_read_byte(void) {
+  while (!(TD_BOARD_USART->sr & TD_USART_SR_RXNE)) {
+  }
+  return (uint8_t)TD_BOARD_USART->dr;
+}
+
+/* Semihosting SYS_EXIT_EXTENDED (0x20) with ADP_Stopped_ApplicationExit and the status. */
+void td_board_exit(int status) {
+  volatile uint32_t block[2] = {0x20026u, (uint32_t)status};
+  register uint32_t operation __asm__("r0") = 0x20u;
+  register volatile uint32_t *argument __asm__("r1") = block;
+  __asm__ volatile("bkpt 0xab" : "+r"(operation) : "r"(argument) : "memory");
+  __asm__ volatile("cpsid i");
+  for (;;) {
+    __asm__ volatile("wfi");
+  }
+}
