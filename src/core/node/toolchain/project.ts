@@ -124,8 +124,16 @@ export async function writeFirmwareProject(model: GeneratedModel, directory: str
   await put('model/model.h', model.header);
   await put('model/model.c', model.source);
   for (const file of [...kernels.headers, ...kernels.sources]) await copy(join(kernels.root, file), `kernels/${file}`);
-  // The board's folder and the shared board files keep their firmware/boards/ layout.
-  for (const directory of new Set([board.firmware.directory, 'common/include', 'common/src'])) {
+  // The board's folder, its family's folders (e.g. stm32f4/src) and the shared board files keep
+  // their firmware/boards/ layout.
+  const boardDirectories = new Set([
+    board.firmware.directory,
+    'common/include',
+    'common/src',
+    ...board.firmware.includeDirs,
+    ...[...board.firmware.sources, ...board.firmware.runtimeSources, board.firmware.linkerScript].map((file) => dirname(file)),
+  ]);
+  for (const directory of boardDirectories) {
     for (const entry of await readdir(join(root, 'boards', directory), { withFileTypes: true })) {
       if (entry.isFile()) await copy(join(root, 'boards', directory, entry.name), `boards/${directory}/${entry.name}`);
     }
