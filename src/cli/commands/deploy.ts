@@ -103,7 +103,7 @@ export const deployCommand: Command = {
         streaming: booleanOption(args, 'streaming'),
         ...(inputs.length > 0 ? { inputs } : {}),
         ...(keepProject ? { workDirectory: resolve(keepProject) } : {}),
-        onProgress: ({ step, message }) => progress.update(`${step}: ${message}`),
+        onProgress: ({ step, message }) => progress.update(printableName(`${step}: ${message}`)),
       });
     } finally {
       progress.finish();
@@ -156,7 +156,7 @@ function deployText(result: DeployResult, modelPath: string): string {
     [{ header: '#', align: 'right' }, { header: 'op' }, { header: unit, align: 'right' }, { header: 'share', align: 'right' }, { header: 'MACs', align: 'right' }, { header: `${unit === 'cycles' ? 'cycles' : 'instr.'}/MAC`, align: 'right' }],
     result.layers.map((layer) => [
       String(layer.index),
-      layer.op,
+      printableName(layer.op),
       formatCount(layer.latency),
       total > 0 ? `${((layer.latency / total) * 100).toFixed(1)}%` : '',
       formatCount(layer.macs),
@@ -178,7 +178,7 @@ function deployText(result: DeployResult, modelPath: string): string {
     check = `bit-exact: NO — ${failing.map((output) => `output ${output.index}: ${output.comparison.differing} of ${output.comparison.elements} values differ (max |Δ| ${output.comparison.maxAbsDifference})`).join('; ')}`;
   }
   const lines = [
-    `${modelPath} on ${result.board} (${result.boardName})${result.model.hybrid ? ' — hybrid model: int8 weights dequantized, runs as float' : ''}`,
+    `${printableName(modelPath)} on ${result.board} (${result.boardName})${result.model.hybrid ? ' — hybrid model: int8 weights dequantized, runs as float' : ''}`,
     `latency  ${formatCount(latency.value)} ${unit} per inference${time}${spread}, ${result.instructionsPerMac === null ? '' : `${result.instructionsPerMac.toFixed(2)} ${unit === 'cycles' ? 'cycles' : 'instructions'} per MAC, `}${formatCount(result.model.macs)} MACs`,
     `memory   arena ${bytes(result.arenaBytes)}, stack high-water ${bytes(result.stackBytes)} (measured), flash ${bytes(result.flashBytes)} (weights ${bytes(result.build.weightBytes)}), RAM ${bytes(result.build.ramBytes)}`,
     check,

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { printableName } from '../../core/common/printable.js';
 import { openDataset } from '../../core/node/datasets/dataset.js';
 import { evaluate } from '../../core/node/datasets/evaluate.js';
 import type { EvaluationResult } from '../../core/node/datasets/evaluate.js';
@@ -30,16 +31,22 @@ export function evalJson(result: EvaluationResult): EvalJson {
   };
 }
 
-/** Accuracy line and the confusion matrix (rows: actual class, columns: predicted class). */
+/**
+ * Accuracy line and the confusion matrix (rows: actual class, columns: predicted class). The
+ * class names and the dataset's name come from whoever made the dataset: they are printed with
+ * bidi marks, line separators and control characters escaped (`printableName`), so a name cannot
+ * reorder or split the table, or act on the terminal.
+ */
 export function evalText(modelPath: string, datasetName: string, result: EvaluationResult): string {
-  const { classes, confusion } = result;
+  const { confusion } = result;
+  const classes = result.classes.map(printableName);
   const rows = classes.map((name, actual) => [name, ...confusion[actual].map(String), String(confusion[actual].reduce((a, b) => a + b, 0))]);
   const table = formatTable(
     [{ header: 'actual \\ predicted' }, ...classes.map((name) => ({ header: name, align: 'right' as const })), { header: 'total', align: 'right' }],
     rows,
   );
   return (
-    `${basename(modelPath)} on ${datasetName}: ${result.correct} of ${result.samples} correct, ` +
+    `${printableName(basename(modelPath))} on ${printableName(datasetName)}: ${result.correct} of ${result.samples} correct, ` +
     `top-1 accuracy ${formatPercent(result.accuracy)}\n\n${table}`
   );
 }
@@ -61,7 +68,7 @@ export const evalCommand: Command = {
   async run(args, io) {
     const modelPath = args.positionals.model;
     const [graph, dataset] = await Promise.all([loadModelFile(modelPath), openDataset(stringOption(args, 'dataset')!)]);
-    const progress = progressReporter(io.stderr, `eval ${dataset.name}`);
+    const progress = progressReporter(io.stderr, `eval ${printableName(dataset.name)}`);
     let result: EvaluationResult;
     try {
       result = await evaluate(graph, dataset, {
