@@ -49,6 +49,14 @@ uint32_t td_stack_high_water_bytes(void);
 /* Clears the per-op counts and restarts the timer; the next hooks time ops of a new run. */
 void td_profile_begin_run(uint32_t *op_ticks, uint16_t op_count, int32_t last_op);
 
+/*
+ * Empty, never inlined, called right around each inference: QEMU's instruction-class plugin
+ * (firmware/qemu-plugin/insn-classes.c) counts from the first to the second by their addresses.
+ * On a real board they cost two calls and returns each.
+ */
+void td_estimate_window_open(void);
+void td_estimate_window_close(void);
+
 #ifdef __cplusplus
 }
 #endif

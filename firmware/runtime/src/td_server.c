@@ -200,7 +200,9 @@ static uint8_t td_run(td_exchange *x) {
     }
     td_profile_begin_run(model->op_ticks, model->op_count, last);
     uint64_t begin = td_timer_now();
+    td_estimate_window_open();
     int32_t status = model->run();
+    td_estimate_window_close();
     uint64_t ticks = td_timer_now() - begin;
     td_profile_last_op = 0x7FFFFFFF;
     if (status != 0) {
