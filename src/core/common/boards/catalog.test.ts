@@ -4,7 +4,7 @@ import { DeviceError } from '../errors.js';
 import { boardCompilerFlags, boards, defaultBoardId, findBoard, flashMethodName, knownProbes, requireBoard, virtualM4f } from './catalog.js';
 import { customBoard } from './custom.js';
 
-const catalogIds = 'virtual-m4f, virtual-m7, virtual-m55, real-template, nucleo-l4r5zi, nucleo-f446re, nucleo-h743zi2, stm32f746g-disco, nrf52840-dk, rpi-pico, rpi-pico2';
+const catalogIds = 'virtual-m4f, virtual-m7, virtual-m55, real-template, virtual-stm32f405, nucleo-l4r5zi, nucleo-f446re, nucleo-h743zi2, stm32f746g-disco, nrf52840-dk, rpi-pico, rpi-pico2';
 
 describe('board catalog', () => {
   it('describes the default virtual Cortex-M4F as QEMU mps2-an386 maps it', () => {
@@ -104,7 +104,7 @@ describe('board catalog', () => {
       expect(json.memory.flash.size).toBe(board.memory.flash.size);
       expect(Number(json.memory.ram.origin)).toBe(board.memory.ram.origin);
       expect(json.memory.ram.size).toBe(board.memory.ram.size);
-      expect({ kind: json.uart.kind, base: Number(json.uart.base), rxIrq: json.uart.rxIrq }).toEqual(board.uart);
+      expect({ kind: json.uart.kind, base: Number(json.uart.base), rxIrq: json.uart.rxIrq, ...(json.uart.name ? { name: json.uart.name } : {}) }).toEqual(board.uart);
       expect(json.flash).toEqual(board.flash);
       expect(json.timer).toBe(board.timer.kind === 'dwt' ? 'dwt' : 'systick-icount');
       // board.json paths are relative to the board's folder, the catalog's to firmware/boards/.

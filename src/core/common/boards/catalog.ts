@@ -1,5 +1,5 @@
 import { DeviceError } from '../errors.js';
-import { virtualStm32f405 } from './stm32f4.js';
+import { stm32f4Firmware, virtualStm32f405 } from './stm32f4.js';
 
 /**
  * The board catalog: what the build needs to compile for a board (core, FPU, memory map, the
@@ -362,7 +362,7 @@ export const nucleoF446re: Board = {
   flashMethods: stlinkFlashMethods('NODE_F446RE'),
   timer: cyclesDwt,
   usb: [stlinkV21],
-  firmware: fitCheckFirmware('nucleo-f446re', 'dwt', 'firmware/boards/stm32f4 (start-up, PLL to 180 MHz with over-drive, USART2 driver)'),
+  firmware: stm32f4Firmware('nucleo-f446re', 'dwt'),
 };
 
 /**
