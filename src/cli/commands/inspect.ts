@@ -2,8 +2,9 @@ import { analyzeModel } from '../../core/common/analysis/model-analysis.js';
 import type { IoTensorSummary, ModelAnalysis, TensorSummary } from '../../core/common/analysis/model-analysis.js';
 import { formatShape } from '../../core/common/ir/tensor.js';
 import { printableJson, printableName } from '../../core/common/printable.js';
+import { DEFAULT_MAX_TENSOR_BYTES } from '../../core/common/importers/index.js';
 import { loadModelFile } from '../../core/node/model-file.js';
-import { booleanOption } from '../args.js';
+import { booleanOption, integerOption } from '../args.js';
 import type { Command } from '../command.js';
 import { formatCount, formatTable } from '../format.js';
 
@@ -159,11 +160,16 @@ export const inspectCommand: Command = {
     positionals: [{ name: 'model', description: 'model file (.tflite)' }],
     options: {
       json: { type: 'boolean', description: 'print one JSON document (format, inputs, outputs, totals, layers) instead of the table' },
+      'max-tensor-bytes': {
+        type: 'integer',
+        value: 'n',
+        description: `refuse a model declaring a tensor larger than n bytes (default ${DEFAULT_MAX_TENSOR_BYTES}, 256 MiB: more than a microcontroller could hold)`,
+      },
     },
   },
   async run(args, io) {
     const path = args.positionals.model;
-    const analysis = analyzeModel(await loadModelFile(path));
+    const analysis = analyzeModel(await loadModelFile(path, undefined, { maxTensorBytes: integerOption(args, 'max-tensor-bytes') }));
     io.stdout.write(booleanOption(args, 'json') ? printableJson(inspectJson(analysis)) + '\n' : inspectText(path, analysis));
     return 0;
   },

@@ -4,8 +4,9 @@ import type { Graph, Tensor, TensorData } from '../../core/common/ir/types.js';
 import { bytesOf, dataFromBytes, formatShape, tensorBytes } from '../../core/common/ir/tensor.js';
 import { Interpreter } from '../../core/common/interp/interpreter.js';
 import { printableName } from '../../core/common/printable.js';
+import { DEFAULT_MAX_TENSOR_BYTES } from '../../core/common/importers/index.js';
 import { loadModelFile } from '../../core/node/model-file.js';
-import { stringOption, stringOptions } from '../args.js';
+import { integerOption, stringOption, stringOptions } from '../args.js';
 import type { Command } from '../command.js';
 
 const describe = (tensor: Tensor) => `${printableName(tensor.name)}: ${tensor.dtype} ${formatShape(tensor.shape)}`;
@@ -73,6 +74,11 @@ export const runCommand: Command = {
         choices: ['reset', 'streaming'],
         description: 'LSTM state: reset before the inference (default), or streaming: each input file may hold a sequence of inputs, run in order with the state carried over; the outputs are concatenated',
       },
+      'max-tensor-bytes': {
+        type: 'integer',
+        value: 'n',
+        description: `refuse a model declaring a tensor larger than n bytes (default ${DEFAULT_MAX_TENSOR_BYTES}, 256 MiB: more than a microcontroller could hold)`,
+      },
     },
   },
   async run(args, io) {
@@ -80,7 +86,7 @@ export const runCommand: Command = {
     const inputPaths = stringOptions(args, 'input');
     const outputPath = stringOption(args, 'output')!;
     const streaming = stringOption(args, 'state') === 'streaming';
-    const graph = await loadModelFile(modelPath);
+    const graph = await loadModelFile(modelPath, undefined, { maxTensorBytes: integerOption(args, 'max-tensor-bytes') });
     if (inputPaths.length !== graph.inputs.length) {
       throw new UsageError(
         `tinydeploy run: ${modelPath} has ${graph.inputs.length} input(s) (${graph.inputs.map((id) => describe(graph.tensors[id])).join('; ')}), ` +

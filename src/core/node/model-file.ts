@@ -2,24 +2,26 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CodegenError, ImportError, TinyDeployError } from '../common/errors.js';
 import { exportTflite } from '../common/exporters/index.js';
-import { importModel } from '../common/importers/index.js';
+import { importModel, type ImportOptions } from '../common/importers/index.js';
 import type { Graph } from '../common/ir/types.js';
 
 /**
  * The one reader of model files, for every caller: the CLI (a path the user typed), the services
  * (bytes uploaded to `models.importModel`, bytes an optimize job sent back) and the worker (the
  * store's content-addressed copy of a variant, named after the variant). Every failure is an
- * ImportError whose message starts with the model's name.
+ * ImportError whose message starts with the model's name. Each takes the importer's limits
+ * (`ImportOptions`: the largest tensor a model may declare, 256 MiB by default), so a caller that
+ * knows better (`inspect --max-tensor-bytes` for a desktop-sized model) can raise or lower them.
  */
 
 /**
  * Imports model bytes. A file no importer reads, or one that breaks an importer in an unexpected
  * way, is an ImportError whose message starts with `name` (a file name: its extension helps the
- * importer choose).
+ * importer choose). `options` are the importer's limits.
  */
-export function readModelBytes(bytes: Uint8Array, name: string): Graph {
+export function readModelBytes(bytes: Uint8Array, name: string, options: ImportOptions = {}): Graph {
   try {
-    return importModel(bytes, name);
+    return importModel(bytes, name, options);
   } catch (error) {
     if (error instanceof ImportError) throw error;
     throw new ImportError(`${name}: cannot read the model (${error instanceof TinyDeployError ? `${error.name}: ` : ''}${(error as Error).message})`, { name });
@@ -31,8 +33,9 @@ export function readModelBytes(bytes: Uint8Array, name: string): Graph {
  * a missing or unreadable file is `<path>: cannot read model file (no such file)`. With `name`
  * the file is a stored copy named by its hash (the worker): the error names the model first,
  * then the file and the system's error code (`kws: cannot read its model file /… (ENOENT)`).
+ * `options` are the importer's limits.
  */
-export async function loadModelFile(path: string, name?: string): Promise<Graph> {
+export async function loadModelFile(path: string, name?: string, options: ImportOptions = {}): Promise<Graph> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
@@ -44,7 +47,7 @@ export async function loadModelFile(path: string, name?: string): Promise<Graph>
         : `${name}: cannot read its model file ${path} (${code ?? (error as Error).message})`;
     throw new ImportError(message, { path });
   }
-  return readModelBytes(bytes, name ?? basename(path));
+  return readModelBytes(bytes, name ?? basename(path), options);
 }
 
 /**
