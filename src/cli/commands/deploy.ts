@@ -70,6 +70,8 @@ export const deployCommand: Command = {
       output: { type: 'string', value: 'out.bin', description: "write the board's raw output bytes (every output, in order) here" },
       'keep-project': { type: 'string', value: 'dir', description: 'write the firmware project here and keep it (default: a temporary folder)' },
       json: { type: 'boolean', description: 'print the result as JSON (stable keys, see the README)' },
+      'gdb-server': { type: 'string', value: 'host:port', description: 'real boards: the GDB server to flash through (OpenOCD, pyOCD: localhost:3333; J-Link: localhost:2331)' },
+      port: { type: 'string', value: 'path', description: "real boards: the probe's serial port, e.g. /dev/ttyACM0 (default $TINYDEPLOY_BOARD_PORT)" },
     },
     notes:
       'Virtual boards run on QEMU (apt-get install qemu-system-arm) and count instructions, not cycles.\n' +
@@ -103,6 +105,7 @@ export const deployCommand: Command = {
         streaming: booleanOption(args, 'streaming'),
         ...(inputs.length > 0 ? { inputs } : {}),
         ...(keepProject ? { workDirectory: resolve(keepProject) } : {}),
+        connection: { gdbServer: stringOption(args, 'gdb-server'), serialPort: stringOption(args, 'port') ?? (process.env.TINYDEPLOY_BOARD_PORT || undefined) },
         onProgress: ({ step, message }) => progress.update(printableName(`${step}: ${message}`)),
       });
     } finally {

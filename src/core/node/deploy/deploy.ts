@@ -11,7 +11,7 @@ import { bytesOf, dataFromBytes, formatShape, tensorBytes } from '../../common/i
 import type { Graph } from '../../common/ir/types.js';
 import type { DeviceClient } from '../../common/protocol/client.js';
 import type { TimerUnit } from '../../common/protocol/messages.js';
-import { connectVirtualBoard, type VirtualBoardConnection, type VirtualBoardConnectionOptions } from '../devices/qemu/virtual-board-connection.js';
+import { connectBoard, unreachableReason, type BoardConnection, type BoardConnectOptions } from '../devices/board-connection.js';
 import type { ElfSymbol } from '../toolchain/elf.js';
 import { loadModelFile } from '../model-file.js';
 import { buildModelGraph, fileSha256 } from '../toolchain/build-model.js';
@@ -59,8 +59,11 @@ export interface DeployOptions {
   workDirectory?: string;
   onProgress?: (progress: DeployProgress) => void;
   signal?: AbortSignal;
-  /** Connection options for virtual boards (timeouts; a transport wrapper for fault injection). */
-  connection?: VirtualBoardConnectionOptions;
+  /**
+   * How to reach the board (devices/board-connection.ts): timeouts and a transport wrapper for
+   * fault injection; for a real board its GDB server (`gdbServer`) and serial port (`serialPort`).
+   */
+  connection?: BoardConnectOptions;
 }
 
 export interface LayerProfile {
@@ -142,12 +145,9 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
   const { board } = options;
   const runs = options.runs ?? 1;
   if (!Number.isInteger(runs) || runs < 1 || runs > 65535) throw new DeviceError(`runs must be an integer from 1 to 65535, got ${runs}`, { runs });
-  if (board.kind !== 'virtual' || !board.qemu) {
-    throw new DeviceError(
-      `board ${board.id} is real hardware: deploying to real boards (flashing through ${board.flash.kind === 'gdb-remote' ? board.flash.server : 'its mass-storage drive'}) is not supported yet; use a virtual board (virtual-m4f, virtual-m7, virtual-m55)`,
-      { board: board.id },
-    );
-  }
+  // A board that cannot be reached is refused before minutes of building.
+  const unreachable = unreachableReason(board, options.connection);
+  if (unreachable) throw unreachable;
   const started = performance.now();
   const progress = (step: DeployStep, fraction: number, message: string) => options.onProgress?.({ step, fraction, message });
   const checkCancelled = () => {
@@ -170,7 +170,15 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
 
     // Flash.
     progress('flash', 0.3, `starting ${board.name} and flashing ${firmware.report.flashBytes} bytes`);
-    const connection = await connectVirtualBoard(board, firmware.elf, options.connection);
+    const connectSteps = { start: 0.3, flash: 0.33, line: 0.4, hello: 0.42 };
+    const connection = await connectBoard(board, firmware.elf, {
+      ...options.connection,
+      signal: options.signal,
+      onProgress: (step) => {
+        options.connection?.onProgress?.(step);
+        progress('flash', connectSteps[step.step], step.message);
+      },
+    });
     try {
       const { client, info } = connection;
       if (info.buildId !== project.buildId) {
@@ -301,13 +309,14 @@ export async function findFirstDifference(client: DeviceClient, graph: Graph, in
 
 /**
  * Puts the inputs where LOAD_INPUT would (the profiler's input copies, which RUN copies into the
- * model's inputs): written over GDB when the ELF names them (virtual boards: 100× the emulated
- * UART's speed), else sent with LOAD_INPUT.
+ * model's inputs): written over GDB when the back-end can and the ELF names them (virtual boards:
+ * 100× the emulated UART's speed), else sent with LOAD_INPUT over the line (real boards, and
+ * virtual boards of a real family, which take the real path).
  */
-async function loadInputs(connection: VirtualBoardConnection, symbols: readonly ElfSymbol[], inputs: readonly Uint8Array[]): Promise<void> {
+async function loadInputs(connection: BoardConnection, symbols: readonly ElfSymbol[], inputs: readonly Uint8Array[]): Promise<void> {
   for (let i = 0; i < inputs.length; i++) {
     const copy = symbols.find((symbol) => symbol.name === `td_adapter_input_copy${i}`);
-    if (copy && copy.size === inputs[i].length) await connection.board.writeMemory(copy.value, inputs[i]);
+    if (connection.writeMemory && copy && copy.size === inputs[i].length) await connection.writeMemory(copy.value, inputs[i]);
     else await connection.client.loadInput(i, inputs[i]);
   }
 }

@@ -248,6 +248,40 @@ export class QemuProcess {
     });
   }
 
+  /**
+   * Waits for `operation`, but if QEMU exits first — or the operation fails and QEMU turns out
+   * to have exited (a closed pty usually shows up a moment before the exit) — fails with the
+   * board-crashed DeviceError instead.
+   */
+  async guard<T>(operation: Promise<T>): Promise<T> {
+    const existing = this.crashError();
+    if (existing) {
+      operation.catch(() => undefined);
+      throw existing;
+    }
+    let unregister = (): void => undefined;
+    const crashed = new Promise<never>((_, reject) => {
+      unregister = this.onExit(() => {
+        const crash = this.crashError();
+        if (crash) reject(crash);
+      });
+    });
+    crashed.catch(() => undefined);
+    try {
+      return await Promise.race([operation, crashed]);
+    } catch (error) {
+      const boardAnswered = error instanceof DeviceError && error.data?.status !== undefined;
+      if (this.running && !boardAnswered) {
+        // A timeout or a closed line may be a dying QEMU: give it a moment to be reaped, so its
+        // exit is reported rather than the symptom.
+        await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 300))]);
+      }
+      throw this.crashError() ?? error;
+    } finally {
+      unregister();
+    }
+  }
+
   /** Runs a QMP command (e.g. `query-status`). */
   async qmpExecute(command: string, args?: Record<string, unknown>): Promise<unknown> {
     if (!this.qmp) throw new DeviceError(`QEMU for ${this.label} has no QMP connection`);

@@ -137,39 +137,7 @@ export class VirtualBoard {
    * the pc when the flashed ELF has symbols. Undefined when QEMU cannot tell (it has exited).
    */
   async coreState(): Promise<CoreState | undefined> {
-    if (!this.qemu.running) return undefined;
-    let text: string;
-    try {
-      text = String(await this.qemu.qmpExecute('human-monitor-command', { 'command-line': 'info registers' }));
-    } catch {
-      return undefined;
-    }
-    const register = (name: string) => {
-      const match = new RegExp(`${name}=([0-9a-fA-F]{8})`).exec(text);
-      return match ? parseInt(match[1], 16) : undefined;
-    };
-    const pc = register('R15');
-    const sp = register('R13');
-    const xpsr = register('XPSR');
-    if (pc === undefined || sp === undefined || xpsr === undefined) return undefined;
-    const exception = xpsr & 0x1ff;
-    const mode = exception === 0 ? 'thread mode' : exception >= 16 ? `IRQ ${exception - 16} handler` : `${exceptionNames[exception] ?? `exception ${exception}`} handler`;
-    const name = this.functionAt(pc);
-    const hex = `0x${pc.toString(16).padStart(8, '0')}`;
-    return { pc, sp, exception, mode, function: name, description: `${mode}, pc ${hex}${name ? ` in ${name}` : ''}` };
-  }
-
-  private functionAt(pc: number): string | undefined {
-    if (!this.firmwareBytes) return undefined;
-    try {
-      const address = pc & ~1;
-      const symbol = parseElf(this.firmwareBytes).symbols.find(
-        (candidate) => candidate.type === 2 && (candidate.value & ~1) <= address && address < (candidate.value & ~1) + Math.max(candidate.size, 1),
-      );
-      return symbol?.name;
-    } catch {
-      return undefined;
-    }
+    return readCoreState(this.qemu, this.firmwareBytes);
   }
 
   /** The board-crashed error if QEMU has died, else undefined. */
@@ -177,38 +145,9 @@ export class VirtualBoard {
     return this.qemu.crashError();
   }
 
-  /**
-   * Waits for `operation`, but if QEMU exits first — or the operation fails and QEMU turns out
-   * to have exited (a closed pty usually shows up a moment before the exit) — fails with the
-   * board-crashed DeviceError instead.
-   */
-  async guard<T>(operation: Promise<T>): Promise<T> {
-    const existing = this.qemu.crashError();
-    if (existing) {
-      operation.catch(() => undefined);
-      throw existing;
-    }
-    let unregister = (): void => undefined;
-    const crashed = new Promise<never>((_, reject) => {
-      unregister = this.qemu.onExit(() => {
-        const crash = this.qemu.crashError();
-        if (crash) reject(crash);
-      });
-    });
-    crashed.catch(() => undefined);
-    try {
-      return await Promise.race([operation, crashed]);
-    } catch (error) {
-      const boardAnswered = error instanceof DeviceError && error.data?.status !== undefined;
-      if (this.qemu.running && !boardAnswered) {
-        // A timeout or a closed line may be a dying QEMU: give it a moment to be reaped, so its
-        // exit is reported rather than the symptom.
-        await Promise.race([this.qemu.exited, new Promise((resolve) => setTimeout(resolve, 300))]);
-      }
-      throw this.qemu.crashError() ?? error;
-    } finally {
-      unregister();
-    }
+  /** QemuProcess.guard: the board-crashed error instead of the symptom when QEMU dies. */
+  guard<T>(operation: Promise<T>): Promise<T> {
+    return this.qemu.guard(operation);
   }
 
   /**
@@ -260,5 +199,45 @@ async function connectWithRetries(qemu: QemuProcess, timeoutMs: number): Promise
       if (!qemu.running || Date.now() > deadline || !(error instanceof DeviceError)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+}
+
+/**
+ * Reads the core's registers through QEMU's monitor (works while the core runs, without GDB) and
+ * names where it is: the mode (thread, or which exception handler) and the function around the
+ * pc when `firmware` (the flashed ELF) has symbols. Undefined when QEMU cannot tell (it has exited).
+ */
+export async function readCoreState(qemu: QemuProcess, firmware?: Uint8Array): Promise<CoreState | undefined> {
+  if (!qemu.running) return undefined;
+  let text: string;
+  try {
+    text = String(await qemu.qmpExecute('human-monitor-command', { 'command-line': 'info registers' }));
+  } catch {
+    return undefined;
+  }
+  const register = (name: string) => {
+    const match = new RegExp(`${name}=([0-9a-fA-F]{8})`).exec(text);
+    return match ? parseInt(match[1], 16) : undefined;
+  };
+  const pc = register('R15');
+  const sp = register('R13');
+  const xpsr = register('XPSR');
+  if (pc === undefined || sp === undefined || xpsr === undefined) return undefined;
+  const exception = xpsr & 0x1ff;
+  const mode = exception === 0 ? 'thread mode' : exception >= 16 ? `IRQ ${exception - 16} handler` : `${exceptionNames[exception] ?? `exception ${exception}`} handler`;
+  const name = firmware ? functionAt(firmware, pc) : undefined;
+  const hex = `0x${pc.toString(16).padStart(8, '0')}`;
+  return { pc, sp, exception, mode, function: name, description: `${mode}, pc ${hex}${name ? ` in ${name}` : ''}` };
+}
+
+function functionAt(firmware: Uint8Array, pc: number): string | undefined {
+  try {
+    const address = pc & ~1;
+    const symbol = parseElf(firmware).symbols.find(
+      (candidate) => candidate.type === 2 && (candidate.value & ~1) <= address && address < (candidate.value & ~1) + Math.max(candidate.size, 1),
+    );
+    return symbol?.name;
+  } catch {
+    return undefined;
   }
 }
