@@ -9,10 +9,11 @@ import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StoreError } from '../core/common/errors.js';
+import { StoreError, type TinyDeployError } from '../core/common/errors.js';
 import { startBackend } from '../core/node/services/index.js';
+import type { StoreOptions } from '../core/node/store/index.js';
 import type { AppServices } from '../shared/services/types.js';
-import { AllowedFolders, dataDatasetsFolder, withAllowedFolders } from './allowed-folders.js';
+import { AllowedFolders, ownDatasetsFolder, withAllowedFolders } from './allowed-folders.js';
 import { requireBuiltRenderer, startBrowserServer, type BrowserServer, type BrowserServerOptions } from './browser-server.js';
 
 export { browserContentSecurityPolicy, loopbackHosts, requireBuiltRenderer, servicesPath, startBrowserServer } from './browser-server.js';
@@ -39,9 +40,12 @@ export interface BrowserModeOptions extends Omit<BrowserServerOptions, 'services
   dataDirectory?: string;
   /** The built renderer (default: `defaultRendererDirectory()`). */
   rendererDirectory?: string;
+  /** Store options (test hooks: a database that cannot grow, as on a full disk). */
+  store?: StoreOptions;
   /**
    * Folders the client may add datasets from (`--allow-folder`), besides the data folder's
-   * `datasets/`, which is always allowed (and made when missing). Each must exist.
+   * `datasets/`, which is always allowed (made when missing; left out when it cannot be, as on a
+   * full disk). Each must exist.
    */
   allowedFolders?: readonly string[];
 }
@@ -52,6 +56,8 @@ export interface BrowserMode {
   readonly dataDirectory: string;
   /** Real paths of the folders datasets may be added from, the data folder's `datasets/` first. */
   readonly allowedFolders: readonly string[];
+  /** What the user should know although serving started: a full disk at start-up (the data folder is then read-only). */
+  readonly warnings: readonly TinyDeployError[];
   /** Stops serving, then the back end (running jobs end `interrupted`, the store closes). */
   close(): Promise<void>;
 }
@@ -115,21 +121,16 @@ export function prepareDataDirectory(dataDirectory: string): void {
  * resolves once the server listens.
  */
 export async function startBrowserMode(options: BrowserModeOptions = {}): Promise<BrowserMode> {
-  const { dataDirectory: dataOption, rendererDirectory: rendererOption, allowedFolders: folderOption = [], ...serverOptions } = options;
+  const { dataDirectory: dataOption, rendererDirectory: rendererOption, allowedFolders: folderOption = [], store: storeOptions, ...serverOptions } = options;
   const rendererDirectory = resolve(rendererOption ?? defaultRendererDirectory());
   requireBuiltRenderer(rendererDirectory);
   // The user's folders are checked before the data folder is touched: a typo changes nothing.
   AllowedFolders.resolve(folderOption);
   const dataDirectory = resolve(dataOption ?? defaultDataDirectory());
   prepareDataDirectory(dataDirectory);
-  const ownDatasets = dataDatasetsFolder(dataDirectory);
-  try {
-    mkdirSync(ownDatasets, { recursive: true });
-  } catch (error) {
-    throw new StoreError(`data folder ${dataDirectory}: its datasets folder ${ownDatasets} cannot be created: ${folderProblem(error, true)}`, { path: ownDatasets });
-  }
-  const allowed = AllowedFolders.resolve([ownDatasets, ...folderOption]);
-  const backend = startBackend({ dataDirectory });
+  const ownDatasets = ownDatasetsFolder(dataDirectory);
+  const allowed = AllowedFolders.resolve([...(ownDatasets ? [ownDatasets] : []), ...folderOption]);
+  const backend = startBackend({ dataDirectory, ...(storeOptions ? { store: storeOptions } : {}) });
   let server: BrowserServer;
   try {
     const services = withAllowedFolders({ ...backend.services, menu: noMenu }, allowed);
@@ -142,6 +143,7 @@ export async function startBrowserMode(options: BrowserModeOptions = {}): Promis
     server,
     dataDirectory,
     allowedFolders: allowed.folders,
+    warnings: backend.warnings,
     async close() {
       await server.close();
       await backend.close();

@@ -56,6 +56,7 @@ export const serveCommand: Command = {
       dataDirectory: stringOption(args, 'data-dir'),
       allowedFolders: stringOptions(args, 'allow-folder'),
     });
+    for (const warning of browserMode.warnings) io.stderr.write(`warning: ${warning.message}\n`);
     const stopped = stopRequested();
     io.stdout.write(
       `TinyDeploy (data folder ${browserMode.dataDirectory}) is serving at\n\n  ${browserMode.server.url}\n\n` +

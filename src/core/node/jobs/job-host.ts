@@ -1,7 +1,7 @@
 import { findBoard } from '../../common/boards/index.js';
-import { TinyDeployError, UsageError, serializeError } from '../../common/errors.js';
-import type { Job, JobError, Unsubscribe } from '../../../shared/services/types.js';
-import { finishedJobStatuses, type JobUpdate, type NewJob, type Store } from '../store/index.js';
+import { StoreError, TinyDeployError, UsageError, serializeError } from '../../common/errors.js';
+import type { Job, JobError, JobStatus, Unsubscribe } from '../../../shared/services/types.js';
+import { finishedJobStatuses, isDiskFullError, type JobUpdate, type NewJob, type Store } from '../store/index.js';
 import { jobKindHandlers, type JobKindHandler } from './job-kinds.js';
 import { isWorkerMessage, type WorkerMessage, type WorkerTask } from './protocol.js';
 import { forkWorker, type WorkerExit, type WorkerLauncher, type WorkerPort } from './worker-port.js';
@@ -29,6 +29,14 @@ import { forkWorker, type WorkerExit, type WorkerLauncher, type WorkerPort } fro
  * and never two jobs on the same real board (a serial port opens in one process only; virtual
  * boards are separate QEMU processes and may share). The next job starts once the previous
  * worker has exited.
+ *
+ * A store that refuses a write (the disk is full) never stops the host: no write made from a
+ * worker's events, a timer or the scheduler throws. A job whose change cannot be saved ends
+ * `failed` in memory with the store's error (a job that was ending keeps its final status, with
+ * a log line saying it was not saved); that state is what `getJob`, `listJobs` and
+ * `onJobChanged` show, and it is written once the store accepts writes again. When the disk is
+ * full at start-up, the store is made read-only (`Store.setReadOnly`) and the host says so in
+ * `warnings`: projects can be seen, no job is started.
  */
 
 export interface JobHostOptions {
@@ -44,6 +52,8 @@ export interface JobHostOptions {
   exitTimeoutMs?: number;
   /** Workers running at once (default 1). */
   concurrency?: number;
+  /** Told each problem the host works around (also kept in `warnings`), e.g. a full disk at start-up. */
+  onWarning?: (warning: TinyDeployError) => void;
 }
 
 interface RunningJob {
@@ -78,8 +88,16 @@ export class JobHost {
   private idleWaiters: (() => void)[] = [];
   private scheduling = false;
   private closed = false;
+  /** Jobs whose last change the store refused (a full disk): their state as it is, until it is saved. */
+  private readonly unsaved = new Map<string, Job>();
+  private readonly warningListener?: (warning: TinyDeployError) => void;
+  /** Problems the host works around (a full disk at start-up, a store that could not be read). */
+  readonly warnings: TinyDeployError[] = [];
 
-  /** Starts the host: jobs a previous process left queued or running are marked `interrupted`. */
+  /**
+   * Starts the host: jobs a previous process left queued or running are marked `interrupted`. On a
+   * full disk the store is made read-only instead, with a warning that says so.
+   */
   constructor(store: Store, options: JobHostOptions = {}) {
     this.store = store;
     this.launchWorker = options.launchWorker ?? forkWorker();
@@ -88,7 +106,47 @@ export class JobHost {
     this.startTimeoutMs = options.startTimeoutMs ?? 60_000;
     this.exitTimeoutMs = options.exitTimeoutMs ?? 10_000;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
-    store.interruptUnfinishedJobs(interruptedAtStart);
+    this.warningListener = options.onWarning;
+    if (!store.readOnly) {
+      try {
+        store.interruptUnfinishedJobs(interruptedAtStart);
+      } catch (error) {
+        if (!isDiskFullError(error)) throw error;
+        store.setReadOnly(
+          new StoreError(
+            `data folder ${store.dataDirectory}: the disk is full (${String(error.data?.code)}), so it is opened read-only: projects can be seen, but nothing can be saved and no job can run; free space on its disk and restart TinyDeploy`,
+            { path: store.dataDirectory, code: error.data?.code, diskFull: true, readOnly: true },
+          ),
+        );
+      }
+    }
+    if (store.readOnly) this.readOnlyAtStart(store.readOnly);
+  }
+
+  /** A read-only store at start-up: said in a warning; the jobs left unfinished show as interrupted (in memory). */
+  private readOnlyAtStart(reason: StoreError): void {
+    this.warn(reason);
+    let leftovers: Job[] = [];
+    try {
+      leftovers = this.store.listJobs({ statuses: ['queued', 'running'] });
+    } catch {
+      // Nothing to show: the warning has said why the store is read-only.
+    }
+    const time = new Date().toISOString();
+    for (const job of leftovers) {
+      this.unsaved.set(job.id, { ...job, status: 'interrupted', finishedAt: time, log: [...job.log, interruptedAtStart, `not saved: ${reason.message}`] });
+    }
+  }
+
+  /** A job as the host knows it: the store's record, or its state in memory when that could not be saved. */
+  getJob(jobId: string): Job {
+    return this.unsaved.get(jobId) ?? this.store.getJob(jobId);
+  }
+
+  /** `Store.listJobs`, with the state in memory of the jobs whose last change could not be saved. */
+  listJobs(filter: { projectId?: string; statuses?: readonly JobStatus[] } = {}): Job[] {
+    const jobs = this.store.listJobs({ ...(filter.projectId !== undefined ? { projectId: filter.projectId } : {}) }).map((job) => this.unsaved.get(job.id) ?? job);
+    return filter.statuses ? jobs.filter((job) => filter.statuses!.includes(job.status)) : jobs;
   }
 
   /** Stores a job `queued` and runs it when its turn comes. */
@@ -107,7 +165,7 @@ export class JobHost {
    * as it is. An unknown id is an error naming it.
    */
   async cancel(jobId: string): Promise<void> {
-    const job = this.store.getJob(jobId);
+    const job = this.getJob(jobId);
     if (finishedJobStatuses.includes(job.status)) return;
     const running = this.running.get(jobId);
     if (!running) {
@@ -133,7 +191,7 @@ export class JobHost {
 
   /** Cancels every unfinished job that `match` selects (e.g. the jobs of a project being removed). */
   async cancelWhere(match: (job: Job) => boolean): Promise<void> {
-    const jobs = this.store.listJobs({ statuses: ['queued', 'running'] }).filter(match);
+    const jobs = this.listJobs({ statuses: ['queued', 'running'] }).filter(match);
     await Promise.all(jobs.map((job) => this.cancel(job.id)));
   }
 
@@ -171,8 +229,9 @@ export class JobHost {
       }
       running.port.kill();
     }
-    if (this.store.isOpen) {
-      for (const job of this.store.listJobs({ statuses: ['queued'] })) this.update(job.id, { status: 'interrupted', finishedAt: time }, [interruptedAtStart]);
+    if (this.store.isOpen && !this.store.readOnly) {
+      this.saveUnsaved();
+      for (const job of this.readSafely(() => this.listJobs({ statuses: ['queued'] }), [])) this.update(job.id, { status: 'interrupted', finishedAt: time }, [interruptedAtStart]);
     }
     await Promise.all([...this.running.values()].map((running) => running.exited));
     this.notifyIdle();
@@ -181,14 +240,18 @@ export class JobHost {
   // ---- scheduling ----------------------------------------------------------------------
 
   private schedule(): void {
-    if (this.closed || this.scheduling || !this.store.isOpen) return;
+    if (this.closed || this.scheduling || !this.store.isOpen || this.store.readOnly) return;
     this.scheduling = true;
     try {
+      this.saveUnsaved();
       while (this.running.size < this.concurrency) {
-        const next = this.store.queuedJobs().find((job) => !this.boardBusy(job.boardId));
+        const next = this.queuedJobs().find((job) => !this.boardBusy(job.boardId));
         if (!next) break;
         this.start(next, next.boardId);
       }
+    } catch (error) {
+      // Called from workers' events and timers: a store that cannot be read must not stop the host.
+      this.warn(new StoreError(`the job queue cannot be read from the data folder ${this.store.dataDirectory}: ${serializeError(error).message}`, { path: this.store.dataDirectory }));
     } finally {
       this.scheduling = false;
     }
@@ -289,9 +352,12 @@ export class JobHost {
           });
         } catch (error) {
           const jobError = toJobError(error);
-          job = this.store.updateJob(running.jobId, { status: 'failed', error: jobError, finishedAt }, [`the result could not be stored: ${jobError.message}`]);
+          this.update(running.jobId, { status: 'failed', error: jobError, finishedAt }, [`the result could not be stored: ${jobError.message}`]);
+          this.expectExit(running);
+          return;
         }
         if (job) this.emit(job);
+        else this.resolveEnd(running.jobId);
         this.expectExit(running);
         return;
       }
@@ -330,12 +396,88 @@ export class JobHost {
     this.update(jobId, { status: 'failed', startedAt, finishedAt: new Date().toISOString(), error: full }, [`failed: ${full.name}: ${full.message}`]);
   }
 
-  /** Writes a change (when the store is still open and the job still exists) and announces it. */
+  /**
+   * Writes a change (when the store is still open and the job still exists) and announces it. A
+   * change the store refuses (a full disk) never throws: see `notSaved`.
+   */
   private update(jobId: string, update: JobUpdate, log: readonly string[] = []): void {
     if (!this.store.isOpen) return;
-    const job = this.store.updateJob(jobId, update, log);
+    if (this.unsaved.has(jobId)) return; // Ended in memory already: its state there is final.
+    let job: Job | undefined;
+    try {
+      job = this.store.updateJob(jobId, update, log);
+    } catch (error) {
+      this.notSaved(jobId, update, log, error);
+      return;
+    }
     if (job) this.emit(job);
     else this.resolveEnd(jobId);
+  }
+
+  /**
+   * A change of a job the store refused: the job ends in memory, visibly. A change that ended the
+   * job keeps its status and error, with a log line saying it was not saved; any other change
+   * (start, progress, log) fails the job with the store's error, and its worker is stopped, since
+   * what it does can no longer be recorded. The state is announced like any change and written
+   * when the store accepts writes again (`saveUnsaved`).
+   */
+  private notSaved(jobId: string, update: JobUpdate, log: readonly string[], error: unknown): void {
+    const reason = toJobError(error);
+    const known = this.readSafely(() => this.store.findJob(jobId), undefined);
+    if (!known) {
+      this.resolveEnd(jobId);
+      return;
+    }
+    const time = new Date().toISOString();
+    const ending = update.status !== undefined && finishedJobStatuses.includes(update.status);
+    const failure: JobError = { name: reason.name, message: `the ${known.kind} job cannot be recorded: ${reason.message}` };
+    const job: Job = { ...known, ...withoutUndefined(update), log: [...known.log, ...log] };
+    if (ending) job.log.push(`not saved: ${reason.message}`);
+    else Object.assign(job, { status: 'failed', error: failure, finishedAt: time }).log.push(`failed: ${failure.name}: ${failure.message}`);
+    this.unsaved.set(jobId, job);
+    const running = this.running.get(jobId);
+    if (running && !running.finished) {
+      running.finished = true;
+      running.port.kill();
+    }
+    this.warn(new StoreError(`job ${jobId} ended ${job.status} without being saved: ${reason.message}`, { jobId, path: this.store.dataDirectory }));
+    this.emit(job);
+  }
+
+  /** Writes the jobs that ended in memory, once the store takes them; a refusal leaves them for later. */
+  private saveUnsaved(): void {
+    for (const [jobId, job] of this.unsaved) {
+      if (this.running.has(jobId)) continue;
+      try {
+        const { status, error, finishedAt } = job;
+        this.store.updateJob(jobId, { status, ...(error ? { error } : {}), ...(finishedAt ? { finishedAt } : {}) }, ['saved after the disk had been full']);
+        this.unsaved.delete(jobId);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** Queued jobs in the store, but for those that ended in memory. */
+  private queuedJobs(): ReturnType<Store['queuedJobs']> {
+    return this.store.queuedJobs().filter((job) => !this.unsaved.has(job.id));
+  }
+
+  private readSafely<T>(read: () => T, otherwise: T): T {
+    try {
+      return read();
+    } catch {
+      return otherwise;
+    }
+  }
+
+  private warn(warning: TinyDeployError): void {
+    this.warnings.push(warning);
+    try {
+      this.warningListener?.(warning);
+    } catch {
+      // A listener's failure must not stop the host.
+    }
   }
 
   private emit(job: Job): void {
@@ -360,7 +502,7 @@ export class JobHost {
   }
 
   private isIdle(): boolean {
-    return this.running.size === 0 && (this.closed || !this.store.isOpen || this.store.queuedJobs().length === 0);
+    return this.running.size === 0 && (this.closed || !this.store.isOpen || !!this.store.readOnly || this.readSafely(() => this.queuedJobs().length, 0) === 0);
   }
 
   private notifyIdle(): void {
@@ -375,6 +517,11 @@ function describeExit(exit: WorkerExit): string {
   if (exit.error) return `could not run (${exit.error})`;
   if (exit.signal) return `was killed by ${exit.signal}`;
   return `exited with code ${exit.code}`;
+}
+
+/** The fields of an update that are set. */
+function withoutUndefined(update: JobUpdate): Partial<Job> {
+  return Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined)) as Partial<Job>;
 }
 
 function toJobError(error: unknown): JobError {

@@ -1,6 +1,7 @@
+import type { TinyDeployError } from '../../common/errors.js';
 import type { Services } from '../../../shared/services/types.js';
 import { JobHost, type JobHostOptions } from '../jobs/index.js';
-import { openStore, type Store } from '../store/index.js';
+import { openStore, type Store, type StoreOptions } from '../store/index.js';
 import { createServices, type ServicesOptions } from './create-services.js';
 
 export interface BackendOptions extends ServicesOptions {
@@ -8,12 +9,19 @@ export interface BackendOptions extends ServicesOptions {
   dataDirectory: string;
   /** Job host options (the worker launcher: `utilityProcess` in Electron, fork elsewhere). */
   jobs?: JobHostOptions;
+  /** Store options (test hooks: a database that cannot grow, as on a full disk). */
+  store?: StoreOptions;
 }
 
 export interface Backend {
   store: Store;
   jobs: JobHost;
   services: Services;
+  /**
+   * What the user should know although the back end started: a full disk at start-up (the store
+   * is then read-only: projects can be seen, nothing saved, no job run).
+   */
+  warnings: readonly TinyDeployError[];
   /** Stops the job host (running jobs end `interrupted`, workers are killed), then closes the store. */
   close(): Promise<void>;
 }
@@ -21,11 +29,11 @@ export interface Backend {
 /**
  * Everything behind the services in one call, for Electron main and `tinydeploy serve`: opens
  * the store in the data folder (creating it, migrating it; refusing one from a newer version),
- * starts the job host (which marks jobs a previous run left unfinished `interrupted`) and
- * creates the services.
+ * starts the job host (which marks jobs a previous run left unfinished `interrupted`, or finds
+ * the disk full and makes the store read-only, with a warning) and creates the services.
  */
 export function startBackend(options: BackendOptions): Backend {
-  const store = openStore(options.dataDirectory);
+  const store = openStore(options.dataDirectory, options.store);
   let jobs: JobHost;
   try {
     jobs = new JobHost(store, options.jobs);
@@ -39,6 +47,7 @@ export function startBackend(options: BackendOptions): Backend {
     store,
     jobs,
     services,
+    warnings: jobs.warnings,
     close() {
       closing ??= jobs.close().finally(() => store.close());
       return closing;

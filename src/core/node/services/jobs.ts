@@ -20,10 +20,10 @@ export function createJobService(store: Store, host: JobHost): JobService {
   return {
     async list({ projectId }) {
       if (projectId !== undefined) store.getProject(projectId);
-      return store.listJobs(projectId !== undefined ? { projectId } : {});
+      return host.listJobs(projectId !== undefined ? { projectId } : {});
     },
     async get({ jobId }) {
-      return store.getJob(jobId);
+      return host.getJob(jobId);
     },
     ...startMethods,
     async cancel({ jobId }) {

@@ -16,11 +16,28 @@ import { TinyDeployError } from '../../common/errors.js';
  * Synchronous on purpose: the store (better-sqlite3) is synchronous, and model files are small
  * (kilobytes to a few megabytes).
  */
+/** Writes the whole of `bytes` to a new file at `path` and flushes it to disk. */
+export type ModelFileWriter = (path: string, bytes: Uint8Array) => void;
+
+function writeAndFlush(path: string, bytes: Uint8Array): void {
+  const descriptor = openSync(path, 'w');
+  try {
+    let written = 0;
+    while (written < bytes.length) written += writeSync(descriptor, bytes, written, bytes.length - written);
+    fsyncSync(descriptor);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
 export class ModelFileStore {
   readonly directory: string;
+  private readonly writeFile: ModelFileWriter;
 
-  constructor(directory: string) {
+  /** `writeFile` writes each temporary file (a test injects one that fails as a full disk does). */
+  constructor(directory: string, writeFile: ModelFileWriter = writeAndFlush) {
     this.directory = directory;
+    this.writeFile = writeFile;
     mkdirSync(directory, { recursive: true });
   }
 
@@ -48,18 +65,12 @@ export class ModelFileStore {
     if (existsSync(path) && statSync(path).size === bytes.length) return hash;
     const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      const descriptor = openSync(temporary, 'w');
-      try {
-        let written = 0;
-        while (written < bytes.length) written += writeSync(descriptor, bytes, written, bytes.length - written);
-        fsyncSync(descriptor);
-      } finally {
-        closeSync(descriptor);
-      }
+      this.writeFile(temporary, bytes);
       renameSync(temporary, path);
     } catch (error) {
       rmSync(temporary, { force: true });
-      throw new TinyDeployError(`model file store: cannot write ${path} (${(error as Error).message})`, { path });
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new TinyDeployError(`model file store: cannot write ${path} (${(error as Error).message})`, { path, ...(code ? { code } : {}) });
     }
     return hash;
   }

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotFoundError, TinyDeployError } from '../../common/errors.js';
+import { NotFoundError, StoreError, TinyDeployError } from '../../common/errors.js';
 import { migrate, migrations, schemaVersion, type Migration } from './migrations.js';
 import { ModelFileStore } from './model-files.js';
-import { openStore, type NewVariant, type Store } from './store.js';
+import { isDiskFullError, openStore, type NewVariant, type Store } from './store.js';
+import { fillStore, fullDiskWriter } from './testing/full-disk.js';
 
 let dataDirectory: string;
 let store: Store;
@@ -341,5 +342,51 @@ describe('model files', () => {
     // Writing the same bytes again repairs it.
     store.modelFiles.write(new Uint8Array([1, 2]));
     expect([...store.readVariantBytes(model.id)]).toEqual([1, 2]);
+  });
+});
+
+describe('a full disk', () => {
+  it('a write that finds the database full fails with a StoreError naming the data folder and the disk; reads go on and nothing is half-written', () => {
+    const project = store.createProject('keyword spotting');
+    const job = store.createJob({ projectId: project.id, kind: 'evaluate', params: {} });
+    fillStore(store);
+    const before = tableCounts();
+    const full = () => store.updateJob(job.id, { status: 'running' }, ['a line that needs room']);
+    expect(full).toThrow(StoreError);
+    expect(full).toThrow(`cannot save the state of job ${job.id}: disk full (SQLITE_FULL) under the data folder ${store.dataDirectory}; free space on its disk and try again`);
+    expect(() => store.createJob({ projectId: project.id, kind: 'deploy', params: {} })).toThrow(/^cannot save the new deploy job: disk full \(SQLITE_FULL\) under the data folder /);
+    try {
+      full();
+    } catch (error) {
+      expect(isDiskFullError(error)).toBe(true);
+      expect((error as StoreError).data).toEqual({ path: store.dataDirectory, code: 'SQLITE_FULL', diskFull: true });
+    }
+    expect(tableCounts()).toEqual(before);
+    expect(store.getJob(job.id).status).toBe('queued');
+    expect(store.listProjects().map((p) => p.name)).toContain('keyword spotting');
+  });
+
+  it('a model file the disk has no room for fails the import with a StoreError, leaving no row and no file', () => {
+    store.close();
+    store = openStore(join(dataDirectory, 'data'), { writeModelFile: fullDiskWriter });
+    const project = store.createProject('keyword spotting');
+    const add = () => store.addVariant(variant(project.id, [1, 2, 3]));
+    expect(add).toThrow(StoreError);
+    expect(add).toThrow(/^cannot save variant "model": disk full \(ENOSPC\) under the data folder .*data; free space on its disk and try again$/);
+    expect(store.listVariants(project.id)).toEqual([]);
+    expect(readdirSync(store.modelFiles.directory)).toEqual([]);
+  });
+
+  it('a store made read-only (full at start-up) refuses every write saying so, and still shows what it holds', () => {
+    const project = store.createProject('keyword spotting');
+    store.setReadOnly(new StoreError('the disk is full', { diskFull: true, code: 'SQLITE_FULL' }));
+    const readOnly = `the data folder is read-only because the disk is full (${store.dataDirectory}, found full when TinyDeploy started); free space on its disk and restart TinyDeploy`;
+    expect(() => store.createProject('another')).toThrow(`cannot save project "another": ${readOnly}`);
+    expect(() => store.addVariant(variant(project.id, [1]))).toThrow(`cannot save variant "model": ${readOnly}`);
+    expect(() => store.createJob({ projectId: project.id, kind: 'evaluate', params: {} })).toThrow(`cannot save the new evaluate job: ${readOnly}`);
+    // Even raw SQL (a path that skips the checks) cannot write: the connection is query-only.
+    expect(() => store.transaction(() => store.sqlite.prepare('DELETE FROM projects').run())).toThrow(`cannot save the change: ${readOnly}`);
+    expect(store.listProjects().map((p) => p.name)).toEqual(['keyword spotting']);
+    expect(readdirSync(store.modelFiles.directory)).toEqual([]);
   });
 });

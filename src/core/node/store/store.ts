@@ -18,7 +18,7 @@ import type {
   VariantOrigin,
 } from '../../../shared/services/types.js';
 import { migrate } from './migrations.js';
-import { ModelFileStore } from './model-files.js';
+import { ModelFileStore, type ModelFileWriter } from './model-files.js';
 
 /**
  * The app's store: one SQLite database (`tinydeploy.db`, WAL journal, foreign keys enforced)
@@ -123,9 +123,38 @@ function notFound(kind: string, id: string): NotFoundError {
 const now = () => new Date().toISOString();
 const parseJson = <T>(text: string | null): T | undefined => (text === null ? undefined : (JSON.parse(text) as T));
 
+export interface StoreOptions {
+  /**
+   * Test hook: the most pages the database may grow to (`PRAGMA max_page_count`; a value below
+   * its current size holds it at that size), so that writes needing room fail with SQLITE_FULL
+   * as they do on a full disk.
+   */
+  maxPageCount?: number;
+  /** Test hook: writes a model file (see ModelFileStore), e.g. one that fails with ENOSPC. */
+  writeModelFile?: ModelFileWriter;
+}
+
 /** Opens (creating it when needed) the store in `dataDirectory`; see Store. */
-export function openStore(dataDirectory: string): Store {
-  return new Store(dataDirectory);
+export function openStore(dataDirectory: string, options: StoreOptions = {}): Store {
+  return new Store(dataDirectory, options);
+}
+
+/** System and SQLite codes that mean the disk (or the quota) is full. */
+const diskFullCodes = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
+
+/** The code of an error from SQLite or the file system, also when the model file store wrapped it. */
+function errorCode(error: unknown): string | undefined {
+  if (error instanceof TinyDeployError) return typeof error.data?.code === 'string' ? error.data.code : undefined;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * A StoreError that says the data folder's disk is full (a write failed for want of space, or
+ * the store is read-only since a start-up on a full disk): `data.diskFull` is true.
+ */
+export function isDiskFullError(error: unknown): error is StoreError {
+  return error instanceof StoreError && error.data?.diskFull === true;
 }
 
 export class Store {
@@ -138,8 +167,12 @@ export class Store {
   private depth = 0;
   /** Model hashes whose files may have lost (or never gained) their last variant in this transaction. */
   private readonly touchedHashes = new Set<string>();
+  /** Why the store refuses writes (a start-up on a full disk, see `setReadOnly`). */
+  private readOnlyError: StoreError | undefined;
+  /** What the outermost `write` in progress saves, for the error of a transaction inside it. */
+  private writing: string | undefined;
 
-  constructor(dataDirectory: string) {
+  constructor(dataDirectory: string, options: StoreOptions = {}) {
     this.dataDirectory = resolve(dataDirectory);
     mkdirSync(this.dataDirectory, { recursive: true });
     this.databasePath = join(this.dataDirectory, databaseFileName);
@@ -156,6 +189,7 @@ export class Store {
       database.pragma('foreign_keys = ON');
       database.pragma('busy_timeout = 5000');
       migrate(database, this.databasePath);
+      if (options.maxPageCount !== undefined) database.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxPageCount))}`);
     } catch (error) {
       database.close();
       this.lock.release();
@@ -163,7 +197,7 @@ export class Store {
       throw new StoreError(`${this.databasePath}: cannot open the database (${(error as Error).message})`, { path: this.databasePath });
     }
     this.database = database;
-    this.modelFiles = new ModelFileStore(join(this.dataDirectory, 'models'));
+    this.modelFiles = new ModelFileStore(join(this.dataDirectory, 'models'), options.writeModelFile);
     this.modelFiles.sweep(this.usedHashes());
   }
 
@@ -181,18 +215,72 @@ export class Store {
     this.lock.release();
   }
 
+  /** Why writes are refused, when they are (see `setReadOnly`); undefined while the store is writable. */
+  get readOnly(): StoreError | undefined {
+    return this.readOnlyError;
+  }
+
+  /**
+   * Refuses every write from now on, because the disk was found full when the store opened (the
+   * `diskFull` error that said so): projects can still be seen, and each write fails with a
+   * StoreError saying that the data folder is read-only because the disk is full. Lasts until the
+   * store is opened again.
+   */
+  setReadOnly(cause: StoreError): void {
+    this.readOnlyError = cause;
+    if (this.database.open) this.database.pragma('query_only = ON');
+  }
+
   /**
    * Runs `body` in one transaction: all its changes are committed together, or none when it
-   * throws (the error is rethrown). Nested calls join the outer transaction (as savepoints).
+   * throws (the error is rethrown; a full disk as a StoreError naming the data folder). Nested
+   * calls join the outer transaction (as savepoints).
    */
   transaction<T>(body: () => T): T {
     this.depth++;
     try {
       return this.database.transaction(body)();
+    } catch (error) {
+      throw this.depth === 1 ? this.storeFailure(error, this.writing ?? 'the change') : error;
     } finally {
       this.depth--;
       if (this.depth === 0) this.removeUnusedModelFiles();
     }
+  }
+
+  /** Runs one write (named by `what` for the error): refused while read-only; a full disk becomes a StoreError. */
+  private write<T>(what: string, body: () => T): T {
+    if (this.readOnlyError) throw this.readOnlyFailure(what);
+    // A write inside another (an update inside interruptUnfinishedJobs) leaves the error to the outer one.
+    if (this.writing !== undefined) return body();
+    this.writing = what;
+    try {
+      return body();
+    } catch (error) {
+      throw this.storeFailure(error, what);
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  /** A full disk (SQLite's or the file system's) as a StoreError naming the data folder; other errors as they are. */
+  private storeFailure(error: unknown, what: string): unknown {
+    if (isDiskFullError(error)) return error;
+    const code = errorCode(error);
+    if (this.readOnlyError && code?.startsWith('SQLITE_READONLY')) return this.readOnlyFailure(what);
+    if (code === undefined || !diskFullCodes.has(code)) return error;
+    return new StoreError(`cannot save ${what}: disk full (${code}) under the data folder ${this.dataDirectory}; free space on its disk and try again`, {
+      path: this.dataDirectory,
+      code,
+      diskFull: true,
+    });
+  }
+
+  private readOnlyFailure(what: string): StoreError {
+    return new StoreError(
+      `cannot save ${what}: the data folder is read-only because the disk is full (${this.dataDirectory}, found full when TinyDeploy started); free space on its disk and restart TinyDeploy`,
+      { path: this.dataDirectory, code: errorCode(this.readOnlyError), diskFull: true, readOnly: true },
+    );
   }
 
   /** Raw SQL access for tests and diagnostics (integrity checks); the app uses the methods below. */
@@ -205,7 +293,7 @@ export class Store {
   createProject(name: string): Project {
     const id = randomUUID();
     const time = now();
-    this.database.prepare('INSERT INTO projects (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)').run(id, name, time, time);
+    this.write(`project ${JSON.stringify(name)}`, () => this.database.prepare('INSERT INTO projects (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)').run(id, name, time, time));
     return this.getProject(id);
   }
 
@@ -225,20 +313,20 @@ export class Store {
   }
 
   renameProject(id: string, name: string): Project {
-    const changes = this.database.prepare('UPDATE projects SET name = ?, updated_at = ? WHERE id = ?').run(name, now(), id).changes;
+    const changes = this.write(`the name of project ${id}`, () => this.database.prepare('UPDATE projects SET name = ?, updated_at = ? WHERE id = ?').run(name, now(), id).changes);
     if (changes === 0) throw notFound('project', id);
     return this.getProject(id);
   }
 
   /** Removes the project with everything in it (variants and their files, datasets, jobs, measurements). */
   removeProject(id: string): void {
-    this.transaction(() => {
+    this.write(`the removal of project ${id}`, () => this.transaction(() => {
       for (const { file_hash } of this.database.prepare('SELECT file_hash FROM variants WHERE project_id = ?').all(id) as { file_hash: string }[]) {
         this.touchedHashes.add(file_hash);
       }
       const changes = this.database.prepare('DELETE FROM projects WHERE id = ?').run(id).changes;
       if (changes === 0) throw notFound('project', id);
-    });
+    }));
   }
 
   private touchProject(id: string): void {
@@ -254,7 +342,7 @@ export class Store {
    */
   addVariant(variant: NewVariant): ModelVariant {
     const id = randomUUID();
-    return this.transaction(() => {
+    return this.write(`variant ${JSON.stringify(variant.name)}`, () => this.transaction(() => {
       const hash = this.modelFiles.write(variant.bytes);
       this.touchedHashes.add(hash);
       if (!this.findProject(variant.projectId)) throw notFound('project', variant.projectId);
@@ -278,7 +366,7 @@ export class Store {
         );
       this.touchProject(variant.projectId);
       return this.getVariant(id);
-    });
+    }));
   }
 
   listVariants(projectId: string): ModelVariant[] {
@@ -320,12 +408,12 @@ export class Store {
    * goes when no other variant uses the same bytes.
    */
   removeVariant(id: string): void {
-    this.transaction(() => {
+    this.write(`the removal of variant ${id}`, () => this.transaction(() => {
       const variant = this.getVariant(id);
       this.touchedHashes.add(variant.fileHash);
       this.database.prepare('DELETE FROM variants WHERE id = ?').run(id);
       this.touchProject(variant.projectId);
-    });
+    }));
   }
 
   private usedHashes(): Set<string> {
@@ -345,13 +433,13 @@ export class Store {
 
   addDataset(dataset: NewDataset): Dataset {
     const id = randomUUID();
-    this.transaction(() => {
+    this.write(`dataset ${JSON.stringify(dataset.name)}`, () => this.transaction(() => {
       if (!this.findProject(dataset.projectId)) throw notFound('project', dataset.projectId);
       this.database
         .prepare('INSERT INTO datasets (id, project_id, name, path, format, sample_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(id, dataset.projectId, dataset.name, dataset.path, dataset.format, dataset.sampleCount, now());
       this.touchProject(dataset.projectId);
-    });
+    }));
     return this.getDataset(id);
   }
 
@@ -371,7 +459,7 @@ export class Store {
   }
 
   removeDataset(id: string): void {
-    if (this.database.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes === 0) throw notFound('dataset', id);
+    if (this.write(`the removal of dataset ${id}`, () => this.database.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes) === 0) throw notFound('dataset', id);
   }
 
   // ---- jobs ------------------------------------------------------------------------------
@@ -380,9 +468,11 @@ export class Store {
   createJob(job: NewJob): Job {
     const id = randomUUID();
     if (!this.findProject(job.projectId)) throw notFound('project', job.projectId);
-    this.database
-      .prepare("INSERT INTO jobs (id, project_id, kind, params, board_id, status, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?)")
-      .run(id, job.projectId, job.kind, JSON.stringify(job.params), job.boardId ?? null, now());
+    this.write(`the new ${job.kind} job`, () =>
+      this.database
+        .prepare("INSERT INTO jobs (id, project_id, kind, params, board_id, status, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?)")
+        .run(id, job.projectId, job.kind, JSON.stringify(job.params), job.boardId ?? null, now()),
+    );
     return this.getJob(id);
   }
 
@@ -424,7 +514,7 @@ export class Store {
    * is, or undefined when it no longer exists (its project was removed meanwhile).
    */
   updateJob(id: string, update: JobUpdate, logLines: readonly string[] = []): Job | undefined {
-    return this.transaction(() => {
+    return this.write(`the state of job ${id}`, () => this.transaction(() => {
       const sets: string[] = [];
       const values: unknown[] = [];
       const set = (column: string, value: unknown) => {
@@ -449,7 +539,7 @@ export class Store {
         logLines.forEach((line, i) => insert.run(id, next + i, line));
       }
       return this.findJob(id);
-    });
+    }));
   }
 
   /**
@@ -457,11 +547,11 @@ export class Store {
    * `interrupted`, with a log line saying so. Returns the jobs changed.
    */
   interruptUnfinishedJobs(reason: string): Job[] {
-    return this.transaction(() => {
+    return this.write('the jobs a previous run left unfinished (marking them interrupted)', () => this.transaction(() => {
       const ids = (this.database.prepare("SELECT id FROM jobs WHERE status IN ('queued', 'running')").all() as { id: string }[]).map((row) => row.id);
       const time = now();
       return ids.map((id) => this.updateJob(id, { status: 'interrupted', finishedAt: time }, [reason])!);
-    });
+    }));
   }
 
   private jobFromRow(row: JobRow): Job {
@@ -489,12 +579,12 @@ export class Store {
   /** Records that a board was seen now (first time: inserted; later: its details and time updated). */
   recordBoardSeen(board: { id: string; kind: BoardSeen['kind']; name: string; details?: Record<string, unknown> }): BoardSeen {
     const time = now();
-    this.database
+    this.write(`board ${board.id}`, () => this.database
       .prepare(
         `INSERT INTO boards (id, kind, name, details, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, details = excluded.details, last_seen_at = excluded.last_seen_at`,
       )
-      .run(board.id, board.kind, board.name, JSON.stringify(board.details ?? {}), time, time);
+      .run(board.id, board.kind, board.name, JSON.stringify(board.details ?? {}), time, time));
     return this.listBoardsSeen().find((seen) => seen.id === board.id)!;
   }
 
@@ -516,7 +606,7 @@ export class Store {
   addDeployment(deployment: NewDeployment): Deployment {
     const id = randomUUID();
     const createdAt = now();
-    this.database
+    this.write(`the deployment of variant ${deployment.variantId}`, () => this.database
       .prepare(
         `INSERT INTO deployments (id, project_id, variant_id, board_id, job_id, build_id, flash_bytes, ram_bytes, arena_bytes, toolchain_version, build, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -534,7 +624,7 @@ export class Store {
         deployment.toolchainVersion,
         JSON.stringify(deployment.build),
         createdAt,
-      );
+      ));
     return { ...deployment, id, createdAt };
   }
 
@@ -562,7 +652,7 @@ export class Store {
     const optional = (value: unknown) => (value === undefined ? null : value);
     const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
     const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-    this.database
+    this.write(`the ${m.kind} measurement of variant ${m.variantId}`, () => this.database
       .prepare(
         `INSERT INTO measurements (id, project_id, variant_id, job_id, deployment_id, kind, board_id, latency_value, latency_unit, latency_ms,
            instructions_per_mac, arena_bytes, stack_bytes, flash_bytes, ram_bytes, board_flash_bytes, board_ram_bytes, bit_exact, passed,
@@ -595,7 +685,7 @@ export class Store {
         json(m.memoryTimeline),
         json(m.details),
         now(),
-      );
+      ));
     return this.getMeasurement(id);
   }
 
