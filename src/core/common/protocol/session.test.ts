@@ -182,6 +182,52 @@ describe('Session', () => {
     await expect(session.call(commands.STACK, undefined)).rejects.toThrow('STACK (request 101): mock host end is closed');
   });
 
+  it('fails within its stated deadline when the transport never finishes discarding stale input', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { link, session } = setup({}, { timeoutMs: 50, attempts: 3 }, false);
+      // A serial port whose flush never calls back (a wedged driver).
+      link.host.discardInput = () => new Promise<void>(() => undefined);
+      expect(session.deadlineMs(commands.HELLO, undefined)).toBe(150);
+      let outcome: unknown;
+      const failure = session.call(commands.HELLO, undefined);
+      failure.catch((error: unknown) => (outcome = error));
+      await vi.advanceTimersByTimeAsync(149);
+      expect(outcome).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(outcome).toBeInstanceOf(TimeoutError);
+      expect((outcome as Error).message).toBe('HELLO (request 100): mock host end did not discard its input within 150 ms');
+      // The line is free again: the next call is not stuck behind the first.
+      link.host.discardInput = async () => undefined;
+      const next = session.call(commands.STACK, undefined);
+      next.catch(() => undefined);
+      await vi.advanceTimersByTimeAsync(150);
+      await expect(next).rejects.toThrow('STACK (request 101): no reply from mock host end within 50 ms (3 attempts)');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('ends the call at its stated deadline even when the attempts would run past it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { link, session } = setup({}, { timeoutMs: 50, attempts: 2 }, false);
+      // Discarding takes 30 ms of the call's 100: the second attempt is cut short at 100 ms, not 130.
+      link.host.discardInput = () => new Promise<void>((resolve) => setTimeout(resolve, 30));
+      let outcome: unknown;
+      const failure = session.call(commands.HELLO, undefined);
+      failure.catch((error: unknown) => (outcome = error));
+      await vi.advanceTimersByTimeAsync(99);
+      expect(outcome).toBeUndefined();
+      expect(link.host.written).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(outcome).toBeInstanceOf(TimeoutError);
+      expect((outcome as Error).message).toBe('HELLO (request 100): no reply from mock host end within 50 ms (2 attempts)');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('returns only correct replies under garbage, random splits and bit flips in both directions', async () => {
     const random = seededRandom(42);
     const noisy = () => chain(injectGarbage(random, 12), flipBit(() => random() < 0.15, random), splitRandomly(random, 9));

@@ -138,6 +138,17 @@ export class Session {
     return result;
   }
 
+  /**
+   * The session's deadline for `call(command, request, options)`: the longest it may take from the
+   * moment it starts (calls queued before it have ended) to its reply or its error, i.e. every
+   * attempt's timeout (an idempotent command gets `attempts` of them, any other one). A closed line
+   * or a failed write ends the call sooner.
+   */
+  deadlineMs<Request, Reply>(command: Command<Request, Reply>, request: Request, options: CallOptions = {}): number {
+    const attempts = command.idempotent(request) ? Math.max(1, options.attempts ?? this.attempts) : 1;
+    return attempts * (options.timeoutMs ?? this.timeoutMs);
+  }
+
   /** Stops listening to the transport and fails any call still queued. Does not close the transport. */
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
@@ -162,33 +173,57 @@ export class Session {
     const attempts = idempotent ? Math.max(1, options.attempts ?? this.attempts) : 1;
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
 
-    // Stale input: anything received before this command cannot be its reply.
-    this.decoder.reset();
-    await this.transport.discardInput?.();
-    this.decoder.reset();
-
-    let timeouts = 0;
-    const corruptions: FrameError[] = [];
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.exchange(frame, requestId, command.code | REPLY_BIT, timeoutMs, idempotent, label);
-      if (outcome.kind === 'reply') return this.interpret(command, outcome.message, label);
-      if (outcome.kind === 'closed') throw this.closedError(label);
-      if (outcome.kind === 'write-failed') throw outcome.error;
-      if (outcome.kind === 'timeout') {
-        timeouts++;
-        corruptions.push(...outcome.corruptions);
-      } else {
-        corruptions.push(...outcome.errors);
+    // The stated deadline (`deadlineMs`) holds for the whole call, whatever the attempts' timers
+    // and the transport do: when it passes, the attempt in flight ends as a timeout and is the last.
+    const deadlineMs = attempts * timeoutMs;
+    let expired = false;
+    let onExpiry = (): void => undefined;
+    const expiry = new Promise<void>((resolve) => (onExpiry = resolve));
+    const deadlineTimer = setTimeout(() => {
+      expired = true;
+      onExpiry();
+      const inFlight = this.inFlight;
+      if (inFlight?.requestId === requestId) inFlight.settle({ kind: 'timeout', corruptions: inFlight.corruptions });
+    }, deadlineMs);
+    try {
+      // Stale input: anything received before this command cannot be its reply. A transport that
+      // never finishes discarding must not hold the call past its deadline.
+      this.decoder.reset();
+      await Promise.race([this.transport.discardInput?.(), expiry]);
+      if (expired) {
+        throw new TimeoutError(`${label}: ${this.transport.description} did not discard its input within ${deadlineMs} ms`, {
+          command: command.name,
+          attempts: 0,
+          timeoutMs,
+        });
       }
-      if (attempt >= attempts) throw this.failure(label, command.name, outcome.kind, attempt, timeouts, timeoutMs, corruptions, idempotent);
-      this.counters.resends++;
-      this.events.emit({
-        kind: 'resend',
-        command: command.name,
-        requestId,
-        attempt: attempt + 1,
-        reason: outcome.kind === 'timeout' ? 'timeout' : 'corrupt-frame',
-      });
+      this.decoder.reset();
+
+      let timeouts = 0;
+      const corruptions: FrameError[] = [];
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await this.exchange(frame, requestId, command.code | REPLY_BIT, timeoutMs, idempotent, label);
+        if (outcome.kind === 'reply') return this.interpret(command, outcome.message, label);
+        if (outcome.kind === 'closed') throw this.closedError(label);
+        if (outcome.kind === 'write-failed') throw outcome.error;
+        if (outcome.kind === 'timeout') {
+          timeouts++;
+          corruptions.push(...outcome.corruptions);
+        } else {
+          corruptions.push(...outcome.errors);
+        }
+        if (attempt >= attempts || expired) throw this.failure(label, command.name, outcome.kind, attempt, timeouts, timeoutMs, corruptions, idempotent);
+        this.counters.resends++;
+        this.events.emit({
+          kind: 'resend',
+          command: command.name,
+          requestId,
+          attempt: attempt + 1,
+          reason: outcome.kind === 'timeout' ? 'timeout' : 'corrupt-frame',
+        });
+      }
+    } finally {
+      clearTimeout(deadlineTimer);
     }
   }
 
