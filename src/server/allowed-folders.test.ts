@@ -36,6 +36,13 @@ function makeDataset(directory: string): string {
   return directory;
 }
 
+/** A client of the server's services on its WebSocket, with the token it printed. */
+function connect(browserMode: BrowserMode): { client: AppServices; close: () => void } {
+  const url = new URL(browserMode.server.url);
+  const channel = webSocketChannel(() => new WebSocket(`ws://${url.host}/ws?token=${url.searchParams.get('token')}`, { origin: url.origin }) as unknown as WebSocketLike);
+  return { client: connectServiceClient<AppServices>(channel, servicesSchema), close: () => channel.close() };
+}
+
 /** The error a promise rejects with. */
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -67,10 +74,7 @@ describe('browser mode reads datasets only inside the allowed folders', () => {
     symlinkSync(allowed, join(scratch, 'allowed-link'));
 
     browserMode = await startBrowserMode({ dataDirectory: data, rendererDirectory: renderer, allowedFolders: [join(scratch, 'allowed-link')] });
-    const url = new URL(browserMode.server.url);
-    const channel = webSocketChannel(() => new WebSocket(`ws://${url.host}/ws?token=${url.searchParams.get('token')}`, { origin: url.origin }) as unknown as WebSocketLike);
-    client = connectServiceClient<AppServices>(channel, servicesSchema);
-    close = () => channel.close();
+    ({ client, close } = connect(browserMode));
     projectId = (await client.projects.create({ name: 'Paths' })).id;
   });
 
@@ -138,6 +142,26 @@ describe('browser mode reads datasets only inside the allowed folders', () => {
       expect(await backend.services.datasets.add({ projectId: project.id, path: join(outside, 'secret-set') })).toMatchObject({ name: 'secret-set' });
     } finally {
       await backend.close();
+    }
+  });
+});
+
+describe('browser mode without the data folder’s datasets/', () => {
+  it('still starts when it cannot be made (a file has its name; a full disk refuses it too), allowing only the folders given', async () => {
+    const data = join(scratch, 'data-with-a-file');
+    mkdirSync(data);
+    writeFileSync(join(data, 'datasets'), 'not a folder');
+    const set = makeDataset(join(scratch, 'only-allowed', 'set'));
+    const browserMode = await startBrowserMode({ dataDirectory: data, rendererDirectory: renderer, allowedFolders: [join(scratch, 'only-allowed')] });
+    const { client, close } = connect(browserMode);
+    try {
+      expect(browserMode.allowedFolders).toEqual([join(scratch, 'only-allowed')]);
+      const projectId = (await client.projects.create({ name: 'Paths' })).id;
+      expect(await client.datasets.add({ projectId, path: set })).toMatchObject({ name: 'set' });
+      expect(await rejection(client.datasets.add({ projectId, path: join(data, 'datasets') }))).toBeInstanceOf(RequestError);
+    } finally {
+      close();
+      await browserMode.close();
     }
   });
 });

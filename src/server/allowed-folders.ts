@@ -15,7 +15,7 @@
  * The Electron app does not use this: its paths come from the user's own file dialogs.
  */
 
-import { realpathSync, statSync } from 'node:fs';
+import { mkdirSync, realpathSync, statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { RequestError, UsageError } from '../core/common/errors.js';
@@ -24,6 +24,21 @@ import type { AppServices, DatasetService } from '../shared/services/types.js';
 /** The folder of the data folder datasets may always be added from (copy a dataset there). */
 export function dataDatasetsFolder(dataDirectory: string): string {
   return join(dataDirectory, 'datasets');
+}
+
+/**
+ * The data folder's `datasets/`, made when missing, as a folder to allow; undefined when it
+ * cannot be had (the disk is full, a file has its name): browser mode then serves without it,
+ * since a data folder it can only read must still open.
+ */
+export function ownDatasetsFolder(dataDirectory: string): string | undefined {
+  const folder = dataDatasetsFolder(dataDirectory);
+  try {
+    mkdirSync(folder, { recursive: true });
+    return statSync(folder).isDirectory() ? folder : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export class AllowedFolders {
