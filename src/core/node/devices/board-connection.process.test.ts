@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTools } from '../../../../test/testing/tools.js';
 import { sharedModels } from '../../../../test/testing/shared-data.js';
 import { nucleoF446re, requireBoard, virtualM4f, type Board } from '../../common/boards/index.js';
-import { virtualStm32f405 } from '../../common/boards/stm32f4.js';
+import { stm32f4Firmware, virtualStm32f405 } from '../../common/boards/stm32f4.js';
 import { CancelledError, DeviceError } from '../../common/errors.js';
 import type { Transport } from '../../common/protocol/transport.js';
 import { loadModelFile } from '../model-file.js';
@@ -104,6 +104,29 @@ describe('board back-ends', () => {
     expect((error as Error).message).toBe(`the board on ${probe.serialPath} answers as virtual-stm32f405, not nucleo-f446re: is the port the right one?`);
     expect(probe.running).toBe(false);
   });
+
+  it('an STM32F4 timing in cycles whose PLL never locked reports the HSI clock it runs at, and the connection says so', async () => {
+    // The NUCLEO's DWT timer on the virtual STM32F405: QEMU reads CYCCNT as 0, but HELLO reports the clock.
+    const cycles: Board = { ...virtualStm32f405, timer: { kind: 'dwt', unit: 'cycles' }, firmware: stm32f4Firmware('virtual-stm32f405', 'dwt') };
+    const graph = await loadModelFile(sharedModels.ad01_int8);
+    const { build } = await buildModelGraph(graph, { board: cycles, out: join(directory, 'dwt'), application: 'profiler', name: 'ad01', hash: 'sha256:00' });
+    const probe = await QemuProbe.start(cycles);
+    const messages: string[] = [];
+    const connection = await connectGdbServerBoard(cycles, build!.elf, {
+      probe,
+      gdbServer: probe.gdbServer,
+      serialPort: probe.serialPath,
+      onProgress: (progress) => messages.push(progress.message),
+    });
+    try {
+      expect(connection.info).toMatchObject({ timerUnit: 'cycles', timerHz: 16_000_000 });
+      const note = 'board virtual-stm32f405 runs at 16 MHz, not the 168 MHz of its catalog entry: its clock set-up fell back (a ready flag never came); cycles and ms are at 16 MHz';
+      expect(connection.clockNote).toBe(note);
+      expect(messages).toContain(note);
+    } finally {
+      await connection.close();
+    }
+  }, 120_000);
 
   it('cancel between steps stops what was started', async () => {
     const controller = new AbortController();

@@ -77,6 +77,12 @@ export interface BoardConnection {
   info: BoardInfo;
   flash: FlashReport;
   timings: { startMs: number; flashMs: number; helloMs: number; totalMs: number };
+  /**
+   * Set when a board counting cycles reports a clock other than its catalog entry's: its clock
+   * set-up fell back (e.g. an STM32 whose PLL did not lock runs on HSI). Milliseconds are then at
+   * the reported clock, and the figures are not the board's.
+   */
+  clockNote?: string;
   /** Writes target memory while the profiler idles, where the back-end can (virtual boards); else undefined. */
   writeMemory?: (address: number, bytes: Uint8Array) => Promise<void>;
   /** Closes the line and stops what the connection started. Idempotent. */
@@ -171,7 +177,7 @@ export const resetCommands: Record<Extract<FlashMethod, { kind: 'gdb-remote' }>[
  * stopping the connection stops it.
  */
 export async function connectGdbServerBoard(
-  board: Pick<Board, 'id' | 'flash'>,
+  board: Pick<Board, 'id' | 'flash'> & Partial<Pick<Board, 'cpuHz'>>,
   firmware: Uint8Array | string,
   options: BoardConnectOptions & { probe?: BoardProbe },
 ): Promise<BoardConnection> {
@@ -238,10 +244,13 @@ export async function connectGdbServerBoard(
     if (info.boardId !== board.id) {
       throw new DeviceError(`the board on ${options.serialPort} answers as ${info.boardId || '(no id)'}, not ${board.id}: is the port the right one?`, { board: board.id, answered: info.boardId });
     }
+    const clockNote = clockFallbackNote(board, info);
+    if (clockNote) progress('hello', clockNote);
     const now = performance.now();
     return {
       board: board.id,
       backend: 'gdb-server',
+      ...(clockNote ? { clockNote } : {}),
       serialPath: options.serialPort,
       client,
       info,
@@ -254,6 +263,13 @@ export async function connectGdbServerBoard(
     await close();
     throw crash ?? error;
   }
+}
+
+/** The clock-fallback note of `clockNote`, or undefined when the board runs at its stated clock (or counts instructions). */
+export function clockFallbackNote(board: Partial<Pick<Board, 'id' | 'cpuHz'>>, info: Pick<BoardInfo, 'timerUnit' | 'timerHz'>): string | undefined {
+  if (info.timerUnit !== 'cycles' || !board.cpuHz || !info.timerHz || info.timerHz === board.cpuHz) return undefined;
+  const mhz = (hz: number) => `${Number((hz / 1e6).toFixed(3))} MHz`;
+  return `board ${board.id} runs at ${mhz(info.timerHz)}, not the ${mhz(board.cpuHz)} of its catalog entry: its clock set-up fell back (a ready flag never came); cycles and ms are at ${mhz(info.timerHz)}`;
 }
 
 function checkCancelled(signal: AbortSignal | undefined): void {
