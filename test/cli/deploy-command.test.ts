@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { requireTools } from '../testing/tools.js';
+import { boards } from '../../src/core/common/boards/index.js';
+import { missingArmToolchain } from '../codegen/testing/codegen.js';
 import { virtualBoardTestsUnavailable } from '../../src/core/node/devices/qemu/testing/qemu.js';
 import { repoRoot, sharedModels, sharedPath } from '../testing/shared-data.js';
 
@@ -60,29 +62,64 @@ describe('tinydeploy deploy', () => {
 });
 
 describe('tinydeploy boards', () => {
-  it('lists the three virtual boards and the serial ports as JSON', async () => {
-    const { stdout } = await tinydeploy(['boards', '--json']);
-    const listing = JSON.parse(stdout);
-    expect(listing.virtual.map((board: { id: string }) => board.id)).toEqual(['virtual-m4f', 'virtual-m7', 'virtual-m55']);
-    expect(listing.virtual[0]).toMatchObject({ core: 'cortex-m4', machine: 'mps2-an386', timerUnit: 'instructions', available: unavailable === undefined || !unavailable.includes('qemu') });
-    expect(Array.isArray(listing.serial)).toBe(true);
+  const catalogIds = boards.map((board) => board.id);
+  expect(catalogIds).toEqual(expect.arrayContaining(['virtual-m4f', 'real-template', 'nucleo-l4r5zi', 'nucleo-f446re', 'nucleo-h743zi2', 'stm32f746g-disco', 'nrf52840-dk', 'rpi-pico', 'rpi-pico2']));
+  const withData = async <T>(body: (dataDirectory: string) => Promise<T>) => {
+    const directory = await mkdtemp(join(tmpdir(), 'tinydeploy-cli-boards-'));
+    try {
+      return await body(directory);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  };
+
+  it('lists every virtual and catalog board as JSON: id, name, kind, core, cpuHz, flashBytes, ramBytes, flash, connected', async () => {
+    await withData(async (data) => {
+      const { stdout } = await tinydeploy(['boards', '--json', '--data-dir', data]);
+      const listing = JSON.parse(stdout);
+      expect(listing.map((board: { id: string }) => board.id)).toEqual(catalogIds);
+      for (const board of listing) expect(Object.keys(board)).toEqual(['id', 'name', 'kind', 'core', 'cpuHz', 'flashBytes', 'ramBytes', 'flash', 'connected']);
+      expect(listing[0]).toMatchObject({ id: 'virtual-m4f', kind: 'virtual', core: 'cortex-m4', cpuHz: 25e6, flashBytes: 4194304, ramBytes: 4194304, flash: 'qemu', connected: null });
+      expect(listing.find((board: { id: string }) => board.id === 'rpi-pico')).toMatchObject({ kind: 'real', core: 'cortex-m0plus', cpuHz: 125e6, flashBytes: 2097152, ramBytes: 270336, flash: 'uf2-drive' });
+      expect(listing.find((board: { id: string }) => board.id === 'nucleo-l4r5zi')).toMatchObject({ kind: 'real', core: 'cortex-m4', cpuHz: 120e6, flash: 'openocd' });
+    });
   });
 
-  it('still lists the virtual boards, exit 0, when the serial ports cannot be listed (no udevadm on PATH)', async () => {
+  it('still lists every board, exit 0, when the serial ports cannot be listed (no udevadm on PATH), and says why on stderr', async () => {
     // serialport lists ports by running udevadm: a PATH without it (an empty folder) makes that fail.
-    const emptyPath = await mkdtemp(join(tmpdir(), 'tinydeploy-no-udevadm-'));
-    try {
-      const withoutUdevadm = (args: string[]) => run(process.execPath, [join(repoRoot, 'bin/tinydeploy.js'), ...args], { cwd: repoRoot, env: { ...process.env, PATH: emptyPath } });
+    await withData(async (emptyPath) => {
+      const withoutUdevadm = (args: string[]) => run(process.execPath, [join(repoRoot, 'bin/tinydeploy.js'), ...args, '--data-dir', join(emptyPath, 'data')], { cwd: repoRoot, env: { ...process.env, PATH: emptyPath } });
       const json = await withoutUdevadm(['boards', '--json']);
       const listing = JSON.parse(json.stdout);
-      expect(listing.virtual.map((board: { id: string }) => board.id)).toEqual(['virtual-m4f', 'virtual-m7', 'virtual-m55']);
-      expect(listing.serial).toEqual([]);
-      expect(listing.serialError).toBe('cannot list serial ports: udevadm not found (apt-get install udev)');
+      expect(listing.map((board: { id: string }) => board.id)).toEqual(catalogIds);
+      expect(listing.every((board: { connected: unknown }) => board.connected === null)).toBe(true);
+      expect(json.stderr).toBe('tinydeploy boards: cannot list serial ports: udevadm not found (apt-get install udev): "connected" is null for every board\n');
       const text = await withoutUdevadm(['boards']);
       expect(text.stdout).toContain('\nserial boards: unknown, cannot list serial ports: udevadm not found (apt-get install udev)\n');
       expect(text.stdout).toContain('virtual-m4f');
-    } finally {
-      await rm(emptyPath, { recursive: true, force: true });
-    }
+      expect(text.stdout).toMatch(/\nnucleo-h743zi2 +cortex-m7 +480 MHz +2048 KiB +512 KiB +openocd, pyocd, st-util, bin-drive +not plugged in/);
+    });
+  });
+
+  it('adds a custom board, lists it with kind "custom", builds KWS for it and removes it', async () => {
+    requireTools(missingArmToolchain);
+    await withData(async (data) => {
+      const add = await tinydeploy(['boards', 'add', '--data-dir', data, '--id', 'my-m33', '--core', 'cortex-m33', '--clock', '96e6', '--flash', '0x00000000:512K', '--ram', '0x20000000:128K', '--uart', 'cmsdk:0x40004000:0', '--flash-method', 'pyocd', '--usb', '1234:abcd']);
+      expect(add.stdout).toBe(`added custom board my-m33 (cortex-m33, 96 MHz, flash 512 KiB at 0x0, RAM 128 KiB at 0x20000000, flashed with pyocd) to ${data}\n`);
+      const listing = JSON.parse((await tinydeploy(['boards', '--json', '--data-dir', data])).stdout);
+      expect(listing[listing.length - 1]).toEqual({ id: 'my-m33', name: 'my-m33 (custom cortex-m33, 96 MHz)', kind: 'custom', core: 'cortex-m33', cpuHz: 96e6, flashBytes: 524288, ramBytes: 131072, flash: 'pyocd', connected: null });
+      const out = join(data, 'build');
+      const build = await tinydeploy(['build', sharedModels.kws_ref_model, '--board', 'my-m33', '--data-dir', data, '--out', out, '--json']);
+      const report = JSON.parse(build.stdout);
+      expect(report).toMatchObject({ board: 'my-m33', runnable: true, images: { elf: join(out, 'build/model.elf'), bin: join(out, 'build/model.bin'), hex: join(out, 'build/model.hex') } });
+      expect(report.flashBytes).toBeLessThan(512 * 1024);
+      expect(await readFile(join(out, 'boards/my-m33/my-m33.ld'), 'utf8')).toContain('RAM   (rwx) : ORIGIN = 0x20000000, LENGTH = 128K');
+      expect(await readFile(join(out, 'boards/my-m33/board.h'), 'utf8')).toContain('#define TD_CPU_HZ 96000000u');
+      const duplicate = await tinydeploy(['boards', 'add', '--data-dir', data, '--id', 'my-m33', '--core', 'cortex-m33', '--clock', '96e6', '--flash', '0:512K', '--ram', '0x20000000:128K', '--uart', 'cmsdk:0x40004000:0', '--flash-method', 'pyocd']).catch((caught: { code: number; stderr: string }) => caught);
+      expect(duplicate).toMatchObject({ code: 2, stderr: expect.stringContaining('custom board "my-m33" exists already') });
+      expect((await tinydeploy(['boards', 'remove', 'my-m33', '--data-dir', data])).stdout).toBe('removed custom board my-m33\n');
+      const gone = await tinydeploy(['build', sharedModels.kws_ref_model, '--board', 'my-m33', '--data-dir', data, '--out', out]).catch((caught: { code: number; stderr: string }) => caught);
+      expect(gone).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown board "my-m33"') });
+    });
   });
 });

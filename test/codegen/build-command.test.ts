@@ -89,6 +89,6 @@ describe('tinydeploy build', () => {
 
   it('refuses an unknown board, listing the known ones', async () => {
     await expect(build([ad01, '--board', 'nucleo-x', '--out', '/tmp/unused'])).rejects.toThrow(UsageError);
-    await expect(build([ad01, '--board', 'nucleo-x', '--out', '/tmp/unused'])).rejects.toThrow('unknown board "nucleo-x" (known: virtual-m4f, virtual-m7, virtual-m55, real-template, nucleo-l4r5zi, nucleo-f446re, nucleo-h743zi2, stm32f746g-disco, nrf52840-dk, rpi-pico, rpi-pico2)');
+    await expect(build([ad01, '--board', 'nucleo-x', '--out', '/tmp/unused'])).rejects.toThrow('unknown board "nucleo-x" (known: virtual-m4f, virtual-m7, virtual-m55, real-template, virtual-stm32f405, nucleo-l4r5zi, nucleo-f446re, nucleo-h743zi2, stm32f746g-disco, nrf52840-dk, rpi-pico, rpi-pico2)');
   });
 });

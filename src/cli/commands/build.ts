@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { CodegenError } from '../../core/common/errors.js';
 import { buildModelFile } from '../../core/node/toolchain/build-model.js';
+import { writeFirmwareImages, type FirmwareImages } from '../../core/node/toolchain/images.js';
 import { buildFirmwareProject, type BuildReport, type FirmwareBuild } from '../../core/node/toolchain/project.js';
 import { booleanOption, stringOption } from '../args.js';
-import { boardOption, boardOptionSpec } from '../board-option.js';
+import { boardOption, boardOptionSpec, dataDirOptionSpec } from '../board-option.js';
 import type { Command } from '../command.js';
 import { formatCount } from '../format.js';
 
@@ -20,27 +21,52 @@ export interface BuildJson {
   ramBytes: number;
 }
 
-export function buildJson(report: BuildReport): BuildJson {
-  const { board, arenaBytes, codeBytes, weightBytes, flashBytes, ramBytes } = report;
-  return { board, arenaBytes, codeBytes, weightBytes, flashBytes, ramBytes };
+/**
+ * Real and custom boards add: `images` (the files a programmer takes) and `runnable` (false, with
+ * `missing`, when the board's family firmware is not written yet and the image only checks the fit).
+ */
+export interface RealBoardBuildJson extends BuildJson {
+  images: { elf: string; bin: string; hex: string; uf2?: string };
+  runnable: boolean;
+  missing?: string;
 }
+
+export function buildJson(report: BuildReport, images?: FirmwareImages, missing?: string): BuildJson | RealBoardBuildJson {
+  const { board, arenaBytes, codeBytes, weightBytes, flashBytes, ramBytes } = report;
+  const json: BuildJson = { board, arenaBytes, codeBytes, weightBytes, flashBytes, ramBytes };
+  if (!images) return json;
+  return {
+    ...json,
+    images: { elf: images.elf, bin: images.bin, hex: images.hex, ...(images.uf2 ? { uf2: images.uf2 } : {}) },
+    runnable: missing === undefined,
+    ...(missing ? { missing } : {}),
+  };
+}
+
+const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)} %`;
 
 export const buildCommand: Command = {
   spec: {
     name: 'build',
-    summary: 'Generate C for a model and compile it for a board: a standalone project with Makefile and CMakeLists.txt.',
+    summary:
+      'Generate C for a model and compile it for a board: a standalone project with Makefile and CMakeLists.txt; for a real board also the .bin, .hex (and .uf2 for RP2) to flash.',
     positionals: [{ name: 'model', description: 'model file (.tflite)' }],
     options: {
       board: boardOptionSpec,
+      'data-dir': dataDirOptionSpec,
       out: { type: 'string', value: 'dir', description: 'directory of the generated project (created)', required: true },
       json: { type: 'boolean', description: 'print {board, arenaBytes, codeBytes, weightBytes, flashBytes, ramBytes} as JSON' },
     },
     notes:
       'Compiling needs the Arm GNU toolchain: apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi.\n' +
-      'flash = text + rodata + data of the ELF; code = flash − weights; RAM = data + bss (arena included) + estimated stack.',
+      'flash = text + rodata + data of the ELF; code = flash − weights; RAM = data + bss (arena included) + estimated stack.\n' +
+      'Real boards: build/model.bin (flash image from the ELF\'s load segments), build/model.hex (Intel HEX), build/model.uf2 (RP2040/RP2350).\n' +
+      'A board whose family firmware is not written yet links with the generic Cortex-M start-up: the figures are the board\'s,\n' +
+      'the image does not run on it (the report says what is missing).',
   },
   async run(args, io) {
     const board = boardOption(args, 'build');
+    const missing = board.firmware.missing;
     const out = resolve(stringOption(args, 'out')!);
     const { model, project } = await buildModelFile(args.positionals.model, { board, out, compile: false });
     let build: FirmwareBuild;
@@ -51,8 +77,10 @@ export const buildCommand: Command = {
       throw new CodegenError(`${error.message}\n(the C project is written in ${project.directory}: run make there once this is fixed)`, error.data);
     }
     const report = build.report;
+    const images = board.kind === 'real' ? await writeFirmwareImages(build.elf, board) : undefined;
+    if (missing) io.stderr.write(`tinydeploy build: ${board.id}'s image does not run on the board: missing ${missing}; it links with the generic Cortex-M start-up to measure flash and RAM\n`);
     if (booleanOption(args, 'json')) {
-      io.stdout.write(JSON.stringify(buildJson(report)) + '\n');
+      io.stdout.write(JSON.stringify(buildJson(report, images, missing)) + '\n');
       return 0;
     }
     const bytes = (value: number) => `${formatCount(value)} B`;
@@ -66,6 +94,13 @@ export const buildCommand: Command = {
         `kernels (${project.variant}): ${model.kernels.join(', ')}`,
         ...(build.stack.unknown.length > 0 ? [`stack estimate excludes: ${build.stack.unknown.join(', ')}`] : []),
         `ELF    ${build.elf}`,
+        ...(images
+          ? [
+              `image  ${[images.bin, images.hex, images.uf2].filter(Boolean).join(', ')} (${bytes(images.binBytes)} from 0x${images.binAddress.toString(16).padStart(8, '0')})`,
+              `flash  ${bytes(report.flashBytes)} of ${bytes(board.memory.flash.size)} (${percent(report.flashBytes, board.memory.flash.size)}), RAM ${bytes(report.ramBytes)} of ${bytes(board.memory.ram.size)} (${percent(report.ramBytes, board.memory.ram.size)}) on ${board.id}`,
+            ]
+          : []),
+        ...(missing ? [`NOT RUNNABLE on ${board.id}: missing ${missing}; linked with the generic Cortex-M start-up to check the fit`] : []),
         '',
       ].join('\n'),
     );

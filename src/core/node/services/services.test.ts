@@ -233,6 +233,7 @@ describe('services with a stand-in worker', () => {
       ['virtual-m7', 'virtual', true],
       ['virtual-m55', 'virtual', true],
       ['real-template', 'real', false],
+      ['virtual-stm32f405', 'virtual', true],
       ['nucleo-l4r5zi', 'real', false],
       ['nucleo-f446re', 'real', false],
       ['nucleo-h743zi2', 'real', false],

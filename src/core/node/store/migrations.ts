@@ -147,6 +147,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX measurements_variant ON measurements(variant_id);
     `,
   },
+  {
+    version: 2,
+    description: "custom boards: the user's own board entries (\"My board\"), usable wherever a catalog board is",
+    up: `
+      CREATE TABLE custom_boards (
+        id          TEXT PRIMARY KEY,
+        spec        TEXT NOT NULL,      -- JSON CustomBoardSpec (core, clock, memory, UART, flash method)
+        created_at  TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this TinyDeploy writes: the last migration's. */

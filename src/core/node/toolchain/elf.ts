@@ -185,3 +185,42 @@ export function symbolBytes(elf: ElfFile, predicate: (name: string) => boolean):
   }
   return total;
 }
+
+/** A loadable segment (PT_LOAD) as the flash image holds it: its physical (load) address and file bytes. */
+export interface ElfLoadSegment {
+  address: number;
+  bytes: Uint8Array;
+}
+
+const PT_LOAD = 1;
+
+/**
+ * The bytes a programmer writes for this ELF: every PT_LOAD segment with file bytes, at its
+ * physical address (p_paddr: for .data the copy in flash, not its RAM address), plus the entry
+ * point. What `objcopy -O binary` and `-O ihex` start from.
+ */
+export function elfLoadSegments(bytes: Uint8Array, name = 'ELF image'): { entry: number; segments: ElfLoadSegment[] } {
+  parseElf(bytes, name);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const is64 = bytes[4] === 2;
+  const word = (offset: number): number => (is64 ? Number(view.getBigUint64(offset, true)) : view.getUint32(offset, true));
+  const entry = word(0x18);
+  const headerOffset = is64 ? word(0x20) : view.getUint32(0x1c, true);
+  const headerSize = view.getUint16(is64 ? 0x36 : 0x2a, true);
+  const headerCount = view.getUint16(is64 ? 0x38 : 0x2c, true);
+  if (headerOffset + headerCount * headerSize > bytes.length) {
+    throw new CodegenError(`${name}: program headers at ${headerOffset} run past the end of the file (${bytes.length} bytes)`, { name });
+  }
+  const segments: ElfLoadSegment[] = [];
+  for (let i = 0; i < headerCount; i++) {
+    const base = headerOffset + i * headerSize;
+    if (view.getUint32(base, true) !== PT_LOAD) continue;
+    const offset = is64 ? word(base + 8) : view.getUint32(base + 4, true);
+    const physical = is64 ? word(base + 24) : view.getUint32(base + 12, true);
+    const fileSize = is64 ? word(base + 32) : view.getUint32(base + 16, true);
+    if (fileSize === 0) continue;
+    if (offset + fileSize > bytes.length) throw new CodegenError(`${name}: segment ${i} runs past the end of the file`, { name, segment: i });
+    segments.push({ address: physical, bytes: bytes.slice(offset, offset + fileSize) });
+  }
+  return { entry, segments };
+}

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { boardCompilerFlags, type Board } from '../../common/boards/index.js';
 import { weightSymbolPrefix, type GeneratedModel } from '../../common/codegen/index.js';
 import { CodegenError } from '../../common/errors.js';
+import { generatedBoardHeader, generatedLinkerScript } from './board-files.js';
 import { compile, requireCompiler, type Compiler } from './compiler.js';
 import { readElf, elfSizes, symbolBytes, type ElfSizes, type ElfSymbol } from './elf.js';
 import { firmwareRoot, kernelFiles, readRuntimeDescription, type KernelVariant, type RuntimeDescription } from './firmware.js';
@@ -134,9 +135,15 @@ export async function writeFirmwareProject(model: GeneratedModel, directory: str
     ...[...board.firmware.sources, ...board.firmware.runtimeSources, board.firmware.linkerScript].map((file) => dirname(file)),
   ]);
   for (const directory of boardDirectories) {
+    // A generated board has no folder of its own: its board.h and linker script are written below.
+    if (board.firmware.generated && directory === board.firmware.directory) continue;
     for (const entry of await readdir(join(root, 'boards', directory), { withFileTypes: true })) {
       if (entry.isFile()) await copy(join(root, 'boards', directory, entry.name), `boards/${directory}/${entry.name}`);
     }
+  }
+  if (board.firmware.generated) {
+    await put(`boards/${board.firmware.directory}/board.h`, generatedBoardHeader(board));
+    await put(`boards/${board.firmware.linkerScript}`, await generatedLinkerScript(board, root));
   }
   const application = options.application ?? 'standalone';
   // Names this build: HELLO reports it, so deploy knows the board runs what it just flashed.
