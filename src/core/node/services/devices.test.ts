@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { boards } from '../../common/boards/index.js';
 import type { DeviceListing } from '../../../shared/services/types.js';
 import type { SerialPortEntry, VirtualBoardEntry } from '../devices/discovery.js';
+import { CustomBoards } from '../store/custom-boards.js';
 import { openStore, type Store } from '../store/index.js';
 import { createDeviceService } from './devices.js';
 
@@ -46,6 +47,21 @@ describe('device service when the serial ports cannot be listed', () => {
     expect(listing.serialError).toBe('cannot list serial ports: udevadm not found (apt-get install udev)');
     failure = undefined;
     expect(await service().list()).not.toHaveProperty('serialError');
+  });
+
+  it('lists the custom boards of the store after the catalog', async () => {
+    new CustomBoards(store).add({
+      id: 'my-board',
+      core: 'cortex-m7',
+      cpuHz: 200e6,
+      flash: { origin: 0x0800_0000, size: 1024 * 1024 },
+      ram: { origin: 0x2000_0000, size: 256 * 1024 },
+      uart: { kind: 'stm32-usart', base: 0x4001_1000, rxIrq: 37 },
+      flashMethod: 'st-util',
+    });
+    const listing = await service().list();
+    expect(listing.boards.map((board) => board.id)).toEqual([...boards.map((board) => board.id), 'my-board']);
+    expect(listing.boards[listing.boards.length - 1]).toMatchObject({ id: 'my-board', kind: 'real', core: 'cortex-m7', flashBytes: 1024 * 1024, ramBytes: 256 * 1024, timerUnit: 'cycles', deployable: false });
   });
 
   it('announces when the ports can be listed again', async () => {

@@ -2,6 +2,7 @@ import { boards as catalogBoards, type Board } from '../../common/boards/index.j
 import type { BoardDescription, DeviceListing, DeviceService, SerialDevice, Unsubscribe } from '../../../shared/services/types.js';
 import { discoverSerialPorts, listSerialPorts, listVirtualBoards, type SerialPortEntry, type VirtualBoardEntry } from '../devices/discovery.js';
 import { realBoardReason } from '../jobs/kinds/deploy.js';
+import { CustomBoards } from '../store/custom-boards.js';
 import type { Store } from '../store/index.js';
 
 export interface DeviceServiceOptions {
@@ -47,7 +48,7 @@ function serialBoardId(device: SerialDevice): string {
 }
 
 /**
- * The devices panel's service: the catalog's boards (virtual ones deployable when QEMU runs
+ * The devices panel's service: the catalog's boards and the custom ones (virtual ones deployable when QEMU runs
  * here, real ones listed but not deployable yet, with the reason) and the serial devices plugged
  * in, identified by USB id.
  *
@@ -71,7 +72,8 @@ export function createDeviceService(store: Store, options: DeviceServiceOptions 
   async function listing(): Promise<DeviceListing> {
     const [virtual, serial] = await Promise.all([listVirtual(), discoverSerialPorts(listSerial)]);
     return {
-      boards: catalogBoards.map((board) => describeBoard(board, virtual)),
+      // The catalog, then the user's custom boards ("My board") from the store.
+      boards: [...catalogBoards, ...new CustomBoards(store).list()].map((board) => describeBoard(board, virtual)),
       serial: serial.ports.map(describeSerialPort),
       ...(serial.error ? { serialError: serial.error } : {}),
     };
