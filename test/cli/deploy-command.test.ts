@@ -117,6 +117,10 @@ describe('tinydeploy boards', () => {
       expect(await readFile(join(out, 'boards/my-m33/board.h'), 'utf8')).toContain('#define TD_CPU_HZ 96000000u');
       const duplicate = await tinydeploy(['boards', 'add', '--data-dir', data, '--id', 'my-m33', '--core', 'cortex-m33', '--clock', '96e6', '--flash', '0:512K', '--ram', '0x20000000:128K', '--uart', 'cmsdk:0x40004000:0', '--flash-method', 'pyocd']).catch((caught: { code: number; stderr: string }) => caught);
       expect(duplicate).toMatchObject({ code: 2, stderr: expect.stringContaining('custom board "my-m33" exists already') });
+      // A board too small for the model: the build says so with the figures (exit 1).
+      await tinydeploy(['boards', 'add', '--data-dir', data, '--id', 'tiny-m0', '--core', 'cortex-m0plus', '--clock', '48MHz', '--flash', '0:32K', '--ram', '0x20000000:8K', '--uart', 'cmsdk:0x40004000:0', '--flash-method', 'uf2-drive']);
+      const tooSmall = await tinydeploy(['build', sharedModels.kws_ref_model, '--board', 'tiny-m0', '--data-dir', data, '--out', join(data, 'tiny')]).catch((caught: { code: number; stderr: string }) => caught);
+      expect(tooSmall).toMatchObject({ code: 1, stderr: expect.stringMatching(/error: model kws_ref_model\.tflite does not fit tiny-m0: the arena takes \d+ bytes and the stack needs about \d+, the board has 8192 bytes of RAM\n/) });
       expect((await tinydeploy(['boards', 'remove', 'my-m33', '--data-dir', data])).stdout).toBe('removed custom board my-m33\n');
       const gone = await tinydeploy(['build', sharedModels.kws_ref_model, '--board', 'my-m33', '--data-dir', data, '--out', out]).catch((caught: { code: number; stderr: string }) => caught);
       expect(gone).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown board "my-m33"') });
