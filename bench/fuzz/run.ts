@@ -18,6 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
     cases: { type: 'string', default: '100000' },
+    first: { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
     jobs: { type: 'string', default: String(Math.max(1, Math.min(2, availableParallelism()))) },
     targets: { type: 'string', default: Object.keys(targets).join(',') },
@@ -63,6 +64,7 @@ for (const name of names) {
     target: name,
     seed,
     cases,
+    first: Number(values.first),
     jobs,
     findingsDir: join(here, 'findings'),
     onProgress: (done, counts) => {

@@ -30,12 +30,16 @@ export interface Finding {
   stack?: string;
   /** Where the input was saved, when `findingsDir` was given. */
   saved?: string;
+  /** Why the input could not be saved (the finding is still counted and reported). */
+  saveError?: string;
 }
 
 export interface CampaignOptions {
   target: TargetName;
   seed: number;
   cases: number;
+  /** Index of the first case (default 0): cases `first` … `first + cases − 1` run. */
+  first?: number;
   /** Worker threads sharing the cases. Default 1. */
   jobs?: number;
   findingsDir?: string;
@@ -83,9 +87,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       if (options.findingsDir) {
         const directory = join(options.findingsDir, `${name}-${seed}-${finding.index}`);
         mkdirSync(directory, { recursive: true });
-        context ??= await target.prepare();
-        target.save(target.generate(context, new Random(seed, finding.index)), directory);
-        finding.saved = directory;
+        try {
+          context ??= await target.prepare();
+          target.save(target.generate(context, new Random(seed, finding.index)), directory);
+          finding.saved = directory;
+        } catch (error) {
+          finding.saveError = String(error);
+        }
         writeFileSync(join(directory, 'finding.json'), `${JSON.stringify(finding, null, 2)}\n`);
       }
       findings.push(finding);
@@ -177,7 +185,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     });
 
   const per = Math.ceil(cases / jobs);
-  await Promise.all(Array.from({ length: jobs }, (_, job) => runRange(job * per, Math.min(cases, (job + 1) * per))));
+  const first = options.first ?? 0;
+  await Promise.all(Array.from({ length: jobs }, (_, job) => runRange(first + job * per, first + Math.min(cases, (job + 1) * per))));
   findings.sort((a, b) => a.index - b.index);
   return { target: name, seed, cases, counts, cleanErrors, findings, seconds: (Date.now() - started) / 1000 };
 }

@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { ImportError } from '../../src/core/common/errors.js';
 import { analyzeModel } from '../../src/core/common/analysis/model-analysis.js';
 import { generateModel } from '../../src/core/common/codegen/index.js';
 import { importModel } from '../../src/core/common/importers/index.js';
@@ -359,7 +360,9 @@ async function runSession(context: ProtocolContext, fault: Extract<ProtocolInput
     },
   });
   const board = new FakeBoard(context.graph, link.board);
-  const client = new DeviceClient(new Session(link.host, { timeoutMs: 50, attempts: 2, corruptionGraceMs: 5, firstRequestId: 1 }), { runTimeoutMs: 200 });
+  // Short timeouts when a reply may be lost; the reference session (no fault) must not time out on a busy machine.
+  const timeoutMs = fault ? 50 : 5000;
+  const client = new DeviceClient(new Session(link.host, { timeoutMs, attempts: 2, corruptionGraceMs: 5, firstRequestId: 1 }), { runTimeoutMs: timeoutMs * 4 });
   try {
     const info = await client.hello();
     for (let i = 0; i < info.inputs.length; i++) await client.loadInput(i, new Uint8Array(info.inputs[i].bytes));
@@ -367,7 +370,8 @@ async function runSession(context: ProtocolContext, fault: Extract<ProtocolInput
     await client.readProfile();
     const outputs: Uint8Array[] = [];
     for (let i = 0; i < info.outputs.length; i++) outputs.push(await client.readOutput(i));
-    await client.readTensor(info.outputs[0].tensorId);
+    // A board may claim no outputs (a mutated HELLO): read tensor 0 then.
+    await client.readTensor(info.outputs[0]?.tensorId ?? 0);
     await client.stack();
     await client.echo(Uint8Array.of(1, 2, 3, 0, 5));
     return outputs;
@@ -377,5 +381,40 @@ async function runSession(context: ProtocolContext, fault: Extract<ProtocolInput
   }
 }
 
-export const targets = { tflite: tfliteTarget, dataset: datasetTarget, protocol: protocolTarget } as const;
+// ---------------------------------------------------------------------------------------------
+// The fuzzer's own check: a target whose cases end in each outcome on purpose.
+
+export const canaryBehaviours = ['accept', 'clean', 'crash', 'hang', 'oom', 'escape'] as const;
+
+export const canaryTarget: FuzzTarget<undefined, (typeof canaryBehaviours)[number]> = {
+  name: 'canary',
+  timeLimitMs: 4000,
+  async prepare() {
+    return undefined;
+  },
+  generate(_context, random) {
+    return random.pick(canaryBehaviours);
+  },
+  async run(_context, behaviour) {
+    if (behaviour === 'clean') throw new ImportError('canary: refused');
+    if (behaviour === 'crash') throw new TypeError('canary: crashed');
+    if (behaviour === 'hang') for (;;);
+    if (behaviour === 'oom') {
+      const hold: number[][] = [];
+      for (;;) hold.push(new Array<number>(1 << 20).fill(0.5));
+    }
+    if (behaviour === 'escape') {
+      // An exception thrown from a timer, outside the case's promise, while the case waits.
+      setTimeout(() => {
+        throw new RangeError('canary: escaped');
+      }, 1);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  },
+  save(behaviour, directory) {
+    writeFileSync(join(directory, 'behaviour.txt'), behaviour);
+  },
+};
+
+export const targets = { tflite: tfliteTarget, dataset: datasetTarget, protocol: protocolTarget, canary: canaryTarget } as const;
 export type TargetName = keyof typeof targets;
