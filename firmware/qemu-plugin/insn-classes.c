@@ -163,7 +163,7 @@ static decoded decode32(uint32_t hw1, uint32_t hw2) {
     return d;
   }
   if ((hw1 & 0xFF00) == 0xFA00) { /* data processing, register */
-    if ((hw1 & 0x0080) && (hw2 & 0xF000) == 0xF000 && ((hw2 >> 6) & 3) == 0) { d.cls = C_SIMD; return d; } /* parallel add/sub */
+    if ((hw1 & 0x0080) && (hw2 & 0xF000) == 0xF000 && !(hw2 & 0x0080)) { d.cls = C_SIMD; return d; } /* parallel add/sub, signed and unsigned */
     if ((hw1 & 0xFFF0) == 0xFAA0 && ((hw2 >> 4) & 0xF) == 0x8) { d.cls = C_SIMD; return d; }             /* SEL */
     d.cls = C_ALU; /* shifts, extends (SXTB16 …), REV, CLZ, QADD */
     return d;
@@ -314,9 +314,11 @@ static void block_translated(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
   for (size_t i = 0; i < n; i++) {
     struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
     const uint8_t *bytes = qemu_plugin_insn_data(insn);
-    size_t size = qemu_plugin_insn_size(insn);
     uint32_t hw1 = (uint32_t)bytes[0] | ((uint32_t)bytes[1] << 8);
-    decoded d = size >= 4 ? decode32(hw1, (uint32_t)bytes[2] | ((uint32_t)bytes[3] << 8)) : decode16(hw1);
+    /* The width comes from the first halfword: QEMU 7.2 also hands over the next halfword of a
+     * 16-bit instruction near the end of a 1 KiB page (it peeked at it for the page check). */
+    size_t size = (hw1 >> 11) >= 0x1D && qemu_plugin_insn_size(insn) >= 4 ? 4 : 2;
+    decoded d = size == 4 ? decode32(hw1, (uint32_t)bytes[2] | ((uint32_t)bytes[3] << 8)) : decode16(hw1);
     if (d.cls == C_LOAD && is_single_memory(last_class)) d.cls = C_LOAD_PIPELINED;
     block->counts[d.cls]++;
     if (d.cls == C_LOAD_MULTIPLE || d.cls == C_VFP_LOAD_MULTIPLE) block->registers_loaded += d.registers;

@@ -3,7 +3,10 @@ import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../../core/common/errors.js';
 import { printableName, printableText } from '../../core/common/printable.js';
+import { formatEstimate } from '../../core/common/boards/cycle-tables.js';
+import type { Board } from '../../core/common/boards/index.js';
 import { deployModelFile, type DeployResult } from '../../core/node/deploy/deploy.js';
+import { checkEstimateTarget } from '../../core/node/deploy/estimate.js';
 import { booleanOption, integerOption, stringOption, stringOptions } from '../args.js';
 import { boardOption, boardOptionSpec } from '../board-option.js';
 import type { Command } from '../command.js';
@@ -31,6 +34,8 @@ export interface DeployJson {
   passed: boolean;
   runsIdentical: boolean;
   firstDifference?: { index: number; op: string; tensor: number; description: string };
+  /** Virtual boards: cycles and ms estimated from the instruction mix for `board` (a catalog board, `--target`). */
+  estimate?: { cycles: number; ms: number; core: string; cpuHz: number; board: string; instructions: number; source: string };
   layers: { index: number; op: string; latency: number; macs: number }[];
   wallMs: number;
 }
@@ -52,6 +57,19 @@ export function deployJson(result: DeployResult): DeployJson {
     ...(result.firstDifference
       ? { firstDifference: { index: result.firstDifference.index, op: result.firstDifference.op, tensor: result.firstDifference.tensorId, description: result.firstDifference.description } }
       : {}),
+    ...(result.estimate
+      ? {
+          estimate: {
+            cycles: result.estimate.cycles,
+            ms: result.estimate.ms,
+            core: result.estimate.core,
+            cpuHz: result.estimate.cpuHz,
+            board: result.estimate.board,
+            instructions: result.estimate.instructions,
+            source: result.estimate.source,
+          },
+        }
+      : {}),
     layers: result.layers.map(({ index, op, latency, macs }) => ({ index, op, latency, macs })),
     wallMs: Math.round(result.timings.totalMs),
   };
@@ -70,6 +88,7 @@ export const deployCommand: Command = {
       output: { type: 'string', value: 'out.bin', description: "write the board's raw output bytes (every output, in order) here" },
       'keep-project': { type: 'string', value: 'dir', description: 'write the firmware project here and keep it (default: a temporary folder)' },
       json: { type: 'boolean', description: 'print the result as JSON (stable keys, see the README)' },
+      target: { type: 'string', value: 'board', description: 'virtual boards: the catalog board to estimate cycles and ms for (default: the virtual board itself), e.g. nucleo-l4r5zi' },
       'gdb-server': { type: 'string', value: 'host:port', description: 'real boards: the GDB server to flash through (OpenOCD, pyOCD: localhost:3333; J-Link: localhost:2331)' },
       port: { type: 'string', value: 'path', description: "real boards: the probe's serial port, e.g. /dev/ttyACM0 (default $TINYDEPLOY_BOARD_PORT)" },
     },
@@ -80,6 +99,7 @@ export const deployCommand: Command = {
   },
   async run(args, io) {
     const board = boardOption(args, 'deploy');
+    const target = targetOption(args, board);
     const runs = integerOption(args, 'runs') ?? 1;
     if (runs < 1 || runs > 65535) throw new UsageError(`--runs must be from 1 to 65535, got ${runs}`);
     const inputs = await Promise.all(
@@ -103,6 +123,7 @@ export const deployCommand: Command = {
         board,
         runs,
         streaming: booleanOption(args, 'streaming'),
+        ...(target ? { estimate: { target } } : {}),
         ...(inputs.length > 0 ? { inputs } : {}),
         ...(keepProject ? { workDirectory: resolve(keepProject) } : {}),
         connection: { gdbServer: stringOption(args, 'gdb-server'), serialPort: stringOption(args, 'port') ?? (process.env.TINYDEPLOY_BOARD_PORT || undefined) },
@@ -128,6 +149,24 @@ export const deployCommand: Command = {
     return result.passed ? 0 : 1;
   },
 };
+
+/**
+ * The board `--target` names for the cycle estimate, checked before anything is built: a catalog
+ * (or custom) board whose core can run the virtual board's build. Only virtual boards take it:
+ * real boards measure cycles.
+ */
+function targetOption(args: Parameters<typeof boardOption>[0], board: Board): Board | undefined {
+  const id = stringOption(args, 'target');
+  if (id === undefined) return undefined;
+  if (!board.qemu) throw new UsageError(`--target ${id}: ${board.id} is a real board, which measures cycles itself; --target is for virtual boards`);
+  const target = boardOption({ ...args, options: new Map([...args.options, ['board', [id]]]) }, 'deploy --target');
+  try {
+    checkEstimateTarget(board, target);
+  } catch (error) {
+    throw new UsageError(`--target ${id}: ${(error as Error).message}`);
+  }
+  return target;
+}
 
 /**
  * Refuses an `--output` path that cannot be written: a folder that does not exist or is not
@@ -191,7 +230,9 @@ function deployText(result: DeployResult, modelPath: string): string {
     table.trimEnd(),
     '',
     `time     build ${seconds(result.timings.buildMs)}, start + flash ${seconds(result.timings.flashMs)}, run + read ${seconds(result.timings.runMs)}, total ${seconds(result.timings.totalMs)}`,
-    ...(unit === 'instructions' ? ['(a virtual board counts instructions executed, not cycles: compare them with each other, not with a real board)'] : []),
+    ...(result.estimate ? [`estimate  ${formatEstimate(result.estimate)}, from ${formatCount(result.estimate.instructions)} instructions (cycle table: ${result.estimate.source})`] : []),
+    ...(result.estimateUnavailable ? [`estimate  none: ${printableText(result.estimateUnavailable)}`] : []),
+    ...(unit === 'instructions' ? ['(a virtual board counts instructions executed, not cycles: compare them with each other, not with a real board; the estimate above prices them for a real core)'] : []),
     '',
   ];
   return lines.join('\n');

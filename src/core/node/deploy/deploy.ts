@@ -16,6 +16,7 @@ import type { ElfSymbol } from '../toolchain/elf.js';
 import { loadModelFile } from '../model-file.js';
 import { buildModelGraph, fileSha256 } from '../toolchain/build-model.js';
 import type { BuildReport } from '../toolchain/project.js';
+import { checkEstimateTarget, DeployEstimator, estimateFailure, type DeployEstimate, type EstimateOptions } from './estimate.js';
 import { seededInputs } from './inputs.js';
 
 /**
@@ -64,6 +65,11 @@ export interface DeployOptions {
    * fault injection; for a real board its GDB server (`gdbServer`) and serial port (`serialPort`).
    */
   connection?: BoardConnectOptions;
+  /**
+   * Virtual boards: estimate cycles and ms from the instruction mix (estimate.ts), for the board
+   * itself or for `target` (a catalog board). On by default; `false` runs QEMU without the plugin.
+   */
+  estimate?: EstimateOptions | false;
 }
 
 export interface LayerProfile {
@@ -129,6 +135,10 @@ export interface DeployResult {
   runsIdentical: boolean;
   firstDifference?: LayerDifference;
   layers: LayerProfile[];
+  /** Virtual boards: estimated cycles and ms on a real core (median over the runs), beside the exact instruction count. */
+  estimate?: DeployEstimate;
+  /** Why there is no estimate on a virtual board (e.g. no host gcc to build the plugin). */
+  estimateUnavailable?: string;
   /** Raw output bytes of the last run, per output. */
   outputBytes: Uint8Array[];
   timings: { buildMs: number; flashMs: number; runMs: number; verifyMs: number; totalMs: number };
@@ -148,6 +158,7 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
   // A board that cannot be reached is refused before minutes of building.
   const unreachable = unreachableReason(board, options.connection);
   if (unreachable) throw unreachable;
+  if (options.estimate && options.estimate.target) checkEstimateTarget(board, options.estimate.target);
   const started = performance.now();
   const progress = (step: DeployStep, fraction: number, message: string) => options.onProgress?.({ step, fraction, message });
   const checkCancelled = () => {
@@ -168,11 +179,24 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
     const buildMs = performance.now() - started;
     checkCancelled();
 
+    // The cycle estimate's counting (virtual boards): asked for a target, it must work; by default a failure only drops the estimate.
+    let estimator: DeployEstimator | undefined;
+    let estimateUnavailable: string | undefined;
+    if (options.estimate !== false && board.qemu) {
+      try {
+        estimator = await DeployEstimator.start(board, firmware.symbols, options.estimate, workDirectory);
+      } catch (error) {
+        if (options.estimate?.target) throw error;
+        estimateUnavailable = estimateFailure(error);
+      }
+    }
+
     // Flash.
     progress('flash', 0.3, `starting ${board.name} and flashing ${firmware.report.flashBytes} bytes`);
     const connectSteps = { start: 0.3, flash: 0.33, line: 0.4, hello: 0.42 };
     const connection = await connectBoard(board, firmware.elf, {
       ...options.connection,
+      ...(estimator ? { extraArguments: [...(options.connection?.extraArguments ?? []), ...estimator.qemuArguments] } : {}),
       signal: options.signal,
       onProgress: (step) => {
         options.connection?.onProgress?.(step);
@@ -223,6 +247,15 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
         if (!firstRunBytes) firstRunBytes = outputBytes;
         else runsIdentical &&= outputBytes.every((bytes, i) => bytes.length === firstRunBytes![i].length && bytes.every((byte, k) => byte === firstRunBytes![i][k]));
       }
+      let estimate: DeployEstimate | undefined;
+      if (estimator) {
+        try {
+          estimate = await estimator.result(runs);
+        } catch (error) {
+          if (options.estimate && options.estimate.target) throw error;
+          estimateUnavailable = estimateFailure(error);
+        }
+      }
       const profile = await client.readProfile();
       const stack = await client.stack();
       const runMs = performance.now() - runStarted;
@@ -266,6 +299,8 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
         runsIdentical,
         ...(firstDifference ? { firstDifference } : {}),
         layers: reference.ops.map((op, index) => ({ index, op: op.type, latency: profile[index] ?? 0, macs: opMacs(reference, op) })),
+        ...(estimate ? { estimate } : {}),
+        ...(estimateUnavailable ? { estimateUnavailable } : {}),
         outputBytes,
         timings: { buildMs, flashMs, runMs, verifyMs, totalMs: performance.now() - started },
       };

@@ -56,32 +56,36 @@ export interface InstructionMixProbeOptions {
   flash: MemoryRegion;
   /** The plugin library (default: `buildInstructionPlugin()`). */
   plugin?: string;
+  /** Where the counts are written (`instruction-mix.jsonl`, kept); default a temporary folder that `close()` removes. */
+  directory?: string;
 }
 
 /**
  * One QEMU run's counting: `qemuArguments` go on QEMU's command line, `windows()` reads every
- * window closed so far, `close()` removes the output file.
+ * window closed so far, `close()` removes a temporary output folder. The output file is created
+ * by the plugin and appended to, one line per window.
  */
 export class InstructionMixProbe {
   private constructor(
     readonly qemuArguments: string[],
-    private readonly directory: string,
-    private readonly outputPath: string,
+    private readonly temporaryDirectory: string | undefined,
+    readonly outputPath: string,
   ) {}
 
   static async create(options: InstructionMixProbeOptions): Promise<InstructionMixProbe> {
     const plugin = options.plugin ?? (await buildInstructionPlugin());
-    const directory = await mkdtemp(join(tmpdir(), 'tinydeploy-mix-'));
-    const outputPath = join(directory, 'windows.jsonl');
-    if (/[,=]/.test(outputPath) || /,/.test(plugin)) {
-      await rm(directory, { recursive: true, force: true });
+    const temporaryDirectory = options.directory ? undefined : await mkdtemp(join(tmpdir(), 'tinydeploy-mix-'));
+    const outputPath = join(options.directory ?? temporaryDirectory!, 'instruction-mix.jsonl');
+    if (/,/.test(outputPath) || /,/.test(plugin)) {
+      if (temporaryDirectory) await rm(temporaryDirectory, { recursive: true, force: true });
       throw new DeviceError(`QEMU's -plugin option cannot take a path with a comma: ${/,/.test(plugin) ? plugin : outputPath}`, { plugin, outputPath });
     }
+    await rm(outputPath, { force: true }); // a kept work folder's counts of an earlier deploy
     const hex = (value: number) => `0x${value.toString(16)}`;
     const flashEnd = options.flash.origin + options.flash.size - 1;
     return new InstructionMixProbe(
       ['-plugin', `${plugin},out=${outputPath},begin=${hex(options.open)},end=${hex(options.close)},flash=${hex(options.flash.origin)}-${hex(flashEnd)}`],
-      directory,
+      temporaryDirectory,
       outputPath,
     );
   }
@@ -98,7 +102,7 @@ export class InstructionMixProbe {
 
   /** The counts of every window closed so far, oldest first. */
   async windows(): Promise<InstructionMix[]> {
-    const text = await readFile(this.outputPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    const text: string = await readFile(this.outputPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return '';
       throw error;
     });
@@ -108,7 +112,8 @@ export class InstructionMixProbe {
       .map(parseInstructionMix);
   }
 
+  /** Removes the temporary folder (a given `directory` is left as it is). */
   async close(): Promise<void> {
-    await rm(this.directory, { recursive: true, force: true });
+    if (this.temporaryDirectory) await rm(this.temporaryDirectory, { recursive: true, force: true });
   }
 }
