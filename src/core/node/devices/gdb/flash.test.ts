@@ -66,4 +66,67 @@ describe('flashImage', () => {
     expect(server.received.some((packet) => packet.startsWith('m'))).toBe(false);
     expect(server.resets).toBe(0);
   });
+
+  describe('through a memory map with flash (vFlash, as OpenOCD or pyOCD on an STM32F4)', () => {
+    // STM32F4-like sectors: four of 16 KiB... scaled to the fake's 64 KiB: 4 × 0x1000, then 2 × 0x4000; RAM above.
+    const flashBlocks = [
+      { start: 0x0, count: 4, size: 0x1000 },
+      { start: 0x4000, count: 2, size: 0x4000 },
+    ];
+    /** Code across the small sectors into the first large one; .data for RAM stored right behind it; a RAM segment. */
+    function flashImageOf(code: Uint8Array): ElfImage {
+      return {
+        entry: 0x101,
+        segments: [
+          { physicalAddress: 0x0, virtualAddress: 0x0, data: code, memorySize: code.length, flags: 5 },
+          { physicalAddress: code.length, virtualAddress: 0xe000, data: pattern(300, 7), memorySize: 300, flags: 6 },
+          { physicalAddress: 0xe000, virtualAddress: 0xe000, data: pattern(64, 3), memorySize: 64, flags: 6 },
+        ],
+      };
+    }
+
+    it('erases whole sectors, writes them with vFlashWrite (bytes that need escaping included), M only for RAM, verifies, resets', async () => {
+      const { server, client } = await connect({ flashBlocks, packetSize: 0x200 });
+      // Not erased beforehand: flash only clears bits, so a write without the erase would not read back.
+      server.memory.fill(0x5a, 0, 0xc000);
+      // Every byte value, so '#', '$', '}' and '*' are sent escaped.
+      const code = Uint8Array.from({ length: 0x4800 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
+      const progress: number[] = [];
+      const report = await flashImage(client, flashImageOf(code), { resetCommand: 'reset halt', onProgress: (written) => progress.push(written) });
+      expect(server.memory.subarray(0, code.length)).toEqual(code);
+      expect(server.memory.subarray(code.length, code.length + 300)).toEqual(pattern(300, 7));
+      expect(server.memory.subarray(0xe000, 0xe040)).toEqual(pattern(64, 3));
+      // 0x0 … 0x4b2c touches the four small sectors and the first large one: one merged erase.
+      expect(server.erases).toEqual([[0x0, 0x8000]]);
+      expect(server.flashDones).toBe(1);
+      expect(server.received.filter((packet) => packet.startsWith('M')).every((packet) => parseInt(packet.slice(1), 16) >= 0xc000)).toBe(true);
+      expect(server.received.some((packet) => packet.startsWith('vFlashWrite:'))).toBe(true);
+      expect(Math.max(...server.packetLengths)).toBeLessThanOrEqual(0x200);
+      expect(report.bytes).toBe(code.length + 300 + 64);
+      expect(progress.at(-1)).toBe(code.length + 300 + 64);
+      expect(server.resets).toBe(1);
+      expect(server.received.at(-1)).toMatch(/^qRcmd,/);
+    });
+
+    it('a server refusing the erase fails with the address and its reply, before anything is written', async () => {
+      const { server, client } = await connect({ flashBlocks });
+      // A map claiming 0x800 blocks where the server's are 0x1000: the erase of 0x0 … 0x800 is refused.
+      const error = await flashImage(client, flashImageOf(pattern(0x300, 1)), { memoryMap: [{ type: 'flash', start: 0, length: 0x4000, blockSize: 0x800 }] }).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(DeviceError);
+      expect((error as Error).message).toMatch(/^GDB server 127\.0\.0\.1:\d+: erasing 2048 bytes of flash at 0x0 failed \(reply "E01"\)$/);
+      expect(server.received.some((packet) => packet.startsWith('vFlashWrite:'))).toBe(false);
+    });
+
+    it('reads the memory map in as many chunks as the server cuts it into', async () => {
+      const { server, client } = await connect({ flashBlocks });
+      expect(await client.readMemoryMap()).toEqual([
+        { type: 'flash', start: 0x0, length: 0x4000, blockSize: 0x1000 },
+        { type: 'flash', start: 0x4000, length: 0x8000, blockSize: 0x4000 },
+        { type: 'ram', start: 0xc000, length: 0x4000 },
+      ]);
+      expect(server.received.filter((packet) => packet.startsWith('qXfer:memory-map:read::')).length).toBeGreaterThan(3);
+    });
+  });
 });

@@ -42,6 +42,7 @@ export class GdbClient {
   private closedError?: Error;
   private queue: Promise<unknown> = Promise.resolve();
   private packetCharacters = maximumPacketCharacters;
+  private features: string[] = [];
   private readonly timeoutMs: number;
   private readonly retries: number;
 
@@ -88,6 +89,7 @@ export class GdbClient {
     const client = new GdbClient(socket, address, options);
     try {
       const features = await client.command('qSupported:multiprocess-;swbreak+;hwbreak+');
+      client.features = features.split(';');
       const size = /(?:^|;)PacketSize=([0-9a-fA-F]+)/.exec(features);
       if (size) client.packetCharacters = Math.min(maximumPacketCharacters, parseInt(size[1], 16));
     } catch (error) {
@@ -166,6 +168,74 @@ export class GdbClient {
       offset += count;
       onProgress?.(offset);
     }
+  }
+
+  /** Whether the server announced `feature+` in its qSupported reply (e.g. `qXfer:memory-map:read`). */
+  supports(feature: string): boolean {
+    return this.features.includes(`${feature}+`);
+  }
+
+  /**
+   * The target's memory map (`qXfer:memory-map:read`, GDB's memory-map XML): which ranges are
+   * RAM, ROM or flash, and flash's erase block size. Undefined when the server offers none (QEMU).
+   */
+  async readMemoryMap(): Promise<MemoryMapRegion[] | undefined> {
+    if (!this.supports('qXfer:memory-map:read')) return undefined;
+    let xml = '';
+    const chunk = Math.max(64, this.packetCharacters - 16);
+    for (let offset = 0; ; ) {
+      const reply = await this.command(`qXfer:memory-map:read::${hex(offset)},${hex(chunk)}`);
+      if (reply[0] !== 'm' && reply[0] !== 'l') {
+        throw new DeviceError(`GDB server ${this.address}: reading its memory map failed (reply "${truncate(reply)}")`, { reply });
+      }
+      xml += reply.slice(1);
+      offset += reply.length - 1;
+      if (reply[0] === 'l') break;
+      if (reply.length === 1) throw new ProtocolError(`GDB server ${this.address}: empty memory-map chunk at offset ${offset} not marked last`);
+    }
+    return parseMemoryMap(xml);
+  }
+
+  /** Erases flash (`vFlashErase`); `address` and `length` must be whole erase blocks of the memory map. */
+  async flashErase(address: number, length: number): Promise<void> {
+    const reply = await this.command(`vFlashErase:${hex(address)},${hex(length)}`, { timeoutMs: Math.max(this.timeoutMs, flashTimeoutMs) });
+    if (reply !== 'OK') {
+      throw new DeviceError(`GDB server ${this.address}: erasing ${length} bytes of flash at 0x${hex(address)} failed (reply "${truncate(reply)}")`, { address, length, reply });
+    }
+  }
+
+  /**
+   * Writes erased flash (`vFlashWrite`, binary data escaped), in packets no longer than the
+   * server's packet size; the server may buffer until `flashDone`. `onProgress(bytesWritten)` after each.
+   */
+  async flashWrite(address: number, bytes: Uint8Array, onProgress?: (written: number) => void): Promise<void> {
+    let offset = 0;
+    while (offset < bytes.length) {
+      const target = address + offset;
+      let payload = `vFlashWrite:${hex(target)}:`;
+      let length = payload.length + 4;
+      let count = 0;
+      while (offset + count < bytes.length) {
+        const byte = bytes[offset + count];
+        const size = byte === 0x23 || byte === 0x24 || byte === 0x7d || byte === 0x2a ? 2 : 1;
+        if (length + size > this.packetCharacters) break;
+        payload += String.fromCharCode(byte);
+        length += size;
+        count++;
+      }
+      const reply = await this.command(payload, { timeoutMs: Math.max(this.timeoutMs, flashTimeoutMs) });
+      if (reply !== 'OK') {
+        throw new DeviceError(`GDB server ${this.address}: writing ${count} bytes of flash at 0x${hex(target)} failed (reply "${truncate(reply)}")`, { address: target, length: count, reply });
+      }
+      offset += count;
+      onProgress?.(offset);
+    }
+  }
+
+  /** Ends a flash programming sequence (`vFlashDone`): the server writes what it buffered. */
+  async flashDone(): Promise<void> {
+    const reply = await this.command('vFlashDone', { timeoutMs: Math.max(this.timeoutMs, flashTimeoutMs) });
+    if (reply !== 'OK') throw new DeviceError(`GDB server ${this.address}: finishing the flash write failed (reply "${truncate(reply)}")`, { reply });
   }
 
   /** Reads one register by its number in the target description (Cortex-M: 0–12 r0–r12, 13 sp, 14 lr, 15 pc, 25 xpsr). */
@@ -307,6 +377,36 @@ export class GdbClient {
     if (!this.closedError) this.closedError = error;
     this.wake();
   }
+}
+
+/** Erasing a large flash sector takes seconds (an STM32F4 128 KiB sector: up to 2 s typical, 4 s max). */
+const flashTimeoutMs = 30_000;
+
+/** One `<memory>` element of GDB's memory-map XML. */
+export interface MemoryMapRegion {
+  type: 'ram' | 'rom' | 'flash';
+  start: number;
+  length: number;
+  /** Flash only: the erase block size (`<property name="blocksize">`). */
+  blockSize?: number;
+}
+
+/** Parses GDB's memory-map XML (gdb/features/memory-map.dtd): the `<memory>` elements, in order. */
+export function parseMemoryMap(xml: string): MemoryMapRegion[] {
+  const regions: MemoryMapRegion[] = [];
+  const element = /<memory(\s[^>]*?)(\/>|>([\s\S]*?)<\/memory>)/g;
+  for (let match; (match = element.exec(xml)); ) {
+    const attribute = (name: string) => new RegExp(`\\b${name}\\s*=\\s*["']([^"']*)["']`).exec(match![1])?.[1];
+    const type = attribute('type');
+    const start = Number(attribute('start'));
+    const length = Number(attribute('length'));
+    if ((type !== 'ram' && type !== 'rom' && type !== 'flash') || !Number.isFinite(start) || !Number.isFinite(length)) {
+      throw new ProtocolError(`memory map: cannot read element <memory${truncate(match[1], 80)}>`, { element: match[0] });
+    }
+    const blockSize = /<property\s+name\s*=\s*["']blocksize["']\s*>\s*([^<\s]+)\s*<\/property>/.exec(match[3] ?? '')?.[1];
+    regions.push({ type, start, length, ...(type === 'flash' && blockSize !== undefined ? { blockSize: Number(blockSize) } : {}) });
+  }
+  return regions;
 }
 
 const ackByte = Uint8Array.of(0x2b);

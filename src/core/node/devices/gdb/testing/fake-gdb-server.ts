@@ -20,6 +20,13 @@ export interface FakeServerOptions {
   stopOnAttach?: boolean;
   /** Memory from this address up acknowledges writes but keeps its contents (like ROM). */
   readOnlyFrom?: number;
+  /**
+   * Flash semantics for these erase blocks (within the 64 KiB, in address order, e.g. STM32F4's
+   * 16 KiB then 64 KiB sectors): a memory map announced and served in small chunks, `M` refused
+   * there, `vFlashErase` only of whole blocks (sets 0xFF), `vFlashWrite` only clearing bits
+   * (bytes become old & new, as NOR flash does), `vFlashDone`. The rest stays RAM.
+   */
+  flashBlocks?: { start: number; count: number; size: number }[];
 }
 
 export class FakeGdbServer {
@@ -28,6 +35,9 @@ export class FakeGdbServer {
   readonly packetLengths: number[] = [];
   resets = 0;
   detached = false;
+  /** `[start, length]` of every vFlashErase, and the number of vFlashDone. */
+  readonly erases: [number, number][] = [];
+  flashDones = 0;
   private server: Server;
   private nacksLeft: number;
   private corruptLeft: number;
@@ -90,8 +100,62 @@ export class FakeGdbServer {
     socket.write(packet);
   }
 
+  private inFlash(address: number, length: number): boolean {
+    const blocks = this.options.flashBlocks ?? [];
+    return blocks.some(({ start, count, size }) => address < start + count * size && address + length > start);
+  }
+
+  private memoryMapXml(): string {
+    const blocks = this.options.flashBlocks ?? [];
+    const flash = blocks.map(({ start, count, size }) => `<memory type="flash" start="0x${start.toString(16)}" length="0x${(count * size).toString(16)}"><property name="blocksize">0x${size.toString(16)}</property></memory>`);
+    const end = blocks.reduce((last, { start, count, size }) => Math.max(last, start + count * size), 0);
+    return `<?xml version="1.0"?>\n<!DOCTYPE memory-map PUBLIC "+//IDN gnu.org//DTD GDB Memory Map V1.0//EN" "http://sourceware.org/gdb/gdb-memory-map.dtd">\n<memory-map>${flash.join('')}<memory type="ram" start="0x${end.toString(16)}" length="0x${(this.memory.length - end).toString(16)}"/></memory-map>`;
+  }
+
+  private answerFlash(payload: string): string[] | undefined {
+    const blocks = this.options.flashBlocks;
+    if (!blocks) return undefined;
+    let match = /^qXfer:memory-map:read::([0-9a-f]+),([0-9a-f]+)$/.exec(payload);
+    if (match) {
+      // At most 100 characters a chunk, so the client has to ask for the rest.
+      const xml = this.memoryMapXml();
+      const offset = parseInt(match[1], 16);
+      const part = xml.slice(offset, offset + Math.min(100, parseInt(match[2], 16)));
+      return [`${offset + part.length >= xml.length ? 'l' : 'm'}${part}`];
+    }
+    match = /^vFlashErase:([0-9a-f]+),([0-9a-f]+)$/.exec(payload);
+    if (match) {
+      const address = parseInt(match[1], 16);
+      const length = parseInt(match[2], 16);
+      const boundaries = new Set(blocks.flatMap(({ start, count, size }) => Array.from({ length: count + 1 }, (_, i) => start + i * size)));
+      if (!boundaries.has(address) || !boundaries.has(address + length) || !this.inFlash(address, length)) return ['E01'];
+      this.memory.fill(0xff, address, address + length);
+      this.erases.push([address, length]);
+      return ['OK'];
+    }
+    match = /^vFlashWrite:([0-9a-f]+):([\s\S]*)$/.exec(payload);
+    if (match) {
+      const address = parseInt(match[1], 16);
+      const data = Uint8Array.from(match[2], (character) => character.charCodeAt(0));
+      if (!this.inFlash(address, data.length)) return ['E01'];
+      data.forEach((byte, i) => (this.memory[address + i] &= byte));
+      return ['OK'];
+    }
+    if (payload === 'vFlashDone') {
+      this.flashDones++;
+      return ['OK'];
+    }
+    match = /^M([0-9a-f]+),([0-9a-f]+):/.exec(payload);
+    if (match && this.inFlash(parseInt(match[1], 16), parseInt(match[2], 16))) return ['E01'];
+    return undefined;
+  }
+
   private answer(payload: string, socket: Socket): string[] {
-    if (payload.startsWith('qSupported')) return [`PacketSize=${(this.options.packetSize ?? 0x1000).toString(16)};qXfer:features:read+`];
+    if (payload.startsWith('qSupported')) {
+      return [`PacketSize=${(this.options.packetSize ?? 0x1000).toString(16)};qXfer:features:read+${this.options.flashBlocks ? ';qXfer:memory-map:read+' : ''}`];
+    }
+    const flash = this.answerFlash(payload);
+    if (flash) return flash;
     if (payload === '?') return ['T05thread:01;'];
     if (payload === 'D') {
       this.detached = true;
@@ -121,7 +185,7 @@ export class FakeGdbServer {
     match = /^qRcmd,([0-9a-f]*)$/.exec(payload);
     if (match) {
       const command = new TextDecoder().decode(hexToBytes(match[1]));
-      if (command === 'system_reset') {
+      if (command === 'system_reset' || command === 'reset halt') {
         this.resets++;
         return ['OK'];
       }
