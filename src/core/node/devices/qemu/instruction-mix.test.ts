@@ -85,6 +85,22 @@ reset:
   bne 4b
   bl td_estimate_window_close
 
+  bl td_estimate_window_open  @ window 4: 16-bit instructions at the end of a page
+  movw r0, #${iterations}
+  movw r1, #:lower16:table
+  movt r1, #:upper16:table
+  b 5f
+  .balign 4096
+  .space 4084
+5:
+  uadd8 r2, r2, r3            @ page offset 0xff4: an unsigned parallel add (SIMD)
+  adds r2, r2, #1             @ 0xff8
+  adds r2, r2, #1
+  ldr r3, [r1]                @ 0xffc: QEMU hands over the halfword at 0xffe with it
+  subs r0, r0, #1             @ 0xffe
+  bne 5b                      @ the next page
+  bl td_estimate_window_close
+
   movs r0, #0x18              @ semihosting SYS_EXIT, ADP_Stopped_ApplicationExit
   movw r1, #0x0026
   movt r1, #0x0002
@@ -166,7 +182,7 @@ describe('instruction-class plugin on hand-written loops (QEMU mps2-an386)', () 
   });
 
   it('closes one window per marked loop', () => {
-    expect(windows).toHaveLength(4);
+    expect(windows).toHaveLength(5);
   });
 
   // Every window holds the open marker's `bx lr` (a taken branch), the loop, and the `bl` to the
@@ -218,5 +234,12 @@ describe('instruction-class plugin on hand-written loops (QEMU mps2-an386)', () 
     // BL 1+P, PUSH {3} 1+3, LDM {2} 1+2, POP {3, pc} 1+3+P, SUBS 1, BNE 1+P = 3+4+3+6+1+3 = 20.
     const estimate = estimateCycles(mix, { board: 'test', core: 'cortex-m4', cpuHz: 100e6, flashWaitStates: 0, flashLineBytes: 8 });
     expect(estimate.cycles).toBe(20 * n - 2 + 3 + 1 + 3);
+  });
+
+  it('counts 16-bit instructions at a page end as 16-bit (QEMU 7.2 appends the next halfword to them), and UADD8 as SIMD', () => {
+    const mix = windows[4];
+    const n = iterations;
+    expect(mix.instructions).toBe(1 + 4 + 6 * n + 1);
+    expect(mix.classes).toEqual({ ...zeroMix(), alu: 3 + 3 * n, simd: n, load: n, branch: 2 + n, call: 1 });
   });
 });
