@@ -34,6 +34,11 @@ import { ModelFileStore, type ModelFileWriter } from './model-files.js';
  *
  * Ids are random UUIDs; times are ISO-8601 strings. Lookups of an unknown id throw an error that
  * names the id (`find…` variants return undefined instead).
+ *
+ * A full disk (SQLITE_FULL, or ENOSPC/EDQUOT writing a model file) makes a write fail with a
+ * StoreError that names what was being saved and the data folder (`isDiskFullError`), leaving
+ * the database as it was; reads go on. A store found full at start-up is made read-only
+ * (`setReadOnly`): every write then fails saying so.
  */
 
 /** What a new variant records besides its bytes. */
