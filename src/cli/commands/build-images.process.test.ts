@@ -85,6 +85,8 @@ describe('tinydeploy build for real boards', () => {
       const expectedPage = bin.subarray(256 * index, 256 * index + 256);
       expect(Buffer.compare(block.data.subarray(0, expectedPage.length), expectedPage)).toBe(0);
     });
+    // ARMv6-M has no CPACR (0xE000ED88 is reserved): the start-up must not write it, so no literal of its address.
+    expect(Buffer.from(bin).indexOf(Buffer.from([0x88, 0xed, 0x00, 0xe0]))).toBe(-1);
     // Cortex-M0+: portable kernels, soft float, no DSP.
     const text = await tinydeploy(['build', sharedModels.kws_ref_model, '--board', 'rpi-pico', '--out', out]);
     expect(text.stdout).toContain('kernels (portable):');

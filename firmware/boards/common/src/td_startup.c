@@ -6,8 +6,9 @@
  * _sdata, _edata, _sbss, _ebss and _estack.
  *
  * Reset copies .data from flash, zeroes .bss, gives the FPU (and M-profile vector extension)
- * full access through CPACR, and calls main(); main returning ends the program through
- * td_board_exit. A fault or an unexpected interrupt parks the core in a named loop, so a
+ * full access through CPACR (left out on ARMv6-M, Cortex-M0+, where that address is
+ * reserved: the generic start-up also serves fit-check builds of such boards), and calls
+ * main(); main returning ends the program through td_board_exit. A fault or an unexpected interrupt parks the core in a named loop, so a
  * debugger attached over GDB shows which one it was.
  */
 #include <stdint.h>
@@ -66,7 +67,9 @@ void Reset_Handler(void) {
   for (uint32_t *target = &_sdata; target < &_edata;) *target++ = *source++;
   for (uint32_t *target = &_sbss; target < &_ebss;) *target++ = 0;
 
-  TD_SCB_CPACR |= 0xFu << 20; /* CP10, CP11: FPU and MVE */
+#if !defined(__ARM_ARCH_6M__) && !defined(__ARM_ARCH_8M_BASE__)
+  TD_SCB_CPACR |= 0xFu << 20; /* CP10, CP11: FPU and MVE (ARMv6-M and ARMv8-M baseline have no CPACR) */
+#endif
   __asm__ volatile("dsb\n\tisb" ::: "memory");
 
   td_board_exit(main());
