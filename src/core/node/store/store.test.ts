@@ -377,6 +377,24 @@ describe('a full disk', () => {
     expect(readdirSync(store.modelFiles.directory)).toEqual([]);
   });
 
+  it('a disk too full for the lock file stops the start with a StoreError naming the folder, not a system error', () => {
+    const folder = join(dataDirectory, 'other');
+    const lockOnFullDisk = () => fullDiskWriter(join(folder, 'lock'));
+    expect(() => openStore(folder, { acquireLock: lockOnFullDisk })).toThrow(StoreError);
+    expect(() => openStore(folder, { acquireLock: lockOnFullDisk })).toThrow(
+      `cannot lock data folder ${folder}: disk full (ENOSPC): not even its lock file can be written; free space on its disk and start again`,
+    );
+    // The lock's own refusals pass unchanged.
+    const inUse = new StoreError(`data folder ${folder} is in use by process 1`);
+    expect(() =>
+      openStore(folder, {
+        acquireLock: () => {
+          throw inUse;
+        },
+      }),
+    ).toThrow(inUse);
+  });
+
   it('a store made read-only (full at start-up) refuses every write saying so, and still shows what it holds', () => {
     const project = store.createProject('keyword spotting');
     store.setReadOnly(new StoreError('the disk is full', { diskFull: true, code: 'SQLITE_FULL' }));

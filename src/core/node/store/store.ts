@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { NotFoundError, StoreError, TinyDeployError } from '../../common/errors.js';
+import { NotFoundError, StoreError, TinyDeployError, serializeError } from '../../common/errors.js';
 import { FolderLock } from './folder-lock.js';
 import type {
   Dataset,
@@ -137,6 +137,8 @@ export interface StoreOptions {
   maxPageCount?: number;
   /** Test hook: writes a model file (see ModelFileStore), e.g. one that fails with ENOSPC. */
   writeModelFile?: ModelFileWriter;
+  /** Test hook: takes the data folder's lock (default `FolderLock.acquire`), e.g. one that fails with ENOSPC. */
+  acquireLock?: (directory: string) => Pick<FolderLock, 'release'>;
 }
 
 /** Opens (creating it when needed) the store in `dataDirectory`; see Store. */
@@ -155,6 +157,24 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /**
+ * The data folder's lock; a system error writing it (a disk so full that not even the small lock
+ * file fits) as a StoreError naming the folder and the reason.
+ */
+function acquireLock(directory: string, acquire: (directory: string) => Pick<FolderLock, 'release'>): Pick<FolderLock, 'release'> {
+  try {
+    return acquire(directory);
+  } catch (error) {
+    if (error instanceof TinyDeployError) throw error;
+    const code = errorCode(error);
+    const reason =
+      code !== undefined && diskFullCodes.has(code)
+        ? `disk full (${code}): not even its lock file can be written; free space on its disk and start again`
+        : serializeError(error).message;
+    throw new StoreError(`cannot lock data folder ${directory}: ${reason}`, { path: directory, ...(code ? { code } : {}), ...(code && diskFullCodes.has(code) ? { diskFull: true } : {}) });
+  }
+}
+
+/**
  * A StoreError that says the data folder's disk is full (a write failed for want of space, or
  * the store is read-only since a start-up on a full disk): `data.diskFull` is true.
  */
@@ -167,7 +187,7 @@ export class Store {
   readonly databasePath: string;
   readonly modelFiles: ModelFileStore;
   private readonly database: Database;
-  private readonly lock: FolderLock;
+  private readonly lock: Pick<FolderLock, 'release'>;
   /** Nesting depth of `transaction` calls. */
   private depth = 0;
   /** Model hashes whose files may have lost (or never gained) their last variant in this transaction. */
@@ -181,7 +201,7 @@ export class Store {
     this.dataDirectory = resolve(dataDirectory);
     mkdirSync(this.dataDirectory, { recursive: true });
     this.databasePath = join(this.dataDirectory, databaseFileName);
-    this.lock = FolderLock.acquire(this.dataDirectory);
+    this.lock = acquireLock(this.dataDirectory, options.acquireLock ?? ((directory) => FolderLock.acquire(directory)));
     let database: Database;
     try {
       database = new BetterSqlite3(this.databasePath);
