@@ -44,4 +44,15 @@ describe('tinydeploy deploy --target', () => {
     expect((pico as { code: number }).code).toBe(2);
     expect((pico as { stderr: string }).stderr).toMatch(/--target rpi-pico: cannot estimate for rpi-pico \(Cortex-M0\+, no DSP extension\) from virtual-m4f/);
   });
+
+  it('a real board that is not plugged in is refused with the virtual deploy that estimates it', async () => {
+    const env = { ...process.env, TINYDEPLOY_BOARD_PORT: '' };
+    const error = await run(process.execPath, [join(repoRoot, 'bin/tinydeploy.js'), 'deploy', example, '--board', 'nucleo-f446re'], { cwd: repoRoot, env }).catch(
+      (caught: { code: number; stderr: string }) => caught,
+    );
+    expect((error as { code: number }).code).toBe(1);
+    expect((error as { stderr: string }).stderr).toContain(
+      `; without the board, \`tinydeploy deploy ${example} --board virtual-stm32f405 --target nucleo-f446re\` estimates its cycles and ms`,
+    );
+  });
 });

@@ -1,12 +1,13 @@
 import { constants } from 'node:fs';
 import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../../core/common/errors.js';
+import { DeviceError, UsageError } from '../../core/common/errors.js';
 import { printableName, printableText } from '../../core/common/printable.js';
-import { formatEstimate } from '../../core/common/boards/cycle-tables.js';
+import { estimatingBoardFor, formatEstimate } from '../../core/common/boards/cycle-tables.js';
 import type { Board } from '../../core/common/boards/index.js';
 import { deployModelFile, type DeployResult } from '../../core/node/deploy/deploy.js';
 import { checkEstimateTarget } from '../../core/node/deploy/estimate.js';
+import { unreachableReason } from '../../core/node/devices/board-connection.js';
 import { booleanOption, integerOption, stringOption, stringOptions } from '../args.js';
 import { boardOption, boardOptionSpec } from '../board-option.js';
 import type { Command } from '../command.js';
@@ -117,6 +118,14 @@ export const deployCommand: Command = {
     const json = booleanOption(args, 'json');
     const progress = stepReporter(io.stderr, 'deploy');
     const keepProject = stringOption(args, 'keep-project');
+    const connection = { gdbServer: stringOption(args, 'gdb-server'), serialPort: stringOption(args, 'port') ?? (process.env.TINYDEPLOY_BOARD_PORT || undefined) };
+    const unreachable = board.qemu ? undefined : unreachableReason(board, connection);
+    if (unreachable) {
+      // A board that is not plugged in can still be estimated for, on the virtual board of its core.
+      const standIn = estimatingBoardFor(board);
+      const hint = standIn ? `; without the board, \`tinydeploy deploy ${args.positionals.model} --board ${standIn.id} --target ${board.id}\` estimates its cycles and ms` : '';
+      throw new DeviceError(`${unreachable.message}${hint}`, unreachable.data);
+    }
     let result: DeployResult;
     try {
       result = await deployModelFile(args.positionals.model, {
@@ -126,7 +135,7 @@ export const deployCommand: Command = {
         ...(target ? { estimate: { target } } : {}),
         ...(inputs.length > 0 ? { inputs } : {}),
         ...(keepProject ? { workDirectory: resolve(keepProject) } : {}),
-        connection: { gdbServer: stringOption(args, 'gdb-server'), serialPort: stringOption(args, 'port') ?? (process.env.TINYDEPLOY_BOARD_PORT || undefined) },
+        connection,
         onProgress: ({ step, message }) => progress.update(printableName(`${step}: ${message}`)),
       });
     } finally {

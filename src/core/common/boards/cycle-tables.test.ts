@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
 import { requireBoard } from './catalog.js';
-import { cycleTables, estimateCycles, estimateTargetOf, formatEstimate, instructionClasses, parseInstructionMix, type InstructionMix } from './cycle-tables.js';
+import { cycleTables, estimateCycles, estimatingBoardFor, estimateTargetOf, formatEstimate, instructionClasses, parseInstructionMix, type InstructionMix } from './cycle-tables.js';
 
 function mix(classes: Partial<InstructionMix['classes']>, extra: Partial<InstructionMix> = {}): InstructionMix {
   const all = Object.fromEntries(instructionClasses.map((name) => [name, classes[name] ?? 0])) as InstructionMix['classes'];
@@ -67,5 +67,15 @@ describe('cycle tables', () => {
     expect(parseInstructionMix(line).classes.alu).toBe(3);
     expect(() => parseInstructionMix('{"instructions":1}')).toThrow(/field classes.alu is not a count/);
     expect(() => parseInstructionMix('nope')).toThrow(/not JSON/);
+  });
+
+  it('names the virtual board that estimates a real board not plugged in', () => {
+    const standIn = (id: string) => estimatingBoardFor(requireBoard(id))?.id;
+    expect(standIn('nucleo-l4r5zi')).toBe('virtual-m4f');
+    expect(standIn('nucleo-f446re')).toBe('virtual-stm32f405');
+    expect(standIn('nucleo-h743zi2')).toBe('virtual-m7');
+    expect(standIn('nrf52840-dk')).toBe('virtual-m4f');
+    expect(standIn('rpi-pico2')).toBe('virtual-m4f');
+    expect(standIn('rpi-pico')).toBeUndefined();
   });
 });

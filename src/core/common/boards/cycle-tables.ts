@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import type { Board, CortexCore } from './catalog.js';
+import { boards, type Board, type CortexCore } from './catalog.js';
 
 /**
  * Estimated cycles and milliseconds from an instruction mix: what a virtual board (QEMU counts
@@ -283,6 +283,20 @@ export function estimateCycles(mix: InstructionMix, target: EstimateTarget): Cyc
     parts: { issue, registers, refills, flashWaits },
     source: table.source,
   };
+}
+
+/**
+ * The virtual board whose runs estimate `target` best when it is not plugged in: one with the same
+ * core, else (Cortex-M33) the Cortex-M4F, whose Armv7E-M build the M33 also runs. Undefined when
+ * no virtual board's build can run on the target (Cortex-M0+: no DSP, every virtual board has it).
+ */
+export function estimatingBoardFor(target: Board, candidates: readonly Board[] = boards): Board | undefined {
+  const virtual = candidates.filter((board) => board.kind === 'virtual' && board.qemu && !board.custom && (!board.dsp || target.dsp));
+  const sameCore = virtual.filter((board) => board.core === target.core);
+  // A board of the target's own family (virtual-stm32f405 for an STM32F4) first, then a plain one.
+  const pick = sameCore.find((board) => board.family !== undefined && board.family === target.family) ?? sameCore.find((board) => !board.family) ?? sameCore[0];
+  if (pick) return pick;
+  return target.core === 'cortex-m33' ? virtual.find((board) => board.core === 'cortex-m4' && !board.family) : undefined;
 }
 
 /** "Cortex-M4", "Cortex-M0+" for messages. */
