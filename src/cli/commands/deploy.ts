@@ -94,7 +94,8 @@ export const deployCommand: Command = {
       port: { type: 'string', value: 'path', description: "real boards: the probe's serial port, e.g. /dev/ttyACM0 (default $TINYDEPLOY_BOARD_PORT)" },
     },
     notes:
-      'Virtual boards run on QEMU (apt-get install qemu-system-arm) and count instructions, not cycles.\n' +
+      'Virtual boards run on QEMU (apt-get install qemu-system-arm) and count instructions, not cycles; beside them\n' +
+      'they estimate cycles and ms from the instruction mix, for the board itself or the --target board.\n' +
       'Exit code 1 when the board’s outputs differ from the host interpreter (integer outputs must be\n' +
       'byte-identical; float outputs within max|Δ| ≤ 1e-4·max|host output|); the first differing layer is named.',
   },
