@@ -6,7 +6,8 @@
  * - `accepted`: the pipeline ran to its end;
  * - `crash`: any other exception, or the worker died of one outside the case's promise;
  * - `hang`: the case ran past the target's time limit (the worker is terminated and restarted);
- * - `oom`: the worker ran out of its heap (`resourceLimits`) or the process passed `rssLimitBytes`.
+ * - `oom`: the worker ran out of its heap (`resourceLimits`), the case allocated more than
+ *   `arrayBufferLimitBytes` of array buffers (outside the heap), or the process passed `rssLimitBytes`.
  *
  * Each crash, hang and OOM input is saved under `findingsDir/<target>-<seed>-<case>/` with a
  * `finding.json` (seed, case, outcome, error) so it can be replayed.
@@ -47,6 +48,8 @@ export interface CampaignOptions {
   maxOldGenerationSizeMb?: number;
   /** The whole process's resident memory that counts as out of memory (array buffers live outside the heap). Default 6 GiB. */
   rssLimitBytes?: number;
+  /** Array buffers one case may allocate (and leave for the GC) before it counts as out of memory. Default 2 GiB. */
+  arrayBufferLimitBytes?: number;
   /** Overrides the target's time limit per case. */
   timeLimitMs?: number;
   onProgress?: (done: number, counts: Record<Outcome, number>) => void;
@@ -132,7 +135,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       };
       const start = () => {
         const w = new Worker(entry, {
-          workerData: { target: name, seed },
+          workerData: { target: name, seed, arrayBufferLimitBytes: options.arrayBufferLimitBytes ?? 2 ** 31 },
           resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 1024 },
           stdout: true,
           stderr: true,

@@ -56,7 +56,15 @@ export interface FuzzTarget<Context = unknown, Input = unknown> {
 // ---------------------------------------------------------------------------------------------
 // TFLite models: import → analysis → print → interpreter run on zero inputs → C generator
 
-export const modelSeedPaths = [sharedModels.trained_lstm_int8, sharedModels.ad01_int8, join(repoRoot, 'resources/models/kws_ref_model.tflite')];
+/** Small models covering int8 and float kernels, LSTM, conv/depthwise, fully connected and residual adds. */
+export const modelSeedPaths = [
+  sharedModels.trained_lstm_int8,
+  sharedModels.trained_lstm,
+  sharedModels.ad01_int8,
+  join(repoRoot, 'resources/models/kws_ref_model.tflite'),
+  sharedModels.kws_ref_model_float32,
+  sharedModels.pretrainedResnet_quant,
+];
 
 /** The interpreter's budget in the fuzzer: well inside a worker's heap limit, well above every seed. */
 export const fuzzMemoryBudgetBytes = 256 << 20;

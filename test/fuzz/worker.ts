@@ -19,10 +19,10 @@ export interface WorkerRequest {
 export type WorkerReport =
   | { kind: 'ready' }
   | { kind: 'start'; index: number }
-  | { kind: 'done'; index: number; outcome: 'accepted' | 'clean' | 'crash'; errorName?: string; message?: string; stack?: string }
+  | { kind: 'done'; index: number; outcome: 'accepted' | 'clean' | 'crash' | 'oom'; errorName?: string; message?: string; stack?: string }
   | { kind: 'idle' };
 
-const { target: name, seed } = workerData as { target: TargetName; seed: number };
+const { target: name, seed, arrayBufferLimitBytes } = workerData as { target: TargetName; seed: number; arrayBufferLimitBytes: number };
 const target = targets[name] as FuzzTarget;
 const port = parentPort!;
 const scratch = mkdtempSync(join(tmpdir(), `tinydeploy-fuzz-${name}-`));
@@ -33,11 +33,21 @@ port.on('message', async ({ first, count }: WorkerRequest) => {
   for (let index = first; index < first + count; index++) {
     port.postMessage({ kind: 'start', index } satisfies WorkerReport);
     const random = new Random(seed, index);
+    const arrayBuffersBefore = process.memoryUsage().arrayBuffers;
+    const overAllocated = () => {
+      // Array buffers live outside the V8 heap limit, and untouched pages outside the resident size:
+      // a case that allocated gigabytes it never wrote would pass both. They are freed only by a later GC.
+      const grown = process.memoryUsage().arrayBuffers - arrayBuffersBefore;
+      if (grown <= (arrayBufferLimitBytes ?? 2 ** 31)) return false;
+      port.postMessage({ kind: 'done', index, outcome: 'oom', errorName: 'array-buffers', message: `the case allocated ${grown} bytes of array buffers, more than ${arrayBufferLimitBytes}` } satisfies WorkerReport);
+      return true;
+    };
     try {
       const input = target.generate(context, random);
       await target.run(context, input, random, scratch);
-      port.postMessage({ kind: 'done', index, outcome: 'accepted' } satisfies WorkerReport);
+      if (!overAllocated()) port.postMessage({ kind: 'done', index, outcome: 'accepted' } satisfies WorkerReport);
     } catch (error) {
+      if (overAllocated()) continue;
       if (error instanceof TinyDeployError) {
         port.postMessage({ kind: 'done', index, outcome: 'clean', errorName: error.name } satisfies WorkerReport);
       } else {

@@ -158,15 +158,28 @@ export class DeviceClient {
     if (expectedBytes !== undefined && total !== expectedBytes) {
       throw new ProtocolError(`${name} reply: ${what} is ${total} bytes, HELLO said ${expectedBytes}`);
     }
-    const result = new Uint8Array(total);
+    // The size is the board's claim (up to 4 GiB): keep the chunks that came, and allocate the
+    // whole only once every byte has, so a corrupted or lying reply costs no memory.
+    const chunks: Uint8Array[] = [];
     for (let offset = 0, reply = first; ; ) {
       checkRead(name, what, reply, offset, Math.min(chunk, total - offset), total);
-      result.set(reply.data, offset);
+      chunks.push(reply.data);
       offset += reply.data.length;
-      if (offset >= total) return result;
+      if (offset >= total) return joinChunks(chunks, total);
       reply = await this.session.call(commands[name], { index, offset, length: chunk });
     }
   }
+}
+
+function joinChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const result = new Uint8Array(total);
+  let offset = 0;
+  for (const part of chunks) {
+    result.set(part, offset);
+    offset += part.length;
+  }
+  return result;
 }
 
 function checkRead(name: string, what: string, reply: ReadReply, offset: number, length: number, total: number): void {
