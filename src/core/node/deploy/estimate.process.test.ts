@@ -53,4 +53,24 @@ describe('deploy estimates cycles and ms on virtual boards', () => {
     await expect(deploy).rejects.toThrow(ValidationError);
     await expect(deploy).rejects.toThrow(/cannot estimate for rpi-pico \(Cortex-M0\+, no DSP extension\) from virtual-m4f/);
   });
+
+  it('without a host gcc to build the plugin, a deploy still answers and says why it has no estimate; asked for a target, it fails saying what to install', async () => {
+    const saved = { cc: process.env.TINYDEPLOY_HOST_CC, cache: process.env.TINYDEPLOY_CACHE_DIR };
+    const cache = await mkdtemp(join(tmpdir(), 'estimate-cache-'));
+    process.env.TINYDEPLOY_HOST_CC = join(cache, 'no-such-gcc');
+    process.env.TINYDEPLOY_CACHE_DIR = cache;
+    try {
+      const result = await deployModelFile(sharedModels.ad01_int8, { board: virtualM4f });
+      expect(result.bitExact).toBe(true);
+      expect(result.estimate).toBeUndefined();
+      expect(result.estimateUnavailable).toMatch(/no-such-gcc not found: .*install it with `apt-get install gcc`/);
+      await expect(deployModelFile(sharedModels.ad01_int8, { board: virtualM4f, estimate: { target: requireBoard('nucleo-l4r5zi') } })).rejects.toThrow(/no-such-gcc not found/);
+    } finally {
+      if (saved.cc === undefined) delete process.env.TINYDEPLOY_HOST_CC;
+      else process.env.TINYDEPLOY_HOST_CC = saved.cc;
+      if (saved.cache === undefined) delete process.env.TINYDEPLOY_CACHE_DIR;
+      else process.env.TINYDEPLOY_CACHE_DIR = saved.cache;
+      await rm(cache, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
