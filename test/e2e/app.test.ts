@@ -109,6 +109,7 @@ describe('TinyDeploy in Chromium against tinydeploy serve', () => {
     expect(latency).toMatch(/^\d{1,3}(,\d{3})+$/);
     expect(Number(latency!.replaceAll(',', ''))).toBeGreaterThan(100_000);
     expect(await page.getByTestId('latency-unit').textContent()).toContain('instructions');
+    expect(await page.getByTestId('latency-estimate').textContent()).toMatch(/^≈ [\d,]+ cycles, ≈ [\d.]+ (ms|s) on virtual-m4f \(estimate; cortex-m4 at 25 MHz\)$/);
     for (const step of ['build', 'flash', 'run', 'verify']) expect(await page.getByTestId(`step-${step}`).getAttribute('data-state')).toBe('done');
     expect(await page.getByTestId('job-log').textContent()).toMatch(/flash/);
     expect(await page.getByTestId('latency-chart').locator('.chart__bar').count()).toBe(13);

@@ -207,6 +207,8 @@ export interface Measurement {
   runs?: { count: number; min: number; max: number; identical: boolean };
   /** Deploy with differing outputs: the first layer whose output differs from the host's. */
   firstDifference?: { index: number; op: string; tensorId: number; description: string };
+  /** Deploy on a virtual board: cycles and ms estimated from the instruction mix for `board`'s core at its clock (an estimate, not a measurement). */
+  estimate?: { cycles: number; ms: number; core: string; cpuHz: number; board: string; instructions: number; source: string };
   layers?: { index: number; op: string; latency: number; macs: number }[];
   /** Arena bytes live per op (the memory timeline). */
   memoryTimeline?: { index: number; liveBytes: number }[];

@@ -10,6 +10,7 @@ function measurementView(record: MeasurementRecord): Measurement {
     latencyMax?: number;
     runsIdentical?: boolean;
     firstDifference?: { index: number; op: string; tensorId: number; description: string };
+    estimate?: Measurement['estimate'];
   };
   return {
     ...measurement,
@@ -19,6 +20,7 @@ function measurementView(record: MeasurementRecord): Measurement {
     ...(stored.firstDifference
       ? { firstDifference: { index: stored.firstDifference.index, op: stored.firstDifference.op, tensorId: stored.firstDifference.tensorId, description: stored.firstDifference.description } }
       : {}),
+    ...(stored.estimate ? { estimate: stored.estimate } : {}),
   };
 }
 

@@ -343,6 +343,9 @@ describe('Deploy & Profile through the services, in a worker process', () => {
     expect(measurement.latency!.value).toBeGreaterThan(kwsFigures.macs);
     expect(measurement.instructionsPerMac).toBeCloseTo(measurement.latency!.value / kwsFigures.macs, 9);
     expect(measurement).not.toHaveProperty('details');
+    // Beside the instructions, cycles and ms estimated for the board's own core and clock.
+    expect(measurement.estimate).toMatchObject({ board: 'virtual-m4f', core: 'cortex-m4', cpuHz: virtualM4f.cpuHz });
+    expect(Math.abs(measurement.estimate!.instructions - measurement.latency!.value)).toBeLessThan(400);
     // Two runs on QEMU: the same instruction count and the same output both times.
     expect(measurement.runs).toEqual({ count: 2, min: measurement.latency!.value, max: measurement.latency!.value, identical: true });
     expect(measurement).not.toHaveProperty('firstDifference');

@@ -39,6 +39,16 @@ export function ResultView({ measurement, board, variantName }: { measurement: M
             {latency.milliseconds !== undefined && <span className="result__latency-time numeric">{formatMilliseconds(latency.milliseconds)}</span>}
           </div>
         )}
+        {measurement.estimate && (
+          <span
+            className="result__estimate muted numeric"
+            data-testid="latency-estimate"
+            title={`Estimated from the ${formatCount(measurement.estimate.instructions)} instructions by class; cycle table: ${measurement.estimate.source}`}
+          >
+            ≈ {formatCount(measurement.estimate.cycles)} cycles, ≈ {formatMilliseconds(measurement.estimate.ms)} on {measurement.estimate.board} (estimate; {measurement.estimate.core} at{' '}
+            {measurement.estimate.cpuHz / 1e6} MHz)
+          </span>
+        )}
         <BitExactBadge bitExact={measurement.bitExact} passed={measurement.passed} />
         <span className="result__meta muted">
           {variantName ?? measurement.variantId} on {board?.name ?? measurement.boardId} · {formatTime(measurement.createdAt)}

@@ -114,6 +114,19 @@ export const deployJob: JobKindDescriptor<'deploy', DeployJobParams, DeployTask,
         tolerance: result.tolerance,
         outputs: result.outputs,
         ...(result.firstDifference ? { firstDifference: result.firstDifference } : {}),
+        ...(result.estimate
+          ? {
+              estimate: {
+                cycles: result.estimate.cycles,
+                ms: result.estimate.ms,
+                core: result.estimate.core,
+                cpuHz: result.estimate.cpuHz,
+                board: result.estimate.board,
+                instructions: result.estimate.instructions,
+                source: result.estimate.source,
+              },
+            }
+          : {}),
         timings: result.timings,
       },
     });
