@@ -144,6 +144,18 @@ class TfliteReader {
     this.where = 'subgraph 0 outputs';
     const outputs = this.readIndexVector(subgraph.outputsLength(), (i) => subgraph.outputs(i)!, 'subgraph output', tensors.length);
     if (outputs.length === 0) this.fail('subgraph 0 has no outputs: the model computes nothing');
+    // A model input or output of no elements carries nothing: `run` would write 0 bytes and a board has nothing to send.
+    for (const [role, ids] of [
+      ['input', inputs],
+      ['output', outputs],
+    ] as const) {
+      for (const id of ids) {
+        const tensor = tensors[id];
+        if (tensor.shape.some((dim) => dim === 0)) {
+          this.fail(`model ${role} tensor ${id} (${printableName(tensor.name)}) has shape ${formatShape(tensor.shape)}: no elements, so the model would read or write nothing`, { tensor: id });
+        }
+      }
+    }
     this.where = 'subgraph 0 name';
     const name = subgraph.name() || 'main';
     const graph: Graph = {

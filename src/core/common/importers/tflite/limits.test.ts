@@ -8,6 +8,7 @@ import {
   opWithoutOutputsModel,
   padToHugeModel,
   reshapeToScalarModel,
+  zeroElementInputModel,
 } from './testing/crafted-models.js';
 
 function importError(bytes: Uint8Array, options?: Parameters<typeof importModel>[2]): ImportError {
@@ -42,6 +43,12 @@ describe('TFLite importer: degenerate graphs', () => {
   it('refuses a model without outputs, and an op without outputs, naming them', () => {
     expect(importError(noOutputsModel()).message).toBe('crafted.tflite: tflite: subgraph 0 has no outputs: the model computes nothing');
     expect(importError(opWithoutOutputsModel()).message).toBe('crafted.tflite: tflite: operator 1 (RELU) has no outputs');
+  });
+
+  it('refuses a model input or output with no elements (run would write 0 bytes, a board would answer BAD_RANGE)', () => {
+    expect(importError(zeroElementInputModel()).message).toBe(
+      'crafted.tflite: tflite: model input tensor 0 (x) has shape [1,0]: no elements, so the model would read or write nothing',
+    );
   });
 
   it('refuses NaN and infinite weights, naming the tensor and the first bad index', () => {

@@ -70,3 +70,9 @@ export function opWithoutOutputsModel(): Uint8Array {
   const graph = reluGraph();
   return exportTflite({ ...graph, ops: [...graph.ops, { type: 'RELU', inputs: [1], outputs: [], attrs: {} } as Op] });
 }
+
+/** RELU of a float32 input of shape [1, 0]: an input (and output) with no elements. */
+export function zeroElementInputModel(): Uint8Array {
+  const graph = reluGraph();
+  return exportTflite({ ...graph, tensors: graph.tensors.map((t) => ({ ...t, shape: [1, 0] })) });
+}
