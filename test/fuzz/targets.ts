@@ -12,7 +12,7 @@ import { analyzeModel } from '../../src/core/common/analysis/model-analysis.js';
 import { generateModel } from '../../src/core/common/codegen/index.js';
 import { importModel } from '../../src/core/common/importers/index.js';
 import { Interpreter } from '../../src/core/common/interp/interpreter.js';
-import { allocateData, elementCount } from '../../src/core/common/ir/tensor.js';
+import { allocateData, elementCount, tensorBytes } from '../../src/core/common/ir/tensor.js';
 import { printGraph } from '../../src/core/common/ir/print.js';
 import type { Graph } from '../../src/core/common/ir/types.js';
 import { DeviceClient } from '../../src/core/common/protocol/client.js';
@@ -373,7 +373,11 @@ async function runSession(context: ProtocolContext, fault: Extract<ProtocolInput
   const client = new DeviceClient(new Session(link.host, { timeoutMs, attempts: 2, corruptionGraceMs: 5, firstRequestId: 1 }), { runTimeoutMs: timeoutMs * 4 });
   try {
     const info = await client.hello();
-    for (let i = 0; i < info.inputs.length; i++) await client.loadInput(i, new Uint8Array(info.inputs[i].bytes));
+    // Inputs are the host model's (as deploy sends them), not what a possibly corrupted HELLO claims.
+    for (let i = 0; i < info.inputs.length; i++) {
+      const id = context.graph.inputs[i];
+      await client.loadInput(i, new Uint8Array(id === undefined ? 1 : tensorBytes(context.graph.tensors[id])));
+    }
     await client.run();
     await client.readProfile();
     const outputs: Uint8Array[] = [];
