@@ -12,6 +12,7 @@ import { serveOverIpc } from './ipc.js';
 import { installMenu } from './menu.js';
 import { utilityWorker } from './utility-worker.js';
 import { createMainWindow } from './window.js';
+import { printableText } from '../core/common/printable.js';
 
 /**
  * TinyDeploy's Electron main process, kept thin: it owns the window and the menu, starts the
@@ -42,7 +43,9 @@ let running: { backend: Backend; stopServing: () => void } | undefined;
 let rendererPage: RendererLocation | undefined;
 let shuttingDown = false;
 
-const logError = (where: string, error: unknown) => console.error(`tinydeploy: ${where}:`, error);
+// Errors may quote names from a model or a request: escaped before they reach the terminal.
+const logError = (where: string, error: unknown) =>
+  console.error(`tinydeploy: ${where}: ${printableText(error instanceof Error ? (error.stack ?? error.message) : String(error))}`);
 
 // Every web contents, now or later: no navigation away, no new windows, no <webview>.
 app.on('web-contents-created', (_event, contents) => {

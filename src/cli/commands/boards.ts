@@ -7,6 +7,7 @@ import { booleanOption, stringOption, type ParsedArgs } from '../args.js';
 import { dataDirOption, dataDirOptionSpec } from '../board-option.js';
 import type { CliIo, Command } from '../command.js';
 import { formatTable } from '../format.js';
+import { printableName } from '../../core/common/printable.js';
 
 const kib = (bytes: number) => `${bytes / 1024} KiB`;
 
@@ -144,7 +145,7 @@ async function listBoards(args: ParsedArgs, io: CliIo): Promise<number> {
       ? [
           formatTable(
             [{ header: 'port' }, { header: 'USB id' }, { header: 'identified as' }, { header: 'manufacturer' }],
-            serial.map((port) => [port.path, port.vendorId ? `${port.vendorId}:${port.productId ?? '????'}` : '', identification(port, custom), port.manufacturer ?? '']),
+            serial.map((port) => [port.path, port.vendorId ? `${port.vendorId}:${port.productId ?? '????'}` : '', identification(port, custom), printableName(port.manufacturer ?? '')]),
           ).trimEnd(),
         ]
       : []),

@@ -5,6 +5,7 @@ import { finishedJobStatuses, isDiskFullError, type JobUpdate, type NewJob, type
 import { jobKindHandlers, type JobKindHandler } from './job-kinds.js';
 import { isWorkerMessage, type WorkerMessage, type WorkerTask } from './protocol.js';
 import { forkWorker, type WorkerExit, type WorkerLauncher, type WorkerPort } from './worker-port.js';
+import { printableText } from '../../common/printable.js';
 
 /**
  * The job host of the serving process (Electron main or `tinydeploy serve`): it queues jobs in
@@ -352,7 +353,7 @@ export class JobHost {
           });
         } catch (error) {
           const jobError = toJobError(error);
-          this.update(running.jobId, { status: 'failed', error: jobError, finishedAt }, [`the result could not be stored: ${jobError.message}`]);
+          this.update(running.jobId, { status: 'failed', error: jobError, finishedAt }, [`the result could not be stored: ${printableText(jobError.message)}`]);
           this.expectExit(running);
           return;
         }
@@ -387,13 +388,13 @@ export class JobHost {
   private finish(running: RunningJob, status: 'failed' | 'cancelled', error?: JobError, log?: string[]): void {
     if (running.finished) return;
     running.finished = true;
-    const lines = log ?? (error ? [`failed: ${error.name}: ${error.message}`] : []);
+    const lines = log ?? (error ? [`failed: ${error.name}: ${printableText(error.message)}`] : []);
     this.update(running.jobId, { status, finishedAt: new Date().toISOString(), ...(error ? { error } : {}) }, lines);
   }
 
   private fail(jobId: string, error: JobError, startedAt: string, prefix = ''): void {
     const full = { name: error.name, message: prefix + error.message };
-    this.update(jobId, { status: 'failed', startedAt, finishedAt: new Date().toISOString(), error: full }, [`failed: ${full.name}: ${full.message}`]);
+    this.update(jobId, { status: 'failed', startedAt, finishedAt: new Date().toISOString(), error: full }, [`failed: ${full.name}: ${printableText(full.message)}`]);
   }
 
   /**
@@ -433,7 +434,7 @@ export class JobHost {
     const failure: JobError = { name: reason.name, message: `the ${known.kind} job cannot be recorded: ${reason.message}` };
     const job: Job = { ...known, ...withoutUndefined(update), log: [...known.log, ...log] };
     if (ending) job.log.push(`not saved: ${reason.message}`);
-    else Object.assign(job, { status: 'failed', error: failure, finishedAt: time }).log.push(`failed: ${failure.name}: ${failure.message}`);
+    else Object.assign(job, { status: 'failed', error: failure, finishedAt: time }).log.push(`failed: ${failure.name}: ${printableText(failure.message)}`);
     this.unsaved.set(jobId, job);
     const running = this.running.get(jobId);
     if (running && !running.finished) {
