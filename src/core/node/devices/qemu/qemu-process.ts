@@ -41,6 +41,20 @@ export function qemuCommand(): string {
 const ptyPattern = /char device redirected to (\/dev\/[^\s]+) \(label s0\)/;
 const stderrKeptCharacters = 4000;
 
+/** How long `guard` waits for QEMU's exit after a failure that may be its symptom, ms. */
+export const dyingBoardGraceMs = 300;
+
+/**
+ * Whether a failed operation may be the symptom of QEMU dying, so `guard` checks whether it is
+ * still alive: a closed line or a failed write (a dying QEMU closes its pty and sockets first).
+ * Not a timeout or a corrupted reply: QEMU's exit closes the pty, which fails a pending command
+ * at once, so those are the line's or the firmware's and are reported as they are, when the
+ * session gives up. Not an answer from the board (an error status) either.
+ */
+export function mayBeDyingBoard(error: unknown): boolean {
+  return error instanceof DeviceError && error.data?.status === undefined;
+}
+
 /**
  * One QEMU process emulating a board, started **paused and blank**: no image is loaded (`-S`,
  * no `-kernel`), the gdbstub listens on a free loopback port for the flasher, UART0 is a pty, QMP
@@ -270,11 +284,15 @@ export class QemuProcess {
     try {
       return await Promise.race([operation, crashed]);
     } catch (error) {
-      const boardAnswered = error instanceof DeviceError && error.data?.status !== undefined;
-      if (this.running && !boardAnswered) {
-        // A timeout or a closed line may be a dying QEMU: give it a moment to be reaped, so its
-        // exit is reported rather than the symptom.
-        await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 300))]);
+      if (this.running && mayBeDyingBoard(error)) {
+        // A closed line may be a dying QEMU: give it a moment to be reaped, so its exit is
+        // reported rather than the symptom — unless QEMU answers its monitor, i.e. is alive, in
+        // which case the failure is reported at once (within the session's stated deadline).
+        const alive = this.qmpExecute('query-status').then(
+          () => undefined,
+          () => new Promise<void>(() => undefined),
+        );
+        await Promise.race([this.exited, alive, new Promise((resolve) => setTimeout(resolve, dyingBoardGraceMs))]);
       }
       throw this.crashError() ?? error;
     } finally {
