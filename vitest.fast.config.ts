@@ -2,7 +2,7 @@
 // importers, interpreter, passes, code generation as text, protocol, services with fakes, UI
 // logic). It leaves out, by what they do, the tests that start programs (QEMU, gcc and
 // arm-none-eabi-gcc, Chromium, the tinydeploy CLI, worker processes, pty bridges) and the few
-// that push whole datasets through the interpreter. Those run in the full suite, `npm test`,
+// that push whole datasets through the interpreter or thousands of fuzz cases. Those run in the full suite, `npm test`,
 // which runs every test file. test/testing/no-processes.ts makes a test that starts a program
 // here fail, so a test of that kind cannot slip into this tier.
 import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
@@ -37,6 +37,8 @@ export const longComputations = [
   'src/core/node/datasets/evaluate.test.ts',
   'src/core/node/quantize/kws-accuracy.test.ts',
   'src/core/node/quantize/quantize-model.test.ts',
+  // Thousands of seeded fuzz cases per target in worker threads (the found-bug regressions stay here).
+  'test/fuzz/fuzz.test.ts',
 ];
 
 export default mergeConfig(

@@ -1,4 +1,4 @@
-import type { Board, BoardFirmware, BoardTimer } from './catalog.js';
+import type { Board, BoardFirmware, BoardTimer } from './board.js';
 
 /**
  * The STM32F4 family's firmware (`firmware/boards/stm32f4/`): the shared Cortex-M start-up and

@@ -10,6 +10,9 @@ import { GdbClient } from './gdb/gdb-client.js';
 import { QemuProbe } from './qemu/qemu-probe.js';
 import { connectVirtualBoard, type VirtualBoardConnectionOptions } from './qemu/virtual-board-connection.js';
 import { SerialPortTransport } from './transport/serial.js';
+import type { BoardProbe } from './board-probe.js';
+
+export type { BoardProbe } from './board-probe.js';
 
 /**
  * The one interface between Deploy & Profile and the boards. Whatever the board, a connection
@@ -39,20 +42,6 @@ export type BoardConnectStep = 'start' | 'flash' | 'line' | 'hello';
 export interface BoardConnectProgress {
   step: BoardConnectStep;
   message: string;
-}
-
-/** A GDB server and a serial port: what a debug probe (or QEMU standing in for one) offers. */
-export interface BoardProbe {
-  readonly description: string;
-  readonly gdbServer: { host: string; port: number };
-  readonly serialPath: string;
-  readonly running: boolean;
-  /** Fails `operation` with the probe's own error (e.g. "QEMU crashed") when the probe dies meanwhile. */
-  guard<T>(operation: Promise<T>): Promise<T>;
-  crashError(): Error | undefined;
-  /** Where the core is, for a board that does not answer (e.g. "HardFault handler, pc …"). */
-  describeCore?(firmware?: Uint8Array): Promise<string | undefined>;
-  close(): Promise<void>;
 }
 
 export interface BoardConnectOptions extends VirtualBoardConnectionOptions {

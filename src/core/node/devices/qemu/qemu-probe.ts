@@ -1,7 +1,7 @@
 import type { QemuLaunchOptions } from './qemu-process.js';
 import { QemuProcess } from './qemu-process.js';
 import { readCoreState, type VirtualBoardTarget } from './virtual-board.js';
-import type { BoardProbe } from '../board-connection.js';
+import type { BoardProbe } from '../board-probe.js';
 
 /**
  * QEMU standing in for a real board's debug probe: started paused and blank, it offers what an
