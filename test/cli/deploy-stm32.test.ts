@@ -57,7 +57,9 @@ describe('tinydeploy deploy --board virtual-stm32f405', () => {
     const error = await tinydeploy(['deploy', sharedModels.kws_ref_model, '--board', 'nucleo-f446re']).catch((caught: { code: number; stderr: string }) => caught);
     expect((error as { code: number }).code).toBe(1);
     expect((error as { stderr: string }).stderr).toContain(
-      "error: board nucleo-f446re is real hardware, reached through a GDB server and a serial port: start OpenOCD for it and give its address (--gdb-server localhost:3333), and give its probe's serial port (--port /dev/ttyACM0)\n",
+      "error: board nucleo-f446re is real hardware, reached through a GDB server and a serial port: start OpenOCD for it and give its address (--gdb-server localhost:3333), and give its probe's serial port (--port /dev/ttyACM0); ",
     );
+    // …and how to estimate it without the board.
+    expect((error as { stderr: string }).stderr).toContain(`without the board, \`tinydeploy deploy ${sharedModels.kws_ref_model} --board virtual-stm32f405 --target nucleo-f446re\` estimates its cycles and ms`);
   });
 });
