@@ -36,7 +36,7 @@ export interface CampaignOptions {
   session: SessionOptions;
   /** RUN reply timeout per run, ms. */
   runTimeoutMs: number;
-  /** Scheduling allowance on top of a stated deadline before a failure counts as late, ms. */
+  /** How long after the call's deadline (as the event loop reaches it) a failure may come before it counts as late, ms. */
   lateAllowanceMs: number;
   /** Called every 100 RUNs. */
   onProgress?: (done: number, counts: CampaignCounts) => void;
@@ -49,7 +49,10 @@ export interface CampaignCounts {
   cleanFailures: number;
   /** Output differs from the host's and no error: must stay 0. */
   wrongAccepted: number;
-  /** Failed after the watchdog due at deadline + allowance (see `wallClockOverAllowance`), or never settled: must stay 0. */
+  /**
+   * Failed more than the allowance after the event loop reached the call's stated deadline (see
+   * `instrumentedSession`; `wallClockOverAllowance` for the wall clock), or never settled: must stay 0.
+   */
   lateFailures: number;
   /** Failed with something that is not a TinyDeploy error (a crash): must stay 0. */
   unexpectedErrors: number;
@@ -72,8 +75,8 @@ export interface CampaignCounts {
   maxOvershootMs: number;
   /**
    * Failures whose wall-clock time exceeded deadline + allowance: on a loaded host the process may
-   * not run for a while, and every timer fires late; `lateFailures` counts only those that came
-   * after the watchdog due at deadline + allowance, i.e. late by the stack's own doing.
+   * not run for a while, and every timer fires late; `lateFailures` counts only those late by the
+   * stack's own doing.
    */
   wallClockOverAllowance: number;
   /** Slowest failure, with its deadline. */
@@ -113,35 +116,30 @@ interface CallRecord {
   command: string;
   startedAt: number;
   deadlineMs: number;
-  /** The call answered, or its failure reached the campaign. */
-  settled: boolean;
-  /** The watchdog set at deadline + allowance fired first. */
-  pastDeadline: boolean;
-  watchdog?: ReturnType<typeof setTimeout>;
+  /** When the marker timer due at the deadline fired (performance.now()), if it did. */
+  deadlineSeenAt?: number;
+  marker?: ReturnType<typeof setTimeout>;
 }
 
 /**
- * A session whose calls remember when the last one started, the deadline the session states for
- * it and whether its outcome came after that deadline (+ the allowance). The check is a timer set
- * when the call starts, due at deadline + allowance: on a loaded host both it and the session's
- * own timers fire late, in order, so it measures what the protocol stack adds, not the scheduler.
+ * A session whose calls remember when the last one started and the deadline the session states
+ * for it, and set a marker timer due at that deadline, of the same duration as the session's own
+ * deadline timer and made just before it (so Node runs it just before it). On a loaded host every
+ * timer fires late; the time from the marker to the failure is what the protocol stack and the
+ * board's guard added after the deadline, whatever the scheduler did.
  */
-function instrumentedSession(transport: FaultyTransport, options: SessionOptions, allowanceMs: number): { session: Session; last: () => CallRecord | undefined } {
+function instrumentedSession(transport: FaultyTransport, options: SessionOptions): { session: Session; last: () => CallRecord | undefined } {
   const session = new Session(transport, options);
   let last: CallRecord | undefined;
   const call = session.call.bind(session);
   session.call = ((command, request, callOptions) => {
     // Calls are sequential here (the client awaits each), so a call starts when it is made.
-    const record: CallRecord = { command: command.name, startedAt: performance.now(), deadlineMs: session.deadlineMs(command, request, callOptions), settled: false, pastDeadline: false };
-    record.watchdog = setTimeout(() => (record.pastDeadline = !record.settled), record.deadlineMs + allowanceMs);
+    const record: CallRecord = { command: command.name, startedAt: performance.now(), deadlineMs: session.deadlineMs(command, request, callOptions) };
+    record.marker = setTimeout(() => (record.deadlineSeenAt = performance.now()), record.deadlineMs);
     last = record;
     const result = call(command, request, callOptions);
-    // A failure is settled where the campaign catches it (after the board's guard), not here.
     result.then(
-      () => {
-        record.settled = true;
-        clearTimeout(record.watchdog);
-      },
+      () => clearTimeout(record.marker),
       () => undefined,
     );
     return result;
@@ -188,7 +186,7 @@ export async function runSerialFaultCampaign(options: CampaignOptions): Promise<
     connection = await connectVirtualBoard(virtualM4f, build!.elf, { session: options.session });
     const board = connection.board;
     line = connection.transport;
-    let current = instrumentedSession(wrap(line), options.session, options.lateAllowanceMs);
+    let current = instrumentedSession(wrap(line), options.session);
     let client = new DeviceClient(current.session, { runTimeoutMs: options.runTimeoutMs });
     const retire = () => {
       const statistics = current.session.statistics;
@@ -262,10 +260,7 @@ export async function runSerialFaultCampaign(options: CampaignOptions): Promise<
         settled = true;
         const now = performance.now();
         const last = session.last();
-        if (last) {
-          last.settled = true;
-          clearTimeout(last.watchdog);
-        }
+        if (last) clearTimeout(last.marker);
         if (error instanceof HangError || !(error instanceof TinyDeployError)) {
           if (error instanceof HangError) counts.lateFailures++;
           else counts.unexpectedErrors++;
@@ -278,7 +273,8 @@ export async function runSerialFaultCampaign(options: CampaignOptions): Promise<
         const overshoot = ms - deadlineMs;
         counts.maxOvershootMs = Math.max(counts.maxOvershootMs, overshoot);
         if (overshoot > options.lateAllowanceMs) counts.wallClockOverAllowance++;
-        const late = last?.pastDeadline ?? false;
+        // Late: the failure came more than the allowance after the loop reached the call's deadline.
+        const late = last?.deadlineSeenAt !== undefined && now - last.deadlineSeenAt > options.lateAllowanceMs;
         if (!counts.slowestFailure || ms > counts.slowestFailure.ms) {
           counts.slowestFailure = { command: last?.command ?? '?', ms: Math.round(ms), deadlineMs, error: `${error.name}: ${error.message}` };
         }
@@ -317,7 +313,7 @@ export async function runSerialFaultCampaign(options: CampaignOptions): Promise<
         retire();
         // Plug back in: reopen the pty, a new session, HELLO.
         line = await SerialPortTransport.open(board.serialPath);
-        current = instrumentedSession(wrap(line), options.session, options.lateAllowanceMs);
+        current = instrumentedSession(wrap(line), options.session);
         client = new DeviceClient(current.session, { runTimeoutMs: options.runTimeoutMs });
         await hello();
         counts.unplugs.reconnected++;
