@@ -7,55 +7,13 @@ import { openStore, type Store } from '../store/index.js';
 import { JobHost, type JobHostOptions } from './job-host.js';
 import type { JobKindHandler } from './job-kinds.js';
 import type { EvaluateOutput } from './kinds/evaluate.js';
-import type { HostMessage } from './protocol.js';
-import type { WorkerExit, WorkerPort } from './worker-port.js';
+import { FakeWorker } from './testing/fake-worker.js';
 
 /**
  * The job host against in-process fake workers: every path of a job's life (success, failure,
  * crash, cancel, grace kill, start timeout, close, restart) without starting processes. The
  * real worker process is exercised in job-host.process.test.ts.
  */
-
-/** A worker the test drives: it records what the host sends and says what the test tells it to. */
-class FakeWorker implements WorkerPort {
-  static nextPid = 5000;
-  readonly pid = FakeWorker.nextPid++;
-  readonly sent: HostMessage[] = [];
-  killed = false;
-  exited = false;
-  private readonly messageListeners: ((message: unknown) => void)[] = [];
-  private readonly exitListeners: ((exit: WorkerExit) => void)[] = [];
-  /** Called with each message the host sends. */
-  onHostMessage?: (message: HostMessage) => void;
-
-  send(message: HostMessage): void {
-    this.sent.push(message);
-    this.onHostMessage?.(message);
-  }
-  onMessage(listener: (message: unknown) => void): void {
-    this.messageListeners.push(listener);
-  }
-  onExit(listener: (exit: WorkerExit) => void): void {
-    this.exitListeners.push(listener);
-  }
-  kill(): void {
-    this.killed = true;
-    setImmediate(() => this.exit({ code: null, signal: 'SIGKILL' }));
-  }
-  say(message: unknown): void {
-    for (const listener of this.messageListeners) listener(message);
-  }
-  exit(exit: WorkerExit = { code: 0, signal: null }): void {
-    if (this.exited) return;
-    this.exited = true;
-    for (const listener of this.exitListeners) listener(exit);
-  }
-  get jobId(): string {
-    const run = this.sent.find((message) => message.type === 'run');
-    if (!run) throw new Error('the worker got no run message');
-    return run.jobId;
-  }
-}
 
 let directory: string;
 let store: Store;

@@ -38,4 +38,10 @@ export class FakeWorker implements WorkerPort {
     this.exited = true;
     for (const listener of this.exitListeners) listener(exit);
   }
+  /** The id of the job the host told this worker to run. */
+  get jobId(): string {
+    const run = this.sent.find((message) => message.type === 'run');
+    if (!run) throw new Error('the worker got no run message');
+    return run.jobId;
+  }
 }
