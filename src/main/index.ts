@@ -72,6 +72,11 @@ function start(): void {
   const backend = startBackend({ dataDirectory, jobs: { launchWorker: utilityWorker(fileURLToPath(new URL('./worker.js', import.meta.url))) } });
   // Known before the next steps, so that a failure in them closes the back end (shutDown).
   running = { backend, stopServing: () => undefined };
+  // A data folder opened read-only (its disk is full) still shows the projects: say why nothing can be saved.
+  for (const warning of backend.warnings) {
+    console.warn(`tinydeploy: ${printableText(warning.message)}`);
+    void dialog.showMessageBox({ type: 'warning', title: 'TinyDeploy', message: warning.message });
+  }
   const services: AppServices = { ...backend.services, menu: { onCommand: (listener) => menuCommands.on(listener) } };
   const host = serveServices(services, servicesSchema, { onUnexpectedError: (error, where) => logError(where, error) });
   running.stopServing = serveOverIpc(host, { trustedOrigin: rendererPage.origin, onRefused: (reason) => console.warn(`tinydeploy: refused IPC: ${reason}`) });
