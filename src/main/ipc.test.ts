@@ -30,6 +30,11 @@ class FakeWebContents extends EventEmitter {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** Waits until the page has received `count` messages: an answer may take several turns of the event loop. */
+async function received(contents: FakeWebContents, count: number): Promise<void> {
+  for (let turn = 0; turn < 10_000 && contents.sent.length < count; turn++) await settle();
+}
+
 describe('services over Electron IPC', () => {
   let services: ReturnType<typeof createFakeServices>;
   let refused: string[];
@@ -45,14 +50,14 @@ describe('services over Electron IPC', () => {
   it('answers the app page, with bytes passed as they are', async () => {
     const contents = new FakeWebContents();
     contents.post({ kind: 'call', id: 1, service: 'projects', method: 'create', request: { name: 'KWS' } });
-    await settle();
+    await received(contents, 1);
     const [created] = contents.sent as { kind: string; id: number; value: { id: string } }[];
     expect(created).toMatchObject({ kind: 'result', id: 1, value: { name: 'KWS' } });
     contents.post({ kind: 'call', id: 2, service: 'models', method: 'importModel', request: { projectId: created.value.id, fileName: 'm.tflite', bytes: new Uint8Array([1, 2, 3]) } });
-    await settle();
+    await received(contents, 2);
     expect(contents.sent[1]).toMatchObject({ kind: 'result', id: 2, value: { fileBytes: 3 } });
     contents.post({ kind: 'call', id: 3, service: 'projects', method: 'rename', request: { id: created.value.id, name: '' } });
-    await settle();
+    await received(contents, 3);
     expect(contents.sent[2]).toMatchObject({ kind: 'error', id: 3, error: { name: 'RequestError', message: expect.stringMatching(/^projects\.rename: name must be/) } });
     stop();
   });
