@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Board, FlashMethod } from '../../common/boards/index.js';
-import { CancelledError, DeviceError, TimeoutError } from '../../common/errors.js';
+import { CancelledError, DeviceError } from '../../common/errors.js';
 import { DeviceClient } from '../../common/protocol/client.js';
 import type { BoardInfo } from '../../common/protocol/messages.js';
+import { helloOrExplain } from './hello.js';
 import { Session } from '../../common/protocol/session.js';
 import { parseElfImage } from './gdb/elf-image.js';
 import { flashImage, type FlashReport } from './gdb/flash.js';
@@ -216,20 +217,10 @@ export async function connectGdbServerBoard(
     progress('hello', `waiting for ${board.id}'s profiler to answer HELLO on ${options.serialPort}`);
     const sessionTransport = options.wrapTransport ? options.wrapTransport(transport) : transport;
     const client = guardedClient(new DeviceClient(new Session(sessionTransport, options.session), options.client), guard);
-    const attempts = options.helloAttempts ?? 20;
-    const timeoutMs = options.helloTimeoutMs ?? 250;
-    let info: BoardInfo;
-    try {
-      info = await client.hello({ attempts, timeoutMs });
-    } catch (error) {
-      if (!(error instanceof TimeoutError)) throw error;
-      const core = await probe?.describeCore?.(bytes);
-      throw new TimeoutError(`board ${board.id} did not answer HELLO on ${options.serialPort} (${attempts} attempts × ${timeoutMs} ms)${core ? `; its core is in ${core}` : ''}`, {
-        ...error.data,
-        board: board.id,
-        core,
-      });
-    }
+    const info = await helloOrExplain(client, board.id, options.serialPort, { attempts: options.helloAttempts, timeoutMs: options.helloTimeoutMs }, async () => {
+      const description = await probe?.describeCore?.(bytes);
+      return description ? { description, core: description } : undefined;
+    });
     if (info.boardId !== board.id) {
       throw new DeviceError(`the board on ${options.serialPort} answers as ${info.boardId || '(no id)'}, not ${board.id}: is the port the right one?`, { board: board.id, answered: info.boardId });
     }

@@ -1,4 +1,4 @@
-import { TimeoutError } from '../../../common/errors.js';
+import { helloOrExplain } from '../hello.js';
 import { DeviceClient, type DeviceClientOptions } from '../../../common/protocol/client.js';
 import type { BoardInfo } from '../../../common/protocol/messages.js';
 import { Session, type SessionOptions } from '../../../common/protocol/session.js';
@@ -72,20 +72,10 @@ export async function connectVirtualBoard(
     const resumed = performance.now();
     const sessionTransport = options.wrapTransport ? options.wrapTransport(transport) : transport;
     const client = guardedClient(new DeviceClient(new Session(sessionTransport, options.session), options.client), board);
-    const attempts = options.helloAttempts ?? 20;
-    const timeoutMs = options.helloTimeoutMs ?? 250;
-    let info: BoardInfo;
-    try {
-      info = await client.hello({ attempts, timeoutMs });
-    } catch (error) {
-      if (!(error instanceof TimeoutError)) throw error;
+    const info = await helloOrExplain(client, target.id, board.serialPath, { attempts: options.helloAttempts, timeoutMs: options.helloTimeoutMs }, async () => {
       const core = await board.coreState();
-      throw new TimeoutError(`board ${target.id} did not answer HELLO on ${board.serialPath} (${attempts} attempts × ${timeoutMs} ms)${core ? `; its core is in ${core.description}` : ''}`, {
-        ...error.data,
-        board: target.id,
-        core,
-      });
-    }
+      return core ? { description: core.description, core } : undefined;
+    });
     const now = performance.now();
     return {
       board,
