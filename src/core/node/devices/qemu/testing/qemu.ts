@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { SerialPort } from 'serialport';
-import { TimeoutError } from '../../../../common/errors.js';
+import { DeviceError, TimeoutError } from '../../../../common/errors.js';
 import { compilerCommand } from '../../../toolchain/index.js';
 import { qemuCommand } from '../qemu-process.js';
 
@@ -34,7 +34,8 @@ export class SerialLine {
       for (const waiter of [...this.waiters]) waiter();
     });
     port.on('close', () => {
-      this.closedError ??= new Error(`${path} closed`);
+      // As the serial transport reports a line that goes away: a DeviceError (a dying board may explain it).
+      this.closedError ??= new DeviceError(`${path} closed`);
       for (const waiter of [...this.waiters]) waiter();
     });
     port.on('error', (error) => {
