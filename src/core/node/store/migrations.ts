@@ -158,6 +158,28 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'evaluations: host accuracy (per class, top-k, confusion) and on-board validations of a variant on a dataset',
+    up: `
+      CREATE TABLE evaluations (
+        id            TEXT PRIMARY KEY,
+        project_id    TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        variant_id    TEXT NOT NULL REFERENCES variants(id) ON DELETE CASCADE,
+        job_id        TEXT REFERENCES jobs(id) ON DELETE CASCADE,
+        dataset_id    TEXT REFERENCES datasets(id) ON DELETE SET NULL,
+        dataset_name  TEXT NOT NULL,    -- kept when the dataset is removed
+        kind          TEXT NOT NULL CHECK (kind IN ('evaluate', 'validate')),
+        board_id      TEXT,             -- validations: the board
+        samples       INTEGER NOT NULL,
+        accuracy      REAL NOT NULL,
+        report        TEXT NOT NULL,    -- JSON EvaluationReport or ValidationReport
+        created_at    TEXT NOT NULL
+      );
+      CREATE INDEX evaluations_project ON evaluations(project_id);
+      CREATE INDEX evaluations_variant ON evaluations(variant_id);
+    `,
+  },
 ];
 
 /** The schema version this TinyDeploy writes: the last migration's. */
