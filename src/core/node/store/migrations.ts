@@ -172,7 +172,7 @@ export const migrations: readonly Migration[] = [
         kind          TEXT NOT NULL CHECK (kind IN ('evaluate', 'validate')),
         board_id      TEXT,             -- validations: the board
         samples       INTEGER NOT NULL,
-        accuracy      REAL NOT NULL,
+        accuracy      REAL,             -- null: a validation of a model that is not a classifier of the dataset's classes
         report        TEXT NOT NULL,    -- JSON EvaluationReport or ValidationReport
         created_at    TEXT NOT NULL
       );
