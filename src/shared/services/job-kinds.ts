@@ -21,6 +21,13 @@ export const jobParameters = {
   /** Accuracy of a variant on a dataset with the host interpreter (`limit`: at most this many samples); stores a measurement. */
   evaluate: object({ variantId: id, datasetId: id, limit: optional(integer(1, 10_000_000)) }),
   /**
+   * Validate on the board: build and flash a variant once, run the first `samples` samples of a
+   * dataset of the project (default 100) on the board and on the host interpreter, and compare
+   * their outputs sample by sample (byte-identical count; max |Δ|, RMSE, MAE, cosine, L2
+   * relative error) and their accuracies; stores the validation.
+   */
+  validate: object({ variantId: id, boardId: id, datasetId: id, samples: optional(integer(1, 100_000)) }),
+  /**
    * Post-training int8 quantization of a variant (the `quantize-int8` pipeline unless another
    * quantizing pipeline is named): calibrated on the first `samples` samples of a dataset of the
    * project (default 200), or on seeded synthetic inputs when no dataset is given. Makes a new
@@ -45,6 +52,7 @@ export type JobRequest<K extends JobKind> = Infer<(typeof jobParameters)[K]>;
 /** Values of the parameters a request leaves out. */
 export const jobDefaults = {
   deploy: { runs: 1 },
+  validate: { samples: 100 },
   optimize: { pipeline: 'quantize-int8', samples: 200, evaluationLimit: 500 },
 } satisfies { [K in JobKind]?: Partial<JobRequest<K>> };
 

@@ -78,6 +78,10 @@ export const servicesSchema: ServicesSchema<AppServices> = {
     methods: { list: object({ projectId: id, variantId: optional(id) }) },
     events: {},
   },
+  evaluations: {
+    methods: { list: object({ projectId: id, variantId: optional(id) }) },
+    events: {},
+  },
   menu: {
     methods: {},
     events: { onCommand: true },

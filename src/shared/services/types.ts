@@ -220,6 +220,94 @@ export interface MeasurementService {
   list(request: { projectId: string; variantId?: string }): Promise<Measurement[]>;
 }
 
+// ---- evaluations and validations ---------------------------------------------------------
+
+/** Precision, recall and F1 of one class (null when undefined: never predicted, or no sample of it). */
+export interface ClassMetrics {
+  name: string;
+  /** Samples of this class. */
+  support: number;
+  /** Samples predicted as this class. */
+  predicted: number;
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+}
+
+/** Samples whose true class is among the k highest scores. */
+export interface TopKAccuracy {
+  k: number;
+  correct: number;
+  accuracy: number;
+}
+
+/** How a board's outputs agree with the host's over every element of every sample (real values). */
+export interface OutputAgreement {
+  elements: number;
+  maxAbsDiff: number;
+  rmse: number;
+  mae: number;
+  /** Cosine similarity of the board's and the host's outputs as one vector. */
+  cosine: number;
+  /** L2 relative error: ‖board − host‖ / ‖host‖. */
+  l2r: number;
+}
+
+/** A classification's figures: top-1 accuracy, confusion matrix (rows actual, columns predicted), per class, top-k. */
+export interface EvaluationReport {
+  samples: number;
+  correct: number;
+  accuracy: number;
+  classes: string[];
+  confusion: number[][];
+  perClass: ClassMetrics[];
+  topK: TopKAccuracy[];
+}
+
+/** Samples of a dataset run on a board and on the host, compared sample by sample. */
+export interface ValidationReport extends OutputAgreement {
+  boardId: string;
+  samples: number;
+  /** Samples whose outputs are byte-identical on the board and the host. */
+  equal: number;
+  /** The model's output dtype (int8: `equal` is the check; float32: the error figures are). */
+  outputDType: string;
+  /**
+   * Top-1 accuracy of the board's and of the host's outputs on the same samples; null when the
+   * model's first output does not have one score per class of the dataset (not a classifier of it).
+   */
+  accuracy: { board: number | null; host: number | null };
+  /** Samples where board and host predict different classes (0 when there is no accuracy). */
+  disagreements: number;
+  /** The first samples whose outputs differ (at most 20): index, source file, max |Δ|. */
+  differing: { index: number; source: string; maxAbsDiff: number }[];
+}
+
+/** A stored evaluation (host accuracy) or validation (board against host) of a variant on a dataset. */
+export interface Evaluation {
+  id: string;
+  projectId: string;
+  variantId: string;
+  jobId: string | null;
+  /** Null once the dataset was removed from the project (its name stays). */
+  datasetId: string | null;
+  datasetName: string;
+  kind: 'evaluate' | 'validate';
+  /** Validations: the board. */
+  boardId?: string;
+  samples: number;
+  /** Host top-1 accuracy (evaluate) or the board's (validate; null when the model does not classify the dataset's classes). */
+  accuracy: number | null;
+  evaluation?: EvaluationReport;
+  validation?: ValidationReport;
+  createdAt: string;
+}
+
+export interface EvaluationService {
+  /** Evaluations and validations of a project (or one variant), newest first. */
+  list(request: { projectId: string; variantId?: string }): Promise<Evaluation[]>;
+}
+
 // ---- all of them -------------------------------------------------------------------------
 
 /** The services one process serves, by name (the proxy routes `<service>.<method>`). */
@@ -230,6 +318,7 @@ export interface Services {
   jobs: JobService;
   devices: DeviceService;
   measurements: MeasurementService;
+  evaluations: EvaluationService;
 }
 
 export type ServiceName = keyof Services;

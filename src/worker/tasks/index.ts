@@ -13,5 +13,6 @@ export type TaskRunner<K extends JobKind> = (task: TaskOf<K>, context: TaskConte
 export const workerTasks: { [K in JobKind]: () => Promise<TaskRunner<K>> } = {
   deploy: async () => (await import('./deploy.js')).runDeployTask,
   evaluate: async () => (await import('./evaluate.js')).runEvaluateTask,
+  validate: async () => (await import('./validate.js')).runValidateTask,
   optimize: async () => (await import('./optimize.js')).runOptimizeTask,
 };

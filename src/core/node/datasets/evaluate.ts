@@ -11,7 +11,9 @@ import type { Graph, TensorData } from '../../common/ir/types.js';
 import { elementCount, formatShape } from '../../common/ir/tensor.js';
 import { Interpreter } from '../../common/interp/interpreter.js';
 import type { Dataset } from './dataset.js';
+import { perClassMetrics, rankOf, TopKCounter, topKValues } from './metrics.js';
 import { sampleConverter } from './sample-input.js';
+import type { EvaluationReport } from '../../../shared/services/types.js';
 
 export interface EvaluationProgress {
   /** Samples evaluated so far. */
@@ -32,15 +34,11 @@ export interface EvaluationOptions {
   allowReshape?: boolean;
 }
 
-export interface EvaluationResult {
-  samples: number;
-  correct: number;
-  /** correct / samples (0 when there are no samples). */
-  accuracy: number;
-  /** `confusion[actual][predicted]` counts, indexed like `classes`. */
-  confusion: number[][];
-  classes: string[];
-}
+/**
+ * Top-1 accuracy, the confusion matrix (`confusion[actual][predicted]`, indexed like `classes`),
+ * precision and recall per class, and top-k accuracy (k = 1, 2, 3, 5 below the class count).
+ */
+export type EvaluationResult = EvaluationReport;
 
 /** Index of the largest value (the first one on ties). */
 export function argmax(values: TensorData): number {
@@ -75,6 +73,7 @@ export async function evaluate(graph: Graph, dataset: Dataset, options: Evaluati
   const interpreter = new Interpreter(graph, { state: 'reset' });
   const total = Math.min(limit, dataset.size);
   const confusion = Array.from({ length: classCount }, () => new Array<number>(classCount).fill(0));
+  const topK = new TopKCounter(topKValues(classCount));
   let done = 0;
   let correct = 0;
   let lastTurn = performance.now();
@@ -82,6 +81,7 @@ export async function evaluate(graph: Graph, dataset: Dataset, options: Evaluati
   for await (const sample of dataset.samples({ limit: total })) {
     const { outputs } = interpreter.run([convert(sample.values)]);
     const predicted = argmax(outputs[0]);
+    topK.add(rankOf(outputs[0], sample.label));
     confusion[sample.label][predicted]++;
     if (predicted === sample.label) correct++;
     done++;
@@ -93,5 +93,6 @@ export async function evaluate(graph: Graph, dataset: Dataset, options: Evaluati
     }
     signal?.throwIfAborted();
   }
-  return { samples: done, correct, accuracy: done === 0 ? 0 : correct / done, confusion, classes: [...dataset.classes] };
+  const classes = [...dataset.classes];
+  return { samples: done, correct, accuracy: done === 0 ? 0 : correct / done, classes, confusion, perClass: perClassMetrics(confusion, classes), topK: topK.result() };
 }

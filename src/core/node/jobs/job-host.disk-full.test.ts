@@ -41,7 +41,7 @@ const handlers: Record<string, JobKindHandler> = {
   },
 };
 
-const output: EvaluateOutput = { kind: 'evaluate', result: { samples: 4, correct: 3, accuracy: 0.75, confusion: [[1]], classes: ['a'] } };
+const output: EvaluateOutput = { kind: 'evaluate', result: { samples: 4, correct: 3, accuracy: 0.75, confusion: [[1]], classes: ['a'], perClass: [], topK: [] } };
 
 function startHost(onWarning?: (warning: TinyDeployError) => void): JobHost {
   host = new JobHost(store, {

@@ -25,7 +25,7 @@ let projectId: string;
 
 const evaluateOutput = (accuracy: number): EvaluateOutput => ({
   kind: 'evaluate',
-  result: { samples: 4, correct: Math.round(accuracy * 4), accuracy, confusion: [[1]], classes: ['a'] },
+  result: { samples: 4, correct: Math.round(accuracy * 4), accuracy, confusion: [[1]], classes: ['a'], perClass: [], topK: [] },
 });
 
 /** Handlers that need no model or dataset: an evaluate job records a measurement of variant `params.variantId`. */

@@ -6,6 +6,7 @@ import { deployJob } from './kinds/deploy.js';
 import type { JobKindDescriptor } from './kinds/descriptor.js';
 import { evaluateJob } from './kinds/evaluate.js';
 import { optimizeJob } from './kinds/optimize.js';
+import { validateJob } from './kinds/validate.js';
 
 /**
  * The kinds of job the serving side knows, one descriptor each (kinds/<kind>.ts); the compiler
@@ -13,7 +14,7 @@ import { optimizeJob } from './kinds/optimize.js';
  * through them, the job host prepares and records them, and the worker protocol's task and
  * output types are derived from them.
  */
-export const jobKinds = { deploy: deployJob, evaluate: evaluateJob, optimize: optimizeJob } satisfies {
+export const jobKinds = { deploy: deployJob, evaluate: evaluateJob, validate: validateJob, optimize: optimizeJob } satisfies {
   [K in JobKind]: JobKindDescriptor<K, object, { kind: K }, { kind: K }>;
 };
 

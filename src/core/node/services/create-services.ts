@@ -3,6 +3,7 @@ import type { JobHost } from '../jobs/index.js';
 import type { Store } from '../store/index.js';
 import { createDatasetService } from './datasets.js';
 import { createDeviceService, type DeviceServiceOptions } from './devices.js';
+import { createEvaluationService } from './evaluations.js';
 import { createJobService } from './jobs.js';
 import { createMeasurementService } from './measurements.js';
 import { createModelService } from './models.js';
@@ -31,5 +32,6 @@ export function createServices(store: Store, jobHost: JobHost, options: Services
     jobs: createJobService(store, jobHost),
     devices: createDeviceService(store, options.devices),
     measurements: createMeasurementService(store),
+    evaluations: createEvaluationService(store),
   };
 }

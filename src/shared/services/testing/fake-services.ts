@@ -17,7 +17,7 @@ import { DeviceError, NotFoundError } from '../../../core/common/errors.js';
 import { requireQuantizingPipeline } from '../../../core/common/passes/pipelines.js';
 import { checkName, checkSameProject } from '../checks.js';
 import { Emitter } from '../emitter.js';
-import type { AppServices, BoardDescription, Dataset, DeviceListing, Job, MenuCommand, Measurement, ModelDetail, ModelVariant, Project } from '../types.js';
+import type { AppServices, BoardDescription, Dataset, DeviceListing, Evaluation, Job, MenuCommand, Measurement, ModelDetail, ModelVariant, Project } from '../types.js';
 
 /** What reading a model file yields: everything of a variant the file decides. */
 export type ModelContents = Pick<ModelDetail, 'summary' | 'layers' | 'inputs' | 'outputs'>;
@@ -54,6 +54,8 @@ export interface FakeServices extends AppServices {
   addVariant(variant: Omit<ModelDetail, 'id' | 'createdAt'>): ModelDetail;
   /** Stores a measurement (as a deploy or evaluate job does). */
   addMeasurement(measurement: Omit<Measurement, 'id' | 'createdAt'>): Measurement;
+  /** Stores an evaluation or validation as the evaluate and validate jobs record them. */
+  addEvaluation(evaluation: Omit<Evaluation, 'id' | 'createdAt'>): Evaluation;
   /** Simulates a board plugged or unplugged. */
   setDevices(listing: DeviceListing): void;
   /** Simulates a menu command. */
@@ -86,6 +88,7 @@ export function createFakeServices(options: FakeServicesOptions = {}): FakeServi
   const datasets = new Map<string, Dataset>();
   const jobs = new Map<string, Job>();
   const measurements = new Map<string, Measurement>();
+  const evaluations = new Map<string, Evaluation>();
   const jobChanged = new Emitter<Job>();
   const devicesChanged = new Emitter<DeviceListing>();
   const menuChosen = new Emitter<MenuCommand>();
@@ -154,7 +157,7 @@ export function createFakeServices(options: FakeServicesOptions = {}): FakeServi
       async remove({ id }) {
         find(projects, id, 'project');
         cancelWhere((job) => job.projectId === id);
-        for (const map of [variants, datasets, jobs, measurements] as Map<string, { projectId: string }>[]) {
+        for (const map of [variants, datasets, jobs, measurements, evaluations] as Map<string, { projectId: string }>[]) {
           for (const [key, value] of map) if (value.projectId === id) map.delete(key);
         }
         projects.delete(id);
@@ -220,6 +223,14 @@ export function createFakeServices(options: FakeServicesOptions = {}): FakeServi
         checkSameProject(find(datasets, datasetId, 'dataset'), variant);
         return enqueue(variant.projectId, 'evaluate', { variantId, datasetId, ...(limit === undefined ? {} : { limit }) });
       },
+      async startValidate({ variantId, boardId, datasetId, samples = 100 }) {
+        const variant = find(variants, variantId, 'variant');
+        checkSameProject(find(datasets, datasetId, 'dataset'), variant);
+        const board = devices.boards.find((candidate) => candidate.id === boardId);
+        if (!board) throw new DeviceError(`unknown board "${boardId}"; known boards: ${devices.boards.map((known) => known.id).join(', ')}`, { board: boardId });
+        if (!board.deployable) throw new DeviceError(`board ${board.id}: ${board.reason ?? 'cannot be deployed to'}`, { board: board.id });
+        return enqueue(variant.projectId, 'validate', { variantId, boardId, datasetId, samples });
+      },
       async startOptimize({ variantId, pipeline = 'quantize-int8', datasetId, samples = defaultSamples, evaluationLimit = defaultEvaluationLimit }) {
         const variant = find(variants, variantId, 'variant');
         const definition = requireQuantizingPipeline(pipeline);
@@ -245,6 +256,14 @@ export function createFakeServices(options: FakeServicesOptions = {}): FakeServi
         return structuredClone([...measurements.values()].filter((measurement) => measurement.projectId === projectId && (variantId === undefined || measurement.variantId === variantId)));
       },
     },
+    evaluations: {
+      async list({ projectId, variantId }) {
+        find(projects, projectId, 'project');
+        if (variantId !== undefined) find(variants, variantId, 'variant');
+        const matching = [...evaluations.values()].filter((evaluation) => evaluation.projectId === projectId && (variantId === undefined || evaluation.variantId === variantId));
+        return structuredClone(matching.reverse());
+      },
+    },
     menu: {
       onCommand: (listener) => menuChosen.on(listener),
     },
@@ -263,6 +282,11 @@ export function createFakeServices(options: FakeServicesOptions = {}): FakeServi
       const measurement: Measurement = { id: newId('measurement'), createdAt: now(), ...structuredClone(contents) };
       measurements.set(measurement.id, measurement);
       return structuredClone(measurement);
+    },
+    addEvaluation(contents) {
+      const evaluation: Evaluation = { id: newId('evaluation'), createdAt: now(), ...structuredClone(contents) };
+      evaluations.set(evaluation.id, evaluation);
+      return structuredClone(evaluation);
     },
     setDevices(listing) {
       devices = structuredClone(listing);

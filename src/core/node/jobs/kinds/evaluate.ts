@@ -1,4 +1,5 @@
 import { checkSameProject } from '../../../../shared/services/checks.js';
+import { EvaluationRecords } from '../../datasets/evaluation-records.js';
 import type { EvaluationResult } from '../../datasets/evaluate.js';
 import type { JobKindDescriptor } from './descriptor.js';
 
@@ -25,12 +26,17 @@ export interface EvaluateOutput {
 
 export interface EvaluateJobResult {
   measurementId: string;
+  evaluationId: string;
   accuracy: number;
   samples: number;
   correct: number;
 }
 
-/** Accuracy of a variant on a dataset of its project, with the host interpreter; records a measurement. */
+/**
+ * Accuracy of a variant on a dataset of its project, with the host interpreter; records a
+ * measurement (the accuracy beside latency and memory) and the evaluation (per class, top-k,
+ * confusion matrix).
+ */
 export const evaluateJob: JobKindDescriptor<'evaluate', EvaluateJobParams, EvaluateTask, EvaluateOutput> = {
   kind: 'evaluate',
   accept(store, { variantId, datasetId, limit }) {
@@ -61,6 +67,17 @@ export const evaluateJob: JobKindDescriptor<'evaluate', EvaluateJobParams, Evalu
       samples: result.samples,
       details: { datasetId: params.datasetId, correct: result.correct, classes: result.classes, confusion: result.confusion },
     });
-    return { measurementId: measurement.id, accuracy: result.accuracy, samples: result.samples, correct: result.correct };
+    // The dataset may have been removed while the job ran: its id then names nothing.
+    const dataset = store.findDataset(params.datasetId);
+    const evaluation = new EvaluationRecords(store).add({
+      projectId: variant.projectId,
+      variantId: variant.id,
+      jobId: job.id,
+      datasetId: dataset ? dataset.id : null,
+      datasetName: dataset?.name ?? params.datasetId,
+      kind: 'evaluate',
+      evaluation: result,
+    });
+    return { measurementId: measurement.id, evaluationId: evaluation.id, accuracy: result.accuracy, samples: result.samples, correct: result.correct };
   },
 };
