@@ -48,8 +48,12 @@ export class FakeGdbServer {
     this.server = createServer((socket) => this.serve(socket));
   }
 
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  /** Listens on loopback `port` (default: one the OS chooses); resolves to the port. */
+  async listen(port = 0): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', resolve);
+    });
     return (this.server.address() as { port: number }).port;
   }
 
