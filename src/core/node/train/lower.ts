@@ -1,0 +1,359 @@
+/**
+ * A TinyDeploy graph as a trainable TensorFlow.js computation, and back. Every op the float
+ * interpreter runs has a training lowering here; the weights of conv, depthwise, FC and LSTM ops
+ * become tfjs variables initialised from the model (float32, or int8 weights dequantized with
+ * their scales), kept in the IR's own layout (TFLite's OHWI filters, [units, inputs] matrices) so
+ * writing them back is a copy. Everything else constant (shape vectors, paddings, axes, element-
+ * wise operands) stays constant.
+ *
+ * The lowered computation is batched: the first dimension of every activation is the batch (the
+ * model's shapes have 1 there). `forward` runs the ops in graph order, as the interpreter does;
+ * with `logits`, a SOFTMAX that produces the output is left out (its input, scaled by beta, is
+ * returned) so a loss can take the log-softmax in a numerically stable way.
+ *
+ * `toGraph` writes the variables' current values into a copy of the graph: before any training
+ * step the copy is the model itself (float weights bit for bit), and the interpreter reproduces
+ * the lowered computation's outputs within float rounding (`lower.test.ts`).
+ */
+
+import { PassError } from '../../common/errors.js';
+import type { Activation, Graph, Op, OpOf, Tensor } from '../../common/ir/types.js';
+import { formatShape } from '../../common/ir/tensor.js';
+import { lstmGateInputs, lstmInputIndex } from '../../common/ops/lstm-layout.js';
+import type { Tf } from './engine.js';
+
+type T = ReturnType<Tf['tensor']>;
+type Variable = ReturnType<Tf['variable']>;
+
+export interface ForwardOptions {
+  /** Leave out a SOFTMAX that produces the output: return its (beta-scaled) input. */
+  logits?: boolean;
+  /**
+   * Multiplies tensor `id`'s last axis by the given vector (per-channel gates): the gradient of
+   * the loss with respect to a gate of ones is the first-order Taylor importance of each channel.
+   */
+  gates?: ReadonlyMap<number, T>;
+}
+
+export interface LoweredGraph {
+  readonly graph: Graph;
+  /** The trainable weights by tensor id, in the IR layout of each tensor. */
+  readonly variables: ReadonlyMap<number, Variable>;
+  /** Output 0 of the graph for a batch of inputs ([batch, …the input's shape after its first dimension]). */
+  forward(input: T, options?: ForwardOptions): T;
+  /** A copy of the graph with the variables' current values as float32 weights. */
+  toGraph(): Graph;
+  /** Frees the variables and constants. */
+  dispose(): void;
+}
+
+/** Weight inputs of each trainable op type (tensor input slots). */
+const weightSlots: Record<string, readonly number[]> = {
+  CONV_2D: [1, 2],
+  DEPTHWISE_CONV_2D: [1, 2],
+  FULLY_CONNECTED: [1, 2],
+  UNIDIRECTIONAL_SEQUENCE_LSTM: Object.values(lstmGateInputs).flatMap(({ inputWeights, recurrentWeights, bias }) => [inputWeights, recurrentWeights, bias]),
+};
+
+/** Op types with a training lowering. */
+export const trainableOpTypes: readonly string[] = [
+  ...Object.keys(weightSlots),
+  'AVERAGE_POOL_2D',
+  'MAX_POOL_2D',
+  'ADD',
+  'SUB',
+  'MUL',
+  'RESHAPE',
+  'SOFTMAX',
+  'CONCATENATION',
+  'PAD',
+  'MEAN',
+  'LOGISTIC',
+  'TANH',
+  'RELU',
+  'RELU6',
+];
+
+/** The tensor ids that become variables: the weight and bias inputs of conv, depthwise, FC and LSTM ops. */
+export function trainableTensorIds(graph: Graph): number[] {
+  const ids = new Set<number>();
+  for (const op of graph.ops) {
+    for (const slot of weightSlots[op.type] ?? []) {
+      const id = op.inputs[slot];
+      if (id !== undefined && id >= 0 && graph.tensors[id].data) ids.add(id);
+    }
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** Real values of a constant: float32 as it is, int8/int16 through its (per-channel) quantization. */
+export function realValues(tensor: Tensor): Float32Array {
+  const data = tensor.data;
+  if (!data) throw new PassError(`tensor ${tensor.id} (${tensor.name}) has no data`);
+  if (data instanceof Float32Array) return data;
+  const q = tensor.quantization;
+  if (!q || (tensor.dtype !== 'int8' && tensor.dtype !== 'int16' && tensor.dtype !== 'int32')) {
+    throw new PassError(`tensor ${tensor.id} (${tensor.name}) is ${tensor.dtype} without quantization parameters; training needs float32 or quantized weights`);
+  }
+  const result = new Float32Array(data.length);
+  const channels = q.scale.length;
+  const inner = channels > 1 ? tensor.shape.slice(q.axis + 1).reduce((a, b) => a * b, 1) : 1;
+  for (let i = 0; i < data.length; i++) {
+    const channel = channels > 1 ? Math.floor(i / inner) % channels : 0;
+    result[i] = (Number(data[i]) - (q.zeroPoint[channel] ?? 0)) * q.scale[channel];
+  }
+  return result;
+}
+
+/**
+ * Checks the graph can be trained: one input, one output, float32 activations, every op with a
+ * training lowering. Throws a PassError naming the op or tensor otherwise.
+ */
+export function checkTrainable(graph: Graph): void {
+  if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
+    throw new PassError(`training needs a model with one input and one output; this one has ${graph.inputs.length} inputs and ${graph.outputs.length} outputs`);
+  }
+  const weights = new Set(trainableTensorIds(graph));
+  graph.ops.forEach((op, index) => {
+    if (!trainableOpTypes.includes(op.type)) {
+      throw new PassError(`op ${index} (${op.type}) has no training lowering (trainable ops: ${trainableOpTypes.join(', ')})`, { opIndex: index, op: op.type });
+    }
+    for (const id of [...op.inputs, ...op.outputs]) {
+      if (id < 0 || weights.has(id)) continue;
+      const tensor = graph.tensors[id];
+      if (!tensor.data && tensor.dtype !== 'float32') {
+        throw new PassError(
+          `op ${index} (${op.type}): tensor ${id} (${tensor.name}) is ${tensor.dtype}; training runs on float models (train the float model, then quantize it)`,
+          { opIndex: index, op: op.type },
+        );
+      }
+    }
+    if (op.type === 'UNIDIRECTIONAL_SEQUENCE_LSTM' && (op as OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>).attrs.timeMajor) {
+      throw new PassError(`op ${index} (UNIDIRECTIONAL_SEQUENCE_LSTM) is time-major; training lowers batch-major LSTMs only`, { opIndex: index });
+    }
+  });
+}
+
+/** Lowers `graph` onto `tf` (see the module comment). Throws a PassError for a graph it cannot train. */
+export function lowerGraph(tf: Tf, graph: Graph): LoweredGraph {
+  checkTrainable(graph);
+  const variables = new Map<number, Variable>();
+  for (const id of trainableTensorIds(graph)) {
+    const tensor = graph.tensors[id];
+    variables.set(id, tf.variable(tf.tensor(realValues(tensor), tensor.shape, "float32"), true));
+  }
+  const constants = new Map<number, T>();
+  const constant = (id: number): T => {
+    let value = constants.get(id);
+    if (!value) {
+      const tensor = graph.tensors[id];
+      value = tf.keep(tf.tensor(realValues(tensor), tensor.shape.length ? tensor.shape : [], 'float32'));
+      constants.set(id, value);
+    }
+    return value;
+  };
+  const operand = (id: number): T | undefined => variables.get(id) ?? (graph.tensors[id].data && !graph.tensors[id].variable ? constant(id) : undefined);
+  const intData = (id: number): number[] => Array.from(graph.tensors[id].data as ArrayLike<number | bigint>, Number);
+
+  function forward(input: T, options: ForwardOptions = {}): T {
+    const values = new Map<number, T>();
+    const value = (id: number): T => {
+      const result = values.get(id) ?? operand(id);
+      if (!result) throw new PassError(`tensor ${id} (${graph.tensors[id].name}) is read before any op writes it`);
+      return result;
+    };
+    const inputTensor = graph.tensors[graph.inputs[0]];
+    const expected = inputTensor.shape.slice(1);
+    if (input.shape.length !== inputTensor.shape.length || input.shape.slice(1).some((dim, i) => dim !== expected[i])) {
+      throw new PassError(`training input has shape ${formatShape(input.shape)}, expected [batch, ${expected.join(', ')}] for model input ${formatShape(inputTensor.shape)}`);
+    }
+    values.set(graph.inputs[0], input);
+    const outputId = graph.outputs[0];
+    for (const [index, op] of graph.ops.entries()) {
+      if (options.logits && op.type === 'SOFTMAX' && op.outputs[0] === outputId) {
+        const beta = (op as OpOf<'SOFTMAX'>).attrs.beta;
+        values.set(outputId, beta === 1 ? value(op.inputs[0]) : value(op.inputs[0]).mul(beta));
+        continue;
+      }
+      let result = lowerOp(tf, graph, op, index, value, intData);
+      const gate = options.gates?.get(op.outputs[0]);
+      if (gate) result = result.mul(gate);
+      values.set(op.outputs[0], result);
+    }
+    return value(outputId);
+  }
+
+  return {
+    graph,
+    variables,
+    forward,
+    toGraph() {
+      const tensors = graph.tensors.map((tensor) => {
+        const variable = variables.get(tensor.id);
+        if (!variable) return tensor;
+        const data = new Float32Array(variable.dataSync() as Float32Array);
+        const copy: Tensor = { ...tensor, dtype: 'float32', data };
+        delete copy.quantization;
+        return copy;
+      });
+      return { ...graph, tensors };
+    },
+    dispose() {
+      for (const variable of variables.values()) variable.dispose();
+      for (const value of constants.values()) value.dispose();
+      variables.clear();
+      constants.clear();
+    },
+  };
+}
+
+function activate(tf: Tf, x: T, activation: Activation | undefined): T {
+  switch (activation ?? 'none') {
+    case 'none':
+      return x;
+    case 'relu':
+      return tf.relu(x);
+    case 'relu6':
+      return tf.relu6(x);
+    case 'relu_n1_to_1':
+      return tf.clipByValue(x, -1, 1);
+    case 'tanh':
+      return tf.tanh(x);
+    default:
+      throw new PassError(`fused activation ${activation} has no training lowering`);
+  }
+}
+
+/** The batched shape of an activation tensor: its IR shape with the batch dimension free. */
+function batched(graph: Graph, id: number, op: Op, index: number): number[] {
+  const shape = graph.tensors[id].shape;
+  if (shape.length === 0 || shape[0] !== 1) {
+    throw new PassError(`op ${index} (${op.type}): tensor ${id} has shape ${formatShape(shape)}; training needs a batch dimension of 1 first`, { opIndex: index });
+  }
+  return [-1, ...shape.slice(1)];
+}
+
+function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number) => T, intData: (id: number) => number[]): T {
+  const x = () => value(op.inputs[0]);
+  const optional = (slot: number) => (op.inputs[slot] !== undefined && op.inputs[slot] >= 0 ? value(op.inputs[slot]) : undefined);
+  switch (op.type) {
+    case 'CONV_2D': {
+      const { attrs } = op as OpOf<'CONV_2D'>;
+      // IR filter [out, h, w, in] → tfjs [h, w, in, out].
+      const filter = value(op.inputs[1]).transpose([1, 2, 3, 0]) as never;
+      let y: T = tf.conv2d(x() as never, filter, [attrs.strideH, attrs.strideW], attrs.padding, 'NHWC', [attrs.dilationH, attrs.dilationW]);
+      const bias = optional(2);
+      if (bias) y = y.add(bias);
+      return activate(tf, y, attrs.activation);
+    }
+    case 'DEPTHWISE_CONV_2D': {
+      const { attrs } = op as OpOf<'DEPTHWISE_CONV_2D'>;
+      const input = x();
+      const channels = input.shape[3]!;
+      const weights = value(op.inputs[1]);
+      const [, kh, kw, total] = weights.shape as number[];
+      const filter = weights.reshape([kh, kw, channels, total / channels]) as never;
+      let y: T = tf.depthwiseConv2d(input as never, filter, [attrs.strideH, attrs.strideW], attrs.padding, 'NHWC', [attrs.dilationH, attrs.dilationW]);
+      const bias = optional(2);
+      if (bias) y = y.add(bias);
+      return activate(tf, y, attrs.activation);
+    }
+    case 'FULLY_CONNECTED': {
+      const { attrs } = op as OpOf<'FULLY_CONNECTED'>;
+      const weights = value(op.inputs[1]);
+      const [units, depth] = weights.shape as number[];
+      let y: T = tf.matMul(x().reshape([-1, depth]), weights, false, true);
+      const bias = optional(2);
+      if (bias) y = y.add(bias);
+      y = activate(tf, y, attrs.activation);
+      const out = graph.tensors[op.outputs[0]].shape;
+      return y.reshape(out.length >= 2 && out[0] === 1 ? [-1, ...out.slice(1)] : [-1, units]);
+    }
+    case 'AVERAGE_POOL_2D':
+    case 'MAX_POOL_2D': {
+      const { attrs } = op as OpOf<'AVERAGE_POOL_2D'>;
+      const pool = op.type === 'MAX_POOL_2D' ? tf.maxPool : tf.avgPool;
+      return activate(tf, pool(x() as never, [attrs.filterH, attrs.filterW], [attrs.strideH, attrs.strideW], attrs.padding), attrs.activation);
+    }
+    case 'ADD':
+    case 'SUB':
+    case 'MUL': {
+      const { attrs } = op as OpOf<'ADD'>;
+      const a = value(op.inputs[0]);
+      const b = value(op.inputs[1]);
+      const y = op.type === 'ADD' ? a.add(b) : op.type === 'SUB' ? a.sub(b) : a.mul(b);
+      return activate(tf, y, attrs.activation);
+    }
+    case 'RESHAPE':
+      return x().reshape(batched(graph, op.outputs[0], op, index));
+    case 'SOFTMAX': {
+      const { beta } = (op as OpOf<'SOFTMAX'>).attrs;
+      const input = x();
+      return tf.softmax(beta === 1 ? input : input.mul(beta));
+    }
+    case 'CONCATENATION': {
+      const { attrs } = op as OpOf<'CONCATENATION'>;
+      const parts = op.inputs.map((id) => value(id));
+      const rank = parts[0].shape.length;
+      return activate(tf, tf.concat(parts, attrs.axis < 0 ? attrs.axis + rank : attrs.axis), attrs.activation);
+    }
+    case 'PAD': {
+      const flat = intData(op.inputs[1]);
+      const paddings: [number, number][] = [];
+      for (let d = 0; d < flat.length / 2; d++) paddings.push([flat[2 * d], flat[2 * d + 1]]);
+      if (paddings[0][0] !== 0 || paddings[0][1] !== 0) throw new PassError(`op ${index} (PAD) pads the batch dimension; training cannot batch it`, { opIndex: index });
+      return tf.pad(x(), paddings);
+    }
+    case 'MEAN': {
+      const { keepDims } = (op as OpOf<'MEAN'>).attrs;
+      const input = x();
+      const axes = [...new Set(intData(op.inputs[1]).map((axis) => (axis < 0 ? axis + input.shape.length : axis)))];
+      if (axes.includes(0)) throw new PassError(`op ${index} (MEAN) reduces the batch dimension; training cannot batch it`, { opIndex: index });
+      return tf.mean(input, axes, keepDims);
+    }
+    case 'LOGISTIC':
+      return tf.sigmoid(x());
+    case 'TANH':
+      return tf.tanh(x());
+    case 'RELU':
+      return tf.relu(x());
+    case 'RELU6':
+      return tf.relu6(x());
+    case 'UNIDIRECTIONAL_SEQUENCE_LSTM':
+      return lowerLstm(tf, op as OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>, value);
+    default:
+      throw new PassError(`op ${index} (${op.type}) has no training lowering`, { opIndex: index });
+  }
+}
+
+/**
+ * The batch-major LSTM unrolled over its time steps, state starting at zero (the interpreter's
+ * reset mode): f, i, o = σ(W·x + b + R·h), g = tanh(W_c·x + b_c + R_c·h), c = f·c + i·g (clipped
+ * when cell_clip > 0), h = o·tanh(c). The input projections of all steps are one matrix product;
+ * each step adds one product with the four recurrent matrices side by side.
+ */
+function lowerLstm(tf: Tf, op: OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>, value: (id: number) => T): T {
+  const gates = ['input', 'forget', 'cell', 'output'] as const;
+  const input = value(op.inputs[lstmInputIndex.input]);
+  const [, steps, features] = input.shape as number[];
+  const units = value(op.inputs[lstmInputIndex.inputToForgetWeights]).shape[0]!;
+  const inputWeights = tf.concat(gates.map((gate) => value(op.inputs[lstmGateInputs[gate].inputWeights])), 0); // [4u, features]
+  const recurrentWeights = tf.concat(gates.map((gate) => value(op.inputs[lstmGateInputs[gate].recurrentWeights])), 0); // [4u, u]
+  const bias = tf.concat(gates.map((gate) => value(op.inputs[lstmGateInputs[gate].bias])), 0); // [4u]
+  const projected = tf.matMul(input.reshape([-1, features]), inputWeights, false, true).add(bias).reshape([-1, steps, 4 * units]);
+  const batch = projected.shape[0]!;
+  let hidden: T = tf.zeros([batch, units]);
+  let cell: T = tf.zeros([batch, units]);
+  const outputs: T[] = [];
+  const { cellClip } = op.attrs;
+  const perStep = tf.unstack(projected, 1);
+  for (let t = 0; t < steps; t++) {
+    const sums = perStep[t].add(tf.matMul(hidden, recurrentWeights, false, true));
+    const [i, f, g, o] = tf.split(sums, 4, 1);
+    cell = tf.sigmoid(f).mul(cell).add(tf.sigmoid(i).mul(tf.tanh(g)));
+    if (cellClip > 0) cell = tf.clipByValue(cell, -cellClip, cellClip);
+    hidden = tf.tanh(cell).mul(tf.sigmoid(o));
+    outputs.push(hidden);
+  }
+  return tf.stack(outputs, 1);
+}
