@@ -1,5 +1,5 @@
 // Graph passes: the registry, the pipelines and their runner, and the rewrite-rule framework.
-export type { CalibrationData, PassContext, PassDefinition, PassLogEntry, PassOptionSpec, PassOptionValue, PassOptions, PassResources } from './pass.js';
+export type { CalibrationData, LabelledSet, TrainingData, PassContext, PassDefinition, PassLogEntry, PassOptionSpec, PassOptionValue, PassOptions, PassResources } from './pass.js';
 export { findPass, listPasses, registerPass } from './registry.js';
 export type { PassInfo } from './registry.js';
 export { findPipeline, listPipelines } from './pipelines.js';

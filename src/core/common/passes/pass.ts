@@ -44,6 +44,27 @@ export interface CalibrationData {
 export interface PassResources {
   /** Samples for calibrating activation ranges (read by the int8 quantization pass). */
   readonly calibration?: CalibrationData;
+  /** Labelled samples for the training passes (finetune, Taylor importance of prune-channels). */
+  readonly training?: TrainingData;
+}
+
+/** A labelled set held in memory: `count` samples of `sampleSize` real values each, back to back. */
+export interface LabelledSet {
+  readonly count: number;
+  readonly sampleSize: number;
+  readonly inputs: Float32Array;
+  readonly labels: Int32Array;
+}
+
+/**
+ * What training passes learn from: the training part of a dataset and the validation part early
+ * stopping watches. A dataset's held-out part never reaches a pass.
+ */
+export interface TrainingData {
+  readonly train: LabelledSet;
+  readonly validation?: LabelledSet;
+  /** Class count (the width of the model's output). */
+  readonly classes: number;
 }
 
 /** A note a pass leaves for the user: what it changed, or what it skipped and why. */
