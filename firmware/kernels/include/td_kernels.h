@@ -459,6 +459,23 @@ td_status td_relu6_s8(const td_activation *range, int32_t size, const int8_t *in
 /** RELU / RELU6 / RELU_N1_TO_1 float32: a clamp to the given range. */
 td_status td_relu_f32(const td_activation_f32 *range, int32_t size, const float *input, float *output);
 
+/**
+ * LEAKY_RELU int8 / int16 (TFLite's QuantizeLeakyRelu): x + input_offset rescaled with
+ * `identity` (scale_in / scale_out) when >= 0, with `alpha` (scale_in * alpha / scale_out)
+ * below, plus output_offset, clamped to the type. Accepts output == input.
+ */
+typedef struct {
+    int32_t input_offset;  /* -input zero point */
+    int32_t output_offset; /* output zero point */
+    td_requant identity;
+    td_requant alpha;
+} td_leaky_relu_params;
+
+td_status td_leaky_relu_s8(const td_leaky_relu_params *params, int32_t size, const int8_t *input, int8_t *output);
+td_status td_leaky_relu_s16(const td_leaky_relu_params *params, int32_t size, const int16_t *input, int16_t *output);
+/** LEAKY_RELU float32: x > 0 ? x : x * alpha. */
+td_status td_leaky_relu_f32(float alpha, int32_t size, const float *input, float *output);
+
 /* ------------------------------------------------------------------------------------------
  * Quantization (src/quantize)
  * ---------------------------------------------------------------------------------------- */
@@ -487,6 +504,20 @@ typedef struct {
 } td_requantize_params;
 
 td_status td_requantize_s8(const td_requantize_params *params, int32_t size, const int8_t *input, int8_t *output);
+/* The same Requantize between the other quantized types (s8 int8, u8 uint8, s16 int16, s32 int32). */
+td_status td_requantize_u8_s8(const td_requantize_params *params, int32_t size, const uint8_t *input, int8_t *output);
+td_status td_requantize_s8_u8(const td_requantize_params *params, int32_t size, const int8_t *input, uint8_t *output);
+td_status td_requantize_u8_u8(const td_requantize_params *params, int32_t size, const uint8_t *input, uint8_t *output);
+td_status td_requantize_s8_s16(const td_requantize_params *params, int32_t size, const int8_t *input, int16_t *output);
+td_status td_requantize_s16_s8(const td_requantize_params *params, int32_t size, const int16_t *input, int8_t *output);
+td_status td_requantize_s16_s16(const td_requantize_params *params, int32_t size, const int16_t *input, int16_t *output);
+td_status td_requantize_s8_s32(const td_requantize_params *params, int32_t size, const int8_t *input, int32_t *output);
+td_status td_requantize_s16_s32(const td_requantize_params *params, int32_t size, const int16_t *input, int32_t *output);
+/* AffineQuantize to uint8 and int16, Dequantize from uint8 and int16 (as the int8 ones above). */
+td_status td_quantize_f32_u8(const td_affine_quant *params, int32_t size, const float *input, uint8_t *output);
+td_status td_quantize_f32_s16(const td_affine_quant *params, int32_t size, const float *input, int16_t *output);
+td_status td_dequantize_u8_f32(const td_affine_quant *params, int32_t size, const uint8_t *input, float *output);
+td_status td_dequantize_s16_f32(const td_affine_quant *params, int32_t size, const int16_t *input, float *output);
 
 /* ------------------------------------------------------------------------------------------
  * Data movement (src/reshape). Byte-exact for every dtype with the same quantization.
@@ -524,6 +555,17 @@ typedef struct {
 
 td_status td_pad_s8(const td_pad_params_s8 *params, const td_dims *input_dims, const int8_t *input, int8_t *output);
 td_status td_pad_f32(const td_pad_params_f32 *params, const td_dims *input_dims, const float *input, float *output);
+
+/** TRANSPOSE of 1 to 6 dimensions: output dimension d is input dimension perm[d]; any element size. */
+#define TD_TRANSPOSE_MAX_RANK 6
+typedef struct {
+    int32_t element_bytes;
+    int32_t rank;
+    int32_t input_shape[TD_TRANSPOSE_MAX_RANK];
+    int32_t perm[TD_TRANSPOSE_MAX_RANK];
+} td_transpose_params;
+
+td_status td_transpose(const td_transpose_params *params, const void *input, void *output);
 
 /* ------------------------------------------------------------------------------------------
  * Reductions (src/reduce)

@@ -15,6 +15,8 @@ import './elementwise.js';
 import './depthwise-conv-2d.js';
 import './fully-connected.js';
 import './pool-2d.js';
+import './leaky-relu.js';
+import './transpose.js';
 export { findOp, definedOpTypes } from './registry.js';
 export type { OpContext, OpDefinition, OpWindow, Precision, WeightInput } from './op.js';
 export { opContext, opLabel } from './op.js';

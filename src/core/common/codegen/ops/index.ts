@@ -8,3 +8,5 @@ import './lstm.js';
 import './mean.js';
 import './pooling.js';
 import './quantize.js';
+import './leaky-relu.js';
+import './transpose.js';

@@ -1,20 +1,43 @@
 import { cFloat, cInt } from '../c-source.js';
+import type { DType } from '../../ir/types.js';
 import { dequantize, quantize } from '../../ops/quantize.js';
 import { fail, input, output, registerLowerer } from '../lowering.js';
 import { requantC } from '../params.js';
 
 /**
- * QUANTIZE (float32 → int8, and int8 → int8 requantization) and DEQUANTIZE (per-tensor int8 →
- * float32) → td_quantize_f32_s8 / td_requantize_s8 / td_dequantize_s8_f32, from the plans of
- * ops/quantize.ts.
+ * QUANTIZE and DEQUANTIZE → td_quantize_f32_<t> / td_requantize_<in>_<out> / td_dequantize_<t>_f32,
+ * from the plans of ops/quantize.ts: float32 ↔ int8, uint8, int16, and requantization between
+ * int8, uint8 and int16 (and to int32). int8 → int8 keeps its historical name td_requantize_s8.
  */
+const suffixes: Partial<Record<DType, string>> = { int8: 's8', uint8: 'u8', int16: 's16', int32: 's32' };
+
+const requantizeKernels = new Set([
+  'td_requantize_s8_s8',
+  'td_requantize_u8_s8',
+  'td_requantize_s8_u8',
+  'td_requantize_u8_u8',
+  'td_requantize_s8_s16',
+  'td_requantize_s16_s8',
+  'td_requantize_s16_s16',
+  'td_requantize_s8_s32',
+  'td_requantize_s16_s32',
+]);
+
 registerLowerer(quantize, ({ count, output: q, requantize }, context) => {
   const x = input(context, 0, 'input');
   const y = output(context);
-  if (y.dtype !== 'int8' || (requantize && x.dtype !== 'int8')) {
-    fail(context, `QUANTIZE ${x.dtype} → ${y.dtype} has no C kernel (float32 → int8 and int8 → int8 do)`);
+  const [from, to] = [suffixes[x.dtype], suffixes[y.dtype]];
+  let kernel: string;
+  if (!requantize) {
+    if (to === undefined || to === 's32') fail(context, `QUANTIZE float32 → ${y.dtype} has no C kernel (float32 → int8, uint8 and int16 do)`);
+    kernel = `td_quantize_f32_${to}`;
+  } else {
+    kernel = `td_requantize_${from}_${to}`;
+    if (!requantizeKernels.has(kernel)) {
+      fail(context, `QUANTIZE ${x.dtype} → ${y.dtype} has no C kernel (between int8, uint8 and int16, and from int8 or int16 to int32, they do)`);
+    }
+    if (kernel === 'td_requantize_s8_s8') kernel = 'td_requantize_s8';
   }
-  const kernel = requantize ? 'td_requantize_s8' : 'td_quantize_f32_s8';
   const params = requantize
     ? `{${-requantize.inputZeroPoint}, ${q.zeroPoint}, ${requantC(requantize.multiplier)}}`
     : `{${cFloat(q.scale)}, ${cInt(q.zeroPoint)}}`;
@@ -25,12 +48,14 @@ registerLowerer(quantize, ({ count, output: q, requantize }, context) => {
 registerLowerer(dequantize, ({ count, affine }, context) => {
   const x = input(context, 0, 'input');
   const y = output(context);
-  if (x.dtype !== 'int8' || !affine) fail(context, `DEQUANTIZE of ${x.dtype} has no C kernel (int8 does)`);
-  if (affine.scales.length !== 1) fail(context, `DEQUANTIZE with ${affine.scales.length} scales (per channel) has no C kernel (per-tensor int8 does)`);
+  const from = suffixes[x.dtype];
+  if (!affine || from === undefined || from === 's32') fail(context, `DEQUANTIZE of ${x.dtype} has no C kernel (int8, uint8 and int16 do)`);
+  if (affine.scales.length !== 1) fail(context, `DEQUANTIZE with ${affine.scales.length} scales (per channel) has no C kernel (per-tensor int8, uint8 and int16 do)`);
+  const kernel = `td_dequantize_${from}_f32`;
   const params = `{${cFloat(affine.scales[0])}, ${cInt(affine.zeroPoints[0])}}`;
   return {
-    kernels: ['td_dequantize_s8_f32'],
+    kernels: [kernel],
     scratchBytes: 0,
-    emit: (e) => `td_dequantize_s8_f32(${e.struct('params', 'td_affine_quant', params)}, ${count}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
+    emit: (e) => `${kernel}(${e.struct('params', 'td_affine_quant', params)}, ${count}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
   };
 });

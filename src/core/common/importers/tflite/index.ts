@@ -16,6 +16,18 @@ import {
   AddOptions,
   SubOptions,
   MulOptions,
+  BatchMatMulOptions,
+  GatherOptions,
+  LeakyReluOptions,
+  PackOptions,
+  ResizeBilinearOptions,
+  ResizeNearestNeighborOptions,
+  SplitOptions,
+  SplitVOptions,
+  SqueezeOptions,
+  StridedSliceOptions,
+  SVDFOptions,
+  UnpackOptions,
   Model,
   Padding as TflitePadding,
   Pool2DOptions,
@@ -238,7 +250,10 @@ class TfliteReader {
     if (zeroPoint.length !== scale.length) {
       this.fail(`${label} has ${scale.length} quantization scales but ${zeroPoint.length} zero points`);
     }
-    const axis = q.quantizedDimension();
+    let axis = q.quantizedDimension();
+    // A per-channel bias is rank 1, but converters copy the filter's quantized_dimension (3 for a
+    // depthwise filter) onto it; TFLite Micro reads the bias's channels along its only axis.
+    if (shape.length === 1 && scale.length > 1 && axis >= 1 && shape[0] === scale.length) axis = 0;
     if (scale.length > 1 && (axis < 0 || axis >= shape.length || shape[axis] !== scale.length)) {
       this.fail(
         `${label} has ${scale.length} per-channel scales along axis ${axis}, but its shape is ${formatShape(shape)}`,
@@ -460,6 +475,61 @@ class TfliteReader {
           asymmetricQuantizeInputs: o?.asymmetricQuantizeInputs() ?? false,
           diagonalRecurrentTensors: o?.diagonalRecurrentTensors() ?? false,
         };
+      }
+      case 'LEAKY_RELU':
+        // TFLite's default alpha when the options table is absent.
+        return { alpha: options(BuiltinOptions.LeakyReluOptions, () => new LeakyReluOptions())?.alpha() ?? 0.2 };
+      case 'SVDF': {
+        const o = options(BuiltinOptions.SVDFOptions, () => new SVDFOptions());
+        return {
+          rank: o?.rank() ?? 1,
+          activation: activation(o?.fusedActivationFunction()),
+          asymmetricQuantizeInputs: o?.asymmetricQuantizeInputs() ?? false,
+        };
+      }
+      case 'STRIDED_SLICE': {
+        const o = options(BuiltinOptions.StridedSliceOptions, () => new StridedSliceOptions());
+        return {
+          beginMask: o?.beginMask() ?? 0,
+          endMask: o?.endMask() ?? 0,
+          ellipsisMask: o?.ellipsisMask() ?? 0,
+          newAxisMask: o?.newAxisMask() ?? 0,
+          shrinkAxisMask: o?.shrinkAxisMask() ?? 0,
+          offset: o?.offset() ?? false,
+        };
+      }
+      case 'PACK': {
+        const o = options(BuiltinOptions.PackOptions, () => new PackOptions());
+        return { axis: o?.axis() ?? 0, valuesCount: o?.valuesCount() ?? source.inputsLength() };
+      }
+      case 'UNPACK': {
+        const o = options(BuiltinOptions.UnpackOptions, () => new UnpackOptions());
+        return { axis: o?.axis() ?? 0, num: o?.num() ?? source.outputsLength() };
+      }
+      case 'GATHER': {
+        const o = options(BuiltinOptions.GatherOptions, () => new GatherOptions());
+        return { axis: o?.axis() ?? 0, batchDims: o?.batchDims() ?? 0 };
+      }
+      case 'SPLIT':
+        return { numSplits: options(BuiltinOptions.SplitOptions, () => new SplitOptions())?.numSplits() ?? source.outputsLength() };
+      case 'SPLIT_V':
+        return { numSplits: options(BuiltinOptions.SplitVOptions, () => new SplitVOptions())?.numSplits() ?? source.outputsLength() };
+      case 'SQUEEZE': {
+        const o = options(BuiltinOptions.SqueezeOptions, () => new SqueezeOptions());
+        const length = o ? this.vectorLength(o.squeezeDimsLength(), 4, 'squeeze_dims') : 0;
+        return { squeezeDims: Array.from({ length }, (_, i) => o!.squeezeDims(i)!) };
+      }
+      case 'RESIZE_BILINEAR': {
+        const o = options(BuiltinOptions.ResizeBilinearOptions, () => new ResizeBilinearOptions());
+        return { alignCorners: o?.alignCorners() ?? false, halfPixelCenters: o?.halfPixelCenters() ?? false };
+      }
+      case 'RESIZE_NEAREST_NEIGHBOR': {
+        const o = options(BuiltinOptions.ResizeNearestNeighborOptions, () => new ResizeNearestNeighborOptions());
+        return { alignCorners: o?.alignCorners() ?? false, halfPixelCenters: o?.halfPixelCenters() ?? false };
+      }
+      case 'BATCH_MATMUL': {
+        const o = options(BuiltinOptions.BatchMatMulOptions, () => new BatchMatMulOptions());
+        return { adjX: o?.adjX() ?? false, adjY: o?.adjY() ?? false };
       }
       default:
         // PAD, LOGISTIC, TANH, RELU, RELU6, QUANTIZE, DEQUANTIZE have no options we use; any other

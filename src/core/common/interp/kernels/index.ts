@@ -12,3 +12,5 @@ import './mean.js';
 import './activations.js';
 import './quantize.js';
 import './lstm.js';
+import './leaky-relu.js';
+import './transpose.js';

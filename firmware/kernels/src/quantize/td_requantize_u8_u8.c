@@ -1,0 +1,4 @@
+/* QUANTIZE uint8 -> uint8 (Requantize). */
+#include "td_quantize_common.h"
+
+TD_DEFINE_REQUANTIZE(td_requantize_u8_u8, uint8_t, uint8_t, 0, 255)
