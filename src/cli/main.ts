@@ -12,6 +12,7 @@ import { printableName, printableText } from '../core/common/printable.js';
 import { commandHelp, parseArgs } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { evalCommand } from './commands/eval.js';
+import { validateCommand } from './commands/validate.js';
 import { inspectCommand } from './commands/inspect.js';
 import { runCommand } from './commands/run.js';
 import { buildCommand } from './commands/build.js';
@@ -20,7 +21,7 @@ import { deployCommand } from './commands/deploy.js';
 import { optimizeCommand } from './commands/optimize.js';
 import { serveCommand } from './commands/serve.js';
 
-export const commands: readonly Command[] = [inspectCommand, runCommand, evalCommand, optimizeCommand, buildCommand, deployCommand, boardsCommand, serveCommand];
+export const commands: readonly Command[] = [inspectCommand, runCommand, evalCommand, optimizeCommand, buildCommand, deployCommand, validateCommand, boardsCommand, serveCommand];
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((command) => command.spec.name.length));

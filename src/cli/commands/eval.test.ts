@@ -50,8 +50,13 @@ describe('tinydeploy eval with crafted class names', () => {
     expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
     expect(stdout).toContain('Down\\u202e\\u2066evil');
     expect(stdout).toContain('Go\\u2028error: forged');
-    // The table keeps one line per class: the header, then 12 rows.
-    expect(lines.slice(2).filter((line) => line !== '')).toHaveLength(13);
+    // Each table keeps one line per class: the header, then 12 rows.
+    const confusion = lines.slice(2, lines.indexOf('', 2));
+    expect(confusion).toHaveLength(13);
+    const perClass = lines.slice(3 + confusion.length, lines.indexOf('', 3 + confusion.length));
+    expect(perClass).toHaveLength(13);
+    expect(perClass[0]).toMatch(/^class +samples +predicted +precision +recall +F1$/);
+    expect(lines.at(-2)).toMatch(/^top-1 100\.00%, top-2 100\.00%, top-3 100\.00%, top-5 100\.00%$/);
     expect(lines.some((line) => line.startsWith('error:'))).toBe(false);
   });
 });

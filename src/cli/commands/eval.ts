@@ -19,20 +19,37 @@ export interface EvalJson {
   accuracy: number;
   confusion: number[][];
   classes: string[];
+  /** Per class: samples (support), predictions, precision, recall, F1 (null when undefined), rounded to 4 decimals. */
+  perClass: { name: string; support: number; predicted: number; precision: number | null; recall: number | null; f1: number | null }[];
+  /** Top-k accuracy for k = 1, 2, 3, 5 (those below the class count), rounded to 4 decimals. */
+  topK: { k: number; correct: number; accuracy: number }[];
 }
+
+const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
+const round4OrNull = (value: number | null) => (value === null ? null : round4(value));
 
 export function evalJson(result: EvaluationResult): EvalJson {
   return {
     samples: result.samples,
     correct: result.correct,
-    accuracy: Math.round(result.accuracy * 10_000) / 10_000,
+    accuracy: round4(result.accuracy),
     confusion: result.confusion,
     classes: result.classes,
+    perClass: result.perClass.map(({ name, support, predicted, precision, recall, f1 }) => ({
+      name,
+      support,
+      predicted,
+      precision: round4OrNull(precision),
+      recall: round4OrNull(recall),
+      f1: round4OrNull(f1),
+    })),
+    topK: result.topK.map(({ k, correct, accuracy }) => ({ k, correct, accuracy: round4(accuracy) })),
   };
 }
 
 /**
- * Accuracy line and the confusion matrix (rows: actual class, columns: predicted class). The
+ * Accuracy line, the confusion matrix (rows: actual class, columns: predicted class), precision
+ * and recall per class, and the top-k accuracies, separated by blank lines. The
  * class names and the dataset's name come from whoever made the dataset: they are printed with
  * bidi marks, line separators and control characters escaped (`printableName`), so a name cannot
  * reorder or split the table, or act on the terminal.
@@ -45,21 +62,27 @@ export function evalText(modelPath: string, datasetName: string, result: Evaluat
     [{ header: 'actual \\ predicted' }, ...classes.map((name) => ({ header: name, align: 'right' as const })), { header: 'total', align: 'right' }],
     rows,
   );
+  const orDash = (value: number | null) => (value === null ? '–' : formatPercent(value));
+  const perClass = formatTable(
+    [{ header: 'class' }, { header: 'samples', align: 'right' }, { header: 'predicted', align: 'right' }, { header: 'precision', align: 'right' }, { header: 'recall', align: 'right' }, { header: 'F1', align: 'right' }],
+    result.perClass.map((entry, i) => [classes[i], String(entry.support), String(entry.predicted), orDash(entry.precision), orDash(entry.recall), orDash(entry.f1)]),
+  );
+  const topK = result.topK.map(({ k, correct }) => `top-${k} ${formatPercent(result.samples === 0 ? 0 : correct / result.samples)}`).join(', ');
   return (
     `${printableName(basename(modelPath))} on ${printableName(datasetName)}: ${result.correct} of ${result.samples} correct, ` +
-    `top-1 accuracy ${formatPercent(result.accuracy)}\n\n${table}`
+    `top-1 accuracy ${formatPercent(result.accuracy)}\n\n${table}\n${perClass}\n${topK}\n`
   );
 }
 
 export const evalCommand: Command = {
   spec: {
     name: 'eval',
-    summary: 'Measure top-1 accuracy (argmax of the first output) of a model on a dataset with the host reference interpreter.',
+    summary: 'Measure the accuracy of a model on a dataset with the host reference interpreter: top-1 (argmax of the first output), top-k, per class, confusion matrix.',
     positionals: [{ name: 'model', description: 'model file (.tflite)' }],
     options: {
       dataset: { type: 'string', value: 'dir', required: true, description: 'dataset folder with a dataset.json' },
       limit: { type: 'integer', value: 'N', description: 'evaluate only the first N samples' },
-      json: { type: 'boolean', description: 'print {"samples","correct","accuracy","confusion","classes"} as JSON' },
+      json: { type: 'boolean', description: 'print {"samples","correct","accuracy","confusion","classes","perClass","topK"} as JSON' },
     },
     notes:
       'Samples are quantized with the model input\'s scale and zero point (or fed as float to a float model).\n' +

@@ -270,6 +270,8 @@ export interface ValidationReport extends OutputAgreement {
   samples: number;
   /** Samples whose outputs are byte-identical on the board and the host. */
   equal: number;
+  /** Samples that pass deploy's check: integer outputs byte-identical, float outputs within max |Δ| ≤ 1e-4·max |host|. */
+  passed: number;
   /** The model's output dtype (int8: `equal` is the check; float32: the error figures are). */
   outputDType: string;
   /**

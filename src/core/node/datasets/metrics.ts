@@ -104,7 +104,7 @@ export class OutputAgreementAccumulator {
       rmse: n === 0 ? 0 : Math.sqrt(this.sumSquares / n),
       mae: n === 0 ? 0 : this.sumAbs / n,
       // Two zero vectors point the same way; one zero vector and another do not.
-      cosine: norms === 0 ? (this.boardNorm === this.hostNorm ? 1 : 0) : this.dot / norms,
+      cosine: norms === 0 ? (this.boardNorm === this.hostNorm ? 1 : 0) : Math.max(-1, Math.min(1, this.dot / norms)),
       l2r: hostNorm === 0 ? (difference === 0 ? 0 : Infinity) : difference / hostNorm,
     };
   }

@@ -3,7 +3,7 @@
  * the on-device profiler and flashed once, then each of N samples of a dataset is loaded, run and
  * read back, and the board's outputs are compared with the host interpreter's on the same input,
  * sample by sample. Integer outputs are expected byte-identical (`equal` counts the samples whose
- * every output is); for float outputs the error figures say how far they are: max |Δ|, RMSE, MAE,
+ * every output is; `passed` those that pass deploy's check, float outputs within its tolerance); for float outputs the error figures say how far they are: max |Δ|, RMSE, MAE,
  * cosine similarity and L2 relative error, over every element of every sample, on real values
  * (quantized outputs dequantized with their scale and zero point). When the first output has one
  * score per class of the dataset, the top-1 accuracy of the board and of the host are reported
@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { Board } from '../../common/boards/index.js';
 import { CancelledError, DatasetError, DeviceError } from '../../common/errors.js';
 import { Interpreter } from '../../common/interp/interpreter.js';
+import { compareTensorBytes, comparisonPasses } from '../../common/analysis/compare.js';
 import { bytesOf, dataFromBytes, elementCount } from '../../common/ir/tensor.js';
 import type { Graph, Tensor, TensorData } from '../../common/ir/types.js';
 import type { ValidationReport } from '../../../shared/services/types.js';
@@ -125,6 +126,7 @@ export async function validateGraph(graph: Graph, dataset: Dataset, options: Val
       const differing: ValidationReport['differing'] = [];
       let done = 0;
       let equal = 0;
+      let passed = 0;
       let boardCorrect = 0;
       let hostCorrect = 0;
       let disagreements = 0;
@@ -137,18 +139,22 @@ export async function validateGraph(graph: Graph, dataset: Dataset, options: Val
         for (let i = 0; i < outputs.length; i++) boardBytes.push(await client.readOutput(i));
         const hostBytes = host.run([value]).outputs.map((data) => bytesOf(data));
         let sampleEqual = true;
+        let samplePasses = true;
         let sampleMax = 0;
         outputs.forEach((tensor, i) => {
           if (boardBytes[i].length !== hostBytes[i].length) {
             throw new DeviceError(`board ${board.id}: output ${i} (${tensor.name}) has ${boardBytes[i].length} bytes, the host's ${hostBytes[i].length}`, { board: board.id });
           }
-          sampleEqual &&= boardBytes[i].every((byte, k) => byte === hostBytes[i][k]);
+          const comparison = compareTensorBytes(tensor.dtype, hostBytes[i], boardBytes[i]);
+          sampleEqual &&= comparison.equal;
+          samplePasses &&= comparisonPasses(comparison);
           const hostReal = realValues(tensor, hostBytes[i]);
           const boardReal = realValues(tensor, boardBytes[i]);
           for (let k = 0; k < hostReal.length; k++) sampleMax = Math.max(sampleMax, Math.abs(boardReal[k] - hostReal[k]));
           agreement.add(hostReal, boardReal);
         });
         if (sampleEqual) equal++;
+        if (samplePasses) passed++;
         else if (differing.length < maxListed) differing.push({ index: sample.index, source: sample.source, maxAbsDiff: sampleMax });
         if (classify) {
           const boardClass = argmax(dataFromBytes(outputs[0].dtype, boardBytes[0].slice()));
@@ -168,6 +174,7 @@ export async function validateGraph(graph: Graph, dataset: Dataset, options: Val
         datasetName: dataset.name,
         samples: done,
         equal,
+        passed,
         outputDType: outputs[0].dtype,
         accuracy: classify ? { board: boardCorrect / done, host: hostCorrect / done } : { board: null, host: null },
         disagreements,
