@@ -690,6 +690,45 @@ td_status td_lstm_f32(const td_context *ctx,
 /** Bytes of scratch td_lstm_f32 needs: 4 * B * S * sizeof(float). */
 int32_t td_lstm_f32_get_buffer_size(const td_lstm_dims *dims);
 
+/* ------------------------------------------------------------------------------------------
+ * SVDF (src/svdf): x [B][I], weights_feature [F][I], weights_time [F][M], bias [U] or NULL,
+ * state [B][F][M] (the variable tensor, updated in place), output [B][U], U = F / rank.
+ * ---------------------------------------------------------------------------------------- */
+
+typedef struct {
+    int32_t batch;
+    int32_t input_size;
+    int32_t filters;
+    int32_t units;
+    int32_t rank;
+    int32_t memory;
+} td_svdf_dims;
+
+/** int8 SVDF (TFLite Micro's EvalIntegerSvdfReference); the integer kernel applies no fused activation. */
+typedef struct {
+    td_svdf_dims dims;
+    int32_t input_offset;      /* -input zero point */
+    int32_t state_zero_point;  /* added to the feature result, subtracted in the time dot */
+    int32_t output_offset;     /* output zero point */
+    td_requant feature;        /* s_in * s_wf / s_state (float32 products) */
+    td_requant output;         /* s_state * s_wt / s_out */
+} td_svdf_params_s8;
+
+/** int16 state and time weights (the converter's int8 SVDF). */
+td_status td_svdf_s8(const td_svdf_params_s8 *params, const int8_t *input, const int8_t *weights_feature,
+                     const int16_t *weights_time, const int32_t *bias, int16_t *state, int8_t *output);
+/** int8 state and time weights. */
+td_status td_svdf_s8_s8(const td_svdf_params_s8 *params, const int8_t *input, const int8_t *weights_feature,
+                        const int8_t *weights_time, const int32_t *bias, int8_t *state, int8_t *output);
+
+typedef struct {
+    td_svdf_dims dims;
+    td_activation_f32 activation;
+} td_svdf_params_f32;
+
+td_status td_svdf_f32(const td_svdf_params_f32 *params, const float *input, const float *weights_feature,
+                      const float *weights_time, const float *bias, float *state, float *output);
+
 #ifdef __cplusplus
 }
 #endif

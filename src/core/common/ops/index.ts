@@ -17,6 +17,7 @@ import './fully-connected.js';
 import './pool-2d.js';
 import './leaky-relu.js';
 import './transpose.js';
+import './svdf.js';
 export { findOp, definedOpTypes } from './registry.js';
 export type { OpContext, OpDefinition, OpWindow, Precision, WeightInput } from './op.js';
 export { opContext, opLabel } from './op.js';

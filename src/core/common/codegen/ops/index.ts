@@ -10,3 +10,4 @@ import './pooling.js';
 import './quantize.js';
 import './leaky-relu.js';
 import './transpose.js';
+import './svdf.js';

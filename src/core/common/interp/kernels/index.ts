@@ -14,3 +14,4 @@ import './quantize.js';
 import './lstm.js';
 import './leaky-relu.js';
 import './transpose.js';
+import './svdf.js';
