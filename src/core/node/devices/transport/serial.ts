@@ -35,12 +35,13 @@ export class SerialPortTransport implements Transport {
     port.on('error', () => undefined);
   }
 
-  /** Opens `path`; throws `DeviceError` naming the path when it cannot be opened (missing, busy, no permission). */
+  /**
+   * Opens `path`; throws `DeviceError` naming the path when it cannot be opened, with why in
+   * words and in `data.reason` (`missing`, `busy`, `permission`, `other`; see serialOpenFailure).
+   */
   static async open(path: string, options: SerialPortOptions = {}): Promise<SerialPortTransport> {
     const port = new SerialPort({ path, baudRate: options.baudRate ?? 115200, autoOpen: false });
-    await new Promise<void>((resolve, reject) =>
-      port.open((error) => (error ? reject(new DeviceError(`serial ${path}: cannot open: ${error.message}`, { path })) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(serialOpenFailure(path, error)) : resolve())));
     return new SerialPortTransport(port, path);
   }
 
@@ -80,4 +81,30 @@ export class SerialPortTransport implements Transport {
     this.closing = true;
     return new Promise((resolve) => this.port.close(() => resolve()));
   }
+}
+
+export type SerialOpenFailureReason = 'missing' | 'busy' | 'permission' | 'other';
+
+/** Why a serial port could not be opened, from serialport's message (it carries no error code). */
+export function serialOpenFailureReason(message: string): SerialOpenFailureReason {
+  if (/No such file or directory|ENOENT|File not found|cannot find the file/i.test(message)) return 'missing';
+  if (/Cannot lock port|Resource busy|EBUSY|Resource temporarily unavailable|Access denied.*in use/i.test(message)) return 'busy';
+  if (/Permission denied|EACCES|Access denied/i.test(message)) return 'permission';
+  return 'other';
+}
+
+/**
+ * The DeviceError for a port that would not open: `serial <path>: cannot open: <what it means>
+ * (<serialport's message>)`, e.g. busy: another program has it open (a serial monitor, another
+ * TinyDeploy), missing: unplugged or not enumerated yet, permission: not in the dialout group.
+ */
+export function serialOpenFailure(path: string, error: Error): DeviceError {
+  const reason = serialOpenFailureReason(error.message);
+  const meaning = {
+    missing: 'no such port (the board is unplugged, or its USB device has not come back yet)',
+    busy: 'the port is busy: another program has it open (a serial monitor, another TinyDeploy); close it',
+    permission: 'permission denied (on Linux, add yourself to the dialout group: sudo usermod -aG dialout $USER, then log in again)',
+    other: '',
+  }[reason];
+  return new DeviceError(`serial ${path}: cannot open: ${meaning ? `${meaning} (${error.message})` : error.message}`, { path, reason });
 }
