@@ -29,7 +29,7 @@ describe('IR → tfjs → IR before any training step', () => {
         const samples = syntheticSamples(graph, { count, seed: 7, min: range[0], max: range[1] });
         const interpreter = new Interpreter(graph);
         const inputShape = graph.tensors[graph.inputs[0]].shape;
-        const inputs = Array.from({ length: count }, (_, i) => samples.sample(i)[0] as Float32Array);
+        const inputs = Array.from({ length: count }, (_, i) => (samples.sample(i) as readonly Float32Array[])[0]);
         const batch = new Float32Array(inputs.length * inputs[0].length);
         inputs.forEach((input, i) => batch.set(input, i * input.length));
         const lowered = lowerGraph(tf, graph);

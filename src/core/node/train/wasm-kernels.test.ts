@@ -37,7 +37,7 @@ async function gradients(backend: 'wasm' | 'cpu', testCase: Case): Promise<{ dx:
   return tf.tidy(() => {
     const x = values(tf, testCase.input, 1);
     const w = values(tf, testCase.filter, 2);
-    const conv = (a: ReturnType<Tf['tensor']>, b: ReturnType<Tf['tensor']>) =>
+    const conv = (a: ReturnType<Tf['tensor']>, b: ReturnType<Tf['tensor']>): ReturnType<Tf['tensor']> =>
       testCase.depthwise
         ? tf.depthwiseConv2d(a as never, b as never, testCase.strides, testCase.pad)
         : tf.conv2d(a as never, b as never, testCase.strides, testCase.pad);
