@@ -8,10 +8,16 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FuseV1Options, FuseVersion, flipFuses, getCurrentFuseWire, type FuseConfig } from '@electron/fuses';
 import { PlatformPackager, type Configuration, type FuseOptionsV1 } from 'app-builder-lib';
-import { getFileMatchers } from 'app-builder-lib/out/fileMatcher.js';
+import * as fileMatcher from 'app-builder-lib/out/fileMatcher.js';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import { DebugLogger } from 'builder-util/out/DebugLogger.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// electron-builder 26.0 (the last whose dependencies install on Node 20) exports getFileMatchers
+// without declaring it.
+const { getFileMatchers } = fileMatcher as unknown as {
+  getFileMatchers(config: Configuration, name: 'files', destination: string, options: fileMatcher.GetFileMatchersOptions): fileMatcher.FileMatcher[] | null;
+};
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 // The fuse wire's marker and states in Electron's executables (@electron/fuses' constants).
