@@ -15,6 +15,7 @@ import type { StoreOptions } from '../core/node/store/index.js';
 import type { AppServices } from '../shared/services/types.js';
 import { AllowedFolders, ownDatasetsFolder, withAllowedFolders } from './allowed-folders.js';
 import { requireBuiltRenderer, startBrowserServer, type BrowserServer, type BrowserServerOptions } from './browser-server.js';
+import { buildRendererWhenMissing } from './renderer-build.js';
 
 export { browserContentSecurityPolicy, loopbackHosts, requireBuiltRenderer, servicesPath, startBrowserServer } from './browser-server.js';
 export type { BrowserServer, BrowserServerOptions, LoopbackHost } from './browser-server.js';
@@ -38,8 +39,13 @@ export function defaultRendererDirectory(): string {
 export interface BrowserModeOptions extends Omit<BrowserServerOptions, 'services' | 'rendererDirectory'> {
   /** Projects, models, jobs (default: the desktop app's, `defaultDataDirectory()`). */
   dataDirectory?: string;
-  /** The built renderer (default: `defaultRendererDirectory()`). */
+  /**
+   * The built renderer (default: `defaultRendererDirectory()`, which is built on first start when
+   * it is missing, as right after `npm ci` in a fresh checkout).
+   */
   rendererDirectory?: string;
+  /** Told when the default renderer is being built (first start). */
+  onRendererBuild?: (message: string) => void;
   /** Store options (test hooks: a database that cannot grow, as on a full disk). */
   store?: StoreOptions;
   /**
@@ -116,12 +122,14 @@ export function prepareDataDirectory(dataDirectory: string): void {
 }
 
 /**
- * Starts browser mode: checks that the renderer is built and that the data folder is a writable
+ * Starts browser mode: builds the default renderer when it is missing (first start), checks that
+ * the renderer is built and that the data folder is a writable
  * folder (before touching it further), starts the back end in the data folder and serves it;
  * resolves once the server listens.
  */
 export async function startBrowserMode(options: BrowserModeOptions = {}): Promise<BrowserMode> {
-  const { dataDirectory: dataOption, rendererDirectory: rendererOption, allowedFolders: folderOption = [], store: storeOptions, ...serverOptions } = options;
+  const { dataDirectory: dataOption, rendererDirectory: rendererOption, allowedFolders: folderOption = [], store: storeOptions, onRendererBuild, ...serverOptions } = options;
+  if (rendererOption === undefined) await buildRendererWhenMissing({ ...(onRendererBuild ? { onStart: onRendererBuild } : {}) });
   const rendererDirectory = resolve(rendererOption ?? defaultRendererDirectory());
   requireBuiltRenderer(rendererDirectory);
   // The user's folders are checked before the data folder is touched: a typo changes nothing.

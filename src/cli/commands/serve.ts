@@ -31,7 +31,7 @@ export const serveCommand: Command = {
       port: { type: 'integer', value: 'n', minimum: 0, description: 'TCP port (default, or 0: a free port the system chooses)' },
       'data-dir': { type: 'string', value: 'dir', description: "data folder: projects, models, jobs (default: the desktop app's, ~/.config/TinyDeploy on Linux)" },
       host: { type: 'string', value: 'address', description: 'loopback address to listen on (default 127.0.0.1)', choices: loopbackHosts },
-      renderer: { type: 'string', value: 'dir', description: 'the built renderer to serve (default: out/renderer of this checkout)' },
+      renderer: { type: 'string', value: 'dir', description: 'the built renderer to serve (default: out/renderer of this checkout, built on first start)' },
       'allow-folder': {
         type: 'string',
         value: 'dir',
@@ -40,7 +40,7 @@ export const serveCommand: Command = {
       },
     },
     notes:
-      'Build the renderer first with: npx electron-vite build\n' +
+      'The first start in a fresh checkout builds the app into out/ (electron-vite, about 3 s).\n' +
       'Every request without the token of the printed address is refused (401/403); anyone who has the\n' +
       'address can use TinyDeploy as you. Stop with Ctrl+C: running jobs are marked interrupted.\n' +
       'Datasets are read only from the allowed folders (links and .. cannot lead out of them); models\n' +
@@ -55,6 +55,7 @@ export const serveCommand: Command = {
       rendererDirectory: stringOption(args, 'renderer'),
       dataDirectory: stringOption(args, 'data-dir'),
       allowedFolders: stringOptions(args, 'allow-folder'),
+      onRendererBuild: (message) => io.stderr.write(`${message}\n`),
     });
     for (const warning of browserMode.warnings) io.stderr.write(`warning: ${warning.message}\n`);
     const stopped = stopRequested();
