@@ -61,8 +61,8 @@ const runtimeLayers = [
     name: 'core/node',
     files: ['src/core/node/**'],
     imports: ['src/core/**', 'src/shared/**'],
-    packages: [...node, 'better-sqlite3', 'serialport', '@tensorflow/*'],
-    tests: tests(),
+    packages: [...node, 'better-sqlite3', 'serialport', '@tensorflow/*', 'fflate'],
+    tests: tests({ packages: ['fflate'] }),
   },
   {
     // Service interfaces and the generic proxy: bundled into the renderer, so no Node and no Electron.
@@ -77,7 +77,7 @@ const runtimeLayers = [
     name: 'renderer',
     files: ['src/renderer/**'],
     imports: ['src/renderer/**', 'src/shared/**', 'src/core/common/**'],
-    packages: ['react', 'react-dom'],
+    packages: ['react', 'react-dom', 'elkjs'],
     tests: tests(),
   },
   {

@@ -14,6 +14,11 @@ import { bytes, formatIssue, nothing, object, optional, type AnySchema, type Sch
 import { RequestError } from './errors.js';
 import { absolutePath, displayName, fileName, id } from './fields.js';
 import { startMethodSchemas } from './job-kinds.js';
+import type { ReportFormat } from './compare-types.js';
+import { string } from './validation.js';
+
+/** The formats of a measurement report (`exports.report`). */
+const reportFormat = string({ minLength: 3, maxLength: 4, pattern: { expression: /^(html|csv|json)$/, description: 'html, csv or json' } }) as Schema<ReportFormat>;
 
 type RequestOf<F> = F extends (...args: infer A) => unknown ? (A extends [] ? undefined : A[0]) : never;
 
@@ -80,6 +85,26 @@ export const servicesSchema: ServicesSchema<AppServices> = {
   },
   evaluations: {
     methods: { list: object({ projectId: id, variantId: optional(id) }) },
+    events: {},
+  },
+  compare: {
+    methods: {
+      table: object({ projectId: id }),
+      layerDiff: object({ measurementA: id, measurementB: id }),
+    },
+    events: {},
+  },
+  graphs: {
+    methods: { get: object({ variantId: id }) },
+    events: {},
+  },
+  exports: {
+    methods: {
+      cProject: object({ variantId: id, boardId: id }),
+      firmware: object({ variantId: id, boardId: id }),
+      model: object({ variantId: id }),
+      report: object({ measurementId: id, format: reportFormat }),
+    },
     events: {},
   },
   menu: {

@@ -9,6 +9,9 @@
  */
 
 import type { JobKind, JobRequest, StartMethodName } from './job-kinds.js';
+import type { CompareService, ExportService, GraphService } from './compare-types.js';
+
+export type * from './compare-types.js';
 
 export type Unsubscribe = () => void;
 
@@ -321,6 +324,9 @@ export interface Services {
   devices: DeviceService;
   measurements: MeasurementService;
   evaluations: EvaluationService;
+  compare: CompareService;
+  graphs: GraphService;
+  exports: ExportService;
 }
 
 export type ServiceName = keyof Services;

@@ -1,9 +1,12 @@
 import type { Services } from '../../../shared/services/types.js';
 import type { JobHost } from '../jobs/index.js';
 import type { Store } from '../store/index.js';
+import { createCompareService } from './compare.js';
 import { createDatasetService } from './datasets.js';
 import { createDeviceService, type DeviceServiceOptions } from './devices.js';
 import { createEvaluationService } from './evaluations.js';
+import { createExportService } from './export.js';
+import { createGraphService } from './graph.js';
 import { createJobService } from './jobs.js';
 import { createMeasurementService } from './measurements.js';
 import { createModelService } from './models.js';
@@ -25,6 +28,7 @@ export interface ServicesOptions {
  * someone listens to onDevicesChanged.
  */
 export function createServices(store: Store, jobHost: JobHost, options: ServicesOptions = {}): Services {
+  const evaluations = createEvaluationService(store);
   return {
     projects: createProjectService(store, jobHost),
     models: createModelService(store, jobHost),
@@ -32,6 +36,9 @@ export function createServices(store: Store, jobHost: JobHost, options: Services
     jobs: createJobService(store, jobHost),
     devices: createDeviceService(store, options.devices),
     measurements: createMeasurementService(store),
-    evaluations: createEvaluationService(store),
+    compare: createCompareService(store, { listEvaluations: (projectId) => evaluations.list({ projectId }) }),
+    graphs: createGraphService(store),
+    exports: createExportService(store),
+    evaluations,
   };
 }

@@ -17,7 +17,7 @@ import { DeviceError, NotFoundError } from '../../../core/common/errors.js';
 import { requireQuantizingPipeline } from '../../../core/common/passes/pipelines.js';
 import { checkName, checkSameProject } from '../checks.js';
 import { Emitter } from '../emitter.js';
-import type { AppServices, BoardDescription, Dataset, DeviceListing, Evaluation, Job, MenuCommand, Measurement, ModelDetail, ModelVariant, Project } from '../types.js';
+import type { AppServices, BoardDescription, ComparisonRow, Dataset, DeviceListing, Evaluation, Job, MenuCommand, Measurement, ModelDetail, ModelVariant, Project } from '../types.js';
 
 /** What reading a model file yields: everything of a variant the file decides. */
 export type ModelContents = Pick<ModelDetail, 'summary' | 'layers' | 'inputs' | 'outputs'>;
@@ -262,6 +262,69 @@ export function createFakeServices(options: FakeServicesOptions = {}): FakeServi
         if (variantId !== undefined) find(variants, variantId, 'variant');
         const matching = [...evaluations.values()].filter((evaluation) => evaluation.projectId === projectId && (variantId === undefined || evaluation.variantId === variantId));
         return structuredClone(matching.reverse());
+      },
+    },
+    compare: {
+      // The newest deploy of each variant on each board, with the figures the measurement holds.
+      async table({ projectId }) {
+        find(projects, projectId, 'project');
+        const rows: ComparisonRow[] = [];
+        const all = [...measurements.values()].filter((entry) => entry.projectId === projectId);
+        for (const variant of [...variants.values()].filter((entry) => entry.projectId === projectId)) {
+          const accuracy = all.filter((entry) => entry.variantId === variant.id && entry.accuracy !== undefined).pop();
+          const base: ComparisonRow = { variantId: variant.id, variantName: variant.name, parentId: variant.parentId, dtype: variant.summary.dtype, parameters: variant.summary.parameters, macs: variant.summary.macs, peakActivationBytes: variant.summary.peakActivationBytes, ...(accuracy ? { accuracy: { value: accuracy.accuracy!, samples: accuracy.samples, measuredAt: accuracy.createdAt } } : {}) };
+          const deploys = all.filter((entry) => entry.variantId === variant.id && entry.kind === 'deploy' && entry.boardId);
+          const boardIds = [...new Set(deploys.map((entry) => entry.boardId!))];
+          if (boardIds.length === 0) rows.push(base);
+          for (const boardId of boardIds) {
+            const newest = deploys.filter((entry) => entry.boardId === boardId).pop()!;
+            const board = devices.boards.find((entry) => entry.id === boardId);
+            rows.push({
+              ...base,
+              board: { id: boardId, name: board?.name ?? boardId, core: board?.core ?? 'unknown', flashBytes: board?.flashBytes ?? 0, ramBytes: board?.ramBytes ?? 0 },
+              measurementId: newest.id,
+              measuredAt: newest.createdAt,
+              ...(newest.latency ? { latency: { value: newest.latency.value, unit: newest.latency.unit, ...(newest.runs ? { min: newest.runs.min, max: newest.runs.max, runs: newest.runs.count } : {}) } } : {}),
+              ...(newest.arenaBytes !== undefined ? { arenaBytes: newest.arenaBytes } : {}),
+              ...(newest.stackBytes !== undefined ? { stackBytes: newest.stackBytes } : {}),
+              ...(newest.ramBytes !== undefined ? { ramBytes: newest.ramBytes } : {}),
+              ...(newest.flashBytes !== undefined ? { flash: { total: newest.flashBytes } } : {}),
+            });
+          }
+        }
+        return { rows };
+      },
+      async layerDiff({ measurementA, measurementB }) {
+        const [a, b] = [find(measurements, measurementA, 'measurement'), find(measurements, measurementB, 'measurement')];
+        const side = (m: Measurement) => ({ measurementId: m.id, variantId: m.variantId, variantName: find(variants, m.variantId, 'variant').name, ...(m.boardId ? { boardId: m.boardId } : {}), ...(m.latency ? { unit: m.latency.unit } : {}), total: m.latency?.value ?? 0 });
+        const count = Math.max(a.layers?.length ?? 0, b.layers?.length ?? 0);
+        const rows = Array.from({ length: count }, (_, i) => {
+          const [x, y] = [a.layers?.[i], b.layers?.[i]];
+          return { ...(x ? { a: x } : {}), ...(y ? { b: y } : {}), ...(x && y ? { delta: y.latency - x.latency } : {}) };
+        });
+        return { a: side(a), b: side(b), matching: 'index' as const, rows };
+      },
+    },
+    graphs: {
+      async get({ variantId }) {
+        find(variants, variantId, 'variant');
+        throw new NotFoundError(`the fake services keep no graph of variant ${variantId}`, { variant: variantId });
+      },
+    },
+    exports: {
+      async cProject({ variantId }) {
+        return { fileName: `${find(variants, variantId, 'variant').name}.zip`, mimeType: 'application/zip', bytes: new Uint8Array([0x50, 0x4b, 5, 6, ...new Array(18).fill(0)]) };
+      },
+      async firmware({ variantId }) {
+        return { fileName: `${find(variants, variantId, 'variant').name}-firmware.zip`, mimeType: 'application/zip', bytes: new Uint8Array([0x50, 0x4b, 5, 6, ...new Array(18).fill(0)]) };
+      },
+      async model({ variantId }) {
+        return { fileName: `${find(variants, variantId, 'variant').name}.tflite`, mimeType: 'application/octet-stream', bytes: new Uint8Array(8) };
+      },
+      async report({ measurementId, format }) {
+        const measurement = find(measurements, measurementId, 'measurement');
+        const text = format === 'json' ? JSON.stringify(measurement) : format === 'csv' ? 'index,op,latency\n' : `<!doctype html><title>report ${measurement.id}</title>`;
+        return { fileName: `report.${format}`, mimeType: format === 'html' ? 'text/html' : format === 'csv' ? 'text/csv' : 'application/json', bytes: new TextEncoder().encode(text) };
       },
     },
     menu: {
