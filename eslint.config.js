@@ -52,9 +52,10 @@ const runtimeLayers = [
     name: 'core/common',
     files: ['src/core/common/**'],
     imports: ['src/core/common/**'],
-    packages: ['flatbuffers'],
-    // Tests run the pure code against Node-side fakes (fake board, mock transport, model files).
-    tests: tests({ imports: ['src/core/node/**', 'src/shared/**'] }),
+    packages: ['flatbuffers', 'protobufjs'],
+    // Tests run the pure code against Node-side fakes (fake board, mock transport, model files);
+    // the ONNX importer's tests compare with onnxruntime.
+    tests: tests({ imports: ['src/core/node/**', 'src/shared/**'], packages: ['onnxruntime-node'] }),
   },
   {
     // Node-only core. It implements the service interfaces of shared/services (types only today).

@@ -1,13 +1,14 @@
 import { ImportError } from '../errors.js';
 import type { Graph } from '../ir/types.js';
 import type { ImportOptions, ModelImporter } from './importer.js';
+import { onnxImporter } from './onnx/index.js';
 import { tfliteImporter } from './tflite/index.js';
 
 export type { ImportOptions, ModelImporter } from './importer.js';
 export { DEFAULT_MAX_TENSOR_BYTES } from './importer.js';
 
 /** Every importer TinyDeploy knows, tried in order. */
-export const importers: readonly ModelImporter[] = [tfliteImporter];
+export const importers: readonly ModelImporter[] = [tfliteImporter, onnxImporter];
 
 /** Finds the importer whose `match` accepts the bytes, or undefined. */
 export function matchImporter(bytes: Uint8Array): ModelImporter | undefined {

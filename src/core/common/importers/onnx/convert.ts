@@ -1,0 +1,1216 @@
+/**
+ * ONNX graph → TinyDeploy IR (TFLite-named ops, NHWC activations).
+ *
+ * Layout. ONNX convolution graphs are NCHW; TinyDeploy's kernels are NHWC. Every ONNX value is an
+ * IR tensor plus a permutation `perm` (IR dimension i holds ONNX dimension perm[i]). Convolutions
+ * and pools want their input as perm [0,2,3,1] and produce that; elementwise ops, activations,
+ * concatenation, pads, means and softmax run in whatever layout their input has (axes and
+ * constants are permuted instead of the data); an ONNX Transpose only changes the label, so
+ * PyTorch's transposes around an LSTM and the NCHW↔NHWC pairs cancel without an op. Data moves
+ * only where a layout is really needed and differs: when only dimensions of size 1 move, a
+ * RESHAPE (same bytes); otherwise a TRANSPOSE. A Flatten/Reshape of an NHWC map to
+ * [N, C·H·W] feeding a Gemm/MatMul permutes the weight columns instead of the data. So the
+ * supported ops leave no TRANSPOSE inside the graph; the model's inputs and outputs keep the
+ * ONNX layout (a TRANSPOSE at the boundary when more than unit dimensions move) unless the
+ * caller asks for NHWC inputs.
+ *
+ * Batch-norm is folded into the convolution before it (or becomes MUL and ADD); Pad with zeros
+ * before a convolution becomes its SAME padding when it is exactly that; Relu/Clip become the
+ * fused activation of the op before them; an Add of a constant after a Gemm/MatMul/Conv becomes
+ * its bias. Shapes are inferred node by node (exporters rarely store them); shape arithmetic on
+ * constants is evaluated (constants.ts).
+ */
+import { ImportError } from '../../errors.js';
+import type { Activation, DType, Op, Tensor, TensorData } from '../../ir/types.js';
+import { elementCount, formatShape } from '../../ir/tensor.js';
+import { findOp } from '../../ops/index.js';
+import { printableName } from '../../printable.js';
+import {
+  type Constant,
+  binaryConstant,
+  broadcastShape,
+  broadcastTo,
+  castConstant,
+  concatConstants,
+  constant,
+  gatherConstant,
+  isFloat,
+  scalarValue,
+  sliceConstant,
+  transposeConstant,
+  transposeData,
+} from './constants.js';
+import { type OnnxAttribute, type OnnxNode, attributeMap, text } from './proto.js';
+
+/** An activation: an IR tensor in some layout. */
+export interface Value {
+  kind: 'value';
+  tensor: number;
+  /** ONNX shape. */
+  shape: number[];
+  /** IR dimension i is ONNX dimension perm[i]. */
+  perm: number[];
+  /** After a Flatten of a permuted map: IR column j of the last dimension is ONNX column columns[j]. */
+  columns?: Int32Array;
+  /** A zero Pad not yet emitted (a convolution may absorb it as SAME padding). */
+  pendingPad?: { source: Value; pads: number[] };
+}
+
+export type Entry = Value | Constant;
+
+const NHWC = [0, 2, 3, 1];
+
+/** Ops of each ONNX type the converter handles (opset ≥ 11). */
+export const supportedOnnxOps = new Set([
+  'Conv', 'Gemm', 'MatMul', 'Add', 'Sub', 'Mul', 'Div', 'Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh', 'HardSwish',
+  'MaxPool', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization', 'Flatten', 'Reshape', 'Squeeze', 'Unsqueeze',
+  'Transpose', 'Concat', 'Slice', 'Pad', 'Softmax', 'ReduceMean', 'LSTM', 'Constant', 'ConstantOfShape', 'Shape',
+  'Gather', 'Cast', 'Identity', 'Dropout',
+]);
+
+/** Why a node cannot be converted whatever its inputs, or undefined (checked for all nodes before converting). */
+export function unsupportedReason(node: OnnxNode): string | undefined {
+  const domain = node.domain ?? '';
+  const type = node.op_type ?? '';
+  if (domain !== '' && domain !== 'ai.onnx') return `operator domain "${domain}" is not supported (only the default ONNX domain)`;
+  if (type === 'GRU' || type === 'RNN') return `${type} is not supported yet (LSTM is)`;
+  if (type === 'LSTM') {
+    const direction = text(attributeMap(node).get('direction')?.s) ?? 'forward';
+    if (direction !== 'forward') return `${direction} LSTM is not supported yet (forward only)`;
+  }
+  if (type === 'QuantizeLinear' || type === 'DequantizeLinear' || type === 'QLinearConv' || type === 'QLinearMatMul') {
+    return `${type} (a quantized ONNX model) is not supported yet: import the float model and quantize it with TinyDeploy`;
+  }
+  if (!supportedOnnxOps.has(type)) return `${type} is not supported`;
+  return undefined;
+}
+
+export interface ConvertOptions {
+  opset: number;
+  /** 'nchw' keeps the ONNX input layout (default); 'nhwc' makes 4-D inputs NHWC. */
+  inputLayout: 'nchw' | 'nhwc';
+}
+
+export class OnnxConverter {
+  readonly tensors: Tensor[] = [];
+  readonly ops: Op[] = [];
+  readonly entries = new Map<string, Entry>();
+  /** Op index producing each IR tensor. */
+  private readonly producer = new Map<number, number>();
+  /** Readers of each ONNX value name (nodes and graph outputs). */
+  private readonly readers = new Map<string, number>();
+  private readonly graphOutputs = new Set<string>();
+  private node: OnnxNode = {};
+  private nodeIndex = -1;
+  readonly notes: string[] = [];
+
+  constructor(
+    private readonly nodes: OnnxNode[],
+    outputs: string[],
+    private readonly options: ConvertOptions,
+  ) {
+    for (const node of nodes) for (const name of node.input ?? []) if (name) this.readers.set(name, (this.readers.get(name) ?? 0) + 1);
+    for (const name of outputs) {
+      this.readers.set(name, (this.readers.get(name) ?? 0) + 1);
+      this.graphOutputs.add(name);
+    }
+  }
+
+  // ---------------------------------------------------------------- errors and attributes
+
+  fail(message: string, data: Record<string, unknown> = {}): never {
+    if (this.nodeIndex < 0) throw new ImportError(`onnx: ${message}`, data);
+    throw new ImportError(`onnx: ${this.nodeLabel()}: ${message}`, {
+      node: this.nodeIndex,
+      nodeName: this.node.name ?? '',
+      opType: this.node.op_type,
+      opset: this.options.opset,
+      ...data,
+    });
+  }
+
+  nodeLabel(node = this.node, index = this.nodeIndex): string {
+    const name = node.name ? ` ${printableName(node.name)}` : '';
+    return `node ${index}${name} (${node.op_type}, opset ${this.options.opset})`;
+  }
+
+  private attrs = new Map<string, OnnxAttribute>();
+
+  private int(name: string, fallback: number): number {
+    const attribute = this.attrs.get(name);
+    return attribute?.i ?? fallback;
+  }
+
+  private float(name: string, fallback: number): number {
+    return this.attrs.get(name)?.f ?? fallback;
+  }
+
+  private ints(name: string): number[] | undefined {
+    const attribute = this.attrs.get(name);
+    return attribute ? (attribute.ints ?? []) : undefined;
+  }
+
+  private string(name: string, fallback: string): string {
+    return text(this.attrs.get(name)?.s) ?? fallback;
+  }
+
+  // ---------------------------------------------------------------- IR building
+
+  addTensor(name: string, shape: number[], dtype: DType, data?: TensorData): number {
+    const id = this.tensors.length;
+    const tensor: Tensor = { id, name, shape: [...shape], dtype };
+    if (data) tensor.data = data;
+    this.tensors.push(tensor);
+    return id;
+  }
+
+  /** An IR constant from constant values (float32, or int32/int64 for shape-like inputs). */
+  constTensor(name: string, c: Constant, dtype: DType = c.dtype): number {
+    return this.addTensor(name, c.shape, dtype, irData(dtype, c.data));
+  }
+
+  addOp(type: string, inputs: number[], outputs: number[], attrs: object): number {
+    const index = this.ops.length;
+    this.ops.push({ type, inputs, outputs, attrs } as Op);
+    for (const output of outputs) this.producer.set(output, index);
+    return index;
+  }
+
+  private requireOp(type: string, why: string): void {
+    if (!findOp(type)) this.fail(`${why} needs TinyDeploy's ${type} op, which this version does not have`);
+  }
+
+  private outputName(index = 0): string {
+    return this.node.output?.[index] || `${this.node.name || this.node.op_type}:${index}`;
+  }
+
+  /** A new activation for ONNX output `index` of the node. */
+  private newValue(shape: number[], perm: number[], index = 0, dtype: DType = 'float32'): Value {
+    const irShape = perm.map((p) => shape[p]);
+    const tensor = this.addTensor(this.outputName(index), irShape, dtype);
+    return { kind: 'value', tensor, shape: [...shape], perm: [...perm] };
+  }
+
+  private define(entry: Entry, index = 0): void {
+    const name = this.node.output?.[index];
+    if (name) this.entries.set(name, entry);
+  }
+
+  // ---------------------------------------------------------------- inputs of a node
+
+  private input(index: number): Entry | undefined {
+    const name = this.node.input?.[index];
+    if (!name) return undefined;
+    const entry = this.entries.get(name);
+    if (!entry) this.fail(`input ${index} ${printableName(name)} is neither a graph input, an initializer nor the output of an earlier node`);
+    return entry;
+  }
+
+  private value(index: number, role = `input ${index}`): Value {
+    const entry = this.input(index);
+    if (!entry) this.fail(`${role} is missing`);
+    if (entry.kind === 'value') return entry;
+    // A constant where an activation is expected: it becomes an IR constant in ONNX layout.
+    const tensor = this.constTensor(this.node.input![index], entry);
+    return { kind: 'value', tensor, shape: [...entry.shape], perm: entry.shape.map((_, i) => i) };
+  }
+
+  private const(index: number, role: string): Constant {
+    const entry = this.input(index);
+    if (!entry) this.fail(`${role} (input ${index}) is missing`);
+    if (entry.kind === 'value') this.fail(`${role} (input ${index}, ${printableName(this.node.input![index])}) must be a constant (an initializer or computable from constants), it is computed by the graph`);
+    return entry;
+  }
+
+  private optionalConst(index: number, role: string): Constant | undefined {
+    return this.node.input?.[index] ? this.const(index, role) : undefined;
+  }
+
+  private isConst(index: number): boolean {
+    const entry = this.input(index);
+    return entry !== undefined && entry.kind !== 'value';
+  }
+
+  /** Only one reader and not a graph output: the producer may be changed in place. */
+  private soleReader(name: string | undefined): boolean {
+    return name !== undefined && this.readers.get(name) === 1 && !this.graphOutputs.has(name);
+  }
+
+  // ---------------------------------------------------------------- layouts
+
+  /** The value with its data in layout `perm` (a RESHAPE or TRANSPOSE when it differs). */
+  inLayout(value: Value, perm: readonly number[]): Value {
+    value = this.settle(value);
+    if (value.columns) value = this.unflatten(value);
+    if (sameList(value.perm, perm)) return value;
+    const key = `${value.tensor}:${perm.join(',')}`;
+    const cached = this.layouts.get(key);
+    if (cached) return cached;
+    const moved = this.moveLayout(value, perm);
+    this.layouts.set(key, moved);
+    return moved;
+  }
+
+  /** Copies of values in other layouts, by "tensor:perm", so that two readers share one. */
+  private readonly layouts = new Map<string, Value>();
+
+  private moveLayout(value: Value, perm: readonly number[]): Value {
+    const irShape = perm.map((p) => value.shape[p]);
+    const name = `${this.tensors[value.tensor].name}:${perm.join('')}`;
+    if (sameList(unitFree(value.perm, value.shape), unitFree(perm, value.shape))) {
+      const tensor = this.addTensor(name, irShape, this.tensors[value.tensor].dtype);
+      this.reshape(value.tensor, tensor);
+      return { kind: 'value', tensor, shape: value.shape, perm: [...perm] };
+    }
+    this.requireOp('TRANSPOSE', `moving ${formatShape(value.shape)} from layout [${value.perm.join(',')}] to [${perm.join(',')}]`);
+    // IR target dim i = ONNX dim perm[i] = current IR dim value.perm.indexOf(perm[i]).
+    const irPerm = perm.map((p) => value.perm.indexOf(p));
+    const tensor = this.addTensor(name, irShape, this.tensors[value.tensor].dtype);
+    const permTensor = this.addTensor(`${name}/perm`, [irPerm.length], 'int32', Int32Array.from(irPerm));
+    this.addOp('TRANSPOSE', [value.tensor, permTensor], [tensor], {});
+    return { kind: 'value', tensor, shape: value.shape, perm: [...perm] };
+  }
+
+  identity(value: Value): Value {
+    return this.inLayout(value, value.shape.map((_, i) => i));
+  }
+
+  reshape(from: number, to: number): void {
+    const shape = this.tensors[to].shape;
+    const shapeTensor = this.addTensor(`${this.tensors[to].name}/shape`, [shape.length], 'int32', Int32Array.from(shape));
+    this.addOp('RESHAPE', [from, shapeTensor], [to], { newShape: [...shape] });
+  }
+
+  /** Emits a pending Pad. */
+  private settle(value: Value): Value {
+    if (!value.pendingPad) return value;
+    const { source, pads } = value.pendingPad;
+    const rank = source.shape.length;
+    const data = new Int32Array(rank * 2);
+    for (let i = 0; i < rank; i++) {
+      const onnxAxis = source.perm[i];
+      data[2 * i] = pads[onnxAxis];
+      data[2 * i + 1] = pads[onnxAxis + rank];
+    }
+    const paddings = this.addTensor(`${this.tensors[value.tensor].name}/paddings`, [rank, 2], 'int32', data);
+    this.addOp('PAD', [source.tensor, paddings], [value.tensor], {});
+    const settled: Value = { ...value };
+    delete settled.pendingPad;
+    value.pendingPad = undefined; // the op exists now: later readers use the tensor
+    return settled;
+  }
+
+  /** A flattened permuted map put back into ONNX column order. */
+  private unflatten(value: Value): Value {
+    this.fail(
+      `${formatShape(value.shape)} was flattened from an NHWC map in NCHW order; only a Gemm or MatMul with constant weights can read it without moving data (TinyDeploy permutes their weights instead)`,
+    );
+  }
+
+  // ---------------------------------------------------------------- conversion
+
+  convert(node: OnnxNode, index: number): void {
+    this.node = node;
+    this.nodeIndex = index;
+    this.attrs = attributeMap(node);
+    const type = node.op_type!;
+    const reason = unsupportedReason(node);
+    if (reason) this.fail(reason);
+    // A node whose inputs are all constants is evaluated now (shape arithmetic).
+    const inputs = (node.input ?? []).map((name, i) => (name ? i : -1)).filter((i) => i >= 0);
+    if (type !== 'LSTM' && inputs.length > 0 && inputs.every((i) => this.isConst(i)) && this.foldConstant(type)) return;
+    switch (type) {
+      case 'Constant':
+      case 'ConstantOfShape':
+      case 'Shape':
+      case 'Cast':
+      case 'Gather':
+        return this.foldConstantOrFail(type);
+      case 'Identity':
+      case 'Dropout':
+        return this.define(this.input(0)!);
+      case 'Conv':
+        return this.conv();
+      case 'Gemm':
+        return this.gemm();
+      case 'MatMul':
+        return this.matmul();
+      case 'Add':
+      case 'Sub':
+      case 'Mul':
+      case 'Div':
+        return this.binary(type);
+      case 'Relu':
+      case 'Clip':
+      case 'Sigmoid':
+      case 'Tanh':
+      case 'LeakyRelu':
+      case 'HardSwish':
+        return this.unary(type);
+      case 'MaxPool':
+      case 'AveragePool':
+        return this.pool(type);
+      case 'GlobalAveragePool':
+        return this.globalAveragePool();
+      case 'BatchNormalization':
+        return this.batchNorm();
+      case 'Flatten':
+        return this.flatten();
+      case 'Reshape':
+        return this.reshapeNode();
+      case 'Squeeze':
+      case 'Unsqueeze':
+        return this.squeeze(type === 'Unsqueeze');
+      case 'Transpose':
+        return this.transpose();
+      case 'Concat':
+        return this.concat();
+      case 'Slice':
+        return this.fail('Slice of an activation needs a STRIDED_SLICE op, which TinyDeploy does not have yet (Slice of constants is evaluated)');
+      case 'Pad':
+        return this.pad();
+      case 'Softmax':
+        return this.softmax();
+      case 'ReduceMean':
+        return this.reduceMean();
+      case 'LSTM':
+        return this.lstm();
+      default:
+        this.fail(`${type} is not supported`);
+    }
+  }
+
+  private foldConstantOrFail(type: string): void {
+    if (!this.foldConstant(type)) this.fail(`${type} of a computed value is not supported (only of constants or shapes)`);
+  }
+
+  /** Evaluates the node when its result is constant; false when it is not. */
+  private foldConstant(type: string): boolean {
+    const node = this.node;
+    const c = (i: number) => this.input(i) as Constant;
+    const int64 = (values: number[]) => constant('int64', [values.length], values);
+    let result: Constant | undefined;
+    switch (type) {
+      case 'Constant': {
+        const value = this.attrs.get('value')?.t;
+        if (value) result = this.decodeTensor(value, 'Constant value');
+        else if (this.attrs.has('value_float')) result = constant('float32', [], [this.float('value_float', 0)]);
+        else if (this.attrs.has('value_int')) result = constant('int64', [], [this.int('value_int', 0)]);
+        else if (this.attrs.has('value_floats')) result = constant('float32', [this.attrs.get('value_floats')!.floats!.length], this.attrs.get('value_floats')!.floats!);
+        else if (this.attrs.has('value_ints')) result = int64(this.ints('value_ints')!);
+        else this.fail('Constant without a value, value_float(s) or value_int(s) attribute is not supported');
+        break;
+      }
+      case 'ConstantOfShape': {
+        const shape = Array.from(c(0).data);
+        const value = this.attrs.get('value')?.t;
+        const fill = value ? this.decodeTensor(value, 'ConstantOfShape value') : constant('float32', [1], [0]);
+        result = constant(fill.dtype, shape, new Array<number>(elementCount(shape)).fill(fill.data[0] ?? 0));
+        break;
+      }
+      case 'Shape': {
+        const entry = this.input(0)!;
+        let shape = entry.shape;
+        const start = this.int('start', 0);
+        const end = this.attrs.has('end') ? this.int('end', shape.length) : shape.length;
+        shape = shape.slice(start < 0 ? start + shape.length : start, end < 0 ? end + shape.length : end);
+        result = int64(shape);
+        break;
+      }
+      case 'Cast': {
+        if (this.input(0)!.kind === 'value') return false;
+        const to = this.int('to', 1);
+        const dtype = onnxDType(to);
+        if (!dtype) this.fail(`Cast to ONNX type ${to} is not supported`);
+        result = castConstant(c(0), dtype);
+        break;
+      }
+      case 'Gather': {
+        if (this.input(0)!.kind === 'value' || this.input(1)!.kind === 'value') return false;
+        const axis = this.int('axis', 0);
+        result = gatherConstant(c(0), c(1), axis < 0 ? axis + c(0).shape.length : axis);
+        break;
+      }
+      case 'Unsqueeze':
+      case 'Squeeze': {
+        let axes = this.axes(1, c(0).shape.length + (type === 'Unsqueeze' ? this.addedAxes() : 0));
+        if (type === 'Squeeze' && axes.length === 0) axes = c(0).shape.flatMap((dim, i) => (dim === 1 ? [i] : []));
+        result = { ...c(0), shape: type === 'Unsqueeze' ? unsqueezeShape(c(0).shape, axes) : squeezeShape(c(0).shape, axes) };
+        break;
+      }
+      case 'Concat': {
+        const parts = (node.input ?? []).map((_, i) => c(i)).filter((part) => elementCount(part.shape) > 0 || part.shape.length > 0);
+        const axis = this.int('axis', 0);
+        result = concatConstants(parts, axis < 0 ? axis + parts[0].shape.length : axis);
+        break;
+      }
+      case 'Reshape':
+        result = { ...c(0), shape: reshapeTarget(this, c(0).shape, Array.from(c(1).data)) };
+        break;
+      case 'Flatten': {
+        const axis = this.int('axis', 1);
+        const shape = c(0).shape;
+        const a = axis < 0 ? axis + shape.length : axis;
+        result = { ...c(0), shape: [elementCount(shape.slice(0, a)), elementCount(shape.slice(a))] };
+        break;
+      }
+      case 'Transpose': {
+        const perm = this.ints('perm') ?? c(0).shape.map((_, i) => c(0).shape.length - 1 - i);
+        result = transposeConstant(c(0), perm);
+        break;
+      }
+      case 'Slice': {
+        const data = c(0);
+        const starts = Array.from(c(1).data);
+        const ends = Array.from(c(2).data);
+        const axes = this.node.input?.[3] ? Array.from(c(3).data) : starts.map((_, i) => i);
+        const steps = this.node.input?.[4] ? Array.from(c(4).data) : starts.map(() => 1);
+        result = sliceConstant(data, starts, ends, axes, steps);
+        break;
+      }
+      case 'Add':
+      case 'Sub':
+      case 'Mul':
+      case 'Div': {
+        const ops: Record<string, (x: number, y: number) => number> = {
+          Add: (x, y) => x + y,
+          Sub: (x, y) => x - y,
+          Mul: (x, y) => x * y,
+          Div: (x, y) => x / y,
+        };
+        result = binaryConstant(c(0), c(1), ops[type]);
+        if (!result) this.fail(`constant inputs of shapes ${formatShape(c(0).shape)} and ${formatShape(c(1).shape)} do not broadcast`);
+        break;
+      }
+      case 'Identity':
+      case 'Dropout':
+        result = c(0);
+        break;
+      default:
+        return false;
+    }
+    this.define(result);
+    return true;
+  }
+
+  decodeTensor: (tensor: NonNullable<OnnxAttribute['t']>, what: string) => Constant = () => {
+    throw new Error('decodeTensor not set');
+  };
+
+  /** How many axes an Unsqueeze node adds (from its attribute or constant input). */
+  private addedAxes(): number {
+    const name = this.node.input?.[1];
+    if (name) return this.const(1, 'axes').data.length;
+    return this.ints('axes')?.length ?? 0;
+  }
+
+  /** Axes from the attribute (opset < 13) or the constant input `inputIndex` (opset ≥ 13), normalised for `rank`. */
+  private axes(inputIndex: number, rank: number, attribute = 'axes'): number[] {
+    const fromInput = this.node.input?.[inputIndex];
+    const raw = fromInput ? Array.from(this.const(inputIndex, 'axes').data) : (this.ints(attribute) ?? []);
+    return raw.map((axis) => (axis < 0 ? axis + rank : axis));
+  }
+
+  // ---- Conv
+
+  private conv(): void {
+    let x = this.value(0, 'X');
+    const w = this.const(1, 'weights W');
+    const b = this.optionalConst(2, 'bias B');
+    if (x.shape.length !== 4) this.fail(`input X has shape ${formatShape(x.shape)}: only 2-D convolutions (rank-4 NCHW input) are supported`);
+    const [outChannels, filterDepth, kh, kw] = w.shape;
+    const group = this.int('group', 1);
+    const dilations = this.ints('dilations') ?? [1, 1];
+    const strides = this.ints('strides') ?? [1, 1];
+    const inChannels = x.shape[1];
+    if (filterDepth * group !== inChannels) this.fail(`weights ${formatShape(w.shape)} with group ${group} do not match input channels ${inChannels}`);
+    let pads = this.ints('pads') ?? [0, 0, 0, 0];
+    const autoPad = this.string('auto_pad', 'NOTSET');
+    // A zero Pad read only by this convolution is merged with its padding.
+    if (x.pendingPad && this.soleReader(this.node.input?.[0])) {
+      const p = x.pendingPad.pads;
+      if (p[0] === 0 && p[1] === 0 && p[4] === 0 && p[5] === 0 && autoPad === 'NOTSET') {
+        pads = [pads[0] + p[2], pads[1] + p[3], pads[2] + p[6], pads[3] + p[7]];
+        x = x.pendingPad.source;
+      }
+    }
+    const [inH, inW] = [x.shape[2], x.shape[3]];
+    const window = { kernel: [kh, kw], strides, dilations };
+    const { padding, explicit } = this.choosePadding(autoPad, pads, [inH, inW], window);
+    let input = this.inLayout(x, NHWC);
+    let paddedH = inH;
+    let paddedW = inW;
+    if (explicit) {
+      input = this.emitPad(input, explicit);
+      paddedH += explicit[0] + explicit[2];
+      paddedW += explicit[1] + explicit[3];
+    }
+    const outH = windowOutput(padding, paddedH, kh, strides[0], dilations[0]);
+    const outW = windowOutput(padding, paddedW, kw, strides[1], dilations[1]);
+    const out = this.newValue([x.shape[0], outChannels, outH, outW], NHWC);
+    const bias = b ? Float32Array.from(b.data) : new Float32Array(outChannels);
+    if (bias.length !== outChannels) this.fail(`bias B has ${bias.length} values, the convolution ${outChannels} output channels`);
+    const name = this.node.name || this.outputName();
+    const attrs = { padding, strideH: strides[0], strideW: strides[1], dilationH: dilations[0], dilationW: dilations[1], activation: 'none' as Activation };
+    const biasTensor = this.addTensor(`${name}/bias`, [outChannels], 'float32', bias);
+    if (group === 1 || (group > 1 && !(filterDepth === 1 && outChannels % inChannels === 0))) {
+      const filter = transposeConstant(w, [0, 2, 3, 1]);
+      const filterTensor = this.addTensor(`${name}/filter`, filter.shape, 'float32', Float32Array.from(filter.data));
+      this.addOp('CONV_2D', [input.tensor, filterTensor, biasTensor], [out.tensor], attrs);
+    } else {
+      // Depthwise: ONNX [C·M, 1, kh, kw] → TFLite [1, kh, kw, C·M]; output channel c·M + m in both.
+      const filter = transposeConstant(w, [1, 2, 3, 0]);
+      const filterTensor = this.addTensor(`${name}/filter`, filter.shape, 'float32', Float32Array.from(filter.data));
+      this.addOp('DEPTHWISE_CONV_2D', [input.tensor, filterTensor, biasTensor], [out.tensor], { ...attrs, depthMultiplier: outChannels / inChannels });
+    }
+    this.define(out);
+  }
+
+  /** TFLite padding for ONNX pads [top, left, bottom, right]: 'valid', 'same', or valid after an explicit PAD. */
+  private choosePadding(
+    autoPad: string,
+    pads: number[],
+    input: number[],
+    window: { kernel: number[]; strides: number[]; dilations: number[] },
+  ): { padding: 'same' | 'valid'; explicit?: number[] } {
+    if (autoPad === 'VALID') return { padding: 'valid' };
+    const same = input.map((size, i) => samePads(size, window.kernel[i], window.strides[i], window.dilations[i]));
+    if (autoPad === 'SAME_UPPER') return { padding: 'same' };
+    if (autoPad === 'SAME_LOWER') {
+      return { padding: 'valid', explicit: [same[0][1], same[1][1], same[0][0], same[1][0]] };
+    }
+    if (autoPad !== 'NOTSET') this.fail(`auto_pad "${autoPad}" is not an ONNX value`);
+    if (pads.length !== 4) this.fail(`pads [${pads.join(', ')}] are not 2-D pads`);
+    if (pads.every((p) => p === 0)) return { padding: 'valid' };
+    if (pads[0] === same[0][0] && pads[2] === same[0][1] && pads[1] === same[1][0] && pads[3] === same[1][1]) return { padding: 'same' };
+    return { padding: 'valid', explicit: pads };
+  }
+
+  /** A PAD of an NHWC value with ONNX [top, left, bottom, right]. */
+  private emitPad(input: Value, pads: number[]): Value {
+    const [n, c, h, w] = input.shape;
+    const shape = [n, c, h + pads[0] + pads[2], w + pads[1] + pads[3]];
+    const tensor = this.addTensor(`${this.tensors[input.tensor].name}/padded`, NHWC.map((p) => shape[p]), 'float32');
+    const paddings = this.addTensor(`${this.tensors[tensor].name}/paddings`, [4, 2], 'int32', Int32Array.from([0, 0, pads[0], pads[2], pads[1], pads[3], 0, 0]));
+    this.addOp('PAD', [input.tensor, paddings], [tensor], {});
+    return { kind: 'value', tensor, shape, perm: [...NHWC] };
+  }
+
+  // ---- Gemm / MatMul
+
+  private gemm(): void {
+    const a = this.value(0, 'A');
+    if (!this.isConst(1)) this.fail('B is computed by the graph; only constant weights are supported (a FULLY_CONNECTED layer)');
+    const b = this.const(1, 'B');
+    const c = this.optionalConst(2, 'C');
+    if (this.int('transA', 0) !== 0) this.fail('transA = 1 is not supported');
+    if (a.shape.length !== 2 || b.shape.length !== 2) this.fail(`A ${formatShape(a.shape)} and B ${formatShape(b.shape)} must be matrices`);
+    const alpha = this.float('alpha', 1);
+    const beta = this.float('beta', 1);
+    let weights = this.int('transB', 0) ? b : transposeConstant(b, [1, 0]);
+    if (alpha !== 1) weights = { ...weights, data: weights.data.map((v) => v * alpha) };
+    const [units, depth] = weights.shape;
+    if (depth !== a.shape[1]) this.fail(`A ${formatShape(a.shape)} has ${a.shape[1]} columns, B gives ${depth}`);
+    let bias = new Float32Array(units);
+    if (c) {
+      if (!broadcastShape(c.shape, [a.shape[0], units]) || elementCount(c.shape) > units) {
+        this.fail(`C ${formatShape(c.shape)} is not a bias of ${units} values (per-row C is not supported)`);
+      }
+      bias = Float32Array.from(broadcastTo(c, [units]).data, (v) => v * beta);
+    }
+    this.fullyConnected(a, weights, bias, false);
+  }
+
+  private matmul(): void {
+    if (!this.isConst(1)) this.fail('B is computed by the graph; only constant weights are supported (a FULLY_CONNECTED layer)');
+    const a = this.value(0, 'A');
+    const b = this.const(1, 'B');
+    if (b.shape.length !== 2) this.fail(`B ${formatShape(b.shape)}: only a constant matrix is supported`);
+    if (a.shape.length < 2) this.fail(`A ${formatShape(a.shape)}: a vector times a matrix is not supported`);
+    const [depth, units] = b.shape;
+    if (a.shape[a.shape.length - 1] !== depth) this.fail(`A ${formatShape(a.shape)} and B ${formatShape(b.shape)} do not multiply`);
+    this.fullyConnected(a, transposeConstant(b, [1, 0]), new Float32Array(units), a.shape.length > 2);
+  }
+
+  /** FULLY_CONNECTED over the last dimension; weights [units, depth] in ONNX column order. */
+  private fullyConnected(a: Value, weights: Constant, bias: Float32Array, keepNumDims: boolean): void {
+    a = this.settle(a);
+    const rank = a.shape.length;
+    const [units, depth] = weights.shape;
+    let data = Float32Array.from(weights.data);
+    if (a.columns) {
+      const columns = a.columns;
+      const permuted = new Float32Array(data.length);
+      for (let u = 0; u < units; u++) for (let j = 0; j < depth; j++) permuted[u * depth + j] = data[u * depth + columns[j]];
+      data = permuted;
+    } else if (a.perm[rank - 1] !== rank - 1) {
+      a = this.identity(a);
+    }
+    const shape = [...a.shape.slice(0, -1), units];
+    const out = this.newValue(shape, keepNumDims ? a.perm : shape.map((_, i) => i));
+    if (!keepNumDims && rank > 2) this.fail(`input ${formatShape(a.shape)} must be a matrix`);
+    const name = this.node.name || this.outputName();
+    const weightTensor = this.addTensor(`${name}/weights`, [units, depth], 'float32', data);
+    const biasTensor = this.addTensor(`${name}/bias`, [units], 'float32', bias);
+    this.addOp('FULLY_CONNECTED', [a.tensor, weightTensor, biasTensor], [out.tensor], { activation: 'none', keepNumDims, asymmetricQuantizeInputs: false });
+    this.define(out);
+  }
+
+  // ---- elementwise
+
+  private binary(type: 'Add' | 'Sub' | 'Mul' | 'Div'): void {
+    const constIndex = this.isConst(1) ? 1 : this.isConst(0) ? 0 : -1;
+    if (constIndex >= 0) {
+      const k = this.const(constIndex, 'constant operand');
+      const x = this.settle(this.value(1 - constIndex));
+      // x + b after an op with a bias: the constant joins the bias.
+      if ((type === 'Add' || (type === 'Sub' && constIndex === 1)) && this.foldIntoBias(x, k, type === 'Sub' ? -1 : 1)) return;
+      let operand = k;
+      let irType: string = type.toUpperCase();
+      if (type === 'Div') {
+        if (constIndex === 0) {
+          this.requireOp('DIV', 'a constant divided by an activation');
+        } else {
+          operand = { ...k, dtype: 'float32', data: Float32Array.from(k.data, (v) => 1 / v) };
+          irType = 'MUL';
+        }
+      }
+      const shape = broadcastShape(x.shape, k.shape);
+      if (!shape) this.fail(`inputs ${formatShape(this.input(0)!.shape)} and ${formatShape(this.input(1)!.shape)} do not broadcast`);
+      let value = x;
+      if (shape.length !== x.shape.length || x.columns) value = this.identity(x);
+      if (shape.length !== x.shape.length) this.fail(`broadcasting ${formatShape(x.shape)} up to ${formatShape(shape)} is not supported`);
+      // The constant in the activation's layout, without leading ones.
+      const padded: Constant = { ...operand, shape: [...new Array<number>(shape.length - operand.shape.length).fill(1), ...operand.shape] };
+      const permuted = transposeConstant(padded, value.perm);
+      let irShape = permuted.shape;
+      while (irShape.length > 1 && irShape[0] === 1) irShape = irShape.slice(1);
+      const constTensor = this.addTensor(`${this.node.name || this.outputName()}/constant`, irShape, 'float32', Float32Array.from(permuted.data));
+      const out = this.newValue(shape, value.perm);
+      const inputs = constIndex === 1 || irType === 'MUL' || irType === 'ADD' ? [value.tensor, constTensor] : [constTensor, value.tensor];
+      this.addOp(irType, inputs, [out.tensor], { activation: 'none' });
+      this.define(out);
+      return;
+    }
+    let a = this.settle(this.value(0));
+    let b = this.settle(this.value(1));
+    if (type === 'Div') this.requireOp('DIV', 'Div of two activations');
+    const shape = broadcastShape(a.shape, b.shape);
+    if (!shape) this.fail(`inputs ${formatShape(a.shape)} and ${formatShape(b.shape)} do not broadcast`);
+    if (a.shape.length === b.shape.length && !a.columns && !b.columns) {
+      if (!sameList(a.perm, b.perm)) b = this.inLayout(b, a.perm);
+    } else {
+      a = this.identity(a);
+      b = this.identity(b);
+    }
+    const perm = a.shape.length === shape.length ? a.perm : shape.map((_, i) => i);
+    const out = this.newValue(shape, perm);
+    this.addOp(type.toUpperCase(), [a.tensor, b.tensor], [out.tensor], { activation: 'none' });
+    this.define(out);
+  }
+
+  /** Adds a per-channel constant to the bias of the op producing `x`; false when that is not exact. */
+  private foldIntoBias(x: Value, k: Constant, sign: number): boolean {
+    if (!this.soleReader(this.node.input?.[this.isConst(1) ? 0 : 1])) return false;
+    const opIndex = this.producer.get(x.tensor);
+    if (opIndex === undefined) return false;
+    const op = this.ops[opIndex];
+    if (!['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED'].includes(op.type) || (op.attrs as { activation: Activation }).activation !== 'none') return false;
+    const shape = broadcastShape(x.shape, k.shape);
+    if (!shape || !sameList(shape, x.shape)) return false;
+    // Constant varying along the channel only (ONNX channel: axis 1 for NCHW maps, the last axis otherwise).
+    const channelAxis = op.type === 'FULLY_CONNECTED' ? x.shape.length - 1 : 1;
+    const padded = [...new Array<number>(shape.length - k.shape.length).fill(1), ...k.shape];
+    if (padded.some((dim, i) => i !== channelAxis && dim !== 1)) return false;
+    const bias = this.tensors[op.inputs[2]];
+    const channels = bias.shape[0];
+    const values = broadcastTo({ ...k, shape: [padded[channelAxis]] }, [channels]).data;
+    const data = Float32Array.from(bias.data as Float32Array, (v, i) => v + sign * values[i]);
+    bias.data = data;
+    this.renameOutput(x, 0);
+    this.define(x);
+    return true;
+  }
+
+  /** The tensor takes the node's output name (the op now computes the node's result). */
+  private renameOutput(x: Value, index: number): void {
+    const name = this.node.output?.[index];
+    if (name) this.tensors[x.tensor].name = name;
+  }
+
+  private unary(type: string): void {
+    const x = this.settle(this.value(0, 'X'));
+    let irType: string;
+    let activation: Activation | undefined;
+    let attrs: object = {};
+    switch (type) {
+      case 'Relu':
+        irType = 'RELU';
+        activation = 'relu';
+        break;
+      case 'Clip': {
+        const min = this.node.input?.[1] ? scalarValue(this.const(1, 'min')) : -Infinity;
+        const max = this.node.input?.[2] ? scalarValue(this.const(2, 'max')) : Infinity;
+        if (min === 0 && max === 6) [irType, activation] = ['RELU6', 'relu6'];
+        else if (min === -1 && max === 1) [irType, activation] = ['RELU_N1_TO_1', 'relu_n1_to_1'];
+        else if (min === 0 && max === Infinity) [irType, activation] = ['RELU', 'relu'];
+        else this.fail(`Clip(${min}, ${max}) is not supported: only Clip(0, 6), Clip(-1, 1) and Clip(0, ∞) (ReLU6, ReLU-1..1, ReLU)`);
+        break;
+      }
+      case 'Sigmoid':
+        irType = 'LOGISTIC';
+        break;
+      case 'Tanh':
+        irType = 'TANH';
+        break;
+      case 'LeakyRelu':
+        irType = 'LEAKY_RELU';
+        attrs = { alpha: this.float('alpha', 0.01) };
+        break;
+      case 'HardSwish':
+        irType = 'HARD_SWISH';
+        break;
+      default:
+        this.fail(`${type} is not supported`);
+    }
+    if (activation && this.fuseActivation(x, activation)) return;
+    this.requireOp(irType, type);
+    const out = this.newValue(x.shape, x.perm);
+    if (x.columns) out.columns = x.columns;
+    this.addOp(irType, [x.tensor], [out.tensor], attrs);
+    this.define(out);
+  }
+
+  /** Sets the activation of the op producing x when x has no other reader. */
+  private fuseActivation(x: Value, activation: Activation): boolean {
+    if (!this.soleReader(this.node.input?.[0])) return false;
+    const opIndex = this.producer.get(x.tensor);
+    if (opIndex === undefined) return false;
+    const op = this.ops[opIndex];
+    if (!findOp(op.type)?.fusedActivation || (op.attrs as { activation?: Activation }).activation !== 'none') return false;
+    if (!['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD'].includes(op.type)) return false;
+    (op.attrs as { activation: Activation }).activation = activation;
+    this.renameOutput(x, 0);
+    this.define(x);
+    return true;
+  }
+
+  // ---- pools
+
+  private pool(type: 'MaxPool' | 'AveragePool'): void {
+    const x = this.settle(this.value(0, 'X'));
+    if (x.shape.length !== 4) this.fail(`input ${formatShape(x.shape)}: only 2-D pooling (rank-4 NCHW input) is supported`);
+    if ((this.node.output ?? []).length > 1 && this.node.output![1]) this.fail('the Indices output of MaxPool is not supported');
+    const kernel = this.ints('kernel_shape') ?? this.fail('kernel_shape is missing');
+    const strides = this.ints('strides') ?? [1, 1];
+    const dilations = this.ints('dilations') ?? [1, 1];
+    if (dilations.some((d) => d !== 1)) this.fail(`dilations [${dilations.join(', ')}] are not supported in pooling`);
+    const pads = this.ints('pads') ?? [0, 0, 0, 0];
+    const countIncludePad = this.int('count_include_pad', 0);
+    const [inH, inW] = [x.shape[2], x.shape[3]];
+    let { padding, explicit } = this.choosePadding(this.string('auto_pad', 'NOTSET'), pads, [inH, inW], { kernel, strides, dilations });
+    if (padding === 'same' && type === 'AveragePool' && countIncludePad) {
+      // TFLite's SAME average leaves padding out of the count; ONNX counts it: pad with zeros instead.
+      const same = [inH, inW].map((size, i) => samePads(size, kernel[i], strides[i], 1));
+      [padding, explicit] = ['valid', [same[0][0], same[1][0], same[0][1], same[1][1]]];
+    }
+    if (explicit && type === 'MaxPool') this.fail(`pads [${pads.join(', ')}] are not TFLite's SAME padding; MaxPool cannot pad with zeros`);
+    if (explicit && !countIncludePad) this.fail(`pads [${pads.join(', ')}] with count_include_pad = 0 are not TFLite's SAME padding`);
+    let input = this.inLayout(x, NHWC);
+    let [paddedH, paddedW] = [inH, inW];
+    if (explicit) {
+      input = this.emitPad(input, explicit);
+      paddedH += explicit[0] + explicit[2];
+      paddedW += explicit[1] + explicit[3];
+    }
+    const outH = windowOutput(padding, paddedH, kernel[0], strides[0], 1);
+    const outW = windowOutput(padding, paddedW, kernel[1], strides[1], 1);
+    if (this.int('ceil_mode', 0)) {
+      const ceilH = Math.ceil((paddedH - kernel[0]) / strides[0]) + 1;
+      const ceilW = Math.ceil((paddedW - kernel[1]) / strides[1]) + 1;
+      if (padding === 'valid' && (ceilH !== outH || ceilW !== outW)) this.fail('ceil_mode = 1 with a partial last window is not supported');
+    }
+    const out = this.newValue([x.shape[0], x.shape[1], outH, outW], NHWC);
+    this.addOp(type === 'MaxPool' ? 'MAX_POOL_2D' : 'AVERAGE_POOL_2D', [input.tensor], [out.tensor], {
+      padding,
+      strideH: strides[0],
+      strideW: strides[1],
+      filterH: kernel[0],
+      filterW: kernel[1],
+      activation: 'none',
+    });
+    this.define(out);
+  }
+
+  private globalAveragePool(): void {
+    const x = this.settle(this.value(0, 'X'));
+    if (x.shape.length !== 4) this.fail(`input ${formatShape(x.shape)}: only rank-4 NCHW input is supported`);
+    const input = this.inLayout(x, NHWC);
+    const out = this.newValue([x.shape[0], x.shape[1], 1, 1], NHWC);
+    const axes = this.addTensor(`${this.outputName()}/axes`, [2], 'int32', Int32Array.from([1, 2]));
+    this.addOp('MEAN', [input.tensor, axes], [out.tensor], { keepDims: true });
+    this.define(out);
+  }
+
+  private reduceMean(): void {
+    const x = this.settle(this.value(0, 'data'));
+    const rank = x.shape.length;
+    let axes = this.axes(1, rank);
+    if (axes.length === 0) {
+      if (this.int('noop_with_empty_axes', 0)) return this.define(x);
+      axes = x.shape.map((_, i) => i);
+    }
+    const value = x.columns ? this.identity(x) : x;
+    const keepDims = this.int('keepdims', 1) === 1;
+    const irAxes = axes.map((axis) => value.perm.indexOf(axis)).sort((p, q) => p - q);
+    const shape = keepDims ? value.shape.map((dim, i) => (axes.includes(i) ? 1 : dim)) : value.shape.filter((_, i) => !axes.includes(i));
+    const perm = keepDims ? value.perm : renumber(value.perm.filter((p) => !axes.includes(p)));
+    const out = this.newValue(shape, perm);
+    const axesTensor = this.addTensor(`${this.outputName()}/axes`, [irAxes.length], 'int32', Int32Array.from(irAxes));
+    this.addOp('MEAN', [value.tensor, axesTensor], [out.tensor], { keepDims });
+    this.define(out);
+  }
+
+  // ---- batch norm
+
+  private batchNorm(): void {
+    if (this.int('training_mode', 0)) this.fail('training_mode = 1 is not supported (export the model in eval mode)');
+    if ((this.node.output ?? []).filter(Boolean).length > 1) this.fail('running mean/variance outputs are not supported (export the model in eval mode)');
+    const x = this.settle(this.value(0, 'X'));
+    const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => this.const(i, ['scale', 'B', 'input_mean', 'input_var'][i - 1]).data);
+    const epsilon = this.float('epsilon', 1e-5);
+    const channels = x.shape[1];
+    const multiplier = new Float64Array(channels);
+    const shift = new Float64Array(channels);
+    for (let c = 0; c < channels; c++) {
+      multiplier[c] = scale[c] / Math.sqrt(variance[c] + Math.fround(epsilon));
+      shift[c] = bias[c] - mean[c] * multiplier[c];
+    }
+    const opIndex = this.producer.get(x.tensor);
+    const op = opIndex === undefined ? undefined : this.ops[opIndex];
+    if (op && (op.type === 'CONV_2D' || op.type === 'DEPTHWISE_CONV_2D') && (op.attrs as { activation: Activation }).activation === 'none' && this.soleReader(this.node.input?.[0])) {
+      // Fold: W' = W·m per output channel, b' = b·m + shift.
+      const filter = this.tensors[op.inputs[1]];
+      const biasTensor = this.tensors[op.inputs[2]];
+      const weights = filter.data as Float32Array;
+      const channelAxis = op.type === 'CONV_2D' ? 0 : 3;
+      const inner = channelAxis === 0 ? elementCount(filter.shape.slice(1)) : 1;
+      filter.data = Float32Array.from(weights, (v, i) => v * multiplier[channelAxis === 0 ? Math.floor(i / inner) : i % channels]);
+      biasTensor.data = Float32Array.from(biasTensor.data as Float32Array, (v, c) => v * multiplier[c] + shift[c]);
+      this.renameOutput(x, 0);
+      this.define(x);
+      return;
+    }
+    // Standalone: x·m + shift with per-channel constants (ONNX shape [C, 1, …]).
+    const perChannel = (values: Float64Array): Constant => constant('float32', [channels, ...new Array<number>(x.shape.length - 2).fill(1)], values);
+    const scaled = this.elementwiseConst('MUL', x, perChannel(multiplier), `${this.outputName()}/scale`);
+    const out = this.elementwiseConst('ADD', scaled, perChannel(shift), this.outputName());
+    this.define(out);
+  }
+
+  private elementwiseConst(type: 'MUL' | 'ADD', x: Value, k: Constant, name: string): Value {
+    const value = x.columns ? this.identity(x) : x;
+    const padded: Constant = { ...k, shape: [...new Array<number>(value.shape.length - k.shape.length).fill(1), ...k.shape] };
+    const permuted = transposeConstant(padded, value.perm);
+    let irShape = permuted.shape;
+    while (irShape.length > 1 && irShape[0] === 1) irShape = irShape.slice(1);
+    const constTensor = this.addTensor(`${name}/constant`, irShape, 'float32', Float32Array.from(permuted.data));
+    const out = this.newValue(value.shape, value.perm);
+    this.tensors[out.tensor].name = name;
+    this.addOp(type, [value.tensor, constTensor], [out.tensor], { activation: 'none' });
+    return out;
+  }
+
+  // ---- shapes
+
+  private flatten(): void {
+    const x = this.settle(this.value(0, 'input'));
+    const rank = x.shape.length;
+    const rawAxis = this.int('axis', 1);
+    const axis = rawAxis < 0 ? rawAxis + rank : rawAxis;
+    this.reshapeTo(x, [elementCount(x.shape.slice(0, axis)), elementCount(x.shape.slice(axis))]);
+  }
+
+  private reshapeNode(): void {
+    const x = this.settle(this.value(0, 'data'));
+    const shape = reshapeTarget(this, x.shape, Array.from(this.const(1, 'shape').data));
+    this.reshapeTo(x, shape);
+  }
+
+  /** Reshape to an ONNX shape: a RESHAPE of the same bytes when the layout allows, else columns permuted for a following FC. */
+  private reshapeTo(x: Value, shape: number[]): void {
+    if (elementCount(shape) !== elementCount(x.shape)) this.fail(`cannot reshape ${formatShape(x.shape)} to ${formatShape(shape)}`);
+    const identityPerm = x.shape.map((_, i) => i);
+    if (!x.columns && sameList(unitFree(x.perm, x.shape), unitFree(identityPerm, x.shape))) {
+      const out = this.newValue(shape, shape.map((_, i) => i));
+      this.reshape(x.tensor, out.tensor);
+      return this.define(out);
+    }
+    // [N, C, H, W] (NHWC in IR) → [N, C·H·W]: IR bytes are [N, H·W·C]; remember the column order.
+    if (!x.columns && shape.length === 2 && shape[0] === x.shape[0] && x.perm[0] === 0) {
+      const inner = x.shape.slice(1);
+      const irInnerPerm = x.perm.slice(1).map((p) => p - 1);
+      const onnxIndex = new Float64Array(elementCount(inner)).map((_, i) => i);
+      const columns = Int32Array.from(transposeData(onnxIndex, inner, irInnerPerm));
+      const out = this.newValue(shape, [0, 1]);
+      out.columns = columns;
+      this.reshape(x.tensor, out.tensor);
+      return this.define(out);
+    }
+    const value = this.identity(x);
+    const out = this.newValue(shape, shape.map((_, i) => i));
+    this.reshape(value.tensor, out.tensor);
+    this.define(out);
+  }
+
+  private squeeze(unsqueeze: boolean): void {
+    const x = this.settle(this.value(0, 'data'));
+    if (x.columns) this.fail('squeezing a flattened NHWC map is not supported');
+    const outRank = unsqueeze ? x.shape.length + this.addedAxes() : x.shape.length;
+    let axes = this.axes(1, outRank);
+    if (!unsqueeze && axes.length === 0) axes = x.shape.flatMap((dim, i) => (dim === 1 ? [i] : []));
+    if (!unsqueeze && axes.some((a) => x.shape[a] !== 1)) this.fail(`axes [${axes.join(', ')}] of ${formatShape(x.shape)} are not all of size 1`);
+    const shape = unsqueeze ? unsqueezeShape(x.shape, axes) : squeezeShape(x.shape, axes);
+    let perm: number[];
+    if (unsqueeze) {
+      // Old ONNX dim d is new dim kept[d]; new unit dims go last in the IR (no byte moves).
+      const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+      perm = [...x.perm.map((p) => kept[p]), ...axes.sort((p, q) => p - q)];
+      if (sameList([...perm].sort((p, q) => p - q), perm)) perm = shape.map((_, i) => i);
+    } else {
+      perm = renumber(x.perm.filter((p) => !axes.includes(p)));
+    }
+    const out = this.newValue(shape, perm);
+    this.reshape(x.tensor, out.tensor);
+    this.define(out);
+  }
+
+  private transpose(): void {
+    const x = this.settle(this.value(0, 'data'));
+    if (x.columns) this.fail('transposing a flattened NHWC map is not supported');
+    const rank = x.shape.length;
+    const perm = this.ints('perm') ?? x.shape.map((_, i) => rank - 1 - i);
+    // Output ONNX dim j is input dim perm[j]; IR dim i holds input dim x.perm[i] = output dim inverse[x.perm[i]].
+    const inverse = new Array<number>(rank);
+    perm.forEach((p, j) => (inverse[p] = j));
+    this.define({ kind: 'value', tensor: x.tensor, shape: perm.map((p) => x.shape[p]), perm: x.perm.map((p) => inverse[p]) });
+  }
+
+  private concat(): void {
+    const count = (this.node.input ?? []).length;
+    let values = Array.from({ length: count }, (_, i) => this.settle(this.value(i)));
+    const rank = values[0].shape.length;
+    const rawAxis = this.int('axis', 0);
+    const axis = rawAxis < 0 ? rawAxis + rank : rawAxis;
+    const perm = values.find((v) => !v.columns)?.perm ?? values[0].shape.map((_, i) => i);
+    values = values.map((v) => this.inLayout(v, perm));
+    const shape = [...values[0].shape];
+    shape[axis] = values.reduce((sum, v) => sum + v.shape[axis], 0);
+    for (const v of values) {
+      if (v.shape.length !== rank || v.shape.some((dim, i) => i !== axis && dim !== shape[i])) {
+        this.fail(`inputs ${values.map((u) => formatShape(u.shape)).join(', ')} cannot be concatenated along axis ${axis}`);
+      }
+    }
+    const out = this.newValue(shape, perm);
+    this.addOp('CONCATENATION', values.map((v) => v.tensor), [out.tensor], { axis: perm.indexOf(axis), activation: 'none' });
+    this.define(out);
+  }
+
+  private pad(): void {
+    const x = this.settle(this.value(0, 'data'));
+    const mode = this.string('mode', 'constant');
+    if (mode !== 'constant') this.fail(`mode "${mode}" is not supported (only constant)`);
+    const rank = x.shape.length;
+    let pads = Array.from(this.const(1, 'pads').data);
+    if (this.node.input?.[3]) {
+      const axes = this.axes(3, rank);
+      const full = new Array<number>(2 * rank).fill(0);
+      axes.forEach((axis, i) => {
+        full[axis] = pads[i];
+        full[axis + rank] = pads[i + axes.length];
+      });
+      pads = full;
+    }
+    if (pads.length !== 2 * rank) this.fail(`pads has ${pads.length} values, expected ${2 * rank} for input ${formatShape(x.shape)}`);
+    if (pads.some((p) => p < 0)) this.fail(`negative pads [${pads.join(', ')}] (cropping) are not supported`);
+    const fill = this.node.input?.[2] ? scalarValue(this.const(2, 'constant_value')) : 0;
+    if (fill !== 0) this.fail(`constant_value ${fill} is not supported (only 0)`);
+    if (pads.every((p) => p === 0)) return this.define(x);
+    const value = x.columns ? this.identity(x) : x;
+    const shape = value.shape.map((dim, i) => dim + pads[i] + pads[i + rank]);
+    const out = this.newValue(shape, value.perm);
+    out.pendingPad = { source: value, pads };
+    this.define(out);
+  }
+
+  private softmax(): void {
+    const x = this.settle(this.value(0, 'input'));
+    const rank = x.shape.length;
+    const rawAxis = this.int('axis', this.options.opset >= 13 ? -1 : 1);
+    const axis = rawAxis < 0 ? rawAxis + rank : rawAxis;
+    // Before opset 13 Softmax normalises over all dimensions from `axis` on.
+    if (this.options.opset < 13 && x.shape.slice(axis + 1).some((dim) => dim !== 1)) {
+      this.fail(`axis ${rawAxis} on ${formatShape(x.shape)} normalises over several dimensions (opset < 13); only the last dimension is supported`);
+    }
+    let value = x.columns ? this.identity(x) : x;
+    if (value.perm.indexOf(axis) !== rank - 1 && value.shape.some((dim, i) => i !== axis && dim !== 1)) {
+      const perm = [...value.shape.map((_, i) => i).filter((i) => i !== axis), axis];
+      value = this.inLayout(value, perm);
+    }
+    const out = this.newValue(value.shape, value.perm);
+    this.addOp('SOFTMAX', [value.tensor], [out.tensor], { beta: 1 });
+    this.define(out);
+  }
+
+  // ---- LSTM
+
+  private lstm(): void {
+    const activations = (this.attrs.get('activations')?.strings ?? []).map((s) => text(s));
+    if (activations.length > 0 && (activations[0] !== 'Sigmoid' || activations[1] !== 'Tanh' || activations[2] !== 'Tanh')) {
+      this.fail(`activations [${activations.join(', ')}] are not supported (only the default Sigmoid, Tanh, Tanh)`);
+    }
+    if (this.attrs.has('clip')) this.fail('clip is not supported');
+    if (this.int('input_forget', 0)) this.fail('input_forget = 1 (coupled input and forget gates) is not supported');
+    const layout = this.int('layout', 0);
+    const x = this.settle(this.value(0, 'X'));
+    if (x.shape.length !== 3) this.fail(`input X ${formatShape(x.shape)} must have rank 3`);
+    const w = this.const(1, 'W');
+    const r = this.const(2, 'R');
+    const b = this.optionalConst(3, 'B');
+    const hidden = this.int('hidden_size', r.shape[2]);
+    const [steps, batch, features] = layout ? [x.shape[1], x.shape[0], x.shape[2]] : x.shape;
+    if (!sameList(w.shape, [1, 4 * hidden, features])) this.fail(`W ${formatShape(w.shape)} should be [1, ${4 * hidden}, ${features}]`);
+    if (!sameList(r.shape, [1, 4 * hidden, hidden])) this.fail(`R ${formatShape(r.shape)} should be [1, ${4 * hidden}, ${hidden}]`);
+    if (this.node.input?.[4]) {
+      const lengths = this.const(4, 'sequence_lens');
+      if (Array.from(lengths.data).some((length) => length !== steps)) this.fail(`sequence_lens [${Array.from(lengths.data).join(', ')}] shorter than the ${steps} steps are not supported`);
+    }
+    for (const [index, role] of [[5, 'initial_h'], [6, 'initial_c'], [7, 'P (peephole weights)']] as const) {
+      if (!this.node.input?.[index]) continue;
+      if (!this.isConst(index)) this.fail(`${role} is computed by the graph; only a zero initial state is supported`);
+      if (Array.from(this.const(index, role).data).some((v) => v !== 0)) this.fail(`a non-zero ${role} is not supported`);
+    }
+    for (const [index, role] of [[1, 'Y_h (last hidden state)'], [2, 'Y_c (last cell state)']] as const) {
+      const name = this.node.output?.[index];
+      if (name && (this.readers.get(name) ?? 0) > 0) this.fail(`output ${role} is read by the graph; only the sequence output Y is supported yet`);
+    }
+    // IR layout: time-major when X is [T, B, F] in the IR, batch-major when the IR holds [B, T, F].
+    const seqAxis = layout ? 1 : 0;
+    let input = x;
+    if (x.perm[2] !== 2) input = this.identity(x);
+    const timeMajor = input.perm[0] === seqAxis;
+    const name = this.node.name || this.outputName();
+    const gate = (c: Constant, g: number, rows: number, cols: number) => Float32Array.from(c.data.subarray(g * rows * cols, (g + 1) * rows * cols));
+    // ONNX gate order i, o, f, c; TFLite inputs: 1-4 input weights (i, f, c, o), 5-8 recurrent, 12-15 biases.
+    const onnxGate = { input: 0, output: 1, forget: 2, cell: 3 };
+    const order = ['input', 'forget', 'cell', 'output'] as const;
+    const inputWeights = order.map((g) => this.addTensor(`${name}/W_${g}`, [hidden, features], 'float32', gate(w, onnxGate[g], hidden, features)));
+    const recurrentWeights = order.map((g) => this.addTensor(`${name}/R_${g}`, [hidden, hidden], 'float32', gate(r, onnxGate[g], hidden, hidden)));
+    const biases = order.map((g) => {
+      const values = new Float32Array(hidden);
+      if (b) for (let u = 0; u < hidden; u++) values[u] = b.data[onnxGate[g] * hidden + u] + b.data[4 * hidden + onnxGate[g] * hidden + u];
+      return this.addTensor(`${name}/b_${g}`, [hidden], 'float32', values);
+    });
+    const outputState = this.addTensor(`${name}/output_state`, [batch, hidden], 'float32');
+    const cellState = this.addTensor(`${name}/cell_state`, [batch, hidden], 'float32');
+    this.tensors[outputState].variable = true;
+    this.tensors[cellState].variable = true;
+    const irOutShape = timeMajor ? [steps, batch, hidden] : [batch, steps, hidden];
+    const lstmOut = this.addTensor(`${name}/sequence`, irOutShape, 'float32');
+    this.addOp(
+      'UNIDIRECTIONAL_SEQUENCE_LSTM',
+      [input.tensor, ...inputWeights, ...recurrentWeights, -1, -1, -1, ...biases, -1, -1, outputState, cellState],
+      [lstmOut],
+      { activation: 'tanh', cellClip: 0, projClip: 0, timeMajor, asymmetricQuantizeInputs: false, diagonalRecurrentTensors: false },
+    );
+    if (!this.node.output?.[0]) return;
+    // Y: [T, 1, B, H] (layout 0) or [B, T, 1, H] (layout 1); the IR keeps its 3 dimensions plus a unit one.
+    const yShape = layout ? [batch, steps, 1, hidden] : [steps, 1, batch, hidden];
+    const [tAxis, bAxis] = layout ? [1, 0] : [0, 2];
+    const hAxis = 3;
+    const dirAxis = layout ? 2 : 1;
+    const perm = timeMajor ? [tAxis, bAxis, hAxis, dirAxis] : [bAxis, tAxis, hAxis, dirAxis];
+    const y = this.newValue(yShape, perm);
+    this.reshape(lstmOut, y.tensor);
+    this.define(y);
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+export function onnxDType(type: number): DType | undefined {
+  return ({ 1: 'float32', 2: 'uint8', 3: 'int8', 5: 'int16', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float32' } as Record<number, DType>)[type];
+}
+
+function irData(dtype: DType, data: Float32Array | Float64Array): TensorData {
+  switch (dtype) {
+    case 'float32':
+      return Float32Array.from(data);
+    case 'int32':
+      return Int32Array.from(data);
+    case 'int64':
+      return BigInt64Array.from(Array.from(data, (v) => BigInt(v)));
+    case 'int8':
+      return Int8Array.from(data);
+    case 'uint8':
+    case 'bool':
+      return Uint8Array.from(data);
+    case 'int16':
+      return Int16Array.from(data);
+    default:
+      return Float32Array.from(data);
+  }
+}
+
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** The order of the non-unit dimensions in a layout: two layouts with the same one hold the same bytes. */
+function unitFree(perm: readonly number[], shape: readonly number[]): number[] {
+  return perm.filter((p) => shape[p] !== 1);
+}
+
+/** Renumbers the entries of a list of distinct integers to 0 … n-1 keeping their order. */
+function renumber(list: number[]): number[] {
+  const sorted = [...list].sort((a, b) => a - b);
+  return list.map((v) => sorted.indexOf(v));
+}
+
+function squeezeShape(shape: number[], axes: number[]): number[] {
+  return shape.filter((_, i) => !axes.includes(i));
+}
+
+function unsqueezeShape(shape: number[], axes: number[]): number[] {
+  const rank = shape.length + axes.length;
+  const out: number[] = [];
+  let next = 0;
+  for (let i = 0; i < rank; i++) out.push(axes.includes(i) ? 1 : shape[next++]);
+  return out;
+}
+
+function reshapeTarget(converter: OnnxConverter, from: number[], raw: number[]): number[] {
+  const shape = raw.map((dim, i) => (dim === 0 ? from[i] : dim));
+  const known = shape.filter((dim) => dim !== -1).reduce((a, b) => a * b, 1);
+  const unknown = shape.filter((dim) => dim === -1).length;
+  if (unknown > 1) converter.fail(`shape [${raw.join(', ')}] has more than one -1`);
+  if (unknown === 1) shape[shape.indexOf(-1)] = elementCount(from) / known;
+  if (elementCount(shape) !== elementCount(from) || shape.some((dim) => !Number.isInteger(dim) || dim < 0)) {
+    converter.fail(`cannot reshape ${formatShape(from)} to [${raw.join(', ')}]`);
+  }
+  return shape;
+}
+
+/** TFLite SAME padding [before, after] of one spatial dimension. */
+function samePads(size: number, kernel: number, stride: number, dilation: number): [number, number] {
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+function windowOutput(padding: 'same' | 'valid', size: number, kernel: number, stride: number, dilation: number): number {
+  if (padding === 'same') return Math.ceil(size / stride);
+  return Math.floor((size - (kernel - 1) * dilation - 1) / stride) + 1;
+}
+
+export { isFloat };
