@@ -1,0 +1,196 @@
+/**
+ * The ONNX importer against onnxruntime on the PyTorch fixtures (test/fixtures/onnx, made by
+ * scripts/make-onnx-fixtures.py): every float output within 1e-5 of onnxruntime's, relative to
+ * the output's largest value, on seeded inputs; the graphs' structure (no TRANSPOSE inside,
+ * batch-norm folded, activations fused) and MACs against the MLPerf Tiny TFLite twins; and the
+ * errors, which name node, op type and opset.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { sharedModels } from '../../../../../test/testing/shared-data.js';
+import { opMacs } from '../../analysis/macs.js';
+import { ImportError } from '../../errors.js';
+import { Interpreter } from '../../interp/interpreter.js';
+import type { Graph } from '../../ir/types.js';
+import { importModel } from '../index.js';
+import { readOnnx, type OnnxImportOptions } from './index.js';
+import { buildOnnx, float32Bytes } from './testing/onnx-builder.js';
+
+const fixtures = join(import.meta.dirname, '../../../../../test/fixtures/onnx');
+const fixture = (name: string) => new Uint8Array(readFileSync(join(fixtures, `${name}.onnx`)));
+
+function seededInputs(count: number, seed: number): Float32Array {
+  let state = seed;
+  return Float32Array.from({ length: count }, () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return (state / 2 ** 31) * 2 - 1;
+  });
+}
+
+/** NCHW data as NHWC (for a graph imported with inputLayout 'nhwc'). */
+function toNhwc(data: Float32Array, [n, c, h, w]: number[]): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let b = 0; b < n; b++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) {
+    out[((b * h + y) * w + x) * c + k] = data[((b * c + k) * h + y) * w + x];
+  }
+  return out;
+}
+
+/** Largest |ours − onnxruntime| over the largest |onnxruntime|, per output, over three seeded inputs. */
+async function relativeErrors(bytes: Uint8Array, graph: Graph, options: OnnxImportOptions = {}): Promise<number[]> {
+  const session = await ort.InferenceSession.create(bytes);
+  const interpreter = new Interpreter(graph);
+  const errors = graph.outputs.map(() => 0);
+  for (const seed of [1, 2, 3]) {
+    const irShape = graph.tensors[graph.inputs[0]].shape;
+    const shape = options.inputLayout === 'nhwc' && irShape.length === 4 ? [irShape[0], irShape[3], irShape[1], irShape[2]] : irShape;
+    const data = seededInputs(irShape.reduce((a, b) => a * b, 1), seed);
+    const reference = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', data, shape) });
+    const ours = interpreter.run([options.inputLayout === 'nhwc' && shape.length === 4 ? toNhwc(data, shape) : data]).outputs;
+    session.outputNames.forEach((name, i) => {
+      const expected = reference[name].data as Float32Array;
+      const actual = ours[i] as Float32Array;
+      expect(actual.length).toBe(expected.length);
+      let largest = 0;
+      let worst = 0;
+      for (let j = 0; j < expected.length; j++) {
+        largest = Math.max(largest, Math.abs(expected[j]));
+        worst = Math.max(worst, Math.abs(expected[j] - actual[j]));
+      }
+      errors[i] = Math.max(errors[i], worst / largest);
+    });
+  }
+  return errors;
+}
+
+const opTypes = (graph: Graph) => graph.ops.map((op) => op.type);
+const totalMacs = (graph: Graph) => graph.ops.reduce((sum, op) => sum + opMacs(graph, op), 0);
+
+describe('ONNX fixtures from PyTorch against onnxruntime', () => {
+  const cases: { name: string; options?: OnnxImportOptions; ops: string[] }[] = [
+    { name: 'mlp', ops: ['FULLY_CONNECTED', 'FULLY_CONNECTED', 'FULLY_CONNECTED', 'TANH', 'FULLY_CONNECTED', 'LOGISTIC'] },
+    {
+      name: 'ds_cnn',
+      // The 1-channel NCHW input is NHWC already byte for byte: a RESHAPE, no TRANSPOSE.
+      ops: ['RESHAPE', 'CONV_2D', ...Array.from({ length: 4 }, () => ['DEPTHWISE_CONV_2D', 'CONV_2D']).flat(), 'AVERAGE_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX'],
+    },
+    {
+      name: 'resnet8',
+      // The model's NCHW input kept: one TRANSPOSE at the boundary, none inside.
+      ops: ['TRANSPOSE', 'CONV_2D', 'CONV_2D', 'CONV_2D', 'ADD', 'CONV_2D', 'CONV_2D', 'CONV_2D', 'ADD', 'CONV_2D', 'CONV_2D', 'CONV_2D', 'ADD', 'AVERAGE_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX'],
+    },
+    {
+      name: 'resnet8',
+      options: { inputLayout: 'nhwc' },
+      ops: ['CONV_2D', 'CONV_2D', 'CONV_2D', 'ADD', 'CONV_2D', 'CONV_2D', 'CONV_2D', 'ADD', 'CONV_2D', 'CONV_2D', 'CONV_2D', 'ADD', 'AVERAGE_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX'],
+    },
+    // PyTorch's Transpose → LSTM → Squeeze → Transpose cancels: a batch-major LSTM and the dense layer per step.
+    { name: 'lstm', ops: ['UNIDIRECTIONAL_SEQUENCE_LSTM', 'FULLY_CONNECTED'] },
+    {
+      name: 'cnn_flatten',
+      // The input is read by two convolutions through one TRANSPOSE; the flatten of the NHWC map permutes the FC weights.
+      ops: ['TRANSPOSE', 'CONV_2D', 'CONV_2D', 'CONCATENATION', 'MUL', 'ADD', 'MUL', 'SUB', 'MUL', 'PAD', 'MAX_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX', 'MEAN', 'RESHAPE'],
+    },
+  ];
+  for (const { name, options, ops } of cases) {
+    it(`${name}${options ? ` (${JSON.stringify(options)})` : ''}: the expected ops, outputs within 1e-5 of onnxruntime`, async () => {
+      const bytes = fixture(name);
+      const graph = readOnnx(bytes, options);
+      expect(opTypes(graph)).toEqual(ops);
+      expect(graph.source?.format).toBe('onnx');
+      const errors = await relativeErrors(bytes, graph, options);
+      for (const error of errors) expect(error).toBeLessThan(1e-5);
+    });
+  }
+
+  it('fuses ReLU/Clip into the layer before and folds batch-norm and the MatMul bias', () => {
+    const mlp = readOnnx(fixture('mlp'));
+    expect(mlp.ops.map((op) => (op.attrs as { activation?: string }).activation)).toEqual(['relu', 'relu6', 'none', undefined, 'none', undefined]);
+    const dsCnn = readOnnx(fixture('ds_cnn'));
+    expect(dsCnn.ops.filter((op) => op.type.includes('CONV')).every((op) => (op.attrs as { activation: string }).activation === 'relu')).toBe(true);
+    // The explicit ZeroPad2d((1,1,4,5)) before the first convolution is exactly TFLite's SAME padding.
+    expect((dsCnn.ops[1].attrs as { padding: string }).padding).toBe('same');
+    const lstm = readOnnx(fixture('lstm'));
+    const fc = lstm.ops[1];
+    expect(Array.from(lstm.tensors[fc.inputs[2]].data as Float32Array).some((v) => v !== 0)).toBe(true);
+    expect((lstm.ops[0].attrs as { timeMajor: boolean }).timeMajor).toBe(false);
+  });
+
+  it('the CNN twins of the MLPerf Tiny models have their MACs', async () => {
+    const kws = importModel(new Uint8Array(readFileSync(sharedModels.kws_ref_model_float32)), 'kws_ref_model_float32.tflite');
+    const resnet = importModel(new Uint8Array(readFileSync(sharedModels.pretrainedResnet)), 'pretrainedResnet.tflite');
+    expect(totalMacs(readOnnx(fixture('ds_cnn')))).toBe(totalMacs(kws));
+    expect(totalMacs(readOnnx(fixture('resnet8'), { inputLayout: 'nhwc' }))).toBe(totalMacs(resnet));
+    expect(totalMacs(kws)).toBe(2_656_768);
+  });
+
+  it('importModel recognises ONNX bytes whatever the file is called', () => {
+    const graph = importModel(fixture('mlp'), 'model.bin');
+    expect(graph.source?.format).toBe('onnx');
+  });
+});
+
+describe('ONNX import errors', () => {
+  it('lists every unsupported node at once, naming node, op type and opset', () => {
+    let error: unknown;
+    try {
+      readOnnx(fixture('recurrent'));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ImportError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^onnx: 2 nodes are not supported: /);
+    expect(message).toContain('node 10 /gru/GRU (GRU, opset 14): GRU is not supported yet');
+    expect(message).toContain('(LSTM, opset 14): bidirectional LSTM is not supported yet');
+    expect((error as ImportError).data).toMatchObject({ unsupported: [{ node: 10, opType: 'GRU', opset: 14 }, { opType: 'LSTM', opset: 14 }] });
+  });
+
+  const relu = { op: 'Relu', inputs: ['x'], outputs: ['y'], name: 'act' };
+  it('refuses opsets outside 11–21 and dynamic dimensions other than the batch', () => {
+    expect(() => readOnnx(buildOnnx({ opset: 9, inputs: [{ name: 'x', shape: [1, 4] }], outputs: ['y'], nodes: [relu] }))).toThrow(
+      'onnx: opset 9 is not supported (TinyDeploy reads opsets 11–21; re-export with opset_version=11)',
+    );
+    expect(() => readOnnx(buildOnnx({ inputs: [{ name: 'x', shape: ['batch', 'features'] }], outputs: ['y'], nodes: [relu] }))).toThrow(
+      'onnx: input x has dynamic dimension 1 (features); only the batch dimension may be dynamic (it becomes 1)',
+    );
+    const graph = readOnnx(buildOnnx({ inputs: [{ name: 'x', shape: ['batch', 4] }], outputs: ['y'], nodes: [relu] }));
+    expect(graph.tensors[graph.inputs[0]].shape).toEqual([1, 4]);
+  });
+
+  it('names the node, its op type and opset when a node cannot be converted', () => {
+    const clip = buildOnnx({
+      inputs: [{ name: 'x', shape: [1, 4] }],
+      outputs: ['y'],
+      initializers: [
+        { name: 'lo', shape: [], values: [-2] },
+        { name: 'hi', shape: [], values: [3] },
+      ],
+      nodes: [{ op: 'Clip', inputs: ['x', 'lo', 'hi'], outputs: ['y'], name: 'clamp' }],
+    });
+    expect(() => readOnnx(clip)).toThrow('onnx: node 0 clamp (Clip, opset 13): Clip(-2, 3) is not supported');
+    expect(() => readOnnx(fixture('lstm').subarray(0, 200))).toThrow(/^onnx: not a readable ONNX model \(200 bytes\): /);
+  });
+
+  it('reads weights kept in an external data file through the caller, and says when it cannot', () => {
+    const weights = [1, -2, 0.5, 4, 3, -1];
+    const spec = {
+      inputs: [{ name: 'x', shape: [1, 3] }],
+      outputs: ['y'],
+      initializers: [{ name: 'w', shape: [3, 2], values: weights, external: { location: 'weights.bin', offset: 8 } }],
+      nodes: [{ op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'], name: 'dense' }],
+    };
+    const bytes = buildOnnx(spec);
+    expect(() => readOnnx(bytes)).toThrow(
+      'onnx: initializer 0 (w) is stored in the external file weights.bin; open the model from its folder so that TinyDeploy can read that file',
+    );
+    const file = new Uint8Array(8 + 24);
+    file.set(float32Bytes(weights), 8);
+    const graph = readOnnx(bytes, { externalData: (location) => (location === 'weights.bin' ? file : new Uint8Array()) });
+    const output = new Interpreter(graph).run([Float32Array.from([1, 2, 3])]).outputs[0];
+    expect(Array.from(output)).toEqual([1 * 1 + 2 * 0.5 + 3 * 3, 1 * -2 + 2 * 4 + 3 * -1]);
+    expect(() => readOnnx(bytes, { externalData: () => new Uint8Array(16) })).toThrow('spans bytes 8..32 of weights.bin, which has 16 bytes');
+  });
+});
