@@ -52,6 +52,7 @@ export const servicesSchema: ServicesSchema<AppServices> = {
     methods: {
       list: object({ projectId: id }),
       importModel: object({ projectId: id, fileName, bytes: bytes(1, maxModelBytes) }),
+      rename: object({ variantId: id, name: displayName }),
       get: object({ variantId: id }),
       remove: object({ variantId: id }),
     },

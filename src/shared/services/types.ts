@@ -76,8 +76,13 @@ export interface ModelDetail extends ModelVariant {
 
 export interface ModelService {
   list(request: { projectId: string }): Promise<ModelVariant[]>;
-  /** Imports a model file's bytes into the project as a new variant; a bad file is an ImportError naming it. */
+  /**
+   * Imports a model file's bytes into the project as a new variant; a bad file is an ImportError
+   * naming it. Bytes the project already has give back that variant (no duplicate is made).
+   */
   importModel(request: { projectId: string; fileName: string; bytes: Uint8Array }): Promise<ModelVariant>;
+  /** Renames a variant (trimmed; empty or over 200 characters is a UsageError). */
+  rename(request: { variantId: string; name: string }): Promise<ModelVariant>;
   get(request: { variantId: string }): Promise<ModelDetail>;
   remove(request: { variantId: string }): Promise<void>;
 }

@@ -153,6 +153,26 @@ describe('services with a stand-in worker', () => {
     await expect(services.models.list({ projectId: 'p-404' })).rejects.toThrow('project p-404 not found');
   });
 
+  it('models: the same file imported twice is the variant the project has, not a duplicate; variants are renamed with the names’ limits', async () => {
+    const { id: projectId } = await services.projects.create({ name: 'p' });
+    const first = await services.models.importModel({ projectId, fileName: 'kws_ref_model.tflite', bytes: modelBytes });
+    const again = await services.models.importModel({ projectId, fileName: 'copy of kws.tflite', bytes: modelBytes });
+    expect(again).toEqual(first);
+    expect(await services.models.list({ projectId })).toHaveLength(1);
+    // Another project gets its own variant of the same bytes (one file on disk).
+    const { id: otherId } = await services.projects.create({ name: 'q' });
+    const other = await services.models.importModel({ projectId: otherId, fileName: 'kws_ref_model.tflite', bytes: modelBytes });
+    expect(other.id).not.toBe(first.id);
+    expect(backend.store.modelFiles.list()).toEqual([first.fileHash]);
+
+    const renamed = await services.models.rename({ variantId: first.id, name: '  kws, int8 baseline ' });
+    expect(renamed).toEqual({ ...first, name: 'kws, int8 baseline' });
+    expect((await services.models.list({ projectId }))[0]!.name).toBe('kws, int8 baseline');
+    await rejectsWith(services.models.rename({ variantId: first.id, name: ' ' }), UsageError, 'variant name must not be empty');
+    expect(() => validateRequest(servicesSchema, 'models', 'rename', { variantId: first.id, name: 'x'.repeat(339) })).toThrow(/at most 200 characters/);
+    await expect(services.models.rename({ variantId: 'v-404', name: 'x' })).rejects.toThrow('variant v-404 not found');
+  });
+
   it('datasets: a dataset folder is read and referenced; anything else is refused naming it', async () => {
     const { id: projectId } = await services.projects.create({ name: 'p' });
     const dataset = await services.datasets.add({ projectId, path: datasetPath });

@@ -409,6 +409,18 @@ export class Store {
     return variant;
   }
 
+  /** The project's first variant whose model file has these bytes (`sha256:<hex>`), if any. */
+  findVariantByHash(projectId: string, fileHash: string): ModelVariant | undefined {
+    const row = this.database.prepare(`${variantSelect} WHERE project_id = ? AND file_hash = ? ORDER BY created_at, rowid LIMIT 1`).get(projectId, fileHash) as VariantRow | undefined;
+    return row && variantFromRow(row);
+  }
+
+  renameVariant(id: string, name: string): ModelVariant {
+    const changes = this.write(`the name of variant ${id}`, () => this.database.prepare('UPDATE variants SET name = ? WHERE id = ?').run(name, id).changes);
+    if (changes === 0) throw notFound('variant', id);
+    return this.getVariant(id);
+  }
+
   /** The variant with its layer table and inputs/outputs, as analysed at import. */
   getVariantDetail(id: string): ModelDetail {
     const row = this.database.prepare(`SELECT ${variantColumns}, detail FROM variants WHERE id = ?`).get(id) as (VariantRow & { detail: string }) | undefined;

@@ -15,12 +15,14 @@ import { useFinishedJobsCount, useQuery, useServices } from '../state/services-c
 import { DeployTab } from '../deploy/deploy-tab.js';
 import { HistoryTab } from '../history/history-tab.js';
 import { ModelTab } from '../model/model-tab.js';
+import { CompareTab } from '../compare/compare-tab.js';
 import './project-screen.css';
 
 const tabs: { id: ProjectTab; label: string }[] = [
   { id: 'model', label: 'Model' },
   { id: 'deploy', label: 'Deploy & Profile' },
   { id: 'history', label: 'History' },
+  { id: 'compare', label: 'Compare' },
 ];
 
 export function ProjectScreen({ projectId, tab, variantId }: { projectId: string; tab: ProjectTab; variantId?: string }) {
@@ -122,6 +124,7 @@ export function ProjectScreen({ projectId, tab, variantId }: { projectId: string
         )}
         {tab === 'deploy' && <DeployTab projectId={projectId} variants={list} selected={selected} onSelect={(id) => go('deploy', id)} />}
         {tab === 'history' && <HistoryTab projectId={projectId} variants={list} />}
+        {tab === 'compare' && <CompareTab projectId={projectId} variants={list} />}
       </div>
 
       {deleting && <DeleteProjectDialog project={project} onDone={() => setDeleting(false)} />}

@@ -172,8 +172,15 @@ export function createFakeServices(options: FakeServicesOptions = {}): FakeServi
         find(projects, projectId, 'project');
         const contents = readModel(bytes, fileName);
         const fileHash = await sha256(bytes);
+        const same = [...variants.values()].find((variant) => variant.projectId === projectId && variant.fileHash === fileHash);
+        if (same) return variantView(same);
         const name = baseName(fileName).replace(/\.tflite$/i, '') || fileName;
         return variantView(services.addVariant({ projectId, parentId: null, name, origin: { kind: 'import', fileName }, fileHash, fileBytes: bytes.length, ...contents }));
+      },
+      async rename({ variantId, name }) {
+        const variant = find(variants, variantId, 'variant');
+        variant.name = checkName('variant', name);
+        return variantView(variant);
       },
       async get({ variantId }) {
         return structuredClone(find(variants, variantId, 'variant'));

@@ -1,0 +1,115 @@
+/**
+ * Export and share: the generated C project of a variant for a board (the zip `tinydeploy build
+ * --out` would write), its compiled firmware, the variant's .tflite, and a deploy measurement's
+ * report (HTML with its charts, or the per-layer table as CSV or JSON). The services make the
+ * files; download.ts saves them.
+ */
+
+import { useState } from 'react';
+import type { ComparisonRow, ExportFile, ModelVariant, ReportFormat } from '../../../shared/services/types.js';
+import { ErrorBanner, Panel } from '../components/widgets.js';
+import { formatBytes, formatTime } from '../format.js';
+import { asError, useDevices, useServices } from '../state/services-context.js';
+import { saveExportFile } from './download.js';
+
+/** A deploy measurement one can make a report of: its row in the comparison. */
+export type ReportSource = Pick<ComparisonRow, 'measurementId' | 'variantName' | 'board' | 'measuredAt'>;
+
+export function ExportPanel({ variants, measurements, initialVariantId }: { variants: readonly ModelVariant[]; measurements: readonly ReportSource[]; initialVariantId?: string }) {
+  const services = useServices();
+  const { listing } = useDevices();
+  const [variantId, setVariantId] = useState(initialVariantId ?? variants[0]?.id ?? '');
+  const [boardId, setBoardId] = useState('virtual-m4f');
+  const [measurementId, setMeasurementId] = useState<string>();
+  const [busy, setBusy] = useState<string>();
+  const [error, setError] = useState<Error>();
+  const [saved, setSaved] = useState<ExportFile>();
+  const reportable = measurements.filter((entry) => entry.measurementId);
+  const chosenMeasurement = measurementId ?? reportable[0]?.measurementId;
+  const boards = listing?.boards ?? [];
+
+  const run = async (what: string, make: () => Promise<ExportFile>) => {
+    setBusy(what);
+    setError(undefined);
+    try {
+      const file = await make();
+      saveExportFile(file);
+      setSaved(file);
+    } catch (caught) {
+      setError(asError(caught));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const report = (format: ReportFormat) => chosenMeasurement && run(`report-${format}`, () => services.exports.report({ measurementId: chosenMeasurement, format }));
+  const label = (what: string, text: string) => (busy === what ? `${text}…` : text);
+
+  return (
+    <Panel title="Export and share" testId="export-panel">
+      <div className="export">
+        <form className="inline-form" aria-label="Export a variant" onSubmit={(event) => event.preventDefault()}>
+          <label className="field">
+            <span className="field__label">Variant</span>
+            <select className="select" value={variantId} onChange={(event) => setVariantId(event.target.value)} data-testid="export-variant">
+              {variants.map((variant) => (
+                <option key={variant.id} value={variant.id}>
+                  {variant.name} ({variant.summary.dtype})
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span className="field__label">Board</span>
+            <select className="select" value={boardId} onChange={(event) => setBoardId(event.target.value)} data-testid="export-board">
+              {boards.length === 0 && <option value={boardId}>{boardId}</option>}
+              {boards.map((board) => (
+                <option key={board.id} value={board.id}>
+                  {board.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="button" disabled={!variantId || busy !== undefined} onClick={() => void run('c', () => services.exports.cProject({ variantId, boardId }))} data-testid="export-c-project" title="The generated C project (model, kernels, board files, Makefile, CMakeLists.txt) as tinydeploy build --out writes it">
+            {label('c', 'C project (.zip)')}
+          </button>
+          <button type="button" className="button" disabled={!variantId || busy !== undefined} onClick={() => void run('firmware', () => services.exports.firmware({ variantId, boardId }))} data-testid="export-firmware" title="Compiled with arm-none-eabi-gcc: the ELF (and .bin/.hex/.uf2 for real boards) with its build report">
+            {label('firmware', 'Firmware (.zip)')}
+          </button>
+          <button type="button" className="button" disabled={!variantId || busy !== undefined} onClick={() => void run('model', () => services.exports.model({ variantId }))} data-testid="export-model">
+            {label('model', 'Model (.tflite)')}
+          </button>
+        </form>
+        <form className="inline-form" aria-label="Export a measurement report" onSubmit={(event) => event.preventDefault()}>
+          <label className="field">
+            <span className="field__label">Measurement</span>
+            <select className="select" value={chosenMeasurement ?? ''} onChange={(event) => setMeasurementId(event.target.value)} disabled={reportable.length === 0} data-testid="export-measurement">
+              {reportable.length === 0 && <option value="">no deploy yet</option>}
+              {reportable.map((entry) => (
+                <option key={entry.measurementId} value={entry.measurementId}>
+                  {entry.variantName} on {entry.board?.id ?? '?'}
+                  {entry.measuredAt ? `, ${formatTime(entry.measuredAt)}` : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="button" disabled={!chosenMeasurement || busy !== undefined} onClick={() => void report('html')} data-testid="export-report-html" title="One HTML file with its charts inline: opens anywhere, sends as an attachment">
+            {label('report-html', 'Report (HTML)')}
+          </button>
+          <button type="button" className="button" disabled={!chosenMeasurement || busy !== undefined} onClick={() => void report('csv')} data-testid="export-report-csv">
+            {label('report-csv', 'Layers (CSV)')}
+          </button>
+          <button type="button" className="button" disabled={!chosenMeasurement || busy !== undefined} onClick={() => void report('json')} data-testid="export-report-json">
+            {label('report-json', 'Report (JSON)')}
+          </button>
+        </form>
+        {saved && (
+          <p className="muted" data-testid="export-saved" role="status">
+            Saved {saved.fileName} ({formatBytes(saved.bytes.length)}).
+          </p>
+        )}
+        <ErrorBanner error={error} onDismiss={() => setError(undefined)} />
+      </div>
+    </Panel>
+  );
+}
