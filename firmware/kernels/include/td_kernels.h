@@ -567,6 +567,24 @@ typedef struct {
 
 td_status td_transpose(const td_transpose_params *params, const void *input, void *output);
 
+/**
+ * A strided copy (STRIDED_SLICE, SLICE, PACK, UNPACK, SPLIT, SPLIT_V): for every index
+ * (i0, ..., i{rank-1}) below `count`, element input_base + sum(ij * input_step[j]) goes to
+ * output_base + sum(ij * output_step[j]); offsets and steps in elements of element_bytes each.
+ */
+#define TD_STRIDED_COPY_MAX_RANK 6
+typedef struct {
+    int32_t element_bytes;
+    int32_t rank;
+    int32_t count[TD_STRIDED_COPY_MAX_RANK];
+    int32_t input_step[TD_STRIDED_COPY_MAX_RANK];
+    int32_t output_step[TD_STRIDED_COPY_MAX_RANK];
+    int32_t input_base;
+    int32_t output_base;
+} td_strided_copy_params;
+
+td_status td_strided_copy(const td_strided_copy_params *params, const void *input, void *output);
+
 /* ------------------------------------------------------------------------------------------
  * Reductions (src/reduce)
  * ---------------------------------------------------------------------------------------- */

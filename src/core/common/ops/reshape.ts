@@ -1,5 +1,6 @@
 /**
- * RESHAPE: the same elements in the same order under a new shape, for any dtype. The output
+ * RESHAPE (and EXPAND_DIMS and SQUEEZE, which are reshapes whose second input or option says
+ * which axes of size 1 to add or drop): the same elements in the same order under a new shape, for any dtype. The output
  * tensor's shape (resolved by the importer from the shape tensor or the options) is the
  * contract: it must hold as many elements as the input, of the same dtype. Quantization passes
  * through unchanged (TFLite requires equal parameters). The output may alias the input.
@@ -9,7 +10,7 @@ import { inputTensor, outputTensor, tensorName } from './op.js';
 import { defineOp } from './registry.js';
 
 export const reshape = defineOp<void>({
-  types: ['RESHAPE'],
+  types: ['RESHAPE', 'EXPAND_DIMS', 'SQUEEZE'],
   minInputs: 1,
   precisions: ['int8', 'int16', 'float32'],
   inPlace: 'alias',

@@ -11,3 +11,4 @@ import './quantize.js';
 import './leaky-relu.js';
 import './transpose.js';
 import './svdf.js';
+import './data-copy.js';

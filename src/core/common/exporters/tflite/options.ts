@@ -16,7 +16,21 @@ import type { Activation, DType, KnownOpType, Padding } from '../../ir/types.js'
 import {
   ActivationFunctionType,
   AddOptions,
+  BatchMatMulOptions,
   BuiltinOptions,
+  GatherOptions,
+  ShapeOptions,
+  TensorType,
+  LeakyReluOptions,
+  PackOptions,
+  ResizeBilinearOptions,
+  ResizeNearestNeighborOptions,
+  SplitOptions,
+  SplitVOptions,
+  SqueezeOptions,
+  StridedSliceOptions,
+  SVDFOptions,
+  UnpackOptions,
   ConcatenationOptions,
   Conv2DOptions,
   DepthwiseConv2DOptions,
@@ -245,6 +259,74 @@ export const optionsWriters: Record<KnownOpType, OptionsWriter> = {
   QUANTIZE: () => undefined,
   DEQUANTIZE: () => undefined,
 };
+
+/**
+ * Options of builtin ops the IR has no typed attributes for, as the TFLite importer reads them
+ * (`readAttributes`); builtin ops absent here and from `optionsWriters` are written without an
+ * options table (TRANSPOSE, SHAPE, SLICE, …, whose TFLite options hold nothing).
+ */
+export const extraOptionsWriters: Record<string, OptionsWriter> = {
+  // TFLite's SHAPE refuses an out_type other than int32 or int64 (the table's default is float32).
+  SHAPE: (builder, _a, context) => ({
+    type: BuiltinOptions.ShapeOptions,
+    offset: ShapeOptions.createShapeOptions(builder, context.outputDType === 'int64' ? TensorType.INT64 : TensorType.INT32),
+  }),
+  LEAKY_RELU: (builder, a) => ({ type: BuiltinOptions.LeakyReluOptions, offset: LeakyReluOptions.createLeakyReluOptions(builder, a.float32('alpha')) }),
+  SVDF: (builder, a) => ({
+    type: BuiltinOptions.SVDFOptions,
+    offset: SVDFOptions.createSVDFOptions(builder, a.integer('rank', 1), a.activation(), false),
+  }),
+  STRIDED_SLICE: (builder, a) => ({
+    type: BuiltinOptions.StridedSliceOptions,
+    offset: StridedSliceOptions.createStridedSliceOptions(
+      builder,
+      a.integer('beginMask', 0),
+      a.integer('endMask', 0),
+      a.integer('ellipsisMask', 0),
+      a.integer('newAxisMask', 0),
+      a.integer('shrinkAxisMask', 0),
+      a.boolean('offset'),
+    ),
+  }),
+  PACK: (builder, a) => ({ type: BuiltinOptions.PackOptions, offset: PackOptions.createPackOptions(builder, a.integer('valuesCount', 1), a.integer('axis')) }),
+  UNPACK: (builder, a) => ({ type: BuiltinOptions.UnpackOptions, offset: UnpackOptions.createUnpackOptions(builder, a.integer('num', 1), a.integer('axis')) }),
+  GATHER: (builder, a) => ({ type: BuiltinOptions.GatherOptions, offset: GatherOptions.createGatherOptions(builder, a.integer('axis'), a.integer('batchDims')) }),
+  SPLIT: (builder, a) => ({ type: BuiltinOptions.SplitOptions, offset: SplitOptions.createSplitOptions(builder, a.integer('numSplits', 1)) }),
+  SPLIT_V: (builder, a) => ({ type: BuiltinOptions.SplitVOptions, offset: SplitVOptions.createSplitVOptions(builder, a.integer('numSplits', 1)) }),
+  SQUEEZE: (builder, a) => {
+    const dims = SqueezeOptions.createSqueezeDimsVector(builder, a.optionalShape('squeezeDims') ?? []);
+    return { type: BuiltinOptions.SqueezeOptions, offset: SqueezeOptions.createSqueezeOptions(builder, dims) };
+  },
+  RESIZE_BILINEAR: (builder, a) => ({
+    type: BuiltinOptions.ResizeBilinearOptions,
+    offset: ResizeBilinearOptions.createResizeBilinearOptions(builder, a.boolean('alignCorners'), a.boolean('halfPixelCenters')),
+  }),
+  RESIZE_NEAREST_NEIGHBOR: (builder, a) => ({
+    type: BuiltinOptions.ResizeNearestNeighborOptions,
+    offset: ResizeNearestNeighborOptions.createResizeNearestNeighborOptions(builder, a.boolean('alignCorners'), a.boolean('halfPixelCenters')),
+  }),
+  BATCH_MATMUL: (builder, a) => ({ type: BuiltinOptions.BatchMatMulOptions, offset: BatchMatMulOptions.createBatchMatMulOptions(builder, a.boolean('adjX'), a.boolean('adjY'), false) }),
+};
+
+/** Builtin ops beyond the IR's typed ones whose TFLite options hold nothing: written without a table. */
+export const optionlessBuiltins: ReadonlySet<string> = new Set([
+  'TRANSPOSE',
+  'SLICE',
+  'EXPAND_DIMS',
+  'HARD_SWISH',
+  'PRELU',
+  'MINIMUM',
+  'MAXIMUM',
+  'DIV',
+  'SQUARED_DIFFERENCE',
+  'RSQRT',
+  'LOG',
+  'EXP',
+  'ABS',
+  'NEG',
+  'SQRT',
+  'CAST',
+]);
 
 function pool2DOptions(builder: flatbuffers.Builder, a: AttributeReader): WrittenOptions {
   const offset = Pool2DOptions.createPool2DOptions(

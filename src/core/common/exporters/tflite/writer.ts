@@ -57,7 +57,7 @@ import {
   TensorType,
 } from '../../importers/tflite/schema/tflite.js';
 import { operatorVersion } from './op-version.js';
-import { AttributeReader, optionsWriters } from './options.js';
+import { AttributeReader, extraOptionsWriters, optionlessBuiltins, optionsWriters } from './options.js';
 
 /** The schema version the writer produces (the only one TFLite and the importer read). */
 export const TFLITE_SCHEMA_VERSION = 3;
@@ -117,7 +117,7 @@ class TfliteWriter {
     }
     this.tensors = [...graph.tensors];
     graph.ops.forEach((op, index) => {
-      if (!isKnownOp(op)) {
+      if (!isKnownOp(op) && !(op.type in extraOptionsWriters) && !optionlessBuiltins.has(op.type)) {
         const custom = 'customCode' in op && op.customCode ? ` (custom op ${op.customCode})` : '';
         throw new CodegenError(
           `tflite export: op ${index} (${op.type})${custom}: TinyDeploy keeps no attributes for this op type, ` +
@@ -212,8 +212,8 @@ class TfliteWriter {
     const outputs = Operator.createOutputsVector(builder, op.outputs);
     const planned = this.intermediates.get(index);
     const intermediates = planned ? Operator.createIntermediatesVector(builder, [...planned]) : 0;
-    const writeOptions = optionsWriters[op.type as keyof typeof optionsWriters];
-    const options = writeOptions(builder, new AttributeReader(op.attrs, index, op.type), {
+    const writeOptions = optionsWriters[op.type as keyof typeof optionsWriters] ?? extraOptionsWriters[op.type];
+    const options = writeOptions?.(builder, new AttributeReader(op.attrs, index, op.type), {
       outputDType: this.tensors[op.outputs[0]]?.dtype ?? 'float32',
     });
     Operator.startOperator(builder);

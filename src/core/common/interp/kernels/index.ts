@@ -15,3 +15,4 @@ import './lstm.js';
 import './leaky-relu.js';
 import './transpose.js';
 import './svdf.js';
+import './data-copy.js';

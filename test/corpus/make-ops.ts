@@ -1,0 +1,23 @@
+/**
+ * Writes the op coverage corpus: test/corpus/ops/<name>.tflite and <name>.input.bin (every model
+ * input, one after the other) for each model of testing/op-models.ts. Run with
+ * `npx tsx test/corpus/make-ops.ts`; the files are committed, so the corpus does not depend on
+ * the writer staying the same.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportTflite } from '../../src/core/common/exporters/index.js';
+import { bytesOf, elementCount } from '../../src/core/common/ir/tensor.js';
+import { OpModel, opModels, randomData, seeded } from './testing/op-models.js';
+
+const directory = join(import.meta.dirname, 'ops');
+opModels.forEach((spec, index) => {
+  const model = new OpModel(seeded(1000 + index));
+  spec.build(model);
+  const graph = model.graph(spec.name);
+  writeFileSync(join(directory, `${spec.name}.tflite`), exportTflite(graph));
+  const random = seeded(2000 + index);
+  const inputs = graph.inputs.map((id) => bytesOf(randomData(graph.tensors[id].dtype, elementCount(graph.tensors[id].shape), random, 4)));
+  writeFileSync(join(directory, `${spec.name}.input.bin`), Buffer.concat(inputs));
+  console.log(`${spec.name}: ${graph.ops.map((op) => op.type).join(', ')}`);
+});

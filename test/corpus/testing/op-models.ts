@@ -1,0 +1,262 @@
+/**
+ * Single-op models for the op coverage corpus (test/corpus/ops): each a small graph written with
+ * TinyDeploy's TFLite writer, one runtime input (other operands constant) and a seeded input.
+ * `make-ops.ts` writes them; `ops.process.test.ts` runs them in TFLite (tfjs-tflite), the
+ * interpreter, host C and virtual-m4f.
+ */
+import { allocateData, elementCount } from '../../../src/core/common/ir/tensor.js';
+import type { DType, Graph, Op, Tensor, TensorData } from '../../../src/core/common/ir/types.js';
+
+/** mulberry32, so every generation gives the same bytes. */
+export function seeded(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ranges: Partial<Record<DType, [number, number]>> = { int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], int32: [-1000, 1000] };
+
+export function randomData(dtype: DType, count: number, random: () => number, spread = 1): TensorData {
+  const data = allocateData(dtype, count);
+  const bounds = ranges[dtype];
+  for (let i = 0; i < count; i++) {
+    if (bounds) data[i] = bounds[0] + Math.floor(random() * (bounds[1] - bounds[0] + 1));
+    else data[i] = (random() * 2 - 1) * spread;
+  }
+  return data;
+}
+
+type Q = [scale: number, zeroPoint: number];
+
+export class OpModel {
+  readonly tensors: Tensor[] = [];
+  readonly ops: Op[] = [];
+  readonly inputs: number[] = [];
+  outputs: number[] = [];
+  constructor(readonly random: () => number) {}
+
+  tensor(dtype: DType, shape: number[], q?: Q, data?: TensorData, name?: string): number {
+    const id = this.tensors.length;
+    const tensor: Tensor = { id, name: name ?? `t${id}`, dtype, shape };
+    if (q) tensor.quantization = { scale: [q[0]], zeroPoint: [q[1]], axis: 0 };
+    if (data) tensor.data = data;
+    this.tensors.push(tensor);
+    return id;
+  }
+  input(dtype: DType, shape: number[], q?: Q): number {
+    const id = this.tensor(dtype, shape, q, undefined, `input${this.inputs.length}`);
+    this.inputs.push(id);
+    return id;
+  }
+  constant(dtype: DType, shape: number[], q?: Q, spread = 1): number {
+    return this.tensor(dtype, shape, q, randomData(dtype, elementCount(shape), this.random, spread));
+  }
+  int32(values: number[], shape = [values.length]): number {
+    return this.tensor('int32', shape, undefined, Int32Array.from(values));
+  }
+  op(type: string, attrs: object, inputs: number[], outputs: number[]): void {
+    this.ops.push({ type, attrs, inputs, outputs } as Op);
+  }
+  graph(name: string): Graph {
+    return { name, tensors: this.tensors, ops: this.ops, inputs: this.inputs, outputs: this.outputs.length ? this.outputs : [this.tensors.length - 1] };
+  }
+}
+
+export interface OpModelSpec {
+  name: string;
+  /** The op types the model holds (the corpus entry's counts). */
+  build(model: OpModel): void;
+  /**
+   * Largest difference allowed from TFLite's output (tfjs-tflite, XNNPACK): 0 unless its
+   * optimized kernels round differently from the reference kernels TFLite Micro runs; float
+   * outputs are compared within 1e-5 relative.
+   */
+  tfliteLsb?: number;
+  /** tfjs-tflite cannot run this model (why); the interpreter, host C and board are still compared. */
+  noTflite?: string;
+}
+
+const q8: Q = [0.05, -3];
+const svdfState = (m: OpModel, dtype: DType, shape: number[], q?: Q) => {
+  const id = m.tensor(dtype, shape, q, undefined, 'svdf_state');
+  m.tensors[id].variable = true;
+  return id;
+};
+
+export const opModels: OpModelSpec[] = [
+  {
+    name: 'leaky_relu_int8',
+    // TFLite's optimized int8 LEAKY_RELU rounds some values 1 LSB away from the reference kernel
+    // (the interpreter equals TFLite Micro on ../shared/baseline/ops/leaky_relu_16x16x32).
+    tfliteLsb: 1,
+    build: (m) => {
+      const x = m.input('int8', [1, 8, 8, 4], [0.04, 5]);
+      m.op('LEAKY_RELU', { alpha: 0.1 }, [x], [m.tensor('int8', [1, 8, 8, 4], [0.03, -10])]);
+    },
+  },
+  {
+    name: 'leaky_relu_int16',
+    build: (m) => {
+      const x = m.input('int16', [1, 6, 6, 4], [0.001, 0]);
+      m.op('LEAKY_RELU', { alpha: 0.3 }, [x], [m.tensor('int16', [1, 6, 6, 4], [0.0008, 0])]);
+    },
+  },
+  {
+    name: 'leaky_relu_float32',
+    build: (m) => {
+      const x = m.input('float32', [2, 5, 7]);
+      m.op('LEAKY_RELU', { alpha: 0.2 }, [x], [m.tensor('float32', [2, 5, 7])]);
+    },
+  },
+  {
+    name: 'transpose_float32_5d',
+    build: (m) => {
+      const x = m.input('float32', [2, 3, 4, 5, 6]);
+      m.op('TRANSPOSE', {}, [x, m.int32([0, 4, 1, 3, 2])], [m.tensor('float32', [2, 6, 3, 5, 4])]);
+    },
+  },
+  {
+    name: 'transpose_int16',
+    build: (m) => {
+      const x = m.input('int16', [4, 6, 10], [0.001, 0]);
+      m.op('TRANSPOSE', {}, [x, m.int32([2, 0, 1])], [m.tensor('int16', [10, 4, 6], [0.001, 0])]);
+    },
+  },
+  {
+    name: 'strided_slice_int8',
+    build: (m) => {
+      const x = m.input('int8', [1, 10, 12, 8], q8);
+      const attrs = { beginMask: 4, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 1, offset: false };
+      m.op('STRIDED_SLICE', attrs, [x, m.int32([0, 1, 5, 2]), m.int32([1, 9, 12, 8]), m.int32([1, 2, 3, 1])], [m.tensor('int8', [4, 4, 6], q8)]);
+    },
+  },
+  {
+    name: 'strided_slice_float32_negative_stride',
+    build: (m) => {
+      const x = m.input('float32', [6, 5]);
+      const attrs = { beginMask: 0, endMask: 2, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0, offset: false };
+      m.op('STRIDED_SLICE', attrs, [x, m.int32([-1, 1]), m.int32([0, 0]), m.int32([-2, 1])], [m.tensor('float32', [3, 4])]);
+    },
+  },
+  {
+    name: 'slice_int8',
+    build: (m) => {
+      const x = m.input('int8', [2, 6, 6, 4], q8);
+      m.op('SLICE', {}, [x, m.int32([0, 1, 2, 0]), m.int32([2, 4, -1, 3])], [m.tensor('int8', [2, 4, 4, 3], q8)]);
+    },
+  },
+  {
+    name: 'pack_int8',
+    build: (m) => {
+      const x = m.input('int8', [4, 6], q8);
+      const others = [m.constant('int8', [4, 6], q8), m.constant('int8', [4, 6], q8)];
+      m.op('PACK', { axis: 1, valuesCount: 3 }, [x, ...others], [m.tensor('int8', [4, 3, 6], q8)]);
+    },
+  },
+  {
+    name: 'unpack_float32',
+    build: (m) => {
+      const x = m.input('float32', [3, 4, 5]);
+      const outputs = [0, 1, 2, 3].map(() => m.tensor('float32', [3, 5]));
+      m.op('UNPACK', { axis: 1, num: 4 }, [x], outputs);
+      m.outputs = outputs;
+    },
+  },
+  {
+    name: 'split_int8',
+    build: (m) => {
+      const x = m.input('int8', [1, 4, 6, 8], q8);
+      const outputs = [0, 1, 2].map(() => m.tensor('int8', [1, 4, 2, 8], q8));
+      m.op('SPLIT', { numSplits: 3 }, [m.int32([-2], []), x], outputs);
+      m.outputs = outputs;
+    },
+  },
+  {
+    name: 'split_v_int16',
+    build: (m) => {
+      const x = m.input('int16', [2, 10], [0.001, 0]);
+      const outputs = [3, 5, 2].map((n) => m.tensor('int16', [2, n], [0.001, 0]));
+      m.op('SPLIT_V', { numSplits: 3 }, [x, m.int32([3, -1, 2]), m.int32([1], [])], outputs);
+      m.outputs = outputs;
+    },
+  },
+  {
+    name: 'expand_dims_int8',
+    build: (m) => {
+      const x = m.input('int8', [4, 6], q8);
+      m.op('EXPAND_DIMS', {}, [x, m.int32([1], [])], [m.tensor('int8', [4, 1, 6], q8)]);
+    },
+  },
+  {
+    name: 'squeeze_float32',
+    build: (m) => {
+      const x = m.input('float32', [1, 4, 1, 6]);
+      m.op('SQUEEZE', { squeezeDims: [0, 2] }, [x], [m.tensor('float32', [4, 6])]);
+    },
+  },
+  {
+    // The Keras Flatten/Reshape pattern: the batch size read with SHAPE, the target shape packed.
+    name: 'shape_slice_pack_reshape_int8',
+    build: (m) => {
+      const x = m.input('int8', [1, 4, 4, 3], q8);
+      const shape = m.tensor('int32', [4]);
+      m.op('SHAPE', {}, [x], [shape]);
+      const batch = m.tensor('int32', []);
+      const attrs = { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 1, offset: false };
+      m.op('STRIDED_SLICE', attrs, [shape, m.int32([0]), m.int32([1]), m.int32([1])], [batch]);
+      const target = m.tensor('int32', [2]);
+      m.op('PACK', { axis: 0, valuesCount: 2 }, [batch, m.int32([48], [])], [target]);
+      m.op('RESHAPE', {}, [x, target], [m.tensor('int8', [1, 48], q8)]);
+    },
+  },
+  {
+    name: 'shape_float32',
+    build: (m) => {
+      const x = m.input('float32', [1, 7, 3, 2]);
+      m.op('SHAPE', {}, [x], [m.tensor('int32', [4])]);
+    },
+  },
+  ...(
+    [
+      ['uint8', 'int8', [0.5, 128], [0.25, -1]],
+      ['int8', 'uint8', [0.1, -5], [0.2, 120]],
+      ['int8', 'int16', [0.1, 3], [0.001, 0]],
+      ['int16', 'int8', [0.001, 0], [0.05, 2]],
+      ['int16', 'int16', [0.001, 0], [0.0007, 0]],
+      ['float32', 'uint8', undefined, [0.01, 100]],
+      ['float32', 'int16', undefined, [0.0001, 0]],
+    ] as [DType, DType, Q | undefined, Q][]
+  ).map(([from, to, qIn, qOut]): OpModelSpec => ({
+    name: `quantize_${from}_to_${to}`,
+    ...(from === 'int8' && to === 'int16' ? { noTflite: 'TFLite refuses an int8 → int16 QUANTIZE; TFLite Micro runs it' } : {}),
+    build: (m) => {
+      const x = m.input(from, [1, 10, 12], qIn);
+      m.op('QUANTIZE', {}, [x], [m.tensor(to, [1, 10, 12], qOut)]);
+    },
+  })),
+  ...(
+    [
+      ['uint8', [0.02, 130]],
+      ['int16', [0.0005, 0]],
+    ] as [DType, Q][]
+  ).map(([from, qIn]): OpModelSpec => ({
+    name: `dequantize_${from}`,
+    build: (m) => {
+      const x = m.input(from, [3, 40], qIn);
+      m.op('DEQUANTIZE', {}, [x], [m.tensor('float32', [3, 40])]);
+    },
+  })),
+  {
+    name: 'svdf_float32_rank2',
+    build: (m) => {
+      const x = m.input('float32', [2, 12]);
+      const state = svdfState(m, 'float32', [2, 8 * 5]);
+      m.op('SVDF', { rank: 2, activation: 'relu' }, [x, m.constant('float32', [8, 12]), m.constant('float32', [8, 5]), m.constant('float32', [4]), state], [m.tensor('float32', [2, 4])]);
+    },
+  },
+];
