@@ -53,7 +53,7 @@ describe('tinydeploy optimize', () => {
     expect(Object.keys(json)).toEqual(['model', 'pipeline', 'out', 'steps', 'log', 'milliseconds', 'calibration', 'evaluation']);
     expect(json).toMatchObject({ model: 'trained_lstm.tflite', pipeline: 'quantize-int8', out });
     expect(json.calibration).toEqual({ kind: 'synthetic', samples: 10, seed: 1, range: [0, 1], observer: 'min-max' });
-    expect(json.steps.map((step) => step.pass)).toEqual(['dequantize-hybrid-weights', 'fold-constants', 'remove-noop-reshapes', 'fuse-activation', 'remove-dead-code', 'quantize-int8']);
+    expect(json.steps.map((step) => step.pass)).toEqual(['dequantize-hybrid-weights', 'fold-static-shapes', 'fold-constants', 'remove-noop-reshapes', 'fuse-activation', 'remove-dead-code', 'quantize-int8']);
     expect(json.evaluation!.heldOut!.variant).toMatchObject({ samples: 5 });
     expect(json.evaluation!.heldOut!.variant.sqnrDb).toBeGreaterThan(20);
     expect((await loadModelFile(out)).source?.description).toContain('calibration synthetic: 10 seeded uniform samples in [0, 1] (seed 1)');
@@ -78,7 +78,7 @@ describe('tinydeploy optimize', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('pipelines:\n');
     expect(help.stdout).toMatch(/ {2}quantize-int8 +post-training int8 quantization/);
-    expect(help.stdout).toContain('passes: dequantize-hybrid-weights → fold-constants → remove-noop-reshapes → fuse-activation → remove-dead-code → quantize-int8');
+    expect(help.stdout).toContain('passes: dequantize-hybrid-weights → fold-static-shapes → fold-constants → remove-noop-reshapes → fuse-activation → remove-dead-code → quantize-int8');
     expect(help.stdout).toContain('    int16Layers: ops (indices or output tensor names, comma-separated) run 16x8: int16 activations (string)');
     expect(help.stdout).toContain('    observer: how ranges are estimated (one of min-max, moving-average, percentile, default min-max)');
     const list = await tinydeploy('optimize', '--list');

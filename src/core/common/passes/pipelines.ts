@@ -26,12 +26,12 @@ export interface PipelineDefinition {
 
 /**
  * Rewrites that keep every output as it was (int8 bit for bit, float32 bit for bit), in an
- * order where each pass hands the next its chance: constants folded first (a DEQUANTIZE or
- * RESHAPE of a weight disappears), then no-op reshapes (a reshape between a convolution and its
+ * order where each pass hands the next its chance: SHAPE ops become constants, then constants
+ * are folded (a DEQUANTIZE or RESHAPE of a weight, the shape arithmetic of a Keras Flatten disappears), then no-op reshapes (a reshape between a convolution and its
  * RELU would hide the pair), then activation fusion, and dead code last, which also drops
  * the tensors the others orphaned and renumbers the rest.
  */
-const cleanup: readonly PipelineEntry[] = ['fold-constants', 'remove-noop-reshapes', 'fuse-activation', 'remove-dead-code'];
+const cleanup: readonly PipelineEntry[] = ['fold-static-shapes', 'fold-constants', 'remove-noop-reshapes', 'fuse-activation', 'remove-dead-code'];
 
 const pipelines: readonly PipelineDefinition[] = [
   {

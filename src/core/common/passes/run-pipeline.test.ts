@@ -83,7 +83,7 @@ registerPass({
 describe('pass registry and pipelines', () => {
   it('lists the built-in passes with a one-line description and what they require', () => {
     const builtIn = listPasses().filter((pass) => !pass.name.startsWith('test-'));
-    expect(builtIn.map((pass) => pass.name)).toEqual(['dequantize-hybrid-weights', 'fold-constants', 'fuse-activation', 'quantize-int8', 'remove-dead-code', 'remove-noop-reshapes']);
+    expect(builtIn.map((pass) => pass.name)).toEqual(['dequantize-hybrid-weights', 'fold-constants', 'fold-static-shapes', 'fuse-activation', 'quantize-int8', 'remove-dead-code', 'remove-noop-reshapes']);
     for (const pass of builtIn) {
       expect(pass.description).toMatch(/^[a-z].{20,}$/);
       expect(pass.description).not.toContain('\n');
@@ -96,7 +96,7 @@ describe('pass registry and pipelines', () => {
 
   it('lists pipelines made of registered passes only', () => {
     const pipelines = listPipelines();
-    expect(pipelines.find((p) => p.name === 'cleanup')!.passes).toEqual(['fold-constants', 'remove-noop-reshapes', 'fuse-activation', 'remove-dead-code']);
+    expect(pipelines.find((p) => p.name === 'cleanup')!.passes).toEqual(['fold-static-shapes', 'fold-constants', 'remove-noop-reshapes', 'fuse-activation', 'remove-dead-code']);
     expect(pipelines.find((p) => p.name === 'hybrid-to-float')!.passes[0]).toBe('dequantize-hybrid-weights');
     for (const pipeline of pipelines) {
       expect(pipeline.description.length).toBeGreaterThan(20);
@@ -115,17 +115,20 @@ describe('runPipeline', () => {
     const graph = small();
     const result = await runPipeline(graph, 'cleanup', { validate: true, onProgress: (progress) => events.push(progress) });
     expect(events.map((e) => `${e.index}/${e.count} ${e.pass} ${e.phase}`)).toEqual([
-      '0/4 fold-constants start',
-      '0/4 fold-constants end',
-      '1/4 remove-noop-reshapes start',
-      '1/4 remove-noop-reshapes end',
-      '2/4 fuse-activation start',
-      '2/4 fuse-activation end',
-      '3/4 remove-dead-code start',
-      '3/4 remove-dead-code end',
+      '0/5 fold-static-shapes start',
+      '0/5 fold-static-shapes end',
+      '1/5 fold-constants start',
+      '1/5 fold-constants end',
+      '2/5 remove-noop-reshapes start',
+      '2/5 remove-noop-reshapes end',
+      '3/5 fuse-activation start',
+      '3/5 fuse-activation end',
+      '4/5 remove-dead-code start',
+      '4/5 remove-dead-code end',
     ]);
     expect(result.graph).toBe(graph);
     expect(result.steps.map((step) => [step.pass, step.changed, step.opsBefore, step.opsAfter])).toEqual([
+      ['fold-static-shapes', false, 2, 2],
       ['fold-constants', false, 2, 2],
       ['remove-noop-reshapes', false, 2, 2],
       ['fuse-activation', false, 2, 2],
