@@ -14,10 +14,12 @@ import {
   quantizationSensitivity,
   quantizeModel,
 } from '../../core/node/quantize/index.js';
+import { isTrainingPipeline } from '../../core/node/train/optimize-training.js';
 import { type ParsedArgs, booleanOption, integerOption, stringOption } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { formatPercent, formatTable } from '../format.js';
 import { type ProgressReporter, progressReporter, stepReporter } from '../progress.js';
+import { runTrainingPipeline, trainingOptionSpecs } from './optimize-training.js';
 
 /**
  * The `optimize --json` document. `pipeline`, `model`, `out`, `steps` and `log` are always
@@ -228,10 +230,13 @@ export const optimizeCommand: Command = {
       'eval-limit': { type: 'integer', value: 'n', description: 'evaluate on at most n held-out samples (default: all of them)' },
       'no-eval': { type: 'boolean', description: 'skip the accuracy and SQNR evaluation' },
       sensitivity: { type: 'boolean', description: 'also quantize each layer alone and report its accuracy drop (on up to --eval-limit, default 200, held-out samples)' },
+      ...trainingOptionSpecs,
       list: { type: 'boolean', description: 'list the pipelines and passes and exit' },
       json: { type: 'boolean', description: 'print the result as JSON' },
     },
     notes:
+      'Training pipelines are comma-separated pass lists with a training pass, e.g. --pipeline prune-channels,finetune\n' +
+      '(add quantize-int8 last for an int8 model); they need --dataset <dir>, and report accuracy on its last --holdout part.\n' +
       'Quantizing pipelines need --calibration <dataset> or --synthetic. Layer indices for --int16-layers and\n' +
       '--float32-layers are those of the graph quantize-int8 receives; --sensitivity lists them.\n' +
       'The variant records its calibration (dataset or synthetic) in the model description.\n\n' +
@@ -245,6 +250,9 @@ export const optimizeCommand: Command = {
     const modelPath = args.positionals.model;
     if (modelPath === undefined) throw new UsageError('missing <model> (the model file to optimize)');
     const pipeline = stringOption(args, 'pipeline') ?? 'quantize-int8';
+    if (pipeline.includes(',') || isTrainingPipeline([pipeline])) return runTrainingPipeline(args, io, modelPath, pipeline);
+    const trainingOnly = Object.keys(trainingOptionSpecs).filter((name) => args.options.has(name));
+    if (trainingOnly.length) throw new UsageError(`${trainingOnly.map((name) => `--${name}`).join(', ')}: only for training pipelines (e.g. --pipeline prune-channels,finetune)`);
     const definition = findPipeline(pipeline);
     if (!definition) throw new UsageError(`unknown pipeline "${pipeline}" (pipelines: ${listPipelines().map((p) => p.name).join(', ')})`);
     const quantizing = definition.passes.some((entry) => (typeof entry === 'string' ? entry : entry.pass) === 'quantize-int8');

@@ -1,0 +1,185 @@
+/**
+ * A training pipeline as a user runs it (`tinydeploy optimize --pipeline prune-channels,finetune`,
+ * and the worker's optimize job): the training back end chosen and reported, the model made float
+ * where it had int8 weights on float activations, the dataset split in file order (the last
+ * `holdout` fraction never trained on), the passes run with the training part as their data, and
+ * parent and result measured side by side: held-out accuracy with the host interpreter (what the
+ * board computes), parameters and MACs. A `quantize-int8` pass in the pipeline calibrates on the
+ * first samples of the training part.
+ */
+
+import { analyzeModel } from '../../common/analysis/model-analysis.js';
+import { PassError } from '../../common/errors.js';
+import type { Graph } from '../../common/ir/types.js';
+import type { LabelledSet, PassLogEntry, PassOptions } from '../../common/passes/pass.js';
+import { findPass } from '../../common/passes/registry.js';
+import { type PassStep, type PipelineProgress, runPipeline } from '../../common/passes/run-pipeline.js';
+import { RealValuedRunner, argmax } from '../../common/passes/quantize/metrics.js';
+import type { Dataset } from '../datasets/dataset.js';
+import { type SplitData, loadTrainingData } from './data.js';
+import { type TrainingBackend, loadTrainingEngine } from './engine.js';
+import './passes/finetune.js';
+import './passes/prune-channels.js';
+
+/** Passes that learn from the dataset (a pipeline with one of them is a training pipeline). */
+export const trainingPasses: readonly string[] = ['finetune', 'prune-channels'];
+
+export interface TrainingPipelineOptions {
+  /** Pass names in order, e.g. ['prune-channels', 'finetune']. */
+  passes: readonly string[];
+  dataset: Dataset;
+  holdout?: number;
+  validation?: number;
+  /** Read only the first `limit` samples of the dataset (tests, quick looks). */
+  limit?: number;
+  backend?: TrainingBackend | 'auto';
+  seed?: number;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  optimizer?: 'adam' | 'sgd';
+  patience?: number;
+  maxSteps?: number;
+  ratio?: number;
+  targetParams?: number;
+  targetMacs?: number;
+  importance?: 'l1' | 'l2' | 'taylor';
+  signal?: AbortSignal;
+  onProgress?(progress: TrainingProgress): void;
+  onLog?(entry: PassLogEntry): void;
+}
+
+export interface TrainingProgress {
+  stage: 'loading' | 'evaluating' | 'pipeline';
+  pipeline?: PipelineProgress;
+  done?: number;
+  total?: number;
+  detail?: string;
+}
+
+export interface Before<T> {
+  before: T;
+  after: T;
+}
+
+export interface TrainingReport {
+  accuracy: Before<number>;
+  params: Before<number>;
+  macs: Before<number>;
+  backend: TrainingBackend;
+  /** Epochs trained in all (every finetune pass). */
+  epochs: number;
+  wallMs: number;
+  split: SplitData['split'];
+  /** Held-out samples the accuracies are measured on. */
+  heldOutSamples: number;
+  pipeline: string[];
+  steps: PassStep[];
+  log: PassLogEntry[];
+}
+
+/** True when the pipeline (pass names) trains. */
+export function isTrainingPipeline(passes: readonly string[]): boolean {
+  return passes.some((pass) => trainingPasses.includes(pass));
+}
+
+/** `prune-channels,finetune` → ['prune-channels', 'finetune'], each checked to be a pass. */
+export function parsePassList(text: string): string[] {
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  for (const name of names) if (!findPass(name)) throw new PassError(`unknown pass "${name}" in pipeline "${text}"`, { pass: name });
+  return names;
+}
+
+/** Top-1 accuracy of `graph` on a labelled set, with the host interpreter. */
+export async function interpreterAccuracy(graph: Graph, set: LabelledSet, signal?: AbortSignal, progress?: (done: number, total: number) => void): Promise<number> {
+  const runner = new RealValuedRunner(graph);
+  let correct = 0;
+  for (let i = 0; i < set.count; i++) {
+    if (i % 64 === 0) {
+      signal?.throwIfAborted();
+      progress?.(i, set.count);
+      // Let a cancel message reach the process between chunks.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const output = runner.run([set.inputs.subarray(i * set.sampleSize, (i + 1) * set.sampleSize)])[0];
+    if (argmax(output) === set.labels[i]) correct++;
+  }
+  progress?.(set.count, set.count);
+  return set.count ? correct / set.count : 0;
+}
+
+const prepare = ['dequantize-hybrid-weights', 'fold-constants', 'remove-noop-reshapes', 'fuse-activation', 'remove-dead-code'];
+
+/** Runs a training pipeline on `graph` (see the module comment). */
+export async function optimizeWithTraining(graph: Graph, options: TrainingPipelineOptions): Promise<{ graph: Graph; report: TrainingReport }> {
+  const started = performance.now();
+  const { signal, onProgress } = options;
+  const engine = await loadTrainingEngine(options.backend ?? 'auto');
+  const backend = engine.backend;
+  const log: PassLogEntry[] = [];
+  const note = (message: string) => {
+    const entry: PassLogEntry = { pass: 'train', level: 'info', message };
+    log.push(entry);
+    options.onLog?.(entry);
+  };
+  note(`tfjs back end ${backend}${engine.notes.length ? ` (${engine.notes.join('; ')})` : ''}`);
+
+  onProgress?.({ stage: 'loading', detail: 'reading the dataset' });
+  const floatGraph = (await runPipeline(graph, prepare, { signal })).graph;
+  const data = await loadTrainingData(options.dataset, floatGraph, { holdout: options.holdout, validation: options.validation, limit: options.limit, signal });
+  const { split } = data;
+  note(
+    `dataset ${split.dataset}: training on samples ${split.train[0]}-${split.train[0] + split.train[1] - 1}` +
+      (split.validation[1] ? `, validation ${split.validation[0]}-${split.validation[0] + split.validation[1] - 1}` : '') +
+      `, held out ${split.heldOut[0]}-${split.heldOut[0] + split.heldOut[1] - 1} (never trained on)`,
+  );
+  const evaluate = (which: string, model: Graph) =>
+    interpreterAccuracy(model, data.heldOut, signal, (done, total) => onProgress?.({ stage: 'evaluating', done, total, detail: `${which} on held-out samples` }));
+  const accuracyBefore = await evaluate('parent', graph);
+
+  const shared = { seed: options.seed, backend: options.backend };
+  const passOptions: Record<string, PassOptions> = {
+    finetune: { ...shared, epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, optimizer: options.optimizer, patience: options.patience, maxSteps: options.maxSteps },
+    'prune-channels': { ...shared, ratio: options.ratio, targetParams: options.targetParams, targetMacs: options.targetMacs, importance: options.importance },
+    'quantize-int8': { samples: Math.min(200, data.train.count) },
+  };
+  let epochs = 0;
+  const entries = options.passes.map((pass) => ({ pass, options: Object.fromEntries(Object.entries(passOptions[pass] ?? {}).filter(([, value]) => value !== undefined)) }));
+  const calibration = {
+    count: Math.min(200, data.train.count),
+    sample: (index: number) => [data.train.inputs.subarray(index * data.train.sampleSize, (index + 1) * data.train.sampleSize)],
+  };
+  const result = await runPipeline(floatGraph, entries, {
+    signal,
+    resources: { training: data, calibration },
+    onProgress: (pipeline) => onProgress?.({ stage: 'pipeline', pipeline }),
+    onLog: (entry) => {
+      const trained = /^trained (\d+) epoch/.exec(entry.message);
+      if (entry.pass === 'finetune' && trained) epochs += Number(trained[1]);
+      if (entry.pass === 'finetune' && entry.message.startsWith('tfjs back end')) return;
+      log.push(entry);
+      options.onLog?.(entry);
+    },
+  });
+  const accuracyAfter = await evaluate('variant', result.graph);
+  const [parent, variant] = [analyzeModel(graph).totals, analyzeModel(result.graph).totals];
+  return {
+    graph: result.graph,
+    report: {
+      accuracy: { before: accuracyBefore, after: accuracyAfter },
+      params: { before: parent.params, after: variant.params },
+      macs: { before: parent.macs, after: variant.macs },
+      backend,
+      epochs,
+      wallMs: Math.round(performance.now() - started),
+      split,
+      heldOutSamples: data.heldOut.count,
+      pipeline: [...options.passes],
+      steps: result.steps,
+      log,
+    },
+  };
+}
