@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog, session, shell } from 'electron';
 import { startBackend, type Backend } from '../core/node/services/index.js';
 import { Emitter } from '../shared/services/emitter.js';
 import { serveServices } from '../shared/services/proxy.js';
+import { withFolderDialog } from './folder-dialog.js';
 import { servicesSchema } from '../shared/services/schemas.js';
 import type { AppServices, MenuCommand } from '../shared/services/types.js';
 import { developmentToolsAllowed, focusFirstWindow, rendererLocation, type RendererLocation } from './app-policy.js';
@@ -77,7 +78,7 @@ function start(): void {
     console.warn(`tinydeploy: ${printableText(warning.message)}`);
     void dialog.showMessageBox({ type: 'warning', title: 'TinyDeploy', message: warning.message });
   }
-  const services: AppServices = { ...backend.services, menu: { onCommand: (listener) => menuCommands.on(listener) } };
+  const services: AppServices = { ...backend.services, datasets: withFolderDialog(backend.services.datasets), menu: { onCommand: (listener) => menuCommands.on(listener) } };
   const host = serveServices(services, servicesSchema, { onUnexpectedError: (error, where) => logError(where, error) });
   running.stopServing = serveOverIpc(host, { trustedOrigin: rendererPage.origin, onRefused: (reason) => console.warn(`tinydeploy: refused IPC: ${reason}`) });
 

@@ -112,7 +112,8 @@ export class AllowedFolders {
 
 /**
  * The services with every method that takes a path from the client confined to `allowed`:
- * `datasets.add` (the only one; models arrive as bytes). The service gets the checked real path.
+ * `datasets.add` (the only one; models arrive as bytes, uploaded datasets as files the service
+ * writes into the data folder's `datasets/`). The service gets the checked real path.
  */
 export function withAllowedFolders(services: AppServices, allowed: AllowedFolders): AppServices {
   const original = services.datasets;
@@ -120,6 +121,10 @@ export function withAllowedFolders(services: AppServices, allowed: AllowedFolder
     list: (request) => original.list(request),
     remove: (request) => original.remove(request),
     add: async (request) => original.add({ ...request, path: await allowed.confine(request.path, 'datasets.add') }),
+    // These take no path from the client: a dataset id, or files written into the data folder's datasets/.
+    preview: (request) => original.preview(request),
+    upload: (request) => original.upload(request),
+    chooseFolder: () => original.chooseFolder(),
   };
   return { ...services, datasets };
 }

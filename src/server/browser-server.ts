@@ -67,7 +67,7 @@ export const webSocketLimits = {
   /** Calls being served. */
   callsInFlight: 64,
   /** Long calls being served: each holds a model or reads a dataset. */
-  methodCallsInFlight: { 'models.importModel': 2, 'datasets.add': 2 },
+  methodCallsInFlight: { 'models.importModel': 2, 'datasets.add': 2, 'datasets.upload': 1, 'datasets.preview': 2 },
   /** Jobs this connection started that are still queued or running. */
   unfinishedJobs: 32,
 } as const;

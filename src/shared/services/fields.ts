@@ -32,3 +32,13 @@ export const absolutePath = string({
     description: 'an absolute path (/…, C:\\… or \\\\server\\…) without control characters',
   },
 });
+
+/** A file inside an uploaded folder: relative, '/'-separated, no empty, '.' or '..' part, no '\\' or control characters. */
+export const relativePath = string({
+  minLength: 1,
+  maxLength: 1024,
+  pattern: {
+    expression: /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?!\/)(?!.*\/\/)(?!.*\/$)[^\\\u0000-\u001f\u007f]+$/,
+    description: "a relative path of '/'-separated names, none empty, '.' or '..', without '\\' or control characters",
+  },
+});

@@ -10,9 +10,9 @@
  */
 
 import type { AppServices, Unsubscribe } from './types.js';
-import { bytes, formatIssue, nothing, object, optional, type AnySchema, type Schema } from './validation.js';
+import { array, bytes, formatIssue, integer, nothing, object, optional, type AnySchema, type Schema } from './validation.js';
 import { RequestError } from './errors.js';
-import { absolutePath, displayName, fileName, id } from './fields.js';
+import { absolutePath, displayName, fileName, id, relativePath } from './fields.js';
 import { startMethodSchemas } from './job-kinds.js';
 import type { ReportFormat } from './compare-types.js';
 import { string } from './validation.js';
@@ -63,6 +63,10 @@ export const servicesSchema: ServicesSchema<AppServices> = {
       list: object({ projectId: id }),
       add: object({ projectId: id, path: absolutePath, name: optional(displayName) }),
       remove: object({ datasetId: id }),
+      preview: object({ datasetId: id, count: optional(integer(1, 12)) }),
+      // One message carries the whole folder: its size is bounded by the transport's message limit.
+      upload: object({ projectId: id, name: fileName, files: array(object({ path: relativePath, bytes: bytes(0, maxModelBytes) }), 1, 100_000) }),
+      chooseFolder: nothing,
     },
     events: {},
   },

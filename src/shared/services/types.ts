@@ -100,8 +100,39 @@ export interface Dataset {
   createdAt: string;
 }
 
+/** What a dataset's samples look like, which decides how a preview draws them (see core/node/datasets/preview.ts). */
+export type DatasetSampleKind = 'image' | 'spectrogram' | 'time-series' | 'tensor';
+
+/** A dataset's format and a few of its samples as real values, for the app to draw. */
+export interface DatasetPreview {
+  name: string;
+  description?: string;
+  layout: 'files' | 'idx';
+  /** How one sample is stored (`real = (stored - zeroPoint) * scale`). */
+  sample: { dtype: string; shape: number[]; scale: number; zeroPoint: number };
+  classes: string[];
+  sampleCount: number;
+  kind: DatasetSampleKind;
+  /** The sample's dimensions without those of size 1: rows × columns (× channels) for images, time × features or channels otherwise. */
+  dimensions: number[];
+  samples: { index: number; label: number; className: string; source: string; values: number[]; truncated: boolean }[];
+}
+
 export interface DatasetService {
   list(request: { projectId: string }): Promise<Dataset[]>;
+  add(request: { projectId: string; path: string; name?: string }): Promise<Dataset>;
+  remove(request: { datasetId: string }): Promise<void>;
+  /** The dataset's format and its first `count` samples (default 6, at most 12). */
+  preview(request: { datasetId: string; count?: number }): Promise<DatasetPreview>;
+  /**
+   * A dataset folder sent as files (browser mode's folder upload): written into the data folder's
+   * `datasets/<name>` (another name when taken), then added as `add` would; nothing is kept when
+   * it is not a dataset. Paths are relative, '/'-separated, inside the folder.
+   */
+  upload(request: { projectId: string; name: string; files: { path: string; bytes: Uint8Array }[] }): Promise<Dataset>;
+  /** The desktop app's folder picker: the folder chosen, or null when cancelled. Browser mode has none (it uploads). */
+  chooseFolder(): Promise<string | null>;
+}): Promise<Dataset[]>;
   add(request: { projectId: string; path: string; name?: string }): Promise<Dataset>;
   remove(request: { datasetId: string }): Promise<void>;
 }

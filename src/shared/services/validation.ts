@@ -90,6 +90,22 @@ export function bytes(minLength: number, maxLength: number): Schema<Uint8Array> 
   return mismatch(`a Uint8Array of ${formatBytes(minLength)} to ${formatBytes(maxLength)}`, (value) => value instanceof Uint8Array && value.length >= minLength && value.length <= maxLength);
 }
 
+/** An array of `minLength` to `maxLength` items, each valid for `item` (the first bad one is reported by its index). */
+export function array<T>(item: Schema<T>, minLength: number, maxLength: number): Schema<T[]> {
+  const description = `an array of ${minLength} to ${maxLength} items, each ${item.description}`;
+  return {
+    description,
+    check(value) {
+      if (!Array.isArray(value) || value.length < minLength || value.length > maxLength) return { path: [], problem: `must be ${description}, got ${describeValue(value)}` };
+      for (let index = 0; index < value.length; index++) {
+        const issue = item.check(value[index]);
+        if (issue) return { path: [String(index), ...issue.path], problem: issue.problem };
+      }
+      return undefined;
+    },
+  };
+}
+
 /** The request of a method that takes none: nothing may be sent. */
 export const nothing: Schema<undefined> = mismatch('nothing (the method takes no request)', (value) => value === undefined);
 

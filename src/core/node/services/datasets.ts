@@ -1,9 +1,29 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '../../common/errors.js';
 import { checkName } from '../../../shared/services/checks.js';
 import type { DatasetService } from '../../../shared/services/types.js';
 import { openDataset } from '../datasets/dataset.js';
+import { previewDataset } from '../datasets/preview.js';
+import { writeUploadedFolder } from '../datasets/upload.js';
 import type { Store } from '../store/index.js';
 
+/** Where uploaded datasets go: the data folder's `datasets/` (browser mode may always read it). */
+export function uploadedDatasetsFolder(dataDirectory: string): string {
+  return join(dataDirectory, 'datasets');
+}
+
 export function createDatasetService(store: Store): DatasetService {
+  const addFolder = async (projectId: string, path: string, name: string | undefined) => {
+    const dataset = await openDataset(path);
+    return store.addDataset({
+      projectId,
+      name: name === undefined ? dataset.name : checkName('dataset', name),
+      path: dataset.directory,
+      format: dataset.layout,
+      sampleCount: dataset.size,
+    });
+  };
   return {
     async list({ projectId }) {
       store.getProject(projectId);
@@ -17,17 +37,27 @@ export function createDatasetService(store: Store): DatasetService {
      */
     async add({ projectId, path, name }) {
       store.getProject(projectId);
-      const dataset = await openDataset(path);
-      return store.addDataset({
-        projectId,
-        name: name === undefined ? dataset.name : checkName('dataset', name),
-        path: dataset.directory,
-        format: dataset.layout,
-        sampleCount: dataset.size,
-      });
+      return addFolder(projectId, path, name);
     },
     async remove({ datasetId }) {
       store.removeDataset(datasetId);
+    },
+    async preview({ datasetId, count }) {
+      const dataset = store.getDataset(datasetId);
+      return previewDataset(await openDataset(dataset.path), count);
+    },
+    async upload({ projectId, name, files }) {
+      store.getProject(projectId);
+      const folder = await writeUploadedFolder(uploadedDatasetsFolder(store.dataDirectory), name, files);
+      try {
+        return await addFolder(projectId, folder, undefined);
+      } catch (error) {
+        await rm(folder, { recursive: true, force: true });
+        throw error;
+      }
+    },
+    async chooseFolder() {
+      throw new UsageError('datasets.chooseFolder: there is no folder dialog here; the desktop app has one, browser mode uploads the folder instead');
     },
   };
 }

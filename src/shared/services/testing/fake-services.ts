@@ -13,7 +13,7 @@
  * read, and runs jobs through `onJobQueued` with a `FakeJobRun`.
  */
 
-import { DeviceError, NotFoundError } from '../../../core/common/errors.js';
+import { DeviceError, NotFoundError, UsageError } from '../../../core/common/errors.js';
 import { requireQuantizingPipeline } from '../../../core/common/passes/pipelines.js';
 import { checkName, checkSameProject } from '../checks.js';
 import { Emitter } from '../emitter.js';
@@ -208,6 +208,21 @@ export function createFakeServices(options: FakeServicesOptions = {}): FakeServi
       async remove({ datasetId }) {
         find(datasets, datasetId, 'dataset');
         datasets.delete(datasetId);
+      },
+      async preview({ datasetId }) {
+        const dataset = find(datasets, datasetId, 'dataset');
+        // The fake reads no samples: the format as `readDataset` gave it, no sample values.
+        return { name: dataset.name, layout: dataset.format, sample: { dtype: 'int8', shape: [1], scale: 1, zeroPoint: 0 }, classes: [], sampleCount: dataset.sampleCount, kind: 'tensor', dimensions: [1], samples: [] };
+      },
+      async upload({ projectId, name }) {
+        find(projects, projectId, 'project');
+        const path = `/data/datasets/${name}`;
+        const dataset: Dataset = { id: newId('dataset'), projectId, ...readDataset(path), path, createdAt: now() };
+        datasets.set(dataset.id, dataset);
+        return structuredClone(dataset);
+      },
+      async chooseFolder() {
+        throw new UsageError('datasets.chooseFolder: there is no folder dialog here; the desktop app has one, browser mode uploads the folder instead');
       },
     },
     jobs: {
