@@ -53,12 +53,10 @@ describe('tinydeploy deploy --board virtual-stm32f405', () => {
     expect(result.latency.value).toBeGreaterThan(0);
   });
 
-  it('a real board needs its GDB server and serial port, and says so before building (exit 1)', async () => {
+  it('a real board that is not plugged in is refused before building (exit 1)', async () => {
     const error = await tinydeploy(['deploy', sharedModels.kws_ref_model, '--board', 'nucleo-f446re']).catch((caught: { code: number; stderr: string }) => caught);
     expect((error as { code: number }).code).toBe(1);
-    expect((error as { stderr: string }).stderr).toContain(
-      "error: board nucleo-f446re is real hardware, reached through a GDB server and a serial port: start OpenOCD for it and give its address (--gdb-server localhost:3333), and give its probe's serial port (--port /dev/ttyACM0); ",
-    );
+    expect((error as { stderr: string }).stderr).toContain("error: board nucleo-f446re is not plugged in: no serial port with its probe's USB id (ST-LINK/V2-1 0483:374b); ");
     // …and how to estimate it without the board.
     expect((error as { stderr: string }).stderr).toContain(`without the board, \`tinydeploy deploy ${sharedModels.kws_ref_model} --board virtual-stm32f405 --target nucleo-f446re\` estimates its cycles and ms`);
   });

@@ -7,7 +7,7 @@ import { estimatingBoardFor, formatEstimate } from '../../core/common/boards/cyc
 import type { Board } from '../../core/common/boards/index.js';
 import { deployModelFile, type DeployResult } from '../../core/node/deploy/deploy.js';
 import { checkEstimateTarget } from '../../core/node/deploy/estimate.js';
-import { unreachableReason } from '../../core/node/devices/board-connection.js';
+import { planRealBoard, unreachableReason, type BoardConnectOptions } from '../../core/node/devices/board-connection.js';
 import { booleanOption, integerOption, stringOption, stringOptions } from '../args.js';
 import { boardOption, boardOptionSpec } from '../board-option.js';
 import type { Command } from '../command.js';
@@ -90,8 +90,13 @@ export const deployCommand: Command = {
       'keep-project': { type: 'string', value: 'dir', description: 'write the firmware project here and keep it (default: a temporary folder)' },
       json: { type: 'boolean', description: 'print the result as JSON (stable keys, see the README)' },
       target: { type: 'string', value: 'board', description: 'virtual boards: the catalog board to estimate cycles and ms for (default: the virtual board itself), e.g. nucleo-l4r5zi' },
-      'gdb-server': { type: 'string', value: 'host:port', description: 'real boards: the GDB server to flash through (OpenOCD, pyOCD: localhost:3333; J-Link: localhost:2331)' },
-      port: { type: 'string', value: 'path', description: "real boards: the probe's serial port, e.g. /dev/ttyACM0 (default $TINYDEPLOY_BOARD_PORT)" },
+      'gdb-server': {
+        type: 'string',
+        value: 'host:port',
+        description: 'real boards: a GDB server already running to flash through (OpenOCD, pyOCD: localhost:3333; J-Link: localhost:2331); default: TinyDeploy starts OpenOCD or pyOCD itself',
+      },
+      port: { type: 'string', value: 'path', description: "real boards: the probe's serial port, e.g. /dev/ttyACM0 (default $TINYDEPLOY_BOARD_PORT, else the port with the board's USB id)" },
+      flash: { type: 'string', value: 'how', description: "real boards: openocd, pyocd or drive (a copy to the board's drive); default: the board's first way that is installed" },
     },
     notes:
       'Virtual boards run on QEMU (apt-get install qemu-system-arm) and count instructions, not cycles; beside them\n' +
@@ -119,13 +124,23 @@ export const deployCommand: Command = {
     const json = booleanOption(args, 'json');
     const progress = stepReporter(io.stderr, 'deploy');
     const keepProject = stringOption(args, 'keep-project');
-    const connection = { gdbServer: stringOption(args, 'gdb-server'), serialPort: stringOption(args, 'port') ?? (process.env.TINYDEPLOY_BOARD_PORT || undefined) };
-    const unreachable = board.qemu ? undefined : unreachableReason(board, connection);
-    if (unreachable) {
-      // A board that is not plugged in can still be estimated for, on the virtual board of its core.
-      const standIn = estimatingBoardFor(board);
-      const hint = standIn ? `; without the board, \`tinydeploy deploy ${args.positionals.model} --board ${standIn.id} --target ${board.id}\` estimates its cycles and ms` : '';
-      throw new DeviceError(`${unreachable.message}${hint}`, unreachable.data);
+    const flash = stringOption(args, 'flash');
+    if (flash !== undefined && flash !== 'openocd' && flash !== 'pyocd' && flash !== 'drive') throw new UsageError(`--flash ${flash}: give openocd, pyocd or drive`);
+    const connection: BoardConnectOptions = {
+      gdbServer: stringOption(args, 'gdb-server'),
+      serialPort: stringOption(args, 'port') ?? (process.env.TINYDEPLOY_BOARD_PORT || undefined),
+      ...(flash ? { flashMethod: flash as BoardConnectOptions['flashMethod'] } : {}),
+    };
+    if (!board.qemu) {
+      // Plugged in, and something to flash it with — checked before building. A board that is
+      // not there can still be estimated for, on the virtual board of its core.
+      const unreachable = unreachableReason(board, connection) ?? (await planRealBoard(board, connection).then(() => undefined, (error: unknown) => error));
+      if (unreachable instanceof DeviceError) {
+        const standIn = estimatingBoardFor(board);
+        const hint = standIn ? `; without the board, \`tinydeploy deploy ${args.positionals.model} --board ${standIn.id} --target ${board.id}\` estimates its cycles and ms` : '';
+        throw new DeviceError(`${unreachable.message}${hint}`, unreachable.data);
+      }
+      if (unreachable) throw unreachable;
     }
     let result: DeployResult;
     try {

@@ -217,19 +217,27 @@ describe('deploy on virtual boards', () => {
       expect((ramError as Error).message).toMatch(new RegExp(`the arena takes ${arenaBytes} bytes and the stack needs about 16384, the board has 24576 bytes of RAM$`));
     });
 
-    it('a real board without its GDB server and serial port is refused before the build, saying what to give', async () => {
+    it('a real board that cannot be reached is refused before the build, saying what to give', async () => {
+      // The template's chip is the user's choice: TinyDeploy cannot start a GDB server for it.
       const error = await deployModelFile(sharedModels.ad01_int8, { board: requireBoard('real-template') }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(DeviceError);
       expect((error as Error).message).toBe(
-        'board real-template is real hardware, reached through a GDB server and a serial port: start OpenOCD for it and give its address (--gdb-server localhost:3333), and give its probe\'s serial port (--port /dev/ttyACM0)',
+        'board real-template is real hardware that TinyDeploy cannot start a GDB server for: start OpenOCD for it and give its address (--gdb-server localhost:3333)',
       );
-      const noPort = await deployModelFile(sharedModels.ad01_int8, { board: requireBoard('real-template'), connection: { gdbServer: 'localhost:3333' } }).catch((caught: unknown) => caught);
-      expect((noPort as Error).message).toMatch(/: give its probe's serial port \(--port \/dev\/ttyACM0\)$/);
+      // With its GDB server, its probe's serial port must be plugged in.
+      const noPort = await deployModelFile(sharedModels.ad01_int8, { board: requireBoard('real-template'), connection: { gdbServer: 'localhost:3333', listSerialPorts: async () => [] } }).catch(
+        (caught: unknown) => caught,
+      );
+      expect((noPort as Error).message).toBe(
+        "board real-template is not plugged in: no serial port with its probe's USB id (Arm DAPLink CMSIS-DAP 0d28:0204); no serial port is plugged in; plug it in, or give its port with --port",
+      );
     });
 
-    it('a board whose flashing is a drive copy, or whose firmware is not written yet, is refused by name', async () => {
+    it('a board flashed by a drive copy whose drive is not mounted, or whose firmware is not written yet, is refused by name', async () => {
       const drive: Board = { ...requireBoard('real-template'), id: 'drive-board', flash: { kind: 'mass-storage', format: 'uf2' } };
-      await expect(deployModelFile(sharedModels.ad01_int8, { board: drive })).rejects.toThrow(/^board drive-board: flashing by copying a \.uf2 to its drive is not supported yet/);
+      await expect(deployModelFile(sharedModels.ad01_int8, { board: drive, connection: { drive: { mountRoots: [], listDrives: async () => [] } } })).rejects.toThrow(
+        /^board drive-board: its drive a UF2 drive is not mounted \(hold BOOTSEL while plugging it in\)/,
+      );
       const unwritten: Board = { ...requireBoard('real-template'), id: 'unwritten', firmware: { ...requireBoard('real-template').firmware, missing: 'firmware/boards/xyz' } };
       await expect(deployModelFile(sharedModels.ad01_int8, { board: unwritten })).rejects.toThrow('board unwritten: its firmware is not written yet (missing firmware/boards/xyz)');
     });

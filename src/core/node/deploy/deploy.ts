@@ -11,7 +11,7 @@ import { bytesOf, dataFromBytes, formatShape, tensorBytes } from '../../common/i
 import type { Graph } from '../../common/ir/types.js';
 import type { DeviceClient } from '../../common/protocol/client.js';
 import type { TimerUnit } from '../../common/protocol/messages.js';
-import { connectBoard, unreachableReason, type BoardConnection, type BoardConnectOptions } from '../devices/board-connection.js';
+import { connectBoard, planRealBoard, unreachableReason, type BoardConnection, type BoardConnectOptions } from '../devices/board-connection.js';
 import type { ElfSymbol } from '../toolchain/elf.js';
 import { loadModelFile } from '../model-file.js';
 import { buildModelGraph, fileSha256 } from '../toolchain/build-model.js';
@@ -155,9 +155,15 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
   const { board } = options;
   const runs = options.runs ?? 1;
   if (!Number.isInteger(runs) || runs < 1 || runs > 65535) throw new DeviceError(`runs must be an integer from 1 to 65535, got ${runs}`, { runs });
-  // A board that cannot be reached is refused before minutes of building.
+  // A board that cannot be reached is refused before minutes of building: for a real board, its
+  // port plugged in and something to flash it with (a GDB server given or installed, its drive).
   const unreachable = unreachableReason(board, options.connection);
   if (unreachable) throw unreachable;
+  let connectionOptions: BoardConnectOptions = { ...options.connection };
+  if (!board.qemu) {
+    const plan = await planRealBoard(board, connectionOptions);
+    connectionOptions = { ...connectionOptions, serialPort: plan.port.path, ...(plan.method === 'drive' || plan.method === 'openocd' || plan.method === 'pyocd' ? { flashMethod: plan.method } : {}) };
+  }
   if (options.estimate && options.estimate.target) checkEstimateTarget(board, options.estimate.target);
   const started = performance.now();
   const progress = (step: DeployStep, fraction: number, message: string) => options.onProgress?.({ step, fraction, message });
@@ -195,7 +201,7 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
     progress('flash', 0.3, `starting ${board.name} and flashing ${firmware.report.flashBytes} bytes`);
     const connectSteps = { start: 0.3, flash: 0.33, line: 0.4, hello: 0.42 };
     const connection = await connectBoard(board, firmware.elf, {
-      ...options.connection,
+      ...connectionOptions,
       ...(estimator ? { extraArguments: [...(options.connection?.extraArguments ?? []), ...estimator.qemuArguments] } : {}),
       signal: options.signal,
       onProgress: (step) => {

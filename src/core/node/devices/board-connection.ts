@@ -12,6 +12,13 @@ import { QemuProbe } from './qemu/qemu-probe.js';
 import { connectVirtualBoard, type VirtualBoardConnectionOptions } from './qemu/virtual-board-connection.js';
 import { SerialPortTransport } from './transport/serial.js';
 import type { BoardProbe } from './board-probe.js';
+import { findBoardPort, type BoardPort } from './board-port.js';
+import type { SerialPortEntry } from './discovery.js';
+import { findOnPath, GdbServerProcess, LaunchedProbe, type GdbServerLaunchOptions } from './gdb-server/launcher.js';
+import { startableServers } from './gdb-server/server-configs.js';
+import { driveMethod, findBoardDrive, flashByDrive, type DriveFlashOptions } from './mass-storage.js';
+import { reopenSerialPort, type ReopenOptions } from './transport/reopen.js';
+import { writeFirmwareImages } from '../toolchain/images.js';
 
 export type { BoardProbe } from './board-probe.js';
 
@@ -34,7 +41,13 @@ export type { BoardProbe } from './board-probe.js';
  *   A virtual board of a real family (virtual-stm32f405) takes this path too, with QEMU as the
  *   probe (QemuProbe): its gdbstub is the GDB server and its pty the serial port, so the real
  *   boards' code is what runs.
- * - `mass-storage`: a copy to the probe's drive; not supported yet (a DeviceError says so).
+ *   Without a GDB server address, TinyDeploy starts OpenOCD or pyOCD for the board itself
+ *   (gdb-server/launcher.ts) and stops it on close; without a serial port, it finds the port
+ *   whose USB id is the board's probe (board-port.ts).
+ * - `mass-storage`: the image (.bin/.hex/.uf2 beside the ELF) copied to the board's drive
+ *   (mass-storage.ts); the board resets and its serial port is reopened once it is back
+ *   (transport/reopen.ts). An ST-LINK board whose GDB servers are not installed falls back to it
+ *   when its drive is mounted.
  */
 export type BoardBackend = 'virtual' | 'gdb-server' | 'mass-storage';
 
@@ -48,8 +61,18 @@ export interface BoardConnectProgress {
 export interface BoardConnectOptions extends VirtualBoardConnectionOptions {
   /** Real boards: the GDB server to flash through, `host:port` (e.g. OpenOCD's `localhost:3333`). */
   gdbServer?: string | { host: string; port: number };
-  /** Real boards: the serial port of the profiler's line (the probe's virtual COM port). */
+  /** Real boards: the serial port of the profiler's line (the probe's virtual COM port); default: the port with the board's USB id. */
   serialPort?: string;
+  /** Real boards: how to flash when the board offers several ways (default: its first, falling back to its drive). */
+  flashMethod?: 'openocd' | 'pyocd' | 'drive';
+  /** Real boards: how TinyDeploy starts a GDB server (program, a stand-in command for tests). */
+  gdbServerLaunch?: Omit<GdbServerLaunchOptions, 'signal' | 'probeSerial'>;
+  /** Real boards flashed by a drive copy: where drives are mounted and how long to wait for them. */
+  drive?: Omit<DriveFlashOptions, 'signal' | 'onProgress'>;
+  /** Real boards: reopening the port after a reset. */
+  reopen?: Omit<ReopenOptions, 'signal' | 'baudRate'>;
+  /** The system's serial ports (default: serialport's list through discovery.ts); tests pass their own. */
+  listSerialPorts?: () => Promise<SerialPortEntry[]>;
   /** Baud rate of a real serial port (default 115200, the firmware's). */
   baudRate?: number;
   /** Cancels between steps; what was started is stopped. */
@@ -119,37 +142,147 @@ export async function connectBoard(board: Board, firmware: Uint8Array | string, 
     const probe = await QemuProbe.start(board, options);
     return connectGdbServerBoard(board, firmware, { ...options, probe, gdbServer: probe.gdbServer, serialPort: probe.serialPath });
   }
-  return connectGdbServerBoard(board, firmware, options);
+  const plan = await planRealBoard(board, options);
+  if (plan.method === 'drive') return connectDriveBoard(board, firmware, plan.port, options);
+  if (plan.method === 'given') return connectGdbServerBoard(board, firmware, { ...options, serialPort: plan.port.path });
+  options.onProgress?.({ step: 'start', message: `starting ${plan.method === 'openocd' ? 'OpenOCD' : 'pyOCD'} for ${board.id}${plan.port.serialNumber ? ` (probe ${plan.port.serialNumber})` : ''}` });
+  const server = await GdbServerProcess.start(board, { ...options.gdbServerLaunch, program: plan.method, probeSerial: plan.port.serialNumber, signal: options.signal });
+  const probe = new LaunchedProbe(server, plan.port.path);
+  return connectGdbServerBoard(board, firmware, { ...options, probe, gdbServer: probe.gdbServer, serialPort: plan.port.path });
+}
+
+/** How a real board will be reached: its serial port, and a GDB server given, one to start, or its drive. */
+export interface RealBoardPlan {
+  port: BoardPort;
+  method: 'given' | 'openocd' | 'pyocd' | 'drive';
 }
 
 /**
- * Why `board` cannot be reached with `options`, before anything is built or started: its
- * firmware is not written yet, it flashes only by a drive copy (not supported yet), or it is a
- * real board and no GDB server or serial port was given. Undefined when it can be tried.
+ * Checks that a real board can be reached, before anything is built, and says how: the serial
+ * port (given, or the one with the board's USB id), and the flashing (the GDB server given, an
+ * installed OpenOCD or pyOCD TinyDeploy starts, or the board's mounted drive). DeviceError naming
+ * the board and what is missing: not plugged in, nothing to flash it with (what to install),
+ * its drive not mounted.
  */
-export function unreachableReason(board: Board, options: Pick<BoardConnectOptions, 'gdbServer' | 'serialPort'> = {}): DeviceError | undefined {
+export async function planRealBoard(board: Board, options: BoardConnectOptions = {}): Promise<RealBoardPlan> {
+  const unreachable = unreachableReason(board, options);
+  if (unreachable) throw unreachable;
+  const drive = driveMethod(board);
+  const wantsDrive = options.flashMethod === 'drive' || (options.flashMethod === undefined && board.flash.kind === 'mass-storage');
+  if (wantsDrive && !options.gdbServer) {
+    if (!drive) throw new DeviceError(`board ${board.id} has no drive to flash it by`, { board: board.id });
+    await findBoardDrive(board, options.drive);
+    return { port: await findBoardPort(board, options.serialPort, options.listSerialPorts), method: 'drive' };
+  }
+  if (options.gdbServer) return { port: await findBoardPort(board, options.serialPort, options.listSerialPorts), method: 'given' };
+  const servers = startableServers(board).filter((server) => !options.flashMethod || options.flashMethod === server);
+  let method: RealBoardPlan['method'] | undefined;
+  if (options.gdbServerLaunch?.command) method = servers[0];
+  for (const server of servers) {
+    if (method) break;
+    const find = options.gdbServerLaunch?.findProgram ?? findOnPath;
+    const names = server === 'openocd' ? ['openocd'] : ['pyocd', 'pyocd-gdbserver'];
+    const override = server === 'openocd' ? process.env.TINYDEPLOY_OPENOCD : process.env.TINYDEPLOY_PYOCD;
+    if (override || (await Promise.all(names.map(find))).some(Boolean)) method = server;
+  }
+  if (!method && drive && options.flashMethod === undefined) {
+    // No GDB server installed: the probe's drive, when it is mounted.
+    const mounted = await findBoardDrive(board, options.drive).then(
+      () => true,
+      () => false,
+    );
+    if (mounted) method = 'drive';
+  }
+  if (!method) {
+    const install = servers.map((server) => (server === 'openocd' ? 'openocd (apt-get install openocd)' : 'pyocd (pip install pyocd, or apt-get install python3-pyocd)')).join(' or ');
+    throw new DeviceError(
+      `board ${board.id}: nothing to flash it with: install ${install}${drive ? `, or mount its drive ${(drive.volumes ?? []).join(' or ')} to flash by copying a .${drive.format}` : ''}, or start a GDB server yourself and give --gdb-server host:port`,
+      { board: board.id },
+    );
+  }
+  return { port: await findBoardPort(board, options.serialPort, options.listSerialPorts), method };
+}
+
+/**
+ * Why `board` cannot be reached with `options`, known without looking at the machine: its
+ * firmware is not written yet, or it is a real board flashed through a GDB server TinyDeploy
+ * cannot start (a custom board, the J-Link GDB server) and none was given. Undefined when it can
+ * be tried; `planRealBoard` then checks the machine (port plugged in, server installed, drive).
+ */
+export function unreachableReason(board: Board, options: Pick<BoardConnectOptions, 'gdbServer' | 'serialPort' | 'flashMethod'> = {}): DeviceError | undefined {
   if (board.firmware.missing) {
     return new DeviceError(`board ${board.id}: its firmware is not written yet (missing ${board.firmware.missing}): it builds to measure flash and RAM, but cannot run the profiler`, {
       board: board.id,
     });
   }
-  const backend = boardBackend(board);
-  if (backend === 'mass-storage') {
-    const method = board.flash as Extract<FlashMethod, { kind: 'mass-storage' }>;
-    return new DeviceError(
-      `board ${board.id}: flashing by copying a .${method.format} to its drive is not supported yet; flash it through a GDB server instead (OpenOCD, pyOCD) and give its address (--gdb-server localhost:3333)`,
-      { board: board.id },
-    );
+  if (board.qemu || options.gdbServer) return undefined;
+  const drive = driveMethod(board);
+  if (options.flashMethod === 'drive' || (options.flashMethod === undefined && board.flash.kind === 'mass-storage')) {
+    return drive ? undefined : new DeviceError(`board ${board.id} has no drive to flash it by`, { board: board.id });
   }
-  if (backend === 'gdb-server' && !board.qemu && (!options.gdbServer || !options.serialPort)) {
-    const server = board.flash.kind === 'gdb-remote' ? { openocd: 'OpenOCD', pyocd: 'pyOCD', jlink: 'the J-Link GDB server', 'st-util': 'st-util', qemu: 'QEMU' }[board.flash.server] : 'a GDB server';
-    const missing = [
-      ...(!options.gdbServer ? [`start ${server} for it and give its address (--gdb-server localhost:3333)`] : []),
-      ...(!options.serialPort ? ["give its probe's serial port (--port /dev/ttyACM0)"] : []),
-    ];
-    return new DeviceError(`board ${board.id} is real hardware, reached through a GDB server and a serial port: ${missing.join(', and ')}`, { board: board.id });
+  const servers = startableServers(board).filter((server) => !options.flashMethod || options.flashMethod === server);
+  if (servers.length > 0 || (drive && options.flashMethod === undefined)) return undefined;
+  const server = board.flash.kind === 'gdb-remote' ? { openocd: 'OpenOCD', pyocd: 'pyOCD', jlink: 'the J-Link GDB server', 'st-util': 'st-util', qemu: 'QEMU' }[board.flash.server] : 'a GDB server';
+  return new DeviceError(`board ${board.id} is real hardware that TinyDeploy cannot start a GDB server for: start ${server} for it and give its address (--gdb-server localhost:3333)`, {
+    board: board.id,
+  });
+}
+
+/**
+ * The drive back-end: the image of the board's drive format written beside the ELF, copied to
+ * the drive, and, once the board is back, its serial port reopened (by USB identity) and HELLO.
+ */
+async function connectDriveBoard(board: Board, firmware: Uint8Array | string, port: BoardPort, options: BoardConnectOptions): Promise<BoardConnection> {
+  const method = driveMethod(board)!;
+  if (typeof firmware !== 'string') throw new DeviceError(`board ${board.id}: flashing by its drive needs the ELF file, not bytes`, { board: board.id });
+  const progress = (step: BoardConnectStep, message: string) => options.onProgress?.({ step, message });
+  const started = performance.now();
+  progress('start', `writing the .${method.format} image of ${firmware.replace(/^.*[\/]/, '')} for ${board.id}'s drive`);
+  const images = await writeFirmwareImages(firmware, board);
+  const image = method.format === 'uf2' ? images.uf2 : method.format === 'hex' ? images.hex : images.bin;
+  if (!image) throw new DeviceError(`board ${board.id}: no .${method.format} image was written for its drive`, { board: board.id });
+  const startMs = performance.now() - started;
+  checkCancelled(options.signal);
+  const report = await flashByDrive(board, image, { ...options.drive, signal: options.signal, onProgress: (message) => progress('flash', message) });
+  checkCancelled(options.signal);
+  progress('line', `reopening the serial line ${port.path} after the reset`);
+  const reopened = await reopenSerialPort(port, { ...options.reopen, baudRate: options.baudRate, signal: options.signal });
+  let transport: SerialPortTransport | undefined = reopened.transport;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await transport?.close();
+  };
+  try {
+    checkCancelled(options.signal);
+    const resumed = performance.now();
+    progress('hello', `waiting for ${board.id}'s profiler to answer HELLO on ${reopened.path}`);
+    const sessionTransport = options.wrapTransport ? options.wrapTransport(transport) : transport;
+    const client = new DeviceClient(new Session(sessionTransport, options.session), options.client);
+    const info = await helloOrExplain(client, board.id, reopened.path, { attempts: options.helloAttempts, timeoutMs: options.helloTimeoutMs }, async () => undefined);
+    if (info.boardId !== board.id) {
+      throw new DeviceError(`the board on ${reopened.path} answers as ${info.boardId || '(no id)'}, not ${board.id}: is the port the right one?`, { board: board.id, answered: info.boardId });
+    }
+    const clockNote = clockFallbackNote(board, info);
+    if (clockNote) progress('hello', clockNote);
+    const now = performance.now();
+    return {
+      board: board.id,
+      backend: 'mass-storage',
+      ...(clockNote ? { clockNote } : {}),
+      serialPath: reopened.path,
+      client,
+      info,
+      flash: { bytes: report.bytes, segments: 1, milliseconds: report.milliseconds },
+      timings: { startMs, flashMs: report.milliseconds, helloMs: now - resumed, totalMs: now - started },
+      close,
+    };
+  } catch (error) {
+    await close();
+    transport = undefined;
+    throw error;
   }
-  return undefined;
 }
 
 /** `monitor` command that resets the target into the new image and leaves it halted, per GDB server. */

@@ -4,6 +4,7 @@ import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { Board } from '../../../common/boards/index.js';
 import { CancelledError, DeviceError, TimeoutError } from '../../../common/errors.js';
+import type { BoardProbe } from '../board-probe.js';
 import { findFreePort } from '../qemu/free-port.js';
 import { gdbServerCommand, gdbServerInstallHint, startableServers, type GdbServerCommand, type GdbServerProgram } from './server-configs.js';
 
@@ -278,4 +279,44 @@ function startWatchdog(child: ChildProcess): ChildProcess | undefined {
   watchdog.on('error', () => undefined);
   watchdog.stdin?.on('error', () => undefined);
   return watchdog;
+}
+
+/**
+ * A started GDB server and the board's serial port, as the real-board back-end takes them: every
+ * step is guarded by the server (its exit fails the step with its own error) and closing the
+ * connection stops it.
+ */
+export class LaunchedProbe implements BoardProbe {
+  constructor(
+    readonly server: GdbServerProcess,
+    readonly serialPath: string,
+  ) {}
+
+  get description(): string {
+    return this.server.description;
+  }
+
+  get gdbServer(): { host: string; port: number } {
+    return this.server.address;
+  }
+
+  get running(): boolean {
+    return this.server.running;
+  }
+
+  async guard<T>(operation: Promise<T>): Promise<T> {
+    const crashed = this.server.exited.then(() => {
+      throw this.server.crashError() ?? new DeviceError(`board ${this.server.board}: the GDB server stopped`);
+    });
+    crashed.catch(() => undefined);
+    return Promise.race([operation, crashed]);
+  }
+
+  crashError(): Error | undefined {
+    return this.server.crashError();
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
 }

@@ -59,7 +59,6 @@ const configs: Record<string, GdbServerConfig> = {
   'rpi-pico2': {
     openocd: { ...cmsisDap, target: 'target/rp2350.cfg', note: "OpenOCD 0.12 (Debian's) has no rp2350.cfg: Raspberry Pi's OpenOCD build has it" },
   },
-  'real-template': { openocd: { ...cmsisDap, target: 'target/stm32f4x.cfg', note: 'a template: set the target script of your chip' } },
 };
 
 /** The board's GDB server configs (undefined for boards TinyDeploy cannot start a server for: QEMU, custom boards). */
