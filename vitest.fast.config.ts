@@ -37,6 +37,8 @@ export const longComputations = [
   'src/core/node/datasets/evaluate.test.ts',
   'src/core/node/quantize/kws-accuracy.test.ts',
   'src/core/node/quantize/quantize-model.test.ts',
+  // Training pipelines from the command line: MNIST read whole, parent and variant evaluated on 2,000 held-out samples.
+  'src/cli/commands/optimize-training.test.ts',
   // Thousands of seeded fuzz cases per target in worker threads (the found-bug regressions stay here).
   'test/fuzz/fuzz.test.ts',
 ];
