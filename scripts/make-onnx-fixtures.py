@@ -142,6 +142,24 @@ class Recurrent(nn.Module):
         return z
 
 
+class Conv1dNet(nn.Module):
+    """A temporal-convolution keyword spotter (TC-ResNet style): MFCC coefficients as channels, 1-D convolutions over time."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv1d(10, 24, 3, padding=1, bias=False), nn.BatchNorm1d(24), nn.LeakyReLU(0.1),
+            nn.Conv1d(24, 24, 5, stride=2, groups=24, bias=False), nn.BatchNorm1d(24), nn.ReLU(),
+            nn.MaxPool1d(2),
+            nn.Conv1d(24, 32, 1), nn.ReLU(),
+        )
+        self.fc = nn.Linear(32, 12)
+
+    def forward(self, x):
+        x = nn.functional.adaptive_avg_pool1d(self.features(x), 1)
+        return self.fc(torch.flatten(x, 1))
+
+
 def export(name, model, shape, opset):
     model.eval()
     randomise_batch_norms(model)
@@ -160,6 +178,7 @@ def main():
     export('lstm', Lstm(), (1, 12, 8), 14)
     export('cnn_flatten', CnnFlatten(), (1, 2, 6, 6), 13)
     export('recurrent', Recurrent(), (1, 7, 4), 14)
+    export('conv1d', Conv1dNet(), (1, 10, 49), 15)
 
 
 if __name__ == '__main__':

@@ -24,6 +24,19 @@ export function removeLayoutLeftovers(graph: Graph): Graph {
       ops[first] = undefined;
     }
   }
+  // RESHAPE → activation → RESHAPE back (a 1-D layer's activation between two relabellings): the activation runs on the original.
+  for (const [index, op] of ops.entries()) {
+    if (!op || !shapeFree.has(op.type)) continue;
+    const before = producerOf(op.inputs[0]);
+    const after = ops.findIndex((reader) => reader?.type === 'RESHAPE' && reader.inputs[0] === op.outputs[0]);
+    if (before < 0 || after < 0 || ops[before]!.type !== 'RESHAPE') continue;
+    const [source, middle, result, target] = [ops[before]!.inputs[0], op.inputs[0], op.outputs[0], ops[after]!.outputs[0]];
+    if (readersOf(middle) !== 1 || readersOf(result) !== 1 || outputs.has(middle) || outputs.has(result)) continue;
+    if (!sameShape(graph.tensors[source], graph.tensors[target])) continue;
+    ops[index] = { ...op, inputs: [source, ...op.inputs.slice(1)], outputs: [target] } as Op;
+    ops[before] = undefined;
+    ops[after] = undefined;
+  }
   // RESHAPE to the same shape: readers read its input (kept when it is a graph output).
   for (const [index, op] of ops.entries()) {
     if (op?.type !== 'RESHAPE') continue;
@@ -60,6 +73,9 @@ export function removeLayoutLeftovers(graph: Graph): Graph {
     outputs: graph.outputs.map(map),
   };
 }
+
+/** Activations computed element by element whatever the shape. */
+const shapeFree = new Set(['RELU', 'RELU6', 'RELU_N1_TO_1', 'LEAKY_RELU', 'LOGISTIC', 'TANH', 'HARD_SWISH']);
 
 function sameShape(a: Tensor, b: Tensor): boolean {
   return a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((dim, i) => dim === b.shape[i]);

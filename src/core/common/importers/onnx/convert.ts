@@ -515,16 +515,23 @@ export class OnnxConverter {
 
   private conv(): void {
     let x = this.value(0, 'X');
-    const w = this.const(1, 'weights W');
+    let w = this.const(1, 'weights W');
     const b = this.optionalConst(2, 'bias B');
-    if (x.shape.length !== 4) this.fail(`input X has shape ${formatShape(x.shape)}: only 2-D convolutions (rank-4 NCHW input) are supported`);
+    const oneD = x.shape.length === 3;
+    if (!oneD && x.shape.length !== 4) this.fail(`input X has shape ${formatShape(x.shape)}: only 1-D and 2-D convolutions (rank-3 NCL or rank-4 NCHW input) are supported`);
+    if (oneD) {
+      // Conv1d runs as a 2-D convolution over a map of height 1.
+      x = this.as2d(x);
+      w = { ...w, shape: [w.shape[0], w.shape[1], 1, w.shape[2]] };
+    }
     const [outChannels, filterDepth, kh, kw] = w.shape;
     const group = this.int('group', 1);
-    const dilations = this.ints('dilations') ?? [1, 1];
-    const strides = this.ints('strides') ?? [1, 1];
+    const dilations = oneD ? [1, ...(this.ints('dilations') ?? [1])] : (this.ints('dilations') ?? [1, 1]);
+    const strides = oneD ? [1, ...(this.ints('strides') ?? [1])] : (this.ints('strides') ?? [1, 1]);
     const inChannels = x.shape[1];
     if (filterDepth * group !== inChannels) this.fail(`weights ${formatShape(w.shape)} with group ${group} do not match input channels ${inChannels}`);
-    let pads = this.ints('pads') ?? [0, 0, 0, 0];
+    const rawPads = this.ints('pads');
+    let pads = rawPads ? (oneD ? [0, rawPads[0], 0, rawPads[1]] : rawPads) : [0, 0, 0, 0];
     const autoPad = this.string('auto_pad', 'NOTSET');
     // A zero Pad read only by this convolution is merged with its padding.
     if (x.pendingPad && this.soleReader(this.node.input?.[0])) {
@@ -563,7 +570,36 @@ export class OnnxConverter {
       const filterTensor = this.addTensor(`${name}/filter`, filter.shape, 'float32', Float32Array.from(filter.data));
       this.addOp('DEPTHWISE_CONV_2D', [input.tensor, filterTensor, biasTensor], [out.tensor], { ...attrs, depthMultiplier: outChannels / inChannels });
     }
-    this.define(out);
+    this.define(oneD ? this.from2d(out) : out);
+  }
+
+  /** Tensors that only relabel a 1-D op's 2-D result: fusions look through them to the op. */
+  private readonly views = new Set<number>();
+
+  /** The op computing a tensor, looking through the RESHAPE that gives a 1-D op's result its rank. */
+  private producerOp(tensor: number): number | undefined {
+    const index = this.producer.get(tensor);
+    if (index !== undefined && this.views.has(tensor)) return this.producer.get(this.ops[index].inputs[0]);
+    return index;
+  }
+
+  /** [N, C, L] as [N, C, 1, L] in NHWC (same bytes as [N, L, C]). */
+  private as2d(x: Value): Value {
+    const value = this.inLayout(x, [0, 2, 1]);
+    const [n, c, l] = x.shape;
+    const tensor = this.addTensor(`${this.tensors[value.tensor].name}:2d`, [n, 1, l, c], this.tensors[value.tensor].dtype);
+    this.reshape(value.tensor, tensor);
+    return { kind: 'value', tensor, shape: [n, c, 1, l], perm: [...NHWC] };
+  }
+
+  /** A 2-D result [N, C, 1, L] (NHWC) back as the 1-D op's [N, C, L], held as [N, L, C]. */
+  private from2d(out: Value): Value {
+    const [n, c, , l] = out.shape;
+    const tensor = this.addTensor(this.outputName(), [n, l, c], this.tensors[out.tensor].dtype);
+    this.tensors[out.tensor].name = `${this.outputName()}:2d`;
+    this.reshape(out.tensor, tensor);
+    this.views.add(tensor);
+    return { kind: 'value', tensor, shape: [n, c, l], perm: [0, 2, 1] };
   }
 
   /** TFLite padding for ONNX pads [top, left, bottom, right]: 'valid', 'same', or valid after an explicit PAD. */
@@ -712,7 +748,7 @@ export class OnnxConverter {
   /** Adds a per-channel constant to the bias of the op producing `x`; false when that is not exact. */
   private foldIntoBias(x: Value, k: Constant, sign: number): boolean {
     if (!this.soleReader(this.node.input?.[this.isConst(1) ? 0 : 1])) return false;
-    const opIndex = this.producer.get(x.tensor);
+    const opIndex = this.producerOp(x.tensor);
     if (opIndex === undefined) return false;
     const op = this.ops[opIndex];
     if (!['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED'].includes(op.type) || (op.attrs as { activation: Activation }).activation !== 'none') return false;
@@ -784,7 +820,7 @@ export class OnnxConverter {
   /** Sets the activation of the op producing x when x has no other reader. */
   private fuseActivation(x: Value, activation: Activation): boolean {
     if (!this.soleReader(this.node.input?.[0])) return false;
-    const opIndex = this.producer.get(x.tensor);
+    const opIndex = this.producerOp(x.tensor);
     if (opIndex === undefined) return false;
     const op = this.ops[opIndex];
     if (!findOp(op.type)?.fusedActivation || (op.attrs as { activation?: Activation }).activation !== 'none') return false;
@@ -798,14 +834,17 @@ export class OnnxConverter {
   // ---- pools
 
   private pool(type: 'MaxPool' | 'AveragePool'): void {
-    const x = this.settle(this.value(0, 'X'));
-    if (x.shape.length !== 4) this.fail(`input ${formatShape(x.shape)}: only 2-D pooling (rank-4 NCHW input) is supported`);
+    let x = this.settle(this.value(0, 'X'));
+    const oneD = x.shape.length === 3;
+    if (!oneD && x.shape.length !== 4) this.fail(`input ${formatShape(x.shape)}: only 1-D and 2-D pooling (rank-3 NCL or rank-4 NCHW input) are supported`);
     if ((this.node.output ?? []).length > 1 && this.node.output![1]) this.fail('the Indices output of MaxPool is not supported');
-    const kernel = this.ints('kernel_shape') ?? this.fail('kernel_shape is missing');
-    const strides = this.ints('strides') ?? [1, 1];
-    const dilations = this.ints('dilations') ?? [1, 1];
+    if (oneD) x = this.as2d(x);
+    const lift = (list: number[] | undefined, fill: number, pairs = false) => (list && oneD ? (pairs ? [0, list[0], 0, list[1]] : [fill, ...list]) : list);
+    const kernel = lift(this.ints('kernel_shape'), 1) ?? this.fail('kernel_shape is missing');
+    const strides = lift(this.ints('strides'), 1) ?? [1, 1];
+    const dilations = lift(this.ints('dilations'), 1) ?? [1, 1];
     if (dilations.some((d) => d !== 1)) this.fail(`dilations [${dilations.join(', ')}] are not supported in pooling`);
-    const pads = this.ints('pads') ?? [0, 0, 0, 0];
+    const pads = lift(this.ints('pads'), 0, true) ?? [0, 0, 0, 0];
     const countIncludePad = this.int('count_include_pad', 0);
     const [inH, inW] = [x.shape[2], x.shape[3]];
     let { padding, explicit } = this.choosePadding(this.string('auto_pad', 'NOTSET'), pads, [inH, inW], { kernel, strides, dilations });
@@ -839,15 +878,18 @@ export class OnnxConverter {
       filterW: kernel[1],
       activation: 'none',
     });
-    this.define(out);
+    this.define(oneD ? this.from2d(out) : out);
   }
 
   private globalAveragePool(): void {
     const x = this.settle(this.value(0, 'X'));
-    if (x.shape.length !== 4) this.fail(`input ${formatShape(x.shape)}: only rank-4 NCHW input is supported`);
-    const input = this.inLayout(x, NHWC);
-    const out = this.newValue([x.shape[0], x.shape[1], 1, 1], NHWC);
-    const axes = this.addTensor(`${this.outputName()}/axes`, [2], 'int32', Int32Array.from([1, 2]));
+    const rank = x.shape.length;
+    if (rank < 3) this.fail(`input ${formatShape(x.shape)}: expected [N, C, spatial…]`);
+    // Channels last in the IR, the mean over every spatial dimension.
+    const input = this.inLayout(x, [0, ...x.shape.slice(2).map((_, i) => i + 2), 1]);
+    const out = this.newValue([x.shape[0], x.shape[1], ...x.shape.slice(2).map(() => 1)], input.perm);
+    const irAxes = x.shape.slice(2).map((_, i) => i + 1);
+    const axes = this.addTensor(`${this.outputName()}/axes`, [irAxes.length], 'int32', Int32Array.from(irAxes));
     this.addOp('MEAN', [input.tensor, axes], [out.tensor], { keepDims: true });
     this.define(out);
   }
@@ -886,7 +928,7 @@ export class OnnxConverter {
       multiplier[c] = scale[c] / Math.sqrt(variance[c] + Math.fround(epsilon));
       shift[c] = bias[c] - mean[c] * multiplier[c];
     }
-    const opIndex = this.producer.get(x.tensor);
+    const opIndex = this.producerOp(x.tensor);
     const op = opIndex === undefined ? undefined : this.ops[opIndex];
     if (op && (op.type === 'CONV_2D' || op.type === 'DEPTHWISE_CONV_2D') && (op.attrs as { activation: Activation }).activation === 'none' && this.soleReader(this.node.input?.[0])) {
       // Fold: W' = W·m per output channel, b' = b·m + shift.

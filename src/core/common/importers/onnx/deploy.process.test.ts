@@ -25,7 +25,7 @@ const unavailable = virtualBoardTestsUnavailable();
 describe('ONNX models quantized and deployed on virtual-m4f', () => {
   requireTools(unavailable);
   const twinMacs: Record<string, number> = { ds_cnn: 2_656_768, resnet8: 12_501_632 };
-  for (const name of ['ds_cnn', 'resnet8', 'mlp', 'lstm', 'cnn_flatten']) {
+  for (const name of ['ds_cnn', 'resnet8', 'mlp', 'lstm', 'cnn_flatten', 'conv1d']) {
     it(`${name}.onnx quantized to int8 deploys bit-exact and round-trips through .tflite`, async () => {
       const float = readOnnx(new Uint8Array(readFileSync(join(fixtures, `${name}.onnx`))));
       const { graph, report } = await quantizeModel(float, {

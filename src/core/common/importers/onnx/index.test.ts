@@ -86,6 +86,11 @@ describe('ONNX fixtures from PyTorch against onnxruntime', () => {
       options: { inputLayout: 'nhwc' },
       ops: ['CONV_2D', 'CONV_2D', 'CONV_2D', 'ADD', 'CONV_2D', 'CONV_2D', 'CONV_2D', 'ADD', 'CONV_2D', 'CONV_2D', 'CONV_2D', 'ADD', 'AVERAGE_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX'],
     },
+    {
+      name: 'conv1d',
+      // Conv1d/MaxPool1d run as 2-D ops over a map of height 1; the NCL input moves once, at the boundary.
+      ops: ['TRANSPOSE', 'RESHAPE', 'CONV_2D', 'LEAKY_RELU', 'DEPTHWISE_CONV_2D', 'MAX_POOL_2D', 'CONV_2D', 'RESHAPE', 'MEAN', 'RESHAPE', 'FULLY_CONNECTED'],
+    },
     // PyTorch's Transpose → LSTM → Squeeze → Transpose cancels: a batch-major LSTM and the dense layer per step.
     { name: 'lstm', ops: ['UNIDIRECTIONAL_SEQUENCE_LSTM', 'FULLY_CONNECTED'] },
     {
@@ -190,7 +195,7 @@ describe('ONNX import errors', () => {
     file.set(float32Bytes(weights), 8);
     const graph = readOnnx(bytes, { externalData: (location) => (location === 'weights.bin' ? file : new Uint8Array()) });
     const output = new Interpreter(graph).run([Float32Array.from([1, 2, 3])]).outputs[0];
-    expect(Array.from(output)).toEqual([1 * 1 + 2 * 0.5 + 3 * 3, 1 * -2 + 2 * 4 + 3 * -1]);
+    expect(Array.from(output as Float32Array)).toEqual([1 * 1 + 2 * 0.5 + 3 * 3, 1 * -2 + 2 * 4 + 3 * -1]);
     expect(() => readOnnx(bytes, { externalData: () => new Uint8Array(16) })).toThrow('spans bytes 8..32 of weights.bin, which has 16 bytes');
   });
 });

@@ -26,9 +26,10 @@ export const MAX_OPSET = 21;
 /** Options the ONNX importer reads beyond the common ones. */
 export interface OnnxImportOptions extends ImportOptions {
   /**
-   * Layout of 4-D model inputs: 'nchw' (default) keeps the ONNX model's own layout, with a
-   * RESHAPE or TRANSPOSE into NHWC at the input; 'nhwc' makes the input NHWC (no op at all),
-   * as a TFLite model of the same network takes it.
+   * Layout of model inputs of rank 3 and more: 'nchw' (default) keeps the ONNX model's own
+   * layout, with a RESHAPE or TRANSPOSE into channels-last at the input; 'nhwc' makes the input
+   * channels-last (NHWC, or NLC for 1-D models: no op at all), as a TFLite model of the same
+   * network takes it.
    */
   inputLayout?: 'nchw' | 'nhwc';
   /**
@@ -114,7 +115,8 @@ export function readOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): Gr
       if (axis === 0) return 1; // dynamic batch: one sample at a time on a microcontroller
       return fail(`${label} has dynamic dimension ${axis} (${printableName(dim.dim_param ?? '?')}); only the batch dimension may be dynamic (it becomes 1)`);
     });
-    const layout = options.inputLayout === 'nhwc' && shape.length === 4 ? [0, 2, 3, 1] : shape.map((_, i) => i);
+    // Channels last: NCHW → NHWC, NCL → NLC.
+    const layout = options.inputLayout === 'nhwc' && shape.length >= 3 ? [0, ...shape.slice(2).map((_, i) => i + 2), 1] : shape.map((_, i) => i);
     const tensor = converter.addTensor(name, layout.map((p) => shape[p]), 'float32');
     inputs.push(tensor);
     converter.entries.set(name, { kind: 'value', tensor, shape, perm: layout });
