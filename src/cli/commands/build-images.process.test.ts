@@ -1,7 +1,10 @@
 /**
- * `tinydeploy build <model> --board <real board> --out DIR`: the ELF plus the .bin, .hex and (RP2)
- * .uf2 a programmer takes, checked against binutils' objcopy and the UF2 and Intel HEX readers;
- * and every catalog board links KWS with its own memory map, or says what its firmware lacks.
+ * `tinydeploy build <model> --board <real board> --out DIR`: every real catalog board builds the
+ * bundled KWS model with its family firmware (firmware/boards/<family>/), and writes the ELF plus
+ * the .bin, .hex and (RP2) .uf2 a programmer takes. Checked against binutils (objcopy) and the
+ * board's memory map: the vector table where the core (or boot2, or the RP2350 bootrom) looks for
+ * it, the entry in flash, every section in the board's flash or RAM; the HEX and UF2 hold the
+ * .bin's bytes at the right addresses; the RP2040's boot2 carries the CRC its bootrom checks.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -9,15 +12,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boards, uf2Families } from '../../core/common/boards/index.js';
+import { boards, raspberryPiPico, uf2Families, type Board } from '../../core/common/boards/index.js';
+import { CodegenError } from '../../core/common/errors.js';
 import { parseIntelHex, parseUf2 } from '../../core/common/firmware-image/index.js';
-import { elfLoadSegments } from '../../core/node/toolchain/elf.js';
+import { buildModelFile } from '../../core/node/toolchain/build-model.js';
+import { elfLoadSegments, readElf, SHF_ALLOC, SHF_WRITE, SHT_NOBITS } from '../../core/node/toolchain/elf.js';
 import { missingArmToolchain } from '../../../test/codegen/testing/codegen.js';
-import { repoRoot, sharedModels } from '../../../test/testing/shared-data.js';
+import { repoRoot } from '../../../test/testing/shared-data.js';
 import { requireTools } from '../../../test/testing/tools.js';
 
 const run = promisify(execFile);
 const tinydeploy = (args: string[]) => run(process.execPath, [join(repoRoot, 'bin/tinydeploy.js'), ...args], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
+const kws = join(repoRoot, 'resources/models/kws_ref_model.tflite');
+const realBoards = boards.filter((board) => board.kind === 'real' && board.id !== 'real-template');
+
+/** CRC-32/MPEG-2 by table (the bootrom's: polynomial 0x04C11DB7, init 0xFFFFFFFF, no reflection, no final XOR). */
+const crcTable = Array.from({ length: 256 }, (_, index) => {
+  let value = index << 24;
+  for (let bit = 0; bit < 8; bit++) value = value & 0x8000_0000 ? (value << 1) ^ 0x04c1_1db7 : value << 1;
+  return value >>> 0;
+});
+function crc32Mpeg2(bytes: Uint8Array): number {
+  let crc = 0xffff_ffff;
+  for (const byte of bytes) crc = ((crc << 8) ^ crcTable[((crc >>> 24) ^ byte) & 0xff]) >>> 0;
+  return crc;
+}
+
+/** Where the core finds the vector table: the flash origin, after the RP2040's 256-byte boot2. */
+const vectorTableAddress = (board: Board) => board.memory.flash.origin + (board.family === 'rp2040' ? 256 : 0);
+const inside = (address: number, size: number, region: { origin: number; size: number }) => address >= region.origin && address + size <= region.origin + region.size;
 
 describe('tinydeploy build for real boards', () => {
   requireTools(missingArmToolchain);
@@ -29,83 +52,123 @@ describe('tinydeploy build for real boards', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  /** The flash image objcopy makes from the same ELF, and the ELF's loadable segments. */
-  async function reference(elf: string) {
-    await run('arm-none-eabi-objcopy', ['-O', 'binary', elf, `${elf}.objcopy.bin`]);
-    await run('arm-none-eabi-objcopy', ['-O', 'ihex', elf, `${elf}.objcopy.hex`]);
-    return {
-      bin: new Uint8Array(await readFile(`${elf}.objcopy.bin`)),
-      hex: parseIntelHex(await readFile(`${elf}.objcopy.hex`, 'utf8')),
-      load: elfLoadSegments(new Uint8Array(await readFile(elf))),
-    };
-  }
-
-  it('NUCLEO-F446RE: ELF, .bin identical to objcopy -O binary, .hex with the same bytes and entry, no .uf2', async () => {
-    const out = join(directory, 'f446re');
-    const { stdout, stderr } = await tinydeploy(['build', sharedModels.kws_ref_model, '--board', 'nucleo-f446re', '--out', out, '--json']);
-    const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ board: 'nucleo-f446re', runnable: true, images: { elf: join(out, 'build/model.elf'), bin: join(out, 'build/model.bin'), hex: join(out, 'build/model.hex') } });
-    expect(report.images.uf2).toBeUndefined();
-    expect(stderr).toBe('');
-    const expected = await reference(report.images.elf);
-    const bin = new Uint8Array(await readFile(report.images.bin));
-    expect(bin.length).toBe(expected.bin.length);
-    expect(Buffer.compare(bin, expected.bin)).toBe(0);
-    // Vector table at the flash origin: initial SP in RAM, reset handler (Thumb) in flash.
-    const view = new DataView(bin.buffer, bin.byteOffset);
-    expect(view.getUint32(0, true)).toBe(0x2000_0000 + 128 * 1024);
-    expect(view.getUint32(4, true) & 0xff00_0001).toBe(0x0800_0001);
-    const hex = parseIntelHex(await readFile(report.images.hex, 'utf8'));
-    // objcopy writes section by section, leaving alignment gaps out; ours writes the load segments
-    // (gaps included, as in the .bin): every byte objcopy writes is ours at the same address.
-    expect(hex.segments).toHaveLength(1);
-    for (const segment of expected.hex.segments) {
-      const offset = segment.address - hex.segments[0].address;
-      expect(Buffer.compare(hex.segments[0].bytes.subarray(offset, offset + segment.bytes.length), segment.bytes), `0x${segment.address.toString(16)}`).toBe(0);
-    }
-    expect(Buffer.compare(hex.segments[0].bytes, bin)).toBe(0);
-    expect(hex.entry).toBe(expected.load.entry);
-    expect(hex.segments[0].address).toBe(0x0800_0000);
+  it('the catalog has a family firmware for every real board', () => {
+    expect(realBoards.map((board) => `${board.id}:${board.family}`)).toEqual([
+      'nucleo-l4r5zi:stm32l4',
+      'nucleo-f446re:stm32f4',
+      'nucleo-h743zi2:stm32h7',
+      'stm32f746g-disco:stm32f7',
+      'nrf52840-dk:nrf52',
+      'rpi-pico:rp2040',
+      'rpi-pico2:rp2350',
+    ]);
   });
 
-  it('Raspberry Pi Pico: the .uf2 holds the .bin in 256-byte RP2040 blocks at 0x10000000, and the report says the RP2040 firmware is missing', async () => {
-    const out = join(directory, 'pico');
-    const { stdout, stderr } = await tinydeploy(['build', sharedModels.kws_ref_model, '--board', 'rpi-pico', '--out', out, '--json']);
-    const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ board: 'rpi-pico', runnable: false, images: { uf2: join(out, 'build/model.uf2') } });
-    expect(report.missing).toContain('firmware/boards/rp2040');
-    expect(stderr).toContain("tinydeploy build: rpi-pico's image does not run on the board: missing firmware/boards/rp2040");
-    const expected = await reference(report.images.elf);
-    const bin = new Uint8Array(await readFile(report.images.bin));
-    expect(Buffer.compare(bin, expected.bin)).toBe(0);
-    const blocks = parseUf2(new Uint8Array(await readFile(report.images.uf2)));
-    expect(blocks.length).toBe(Math.ceil(bin.length / 256));
-    blocks.forEach((block, index) => {
-      expect(block).toMatchObject({ flags: 0x2000, familyId: uf2Families.rp2040, payloadSize: 256, targetAddress: 0x1000_0000 + 256 * index, blockNumber: index, blockCount: blocks.length });
-      const expectedPage = bin.subarray(256 * index, 256 * index + 256);
-      expect(Buffer.compare(block.data.subarray(0, expectedPage.length), expectedPage)).toBe(0);
-    });
+  it.each(realBoards.map((board) => [board.id, board] as const))(
+    '%s: KWS builds; vector table, entry and sections in its memory; .bin = objcopy; .hex and .uf2 hold the same bytes',
+    async (_id, board) => {
+      const out = join(directory, board.id);
+      const { stdout, stderr } = await tinydeploy(['build', kws, '--board', board.id, '--out', out, '--json']);
+      expect(stderr).toBe('');
+      const report = JSON.parse(stdout);
+      expect(report).toMatchObject({ board: board.id, runnable: true, images: { elf: join(out, 'build/model.elf'), bin: join(out, 'build/model.bin'), hex: join(out, 'build/model.hex') } });
+      expect(report.missing).toBeUndefined();
+      expect(report.flashBytes).toBeLessThan(board.memory.flash.size);
+      expect(report.ramBytes).toBeLessThan(board.memory.ram.size);
+
+      // Every allocated section in the board's flash (code, constants) or RAM (data, bss).
+      const elf = await readElf(report.images.elf);
+      const allocated = elf.sections.filter((section) => section.flags & SHF_ALLOC && section.size > 0);
+      for (const section of allocated) {
+        const region = section.flags & SHF_WRITE || section.type === SHT_NOBITS ? board.memory.ram : board.memory.flash;
+        expect(inside(section.address, section.size, region), `${section.name} at 0x${section.address.toString(16)}`).toBe(true);
+      }
+      const vectors = allocated.find((section) => section.name === '.isr_vector')!;
+      expect(vectors.address).toBe(vectorTableAddress(board));
+      const symbol = (name: string) => elf.symbols.find((entry) => entry.name === name)!;
+      expect(symbol('td_vector_table').value).toBe(vectorTableAddress(board));
+      const reset = symbol('Reset_Handler').value & ~1;
+      const text = allocated.find((section) => section.name === '.text')!;
+      expect(inside(reset, 2, { origin: text.address, size: text.size })).toBe(true);
+
+      // .bin: objcopy's flat image, starting at the flash origin.
+      const bin = new Uint8Array(await readFile(report.images.bin));
+      await run('arm-none-eabi-objcopy', ['-O', 'binary', report.images.elf, `${report.images.elf}.objcopy.bin`]);
+      expect(Buffer.compare(bin, new Uint8Array(await readFile(`${report.images.elf}.objcopy.bin`)))).toBe(0);
+      const load = elfLoadSegments(new Uint8Array(await readFile(report.images.elf)));
+      expect(load.entry & ~1).toBe(reset);
+      expect(Math.min(...load.segments.map((segment) => segment.address))).toBe(board.memory.flash.origin);
+      // The vector table: initial SP at the top of the board's RAM, then the reset handler (Thumb).
+      const view = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
+      const table = vectorTableAddress(board) - board.memory.flash.origin;
+      expect(view.getUint32(table, true)).toBe(board.memory.ram.origin + board.memory.ram.size);
+      expect(view.getUint32(table + 4, true)).toBe(reset | 1);
+
+      // .hex: the .bin's bytes at the flash origin, and the entry point.
+      const hex = parseIntelHex(await readFile(report.images.hex, 'utf8'));
+      expect(hex.segments).toHaveLength(1);
+      expect(hex.segments[0].address).toBe(board.memory.flash.origin);
+      expect(Buffer.compare(hex.segments[0].bytes, bin)).toBe(0);
+      expect(hex.entry).toBe(load.entry);
+
+      // .uf2 (RP2 only): the .bin in numbered 256-byte blocks with the chip's family id.
+      const family = board.family === 'rp2040' ? uf2Families.rp2040 : board.family === 'rp2350' ? uf2Families.rp2350ArmSecure : undefined;
+      expect(report.images.uf2).toBe(family === undefined ? undefined : join(out, 'build/model.uf2'));
+      if (family !== undefined) {
+        const blocks = parseUf2(new Uint8Array(await readFile(report.images.uf2)));
+        expect(blocks.length).toBe(Math.ceil(bin.length / 256));
+        const joined = new Uint8Array(blocks.length * 256);
+        blocks.forEach((block, index) => {
+          expect(block).toMatchObject({ flags: 0x2000, familyId: family, payloadSize: 256, targetAddress: board.memory.flash.origin + 256 * index, blockNumber: index, blockCount: blocks.length });
+          joined.set(block.data.subarray(0, 256), 256 * index);
+        });
+        expect(Buffer.compare(joined.subarray(0, bin.length), bin)).toBe(0);
+      }
+    },
+    180_000,
+  );
+
+  it('Raspberry Pi Pico: boot2 is the first 256 bytes, its CRC32 is the bootrom\'s, and it hands over to the vector table at 0x10000100', async () => {
+    const out = join(directory, 'rpi-pico');
+    const bin = new Uint8Array(await readFile(join(out, 'build/model.bin')));
+    const boot2 = bin.subarray(0, 256);
+    const view = new DataView(boot2.buffer, boot2.byteOffset, 256);
+    expect(view.getUint32(252, true)).toBe(crc32Mpeg2(boot2.subarray(0, 252)));
+    // The code ends before the padding, and points VTOR at the application's vector table.
+    expect(Buffer.from(boot2).indexOf(Buffer.from([0x00, 0x01, 0x00, 0x10]))).toBeGreaterThan(0);
+    // A changed byte is caught: the check is not vacuous.
+    const corrupted = Uint8Array.from(boot2.subarray(0, 252));
+    corrupted[17] ^= 1;
+    expect(crc32Mpeg2(corrupted)).not.toBe(view.getUint32(252, true));
+    // The project keeps the generated boot2 and its source.
+    const image = await readFile(join(out, 'boards/rp2040/boot2/td_boot2_image.c'), 'utf8');
+    expect(image).toContain('__attribute__((section(".boot2"), used)) const uint8_t td_boot2_image[256]');
+    await readFile(join(out, 'boards/rp2040/boot2/td_rp2040_boot2.c'), 'utf8');
     // ARMv6-M has no CPACR (0xE000ED88 is reserved): the start-up must not write it, so no literal of its address.
     expect(Buffer.from(bin).indexOf(Buffer.from([0x88, 0xed, 0x00, 0xe0]))).toBe(-1);
-    // Cortex-M0+: portable kernels, soft float, no DSP.
-    const text = await tinydeploy(['build', sharedModels.kws_ref_model, '--board', 'rpi-pico', '--out', out]);
+    // Cortex-M0+: portable kernels, soft float, no DSP; cycles from SysTick.
+    const text = await tinydeploy(['build', kws, '--board', 'rpi-pico', '--out', out]);
     expect(text.stdout).toContain('kernels (portable):');
     expect(text.stdout).toMatch(/\nflash {2}[\d,]+ B of 2,097,152 B \(\d+\.\d %\), RAM [\d,]+ B of 270,336 B \(\d+\.\d %\) on rpi-pico\n/);
-    expect(text.stdout).toContain('\nNOT RUNNABLE on rpi-pico: missing firmware/boards/rp2040 (boot2 stage, XOSC + PLL to 125 MHz, PL011 UART0 driver)');
+    expect(text.stdout).not.toContain('NOT RUNNABLE');
+    const names = new Set((await readElf(join(out, 'build/model.elf'))).symbols.map((symbol) => symbol.name));
+    for (const name of ['td_boot2_image', 'td_rp2040_clock_init', 'td_rp2040_clock']) expect(names).toContain(name);
+  }, 120_000);
+
+  it('Raspberry Pi Pico 2: the IMAGE_DEF block follows the vector table, in the first 4 KiB', async () => {
+    const bin = new Uint8Array(await readFile(join(directory, 'rpi-pico2', 'build/model.bin')));
+    const words = Array.from({ length: 1024 }, (_, index) => new DataView(bin.buffer, bin.byteOffset).getUint32(4 * index, true));
+    const start = words.indexOf(0xffff_ded3);
+    expect(start).toBe(16 + 52); // 16 core exceptions + 52 RP2350 interrupts
+    expect(words.slice(start, start + 5)).toEqual([0xffff_ded3, 0x1021_0142, 0x0000_01ff, 0, 0xab12_3579]);
   });
 
-  it('every real catalog board links KWS with its own memory map and reports flash and RAM against it', async () => {
-    for (const board of boards.filter((entry) => entry.kind === 'real')) {
-      const out = join(directory, board.id);
-      const { stdout } = await tinydeploy(['build', sharedModels.kws_ref_model, '--board', board.id, '--out', out, '--json']);
-      const report = JSON.parse(stdout);
-      expect(report.board, board.id).toBe(board.id);
-      expect(report.flashBytes, board.id).toBeLessThan(board.memory.flash.size);
-      expect(report.ramBytes, board.id).toBeLessThan(board.memory.ram.size);
-      expect(report.runnable, board.id).toBe(board.firmware.missing === undefined);
-      const { segments } = elfLoadSegments(new Uint8Array(await readFile(report.images.elf)));
-      expect(segments[0].address, board.id).toBe(board.memory.flash.origin);
-      expect(Boolean(report.images.uf2), board.id).toBe(board.family === 'rp2040' || board.family === 'rp2350');
-    }
-  }, 600_000);
+  it('a model that does not fit is refused with the figures', async () => {
+    const small: Board = { ...raspberryPiPico, memory: { ...raspberryPiPico.memory, ram: { origin: 0x2000_0000, size: 20 * 1024 } } };
+    const attempt = buildModelFile(kws, { board: small, out: join(directory, 'small') });
+    await expect(attempt).rejects.toThrow(CodegenError);
+    await expect(buildModelFile(kws, { board: small, out: join(directory, 'small') })).rejects.toThrow(
+      /^model kws_ref_model\.tflite does not fit rpi-pico: the arena takes \d+ bytes and the stack needs about 16384, the board has 20480 bytes of RAM$/,
+    );
+  });
 });

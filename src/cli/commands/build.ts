@@ -23,7 +23,8 @@ export interface BuildJson {
 
 /**
  * Real and custom boards add: `images` (the files a programmer takes) and `runnable` (false, with
- * `missing`, when the board's family firmware is not written yet and the image only checks the fit).
+ * `missing`, for a custom board whose UART has no driver: its image only checks the fit). Every
+ * catalog board runs its family's firmware (firmware/boards/<family>/), so is runnable.
  */
 export interface RealBoardBuildJson extends BuildJson {
   images: { elf: string; bin: string; hex: string; uf2?: string };
@@ -61,7 +62,9 @@ export const buildCommand: Command = {
       'Compiling needs the Arm GNU toolchain: apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi.\n' +
       'flash = text + rodata + data of the ELF; code = flash − weights; RAM = data + bss (arena included) + estimated stack.\n' +
       'Real boards: build/model.bin (flash image from the ELF\'s load segments), build/model.hex (Intel HEX), build/model.uf2 (RP2040/RP2350).\n' +
-      'A board whose family firmware is not written yet links with the generic Cortex-M start-up: the figures are the board\'s,\n' +
+      'Each runs its chip family\'s start-up, clock set-up and UART driver (firmware/boards/<family>/); the RP2040 image starts with\n' +
+      'its boot2 stage (CRC32 included), the RP2350 image carries its IMAGE_DEF block.\n' +
+      'A custom board whose UART has no driver links with the generic Cortex-M start-up: the figures are the board\'s,\n' +
       'the image does not run on it (the report says what is missing).',
   },
   async run(args, io) {
@@ -89,7 +92,7 @@ export const buildCommand: Command = {
       [
         `${args.positionals.model} → ${project.directory} (${board.name})`,
         `flash  ${bytes(report.flashBytes)} = code ${bytes(report.codeBytes)} + weights ${bytes(report.weightBytes)}  (text ${bytes(report.textBytes)}, rodata ${bytes(report.rodataBytes)}, data ${bytes(report.dataBytes)})`,
-        `RAM    ${bytes(report.ramBytes)} = arena ${bytes(report.arenaBytes)} + stack ≈${bytes(report.stackBytes)} + other ${bytes(other)}`,
+        `RAM    ${bytes(report.ramBytes)} = arena ${bytes(report.arenaBytes)} + stack ≈${bytes(report.stackBytes)} + other ${bytes(other)}  (data ${bytes(report.dataBytes)}, bss ${bytes(report.bssBytes)})`,
         `arena  ${model.memory.strategy}, ${model.memory.inPlace.length} op(s) in place, ${bytes(model.memory.peakLiveBytes)} live at peak`,
         `kernels (${project.variant}): ${model.kernels.join(', ')}`,
         ...(build.stack.unknown.length > 0 ? [`stack estimate excludes: ${build.stack.unknown.join(', ')}`] : []),

@@ -8,6 +8,7 @@
  */
 #include "td_board_config.h"
 #include "td_cmsdk_uart.h"
+#include "td_semihosting.h"
 
 #define TD_BOARD_UART TD_CMSDK_UART(TD_UART0_BASE)
 
@@ -32,14 +33,4 @@ uint8_t td_board_read_byte(void) {
   return (uint8_t)TD_BOARD_UART->data;
 }
 
-/* Semihosting SYS_EXIT_EXTENDED (0x20) with ADP_Stopped_ApplicationExit and the status. */
-void td_board_exit(int status) {
-  volatile uint32_t block[2] = {0x20026u, (uint32_t)status};
-  register uint32_t operation __asm__("r0") = 0x20u;
-  register volatile uint32_t *argument __asm__("r1") = block;
-  __asm__ volatile("bkpt 0xab" : "+r"(operation) : "r"(argument) : "memory");
-  __asm__ volatile("cpsid i");
-  for (;;) {
-    __asm__ volatile("wfi");
-  }
-}
+void td_board_exit(int status) { td_semihosting_exit(status); }

@@ -14,6 +14,10 @@
  * td_timer_restart writes CVR, which restarts QEMU's counter at the current virtual time: the
  * phase is then fixed against the instruction stream, and identical code measured after a
  * restart gives identical tick counts run after run.
+ *
+ * On a real core without the DWT cycle counter (Cortex-M0+: RP2040) the board's board.h defines
+ * TD_SYSTICK_COUNTS_CYCLES: SysTick on the processor clock then counts core *cycles*, one per
+ * tick, at the clock the board's set-up really reached (td_board_clock_hz).
  */
 #include "td_board_config.h"
 #include "td_cortex_m.h"
@@ -24,8 +28,12 @@
 static volatile uint32_t td_systick_wraps;
 static td_timer_info td_systick_info;
 
+/* The core clock after the board's set-up; a family whose set-up can fall back defines the one it reached. */
+__attribute__((weak)) uint32_t td_board_clock_hz(void) { return (uint32_t)TD_CPU_HZ; }
+
 void SysTick_Handler(void) { td_systick_wraps++; }
 
+#ifndef TD_SYSTICK_COUNTS_CYCLES
 static uint32_t td_gcd(uint32_t a, uint32_t b) {
   while (b != 0u) {
     uint32_t r = a % b;
@@ -34,13 +42,21 @@ static uint32_t td_gcd(uint32_t a, uint32_t b) {
   }
   return a;
 }
+#endif
 
 void td_timer_init(void) {
+#ifdef TD_SYSTICK_COUNTS_CYCLES
+  td_systick_info.unit = TD_TIMER_UNIT_CYCLES;
+  td_systick_info.tick_hz = td_board_clock_hz();
+  td_systick_info.units_per_tick_num = 1u;
+  td_systick_info.units_per_tick_den = 1u;
+#else
   uint32_t divisor = td_gcd(1000000000u, (uint32_t)TD_CPU_HZ);
   td_systick_info.unit = TD_TIMER_UNIT_INSTRUCTIONS;
   td_systick_info.tick_hz = (uint32_t)TD_CPU_HZ;
   td_systick_info.units_per_tick_num = 1000000000u / divisor;
   td_systick_info.units_per_tick_den = (uint32_t)TD_CPU_HZ / divisor;
+#endif
 
   TD_SYST_CSR = 0;
   TD_SYST_RVR = TD_SYSTICK_MASK;

@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #include "td_board_config.h"
+#include "td_stm32_gpio.h"
+#include "td_wait.h"
 
 #define TD_STM32F4_REG(address) (*(volatile uint32_t *)(uintptr_t)(address))
 
@@ -52,10 +54,7 @@
 #define TD_FLASH_ACR_DCRST (1u << 12)
 
 /* GPIO port n at 0x40020000 + 0x400 n (A = 0). */
-typedef struct {
-  volatile uint32_t moder, otyper, ospeedr, pupdr, idr, odr, bsrr, lckr, afr[2];
-} td_stm32f4_gpio_registers;
-#define TD_STM32F4_GPIO(port) ((td_stm32f4_gpio_registers *)(uintptr_t)(0x40020000u + 0x400u * (port)))
+#define TD_STM32F4_GPIO(port) ((td_stm32_gpio_registers *)(uintptr_t)(0x40020000u + 0x400u * (port)))
 
 /* USART (USART1 0x40011000, USART2 0x40004400, …). */
 typedef struct {
@@ -123,7 +122,7 @@ void td_stm32f4_clock_init(void);
 #endif
 /* Polls of a ready flag before giving up (each a few cycles: milliseconds at 16 MHz). */
 #ifndef TD_STM32F4_READY_POLLS
-#define TD_STM32F4_READY_POLLS 50000u
+#define TD_STM32F4_READY_POLLS TD_READY_POLLS
 #endif
 
 #endif /* TD_STM32F4_H */

@@ -5,16 +5,10 @@
  * choice: USART2 on PA2/PA3 (the ST-LINK's virtual COM port) on NUCLEO-F446RE, USART1 on
  * PA9/PA10 on netduinoplus2 (the USART QEMU connects to its first -serial).
  */
+#include "td_semihosting.h"
 #include "td_stm32f4.h"
 
 #define TD_BOARD_USART TD_STM32F4_USART(TD_UART0_BASE)
-
-static void td_pin_alternate(td_stm32f4_gpio_registers *gpio, uint32_t pin, uint32_t function) {
-  gpio->moder = (gpio->moder & ~(3u << (2u * pin))) | (2u << (2u * pin));
-  gpio->ospeedr |= 3u << (2u * pin);
-  gpio->pupdr = (gpio->pupdr & ~(3u << (2u * pin))) | (1u << (2u * pin)); /* pull-up: an idle line reads 1 */
-  gpio->afr[pin >> 3] = (gpio->afr[pin >> 3] & ~(0xFu << (4u * (pin & 7u)))) | (function << (4u * (pin & 7u)));
-}
 
 void td_board_init(void) {
   td_stm32f4_clock_init();
@@ -28,9 +22,9 @@ void td_board_init(void) {
   uint32_t bus_hz = td_stm32f4_clock.apb2_hz;
 #endif
   (void)TD_RCC_AHB1ENR;
-  td_stm32f4_gpio_registers *gpio = TD_STM32F4_GPIO(TD_STM32F4_UART_PORT);
-  td_pin_alternate(gpio, TD_STM32F4_UART_TX_PIN, TD_STM32F4_UART_AF);
-  td_pin_alternate(gpio, TD_STM32F4_UART_RX_PIN, TD_STM32F4_UART_AF);
+  td_stm32_gpio_registers *gpio = TD_STM32F4_GPIO(TD_STM32F4_UART_PORT);
+  td_stm32_pin_alternate(gpio, TD_STM32F4_UART_TX_PIN, TD_STM32F4_UART_AF);
+  td_stm32_pin_alternate(gpio, TD_STM32F4_UART_RX_PIN, TD_STM32F4_UART_AF);
 
   TD_BOARD_USART->cr1 = 0;
   TD_BOARD_USART->cr2 = 0; /* 1 stop bit */
@@ -55,14 +49,4 @@ uint8_t td_board_read_byte(void) {
   return (uint8_t)TD_BOARD_USART->dr;
 }
 
-/* Semihosting SYS_EXIT_EXTENDED (0x20) with ADP_Stopped_ApplicationExit and the status. */
-void td_board_exit(int status) {
-  volatile uint32_t block[2] = {0x20026u, (uint32_t)status};
-  register uint32_t operation __asm__("r0") = 0x20u;
-  register volatile uint32_t *argument __asm__("r1") = block;
-  __asm__ volatile("bkpt 0xab" : "+r"(operation) : "r"(argument) : "memory");
-  __asm__ volatile("cpsid i");
-  for (;;) {
-    __asm__ volatile("wfi");
-  }
-}
+void td_board_exit(int status) { td_semihosting_exit(status); }

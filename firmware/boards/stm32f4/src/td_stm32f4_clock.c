@@ -16,10 +16,7 @@
 volatile td_stm32f4_clock_state td_stm32f4_clock;
 
 static int td_wait_flag(volatile uint32_t *reg, uint32_t mask, uint32_t value) {
-  for (uint32_t i = 0; i < TD_STM32F4_READY_POLLS; i++) {
-    if ((*reg & mask) == value) return 1;
-  }
-  return 0;
+  return td_wait_bits(reg, mask, value, TD_STM32F4_READY_POLLS);
 }
 
 /* PPRE/HPRE field value of a divider: /1 is 0, /2 is 4 (APB) or 8 (AHB), then one step per power of two. */

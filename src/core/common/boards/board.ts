@@ -133,5 +133,10 @@ export interface BoardFirmware {
    * says that the image does not run on the board. Absent when the board's firmware is complete.
    */
   missing?: string;
+  /**
+   * RP2040: the second-stage boot source (relative to `firmware/boards/`), compiled for SRAM,
+   * padded and given its CRC32 by the build, and linked as the first 256 bytes of flash.
+   */
+  boot2?: string;
 }
 

@@ -1,4 +1,5 @@
 import { DeviceError } from '../errors.js';
+import { familyFirmware } from './families.js';
 import { stm32f4Firmware, virtualStm32f405 } from './stm32f4.js';
 
 /**
@@ -11,7 +12,7 @@ import { stm32f4Firmware, virtualStm32f405 } from './stm32f4.js';
  */
 
 export * from './board.js';
-import type { Board, BoardFirmware, BoardTimer, FlashMethod, UsbId } from './board.js';
+import type { Board, BoardTimer, FlashMethod, UsbId } from './board.js';
 
 /** `arm-none-eabi-gcc` flags that select the board's core, instruction set and floating-point ABI. */
 export function boardCompilerFlags(board: Board): string[] {
@@ -115,21 +116,6 @@ export const realTemplate: Board = {
   firmware: cmsdkFirmware('real-template', 'dwt'),
 };
 
-/**
- * The firmware of a board whose family folder (`firmware/boards/<family>/`: start-up, clocks, UART
- * driver) is not written yet: the generic Cortex-M start-up of firmware/boards/common and the
- * real-template's drivers, with a board.h and a linker script the build generates from the entry's
- * memory map. It links, so flash and RAM are measured against the board's real memory; it does not
- * run on the board (wrong UART, no clock set-up), which `missing` says.
- */
-function fitCheckFirmware(id: string, timer: BoardTimer['kind'], missing: string): BoardFirmware {
-  return {
-    ...cmsdkFirmware(id, timer),
-    generated: true,
-    missing,
-  };
-}
-
 const stlinkV21: UsbId = { vendorId: '0483', productId: '374b', name: 'ST-LINK/V2-1' };
 const stlinkV3: UsbId[] = [
   { vendorId: '0483', productId: '374e', name: 'STLINK-V3' },
@@ -199,7 +185,7 @@ export const nucleoL4r5zi: Board = {
   flashMethods: stlinkFlashMethods('NODE_L4R5ZI'),
   timer: cyclesDwt,
   usb: [stlinkV21, ...stlinkV3],
-  firmware: fitCheckFirmware('nucleo-l4r5zi', 'dwt', 'firmware/boards/stm32l4 (start-up, PWR range 1 boost + PLL to 120 MHz, LPUART1 driver)'),
+  firmware: familyFirmware('stm32l4', 'nucleo-l4r5zi'),
 };
 
 /**
@@ -272,7 +258,7 @@ export const nucleoH743zi2: Board = {
   flashMethods: stlinkFlashMethods('NOD_H743ZI2'),
   timer: cyclesDwt,
   usb: stlinkV3,
-  firmware: fitCheckFirmware('nucleo-h743zi2', 'dwt', 'firmware/boards/stm32h7 (start-up, VOS0 + PLL1 to 480 MHz, caches, USART3 driver)'),
+  firmware: familyFirmware('stm32h7', 'nucleo-h743zi2'),
 };
 
 /**
@@ -309,7 +295,7 @@ export const stm32f746gDisco: Board = {
   flashMethods: stlinkFlashMethods('DIS_F746NG'),
   timer: cyclesDwt,
   usb: [stlinkV21],
-  firmware: fitCheckFirmware('stm32f746g-disco', 'dwt', 'firmware/boards/stm32f7 (start-up, PLL to 216 MHz with over-drive, caches, USART1 driver)'),
+  firmware: familyFirmware('stm32f7', 'stm32f746g-disco'),
 };
 
 /**
@@ -343,7 +329,7 @@ export const nrf52840Dk: Board = {
   ],
   timer: cyclesDwt,
   usb: jlinkOb,
-  firmware: fitCheckFirmware('nrf52840-dk', 'dwt', 'firmware/boards/nrf52 (start-up, HFXO, UARTE0 driver)'),
+  firmware: familyFirmware('nrf52', 'nrf52840-dk'),
 };
 
 /**
@@ -383,7 +369,7 @@ export const raspberryPiPico: Board = {
   ],
   timer: { kind: 'systick', unit: 'cycles' },
   usb: [picoDebugProbe, { vendorId: '2e8a', productId: '0003', name: 'RP2040 BOOTSEL' }],
-  firmware: fitCheckFirmware('rpi-pico', 'systick', 'firmware/boards/rp2040 (boot2 stage, XOSC + PLL to 125 MHz, PL011 UART0 driver)'),
+  firmware: familyFirmware('rp2040', 'rpi-pico'),
 };
 
 /**
@@ -421,7 +407,7 @@ export const raspberryPiPico2: Board = {
   ],
   timer: cyclesDwt,
   usb: [picoDebugProbe, { vendorId: '2e8a', productId: '000f', name: 'RP2350 BOOTSEL' }],
-  firmware: fitCheckFirmware('rpi-pico2', 'dwt', 'firmware/boards/rp2350 (IMAGE_DEF block, XOSC + PLL to 150 MHz, PL011 UART0 driver)'),
+  firmware: familyFirmware('rp2350', 'rpi-pico2'),
 };
 
 /** Every board TinyDeploy knows; the first is the default. */

@@ -5,6 +5,7 @@ import { boardCompilerFlags, type Board } from '../../common/boards/index.js';
 import { weightSymbolPrefix, type GeneratedModel } from '../../common/codegen/index.js';
 import { CodegenError } from '../../common/errors.js';
 import { generatedBoardHeader, generatedLinkerScript } from './board-files.js';
+import { boot2ImageSource, buildBoot2 } from './boot2.js';
 import { compile, requireCompiler, type Compiler } from './compiler.js';
 import { readElf, elfSizes, symbolBytes, type ElfSizes, type ElfSymbol } from './elf.js';
 import { firmwareRoot, kernelFiles, readRuntimeDescription, type KernelVariant, type RuntimeDescription } from './firmware.js';
@@ -127,12 +128,14 @@ export async function writeFirmwareProject(model: GeneratedModel, directory: str
   for (const file of [...kernels.headers, ...kernels.sources]) await copy(join(kernels.root, file), `kernels/${file}`);
   // The board's folder, its family's folders (e.g. stm32f4/src) and the shared board files keep
   // their firmware/boards/ layout.
+  // common/ld holds the sections the family boards' linker scripts INCLUDE.
   const boardDirectories = new Set([
     board.firmware.directory,
     'common/include',
     'common/src',
+    'common/ld',
     ...board.firmware.includeDirs,
-    ...[...board.firmware.sources, ...board.firmware.runtimeSources, board.firmware.linkerScript].map((file) => dirname(file)),
+    ...[...board.firmware.sources, ...board.firmware.runtimeSources, board.firmware.linkerScript, ...(board.firmware.boot2 ? [board.firmware.boot2] : [])].map((file) => dirname(file)),
   ]);
   for (const directory of boardDirectories) {
     // A generated board has no folder of its own: its board.h and linker script are written below.
@@ -149,6 +152,13 @@ export async function writeFirmwareProject(model: GeneratedModel, directory: str
   // Names this build: HELLO reports it, so deploy knows the board runs what it just flashed.
   const buildId = createHash('sha256').update(`${board.id}\n${application}\n${model.header}\n${model.source}`).digest('hex').slice(0, 16);
   const boardSources = board.firmware.sources.map((file) => `boards/${file}`);
+  if (board.firmware.boot2) {
+    // RP2040: the boot2 stage compiled, padded and given its CRC now; the project compiles the result.
+    const image = await buildBoot2(join(root, 'boards', board.firmware.boot2), await requireCompiler('arm-none-eabi'));
+    const imageSource = `boards/${dirname(board.firmware.boot2)}/td_boot2_image.c`;
+    await put(imageSource, boot2ImageSource(image, board.firmware.boot2));
+    boardSources.unshift(imageSource);
+  }
   const includeDirs = ['model', 'app', ...board.firmware.includeDirs.map((dir) => `boards/${dir}`), 'kernels/include'];
   let appSources: string[];
   const appFlags: string[] = [];
@@ -181,6 +191,7 @@ export async function writeFirmwareProject(model: GeneratedModel, directory: str
   const linkFlags = [
     ...boardCompilerFlags(board),
     `-Tboards/${board.firmware.linkerScript}`,
+    '-Lboards/common/ld',
     '-nostartfiles',
     '--specs=nano.specs',
     '--specs=nosys.specs',
@@ -225,6 +236,13 @@ export async function buildFirmwareProject(project: FirmwareProject, options: { 
       throw new CodegenError(
         `model ${project.model.modelName} does not fit ${project.board.id}: ${overflow[1]} overflowed by ${overflow[2]} bytes (arena ${project.model.arenaBytes} bytes, weights ${project.model.weightBytes} bytes)`,
         { board: project.board.id, region: overflow[1], overflowBytes: Number(overflow[2]) },
+      );
+    }
+    // The family linker scripts' assertion (common/ld/td_cortex_m_sections.ld): no room left for the stack.
+    if (/RAM overflowed: \.data \+ \.bss \+ the reserved stack/.test(output)) {
+      throw new CodegenError(
+        `model ${project.model.modelName} does not fit ${project.board.id}: .data + .bss (arena ${project.model.arenaBytes} bytes) and the ${reservedStackBytes}-byte stack do not fit its ${project.board.memory.ram.size} bytes of RAM`,
+        { board: project.board.id, region: 'RAM', arenaBytes: project.model.arenaBytes, ramBytes: project.board.memory.ram.size },
       );
     }
     throw error;
@@ -421,7 +439,7 @@ target_compile_options(model.elf PRIVATE
 ${quoted(project.compileFlags.filter((flag) => !flag.startsWith('-fcallgraph-info')))}
 )
 target_link_options(model.elf PRIVATE
-${quoted(project.linkFlags.map((flag) => flag.replace('-Tboards/', '-T${CMAKE_CURRENT_SOURCE_DIR}/boards/').replace('-Map=build/', '-Map=${CMAKE_CURRENT_BINARY_DIR}/')))}
+${quoted(project.linkFlags.map((flag) => flag.replace('-Tboards/', '-T${CMAKE_CURRENT_SOURCE_DIR}/boards/').replace('-Lboards/', '-L${CMAKE_CURRENT_SOURCE_DIR}/boards/').replace('-Map=build/', '-Map=${CMAKE_CURRENT_BINARY_DIR}/')))}
 )
 target_link_libraries(model.elf PRIVATE m)
 `;
