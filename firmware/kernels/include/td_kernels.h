@@ -391,6 +391,23 @@ td_status td_mul_f32(const td_activation_f32 *activation,
                      const td_dims *output_dims,
                      float *output);
 
+/** Element types of td_cast. */
+typedef enum {
+    TD_CAST_FLOAT32 = 0,
+    TD_CAST_INT8 = 1,
+    TD_CAST_UINT8 = 2,
+    TD_CAST_INT16 = 3,
+    TD_CAST_INT32 = 4,
+    TD_CAST_UINT32 = 5,
+    TD_CAST_BOOL = 6
+} td_cast_type;
+
+/**
+ * CAST (static_cast): integers wrap, float32 -> integer truncates toward zero and saturates
+ * (NaN -> 0), bool is value != 0.
+ */
+td_status td_cast(td_cast_type from, td_cast_type to, int32_t size, const void *input, void *output);
+
 /* ------------------------------------------------------------------------------------------
  * Activations (src/activation). Element-wise ones accept output == input (in place).
  * ---------------------------------------------------------------------------------------- */

@@ -19,7 +19,7 @@ export function seeded(seed: number): () => number {
   };
 }
 
-const ranges: Partial<Record<DType, [number, number]>> = { int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], int32: [-1000, 1000] };
+const ranges: Partial<Record<DType, [number, number]>> = { int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], int32: [-1000, 1000], uint32: [0, 4294967295] };
 
 export function randomData(dtype: DType, count: number, random: () => number, spread = 1): TensorData {
   const data = allocateData(dtype, count);
@@ -251,6 +251,29 @@ export const opModels: OpModelSpec[] = [
       m.op('DEQUANTIZE', {}, [x], [m.tensor('float32', [3, 40])]);
     },
   })),
+  ...(
+    [
+      ['int32', 'uint32'],
+      ['uint32', 'float32'],
+      ['float32', 'int8'],
+      ['int8', 'int16'],
+      ['int16', 'float32'],
+    ] as [DType, DType][]
+  ).map(([from, to]): OpModelSpec => ({
+    name: `cast_${from}_to_${to}`,
+    build: (m) => {
+      const x = m.input(from, [4, 9]);
+      m.op('CAST', {}, [x], [m.tensor(to, [4, 9])]);
+    },
+  })),
+  {
+    name: 'transpose_uint32',
+    noTflite: "TFLite's TRANSPOSE does not run uint32 tensors (its Invoke fails); TFLite Micro's copies any type",
+    build: (m) => {
+      const x = m.input('uint32', [3, 5, 2]);
+      m.op('TRANSPOSE', {}, [x, m.int32([1, 2, 0])], [m.tensor('uint32', [5, 2, 3])]);
+    },
+  },
   {
     name: 'svdf_float32_rank2',
     build: (m) => {

@@ -14,6 +14,7 @@ export const cTypeOf: Partial<Record<DType, string>> = {
   uint8: 'uint8_t',
   int16: 'int16_t',
   int32: 'int32_t',
+  uint32: 'uint32_t',
 };
 
 export function cType(dtype: DType, what: string): string {

@@ -325,7 +325,7 @@ function cString(text: string): string {
 }
 
 /** TFLite's TensorType codes (schema.fbs), as the tensor table and the profiler protocol carry them. */
-const tfliteTypeCodes: Record<DType, number> = { float32: 0, float16: 1, int32: 2, uint8: 3, int64: 4, string: 5, bool: 6, int16: 7, int8: 9 };
+const tfliteTypeCodes: Record<DType, number> = { float32: 0, float16: 1, int32: 2, uint8: 3, int64: 4, string: 5, bool: 6, int16: 7, int8: 9, uint32: 16 };
 
 function tensorTable(graph: Graph, memory: GraphMemoryPlan): string[] {
   const entries = [...memory.tensorOffsets]

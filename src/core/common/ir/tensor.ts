@@ -7,6 +7,7 @@ const bytesPerElement: Record<DType, number> = {
   uint8: 1,
   int16: 2,
   int32: 4,
+  uint32: 4,
   int64: 8,
   bool: 1,
   string: 1,
@@ -43,6 +44,8 @@ export function allocateData(dtype: DType, count: number): TensorData {
       return new Uint16Array(count);
     case 'int32':
       return new Int32Array(count);
+    case 'uint32':
+      return new Uint32Array(count);
     case 'int64':
       return new BigInt64Array(count);
   }

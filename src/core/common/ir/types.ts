@@ -5,9 +5,9 @@
  * array of their dtype. Nothing here mutates: passes build new graphs.
  */
 
-export type DType = 'float32' | 'float16' | 'int8' | 'uint8' | 'int16' | 'int32' | 'int64' | 'bool' | 'string';
+export type DType = 'float32' | 'float16' | 'int8' | 'uint8' | 'int16' | 'int32' | 'uint32' | 'int64' | 'bool' | 'string';
 
-export type TensorData = Float32Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array | Uint16Array;
+export type TensorData = Float32Array | Int8Array | Uint8Array | Int16Array | Int32Array | Uint32Array | BigInt64Array | Uint16Array;
 
 /**
  * Affine quantization: `real = (stored - zeroPoint) * scale`. Per-tensor when `scale` has one

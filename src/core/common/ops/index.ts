@@ -21,6 +21,7 @@ import './svdf.js';
 import './slice.js';
 import './pack-split.js';
 import './shape.js';
+import './cast.js';
 export { findOp, definedOpTypes } from './registry.js';
 export type { OpContext, OpDefinition, OpWindow, Precision, WeightInput } from './op.js';
 export { opContext, opLabel } from './op.js';

@@ -26,7 +26,7 @@ export const transpose = defineOp<TransposePlan>({
     const input = inputTensor(context, 0, 'input');
     const permTensor = inputTensor(context, 1, 'perm');
     const output = outputTensor(context);
-    expectDType(context, input, 'input', 'float32', 'int8', 'uint8', 'int16', 'int32', 'bool');
+    expectDType(context, input, 'input', 'float32', 'int8', 'uint8', 'int16', 'int32', 'uint32', 'bool');
     expectDType(context, output, 'output', input.dtype);
     expectDType(context, permTensor, 'perm', 'int32', 'int64');
     const rank = input.shape.length;

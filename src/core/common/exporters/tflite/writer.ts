@@ -76,6 +76,7 @@ const tensorTypes: Record<DType, TensorType> = {
   uint8: TensorType.UINT8,
   int16: TensorType.INT16,
   int32: TensorType.INT32,
+  uint32: TensorType.UINT32,
   int64: TensorType.INT64,
   bool: TensorType.BOOL,
   string: TensorType.STRING,

@@ -49,6 +49,7 @@ const dtypes: Partial<Record<TensorType, DType>> = {
   [TensorType.FLOAT32]: 'float32',
   [TensorType.FLOAT16]: 'float16',
   [TensorType.INT32]: 'int32',
+  [TensorType.UINT32]: 'uint32',
   [TensorType.UINT8]: 'uint8',
   [TensorType.INT64]: 'int64',
   [TensorType.STRING]: 'string',

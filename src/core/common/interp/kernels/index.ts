@@ -16,3 +16,4 @@ import './leaky-relu.js';
 import './transpose.js';
 import './svdf.js';
 import './data-copy.js';
+import './cast.js';
