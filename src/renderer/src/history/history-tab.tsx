@@ -11,6 +11,7 @@ import type { Column } from '../components/data-table.js';
 import { BitExactBadge, EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
 import { formatBytes, formatCount, formatPercent, formatTime } from '../format.js';
 import { ResultView } from '../deploy/result-view.js';
+import { EvaluationsHistory } from '../evaluate/evaluations-history.js';
 import { useDevices, useFinishedJobsCount, useQuery, useServices } from '../state/services-context.js';
 
 export function HistoryTab({ projectId, variants }: { projectId: string; variants: ModelVariant[] }) {
@@ -115,6 +116,7 @@ export function HistoryTab({ projectId, variants }: { projectId: string; variant
           <ResultView measurement={open} board={listing?.boards.find((board) => board.id === open.boardId)} variantName={variantName(open.variantId)} />
         </Panel>
       )}
+      <EvaluationsHistory projectId={projectId} variants={variants} />
     </>
   );
 }

@@ -16,11 +16,13 @@ import { DeployTab } from '../deploy/deploy-tab.js';
 import { HistoryTab } from '../history/history-tab.js';
 import { ModelTab } from '../model/model-tab.js';
 import { CompareTab } from '../compare/compare-tab.js';
+import { AccuracyTab } from '../evaluate/accuracy-tab.js';
 import './project-screen.css';
 
 const tabs: { id: ProjectTab; label: string }[] = [
   { id: 'model', label: 'Model' },
   { id: 'deploy', label: 'Deploy & Profile' },
+  { id: 'accuracy', label: 'Accuracy' },
   { id: 'history', label: 'History' },
   { id: 'compare', label: 'Compare' },
 ];
@@ -124,6 +126,7 @@ export function ProjectScreen({ projectId, tab, variantId }: { projectId: string
         )}
         {tab === 'deploy' && <DeployTab projectId={projectId} variants={list} selected={selected} onSelect={(id) => go('deploy', id)} />}
         {tab === 'history' && <HistoryTab projectId={projectId} variants={list} />}
+        {tab === 'accuracy' && <AccuracyTab projectId={projectId} variants={list} selected={selected} onSelect={(id) => go('accuracy', id)} />}
         {tab === 'compare' && <CompareTab projectId={projectId} variants={list} />}
       </div>
 
