@@ -160,6 +160,20 @@ class Conv1dNet(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
+class LstmClassifier(nn.Module):
+    """Sequence classification as PyTorch users write it: the last step of the output, and the final hidden state."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(6, 16, batch_first=True)
+        self.fc = nn.Linear(16, 4)
+        self.head = nn.Linear(16, 3)
+
+    def forward(self, x):
+        y, (h, _) = self.lstm(x)
+        return torch.softmax(self.fc(y[:, -1, :]), dim=-1), self.head(h[-1]), y[:, ::3, 2:10]
+
+
 def export(name, model, shape, opset):
     model.eval()
     randomise_batch_norms(model)
@@ -179,6 +193,7 @@ def main():
     export('cnn_flatten', CnnFlatten(), (1, 2, 6, 6), 13)
     export('recurrent', Recurrent(), (1, 7, 4), 14)
     export('conv1d', Conv1dNet(), (1, 10, 49), 15)
+    export('lstm_classifier', LstmClassifier(), (1, 9, 6), 13)
 
 
 if __name__ == '__main__':

@@ -320,11 +320,13 @@ export class OnnxConverter {
     const inputs = (node.input ?? []).map((name, i) => (name ? i : -1)).filter((i) => i >= 0);
     if (type !== 'LSTM' && inputs.length > 0 && inputs.every((i) => this.isConst(i)) && this.foldConstant(type)) return;
     switch (type) {
+      case 'Gather':
+        if (this.input(0)!.kind === 'value' && this.isConst(1)) return this.gather();
+        return this.foldConstantOrFail(type);
       case 'Constant':
       case 'ConstantOfShape':
       case 'Shape':
       case 'Cast':
-      case 'Gather':
         return this.foldConstantOrFail(type);
       case 'Identity':
       case 'Dropout':
@@ -366,7 +368,7 @@ export class OnnxConverter {
       case 'Concat':
         return this.concat();
       case 'Slice':
-        return this.fail('Slice of an activation needs a STRIDED_SLICE op, which TinyDeploy does not have yet (Slice of constants is evaluated)');
+        return this.slice();
       case 'Pad':
         return this.pad();
       case 'Softmax':
@@ -1104,6 +1106,85 @@ export class OnnxConverter {
     this.define(out);
   }
 
+  // ---- slices
+
+  /** STRIDED_SLICE of a box given per ONNX axis (start, count, step); `drop` axes leave the shape (their count is 1). */
+  private stridedSlice(x: Value, box: { start: number; count: number; step: number }[], drop: number[], why: string): Value {
+    this.requireOp('STRIDED_SLICE', why);
+    const value = x.columns ? this.identity(x) : x;
+    const rank = value.shape.length;
+    const irBox = value.perm.map((p) => box[p]);
+    const begin = irBox.map((b) => b.start);
+    const end = irBox.map((b) => b.start + b.count * b.step);
+    const steps = irBox.map((b) => b.step);
+    // A negative stride ending before index 0 has no end index: its end_mask bit runs it to the start.
+    let endMask = 0;
+    irBox.forEach((b, i) => {
+      if (b.step < 0 && end[i] < 0) endMask |= 1 << i;
+    });
+    const shrinkAxisMask = drop.reduce((mask, axis) => mask | (1 << value.perm.indexOf(axis)), 0);
+    const shape = box.map((b) => b.count).filter((_, axis) => !drop.includes(axis));
+    const perm = renumber(value.perm.filter((p) => !drop.includes(p)));
+    const out = this.newValue(shape, perm);
+    const name = this.tensors[out.tensor].name;
+    const vector = (label: string, values: number[]) => this.addTensor(`${name}/${label}`, [rank], 'int32', Int32Array.from(values));
+    this.addOp('STRIDED_SLICE', [value.tensor, vector('begin', begin), vector('end', end.map((e, i) => (endMask & (1 << i) ? 0 : e))), vector('strides', steps)], [out.tensor], {
+      beginMask: 0,
+      endMask,
+      ellipsisMask: 0,
+      newAxisMask: 0,
+      shrinkAxisMask,
+      offset: false,
+    });
+    return out;
+  }
+
+  private slice(): void {
+    const x = this.settle(this.value(0, 'data'));
+    const rank = x.shape.length;
+    const starts = Array.from(this.const(1, 'starts').data);
+    const ends = Array.from(this.const(2, 'ends').data);
+    const axes = this.node.input?.[3] ? this.axes(3, rank) : starts.map((_, i) => i);
+    const steps = this.node.input?.[4] ? Array.from(this.const(4, 'steps').data) : starts.map(() => 1);
+    const box = x.shape.map((dim) => ({ start: 0, count: dim, step: 1 }));
+    axes.forEach((axis, i) => {
+      const dim = x.shape[axis];
+      const step = steps[i];
+      if (step === 0) this.fail(`steps [${steps.join(', ')}] has 0`);
+      let start = starts[i] < 0 ? starts[i] + dim : starts[i];
+      let end = ends[i] < 0 ? ends[i] + dim : ends[i];
+      if (step > 0) {
+        start = Math.min(Math.max(start, 0), dim);
+        end = Math.min(Math.max(end, 0), dim);
+      } else {
+        start = Math.min(Math.max(start, -1), dim - 1);
+        end = Math.min(Math.max(end, -1), dim - 1);
+      }
+      box[axis] = { start, count: Math.max(0, Math.ceil((end - start) / step)), step };
+    });
+    if (box.some((b) => b.count === 0)) this.fail(`the slice of ${formatShape(x.shape)} is empty`);
+    if (box.every((b, axis) => b.start === 0 && b.step === 1 && b.count === x.shape[axis])) return this.define(x);
+    this.define(this.stridedSlice(x, box, [], 'Slice of an activation'));
+  }
+
+  /** Gather of constant indices along one axis: a slice when they are one index or a run with a constant step. */
+  private gather(): void {
+    const x = this.settle(this.value(0, 'data'));
+    const indices = this.const(1, 'indices');
+    const rank = x.shape.length;
+    const rawAxis = this.int('axis', 0);
+    const axis = rawAxis < 0 ? rawAxis + rank : rawAxis;
+    const dim = x.shape[axis];
+    const list = Array.from(indices.data, (i) => (i < 0 ? i + dim : i));
+    if (list.some((i) => i < 0 || i >= dim)) this.fail(`indices [${Array.from(indices.data).join(', ')}] are outside axis ${axis} of ${formatShape(x.shape)}`);
+    if (indices.shape.length > 1) this.fail(`indices of shape ${formatShape(indices.shape)} are not supported (a scalar or a vector)`);
+    const step = list.length > 1 ? list[1] - list[0] : 1;
+    if (step === 0 || list.some((i, k) => i !== list[0] + k * step)) this.fail(`indices [${list.join(', ')}] are not evenly spaced: not a slice`);
+    const box = x.shape.map((size) => ({ start: 0, count: size, step: 1 }));
+    box[axis] = { start: list[0], count: list.length, step };
+    this.define(this.stridedSlice(x, box, indices.shape.length === 0 ? [axis] : [], 'Gather from an activation'));
+  }
+
   // ---- LSTM
 
   private lstm(): void {
@@ -1132,10 +1213,8 @@ export class OnnxConverter {
       if (!this.isConst(index)) this.fail(`${role} is computed by the graph; only a zero initial state is supported`);
       if (Array.from(this.const(index, role).data).some((v) => v !== 0)) this.fail(`a non-zero ${role} is not supported`);
     }
-    for (const [index, role] of [[1, 'Y_h (last hidden state)'], [2, 'Y_c (last cell state)']] as const) {
-      const name = this.node.output?.[index];
-      if (name && (this.readers.get(name) ?? 0) > 0) this.fail(`output ${role} is read by the graph; only the sequence output Y is supported yet`);
-    }
+    const cellOutput = this.node.output?.[2];
+    if (cellOutput && (this.readers.get(cellOutput) ?? 0) > 0) this.fail('output Y_c (last cell state) is read by the graph; only Y and Y_h are supported');
     // IR layout: time-major when X is [T, B, F] in the IR, batch-major when the IR holds [B, T, F].
     const seqAxis = layout ? 1 : 0;
     let input = x;
@@ -1165,6 +1244,16 @@ export class OnnxConverter {
       [lstmOut],
       { activation: 'tanh', cellClip: 0, projClip: 0, timeMajor, asymmetricQuantizeInputs: false, diagonalRecurrentTensors: false },
     );
+    const lastHidden = this.node.output?.[1];
+    if (lastHidden && (this.readers.get(lastHidden) ?? 0) > 0) {
+      // Y_h [1, B, H] is the last time step of the sequence.
+      const sequence: Value = { kind: 'value', tensor: lstmOut, shape: [steps, batch, hidden], perm: timeMajor ? [0, 1, 2] : [1, 0, 2] };
+      const box = [{ start: steps - 1, count: 1, step: 1 }, { start: 0, count: batch, step: 1 }, { start: 0, count: hidden, step: 1 }];
+      const yh = this.stridedSlice(sequence, box, [], 'the LSTM output Y_h');
+      this.tensors[yh.tensor].name = lastHidden;
+      // layout 1 gives Y_h as [B, 1, H]: the same bytes relabelled.
+      this.define(layout ? { ...yh, shape: [batch, 1, hidden], perm: yh.perm.map((p) => [1, 0, 2][p]) } : yh, 1);
+    }
     if (!this.node.output?.[0]) return;
     // Y: [T, 1, B, H] (layout 0) or [B, T, 1, H] (layout 1); the IR keeps its 3 dimensions plus a unit one.
     const yShape = layout ? [batch, steps, 1, hidden] : [steps, 1, batch, hidden];
