@@ -1,7 +1,7 @@
 /**
  * A dataset's format and its first samples drawn by kind: images as pixels (grey or RGB),
- * spectrograms (time × features, KWS's MFCCs) as a heat map with time running left to right, time
- * series as one line per channel. Each sample shows its class and file.
+ * spectrograms (time × features, KWS's MFCCs) as a heat map with time running left to right and
+ * each feature on its own scale, time series as one line per channel. Each sample shows its class and file.
  */
 
 import { useEffect, useRef } from 'react';
@@ -114,15 +114,19 @@ function heatColour(t: number): [number, number, number] {
   return [0, 1, 2].map((c) => Math.round(stops[i][c] + (stops[i + 1][c] - stops[i][c]) * f)) as [number, number, number];
 }
 
-/** Time (the first dimension) left to right, features bottom to top. */
+/**
+ * Time (the first dimension) left to right, features bottom to top. Each feature is shaded by its
+ * own range over the sample, as MFCCs are usually shown: the first coefficients are far larger than
+ * the others and would otherwise leave them one flat colour.
+ */
 function HeatMapCanvas({ dimensions, values, label }: { dimensions: number[]; values: number[]; label: string }) {
   const [frames, features] = dimensions;
   const ref = useCanvas(
     (context) => {
-      const [low, high] = range(values);
       const image = context.createImageData(frames, features);
-      for (let frame = 0; frame < frames; frame++) {
-        for (let feature = 0; feature < features; feature++) {
+      for (let feature = 0; feature < features; feature++) {
+        const [low, high] = range(Array.from({ length: frames }, (_, frame) => values[frame * features + feature] ?? 0));
+        for (let frame = 0; frame < frames; frame++) {
           const [r, g, b] = heatColour(((values[frame * features + feature] ?? low) - low) / (high - low));
           const offset = ((features - 1 - feature) * frames + frame) * 4;
           image.data[offset] = r;
