@@ -1,26 +1,47 @@
 /**
- * Layout of the model graph view: ops as boxes in ranks from top to bottom, following the data.
- * Pure (no DOM), so it is tested in Node and the SVG component only draws what it returns.
+ * Layout of the model graph view, by ELK's layered algorithm (elkjs, the Eclipse Layout Kernel:
+ * Sugiyama-style layers, crossing minimisation, orthogonal edge routing): ops as boxes from top
+ * to bottom along the data, branches (ResNet's residual adds) side by side, the graph's inputs
+ * above and outputs below as pills, an op's variable state (LSTM hidden and cell state) as
+ * dashed "state" pills beside it, not as extra inputs. Each edge carries its tensor's shape and
+ * dtype as a label that ELK places. Pure (no DOM): tested in Node; graph-view.tsx draws it.
  *
- * Each op's rank is one more than the deepest op producing one of its inputs, so a plain chain
- * stays one column and branches (residual blocks, LSTM gates) sit side by side. Tensors that no
- * op produces are the graph's inputs (or variable state) and get a node above their first
- * consumer; tensors no op consumes are outputs and get a node below their producer. Within a
- * rank, nodes keep op order and are centred on the widest rank.
+ * The graph comes from the graph service (attributes, weights) or, when only the layer table is
+ * known, from the layer rows (activations only).
  */
 
-import type { LayerRow } from '../../../shared/services/types.js';
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
+import type { GraphNode, LayerRow, ModelGraph } from '../../../shared/services/types.js';
+
+export interface TensorRef {
+  tensor: number;
+  name: string;
+  shape: number[];
+  dtype: string;
+  kind: 'activation' | 'variable' | 'constant';
+}
+
+/** One op of the graph to draw. */
+export interface GraphOp {
+  index: number;
+  op: string;
+  /** Activations and variable state it reads. */
+  inputs: TensorRef[];
+  /** Weights, biases and other constants it reads. */
+  constants: TensorRef[];
+  outputs: TensorRef[];
+  attrs: GraphNode['attrs'];
+}
 
 export interface LayoutNode {
-  /** `op:<index>`, `in:<tensor>` or `out:<tensor>`. */
+  /** `op:<index>`, `in:<tensor>`, `out:<tensor>` or `state:<tensor>`. */
   key: string;
-  kind: 'op' | 'input' | 'output';
+  kind: 'op' | 'input' | 'output' | 'state';
   /** The op's index (op nodes only). */
   index?: number;
-  label: string;
-  /** Output shape and dtype of the op, or the tensor's, as drawn under the label. */
-  detail: string;
-  rank: number;
+  /** Lines of text: the op ("3 CONV_2D"), its attributes, its weights; for a tensor pill its label and shape. */
+  lines: string[];
   x: number;
   y: number;
   width: number;
@@ -28,11 +49,15 @@ export interface LayoutNode {
 }
 
 export interface LayoutEdge {
+  key: string;
   from: string;
   to: string;
   tensor: number;
-  /** Cubic path from the bottom of `from` to the top of `to`. */
-  path: string;
+  /** The route: start, bends, end. */
+  points: { x: number; y: number }[];
+  label?: { text: string; x: number; y: number; width: number; height: number };
+  /** Variable state read by the op (drawn dashed). */
+  state: boolean;
 }
 
 export interface GraphLayout {
@@ -42,130 +67,175 @@ export interface GraphLayout {
   height: number;
 }
 
-export interface LayoutOptions {
-  nodeWidth: number;
-  opHeight: number;
-  tensorHeight: number;
-  rankGap: number;
-  columnGap: number;
-  margin: number;
-}
+export const nodeWidth = 196;
+const lineHeight = 14;
+const pillHeight = 30;
+const labelCharWidth = 6.2;
 
-export const defaultLayoutOptions: LayoutOptions = {
-  nodeWidth: 188,
-  opHeight: 40,
-  tensorHeight: 26,
-  rankGap: 26,
-  columnGap: 16,
-  margin: 12,
-};
+export const tensorText = (tensor: { shape: readonly number[]; dtype: string }) => `${tensor.shape.length === 0 ? 'scalar' : tensor.shape.join('×')} ${tensor.dtype}`;
 
-const tensorText = (tensor: { shape: number[]; dtype: string }) => `${tensor.shape.length === 0 ? 'scalar' : tensor.shape.join('×')} ${tensor.dtype}`;
-
-/** Lays out the layers of a model (see the module comment). */
-export function layoutGraph(layers: readonly LayerRow[], options: LayoutOptions = defaultLayoutOptions): GraphLayout {
-  const producer = new Map<number, number>();
-  for (const layer of layers) for (const output of layer.outputs) producer.set(output.tensor, layer.index);
-  const consumed = new Set<number>();
-  for (const layer of layers) for (const input of layer.inputs) consumed.add(input.tensor);
-
-  const nodes: LayoutNode[] = [];
-  const byKey = new Map<string, LayoutNode>();
-  const add = (node: Omit<LayoutNode, 'x' | 'y' | 'width' | 'height'>) => {
-    const full: LayoutNode = { ...node, x: 0, y: 0, width: options.nodeWidth, height: node.kind === 'op' ? options.opHeight : options.tensorHeight };
-    nodes.push(full);
-    byKey.set(full.key, full);
-    return full;
+/** The ops of a graph from the graph service. */
+export function opsFromModel(model: ModelGraph): GraphOp[] {
+  const ref = (id: number): TensorRef => {
+    const tensor = model.tensors[id];
+    return { tensor: id, name: tensor.name, shape: tensor.shape, dtype: tensor.dtype, kind: tensor.kind };
   };
-  const edges: Omit<LayoutEdge, 'path'>[] = [];
-
-  // Ops come topologically sorted (TFLite requires it), so one pass assigns ranks.
-  const opRank = new Map<number, number>();
-  const inputNodes: LayoutNode[] = [];
-  for (const layer of layers) {
-    let rank = 1;
-    for (const input of layer.inputs) {
-      const from = producer.get(input.tensor);
-      if (from !== undefined && from < layer.index) rank = Math.max(rank, opRank.get(from)! + 1);
-    }
-    opRank.set(layer.index, rank);
-    for (const input of layer.inputs) {
-      const from = producer.get(input.tensor);
-      if (from !== undefined && from < layer.index) {
-        edges.push({ from: `op:${from}`, to: `op:${layer.index}`, tensor: input.tensor });
-        continue;
-      }
-      const key = `in:${input.tensor}`;
-      // A graph input feeding several ops is drawn once, above the first of them.
-      const node = byKey.get(key) ?? add({ key, kind: 'input', label: 'input', detail: tensorText(input), rank: rank - 1 });
-      if (!inputNodes.includes(node)) inputNodes.push(node);
-      edges.push({ from: key, to: `op:${layer.index}`, tensor: input.tensor });
-    }
-    const first = layer.outputs[0];
-    add({ key: `op:${layer.index}`, kind: 'op', index: layer.index, label: `${layer.index} ${layer.op}`, detail: first ? tensorText(first) : '', rank });
-  }
-  for (const layer of layers) {
-    for (const output of layer.outputs) {
-      if (consumed.has(output.tensor)) continue;
-      const key = `out:${output.tensor}`;
-      add({ key, kind: 'output', label: 'output', detail: tensorText(output), rank: opRank.get(layer.index)! + 1 });
-      edges.push({ from: `op:${layer.index}`, to: key, tensor: output.tensor });
-    }
-  }
-
-  // Place ranks top to bottom, each centred on the widest.
-  const ranks = new Map<number, LayoutNode[]>();
-  for (const node of nodes) {
-    const row = ranks.get(node.rank) ?? [];
-    row.push(node);
-    ranks.set(node.rank, row);
-  }
-  const order = (node: LayoutNode) => (node.kind === 'input' ? -1 : node.kind === 'op' ? node.index! : 1e9);
-  const rankNumbers = [...ranks.keys()].sort((a, b) => a - b);
-  const rowWidth = (row: LayoutNode[]) => row.length * options.nodeWidth + (row.length - 1) * options.columnGap;
-  const contentWidth = Math.max(options.nodeWidth, ...[...ranks.values()].map(rowWidth));
-  let y = options.margin;
-  for (const rank of rankNumbers) {
-    const row = ranks.get(rank)!.sort((a, b) => order(a) - order(b));
-    let x = options.margin + (contentWidth - rowWidth(row)) / 2;
-    const height = Math.max(...row.map((node) => node.height));
-    for (const node of row) {
-      node.x = x;
-      node.y = y + (height - node.height) / 2;
-      x += options.nodeWidth + options.columnGap;
-    }
-    y += height + options.rankGap;
-  }
-
-  // An edge that skips ranks (a residual connection) would run through the boxes between its
-  // ends: it leaves its source, runs down a lane right of those boxes, and comes back in to its
-  // target. Lanes of edges whose rank spans overlap are set apart.
-  const lanes: { fromRank: number; toRank: number }[] = [];
-  let right = options.margin + contentWidth;
-  const laidEdges = edges.map((edge): LayoutEdge => {
-    const from = byKey.get(edge.from)!;
-    const to = byKey.get(edge.to)!;
-    const x1 = from.x + from.width / 2;
-    const y1 = from.y + from.height;
-    const x2 = to.x + to.width / 2;
-    const y2 = to.y;
-    const low = Math.min(x1, x2) - 4;
-    const high = Math.max(x1, x2) + 4;
-    const between = nodes.filter((node) => node.rank > from.rank && node.rank < to.rank);
-    if (!between.some((node) => node.x < high && node.x + node.width > low)) {
-      const bend = Math.max(12, (y2 - y1) / 2);
-      return { ...edge, path: `M${x1},${y1} C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2}` };
-    }
-    const lane = lanes.filter((other) => other.fromRank < to.rank && from.rank < other.toRank).length;
-    lanes.push({ fromRank: from.rank, toRank: to.rank });
-    const laneX = Math.max(...between.map((node) => node.x + node.width)) + options.columnGap / 2 + 8 + lane * 10;
-    right = Math.max(right, laneX);
-    const gap = options.rankGap / 2;
+  return model.nodes.map((node) => {
+    const read = node.inputs.filter((id) => id >= 0).map(ref);
     return {
-      ...edge,
-      path: `M${x1},${y1} C${x1},${y1 + gap} ${laneX},${y1 + gap} ${laneX},${y1 + 2 * gap} L${laneX},${y2 - 2 * gap} C${laneX},${y2 - gap} ${x2},${y2 - gap} ${x2},${y2}`,
+      index: node.index,
+      op: node.op,
+      inputs: read.filter((tensor) => tensor.kind !== 'constant'),
+      constants: read.filter((tensor) => tensor.kind === 'constant'),
+      outputs: node.outputs.filter((id) => id >= 0).map(ref),
+      attrs: node.attrs,
     };
   });
+}
 
-  return { nodes, edges: laidEdges, width: right + options.margin, height: y - options.rankGap + options.margin };
+/** The ops from the layer table only (no attributes or weights; every input an activation). */
+export function opsFromLayers(layers: readonly LayerRow[]): GraphOp[] {
+  const ref = (tensor: LayerRow['inputs'][number]): TensorRef => ({ tensor: tensor.tensor, name: `tensor ${tensor.tensor}`, shape: tensor.shape, dtype: tensor.dtype, kind: 'activation' });
+  return layers.map((layer) => ({ index: layer.index, op: layer.op, inputs: layer.inputs.map(ref), constants: [], outputs: layer.outputs.map(ref), attrs: {} }));
+}
+
+/** The attributes worth a line in the box: window, strides, padding, activation, …; the rest are in the side panel. */
+export function attributeLine(op: GraphOp): string | undefined {
+  const a = op.attrs;
+  const parts: string[] = [];
+  const weights = op.constants[0];
+  if (/CONV_2D/.test(op.op) && weights && weights.shape.length === 4) parts.push(`${weights.shape[1]}×${weights.shape[2]}`);
+  if (typeof a.filterH === 'number' && typeof a.filterW === 'number') parts.push(`${a.filterH}×${a.filterW}`);
+  if (typeof a.strideH === 'number' && typeof a.strideW === 'number' && (a.strideH !== 1 || a.strideW !== 1)) parts.push(`/${a.strideH === a.strideW ? a.strideH : `${a.strideH},${a.strideW}`}`);
+  if (typeof a.dilationH === 'number' && (a.dilationH !== 1 || a.dilationW !== 1)) parts.push(`dil ${a.dilationH}`);
+  if (typeof a.padding === 'string') parts.push(a.padding);
+  if (typeof a.depthMultiplier === 'number' && a.depthMultiplier !== 1) parts.push(`×${a.depthMultiplier}`);
+  if (typeof a.axis === 'number') parts.push(`axis ${a.axis}`);
+  if (typeof a.beta === 'number' && a.beta !== 1) parts.push(`β ${a.beta}`);
+  if (typeof a.activation === 'string' && a.activation !== 'none') parts.push(a.activation);
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/** "W 16×3×3×3 · B 16": the constants an op reads, by shape. */
+export function constantsLine(op: GraphOp): string | undefined {
+  if (op.constants.length === 0) return undefined;
+  const names = ['W', 'B'];
+  return op.constants
+    .slice(0, 3)
+    .map((tensor, i) => `${/CONV|FULLY_CONNECTED|LSTM/.test(op.op) ? (names[i] ?? 'C') : 'C'} ${tensor.shape.join('×') || 'scalar'}`)
+    .join(' · ')
+    .concat(op.constants.length > 3 ? ` +${op.constants.length - 3}` : '');
+}
+
+/** The boxes, pills and edges before layout (sizes known, positions not). */
+export function graphElements(ops: readonly GraphOp[]): { nodes: LayoutNode[]; edges: Omit<LayoutEdge, 'points' | 'label'>[] } {
+  const producer = new Map<number, number>();
+  for (const op of ops) for (const output of op.outputs) producer.set(output.tensor, op.index);
+  const consumed = new Set<number>();
+  for (const op of ops) for (const input of op.inputs) consumed.add(input.tensor);
+  const nodes: LayoutNode[] = [];
+  const keys = new Set<string>();
+  const edges: Omit<LayoutEdge, 'points' | 'label'>[] = [];
+  const pill = (key: string, kind: LayoutNode['kind'], tensor: TensorRef) => {
+    if (keys.has(key)) return;
+    keys.add(key);
+    nodes.push({ key, kind, lines: [kind === 'state' ? `state ${tensor.name}` : `${kind} ${tensor.name}`, tensorText(tensor)], x: 0, y: 0, width: nodeWidth, height: pillHeight });
+  };
+  for (const op of ops) {
+    const lines = [`${op.index} ${op.op}`, attributeLine(op), constantsLine(op), op.outputs[0] ? `→ ${tensorText(op.outputs[0])}` : undefined].filter((line): line is string => line !== undefined);
+    for (const input of op.inputs) {
+      const from = producer.get(input.tensor);
+      if (from !== undefined && from < op.index) {
+        edges.push({ key: `e${edges.length}`, from: `op:${from}`, to: `op:${op.index}`, tensor: input.tensor, state: false });
+      } else if (input.kind === 'variable') {
+        // Variable state: kept between invocations by the op itself, drawn beside it, not as a model input.
+        pill(`state:${input.tensor}`, 'state', input);
+        edges.push({ key: `e${edges.length}`, from: `state:${input.tensor}`, to: `op:${op.index}`, tensor: input.tensor, state: true });
+      } else {
+        pill(`in:${input.tensor}`, 'input', input);
+        edges.push({ key: `e${edges.length}`, from: `in:${input.tensor}`, to: `op:${op.index}`, tensor: input.tensor, state: false });
+      }
+    }
+    keys.add(`op:${op.index}`);
+    nodes.push({ key: `op:${op.index}`, kind: 'op', index: op.index, lines, x: 0, y: 0, width: nodeWidth, height: 10 + lines.length * lineHeight });
+  }
+  for (const op of ops) {
+    for (const output of op.outputs) {
+      if (consumed.has(output.tensor)) continue;
+      pill(`out:${output.tensor}`, 'output', output);
+      edges.push({ key: `e${edges.length}`, from: `op:${op.index}`, to: `out:${output.tensor}`, tensor: output.tensor, state: false });
+    }
+  }
+  return { nodes, edges };
+}
+
+const layoutOptions = {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'DOWN',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '34',
+  'elk.spacing.nodeNode': '24',
+  'elk.spacing.edgeLabel': '2',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '14',
+  'elk.edgeLabels.inline': 'false',
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+  'elk.padding': '[top=12,left=12,bottom=12,right=12]',
+};
+
+let elk: InstanceType<typeof ELK> | undefined;
+
+/** Lays out the graph of `ops` (see the module comment); edge labels are the tensors' shape and dtype. */
+export async function layoutGraph(ops: readonly GraphOp[]): Promise<GraphLayout> {
+  const { nodes, edges } = graphElements(ops);
+  const tensorOf = new Map<number, TensorRef>();
+  for (const op of ops) for (const tensor of [...op.inputs, ...op.outputs]) tensorOf.set(tensor.tensor, tensor);
+  const labelText = (tensor: number) => {
+    const ref = tensorOf.get(tensor);
+    return ref ? tensorText(ref) : '';
+  };
+  const graph: ElkNode = {
+    id: 'root',
+    layoutOptions,
+    children: nodes.map((node) => ({ id: node.key, width: node.width, height: node.height })),
+    edges: edges.map(
+      (edge): ElkExtendedEdge => ({
+        id: edge.key,
+        sources: [edge.from],
+        targets: [edge.to],
+        // Edges into an output pill repeat the pill's own text: no label there.
+        labels: edge.to.startsWith('out:') || edge.state ? [] : [{ text: labelText(edge.tensor), width: labelText(edge.tensor).length * labelCharWidth + 6, height: 12 }],
+      }),
+    ),
+  };
+  elk ??= new ELK();
+  const laid = await elk.layout(graph);
+  const position = new Map((laid.children ?? []).map((child) => [child.id, child]));
+  for (const node of nodes) {
+    const placed = position.get(node.key)!;
+    node.x = placed.x ?? 0;
+    node.y = placed.y ?? 0;
+  }
+  const laidEdges = new Map((laid.edges ?? []).map((edge) => [edge.id, edge]));
+  const result: LayoutEdge[] = edges.map((edge) => {
+    const placed = laidEdges.get(edge.key);
+    const section = placed?.sections?.[0];
+    const points = section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map(({ x, y }) => ({ x, y })) : [];
+    const label = placed?.labels?.[0];
+    return {
+      ...edge,
+      points,
+      ...(label && label.text ? { label: { text: label.text, x: label.x ?? 0, y: label.y ?? 0, width: label.width ?? 0, height: label.height ?? 0 } } : {}),
+    };
+  });
+  return { nodes, edges: result, width: Math.ceil(laid.width ?? 0), height: Math.ceil(laid.height ?? 0) };
+}
+
+/** Ops whose index, type or tensor names contain `query` (case-insensitive), in op order. */
+export function searchOps(ops: readonly GraphOp[], query: string): number[] {
+  const needle = query.trim().toLowerCase();
+  if (!needle) return [];
+  return ops
+    .filter((op) => String(op.index) === needle || op.op.toLowerCase().includes(needle) || [...op.inputs, ...op.constants, ...op.outputs].some((tensor) => tensor.name.toLowerCase().includes(needle)))
+    .map((op) => op.index);
 }

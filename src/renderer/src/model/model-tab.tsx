@@ -166,9 +166,7 @@ function VariantDetail({ variant }: { variant: ModelVariant }) {
       <VariantFigures detail={detail.data} />
       <div className="model-views">
         <Panel title="Graph" testId="graph-panel">
-          <div className="graph-scroll">
-            <GraphView layers={detail.data.layers} selected={selectedOp} onSelect={setSelectedOp} />
-          </div>
+          <GraphView variantId={variant.id} layers={detail.data.layers} selected={selectedOp} onSelect={setSelectedOp} />
         </Panel>
         <Panel title={`Layers (${detail.data.layers.length})`} testId="layers-panel">
           <div className="table-scroll layer-scroll">
