@@ -10,7 +10,7 @@
  */
 
 import { id } from './fields.js';
-import { integer, object, optional, type Infer } from './validation.js';
+import { array, integer, object, optional, type Infer } from './validation.js';
 
 export const jobParameters = {
   /**
@@ -34,6 +34,12 @@ export const jobParameters = {
    * variant (parent = this one, origin `optimize`), then evaluates parent and variant on up to
    * `evaluationLimit` (default 500) of the dataset's samples not used for calibration and stores
    * both accuracies as measurements.
+   *
+   * With `passes` (e.g. ["prune-channels", "finetune"]) it is a training job instead: the dataset
+   * (required) is split in file order, its last `holdoutPercent` % (default 20) never trained on;
+   * the passes run in order (pruning by `ratioPercent` % of every prunable group, or to
+   * `targetParams` / `targetMacs`; fine-tuning for `epochs` with `seed`, at most `maxSteps` steps),
+   * and parent and variant accuracies on the held-out part are stored.
    */
   optimize: object({
     variantId: id,
@@ -41,6 +47,14 @@ export const jobParameters = {
     datasetId: optional(id),
     samples: optional(integer(1, 100_000)),
     evaluationLimit: optional(integer(1, 10_000_000)),
+    passes: optional(array(id, 1, 16)),
+    holdoutPercent: optional(integer(1, 90)),
+    ratioPercent: optional(integer(1, 99)),
+    targetParams: optional(integer(1, 1_000_000_000)),
+    targetMacs: optional(integer(1, 1_000_000_000_000)),
+    epochs: optional(integer(1, 10_000)),
+    seed: optional(integer(0, 2_147_483_647)),
+    maxSteps: optional(integer(1, 10_000_000)),
   }),
 };
 

@@ -6,6 +6,7 @@ import { type QuantizeProgress, type QuantizeReport, quantizeModel } from '../..
 import { formatPercent } from './format.js';
 import { loadModelFile } from '../../core/node/model-file.js';
 import type { TaskContext } from './task-context.js';
+import { runTrainingTask } from './optimize-training.js';
 
 /** Shares of the job's progress bar: reading samples, the pipeline (calibration inside), evaluation. */
 const loadingShare = 0.05;
@@ -20,6 +21,7 @@ const pipelineShare = 0.6;
  * whose message starts with the pass name; a cancel aborts between samples.
  */
 export async function runOptimizeTask(task: OptimizeTask, context: TaskContext): Promise<OptimizeOutput> {
+  if (task.training) return runTrainingTask(task, task.training, context);
   const [graph, dataset] = await Promise.all([loadModelFile(task.modelPath, task.modelName), task.datasetPath !== undefined ? openDataset(task.datasetPath) : undefined]);
   const source = dataset ? `the first ${Math.min(task.samples, dataset.size)} samples of ${dataset.name}` : `${task.samples} synthetic samples (seeded, uniform in [-1, 1])`;
   context.progress({ fraction: 0, step: 'reading calibration samples', log: [`${task.pipeline} of ${task.modelName}: calibrating on ${source}`] });

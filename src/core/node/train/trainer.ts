@@ -151,6 +151,8 @@ export async function train(tf: Tf, lowered: LoweredGraph, data: { train: Labell
       let lossSum = 0;
       let rate = settings.learningRate;
       for (let step = 0; step < stepsPerEpoch; step++) {
+        // A turn of the event loop per step, so that a cancel (a message to the process) gets in.
+        await new Promise((resolve) => setImmediate(resolve));
         signal?.throwIfAborted();
         rate = learningRateAt(settings, epoch, step / stepsPerEpoch);
         setRate(rate);
