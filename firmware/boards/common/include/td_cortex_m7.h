@@ -20,14 +20,17 @@
 #define TD_SCB_DCISW TD_REG32(0xE000EF60u)
 
 static inline void td_cortex_m7_caches_enable(void) {
-  __asm__ volatile("dsb\n\tisb" ::: "memory");
+  TD_DSB();
+  TD_ISB();
   TD_SCB_ICIALLU = 0;
-  __asm__ volatile("dsb\n\tisb" ::: "memory");
+  TD_DSB();
+  TD_ISB();
   TD_SCB_CCR |= TD_SCB_CCR_IC;
-  __asm__ volatile("dsb\n\tisb" ::: "memory");
+  TD_DSB();
+  TD_ISB();
 
   TD_SCB_CSSELR = 0; /* level 1 data cache */
-  __asm__ volatile("dsb" ::: "memory");
+  TD_DSB();
   uint32_t ccsidr = TD_SCB_CCSIDR;
   uint32_t sets = ((ccsidr >> 13) & 0x7FFFu) + 1u;
   uint32_t ways = ((ccsidr >> 3) & 0x3FFu) + 1u;
@@ -35,9 +38,10 @@ static inline void td_cortex_m7_caches_enable(void) {
   for (uint32_t set = 0; set < sets; set++) {
     for (uint32_t way = 0; way < ways; way++) TD_SCB_DCISW = (way << 30) | (set << 5);
   }
-  __asm__ volatile("dsb" ::: "memory");
+  TD_DSB();
   TD_SCB_CCR |= TD_SCB_CCR_DC;
-  __asm__ volatile("dsb\n\tisb" ::: "memory");
+  TD_DSB();
+  TD_ISB();
 }
 
 #endif /* TD_CORTEX_M7_H */

@@ -9,9 +9,10 @@
 
 #include <stdint.h>
 
+#include "td_cortex_m.h"
 #include "td_wait.h"
 
-#define TD_RP2_REG(base, offset) (*(volatile uint32_t *)(uintptr_t)((base) + (offset)))
+#define TD_RP2_REG(base, offset) TD_REG32((base) + (offset))
 /* Atomic set and clear aliases of every APB register. */
 #define TD_RP2_SET(base, offset) TD_RP2_REG((base) + 0x2000u, offset)
 #define TD_RP2_CLR(base, offset) TD_RP2_REG((base) + 0x3000u, offset)

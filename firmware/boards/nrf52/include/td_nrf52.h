@@ -11,9 +11,10 @@
 #include <stdint.h>
 
 #include "td_board_config.h"
+#include "td_cortex_m.h"
 #include "td_wait.h"
 
-#define TD_NRF52_REG(address) (*(volatile uint32_t *)(uintptr_t)(address))
+#define TD_NRF52_REG(address) TD_REG32(address)
 
 /* CLOCK (0x40000000). */
 #define TD_CLOCK_TASKS_HFCLKSTART TD_NRF52_REG(0x40000000u)

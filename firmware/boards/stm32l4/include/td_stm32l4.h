@@ -10,11 +10,12 @@
 #include <stdint.h>
 
 #include "td_board_config.h"
+#include "td_cortex_m.h"
 #include "td_stm32_gpio.h"
 #include "td_stm32_usart.h"
 #include "td_wait.h"
 
-#define TD_STM32L4_REG(address) (*(volatile uint32_t *)(uintptr_t)(address))
+#define TD_STM32L4_REG(address) TD_REG32(address)
 
 /* RCC (0x40021000). */
 #define TD_RCC_CR TD_STM32L4_REG(0x40021000u)
