@@ -121,6 +121,16 @@ describe('board catalog', () => {
       expect(header).toContain(`#define TD_CPU_HZ ${board.cpuHz}u`);
       expect(header).toMatch(new RegExp(`#define TD_UART0_BASE 0x0*${board.uart.base.toString(16)}u`, 'i'));
       expect(header).toContain(`#define TD_UART0_RX_IRQ ${board.uart.rxIrq}`);
+      // The linker script's MEMORY is the entry's flash and RAM (what the build measures against).
+      const script = readFileSync(at(board.firmware.linkerScript), 'utf8');
+      const size = (text: string) => Number(text.replace(/[KM]$/, '')) * (text.endsWith('M') ? 1024 * 1024 : text.endsWith('K') ? 1024 : 1);
+      const memory = Object.fromEntries(
+        [...script.matchAll(/^\s*(FLASH|RAM)\s*\([a-z]+\)\s*:\s*ORIGIN = (0x[0-9A-Fa-f]+), LENGTH = (\d+[KM]?)$/gm)].map((match) => [match[1], { origin: Number(match[2]), size: size(match[3]) }]),
+      );
+      expect(memory, board.id).toEqual({ FLASH: board.memory.flash, RAM: board.memory.ram });
+      // The flash wait states the clock set-up programs are the ones the cycle estimate adds.
+      const latency = /#define TD_\w+_FLASH_LATENCY (\d+)u/.exec(header);
+      if (latency) expect(Number(latency[1]), board.id).toBe(board.flashWaitStates);
     }
   });
 
