@@ -7,7 +7,7 @@
  *   code computes them before widening to double. Plus the output zero point, clamped to the type.
  * - float32: x > 0 ? x : x · alpha, in float32.
  *
- * `alpha` is the op's option (float32, TFLite's default 0.2 when the options table is absent).
+ * `alpha` is the op's option (float32; 0 when absent, as TFLite's zero-initialized parameters).
  */
 import { quantizeMultiplier, type QuantizedMultiplier } from './fixed-point.js';
 import { dtypeRange, type ActivationRange } from './activation.js';
@@ -36,8 +36,8 @@ export interface LeakyReluPlan {
       };
 }
 
-/** TFLite's default alpha (LeakyReluOptions.alpha when the model has no options table). */
-export const DEFAULT_LEAKY_RELU_ALPHA = 0.2;
+/** alpha when the op has none: TFLite zero-initializes the parameters of an op without options. */
+export const DEFAULT_LEAKY_RELU_ALPHA = 0;
 
 export const leakyRelu = defineOp<LeakyReluPlan>({
   types: ['LEAKY_RELU'],

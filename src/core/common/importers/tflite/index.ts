@@ -124,7 +124,9 @@ class TfliteReader {
     const model = Model.getRootAsModel(this.buffer);
     this.where = 'model version';
     const version = model.version();
-    if (version !== 3) this.fail(`schema version ${version} is not supported (expected 3)`);
+    // TFLite Micro reads every file as schema 3 without checking the field (older converters and
+    // hand-written tools leave it out or write 0–2 on a version-3 layout); a newer schema is refused.
+    if (version > 3) this.fail(`schema version ${version} is newer than 3, the version TinyDeploy reads`);
 
     this.where = 'operator codes';
     const opcodeCount = this.vectorLength(model.operatorCodesLength(), 4, 'operator codes');
@@ -478,8 +480,8 @@ class TfliteReader {
         };
       }
       case 'LEAKY_RELU':
-        // TFLite's default alpha when the options table is absent.
-        return { alpha: options(BuiltinOptions.LeakyReluOptions, () => new LeakyReluOptions())?.alpha() ?? 0.2 };
+        // Without an options table TFLite's parameters are zero-initialized: alpha 0.
+        return { alpha: options(BuiltinOptions.LeakyReluOptions, () => new LeakyReluOptions())?.alpha() ?? 0 };
       case 'SVDF': {
         const o = options(BuiltinOptions.SVDFOptions, () => new SVDFOptions());
         return {
