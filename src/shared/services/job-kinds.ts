@@ -16,8 +16,9 @@ export const jobParameters = {
   /**
    * Deploy & Profile a variant on a board: build, flash, run, verify; stores a measurement.
    * `runs` (default 1): at most 1000, which also keeps within the profiler protocol's 16-bit count.
+   * `targetId` (virtual boards): the catalog board whose cycles and ms to estimate (`deploy --target`).
    */
-  deploy: object({ variantId: id, boardId: id, runs: optional(integer(1, 1000)) }),
+  deploy: object({ variantId: id, boardId: id, runs: optional(integer(1, 1000)), targetId: optional(id) }),
   /** Accuracy of a variant on a dataset with the host interpreter (`limit`: at most this many samples); stores a measurement. */
   evaluate: object({ variantId: id, datasetId: id, limit: optional(integer(1, 10_000_000)) }),
   /**

@@ -8,11 +8,11 @@ import type { TaskContext } from './task-context.js';
 
 /**
  * Deploy & Profile in the worker: `deployGraph` on the variant's model (build, flash, run,
- * verify), plus what the app shows beside its result: the arena's memory timeline from the
+ * verify) on the board the backend sent (catalog or custom, virtual or real), plus what the app shows beside its result: the arena's memory timeline from the
  * memory plan deployGraph generated the firmware with, and the toolchain's version.
  */
 export async function runDeployTask(task: DeployTask, context: TaskContext): Promise<DeployOutput> {
-  const board = requireBoard(task.boardId);
+  const board = task.board ?? requireBoard(task.boardId);
   const graph = await loadModelFile(task.modelPath, task.modelName);
   context.progress({ fraction: 0, step: 'build', log: [`deploying ${task.modelName} (${task.modelHash.slice(0, 19)}…) to ${board.name}, ${task.runs} run${task.runs === 1 ? '' : 's'}`] });
   const compiler = await findCompiler('arm-none-eabi');
@@ -21,6 +21,10 @@ export async function runDeployTask(task: DeployTask, context: TaskContext): Pro
     hash: task.modelHash,
     board,
     runs: task.runs,
+    ...(task.target ? { estimate: { target: task.target } } : {}),
+    // A real board: its port is the one with its probe's USB id (or $TINYDEPLOY_BOARD_PORT); TinyDeploy starts
+    // its GDB server or copies to its drive, and stops what it started when the job ends or is cancelled.
+    ...(board.qemu ? {} : { connection: { serialPort: process.env.TINYDEPLOY_BOARD_PORT || undefined } }),
     signal: context.signal,
     onProgress: ({ step, fraction, message }) => context.progress({ fraction, step: step === 'run' ? message : step, log: [`${step}: ${message}`] }),
   });

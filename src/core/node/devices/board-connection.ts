@@ -18,6 +18,7 @@ import { findOnPath, GdbServerProcess, LaunchedProbe, type GdbServerLaunchOption
 import { startableServers } from './gdb-server/server-configs.js';
 import { driveMethod, findBoardDrive, flashByDrive, type DriveFlashOptions } from './mass-storage.js';
 import { reopenSerialPort, type ReopenOptions } from './transport/reopen.js';
+import { localDevices, type DeviceLoan } from './device-manager.js';
 import { writeFirmwareImages } from '../toolchain/images.js';
 
 export type { BoardProbe } from './board-probe.js';
@@ -246,13 +247,18 @@ async function connectDriveBoard(board: Board, firmware: Uint8Array | string, po
   const report = await flashByDrive(board, image, { ...options.drive, signal: options.signal, onProgress: (message) => progress('flash', message) });
   checkCancelled(options.signal);
   progress('line', `reopening the serial line ${port.path} after the reset`);
-  const reopened = await reopenSerialPort(port, { ...options.reopen, baudRate: options.baudRate, signal: options.signal });
+  const loan = localDevices.claim(`port:${port.path}`, `a connection to ${board.id}`);
+  const reopened = await reopenSerialPort(port, { ...options.reopen, baudRate: options.baudRate, signal: options.signal }).catch((error: unknown) => {
+    loan.release();
+    throw error;
+  });
   let transport: SerialPortTransport | undefined = reopened.transport;
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
     await transport?.close();
+    loan.release();
   };
   try {
     checkCancelled(options.signal);
@@ -316,15 +322,19 @@ export async function connectGdbServerBoard(
   const started = performance.now();
   let gdb: GdbClient | undefined;
   let transport: SerialPortTransport | undefined;
+  let loan: DeviceLoan | undefined;
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
     gdb?.close();
     await transport?.close();
+    loan?.release();
     await probe?.close();
   };
   try {
+    // One owner per port in this process: a second connection to the board is told who has it.
+    loan = localDevices.claim(`port:${options.serialPort}`, `a connection to ${board.id}`);
     progress('start', `connecting to the GDB server at ${address}${probe ? ` (${probe.description})` : ''}`);
     gdb = await guard(connectWithRetries(server.host, server.port, options.gdbTimeoutMs ?? 5000, () => probe?.running ?? false));
     const halted = await guard(gdb.haltReason());

@@ -1,7 +1,7 @@
 import { boards as catalogBoards, type Board } from '../../common/boards/index.js';
 import type { BoardDescription, DeviceListing, DeviceService, SerialDevice, Unsubscribe } from '../../../shared/services/types.js';
 import { discoverSerialPorts, listSerialPorts, listVirtualBoards, type SerialPortEntry, type VirtualBoardEntry } from '../devices/discovery.js';
-import { realBoardReason } from '../jobs/kinds/deploy.js';
+import { realBoardAvailability } from '../jobs/kinds/deploy.js';
 import { CustomBoards } from '../store/custom-boards.js';
 import type { Store } from '../store/index.js';
 
@@ -14,7 +14,7 @@ export interface DeviceServiceOptions {
   listVirtualBoards?: () => Promise<VirtualBoardEntry[]>;
 }
 
-function describeBoard(board: Board, virtual: VirtualBoardEntry[]): BoardDescription {
+function describeBoard(board: Board, virtual: VirtualBoardEntry[], serial: readonly SerialDevice[]): BoardDescription {
   const common = {
     id: board.id,
     name: board.name,
@@ -24,7 +24,11 @@ function describeBoard(board: Board, virtual: VirtualBoardEntry[]): BoardDescrip
     ramBytes: board.memory.ram.size,
     timerUnit: board.timer.unit,
   };
-  if (board.kind !== 'virtual') return { ...common, deployable: false, reason: realBoardReason };
+  if (board.kind !== 'virtual') {
+    // A real board: deployable when it is plugged in and TinyDeploy can flash it (jobs/kinds/deploy.ts).
+    const availability = realBoardAvailability(board, serial);
+    return availability.deployable ? { ...common, deployable: true } : { ...common, deployable: false, reason: availability.reason };
+  }
   const entry = virtual.find((candidate) => candidate.board.id === board.id);
   if (entry?.available) return { ...common, deployable: true };
   return { ...common, deployable: false, reason: entry?.reason ?? `${board.id}: no virtual board of this id` };
@@ -49,7 +53,7 @@ function serialBoardId(device: SerialDevice): string {
 
 /**
  * The devices panel's service: the catalog's boards and the custom ones (virtual ones deployable when QEMU runs
- * here, real ones listed but not deployable yet, with the reason) and the serial devices plugged
+ * here, real ones when plugged in and flashable, else with the reason) and the serial devices plugged
  * in, identified by USB id.
  *
  * Plug and unplug are noticed by polling the serial port list (every `pollIntervalMs`, 2 s by
@@ -72,9 +76,10 @@ export function createDeviceService(store: Store, options: DeviceServiceOptions 
   async function listing(): Promise<DeviceListing> {
     const [virtual, serial] = await Promise.all([listVirtual(), discoverSerialPorts(listSerial)]);
     return {
+    const devices = serial.ports.map(describeSerialPort);
       // The catalog, then the user's custom boards ("My board") from the store.
-      boards: [...catalogBoards, ...new CustomBoards(store).list()].map((board) => describeBoard(board, virtual)),
-      serial: serial.ports.map(describeSerialPort),
+      boards: [...catalogBoards, ...new CustomBoards(store).list()].map((board) => describeBoard(board, virtual, devices)),
+      serial: devices,
       ...(serial.error ? { serialError: serial.error } : {}),
     };
   }

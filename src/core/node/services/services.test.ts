@@ -202,7 +202,7 @@ describe('services with a stand-in worker', () => {
     await rejectsWith(
       services.jobs.startDeploy({ variantId: variant.id, boardId: realTemplate.id }),
       DeviceError,
-      'board real-template is real hardware: deploying to real boards arrives in a later version of TinyDeploy; use a virtual board',
+      'board real-template is real hardware that TinyDeploy cannot start a GDB server for: start OpenOCD for it and give its address (--gdb-server localhost:3333)',
     );
     // Ranges are checked once, by the request's schema where it enters the serving process (shared/services/job-kinds.ts).
     expect(() => validateRequest(servicesSchema, 'jobs', 'startDeploy', { variantId: variant.id, boardId: 'virtual-m4f', runs: 0 })).toThrow('runs must be a whole number from 1 to 1000, got 0');
@@ -272,7 +272,8 @@ describe('services with a stand-in worker', () => {
       timerUnit: 'instructions',
       deployable: true,
     });
-    expect(listing.boards[3]).toMatchObject({ timerUnit: 'cycles', reason: 'deploying to real boards arrives in a later version of TinyDeploy; use a virtual board' });
+    expect(listing.boards[3]).toMatchObject({ timerUnit: 'cycles', reason: 'board real-template is real hardware that TinyDeploy cannot start a GDB server for: start OpenOCD for it and give its address (--gdb-server localhost:3333)' });
+    expect(listing.boards[6]).toMatchObject({ id: 'nucleo-f446re', reason: 'not plugged in: no serial port of its probe (ST-LINK/V2-1)' });
     expect(listing.serial).toEqual([]);
 
     // The poller (every 10 ms here) runs on a faked clock: what it announces follows from the

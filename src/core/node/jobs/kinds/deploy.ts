@@ -1,18 +1,47 @@
-import { requireBoard } from '../../../common/boards/index.js';
-import { DeviceError } from '../../../common/errors.js';
+import { requireBoard, type Board } from '../../../common/boards/index.js';
 import type { MemoryTimelinePoint } from '../../../common/codegen/memory/index.js';
 import { jobDefaults } from '../../../../shared/services/job-kinds.js';
 import type { DeployResult } from '../../deploy/deploy.js';
+import { checkEstimateTarget } from '../../deploy/estimate.js';
+import { unreachableReason } from '../../devices/board-connection.js';
+import { deviceManagerOf } from '../../devices/device-manager.js';
+import { CustomBoards } from '../../store/custom-boards.js';
+import type { Store } from '../../store/index.js';
+import { UsageError } from '../../../common/errors.js';
 import type { JobKindDescriptor } from './descriptor.js';
 
-/** Why a real board offers no Deploy button yet, and why a deploy job to one is refused. */
+/** Why a job kind that runs only on virtual boards refuses a real one (validate). */
 export const realBoardReason = 'deploying to real boards arrives in a later version of TinyDeploy; use a virtual board';
+
+/**
+ * Whether the app can offer Deploy on a real board now, from what the devices service sees: the
+ * board can be reached the way its entry says (its firmware written, a GDB server TinyDeploy can
+ * start or a drive) and a serial port with its probe's USB id is plugged in. The reason names
+ * what is missing, in the user's words.
+ */
+export function realBoardAvailability(
+  board: Board,
+  serial: readonly { path: string; vendorId?: string; productId?: string; boardIds?: readonly string[] }[],
+): { deployable: true; port: string } | { deployable: false; reason: string } {
+  const unreachable = unreachableReason(board);
+  if (unreachable) return { deployable: false, reason: unreachable.message };
+  const port = serial.find(
+    (device) => device.boardIds?.includes(board.id) || (board.usb ?? []).some((usb) => usb.vendorId === device.vendorId && usb.productId === device.productId),
+  );
+  if (!port) {
+    const probes = [...new Set((board.usb ?? []).map((usb) => usb.name))].join(' or ');
+    return { deployable: false, reason: `not plugged in: no serial port of its probe${probes ? ` (${probes})` : ''}` };
+  }
+  return { deployable: true, port: port.path };
+}
 
 /** Parameters of a deploy job, as it is stored. */
 export interface DeployJobParams {
   variantId: string;
   boardId: string;
   runs: number;
+  /** Virtual boards: the catalog board to estimate cycles and ms for. */
+  targetId?: string;
 }
 
 /** Deploy & Profile in the worker (src/worker/tasks/deploy.ts). */
@@ -25,6 +54,10 @@ export interface DeployTask {
   /** `sha256:<hex>` of the model file. */
   modelHash: string;
   boardId: string;
+  /** The board's entry, read in the backend: a custom board is in the store, which the worker does not open (absent: the catalog's `boardId`). */
+  board?: Board;
+  /** Virtual boards: the board to estimate for (`--target`). */
+  target?: Board;
   runs: number;
 }
 
@@ -48,30 +81,56 @@ export interface DeployJobResult {
   passed: boolean;
 }
 
-/** Deploy & Profile: build, flash, run and verify on a virtual board; records a deployment and its measurement. */
+/** The catalog's boards and the store's custom ones. */
+function storeBoard(store: Store, id: string): Board {
+  return requireBoard(id, new CustomBoards(store).list());
+}
+
+/**
+ * Deploy & Profile: build, flash, run and verify on a virtual or a real board (catalog or custom);
+ * records a deployment and its measurement. A real board is lent to the job by the backend's
+ * device manager while the job runs (one owner per board); the worker finds its port, starts
+ * its GDB server or copies to its drive, and stops what it started when the job ends, fails or is
+ * cancelled.
+ */
 export const deployJob: JobKindDescriptor<'deploy', DeployJobParams, DeployTask, DeployOutput> = {
   kind: 'deploy',
-  accept(store, { variantId, boardId, runs = jobDefaults.deploy.runs }) {
+  accept(store, { variantId, boardId, runs = jobDefaults.deploy.runs, targetId }) {
     const variant = store.getVariant(variantId);
-    const board = requireBoard(boardId);
-    if (board.kind !== 'virtual') throw new DeviceError(`board ${board.id} is real hardware: ${realBoardReason}`, { board: board.id });
-    return { projectId: variant.projectId, params: { variantId: variant.id, boardId: board.id, runs }, boardId: board.id };
+    const board = storeBoard(store, boardId);
+    // What can be known without the machine is refused at once (firmware not written, no GDB server TinyDeploy can start).
+    const unreachable = unreachableReason(board);
+    if (unreachable) throw unreachable;
+    if (targetId !== undefined) {
+      if (!board.qemu) throw new UsageError(`target ${targetId}: ${board.id} is a real board, which measures cycles itself; a target is for virtual boards`, { board: board.id });
+      checkEstimateTarget(board, storeBoard(store, targetId));
+    }
+    return { projectId: variant.projectId, params: { variantId: variant.id, boardId: board.id, runs, ...(targetId !== undefined ? { targetId } : {}) }, boardId: board.id };
   },
-  prepare(store, _job, params) {
+  prepare(store, job, params) {
     const variant = store.getVariant(params.variantId);
-    const board = requireBoard(params.boardId);
+    const board = storeBoard(store, params.boardId);
+    if (!board.qemu) {
+      // Lent to this job until it ends (the loan lapses once the store has the job finished).
+      deviceManagerOf(store).claim(`board:${board.id}`, `deploy job ${job.id}`, () => {
+        const status = store.isOpen ? store.getJob(job.id).status : 'interrupted';
+        return status === 'queued' || status === 'running';
+      });
+    }
     return {
       kind: 'deploy',
       modelPath: store.modelFiles.pathOf(variant.fileHash),
       modelName: variant.name,
       modelHash: variant.fileHash,
       boardId: board.id,
+      board,
+      ...(params.targetId !== undefined ? { target: storeBoard(store, params.targetId) } : {}),
       runs: params.runs,
     };
   },
   complete(store, job, params, { result, memoryTimeline, toolchainVersion }): DeployJobResult {
     const variant = store.getVariant(params.variantId);
-    const board = requireBoard(result.board);
+    const board = storeBoard(store, result.board);
     store.recordBoardSeen({ id: board.id, kind: board.kind, name: board.name, details: { core: board.core, ...(board.qemu ? { qemuMachine: board.qemu.machine } : {}) } });
     const deployment = store.addDeployment({
       projectId: variant.projectId,
