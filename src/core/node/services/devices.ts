@@ -75,8 +75,8 @@ export function createDeviceService(store: Store, options: DeviceServiceOptions 
 
   async function listing(): Promise<DeviceListing> {
     const [virtual, serial] = await Promise.all([listVirtual(), discoverSerialPorts(listSerial)]);
-    return {
     const devices = serial.ports.map(describeSerialPort);
+    return {
       // The catalog, then the user's custom boards ("My board") from the store.
       boards: [...catalogBoards, ...new CustomBoards(store).list()].map((board) => describeBoard(board, virtual, devices)),
       serial: devices,
