@@ -7,11 +7,12 @@
  * find both in History. Screenshots at 1280x800 and 1920x1080 go to test/e2e/screenshots/.
  */
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeZip } from '../../src/core/node/datasets/testing/make-zip.js';
 import { repoRoot } from '../testing/shared-data.js';
 import { requireTools } from '../testing/tools.js';
 import { buildRendererIfStale, launchChromium, missingTools, saveScreenshot, startServe, type ServeProcess } from './testing/harness.js';
@@ -118,6 +119,19 @@ describe('Accuracy in Chromium against tinydeploy serve', () => {
     await rows.nth(1).getByRole('button', { name: 'Details' }).click();
     await page.getByTestId('evaluation-history-detail').getByTestId('confusion-matrix').waitFor();
     await saveScreenshot(page, 'accuracy-history-1280x800');
+  });
+
+  it('adds a zipped dataset folder too', async () => {
+    const files = readdirSync(kws01).filter((file) => file === 'dataset.json' || file === 'y_labels.csv' || /^tst_00000\d_/.test(file));
+    const labels = readFileSync(join(kws01, 'y_labels.csv'), 'utf8').split('\n').slice(0, 10).join('\n') + '\n';
+    const archive = makeZip(files.map((file) => ({ name: `kws-ten/${file}`, bytes: file === 'y_labels.csv' ? new TextEncoder().encode(labels) : new Uint8Array(readFileSync(join(kws01, file))) })));
+    const zipPath = join(dataDirectory, 'kws-ten.zip');
+    writeFileSync(zipPath, archive);
+    await page.getByRole('tab', { name: 'Accuracy' }).click();
+    await page.getByTestId('dataset-zip-input').setInputFiles(zipPath);
+    await poll(() => page.getByTestId('dataset-row').count()).toBe(2);
+    expect(await page.getByTestId('dataset-row').nth(1).textContent()).toContain('kws-ten');
+    expect(await page.getByTestId('dataset-row').nth(1).textContent()).toContain('10');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../../test/testing/shared-data.js';
 import { openStore, type Store } from '../store/index.js';
 import { createDatasetService } from '../services/datasets.js';
+import { makeZip } from './testing/make-zip.js';
 import { writeUploadedFolder } from './upload.js';
 
 /** Browser mode's folder upload: files into the data folder's datasets/, added as a dataset, or nothing kept. */
@@ -45,6 +46,14 @@ describe('datasets.upload', () => {
     const again = await service.upload({ projectId, name: 'kws-small', files: kwsFiles(3) });
     expect(again).toMatchObject({ name: 'kws-small-2', sampleCount: 3 });
     expect(await service.list({ projectId })).toHaveLength(2);
+  });
+
+  it('takes the folder zipped: one .zip file, its top folder removed', async () => {
+    const service = createDatasetService(store);
+    const archive = makeZip(kwsFiles(5).map((file) => ({ name: `kws01/${file.path}`, bytes: file.bytes })));
+    const dataset = await service.upload({ projectId, name: 'kws-zipped', files: [{ path: 'kws01.zip', bytes: archive }] });
+    expect(dataset).toMatchObject({ name: 'kws-zipped', sampleCount: 5 });
+    expect(readdirSync(dataset.path)).toContain('dataset.json');
   });
 
   it('keeps nothing of a folder that is not a dataset', async () => {

@@ -6,6 +6,7 @@ import type { DatasetService } from '../../../shared/services/types.js';
 import { openDataset } from '../datasets/dataset.js';
 import { previewDataset } from '../datasets/preview.js';
 import { writeUploadedFolder } from '../datasets/upload.js';
+import { readZip } from '../datasets/zip.js';
 import type { Store } from '../store/index.js';
 
 /** Where uploaded datasets go: the data folder's `datasets/` (browser mode may always read it). */
@@ -48,7 +49,9 @@ export function createDatasetService(store: Store): DatasetService {
     },
     async upload({ projectId, name, files }) {
       store.getProject(projectId);
-      const folder = await writeUploadedFolder(uploadedDatasetsFolder(store.dataDirectory), name, files);
+      // A single .zip is the folder zipped: its entries are the files.
+      const entries = files.length === 1 && /\.zip$/i.test(files[0].path) ? readZip(files[0].bytes, files[0].path) : files;
+      const folder = await writeUploadedFolder(uploadedDatasetsFolder(store.dataDirectory), name, entries);
       try {
         return await addFolder(projectId, folder, undefined);
       } catch (error) {

@@ -1,7 +1,7 @@
 /**
  * The project's datasets: the list (format, samples, folder), adding one — the desktop app's
- * folder picker, browser mode's folder upload (into the data folder's `datasets/`), or a folder
- * path on the serving machine — and a preview of the selected one (its format and a few samples
+ * folder picker, browser mode's upload of a folder or a .zip of it (into the data folder's
+ * `datasets/`), or a folder path on the serving machine — and a preview of the selected one (its format and a few samples
  * drawn as images, spectrograms or time series).
  */
 
@@ -82,6 +82,17 @@ export function DatasetsPanel({
     });
   };
 
+  const uploadZip = (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    void run('uploading', async () => {
+      if (file.size > maxUploadBytes) throw new Error(`${file.name} is ${formatBytes(file.size)}, more than the ${formatBytes(maxUploadBytes)} one upload may carry`);
+      const name = file.name.replace(/\.zip$/i, '') || 'dataset';
+      return services.datasets.upload({ projectId, name, files: [{ path: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }] });
+    });
+  };
+
   const addPath = (event: FormEvent) => {
     event.preventDefault();
     void run('adding', async () => {
@@ -135,6 +146,12 @@ export function DatasetsPanel({
               disabled={busy !== undefined}
               data-testid="dataset-folder-input"
             />
+          </label>
+        )}
+        {!inDesktopApp && (
+          <label className={`button${busy ? ' button--disabled' : ''}`} data-testid="upload-dataset-zip-label">
+            Upload .zip…
+            <input type="file" className="visually-hidden" accept=".zip,application/zip" onChange={uploadZip} disabled={busy !== undefined} data-testid="dataset-zip-input" />
           </label>
         )}
         <form className="dataset-add__path" onSubmit={addPath} aria-label="Add a dataset by its folder path">
