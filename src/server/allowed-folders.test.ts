@@ -165,3 +165,23 @@ describe('browser mode without the data folder’s datasets/', () => {
     }
   });
 });
+
+describe('a dataset path typed relative', () => {
+  it('is read from the folder serve was started in, as --allow-folder is, and still only inside the allowed folders', async () => {
+    const data = join(scratch, 'data-relative');
+    makeDataset(join(scratch, 'relative', 'kws-like'));
+    const browserMode = await startBrowserMode({ dataDirectory: data, rendererDirectory: renderer, allowedFolders: [join(scratch, 'relative')], workingDirectory: join(scratch, 'relative') });
+    const { client, close } = connect(browserMode);
+    try {
+      const { id: projectId } = await client.projects.create({ name: 'Relative' });
+      expect(await client.datasets.add({ projectId, path: 'kws-like' })).toMatchObject({ name: 'kws-like', path: join(scratch, 'relative', 'kws-like'), sampleCount: 2 });
+      expect(await client.datasets.add({ projectId, path: '../relative/./kws-like' })).toMatchObject({ path: join(scratch, 'relative', 'kws-like') });
+      const outside = await rejection(client.datasets.add({ projectId, path: '../outside/secret-set' }));
+      expect(outside).toBeInstanceOf(RequestError);
+      expect(outside.message).toContain(`${join(scratch, 'outside', 'secret-set')} is not inside a folder this server may read`);
+    } finally {
+      close();
+      await browserMode.close();
+    }
+  });
+});

@@ -39,7 +39,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import { RequestError, TinyDeployError } from '../core/common/errors.js';
@@ -92,6 +92,24 @@ export interface BrowserServerOptions {
    * control characters escaped: their messages may quote names from a model or a request.
    */
   log?: (line: string) => void;
+  /**
+   * A dataset path the user typed relative (`../shared/datasets/kws01`) is taken from this folder
+   * (default: the folder `tinydeploy serve` was started in), as `--allow-folder` is.
+   */
+  workingDirectory?: string;
+}
+
+/**
+ * `datasets.add` with a relative path: the path made absolute from `workingDirectory`, as the
+ * shell that started serve would read it. Every other message is returned unchanged.
+ */
+export function resolveRelativeDatasetPath(message: unknown, workingDirectory: string): unknown {
+  if (typeof message !== 'object' || message === null) return message;
+  const call = message as { kind?: unknown; service?: unknown; method?: unknown; request?: unknown };
+  if (call.kind !== 'call' || call.service !== 'datasets' || call.method !== 'add' || typeof call.request !== 'object' || call.request === null) return message;
+  const path = (call.request as { path?: unknown }).path;
+  if (typeof path !== 'string' || path === '' || isAbsolute(path) || /^[A-Za-z]:[\\/]|^\\\\/.test(path)) return message;
+  return { ...call, request: { ...call.request, path: resolve(workingDirectory, path) } };
 }
 
 export interface BrowserServer {
@@ -306,6 +324,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       } catch {
         return webSocket.close(1007, 'malformed JSON message');
       }
+      message = resolveRelativeDatasetPath(message, options.workingDirectory ?? process.cwd());
       for (const listener of [...listeners]) listener(message);
     });
     // A protocol error (a message past maxPayload, a bad frame): ws is already closing with its

@@ -25,9 +25,33 @@ export function mainDtype(graph: Graph): string {
   return best;
 }
 
+/**
+ * The dtype most of the model's constant elements have (its weights): int8 for an int8 model and for
+ * a hybrid one (int8 weights, float32 compute), float32 for a float model; undefined without weights.
+ */
+export function weightDtype(graph: Graph): string | undefined {
+  const counts = new Map<string, number>();
+  for (const tensor of graph.tensors) {
+    if (!tensor.data || tensor.variable) continue;
+    const elements = tensor.shape.reduce((product, extent) => product * extent, 1);
+    if (elements <= 1) continue;
+    counts.set(tensor.dtype, (counts.get(tensor.dtype) ?? 0) + elements);
+  }
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const [dtype, count] of counts) {
+    if (count > bestCount) {
+      best = dtype;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
 /** The summary and layer table of a graph, as `inspect` computes them. */
 export function describeModel(graph: Graph): { summary: ModelVariant['summary']; detail: Pick<ModelDetail, 'layers' | 'inputs' | 'outputs'> } {
   const analysis = analyzeModel(graph);
+  const weights = weightDtype(graph);
   const tensor = (summary: { id: number; shape: number[]; dtype: string }) => ({ tensor: summary.id, shape: [...summary.shape], dtype: summary.dtype });
   const layers: LayerRow[] = analysis.layers.map((layer) => ({
     index: layer.index,
@@ -46,6 +70,7 @@ export function describeModel(graph: Graph): { summary: ModelVariant['summary'];
       parameters: analysis.totals.params,
       peakActivationBytes: analysis.totals.peakActivationBytes,
       dtype: mainDtype(graph),
+      ...(weights ? { weightDtype: weights } : {}),
     },
     detail: { layers, inputs: analysis.inputs.map(io), outputs: analysis.outputs.map(io) },
   };

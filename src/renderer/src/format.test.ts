@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatElapsed, formatLatency, formatMilliseconds, formatPercent, formatShape, formatUsbId, shortHash } from './format.js';
+import {
+  formatBytes,
+  formatClock,
+  formatCount,
+  formatElapsed,
+  formatLatency,
+  formatMilliseconds,
+  formatPercent,
+  formatPrecision,
+  formatShape,
+  formatUsbId,
+  friendlyError,
+  latencyMeaning,
+  shortHash,
+} from './format.js';
 
 describe('format', () => {
   it('groups counts as inspect prints them', () => {
@@ -36,5 +50,29 @@ describe('format', () => {
     expect(formatElapsed('2025-01-01T00:00:00.000Z', '2025-01-01T00:00:02.400Z')).toBe('2.4 s');
     expect(formatElapsed('2025-01-01T00:00:00.000Z', '2025-01-01T00:03:05.000Z')).toBe('3 min 05 s');
     expect(formatElapsed(undefined, '2025-01-01T00:00:00.000Z')).toBe('–');
+  });
+
+  it('a hybrid model is not shown as float32', () => {
+    expect(formatPrecision({ dtype: 'float32', weightDtype: 'int8' })).toBe('hybrid: int8 weights, float32 compute');
+    expect(formatPrecision({ dtype: 'float32', weightDtype: 'float32' })).toBe('float32');
+    expect(formatPrecision({ dtype: 'int8', weightDtype: 'int8' })).toBe('int8');
+    expect(formatPrecision({ dtype: 'float32' })).toBe('float32');
+  });
+
+  it('a request a schema refused reads as a sentence about the field, not a raw RequestError', () => {
+    const tooLong = Object.assign(new Error(`models.rename: name must be a non-empty string of at most 200 characters, not blank and without control characters, got "${'x'.repeat(60)}…" (339 characters)`), {
+      name: 'RequestError',
+    });
+    expect(friendlyError(tooLong)).toEqual({ title: 'Too long', message: 'The name has 339 characters; at most 200 are allowed.' });
+    const empty = Object.assign(new Error('projects.rename: name must be a non-empty string of at most 200 characters, not blank and without control characters, got ""'), { name: 'RequestError' });
+    expect(friendlyError(empty)).toEqual({ title: 'Missing', message: 'The name must not be empty.' });
+    expect(friendlyError(Object.assign(new Error('disk full'), { name: 'StoreError' }))).toEqual({ title: 'StoreError', message: 'disk full' });
+  });
+
+  it('says what a latency counts, with the board’s clock', () => {
+    expect(formatClock(120e6)).toBe('120 MHz');
+    expect(formatClock(25e6)).toBe('25 MHz');
+    expect(latencyMeaning('instructions', { name: 'Virtual Cortex-M4F', cpuHz: 25e6 })).toMatch(/^executed instructions of one inference, counted by QEMU .*not cycles or time; Virtual Cortex-M4F at 25 MHz\)$/);
+    expect(latencyMeaning('cycles', { name: 'NUCLEO-L4R5ZI', cpuHz: 120e6 })).toBe("CPU cycles of one inference, measured by the board's cycle counter (NUCLEO-L4R5ZI at 120 MHz)");
   });
 });

@@ -89,3 +89,47 @@ export function shortHash(hash: string): string {
 export function formatUsbId(vendorId: string | undefined, productId: string | undefined): string {
   return vendorId && productId ? `${vendorId.toLowerCase()}:${productId.toLowerCase()}` : '–';
 }
+
+/**
+ * The precision a variant computes in, in words: "int8", "float32", or for a hybrid model (int8
+ * weights, float32 compute) "hybrid: int8 weights, float32 compute".
+ */
+export function formatPrecision(summary: { dtype: string; weightDtype?: string }): string {
+  if (summary.weightDtype && summary.weightDtype !== summary.dtype && summary.dtype.startsWith('float')) return `hybrid: ${summary.weightDtype} weights, ${summary.dtype} compute`;
+  return summary.dtype;
+}
+
+/** Longest name (project, variant, dataset) the services keep; inputs stop there. */
+export const maxNameLength = 200;
+
+/**
+ * An error as the user should read it. A request a schema refused (`RequestError`, the words
+ * of the service proxy, e.g. "models.rename: name must be a non-empty string of at most 200
+ * characters, …, got "xxx…" (339 characters)") becomes a sentence about the field; anything
+ * else keeps its message.
+ */
+export function friendlyError(error: Error): { title: string; message: string } {
+  if (error.name === 'RequestError') {
+    const field = /^[\w.]+: (\w+) (?:must be|is missing)/.exec(error.message)?.[1];
+    const limit = /at most ([\d,]+) characters/.exec(error.message)?.[1];
+    const length = /\((\d[\d,]*) characters\)\s*$/.exec(error.message)?.[1];
+    if (field && limit && length) return { title: 'Too long', message: `The ${field} has ${length} characters; at most ${limit} are allowed.` };
+    if (field && /got ""$/.test(error.message)) return { title: 'Missing', message: `The ${field} must not be empty.` };
+    if (field) return { title: 'Not accepted', message: `The ${field} was not accepted: ${error.message.replace(/^[\w.]+: /, '')}` };
+  }
+  return { title: error.name && error.name !== 'Error' ? error.name : 'Error', message: error.message };
+}
+
+/** What a latency counts, in words, for a tooltip or a caption beside the figure. */
+export function latencyMeaning(unit: 'instructions' | 'cycles', board?: { cpuHz?: number; name?: string }): string {
+  const clock = board?.cpuHz ? ` at ${formatClock(board.cpuHz)}` : '';
+  return unit === 'instructions'
+    ? `executed instructions of one inference, counted by QEMU (a virtual board is not cycle-accurate: not cycles or time${board?.name ? `; ${board.name}${clock}` : ''})`
+    : `CPU cycles of one inference, measured by the board's cycle counter${board?.name ? ` (${board.name}${clock})` : ''}`;
+}
+
+/** 120e6 → "120 MHz", 64e6 → "64 MHz", 32768 → "32.8 kHz". */
+export function formatClock(hertz: number): string {
+  if (hertz >= 1e6) return `${Number((hertz / 1e6).toPrecision(4))} MHz`;
+  return `${Number((hertz / 1e3).toPrecision(3))} kHz`;
+}

@@ -53,7 +53,15 @@ export interface ModelVariant {
   fileBytes: number;
   createdAt: string;
   /** Figures of `inspect`: ops, MACs, parameters, activation memory, main dtype. */
-  summary: { ops: number; macs: number; parameters: number; peakActivationBytes: number; dtype: string };
+  summary: {
+    ops: number;
+    macs: number;
+    parameters: number;
+    peakActivationBytes: number;
+    dtype: string;
+    /** The dtype of most weights (int8 with a float32 `dtype`: a hybrid model); absent for variants stored before it was recorded. */
+    weightDtype?: string;
+  };
 }
 
 /** One row of the layer table (as `tinydeploy inspect --json` prints). */
@@ -190,6 +198,8 @@ export interface BoardDescription {
   flashBytes: number;
   ramBytes: number;
   timerUnit: 'instructions' | 'cycles';
+  /** Core clock in Hz (of the emulated core on a virtual board, which QEMU does not time). */
+  cpuHz?: number;
   /** Deploy can run on it now (QEMU installed for virtual boards; real boards: not yet). */
   deployable: boolean;
   /** Why not, when it cannot. */

@@ -5,6 +5,7 @@ import type { OptimizeOutput, OptimizeTask } from '../../core/node/jobs/kinds/op
 import { type QuantizeProgress, type QuantizeReport, quantizeModel } from '../../core/node/quantize/quantize-model.js';
 import { formatPercent } from './format.js';
 import { loadModelFile } from '../../core/node/model-file.js';
+import { pipelineProgress } from './optimize-progress.js';
 import type { TaskContext } from './task-context.js';
 import { runTrainingTask } from './optimize-training.js';
 
@@ -25,6 +26,7 @@ export async function runOptimizeTask(task: OptimizeTask, context: TaskContext):
   const [graph, dataset] = await Promise.all([loadModelFile(task.modelPath, task.modelName), task.datasetPath !== undefined ? openDataset(task.datasetPath) : undefined]);
   const source = dataset ? `the first ${Math.min(task.samples, dataset.size)} samples of ${dataset.name}` : `${task.samples} synthetic samples (seeded, uniform in [-1, 1])`;
   context.progress({ fraction: 0, step: 'reading calibration samples', log: [`${task.pipeline} of ${task.modelName}: calibrating on ${source}`] });
+  const passFraction = pipelineProgress(loadingShare, pipelineShare);
   const { graph: variant, report } = await quantizeModel(graph, {
     modelName: task.modelName,
     pipeline: task.pipeline,
@@ -50,11 +52,12 @@ export async function runOptimizeTask(task: OptimizeTask, context: TaskContext):
     }
   }
 
-  function reportPass({ pass, index, count, phase, done, total, detail }: PipelineProgress): void {
-    const passFraction = (within: number) => loadingShare + (pipelineShare * (index + within)) / count;
-    if (phase === 'start') context.progress({ fraction: passFraction(0), step: pass, log: [`pass ${index + 1} of ${count}: ${pass}`] });
-    else if (phase === 'end') context.progress({ fraction: passFraction(1) });
-    else context.progress({ fraction: passFraction((done ?? 0) / Math.max(1, total ?? 1)), step: `${pass}: ${detail ?? 'step'} ${done ?? 0} of ${total ?? '?'}` });
+  function reportPass(event: PipelineProgress): void {
+    const { pass, index, count, phase, done, total, detail } = event;
+    const fraction = passFraction(event);
+    if (phase === 'start') context.progress({ fraction, step: pass, log: [`pass ${index + 1} of ${count}: ${pass}`] });
+    else if (phase === 'end') context.progress({ fraction });
+    else context.progress({ fraction, step: `${pass}: ${detail ?? 'step'} ${done ?? 0} of ${total ?? '?'}` });
   }
 }
 

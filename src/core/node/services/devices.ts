@@ -23,6 +23,7 @@ function describeBoard(board: Board, virtual: VirtualBoardEntry[], serial: reado
     flashBytes: board.memory.flash.size,
     ramBytes: board.memory.ram.size,
     timerUnit: board.timer.unit,
+    cpuHz: board.cpuHz,
   };
   if (board.kind !== 'virtual') {
     // A real board: deployable when it is plugged in and TinyDeploy can flash it (jobs/kinds/deploy.ts).

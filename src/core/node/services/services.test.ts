@@ -270,6 +270,7 @@ describe('services with a stand-in worker', () => {
       flashBytes: 4 * 1024 * 1024,
       ramBytes: 4 * 1024 * 1024,
       timerUnit: 'instructions',
+      cpuHz: virtualM4f.cpuHz,
       deployable: true,
     });
     expect(listing.boards[3]).toMatchObject({ timerUnit: 'cycles', reason: 'board real-template is real hardware that TinyDeploy cannot start a GDB server for: start OpenOCD for it and give its address (--gdb-server localhost:3333)' });

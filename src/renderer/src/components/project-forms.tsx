@@ -3,6 +3,7 @@
  * the project list and the project page header alike.
  */
 
+import { maxNameLength } from '../format.js';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Project } from '../../../shared/services/types.js';
@@ -41,6 +42,7 @@ export function CreateProjectForm({ onDone, autoFocus, compact }: { onDone?: () 
         <input
           className="input"
           value={name}
+          maxLength={maxNameLength}
           onChange={(event) => setName(event.target.value)}
           placeholder="e.g. keyword spotting"
           autoFocus={autoFocus}
@@ -88,6 +90,7 @@ export function RenameProjectForm({ project, onDone }: { project: Project; onDon
         <input
           className="input"
           value={name}
+          maxLength={maxNameLength}
           autoFocus
           onChange={(event) => setName(event.target.value)}
           onKeyDown={(event) => {

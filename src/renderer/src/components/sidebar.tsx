@@ -3,7 +3,8 @@
  * workbench-wide screens, Devices and Jobs, with live counts.
  */
 
-import { useDevices, useJobs, isActive } from '../state/services-context.js';
+import { jobsBadge, jobsOfExistingProjects } from '../state/job-rules.js';
+import { useDevices, useJobs } from '../state/services-context.js';
 import { useProjects } from '../state/projects.js';
 import type { Route } from '../state/route.js';
 import { formatRoute } from '../state/route.js';
@@ -14,8 +15,8 @@ import './sidebar.css';
 export function Sidebar({ route, creating, onCreatingChange: setCreating }: { route: Route; creating: boolean; onCreatingChange: (creating: boolean) => void }) {
   const { projects } = useProjects();
   const { jobs } = useJobs();
-  const { listing } = useDevices();
-  const running = jobs.filter(isActive).length;
+  const { listing, error: devicesError } = useDevices();
+  const badge = jobsBadge(jobsOfExistingProjects(jobs, projects));
   const current = route.screen === 'project' ? route.projectId : undefined;
 
   return (
@@ -79,18 +80,16 @@ export function Sidebar({ route, creating, onCreatingChange: setCreating }: { ro
       <nav className="sidebar__section sidebar__section--bottom" aria-label="Workbench">
         <a className="sidebar__link" href={formatRoute({ screen: 'devices' })} aria-current={route.screen === 'devices' ? 'page' : undefined}>
           <span className="sidebar__name">Devices</span>
-          <span className="sidebar__count" title="boards and serial devices">
-            {listing ? listing.boards.length + listing.serial.length : '…'}
+          <span className="sidebar__count" title={devicesError ? `the boards cannot be listed: ${devicesError.message}` : 'boards and serial devices'}>
+            {listing ? listing.boards.length + listing.serial.length : devicesError ? '!' : '…'}
           </span>
         </a>
         <a className="sidebar__link" href={formatRoute({ screen: 'jobs' })} aria-current={route.screen === 'jobs' ? 'page' : undefined} data-testid="jobs-link">
           <span className="sidebar__name">Jobs</span>
-          {running > 0 ? (
-            <span className="sidebar__count sidebar__count--running" title={`${running} running or queued`}>
-              {running} running
+          {badge && (
+            <span className="sidebar__count sidebar__count--running" title={badge.title} data-testid="jobs-badge">
+              {badge.text}
             </span>
-          ) : (
-            <span className="sidebar__count">{jobs.length}</span>
           )}
         </a>
       </nav>

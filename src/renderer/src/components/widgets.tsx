@@ -7,16 +7,19 @@
 import { useEffect, useId, useRef } from 'react';
 import type { ReactNode } from 'react';
 import type { JobStatus } from '../../../shared/services/types.js';
-import { formatPercent } from '../format.js';
+import { formatPercent, friendlyError } from '../format.js';
 import './widgets.css';
 
 /** A failed service call, with the error's class name (ImportError, DeviceError, …) and message. */
 export function ErrorBanner({ error, onDismiss }: { error: Error | undefined; onDismiss?: () => void }) {
   if (!error) return null;
+  const { title, message } = friendlyError(error);
   return (
     <div className="error-banner" role="alert" data-testid="error-banner">
-      <span className="error-banner__name">{error.name && error.name !== 'Error' ? error.name : 'Error'}</span>
-      <span className="error-banner__message">{error.message}</span>
+      <span className="error-banner__name">{title}</span>
+      <span className="error-banner__message" title={message === error.message ? undefined : error.message}>
+        {message}
+      </span>
       {onDismiss && (
         <button type="button" className="button button--quiet" onClick={onDismiss} aria-label="Dismiss error">
           ×
@@ -151,7 +154,7 @@ export function Panel({ title, actions, children, footer, testId }: { title: str
   return (
     <section className="panel" aria-labelledby={headingId} data-testid={testId}>
       <header className="panel__header">
-        <h2 id={headingId} className="panel__title">
+        <h2 id={headingId} className="panel__title" title={title}>
           {title}
         </h2>
         {actions && <div className="panel__actions">{actions}</div>}
@@ -163,11 +166,12 @@ export function Panel({ title, actions, children, footer, testId }: { title: str
 }
 
 /** A labelled figure of a figures grid (MACs, arena, flash, …), its value in monospace. */
-export function Figure({ label, value, unit, title, testId }: { label: string; value: string; unit?: string; title?: string; testId?: string }) {
+/** A labelled figure; `wrap`: a longer text (shapes, a precision) that wraps instead of being cut. */
+export function Figure({ label, value, unit, title, testId, wrap }: { label: string; value: string; unit?: string; title?: string; testId?: string; wrap?: boolean }) {
   return (
-    <div className="figure" title={title}>
+    <div className={`figure${wrap ? ' figure--wrap' : ''}`} title={title}>
       <span className="figure__label">{label}</span>
-      <span className="figure__value" data-testid={testId}>
+      <span className={`figure__value${wrap ? ' figure__value--wrap' : ''}`} data-testid={testId}>
         {value}
         {unit && <span className="figure__unit">{unit}</span>}
       </span>

@@ -12,6 +12,7 @@ import { BitExactBadge, EmptyState, ErrorBanner, Panel } from '../components/wid
 import { formatBytes, formatCount, formatPercent, formatTime } from '../format.js';
 import { ResultView } from '../deploy/result-view.js';
 import { EvaluationsHistory } from '../evaluate/evaluations-history.js';
+import { checkMark } from './check.js';
 import { useDevices, useFinishedJobsCount, useQuery, useServices } from '../state/services-context.js';
 
 export function HistoryTab({ projectId, variants }: { projectId: string; variants: ModelVariant[] }) {
@@ -142,7 +143,12 @@ function LatestGrid({ measurements, variants, boardIds }: { measurements: Measur
         return (
           <>
             {formatCount(measurement.latency.value)} <span className="muted">{measurement.latency.unit === 'instructions' ? 'instr.' : 'cycles'}</span>
-            {measurement.bitExact === false && <span className="history-flag"> ✗</span>}
+            {checkMark(measurement) && (
+              <span className="history-flag" title={checkMark(measurement)!.title}>
+                {' '}
+                {checkMark(measurement)!.mark}
+              </span>
+            )}
           </>
         );
       },

@@ -9,7 +9,7 @@ import type { Measurement, ModelDetail, ModelVariant } from '../../../shared/ser
 import { DataTable } from '../components/data-table.js';
 import type { Column } from '../components/data-table.js';
 import { ConfirmDialog, EmptyState, ErrorBanner, Figure, Panel } from '../components/widgets.js';
-import { formatBytes, formatCount, formatPercent, formatShape, formatTime, shortHash } from '../format.js';
+import { formatBytes, formatCount, formatPercent, formatPrecision, formatShape, formatTime, maxNameLength, shortHash } from '../format.js';
 import { asError, useFinishedJobsCount, useQuery, useServices } from '../state/services-context.js';
 import { GraphView } from './graph-view.js';
 import { ImportZone } from './import-zone.js';
@@ -60,13 +60,29 @@ export function ModelTab({
 }) {
   const services = useServices();
   const [deleting, setDeleting] = useState<ModelVariant>();
+  const [renaming, setRenaming] = useState<string>();
+  const [notice, setNotice] = useState<string>();
   const [error, setError] = useState<Error>();
   const finished = useFinishedJobsCount(projectId);
   const measurements = useQuery(`measurements:${projectId}`, () => services.measurements.list({ projectId }), finished);
 
   const onImported = (variant: ModelVariant) => {
+    // The same bytes again: the services give back the variant the project has.
+    const known = variants.find((candidate) => candidate.id === variant.id);
+    setNotice(known ? `That file is already in this project as “${known.name}” (same bytes, ${shortHash(known.fileHash)}): no copy was made; it is selected.` : undefined);
     onChanged();
     onSelect(variant.id);
+  };
+
+  const rename = async (variant: ModelVariant, name: string) => {
+    try {
+      await services.models.rename({ variantId: variant.id, name });
+      setRenaming(undefined);
+      setError(undefined);
+      onChanged();
+    } catch (caught) {
+      setError(asError(caught));
+    }
   };
 
   if (!loaded) return <div aria-busy="true" />;
@@ -93,29 +109,41 @@ export function ModelTab({
   const variantColumns: Column<ModelVariant>[] = [
     {
       header: 'Variant',
-      render: (variant) => (
-        <button type="button" className="link-button" onClick={() => onSelect(variant.id)} aria-current={variant.id === selected?.id ? 'true' : undefined}>
-          {variant.name}
-        </button>
-      ),
+      className: 'cell--name',
+      title: (variant) => `${variant.name}\n${variant.fileHash}, created ${formatTime(variant.createdAt)}`,
+      render: (variant) =>
+        renaming === variant.id ? (
+          <RenameVariantForm variant={variant} onRename={(name) => void rename(variant, name)} onCancel={() => setRenaming(undefined)} />
+        ) : (
+          <button type="button" className="link-button truncate" onClick={() => onSelect(variant.id)} aria-current={variant.id === selected?.id ? 'true' : undefined} data-testid="variant-name">
+            {variant.name}
+          </button>
+        ),
     },
-    { header: 'Origin', className: 'muted', testId: 'variant-origin', render: (variant) => originText(variant, variants) },
-    { header: 'Type', className: 'mono', render: (variant) => variant.summary.dtype },
-    { header: 'Ops', align: 'numeric', render: (variant) => formatCount(variant.summary.ops) },
-    { header: 'MACs', align: 'numeric', render: (variant) => formatCount(variant.summary.macs) },
+    { header: 'Origin', className: 'muted cell--wrap', testId: 'variant-origin', render: (variant) => originText(variant, variants) },
+    { header: 'Precision', className: 'cell--wrap', testId: 'variant-precision', render: (variant) => formatPrecision(variant.summary) },
+    { header: 'MACs', align: 'numeric', title: (variant) => `${formatCount(variant.summary.ops)} ops`, render: (variant) => formatCount(variant.summary.macs) },
     { header: 'Params', align: 'numeric', render: (variant) => formatCount(variant.summary.parameters) },
-    { header: 'Peak act. B', align: 'numeric', render: (variant) => formatCount(variant.summary.peakActivationBytes) },
+    {
+      header: 'Act. (no reuse)',
+      headerTitle: noReuseMeaning,
+      align: 'numeric',
+      render: (variant) => formatBytes(variant.summary.peakActivationBytes),
+    },
     { header: 'File', align: 'numeric', render: (variant) => formatBytes(variant.fileBytes) },
     { header: 'Accuracy', align: 'numeric', testId: 'variant-accuracy', render: (variant) => <AccuracyCell accuracy={variantAccuracy(variant, measurements.data ?? [])} /> },
-    { header: 'Hash', className: 'mono', title: (variant) => variant.fileHash, render: (variant) => shortHash(variant.fileHash) },
-    { header: 'Created', align: 'numeric', render: (variant) => formatTime(variant.createdAt) },
     {
       header: 'Actions',
       align: 'actions',
       render: (variant) => (
-        <button type="button" className="button button--small button--danger" onClick={() => setDeleting(variant)} aria-label={`Delete variant ${variant.name}`}>
-          Delete
-        </button>
+        <>
+          <button type="button" className="button button--small" onClick={() => setRenaming(variant.id)} aria-label={`Rename variant ${variant.name}`} data-testid="rename-variant">
+            Rename
+          </button>
+          <button type="button" className="button button--small button--danger" onClick={() => setDeleting(variant)} aria-label={`Delete variant ${variant.name}`}>
+            Delete
+          </button>
+        </>
       ),
     },
   ];
@@ -133,6 +161,11 @@ export function ModelTab({
         />
       </Panel>
       <ErrorBanner error={error} onDismiss={() => setError(undefined)} />
+      {notice && (
+        <p className="note note--info" role="status" data-testid="import-notice">
+          {notice}
+        </p>
+      )}
       {selected && <QuantizePanel projectId={projectId} variant={selected} variants={variants} onSelect={onSelect} />}
       {selected && <VariantDetail key={selected.id} variant={selected} />}
       {deleting && (
@@ -184,11 +217,48 @@ function VariantFigures({ detail }: { detail: ModelDetail }) {
     <div className="figures" data-testid="variant-figures">
       <Figure label="MACs" value={formatCount(detail.summary.macs)} testId="figure-macs" />
       <Figure label="Parameters" value={formatCount(detail.summary.parameters)} />
-      <Figure label="Peak activations" value={formatBytes(detail.summary.peakActivationBytes)} />
+      <Figure label="Activations, no reuse" value={formatBytes(detail.summary.peakActivationBytes)} title={noReuseMeaning} />
+      <Figure label="Precision" value={formatPrecision(detail.summary)} wrap />
       <Figure label="Ops" value={formatCount(detail.summary.ops)} />
       <Figure label="File" value={formatBytes(detail.fileBytes)} />
-      <Figure label="Input" value={io(detail.inputs)} title={detail.inputs.map((tensor) => tensor.name).join(', ')} />
-      <Figure label="Output" value={io(detail.outputs)} title={detail.outputs.map((tensor) => tensor.name).join(', ')} />
+      <Figure label="Input" value={io(detail.inputs)} title={detail.inputs.map((tensor) => tensor.name).join(', ')} wrap testId="figure-input" />
+      <Figure label="Output" value={io(detail.outputs)} title={detail.outputs.map((tensor) => tensor.name).join(', ')} wrap testId="figure-output" />
     </div>
+  );
+}
+
+/** What the import-time activation figure is: the no-reuse bound, not the arena a board gets. */
+export const noReuseMeaning =
+  'The most activation bytes live at one op when no buffer shares memory: an upper bound. The memory planner reuses buffers, so the arena Deploy & Profile reports is at most this.';
+
+function RenameVariantForm({ variant, onRename, onCancel }: { variant: ModelVariant; onRename: (name: string) => void; onCancel: () => void }) {
+  const [name, setName] = useState(variant.name);
+  return (
+    <form
+      className="rename-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onRename(name);
+      }}
+    >
+      <input
+        className="input"
+        value={name}
+        autoFocus
+        maxLength={maxNameLength}
+        aria-label={`New name of variant ${variant.name}`}
+        onChange={(event) => setName(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') onCancel();
+        }}
+        data-testid="rename-variant-input"
+      />
+      <span className="muted field__hint" aria-live="polite">
+        {name.length}/{maxNameLength}
+      </span>
+      <button type="submit" className="button button--small button--primary" disabled={name.trim() === ''}>
+        Save
+      </button>
+    </form>
   );
 }

@@ -12,7 +12,7 @@ import type { FormEvent } from 'react';
 import type { Dataset, Job, ModelVariant } from '../../../shared/services/types.js';
 import { ErrorBanner, Panel, ProgressBar, StatusBadge } from '../components/widgets.js';
 import { JobLog } from '../deploy/job-progress.js';
-import { formatCount, formatPercent } from '../format.js';
+import { formatCount, formatPercent, formatPrecision } from '../format.js';
 import { asError, isActive, useJobs, useQuery, useServices } from '../state/services-context.js';
 
 /** What an optimize job reports when it succeeds (see OptimizeJobResult in core/node/jobs). */
@@ -59,13 +59,22 @@ export function QuantizePanel({ projectId, variant, variants, onSelect }: { proj
     }
   };
 
+  // An int8 variant has nothing to quantize: the panel says so in one line, with no form that
+  // cannot be used (its last optimization, if any, stays shown).
+  if (quantized) {
+    return (
+      <Panel title={`Quantize ${variant.name}`} testId="quantize-panel">
+        <p className="note" data-testid="quantize-note">
+          {variant.name} is already quantized ({formatPrecision(variant.summary)}): post-training quantization starts from a float32 or hybrid model. Select its float parent,
+          or import the float model, to quantize again.
+        </p>
+        {job && <OptimizeProgress job={job} variants={variants} datasets={list} onSelect={onSelect} />}
+      </Panel>
+    );
+  }
+
   return (
     <Panel title={`Quantize ${variant.name}`} testId="quantize-panel">
-      {quantized && (
-        <p className="note" data-testid="quantize-note">
-          This variant computes in {variant.summary.dtype}: post-training quantization starts from a float32 model.
-        </p>
-      )}
       <form className="deploy-form" onSubmit={start} aria-label="Quantize to int8">
         <label className="field">
           <span className="field__label">Calibration data</span>
@@ -80,7 +89,7 @@ export function QuantizePanel({ projectId, variant, variants, onSelect }: { proj
         </label>
         <NumberField label="Calibration samples" value={samples} max={100_000} onChange={setSamples} testId="samples-input" />
         <NumberField label="Evaluate on (held-out samples)" value={evaluationLimit} max={100_000} onChange={setEvaluationLimit} testId="evaluation-limit-input" />
-        <button type="submit" className="button button--primary" disabled={starting || quantized || (job !== undefined && isActive(job))} data-testid="quantize-button">
+        <button type="submit" className="button button--primary" disabled={starting || (job !== undefined && isActive(job))} data-testid="quantize-button">
           Quantize to int8
         </button>
       </form>

@@ -10,23 +10,26 @@ import { DataTable } from '../components/data-table.js';
 import type { Column } from '../components/data-table.js';
 import { ErrorBanner, Panel } from '../components/widgets.js';
 import { formatBytes, formatUsbId } from '../format.js';
+import { devicesStatus } from '../state/device-rules.js';
 import { useDevices } from '../state/services-context.js';
 
 export function DevicesScreen() {
   const { listing, error } = useDevices();
+  const status = devicesStatus(listing, error);
   return (
     <div className="screen" data-testid="devices-screen">
       <header className="screen__header">
         <h1 className="screen__title">Devices</h1>
-        <span className="muted" aria-live="polite">
-          {listing ? `${listing.boards.length} boards, ${listing.serial.length} serial ${listing.serial.length === 1 ? 'device' : 'devices'}` : 'loading…'}
+        <span className="muted" aria-live="polite" data-testid="devices-status">
+          {status.text}
         </span>
       </header>
       <ErrorBanner error={error} />
       <Panel title="Boards" testId="boards-panel">
         <DataTable
           columns={boardColumns}
-          rows={listing?.boards}
+          rows={listing?.boards ?? (error ? [] : undefined)}
+          empty={{ title: 'The boards cannot be listed', body: <p>{error?.message}</p> }}
           rowKey={(board) => board.id}
           rowTestId="board-row"
           rowAttributes={(board) => ({ 'data-board-id': board.id })}
@@ -40,13 +43,13 @@ export function DevicesScreen() {
       >
         <DataTable
           columns={serialColumns}
-          rows={listing?.serial}
+          rows={listing?.serial ?? (error ? [] : undefined)}
           rowKey={(device) => device.path}
           rowTestId="serial-row"
           testId="serial-table"
           empty={
-            listing?.serialError
-              ? { title: 'Serial devices cannot be listed', body: <p>{listing.serialError}</p> }
+            status.problem
+              ? { title: 'Serial devices cannot be listed', body: <p>{status.problem}</p> }
               : { title: 'No serial device plugged in', body: <p>Plug a board with its debug probe’s USB cable; it appears here when the system sees its serial port.</p> }
           }
         />

@@ -13,11 +13,14 @@ import { formatElapsed, formatTime } from '../format.js';
 import { useProjects } from '../state/projects.js';
 import { asError, isActive, useJobs, useQuery, useServices } from '../state/services-context.js';
 import { formatRoute } from '../state/route.js';
+import { jobsOfExistingProjects } from '../state/job-rules.js';
 
 export function JobsScreen() {
   const services = useServices();
-  const { jobs, loaded, error } = useJobs();
+  const { jobs: allJobs, loaded, error } = useJobs();
   const { projects } = useProjects();
+  // A deleted project's jobs were deleted with it.
+  const jobs = jobsOfExistingProjects(allJobs, projects);
   const [openId, setOpenId] = useState<string>();
   const [cancelError, setCancelError] = useState<Error>();
 

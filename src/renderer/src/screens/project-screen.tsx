@@ -74,7 +74,7 @@ export function ProjectScreen({ projectId, tab, variantId }: { projectId: string
         {renaming ? (
           <RenameProjectForm project={project} onDone={() => setRenaming(false)} />
         ) : (
-          <h1 className="screen__title" data-testid="project-title">
+          <h1 className="screen__title" data-testid="project-title" title={project.name}>
             {project.name}
           </h1>
         )}

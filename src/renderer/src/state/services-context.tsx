@@ -7,6 +7,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { DeviceListing, Job, Services } from '../../../shared/services/types.js';
+import { isActive } from './job-rules.js';
 
 const ServicesContext = createContext<Services | null>(null);
 
@@ -125,7 +126,7 @@ export function useJobs(projectId?: string): { jobs: Job[]; loaded: boolean; err
   return { jobs, loaded: state.loaded, error: state.error };
 }
 
-export const isActive = (job: Job) => job.status === 'queued' || job.status === 'running';
+export { isActive };
 
 /**
  * A number that grows each time a job of the project finishes: a query keyed on it reloads
