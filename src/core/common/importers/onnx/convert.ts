@@ -22,7 +22,7 @@
  */
 import { ImportError } from '../../errors.js';
 import type { Activation, DType, Op, Tensor, TensorData } from '../../ir/types.js';
-import { elementCount, formatShape } from '../../ir/tensor.js';
+import { dtypeBytes, elementCount, formatShape } from '../../ir/tensor.js';
 import { findOp } from '../../ops/index.js';
 import { printableName } from '../../printable.js';
 import {
@@ -65,7 +65,7 @@ export const supportedOnnxOps = new Set([
   'Conv', 'Gemm', 'MatMul', 'Add', 'Sub', 'Mul', 'Div', 'Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh', 'HardSwish',
   'MaxPool', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization', 'Flatten', 'Reshape', 'Squeeze', 'Unsqueeze',
   'Transpose', 'Concat', 'Slice', 'Pad', 'Softmax', 'ReduceMean', 'LSTM', 'Constant', 'ConstantOfShape', 'Shape',
-  'Gather', 'Cast', 'Identity', 'Dropout',
+  'Gather', 'Cast', 'Identity', 'Dropout', 'DequantizeLinear',
 ]);
 
 /** Why a node cannot be converted whatever its inputs, or undefined (checked for all nodes before converting). */
@@ -78,7 +78,7 @@ export function unsupportedReason(node: OnnxNode): string | undefined {
     const direction = text(attributeMap(node).get('direction')?.s) ?? 'forward';
     if (direction !== 'forward') return `${direction} LSTM is not supported yet (forward only)`;
   }
-  if (type === 'QuantizeLinear' || type === 'DequantizeLinear' || type === 'QLinearConv' || type === 'QLinearMatMul') {
+  if (type === 'QuantizeLinear' || type === 'QLinearConv' || type === 'QLinearMatMul') {
     return `${type} (a quantized ONNX model) is not supported yet: import the float model and quantize it with TinyDeploy`;
   }
   if (!supportedOnnxOps.has(type)) return `${type} is not supported`;
@@ -87,8 +87,10 @@ export function unsupportedReason(node: OnnxNode): string | undefined {
 
 export interface ConvertOptions {
   opset: number;
-  /** 'nchw' keeps the ONNX input layout (default); 'nhwc' makes 4-D inputs NHWC. */
+  /** 'nchw' keeps the ONNX input layout (default); 'nhwc' makes inputs of rank ≥ 3 channels-last. */
   inputLayout: 'nchw' | 'nhwc';
+  /** Largest tensor, in bytes, the model may make the importer create (ImportOptions.maxTensorBytes). */
+  maxTensorBytes: number;
 }
 
 export class OnnxConverter {
@@ -157,11 +159,27 @@ export class OnnxConverter {
   // ---------------------------------------------------------------- IR building
 
   addTensor(name: string, shape: number[], dtype: DType, data?: TensorData): number {
+    this.checkSize(shape, dtypeBytes(dtype), `tensor ${printableName(name)}`);
     const id = this.tensors.length;
     const tensor: Tensor = { id, name, shape: [...shape], dtype };
     if (data) tensor.data = data;
     this.tensors.push(tensor);
     return id;
+  }
+
+  /**
+   * Refuses a shape larger than the tensor limit before anything of that size is allocated: a few
+   * bytes of model (a ConstantOfShape, a Pad, a dynamic-looking input) can ask for gigabytes.
+   */
+  checkSize(shape: readonly number[], elementBytes: number, what: string): void {
+    const count = shape.reduce((a, b) => a * b, 1);
+    const bytes = count * elementBytes;
+    if (!(bytes <= this.options.maxTensorBytes) || shape.some((dim) => !Number.isInteger(dim) || dim < 0)) {
+      this.fail(`${what} would have shape ${formatShape(shape)} = ${bytes} bytes, more than the limit of ${this.options.maxTensorBytes} bytes per tensor`, {
+        shape: [...shape],
+        limit: this.options.maxTensorBytes,
+      });
+    }
   }
 
   /** An IR constant from constant values (float32, or int32/int64 for shape-like inputs). */
@@ -323,6 +341,8 @@ export class OnnxConverter {
       case 'Gather':
         if (this.input(0)!.kind === 'value' && this.isConst(1)) return this.gather();
         return this.foldConstantOrFail(type);
+      case 'DequantizeLinear':
+        return this.fail('DequantizeLinear of an activation (a QDQ-quantized model) is not supported yet; weights stored as DequantizeLinear of constants are (they import as float)');
       case 'Constant':
       case 'ConstantOfShape':
       case 'Shape':
@@ -405,6 +425,7 @@ export class OnnxConverter {
       }
       case 'ConstantOfShape': {
         const shape = Array.from(c(0).data);
+        this.checkSize(shape, 8, 'the ConstantOfShape result');
         const value = this.attrs.get('value')?.t;
         const fill = value ? this.decodeTensor(value, 'ConstantOfShape value') : constant('float32', [1], [0]);
         result = constant(fill.dtype, shape, new Array<number>(elementCount(shape)).fill(fill.data[0] ?? 0));
@@ -480,6 +501,8 @@ export class OnnxConverter {
           Mul: (x, y) => x * y,
           Div: (x, y) => x / y,
         };
+        const shape = broadcastShape(c(0).shape, c(1).shape);
+        if (shape) this.checkSize(shape, 8, `the ${type} of two constants`);
         result = binaryConstant(c(0), c(1), ops[type]);
         if (!result) this.fail(`constant inputs of shapes ${formatShape(c(0).shape)} and ${formatShape(c(1).shape)} do not broadcast`);
         break;
@@ -488,6 +511,25 @@ export class OnnxConverter {
       case 'Dropout':
         result = c(0);
         break;
+      case 'DequantizeLinear': {
+        // Weight-only quantized models: (x - zero point) · scale, per tensor or per channel along `axis`.
+        if (this.int('block_size', 0)) this.fail('blocked quantization (block_size) is not supported');
+        const x = c(0);
+        const scale = c(1);
+        const zeroPoint = this.node.input?.[2] ? c(2) : undefined;
+        const rawAxis = this.int('axis', 1);
+        const axis = rawAxis < 0 ? rawAxis + x.shape.length : rawAxis;
+        const perChannel = scale.data.length > 1;
+        if (perChannel && scale.data.length !== x.shape[axis]) this.fail(`${scale.data.length} scales for axis ${axis} of ${formatShape(x.shape)}`);
+        const inner = perChannel ? elementCount(x.shape.slice(axis + 1)) : 1;
+        const channels = perChannel ? x.shape[axis] : 1;
+        const values = Float32Array.from(x.data, (v, i) => {
+          const channel = Math.floor(i / inner) % channels;
+          return (v - (zeroPoint?.data[perChannel ? channel : 0] ?? 0)) * scale.data[perChannel ? channel : 0];
+        });
+        result = { dtype: 'float32', shape: [...x.shape], data: values };
+        break;
+      }
       default:
         return false;
     }

@@ -40,8 +40,8 @@ function toNhwc(data: Float32Array, [n, c, h, w]: number[]): Float32Array {
 }
 
 /** Largest |ours − onnxruntime| over the largest |onnxruntime|, per output, over three seeded inputs. */
-async function relativeErrors(bytes: Uint8Array, graph: Graph, options: OnnxImportOptions = {}): Promise<number[]> {
-  const session = await ort.InferenceSession.create(bytes);
+async function relativeErrors(bytes: Uint8Array, graph: Graph, options: OnnxImportOptions = {}, sessionOptions: ort.InferenceSession.SessionOptions = {}): Promise<number[]> {
+  const session = await ort.InferenceSession.create(bytes, sessionOptions);
   const interpreter = new Interpreter(graph);
   const errors = graph.outputs.map(() => 0);
   for (const seed of [1, 2, 3]) {
@@ -191,6 +191,44 @@ describe('ONNX import errors', () => {
     });
     expect(() => readOnnx(clip)).toThrow('onnx: node 0 clamp (Clip, opset 13): Clip(-2, 3) is not supported');
     expect(() => readOnnx(fixture('lstm').subarray(0, 200))).toThrow(/^onnx: not a readable ONNX model \(200 bytes\): /);
+  });
+
+  it('refuses tensors past the size limit before allocating them', () => {
+    const shape = { name: 'shape', shape: [2], values: [100000, 100000], type: 'int64' as const };
+    const huge = buildOnnx({
+      inputs: [{ name: 'x', shape: [1, 4] }],
+      outputs: ['y'],
+      initializers: [shape],
+      nodes: [
+        { op: 'ConstantOfShape', inputs: ['shape'], outputs: ['big'], name: 'fill' },
+        { op: 'Add', inputs: ['x', 'big'], outputs: ['y'], name: 'add' },
+      ],
+    });
+    expect(() => readOnnx(huge)).toThrow('onnx: node 0 fill (ConstantOfShape, opset 13): the ConstantOfShape result would have shape [100000,100000] = 80000000000 bytes, more than the limit of 268435456 bytes per tensor');
+    expect(() => readOnnx(buildOnnx({ inputs: [{ name: 'x', shape: [1, 4096, 4096] }], outputs: ['y'], nodes: [relu] }), { maxTensorBytes: 2 ** 20 })).toThrow(
+      'onnx: tensor x would have shape [1,4096,4096] = 67108864 bytes, more than the limit of 1048576 bytes per tensor',
+    );
+  });
+
+  it('imports weights stored as DequantizeLinear of int8 constants as their float values', async () => {
+    const bytes = buildOnnx({
+      inputs: [{ name: 'x', shape: [1, 3] }],
+      outputs: ['y'],
+      initializers: [
+        { name: 'wq', shape: [3, 2], values: [10, -20, 5, 40, 127, -128], type: 'int8' },
+        { name: 'scale', shape: [2], values: [0.5, 0.25] },
+        { name: 'zero', shape: [2], values: [0, 2], type: 'int8' },
+      ],
+      nodes: [
+        { op: 'DequantizeLinear', inputs: ['wq', 'scale', 'zero'], outputs: ['w'], name: 'dq', attributes: { axis: 1 } },
+        { op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'], name: 'dense' },
+      ],
+    });
+    const graph = readOnnx(bytes);
+    expect(opTypes(graph)).toEqual(['FULLY_CONNECTED']);
+    expect(Array.from(graph.tensors[graph.ops[0].inputs[1]].data as Float32Array)).toEqual([5, 2.5, 63.5, -5.5, 9.5, -32.5]);
+    // onnxruntime's optimiser would turn DequantizeLinear → MatMul into a dynamically quantized MatMul: the plain graph is the reference.
+    for (const error of await relativeErrors(bytes, graph, {}, { graphOptimizationLevel: 'disabled' })) expect(error).toBeLessThan(1e-5);
   });
 
   it('reads weights kept in an external data file through the caller, and says when it cannot', () => {

@@ -78,7 +78,8 @@ export function readOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): Gr
   if (outputs.length === 0) fail('the graph has no outputs: the model computes nothing');
   if ((graph.sparse_initializer ?? []).length > 0) fail('sparse initializers are not supported');
 
-  const converter = new OnnxConverter(nodes, outputs, { opset, inputLayout: options.inputLayout ?? 'nchw' });
+  const maxTensorBytes = options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
+  const converter = new OnnxConverter(nodes, outputs, { opset, inputLayout: options.inputLayout ?? 'nchw', maxTensorBytes });
   const unsupported = nodes.flatMap((node, index) => {
     const reason = unsupportedReason(node);
     return reason ? [{ node: index, name: node.name ?? '', opType: node.op_type ?? '', opset, reason, label: converter.nodeLabel(node, index) }] : [];
@@ -90,7 +91,6 @@ export function readOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): Gr
     });
   }
 
-  const maxTensorBytes = options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
   const decode = (tensor: OnnxTensor, what: string) => decodeTensor(tensor, what, maxTensorBytes, options);
   converter.decodeTensor = decode;
   const initializers = new Set<string>();

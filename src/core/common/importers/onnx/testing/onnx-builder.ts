@@ -19,7 +19,7 @@ export interface ModelSpec {
   opset?: number;
   inputs: { name: string; shape: (number | string)[] }[];
   outputs: string[];
-  initializers?: { name: string; shape: number[]; values: number[]; external?: { location: string; offset: number } }[];
+  initializers?: { name: string; shape: number[]; values: number[]; type?: 'float32' | 'int8' | 'int64'; external?: { location: string; offset: number } }[];
   nodes: NodeSpec[];
 }
 
@@ -64,7 +64,11 @@ export function buildOnnx(spec: ModelSpec): Uint8Array {
                 { key: 'length', value: String(init.values.length * 4) },
               ],
             }
-          : { name: init.name, dims: init.shape, data_type: 1, raw_data: float32Bytes(init.values) },
+          : init.type === 'int8'
+            ? { name: init.name, dims: init.shape, data_type: 3, raw_data: new Uint8Array(Int8Array.from(init.values).buffer) }
+            : init.type === 'int64'
+              ? { name: init.name, dims: init.shape, data_type: 7, int64_data: init.values }
+              : { name: init.name, dims: init.shape, data_type: 1, raw_data: float32Bytes(init.values) },
       ),
       input: spec.inputs.map((input) => valueInfo(input.name, input.shape)),
       output: spec.outputs.map((name) => ({ name })),
