@@ -67,6 +67,11 @@ describe('OutputAgreementAccumulator', () => {
     const same = new OutputAgreementAccumulator();
     same.add([0.1, 0.2, 0.7], [0.1, 0.2, 0.7]);
     expect(same.result()).toEqual({ elements: 3, maxAbsDiff: 0, rmse: 0, mae: 0, cosine: 1, l2r: 0 });
+    // Outputs whose norm is not exact in floating point still give exactly 1.
+    const softmax = new OutputAgreementAccumulator();
+    const scores = [0.1, 0.3, 0.05, 0.55, 1e-3, 0.7];
+    softmax.add(scores, scores);
+    expect(softmax.result().cosine).toBe(1);
     const zeros = new OutputAgreementAccumulator();
     zeros.add([0, 0], [0, 0]);
     expect(zeros.result()).toMatchObject({ cosine: 1, l2r: 0 });

@@ -95,7 +95,9 @@ export class OutputAgreementAccumulator {
 
   result(): OutputAgreement {
     const n = this.elements;
-    const norms = Math.sqrt(this.boardNorm) * Math.sqrt(this.hostNorm);
+    // sqrt(x·x) is exactly x in binary floating point, so identical outputs give a cosine of exactly 1.
+    const product = this.boardNorm * this.hostNorm;
+    const norms = Number.isFinite(product) ? Math.sqrt(product) : Math.sqrt(this.boardNorm) * Math.sqrt(this.hostNorm);
     const hostNorm = Math.sqrt(this.hostNorm);
     const difference = Math.sqrt(this.sumSquares);
     return {
