@@ -103,4 +103,59 @@ static inline void td_rp2_clk_peri_from_sys(uint32_t clocks_base) {
   TD_RP2_REG(clocks_base, TD_CLK_PERI_CTRL) = TD_CLK_PERI_ENABLE;
 }
 
+/* How td_rp2_clock_init ended, and the clocks it left: the family's td_<family>_clock record. */
+typedef enum {
+  TD_RP2_CLOCK_PLL = 0,
+  TD_RP2_CLOCK_XOSC_NOT_STABLE = 1, /* stays on the ring oscillator */
+  TD_RP2_CLOCK_PLL_NOT_LOCKED = 2,  /* clk_sys on the crystal */
+  TD_RP2_CLOCK_SWITCH_NOT_DONE = 3, /* clk_sys on the crystal: its mux never reported the PLL */
+} td_rp2_clock_status;
+
+typedef struct {
+  uint32_t status; /* td_rp2_clock_status */
+  uint32_t core_hz;
+  uint32_t peri_hz;
+} td_rp2_clock_state;
+
+/* A chip's blocks and the clock to reach. */
+typedef struct {
+  uint32_t clocks_base, resets_base, xosc_base, pll_sys_base, pll_sys_reset;
+  uint32_t rosc_hz, xosc_hz;
+  uint32_t refdiv, fbdiv, postdiv1, postdiv2, target_hz;
+} td_rp2_clock_plan;
+
+static inline void td_rp2_clock_done(volatile td_rp2_clock_state *state, const td_rp2_clock_plan *plan, td_rp2_clock_status status, uint32_t hz) {
+  td_rp2_clk_peri_from_sys(plan->clocks_base);
+  state->status = (uint32_t)status;
+  state->core_hz = hz;
+  state->peri_hz = hz;
+}
+
+/*
+ * The crystal started, clk_ref moved onto it, PLL_SYS reset and locked at xosc / REFDIV × FBDIV
+ * then divided by POSTDIV1 × POSTDIV2, clk_sys moved onto it through its glitchless mux, and
+ * clk_peri (the UARTs' clock) fed from clk_sys. clk_sys leaves PLL_SYS first, so a debugger's reset
+ * that left it running on the PLL is handled. Without a stable crystal the core stays on the ring
+ * oscillator; without a PLL lock (or its mux's answer) it runs from the crystal.
+ */
+static inline void td_rp2_clock_init(volatile td_rp2_clock_state *state, const td_rp2_clock_plan *plan) {
+  td_rp2_clk_sys_to_ref(plan->clocks_base);
+  if (!td_rp2_xosc_start(plan->xosc_base, plan->xosc_hz) || !td_rp2_clk_ref_to_xosc(plan->clocks_base)) {
+    td_rp2_clock_done(state, plan, TD_RP2_CLOCK_XOSC_NOT_STABLE, plan->rosc_hz);
+    return;
+  }
+  TD_RP2_SET(plan->resets_base, TD_RESETS_RESET) = plan->pll_sys_reset;
+  if (!td_rp2_unreset(plan->resets_base, plan->pll_sys_reset) ||
+      !td_rp2_pll_start(plan->pll_sys_base, plan->refdiv, plan->fbdiv, plan->postdiv1, plan->postdiv2)) {
+    td_rp2_clock_done(state, plan, TD_RP2_CLOCK_PLL_NOT_LOCKED, plan->xosc_hz);
+    return;
+  }
+  if (!td_rp2_clk_sys_to_pll(plan->clocks_base)) {
+    td_rp2_clk_sys_to_ref(plan->clocks_base);
+    td_rp2_clock_done(state, plan, TD_RP2_CLOCK_SWITCH_NOT_DONE, plan->xosc_hz);
+    return;
+  }
+  td_rp2_clock_done(state, plan, TD_RP2_CLOCK_PLL, plan->target_hz);
+}
+
 #endif /* TD_RP2_CLOCKS_H */

@@ -33,18 +33,7 @@
 /* The ring oscillator clk_sys runs on after the bootrom, nominally 6.5 MHz (it varies by part and temperature). */
 #define TD_RP2040_ROSC_HZ 6500000u
 
-typedef enum {
-  TD_RP2040_CLOCK_PLL = 0,
-  TD_RP2040_CLOCK_XOSC_NOT_STABLE = 1, /* stays on the ring oscillator: about 6.5 MHz */
-  TD_RP2040_CLOCK_PLL_NOT_LOCKED = 2,  /* clk_sys on the 12 MHz crystal */
-  TD_RP2040_CLOCK_SWITCH_NOT_DONE = 3,
-} td_rp2040_clock_status;
-
-typedef struct {
-  uint32_t status; /* td_rp2040_clock_status */
-  uint32_t core_hz;
-  uint32_t peri_hz;
-} td_rp2040_clock_state;
+typedef td_rp2_clock_state td_rp2040_clock_state; /* status: td_rp2_clock_status */
 
 extern volatile td_rp2040_clock_state td_rp2040_clock;
 

@@ -36,18 +36,7 @@
 /* The ring oscillator clk_sys runs on after the bootrom, nominally 11 MHz (it varies by part and temperature). */
 #define TD_RP2350_ROSC_HZ 11000000u
 
-typedef enum {
-  TD_RP2350_CLOCK_PLL = 0,
-  TD_RP2350_CLOCK_XOSC_NOT_STABLE = 1,
-  TD_RP2350_CLOCK_PLL_NOT_LOCKED = 2,
-  TD_RP2350_CLOCK_SWITCH_NOT_DONE = 3,
-} td_rp2350_clock_status;
-
-typedef struct {
-  uint32_t status; /* td_rp2350_clock_status */
-  uint32_t core_hz;
-  uint32_t peri_hz;
-} td_rp2350_clock_state;
+typedef td_rp2_clock_state td_rp2350_clock_state; /* status: td_rp2_clock_status */
 
 extern volatile td_rp2350_clock_state td_rp2350_clock;
 

@@ -19,17 +19,6 @@ static int td_wait_flag(volatile uint32_t *reg, uint32_t mask, uint32_t value) {
   return td_wait_bits(reg, mask, value, TD_STM32F4_READY_POLLS);
 }
 
-/* PPRE/HPRE field value of a divider: /1 is 0, /2 is 4 (APB) or 8 (AHB), then one step per power of two. */
-static uint32_t td_apb_prescaler(uint32_t divider) {
-  switch (divider) {
-    case 2u: return 4u;
-    case 4u: return 5u;
-    case 8u: return 6u;
-    case 16u: return 7u;
-    default: return 0u;
-  }
-}
-
 /* SYSCLK back to HSI with the buses undivided, PLL off (PLL settings can change only while it is off). */
 static void td_switch_to_hsi(void) {
   TD_RCC_CFGR = (TD_RCC_CFGR & ~(TD_RCC_CFGR_SW_MASK | TD_RCC_CFGR_PRESCALERS_MASK)) | TD_RCC_CFGR_SW_HSI;
@@ -41,10 +30,7 @@ static void td_switch_to_hsi(void) {
 static void td_stay_on_hsi(td_stm32f4_clock_status status) {
   td_switch_to_hsi();
   TD_FLASH_ACR = TD_FLASH_ACR_PRFTEN | TD_FLASH_ACR_ICEN | TD_FLASH_ACR_DCEN; /* 0 wait states */
-  td_stm32f4_clock.status = (uint32_t)status;
-  td_stm32f4_clock.core_hz = TD_STM32F4_HSI_HZ;
-  td_stm32f4_clock.apb1_hz = TD_STM32F4_HSI_HZ;
-  td_stm32f4_clock.apb2_hz = TD_STM32F4_HSI_HZ;
+  td_stm32_clock_record(&td_stm32f4_clock, (uint32_t)status, TD_STM32F4_HSI_HZ, TD_STM32F4_HSI_HZ, TD_STM32F4_HSI_HZ);
 }
 
 void td_stm32f4_clock_init(void) {
@@ -93,17 +79,14 @@ void td_stm32f4_clock_init(void) {
   }
 
   /* AHB = SYSCLK; APB1 and APB2 divided into their limits; then SYSCLK from the PLL. */
-  TD_RCC_CFGR = (TD_RCC_CFGR & ~TD_RCC_CFGR_PRESCALERS_MASK) | (td_apb_prescaler(TD_STM32F4_APB1_DIV) << 10) |
-                (td_apb_prescaler(TD_STM32F4_APB2_DIV) << 13);
+  TD_RCC_CFGR = (TD_RCC_CFGR & ~TD_RCC_CFGR_PRESCALERS_MASK) | (td_stm32_apb_prescaler(TD_STM32F4_APB1_DIV) << 10) |
+                (td_stm32_apb_prescaler(TD_STM32F4_APB2_DIV) << 13);
   TD_RCC_CFGR = (TD_RCC_CFGR & ~TD_RCC_CFGR_SW_MASK) | TD_RCC_CFGR_SW_PLL;
   if (!td_wait_flag(&TD_RCC_CFGR, TD_RCC_CFGR_SWS_MASK, TD_RCC_CFGR_SWS_PLL)) {
     td_stay_on_hsi(TD_STM32F4_CLOCK_SWITCH_NOT_DONE);
     return;
   }
-  td_stm32f4_clock.status = TD_STM32F4_CLOCK_PLL;
-  td_stm32f4_clock.core_hz = TD_CPU_HZ;
-  td_stm32f4_clock.apb1_hz = TD_CPU_HZ / TD_STM32F4_APB1_DIV;
-  td_stm32f4_clock.apb2_hz = TD_CPU_HZ / TD_STM32F4_APB2_DIV;
+  td_stm32_clock_record(&td_stm32f4_clock, TD_STM32F4_CLOCK_PLL, TD_CPU_HZ, TD_CPU_HZ / TD_STM32F4_APB1_DIV, TD_CPU_HZ / TD_STM32F4_APB2_DIV);
 }
 
 /* The DWT timer's clock (td_dwt_timer.c): what the core really runs at, so cycles become the right milliseconds. */

@@ -12,6 +12,7 @@
 
 #include "td_board_config.h"
 #include "td_cortex_m.h"
+#include "td_stm32_clock.h"
 #include "td_stm32_gpio.h"
 #include "td_stm32_usart.h"
 #include "td_wait.h"
@@ -72,12 +73,7 @@ typedef enum {
   TD_STM32F7_CLOCK_SWITCH_NOT_DONE = 6,
 } td_stm32f7_clock_status;
 
-typedef struct {
-  uint32_t status; /* td_stm32f7_clock_status */
-  uint32_t core_hz;
-  uint32_t apb1_hz;
-  uint32_t apb2_hz;
-} td_stm32f7_clock_state;
+typedef td_stm32_clock_state td_stm32f7_clock_state;
 
 extern volatile td_stm32f7_clock_state td_stm32f7_clock;
 

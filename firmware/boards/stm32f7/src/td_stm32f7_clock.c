@@ -16,16 +16,6 @@ volatile td_stm32f7_clock_state td_stm32f7_clock;
 
 static int td_wait_flag(volatile uint32_t *reg, uint32_t mask, uint32_t value) { return td_wait_bits(reg, mask, value, TD_READY_POLLS); }
 
-static uint32_t td_apb_prescaler(uint32_t divider) {
-  switch (divider) {
-    case 2u: return 4u;
-    case 4u: return 5u;
-    case 8u: return 6u;
-    case 16u: return 7u;
-    default: return 0u;
-  }
-}
-
 static void td_switch_to_hsi(void) {
   TD_RCC_CFGR = (TD_RCC_CFGR & ~(TD_RCC_CFGR_SW_MASK | TD_RCC_CFGR_PRESCALERS_MASK)) | TD_RCC_CFGR_SW_HSI;
   (void)td_wait_flag(&TD_RCC_CFGR, TD_RCC_CFGR_SWS_MASK, 0u);
@@ -35,10 +25,7 @@ static void td_switch_to_hsi(void) {
 
 static void td_stay_on_hsi(td_stm32f7_clock_status status) {
   td_switch_to_hsi();
-  td_stm32f7_clock.status = (uint32_t)status;
-  td_stm32f7_clock.core_hz = TD_STM32F7_HSI_HZ;
-  td_stm32f7_clock.apb1_hz = TD_STM32F7_HSI_HZ;
-  td_stm32f7_clock.apb2_hz = TD_STM32F7_HSI_HZ;
+  td_stm32_clock_record(&td_stm32f7_clock, (uint32_t)status, TD_STM32F7_HSI_HZ, TD_STM32F7_HSI_HZ, TD_STM32F7_HSI_HZ);
 }
 
 static void td_stm32f7_pll_init(void) {
@@ -89,17 +76,15 @@ static void td_stm32f7_pll_init(void) {
     return;
   }
 
-  TD_RCC_CFGR = (TD_RCC_CFGR & ~TD_RCC_CFGR_PRESCALERS_MASK) | (td_apb_prescaler(TD_STM32F7_APB1_DIV) << 10) |
-                (td_apb_prescaler(TD_STM32F7_APB2_DIV) << 13);
+  TD_RCC_CFGR = (TD_RCC_CFGR & ~TD_RCC_CFGR_PRESCALERS_MASK) | (td_stm32_apb_prescaler(TD_STM32F7_APB1_DIV) << 10) |
+                (td_stm32_apb_prescaler(TD_STM32F7_APB2_DIV) << 13);
   TD_RCC_CFGR = (TD_RCC_CFGR & ~TD_RCC_CFGR_SW_MASK) | TD_RCC_CFGR_SW_PLL;
   if (!td_wait_flag(&TD_RCC_CFGR, TD_RCC_CFGR_SWS_MASK, TD_RCC_CFGR_SWS_PLL)) {
     td_stay_on_hsi(TD_STM32F7_CLOCK_SWITCH_NOT_DONE);
     return;
   }
-  td_stm32f7_clock.status = hse ? TD_STM32F7_CLOCK_PLL_HSE : TD_STM32F7_CLOCK_PLL_HSI;
-  td_stm32f7_clock.core_hz = TD_CPU_HZ;
-  td_stm32f7_clock.apb1_hz = TD_CPU_HZ / TD_STM32F7_APB1_DIV;
-  td_stm32f7_clock.apb2_hz = TD_CPU_HZ / TD_STM32F7_APB2_DIV;
+  td_stm32_clock_record(&td_stm32f7_clock, hse ? TD_STM32F7_CLOCK_PLL_HSE : TD_STM32F7_CLOCK_PLL_HSI, TD_CPU_HZ, TD_CPU_HZ / TD_STM32F7_APB1_DIV,
+                        TD_CPU_HZ / TD_STM32F7_APB2_DIV);
 }
 
 void td_stm32f7_clock_init(void) {

@@ -28,10 +28,7 @@ static void td_switch_to_hsi(void) {
 
 static void td_stay_on_hsi(td_stm32h7_clock_status status) {
   td_switch_to_hsi();
-  td_stm32h7_clock.status = (uint32_t)status;
-  td_stm32h7_clock.core_hz = TD_STM32H7_HSI_HZ;
-  td_stm32h7_clock.apb1_hz = TD_STM32H7_HSI_HZ;
-  td_stm32h7_clock.apb2_hz = TD_STM32H7_HSI_HZ;
+  td_stm32_clock_record(&td_stm32h7_clock, (uint32_t)status, TD_STM32H7_HSI_HZ, TD_STM32H7_HSI_HZ, TD_STM32H7_HSI_HZ);
 }
 
 static void td_stm32h7_pll_init(void) {
@@ -89,10 +86,7 @@ static void td_stm32h7_pll_init(void) {
     td_stay_on_hsi(TD_STM32H7_CLOCK_SWITCH_NOT_DONE);
     return;
   }
-  td_stm32h7_clock.status = TD_STM32H7_CLOCK_PLL;
-  td_stm32h7_clock.core_hz = TD_CPU_HZ;
-  td_stm32h7_clock.apb1_hz = TD_CPU_HZ / 4u;
-  td_stm32h7_clock.apb2_hz = TD_CPU_HZ / 4u;
+  td_stm32_clock_record(&td_stm32h7_clock, TD_STM32H7_CLOCK_PLL, TD_CPU_HZ, TD_CPU_HZ / 4u, TD_CPU_HZ / 4u);
 }
 
 void td_stm32h7_clock_init(void) {

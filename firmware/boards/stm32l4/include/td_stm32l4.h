@@ -11,6 +11,7 @@
 
 #include "td_board_config.h"
 #include "td_cortex_m.h"
+#include "td_stm32_clock.h"
 #include "td_stm32_gpio.h"
 #include "td_stm32_usart.h"
 #include "td_wait.h"
@@ -76,12 +77,7 @@ typedef enum {
   TD_STM32L4_CLOCK_SWITCH_NOT_DONE = 5,
 } td_stm32l4_clock_status;
 
-typedef struct {
-  uint32_t status; /* td_stm32l4_clock_status */
-  uint32_t core_hz;
-  uint32_t apb1_hz;
-  uint32_t apb2_hz;
-} td_stm32l4_clock_state;
+typedef td_stm32_clock_state td_stm32l4_clock_state;
 
 /* What the clock set-up achieved; the host can read it by symbol over a debugger. */
 extern volatile td_stm32l4_clock_state td_stm32l4_clock;

@@ -26,10 +26,7 @@ static void td_switch_to_msi(void) {
 static void td_stay_on_msi(td_stm32l4_clock_status status) {
   td_switch_to_msi();
   /* The wait states set so far are kept: more than 4 MHz needs is harmless. */
-  td_stm32l4_clock.status = (uint32_t)status;
-  td_stm32l4_clock.core_hz = TD_STM32L4_MSI_HZ;
-  td_stm32l4_clock.apb1_hz = TD_STM32L4_MSI_HZ;
-  td_stm32l4_clock.apb2_hz = TD_STM32L4_MSI_HZ;
+  td_stm32_clock_record(&td_stm32l4_clock, (uint32_t)status, TD_STM32L4_MSI_HZ, TD_STM32L4_MSI_HZ, TD_STM32L4_MSI_HZ);
 }
 
 void td_stm32l4_clock_init(void) {
@@ -81,10 +78,7 @@ void td_stm32l4_clock_init(void) {
   td_spin(200u); /* ≥ 1 µs at 60 MHz */
 #endif
   TD_RCC_CFGR &= ~(TD_RCC_CFGR_HPRE_MASK | TD_RCC_CFGR_PPRE_MASK);
-  td_stm32l4_clock.status = TD_STM32L4_CLOCK_PLL;
-  td_stm32l4_clock.core_hz = TD_CPU_HZ;
-  td_stm32l4_clock.apb1_hz = TD_CPU_HZ;
-  td_stm32l4_clock.apb2_hz = TD_CPU_HZ;
+  td_stm32_clock_record(&td_stm32l4_clock, TD_STM32L4_CLOCK_PLL, TD_CPU_HZ, TD_CPU_HZ, TD_CPU_HZ);
 }
 
 /* The timer's clock: what the core really runs at, so cycles become the right milliseconds. */
