@@ -1,19 +1,19 @@
 /**
  * Deploy & Profile: pick a variant and a board, start, watch the steps, see the result. The job
  * shown is the newest deploy of the selected variant, so the last result is still there after a
- * reload; its measurement is loaded once the job has succeeded. Real boards are listed but cannot
- * be picked: the panel says why instead of offering a button that cannot work.
+ * reload; its measurement is loaded once the job has succeeded. The board picker (board-picker.tsx)
+ * lists virtual, catalog and custom boards; a real board can be picked once it is plugged in, and a
+ * virtual one takes the real board to estimate cycles and ms for.
  */
 
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { BoardDescription, Job, ModelVariant } from '../../../shared/services/types.js';
 import { EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
-import { formatBytes, formatTime } from '../format.js';
-import { devicesStatus } from '../state/device-rules.js';
-import { deploysOf } from '../state/job-rules.js';
+import { formatBytes } from '../format.js';
 import { asError, useDevices, useJobs, useQuery, useServices } from '../state/services-context.js';
 import { navigate } from '../state/route.js';
+import { BoardPicker } from './board-picker.js';
 import { JobProgress } from './job-progress.js';
 import { ResultView } from './result-view.js';
 import './deploy.css';
@@ -35,6 +35,7 @@ export function DeployTab({
   const boards = listing?.boards ?? [];
   const deployable = boards.filter((board) => board.deployable);
   const [boardId, setBoardId] = useState<string>();
+  const [targetId, setTargetId] = useState<string>();
   const [runs, setRuns] = useState(1);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<Error>();
@@ -45,7 +46,7 @@ export function DeployTab({
     if (boardId === undefined && firstDeployable) setBoardId(firstDeployable);
   }, [boardId, firstDeployable]);
 
-  const { newest: job, lastGood } = selected ? deploysOf(jobs, selected.id) : { newest: undefined, lastGood: undefined };
+  const job = selected ? newestDeploy(jobs, selected.id) : undefined;
   const board = boards.find((candidate) => candidate.id === boardId);
   const unavailable = boards.filter((candidate) => !candidate.deployable);
 
@@ -55,7 +56,9 @@ export function DeployTab({
     setStarting(true);
     setError(undefined);
     try {
-      await services.jobs.startDeploy({ variantId: selected.id, boardId: board.id, runs });
+      // The estimate target goes with a virtual board only (the picker offers none for a real one).
+      const target = board.kind === 'virtual' && targetId ? { targetId } : {};
+      await services.jobs.startDeploy({ variantId: selected.id, boardId: board.id, runs, ...target });
     } catch (caught) {
       setError(asError(caught));
     } finally {
@@ -89,18 +92,14 @@ export function DeployTab({
               ))}
             </select>
           </label>
-          <label className="field">
-            <span className="field__label">Board</span>
-            <select className="select" value={boardId ?? ''} onChange={(event) => setBoardId(event.target.value)} disabled={!listing} data-testid="board-select">
-              {!listing && <option value="">{devicesStatus(listing, devicesError).text}</option>}
-              {boards.map((candidate) => (
-                <option key={candidate.id} value={candidate.id} disabled={!candidate.deployable}>
-                  {candidate.name}
-                  {candidate.deployable ? '' : ' — not yet'}
-                </option>
-              ))}
-            </select>
-          </label>
+          <BoardPicker
+            listing={listing}
+            placeholder={'loading boards…'}
+            boardId={boardId}
+            onBoard={setBoardId}
+            targetId={targetId}
+            onTarget={setTargetId}
+          />
           <label className="field">
             <span className="field__label">Runs</span>
             <input
@@ -118,9 +117,10 @@ export function DeployTab({
           </button>
         </form>
         {board && <BoardNote board={board} />}
-        {unavailable.length > 0 && (
+        {unavailable.some((candidate) => candidate.kind === 'real') && (
           <p className="note" data-testid="real-board-note">
-            Real boards ({unavailable.map((candidate) => candidate.id).join(', ')}): {unavailable[0].reason ?? 'deploying to real boards arrives in a later release.'}
+            Not available now: {unavailable.filter((candidate) => candidate.kind === 'real').map((candidate) => candidate.id).join(', ')}. Plug a board in (its probe&apos;s USB
+            serial port) to deploy to it: TinyDeploy flashes it with OpenOCD or pyOCD, or by copying to its drive.
           </p>
         )}
         <ErrorBanner error={error ?? devicesError} onDismiss={error ? () => setError(undefined) : undefined} />
@@ -131,9 +131,14 @@ export function DeployTab({
           <JobProgress job={job} />
         </Panel>
       )}
-      {lastGood && <JobResult job={lastGood} projectId={projectId} boards={boards} variantName={selected?.name} earlier={lastGood !== job} />}
+      {job?.status === 'succeeded' && <JobResult job={job} projectId={projectId} boards={boards} variantName={selected?.name} />}
     </>
   );
+}
+
+/** The newest deploy job of a variant (jobs come newest first). */
+function newestDeploy(jobs: Job[], variantId: string): Job | undefined {
+  return jobs.find((job) => job.kind === 'deploy' && job.params.variantId === variantId);
 }
 
 function BoardNote({ board }: { board: BoardDescription }) {
@@ -145,8 +150,7 @@ function BoardNote({ board }: { board: BoardDescription }) {
   );
 }
 
-/** A deploy's result; `earlier`: a later deploy of the variant is running or did not succeed. */
-function JobResult({ job, projectId, boards, variantName, earlier }: { job: Job; projectId: string; boards: BoardDescription[]; variantName?: string; earlier?: boolean }) {
+function JobResult({ job, projectId, boards, variantName }: { job: Job; projectId: string; boards: BoardDescription[]; variantName?: string }) {
   const services = useServices();
   const variantId = String(job.params.variantId);
   const measurements = useQuery(`measurements:${projectId}:${variantId}:${job.id}`, () => services.measurements.list({ projectId, variantId }));
@@ -155,7 +159,7 @@ function JobResult({ job, projectId, boards, variantName, earlier }: { job: Job;
   if (!measurements.data) return <div aria-busy="true" />;
   if (!measurement) return <ErrorBanner error={new Error(`deploy job ${job.id} succeeded but no measurement of it is stored`)} />;
   return (
-    <Panel title={earlier ? `Last successful result (${formatTime(job.createdAt)})` : 'Result'} testId="result-panel">
+    <Panel title="Result" testId="result-panel">
       <ResultView measurement={measurement} board={boards.find((board) => board.id === measurement.boardId)} variantName={variantName} />
     </Panel>
   );
