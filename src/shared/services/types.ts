@@ -133,9 +133,10 @@ export interface DatasetService {
   /** The dataset's format and its first `count` samples (default 6, at most 12). */
   preview(request: { datasetId: string; count?: number }): Promise<DatasetPreview>;
   /**
-   * A dataset folder sent as files (browser mode's folder upload): written into the data folder's
-   * `datasets/<name>` (another name when taken), then added as `add` would; nothing is kept when
-   * it is not a dataset. Paths are relative, '/'-separated, inside the folder.
+   * A dataset folder sent as files (browser mode's folder upload), or as one `.zip` of it:
+   * written into the data folder's `datasets/<name>` (another name when taken), then added as
+   * `add` would; nothing is kept when it is not a dataset. Paths are relative, '/'-separated,
+   * inside the folder.
    */
   upload(request: { projectId: string; name: string; files: { path: string; bytes: Uint8Array }[] }): Promise<Dataset>;
   /** The desktop app's folder picker: the folder chosen, or null when cancelled. Browser mode has none (it uploads). */
