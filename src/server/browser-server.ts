@@ -137,6 +137,12 @@ const contentTypes: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/**
+ * What the page fetches while its WebSocket cannot reconnect: any answer but 401/403 means this
+ * server is still here and takes the page's cookie (it answers 404 after the usual checks).
+ */
+export const connectionProbePath = '/connection-probe';
+
 /** Headers of every response. */
 const commonHeaders = {
   'X-Content-Type-Options': 'nosniff',
@@ -148,13 +154,15 @@ const commonHeaders = {
 /** The page's Content-Security-Policy: this origin only, the WebSocket of this server, no inline script. */
 export function browserContentSecurityPolicy(origins: readonly string[]): string {
   const sockets = origins.map((origin) => origin.replace(/^http:/, 'ws:') + servicesPath);
+  // The page asks this one address whether its server is still there when the WebSocket is lost.
+  const probes = origins.map((origin) => origin + connectionProbePath);
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
-    `connect-src ${sockets.join(' ')}`,
+    `connect-src ${[...sockets, ...probes].join(' ')}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",

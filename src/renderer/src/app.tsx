@@ -65,12 +65,18 @@ function parseCurrentProject(): string | undefined {
   return route.screen === 'project' ? route.projectId : undefined;
 }
 
-/** Browser mode's WebSocket is down: calls fail until it is back (nothing shows while it is open). */
-export function ConnectionBanner({ state }: { state: 'connecting' | 'open' | 'reconnecting' | 'closed' }) {
+/**
+ * Browser mode's WebSocket is down: calls fail until it is back (nothing shows while it is
+ * open). `problem`: what the page found out about its server (gone, or restarted with a new
+ * token), which says what to do instead of "reconnecting" forever.
+ */
+export function ConnectionBanner({ state, problem }: { state: 'connecting' | 'open' | 'reconnecting' | 'closed'; problem?: { message: string } }) {
   if (state === 'open' || state === 'connecting') return null;
   return (
     <div className="connection-banner" role="alert" data-testid="connection-banner">
-      {state === 'reconnecting' ? 'The connection to TinyDeploy was lost; reconnecting…' : 'The connection to TinyDeploy is closed. Restart `tinydeploy serve` and open the address it prints.'}
+      {state === 'reconnecting'
+        ? (problem?.message ?? 'The connection to TinyDeploy was lost; reconnecting…')
+        : 'The connection to TinyDeploy is closed. Restart `tinydeploy serve` and open the address it prints.'}
     </div>
   );
 }

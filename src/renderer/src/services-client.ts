@@ -27,6 +27,57 @@ export interface ConnectOptions {
    * ConnectionError meanwhile) or is back ('open'; events resume, state may have changed).
    */
   onConnectionChange?(state: ConnectionState): void;
+  /**
+   * Browser mode only: while reconnecting, what the page found out about its server (asked
+   * again every few seconds): gone from this address, or restarted with a new token. Undefined
+   * once the connection is back.
+   */
+  onConnectionProblem?(problem: ConnectionProblem | undefined): void;
+}
+
+/** Why a lost connection does not come back, in words the user can act on. */
+export interface ConnectionProblem {
+  kind: 'unreachable' | 'new-token';
+  message: string;
+}
+
+/**
+ * What a probe of the page's own server (`GET /connection-probe` with the page's asset cookie) says while the
+ * WebSocket cannot reconnect: no answer means the server stopped or was restarted elsewhere (a
+ * restarted serve picks a new port unless --port is given); 401/403 means a server answers here
+ * but refuses this page's token, so it was restarted with a new one; an answer means the server
+ * is there and the WebSocket will come back by itself.
+ */
+export function connectionProblem(probe: 'unreachable' | number, host: string): ConnectionProblem | undefined {
+  if (probe === 'unreachable') {
+    return {
+      kind: 'unreachable',
+      message:
+        `The TinyDeploy server at ${host} does not answer: it was stopped, or restarted at a new address. ` +
+        'A restarted `tinydeploy serve` prints a new address with a new token (and a new port unless --port was given): open that address. ' +
+        'This page keeps trying this one meanwhile.',
+    };
+  }
+  if (probe === 401 || probe === 403) {
+    return {
+      kind: 'new-token',
+      message: `A TinyDeploy server answers at ${host} but refuses this page's token: it was restarted with a new one. Open the new address \`tinydeploy serve\` printed (it carries the new token).`,
+    };
+  }
+  return undefined;
+}
+
+/** The address the server's Content-Security-Policy lets the page probe (src/server: connectionProbePath). */
+const connectionProbePath = '/connection-probe';
+
+/** Asks the page's own address whether a server answers, and whether it takes this page's cookie. */
+async function probeServer(): Promise<'unreachable' | number> {
+  try {
+    const response = await fetch(new URL(connectionProbePath, window.location.href), { cache: 'no-store', credentials: 'same-origin', redirect: 'manual' });
+    return response.status;
+  } catch {
+    return 'unreachable';
+  }
 }
 
 /** Where the token is kept for the tab, so a reload and reconnections work once `?token=` has left the address. */
@@ -72,6 +123,11 @@ export function connectServices(options: ConnectOptions = {}): Promise<AppServic
   const address = `${scheme}://${window.location.host}/ws?token=${encodeURIComponent(token)}`;
   return new Promise((resolve, reject) => {
     let opened = false;
+    let probing: ReturnType<typeof setInterval> | undefined;
+    const probe = () =>
+      void probeServer().then((result) => {
+        if (probing !== undefined) options.onConnectionProblem?.(connectionProblem(result, window.location.host));
+      });
     const channel = webSocketChannel(() => new WebSocket(address), {
       onStateChange(state) {
         if (!opened && state === 'open') {
@@ -80,6 +136,14 @@ export function connectServices(options: ConnectOptions = {}): Promise<AppServic
         } else if (!opened && state === 'reconnecting') {
           channel.close();
           reject(new ConnectionError(`could not connect to TinyDeploy at ${window.location.host}: the server is not running or refused the token (restarting \`tinydeploy serve\` makes a new one)`));
+        }
+        if (opened && state === 'reconnecting' && probing === undefined) {
+          probing = setInterval(probe, 5000);
+          probe();
+        } else if (state !== 'reconnecting' && probing !== undefined) {
+          clearInterval(probing);
+          probing = undefined;
+          options.onConnectionProblem?.(undefined);
         }
         if (opened) options.onConnectionChange?.(state);
       },
