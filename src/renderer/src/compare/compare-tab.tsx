@@ -43,6 +43,9 @@ function Cell({ main, sub, delta, title, deltaTestId }: { main: ReactNode; sub?:
 
 const dash = <span className="muted">—</span>;
 
+/** "88.3K", "1.20M": bytes in a sub-line, where the unit is in the line above. */
+const shortBytes = (bytes: number) => formatBytes(bytes).replace(/ ([KMG])iB$/, '$1').replace(/ B$/, '');
+
 export function CompareTab({ projectId, variants }: { projectId: string; variants: ModelVariant[] }) {
   const services = useServices();
   const finished = useFinishedJobsCount(projectId);
@@ -159,7 +162,7 @@ export function CompareTab({ projectId, variants }: { projectId: string; variant
         row.flash ? (
           <Cell
             main={formatBytes(row.flash.total)}
-            sub={row.flash.weights !== undefined ? `w ${formatBytes(row.flash.weights)} · c ${formatBytes(row.flash.code ?? row.flash.total - row.flash.weights)}` : undefined}
+            sub={row.flash.weights !== undefined ? `w ${shortBytes(row.flash.weights)} · c ${shortBytes(row.flash.code ?? row.flash.total - row.flash.weights)}` : undefined}
             delta={costDelta(row.flash.total, base(row)?.flash?.total)}
           />
         ) : (

@@ -73,7 +73,8 @@ export function ScatterPlot({ points, unit, axisLabel, baselineVariantId }: { po
                 <title>{`${point.label}: ${formatPercent(point.accuracy)} accuracy, ${costText(point.cost, unit)}${isFront ? ' — on the Pareto front' : ''}${isBaseline ? ' (baseline)' : ''}`}</title>
                 {isBaseline && <circle className="scatter__baseline" cx={x(point.cost)} cy={y(point.accuracy)} r={9} />}
                 <circle cx={x(point.cost)} cy={y(point.accuracy)} r={5} />
-                <text className="chart__label" x={x(point.cost) + 9} y={y(point.accuracy) - 7}>
+                {/* Labels of points in the right half run leftwards, so they stay inside the plot. */}
+                <text className="chart__label" x={x(point.cost) > (left + width - right) / 2 ? x(point.cost) - 9 : x(point.cost) + 9} y={y(point.accuracy) - 7} textAnchor={x(point.cost) > (left + width - right) / 2 ? 'end' : 'start'}>
                   {point.label}
                 </text>
               </g>
