@@ -17,7 +17,11 @@ opModels.forEach((spec, index) => {
   const graph = model.graph(spec.name);
   writeFileSync(join(directory, `${spec.name}.tflite`), exportTflite(graph));
   const random = seeded(2000 + index);
-  const inputs = graph.inputs.map((id) => bytesOf(randomData(graph.tensors[id].dtype, elementCount(graph.tensors[id].shape), random, 4)));
+  const inputs = graph.inputs.map((id) => {
+    const data = randomData(graph.tensors[id].dtype, elementCount(graph.tensors[id].shape), random, 4);
+    if (spec.positiveInput && data instanceof Float32Array) data.forEach((value, i) => (data[i] = 0.05 + Math.abs(value)));
+    return bytesOf(data);
+  });
   writeFileSync(join(directory, `${spec.name}.input.bin`), Buffer.concat(inputs));
   console.log(`${spec.name}: ${graph.ops.map((op) => op.type).join(', ')}`);
 });

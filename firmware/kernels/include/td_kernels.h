@@ -391,6 +391,70 @@ td_status td_mul_f32(const td_activation_f32 *activation,
                      const td_dims *output_dims,
                      float *output);
 
+/** Unary float32 ops of td_unary_f32. */
+typedef enum {
+    TD_UNARY_ABS = 0,
+    TD_UNARY_NEG = 1,
+    TD_UNARY_SQRT = 2,
+    TD_UNARY_RSQRT = 3,
+    TD_UNARY_LOG = 4,
+    TD_UNARY_EXP = 5,
+    TD_UNARY_HARD_SWISH = 6
+} td_unary_op;
+
+/** ABS, NEG, SQRT, RSQRT, LOG, EXP, HARD_SWISH in float32 (logf / expf from the C library). Accepts output == input. */
+td_status td_unary_f32(td_unary_op op, int32_t size, const float *input, float *output);
+
+/** Binary float32 ops of td_binary_f32. */
+typedef enum {
+    TD_BINARY_MINIMUM = 0,
+    TD_BINARY_MAXIMUM = 1,
+    TD_BINARY_DIV = 2,
+    TD_BINARY_SQUARED_DIFFERENCE = 3,
+    TD_BINARY_PRELU = 4
+} td_binary_op;
+
+/** MINIMUM, MAXIMUM, DIV, SQUARED_DIFFERENCE, PRELU (input2 = alpha) in float32 with broadcasting, then the activation clamp. */
+td_status td_binary_f32(td_binary_op op,
+                        const td_activation_f32 *activation,
+                        const td_dims *input1_dims,
+                        const float *input1,
+                        const td_dims *input2_dims,
+                        const float *input2,
+                        const td_dims *output_dims,
+                        float *output);
+
+/** MINIMUM (maximum = 0) / MAXIMUM (maximum = 1) on the stored values, with broadcasting. */
+td_status td_min_max_s8(int32_t maximum, const td_dims *input1_dims, const int8_t *input1, const td_dims *input2_dims,
+                        const int8_t *input2, const td_dims *output_dims, int8_t *output);
+td_status td_min_max_s16(int32_t maximum, const td_dims *input1_dims, const int16_t *input1, const td_dims *input2_dims,
+                         const int16_t *input2, const td_dims *output_dims, int16_t *output);
+
+/** SQUARED_DIFFERENCE int8: ADD's input rescaling (left_shift 7), the difference squared, rescaled to the output. */
+typedef struct {
+    int32_t input1_offset; /* -zero point of input 1 */
+    int32_t input2_offset; /* -zero point of input 2 */
+    int32_t output_offset; /* output zero point */
+    int32_t left_shift;
+    td_requant input1;
+    td_requant input2;
+    td_requant output;
+} td_squared_difference_params_s8;
+
+td_status td_squared_difference_s8(const td_squared_difference_params_s8 *params, const td_dims *input1_dims, const int8_t *input1,
+                                   const td_dims *input2_dims, const int8_t *input2, const td_dims *output_dims, int8_t *output);
+
+/** ABS int8 / int16: |x + input_offset|, times `output` when rescale != 0, plus output_offset, clamped. */
+typedef struct {
+    int32_t input_offset;  /* -input zero point */
+    int32_t output_offset; /* output zero point */
+    int32_t rescale;
+    td_requant output; /* scale_in / scale_out */
+} td_abs_params;
+
+td_status td_abs_s8(const td_abs_params *params, int32_t size, const int8_t *input, int8_t *output);
+td_status td_abs_s16(const td_abs_params *params, int32_t size, const int16_t *input, int16_t *output);
+
 /** Element types of td_cast. */
 typedef enum {
     TD_CAST_FLOAT32 = 0,

@@ -79,6 +79,13 @@ export interface OpModelSpec {
   tfliteLsb?: number;
   /** tfjs-tflite cannot run this model (why); the interpreter, host C and board are still compared. */
   noTflite?: string;
+  /** Float inputs drawn from (0.05, 4] instead of [-4, 4] (SQRT, RSQRT, LOG). */
+  positiveInput?: boolean;
+  /**
+   * The op calls the C library (logf, expf), whose last bit differs between libraries: float
+   * outputs of host C and the board are held within 1e-6 of the interpreter instead of exactly.
+   */
+  libm?: boolean;
 }
 
 const q8: Q = [0.05, -3];
@@ -272,6 +279,76 @@ export const opModels: OpModelSpec[] = [
     build: (m) => {
       const x = m.input('uint32', [3, 5, 2]);
       m.op('TRANSPOSE', {}, [x, m.int32([1, 2, 0])], [m.tensor('uint32', [5, 2, 3])]);
+    },
+  },
+  ...(['ABS', 'NEG', 'SQRT', 'RSQRT', 'LOG', 'EXP', 'HARD_SWISH'] as const).map(
+    (type): OpModelSpec => ({
+      name: `${type.toLowerCase()}_float32`,
+      positiveInput: type === 'SQRT' || type === 'RSQRT' || type === 'LOG',
+      libm: type === 'LOG' || type === 'EXP',
+      build: (m) => {
+        const x = m.input('float32', [2, 6, 5]);
+        m.op(type, {}, [x], [m.tensor('float32', [2, 6, 5])]);
+      },
+    }),
+  ),
+  ...(['MINIMUM', 'MAXIMUM', 'SQUARED_DIFFERENCE'] as const).map(
+    (type): OpModelSpec => ({
+      name: `${type.toLowerCase()}_float32_broadcast`,
+      build: (m) => {
+        const x = m.input('float32', [2, 3, 4, 5]);
+        m.op(type, {}, [x, m.constant('float32', [3, 1, 5], undefined, 4)], [m.tensor('float32', [2, 3, 4, 5])]);
+      },
+    }),
+  ),
+  {
+    name: 'div_float32_relu',
+    build: (m) => {
+      const x = m.input('float32', [1, 4, 4, 3]);
+      const divisor = m.tensor('float32', [3], undefined, Float32Array.of(0.5, -2, 3));
+      m.op('DIV', { activation: 'relu' }, [x, divisor], [m.tensor('float32', [1, 4, 4, 3])]);
+    },
+  },
+  {
+    name: 'prelu_float32',
+    build: (m) => {
+      const x = m.input('float32', [1, 4, 4, 3]);
+      m.op('PRELU', {}, [x, m.constant('float32', [1, 1, 3])], [m.tensor('float32', [1, 4, 4, 3])]);
+    },
+  },
+  {
+    name: 'abs_int8',
+    build: (m) => {
+      const x = m.input('int8', [1, 8, 8, 3], [0.05, -7]);
+      m.op('ABS', {}, [x], [m.tensor('int8', [1, 8, 8, 3], [0.03, -128])]);
+    },
+  },
+  {
+    name: 'abs_int16',
+    build: (m) => {
+      const x = m.input('int16', [4, 30], [0.001, 0]);
+      m.op('ABS', {}, [x], [m.tensor('int16', [4, 30], [0.0012, 0])]);
+    },
+  },
+  {
+    name: 'minimum_int8_broadcast',
+    build: (m) => {
+      const x = m.input('int8', [1, 5, 5, 4], q8);
+      m.op('MINIMUM', {}, [x, m.constant('int8', [4], q8)], [m.tensor('int8', [1, 5, 5, 4], q8)]);
+    },
+  },
+  {
+    name: 'maximum_int16',
+    build: (m) => {
+      const x = m.input('int16', [3, 20], [0.001, 0]);
+      m.op('MAXIMUM', {}, [x, m.constant('int16', [3, 20], [0.001, 0])], [m.tensor('int16', [3, 20], [0.001, 0])]);
+    },
+  },
+  {
+    name: 'squared_difference_int8_broadcast',
+    build: (m) => {
+      const x = m.input('int8', [1, 6, 6, 4], [0.05, 3]);
+      m.op('SQUARED_DIFFERENCE', {}, [x, m.constant('int8', [1, 1, 1, 4], [0.04, -2])], [m.tensor('int8', [1, 6, 6, 4], [0.2, -128])]);
     },
   },
   {

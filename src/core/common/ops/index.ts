@@ -22,6 +22,7 @@ import './slice.js';
 import './pack-split.js';
 import './shape.js';
 import './cast.js';
+import './math.js';
 export { findOp, definedOpTypes } from './registry.js';
 export type { OpContext, OpDefinition, OpWindow, Precision, WeightInput } from './op.js';
 export { opContext, opLabel } from './op.js';

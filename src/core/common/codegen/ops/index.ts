@@ -13,3 +13,4 @@ import './transpose.js';
 import './svdf.js';
 import './data-copy.js';
 import './cast.js';
+import './math.js';

@@ -18,6 +18,7 @@ import {
   AddOptions,
   BatchMatMulOptions,
   BuiltinOptions,
+  DivOptions,
   GatherOptions,
   ShapeOptions,
   TensorType,
@@ -271,6 +272,7 @@ export const extraOptionsWriters: Record<string, OptionsWriter> = {
     type: BuiltinOptions.ShapeOptions,
     offset: ShapeOptions.createShapeOptions(builder, context.outputDType === 'int64' ? TensorType.INT64 : TensorType.INT32),
   }),
+  DIV: (builder, a) => ({ type: BuiltinOptions.DivOptions, offset: DivOptions.createDivOptions(builder, a.activation()) }),
   LEAKY_RELU: (builder, a) => ({ type: BuiltinOptions.LeakyReluOptions, offset: LeakyReluOptions.createLeakyReluOptions(builder, a.float32('alpha')) }),
   SVDF: (builder, a) => ({
     type: BuiltinOptions.SVDFOptions,
@@ -317,7 +319,6 @@ export const optionlessBuiltins: ReadonlySet<string> = new Set([
   'PRELU',
   'MINIMUM',
   'MAXIMUM',
-  'DIV',
   'SQUARED_DIFFERENCE',
   'RSQRT',
   'LOG',

@@ -16,6 +16,7 @@ import {
   AddOptions,
   SubOptions,
   MulOptions,
+  DivOptions,
   BatchMatMulOptions,
   GatherOptions,
   LeakyReluOptions,
@@ -454,6 +455,8 @@ class TfliteReader {
         return { activation: activation(options(BuiltinOptions.SubOptions, () => new SubOptions())?.fusedActivationFunction()) };
       case 'MUL':
         return { activation: activation(options(BuiltinOptions.MulOptions, () => new MulOptions())?.fusedActivationFunction()) };
+      case 'DIV':
+        return { activation: activation(options(BuiltinOptions.DivOptions, () => new DivOptions())?.fusedActivationFunction()) };
       case 'RESHAPE': {
         const o = options(BuiltinOptions.ReshapeOptions, () => new ReshapeOptions());
         if (!o || o.newShapeLength() === 0) return {};

@@ -17,3 +17,4 @@ import './transpose.js';
 import './svdf.js';
 import './data-copy.js';
 import './cast.js';
+import './math.js';

@@ -1,0 +1,34 @@
+/*
+ * Element-wise unary float32 ops (TFLite's reference kernels): ABS, NEG, SQRT, RSQRT (1 / sqrt),
+ * LOG and EXP (the C library's logf and expf), HARD_SWISH (x * min(6, max(0, x + 3)) / 6).
+ * Accepts output == input.
+ */
+#include <math.h>
+
+#include "../internal/td_common.h"
+
+td_status td_unary_f32(td_unary_op op, int32_t size, const float *input, float *output)
+{
+    int32_t i;
+    for (i = 0; i < size; ++i) {
+        const float x = input[i];
+        float y;
+        switch (op) {
+        case TD_UNARY_ABS: y = fabsf(x); break;
+        case TD_UNARY_NEG: y = -x; break;
+        case TD_UNARY_SQRT: y = sqrtf(x); break;
+        case TD_UNARY_RSQRT: y = 1.0f / sqrtf(x); break;
+        case TD_UNARY_LOG: y = logf(x); break;
+        case TD_UNARY_EXP: y = expf(x); break;
+        case TD_UNARY_HARD_SWISH: {
+            const float shifted = x + 3.0f;
+            const float relu6 = shifted < 0.0f ? 0.0f : (shifted > 6.0f ? 6.0f : shifted);
+            y = x * relu6 / 6.0f;
+            break;
+        }
+        default: return TD_ERROR_ARGUMENT;
+        }
+        output[i] = y;
+    }
+    return TD_OK;
+}

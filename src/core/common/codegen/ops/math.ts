@@ -1,0 +1,75 @@
+import { binaryMathOps, unaryMathOps, type BinaryMathOp, type UnaryMathOp } from '../../ops/math.js';
+import { fail, input, output, registerLowerer, tensorName, type OpEmitter } from '../lowering.js';
+import { clampF32C, requantC } from '../params.js';
+
+/**
+ * Element-wise math (ops/math.ts) → td_unary_f32 / td_abs_s8 / td_abs_s16 and td_binary_f32 /
+ * td_min_max_s8 / td_min_max_s16 / td_squared_difference_s8. Broadcast shapes go to the kernels
+ * as 4-D td_dims.
+ */
+const unaryNames: Record<UnaryMathOp, string> = {
+  ABS: 'TD_UNARY_ABS',
+  NEG: 'TD_UNARY_NEG',
+  SQRT: 'TD_UNARY_SQRT',
+  RSQRT: 'TD_UNARY_RSQRT',
+  LOG: 'TD_UNARY_LOG',
+  EXP: 'TD_UNARY_EXP',
+  HARD_SWISH: 'TD_UNARY_HARD_SWISH',
+};
+const binaryNames: Record<BinaryMathOp, string> = {
+  MINIMUM: 'TD_BINARY_MINIMUM',
+  MAXIMUM: 'TD_BINARY_MAXIMUM',
+  DIV: 'TD_BINARY_DIV',
+  SQUARED_DIFFERENCE: 'TD_BINARY_SQUARED_DIFFERENCE',
+  PRELU: 'TD_BINARY_PRELU',
+};
+
+for (const definition of unaryMathOps) {
+  registerLowerer(definition, ({ op, count, arithmetic }, context) => {
+    const x = input(context, 0, 'input');
+    const y = output(context);
+    if (arithmetic.flavour === 'float32') {
+      return { kernels: ['td_unary_f32'], scratchBytes: 0, emit: (e) => `td_unary_f32(${unaryNames[op]}, ${count}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})` };
+    }
+    const kernel = arithmetic.flavour === 'int8' ? 'td_abs_s8' : 'td_abs_s16';
+    const { inputZeroPoint, outputZeroPoint, rescale } = arithmetic;
+    const params = `{${-inputZeroPoint}, ${outputZeroPoint}, ${rescale ? 1 : 0}, ${requantC(rescale ?? { multiplier: 0, shift: 0 })}}`;
+    return {
+      kernels: [kernel],
+      scratchBytes: 0,
+      emit: (e) => `${kernel}(${e.struct('params', 'td_abs_params', params)}, ${count}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
+    };
+  });
+}
+
+for (const definition of binaryMathOps) {
+  registerLowerer(definition, ({ op, arithmetic }, context) => {
+    const a = input(context, 0, 'input 0');
+    const b = input(context, 1, 'input 1');
+    const y = output(context);
+    for (const tensor of [a, b, y]) {
+      if (tensor.shape.length > 4) fail(context, `${tensorName(tensor)} has ${tensor.shape.length} dimensions, the C kernels broadcast at most 4`);
+    }
+    const operands = (e: OpEmitter) =>
+      `${e.dims(a.shape, 'input 0')}, ${e.pointer(a, 'read')}, ${e.dims(b.shape, 'input 1')}, ${e.pointer(b, 'read')}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')}`;
+    if (arithmetic.flavour === 'float32') {
+      const activation = clampF32C(arithmetic.activation);
+      return {
+        kernels: ['td_binary_f32'],
+        scratchBytes: 0,
+        emit: (e) => `td_binary_f32(${binaryNames[op]}, ${e.struct('activation', 'td_activation_f32', activation)}, ${operands(e)})`,
+      };
+    }
+    if (arithmetic.kind === 'compare') {
+      const kernel = arithmetic.flavour === 'int8' ? 'td_min_max_s8' : 'td_min_max_s16';
+      return { kernels: [kernel], scratchBytes: 0, emit: (e) => `${kernel}(${op === 'MAXIMUM' ? 1 : 0}, ${operands(e)})` };
+    }
+    const { input1Offset, input2Offset, outputOffset, leftShift, input1, input2, output: out } = arithmetic;
+    const params = `{${input1Offset}, ${input2Offset}, ${outputOffset}, ${leftShift}, ${requantC(input1)}, ${requantC(input2)}, ${requantC(out)}}`;
+    return {
+      kernels: ['td_squared_difference_s8'],
+      scratchBytes: 0,
+      emit: (e) => `td_squared_difference_s8(${e.struct('params', 'td_squared_difference_params_s8', params)}, ${operands(e)})`,
+    };
+  });
+}

@@ -1,0 +1,180 @@
+/**
+ * Element-wise math beyond ADD/SUB/MUL, as TFLite Micro prepares it.
+ *
+ * Unary — ABS, NEG, SQRT, RSQRT, LOG, EXP, HARD_SWISH:
+ * - float32: the reference kernels' float32 expressions (RSQRT is 1 / sqrt(x), HARD_SWISH
+ *   x · min(6, max(0, x + 3)) / 6); LOG and EXP call the C library, whose last bit may differ
+ *   between libraries.
+ * - ABS int8 / int16 (elementwise.cc): |x - zpIn|, rescaled by QuantizeMultiplier(sIn / sOut)
+ *   (the division in float32) when the scales differ, plus zpOut, clamped; int16 needs zero points 0.
+ *
+ * Binary, numpy broadcasting — MINIMUM, MAXIMUM, DIV, SQUARED_DIFFERENCE, PRELU:
+ * - float32: min, max, a / b then the fused activation, (a - b)², x ≥ 0 ? x : alpha · x;
+ * - MINIMUM / MAXIMUM int8 / int16: the stored values compared (TFLite Micro does not rescale);
+ * - SQUARED_DIFFERENCE int8 (squared_difference.cc): both inputs offset, shifted left by 7 and
+ *   rescaled to twice the larger input scale, the difference squared in int32 and rescaled by
+ *   (2·max scale)² / (2^14 · sOut), plus zpOut, clamped to int8.
+ */
+import type { Activation } from '../ir/types.js';
+import { elementCount, formatShape } from '../ir/tensor.js';
+import { activationRangeFloat, dtypeRange, type ActivationRange } from './activation.js';
+import { broadcastShapes, type Broadcast } from './elementwise.js';
+import { quantizeMultiplier, quantizeMultiplierSmallerThanOne, type QuantizedMultiplier } from './fixed-point.js';
+import { expectDType, inputTensor, outputTensor, tensorName, type OpContext } from './op.js';
+import { activationQuantization } from './quantization.js';
+import { defineOp } from './registry.js';
+import { unaryTensors } from './unary.js';
+
+export type UnaryMathOp = 'ABS' | 'NEG' | 'SQRT' | 'RSQRT' | 'LOG' | 'EXP' | 'HARD_SWISH';
+export type BinaryMathOp = 'MINIMUM' | 'MAXIMUM' | 'DIV' | 'SQUARED_DIFFERENCE' | 'PRELU';
+
+export interface UnaryMathPlan {
+  op: UnaryMathOp;
+  count: number;
+  arithmetic:
+    | { flavour: 'float32' }
+    | { flavour: 'int8' | 'int16'; inputZeroPoint: number; outputZeroPoint: number; rescale?: QuantizedMultiplier; range: ActivationRange };
+}
+
+function prepareUnary(context: OpContext): UnaryMathPlan {
+  const op = context.op.type as UnaryMathOp;
+  const quantized = op === 'ABS';
+  const { input, output, count } = unaryTensors(context, quantized ? ['float32', 'int8', 'int16'] : ['float32']);
+  if (input.dtype === 'float32') return { op, count, arithmetic: { flavour: 'float32' } };
+  const flavour = input.dtype as 'int8' | 'int16';
+  const qIn = activationQuantization(context, input, 'input');
+  const qOut = activationQuantization(context, output, 'output');
+  if (flavour === 'int16' && (qIn.zeroPoint !== 0 || qOut.zeroPoint !== 0)) context.fail(`int16 ${op} needs zero points of 0, got ${qIn.zeroPoint} and ${qOut.zeroPoint}`);
+  const [sIn, sOut] = [Math.fround(qIn.scale), Math.fround(qOut.scale)];
+  const rescale = sIn !== sOut ? quantizeMultiplier(Math.fround(sIn / sOut)) : undefined;
+  return { op, count, arithmetic: { flavour, inputZeroPoint: qIn.zeroPoint, outputZeroPoint: qOut.zeroPoint, rescale, range: dtypeRange[flavour]! } };
+}
+
+export interface BinaryMathPlan {
+  op: BinaryMathOp;
+  broadcast: Broadcast;
+  arithmetic:
+    | { flavour: 'float32'; activation: ActivationRange }
+    | { flavour: 'int8' | 'int16'; kind: 'compare' }
+    | {
+        flavour: 'int8';
+        kind: 'squared-difference';
+        input1Offset: number;
+        input2Offset: number;
+        outputOffset: number;
+        leftShift: number;
+        input1: QuantizedMultiplier;
+        input2: QuantizedMultiplier;
+        output: QuantizedMultiplier;
+      };
+}
+
+function withoutLeadingOnes(shape: readonly number[]): string {
+  let start = 0;
+  while (start < shape.length - 1 && shape[start] === 1) start++;
+  return formatShape(shape.slice(start));
+}
+
+function prepareBinary(context: OpContext): BinaryMathPlan {
+  const op = context.op.type as BinaryMathOp;
+  const input1 = inputTensor(context, 0, 'input 0');
+  const input2 = inputTensor(context, 1, op === 'PRELU' ? 'alpha' : 'input 1');
+  const output = outputTensor(context);
+  const quantizedTypes = op === 'MINIMUM' || op === 'MAXIMUM' ? (['int8', 'int16'] as const) : op === 'SQUARED_DIFFERENCE' ? (['int8'] as const) : ([] as const);
+  expectDType(context, output, 'output', 'float32', ...quantizedTypes);
+  expectDType(context, input1, 'input 0', output.dtype);
+  expectDType(context, input2, op === 'PRELU' ? 'alpha' : 'input 1', output.dtype);
+  const broadcast = broadcastShapes(input1.shape, input2.shape);
+  if (!broadcast || withoutLeadingOnes(output.shape) !== withoutLeadingOnes(broadcast.shape)) {
+    context.fail(`shapes ${formatShape(input1.shape)} (${tensorName(input1)}) and ${formatShape(input2.shape)} (${tensorName(input2)}) do not broadcast to the output's ${formatShape(output.shape)}`);
+  }
+  if (output.dtype === 'float32') {
+    const activation = op === 'DIV' ? ((context.op.attrs as { activation?: Activation }).activation ?? 'none') : 'none';
+    return { op, broadcast, arithmetic: { flavour: 'float32', activation: activationRangeFloat(context, activation) } };
+  }
+  if (op !== 'SQUARED_DIFFERENCE') return { op, broadcast, arithmetic: { flavour: output.dtype as 'int8' | 'int16', kind: 'compare' } };
+  const q1 = activationQuantization(context, input1, 'input 0');
+  const q2 = activationQuantization(context, input2, 'input 1');
+  const qOut = activationQuantization(context, output, 'output');
+  const leftShift = 7;
+  const twiceMax = 2 * Math.max(q1.scale, q2.scale);
+  const smallerThanOne = (real: number, role: string) => {
+    if (!(real > 0 && real < 1)) context.fail(`${role} rescale factor ${real} is not in (0, 1); check the tensor scales`);
+    return quantizeMultiplierSmallerThanOne(real);
+  };
+  return {
+    op,
+    broadcast,
+    arithmetic: {
+      flavour: 'int8',
+      kind: 'squared-difference',
+      input1Offset: -q1.zeroPoint,
+      input2Offset: -q2.zeroPoint,
+      outputOffset: qOut.zeroPoint,
+      leftShift,
+      input1: smallerThanOne(q1.scale / twiceMax, 'input 0'),
+      input2: smallerThanOne(q2.scale / twiceMax, 'input 1'),
+      output: smallerThanOne((twiceMax * twiceMax) / (2 ** (2 * leftShift) * qOut.scale), 'output'),
+    },
+  };
+}
+
+export const unaryMathOps = (['ABS', 'NEG', 'SQRT', 'RSQRT', 'LOG', 'EXP', 'HARD_SWISH'] as const).map((type) =>
+  defineOp<UnaryMathPlan>({ types: [type], minInputs: 1, precisions: type === 'ABS' ? ['int8', 'int16', 'float32'] : ['float32'], inPlace: 'elementwise', prepare: prepareUnary }),
+);
+
+export const binaryMathOps = (['MINIMUM', 'MAXIMUM', 'DIV', 'SQUARED_DIFFERENCE', 'PRELU'] as const).map((type) =>
+  defineOp<BinaryMathPlan>({
+    types: [type],
+    minInputs: 2,
+    fusedActivation: type === 'DIV',
+    precisions: type === 'MINIMUM' || type === 'MAXIMUM' ? ['int8', 'int16', 'float32'] : type === 'SQUARED_DIFFERENCE' ? ['int8', 'float32'] : ['float32'],
+    prepare: prepareBinary,
+  }),
+);
+
+/** The float32 result of a unary op, as the reference kernels compute it in float32. */
+export function unaryFloat(op: UnaryMathOp, x: number): number {
+  const f = Math.fround;
+  switch (op) {
+    case 'ABS':
+      return Math.abs(x);
+    case 'NEG':
+      return -x;
+    case 'SQRT':
+      return f(Math.sqrt(x));
+    case 'RSQRT':
+      return f(1 / f(Math.sqrt(x)));
+    case 'LOG':
+      return f(Math.log(x));
+    case 'EXP':
+      return f(Math.exp(x));
+    case 'HARD_SWISH':
+      return f(f(x * Math.min(6, Math.max(0, f(x + 3)))) / 6);
+  }
+}
+
+/** The float32 result of a binary op before the activation clamp. */
+export function binaryFloat(op: BinaryMathOp, a: number, b: number): number {
+  const f = Math.fround;
+  switch (op) {
+    // std::min and std::max: the first argument unless the second is strictly smaller / larger.
+    case 'MINIMUM':
+      return b < a ? b : a;
+    case 'MAXIMUM':
+      return a < b ? b : a;
+    case 'DIV':
+      return f(a / b);
+    case 'SQUARED_DIFFERENCE': {
+      const d = f(a - b);
+      return f(d * d);
+    }
+    case 'PRELU':
+      return a >= 0 ? a : f(a * b);
+  }
+}
+
+/** Element count of a plan's output. */
+export function broadcastCount(broadcast: Broadcast): number {
+  return elementCount(broadcast.shape);
+}
