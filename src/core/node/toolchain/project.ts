@@ -9,6 +9,7 @@ import { boot2ImageSource, buildBoot2 } from './boot2.js';
 import { compile, requireCompiler, type Compiler } from './compiler.js';
 import { readElf, elfSizes, symbolBytes, type ElfSizes, type ElfSymbol } from './elf.js';
 import { firmwareRoot, kernelFiles, readRuntimeDescription, type KernelVariant, type RuntimeDescription } from './firmware.js';
+import { memoryParts, symbolOwners, type FlashParts, type RamParts } from './memory-parts.js';
 import { estimateStack, parseCallGraph, type StackEstimate } from './stack-usage.js';
 
 /**
@@ -69,6 +70,13 @@ export interface BuildReport {
   dataBytes: number;
   bssBytes: number;
   stackBytes: number;
+  /** Flash by part, from the ELF's symbols (memory-parts.ts): weights + model + kernels + runtime + startup + other = flashBytes. */
+  flashParts: FlashParts;
+  /** RAM by part: arena + stack + runtime + other = ramBytes. */
+  ramParts: RamParts;
+  /** flashParts.kernels and flashParts.runtime, flat for readers of the stored report. */
+  kernelBytes: number;
+  runtimeBytes: number;
 }
 
 export interface FirmwareBuild {
@@ -254,6 +262,7 @@ export async function buildFirmwareProject(project: FirmwareProject, options: { 
   const callGraphTexts = await Promise.all(objects.map((object) => readFile(object.replace(/\.o$/, '.ci'), 'utf8').catch(() => '')));
   const stack = estimateStack(parseCallGraph(callGraphTexts), 'Reset_Handler');
   const flashBytes = sizes.text + sizes.rodata + sizes.data;
+  const parts = memoryParts(image, await symbolOwners(objects.map((path, i) => ({ path, source: project.sources[i]! }))), sizes, stack.bytes, project.model.arenaBytes);
   const report: BuildReport = {
     board: project.board.id,
     arenaBytes: project.model.arenaBytes,
@@ -266,6 +275,10 @@ export async function buildFirmwareProject(project: FirmwareProject, options: { 
     dataBytes: sizes.data,
     bssBytes: sizes.bss,
     stackBytes: stack.bytes,
+    flashParts: parts.flash,
+    ramParts: parts.ram,
+    kernelBytes: parts.flash.kernels,
+    runtimeBytes: parts.flash.runtime,
   };
   if (flashBytes > project.board.memory.flash.size || report.ramBytes > project.board.memory.ram.size) {
     throw new CodegenError(
