@@ -9,6 +9,7 @@ import { useState } from 'react';
 import type { ChangeEvent, FormEvent } from 'react';
 import type { Dataset } from '../../../shared/services/types.js';
 import { maxModelBytes } from '../../../shared/services/schemas.js';
+import { maxWebSocketMessageBytes } from '../../../shared/services/websocket-channel.js';
 import { DataTable } from '../components/data-table.js';
 import type { Column } from '../components/data-table.js';
 import { ErrorBanner, Panel } from '../components/widgets.js';
@@ -22,6 +23,12 @@ const inDesktopApp = typeof window !== 'undefined' && (window as { tinydeploy?: 
 
 /** Most bytes one upload may carry: what one message to the server may hold. */
 const maxUploadBytes = maxModelBytes;
+
+/** Whether files of these sizes and paths fit one message once encoded (base64 and JSON around each file). */
+function fitsOneMessage(files: readonly { size: number; path: string }[]): boolean {
+  const encoded = files.reduce((sum, file) => sum + Math.ceil(file.size / 3) * 4 + file.path.length + 48, 1024);
+  return encoded <= maxWebSocketMessageBytes;
+}
 
 export function DatasetsPanel({
   projectId,
@@ -66,9 +73,9 @@ export function DatasetsPanel({
     if (files.length === 0) return;
     void run('uploading', async () => {
       const total = files.reduce((sum, file) => sum + file.size, 0);
-      if (total > maxUploadBytes) {
+      if (!fitsOneMessage(files.map((file) => ({ size: file.size, path: file.webkitRelativePath || file.name })))) {
         throw new Error(
-          `the folder holds ${formatBytes(total)}, more than the ${formatBytes(maxUploadBytes)} one upload may carry; copy it into the data folder's datasets/ folder on the server, or start tinydeploy serve with --allow-folder and add it by its path`,
+          `the folder holds ${formatBytes(total)} in ${files.length} files, more than one upload may carry (about ${formatBytes(maxUploadBytes)}); zip it, copy it into the data folder's datasets/ folder on the server, or start tinydeploy serve with --allow-folder and add it by its path`,
         );
       }
       // webkitRelativePath is "<folder>/<path inside it>": the folder names the dataset.
