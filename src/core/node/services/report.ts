@@ -97,8 +97,9 @@ const percent = (value: number) => `${(100 * value).toFixed(1)} %`;
 function latencySvg(layers: readonly ReportLayer[], unit: string): string {
   const rowHeight = 18;
   const labelWidth = 210;
-  const barWidth = 460;
-  const width = labelWidth + barWidth + 110;
+  const barWidth = 420;
+  // Room right of the longest bar for its value and share ("10,163,760 · 30.0 %").
+  const width = labelWidth + barWidth + 160;
   const height = layers.length * rowHeight + 24;
   const max = Math.max(1, ...layers.map((layer) => layer.latency));
   const rows = layers.map((layer, i) => {

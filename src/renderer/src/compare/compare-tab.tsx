@@ -43,6 +43,17 @@ function Cell({ main, sub, delta, title, deltaTestId }: { main: ReactNode; sub?:
 
 const dash = <span className="muted">—</span>;
 
+/** A long name with line-break opportunities after its separators (model_name_int8 → model_ / name_ / int8). */
+function breakable(name: string): ReactNode {
+  const parts = name.split(/(?<=[_.-])/);
+  return parts.map((part, i) => (
+    <span key={i}>
+      {part}
+      {i < parts.length - 1 && <wbr />}
+    </span>
+  ));
+}
+
 /** "88.3K", "1.20M": bytes in a sub-line, where the unit is in the line above. */
 const shortBytes = (bytes: number) => formatBytes(bytes).replace(/ ([KMG])iB$/, '$1').replace(/ B$/, '');
 
@@ -70,7 +81,7 @@ export function CompareTab({ projectId, variants }: { projectId: string; variant
       render: (row) => (
         <span className="cmp-cell">
           <span className="cmp-cell__main cmp-name__text">
-            {row.variantName}
+            {breakable(row.variantName)}
             {row.variantId === baselineId && <span className="cmp-baseline-tag"> baseline</span>}
           </span>
           <span className="cmp-cell__sub">{row.dtype}</span>
