@@ -12,7 +12,7 @@
  *   they would do, and store a measurement whose figures are derived from the model (a fixed
  *   cost per MAC and per op), so charts and tables have plausible data; optimize jobs walk
  *   through passes and calibration, then add an "int8" copy of the parent with fixed accuracies.
- *   The fake cannot evaluate: an evaluate job fails at once.
+ *   The fake cannot evaluate or validate: such a job fails at once.
  *
  * Nothing here is ever bundled into the app: only `fake.html` imports it. `control` lets a test
  * act as the world: plug and unplug serial devices, make the next deploy fail at a given step, or
@@ -163,8 +163,8 @@ export function createFakeServices(options: { serial?: SerialDevice[]; stepMilli
 
   async function simulate(run: FakeJobRun) {
     const { job } = run;
-    if (job.kind === 'evaluate') {
-      run.finish('failed', { error: { name: 'DatasetError', message: `dataset ${String(job.params.datasetId)}: the fake services cannot evaluate` } });
+    if (job.kind === 'evaluate' || job.kind === 'validate') {
+      run.finish('failed', { error: { name: 'DatasetError', message: `dataset ${String(job.params.datasetId)}: the fake services cannot ${job.kind}` } });
       return;
     }
     const variant = await services.models.get({ variantId: String(job.params.variantId) });
