@@ -262,8 +262,23 @@ export interface Measurement {
   layers?: { index: number; op: string; latency: number; macs: number }[];
   /** Arena bytes live per op (the memory timeline). */
   memoryTimeline?: { index: number; liveBytes: number }[];
+  /** Deploy: flash and RAM by part, from the build's ELF symbols (absent for builds made before they were recorded). */
+  memory?: MemoryParts;
   accuracy?: number;
   samples?: number;
+}
+
+/**
+ * A deploy's flash and RAM by part (they add up to `flashBytes` and `ramBytes`). Flash: the
+ * model's weights; the rest of the generated model (its code, per-op parameters); the kernels it
+ * calls; the runtime (the on-device application and the C library); start-up (vector table,
+ * reset, clocks, UART); other (alignment, what no symbol names). RAM: the planner's arena (every
+ * activation, buffers shared when their lifetimes do not overlap); the worst-case stack estimated
+ * at build time; runtime variables (profiler and UART buffers); other.
+ */
+export interface MemoryParts {
+  flash: { weights: number; model: number; kernels: number; runtime: number; startup: number; other: number };
+  ram: { arena: number; stack: number; runtime: number; other: number };
 }
 
 export interface MeasurementService {

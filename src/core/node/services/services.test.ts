@@ -371,6 +371,11 @@ describe('Deploy & Profile through the services, in a worker process', () => {
     // Two runs on QEMU: the same instruction count and the same output both times.
     expect(measurement.runs).toEqual({ count: 2, min: measurement.latency!.value, max: measurement.latency!.value, identical: true });
     expect(measurement).not.toHaveProperty('firstDifference');
+    // Flash and RAM by part, adding up to the totals shown beside them.
+    const { flash, ram } = measurement.memory!;
+    expect(flash.weights + flash.model + flash.kernels + flash.runtime + flash.startup + flash.other).toBe(measurement.flashBytes);
+    expect(ram.arena + ram.stack + ram.runtime + ram.other).toBe(measurement.ramBytes);
+    expect(ram.arena).toBe(measurement.arenaBytes);
     const layers = measurement.layers!;
     expect(layers.map((layer) => layer.index)).toEqual([...Array(13).keys()]);
     expect(layers.reduce((sum, layer) => sum + layer.macs, 0)).toBe(kwsFigures.macs);
