@@ -266,12 +266,7 @@ async function connectDriveBoard(board: Board, firmware: Uint8Array | string, po
     progress('hello', `waiting for ${board.id}'s profiler to answer HELLO on ${reopened.path}`);
     const sessionTransport = options.wrapTransport ? options.wrapTransport(transport) : transport;
     const client = new DeviceClient(new Session(sessionTransport, options.session), options.client);
-    const info = await helloOrExplain(client, board.id, reopened.path, { attempts: options.helloAttempts, timeoutMs: options.helloTimeoutMs }, async () => undefined);
-    if (info.boardId !== board.id) {
-      throw new DeviceError(`the board on ${reopened.path} answers as ${info.boardId || '(no id)'}, not ${board.id}: is the port the right one?`, { board: board.id, answered: info.boardId });
-    }
-    const clockNote = clockFallbackNote(board, info);
-    if (clockNote) progress('hello', clockNote);
+    const { info, clockNote } = await helloAsBoard(client, board, reopened.path, options, async () => undefined);
     const now = performance.now();
     return {
       board: board.id,
@@ -360,15 +355,10 @@ export async function connectGdbServerBoard(
     progress('hello', `waiting for ${board.id}'s profiler to answer HELLO on ${options.serialPort}`);
     const sessionTransport = options.wrapTransport ? options.wrapTransport(transport) : transport;
     const client = guardedClient(new DeviceClient(new Session(sessionTransport, options.session), options.client), guard);
-    const info = await helloOrExplain(client, board.id, options.serialPort, { attempts: options.helloAttempts, timeoutMs: options.helloTimeoutMs }, async () => {
+    const { info, clockNote } = await helloAsBoard(client, board, options.serialPort, options, async () => {
       const description = await probe?.describeCore?.(bytes);
       return description ? { description, core: description } : undefined;
     });
-    if (info.boardId !== board.id) {
-      throw new DeviceError(`the board on ${options.serialPort} answers as ${info.boardId || '(no id)'}, not ${board.id}: is the port the right one?`, { board: board.id, answered: info.boardId });
-    }
-    const clockNote = clockFallbackNote(board, info);
-    if (clockNote) progress('hello', clockNote);
     const now = performance.now();
     return {
       board: board.id,
@@ -386,6 +376,26 @@ export async function connectGdbServerBoard(
     await close();
     throw crash ?? error;
   }
+}
+
+/**
+ * HELLO on `line`, checked to come from `board` (a DeviceError naming both and the line when
+ * another board answers), with the clock-fallback note reported as a progress step.
+ */
+async function helloAsBoard(
+  client: DeviceClient,
+  board: Pick<Board, 'id'> & Partial<Pick<Board, 'cpuHz'>>,
+  line: string,
+  options: BoardConnectOptions,
+  describeCore: Parameters<typeof helloOrExplain>[4],
+): Promise<{ info: BoardInfo; clockNote?: string }> {
+  const info = await helloOrExplain(client, board.id, line, { attempts: options.helloAttempts, timeoutMs: options.helloTimeoutMs }, describeCore);
+  if (info.boardId !== board.id) {
+    throw new DeviceError(`the board on ${line} answers as ${info.boardId || '(no id)'}, not ${board.id}: is the port the right one?`, { board: board.id, answered: info.boardId });
+  }
+  const clockNote = clockFallbackNote(board, info);
+  if (clockNote) options.onProgress?.({ step: 'hello', message: clockNote });
+  return { info, ...(clockNote ? { clockNote } : {}) };
 }
 
 /** The clock-fallback note of `clockNote`, or undefined when the board runs at its stated clock (or counts instructions). */

@@ -6,6 +6,7 @@ import type { Board } from '../../../common/boards/index.js';
 import { CancelledError, DeviceError, TimeoutError } from '../../../common/errors.js';
 import type { BoardProbe } from '../board-probe.js';
 import { findFreePort } from '../qemu/free-port.js';
+import { startWatchdog } from '../watchdog.js';
 import { gdbServerCommand, gdbServerInstallHint, startableServers, type GdbServerCommand, type GdbServerProgram } from './server-configs.js';
 
 /**
@@ -114,7 +115,7 @@ export class GdbServerProcess {
     child.stderr?.setEncoding('utf8');
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    this.watchdog = startWatchdog(child);
+    this.watchdog = startWatchdog(child, 'tinydeploy-gdb-server-watchdog');
   }
 
   /** The GDB server's address. */
@@ -269,16 +270,6 @@ function summary(text: string): string {
   const trimmed = text.trim().replace(/\s*\n\s*/g, ' | ');
   if (!trimmed) return '(nothing)';
   return trimmed.length > 600 ? `…${trimmed.slice(-600)}` : trimmed;
-}
-
-function startWatchdog(child: ChildProcess): ChildProcess | undefined {
-  if (process.platform === 'win32' || child.pid === undefined) return undefined;
-  const watchdog = spawn('/bin/sh', ['-c', 'read -r _ ; kill -KILL "$1" 2>/dev/null', 'tinydeploy-gdb-server-watchdog', String(child.pid)], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  watchdog.on('error', () => undefined);
-  watchdog.stdin?.on('error', () => undefined);
-  return watchdog;
 }
 
 /**

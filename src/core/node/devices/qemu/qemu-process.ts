@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeviceError, TimeoutError } from '../../../common/errors.js';
 import { findFreePort } from './free-port.js';
+import { startWatchdog } from '../watchdog.js';
 import { QmpClient } from './qmp-client.js';
 
 /** How to start QEMU for one board (see QemuProcess). */
@@ -105,7 +106,7 @@ export class QemuProcess {
         if (child.pid === undefined) settle({ code: null, signal: null });
       });
     });
-    this.watchdog = startWatchdog(child);
+    this.watchdog = startWatchdog(child, 'tinydeploy-qemu-watchdog');
     child.stdout?.setEncoding('utf8');
     child.stderr?.setEncoding('utf8');
     // `output` is only searched for the pty announcement, so it stops growing once that is found.
@@ -352,20 +353,6 @@ export class QemuProcess {
     }
     return summary(this.stderrTail) || '(nothing on stderr)';
   }
-}
-
-/**
- * `sh` waiting for end-of-file on a pipe whose other end only this process holds: when this
- * process dies the read returns and the shell kills QEMU. Killed itself when QEMU exits.
- */
-function startWatchdog(child: ChildProcess): ChildProcess | undefined {
-  if (process.platform === 'win32' || child.pid === undefined) return undefined;
-  const watchdog = spawn('/bin/sh', ['-c', 'read -r _ ; kill -KILL "$1" 2>/dev/null', 'tinydeploy-qemu-watchdog', String(child.pid)], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  watchdog.on('error', () => undefined);
-  watchdog.stdin?.on('error', () => undefined);
-  return watchdog;
 }
 
 function describeExit(exit: QemuExit): string {
