@@ -666,6 +666,46 @@ typedef struct {
 
 td_status td_strided_copy(const td_strided_copy_params *params, const void *input, void *output);
 
+/** GATHER: [batch][outer][axis_size][inner] -> [batch][outer][coords][inner]; an index outside the axis returns TD_ERROR_ARGUMENT. */
+typedef struct {
+    int32_t element_bytes;
+    int32_t batch;
+    int32_t outer;
+    int32_t axis_size;
+    int32_t coords;
+    int32_t inner;
+} td_gather_params;
+
+td_status td_gather(const td_gather_params *params, const void *input, const int32_t *indices, void *output);
+
+/*
+ * RESIZE_NEAREST_NEIGHBOR / RESIZE_BILINEAR on NHWC tensors (src/resize). The generator computes
+ * each output row's and column's source indices (and, for bilinear, positions) as TFLite's
+ * reference kernels do; nearest reads only row_lower and column_lower.
+ */
+typedef struct {
+    int32_t element_bytes;
+    int32_t batch;
+    int32_t input_height;
+    int32_t input_width;
+    int32_t channels;
+    int32_t output_height;
+    int32_t output_width;
+    const int32_t *row_lower;
+    const int32_t *row_upper;
+    const int32_t *column_lower;
+    const int32_t *column_upper;
+    const float *row_position;          /* float32 bilinear: source position */
+    const float *column_position;
+    const int32_t *row_position_q10;    /* integer bilinear: source position * 1024 */
+    const int32_t *column_position_q10;
+} td_resize_params;
+
+td_status td_resize_nearest(const td_resize_params *params, const void *input, void *output);
+td_status td_resize_bilinear_f32(const td_resize_params *params, const float *input, float *output);
+td_status td_resize_bilinear_s8(const td_resize_params *params, const int8_t *input, int8_t *output);
+td_status td_resize_bilinear_s16(const td_resize_params *params, const int16_t *input, int16_t *output);
+
 /* ------------------------------------------------------------------------------------------
  * Reductions (src/reduce)
  * ---------------------------------------------------------------------------------------- */

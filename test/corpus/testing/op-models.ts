@@ -352,6 +352,54 @@ export const opModels: OpModelSpec[] = [
     },
   },
   {
+    name: 'gather_int8_axis1',
+    build: (m) => {
+      const x = m.input('int8', [3, 7, 4], q8);
+      m.op('GATHER', { axis: 1, batchDims: 0 }, [x, m.int32([6, 0, 3, 3, 1], [5])], [m.tensor('int8', [3, 5, 4], q8)]);
+    },
+  },
+  {
+    name: 'gather_float32_indices_2d',
+    build: (m) => {
+      const x = m.input('float32', [10, 6]);
+      m.op('GATHER', { axis: 0, batchDims: 0 }, [x, m.int32([9, 2, 4, 4, 0, 7], [2, 3])], [m.tensor('float32', [2, 3, 6])]);
+    },
+  },
+  ...(
+    [
+      ['int8', false, false],
+      ['float32', true, false],
+      ['int16', false, true],
+    ] as [DType, boolean, boolean][]
+  ).map(([dtype, alignCorners, halfPixelCenters]): OpModelSpec => ({
+    name: `resize_nearest_neighbor_${dtype}${alignCorners ? '_align_corners' : ''}${halfPixelCenters ? '_half_pixel' : ''}`,
+    build: (m) => {
+      const q: Q | undefined = dtype === 'float32' ? undefined : dtype === 'int16' ? [0.001, 0] : q8;
+      const x = m.input(dtype, [1, 5, 7, 3], q);
+      m.op('RESIZE_NEAREST_NEIGHBOR', { alignCorners, halfPixelCenters }, [x, m.int32([9, 12])], [m.tensor(dtype, [1, 9, 12, 3], q)]);
+    },
+  })),
+  ...(
+    [
+      ['float32', false, false],
+      ['float32', false, true],
+      ['float32', true, false],
+      ['int8', false, false],
+      ['int8', false, true],
+      ['int16', true, false],
+    ] as [DType, boolean, boolean][]
+  ).map(([dtype, alignCorners, halfPixelCenters]): OpModelSpec => ({
+    name: `resize_bilinear_${dtype}${alignCorners ? '_align_corners' : ''}${halfPixelCenters ? '_half_pixel' : ''}`,
+    // TFLite hands int8 RESIZE_BILINEAR to XNNPACK, which rounds some outputs 1 LSB away from the
+    // reference ResizeBilinearInteger; the int16 model, run by the reference kernel, is exact.
+    ...(dtype === 'int8' ? { tfliteLsb: 1 } : {}),
+    build: (m) => {
+      const q: Q | undefined = dtype === 'float32' ? undefined : dtype === 'int16' ? [0.001, 0] : q8;
+      const x = m.input(dtype, [2, 4, 5, 3], q);
+      m.op('RESIZE_BILINEAR', { alignCorners, halfPixelCenters }, [x, m.int32([7, 11])], [m.tensor(dtype, [2, 7, 11, 3], q)]);
+    },
+  })),
+  {
     name: 'svdf_float32_rank2',
     build: (m) => {
       const x = m.input('float32', [2, 12]);

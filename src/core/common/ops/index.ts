@@ -23,6 +23,7 @@ import './pack-split.js';
 import './shape.js';
 import './cast.js';
 import './math.js';
+import './gather-resize.js';
 export { findOp, definedOpTypes } from './registry.js';
 export type { OpContext, OpDefinition, OpWindow, Precision, WeightInput } from './op.js';
 export { opContext, opLabel } from './op.js';

@@ -14,3 +14,4 @@ import './svdf.js';
 import './data-copy.js';
 import './cast.js';
 import './math.js';
+import './gather-resize.js';
