@@ -9,7 +9,7 @@ import { booleanOption, integerOption, stringOption } from '../args.js';
 import { boardOption, boardOptionSpec } from '../board-option.js';
 import type { Command } from '../command.js';
 import { formatPercent } from '../format.js';
-import { progressReporter } from '../progress.js';
+import { progressReporter, stepReporter } from '../progress.js';
 
 /**
  * The `validate --json` document, a contract for users' scripts: `samples`, `equal` (samples
@@ -110,7 +110,11 @@ export const validateCommand: Command = {
     if (samples !== undefined && samples < 1) throw new UsageError(`--samples must be at least 1, got ${samples}`);
     const modelPath = args.positionals.model;
     const [graph, dataset, hash] = await Promise.all([loadModelFile(modelPath), openDataset(stringOption(args, 'dataset')!), fileSha256(modelPath)]);
-    const progress = progressReporter(io.stderr, `validate ${printableName(dataset.name)} on ${board.id}`);
+    const label = `validate ${printableName(dataset.name)} on ${board.id}`;
+    // Build and flash as named steps, then the samples as a bar.
+    const steps = stepReporter(io.stderr, label);
+    const progress = progressReporter(io.stderr, label);
+    let running = false;
     let result: ValidateResult;
     try {
       result = await validateGraph(graph, dataset, {
@@ -119,11 +123,15 @@ export const validateCommand: Command = {
         hash,
         ...(samples !== undefined ? { samples } : {}),
         connection: { gdbServer: stringOption(args, 'gdb-server'), serialPort: stringOption(args, 'port') ?? (process.env.TINYDEPLOY_BOARD_PORT || undefined) },
-        onProgress: ({ done, equal }) => {
-          if (done !== undefined) progress.update(done, Math.min(samples ?? defaultValidationSamples, dataset.size), `${equal} identical`);
+        onProgress: ({ step, message, done, equal }) => {
+          if (done === undefined) return steps.update(printableName(`${step}: ${message}`));
+          if (!running) steps.finish();
+          running = true;
+          progress.update(done, Math.min(samples ?? defaultValidationSamples, dataset.size), `${equal} identical`);
         },
       });
     } finally {
+      if (!running) steps.finish();
       progress.finish();
     }
     io.stdout.write(booleanOption(args, 'json') ? JSON.stringify(validateJson(result)) + '\n' : validateText(result));
