@@ -35,6 +35,9 @@ export interface DeployJson {
   passed: boolean;
   runsIdentical: boolean;
   firstDifference?: { index: number; op: string; tensor: number; description: string };
+  /** Real boards: the median inference measured in DWT cycles, and in ms at the clock the board reported. */
+  cycles?: number;
+  ms?: number;
   /** Virtual boards: cycles and ms estimated from the instruction mix for `board` (a catalog board, `--target`). */
   estimate?: { cycles: number; ms: number; core: string; cpuHz: number; board: string; instructions: number; source: string };
   layers: { index: number; op: string; latency: number; macs: number }[];
@@ -55,6 +58,7 @@ export function deployJson(result: DeployResult): DeployJson {
     bitExact: result.bitExact,
     passed: result.passed,
     runsIdentical: result.runsIdentical,
+    ...(result.latency.unit === 'cycles' ? { cycles: result.latency.value, ...(result.latency.milliseconds !== undefined ? { ms: result.latency.milliseconds } : {}) } : {}),
     ...(result.firstDifference
       ? { firstDifference: { index: result.firstDifference.index, op: result.firstDifference.op, tensor: result.firstDifference.tensorId, description: result.firstDifference.description } }
       : {}),
