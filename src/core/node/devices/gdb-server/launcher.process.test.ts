@@ -105,7 +105,18 @@ describe('GDB server launcher', () => {
     const pico = await GdbServerProcess.start(requireBoard('rpi-pico'), { program: 'openocd' }).catch((caught: unknown) => caught);
     expect((pico as Error).message).toMatch(/^board rpi-pico: OpenOCD (failed|exited \(code \d+\)) before opening its GDB port: Error: unable to find a matching CMSIS-DAP device; /);
     const pico2 = await GdbServerProcess.start(requireBoard('rpi-pico2'), { program: 'openocd' }).catch((caught: unknown) => caught);
+    expect(pico2).toBeInstanceOf(DeviceError);
     expect((pico2 as Error).message).toContain("Can't find target/rp2350.cfg");
     expect((pico2 as Error).message).toContain("OpenOCD 0.12 (Debian's) has no rp2350.cfg");
+  }, 60_000);
+
+  it('Debian’s pyOCD (pyocd-gdbserver) takes the board’s command line and says it found no probe', async () => {
+    requireTools(spawnSync('pyocd-gdbserver', ['--version']).error ? 'pyocd-gdbserver (apt-get install python3-pyocd)' : undefined);
+    const error = await GdbServerProcess.start(requireBoard('nrf52840-dk'), { program: 'pyocd', probeSerial: '683000000', findProgram: async (name) => (name === 'pyocd-gdbserver' ? 'pyocd-gdbserver' : undefined) }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(DeviceError);
+    expect((error as Error).message).toMatch(/^board nrf52840-dk: pyOCD failed before opening its GDB port: Waiting for a debug probe to be connected; is the board plugged in/);
+    expect((error as DeviceError).data?.commandLine).toEqual(['pyocd-gdbserver', '-t', 'nrf52840', '-p', expect.any(String), '-T', '0', '-f', '4000000', '--persist', '-b', '683000000']);
   }, 60_000);
 });

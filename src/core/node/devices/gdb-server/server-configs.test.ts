@@ -9,7 +9,7 @@ describe('GDB server command lines', () => {
     '-c', 'gdb_port 50001', '-c', 'telnet_port disabled', '-c', 'tcl_port disabled',
     '-f', iface, '-c', `transport select ${transport}`, '-f', target, '-c', `adapter speed ${khz}`,
   ];
-  const pyocd = (target: string, hz: number) => ['gdbserver', '-t', target, '-p', '50001', '-T', '0', '-f', String(hz)];
+  const pyocd = (target: string, hz: number) => ['gdbserver', '-t', target, '-p', '50001', '-T', '0', '-f', String(hz), '--persist'];
 
   const expected: Record<string, { openocd?: string[]; pyocd?: string[]; servers: string[] }> = {
     'nucleo-l4r5zi': { openocd: openocd('target/stm32l4x.cfg'), pyocd: pyocd('stm32l4r5zitx', 4_000_000), servers: ['openocd', 'pyocd'] },
@@ -47,7 +47,7 @@ describe('GDB server command lines', () => {
     expect(gdbServerCommand(board, 'pyocd', { port: 3333, probeSerial: '066CFF' }).args.slice(-2)).toEqual(['-u', '066CFF']);
     // Debian's pyOCD 0.13: `pyocd-gdbserver`, no subcommand, -b for the probe.
     const debian = gdbServerCommand(requireBoard('nrf52840-dk'), 'pyocd', { port: 3333, probeSerial: '683000000', pyocdForm: 'pyocd-gdbserver' });
-    expect([debian.command, ...debian.args]).toEqual(['pyocd-gdbserver', '-t', 'nrf52840', '-p', '3333', '-T', '0', '-f', '4000000', '-b', '683000000']);
+    expect([debian.command, ...debian.args]).toEqual(['pyocd-gdbserver', '-t', 'nrf52840', '-p', '3333', '-T', '0', '-f', '4000000', '--persist', '-b', '683000000']);
   });
 
   it('virtual and custom boards get no server: the error says to give --gdb-server', () => {

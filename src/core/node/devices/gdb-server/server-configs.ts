@@ -127,6 +127,8 @@ export function gdbServerCommand(board: Pick<Board, 'id' | 'custom'>, program: G
     // Semihosting's telnet port: keep it off the default 4444 (0 lets the OS choose).
     '-T', '0',
     '-f', String(pyocd.frequencyHz),
+    // pyOCD exits when GDB detaches unless told to stay: the connection keeps it until it closes.
+    '--persist',
     ...(options.probeSerial ? [form === 'pyocd' ? '-u' : '-b', options.probeSerial] : []),
   ];
   return {
