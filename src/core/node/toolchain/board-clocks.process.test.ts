@@ -4,7 +4,8 @@
  * come unless the test says which do. What the boards need and QEMU's STM32 showed: the set-up
  * never hangs on a flag (every wait is bounded), falls back to the clock it already runs on, and
  * records why and at what clock, which the timer then reports; with the flags of working hardware
- * it reaches the board's catalog clock and bus clocks.
+ * it reaches the board's catalog clock and bus clocks. And the UART divisors the drivers compute
+ * from those clocks give 115200 baud within 1 %.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -126,4 +127,43 @@ describe("each family's clock set-up waits a bounded time for every ready flag a
       if (scenario.state[0] === 0) expect(scenario.state[1]).toBe(findBoard(board)!.cpuHz);
     });
   }
+});
+
+describe('the UART drivers divide the clocks they are given into 115200 baud', () => {
+  requireTools(missingHostCompiler);
+
+  it('STM32 USART and LPUART BRR, PL011 IBRD/FBRD: the reference manuals\' formulas, within 1 % of 115200', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'tinydeploy-uart-divisors-'));
+    try {
+      const boards = join(firmwareRoot(), 'boards');
+      const program = join(directory, 'divisors');
+      await compile(await requireCompiler('host'), {
+        sources: [join(boards, 'common/tests/td_uart_divisors.c')],
+        output: program,
+        includeDirs: [join(boards, 'common/include')],
+        flags: ['-std=c99', '-O1', '-Wall', '-Werror'],
+      });
+      // Bus clocks the set-ups give the UARTs: L4R5 LPUART1 (120 MHz, or 4 MHz on MSI), F446 USART2 (45), F746 USART1 (108),
+      // H743 USART3 (120), HSI fallbacks (16, 64), RP2040 (125, 12, 6.5), RP2350 (150).
+      const clocks = [120e6, 4e6, 45e6, 108e6, 16e6, 64e6, 125e6, 12e6, 6.5e6, 150e6];
+      const { stdout } = await runProgram(program, clocks.map(String), { timeoutMs: 30_000 });
+      const rows = stdout.toString().trim().split('\n').map((line) => line.split(' ').map(Number));
+      expect(rows.map((row) => row[0])).toEqual(clocks);
+      for (const [clock, usart, lpuart, ibrd, fbrd] of rows) {
+        // RM0432 §50.4.4 / RM0385 §31.5.4: oversampling by 16, BRR = f / baud; LPUART: BRR = 256 f / baud.
+        expect(usart, `${clock}`).toBe(Math.round(clock / 115200));
+        expect(lpuart, `${clock}`).toBe(Math.round((256 * clock) / 115200));
+        // PL011 (DDI 0183 §3.3.6): f / (16 baud) = IBRD + FBRD / 64, FBRD the fraction × 64 rounded.
+        const divisor = clock / (16 * 115200);
+        expect(ibrd, `${clock}`).toBe(Math.floor(divisor));
+        expect(fbrd, `${clock}`).toBe(Math.round((divisor - Math.floor(divisor)) * 64));
+        for (const baud of [clock / usart, (256 * clock) / lpuart, clock / (16 * (ibrd + fbrd / 64))]) expect(Math.abs(baud / 115200 - 1), `${clock}`).toBeLessThan(0.01);
+      }
+      // The figures of the boards' own clocks, as the datasheets' tables give them.
+      expect(rows[0].slice(1)).toEqual([1042, 266667, 65, 7]);
+      expect(rows[6].slice(3)).toEqual([67, 52]);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
 });
