@@ -7,7 +7,7 @@
  * `tinydeploy build --out` writes), the firmware and the report (HTML with its charts, CSV), and
  * read ResNet-8 in the graph view (its adds join two branches, a conv's quantization and weight
  * histogram in the details pane, search). No table column of these views hides behind
- * horizontal scroll at 1280x800. Screenshots at 1280x800 and 1920x1080 go to
+ * horizontal scroll at 1280x800 or 1920x1080. Screenshots at 1280x800 and 1920x1080 go to
  * $TINYDEPLOY_ARTEFACTS (default: a folder under the system's temp folder, printed).
  */
 
@@ -19,7 +19,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedModels, sharedPath } from '../testing/shared-data.js';
 import { requireTools } from '../testing/tools.js';
-import { buildRendererIfStale, launchChromium, missingTools, startServe, type ServeProcess } from './testing/harness.js';
+import { buildRendererIfStale, launchChromium, missingTools, saveScreenshot, startServe, type ServeProcess } from './testing/harness.js';
 
 const missing = missingTools({ deploy: true });
 const artefacts = process.env.TINYDEPLOY_ARTEFACTS ?? join(tmpdir(), 'tinydeploy-e2e-compare');
@@ -27,18 +27,7 @@ const artefacts = process.env.TINYDEPLOY_ARTEFACTS ?? join(tmpdir(), 'tinydeploy
 /** `expect.poll` with room for a loaded CI machine. */
 const poll = <T>(read: () => Promise<T> | T, timeout = 15_000) => expect.poll(read, { timeout });
 
-/** The whole scrolling content pane as one picture at the page's width. */
-async function screenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(artefacts, { recursive: true });
-  const viewport = page.viewportSize()!;
-  const contentHeight = await page.evaluate(() => Math.max(document.querySelector('.content')?.scrollHeight ?? 0, document.documentElement.scrollHeight));
-  const height = Math.min(4000, Math.max(viewport.height, contentHeight));
-  if (height !== viewport.height) await page.setViewportSize({ width: viewport.width, height });
-  const path = join(artefacts, `${name}.png`);
-  await page.screenshot({ path, animations: 'disabled' });
-  if (height !== viewport.height) await page.setViewportSize(viewport);
-  return path;
-}
+const screenshot = (page: Page, name: string) => saveScreenshot(page, name, artefacts);
 
 /** Tables inside `selector` whose columns do not all fit (the scroll container is narrower than the table). */
 async function clippedTables(page: Page, selector: string): Promise<string[]> {
@@ -154,8 +143,10 @@ describe('Compare, export and the graph in Chromium against tinydeploy serve', (
     const clippedAt1280 = await clippedTables(page, '[data-testid="compare-panel"], [data-testid="layer-diff-panel"], [data-testid="export-panel"]');
     await page.setViewportSize({ width: 1920, height: 1080 });
     await screenshot(page, 'compare-1920x1080');
+    const clippedAt1920 = await clippedTables(page, '[data-testid="compare-panel"], [data-testid="layer-diff-panel"], [data-testid="export-panel"]');
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(clippedAt1280).toEqual([]);
+    expect(clippedAt1920).toEqual([]);
   });
 
   it('downloads the C project, the firmware and the report', async () => {
@@ -236,8 +227,10 @@ describe('Compare, export and the graph in Chromium against tinydeploy serve', (
     const clippedAt1280 = await clippedTables(page, '[data-testid="layers-panel"], [data-testid="graph-panel"]');
     await page.setViewportSize({ width: 1920, height: 1080 });
     await screenshot(page, 'graph-resnet8-1920x1080');
+    const clippedAt1920 = await clippedTables(page, '[data-testid="layers-panel"], [data-testid="graph-panel"]');
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(clippedAt1280).toEqual([]);
+    expect(clippedAt1920).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

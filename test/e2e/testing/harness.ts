@@ -129,11 +129,11 @@ export function startServe(dataDirectory: string, timeoutMs = 30_000): Promise<S
 }
 
 /**
- * Saves the whole screen as `screenshots/<name>.png`: the app scrolls inside its content pane,
+ * Saves the whole screen as `<directory>/<name>.png` (default screenshots/): the app scrolls inside its content pane,
  * so the viewport is stretched to the content's height for the shot, then restored.
  */
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(screenshotDirectory, { recursive: true });
+export async function saveScreenshot(page: Page, name: string, directory = screenshotDirectory): Promise<string> {
+  mkdirSync(directory, { recursive: true });
   const viewport = page.viewportSize() ?? { width: 1440, height: 960 };
   const contentHeight = await page.evaluate(() => {
     const content = document.querySelector('.content');
@@ -141,7 +141,7 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   });
   const height = Math.min(4000, Math.max(viewport.height, contentHeight));
   if (height !== viewport.height) await page.setViewportSize({ width: viewport.width, height });
-  const path = join(screenshotDirectory, `${name}.png`);
+  const path = join(directory, `${name}.png`);
   await page.screenshot({ path, animations: 'disabled' });
   if (height !== viewport.height) await page.setViewportSize(viewport);
   return path;

@@ -1,22 +1,12 @@
 import { findBoard, type Board } from '../../common/boards/index.js';
 import { UsageError } from '../../common/errors.js';
 import type { CompareService, Comparison, ComparisonAccuracy, ComparisonLatency, ComparisonRow, LayerDiff, LayerDiffRow, LayerDiffSide } from '../../../shared/services/compare-types.js';
-import type { Measurement, ModelVariant } from '../../../shared/services/types.js';
+import type { Evaluation, Measurement, ModelVariant } from '../../../shared/services/types.js';
 import { CustomBoards } from '../store/custom-boards.js';
 import type { Deployment, MeasurementRecord, Store } from '../store/index.js';
 
 /** What the comparison reads of a stored evaluation (the evaluations service's records). */
-export interface EvaluationSummary {
-  variantId: string;
-  datasetId: string | null;
-  datasetName: string;
-  kind: 'evaluate' | 'validate';
-  boardId?: string;
-  samples: number;
-  /** Null when the model does not classify the dataset's classes. */
-  accuracy: number | null;
-  createdAt: string;
-}
+export type EvaluationSummary = Pick<Evaluation, 'variantId' | 'datasetId' | 'datasetName' | 'kind' | 'boardId' | 'samples' | 'accuracy' | 'createdAt'>;
 
 export interface CompareServiceOptions {
   /** The project's stored evaluations, when the app keeps them; else accuracy comes from accuracy measurements only. */
