@@ -10,6 +10,8 @@ import './charts.css';
 export interface CapacityPart {
   label: string;
   bytes: number;
+  /** What the part holds (its tooltip). */
+  meaning?: string;
 }
 
 export function CapacityMeter({ label, used, capacity, parts = [], testId }: { label: string; used: number; capacity: number | undefined; parts?: CapacityPart[]; testId?: string }) {
@@ -42,7 +44,7 @@ export function CapacityMeter({ label, used, capacity, parts = [], testId }: { l
       >
         {parts.length > 0 && partTotal > 0 && capacity ? (
           parts.map((part, i) => (
-            <div key={part.label} className={`capacity__fill capacity__fill--${i}`} style={{ width: `${Math.min(100, (part.bytes / capacity) * 100)}%` }} title={`${part.label}: ${formatBytes(part.bytes)}`} />
+            <div key={part.label} className={`capacity__fill capacity__fill--${i}`} style={{ width: `${Math.min(100, (part.bytes / capacity) * 100)}%` }} title={`${part.label}: ${formatBytes(part.bytes)}${part.meaning ? ` — ${part.meaning}` : ''}`} />
           ))
         ) : (
           <div className="capacity__fill capacity__fill--0" style={{ width: `${Math.min(100, (share ?? 0) * 100)}%` }} />
@@ -51,7 +53,7 @@ export function CapacityMeter({ label, used, capacity, parts = [], testId }: { l
       {parts.length > 0 && (
         <div className="capacity__legend">
           {parts.map((part, i) => (
-            <span key={part.label} className="capacity__legend-item">
+            <span key={part.label} className="capacity__legend-item" title={part.meaning}>
               <span className={`capacity__swatch capacity__fill--${i}`} aria-hidden="true" />
               {part.label} <span className="numeric">{formatBytes(part.bytes)}</span>
             </span>

@@ -6,21 +6,22 @@
 
 import type { BoardDescription, Measurement } from '../../../shared/services/types.js';
 import { CapacityMeter } from '../charts/capacity-meter.js';
-import type { CapacityPart } from '../charts/capacity-meter.js';
 import { LatencyChart } from '../charts/latency-chart.js';
 import { MemoryTimeline } from '../charts/memory-timeline.js';
 import { BitExactBadge, Figure } from '../components/widgets.js';
-import { formatBytes, formatCount, formatMilliseconds, formatTime } from '../format.js';
+import { formatBytes, formatClock, formatCount, formatMilliseconds, formatTime, latencyMeaning } from '../format.js';
+import { memoryBars, partMeanings } from './memory-bars.js';
 import './deploy.css';
 
-export function ResultView({ measurement, board, variantName }: { measurement: Measurement; board?: BoardDescription; variantName?: string }) {
+/**
+ * `noReuseBytes`: the variant's activation peak without buffer reuse (its import figure), the
+ * bound the planner's arena is compared with.
+ */
+export function ResultView({ measurement, board, variantName, noReuseBytes }: { measurement: Measurement; board?: BoardDescription; variantName?: string; noReuseBytes?: number }) {
   const { latency } = measurement;
-  const ramParts: CapacityPart[] = [];
-  if (measurement.arenaBytes !== undefined) ramParts.push({ label: 'arena', bytes: measurement.arenaBytes });
-  if (measurement.stackBytes !== undefined) ramParts.push({ label: 'stack', bytes: measurement.stackBytes });
-  const partsTotal = ramParts.reduce((sum, part) => sum + part.bytes, 0);
-  const ramUsed = measurement.ramBytes ?? partsTotal;
-  if (ramUsed > partsTotal) ramParts.push({ label: 'other', bytes: ramUsed - partsTotal });
+  const bars = memoryBars(measurement, board);
+  const ramUsed = bars.find((bar) => bar.label === 'RAM')?.used ?? 0;
+  const clock = measurement.estimate && measurement.estimate.board === measurement.boardId ? measurement.estimate.cpuHz : board?.cpuHz;
   const ops = new Map((measurement.layers ?? []).map((layer) => [layer.index, layer.op]));
 
   return (
@@ -32,11 +33,15 @@ export function ResultView({ measurement, board, variantName }: { measurement: M
             <span className="result__latency-value" data-testid="latency-value">
               {formatCount(latency.value)}
             </span>
-            <span className="result__latency-unit" data-testid="latency-unit" title={latency.unit === 'instructions' ? 'QEMU with -icount: the timer counts executed instructions, not cycles or time' : undefined}>
+            <span className="result__latency-unit" data-testid="latency-unit" title={latencyMeaning(latency.unit, { name: board?.name ?? measurement.boardId, ...(clock ? { cpuHz: clock } : {}) })}>
               {latency.unit}
               {latency.unit === 'instructions' && ' (emulated)'}
             </span>
             {latency.milliseconds !== undefined && <span className="result__latency-time numeric">{formatMilliseconds(latency.milliseconds)}</span>}
+            <span className="result__latency-meaning muted" data-testid="latency-meaning">
+              {latency.unit === 'instructions' ? 'executed instructions of one inference, counted by QEMU (not cycles or time)' : 'CPU cycles of one inference, measured on the board'}
+              {clock ? `; ${board?.name ?? measurement.boardId} clock ${formatClock(clock)}` : ''}
+            </span>
           </div>
         )}
         {measurement.estimate && (
@@ -59,15 +64,33 @@ export function ResultView({ measurement, board, variantName }: { measurement: M
         {measurement.instructionsPerMac !== undefined && measurement.instructionsPerMac !== null && latency && (
           <Figure label={`${latency.unit === 'cycles' ? 'Cycles' : 'Instructions'} per MAC`} value={measurement.instructionsPerMac.toFixed(2)} />
         )}
-        {measurement.arenaBytes !== undefined && <Figure label="Arena" value={formatBytes(measurement.arenaBytes)} title={`${formatCount(measurement.arenaBytes)} bytes, planned at build time`} testId="figure-arena" />}
-        {measurement.stackBytes !== undefined && <Figure label="Stack high-water" value={formatBytes(measurement.stackBytes)} title={`${formatCount(measurement.stackBytes)} bytes, measured by stack painting`} />}
-        {measurement.flashBytes !== undefined && <Figure label="Flash" value={formatBytes(measurement.flashBytes)} title={`${formatCount(measurement.flashBytes)} bytes, from the ELF sections`} testId="figure-flash" />}
-        {ramUsed > 0 && <Figure label="RAM" value={formatBytes(ramUsed)} title={`${formatCount(ramUsed)} bytes`} />}
+        {measurement.arenaBytes !== undefined && (
+          <Figure
+            label="Arena (planner)"
+            value={formatBytes(measurement.arenaBytes)}
+            title={`${formatCount(measurement.arenaBytes)} bytes: ${partMeanings.arena}${noReuseBytes ? `; without reuse they would need ${formatCount(noReuseBytes)} bytes (the no-reuse bound)` : ''}`}
+            testId="figure-arena"
+          />
+        )}
+        {noReuseBytes !== undefined && (
+          <Figure
+            label="No-reuse bound"
+            value={formatBytes(noReuseBytes)}
+            title="The most activation bytes live at one op when no buffer shares memory: the bound the planner's arena stays under"
+            testId="figure-no-reuse"
+          />
+        )}
+        {measurement.stackBytes !== undefined && (
+          <Figure label="Stack (measured)" value={formatBytes(measurement.stackBytes)} title={`${formatCount(measurement.stackBytes)} bytes: ${partMeanings.measuredStack}`} testId="figure-stack" />
+        )}
+        {measurement.flashBytes !== undefined && <Figure label="Flash" value={formatBytes(measurement.flashBytes)} title={`${formatCount(measurement.flashBytes)} bytes, from the ELF`} testId="figure-flash" />}
+        {ramUsed > 0 && <Figure label="RAM" value={formatBytes(ramUsed)} title={`${formatCount(ramUsed)} bytes = ${bars.find((bar) => bar.label === 'RAM')!.parts.map((part) => part.label).join(' + ')}`} testId="figure-ram" />}
       </div>
 
-      <div className="result__capacity">
-        {measurement.flashBytes !== undefined && <CapacityMeter label="Flash" used={measurement.flashBytes} capacity={measurement.boardFlashBytes ?? board?.flashBytes} testId="flash-meter" />}
-        {ramUsed > 0 && <CapacityMeter label="RAM" used={ramUsed} capacity={measurement.boardRamBytes ?? board?.ramBytes} parts={ramParts} testId="ram-meter" />}
+      <div className="result__capacity" data-testid="fit-check">
+        {bars.map((bar) => (
+          <CapacityMeter key={bar.label} label={bar.label} used={bar.used} capacity={bar.capacity} parts={bar.parts} testId={bar.label === 'Flash' ? 'flash-meter' : 'ram-meter'} />
+        ))}
       </div>
 
       <div className="columns">
@@ -79,7 +102,9 @@ export function ResultView({ measurement, board, variantName }: { measurement: M
         )}
         {measurement.memoryTimeline && measurement.memoryTimeline.length > 0 && (
           <section className="result__chart" aria-label="Memory timeline">
-            <h3 className="result__chart-title">Arena memory over the layers</h3>
+            <h3 className="result__chart-title" title={partMeanings.arena}>
+              Arena (planner) over the layers
+            </h3>
             <MemoryTimeline points={measurement.memoryTimeline} arenaBytes={measurement.arenaBytes} ops={ops} />
           </section>
         )}

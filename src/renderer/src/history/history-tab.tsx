@@ -9,7 +9,7 @@ import type { Measurement, ModelVariant } from '../../../shared/services/types.j
 import { DataTable } from '../components/data-table.js';
 import type { Column } from '../components/data-table.js';
 import { BitExactBadge, EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
-import { formatBytes, formatCount, formatPercent, formatTime } from '../format.js';
+import { formatBytes, formatCount, formatMilliseconds, formatPercent, formatTime, latencyMeaning } from '../format.js';
 import { ResultView } from '../deploy/result-view.js';
 import { EvaluationsHistory } from '../evaluate/evaluations-history.js';
 import { checkMark } from './check.js';
@@ -44,20 +44,35 @@ export function HistoryTab({ projectId, variants }: { projectId: string; variant
 
   const orDash = (value: number | undefined, format: (value: number) => string) => (value !== undefined ? format(value) : '–');
   const columns: Column<Measurement>[] = [
-    { header: 'Time', align: 'numeric', render: (measurement) => formatTime(measurement.createdAt) },
-    { header: 'Variant', render: (measurement) => variantName(measurement.variantId) },
+    { header: 'Time', align: 'numeric', title: (measurement) => formatTime(measurement.createdAt), render: (measurement) => formatTime(measurement.createdAt).slice(5, 16) },
+    { header: 'Variant', className: 'cell--name', title: (measurement) => variantName(measurement.variantId), render: (measurement) => <span className="truncate">{variantName(measurement.variantId)}</span> },
     { header: 'Board', className: 'mono', render: (measurement) => measurement.boardId ?? 'host' },
-    { header: 'Latency', align: 'numeric', testId: 'history-latency', render: (measurement) => orDash(measurement.latency?.value, formatCount) },
-    { header: 'Unit', className: 'muted', render: (measurement) => measurement.latency?.unit ?? '' },
-    { header: 'Per MAC', align: 'numeric', render: (measurement) => orDash(measurement.instructionsPerMac ?? undefined, (value) => value.toFixed(2)) },
-    { header: 'Arena', align: 'numeric', render: (measurement) => orDash(measurement.arenaBytes, formatBytes) },
-    { header: 'Stack', align: 'numeric', render: (measurement) => orDash(measurement.stackBytes, formatBytes) },
-    { header: 'Flash', align: 'numeric', render: (measurement) => orDash(measurement.flashBytes, formatBytes) },
+    {
+      header: 'Latency',
+      headerTitle: 'One inference: executed instructions on a virtual board (QEMU is not cycle-accurate), CPU cycles on a real board; ms where the board’s clock gives them',
+      align: 'numeric',
+      testId: 'history-latency',
+      title: (measurement) => (measurement.latency ? latencyMeaning(measurement.latency.unit, { name: measurement.boardId ?? 'host' }) : undefined),
+      render: (measurement) =>
+        measurement.latency ? (
+          <>
+            {formatCount(measurement.latency.value)} <span className="muted">{measurement.latency.unit === 'instructions' ? 'instr.' : 'cycles'}</span>
+            {measurement.latency.milliseconds !== undefined && <span className="muted"> · {formatMilliseconds(measurement.latency.milliseconds)}</span>}
+            {measurement.latency.milliseconds === undefined && measurement.estimate && <span className="muted"> · ≈{formatMilliseconds(measurement.estimate.ms)} est.</span>}
+          </>
+        ) : (
+          '–'
+        ),
+    },
+    { header: 'Per MAC', align: 'numeric', headerTitle: 'Instructions (or cycles) per multiply-accumulate', render: (measurement) => orDash(measurement.instructionsPerMac ?? undefined, (value) => value.toFixed(2)) },
+    { header: 'Arena', align: 'numeric', headerTitle: "The memory planner's arena: every activation, buffers shared when their lifetimes do not overlap", render: (measurement) => orDash(measurement.arenaBytes, formatBytes) },
+    { header: 'RAM', align: 'numeric', headerTitle: 'arena + stack + runtime + other', render: (measurement) => orDash(measurement.ramBytes, formatBytes) },
+    { header: 'Flash', align: 'numeric', headerTitle: 'weights + model + kernels + runtime + start-up + other', render: (measurement) => orDash(measurement.flashBytes, formatBytes) },
     {
       header: 'Check',
       render: (measurement) => (measurement.bitExact !== undefined ? <BitExactBadge bitExact={measurement.bitExact} passed={measurement.passed} /> : '–'),
     },
-    { header: 'Accuracy', align: 'numeric', render: (measurement) => orDash(measurement.accuracy, (value) => formatPercent(value, 2)) },
+    { header: 'Acc.', headerTitle: 'Top-1 accuracy (evaluations)', align: 'numeric', render: (measurement) => orDash(measurement.accuracy, (value) => formatPercent(value, 2)) },
     {
       header: 'Details',
       align: 'actions',
@@ -114,7 +129,12 @@ export function HistoryTab({ projectId, variants }: { projectId: string; variant
       </Panel>
       {open && (
         <Panel title="Measurement" testId="history-detail">
-          <ResultView measurement={open} board={listing?.boards.find((board) => board.id === open.boardId)} variantName={variantName(open.variantId)} />
+          <ResultView
+            measurement={open}
+            board={listing?.boards.find((board) => board.id === open.boardId)}
+            variantName={variantName(open.variantId)}
+            noReuseBytes={variants.find((variant) => variant.id === open.variantId)?.summary.peakActivationBytes}
+          />
         </Panel>
       )}
       <EvaluationsHistory projectId={projectId} variants={variants} />
