@@ -830,6 +830,30 @@ td_status td_lstm_f32(const td_context *ctx,
 int32_t td_lstm_f32_get_buffer_size(const td_lstm_dims *dims);
 
 /* ------------------------------------------------------------------------------------------
+ * BATCH_MATMUL (src/matmul): out[b][m][n] = sum_k x[m][k] * y[k][n] over the listed batches;
+ * x stored [k][m] when adj_x, y stored [n][k] when adj_y. Integer offsets and requantization
+ * as in the FC kernels; float32 ignores them.
+ * ---------------------------------------------------------------------------------------- */
+
+typedef struct {
+    int32_t batches;
+    int32_t m;
+    int32_t k;
+    int32_t n;
+    int32_t adj_x;
+    int32_t adj_y;
+    const int32_t *lhs_offsets; /* element offset of each batch's x matrix */
+    const int32_t *rhs_offsets; /* element offset of each batch's y matrix */
+    int32_t lhs_offset;         /* -zero point of x */
+    int32_t rhs_offset;         /* -zero point of y */
+    int32_t output_offset;      /* output zero point */
+    td_requant output;          /* s_x * s_y / s_out */
+} td_batch_matmul_params;
+
+td_status td_batch_matmul_s8(const td_batch_matmul_params *params, const int8_t *x, const int8_t *y, int8_t *output);
+td_status td_batch_matmul_f32(const td_batch_matmul_params *params, const float *x, const float *y, float *output);
+
+/* ------------------------------------------------------------------------------------------
  * SVDF (src/svdf): x [B][I], weights_feature [F][I], weights_time [F][M], bias [U] or NULL,
  * state [B][F][M] (the variable tensor, updated in place), output [B][U], U = F / rank.
  * ---------------------------------------------------------------------------------------- */

@@ -400,6 +400,27 @@ export const opModels: OpModelSpec[] = [
     },
   })),
   {
+    name: 'batch_matmul_float32_broadcast_adj_y',
+    build: (m) => {
+      const x = m.input('float32', [2, 3, 4, 6]);
+      m.op('BATCH_MATMUL', { adjX: false, adjY: true }, [x, m.constant('float32', [3, 5, 6])], [m.tensor('float32', [2, 3, 4, 5])]);
+    },
+  },
+  {
+    name: 'batch_matmul_int8',
+    build: (m) => {
+      const x = m.input('int8', [3, 4, 10], [0.05, -3]);
+      m.op('BATCH_MATMUL', { adjX: false, adjY: false }, [x, m.constant('int8', [3, 10, 7], [0.02, 5])], [m.tensor('int8', [3, 4, 7], [0.1, 2])]);
+    },
+  },
+  {
+    name: 'batch_matmul_int8_adj_x',
+    build: (m) => {
+      const x = m.input('int8', [2, 9, 4], [0.05, 1]);
+      m.op('BATCH_MATMUL', { adjX: true, adjY: false }, [x, m.constant('int8', [1, 9, 3], [0.03, -4])], [m.tensor('int8', [2, 4, 3], [0.09, -6])]);
+    },
+  },
+  {
     name: 'svdf_float32_rank2',
     build: (m) => {
       const x = m.input('float32', [2, 12]);

@@ -24,6 +24,7 @@ import './shape.js';
 import './cast.js';
 import './math.js';
 import './gather-resize.js';
+import './batch-matmul.js';
 export { findOp, definedOpTypes } from './registry.js';
 export type { OpContext, OpDefinition, OpWindow, Precision, WeightInput } from './op.js';
 export { opContext, opLabel } from './op.js';

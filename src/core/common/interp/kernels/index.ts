@@ -19,3 +19,4 @@ import './data-copy.js';
 import './cast.js';
 import './math.js';
 import './gather-resize.js';
+import './batch-matmul.js';
