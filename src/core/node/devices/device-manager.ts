@@ -36,7 +36,8 @@ export class DeviceManager {
     if (holder !== undefined && holder !== owner) {
       throw new DeviceError(`${describeKey(key)} is in use by ${holder}: wait for it to finish, or stop it`, { device: key, owner: holder });
     }
-    const token = {};
+    // The same owner claiming again shares its loan: either release frees the device.
+    const token = holder === owner ? this.loans.get(key)!.token : {};
     this.loans.set(key, { owner, stillOwned, token });
     return {
       key,
