@@ -16,8 +16,8 @@ describe('GDB server command lines', () => {
     'nucleo-f446re': { openocd: openocd('target/stm32f4x.cfg'), pyocd: pyocd('stm32f446retx', 4_000_000), servers: ['openocd', 'pyocd'] },
     'nucleo-h743zi2': { openocd: openocd('target/stm32h7x.cfg'), pyocd: pyocd('stm32h743zitx', 4_000_000), servers: ['openocd', 'pyocd'] },
     'stm32f746g-disco': { openocd: openocd('target/stm32f7x.cfg'), pyocd: pyocd('stm32f746nghx', 4_000_000), servers: ['openocd', 'pyocd'] },
-    // Its default is the J-Link GDB server (not started by TinyDeploy): pyOCD first, OpenOCD's jlink interface as well.
-    'nrf52840-dk': { openocd: openocd('target/nrf52.cfg', 'interface/jlink.cfg', 'swd'), pyocd: pyocd('nrf52840', 4_000_000), servers: ['pyocd', 'openocd'] },
+    // Its default is the J-Link GDB server (not started by TinyDeploy): OpenOCD's jlink interface first, then pyOCD.
+    'nrf52840-dk': { openocd: openocd('target/nrf52.cfg', 'interface/jlink.cfg', 'swd'), pyocd: pyocd('nrf52840', 4_000_000), servers: ['openocd', 'pyocd'] },
     'rpi-pico': { openocd: openocd('target/rp2040.cfg', 'interface/cmsis-dap.cfg', 'swd', 5000), pyocd: pyocd('rp2040', 5_000_000), servers: ['openocd', 'pyocd'] },
     'rpi-pico2': { openocd: openocd('target/rp2350.cfg', 'interface/cmsis-dap.cfg', 'swd', 5000), servers: ['openocd'] },
   };

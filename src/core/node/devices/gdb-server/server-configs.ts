@@ -72,8 +72,10 @@ export function startableServers(board: Pick<Board, 'id' | 'custom' | 'flash' | 
   if (!config) return [];
   const methods: FlashMethod[] = board.flashMethods ?? [board.flash];
   const servers = methods.flatMap((method) => (method.kind === 'gdb-remote' && (method.server === 'openocd' || method.server === 'pyocd') ? [method.server] : []));
-  // A board that names only other servers (the nRF52840-DK's J-Link) still gets those with a config.
-  const ordered = [...servers, ...(['openocd', 'pyocd'] as const)].filter((program) => config[program]);
+  // A board whose own server is another one (the nRF52840-DK's J-Link GDB server) gets OpenOCD
+  // first: it drives J-Links itself, which Debian's pyOCD 0.13 does not.
+  const ownServer = board.flash.kind === 'gdb-remote' && (board.flash.server === 'openocd' || board.flash.server === 'pyocd');
+  const ordered = [...(ownServer ? servers : []), ...(['openocd', 'pyocd'] as const)].filter((program) => config[program]);
   return [...new Set(ordered)];
 }
 
