@@ -408,6 +408,15 @@ export class OnnxConverter {
 
   /** Evaluates the node when its result is constant; false when it is not. */
   private foldConstant(type: string): boolean {
+    try {
+      return this.evaluateConstant(type);
+    } catch (error) {
+      if (error instanceof RangeError) this.fail(`cannot evaluate on its constant inputs: ${error.message}`);
+      throw error;
+    }
+  }
+
+  private evaluateConstant(type: string): boolean {
     const node = this.node;
     const c = (i: number) => this.input(i) as Constant;
     const int64 = (values: number[]) => constant('int64', [values.length], values);
@@ -451,7 +460,7 @@ export class OnnxConverter {
       case 'Gather': {
         if (this.input(0)!.kind === 'value' || this.input(1)!.kind === 'value') return false;
         const axis = this.int('axis', 0);
-        result = gatherConstant(c(0), c(1), axis < 0 ? axis + c(0).shape.length : axis);
+        result = gatherConstant(c(0), c(1), this.axisOf(axis, c(0).shape.length));
         break;
       }
       case 'Unsqueeze':
@@ -464,7 +473,7 @@ export class OnnxConverter {
       case 'Concat': {
         const parts = (node.input ?? []).map((_, i) => c(i)).filter((part) => elementCount(part.shape) > 0 || part.shape.length > 0);
         const axis = this.int('axis', 0);
-        result = concatConstants(parts, axis < 0 ? axis + parts[0].shape.length : axis);
+        result = concatConstants(parts, this.axisOf(axis, parts[0].shape.length));
         break;
       }
       case 'Reshape':
@@ -473,21 +482,23 @@ export class OnnxConverter {
       case 'Flatten': {
         const axis = this.int('axis', 1);
         const shape = c(0).shape;
-        const a = axis < 0 ? axis + shape.length : axis;
+        const a = axis === shape.length ? axis : this.axisOf(axis, shape.length);
         result = { ...c(0), shape: [elementCount(shape.slice(0, a)), elementCount(shape.slice(a))] };
         break;
       }
       case 'Transpose': {
-        const perm = this.ints('perm') ?? c(0).shape.map((_, i) => c(0).shape.length - 1 - i);
-        result = transposeConstant(c(0), perm);
+        result = transposeConstant(c(0), this.permutation(c(0).shape.length));
         break;
       }
       case 'Slice': {
         const data = c(0);
         const starts = Array.from(c(1).data);
         const ends = Array.from(c(2).data);
-        const axes = this.node.input?.[3] ? Array.from(c(3).data) : starts.map((_, i) => i);
+        const axes = this.node.input?.[3] ? this.axes(3, data.shape.length) : starts.map((_, i) => i);
         const steps = this.node.input?.[4] ? Array.from(c(4).data) : starts.map(() => 1);
+        if (starts.length !== ends.length || starts.length !== axes.length || starts.length !== steps.length || steps.includes(0)) {
+          this.fail(`starts, ends, axes and steps do not describe a slice of ${formatShape(data.shape)}`);
+        }
         result = sliceConstant(data, starts, ends, axes, steps);
         break;
       }
@@ -518,7 +529,7 @@ export class OnnxConverter {
         const scale = c(1);
         const zeroPoint = this.node.input?.[2] ? c(2) : undefined;
         const rawAxis = this.int('axis', 1);
-        const axis = rawAxis < 0 ? rawAxis + x.shape.length : rawAxis;
+        const axis = this.axisOf(rawAxis, x.shape.length);
         const perChannel = scale.data.length > 1;
         if (perChannel && scale.data.length !== x.shape[axis]) this.fail(`${scale.data.length} scales for axis ${axis} of ${formatShape(x.shape)}`);
         const inner = perChannel ? elementCount(x.shape.slice(axis + 1)) : 1;
@@ -541,6 +552,21 @@ export class OnnxConverter {
     throw new Error('decodeTensor not set');
   };
 
+  /** Transpose's perm (default: reversed), checked to be a permutation of 0 … rank-1. */
+  private permutation(rank: number): number[] {
+    const perm = this.ints('perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+    if (perm.length !== rank || new Set(perm).size !== rank || perm.some((p) => !Number.isInteger(p) || p < 0 || p >= rank)) {
+      this.fail(`perm [${perm.join(', ')}] is not a permutation of 0 … ${rank - 1}`);
+    }
+    return perm;
+  }
+
+  /** An axis in [-rank, rank) as 0 … rank-1; fails naming it otherwise. */
+  private axisOf(raw: number, rank: number, what = 'axis'): number {
+    if (!Number.isInteger(raw) || raw < -rank || raw >= rank) this.fail(`${what} ${raw} is out of range for rank ${rank}`);
+    return raw < 0 ? raw + rank : raw;
+  }
+
   /** How many axes an Unsqueeze node adds (from its attribute or constant input). */
   private addedAxes(): number {
     const name = this.node.input?.[1];
@@ -552,7 +578,7 @@ export class OnnxConverter {
   private axes(inputIndex: number, rank: number, attribute = 'axes'): number[] {
     const fromInput = this.node.input?.[inputIndex];
     const raw = fromInput ? Array.from(this.const(inputIndex, 'axes').data) : (this.ints(attribute) ?? []);
-    return raw.map((axis) => (axis < 0 ? axis + rank : axis));
+    return raw.map((axis) => this.axisOf(axis, rank, 'axes entry'));
   }
 
   // ---- Conv
@@ -1013,7 +1039,7 @@ export class OnnxConverter {
     const x = this.settle(this.value(0, 'input'));
     const rank = x.shape.length;
     const rawAxis = this.int('axis', 1);
-    const axis = rawAxis < 0 ? rawAxis + rank : rawAxis;
+    const axis = rawAxis === rank ? rank : this.axisOf(rawAxis, rank);
     this.reshapeTo(x, [elementCount(x.shape.slice(0, axis)), elementCount(x.shape.slice(axis))]);
   }
 
@@ -1075,7 +1101,7 @@ export class OnnxConverter {
     const x = this.settle(this.value(0, 'data'));
     if (x.columns) this.fail('transposing a flattened NHWC map is not supported');
     const rank = x.shape.length;
-    const perm = this.ints('perm') ?? x.shape.map((_, i) => rank - 1 - i);
+    const perm = this.permutation(rank);
     // Output ONNX dim j is input dim perm[j]; IR dim i holds input dim x.perm[i] = output dim inverse[x.perm[i]].
     const inverse = new Array<number>(rank);
     perm.forEach((p, j) => (inverse[p] = j));
@@ -1087,7 +1113,7 @@ export class OnnxConverter {
     let values = Array.from({ length: count }, (_, i) => this.settle(this.value(i)));
     const rank = values[0].shape.length;
     const rawAxis = this.int('axis', 0);
-    const axis = rawAxis < 0 ? rawAxis + rank : rawAxis;
+    const axis = this.axisOf(rawAxis, rank);
     const perm = values.find((v) => !v.columns)?.perm ?? values[0].shape.map((_, i) => i);
     values = values.map((v) => this.inLayout(v, perm));
     const shape = [...values[0].shape];
@@ -1133,7 +1159,7 @@ export class OnnxConverter {
     const x = this.settle(this.value(0, 'input'));
     const rank = x.shape.length;
     const rawAxis = this.int('axis', this.options.opset >= 13 ? -1 : 1);
-    const axis = rawAxis < 0 ? rawAxis + rank : rawAxis;
+    const axis = this.axisOf(rawAxis, rank);
     // Before opset 13 Softmax normalises over all dimensions from `axis` on.
     if (this.options.opset < 13 && x.shape.slice(axis + 1).some((dim) => dim !== 1)) {
       this.fail(`axis ${rawAxis} on ${formatShape(x.shape)} normalises over several dimensions (opset < 13); only the last dimension is supported`);
@@ -1215,7 +1241,7 @@ export class OnnxConverter {
     const indices = this.const(1, 'indices');
     const rank = x.shape.length;
     const rawAxis = this.int('axis', 0);
-    const axis = rawAxis < 0 ? rawAxis + rank : rawAxis;
+    const axis = this.axisOf(rawAxis, rank);
     const dim = x.shape[axis];
     const list = Array.from(indices.data, (i) => (i < 0 ? i + dim : i));
     if (list.some((i) => i < 0 || i >= dim)) this.fail(`indices [${Array.from(indices.data).join(', ')}] are outside axis ${axis} of ${formatShape(x.shape)}`);

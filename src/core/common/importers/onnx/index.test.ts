@@ -190,7 +190,45 @@ describe('ONNX import errors', () => {
       nodes: [{ op: 'Clip', inputs: ['x', 'lo', 'hi'], outputs: ['y'], name: 'clamp' }],
     });
     expect(() => readOnnx(clip)).toThrow('onnx: node 0 clamp (Clip, opset 13): Clip(-2, 3) is not supported');
+    // An axis of 2^31 + … once made the constant evaluator build a sparse array of that length (hang).
+    const slice = buildOnnx({
+      inputs: [{ name: 'x', shape: [1, 4] }],
+      outputs: ['y'],
+      initializers: [
+        { name: 'data', shape: [4], values: [1, 2, 3, 4] },
+        ...['starts', 'ends', 'axes'].map((name, i) => ({ name, shape: [1], values: [[0, 2, 2768240640][i]], type: 'int64' as const })),
+      ],
+      nodes: [
+        { op: 'Slice', inputs: ['data', 'starts', 'ends', 'axes'], outputs: ['part'], name: 'cut' },
+        { op: 'Add', inputs: ['x', 'part'], outputs: ['y'], name: 'add' },
+      ],
+    });
+    expect(() => readOnnx(slice)).toThrow('onnx: node 0 cut (Slice, opset 13): axes entry 2768240640 is out of range for rank 1');
     expect(() => readOnnx(fixture('lstm').subarray(0, 200))).toThrow(/^onnx: not a readable ONNX model \(200 bytes\): /);
+  });
+
+  it('a corrupted model either imports or fails with an ImportError (seeded byte mutations of the fixtures)', () => {
+    let state = 11;
+    const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const names = ['mlp', 'ds_cnn', 'lstm', 'cnn_flatten', 'conv1d', 'lstm_classifier', 'recurrent'];
+    const outcomes = { imported: 0, refused: 0 };
+    for (let i = 0; i < 300; i++) {
+      const bytes = fixture(names[i % names.length]);
+      for (let flip = 0; flip < 1 + Math.floor(random() * 4); flip++) {
+        // Mostly the graph structure (first and last kilobytes), not the weights in between.
+        const position = random() < 0.5 ? Math.floor(random() * Math.min(bytes.length, 2048)) : bytes.length - 1 - Math.floor(random() * Math.min(bytes.length, 4096));
+        bytes[position] = Math.floor(random() * 256);
+      }
+      try {
+        readOnnx(bytes);
+        outcomes.imported++;
+      } catch (error) {
+        if (!(error instanceof ImportError)) throw new Error(`case ${i}: ${(error as Error).stack}`);
+        outcomes.refused++;
+      }
+    }
+    expect(outcomes.imported).toBeGreaterThan(0);
+    expect(outcomes.refused).toBeGreaterThan(0);
   });
 
   it('refuses tensors past the size limit before allocating them', () => {
