@@ -196,10 +196,12 @@ export async function planRealBoard(board: Board, options: BoardConnectOptions =
   }
   if (!method) {
     const install = servers.map((server) => (server === 'openocd' ? 'openocd (apt-get install openocd)' : 'pyocd (pip install pyocd, or apt-get install python3-pyocd)')).join(' or ');
-    throw new DeviceError(
-      `board ${board.id}: nothing to flash it with: install ${install}${drive ? `, or mount its drive ${(drive.volumes ?? []).join(' or ')} to flash by copying a .${drive.format}` : ''}, or start a GDB server yourself and give --gdb-server host:port`,
-      { board: board.id },
-    );
+    const ways = [
+      ...(install ? [`install ${install}`] : []),
+      ...(drive && options.flashMethod === undefined ? [`mount its drive${drive.volumes?.length ? ` ${drive.volumes.join(' or ')}` : ''} to flash by copying a .${drive.format}`] : []),
+      'start a GDB server yourself and give --gdb-server host:port',
+    ];
+    throw new DeviceError(`board ${board.id}: nothing to flash it with: ${ways.join(', or ')}`, { board: board.id });
   }
   return { port: await findBoardPort(board, options.serialPort, options.listSerialPorts), method };
 }
