@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { requireTools } from '../../../../test/testing/tools.js';
 import { sharedModels } from '../../../../test/testing/shared-data.js';
-import { nucleoF446re, type Board } from '../../common/boards/index.js';
+import { nucleoF446re, requireBoard, type Board } from '../../common/boards/index.js';
 import { DeviceError } from '../../common/errors.js';
 import type { Graph } from '../../common/ir/types.js';
 import { FakeBoard } from '../../common/protocol/testing/fake-board.js';
@@ -147,6 +147,50 @@ describe('real-board back-end with stand-ins', () => {
       }
     } finally {
       clearInterval(probe);
+    }
+  }, 60_000);
+
+  it('Raspberry Pi Pico: the .uf2 (RP2040 family id, 256-byte payloads) is copied to its RPI-RP2 drive, which goes away as it reboots; then HELLO on the Debug Probe’s port', async () => {
+    directory = await mkdtemp(join(tmpdir(), 'tinydeploy-real-'));
+    const media = join(directory, 'media');
+    const drive = join(media, 'RPI-RP2');
+    await mkdir(drive, { recursive: true });
+    await writeFile(join(drive, 'INFO_UF2.TXT'), 'UF2 Bootloader v3.0\nModel: Raspberry Pi RP2\nBoard-ID: RPI-RP2\n');
+    const link = await PtyLink.start(join(directory, 'ttyACM0'), join(directory, 'ttyACM0-board'));
+    links.push(link);
+    const boardEnd = await SerialPortTransport.open(link.boardPath);
+    transports.push(boardEnd);
+    new FakeBoard(graph, boardEnd, { boardId: 'rpi-pico', buildId: 'stand-in' });
+    const pico: Board = { ...requireBoard('rpi-pico'), firmware: { ...requireBoard('rpi-pico').firmware, missing: undefined } };
+    const code = Uint8Array.from({ length: 0x300 }, (_, i) => (i < 0x100 ? 0 : (i * 7) & 0xff));
+    const elfPath = join(directory, 'profiler.elf');
+    await writeFile(elfPath, buildElf([{ type: 1, offset: 0x100, virtualAddress: 0x1000_0000, physicalAddress: 0x1000_0000, fileSize: 0x200, memorySize: 0x200, flags: 5 }], code));
+    // The boot ROM: takes the UF2 and reboots, its drive gone for good.
+    let taken: Buffer | undefined;
+    const bootRom = setInterval(() => {
+      if (taken || !existsSync(join(drive, 'profiler.uf2'))) return;
+      void (async () => {
+        taken = await readFile(join(drive, 'profiler.uf2'));
+        await rm(drive, { recursive: true, force: true });
+      })();
+    }, 10);
+    try {
+      const ports: SerialPortEntry[] = [{ path: link.hostPath, vendorId: '2e8a', productId: '000c', serialNumber: 'E6614C311B', boards: [pico] }];
+      const connection = await connectBoard(pico, elfPath, { drive: { mountRoots: [media], listDrives: async () => [], pollMs: 10 }, listSerialPorts: async () => ports });
+      try {
+        expect(connection).toMatchObject({ backend: 'mass-storage', serialPath: link.hostPath, info: { boardId: 'rpi-pico' } });
+        // Two 512-byte UF2 blocks of 256 payload bytes: magic numbers, family id flag, address, block numbering, RP2040's family id.
+        expect(taken!.length).toBe(1024);
+        const words = (block: number) => Array.from({ length: 8 }, (_, i) => taken!.readUInt32LE(block * 512 + i * 4));
+        expect(words(0)).toEqual([0x0a324655, 0x9e5d5157, 0x2000, 0x1000_0000, 256, 0, 2, 0xe48bff56]);
+        expect(words(1)).toEqual([0x0a324655, 0x9e5d5157, 0x2000, 0x1000_0100, 256, 1, 2, 0xe48bff56]);
+        expect([...taken!.subarray(32, 32 + 256)]).toEqual([...code.subarray(0x100, 0x200)]);
+        expect(taken!.readUInt32LE(512 - 4)).toBe(0x0ab16f30);
+      } finally {
+        await connection.close();
+      }
+    } finally {
+      clearInterval(bootRom);
     }
   }, 60_000);
 
