@@ -124,6 +124,24 @@ describe('ONNX fixtures from PyTorch against onnxruntime', () => {
     for (const error of await relativeErrors(bytes, graph)) expect(error).toBeLessThan(1e-5);
   });
 
+  it('HardSwish, LeakyRelu and Div of two activations run as HARD_SWISH, LEAKY_RELU and DIV, within 1e-5 of onnxruntime', async () => {
+    const bytes = buildOnnx({
+      inputs: [{ name: 'x', shape: [1, 3, 4, 5] }],
+      outputs: ['y'],
+      nodes: [
+        { op: 'HardSwish', inputs: ['x'], outputs: ['h'], name: 'hswish' },
+        { op: 'LeakyRelu', inputs: ['x'], outputs: ['l'], name: 'leaky', attributes: { alpha: 0.1 } },
+        { op: 'Sigmoid', inputs: ['l'], outputs: ['s'], name: 'gate' },
+        { op: 'Div', inputs: ['h', 's'], outputs: ['y'], name: 'divide' },
+      ],
+      opset: 14,
+    });
+    const graph = readOnnx(bytes);
+    expect(opTypes(graph)).toEqual(['HARD_SWISH', 'LEAKY_RELU', 'LOGISTIC', 'DIV']);
+    expect((graph.ops[1].attrs as { alpha: number }).alpha).toBeCloseTo(0.1, 7);
+    for (const error of await relativeErrors(bytes, graph)) expect(error).toBeLessThan(1e-5);
+  });
+
   it('fuses ReLU/Clip into the layer before and folds batch-norm and the MatMul bias', () => {
     const mlp = readOnnx(fixture('mlp'));
     expect(mlp.ops.map((op) => (op.attrs as { activation?: string }).activation)).toEqual(['relu', 'relu6', 'none', undefined, 'none', undefined]);
