@@ -65,6 +65,8 @@ export interface TrainingData {
   readonly validation?: LabelledSet;
   /** Class count (the width of the model's output). */
   readonly classes: number;
+  /** The model training started from: distillation's teacher unless another is given. */
+  readonly teacher?: Graph;
 }
 
 /** A note a pass leaves for the user: what it changed, or what it skipped and why. */

@@ -272,8 +272,14 @@ function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number
     case 'AVERAGE_POOL_2D':
     case 'MAX_POOL_2D': {
       const { attrs } = op as OpOf<'AVERAGE_POOL_2D'>;
+      const input = x();
+      const [, height, width] = input.shape as number[];
+      if (op.type === 'AVERAGE_POOL_2D' && attrs.filterH === height && attrs.filterW === width && attrs.padding === 'valid') {
+        // A global average (DS-CNN's last pool): a mean, whose gradient is a broadcast (the wasm AvgPoolGrad is a slow loop).
+        return activate(tf, tf.mean(input, [1, 2], true), attrs.activation);
+      }
       const pool = op.type === 'MAX_POOL_2D' ? tf.maxPool : tf.avgPool;
-      return activate(tf, pool(x() as never, [attrs.filterH, attrs.filterW], [attrs.strideH, attrs.strideW], attrs.padding), attrs.activation);
+      return activate(tf, pool(input as never, [attrs.filterH, attrs.filterW], [attrs.strideH, attrs.strideW], attrs.padding), attrs.activation);
     }
     case 'ADD':
     case 'SUB':

@@ -26,6 +26,11 @@ export interface TrainOptions {
   /** Stop after this many steps in all (short runs in tests and benches). */
   maxSteps?: number;
   signal?: AbortSignal;
+  /**
+   * Distillation: the loss becomes α·T²·KL(teacher/T ‖ student/T) + (1 − α)·cross-entropy, the
+   * teacher's logits computed on the same batch (its weights are not trained). α = 1 ignores the labels.
+   */
+  distill?: { teacher: LoweredGraph; alpha: number; temperature: number };
   onStep?(step: StepReport): void;
   onEpoch?(epoch: EpochReport): void;
 }
@@ -97,6 +102,14 @@ export function crossEntropy(tf: Tf, logits: T, labels: T, classes: number): T {
   return tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(labels, classes), logProbabilities), 1)));
 }
 
+/** T²·KL(softmax(teacher/T) ‖ softmax(student/T)), averaged over the batch (Hinton et al.'s soft-target loss). */
+export function distillationLoss(tf: Tf, student: T, teacher: T, temperature: number): T {
+  const target = tf.softmax(teacher.div(temperature));
+  const logTarget = tf.logSoftmax(teacher.div(temperature));
+  const logStudent = tf.logSoftmax(student.div(temperature));
+  return tf.mean(tf.sum(target.mul(logTarget.sub(logStudent)), 1)).mul(temperature * temperature);
+}
+
 /** Top-1 accuracy of the lowered graph on a set, in batches. */
 export function accuracyOf(tf: Tf, lowered: LoweredGraph, set: LabelledSet, batchSize = 256): number {
   if (set.count === 0) return 0;
@@ -160,7 +173,19 @@ export async function train(tf: Tf, lowered: LoweredGraph, data: { train: Labell
         const lossTensor = tf.tidy(() => {
           const x = batchTensor(tf, lowered, set, indices);
           const labels = tf.tensor1d(Array.from(indices, (index) => set.labels[index]), 'int32');
-          return optimizer.minimize(() => crossEntropy(tf, lowered.forward(x, { logits: true }), labels, classes) as never, true, variables)!;
+          const distill = options.distill;
+          const teacher = distill ? distill.teacher.forward(x, { logits: true }).reshape([-1, classes]) : undefined;
+          return optimizer.minimize(
+            () => {
+              const logits = lowered.forward(x, { logits: true });
+              if (!distill || !teacher) return crossEntropy(tf, logits, labels, classes) as never;
+              const soft = distillationLoss(tf, logits.reshape([-1, classes]), teacher, distill.temperature);
+              const loss = distill.alpha >= 1 ? soft.mul(distill.alpha) : soft.mul(distill.alpha).add(crossEntropy(tf, logits, labels, classes).mul(1 - distill.alpha));
+              return loss as never;
+            },
+            true,
+            variables,
+          )!;
         }) as T;
         const loss = (await lossTensor.data())[0];
         lossTensor.dispose();

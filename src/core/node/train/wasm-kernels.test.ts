@@ -54,6 +54,21 @@ describe('wasm training kernels', () => {
     for (const name of wasmTrainingKernels) expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
   });
 
+  it("multiply with transposed operands as the cpu back end does (BatchMatMul transposes first on wasm)", async () => {
+    const results: Record<string, Float32Array[]> = {};
+    for (const backend of ['cpu', 'wasm'] as const) {
+      const { tf } = await loadTrainingEngine(backend);
+      results[backend] = tf.tidy(() => {
+        const a = values(tf, [2, 5, 7], 4);
+        const b = values(tf, [2, 7, 3], 5);
+        const aT = values(tf, [2, 7, 5], 6);
+        const bT = values(tf, [2, 3, 7], 7);
+        return [tf.matMul(a, b), tf.matMul(aT, b, true, false), tf.matMul(a, bT, false, true), tf.matMul(aT, bT, true, true)].map((product) => product.dataSync() as Float32Array);
+      });
+    }
+    results.wasm.forEach((product, i) => product.forEach((value, j) => expect(value).toBeCloseTo(results.cpu[i][j], 5)));
+  });
+
   for (const testCase of cases) {
     it(`give the cpu back end's gradients: ${testCase.name}`, async () => {
       const cpu = await gradients('cpu', testCase);

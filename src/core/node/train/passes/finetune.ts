@@ -6,6 +6,7 @@
  */
 
 import type { Graph } from '../../../common/ir/types.js';
+import type { PassContext, PassOptionSpec } from '../../../common/passes/pass.js';
 import { registerPass } from '../../../common/passes/registry.js';
 import { PassError } from '../../../common/errors.js';
 import { type TrainingBackend, loadTrainingEngine } from '../engine.js';
@@ -27,60 +28,69 @@ export interface FinetuneOptions {
 
 export const backendChoices = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 
+/** The options of every training pass (finetune, distill). */
+export const trainingOptionSpecs = {
+  epochs: { type: 'number', description: 'passes over the training part', default: trainDefaults.epochs },
+  batchSize: { type: 'number', description: 'samples per step', default: trainDefaults.batchSize },
+  learningRate: { type: 'number', description: 'initial learning rate', default: trainDefaults.learningRate },
+  optimizer: { type: 'string', description: 'the optimizer', default: trainDefaults.optimizer, choices: ['adam', 'sgd'] },
+  schedule: { type: 'string', description: 'learning-rate schedule over the epochs', default: trainDefaults.schedule, choices: ['constant', 'cosine', 'step'] },
+  patience: { type: 'number', description: 'epochs without a better validation accuracy before stopping (0: never)', default: trainDefaults.patience },
+  seed: { type: 'number', description: 'seed of the sample order', default: trainDefaults.seed },
+  maxSteps: { type: 'number', description: 'stop after this many steps in all (short runs)' },
+  backend: { type: 'string', description: 'tfjs back end', default: 'auto', choices: backendChoices },
+} as const satisfies Record<string, PassOptionSpec>;
+
+/** Trains `graph` on the context's training data and returns it with the trained weights (finetune, and distill with a teacher). */
+export async function trainPass(graph: Graph, context: PassContext<FinetuneOptions>, distill?: { teacher: Graph; alpha: number; temperature: number }): Promise<Graph> {
+  const data = context.resources.training!;
+  const { options } = context;
+  if (data.train.count === 0) throw new PassError('the training part has no samples');
+  const engine = await loadTrainingEngine((options.backend ?? 'auto') as TrainingBackend | 'auto');
+  const { tf } = engine;
+  context.log(`tfjs back end ${engine.backend}${engine.notes.length ? ` (${engine.notes.join('; ')})` : ''}`);
+  const lowered = lowerGraph(tf, graph);
+  const teacher = distill ? lowerGraph(tf, distill.teacher) : undefined;
+  try {
+    const epochs = options.epochs ?? trainDefaults.epochs;
+    const batchSize = options.batchSize ?? trainDefaults.batchSize;
+    const total = Math.ceil(data.train.count / batchSize) * epochs;
+    let done = 0;
+    const result = await train(tf, lowered, data, {
+      epochs,
+      batchSize,
+      learningRate: options.learningRate,
+      optimizer: options.optimizer as 'adam' | 'sgd' | undefined,
+      schedule: options.schedule as 'constant' | 'cosine' | 'step' | undefined,
+      patience: options.patience,
+      seed: options.seed,
+      maxSteps: options.maxSteps,
+      signal: context.signal,
+      ...(distill && teacher ? { distill: { teacher, alpha: distill.alpha, temperature: distill.temperature } } : {}),
+      onStep: ({ epoch, step, steps, loss }) => context.progress(++done, Math.min(total, options.maxSteps ?? total), `epoch ${epoch}/${epochs} step ${step}/${steps} loss ${loss.toFixed(4)}`),
+      onEpoch: ({ epoch, loss, validationAccuracy, learningRate, milliseconds }) =>
+        context.log(
+          `epoch ${epoch}/${epochs}: loss ${loss.toFixed(4)}${validationAccuracy !== undefined ? `, validation accuracy ${(100 * validationAccuracy).toFixed(2)}%` : ''}, ` +
+            `learning rate ${learningRate.toPrecision(3)}, ${(milliseconds / 1000).toFixed(1)} s`,
+        ),
+    });
+    context.log(
+      `trained ${result.epochs} epoch(s), ${result.steps} steps on ${data.train.count} samples` +
+        (result.bestValidationAccuracy !== undefined ? `; kept epoch ${result.bestEpoch} (validation accuracy ${(100 * result.bestValidationAccuracy).toFixed(2)}%)` : '') +
+        (result.stoppedEarly ? '; stopped early' : ''),
+    );
+    return lowered.toGraph();
+  } finally {
+    lowered.dispose();
+    teacher?.dispose();
+  }
+}
+
 registerPass<FinetuneOptions>({
   name: 'finetune',
   description: 'train the weights on the training data (cross-entropy, Adam/SGD, LR schedule, early stopping on the validation part)',
   requires: 'a float classifier (int8 weights are dequantized) with one input and one output per class, every op trainable',
   resources: ['training'],
-  options: {
-    epochs: { type: 'number', description: 'passes over the training part', default: trainDefaults.epochs },
-    batchSize: { type: 'number', description: 'samples per step', default: trainDefaults.batchSize },
-    learningRate: { type: 'number', description: 'initial learning rate', default: trainDefaults.learningRate },
-    optimizer: { type: 'string', description: 'the optimizer', default: trainDefaults.optimizer, choices: ['adam', 'sgd'] },
-    schedule: { type: 'string', description: 'learning-rate schedule over the epochs', default: trainDefaults.schedule, choices: ['constant', 'cosine', 'step'] },
-    patience: { type: 'number', description: 'epochs without a better validation accuracy before stopping (0: never)', default: trainDefaults.patience },
-    seed: { type: 'number', description: 'seed of the sample order', default: trainDefaults.seed },
-    maxSteps: { type: 'number', description: 'stop after this many steps in all (short runs)' },
-    backend: { type: 'string', description: 'tfjs back end', default: 'auto', choices: backendChoices },
-  },
-  async run(graph, context): Promise<Graph> {
-    const data = context.resources.training!;
-    const { options } = context;
-    if (data.train.count === 0) throw new PassError('the training part has no samples');
-    const engine = await loadTrainingEngine((options.backend ?? 'auto') as TrainingBackend | 'auto');
-    const { tf } = engine;
-    context.log(`tfjs back end ${engine.backend}${engine.notes.length ? ` (${engine.notes.join('; ')})` : ''}`);
-    const lowered = lowerGraph(tf, graph);
-    try {
-      const epochs = options.epochs ?? trainDefaults.epochs;
-      const batchSize = options.batchSize ?? trainDefaults.batchSize;
-      const total = Math.ceil(data.train.count / batchSize) * epochs;
-      let done = 0;
-      const result = await train(tf, lowered, data, {
-        epochs,
-        batchSize,
-        learningRate: options.learningRate,
-        optimizer: options.optimizer as 'adam' | 'sgd' | undefined,
-        schedule: options.schedule as 'constant' | 'cosine' | 'step' | undefined,
-        patience: options.patience,
-        seed: options.seed,
-        maxSteps: options.maxSteps,
-        signal: context.signal,
-        onStep: ({ epoch, step, steps, loss }) => context.progress(++done, Math.min(total, options.maxSteps ?? total), `epoch ${epoch}/${epochs} step ${step}/${steps} loss ${loss.toFixed(4)}`),
-        onEpoch: ({ epoch, loss, validationAccuracy, learningRate, milliseconds }) =>
-          context.log(
-            `epoch ${epoch}/${epochs}: loss ${loss.toFixed(4)}${validationAccuracy !== undefined ? `, validation accuracy ${(100 * validationAccuracy).toFixed(2)}%` : ''}, ` +
-              `learning rate ${learningRate.toPrecision(3)}, ${(milliseconds / 1000).toFixed(1)} s`,
-          ),
-      });
-      context.log(
-        `trained ${result.epochs} epoch(s), ${result.steps} steps on ${data.train.count} samples` +
-          (result.bestValidationAccuracy !== undefined ? `; kept epoch ${result.bestEpoch} (validation accuracy ${(100 * result.bestValidationAccuracy).toFixed(2)}%)` : '') +
-          (result.stoppedEarly ? '; stopped early' : ''),
-      );
-      return lowered.toGraph();
-    } finally {
-      lowered.dispose();
-    }
-  },
+  options: trainingOptionSpecs,
+  run: (graph, context) => trainPass(graph, context),
 });
