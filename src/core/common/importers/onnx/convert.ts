@@ -728,7 +728,7 @@ export class OnnxConverter {
   }
 
   private matmul(): void {
-    if (!this.isConst(1)) this.fail('B is computed by the graph; only constant weights are supported (a FULLY_CONNECTED layer)');
+    if (!this.isConst(1)) return this.batchMatmul();
     const a = this.value(0, 'A');
     const b = this.const(1, 'B');
     if (b.shape.length !== 2) this.fail(`B ${formatShape(b.shape)}: only a constant matrix is supported`);
@@ -736,6 +736,32 @@ export class OnnxConverter {
     const [depth, units] = b.shape;
     if (a.shape[a.shape.length - 1] !== depth) this.fail(`A ${formatShape(a.shape)} and B ${formatShape(b.shape)} do not multiply`);
     this.fullyConnected(a, transposeConstant(b, [1, 0]), new Float32Array(units), a.shape.length > 2);
+  }
+
+  /** MatMul of two computed values: BATCH_MATMUL, a transposed operand read through adj_x / adj_y instead of moved. */
+  private batchMatmul(): void {
+    this.requireOp('BATCH_MATMUL', 'MatMul of two computed values');
+    const operand = (index: number, role: string): { value: Value; adjoint: boolean } => {
+      let value = this.settle(this.value(index, role));
+      const rank = value.shape.length;
+      if (rank < 2) this.fail(`${role} ${formatShape(value.shape)}: a vector operand is not supported`);
+      const identity = value.shape.map((_, i) => i);
+      const swapped = [...identity.slice(0, -2), rank - 1, rank - 2];
+      if (!value.columns && sameList(value.perm, swapped)) return { value, adjoint: true };
+      value = this.identity(value);
+      return { value, adjoint: false };
+    };
+    const a = operand(0, 'A');
+    const b = operand(1, 'B');
+    const [m, k] = a.value.shape.slice(-2);
+    const [k2, n] = b.value.shape.slice(-2);
+    if (k !== k2) this.fail(`A ${formatShape(a.value.shape)} and B ${formatShape(b.value.shape)} do not multiply`);
+    const batch = broadcastShape(a.value.shape.slice(0, -2), b.value.shape.slice(0, -2));
+    if (!batch) this.fail(`batch dimensions of A ${formatShape(a.value.shape)} and B ${formatShape(b.value.shape)} do not broadcast`);
+    const shape = [...batch, m, n];
+    const out = this.newValue(shape, shape.map((_, i) => i));
+    this.addOp('BATCH_MATMUL', [a.value.tensor, b.value.tensor], [out.tensor], { adjX: a.adjoint, adjY: b.adjoint });
+    this.define(out);
   }
 
   /** FULLY_CONNECTED over the last dimension; weights [units, depth] in ONNX column order. */

@@ -142,6 +142,21 @@ describe('ONNX fixtures from PyTorch against onnxruntime', () => {
     for (const error of await relativeErrors(bytes, graph)) expect(error).toBeLessThan(1e-5);
   });
 
+  it('MatMul of two computed values is a BATCH_MATMUL reading the transposed operand through adj_y, within 1e-5 of onnxruntime', async () => {
+    const bytes = buildOnnx({
+      inputs: [{ name: 'x', shape: [1, 4, 6] }],
+      outputs: ['gram'],
+      nodes: [
+        { op: 'Transpose', inputs: ['x'], outputs: ['xt'], name: 'flip', attributes: { perm: [0, 2, 1] } },
+        { op: 'MatMul', inputs: ['x', 'xt'], outputs: ['gram'], name: 'gram' },
+      ],
+    });
+    const graph = readOnnx(bytes);
+    expect(opTypes(graph)).toEqual(['BATCH_MATMUL']);
+    expect(graph.ops[0].attrs).toEqual({ adjX: false, adjY: true });
+    for (const error of await relativeErrors(bytes, graph)) expect(error).toBeLessThan(1e-5);
+  });
+
   it('fuses ReLU/Clip into the layer before and folds batch-norm and the MatMul bias', () => {
     const mlp = readOnnx(fixture('mlp'));
     expect(mlp.ops.map((op) => (op.attrs as { activation?: string }).activation)).toEqual(['relu', 'relu6', 'none', undefined, 'none', undefined]);
