@@ -4,13 +4,15 @@
  * `npx tsx test/corpus/make-ops.ts`; the files are committed, so the corpus does not depend on
  * the writer staying the same.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportTflite } from '../../src/core/common/exporters/index.js';
 import { bytesOf, elementCount } from '../../src/core/common/ir/tensor.js';
 import { OpModel, opModels, randomData, seeded } from './testing/op-models.js';
 
 const directory = join(import.meta.dirname, 'ops');
+// Start from an empty folder, so a model taken out of op-models.ts leaves no stale file behind.
+for (const file of readdirSync(directory)) rmSync(join(directory, file));
 opModels.forEach((spec, index) => {
   const model = new OpModel(seeded(1000 + index));
   spec.build(model);

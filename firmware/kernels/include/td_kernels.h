@@ -455,6 +455,30 @@ typedef struct {
 td_status td_abs_s8(const td_abs_params *params, int32_t size, const int8_t *input, int8_t *output);
 td_status td_abs_s16(const td_abs_params *params, int32_t size, const int16_t *input, int16_t *output);
 
+/** PRELU int8 (input 2 = alpha, broadcast): positive = s_in / s_out, negative = s_in * s_alpha / s_out. */
+typedef struct {
+    int32_t input_offset;  /* -input zero point */
+    int32_t alpha_offset;  /* -alpha zero point */
+    int32_t output_offset; /* output zero point */
+    td_requant positive;
+    td_requant negative;
+} td_prelu_params_s8;
+
+td_status td_prelu_s8(const td_prelu_params_s8 *params, const td_dims *input_dims, const int8_t *input, const td_dims *alpha_dims,
+                      const int8_t *alpha, const td_dims *output_dims, int8_t *output);
+
+/** HARD_SWISH int8 (TFLite's reference HardSwish): Q15 multipliers and their exponents, as DownScaleInt32ToInt16Multiplier gives them. */
+typedef struct {
+    int32_t input_zero_point;
+    int32_t output_zero_point;
+    int32_t output_multiplier; /* Q15 */
+    int32_t output_exponent;   /* <= 0 */
+    int32_t reluish_multiplier; /* Q15 */
+    int32_t reluish_exponent;
+} td_hard_swish_params;
+
+td_status td_hard_swish_s8(const td_hard_swish_params *params, int32_t size, const int8_t *input, int8_t *output);
+
 /** Element types of td_cast. */
 typedef enum {
     TD_CAST_FLOAT32 = 0,

@@ -317,6 +317,20 @@ export const opModels: OpModelSpec[] = [
     },
   },
   {
+    name: 'prelu_int8',
+    build: (m) => {
+      const x = m.input('int8', [1, 5, 5, 3], [0.05, 2]);
+      m.op('PRELU', {}, [x, m.constant('int8', [1, 1, 3], [0.01, -1])], [m.tensor('int8', [1, 5, 5, 3], [0.04, -20])]);
+    },
+  },
+  {
+    name: 'hard_swish_int8',
+    build: (m) => {
+      const x = m.input('int8', [1, 8, 8, 4], [0.04, -10]);
+      m.op('HARD_SWISH', {}, [x], [m.tensor('int8', [1, 8, 8, 4], [0.025, -90])]);
+    },
+  },
+  {
     name: 'abs_int8',
     build: (m) => {
       const x = m.input('int8', [1, 8, 8, 3], [0.05, -7]);

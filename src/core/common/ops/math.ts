@@ -11,6 +11,9 @@
  * Binary, numpy broadcasting — MINIMUM, MAXIMUM, DIV, SQUARED_DIFFERENCE, PRELU:
  * - float32: min, max, a / b then the fused activation, (a - b)², x ≥ 0 ? x : alpha · x;
  * - MINIMUM / MAXIMUM int8 / int16: the stored values compared (TFLite Micro does not rescale);
+ * - PRELU int8 (prelu_common.cc): x - zpIn ≥ 0 rescaled by sIn / sOut, otherwise
+ *   (x - zpIn)(alpha - zpAlpha) rescaled by sIn·sAlpha / sOut (both in double), plus zpOut, clamped;
+ * - HARD_SWISH int8: ops/hard-swish.ts;
  * - SQUARED_DIFFERENCE int8 (squared_difference.cc): both inputs offset, shifted left by 7 and
  *   rescaled to twice the larger input scale, the difference squared in int32 and rescaled by
  *   (2·max scale)² / (2^14 · sOut), plus zpOut, clamped to int8.
@@ -24,6 +27,7 @@ import { expectDType, inputTensor, outputTensor, tensorName, type OpContext } fr
 import { activationQuantization } from './quantization.js';
 import { defineOp } from './registry.js';
 import { unaryTensors } from './unary.js';
+import { hardSwishParams, type HardSwishParams } from './hard-swish.js';
 
 export type UnaryMathOp = 'ABS' | 'NEG' | 'SQRT' | 'RSQRT' | 'LOG' | 'EXP' | 'HARD_SWISH';
 export type BinaryMathOp = 'MINIMUM' | 'MAXIMUM' | 'DIV' | 'SQUARED_DIFFERENCE' | 'PRELU';
@@ -33,14 +37,15 @@ export interface UnaryMathPlan {
   count: number;
   arithmetic:
     | { flavour: 'float32' }
-    | { flavour: 'int8' | 'int16'; inputZeroPoint: number; outputZeroPoint: number; rescale?: QuantizedMultiplier; range: ActivationRange };
+    | { flavour: 'int8' | 'int16'; inputZeroPoint: number; outputZeroPoint: number; rescale?: QuantizedMultiplier; range: ActivationRange }
+    | { flavour: 'hard-swish-int8'; params: HardSwishParams };
 }
 
 function prepareUnary(context: OpContext): UnaryMathPlan {
   const op = context.op.type as UnaryMathOp;
-  const quantized = op === 'ABS';
-  const { input, output, count } = unaryTensors(context, quantized ? ['float32', 'int8', 'int16'] : ['float32']);
+  const { input, output, count } = unaryTensors(context, op === 'ABS' ? ['float32', 'int8', 'int16'] : op === 'HARD_SWISH' ? ['float32', 'int8'] : ['float32']);
   if (input.dtype === 'float32') return { op, count, arithmetic: { flavour: 'float32' } };
+  if (op === 'HARD_SWISH') return { op, count, arithmetic: { flavour: 'hard-swish-int8', params: hardSwishParams(context, input, output) } };
   const flavour = input.dtype as 'int8' | 'int16';
   const qIn = activationQuantization(context, input, 'input');
   const qOut = activationQuantization(context, output, 'output');
@@ -56,6 +61,15 @@ export interface BinaryMathPlan {
   arithmetic:
     | { flavour: 'float32'; activation: ActivationRange }
     | { flavour: 'int8' | 'int16'; kind: 'compare' }
+    | {
+        flavour: 'int8';
+        kind: 'prelu';
+        inputOffset: number;
+        alphaOffset: number;
+        outputOffset: number;
+        positive: QuantizedMultiplier;
+        negative: QuantizedMultiplier;
+      }
     | {
         flavour: 'int8';
         kind: 'squared-difference';
@@ -80,7 +94,7 @@ function prepareBinary(context: OpContext): BinaryMathPlan {
   const input1 = inputTensor(context, 0, 'input 0');
   const input2 = inputTensor(context, 1, op === 'PRELU' ? 'alpha' : 'input 1');
   const output = outputTensor(context);
-  const quantizedTypes = op === 'MINIMUM' || op === 'MAXIMUM' ? (['int8', 'int16'] as const) : op === 'SQUARED_DIFFERENCE' ? (['int8'] as const) : ([] as const);
+  const quantizedTypes = op === 'MINIMUM' || op === 'MAXIMUM' ? (['int8', 'int16'] as const) : op === 'SQUARED_DIFFERENCE' || op === 'PRELU' ? (['int8'] as const) : ([] as const);
   expectDType(context, output, 'output', 'float32', ...quantizedTypes);
   expectDType(context, input1, 'input 0', output.dtype);
   expectDType(context, input2, op === 'PRELU' ? 'alpha' : 'input 1', output.dtype);
@@ -92,10 +106,25 @@ function prepareBinary(context: OpContext): BinaryMathPlan {
     const activation = op === 'DIV' ? ((context.op.attrs as { activation?: Activation }).activation ?? 'none') : 'none';
     return { op, broadcast, arithmetic: { flavour: 'float32', activation: activationRangeFloat(context, activation) } };
   }
-  if (op !== 'SQUARED_DIFFERENCE') return { op, broadcast, arithmetic: { flavour: output.dtype as 'int8' | 'int16', kind: 'compare' } };
+  if (op === 'MINIMUM' || op === 'MAXIMUM') return { op, broadcast, arithmetic: { flavour: output.dtype as 'int8' | 'int16', kind: 'compare' } };
   const q1 = activationQuantization(context, input1, 'input 0');
-  const q2 = activationQuantization(context, input2, 'input 1');
+  const q2 = activationQuantization(context, input2, op === 'PRELU' ? 'alpha' : 'input 1');
   const qOut = activationQuantization(context, output, 'output');
+  if (op === 'PRELU') {
+    return {
+      op,
+      broadcast,
+      arithmetic: {
+        flavour: 'int8',
+        kind: 'prelu',
+        inputOffset: -q1.zeroPoint,
+        alphaOffset: -q2.zeroPoint,
+        outputOffset: qOut.zeroPoint,
+        positive: quantizeMultiplier(q1.scale / qOut.scale),
+        negative: quantizeMultiplier((q1.scale * q2.scale) / qOut.scale),
+      },
+    };
+  }
   const leftShift = 7;
   const twiceMax = 2 * Math.max(q1.scale, q2.scale);
   const smallerThanOne = (real: number, role: string) => {
@@ -120,7 +149,7 @@ function prepareBinary(context: OpContext): BinaryMathPlan {
 }
 
 export const unaryMathOps = (['ABS', 'NEG', 'SQRT', 'RSQRT', 'LOG', 'EXP', 'HARD_SWISH'] as const).map((type) =>
-  defineOp<UnaryMathPlan>({ types: [type], minInputs: 1, precisions: type === 'ABS' ? ['int8', 'int16', 'float32'] : ['float32'], inPlace: 'elementwise', prepare: prepareUnary }),
+  defineOp<UnaryMathPlan>({ types: [type], minInputs: 1, precisions: type === 'ABS' ? ['int8', 'int16', 'float32'] : type === 'HARD_SWISH' ? ['int8', 'float32'] : ['float32'], inPlace: 'elementwise', prepare: prepareUnary }),
 );
 
 export const binaryMathOps = (['MINIMUM', 'MAXIMUM', 'DIV', 'SQUARED_DIFFERENCE', 'PRELU'] as const).map((type) =>
@@ -128,7 +157,7 @@ export const binaryMathOps = (['MINIMUM', 'MAXIMUM', 'DIV', 'SQUARED_DIFFERENCE'
     types: [type],
     minInputs: 2,
     fusedActivation: type === 'DIV',
-    precisions: type === 'MINIMUM' || type === 'MAXIMUM' ? ['int8', 'int16', 'float32'] : type === 'SQUARED_DIFFERENCE' ? ['int8', 'float32'] : ['float32'],
+    precisions: type === 'MINIMUM' || type === 'MAXIMUM' ? ['int8', 'int16', 'float32'] : type === 'SQUARED_DIFFERENCE' || type === 'PRELU' ? ['int8', 'float32'] : ['float32'],
     prepare: prepareBinary,
   }),
 );

@@ -31,6 +31,15 @@ for (const definition of unaryMathOps) {
     if (arithmetic.flavour === 'float32') {
       return { kernels: ['td_unary_f32'], scratchBytes: 0, emit: (e) => `td_unary_f32(${unaryNames[op]}, ${count}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})` };
     }
+    if (arithmetic.flavour === 'hard-swish-int8') {
+      const p = arithmetic.params;
+      const params = `{${p.inputZeroPoint}, ${p.outputZeroPoint}, ${p.outputMultiplier}, ${p.outputExponent}, ${p.reluishMultiplier}, ${p.reluishExponent}}`;
+      return {
+        kernels: ['td_hard_swish_s8'],
+        scratchBytes: 0,
+        emit: (e) => `td_hard_swish_s8(${e.struct('params', 'td_hard_swish_params', params)}, ${count}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
+      };
+    }
     const kernel = arithmetic.flavour === 'int8' ? 'td_abs_s8' : 'td_abs_s16';
     const { inputZeroPoint, outputZeroPoint, rescale } = arithmetic;
     const params = `{${-inputZeroPoint}, ${outputZeroPoint}, ${rescale ? 1 : 0}, ${requantC(rescale ?? { multiplier: 0, shift: 0 })}}`;
@@ -63,6 +72,11 @@ for (const definition of binaryMathOps) {
     if (arithmetic.kind === 'compare') {
       const kernel = arithmetic.flavour === 'int8' ? 'td_min_max_s8' : 'td_min_max_s16';
       return { kernels: [kernel], scratchBytes: 0, emit: (e) => `${kernel}(${op === 'MAXIMUM' ? 1 : 0}, ${operands(e)})` };
+    }
+    if (arithmetic.kind === 'prelu') {
+      const { inputOffset, alphaOffset, outputOffset, positive, negative } = arithmetic;
+      const params = `{${inputOffset}, ${alphaOffset}, ${outputOffset}, ${requantC(positive)}, ${requantC(negative)}}`;
+      return { kernels: ['td_prelu_s8'], scratchBytes: 0, emit: (e) => `td_prelu_s8(${e.struct('params', 'td_prelu_params_s8', params)}, ${operands(e)})` };
     }
     const { input1Offset, input2Offset, outputOffset, leftShift, input1, input2, output: out } = arithmetic;
     const params = `{${input1Offset}, ${input2Offset}, ${outputOffset}, ${leftShift}, ${requantC(input1)}, ${requantC(input2)}, ${requantC(out)}}`;

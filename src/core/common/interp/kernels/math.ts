@@ -1,6 +1,7 @@
 /** Host kernels of the element-wise math ops (ops/math.ts). */
 import type { TensorData } from '../../ir/types.js';
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSmallerThanOne } from '../../ops/fixed-point.js';
+import { hardSwishInt8 } from '../../ops/hard-swish.js';
 import { binaryFloat, binaryMathOps, unaryFloat, unaryMathOps } from '../../ops/math.js';
 import { registerKernel } from '../registry.js';
 
@@ -11,6 +12,14 @@ for (const definition of unaryMathOps) {
         const x = inputs[0] as Float32Array;
         const y = outputs[0] as Float32Array;
         for (let i = 0; i < count; i++) y[i] = unaryFloat(op, x[i]);
+      };
+    }
+    if (arithmetic.flavour === 'hard-swish-int8') {
+      const { params } = arithmetic;
+      return (inputs, outputs) => {
+        const x = inputs[0] as Int8Array;
+        const y = outputs[0] as Int8Array;
+        for (let i = 0; i < count; i++) y[i] = hardSwishInt8(params, x[i]);
       };
     }
     const { inputZeroPoint, outputZeroPoint, rescale, range } = arithmetic;
@@ -63,6 +72,17 @@ for (const definition of binaryMathOps) {
       forEachBroadcast(shape, strides1, strides2, (i1, i2, o) => {
         const [p, q] = [a[i1] as number, b[i2] as number];
         y[o] = minimum ? (q < p ? q : p) : p < q ? q : p;
+      });
+    } else if (arithmetic.kind === 'prelu') {
+      const { inputOffset, alphaOffset, outputOffset, positive, negative } = arithmetic;
+      forEachBroadcast(shape, strides1, strides2, (i1, i2, o) => {
+        const value = (a[i1] as number) + inputOffset;
+        const scaled =
+          value >= 0
+            ? multiplyByQuantizedMultiplier(value, positive.multiplier, positive.shift)
+            : multiplyByQuantizedMultiplier(value * ((b[i2] as number) + alphaOffset), negative.multiplier, negative.shift);
+        const q = (scaled + outputOffset) | 0;
+        y[o] = q < -128 ? -128 : q > 127 ? 127 : q;
       });
     } else {
       const { input1Offset, input2Offset, outputOffset, leftShift, input1, input2, output } = arithmetic;
