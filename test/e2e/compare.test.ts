@@ -121,7 +121,8 @@ describe('Compare, export and the graph in Chromium against tinydeploy serve', (
       expect(await rows.nth(i).getByTestId('compare-accuracy').textContent()).toMatch(/^\d{1,3}\.\d%/);
       expect(await rows.nth(i).getByTestId('compare-latency').textContent()).toMatch(/instr\./);
       expect(await rows.nth(i).getByTestId('compare-ram').textContent()).toMatch(/KiB/);
-      expect(await rows.nth(i).getByTestId('compare-flash').textContent()).toMatch(/w .* · c /);
+      // Flash by part from the ELF's symbols: weights, model, kernels, runtime.
+      expect(await rows.nth(i).getByTestId('compare-flash').textContent()).toMatch(/w [\d.]+K · m [\d.]+K.*k [\d.]+K · rt [\d.]+K/);
     }
     // The int8 child runs in fewer instructions than its float parent: a negative, green delta.
     const delta = rows.nth(1).getByTestId('latency-delta');

@@ -56,8 +56,13 @@ export interface ComparisonRow {
   stackBytes?: number;
   /** RAM = data + bss (the arena is in bss) + estimated stack. */
   ramBytes?: number;
-  /** Flash = text + rodata + data of the ELF, with its parts when the build report has them. */
-  flash?: { total: number; weights?: number; code?: number; runtime?: number; kernels?: number };
+  /** RAM by part (arena + stack + runtime + other = ramBytes), when the build report has them. */
+  ram?: { arena: number; stack: number; runtime: number; other: number };
+  /**
+   * Flash = text + rodata + data of the ELF; code = flash − weights. With the build's parts from
+   * the ELF's symbols: weights + model + kernels + runtime + startup + other = total.
+   */
+  flash?: { total: number; weights?: number; code?: number; model?: number; kernels?: number; runtime?: number; startup?: number; other?: number };
 }
 
 export interface Comparison {

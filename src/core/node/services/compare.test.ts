@@ -61,7 +61,7 @@ function recordDeploy(projectId: string, variantId: string, figures: { latency: 
     ramBytes: 20_000,
     arenaBytes: 12_000,
     toolchainVersion: 'arm-none-eabi-gcc 12',
-    build: { weightBytes: 22_000, codeBytes: 38_000 },
+    build: { weightBytes: 22_000, codeBytes: 38_000, flashParts: { weights: 22_000, model: 3_000, kernels: 20_000, runtime: 9_000, startup: 5_000, other: 1_000 }, ramParts: { arena: 12_000, stack: 1_500, runtime: 6_000, other: 500 } },
   });
   return store.addMeasurement({
     projectId,
@@ -114,7 +114,8 @@ describe('compare service', () => {
     expect(row.deployCount).toBe(2);
     expect(row.accuracy).toMatchObject({ value: 0.9, samples: 200, datasetName: 'kws01' });
     expect(row.latency).toEqual({ value: 800, unit: 'instructions', min: 790, max: 820, runs: 3, cycles: 1600, milliseconds: 1600 / 25_000, cpuHz: 25_000_000, cyclesSource: 'estimate' });
-    expect(row.flash).toEqual({ total: 60_000, weights: 22_000, code: 38_000 });
+    expect(row.flash).toEqual({ total: 60_000, weights: 22_000, code: 38_000, model: 3_000, kernels: 20_000, runtime: 9_000, startup: 5_000, other: 1_000 });
+    expect(row.ram).toEqual({ arena: 12_000, stack: 1_500, runtime: 6_000, other: 500 });
     expect([row.arenaBytes, row.stackBytes, row.ramBytes]).toEqual([12_000, 1_500, 20_000]);
     expect(row.board).toMatchObject({ name: 'Virtual Cortex-M4F (QEMU mps2-an386)', core: 'cortex-m4' });
   });
@@ -219,6 +220,9 @@ describe('export service', () => {
     expect(html).toContain('data-chart="latency"');
     expect(html).toContain('data-chart="memory"');
     expect(html).toContain('800 instructions (median, min–max 790–820 over 3 runs)');
+    // Flash and RAM by the parts the build report names.
+    expect(html).toContain('58.6 KiB = weights 21.5 KiB + model 2.9 KiB + kernels 19.5 KiB + runtime 8.8 KiB + start-up 4.9 KiB + other 1000 B');
+    expect(html).toContain('<title>runtime: 5.9 KiB</title>');
     const csv = new TextDecoder().decode((await service.report({ measurementId: measurement.id, format: 'csv' })).bytes);
     expect(csv.trim().split('\n')).toEqual([
       'index,op,latency_instructions,share,macs,instructions_per_mac,arena_live_bytes',

@@ -57,7 +57,7 @@ export function latencyOf(record: MeasurementRecord, board: Board | undefined): 
   return result;
 }
 
-/** Flash with its parts: weights (the model's constant arrays), code (flash − weights) and, when the build report names them, runtime and kernels. */
+/** Flash with its parts: weights (the model's constant arrays), code (flash − weights) and, when the build report has them, the parts from the ELF's symbols. */
 export function flashOf(measurement: Measurement, deployment: Deployment | undefined): ComparisonRow['flash'] {
   const total = measurement.flashBytes ?? deployment?.flashBytes;
   if (total === undefined) return undefined;
@@ -65,13 +65,21 @@ export function flashOf(measurement: Measurement, deployment: Deployment | undef
   const flash: NonNullable<ComparisonRow['flash']> = { total };
   const weights = reportNumber(build, 'weightBytes');
   const code = reportNumber(build, 'codeBytes');
-  const runtime = reportNumber(build, 'runtimeBytes');
-  const kernels = reportNumber(build, 'kernelBytes');
   if (weights !== undefined) flash.weights = weights;
   if (code !== undefined) flash.code = code;
-  if (runtime !== undefined) flash.runtime = runtime;
-  if (kernels !== undefined) flash.kernels = kernels;
+  const parts = build?.flashParts as Record<string, unknown> | undefined;
+  for (const key of ['model', 'kernels', 'runtime', 'startup', 'other'] as const) {
+    const value = reportNumber(parts, key);
+    if (value !== undefined) flash[key] = value;
+  }
   return flash;
+}
+
+/** RAM by part (arena, stack, runtime, other) when the build report has them. */
+export function ramOf(deployment: Deployment | undefined): ComparisonRow['ram'] {
+  const parts = deployment?.build.ramParts as Record<string, unknown> | undefined;
+  const [arena, stack, runtime, other] = (['arena', 'stack', 'runtime', 'other'] as const).map((key) => reportNumber(parts, key));
+  return arena !== undefined && stack !== undefined && runtime !== undefined && other !== undefined ? { arena, stack, runtime, other } : undefined;
 }
 
 /**
@@ -145,6 +153,8 @@ export function comparisonRows(
       if (newest.ramBytes !== undefined) row.ramBytes = newest.ramBytes;
       const flash = flashOf(newest, deployment);
       if (flash) row.flash = flash;
+      const ram = ramOf(deployment);
+      if (ram) row.ram = ram;
       rows.push(row);
     }
   }

@@ -148,7 +148,7 @@ function partsSvg(label: string, parts: readonly { name: string; bytes: number }
   const width = 780;
   const barWidth = 600;
   const height = 46;
-  const colours = ['#2f6fdf', '#7a4fd0', '#d08a1f', '#3a9a5b', '#9aa3ad'];
+  const colours = ['#2f6fdf', '#7a4fd0', '#d08a1f', '#3a9a5b', '#c0392b', '#9aa3ad'];
   let x = 0;
   const rects = parts.map((part, i) => {
     const w = capacity > 0 ? (part.bytes / capacity) * barWidth : 0;
@@ -172,6 +172,11 @@ export function reportHtml(input: ReportInput, generatedAt = new Date().toISOStr
   const boardName = board ? `${board.name} (${board.id})` : (measurement.boardId ?? 'unknown board');
   const build = deployment?.build ?? {};
   const num = (key: string) => (typeof build[key] === 'number' ? (build[key] as number) : undefined);
+  // Parts from the ELF's symbols when the build report has them (the app's one vocabulary), else arena + stack + other and weights + code.
+  const namedParts = (value: unknown, names: readonly string[]) => {
+    const parts = value as Record<string, unknown> | undefined;
+    return parts && names.every((name) => typeof parts[name] === 'number') ? names.map((name) => ({ name: name === 'startup' ? 'start-up' : name, bytes: parts[name] as number })) : undefined;
+  };
   const facts: [string, string][] = [];
   if (latency) {
     const spread = latency.min !== undefined && latency.max !== undefined && latency.runs !== undefined ? `, min–max ${count(latency.min)}–${count(latency.max)} over ${latency.runs} run${latency.runs === 1 ? '' : 's'}` : '';
@@ -187,7 +192,10 @@ export function reportHtml(input: ReportInput, generatedAt = new Date().toISOStr
   if (measurement.stackBytes !== undefined) facts.push(['Stack (estimated)', bytes(measurement.stackBytes)]);
   if (measurement.ramBytes !== undefined) facts.push(['RAM total', `${bytes(measurement.ramBytes)}${board ? ` of ${bytes(board.memory.ram.size)}` : ''}`]);
   if (measurement.flashBytes !== undefined) {
-    const parts = [num('weightBytes') !== undefined ? `weights ${bytes(num('weightBytes')!)}` : '', num('codeBytes') !== undefined ? `code ${bytes(num('codeBytes')!)}` : ''].filter(Boolean).join(' + ');
+    const named = namedParts(build.flashParts, ['weights', 'model', 'kernels', 'runtime', 'startup', 'other']);
+    const parts = named
+      ? named.map((part) => `${part.name} ${bytes(part.bytes)}`).join(' + ')
+      : [num('weightBytes') !== undefined ? `weights ${bytes(num('weightBytes')!)}` : '', num('codeBytes') !== undefined ? `code ${bytes(num('codeBytes')!)}` : ''].filter(Boolean).join(' + ');
     facts.push(['Flash total', `${bytes(measurement.flashBytes)}${parts ? ` = ${parts}` : ''}${board ? ` of ${bytes(board.memory.flash.size)}` : ''}`]);
   }
   facts.push(['Model', `${count(variant.summary.macs)} MACs, ${count(variant.summary.parameters)} parameters, ${variant.summary.ops} ops, ${variant.summary.dtype}`]);
@@ -196,20 +204,22 @@ export function reportHtml(input: ReportInput, generatedAt = new Date().toISOStr
   facts.push(['Measured', `${measurement.createdAt} (measurement ${measurement.id})`]);
 
   const ramParts =
-    measurement.ramBytes !== undefined && measurement.arenaBytes !== undefined && measurement.stackBytes !== undefined
+    namedParts(build.ramParts, ['arena', 'stack', 'runtime', 'other']) ??
+    (measurement.ramBytes !== undefined && measurement.arenaBytes !== undefined && measurement.stackBytes !== undefined
       ? [
           { name: 'arena', bytes: measurement.arenaBytes },
           { name: 'stack', bytes: measurement.stackBytes },
           { name: 'other', bytes: Math.max(0, measurement.ramBytes - measurement.arenaBytes - measurement.stackBytes) },
         ]
-      : undefined;
+      : undefined);
   const flashParts =
-    measurement.flashBytes !== undefined && num('weightBytes') !== undefined
+    namedParts(build.flashParts, ['weights', 'model', 'kernels', 'runtime', 'startup', 'other']) ??
+    (measurement.flashBytes !== undefined && num('weightBytes') !== undefined
       ? [
           { name: 'weights', bytes: num('weightBytes')! },
           { name: 'code', bytes: Math.max(0, measurement.flashBytes - num('weightBytes')!) },
         ]
-      : undefined;
+      : undefined);
 
   const table = layers
     .map(

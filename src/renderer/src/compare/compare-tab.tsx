@@ -31,11 +31,16 @@ function DeltaLine({ delta, testId }: { delta: Delta | undefined; testId?: strin
   );
 }
 
-function Cell({ main, sub, delta, title, deltaTestId }: { main: ReactNode; sub?: ReactNode; delta?: Delta; title?: string; deltaTestId?: string }) {
+function Cell({ main, sub, delta, title, deltaTestId }: { main: ReactNode; sub?: ReactNode | string[]; delta?: Delta; title?: string; deltaTestId?: string }) {
+  const subLines = Array.isArray(sub) ? sub : sub ? [sub] : [];
   return (
     <span className="cmp-cell" title={title}>
       <span className="cmp-cell__main">{main}</span>
-      {sub && <span className="cmp-cell__sub">{sub}</span>}
+      {subLines.map((line, i) => (
+        <span key={i} className="cmp-cell__sub">
+          {line}
+        </span>
+      ))}
       <DeltaLine delta={delta} testId={deltaTestId} />
     </span>
   );
@@ -52,6 +57,15 @@ function breakable(name: string): ReactNode {
       {i < parts.length - 1 && <wbr />}
     </span>
   ));
+}
+
+/** The flash cell's parts: weights and model code, kernels and runtime (else weights and code, flash − weights). */
+function flashLines(flash: NonNullable<ComparisonRow['flash']>): string[] | undefined {
+  if (flash.weights === undefined) return undefined;
+  if (flash.model !== undefined && flash.kernels !== undefined && flash.runtime !== undefined) {
+    return [`w ${shortBytes(flash.weights)} · m ${shortBytes(flash.model)}`, `k ${shortBytes(flash.kernels)} · rt ${shortBytes(flash.runtime)}`];
+  }
+  return [`w ${shortBytes(flash.weights)} · c ${shortBytes(flash.code ?? flash.total - flash.weights)}`];
 }
 
 /** "88.3K", "1.20M": bytes in a sub-line, where the unit is in the line above. */
@@ -153,27 +167,31 @@ export function CompareTab({ projectId, variants }: { projectId: string; variant
     {
       header: 'RAM',
       align: 'numeric',
-      headerTitle: 'RAM total = data + bss (the arena included) + estimated stack',
+      headerTitle: 'RAM total = arena + stack + runtime (rt: profiler and UART buffers) + other (o)',
       testId: 'compare-ram',
-      title: (row) => (row.ramBytes !== undefined && row.board ? `${formatBytes(row.ramBytes)} of ${formatBytes(row.board.ramBytes)}` : undefined),
-      render: (row) => (row.ramBytes !== undefined ? <Cell main={formatBytes(row.ramBytes)} delta={costDelta(row.ramBytes, base(row)?.ramBytes)} /> : dash),
+      title: (row) =>
+        row.ramBytes !== undefined
+          ? [`RAM ${formatBytes(row.ramBytes)}${row.board ? ` of ${formatBytes(row.board.ramBytes)}` : ''}`, row.ram && `= arena ${formatBytes(row.ram.arena)} + stack ${formatBytes(row.ram.stack)} + runtime ${formatBytes(row.ram.runtime)} + other ${formatBytes(row.ram.other)}`].filter(Boolean).join(' ')
+          : undefined,
+      render: (row) =>
+        row.ramBytes !== undefined ? <Cell main={formatBytes(row.ramBytes)} sub={row.ram ? `rt ${shortBytes(row.ram.runtime)} · o ${shortBytes(row.ram.other)}` : undefined} delta={costDelta(row.ramBytes, base(row)?.ramBytes)} /> : dash,
     },
     {
       header: 'Flash',
       align: 'numeric',
-      headerTitle: 'Flash total = text + rodata + data of the ELF; w = weights, c = code (kernels, runtime, start-up)',
+      headerTitle: 'Flash total = text + rodata + data of the ELF, by part from its symbols: weights (w) + model code and parameters (m) + kernels (k) + runtime (rt) + start-up and other',
       testId: 'compare-flash',
-      title: (row) =>
-        row.flash
-          ? [`total ${formatBytes(row.flash.total)}`, row.flash.weights !== undefined && `weights ${formatBytes(row.flash.weights)}`, row.flash.code !== undefined && `code ${formatBytes(row.flash.code)}`, row.flash.runtime !== undefined && `runtime ${formatBytes(row.flash.runtime)}`, row.board && `of ${formatBytes(row.board.flashBytes)}`]
-              .filter(Boolean)
-              .join(', ')
-          : undefined,
+      title: (row) => {
+        if (!row.flash) return undefined;
+        const { flash } = row;
+        const parts = (['weights', 'model', 'kernels', 'runtime', 'startup', 'other'] as const).filter((key) => flash[key] !== undefined).map((key) => `${key} ${formatBytes(flash[key]!)}`);
+        return `flash ${formatBytes(flash.total)}${row.board ? ` of ${formatBytes(row.board.flashBytes)}` : ''}${parts.length > 1 ? ` = ${parts.join(' + ')}` : flash.code !== undefined ? ` = weights ${formatBytes(flash.weights ?? 0)} + code ${formatBytes(flash.code)}` : ''}`;
+      },
       render: (row) =>
         row.flash ? (
           <Cell
             main={formatBytes(row.flash.total)}
-            sub={row.flash.weights !== undefined ? `w ${shortBytes(row.flash.weights)} · c ${shortBytes(row.flash.code ?? row.flash.total - row.flash.weights)}` : undefined}
+            sub={flashLines(row.flash)}
             delta={costDelta(row.flash.total, base(row)?.flash?.total)}
           />
         ) : (
