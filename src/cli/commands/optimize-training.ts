@@ -30,6 +30,7 @@ export const trainingOptionSpecs = {
   'batch-size': { type: 'integer', value: 'n', description: 'finetune: samples per step (default 64)' },
   'learning-rate': { type: 'string', value: 'lr', description: 'finetune: initial learning rate (default 0.001, cosine schedule)' },
   'max-steps': { type: 'integer', value: 'n', description: 'finetune: stop after n steps (quick runs)' },
+  teacher: { type: 'string', value: 'file', description: 'distill: the teacher model (default: the model being optimized)' },
   backend: { type: 'string', value: 'name', description: 'training back end: auto (default), tensorflow, wasm, cpu', choices: ['auto', ...trainingBackends] },
 } as const;
 
@@ -120,12 +121,14 @@ export async function runTrainingPipeline(args: ParsedArgs, io: CliIo, modelPath
   if (!datasetPath) throw new UsageError(`pipeline ${pipeline} trains: give --dataset <dir>`);
   const passes = parsePassList(pipeline);
   const options = trainingOptions(args);
-  const [graph, dataset] = await Promise.all([loadModelFile(modelPath), openDataset(datasetPath)]);
+  const teacherPath = stringOption(args, 'teacher');
+  if (teacherPath && !passes.includes('distill')) throw new UsageError('--teacher goes with a pipeline that has distill');
+  const [graph, dataset, teacher] = await Promise.all([loadModelFile(modelPath), openDataset(datasetPath), teacherPath ? loadModelFile(teacherPath) : undefined]);
   const modelName = basename(modelPath);
   const view = progressView(io);
   let result: Awaited<ReturnType<typeof optimizeWithTraining>>;
   try {
-    result = await optimizeWithTraining(graph, { ...options, passes, dataset, onProgress: (progress) => view.update(progress) });
+    result = await optimizeWithTraining(graph, { ...options, passes, dataset, ...(teacher ? { teacher } : {}), onProgress: (progress) => view.update(progress) });
   } finally {
     view.finish();
   }

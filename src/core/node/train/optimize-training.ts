@@ -18,11 +18,12 @@ import { RealValuedRunner, argmax } from '../../common/passes/quantize/metrics.j
 import type { Dataset } from '../datasets/dataset.js';
 import { type SplitData, loadTrainingData } from './data.js';
 import { type TrainingBackend, loadTrainingEngine } from './engine.js';
+import './passes/distill.js';
 import './passes/finetune.js';
 import './passes/prune-channels.js';
 
 /** Passes that learn from the dataset (a pipeline with one of them is a training pipeline). */
-export const trainingPasses: readonly string[] = ['finetune', 'prune-channels'];
+export const trainingPasses: readonly string[] = ['finetune', 'prune-channels', 'distill'];
 
 export interface TrainingPipelineOptions {
   /** Pass names in order, e.g. ['prune-channels', 'finetune']. */
@@ -44,6 +45,8 @@ export interface TrainingPipelineOptions {
   targetParams?: number;
   targetMacs?: number;
   importance?: 'l1' | 'l2' | 'taylor';
+  /** distill's teacher (default: the model itself, made float, before any pass). */
+  teacher?: Graph;
   signal?: AbortSignal;
   onProgress?(progress: TrainingProgress): void;
   onLog?(entry: PassLogEntry): void;
@@ -143,6 +146,7 @@ export async function optimizeWithTraining(graph: Graph, options: TrainingPipeli
   const shared = { seed: options.seed, backend: options.backend };
   const passOptions: Record<string, PassOptions> = {
     finetune: { ...shared, epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, optimizer: options.optimizer, patience: options.patience, maxSteps: options.maxSteps },
+    distill: { ...shared, epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, optimizer: options.optimizer, patience: options.patience, maxSteps: options.maxSteps },
     'prune-channels': { ...shared, ratio: options.ratio, targetParams: options.targetParams, targetMacs: options.targetMacs, importance: options.importance },
     'quantize-int8': { samples: Math.min(200, data.train.count) },
   };
@@ -154,12 +158,12 @@ export async function optimizeWithTraining(graph: Graph, options: TrainingPipeli
   };
   const result = await runPipeline(floatGraph, entries, {
     signal,
-    resources: { training: data, calibration },
+    resources: { training: { ...data, teacher: options.teacher ? (await runPipeline(options.teacher, prepare, { signal })).graph : floatGraph }, calibration },
     onProgress: (pipeline) => onProgress?.({ stage: 'pipeline', pipeline }),
     onLog: (entry) => {
       const trained = /^trained (\d+) epoch/.exec(entry.message);
-      if (entry.pass === 'finetune' && trained) epochs += Number(trained[1]);
-      if (entry.pass === 'finetune' && entry.message.startsWith('tfjs back end')) return;
+      if ((entry.pass === 'finetune' || entry.pass === 'distill') && trained) epochs += Number(trained[1]);
+      if (entry.message.startsWith('tfjs back end')) return;
       log.push(entry);
       options.onLog?.(entry);
     },

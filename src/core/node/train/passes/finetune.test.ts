@@ -4,7 +4,11 @@ import { runPipeline } from '../../../common/passes/run-pipeline.js';
 import { openDataset } from '../../datasets/dataset.js';
 import { loadModelFile } from '../../model-file.js';
 import { loadTrainingData } from '../data.js';
+import { loadTrainingEngine } from '../engine.js';
+import { distillationLoss } from '../trainer.js';
+import './distill.js';
 import './finetune.js';
+import './prune-channels.js';
 
 /** The weights (every float32 constant) of a graph, by tensor id. */
 function weights(graph: Awaited<ReturnType<typeof loadModelFile>>): Map<number, Float32Array> {
@@ -21,7 +25,7 @@ describe('finetune', () => {
         await runPipeline(graph, ['finetune'], {
           validate: true,
           resources: { training: data },
-          options: { finetune: { epochs: 1, batchSize: 32, maxSteps: 3, seed, backend, learningRate: 0.01 } },
+          options: { finetune: { epochs: 1, batchSize: 16, maxSteps: 2, seed, backend, learningRate: 0.01 } },
         })
       ).graph;
     for (const backend of ['cpu', 'wasm']) {
@@ -49,5 +53,25 @@ describe('finetune', () => {
     expect(log[0]).toBe('tfjs back end wasm');
     expect(log.some((line) => /^epoch 1\/1: loss \d+\.\d+, learning rate/.test(line))).toBe(true);
     for (const tensor of result.graph.tensors) if (tensor.data instanceof Float32Array) expect(tensor.data.every(Number.isFinite)).toBe(true);
+  });
+
+  it('distill: the soft-target loss is 0 for a student equal to its teacher; a pruned LSTM learns from its unpruned parent without labels (alpha 1)', async () => {
+    const { tf } = await loadTrainingEngine('cpu');
+    const logits = tf.tensor2d([[1, 2, 3], [0.5, -1, 2]]);
+    expect(Math.abs(distillationLoss(tf, logits, logits, 4).dataSync()[0])).toBeLessThan(1e-6);
+    expect(distillationLoss(tf, logits, tf.tensor2d([[3, 2, 1], [2, -1, 0.5]]), 4).dataSync()[0]).toBeGreaterThan(0.01);
+
+    const graph = await loadModelFile(sharedModels.trained_lstm);
+    const data = await loadTrainingData(await openDataset(sharedPath('datasets/mnist')), graph, { limit: 200 });
+    const log: string[] = [];
+    const result = await runPipeline(graph, [{ pass: 'prune-channels', options: { ratio: 0.5 } }, 'distill'], {
+      validate: true,
+      resources: { training: { ...data, teacher: graph } },
+      options: { distill: { epochs: 1, maxSteps: 2, alpha: 1, backend: 'wasm' } },
+      onLog: (entry) => log.push(`${entry.pass}: ${entry.message}`),
+    });
+    expect(result.graph.tensors[result.graph.ops[0].outputs[0]].shape).toEqual([1, 28, 10]);
+    expect(log.some((line) => line.startsWith('distill: trained 1 epoch(s), 2 steps'))).toBe(true);
+    await expect(runPipeline(graph, ['distill'], { resources: { training: data } })).rejects.toThrow('distill needs a teacher model');
   });
 });
