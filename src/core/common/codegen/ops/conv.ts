@@ -84,6 +84,8 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
     };
   }
   if (arithmetic.flavour !== 'int8') fail(context, `${arithmetic.flavour} depthwise convolution has no C kernel (int8 and float32 do)`);
+  // The portable convolution (the reference loop) is slower than the portable depthwise one: only the DSP build switches.
+  if (context.options.dsp && inputDims[3] === 1 && g.depthMultiplier > 1) return depthwiseAsConvolution(g, arithmetic, context);
   return {
     kernels: ['td_depthwise_conv2d_s8'],
     scratchBytes: depthwiseConv2dS8BufferSize(context.options.dsp, inputDims, filterDims),
@@ -91,6 +93,41 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
       const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
       const params = e.struct('params', 'td_depthwise_conv_params', `{${offsets}, ${fields}, ${clampC(arithmetic.activation)}}`);
       return call('td_depthwise_conv2d_s8', params, perChannelQuant(e, arithmetic.requant), e);
+    },
+  };
+}
+
+/**
+ * A depthwise convolution of one input channel with depth multiplier M is a convolution of M
+ * filters over that channel (output channel m = input · filter[.., m]): CMSIS-NN runs it so, and
+ * the convolution's GEMM does K_h · K_w MACs per output in SMLADs where the depthwise kernel,
+ * built for many channels of one tap each, has a single channel to vectorise over. Chosen here,
+ * at generation time: the filter [1, K_h, K_w, M] is stored transposed as [M, K_h, K_w, 1]; the
+ * per-channel multipliers, bias, geometry and clamp are the depthwise plan's unchanged, so the
+ * sums (and the bytes) are the reference's. The portable build keeps the depthwise kernel (its
+ * reference convolution loop is the slower of the two there).
+ */
+function depthwiseAsConvolution(g: DepthwiseConv2DPlan['geometry'], arithmetic: Extract<DepthwiseConv2DPlan['arithmetic'], { flavour: 'int8' | 'int16' }>, context: LowerContext): OpLowering {
+  const x = input(context, 0, 'input');
+  const filter = input(context, 1, 'filter');
+  const bias = optionalInput(context, 2);
+  const y = output(context);
+  const [, filterHeight, filterWidth, multiplier] = dims4(context, filter.shape, 'filter');
+  const taps = filterHeight * filterWidth;
+  const source = filter.data!;
+  const transposed = new Int8Array(multiplier * taps);
+  for (let m = 0; m < multiplier; m++) {
+    for (let tap = 0; tap < taps; tap++) transposed[m * taps + tap] = Number(source[tap * multiplier + m]);
+  }
+  const convFilterShape = [multiplier, filterHeight, filterWidth, 1];
+  return {
+    kernels: ['td_conv2d_s8'],
+    scratchBytes: conv2dS8BufferSize(context.options.dsp, dims4(context, x.shape, 'input'), [multiplier, filterHeight, filterWidth, 1]),
+    emit: (e) => {
+      const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
+      const params = e.struct('params', 'td_conv_params', `{${offsets}, ${windowFields(g)}, ${clampC(arithmetic.activation)}}`);
+      const weights = e.array('filter_as_conv', 'int8', transposed);
+      return `td_conv2d_s8(${e.context()}, ${params}, ${perChannelQuant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(convFilterShape, 'filter')}, ${weights}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')})`;
     },
   };
 }

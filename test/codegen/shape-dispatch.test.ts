@@ -1,0 +1,60 @@
+/**
+ * The kernel paths chosen per shape at generation time (a depthwise convolution of one input
+ * channel run as a convolution, the pooling, PAD, fully connected, softmax/logistic/tanh and
+ * QUANTIZE fast paths) give TFLite Micro's bytes: the single-op models of
+ * ../shared/baseline/ops/ (with TFLite Micro's output for a seeded input), generated, compiled
+ * for the host with the portable kernels and with the DSP kernels (their host emulation), equal
+ * TFLite Micro's `.out.bin` and the interpreter. bench/kernels measures the same models on the
+ * emulated board.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateModel } from '../../src/core/common/codegen/index.js';
+import { Interpreter } from '../../src/core/common/interp/interpreter.js';
+import { bytesOf, dataFromBytes, tensorBytes } from '../../src/core/common/ir/tensor.js';
+import { loadModelFile } from '../../src/core/node/model-file.js';
+import { buildHostRunner, runHostRunner } from '../../src/core/node/toolchain/index.js';
+import { requireTools } from '../testing/tools.js';
+import { sharedPath } from '../testing/shared-data.js';
+import { missingHostCompiler, withTemporaryDirectory } from './testing/codegen.js';
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+const opsFile = (name: string) => new Uint8Array(readFileSync(sharedPath('baseline/ops', name)));
+
+/** Each model and the kernel the DSP build must give its shape (what the dispatch chose). */
+const cases = [
+  { model: 'dw_10x8_s2_49x40x1_dm8_same', kernel: 'td_conv2d_s8' },
+  { model: 'dw_10x8_s1_49x40x1_dm8_valid', kernel: 'td_conv2d_s8' },
+  { model: 'dw_3x3_s1_24x24x1_dm8_same', kernel: 'td_conv2d_s8' },
+  { model: 'dw_3x3_s1_12x12x8_dm2_same', kernel: 'td_depthwise_conv2d_s8' },
+];
+
+describe('kernel dispatch by shape: bit-exact with TFLite Micro and the interpreter', () => {
+  requireTools(missingHostCompiler);
+  for (const { model: name, kernel } of cases) {
+    it(`${name}: the DSP build runs ${kernel}; portable and DSP kernels equal TFLite Micro`, async () => {
+      const graph = await loadModelFile(sharedPath('baseline/ops', `${name}.tflite`));
+      const models = { portable: generateModel(graph, { modelName: name, dsp: false }), dsp: generateModel(graph, { modelName: name, dsp: true }) };
+      expect(models.dsp.kernels).toContain(kernel);
+      const input = opsFile(`${name}.input.bin`);
+      const expected = opsFile(`${name}.out.bin`);
+      const inputs: Uint8Array[] = [];
+      let offset = 0;
+      for (const id of graph.inputs) {
+        const size = tensorBytes(graph.tensors[id]!);
+        inputs.push(input.slice(offset, offset + size));
+        offset += size;
+      }
+      const interpreted = new Interpreter(graph).run(inputs.map((bytes, i) => dataFromBytes(graph.tensors[graph.inputs[i]!]!.dtype, bytes))).outputs[0]!;
+      expect(hex(bytesOf(interpreted)), 'interpreter').toBe(hex(expected));
+      await withTemporaryDirectory(`dispatch-${name}`, async (directory) => {
+        for (const variant of ['portable', 'dsp'] as const) {
+          const runner = await buildHostRunner(models[variant], join(directory, variant), { variant });
+          const [output] = await runHostRunner(runner, inputs);
+          expect(hex(output!), `${variant} kernels`).toBe(hex(expected));
+        }
+      });
+    });
+  }
+});
