@@ -26,7 +26,16 @@ describe('tinydeploy deploy', () => {
     const { stdout } = await tinydeploy(['deploy', example]);
     expect(stdout).toMatch(/^resources\/models\/kws_ref_model\.tflite on virtual-m4f \(Virtual Cortex-M4F \(QEMU mps2-an386\)\)\n/);
     expect(stdout).toMatch(/\nlatency {2}[\d,]+ instructions per inference, \d+\.\d\d instructions per MAC, 2,656,768 MACs\n/);
-    expect(stdout).toMatch(/\nmemory {3}arena [\d,]+ B, stack high-water [\d,]+ B \(measured\), flash [\d,]+ B \(weights [\d,]+ B\), RAM [\d,]+ B\n/);
+    expect(stdout).toMatch(/\n {9}instructions: executed by the emulated core, counted by QEMU, not cycles or time; virtual-m4f runs its core at [\d,.]+ MHz\n/);
+    // Memory in the words every view uses; each sum adds up to its total.
+    const flash = /\nflash {4}([\d,]+) B = weights ([\d,]+) B \+ model ([\d,]+) B \+ kernels ([\d,]+) B \+ runtime ([\d,]+) B \+ start-up ([\d,]+) B \+ other ([\d,]+) B\n/.exec(stdout);
+    const ram = /\nRAM {6}([\d,]+) B = arena ([\d,]+) B \+ stack ([\d,]+) B \(estimated from the call graph; measured high-water [\d,]+ B\) \+ runtime ([\d,]+) B \+ other ([\d,]+) B\n/.exec(stdout);
+    const numbers = (match: RegExpExecArray | null) => match!.slice(1).map((text) => Number(text.replace(/,/g, '')));
+    const [flashTotal, ...flashParts] = numbers(flash);
+    const [ramTotal, ...ramParts] = numbers(ram);
+    expect(flashParts.reduce((sum, part) => sum + part, 0)).toBe(flashTotal);
+    expect(ramParts.reduce((sum, part) => sum + part, 0)).toBe(ramTotal);
+    expect(stdout).toContain("arena: the memory planner's static arena");
     expect(stdout).toContain('\nbit-exact: yes — 1 output(s), 12 values identical to the host interpreter on 1 run(s)\n');
     expect(stdout).toMatch(/\n 0 {2}CONV_2D +[\d,]+ +\d+\.\d% +320,000 +\d+\.\d\d\n/);
     expect(stdout).toMatch(/\n12 {2}SOFTMAX +[\d,]+/);
@@ -39,6 +48,8 @@ describe('tinydeploy deploy', () => {
       const { stdout } = await tinydeploy(['deploy', sharedModels.kws_ref_model, '--board', 'virtual-m4f', '--runs', '3', '--json', '--input', sharedPath('vectors/kws_ref_model.input.bin'), '--output', output]);
       const result = JSON.parse(stdout);
       for (const key of ['board', 'latency', 'instructionsPerMac', 'arenaBytes', 'stackBytes', 'flashBytes', 'bitExact', 'layers']) expect(result).toHaveProperty(key);
+      expect(Object.values(result.memory.flash as Record<string, number>).reduce((sum, part) => sum + part, 0)).toBe(result.flashBytes);
+      expect(Object.values(result.memory.ram as Record<string, number>).reduce((sum, part) => sum + part, 0)).toBe(result.ramBytes);
       expect(result.board).toBe('virtual-m4f');
       expect(result.latency).toMatchObject({ unit: 'instructions', runs: 3 });
       expect(result.latency.value).toBeGreaterThan(1e6);

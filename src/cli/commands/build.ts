@@ -87,13 +87,14 @@ export const buildCommand: Command = {
       return 0;
     }
     const bytes = (value: number) => `${formatCount(value)} B`;
-    const other = report.ramBytes - report.arenaBytes - report.stackBytes;
+    const { flashParts: flash, ramParts: ram } = report;
     io.stdout.write(
       [
         `${args.positionals.model} → ${project.directory} (${board.name})`,
         `flash  ${bytes(report.flashBytes)} = code ${bytes(report.codeBytes)} + weights ${bytes(report.weightBytes)}  (text ${bytes(report.textBytes)}, rodata ${bytes(report.rodataBytes)}, data ${bytes(report.dataBytes)})`,
-        `RAM    ${bytes(report.ramBytes)} = arena ${bytes(report.arenaBytes)} + stack ≈${bytes(report.stackBytes)} + other ${bytes(other)}  (data ${bytes(report.dataBytes)}, bss ${bytes(report.bssBytes)})`,
-        `arena  ${model.memory.strategy}, ${model.memory.inPlace.length} op(s) in place, ${bytes(model.memory.peakLiveBytes)} live at peak`,
+        `       = weights ${bytes(flash.weights)} + model ${bytes(flash.model)} + kernels ${bytes(flash.kernels)} + runtime ${bytes(flash.runtime)} + start-up ${bytes(flash.startup)} + other ${bytes(flash.other)}`,
+        `RAM    ${bytes(report.ramBytes)} = arena ${bytes(ram.arena)} + stack ≈${bytes(ram.stack)} + runtime ${bytes(ram.runtime)} + other ${bytes(ram.other)}  (data ${bytes(report.dataBytes)}, bss ${bytes(report.bssBytes)})`,
+        `arena  ${bytes(model.memory.arenaBytes)} planned (${model.memory.strategy}, ${model.memory.inPlace.length} op(s) in place); without reuse ${bytes(model.memory.peakLiveBytes)} would be live at the worst op (the no-reuse bound)`,
         `kernels (${project.variant}): ${model.kernels.join(', ')}`,
         ...(build.stack.unknown.length > 0 ? [`stack estimate excludes: ${build.stack.unknown.join(', ')}`] : []),
         `ELF    ${build.elf}`,

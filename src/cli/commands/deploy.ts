@@ -6,6 +6,7 @@ import { printableName, printableText } from '../../core/common/printable.js';
 import { estimatingBoardFor, formatEstimate } from '../../core/common/boards/cycle-tables.js';
 import type { Board } from '../../core/common/boards/index.js';
 import { deployModelFile, type DeployResult } from '../../core/node/deploy/deploy.js';
+import type { FlashParts, RamParts } from '../../core/node/toolchain/memory-parts.js';
 import { checkEstimateTarget } from '../../core/node/deploy/estimate.js';
 import { planRealBoard, unreachableReason, type BoardConnectOptions } from '../../core/node/devices/board-connection.js';
 import { booleanOption, integerOption, stringOption, stringOptions } from '../args.js';
@@ -41,6 +42,8 @@ export interface DeployJson {
   /** Virtual boards: cycles and ms estimated from the instruction mix for `board` (a catalog board, `--target`). */
   estimate?: { cycles: number; ms: number; core: string; cpuHz: number; board: string; instructions: number; source: string };
   layers: { index: number; op: string; latency: number; macs: number }[];
+  /** Flash and RAM by part (they add up to flashBytes and ramBytes); the keys above are unchanged. */
+  memory: { flash: FlashParts; ram: RamParts };
   wallMs: number;
 }
 
@@ -76,6 +79,7 @@ export function deployJson(result: DeployResult): DeployJson {
         }
       : {}),
     layers: result.layers.map(({ index, op, latency, macs }) => ({ index, op, latency, macs })),
+    memory: { flash: { ...result.build.flashParts }, ram: { ...result.build.ramParts } },
     wallMs: Math.round(result.timings.totalMs),
   };
 }
@@ -168,7 +172,7 @@ export const deployCommand: Command = {
       });
     }
     if (json) io.stdout.write(JSON.stringify(deployJson(result)) + '\n');
-    else io.stdout.write(deployText(result, args.positionals.model));
+    else io.stdout.write(deployText(result, args.positionals.model, board));
     if (writeFailure) {
       // The result is printed above: only the file is lost, not minutes of building and running.
       io.stderr.write(`error: ${printableText(writeFailure)}\n`);
@@ -216,7 +220,29 @@ async function checkWritable(path: string): Promise<void> {
   });
 }
 
-function deployText(result: DeployResult, modelPath: string): string {
+/** What the latency counts, and the board's clock (cycles and ms on real boards; an estimate line follows on virtual ones). */
+export function latencyMeaning(unit: string, board?: Pick<Board, 'id' | 'cpuHz'>): string {
+  const clock = board ? `; ${board.id} runs its core at ${formatCount(board.cpuHz / 1e6)} MHz` : '';
+  return unit === 'instructions'
+    ? `         instructions: executed by the emulated core, counted by QEMU, not cycles or time${clock}`
+    : `         cycles: the board's cycle counter over one inference${clock}`;
+}
+
+/**
+ * The memory lines, in the words every view uses: flash = weights + model + kernels + runtime +
+ * start-up + other, RAM = arena (the planner's) + stack (estimated worst case, beside the measured
+ * high-water) + runtime + other; each sum is the total it names.
+ */
+export function memoryLines(result: Pick<DeployResult, 'arenaBytes' | 'stackBytes' | 'flashBytes' | 'build'>, bytes: (value: number) => string): string[] {
+  const { flashParts: flash, ramParts: ram } = result.build;
+  return [
+    `flash    ${bytes(result.flashBytes)} = weights ${bytes(flash.weights)} + model ${bytes(flash.model)} + kernels ${bytes(flash.kernels)} + runtime ${bytes(flash.runtime)} + start-up ${bytes(flash.startup)} + other ${bytes(flash.other)}`,
+    `RAM      ${bytes(result.build.ramBytes)} = arena ${bytes(ram.arena)} + stack ${bytes(ram.stack)} (estimated from the call graph; measured high-water ${bytes(result.stackBytes)}) + runtime ${bytes(ram.runtime)} + other ${bytes(ram.other)}`,
+    `         arena: the memory planner's static arena, every activation tensor with buffers shared when their lifetimes do not overlap`,
+  ];
+}
+
+function deployText(result: DeployResult, modelPath: string, board?: Pick<Board, 'id' | 'cpuHz'>): string {
   const { latency } = result;
   const unit = latency.unit;
   const bytes = (value: number) => `${formatCount(value)} B`;
@@ -251,7 +277,8 @@ function deployText(result: DeployResult, modelPath: string): string {
   const lines = [
     `${printableName(modelPath)} on ${result.board} (${result.boardName})${result.model.hybrid ? ' — hybrid model: int8 weights dequantized, runs as float' : ''}`,
     `latency  ${formatCount(latency.value)} ${unit} per inference${time}${spread}, ${result.instructionsPerMac === null ? '' : `${result.instructionsPerMac.toFixed(2)} ${unit === 'cycles' ? 'cycles' : 'instructions'} per MAC, `}${formatCount(result.model.macs)} MACs`,
-    `memory   arena ${bytes(result.arenaBytes)}, stack high-water ${bytes(result.stackBytes)} (measured), flash ${bytes(result.flashBytes)} (weights ${bytes(result.build.weightBytes)}), RAM ${bytes(result.build.ramBytes)}`,
+    latencyMeaning(result.latency.unit, board),
+    ...memoryLines(result, bytes),
     check,
     ...(result.firstDifference ? [`first differing layer: ${printableName(result.firstDifference.description)}`] : []),
     ...(!result.runsIdentical && !result.firstDifference ? ['runs: the board did not give the same output on every run'] : []),

@@ -138,8 +138,8 @@ export function inspectText(path: string, analysis: ModelAnalysis): string {
   lines.push('');
   lines.push(
     `params ${formatCount(totals.params)}, weights ${formatCount(totals.weightBytes)} bytes, ` +
-      `${formatCount(totals.macs)} MACs, peak activations ${formatCount(totals.peakActivationBytes)} bytes` +
-      (peakIndex >= 0 ? ` (during op ${peakIndex})` : ''),
+      `${formatCount(totals.macs)} MACs, activations without reuse ${formatCount(totals.peakActivationBytes)} bytes` +
+      (peakIndex >= 0 ? ` (live at op ${peakIndex}; the no-reuse bound: the memory planner's arena, which deploy and build report, stays under it)` : ''),
   );
   lines.push(
     analysis.unsupported.length === 0

@@ -14,7 +14,7 @@
  *   RAM = arena + stack + runtime + other
  *     arena     the planner's static arena: every activation tensor, buffers shared when their
  *               lifetimes do not overlap (`td_arena`)
- *     stack     the worst-case stack estimated from the call graph (-fcallgraph-info)
+ *     stack     the stack estimated from the call graph at build time (-fcallgraph-info)
  *     runtime   the other variables: profiler and UART buffers, kernels' and C library's state
  *     other     what no symbol names (alignment, heap and C library padding)
  */

@@ -31,7 +31,7 @@ export const partMeanings = {
   startup: 'vector table, reset handler, clock and UART set-up',
   flashOther: 'what no symbol names: alignment, exception tables, initial values',
   arena: "the memory planner's arena: every activation tensor, buffers shared when their lifetimes do not overlap",
-  stack: 'the worst-case stack, estimated from the call graph at build time',
+  stack: 'the stack estimated from the call graph at build time (the measured high-water is beside it)',
   measuredStack: 'the stack high-water measured on the board (stack painting)',
   ramRuntime: 'the other variables: profiler and UART buffers, kernels’ and C library’s state',
   ramOther: 'what no symbol names: alignment and padding',
