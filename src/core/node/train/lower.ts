@@ -262,7 +262,7 @@ function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number
       const { attrs } = op as OpOf<'FULLY_CONNECTED'>;
       const weights = value(op.inputs[1]);
       const [units, depth] = weights.shape as number[];
-      let y: T = tf.matMul(x().reshape([-1, depth]), weights, false, true);
+      let y: T = tf.matMul(x().reshape([-1, depth]), weights.transpose());
       const bias = optional(2);
       if (bias) y = y.add(bias);
       y = activate(tf, y, attrs.activation);
@@ -343,10 +343,11 @@ function lowerLstm(tf: Tf, op: OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>, value: (id:
   const input = value(op.inputs[lstmInputIndex.input]);
   const [, steps, features] = input.shape as number[];
   const units = value(op.inputs[lstmInputIndex.inputToForgetWeights]).shape[0]!;
-  const inputWeights = tf.concat(gates.map((gate) => value(op.inputs[lstmGateInputs[gate].inputWeights])), 0); // [4u, features]
-  const recurrentWeights = tf.concat(gates.map((gate) => value(op.inputs[lstmGateInputs[gate].recurrentWeights])), 0); // [4u, u]
+  // Transposed once here rather than in every product (the wasm back end multiplies untransposed operands fastest).
+  const inputWeights = tf.concat(gates.map((gate) => value(op.inputs[lstmGateInputs[gate].inputWeights])), 0).transpose(); // [features, 4u]
+  const recurrentWeights = tf.concat(gates.map((gate) => value(op.inputs[lstmGateInputs[gate].recurrentWeights])), 0).transpose(); // [u, 4u]
   const bias = tf.concat(gates.map((gate) => value(op.inputs[lstmGateInputs[gate].bias])), 0); // [4u]
-  const projected = tf.matMul(input.reshape([-1, features]), inputWeights, false, true).add(bias).reshape([-1, steps, 4 * units]);
+  const projected = tf.matMul(input.reshape([-1, features]), inputWeights).add(bias).reshape([-1, steps, 4 * units]);
   const batch = projected.shape[0]!;
   let hidden: T = tf.zeros([batch, units]);
   let cell: T = tf.zeros([batch, units]);
@@ -354,7 +355,7 @@ function lowerLstm(tf: Tf, op: OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>, value: (id:
   const { cellClip } = op.attrs;
   const perStep = tf.unstack(projected, 1);
   for (let t = 0; t < steps; t++) {
-    const sums = perStep[t].add(tf.matMul(hidden, recurrentWeights, false, true));
+    const sums = perStep[t].add(tf.matMul(hidden, recurrentWeights));
     const [i, f, g, o] = tf.split(sums, 4, 1);
     cell = tf.sigmoid(f).mul(cell).add(tf.sigmoid(i).mul(tf.tanh(g)));
     if (cellClip > 0) cell = tf.clipByValue(cell, -cellClip, cellClip);
