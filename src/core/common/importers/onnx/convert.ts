@@ -219,6 +219,7 @@ export class OnnxConverter {
   private input(index: number): Entry | undefined {
     const name = this.node.input?.[index];
     if (!name) return undefined;
+    if (this.failed.has(name)) throw new DependsOnFailure();
     const entry = this.entries.get(name);
     if (!entry) this.fail(`input ${index} ${printableName(name)} is neither a graph input, an initializer nor the output of an earlier node`);
     return entry;
@@ -326,6 +327,33 @@ export class OnnxConverter {
   }
 
   // ---------------------------------------------------------------- conversion
+
+  /** Outputs of nodes that could not be converted (and of the nodes reading them). */
+  private readonly failed = new Set<string>();
+
+  /**
+   * Converts every node; a node that fails does not stop the others, so that all the model's
+   * problems are reported together. Nodes reading a failed node's output are skipped silently
+   * (their own error would only repeat it). One failure is thrown as it is; several as one list.
+   */
+  convertAll(): void {
+    const errors: ImportError[] = [];
+    for (const [index, node] of this.nodes.entries()) {
+      try {
+        this.convert(node, index);
+      } catch (error) {
+        if (!(error instanceof ImportError) && !(error instanceof DependsOnFailure)) throw error;
+        if (error instanceof ImportError) errors.push(error);
+        for (const name of node.output ?? []) if (name) this.failed.add(name);
+      }
+    }
+    this.nodeIndex = -1;
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) {
+      const list = errors.map((error) => error.message.replace(/^onnx: /, '')).join('; ');
+      this.fail(`${errors.length} nodes cannot be imported: ${list}`, { nodes: errors.map((error) => error.data) });
+    }
+  }
 
   convert(node: OnnxNode, index: number): void {
     this.node = node;
@@ -1362,6 +1390,9 @@ export class OnnxConverter {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** Thrown when a node reads the output of a node that failed: skipped, not reported again. */
+class DependsOnFailure extends Error {}
 
 export function onnxDType(type: number): DType | undefined {
   return ({ 1: 'float32', 2: 'uint8', 3: 'int8', 5: 'int16', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float32' } as Record<number, DType>)[type];

@@ -223,6 +223,23 @@ describe('ONNX import errors', () => {
       nodes: [{ op: 'Clip', inputs: ['x', 'lo', 'hi'], outputs: ['y'], name: 'clamp' }],
     });
     expect(() => readOnnx(clip)).toThrow('onnx: node 0 clamp (Clip, opset 13): Clip(-2, 3) is not supported');
+    // Every node that cannot be converted is listed; nodes reading a failed node's output are not reported again.
+    const two = buildOnnx({
+      inputs: [{ name: 'x', shape: [1, 4] }],
+      outputs: ['z', 'w'],
+      initializers: [
+        { name: 'lo', shape: [], values: [-2] },
+        { name: 'hi', shape: [], values: [3] },
+      ],
+      nodes: [
+        { op: 'Clip', inputs: ['x', 'lo', 'hi'], outputs: ['y'], name: 'clamp' },
+        { op: 'Relu', inputs: ['y'], outputs: ['z'], name: 'after' },
+        { op: 'Softmax', inputs: ['x'], outputs: ['w'], name: 'soft', attributes: { axis: 7 } },
+      ],
+    });
+    expect(() => readOnnx(two)).toThrow(
+      'onnx: 2 nodes cannot be imported: node 0 clamp (Clip, opset 13): Clip(-2, 3) is not supported: only Clip(0, 6), Clip(-1, 1) and Clip(0, ∞) (ReLU6, ReLU-1..1, ReLU); node 2 soft (Softmax, opset 13): axis 7 is out of range for rank 2',
+    );
     // An axis of 2^31 + … once made the constant evaluator build a sparse array of that length (hang).
     const slice = buildOnnx({
       inputs: [{ name: 'x', shape: [1, 4] }],

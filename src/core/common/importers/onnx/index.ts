@@ -123,7 +123,7 @@ export function readOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): Gr
   }
   if (inputs.length === 0) fail('the graph has no inputs besides its initializers');
 
-  for (const [index, node] of nodes.entries()) converter.convert(node, index);
+  converter.convertAll();
 
   const outputIds: number[] = [];
   for (const name of outputs) {
