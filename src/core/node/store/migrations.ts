@@ -180,6 +180,36 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX evaluations_variant ON evaluations(variant_id);
     `,
   },
+  {
+    version: 4,
+    description: 'architecture searches and their trials (candidate, status, what the board measured), so a search resumes where it stopped',
+    up: `
+      CREATE TABLE searches (
+        id          TEXT PRIMARY KEY,
+        key         TEXT NOT NULL UNIQUE,  -- what makes it the same search: space, dataset, board, budgets, optimizer, seed, epochs
+        config      TEXT NOT NULL,         -- JSON SearchConfig
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+      CREATE TABLE search_trials (
+        search_id    TEXT NOT NULL REFERENCES searches(id) ON DELETE CASCADE,
+        idx          INTEGER NOT NULL,     -- 0, 1, 2, … in the order the optimizer suggested them
+        params       TEXT NOT NULL,        -- JSON candidate
+        status       TEXT NOT NULL CHECK (status IN ('ok', 'over-budget', 'rejected', 'failed')),
+        reason       TEXT,                 -- why a trial failed, was rejected or is over budget
+        accuracy     REAL,                 -- held-out top-1 of the int8 model (host interpreter)
+        latency      REAL,                 -- measured on the board, in latency_unit
+        latency_unit TEXT,
+        arena_bytes  INTEGER,
+        stack_bytes  INTEGER,
+        flash_bytes  INTEGER,
+        bit_exact    INTEGER,
+        details      TEXT,                 -- JSON: parameters, MACs, float accuracy, epochs, timings, deploy build id
+        created_at   TEXT NOT NULL,
+        PRIMARY KEY (search_id, idx)
+      );
+    `,
+  },
 ];
 
 /** The schema version this TinyDeploy writes: the last migration's. */
