@@ -81,7 +81,7 @@ describe('opening and migrations', () => {
     expect(store.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = (store.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
-    expect(tables).toEqual(['boards', 'custom_boards', 'datasets', 'deployments', 'job_log', 'jobs', 'measurements', 'projects', 'variants']);
+    expect(tables).toEqual(['boards', 'custom_boards', 'datasets', 'deployments', 'evaluations', 'job_log', 'jobs', 'measurements', 'projects', 'search_trials', 'searches', 'variants']);
   });
 
   it('reopens an existing database without running migrations again, keeping its data', () => {
