@@ -109,6 +109,12 @@ describe('Compare, export and the graph in Chromium against tinydeploy serve', (
       await page.getByTestId('deploy-progress').waitFor();
       await poll(() => page.getByTestId('deploy-progress').getAttribute('data-status'), 180_000).toBe('succeeded');
     }
+    // The result's own report download.
+    await page.getByTestId('deploy-result').getByTestId('report-downloads').waitFor();
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('result-report-json').click()]);
+    const report = JSON.parse(readFileSync((await json.path())!, 'utf8'));
+    expect(report).toMatchObject({ format: 'tinydeploy-measurement-report', board: { id: 'virtual-m4f' } });
+    expect(report.layers).toHaveLength(13);
   });
 
   it('compares the two variants: table with deltas, scatter plot with the Pareto front, per-layer diff', async () => {

@@ -9,6 +9,7 @@ import { CapacityMeter } from '../charts/capacity-meter.js';
 import { LatencyChart } from '../charts/latency-chart.js';
 import { MemoryTimeline } from '../charts/memory-timeline.js';
 import { BitExactBadge, Figure } from '../components/widgets.js';
+import { ReportDownloads } from '../export/report-downloads.js';
 import { formatBytes, formatClock, formatCount, formatMilliseconds, formatTime, latencyMeaning } from '../format.js';
 import { memoryBars, partMeanings } from './memory-bars.js';
 import './deploy.css';
@@ -58,6 +59,7 @@ export function ResultView({ measurement, board, variantName, noReuseBytes }: { 
         <span className="result__meta muted">
           {variantName ?? measurement.variantId} on {board?.name ?? measurement.boardId} · {formatTime(measurement.createdAt)}
         </span>
+        <ReportDownloads measurementId={measurement.id} />
       </div>
 
       <div className="figures">

@@ -6,11 +6,12 @@
  */
 
 import { useState } from 'react';
-import type { ComparisonRow, ExportFile, ModelVariant, ReportFormat } from '../../../shared/services/types.js';
+import type { ComparisonRow, ModelVariant } from '../../../shared/services/types.js';
 import { ErrorBanner, Panel } from '../components/widgets.js';
 import { formatBytes, formatTime } from '../format.js';
-import { asError, useDevices, useServices } from '../state/services-context.js';
-import { saveExportFile } from './download.js';
+import { useDevices, useServices } from '../state/services-context.js';
+import { ReportButtons } from './report-downloads.js';
+import { useExport } from './use-export.js';
 
 /** A deploy measurement one can make a report of: its row in the comparison. */
 export type ReportSource = Pick<ComparisonRow, 'measurementId' | 'variantName' | 'board' | 'measuredAt'>;
@@ -21,29 +22,13 @@ export function ExportPanel({ variants, measurements, initialVariantId }: { vari
   const [variantId, setVariantId] = useState(initialVariantId ?? variants[0]?.id ?? '');
   const [boardId, setBoardId] = useState('virtual-m4f');
   const [measurementId, setMeasurementId] = useState<string>();
-  const [busy, setBusy] = useState<string>();
-  const [error, setError] = useState<Error>();
-  const [saved, setSaved] = useState<ExportFile>();
+  const exporter = useExport();
+  const { busy, saved } = exporter;
+  const run = (name: string, make: Parameters<typeof exporter.run>[1]) => void exporter.run(name, make);
+  const label = exporter.label;
   const reportable = measurements.filter((entry) => entry.measurementId);
   const chosenMeasurement = measurementId ?? reportable[0]?.measurementId;
   const boards = listing?.boards ?? [];
-
-  const run = async (what: string, make: () => Promise<ExportFile>) => {
-    setBusy(what);
-    setError(undefined);
-    try {
-      const file = await make();
-      saveExportFile(file);
-      setSaved(file);
-    } catch (caught) {
-      setError(asError(caught));
-    } finally {
-      setBusy(undefined);
-    }
-  };
-
-  const report = (format: ReportFormat) => chosenMeasurement && run(`report-${format}`, () => services.exports.report({ measurementId: chosenMeasurement, format }));
-  const label = (what: string, text: string) => (busy === what ? `${text}…` : text);
 
   return (
     <Panel title="Export and share" testId="export-panel">
@@ -70,13 +55,13 @@ export function ExportPanel({ variants, measurements, initialVariantId }: { vari
               ))}
             </select>
           </label>
-          <button type="button" className="button" disabled={!variantId || busy !== undefined} onClick={() => void run('c', () => services.exports.cProject({ variantId, boardId }))} data-testid="export-c-project" title="The generated C project (model, kernels, board files, Makefile, CMakeLists.txt) as tinydeploy build --out writes it">
+          <button type="button" className="button" disabled={!variantId || busy !== undefined} onClick={() => run('c', () => services.exports.cProject({ variantId, boardId }))} data-testid="export-c-project" title="The generated C project (model, kernels, board files, Makefile, CMakeLists.txt) as tinydeploy build --out writes it">
             {label('c', 'C project (.zip)')}
           </button>
-          <button type="button" className="button" disabled={!variantId || busy !== undefined} onClick={() => void run('firmware', () => services.exports.firmware({ variantId, boardId }))} data-testid="export-firmware" title="Compiled with arm-none-eabi-gcc: the ELF (and .bin/.hex/.uf2 for real boards) with its build report">
+          <button type="button" className="button" disabled={!variantId || busy !== undefined} onClick={() => run('firmware', () => services.exports.firmware({ variantId, boardId }))} data-testid="export-firmware" title="Compiled with arm-none-eabi-gcc: the ELF (and .bin/.hex/.uf2 for real boards) with its build report">
             {label('firmware', 'Firmware (.zip)')}
           </button>
-          <button type="button" className="button" disabled={!variantId || busy !== undefined} onClick={() => void run('model', () => services.exports.model({ variantId }))} data-testid="export-model">
+          <button type="button" className="button" disabled={!variantId || busy !== undefined} onClick={() => run('model', () => services.exports.model({ variantId }))} data-testid="export-model">
             {label('model', 'Model (.tflite)')}
           </button>
         </form>
@@ -93,22 +78,14 @@ export function ExportPanel({ variants, measurements, initialVariantId }: { vari
               ))}
             </select>
           </label>
-          <button type="button" className="button" disabled={!chosenMeasurement || busy !== undefined} onClick={() => void report('html')} data-testid="export-report-html" title="One HTML file with its charts inline: opens anywhere, sends as an attachment">
-            {label('report-html', 'Report (HTML)')}
-          </button>
-          <button type="button" className="button" disabled={!chosenMeasurement || busy !== undefined} onClick={() => void report('csv')} data-testid="export-report-csv">
-            {label('report-csv', 'Layers (CSV)')}
-          </button>
-          <button type="button" className="button" disabled={!chosenMeasurement || busy !== undefined} onClick={() => void report('json')} data-testid="export-report-json">
-            {label('report-json', 'Report (JSON)')}
-          </button>
+          <ReportButtons measurementId={chosenMeasurement} exporter={exporter} />
         </form>
         {saved && (
           <p className="muted" data-testid="export-saved" role="status">
             Saved {saved.fileName} ({formatBytes(saved.bytes.length)}).
           </p>
         )}
-        <ErrorBanner error={error} onDismiss={() => setError(undefined)} />
+        <ErrorBanner error={exporter.error} onDismiss={exporter.clearError} />
       </div>
     </Panel>
   );
