@@ -25,7 +25,9 @@ const unavailable = virtualBoardTestsUnavailable();
 describe('ONNX models quantized and deployed on virtual-m4f', () => {
   requireTools(unavailable);
   const twinMacs: Record<string, number> = { ds_cnn: 2_656_768, resnet8: 12_501_632 };
-  for (const name of ['ds_cnn', 'resnet8', 'mlp', 'lstm', 'cnn_flatten', 'conv1d']) {
+  // Held-out SQNR floors on synthetic calibration (16 samples); the classifier's three small outputs come out lower.
+  const sqnrFloor: Record<string, number> = { lstm_classifier: 10 };
+  for (const name of ['ds_cnn', 'resnet8', 'mlp', 'lstm', 'cnn_flatten', 'conv1d', 'lstm_classifier']) {
     it(`${name}.onnx quantized to int8 deploys bit-exact and round-trips through .tflite`, async () => {
       const float = readOnnx(new Uint8Array(readFileSync(join(fixtures, `${name}.onnx`))));
       const { graph, report } = await quantizeModel(float, {
@@ -36,7 +38,7 @@ describe('ONNX models quantized and deployed on virtual-m4f', () => {
       });
       expect(graph.tensors[graph.inputs[0]].dtype).toBe('int8');
       const sqnr = report.evaluation!.heldOut!.variant.sqnrDb!;
-      expect(sqnr).toBeGreaterThan(20);
+      expect(sqnr).toBeGreaterThan(sqnrFloor[name] ?? 20);
       if (twinMacs[name]) expect(totalMacs(graph)).toBe(twinMacs[name]);
 
       const reread = importModel(exportTflite(graph), `${name}_int8.tflite`);
