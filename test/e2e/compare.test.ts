@@ -115,6 +115,7 @@ describe('Compare, export and the graph in Chromium against tinydeploy serve', (
     const report = JSON.parse(readFileSync((await json.path())!, 'utf8'));
     expect(report).toMatchObject({ format: 'tinydeploy-measurement-report', board: { id: 'virtual-m4f' } });
     expect(report.layers).toHaveLength(13);
+    await screenshot(page, 'deploy-result-1280x800');
   });
 
   it('compares the two variants: table with deltas, scatter plot with the Pareto front, per-layer diff', async () => {
