@@ -11,6 +11,7 @@ import './concatenation.js';
 import './pad.js';
 import './mean.js';
 import './lstm.js';
+import './gru.js';
 import './elementwise.js';
 import './depthwise-conv-2d.js';
 import './fully-connected.js';

@@ -12,6 +12,7 @@ import './mean.js';
 import './activations.js';
 import './quantize.js';
 import './lstm.js';
+import './gru.js';
 import './leaky-relu.js';
 import './transpose.js';
 import './svdf.js';

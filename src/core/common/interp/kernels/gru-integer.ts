@@ -1,0 +1,82 @@
+/**
+ * The int8 TD_GRU: int8 input and output, int8 symmetric per-tensor weights, int32 biases, int16
+ * gates and an int16 Q0.15 hidden state, with TFLite Micro's integer-LSTM arithmetic (the rules
+ * are in ops/gru.ts; the int16 sigmoid and tanh are the LSTM's table interpolations).
+ */
+import type { KernelEval } from '../kernel.js';
+import type { TensorData } from '../../ir/types.js';
+import { multiplyByQuantizedMultiplier, roundingDivideByPOT, saturate, saturatingAddInt16, type QuantizedMultiplier } from '../../ops/fixed-point.js';
+import type { IntegerGruArithmetic } from '../../ops/gru.js';
+import { gruInputIndex, gruSteps, type GruLayout } from '../../ops/gru-layout.js';
+import { sigmoidInt16, tanhInt16 } from './lstm-activations.js';
+
+/** sat16(MBQM(Σ w·(v + offset) + bias, multiplier)) for `rows` vectors of `depth` values. */
+function fullyConnectedToInt16(
+  values: Int8Array | Int16Array,
+  start: number,
+  valueOffset: number,
+  weights: Int8Array,
+  bias: Int32Array | undefined,
+  multiplier: QuantizedMultiplier,
+  rows: number,
+  depth: number,
+  units: number,
+  result: Int16Array,
+): void {
+  for (let row = 0; row < rows; row++) {
+    const rowStart = start + row * depth;
+    for (let unit = 0; unit < units; unit++) {
+      const w = unit * depth;
+      let accumulator = 0;
+      for (let d = 0; d < depth; d++) accumulator += weights[w + d] * (values[rowStart + d] + valueOffset);
+      if (bias) accumulator += bias[unit];
+      result[row * units + unit] = saturate(multiplyByQuantizedMultiplier(accumulator | 0, multiplier.multiplier, multiplier.shift), -32768, 32767);
+    }
+  }
+}
+
+/** RoundingDivideByPOT(a·b, 15): a Q0.15 factor applied to an int16 value. */
+function q15Multiply(a: number, b: number): number {
+  return roundingDivideByPOT(a * b, 15);
+}
+
+export function integerGru(layout: GruLayout, parameters: IntegerGruArithmetic): KernelEval {
+  const steps = gruSteps(layout);
+  const { inputSize, stateSize, linearBeforeReset, returnSequences } = layout;
+  const size = (layout.timeMajor ? layout.batchSize : 1) * stateSize;
+  const [r, z, n, xs, hs, rh] = Array.from({ length: 6 }, () => new Int16Array(size));
+  const { inputWeights: W, recurrentWeights: R, bias: B } = gruInputIndex;
+  const { gates, inputOffset, outputMultiplier, outputZeroPoint } = parameters;
+  const toOutput = (value: number) =>
+    saturate(outputZeroPoint + multiplyByQuantizedMultiplier(value, outputMultiplier.multiplier, outputMultiplier.shift), -128, 127);
+
+  return (inputs: readonly (TensorData | undefined)[], outputs) => {
+    const x = inputs[gruInputIndex.input] as Int8Array;
+    const h = inputs[gruInputIndex.hiddenState] as Int16Array;
+    const rbn = inputs[gruInputIndex.recurrentNBias] as Int32Array | undefined;
+    const output = outputs[0] as Int8Array;
+    const w8 = (i: number) => inputs[i] as Int8Array;
+    const b32 = (i: number) => inputs[i] as Int32Array;
+    for (const step of steps) {
+      const count = step.rows * stateSize;
+      const s = step.stateOffset;
+      for (const [gate, result] of [['r', r], ['z', z]] as const) {
+        fullyConnectedToInt16(x, step.inputOffset, inputOffset, w8(W[gate]), b32(B[gate]), gates[gate].inputMultiplier, step.rows, inputSize, stateSize, result);
+        fullyConnectedToInt16(h, s, 0, w8(R[gate]), undefined, gates[gate].recurrentMultiplier, step.rows, stateSize, stateSize, hs);
+        for (let i = 0; i < count; i++) result[i] = sigmoidInt16(saturatingAddInt16(result[i], hs[i]));
+      }
+      fullyConnectedToInt16(x, step.inputOffset, inputOffset, w8(W.n), b32(B.n), gates.n.inputMultiplier, step.rows, inputSize, stateSize, xs);
+      if (linearBeforeReset) {
+        fullyConnectedToInt16(h, s, 0, w8(R.n), rbn, gates.n.recurrentMultiplier, step.rows, stateSize, stateSize, hs);
+        for (let i = 0; i < count; i++) n[i] = tanhInt16(saturatingAddInt16(xs[i], saturate(q15Multiply(r[i], hs[i]), -32768, 32767)));
+      } else {
+        for (let i = 0; i < count; i++) rh[i] = q15Multiply(r[i], h[s + i]);
+        fullyConnectedToInt16(rh, 0, 0, w8(R.n), undefined, gates.n.recurrentMultiplier, step.rows, stateSize, stateSize, hs);
+        for (let i = 0; i < count; i++) n[i] = tanhInt16(saturatingAddInt16(xs[i], hs[i]));
+      }
+      for (let i = 0; i < count; i++) h[s + i] = saturate(n[i] + q15Multiply(z[i], h[s + i] - n[i]), -32768, 32767);
+      if (returnSequences) for (let i = 0; i < count; i++) output[step.outputOffset + i] = toOutput(h[s + i]);
+    }
+    if (!returnSequences) for (let i = 0; i < output.length; i++) output[i] = toOutput(h[i]);
+  };
+}
