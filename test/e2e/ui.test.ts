@@ -200,10 +200,10 @@ describe('the UI in Chromium against fake services', () => {
     expect(await unlabelledControls(page)).toEqual([]);
     await saveScreenshot(page, 'ui-quantized');
 
-    // An int8 variant cannot be quantized again: the panel says why.
+    // An int8 variant cannot be quantized again: the panel says why, with no form that cannot be used.
     await row.getByRole('button', { name: 'kws_ref_model_float32-int8', exact: true }).click();
     await page.getByTestId('quantize-note').waitFor();
-    expect(await page.getByTestId('quantize-button').isDisabled()).toBe(true);
+    expect(await page.getByTestId('quantize-button').count()).toBe(0);
   });
 
   it('follows a board plugged and unplugged while Devices is open', async () => {

@@ -177,7 +177,7 @@ function LatestGrid({ measurements, variants, boardIds }: { measurements: Measur
   return (
     <Panel title="Latest latency per variant and board" testId="latest-grid">
       <DataTable
-        columns={[{ header: 'Variant', rowHeader: true, render: (variant) => variant.name }, ...boardColumns]}
+        columns={[{ header: 'Variant', rowHeader: true, className: 'cell--name', title: (variant) => variant.name, render: (variant) => <span className="truncate">{variant.name}</span> }, ...boardColumns]}
         rows={shown}
         rowKey={(variant) => variant.id}
       />

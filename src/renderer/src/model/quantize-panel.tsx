@@ -65,8 +65,8 @@ export function QuantizePanel({ projectId, variant, variants, onSelect }: { proj
     return (
       <Panel title={`Quantize ${variant.name}`} testId="quantize-panel">
         <p className="note" data-testid="quantize-note">
-          {variant.name} is already quantized ({formatPrecision(variant.summary)}): post-training quantization starts from a float32 or hybrid model. Select its float parent,
-          or import the float model, to quantize again.
+          This variant is already quantized ({formatPrecision(variant.summary)}): post-training quantization starts from a float32 or hybrid model. Select its float
+          parent, or import the float model, to quantize again.
         </p>
         {job && <OptimizeProgress job={job} variants={variants} datasets={list} onSelect={onSelect} />}
       </Panel>
