@@ -455,6 +455,20 @@ typedef struct {
 td_status td_abs_s8(const td_abs_params *params, int32_t size, const int8_t *input, int8_t *output);
 td_status td_abs_s16(const td_abs_params *params, int32_t size, const int16_t *input, int16_t *output);
 
+/** Quantized DIV (int8, uint8) with broadcasting: output = s_in1 / (s_in2 * s_out); a zero divisor returns TD_ERROR_ARGUMENT. */
+typedef struct {
+    int32_t input1_offset; /* -zero point of input 1 */
+    int32_t input2_offset; /* -zero point of input 2 */
+    int32_t output_offset; /* output zero point */
+    td_requant output;
+    td_activation activation;
+} td_div_params;
+
+td_status td_div_s8(const td_div_params *params, const td_dims *input1_dims, const int8_t *input1, const td_dims *input2_dims,
+                    const int8_t *input2, const td_dims *output_dims, int8_t *output);
+td_status td_div_u8(const td_div_params *params, const td_dims *input1_dims, const uint8_t *input1, const td_dims *input2_dims,
+                    const uint8_t *input2, const td_dims *output_dims, uint8_t *output);
+
 /** PRELU int8 (input 2 = alpha, broadcast): positive = s_in / s_out, negative = s_in * s_alpha / s_out. */
 typedef struct {
     int32_t input_offset;  /* -input zero point */
@@ -852,6 +866,79 @@ td_status td_lstm_f32(const td_context *ctx,
                       float *output);
 /** Bytes of scratch td_lstm_f32 needs: 4 * B * S * sizeof(float). */
 int32_t td_lstm_f32_get_buffer_size(const td_lstm_dims *dims);
+
+/* ------------------------------------------------------------------------------------------
+ * GRU (src/gru): TD_GRU, TinyDeploy's fused GRU (a custom op in .tflite). Gate order r, z, n
+ * (PyTorch's and ONNX's). For each step (last to first when reverse):
+ *   r = sigmoid(FC(x, W_r) + FC(h, R_r));  z = sigmoid(FC(x, W_z) + FC(h, R_z))
+ *   n = tanh(FC(x, W_n) + r * FC(h, R_n, rb_n))   linear_before_reset
+ *   n = tanh(FC(x, W_n) + FC(r * h, R_n))          otherwise
+ *   h = n + z * (h - n);  output[t] = h (every step) or output = h after the last step
+ * The integer kernel keeps h as int16 Q0.15 and writes int8 outputs (see td_gru_s8.c).
+ * Time-major: input [T][B][I]; batch-major: input [B][T][I]. hidden_state [B][S] is the
+ * variable tensor, updated in place.
+ * ---------------------------------------------------------------------------------------- */
+
+typedef struct {
+    int32_t time_major;
+    int32_t batch_size;
+    int32_t time_steps;
+    int32_t input_size;
+    int32_t state_size;
+    int32_t linear_before_reset;
+    int32_t reverse;
+    int32_t return_sequences;
+} td_gru_dims;
+
+typedef struct {
+    const int8_t *input_weights;     /* [S][I], symmetric */
+    const int8_t *recurrent_weights; /* [S][S], symmetric */
+    const int32_t *bias;             /* [S], scale x-scale * W-scale */
+    td_requant input_fc;             /* x-scale * W-scale / 2^-12 */
+    td_requant recurrent_fc;         /* 2^-15 * R-scale / 2^-12 */
+} td_gru_gate_s8;
+
+typedef struct {
+    td_gru_dims dims;
+    td_gru_gate_s8 reset_gate;
+    td_gru_gate_s8 update_gate;
+    td_gru_gate_s8 new_gate;
+    const int32_t *recurrent_new_bias; /* [S] at 2^-15 * R_n-scale, or NULL */
+    int32_t input_offset;              /* -zero point of x */
+    td_requant output_mul;             /* 2^-15 / output scale */
+    int32_t output_offset;             /* output zero point */
+} td_gru_params_s8;
+
+/** Integer GRU: int8 x and output, int8 weights, int16 gates, int16 Q0.15 hidden state. */
+td_status td_gru_s8(const td_context *ctx,
+                    const td_gru_params_s8 *params,
+                    const int8_t *input,
+                    int16_t *hidden_state,
+                    int8_t *output);
+/** Bytes of scratch td_gru_s8 needs: 5 * B * S * sizeof(int16_t). */
+int32_t td_gru_s8_get_buffer_size(const td_gru_dims *dims);
+
+typedef struct {
+    const float *input_weights;     /* [S][I] */
+    const float *recurrent_weights; /* [S][S] */
+    const float *bias;              /* [S] */
+} td_gru_gate_f32;
+
+typedef struct {
+    td_gru_dims dims;
+    td_gru_gate_f32 reset_gate;
+    td_gru_gate_f32 update_gate;
+    td_gru_gate_f32 new_gate;
+    const float *recurrent_new_bias; /* [S] or NULL */
+} td_gru_params_f32;
+
+td_status td_gru_f32(const td_context *ctx,
+                     const td_gru_params_f32 *params,
+                     const float *input,
+                     float *hidden_state,
+                     float *output);
+/** Bytes of scratch td_gru_f32 needs: 5 * B * S * sizeof(float). */
+int32_t td_gru_f32_get_buffer_size(const td_gru_dims *dims);
 
 /* ------------------------------------------------------------------------------------------
  * BATCH_MATMUL (src/matmul): out[b][m][n] = sum_k x[m][k] * y[k][n] over the listed batches;

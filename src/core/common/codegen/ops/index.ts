@@ -5,6 +5,7 @@ import './data-movement.js';
 import './elementwise.js';
 import './fully-connected.js';
 import './lstm.js';
+import './gru.js';
 import './mean.js';
 import './pooling.js';
 import './quantize.js';

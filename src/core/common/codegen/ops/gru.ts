@@ -1,0 +1,69 @@
+import { gruGateNames, gruInputIndex, gruGateWord, type GruLayout } from '../../ops/gru-layout.js';
+import { gru, type GruPlan } from '../../ops/gru.js';
+import { cInt } from '../c-source.js';
+import { expectConstant, input, output, registerLowerer, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
+import { requantC } from '../params.js';
+
+/** td_gru_s8_get_buffer_size / td_gru_f32_get_buffer_size: five gate buffers of B · S values. */
+export function gruBufferSize(batchSize: number, stateSize: number, elementBytes: number): number {
+  return 5 * batchSize * stateSize * elementBytes;
+}
+
+function dimsC(layout: GruLayout): string {
+  const { timeMajor, batchSize, timeSteps, inputSize, stateSize, linearBeforeReset, reverse, returnSequences } = layout;
+  const flag = (value: boolean) => (value ? 1 : 0);
+  return `{${flag(timeMajor)}, ${batchSize}, ${timeSteps}, ${inputSize}, ${stateSize}, ${flag(linearBeforeReset)}, ${flag(reverse)}, ${flag(returnSequences)}}`;
+}
+
+/**
+ * TD_GRU → td_gru_s8 / td_gru_f32 (firmware/kernels/src/gru), from the plan of ops/gru.ts. The
+ * weights and biases must be constants; the hidden state is the op's variable tensor.
+ */
+function lowerGru({ layout, arithmetic }: GruPlan, context: LowerContext): OpLowering {
+  const x = input(context, gruInputIndex.input, 'input');
+  const hidden = input(context, gruInputIndex.hiddenState, 'hidden state');
+  const y = output(context);
+  const gates = gruGateNames.map((gate) => {
+    const word = gruGateWord(gate);
+    const roles = [`input-to-${word} weights`, `recurrent-to-${word} weights`, `${word} gate bias`];
+    const slots = [gruInputIndex.inputWeights[gate], gruInputIndex.recurrentWeights[gate], gruInputIndex.bias[gate]];
+    const tensors = slots.map((slot, i) => input(context, slot, roles[i]));
+    tensors.forEach((tensor, i) => expectConstant(context, tensor, roles[i]));
+    return { gate, tensors };
+  });
+  const recurrentNBias = layout.hasRecurrentNBias ? input(context, gruInputIndex.recurrentNBias, 'recurrent new-gate bias') : undefined;
+  if (recurrentNBias) expectConstant(context, recurrentNBias, 'recurrent new-gate bias');
+  const pointers = (e: OpEmitter, tensors: (typeof gates)[number]['tensors']) => tensors.map((tensor) => e.pointer(tensor, 'read')).join(', ');
+  const nBias = (e: OpEmitter) => (recurrentNBias ? e.pointer(recurrentNBias, 'read') : 'NULL');
+  const call = (kernel: string, e: OpEmitter, params: string) =>
+    `${kernel}(${e.context()}, ${params}, ${e.pointer(x, 'read')}, ${e.pointer(hidden, 'write')}, ${e.pointer(y, 'write')})`;
+
+  if (arithmetic.flavour === 'float32') {
+    return {
+      kernels: ['td_gru_f32'],
+      scratchBytes: gruBufferSize(layout.batchSize, layout.stateSize, 4),
+      emit: (e) => {
+        const gateParams = gates.map(({ tensors }) => `{${pointers(e, tensors)}}`);
+        return call('td_gru_f32', e, e.struct('params', 'td_gru_params_f32', `{${dimsC(layout)}, ${gateParams.join(', ')}, ${nBias(e)}}`));
+      },
+    };
+  }
+  return {
+    kernels: ['td_gru_s8'],
+    scratchBytes: gruBufferSize(layout.batchSize, layout.stateSize, 2),
+    emit: (e) => {
+      const gateParams = gates.map(({ gate, tensors }) => {
+        const { inputMultiplier, recurrentMultiplier } = arithmetic.gates[gate];
+        return `{${pointers(e, tensors)}, ${requantC(inputMultiplier)}, ${requantC(recurrentMultiplier)}}`;
+      });
+      const params = e.struct(
+        'params',
+        'td_gru_params_s8',
+        `{${dimsC(layout)}, ${gateParams.join(', ')}, ${nBias(e)}, ${cInt(arithmetic.inputOffset)}, ${requantC(arithmetic.outputMultiplier)}, ${cInt(arithmetic.outputZeroPoint)}}`,
+      );
+      return call('td_gru_s8', e, params);
+    },
+  };
+}
+
+registerLowerer(gru, lowerGru);

@@ -1,0 +1,109 @@
+/**
+ * TD_GRU in generated C: the int8 GRU byte-identical between the interpreter, the host C
+ * (portable and DSP kernels) and the virtual Cortex-M4F under QEMU; the float GRU within 1e-6
+ * of the interpreter on the host. Small seeded models built with the IR (test helper gru-model).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { virtualM4f } from '../../src/core/common/boards/index.js';
+import { generateModel } from '../../src/core/common/codegen/index.js';
+import { Interpreter } from '../../src/core/common/interp/interpreter.js';
+import { bytesOf } from '../../src/core/common/ir/tensor.js';
+import type { Graph } from '../../src/core/common/ir/types.js';
+import { buildFirmwareProject, buildHostRunner, runHostRunner, writeFirmwareProject } from '../../src/core/node/toolchain/index.js';
+import {
+  floatGruGraph,
+  gruWeights,
+  int8GruGraph,
+  int8Parameters,
+  seededRandom,
+  type GruSpec,
+} from '../../src/core/common/interp/kernels/testing/gru-model.js';
+import { missingArmToolchain, missingHostCompiler, missingQemu, runOnQemu, withTemporaryDirectory } from './testing/codegen.js';
+import { requireTools } from '../testing/tools.js';
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+const base: GruSpec = {
+  batch: 2,
+  time: 6,
+  inputSize: 10,
+  units: 12,
+  seed: 3,
+  linearBeforeReset: true,
+  timeMajor: false,
+  reverse: false,
+  returnSequences: true,
+  recurrentNBias: true,
+};
+
+const variants: [string, Partial<GruSpec>][] = [
+  ['linear_before_reset', {}],
+  ['reset before the recurrent product', { linearBeforeReset: false, recurrentNBias: false }],
+  ['reverse, last step only, time-major', { reverse: true, returnSequences: false, timeMajor: true }],
+];
+
+function floatInput(spec: GruSpec, seed = 5): Float32Array {
+  const random = seededRandom(seed);
+  return Float32Array.from({ length: spec.batch * spec.time * spec.inputSize }, () => (random() * 2 - 1) * 2);
+}
+
+function int8Model(spec: GruSpec): { graph: Graph; input: Int8Array } {
+  const inputRange = { min: -2, max: 2 };
+  const graph = int8GruGraph(spec, gruWeights(spec), inputRange, { min: -1, max: 1 });
+  const q = int8Parameters(inputRange);
+  const input = Int8Array.from(floatInput(spec), (v) => Math.max(-128, Math.min(127, Math.round(v / q.scale) + q.zeroPoint)));
+  return { graph, input };
+}
+
+describe('TD_GRU generated C on the host', () => {
+  requireTools(missingHostCompiler);
+  for (const [name, change] of variants) {
+    it(`${name}: int8 byte-identical to the interpreter (portable and DSP kernels)`, async () => {
+      const spec = { ...base, ...change };
+      const { graph, input } = int8Model(spec);
+      const expected = bytesOf(new Interpreter(graph).run([input]).outputs[0]);
+      const model = generateModel(graph, { modelName: 'gru' });
+      await withTemporaryDirectory('gru-host', async (directory) => {
+        for (const variant of ['portable', 'dsp'] as const) {
+          const runner = await buildHostRunner(model, join(directory, variant), { variant });
+          const [output] = await runHostRunner(runner, [new Uint8Array(input.buffer)]);
+          expect(hex(output), variant).toBe(hex(expected));
+        }
+      });
+    });
+
+    it(`${name}: float within 1e-6 of the interpreter`, async () => {
+      const spec = { ...base, ...change };
+      const graph = floatGruGraph(spec);
+      const input = floatInput(spec);
+      const expected = new Interpreter(graph).run([input]).outputs[0] as Float32Array;
+      const model = generateModel(graph, { modelName: 'gru_f32' });
+      await withTemporaryDirectory('gru-host-f32', async (directory) => {
+        const runner = await buildHostRunner(model, directory);
+        const [output] = await runHostRunner(runner, [new Uint8Array(input.buffer)]);
+        const actual = new Float32Array(output.slice().buffer);
+        expect(actual.length).toBe(expected.length);
+        const worst = Math.max(...Array.from(actual, (v, i) => Math.abs(v - expected[i])));
+        expect(worst).toBeLessThan(1e-6);
+      });
+    });
+  }
+});
+
+describe('TD_GRU on the virtual Cortex-M4F', () => {
+  requireTools(missingArmToolchain ?? missingQemu);
+  it('int8: byte-identical to the interpreter under QEMU', async () => {
+    const spec = { ...base, linearBeforeReset: false, recurrentNBias: false };
+    const { graph, input } = int8Model(spec);
+    const expected = bytesOf(new Interpreter(graph).run([input]).outputs[0]);
+    const model = generateModel(graph, { modelName: 'gru', dsp: true });
+    await withTemporaryDirectory('gru-m4f', async (directory) => {
+      const project = await writeFirmwareProject(model, directory, { board: virtualM4f, inputs: [new Uint8Array(input.buffer)] });
+      const build = await buildFirmwareProject(project);
+      const result = await runOnQemu(build.elf);
+      expect(result.status).toBe(0);
+      expect(hex(result.outputs[0])).toBe(hex(expected));
+    });
+  });
+});
