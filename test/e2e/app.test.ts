@@ -115,11 +115,25 @@ describe('TinyDeploy in Chromium against tinydeploy serve', () => {
     expect(await page.getByTestId('latency-chart').locator('.chart__bar').count()).toBe(13);
     expect(await page.getByTestId('memory-timeline').count()).toBe(1);
     expect(await page.getByTestId('flash-meter').textContent()).toMatch(/of 4\.00 MiB/);
+    // One memory vocabulary: both bars against the board, with their named parts.
+    const legend = async (testId: string) => (await page.getByTestId(testId).locator('.capacity__legend-item').allTextContents()).map((item) => item.split(/\s/)[0]);
+    expect(await legend('flash-meter')).toEqual(['weights', 'model', 'kernels', 'runtime', 'start-up', 'other']);
+    expect(await legend('ram-meter')).toEqual(['arena', 'stack', 'runtime', 'other']);
+    expect(await page.getByTestId('latency-meaning').textContent()).toMatch(/^executed instructions of one inference, counted by QEMU \(not cycles or time\); .* clock 25 MHz$/);
     await saveScreenshot(page, '04-deploy-result');
+    for (const [width, height] of [
+      [1280, 800],
+      [1920, 1080],
+    ]) {
+      await page.setViewportSize({ width, height });
+      await saveScreenshot(page, `04-deploy-result-${width}x${height}`);
+    }
+    await page.setViewportSize({ width: 1440, height: 960 });
 
     await page.getByRole('tab', { name: 'History' }).click();
     await page.getByTestId('history-row').first().waitFor();
-    expect(await page.getByTestId('history-latency').first().textContent()).toBe(latency);
+    // The latency with its unit (and the estimated ms of the board's clock).
+    expect(await page.getByTestId('history-latency').first().textContent()).toMatch(new RegExp(`^${latency} instr\\. · ≈[\\d.]+ (ms|s) est\\.$`));
     await saveScreenshot(page, '05-history');
   });
 
@@ -136,13 +150,14 @@ describe('TinyDeploy in Chromium against tinydeploy serve', () => {
     expect(await page.getByTestId('total-macs').textContent()).toBe(kwsMacs);
     await page.getByRole('tab', { name: 'Deploy & Profile' }).click();
     await page.getByTestId('deploy-result').getByTestId('bit-exact-badge').waitFor();
-    expect(await page.getByTestId('latency-value').textContent()).toBe(latency);
+    expect(await page.getByTestId('latency-value').textContent()).toBe(latency!.split(' ')[0]);
 
     // A new server on the same data folder (a new token, so a new address): same projects and figures.
     await timed('serve restart + reopen', async () => {
       expect(await serve!.stop()).toBe(0);
-      // The open page notices the lost WebSocket and says so.
+      // The open page notices the lost WebSocket and says the server is gone and what to do.
       await page.getByTestId('connection-banner').waitFor();
+      await poll(() => page.getByTestId('connection-banner').textContent()).toMatch(/does not answer: it was stopped, or restarted at a new address/);
       serve = await startServe(dataDirectory);
       await page.goto(serve.url);
       // The old page's reconnection attempts to the stopped server are logged as console errors.

@@ -273,8 +273,8 @@ export interface Measurement {
  * model's weights; the rest of the generated model (its code, per-op parameters); the kernels it
  * calls; the runtime (the on-device application and the C library); start-up (vector table,
  * reset, clocks, UART); other (alignment, what no symbol names). RAM: the planner's arena (every
- * activation, buffers shared when their lifetimes do not overlap); the worst-case stack estimated
- * at build time; runtime variables (profiler and UART buffers); other.
+ * activation, buffers shared when their lifetimes do not overlap); the stack estimated from the
+ * call graph at build time; runtime variables (profiler and UART buffers); other.
  */
 export interface MemoryParts {
   flash: { weights: number; model: number; kernels: number; runtime: number; startup: number; other: number };

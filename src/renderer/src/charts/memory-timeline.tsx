@@ -84,7 +84,9 @@ export function MemoryTimeline({ points, arenaBytes, ops }: { points: readonly P
         </svg>
       </div>
       <figcaption className="chart__caption">
-        Arena bytes live per op (x: op index, y: bytes){peak ? `; peak ${formatBytes(peak.liveBytes)} at op ${peak.index}` : ''}
+        Bytes of the arena in use per op (x: op index, y: bytes)
+        {peak ? `; at most ${formatBytes(peak.liveBytes)} at op ${peak.index}` : ''}
+        {peak && arenaBytes !== undefined && arenaBytes > peak.liveBytes ? ` of the ${formatBytes(arenaBytes)} arena (the rest: gaps between buffers the planner could not fill)` : ''}
       </figcaption>
     </figure>
   );
