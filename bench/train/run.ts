@@ -1,0 +1,178 @@
+/**
+ * Training figures, in one run:
+ *
+ *   npx tsx bench/train/run.ts [steps] [lstm]        (both parts without arguments)
+ *
+ * 1. `steps`: time of one training step (forward, softmax cross-entropy, backward, Adam update)
+ *    at batch 64 for the KWS DS-CNN (kws_ref_model_float32, made float) and the MNIST LSTM
+ *    (trained_lstm), on every tfjs back end that loads here (tfjs-node, wasm, cpu), side by side
+ *    with PyTorch on the CPU (Debian's python3-torch, one thread as tfjs' wasm back end, and two
+ *    threads) on the same architectures (bench/train/torch_step.py).
+ * 2. `lstm`: the MNIST LSTM pruned to at most a quarter of its parameters (20 → 5 hidden units;
+ *    its classifier reads all 28 steps, so the FC dominates), one-shot and iteratively (20 → 14 →
+ *    10 → 7 → 5 units with fine-tuning between), fine-tuned on the first 80% of ../shared's MNIST
+ *    (its last 10% for early stopping), held-out accuracy on the last 20% with the interpreter;
+ *    against the same 5-unit architecture trained from scratch (seeded Glorot weights) for as
+ *    many epochs.
+ *
+ * Writes bench/train/results.json (the README quotes it).
+ */
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeModel } from '../../src/core/common/analysis/model-analysis.js';
+import type { Graph } from '../../src/core/common/ir/types.js';
+import { runPipeline } from '../../src/core/common/passes/run-pipeline.js';
+import { openDataset } from '../../src/core/node/datasets/dataset.js';
+import { loadModelFile } from '../../src/core/node/model-file.js';
+import { loadTrainingData } from '../../src/core/node/train/data.js';
+import { type TrainingBackend, loadTrainingEngine, trainingBackends } from '../../src/core/node/train/engine.js';
+import { lowerGraph, trainableTensorIds } from '../../src/core/node/train/lower.js';
+import { interpreterAccuracy } from '../../src/core/node/train/optimize-training.js';
+import { batchTensor, crossEntropy, seededRandom } from '../../src/core/node/train/trainer.js';
+import '../../src/core/node/train/passes/finetune.js';
+import '../../src/core/node/train/passes/prune-channels.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const sharedDir = process.env.TINYDEPLOY_SHARED ?? resolve(here, '../../../shared');
+const resultsPath = join(here, 'results.json');
+const parts = process.argv.slice(2);
+const wanted = (part: string) => parts.length === 0 || parts.includes(part);
+const results: Record<string, unknown> = {};
+/** Writes this run's parts over what results.json holds (another run may have written other parts meanwhile). */
+const save = () => {
+  const stored = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(resultsPath, JSON.stringify({ ...stored, ...results }, null, 2) + '\n');
+};
+
+const floatKws = async () => (await runPipeline(await loadModelFile(join(sharedDir, 'models/mlperf_tiny/kws_ref_model_float32.tflite')), 'hybrid-to-float')).graph;
+const lstmModel = () => loadModelFile(join(sharedDir, 'models/rnn/trained_lstm.tflite'));
+
+/** Milliseconds per step at batch 64 (`warmUp` untimed steps, then `steps` timed). */
+async function stepTime(graph: Graph, backend: TrainingBackend, steps: number, warmUp = 2): Promise<number> {
+  const { tf } = await loadTrainingEngine(backend);
+  const lowered = lowerGraph(tf, graph);
+  const shape = graph.tensors[graph.inputs[0]].shape;
+  const classes = graph.tensors[graph.outputs[0]].shape.at(-1)!;
+  const sampleSize = shape.reduce((a, b) => a * b, 1);
+  const random = seededRandom(1);
+  const count = 64;
+  const set = { count, sampleSize, inputs: Float32Array.from({ length: count * sampleSize }, () => random()), labels: Int32Array.from({ length: count }, () => Math.floor(random() * classes)) };
+  const optimizer = tf.train.adam(1e-3);
+  const indices = Array.from({ length: count }, (_, i) => i);
+  const step = async () => {
+    const loss = tf.tidy(() => {
+      const x = batchTensor(tf, lowered, set, indices);
+      const labels = tf.tensor1d(Array.from(set.labels), 'int32');
+      return optimizer.minimize(() => crossEntropy(tf, lowered.forward(x, { logits: true }), labels, classes) as never, true, [...lowered.variables.values()])!;
+    });
+    await loss.data();
+    loss.dispose();
+  };
+  for (let i = 0; i < warmUp; i++) await step();
+  const started = performance.now();
+  for (let i = 0; i < steps; i++) await step();
+  const ms = (performance.now() - started) / steps;
+  optimizer.dispose();
+  lowered.dispose();
+  return ms;
+}
+
+async function stepsPart(): Promise<void> {
+  const models = { kws: await floatKws(), lstm: await lstmModel() };
+  const tfjs: Record<string, Record<string, number | string>> = {};
+  // PyTorch first, right after nothing else: then the tfjs back ends, fastest first (the cpu one takes minutes).
+  const torch = [1, 2].map((threads) => {
+    const output = execFileSync('/usr/bin/python3', [join(here, 'torch_step.py'), String(threads), '10'], { encoding: 'utf8' });
+    const parsed = JSON.parse(output) as { torch: string; threads: number; kws: number; lstm: number };
+    console.log(`torch (${parsed.threads} thread(s)): kws ${parsed.kws.toFixed(0)} ms, lstm ${parsed.lstm.toFixed(0)} ms`);
+    return { ...parsed, kws: Math.round(parsed.kws), lstm: Math.round(parsed.lstm) };
+  });
+  for (const backend of trainingBackends) {
+    try {
+      await loadTrainingEngine(backend);
+    } catch (error) {
+      tfjs[backend] = { unavailable: (error as Error).message };
+      console.log(`${backend}: ${(error as Error).message}`);
+      continue;
+    }
+    tfjs[backend] = {};
+    for (const [name, graph] of Object.entries(models)) {
+      // The cpu back end takes tens of seconds per KWS step: one timed step after one warm-up there.
+      const slow = backend === 'cpu' && name === 'kws';
+      tfjs[backend][name] = Math.round(await stepTime(graph, backend, slow ? 1 : 10, slow ? 1 : 2));
+      console.log(`tfjs ${backend} ${name}: ${tfjs[backend][name]} ms/step`);
+    }
+  }
+  const ratios = Object.fromEntries(
+    Object.entries(tfjs)
+      .filter(([, figures]) => typeof figures.kws === 'number')
+      .map(([backend, figures]) => [backend, { kws: +((figures.kws as number) / torch[0].kws).toFixed(2), lstm: +((figures.lstm as number) / torch[0].lstm).toFixed(2) }]),
+  );
+  results.steps = { batch: 64, unit: 'ms per step', tfjs, torch, ratioToTorchOneThread: ratios, cores: (await import('node:os')).cpus().length, date: new Date().toISOString() };
+  save();
+}
+
+/** A copy of the graph with its trainable weights redrawn (Glorot uniform, biases 0; the LSTM forget bias 1), seeded. */
+function fromScratch(graph: Graph, seed: number): Graph {
+  const random = seededRandom(seed);
+  const tensors = [...graph.tensors];
+  const lstm = graph.ops.find((op) => op.type === 'UNIDIRECTIONAL_SEQUENCE_LSTM');
+  const forgetBias = lstm?.inputs[13];
+  for (const id of trainableTensorIds(graph)) {
+    const tensor = graph.tensors[id];
+    const data = new Float32Array(tensor.shape.reduce((a, b) => a * b, 1));
+    if (tensor.shape.length >= 2) {
+      const fanOut = tensor.shape[0];
+      const fanIn = data.length / fanOut;
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      for (let i = 0; i < data.length; i++) data[i] = (2 * random() - 1) * limit;
+    } else if (id === forgetBias) {
+      data.fill(1);
+    }
+    tensors[id] = { ...tensor, dtype: 'float32', data };
+  }
+  return { ...graph, tensors };
+}
+
+async function lstmPart(): Promise<void> {
+  const backend = 'wasm';
+  const epochs = Number(process.env.TRAIN_EPOCHS ?? 20);
+  const graph = await lstmModel();
+  const dataset = await openDataset(join(sharedDir, 'datasets/mnist'));
+  const data = await loadTrainingData(dataset, graph, { holdout: 0.2, validation: 0.1 });
+  const accuracy = (model: Graph) => interpreterAccuracy(model, data.heldOut);
+  const params = (model: Graph) => analyzeModel(model).totals.params;
+  const target = Math.floor(params(graph) / 4);
+  const finetune = (extra: Record<string, number | string> = {}) => ({ pass: 'finetune', options: { backend, epochs, learningRate: 3e-3, patience: 5, seed: 1, ...extra } });
+  const runs: Record<string, unknown>[] = [];
+  const record = async (name: string, entries: Parameters<typeof runPipeline>[1], start: Graph = graph) => {
+    const started = performance.now();
+    const log: string[] = [];
+    const result = await runPipeline(start, entries, { resources: { training: data }, onLog: (entry) => log.push(`${entry.pass}: ${entry.message}`) });
+    const figures = { name, params: params(result.graph), heldOutAccuracy: await accuracy(result.graph), seconds: Math.round((performance.now() - started) / 1000), log };
+    console.log(`${name}: ${figures.params} params, held-out accuracy ${(100 * figures.heldOutAccuracy).toFixed(2)}%, ${figures.seconds} s`);
+    runs.push(figures);
+    results.lstm = { model: 'trained_lstm', paramsBefore: params(graph), accuracyBefore: await accuracy(graph), target, epochs, backend, split: data.split, runs, date: new Date().toISOString() };
+    save();
+    return result.graph;
+  };
+  const oneShot = await record('one-shot L1 prune to 1/4 + finetune', [{ pass: 'prune-channels', options: { targetParams: target } }, finetune()]);
+  // Each ratio applies to the units left: 20 → 14 (0.3), 14 → 10 (4/14), 10 → 7 (0.3), then to the target (5).
+  await record('iterative L1 prune 20→14→10→7→5 with 3-epoch finetunes, then finetune', [
+    { pass: 'prune-channels', options: { ratio: 0.3 } },
+    finetune({ epochs: 3 }),
+    { pass: 'prune-channels', options: { ratio: 4 / 14 } },
+    finetune({ epochs: 3 }),
+    { pass: 'prune-channels', options: { ratio: 0.3 } },
+    finetune({ epochs: 3 }),
+    { pass: 'prune-channels', options: { targetParams: target } },
+    finetune(),
+  ]);
+  await record('same 5-unit architecture from scratch (Glorot, seed 1)', [finetune({ patience: 0 })], fromScratch(oneShot, 1));
+}
+
+if (wanted('steps')) await stepsPart();
+if (wanted('lstm')) await lstmPart();
