@@ -1,9 +1,9 @@
 // `npm ci && npx tinydeploy serve` in a fresh checkout serves the UI: there is no out/ then, and
-// serve builds the app on its first start. The checkout here is a copy of the repository's files
-// as git lists them (no out/, no build products) beside this checkout's node_modules (what
-// `npm ci` installs), and `tinydeploy serve` is started in it as a user would.
+// serve builds the app on its first start. The checkout here is the committed tree (`git archive
+// HEAD`: no out/, no build products) beside this checkout's node_modules (what `npm ci`
+// installs), and `tinydeploy serve` is started in it as a user would.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,13 +17,10 @@ beforeAll(() => {
   const scratch = mkdtempSync(join(tmpdir(), 'tinydeploy-fresh-'));
   checkout = join(scratch, 'tinydeploy');
   dataDirectory = join(scratch, 'data');
-  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8' });
-  expect(listed.status, listed.stderr).toBe(0);
-  const files = listed.stdout.split('\0').filter((path) => path && !path.startsWith('out/') && existsSync(join(repoRoot, path)));
-  for (const path of files) {
-    mkdirSync(dirname(join(checkout, path)), { recursive: true });
-    copyFileSync(join(repoRoot, path), join(checkout, path));
-  }
+  // What a clone gets: the committed tree (no out/, no build products, nothing uncommitted).
+  mkdirSync(checkout, { recursive: true });
+  const archive = spawnSync('sh', ['-c', `git -C "${repoRoot}" archive --format=tar HEAD | tar -x -C "${checkout}"`], { encoding: 'utf8' });
+  expect(archive.status, archive.stderr).toBe(0);
   symlinkSync(join(repoRoot, 'node_modules'), join(checkout, 'node_modules'), 'dir');
 });
 
