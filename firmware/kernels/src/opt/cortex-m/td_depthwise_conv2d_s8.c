@@ -16,7 +16,10 @@
  *    (stride <= K_h);
  *  - a 3x3 filter (dilation 1) with the fast requantization on all four channels and the full
  *    int8 range, the usual case, runs its output rows in assembly (td_depthwise_row_3x3).
- * Channels beyond a multiple of four, other depth multipliers, more than eight filter rows and
+ * A depth multiplier M > 1 takes the same path when the output does not overlap the input: a
+ * block's four output channels read input channels o / M, gathered byte by byte when the rows
+ * are expanded (the taps are the same).
+ * Channels beyond a multiple of four, more than eight filter rows and
  * dilated filters whose span outgrows the scratch take the shared one-channel-at-a-time loop.
  *
  * Scratch (get_buffer_size): the expanded filter block (8 bytes per tap), the four channels'
@@ -57,6 +60,8 @@ typedef struct {
     int32_t first;       /* first ring position inside the image */
     int32_t count;       /* ring positions inside the image */
     uint32_t offsets;    /* the input offset in both int16 lanes */
+    int32_t gather;      /* depth multiplier > 1: the block's four output channels read input channels lane[0..3] */
+    int32_t lane[4];     /* input channel of each of the block's output channels, relative to `input` */
 } td_depthwise_expansion;
 
 /** Input row in_y (or zeros outside the image) into the inside positions of a ring row. */
@@ -73,6 +78,19 @@ static void td_depthwise_expand_row(const td_depthwise_expansion *expansion, int
         const int8_t *values = expansion->input + in_y * expansion->row_size;
         const int32_t channels = expansion->channels;
         const uint32_t offsets = expansion->offsets;
+        if (expansion->gather) {
+            /* Depth multiplier > 1: output channel o reads input channel o / M, so the four lanes
+             * repeat input bytes (M = 2: c, c, c+1, c+1; M >= 4: one channel four times). */
+            const int32_t lane1 = expansion->lane[1], lane2 = expansion->lane[2], lane3 = expansion->lane[3];
+            for (; words != end; words += 2) {
+                const uint32_t four = (uint32_t)(uint8_t)values[0] | ((uint32_t)(uint8_t)values[lane1] << 8) |
+                                      ((uint32_t)(uint8_t)values[lane2] << 16) | ((uint32_t)(uint8_t)values[lane3] << 24);
+                words[0] = td_sadd16(td_sxtb16(four), offsets);
+                words[1] = td_sadd16(td_sxtb16_ror8(four), offsets);
+                values += channels;
+            }
+            return;
+        }
         for (; words != end; words += 2) {
             const uint32_t four = td_read_u32(values);
             words[0] = td_sadd16(td_sxtb16(four), offsets);
@@ -314,6 +332,7 @@ static void td_depthwise_blocks(const td_context *ctx,
     expansion.height = input_dims->h;
     expansion.channels = input_dims->c;
     expansion.offsets = td_pack16(params->input_offset, params->input_offset);
+    expansion.gather = params->depth_multiplier != 1;
     strides[0] = (uint32_t)channels;
     strides[1] = (uint32_t)params->stride.w * 2 * (uint32_t)sizeof(uint32_t);
     for (word = ring; word != ring + filter_h * row_words; ++word) {
@@ -334,8 +353,11 @@ static void td_depthwise_blocks(const td_context *ctx,
                 filter_block[2 * tap] = td_sxtb16(four);
                 filter_block[2 * tap + 1] = td_sxtb16_ror8(four);
             }
+            for (tap = 0; tap < 4; ++tap) {
+                expansion.lane[tap] = (channel + tap) / params->depth_multiplier - channel / params->depth_multiplier;
+            }
             expansion.input = input + batch * input_dims->h * expansion.row_size +
-                              (expansion.first - params->padding.w) * expansion.channels + channel;
+                              (expansion.first - params->padding.w) * expansion.channels + channel / params->depth_multiplier;
             for (out_y = 0; out_y < output_h; ++out_y) {
                 const int32_t in_y_origin = out_y * stride_h - padding_h;
                 int8_t *out = output + (batch * output_h + out_y) * output_row_size + channel;
@@ -408,12 +430,24 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
     const int32_t output_c = output_dims->c;
     const int32_t span = (output_dims->w - 1) * params->stride.w + (filter_dims->w - 1) * params->dilation.w + 1;
     const int32_t needed = td_depthwise_scratch_words(filter_dims->h, filter_dims->w, span) * (int32_t)sizeof(uint32_t);
-    int32_t blocked = params->depth_multiplier == 1 ? output_c & ~3 : 0;
+    int32_t blocked = output_c & ~3;
 
     /* Dilated filters whose span outgrows get_buffer_size's, or more than eight rows, go one
      * channel at a time. */
     if (filter_dims->h > TD_DEPTHWISE_MAX_ROWS || ctx == NULL || ctx->buf == NULL || ctx->size < needed) {
         blocked = 0;
+    }
+    /* The blocks run channel block outermost. With multiplier 1 an output byte lands at or below
+     * the input byte of its own channel, which only its own block reads (through the ring); with
+     * M > 1 the output outgrows the input and a block would overwrite input channels a later block
+     * still reads, so an output placed over its input (the memory plan's overlap) goes one pixel
+     * at a time. */
+    if (params->depth_multiplier != 1) {
+        const uintptr_t input_start = (uintptr_t)input, input_end = input_start + (uintptr_t)td_dims_count(input_dims);
+        const uintptr_t output_start = (uintptr_t)output, output_end = output_start + (uintptr_t)td_dims_count(output_dims);
+        if (output_start < input_end && input_start < output_end) {
+            blocked = 0;
+        }
     }
     if (blocked > 0) {
         td_depthwise_blocks(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
