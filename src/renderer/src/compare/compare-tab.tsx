@@ -113,7 +113,9 @@ export function CompareTab({ projectId, variants }: { projectId: string; variant
       headerTitle: 'Top-1 accuracy on the host (newest evaluation)',
       testId: 'compare-accuracy',
       title: (row) => (row.accuracy ? `top-1 on ${row.accuracy.samples ?? '?'} samples${row.accuracy.datasetName ? ` of ${row.accuracy.datasetName}` : ''}` : 'no evaluation yet: Evaluate or Optimize with a dataset'),
-      render: (row) => (row.accuracy ? <Cell main={formatPercent(row.accuracy.value)} delta={accuracyDelta(row.accuracy.value, base(row)?.accuracy?.value)} /> : dash),
+      // A delta only between accuracies on the same dataset (else the difference says nothing of the variants).
+      render: (row) =>
+        row.accuracy ? <Cell main={formatPercent(row.accuracy.value)} delta={accuracyDelta(row.accuracy.value, base(row)?.accuracy?.datasetId === row.accuracy.datasetId ? base(row)?.accuracy?.value : undefined)} /> : dash,
     },
     {
       header: 'Latency',
