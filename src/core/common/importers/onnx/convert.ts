@@ -54,6 +54,12 @@ export interface Value {
   columns?: Int32Array;
   /** A zero Pad not yet emitted (a convolution may absorb it as SAME padding). */
   pendingPad?: { source: Value; pads: number[] };
+  /**
+   * source · scale + shift not yet emitted (constants in ONNX shape, broadcasting to `shape`): a
+   * chain of Mul/Add/Sub/Div by constants (batch-norm, input normalisation) becomes one MUL and
+   * one ADD.
+   */
+  pendingAffine?: { source: Value; scale?: Constant; shift?: Constant };
 }
 
 export type Entry = Value | Constant;
@@ -302,6 +308,7 @@ export class OnnxConverter {
 
   /** Emits a pending Pad. */
   private settle(value: Value): Value {
+    if (value.pendingAffine) return this.settleAffine(value);
     if (!value.pendingPad) return value;
     const { source, pads } = value.pendingPad;
     const rank = source.shape.length;
@@ -316,6 +323,33 @@ export class OnnxConverter {
     const settled: Value = { ...value };
     delete settled.pendingPad;
     value.pendingPad = undefined; // the op exists now: later readers use the tensor
+    return settled;
+  }
+
+  /** Emits a pending source · scale + shift as MUL then ADD, the last writing the value's tensor. */
+  private settleAffine(value: Value): Value {
+    const { source, scale, shift } = value.pendingAffine!;
+    value.pendingAffine = undefined;
+    const settled: Value = { ...value };
+    delete settled.pendingAffine;
+    const name = this.tensors[value.tensor].name;
+    let current = source;
+    const steps = [
+      ['MUL', scale ?? (shift ? undefined : constant('float32', [], [1]))],
+      ['ADD', shift],
+    ] as const;
+    const last = shift ? 1 : 0;
+    steps.forEach(([type, k], i) => {
+      if (!k) return;
+      const padded: Constant = { ...k, shape: [...new Array<number>(current.shape.length - k.shape.length).fill(1), ...k.shape] };
+      const permuted = transposeConstant(padded, current.perm);
+      let irShape = permuted.shape;
+      while (irShape.length > 1 && irShape[0] === 1) irShape = irShape.slice(1);
+      const constTensor = this.addTensor(`${name}/${type === 'MUL' ? 'scale' : 'shift'}`, irShape, 'float32', Float32Array.from(permuted.data));
+      const out = i === last ? value.tensor : this.addTensor(`${name}/scaled`, this.tensors[value.tensor].shape, 'float32');
+      this.addOp(type, [current.tensor, constTensor], [out], { activation: 'none' });
+      current = { ...settled, tensor: out };
+    });
     return settled;
   }
 
@@ -822,9 +856,12 @@ export class OnnxConverter {
     const constIndex = this.isConst(1) ? 1 : this.isConst(0) ? 0 : -1;
     if (constIndex >= 0) {
       const k = this.const(constIndex, 'constant operand');
-      const x = this.settle(this.value(1 - constIndex));
+      const raw = this.value(1 - constIndex);
+      if (raw.pendingAffine && this.composeAffine(type, raw, k, constIndex)) return;
+      const x = this.settle(raw);
       // x + b after an op with a bias: the constant joins the bias.
       if ((type === 'Add' || (type === 'Sub' && constIndex === 1)) && this.foldIntoBias(x, k, type === 'Sub' ? -1 : 1)) return;
+      if (this.composeAffine(type, x, k, constIndex)) return;
       let operand = k;
       let irType: string = type.toUpperCase();
       if (type === 'Div') {
@@ -867,6 +904,50 @@ export class OnnxConverter {
     const out = this.newValue(shape, perm);
     this.addOp(type.toUpperCase(), [a.tensor, b.tensor], [out.tensor], { activation: 'none' });
     this.define(out);
+  }
+
+  /**
+   * x ∘ k as a pending affine map of x (composed with x's own when x is one and has no other
+   * reader); false when it is not affine or would broadcast x to a larger shape.
+   */
+  private composeAffine(type: 'Add' | 'Sub' | 'Mul' | 'Div', x: Value, k: Constant, constIndex: number): boolean {
+    if (type === 'Div' && constIndex === 0) return false;
+    if (x.columns || x.pendingPad || !isFloat(k.dtype)) return false;
+    const shape = broadcastShape(x.shape, k.shape);
+    if (!shape || !sameList(shape, x.shape)) return false;
+    const pending = x.pendingAffine && this.soleReader(this.node.input?.[1 - constIndex]) ? x.pendingAffine : undefined;
+    if (x.pendingAffine && !pending) return false; // x is read elsewhere: it is settled by the caller first
+    const source = pending?.source ?? x;
+    let scale = pending?.scale;
+    let shift = pending?.shift;
+    const combine = (a: Constant | undefined, b: Constant, f: (p: number, q: number) => number, empty: number) =>
+      binaryConstant(a ?? constant('float32', [], [empty]), b, f)!;
+    const negate = (c: Constant) => ({ ...c, data: Float32Array.from(c.data, (v) => -v) });
+    switch (type) {
+      case 'Mul':
+      case 'Div': {
+        const factor = type === 'Div' ? { ...k, data: Float32Array.from(k.data, (v) => 1 / v) } : k;
+        scale = combine(scale, factor, (p, q) => p * q, 1);
+        if (shift) shift = combine(shift, factor, (p, q) => p * q, 0);
+        break;
+      }
+      case 'Add':
+        shift = combine(shift, k, (p, q) => p + q, 0);
+        break;
+      case 'Sub':
+        if (constIndex === 1) {
+          shift = combine(shift, k, (p, q) => p - q, 0);
+        } else {
+          // k − (x·m + a) = x·(−m) + (k − a)
+          scale = scale ? negate(scale) : constant('float32', [], [-1]);
+          shift = shift ? combine(k, shift, (p, q) => p - q, 0) : k;
+        }
+        break;
+    }
+    const out = this.newValue(x.shape, source.perm);
+    out.pendingAffine = { source, ...(scale ? { scale } : {}), ...(shift ? { shift } : {}) };
+    this.define(out);
+    return true;
   }
 
   /** Adds a per-channel constant to the bias of the op producing `x`; false when that is not exact. */
@@ -1067,24 +1148,12 @@ export class OnnxConverter {
       this.define(x);
       return;
     }
-    // Standalone: x·m + shift with per-channel constants (ONNX shape [C, 1, …]).
+    // Standalone: x·m + shift with per-channel constants (ONNX shape [C, 1, …]), composed with what follows.
     const perChannel = (values: Float64Array): Constant => constant('float32', [channels, ...new Array<number>(x.shape.length - 2).fill(1)], values);
-    const scaled = this.elementwiseConst('MUL', x, perChannel(multiplier), `${this.outputName()}/scale`);
-    const out = this.elementwiseConst('ADD', scaled, perChannel(shift), this.outputName());
-    this.define(out);
-  }
-
-  private elementwiseConst(type: 'MUL' | 'ADD', x: Value, k: Constant, name: string): Value {
     const value = x.columns ? this.identity(x) : x;
-    const padded: Constant = { ...k, shape: [...new Array<number>(value.shape.length - k.shape.length).fill(1), ...k.shape] };
-    const permuted = transposeConstant(padded, value.perm);
-    let irShape = permuted.shape;
-    while (irShape.length > 1 && irShape[0] === 1) irShape = irShape.slice(1);
-    const constTensor = this.addTensor(`${name}/constant`, irShape, 'float32', Float32Array.from(permuted.data));
     const out = this.newValue(value.shape, value.perm);
-    this.tensors[out.tensor].name = name;
-    this.addOp(type, [value.tensor, constTensor], [out.tensor], { activation: 'none' });
-    return out;
+    out.pendingAffine = { source: value, scale: perChannel(multiplier), shift: perChannel(shift) };
+    this.define(out);
   }
 
   // ---- shapes

@@ -96,7 +96,8 @@ describe('ONNX fixtures from PyTorch against onnxruntime', () => {
     {
       name: 'cnn_flatten',
       // The input is read by two convolutions through one TRANSPOSE; the flatten of the NHWC map permutes the FC weights.
-      ops: ['TRANSPOSE', 'CONV_2D', 'CONV_2D', 'CONCATENATION', 'MUL', 'ADD', 'MUL', 'SUB', 'MUL', 'PAD', 'MAX_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX', 'MEAN', 'RESHAPE'],
+      // Batch-norm, ·scale, −0.25 and /2 compose into one MUL and one ADD.
+      ops: ['TRANSPOSE', 'CONV_2D', 'CONV_2D', 'CONCATENATION', 'MUL', 'ADD', 'PAD', 'MAX_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX', 'MEAN', 'RESHAPE'],
     },
   ];
   for (const { name, options, ops } of cases) {
@@ -148,6 +149,32 @@ describe('ONNX fixtures from PyTorch against onnxruntime', () => {
     const graph = readOnnx(bytes);
     expect(opTypes(graph)).toEqual(['BATCH_MATMUL']);
     expect(graph.ops[0].attrs).toEqual({ adjX: false, adjY: true });
+    for (const error of await relativeErrors(bytes, graph)) expect(error).toBeLessThan(1e-5);
+  });
+
+  it('a chain of constant Sub/Div/Mul/Add (input normalisation) becomes one MUL and one ADD, within 1e-5 of onnxruntime', async () => {
+    const bytes = buildOnnx({
+      inputs: [{ name: 'x', shape: [1, 3, 4, 4] }],
+      outputs: ['y', 'z'],
+      initializers: [
+        { name: 'mean', shape: [1, 3, 1, 1], values: [0.485, 0.456, 0.406] },
+        { name: 'std', shape: [1, 3, 1, 1], values: [0.229, 0.224, 0.225] },
+        { name: 'two', shape: [], values: [2] },
+        { name: 'one', shape: [1], values: [1] },
+      ],
+      nodes: [
+        { op: 'Sub', inputs: ['x', 'mean'], outputs: ['centred'], name: 'centre' },
+        { op: 'Div', inputs: ['centred', 'std'], outputs: ['scaled'], name: 'scale' },
+        { op: 'Mul', inputs: ['two', 'scaled'], outputs: ['doubled'], name: 'double' },
+        { op: 'Sub', inputs: ['one', 'doubled'], outputs: ['flipped'], name: 'flip' },
+        { op: 'Relu', inputs: ['flipped'], outputs: ['y'], name: 'act' },
+        // Read twice: composed no further, both readers see the same tensor.
+        { op: 'Add', inputs: ['scaled', 'two'], outputs: ['z'], name: 'shift' },
+      ],
+    });
+    const graph = readOnnx(bytes);
+    expect(opTypes(graph)).toEqual(['MUL', 'ADD', 'MUL', 'ADD', 'ADD']);
+    expect(graph.ops.map((op) => (op.attrs as { activation: string }).activation)).toEqual(['none', 'none', 'none', 'relu', 'none']);
     for (const error of await relativeErrors(bytes, graph)) expect(error).toBeLessThan(1e-5);
   });
 
