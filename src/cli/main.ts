@@ -20,8 +20,9 @@ import { boardsCommand } from './commands/boards.js';
 import { deployCommand } from './commands/deploy.js';
 import { optimizeCommand } from './commands/optimize.js';
 import { serveCommand } from './commands/serve.js';
+import { searchCommand } from './commands/search.js';
 
-export const commands: readonly Command[] = [inspectCommand, runCommand, evalCommand, optimizeCommand, buildCommand, deployCommand, validateCommand, boardsCommand, serveCommand];
+export const commands: readonly Command[] = [inspectCommand, runCommand, evalCommand, optimizeCommand, searchCommand, buildCommand, deployCommand, validateCommand, boardsCommand, serveCommand];
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((command) => command.spec.name.length));

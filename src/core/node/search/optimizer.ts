@@ -30,6 +30,8 @@ export interface Observation {
   objectives?: number[];
   /** Measured and within every budget. */
   feasible: boolean;
+  /** Still running (parallel workers): not suggested again, not yet known to the model. */
+  pending?: boolean;
 }
 
 export interface SearchOptimizer {
@@ -142,7 +144,7 @@ class BayesianOptimizer implements SearchOptimizer {
   suggest(history: readonly Observation[]): Candidate {
     const { space } = this;
     const feasible = history.filter((observation) => observation.feasible && observation.objectives);
-    if (history.length < this.initial || feasible.length < 2) {
+    if (history.length < this.initial || feasible.length < 2 || history.filter((o) => !o.pending).length < 2) {
       return untried(space, history, (attempt) => sobolPoint(space, (this.seed % 1024) + history.length + attempt * 7919));
     }
     const random = seededRandom(stepSeed(this.seed, history.length));
@@ -165,7 +167,12 @@ class BayesianOptimizer implements SearchOptimizer {
     const y: number[] = [];
     // Repeated candidates would make K singular with little noise: keep each candidate once (its best value).
     const seen = new Map<string, number>();
+    const pendingKeys = new Set<string>();
     for (const observation of history) {
+      if (observation.pending) {
+        pendingKeys.add(candidateKey(space, observation.candidate));
+        continue;
+      }
       const value = observation.feasible && observation.objectives ? scalar(observation.objectives) : penalty;
       const key = candidateKey(space, observation.candidate);
       const previous = seen.get(key);
@@ -184,7 +191,7 @@ class BayesianOptimizer implements SearchOptimizer {
     const pool = new Map<string, Candidate>();
     const addToPool = (candidate: Candidate) => {
       const key = candidateKey(space, candidate);
-      if (!seen.has(key)) pool.set(key, candidate);
+      if (!seen.has(key) && !pendingKeys.has(key)) pool.set(key, candidate);
     };
     for (let i = 0; i < (this.options.pool ?? 1000); i++) addToPool(randomPoint(space, random));
     const ranked = feasible.map((observation, i) => ({ observation, value: feasibleValues[i] })).sort((a, b) => a.value - b.value);

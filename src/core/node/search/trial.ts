@@ -1,0 +1,260 @@
+/**
+ * One trial of the architecture search, every figure measured: the candidate's float graph is
+ * built, checked against the board's budget by the memory planner before any training (its int8
+ * arena and its weights alone already over the RAM or flash budget: rejected, no training spent),
+ * trained (fixed epochs, early stopping on the validation part), quantized to int8 by the same
+ * `quantize-int8` pass users run (calibrated on training samples), scored on the held-out part
+ * with the host interpreter (what the board computes), then built, flashed and run on the board
+ * by the deploy service: measured latency (instructions on a virtual board, cycles on a real one),
+ * arena, stack high-water, flash, and the bit-exact check of the board's outputs against the host.
+ *
+ * A trial never turns a failure into a zero: it ends `ok`, `over-budget` (measured, but over a
+ * budget), `rejected` (the planner proved it cannot fit) or `failed` (with the reason).
+ */
+
+import { createHash } from 'node:crypto';
+import { analyzeModel } from '../../common/analysis/model-analysis.js';
+import type { Board } from '../../common/boards/index.js';
+import { planGraphMemory } from '../../common/codegen/memory/index.js';
+import { DatasetError } from '../../common/errors.js';
+import { elementCount, tensorBytes } from '../../common/ir/tensor.js';
+import type { Graph } from '../../common/ir/types.js';
+import type { LabelledSet } from '../../common/passes/pass.js';
+import '../../common/passes/builtin-passes.js';
+import { runPipeline } from '../../common/passes/run-pipeline.js';
+import { buildCandidateGraph } from '../../common/search/build-graph.js';
+import type { Candidate, SearchSpace } from '../../common/search/space.js';
+import type { Dataset } from '../datasets/dataset.js';
+import { deployGraph } from '../deploy/deploy.js';
+import { loadTrainingData } from '../train/data.js';
+import { type TrainingBackend, loadTrainingEngine } from '../train/engine.js';
+import { lowerGraph } from '../train/lower.js';
+import { interpreterAccuracy } from '../train/optimize-training.js';
+import { train } from '../train/trainer.js';
+import type { TrialRecord, TrialStatus } from './search-store.js';
+import { type TimeSeriesSet, windowSplit } from './time-series.js';
+
+export interface Budget {
+  /** Flash bytes the model's firmware may take (default: the board's flash). */
+  flashBytes?: number;
+  /** RAM bytes for arena + stack (default: the board's RAM). */
+  ramBytes?: number;
+  /** Latest acceptable latency, in the board's unit (instructions on virtual boards, cycles on real ones). */
+  latency?: number;
+}
+
+export interface CandidateData {
+  inputShape: number[];
+  train: LabelledSet;
+  validation?: LabelledSet;
+  heldOut: LabelledSet;
+  classes: number;
+  /** One line: what was read and how it was split. */
+  description: string;
+}
+
+/** Where a search's samples come from: each candidate may shape them (window and stride of a time series). */
+export interface DataSource {
+  name: string;
+  kind: 'time-series' | 'dataset';
+  dataFor(space: SearchSpace, candidate: Candidate): Promise<CandidateData>;
+}
+
+/** Windows of a CSV time-series folder; window and stride from the candidate (defaults 32 and a half window). */
+export function timeSeriesSource(set: TimeSeriesSet, options: { holdout?: number } = {}): DataSource {
+  const cache = new Map<string, CandidateData>();
+  return {
+    name: set.name,
+    kind: 'time-series',
+    dataFor: async (_space, candidate) => {
+      const window = Number(candidate.window ?? 32);
+      const stride = Math.max(1, Math.round(window * Number(candidate.stride ?? 0.5)));
+      const key = `${window}/${stride}`;
+      let data = cache.get(key);
+      if (!data) {
+        const split = windowSplit(set, window, stride, { holdout: options.holdout });
+        data = {
+          inputShape: [1, window, set.channels],
+          ...split,
+          description: `${set.name}: windows of ${window} steps every ${stride}: ${split.train.count} training (${split.split.files.train} files), ${split.validation?.count ?? 0} validation, ${split.heldOut.count} held out (${split.split.files.heldOut} files)`,
+        };
+        cache.set(key, data);
+      }
+      return data;
+    },
+  };
+}
+
+/** A TinyDeploy dataset (dataset.json): fixed input shape, the last `holdout` fraction held out. */
+export function datasetSource(dataset: Dataset, options: { holdout?: number; limit?: number } = {}): DataSource {
+  let loaded: Promise<CandidateData> | undefined;
+  return {
+    name: dataset.name,
+    kind: 'dataset',
+    dataFor: () => {
+      loaded ??= (async () => {
+        const shape = dataset.sample.shape[0] === 1 ? [...dataset.sample.shape] : [1, ...dataset.sample.shape];
+        const probe: Graph = { name: 'probe', tensors: [{ id: 0, name: 'input', shape, dtype: 'float32' }], ops: [], inputs: [0], outputs: [0] };
+        const split = await loadTrainingData(dataset, probe, { holdout: options.holdout, limit: options.limit });
+        return {
+          inputShape: shape,
+          train: split.train,
+          ...(split.validation ? { validation: split.validation } : {}),
+          heldOut: split.heldOut,
+          classes: split.classes,
+          description: `${dataset.name}: ${split.train.count} training, ${split.validation?.count ?? 0} validation, ${split.heldOut.count} held out`,
+        };
+      })();
+      return loaded;
+    },
+  };
+}
+
+export interface TrialOptions {
+  space: SearchSpace;
+  data: DataSource;
+  board: Board;
+  budget: Budget;
+  epochs: number;
+  seed: number;
+  batchSize?: number;
+  patience?: number;
+  learningRate?: number;
+  /** Stop training after this many steps (tests). */
+  maxSteps?: number;
+  backend?: TrainingBackend | 'auto';
+  /** Calibration samples for int8 quantization (default 100). */
+  calibrationSamples?: number;
+  signal?: AbortSignal;
+  log?(message: string): void;
+}
+
+export interface TrialTimings {
+  trainMs: number;
+  buildMs: number;
+  deployMs: number;
+}
+
+/** Bytes of the graph's constants (weights, biases, shape vectors): what flash must hold at least. */
+export function constantBytes(graph: Graph): number {
+  return graph.tensors.reduce((sum, tensor) => sum + (tensor.data && !tensor.variable ? tensorBytes(tensor) : 0), 0);
+}
+
+function calibrationOf(set: LabelledSet, count: number) {
+  return { count: Math.min(count, set.count), sample: (index: number) => [set.inputs.subarray(index * set.sampleSize, (index + 1) * set.sampleSize)] };
+}
+
+async function quantize(graph: Graph, set: LabelledSet, samples: number, signal?: AbortSignal): Promise<Graph> {
+  const calibration = calibrationOf(set, samples);
+  return (await runPipeline(graph, [{ pass: 'quantize-int8', options: { samples: calibration.count } }], { signal, resources: { calibration } })).graph;
+}
+
+/** The budget a board gives when none is asked for: its flash and RAM. */
+export function boardBudget(board: Board, budget: Budget): Required<Pick<Budget, 'flashBytes' | 'ramBytes'>> & Budget {
+  return { ...budget, flashBytes: budget.flashBytes ?? board.memory.flash.size, ramBytes: budget.ramBytes ?? board.memory.ram.size };
+}
+
+/** Runs one trial (see the module comment). */
+export async function runTrial(index: number, candidate: Candidate, options: TrialOptions): Promise<TrialRecord> {
+  const timings: TrialTimings = { trainMs: 0, buildMs: 0, deployMs: 0 };
+  const log = options.log ?? (() => {});
+  const budget = boardBudget(options.board, options.budget);
+  const record = (status: TrialStatus, fields: Partial<TrialRecord> = {}, details: Record<string, unknown> = {}): TrialRecord => ({
+    index,
+    params: candidate,
+    status,
+    ...fields,
+    details: { ...details, timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) },
+  });
+  let stage = 'reading the data';
+  try {
+    const data = await options.data.dataFor(options.space, candidate);
+    stage = 'building the network';
+    let started = performance.now();
+    const graph = buildCandidateGraph(options.space, candidate, { inputShape: data.inputShape, classes: data.classes, seed: options.seed });
+    const { params, macs } = analyzeModel(graph).totals;
+    const sizes = { params, macs };
+    // The planner's proof: the int8 graph's arena (the shapes do not change in training) and its constants.
+    const untrained = await quantize(graph, data.train, 8, options.signal);
+    const arenaLowerBound = planGraphMemory(untrained).arenaBytes;
+    const weightBytes = constantBytes(untrained);
+    timings.buildMs += performance.now() - started;
+    const over: string[] = [];
+    if (arenaLowerBound > budget.ramBytes) over.push(`its int8 arena needs ${arenaLowerBound} bytes, over the RAM budget of ${budget.ramBytes}`);
+    if (weightBytes > budget.flashBytes) over.push(`its int8 weights take ${weightBytes} bytes, over the flash budget of ${budget.flashBytes}`);
+    if (over.length) {
+      log(`trial ${index}: rejected before training: ${over.join('; ')}`);
+      return record('rejected', { reason: `the planner proves it cannot fit: ${over.join('; ')}` }, { ...sizes, arenaLowerBound, weightBytes });
+    }
+
+    stage = 'training';
+    started = performance.now();
+    const engine = await loadTrainingEngine(options.backend ?? 'auto');
+    const lowered = lowerGraph(engine.tf, graph);
+    let trained: Graph;
+    let trainResult;
+    try {
+      trainResult = await train(engine.tf, lowered, data, {
+        epochs: options.epochs,
+        seed: options.seed,
+        batchSize: options.batchSize ?? 32,
+        patience: options.patience ?? 2,
+        learningRate: options.learningRate ?? 3e-3,
+        maxSteps: options.maxSteps,
+        signal: options.signal,
+      });
+      trained = lowered.toGraph();
+    } finally {
+      lowered.dispose();
+    }
+    timings.trainMs += performance.now() - started;
+
+    stage = 'quantizing';
+    started = performance.now();
+    const int8 = await quantize(trained, data.train, options.calibrationSamples ?? 100, options.signal);
+    timings.buildMs += performance.now() - started;
+    stage = 'scoring on the held-out part';
+    const accuracy = await interpreterAccuracy(int8, data.heldOut, options.signal);
+    const trainingDetails = { ...sizes, backend: engine.backend, epochs: trainResult.epochs, steps: trainResult.steps, stoppedEarly: trainResult.stoppedEarly, validationAccuracy: trainResult.bestValidationAccuracy, heldOutSamples: data.heldOut.count, data: data.description };
+
+    stage = `deploying on ${options.board.id}`;
+    started = performance.now();
+    const hash = createHash('sha256').update(JSON.stringify({ space: options.space.name, candidate, seed: options.seed })).digest('hex');
+    const inputs = [new Uint8Array(int8.tensors[int8.inputs[0]].shape.reduce((a, b) => a * b, 1))];
+    // The board runs a real held-out sample (int8 codes through the model's input quantization).
+    const input = int8.tensors[int8.inputs[0]];
+    const q = input.quantization;
+    if (q && input.dtype === 'int8') {
+      const values = data.heldOut.inputs.subarray(0, data.heldOut.sampleSize);
+      const codes = new Int8Array(inputs[0].buffer);
+      for (let i = 0; i < elementCount(input.shape); i++) codes[i] = Math.max(-128, Math.min(127, Math.round(values[i] / q.scale[0]) + q.zeroPoint[0]));
+    }
+    const deployed = await deployGraph(int8, { board: options.board, name: `${options.space.name}-trial-${index}`, hash, estimate: false, inputs: q && input.dtype === 'int8' ? inputs : undefined, signal: options.signal });
+    const deployMs = performance.now() - started;
+    timings.buildMs += deployed.timings.buildMs;
+    timings.deployMs += deployMs - deployed.timings.buildMs;
+    const measured = {
+      accuracy,
+      latency: deployed.latency.value,
+      latencyUnit: deployed.latency.unit,
+      arenaBytes: deployed.arenaBytes,
+      stackBytes: deployed.stackBytes,
+      flashBytes: deployed.flashBytes,
+      bitExact: deployed.bitExact,
+    };
+    const details = { ...trainingDetails, buildId: deployed.buildId, measuredOn: deployed.board, deployTimings: deployed.timings, arenaLowerBound, weightBytes };
+    if (!deployed.bitExact) return record('failed', { ...measured, reason: `the board's outputs differ from the host's${deployed.firstDifference ? `: ${deployed.firstDifference.description}` : ''}` }, details);
+    const problems: string[] = [];
+    if (measured.flashBytes > budget.flashBytes) problems.push(`flash ${measured.flashBytes} bytes over the budget of ${budget.flashBytes}`);
+    if (measured.arenaBytes + measured.stackBytes > budget.ramBytes) problems.push(`RAM (arena + stack) ${measured.arenaBytes + measured.stackBytes} bytes over the budget of ${budget.ramBytes}`);
+    if (budget.latency !== undefined && measured.latency > budget.latency) problems.push(`latency ${measured.latency} ${measured.latencyUnit} over the limit of ${budget.latency}`);
+    log(`trial ${index}: accuracy ${(100 * accuracy).toFixed(2)}%, ${measured.latency} ${measured.latencyUnit}, arena ${measured.arenaBytes} B, stack ${measured.stackBytes} B, flash ${measured.flashBytes} B${problems.length ? ` (over budget: ${problems.join('; ')})` : ''}`);
+    return record(problems.length ? 'over-budget' : 'ok', { ...measured, ...(problems.length ? { reason: problems.join('; ') } : {}) }, details);
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    log(`trial ${index}: failed while ${stage}: ${message}`);
+    if (error instanceof DatasetError && stage === 'reading the data') return record('failed', { reason: `reading the data: ${message}` });
+    return record('failed', { reason: `${stage}: ${message}` });
+  }
+}
