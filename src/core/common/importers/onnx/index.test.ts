@@ -178,6 +178,42 @@ describe('ONNX fixtures from PyTorch against onnxruntime', () => {
     for (const error of await relativeErrors(bytes, graph)) expect(error).toBeLessThan(1e-5);
   });
 
+  it('reads axes from inputs (opset 18: ReduceMean, Pad) and from attributes (opset 11: Squeeze, Unsqueeze), within 1e-5 of onnxruntime', async () => {
+    const opset18 = buildOnnx({
+      opset: 18,
+      inputs: [{ name: 'x', shape: [1, 3, 4, 5] }],
+      outputs: ['y'],
+      initializers: [
+        { name: 'pads', shape: [4], values: [1, 2, 0, 1], type: 'int64' },
+        { name: 'padAxes', shape: [2], values: [2, -1], type: 'int64' },
+        { name: 'axes', shape: [2], values: [1, 3], type: 'int64' },
+      ],
+      nodes: [
+        { op: 'Pad', inputs: ['x', 'pads', '', 'padAxes'], outputs: ['padded'], name: 'pad' },
+        { op: 'Sigmoid', inputs: ['padded'], outputs: ['s'], name: 'sig' },
+        { op: 'ReduceMean', inputs: ['s', 'axes'], outputs: ['y'], name: 'mean', attributes: { keepdims: 0 } },
+      ],
+    });
+    const graph18 = readOnnx(opset18);
+    expect(opTypes(graph18)).toEqual(['PAD', 'LOGISTIC', 'MEAN']);
+    expect(graph18.tensors[graph18.outputs[0]].shape).toEqual([1, 5]);
+    for (const error of await relativeErrors(opset18, graph18)) expect(error).toBeLessThan(1e-5);
+
+    const opset11 = buildOnnx({
+      opset: 11,
+      inputs: [{ name: 'x', shape: [1, 6, 1] }],
+      outputs: ['y'],
+      nodes: [
+        { op: 'Squeeze', inputs: ['x'], outputs: ['flat'], name: 'squeeze', attributes: { axes: [2] } },
+        { op: 'Tanh', inputs: ['flat'], outputs: ['t'], name: 'tanh' },
+        { op: 'Unsqueeze', inputs: ['t'], outputs: ['y'], name: 'unsqueeze', attributes: { axes: [0] } },
+      ],
+    });
+    const graph11 = readOnnx(opset11);
+    expect(graph11.tensors[graph11.outputs[0]].shape).toEqual([1, 1, 6]);
+    for (const error of await relativeErrors(opset11, graph11)) expect(error).toBeLessThan(1e-5);
+  });
+
   it('fuses ReLU/Clip into the layer before and folds batch-norm and the MatMul bias', () => {
     const mlp = readOnnx(fixture('mlp'));
     expect(mlp.ops.map((op) => (op.attrs as { activation?: string }).activation)).toEqual(['relu', 'relu6', 'none', undefined, 'none', undefined]);
