@@ -45,6 +45,8 @@ import {
   quantizeWeights,
 } from './parameters.js';
 import { lstmRefusal, quantizeLstm } from './quantize-lstm.js';
+import { gruRefusal, quantizeGru } from './quantize-gru.js';
+import { gruOpType } from '../../ops/gru-layout.js';
 import { definedOpTypes, findOp, type WeightInput } from '../../ops/index.js';
 import { QuantizedGraphBuilder, isFloatActivation, isFloatConstant, type Precision } from './graph-builder.js';
 
@@ -96,6 +98,7 @@ export function precisionRefusal(graph: Graph, index: number, precision: Quantiz
   if (!types.has(op.type)) return `no ${precision} kernel for ${op.type}`;
   const tensor = (position: number) => ((op.inputs[position] ?? -1) >= 0 ? graph.tensors[op.inputs[position]] : undefined);
   if (isOp(op, 'UNIDIRECTIONAL_SEQUENCE_LSTM')) return lstmRefusal(graph, op, index);
+  if (op.type === gruOpType) return gruRefusal(graph, op, index);
   const activation = (op.attrs as { activation?: string }).activation;
   if (activation !== undefined && !integerActivations.has(activation)) return `fused activation ${activation} has no integer form`;
   const weighted = singleWeight(op.type);
@@ -132,6 +135,7 @@ export function quantizeGraph(graph: Graph, table: CalibrationTable, plan: Quant
     const refusal = precisionRefusal(graph, index, precision);
     if (refusal) throw new PassError(`op ${index} (${op.type}) cannot run at ${precision}: ${refusal}`, { op: index, precision });
     if (isOp(op, 'UNIDIRECTIONAL_SEQUENCE_LSTM')) quantizeLstm(builder, op, index);
+    else if (op.type === gruOpType) quantizeGru(builder, op);
     else quantizeOp(builder, op, precision, plan);
   });
   const outputs = graph.outputs.map((id) => (isFloatActivation(graph.tensors[id]) ? builder.representation(id, plan.io) : id));
