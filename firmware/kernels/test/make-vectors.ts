@@ -29,6 +29,8 @@ import { activationRangeFloat, activationRangeQuantized } from '../../../src/cor
 import type { OpContext } from '../../../src/core/common/ops/op.js';
 import { channelMultipliers } from '../../../src/core/common/ops/quantization.js';
 import { computeOutSize, computePadding } from '../../../src/core/common/ops/window.js';
+import { findOp, opContext } from '../../../src/core/common/ops/index.js';
+import { allocateData } from '../../../src/core/common/ir/tensor.js';
 
 /** The op library's helpers take the op they prepare; a golden vector is no op, so failures just throw. */
 const vectorContext = {
@@ -139,7 +141,7 @@ function runOp(
   outputs: TensorSpec[],
   feeds: TensorData[],
   laterFeeds: TensorData[][] = [],
-): { outputs: TensorData[]; runs: TensorData[][]; tensors: Map<number, TensorData>; inputIds: number[] } {
+): { outputs: TensorData[]; runs: TensorData[][]; tensors: Map<number, TensorData>; inputIds: number[]; graph: Graph } {
   const tensors: Tensor[] = [];
   const add = (spec: TensorSpec): number => {
     const id = tensors.length;
@@ -167,14 +169,14 @@ function runOp(
   const interpreter = new Interpreter(graph, { state: 'streaming' });
   const results = [feeds, ...laterFeeds].map((runFeeds) => interpreter.run(runFeeds, { keepIntermediates: true }));
   const last = results[results.length - 1];
-  return { outputs: results[0].outputs, runs: results.map((r) => r.outputs), tensors: last.tensors!, inputIds };
+  return { outputs: results[0].outputs, runs: results.map((r) => r.outputs), tensors: last.tensors!, inputIds, graph };
 }
 
 // ---------------------------------------------------------------------------------------------
 // C emission
 // ---------------------------------------------------------------------------------------------
 
-type CType = 'int8_t' | 'int16_t' | 'int32_t' | 'float';
+type CType = 'int8_t' | 'uint8_t' | 'int16_t' | 'int32_t' | 'uint32_t' | 'float';
 
 function cInt(value: number): string {
   if (!Number.isInteger(value)) throw new RangeError(`${value} is not an integer`);
@@ -270,6 +272,13 @@ class CaseBuilder {
   /** A kernel call; several calls run in order, each only if the previous returned TD_OK. */
   invoke(call: string): void {
     this.calls.push(call);
+  }
+
+  /** Byte-for-byte comparison of an output of any type with the interpreter's value. */
+  expectBytes(actual: string, expected: TensorData): void {
+    const bytes = new Int8Array(expected.buffer, expected.byteOffset, expected.byteLength);
+    const expectedName = this.constant('int8_t', `${actual}_expected`, bytes);
+    this.checks.push(`td_test_expect_s8((const int8_t *)${actual}, ${expectedName}, ${bytes.length})`);
   }
 
   expect(type: CType, actual: string, expected: ArrayLike<number>, tolerance = 0): void {
@@ -1304,7 +1313,8 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
 
 /** Builds every case (deterministic for a given seed) and the C header that holds them. */
 export function makeKernelVectors(seed = 20240601): KernelVectors {
-  const cases = buildCases(new Random(seed));
+  const random = new Random(seed);
+  const cases = [...buildCases(random), ...opCoverageCases(random)];
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [
@@ -1319,3 +1329,296 @@ export function makeKernelVectors(seed = 20240601): KernelVectors {
   ].join('\n');
   return { header, cases: cases.map((c) => c.name) };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The ops beyond the MLPerf Tiny set (LEAKY_RELU … BATCH_MATMUL): each kernel called on a
+// one-op graph's seeded input, its parameters read from the op library's plan (the same
+// prepare the interpreter runs), its output compared byte for byte with the interpreter's.
+// ---------------------------------------------------------------------------------------------
+
+const cTypes: Partial<Record<DType, CType>> = { int8: 'int8_t', uint8: 'uint8_t', int16: 'int16_t', int32: 'int32_t', uint32: 'uint32_t', float32: 'float' };
+
+/** Seeded data over a dtype's range (floats in [-4, 4], or (0.05, 4] when positive). */
+function randomOf(random: Random, dtype: DType, length: number, positive = false): TensorData {
+  const data = allocateData(dtype, length);
+  const ranges: Partial<Record<DType, [number, number]>> = { int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], int32: [-1000, 1000], uint32: [0, 4000000000] };
+  const range = ranges[dtype];
+  for (let i = 0; i < length; i++) {
+    if (range) data[i] = Math.floor(range[0] + random.next() * (range[1] - range[0] + 1));
+    else data[i] = positive ? Math.fround(0.05 + random.next() * 3.95) : Math.fround(random.next() * 8 - 4);
+  }
+  return data;
+}
+
+interface PlanCaseSpec {
+  type: string;
+  attrs?: object;
+  inputs: (TensorSpec & { positive?: boolean })[];
+  outputs: TensorSpec[];
+  /** The kernel call, given the case, the plan, and the C names of inputs and outputs. */
+  call(c: CaseBuilder, plan: never, inputs: string[], outputs: string[]): string;
+  /** Float outputs through logf / expf: compared within this relative tolerance instead of bytes. */
+  tolerance?: number;
+}
+
+function planCase(random: Random, name: string, spec: PlanCaseSpec): CaseBuilder {
+  const feeds = spec.inputs.filter((input) => !input.data && !input.variable).map((input) => randomOf(random, input.dtype, count(input.shape), input.positive));
+  const { outputs, graph } = runOp(spec.type, spec.attrs ?? {}, spec.inputs, spec.outputs, feeds);
+  const plan = findOp(spec.type)!.prepare(opContext(graph, graph.ops[0], 0, Error)) as never;
+  const c = new CaseBuilder(name);
+  let fed = 0;
+  // A variable input (SVDF state) is the kernel's own zero-filled array, declared by `call`.
+  const inputNames = spec.inputs.map((input, i) => (input.variable ? 'state' : `input${i}`));
+  const outputNames = spec.outputs.map((output, i) => c.output(cTypes[output.dtype]!, `output${i}`, count(output.shape)));
+  const call = spec.call(c, plan, inputNames, outputNames);
+  // Inputs the kernel does not take (a TRANSPOSE's perm, a resize's size) live in the parameters only.
+  spec.inputs.forEach((input, i) => {
+    const values = input.variable ? undefined : (input.data ?? feeds[fed++]);
+    if (values && new RegExp(`\\b${inputNames[i]}\\b`).test(call)) c.constant(cTypes[input.dtype]!, inputNames[i], values as ArrayLike<number>);
+  });
+  c.invoke(call);
+  outputs.forEach((value, i) => {
+    if (spec.tolerance !== undefined) c.expect('float', outputNames[i], value as Float32Array, spec.tolerance);
+    else c.expectBytes(outputNames[i], value);
+  });
+  return c;
+}
+
+const req = (q: { multiplier: number; shift: number }) => cRequant(q);
+const dims = (shape: number[]) => `&(const td_dims)${cDims(shape)}`;
+const list = (values: number[], length = 6, fill = 0) => `{${[...values, ...new Array<number>(length - values.length).fill(fill)].join(', ')}}`;
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- plans are read field by field below, per op. */
+function opCoverageCases(random: Random): CaseBuilder[] {
+  const cases: CaseBuilder[] = [];
+  const q8 = (scale: number, zeroPoint: number): [number, number] => [Math.fround(scale), zeroPoint];
+  const add = (name: string, spec: PlanCaseSpec) => cases.push(planCase(random, name, spec));
+
+  // LEAKY_RELU
+  for (const [dtype, kernel, qIn, qOut] of [
+    ['int8', 'td_leaky_relu_s8', q8(0.04, 5), q8(0.03, -10)],
+    ['int16', 'td_leaky_relu_s16', q8(0.001, 0), q8(0.0008, 0)],
+  ] as const) {
+    add(`${kernel} alpha 0.1`, {
+      type: 'LEAKY_RELU', attrs: { alpha: 0.1 }, inputs: [{ dtype, shape: [97], quantization: qIn }], outputs: [{ dtype, shape: [97], quantization: qOut }],
+      call: (c, p: any, [x], [y]) => {
+        const a = p.arithmetic;
+        c.declare(`const td_leaky_relu_params params = {${-a.input.zeroPoint}, ${a.output.zeroPoint}, ${req(a.identity)}, ${req(a.negative)}};`);
+        return `${kernel}(&params, 97, ${x}, ${y})`;
+      },
+    });
+  }
+  add('td_leaky_relu_f32', { type: 'LEAKY_RELU', attrs: { alpha: 0.2 }, inputs: [{ dtype: 'float32', shape: [50] }], outputs: [{ dtype: 'float32', shape: [50] }], call: (_c, p: any, [x], [y]) => `td_leaky_relu_f32(${cFloat(p.alpha)}, 50, ${x}, ${y})` });
+
+  // TRANSPOSE and the strided copies
+  add('td_transpose 4-D int16', {
+    type: 'TRANSPOSE', inputs: [{ dtype: 'int16', shape: [2, 3, 4, 5], quantization: q8(0.01, 0) }, { dtype: 'int32', shape: [4], data: Int32Array.of(3, 1, 0, 2) }], outputs: [{ dtype: 'int16', shape: [5, 3, 2, 4], quantization: q8(0.01, 0) }],
+    call: (c, p: any, [x], [y]) => {
+      c.declare(`const td_transpose_params params = {${p.elementBytes}, ${p.inputShape.length}, ${list(p.inputShape)}, ${list(p.perm)}};`);
+      return `td_transpose(&params, ${x}, ${y})`;
+    },
+  });
+  add('td_strided_copy strided slice float32', {
+    type: 'STRIDED_SLICE', attrs: { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0, offset: false },
+    inputs: [{ dtype: 'float32', shape: [6, 7, 3] }, { dtype: 'int32', shape: [3], data: Int32Array.of(5, 1, 0) }, { dtype: 'int32', shape: [3], data: Int32Array.of(0, 7, 3) }, { dtype: 'int32', shape: [3], data: Int32Array.of(-2, 3, 1) }],
+    outputs: [{ dtype: 'float32', shape: [3, 2, 3] }],
+    call: (c, p: any, [x], [y]) => {
+      const { count: n, inputStep, outputStep, inputBase, outputBase } = p.copy;
+      c.declare(`const td_strided_copy_params params = {${p.elementBytes}, ${n.length}, ${list(n, 6, 1)}, ${list(inputStep)}, ${list(outputStep)}, ${inputBase}, ${outputBase}};`);
+      return `td_strided_copy(&params, ${x}, ${y})`;
+    },
+  });
+  add('td_gather int8 axis 1', {
+    type: 'GATHER', attrs: { axis: 1, batchDims: 0 }, inputs: [{ dtype: 'int8', shape: [2, 5, 3], quantization: q8(0.1, 0) }, { dtype: 'int32', shape: [4], data: Int32Array.of(4, 0, 2, 2) }], outputs: [{ dtype: 'int8', shape: [2, 4, 3], quantization: q8(0.1, 0) }],
+    call: (c, p: any, [x, indices], [y]) => {
+      c.declare(`const td_gather_params params = {${p.elementBytes}, ${p.batch}, ${p.outer}, ${p.axisSize}, ${p.coords}, ${p.inner}};`);
+      return `td_gather(&params, ${x}, ${indices}, ${y})`;
+    },
+  });
+
+  // QUANTIZE / DEQUANTIZE between the other types
+  const requantizePairs: [DType, DType, string][] = [
+    ['uint8', 'int8', 'td_requantize_u8_s8'], ['int8', 'uint8', 'td_requantize_s8_u8'], ['uint8', 'uint8', 'td_requantize_u8_u8'], ['int8', 'int16', 'td_requantize_s8_s16'],
+    ['int16', 'int8', 'td_requantize_s16_s8'], ['int16', 'int16', 'td_requantize_s16_s16'], ['int8', 'int32', 'td_requantize_s8_s32'], ['int16', 'int32', 'td_requantize_s16_s32'],
+  ];
+  for (const [from, to, kernel] of requantizePairs) {
+    const zero = (dtype: DType) => (dtype === 'uint8' ? 120 : dtype === 'int8' ? -4 : 0);
+    add(kernel, {
+      type: 'QUANTIZE', inputs: [{ dtype: from, shape: [64], quantization: q8(from === 'int16' ? 0.001 : 0.05, zero(from)) }], outputs: [{ dtype: to, shape: [64], quantization: q8(to === 'int16' ? 0.0011 : to === 'int32' ? 0.0001 : 0.07, zero(to)) }],
+      call: (c, p: any, [x], [y]) => {
+        c.declare(`const td_requantize_params params = {${-p.requantize.inputZeroPoint}, ${p.output.zeroPoint}, ${req(p.requantize.multiplier)}};`);
+        return `${kernel}(&params, 64, ${x}, ${y})`;
+      },
+    });
+  }
+  for (const [to, kernel] of [['uint8', 'td_quantize_f32_u8'], ['int16', 'td_quantize_f32_s16']] as const) {
+    add(kernel, {
+      type: 'QUANTIZE', inputs: [{ dtype: 'float32', shape: [64] }], outputs: [{ dtype: to, shape: [64], quantization: q8(to === 'uint8' ? 0.02 : 0.0002, to === 'uint8' ? 128 : 0) }],
+      call: (c, p: any, [x], [y]) => {
+        c.declare(`const td_affine_quant params = {${cFloat(p.output.scale)}, ${p.output.zeroPoint}};`);
+        return `${kernel}(&params, 64, ${x}, ${y})`;
+      },
+    });
+  }
+  for (const [from, kernel] of [['uint8', 'td_dequantize_u8_f32'], ['int16', 'td_dequantize_s16_f32']] as const) {
+    add(kernel, {
+      type: 'DEQUANTIZE', inputs: [{ dtype: from, shape: [64], quantization: q8(from === 'uint8' ? 0.02 : 0.0003, from === 'uint8' ? 131 : 0) }], outputs: [{ dtype: 'float32', shape: [64] }],
+      call: (c, p: any, [x], [y]) => {
+        c.declare(`const td_affine_quant params = {${cFloat(p.affine.scales[0])}, ${p.affine.zeroPoints[0]}};`);
+        return `${kernel}(&params, 64, ${x}, ${y})`;
+      },
+    });
+  }
+  add('td_cast int32 to uint32', {
+    type: 'CAST', inputs: [{ dtype: 'int32', shape: [40] }], outputs: [{ dtype: 'uint32', shape: [40] }],
+    call: (_c, _p, [x], [y]) => `td_cast(TD_CAST_INT32, TD_CAST_UINT32, 40, ${x}, ${y})`,
+  });
+
+  // SVDF
+  const svdfInputs = (dtype: 'int8' | 'float32', stateType: 'int16' | 'int8' | 'float32'): TensorSpec[] => {
+    const q = dtype === 'float32' ? undefined : q8(0.05, -3);
+    const wq = (scale: number) => (dtype === 'float32' ? undefined : q8(scale, 0));
+    const weights = (t: DType, n: number) => randomOf(random, t, n);
+    return [
+      { dtype, shape: [2, 10], quantization: q },
+      { dtype, shape: [8, 10], quantization: wq(0.01), data: weights(dtype, 80) },
+      { dtype: stateType, shape: [8, 4], quantization: wq(stateType === 'int16' ? 0.0001 : 0.01), data: weights(stateType, 32) },
+      { dtype: dtype === 'float32' ? 'float32' : 'int32', shape: [4], quantization: wq(0.00001), data: weights(dtype === 'float32' ? 'float32' : 'int32', 4) },
+      { dtype: stateType, shape: [2, 32], quantization: stateType === 'float32' ? undefined : q8(stateType === 'int16' ? 0.02 : 0.05, 0), variable: true },
+    ];
+  };
+  for (const [stateType, kernel] of [['int16', 'td_svdf_s8'], ['int8', 'td_svdf_s8_s8']] as const) {
+    add(`${kernel} rank 2 batch 2`, {
+      type: 'SVDF', attrs: { rank: 2, activation: 'none' }, inputs: svdfInputs('int8', stateType), outputs: [{ dtype: 'int8', shape: [2, 4], quantization: q8(0.05, 1) }],
+      call: (c, p: any, [x, wf, wt, bias], [y]) => {
+        const a = p.arithmetic;
+        c.declare(`static ${stateType === 'int16' ? 'int16_t' : 'int8_t'} state[64];`);
+        c.declare(`const td_svdf_params_s8 params = {{2, 10, 8, 4, 2, 4}, ${-a.inputZeroPoint}, ${a.stateZeroPoint}, ${a.outputZeroPoint}, ${req(a.feature)}, ${req(a.output)}};`);
+        return `${kernel}(&params, ${x}, ${wf}, ${wt}, ${bias}, state, ${y})`;
+      },
+    });
+  }
+  add('td_svdf_f32 rank 2 batch 2 relu', {
+    type: 'SVDF', attrs: { rank: 2, activation: 'relu' }, inputs: svdfInputs('float32', 'float32'), outputs: [{ dtype: 'float32', shape: [2, 4] }],
+    call: (c, _p, [x, wf, wt, bias], [y]) => {
+      c.declare('static float state[64];');
+      c.declare(`const td_svdf_params_f32 params = {{2, 10, 8, 4, 2, 4}, {0.0f, FLT_MAX}};`);
+      return `td_svdf_f32(&params, ${x}, ${wf}, ${wt}, ${bias}, state, ${y})`;
+    },
+  });
+
+  // Element-wise math
+  const unaryOps = ['ABS', 'NEG', 'SQRT', 'RSQRT', 'LOG', 'EXP', 'HARD_SWISH'] as const;
+  for (const op of unaryOps) {
+    const libm = op === 'LOG' || op === 'EXP';
+    add(`td_unary_f32 ${op}`, {
+      type: op, inputs: [{ dtype: 'float32', shape: [40], positive: op === 'SQRT' || op === 'RSQRT' || op === 'LOG' }], outputs: [{ dtype: 'float32', shape: [40] }],
+      ...(libm ? { tolerance: 1e-6 } : {}),
+      call: (_c, _p, [x], [y]) => `td_unary_f32(TD_UNARY_${op}, 40, ${x}, ${y})`,
+    });
+  }
+  const binaryShapes = { a: [2, 3, 4], b: [3, 1], out: [2, 3, 4] };
+  for (const op of ['MINIMUM', 'MAXIMUM', 'DIV', 'SQUARED_DIFFERENCE', 'PRELU'] as const) {
+    add(`td_binary_f32 ${op} broadcast`, {
+      type: op, attrs: { activation: 'none' }, inputs: [{ dtype: 'float32', shape: binaryShapes.a }, { dtype: 'float32', shape: binaryShapes.b, data: Float32Array.of(0.5, -1.5, 3) }], outputs: [{ dtype: 'float32', shape: binaryShapes.out }],
+      call: (_c, _p, [a, b], [y]) => `td_binary_f32(TD_BINARY_${op}, &(const td_activation_f32){-FLT_MAX, FLT_MAX}, ${dims(binaryShapes.a)}, ${a}, ${dims(binaryShapes.b)}, ${b}, ${dims(binaryShapes.out)}, ${y})`,
+    });
+  }
+  for (const [dtype, kernel] of [['int8', 'td_min_max_s8'], ['int16', 'td_min_max_s16']] as const) {
+    add(`${kernel} maximum broadcast`, {
+      type: 'MAXIMUM', inputs: [{ dtype, shape: binaryShapes.a, quantization: q8(0.1, 0) }, { dtype, shape: binaryShapes.b, quantization: q8(0.1, 0), data: randomOf(random, dtype, 3) }], outputs: [{ dtype, shape: binaryShapes.out, quantization: q8(0.1, 0) }],
+      call: (_c, _p, [a, b], [y]) => `${kernel}(1, ${dims(binaryShapes.a)}, ${a}, ${dims(binaryShapes.b)}, ${b}, ${dims(binaryShapes.out)}, ${y})`,
+    });
+  }
+  add('td_squared_difference_s8 broadcast', {
+    type: 'SQUARED_DIFFERENCE', inputs: [{ dtype: 'int8', shape: binaryShapes.a, quantization: q8(0.05, 3) }, { dtype: 'int8', shape: binaryShapes.b, quantization: q8(0.04, -2), data: randomOf(random, 'int8', 3) }], outputs: [{ dtype: 'int8', shape: binaryShapes.out, quantization: q8(0.2, -128) }],
+    call: (c, p: any, [a, b], [y]) => {
+      const s = p.arithmetic;
+      c.declare(`const td_squared_difference_params_s8 params = {${s.input1Offset}, ${s.input2Offset}, ${s.outputOffset}, ${s.leftShift}, ${req(s.input1)}, ${req(s.input2)}, ${req(s.output)}};`);
+      return `td_squared_difference_s8(&params, ${dims(binaryShapes.a)}, ${a}, ${dims(binaryShapes.b)}, ${b}, ${dims(binaryShapes.out)}, ${y})`;
+    },
+  });
+  for (const [dtype, kernel, zero] of [['int8', 'td_div_s8', -3], ['uint8', 'td_div_u8', 125]] as const) {
+    const divisor = (dtype === 'int8' ? Int8Array : Uint8Array).from([zero + 40, zero - 90, zero + 7]);
+    add(`${kernel} broadcast`, {
+      type: 'DIV', attrs: { activation: 'none' }, inputs: [{ dtype, shape: binaryShapes.a, quantization: q8(0.05, zero) }, { dtype, shape: binaryShapes.b, quantization: q8(0.02, zero), data: divisor }], outputs: [{ dtype, shape: binaryShapes.out, quantization: q8(0.3, zero) }],
+      call: (c, p: any, [a, b], [y]) => {
+        const s = p.arithmetic;
+        c.declare(`const td_div_params params = {${s.input1Offset}, ${s.input2Offset}, ${s.outputOffset}, ${req(s.output)}, {${s.activation.min}, ${s.activation.max}}};`);
+        return `${kernel}(&params, ${dims(binaryShapes.a)}, ${a}, ${dims(binaryShapes.b)}, ${b}, ${dims(binaryShapes.out)}, ${y})`;
+      },
+    });
+  }
+  add('td_prelu_s8 broadcast alpha', {
+    type: 'PRELU', inputs: [{ dtype: 'int8', shape: binaryShapes.a, quantization: q8(0.05, 2) }, { dtype: 'int8', shape: binaryShapes.b, quantization: q8(0.01, -1), data: randomOf(random, 'int8', 3) }], outputs: [{ dtype: 'int8', shape: binaryShapes.out, quantization: q8(0.04, -20) }],
+    call: (c, p: any, [a, b], [y]) => {
+      const s = p.arithmetic;
+      c.declare(`const td_prelu_params_s8 params = {${s.inputOffset}, ${s.alphaOffset}, ${s.outputOffset}, ${req(s.positive)}, ${req(s.negative)}};`);
+      return `td_prelu_s8(&params, ${dims(binaryShapes.a)}, ${a}, ${dims(binaryShapes.b)}, ${b}, ${dims(binaryShapes.out)}, ${y})`;
+    },
+  });
+  for (const [dtype, kernel] of [['int8', 'td_abs_s8'], ['int16', 'td_abs_s16']] as const) {
+    add(kernel, {
+      type: 'ABS', inputs: [{ dtype, shape: [80], quantization: dtype === 'int8' ? q8(0.05, -7) : q8(0.001, 0) }], outputs: [{ dtype, shape: [80], quantization: dtype === 'int8' ? q8(0.03, -128) : q8(0.0012, 0) }],
+      call: (c, p: any, [x], [y]) => {
+        const s = p.arithmetic;
+        c.declare(`const td_abs_params params = {${-s.inputZeroPoint}, ${s.outputZeroPoint}, ${s.rescale ? 1 : 0}, ${req(s.rescale ?? { multiplier: 0, shift: 0 })}};`);
+        return `${kernel}(&params, 80, ${x}, ${y})`;
+      },
+    });
+  }
+  add('td_hard_swish_s8', {
+    type: 'HARD_SWISH', inputs: [{ dtype: 'int8', shape: [256], quantization: q8(0.04, -10) }], outputs: [{ dtype: 'int8', shape: [256], quantization: q8(0.025, -90) }],
+    call: (c, p: any, [x], [y]) => {
+      const h = p.arithmetic.params;
+      c.declare(`const td_hard_swish_params params = {${h.inputZeroPoint}, ${h.outputZeroPoint}, ${h.outputMultiplier}, ${h.outputExponent}, ${h.reluishMultiplier}, ${h.reluishExponent}};`);
+      return `td_hard_swish_s8(&params, 256, ${x}, ${y})`;
+    },
+  });
+
+  // RESIZE
+  const resize = (c: CaseBuilder, p: any, float: boolean): string => {
+    const rows = p.rows.lower ? p.rows : { lower: p.rows };
+    const columns = p.columns.lower ? p.columns : { lower: p.columns };
+    const arr = (suffix: string, values: number[] | undefined, type: CType = 'int32_t') => (values ? c.constant(type, suffix, values) : 'NULL');
+    const position = (suffix: string, taps: any, wantFloat: boolean) => (taps.position && float === wantFloat ? arr(suffix, taps.position, wantFloat ? 'float' : 'int32_t') : 'NULL');
+    c.declare(
+      `const td_resize_params params = {${p.elementBytes}, ${p.batch}, ${p.inputHeight}, ${p.inputWidth}, ${p.channels}, ${p.outputHeight}, ${p.outputWidth}, ` +
+        `${arr('row_lower', rows.lower)}, ${arr('row_upper', rows.upper)}, ${arr('column_lower', columns.lower)}, ${arr('column_upper', columns.upper)}, ` +
+        `${position('row_position', rows, true)}, ${position('column_position', columns, true)}, ${position('row_q10', rows, false)}, ${position('column_q10', columns, false)}};`,
+    );
+    return '&params';
+  };
+  add('td_resize_nearest int8 half pixel', {
+    type: 'RESIZE_NEAREST_NEIGHBOR', attrs: { alignCorners: false, halfPixelCenters: true }, inputs: [{ dtype: 'int8', shape: [1, 3, 4, 2], quantization: q8(0.1, 0) }, { dtype: 'int32', shape: [2], data: Int32Array.of(5, 7) }],
+    outputs: [{ dtype: 'int8', shape: [1, 5, 7, 2], quantization: q8(0.1, 0) }],
+    call: (c, p: any, [x], [y]) => `td_resize_nearest(${resize(c, p, false)}, ${x}, ${y})`,
+  });
+  for (const [dtype, kernel] of [['float32', 'td_resize_bilinear_f32'], ['int8', 'td_resize_bilinear_s8'], ['int16', 'td_resize_bilinear_s16']] as const) {
+    const q = dtype === 'float32' ? undefined : q8(0.1, 0);
+    add(`${kernel} align corners`, {
+      type: 'RESIZE_BILINEAR', attrs: { alignCorners: true, halfPixelCenters: false }, inputs: [{ dtype, shape: [1, 3, 4, 2], quantization: q }, { dtype: 'int32', shape: [2], data: Int32Array.of(5, 7) }],
+      outputs: [{ dtype, shape: [1, 5, 7, 2], quantization: q }],
+      call: (c, p: any, [x], [y]) => `${kernel}(${resize(c, p, dtype === 'float32')}, ${x}, ${y})`,
+    });
+  }
+
+  // BATCH_MATMUL
+  for (const [dtype, kernel] of [['int8', 'td_batch_matmul_s8'], ['float32', 'td_batch_matmul_f32']] as const) {
+    const q = (scale: number, zero: number) => (dtype === 'int8' ? q8(scale, zero) : undefined);
+    add(`${kernel} broadcast adj_y`, {
+      type: 'BATCH_MATMUL', attrs: { adjX: false, adjY: true }, inputs: [{ dtype, shape: [2, 3, 5], quantization: q(0.05, -3) }, { dtype, shape: [1, 4, 5], quantization: q(0.02, 5), data: randomOf(random, dtype, 20) }],
+      outputs: [{ dtype, shape: [2, 3, 4], quantization: q(0.1, 2) }],
+      call: (c, p: any, [x, w], [y]) => {
+        const a = p.arithmetic;
+        const quantized = a.flavour === 'float32' ? '0, 0, 0, {0, 0}' : `${a.lhsOffset}, ${a.rhsOffset}, ${a.outputOffset}, ${req(a.multiplier)}`;
+        const lhs = c.constant('int32_t', 'lhs_offsets', p.lhsOffsets);
+        const rhs = c.constant('int32_t', 'rhs_offsets', p.rhsOffsets);
+        c.declare(`const td_batch_matmul_params params = {${p.lhsOffsets.length}, ${p.m}, ${p.k}, ${p.n}, 0, 1, ${lhs}, ${rhs}, ${quantized}};`);
+        return `${kernel}(&params, ${x}, ${w}, ${y})`;
+      },
+    });
+  }
+  return cases;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */

@@ -316,6 +316,21 @@ export const opModels: OpModelSpec[] = [
       m.op('PRELU', {}, [x, m.constant('float32', [1, 1, 3])], [m.tensor('float32', [1, 4, 4, 3])]);
     },
   },
+  ...(['int8', 'uint8'] as const).map(
+    (dtype): OpModelSpec => ({
+      name: `div_${dtype}_broadcast`,
+      // TFLite runs no int8 DIV; its optimized uint8 DIV gives 0 / x one LSB above the zero point
+      // (2 of 108 outputs), where the reference kernel TFLite Micro runs gives the zero point.
+      ...(dtype === 'int8' ? { noTflite: 'TFLite has no int8 DIV kernel (TFLite Micro has)' } : { tfliteLsb: 1 }),
+      build: (m) => {
+        const zero = dtype === 'int8' ? -3 : 125;
+        const x = m.input(dtype, [1, 6, 6, 3], [0.05, zero]);
+        // Divisors away from their zero point: no division by zero.
+        const divisor = m.tensor(dtype, [3], [0.02, zero], (dtype === 'int8' ? Int8Array : Uint8Array).from([zero + 40, zero - 90, zero + 7]));
+        m.op('DIV', { activation: 'none' }, [x, divisor], [m.tensor(dtype, [1, 6, 6, 3], [0.3, dtype === 'int8' ? 10 : 130])]);
+      },
+    }),
+  ),
   {
     name: 'prelu_int8',
     build: (m) => {

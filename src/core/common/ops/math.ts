@@ -11,6 +11,9 @@
  * Binary, numpy broadcasting — MINIMUM, MAXIMUM, DIV, SQUARED_DIFFERENCE, PRELU:
  * - float32: min, max, a / b then the fused activation, (a - b)², x ≥ 0 ? x : alpha · x;
  * - MINIMUM / MAXIMUM int8 / int16: the stored values compared (TFLite Micro does not rescale);
+ * - DIV int8 / uint8 (reference_ops::Div): (x1 - zp1) times the reciprocal of (x2 - zp2)
+ *   (GetReciprocal), with x1's headroom as a left shift, rescaled by sX1 / (sX2·sOut) (float32)
+ *   with the shifts combined, plus zpOut, clamped to the activation range; a zero divisor is an error;
  * - PRELU int8 (prelu_common.cc): x - zpIn ≥ 0 rescaled by sIn / sOut, otherwise
  *   (x - zpIn)(alpha - zpAlpha) rescaled by sIn·sAlpha / sOut (both in double), plus zpOut, clamped;
  * - HARD_SWISH int8: ops/hard-swish.ts;
@@ -20,9 +23,10 @@
  */
 import type { Activation } from '../ir/types.js';
 import { elementCount, formatShape } from '../ir/tensor.js';
-import { activationRangeFloat, dtypeRange, type ActivationRange } from './activation.js';
+import { activationRangeFloat, activationRangeQuantized, dtypeRange, type ActivationRange } from './activation.js';
 import { broadcastShapes, type Broadcast } from './elementwise.js';
-import { quantizeMultiplier, quantizeMultiplierSmallerThanOne, type QuantizedMultiplier } from './fixed-point.js';
+import { quantizeMultiplier, quantizeMultiplierSmallerThanOne, roundingDivideByPOT, saturatingRoundingDoublingHighMul, type QuantizedMultiplier } from './fixed-point.js';
+import { reciprocal } from './gemmlowp.js';
 import { expectDType, inputTensor, outputTensor, tensorName, type OpContext } from './op.js';
 import { activationQuantization } from './quantization.js';
 import { defineOp } from './registry.js';
@@ -62,6 +66,15 @@ export interface BinaryMathPlan {
     | { flavour: 'float32'; activation: ActivationRange }
     | { flavour: 'int8' | 'int16'; kind: 'compare' }
     | {
+        flavour: 'int8' | 'uint8';
+        kind: 'div';
+        input1Offset: number;
+        input2Offset: number;
+        outputOffset: number;
+        output: QuantizedMultiplier;
+        activation: ActivationRange;
+      }
+    | {
         flavour: 'int8';
         kind: 'prelu';
         inputOffset: number;
@@ -94,7 +107,7 @@ function prepareBinary(context: OpContext): BinaryMathPlan {
   const input1 = inputTensor(context, 0, 'input 0');
   const input2 = inputTensor(context, 1, op === 'PRELU' ? 'alpha' : 'input 1');
   const output = outputTensor(context);
-  const quantizedTypes = op === 'MINIMUM' || op === 'MAXIMUM' ? (['int8', 'int16'] as const) : op === 'SQUARED_DIFFERENCE' || op === 'PRELU' ? (['int8'] as const) : ([] as const);
+  const quantizedTypes = op === 'MINIMUM' || op === 'MAXIMUM' ? (['int8', 'int16'] as const) : op === 'SQUARED_DIFFERENCE' || op === 'PRELU' ? (['int8'] as const) : op === 'DIV' ? (['int8', 'uint8'] as const) : ([] as const);
   expectDType(context, output, 'output', 'float32', ...quantizedTypes);
   expectDType(context, input1, 'input 0', output.dtype);
   expectDType(context, input2, op === 'PRELU' ? 'alpha' : 'input 1', output.dtype);
@@ -110,6 +123,23 @@ function prepareBinary(context: OpContext): BinaryMathPlan {
   const q1 = activationQuantization(context, input1, 'input 0');
   const q2 = activationQuantization(context, input2, op === 'PRELU' ? 'alpha' : 'input 1');
   const qOut = activationQuantization(context, output, 'output');
+  if (op === 'DIV') {
+    const f = Math.fround;
+    const activation = (context.op.attrs as { activation?: Activation }).activation ?? 'none';
+    return {
+      op,
+      broadcast,
+      arithmetic: {
+        flavour: output.dtype as 'int8' | 'uint8',
+        kind: 'div',
+        input1Offset: -q1.zeroPoint,
+        input2Offset: -q2.zeroPoint,
+        outputOffset: qOut.zeroPoint,
+        output: quantizeMultiplier(f(f(q1.scale) / f(f(q2.scale) * f(qOut.scale)))),
+        activation: activationRangeQuantized(context, activation, output.dtype, qOut.scale, qOut.zeroPoint),
+      },
+    };
+  }
   if (op === 'PRELU') {
     return {
       op,
@@ -157,7 +187,7 @@ export const binaryMathOps = (['MINIMUM', 'MAXIMUM', 'DIV', 'SQUARED_DIFFERENCE'
     types: [type],
     minInputs: 2,
     fusedActivation: type === 'DIV',
-    precisions: type === 'MINIMUM' || type === 'MAXIMUM' ? ['int8', 'int16', 'float32'] : type === 'SQUARED_DIFFERENCE' || type === 'PRELU' ? ['int8', 'float32'] : ['float32'],
+    precisions: type === 'MINIMUM' || type === 'MAXIMUM' ? ['int8', 'int16', 'float32'] : type === 'SQUARED_DIFFERENCE' || type === 'PRELU' || type === 'DIV' ? ['int8', 'float32'] : ['float32'],
     prepare: prepareBinary,
   }),
 );
@@ -201,6 +231,23 @@ export function binaryFloat(op: BinaryMathOp, a: number, b: number): number {
     case 'PRELU':
       return a >= 0 ? a : f(a * b);
   }
+}
+
+/** TFLite's CountLeadingSignBits for int32. */
+export function countLeadingSignBits(x: number): number {
+  if (x >= 0) return Math.clz32(x) - 1;
+  return x !== -2147483648 ? Math.clz32(2 * -x - 1) : 0;
+}
+
+/** One element of quantized DIV (reference_ops::Div's DivElementwise), before clamping; undefined for a zero divisor. */
+export function quantizedDivide(v1: number, v2: number, output: QuantizedMultiplier): number | undefined {
+  if (v2 === 0) return undefined;
+  const { scale, bitsOverUnit } = reciprocal(Math.abs(v2), 31);
+  const inverse = v2 > 0 ? scale : -scale | 0;
+  const headroom = countLeadingSignBits(v1);
+  const unscaled = saturatingRoundingDoublingHighMul((v1 * 2 ** headroom) | 0, inverse);
+  const totalShift = output.shift - bitsOverUnit - headroom;
+  return roundingDivideByPOT(saturatingRoundingDoublingHighMul(unscaled, output.multiplier), -totalShift);
 }
 
 /** Element count of a plan's output. */

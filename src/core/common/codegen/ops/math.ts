@@ -1,6 +1,6 @@
 import { binaryMathOps, unaryMathOps, type BinaryMathOp, type UnaryMathOp } from '../../ops/math.js';
 import { fail, input, output, registerLowerer, tensorName, type OpEmitter } from '../lowering.js';
-import { clampF32C, requantC } from '../params.js';
+import { clampC, clampF32C, requantC } from '../params.js';
 
 /**
  * Element-wise math (ops/math.ts) → td_unary_f32 / td_abs_s8 / td_abs_s16 and td_binary_f32 /
@@ -72,6 +72,12 @@ for (const definition of binaryMathOps) {
     if (arithmetic.kind === 'compare') {
       const kernel = arithmetic.flavour === 'int8' ? 'td_min_max_s8' : 'td_min_max_s16';
       return { kernels: [kernel], scratchBytes: 0, emit: (e) => `${kernel}(${op === 'MAXIMUM' ? 1 : 0}, ${operands(e)})` };
+    }
+    if (arithmetic.kind === 'div') {
+      const { input1Offset, input2Offset, outputOffset, output: rescale, activation } = arithmetic;
+      const kernel = arithmetic.flavour === 'int8' ? 'td_div_s8' : 'td_div_u8';
+      const params = `{${input1Offset}, ${input2Offset}, ${outputOffset}, ${requantC(rescale)}, ${clampC(activation)}}`;
+      return { kernels: [kernel], scratchBytes: 0, emit: (e) => `${kernel}(${e.struct('params', 'td_div_params', params)}, ${operands(e)})` };
     }
     if (arithmetic.kind === 'prelu') {
       const { inputOffset, alphaOffset, outputOffset, positive, negative } = arithmetic;

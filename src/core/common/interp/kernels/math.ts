@@ -2,7 +2,8 @@
 import type { TensorData } from '../../ir/types.js';
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSmallerThanOne } from '../../ops/fixed-point.js';
 import { hardSwishInt8 } from '../../ops/hard-swish.js';
-import { binaryFloat, binaryMathOps, unaryFloat, unaryMathOps } from '../../ops/math.js';
+import { binaryFloat, binaryMathOps, quantizedDivide, unaryFloat, unaryMathOps } from '../../ops/math.js';
+import { InterpreterError } from '../../errors.js';
 import { registerKernel } from '../registry.js';
 
 for (const definition of unaryMathOps) {
@@ -57,7 +58,7 @@ function forEachBroadcast(shape: readonly number[], strides1: readonly number[],
 }
 
 for (const definition of binaryMathOps) {
-  registerKernel(definition, ({ op, broadcast: { shape, strides1, strides2 }, arithmetic }) => (inputs, outputs) => {
+  registerKernel(definition, ({ op, broadcast: { shape, strides1, strides2 }, arithmetic }, context) => (inputs, outputs) => {
     const a = inputs[0] as TensorData;
     const b = inputs[1] as TensorData;
     const y = outputs[0] as { [i: number]: number };
@@ -72,6 +73,14 @@ for (const definition of binaryMathOps) {
       forEachBroadcast(shape, strides1, strides2, (i1, i2, o) => {
         const [p, q] = [a[i1] as number, b[i2] as number];
         y[o] = minimum ? (q < p ? q : p) : p < q ? q : p;
+      });
+    } else if (arithmetic.kind === 'div') {
+      const { input1Offset, input2Offset, outputOffset, output, activation } = arithmetic;
+      forEachBroadcast(shape, strides1, strides2, (i1, i2, o) => {
+        const quotient = quantizedDivide((a[i1] as number) + input1Offset, (b[i2] as number) + input2Offset, output);
+        if (quotient === undefined) throw new InterpreterError(`op ${context.opIndex} (DIV): division by zero at output element ${o}`);
+        const q = (quotient + outputOffset) | 0;
+        y[o] = q < activation.min ? activation.min : q > activation.max ? activation.max : q;
       });
     } else if (arithmetic.kind === 'prelu') {
       const { inputOffset, alphaOffset, outputOffset, positive, negative } = arithmetic;
