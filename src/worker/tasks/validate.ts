@@ -6,9 +6,9 @@ import { loadModelFile } from '../../core/node/model-file.js';
 import { formatPercent } from './format.js';
 import type { TaskContext } from './task-context.js';
 
-/** Validate on the board in the worker: one flash, then each sample on the board and on the host (`tinydeploy validate`). */
+/** Validate on the board (virtual or real) in the worker: one flash, then each sample on the board and on the host (`tinydeploy validate`). */
 export async function runValidateTask(task: ValidateTask, context: TaskContext): Promise<ValidateOutput> {
-  const board = requireBoard(task.boardId);
+  const board = task.board ?? requireBoard(task.boardId);
   const [graph, dataset] = await Promise.all([loadModelFile(task.modelPath, task.modelName), openDataset(task.datasetPath)]);
   const total = Math.min(task.samples, dataset.size);
   context.progress({ fraction: 0, step: 'build', log: [`validating ${task.modelName} on ${board.name} against the host: ${total} samples of ${dataset.name}`] });
@@ -17,6 +17,8 @@ export async function runValidateTask(task: ValidateTask, context: TaskContext):
     name: task.modelName,
     hash: task.modelHash,
     samples: task.samples,
+    // A real board: its port is the one with its probe's USB id (or $TINYDEPLOY_BOARD_PORT), as for Deploy.
+    ...(board.qemu ? {} : { connection: { serialPort: process.env.TINYDEPLOY_BOARD_PORT || undefined } }),
     signal: context.signal,
     onProgress: ({ step, fraction, message }) => context.progress({ fraction, step: step === 'run' ? message : step, ...(step === 'run' ? {} : { log: [`${step}: ${message}`] }) }),
   });

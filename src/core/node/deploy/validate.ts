@@ -27,7 +27,7 @@ import type { Dataset } from '../datasets/dataset.js';
 import { argmax } from '../datasets/evaluate.js';
 import { OutputAgreementAccumulator } from '../datasets/metrics.js';
 import { sampleConverter } from '../datasets/sample-input.js';
-import { connectBoard, unreachableReason, type BoardConnection, type BoardConnectOptions } from '../devices/board-connection.js';
+import { connectBoard, planRealBoard, unreachableReason, type BoardConnection, type BoardConnectOptions } from '../devices/board-connection.js';
 import { buildModelGraph } from '../toolchain/build-model.js';
 import type { ElfSymbol } from '../toolchain/elf.js';
 
@@ -80,6 +80,12 @@ export async function validateGraph(graph: Graph, dataset: Dataset, options: Val
   if (graph.outputs.length === 0) throw new DatasetError(`dataset ${dataset.name}: the model has no outputs to compare`);
   const unreachable = unreachableReason(board, options.connection);
   if (unreachable) throw unreachable;
+  // A real board, as deploy reaches it: its port plugged in and something to flash it with, checked before building.
+  let connectionOptions: BoardConnectOptions = { ...options.connection };
+  if (!board.qemu) {
+    const plan = await planRealBoard(board, connectionOptions);
+    connectionOptions = { ...connectionOptions, serialPort: plan.port.path, ...(plan.method === 'given' ? {} : { flashMethod: plan.method }) };
+  }
   // A dataset that does not fit the model is refused before minutes of building.
   sampleConverter(dataset.name, dataset.sample, graph.tensors[graph.inputs[0]]);
   const total = Math.min(wanted, dataset.size);
@@ -106,7 +112,7 @@ export async function validateGraph(graph: Graph, dataset: Dataset, options: Val
 
     progress({ step: 'flash', fraction: 0.3, message: `starting ${board.name} and flashing ${firmware.report.flashBytes} bytes` });
     const connection = await connectBoard(board, firmware.elf, {
-      ...options.connection,
+      ...connectionOptions,
       signal,
       onProgress: (step) => {
         options.connection?.onProgress?.(step);

@@ -10,9 +10,6 @@ import type { Store } from '../../store/index.js';
 import { UsageError } from '../../../common/errors.js';
 import type { JobKindDescriptor } from './descriptor.js';
 
-/** Why a job kind that runs only on virtual boards refuses a real one (validate). */
-export const realBoardReason = 'deploying to real boards arrives in a later version of TinyDeploy; use a virtual board';
-
 /**
  * Whether the app can offer Deploy on a real board now, from what the devices service sees: the
  * board can be reached the way its entry says (its firmware written, a GDB server TinyDeploy can
@@ -82,8 +79,16 @@ export interface DeployJobResult {
 }
 
 /** The catalog's boards and the store's custom ones. */
-function storeBoard(store: Store, id: string): Board {
+export function storeBoard(store: Store, id: string): Board {
   return requireBoard(id, new CustomBoards(store).list());
+}
+
+/** Lends a real board to a job until it ends (the loan lapses once the store has the job finished): one owner per board. */
+export function lendBoardToJob(store: Store, board: Board, owner: string, jobId: string): void {
+  deviceManagerOf(store).claim(`board:${board.id}`, owner, () => {
+    const status = store.isOpen ? store.getJob(jobId).status : 'interrupted';
+    return status === 'queued' || status === 'running';
+  });
 }
 
 /**
@@ -110,13 +115,7 @@ export const deployJob: JobKindDescriptor<'deploy', DeployJobParams, DeployTask,
   prepare(store, job, params) {
     const variant = store.getVariant(params.variantId);
     const board = storeBoard(store, params.boardId);
-    if (!board.qemu) {
-      // Lent to this job until it ends (the loan lapses once the store has the job finished).
-      deviceManagerOf(store).claim(`board:${board.id}`, `deploy job ${job.id}`, () => {
-        const status = store.isOpen ? store.getJob(job.id).status : 'interrupted';
-        return status === 'queued' || status === 'running';
-      });
-    }
+    if (!board.qemu) lendBoardToJob(store, board, `deploy job ${job.id}`, job.id);
     return {
       kind: 'deploy',
       modelPath: store.modelFiles.pathOf(variant.fileHash),

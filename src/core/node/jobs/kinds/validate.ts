@@ -1,11 +1,11 @@
-import { requireBoard } from '../../../common/boards/index.js';
-import { DeviceError } from '../../../common/errors.js';
+import type { Board } from '../../../common/boards/index.js';
 import { checkSameProject } from '../../../../shared/services/checks.js';
 import { jobDefaults } from '../../../../shared/services/job-kinds.js';
 import { EvaluationRecords } from '../../datasets/evaluation-records.js';
 import type { ValidateResult } from '../../deploy/validate.js';
+import { unreachableReason } from '../../devices/board-connection.js';
 import type { JobKindDescriptor } from './descriptor.js';
-import { realBoardReason } from './deploy.js';
+import { lendBoardToJob, storeBoard } from './deploy.js';
 
 /** Parameters of a validate job, as it is stored. */
 export interface ValidateJobParams {
@@ -22,6 +22,8 @@ export interface ValidateTask {
   modelName: string;
   modelHash: string;
   boardId: string;
+  /** The board's entry, read in the backend (a custom board is in the store, which the worker does not open). */
+  board?: Board;
   datasetPath: string;
   samples: number;
 }
@@ -40,8 +42,10 @@ export interface ValidateJobResult {
 }
 
 /**
- * Validate on the board: N samples of a dataset of the project run on a virtual board and on the
- * host, compared sample by sample (core/node/deploy/validate.ts); records the validation.
+ * Validate on the board: N samples of a dataset of the project run on a board (virtual or real,
+ * catalog or custom) and on the host, compared sample by sample (core/node/deploy/validate.ts);
+ * records the validation. A real board is reached as Deploy reaches it: lent to the job by the
+ * backend's device manager while it runs, its port and flashing found in the worker.
  */
 export const validateJob: JobKindDescriptor<'validate', ValidateJobParams, ValidateTask, ValidateOutput> = {
   kind: 'validate',
@@ -49,19 +53,24 @@ export const validateJob: JobKindDescriptor<'validate', ValidateJobParams, Valid
     const variant = store.getVariant(variantId);
     const dataset = store.getDataset(datasetId);
     checkSameProject(dataset, variant);
-    const board = requireBoard(boardId);
-    if (board.kind !== 'virtual') throw new DeviceError(`board ${board.id} is real hardware: ${realBoardReason}`, { board: board.id });
+    const board = storeBoard(store, boardId);
+    // What can be known without the machine is refused at once (firmware not written, no GDB server TinyDeploy can start).
+    const unreachable = unreachableReason(board);
+    if (unreachable) throw unreachable;
     return { projectId: variant.projectId, params: { variantId: variant.id, boardId: board.id, datasetId: dataset.id, samples }, boardId: board.id };
   },
-  prepare(store, _job, params) {
+  prepare(store, job, params) {
     const variant = store.getVariant(params.variantId);
     const dataset = store.getDataset(params.datasetId);
+    const board = storeBoard(store, params.boardId);
+    if (!board.qemu) lendBoardToJob(store, board, `validate job ${job.id}`, job.id);
     return {
       kind: 'validate',
       modelPath: store.modelFiles.pathOf(variant.fileHash),
       modelName: variant.name,
       modelHash: variant.fileHash,
-      boardId: requireBoard(params.boardId).id,
+      boardId: board.id,
+      board,
       datasetPath: dataset.path,
       samples: params.samples,
     };
