@@ -12,6 +12,7 @@ import { bytesOf } from '../../src/core/common/ir/tensor.js';
 import type { Graph } from '../../src/core/common/ir/types.js';
 import { buildFirmwareProject, buildHostRunner, runHostRunner, writeFirmwareProject } from '../../src/core/node/toolchain/index.js';
 import {
+  bidirectionalGru,
   floatGruGraph,
   gruWeights,
   int8GruGraph,
@@ -91,6 +92,22 @@ describe('TD_GRU generated C on the host', () => {
   }
 });
 
+describe('bidirectional TD_GRU generated C on the host', () => {
+  requireTools(missingHostCompiler);
+  for (const join of ['concat', 'add'] as const) {
+    it(`${join}: int8 byte-identical to the interpreter`, async () => {
+      const { input } = int8Model(base);
+      const graph = bidirectionalGru(base, join);
+      const expected = bytesOf(new Interpreter(graph).run([input]).outputs[0]);
+      await withTemporaryDirectory('bigru-host', async (directory) => {
+        const runner = await buildHostRunner(generateModel(graph, { modelName: 'bigru' }), directory);
+        const [output] = await runHostRunner(runner, [new Uint8Array(input.buffer)]);
+        expect(hex(output)).toBe(hex(expected));
+      });
+    });
+  }
+});
+
 describe('TD_GRU on the virtual Cortex-M4F', () => {
   requireTools(missingArmToolchain ?? missingQemu);
   it('int8: byte-identical to the interpreter under QEMU', async () => {
@@ -102,6 +119,19 @@ describe('TD_GRU on the virtual Cortex-M4F', () => {
       const project = await writeFirmwareProject(model, directory, { board: virtualM4f, inputs: [new Uint8Array(input.buffer)] });
       const build = await buildFirmwareProject(project);
       const result = await runOnQemu(build.elf);
+      expect(result.status).toBe(0);
+      expect(hex(result.outputs[0])).toBe(hex(expected));
+    });
+  });
+
+  it('bidirectional int8 (concatenated, last step): byte-identical to the interpreter under QEMU', async () => {
+    const spec = { ...base, returnSequences: false };
+    const { input } = int8Model(spec);
+    const graph = bidirectionalGru(spec, 'concat');
+    const expected = bytesOf(new Interpreter(graph).run([input]).outputs[0]);
+    await withTemporaryDirectory('bigru-m4f', async (directory) => {
+      const project = await writeFirmwareProject(generateModel(graph, { modelName: 'bigru', dsp: true }), directory, { board: virtualM4f, inputs: [new Uint8Array(input.buffer)] });
+      const result = await runOnQemu((await buildFirmwareProject(project)).elf);
       expect(result.status).toBe(0);
       expect(hex(result.outputs[0])).toBe(hex(expected));
     });

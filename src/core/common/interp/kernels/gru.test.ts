@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InterpreterError } from '../../errors.js';
 import { findOp } from '../../ops/index.js';
 import { Interpreter } from '../interpreter.js';
-import { floatGruGraph, gruWeights, int8GruGraph, int8Parameters, referenceGru, seededRandom, type GruSpec } from './testing/gru-model.js';
+import { bidirectionalGru, floatGruGraph, gruWeights, int8GruGraph, int8Parameters, referenceGru, seededRandom, type GruSpec } from './testing/gru-model.js';
 
 const base: GruSpec = {
   batch: 2,
@@ -93,5 +93,35 @@ describe('TD_GRU int8 (int16 gates and Q0.15 state)', () => {
       // Output step 2/255 ≈ 0.008; weight and input rounding add a few steps over 5 time steps.
       expect(worst).toBeLessThan(0.04);
     });
+  }
+});
+
+describe('bidirectional TD_GRU (forward + reverse, joined)', () => {
+  for (const join of ['concat', 'add'] as const) {
+    for (const returnSequences of [true, false]) {
+      it(`${join}, ${returnSequences ? 'sequence' : 'last step'}: float within 1e-5 of the two directions' references joined`, () => {
+        const spec = { ...base, returnSequences };
+        const x = input(spec);
+        const forward = referenceGru(spec, gruWeights(spec), x);
+        const backwardSpec = { ...spec, reverse: true, seed: spec.seed + 1 };
+        const backward = referenceGru(backwardSpec, gruWeights(backwardSpec), x);
+        const U = spec.units;
+        const rows = forward.length / U;
+        const expected = new Float64Array(join === 'concat' ? 2 * forward.length : forward.length);
+        for (let row = 0; row < rows; row++) {
+          for (let u = 0; u < U; u++) {
+            if (join === 'concat') {
+              expected[row * 2 * U + u] = forward[row * U + u];
+              expected[row * 2 * U + U + u] = backward[row * U + u];
+            } else {
+              expected[row * U + u] = forward[row * U + u] + backward[row * U + u];
+            }
+          }
+        }
+        const actual = new Interpreter(bidirectionalGru(spec, join, 'float32')).run([x]).outputs[0] as Float32Array;
+        expect(actual.length).toBe(expected.length);
+        expect(Math.max(...Array.from(actual, (v, i) => Math.abs(v - expected[i])))).toBeLessThan(1e-5);
+      });
+    }
   }
 });

@@ -161,3 +161,41 @@ export function int8GruGraph(spec: GruSpec, weights: FloatGruWeights, inputRange
   const output = tensor(tensors, 'y', outputShape(spec), 'int8', undefined, q(yq.scale, yq.zeroPoint));
   return { name: 'gru_int8', tensors, ops: [{ type: gruOpType, inputs, outputs: [output], attrs: attrsOf(spec) }], inputs: [inputs[0]], outputs: [output] };
 }
+
+/**
+ * A bidirectional GRU: a forward TD_GRU and a reverse one (weights seeded `seed` and `seed + 1`)
+ * on the same input, joined by CONCATENATION on the feature axis or by ADD. int8 joins keep the
+ * directions' common output encoding (concat) or take [−2, 2] (add).
+ */
+export function bidirectionalGru(spec: GruSpec, join: 'concat' | 'add', dtype: 'int8' | 'float32' = 'int8'): Graph {
+  const forwardSpec = { ...spec, reverse: false };
+  const backwardSpec = { ...spec, reverse: true, seed: spec.seed + 1 };
+  const make = (s: GruSpec) =>
+    dtype === 'int8' ? int8GruGraph(s, gruWeights(s), { min: -2, max: 2 }, { min: -1, max: 1 }) : floatGruGraph(s, gruWeights(s));
+  const forward = make(forwardSpec);
+  const backward = make(backwardSpec);
+  const tensors: Tensor[] = forward.tensors.map((t) => ({ ...t, name: `fw/${t.name}` }));
+  const inputId = forward.inputs[0];
+  tensors[inputId] = { ...tensors[inputId], name: 'x' };
+  const remap = new Map<number, number>([[backward.inputs[0], inputId]]);
+  for (const t of backward.tensors) {
+    if (remap.has(t.id)) continue;
+    remap.set(t.id, tensors.length);
+    tensors.push({ ...t, id: tensors.length, name: `bw/${t.name}` });
+  }
+  const backwardOp = { ...backward.ops[0], inputs: backward.ops[0].inputs.map((id) => (id < 0 ? id : remap.get(id)!)), outputs: backward.ops[0].outputs.map((id) => remap.get(id)!) };
+  const directionShape = tensors[forward.outputs[0]].shape;
+  const joinedShape = join === 'concat' ? [...directionShape.slice(0, -1), 2 * spec.units] : [...directionShape];
+  const quantization =
+    dtype === 'int8' ? (join === 'concat' ? tensors[forward.outputs[0]].quantization : (() => {
+      const q = int8Parameters({ min: -2, max: 2 });
+      return { scale: [q.scale], zeroPoint: [q.zeroPoint], axis: 0 };
+    })()) : undefined;
+  const output = tensors.length;
+  tensors.push({ id: output, name: 'y', shape: joinedShape, dtype, ...(quantization ? { quantization } : {}) });
+  const joinOp =
+    join === 'concat'
+      ? { type: 'CONCATENATION', inputs: [forward.outputs[0], backwardOp.outputs[0]], outputs: [output], attrs: { axis: directionShape.length - 1, activation: 'none' } }
+      : { type: 'ADD', inputs: [forward.outputs[0], backwardOp.outputs[0]], outputs: [output], attrs: { activation: 'none' } };
+  return { name: `bigru_${join}`, tensors, ops: [forward.ops[0], backwardOp, joinOp] as Graph['ops'], inputs: [inputId], outputs: [output] };
+}
