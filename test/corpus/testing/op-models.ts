@@ -319,9 +319,8 @@ export const opModels: OpModelSpec[] = [
   ...(['int8', 'uint8'] as const).map(
     (dtype): OpModelSpec => ({
       name: `div_${dtype}_broadcast`,
-      // TFLite runs no int8 DIV; its optimized uint8 DIV gives 0 / x one LSB above the zero point
-      // (2 of 108 outputs), where the reference kernel TFLite Micro runs gives the zero point.
-      ...(dtype === 'int8' ? { noTflite: 'TFLite has no int8 DIV kernel (TFLite Micro has)' } : { tfliteLsb: 1 }),
+      // TFLite runs no int8 DIV (TFLite Micro does); uint8 is TFLite's exact bytes, 0 / x included.
+      ...(dtype === 'int8' ? { noTflite: 'TFLite has no int8 DIV kernel (TFLite Micro has)' } : {}),
       build: (m) => {
         const zero = dtype === 'int8' ? -3 : 125;
         const x = m.input(dtype, [1, 6, 6, 3], [0.05, zero]);

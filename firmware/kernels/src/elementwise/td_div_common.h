@@ -30,7 +30,13 @@ TD_INLINE int32_t td_div_element(int32_t v1, int32_t v2, const td_requant *outpu
     const int32_t headroom = td_count_leading_sign_bits(v1);
     const int32_t unscaled = td_saturating_rounding_doubling_high_mul((int32_t)((uint32_t)v1 << headroom), inverse);
     const int32_t total_shift = output->shift - bits_over_unit - headroom;
-    return td_rounding_divide_by_pot(td_saturating_rounding_doubling_high_mul(unscaled, output->multiplier), -total_shift);
+    const int32_t scaled = td_saturating_rounding_doubling_high_mul(unscaled, output->multiplier);
+    /* gemmlowp's RoundingDivideByPOT past an exponent of 31, as it runs on a Cortex-M: the mask keeps
+     * its low 32 bits (all ones) and the shift leaves only the sign, giving 1 for x >= 0, -1 below. */
+    if (-total_shift >= 32) {
+        return scaled >= 0 ? 1 : -1;
+    }
+    return td_rounding_divide_by_pot(scaled, -total_shift);
 }
 
 #define TD_DEFINE_DIV(NAME, T)                                                                                       \

@@ -247,7 +247,18 @@ export function quantizedDivide(v1: number, v2: number, output: QuantizedMultipl
   const headroom = countLeadingSignBits(v1);
   const unscaled = saturatingRoundingDoublingHighMul((v1 * 2 ** headroom) | 0, inverse);
   const totalShift = output.shift - bitsOverUnit - headroom;
-  return roundingDivideByPOT(saturatingRoundingDoublingHighMul(unscaled, output.multiplier), -totalShift);
+  return divideByPOTAsOnCortexM(saturatingRoundingDoublingHighMul(unscaled, output.multiplier), -totalShift);
+}
+
+/**
+ * gemmlowp's RoundingDivideByPOT as TFLite Micro's reference DIV runs it on a Cortex-M, where a
+ * small numerator's headroom pushes the exponent past 31: the mask (1 << exponent) - 1 keeps its
+ * low 32 bits (all ones), the arithmetic shift by 32 or more leaves only the sign, so the result
+ * is 1 for x ≥ 0 and -1 below (0 / x gives the output zero point plus one, as TFLite does too).
+ */
+export function divideByPOTAsOnCortexM(x: number, exponent: number): number {
+  if (exponent >= 32) return x >= 0 ? 1 : -1;
+  return roundingDivideByPOT(x, exponent);
 }
 
 /** Element count of a plan's output. */
