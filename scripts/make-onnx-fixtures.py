@@ -174,6 +174,21 @@ class LstmClassifier(nn.Module):
         return torch.softmax(self.fc(y[:, -1, :]), dim=-1), self.head(h[-1]), y[:, ::3, 2:10]
 
 
+class Gru(nn.Module):
+    """A GRU and a bidirectional GRU (PyTorch's linear_before_reset form), the sequence and the final states."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 6, batch_first=True)
+        self.bi = nn.GRU(6, 5, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(10, 3)
+
+    def forward(self, x):
+        y, _ = self.gru(x)
+        z, h = self.bi(y)
+        return z, self.fc(torch.cat([h[0], h[1]], dim=1))
+
+
 def export(name, model, shape, opset):
     model.eval()
     randomise_batch_norms(model)
@@ -194,6 +209,7 @@ def main():
     export('recurrent', Recurrent(), (1, 7, 4), 14)
     export('conv1d', Conv1dNet(), (1, 10, 49), 15)
     export('lstm_classifier', LstmClassifier(), (1, 9, 6), 13)
+    export('gru', Gru(), (1, 8, 4), 14)
 
 
 if __name__ == '__main__':

@@ -71,7 +71,7 @@ export const supportedOnnxOps = new Set([
   'Conv', 'Gemm', 'MatMul', 'Add', 'Sub', 'Mul', 'Div', 'Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh', 'HardSwish',
   'MaxPool', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization', 'Flatten', 'Reshape', 'Squeeze', 'Unsqueeze',
   'Transpose', 'Concat', 'Slice', 'Pad', 'Softmax', 'ReduceMean', 'LSTM', 'Constant', 'ConstantOfShape', 'Shape',
-  'Gather', 'Cast', 'Identity', 'Dropout', 'DequantizeLinear',
+  'Gather', 'Cast', 'Identity', 'Dropout', 'DequantizeLinear', 'GRU',
 ]);
 
 /** Why a node cannot be converted whatever its inputs, or undefined (checked for all nodes before converting). */
@@ -79,7 +79,8 @@ export function unsupportedReason(node: OnnxNode): string | undefined {
   const domain = node.domain ?? '';
   const type = node.op_type ?? '';
   if (domain !== '' && domain !== 'ai.onnx') return `operator domain "${domain}" is not supported (only the default ONNX domain)`;
-  if (type === 'GRU' || type === 'RNN') return `${type} is not supported yet (LSTM is)`;
+  if (type === 'RNN') return 'RNN is not supported yet (LSTM and GRU are)';
+  if (type === 'GRU' && !findOp('TD_GRU')) return 'GRU needs TinyDeploy\'s TD_GRU op, which this version does not have';
   if (type === 'LSTM') {
     const direction = text(attributeMap(node).get('direction')?.s) ?? 'forward';
     if (direction !== 'forward') return `${direction} LSTM is not supported yet (forward only)`;
@@ -398,7 +399,7 @@ export class OnnxConverter {
     if (reason) this.fail(reason);
     // A node whose inputs are all constants is evaluated now (shape arithmetic).
     const inputs = (node.input ?? []).map((name, i) => (name ? i : -1)).filter((i) => i >= 0);
-    if (type !== 'LSTM' && inputs.length > 0 && inputs.every((i) => this.isConst(i)) && this.foldConstant(type)) return;
+    if (type !== 'LSTM' && type !== 'GRU' && inputs.length > 0 && inputs.every((i) => this.isConst(i)) && this.foldConstant(type)) return;
     switch (type) {
       case 'Gather':
         if (this.input(0)!.kind === 'value' && this.isConst(1)) return this.gather();
@@ -459,6 +460,8 @@ export class OnnxConverter {
         return this.reduceMean();
       case 'LSTM':
         return this.lstm();
+      case 'GRU':
+        return this.gru();
       default:
         this.fail(`${type} is not supported`);
     }
@@ -1374,6 +1377,117 @@ export class OnnxConverter {
     const box = x.shape.map((size) => ({ start: 0, count: size, step: 1 }));
     box[axis] = { start: list[0], count: list.length, step };
     this.define(this.stridedSlice(x, box, indices.shape.length === 0 ? [axis] : [], 'Gather from an activation'));
+  }
+
+  // ---- GRU
+
+  /**
+   * ONNX GRU (gate order z, r, h) → TD_GRU (slots r, z, n) per direction: forward, reverse, or
+   * both joined on the direction axis of Y. Y_h is each direction's last state (a slice of its
+   * sequence). The recurrent biases of r and z add to the input-side ones; the new gate's stays
+   * apart with linear_before_reset.
+   */
+  private gru(): void {
+    const activations = (this.attrs.get('activations')?.strings ?? []).map((a) => text(a));
+    if (activations.length > 0 && activations.some((a, i) => a !== ['Sigmoid', 'Tanh'][i % 2])) {
+      this.fail(`activations [${activations.join(', ')}] are not supported (only the default Sigmoid, Tanh)`);
+    }
+    if (this.attrs.has('clip')) this.fail('clip is not supported');
+    const direction = this.string('direction', 'forward');
+    const directions = direction === 'bidirectional' ? 2 : 1;
+    const layout = this.int('layout', 0);
+    const linearBeforeReset = this.int('linear_before_reset', 0) === 1;
+    const x = this.settle(this.value(0, 'X'));
+    if (x.shape.length !== 3) this.fail(`input X ${formatShape(x.shape)} must have rank 3`);
+    const w = this.const(1, 'W');
+    const r = this.const(2, 'R');
+    const b = this.optionalConst(3, 'B');
+    const hidden = this.int('hidden_size', r.shape[2]);
+    const [steps, batch, features] = layout ? [x.shape[1], x.shape[0], x.shape[2]] : x.shape;
+    if (!sameList(w.shape, [directions, 3 * hidden, features])) this.fail(`W ${formatShape(w.shape)} should be [${directions}, ${3 * hidden}, ${features}]`);
+    if (!sameList(r.shape, [directions, 3 * hidden, hidden])) this.fail(`R ${formatShape(r.shape)} should be [${directions}, ${3 * hidden}, ${hidden}]`);
+    if (this.node.input?.[4]) {
+      const lengths = this.const(4, 'sequence_lens');
+      if (Array.from(lengths.data).some((length) => length !== steps)) this.fail(`sequence_lens [${Array.from(lengths.data).join(', ')}] shorter than the ${steps} steps are not supported`);
+    }
+    if (this.node.input?.[5]) {
+      if (!this.isConst(5)) this.fail('initial_h is computed by the graph; only a zero initial state is supported');
+      if (Array.from(this.const(5, 'initial_h').data).some((v) => v !== 0)) this.fail('a non-zero initial_h is not supported');
+    }
+    const input = x.perm[2] !== 2 ? this.identity(x) : x;
+    const timeMajor = input.perm[0] === (layout ? 1 : 0);
+    const name = this.node.name || this.outputName();
+    const onnxGate = { z: 0, r: 1, n: 2 };
+    const sequences: number[] = [];
+    for (let d = 0; d < directions; d++) {
+      const reverse = direction === 'reverse' || d === 1;
+      const prefix = `${name}/${reverse ? 'backward' : 'forward'}`;
+      const block = (c: Constant, g: number, cols: number) => {
+        const start = (d * 3 * hidden + g * hidden) * cols;
+        return Float32Array.from(c.data.subarray(start, start + hidden * cols));
+      };
+      const bias = (offset: number, g: number) => {
+        const values = new Float32Array(hidden);
+        if (b) for (let u = 0; u < hidden; u++) values[u] = b.data[d * 6 * hidden + offset + g * hidden + u];
+        return values;
+      };
+      const gates = ['r', 'z', 'n'] as const;
+      const inputWeights = gates.map((g) => this.addTensor(`${prefix}/W_${g}`, [hidden, features], 'float32', block(w, onnxGate[g], features)));
+      const recurrentWeights = gates.map((g) => this.addTensor(`${prefix}/R_${g}`, [hidden, hidden], 'float32', block(r, onnxGate[g], hidden)));
+      const biases = gates.map((g) => {
+        const values = bias(0, onnxGate[g]);
+        if (g !== 'n' || !linearBeforeReset) {
+          const recurrent = bias(3 * hidden, onnxGate[g]);
+          for (let u = 0; u < hidden; u++) values[u] += recurrent[u];
+        }
+        return this.addTensor(`${prefix}/b_${g}`, [hidden], 'float32', values);
+      });
+      const recurrentNBias = linearBeforeReset ? this.addTensor(`${prefix}/rb_n`, [hidden], 'float32', bias(3 * hidden, onnxGate.n)) : -1;
+      const state = this.addTensor(`${prefix}/hidden_state`, [batch, hidden], 'float32');
+      this.tensors[state].variable = true;
+      const sequence = this.addTensor(`${prefix}/sequence`, timeMajor ? [steps, batch, hidden] : [batch, steps, hidden], 'float32');
+      this.addOp('TD_GRU', [input.tensor, ...inputWeights, ...recurrentWeights, ...biases, recurrentNBias, state], [sequence], {
+        linearBeforeReset,
+        timeMajor,
+        reverse,
+        returnSequences: true,
+      });
+      sequences.push(sequence);
+    }
+    // IR: [T, B, dirs·H] (time-major) or [B, T, dirs·H], the directions side by side.
+    const joinedShape = timeMajor ? [steps, batch, directions * hidden] : [batch, steps, directions * hidden];
+    let joined = sequences[0];
+    if (directions === 2) {
+      joined = this.addTensor(`${name}/sequences`, joinedShape, 'float32');
+      this.addOp('CONCATENATION', sequences, [joined], { axis: 2, activation: 'none' });
+    }
+    // ONNX dims of Y: layout 0 [T, dirs, B, H], layout 1 [B, T, dirs, H]; the IR holds (T or B, B or T, dirs, H).
+    const [tAxis, dirAxis, bAxis] = layout ? [1, 2, 0] : [0, 1, 2];
+    const yShape = layout ? [batch, steps, directions, hidden] : [steps, directions, batch, hidden];
+    const yPerm = timeMajor ? [tAxis, bAxis, dirAxis, 3] : [bAxis, tAxis, dirAxis, 3];
+    const y: Value = this.newValue(yShape, yPerm);
+    this.reshape(joined, y.tensor);
+    const lastHidden = this.node.output?.[1];
+    if (lastHidden && (this.readers.get(lastHidden) ?? 0) > 0) {
+      // Y_h [dirs, B, H] (layout 1: [B, dirs, H]): the forward direction's last step, the backward one's first.
+      const parts = Array.from({ length: directions }, (_, d) => {
+        const reverse = direction === 'reverse' || d === 1;
+        const box = yShape.map((size) => ({ start: 0, count: size, step: 1 }));
+        box[tAxis] = { start: reverse ? 0 : steps - 1, count: 1, step: 1 };
+        box[dirAxis] = { start: d, count: 1, step: 1 };
+        return this.stridedSlice(y, box, [tAxis], 'the GRU output Y_h');
+      });
+      let yh = parts[0];
+      if (directions === 2) {
+        const axis = layout ? 1 : 0;
+        const aligned = parts.map((part) => this.inLayout(part, parts[0].perm));
+        yh = this.newValue(layout ? [batch, 2, hidden] : [2, batch, hidden], aligned[0].perm, 1);
+        this.addOp('CONCATENATION', aligned.map((part) => part.tensor), [yh.tensor], { axis: aligned[0].perm.indexOf(axis), activation: 'none' });
+      }
+      this.tensors[yh.tensor].name = lastHidden;
+      this.define(yh, 1);
+    }
+    if (this.node.output?.[0]) this.define(y);
   }
 
   // ---- LSTM

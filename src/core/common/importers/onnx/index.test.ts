@@ -94,6 +94,11 @@ describe('ONNX fixtures from PyTorch against onnxruntime', () => {
     // PyTorch's Transpose → LSTM → Squeeze → Transpose cancels: a batch-major LSTM and the dense layer per step.
     { name: 'lstm', ops: ['UNIDIRECTIONAL_SEQUENCE_LSTM', 'FULLY_CONNECTED'] },
     {
+      name: 'gru',
+      // A GRU, then a bidirectional one as a forward and a reverse TD_GRU side by side; h_n from the last (first) steps.
+      ops: ['TD_GRU', 'TD_GRU', 'TD_GRU', 'CONCATENATION', 'RESHAPE', 'STRIDED_SLICE', 'STRIDED_SLICE', 'CONCATENATION', 'STRIDED_SLICE', 'STRIDED_SLICE', 'CONCATENATION', 'FULLY_CONNECTED', 'RESHAPE'],
+    },
+    {
       name: 'cnn_flatten',
       // The input is read by two convolutions through one TRANSPOSE; the flatten of the NHWC map permutes the FC weights.
       // Batch-norm, ·scale, −0.25 and /2 compose into one MUL and one ADD.
@@ -242,7 +247,7 @@ describe('ONNX fixtures from PyTorch against onnxruntime', () => {
 });
 
 describe('ONNX import errors', () => {
-  it('lists every unsupported node at once, naming node, op type and opset', () => {
+  it('lists every unsupported node at once, naming node, op type and opset (bidirectional LSTM, RNN, ops TinyDeploy lacks)', () => {
     let error: unknown;
     try {
       readOnnx(fixture('recurrent'));
@@ -251,10 +256,23 @@ describe('ONNX import errors', () => {
     }
     expect(error).toBeInstanceOf(ImportError);
     const message = (error as Error).message;
-    expect(message).toMatch(/^onnx: 2 nodes are not supported: /);
-    expect(message).toContain('node 10 /gru/GRU (GRU, opset 14): GRU is not supported yet');
-    expect(message).toContain('(LSTM, opset 14): bidirectional LSTM is not supported yet');
-    expect((error as ImportError).data).toMatchObject({ unsupported: [{ node: 10, opType: 'GRU', opset: 14 }, { opType: 'LSTM', opset: 14 }] });
+    expect(message).toBe('onnx: 1 node is not supported: node 23 /bi/LSTM (LSTM, opset 14): bidirectional LSTM is not supported yet (forward only)');
+    expect((error as ImportError).data).toMatchObject({ unsupported: [{ node: 23, opType: 'LSTM', opset: 14 }] });
+    const rnn = buildOnnx({
+      inputs: [{ name: 'x', shape: [3, 1, 2] }],
+      outputs: ['y'],
+      initializers: [
+        { name: 'w', shape: [1, 2, 2], values: [1, 0, 0, 1] },
+        { name: 'r', shape: [1, 2, 2], values: [0, 0, 0, 0] },
+      ],
+      nodes: [
+        { op: 'RNN', inputs: ['x', 'w', 'r'], outputs: ['y'], name: 'simple', attributes: { hidden_size: 2 } },
+        { op: 'Einsum', inputs: ['x'], outputs: ['e'], name: 'sum' },
+      ],
+    });
+    expect(() => readOnnx(rnn)).toThrow(
+      'onnx: 2 nodes are not supported: node 0 simple (RNN, opset 13): RNN is not supported yet (LSTM and GRU are); node 1 sum (Einsum, opset 13): Einsum is not supported',
+    );
   });
 
   const relu = { op: 'Relu', inputs: ['x'], outputs: ['y'], name: 'act' };
