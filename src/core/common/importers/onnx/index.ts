@@ -5,9 +5,9 @@
  * bookkeeping leaves behind (cleanup.ts).
  *
  * What cannot be imported is reported before anything is converted, every node at once:
- * "onnx: 2 nodes are not supported: node 10 /gru/GRU (GRU, opset 14): GRU is not supported yet
- * (LSTM is); node 25 …". Dynamic batch dimensions become 1; any other dynamic dimension is an
- * error naming the input.
+ * "onnx: 2 nodes are not supported: node 0 simple (RNN, opset 13): RNN is not supported yet
+ * (LSTM and GRU are); node 1 …". Dynamic batch dimensions become 1; any other dynamic dimension
+ * is an error naming the input.
  */
 import { ImportError } from '../../errors.js';
 import type { DType, Graph } from '../../ir/types.js';
