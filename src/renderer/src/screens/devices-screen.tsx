@@ -1,17 +1,19 @@
 /**
- * Devices: the boards TinyDeploy can target (virtual boards run in QEMU; real ones come from the
- * catalog) and the serial devices plugged in now, identified by USB vendor and product id. The
- * lists follow `devices.onDevicesChanged`, so plugging a board shows it without a refresh. Real
- * boards cannot be deployed to yet, and the screen says so rather than offering a dead button.
+ * Devices: the boards TinyDeploy can target (virtual boards run in QEMU; real ones from the
+ * catalog and the user's own) and the serial devices plugged in now, recognised by their probe's
+ * USB vendor and product id. The lists follow `devices.onDevicesChanged`, so plugging a board
+ * shows it without a refresh. A real board can be deployed to once it is plugged in; the screen
+ * says how each is flashed, that HELLO confirms it, and what to install when nothing can flash it.
  */
 
 import type { BoardDescription, SerialDevice } from '../../../shared/services/types.js';
 import { DataTable } from '../components/data-table.js';
 import type { Column } from '../components/data-table.js';
 import { ErrorBanner, Panel } from '../components/widgets.js';
-import { formatBytes, formatUsbId } from '../format.js';
+import { formatBytes, formatClock, formatUsbId, latencyMeaning } from '../format.js';
 import { devicesStatus } from '../state/device-rules.js';
 import { useDevices } from '../state/services-context.js';
+import { flashingText, realBoardsNote, serialDeviceDeploy } from '../state/real-board-text.js';
 
 export function DevicesScreen() {
   const { listing, error } = useDevices();
@@ -39,7 +41,7 @@ export function DevicesScreen() {
       <Panel
         title="Serial devices"
         testId="serial-panel"
-        footer="Deploying to real boards (flashing through OpenOCD, pyOCD, J-Link or a DAPLink drive) arrives in a later release; the virtual boards work now."
+        footer={<span data-testid="real-boards-note">{realBoardsNote}</span>}
       >
         <DataTable
           columns={serialColumns}
@@ -65,7 +67,13 @@ const boardColumns: Column<BoardDescription>[] = [
   { header: 'Core', className: 'mono', render: (board) => board.core },
   { header: 'Flash', align: 'numeric', render: (board) => formatBytes(board.flashBytes) },
   { header: 'RAM', align: 'numeric', render: (board) => formatBytes(board.ramBytes) },
-  { header: 'Timer counts', render: (board) => board.timerUnit },
+  { header: 'Clock', align: 'numeric', render: (board) => (board.cpuHz ? formatClock(board.cpuHz) : '–') },
+  {
+    header: 'Latency in',
+    title: (board) => latencyMeaning(board.timerUnit, { name: board.name, ...(board.cpuHz ? { cpuHz: board.cpuHz } : {}) }),
+    render: (board) => (board.timerUnit === 'instructions' ? 'instructions (emulated; cycles and ms estimated)' : 'cycles and ms (measured)'),
+  },
+  { header: 'Flashed by', className: 'muted', render: (board) => flashingText(board.id) ?? 'as described (custom board)' },
   {
     header: 'Deploy',
     render: (board) =>
@@ -73,7 +81,7 @@ const boardColumns: Column<BoardDescription>[] = [
         <span className="badge badge--ready">ready</span>
       ) : (
         <span className="board-reason">
-          <span className={`badge ${board.kind === 'real' ? 'badge--later' : 'badge--failed'}`}>{board.kind === 'real' ? 'not yet' : 'unavailable'}</span>{' '}
+          <span className={`badge ${board.kind === 'real' ? 'badge--later' : 'badge--failed'}`}>{board.kind === 'real' ? 'not now' : 'unavailable'}</span>{' '}
           <span className="muted">{board.reason}</span>
         </span>
       ),
@@ -95,13 +103,15 @@ const serialColumns: Column<SerialDevice>[] = [
   },
   {
     header: 'Deploy',
-    render: (device) =>
-      isKnown(device) ? (
-        <span className="badge badge--later" title="Deploying to real boards arrives in a later release">
-          not yet
+    render: (device) => {
+      const deploy = serialDeviceDeploy(device);
+      return deploy ? (
+        <span className={`badge ${device.boardIds.length > 0 ? 'badge--ready' : 'badge--later'}`} title={deploy.title}>
+          {deploy.badge}
         </span>
       ) : (
         <span className="muted">–</span>
-      ),
+      );
+    },
   },
 ];
