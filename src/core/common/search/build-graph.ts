@@ -55,8 +55,13 @@ class Builder {
     const weights = this.glorot(`${name}/weights`, [units, depth], depth, units);
     const bias = this.constant(`${name}/bias`, new Array<number>(units).fill(0));
     const output = this.tensor(name, [1, units]);
-    this.ops.push({ type: 'FULLY_CONNECTED', inputs: [input, weights, bias], outputs: [output], attrs: { activation, keepNumDims: false, asymmetricQuantizeInputs: false } });
-    return output;
+    // TANH is not a fused activation of FULLY_CONNECTED in TFLite's kernels: a TANH op follows.
+    const fused = activation === 'tanh' ? 'none' : activation;
+    this.ops.push({ type: 'FULLY_CONNECTED', inputs: [input, weights, bias], outputs: [output], attrs: { activation: fused, keepNumDims: false, asymmetricQuantizeInputs: false } });
+    if (activation !== 'tanh') return output;
+    const activated = this.tensor(`${name}/tanh`, [1, units]);
+    this.ops.push({ type: 'TANH', inputs: [output], outputs: [activated], attrs: {} });
+    return activated;
   }
   conv(input: number, channels: number, [kh, kw]: [number, number], [sh, sw]: [number, number], name: string): number {
     const [, h, w, c] = this.shape(input);
