@@ -4,6 +4,13 @@
  * and matching) and checks every reply against what was asked, so a reply that passed its CRC but
  * does not fit the question (wrong offset, short data, a size that changed) is refused rather than
  * stitched into a result. Board back ends and `tinydeploy deploy` use this class.
+ *
+ * Reply deadlines scale with the work asked and the board's measured speed (`ReplyDeadlines`): a
+ * transfer gets time for its bytes at the slowest rate the line has shown (HELLO's round trip is
+ * the first measurement), a RUN time for its instructions at the speed earlier RUNs showed, or,
+ * before any, at the board's nominal speed slowed by how much slower than expected HELLO was. The
+ * session's per-attempt timeout stays the floor, so a board that answers nothing still fails, after
+ * a deadline that follows from the work and the measurements.
  */
 
 import { DeviceError, ProtocolError } from '../errors.js';
@@ -21,6 +28,7 @@ import {
   type StackReply,
 } from './messages.js';
 import type { CallOptions, Session } from './session.js';
+import type { Command } from './messages.js';
 
 export interface RunOptions {
   /** Runs to do, 1 … 65535. Default 1. */
@@ -34,18 +42,118 @@ export interface RunOptions {
 }
 
 export interface DeviceClientOptions {
-  /** Default RUN timeout per run. Default 10 000 ms. */
+  /** A fixed RUN timeout per run instead of the scaled deadline (fault-injection tests use a short one). */
   runTimeoutMs?: number;
+  /** Instructions (or cycles) one full inference takes, e.g. MACs × a per-MAC figure or the estimate; see `expectWork`. */
+  instructionsPerRun?: number;
+  /** The board's nominal speed in instructions per second (its clock; default 20 million, a slow-running QEMU). */
+  instructionsPerSecond?: number;
+  /** The least time a RUN gets, whatever the estimate (default 5000 ms: start-up jitter of an emulator, a first cache fill). */
+  runFloorMs?: number;
+}
+
+/** What a deadline is made of, for error texts and tests. */
+export interface ReplyDeadline {
+  /** Per-attempt timeout given to the session. */
+  timeoutMs: number;
+  /** How it was found: `floor` (the session's default), `bytes`, `measured-runs`, `nominal-speed`, `fixed` or `unknown-work`. */
+  basis: 'floor' | 'bytes' | 'measured-runs' | 'nominal-speed' | 'fixed' | 'unknown-work';
+}
+
+/** Margins of the scaled deadlines over the measured or estimated time. */
+const transferSlack = 4;
+const measuredRunSlack = 4;
+const nominalRunSlack = 10;
+/** A HELLO round trip slower than this means a loaded host or a slow line: nominal speeds are scaled by it. */
+const expectedHelloMs = 20;
+/** RUN's deadline per run when nothing tells the work (the model's instructions were not given). */
+const unknownWorkRunMs = 10_000;
+
+/**
+ * The deadline arithmetic of a client, from its measurements: the slowest milliseconds per byte
+ * any transfer took (its whole round trip over the bytes it moved, latency included, so small
+ * transfers count their fixed cost), the slowest milliseconds per instruction a full RUN took, and
+ * HELLO's round trip.
+ */
+export class ReplyDeadlines {
+  msPerByte: number | undefined;
+  msPerInstruction: number | undefined;
+  helloMs: number | undefined;
+  instructionsPerRun: number | undefined;
+
+  constructor(
+    readonly floorMs: number,
+    readonly instructionsPerSecond: number,
+    readonly fixedRunMs?: number,
+    readonly runFloorMs = 5000,
+  ) {}
+
+  /** A transfer moving `bytes` (request and reply payloads). */
+  transfer(bytes: number): ReplyDeadline {
+    if (this.msPerByte === undefined) return { timeoutMs: this.floorMs, basis: 'floor' };
+    const scaled = Math.ceil(transferSlack * this.msPerByte * Math.max(bytes, 1));
+    return scaled > this.floorMs ? { timeoutMs: scaled, basis: 'bytes' } : { timeoutMs: this.floorMs, basis: 'floor' };
+  }
+
+  /** A RUN of `runs` full inferences (a partial one, `lastOp`, is at most as long). */
+  run(runs: number): ReplyDeadline {
+    if (this.fixedRunMs !== undefined) return { timeoutMs: this.fixedRunMs * runs, basis: 'fixed' };
+    const line = (this.helloMs ?? 0) + (this.msPerByte !== undefined ? this.msPerByte * 64 : 0);
+    let estimate: number;
+    let basis: ReplyDeadline['basis'];
+    if (this.msPerInstruction !== undefined && this.instructionsPerRun !== undefined) {
+      estimate = measuredRunSlack * (line + runs * this.instructionsPerRun * this.msPerInstruction);
+      basis = 'measured-runs';
+    } else if (this.instructionsPerRun !== undefined) {
+      const load = Math.max(1, (this.helloMs ?? 0) / expectedHelloMs);
+      estimate = nominalRunSlack * (line + (runs * this.instructionsPerRun * 1000 * load) / this.instructionsPerSecond);
+      basis = 'nominal-speed';
+    } else {
+      return { timeoutMs: Math.max(this.floorMs, unknownWorkRunMs * runs), basis: 'unknown-work' };
+    }
+    const timeoutMs = Math.ceil(estimate);
+    const floor = Math.max(this.floorMs, this.runFloorMs);
+    return timeoutMs > floor ? { timeoutMs, basis } : { timeoutMs: floor, basis: 'floor' };
+  }
+
+  /** A transfer of `bytes` answered after `elapsedMs`. */
+  observeTransfer(bytes: number, elapsedMs: number): void {
+    const rate = elapsedMs / Math.max(bytes, 1);
+    this.msPerByte = Math.max(this.msPerByte ?? 0, rate);
+  }
+
+  /** A RUN of `runs` full inferences answered after `elapsedMs`. */
+  observeRun(runs: number, elapsedMs: number): void {
+    if (this.instructionsPerRun === undefined || this.instructionsPerRun <= 0) return;
+    const line = (this.helloMs ?? 0) + (this.msPerByte !== undefined ? this.msPerByte * 64 : 0);
+    const rate = Math.max(elapsedMs - line, elapsedMs / 2) / (runs * this.instructionsPerRun);
+    this.msPerInstruction = Math.max(this.msPerInstruction ?? 0, rate);
+  }
 }
 
 export class DeviceClient {
   readonly session: Session;
   private board?: BoardInfo;
-  private readonly runTimeoutMs: number;
+  /** The deadline arithmetic and its measurements (read by tests and error reports). */
+  readonly deadlines: ReplyDeadlines;
 
   constructor(session: Session, options: DeviceClientOptions = {}) {
     this.session = session;
-    this.runTimeoutMs = options.runTimeoutMs ?? 10_000;
+    this.deadlines = new ReplyDeadlines(session.defaultTimeoutMs, options.instructionsPerSecond ?? 20_000_000, options.runTimeoutMs, options.runFloorMs);
+    this.deadlines.instructionsPerRun = options.instructionsPerRun;
+  }
+
+  /** The instructions (or cycles) one full inference of the loaded model takes, for RUN's deadline. */
+  expectWork(instructionsPerRun: number): void {
+    if (Number.isFinite(instructionsPerRun) && instructionsPerRun > 0) this.deadlines.instructionsPerRun = instructionsPerRun;
+  }
+
+  /** A call whose deadline follows from the `bytes` it moves, and whose time is measured. */
+  private async transfer<Request, Reply>(command: Command<Request, Reply>, request: Request, bytes: number, options?: CallOptions): Promise<Reply> {
+    const started = performance.now();
+    const reply = await this.session.call(command, request, options ?? { timeoutMs: this.deadlines.transfer(bytes).timeoutMs });
+    this.deadlines.observeTransfer(bytes, performance.now() - started);
+    return reply;
   }
 
   /** What HELLO returned; throws before the first `hello`. */
@@ -59,7 +167,12 @@ export class DeviceClient {
    * outside 256 … 1024. Give more attempts here than elsewhere when the board may still be starting.
    */
   async hello(options?: CallOptions): Promise<BoardInfo> {
+    const started = performance.now();
     const info = await this.session.call(commands.HELLO, undefined, options);
+    // The first measurement of the line: its whole round trip over the bytes it carried.
+    const elapsed = performance.now() - started;
+    this.deadlines.helloMs = elapsed;
+    this.deadlines.observeTransfer(helloBytes(info), elapsed);
     if (info.protocolVersion !== PROTOCOL_VERSION) {
       throw new DeviceError(
         `board ${info.boardId} speaks protocol version ${info.protocolVersion}, this host speaks ${PROTOCOL_VERSION}`,
@@ -82,14 +195,17 @@ export class DeviceClient {
     }
     const chunk = this.info.maxPayload - LOAD_INPUT_HEADER_BYTES;
     for (let offset = 0; offset < bytes.length; offset += chunk) {
-      await this.session.call(commands.LOAD_INPUT, { index, offset, data: bytes.subarray(offset, offset + chunk) });
+      const data = bytes.subarray(offset, offset + chunk);
+      await this.transfer(commands.LOAD_INPUT, { index, offset, data }, data.length + LOAD_INPUT_HEADER_BYTES);
     }
   }
 
   async run(options: RunOptions = {}): Promise<RunReply> {
     const runs = options.runs ?? 1;
     const request = { runs, lastOp: options.lastOp, streaming: options.streaming ?? false };
-    const reply = await this.session.call(commands.RUN, request, { timeoutMs: options.timeoutMs ?? this.runTimeoutMs * runs });
+    const started = performance.now();
+    const reply = await this.session.call(commands.RUN, request, { timeoutMs: options.timeoutMs ?? this.deadlines.run(runs).timeoutMs });
+    if (options.lastOp === undefined) this.deadlines.observeRun(runs, performance.now() - started);
     const opsRun = options.lastOp === undefined ? this.info.opCount : options.lastOp + 1;
     if (reply.runs !== runs || reply.opsRun !== opsRun) {
       throw new ProtocolError(`RUN reply: ${reply.runs} run(s) of ${reply.opsRun} op(s), asked for ${runs} of ${opsRun}`, {
@@ -106,7 +222,7 @@ export class DeviceClient {
     const counts: number[] = [];
     for (let firstOp = 0; firstOp < opCount; firstOp += perChunk) {
       const count = Math.min(perChunk, opCount - firstOp);
-      const reply = await this.session.call(commands.READ_PROFILE, { firstOp, count });
+      const reply = await this.transfer(commands.READ_PROFILE, { firstOp, count }, PROFILE_REPLY_HEADER_BYTES + 4 * count);
       if (reply.firstOp !== firstOp || reply.counts.length !== count) {
         throw new ProtocolError(
           `READ_PROFILE reply: ops ${reply.firstOp}+${reply.counts.length}, asked for ${firstOp}+${count}`,
@@ -150,10 +266,11 @@ export class DeviceClient {
   }
 
   private async readAll(name: 'READ_OUTPUT' | 'READ_TENSOR', index: number, expectedBytes?: number): Promise<Uint8Array> {
-    const chunk = this.info.maxPayload - READ_REPLY_HEADER_BYTES;
+    const maxPayload = this.info.maxPayload;
+    const chunk = maxPayload - READ_REPLY_HEADER_BYTES;
     const what = name === 'READ_OUTPUT' ? `output ${index}` : `tensor ${index}`;
     // A read is cut short at the tensor's end, so the first reply also tells the size.
-    const first = await this.session.call(commands[name], { index, offset: 0, length: chunk });
+    const first = await this.transfer(commands[name], { index, offset: 0, length: chunk }, maxPayload);
     const total = first.totalBytes;
     if (expectedBytes !== undefined && total !== expectedBytes) {
       throw new ProtocolError(`${name} reply: ${what} is ${total} bytes, HELLO said ${expectedBytes}`);
@@ -166,9 +283,14 @@ export class DeviceClient {
       chunks.push(reply.data);
       offset += reply.data.length;
       if (offset >= total) return joinChunks(chunks, total);
-      reply = await this.session.call(commands[name], { index, offset, length: chunk });
+      reply = await this.transfer(commands[name], { index, offset, length: chunk }, maxPayload);
     }
   }
+}
+
+/** Bytes of a HELLO reply: its fixed fields and the inputs, outputs and ids it lists. */
+function helloBytes(info: BoardInfo): number {
+  return 40 + 8 * (info.inputs.length + info.outputs.length) + info.boardId.length + info.buildId.length + info.modelHash.length;
 }
 
 function joinChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {

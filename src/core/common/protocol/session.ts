@@ -120,6 +120,11 @@ export class Session {
     return { ...this.counters };
   }
 
+  /** Each attempt's timeout when a call gives none (the floor of the client's scaled deadlines). */
+  get defaultTimeoutMs(): number {
+    return this.timeoutMs;
+  }
+
   /** Line events (dropped frames, stale replies, resends) as they happen. */
   onEvent(listener: (event: SessionEvent) => void): Disposable {
     return this.events.add(listener);

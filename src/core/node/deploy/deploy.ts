@@ -144,6 +144,15 @@ export interface DeployResult {
   timings: { buildMs: number; flashMs: number; runMs: number; verifyMs: number; totalMs: number };
 }
 
+/**
+ * A generous instruction count for one inference, for RUN's deadline: 16 per MAC (float kernels
+ * without vector units run about 7–13; int8 ones 1.3–4) and 20,000 per op for what MACs miss
+ * (softmax, element-wise ops, copies).
+ */
+function expectedInstructions(graph: Graph): number {
+  return graph.ops.reduce((sum, op) => sum + 16 * opMacs(graph, op) + 20_000, 0);
+}
+
 /** Deploys the model file at `path` (see the module comment). */
 export async function deployModelFile(path: string, options: DeployOptions): Promise<DeployResult> {
   const graph = await loadModelFile(path);
@@ -211,6 +220,8 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
     });
     try {
       const { client, info } = connection;
+      // RUN's reply deadline follows from the model's work (and the speed the board shows), not a fixed time.
+      client.expectWork(expectedInstructions(reference));
       if (info.buildId !== project.buildId) {
         throw new DeviceError(`board ${board.id} answers with build ${info.buildId}, expected the build just flashed (${project.buildId})`, { board: board.id });
       }
