@@ -12,6 +12,7 @@ import './pad.js';
 import './mean.js';
 import './lstm.js';
 import './gru.js';
+import './reverse.js';
 import './elementwise.js';
 import './depthwise-conv-2d.js';
 import './fully-connected.js';

@@ -6,6 +6,7 @@ import './elementwise.js';
 import './fully-connected.js';
 import './lstm.js';
 import './gru.js';
+import './reverse.js';
 import './mean.js';
 import './pooling.js';
 import './quantize.js';

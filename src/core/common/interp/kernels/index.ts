@@ -13,6 +13,7 @@ import './activations.js';
 import './quantize.js';
 import './lstm.js';
 import './gru.js';
+import './reverse.js';
 import './leaky-relu.js';
 import './transpose.js';
 import './svdf.js';
