@@ -216,9 +216,11 @@ describe('the UI in Chromium against fake services', () => {
     await page.getByTestId('serial-row').waitFor();
     expect(await page.getByTestId('serial-row').textContent()).toContain('0d28:0204');
     expect(await page.getByTestId('serial-row').textContent()).toContain('real-template');
-    // A real board has no deploy button, and the screen says why.
+    // Recognised by its probe's USB id (Deploy is on the Deploy tab, not here); the screen says how boards are confirmed and flashed.
     expect(await page.getByTestId('serial-row').getByRole('button').count()).toBe(0);
-    expect(await page.getByTestId('serial-panel').textContent()).toContain('arrives in a later release');
+    expect(await page.getByTestId('serial-row').textContent()).toContain('recognised');
+    expect(await page.getByTestId('real-boards-note').textContent()).toMatch(/USB vendor and product id.*HELLO.*apt-get install openocd/);
+    expect(await page.locator('[data-board-id="real-template"]').textContent()).toContain('ready');
     await saveScreenshot(page, 'ui-devices-plugged');
     await page.evaluate(() => window.tinydeployFake!.unplug('/dev/ttyACM0'));
     await poll(() => page.getByTestId('serial-row').count()).toBe(0);

@@ -6,7 +6,7 @@
  *
  * - Models are really read (the TFLite importer and `analyzeModel` of core/common run in the
  *   browser), so the model page shows true layers, shapes and MACs.
- * - The boards are the catalog's; adding a dataset accepts any path whose name does not start
+ * - The boards are the catalog's (a real one can be deployed to while its probe's port is plugged in); adding a dataset accepts any path whose name does not start
  *   with "missing" (the browser cannot read the folder).
  * - Jobs are *simulated*: deploys walk through build, flash, run and verify on timers, log what
  *   they would do, and store a measurement whose figures are derived from the model (a fixed
@@ -51,8 +51,13 @@ const simulatedDatasetSamples = 1000;
 const instructionsPerMac = 3.1;
 const instructionsPerOp = 2_400;
 
-function describeBoard(board: Board): BoardDescription {
+/** A catalog board as the devices service describes it: a real one can be deployed to while a port with its probe's USB id is plugged in. */
+function describeBoard(board: Board, serial: readonly SerialDevice[]): BoardDescription {
   const real = board.kind === 'real';
+  const plugged = serial.some(
+    (device) => device.boardIds.includes(board.id) || (board.usb ?? []).some((usb) => usb.vendorId === device.vendorId?.toLowerCase() && usb.productId === device.productId?.toLowerCase()),
+  );
+  const probes = [...new Set((board.usb ?? []).map((usb) => usb.name))].join(' or ');
   return {
     id: board.id,
     name: board.name,
@@ -61,8 +66,8 @@ function describeBoard(board: Board): BoardDescription {
     flashBytes: board.memory.flash.size,
     ramBytes: board.memory.ram.size,
     timerUnit: board.timer.unit,
-    deployable: !real,
-    ...(real ? { reason: 'deploying to real boards arrives in a later release; use a virtual board meanwhile' } : {}),
+    deployable: !real || plugged,
+    ...(real && !plugged ? { reason: `not plugged in: no serial port of its probe${probes ? ` (${probes})` : ''}` } : {}),
   };
 }
 
@@ -135,8 +140,8 @@ function measure(job: Job, variant: ModelDetail, board: BoardDescription, runs: 
 
 /** Creates an empty fake with the catalog's boards and, optionally, some serial devices. */
 export function createFakeServices(options: { serial?: SerialDevice[]; stepMilliseconds?: number } = {}): FakeServices {
-  const boards = catalogBoards.map(describeBoard);
   let serial = [...(options.serial ?? [])];
+  let boards = catalogBoards.map((board) => describeBoard(board, serial));
   let stepMilliseconds = options.stepMilliseconds ?? 400;
   let pendingFailure: { step: DeployStepName; error: JobError } | undefined;
   const now = () => new Date().toISOString();
@@ -241,10 +246,12 @@ export function createFakeServices(options: { serial?: SerialDevice[]; stepMilli
     chooseMenu: (command) => services.chooseMenu(command),
     plug(device) {
       serial = [...serial.filter((existing) => existing.path !== device.path), device];
+      boards = catalogBoards.map((board) => describeBoard(board, serial));
       services.setDevices({ boards, serial });
     },
     unplug(path) {
       serial = serial.filter((existing) => existing.path !== path);
+      boards = catalogBoards.map((board) => describeBoard(board, serial));
       services.setDevices({ boards, serial });
     },
     failNextDeploy(step, error) {
