@@ -24,10 +24,10 @@ export function LayerTable({ detail, selected, onSelect }: { detail: ModelDetail
     { header: 'MAC %', headerTitle: "Share of the model's MACs", align: 'numeric', render: (layer) => (totalMacs > 0 ? formatPercent(layer.macs / totalMacs) : '–') },
     {
       header: 'Live B',
-      headerTitle: 'Bytes of all activations live while the op runs',
+      headerTitle: 'Bytes of all activations live while the op runs, each in a buffer of its own (no in-place reuse); the largest is the no-reuse bound the planner’s arena stays under',
       align: 'numeric',
       className: (layer) => (layer.liveBytes === peak ? 'is-peak' : undefined),
-      title: (layer) => (layer.liveBytes === peak ? 'peak' : undefined),
+      title: (layer) => (layer.liveBytes === peak ? 'the no-reuse bound (most bytes live at one op)' : undefined),
       render: (layer) => formatCount(layer.liveBytes),
     },
   ];
@@ -57,7 +57,7 @@ export function LayerTable({ detail, selected, onSelect }: { detail: ModelDetail
             {formatCount(totalMacs)}
           </td>
           <td className="numeric">{totalMacs > 0 ? '100.0%' : '–'}</td>
-          <td className="numeric" title="Peak activation bytes">
+          <td className="numeric" title="The no-reuse bound: the most activation bytes live at one op">
             {formatCount(peak)}
           </td>
         </tr>
