@@ -41,7 +41,7 @@ const base: GruSpec = {
 const variants: [string, Partial<GruSpec>][] = [
   ['linear_before_reset', {}],
   ['reset before the recurrent product', { linearBeforeReset: false, recurrentNBias: false }],
-  ['reverse, last step only, time-major', { reverse: true, returnSequences: false, timeMajor: true }],
+  ['reverse, last step only, time-major, 13 units', { reverse: true, returnSequences: false, timeMajor: true, units: 13 }],
 ];
 
 function floatInput(spec: GruSpec, seed = 5): Float32Array {

@@ -399,10 +399,19 @@ typedef enum {
     TD_UNARY_RSQRT = 3,
     TD_UNARY_LOG = 4,
     TD_UNARY_EXP = 5,
-    TD_UNARY_HARD_SWISH = 6
+    TD_UNARY_HARD_SWISH = 6,
+    TD_UNARY_FLOOR = 7,
+    TD_UNARY_CEIL = 8,
+    TD_UNARY_ROUND = 9,
+    TD_UNARY_SQUARE = 10,
+    TD_UNARY_SIN = 11,
+    TD_UNARY_COS = 12
 } td_unary_op;
 
-/** ABS, NEG, SQRT, RSQRT, LOG, EXP, HARD_SWISH in float32 (logf / expf from the C library). Accepts output == input. */
+/**
+ * ABS, NEG, SQRT, RSQRT, LOG, EXP, HARD_SWISH, FLOOR, CEIL, ROUND (halves to even), SQUARE, SIN,
+ * COS in float32 (logf, expf, sinf, cosf from the C library). Accepts output == input.
+ */
 td_status td_unary_f32(td_unary_op op, int32_t size, const float *input, float *output);
 
 /** Binary float32 ops of td_binary_f32. */
@@ -625,6 +634,13 @@ typedef struct {
 td_status td_requantize_s8(const td_requantize_params *params, int32_t size, const int8_t *input, int8_t *output);
 /* The same Requantize between the other quantized types (s8 int8, u8 uint8, s16 int16, s32 int32). */
 td_status td_requantize_u8_s8(const td_requantize_params *params, int32_t size, const uint8_t *input, int8_t *output);
+/*
+ * 8-bit -> 8-bit Requantize chosen at generation time: `table` holds the output byte of each of the
+ * 256 input bytes (computed with the same arithmetic), or, when that table is the sign flip of
+ * uint8 <-> int8 with equal scales, td_flip_sign_8 XORs every byte with 0x80. Either may run in place.
+ */
+td_status td_lookup_8(const uint8_t *table, int32_t size, const void *input, void *output);
+td_status td_flip_sign_8(int32_t size, const void *input, void *output);
 td_status td_requantize_s8_u8(const td_requantize_params *params, int32_t size, const int8_t *input, uint8_t *output);
 td_status td_requantize_u8_u8(const td_requantize_params *params, int32_t size, const uint8_t *input, uint8_t *output);
 td_status td_requantize_s8_s16(const td_requantize_params *params, int32_t size, const int8_t *input, int16_t *output);
@@ -915,7 +931,7 @@ td_status td_gru_s8(const td_context *ctx,
                     const int8_t *input,
                     int16_t *hidden_state,
                     int8_t *output);
-/** Bytes of scratch td_gru_s8 needs: 5 * B * S * sizeof(int16_t). */
+/** Bytes of scratch td_gru_s8 needs: (round4(I) + 2 * round4(S) + 5 * B * S) * sizeof(int16_t) in every variant. */
 int32_t td_gru_s8_get_buffer_size(const td_gru_dims *dims);
 
 typedef struct {

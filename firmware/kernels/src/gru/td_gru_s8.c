@@ -8,7 +8,8 @@
  *   h = sat16(n + rdpot(z * (h - n), 15));  y = sat8(y_zp + requant(h))
  * The int16 sigmoid and tanh are the LSTM's (td_lstm_s8_reference.h).
  *
- * Scratch: five int16 buffers of B * S values (r, z, new gate, recurrent FC, r * h).
+ * Scratch: five int16 buffers of B * S values (r, z, new gate, recurrent FC, r * h), given the
+ * size the Cortex-M variant needs (td_gru_s8_get_buffer_size).
  */
 #include "../lstm/td_lstm_s8_reference.h"
 
@@ -50,9 +51,11 @@ static void td_gru_fc_s8(const int8_t *values8,
     }
 }
 
+/* The Cortex-M variant's size (it needs expanded copies of x and h besides); this kernel uses the last 5 * B * S. */
 int32_t td_gru_s8_get_buffer_size(const td_gru_dims *dims)
 {
-    return 5 * dims->batch_size * dims->state_size * (int32_t)sizeof(int16_t);
+    return ((((dims->input_size + 3) & ~3) + 2 * ((dims->state_size + 3) & ~3)) + 5 * dims->batch_size * dims->state_size) *
+           (int32_t)sizeof(int16_t);
 }
 
 td_status td_gru_s8(const td_context *ctx,

@@ -4,9 +4,15 @@ import { cInt } from '../c-source.js';
 import { expectConstant, input, output, registerLowerer, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { requantC } from '../params.js';
 
-/** td_gru_s8_get_buffer_size / td_gru_f32_get_buffer_size: five gate buffers of B · S values. */
-export function gruBufferSize(batchSize: number, stateSize: number, elementBytes: number): number {
-  return 5 * batchSize * stateSize * elementBytes;
+/** td_gru_f32_get_buffer_size: five gate buffers of B · S floats. */
+export function gruF32BufferSize(batchSize: number, stateSize: number): number {
+  return 5 * batchSize * stateSize * 4;
+}
+
+/** td_gru_s8_get_buffer_size (every variant): round4(I) + 2 · round4(S) + 5 · B · S int16 values. */
+export function gruS8BufferSize(batchSize: number, inputSize: number, stateSize: number): number {
+  const round4 = (n: number) => Math.ceil(n / 4) * 4;
+  return (round4(inputSize) + 2 * round4(stateSize) + 5 * batchSize * stateSize) * 2;
 }
 
 function dimsC(layout: GruLayout): string {
@@ -41,7 +47,7 @@ function lowerGru({ layout, arithmetic }: GruPlan, context: LowerContext): OpLow
   if (arithmetic.flavour === 'float32') {
     return {
       kernels: ['td_gru_f32'],
-      scratchBytes: gruBufferSize(layout.batchSize, layout.stateSize, 4),
+      scratchBytes: gruF32BufferSize(layout.batchSize, layout.stateSize),
       emit: (e) => {
         const gateParams = gates.map(({ tensors }) => `{${pointers(e, tensors)}}`);
         return call('td_gru_f32', e, e.struct('params', 'td_gru_params_f32', `{${dimsC(layout)}, ${gateParams.join(', ')}, ${nBias(e)}}`));
@@ -50,7 +56,7 @@ function lowerGru({ layout, arithmetic }: GruPlan, context: LowerContext): OpLow
   }
   return {
     kernels: ['td_gru_s8'],
-    scratchBytes: gruBufferSize(layout.batchSize, layout.stateSize, 2),
+    scratchBytes: gruS8BufferSize(layout.batchSize, layout.inputSize, layout.stateSize),
     emit: (e) => {
       const gateParams = gates.map(({ gate, tensors }) => {
         const { inputMultiplier, recurrentMultiplier } = arithmetic.gates[gate];

@@ -1,0 +1,243 @@
+/*
+ * TD_GRU, integer, Cortex-M variant. Overrides src/gru/td_gru_s8.c by name and gives the same bits
+ * (the rules are the portable kernel's).
+ *
+ * The step runs unit by unit, each batch row on its own. Per row the input x_t (+ its offset) and
+ * the state h_{t-1} are expanded once into int16 words in SXTB16's lane order ((v0, v2), (v1, v3)
+ * per group of four, the last count % 4 plainly after them); a unit's three gate rows then run
+ * together against one vector load (per group of four: one double-word load of the vector, per
+ * weight row one load, two SXTB16 and two SMLAD). With linear_before_reset the whole cell of a
+ * unit finishes in one pass and h is written at once (the expanded copy keeps h_{t-1}); otherwise
+ * r ⊙ h_{t-1} needs every r first, so a second pass runs the recurrent new-gate rows.
+ * The requantizations are the exact ones (td_multiply_by_quantized_multiplier).
+ *
+ * Scratch (both variants report the same size): round4(I) + 2 * round4(S) expanded values, then
+ * three int16 rows of S (r, z, new-gate input part); the portable kernel uses 5 * B * S values.
+ */
+#include "../../lstm/td_lstm_s8_reference.h"
+#include "td_dsp.h"
+
+#define TD_GRU_ROUND4(n) (((n) + 3) & ~3)
+
+int32_t td_gru_s8_get_buffer_size(const td_gru_dims *dims)
+{
+    return (TD_GRU_ROUND4(dims->input_size) + 2 * TD_GRU_ROUND4(dims->state_size) + 5 * dims->batch_size * dims->state_size) *
+           (int32_t)sizeof(int16_t);
+}
+
+#if TD_KERNELS_DSP
+TD_INLINE int32_t td_gru_sat16(int32_t x) { return td_ssat16(x); }
+#else
+TD_INLINE int32_t td_gru_sat16(int32_t x) { return td_clamp_i32(x, -32768, 32767); }
+#endif
+
+/** int8 values + offset as int16 words for the dot products. */
+static void td_gru_expand_s8(const int8_t *values, int32_t count, int32_t offset, int16_t *expanded)
+{
+    int32_t k = 0;
+#if TD_KERNELS_DSP
+    const uint32_t offsets = td_pack16(offset, offset);
+    td_word *words = (td_word *)(void *)expanded;
+    for (; k + 4 <= count; k += 4) {
+        const uint32_t four = td_read_u32(values + k);
+        words[0] = td_sadd16(td_sxtb16(four), offsets);
+        words[1] = td_sadd16(td_sxtb16_ror8(four), offsets);
+        words += 2;
+    }
+#endif
+    for (; k < count; ++k) {
+        expanded[k] = (int16_t)(values[k] + offset);
+    }
+}
+
+/** int16 values as words for the dot products. */
+static void td_gru_expand_s16(const int16_t *values, int32_t count, int16_t *expanded)
+{
+    int32_t k = 0;
+#if TD_KERNELS_DSP
+    td_word *words = (td_word *)(void *)expanded;
+    for (; k + 4 <= count; k += 4) {
+        words[0] = td_pack16(values[k], values[k + 2]);
+        words[1] = td_pack16(values[k + 1], values[k + 3]);
+        words += 2;
+    }
+#endif
+    for (; k < count; ++k) {
+        expanded[k] = values[k];
+    }
+}
+
+typedef struct {
+    int32_t r;
+    int32_t z;
+    int32_t n;
+} td_gru_sums;
+
+/** Up to three weight rows (c may be NULL) of `count` int8 against one expanded vector. */
+TD_INLINE td_gru_sums td_gru_dot3(const int16_t *expanded, int32_t count, const int8_t *a, const int8_t *b, const int8_t *c)
+{
+    td_gru_sums sums = {0, 0, 0};
+    int32_t k = 0;
+#if TD_KERNELS_DSP
+    const int32_t grouped = count & ~3;
+    const td_word *vector = (const td_word *)(const void *)expanded;
+    if (c != NULL) {
+        for (; k < grouped; k += 4) {
+            const uint32_t even = vector[0];
+            const uint32_t odd = vector[1];
+            const uint32_t wa = td_read_u32(a + k);
+            const uint32_t wb = td_read_u32(b + k);
+            const uint32_t wc = td_read_u32(c + k);
+            sums.r = td_smlad(td_sxtb16_ror8(wa), odd, td_smlad(td_sxtb16(wa), even, sums.r));
+            sums.z = td_smlad(td_sxtb16_ror8(wb), odd, td_smlad(td_sxtb16(wb), even, sums.z));
+            sums.n = td_smlad(td_sxtb16_ror8(wc), odd, td_smlad(td_sxtb16(wc), even, sums.n));
+            vector += 2;
+        }
+    } else {
+        for (; k < grouped; k += 4) {
+            const uint32_t even = vector[0];
+            const uint32_t odd = vector[1];
+            const uint32_t wa = td_read_u32(a + k);
+            const uint32_t wb = td_read_u32(b + k);
+            sums.r = td_smlad(td_sxtb16_ror8(wa), odd, td_smlad(td_sxtb16(wa), even, sums.r));
+            sums.z = td_smlad(td_sxtb16_ror8(wb), odd, td_smlad(td_sxtb16(wb), even, sums.z));
+            vector += 2;
+        }
+    }
+#endif
+    for (; k < count; ++k) {
+        const int32_t v = expanded[k];
+        sums.r += (int32_t)a[k] * v;
+        sums.z += (int32_t)b[k] * v;
+        if (c != NULL) {
+            sums.n += (int32_t)c[k] * v;
+        }
+    }
+    return sums;
+}
+
+/** One dot product of a weight row against an expanded vector. */
+TD_INLINE int32_t td_gru_dot1(const int16_t *expanded, int32_t count, const int8_t *a)
+{
+    int32_t sum = 0;
+    int32_t k = 0;
+#if TD_KERNELS_DSP
+    const int32_t grouped = count & ~3;
+    const td_word *vector = (const td_word *)(const void *)expanded;
+    for (; k < grouped; k += 4) {
+        const uint32_t wa = td_read_u32(a + k);
+        sum = td_smlad(td_sxtb16_ror8(wa), vector[1], td_smlad(td_sxtb16(wa), vector[0], sum));
+        vector += 2;
+    }
+#endif
+    for (; k < count; ++k) {
+        sum += (int32_t)a[k] * expanded[k];
+    }
+    return sum;
+}
+
+TD_INLINE int32_t td_gru_requant16(int32_t acc, const td_requant *requant)
+{
+    return td_gru_sat16(td_multiply_by_quantized_multiplier(acc, requant->multiplier, requant->shift));
+}
+
+TD_INLINE int8_t td_gru_output(int32_t value, const td_gru_params_s8 *params)
+{
+    const int32_t scaled = td_multiply_by_quantized_multiplier(value, params->output_mul.multiplier, params->output_mul.shift);
+    return (int8_t)td_clamp_i32(params->output_offset + scaled, -128, 127);
+}
+
+/** One time step of one batch row: x (int8, I values), h (int16, S values, updated in place). */
+static void td_gru_row(const td_gru_params_s8 *params, const int8_t *x, int16_t *hidden, int16_t *scratch)
+{
+    const td_gru_dims *dims = &params->dims;
+    const int32_t input_size = dims->input_size;
+    const int32_t state_size = dims->state_size;
+    int16_t *x_expanded = scratch;
+    int16_t *h_expanded = x_expanded + TD_GRU_ROUND4(input_size);
+    int16_t *rh_expanded = h_expanded + TD_GRU_ROUND4(state_size);
+    int16_t *reset = rh_expanded + TD_GRU_ROUND4(state_size);
+    int16_t *update = reset + state_size;
+    int16_t *fresh_input = update + state_size;
+    const td_gru_gate_s8 *gr = &params->reset_gate;
+    const td_gru_gate_s8 *gz = &params->update_gate;
+    const td_gru_gate_s8 *gn = &params->new_gate;
+    int32_t u;
+
+    td_gru_expand_s8(x, input_size, params->input_offset, x_expanded);
+    td_gru_expand_s16(hidden, state_size, h_expanded);
+    for (u = 0; u < state_size; ++u) {
+        const td_gru_sums xs = td_gru_dot3(x_expanded, input_size, gr->input_weights + u * input_size,
+                                           gz->input_weights + u * input_size, gn->input_weights + u * input_size);
+        const td_gru_sums hs =
+            td_gru_dot3(h_expanded, state_size, gr->recurrent_weights + u * state_size, gz->recurrent_weights + u * state_size,
+                        dims->linear_before_reset ? gn->recurrent_weights + u * state_size : NULL);
+        const int32_t r = td_lstm_gate_sigmoid(
+            td_gru_sat16(td_gru_requant16(xs.r + gr->bias[u], &gr->input_fc) + td_gru_requant16(hs.r, &gr->recurrent_fc)));
+        const int32_t z = td_lstm_gate_sigmoid(
+            td_gru_sat16(td_gru_requant16(xs.z + gz->bias[u], &gz->input_fc) + td_gru_requant16(hs.z, &gz->recurrent_fc)));
+        const int32_t xn = td_gru_requant16(xs.n + gn->bias[u], &gn->input_fc);
+        if (dims->linear_before_reset) {
+            const int32_t bias = params->recurrent_new_bias != NULL ? params->recurrent_new_bias[u] : 0;
+            const int32_t hn = td_gru_requant16(hs.n + bias, &gn->recurrent_fc);
+            const int32_t n = td_lstm_gate_tanh(td_gru_sat16(xn + td_gru_sat16(td_rounding_divide_by_pot(r * hn, 15))));
+            hidden[u] = (int16_t)td_gru_sat16(n + td_rounding_divide_by_pot(z * ((int32_t)hidden[u] - n), 15));
+        } else {
+            reset[u] = (int16_t)r;
+            update[u] = (int16_t)z;
+            fresh_input[u] = (int16_t)xn;
+        }
+    }
+    if (!dims->linear_before_reset) {
+        for (u = 0; u < state_size; ++u) {
+            reset[u] = (int16_t)td_rounding_divide_by_pot((int32_t)reset[u] * hidden[u], 15);
+        }
+        td_gru_expand_s16(reset, state_size, rh_expanded);
+        for (u = 0; u < state_size; ++u) {
+            const int32_t hn = td_gru_requant16(td_gru_dot1(rh_expanded, state_size, gn->recurrent_weights + u * state_size),
+                                                &gn->recurrent_fc);
+            const int32_t n = td_lstm_gate_tanh(td_gru_sat16((int32_t)fresh_input[u] + hn));
+            hidden[u] = (int16_t)td_gru_sat16(n + td_rounding_divide_by_pot((int32_t)update[u] * ((int32_t)hidden[u] - n), 15));
+        }
+    }
+}
+
+td_status td_gru_s8(const td_context *ctx,
+                    const td_gru_params_s8 *params,
+                    const int8_t *input,
+                    int16_t *hidden_state,
+                    int8_t *output)
+{
+    const td_gru_dims *dims = &params->dims;
+    const int32_t state_size = dims->state_size;
+    const int32_t input_size = dims->input_size;
+    const int32_t rows = dims->time_major ? dims->batch_size : 1;
+    const int32_t sequences = dims->time_major ? 1 : dims->batch_size;
+    int32_t sequence, k, row, i;
+
+    if (ctx == NULL || ctx->buf == NULL || ctx->size < td_gru_s8_get_buffer_size(dims)) {
+        return TD_ERROR_SCRATCH;
+    }
+    for (sequence = 0; sequence < sequences; ++sequence) {
+        for (k = 0; k < dims->time_steps; ++k) {
+            const int32_t t = dims->reverse ? dims->time_steps - 1 - k : k;
+            const int32_t position = dims->time_major ? t : sequence * dims->time_steps + t;
+            for (row = 0; row < rows; ++row) {
+                int16_t *hidden = hidden_state + (sequence + row) * state_size;
+                td_gru_row(params, input + (position * rows + row) * input_size, hidden, (int16_t *)ctx->buf);
+                if (dims->return_sequences) {
+                    int8_t *y = output + (position * rows + row) * state_size;
+                    for (i = 0; i < state_size; ++i) {
+                        y[i] = td_gru_output(hidden[i], params);
+                    }
+                }
+            }
+        }
+    }
+    if (!dims->return_sequences) {
+        for (i = 0; i < dims->batch_size * state_size; ++i) {
+            output[i] = td_gru_output(hidden_state[i], params);
+        }
+    }
+    return TD_OK;
+}
