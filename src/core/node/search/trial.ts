@@ -131,8 +131,12 @@ export interface TrialOptions {
 
 export interface TrialTimings {
   trainMs: number;
+  /** Building the network, quantizing it, generating and compiling its firmware. */
   buildMs: number;
+  /** Flashing, running and reading back on the board. */
   deployMs: number;
+  /** Scoring the int8 model on the held-out part with the host interpreter. */
+  evalMs: number;
 }
 
 /** Bytes of the graph's constants (weights, biases, shape vectors): what flash must hold at least. */
@@ -156,7 +160,7 @@ export function boardBudget(board: Board, budget: Budget): Required<Pick<Budget,
 
 /** Runs one trial (see the module comment). */
 export async function runTrial(index: number, candidate: Candidate, options: TrialOptions): Promise<TrialRecord> {
-  const timings: TrialTimings = { trainMs: 0, buildMs: 0, deployMs: 0 };
+  const timings: TrialTimings = { trainMs: 0, buildMs: 0, deployMs: 0, evalMs: 0 };
   const log = options.log ?? (() => {});
   const budget = boardBudget(options.board, options.budget);
   const record = (status: TrialStatus, fields: Partial<TrialRecord> = {}, details: Record<string, unknown> = {}): TrialRecord => ({
@@ -214,7 +218,9 @@ export async function runTrial(index: number, candidate: Candidate, options: Tri
     const int8 = await quantize(trained, data.train, options.calibrationSamples ?? 100, options.signal);
     timings.buildMs += performance.now() - started;
     stage = 'scoring on the held-out part';
+    started = performance.now();
     const accuracy = await interpreterAccuracy(int8, data.heldOut, options.signal);
+    timings.evalMs += performance.now() - started;
     const trainingDetails = { ...sizes, backend: engine.backend, epochs: trainResult.epochs, steps: trainResult.steps, stoppedEarly: trainResult.stoppedEarly, validationAccuracy: trainResult.bestValidationAccuracy, heldOutSamples: data.heldOut.count, data: data.description };
 
     stage = `deploying on ${options.board.id}`;
