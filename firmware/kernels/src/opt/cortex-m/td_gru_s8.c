@@ -9,7 +9,7 @@
  * weight row one load, two SXTB16 and two SMLAD). With linear_before_reset the whole cell of a
  * unit finishes in one pass and h is written at once (the expanded copy keeps h_{t-1}); otherwise
  * r ⊙ h_{t-1} needs every r first, so a second pass runs the recurrent new-gate rows.
- * The requantizations are the exact ones (td_multiply_by_quantized_multiplier).
+ * The requantizations take td_dsp.h's fast form where their bounds allow (the same bits).
  *
  * Scratch (both variants report the same size): round4(I) + 2 * round4(S) expanded values, then
  * three int16 rows of S (r, z, new-gate input part); the portable kernel uses 5 * B * S values.
@@ -136,19 +136,95 @@ TD_INLINE int32_t td_gru_dot1(const int16_t *expanded, int32_t count, const int8
     return sum;
 }
 
-TD_INLINE int32_t td_gru_requant16(int32_t acc, const td_requant *requant)
+/**
+ * One requantization prepared per call: td_dsp.h's fast form (td_requant_fast) when every
+ * accumulator it sees stays below 2^30 in magnitude and the shift is a right shift, the exact
+ * reference function otherwise. Same bits either way.
+ */
+typedef struct {
+    int32_t multiplier;
+    int32_t shift;
+    int32_t right_shift;
+    int32_t rounding;
+    int32_t fast;
+} td_gru_requant;
+
+/** `bound`: the largest |accumulator| the requantization will see. */
+static td_gru_requant td_gru_requant_of(const td_requant *requant, int64_t bound)
 {
-    return td_gru_sat16(td_multiply_by_quantized_multiplier(acc, requant->multiplier, requant->shift));
+    td_gru_requant result;
+    result.multiplier = requant->multiplier;
+    result.shift = requant->shift;
+    result.right_shift = requant->multiplier == 0 ? 1 : -requant->shift;
+    if (result.right_shift < 1 || result.right_shift > 31) {
+        result.right_shift = 0;
+    }
+    result.rounding = result.right_shift != 0 ? (int32_t)1 << (result.right_shift - 1) : 0;
+    result.fast = TD_KERNELS_DSP && result.right_shift != 0 && bound < ((int64_t)1 << 30);
+    return result;
 }
 
-TD_INLINE int8_t td_gru_output(int32_t value, const td_gru_params_s8 *params)
+/** max |bias[u]| over S entries (0 without a bias). */
+static int64_t td_gru_bias_bound(const int32_t *bias, int32_t count)
 {
-    const int32_t scaled = td_multiply_by_quantized_multiplier(value, params->output_mul.multiplier, params->output_mul.shift);
-    return (int8_t)td_clamp_i32(params->output_offset + scaled, -128, 127);
+    int64_t bound = 0;
+    int32_t u;
+    for (u = 0; bias != NULL && u < count; ++u) {
+        const int64_t magnitude = bias[u] < 0 ? -(int64_t)bias[u] : (int64_t)bias[u];
+        bound = magnitude > bound ? magnitude : bound;
+    }
+    return bound;
+}
+
+TD_NOINLINE static int32_t td_gru_requantize_exact(int32_t acc, const td_gru_requant *requant)
+{
+    return td_multiply_by_quantized_multiplier(acc, requant->multiplier, requant->shift);
+}
+
+TD_INLINE int32_t td_gru_requantize(int32_t acc, const td_gru_requant *requant)
+{
+#if TD_KERNELS_DSP
+    if (requant->fast) {
+        return td_requant_fast(acc, requant->multiplier, requant->right_shift, requant->rounding);
+    }
+#endif
+    return td_gru_requantize_exact(acc, requant);
+}
+
+TD_INLINE int32_t td_gru_requant16(int32_t acc, const td_gru_requant *requant)
+{
+    return td_gru_sat16(td_gru_requantize(acc, requant));
+}
+
+/** The requantizations of one call: input and recurrent FC of r, z, n, and the output. */
+typedef struct {
+    td_gru_requant xr, xz, xn, hr, hz, hn, out;
+} td_gru_requants;
+
+static td_gru_requants td_gru_requants_of(const td_gru_params_s8 *params)
+{
+    const td_gru_dims *dims = &params->dims;
+    const int64_t x_terms = (int64_t)dims->input_size * TD_PRODUCT_MAX_ABS;
+    const int64_t h_terms = (int64_t)dims->state_size * 127 * 32768;
+    const int32_t s = dims->state_size;
+    td_gru_requants r;
+    r.xr = td_gru_requant_of(&params->reset_gate.input_fc, x_terms + td_gru_bias_bound(params->reset_gate.bias, s));
+    r.xz = td_gru_requant_of(&params->update_gate.input_fc, x_terms + td_gru_bias_bound(params->update_gate.bias, s));
+    r.xn = td_gru_requant_of(&params->new_gate.input_fc, x_terms + td_gru_bias_bound(params->new_gate.bias, s));
+    r.hr = td_gru_requant_of(&params->reset_gate.recurrent_fc, h_terms);
+    r.hz = td_gru_requant_of(&params->update_gate.recurrent_fc, h_terms);
+    r.hn = td_gru_requant_of(&params->new_gate.recurrent_fc, h_terms + td_gru_bias_bound(params->recurrent_new_bias, s));
+    r.out = td_gru_requant_of(&params->output_mul, 32768);
+    return r;
+}
+
+TD_INLINE int8_t td_gru_output(int32_t value, const td_gru_params_s8 *params, const td_gru_requants *requants)
+{
+    return (int8_t)td_clamp_i32(params->output_offset + td_gru_requantize(value, &requants->out), -128, 127);
 }
 
 /** One time step of one batch row: x (int8, I values), h (int16, S values, updated in place). */
-static void td_gru_row(const td_gru_params_s8 *params, const int8_t *x, int16_t *hidden, int16_t *scratch)
+static void td_gru_row(const td_gru_params_s8 *params, const td_gru_requants *q, const int8_t *x, int16_t *hidden, int16_t *scratch)
 {
     const td_gru_dims *dims = &params->dims;
     const int32_t input_size = dims->input_size;
@@ -173,13 +249,13 @@ static void td_gru_row(const td_gru_params_s8 *params, const int8_t *x, int16_t 
             td_gru_dot3(h_expanded, state_size, gr->recurrent_weights + u * state_size, gz->recurrent_weights + u * state_size,
                         dims->linear_before_reset ? gn->recurrent_weights + u * state_size : NULL);
         const int32_t r = td_lstm_gate_sigmoid(
-            td_gru_sat16(td_gru_requant16(xs.r + gr->bias[u], &gr->input_fc) + td_gru_requant16(hs.r, &gr->recurrent_fc)));
+            td_gru_sat16(td_gru_requant16(xs.r + gr->bias[u], &q->xr) + td_gru_requant16(hs.r, &q->hr)));
         const int32_t z = td_lstm_gate_sigmoid(
-            td_gru_sat16(td_gru_requant16(xs.z + gz->bias[u], &gz->input_fc) + td_gru_requant16(hs.z, &gz->recurrent_fc)));
-        const int32_t xn = td_gru_requant16(xs.n + gn->bias[u], &gn->input_fc);
+            td_gru_sat16(td_gru_requant16(xs.z + gz->bias[u], &q->xz) + td_gru_requant16(hs.z, &q->hz)));
+        const int32_t xn = td_gru_requant16(xs.n + gn->bias[u], &q->xn);
         if (dims->linear_before_reset) {
             const int32_t bias = params->recurrent_new_bias != NULL ? params->recurrent_new_bias[u] : 0;
-            const int32_t hn = td_gru_requant16(hs.n + bias, &gn->recurrent_fc);
+            const int32_t hn = td_gru_requant16(hs.n + bias, &q->hn);
             const int32_t n = td_lstm_gate_tanh(td_gru_sat16(xn + td_gru_sat16(td_rounding_divide_by_pot(r * hn, 15))));
             hidden[u] = (int16_t)td_gru_sat16(n + td_rounding_divide_by_pot(z * ((int32_t)hidden[u] - n), 15));
         } else {
@@ -195,7 +271,7 @@ static void td_gru_row(const td_gru_params_s8 *params, const int8_t *x, int16_t 
         td_gru_expand_s16(reset, state_size, rh_expanded);
         for (u = 0; u < state_size; ++u) {
             const int32_t hn = td_gru_requant16(td_gru_dot1(rh_expanded, state_size, gn->recurrent_weights + u * state_size),
-                                                &gn->recurrent_fc);
+                                                &q->hn);
             const int32_t n = td_lstm_gate_tanh(td_gru_sat16((int32_t)fresh_input[u] + hn));
             hidden[u] = (int16_t)td_gru_sat16(n + td_rounding_divide_by_pot((int32_t)update[u] * ((int32_t)hidden[u] - n), 15));
         }
@@ -213,22 +289,24 @@ td_status td_gru_s8(const td_context *ctx,
     const int32_t input_size = dims->input_size;
     const int32_t rows = dims->time_major ? dims->batch_size : 1;
     const int32_t sequences = dims->time_major ? 1 : dims->batch_size;
+    td_gru_requants requants;
     int32_t sequence, k, row, i;
 
     if (ctx == NULL || ctx->buf == NULL || ctx->size < td_gru_s8_get_buffer_size(dims)) {
         return TD_ERROR_SCRATCH;
     }
+    requants = td_gru_requants_of(params);
     for (sequence = 0; sequence < sequences; ++sequence) {
         for (k = 0; k < dims->time_steps; ++k) {
             const int32_t t = dims->reverse ? dims->time_steps - 1 - k : k;
             const int32_t position = dims->time_major ? t : sequence * dims->time_steps + t;
             for (row = 0; row < rows; ++row) {
                 int16_t *hidden = hidden_state + (sequence + row) * state_size;
-                td_gru_row(params, input + (position * rows + row) * input_size, hidden, (int16_t *)ctx->buf);
+                td_gru_row(params, &requants, input + (position * rows + row) * input_size, hidden, (int16_t *)ctx->buf);
                 if (dims->return_sequences) {
                     int8_t *y = output + (position * rows + row) * state_size;
                     for (i = 0; i < state_size; ++i) {
-                        y[i] = td_gru_output(hidden[i], params);
+                        y[i] = td_gru_output(hidden[i], params, &requants);
                     }
                 }
             }
@@ -236,7 +314,7 @@ td_status td_gru_s8(const td_context *ctx,
     }
     if (!dims->return_sequences) {
         for (i = 0; i < dims->batch_size * state_size; ++i) {
-            output[i] = td_gru_output(hidden_state[i], params);
+            output[i] = td_gru_output(hidden_state[i], params, &requants);
         }
     }
     return TD_OK;
