@@ -1508,9 +1508,9 @@ function opCoverageCases(random: Random): CaseBuilder[] {
   });
 
   // Element-wise math
-  const unaryOps = ['ABS', 'NEG', 'SQRT', 'RSQRT', 'LOG', 'EXP', 'HARD_SWISH'] as const;
+  const unaryOps = ['ABS', 'NEG', 'SQRT', 'RSQRT', 'LOG', 'EXP', 'HARD_SWISH', 'FLOOR', 'CEIL', 'ROUND', 'SQUARE', 'SIN', 'COS'] as const;
   for (const op of unaryOps) {
-    const libm = op === 'LOG' || op === 'EXP';
+    const libm = op === 'LOG' || op === 'EXP' || op === 'SIN' || op === 'COS';
     add(`td_unary_f32 ${op}`, {
       type: op, inputs: [{ dtype: 'float32', shape: [40], positive: op === 'SQRT' || op === 'RSQRT' || op === 'LOG' }], outputs: [{ dtype: 'float32', shape: [40] }],
       ...(libm ? { tolerance: 1e-6 } : {}),

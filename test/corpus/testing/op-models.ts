@@ -281,11 +281,11 @@ export const opModels: OpModelSpec[] = [
       m.op('TRANSPOSE', {}, [x, m.int32([1, 2, 0])], [m.tensor('uint32', [5, 2, 3])]);
     },
   },
-  ...(['ABS', 'NEG', 'SQRT', 'RSQRT', 'LOG', 'EXP', 'HARD_SWISH'] as const).map(
+  ...(['ABS', 'NEG', 'SQRT', 'RSQRT', 'LOG', 'EXP', 'HARD_SWISH', 'FLOOR', 'CEIL', 'ROUND', 'SQUARE', 'SIN', 'COS'] as const).map(
     (type): OpModelSpec => ({
       name: `${type.toLowerCase()}_float32`,
       positiveInput: type === 'SQRT' || type === 'RSQRT' || type === 'LOG',
-      libm: type === 'LOG' || type === 'EXP',
+      libm: type === 'LOG' || type === 'EXP' || type === 'SIN' || type === 'COS',
       build: (m) => {
         const x = m.input('float32', [2, 6, 5]);
         m.op(type, {}, [x], [m.tensor('float32', [2, 6, 5])]);
@@ -446,6 +446,14 @@ export const opModels: OpModelSpec[] = [
     build: (m) => {
       const x = m.input('int8', [2, 9, 4], [0.05, 1]);
       m.op('BATCH_MATMUL', { adjX: true, adjY: false }, [x, m.constant('int8', [1, 9, 3], [0.03, -4])], [m.tensor('int8', [2, 4, 3], [0.09, -6])]);
+    },
+  },
+  {
+    name: 'padv2_int8',
+    build: (m) => {
+      const x = m.input('int8', [1, 4, 5, 3], q8);
+      const value = m.tensor('int8', [], q8, Int8Array.of(-3));
+      m.op('PADV2', {}, [x, m.int32([0, 0, 1, 2, 2, 0, 0, 1], [4, 2]), value], [m.tensor('int8', [1, 7, 7, 4], q8)]);
     },
   },
   {

@@ -1,6 +1,7 @@
 /*
  * Element-wise unary float32 ops (TFLite's reference kernels): ABS, NEG, SQRT, RSQRT (1 / sqrt),
- * LOG and EXP (the C library's logf and expf), HARD_SWISH (x * min(6, max(0, x + 3)) / 6).
+ * LOG, EXP, SIN, COS (the C library's), HARD_SWISH (x * min(6, max(0, x + 3)) / 6), FLOOR, CEIL,
+ * ROUND (halves to even, RoundToNearest) and SQUARE.
  * Accepts output == input.
  */
 #include <math.h>
@@ -26,6 +27,18 @@ td_status td_unary_f32(td_unary_op op, int32_t size, const float *input, float *
             y = x * relu6 / 6.0f;
             break;
         }
+        case TD_UNARY_FLOOR: y = floorf(x); break;
+        case TD_UNARY_CEIL: y = ceilf(x); break;
+        case TD_UNARY_ROUND: {
+            /* TFLite's RoundToNearest: halves to even. */
+            const float floor_value = floorf(x);
+            const float diff = x - floor_value;
+            y = (diff < 0.5f || (diff == 0.5f && fmodf(floor_value, 2.0f) == 0.0f)) ? floor_value : floor_value + 1.0f;
+            break;
+        }
+        case TD_UNARY_SQUARE: y = x * x; break;
+        case TD_UNARY_SIN: y = sinf(x); break;
+        case TD_UNARY_COS: y = cosf(x); break;
         default: return TD_ERROR_ARGUMENT;
         }
         output[i] = y;

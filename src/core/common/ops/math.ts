@@ -1,10 +1,10 @@
 /**
  * Element-wise math beyond ADD/SUB/MUL, as TFLite Micro prepares it.
  *
- * Unary — ABS, NEG, SQRT, RSQRT, LOG, EXP, HARD_SWISH:
+ * Unary — ABS, NEG, SQRT, RSQRT, LOG, EXP, HARD_SWISH, FLOOR, CEIL, ROUND, SQUARE, SIN, COS:
  * - float32: the reference kernels' float32 expressions (RSQRT is 1 / sqrt(x), HARD_SWISH
- *   x · min(6, max(0, x + 3)) / 6); LOG and EXP call the C library, whose last bit may differ
- *   between libraries.
+ *   x · min(6, max(0, x + 3)) / 6, ROUND halves to even); LOG, EXP, SIN and COS call the C
+ *   library, whose last bit may differ between libraries.
  * - ABS int8 / int16 (elementwise.cc): |x - zpIn|, rescaled by QuantizeMultiplier(sIn / sOut)
  *   (the division in float32) when the scales differ, plus zpOut, clamped; int16 needs zero points 0.
  *
@@ -33,7 +33,7 @@ import { defineOp } from './registry.js';
 import { unaryTensors } from './unary.js';
 import { hardSwishParams, type HardSwishParams } from './hard-swish.js';
 
-export type UnaryMathOp = 'ABS' | 'NEG' | 'SQRT' | 'RSQRT' | 'LOG' | 'EXP' | 'HARD_SWISH';
+export type UnaryMathOp = 'ABS' | 'NEG' | 'SQRT' | 'RSQRT' | 'LOG' | 'EXP' | 'HARD_SWISH' | 'FLOOR' | 'CEIL' | 'ROUND' | 'SQUARE' | 'SIN' | 'COS';
 export type BinaryMathOp = 'MINIMUM' | 'MAXIMUM' | 'DIV' | 'SQUARED_DIFFERENCE' | 'PRELU';
 
 export interface UnaryMathPlan {
@@ -178,7 +178,7 @@ function prepareBinary(context: OpContext): BinaryMathPlan {
   };
 }
 
-export const unaryMathOps = (['ABS', 'NEG', 'SQRT', 'RSQRT', 'LOG', 'EXP', 'HARD_SWISH'] as const).map((type) =>
+export const unaryMathOps = (['ABS', 'NEG', 'SQRT', 'RSQRT', 'LOG', 'EXP', 'HARD_SWISH', 'FLOOR', 'CEIL', 'ROUND', 'SQUARE', 'SIN', 'COS'] as const).map((type) =>
   defineOp<UnaryMathPlan>({ types: [type], minInputs: 1, precisions: type === 'ABS' ? ['int8', 'int16', 'float32'] : type === 'HARD_SWISH' ? ['int8', 'float32'] : ['float32'], inPlace: 'elementwise', prepare: prepareUnary }),
 );
 
@@ -210,6 +210,22 @@ export function unaryFloat(op: UnaryMathOp, x: number): number {
       return f(Math.exp(x));
     case 'HARD_SWISH':
       return f(f(x * Math.min(6, Math.max(0, f(x + 3)))) / 6);
+    case 'FLOOR':
+      return Math.floor(x);
+    case 'CEIL':
+      return Math.ceil(x);
+    case 'ROUND': {
+      // TFLite's RoundToNearest: halves to even.
+      const floor = Math.floor(x);
+      const diff = f(x - floor);
+      return diff < 0.5 || (diff === 0.5 && floor % 2 === 0) ? floor : floor + 1;
+    }
+    case 'SQUARE':
+      return f(x * x);
+    case 'SIN':
+      return f(Math.sin(x));
+    case 'COS':
+      return f(Math.cos(x));
   }
 }
 

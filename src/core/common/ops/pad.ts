@@ -1,5 +1,5 @@
 /**
- * PAD: surrounds the input with a constant, `paddings[d] = [before, after]` elements per
+ * PAD (and PADV2, the same op with its pad value as a third input): surrounds the input with a constant, `paddings[d] = [before, after]` elements per
  * dimension. The paddings come from the constant second input (int32 or int64, shape [rank, 2]).
  * The pad value is the optional third input when present (TFLite's PADV2 form), otherwise 0 for
  * float32 and integer tensors and the output zero point for int8 and uint8, so that quantized
@@ -19,7 +19,7 @@ export interface PadPlan {
 }
 
 export const pad = defineOp<PadPlan>({
-  types: ['PAD'],
+  types: ['PAD', 'PADV2'],
   minInputs: 2,
   precisions: ['int8', 'int16', 'float32'],
   prepare(context) {

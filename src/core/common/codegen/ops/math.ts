@@ -15,6 +15,12 @@ const unaryNames: Record<UnaryMathOp, string> = {
   LOG: 'TD_UNARY_LOG',
   EXP: 'TD_UNARY_EXP',
   HARD_SWISH: 'TD_UNARY_HARD_SWISH',
+  FLOOR: 'TD_UNARY_FLOOR',
+  CEIL: 'TD_UNARY_CEIL',
+  ROUND: 'TD_UNARY_ROUND',
+  SQUARE: 'TD_UNARY_SQUARE',
+  SIN: 'TD_UNARY_SIN',
+  COS: 'TD_UNARY_COS',
 };
 const binaryNames: Record<BinaryMathOp, string> = {
   MINIMUM: 'TD_BINARY_MINIMUM',

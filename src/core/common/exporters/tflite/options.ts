@@ -327,6 +327,13 @@ export const optionlessBuiltins: ReadonlySet<string> = new Set([
   'NEG',
   'SQRT',
   'CAST',
+  'PADV2',
+  'FLOOR',
+  'CEIL',
+  'ROUND',
+  'SQUARE',
+  'SIN',
+  'COS',
 ]);
 
 function pool2DOptions(builder: flatbuffers.Builder, a: AttributeReader): WrittenOptions {
