@@ -81,6 +81,40 @@ TD_INLINE td_gru_sums td_gru_dot3(const int16_t *expanded, int32_t count, const 
 #if TD_KERNELS_DSP
     const int32_t grouped = count & ~3;
     const td_word *vector = (const td_word *)(const void *)expanded;
+#if TD_DSP_ASM
+    if (c != NULL && grouped > 0) {
+        /* Per group of four: one LDRD of the vector, per row one load, two SXTB16, two SMLAD. */
+        const td_word *const vector_end = vector + grouped / 2;
+        uint32_t even, odd, w, we;
+        __asm__("1:\n\t"
+                "ldrd    %[xe], %[xo], [%[vp]], #8\n\t"
+                "ldr     %[w], [%[wa]], #4\n\t"
+                "sxtb16  %[we], %[w]\n\t"
+                "sxtb16  %[w], %[w], ror #8\n\t"
+                "smlad   %[sa], %[we], %[xe], %[sa]\n\t"
+                "smlad   %[sa], %[w], %[xo], %[sa]\n\t"
+                "ldr     %[w], [%[wb]], #4\n\t"
+                "sxtb16  %[we], %[w]\n\t"
+                "sxtb16  %[w], %[w], ror #8\n\t"
+                "smlad   %[sb], %[we], %[xe], %[sb]\n\t"
+                "smlad   %[sb], %[w], %[xo], %[sb]\n\t"
+                "ldr     %[w], [%[wc]], #4\n\t"
+                "sxtb16  %[we], %[w]\n\t"
+                "sxtb16  %[w], %[w], ror #8\n\t"
+                "smlad   %[sc], %[we], %[xe], %[sc]\n\t"
+                "smlad   %[sc], %[w], %[xo], %[sc]\n\t"
+                "cmp     %[vp], %[end]\n\t"
+                "bne     1b"
+                : [sa] "+r"(sums.r), [sb] "+r"(sums.z), [sc] "+r"(sums.n), [vp] "+r"(vector), [wa] "+r"(a), [wb] "+r"(b),
+                  [wc] "+r"(c), [xe] "=&r"(even), [xo] "=&r"(odd), [w] "=&r"(w), [we] "=&r"(we)
+                : [end] "r"(vector_end)
+                : "cc", "memory");
+        a -= grouped;
+        b -= grouped;
+        c -= grouped;
+        k = grouped;
+    }
+#endif
     if (c != NULL) {
         for (; k < grouped; k += 4) {
             const uint32_t even = vector[0];
