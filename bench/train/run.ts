@@ -1,7 +1,7 @@
 /**
  * Training figures, in one run:
  *
- *   npx tsx bench/train/run.ts [steps] [lstm]        (both parts without arguments)
+ *   npx tsx bench/train/run.ts [steps] [lstm] [distill]   (steps and lstm without arguments)
  *
  * 1. `steps`: time of one training step (forward, softmax cross-entropy, backward, Adam update)
  *    at batch 64 for the KWS DS-CNN (kws_ref_model_float32, made float) and the MNIST LSTM
@@ -137,7 +137,13 @@ function fromScratch(graph: Graph, seed: number): Graph {
   return { ...graph, tensors };
 }
 
-async function lstmPart(): Promise<void> {
+/** Runs accumulate in results.lstm.runs across parts. */
+function storedRuns(): Record<string, unknown>[] {
+  const stored = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as { lstm?: { runs?: Record<string, unknown>[] } }) : {};
+  return stored.lstm?.runs ?? [];
+}
+
+async function lstmPart(variant: 'lstm' | 'distill'): Promise<void> {
   const backend = 'wasm';
   const epochs = Number(process.env.TRAIN_EPOCHS ?? 20);
   const graph = await lstmModel();
@@ -147,11 +153,11 @@ async function lstmPart(): Promise<void> {
   const params = (model: Graph) => analyzeModel(model).totals.params;
   const target = Math.floor(params(graph) / 4);
   const finetune = (extra: Record<string, number | string> = {}) => ({ pass: 'finetune', options: { backend, epochs, learningRate: 3e-3, patience: 5, seed: 1, ...extra } });
-  const runs: Record<string, unknown>[] = [];
+  const runs: Record<string, unknown>[] = variant === 'distill' ? storedRuns() : [];
   const record = async (name: string, entries: Parameters<typeof runPipeline>[1], start: Graph = graph) => {
     const started = performance.now();
     const log: string[] = [];
-    const result = await runPipeline(start, entries, { resources: { training: data }, onLog: (entry) => log.push(`${entry.pass}: ${entry.message}`) });
+    const result = await runPipeline(start, entries, { resources: { training: { ...data, teacher: graph } }, onLog: (entry) => log.push(`${entry.pass}: ${entry.message}`) });
     const figures = { name, params: params(result.graph), heldOutAccuracy: await accuracy(result.graph), seconds: Math.round((performance.now() - started) / 1000), log };
     console.log(`${name}: ${figures.params} params, held-out accuracy ${(100 * figures.heldOutAccuracy).toFixed(2)}%, ${figures.seconds} s`);
     runs.push(figures);
@@ -159,6 +165,14 @@ async function lstmPart(): Promise<void> {
     save();
     return result.graph;
   };
+  if (variant === 'distill') {
+    // The unpruned model as teacher (the training data's teacher), soft targets at T = 2 weighted 0.7.
+    await record('one-shot L1 prune to 1/4 + distill from the unpruned model (alpha 0.7, T 2)', [
+      { pass: 'prune-channels', options: { targetParams: target } },
+      { pass: 'distill', options: { ...finetune().options, alpha: 0.7, temperature: 2 } },
+    ]);
+    return;
+  }
   const oneShot = await record('one-shot L1 prune to 1/4 + finetune', [{ pass: 'prune-channels', options: { targetParams: target } }, finetune()]);
   // Each ratio applies to the units left: 20 → 14 (0.3), 14 → 10 (4/14), 10 → 7 (0.3), then to the target (5).
   await record('iterative L1 prune 20→14→10→7→5 with 3-epoch finetunes, then finetune', [
@@ -175,4 +189,5 @@ async function lstmPart(): Promise<void> {
 }
 
 if (wanted('steps')) await stepsPart();
-if (wanted('lstm')) await lstmPart();
+if (wanted('lstm')) await lstmPart('lstm');
+if (parts.includes('distill')) await lstmPart('distill');

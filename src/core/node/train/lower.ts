@@ -233,6 +233,32 @@ function batched(graph: Graph, id: number, op: Op, index: number): number[] {
   return [-1, ...shape.slice(1)];
 }
 
+const biasAdders = new WeakMap<Tf, (x: T, bias: T) => T>();
+
+/**
+ * x + bias along the last axis, with the bias gradient as one matrix product (ones · dy) instead
+ * of tfjs' broadcast reduction, which the wasm back end runs as a transpose and a sum.
+ */
+function addBias(tf: Tf, x: T, bias: T): T {
+  let add = biasAdders.get(tf);
+  if (!add) {
+    add = tf.customGrad((input, b) => {
+      const [value, weights] = [input as T, b as T];
+      return {
+        value: value.add(weights),
+        gradFunc: (dy) => {
+          const gradient = dy as T;
+          const channels = weights.shape[0]!;
+          const rows = gradient.size / channels;
+          return [gradient, tf.matMul(tf.ones([1, rows]), gradient.reshape([rows, channels])).reshape([channels])];
+        },
+      };
+    }) as unknown as (x: T, bias: T) => T;
+    biasAdders.set(tf, add);
+  }
+  return add(x, bias);
+}
+
 function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number) => T, intData: (id: number) => number[]): T {
   const x = () => value(op.inputs[0]);
   const optional = (slot: number) => (op.inputs[slot] !== undefined && op.inputs[slot] >= 0 ? value(op.inputs[slot]) : undefined);
@@ -243,7 +269,7 @@ function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number
       const filter = value(op.inputs[1]).transpose([1, 2, 3, 0]) as never;
       let y: T = tf.conv2d(x() as never, filter, [attrs.strideH, attrs.strideW], attrs.padding, 'NHWC', [attrs.dilationH, attrs.dilationW]);
       const bias = optional(2);
-      if (bias) y = y.add(bias);
+      if (bias) y = addBias(tf, y, bias);
       return activate(tf, y, attrs.activation);
     }
     case 'DEPTHWISE_CONV_2D': {
@@ -255,7 +281,7 @@ function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number
       const filter = weights.reshape([kh, kw, channels, total / channels]) as never;
       let y: T = tf.depthwiseConv2d(input as never, filter, [attrs.strideH, attrs.strideW], attrs.padding, 'NHWC', [attrs.dilationH, attrs.dilationW]);
       const bias = optional(2);
-      if (bias) y = y.add(bias);
+      if (bias) y = addBias(tf, y, bias);
       return activate(tf, y, attrs.activation);
     }
     case 'FULLY_CONNECTED': {
@@ -264,7 +290,7 @@ function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number
       const [units, depth] = weights.shape as number[];
       let y: T = tf.matMul(x().reshape([-1, depth]), weights.transpose());
       const bias = optional(2);
-      if (bias) y = y.add(bias);
+      if (bias) y = addBias(tf, y, bias);
       y = activate(tf, y, attrs.activation);
       const out = graph.tensors[op.outputs[0]].shape;
       return y.reshape(out.length >= 2 && out[0] === 1 ? [-1, ...out.slice(1)] : [-1, units]);
@@ -347,7 +373,7 @@ function lowerLstm(tf: Tf, op: OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>, value: (id:
   const inputWeights = tf.concat(gates.map((gate) => value(op.inputs[lstmGateInputs[gate].inputWeights])), 0).transpose(); // [features, 4u]
   const recurrentWeights = tf.concat(gates.map((gate) => value(op.inputs[lstmGateInputs[gate].recurrentWeights])), 0).transpose(); // [u, 4u]
   const bias = tf.concat(gates.map((gate) => value(op.inputs[lstmGateInputs[gate].bias])), 0); // [4u]
-  const projected = tf.matMul(input.reshape([-1, features]), inputWeights).add(bias).reshape([-1, steps, 4 * units]);
+  const projected = addBias(tf, tf.matMul(input.reshape([-1, features]), inputWeights), bias).reshape([-1, steps, 4 * units]);
   const batch = projected.shape[0]!;
   let hidden: T = tf.zeros([batch, units]);
   let cell: T = tf.zeros([batch, units]);
