@@ -335,7 +335,7 @@ describe('ONNX import errors', () => {
   it('a corrupted model either imports or fails with an ImportError (seeded byte mutations of the fixtures)', () => {
     let state = 11;
     const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const names = ['mlp', 'ds_cnn', 'lstm', 'cnn_flatten', 'conv1d', 'lstm_classifier', 'recurrent'];
+    const names = ['mlp', 'ds_cnn', 'lstm', 'cnn_flatten', 'conv1d', 'lstm_classifier', 'recurrent', 'gru'];
     const outcomes = { imported: 0, refused: 0 };
     for (let i = 0; i < 300; i++) {
       const bytes = fixture(names[i % names.length]);
