@@ -152,7 +152,15 @@ export function AddDatasetForm({ projectId, onAdded }: { projectId: string; onAd
       <form className="deploy-form" onSubmit={add} aria-label="Add a dataset">
         <label className="field field--wide">
           <span className="field__label">Add a dataset (folder path)</span>
-          <input className="input" type="text" value={path} placeholder="/path/to/dataset" onChange={(event) => setPath(event.target.value)} data-testid="dataset-path-input" />
+          <input
+            className="input"
+            type="text"
+            value={path}
+            maxLength={4096}
+            placeholder="/path/to/dataset (in browser mode also relative to where serve started)"
+            onChange={(event) => setPath(event.target.value)}
+            data-testid="dataset-path-input"
+          />
         </label>
         <button type="submit" className="button" disabled={adding || path.trim() === ''} data-testid="add-dataset-button">
           Add dataset
