@@ -28,6 +28,14 @@ const cases = [
   { model: 'dw_10x8_s1_49x40x1_dm8_valid', kernel: 'td_conv2d_s8' },
   { model: 'dw_3x3_s1_24x24x1_dm8_same', kernel: 'td_conv2d_s8' },
   { model: 'dw_3x3_s1_12x12x8_dm2_same', kernel: 'td_depthwise_conv2d_s8' },
+  { model: 'quantize_uint8_to_int8_96x96x1', kernel: 'td_flip_sign_8' },
+  { model: 'quantize_uint8_to_int8_49x10x1', kernel: 'td_flip_sign_8' },
+  { model: 'quantize_int8_to_int8_16x16x32', kernel: 'td_lookup_8' },
+  { model: 'avgpool_2x2_s2_16x16x32_valid', kernel: 'td_avgpool_s8' },
+  { model: 'avgpool_25x5_s1_25x5x64_valid', kernel: 'td_avgpool_s8' },
+  { model: 'maxpool_3x3_s2_24x24x16_same', kernel: 'td_maxpool_s8' },
+  { model: 'pad_48x48x3_p2', kernel: 'td_pad_s8' },
+  { model: 'pad_16x16x16_p1', kernel: 'td_pad_s8' },
 ];
 
 describe('kernel dispatch by shape: bit-exact with TFLite Micro and the interpreter', () => {

@@ -3,6 +3,7 @@ import type { DType } from '../../ir/types.js';
 import { dequantize, quantize } from '../../ops/quantize.js';
 import { fail, input, output, registerLowerer } from '../lowering.js';
 import { requantC } from '../params.js';
+import { multiplyByQuantizedMultiplier } from '../../ops/fixed-point.js';
 
 /**
  * QUANTIZE and DEQUANTIZE → td_quantize_f32_<t> / td_requantize_<in>_<out> / td_dequantize_<t>_f32,
@@ -37,6 +38,25 @@ registerLowerer(quantize, ({ count, output: q, requantize }, context) => {
       fail(context, `QUANTIZE ${x.dtype} → ${y.dtype} has no C kernel (between int8, uint8 and int16, and from int8 or int16 to int32, they do)`);
     }
     if (kernel === 'td_requantize_s8_s8') kernel = 'td_requantize_s8';
+  }
+  if (requantize && (from === 's8' || from === 'u8') && (to === 's8' || to === 'u8')) {
+    // Between 8-bit types every input byte has one output byte: the Requantize of all 256 is
+    // computed here, and the C code looks it up (or, for the uint8 <-> int8 sign flip, XORs).
+    const [low, high] = to === 's8' ? [-128, 127] : [0, 255];
+    const table = new Uint8Array(256);
+    for (let byte = 0; byte < 256; byte++) {
+      const value = from === 's8' ? (byte << 24) >> 24 : byte;
+      const requantized = multiplyByQuantizedMultiplier(value - requantize.inputZeroPoint, requantize.multiplier.multiplier, requantize.multiplier.shift) + q.zeroPoint;
+      table[byte] = Math.min(high, Math.max(low, requantized)) & 0xff;
+    }
+    if (table.every((value, byte) => value === (byte ^ 0x80))) {
+      return { kernels: ['td_flip_sign_8'], scratchBytes: 0, emit: (e) => `td_flip_sign_8(${count}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})` };
+    }
+    return {
+      kernels: ['td_lookup_8'],
+      scratchBytes: 0,
+      emit: (e) => `td_lookup_8(${e.array('table', 'uint8', table)}, ${count}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
+    };
   }
   const params = requantize
     ? `{${-requantize.inputZeroPoint}, ${q.zeroPoint}, ${requantC(requantize.multiplier)}}`
