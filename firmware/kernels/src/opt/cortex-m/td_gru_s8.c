@@ -158,6 +158,27 @@ TD_INLINE int32_t td_gru_dot1(const int16_t *expanded, int32_t count, const int8
 #if TD_KERNELS_DSP
     const int32_t grouped = count & ~3;
     const td_word *vector = (const td_word *)(const void *)expanded;
+#if TD_DSP_ASM
+    if (grouped > 0) {
+        const td_word *const vector_end = vector + grouped / 2;
+        uint32_t even, odd, w, we;
+        __asm__("1:\n\t"
+                "ldrd    %[xe], %[xo], [%[vp]], #8\n\t"
+                "ldr     %[w], [%[wa]], #4\n\t"
+                "sxtb16  %[we], %[w]\n\t"
+                "sxtb16  %[w], %[w], ror #8\n\t"
+                "smlad   %[sa], %[we], %[xe], %[sa]\n\t"
+                "smlad   %[sa], %[w], %[xo], %[sa]\n\t"
+                "cmp     %[vp], %[end]\n\t"
+                "bne     1b"
+                : [sa] "+r"(sum), [vp] "+r"(vector), [wa] "+r"(a), [xe] "=&r"(even), [xo] "=&r"(odd), [w] "=&r"(w),
+                  [we] "=&r"(we)
+                : [end] "r"(vector_end)
+                : "cc", "memory");
+        a -= grouped;
+        k = grouped;
+    }
+#endif
     for (; k < grouped; k += 4) {
         const uint32_t wa = td_read_u32(a + k);
         sum = td_smlad(td_sxtb16_ror8(wa), vector[1], td_smlad(td_sxtb16(wa), vector[0], sum));
