@@ -44,7 +44,7 @@ describe('tinydeploy search', () => {
     const spaceFile = join(scratch, 'tiny.json');
     await writeFile(spaceFile, JSON.stringify(tinySpace));
     const dataDir = join(scratch, 'data');
-    const argv = (trials: number) => [
+    const argv = (trials: number, workers = 1) => [
       'search',
       '--space',
       spaceFile,
@@ -64,9 +64,12 @@ describe('tinydeploy search', () => {
       '3',
       '--data-dir',
       dataDir,
+      '--workers',
+      String(workers),
       '--json',
     ];
-    const first = await tinydeploy(argv(2));
+    // Two workers: one trial trains while the other builds and deploys.
+    const first = await tinydeploy(argv(2, 2));
     expect(first.code, first.stderr).toBe(0);
     const result = JSON.parse(first.stdout) as SearchJson;
     expect(result.resumed).toBe(false);

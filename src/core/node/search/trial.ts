@@ -158,6 +158,15 @@ export function boardBudget(board: Board, budget: Budget): Required<Pick<Budget,
   return { ...budget, flashBytes: budget.flashBytes ?? board.memory.flash.size, ramBytes: budget.ramBytes ?? board.memory.ram.size };
 }
 
+let trainingTurn: Promise<unknown> = Promise.resolve();
+
+/** Runs `body` after every earlier caller's body has finished. */
+function oneAtATime<T>(body: () => Promise<T>): Promise<T> {
+  const result = trainingTurn.then(body, body);
+  trainingTurn = result.catch(() => undefined);
+  return result;
+}
+
 /** Runs one trial (see the module comment). */
 export async function runTrial(index: number, candidate: Candidate, options: TrialOptions): Promise<TrialRecord> {
   const timings: TrialTimings = { trainMs: 0, buildMs: 0, deployMs: 0, evalMs: 0 };
@@ -192,26 +201,28 @@ export async function runTrial(index: number, candidate: Candidate, options: Tri
     }
 
     stage = 'training';
-    started = performance.now();
-    const engine = await loadTrainingEngine(options.backend ?? 'auto');
-    const lowered = lowerGraph(engine.tf, graph);
-    let trained: Graph;
-    let trainResult;
-    try {
-      trainResult = await train(engine.tf, lowered, data, {
-        epochs: options.epochs,
-        seed: options.seed,
-        batchSize: options.batchSize ?? 32,
-        patience: options.patience ?? 2,
-        learningRate: options.learningRate ?? 3e-3,
-        maxSteps: options.maxSteps,
-        signal: options.signal,
-      });
-      trained = lowered.toGraph();
-    } finally {
-      lowered.dispose();
-    }
-    timings.trainMs += performance.now() - started;
+    // tfjs' state (scopes, the back end) is process-wide: trials train one at a time, while
+    // other trials of parallel workers build and deploy.
+    const { engine, trained, trainResult } = await oneAtATime(async () => {
+      started = performance.now();
+      const engine = await loadTrainingEngine(options.backend ?? 'auto');
+      const lowered = lowerGraph(engine.tf, graph);
+      try {
+        const trainResult = await train(engine.tf, lowered, data, {
+          epochs: options.epochs,
+          seed: options.seed,
+          batchSize: options.batchSize ?? 32,
+          patience: options.patience ?? 2,
+          learningRate: options.learningRate ?? 3e-3,
+          maxSteps: options.maxSteps,
+          signal: options.signal,
+        });
+        return { engine, trained: lowered.toGraph(), trainResult };
+      } finally {
+        lowered.dispose();
+        timings.trainMs += performance.now() - started;
+      }
+    });
 
     stage = 'quantizing';
     started = performance.now();
