@@ -457,6 +457,20 @@ export const opModels: OpModelSpec[] = [
     },
   },
   {
+    name: 'space_to_depth_int8',
+    build: (m) => {
+      const x = m.input('int8', [1, 6, 4, 3], q8);
+      m.op('SPACE_TO_DEPTH', { blockSize: 2 }, [x], [m.tensor('int8', [1, 3, 2, 12], q8)]);
+    },
+  },
+  {
+    name: 'depth_to_space_float32',
+    build: (m) => {
+      const x = m.input('float32', [2, 3, 2, 18]);
+      m.op('DEPTH_TO_SPACE', { blockSize: 3 }, [x], [m.tensor('float32', [2, 9, 6, 2])]);
+    },
+  },
+  {
     name: 'svdf_float32_rank2',
     build: (m) => {
       const x = m.input('float32', [2, 12]);

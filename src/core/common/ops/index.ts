@@ -27,6 +27,7 @@ import './cast.js';
 import './math.js';
 import './gather-resize.js';
 import './batch-matmul.js';
+import './space-depth.js';
 export { findOp, definedOpTypes } from './registry.js';
 export type { OpContext, OpDefinition, OpWindow, Precision, WeightInput } from './op.js';
 export { opContext, opLabel } from './op.js';

@@ -1,12 +1,13 @@
 import { tensorBytes } from '../../ir/tensor.js';
 import { pack, split, splitV, unpack, type MultiCopyPlan } from '../../ops/pack-split.js';
 import { shape } from '../../ops/shape.js';
+import { depthToSpace, spaceToDepth } from '../../ops/space-depth.js';
 import { slice, stridedSlice, type SlicePlan } from '../../ops/slice.js';
 import { MAX_STRIDED_RANK, type StridedCopy } from '../../ops/strided-copy.js';
 import { fail, input, output, registerLowerer, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 
 /**
- * STRIDED_SLICE, SLICE, PACK, UNPACK, SPLIT, SPLIT_V → td_strided_copy (one call per copied
+ * STRIDED_SLICE, SLICE, PACK, UNPACK, SPLIT, SPLIT_V, SPACE_TO_DEPTH, DEPTH_TO_SPACE → td_strided_copy (one call per copied
  * tensor, the calls joined with `||` so the first failure stops them), and SHAPE → td_reshape of
  * a constant vector, from the plans of ops/slice.ts, ops/pack-split.ts and ops/shape.ts.
  */
@@ -41,6 +42,8 @@ registerLowerer(pack, lowerMulti);
 registerLowerer(unpack, lowerMulti);
 registerLowerer(split, lowerMulti);
 registerLowerer(splitV, lowerMulti);
+registerLowerer(spaceToDepth, lowerMulti);
+registerLowerer(depthToSpace, lowerMulti);
 registerLowerer(shape, ({ values }, context) => {
   const y = output(context);
   return {

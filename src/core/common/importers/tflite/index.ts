@@ -3,6 +3,8 @@ import { printableName } from '../../printable.js';
 import type { Activation, DType, Graph, Op, Padding, Quantization, Tensor, TensorData } from '../../ir/types.js';
 import { allocateData, dataFromBytes, dtypeBytes, formatShape } from '../../ir/tensor.js';
 import { graphProblems } from '../../ir/validate.js';
+import { decodeGruOptions } from '../../ops/gru-custom-options.js';
+import { gruOpType } from '../../ops/gru-layout.js';
 import { DEFAULT_MAX_TENSOR_BYTES, type ImportOptions, type ModelImporter } from '../importer.js';
 import { CheckedByteBuffer, OutOfBoundsRead } from './checked-byte-buffer.js';
 import {
@@ -18,6 +20,8 @@ import {
   MulOptions,
   DivOptions,
   BatchMatMulOptions,
+  DepthToSpaceOptions,
+  SpaceToDepthOptions,
   GatherOptions,
   LeakyReluOptions,
   PackOptions,
@@ -352,8 +356,11 @@ class TfliteReader {
       this.where = `operator ${i} (${type}) intermediates`;
       const intermediates = this.readIndexVector(source.intermediatesLength(), (j) => source.intermediates(j)!, `operator ${i} intermediates`, tensorCount);
       this.where = `operator ${i} (${type}) options`;
-      const op = { type, inputs, outputs, attrs: this.readAttributes(source, type, i) } as Op;
-      if (custom !== undefined) (op as { customCode?: string }).customCode = custom;
+      // TD_GRU (TinyDeploy's fused GRU, written by its exporter) comes back as the op with its attributes.
+      const gru = custom === gruOpType;
+      const attrs = gru ? decodeGruOptions(source.customOptionsArray(), (message) => this.fail(`operator ${i}: ${message}`)) : this.readAttributes(source, type, i);
+      const op = { type: gru ? gruOpType : type, inputs, outputs, attrs } as Op;
+      if (custom !== undefined && !gru) (op as { customCode?: string }).customCode = custom;
       if (intermediates.length > 0) op.intermediates = intermediates;
       ops.push(op);
     }
@@ -533,6 +540,10 @@ class TfliteReader {
         const o = options(BuiltinOptions.ResizeNearestNeighborOptions, () => new ResizeNearestNeighborOptions());
         return { alignCorners: o?.alignCorners() ?? false, halfPixelCenters: o?.halfPixelCenters() ?? false };
       }
+      case 'SPACE_TO_DEPTH':
+        return { blockSize: options(BuiltinOptions.SpaceToDepthOptions, () => new SpaceToDepthOptions())?.blockSize() ?? 0 };
+      case 'DEPTH_TO_SPACE':
+        return { blockSize: options(BuiltinOptions.DepthToSpaceOptions, () => new DepthToSpaceOptions())?.blockSize() ?? 0 };
       case 'BATCH_MATMUL': {
         const o = options(BuiltinOptions.BatchMatMulOptions, () => new BatchMatMulOptions());
         return { adjX: o?.adjX() ?? false, adjY: o?.adjY() ?? false };

@@ -1,9 +1,11 @@
 /**
  * Host kernels of the ops that copy elements along strides (STRIDED_SLICE, SLICE, PACK, UNPACK,
- * SPLIT, SPLIT_V) and of SHAPE, from the plans of ops/slice.ts, ops/pack-split.ts, ops/shape.ts.
+ * SPLIT, SPLIT_V, SPACE_TO_DEPTH, DEPTH_TO_SPACE) and of SHAPE, from the plans of ops/slice.ts,
+ * ops/pack-split.ts, ops/space-depth.ts and ops/shape.ts.
  */
 import { pack, split, splitV, unpack, type MultiCopyPlan } from '../../ops/pack-split.js';
 import { shape } from '../../ops/shape.js';
+import { depthToSpace, spaceToDepth } from '../../ops/space-depth.js';
 import { slice, stridedSlice, type SlicePlan } from '../../ops/slice.js';
 import { stridedCopy } from '../../ops/strided-copy.js';
 import type { KernelEval } from '../kernel.js';
@@ -23,6 +25,8 @@ registerKernel(pack, multiCopyKernel);
 registerKernel(unpack, multiCopyKernel);
 registerKernel(split, multiCopyKernel);
 registerKernel(splitV, multiCopyKernel);
+registerKernel(spaceToDepth, multiCopyKernel);
+registerKernel(depthToSpace, multiCopyKernel);
 registerKernel(shape, ({ values }) => (_inputs, outputs) => {
   const out = outputs[0];
   values.forEach((value, i) => {
