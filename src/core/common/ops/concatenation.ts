@@ -41,6 +41,7 @@ export const concatenation = defineOp<ConcatenationPlan>({
   types: ['CONCATENATION'],
   minInputs: 1,
   precisions: ['int8', 'int16', 'float32'],
+  preservesQuantization: { input: 'all' },
   prepare(context) {
     const { op } = context;
     const attrs = op.attrs as ConcatenationAttrs;

@@ -30,6 +30,7 @@ export const gather = defineOp<GatherPlan>({
   types: ['GATHER'],
   minInputs: 2,
   precisions: ['int8', 'int16', 'float32'],
+  preservesQuantization: { input: 0 },
   prepare(context) {
     const params = inputTensor(context, 0, 'params');
     const indices = inputTensor(context, 1, 'indices');
@@ -113,6 +114,7 @@ export const resizeNearestNeighbor = defineOp<ResizeNearestPlan>({
   types: ['RESIZE_NEAREST_NEIGHBOR'],
   minInputs: 2,
   precisions: ['int8', 'int16', 'float32'],
+  preservesQuantization: { input: 0 },
   prepare(context) {
     const { geometry, attrs, input } = resizeGeometry(context);
     if (input.dtype === 'string') context.fail(`input ${tensorName(input)} is string`);
@@ -166,6 +168,7 @@ export const resizeBilinear = defineOp<ResizeBilinearPlan>({
   types: ['RESIZE_BILINEAR'],
   minInputs: 2,
   precisions: ['int8', 'int16', 'float32'],
+  preservesQuantization: { input: 0 },
   prepare(context) {
     const { geometry, attrs, input } = resizeGeometry(context);
     expectDType(context, input, 'input', 'float32', 'int8', 'int16');

@@ -188,6 +188,7 @@ export const binaryMathOps = (['MINIMUM', 'MAXIMUM', 'DIV', 'SQUARED_DIFFERENCE'
     minInputs: 2,
     fusedActivation: type === 'DIV',
     precisions: type === 'MINIMUM' || type === 'MAXIMUM' ? ['int8', 'int16', 'float32'] : type === 'SQUARED_DIFFERENCE' || type === 'PRELU' || type === 'DIV' ? ['int8', 'float32'] : ['float32'],
+    ...(type === 'MINIMUM' || type === 'MAXIMUM' ? { preservesQuantization: { input: 'all' as const } } : {}),
     prepare: prepareBinary,
   }),
 );

@@ -72,6 +72,13 @@ export interface OpDefinition<Plan = unknown> {
    * (output element i written after input element i is read).
    */
   readonly inPlace?: 'alias' | 'elementwise';
+  /**
+   * The integer kernel does not rescale (it copies, reorders, selects or averages stored values),
+   * so a quantized output must carry the encoding of the data it reads: `input` is the slot of the
+   * data input whose scale and zero point every output takes (SPLIT's data is input 1), `'all'`
+   * when every input is data (PACK, CONCATENATION, MAXIMUM) and inputs and outputs share one encoding.
+   */
+  readonly preservesQuantization?: { input: number | 'all' };
   /** The op's window when it is a windowed op (conv, depthwise, pools). */
   window?(graph: Graph, op: Op): OpWindow | undefined;
   /** Multiply-accumulates with weights (0 for ops without weights). */

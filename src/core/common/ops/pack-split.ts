@@ -55,6 +55,7 @@ export const pack = defineOp<MultiCopyPlan>({
   types: ['PACK'],
   minInputs: 1,
   precisions: ['int8', 'int16', 'float32'],
+  preservesQuantization: { input: 'all' },
   prepare(context) {
     const inputs = context.op.inputs.map((_, i) => inputTensor(context, i, `input ${i}`));
     const output = outputTensor(context);
@@ -76,6 +77,7 @@ export const unpack = defineOp<MultiCopyPlan>({
   types: ['UNPACK'],
   minInputs: 1,
   precisions: ['int8', 'int16', 'float32'],
+  preservesQuantization: { input: 0 },
   prepare(context) {
     const input = inputTensor(context, 0, 'input');
     const outputs = context.op.outputs.map((_, i) => outputTensor(context, i));
@@ -131,6 +133,7 @@ export const split = defineOp<MultiCopyPlan>({
   types: ['SPLIT'],
   minInputs: 2,
   precisions: ['int8', 'int16', 'float32'],
+  preservesQuantization: { input: 1 },
   prepare: (context) => splitPlan(context, 1, scalarConstant(context, inputTensor(context, 0, 'axis'), 'axis'), undefined),
 });
 
@@ -138,6 +141,7 @@ export const splitV = defineOp<MultiCopyPlan>({
   types: ['SPLIT_V'],
   minInputs: 3,
   precisions: ['int8', 'int16', 'float32'],
+  preservesQuantization: { input: 0 },
   prepare(context) {
     const sizesTensor = inputTensor(context, 1, 'size_splits');
     expectDType(context, sizesTensor, 'size_splits', 'int32', 'int64');

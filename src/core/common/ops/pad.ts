@@ -22,6 +22,7 @@ export const pad = defineOp<PadPlan>({
   types: ['PAD', 'PADV2'],
   minInputs: 2,
   precisions: ['int8', 'int16', 'float32'],
+  preservesQuantization: { input: 0 },
   prepare(context) {
     const input = inputTensor(context, 0, 'input');
     const paddings = inputTensor(context, 1, 'paddings');

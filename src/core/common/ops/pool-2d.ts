@@ -30,6 +30,7 @@ export const pool2d = defineOp<Pool2DPlan>({
   types: ['AVERAGE_POOL_2D', 'MAX_POOL_2D'],
   minInputs: 1,
   precisions: ['int8', 'int16', 'float32'],
+  preservesQuantization: { input: 0 },
   window: poolWindow,
   prepare(context) {
     const attrs = context.op.attrs as Pool2DAttrs;

@@ -13,6 +13,7 @@ export const reshape = defineOp<void>({
   types: ['RESHAPE', 'EXPAND_DIMS', 'SQUEEZE'],
   minInputs: 1,
   precisions: ['int8', 'int16', 'float32'],
+  preservesQuantization: { input: 0 },
   inPlace: 'alias',
   prepare(context) {
     const input = inputTensor(context, 0, 'input');

@@ -24,6 +24,7 @@ export const reverseV2 = defineOp<ReversePlan>({
   types: ['REVERSE_V2'],
   minInputs: 2,
   precisions: ['int8', 'int16', 'float32'],
+  preservesQuantization: { input: 0 },
   prepare(context) {
     const input = inputTensor(context, 0, 'input');
     const axisTensor = inputTensor(context, 1, 'axis');

@@ -72,6 +72,7 @@ export const stridedSlice = defineOp<SlicePlan>({
   types: ['STRIDED_SLICE'],
   minInputs: 4,
   precisions: ['int8', 'int16', 'float32'],
+  preservesQuantization: { input: 0 },
   prepare(context) {
     const { input, output } = sliceTensors(context);
     const rank = input.shape.length;
@@ -117,6 +118,7 @@ export const slice = defineOp<SlicePlan>({
   types: ['SLICE'],
   minInputs: 3,
   precisions: ['int8', 'int16', 'float32'],
+  preservesQuantization: { input: 0 },
   prepare(context) {
     const { input, output } = sliceTensors(context);
     const rank = input.shape.length;

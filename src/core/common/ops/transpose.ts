@@ -22,6 +22,7 @@ export const transpose = defineOp<TransposePlan>({
   types: ['TRANSPOSE'],
   minInputs: 2,
   precisions: ['int8', 'int16', 'float32'],
+  preservesQuantization: { input: 0 },
   prepare(context) {
     const input = inputTensor(context, 0, 'input');
     const permTensor = inputTensor(context, 1, 'perm');

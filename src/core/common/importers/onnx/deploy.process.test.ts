@@ -25,11 +25,10 @@ const unavailable = virtualBoardTestsUnavailable();
 describe('ONNX models quantized and deployed on virtual-m4f', () => {
   requireTools(unavailable);
   const twinMacs: Record<string, number> = { ds_cnn: 2_656_768, resnet8: 12_501_632 };
-  // Held-out SQNR floors on synthetic calibration (16 samples). The classifier's is low because the
-  // int8 quantizer gives STRIDED_SLICE outputs a calibrated scale of their own while the kernel
-  // copies the bytes (it passes the input's parameters through only for RESHAPE, PAD and pools):
-  // its sliced outputs are off, though identical on the host and the board.
-  const sqnrFloor: Record<string, number> = { lstm_classifier: 10 };
+  // Held-out SQNR floors on synthetic calibration (16 samples). The classifier's STRIDED_SLICE
+  // outputs keep the LSTM output's scale and zero point (the kernel copies bytes): 37.8 dB measured,
+  // 12.1 dB when they had calibrated scales of their own; the floor leaves 5 dB of margin.
+  const sqnrFloor: Record<string, number> = { lstm_classifier: 32 };
   for (const name of ['ds_cnn', 'resnet8', 'mlp', 'lstm', 'cnn_flatten', 'conv1d', 'lstm_classifier']) {
     it(`${name}.onnx quantized to int8 deploys bit-exact and round-trips through .tflite`, async () => {
       const float = readOnnx(new Uint8Array(readFileSync(join(fixtures, `${name}.onnx`))));

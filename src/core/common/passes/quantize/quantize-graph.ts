@@ -16,9 +16,12 @@
  * See `parameters.ts` for the arithmetic, `quantize-lstm.ts` for the LSTM.
  *
  * Output encodings per op type: calibrated (conv, depthwise, fully connected, add, sub, mul,
- * mean, relu, concatenation); fixed by TFLite (softmax, logistic, tanh); the input's own
- * (reshape, pooling, pad, relu6: their kernels do not rescale). A concatenation's inputs are
- * requantized to its output's encoding when they differ (TFLite Micro needs them equal).
+ * mean, relu); fixed by TFLite (softmax, logistic, tanh); the data input's own for the ops whose
+ * integer kernels do not rescale (the op library's `preservesQuantization`: reshape, transpose,
+ * slices, gather, split, unpack, reverse, resize, pad, pooling; and relu6): a calibrated scale
+ * there would relabel the copied bytes with a wrong scale. Ops whose inputs are all data
+ * (concatenation, pack, minimum, maximum) share one encoding, the output's calibrated one, their
+ * inputs requantized to it when they differ (TFLite Micro needs them equal).
  *
  * Tensor ids are kept: a quantized activation or weight takes the place of its float original,
  * and conversions, a constant needed in two encodings and LSTM intermediates are appended, so
@@ -110,9 +113,11 @@ export function precisionRefusal(graph: Graph, index: number, precision: Quantiz
     const bias = weighted.bias === undefined ? undefined : tensor(weighted.bias);
     if (bias && !isFloatConstant(bias)) return `bias tensor ${bias.id} (${bias.name}) is not a float32 constant`;
   }
-  if (op.type === 'PAD' && tensor(2)) return 'PAD with an explicit pad value is not quantized';
-  const input = tensor(0);
-  if (!input || input.dtype !== 'float32') return `input tensor ${op.inputs[0]} is ${input?.dtype ?? 'missing'}, expected float32`;
+  if ((op.type === 'PAD' || op.type === 'PADV2') && tensor(2)) return `${op.type} with an explicit pad value is not quantized`;
+  const preserved = findOp(op.type)?.preservesQuantization?.input;
+  const slot = typeof preserved === 'number' ? preserved : 0;
+  const input = tensor(slot);
+  if (!input || input.dtype !== 'float32') return `input tensor ${op.inputs[slot]} is ${input?.dtype ?? 'missing'}, expected float32`;
   return undefined;
 }
 
@@ -195,21 +200,27 @@ function quantizeOp(builder: QuantizedGraphBuilder, op: Op, dtype: QuantizedDTyp
     encodeOutput(activationQuantization(dtype, builder.range(output)));
     return;
   }
+  const preserved = findOp(op.type)?.preservesQuantization;
+  if (preserved?.input === 'all') {
+    const quantization = activationQuantization(dtype, builder.range(output));
+    push(op.inputs.map((_, position) => input(position, quantization)));
+    for (const id of op.outputs) builder.encode(id, dtype, quantization);
+    return;
+  }
+  if (preserved) {
+    // Every output (SPLIT and UNPACK have several) takes the data input's scale and zero point.
+    const inputs = [...op.inputs];
+    const x = input(preserved.input);
+    inputs[preserved.input] = x;
+    push(inputs);
+    for (const id of op.outputs) builder.encode(id, dtype, builder.tensors[x].quantization!);
+    return;
+  }
   switch (op.type) {
-    case 'AVERAGE_POOL_2D':
-    case 'MAX_POOL_2D':
-    case 'RESHAPE':
-    case 'PAD':
     case 'RELU6': {
       const x = input(0);
       push([x, ...op.inputs.slice(1)]);
       encodeOutput(builder.tensors[x].quantization!);
-      return;
-    }
-    case 'CONCATENATION': {
-      const quantization = activationQuantization(dtype, builder.range(output));
-      push(op.inputs.map((_, position) => input(position, quantization)));
-      encodeOutput(quantization);
       return;
     }
     case 'SOFTMAX':
