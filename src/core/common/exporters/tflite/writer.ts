@@ -32,9 +32,12 @@
  * hidden-state tensor quantized like the output state, which is what TFLite Micro (and so
  * TinyDeploy's interpreter) uses for the hidden state.
  *
+ * TD_GRU, TinyDeploy's fused GRU, is written as a custom op (custom code `TD_GRU`, its attributes
+ * as FlexBuffer custom options: ops/gru-custom-options.ts); TFLite itself does not run it.
+ *
  * Ops the writer cannot express are refused with a CodegenError naming the op index, its type
  * and the attribute at fault: op types the IR keeps no attributes for (any builtin imported by
- * name only, custom ops), attribute values a flatbuffer field cannot hold, an int8 LSTM with
+ * name only, custom ops other than TD_GRU), attribute values a flatbuffer field cannot hold, an int8 LSTM with
  * layer normalisation and no intermediates, intermediates that are out of range or that an op
  * reads or writes (stale ids).
  */
@@ -45,9 +48,12 @@ import type { DType, Graph, Op, Quantization, Tensor } from '../../ir/types.js';
 import { isKnownOp, isOp } from '../../ir/types.js';
 import { graphProblems } from '../../ir/validate.js';
 import { lstmInputIndex } from '../../ops/lstm-layout.js';
+import { encodeGruOptions } from '../../ops/gru-custom-options.js';
+import { gruAttrs, gruOpType } from '../../ops/gru-layout.js';
 import {
   Buffer as TfliteBuffer,
   BuiltinOperator,
+  CustomOptionsFormat,
   Model,
   Operator,
   OperatorCode,
@@ -103,6 +109,8 @@ export function exportTflite(graph: Graph): Uint8Array {
 interface OperatorCodeEntry {
   builtin: BuiltinOperator;
   version: number;
+  /** A custom op's code (TD_GRU, TinyDeploy's fused GRU: see ops/gru-layout.ts). */
+  customCode?: string;
 }
 
 class TfliteWriter {
@@ -118,7 +126,7 @@ class TfliteWriter {
     }
     this.tensors = [...graph.tensors];
     graph.ops.forEach((op, index) => {
-      if (!isKnownOp(op) && !(op.type in extraOptionsWriters) && !optionlessBuiltins.has(op.type)) {
+      if (!isKnownOp(op) && !(op.type in extraOptionsWriters) && !optionlessBuiltins.has(op.type) && op.type !== gruOpType) {
         const custom = 'customCode' in op && op.customCode ? ` (custom op ${op.customCode})` : '';
         throw new CodegenError(
           `tflite export: op ${index} (${op.type})${custom}: TinyDeploy keeps no attributes for this op type, ` +
@@ -151,20 +159,25 @@ class TfliteWriter {
     const codes: OperatorCodeEntry[] = [];
     const codeIndex = new Map<string, number>();
     const operatorOffsets = graph.ops.map((op, index) => {
-      const version = operatorVersion(graph, op);
+      const version = op.type === gruOpType ? 1 : operatorVersion(graph, op);
       let opcode = codeIndex.get(op.type);
       if (opcode === undefined) {
         opcode = codes.length;
         codeIndex.set(op.type, opcode);
-        codes.push({ builtin: BuiltinOperator[op.type as keyof typeof BuiltinOperator], version });
+        codes.push(
+          op.type === gruOpType
+            ? { builtin: BuiltinOperator.CUSTOM, version, customCode: gruOpType }
+            : { builtin: BuiltinOperator[op.type as keyof typeof BuiltinOperator], version },
+        );
       } else {
         codes[opcode].version = Math.max(codes[opcode].version, version);
       }
       return this.writeOperator(builder, op, index, opcode);
     });
-    const codeOffsets = codes.map(({ builtin, version }) =>
-      OperatorCode.createOperatorCode(builder, Math.min(builtin, PLACEHOLDER_FOR_GREATER_OP_CODES), 0, version, builtin),
-    );
+    const codeOffsets = codes.map(({ builtin, version, customCode }) => {
+      const custom = customCode === undefined ? 0 : builder.createString(customCode);
+      return OperatorCode.createOperatorCode(builder, Math.min(builtin, PLACEHOLDER_FOR_GREATER_OP_CODES), custom, version, builtin);
+    });
 
     const subgraphTensors = SubGraph.createTensorsVector(builder, tensorOffsets);
     const subgraphInputs = SubGraph.createInputsVector(builder, graph.inputs);
@@ -213,6 +226,8 @@ class TfliteWriter {
     const outputs = Operator.createOutputsVector(builder, op.outputs);
     const planned = this.intermediates.get(index);
     const intermediates = planned ? Operator.createIntermediatesVector(builder, [...planned]) : 0;
+    // TD_GRU is a custom op: its attributes go in the custom options as a FlexBuffer map.
+    const customOptions = op.type === gruOpType ? Operator.createCustomOptionsVector(builder, encodeGruOptions(gruAttrs(op.attrs))) : 0;
     const writeOptions = optionsWriters[op.type as keyof typeof optionsWriters] ?? extraOptionsWriters[op.type];
     const options = writeOptions?.(builder, new AttributeReader(op.attrs, index, op.type), {
       outputDType: this.tensors[op.outputs[0]]?.dtype ?? 'float32',
@@ -224,6 +239,10 @@ class TfliteWriter {
     if (options) {
       Operator.addBuiltinOptionsType(builder, options.type);
       Operator.addBuiltinOptions(builder, options.offset);
+    }
+    if (customOptions) {
+      Operator.addCustomOptions(builder, customOptions);
+      Operator.addCustomOptionsFormat(builder, CustomOptionsFormat.FLEXBUFFERS);
     }
     if (intermediates) Operator.addIntermediates(builder, intermediates);
     return Operator.endOperator(builder);
