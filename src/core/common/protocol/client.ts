@@ -257,9 +257,24 @@ export class DeviceClient {
     return this.session.call(commands.RESET, undefined);
   }
 
+  /**
+   * SET_BAUD: asks the board to move its UART to `baud` once it has answered. The rate it will
+   * use, or why not: BAD_ARGUMENT (its UART cannot make the rate) or UNKNOWN_COMMAND (its firmware
+   * does not know the command); the line then stays as it is. Sent once (never resent: see messages.ts).
+   */
+  async setBaudRate(baud: number, options?: CallOptions): Promise<{ accepted: number } | { refused: 'UNKNOWN_COMMAND' | 'BAD_ARGUMENT' }> {
+    try {
+      return { accepted: await this.session.call(commands.SET_BAUD, baud, { ...options, attempts: 1 }) };
+    } catch (error) {
+      const status = error instanceof DeviceError ? error.data?.status : undefined;
+      if (status === 'UNKNOWN_COMMAND' || status === 'BAD_ARGUMENT') return { refused: status };
+      throw error;
+    }
+  }
+
   /** Sends bytes and checks the board sends the same back (a link test). */
-  async echo(data: Uint8Array): Promise<void> {
-    const reply = await this.session.call(commands.ECHO, data);
+  async echo(data: Uint8Array, options?: CallOptions): Promise<void> {
+    const reply = await this.session.call(commands.ECHO, data, options);
     if (reply.length !== data.length || reply.some((byte, i) => byte !== data[i])) {
       throw new ProtocolError(`ECHO reply differs from the ${data.length} bytes sent`);
     }

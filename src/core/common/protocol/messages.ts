@@ -39,6 +39,7 @@ export const commandCodes = {
   STACK: 0x07,
   RESET: 0x08,
   ECHO: 0x09,
+  SET_BAUD: 0x0a,
 } as const;
 export type CommandName = keyof typeof commandCodes;
 
@@ -614,6 +615,33 @@ export const echo: Command<Uint8Array, Uint8Array> = {
   idempotent: () => true,
 };
 
+/** The UART rate every board starts at, and the one a failed SET_BAUD goes back to. */
+export const DEFAULT_BAUD_RATE = 115200;
+
+const baudCodec = (what: string): Codec<number> => ({
+  encode: (baud) => new PayloadWriter().u32(baud).finish(),
+  decode(payload) {
+    const reader = new PayloadReader(payload, what);
+    const baud = reader.u32('baud');
+    reader.end();
+    return baud;
+  },
+});
+
+/**
+ * SET_BAUD (PROTOCOL.md §3): asks for a faster UART. The board answers at the current rate (OK
+ * and the rate it will use, or BAD_ARGUMENT when its UART cannot make it), then switches; until
+ * a valid frame arrives at the new rate it goes back to 115200 on garbage.
+ */
+export const setBaud: Command<number, number> = {
+  name: 'SET_BAUD',
+  code: commandCodes.SET_BAUD,
+  request: baudCodec('SET_BAUD request'),
+  reply: baudCodec('SET_BAUD reply'),
+  // Resent, a request the board switched on would arrive at the old rate: garbage to it, which sends it back to 115200.
+  idempotent: () => false,
+};
+
 /** Every command of version 1, by name. */
 export const commands = {
   HELLO: hello,
@@ -625,4 +653,5 @@ export const commands = {
   STACK: stack,
   RESET: reset,
   ECHO: echo,
+  SET_BAUD: setBaud,
 } as const;

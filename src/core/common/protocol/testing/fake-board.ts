@@ -55,7 +55,20 @@ export interface FakeBoardOptions {
   /** What STACK reports: default 8192 bytes of stack, 0 used. */
   stackBytes?: number;
   stackHighWaterBytes?: number;
+  /** SET_BAUD: the rates its UART makes. Absent: it answers UNKNOWN_COMMAND, as firmware from before the command. */
+  baudRates?: readonly number[];
+  /**
+   * The line to the host, for SET_BAUD: the host's rate now, and whether the link carries a rate
+   * (default: every one). While the two ends' rates differ, or the link does not carry the rate,
+   * what either end sends arrives as garbage: the board decodes nothing and answers nothing.
+   */
+  line?: { hostBaudRate(): number; carries?(baudRate: number): boolean };
 }
+
+/** The rate a board starts at and goes back to (PROTOCOL.md SET_BAUD). */
+const startBaudRate = 115200;
+/** Garbage bytes a board on probation after SET_BAUD takes before going back to 115200. */
+const probationGarbageBytes = 32;
 
 /** A request the board received, with the status it answered (for tests). */
 export interface ReceivedRequest {
@@ -93,6 +106,12 @@ export class FakeBoard {
   /** Per-op counts of the last run of the last RUN that finished, and whether it ran every op. */
   private profile?: number[];
   private outputsValid = false;
+  /** The UART's rate now; on probation until a valid frame arrives at a rate SET_BAUD set. */
+  baudRate = startBaudRate;
+  private probation = false;
+  private garbageBytes = 0;
+  private readonly baudRates?: readonly number[];
+  private readonly line?: FakeBoardOptions['line'];
 
   constructor(graph: Graph, transport: Transport, options: FakeBoardOptions = {}) {
     const unsupported = unsupportedOps(graph);
@@ -110,6 +129,8 @@ export class FakeBoard {
     this.interpreter = new Interpreter(graph, { state: 'streaming' });
     this.inputBytes = graph.inputs.map((id) => new Uint8Array(tensorBytes(graph.tensors[id])));
     this.stack = { stackBytes: options.stackBytes ?? 8192, highWaterBytes: options.stackHighWaterBytes ?? 0 };
+    this.baudRates = options.baudRates;
+    this.line = options.line;
     const describe = (id: number) => ({ tensorId: id, dtype: graph.tensors[id].dtype, bytes: tensorBytes(graph.tensors[id]) });
     this.info = {
       protocolVersion: PROTOCOL_VERSION,
@@ -136,7 +157,22 @@ export class FakeBoard {
     this.subscription.dispose();
   }
 
+  /** Whether the two ends of the line understand each other now. */
+  private understood(): boolean {
+    if (!this.line) return true;
+    return this.line.hostBaudRate() === this.baudRate && (this.line.carries?.(this.baudRate) ?? true);
+  }
+
   private receive(bytes: Uint8Array): void {
+    if (!this.understood()) {
+      // Garbage at this rate: a board on probation goes back to 115200 once it has had enough.
+      this.decoder.reset();
+      if (this.probation && (this.garbageBytes += bytes.length) >= probationGarbageBytes) {
+        this.baudRate = startBaudRate;
+        this.probation = false;
+      }
+      return;
+    }
     for (const event of this.decoder.push(bytes)) {
       if (event.kind === 'error') {
         this.droppedFrames++;
@@ -148,6 +184,7 @@ export class FakeBoard {
         this.droppedFrames++;
         continue;
       }
+      this.probation = false;
       const reply = this.handle(request);
       this.received.push({ requestId: request.requestId, command: request.command, status: reply.status });
       const message = encodeMessage({
@@ -157,6 +194,12 @@ export class FakeBoard {
         payload: reply.payload,
       });
       if (!this.transport.closed) void this.transport.write(encodeFrame(message, { leadingDelimiter: true })).catch(() => undefined);
+      // SET_BAUD: the reply went out at the old rate; the UART switches now, on probation.
+      if (request.command === commandCodes.SET_BAUD && reply.status === 'OK') {
+        this.baudRate = commands.SET_BAUD.reply.decode(reply.payload);
+        this.probation = true;
+        this.garbageBytes = 0;
+      }
     }
   }
 
@@ -214,6 +257,12 @@ export class FakeBoard {
         return answer(commands.RESET, payload, () => this.interpreter.resetState());
       case commandCodes.ECHO:
         return answer(commands.ECHO, payload, (data) => data);
+      case commandCodes.SET_BAUD:
+        if (!this.baudRates) throw new RequestRefused('UNKNOWN_COMMAND', 'command 0x0a (firmware without SET_BAUD)');
+        return answer(commands.SET_BAUD, payload, (baud) => {
+          if (!this.baudRates!.includes(baud)) throw new RequestRefused('BAD_ARGUMENT', `${baud} baud`);
+          return baud;
+        });
       default:
         throw new RequestRefused('UNKNOWN_COMMAND', `command 0x${request.command.toString(16)}`);
     }

@@ -70,6 +70,13 @@ export class SerialPortTransport implements Transport {
     return this.closeListeners.add(listener);
   }
 
+  /** Changes the port's rate (after SET_BAUD; see baud.ts). A pty takes it and ignores it. */
+  setBaudRate(baudRate: number): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.port.update({ baudRate }, (error) => (error ? reject(new DeviceError(`${this.description}: cannot set ${baudRate} baud: ${error.message}`, { baudRate })) : resolve())),
+    );
+  }
+
   /** Drops what the OS received and nobody has read yet. */
   discardInput(): Promise<void> {
     if (this.isClosed) return Promise.resolve();
