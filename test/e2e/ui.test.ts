@@ -76,6 +76,11 @@ describe('the UI in Chromium against fake services', () => {
     await poll(() => page.getByTestId('project-link').textContent()).toContain('Wake word');
   });
 
+  it('offers TFLite and ONNX files in the file dialog', async () => {
+    expect(await page.getByTestId('model-file-input').getAttribute('accept')).toBe('.tflite,.onnx');
+    expect(await page.getByTestId('drop-zone').textContent()).toContain('ONNX .onnx');
+  });
+
   it('refuses a file that is not a model, naming it', async () => {
     await page.getByTestId('model-file-input').setInputFiles({ name: 'notes.tflite', mimeType: 'application/octet-stream', buffer: Buffer.from('not a flatbuffer at all') });
     await page.getByTestId('error-banner').waitFor();

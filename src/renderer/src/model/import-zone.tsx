@@ -71,12 +71,12 @@ export function ImportZone({
           </span>
         ) : (
           <>
-            <span>{large ? 'Drop a model file here (TFLite .tflite, int8 or float), or' : 'Drop a .tflite file here, or'}</span>
+            <span>{large ? 'Drop a model file here (TFLite .tflite or ONNX .onnx, int8 or float), or' : 'Drop a .tflite or .onnx file here, or'}</span>
             <label className="button file-button">
               Choose file…
               <input
                 type="file"
-                accept=".tflite"
+                accept=".tflite,.onnx"
                 className="visually-hidden"
                 aria-label="Model file"
                 data-testid="model-file-input"
