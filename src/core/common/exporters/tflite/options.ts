@@ -317,6 +317,7 @@ export const extraOptionsWriters: Record<string, OptionsWriter> = {
 /** Builtin ops beyond the IR's typed ones whose TFLite options hold nothing: written without a table. */
 export const optionlessBuiltins: ReadonlySet<string> = new Set([
   'TRANSPOSE',
+  'REVERSE_V2',
   'SLICE',
   'EXPAND_DIMS',
   'HARD_SWISH',

@@ -75,3 +75,14 @@ describe('bidirectional LSTM (TFLite converter form: REVERSE_V2 around the backw
     });
   }
 });
+
+describe('bidirectional LSTM through .tflite', () => {
+  it('REVERSE_V2 and both LSTMs are written and read back with the same int8 bytes', async () => {
+    const { exportTflite } = await import('../../exporters/tflite/writer.js');
+    const graph = bidirectionalLstm(importModel(new Uint8Array(readFileSync(sharedPath('models/rnn/trained_lstm_int8.tflite')))), 'concat');
+    const back = importModel(exportTflite(graph));
+    expect(back.ops.map((op) => op.type)).toEqual(['UNIDIRECTIONAL_SEQUENCE_LSTM', 'REVERSE_V2', 'UNIDIRECTIONAL_SEQUENCE_LSTM', 'REVERSE_V2', 'CONCATENATION']);
+    const x = new Int8Array(new Uint8Array(readFileSync(sharedPath('vectors/trained_lstm_int8.input.bin'))).buffer);
+    expect(Array.from(new Interpreter(back).run([x]).outputs[0])).toEqual(Array.from(new Interpreter(graph).run([x]).outputs[0]));
+  });
+});
