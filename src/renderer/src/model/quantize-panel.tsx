@@ -1,4 +1,9 @@
 /**
+ * Optimize: the selected variant through a pipeline as a job in the worker. The pipeline select
+ * offers post-training int8 quantization (the form below) and pipelines that train (pruning,
+ * fine-tuning, distillation, optionally ending in int8: see ../optimize/training-panel.tsx, which
+ * also shows such a job's curves and its variant beside the parent).
+ *
  * Quantize: post-training int8 quantization of the selected variant as a job in the worker.
  * The user picks the calibration data (a dataset of the project, added here by its path on the
  * serving machine, or synthetic inputs), how many samples calibrate and how many held-out samples
@@ -14,6 +19,8 @@ import { ErrorBanner, Panel, ProgressBar, StatusBadge } from '../components/widg
 import { JobLog } from '../deploy/job-progress.js';
 import { formatCount, formatPercent, formatPrecision } from '../format.js';
 import { asError, isActive, useJobs, useQuery, useServices } from '../state/services-context.js';
+import { TrainingJobView, TrainingOptions, isTrainingJob } from '../optimize/training-panel.js';
+import { type TrainingForm, defaultTrainingForm, pipelineChoices } from '../optimize/training.js';
 
 /** What an optimize job reports when it succeeds (see OptimizeJobResult in core/node/jobs). */
 interface OptimizeResult {
@@ -39,12 +46,15 @@ export function QuantizePanel({ projectId, variant, variants, onSelect }: { proj
   const [evaluationLimit, setEvaluationLimit] = useState(500);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<Error>();
+  const [pipeline, setPipeline] = useState('quantize-int8');
+  const [trainingForm, setTrainingForm] = useState<Omit<TrainingForm, 'pipeline'>>(defaultTrainingForm);
 
   const list = datasets.data ?? [];
   // Default calibration: the newest dataset of the project, else synthetic inputs.
   const calibration = choice ?? list.at(-1)?.id ?? synthetic;
   const job = newestOptimize(jobs, variant.id);
   const quantized = variant.summary.dtype !== 'float32';
+  const progress = job && (isTrainingJob(job) ? <TrainingJobView job={job} variants={variants} datasets={list} onSelect={onSelect} /> : <OptimizeProgress job={job} variants={variants} datasets={list} onSelect={onSelect} />);
 
   const start = async (event: FormEvent) => {
     event.preventDefault();
@@ -68,13 +78,53 @@ export function QuantizePanel({ projectId, variant, variants, onSelect }: { proj
           This variant is already quantized ({formatPrecision(variant.summary)}): post-training quantization starts from a float32 or hybrid model. Select its float
           parent, or import the float model, to quantize again.
         </p>
-        {job && <OptimizeProgress job={job} variants={variants} datasets={list} onSelect={onSelect} />}
+        {progress}
+      </Panel>
+    );
+  }
+
+  const addDataset = (
+    <AddDatasetForm
+      projectId={projectId}
+      onAdded={(dataset) => {
+        setDatasetVersion((value) => value + 1);
+        setChoice(dataset.id);
+        setTrainingForm((form) => ({ ...form, datasetId: dataset.id }));
+      }}
+    />
+  );
+  const pipelineSelect = (
+    <form className="deploy-form" aria-label="Pipeline" onSubmit={(event) => event.preventDefault()}>
+      <label className="field field--wide">
+        <span className="field__label">Pipeline</span>
+        <select className="select" value={pipeline} onChange={(event) => setPipeline(event.target.value)} data-testid="pipeline-select">
+          {pipelineChoices.map((candidate) => (
+            <option key={candidate.id} value={candidate.id}>
+              {candidate.label}
+            </option>
+          ))}
+        </select>
+      </label>
+    </form>
+  );
+
+  if (pipeline !== 'quantize-int8') {
+    // Training starts from the newest dataset of the project unless the user picks another.
+    const form: TrainingForm = { ...trainingForm, pipeline, datasetId: trainingForm.datasetId ?? list.at(-1)?.id };
+    return (
+      <Panel title={`Optimize ${variant.name}`} testId="quantize-panel">
+        {pipelineSelect}
+        <TrainingOptions variant={variant} datasets={list} form={form} onChange={({ pipeline: _pipeline, ...rest }) => setTrainingForm(rest)} busy={job !== undefined && isActive(job)} />
+        {addDataset}
+        <ErrorBanner error={datasets.error} />
+        {progress}
       </Panel>
     );
   }
 
   return (
-    <Panel title={`Quantize ${variant.name}`} testId="quantize-panel">
+    <Panel title={`Optimize ${variant.name}`} testId="quantize-panel">
+      {pipelineSelect}
       <form className="deploy-form" onSubmit={start} aria-label="Quantize to int8">
         <label className="field">
           <span className="field__label">Calibration data</span>
@@ -93,15 +143,9 @@ export function QuantizePanel({ projectId, variant, variants, onSelect }: { proj
           Quantize to int8
         </button>
       </form>
-      <AddDatasetForm
-        projectId={projectId}
-        onAdded={(dataset) => {
-          setDatasetVersion((value) => value + 1);
-          setChoice(dataset.id);
-        }}
-      />
+      {addDataset}
       <ErrorBanner error={error ?? datasets.error} onDismiss={error ? () => setError(undefined) : undefined} />
-      {job && <OptimizeProgress job={job} variants={variants} datasets={list} onSelect={onSelect} />}
+      {progress}
     </Panel>
   );
 }
