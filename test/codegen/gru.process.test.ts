@@ -10,6 +10,7 @@ import { generateModel } from '../../src/core/common/codegen/index.js';
 import { Interpreter } from '../../src/core/common/interp/interpreter.js';
 import { bytesOf } from '../../src/core/common/ir/tensor.js';
 import type { Graph } from '../../src/core/common/ir/types.js';
+import { deployGraph } from '../../src/core/node/deploy/deploy.js';
 import { buildFirmwareProject, buildHostRunner, runHostRunner, writeFirmwareProject } from '../../src/core/node/toolchain/index.js';
 import {
   bidirectionalGru,
@@ -122,6 +123,17 @@ describe('TD_GRU on the virtual Cortex-M4F', () => {
       expect(result.status).toBe(0);
       expect(hex(result.outputs[0])).toBe(hex(expected));
     });
+  });
+
+  it('streaming: the board keeps the GRU state across runs, each run equal to the streaming interpreter', async () => {
+    const { graph, input } = int8Model(base);
+    const result = await deployGraph(graph, { name: 'gru_stream', hash: 'gru_stream', board: virtualM4f, runs: 3, streaming: true, inputs: [new Uint8Array(input.buffer)], estimate: false });
+    expect(result.bitExact).toBe(true);
+    expect(result.runsIdentical).toBe(false);
+    const interpreter = new Interpreter(graph, { state: 'streaming' });
+    let last = new Uint8Array();
+    for (let run = 0; run < 3; run++) last = bytesOf(interpreter.run([input]).outputs[0]);
+    expect(hex(result.outputBytes[0])).toBe(hex(last));
   });
 
   it('bidirectional int8 (concatenated, last step): byte-identical to the interpreter under QEMU', async () => {
