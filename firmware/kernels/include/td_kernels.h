@@ -788,6 +788,11 @@ td_status td_mean_s8(const td_mean_params_s8 *params,
                      int32_t inner,
                      const int8_t *input,
                      int8_t *output);
+/** REDUCE_MAX (maximum = 1) / REDUCE_MIN (0) over [outer][reduce][inner] on the stored values. */
+td_status td_reduce_min_max_s8(int32_t maximum, int32_t outer, int32_t reduce, int32_t inner, const int8_t *input, int8_t *output);
+td_status td_reduce_min_max_s16(int32_t maximum, int32_t outer, int32_t reduce, int32_t inner, const int16_t *input, int16_t *output);
+td_status td_reduce_min_max_f32(int32_t maximum, int32_t outer, int32_t reduce, int32_t inner, const float *input, float *output);
+
 /** MEAN float32 over [outer][reduce][inner]: float32 sum in input order, divided by the count. */
 td_status td_mean_f32(int32_t outer, int32_t reduce, int32_t inner, const float *input, float *output);
 

@@ -1451,6 +1451,23 @@ function opCoverageCases(random: Random): CaseBuilder[] {
       },
     });
   }
+  // 8-bit -> 8-bit QUANTIZE as the generator emits it: the uint8 <-> int8 sign flip, and a table of all 256 results.
+  add('td_flip_sign_8', {
+    type: 'QUANTIZE', inputs: [{ dtype: 'uint8', shape: [67], quantization: q8(0.05, 128) }], outputs: [{ dtype: 'int8', shape: [67], quantization: q8(0.05, 0) }],
+    call: (_c, _p: any, [x], [y]) => `td_flip_sign_8(67, ${x}, ${y})`,
+  });
+  add('td_lookup_8', {
+    type: 'QUANTIZE', inputs: [{ dtype: 'int8', shape: [67], quantization: q8(0.05, -4) }], outputs: [{ dtype: 'uint8', shape: [67], quantization: q8(0.07, 120) }],
+    call: (c, p: any, [x], [y]) => {
+      const table = Array.from({ length: 256 }, (_, byte) => {
+        const value = (byte << 24) >> 24;
+        const q = multiplyByQuantizedMultiplier(value + -p.requantize.inputZeroPoint, p.requantize.multiplier.multiplier, p.requantize.multiplier.shift) + p.output.zeroPoint;
+        return Math.min(255, Math.max(0, q));
+      });
+      const name = c.constant('uint8_t', 'table', table);
+      return `td_lookup_8(${name}, 67, ${x}, ${y})`;
+    },
+  });
   for (const [to, kernel] of [['uint8', 'td_quantize_f32_u8'], ['int16', 'td_quantize_f32_s16']] as const) {
     add(kernel, {
       type: 'QUANTIZE', inputs: [{ dtype: 'float32', shape: [64] }], outputs: [{ dtype: to, shape: [64], quantization: q8(to === 'uint8' ? 0.02 : 0.0002, to === 'uint8' ? 128 : 0) }],
@@ -1600,6 +1617,16 @@ function opCoverageCases(random: Random): CaseBuilder[] {
       type: 'RESIZE_BILINEAR', attrs: { alignCorners: true, halfPixelCenters: false }, inputs: [{ dtype, shape: [1, 3, 4, 2], quantization: q }, { dtype: 'int32', shape: [2], data: Int32Array.of(5, 7) }],
       outputs: [{ dtype, shape: [1, 5, 7, 2], quantization: q }],
       call: (c, p: any, [x], [y]) => `${kernel}(${resize(c, p, dtype === 'float32')}, ${x}, ${y})`,
+    });
+  }
+
+  // REDUCE_MAX / REDUCE_MIN
+  for (const [dtype, kernel] of [['int8', 'td_reduce_min_max_s8'], ['int16', 'td_reduce_min_max_s16'], ['float32', 'td_reduce_min_max_f32']] as const) {
+    const q = dtype === 'float32' ? undefined : q8(0.1, 0);
+    add(`${kernel} max over H W`, {
+      type: 'REDUCE_MAX', attrs: { keepDims: false }, inputs: [{ dtype, shape: [2, 3, 4, 5], quantization: q }, { dtype: 'int32', shape: [2], data: Int32Array.of(1, 2) }],
+      outputs: [{ dtype, shape: [2, 5], quantization: q }],
+      call: (_c, p: any, [x], [y]) => `${kernel}(1, ${p.outer}, ${p.reduce}, ${p.inner}, ${x}, ${y})`,
     });
   }
 

@@ -471,6 +471,20 @@ export const opModels: OpModelSpec[] = [
     },
   },
   {
+    name: 'reduce_max_int8_hw',
+    build: (m) => {
+      const x = m.input('int8', [1, 5, 6, 4], q8);
+      m.op('REDUCE_MAX', { keepDims: true }, [x, m.int32([1, 2])], [m.tensor('int8', [1, 1, 1, 4], q8)]);
+    },
+  },
+  {
+    name: 'reduce_min_float32_last',
+    build: (m) => {
+      const x = m.input('float32', [3, 4, 7]);
+      m.op('REDUCE_MIN', { keepDims: false }, [x, m.int32([-1])], [m.tensor('float32', [3, 4])]);
+    },
+  },
+  {
     name: 'svdf_float32_rank2',
     build: (m) => {
       const x = m.input('float32', [2, 12]);

@@ -28,6 +28,7 @@ import './math.js';
 import './gather-resize.js';
 import './batch-matmul.js';
 import './space-depth.js';
+import './reduce-min-max.js';
 export { findOp, definedOpTypes } from './registry.js';
 export type { OpContext, OpDefinition, OpWindow, Precision, WeightInput } from './op.js';
 export { opContext, opLabel } from './op.js';

@@ -18,3 +18,4 @@ import './cast.js';
 import './math.js';
 import './gather-resize.js';
 import './batch-matmul.js';
+import './reduce-min-max.js';

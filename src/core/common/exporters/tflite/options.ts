@@ -277,6 +277,8 @@ export const extraOptionsWriters: Record<string, OptionsWriter> = {
   DIV: (builder, a) => ({ type: BuiltinOptions.DivOptions, offset: DivOptions.createDivOptions(builder, a.activation()) }),
   SPACE_TO_DEPTH: (builder, a) => ({ type: BuiltinOptions.SpaceToDepthOptions, offset: SpaceToDepthOptions.createSpaceToDepthOptions(builder, a.integer('blockSize', 1)) }),
   DEPTH_TO_SPACE: (builder, a) => ({ type: BuiltinOptions.DepthToSpaceOptions, offset: DepthToSpaceOptions.createDepthToSpaceOptions(builder, a.integer('blockSize', 1)) }),
+  REDUCE_MAX: (builder, a) => ({ type: BuiltinOptions.ReducerOptions, offset: ReducerOptions.createReducerOptions(builder, a.boolean('keepDims')) }),
+  REDUCE_MIN: (builder, a) => ({ type: BuiltinOptions.ReducerOptions, offset: ReducerOptions.createReducerOptions(builder, a.boolean('keepDims')) }),
   LEAKY_RELU: (builder, a) => ({ type: BuiltinOptions.LeakyReluOptions, offset: LeakyReluOptions.createLeakyReluOptions(builder, a.float32('alpha')) }),
   SVDF: (builder, a) => ({
     type: BuiltinOptions.SVDFOptions,

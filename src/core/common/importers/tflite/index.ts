@@ -477,6 +477,8 @@ class TfliteReader {
         return { axis: o?.axis() ?? 0, activation: activation(o?.fusedActivationFunction()) };
       }
       case 'MEAN':
+      case 'REDUCE_MAX':
+      case 'REDUCE_MIN':
         return { keepDims: options(BuiltinOptions.ReducerOptions, () => new ReducerOptions())?.keepDims() ?? false };
       case 'UNIDIRECTIONAL_SEQUENCE_LSTM': {
         const o = options(BuiltinOptions.UnidirectionalSequenceLSTMOptions, () => new UnidirectionalSequenceLSTMOptions());
