@@ -3,7 +3,8 @@
  * build): `npx tsx bench/rnn/run.ts`. The LSTM is the shared trained_lstm_int8's
  * UNIDIRECTIONAL_SEQUENCE_LSTM alone (28 steps, 28 inputs, 20 units); the GRU is a TD_GRU of the
  * same size (seeded weights, int8 with int16 gates and Q0.15 state), both ways of
- * linear_before_reset, and a bidirectional GRU (forward + reverse + CONCATENATION). Instructions
+ * linear_before_reset, and a bidirectional GRU (forward + reverse + CONCATENATION); then the float32
+ * LSTM (trained_lstm) and a float32 GRU of the same size. Instructions
  * are QEMU's exact count (-icount) of each op as the profiler times it; every deploy is checked
  * byte-identical against the interpreter. Results go to results.json beside this file.
  */
@@ -12,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { virtualM4f } from '../../src/core/common/boards/index.js';
 import type { Graph } from '../../src/core/common/ir/types.js';
-import { gruWeights, int8GruGraph, int8Parameters, seededRandom, type GruSpec } from '../../src/core/common/interp/kernels/testing/gru-model.js';
+import { floatGruGraph, gruWeights, int8GruGraph, int8Parameters, seededRandom, type GruSpec } from '../../src/core/common/interp/kernels/testing/gru-model.js';
 import { bidirectionalGru } from '../../src/core/common/interp/kernels/testing/gru-model.js';
 import { deployGraph } from '../../src/core/node/deploy/deploy.js';
 import { loadModelFile } from '../../src/core/node/model-file.js';
@@ -40,7 +41,7 @@ async function measure(name: string, graph: Graph, inputs: Uint8Array[] | undefi
   const recurrent = result.layers.filter((layer) => layer.macs > 0);
   const macs = recurrent.reduce((total, layer) => total + layer.macs, 0);
   const instructions = recurrent.reduce((total, layer) => total + layer.latency, 0);
-  return { name, bitExact: result.bitExact, macs, instructions, perMac: Math.round((instructions / macs) * 1000) / 1000, total: result.latency.value };
+  return { name, bitExact: result.bitExact, passed: result.passed, tolerance: result.tolerance, macs, instructions, perMac: Math.round((instructions / macs) * 1000) / 1000, total: result.latency.value };
 }
 
 const rows = [];
@@ -52,5 +53,9 @@ for (const linearBeforeReset of [true, false]) {
   rows.push(await measure(`gru_int8_28x28x20_${linearBeforeReset ? 'lbr' : 'reset_first'}`, graph, [gruInput(spec)]));
 }
 rows.push(await measure('bigru_int8_28x28x20_concat', bidirectionalGru(gru, 'concat'), [gruInput(gru)]));
-for (const row of rows) console.log(`${row.name}: ${row.instructions.toLocaleString('en-US')} instructions, ${row.macs.toLocaleString('en-US')} MACs, ${row.perMac} per MAC, bit-exact ${row.bitExact}`);
+const floatLstm = lstmOnly(await loadModelFile(sharedPath('models/rnn/trained_lstm.tflite')));
+rows.push(await measure('lstm_f32_28x28x20', floatLstm, undefined));
+const floatInput = Float32Array.from({ length: gru.time * gru.inputSize }, (_, i) => Math.sin(i * 0.37));
+rows.push(await measure('gru_f32_28x28x20_lbr', floatGruGraph(gru, gruWeights(gru)), [new Uint8Array(floatInput.buffer)]));
+for (const row of rows) console.log(`${row.name}: ${row.instructions.toLocaleString('en-US')} instructions, ${row.macs.toLocaleString('en-US')} MACs, ${row.perMac} per MAC, bit-exact ${row.bitExact}, passed ${row.passed} (tolerance ${row.tolerance})`);
 await writeFile(join(here, 'results.json'), `${JSON.stringify(rows, null, 2)}\n`);
