@@ -1,9 +1,15 @@
+import { readFileSync, realpathSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { CodegenError, ImportError, TinyDeployError } from '../common/errors.js';
 import { exportTflite } from '../common/exporters/index.js';
 import { importModel, type ImportOptions } from '../common/importers/index.js';
+import type { OnnxImportOptions } from '../common/importers/onnx/index.js';
 import type { Graph } from '../common/ir/types.js';
+import { printableName } from '../common/printable.js';
+
+/** What a model file's reader may pass its importer: the limits, and the ONNX input layout. */
+export type ModelFileOptions = ImportOptions & Pick<OnnxImportOptions, 'inputLayout'>;
 
 /**
  * The one reader of model files, for every caller: the CLI (a path the user typed), the services
@@ -35,7 +41,7 @@ export function readModelBytes(bytes: Uint8Array, name: string, options: ImportO
  * then the file and the system's error code (`kws: cannot read its model file /… (ENOENT)`).
  * `options` are the importer's limits.
  */
-export async function loadModelFile(path: string, name?: string, options: ImportOptions = {}): Promise<Graph> {
+export async function loadModelFile(path: string, name?: string, options: ModelFileOptions = {}): Promise<Graph> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
@@ -47,7 +53,43 @@ export async function loadModelFile(path: string, name?: string, options: Import
         : `${name}: cannot read its model file ${path} (${code ?? (error as Error).message})`;
     throw new ImportError(message, { path });
   }
-  return readModelBytes(bytes, name ?? basename(path), options);
+  const importOptions: OnnxImportOptions = { ...options, externalData: externalDataReader(path) };
+  return readModelBytes(bytes, name ?? basename(path), importOptions);
+}
+
+/**
+ * Reads the external data files an ONNX model names (weights saved beside the .onnx file), from
+ * the model's folder or below it: a location that leads elsewhere (`../`, an absolute path, a
+ * symbolic link out of the folder) is an ImportError, as is a file that cannot be read.
+ */
+export function externalDataReader(modelPath: string): (location: string) => Uint8Array {
+  const folder = dirname(resolve(modelPath));
+  const inside = (root: string, target: string) => {
+    const path = relative(root, target);
+    return path !== '' && path !== '..' && !path.startsWith(`..${sep}`) && !isAbsolute(path);
+  };
+  return (location) => {
+    const target = resolve(folder, location);
+    const outside = () =>
+      new ImportError(`external data file ${printableName(location)} is outside the model's folder ${folder}: TinyDeploy reads external data only from beside the model or below it`, { location });
+    if (isAbsolute(location) || !inside(folder, target)) throw outside();
+    const unreadable = (error: unknown) => {
+      const { code } = error as NodeJS.ErrnoException;
+      return new ImportError(`cannot read external data file ${printableName(location)} (${code === 'ENOENT' ? `no such file in ${folder}` : (error as Error).message})`, { location });
+    };
+    let real: string;
+    try {
+      real = realpathSync(target);
+    } catch (error) {
+      throw unreadable(error);
+    }
+    if (!inside(realpathSync(folder), real)) throw outside();
+    try {
+      return new Uint8Array(readFileSync(real));
+    } catch (error) {
+      throw unreadable(error);
+    }
+  };
 }
 
 /**
