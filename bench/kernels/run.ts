@@ -19,6 +19,7 @@
  * Invoke() (plus 3–6 instructions of marker calls).
  */
 
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,16 +111,17 @@ function shapeText(row: OpsRow): string {
 
 const ok = (value: KernelBenchRow['dsp'] | null): value is Measurement => !!value && 'instructions' in value;
 
-function table(rows: KernelBenchRow[]): string {
+function table(rows: KernelBenchRow[], before: Map<string, KernelBenchRow>): string {
   const count = (value: number) => value.toLocaleString('en-US');
   const lines = rows.map((row) => {
     const dsp = ok(row.dsp) ? `${count(row.dsp.instructions)}${row.dsp.matchesTflm ? '' : ' **≠TFLM**'}` : `error: ${(row.dsp as { error: string }).error}`;
     const portable = row.portable === null ? '–' : ok(row.portable) ? `${count(row.portable.instructions)}${row.portable.matchesTflm ? '' : ' **≠TFLM**'}` : 'error';
     const perMac = (value: number | null) => (value === null ? '–' : value.toFixed(2));
-    return `| ${row.model} | ${row.op} | ${count(row.macs)} | ${dsp} | ${portable} | ${perMac(row.dspPerMac)} | ${perMac(row.portablePerMac)} | ${row.macs ? count(row.floorInstructions) : '–'} | ${count(row.cmsisNn)} | ${row.ratio === null ? '–' : row.ratio.toFixed(2)} |`;
+    const earlier = before.get(row.model)?.ratio;
+    return `| ${row.model} | ${row.op} | ${count(row.macs)} | ${dsp} | ${portable} | ${perMac(row.dspPerMac)} | ${perMac(row.portablePerMac)} | ${row.macs ? count(row.floorInstructions) : '–'} | ${count(row.cmsisNn)} | ${earlier === undefined || earlier === null ? '–' : earlier.toFixed(2)} | ${row.ratio === null ? '–' : row.ratio.toFixed(2)} |`;
   });
-  return `| model | op | MACs | ours DSP | ours portable | DSP /MAC | portable /MAC | M4 floor (MACs/2) | CMSIS-NN | DSP / CMSIS-NN |
-|---|---|---:|---:|---:|---:|---:|---:|---:|---:|
+  return `| model | op | MACs | ours DSP | ours portable | DSP /MAC | portable /MAC | M4 floor (MACs/2) | CMSIS-NN | before: DSP / CMSIS-NN | DSP / CMSIS-NN |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${lines.join('\n')}`;
 }
 
@@ -194,6 +196,12 @@ async function main(): Promise<void> {
   };
   await writeFile(join(here, 'results', `${label}.json`), JSON.stringify(document, null, 1) + '\n');
   if (only.length === 0 && !dspOnly) {
+    const beforeFile = join(here, 'results', 'before.json');
+    const beforeDocument = label !== 'before' && existsSync(beforeFile) ? (JSON.parse(await readFile(beforeFile, 'utf8')) as { summary: ReturnType<typeof summary>; rows: KernelBenchRow[] }) : undefined;
+    const before = new Map((beforeDocument?.rows ?? []).map((row) => [row.model, row]));
+    const beforeText = beforeDocument
+      ? `Before the shape dispatch (\`results/before.json\`): ${beforeDocument.summary.equalToTflm} of ${beforeDocument.summary.models} with TFLite Micro's bytes, median ${beforeDocument.summary.medianRatio}x, worst ${beforeDocument.summary.worstRatio}x, ${beforeDocument.summary.atMost06} at ≤ 0.6x.\n\n`
+      : '';
     await writeFile(
       join(here, 'README.md'),
       `# Kernel shape sweep on the virtual Cortex-M4F
@@ -206,11 +214,14 @@ TFLite Micro + CMSIS-NN's on the same emulated board (\`ops.json\`). The M4's fl
 MACs). Instructions are QEMU's exact count (\`-icount\`); ours is the whole inference, TFLite Micro's one Invoke().
 
 Summary: ${facts.deployed} of ${facts.models} deploy, ${facts.equalToTflm} with TFLite Micro's exact bytes; median
-${facts.medianRatio}x CMSIS-NN, worst ${facts.worstRatio}x, ${facts.atMost06} shapes at ≤ 0.6x.
+${facts.medianRatio}x CMSIS-NN, worst ${facts.worstRatio}x, ${facts.atMost06} shapes at ≤ 0.6x. Slower than our portable
+kernel: ${facts.slowerThanPortable.join(', ') || 'none'}. Convolutions above 2.0 instructions per MAC: ${facts.convAbove2PerMac.length};
+fully connected above 1.6: ${facts.fcAbove16PerMac.length}.
 
+${beforeText}
 Worst shapes: ${worst.map((row) => `${row.model} (${row.ratio}x)`).join(', ')}.
 
-${table(rows)}
+${table(rows, before)}
 
 Full figures (and earlier runs) are in \`results/\`.
 `,
