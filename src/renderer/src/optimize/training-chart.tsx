@@ -8,7 +8,7 @@
 import { formatPercent } from '../format.js';
 import { compactNumber, linearScale, niceTicks } from '../charts/scale.js';
 import { useWidth } from '../charts/use-width.js';
-import { type EpochPoint, type StepPoint, stepPosition } from './training.js';
+import type { EpochPoint } from './training.js';
 import '../charts/charts.css';
 import './optimize.css';
 
@@ -28,13 +28,17 @@ function passOffsets(points: readonly EpochPoint[]): number[] {
   return offsets;
 }
 
-export function TrainingChart({ epochs, steps }: { epochs: readonly EpochPoint[]; steps: readonly StepPoint[] }) {
+/** A training step seen live: where it sits on the epoch axis and its loss. */
+export interface StepLoss {
+  position: number;
+  loss: number;
+}
+
+export function TrainingChart({ epochs, steps }: { epochs: readonly EpochPoint[]; steps: readonly StepLoss[] }) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const offsets = passOffsets(epochs);
   const last = epochs.at(-1);
-  // Steps belong to the pass now training: the last logged pass, or the next one once that pass has logged all its epochs.
-  const stepOffset = last ? offsets[last.passIndex] + (last.epoch >= last.epochs ? last.epochs : 0) : 0;
-  const totalEpochs = Math.max(1, offsets.length ? offsets.at(-1)! + epochs.filter((point) => point.passIndex === offsets.length - 1)[0].epochs : 0, ...steps.map((step) => stepOffset + step.epochs));
+  const totalEpochs = Math.max(1, offsets.length ? offsets.at(-1)! + epochs.filter((point) => point.passIndex === offsets.length - 1)[0].epochs : 0, ...steps.map((step) => Math.ceil(step.position)));
   const lossTicks = niceTicks(Math.max(0, ...epochs.map((point) => point.loss), ...steps.map((step) => step.loss)), 4);
   const accuracies = epochs.flatMap((point) => (point.validationAccuracy !== undefined ? [point.validationAccuracy] : []));
   const accuracyFloor = accuracies.length ? Math.max(0, Math.floor(Math.min(...accuracies) * 10) / 10 - 0.1) : 0;
@@ -77,7 +81,7 @@ export function TrainingChart({ epochs, steps }: { epochs: readonly EpochPoint[]
           <text className="chart__tick" x={(margin.left + x(totalEpochs)) / 2} y={height - 4} textAnchor="middle">
             epoch
           </text>
-          {steps.length > 1 && <path className="training-chart__steps" d={path(steps.map((step) => [x(stepOffset + stepPosition(step)), yLoss(step.loss)]))} data-testid="training-steps" />}
+          {steps.length > 1 && <path className="training-chart__steps" d={path(steps.map((step) => [x(step.position), yLoss(step.loss)]))} data-testid="training-steps" />}
           {epochs.length > 1 && <path className="training-chart__loss" d={path(epochs.map((point) => [epochX(point), yLoss(point.loss)]))} />}
           {withAccuracy.length > 1 && <path className="training-chart__accuracy" d={path(withAccuracy.map((point) => [epochX(point), yAccuracy(point.validationAccuracy!)]))} />}
           {epochs.map((point) => (

@@ -12,8 +12,8 @@ import { ErrorBanner, ProgressBar, StatusBadge } from '../components/widgets.js'
 import { JobLog } from '../deploy/job-progress.js';
 import { formatCount, formatPercent } from '../format.js';
 import { asError, isActive, useServices } from '../state/services-context.js';
-import { TrainingChart } from './training-chart.js';
-import { type PruneTarget, type StepPoint, type TrainingForm, change, epochPoints, findPipeline, prunes, stepPoint, trainingRequest } from './training.js';
+import { type StepLoss, TrainingChart } from './training-chart.js';
+import { type PruneTarget, type StepPoint, type TrainingForm, change, currentPassOffset, epochPoints, findPipeline, prunes, stepPoint, stepPosition, trainingRequest } from './training.js';
 import './optimize.css';
 
 /** What a training optimize job reports (see OptimizeJobResult in core/node/jobs/kinds/optimize.ts). */
@@ -128,7 +128,7 @@ export function TrainingOptions({ variant, datasets, form, onChange, busy }: { v
 export function TrainingJobView({ job, variants, datasets, onSelect }: { job: Job; variants: ModelVariant[]; datasets: Dataset[]; onSelect: (variantId: string) => void }) {
   const services = useServices();
   const [cancelError, setCancelError] = useState<Error>();
-  const [steps, setSteps] = useState<{ jobId: string; points: StepPoint[] }>({ jobId: job.id, points: [] });
+  const [steps, setSteps] = useState<{ jobId: string; points: (StepPoint & StepLoss)[] }>({ jobId: job.id, points: [] });
   const active = isActive(job);
   // Steps are seen live only (the job keeps its current step, not their history): collected while the panel watches.
   useEffect(() => {
@@ -138,8 +138,10 @@ export function TrainingJobView({ job, variants, datasets, onSelect }: { job: Jo
       if (!current) return seen.jobId === job.id ? seen : { jobId: job.id, points };
       const last = points.at(-1);
       if (last && last.pass === current.pass && last.epoch === current.epoch && last.step === current.step) return seen;
-      return { jobId: job.id, points: [...points, current] };
+      // Placed when seen: after the epochs of the training passes that ran before this one.
+      return { jobId: job.id, points: [...points, { ...current, position: currentPassOffset(job.log) + stepPosition(current) }] };
     });
+    // job.log is read when a new step arrives; a log line alone does not add a step.
   }, [job.id, job.step]);
   const epochs = epochPoints(job.log);
   const result = job.status === 'succeeded' ? (job.result as TrainingResult | undefined) : undefined;
@@ -194,7 +196,7 @@ export function TrainingJobView({ job, variants, datasets, onSelect }: { job: Jo
 
 function ComparisonTable({ training, parentName, variantName }: { training: NonNullable<TrainingResult['training']>; parentName: string; variantName: string }) {
   const rows: [string, string, Before, (value: number) => string, string][] = [
-    ['Accuracy (held out)', 'accuracy', training.accuracy, (value) => formatPercent(value, 2), `${(100 * (training.accuracy.after - training.accuracy.before)).toFixed(2)} points`],
+    ['Accuracy (held out)', 'accuracy', training.accuracy, (value) => formatPercent(value, 2), `${(100 * Math.abs(training.accuracy.after - training.accuracy.before)).toFixed(2)} points`],
     ['Parameters', 'params', training.params, formatCount, change(training.params.before, training.params.after).percent],
     ['MACs', 'macs', training.macs, formatCount, change(training.macs.before, training.macs.after).percent],
   ];
@@ -223,7 +225,7 @@ function ComparisonTable({ training, parentName, variantName }: { training: NonN
               <td className="numeric" data-testid={`compare-${key}-after`}>
                 {format(figure.after)}
               </td>
-              <td className="numeric">{key === 'accuracy' && training.accuracy.after >= training.accuracy.before ? `+${delta}` : delta}</td>
+              <td className="numeric">{key === 'accuracy' ? `${training.accuracy.after >= training.accuracy.before ? '+' : '−'}${delta}` : delta}</td>
             </tr>
           ))}
         </tbody>

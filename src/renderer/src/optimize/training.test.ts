@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { servicesSchema, validateRequest } from '../../../shared/services/schemas.js';
-import { change, defaultTrainingForm, epochPoints, findPipeline, pipelineChoices, stepPoint, stepPosition, trainingRequest } from './training.js';
+import { change, currentPassOffset, defaultTrainingForm, epochPoints, findPipeline, pipelineChoices, stepPoint, stepPosition, trainingRequest } from './training.js';
 
 const lstm = { id: 'v1', summary: { parameters: 9530, macs: 263_000 } };
 
@@ -56,6 +56,10 @@ describe('epochPoints', () => {
       { pass: 'distill', passIndex: 1, epoch: 1, epochs: 1, loss: 0.0015 },
     ]);
     expect(epochPoints(['calibrating 3 of 50'])).toEqual([]);
+    // Steps of the distill pass start after finetune's two epochs; finetune's own steps at 0, also once its epochs are logged.
+    expect(currentPassOffset(log)).toBe(2);
+    expect(currentPassOffset(log.slice(0, 6))).toBe(0);
+    expect(currentPassOffset(log.slice(0, 3))).toBe(0);
   });
 
   it('reads the current step and places it on the epoch axis', () => {

@@ -144,6 +144,22 @@ export function stepPosition(point: StepPoint): number {
   return point.epoch - 1 + point.step / Math.max(1, point.steps);
 }
 
+const trainingPassLine = /^pass \d+ of \d+: (finetune|distill)$/;
+
+/**
+ * Where the training pass now running starts on the chart's epoch axis: the epochs of the
+ * training passes before it in the log (their "pass i of n" lines and epoch lines), so a step seen
+ * now is drawn at this offset plus its position within the pass.
+ */
+export function currentPassOffset(log: readonly string[]): number {
+  const running = log.filter((line) => trainingPassLine.test(line)).length - 1;
+  const epochsOf = new Map<number, number>();
+  for (const point of epochPoints(log)) epochsOf.set(point.passIndex, point.epochs);
+  let offset = 0;
+  for (const [passIndex, epochs] of epochsOf) if (passIndex < running) offset += epochs;
+  return offset;
+}
+
 /** A before → after figure with its change: "9,530 → 4,370 (−54.1%)". */
 export function change(before: number, after: number): { ratio: number; percent: string } {
   const ratio = before === 0 ? 0 : (after - before) / before;
