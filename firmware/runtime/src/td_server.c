@@ -27,6 +27,7 @@ enum {
   TD_COMMAND_STACK = 0x07,
   TD_COMMAND_RESET = 0x08,
   TD_COMMAND_ECHO = 0x09,
+  TD_COMMAND_SET_BAUD = 0x0A,
 };
 
 enum {
@@ -60,6 +61,15 @@ enum {
 static uint8_t td_frame[TD_FRAME_BYTES];
 static size_t td_frame_length;
 static uint8_t td_frame_overflow;
+
+/* SET_BAUD: the rate every board starts at and goes back to; the rate to switch to once the reply
+ * is out; after switching, probation until a valid frame arrives: TD_BAUD_PROBATION_BYTES bytes
+ * without one, or an invalid frame, mean the host cannot hear us at the new rate. */
+#define TD_BAUD_DEFAULT 115200u
+#define TD_BAUD_PROBATION_BYTES 128u
+static uint32_t td_baud_pending;
+static uint8_t td_baud_probation;
+static uint32_t td_baud_probation_bytes;
 static uint8_t td_reply[TD_MESSAGE_BYTES];
 
 static uint8_t td_outputs_valid;
@@ -308,6 +318,16 @@ static uint8_t td_echo(td_exchange *x) {
   return TD_STATUS_OK;
 }
 
+static uint8_t td_set_baud(td_exchange *x) {
+  if (x->length != 4u) return TD_STATUS_BAD_LENGTH;
+  uint32_t baud = get_u32(&x->payload[0]);
+  if (baud < 9600u || !td_board_set_baud(baud, 0)) return TD_STATUS_BAD_ARGUMENT;
+  td_baud_pending = baud;
+  put_u32(&x->out[0], baud);
+  x->out_length = 4;
+  return TD_STATUS_OK;
+}
+
 static void td_handle_message(const uint8_t *message, size_t length) {
   uint16_t request_id = get_u16(&message[0]);
   uint8_t command = message[2];
@@ -326,23 +346,46 @@ static void td_handle_message(const uint8_t *message, size_t length) {
       case TD_COMMAND_STACK: status = td_stack(&x); break;
       case TD_COMMAND_RESET: status = td_reset(&x); break;
       case TD_COMMAND_ECHO: status = td_echo(&x); break;
+      case TD_COMMAND_SET_BAUD: status = td_set_baud(&x); break;
       default: status = TD_STATUS_UNKNOWN_COMMAND; break;
     }
   }
   /* Only OK and RUN_FAILED replies carry a payload. */
   if (status != TD_STATUS_OK && status != TD_STATUS_RUN_FAILED) x.out_length = 0;
   td_send_reply(request_id, command, status, x.out_length);
+  if (td_baud_pending != 0u) {
+    /* The reply went out at the old rate; td_board_set_baud waits for it to leave the UART. */
+    td_board_set_baud(td_baud_pending, 1);
+    td_baud_pending = 0;
+    td_baud_probation = 1;
+    td_baud_probation_bytes = 0;
+  }
+}
+
+/* Back to 115200 when the host does not speak at the rate SET_BAUD set. */
+static void td_baud_give_up(void) {
+  td_baud_probation = 0;
+  td_board_set_baud(TD_BAUD_DEFAULT, 1);
 }
 
 static void td_handle_frame(uint8_t *frame, size_t length) {
   int32_t decoded = td_cobs_decode(frame, length);
-  if (decoded < (int32_t)(TD_HEADER_BYTES + TD_CRC_BYTES)) return;
-  size_t message_length = (size_t)decoded - TD_CRC_BYTES;
-  if (get_u32(&frame[message_length]) != td_crc32(frame, message_length)) return;
+  size_t message_length = decoded < (int32_t)(TD_HEADER_BYTES + TD_CRC_BYTES) ? 0u : (size_t)decoded - TD_CRC_BYTES;
+  if (message_length == 0u || get_u32(&frame[message_length]) != td_crc32(frame, message_length)) {
+    if (td_baud_probation) td_baud_give_up();
+    return;
+  }
+  td_baud_probation = 0;
   td_handle_message(frame, message_length);
 }
 
 void td_server_receive(uint8_t byte) {
+  if (td_baud_probation && ++td_baud_probation_bytes > TD_BAUD_PROBATION_BYTES) {
+    td_baud_give_up();
+    td_frame_length = 0;
+    td_frame_overflow = 0;
+    return;
+  }
   if (byte == 0u) {
     if (td_frame_length > 0u && !td_frame_overflow) td_handle_frame(td_frame, td_frame_length);
     td_frame_length = 0;

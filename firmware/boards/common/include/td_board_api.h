@@ -23,6 +23,20 @@ void td_board_write(const void *data, size_t length);
 /* Reads one byte, blocking (not used once td_serial_init has turned on the receive interrupt). */
 uint8_t td_board_read_byte(void);
 
+/*
+ * The profiler's UART at `baud` 8N1 (PROTOCOL.md SET_BAUD): 1 when the UART can make the rate
+ * within 2 % from its clock, else 0. With `apply` 1 it also waits until the transmitter has sent
+ * everything written so far, then switches. Boards whose rate is fixed (the QEMU CMSDK boards)
+ * return 0.
+ */
+int td_board_set_baud(uint32_t baud, int apply);
+
+/* Whether a UART that makes `made` baud for `wanted` is within 2 % of it. */
+static inline int td_baud_within(uint32_t made, uint32_t wanted) {
+  uint32_t error = made > wanted ? made - wanted : wanted - made;
+  return (uint64_t)error * 50u <= wanted;
+}
+
 /* Ends the program: exits QEMU with `status` under `-semihosting` (or a debugger's semihosting), else sleeps forever. */
 void td_board_exit(int status) __attribute__((noreturn));
 

@@ -18,6 +18,7 @@ typedef struct {
 
 #define TD_PL011_DR_OE (1u << 11)
 #define TD_PL011_FR_RXFE (1u << 4)
+#define TD_PL011_FR_BUSY (1u << 3)
 #define TD_PL011_FR_TXFF (1u << 5)
 #define TD_PL011_LCR_H_FEN (1u << 4)
 #define TD_PL011_LCR_H_WLEN_8 (3u << 5)
@@ -26,6 +27,9 @@ typedef struct {
 #define TD_PL011_CR_RXE (1u << 9)
 #define TD_PL011_IMSC_RXIM (1u << 4)
 #define TD_PL011_IMSC_RTIM (1u << 6)
+
+/* The UART clock, as the family's td_board_init gave it (for SET_BAUD). */
+extern uint32_t td_pl011_clock_hz;
 
 /* The baud divisor in 1/64ths (IBRD.FBRD) from the UART clock, rounded; LCR_H's write latches it. */
 static inline void td_pl011_start(td_pl011_registers *uart, uint32_t clock_hz, uint32_t baud) {

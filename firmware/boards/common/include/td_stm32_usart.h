@@ -22,6 +22,7 @@ typedef struct {
 #define TD_STM32_USART_CR1_RXNEIE (1u << 5)
 #define TD_STM32_USART_ISR_ORE (1u << 3)
 #define TD_STM32_USART_ISR_RXNE (1u << 5)
+#define TD_STM32_USART_ISR_TC (1u << 6)
 #define TD_STM32_USART_ISR_TXE (1u << 7)
 #define TD_STM32_USART_ICR_ORECF (1u << 3)
 
@@ -31,6 +32,10 @@ static inline uint32_t td_stm32_usart_brr(uint32_t clock_hz, uint32_t baud, int 
   /* 256 × clock overflows 32 bits above 16.7 MHz: whole part and remainder apart. */
   return (clock_hz / baud) * 256u + ((clock_hz % baud) * 256u + baud / 2u) / baud;
 }
+
+/* The USART's kernel clock and whether it is an LPUART, as the family's td_board_init set them up (for SET_BAUD). */
+extern uint32_t td_stm32_usart_clock_hz;
+extern int td_stm32_usart_is_lpuart;
 
 /* 8N1, no flow control, at `brr`; transmitter and receiver on. */
 static inline void td_stm32_usart_start(td_stm32_usart_registers *usart, uint32_t brr) {

@@ -67,6 +67,23 @@ void td_board_write(const void *data, size_t length) {
   }
 }
 
+/* UARTE BAUDRATE values (nRF52840 PS §6.34.10): the rates SET_BAUD may pick. */
+static const struct {
+  uint32_t baud, value;
+} td_nrf52_baud_rates[] = {
+    {115200u, TD_UARTE_BAUD_115200}, {230400u, 0x03AFB000u}, {460800u, 0x07400000u}, {921600u, 0x0F000000u}, {1000000u, 0x10000000u},
+};
+
+/* td_board_write returns once ENDTX came: the transmitter is done, so the rate can change at once. */
+int td_board_set_baud(uint32_t baud, int apply) {
+  for (size_t i = 0; i < sizeof td_nrf52_baud_rates / sizeof td_nrf52_baud_rates[0]; i++) {
+    if (td_nrf52_baud_rates[i].baud != baud) continue;
+    if (apply) TD_BOARD_UARTE->baudrate = td_nrf52_baud_rates[i].value;
+    return 1;
+  }
+  return 0;
+}
+
 uint8_t td_board_read_byte(void) {
   uint8_t byte;
   while (!td_nrf52_uart_take(&byte)) {

@@ -14,5 +14,6 @@ void td_board_init(void) {
   TD_RP2040_GPIO_CTRL(TD_RP2040_UART_RX_PIN) = TD_RP2040_FUNCSEL_UART;
   TD_RP2_SET(TD_RP2040_RESETS_BASE, TD_RESETS_RESET) = TD_RP2040_RESET_UART0;
   (void)td_rp2_unreset(TD_RP2040_RESETS_BASE, TD_RP2040_RESET_UART0);
+  td_pl011_clock_hz = td_rp2040_clock.peri_hz;
   td_pl011_start(TD_PL011(TD_UART0_BASE), td_rp2040_clock.peri_hz, TD_RP2040_BAUD);
 }

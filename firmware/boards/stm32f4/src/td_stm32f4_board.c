@@ -9,6 +9,11 @@
 #include "td_stm32f4.h"
 
 #define TD_BOARD_USART TD_STM32F4_USART(TD_UART0_BASE)
+/* USART SR: transmission complete (RM0090 §30.6.1). */
+#define TD_USART_SR_TC_BIT (1u << 6)
+
+/* The clock the USART's bus got, for SET_BAUD. */
+static uint32_t td_board_uart_hz;
 
 void td_board_init(void) {
   td_stm32f4_clock_init();
@@ -22,6 +27,7 @@ void td_board_init(void) {
   uint32_t bus_hz = td_stm32f4_clock.apb2_hz;
 #endif
   (void)TD_RCC_AHB1ENR;
+  td_board_uart_hz = bus_hz;
   td_stm32_gpio_registers *gpio = TD_STM32F4_GPIO(TD_STM32F4_UART_PORT);
   td_stm32_pin_alternate(gpio, TD_STM32F4_UART_TX_PIN, TD_STM32F4_UART_AF);
   td_stm32_pin_alternate(gpio, TD_STM32F4_UART_RX_PIN, TD_STM32F4_UART_AF);
@@ -47,6 +53,18 @@ uint8_t td_board_read_byte(void) {
   while (!(TD_BOARD_USART->sr & TD_USART_SR_RXNE)) {
   }
   return (uint8_t)TD_BOARD_USART->dr;
+}
+
+/* Oversampling by 16: BRR = bus clock / baud, at least 16 (USARTDIV 1.0), 16 bits. */
+int td_board_set_baud(uint32_t baud, int apply) {
+  uint32_t brr = (td_board_uart_hz + baud / 2u) / baud;
+  if (brr < 16u || brr > 0xFFFFu || !td_baud_within(td_board_uart_hz / brr, baud)) return 0;
+  if (apply) {
+    while (!(TD_BOARD_USART->sr & TD_USART_SR_TC_BIT)) {
+    }
+    TD_BOARD_USART->brr = brr;
+  }
+  return 1;
 }
 
 void td_board_exit(int status) { td_semihosting_exit(status); }

@@ -20,5 +20,6 @@ void td_board_init(void) {
   (void)TD_RCC_AHB1ENR;
   td_stm32_pin_alternate(TD_STM32F7_GPIO(TD_STM32F7_UART_TX_PORT), TD_STM32F7_UART_TX_PIN, TD_STM32F7_UART_AF);
   td_stm32_pin_alternate(TD_STM32F7_GPIO(TD_STM32F7_UART_RX_PORT), TD_STM32F7_UART_RX_PIN, TD_STM32F7_UART_AF);
+  td_stm32_usart_clock_hz = bus_hz;
   td_stm32_usart_start(TD_STM32_USART(TD_UART0_BASE), td_stm32_usart_brr(bus_hz, TD_STM32F7_BAUD, 0));
 }

@@ -16,5 +16,6 @@ void td_board_init(void) {
   td_stm32_gpio_registers *gpio = TD_STM32H7_GPIO(TD_STM32H7_UART_PORT);
   td_stm32_pin_alternate(gpio, TD_STM32H7_UART_TX_PIN, TD_STM32H7_UART_AF);
   td_stm32_pin_alternate(gpio, TD_STM32H7_UART_RX_PIN, TD_STM32H7_UART_AF);
+  td_stm32_usart_clock_hz = td_stm32h7_clock.apb1_hz;
   td_stm32_usart_start(TD_STM32_USART(TD_UART0_BASE), td_stm32_usart_brr(td_stm32h7_clock.apb1_hz, TD_STM32H7_BAUD, 0));
 }

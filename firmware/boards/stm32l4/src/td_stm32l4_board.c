@@ -21,5 +21,7 @@ void td_board_init(void) {
   td_stm32_pin_alternate(gpio, TD_STM32L4_UART_RX_PIN, TD_STM32L4_UART_AF);
 
   uint32_t bus_hz = (TD_STM32L4_UART_APB) == 1 ? td_stm32l4_clock.apb1_hz : td_stm32l4_clock.apb2_hz;
+  td_stm32_usart_clock_hz = bus_hz;
+  td_stm32_usart_is_lpuart = TD_STM32L4_UART_LPUART;
   td_stm32_usart_start(TD_STM32_USART(TD_UART0_BASE), td_stm32_usart_brr(bus_hz, TD_STM32L4_BAUD, TD_STM32L4_UART_LPUART));
 }

@@ -75,8 +75,11 @@ describe('real-board back-end with stand-ins', () => {
     try {
       expect(connection).toMatchObject({ board: 'nucleo-f446re', backend: 'gdb-server', serialPath: port.hostPath, flash: { bytes: 0x1100, segments: 1 } });
       expect(connection.info).toMatchObject({ boardId: 'nucleo-f446re', buildId: 'stand-in' });
-      // The fake board's timer runs at 1 GHz, not the F446RE's 180 MHz: the connection says so (a last 'hello' step).
-      expect(steps.map((step) => step.step)).toEqual(['start', 'start', 'flash', 'line', 'hello', 'hello']);
+      // The fake board's timer runs at 1 GHz, not the F446RE's 180 MHz: the connection says so (a 'hello' step);
+      // then the faster line is asked for (SET_BAUD), which this stand-in's firmware does not know.
+      expect(steps.map((step) => step.step)).toEqual(['start', 'start', 'flash', 'line', 'hello', 'hello', 'hello']);
+      expect(steps[6].message).toBe("the line stays at 115200 baud (the board's firmware has no SET_BAUD)");
+      expect(connection.baudRate).toBe(115200);
       expect(connection.clockNote).toMatch(/^board nucleo-f446re runs at 1000 MHz, not the 180 MHz of its catalog entry/);
       expect(steps[0].message).toBe('starting OpenOCD for nucleo-f446re (probe 066DFF3)');
       const args = JSON.parse(await readFile(join(directory, 'args.json'), 'utf8')) as string[];

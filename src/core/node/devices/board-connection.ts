@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Board, FlashMethod } from '../../common/boards/index.js';
 import { CancelledError, DeviceError } from '../../common/errors.js';
 import { DeviceClient } from '../../common/protocol/client.js';
-import type { BoardInfo } from '../../common/protocol/messages.js';
+import { DEFAULT_BAUD_RATE, type BoardInfo } from '../../common/protocol/messages.js';
 import { helloOrExplain } from './hello.js';
 import { Session } from '../../common/protocol/session.js';
 import { parseElfImage } from './gdb/elf-image.js';
@@ -18,6 +18,7 @@ import { findOnPath, GdbServerProcess, LaunchedProbe, type GdbServerLaunchOption
 import { startableServers } from './gdb-server/server-configs.js';
 import { driveMethod, findBoardDrive, flashByDrive, type DriveFlashOptions } from './mass-storage.js';
 import { reopenSerialPort, type ReopenOptions } from './transport/reopen.js';
+import { negotiateBaudRate, type BaudOptions } from './transport/baud.js';
 import { localDevices, type DeviceLoan } from './device-manager.js';
 import { writeFirmwareImages } from '../toolchain/images.js';
 
@@ -76,6 +77,11 @@ export interface BoardConnectOptions extends VirtualBoardConnectionOptions {
   listSerialPorts?: () => Promise<SerialPortEntry[]>;
   /** Baud rate of a real serial port (default 115200, the firmware's). */
   baudRate?: number;
+  /**
+   * Real boards: after HELLO, agree a faster rate with the board (SET_BAUD, transport/baud.ts);
+   * connectBoard turns it on for real boards, never for QEMU. Firmware without the command stays at 115200.
+   */
+  fasterLine?: boolean | BaudOptions;
   /** Cancels between steps; what was started is stopped. */
   signal?: AbortSignal;
   onProgress?: (progress: BoardConnectProgress) => void;
@@ -97,6 +103,8 @@ export interface BoardConnection {
    * the reported clock, and the figures are not the board's.
    */
   clockNote?: string;
+  /** Real boards: the rate the line runs at after HELLO (above 115200 when the board and the link took a faster one). */
+  baudRate?: number;
   /** Writes target memory while the profiler idles, where the back-end can (virtual boards); else undefined. */
   writeMemory?: (address: number, bytes: Uint8Array) => Promise<void>;
   /** Closes the line and stops what the connection started. Idempotent. */
@@ -144,6 +152,7 @@ export async function connectBoard(board: Board, firmware: Uint8Array | string, 
     return connectGdbServerBoard(board, firmware, { ...options, probe, gdbServer: probe.gdbServer, serialPort: probe.serialPath });
   }
   const plan = await planRealBoard(board, options);
+  options = { ...options, fasterLine: options.fasterLine ?? true };
   if (plan.method === 'drive') return connectDriveBoard(board, firmware, plan.port, options);
   if (plan.method === 'given') return connectGdbServerBoard(board, firmware, { ...options, serialPort: plan.port.path });
   options.onProgress?.({ step: 'start', message: `starting ${plan.method === 'openocd' ? 'OpenOCD' : 'pyOCD'} for ${board.id}${plan.port.serialNumber ? ` (probe ${plan.port.serialNumber})` : ''}` });
@@ -269,11 +278,13 @@ async function connectDriveBoard(board: Board, firmware: Uint8Array | string, po
     const sessionTransport = options.wrapTransport ? options.wrapTransport(transport) : transport;
     const client = new DeviceClient(new Session(sessionTransport, options.session), options.client);
     const { info, clockNote } = await helloAsBoard(client, board, reopened.path, options, async () => undefined);
+    const baudRate = await fasterLine(client, reopened.transport, reopened.path, options);
     const now = performance.now();
     return {
       board: board.id,
       backend: 'mass-storage',
       ...(clockNote ? { clockNote } : {}),
+      ...(baudRate ? { baudRate } : {}),
       serialPath: reopened.path,
       client,
       info,
@@ -361,11 +372,13 @@ export async function connectGdbServerBoard(
       const description = await probe?.describeCore?.(bytes);
       return description ? { description, core: description } : undefined;
     });
+    const baudRate = await guard(fasterLine(client, transport, options.serialPort, options));
     const now = performance.now();
     return {
       board: board.id,
       backend: 'gdb-server',
       ...(clockNote ? { clockNote } : {}),
+      ...(baudRate ? { baudRate } : {}),
       serialPath: options.serialPort,
       client,
       info,
@@ -378,6 +391,20 @@ export async function connectGdbServerBoard(
     await close();
     throw crash ?? error;
   }
+}
+
+/** SET_BAUD after HELLO when `options.fasterLine` says so: the rate the line runs at then, reported as a progress step; else undefined. */
+async function fasterLine(client: DeviceClient, transport: SerialPortTransport, line: string, options: BoardConnectOptions): Promise<number | undefined> {
+  if (!options.fasterLine) return undefined;
+  const agreed = await negotiateBaudRate(client, transport, line, typeof options.fasterLine === 'object' ? options.fasterLine : {});
+  const message =
+    agreed.baudRate > DEFAULT_BAUD_RATE
+      ? `the line runs at ${agreed.baudRate} baud from now on`
+      : agreed.unsupported
+        ? `the line stays at ${DEFAULT_BAUD_RATE} baud (the board's firmware has no SET_BAUD)`
+        : `the line stays at ${DEFAULT_BAUD_RATE} baud${agreed.failed.length > 0 ? ` (${agreed.failed.join(', ')} baud did not get through)` : ''}`;
+  options.onProgress?.({ step: 'hello', message });
+  return agreed.baudRate;
 }
 
 /**

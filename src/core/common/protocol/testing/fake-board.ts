@@ -68,7 +68,7 @@ export interface FakeBoardOptions {
 /** The rate a board starts at and goes back to (PROTOCOL.md SET_BAUD). */
 const startBaudRate = 115200;
 /** Garbage bytes a board on probation after SET_BAUD takes before going back to 115200. */
-const probationGarbageBytes = 32;
+const probationGarbageBytes = 128;
 
 /** A request the board received, with the status it answered (for tests). */
 export interface ReceivedRequest {

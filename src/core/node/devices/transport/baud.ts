@@ -37,8 +37,8 @@ export interface BaudOptions {
 
 export const defaultBaudRates: readonly number[] = [921_600, 460_800, 230_400];
 
-/** Bytes of 0xFF sent at 115200 to send a board on probation back to 115200: more than its 32-byte limit, seen at any faster rate. */
-const fallbackBurst = new Uint8Array(48).fill(0xff);
+/** Bytes of 0xFF sent at 115200 to send a board on probation back to 115200: more than its 128-byte limit, seen at any faster rate (as 0x80 … bytes, never a frame). */
+const fallbackBurst = new Uint8Array(160).fill(0xff);
 
 /** A link test pattern with every bit transition a wrong rate garbles. */
 const echoPattern = Uint8Array.from({ length: 64 }, (_, i) => (i * 37 + 0x55) & 0xff || 0x55);
