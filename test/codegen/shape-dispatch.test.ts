@@ -36,6 +36,9 @@ const cases = [
   { model: 'maxpool_3x3_s2_24x24x16_same', kernel: 'td_maxpool_s8' },
   { model: 'pad_48x48x3_p2', kernel: 'td_pad_s8' },
   { model: 'pad_16x16x16_p1', kernel: 'td_pad_s8' },
+  { model: 'logistic_16x16x8', kernel: 'td_logistic_s8' },
+  { model: 'logistic_257', kernel: 'td_logistic_s8' },
+  { model: 'tanh_256', kernel: 'td_tanh_s8' },
 ];
 
 describe('kernel dispatch by shape: bit-exact with TFLite Micro and the interpreter', () => {
