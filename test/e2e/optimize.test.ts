@@ -4,7 +4,7 @@
  * MNIST set, pick "prune channels → fine-tune", prune half of every prunable group and fine-tune
  * one short seeded epoch; the job's loss and validation accuracy appear as a curve, and the new
  * variant sits beside its parent with held-out accuracy, parameters and MACs before and after.
- * The post-training quantize form stays one pipeline choice away. Screenshots at 1280x800 go to
+ * A longer fine-tuning draws each step's loss while it runs and is cancelled. The post-training quantize form stays one pipeline choice away. Screenshots at 1280x800 go to
  * $TINYDEPLOY_ARTEFACTS (default: a folder under the system's temp folder, printed).
  */
 
@@ -113,4 +113,24 @@ describe('the Optimize panel in Chromium against tinydeploy serve', () => {
     expect(await page.getByTestId('prune-target-input').inputValue()).toBe('50');
     expect(pageErrors).toEqual([]);
   }, 600_000);
+
+  it('draws the loss of each step while fine-tuning, and cancels: no variant is made', async () => {
+    await page.getByTestId('pipeline-select').selectOption('finetune');
+    expect(await page.getByTestId('prune-target-input').count()).toBe(0);
+    await page.getByTestId('epochs-input').fill('50');
+    await page.getByTestId('max-steps-input').fill('');
+    await page.getByTestId('optimize-button').click();
+    // The live curve: steps seen so far as a line before any epoch has finished.
+    await page.getByTestId('training-steps').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('optimize-progress').getAttribute('data-status')).toBe('running');
+    expect(await page.getByTestId('training-chart').locator('svg').getAttribute('aria-label')).toMatch(/no epoch finished yet; \d+ steps seen, loss \d+\.\d{4}/);
+    await saveScreenshot(page, 'optimize-training-live', artefacts);
+    await page.getByTestId('cancel-optimize').click();
+    await poll(() => page.getByTestId('optimize-progress').getAttribute('data-status'), 30_000).toBe('cancelled');
+    expect(await page.getByTestId('optimize-result').count()).toBe(0);
+    expect(await page.getByTestId('variant-row').count()).toBe(2);
+    // Free to start again once cancelled.
+    expect(await page.getByTestId('optimize-button').isDisabled()).toBe(false);
+    expect(pageErrors).toEqual([]);
+  }, 300_000);
 });
