@@ -28,6 +28,7 @@ const cases = [
   { model: 'dw_10x8_s1_49x40x1_dm8_valid', kernel: 'td_conv2d_s8' },
   { model: 'dw_3x3_s1_24x24x1_dm8_same', kernel: 'td_conv2d_s8' },
   { model: 'dw_3x3_s1_12x12x8_dm2_same', kernel: 'td_depthwise_conv2d_s8' },
+  { model: 'dw_10x8_s1_25x20x8_same', kernel: 'td_depthwise_conv2d_s8' },
   { model: 'quantize_uint8_to_int8_96x96x1', kernel: 'td_flip_sign_8' },
   { model: 'quantize_uint8_to_int8_49x10x1', kernel: 'td_flip_sign_8' },
   { model: 'quantize_int8_to_int8_16x16x32', kernel: 'td_lookup_8' },

@@ -1188,6 +1188,7 @@ function buildCases(random: Random): CaseBuilder[] {
     ['3x3 stride 1 same multiplier 2 on 8 channels', { input: [6, 6, 8], outputChannels: 16, kernel: [3, 3], padding: 'same', activation: 'none' }],
     ['5x3 stride 2 valid multiplier 3', { input: [9, 7, 4], outputChannels: 12, kernel: [5, 3], stride: [2, 2], padding: 'valid', activation: 'relu' }],
     ['3x3 stride 1 same multiplier 8 on one channel', { input: [7, 6, 1], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['10x8 stride 2 same (ten filter rows)', { input: [13, 11, 8], outputChannels: 8, kernel: [10, 8], stride: [2, 2], padding: 'same', activation: 'relu' }],
   ];
   for (const [label, config] of depthwise) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
   for (const [label, config] of depthwise) cases.push(convF32(random, `depthwise_conv2d_f32 ${label}`, config, true));

@@ -31,8 +31,8 @@
 
 #if TD_KERNELS_DSP
 
-/** The most filter rows the ring of expanded rows holds (larger filters take the slower loop). */
-#define TD_DEPTHWISE_MAX_ROWS 8
+/** The most filter rows the ring of expanded rows holds (larger filters take the slower loop; 16 covers the 10x8 keyword-spotting filters). */
+#define TD_DEPTHWISE_MAX_ROWS 16
 
 /** Words of scratch for a filter of K_h x K_w and rows of `span` positions (see the top). */
 TD_INLINE int32_t td_depthwise_scratch_words(int32_t filter_h, int32_t filter_w, int32_t span)
