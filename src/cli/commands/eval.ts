@@ -4,6 +4,7 @@ import { openDataset } from '../../core/node/datasets/dataset.js';
 import { evaluate } from '../../core/node/datasets/evaluate.js';
 import type { EvaluationResult } from '../../core/node/datasets/evaluate.js';
 import { loadModelFile } from '../../core/node/model-file.js';
+import { inputLayoutOption, inputLayoutOptionSpec } from '../model-options.js';
 import { booleanOption, integerOption, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { formatPercent, formatTable } from '../format.js';
@@ -81,6 +82,7 @@ export const evalCommand: Command = {
     positionals: [{ name: 'model', description: 'model file (.tflite)' }],
     options: {
       dataset: { type: 'string', value: 'dir', required: true, description: 'dataset folder with a dataset.json' },
+      'input-layout': inputLayoutOptionSpec,
       limit: { type: 'integer', value: 'N', description: 'evaluate only the first N samples' },
       json: { type: 'boolean', description: 'print {"samples","correct","accuracy","confusion","classes","perClass","topK"} as JSON' },
     },
@@ -90,7 +92,7 @@ export const evalCommand: Command = {
   },
   async run(args, io) {
     const modelPath = args.positionals.model;
-    const [graph, dataset] = await Promise.all([loadModelFile(modelPath), openDataset(stringOption(args, 'dataset')!)]);
+    const [graph, dataset] = await Promise.all([loadModelFile(modelPath, undefined, inputLayoutOption(args)), openDataset(stringOption(args, 'dataset')!)]);
     const progress = progressReporter(io.stderr, `eval ${printableName(dataset.name)}`);
     let result: EvaluationResult;
     try {

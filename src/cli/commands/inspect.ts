@@ -4,6 +4,7 @@ import { formatShape } from '../../core/common/ir/tensor.js';
 import { printableJson, printableName } from '../../core/common/printable.js';
 import { DEFAULT_MAX_TENSOR_BYTES } from '../../core/common/importers/index.js';
 import { loadModelFile } from '../../core/node/model-file.js';
+import { inputLayoutOption, inputLayoutOptionSpec } from '../model-options.js';
 import { booleanOption, integerOption } from '../args.js';
 import type { Command } from '../command.js';
 import { formatCount, formatTable } from '../format.js';
@@ -159,6 +160,7 @@ export const inspectCommand: Command = {
     summary: 'Show a model\'s inputs, outputs and per-layer parameters, weight bytes, MACs and activation memory.',
     positionals: [{ name: 'model', description: 'model file (.tflite)' }],
     options: {
+      'input-layout': inputLayoutOptionSpec,
       json: { type: 'boolean', description: 'print one JSON document (format, inputs, outputs, totals, layers) instead of the table' },
       'max-tensor-bytes': {
         type: 'integer',
@@ -169,7 +171,7 @@ export const inspectCommand: Command = {
   },
   async run(args, io) {
     const path = args.positionals.model;
-    const analysis = analyzeModel(await loadModelFile(path, undefined, { maxTensorBytes: integerOption(args, 'max-tensor-bytes') }));
+    const analysis = analyzeModel(await loadModelFile(path, undefined, { maxTensorBytes: integerOption(args, 'max-tensor-bytes'), ...inputLayoutOption(args) }));
     io.stdout.write(booleanOption(args, 'json') ? printableJson(inspectJson(analysis)) + '\n' : inspectText(path, analysis));
     return 0;
   },

@@ -11,6 +11,7 @@ import { UsageError } from '../../core/common/errors.js';
 import { printableName } from '../../core/common/printable.js';
 import { openDataset } from '../../core/node/datasets/dataset.js';
 import { loadModelFile, saveModelFile } from '../../core/node/model-file.js';
+import { inputLayoutOption } from '../model-options.js';
 import { type TrainingBackend, trainingBackends } from '../../core/node/train/engine.js';
 import { type TrainingPipelineOptions, type TrainingProgress, type TrainingReport, optimizeWithTraining, parsePassList } from '../../core/node/train/optimize-training.js';
 import { type ParsedArgs, booleanOption, integerOption, stringOption } from '../args.js';
@@ -123,7 +124,7 @@ export async function runTrainingPipeline(args: ParsedArgs, io: CliIo, modelPath
   const options = trainingOptions(args);
   const teacherPath = stringOption(args, 'teacher');
   if (teacherPath && !passes.includes('distill')) throw new UsageError('--teacher goes with a pipeline that has distill');
-  const [graph, dataset, teacher] = await Promise.all([loadModelFile(modelPath), openDataset(datasetPath), teacherPath ? loadModelFile(teacherPath) : undefined]);
+  const [graph, dataset, teacher] = await Promise.all([loadModelFile(modelPath, undefined, inputLayoutOption(args)), openDataset(datasetPath), teacherPath ? loadModelFile(teacherPath, undefined, inputLayoutOption(args)) : undefined]);
   const modelName = basename(modelPath);
   const view = progressView(io);
   let result: Awaited<ReturnType<typeof optimizeWithTraining>>;

@@ -6,6 +6,7 @@ import { findPipeline, listPasses, listPipelines, runPipeline, type PassLogEntry
 import { type GraphEvaluation, type QuantizeInt8Options, type SensitivityReport, observerKinds } from '../../core/common/passes/quantize/index.js';
 import { openDataset } from '../../core/node/datasets/dataset.js';
 import { loadModelFile, saveModelFile } from '../../core/node/model-file.js';
+import { inputLayoutOption, inputLayoutOptionSpec } from '../model-options.js';
 import {
   type CalibrationRecord,
   type CalibrationSource,
@@ -217,6 +218,7 @@ export const optimizeCommand: Command = {
     positionals: [{ name: 'model', description: 'model file (.tflite); not needed with --list', optional: true }],
     options: {
       pipeline: { type: 'string', value: 'name', description: 'pipeline to run (default quantize-int8; see --list)' },
+      'input-layout': inputLayoutOptionSpec,
       out: { type: 'string', value: 'file.tflite', description: 'where to save the variant' },
       calibration: { type: 'string', value: 'dataset', description: 'dataset folder whose first samples calibrate the quantization (the rest are held out)' },
       synthetic: { type: 'boolean', description: 'calibrate on seeded random inputs instead (for a model without a dataset; recorded in the variant)' },
@@ -263,7 +265,7 @@ export const optimizeCommand: Command = {
     if (quantizing && !source) throw new UsageError(`pipeline ${pipeline} quantizes: give --calibration <dataset> or --synthetic`);
     if (!quantizing && (source || sensitivity)) throw new UsageError(`pipeline ${pipeline} does not quantize: --calibration, --synthetic and --sensitivity do not apply`);
 
-    const graph = await loadModelFile(modelPath);
+    const graph = await loadModelFile(modelPath, undefined, inputLayoutOption(args));
     const modelName = basename(modelPath);
     const progress = phaseProgress(io);
     const started = performance.now();

@@ -6,6 +6,7 @@ import { Interpreter } from '../../core/common/interp/interpreter.js';
 import { printableName } from '../../core/common/printable.js';
 import { DEFAULT_MAX_TENSOR_BYTES } from '../../core/common/importers/index.js';
 import { loadModelFile } from '../../core/node/model-file.js';
+import { inputLayoutOption, inputLayoutOptionSpec } from '../model-options.js';
 import { integerOption, stringOption, stringOptions } from '../args.js';
 import type { Command } from '../command.js';
 
@@ -74,6 +75,7 @@ export const runCommand: Command = {
         choices: ['reset', 'streaming'],
         description: 'LSTM state: reset before the inference (default), or streaming: each input file may hold a sequence of inputs, run in order with the state carried over; the outputs are concatenated',
       },
+      'input-layout': inputLayoutOptionSpec,
       'max-tensor-bytes': {
         type: 'integer',
         value: 'n',
@@ -86,7 +88,7 @@ export const runCommand: Command = {
     const inputPaths = stringOptions(args, 'input');
     const outputPath = stringOption(args, 'output')!;
     const streaming = stringOption(args, 'state') === 'streaming';
-    const graph = await loadModelFile(modelPath, undefined, { maxTensorBytes: integerOption(args, 'max-tensor-bytes') });
+    const graph = await loadModelFile(modelPath, undefined, { maxTensorBytes: integerOption(args, 'max-tensor-bytes'), ...inputLayoutOption(args) });
     if (inputPaths.length !== graph.inputs.length) {
       throw new UsageError(
         `tinydeploy run: ${modelPath} has ${graph.inputs.length} input(s) (${graph.inputs.map((id) => describe(graph.tensors[id])).join('; ')}), ` +

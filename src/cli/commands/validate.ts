@@ -4,6 +4,7 @@ import { openDataset } from '../../core/node/datasets/dataset.js';
 import { defaultValidationSamples, validateGraph, type ValidateResult } from '../../core/node/deploy/validate.js';
 import { fileSha256 } from '../../core/node/toolchain/build-model.js';
 import { loadModelFile } from '../../core/node/model-file.js';
+import { inputLayoutOption, inputLayoutOptionSpec } from '../model-options.js';
 import { UsageError } from '../../core/common/errors.js';
 import { booleanOption, integerOption, stringOption } from '../args.js';
 import { boardOption, boardOptionSpec } from '../board-option.js';
@@ -92,6 +93,7 @@ export const validateCommand: Command = {
     positionals: [{ name: 'model', description: 'model file (.tflite)' }],
     options: {
       board: boardOptionSpec,
+      'input-layout': inputLayoutOptionSpec,
       dataset: { type: 'string', value: 'dir', required: true, description: 'dataset folder with a dataset.json' },
       samples: { type: 'integer', value: 'N', description: `samples to run, the first ones of the dataset (default ${defaultValidationSamples})` },
       json: { type: 'boolean', description: 'print {"samples","equal","accuracy":{"board","host"},"maxAbsDiff","rmse","mae","cosine","l2r",…} as JSON' },
@@ -109,7 +111,7 @@ export const validateCommand: Command = {
     const samples = integerOption(args, 'samples');
     if (samples !== undefined && samples < 1) throw new UsageError(`--samples must be at least 1, got ${samples}`);
     const modelPath = args.positionals.model;
-    const [graph, dataset, hash] = await Promise.all([loadModelFile(modelPath), openDataset(stringOption(args, 'dataset')!), fileSha256(modelPath)]);
+    const [graph, dataset, hash] = await Promise.all([loadModelFile(modelPath, undefined, inputLayoutOption(args)), openDataset(stringOption(args, 'dataset')!), fileSha256(modelPath)]);
     const label = `validate ${printableName(dataset.name)} on ${board.id}`;
     // Build and flash as named steps, then the samples as a bar.
     const steps = stepReporter(io.stderr, label);
