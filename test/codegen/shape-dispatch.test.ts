@@ -1,7 +1,8 @@
 /**
  * The kernel paths chosen per shape at generation time (a depthwise convolution of one input
- * channel run as a convolution, the pooling, PAD, fully connected, softmax/logistic/tanh and
- * QUANTIZE fast paths) give TFLite Micro's bytes: the single-op models of
+ * channel run as a convolution, depth multipliers above 1, pooling, PAD, fully connected with the
+ * input offset folded into the bias, logistic/tanh memoised per byte, QUANTIZE as a table or a
+ * sign flip) give TFLite Micro's bytes: the single-op models of
  * ../shared/baseline/ops/ (with TFLite Micro's output for a seeded input), generated, compiled
  * for the host with the portable kernels and with the DSP kernels (their host emulation), equal
  * TFLite Micro's `.out.bin` and the interpreter. bench/kernels measures the same models on the
@@ -37,6 +38,9 @@ const cases = [
   { model: 'maxpool_3x3_s2_24x24x16_same', kernel: 'td_maxpool_s8' },
   { model: 'pad_48x48x3_p2', kernel: 'td_pad_s8' },
   { model: 'pad_16x16x16_p1', kernel: 'td_pad_s8' },
+  { model: 'fc_640x128', kernel: 'td_fully_connected_s8' },
+  { model: 'fc_64x10_nobias', kernel: 'td_fully_connected_s8' },
+  { model: 'fc_1960x4', kernel: 'td_fully_connected_s8' },
   { model: 'logistic_16x16x8', kernel: 'td_logistic_s8' },
   { model: 'logistic_257', kernel: 'td_logistic_s8' },
   { model: 'tanh_256', kernel: 'td_tanh_s8' },

@@ -34,15 +34,31 @@ function lowerFullyConnected({ shape, arithmetic }: FullyConnectedPlan, context:
   }
   const { perChannel, requant } = arithmetic;
   const folded = perChannel ? requant : { multipliers: requant.multipliers.subarray(0, 1), shifts: requant.shifts.subarray(0, 1) };
+  // DSP builds: the input offset goes into the bias here (Σ (x + o)·w = Σ x·w + o·Σ w, exact in
+  // int32), so the kernel's inner loop skips adding it to every input value.
+  const inputOffset = -arithmetic.input.zeroPoint;
+  const foldedBias = context.options.dsp && inputOffset !== 0 ? biasWithInputOffset(weights.data!, bias?.data, units, depth, inputOffset) : undefined;
   return {
     kernels: ['td_fully_connected_s8'],
     scratchBytes: fullyConnectedS8BufferSize(context.options.dsp, depth, units),
     emit: (e) => {
-      const params = e.struct('params', 'td_fc_params', `{${-arithmetic.input.zeroPoint}, 0, ${arithmetic.output.zeroPoint}, ${clampC(arithmetic.activation)}}`);
+      const params = e.struct('params', 'td_fc_params', `{${foldedBias ? 0 : inputOffset}, 0, ${arithmetic.output.zeroPoint}, ${clampC(arithmetic.activation)}}`);
       const quant = perChannelQuant(e, folded);
-      return `td_fully_connected_s8(${e.context()}, ${params}, ${quant}, ${perChannel ? 1 : 0}, ${tensors(e)})`;
+      const biasPointer = foldedBias ? e.array('bias_with_input_offset', 'int32', foldedBias) : bias ? e.pointer(bias, 'read') : 'NULL';
+      return `td_fully_connected_s8(${e.context()}, ${params}, ${quant}, ${perChannel ? 1 : 0}, ${batches}, ${depth}, ${units}, ${e.pointer(x, 'read')}, ${e.pointer(weights, 'read')}, ${biasPointer}, ${e.pointer(y, 'write')})`;
     },
   };
+}
+
+/** bias[o] + offset · Σ_k weights[o][k] for every unit (an absent bias is 0). */
+function biasWithInputOffset(weights: ArrayLike<number | bigint>, bias: ArrayLike<number | bigint> | undefined, units: number, depth: number, offset: number): Int32Array {
+  const result = new Int32Array(units);
+  for (let unit = 0; unit < units; unit++) {
+    let sum = 0;
+    for (let k = 0; k < depth; k++) sum += Number(weights[unit * depth + k]);
+    result[unit] = (bias ? Number(bias[unit]) : 0) + offset * sum;
+  }
+  return result;
 }
 
 registerLowerer(fullyConnected, lowerFullyConnected);
