@@ -10,10 +10,10 @@ import type { FormEvent } from 'react';
 import type { Dataset, Job, ModelVariant } from '../../../shared/services/types.js';
 import { ErrorBanner, ProgressBar, StatusBadge } from '../components/widgets.js';
 import { JobLog } from '../deploy/job-progress.js';
-import { formatCount, formatPercent } from '../format.js';
-import { asError, isActive, useServices } from '../state/services-context.js';
+import { formatBytes, formatCount, formatPercent } from '../format.js';
+import { asError, isActive, useFinishedJobsCount, useQuery, useServices } from '../state/services-context.js';
 import { type StepLoss, TrainingChart } from './training-chart.js';
-import { type PruneTarget, type StepPoint, type TrainingForm, change, currentPassOffset, epochPoints, findPipeline, prunes, stepPoint, stepPosition, trainingRequest } from './training.js';
+import { type PruneTarget, type StepPoint, type DeployFigures, type TrainingForm, change, currentPassOffset, deployedSideBySide, epochPoints, findPipeline, prunes, stepPoint, stepPosition, trainingRequest } from './training.js';
 import './optimize.css';
 
 /** What a training optimize job reports (see OptimizeJobResult in core/node/jobs/kinds/optimize.ts). */
@@ -149,6 +149,10 @@ export function TrainingJobView({ job, variants, datasets, onSelect }: { job: Jo
   const parent = variants.find((candidate) => candidate.id === job.params.variantId);
   const dataset = datasets.find((candidate) => candidate.id === job.params.datasetId);
   const settings = job.params.training as { passes?: string[] } | undefined;
+  // Once either side is deployed: latency, RAM and flash on the same board (refreshed as jobs finish).
+  const finished = useFinishedJobsCount(job.projectId);
+  const measurements = useQuery(result ? `optimize-deploys:${job.projectId}` : null, () => services.measurements.list({ projectId: job.projectId }), finished);
+  const deployed = result && measurements.data ? deployedSideBySide(measurements.data, result.parentId, result.variantId) : undefined;
   return (
     <div className="job-progress" data-testid="optimize-progress" data-status={job.status}>
       <div className="job-progress__bar">
@@ -186,7 +190,8 @@ export function TrainingJobView({ job, variants, datasets, onSelect }: { job: Jo
             from {parent?.name ?? 'its parent'}: {result.training.epochs} epoch(s) on {result.training.backend} in {(result.training.wallMs / 1000).toFixed(1)} s; accuracies on the {formatCount(result.training.heldOutSamples)} held-out samples
             {dataset ? ` of ${dataset.name}` : ''}.
           </p>
-          <ComparisonTable training={result.training} parentName={parent?.name ?? 'parent'} variantName={made?.name ?? 'variant'} />
+          <ComparisonTable training={result.training} deployed={deployed} parentName={parent?.name ?? 'parent'} variantName={made?.name ?? 'variant'} />
+          {!deployed?.variant && <p className="note">Deploy the new variant (Deploy &amp; Profile) to see its latency, RAM and flash here beside its parent’s.</p>}
         </div>
       )}
       <JobLog lines={job.log} />
@@ -194,7 +199,22 @@ export function TrainingJobView({ job, variants, datasets, onSelect }: { job: Jo
   );
 }
 
-function ComparisonTable({ training, parentName, variantName }: { training: NonNullable<TrainingResult['training']>; parentName: string; variantName: string }) {
+function deployRows(deployed: ReturnType<typeof deployedSideBySide>): [string, string, DeployFigures | undefined, DeployFigures | undefined][] {
+  if (!deployed) return [];
+  return [
+    [`Latency on ${deployed.boardId}`, 'latency', deployed.parent, deployed.variant],
+    ['RAM', 'ram', deployed.parent, deployed.variant],
+    ['Flash', 'flash', deployed.parent, deployed.variant],
+  ];
+}
+
+function deployValue(key: string, figures: DeployFigures | undefined): number | undefined {
+  if (!figures) return undefined;
+  return key === 'latency' ? figures.latency?.value : key === 'ram' ? figures.ramBytes : figures.flashBytes;
+}
+
+function ComparisonTable({ training, deployed, parentName, variantName }: { training: NonNullable<TrainingResult['training']>; deployed: ReturnType<typeof deployedSideBySide>; parentName: string; variantName: string }) {
+  const unit = deployed?.variant?.latency?.unit ?? deployed?.parent?.latency?.unit ?? 'instructions';
   const rows: [string, string, Before, (value: number) => string, string][] = [
     ['Accuracy (held out)', 'accuracy', training.accuracy, (value) => formatPercent(value, 2), `${(100 * Math.abs(training.accuracy.after - training.accuracy.before)).toFixed(2)} points`],
     ['Parameters', 'params', training.params, formatCount, change(training.params.before, training.params.after).percent],
@@ -228,6 +248,18 @@ function ComparisonTable({ training, parentName, variantName }: { training: NonN
               <td className="numeric">{key === 'accuracy' ? `${training.accuracy.after >= training.accuracy.before ? '+' : '−'}${delta}` : delta}</td>
             </tr>
           ))}
+          {deployRows(deployed).map(([label, key, before, after]) => {
+            const [a, b] = [deployValue(key, before), deployValue(key, after)];
+            const format = (value: number | undefined) => (value === undefined ? 'not deployed' : key === 'latency' ? `${formatCount(value)} ${unit}` : formatBytes(value));
+            return (
+              <tr key={key} data-testid={`compare-${key}`}>
+                <th scope="row">{label}</th>
+                <td className="numeric">{format(a)}</td>
+                <td className="numeric">{format(b)}</td>
+                <td className="numeric">{a !== undefined && b !== undefined ? change(a, b).percent : ''}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { servicesSchema, validateRequest } from '../../../shared/services/schemas.js';
-import { change, currentPassOffset, defaultTrainingForm, epochPoints, findPipeline, pipelineChoices, stepPoint, stepPosition, trainingRequest } from './training.js';
+import { change, currentPassOffset, defaultTrainingForm, deployedSideBySide, epochPoints, findPipeline, pipelineChoices, stepPoint, stepPosition, trainingRequest } from './training.js';
 
 const lstm = { id: 'v1', summary: { parameters: 9530, macs: 263_000 } };
 
@@ -75,5 +75,29 @@ describe('change', () => {
     expect(change(9530, 4370).percent).toBe('−54.1%');
     expect(change(100, 150).percent).toBe('+50.0%');
     expect(change(0, 0).percent).toBe('±0.0%');
+  });
+});
+
+describe('deployedSideBySide', () => {
+  const deploy = (variantId: string, boardId: string, createdAt: string, value: number) => ({ variantId, boardId, kind: 'deploy', createdAt, latency: { value, unit: 'instructions' as const }, ramBytes: value / 10, flashBytes: value / 2 });
+  it('pairs the newest deploys of parent and variant on the board the variant was last deployed to', () => {
+    const measurements = [
+      deploy('p', 'virtual-m4f', '2026-01-01T00:00:00Z', 1000),
+      deploy('p', 'virtual-m7', '2026-01-02T00:00:00Z', 900),
+      deploy('v', 'virtual-m4f', '2026-01-03T00:00:00Z', 400),
+      deploy('p', 'virtual-m4f', '2026-01-04T00:00:00Z', 1100),
+      { variantId: 'v', kind: 'evaluate', createdAt: '2026-01-05T00:00:00Z', boardId: 'virtual-m7' },
+    ];
+    expect(deployedSideBySide(measurements, 'p', 'v')).toEqual({
+      boardId: 'virtual-m4f',
+      parent: { boardId: 'virtual-m4f', latency: { value: 1100, unit: 'instructions' }, ramBytes: 110, flashBytes: 550 },
+      variant: { boardId: 'virtual-m4f', latency: { value: 400, unit: 'instructions' }, ramBytes: 40, flashBytes: 200 },
+    });
+  });
+
+  it('shows the parent’s board before the variant is deployed, and nothing before either is', () => {
+    expect(deployedSideBySide([deploy('p', 'virtual-m7', '2026-01-02T00:00:00Z', 900)], 'p', 'v')).toMatchObject({ boardId: 'virtual-m7', parent: { ramBytes: 90 } });
+    expect(deployedSideBySide([deploy('p', 'virtual-m7', '2026-01-02T00:00:00Z', 900)], 'p', 'v')?.variant).toBeUndefined();
+    expect(deployedSideBySide([], 'p', 'v')).toBeUndefined();
   });
 });

@@ -166,3 +166,36 @@ export function change(before: number, after: number): { ratio: number; percent:
   const percent = `${ratio > 0 ? '+' : ratio < 0 ? '−' : '±'}${Math.abs(100 * ratio).toFixed(1)}%`;
   return { ratio, percent };
 }
+
+/** What a deploy measured, as the comparison needs it. */
+export interface DeployFigures {
+  boardId: string;
+  latency?: { value: number; unit: 'instructions' | 'cycles' };
+  ramBytes?: number;
+  flashBytes?: number;
+}
+
+interface DeployLike extends Omit<DeployFigures, 'boardId'> {
+  boardId?: string;
+  variantId: string;
+  kind: string;
+  createdAt: string;
+}
+
+/**
+ * Parent and variant once deployed, on one board: the board of the variant's newest deploy (else
+ * the parent's), and each side's newest deploy there (absent when that side has none on it).
+ * Undefined when neither has been deployed.
+ */
+export function deployedSideBySide(measurements: readonly DeployLike[], parentId: string, variantId: string): { boardId: string; parent?: DeployFigures; variant?: DeployFigures } | undefined {
+  const deploys = measurements.filter((measurement) => measurement.kind === 'deploy' && measurement.boardId !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const board = (deploys.find((measurement) => measurement.variantId === variantId) ?? deploys.find((measurement) => measurement.variantId === parentId))?.boardId;
+  if (board === undefined) return undefined;
+  const newest = (id: string) => {
+    const found = deploys.find((measurement) => measurement.variantId === id && measurement.boardId === board);
+    return found && { boardId: board, latency: found.latency, ramBytes: found.ramBytes, flashBytes: found.flashBytes };
+  };
+  const parent = newest(parentId);
+  const variant = newest(variantId);
+  return { boardId: board, ...(parent ? { parent } : {}), ...(variant ? { variant } : {}) };
+}
