@@ -1,7 +1,7 @@
 /**
  * Kernel shape sweep on the emulated Cortex-M4F, side by side with TFLite Micro + CMSIS-NN.
  *
- *   npx tsx bench/kernels/run.ts [--label before] [--dsp-only] [name-substring ...]
+ *   npx tsx bench/kernels/run.ts [--label before] [--dsp-only] [--update after] [name-substring ...]
  *
  * Over ../shared/baseline/ops/ (single-op int8 models, each with a seeded input, TFLite Micro's
  * output for it and, in ops.json, TFLite Micro + CMSIS-NN's instructions inside one Invoke() on
@@ -12,7 +12,9 @@
  * ours portable), instructions per MAC, the M4's floor (two MACs per SMLAD: MACs / 2),
  * CMSIS-NN's instructions and ours / CMSIS-NN; then a summary (median ratio, worst, how many at
  * ≤ 0.6x) and the worst shapes. Writes bench/kernels/results/<label>.json (default `latest`) and,
- * on a full run, bench/kernels/README.md.
+ * on a full run, bench/kernels/README.md. `--update after` measures the named models again and
+ * puts them into results/after.json (keeping its portable figures under --dsp-only), then writes
+ * the README from the whole.
  *
  * Instructions, not cycles: QEMU's -icount counts executed instructions on both sides. Ours is the
  * whole inference the profiler times (the op plus the model's call into it); TFLite Micro's is one
@@ -145,10 +147,12 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   let label = 'latest';
   let dspOnly = false;
+  let update: string | undefined;
   const only: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--label') label = args[++i]!;
     else if (args[i] === '--dsp-only') dspOnly = true;
+    else if (args[i] === '--update') label = update = args[++i]!;
     else only.push(args[i]!);
   }
   const ops = JSON.parse(await readFile(join(opsDir, 'ops.json'), 'utf8')) as OpsRow[];
@@ -177,6 +181,22 @@ async function main(): Promise<void> {
     const portableText = portable === null ? '' : ok(portable) ? `; portable ${portable.instructions}${portable.matchesTflm ? '' : ' (DIFFERS)'}` : `; portable ERROR ${portable.error}`;
     console.log(`${op.model} [${shapeText(op)}]: ${text}${portableText}`);
   }
+  if (update) {
+    const previous = JSON.parse(await readFile(join(here, 'results', `${update}.json`), 'utf8')) as { rows: KernelBenchRow[] };
+    const fresh = new Map(rows.map((row) => [row.model, row]));
+    const merged = previous.rows.map((old) => {
+      const row = fresh.get(old.model);
+      if (!row) return old;
+      const portable = row.portable ?? old.portable;
+      return {
+        ...row,
+        portable,
+        vsPortable: ok(row.dsp) && ok(portable) ? round(row.dsp.instructions / portable.instructions) : null,
+        portablePerMac: ok(portable) && row.macs ? round(portable.instructions / row.macs) : null,
+      };
+    });
+    rows.splice(0, rows.length, ...merged);
+  }
   const worst = rows
     .filter((row) => row.ratio !== null)
     .sort((a, b) => b.ratio! - a.ratio!)
@@ -195,7 +215,7 @@ async function main(): Promise<void> {
     rows,
   };
   await writeFile(join(here, 'results', `${label}.json`), JSON.stringify(document, null, 1) + '\n');
-  if (only.length === 0 && !dspOnly) {
+  if ((only.length === 0 && !dspOnly) || update) {
     const beforeFile = join(here, 'results', 'before.json');
     const beforeDocument = label !== 'before' && existsSync(beforeFile) ? (JSON.parse(await readFile(beforeFile, 'utf8')) as { summary: ReturnType<typeof summary>; rows: KernelBenchRow[] }) : undefined;
     const before = new Map((beforeDocument?.rows ?? []).map((row) => [row.model, row]));
