@@ -37,7 +37,7 @@ describe('tinydeploy optimize', () => {
     expect(stdout).toMatch(/calibration samples +20 +\d+\.\d\d% +\d+\.\d\d% +[\d.]+ dB/);
     expect(stdout).toMatch(/held-out samples +40 +\d+\.\d\d% +\d+\.\d\d% +[\d.]+ dB/);
     // Progress on stderr: a line per pass, bars for calibration and evaluation (not a terminal: plain lines).
-    expect(stderr).toContain('optimize: pass 6 of 6: quantize-int8\n');
+    expect(stderr).toContain('optimize: pass 7 of 7: quantize-int8\n');
     expect(stderr).toContain('quantize-int8 (calibrating): 100% (20/20)\n');
     expect(stderr).toContain('evaluating held-out samples: 100% (80/80)\n');
     const variant = await loadModelFile(out);
