@@ -4,7 +4,8 @@
  * MNIST set, pick "prune channels → fine-tune", prune half of every prunable group and fine-tune
  * one short seeded epoch; the job's loss and validation accuracy appear as a curve, and the new
  * variant sits beside its parent with held-out accuracy, parameters and MACs before and after.
- * A longer fine-tuning draws each step's loss while it runs and is cancelled. The post-training quantize form stays one pipeline choice away. Screenshots at 1280x800 go to
+ * A longer fine-tuning draws each step's loss while it runs and is cancelled; once both are
+ * deployed on the M4F virtual board, latency, RAM and flash join the comparison. The post-training quantize form stays one pipeline choice away. Screenshots at 1280x800 go to
  * $TINYDEPLOY_ARTEFACTS (default: a folder under the system's temp folder, printed).
  */
 
@@ -133,4 +134,36 @@ describe('the Optimize panel in Chromium against tinydeploy serve', () => {
     expect(await page.getByTestId('optimize-button').isDisabled()).toBe(false);
     expect(pageErrors).toEqual([]);
   }, 300_000);
+
+  it('once both are deployed on the M4F virtual board, their latency, RAM and flash sit beside each other', async () => {
+    requireTools(missingTools({ deploy: true }));
+    await page.getByRole('tab', { name: 'Deploy & Profile' }).click();
+    const variantIds = await page.getByTestId('variant-select').locator('option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+    expect(variantIds).toHaveLength(2);
+    for (const variantId of variantIds) {
+      await page.getByTestId('variant-select').selectOption(variantId);
+      await poll(() => page.getByTestId('board-select').inputValue()).toBe('virtual-m4f');
+      await page.getByTestId('deploy-button').click();
+      await page.getByTestId('deploy-progress').waitFor();
+      await poll(() => page.getByTestId('deploy-progress').getAttribute('data-status'), 240_000).toBe('succeeded');
+    }
+    await page.getByRole('tab', { name: 'Model' }).click();
+    // The parent's newest optimize job is the pruning that made the variant.
+    await page.getByTestId('variant-name').filter({ hasText: /^trained_lstm$/ }).click();
+    await page.getByTestId('optimize-compare-table').waitFor();
+    await poll(() => page.getByTestId('compare-latency').count()).toBe(1);
+    const cells = async (key: string) => page.getByTestId(`compare-${key}`).locator('td').allTextContents();
+    const [latencyBefore, latencyAfter, latencyChange] = await cells('latency');
+    expect(await page.getByTestId('compare-latency').locator('th').textContent()).toBe('Latency on virtual-m4f');
+    expect(latencyBefore).toMatch(/^[\d,]+ instructions$/);
+    expect(Number(latencyAfter.replace(/\D/g, ''))).toBeLessThan(Number(latencyBefore.replace(/\D/g, '')));
+    expect(latencyChange).toMatch(/^−\d+\.\d%$/);
+    for (const key of ['ram', 'flash']) {
+      const [before, after] = await cells(key);
+      expect(before).toMatch(/\d.*B$/);
+      expect(after).toMatch(/\d.*B$/);
+    }
+    await saveScreenshot(page, 'optimize-deployed', artefacts);
+    expect(pageErrors).toEqual([]);
+  }, 600_000);
 });
