@@ -131,7 +131,7 @@ describe('TD_GRU on the virtual Cortex-M4F', () => {
     expect(result.bitExact).toBe(true);
     expect(result.runsIdentical).toBe(false);
     const interpreter = new Interpreter(graph, { state: 'streaming' });
-    let last = new Uint8Array();
+    let last: Uint8Array = new Uint8Array();
     for (let run = 0; run < 3; run++) last = bytesOf(interpreter.run([input]).outputs[0]);
     expect(hex(result.outputBytes[0])).toBe(hex(last));
   });

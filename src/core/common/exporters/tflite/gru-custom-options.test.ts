@@ -32,7 +32,7 @@ describe('TD_GRU through .tflite', () => {
     expect(back.ops.map((op) => [op.type, op.attrs])).toEqual(graph.ops.map((op) => [op.type, op.attrs]));
     const random = seededRandom(3);
     const x = Float32Array.from({ length: 20 }, () => random() * 2 - 1);
-    expect(Array.from(new Interpreter(back).run([x]).outputs[0])).toEqual(Array.from(new Interpreter(graph).run([x]).outputs[0]));
+    expect(Array.from(new Interpreter(back).run([x]).outputs[0] as Float32Array)).toEqual(Array.from(new Interpreter(graph).run([x]).outputs[0] as Float32Array));
   });
 
   it('int8 bidirectional: the same bytes after the round trip', () => {
@@ -40,6 +40,6 @@ describe('TD_GRU through .tflite', () => {
     const back = roundTrip(graph);
     expect(back.ops.map((op) => op.type)).toEqual(['TD_GRU', 'TD_GRU', 'CONCATENATION']);
     const x = Int8Array.from({ length: 20 }, (_, i) => (i * 37) % 256 - 128);
-    expect(Array.from(new Interpreter(back).run([x]).outputs[0])).toEqual(Array.from(new Interpreter(graph).run([x]).outputs[0]));
+    expect(Array.from(new Interpreter(back).run([x]).outputs[0] as Int8Array)).toEqual(Array.from(new Interpreter(graph).run([x]).outputs[0] as Int8Array));
   });
 });

@@ -83,6 +83,6 @@ describe('bidirectional LSTM through .tflite', () => {
     const back = importModel(exportTflite(graph));
     expect(back.ops.map((op) => op.type)).toEqual(['UNIDIRECTIONAL_SEQUENCE_LSTM', 'REVERSE_V2', 'UNIDIRECTIONAL_SEQUENCE_LSTM', 'REVERSE_V2', 'CONCATENATION']);
     const x = new Int8Array(new Uint8Array(readFileSync(sharedPath('vectors/trained_lstm_int8.input.bin'))).buffer);
-    expect(Array.from(new Interpreter(back).run([x]).outputs[0])).toEqual(Array.from(new Interpreter(graph).run([x]).outputs[0]));
+    expect(Array.from(new Interpreter(back).run([x]).outputs[0] as Int8Array)).toEqual(Array.from(new Interpreter(graph).run([x]).outputs[0] as Int8Array));
   });
 });
