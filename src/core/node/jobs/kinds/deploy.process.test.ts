@@ -11,6 +11,7 @@ import { createJobService } from '../../services/jobs.js';
 import { CustomBoards } from '../../store/custom-boards.js';
 import { openStore, type Store } from '../../store/index.js';
 import { JobHost } from '../job-host.js';
+import { customF4Board, jobFinished } from '../testing/job-fixtures.js';
 
 /**
  * The app's Deploy & Profile end to end: the jobs service accepts the request, the job host
@@ -29,18 +30,7 @@ describe('deploy job through the job host and a worker process', () => {
   let projectId: string;
   let variantId: string;
 
-  const finished = (jobId: string): Promise<Job> => {
-    const current = store.getJob(jobId);
-    if (current.status !== 'queued' && current.status !== 'running') return Promise.resolve(current);
-    return new Promise((resolve) => {
-      const unsubscribe = host.onJobChanged((job) => {
-        if (job.id === jobId && job.status !== 'queued' && job.status !== 'running') {
-          unsubscribe();
-          resolve(job);
-        }
-      });
-    });
-  };
+  const finished = (jobId: string): Promise<Job> => jobFinished(store, host, jobId);
 
   beforeAll(() => {
     directory = mkdtempSync(join(tmpdir(), 'tinydeploy-deploy-job-'));
@@ -109,16 +99,7 @@ describe('deploy job through the job host and a worker process', () => {
   }, 120_000);
 
   it('a custom board reaches the worker (which never opens the store) and a target is only for virtual boards', async () => {
-    new CustomBoards(store).add({
-      id: 'my-f4',
-      core: 'cortex-m4f',
-      cpuHz: 84e6,
-      flash: { origin: 0x0800_0000, size: 512 * 1024 },
-      ram: { origin: 0x2000_0000, size: 96 * 1024 },
-      uart: { kind: 'cmsdk', base: 0x4000_4000, rxIrq: 0 },
-      flashMethod: 'bin-drive',
-      usb: '0483:374b',
-    });
+    new CustomBoards(store).add(customF4Board('my-f4', 'bin-drive'));
     const started = await jobs.startDeploy({ variantId, boardId: 'my-f4' });
     const done = await finished(started.id);
     expect(done.status).toBe('failed');
@@ -127,15 +108,7 @@ describe('deploy job through the job host and a worker process', () => {
       'target nucleo-l4r5zi: nucleo-f446re is a real board, which measures cycles itself; a target is for virtual boards',
     );
     // A custom board the user made for the app's own GDB server it cannot start: refused at once.
-    new CustomBoards(store).add({
-      id: 'my-openocd',
-      core: 'cortex-m4f',
-      cpuHz: 84e6,
-      flash: { origin: 0x0800_0000, size: 512 * 1024 },
-      ram: { origin: 0x2000_0000, size: 96 * 1024 },
-      uart: { kind: 'cmsdk', base: 0x4000_4000, rxIrq: 0 },
-      flashMethod: 'openocd',
-    });
+    new CustomBoards(store).add(customF4Board('my-openocd', 'openocd'));
     await expect(jobs.startDeploy({ variantId, boardId: 'my-openocd' })).rejects.toThrow(
       'board my-openocd is real hardware that TinyDeploy cannot start a GDB server for: start OpenOCD for it and give its address (--gdb-server localhost:3333)',
     );

@@ -12,6 +12,7 @@ import { createJobService } from '../../services/jobs.js';
 import { CustomBoards } from '../../store/custom-boards.js';
 import { openStore, type Store } from '../../store/index.js';
 import { JobHost } from '../job-host.js';
+import { customF4Board, jobFinished } from '../testing/job-fixtures.js';
 
 /**
  * Validate on the board through the job host and a worker process, on the real-board back end
@@ -30,18 +31,7 @@ describe('validate job through the job host and a worker process', () => {
   let variantId: string;
   let datasetId: string;
 
-  const finished = (jobId: string): Promise<Job> => {
-    const current = store.getJob(jobId);
-    if (current.status !== 'queued' && current.status !== 'running') return Promise.resolve(current);
-    return new Promise((resolve) => {
-      const unsubscribe = host.onJobChanged((job) => {
-        if (job.id === jobId && job.status !== 'queued' && job.status !== 'running') {
-          unsubscribe();
-          resolve(job);
-        }
-      });
-    });
-  };
+  const finished = (jobId: string): Promise<Job> => jobFinished(store, host, jobId);
 
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'tinydeploy-validate-job-'));
@@ -96,29 +86,12 @@ describe('validate job through the job host and a worker process', () => {
   }, 120_000);
 
   it('a custom board reaches the worker (which never opens the store); one TinyDeploy cannot flash is refused at once', async () => {
-    new CustomBoards(store).add({
-      id: 'my-f4',
-      core: 'cortex-m4f',
-      cpuHz: 84e6,
-      flash: { origin: 0x0800_0000, size: 512 * 1024 },
-      ram: { origin: 0x2000_0000, size: 96 * 1024 },
-      uart: { kind: 'cmsdk', base: 0x4000_4000, rxIrq: 0 },
-      flashMethod: 'bin-drive',
-      usb: '0483:374b',
-    });
+    new CustomBoards(store).add(customF4Board('my-f4', 'bin-drive'));
     const started = await jobs.startValidate({ variantId, boardId: 'my-f4', datasetId, samples: 2 });
     const done = await finished(started.id);
     expect(done.status).toBe('failed');
     expect(done.error?.message).toMatch(/^board my-f4: its drive a BIN drive is not mounted; looked in /);
-    new CustomBoards(store).add({
-      id: 'my-openocd',
-      core: 'cortex-m4f',
-      cpuHz: 84e6,
-      flash: { origin: 0x0800_0000, size: 512 * 1024 },
-      ram: { origin: 0x2000_0000, size: 96 * 1024 },
-      uart: { kind: 'cmsdk', base: 0x4000_4000, rxIrq: 0 },
-      flashMethod: 'openocd',
-    });
+    new CustomBoards(store).add(customF4Board('my-openocd', 'openocd'));
     await expect(jobs.startValidate({ variantId, boardId: 'my-openocd', datasetId, samples: 2 })).rejects.toThrow(
       'board my-openocd is real hardware that TinyDeploy cannot start a GDB server for',
     );

@@ -1,0 +1,32 @@
+import type { Job } from '../../../../shared/services/types.js';
+import type { CustomBoardSpec } from '../../../common/boards/index.js';
+import type { Store } from '../../store/index.js';
+import type { JobHost } from '../job-host.js';
+
+/** The job once it has ended (succeeded, failed, cancelled, interrupted), as the host reports it. */
+export function jobFinished(store: Store, host: JobHost, jobId: string): Promise<Job> {
+  const current = store.getJob(jobId);
+  if (current.status !== 'queued' && current.status !== 'running') return Promise.resolve(current);
+  return new Promise((resolve) => {
+    const unsubscribe = host.onJobChanged((job) => {
+      if (job.id === jobId && job.status !== 'queued' && job.status !== 'running') {
+        unsubscribe();
+        resolve(job);
+      }
+    });
+  });
+}
+
+/** A custom STM32F4-like board flashed by `flashMethod` (a drive copy: reached in the worker; OpenOCD: refused at once, TinyDeploy has no config for it). */
+export function customF4Board(id: string, flashMethod: 'bin-drive' | 'openocd'): CustomBoardSpec {
+  return {
+    id,
+    core: 'cortex-m4f',
+    cpuHz: 84e6,
+    flash: { origin: 0x0800_0000, size: 512 * 1024 },
+    ram: { origin: 0x2000_0000, size: 96 * 1024 },
+    uart: { kind: 'cmsdk', base: 0x4000_4000, rxIrq: 0 },
+    flashMethod,
+    ...(flashMethod === 'bin-drive' ? { usb: '0483:374b' } : {}),
+  };
+}
