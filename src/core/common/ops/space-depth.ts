@@ -44,5 +44,5 @@ function prepareSpaceDepth(context: OpContext): MultiCopyPlan {
   return { steps: [{ input: 0, output: 0, copy }], elementBytes: dtypeBytes(input.dtype) };
 }
 
-export const spaceToDepth = defineOp<MultiCopyPlan>({ types: ['SPACE_TO_DEPTH'], minInputs: 1, precisions: ['int8', 'int16', 'float32'], prepare: prepareSpaceDepth });
-export const depthToSpace = defineOp<MultiCopyPlan>({ types: ['DEPTH_TO_SPACE'], minInputs: 1, precisions: ['int8', 'int16', 'float32'], prepare: prepareSpaceDepth });
+export const spaceToDepth = defineOp<MultiCopyPlan>({ types: ['SPACE_TO_DEPTH'], minInputs: 1, precisions: ['int8', 'int16', 'float32'], preservesQuantization: { input: 0 }, prepare: prepareSpaceDepth });
+export const depthToSpace = defineOp<MultiCopyPlan>({ types: ['DEPTH_TO_SPACE'], minInputs: 1, precisions: ['int8', 'int16', 'float32'], preservesQuantization: { input: 0 }, prepare: prepareSpaceDepth });

@@ -53,6 +53,17 @@ describe('quantize-int8: ops that copy bytes', () => {
     }
   });
 
+  it('give SPACE_TO_DEPTH its input’s scale and zero point', async () => {
+    const b = new GraphBuilder('space-to-depth');
+    const x = b.input('x', 'float32', [1, 4, 4, 2]);
+    const y = b.tensor('sigmoid', 'float32', [1, 4, 4, 2]);
+    const z = b.tensor('moved', 'float32', [1, 2, 2, 8]);
+    const small = b.op('LOGISTIC', {}, [x], [y]).op('SPACE_TO_DEPTH', { blockSize: 2 }, [y], [z]).output(z).build();
+    const data = syntheticSamples(small, { count: 8, seed: 5, min: -4, max: 4 });
+    const { graph: quantized } = await runPipeline(small, [{ pass: 'quantize-int8', options: {} }], { validate: true, resources: { calibration: data } });
+    expect(sameEncoding(quantized.tensors.find((t) => t.name === 'moved')!.quantization)).toEqual({ scale: Math.fround(1 / 256), zeroPoint: -128 });
+  });
+
   it('give PACK one encoding for inputs and output, its inputs requantized to the output’s', async () => {
     const { graph: quantized } = await runPipeline(graph, [{ pass: 'quantize-int8', options: {} }], { validate: true, resources: { calibration } });
     const pack = quantized.ops.find((op) => op.type === 'PACK')!;
