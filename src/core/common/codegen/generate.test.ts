@@ -46,7 +46,7 @@ describe('generateModel', () => {
   });
 
   it('emits one kernel call per op, folds parameters, and skips the aliased reshape', () => {
-    const model = generateModel(fcGraph());
+    const model = generateModel(fcGraph(), { dsp: false });
     expect(model.kernels).toEqual(['td_fully_connected_s8', 'td_softmax_s8']);
     expect(model.ops.map((op) => op.kernel)).toEqual(['td_fully_connected_s8', undefined, 'td_softmax_s8']);
     expect(model.source).not.toContain('td_reshape(');
@@ -59,6 +59,10 @@ describe('generateModel', () => {
     expect(model.source).toContain('static const int8_t td_weights_t1[12] TD_ALIGNED(16) = {');
     expect(model.weightBytes).toBe(12 + 12);
     expect(model.memory.inPlace).toEqual([{ opIndex: 1, kind: 'alias', output: 4, input: 3 }]);
+    // DSP builds fold the input offset into the bias: every row's weights sum to −2, so bias + 3 · (−2).
+    const dsp = generateModel(fcGraph(), { dsp: true }).source;
+    expect(dsp).toContain('static const td_fc_params td_op0_params = {0, 0, 2, {-128, 127}};');
+    expect(dsp).toContain('static const int32_t td_op0_bias_with_input_offset[3] = {\n  4, -26, 24,\n};');
   });
 
   it('refuses what the kernels cannot run, naming the op and the value', () => {
