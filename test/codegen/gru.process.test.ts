@@ -4,6 +4,7 @@
  * of the interpreter on the host. Small seeded models built with the IR (test helper gru-model).
  */
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { virtualM4f } from '../../src/core/common/boards/index.js';
 import { generateModel } from '../../src/core/common/codegen/index.js';
@@ -11,6 +12,9 @@ import { Interpreter } from '../../src/core/common/interp/interpreter.js';
 import { bytesOf } from '../../src/core/common/ir/tensor.js';
 import type { Graph } from '../../src/core/common/ir/types.js';
 import { deployGraph } from '../../src/core/node/deploy/deploy.js';
+import { loadModelFile } from '../../src/core/node/model-file.js';
+import { runPipeline } from '../../src/core/common/passes/run-pipeline.js';
+import { syntheticSamples } from '../../src/core/common/passes/quantize/synthetic.js';
 import { buildFirmwareProject, buildHostRunner, runHostRunner, writeFirmwareProject } from '../../src/core/node/toolchain/index.js';
 import {
   bidirectionalGru,
@@ -25,6 +29,7 @@ import { missingArmToolchain, missingHostCompiler, missingQemu, runOnQemu, withT
 import { requireTools } from '../testing/tools.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 const base: GruSpec = {
   batch: 2,
@@ -143,6 +148,31 @@ describe('TD_GRU on the virtual Cortex-M4F', () => {
     const expected = bytesOf(new Interpreter(graph).run([input]).outputs[0]);
     await withTemporaryDirectory('bigru-m4f', async (directory) => {
       const project = await writeFirmwareProject(generateModel(graph, { modelName: 'bigru', dsp: true }), directory, { board: virtualM4f, inputs: [new Uint8Array(input.buffer)] });
+      const result = await runOnQemu((await buildFirmwareProject(project)).elf);
+      expect(result.status).toBe(0);
+      expect(hex(result.outputs[0])).toBe(hex(expected));
+    });
+  });
+});
+
+describe('PyTorch GRU via ONNX, quantized to int8', () => {
+  requireTools(missingArmToolchain ?? missingQemu);
+  it('gru.onnx: quantized, byte-identical between the interpreter, host C and the virtual Cortex-M4F', async () => {
+    const source = await loadModelFile(join(repositoryRoot, 'test/fixtures/onnx/gru.onnx'));
+    expect(source.ops.some((op) => op.type === 'TD_GRU')).toBe(true);
+    const samples = syntheticSamples(source, { count: 16, seed: 1, min: -1, max: 1 });
+    const { graph } = await runPipeline(source, [{ pass: 'quantize-int8', options: { io: 'int8' } }], { validate: true, resources: { calibration: samples } });
+    const gruOp = graph.ops.find((op) => op.type === 'TD_GRU')!;
+    expect(graph.tensors[gruOp.inputs[0]].dtype).toBe('int8');
+    const inputTensor = graph.tensors[graph.inputs[0]];
+    const random = seededRandom(8);
+    const input = Int8Array.from({ length: inputTensor.shape.reduce((a, b) => a * b, 1) }, () => Math.floor(random() * 256) - 128);
+    const expected = bytesOf(new Interpreter(graph).run([input]).outputs[0]);
+    await withTemporaryDirectory('onnx-gru', async (directory) => {
+      const runner = await buildHostRunner(generateModel(graph, { modelName: 'onnx_gru' }), join(directory, 'host'));
+      const [hostOutput] = await runHostRunner(runner, [new Uint8Array(input.buffer)]);
+      expect(hex(hostOutput)).toBe(hex(expected));
+      const project = await writeFirmwareProject(generateModel(graph, { modelName: 'onnx_gru', dsp: true }), join(directory, 'm4f'), { board: virtualM4f, inputs: [new Uint8Array(input.buffer)] });
       const result = await runOnQemu((await buildFirmwareProject(project)).elf);
       expect(result.status).toBe(0);
       expect(hex(result.outputs[0])).toBe(hex(expected));
