@@ -157,9 +157,9 @@ describe('TD_GRU on the virtual Cortex-M4F', () => {
 
 describe('PyTorch GRU via ONNX, quantized to int8', () => {
   requireTools(missingArmToolchain ?? missingQemu);
-  it('gru.onnx: quantized, byte-identical between the interpreter, host C and the virtual Cortex-M4F', async () => {
+  it('gru.onnx (a GRU, then a bidirectional GRU): quantized, byte-identical between the interpreter, host C and the virtual Cortex-M4F', async () => {
     const source = await loadModelFile(join(repositoryRoot, 'test/fixtures/onnx/gru.onnx'));
-    expect(source.ops.some((op) => op.type === 'TD_GRU')).toBe(true);
+    expect(source.ops.filter((op) => op.type === 'TD_GRU').map((op) => (op.attrs as { reverse: boolean }).reverse)).toEqual([false, false, true]);
     const samples = syntheticSamples(source, { count: 16, seed: 1, min: -1, max: 1 });
     const { graph } = await runPipeline(source, [{ pass: 'quantize-int8', options: { io: 'int8' } }], { validate: true, resources: { calibration: samples } });
     const gruOp = graph.ops.find((op) => op.type === 'TD_GRU')!;
