@@ -141,9 +141,6 @@ export interface DatasetService {
   upload(request: { projectId: string; name: string; files: { path: string; bytes: Uint8Array }[] }): Promise<Dataset>;
   /** The desktop app's folder picker: the folder chosen, or null when cancelled. Browser mode has none (it uploads). */
   chooseFolder(): Promise<string | null>;
-}): Promise<Dataset[]>;
-  add(request: { projectId: string; path: string; name?: string }): Promise<Dataset>;
-  remove(request: { datasetId: string }): Promise<void>;
 }
 
 // ---- jobs --------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { BoardDescription, Job, ModelVariant } from '../../../shared/services/types.js';
 import { EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, formatTime } from '../format.js';
+import { devicesStatus } from '../state/device-rules.js';
+import { deploysOf } from '../state/job-rules.js';
 import { asError, useDevices, useJobs, useQuery, useServices } from '../state/services-context.js';
 import { navigate } from '../state/route.js';
 import { BoardPicker } from './board-picker.js';
@@ -46,7 +48,7 @@ export function DeployTab({
     if (boardId === undefined && firstDeployable) setBoardId(firstDeployable);
   }, [boardId, firstDeployable]);
 
-  const job = selected ? newestDeploy(jobs, selected.id) : undefined;
+  const { newest: job, lastGood } = selected ? deploysOf(jobs, selected.id) : { newest: undefined, lastGood: undefined };
   const board = boards.find((candidate) => candidate.id === boardId);
   const unavailable = boards.filter((candidate) => !candidate.deployable);
 
@@ -94,7 +96,7 @@ export function DeployTab({
           </label>
           <BoardPicker
             listing={listing}
-            placeholder={'loading boards…'}
+            placeholder={devicesStatus(listing, devicesError).text}
             boardId={boardId}
             onBoard={setBoardId}
             targetId={targetId}
@@ -131,14 +133,9 @@ export function DeployTab({
           <JobProgress job={job} />
         </Panel>
       )}
-      {job?.status === 'succeeded' && <JobResult job={job} projectId={projectId} boards={boards} variantName={selected?.name} />}
+      {lastGood && <JobResult job={lastGood} projectId={projectId} boards={boards} variantName={selected?.name} earlier={lastGood !== job} />}
     </>
   );
-}
-
-/** The newest deploy job of a variant (jobs come newest first). */
-function newestDeploy(jobs: Job[], variantId: string): Job | undefined {
-  return jobs.find((job) => job.kind === 'deploy' && job.params.variantId === variantId);
 }
 
 function BoardNote({ board }: { board: BoardDescription }) {
@@ -150,7 +147,8 @@ function BoardNote({ board }: { board: BoardDescription }) {
   );
 }
 
-function JobResult({ job, projectId, boards, variantName }: { job: Job; projectId: string; boards: BoardDescription[]; variantName?: string }) {
+/** A deploy's result; `earlier`: a later deploy of the variant is running or did not succeed. */
+function JobResult({ job, projectId, boards, variantName, earlier }: { job: Job; projectId: string; boards: BoardDescription[]; variantName?: string; earlier?: boolean }) {
   const services = useServices();
   const variantId = String(job.params.variantId);
   const measurements = useQuery(`measurements:${projectId}:${variantId}:${job.id}`, () => services.measurements.list({ projectId, variantId }));
@@ -159,7 +157,7 @@ function JobResult({ job, projectId, boards, variantName }: { job: Job; projectI
   if (!measurements.data) return <div aria-busy="true" />;
   if (!measurement) return <ErrorBanner error={new Error(`deploy job ${job.id} succeeded but no measurement of it is stored`)} />;
   return (
-    <Panel title="Result" testId="result-panel">
+    <Panel title={earlier ? `Last successful result (${formatTime(job.createdAt)})` : 'Result'} testId="result-panel">
       <ResultView measurement={measurement} board={boards.find((board) => board.id === measurement.boardId)} variantName={variantName} />
     </Panel>
   );
