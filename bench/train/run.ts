@@ -90,7 +90,9 @@ async function stepsPart(): Promise<void> {
     console.log(`torch (${parsed.threads} thread(s)): kws ${parsed.kws.toFixed(0)} ms, lstm ${parsed.lstm.toFixed(0)} ms`);
     return { ...parsed, kws: Math.round(parsed.kws), lstm: Math.round(parsed.lstm) };
   });
-  for (const backend of trainingBackends) {
+  // TRAIN_BACKENDS=wasm: only those back ends (the cpu one takes minutes per KWS step), stored under their own key.
+  const only = process.env.TRAIN_BACKENDS?.split(',');
+  for (const backend of trainingBackends.filter((name) => !only || only.includes(name))) {
     try {
       await loadTrainingEngine(backend);
     } catch (error) {
@@ -111,7 +113,7 @@ async function stepsPart(): Promise<void> {
       .filter(([, figures]) => typeof figures.kws === 'number')
       .map(([backend, figures]) => [backend, { kws: +((figures.kws as number) / torch[0].kws).toFixed(2), lstm: +((figures.lstm as number) / torch[0].lstm).toFixed(2) }]),
   );
-  results.steps = { batch: 64, unit: 'ms per step', tfjs, torch, ratioToTorchOneThread: ratios, cores: (await import('node:os')).cpus().length, date: new Date().toISOString() };
+  results[only ? `steps-${only.join('-')}` : 'steps'] = { batch: 64, unit: 'ms per step', tfjs, torch, ratioToTorchOneThread: ratios, cores: (await import('node:os')).cpus().length, date: new Date().toISOString() };
   save();
 }
 
