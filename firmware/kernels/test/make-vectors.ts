@@ -31,6 +31,8 @@ import { channelMultipliers } from '../../../src/core/common/ops/quantization.js
 import { computeOutSize, computePadding } from '../../../src/core/common/ops/window.js';
 import { findOp, opContext } from '../../../src/core/common/ops/index.js';
 import { allocateData } from '../../../src/core/common/ir/tensor.js';
+import { gruGateNames, gruGateWord, gruInputCount, gruInputIndex, gruOpType, type GruAttrs, type GruGateName, type GruLayout } from '../../../src/core/common/ops/gru-layout.js';
+import { gruStateScale, type GruPlan } from '../../../src/core/common/ops/gru.js';
 
 /** The op library's helpers take the op they prepare; a golden vector is no op, so failures just throw. */
 const vectorContext = {
@@ -1089,6 +1091,186 @@ function lstmF32(random: Random, name: string, config: LstmConfig): CaseBuilder 
   return c;
 }
 
+interface GruConfig {
+  batch: number;
+  time: number;
+  inputSize: number;
+  stateSize: number;
+  timeMajor: boolean;
+  linearBeforeReset: boolean;
+  /** The recurrent n bias (input 10); only with linear_before_reset. */
+  recurrentNBias: boolean;
+  reverse?: boolean;
+  returnSequences?: boolean;
+}
+
+/** TD_GRU's tensors in input order (gru-layout.ts), weights and biases from `data`, the state zero-filled. */
+function gruSpecs(config: GruConfig, dtype: 'int8' | 'float32', data: GruData, quantization: { input?: [number, number] } = {}): (TensorSpec | null)[] {
+  const { batch, time, inputSize, stateSize, timeMajor } = config;
+  const int8 = dtype === 'int8';
+  const specs: (TensorSpec | null)[] = new Array(gruInputCount).fill(null);
+  specs[gruInputIndex.input] = { dtype, shape: timeMajor ? [time, batch, inputSize] : [batch, time, inputSize], quantization: quantization.input };
+  for (const gate of gruGateNames) {
+    const d = data.gates[gate];
+    specs[gruInputIndex.inputWeights[gate]] = { dtype, shape: [stateSize, inputSize], data: d.weights, quantization: int8 ? [d.weightsScale, 0] : undefined };
+    specs[gruInputIndex.recurrentWeights[gate]] = { dtype, shape: [stateSize, stateSize], data: d.recurrent, quantization: int8 ? [d.recurrentScale, 0] : undefined };
+    specs[gruInputIndex.bias[gate]] = { dtype: int8 ? 'int32' : 'float32', shape: [stateSize], data: d.bias };
+  }
+  if (data.recurrentNBias) specs[gruInputIndex.recurrentNBias] = { dtype: int8 ? 'int32' : 'float32', shape: [stateSize], data: data.recurrentNBias };
+  specs[gruInputIndex.hiddenState] = { dtype: int8 ? 'int16' : 'float32', shape: [batch, stateSize], quantization: int8 ? [gruStateScale, 0] : undefined, variable: true };
+  return specs;
+}
+
+interface GruData {
+  gates: Record<GruGateName, { weights: TensorData; weightsScale: number; recurrent: TensorData; recurrentScale: number; bias: TensorData }>;
+  recurrentNBias?: TensorData;
+}
+
+function gruAttrsOf(config: GruConfig): GruAttrs {
+  return { linearBeforeReset: config.linearBeforeReset, timeMajor: config.timeMajor, reverse: config.reverse ?? false, returnSequences: config.returnSequences ?? true };
+}
+
+function gruOutputShape(config: GruConfig): number[] {
+  const { batch, time, stateSize, timeMajor } = config;
+  if (config.returnSequences === false) return [batch, stateSize];
+  return timeMajor ? [time, batch, stateSize] : [batch, time, stateSize];
+}
+
+/** td_gru_dims from the plan's layout, in the field order of td_kernels.h. */
+function gruDimsC(layout: GruLayout): string {
+  const flag = (value: boolean) => (value ? 1 : 0);
+  return (
+    `{.time_major = ${flag(layout.timeMajor)}, .batch_size = ${layout.batchSize}, .time_steps = ${layout.timeSteps}, .input_size = ${layout.inputSize}, ` +
+    `.state_size = ${layout.stateSize}, .linear_before_reset = ${flag(layout.linearBeforeReset)}, .reverse = ${flag(layout.reverse)}, .return_sequences = ${flag(layout.returnSequences)}}`
+  );
+}
+
+/**
+ * Runs a TD_GRU twice in streaming mode (the second run continues from the state the first left)
+ * and returns both outputs, the final state and the op library's plan.
+ */
+function runGru(config: GruConfig, specs: (TensorSpec | null)[], output: TensorSpec, input: TensorData, secondInput: TensorData): { runs: TensorData[][]; state: TensorData; plan: GruPlan } {
+  const { runs, tensors, inputIds, graph } = runOp(gruOpType, gruAttrsOf(config), specs, [output], [input], [[secondInput]]);
+  const plan = findOp(gruOpType)!.prepare(opContext(graph, graph.ops[0], 0, Error)) as GruPlan;
+  return { runs, state: tensors.get(inputIds[gruInputIndex.hiddenState])!, plan };
+}
+
+function gruS8(random: Random, name: string, config: GruConfig): CaseBuilder {
+  const { batch, stateSize, inputSize } = config;
+  const inputQuantization: [number, number] = [random.scale(0.02, 0.06), random.int(-20, 20)];
+  // Q0.15 outputs in (-1, 1): a scale of about 1/128 spends the int8 range on them.
+  const outputQuantization: [number, number] = [random.scale(0.006, 0.01), random.int(-10, 10)];
+  const data: GruData = {
+    gates: Object.fromEntries(
+      gruGateNames.map((gate) => [
+        gate,
+        {
+          weights: random.int8(stateSize * inputSize, -127, 127),
+          weightsScale: random.scale(0.001, 0.005),
+          recurrent: random.int8(stateSize * stateSize, -127, 127),
+          recurrentScale: random.scale(0.005, 0.02),
+          // Pre-activations mostly within +-3, so the gates and the state are not all saturated.
+          bias: random.int32(stateSize, -6000, 6000),
+        },
+      ]),
+    ) as GruData['gates'],
+  };
+  if (config.recurrentNBias) data.recurrentNBias = random.int32(stateSize, -6000, 6000);
+  const specs = gruSpecs(config, 'int8', data, { input: inputQuantization });
+  const inputLength = count(specs[gruInputIndex.input]!.shape);
+  const input = random.int8(inputLength);
+  const secondInput = random.int8(inputLength);
+  const outputShape = gruOutputShape(config);
+  const { runs, state, plan } = runGru(config, specs, { dtype: 'int8', shape: outputShape, quantization: outputQuantization }, input, secondInput);
+  if (plan.arithmetic.flavour !== 'int8') throw new Error(`${name}: expected an int8 plan`);
+  const a = plan.arithmetic;
+  const c = new CaseBuilder(name);
+  c.constant('int8_t', 'input', input);
+  c.constant('int8_t', 'second_input', secondInput);
+  const gates = gruGateNames.map((gate) => {
+    const d = data.gates[gate];
+    const word = gruGateWord(gate);
+    c.constant('int8_t', `${word}_weights`, d.weights);
+    c.constant('int8_t', `${word}_recurrent`, d.recurrent);
+    c.constant('int32_t', `${word}_bias`, d.bias);
+    return `.${word}_gate = {${word}_weights, ${word}_recurrent, ${word}_bias, ${cRequant(a.gates[gate].inputMultiplier)}, ${cRequant(a.gates[gate].recurrentMultiplier)}}`;
+  });
+  const nBias = data.recurrentNBias ? c.constant('int32_t', 'recurrent_new_bias', data.recurrentNBias) : 'NULL';
+  c.declare(
+    `const td_gru_params_s8 params = {.dims = ${gruDimsC(plan.layout)}, ${gates.join(', ')}, .recurrent_new_bias = ${nBias}, ` +
+      `.input_offset = ${cInt(a.inputOffset)}, .output_mul = ${cRequant(a.outputMultiplier)}, .output_offset = ${cInt(a.outputZeroPoint)}};`,
+  );
+  const hidden = c.state('int16_t', 'hidden', new Int16Array(batch * stateSize));
+  const output = c.output('int8_t', 'output', count(outputShape));
+  const secondOutput = c.output('int8_t', 'second_output', count(outputShape));
+  const ctx = c.context('td_gru_s8_get_buffer_size(&params.dims)');
+  c.invoke(`td_gru_s8(${ctx}, &params, input, ${hidden}, ${output})`);
+  c.invoke(`td_gru_s8(${ctx}, &params, second_input, ${hidden}, ${secondOutput})`);
+  c.expect('int8_t', output, runs[0][0] as Int8Array);
+  c.expect('int8_t', secondOutput, runs[1][0] as Int8Array);
+  c.expect('int16_t', hidden, state as Int16Array);
+  return c;
+}
+
+function gruF32(random: Random, name: string, config: GruConfig): CaseBuilder {
+  const { batch, stateSize, inputSize } = config;
+  const data: GruData = {
+    gates: Object.fromEntries(
+      gruGateNames.map((gate) => [
+        gate,
+        { weights: random.float(stateSize * inputSize, -0.6, 0.6), weightsScale: 1, recurrent: random.float(stateSize * stateSize, -0.6, 0.6), recurrentScale: 1, bias: random.float(stateSize, -0.3, 0.3) },
+      ]),
+    ) as GruData['gates'],
+  };
+  if (config.recurrentNBias) data.recurrentNBias = random.float(stateSize, -0.3, 0.3);
+  const specs = gruSpecs(config, 'float32', data);
+  const inputLength = count(specs[gruInputIndex.input]!.shape);
+  const input = random.float(inputLength, -1, 1);
+  const secondInput = random.float(inputLength, -1, 1);
+  const outputShape = gruOutputShape(config);
+  const { runs, state, plan } = runGru(config, specs, { dtype: 'float32', shape: outputShape }, input, secondInput);
+  const c = new CaseBuilder(name);
+  c.constant('float', 'input', input);
+  c.constant('float', 'second_input', secondInput);
+  const gates = gruGateNames.map((gate) => {
+    const d = data.gates[gate];
+    const word = gruGateWord(gate);
+    c.constant('float', `${word}_weights`, d.weights);
+    c.constant('float', `${word}_recurrent`, d.recurrent);
+    c.constant('float', `${word}_bias`, d.bias);
+    return `.${word}_gate = {${word}_weights, ${word}_recurrent, ${word}_bias}`;
+  });
+  const nBias = data.recurrentNBias ? c.constant('float', 'recurrent_new_bias', data.recurrentNBias) : 'NULL';
+  c.declare(`const td_gru_params_f32 params = {.dims = ${gruDimsC(plan.layout)}, ${gates.join(', ')}, .recurrent_new_bias = ${nBias}};`);
+  const hidden = c.state('float', 'hidden', new Float32Array(batch * stateSize));
+  const output = c.output('float', 'output', count(outputShape));
+  const secondOutput = c.output('float', 'second_output', count(outputShape));
+  const ctx = c.context('td_gru_f32_get_buffer_size(&params.dims)');
+  c.invoke(`td_gru_f32(${ctx}, &params, input, ${hidden}, ${output})`);
+  c.invoke(`td_gru_f32(${ctx}, &params, second_input, ${hidden}, ${secondOutput})`);
+  c.expect('float', output, runs[0][0] as Float32Array, 1e-5);
+  c.expect('float', secondOutput, runs[1][0] as Float32Array, 1e-5);
+  c.expect('float', hidden, state as Float32Array, 1e-5);
+  return c;
+}
+
+/**
+ * TD_GRU both ways of linear_before_reset, batch 1 and 2, time-major and batch-major, an input
+ * wider than the state, and the backward half of a bidirectional layer (reverse, last step only).
+ * Drawn after every other case, so those keep their data.
+ */
+function gruCases(random: Random): CaseBuilder[] {
+  const gru: [string, GruConfig][] = [
+    ['linear_before_reset recurrent n bias batch-major B2 T3', { batch: 2, time: 3, inputSize: 5, stateSize: 4, timeMajor: false, linearBeforeReset: true, recurrentNBias: true }],
+    ['reset before the product time-major B2 T4', { batch: 2, time: 4, inputSize: 6, stateSize: 8, timeMajor: true, linearBeforeReset: false, recurrentNBias: false }],
+    ['linear_before_reset time-major B1 T5', { batch: 1, time: 5, inputSize: 3, stateSize: 7, timeMajor: true, linearBeforeReset: true, recurrentNBias: false }],
+    ['reset before the product batch-major B1 T4 input size 20 > state size 5', { batch: 1, time: 4, inputSize: 20, stateSize: 5, timeMajor: false, linearBeforeReset: false, recurrentNBias: false }],
+    ['linear_before_reset batch-major B2 T3 input size 13 > state size 6', { batch: 2, time: 3, inputSize: 13, stateSize: 6, timeMajor: false, linearBeforeReset: true, recurrentNBias: true }],
+    ['reverse last step only time-major B2 T3', { batch: 2, time: 3, inputSize: 4, stateSize: 5, timeMajor: true, linearBeforeReset: true, recurrentNBias: true, reverse: true, returnSequences: false }],
+  ];
+  return [...gru.map(([label, config]) => gruS8(random, `gru_s8 ${label}`, config)), ...gru.map(([label, config]) => gruF32(random, `gru_f32 ${label}`, config))];
+}
+
 /**
  * The library's internal gemmlowp / TFLite fixed-point functions, value by value against the
  * interpreter's (which are tested against BigInt): int8 outputs hide sub-LSB differences that
@@ -1315,7 +1497,7 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
 /** Builds every case (deterministic for a given seed) and the C header that holds them. */
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
-  const cases = [...buildCases(random), ...opCoverageCases(random)];
+  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random)];
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [
