@@ -1121,9 +1121,12 @@ function gruSpecs(config: GruConfig, dtype: 'int8' | 'float32', data: GruData, q
   return specs;
 }
 
+/** Weights and biases: int8 and int32, or float32. */
+type GruArray = Int8Array | Int32Array | Float32Array;
+
 interface GruData {
-  gates: Record<GruGateName, { weights: TensorData; weightsScale: number; recurrent: TensorData; recurrentScale: number; bias: TensorData }>;
-  recurrentNBias?: TensorData;
+  gates: Record<GruGateName, { weights: GruArray; weightsScale: number; recurrent: GruArray; recurrentScale: number; bias: GruArray }>;
+  recurrentNBias?: GruArray;
 }
 
 function gruAttrsOf(config: GruConfig): GruAttrs {
