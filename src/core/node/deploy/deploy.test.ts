@@ -173,11 +173,13 @@ describe('deploy on virtual boards', () => {
           wrapTransport: (inner) =>
             (tampered = tamperingTransport(inner, (state, bytes) => {
               if (state.command !== commandCodes.READ_OUTPUT || damaged > 0) return bytes;
+              // A loaded host may deliver the reply in pieces: damage the first piece that has a byte to flip.
+              const copy = bytes.slice();
+              const at = copy.findIndex((byte, i) => i > 2 && byte !== 0);
+              if (at < 0) return bytes;
               // Line noise (zeros included) ahead of the reply, then one bit of the reply flipped.
               damaged++;
               const noise = Uint8Array.from({ length: 64 }, () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff);
-              const copy = bytes.slice();
-              const at = copy.findIndex((byte, i) => i > 2 && byte !== 0);
               copy[at] = copy[at] === 1 ? 2 : copy[at] ^ 1;
               return Uint8Array.from([...noise, ...copy]);
             })).transport,

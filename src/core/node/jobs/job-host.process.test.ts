@@ -86,7 +86,7 @@ describe('JobHost with worker processes', () => {
     const expected = await evaluate(importModel(modelBytes, 'kws_ref_model.tflite'), await openDataset(datasetPath), { limit: 40 });
     const [measurement] = store.listMeasurements({ projectId, variantId });
     expect(measurement).toMatchObject({ kind: 'evaluate', jobId: next.id, accuracy: expected.accuracy, samples: 40, details: { datasetId, correct: expected.correct, confusion: expected.confusion } });
-    expect(done.result).toEqual({ measurementId: measurement.id, accuracy: expected.accuracy, samples: 40, correct: expected.correct });
+    expect(done.result).toEqual({ measurementId: measurement.id, accuracy: expected.accuracy, samples: 40, correct: expected.correct, evaluationId: expect.any(String) });
     expect(done.log).toContain('evaluating kws_ref_model on kws01: 40 of 1000 samples');
     expect(done.log.at(-2)).toBe(`${expected.correct} of 40 correct: top-1 accuracy ${(expected.accuracy * 100).toFixed(2)}%`);
     // Progress only went up, and the job ended once.
