@@ -136,9 +136,14 @@ export class DeviceClient {
   private board?: BoardInfo;
   /** The deadline arithmetic and its measurements (read by tests and error reports). */
   readonly deadlines: ReplyDeadlines;
+  /** When the session last resent a request (timeout or corrupt reply), for `attemptTime`. */
+  private lastResendAt = -Infinity;
 
   constructor(session: Session, options: DeviceClientOptions = {}) {
     this.session = session;
+    session.onEvent((event) => {
+      if (event.kind === 'resend') this.lastResendAt = performance.now();
+    });
     this.deadlines = new ReplyDeadlines(session.defaultTimeoutMs, options.instructionsPerSecond ?? 20_000_000, options.runTimeoutMs, options.runFloorMs);
     this.deadlines.instructionsPerRun = options.instructionsPerRun;
   }
@@ -152,8 +157,17 @@ export class DeviceClient {
   private async transfer<Request, Reply>(command: Command<Request, Reply>, request: Request, bytes: number, options?: CallOptions): Promise<Reply> {
     const started = performance.now();
     const reply = await this.session.call(command, request, options ?? { timeoutMs: this.deadlines.transfer(bytes).timeoutMs });
-    this.deadlines.observeTransfer(bytes, performance.now() - started);
+    this.deadlines.observeTransfer(bytes, this.attemptTime(started));
     return reply;
+  }
+
+  /**
+   * The time the answered attempt of a call started at `started` took: from the last resend when
+   * there was one. A call's whole time would count the timeouts of lost or corrupted attempts as the
+   * line's speed, and on a noisy line every later deadline would ratchet up from them.
+   */
+  private attemptTime(started: number): number {
+    return performance.now() - Math.max(started, this.lastResendAt);
   }
 
   /** What HELLO returned; throws before the first `hello`. */
@@ -169,8 +183,8 @@ export class DeviceClient {
   async hello(options?: CallOptions): Promise<BoardInfo> {
     const started = performance.now();
     const info = await this.session.call(commands.HELLO, undefined, options);
-    // The first measurement of the line: its whole round trip over the bytes it carried.
-    const elapsed = performance.now() - started;
+    // The first measurement of the line: the answered attempt's round trip over the bytes it carried.
+    const elapsed = this.attemptTime(started);
     this.deadlines.helloMs = elapsed;
     this.deadlines.observeTransfer(helloBytes(info), elapsed);
     if (info.protocolVersion !== PROTOCOL_VERSION) {
