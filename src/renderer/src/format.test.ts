@@ -10,6 +10,7 @@ import {
   formatPrecision,
   formatShape,
   formatUsbId,
+  formatVariantOption,
   friendlyError,
   latencyMeaning,
   shortHash,
@@ -57,6 +58,13 @@ describe('format', () => {
     expect(formatPrecision({ dtype: 'float32', weightDtype: 'float32' })).toBe('float32');
     expect(formatPrecision({ dtype: 'int8', weightDtype: 'int8' })).toBe('int8');
     expect(formatPrecision({ dtype: 'float32' })).toBe('float32');
+  });
+
+  it('a variant select names a hybrid as hybrid, with its size when given', () => {
+    const hybrid = { name: 'kws-dynamic', summary: { dtype: 'float32', weightDtype: 'int8' } };
+    expect(formatVariantOption(hybrid, 20_582)).toBe('kws-dynamic (hybrid: int8 weights, float32 compute, 20.1 KiB)');
+    expect(formatVariantOption(hybrid)).toBe('kws-dynamic (hybrid: int8 weights, float32 compute)');
+    expect(formatVariantOption({ name: 'kws', summary: { dtype: 'int8', weightDtype: 'int8' } }, 512)).toBe('kws (int8, 512 B)');
   });
 
   it('a request a schema refused reads as a sentence about the field, not a raw RequestError', () => {

@@ -99,6 +99,15 @@ export function formatPrecision(summary: { dtype: string; weightDtype?: string }
   return summary.dtype;
 }
 
+/**
+ * A variant as a select option names it: "kws (int8, 52.0 KiB)", a hybrid "kws (hybrid: int8
+ * weights, float32 compute, 20.1 KiB)"; the size only when `fileBytes` is given.
+ */
+export function formatVariantOption(variant: { name: string; summary: { dtype: string; weightDtype?: string } }, fileBytes?: number): string {
+  const precision = formatPrecision(variant.summary);
+  return fileBytes === undefined ? `${variant.name} (${precision})` : `${variant.name} (${precision}, ${formatBytes(fileBytes)})`;
+}
+
 /** Longest name (project, variant, dataset) the services keep; inputs stop there. */
 export const maxNameLength = 200;
 

@@ -12,7 +12,7 @@ import type { ComparisonRow, ModelVariant } from '../../../shared/services/types
 import { DataTable, type Column } from '../components/data-table.js';
 import { EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
 import { compactNumber } from '../charts/scale.js';
-import { formatBytes, formatCount, formatMilliseconds, formatPercent } from '../format.js';
+import { formatBytes, formatCount, formatMilliseconds, formatPercent, formatPrecision } from '../format.js';
 import { useFinishedJobsCount, useQuery, useServices } from '../state/services-context.js';
 import { ExportPanel } from '../export/export-panel.js';
 import { accuracyDelta, baselineRow, costDelta, costMetrics, rowKey, scatterPoints, type CostMetric, type Delta } from './compare-model.js';
@@ -86,19 +86,24 @@ export function CompareTab({ projectId, variants }: { projectId: string; variant
   if (!table.data) return <div aria-busy="true" />;
   if (variants.length === 0) return <EmptyState title="Nothing to compare yet">Import a model in the Model tab, then deploy it or optimize it to compare its variants.</EmptyState>;
 
+  // A hybrid row says so: the row's dtype alone reads "float32" for int8 weights with float32 compute.
+  const precisionOf = (row: ComparisonRow) => {
+    const variant = variants.find((entry) => entry.id === row.variantId);
+    return variant ? formatPrecision(variant.summary) : row.dtype;
+  };
   const columns: Column<ComparisonRow>[] = [
     {
       header: 'Variant',
       rowHeader: true,
       className: 'cmp-name',
-      title: (row) => `${row.variantName} (${row.dtype})${row.variantId === baselineId ? ' — the baseline' : ''}`,
+      title: (row) => `${row.variantName} (${precisionOf(row)})${row.variantId === baselineId ? ' — the baseline' : ''}`,
       render: (row) => (
         <span className="cmp-cell">
           <span className="cmp-cell__main cmp-name__text">
             {breakable(row.variantName)}
             {row.variantId === baselineId && <span className="cmp-baseline-tag"> baseline</span>}
           </span>
-          <span className="cmp-cell__sub">{row.dtype}</span>
+          <span className="cmp-cell__sub">{precisionOf(row)}</span>
         </span>
       ),
     },

@@ -10,7 +10,7 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { BoardDescription, Job, ModelVariant } from '../../../shared/services/types.js';
 import { EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
-import { formatBytes, formatTime } from '../format.js';
+import { formatBytes, formatTime, formatVariantOption } from '../format.js';
 import { devicesStatus } from '../state/device-rules.js';
 import { deploysOf } from '../state/job-rules.js';
 import { asError, useDevices, useJobs, useQuery, useServices } from '../state/services-context.js';
@@ -89,7 +89,7 @@ export function DeployTab({
             <select className="select" value={selected?.id ?? ''} onChange={(event) => onSelect(event.target.value)} data-testid="variant-select">
               {variants.map((variant) => (
                 <option key={variant.id} value={variant.id}>
-                  {variant.name} ({variant.summary.dtype}, {formatBytes(variant.fileBytes)})
+                  {formatVariantOption(variant, variant.fileBytes)}
                 </option>
               ))}
             </select>

@@ -11,7 +11,7 @@ import type { FormEvent } from 'react';
 import type { Dataset, Evaluation, Job, ModelVariant } from '../../../shared/services/types.js';
 import { EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
 import { DatasetsPanel } from '../datasets/datasets-panel.js';
-import { formatBytes } from '../format.js';
+import { formatVariantOption } from '../format.js';
 import { navigate } from '../state/route.js';
 import { asError, useDevices, useFinishedJobsCount, useJobs, useQuery, useServices } from '../state/services-context.js';
 import { EvaluationView } from './evaluation-view.js';
@@ -142,7 +142,7 @@ function RunPanel({
             <select className="select" value={selected?.id ?? ''} onChange={(event) => onSelect(event.target.value)} data-testid="accuracy-variant-select">
               {variants.map((variant) => (
                 <option key={variant.id} value={variant.id}>
-                  {variant.name} ({variant.summary.dtype}, {formatBytes(variant.fileBytes)})
+                  {formatVariantOption(variant, variant.fileBytes)}
                 </option>
               ))}
             </select>

@@ -8,7 +8,7 @@
 import { useState } from 'react';
 import type { ComparisonRow, ModelVariant } from '../../../shared/services/types.js';
 import { ErrorBanner, Panel } from '../components/widgets.js';
-import { formatBytes, formatTime } from '../format.js';
+import { formatBytes, formatTime, formatVariantOption } from '../format.js';
 import { useDevices, useServices } from '../state/services-context.js';
 import { ReportButtons } from './report-downloads.js';
 import { useExport } from './use-export.js';
@@ -39,7 +39,7 @@ export function ExportPanel({ variants, measurements, initialVariantId }: { vari
             <select className="select" value={variantId} onChange={(event) => setVariantId(event.target.value)} data-testid="export-variant">
               {variants.map((variant) => (
                 <option key={variant.id} value={variant.id}>
-                  {variant.name} ({variant.summary.dtype})
+                  {formatVariantOption(variant)}
                 </option>
               ))}
             </select>
