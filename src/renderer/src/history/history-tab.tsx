@@ -33,12 +33,16 @@ export function HistoryTab({ projectId, variants }: { projectId: string; variant
   if (measurements.error) return <ErrorBanner error={measurements.error} />;
   if (!measurements.data) return <div aria-busy="true" />;
   if (all.length === 0) {
+    // Evaluations and validations are kept apart from measurements: a project with only those still lists them.
     return (
-      <Panel title="History">
-        <EmptyState title="No measurements yet">
-          <p>Each Deploy &amp; Profile run and each evaluation is kept here, per variant and board.</p>
-        </EmptyState>
-      </Panel>
+      <>
+        <Panel title="History">
+          <EmptyState title="No measurements yet">
+            <p>Each Deploy &amp; Profile run and each evaluation is kept here, per variant and board.</p>
+          </EmptyState>
+        </Panel>
+        <EvaluationsHistory projectId={projectId} variants={variants} />
+      </>
     );
   }
 
