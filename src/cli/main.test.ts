@@ -62,6 +62,12 @@ describe('tinydeploy inspect', () => {
     expect(stdout).toContain('input   serving_default_fixed_input:0  int8 [1,28,28]  scale 0.003921568859368563, zero point -128');
   });
 
+  it('says what its activation figure is: the no-reuse bound, not the arena build plans', async () => {
+    const { code, stdout } = await tinydeploy('inspect', sharedModels.kws_ref_model);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/activations without reuse 16,000 bytes \(no-reuse bound: all activations of op \d+'s live set, each in a buffer of its own, no sharing, no alignment or scratch;/);
+  });
+
   it('names a missing or malformed model file (exit 1)', async () => {
     expect(await tinydeploy('inspect', join(scratch, 'missing.tflite'))).toEqual({
       code: 1,

@@ -61,6 +61,7 @@ export const buildCommand: Command = {
     notes:
       'Compiling needs the Arm GNU toolchain: apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi.\n' +
       'flash = text + rodata + data of the ELF; code = flash − weights; RAM = data + bss (arena included) + estimated stack.\n' +
+      "arena = the planner's (buffers shared, aligned, op scratch); 'live at the worst op without sharing' sums the same buffers unshared, so it can exceed inspect's no-reuse bound (activations only, unaligned).\n" +
       'Real boards: build/model.bin (flash image from the ELF\'s load segments), build/model.hex (Intel HEX), build/model.uf2 (RP2040/RP2350).\n' +
       'Each runs its chip family\'s start-up, clock set-up and UART driver (firmware/boards/<family>/); the RP2040 image starts with\n' +
       'its boot2 stage (CRC32 included), the RP2350 image carries its IMAGE_DEF block.\n' +
@@ -94,7 +95,8 @@ export const buildCommand: Command = {
         `flash  ${bytes(report.flashBytes)} = code ${bytes(report.codeBytes)} + weights ${bytes(report.weightBytes)}  (text ${bytes(report.textBytes)}, rodata ${bytes(report.rodataBytes)}, data ${bytes(report.dataBytes)})`,
         `       = weights ${bytes(flash.weights)} + model ${bytes(flash.model)} + kernels ${bytes(flash.kernels)} + runtime ${bytes(flash.runtime)} + start-up ${bytes(flash.startup)} + other ${bytes(flash.other)}`,
         `RAM    ${bytes(report.ramBytes)} = arena ${bytes(ram.arena)} + stack ≈${bytes(ram.stack)} + runtime ${bytes(ram.runtime)} + other ${bytes(ram.other)}  (data ${bytes(report.dataBytes)}, bss ${bytes(report.bssBytes)})`,
-        `arena  ${bytes(model.memory.arenaBytes)} planned (${model.memory.strategy}, ${model.memory.inPlace.length} op(s) in place); without reuse ${bytes(model.memory.peakLiveBytes)} would be live at the worst op (the no-reuse bound)`,
+        `arena  ${bytes(model.memory.arenaBytes)} (planner: buffers shared, aligned, op scratch included; ${model.memory.strategy}, ${model.memory.inPlace.length} op(s) in place); ` +
+          `${bytes(model.memory.peakLiveBytes)} live at the worst op without sharing (planner buffers, aligned, scratch included)`,
         `kernels (${project.variant}): ${model.kernels.join(', ')}`,
         ...(build.stack.unknown.length > 0 ? [`stack estimate excludes: ${build.stack.unknown.join(', ')}`] : []),
         `ELF    ${build.elf}`,

@@ -140,7 +140,9 @@ export function inspectText(path: string, analysis: ModelAnalysis): string {
   lines.push(
     `params ${formatCount(totals.params)}, weights ${formatCount(totals.weightBytes)} bytes, ` +
       `${formatCount(totals.macs)} MACs, activations without reuse ${formatCount(totals.peakActivationBytes)} bytes` +
-      (peakIndex >= 0 ? ` (live at op ${peakIndex}; the no-reuse bound: the memory planner's arena, which deploy and build report, stays under it)` : ''),
+      (peakIndex >= 0
+        ? ` (no-reuse bound: all activations of op ${peakIndex}'s live set, each in a buffer of its own, no sharing, no alignment or scratch; build and deploy report the planner's arena, which shares buffers)`
+        : ''),
   );
   lines.push(
     analysis.unsupported.length === 0
@@ -168,6 +170,9 @@ export const inspectCommand: Command = {
         description: `refuse a model declaring a tensor larger than n bytes (default ${DEFAULT_MAX_TENSOR_BYTES}, 256 MiB: more than a microcontroller could hold)`,
       },
     },
+    notes:
+      'live B: bytes of every activation live while the op runs, each in a buffer of its own; the largest is the no-reuse bound (no sharing, no alignment or scratch).\n' +
+      "build's arena is the planner's (buffers shared, aligned, op scratch included): usually below the bound; the deploy memory timeline's highest point (bytes in use at one op) is at most the arena.",
   },
   async run(args, io) {
     const path = args.positionals.model;
