@@ -188,7 +188,7 @@ export function reportHtml(input: ReportInput, generatedAt = new Date().toISOStr
     }
   }
   if (measurement.bitExact !== undefined) facts.push(['Check against the host', measurement.bitExact ? 'bit-exact (int8 outputs identical)' : measurement.passed ? 'within the float tolerance' : 'outputs differ from the host']);
-  if (measurement.arenaBytes !== undefined) facts.push(['Arena (planner, with reuse)', bytes(measurement.arenaBytes)]);
+  if (measurement.arenaBytes !== undefined) facts.push(['Arena (planner, with reuse, alignment/scratch)', bytes(measurement.arenaBytes)]);
   if (measurement.stackBytes !== undefined) facts.push(['Stack (estimated)', bytes(measurement.stackBytes)]);
   if (measurement.ramBytes !== undefined) facts.push(['RAM total', `${bytes(measurement.ramBytes)}${board ? ` of ${bytes(board.memory.ram.size)}` : ''}`]);
   if (measurement.flashBytes !== undefined) {

@@ -1,11 +1,12 @@
 /**
  * The arena over time: bytes of activations live while each op runs, as a step area from the
- * first op to the last, with the planned arena size as a dashed line. The peak op is marked; the
+ * first op to the last, with the planned arena size as a dashed line. The highest point in use is marked; the
  * gap between the steps and the line is what the planner could not share.
  */
 
 import type { Measurement } from '../../../shared/services/types.js';
 import { formatBytes, formatCount } from '../format.js';
+import { highestInUseMeaning, memoryLabels } from '../memory-words.js';
 import { compactNumber, linearScale, niceTicks } from './scale.js';
 import { useWidth } from './use-width.js';
 import './charts.css';
@@ -44,7 +45,7 @@ export function MemoryTimeline({ points, arenaBytes, ops }: { points: readonly P
           role="img"
           aria-label={
             `Arena bytes live per op over ${count} ops` +
-            (peak ? `; peak ${formatCount(peak.liveBytes)} bytes at op ${peak.index}` : '') +
+            (peak ? `; ${memoryLabels.highestInUse}: ${formatCount(peak.liveBytes)} bytes at op ${peak.index}` : '') +
             (arenaBytes !== undefined ? `; arena ${formatCount(arenaBytes)} bytes` : '')
           }
         >
@@ -78,14 +79,14 @@ export function MemoryTimeline({ points, arenaBytes, ops }: { points: readonly P
           ))}
           {peak && (
             <circle className="chart__peak" cx={(x(points.indexOf(peak)) + x(points.indexOf(peak) + 1)) / 2} cy={y(peak.liveBytes)} r={3}>
-              <title>{`peak: ${formatCount(peak.liveBytes)} bytes at op ${peak.index}`}</title>
+              <title>{`${memoryLabels.highestInUse}: ${formatCount(peak.liveBytes)} bytes at op ${peak.index}. ${highestInUseMeaning}`}</title>
             </circle>
           )}
         </svg>
       </div>
       <figcaption className="chart__caption">
         Bytes of the arena in use per op (x: op index, y: bytes)
-        {peak ? `; at most ${formatBytes(peak.liveBytes)} at op ${peak.index}` : ''}
+        {peak ? `; ${memoryLabels.highestInUse}: ${formatBytes(peak.liveBytes)} at op ${peak.index}` : ''}
         {peak && arenaBytes !== undefined && arenaBytes > peak.liveBytes ? ` of the ${formatBytes(arenaBytes)} arena (the rest: gaps between buffers the planner could not fill)` : ''}
       </figcaption>
     </figure>

@@ -11,6 +11,7 @@ import { MemoryTimeline } from '../charts/memory-timeline.js';
 import { BitExactBadge, Figure } from '../components/widgets.js';
 import { ReportDownloads } from '../export/report-downloads.js';
 import { formatBytes, formatClock, formatCount, formatMilliseconds, formatTime, latencyMeaning } from '../format.js';
+import { memoryLabels, noReuseMeaning } from '../memory-words.js';
 import { memoryBars, partMeanings } from './memory-bars.js';
 import './deploy.css';
 
@@ -68,17 +69,17 @@ export function ResultView({ measurement, board, variantName, noReuseBytes }: { 
         )}
         {measurement.arenaBytes !== undefined && (
           <Figure
-            label="Arena (planner)"
+            label={memoryLabels.arena}
             value={formatBytes(measurement.arenaBytes)}
-            title={`${formatCount(measurement.arenaBytes)} bytes: ${partMeanings.arena}${noReuseBytes ? `; without reuse they would need ${formatCount(noReuseBytes)} bytes (the no-reuse bound)` : ''}`}
+            title={`${formatCount(measurement.arenaBytes)} bytes: ${partMeanings.arena}, each aligned, op scratch included${noReuseBytes ? `; the no-reuse bound (activations alone, no sharing) is ${formatCount(noReuseBytes)} bytes` : ''}`}
             testId="figure-arena"
           />
         )}
         {noReuseBytes !== undefined && (
           <Figure
-            label="No-reuse bound"
+            label={memoryLabels.noReuse}
             value={formatBytes(noReuseBytes)}
-            title="The most activation bytes live at one op when no buffer shares memory: the bound the planner's arena stays under"
+            title={noReuseMeaning}
             testId="figure-no-reuse"
           />
         )}
@@ -105,7 +106,7 @@ export function ResultView({ measurement, board, variantName, noReuseBytes }: { 
         {measurement.memoryTimeline && measurement.memoryTimeline.length > 0 && (
           <section className="result__chart" aria-label="Memory timeline">
             <h3 className="result__chart-title" title={partMeanings.arena}>
-              Arena (planner) over the layers
+              Arena bytes in use at each op
             </h3>
             <MemoryTimeline points={measurement.memoryTimeline} arenaBytes={measurement.arenaBytes} ops={ops} />
           </section>

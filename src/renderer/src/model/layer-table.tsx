@@ -24,7 +24,7 @@ export function LayerTable({ detail, selected, onSelect }: { detail: ModelDetail
     { header: 'MAC %', headerTitle: "Share of the model's MACs", align: 'numeric', render: (layer) => (totalMacs > 0 ? formatPercent(layer.macs / totalMacs) : '–') },
     {
       header: 'Live B',
-      headerTitle: 'Bytes of all activations live while the op runs, each in a buffer of its own (no in-place reuse); the largest is the no-reuse bound the planner’s arena stays under',
+      headerTitle: 'Bytes of all activations live while the op runs, each in a buffer of its own (no in-place reuse); the largest is the no-reuse bound (no sharing, no alignment or scratch), which the planner’s arena usually stays under',
       align: 'numeric',
       className: (layer) => (layer.liveBytes === peak ? 'is-peak' : undefined),
       title: (layer) => (layer.liveBytes === peak ? 'the no-reuse bound (most bytes live at one op)' : undefined),

@@ -10,6 +10,7 @@ import { DataTable } from '../components/data-table.js';
 import type { Column } from '../components/data-table.js';
 import { ConfirmDialog, EmptyState, ErrorBanner, Figure, Panel } from '../components/widgets.js';
 import { formatBytes, formatCount, formatPercent, formatPrecision, formatShape, formatTime, maxNameLength, shortHash } from '../format.js';
+import { memoryLabels, noReuseMeaning } from '../memory-words.js';
 import { asError, useFinishedJobsCount, useQuery, useServices } from '../state/services-context.js';
 import { GraphView } from './graph-view.js';
 import { ImportZone } from './import-zone.js';
@@ -125,7 +126,7 @@ export function ModelTab({
     { header: 'MACs', align: 'numeric', title: (variant) => `${formatCount(variant.summary.ops)} ops`, render: (variant) => formatCount(variant.summary.macs) },
     { header: 'Params', align: 'numeric', render: (variant) => formatCount(variant.summary.parameters) },
     {
-      header: 'Act. (no reuse)',
+      header: 'No-reuse bound',
       headerTitle: noReuseMeaning,
       align: 'numeric',
       render: (variant) => formatBytes(variant.summary.peakActivationBytes),
@@ -217,7 +218,7 @@ function VariantFigures({ detail }: { detail: ModelDetail }) {
     <div className="figures" data-testid="variant-figures">
       <Figure label="MACs" value={formatCount(detail.summary.macs)} testId="figure-macs" />
       <Figure label="Parameters" value={formatCount(detail.summary.parameters)} />
-      <Figure label="Activations, no reuse" value={formatBytes(detail.summary.peakActivationBytes)} title={noReuseMeaning} />
+      <Figure label={memoryLabels.noReuse} value={formatBytes(detail.summary.peakActivationBytes)} title={noReuseMeaning} />
       <Figure label="Precision" value={formatPrecision(detail.summary)} wrap />
       <Figure label="Ops" value={formatCount(detail.summary.ops)} />
       <Figure label="File" value={formatBytes(detail.fileBytes)} />
@@ -226,10 +227,6 @@ function VariantFigures({ detail }: { detail: ModelDetail }) {
     </div>
   );
 }
-
-/** What the import-time activation figure is: the no-reuse bound, not the arena a board gets. */
-export const noReuseMeaning =
-  'The most activation bytes live at one op when no buffer shares memory: an upper bound. The memory planner reuses buffers, so the arena Deploy & Profile reports is at most this.';
 
 function RenameVariantForm({ variant, onRename, onCancel }: { variant: ModelVariant; onRename: (name: string) => void; onCancel: () => void }) {
   const [name, setName] = useState(variant.name);
