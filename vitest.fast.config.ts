@@ -20,6 +20,8 @@ export const startsPrograms = [
   'src/core/node/toolchain/elf.test.ts',
   'src/core/node/toolchain/stack-usage.test.ts',
   'test/codegen/**/*.test.ts',
+  // Single-op corpus models run on the interpreter, host C and virtual-m4f.
+  'test/corpus/tolerant.test.ts',
   // Chromium.
   'test/e2e/**/*.test.ts',
   // The tinydeploy CLI, worker processes (a real deploy on QEMU among them), lock holders and pty bridges.
@@ -39,6 +41,11 @@ export const longComputations = [
   'src/core/node/quantize/quantize-model.test.ts',
   // Training pipelines from the command line: MNIST read whole, parent and variant evaluated on 2,000 held-out samples.
   'src/cli/commands/optimize-training.test.ts',
+  // Training on tfjs (gradient kernels, lowered graphs, fine-tuning) and the search's GP fits and trial graphs.
+  'src/core/node/train/**/*.test.ts',
+  'src/core/node/search/**/*.test.ts',
+  // Deadlines waited out in real time: a throttled board and a silent one.
+  'src/core/common/protocol/deadlines.test.ts',
   // Thousands of seeded fuzz cases per target in worker threads (the found-bug regressions stay here).
   'test/fuzz/fuzz.test.ts',
 ];
