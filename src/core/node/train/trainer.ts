@@ -10,6 +10,7 @@ import { PassError } from '../../common/errors.js';
 import type { LabelledSet } from '../../common/passes/pass.js';
 import type { Tf } from './engine.js';
 import type { LoweredGraph } from './lower.js';
+import { seededRandom } from '../../common/search/random.js';
 
 type T = ReturnType<Tf['tensor']>;
 
@@ -64,17 +65,8 @@ export interface TrainResult {
 
 export const trainDefaults = { optimizer: 'adam', learningRate: 1e-3, schedule: 'cosine', batchSize: 64, epochs: 5, patience: 3, seed: 1 } as const;
 
-/** mulberry32: a small seeded generator (uniform in [0, 1)). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The search's seeded generator (mulberry32): training and search draw from one implementation. */
+export { seededRandom };
 
 /** 0 … count−1 in a seeded Fisher–Yates order. */
 function shuffled(count: number, random: () => number): Int32Array {
