@@ -4,6 +4,7 @@ import type { CompareService, Comparison, ComparisonAccuracy, ComparisonLatency,
 import type { Evaluation, Measurement, ModelVariant } from '../../../shared/services/types.js';
 import { CustomBoards } from '../store/custom-boards.js';
 import type { Deployment, MeasurementRecord, Store } from '../store/index.js';
+import { newestFirst } from '../../common/newest-first.js';
 
 /** What the comparison reads of a stored evaluation (the evaluations service's records). */
 export type EvaluationSummary = Pick<Evaluation, 'variantId' | 'datasetId' | 'datasetName' | 'kind' | 'boardId' | 'samples' | 'accuracy' | 'createdAt'>;
@@ -13,7 +14,6 @@ export interface CompareServiceOptions {
   listEvaluations?: (projectId: string) => Promise<readonly EvaluationSummary[]>;
 }
 
-const newestFirst = <T extends { createdAt: string }>(a: T, b: T) => b.createdAt.localeCompare(a.createdAt);
 
 /** A number the build report holds under `key`, if it does. */
 function reportNumber(build: Record<string, unknown> | undefined, key: string): number | undefined {
@@ -87,7 +87,7 @@ export function ramOf(deployment: Deployment | undefined): ComparisonRow['ram'] 
  * measurement holds (evaluate jobs, an optimization's evaluation of parent and child).
  */
 export function accuracyOf(variantId: string, evaluations: readonly EvaluationSummary[], measurements: readonly Measurement[]): ComparisonAccuracy | undefined {
-  const evaluation = evaluations.filter((entry) => entry.variantId === variantId && entry.kind === 'evaluate' && entry.accuracy !== null).sort(newestFirst)[0];
+  const evaluation = newestFirst(evaluations.filter((entry) => entry.variantId === variantId && entry.kind === 'evaluate' && entry.accuracy !== null))[0];
   if (evaluation) {
     return {
       value: evaluation.accuracy!,
@@ -97,7 +97,7 @@ export function accuracyOf(variantId: string, evaluations: readonly EvaluationSu
       measuredAt: evaluation.createdAt,
     };
   }
-  const measured = measurements.filter((entry) => entry.variantId === variantId && entry.accuracy !== undefined).sort(newestFirst)[0];
+  const measured = newestFirst(measurements.filter((entry) => entry.variantId === variantId && entry.accuracy !== undefined))[0];
   if (!measured) return undefined;
   return { value: measured.accuracy!, ...(measured.samples !== undefined ? { samples: measured.samples } : {}), measuredAt: measured.createdAt };
 }
@@ -124,7 +124,7 @@ export function comparisonRows(
     };
     const accuracy = accuracyOf(variant.id, evaluations, measurements);
     if (accuracy) base.accuracy = accuracy;
-    const deploys = measurements.filter((entry) => entry.variantId === variant.id && entry.kind === 'deploy' && entry.boardId).sort(newestFirst);
+    const deploys = newestFirst(measurements.filter((entry) => entry.variantId === variant.id && entry.kind === 'deploy' && entry.boardId));
     const byBoard = new Map<string, MeasurementRecord[]>();
     for (const deploy of deploys) byBoard.set(deploy.boardId!, [...(byBoard.get(deploy.boardId!) ?? []), deploy]);
     if (byBoard.size === 0) {

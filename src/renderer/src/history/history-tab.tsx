@@ -14,6 +14,7 @@ import { ResultView } from '../deploy/result-view.js';
 import { EvaluationsHistory } from '../evaluate/evaluations-history.js';
 import { checkMark } from './check.js';
 import { useDevices, useFinishedJobsCount, useQuery, useServices } from '../state/services-context.js';
+import { newestFirst } from '../../../core/common/newest-first.js';
 
 export function HistoryTab({ projectId, variants }: { projectId: string; variants: ModelVariant[] }) {
   const services = useServices();
@@ -25,7 +26,7 @@ export function HistoryTab({ projectId, variants }: { projectId: string; variant
   const [openId, setOpenId] = useState<string>();
 
   const variantName = (id: string) => variants.find((variant) => variant.id === id)?.name ?? id.slice(0, 8);
-  const all = [...(measurements.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const all = newestFirst(measurements.data ?? []);
   const boardIds = [...new Set(all.map((measurement) => measurement.boardId ?? 'host'))];
   const rows = all.filter((measurement) => (!variantFilter || measurement.variantId === variantFilter) && (!boardFilter || (measurement.boardId ?? 'host') === boardFilter));
   const open = all.find((measurement) => measurement.id === openId);

@@ -17,6 +17,7 @@ import { ImportZone } from './import-zone.js';
 import { LayerTable } from './layer-table.js';
 import { QuantizePanel } from './quantize-panel.js';
 import './model.css';
+import { newestFirst } from '../../../core/common/newest-first.js';
 
 /** How a variant was made, naming its parent when the list has it. */
 export function originText(variant: ModelVariant, variants: readonly ModelVariant[] = []): string {
@@ -32,9 +33,7 @@ export function originText(variant: ModelVariant, variants: readonly ModelVarian
  * that job together with its parent's on the same samples; otherwise its newest accuracy.
  */
 export function variantAccuracy(variant: ModelVariant, measurements: readonly Measurement[]): { accuracy: number; samples?: number; parent?: number } | undefined {
-  const own = measurements
-    .filter((measurement) => measurement.variantId === variant.id && measurement.accuracy !== undefined)
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const own = newestFirst(measurements.filter((measurement) => measurement.variantId === variant.id && measurement.accuracy !== undefined));
   if (variant.parentId) {
     for (const measurement of own) {
       const parent = measurements.find((candidate) => candidate.jobId === measurement.jobId && candidate.variantId === variant.parentId && candidate.accuracy !== undefined);

@@ -5,6 +5,7 @@
  */
 
 import type { JobRequest } from '../../../shared/services/job-kinds.js';
+import { newestFirst } from '../../../core/common/newest-first.js';
 
 /** A pipeline the panel offers: post-training quantization or passes that train. */
 export interface PipelineChoice {
@@ -188,7 +189,7 @@ interface DeployLike extends Omit<DeployFigures, 'boardId'> {
  * Undefined when neither has been deployed.
  */
 export function deployedSideBySide(measurements: readonly DeployLike[], parentId: string, variantId: string): { boardId: string; parent?: DeployFigures; variant?: DeployFigures } | undefined {
-  const deploys = measurements.filter((measurement) => measurement.kind === 'deploy' && measurement.boardId !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const deploys = newestFirst(measurements.filter((measurement) => measurement.kind === 'deploy' && measurement.boardId !== undefined));
   const board = (deploys.find((measurement) => measurement.variantId === variantId) ?? deploys.find((measurement) => measurement.variantId === parentId))?.boardId;
   if (board === undefined) return undefined;
   const newest = (id: string) => {

@@ -18,6 +18,7 @@ import { ModelTab } from '../model/model-tab.js';
 import { CompareTab } from '../compare/compare-tab.js';
 import { AccuracyTab } from '../evaluate/accuracy-tab.js';
 import './project-screen.css';
+import { newestFirst } from '../../../core/common/newest-first.js';
 
 const tabs: { id: ProjectTab; label: string }[] = [
   { id: 'model', label: 'Model' },
@@ -50,7 +51,7 @@ export function ProjectScreen({ projectId, tab, variantId }: { projectId: string
 
   // The variant shown: the one in the URL, else the newest.
   const list = variants.data ?? [];
-  const selected = list.find((variant) => variant.id === variantId) ?? [...list].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  const selected = list.find((variant) => variant.id === variantId) ?? newestFirst(list)[0];
   const go = (next: ProjectTab, nextVariant = selected?.id) => navigate({ screen: 'project', projectId, tab: next, ...(nextVariant ? { variantId: nextVariant } : {}) });
 
   // Arrow keys move between tabs (the WAI-ARIA tabs pattern).
