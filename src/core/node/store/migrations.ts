@@ -210,6 +210,16 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    description: "a search started from the app belongs to a project (its Search page) and remembers the job that ran it last; a trial keeps its int8 model, so a point of the front becomes a variant",
+    up: `
+      ALTER TABLE searches ADD COLUMN project_id TEXT REFERENCES projects(id) ON DELETE CASCADE;
+      ALTER TABLE searches ADD COLUMN job_id TEXT;
+      ALTER TABLE search_trials ADD COLUMN model_hash TEXT;  -- the trial's int8 .tflite in the model files (absent: not kept)
+      CREATE INDEX searches_project ON searches(project_id);
+    `,
+  },
 ];
 
 /** The schema version this TinyDeploy writes: the last migration's. */
