@@ -10,7 +10,8 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { BoardDescription, Job, ModelVariant } from '../../../shared/services/types.js';
 import { EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
-import { formatBytes, formatTime, formatVariantOption } from '../format.js';
+import { VariantField } from '../components/variant-field.js';
+import { formatBytes, formatTime } from '../format.js';
 import { devicesStatus } from '../state/device-rules.js';
 import { deploysOf } from '../state/job-rules.js';
 import { asError, useDevices, useJobs, useQuery, useServices } from '../state/services-context.js';
@@ -84,16 +85,7 @@ export function DeployTab({
     <>
       <Panel title="Deploy & Profile" testId="deploy-panel">
         <form className="deploy-form" onSubmit={start} aria-label="Deploy and profile">
-          <label className="field">
-            <span className="field__label">Variant</span>
-            <select className="select" value={selected?.id ?? ''} onChange={(event) => onSelect(event.target.value)} data-testid="variant-select">
-              {variants.map((variant) => (
-                <option key={variant.id} value={variant.id}>
-                  {formatVariantOption(variant, variant.fileBytes)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <VariantField variants={variants} value={selected?.id ?? ''} onChange={onSelect} testId="variant-select" />
           <BoardPicker
             listing={listing}
             placeholder={devicesStatus(listing, devicesError).text}

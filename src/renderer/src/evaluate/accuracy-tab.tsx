@@ -10,8 +10,8 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Dataset, Evaluation, Job, ModelVariant } from '../../../shared/services/types.js';
 import { EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
+import { VariantField } from '../components/variant-field.js';
 import { DatasetsPanel } from '../datasets/datasets-panel.js';
-import { formatVariantOption } from '../format.js';
 import { navigate } from '../state/route.js';
 import { asError, useDevices, useFinishedJobsCount, useJobs, useQuery, useServices } from '../state/services-context.js';
 import { EvaluationView } from './evaluation-view.js';
@@ -137,16 +137,7 @@ function RunPanel({
     <>
       <Panel title="Evaluate and validate" testId="accuracy-panel">
         <form className="accuracy-form" onSubmit={evaluate} aria-label="Evaluate accuracy">
-          <label className="field">
-            <span className="field__label">Variant</span>
-            <select className="select" value={selected?.id ?? ''} onChange={(event) => onSelect(event.target.value)} data-testid="accuracy-variant-select">
-              {variants.map((variant) => (
-                <option key={variant.id} value={variant.id}>
-                  {formatVariantOption(variant, variant.fileBytes)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <VariantField variants={variants} value={selected?.id ?? ''} onChange={onSelect} testId="accuracy-variant-select" />
           <label className="field">
             <span className="field__label">Dataset</span>
             <select className="select" value={dataset?.id ?? ''} onChange={(event) => onDataset(event.target.value)} disabled={datasets.length === 0} data-testid="accuracy-dataset-select">

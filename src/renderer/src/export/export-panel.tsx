@@ -8,7 +8,8 @@
 import { useState } from 'react';
 import type { ComparisonRow, ModelVariant } from '../../../shared/services/types.js';
 import { ErrorBanner, Panel } from '../components/widgets.js';
-import { formatBytes, formatTime, formatVariantOption } from '../format.js';
+import { VariantField } from '../components/variant-field.js';
+import { formatBytes, formatTime } from '../format.js';
 import { useDevices, useServices } from '../state/services-context.js';
 import { ReportButtons } from './report-downloads.js';
 import { useExport } from './use-export.js';
@@ -34,16 +35,7 @@ export function ExportPanel({ variants, measurements, initialVariantId }: { vari
     <Panel title="Export and share" testId="export-panel">
       <div className="export">
         <form className="inline-form" aria-label="Export a variant" onSubmit={(event) => event.preventDefault()}>
-          <label className="field">
-            <span className="field__label">Variant</span>
-            <select className="select" value={variantId} onChange={(event) => setVariantId(event.target.value)} data-testid="export-variant">
-              {variants.map((variant) => (
-                <option key={variant.id} value={variant.id}>
-                  {formatVariantOption(variant)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <VariantField variants={variants} value={variantId} onChange={setVariantId} testId="export-variant" withSize={false} />
           <label className="field">
             <span className="field__label">Board</span>
             <select className="select" value={boardId} onChange={(event) => setBoardId(event.target.value)} data-testid="export-board">
