@@ -6,32 +6,17 @@
 
 import { useEffect, useRef, useState } from 'react';
 import type { Job } from '../../../shared/services/types.js';
-import { ErrorBanner, ProgressBar, StatusBadge } from '../components/widgets.js';
+import { JobHeader } from '../components/job-header.js';
 import { formatElapsed } from '../format.js';
-import { asError, isActive, useServices } from '../state/services-context.js';
+import { isActive } from '../state/services-context.js';
 import { deploySteps, stepStates } from './deploy-steps.js';
 import './deploy.css';
 
 const stepLabels: Record<(typeof deploySteps)[number], string> = { build: 'Build', flash: 'Flash', run: 'Run', verify: 'Verify' };
 
 export function JobProgress({ job }: { job: Job }) {
-  const services = useServices();
-  const [cancelError, setCancelError] = useState<Error>();
-  const [cancelling, setCancelling] = useState(false);
   const states = stepStates(job);
-  const active = isActive(job);
-  const now = useNow(active);
-
-  const cancel = async () => {
-    setCancelling(true);
-    try {
-      await services.jobs.cancel({ jobId: job.id });
-    } catch (caught) {
-      setCancelError(asError(caught));
-    } finally {
-      setCancelling(false);
-    }
-  };
+  const now = useNow(isActive(job));
 
   return (
     <div className="job-progress" data-testid="deploy-progress" data-status={job.status}>
@@ -46,24 +31,17 @@ export function JobProgress({ job }: { job: Job }) {
           </li>
         ))}
       </ol>
-      <div className="job-progress__bar">
-        <StatusBadge status={job.status} />
-        <ProgressBar value={job.status === 'succeeded' ? 1 : job.progress} label="Deploy progress" status={job.status} />
-        <span className="job-progress__elapsed numeric" title="elapsed">
-          {formatElapsed(job.startedAt ?? job.createdAt, job.finishedAt ?? now)}
-        </span>
-        {active && (
-          <button type="button" className="button button--danger button--small" onClick={() => void cancel()} disabled={cancelling} data-testid="cancel-job">
-            Cancel
-          </button>
-        )}
-      </div>
-      <p className="job-progress__step" aria-live="polite">
-        {active ? job.step || 'waiting for the worker' : job.status === 'succeeded' ? 'done' : job.status}
-      </p>
-      {job.error && <ErrorBanner error={Object.assign(new Error(job.error.message), { name: job.error.name })} />}
+      <JobHeader
+        job={job}
+        label="Deploy progress"
+        cancelTestId="cancel-job"
+        beside={
+          <span className="job-progress__elapsed numeric" title="elapsed">
+            {formatElapsed(job.startedAt ?? job.createdAt, job.finishedAt ?? now)}
+          </span>
+        }
+      />
       {job.status === 'interrupted' && !job.error && <p className="muted">The app quit while this job was running; start it again.</p>}
-      <ErrorBanner error={cancelError} onDismiss={() => setCancelError(undefined)} />
       <JobLog lines={job.log} />
     </div>
   );

@@ -15,7 +15,8 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Dataset, Job, ModelVariant } from '../../../shared/services/types.js';
-import { ErrorBanner, Panel, ProgressBar, StatusBadge } from '../components/widgets.js';
+import { ErrorBanner, Panel } from '../components/widgets.js';
+import { JobHeader } from '../components/job-header.js';
 import { JobLog } from '../deploy/job-progress.js';
 import { formatCount, formatPercent, formatPrecision } from '../format.js';
 import { asError, isActive, useJobs, useQuery, useServices } from '../state/services-context.js';
@@ -217,33 +218,12 @@ export function AddDatasetForm({ projectId, onAdded }: { projectId: string; onAd
 
 /** The optimize job: progress, step, Cancel, its error and log; when done, the variant and the accuracies. */
 function OptimizeProgress({ job, variants, datasets, onSelect }: { job: Job; variants: ModelVariant[]; datasets: Dataset[]; onSelect: (variantId: string) => void }) {
-  const services = useServices();
-  const [cancelError, setCancelError] = useState<Error>();
-  const active = isActive(job);
   const result = job.status === 'succeeded' ? (job.result as OptimizeResult | undefined) : undefined;
   const made = result && variants.find((candidate) => candidate.id === result.variantId);
   const dataset = datasets.find((candidate) => candidate.id === job.params.datasetId);
   return (
     <div className="job-progress" data-testid="optimize-progress" data-status={job.status}>
-      <div className="job-progress__bar">
-        <StatusBadge status={job.status} />
-        <ProgressBar value={job.status === 'succeeded' ? 1 : job.progress} label="Quantization progress" status={job.status} />
-        {active && (
-          <button
-            type="button"
-            className="button button--danger button--small"
-            onClick={() => services.jobs.cancel({ jobId: job.id }).catch((caught: unknown) => setCancelError(asError(caught)))}
-            data-testid="cancel-optimize"
-          >
-            Cancel
-          </button>
-        )}
-      </div>
-      <p className="job-progress__step" aria-live="polite">
-        {active ? job.step || 'waiting for the worker' : job.status === 'succeeded' ? 'done' : job.status}
-      </p>
-      {job.error && <ErrorBanner error={Object.assign(new Error(job.error.message), { name: job.error.name })} />}
-      <ErrorBanner error={cancelError} onDismiss={() => setCancelError(undefined)} />
+      <JobHeader job={job} label="Quantization progress" cancelTestId="cancel-optimize" />
       {result && (
         <p className="note" data-testid="optimize-result">
           Made{' '}

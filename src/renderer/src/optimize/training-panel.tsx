@@ -8,10 +8,11 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Dataset, Job, ModelVariant } from '../../../shared/services/types.js';
-import { ErrorBanner, ProgressBar, StatusBadge } from '../components/widgets.js';
+import { ErrorBanner } from '../components/widgets.js';
+import { JobHeader } from '../components/job-header.js';
 import { JobLog } from '../deploy/job-progress.js';
 import { formatBytes, formatCount, formatPercent } from '../format.js';
-import { asError, isActive, useFinishedJobsCount, useQuery, useServices } from '../state/services-context.js';
+import { asError, useFinishedJobsCount, useQuery, useServices } from '../state/services-context.js';
 import { type StepLoss, TrainingChart } from './training-chart.js';
 import { type PruneTarget, type StepPoint, type DeployFigures, type TrainingForm, change, currentPassOffset, deployedSideBySide, epochPoints, findPipeline, prunes, stepPoint, stepPosition, trainingRequest } from './training.js';
 import './optimize.css';
@@ -127,9 +128,7 @@ export function TrainingOptions({ variant, datasets, form, onChange, busy }: { v
 /** A training optimize job: progress, Cancel, the curves, and the new variant beside its parent. */
 export function TrainingJobView({ job, variants, datasets, onSelect }: { job: Job; variants: ModelVariant[]; datasets: Dataset[]; onSelect: (variantId: string) => void }) {
   const services = useServices();
-  const [cancelError, setCancelError] = useState<Error>();
   const [steps, setSteps] = useState<{ jobId: string; points: (StepPoint & StepLoss)[] }>({ jobId: job.id, points: [] });
-  const active = isActive(job);
   // Steps are seen live only (the job keeps its current step, not their history): collected while the panel watches.
   useEffect(() => {
     const current = stepPoint(job.step);
@@ -155,26 +154,12 @@ export function TrainingJobView({ job, variants, datasets, onSelect }: { job: Jo
   const deployed = result && measurements.data ? deployedSideBySide(measurements.data, result.parentId, result.variantId) : undefined;
   return (
     <div className="job-progress" data-testid="optimize-progress" data-status={job.status}>
-      <div className="job-progress__bar">
-        <StatusBadge status={job.status} />
-        <ProgressBar value={job.status === 'succeeded' ? 1 : job.progress} label="Optimization progress" status={job.status} />
-        {active && (
-          <button
-            type="button"
-            className="button button--danger button--small"
-            onClick={() => services.jobs.cancel({ jobId: job.id }).catch((caught: unknown) => setCancelError(asError(caught)))}
-            data-testid="cancel-optimize"
-          >
-            Cancel
-          </button>
-        )}
-      </div>
-      <p className="job-progress__step" aria-live="polite">
-        {(settings?.passes ?? []).join(' → ')}
-        {dataset ? ` on ${dataset.name}` : ''}: {active ? job.step || 'waiting for the worker' : job.status === 'succeeded' ? 'done' : job.status}
-      </p>
-      {job.error && <ErrorBanner error={Object.assign(new Error(job.error.message), { name: job.error.name })} />}
-      <ErrorBanner error={cancelError} onDismiss={() => setCancelError(undefined)} />
+      <JobHeader
+        job={job}
+        label="Optimization progress"
+        cancelTestId="cancel-optimize"
+        stepPrefix={`${(settings?.passes ?? []).join(' → ')}${dataset ? ` on ${dataset.name}` : ''}: `}
+      />
       {(epochs.length > 0 || steps.points.length > 0) && <TrainingChart epochs={epochs} steps={steps.jobId === job.id ? steps.points : []} />}
       {result?.training && (
         <div className="optimize-compare" data-testid="optimize-result">
