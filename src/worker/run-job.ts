@@ -85,6 +85,10 @@ export function serveOneJob(channel: ParentChannel, exit: (code: number) => void
           timer ??= setTimeout(flush, progressIntervalMs);
         }
       },
+      record(record) {
+        flush();
+        void channel.send({ type: 'record', jobId: id, record });
+      },
     };
     try {
       const output = await runTask(task, context);

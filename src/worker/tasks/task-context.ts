@@ -7,4 +7,9 @@ export interface TaskContext {
    * Cheap to call often: updates without log lines are coalesced before they are sent.
    */
   progress(update: { fraction?: number; step?: string; log?: string[] }): void;
+  /**
+   * Sends a piece of the result the host records at once, whatever the job's end (a search's
+   * trial). Absent where nothing records it (tasks run outside a worker).
+   */
+  record?(record: Record<string, unknown>): void;
 }

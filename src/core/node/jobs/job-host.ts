@@ -341,6 +341,14 @@ export class JobHost {
       case 'progress':
         this.update(running.jobId, { ...(message.fraction !== undefined ? { progress: message.fraction } : {}), ...(message.step !== undefined ? { step: message.step } : {}) }, message.log ?? []);
         return;
+      case 'record': {
+        // Kept at once (a search's trial); a record the store refuses fails the job like a lost progress write.
+        const record = running.handler.record;
+        if (!record) return;
+        const stored = this.store.getJob(running.jobId);
+        record(this.store, stored, message.record);
+        return;
+      }
       case 'succeeded': {
         running.finished = true;
         const finishedAt = new Date().toISOString();

@@ -38,6 +38,8 @@ export interface JobKindHandler {
   prepare(store: Store, job: Job): WorkerTask;
   /** Records the output (deployment, measurement, …) and returns the job's result. */
   complete(store: Store, job: Job, output: WorkerOutput): unknown;
+  /** Records a piece of the result sent while the job runs (kinds that declare `record`). */
+  record?(store: Store, job: Job, record: Record<string, unknown>): void;
 }
 
 /** The job host's view of a descriptor: the stored parameters typed, the output's kind checked. */
@@ -48,6 +50,7 @@ function hostHandler(descriptor: JobKindDescriptor<JobKind, object, WorkerTask, 
       if (output.kind !== descriptor.kind) throw new UsageError(`${job.kind} job ${job.id}: the worker answered with a ${output.kind} output`, { job: job.id });
       return descriptor.complete(store, job, job.params, output);
     },
+    ...(descriptor.record ? { record: (store: Store, job: Job, record: Record<string, unknown>) => descriptor.record!(store, job, job.params, record) } : {}),
   };
 }
 

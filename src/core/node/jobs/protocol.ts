@@ -5,7 +5,8 @@ export type { WorkerOutput, WorkerTask } from './job-kinds.js';
 
 /**
  * The messages between the job host (serving process) and a worker process. One worker runs one
- * job: it says `ready`, receives `run`, streams `progress`, may receive `cancel`, and ends with
+ * job: it says `ready`, receives `run`, streams `progress` (and `record`s, for a kind that keeps
+ * pieces of its result as they come), may receive `cancel`, and ends with
  * `succeeded` or `failed`, then exits. Messages are plain data (structured-clone safe), so the
  * same protocol runs over Node's `child_process` IPC and Electron's `utilityProcess` port.
  *
@@ -20,6 +21,11 @@ export type WorkerMessage =
   | { type: 'ready'; pid: number }
   /** Any of fraction (0 … 1 of the whole job), step (what it does now) and log lines. */
   | { type: 'progress'; jobId: string; fraction?: number; step?: string; log?: string[] }
+  /**
+   * A piece of the result that must be kept even if the job ends badly later (a search's trial):
+   * the host records it at once through the kind's `record` (kinds/<kind>.ts).
+   */
+  | { type: 'record'; jobId: string; record: Record<string, unknown> }
   | { type: 'succeeded'; jobId: string; output: WorkerOutput }
   | { type: 'failed'; jobId: string; error: SerializedError };
 
@@ -38,6 +44,8 @@ export function isWorkerMessage(message: unknown): message is WorkerMessage {
         (message.step === undefined || typeof message.step === 'string') &&
         (message.log === undefined || (Array.isArray(message.log) && message.log.every((line) => typeof line === 'string')))
       );
+    case 'record':
+      return typeof message.jobId === 'string' && isObject(message.record);
     case 'succeeded':
       return typeof message.jobId === 'string' && isObject(message.output) && typeof message.output.kind === 'string';
     case 'failed':

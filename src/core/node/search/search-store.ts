@@ -1,6 +1,7 @@
 /**
- * Searches and their trials in the project store (schema 4: `searches`, `search_trials`). A search
- * is found again by its key (space, dataset, board, budgets, optimizer, seed, epochs…), so running
+ * Searches and their trials in the project store (schema 4: `searches`, `search_trials`; schema 5:
+ * the project and job of a search started from the app, each trial's int8 model). A search is
+ * found again by its key (space, dataset, board, budgets, optimizer, seed, epochs…), so running
  * the same search again continues from its stored trials instead of starting over.
  */
 
@@ -24,8 +25,41 @@ export interface TrialRecord {
   flashBytes?: number;
   bitExact?: boolean;
   details?: Record<string, unknown>;
+  /** `sha256:<hex>` of the trial's int8 .tflite in the store's model files (kept by searches run from the app). */
+  modelHash?: string;
   createdAt?: string;
 }
+
+/** A stored search: what defines it and where it belongs. */
+export interface SearchRecord {
+  id: string;
+  key: string;
+  config: Record<string, unknown>;
+  projectId: string | null;
+  jobId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface SearchRow {
+  id: string;
+  key: string;
+  config: string;
+  project_id: string | null;
+  job_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const searchFromRow = (row: SearchRow): SearchRecord => ({
+  id: row.id,
+  key: row.key,
+  config: JSON.parse(row.config) as Record<string, unknown>,
+  projectId: row.project_id,
+  jobId: row.job_id,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
 
 interface TrialRow {
   idx: number;
@@ -40,6 +74,7 @@ interface TrialRow {
   flash_bytes: number | null;
   bit_exact: number | null;
   details: string | null;
+  model_hash: string | null;
   created_at: string;
 }
 
@@ -47,18 +82,47 @@ const orNull = <T>(value: T | undefined): T | null => (value === undefined ? nul
 
 export class SearchStore {
   private readonly database: Database;
-  constructor(store: Store) {
+  constructor(private readonly store: Store) {
     this.database = store.sqlite;
   }
 
-  /** The search with this key (created with `config` when new); `resumed` when it already had one. */
-  openSearch(key: string, config: unknown): { id: string; resumed: boolean } {
+  /**
+   * The search with this key (created with `config` when new); `resumed` when it already had one.
+   * `owner`: the project it belongs to and the job now running it (searches run from the app).
+   */
+  openSearch(key: string, config: unknown, owner: { projectId?: string; jobId?: string } = {}): { id: string; resumed: boolean } {
     const row = this.database.prepare('SELECT id FROM searches WHERE key = ?').get(key) as { id: string } | undefined;
-    if (row) return { id: row.id, resumed: true };
-    const id = randomUUID();
     const now = new Date().toISOString();
-    this.database.prepare('INSERT INTO searches (id, key, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(id, key, JSON.stringify(config), now, now);
+    if (row) {
+      if (owner.jobId !== undefined) this.database.prepare('UPDATE searches SET job_id = ?, updated_at = ? WHERE id = ?').run(owner.jobId, now, row.id);
+      return { id: row.id, resumed: true };
+    }
+    const id = randomUUID();
+    this.database
+      .prepare('INSERT INTO searches (id, key, config, project_id, job_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(id, key, JSON.stringify(config), owner.projectId ?? null, owner.jobId ?? null, now, now);
     return { id, resumed: false };
+  }
+
+  /** The search with this id, or undefined. */
+  findSearch(id: string): SearchRecord | undefined {
+    const row = this.database.prepare('SELECT * FROM searches WHERE id = ?').get(id) as SearchRow | undefined;
+    return row ? searchFromRow(row) : undefined;
+  }
+
+  /** The searches of a project, newest first. */
+  listSearches(projectId: string): SearchRecord[] {
+    return (this.database.prepare('SELECT * FROM searches WHERE project_id = ? ORDER BY created_at DESC, rowid DESC').all(projectId) as SearchRow[]).map(searchFromRow);
+  }
+
+  /** Keeps a trial's int8 model in the store's model files; returns its hash for `addTrial`. */
+  keepModel(bytes: Uint8Array): string {
+    return this.store.modelFiles.write(bytes);
+  }
+
+  /** The bytes of a kept trial model. */
+  readModel(hash: string): Uint8Array {
+    return this.store.modelFiles.read(hash);
   }
 
   trials(searchId: string): TrialRecord[] {
@@ -76,17 +140,19 @@ export class SearchStore {
       ...(row.flash_bytes !== null ? { flashBytes: row.flash_bytes } : {}),
       ...(row.bit_exact !== null ? { bitExact: row.bit_exact === 1 } : {}),
       ...(row.details !== null ? { details: JSON.parse(row.details) as Record<string, unknown> } : {}),
+      ...(row.model_hash !== null ? { modelHash: row.model_hash } : {}),
       createdAt: row.created_at,
     }));
   }
 
-  addTrial(searchId: string, trial: TrialRecord): void {
+  /** Stores a trial; a trial already stored under its index is kept as it was (false then). */
+  addTrial(searchId: string, trial: TrialRecord): boolean {
     const now = new Date().toISOString();
-    this.database.transaction(() => {
-      this.database
+    return this.database.transaction(() => {
+      const inserted = this.database
         .prepare(
-          `INSERT INTO search_trials (search_id, idx, params, status, reason, accuracy, latency, latency_unit, arena_bytes, stack_bytes, flash_bytes, bit_exact, details, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT OR IGNORE INTO search_trials (search_id, idx, params, status, reason, accuracy, latency, latency_unit, arena_bytes, stack_bytes, flash_bytes, bit_exact, details, model_hash, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           searchId,
@@ -102,9 +168,11 @@ export class SearchStore {
           orNull(trial.flashBytes),
           trial.bitExact === undefined ? null : trial.bitExact ? 1 : 0,
           trial.details ? JSON.stringify(trial.details) : null,
+          orNull(trial.modelHash),
           now,
         );
       this.database.prepare('UPDATE searches SET updated_at = ? WHERE id = ?').run(now, searchId);
+      return inserted.changes === 1;
     })();
   }
 }

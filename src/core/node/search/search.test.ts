@@ -50,6 +50,32 @@ describe('search results', () => {
     expect(searchHypervolume(trials.slice(3), reference)).toBe(0);
   });
 
+  it('lists a project\'s searches, with the job that ran them, and keeps trial models the store does not sweep', () => {
+    const dataDirectory = join(scratch, 'owned');
+    let store = openStore(dataDirectory);
+    let searchId: string;
+    let hash: string;
+    try {
+      const project = store.createProject('search');
+      const searches = new SearchStore(store);
+      searchId = searches.openSearch('key-a', { space: 'mlp' }, { projectId: project.id, jobId: 'job-1' }).id;
+      searches.openSearch('key-b', { space: 'lstm' });
+      expect(searches.openSearch('key-a', {}, { jobId: 'job-2' })).toEqual({ id: searchId, resumed: true });
+      expect(searches.listSearches(project.id).map((search) => [search.id, search.jobId, search.config])).toEqual([[searchId, 'job-2', { space: 'mlp' }]]);
+      hash = searches.keepModel(new Uint8Array([1, 2, 3]));
+      searches.addTrial(searchId, { ...trials[0], modelHash: hash });
+      expect(searches.trials(searchId)[0].modelHash).toBe(hash);
+    } finally {
+      store.close();
+    }
+    store = openStore(dataDirectory);
+    try {
+      expect([...new SearchStore(store).readModel(hash)]).toEqual([1, 2, 3]);
+    } finally {
+      store.close();
+    }
+  });
+
   it('stores trials per search and finds the search again by what defines it', () => {
     const settings = { space: lstmSpace, datasetPath: '/data/har', board: virtualM4f, budget: { ramBytes: 65536 }, trials: 10, epochs: 3, optimizer: 'bo' as const, seed: 1 };
     expect(searchKey(settings)).toBe(searchKey({ ...settings, trials: 50 }));
@@ -64,7 +90,10 @@ describe('search results', () => {
       expect(searches.openSearch(searchKey(settings), {})).toEqual({ id: opened.id, resumed: true });
       const stored = searches.trials(opened.id);
       expect(stored.map(({ createdAt: _, details: __, ...rest }) => rest)).toEqual(trials);
-      expect(() => searches.addTrial(opened.id, trials[0])).toThrow(/UNIQUE|PRIMARY KEY/);
+      // A trial reported twice (a distributed trial retried after its first report) is recorded once, as first stored.
+      expect(searches.addTrial(opened.id, { ...trials[0], accuracy: 0.01 })).toBe(false);
+      expect(searches.trials(opened.id)[0].accuracy).toBe(trials[0].accuracy);
+      expect(searches.trials(opened.id)).toHaveLength(trials.length);
     } finally {
       store.close();
     }

@@ -18,7 +18,7 @@ import { hypervolume, paretoFront } from '../../common/search/pareto.js';
 import type { SearchSpace } from '../../common/search/space.js';
 import { type Observation, type OptimizerKind, createOptimizer } from './optimizer.js';
 import type { SearchStore, TrialRecord } from './search-store.js';
-import { type Budget, type DataSource, boardBudget, runTrial } from './trial.js';
+import { type Budget, type DataSource, type TrialOptions, boardBudget, runTrial } from './trial.js';
 import type { TrainingBackend } from '../train/engine.js';
 
 export interface SearchSettings {
@@ -38,6 +38,9 @@ export interface SearchSettings {
   /** Files per class read from a time-series folder (small runs). */
   limit?: number;
 }
+
+/** Where a search keeps its trials: the store (`SearchStore`), or a job's worker reporting them to the host. */
+export type TrialStore = Pick<SearchStore, 'openSearch' | 'trials' | 'addTrial'>;
 
 export interface SearchRun {
   searchId?: string;
@@ -74,6 +77,12 @@ export function searchHypervolume(trials: readonly TrialRecord[], reference: { l
   return hypervolume(points, [1, 1, 1, 1]);
 }
 
+/** What a stored search records of its settings (the board by id). */
+export function searchConfig(settings: SearchSettings): Record<string, unknown> {
+  const { board, backend: _backend, workers: _workers, ...rest } = settings;
+  return { ...rest, board: board.id };
+}
+
 /** What makes two runs the same search. */
 export function searchKey(settings: SearchSettings): string {
   const identity = {
@@ -95,11 +104,19 @@ export function searchKey(settings: SearchSettings): string {
 export async function runSearch(
   settings: SearchSettings,
   data: DataSource,
-  options: { store?: SearchStore; signal?: AbortSignal; log?(message: string): void; onTrial?(trial: TrialRecord): void } = {},
+  options: {
+    store?: TrialStore;
+    /** The project and job the search belongs to (searches run from the app). */
+    owner?: { projectId?: string; jobId?: string };
+    signal?: AbortSignal;
+    log?(message: string): void;
+    onTrial?(trial: TrialRecord): void;
+    keepModel?: TrialOptions['keepModel'];
+  } = {},
 ): Promise<SearchRun> {
   const { store, signal } = options;
   const log = options.log ?? (() => {});
-  const opened = store?.openSearch(searchKey(settings), { ...settings, board: settings.board.id, space: settings.space });
+  const opened = store?.openSearch(searchKey(settings), searchConfig(settings), options.owner);
   const trials: TrialRecord[] = opened ? store!.trials(opened.id) : [];
   if (opened?.resumed) log(`resuming search ${opened.id}: ${trials.length} trial(s) stored`);
   const optimizer = createOptimizer(settings.optimizer, settings.space, { seed: settings.seed });
@@ -119,7 +136,7 @@ export async function runSearch(
     ];
     const candidate = optimizer.suggest(history);
     log(`trial ${index}: ${JSON.stringify(candidate)}`);
-    const promise = runTrial(index, candidate, { ...settings, data, signal, log }).then((trial) => {
+    const promise = runTrial(index, candidate, { ...settings, data, signal, log, keepModel: options.keepModel }).then((trial) => {
       running.delete(index);
       done.add(index);
       trials.push(trial);

@@ -127,6 +127,11 @@ export interface TrialOptions {
   calibrationSamples?: number;
   signal?: AbortSignal;
   log?(message: string): void;
+  /**
+   * Told the int8 model of a trial that reached the board (measured, whatever its status), to
+   * keep it: what it returns becomes the trial's `modelHash` (a point of the front made a variant).
+   */
+  keepModel?(index: number, model: Graph): string | undefined;
 }
 
 export interface TrialTimings {
@@ -250,7 +255,7 @@ export async function runTrial(index: number, candidate: Candidate, options: Tri
     const deployMs = performance.now() - started;
     timings.buildMs += deployed.timings.buildMs;
     timings.deployMs += deployMs - deployed.timings.buildMs;
-    const measured = {
+    const measured: { accuracy: number; latency: number; latencyUnit: string; arenaBytes: number; stackBytes: number; flashBytes: number; bitExact: boolean; modelHash?: string } = {
       accuracy,
       latency: deployed.latency.value,
       latencyUnit: deployed.latency.unit,
@@ -260,6 +265,13 @@ export async function runTrial(index: number, candidate: Candidate, options: Tri
       bitExact: deployed.bitExact,
     };
     const details = { ...trainingDetails, buildId: deployed.buildId, measuredOn: deployed.board, deployTimings: deployed.timings, arenaLowerBound, weightBytes };
+    let modelHash: string | undefined;
+    try {
+      modelHash = options.keepModel?.(index, int8);
+    } catch (error) {
+      log(`trial ${index}: its model could not be kept: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (modelHash !== undefined) measured.modelHash = modelHash;
     if (!deployed.bitExact) return record('failed', { ...measured, reason: `the board's outputs differ from the host's${deployed.firstDifference ? `: ${deployed.firstDifference.description}` : ''}` }, details);
     const problems: string[] = [];
     if (measured.flashBytes > budget.flashBytes) problems.push(`flash ${measured.flashBytes} bytes over the budget of ${budget.flashBytes}`);

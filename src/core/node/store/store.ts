@@ -454,7 +454,9 @@ export class Store {
   }
 
   private usedHashes(): Set<string> {
-    return new Set((this.database.prepare('SELECT DISTINCT file_hash FROM variants').all() as { file_hash: string }[]).map((row) => row.file_hash));
+    // A search trial's int8 model is kept as a model file too (a point of the front becomes a variant).
+    const rows = this.database.prepare('SELECT file_hash FROM variants UNION SELECT model_hash FROM search_trials WHERE model_hash IS NOT NULL').all() as { file_hash: string }[];
+    return new Set(rows.map((row) => row.file_hash));
   }
 
   private removeUnusedModelFiles(): void {
@@ -462,8 +464,8 @@ export class Store {
     const hashes = [...this.touchedHashes];
     this.touchedHashes.clear();
     if (!this.database.open) return;
-    const used = this.database.prepare('SELECT 1 FROM variants WHERE file_hash = ? LIMIT 1');
-    for (const hash of hashes) if (!used.get(hash)) this.modelFiles.remove(hash);
+    const used = this.database.prepare('SELECT 1 FROM variants WHERE file_hash = ? UNION ALL SELECT 1 FROM search_trials WHERE model_hash = ? LIMIT 1');
+    for (const hash of hashes) if (!used.get(hash, hash)) this.modelFiles.remove(hash);
   }
 
   // ---- datasets --------------------------------------------------------------------------

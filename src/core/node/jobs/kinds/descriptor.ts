@@ -28,4 +28,9 @@ export interface JobKindDescriptor<K extends JobKind, Params extends object, Tas
    * marks the job succeeded, so either all of it is stored or none. Returns the job's result.
    */
   complete(store: Store, job: Job, params: Params, output: Output): unknown;
+  /**
+   * Records a piece of the result the worker sent while running (a search's trial), at once, so
+   * it is kept whatever the job's end. Kinds without it ignore such messages.
+   */
+  record?(store: Store, job: Job, params: Params, record: Record<string, unknown>): void;
 }
