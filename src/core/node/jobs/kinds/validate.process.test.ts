@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { createJobService } from '../../services/jobs.js';
 import { CustomBoards } from '../../store/custom-boards.js';
 import { openStore, type Store } from '../../store/index.js';
 import { JobHost } from '../job-host.js';
-import { customF4Board, jobFinished } from '../testing/job-fixtures.js';
+import { addImportedVariant, customF4Board, jobFinished } from '../testing/job-fixtures.js';
 
 /**
  * Validate on the board through the job host and a worker process, on the real-board back end
@@ -39,15 +39,7 @@ describe('validate job through the job host and a worker process', () => {
     host = new JobHost(store, { cancelGraceMs: 5_000 });
     jobs = createJobService(store, host);
     projectId = store.createProject('keyword spotting').id;
-    const summary = { ops: 13, macs: 0, parameters: 0, peakActivationBytes: 0, dtype: 'int8' };
-    variantId = store.addVariant({
-      projectId,
-      name: 'kws_ref_model',
-      origin: { kind: 'import', fileName: 'kws_ref_model.tflite' },
-      bytes: new Uint8Array(readFileSync(sharedModels.kws_ref_model)),
-      summary,
-      detail: { layers: [], inputs: [], outputs: [] },
-    }).id;
+    variantId = addImportedVariant(store, projectId, sharedModels.kws_ref_model);
     const dataset = await openDataset(join(repoRoot, 'resources/datasets/kws01'));
     datasetId = store.addDataset({ projectId, name: dataset.name, path: dataset.directory, format: dataset.layout, sampleCount: dataset.size }).id;
   });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Job } from '../../../../shared/services/types.js';
 import type { CustomBoardSpec } from '../../../common/boards/index.js';
 import type { Store } from '../../store/index.js';
@@ -29,4 +31,20 @@ export function customF4Board(id: string, flashMethod: 'bin-drive' | 'openocd'):
     flashMethod,
     ...(flashMethod === 'bin-drive' ? { usb: '0483:374b' } : {}),
   };
+}
+
+/**
+ * The model file at `path` stored as an imported int8 variant of the project (summary and detail
+ * left empty: the job tests read the model's bytes, not its summary). Returns the variant's id.
+ */
+export function addImportedVariant(store: Store, projectId: string, path: string): string {
+  const fileName = basename(path);
+  return store.addVariant({
+    projectId,
+    name: fileName.replace(/\.tflite$/, ''),
+    origin: { kind: 'import', fileName },
+    bytes: new Uint8Array(readFileSync(path)),
+    summary: { ops: 0, macs: 0, parameters: 0, peakActivationBytes: 0, dtype: 'int8' },
+    detail: { layers: [], inputs: [], outputs: [] },
+  }).id;
 }
