@@ -439,6 +439,65 @@ td_status td_min_max_s8(int32_t maximum, const td_dims *input1_dims, const int8_
 td_status td_min_max_s16(int32_t maximum, const td_dims *input1_dims, const int16_t *input1, const td_dims *input2_dims,
                          const int16_t *input2, const td_dims *output_dims, int16_t *output);
 
+/* ------------------------------------------------------------------------------------------
+ * Comparisons, logical ops and selection (src/logic). Bool tensors are one byte, 0 or 1.
+ * A comparison's outcome for a, b is 0 (a < b), 1 (equal), 2 (a > b) or 3 (unordered, a NaN);
+ * the output byte is bit `outcome` of the op's mask.
+ * ---------------------------------------------------------------------------------------- */
+#define TD_COMPARE_EQUAL 0x2
+#define TD_COMPARE_NOT_EQUAL 0xD
+#define TD_COMPARE_LESS 0x1
+#define TD_COMPARE_LESS_EQUAL 0x3
+#define TD_COMPARE_GREATER 0x4
+#define TD_COMPARE_GREATER_EQUAL 0x6
+
+/** One quantized comparison operand: (x + offset) << left_shift, times the input's scale (multiplier below one). */
+typedef struct {
+    int32_t offset; /* -zero point */
+    td_requant multiplier;
+} td_compare_operand;
+
+/** TFLite's ComparisonParams for int8 / int16 (left_shift 8). */
+typedef struct {
+    int32_t left_shift;
+    td_compare_operand input1;
+    td_compare_operand input2;
+} td_compare_params;
+
+/** EQUAL ... GREATER_EQUAL (mask TD_COMPARE_*) with broadcasting; int8 / int16 compare the rescaled values. */
+td_status td_compare_s8(int32_t mask, const td_compare_params *params, const td_dims *input1_dims, const int8_t *input1,
+                        const td_dims *input2_dims, const int8_t *input2, const td_dims *output_dims, uint8_t *output);
+td_status td_compare_s16(int32_t mask, const td_compare_params *params, const td_dims *input1_dims, const int16_t *input1,
+                         const td_dims *input2_dims, const int16_t *input2, const td_dims *output_dims, uint8_t *output);
+td_status td_compare_s32(int32_t mask, const td_dims *input1_dims, const int32_t *input1, const td_dims *input2_dims,
+                         const int32_t *input2, const td_dims *output_dims, uint8_t *output);
+td_status td_compare_f32(int32_t mask, const td_dims *input1_dims, const float *input1, const td_dims *input2_dims,
+                         const float *input2, const td_dims *output_dims, uint8_t *output);
+/** EQUAL / NOT_EQUAL on bool bytes. */
+td_status td_compare_b8(int32_t mask, const td_dims *input1_dims, const uint8_t *input1, const td_dims *input2_dims,
+                        const uint8_t *input2, const td_dims *output_dims, uint8_t *output);
+
+#define TD_LOGICAL_AND 0x8
+#define TD_LOGICAL_OR 0xE
+/** LOGICAL_AND / LOGICAL_OR (mask TD_LOGICAL_*: bit 2a + b) with broadcasting; a non-zero byte is true. */
+td_status td_logical(int32_t mask, const td_dims *input1_dims, const uint8_t *input1, const td_dims *input2_dims,
+                     const uint8_t *input2, const td_dims *output_dims, uint8_t *output);
+/** LOGICAL_NOT: 1 where the byte is 0, else 0. */
+td_status td_logical_not(int32_t count, const uint8_t *input, uint8_t *output);
+
+/** SELECT / SELECT_V2: output = condition ? x : y; each operand steps by its own element steps (0: broadcast). */
+#define TD_SELECT_MAX_RANK 6
+typedef struct {
+    int32_t element_bytes;
+    int32_t rank;
+    int32_t shape[TD_SELECT_MAX_RANK];
+    int32_t condition_step[TD_SELECT_MAX_RANK];
+    int32_t x_step[TD_SELECT_MAX_RANK];
+    int32_t y_step[TD_SELECT_MAX_RANK];
+} td_select_params;
+
+td_status td_select(const td_select_params *params, const uint8_t *condition, const void *x, const void *y, void *output);
+
 /** SQUARED_DIFFERENCE int8: ADD's input rescaling (left_shift 7), the difference squared, rescaled to the output. */
 typedef struct {
     int32_t input1_offset; /* -zero point of input 1 */
@@ -796,6 +855,23 @@ td_status td_reduce_min_max_f32(int32_t maximum, int32_t outer, int32_t reduce, 
 /** MEAN float32 over [outer][reduce][inner]: float32 sum in input order, divided by the count. */
 td_status td_mean_f32(int32_t outer, int32_t reduce, int32_t inner, const float *input, float *output);
 
+/**
+ * SUM over [outer][reduce][inner] -> [outer][inner]. int8 / int16 (TFLite Micro's QuantizedMeanOrSum
+ * with compute_sum): out = (T)((int32)roundf((float)sum * scale + bias) + output_offset), the float32
+ * steps separate, rounded half away from zero, no clamp (wraps past the type's range); scale is
+ * in scale / out scale and bias -in zero point * scale * reduce, both float32. float32: the sum in
+ * input order.
+ */
+typedef struct {
+    float scale;
+    float bias;
+    int32_t output_offset; /* output zero point */
+} td_sum_params;
+
+td_status td_sum_s8(const td_sum_params *params, int32_t outer, int32_t reduce, int32_t inner, const int8_t *input, int8_t *output);
+td_status td_sum_s16(const td_sum_params *params, int32_t outer, int32_t reduce, int32_t inner, const int16_t *input, int16_t *output);
+td_status td_sum_f32(int32_t outer, int32_t reduce, int32_t inner, const float *input, float *output);
+
 /* ------------------------------------------------------------------------------------------
  * LSTM (src/lstm): UNIDIRECTIONAL_SEQUENCE_LSTM without peephole, projection or layer norm,
  * TFLite Micro's kernel (lstm_eval.h, 2023): for each step
@@ -1023,6 +1099,96 @@ typedef struct {
 
 td_status td_svdf_f32(const td_svdf_params_f32 *params, const float *input, const float *weights_feature,
                       const float *weights_time, const float *bias, float *state, float *output);
+
+/* ------------------------------------------------------------------------------------------
+ * 16x8 (int16 activations, int8 weights; src/<category>/td_<op>_s16.c): TFLite's
+ * reference_integer_ops kernels for int16 inputs. Activations have zero point 0, so there are no
+ * offsets. The bias is int64 here (the generator widens an int32 bias); `wide` picks the
+ * arithmetic TFLite takes for the model's bias type:
+ *   wide = 1 (int64 bias; depthwise always): the 64-bit sum + bias, requantized with TFLite's
+ *            64-bit MultiplyByQuantizedMultiplier (multiplier cut to 15 bits, one rounding shift);
+ *   wide = 0 (int32 bias): the sum + bias wrapped to int32 and the 32-bit requantization.
+ * ---------------------------------------------------------------------------------------- */
+
+typedef struct {
+    int32_t wide;
+    td_tile stride;
+    td_tile padding;
+    td_tile dilation;
+    td_activation activation;
+} td_conv_params_s16;
+
+typedef struct {
+    int32_t wide;
+    int32_t depth_multiplier;
+    td_tile stride;
+    td_tile padding;
+    td_tile dilation;
+    td_activation activation;
+} td_depthwise_conv_params_s16;
+
+typedef struct {
+    int32_t wide;
+    td_activation activation;
+} td_fc_params_s16;
+
+/** CONV_2D 16x8 (ConvPerChannel for int16 input). Layouts as td_conv2d_s8, no groups; bias may be NULL. */
+td_status td_conv2d_s16(const td_context *ctx,
+                        const td_conv_params_s16 *params,
+                        const td_per_channel_quant *quant,
+                        const td_dims *input_dims,
+                        const int16_t *input,
+                        const td_dims *filter_dims,
+                        const int8_t *filter,
+                        const int64_t *bias,
+                        const td_dims *output_dims,
+                        int16_t *output);
+/** Bytes of scratch td_conv2d_s16 needs: 0 portable; DSP: 2 * filter_dims->n * round2(L), L = C_in * K_h * K_w (the weights expanded to int16). */
+int32_t td_conv2d_s16_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+
+/** DEPTHWISE_CONV_2D 16x8 (DepthwiseConvPerChannel for int16 input). Layouts as td_depthwise_conv2d_s8. */
+td_status td_depthwise_conv2d_s16(const td_context *ctx,
+                                  const td_depthwise_conv_params_s16 *params,
+                                  const td_per_channel_quant *quant,
+                                  const td_dims *input_dims,
+                                  const int16_t *input,
+                                  const td_dims *filter_dims,
+                                  const int8_t *filter,
+                                  const int64_t *bias,
+                                  const td_dims *output_dims,
+                                  int16_t *output);
+/** Bytes of scratch td_depthwise_conv2d_s16 needs: 0. */
+int32_t td_depthwise_conv2d_s16_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+
+/**
+ * FULLY_CONNECTED 16x8 (FullyConnected for int16 input, symmetric weights): one multiplier and
+ * shift per output unit (a per-tensor scale repeated). bias may be NULL.
+ */
+td_status td_fully_connected_s16(const td_context *ctx,
+                                 const td_fc_params_s16 *params,
+                                 const td_per_channel_quant *quant,
+                                 int32_t batches,
+                                 int32_t input_depth,
+                                 int32_t output_depth,
+                                 const int16_t *input,
+                                 const int8_t *filter,
+                                 const int64_t *bias,
+                                 int16_t *output);
+/** Bytes of scratch td_fully_connected_s16 needs: 0 in every variant. */
+int32_t td_fully_connected_s16_get_buffer_size(int32_t input_depth, int32_t output_depth);
+
+/** AVERAGE_POOL_2D, int16 (as td_avgpool_s8: int32 sum, rounded truncating division, clamp). */
+td_status td_avgpool_s16(const td_pool_params *params,
+                         const td_dims *input_dims,
+                         const int16_t *input,
+                         const td_dims *output_dims,
+                         int16_t *output);
+/** MAX_POOL_2D, int16. */
+td_status td_maxpool_s16(const td_pool_params *params,
+                         const td_dims *input_dims,
+                         const int16_t *input,
+                         const td_dims *output_dims,
+                         int16_t *output);
 
 #ifdef __cplusplus
 }

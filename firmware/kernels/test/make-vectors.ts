@@ -1500,7 +1500,7 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
 /** Builds every case (deterministic for a given seed) and the C header that holds them. */
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
-  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random)];
+  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16))];
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [
@@ -1816,6 +1816,19 @@ function opCoverageCases(random: Random): CaseBuilder[] {
     });
   }
 
+  // SUM
+  for (const [dtype, kernel, qIn, qOut] of [['int8', 'td_sum_s8', q8(0.05, -3), q8(0.6, 2)], ['int16', 'td_sum_s16', q8(0.001, 0), q8(0.004, 0)], ['float32', 'td_sum_f32', undefined, undefined]] as const) {
+    add(`${kernel} over H W`, {
+      type: 'SUM', attrs: { keepDims: false }, inputs: [{ dtype, shape: [2, 3, 4, 5], quantization: qIn }, { dtype: 'int32', shape: [2], data: Int32Array.of(1, 2) }],
+      outputs: [{ dtype, shape: [2, 5], quantization: qOut }],
+      call: (c, p: any, [x], [y]) => {
+        if (!p.integer) return `${kernel}(2, 12, 5, ${x}, ${y})`;
+        c.declare(`const td_sum_params params = {${cFloat(p.integer.scale)}, ${cFloat(p.integer.bias)}, ${p.integer.outputZeroPoint}};`);
+        return `${kernel}(&params, 2, 12, 5, ${x}, ${y})`;
+      },
+    });
+  }
+
   // BATCH_MATMUL
   for (const [dtype, kernel] of [['int8', 'td_batch_matmul_s8'], ['float32', 'td_batch_matmul_f32']] as const) {
     const q = (scale: number, zero: number) => (dtype === 'int8' ? q8(scale, zero) : undefined);
@@ -1831,6 +1844,149 @@ function opCoverageCases(random: Random): CaseBuilder[] {
         return `${kernel}(&params, ${x}, ${w}, ${y})`;
       },
     });
+  }
+  return cases;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+// ---------------------------------------------------------------------------------------------
+// 16x8 (int16 activations, int8 weights): conv, depthwise, fully connected with an int64 bias
+// (wide arithmetic) or an int32 one (the kernels take it widened), and the int16 pools; every
+// parameter from the op library's plan, outputs compared byte for byte with the interpreter's.
+// ---------------------------------------------------------------------------------------------
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- plans are read field by field below, per op. */
+function s16Cases(random: Random): CaseBuilder[] {
+  const cases: CaseBuilder[] = [];
+  const add = (name: string, spec: PlanCaseSpec) => cases.push(planCase(random, name, spec));
+  const perTensor = (scale: number): [number, number] => [Math.fround(scale), 0];
+  /** The bias as the kernels take it (int64; an int32 bias widened), or NULL. */
+  const biasOf = (c: CaseBuilder, bias: TensorSpec | null): string => {
+    if (!bias?.data) return 'NULL';
+    const values = Array.from(bias.data as ArrayLike<number | bigint>, (v) => `${BigInt(v)}LL`);
+    c.declare(`static const int64_t bias64[${values.length}] = {${values.join(', ')}};`);
+    return 'bias64';
+  };
+  const quantOf = (c: CaseBuilder, a: any): string => {
+    c.constant('int32_t', 'multiplier', a.requant.multipliers);
+    c.constant('int32_t', 'shift', a.requant.shifts);
+    c.declare('const td_per_channel_quant quant = {multiplier, shift};');
+    return '&quant';
+  };
+  type BiasKind = 'int64' | 'int32' | 'none';
+  /** A bias of `kind`; `huge` puts two values beyond int32 (the 64-bit sum must keep them). */
+  const biasSpec = (kind: BiasKind, channels: number, huge = false): TensorSpec | null => {
+    if (kind === 'none') return null;
+    const values = Array.from({ length: channels }, (_, i) => (huge && i === 0 ? 3_000_000_000 : huge && i === 1 ? -2_500_000_000 : random.int(-2_000_000, 2_000_000)));
+    return kind === 'int64'
+      ? { dtype: 'int64', shape: [channels], data: BigInt64Array.from(values, (v) => BigInt(v)) }
+      : { dtype: 'int32', shape: [channels], data: Int32Array.from(values) };
+  };
+  /** An output scale that puts a `terms`-product sum of full-range values near ±8000: clamps and rounding both show. */
+  const outputScaleFor = (inputScale: number, terms: number) => Math.fround(inputScale * 0.86 * Math.sqrt(terms));
+
+  interface ConvCase {
+    input: number[];
+    kernel: [number, number];
+    out: number;
+    stride?: [number, number];
+    dilation?: number;
+    padding: Padding;
+    activation: Activation;
+    bias: BiasKind;
+    huge?: boolean;
+  }
+  const conv = (name: string, depthwise: boolean, k: ConvCase) => {
+    const [n, h, w, cIn] = k.input;
+    const [kh, kw] = k.kernel;
+    const [sh, sw] = k.stride ?? [1, 1];
+    const dilation = k.dilation ?? 1;
+    const outputShape = [n, computeOutSize(k.padding, h, kh, sh, dilation), computeOutSize(k.padding, w, kw, sw, dilation), k.out];
+    const filterShape = depthwise ? [1, kh, kw, k.out] : [k.out, kh, kw, cIn];
+    const inputScale = random.scale(0.0002, 0.002);
+    const filterScales = Array.from({ length: k.out }, () => random.scale(0.002, 0.01));
+    const bias = biasSpec(k.bias, k.out, k.huge);
+    const kernel = depthwise ? 'td_depthwise_conv2d_s16' : 'td_conv2d_s16';
+    add(`${kernel} ${name}`, {
+      type: depthwise ? 'DEPTHWISE_CONV_2D' : 'CONV_2D',
+      attrs: { padding: k.padding, strideH: sh, strideW: sw, dilationH: dilation, dilationW: dilation, activation: k.activation, ...(depthwise ? { depthMultiplier: k.out / cIn } : {}) },
+      inputs: [
+        { dtype: 'int16', shape: k.input, quantization: perTensor(inputScale) },
+        { dtype: 'int8', shape: filterShape, data: random.int8(count(filterShape), -127, 127), quantization: { scale: filterScales, zeroPoint: filterScales.map(() => 0), axis: depthwise ? 3 : 0 } },
+        ...(bias ? [bias] : []),
+      ],
+      outputs: [{ dtype: 'int16', shape: outputShape, quantization: perTensor(outputScaleFor(inputScale, depthwise ? kh * kw : kh * kw * cIn)) }],
+      call: (c, p: any, [x, f], [y]) => {
+        const a = p.arithmetic;
+        const g = p.geometry;
+        const fields = `{${g.strideHeight}, ${g.strideWidth}}, {${g.padTop}, ${g.padLeft}}, {${g.dilationHeight}, ${g.dilationWidth}}, {${a.activation.min}, ${a.activation.max}}`;
+        if (depthwise) c.declare(`const td_depthwise_conv_params_s16 params = {${a.wideAccumulator ? 1 : 0}, ${k.out / cIn}, ${fields}};`);
+        else c.declare(`const td_conv_params_s16 params = {${a.wideAccumulator ? 1 : 0}, ${fields}};`);
+        const quant = quantOf(c, a);
+        const biasName = biasOf(c, bias);
+        c.declare(`const td_dims input_dims = ${cDims(k.input)};`);
+        c.declare(`const td_dims filter_dims = ${cDims(filterShape)};`);
+        c.declare(`const td_dims output_dims = ${cDims(outputShape)};`);
+        const ctx = c.context(`${kernel}_get_buffer_size(&input_dims, &filter_dims)`);
+        return `${kernel}(${ctx}, &params, ${quant}, &input_dims, ${x}, &filter_dims, ${f}, ${biasName}, &output_dims, ${y})`;
+      },
+    });
+  };
+  conv('3x3 same relu int64 bias', false, { input: [1, 6, 7, 5], kernel: [3, 3], out: 4, padding: 'same', activation: 'relu', bias: 'int64', huge: true });
+  conv('10x4 stride 2 keyword-spotting stem', false, { input: [1, 13, 10, 1], kernel: [10, 4], out: 8, stride: [2, 2], padding: 'same', activation: 'relu', bias: 'int64' });
+  conv('1x1 int32 bias batch 2', false, { input: [2, 3, 4, 12], kernel: [1, 1], out: 6, padding: 'valid', activation: 'none', bias: 'int32' });
+  conv('3x3 dilation 2 valid no bias', false, { input: [1, 8, 8, 3], kernel: [3, 3], out: 5, dilation: 2, padding: 'valid', activation: 'relu6', bias: 'none' });
+  conv('1x1 600 channels', false, { input: [1, 2, 2, 600], kernel: [1, 1], out: 3, padding: 'valid', activation: 'none', bias: 'int64' });
+  conv('3x3 same relu', true, { input: [1, 6, 5, 8], kernel: [3, 3], out: 8, padding: 'same', activation: 'relu', bias: 'int64', huge: true });
+  conv('multiplier 2 stride 2 dilation 2', true, { input: [1, 9, 9, 3], kernel: [3, 3], out: 6, stride: [2, 2], dilation: 2, padding: 'same', activation: 'none', bias: 'int64' });
+  conv('10x4 no bias', true, { input: [1, 12, 6, 5], kernel: [10, 4], out: 5, padding: 'same', activation: 'relu6', bias: 'none' });
+
+  interface FcCase { batches: number; depth: number; units: number; activation: Activation; bias: BiasKind; huge?: boolean; perChannel?: boolean }
+  const fc = (name: string, k: FcCase) => {
+    const inputScale = random.scale(0.0002, 0.002);
+    const filterScales = k.perChannel ? Array.from({ length: k.units }, () => random.scale(0.002, 0.01)) : [random.scale(0.002, 0.01)];
+    const bias = biasSpec(k.bias, k.units, k.huge);
+    add(`td_fully_connected_s16 ${name}`, {
+      type: 'FULLY_CONNECTED',
+      attrs: { activation: k.activation, keepNumDims: false, asymmetricQuantizeInputs: false },
+      inputs: [
+        { dtype: 'int16', shape: [k.batches, k.depth], quantization: perTensor(inputScale) },
+        { dtype: 'int8', shape: [k.units, k.depth], data: random.int8(k.units * k.depth, -127, 127), quantization: { scale: filterScales, zeroPoint: filterScales.map(() => 0), axis: 0 } },
+        ...(bias ? [bias] : []),
+      ],
+      outputs: [{ dtype: 'int16', shape: [k.batches, k.units], quantization: perTensor(outputScaleFor(inputScale, k.depth)) }],
+      call: (c, p: any, [x, f], [y]) => {
+        const a = p.arithmetic;
+        c.declare(`const td_fc_params_s16 params = {${a.wideAccumulator ? 1 : 0}, {${a.activation.min}, ${a.activation.max}}};`);
+        const quant = quantOf(c, a);
+        const biasName = biasOf(c, bias);
+        const ctx = c.context(`td_fully_connected_s16_get_buffer_size(${k.depth}, ${k.units})`);
+        return `td_fully_connected_s16(${ctx}, &params, ${quant}, ${k.batches}, ${k.depth}, ${k.units}, ${x}, ${f}, ${biasName}, ${y})`;
+      },
+    });
+  };
+  fc('int64 bias relu', { batches: 1, depth: 64, units: 12, activation: 'relu', bias: 'int64', huge: true });
+  fc('int32 bias batch 3 odd sizes', { batches: 3, depth: 37, units: 9, activation: 'none', bias: 'int32' });
+  fc('per-channel no bias', { batches: 2, depth: 20, units: 7, activation: 'relu6', bias: 'none', perChannel: true });
+  fc('600 inputs', { batches: 1, depth: 600, units: 5, activation: 'none', bias: 'int64' });
+
+  for (const [type, kernel] of [['AVERAGE_POOL_2D', 'td_avgpool_s16'], ['MAX_POOL_2D', 'td_maxpool_s16']] as const) {
+    for (const [label, shape, filter, stride, padding, activation] of [
+      ['3x3 stride 2 same relu', [2, 7, 6, 5], [3, 3], 2, 'same', 'relu'],
+      ['global 25x5', [1, 25, 5, 64], [25, 5], 1, 'valid', 'none'],
+    ] as const) {
+      const q = perTensor(random.scale(0.0002, 0.002));
+      add(`${kernel} ${label}`, {
+        type, attrs: { padding, strideH: stride, strideW: stride, filterH: filter[0], filterW: filter[1], activation },
+        inputs: [{ dtype: 'int16', shape: [...shape], quantization: q }],
+        outputs: [{ dtype: 'int16', shape: [shape[0], computeOutSize(padding, shape[1], filter[0], stride, 1), computeOutSize(padding, shape[2], filter[1], stride, 1), shape[3]], quantization: q }],
+        call: (c, p: any, [x], [y]) => {
+          const g = p.geometry;
+          c.declare(`const td_pool_params params = {{${g.strideHeight}, ${g.strideWidth}}, {${g.padTop}, ${g.padLeft}}, {${g.filterHeight}, ${g.filterWidth}}, {${p.activation.min}, ${p.activation.max}}};`);
+          return `${kernel}(&params, ${dims([...shape])}, ${x}, ${dims([shape[0], g.outputHeight, g.outputWidth, shape[3]])}, ${y})`;
+        },
+      });
+    }
   }
   return cases;
 }
