@@ -1143,7 +1143,7 @@ td_status td_conv2d_s16(const td_context *ctx,
                         const int64_t *bias,
                         const td_dims *output_dims,
                         int16_t *output);
-/** Bytes of scratch td_conv2d_s16 needs: 0 portable; DSP: 2 * filter_dims->n * round2(L), L = C_in * K_h * K_w (the weights expanded to int16). */
+/** Bytes of scratch td_conv2d_s16 needs: 0. */
 int32_t td_conv2d_s16_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
 /** DEPTHWISE_CONV_2D 16x8 (DepthwiseConvPerChannel for int16 input). Layouts as td_depthwise_conv2d_s8. */

@@ -9,7 +9,8 @@ import type { WindowGeometry } from '../../ops/window.js';
 /**
  * CONV_2D → td_conv2d_s8 / td_conv2d_f32, from the op library's plan (ops/conv-2d.ts): the
  * geometry, the per-channel multipliers and the clamp are the plan's; this file only refuses what
- * the C kernels do not run (grouped convolution, 16x8) and prints the call.
+ * the C kernels do not run (grouped convolution) and prints the call. 16x8 (int16 activations)
+ * → td_conv2d_s16, its int32 or int64 bias passed as int64.
  */
 function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
   const { geometry: g, arithmetic } = plan;
@@ -24,7 +25,17 @@ function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
       emit: (e) => call('td_conv2d_f32', e.struct('params', 'td_conv_params_f32', `{${geometryFields}, ${clampF32C(arithmetic.activation)}}`), undefined, e),
     };
   }
-  if (arithmetic.flavour !== 'int8') fail(context, `${arithmetic.flavour} convolution has no C kernel (int8 and float32 do)`);
+  if (arithmetic.flavour === 'int16') {
+    return {
+      kernels: ['td_conv2d_s16'],
+      scratchBytes: 0,
+      emit: (e) => {
+        const params = e.struct('params', 'td_conv_params_s16', `{${arithmetic.wideAccumulator ? 1 : 0}, ${geometryFields}, ${clampC(arithmetic.activation)}}`);
+        return call('td_conv2d_s16', params, perChannelQuant(e, arithmetic.requant), e, bias64(context));
+      },
+    };
+  }
+  if (arithmetic.flavour !== 'int8') fail(context, `${arithmetic.flavour} convolution has no C kernel (int8, 16x8 and float32 do)`);
   return {
     kernels: ['td_conv2d_s8'],
     scratchBytes: conv2dS8BufferSize(context.options.dsp, inputDims, filterDims),
@@ -50,8 +61,22 @@ function convolution(context: LowerContext) {
   return {
     inputDims: dims4(context, x.shape, 'input'),
     filterDims: dims4(context, filter.shape, 'filter'),
-    call: (kernel: string, params: string, quant: string | undefined, e: OpEmitter) =>
-      `${kernel}(${e.context()}, ${params}, ${quant ? `${quant}, ` : ''}${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.pointer(filter, 'read')}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')})`,
+    call: (kernel: string, params: string, quant: string | undefined, e: OpEmitter, biasPointer?: (e: OpEmitter) => string) =>
+      `${kernel}(${e.context()}, ${params}, ${quant ? `${quant}, ` : ''}${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.pointer(filter, 'read')}, ${biasPointer ? biasPointer(e) : bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')})`,
+  };
+}
+
+/**
+ * The bias of a 16x8 op as its C kernel takes it: int64, the model's own tensor, or an int32
+ * bias widened into a parameter array (the kernel's `wide` flag keeps TFLite's int32 arithmetic
+ * for it), or NULL.
+ */
+export function bias64(context: LowerContext, position = 2): (e: OpEmitter) => string {
+  const bias = optionalInput(context, position);
+  return (e) => {
+    if (!bias) return 'NULL';
+    if (bias.dtype === 'int64') return e.pointer(bias, 'read');
+    return e.array('bias64', 'int64', BigInt64Array.from(bias.data as ArrayLike<number>, (v) => BigInt(v)));
   };
 }
 
@@ -68,8 +93,8 @@ export function perChannelQuant(e: OpEmitter, requant: ChannelMultipliers): stri
 registerLowerer(conv2d, lowerConv2D);
 
 /**
- * DEPTHWISE_CONV_2D → td_depthwise_conv2d_s8 / _f32 from the plan (ops/depthwise-conv-2d.ts); the
- * C kernels have no 16x8 or hybrid variant (the generator dequantizes hybrid weights first).
+ * DEPTHWISE_CONV_2D → td_depthwise_conv2d_s8 / _s16 / _f32 from the plan (ops/depthwise-conv-2d.ts);
+ * the C kernels have no hybrid variant (the generator dequantizes hybrid weights first).
  */
 function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, context: LowerContext): OpLowering {
   const fields = `${g.depthMultiplier}, ${windowFields(g)}`;
@@ -83,7 +108,17 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
         call('td_depthwise_conv2d_f32', e.struct('params', 'td_depthwise_conv_params_f32', `{${fields}, ${clampF32C(arithmetic.activation)}}`), undefined, e),
     };
   }
-  if (arithmetic.flavour !== 'int8') fail(context, `${arithmetic.flavour} depthwise convolution has no C kernel (int8 and float32 do)`);
+  if (arithmetic.flavour === 'int16') {
+    return {
+      kernels: ['td_depthwise_conv2d_s16'],
+      scratchBytes: 0,
+      emit: (e) => {
+        const params = e.struct('params', 'td_depthwise_conv_params_s16', `{${arithmetic.wideAccumulator ? 1 : 0}, ${fields}, ${clampC(arithmetic.activation)}}`);
+        return call('td_depthwise_conv2d_s16', params, perChannelQuant(e, arithmetic.requant), e, bias64(context));
+      },
+    };
+  }
+  if (arithmetic.flavour !== 'int8') fail(context, `${arithmetic.flavour} depthwise convolution has no C kernel (int8, 16x8 and float32 do)`);
   // The portable convolution (the reference loop) is slower than the portable depthwise one: only the DSP build switches.
   if (context.options.dsp && inputDims[3] === 1 && g.depthMultiplier > 1) return depthwiseAsConvolution(g, arithmetic, context);
   return {

@@ -2,13 +2,14 @@ import { expectConstant, fail, input, optionalInput, output, registerLowerer, te
 import { fullyConnectedF32BufferSize, fullyConnectedS8BufferSize } from '../kernel-buffers.js';
 import { clampC, clampF32C } from '../params.js';
 import { fullyConnected, type FullyConnectedPlan } from '../../ops/fully-connected.js';
-import { perChannelQuant } from './conv.js';
+import { bias64, perChannelQuant } from './conv.js';
 
 /**
  * FULLY_CONNECTED → td_fully_connected_s8 / _f32 from the plan (ops/fully-connected.ts): the input
  * is [batches][depth], the weights [units][depth]. int8 per-tensor weights take one multiplier
- * (TFLite's GetQuantizedConvolutionMultipler), per-channel weights one per unit. The C kernel
- * has no weight zero point, 16x8 or hybrid variant (the generator dequantizes hybrid weights first).
+ * (TFLite's GetQuantizedConvolutionMultipler), per-channel weights one per unit; 16x8 (int16
+ * activations) → td_fully_connected_s16. The C kernels have no weight zero point or hybrid variant
+ * (the generator dequantizes hybrid weights first).
  */
 function lowerFullyConnected({ shape, arithmetic }: FullyConnectedPlan, context: LowerContext): OpLowering {
   const { batches, units, depth } = shape;
@@ -28,9 +29,20 @@ function lowerFullyConnected({ shape, arithmetic }: FullyConnectedPlan, context:
       emit: (e) => `td_fully_connected_f32(${e.context()}, ${e.struct('activation', 'td_activation_f32', clampF32C(arithmetic.activation))}, ${tensors(e)})`,
     };
   }
-  if (arithmetic.flavour !== 'int8') fail(context, `${arithmetic.flavour} fully connected has no C kernel (int8 and float32 do)`);
+  if (arithmetic.flavour !== 'int8' && arithmetic.flavour !== 'int16') fail(context, `${arithmetic.flavour} fully connected has no C kernel (int8, 16x8 and float32 do)`);
   if (arithmetic.weightZeroPoint !== 0) {
     fail(context, `weights ${tensorName(weights)} have zero point ${arithmetic.weightZeroPoint}, expected 0 (symmetric int8 weights)`);
+  }
+  if (arithmetic.flavour === 'int16') {
+    // 16x8: one multiplier per unit (a per-tensor one repeated), the bias as int64.
+    return {
+      kernels: ['td_fully_connected_s16'],
+      scratchBytes: 0,
+      emit: (e) => {
+        const params = e.struct('params', 'td_fc_params_s16', `{${arithmetic.wideAccumulator ? 1 : 0}, ${clampC(arithmetic.activation)}}`);
+        return `td_fully_connected_s16(${e.context()}, ${params}, ${perChannelQuant(e, arithmetic.requant)}, ${batches}, ${depth}, ${units}, ${e.pointer(x, 'read')}, ${e.pointer(weights, 'read')}, ${bias64(context)(e)}, ${e.pointer(y, 'write')})`;
+      },
+    };
   }
   const { perChannel, requant } = arithmetic;
   const folded = perChannel ? requant : { multipliers: requant.multipliers.subarray(0, 1), shifts: requant.shifts.subarray(0, 1) };

@@ -4,14 +4,15 @@ import { pool2d, type Pool2DPlan } from '../../ops/pool-2d.js';
 
 /**
  * AVERAGE_POOL_2D and MAX_POOL_2D → td_avgpool_* / td_maxpool_* from the plan (ops/pool-2d.ts);
- * the C kernels pool int8 and float32 (no int16).
+ * the C kernels pool int8, int16 and float32.
  */
 function lowerPool({ kind, dtype, geometry: g, activation }: Pool2DPlan, context: LowerContext): OpLowering {
-  if (dtype !== 'int8' && dtype !== 'float32') fail(context, `${dtype} pooling has no C kernel (int8 and float32 do)`);
+  const suffix = ({ int8: 's8', int16: 's16', float32: 'f32' } as Partial<Record<string, string>>)[dtype];
+  if (!suffix) fail(context, `${dtype} pooling has no C kernel (int8, int16 and float32 do)`);
   const x = input(context, 0, 'input');
   const y = output(context);
   const float = dtype === 'float32';
-  const kernel = `td_${kind === 'average' ? 'avgpool' : 'maxpool'}_${float ? 'f32' : 's8'}`;
+  const kernel = `td_${kind === 'average' ? 'avgpool' : 'maxpool'}_${suffix}`;
   const params = `{${tile(g.strideHeight, g.strideWidth)}, ${tile(g.padTop, g.padLeft)}, ${tile(g.filterHeight, g.filterWidth)}, ${float ? clampF32C(activation) : clampC(activation)}}`;
   return {
     kernels: [kernel],
