@@ -16,6 +16,7 @@ the tests and CI read the committed .onnx files.
 import os
 import sys
 
+import onnx
 import torch
 from torch import nn
 
@@ -189,6 +190,191 @@ class Gru(nn.Module):
         return z, self.fc(torch.cat([h[0], h[1]], dim=1))
 
 
+# ---------------------------------------------------------------- quantized (QDQ and QOperator) models
+#
+# Debian has no onnxruntime for Python, so the quantized fixtures are written the way
+# onnxruntime.quantization.quantize_static writes them, with the onnx helper: activation ranges
+# calibrated on the float PyTorch model (seeded random inputs), activations int8 (QDQ) or uint8
+# (QOperator) asymmetric, weights int8 symmetric (per output channel for convolutions, per tensor
+# for dense layers), biases int32 at input scale x weight scale, a ReLU folded into the range of
+# the QuantizeLinear after its convolution.
+
+from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+class QdqCnn(nn.Module):
+    """A small image classifier: convolution, depthwise, pointwise, a residual add, pooling, dense, softmax."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.dw = nn.Conv2d(8, 8, 3, padding=1, groups=8)
+        self.pw = nn.Conv2d(8, 8, 1)
+        self.down = nn.Conv2d(8, 16, 3, stride=2, padding=1)
+        self.fc = nn.Linear(16, 10)
+
+    def stages(self, x):
+        a = torch.relu(self.conv(x))
+        b = torch.relu(self.dw(a))
+        c = self.pw(b)
+        d = torch.relu(a + c)
+        e = torch.relu(self.down(d))
+        f = e.mean(dim=(2, 3))
+        g = self.fc(f)
+        return dict(x=x, a=a, b=b, c=c, d=d, e=e, f=f, g=g, y=torch.softmax(g, dim=1))
+
+
+def act_params(t, dtype):
+    lo, hi = min(float(t.min()), 0.0), max(float(t.max()), 0.0)
+    scale = np.float32((hi - lo) / 255.0)
+    if dtype == 'uint8':
+        zero = int(np.clip(round(-lo / scale), 0, 255))
+        return scale, np.uint8(zero)
+    zero = int(np.clip(round(-128 - lo / scale), -128, 127))
+    return scale, np.int8(zero)
+
+
+def sym_weights(w, per_channel):
+    w = w.detach().numpy().astype(np.float32)
+    axes = tuple(range(1, w.ndim)) if per_channel else None
+    mag = np.abs(w).max(axis=axes, keepdims=per_channel) if per_channel else np.abs(w).max()
+    scale = (mag / 127.0).astype(np.float32)
+    q = np.clip(np.round(w / scale), -127, 127).astype(np.int8)
+    return q, np.asarray(scale, np.float32).reshape(-1)
+
+
+def calibrate(model, shape, count=32):
+    torch.manual_seed(1402)
+    with torch.no_grad():
+        outs = [model.stages(torch.randn(*shape)) for _ in range(count)]
+    return {k: torch.cat([o[k].flatten() for o in outs]) for k in outs[0]}
+
+
+def qdq_cnn():
+    model = QdqCnn().eval()
+    r = calibrate(model, (1, 3, 8, 8))
+    nodes, inits = [], []
+    params = {k: act_params(v, 'int8') for k, v in r.items()}
+    params['y'] = (np.float32(1 / 256), np.int8(-128))
+
+    def init(name, array):
+        inits.append(numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    def qdq(src, key):
+        s, z = params[key]
+        init(f'{key}_scale', np.float32(s))
+        init(f'{key}_zero', z)
+        nodes.append(helper.make_node('QuantizeLinear', [src, f'{key}_scale', f'{key}_zero'], [f'{key}_q'], name=f'{key}_quantize'))
+        nodes.append(helper.make_node('DequantizeLinear', [f'{key}_q', f'{key}_scale', f'{key}_zero'], [f'{key}_dq'], name=f'{key}_dequantize'))
+        return f'{key}_dq'
+
+    def weights(name, module, in_key, per_channel):
+        q, s = sym_weights(module.weight, per_channel)
+        init(f'{name}_w_q', q)
+        init(f'{name}_w_scale', s if per_channel else s[0])
+        init(f'{name}_w_zero', np.zeros(len(s), np.int8) if per_channel else np.int8(0))
+        nodes.append(helper.make_node('DequantizeLinear', [f'{name}_w_q', f'{name}_w_scale', f'{name}_w_zero'], [f'{name}_w'], name=f'{name}_w_dequantize', axis=0))
+        bscale = (params[in_key][0] * s).astype(np.float32)
+        bq = np.round(module.bias.detach().numpy() / bscale).astype(np.int32)
+        init(f'{name}_b_q', bq)
+        init(f'{name}_b_scale', bscale if per_channel else bscale[0])
+        init(f'{name}_b_zero', np.zeros(len(s), np.int32) if per_channel else np.int32(0))
+        nodes.append(helper.make_node('DequantizeLinear', [f'{name}_b_q', f'{name}_b_scale', f'{name}_b_zero'], [f'{name}_b'], name=f'{name}_b_dequantize', axis=0))
+        return f'{name}_w', f'{name}_b'
+
+    x = qdq('input', 'x')
+    w, b = weights('conv', model.conv, 'x', True)
+    nodes.append(helper.make_node('Conv', [x, w, b], ['conv_out'], name='conv', pads=[1, 1, 1, 1]))
+    nodes.append(helper.make_node('Relu', ['conv_out'], ['a'], name='conv_relu'))
+    a = qdq('a', 'a')
+    w, b = weights('dw', model.dw, 'a', True)
+    nodes.append(helper.make_node('Conv', [a, w, b], ['dw_out'], name='depthwise', pads=[1, 1, 1, 1], group=8))
+    nodes.append(helper.make_node('Relu', ['dw_out'], ['b'], name='depthwise_relu'))
+    b_ = qdq('b', 'b')
+    w, b = weights('pw', model.pw, 'b', True)
+    nodes.append(helper.make_node('Conv', [b_, w, b], ['c'], name='pointwise'))
+    c = qdq('c', 'c')
+    nodes.append(helper.make_node('Add', [a, c], ['sum'], name='residual'))
+    nodes.append(helper.make_node('Relu', ['sum'], ['d'], name='residual_relu'))
+    d = qdq('d', 'd')
+    w, b = weights('down', model.down, 'd', True)
+    nodes.append(helper.make_node('Conv', [d, w, b], ['down_out'], name='down', pads=[1, 1, 1, 1], strides=[2, 2]))
+    nodes.append(helper.make_node('Relu', ['down_out'], ['e'], name='down_relu'))
+    e = qdq('e', 'e')
+    nodes.append(helper.make_node('GlobalAveragePool', [e], ['pooled'], name='pool'))
+    f = qdq('pooled', 'f')
+    init('flat_shape', np.array([1, 16], np.int64))
+    nodes.append(helper.make_node('Reshape', [f, 'flat_shape'], ['flat'], name='flatten'))
+    w, b = weights('fc', model.fc, 'f', False)
+    nodes.append(helper.make_node('Gemm', ['flat', w, b], ['g'], name='fc', transB=1))
+    g = qdq('g', 'g')
+    nodes.append(helper.make_node('Softmax', [g], ['probabilities'], name='softmax', axis=1))
+    y = qdq('probabilities', 'y')
+    nodes.append(helper.make_node('Identity', [y], ['output'], name='output'))
+    graph = helper.make_graph(nodes, 'qdq_cnn', [helper.make_tensor_value_info('input', TensorProto.FLOAT, ['batch', 3, 8, 8])],
+                              [helper.make_tensor_value_info('output', TensorProto.FLOAT, ['batch', 10])], inits)
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)], producer_name='make-onnx-fixtures (QDQ)'), 'qdq_cnn')
+
+
+class QLinearNet(nn.Module):
+    """Two convolutions and a dense layer, for the QOperator form (QLinearConv, QLinearMatMul)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 6, 3, padding=1)
+        self.conv2 = nn.Conv2d(6, 4, 3, stride=2)
+        self.fc = nn.Linear(4 * 2 * 2, 5, bias=False)
+
+    def stages(self, x):
+        a = torch.relu(self.conv(x))
+        b = self.conv2(a)
+        return dict(x=x, a=a, b=b, y=self.fc(torch.flatten(b, 1)))
+
+
+def qlinear():
+    model = QLinearNet().eval()
+    r = calibrate(model, (1, 2, 6, 6))
+    params = {k: act_params(v, 'uint8') for k, v in r.items()}
+    nodes, inits = [], []
+
+    def init(name, array):
+        inits.append(numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    for key, (s, z) in params.items():
+        init(f'{key}_scale', np.float32(s))
+        init(f'{key}_zero', z)
+    nodes.append(helper.make_node('QuantizeLinear', ['input', 'x_scale', 'x_zero'], ['x_q'], name='quantize_input'))
+    for name, module, src, dst, extra in [('conv', model.conv, 'x', 'a', dict(pads=[1, 1, 1, 1])), ('conv2', model.conv2, 'a', 'b', dict(strides=[2, 2]))]:
+        q, s = sym_weights(module.weight, True)
+        init(f'{name}_w', q)
+        init(f'{name}_w_scale', s)
+        init(f'{name}_w_zero', np.zeros(len(s), np.int8))
+        init(f'{name}_b', np.round(module.bias.detach().numpy() / (params[src][0] * s)).astype(np.int32))
+        nodes.append(helper.make_node('QLinearConv', [f'{src}_q', f'{src}_scale', f'{src}_zero', f'{name}_w', f'{name}_w_scale', f'{name}_w_zero',
+                                                      f'{dst}_scale', f'{dst}_zero', f'{name}_b'], [f'{dst}_q'], name=name, **extra))
+    init('flat_shape', np.array([1, 16], np.int64))
+    nodes.append(helper.make_node('Reshape', ['b_q', 'flat_shape'], ['flat_q'], name='flatten'))
+    q, s = sym_weights(model.fc.weight, False)
+    init('fc_w', q.T.copy())
+    init('fc_w_scale', s[0])
+    init('fc_w_zero', np.int8(0))
+    nodes.append(helper.make_node('QLinearMatMul', ['flat_q', 'b_scale', 'b_zero', 'fc_w', 'fc_w_scale', 'fc_w_zero', 'y_scale', 'y_zero'], ['y_q'], name='fc'))
+    nodes.append(helper.make_node('DequantizeLinear', ['y_q', 'y_scale', 'y_zero'], ['output'], name='dequantize_output'))
+    graph = helper.make_graph(nodes, 'qlinear', [helper.make_tensor_value_info('input', TensorProto.FLOAT, [1, 2, 6, 6])],
+                              [helper.make_tensor_value_info('output', TensorProto.FLOAT, [1, 5])], inits)
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)], producer_name='make-onnx-fixtures (QOperator)'), 'qlinear')
+
+
+def save(model, name):
+    onnx.checker.check_model(model)
+    path = os.path.join(OUT, f'{name}.onnx')
+    onnx.save(model, path)
+    print(f'{path}: {os.path.getsize(path)} bytes (quantized)', file=sys.stderr)
+
+
 def export(name, model, shape, opset):
     model.eval()
     randomise_batch_norms(model)
@@ -200,7 +386,14 @@ def export(name, model, shape, opset):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    # Names on the command line write only those fixtures (the others' bytes stay as committed).
+    only = set(sys.argv[1:])
+    wanted = lambda name: not only or name in only  # noqa: E731
     torch.manual_seed(14)
+    if only:
+        global export
+        export_all = export
+        export = lambda name, *rest: wanted(name) and export_all(name, *rest)  # noqa: E731
     export('ds_cnn', DsCnn(), (1, 1, 49, 10), 13)
     export('resnet8', ResNet8(), (1, 3, 32, 32), 17)
     export('mlp', Mlp(), (1, 40), 11)
@@ -210,6 +403,13 @@ def main():
     export('conv1d', Conv1dNet(), (1, 10, 49), 15)
     export('lstm_classifier', LstmClassifier(), (1, 9, 6), 13)
     export('gru', Gru(), (1, 8, 4), 14)
+    # The quantized fixtures draw from their own seeds.
+    if wanted('qdq_cnn'):
+        torch.manual_seed(1401)
+        qdq_cnn()
+    if wanted('qlinear'):
+        torch.manual_seed(1403)
+        qlinear()
 
 
 if __name__ == '__main__':

@@ -71,8 +71,14 @@ export const supportedOnnxOps = new Set([
   'Conv', 'Gemm', 'MatMul', 'Add', 'Sub', 'Mul', 'Div', 'Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh', 'HardSwish',
   'MaxPool', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization', 'Flatten', 'Reshape', 'Squeeze', 'Unsqueeze',
   'Transpose', 'Concat', 'Slice', 'Pad', 'Softmax', 'ReduceMean', 'LSTM', 'Constant', 'ConstantOfShape', 'Shape',
-  'Gather', 'Cast', 'Identity', 'Dropout', 'DequantizeLinear', 'GRU',
+  'Gather', 'Cast', 'Identity', 'Dropout', 'DequantizeLinear', 'GRU', 'QuantizeLinear', 'QLinearConv', 'QLinearMatMul',
 ]);
+
+/** An activation's int8 encoding as a QDQ model gives it (uint8 ones shifted to int8: same scale, zero point − 128). */
+export interface GivenEncoding {
+  scale: number;
+  zeroPoint: number;
+}
 
 /** Why a node cannot be converted whatever its inputs, or undefined (checked for all nodes before converting). */
 export function unsupportedReason(node: OnnxNode): string | undefined {
@@ -84,9 +90,6 @@ export function unsupportedReason(node: OnnxNode): string | undefined {
   if (type === 'LSTM') {
     const direction = text(attributeMap(node).get('direction')?.s) ?? 'forward';
     if (direction !== 'forward') return `${direction} LSTM is not supported yet (forward only)`;
-  }
-  if (type === 'QuantizeLinear' || type === 'QLinearConv' || type === 'QLinearMatMul') {
-    return `${type} (a quantized ONNX model) is not supported yet: import the float model and quantize it with TinyDeploy`;
   }
   if (!supportedOnnxOps.has(type)) return `${type} is not supported`;
   return undefined;
@@ -109,6 +112,13 @@ export class OnnxConverter {
   /** Readers of each ONNX value name (nodes and graph outputs). */
   private readonly readers = new Map<string, number>();
   private readonly graphOutputs = new Set<string>();
+  /**
+   * QDQ models: the int8 encoding of each IR tensor a QuantizeLinear (or a QLinear op's output
+   * scale) gives; the imported float graph is quantized with exactly these (qdq.ts).
+   */
+  readonly encodings = new Map<number, GivenEncoding>();
+  /** Whether a convolution's quantized weights have one scale per output channel (QDQ models). */
+  perChannelWeights = false;
   private node: OnnxNode = {};
   private nodeIndex = -1;
   readonly notes: string[] = [];
@@ -404,8 +414,14 @@ export class OnnxConverter {
       case 'Gather':
         if (this.input(0)!.kind === 'value' && this.isConst(1)) return this.gather();
         return this.foldConstantOrFail(type);
+      case 'QuantizeLinear':
+        return this.quantizeLinear();
       case 'DequantizeLinear':
-        return this.fail('DequantizeLinear of an activation (a QDQ-quantized model) is not supported yet; weights stored as DequantizeLinear of constants are (they import as float)');
+        return this.dequantizeLinear();
+      case 'QLinearConv':
+        return this.qlinear('Conv');
+      case 'QLinearMatMul':
+        return this.qlinear('MatMul');
       case 'Constant':
       case 'ConstantOfShape':
       case 'Shape':
@@ -603,7 +619,26 @@ export class OnnxConverter {
           const channel = Math.floor(i / inner) % channels;
           return (v - (zeroPoint?.data[perChannel ? channel : 0] ?? 0)) * scale.data[perChannel ? channel : 0];
         });
+        if (perChannel && x.dtype === 'int8') this.perChannelWeights = true;
         result = { dtype: 'float32', shape: [...x.shape], data: values };
+        break;
+      }
+      case 'QuantizeLinear': {
+        // Constants stored as float and quantized in the graph: rounded half to even, as ONNX specifies.
+        const x = c(0);
+        const scale = c(1);
+        const zeroPoint = this.node.input?.[2] ? c(2) : constant('uint8', [], [0]);
+        const axis = this.axisOf(this.int('axis', 1), x.shape.length);
+        const perChannel = scale.data.length > 1;
+        const inner = perChannel ? elementCount(x.shape.slice(axis + 1)) : 1;
+        const channels = perChannel ? x.shape[axis] : 1;
+        const [low, high] = zeroPoint.dtype === 'int8' ? [-128, 127] : [0, 255];
+        const values = Array.from(x.data, (v, i) => {
+          const channel = perChannel ? Math.floor(i / inner) % channels : 0;
+          const q = roundHalfToEven(v / scale.data[channel]) + zeroPoint.data[perChannel ? channel : 0];
+          return Math.min(high, Math.max(low, q));
+        });
+        result = constant(zeroPoint.dtype, [...x.shape], values);
         break;
       }
       default:
@@ -1379,6 +1414,97 @@ export class OnnxConverter {
     this.define(this.stridedSlice(x, box, indices.shape.length === 0 ? [axis] : [], 'Gather from an activation'));
   }
 
+  // ---- QDQ and QOperator quantized models
+
+  /**
+   * A QuantizeLinear of an activation: the value goes on unchanged (the float graph is what the
+   * importer builds); its scale and zero point become the IR tensor's given int8 encoding.
+   */
+  private quantizeLinear(): void {
+    const x = this.settle(this.value(0, 'x'));
+    this.encode(x.tensor, this.quantParams(1, 2, 'y'));
+    this.define(x);
+  }
+
+  /** A DequantizeLinear of an activation (quantized by a QuantizeLinear or a QLinear op): the value itself. */
+  private dequantizeLinear(): void {
+    const x = this.value(0, 'x');
+    const given = this.quantParams(1, 2, 'x');
+    const known = this.encodings.get(x.tensor);
+    // Quantized data reshaped or transposed on the way keeps its encoding.
+    if (!known) this.encode(x.tensor, given);
+    else if (known.scale !== given.scale || known.zeroPoint !== given.zeroPoint) {
+      this.fail(`scale ${given.scale} and zero point ${given.zeroPoint} differ from the ${known.scale} and ${known.zeroPoint} x was quantized with`);
+    }
+    this.define(x);
+  }
+
+  /** An activation's per-tensor scale and zero point, from constant inputs `scaleIndex` and `zeroIndex`. */
+  private quantParams(scaleIndex: number, zeroIndex: number, role: string): GivenEncoding {
+    const scales = this.const(scaleIndex, `${role}_scale`);
+    if (scales.data.length !== 1) this.fail(`${role}_scale has ${scales.data.length} values; activations must be quantized per tensor`);
+    const scale = scales.data[0];
+    if (!(scale > 0) || !Number.isFinite(scale)) this.fail(`${role}_scale ${scale} is not a positive number`);
+    const zero = this.optionalConst(zeroIndex, `${role}_zero_point`);
+    if (zero && zero.data.length !== 1) this.fail(`${role}_zero_point has ${zero.data.length} values; activations must be quantized per tensor`);
+    const dtype = zero?.dtype ?? 'uint8';
+    if (dtype !== 'int8' && dtype !== 'uint8') this.fail(`${role}_zero_point is ${dtype}; only int8 and uint8 activations are supported`);
+    const zeroPoint = zero?.data[0] ?? 0;
+    return { scale, zeroPoint: dtype === 'uint8' ? zeroPoint - 128 : zeroPoint };
+  }
+
+  /** Gives tensor its encoding (and the 2-D result a 1-D op's output relabels). */
+  private encode(tensor: number, encoding: GivenEncoding): void {
+    this.encodings.set(tensor, encoding);
+    const producer = this.producer.get(tensor);
+    if (producer !== undefined && this.views.has(tensor)) this.encodings.set(this.ops[producer].inputs[0], encoding);
+  }
+
+  /**
+   * QLinearConv / QLinearMatMul (the QOperator form): the float Conv / MatMul of the dequantized
+   * weights (and the int32 bias at input scale × weight scale), the output with the given encoding.
+   */
+  private qlinear(type: 'Conv' | 'MatMul'): void {
+    const node = this.node;
+    const x = this.value(0, type === 'Conv' ? 'x' : 'a');
+    const input = this.quantParams(1, 2, type === 'Conv' ? 'x' : 'a');
+    const known = this.encodings.get(x.tensor);
+    if (known && (known.scale !== input.scale || known.zeroPoint !== input.zeroPoint)) {
+      this.fail(`input scale ${input.scale} and zero point ${input.zeroPoint} differ from the ${known.scale} and ${known.zeroPoint} it was quantized with`);
+    }
+    // Read through a Reshape/Transpose/Flatten of quantized data: the copy keeps the encoding.
+    if (!known) this.encode(this.settle(x).tensor, input);
+    const w = this.const(3, type === 'Conv' ? 'w' : 'b');
+    const wScale = this.const(4, `${type === 'Conv' ? 'w' : 'b'}_scale`);
+    const wZero = this.optionalConst(5, `${type === 'Conv' ? 'w' : 'b'}_zero_point`);
+    // Conv weights per output channel (axis 0); MatMul's B [K, N] per column (axis 1).
+    const axis = type === 'Conv' ? 0 : 1;
+    const perChannel = wScale.data.length > 1;
+    if (perChannel && wScale.data.length !== w.shape[axis]) this.fail(`${wScale.data.length} weight scales for ${w.shape[axis]} output channels`);
+    if (perChannel && type === 'Conv') this.perChannelWeights = true;
+    const inner = elementCount(w.shape.slice(axis + 1));
+    const channelOf = (i: number) => (perChannel ? Math.floor(i / inner) % w.shape[axis] : 0);
+    const weights = constant('float32', w.shape, Array.from(w.data, (v, i) => (v - (wZero?.data[perChannel ? channelOf(i) : 0] ?? 0)) * wScale.data[channelOf(i)]));
+    const inputs = [node.input![0], `${node.output?.[0] ?? type}/weights`];
+    this.entries.set(inputs[1], weights);
+    if (type === 'Conv' && node.input?.[8]) {
+      const b = this.const(8, 'B');
+      const scaleOf = (c: number) => input.scale * wScale.data[perChannel ? c : 0];
+      inputs.push(`${node.output?.[0] ?? type}/bias`);
+      this.entries.set(inputs[2], constant('float32', b.shape, Array.from(b.data, (v, c) => v * scaleOf(c))));
+    }
+    this.node = { ...node, input: inputs };
+    try {
+      if (type === 'Conv') this.conv();
+      else this.matmul();
+    } finally {
+      this.node = node;
+    }
+    const out = this.entries.get(node.output?.[0] ?? '');
+    if (!out || out.kind !== 'value') this.fail('produced no output');
+    this.encode(this.settle(out).tensor, this.quantParams(6, 7, 'y'));
+  }
+
   // ---- GRU
 
   /**
@@ -1599,6 +1725,15 @@ function irData(dtype: DType, data: Float32Array | Float64Array): TensorData {
     default:
       return Float32Array.from(data);
   }
+}
+
+/** Rounds half to even, as ONNX QuantizeLinear does. */
+function roundHalfToEven(v: number): number {
+  const floor = Math.floor(v);
+  const fraction = v - floor;
+  if (fraction > 0.5) return floor + 1;
+  if (fraction < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
 }
 
 function sameList(a: readonly number[], b: readonly number[]): boolean {

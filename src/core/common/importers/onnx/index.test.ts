@@ -16,6 +16,7 @@ import { Interpreter } from '../../interp/interpreter.js';
 import type { Graph } from '../../ir/types.js';
 import { importModel } from '../index.js';
 import { readOnnx, type OnnxImportOptions } from './index.js';
+import { decodeModel } from './proto.js';
 import { buildOnnx, float32Bytes } from './testing/onnx-builder.js';
 
 const fixtures = join(import.meta.dirname, '../../../../../test/fixtures/onnx');
@@ -243,6 +244,87 @@ describe('ONNX fixtures from PyTorch against onnxruntime', () => {
   it('importModel recognises ONNX bytes whatever the file is called', () => {
     const graph = importModel(fixture('mlp'), 'model.bin');
     expect(graph.source?.format).toBe('onnx');
+  });
+});
+
+describe('quantized ONNX models (QDQ, QOperator) against onnxruntime', () => {
+  /** A scalar initializer of the fixture: a float32 scale or an int8/uint8 zero point. */
+  function scalar(bytes: Uint8Array, name: string): number {
+    const tensor = decodeModel(bytes).graph!.initializer!.find((init) => init.name === name)!;
+    const raw = tensor.raw_data!;
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    return tensor.data_type === 1 ? view.getFloat32(0, true) : tensor.data_type === 3 ? view.getInt8(0) : view.getUint8(0);
+  }
+
+  /** Largest |ours − onnxruntime| in steps of the output's scale, and the share of outputs equal to onnxruntime's, over 20 seeded inputs. */
+  async function steps(bytes: Uint8Array, graph: Graph, outputScale: number): Promise<{ worst: number; equal: number }> {
+    const session = await ort.InferenceSession.create(bytes);
+    const interpreter = new Interpreter(graph);
+    const shape = graph.tensors[graph.inputs[0]].shape;
+    let worst = 0;
+    let equal = 0;
+    let count = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const data = seededInputs(shape.reduce((a, b) => a * b, 1), seed).map((v) => v * 1.5);
+      const reference = (await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', data, shape) }))[session.outputNames[0]].data as Float32Array;
+      const ours = interpreter.run([data]).outputs[0] as Float32Array;
+      for (let i = 0; i < reference.length; i++) {
+        const difference = Math.round(Math.abs(reference[i] - ours[i]) / outputScale);
+        worst = Math.max(worst, difference);
+        equal += difference === 0 ? 1 : 0;
+        count++;
+      }
+    }
+    return { worst, equal: equal / count };
+  }
+
+  it('qdq_cnn (QuantizeLinear/DequantizeLinear around Conv, depthwise, Add, pooling, Gemm, Softmax): int8 ops with the model\'s scales, within one output step of onnxruntime', async () => {
+    const bytes = fixture('qdq_cnn');
+    const graph = readOnnx(bytes);
+    // Float in and out as the ONNX model has them; everything between int8 with the given encodings.
+    expect(opTypes(graph)).toEqual(['QUANTIZE', 'TRANSPOSE', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'CONV_2D', 'ADD', 'PAD', 'CONV_2D', 'MEAN', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX', 'DEQUANTIZE']);
+    expect(graph.ops.slice(0, -1).map((op) => graph.tensors[op.outputs[0]].dtype)).toEqual(new Array(12).fill('int8'));
+    const conv = graph.ops[2];
+    expect(graph.tensors[conv.outputs[0]].quantization).toEqual({ scale: [scalar(bytes, 'a_scale')], zeroPoint: [scalar(bytes, 'a_zero')], axis: 0 });
+    expect(graph.tensors[graph.ops[0].outputs[0]].quantization!.scale).toEqual([scalar(bytes, 'x_scale')]);
+    // The model's per-channel weight scales, its weights' integers given back by the symmetric rule.
+    const weightScales = graph.tensors[conv.inputs[1]].quantization!.scale;
+    expect(weightScales).toHaveLength(8);
+    const fc = graph.ops[10];
+    expect(graph.tensors[fc.inputs[1]].quantization!.scale[0]).toBeCloseTo(scalar(bytes, 'fc_w_scale'), 9);
+    const { worst, equal } = await steps(bytes, graph, 1 / 256);
+    console.info(`qdq_cnn: at most ${worst} step of 1/256 from onnxruntime, ${(equal * 100).toFixed(1)}% of outputs equal`);
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(equal).toBeGreaterThan(0.9);
+  });
+
+  it('qlinear (QLinearConv, QLinearMatMul, uint8 activations through a Reshape): int8 ops, within one output step of onnxruntime', async () => {
+    const bytes = fixture('qlinear');
+    const graph = readOnnx(bytes);
+    expect(opTypes(graph)).toEqual(['QUANTIZE', 'TRANSPOSE', 'CONV_2D', 'CONV_2D', 'RESHAPE', 'FULLY_CONNECTED', 'DEQUANTIZE']);
+    // uint8 zero point z becomes int8 z − 128 at the same scale.
+    expect(graph.tensors[graph.ops[2].outputs[0]].quantization).toEqual({ scale: [scalar(bytes, 'a_scale')], zeroPoint: [scalar(bytes, 'a_zero') - 128], axis: 0 });
+    const outputScale = scalar(bytes, 'y_scale');
+    const { worst, equal } = await steps(bytes, graph, outputScale);
+    console.info(`qlinear: at most ${worst} step of ${outputScale} from onnxruntime, ${(equal * 100).toFixed(1)}% of outputs equal`);
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(equal).toBeGreaterThan(0.9);
+  });
+
+  it('names node, op type and opset when an activation is quantized per channel', () => {
+    const bytes = buildOnnx({
+      inputs: [{ name: 'x', shape: [1, 2] }],
+      outputs: ['y'],
+      initializers: [
+        { name: 'scale', shape: [2], values: [0.1, 0.2] },
+        { name: 'zero', shape: [2], values: [0, 0], type: 'int8' },
+      ],
+      nodes: [
+        { op: 'QuantizeLinear', inputs: ['x', 'scale', 'zero'], outputs: ['q'], name: 'quant' },
+        { op: 'DequantizeLinear', inputs: ['q', 'scale', 'zero'], outputs: ['y'], name: 'dequant' },
+      ],
+    });
+    expect(() => readOnnx(bytes)).toThrow('onnx: node 0 quant (QuantizeLinear, opset 13): y_scale has 2 values; activations must be quantized per tensor');
   });
 });
 

@@ -17,7 +17,8 @@ import { printableName } from '../../printable.js';
 import { DEFAULT_MAX_TENSOR_BYTES, type ImportOptions, type ModelImporter } from '../importer.js';
 import { removeLayoutLeftovers } from './cleanup.js';
 import { type Constant, constant } from './constants.js';
-import { OnnxConverter, onnxDType, unsupportedReason, type Value } from './convert.js';
+import { type GivenEncoding, OnnxConverter, onnxDType, unsupportedReason, type Value } from './convert.js';
+import { quantizeAsGiven } from './qdq.js';
 import { type OnnxModel, type OnnxTensor, decodeModel, onnxDataTypes } from './proto.js';
 
 export const MIN_OPSET = 11;
@@ -124,6 +125,8 @@ export function readOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): Gr
   if (inputs.length === 0) fail('the graph has no inputs besides its initializers');
 
   converter.convertAll();
+  // QDQ models: the given encodings ride on the float tensors through the cleanup (which renumbers them).
+  for (const [id, { scale, zeroPoint }] of converter.encodings) converter.tensors[id] = { ...converter.tensors[id], quantization: { scale: [scale], zeroPoint: [zeroPoint], axis: 0 } };
 
   const outputIds: number[] = [];
   for (const name of outputs) {
@@ -154,9 +157,19 @@ export function readOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): Gr
     const tensor = result.tensors[id];
     if (tensor.shape.some((dim) => dim === 0)) fail(`${printableName(tensor.name)} has shape ${formatShape(tensor.shape)}: no elements`);
   }
+  const given = new Map<number, GivenEncoding>();
+  for (const tensor of result.tensors) {
+    if (tensor.dtype !== 'float32' || !tensor.quantization) continue;
+    given.set(tensor.id, { scale: tensor.quantization.scale[0], zeroPoint: tensor.quantization.zeroPoint[0] });
+    delete tensor.quantization;
+  }
   const problems = graphProblems(result);
   if (problems.length > 0) fail(problems.join('; '), { problems });
-  return result;
+  if (given.size === 0) return result;
+  const quantized = quantizeAsGiven(result, given, converter.perChannelWeights);
+  const quantizedProblems = graphProblems(quantized);
+  if (quantizedProblems.length > 0) fail(`the model quantized with its own scales is invalid: ${quantizedProblems.join('; ')}`, { problems: quantizedProblems });
+  return quantized;
 }
 
 /** A TensorProto's values (initializers, Constant values), checked against its shape and the size limit. */
