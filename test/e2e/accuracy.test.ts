@@ -7,15 +7,14 @@
  * find both in History. Screenshots at 1280x800 and 1920x1080 go to test/e2e/screenshots/.
  */
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeZip } from '../../src/core/node/datasets/testing/make-zip.js';
 import { repoRoot } from '../testing/shared-data.js';
 import { requireTools } from '../testing/tools.js';
-import { buildRendererIfStale, launchChromium, missingTools, saveScreenshot, startServe, type ServeProcess } from './testing/harness.js';
+import { createProject, missingTools, saveScreenshot, startAppSession, type AppSession, type ServeProcess } from './testing/harness.js';
 
 const missing = missingTools({ deploy: true });
 const modelFile = join(repoRoot, 'resources/models/kws_ref_model.tflite');
@@ -26,34 +25,24 @@ const poll = <T>(read: () => Promise<T> | T, timeout = 15_000) => expect.poll(re
 
 describe('Accuracy in Chromium against tinydeploy serve', () => {
   requireTools(missing);
+  let session: AppSession | undefined;
   let dataDirectory: string;
-  let serve: ServeProcess | undefined;
-  let browser: Browser;
+  let serve: ServeProcess;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dataDirectory = mkdtempSync(join(tmpdir(), 'tinydeploy-e2e-accuracy-'));
-    buildRendererIfStale();
-    [serve, browser] = await Promise.all([startServe(dataDirectory), launchChromium()]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    session = await startAppSession('accuracy');
+    ({ dataDirectory, serve, page, pageErrors } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    rmSync(dataDirectory, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('uploads the kws01 folder and previews its samples as spectrograms', async () => {
-    await page.goto(serve!.url);
-    await page.getByTestId('home-screen').getByLabel('Project name').fill('Accuracy');
-    await page.getByTestId('home-screen').getByRole('button', { name: 'Create' }).click();
-    await poll(() => page.getByTestId('project-title').textContent()).toBe('Accuracy');
+    await page.goto(serve.url);
+    await createProject(page, 'Accuracy');
     await page.getByTestId('model-file-input').setInputFiles(modelFile);
     await page.getByTestId('total-macs').waitFor();
 

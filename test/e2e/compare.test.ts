@@ -11,7 +11,7 @@
  * $TINYDEPLOY_ARTEFACTS (default: a folder under the system's temp folder, printed).
  */
 
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -19,7 +19,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedModels, sharedPath } from '../testing/shared-data.js';
 import { requireTools } from '../testing/tools.js';
-import { buildRendererIfStale, launchChromium, missingTools, saveScreenshot, startServe, type ServeProcess } from './testing/harness.js';
+import { createProject, missingTools, saveScreenshot, startAppSession, type AppSession, type ServeProcess } from './testing/harness.js';
 
 const missing = missingTools({ deploy: true });
 const artefacts = process.env.TINYDEPLOY_ARTEFACTS ?? join(tmpdir(), 'tinydeploy-e2e-compare');
@@ -54,37 +54,26 @@ async function clippedTables(page: Page, selector: string): Promise<string[]> {
 
 describe('Compare, export and the graph in Chromium against tinydeploy serve', () => {
   requireTools(missing);
+  let session: AppSession | undefined;
   let dataDirectory: string;
-  let serve: ServeProcess | undefined;
+  let serve: ServeProcess;
   let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dataDirectory = mkdtempSync(join(tmpdir(), 'tinydeploy-e2e-compare-'));
-    // Browser mode reads datasets inside its data folder's datasets/ (or folders allowed at start).
-    cpSync(sharedPath('datasets/kws01'), join(dataDirectory, 'datasets/kws01'), { recursive: true });
-    buildRendererIfStale();
-    [serve, browser] = await Promise.all([startServe(dataDirectory), launchChromium()]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    session = await startAppSession('compare', { datasets: { kws01: sharedPath('datasets/kws01') }, acceptDownloads: true });
+    ({ dataDirectory, serve, browser, page, pageErrors } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    rmSync(dataDirectory, { recursive: true, force: true });
+    await session?.close();
     console.log(`compare e2e screenshots: ${artefacts}`);
   });
 
   it('makes two variants with accuracies and deploys both', async () => {
-    await page.goto(serve!.url);
-    await page.getByTestId('home-screen').getByLabel('Project name').fill('Compare');
-    await page.getByTestId('home-screen').getByRole('button', { name: 'Create' }).click();
-    await poll(() => page.getByTestId('project-title').textContent()).toBe('Compare');
+    await page.goto(serve.url);
+    await createProject(page, 'Compare');
     await page.getByTestId('model-file-input').setInputFiles(sharedModels.kws_ref_model_float32);
     await page.getByTestId('total-macs').waitFor();
 
@@ -205,9 +194,7 @@ describe('Compare, export and the graph in Chromium against tinydeploy serve', (
 
   it('reads ResNet-8 in the graph view beside the layer table', async () => {
     await page.getByRole('link', { name: 'TinyDeploy' }).click();
-    await page.getByTestId('home-screen').getByLabel('Project name').fill('Graph');
-    await page.getByTestId('home-screen').getByRole('button', { name: 'Create' }).click();
-    await poll(() => page.getByTestId('project-title').textContent()).toBe('Graph');
+    await createProject(page, 'Graph');
     await page.getByTestId('model-file-input').setInputFiles(sharedModels.pretrainedResnet_quant);
     await page.getByTestId('graph-view').waitFor();
     const ops = await page.getByTestId('layer-row').count();

@@ -9,14 +9,13 @@
  * $TINYDEPLOY_ARTEFACTS (default: a folder under the system's temp folder, printed).
  */
 
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedModels, sharedPath } from '../testing/shared-data.js';
 import { requireTools } from '../testing/tools.js';
-import { buildRendererIfStale, launchChromium, missingTools, saveScreenshot, startServe, type ServeProcess } from './testing/harness.js';
+import { createProject, missingTools, saveScreenshot, startAppSession, type AppSession, type ServeProcess } from './testing/harness.js';
 
 const missing = missingTools({ deploy: false });
 const artefacts = process.env.TINYDEPLOY_ARTEFACTS ?? join(tmpdir(), 'tinydeploy-e2e-optimize');
@@ -26,37 +25,25 @@ const poll = <T>(read: () => Promise<T> | T, timeout = 15_000) => expect.poll(re
 
 describe('the Optimize panel in Chromium against tinydeploy serve', () => {
   requireTools(missing);
+  let session: AppSession | undefined;
   let dataDirectory: string;
-  let serve: ServeProcess | undefined;
-  let browser: Browser;
+  let serve: ServeProcess;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dataDirectory = mkdtempSync(join(tmpdir(), 'tinydeploy-e2e-optimize-'));
-    // Browser mode reads datasets inside its data folder's datasets/ (or folders allowed at start).
-    cpSync(sharedPath('datasets/mnist'), join(dataDirectory, 'datasets/mnist'), { recursive: true });
-    buildRendererIfStale();
-    [serve, browser] = await Promise.all([startServe(dataDirectory), launchChromium()]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    session = await startAppSession('optimize', { datasets: { mnist: sharedPath('datasets/mnist') } });
+    ({ dataDirectory, serve, page, pageErrors } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    rmSync(dataDirectory, { recursive: true, force: true });
+    await session?.close();
     console.log(`optimize e2e screenshots: ${artefacts}`);
   });
 
   it('prunes and fine-tunes the MNIST LSTM from the app: the curve, then the new variant beside its parent', async () => {
-    await page.goto(serve!.url);
-    await page.getByTestId('home-screen').getByLabel('Project name').fill('Optimize');
-    await page.getByTestId('home-screen').getByRole('button', { name: 'Create' }).click();
-    await poll(() => page.getByTestId('project-title').textContent()).toBe('Optimize');
+    await page.goto(serve.url);
+    await createProject(page, 'Optimize');
     await page.getByTestId('model-file-input').setInputFiles(sharedModels.trained_lstm);
     await page.getByTestId('total-macs').waitFor();
 

@@ -6,7 +6,8 @@
  */
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from '../../testing/shared-data.js';
@@ -145,4 +146,58 @@ export async function saveScreenshot(page: Page, name: string, directory = scree
   await page.screenshot({ path, animations: 'disabled' });
   if (height !== viewport.height) await page.setViewportSize(viewport);
   return path;
+}
+
+/** A page recording its uncaught errors and console errors in `errors` (a test ends by expecting none). */
+export async function openPage(browser: Browser, viewport: { width: number; height: number }, errors: string[], options: { acceptDownloads?: boolean } = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport, ...options });
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  return page;
+}
+
+/** `tinydeploy serve` on a fresh data folder with Chromium showing it. */
+export interface AppSession {
+  dataDirectory: string;
+  serve: ServeProcess;
+  browser: Browser;
+  page: Page;
+  /** The page's uncaught errors and console errors so far. */
+  pageErrors: string[];
+  close: () => Promise<void>;
+}
+
+/**
+ * Builds the renderer when stale, starts `tinydeploy serve` on a new data folder (named after
+ * `name`) and Chromium, and opens a 1280x800 page. `datasets` are folders copied into the data
+ * folder's datasets/ (browser mode reads datasets there), by the name they get.
+ */
+export async function startAppSession(name: string, options: { datasets?: Record<string, string>; acceptDownloads?: boolean; viewport?: { width: number; height: number } } = {}): Promise<AppSession> {
+  const dataDirectory = mkdtempSync(join(tmpdir(), `tinydeploy-e2e-${name}-`));
+  for (const [datasetName, source] of Object.entries(options.datasets ?? {})) cpSync(source, join(dataDirectory, 'datasets', datasetName), { recursive: true });
+  buildRendererIfStale();
+  const [serve, browser] = await Promise.all([startServe(dataDirectory), launchChromium()]);
+  const pageErrors: string[] = [];
+  const page = await openPage(browser, options.viewport ?? { width: 1280, height: 800 }, pageErrors, { acceptDownloads: options.acceptDownloads ?? false });
+  return {
+    dataDirectory,
+    serve,
+    browser,
+    page,
+    pageErrors,
+    close: async () => {
+      await browser.close();
+      await serve.stop();
+      rmSync(dataDirectory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates a project from the home screen and waits until its screen shows. */
+export async function createProject(page: Page, name: string): Promise<void> {
+  await page.getByTestId('home-screen').getByLabel('Project name').fill(name);
+  await page.getByTestId('home-screen').getByRole('button', { name: 'Create' }).click();
+  await page.getByTestId('project-title').filter({ hasText: name }).waitFor();
 }
