@@ -23,6 +23,10 @@ import { newestFirst } from '../../../core/common/newest-first.js';
 export function originText(variant: ModelVariant, variants: readonly ModelVariant[] = []): string {
   const origin = variant.origin;
   if (origin.kind === 'import') return `imported from ${origin.fileName}`;
+  if (origin.kind === 'search') {
+    const params = Object.entries(origin.params).map(([key, value]) => `${key}=${value}`).join(' ');
+    return `trial ${origin.trialIndex} of a ${origin.space} search (${params})`;
+  }
   const parent = variants.find((candidate) => candidate.id === variant.parentId);
   const calibration = origin.calibration ? `, calibrated on ${origin.calibration.synthetic ? 'synthetic inputs' : 'a dataset'} (${origin.calibration.samples} samples)` : '';
   return `${origin.pipeline} of ${parent ? parent.name : 'its parent'}${calibration}`;
