@@ -33,6 +33,39 @@ export interface ForwardOptions {
    * the loss with respect to a gate of ones is the first-order Taylor importance of each channel.
    */
   gates?: ReadonlyMap<number, T>;
+  /** Fake quantization (`qat-int8`): weights as they are read, the graph input, each op's output, the LSTM's internals. */
+  quantize?: QuantizeHooks;
+  /** A training step (not an evaluation): the quantization hooks record the ranges the activations take. */
+  training?: boolean;
+}
+
+/**
+ * What fake quantization does to the lowered computation (see `fake-quant.ts`): each returns the
+ * value as the int8 model would hold it, with straight-through gradients.
+ */
+export interface QuantizeHooks {
+  /** A forward pass starts. */
+  begin(training: boolean): void;
+  /** A trainable tensor as the op reads it (weights fake-quantized, biases as they are). */
+  weight(id: number, value: T): T;
+  /** The graph input. */
+  input(id: number, value: T): T;
+  /** The output of op `index`. */
+  output(op: Op, index: number, value: T): T;
+  /** Inside LSTM op `index`. */
+  lstm(index: number): LstmQuantizeHooks;
+}
+
+/** The int8 LSTM's internal encodings (`interp/kernels/lstm-integer.ts`). */
+export interface LstmQuantizeHooks {
+  /** int16 with the power-of-two scale 2^exponent (gate inputs Q3.12: −12; gate outputs Q0.15: −15). */
+  fixed(value: T, exponent: number): T;
+  /** The int16 cell state. */
+  cell(value: T): T;
+  /** The int8 hidden state (also the op's output). */
+  hidden(value: T): T;
+  /** The float hidden and cell state of every step (range tracking during training). */
+  observe(hidden: readonly T[], cell: readonly T[]): void;
 }
 
 export interface LoweredGraph {
@@ -157,9 +190,18 @@ export function lowerGraph(tf: Tf, graph: Graph): LoweredGraph {
 
   function forward(input: T, options: ForwardOptions = {}): T {
     const values = new Map<number, T>();
+    const quantize = options.quantize;
+    quantize?.begin(options.training ?? false);
     const value = (id: number): T => {
-      const result = values.get(id) ?? operand(id);
+      let result = values.get(id);
+      if (result) return result;
+      result = operand(id);
       if (!result) throw new PassError(`tensor ${id} (${graph.tensors[id].name}) is read before any op writes it`);
+      if (quantize && variables.has(id)) {
+        // Once per forward: a weight read by two ops is fake-quantized once.
+        result = quantize.weight(id, result);
+        values.set(id, result);
+      }
       return result;
     };
     const inputTensor = graph.tensors[graph.inputs[0]];
@@ -167,7 +209,7 @@ export function lowerGraph(tf: Tf, graph: Graph): LoweredGraph {
     if (input.shape.length !== inputTensor.shape.length || input.shape.slice(1).some((dim, i) => dim !== expected[i])) {
       throw new PassError(`training input has shape ${formatShape(input.shape)}, expected [batch, ${expected.join(', ')}] for model input ${formatShape(inputTensor.shape)}`);
     }
-    values.set(graph.inputs[0], input);
+    values.set(graph.inputs[0], quantize ? quantize.input(graph.inputs[0], input) : input);
     const outputId = graph.outputs[0];
     for (const [index, op] of graph.ops.entries()) {
       if (options.logits && op.type === 'SOFTMAX' && op.outputs[0] === outputId) {
@@ -175,7 +217,8 @@ export function lowerGraph(tf: Tf, graph: Graph): LoweredGraph {
         values.set(outputId, beta === 1 ? value(op.inputs[0]) : value(op.inputs[0]).mul(beta));
         continue;
       }
-      let result = lowerOp(tf, graph, op, index, value, intData);
+      let result = lowerOp(tf, graph, op, index, value, intData, quantize);
+      if (quantize) result = quantize.output(op, index, result);
       const gate = options.gates?.get(op.outputs[0]);
       if (gate) result = result.mul(gate);
       values.set(op.outputs[0], result);
@@ -259,7 +302,7 @@ function addBias(tf: Tf, x: T, bias: T): T {
   return add(x, bias);
 }
 
-function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number) => T, intData: (id: number) => number[]): T {
+function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number) => T, intData: (id: number) => number[], quantize?: QuantizeHooks): T {
   const x = () => value(op.inputs[0]);
   const optional = (slot: number) => (op.inputs[slot] !== undefined && op.inputs[slot] >= 0 ? value(op.inputs[slot]) : undefined);
   switch (op.type) {
@@ -352,7 +395,7 @@ function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number
     case 'RELU6':
       return tf.relu6(x());
     case 'UNIDIRECTIONAL_SEQUENCE_LSTM':
-      return lowerLstm(tf, op as OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>, value);
+      return lowerLstm(tf, op as OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>, value, quantize?.lstm(index));
     default:
       throw new PassError(`op ${index} (${op.type}) has no training lowering`, { opIndex: index });
   }
@@ -363,8 +406,12 @@ function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number
  * reset mode): f, i, o = σ(W·x + b + R·h), g = tanh(W_c·x + b_c + R_c·h), c = f·c + i·g (clipped
  * when cell_clip > 0), h = o·tanh(c). The input projections of all steps are one matrix product;
  * each step adds one product with the four recurrent matrices side by side.
+ *
+ * With quantization hooks, the values take the int8 LSTM's encodings where its kernel holds them:
+ * each of the two gate products in Q3.12 and their sum saturated there, the gate activations in
+ * Q0.15, both cell products and the cell in the cell's int16 scale, the hidden state in int8.
  */
-function lowerLstm(tf: Tf, op: OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>, value: (id: number) => T): T {
+function lowerLstm(tf: Tf, op: OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>, value: (id: number) => T, quantize?: LstmQuantizeHooks): T {
   const gates = ['input', 'forget', 'cell', 'output'] as const;
   const input = value(op.inputs[lstmInputIndex.input]);
   const [, steps, features] = input.shape as number[];
@@ -373,20 +420,40 @@ function lowerLstm(tf: Tf, op: OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>, value: (id:
   const inputWeights = tf.concat(gates.map((gate) => value(op.inputs[lstmGateInputs[gate].inputWeights])), 0).transpose(); // [features, 4u]
   const recurrentWeights = tf.concat(gates.map((gate) => value(op.inputs[lstmGateInputs[gate].recurrentWeights])), 0).transpose(); // [u, 4u]
   const bias = tf.concat(gates.map((gate) => value(op.inputs[lstmGateInputs[gate].bias])), 0); // [4u]
-  const projected = addBias(tf, tf.matMul(input.reshape([-1, features]), inputWeights), bias).reshape([-1, steps, 4 * units]);
+  let projected = addBias(tf, tf.matMul(input.reshape([-1, features]), inputWeights), bias).reshape([-1, steps, 4 * units]);
+  if (quantize) projected = quantize.fixed(projected, -12);
   const batch = projected.shape[0]!;
   let hidden: T = tf.zeros([batch, units]);
   let cell: T = tf.zeros([batch, units]);
   const outputs: T[] = [];
+  const cells: T[] = [];
   const { cellClip } = op.attrs;
   const perStep = tf.unstack(projected, 1);
+  if (!quantize) {
+    for (let t = 0; t < steps; t++) {
+      const sums = perStep[t].add(tf.matMul(hidden, recurrentWeights));
+      const [i, f, g, o] = tf.split(sums, 4, 1);
+      cell = tf.sigmoid(f).mul(cell).add(tf.sigmoid(i).mul(tf.tanh(g)));
+      if (cellClip > 0) cell = tf.clipByValue(cell, -cellClip, cellClip);
+      hidden = tf.tanh(cell).mul(tf.sigmoid(o));
+      outputs.push(hidden);
+    }
+    return tf.stack(outputs, 1);
+  }
+  const q15 = (x: T) => quantize.fixed(x, -15);
+  const floatHidden: T[] = [];
   for (let t = 0; t < steps; t++) {
-    const sums = perStep[t].add(tf.matMul(hidden, recurrentWeights));
+    // Both products in Q3.12, their sum saturated to int16 (the fixed hook clamps).
+    const sums = quantize.fixed(perStep[t].add(quantize.fixed(tf.matMul(hidden, recurrentWeights), -12)), -12);
     const [i, f, g, o] = tf.split(sums, 4, 1);
-    cell = tf.sigmoid(f).mul(cell).add(tf.sigmoid(i).mul(tf.tanh(g)));
+    cell = quantize.cell(quantize.cell(q15(tf.sigmoid(f)).mul(cell)).add(quantize.cell(q15(tf.sigmoid(i)).mul(q15(tf.tanh(g))))));
     if (cellClip > 0) cell = tf.clipByValue(cell, -cellClip, cellClip);
-    hidden = tf.tanh(cell).mul(tf.sigmoid(o));
+    cells.push(cell);
+    const h = q15(tf.tanh(cell)).mul(q15(tf.sigmoid(o)));
+    floatHidden.push(h);
+    hidden = quantize.hidden(h);
     outputs.push(hidden);
   }
+  quantize.observe(floatHidden, cells);
   return tf.stack(outputs, 1);
 }

@@ -5,7 +5,7 @@
  * `holdout` fraction never trained on), the passes run with the training part as their data, and
  * parent and result measured side by side: held-out accuracy with the host interpreter (what the
  * board computes), parameters and MACs. A `quantize-int8` pass in the pipeline calibrates on the
- * first samples of the training part.
+ * first samples of the training part, and so does `qat-int8` before it trains.
  */
 
 import { analyzeModel } from '../../common/analysis/model-analysis.js';
@@ -21,9 +21,10 @@ import { type TrainingBackend, loadTrainingEngine } from './engine.js';
 import './passes/distill.js';
 import './passes/finetune.js';
 import './passes/prune-channels.js';
+import './passes/qat-int8.js';
 
 /** Passes that learn from the dataset (a pipeline with one of them is a training pipeline). */
-export const trainingPasses: readonly string[] = ['finetune', 'prune-channels', 'distill'];
+export const trainingPasses: readonly string[] = ['finetune', 'prune-channels', 'distill', 'qat-int8'];
 
 export interface TrainingPipelineOptions {
   /** Pass names in order, e.g. ['prune-channels', 'finetune']. */
@@ -148,6 +149,7 @@ export async function optimizeWithTraining(graph: Graph, options: TrainingPipeli
     finetune: { ...shared, epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, optimizer: options.optimizer, patience: options.patience, maxSteps: options.maxSteps },
     distill: { ...shared, epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, optimizer: options.optimizer, patience: options.patience, maxSteps: options.maxSteps },
     'prune-channels': { ...shared, ratio: options.ratio, targetParams: options.targetParams, targetMacs: options.targetMacs, importance: options.importance },
+    'qat-int8': { epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, optimizer: options.optimizer, patience: options.patience, maxSteps: options.maxSteps, ...shared, samples: Math.min(200, data.train.count) },
     'quantize-int8': { samples: Math.min(200, data.train.count) },
   };
   let epochs = 0;
@@ -162,7 +164,7 @@ export async function optimizeWithTraining(graph: Graph, options: TrainingPipeli
     onProgress: (pipeline) => onProgress?.({ stage: 'pipeline', pipeline }),
     onLog: (entry) => {
       const trained = /^trained (\d+) epoch/.exec(entry.message);
-      if ((entry.pass === 'finetune' || entry.pass === 'distill') && trained) epochs += Number(trained[1]);
+      if ((entry.pass === 'finetune' || entry.pass === 'distill' || entry.pass === 'qat-int8') && trained) epochs += Number(trained[1]);
       if (entry.message.startsWith('tfjs back end')) return;
       log.push(entry);
       options.onLog?.(entry);

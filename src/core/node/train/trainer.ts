@@ -169,7 +169,7 @@ export async function train(tf: Tf, lowered: LoweredGraph, data: { train: Labell
           const teacher = distill ? distill.teacher.forward(x, { logits: true }).reshape([-1, classes]) : undefined;
           return optimizer.minimize(
             () => {
-              const logits = lowered.forward(x, { logits: true });
+              const logits = lowered.forward(x, { logits: true, training: true });
               if (!distill || !teacher) return crossEntropy(tf, logits, labels, classes) as never;
               const soft = distillationLoss(tf, logits.reshape([-1, classes]), teacher, distill.temperature);
               const loss = distill.alpha >= 1 ? soft.mul(distill.alpha) : soft.mul(distill.alpha).add(crossEntropy(tf, logits, labels, classes).mul(1 - distill.alpha));

@@ -9,9 +9,9 @@ import type { Graph } from '../../../common/ir/types.js';
 import type { PassContext, PassOptionSpec } from '../../../common/passes/pass.js';
 import { registerPass } from '../../../common/passes/registry.js';
 import { PassError } from '../../../common/errors.js';
-import { type TrainingBackend, loadTrainingEngine } from '../engine.js';
-import { lowerGraph } from '../lower.js';
-import { train, trainDefaults } from '../trainer.js';
+import { type Tf, type TrainingBackend, loadTrainingEngine } from '../engine.js';
+import { type LoweredGraph, lowerGraph } from '../lower.js';
+import { type TrainResult, train, trainDefaults } from '../trainer.js';
 
 export interface FinetuneOptions {
   [key: string]: string | number | boolean | undefined;
@@ -41,8 +41,26 @@ export const trainingOptionSpecs = {
   backend: { type: 'string', description: 'tfjs back end', default: 'auto', choices: backendChoices },
 } as const satisfies Record<string, PassOptionSpec>;
 
+/**
+ * What a pass built on `trainPass` adds to the training (qat-int8's fake quantization): the lowered
+ * graph the trainer sees, a call after every step and epoch, and the pass's result from the
+ * trained weights.
+ */
+export interface TrainingExtension {
+  wrap(tf: Tf, lowered: LoweredGraph): LoweredGraph;
+  afterStep?(): void;
+  afterEpoch?(epoch: number): void;
+  finish(trained: Graph, result: TrainResult): Graph;
+  dispose?(): void;
+}
+
 /** Trains `graph` on the context's training data and returns it with the trained weights (finetune, and distill with a teacher). */
-export async function trainPass(graph: Graph, context: PassContext<FinetuneOptions>, distill?: { teacher: Graph; alpha: number; temperature: number }): Promise<Graph> {
+export async function trainPass(
+  graph: Graph,
+  context: PassContext<FinetuneOptions>,
+  distill?: { teacher: Graph; alpha: number; temperature: number },
+  extension?: TrainingExtension,
+): Promise<Graph> {
   const data = context.resources.training!;
   const { options } = context;
   if (data.train.count === 0) throw new PassError('the training part has no samples');
@@ -56,7 +74,7 @@ export async function trainPass(graph: Graph, context: PassContext<FinetuneOptio
     const batchSize = options.batchSize ?? trainDefaults.batchSize;
     const total = Math.ceil(data.train.count / batchSize) * epochs;
     let done = 0;
-    const result = await train(tf, lowered, data, {
+    const result = await train(tf, extension ? extension.wrap(tf, lowered) : lowered, data, {
       epochs,
       batchSize,
       learningRate: options.learningRate,
@@ -67,22 +85,28 @@ export async function trainPass(graph: Graph, context: PassContext<FinetuneOptio
       maxSteps: options.maxSteps,
       signal: context.signal,
       ...(distill && teacher ? { distill: { teacher, alpha: distill.alpha, temperature: distill.temperature } } : {}),
-      onStep: ({ epoch, step, steps, loss }) => context.progress(++done, Math.min(total, options.maxSteps ?? total), `epoch ${epoch}/${epochs} step ${step}/${steps} loss ${loss.toFixed(4)}`),
-      onEpoch: ({ epoch, loss, validationAccuracy, learningRate, milliseconds }) =>
+      onStep: ({ epoch, step, steps, loss }) => {
+        extension?.afterStep?.();
+        context.progress(++done, Math.min(total, options.maxSteps ?? total), `epoch ${epoch}/${epochs} step ${step}/${steps} loss ${loss.toFixed(4)}`);
+      },
+      onEpoch: ({ epoch, loss, validationAccuracy, learningRate, milliseconds }) => {
+        extension?.afterEpoch?.(epoch);
         context.log(
           `epoch ${epoch}/${epochs}: loss ${loss.toFixed(4)}${validationAccuracy !== undefined ? `, validation accuracy ${(100 * validationAccuracy).toFixed(2)}%` : ''}, ` +
             `learning rate ${learningRate.toPrecision(3)}, ${(milliseconds / 1000).toFixed(1)} s`,
-        ),
+        );
+      },
     });
     context.log(
       `trained ${result.epochs} epoch(s), ${result.steps} steps on ${data.train.count} samples` +
         (result.bestValidationAccuracy !== undefined ? `; kept epoch ${result.bestEpoch} (validation accuracy ${(100 * result.bestValidationAccuracy).toFixed(2)}%)` : '') +
         (result.stoppedEarly ? '; stopped early' : ''),
     );
-    return lowered.toGraph();
+    return extension ? extension.finish(lowered.toGraph(), result) : lowered.toGraph();
   } finally {
     lowered.dispose();
     teacher?.dispose();
+    extension?.dispose?.();
   }
 }
 
