@@ -492,4 +492,24 @@ export const opModels: OpModelSpec[] = [
       m.op('SVDF', { rank: 2, activation: 'relu' }, [x, m.constant('float32', [8, 12]), m.constant('float32', [8, 5]), m.constant('float32', [4]), state], [m.tensor('float32', [2, 4])]);
     },
   },
+  {
+    name: 'sum_int8_hw_keepdims',
+    build: (m) => {
+      const x = m.input('int8', [1, 5, 6, 8], q8);
+      m.op('SUM', { keepDims: true }, [x, m.int32([1, 2])], [m.tensor('int8', [1, 1, 1, 8], [0.6, 2])]);
+    },
+  },
+  {
+    name: 'sum_int16_last',
+    build: (m) => {
+      const x = m.input('int16', [4, 3, 6], [0.0005, 0]);
+      m.op('SUM', { keepDims: false }, [x, m.int32([-1])], [m.tensor('int16', [4, 3], [0.0005, 0])]);
+    },
+  },
+  {
+    name: 'sum_float32_axes',
+    build: (m) => {
+      const x = m.input('float32', [2, 3, 4, 5]);
+      m.op('SUM', { keepDims: false }, [x, m.int32([2, 1])], [m.tensor('float32', [2, 5])]);
+    },
 ];

@@ -29,6 +29,7 @@ import './gather-resize.js';
 import './batch-matmul.js';
 import './space-depth.js';
 import './reduce-min-max.js';
+import './sum.js';
 export { findOp, definedOpTypes } from './registry.js';
 export type { OpContext, OpDefinition, OpWindow, Precision, WeightInput } from './op.js';
 export { opContext, opLabel } from './op.js';

@@ -12,11 +12,11 @@
  *   zero point, clamped.
  * float32 sums in input order in float32 and divides by the count in float32.
  */
-import type { ReducerAttrs } from '../ir/types.js';
+import type { ReducerAttrs, Tensor } from '../ir/types.js';
 import { elementCount, formatShape } from '../ir/tensor.js';
 import { dtypeRange } from './activation.js';
 import { quantizeMultiplier, type QuantizedMultiplier } from './fixed-point.js';
-import { expectConstant, expectDType, inputTensor, outputTensor } from './op.js';
+import { expectConstant, expectDType, inputTensor, outputTensor, type OpContext } from './op.js';
 import { activationQuantization } from './quantization.js';
 import { defineOp } from './registry.js';
 
@@ -47,33 +47,42 @@ export interface MeanPlan {
   };
 }
 
+/**
+ * The reduced axes of MEAN and SUM (constant second input, int32 or int64; negative axes count
+ * from the end, duplicates ignored), checked against the output's element count, and how many
+ * input elements fold into each output value.
+ */
+export function reductionAxes(context: OpContext): { input: Tensor; output: Tensor; axes: number[]; count: number } {
+  const input = inputTensor(context, 0, 'input');
+  const axisTensor = inputTensor(context, 1, 'axis');
+  const output = outputTensor(context);
+  expectDType(context, input, 'input', 'float32', 'int8', 'int16');
+  expectDType(context, output, 'output', input.dtype);
+  expectDType(context, axisTensor, 'axis', 'int32', 'int64');
+  const rank = input.shape.length;
+  const axes: number[] = [];
+  for (const value of expectConstant(context, axisTensor, 'axis')) {
+    const raw = Number(value);
+    const axis = raw < 0 ? raw + rank : raw;
+    if (axis < 0 || axis >= rank) context.fail(`axis ${raw} is out of range for input shape ${formatShape(input.shape)}`);
+    if (!axes.includes(axis)) axes.push(axis);
+  }
+  const keptShape = input.shape.filter((_, d) => !axes.includes(d));
+  if (elementCount(keptShape) !== elementCount(output.shape)) {
+    context.fail(
+      `output tensor ${output.id} has shape ${formatShape(output.shape)}, reducing ${formatShape(input.shape)} over axes [${axes.join(', ')}] ` +
+        `(keepDims ${(context.op.attrs as ReducerAttrs).keepDims}) gives ${formatShape(keptShape)}`,
+    );
+  }
+  return { input, output, axes, count: elementCount(axes.map((d) => input.shape[d])) };
+}
+
 export const mean = defineOp<MeanPlan>({
   types: ['MEAN'],
   minInputs: 2,
   precisions: ['int8', 'int16', 'float32'],
   prepare(context) {
-    const input = inputTensor(context, 0, 'input');
-    const axisTensor = inputTensor(context, 1, 'axis');
-    const output = outputTensor(context);
-    expectDType(context, input, 'input', 'float32', 'int8', 'int16');
-    expectDType(context, output, 'output', input.dtype);
-    expectDType(context, axisTensor, 'axis', 'int32', 'int64');
-    const rank = input.shape.length;
-    const axes: number[] = [];
-    for (const value of expectConstant(context, axisTensor, 'axis')) {
-      const raw = Number(value);
-      const axis = raw < 0 ? raw + rank : raw;
-      if (axis < 0 || axis >= rank) context.fail(`axis ${raw} is out of range for input shape ${formatShape(input.shape)}`);
-      if (!axes.includes(axis)) axes.push(axis);
-    }
-    const keptShape = input.shape.filter((_, d) => !axes.includes(d));
-    if (elementCount(keptShape) !== elementCount(output.shape)) {
-      context.fail(
-        `output tensor ${output.id} has shape ${formatShape(output.shape)}, reducing ${formatShape(input.shape)} over axes [${axes.join(', ')}] ` +
-          `(keepDims ${(context.op.attrs as ReducerAttrs).keepDims}) gives ${formatShape(keptShape)}`,
-      );
-    }
-    const count = elementCount(axes.map((d) => input.shape[d]));
+    const { input, output, axes, count } = reductionAxes(context);
     if (input.dtype === 'float32') return { axes, count };
 
     const inputQuantization = activationQuantization(context, input, 'input');

@@ -19,3 +19,4 @@ import './math.js';
 import './gather-resize.js';
 import './batch-matmul.js';
 import './reduce-min-max.js';
+import './sum.js';

@@ -9,16 +9,21 @@ import { requantC } from '../params.js';
  * the plan's folded multiplier (ops/mean.ts). Axes that are not contiguous, an empty reduction
  * and int16 are refused: the C kernels have none of them.
  */
-function lowerMean({ axes: planAxes, count, integer }: MeanPlan, context: LowerContext): OpLowering {
+/** A reduction over one contiguous run of axes as the kernels see it: [outer][reduce][inner]. */
+export function reductionLayout(context: LowerContext, planAxes: readonly number[], count: number): { outer: number; inner: number } {
   const x = input(context, 0, 'input');
-  const y = output(context);
   const axes = [...planAxes].sort((a, b) => a - b);
   if (axes.length === 0 || axes[axes.length - 1] - axes[0] !== axes.length - 1) {
     fail(context, `reduces axes [${planAxes.join(', ')}] of ${tensorName(x)}; the kernels reduce one contiguous run of axes`);
   }
-  const outer = elementCount(x.shape.slice(0, axes[0]));
-  const inner = elementCount(x.shape.slice(axes[axes.length - 1] + 1));
   if (count === 0) fail(context, `reduces ${tensorName(x)} of shape ${formatShape(x.shape)} over zero elements`);
+  return { outer: elementCount(x.shape.slice(0, axes[0])), inner: elementCount(x.shape.slice(axes[axes.length - 1] + 1)) };
+}
+
+function lowerMean({ axes: planAxes, count, integer }: MeanPlan, context: LowerContext): OpLowering {
+  const x = input(context, 0, 'input');
+  const y = output(context);
+  const { outer, inner } = reductionLayout(context, planAxes, count);
   if (!integer) {
     return {
       kernels: ['td_mean_f32'],

@@ -279,6 +279,7 @@ export const extraOptionsWriters: Record<string, OptionsWriter> = {
   DEPTH_TO_SPACE: (builder, a) => ({ type: BuiltinOptions.DepthToSpaceOptions, offset: DepthToSpaceOptions.createDepthToSpaceOptions(builder, a.integer('blockSize', 1)) }),
   REDUCE_MAX: (builder, a) => ({ type: BuiltinOptions.ReducerOptions, offset: ReducerOptions.createReducerOptions(builder, a.boolean('keepDims')) }),
   REDUCE_MIN: (builder, a) => ({ type: BuiltinOptions.ReducerOptions, offset: ReducerOptions.createReducerOptions(builder, a.boolean('keepDims')) }),
+  SUM: (builder, a) => ({ type: BuiltinOptions.ReducerOptions, offset: ReducerOptions.createReducerOptions(builder, a.boolean('keepDims')) }),
   LEAKY_RELU: (builder, a) => ({ type: BuiltinOptions.LeakyReluOptions, offset: LeakyReluOptions.createLeakyReluOptions(builder, a.float32('alpha')) }),
   SVDF: (builder, a) => ({
     type: BuiltinOptions.SVDFOptions,

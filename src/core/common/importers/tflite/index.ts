@@ -479,6 +479,7 @@ class TfliteReader {
       case 'MEAN':
       case 'REDUCE_MAX':
       case 'REDUCE_MIN':
+      case 'SUM':
         return { keepDims: options(BuiltinOptions.ReducerOptions, () => new ReducerOptions())?.keepDims() ?? false };
       case 'UNIDIRECTIONAL_SEQUENCE_LSTM': {
         const o = options(BuiltinOptions.UnidirectionalSequenceLSTMOptions, () => new UnidirectionalSequenceLSTMOptions());

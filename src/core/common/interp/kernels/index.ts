@@ -23,3 +23,4 @@ import './math.js';
 import './gather-resize.js';
 import './batch-matmul.js';
 import './reduce-min-max.js';
+import './sum.js';

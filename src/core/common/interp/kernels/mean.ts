@@ -9,20 +9,17 @@ import { multiplyByQuantizedMultiplier } from '../../ops/fixed-point.js';
 import { mean } from '../../ops/mean.js';
 import { registerKernel } from '../registry.js';
 
-registerKernel(mean, ({ axes, count, integer }, { graph, op }) => {
-  const input = graph.tensors[op.inputs[0]];
-  const output = graph.tensors[op.outputs[0]];
-  const rank = input.shape.length;
-
-  // Output offset of every input element (row-major over the input, reduced axes skipped).
-  const inputCount = elementCount(input.shape);
+/** The output offset of every input element of a reduction over `axes` (row-major, reduced axes skipped). */
+export function reductionOffsets(shape: readonly number[], axes: readonly number[]): Int32Array {
+  const rank = shape.length;
+  const inputCount = elementCount(shape);
   const outputOffsets = new Int32Array(inputCount);
   const keptStrides = new Array<number>(rank).fill(0);
   let stride = 1;
   for (let d = rank - 1; d >= 0; d--) {
     if (axes.includes(d)) continue;
     keptStrides[d] = stride;
-    stride *= input.shape[d];
+    stride *= shape[d];
   }
   const index = new Array<number>(rank).fill(0);
   let offset = 0;
@@ -31,11 +28,20 @@ registerKernel(mean, ({ axes, count, integer }, { graph, op }) => {
     for (let d = rank - 1; d >= 0; d--) {
       index[d]++;
       offset += keptStrides[d];
-      if (index[d] < input.shape[d]) break;
-      offset -= keptStrides[d] * input.shape[d];
+      if (index[d] < shape[d]) break;
+      offset -= keptStrides[d] * shape[d];
       index[d] = 0;
     }
   }
+  return outputOffsets;
+}
+
+registerKernel(mean, ({ axes, count, integer }, { graph, op }) => {
+  const input = graph.tensors[op.inputs[0]];
+  const output = graph.tensors[op.outputs[0]];
+
+  const inputCount = elementCount(input.shape);
+  const outputOffsets = reductionOffsets(input.shape, axes);
   const outputCount = elementCount(output.shape);
 
   if (!integer) {
