@@ -512,4 +512,63 @@ export const opModels: OpModelSpec[] = [
       const x = m.input('float32', [2, 3, 4, 5]);
       m.op('SUM', { keepDims: false }, [x, m.int32([2, 1])], [m.tensor('float32', [2, 5])]);
     },
+  },
+  // Resource variables (a streaming model's state): written as VAR_HANDLE + CALL_ONCE of an init
+  // subgraph; one run adds the input to the variable's initial value and assigns the sum back.
+  {
+    name: 'resource_variable_float32',
+    build: (m) => {
+      const x = m.input('float32', [1, 8]);
+      const state = m.constant('float32', [1, 8]);
+      m.tensors[state].variable = true;
+      m.tensors[state].name = 'accumulator';
+      const read = m.tensor('float32', [1, 8]);
+      m.op('READ_VARIABLE', {}, [state], [read]);
+      const sum = m.tensor('float32', [1, 8]);
+      m.op('ADD', { activation: 'none' }, [read, x], [sum]);
+      m.op('ASSIGN_VARIABLE', {}, [state, sum], []);
+      m.outputs = [sum];
+    },
+  },
+  {
+    name: 'resource_variable_int8',
+    build: (m) => {
+      // No initial value: the variable starts at its zero point, as a reset leaves int8 state.
+      const x = m.input('int8', [1, 2, 6], q8);
+      const state = m.tensor('int8', [1, 2, 6], [0.1, 2], undefined, 'int8_state');
+      m.tensors[state].variable = true;
+      const read = m.tensor('int8', [1, 2, 6], [0.1, 2]);
+      m.op('READ_VARIABLE', {}, [state], [read]);
+      const sum = m.tensor('int8', [1, 2, 6], [0.1, 2]);
+      m.op('ADD', { activation: 'none' }, [read, x], [sum]);
+      m.op('ASSIGN_VARIABLE', {}, [state, sum], []);
+      m.outputs = [sum];
+    },
+  },
+  {
+    // A streaming keyword model's frame buffer: the variable holds the last 3 frames; each run
+    // drops the oldest (STRIDED_SLICE), appends the new one (CONCATENATION), stores the window
+    // and classifies it (FULLY_CONNECTED).
+    name: 'resource_variable_window_int8',
+    build: (m) => {
+      const x = m.input('int8', [1, 1, 4], q8);
+      const state = m.tensor('int8', [1, 3, 4], q8, undefined, 'frames');
+      m.tensors[state].variable = true;
+      const frames = m.tensor('int8', [1, 3, 4], q8);
+      m.op('READ_VARIABLE', {}, [state], [frames]);
+      const kept = m.tensor('int8', [1, 2, 4], q8);
+      const slice = { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0, offset: false };
+      m.op('STRIDED_SLICE', slice, [frames, m.int32([0, 1, 0]), m.int32([1, 3, 4]), m.int32([1, 1, 1])], [kept]);
+      const window = m.tensor('int8', [1, 3, 4], q8);
+      m.op('CONCATENATION', { axis: 1, activation: 'none' }, [kept, x], [window]);
+      m.op('ASSIGN_VARIABLE', {}, [state, window], []);
+      const flat = m.tensor('int8', [1, 12], q8);
+      m.op('RESHAPE', { newShape: [1, 12] }, [window, m.int32([1, 12])], [flat]);
+      const weights = m.constant('int8', [5, 12], [0.02, 0]);
+      const bias = m.tensor('int32', [5], [0.05 * 0.02, 0], Int32Array.from([100, -50, 0, 7, -3]));
+      const y = m.tensor('int8', [1, 5], [0.08, 1]);
+      m.op('FULLY_CONNECTED', { activation: 'none', keepNumDims: false, asymmetricQuantizeInputs: false }, [flat, weights, bias], [y]);
+      m.outputs = [y];
+    },
+  },
 ];

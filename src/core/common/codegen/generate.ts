@@ -486,9 +486,12 @@ function emitSource(
   }
 
   const run: string[] = ['td_status td_model_run(void) {', '  td_status status;', '  td_failed_op = -1;'];
-  if (stateLines.length > 0) run.push('#ifndef TD_MODEL_KEEP_STATE', '  td_model_reset_state();', '#endif');
+  // Kept state starts from its initial value too: the first run sets it up unless a reset has
+  // (the arena is zeroed at boot, but int8 state starts at its zero point and a resource variable
+  // at its init subgraph's value).
+  if (stateLines.length > 0) run.push('#ifndef TD_MODEL_KEEP_STATE', '  td_model_reset_state();', '#else', '  if (!td_state_ready) td_model_reset_state();', '#endif');
   graph.ops.forEach((op, index) => {
-    const inputsText = op.inputs.filter((id) => id >= 0 && graph.tensors[id].data === undefined).join(', ');
+    const inputsText = op.inputs.filter((id) => id >= 0 && (graph.tensors[id].data === undefined || graph.tensors[id].variable)).join(', ');
     run.push(`  /* op ${index}: ${op.type} (${inputsText}) -> (${op.outputs.join(', ')}) */`);
     run.push(`  TD_OP_BEGIN(${index});`);
     const call = calls[index];
@@ -566,8 +569,10 @@ function emitSource(
     '',
     ...tensorTable(graph, memory),
     '',
+    ...(stateLines.length > 0 ? ['static uint8_t td_state_ready = 0;', ''] : []),
     'void td_model_reset_state(void) {',
     ...stateLines,
+    ...(stateLines.length > 0 ? ['  td_state_ready = 1;'] : []),
     '}',
     '',
     ...run,

@@ -2,6 +2,7 @@ import { InterpreterError } from '../errors.js';
 import type { Graph, Tensor, TensorData } from '../ir/types.js';
 import { allocateData, elementCount, formatShape, tensorBytes } from '../ir/tensor.js';
 import { printableName } from '../printable.js';
+import { findOp } from '../ops/index.js';
 import type { KernelEval } from './kernel.js';
 import { findKernel } from './registry.js';
 import './kernels/index.js';
@@ -69,15 +70,17 @@ export class Interpreter {
   }
 
   /**
-   * Puts every variable tensor (LSTM state) back to its initial value, as TFLite Micro's
-   * ResetVariableTensors does: int8 state is filled with its zero point, any other type with
-   * zeros; data stored for the tensor in the model file is ignored.
+   * Puts every variable tensor (LSTM state, resource variables) back to its initial value: the
+   * tensor's data when it has some (a resource variable's value from the model's init subgraph,
+   * as the generated C's td_model_reset_state does), otherwise as TFLite Micro's
+   * ResetVariableTensors does: int8 state is filled with its zero point, any other type with zeros.
    */
   resetState(): void {
     for (const tensor of this.graph.tensors) {
       if (!tensor.variable) continue;
       const initial = allocateData(tensor.dtype, elementCount(tensor.shape));
-      if (tensor.dtype === 'int8') initial.fill((tensor.quantization?.zeroPoint[0] ?? 0) as never);
+      if (tensor.data && tensor.data.length === initial.length) initial.set(tensor.data as never);
+      else if (tensor.dtype === 'int8') initial.fill((tensor.quantization?.zeroPoint[0] ?? 0) as never);
       this.values[tensor.id] = initial;
     }
   }
@@ -151,7 +154,7 @@ function checkOutputs(graph: Graph): void {
   if (graph.outputs.length === 0) {
     throw new InterpreterError(`graph ${printableName(graph.name)} has no outputs: there is nothing to run`, { graph: graph.name });
   }
-  const op = graph.ops.findIndex((candidate) => candidate.outputs.length === 0);
+  const op = graph.ops.findIndex((candidate) => candidate.outputs.length === 0 && !findOp(candidate.type)?.updatesState);
   if (op >= 0) {
     throw new InterpreterError(`op ${op} (${graph.ops[op].type}) has no outputs`, { op });
   }

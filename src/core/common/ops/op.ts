@@ -79,6 +79,11 @@ export interface OpDefinition<Plan = unknown> {
    * when every input is data (PACK, CONCATENATION, MAXIMUM) and inputs and outputs share one encoding.
    */
   readonly preservesQuantization?: { input: number | 'all' };
+  /**
+   * The op's effect is on state, not on its outputs: it writes a variable tensor it takes as an
+   * input (ASSIGN_VARIABLE has no outputs at all), so passes keep it though no graph output reads it.
+   */
+  readonly updatesState?: boolean;
   /** The op's window when it is a windowed op (conv, depthwise, pools). */
   window?(graph: Graph, op: Op): OpWindow | undefined;
   /** Multiply-accumulates with weights (0 for ops without weights). */

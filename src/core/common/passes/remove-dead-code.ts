@@ -18,11 +18,13 @@
  *
  * Preconditions: ops in execution order (`validateGraph`). Graph inputs are always kept, used
  * or not: they are the model's signature. Deliberately not handled: ops with side effects
- * beyond their outputs (the IR has none; an LSTM's state tensors are its inputs, so a dead
- * LSTM goes with its state), and ops with no outputs, which are removed as dead.
+ * beyond their outputs other than ASSIGN_VARIABLE (an LSTM's state tensors are its inputs, so a
+ * dead LSTM goes with its state), and ops with no outputs, which are removed as dead. An op the
+ * op library marks `updatesState` (ASSIGN_VARIABLE: the next run reads what it writes) is live.
  */
 
 import type { Graph, Op, Tensor } from '../ir/types.js';
+import { findOp } from '../ops/index.js';
 import type { PassContext } from './pass.js';
 import { registerPass } from './registry.js';
 
@@ -31,7 +33,7 @@ export function removeDeadCode(graph: Graph, context: PassContext): Graph {
   const keep = new Array<boolean>(graph.ops.length).fill(false);
   for (let index = graph.ops.length - 1; index >= 0; index--) {
     const op = graph.ops[index];
-    if (!op.outputs.some((id) => live.has(id))) continue;
+    if (!op.outputs.some((id) => live.has(id)) && !findOp(op.type)?.updatesState) continue;
     keep[index] = true;
     for (const id of op.inputs) if (id >= 0) live.add(id);
   }

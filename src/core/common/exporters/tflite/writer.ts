@@ -32,6 +32,13 @@
  * hidden-state tensor quantized like the output state, which is what TFLite Micro (and so
  * TinyDeploy's interpreter) uses for the hidden state.
  *
+ * Resource variables (ops/resource-variable.ts): a variable tensor that READ_VARIABLE or
+ * ASSIGN_VARIABLE uses is written as TFLite's converter writes a `tf.Variable`: a RESOURCE tensor
+ * in its place (same id), written by a VAR_HANDLE whose shared name is the tensor's name; the main
+ * subgraph starts with CALL_ONCE of subgraph 1, the init subgraph, which assigns each variable
+ * its initial value (the tensor's data, or what a reset gives: the zero point for int8, else 0)
+ * and the VAR_HANDLEs follow it.
+ *
  * TD_GRU, TinyDeploy's fused GRU, is written as a custom op (custom code `TD_GRU`, its attributes
  * as FlexBuffer custom options: ops/gru-custom-options.ts); TFLite itself does not run it.
  *
@@ -43,7 +50,7 @@
  */
 import * as flatbuffers from 'flatbuffers';
 import { CodegenError } from '../../errors.js';
-import { bytesOf } from '../../ir/tensor.js';
+import { allocateData, bytesOf, elementCount } from '../../ir/tensor.js';
 import type { DType, Graph, Op, Quantization, Tensor } from '../../ir/types.js';
 import { isKnownOp, isOp } from '../../ir/types.js';
 import { graphProblems } from '../../ir/validate.js';
@@ -53,6 +60,8 @@ import { gruAttrs, gruOpType } from '../../ops/gru-layout.js';
 import {
   Buffer as TfliteBuffer,
   BuiltinOperator,
+  BuiltinOptions,
+  CallOnceOptions,
   CustomOptionsFormat,
   Model,
   Operator,
@@ -61,6 +70,7 @@ import {
   SubGraph,
   Tensor as TfliteTensor,
   TensorType,
+  VarHandleOptions,
 } from '../../importers/tflite/schema/tflite.js';
 import { operatorVersion } from './op-version.js';
 import { AttributeReader, extraOptionsWriters, optionlessBuiltins, optionsWriters } from './options.js';
@@ -106,6 +116,9 @@ export function exportTflite(graph: Graph): Uint8Array {
   return new TfliteWriter(graph).write();
 }
 
+/** Ops that use a resource variable (input 0): their variable is written as a VAR_HANDLE resource. */
+const resourceOpTypes: ReadonlySet<string> = new Set(['READ_VARIABLE', 'ASSIGN_VARIABLE']);
+
 interface OperatorCodeEntry {
   builtin: BuiltinOperator;
   version: number;
@@ -118,6 +131,8 @@ class TfliteWriter {
   private readonly tensors: Tensor[];
   /** Intermediate tensor ids per op index (only ops that have them). */
   private readonly intermediates = new Map<number, readonly number[]>();
+  /** Variable tensors written as resource variables, with their shared names, in id order. */
+  private resources = new Map<number, string>();
 
   constructor(private readonly graph: Graph) {
     const problems = graphProblems(graph);
@@ -126,7 +141,7 @@ class TfliteWriter {
     }
     this.tensors = [...graph.tensors];
     graph.ops.forEach((op, index) => {
-      if (!isKnownOp(op) && !(op.type in extraOptionsWriters) && !optionlessBuiltins.has(op.type) && op.type !== gruOpType) {
+      if (!isKnownOp(op) && !(op.type in extraOptionsWriters) && !optionlessBuiltins.has(op.type) && op.type !== gruOpType && !resourceOpTypes.has(op.type)) {
         const custom = 'customCode' in op && op.customCode ? ` (custom op ${op.customCode})` : '';
         throw new CodegenError(
           `tflite export: op ${index} (${op.type})${custom}: TinyDeploy keeps no attributes for this op type, ` +
@@ -136,6 +151,15 @@ class TfliteWriter {
       }
       this.planIntermediates(op, index);
     });
+    const names = new Set<string>();
+    for (const op of graph.ops) {
+      const id = op.inputs[0];
+      if (!resourceOpTypes.has(op.type) || this.resources.has(id)) continue;
+      const name = names.has(graph.tensors[id].name) ? `${graph.tensors[id].name}_${id}` : graph.tensors[id].name;
+      names.add(name);
+      this.resources.set(id, name);
+    }
+    this.resources = new Map([...this.resources].sort((a, b) => a[0] - b[0]));
   }
 
   write(): Uint8Array {
@@ -153,11 +177,48 @@ class TfliteWriter {
       bufferIndex.set(tensor.id, buffers.length);
       buffers.push(TfliteBuffer.endBuffer(builder));
     }
+    // The init subgraph's constants: each resource variable's initial value.
+    const initialBuffers = [...this.resources.keys()].map((id) => {
+      const data = createAlignedBytes(builder, bytesOf(initialValue(graph.tensors[id])));
+      TfliteBuffer.startBuffer(builder);
+      TfliteBuffer.addData(builder, data);
+      buffers.push(TfliteBuffer.endBuffer(builder));
+      return buffers.length - 1;
+    });
 
-    const tensorOffsets = tensors.map((tensor) => this.writeTensor(builder, tensor, bufferIndex.get(tensor.id) ?? 0));
+    const tensorOffsets = tensors.map((tensor) =>
+      this.resources.has(tensor.id) ? writeResourceTensor(builder, tensor.name) : this.writeTensor(builder, tensor, bufferIndex.get(tensor.id) ?? 0),
+    );
 
     const codes: OperatorCodeEntry[] = [];
     const codeIndex = new Map<string, number>();
+    const plainOpcode = (type: 'CALL_ONCE' | 'VAR_HANDLE' | 'ASSIGN_VARIABLE') => {
+      if (!codeIndex.has(type)) {
+        codeIndex.set(type, codes.length);
+        codes.push({ builtin: BuiltinOperator[type], version: 1 });
+      }
+      return codeIndex.get(type)!;
+    };
+    const varHandle = (output: number, sharedName: string) => {
+      const options = VarHandleOptions.createVarHandleOptions(builder, builder.createString(''), builder.createString(sharedName));
+      return writePlainOperator(builder, plainOpcode('VAR_HANDLE'), [], [output], { type: BuiltinOptions.VarHandleOptions, offset: options });
+    };
+    const resourceOperators: flatbuffers.Offset[] = [];
+    let initSubgraph: flatbuffers.Offset | undefined;
+    if (this.resources.size > 0) {
+      const callOnce = CallOnceOptions.createCallOnceOptions(builder, 1);
+      resourceOperators.push(writePlainOperator(builder, plainOpcode('CALL_ONCE'), [], [], { type: BuiltinOptions.CallOnceOptions, offset: callOnce }));
+      for (const [id, sharedName] of this.resources) resourceOperators.push(varHandle(id, sharedName));
+      const initTensors: flatbuffers.Offset[] = [];
+      const initOperators: flatbuffers.Offset[] = [];
+      [...this.resources].forEach(([id, sharedName], k) => {
+        initTensors.push(writeResourceTensor(builder, `${sharedName}/handle`));
+        initTensors.push(this.writeTensor(builder, { ...graph.tensors[id], name: `${sharedName}/initial_value`, variable: false }, initialBuffers[k]));
+        initOperators.push(varHandle(2 * k, sharedName));
+        initOperators.push(writePlainOperator(builder, plainOpcode('ASSIGN_VARIABLE'), [2 * k, 2 * k + 1], []));
+      });
+      initSubgraph = writeSubgraph(builder, 'init', initTensors, [], [], initOperators);
+    }
     const operatorOffsets = graph.ops.map((op, index) => {
       const version = op.type === gruOpType ? 1 : operatorVersion(graph, op);
       let opcode = codeIndex.get(op.type);
@@ -179,21 +240,10 @@ class TfliteWriter {
       return OperatorCode.createOperatorCode(builder, Math.min(builtin, PLACEHOLDER_FOR_GREATER_OP_CODES), custom, version, builtin);
     });
 
-    const subgraphTensors = SubGraph.createTensorsVector(builder, tensorOffsets);
-    const subgraphInputs = SubGraph.createInputsVector(builder, graph.inputs);
-    const subgraphOutputs = SubGraph.createOutputsVector(builder, graph.outputs);
-    const subgraphOperators = SubGraph.createOperatorsVector(builder, operatorOffsets);
-    const subgraphName = builder.createString(graph.name);
-    SubGraph.startSubGraph(builder);
-    SubGraph.addTensors(builder, subgraphTensors);
-    SubGraph.addInputs(builder, subgraphInputs);
-    SubGraph.addOutputs(builder, subgraphOutputs);
-    SubGraph.addOperators(builder, subgraphOperators);
-    SubGraph.addName(builder, subgraphName);
-    const subgraph = SubGraph.endSubGraph(builder);
+    const subgraph = writeSubgraph(builder, graph.name, tensorOffsets, graph.inputs, graph.outputs, [...resourceOperators, ...operatorOffsets]);
 
     const operatorCodes = Model.createOperatorCodesVector(builder, codeOffsets);
-    const subgraphs = Model.createSubgraphsVector(builder, [subgraph]);
+    const subgraphs = Model.createSubgraphsVector(builder, initSubgraph === undefined ? [subgraph] : [subgraph, initSubgraph]);
     const description = builder.createString(graph.source?.description || DEFAULT_DESCRIPTION);
     const bufferVector = Model.createBuffersVector(builder, buffers);
     Model.startModel(builder);
@@ -323,6 +373,68 @@ class TfliteWriter {
     }
     return size;
   }
+}
+
+function writeSubgraph(
+  builder: flatbuffers.Builder,
+  name: string,
+  tensors: flatbuffers.Offset[],
+  inputs: readonly number[],
+  outputs: readonly number[],
+  operators: flatbuffers.Offset[],
+): flatbuffers.Offset {
+  const tensorVector = SubGraph.createTensorsVector(builder, tensors);
+  const inputVector = SubGraph.createInputsVector(builder, [...inputs]);
+  const outputVector = SubGraph.createOutputsVector(builder, [...outputs]);
+  const operatorVector = SubGraph.createOperatorsVector(builder, operators);
+  const nameOffset = builder.createString(name);
+  SubGraph.startSubGraph(builder);
+  SubGraph.addTensors(builder, tensorVector);
+  SubGraph.addInputs(builder, inputVector);
+  SubGraph.addOutputs(builder, outputVector);
+  SubGraph.addOperators(builder, operatorVector);
+  SubGraph.addName(builder, nameOffset);
+  return SubGraph.endSubGraph(builder);
+}
+
+/** A variable's handle: a RESOURCE scalar without data. */
+function writeResourceTensor(builder: flatbuffers.Builder, name: string): flatbuffers.Offset {
+  const nameOffset = builder.createString(name);
+  const shape = TfliteTensor.createShapeVector(builder, []);
+  TfliteTensor.startTensor(builder);
+  TfliteTensor.addShape(builder, shape);
+  TfliteTensor.addType(builder, TensorType.RESOURCE);
+  TfliteTensor.addBuffer(builder, 0);
+  TfliteTensor.addName(builder, nameOffset);
+  return TfliteTensor.endTensor(builder);
+}
+
+function writePlainOperator(
+  builder: flatbuffers.Builder,
+  opcode: number,
+  inputs: readonly number[],
+  outputs: readonly number[],
+  options?: { type: BuiltinOptions; offset: flatbuffers.Offset },
+): flatbuffers.Offset {
+  const inputVector = Operator.createInputsVector(builder, [...inputs]);
+  const outputVector = Operator.createOutputsVector(builder, [...outputs]);
+  Operator.startOperator(builder);
+  Operator.addOpcodeIndex(builder, opcode);
+  Operator.addInputs(builder, inputVector);
+  Operator.addOutputs(builder, outputVector);
+  if (options) {
+    Operator.addBuiltinOptionsType(builder, options.type);
+    Operator.addBuiltinOptions(builder, options.offset);
+  }
+  return Operator.endOperator(builder);
+}
+
+/** A resource variable's first value: its data, or what a reset gives (the zero point for int8, else 0). */
+function initialValue(tensor: Tensor) {
+  const value = allocateData(tensor.dtype, elementCount(tensor.shape));
+  if (tensor.data && tensor.data.length === value.length) value.set(tensor.data as never);
+  else if (tensor.dtype === 'int8') value.fill((tensor.quantization?.zeroPoint[0] ?? 0) as never);
+  return value;
 }
 
 function writeQuantization(builder: flatbuffers.Builder, tensor: Tensor, q: Quantization): flatbuffers.Offset {

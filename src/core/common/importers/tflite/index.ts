@@ -7,10 +7,12 @@ import { decodeGruOptions } from '../../ops/gru-custom-options.js';
 import { gruOpType } from '../../ops/gru-layout.js';
 import { DEFAULT_MAX_TENSOR_BYTES, type ImportOptions, type ModelImporter } from '../importer.js';
 import { CheckedByteBuffer, OutOfBoundsRead } from './checked-byte-buffer.js';
+import { hasResourceVariables, resolveResourceVariables, type RawSubgraph } from './resource-variables.js';
 import {
   ActivationFunctionType,
   BuiltinOperator,
   BuiltinOptions,
+  CallOnceOptions,
   ConcatenationOptions,
   Conv2DOptions,
   DepthwiseConv2DOptions,
@@ -33,6 +35,7 @@ import {
   StridedSliceOptions,
   SVDFOptions,
   UnpackOptions,
+  VarHandleOptions,
   Model,
   Padding as TflitePadding,
   Pool2DOptions,
@@ -92,6 +95,8 @@ export const tfliteImporter: ModelImporter = {
  */
 class TfliteReader {
   private where = 'model header';
+  /** Per subgraph, the ids of its RESOURCE tensors (variable handles). */
+  private readonly resourceTensors = new Map<number, Set<number>>();
   private readonly buffer: CheckedByteBuffer;
 
   constructor(
@@ -156,13 +161,20 @@ class TfliteReader {
 
     this.where = 'buffers';
     const bufferCount = this.vectorLength(model.buffersLength(), 4, 'buffers');
-    const tensors = this.readTensors(model, subgraph, bufferCount);
-    const ops = this.readOperators(subgraph, opTypes, tensors.length);
-
-    this.where = 'subgraph 0 inputs';
-    const inputs = this.readIndexVector(subgraph.inputsLength(), (i) => subgraph.inputs(i)!, 'subgraph input', tensors.length);
-    this.where = 'subgraph 0 outputs';
-    const outputs = this.readIndexVector(subgraph.outputsLength(), (i) => subgraph.outputs(i)!, 'subgraph output', tensors.length);
+    const readSubgraph = (index: number): RawSubgraph => {
+      if (!Number.isInteger(index) || index < 0 || index >= subgraphCount) this.fail(`subgraph ${index} is referred to, model has ${subgraphCount} subgraphs`);
+      const source = model.subgraphs(index)!;
+      const tensors = this.readTensors(model, source, bufferCount, index);
+      const ops = this.readOperators(source, opTypes, tensors.length, index);
+      this.where = `subgraph ${index} inputs`;
+      const inputs = this.readIndexVector(source.inputsLength(), (i) => source.inputs(i)!, 'subgraph input', tensors.length);
+      this.where = `subgraph ${index} outputs`;
+      const outputs = this.readIndexVector(source.outputsLength(), (i) => source.outputs(i)!, 'subgraph output', tensors.length);
+      return { index, tensors, ops, inputs, outputs, resources: this.resourceTensors.get(index) ?? new Set() };
+    };
+    let main = readSubgraph(0);
+    if (hasResourceVariables(main)) main = { ...main, ...resolveResourceVariables(main, readSubgraph, (message) => this.fail(message)) };
+    const { tensors, ops, inputs, outputs } = main;
     if (outputs.length === 0) this.fail('subgraph 0 has no outputs: the model computes nothing');
     // A model input or output of no elements carries nothing: `run` would write 0 bytes and a board has nothing to send.
     for (const [role, ids] of [
@@ -192,8 +204,8 @@ class TfliteReader {
     return graph;
   }
 
-  private readTensors(model: Model, subgraph: SubGraph, bufferCount: number): Tensor[] {
-    this.where = 'subgraph 0 tensors';
+  private readTensors(model: Model, subgraph: SubGraph, bufferCount: number, subgraphIndex = 0): Tensor[] {
+    this.where = `subgraph ${subgraphIndex} tensors`;
     const count = this.vectorLength(subgraph.tensorsLength(), 4, 'tensors');
     const tensors: Tensor[] = [];
     for (let id = 0; id < count; id++) {
@@ -203,6 +215,13 @@ class TfliteReader {
       const label = `tensor ${id} (${printableName(name)})`;
       this.where = label;
       const type = source.type();
+      if (type === TensorType.RESOURCE) {
+        // A variable's handle: resource-variables.ts turns it into the variable tensor.
+        const resources = this.resourceTensors.get(subgraphIndex) ?? new Set<number>();
+        this.resourceTensors.set(subgraphIndex, resources.add(id));
+        tensors.push({ id, name, shape: [], dtype: 'int32' });
+        continue;
+      }
       const dtype = dtypes[type];
       if (!dtype) this.fail(`${label} has type ${TensorType[type] ?? type}, which TinyDeploy does not support`);
       const shape = this.readShape(source, label, dtype);
@@ -336,8 +355,8 @@ class TfliteReader {
     }
   }
 
-  private readOperators(subgraph: SubGraph, opTypes: { type: string; custom?: string }[], tensorCount: number): Op[] {
-    this.where = 'subgraph 0 operators';
+  private readOperators(subgraph: SubGraph, opTypes: { type: string; custom?: string }[], tensorCount: number, subgraphIndex = 0): Op[] {
+    this.where = `subgraph ${subgraphIndex} operators`;
     const count = this.vectorLength(subgraph.operatorsLength(), 4, 'operators');
     const ops: Op[] = [];
     for (let i = 0; i < count; i++) {
@@ -352,7 +371,8 @@ class TfliteReader {
       const inputs = this.readIndexVector(source.inputsLength(), (j) => source.inputs(j)!, `operator ${i}`, tensorCount, true);
       this.where = `operator ${i} (${type}) outputs`;
       const outputs = this.readIndexVector(source.outputsLength(), (j) => source.outputs(j)!, `operator ${i}`, tensorCount);
-      if (outputs.length === 0) this.fail(`operator ${i} (${type}) has no outputs`, { operator: i });
+      // ASSIGN_VARIABLE and CALL_ONCE act on variables only; every other op must write something.
+      if (outputs.length === 0 && type !== 'ASSIGN_VARIABLE' && type !== 'CALL_ONCE') this.fail(`operator ${i} (${type}) has no outputs`, { operator: i });
       this.where = `operator ${i} (${type}) intermediates`;
       const intermediates = this.readIndexVector(source.intermediatesLength(), (j) => source.intermediates(j)!, `operator ${i} intermediates`, tensorCount);
       this.where = `operator ${i} (${type}) options`;
@@ -547,6 +567,12 @@ class TfliteReader {
         return { blockSize: options(BuiltinOptions.SpaceToDepthOptions, () => new SpaceToDepthOptions())?.blockSize() ?? 0 };
       case 'DEPTH_TO_SPACE':
         return { blockSize: options(BuiltinOptions.DepthToSpaceOptions, () => new DepthToSpaceOptions())?.blockSize() ?? 0 };
+      case 'VAR_HANDLE': {
+        const o = options(BuiltinOptions.VarHandleOptions, () => new VarHandleOptions());
+        return { container: o?.container() ?? '', sharedName: o?.sharedName() ?? '' };
+      }
+      case 'CALL_ONCE':
+        return { initSubgraphIndex: options(BuiltinOptions.CallOnceOptions, () => new CallOnceOptions())?.initSubgraphIndex() ?? 0 };
       case 'BATCH_MATMUL': {
         const o = options(BuiltinOptions.BatchMatMulOptions, () => new BatchMatMulOptions());
         return { adjX: o?.adjX() ?? false, adjY: o?.adjY() ?? false };

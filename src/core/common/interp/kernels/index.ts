@@ -24,3 +24,4 @@ import './gather-resize.js';
 import './batch-matmul.js';
 import './reduce-min-max.js';
 import './sum.js';
+import './resource-variable.js';
