@@ -375,6 +375,35 @@ def save(model, name):
     print(f'{path}: {os.path.getsize(path)} bytes (quantized)', file=sys.stderr)
 
 
+class BiLstm(nn.Module):
+    """A bidirectional LSTM tagger and the final states of both directions."""
+
+    def __init__(self):
+        super().__init__()
+        self.bi = nn.LSTM(6, 8, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(16, 4)
+        self.head = nn.Linear(16, 3)
+
+    def forward(self, x):
+        y, (h, _) = self.bi(x)
+        return self.fc(y), self.head(torch.cat([h[0], h[1]], dim=1))
+
+
+class Rnn(nn.Module):
+    """PyTorch's simple RNN: a tanh layer, then a bidirectional ReLU layer, the sequence and the final states."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.RNN(5, 7, batch_first=True)
+        self.bi = nn.RNN(7, 4, batch_first=True, bidirectional=True, nonlinearity='relu')
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        y, _ = self.rnn(x)
+        z, h = self.bi(y)
+        return z, self.fc(torch.cat([h[0], h[1]], dim=1))
+
+
 def export(name, model, shape, opset):
     model.eval()
     randomise_batch_norms(model)
@@ -403,6 +432,10 @@ def main():
     export('conv1d', Conv1dNet(), (1, 10, 49), 15)
     export('lstm_classifier', LstmClassifier(), (1, 9, 6), 13)
     export('gru', Gru(), (1, 8, 4), 14)
+    torch.manual_seed(1404)
+    export('bilstm', BiLstm(), (1, 7, 6), 14)
+    torch.manual_seed(1405)
+    export('rnn', Rnn(), (1, 6, 5), 14)
     # The quantized fixtures draw from their own seeds.
     if wanted('qdq_cnn'):
         torch.manual_seed(1401)

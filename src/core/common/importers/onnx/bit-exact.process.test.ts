@@ -15,6 +15,8 @@ import { Interpreter } from '../../interp/interpreter.js';
 import { bytesOf, elementCount } from '../../ir/tensor.js';
 import type { Graph, TensorData } from '../../ir/types.js';
 import { loadModelFile } from '../../../node/model-file.js';
+import { syntheticSamples } from '../../passes/quantize/synthetic.js';
+import { runPipeline } from '../../passes/run-pipeline.js';
 import { seededRandom } from '../../search/random.js';
 
 const fixtures = join(import.meta.dirname, '../../../../../test/fixtures/onnx');
@@ -54,6 +56,29 @@ describe('quantized ONNX models (QDQ, QOperator) on the interpreter, host C and 
       expect(graph.ops.filter((op) => graph.tensors[op.outputs[0]].dtype === 'float32').map((op) => op.type)).toEqual(['DEQUANTIZE']);
       const outputs = await expectBitExact(graph, name);
       expect(outputs[0].length).toBeGreaterThan(0);
+    }, 300_000);
+  }
+});
+
+describe('recurrent PyTorch models via ONNX, quantized to int8, on the interpreter, host C and virtual-m4f', () => {
+  requireTools(missingHostCompiler ?? missingArmToolchain ?? missingQemu);
+  const recurrent: Record<string, string[]> = {
+    gru: ['TD_GRU'],
+    bilstm: ['UNIDIRECTIONAL_SEQUENCE_LSTM', 'REVERSE_V2'],
+    recurrent: ['TD_GRU', 'UNIDIRECTIONAL_SEQUENCE_LSTM', 'REVERSE_V2'],
+    rnn: ['FULLY_CONNECTED', 'TANH', 'PACK'],
+  };
+  for (const [name, types] of Object.entries(recurrent)) {
+    it(`${name}.onnx (${types.join(', ')}) quantized to int8 runs byte-identical in all three`, async () => {
+      const source = await loadModelFile(join(fixtures, `${name}.onnx`));
+      const samples = syntheticSamples(source, { count: 16, seed: 1, min: -1, max: 1 });
+      const { graph } = await runPipeline(source, [{ pass: 'quantize-int8', options: { io: 'int8' } }], { validate: true, resources: { calibration: samples } });
+      for (const type of types) {
+        const ops = graph.ops.filter((op) => op.type === type);
+        expect(ops.length).toBeGreaterThan(0);
+        for (const op of ops) expect(graph.tensors[op.outputs[0]].dtype).toBe('int8');
+      }
+      await expectBitExact(graph, name);
     }, 300_000);
   }
 });

@@ -71,7 +71,7 @@ export const supportedOnnxOps = new Set([
   'Conv', 'Gemm', 'MatMul', 'Add', 'Sub', 'Mul', 'Div', 'Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh', 'HardSwish',
   'MaxPool', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization', 'Flatten', 'Reshape', 'Squeeze', 'Unsqueeze',
   'Transpose', 'Concat', 'Slice', 'Pad', 'Softmax', 'ReduceMean', 'LSTM', 'Constant', 'ConstantOfShape', 'Shape',
-  'Gather', 'Cast', 'Identity', 'Dropout', 'DequantizeLinear', 'GRU', 'QuantizeLinear', 'QLinearConv', 'QLinearMatMul',
+  'Gather', 'Cast', 'Identity', 'Dropout', 'DequantizeLinear', 'GRU', 'QuantizeLinear', 'QLinearConv', 'QLinearMatMul', 'RNN',
 ]);
 
 /** An activation's int8 encoding as a QDQ model gives it (uint8 ones shifted to int8: same scale, zero point − 128). */
@@ -85,12 +85,7 @@ export function unsupportedReason(node: OnnxNode): string | undefined {
   const domain = node.domain ?? '';
   const type = node.op_type ?? '';
   if (domain !== '' && domain !== 'ai.onnx') return `operator domain "${domain}" is not supported (only the default ONNX domain)`;
-  if (type === 'RNN') return 'RNN is not supported yet (LSTM and GRU are)';
   if (type === 'GRU' && !findOp('TD_GRU')) return 'GRU needs TinyDeploy\'s TD_GRU op, which this version does not have';
-  if (type === 'LSTM') {
-    const direction = text(attributeMap(node).get('direction')?.s) ?? 'forward';
-    if (direction !== 'forward') return `${direction} LSTM is not supported yet (forward only)`;
-  }
   if (!supportedOnnxOps.has(type)) return `${type} is not supported`;
   return undefined;
 }
@@ -409,7 +404,7 @@ export class OnnxConverter {
     if (reason) this.fail(reason);
     // A node whose inputs are all constants is evaluated now (shape arithmetic).
     const inputs = (node.input ?? []).map((name, i) => (name ? i : -1)).filter((i) => i >= 0);
-    if (type !== 'LSTM' && type !== 'GRU' && inputs.length > 0 && inputs.every((i) => this.isConst(i)) && this.foldConstant(type)) return;
+    if (type !== 'LSTM' && type !== 'GRU' && type !== 'RNN' && inputs.length > 0 && inputs.every((i) => this.isConst(i)) && this.foldConstant(type)) return;
     switch (type) {
       case 'Gather':
         if (this.input(0)!.kind === 'value' && this.isConst(1)) return this.gather();
@@ -478,6 +473,8 @@ export class OnnxConverter {
         return this.lstm();
       case 'GRU':
         return this.gru();
+      case 'RNN':
+        return this.rnn();
       default:
         this.fail(`${type} is not supported`);
     }
@@ -1580,6 +1577,22 @@ export class OnnxConverter {
       });
       sequences.push(sequence);
     }
+    this.recurrentOutputs(name, sequences, { steps, batch, hidden, layout, timeMajor, direction, what: 'GRU' });
+  }
+
+  /**
+   * Y and Y_h of a recurrent node from each direction's IR sequence ([T, B, H] time-major or
+   * [B, T, H], in time order): the directions side by side (CONCATENATION) relabelled as Y
+   * (layout 0 [T, dirs, B, H], layout 1 [B, T, dirs, H]); Y_h the forward direction's last step
+   * and the backward one's first, sliced from Y.
+   */
+  private recurrentOutputs(
+    name: string,
+    sequences: number[],
+    shape: { steps: number; batch: number; hidden: number; layout: number; timeMajor: boolean; direction: string; what: string },
+  ): void {
+    const { steps, batch, hidden, layout, timeMajor, direction, what } = shape;
+    const directions = sequences.length;
     // IR: [T, B, dirs·H] (time-major) or [B, T, dirs·H], the directions side by side.
     const joinedShape = timeMajor ? [steps, batch, directions * hidden] : [batch, steps, directions * hidden];
     let joined = sequences[0];
@@ -1590,18 +1603,20 @@ export class OnnxConverter {
     // ONNX dims of Y: layout 0 [T, dirs, B, H], layout 1 [B, T, dirs, H]; the IR holds (T or B, B or T, dirs, H).
     const [tAxis, dirAxis, bAxis] = layout ? [1, 2, 0] : [0, 1, 2];
     const yShape = layout ? [batch, steps, directions, hidden] : [steps, directions, batch, hidden];
-    const yPerm = timeMajor ? [tAxis, bAxis, dirAxis, 3] : [bAxis, tAxis, dirAxis, 3];
+    // One direction: its unit axis last (IR [T, B, H, 1]), which a Squeeze of it drops without moving data.
+    const yPerm = directions === 1 ? (timeMajor ? [tAxis, bAxis, 3, dirAxis] : [bAxis, tAxis, 3, dirAxis]) : timeMajor ? [tAxis, bAxis, dirAxis, 3] : [bAxis, tAxis, dirAxis, 3];
     const y: Value = this.newValue(yShape, yPerm);
     this.reshape(joined, y.tensor);
     const lastHidden = this.node.output?.[1];
     if (lastHidden && (this.readers.get(lastHidden) ?? 0) > 0) {
       // Y_h [dirs, B, H] (layout 1: [B, dirs, H]): the forward direction's last step, the backward one's first.
-      const parts = Array.from({ length: directions }, (_, d) => {
+      const parts = sequences.map((tensor, d) => {
         const reverse = direction === 'reverse' || d === 1;
-        const box = yShape.map((size) => ({ start: 0, count: size, step: 1 }));
-        box[tAxis] = { start: reverse ? 0 : steps - 1, count: 1, step: 1 };
-        box[dirAxis] = { start: d, count: 1, step: 1 };
-        return this.stridedSlice(y, box, [tAxis], 'the GRU output Y_h');
+        const sequence: Value = { kind: 'value', tensor, shape: [steps, batch, hidden], perm: timeMajor ? [0, 1, 2] : [1, 0, 2] };
+        const box = [{ start: reverse ? 0 : steps - 1, count: 1, step: 1 }, { start: 0, count: batch, step: 1 }, { start: 0, count: hidden, step: 1 }];
+        const part = this.stridedSlice(sequence, box, [], `the ${what} output Y_h`);
+        // layout 1 gives Y_h as [B, dirs, H]: the same bytes relabelled.
+        return layout ? { ...part, shape: [batch, 1, hidden], perm: part.perm.map((p) => [1, 0, 2][p]) } : part;
       });
       let yh = parts[0];
       if (directions === 2) {
@@ -1618,13 +1633,21 @@ export class OnnxConverter {
 
   // ---- LSTM
 
+  /**
+   * ONNX LSTM (gate order i, o, f, c) → UNIDIRECTIONAL_SEQUENCE_LSTM (TFLite's i, f, c, o) per
+   * direction: forward, reverse or both. A reverse direction runs on REVERSE_V2 of the input along
+   * time and its output is reversed back, as TFLite's converter writes Keras's Bidirectional
+   * LSTM; Y and Y_h as for the GRU.
+   */
   private lstm(): void {
     const activations = (this.attrs.get('activations')?.strings ?? []).map((s) => text(s));
-    if (activations.length > 0 && (activations[0] !== 'Sigmoid' || activations[1] !== 'Tanh' || activations[2] !== 'Tanh')) {
+    if (activations.length > 0 && activations.some((a, i) => a !== ['Sigmoid', 'Tanh', 'Tanh'][i % 3])) {
       this.fail(`activations [${activations.join(', ')}] are not supported (only the default Sigmoid, Tanh, Tanh)`);
     }
     if (this.attrs.has('clip')) this.fail('clip is not supported');
     if (this.int('input_forget', 0)) this.fail('input_forget = 1 (coupled input and forget gates) is not supported');
+    const direction = this.string('direction', 'forward');
+    const directions = direction === 'bidirectional' ? 2 : 1;
     const layout = this.int('layout', 0);
     const x = this.settle(this.value(0, 'X'));
     if (x.shape.length !== 3) this.fail(`input X ${formatShape(x.shape)} must have rank 3`);
@@ -1633,8 +1656,8 @@ export class OnnxConverter {
     const b = this.optionalConst(3, 'B');
     const hidden = this.int('hidden_size', r.shape[2]);
     const [steps, batch, features] = layout ? [x.shape[1], x.shape[0], x.shape[2]] : x.shape;
-    if (!sameList(w.shape, [1, 4 * hidden, features])) this.fail(`W ${formatShape(w.shape)} should be [1, ${4 * hidden}, ${features}]`);
-    if (!sameList(r.shape, [1, 4 * hidden, hidden])) this.fail(`R ${formatShape(r.shape)} should be [1, ${4 * hidden}, ${hidden}]`);
+    if (!sameList(w.shape, [directions, 4 * hidden, features])) this.fail(`W ${formatShape(w.shape)} should be [${directions}, ${4 * hidden}, ${features}]`);
+    if (!sameList(r.shape, [directions, 4 * hidden, hidden])) this.fail(`R ${formatShape(r.shape)} should be [${directions}, ${4 * hidden}, ${hidden}]`);
     if (this.node.input?.[4]) {
       const lengths = this.const(4, 'sequence_lens');
       if (Array.from(lengths.data).some((length) => length !== steps)) this.fail(`sequence_lens [${Array.from(lengths.data).join(', ')}] shorter than the ${steps} steps are not supported`);
@@ -1647,54 +1670,149 @@ export class OnnxConverter {
     const cellOutput = this.node.output?.[2];
     if (cellOutput && (this.readers.get(cellOutput) ?? 0) > 0) this.fail('output Y_c (last cell state) is read by the graph; only Y and Y_h are supported');
     // IR layout: time-major when X is [T, B, F] in the IR, batch-major when the IR holds [B, T, F].
-    const seqAxis = layout ? 1 : 0;
-    let input = x;
-    if (x.perm[2] !== 2) input = this.identity(x);
-    const timeMajor = input.perm[0] === seqAxis;
+    const input = x.perm[2] !== 2 ? this.identity(x) : x;
+    const timeMajor = input.perm[0] === (layout ? 1 : 0);
+    const irTimeAxis = timeMajor ? 0 : 1;
     const name = this.node.name || this.outputName();
-    const gate = (c: Constant, g: number, rows: number, cols: number) => Float32Array.from(c.data.subarray(g * rows * cols, (g + 1) * rows * cols));
     // ONNX gate order i, o, f, c; TFLite inputs: 1-4 input weights (i, f, c, o), 5-8 recurrent, 12-15 biases.
     const onnxGate = { input: 0, output: 1, forget: 2, cell: 3 };
     const order = ['input', 'forget', 'cell', 'output'] as const;
-    const inputWeights = order.map((g) => this.addTensor(`${name}/W_${g}`, [hidden, features], 'float32', gate(w, onnxGate[g], hidden, features)));
-    const recurrentWeights = order.map((g) => this.addTensor(`${name}/R_${g}`, [hidden, hidden], 'float32', gate(r, onnxGate[g], hidden, hidden)));
-    const biases = order.map((g) => {
-      const values = new Float32Array(hidden);
-      if (b) for (let u = 0; u < hidden; u++) values[u] = b.data[onnxGate[g] * hidden + u] + b.data[4 * hidden + onnxGate[g] * hidden + u];
-      return this.addTensor(`${name}/b_${g}`, [hidden], 'float32', values);
-    });
-    const outputState = this.addTensor(`${name}/output_state`, [batch, hidden], 'float32');
-    const cellState = this.addTensor(`${name}/cell_state`, [batch, hidden], 'float32');
-    this.tensors[outputState].variable = true;
-    this.tensors[cellState].variable = true;
-    const irOutShape = timeMajor ? [steps, batch, hidden] : [batch, steps, hidden];
-    const lstmOut = this.addTensor(`${name}/sequence`, irOutShape, 'float32');
-    this.addOp(
-      'UNIDIRECTIONAL_SEQUENCE_LSTM',
-      [input.tensor, ...inputWeights, ...recurrentWeights, -1, -1, -1, ...biases, -1, -1, outputState, cellState],
-      [lstmOut],
-      { activation: 'tanh', cellClip: 0, projClip: 0, timeMajor, asymmetricQuantizeInputs: false, diagonalRecurrentTensors: false },
-    );
-    const lastHidden = this.node.output?.[1];
-    if (lastHidden && (this.readers.get(lastHidden) ?? 0) > 0) {
-      // Y_h [1, B, H] is the last time step of the sequence.
-      const sequence: Value = { kind: 'value', tensor: lstmOut, shape: [steps, batch, hidden], perm: timeMajor ? [0, 1, 2] : [1, 0, 2] };
-      const box = [{ start: steps - 1, count: 1, step: 1 }, { start: 0, count: batch, step: 1 }, { start: 0, count: hidden, step: 1 }];
-      const yh = this.stridedSlice(sequence, box, [], 'the LSTM output Y_h');
-      this.tensors[yh.tensor].name = lastHidden;
-      // layout 1 gives Y_h as [B, 1, H]: the same bytes relabelled.
-      this.define(layout ? { ...yh, shape: [batch, 1, hidden], perm: yh.perm.map((p) => [1, 0, 2][p]) } : yh, 1);
+    const irSequenceShape = timeMajor ? [steps, batch, hidden] : [batch, steps, hidden];
+    const sequences: number[] = [];
+    for (let d = 0; d < directions; d++) {
+      const reverse = direction === 'reverse' || d === 1;
+      const prefix = directions === 1 && !reverse ? name : `${name}/${reverse ? 'backward' : 'forward'}`;
+      const gate = (c: Constant, g: number, cols: number) => {
+        const start = (d * 4 * hidden + g * hidden) * cols;
+        return Float32Array.from(c.data.subarray(start, start + hidden * cols));
+      };
+      const inputWeights = order.map((g) => this.addTensor(`${prefix}/W_${g}`, [hidden, features], 'float32', gate(w, onnxGate[g], features)));
+      const recurrentWeights = order.map((g) => this.addTensor(`${prefix}/R_${g}`, [hidden, hidden], 'float32', gate(r, onnxGate[g], hidden)));
+      const biases = order.map((g) => {
+        const values = new Float32Array(hidden);
+        if (b) for (let u = 0; u < hidden; u++) values[u] = b.data[d * 8 * hidden + onnxGate[g] * hidden + u] + b.data[d * 8 * hidden + 4 * hidden + onnxGate[g] * hidden + u];
+        return this.addTensor(`${prefix}/b_${g}`, [hidden], 'float32', values);
+      });
+      const outputState = this.addTensor(`${prefix}/output_state`, [batch, hidden], 'float32');
+      const cellState = this.addTensor(`${prefix}/cell_state`, [batch, hidden], 'float32');
+      this.tensors[outputState].variable = true;
+      this.tensors[cellState].variable = true;
+      let lstmInput = input.tensor;
+      const timeAxis = reverse ? this.addTensor(`${prefix}/time_axis`, [1], 'int32', Int32Array.of(irTimeAxis)) : -1;
+      if (reverse) {
+        this.requireOp('REVERSE_V2', `a ${direction} LSTM`);
+        lstmInput = this.addTensor(`${prefix}/input_reversed`, this.tensors[input.tensor].shape, 'float32');
+        this.addOp('REVERSE_V2', [input.tensor, timeAxis], [lstmInput], {});
+      }
+      const lstmOut = this.addTensor(`${prefix}/${reverse ? 'sequence_reversed' : 'sequence'}`, irSequenceShape, 'float32');
+      this.addOp(
+        'UNIDIRECTIONAL_SEQUENCE_LSTM',
+        [lstmInput, ...inputWeights, ...recurrentWeights, -1, -1, -1, ...biases, -1, -1, outputState, cellState],
+        [lstmOut],
+        { activation: 'tanh', cellClip: 0, projClip: 0, timeMajor, asymmetricQuantizeInputs: false, diagonalRecurrentTensors: false },
+      );
+      let sequence = lstmOut;
+      if (reverse) {
+        sequence = this.addTensor(`${prefix}/sequence`, irSequenceShape, 'float32');
+        this.addOp('REVERSE_V2', [lstmOut, timeAxis], [sequence], {});
+      }
+      sequences.push(sequence);
     }
-    if (!this.node.output?.[0]) return;
-    // Y: [T, 1, B, H] (layout 0) or [B, T, 1, H] (layout 1); the IR keeps its 3 dimensions plus a unit one.
-    const yShape = layout ? [batch, steps, 1, hidden] : [steps, 1, batch, hidden];
-    const [tAxis, bAxis] = layout ? [1, 0] : [0, 2];
-    const hAxis = 3;
-    const dirAxis = layout ? 2 : 1;
-    const perm = timeMajor ? [tAxis, bAxis, hAxis, dirAxis] : [bAxis, tAxis, hAxis, dirAxis];
-    const y = this.newValue(yShape, perm);
-    this.reshape(lstmOut, y.tensor);
-    this.define(y);
+    this.recurrentOutputs(name, sequences, { steps, batch, hidden, layout, timeMajor, direction, what: 'LSTM' });
+  }
+
+  // ---- RNN
+
+  /**
+   * ONNX RNN (a simple recurrent layer, H_t = f(W·X_t + R·H_{t−1} + Wb + Rb)) unrolled over its
+   * steps into builtin ops every back end and TFLite run: per step a STRIDED_SLICE of the input,
+   * FULLY_CONNECTED of it (both biases), FULLY_CONNECTED of the last state, ADD, the activation
+   * (TANH, LOGISTIC or RELU fused into the ADD); the states PACKed along time. The first step
+   * has no recurrent term (zero initial state). The state is not kept across runs.
+   */
+  private rnn(): void {
+    const activations = (this.attrs.get('activations')?.strings ?? []).map((a) => text(a));
+    const kinds = activations.length > 0 ? activations : ['Tanh'];
+    if (kinds.some((a) => a !== kinds[0]) || !['Tanh', 'Sigmoid', 'Relu'].includes(kinds[0] ?? '')) {
+      this.fail(`activations [${kinds.join(', ')}] are not supported (Tanh, Sigmoid or Relu, the same for both directions)`);
+    }
+    if (this.attrs.has('clip')) this.fail('clip is not supported');
+    const direction = this.string('direction', 'forward');
+    const directions = direction === 'bidirectional' ? 2 : 1;
+    const layout = this.int('layout', 0);
+    const x = this.settle(this.value(0, 'X'));
+    if (x.shape.length !== 3) this.fail(`input X ${formatShape(x.shape)} must have rank 3`);
+    const w = this.const(1, 'W');
+    const r = this.const(2, 'R');
+    const b = this.optionalConst(3, 'B');
+    const hidden = this.int('hidden_size', r.shape[2]);
+    const [steps, batch, features] = layout ? [x.shape[1], x.shape[0], x.shape[2]] : x.shape;
+    if (!sameList(w.shape, [directions, hidden, features])) this.fail(`W ${formatShape(w.shape)} should be [${directions}, ${hidden}, ${features}]`);
+    if (!sameList(r.shape, [directions, hidden, hidden])) this.fail(`R ${formatShape(r.shape)} should be [${directions}, ${hidden}, ${hidden}]`);
+    if (this.node.input?.[4]) {
+      const lengths = this.const(4, 'sequence_lens');
+      if (Array.from(lengths.data).some((length) => length !== steps)) this.fail(`sequence_lens [${Array.from(lengths.data).join(', ')}] shorter than the ${steps} steps are not supported`);
+    }
+    if (this.node.input?.[5]) {
+      if (!this.isConst(5)) this.fail('initial_h is computed by the graph; only a zero initial state is supported');
+      if (Array.from(this.const(5, 'initial_h').data).some((v) => v !== 0)) this.fail('a non-zero initial_h is not supported');
+    }
+    for (const type of ['STRIDED_SLICE', 'FULLY_CONNECTED', 'ADD', 'PACK']) this.requireOp(type, 'an RNN');
+    const input = x.perm[2] !== 2 ? this.identity(x) : x;
+    const timeMajor = input.perm[0] === (layout ? 1 : 0);
+    const name = this.node.name || this.outputName();
+    const activation: Activation = kinds[0] === 'Relu' ? 'relu' : 'none';
+    const separate = kinds[0] === 'Tanh' ? 'TANH' : kinds[0] === 'Sigmoid' ? 'LOGISTIC' : undefined;
+    const sequences: number[] = [];
+    for (let d = 0; d < directions; d++) {
+      const reverse = direction === 'reverse' || d === 1;
+      const prefix = directions === 1 && !reverse ? name : `${name}/${reverse ? 'backward' : 'forward'}`;
+      const block = (c: Constant, cols: number) => Float32Array.from(c.data.subarray(d * hidden * cols, (d + 1) * hidden * cols));
+      const inputWeights = this.addTensor(`${prefix}/W`, [hidden, features], 'float32', block(w, features));
+      const recurrentWeights = this.addTensor(`${prefix}/R`, [hidden, hidden], 'float32', block(r, hidden));
+      const bias = new Float32Array(hidden);
+      if (b) for (let u = 0; u < hidden; u++) bias[u] = b.data[d * 2 * hidden + u] + b.data[d * 2 * hidden + hidden + u];
+      const biasTensor = this.addTensor(`${prefix}/b`, [hidden], 'float32', bias);
+      const states: number[] = new Array<number>(steps);
+      let previous = -1;
+      for (let k = 0; k < steps; k++) {
+        const t = reverse ? steps - 1 - k : k;
+        const step = `${prefix}/step${t}`;
+        const slice = this.addTensor(`${step}/x`, [batch, features], 'float32');
+        const begin = timeMajor ? [t, 0, 0] : [0, t, 0];
+        const end = timeMajor ? [t + 1, batch, features] : [batch, t + 1, features];
+        const vector = (label: string, values: number[]) => this.addTensor(`${step}/${label}`, [3], 'int32', Int32Array.from(values));
+        this.addOp('STRIDED_SLICE', [input.tensor, vector('begin', begin), vector('end', end), vector('strides', [1, 1, 1])], [slice], {
+          beginMask: 0,
+          endMask: 0,
+          ellipsisMask: 0,
+          newAxisMask: 0,
+          shrinkAxisMask: timeMajor ? 1 : 2,
+          offset: false,
+        });
+        const projected = this.addTensor(previous < 0 && !separate ? `${step}/h` : `${step}/input_projection`, [batch, hidden], 'float32');
+        const fcAttrs = { activation: previous < 0 ? activation : ('none' as Activation), keepNumDims: false, asymmetricQuantizeInputs: false };
+        this.addOp('FULLY_CONNECTED', [slice, inputWeights, biasTensor], [projected], fcAttrs);
+        let sum = projected;
+        if (previous >= 0) {
+          const recurrent = this.addTensor(`${step}/recurrent_projection`, [batch, hidden], 'float32');
+          this.addOp('FULLY_CONNECTED', [previous, recurrentWeights, -1], [recurrent], { ...fcAttrs, activation: 'none' });
+          sum = this.addTensor(separate ? `${step}/sum` : `${step}/h`, [batch, hidden], 'float32');
+          this.addOp('ADD', [projected, recurrent], [sum], { activation });
+        }
+        let state = sum;
+        if (separate) {
+          state = this.addTensor(`${step}/h`, [batch, hidden], 'float32');
+          this.addOp(separate, [sum], [state], {});
+        }
+        states[t] = state;
+        previous = state;
+      }
+      const sequence = this.addTensor(`${prefix}/sequence`, timeMajor ? [steps, batch, hidden] : [batch, steps, hidden], 'float32');
+      this.addOp('PACK', states, [sequence], { axis: timeMajor ? 0 : 1, valuesCount: steps });
+      sequences.push(sequence);
+    }
+    this.recurrentOutputs(name, sequences, { steps, batch, hidden, layout, timeMajor, direction, what: 'RNN' });
   }
 }
 

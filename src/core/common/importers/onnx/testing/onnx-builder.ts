@@ -12,7 +12,7 @@ export interface NodeSpec {
   inputs: string[];
   outputs: string[];
   name?: string;
-  attributes?: Record<string, number | number[] | string>;
+  attributes?: Record<string, number | number[] | string | string[]>;
 }
 
 export interface ModelSpec {
@@ -27,9 +27,10 @@ export function float32Bytes(values: number[]): Uint8Array {
   return new Uint8Array(Float32Array.from(values).buffer);
 }
 
-function attribute(name: string, value: number | number[] | string): object {
+function attribute(name: string, value: number | number[] | string | string[]): object {
   if (typeof value === 'string') return { name, type: 3, s: new TextEncoder().encode(value) };
-  if (Array.isArray(value)) return { name, type: 7, ints: value };
+  if (Array.isArray(value) && typeof value[0] === 'string') return { name, type: 8, strings: (value as string[]).map((v) => new TextEncoder().encode(v)) };
+  if (Array.isArray(value)) return { name, type: 7, ints: value as number[] };
   return Number.isInteger(value) ? { name, type: 2, i: value } : { name, type: 1, f: value };
 }
 
