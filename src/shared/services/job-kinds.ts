@@ -10,7 +10,7 @@
  */
 
 import { id } from './fields.js';
-import { array, integer, object, optional, type Infer } from './validation.js';
+import { array, integer, object, optional, string, type Infer } from './validation.js';
 
 export const jobParameters = {
   /**
@@ -57,6 +57,33 @@ export const jobParameters = {
     seed: optional(integer(0, 2_147_483_647)),
     maxSteps: optional(integer(1, 10_000_000)),
   }),
+  /**
+   * Hardware-aware architecture search in a project: candidates of a built-in `space` (lstm, gru,
+   * ds-cnn, mlp) are built, trained on a dataset of the project (its last 20 % held out), quantized
+   * to int8 and measured on the board, `trials` in all; each trial is stored as it ends, and the
+   * same search started again continues from its stored trials. Budgets: flash and RAM (arena +
+   * stack) bytes, latency in the board's unit; `optimizer` bo (default), random or sobol;
+   * `precisions` (default int8-ptq alone): with more than one, each candidate's precision is
+   * searched too (float32, or int8 by post-training quantization); `limit`: samples read from the
+   * dataset; `maxSteps`: training steps per trial; `workers`: trials run at once.
+   */
+  search: object({
+    projectId: id,
+    space: id,
+    datasetId: id,
+    boardId: id,
+    trials: integer(1, 1000),
+    epochs: optional(integer(1, 1000)),
+    optimizer: optional(string({ minLength: 2, maxLength: 6, pattern: { expression: /^(bo|random|sobol)$/, description: 'bo, random or sobol' } })),
+    seed: optional(integer(0, 2_147_483_647)),
+    budgetFlash: optional(integer(1, 2 ** 40)),
+    budgetRam: optional(integer(1, 2 ** 40)),
+    maxLatency: optional(integer(1, Number.MAX_SAFE_INTEGER)),
+    limit: optional(integer(1, 10_000_000)),
+    maxSteps: optional(integer(1, 10_000_000)),
+    workers: optional(integer(1, 16)),
+    precisions: optional(array(string({ minLength: 1, maxLength: 16, pattern: { expression: /^(int8-ptq|float32)$/, description: 'int8-ptq or float32' } }), 1, 2)),
+  }),
 };
 
 export type JobKind = keyof typeof jobParameters;
@@ -69,6 +96,7 @@ export const jobDefaults = {
   deploy: { runs: 1 },
   validate: { samples: 100 },
   optimize: { pipeline: 'quantize-int8', samples: 200, evaluationLimit: 500 },
+  search: { epochs: 10, optimizer: 'bo', seed: 1 },
 } satisfies { [K in JobKind]?: Partial<JobRequest<K>> };
 
 /** The JobService method that starts a job of `kind`: `startDeploy`, `startEvaluate`, … */

@@ -112,6 +112,14 @@ export const servicesSchema: ServicesSchema<AppServices> = {
     },
     events: {},
   },
+  searches: {
+    methods: {
+      list: object({ projectId: id }),
+      get: object({ searchId: id }),
+      makeVariant: object({ searchId: id, trialIndex: integer(0, 1_000_000) }),
+    },
+    events: {},
+  },
   menu: {
     methods: {},
     events: { onCommand: true },

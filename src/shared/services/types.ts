@@ -39,7 +39,9 @@ export interface ProjectService {
 /** How a variant was made: imported from a file, or derived from its parent by a pipeline. */
 export type VariantOrigin =
   | { kind: 'import'; fileName: string }
-  | { kind: 'optimize'; pipeline: string; options?: Record<string, unknown>; calibration?: { datasetId?: string; synthetic: boolean; samples: number } };
+  | { kind: 'optimize'; pipeline: string; options?: Record<string, unknown>; calibration?: { datasetId?: string; synthetic: boolean; samples: number } }
+  /** A trial of an architecture search (trained, quantized and measured there). */
+  | { kind: 'search'; searchId: string; trialIndex: number; space: string; params: Record<string, string | number>; datasetId?: string };
 
 export interface ModelVariant {
   id: string;
@@ -372,6 +374,69 @@ export interface EvaluationService {
   list(request: { projectId: string; variantId?: string }): Promise<Evaluation[]>;
 }
 
+// ---- architecture searches ----------------------------------------------------------------
+
+/** One trial of a search: the candidate, how it ended and what the board measured. */
+export interface SearchTrial {
+  index: number;
+  params: Record<string, string | number>;
+  /** ok (within budget), over-budget (measured, over a budget), rejected (the planner proved it cannot fit), failed (with the reason). */
+  status: 'ok' | 'over-budget' | 'rejected' | 'failed';
+  reason?: string;
+  /** Held-out top-1 of the deployed model (host interpreter). */
+  accuracy?: number;
+  latency?: number;
+  /** instructions (virtual boards) or cycles (real ones). */
+  latencyUnit?: string;
+  arenaBytes?: number;
+  stackBytes?: number;
+  flashBytes?: number;
+  bitExact?: boolean;
+  /** Its model is kept: it can become a variant. */
+  hasModel: boolean;
+  /** Wall time of its parts, ms. */
+  timings?: { trainMs?: number; buildMs?: number; deployMs?: number; evalMs?: number };
+  createdAt?: string;
+}
+
+/** A search of a project: what defines it and how far it got. */
+export interface SearchSummary {
+  id: string;
+  projectId: string;
+  space: string;
+  datasetId?: string;
+  boardId: string;
+  optimizer: string;
+  seed: number;
+  epochs: number;
+  /** Trials asked for in its last run. */
+  trials: number;
+  /** Trials stored. */
+  trialsDone: number;
+  budget: { flashBytes?: number; ramBytes?: number; latency?: number };
+  precisions: string[];
+  /** The job that ran it last. */
+  jobId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SearchDetail extends SearchSummary {
+  /** Every stored trial, by index. */
+  trialList: SearchTrial[];
+  /** Indices of the trials on the Pareto front (accuracy, latency, RAM, flash) among those within budget. */
+  front: number[];
+}
+
+export interface SearchService {
+  /** The searches of a project, newest first. */
+  list(request: { projectId: string }): Promise<SearchSummary[]>;
+  /** A search with its trials and front. */
+  get(request: { searchId: string }): Promise<SearchDetail>;
+  /** Makes a trial's int8 model a variant of the search's project (origin: the search and the trial's parameters). */
+  makeVariant(request: { searchId: string; trialIndex: number }): Promise<ModelVariant>;
+}
+
 // ---- all of them -------------------------------------------------------------------------
 
 /** The services one process serves, by name (the proxy routes `<service>.<method>`). */
@@ -386,6 +451,7 @@ export interface Services {
   compare: CompareService;
   graphs: GraphService;
   exports: ExportService;
+  searches: SearchService;
 }
 
 export type ServiceName = keyof Services;

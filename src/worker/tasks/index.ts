@@ -15,4 +15,5 @@ export const workerTasks: { [K in JobKind]: () => Promise<TaskRunner<K>> } = {
   evaluate: async () => (await import('./evaluate.js')).runEvaluateTask,
   validate: async () => (await import('./validate.js')).runValidateTask,
   optimize: async () => (await import('./optimize.js')).runOptimizeTask,
+  search: async () => (await import('./search.js')).runSearchTask,
 };

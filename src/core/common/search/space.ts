@@ -130,3 +130,19 @@ export function candidateKey(space: SearchSpace, candidate: Candidate): string {
 export function spaceSize(space: SearchSpace): number {
   return space.parameters.reduce((product, parameter) => product * parameterCardinality(parameter), 1);
 }
+
+/** The precisions a candidate can be deployed in (`withPrecisions`). */
+export const candidatePrecisions = ['int8-ptq', 'float32'] as const;
+export type CandidatePrecision = (typeof candidatePrecisions)[number];
+
+/**
+ * The space with the precision as one more categorical parameter (`precision`): float32 (the
+ * trained model as it is) or int8-ptq (post-training quantization). A candidate without it is int8.
+ */
+export function withPrecisions(space: SearchSpace, precisions: readonly string[]): SearchSpace {
+  for (const precision of precisions) {
+    if (!(candidatePrecisions as readonly string[]).includes(precision)) throw new UsageError(`precision ${JSON.stringify(precision)} is not one of ${candidatePrecisions.join(', ')}`, { precision });
+  }
+  if (space.parameters.some((parameter) => parameter.name === 'precision')) throw new UsageError(`search space ${space.name} already has a parameter named precision`);
+  return { ...space, name: `${space.name}+precision`, parameters: [...space.parameters, { name: 'precision', type: 'categorical', choices: [...precisions], description: 'how the candidate computes on the board' }] };
+}

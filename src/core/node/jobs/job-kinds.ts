@@ -6,6 +6,7 @@ import { deployJob } from './kinds/deploy.js';
 import type { JobKindDescriptor } from './kinds/descriptor.js';
 import { evaluateJob } from './kinds/evaluate.js';
 import { optimizeJob } from './kinds/optimize.js';
+import { searchJob } from './kinds/search.js';
 import { validateJob } from './kinds/validate.js';
 
 /**
@@ -14,7 +15,7 @@ import { validateJob } from './kinds/validate.js';
  * through them, the job host prepares and records them, and the worker protocol's task and
  * output types are derived from them.
  */
-export const jobKinds = { deploy: deployJob, evaluate: evaluateJob, validate: validateJob, optimize: optimizeJob } satisfies {
+export const jobKinds = { deploy: deployJob, evaluate: evaluateJob, validate: validateJob, optimize: optimizeJob, search: searchJob } satisfies {
   [K in JobKind]: JobKindDescriptor<K, object, { kind: K }, { kind: K }>;
 };
 

@@ -11,6 +11,7 @@ import { createJobService } from './jobs.js';
 import { createMeasurementService } from './measurements.js';
 import { createModelService } from './models.js';
 import { createProjectService } from './projects.js';
+import { createSearchService } from './searches.js';
 
 export interface ServicesOptions {
   devices?: DeviceServiceOptions;
@@ -39,6 +40,7 @@ export function createServices(store: Store, jobHost: JobHost, options: Services
     compare: createCompareService(store, { listEvaluations: (projectId) => evaluations.list({ projectId }) }),
     graphs: createGraphService(store),
     exports: createExportService(store),
+    searches: createSearchService(store),
     evaluations,
   };
 }

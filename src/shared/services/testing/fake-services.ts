@@ -259,6 +259,14 @@ export function createFakeServices(options: FakeServicesOptions = {}): FakeServi
         if (datasetId !== undefined) checkSameProject(find(datasets, datasetId, 'dataset'), variant);
         return enqueue(variant.projectId, 'optimize', { variantId, pipeline: definition.name, ...(datasetId === undefined ? {} : { datasetId }), samples, evaluationLimit });
       },
+      async startSearch({ projectId, space, datasetId, boardId, trials, epochs = 10, optimizer = 'bo', seed = 1, ...rest }) {
+        find(projects, projectId, 'project');
+        const dataset = find(datasets, datasetId, 'dataset');
+        if (dataset.projectId !== projectId) throw new UsageError(`dataset ${dataset.id} (${dataset.name}) belongs to another project than ${projectId}`, { datasetId });
+        const board = devices.boards.find((candidate) => candidate.id === boardId);
+        if (!board) throw new DeviceError(`unknown board "${boardId}"; known boards: ${devices.boards.map((known) => known.id).join(', ')}`, { board: boardId });
+        return enqueue(projectId, 'search', { projectId, space, datasetId, boardId, trials, epochs, optimizer, seed, ...rest });
+      },
       async cancel({ jobId }) {
         find(jobs, jobId, 'job');
         cancelWhere((job) => job.id === jobId);
@@ -347,6 +355,19 @@ export function createFakeServices(options: FakeServicesOptions = {}): FakeServi
         const measurement = find(measurements, measurementId, 'measurement');
         const text = format === 'json' ? JSON.stringify(measurement) : format === 'csv' ? 'index,op,latency\n' : `<!doctype html><title>report ${measurement.id}</title>`;
         return { fileName: `report.${format}`, mimeType: format === 'html' ? 'text/html' : format === 'csv' ? 'text/csv' : 'application/json', bytes: new TextEncoder().encode(text) };
+      },
+    },
+    searches: {
+      // The fake runs no search: a project has none.
+      async list({ projectId }) {
+        find(projects, projectId, 'project');
+        return [];
+      },
+      async get({ searchId }) {
+        throw new NotFoundError(`search ${searchId} not found`, { searchId });
+      },
+      async makeVariant({ searchId }) {
+        throw new NotFoundError(`search ${searchId} not found`, { searchId });
       },
     },
     menu: {
