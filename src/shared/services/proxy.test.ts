@@ -312,8 +312,8 @@ describe('service proxy', () => {
 
   it('a client has exactly the schema’s members and is not mistaken for a promise', async () => {
     const { client } = setUp();
-    expect(Object.keys(client)).toEqual(['projects', 'models', 'datasets', 'jobs', 'devices', 'measurements', 'evaluations', 'compare', 'graphs', 'exports', 'menu']);
-    expect(Object.keys(client.jobs)).toEqual(['list', 'get', 'startDeploy', 'startEvaluate', 'startValidate', 'startOptimize', 'cancel', 'onJobChanged']);
+    expect(Object.keys(client)).toEqual(['projects', 'models', 'datasets', 'jobs', 'devices', 'measurements', 'evaluations', 'compare', 'graphs', 'exports', 'searches', 'menu']);
+    expect(Object.keys(client.jobs)).toEqual(['list', 'get', 'startDeploy', 'startEvaluate', 'startValidate', 'startOptimize', 'startSearch', 'cancel', 'onJobChanged']);
     expect((client as unknown as { then?: unknown }).then).toBeUndefined();
     expect(await Promise.resolve(client)).toBe(client);
   });

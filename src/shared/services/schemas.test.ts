@@ -56,7 +56,7 @@ describe('servicesSchema', () => {
   });
 
   it('refuses unknown services and methods, including inherited names', () => {
-    expect(problem('store', 'open', undefined)).toBe('unknown service "store" (services: projects, models, datasets, jobs, devices, measurements, evaluations, compare, graphs, exports, menu)');
+    expect(problem('store', 'open', undefined)).toBe('unknown service "store" (services: projects, models, datasets, jobs, devices, measurements, evaluations, compare, graphs, exports, searches, menu)');
     expect(problem('projects', 'drop', undefined)).toBe('projects: unknown method "drop" (methods: list, create, rename, remove)');
     expect(problem('projects', 'constructor', undefined)).toMatch(/^projects: unknown method "constructor"/);
     expect(problem('__proto__', 'toString', undefined)).toMatch(/^unknown service "__proto__"/);
