@@ -662,6 +662,8 @@ td_status td_leaky_relu_s8(const td_leaky_relu_params *params, int32_t size, con
 td_status td_leaky_relu_s16(const td_leaky_relu_params *params, int32_t size, const int16_t *input, int16_t *output);
 /** LEAKY_RELU float32: x > 0 ? x : x * alpha. */
 td_status td_leaky_relu_f32(float alpha, int32_t size, const float *input, float *output);
+/** ELU float32 (TFLite's reference_ops::Elu): x < 0 ? expm1f(x) : x. The int8 ELU is td_lookup_8 with the generator's table. */
+td_status td_elu_f32(int32_t size, const float *input, float *output);
 
 /* ------------------------------------------------------------------------------------------
  * Quantization (src/quantize)

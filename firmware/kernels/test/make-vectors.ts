@@ -1829,6 +1829,8 @@ function opCoverageCases(random: Random): CaseBuilder[] {
     });
   }
 
+  add('td_elu_f32', { type: 'ELU', tolerance: 1e-6, inputs: [{ dtype: 'float32', shape: [45] }], outputs: [{ dtype: 'float32', shape: [45] }], call: (_c, _p, [x], [y]) => `td_elu_f32(45, ${x}, ${y})` });
+
   // BATCH_MATMUL
   for (const [dtype, kernel] of [['int8', 'td_batch_matmul_s8'], ['float32', 'td_batch_matmul_f32']] as const) {
     const q = (scale: number, zero: number) => (dtype === 'int8' ? q8(scale, zero) : undefined);

@@ -571,4 +571,42 @@ export const opModels: OpModelSpec[] = [
       m.outputs = [y];
     },
   },
+  {
+    name: 'exp_int8',
+    noTflite: 'the TFLite of tfjs-tflite has float32 EXP only',
+    build: (m) => {
+      const x = m.input('int8', [2, 40], [0.03, 10]);
+      m.op('EXP', {}, [x], [m.tensor('int8', [2, 40], [0.1, -128])]);
+    },
+  },
+  {
+    name: 'log_int8',
+    noTflite: 'the TFLite of tfjs-tflite has float32 LOG only',
+    build: (m) => {
+      const x = m.input('int8', [3, 30], [0.05, -128]);
+      m.op('LOG', {}, [x], [m.tensor('int8', [3, 30], [0.04, 40])]);
+    },
+  },
+  {
+    name: 'rsqrt_int8',
+    build: (m) => {
+      const x = m.input('int8', [4, 25], [0.02, -128]);
+      m.op('RSQRT', {}, [x], [m.tensor('int8', [4, 25], [0.05, -128])]);
+    },
+  },
+  {
+    name: 'elu_int8',
+    build: (m) => {
+      const x = m.input('int8', [1, 6, 6, 4], [0.04, 5]);
+      m.op('ELU', {}, [x], [m.tensor('int8', [1, 6, 6, 4], [0.035, -100])]);
+    },
+  },
+  {
+    name: 'elu_float32',
+    libm: true,
+    build: (m) => {
+      const x = m.input('float32', [3, 5, 7]);
+      m.op('ELU', {}, [x], [m.tensor('float32', [3, 5, 7])]);
+    },
+  },
 ];

@@ -149,3 +149,35 @@ export function reciprocal(x: number, integerBits: number): { scale: number; bit
   const shiftedSumMinusOne = ((x << headroomPlusOne) - 0x80000000) | 0;
   return { scale: oneOverOnePlusXForXIn0To1(shiftedSumMinusOne), bitsOverUnit: integerBits - headroomPlusOne };
 }
+
+/**
+ * TFLite's GetInvSqrtQuantizedMultiplierExp: 1/sqrt(input) for an int32 input > 1 as a multiplier
+ * and shift, by five Newton-Raphson steps in FixedPoint<int32, 3> from 1, scaled by sqrt(2)/2;
+ * inputs ≤ 1 give INT32_MAX and shift 0. The shift is right-positive times `reverseShift`
+ * (-1 gives MultiplyByQuantizedMultiplier's left-positive convention).
+ */
+export function invSqrtQuantizedMultiplierExp(input: number, reverseShift: number): { multiplier: number; shift: number } {
+  if (input <= 1) return { multiplier: INT32_MAX, shift: 0 };
+  let shift = 11;
+  while (input >= 2 ** 29) {
+    input = Math.trunc(input / 4);
+    shift++;
+  }
+  const leftShiftBitPairs = ((Math.clz32(input) - 1) >>> 1) - 1;
+  shift -= leftShiftBitPairs;
+  input = input << (2 * leftShiftBitPairs);
+  const mul = saturatingRoundingDoublingHighMul;
+  const halfInput = saturatingRoundingMultiplyByPOT(input >> 1, -1);
+  const halfThree = 2 ** 28 + 2 ** 27;
+  let x = fixedPointOne(3);
+  for (let i = 0; i < 5; i++) {
+    const x3 = rescale(mul(mul(x, x), x), 9, 3);
+    x = rescale((mul(halfThree, x) - mul(halfInput, x3)) | 0, 6, 3);
+  }
+  let multiplier = mul(x, 1518500250);
+  if (shift < 0) {
+    multiplier = multiplier << -shift;
+    shift = 0;
+  }
+  return { multiplier, shift: shift * reverseShift };
+}

@@ -30,6 +30,7 @@ import './batch-matmul.js';
 import './space-depth.js';
 import './reduce-min-max.js';
 import './sum.js';
+import './elu.js';
 import './resource-variable.js';
 export { findOp, definedOpTypes } from './registry.js';
 export type { OpContext, OpDefinition, OpWindow, Precision, WeightInput } from './op.js';

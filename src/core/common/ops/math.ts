@@ -7,6 +7,8 @@
  *   library, whose last bit may differ between libraries.
  * - ABS int8 / int16 (elementwise.cc): |x - zpIn|, rescaled by QuantizeMultiplier(sIn / sOut)
  *   (the division in float32) when the scales differ, plus zpOut, clamped; int16 needs zero points 0.
+ * - EXP, LOG, RSQRT int8: a table of all 256 results (ops/lookup-table.ts) — TFLite's LUTPopulate
+ *   for EXP and LOG, RsqrtEvalQuantizedInt8's fixed-point arithmetic for RSQRT (unaryTable).
  *
  * Binary, numpy broadcasting — MINIMUM, MAXIMUM, DIV, SQUARED_DIFFERENCE, PRELU:
  * - float32: min, max, a / b then the fused activation, (a - b)², x ≥ 0 ? x : alpha · x;
@@ -21,12 +23,13 @@
  *   rescaled to twice the larger input scale, the difference squared in int32 and rescaled by
  *   (2·max scale)² / (2^14 · sOut), plus zpOut, clamped to int8.
  */
-import type { Activation } from '../ir/types.js';
+import type { Activation, DType } from '../ir/types.js';
 import { elementCount, formatShape } from '../ir/tensor.js';
 import { activationRangeFloat, activationRangeQuantized, dtypeRange, type ActivationRange } from './activation.js';
 import { broadcastShapes, type Broadcast } from './elementwise.js';
-import { quantizeMultiplier, quantizeMultiplierSmallerThanOne, roundingDivideByPOT, saturatingRoundingDoublingHighMul, type QuantizedMultiplier } from './fixed-point.js';
-import { reciprocal } from './gemmlowp.js';
+import { multiplyByQuantizedMultiplier, quantizeMultiplier, quantizeMultiplierSmallerThanOne, roundingDivideByPOT, saturatingRoundingDoublingHighMul, type QuantizedMultiplier } from './fixed-point.js';
+import { invSqrtQuantizedMultiplierExp, reciprocal } from './gemmlowp.js';
+import { quantizedTable, tableOf } from './lookup-table.js';
 import { expectDType, inputTensor, outputTensor, tensorName, type OpContext } from './op.js';
 import { activationQuantization } from './quantization.js';
 import { defineOp } from './registry.js';
@@ -42,17 +45,45 @@ export interface UnaryMathPlan {
   arithmetic:
     | { flavour: 'float32' }
     | { flavour: 'int8' | 'int16'; inputZeroPoint: number; outputZeroPoint: number; rescale?: QuantizedMultiplier; range: ActivationRange }
-    | { flavour: 'hard-swish-int8'; params: HardSwishParams };
+    | { flavour: 'hard-swish-int8'; params: HardSwishParams }
+    | { flavour: 'lookup-int8'; table: Uint8Array };
 }
+
+/** The int8 ops of this family that are a function of one byte: their 256-entry table (ops/lookup-table.ts). */
+function unaryTable(op: UnaryMathOp, qIn: { scale: number; zeroPoint: number }, qOut: { scale: number; zeroPoint: number }): Uint8Array {
+  const f = Math.fround;
+  if (op === 'EXP') return quantizedTable(qIn, qOut, (x) => f(Math.exp(x)));
+  if (op === 'LOG') {
+    // TFLite's LogLUTPrepare: x ≤ 0 gives the output's lowest value.
+    const outputMin = f((-128 - qOut.zeroPoint) * f(qOut.scale));
+    return quantizedTable(qIn, qOut, (x) => (x <= 0 ? outputMin : f(Math.log(x))));
+  }
+  // RSQRT (elementwise.cc, RsqrtEvalQuantizedInt8): 1/sqrt(x - zpIn) by GetInvSqrtQuantizedMultiplierExp,
+  // times QuantizeMultiplier(1 / (sqrt(sIn) · sOut)) with a shift of 20 kept in between; x = zpIn
+  // gives 127. Values below zpIn (TFLite fails the invocation) read as x - zpIn = 1.
+  const multiplier = quantizeMultiplier(1 / f(f(Math.sqrt(f(qIn.scale))) * f(qOut.scale)));
+  const shift = 20;
+  return tableOf((q) => {
+    const value = q - qIn.zeroPoint;
+    if (value === 0) return 127;
+    const inverse = invSqrtQuantizedMultiplierExp(value, -1);
+    const data = multiplyByQuantizedMultiplier(1, inverse.multiplier, inverse.shift + shift);
+    const result = multiplyByQuantizedMultiplier(data, multiplier.multiplier, multiplier.shift - shift) + qOut.zeroPoint;
+    return Math.max(-128, Math.min(127, result));
+  });
+}
+
+const unaryDTypes: Partial<Record<UnaryMathOp, DType[]>> = { ABS: ['float32', 'int8', 'int16'], HARD_SWISH: ['float32', 'int8'], EXP: ['float32', 'int8'], LOG: ['float32', 'int8'], RSQRT: ['float32', 'int8'] };
 
 function prepareUnary(context: OpContext): UnaryMathPlan {
   const op = context.op.type as UnaryMathOp;
-  const { input, output, count } = unaryTensors(context, op === 'ABS' ? ['float32', 'int8', 'int16'] : op === 'HARD_SWISH' ? ['float32', 'int8'] : ['float32']);
+  const { input, output, count } = unaryTensors(context, unaryDTypes[op] ?? ['float32']);
   if (input.dtype === 'float32') return { op, count, arithmetic: { flavour: 'float32' } };
   if (op === 'HARD_SWISH') return { op, count, arithmetic: { flavour: 'hard-swish-int8', params: hardSwishParams(context, input, output) } };
   const flavour = input.dtype as 'int8' | 'int16';
   const qIn = activationQuantization(context, input, 'input');
   const qOut = activationQuantization(context, output, 'output');
+  if (op !== 'ABS') return { op, count, arithmetic: { flavour: 'lookup-int8', table: unaryTable(op, qIn, qOut) } };
   if (flavour === 'int16' && (qIn.zeroPoint !== 0 || qOut.zeroPoint !== 0)) context.fail(`int16 ${op} needs zero points of 0, got ${qIn.zeroPoint} and ${qOut.zeroPoint}`);
   const [sIn, sOut] = [Math.fround(qIn.scale), Math.fround(qOut.scale)];
   const rescale = sIn !== sOut ? quantizeMultiplier(Math.fround(sIn / sOut)) : undefined;
@@ -179,7 +210,7 @@ function prepareBinary(context: OpContext): BinaryMathPlan {
 }
 
 export const unaryMathOps = (['ABS', 'NEG', 'SQRT', 'RSQRT', 'LOG', 'EXP', 'HARD_SWISH', 'FLOOR', 'CEIL', 'ROUND', 'SQUARE', 'SIN', 'COS'] as const).map((type) =>
-  defineOp<UnaryMathPlan>({ types: [type], minInputs: 1, precisions: type === 'ABS' ? ['int8', 'int16', 'float32'] : type === 'HARD_SWISH' ? ['int8', 'float32'] : ['float32'], inPlace: 'elementwise', prepare: prepareUnary }),
+  defineOp<UnaryMathPlan>({ types: [type], minInputs: 1, precisions: type === 'ABS' ? ['int8', 'int16', 'float32'] : unaryDTypes[type] ? ['int8', 'float32'] : ['float32'], inPlace: 'elementwise', prepare: prepareUnary }),
 );
 
 export const binaryMathOps = (['MINIMUM', 'MAXIMUM', 'DIV', 'SQUARED_DIFFERENCE', 'PRELU'] as const).map((type) =>

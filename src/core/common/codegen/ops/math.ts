@@ -1,5 +1,6 @@
 import { binaryMathOps, unaryMathOps, type BinaryMathOp, type UnaryMathOp } from '../../ops/math.js';
-import { fail, input, output, registerLowerer, tensorName, type OpEmitter } from '../lowering.js';
+import type { Tensor } from '../../ir/types.js';
+import { fail, input, output, registerLowerer, tensorName, type OpEmitter, type OpLowering } from '../lowering.js';
 import { clampC, clampF32C, requantC } from '../params.js';
 
 /**
@@ -30,6 +31,11 @@ const binaryNames: Record<BinaryMathOp, string> = {
   PRELU: 'TD_BINARY_PRELU',
 };
 
+/** An int8 → int8 op as a 256-entry table (ops/lookup-table.ts) → td_lookup_8. */
+export function lookupLowering(table: Uint8Array, count: number, x: Tensor, y: Tensor): OpLowering {
+  return { kernels: ['td_lookup_8'], scratchBytes: 0, emit: (e) => `td_lookup_8(${e.array('table', 'uint8', table)}, ${count}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})` };
+}
+
 for (const definition of unaryMathOps) {
   registerLowerer(definition, ({ op, count, arithmetic }, context) => {
     const x = input(context, 0, 'input');
@@ -46,6 +52,7 @@ for (const definition of unaryMathOps) {
         emit: (e) => `td_hard_swish_s8(${e.struct('params', 'td_hard_swish_params', params)}, ${count}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
       };
     }
+    if (arithmetic.flavour === 'lookup-int8') return lookupLowering(arithmetic.table, count, x, y);
     const kernel = arithmetic.flavour === 'int8' ? 'td_abs_s8' : 'td_abs_s16';
     const { inputZeroPoint, outputZeroPoint, rescale } = arithmetic;
     const params = `{${-inputZeroPoint}, ${outputZeroPoint}, ${rescale ? 1 : 0}, ${requantC(rescale ?? { multiplier: 0, shift: 0 })}}`;

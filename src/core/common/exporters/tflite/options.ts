@@ -324,6 +324,7 @@ export const optionlessBuiltins: ReadonlySet<string> = new Set([
   'SLICE',
   'EXPAND_DIMS',
   'HARD_SWISH',
+  'ELU',
   'PRELU',
   'MINIMUM',
   'MAXIMUM',

@@ -24,4 +24,5 @@ import './gather-resize.js';
 import './batch-matmul.js';
 import './reduce-min-max.js';
 import './sum.js';
+import './elu.js';
 import './resource-variable.js';

@@ -2,6 +2,7 @@
 import type { TensorData } from '../../ir/types.js';
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSmallerThanOne } from '../../ops/fixed-point.js';
 import { hardSwishInt8 } from '../../ops/hard-swish.js';
+import { lookUp } from '../../ops/lookup-table.js';
 import { binaryFloat, binaryMathOps, quantizedDivide, unaryFloat, unaryMathOps } from '../../ops/math.js';
 import { InterpreterError } from '../../errors.js';
 import { registerKernel } from '../registry.js';
@@ -22,6 +23,10 @@ for (const definition of unaryMathOps) {
         const y = outputs[0] as Int8Array;
         for (let i = 0; i < count; i++) y[i] = hardSwishInt8(params, x[i]);
       };
+    }
+    if (arithmetic.flavour === 'lookup-int8') {
+      const { table } = arithmetic;
+      return (inputs, outputs) => lookUp(table, inputs[0] as Int8Array, outputs[0] as Int8Array, count);
     }
     const { inputZeroPoint, outputZeroPoint, rescale, range } = arithmetic;
     return (inputs, outputs) => {
