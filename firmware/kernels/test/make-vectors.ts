@@ -1500,7 +1500,7 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
 /** Builds every case (deterministic for a given seed) and the C header that holds them. */
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
-  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16))];
+  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17))];
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [
@@ -1522,12 +1522,12 @@ export function makeKernelVectors(seed = 20240601): KernelVectors {
 // prepare the interpreter runs), its output compared byte for byte with the interpreter's.
 // ---------------------------------------------------------------------------------------------
 
-const cTypes: Partial<Record<DType, CType>> = { int8: 'int8_t', uint8: 'uint8_t', int16: 'int16_t', int32: 'int32_t', uint32: 'uint32_t', float32: 'float' };
+const cTypes: Partial<Record<DType, CType>> = { bool: 'uint8_t', int8: 'int8_t', uint8: 'uint8_t', int16: 'int16_t', int32: 'int32_t', uint32: 'uint32_t', float32: 'float' };
 
 /** Seeded data over a dtype's range (floats in [-4, 4], or (0.05, 4] when positive). */
 function randomOf(random: Random, dtype: DType, length: number, positive = false): TensorData {
   const data = allocateData(dtype, length);
-  const ranges: Partial<Record<DType, [number, number]>> = { int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], int32: [-1000, 1000], uint32: [0, 4000000000] };
+  const ranges: Partial<Record<DType, [number, number]>> = { bool: [0, 1], int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], int32: [-1000, 1000], uint32: [0, 4000000000] };
   const range = ranges[dtype];
   for (let i = 0; i < length; i++) {
     if (range) data[i] = Math.floor(range[0] + random.next() * (range[1] - range[0] + 1));
@@ -1989,6 +1989,67 @@ function s16Cases(random: Random): CaseBuilder[] {
         },
       });
     }
+  }
+  return cases;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- plans are read field by field below, per op. */
+/** Comparisons, logical ops and SELECT (src/logic), their bool outputs compared byte for byte. */
+function logicCases(random: Random): CaseBuilder[] {
+  const cases: CaseBuilder[] = [];
+  const add = (name: string, spec: PlanCaseSpec) => cases.push(planCase(random, name, spec));
+  const shapes = { a: [2, 3, 4], b: [3, 1], out: [2, 3, 4] };
+  const operands = (a: string, b: string, y: string) => `${dims(shapes.a)}, ${a}, ${dims(shapes.b)}, ${b}, ${dims(shapes.out)}, ${y}`;
+  const compare = (p: any) => `{8, {${p.scaling[0].offset}, ${req(p.scaling[0].multiplier)}}, {${p.scaling[1].offset}, ${req(p.scaling[1].multiplier)}}}`;
+  for (const op of ['EQUAL', 'NOT_EQUAL', 'LESS', 'LESS_EQUAL', 'GREATER', 'GREATER_EQUAL'] as const) {
+    for (const [dtype, kernel, q1, q2] of [
+      ['int8', 'td_compare_s8', [0.1, 3], [0.2, -5]],
+      ['int16', 'td_compare_s16', [0.01, 0], [0.03, 0]],
+      ['int32', 'td_compare_s32'],
+      ['float32', 'td_compare_f32'],
+    ] as const) {
+      const b = dtype === 'float32' ? Float32Array.of(-1, 0, 2) : dtype === 'int32' ? Int32Array.of(-300, 0, 500) : randomOf(random, dtype, 3);
+      add(`${kernel} ${op} broadcast`, {
+        type: op,
+        inputs: [{ dtype, shape: shapes.a, quantization: q1 && [...q1] }, { dtype, shape: shapes.b, quantization: q2 && [...q2], data: b }],
+        outputs: [{ dtype: 'bool', shape: shapes.out }],
+        call: (c, p: any, [x, w], [y]) => {
+          if (!p.scaling) return `${kernel}(TD_COMPARE_${op}, ${operands(x, w, y)})`;
+          c.declare(`const td_compare_params params = ${compare(p)};`);
+          return `${kernel}(TD_COMPARE_${op}, &params, ${operands(x, w, y)})`;
+        },
+      });
+    }
+  }
+  add('td_compare_b8 NOT_EQUAL broadcast', {
+    type: 'NOT_EQUAL', inputs: [{ dtype: 'bool', shape: shapes.a }, { dtype: 'bool', shape: shapes.b, data: Uint8Array.of(1, 0, 1) }], outputs: [{ dtype: 'bool', shape: shapes.out }],
+    call: (_c, _p, [x, w], [y]) => `td_compare_b8(TD_COMPARE_NOT_EQUAL, ${operands(x, w, y)})`,
+  });
+  for (const op of ['LOGICAL_AND', 'LOGICAL_OR'] as const) {
+    add(`td_logical ${op} broadcast`, {
+      type: op, inputs: [{ dtype: 'bool', shape: shapes.a }, { dtype: 'bool', shape: shapes.b, data: Uint8Array.of(1, 0, 1) }], outputs: [{ dtype: 'bool', shape: shapes.out }],
+      call: (_c, _p, [x, w], [y]) => `td_logical(TD_${op}, ${operands(x, w, y)})`,
+    });
+  }
+  add('td_logical_not', {
+    type: 'LOGICAL_NOT', inputs: [{ dtype: 'bool', shape: [13] }], outputs: [{ dtype: 'bool', shape: [13] }],
+    call: (_c, _p, [x], [y]) => `td_logical_not(13, ${x}, ${y})`,
+  });
+  for (const [dtype, shapesOf] of [
+    ['int16', { condition: [2, 1, 3, 1, 4], x: [2, 2, 3, 2, 4], y: [2, 1, 1, 4], out: [2, 2, 3, 2, 4] }],
+    ['float32', { condition: [3], x: [3, 5], y: [3, 5], out: [3, 5] }],
+  ] as const) {
+    const type = shapesOf.condition.length === 1 ? 'SELECT' : 'SELECT_V2';
+    add(`td_select ${type} ${dtype}`, {
+      type,
+      inputs: [{ dtype: 'bool', shape: [...shapesOf.condition] }, { dtype, shape: [...shapesOf.x] }, { dtype, shape: [...shapesOf.y] }],
+      outputs: [{ dtype, shape: [...shapesOf.out] }],
+      call: (c, p: any, [condition, x, w], [y]) => {
+        c.declare(`const td_select_params params = {${p.elementBytes}, ${p.shape.length}, ${list(p.shape, 6, 1)}, ${list(p.conditionSteps)}, ${list(p.xSteps)}, ${list(p.ySteps)}};`);
+        return `td_select(&params, ${condition}, ${x}, ${w}, ${y})`;
+      },
+    });
   }
   return cases;
 }

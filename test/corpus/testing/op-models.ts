@@ -19,7 +19,7 @@ export function seeded(seed: number): () => number {
   };
 }
 
-const ranges: Partial<Record<DType, [number, number]>> = { int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], int32: [-1000, 1000], uint32: [0, 4294967295] };
+const ranges: Partial<Record<DType, [number, number]>> = { bool: [0, 1], int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], int32: [-1000, 1000], uint32: [0, 4294967295] };
 
 export function randomData(dtype: DType, count: number, random: () => number, spread = 1): TensorData {
   const data = allocateData(dtype, count);
@@ -607,6 +607,75 @@ export const opModels: OpModelSpec[] = [
     build: (m) => {
       const x = m.input('float32', [3, 5, 7]);
       m.op('ELU', {}, [x], [m.tensor('float32', [3, 5, 7])]);
+    },
+  },
+  // Comparisons: int8 and int16 rescale both sides (scales 0.1 and 0.2 make x1 = 2·x2 compare equal).
+  ...(
+    [
+      ['EQUAL', 'int8', [0.1, 0], [0.2, 0]],
+      ['NOT_EQUAL', 'float32'],
+      ['LESS', 'int16', [0.01, 0], [0.01, 0]],
+      ['LESS_EQUAL', 'int32'],
+      ['GREATER', 'int8', [0.05, -3], [0.08, 7]],
+      ['GREATER_EQUAL', 'float32'],
+      ['EQUAL', 'bool'],
+    ] as [string, DType, Q?, Q?][]
+  ).map(
+    ([type, dtype, q1, q2]): OpModelSpec => ({
+      name: `${type.toLowerCase()}_${dtype}_broadcast`,
+      // TFLite Micro rescales int16 comparands as int8 ones; the TFLite that tfjs-tflite runs has no int16 LESS.
+      ...(dtype === 'int16' ? { noTflite: 'no int16 LESS in the TFLite of tfjs-tflite' } : {}),
+      build: (m) => {
+        const x = m.input(dtype, [2, 3, 4, 5], q1);
+        // A float constant on a coarse grid, so that some elements compare equal.
+        const other = dtype === 'float32' ? m.tensor('float32', [3, 1, 5], undefined, Float32Array.from({ length: 15 }, (_, i) => (i % 9) - 4)) : m.constant(dtype, [3, 1, 5], q2);
+        m.op(type, {}, [x, other], [m.tensor('bool', [2, 3, 4, 5])]);
+      },
+    }),
+  ),
+  {
+    name: 'logical_and_broadcast',
+    build: (m) => {
+      const x = m.input('bool', [2, 3, 4]);
+      m.op('LOGICAL_AND', {}, [x, m.constant('bool', [3, 1])], [m.tensor('bool', [2, 3, 4])]);
+    },
+  },
+  {
+    name: 'logical_or',
+    build: (m) => {
+      const [x, y] = [m.input('bool', [4, 6]), m.input('bool', [4, 6])];
+      m.op('LOGICAL_OR', {}, [x, y], [m.tensor('bool', [4, 6])]);
+    },
+  },
+  {
+    name: 'logical_not',
+    build: (m) => {
+      const x = m.input('bool', [3, 7]);
+      m.op('LOGICAL_NOT', {}, [x], [m.tensor('bool', [3, 7])]);
+    },
+  },
+  {
+    name: 'select_v2_float32_broadcast',
+    build: (m) => {
+      const condition = m.input('bool', [1, 1, 4]);
+      const x = m.input('float32', [2, 3, 4]);
+      m.op('SELECT_V2', {}, [condition, x, m.constant('float32', [3, 1])], [m.tensor('float32', [2, 3, 4])]);
+    },
+  },
+  {
+    name: 'select_v2_int8_5d',
+    build: (m) => {
+      const condition = m.input('bool', [2, 1, 3, 1, 4]);
+      const x = m.input('int8', [2, 2, 3, 2, 4], q8);
+      m.op('SELECT_V2', {}, [condition, x, m.constant('int8', [2, 1, 1, 4], q8)], [m.tensor('int8', [2, 2, 3, 2, 4], q8)]);
+    },
+  },
+  {
+    name: 'select_int32_rank_one',
+    build: (m) => {
+      const condition = m.input('bool', [3]);
+      const x = m.input('int32', [3, 5]);
+      m.op('SELECT', {}, [condition, x, m.constant('int32', [3, 5])], [m.tensor('int32', [3, 5])]);
     },
   },
 ];

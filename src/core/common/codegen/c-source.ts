@@ -15,11 +15,13 @@ export const cTypeOf: Partial<Record<DType, string>> = {
   int16: 'int16_t',
   int32: 'int32_t',
   uint32: 'uint32_t',
+  int64: 'int64_t',
+  bool: 'uint8_t',
 };
 
 export function cType(dtype: DType, what: string): string {
   const type = cTypeOf[dtype];
-  if (!type) throw new CodegenError(`${what} is ${dtype}: the C generator handles float32, int8, uint8, int16 and int32`);
+  if (!type) throw new CodegenError(`${what} is ${dtype}: the C generator handles float32, int8, uint8, int16, int32, uint32, int64 and bool`);
   return type;
 }
 

@@ -53,7 +53,7 @@ export function broadcastShapes(shape1: readonly number[], shape2: readonly numb
 }
 
 /** A shape without its leading 1s: [1, 1, 4, 3] and [4, 3] describe the same elements in the same order. */
-function withoutLeadingOnes(shape: readonly number[]): string {
+export function withoutLeadingOnes(shape: readonly number[]): string {
   let start = 0;
   while (start < shape.length - 1 && shape[start] === 1) start++;
   return formatShape(shape.slice(start));

@@ -29,6 +29,7 @@ import './gather-resize.js';
 import './batch-matmul.js';
 import './space-depth.js';
 import './reduce-min-max.js';
+import './comparison.js';
 import './sum.js';
 import './elu.js';
 import './resource-variable.js';

@@ -19,6 +19,7 @@ import './math.js';
 import './gather-resize.js';
 import './batch-matmul.js';
 import './reduce-min-max.js';
+import './comparison.js';
 import './sum.js';
 import './elu.js';
 import './resource-variable.js';

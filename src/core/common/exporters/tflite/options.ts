@@ -16,6 +16,8 @@ import type { Activation, DType, KnownOpType, Padding } from '../../ir/types.js'
 import {
   ActivationFunctionType,
   AddOptions,
+  ArgMaxOptions,
+  ArgMinOptions,
   BatchMatMulOptions,
   BuiltinOptions,
   DepthToSpaceOptions,
@@ -274,6 +276,15 @@ export const extraOptionsWriters: Record<string, OptionsWriter> = {
     type: BuiltinOptions.ShapeOptions,
     offset: ShapeOptions.createShapeOptions(builder, context.outputDType === 'int64' ? TensorType.INT64 : TensorType.INT32),
   }),
+  // TFLite's ARG_MAX / ARG_MIN take the output type from output_type (int32 or int64).
+  ARG_MAX: (builder, _a, context) => ({
+    type: BuiltinOptions.ArgMaxOptions,
+    offset: ArgMaxOptions.createArgMaxOptions(builder, context.outputDType === 'int64' ? TensorType.INT64 : TensorType.INT32),
+  }),
+  ARG_MIN: (builder, _a, context) => ({
+    type: BuiltinOptions.ArgMinOptions,
+    offset: ArgMinOptions.createArgMinOptions(builder, context.outputDType === 'int64' ? TensorType.INT64 : TensorType.INT32),
+  }),
   DIV: (builder, a) => ({ type: BuiltinOptions.DivOptions, offset: DivOptions.createDivOptions(builder, a.activation()) }),
   SPACE_TO_DEPTH: (builder, a) => ({ type: BuiltinOptions.SpaceToDepthOptions, offset: SpaceToDepthOptions.createSpaceToDepthOptions(builder, a.integer('blockSize', 1)) }),
   DEPTH_TO_SPACE: (builder, a) => ({ type: BuiltinOptions.DepthToSpaceOptions, offset: DepthToSpaceOptions.createDepthToSpaceOptions(builder, a.integer('blockSize', 1)) }),
@@ -343,6 +354,24 @@ export const optionlessBuiltins: ReadonlySet<string> = new Set([
   'SQUARE',
   'SIN',
   'COS',
+  'EQUAL',
+  'NOT_EQUAL',
+  'LESS',
+  'LESS_EQUAL',
+  'GREATER',
+  'GREATER_EQUAL',
+  'LOGICAL_AND',
+  'LOGICAL_OR',
+  'LOGICAL_NOT',
+  'SELECT',
+  'SELECT_V2',
+  'FLOOR_DIV',
+  'FLOOR_MOD',
+  'ADD_N',
+  'ZEROS_LIKE',
+  'FILL',
+  'BROADCAST_TO',
+  'BROADCAST_ARGS',
 ]);
 
 function pool2DOptions(builder: flatbuffers.Builder, a: AttributeReader): WrittenOptions {
