@@ -17,6 +17,7 @@ const convCases: { input: Dims; filter: Dims }[] = [
   { input: [1, 25, 5, 64], filter: [64, 1, 1, 64] },
   { input: [1, 96, 96, 3], filter: [8, 3, 3, 3] },
   { input: [2, 7, 9, 5], filter: [3, 2, 4, 5] },
+  { input: [1, 2, 2, 600], filter: [3, 1, 1, 600] },
 ];
 const depthwiseCases: { input: Dims; filter: Dims }[] = [
   { input: [1, 25, 5, 64], filter: [1, 3, 3, 64] },
@@ -38,10 +39,12 @@ function program(): string {
   const lines = ['#include <stdio.h>', '#include "td_kernels.h"', 'int main(void) {'];
   for (const { input, filter } of convCases) {
     lines.push(`  { td_dims i = ${dims(input)}, f = ${dims(filter)}; printf("conv2d_s8 %d\\n", (int)td_conv2d_s8_get_buffer_size(&i, &f));`);
+    lines.push(`    printf("conv2d_s16 %d\\n", (int)td_conv2d_s16_get_buffer_size(&i, &f));`);
     lines.push(`    printf("conv2d_f32 %d\\n", (int)td_conv2d_f32_get_buffer_size(&i, &f)); }`);
   }
   for (const { input, filter } of depthwiseCases) {
     lines.push(`  { td_dims i = ${dims(input)}, f = ${dims(filter)}; printf("depthwise_conv2d_s8 %d\\n", (int)td_depthwise_conv2d_s8_get_buffer_size(&i, &f));`);
+    lines.push(`    printf("depthwise_conv2d_s16 %d\\n", (int)td_depthwise_conv2d_s16_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_f32 %d\\n", (int)td_depthwise_conv2d_f32_get_buffer_size(&i, &f)); }`);
   }
   for (const [input, output] of fullyConnectedCases) {
@@ -59,11 +62,16 @@ function program(): string {
 function expected(dsp: boolean): string[] {
   const lines: string[] = [];
   for (const { input, filter } of convCases) {
-    lines.push(`conv2d_s8 ${kernelBuffers.conv2dS8BufferSize(dsp, input, filter)}`, `conv2d_f32 ${kernelBuffers.convF32BufferSize(input, filter)}`);
+    lines.push(
+      `conv2d_s8 ${kernelBuffers.conv2dS8BufferSize(dsp, input, filter)}`,
+      `conv2d_s16 ${kernelBuffers.conv2dS16BufferSize(dsp, input, filter)}`,
+      `conv2d_f32 ${kernelBuffers.convF32BufferSize(input, filter)}`,
+    );
   }
   for (const { input, filter } of depthwiseCases) {
     lines.push(
       `depthwise_conv2d_s8 ${kernelBuffers.depthwiseConv2dS8BufferSize(dsp, input, filter)}`,
+      `depthwise_conv2d_s16 ${kernelBuffers.depthwiseConv2dS16BufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_f32 ${kernelBuffers.convF32BufferSize(input, filter)}`,
     );
   }
@@ -84,7 +92,7 @@ describe('kernel scratch sizes', () => {
   for (const variant of ['portable', 'dsp'] as const) {
     it(`the generator's mirrors equal td_*_get_buffer_size() (${variant} kernels)`, async () => {
       const kernels = await kernelFiles(
-        ['td_conv2d_s8', 'td_conv2d_f32', 'td_depthwise_conv2d_s8', 'td_depthwise_conv2d_f32', 'td_fully_connected_s8', 'td_fully_connected_f32', 'td_lstm_s8', 'td_lstm_f32'],
+        ['td_conv2d_s8', 'td_conv2d_s16', 'td_conv2d_f32', 'td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s16', 'td_depthwise_conv2d_f32', 'td_fully_connected_s8', 'td_fully_connected_f32', 'td_lstm_s8', 'td_lstm_f32'],
         variant,
       );
       await withTemporaryDirectory(`buffers-${variant}`, async (directory) => {

@@ -1204,7 +1204,11 @@ td_status td_conv2d_s16(const td_context *ctx,
                         const int64_t *bias,
                         const td_dims *output_dims,
                         int16_t *output);
-/** Bytes of scratch td_conv2d_s16 needs: 0. */
+/**
+ * Bytes of scratch td_conv2d_s16 needs: 0 portable; DSP, with L = C_in * K_h * K_w: 24 * ceil(L / 4)
+ * (three int16 patches: two interleaved, one being gathered) + 16 * filter_dims->n (prepared
+ * requantizations), 0 when L > 511 (the 64-bit portable loop then runs).
+ */
 int32_t td_conv2d_s16_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
 /** DEPTHWISE_CONV_2D 16x8 (DepthwiseConvPerChannel for int16 input). Layouts as td_depthwise_conv2d_s8. */
@@ -1218,7 +1222,10 @@ td_status td_depthwise_conv2d_s16(const td_context *ctx,
                                   const int64_t *bias,
                                   const td_dims *output_dims,
                                   int16_t *output);
-/** Bytes of scratch td_depthwise_conv2d_s16 needs: 0. */
+/**
+ * Bytes of scratch td_depthwise_conv2d_s16 needs: 0 portable; DSP: 8 * K_h * K_w + 64 (a block of
+ * four channels' taps as int16 lanes and their prepared requantizations).
+ */
 int32_t td_depthwise_conv2d_s16_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
 /**

@@ -1963,6 +1963,7 @@ function s16Cases(random: Random): CaseBuilder[] {
         const quant = quantOf(c, a);
         const biasName = biasOf(c, bias);
         const ctx = c.context(`td_fully_connected_s16_get_buffer_size(${k.depth}, ${k.units})`);
+  conv('10x4 stride 2 dilation 2 12 channels', true, { input: [2, 13, 11, 12], kernel: [10, 4], out: 12, stride: [2, 2], dilation: 2, padding: 'same', activation: 'none', bias: 'int64', huge: true });
         return `td_fully_connected_s16(${ctx}, &params, ${quant}, ${k.batches}, ${k.depth}, ${k.units}, ${x}, ${f}, ${biasName}, ${y})`;
       },
     });

@@ -27,6 +27,27 @@ export function conv2dS8BufferSize(dsp: boolean, _inputDims: Dims, filterDims: D
 }
 
 /**
+ * td_conv2d_s16_get_buffer_size: 0 portable; DSP: three patches of C_in · K_h · K_w int16 values
+ * rounded up to a multiple of four (two interleaved for the dot products and one being gathered)
+ * and a prepared 64-bit requantization per output channel (16 bytes); none beyond 511 values
+ * (those take the portable loop).
+ */
+export function conv2dS16BufferSize(dsp: boolean, _inputDims: Dims, filterDims: Dims): number {
+  const [outputChannels, filterHeight, filterWidth, inputChannels] = filterDims;
+  const length = inputChannels * filterHeight * filterWidth;
+  return !dsp || length > 511 ? 0 : 24 * Math.ceil(length / 4) + 16 * outputChannels;
+}
+
+/**
+ * td_depthwise_conv2d_s16_get_buffer_size: 0 portable; DSP: a four-channel block's taps as int16
+ * lane pairs (two words a tap) and its four prepared requantizations (16 bytes each).
+ */
+export function depthwiseConv2dS16BufferSize(dsp: boolean, _inputDims: Dims, filterDims: Dims): number {
+  const [, filterHeight, filterWidth] = filterDims;
+  return dsp ? 8 * filterHeight * filterWidth + 64 : 0;
+}
+
+/**
  * td_depthwise_conv2d_s8_get_buffer_size: 0 portable; DSP: one channel block's expanded filter
  * (two words per tap), its four requantization entries, two words of strides, and a ring of K_h
  * expanded input rows of two words per position of a span of W + K_w − 1 positions.

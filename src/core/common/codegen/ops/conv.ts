@@ -1,4 +1,4 @@
-import { conv2dS8BufferSize, convF32BufferSize, depthwiseConv2dS8BufferSize } from '../kernel-buffers.js';
+import { conv2dS16BufferSize, conv2dS8BufferSize, convF32BufferSize, depthwiseConv2dS16BufferSize, depthwiseConv2dS8BufferSize } from '../kernel-buffers.js';
 import { dims4, expectConstant, fail, input, optionalInput, output, registerLowerer, type OpEmitter, tile, type LowerContext, type OpLowering } from '../lowering.js';
 import { clampC, clampF32C } from '../params.js';
 import { conv2d, type Conv2DPlan } from '../../ops/conv-2d.js';
@@ -28,7 +28,7 @@ function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
   if (arithmetic.flavour === 'int16') {
     return {
       kernels: ['td_conv2d_s16'],
-      scratchBytes: 0,
+      scratchBytes: conv2dS16BufferSize(context.options.dsp, inputDims, filterDims),
       emit: (e) => {
         const params = e.struct('params', 'td_conv_params_s16', `{${arithmetic.wideAccumulator ? 1 : 0}, ${geometryFields}, ${clampC(arithmetic.activation)}}`);
         return call('td_conv2d_s16', params, perChannelQuant(e, arithmetic.requant), e, bias64(context));
@@ -111,7 +111,7 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   if (arithmetic.flavour === 'int16') {
     return {
       kernels: ['td_depthwise_conv2d_s16'],
-      scratchBytes: 0,
+      scratchBytes: depthwiseConv2dS16BufferSize(context.options.dsp, inputDims, filterDims),
       emit: (e) => {
         const params = e.struct('params', 'td_depthwise_conv_params_s16', `{${arithmetic.wideAccumulator ? 1 : 0}, ${fields}, ${clampC(arithmetic.activation)}}`);
         return call('td_depthwise_conv2d_s16', params, perChannelQuant(e, arithmetic.requant), e, bias64(context));

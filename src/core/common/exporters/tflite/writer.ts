@@ -63,6 +63,8 @@ import {
   BuiltinOptions,
   CallOnceOptions,
   CustomOptionsFormat,
+  IfOptions,
+  WhileOptions,
   Model,
   Operator,
   OperatorCode,
@@ -73,7 +75,7 @@ import {
   VarHandleOptions,
 } from '../../importers/tflite/schema/tflite.js';
 import { operatorVersion } from './op-version.js';
-import { AttributeReader, extraOptionsWriters, optionlessBuiltins, optionsWriters } from './options.js';
+import { AttributeReader, extraOptionsWriters, optionlessBuiltins, optionsWriters, type WrittenOptions } from './options.js';
 
 /** The schema version the writer produces (the only one TFLite and the importer read). */
 export const TFLITE_SCHEMA_VERSION = 3;
@@ -116,6 +118,17 @@ export function exportTflite(graph: Graph): Uint8Array {
   return new TfliteWriter(graph).write();
 }
 
+/** The attributes of IF and WHILE that hold their subgraphs, in the options' field order. */
+const controlFlowAttrs: Record<string, readonly string[]> = { IF: ['then', 'else'], WHILE: ['cond', 'body'] };
+
+/** What every subgraph of one file shares: buffers, operator codes, the subgraph list (0 = not written yet). */
+interface SharedTables {
+  buffers: flatbuffers.Offset[];
+  codes: OperatorCodeEntry[];
+  codeIndex: Map<string, number>;
+  subgraphs: flatbuffers.Offset[];
+}
+
 /** Ops that use a resource variable (input 0): their variable is written as a VAR_HANDLE resource. */
 const resourceOpTypes: ReadonlySet<string> = new Set(['READ_VARIABLE', 'ASSIGN_VARIABLE']);
 
@@ -141,7 +154,7 @@ class TfliteWriter {
     }
     this.tensors = [...graph.tensors];
     graph.ops.forEach((op, index) => {
-      if (!isKnownOp(op) && !(op.type in extraOptionsWriters) && !optionlessBuiltins.has(op.type) && op.type !== gruOpType && !resourceOpTypes.has(op.type)) {
+      if (!isKnownOp(op) && !(op.type in extraOptionsWriters) && !optionlessBuiltins.has(op.type) && op.type !== gruOpType && !resourceOpTypes.has(op.type) && !(op.type in controlFlowAttrs)) {
         const custom = 'customCode' in op && op.customCode ? ` (custom op ${op.customCode})` : '';
         throw new CodegenError(
           `tflite export: op ${index} (${op.type})${custom}: TinyDeploy keeps no attributes for this op type, ` +
@@ -163,11 +176,38 @@ class TfliteWriter {
   }
 
   write(): Uint8Array {
-    const { graph, tensors } = this;
     const builder = new flatbuffers.Builder(this.sizeHint());
+    const shared: SharedTables = { buffers: [TfliteBuffer.createBuffer(builder, 0, 0n, 0n)], codes: [], codeIndex: new Map(), subgraphs: [0] };
+    shared.subgraphs[0] = this.writeGraph(builder, shared);
+    const codeOffsets = shared.codes.map(({ builtin, version, customCode }) => {
+      const custom = customCode === undefined ? 0 : builder.createString(customCode);
+      return OperatorCode.createOperatorCode(builder, Math.min(builtin, PLACEHOLDER_FOR_GREATER_OP_CODES), custom, version, builtin);
+    });
+    const operatorCodes = Model.createOperatorCodesVector(builder, codeOffsets);
+    const subgraphs = Model.createSubgraphsVector(builder, shared.subgraphs);
+    const description = builder.createString(this.graph.source?.description || DEFAULT_DESCRIPTION);
+    const bufferVector = Model.createBuffersVector(builder, shared.buffers);
+    Model.startModel(builder);
+    Model.addVersion(builder, TFLITE_SCHEMA_VERSION);
+    Model.addOperatorCodes(builder, operatorCodes);
+    Model.addSubgraphs(builder, subgraphs);
+    Model.addDescription(builder, description);
+    Model.addBuffers(builder, bufferVector);
+    builder.finish(Model.endModel(builder), FILE_IDENTIFIER);
+    // A copy that owns its memory: the builder's array is larger than the file.
+    return builder.asUint8Array().slice();
+  }
+
+  /**
+   * Writes this writer's graph as one subgraph (its buffers, tensors and operators into the shared
+   * tables) and returns it; the subgraphs its IF/WHILE ops run, and the resource variables' init
+   * subgraph, are appended to `shared.subgraphs` as they are met.
+   */
+  private writeGraph(builder: flatbuffers.Builder, shared: SharedTables): flatbuffers.Offset {
+    const { graph, tensors } = this;
+    const { buffers, codes, codeIndex } = shared;
 
     // Buffers first: large vectors, each aligned, outside any table.
-    const buffers: flatbuffers.Offset[] = [TfliteBuffer.createBuffer(builder, 0, 0n, 0n)];
     const bufferIndex = new Map<number, number>();
     for (const tensor of tensors) {
       if (!tensor.data || tensor.variable || tensor.data.byteLength === 0) continue;
@@ -190,8 +230,6 @@ class TfliteWriter {
       this.resources.has(tensor.id) ? writeResourceTensor(builder, tensor.name) : this.writeTensor(builder, tensor, bufferIndex.get(tensor.id) ?? 0),
     );
 
-    const codes: OperatorCodeEntry[] = [];
-    const codeIndex = new Map<string, number>();
     const plainOpcode = (type: 'CALL_ONCE' | 'VAR_HANDLE' | 'ASSIGN_VARIABLE') => {
       if (!codeIndex.has(type)) {
         codeIndex.set(type, codes.length);
@@ -204,9 +242,10 @@ class TfliteWriter {
       return writePlainOperator(builder, plainOpcode('VAR_HANDLE'), [], [output], { type: BuiltinOptions.VarHandleOptions, offset: options });
     };
     const resourceOperators: flatbuffers.Offset[] = [];
-    let initSubgraph: flatbuffers.Offset | undefined;
     if (this.resources.size > 0) {
-      const callOnce = CallOnceOptions.createCallOnceOptions(builder, 1);
+      const initIndex = shared.subgraphs.length;
+      shared.subgraphs.push(0);
+      const callOnce = CallOnceOptions.createCallOnceOptions(builder, initIndex);
       resourceOperators.push(writePlainOperator(builder, plainOpcode('CALL_ONCE'), [], [], { type: BuiltinOptions.CallOnceOptions, offset: callOnce }));
       for (const [id, sharedName] of this.resources) resourceOperators.push(varHandle(id, sharedName));
       const initTensors: flatbuffers.Offset[] = [];
@@ -217,7 +256,7 @@ class TfliteWriter {
         initOperators.push(varHandle(2 * k, sharedName));
         initOperators.push(writePlainOperator(builder, plainOpcode('ASSIGN_VARIABLE'), [2 * k, 2 * k + 1], []));
       });
-      initSubgraph = writeSubgraph(builder, 'init', initTensors, [], [], initOperators);
+      shared.subgraphs[initIndex] = writeSubgraph(builder, 'init', initTensors, [], [], initOperators);
     }
     const operatorOffsets = graph.ops.map((op, index) => {
       const version = op.type === gruOpType ? 1 : operatorVersion(graph, op);
@@ -233,28 +272,28 @@ class TfliteWriter {
       } else {
         codes[opcode].version = Math.max(codes[opcode].version, version);
       }
-      return this.writeOperator(builder, op, index, opcode);
+      return this.writeOperator(builder, op, index, opcode, shared);
     });
-    const codeOffsets = codes.map(({ builtin, version, customCode }) => {
-      const custom = customCode === undefined ? 0 : builder.createString(customCode);
-      return OperatorCode.createOperatorCode(builder, Math.min(builtin, PLACEHOLDER_FOR_GREATER_OP_CODES), custom, version, builtin);
+    return writeSubgraph(builder, graph.name, tensorOffsets, graph.inputs, graph.outputs, [...resourceOperators, ...operatorOffsets]);
+  }
+
+  /** IF/WHILE: writes the subgraphs the op runs and returns its options naming their indices. */
+  private writeControlFlowOptions(builder: flatbuffers.Builder, op: Op, index: number, shared: SharedTables): WrittenOptions | undefined {
+    const fields = controlFlowAttrs[op.type];
+    if (!fields) return undefined;
+    const indices = fields.map((attr) => {
+      const nested = (op.attrs as Record<string, Graph | undefined>)[attr];
+      if (!nested || !Array.isArray(nested.ops)) {
+        throw new CodegenError(`tflite export: op ${index} (${op.type}): attribute ${attr} is not a subgraph`, { op: index, type: op.type, attribute: attr });
+      }
+      const subgraphIndex = shared.subgraphs.length;
+      shared.subgraphs.push(0);
+      shared.subgraphs[subgraphIndex] = new TfliteWriter(nested).writeGraph(builder, shared);
+      return subgraphIndex;
     });
-
-    const subgraph = writeSubgraph(builder, graph.name, tensorOffsets, graph.inputs, graph.outputs, [...resourceOperators, ...operatorOffsets]);
-
-    const operatorCodes = Model.createOperatorCodesVector(builder, codeOffsets);
-    const subgraphs = Model.createSubgraphsVector(builder, initSubgraph === undefined ? [subgraph] : [subgraph, initSubgraph]);
-    const description = builder.createString(graph.source?.description || DEFAULT_DESCRIPTION);
-    const bufferVector = Model.createBuffersVector(builder, buffers);
-    Model.startModel(builder);
-    Model.addVersion(builder, TFLITE_SCHEMA_VERSION);
-    Model.addOperatorCodes(builder, operatorCodes);
-    Model.addSubgraphs(builder, subgraphs);
-    Model.addDescription(builder, description);
-    Model.addBuffers(builder, bufferVector);
-    builder.finish(Model.endModel(builder), FILE_IDENTIFIER);
-    // A copy that owns its memory: the builder's array is larger than the file.
-    return builder.asUint8Array().slice();
+    return op.type === 'IF'
+      ? { type: BuiltinOptions.IfOptions, offset: IfOptions.createIfOptions(builder, indices[0], indices[1]) }
+      : { type: BuiltinOptions.WhileOptions, offset: WhileOptions.createWhileOptions(builder, indices[0], indices[1]) };
   }
 
   private writeTensor(builder: flatbuffers.Builder, tensor: Tensor, buffer: number): flatbuffers.Offset {
@@ -271,7 +310,8 @@ class TfliteWriter {
     return TfliteTensor.endTensor(builder);
   }
 
-  private writeOperator(builder: flatbuffers.Builder, op: Op, index: number, opcode: number): flatbuffers.Offset {
+  private writeOperator(builder: flatbuffers.Builder, op: Op, index: number, opcode: number, shared: SharedTables): flatbuffers.Offset {
+    const controlFlow = this.writeControlFlowOptions(builder, op, index, shared);
     const inputs = Operator.createInputsVector(builder, op.inputs);
     const outputs = Operator.createOutputsVector(builder, op.outputs);
     const planned = this.intermediates.get(index);
@@ -279,7 +319,7 @@ class TfliteWriter {
     // TD_GRU is a custom op: its attributes go in the custom options as a FlexBuffer map.
     const customOptions = op.type === gruOpType ? Operator.createCustomOptionsVector(builder, encodeGruOptions(gruAttrs(op.attrs))) : 0;
     const writeOptions = optionsWriters[op.type as keyof typeof optionsWriters] ?? extraOptionsWriters[op.type];
-    const options = writeOptions?.(builder, new AttributeReader(op.attrs, index, op.type), {
+    const options = controlFlow ?? writeOptions?.(builder, new AttributeReader(op.attrs, index, op.type), {
       outputDType: this.tensors[op.outputs[0]]?.dtype ?? 'float32',
     });
     Operator.startOperator(builder);

@@ -8,12 +8,15 @@ import { gruOpType } from '../../ops/gru-layout.js';
 import { DEFAULT_MAX_TENSOR_BYTES, type ImportOptions, type ModelImporter } from '../importer.js';
 import { CheckedByteBuffer, OutOfBoundsRead } from './checked-byte-buffer.js';
 import { hasResourceVariables, resolveResourceVariables, type RawSubgraph } from './resource-variables.js';
+import { attachSubgraphs, usesSubgraphs } from './control-flow.js';
 import {
   ActivationFunctionType,
   BuiltinOperator,
   BuiltinOptions,
   CallOnceOptions,
   ConcatenationOptions,
+  IfOptions,
+  WhileOptions,
   Conv2DOptions,
   DepthwiseConv2DOptions,
   FullyConnectedOptions,
@@ -170,10 +173,13 @@ class TfliteReader {
       const inputs = this.readIndexVector(source.inputsLength(), (i) => source.inputs(i)!, 'subgraph input', tensors.length);
       this.where = `subgraph ${index} outputs`;
       const outputs = this.readIndexVector(source.outputsLength(), (i) => source.outputs(i)!, 'subgraph output', tensors.length);
-      return { index, tensors, ops, inputs, outputs, resources: this.resourceTensors.get(index) ?? new Set() };
+      this.where = `subgraph ${index} name`;
+      const name = source.name() || `subgraph${index}`;
+      return { index, name, tensors, ops, inputs, outputs, resources: this.resourceTensors.get(index) ?? new Set() };
     };
     let main = readSubgraph(0);
     if (hasResourceVariables(main)) main = { ...main, ...resolveResourceVariables(main, readSubgraph, (message) => this.fail(message)) };
+    if (usesSubgraphs(main.ops)) main = { ...main, ops: attachSubgraphs(main.ops, readSubgraph, (message) => this.fail(message)) };
     const { tensors, ops, inputs, outputs } = main;
     if (outputs.length === 0) this.fail('subgraph 0 has no outputs: the model computes nothing');
     // A model input or output of no elements carries nothing: `run` would write 0 bytes and a board has nothing to send.
@@ -570,6 +576,14 @@ class TfliteReader {
       case 'VAR_HANDLE': {
         const o = options(BuiltinOptions.VarHandleOptions, () => new VarHandleOptions());
         return { container: o?.container() ?? '', sharedName: o?.sharedName() ?? '' };
+      }
+      case 'IF': {
+        const o = options(BuiltinOptions.IfOptions, () => new IfOptions());
+        return { thenSubgraphIndex: o?.thenSubgraphIndex() ?? 0, elseSubgraphIndex: o?.elseSubgraphIndex() ?? 0 };
+      }
+      case 'WHILE': {
+        const o = options(BuiltinOptions.WhileOptions, () => new WhileOptions());
+        return { condSubgraphIndex: o?.condSubgraphIndex() ?? 0, bodySubgraphIndex: o?.bodySubgraphIndex() ?? 0 };
       }
       case 'CALL_ONCE':
         return { initSubgraphIndex: options(BuiltinOptions.CallOnceOptions, () => new CallOnceOptions())?.initSubgraphIndex() ?? 0 };

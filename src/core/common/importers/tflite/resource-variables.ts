@@ -25,6 +25,8 @@ import { printableName } from '../../printable.js';
 /** One subgraph as the reader read it: RESOURCE tensors are placeholders listed in `resources`. */
 export interface RawSubgraph {
   index: number;
+  /** The subgraph's name in the file. */
+  name?: string;
   tensors: Tensor[];
   ops: Op[];
   inputs: number[];
