@@ -33,6 +33,7 @@ import './comparison.js';
 import './sum.js';
 import './elu.js';
 import './resource-variable.js';
+import './control-flow.js';
 export { findOp, definedOpTypes } from './registry.js';
 export type { OpContext, OpDefinition, OpWindow, Precision, WeightInput } from './op.js';
 export { opContext, opLabel } from './op.js';

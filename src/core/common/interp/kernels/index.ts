@@ -27,3 +27,4 @@ import './comparison.js';
 import './sum.js';
 import './elu.js';
 import './resource-variable.js';
+import './control-flow.js';
