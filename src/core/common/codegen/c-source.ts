@@ -54,6 +54,12 @@ export function cElements(data: TensorData | readonly number[], dtype: DType, wh
   const out: string[] = [];
   if (dtype === 'float32') {
     for (let i = 0; i < data.length; i++) out.push(cFloat(Number(data[i]), `${what}[${i}]`));
+  } else if (dtype === 'int64') {
+    // Exact from the BigInt (a 16x8 bias can pass 2^31); INT64_MIN, like INT32_MIN, as an expression.
+    for (let i = 0; i < data.length; i++) {
+      const value = BigInt(data[i]);
+      out.push(value === -(2n ** 63n) ? '(-9223372036854775807LL - 1)' : `${value}LL`);
+    }
   } else {
     for (let i = 0; i < data.length; i++) out.push(cInt(Number(data[i])));
   }
