@@ -17,6 +17,7 @@ import { HistoryTab } from '../history/history-tab.js';
 import { ModelTab } from '../model/model-tab.js';
 import { CompareTab } from '../compare/compare-tab.js';
 import { AccuracyTab } from '../evaluate/accuracy-tab.js';
+import { SearchTab } from '../search/search-tab.js';
 import './project-screen.css';
 import { newestFirst } from '../../../core/common/newest-first.js';
 
@@ -26,6 +27,7 @@ const tabs: { id: ProjectTab; label: string }[] = [
   { id: 'accuracy', label: 'Accuracy' },
   { id: 'history', label: 'History' },
   { id: 'compare', label: 'Compare' },
+  { id: 'search', label: 'Search' },
 ];
 
 export function ProjectScreen({ projectId, tab, variantId }: { projectId: string; tab: ProjectTab; variantId?: string }) {
@@ -129,6 +131,7 @@ export function ProjectScreen({ projectId, tab, variantId }: { projectId: string
         {tab === 'history' && <HistoryTab projectId={projectId} variants={list} />}
         {tab === 'accuracy' && <AccuracyTab projectId={projectId} variants={list} selected={selected} onSelect={(id) => go('accuracy', id)} />}
         {tab === 'compare' && <CompareTab projectId={projectId} variants={list} />}
+        {tab === 'search' && <SearchTab projectId={projectId} variants={list} onVariantsChanged={onVariantsChanged} />}
       </div>
 
       {deleting && <DeleteProjectDialog project={project} onDone={() => setDeleting(false)} />}

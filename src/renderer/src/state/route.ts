@@ -4,14 +4,14 @@
  * there: services-client.ts takes it out of the address on the first load).
  *
  *   #/                                  home (project list)
- *   #/projects/<id>/<tab>[/<variantId>] a project's Model, Deploy & Profile, Accuracy, History or Compare tab
+ *   #/projects/<id>/<tab>[/<variantId>] a project's Model, Deploy & Profile, Accuracy, History, Compare or Search tab
  *   #/devices                           boards and serial devices
  *   #/jobs                              every job
  */
 
 import { useEffect, useState } from 'react';
 
-export type ProjectTab = 'model' | 'deploy' | 'accuracy' | 'history' | 'compare';
+export type ProjectTab = 'model' | 'deploy' | 'accuracy' | 'history' | 'compare' | 'search';
 
 export type Route =
   | { screen: 'home' }
@@ -19,7 +19,7 @@ export type Route =
   | { screen: 'devices' }
   | { screen: 'jobs' };
 
-const tabs: readonly ProjectTab[] = ['model', 'deploy', 'accuracy', 'history', 'compare'];
+const tabs: readonly ProjectTab[] = ['model', 'deploy', 'accuracy', 'history', 'compare', 'search'];
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
