@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cFloat, cInt, commentText, wrapList } from './c-source.js';
+import { cElements, cFloat, cInt, commentText, wrapList } from './c-source.js';
 
 describe('C literals', () => {
   it('prints every float32 so that it parses back to the same bits', () => {
@@ -27,6 +27,15 @@ describe('C literals', () => {
     expect(cInt(2147483647)).toBe('2147483647');
     expect(() => cInt(2147483648)).toThrow(/does not fit/);
     expect(() => cInt(1.5)).toThrow(/does not fit/);
+  });
+
+  it('prints int64 values exactly, beyond int32 and beyond 2^53 included', () => {
+    expect(cElements(BigInt64Array.of(3_000_000_000n, -5n, 2n ** 62n + 1n, -(2n ** 63n)), 'int64', 'bias')).toEqual([
+      '3000000000LL',
+      '-5LL',
+      '4611686018427387905LL',
+      '(-9223372036854775807LL - 1)',
+    ]);
   });
 
   it('wraps lists and escapes comments', () => {
