@@ -1,5 +1,6 @@
 import { ImportError } from '../errors.js';
 import type { Graph } from '../ir/types.js';
+import { foldUnrolledGru } from '../passes/unrolled-gru.js';
 import type { ImportOptions, ModelImporter } from './importer.js';
 import { onnxImporter } from './onnx/index.js';
 import { tfliteImporter } from './tflite/index.js';
@@ -34,7 +35,9 @@ export function importModel(bytes: Uint8Array, name = 'model', options: ImportOp
     );
   }
   try {
-    return importer.open(bytes, options);
+    const graph = importer.open(bytes, options);
+    // A GRU TinyDeploy wrote as builtin ops unrolled over time (TFLite has no GRU) is one TD_GRU again.
+    return importer.format === 'tflite' ? foldUnrolledGru(graph) : graph;
   } catch (error) {
     if (error instanceof ImportError) throw new ImportError(`${name}: ${error.message}`, { ...error.data, name });
     throw error;

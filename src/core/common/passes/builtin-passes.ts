@@ -5,4 +5,5 @@ import './fold-static-shapes.js';
 import './fuse-activation.js';
 import './remove-dead-code.js';
 import './remove-noop-reshapes.js';
+import './unrolled-gru.js';
 import './quantize/quantize-int8.js';

@@ -83,7 +83,7 @@ registerPass({
 describe('pass registry and pipelines', () => {
   it('lists the built-in passes with a one-line description and what they require', () => {
     const builtIn = listPasses().filter((pass) => !pass.name.startsWith('test-'));
-    expect(builtIn.map((pass) => pass.name)).toEqual(['dequantize-hybrid-weights', 'fold-constants', 'fold-static-shapes', 'fuse-activation', 'quantize-int8', 'remove-dead-code', 'remove-noop-reshapes']);
+    expect(builtIn.map((pass) => pass.name)).toEqual(['dequantize-hybrid-weights', 'fold-constants', 'fold-static-shapes', 'fold-unrolled-gru', 'fuse-activation', 'quantize-int8', 'remove-dead-code', 'remove-noop-reshapes', 'unroll-gru']);
     for (const pass of builtIn) {
       expect(pass.description).toMatch(/^[a-z].{20,}$/);
       expect(pass.description).not.toContain('\n');
