@@ -19,8 +19,14 @@
 /** (x0, x1), (x2, x3) as loaded from an int16 vector → (x0, x2), (x1, x3) (PKHBT, PKHTB). */
 TD_INLINE void td_s16_interleave(uint32_t first, uint32_t second, uint32_t *even, uint32_t *odd)
 {
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+    /* GCC does not find PKHBT / PKHTB in the C below (four instructions instead of two). */
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(*even) : "r"(first), "r"(second));
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(*odd) : "r"(second), "r"(first));
+#else
     *even = (first & 0xffffu) | (second << 16);
     *odd = (first >> 16) | (second & 0xffff0000u);
+#endif
 }
 
 /** Up to three int8 weights (the rest 0) as one word, for a vector's last, partial group. */
