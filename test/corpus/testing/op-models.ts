@@ -678,4 +678,46 @@ export const opModels: OpModelSpec[] = [
       m.op('SELECT', {}, [condition, x, m.constant('int32', [3, 5])], [m.tensor('int32', [3, 5])]);
     },
   },
+  {
+    name: 'mirror_pad_reflect_int8',
+    build: (m) => {
+      const x = m.input('int8', [1, 5, 6, 3], q8);
+      m.op('MIRROR_PAD', { mode: 'reflect' }, [x, m.int32([0, 0, 2, 1, 3, 4, 0, 0], [4, 2])], [m.tensor('int8', [1, 8, 13, 3], q8)]);
+    },
+  },
+  {
+    name: 'mirror_pad_symmetric_float32',
+    build: (m) => {
+      const x = m.input('float32', [3, 4, 5]);
+      m.op('MIRROR_PAD', { mode: 'symmetric' }, [x, m.int32([1, 3, 4, 0, 2, 5], [3, 2])], [m.tensor('float32', [7, 8, 12])]);
+    },
+  },
+  {
+    name: 'space_to_batch_nd_int8_padded',
+    build: (m) => {
+      const x = m.input('int8', [2, 5, 7, 3], q8);
+      m.op('SPACE_TO_BATCH_ND', {}, [x, m.int32([2, 3]), m.int32([1, 0, 1, 1], [2, 2])], [m.tensor('int8', [12, 3, 3, 3], q8)]);
+    },
+  },
+  {
+    name: 'space_to_batch_nd_float32_3d',
+    build: (m) => {
+      const x = m.input('float32', [2, 8, 4]);
+      m.op('SPACE_TO_BATCH_ND', {}, [x, m.int32([2]), m.int32([0, 0], [1, 2])], [m.tensor('float32', [4, 4, 4])]);
+    },
+  },
+  {
+    name: 'batch_to_space_nd_int8_cropped',
+    build: (m) => {
+      const x = m.input('int8', [12, 3, 3, 2], q8);
+      m.op('BATCH_TO_SPACE_ND', {}, [x, m.int32([2, 3]), m.int32([1, 0, 1, 1], [2, 2])], [m.tensor('int8', [2, 5, 7, 2], q8)]);
+    },
+  },
+  {
+    name: 'batch_to_space_nd_float32',
+    build: (m) => {
+      const x = m.input('float32', [8, 2, 3, 5]);
+      m.op('BATCH_TO_SPACE_ND', {}, [x, m.int32([2, 2]), m.int32([0, 0, 0, 0], [2, 2])], [m.tensor('float32', [2, 4, 6, 5])]);
+    },
+  },
 ];

@@ -32,6 +32,8 @@ import './reduce-min-max.js';
 import './comparison.js';
 import './sum.js';
 import './elu.js';
+import './mirror-pad.js';
+import './space-batch.js';
 import './resource-variable.js';
 import './control-flow.js';
 export { findOp, definedOpTypes } from './registry.js';

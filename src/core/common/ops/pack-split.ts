@@ -26,6 +26,8 @@ export interface CopyStep {
 export interface MultiCopyPlan {
   steps: CopyStep[];
   elementBytes: number;
+  /** A value every element of output 0 takes before the copies (padding: MIRROR_PAD has none, SPACE_TO_BATCH_ND its zero point). */
+  fill?: number;
 }
 
 function normalizeAxis(context: OpContext, axis: number, rank: number, what: string): number {

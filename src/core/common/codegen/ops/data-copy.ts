@@ -1,4 +1,4 @@
-import { tensorBytes } from '../../ir/tensor.js';
+import { elementCount, tensorBytes } from '../../ir/tensor.js';
 import { pack, split, splitV, unpack, type MultiCopyPlan } from '../../ops/pack-split.js';
 import { shape } from '../../ops/shape.js';
 import { depthToSpace, spaceToDepth } from '../../ops/space-depth.js';
@@ -17,24 +17,31 @@ function copyParams(context: LowerContext, copy: StridedCopy, elementBytes: numb
   return `{${elementBytes}, ${copy.count.length}, ${padded(copy.count, 1)}, ${padded(copy.inputStep, 0)}, ${padded(copy.outputStep, 0)}, ${copy.inputBase}, ${copy.outputBase}}`;
 }
 
-function lowerCopies(context: LowerContext, steps: MultiCopyPlan['steps'], elementBytes: number): OpLowering {
+function lowerCopies(context: LowerContext, steps: MultiCopyPlan['steps'], elementBytes: number, fill?: number): OpLowering {
   const calls = steps.map((step, i) => ({ step, params: copyParams(context, step.copy, elementBytes), suffix: steps.length === 1 ? 'params' : `params${i}` }));
+  // The fill is a copy from one constant element with an input step of 0.
+  const y0 = output(context, 0);
+  const filled = elementCount(y0.shape);
+  const fillParams = copyParams(context, { count: [filled], inputStep: [0], outputStep: [1], inputBase: 0, outputBase: 0 }, elementBytes);
   return {
     kernels: ['td_strided_copy'],
     scratchBytes: 0,
     emit: (e: OpEmitter) =>
-      calls
-        .map(({ step, params, suffix }) => {
+      [
+        ...(fill === undefined || filled === 0
+          ? []
+          : [`td_strided_copy(${e.struct('fill', 'td_strided_copy_params', fillParams)}, ${e.array('fill_value', y0.dtype, [fill])}, ${e.pointer(y0, 'write')})`]),
+        ...calls.map(({ step, params, suffix }) => {
           const x = input(context, step.input, `input ${step.input}`);
           const y = output(context, step.output);
           return `td_strided_copy(${e.struct(suffix, 'td_strided_copy_params', params)}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`;
-        })
-        .join(' != TD_OK ? TD_ERROR_ARGUMENT : '),
+        }),
+      ].join(' != TD_OK ? TD_ERROR_ARGUMENT : '),
   };
 }
 
 const lowerSlice = ({ copy, elementBytes }: SlicePlan, context: LowerContext) => lowerCopies(context, [{ input: 0, output: 0, copy }], elementBytes);
-const lowerMulti = ({ steps, elementBytes }: MultiCopyPlan, context: LowerContext) => lowerCopies(context, steps, elementBytes);
+export const lowerMulti = ({ steps, elementBytes, fill }: MultiCopyPlan, context: LowerContext) => lowerCopies(context, steps, elementBytes, fill);
 
 registerLowerer(stridedSlice, lowerSlice);
 registerLowerer(slice, lowerSlice);

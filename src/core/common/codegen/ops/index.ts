@@ -22,4 +22,5 @@ import './reduce-min-max.js';
 import './comparison.js';
 import './sum.js';
 import './elu.js';
+import './mirror-pad-space-batch.js';
 import './resource-variable.js';

@@ -20,6 +20,10 @@ import {
   ArgMinOptions,
   BatchMatMulOptions,
   BuiltinOptions,
+  CumsumOptions,
+  L2NormOptions,
+  MirrorPadOptions,
+  TransposeConvOptions,
   DepthToSpaceOptions,
   DivOptions,
   GatherOptions,
@@ -101,6 +105,14 @@ export class AttributeReader {
       `tflite export: op ${this.opIndex} (${this.opType}): attribute ${attribute} is ${shown}, expected ${expected}`,
       { op: this.opIndex, type: this.opType, attribute, value: value === undefined ? null : value },
     );
+  }
+
+  /** The index of a string attribute among `values` (TFLite's enum), the first when absent. */
+  choice(name: string, values: readonly string[]): number {
+    const value = this.attrs[name] ?? values[0];
+    const index = values.indexOf(value as string);
+    if (index < 0) this.fail(name, value, values.join(' or '));
+    return index;
   }
 
   integer(name: string, minimum = INT32_MIN): number {
@@ -291,6 +303,14 @@ export const extraOptionsWriters: Record<string, OptionsWriter> = {
   REDUCE_MAX: (builder, a) => ({ type: BuiltinOptions.ReducerOptions, offset: ReducerOptions.createReducerOptions(builder, a.boolean('keepDims')) }),
   REDUCE_MIN: (builder, a) => ({ type: BuiltinOptions.ReducerOptions, offset: ReducerOptions.createReducerOptions(builder, a.boolean('keepDims')) }),
   SUM: (builder, a) => ({ type: BuiltinOptions.ReducerOptions, offset: ReducerOptions.createReducerOptions(builder, a.boolean('keepDims')) }),
+  MIRROR_PAD: (builder, a) => ({ type: BuiltinOptions.MirrorPadOptions, offset: MirrorPadOptions.createMirrorPadOptions(builder, a.choice('mode', ['reflect', 'symmetric'])) }),
+  CUMSUM: (builder, a) => ({ type: BuiltinOptions.CumsumOptions, offset: CumsumOptions.createCumsumOptions(builder, a.boolean('exclusive'), a.boolean('reverse')) }),
+  L2_NORMALIZATION: (builder, a) => ({ type: BuiltinOptions.L2NormOptions, offset: L2NormOptions.createL2NormOptions(builder, a.activation()) }),
+  L2_POOL_2D: (builder, a) => pool2DOptions(builder, a),
+  TRANSPOSE_CONV: (builder, a) => ({
+    type: BuiltinOptions.TransposeConvOptions,
+    offset: TransposeConvOptions.createTransposeConvOptions(builder, a.padding(), a.integer('strideW', 1), a.integer('strideH', 1), a.activation(), 0),
+  }),
   LEAKY_RELU: (builder, a) => ({ type: BuiltinOptions.LeakyReluOptions, offset: LeakyReluOptions.createLeakyReluOptions(builder, a.float32('alpha')) }),
   SVDF: (builder, a) => ({
     type: BuiltinOptions.SVDFOptions,
@@ -336,6 +356,11 @@ export const optionlessBuiltins: ReadonlySet<string> = new Set([
   'EXPAND_DIMS',
   'HARD_SWISH',
   'ELU',
+  'SPACE_TO_BATCH_ND',
+  'BATCH_TO_SPACE_ND',
+  'GATHER_ND',
+  'EMBEDDING_LOOKUP',
+  'LOG_SOFTMAX',
   'PRELU',
   'MINIMUM',
   'MAXIMUM',

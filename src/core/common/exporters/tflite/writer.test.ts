@@ -218,8 +218,8 @@ describe('TFLite writer: what it refuses', () => {
   });
 
   it('refuses op types whose options the IR does not keep', () => {
-    const unknown = exportError(withOp(10, (op) => ({ ...op, type: 'GATHER_ND', attrs: {} })));
-    expect(unknown.message).toBe('tflite export: op 10 (GATHER_ND): TinyDeploy keeps no attributes for this op type, so it cannot write its options');
+    const unknown = exportError(withOp(10, (op) => ({ ...op, type: 'LSH_PROJECTION', attrs: {} })));
+    expect(unknown.message).toBe('tflite export: op 10 (LSH_PROJECTION): TinyDeploy keeps no attributes for this op type, so it cannot write its options');
     const custom = exportError(withOp(10, (op) => ({ ...op, type: 'CUSTOM', customCode: 'MyOp', attrs: {} })));
     expect(custom.message).toContain('op 10 (CUSTOM) (custom op MyOp)');
   });

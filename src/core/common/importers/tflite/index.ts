@@ -43,6 +43,10 @@ import {
   Padding as TflitePadding,
   Pool2DOptions,
   ReducerOptions,
+  MirrorPadOptions,
+  CumsumOptions,
+  TransposeConvOptions,
+  L2NormOptions,
   ReshapeOptions,
   SoftmaxOptions,
   TensorType,
@@ -470,6 +474,7 @@ class TfliteReader {
           asymmetricQuantizeInputs: o?.asymmetricQuantizeInputs() ?? false,
         };
       }
+      case 'L2_POOL_2D':
       case 'AVERAGE_POOL_2D':
       case 'MAX_POOL_2D': {
         const o = options(BuiltinOptions.Pool2DOptions, () => new Pool2DOptions());
@@ -568,6 +573,18 @@ class TfliteReader {
       case 'RESIZE_NEAREST_NEIGHBOR': {
         const o = options(BuiltinOptions.ResizeNearestNeighborOptions, () => new ResizeNearestNeighborOptions());
         return { alignCorners: o?.alignCorners() ?? false, halfPixelCenters: o?.halfPixelCenters() ?? false };
+      }
+      case 'MIRROR_PAD':
+        return { mode: options(BuiltinOptions.MirrorPadOptions, () => new MirrorPadOptions())?.mode() === 1 ? 'symmetric' : 'reflect' };
+      case 'CUMSUM': {
+        const o = options(BuiltinOptions.CumsumOptions, () => new CumsumOptions());
+        return { exclusive: o?.exclusive() ?? false, reverse: o?.reverse() ?? false };
+      }
+      case 'L2_NORMALIZATION':
+        return { activation: activation(options(BuiltinOptions.L2NormOptions, () => new L2NormOptions())?.fusedActivationFunction()) };
+      case 'TRANSPOSE_CONV': {
+        const o = options(BuiltinOptions.TransposeConvOptions, () => new TransposeConvOptions());
+        return { padding: padding(o?.padding()), strideH: o?.strideH() ?? 1, strideW: o?.strideW() ?? 1, activation: activation(o?.fusedActivationFunction()) };
       }
       case 'SPACE_TO_DEPTH':
         return { blockSize: options(BuiltinOptions.SpaceToDepthOptions, () => new SpaceToDepthOptions())?.blockSize() ?? 0 };

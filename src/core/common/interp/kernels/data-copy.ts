@@ -15,7 +15,12 @@ const sliceKernel = ({ copy }: SlicePlan): KernelEval => (inputs, outputs) => {
   stridedCopy(copy, inputs[0] as ArrayLike<number>, outputs[0] as unknown as { [i: number]: number });
 };
 
-const multiCopyKernel = ({ steps }: MultiCopyPlan): KernelEval => (inputs, outputs) => {
+export const multiCopyKernel = ({ steps, fill }: MultiCopyPlan): KernelEval => (inputs, outputs) => {
+  if (fill !== undefined) {
+    const out = outputs[0];
+    if (out instanceof BigInt64Array) out.fill(BigInt(fill));
+    else (out as Float32Array).fill(fill);
+  }
   for (const step of steps) stridedCopy(step.copy, inputs[step.input] as ArrayLike<number>, outputs[step.output] as unknown as { [i: number]: number });
 };
 

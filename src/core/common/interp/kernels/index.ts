@@ -26,5 +26,6 @@ import './reduce-min-max.js';
 import './comparison.js';
 import './sum.js';
 import './elu.js';
+import './mirror-pad-space-batch.js';
 import './resource-variable.js';
 import './control-flow.js';
