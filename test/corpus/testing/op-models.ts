@@ -89,6 +89,12 @@ export interface OpModelSpec {
 }
 
 const q8: Q = [0.05, -3];
+/** A subgraph for IF or WHILE, built like a model (its constants drawn from the model's generator). */
+const subgraph = (m: OpModel, name: string, build: (s: OpModel) => void): Graph => {
+  const s = new OpModel(m.random);
+  build(s);
+  return s.graph(name);
+};
 const svdfState = (m: OpModel, dtype: DType, shape: number[], q?: Q) => {
   const id = m.tensor(dtype, shape, q, undefined, 'svdf_state');
   m.tensors[id].variable = true;
@@ -571,7 +577,75 @@ export const opModels: OpModelSpec[] = [
       m.outputs = [y];
     },
   },
+  // Control flow: IF and WHILE run subgraphs (Graphs in the op's attributes), written as subgraphs 1….
   {
+    name: 'if_float32',
+    build: (m) => {
+      const flag = m.input('float32', [1]);
+      const x = m.input('float32', [1, 4]);
+      const condition = m.tensor('bool', [1]);
+      m.op('CAST', {}, [flag], [condition]);
+      const then = subgraph(m, 'then', (s) => {
+        const v = s.input('float32', [1, 4]);
+        s.op('MUL', { activation: 'none' }, [v, s.constant('float32', [1, 4])], [s.tensor('float32', [1, 4])]);
+      });
+      const otherwise = subgraph(m, 'else', (s) => {
+        const v = s.input('float32', [1, 4]);
+        s.op('ADD', { activation: 'relu' }, [v, s.constant('float32', [1, 4])], [s.tensor('float32', [1, 4])]);
+      });
+      m.op('IF', { then, else: otherwise }, [condition, x], [m.tensor('float32', [1, 4])]);
+    },
+  },
+  {
+    name: 'while_float32',
+    build: (m) => {
+      const x = m.input('float32', [1, 4]);
+      const count = m.tensor('float32', [1], undefined, Float32Array.from([3]), 'count');
+      const cond = subgraph(m, 'cond', (s) => {
+        const n = s.input('float32', [1]);
+        s.input('float32', [1, 4]);
+        s.op('CAST', {}, [n], [s.tensor('bool', [1])]);
+      });
+      const body = subgraph(m, 'body', (s) => {
+        const n = s.input('float32', [1]);
+        const v = s.input('float32', [1, 4]);
+        const next = s.tensor('float32', [1]);
+        s.op('SUB', { activation: 'none' }, [n, s.tensor('float32', [1], undefined, Float32Array.from([1]))], [next]);
+        const scaled = s.tensor('float32', [1, 4]);
+        s.op('MUL', { activation: 'none' }, [v, s.constant('float32', [1, 4])], [scaled]);
+        const shifted = s.tensor('float32', [1, 4]);
+        s.op('ADD', { activation: 'none' }, [scaled, s.constant('float32', [1, 4])], [shifted]);
+        s.outputs = [next, shifted];
+      });
+      const result = m.tensor('float32', [1, 4]);
+      m.op('WHILE', { cond, body }, [count, x], [m.tensor('float32', [1]), result]);
+      m.outputs = [result];
+    },
+  },
+  {
+    name: 'while_int8',
+    build: (m) => {
+      const x = m.input('int8', [1, 6], q8);
+      const count = m.tensor('float32', [1], undefined, Float32Array.from([4]), 'count');
+      const cond = subgraph(m, 'cond', (s) => {
+        const n = s.input('float32', [1]);
+        s.input('int8', [1, 6], q8);
+        s.op('CAST', {}, [n], [s.tensor('bool', [1])]);
+      });
+      const body = subgraph(m, 'body', (s) => {
+        const n = s.input('float32', [1]);
+        const v = s.input('int8', [1, 6], q8);
+        const next = s.tensor('float32', [1]);
+        s.op('SUB', { activation: 'none' }, [n, s.tensor('float32', [1], undefined, Float32Array.from([1]))], [next]);
+        const sum = s.tensor('int8', [1, 6], q8);
+        s.op('ADD', { activation: 'none' }, [v, s.constant('int8', [1, 6], [0.03, 4])], [sum]);
+        s.outputs = [next, sum];
+      });
+      const result = m.tensor('int8', [1, 6], q8);
+      m.op('WHILE', { cond, body }, [count, x], [m.tensor('float32', [1]), result]);
+      m.outputs = [result];
+    },
+  },  {
     name: 'exp_int8',
     noTflite: 'the TFLite of tfjs-tflite has float32 EXP only',
     build: (m) => {

@@ -3,7 +3,7 @@ import type { DType, Graph, Tensor, TensorData } from '../ir/types.js';
 import { elementCount, formatShape, tensorBytes } from '../ir/tensor.js';
 import { cElements, cFloat, commentText, cType, wrapList } from './c-source.js';
 import { dequantizeHybridWeights } from './hybrid.js';
-import { findLowerer, lowerContext, type OpEmitter, type OpLowering } from './lowering.js';
+import { findLowerer, lowerContext, type EmittedSubgraph, type OpEmitter, type OpLowering, type SubgraphLowering } from './lowering.js';
 import { planGraphMemory, type GraphMemoryPlan, type InPlaceKind, type MemoryPlanner } from './memory/index.js';
 import './ops/index.js';
 
@@ -101,8 +101,9 @@ export function generateModel(original: Graph, options: GenerateOptions = {}): G
   }
 
   const loweringOptions = { dsp: options.dsp ?? true };
+  const subgraphs = new Subgraphs(loweringOptions, options);
   const lowerings: OpLowering[] = graph.ops.map((op, opIndex) => {
-    const context = lowerContext(graph, op, opIndex, loweringOptions);
+    const context = lowerContext(graph, op, opIndex, loweringOptions, (nested) => subgraphs.lowering(nested));
     return findLowerer(op.type)!(context);
   });
   const memory = planGraphMemory(graph, {
@@ -111,7 +112,7 @@ export function generateModel(original: Graph, options: GenerateOptions = {}): G
     scratchBytes: lowerings.map((lowering) => lowering.scratchBytes),
   });
 
-  const writer = new SourceWriter(graph, memory);
+  const writer = new SourceWriter(graph, memory, subgraphs);
   const calls = lowerings.map((lowering, opIndex) => {
     const decision = memory.inPlace.find((d) => d.opIndex === opIndex);
     return writer.emitOp(opIndex, lowering, decision?.kind);
@@ -162,7 +163,37 @@ export function generateModel(original: Graph, options: GenerateOptions = {}): G
   };
 }
 
-function checkSupported(graph: Graph): void {
+/**
+ * The subgraphs IF and WHILE run, each lowered and planned once (its own arena, placed inside the
+ * op's scratch) and emitted as a `static td_status td_sgN_run(void)` function.
+ */
+class Subgraphs {
+  private readonly planned = new Map<Graph, { lowerings: OpLowering[]; memory: GraphMemoryPlan; kernels: string[] }>();
+  count = 0;
+
+  constructor(
+    readonly loweringOptions: { dsp: boolean },
+    private readonly options: GenerateOptions,
+  ) {}
+
+  plan(graph: Graph) {
+    let planned = this.planned.get(graph);
+    if (planned) return planned;
+    checkSupported(graph, `subgraph ${commentText(graph.name)}: `);
+    const lowerings = graph.ops.map((op, opIndex) => findLowerer(op.type)!(lowerContext(graph, op, opIndex, this.loweringOptions, (nested) => this.lowering(nested))));
+    const memory = planGraphMemory(graph, { planner: this.options.planner, inPlace: this.options.inPlace, scratchBytes: lowerings.map((lowering) => lowering.scratchBytes) });
+    planned = { lowerings, memory, kernels: [...new Set(lowerings.flatMap((lowering) => lowering.kernels))] };
+    this.planned.set(graph, planned);
+    return planned;
+  }
+
+  lowering(graph: Graph): SubgraphLowering {
+    const { memory, kernels } = this.plan(graph);
+    return { arenaBytes: memory.arenaBytes, kernels };
+  }
+}
+
+function checkSupported(graph: Graph, where = ''): void {
   const missing = new Map<string, number[]>();
   graph.ops.forEach((op, index) => {
     if (findLowerer(op.type)) return;
@@ -171,7 +202,7 @@ function checkSupported(graph: Graph): void {
   });
   if (missing.size > 0) {
     const list = [...missing].map(([type, indices]) => `${type} (op ${indices.join(', ')})`).join('; ');
-    throw new CodegenError(`the C generator has no kernel for: ${list}`, { unsupported: [...missing.keys()] });
+    throw new CodegenError(`${where}the C generator has no kernel for: ${list}`, { unsupported: [...missing.keys()] });
   }
 }
 
@@ -185,19 +216,47 @@ class SourceWriter {
   private readonly emittedDims = new Set<string>();
   private readonly dimsDeclarations: string[] = [];
   usesNoScratch = false;
+  /** The main graph's writer, which collects every declaration (itself for the main graph). */
+  private readonly root: SourceWriter;
 
+  /**
+   * `scope` is given for a subgraph: its symbols' prefix (`sg0_`), where its arena starts in the
+   * model's arena, and the main graph's writer.
+   */
   constructor(
     private readonly graph: Graph,
     private readonly memory: GraphMemoryPlan,
-  ) {}
+    private readonly subgraphs: Subgraphs,
+    private readonly scope: { prefix: string; base: number; root: SourceWriter } = { prefix: '', base: 0, root: undefined as never },
+  ) {
+    this.root = scope.root ?? this;
+  }
 
   get dims(): string[] {
     return this.dimsDeclarations;
   }
 
+  /** Emits `graph` as `static td_status td_sgN_run(void)` with its arena at `base` (see Subgraphs). */
+  private emitSubgraph(graph: Graph, base: number): EmittedSubgraph {
+    const { lowerings, memory } = this.subgraphs.plan(graph);
+    const prefix = `sg${this.subgraphs.count++}_`;
+    const child = new SourceWriter(graph, memory, this.subgraphs, { prefix, base, root: this.root });
+    const name = `td_${prefix}run`;
+    const body = [`/* subgraph ${commentText(graph.name)}: ${graph.ops.length} ops, arena [${base}, ${base + memory.arenaBytes}) */`, `static td_status ${name}(void) {`, '  td_status status = TD_OK;'];
+    lowerings.forEach((lowering, opIndex) => {
+      const call = child.emitOp(opIndex, lowering, memory.inPlace.find((d) => d.opIndex === opIndex)?.kind);
+      body.push(`  /* op ${opIndex}: ${graph.ops[opIndex].type} */`);
+      if (call !== undefined) body.push(`  status = ${call};`, '  if (status != TD_OK) return status;');
+    });
+    body.push('  return status;', '}');
+    this.root.declarations.push(body.join('\n'));
+    return { call: `${name}()`, pointer: (id, access) => child.pointer(graph.tensors[id], access, 0) };
+  }
+
   emitOp(opIndex: number, lowering: OpLowering, inPlace: InPlaceKind | undefined): string | undefined {
     const op = this.graph.ops[opIndex];
-    const prefix = `td_op${opIndex}_`;
+    const prefix = `td_${this.scope.prefix}op${opIndex}_`;
+    const root = this.root;
     const local: string[] = [];
     const emitter: OpEmitter = {
       inPlace,
@@ -206,7 +265,7 @@ class SourceWriter {
       array: (suffix, dtype, values) => {
         const name = `${prefix}${suffix}`;
         local.push(`static const ${cType(dtype, name)} ${name}[${Math.max(1, values.length)}] = {\n${wrapList(cElements(values, dtype, name))}\n};`);
-        this.parameterBytes += values.length * byteSize(dtype);
+        root.parameterBytes += values.length * byteSize(dtype);
         return name;
       },
       struct: (suffix, type, initializer) => {
@@ -222,37 +281,49 @@ class SourceWriter {
       context: () => {
         const scratch = this.memory.scratch.get(opIndex);
         if (!scratch) {
-          this.usesNoScratch = true;
+          root.usesNoScratch = true;
           return '&td_no_scratch';
         }
-        local.push(`static const td_context ${prefix}context = {&td_arena[${scratch.offset}], ${scratch.bytes}};`);
+        local.push(`static const td_context ${prefix}context = {&td_arena[${this.scope.base + scratch.offset}], ${scratch.bytes}};`);
         return `&${prefix}context`;
+      },
+      subgraph: (graph, offset) => {
+        const scratch = this.memory.scratch.get(opIndex);
+        if (!scratch) throw new CodegenError(`op ${opIndex} (${op.type}) runs a subgraph but has no scratch to place it in`);
+        return this.emitSubgraph(graph, this.scope.base + scratch.offset + offset);
+      },
+      function: (suffix, body) => {
+        const name = `${prefix}${suffix}`;
+        local.push(`static td_status ${name}(void) {\n${body.map((line) => `  ${line}`).join('\n')}\n}`);
+        return name;
       },
     };
     const call = lowering.emit(emitter);
     if (local.length > 0) {
-      this.declarations.push(`/* op ${opIndex}: ${op.type} */\n${local.join('\n')}`);
+      root.declarations.push(`/* ${this.scope.prefix ? `subgraph ${commentText(this.graph.name)} ` : ''}op ${opIndex}: ${op.type} */\n${local.join('\n')}`);
     }
     return call;
   }
 
   private pointer(tensor: Tensor, access: 'read' | 'write', opIndex: number): string {
-    const ctype = cType(tensor.dtype, `op ${opIndex} (${this.graph.ops[opIndex].type}): tensor ${tensor.id} (${tensor.name})`);
-    const offset = this.memory.tensorOffsets.get(tensor.id);
-    if (offset !== undefined) {
+    const where = `${this.scope.prefix ? `subgraph ${this.graph.name} ` : ''}op ${opIndex} (${this.graph.ops[opIndex]?.type})`;
+    const ctype = cType(tensor.dtype, `${where}: tensor ${tensor.id} (${tensor.name})`);
+    const planned = this.memory.tensorOffsets.get(tensor.id);
+    if (planned !== undefined) {
+      const offset = this.scope.base + planned;
       return access === 'read' ? `((const ${ctype} *)&td_arena[${offset}])` : `((${ctype} *)&td_arena[${offset}])`;
     }
     if (!tensor.data) {
-      throw new CodegenError(`op ${opIndex} (${this.graph.ops[opIndex].type}): tensor ${tensor.id} (${tensor.name}) has neither data nor an arena place`);
+      throw new CodegenError(`${where}: tensor ${tensor.id} (${tensor.name}) has neither data nor an arena place`);
     }
     if (access === 'write') {
-      throw new CodegenError(`op ${opIndex} (${this.graph.ops[opIndex].type}) writes constant tensor ${tensor.id} (${tensor.name})`);
+      throw new CodegenError(`${where} writes constant tensor ${tensor.id} (${tensor.name})`);
     }
     return this.declareWeights(tensor, ctype);
   }
 
   private declareWeights(tensor: Tensor, ctype: string): string {
-    const name = `${weightSymbolPrefix}t${tensor.id}`;
+    const name = `${weightSymbolPrefix}${this.scope.prefix}t${tensor.id}`;
     if (this.emittedWeights.has(tensor.id)) return name;
     this.emittedWeights.add(tensor.id);
     const data = tensor.data as TensorData;
@@ -262,11 +333,11 @@ class SourceWriter {
     }
     const q = tensor.quantization;
     const quantNote = q && q.scale.length > 0 ? (q.scale.length === 1 ? `, scale ${q.scale[0]}, zero point ${q.zeroPoint[0] ?? 0}` : `, ${q.scale.length} scales along axis ${q.axis}`) : '';
-    this.weights.push(
-      `/* tensor ${tensor.id}: ${commentText(tensor.name)}, ${tensor.dtype} ${formatShape(tensor.shape)}${quantNote} */\n` +
+    this.root.weights.push(
+      `/* ${this.scope.prefix ? `subgraph ${commentText(this.graph.name)} ` : ''}tensor ${tensor.id}: ${commentText(tensor.name)}, ${tensor.dtype} ${formatShape(tensor.shape)}${quantNote} */\n` +
         `static const ${ctype} ${name}[${Math.max(1, count)}] TD_ALIGNED(16) = {\n${wrapList(cElements(data, tensor.dtype, name))}\n};`,
     );
-    this.weightBytes += tensorBytes(tensor);
+    this.root.weightBytes += tensorBytes(tensor);
     return name;
   }
 
@@ -274,9 +345,9 @@ class SourceWriter {
     if (shape.length > 4) throw new CodegenError(`shape ${formatShape(shape)} has more than 4 dimensions`);
     const padded = [...new Array<number>(4 - shape.length).fill(1), ...shape];
     const name = `td_dims_${padded.join('x')}`;
-    if (!this.emittedDims.has(name)) {
-      this.emittedDims.add(name);
-      this.dimsDeclarations.push(`static const td_dims ${name} = {${padded.join(', ')}};`);
+    if (!this.root.emittedDims.has(name)) {
+      this.root.emittedDims.add(name);
+      this.root.dimsDeclarations.push(`static const td_dims ${name} = {${padded.join(', ')}};`);
     }
     return `&${name}`;
   }

@@ -21,14 +21,33 @@ export interface LoweringOptions {
   dsp: boolean;
 }
 
+/** What the generator knows of a subgraph an op runs (IF, WHILE): planned and lowered on its own. */
+export interface SubgraphLowering {
+  /** Bytes of the subgraph's own arena (its tensors and its ops' scratch), to be found in the op's scratch. */
+  arenaBytes: number;
+  /** The kernel functions its ops (and their subgraphs) call. */
+  kernels: string[];
+}
+
 /** The op being lowered (an OpContext whose `fail` throws CodegenError) and the generator's options. */
 export interface LowerContext extends OpContext {
   options: LoweringOptions;
+  /** Plans and lowers a subgraph the op runs (the generator caches it for `OpEmitter.subgraph`). */
+  subgraph(graph: Graph): SubgraphLowering;
 }
 
 /** The LowerContext of op `opIndex`. */
-export function lowerContext(graph: Graph, op: Op, opIndex: number, options: LoweringOptions): LowerContext {
-  return { ...opContext(graph, op, opIndex, CodegenError), options };
+export function lowerContext(graph: Graph, op: Op, opIndex: number, options: LoweringOptions, subgraph?: (graph: Graph) => SubgraphLowering): LowerContext {
+  const context = opContext(graph, op, opIndex, CodegenError);
+  return { ...context, options, subgraph: subgraph ?? (() => context.fail('subgraphs cannot be lowered here')) };
+}
+
+/** A subgraph emitted as a C function whose tensors live at fixed places of the arena. */
+export interface EmittedSubgraph {
+  /** `td_sgN_run()`: runs the subgraph's ops; a td_status expression. */
+  call: string;
+  /** C expression of the data of the subgraph's tensor `id` (arena place or flash array). */
+  pointer(id: number, access: 'read' | 'write'): string;
 }
 
 export interface OpEmitter {
@@ -46,6 +65,10 @@ export interface OpEmitter {
   pointerArray(suffix: string, ctype: string, pointers: readonly string[]): string;
   /** `&name` of this op's scratch context (an empty one when the kernel needs none). */
   context(): string;
+  /** Emits a subgraph as a function whose arena starts `offset` bytes into this op's scratch. */
+  subgraph(graph: Graph, offset: number): EmittedSubgraph;
+  /** Declares `static td_status <name>(void) { body }` for this op and returns its name. */
+  function(suffix: string, body: readonly string[]): string;
 }
 
 export interface OpLowering {

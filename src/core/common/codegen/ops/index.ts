@@ -24,3 +24,4 @@ import './sum.js';
 import './elu.js';
 import './mirror-pad-space-batch.js';
 import './resource-variable.js';
+import './control-flow.js';
