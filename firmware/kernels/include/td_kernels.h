@@ -852,6 +852,21 @@ typedef struct {
 
 td_status td_gather(const td_gather_params *params, const void *input, const int32_t *indices, void *output);
 
+/** GATHER_ND: `count` tuples of `depth` int32 indices into [dims[0]]...[dims[depth-1]][inner]; an index outside its dimension returns TD_ERROR_ARGUMENT. */
+#define TD_GATHER_ND_MAX_DEPTH 6
+typedef struct {
+    int32_t element_bytes;
+    int32_t depth;
+    int32_t count;
+    int32_t inner;
+    int32_t dims[TD_GATHER_ND_MAX_DEPTH];
+} td_gather_nd_params;
+
+td_status td_gather_nd(const td_gather_nd_params *params, const void *input, const int32_t *indices, void *output);
+
+/** EMBEDDING_LOOKUP, int8 table to float32 (hybrid): rows table[ids[t]] times scale (zero point 0); td_gather copies rows otherwise. */
+td_status td_embedding_lookup_s8_f32(int32_t rows, int32_t row_size, int32_t count, float scale, const int32_t *ids, const int8_t *table, float *output);
+
 /*
  * RESIZE_NEAREST_NEIGHBOR / RESIZE_BILINEAR on NHWC tensors (src/resize). The generator computes
  * each output row's and column's source indices (and, for bilinear, positions) as TFLite's

@@ -1831,6 +1831,19 @@ function opCoverageCases(random: Random): CaseBuilder[] {
 
   add('td_elu_f32', { type: 'ELU', tolerance: 1e-6, inputs: [{ dtype: 'float32', shape: [45] }], outputs: [{ dtype: 'float32', shape: [45] }], call: (_c, _p, [x], [y]) => `td_elu_f32(45, ${x}, ${y})` });
 
+  // GATHER_ND and EMBEDDING_LOOKUP
+  add('td_gather_nd int16 depth 2', {
+    type: 'GATHER_ND', inputs: [{ dtype: 'int16', shape: [3, 4, 5], quantization: q8(0.01, 0) }, { dtype: 'int32', shape: [4, 2], data: Int32Array.of(2, 3, 0, 0, 1, 2, 2, 3) }], outputs: [{ dtype: 'int16', shape: [4, 5], quantization: q8(0.01, 0) }],
+    call: (c, p: any, [x, indices], [y]) => {
+      c.declare(`const td_gather_nd_params params = {${p.elementBytes}, ${p.dims.length}, ${p.count}, ${p.inner}, ${list(p.dims, 6, 1)}};`);
+      return `td_gather_nd(&params, ${x}, ${indices}, ${y})`;
+    },
+  });
+  add('td_embedding_lookup_s8_f32', {
+    type: 'EMBEDDING_LOOKUP', inputs: [{ dtype: 'int32', shape: [3], data: Int32Array.of(4, 0, 4) }, { dtype: 'int8', shape: [5, 7], quantization: q8(0.03, 0) }], outputs: [{ dtype: 'float32', shape: [3, 7] }],
+    call: (_c, p: any, [ids, table], [y]) => `td_embedding_lookup_s8_f32(${p.rows}, ${p.rowSize}, ${p.count}, ${cFloat(p.dequantizeScale)}, ${ids}, ${table}, ${y})`,
+  });
+
   // BATCH_MATMUL
   for (const [dtype, kernel] of [['int8', 'td_batch_matmul_s8'], ['float32', 'td_batch_matmul_f32']] as const) {
     const q = (scale: number, zero: number) => (dtype === 'int8' ? q8(scale, zero) : undefined);

@@ -794,4 +794,39 @@ export const opModels: OpModelSpec[] = [
       m.op('BATCH_TO_SPACE_ND', {}, [x, m.int32([2, 2]), m.int32([0, 0, 0, 0], [2, 2])], [m.tensor('float32', [2, 4, 6, 5])]);
     },
   },
+  {
+    name: 'gather_nd_int8_depth2',
+    build: (m) => {
+      const x = m.input('int8', [4, 5, 3], q8);
+      m.op('GATHER_ND', {}, [x, m.int32([3, 1, 0, 4, 2, 2, 3, 0, 1, 1, 0, 0], [2, 3, 2])], [m.tensor('int8', [2, 3, 3], q8)]);
+    },
+  },
+  {
+    name: 'gather_nd_float32_depth1',
+    build: (m) => {
+      const x = m.input('float32', [6, 2, 4]);
+      m.op('GATHER_ND', {}, [x, m.int32([5, 0, 3, 3], [4, 1])], [m.tensor('float32', [4, 2, 4])]);
+    },
+  },
+  {
+    name: 'embedding_lookup_float32',
+    build: (m) => {
+      const table = m.input('float32', [7, 2, 3]);
+      m.op('EMBEDDING_LOOKUP', {}, [m.int32([6, 0, 2, 2, 5]), table], [m.tensor('float32', [5, 2, 3])]);
+    },
+  },
+  {
+    name: 'embedding_lookup_int8',
+    build: (m) => {
+      const table = m.input('int8', [9, 8], q8);
+      m.op('EMBEDDING_LOOKUP', {}, [m.int32([1, 8, 0, 4]), table], [m.tensor('int8', [4, 8], q8)]);
+    },
+  },
+  {
+    name: 'embedding_lookup_hybrid_int8_float32',
+    build: (m) => {
+      const table = m.input('int8', [10, 6], [0.02, 0]);
+      m.op('EMBEDDING_LOOKUP', {}, [m.int32([9, 3, 3, 0, 7, 1]), table], [m.tensor('float32', [6, 6])]);
+    },
+  },
 ];

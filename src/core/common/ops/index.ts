@@ -34,6 +34,7 @@ import './sum.js';
 import './elu.js';
 import './mirror-pad.js';
 import './space-batch.js';
+import './gather-nd.js';
 import './resource-variable.js';
 import './control-flow.js';
 export { findOp, definedOpTypes } from './registry.js';

@@ -27,5 +27,6 @@ import './comparison.js';
 import './sum.js';
 import './elu.js';
 import './mirror-pad-space-batch.js';
+import './gather-nd.js';
 import './resource-variable.js';
 import './control-flow.js';
