@@ -368,6 +368,40 @@ def qlinear():
     save(helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)], producer_name='make-onnx-fixtures (QOperator)'), 'qlinear')
 
 
+class TorchQuantized(nn.Module):
+    """A convolutional classifier quantized by PyTorch itself (eager mode, qnnpack), exported as QDQ."""
+
+    def __init__(self):
+        super().__init__()
+        from torch.ao import quantization as tq
+        self.quant, self.dequant = tq.QuantStub(), tq.DeQuantStub()
+        self.conv, self.relu = nn.Conv2d(3, 8, 3, padding=1), nn.ReLU()
+        self.dw, self.relu2 = nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.ReLU()
+        self.pool = nn.MaxPool2d(2)
+        self.fc = nn.Linear(8 * 4 * 4, 10)
+
+    def forward(self, x):
+        x = self.relu(self.conv(self.quant(x)))
+        x = self.pool(self.relu2(self.dw(x)))
+        return self.dequant(self.fc(torch.flatten(x, 1)))
+
+
+def qdq_torch():
+    from torch.ao import quantization as tq
+    torch.backends.quantized.engine = 'qnnpack'
+    model = TorchQuantized().eval()
+    model.qconfig = tq.get_default_qconfig('qnnpack')
+    tq.fuse_modules(model, [['conv', 'relu'], ['dw', 'relu2']], inplace=True)
+    prepared = tq.prepare(model)
+    with torch.no_grad():
+        for _ in range(32):
+            prepared(torch.randn(1, 3, 8, 8))
+    quantized = tq.convert(prepared)
+    path = os.path.join(OUT, 'qdq_torch.onnx')
+    torch.onnx.export(quantized, torch.randn(1, 3, 8, 8), path, opset_version=13, input_names=['input'], output_names=['output'])
+    print(f'{path}: {os.path.getsize(path)} bytes (quantized by PyTorch)', file=sys.stderr)
+
+
 def save(model, name):
     onnx.checker.check_model(model)
     path = os.path.join(OUT, f'{name}.onnx')
@@ -440,6 +474,9 @@ def main():
     if wanted('qdq_cnn'):
         torch.manual_seed(1401)
         qdq_cnn()
+    if wanted('qdq_torch'):
+        torch.manual_seed(1406)
+        qdq_torch()
     if wanted('qlinear'):
         torch.manual_seed(1403)
         qlinear()

@@ -51,7 +51,7 @@ async function expectBitExact(graph: Graph, name: string, seed = 3): Promise<Uin
 
 describe('quantized ONNX models (QDQ, QOperator) on the interpreter, host C and virtual-m4f', () => {
   requireTools(missingHostCompiler ?? missingArmToolchain ?? missingQemu);
-  for (const name of ['qdq_cnn', 'qlinear']) {
+  for (const name of ['qdq_cnn', 'qlinear', 'qdq_torch']) {
     it(`${name}.onnx imports int8 with its own scales and runs byte-identical in all three`, async () => {
       const graph = await loadModelFile(join(fixtures, `${name}.onnx`));
       expect(graph.ops.filter((op) => graph.tensors[op.outputs[0]].dtype === 'float32').map((op) => op.type)).toEqual(['DEQUANTIZE']);

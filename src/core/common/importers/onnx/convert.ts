@@ -78,6 +78,8 @@ export const supportedOnnxOps = new Set([
 export interface GivenEncoding {
   scale: number;
   zeroPoint: number;
+  /** The type the model stores the data in (a Cast to it is no change). */
+  type?: 'int8' | 'uint8';
 }
 
 /** Why a node cannot be converted whatever its inputs, or undefined (checked for all nodes before converting). */
@@ -114,6 +116,8 @@ export class OnnxConverter {
   readonly encodings = new Map<number, GivenEncoding>();
   /** Whether a convolution's quantized weights have one scale per output channel (QDQ models). */
   perChannelWeights = false;
+  /** The scales of symmetric (zero point 0) int8/uint8 weights the model dequantizes (QDQ models keep them exactly). */
+  readonly weightScales: number[][] = [];
   private node: OnnxNode = {};
   private nodeIndex = -1;
   readonly notes: string[] = [];
@@ -417,10 +421,12 @@ export class OnnxConverter {
         return this.qlinear('Conv');
       case 'QLinearMatMul':
         return this.qlinear('MatMul');
+      case 'Cast':
+        if (this.input(0)?.kind === 'value') return this.castQuantized();
+        return this.foldConstantOrFail(type);
       case 'Constant':
       case 'ConstantOfShape':
       case 'Shape':
-      case 'Cast':
         return this.foldConstantOrFail(type);
       case 'Identity':
       case 'Dropout':
@@ -606,9 +612,9 @@ export class OnnxConverter {
         const x = c(0);
         const scale = c(1);
         const zeroPoint = this.node.input?.[2] ? c(2) : undefined;
-        const rawAxis = this.int('axis', 1);
-        const axis = this.axisOf(rawAxis, x.shape.length);
         const perChannel = scale.data.length > 1;
+        // The axis only matters per channel (a bias of rank 1 keeps the default axis 1).
+        const axis = perChannel ? this.axisOf(this.int('axis', 1), x.shape.length) : 0;
         if (perChannel && scale.data.length !== x.shape[axis]) this.fail(`${scale.data.length} scales for axis ${axis} of ${formatShape(x.shape)}`);
         const inner = perChannel ? elementCount(x.shape.slice(axis + 1)) : 1;
         const channels = perChannel ? x.shape[axis] : 1;
@@ -617,6 +623,7 @@ export class OnnxConverter {
           return (v - (zeroPoint?.data[perChannel ? channel : 0] ?? 0)) * scale.data[perChannel ? channel : 0];
         });
         if (perChannel && x.dtype === 'int8') this.perChannelWeights = true;
+        if ((x.dtype === 'int8' || x.dtype === 'uint8') && !(zeroPoint?.data ?? []).some((z) => z !== 0)) this.weightScales.push(Array.from(scale.data));
         result = { dtype: 'float32', shape: [...x.shape], data: values };
         break;
       }
@@ -625,8 +632,8 @@ export class OnnxConverter {
         const x = c(0);
         const scale = c(1);
         const zeroPoint = this.node.input?.[2] ? c(2) : constant('uint8', [], [0]);
-        const axis = this.axisOf(this.int('axis', 1), x.shape.length);
         const perChannel = scale.data.length > 1;
+        const axis = perChannel ? this.axisOf(this.int('axis', 1), x.shape.length) : 0;
         const inner = perChannel ? elementCount(x.shape.slice(axis + 1)) : 1;
         const channels = perChannel ? x.shape[axis] : 1;
         const [low, high] = zeroPoint.dtype === 'int8' ? [-128, 127] : [0, 255];
@@ -1447,7 +1454,19 @@ export class OnnxConverter {
     const dtype = zero?.dtype ?? 'uint8';
     if (dtype !== 'int8' && dtype !== 'uint8') this.fail(`${role}_zero_point is ${dtype}; only int8 and uint8 activations are supported`);
     const zeroPoint = zero?.data[0] ?? 0;
-    return { scale, zeroPoint: dtype === 'uint8' ? zeroPoint - 128 : zeroPoint };
+    return { scale, zeroPoint: dtype === 'uint8' ? zeroPoint - 128 : zeroPoint, type: dtype };
+  }
+
+  /** A Cast of quantized data to the type it is stored in (PyTorch writes one after each QuantizeLinear): the value itself. */
+  private castQuantized(): void {
+    const x = this.value(0, 'input');
+    const encoding = this.encodings.get(x.tensor);
+    const to = this.int('to', 0);
+    const type = to === 2 ? 'uint8' : to === 3 ? 'int8' : undefined;
+    if (!encoding || !type || (encoding.type ?? type) !== type) {
+      this.fail('Cast of a computed value is not supported (only of constants or shapes, and of quantized data to its own type)');
+    }
+    this.define(x);
   }
 
   /** Gives tensor its encoding (and the 2-D result a 1-D op's output relabels). */
@@ -1479,6 +1498,7 @@ export class OnnxConverter {
     const perChannel = wScale.data.length > 1;
     if (perChannel && wScale.data.length !== w.shape[axis]) this.fail(`${wScale.data.length} weight scales for ${w.shape[axis]} output channels`);
     if (perChannel && type === 'Conv') this.perChannelWeights = true;
+    if (!(wZero?.data ?? []).some((z) => z !== 0)) this.weightScales.push(Array.from(wScale.data));
     const inner = elementCount(w.shape.slice(axis + 1));
     const channelOf = (i: number) => (perChannel ? Math.floor(i / inner) % w.shape[axis] : 0);
     const weights = constant('float32', w.shape, Array.from(w.data, (v, i) => (v - (wZero?.data[perChannel ? channelOf(i) : 0] ?? 0)) * wScale.data[channelOf(i)]));

@@ -365,6 +365,18 @@ describe('quantized ONNX models (QDQ, QOperator) against onnxruntime', () => {
     expect(equal).toBeGreaterThan(0.9);
   });
 
+  it('qdq_torch (quantized by PyTorch itself, eager mode, qnnpack; uint8 activations with a Cast after each QuantizeLinear): int8 ops, within one output step of onnxruntime', async () => {
+    const bytes = fixture('qdq_torch');
+    const graph = readOnnx(bytes);
+    expect(opTypes(graph)).toEqual(['QUANTIZE', 'TRANSPOSE', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'MAX_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'DEQUANTIZE']);
+    expect(graph.ops.slice(0, -1).map((op) => graph.tensors[op.outputs[0]].dtype)).toEqual(new Array(7).fill('int8'));
+    const outputScale = graph.tensors[graph.ops[6].outputs[0]].quantization!.scale[0];
+    const { worst, equal } = await steps(bytes, graph, outputScale);
+    console.info(`qdq_torch: at most ${worst} step of ${outputScale} from onnxruntime, ${(equal * 100).toFixed(1)}% of outputs equal`);
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(equal).toBeGreaterThan(0.9);
+  });
+
   it('names node, op type and opset when an activation is quantized per channel', () => {
     const bytes = buildOnnx({
       inputs: [{ name: 'x', shape: [1, 2] }],

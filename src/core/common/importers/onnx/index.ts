@@ -166,7 +166,7 @@ export function readOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): Gr
   const problems = graphProblems(result);
   if (problems.length > 0) fail(problems.join('; '), { problems });
   if (given.size === 0) return result;
-  const quantized = quantizeAsGiven(result, given, converter.perChannelWeights);
+  const quantized = quantizeAsGiven(result, given, { perChannel: converter.perChannelWeights, weightScales: converter.weightScales });
   const quantizedProblems = graphProblems(quantized);
   if (quantizedProblems.length > 0) fail(`the model quantized with its own scales is invalid: ${quantizedProblems.join('; ')}`, { problems: quantizedProblems });
   return quantized;

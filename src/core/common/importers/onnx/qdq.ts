@@ -12,10 +12,12 @@
  * float32, as onnxruntime runs it, with QUANTIZE/DEQUANTIZE where the two meet. The model's
  * float inputs and outputs stay float32 (a QUANTIZE first, a DEQUANTIZE last).
  *
- * Weights: the dequantized int8 weights are quantized again by TinyDeploy's symmetric rule
+ * Weights: the quantizer first quantizes the dequantized weights by TinyDeploy's symmetric rule
  * (`max|w| / 127` per output channel for convolutions when the model's are per channel, per
- * tensor for dense layers), which gives back the model's integers and scales when they are
- * symmetric int8 as onnxruntime's quantizer writes them; biases at input scale × weight scale.
+ * tensor for dense layers); then each weight tensor whose values are integer multiples of one
+ * of the model's own symmetric weight scales (per tensor or per channel, the same count) takes
+ * those integers and scales back exactly (PyTorch's are `max|w| / 127.5`, its integers reach
+ * −128), and its bias is quantized again at input scale × those weight scales.
  * Recurrent ops run float32 (onnxruntime's QDQ quantizer leaves them float too).
  *
  * Rounding differs from onnxruntime's only where TFLite's integer kernels differ: requantization
@@ -23,7 +25,9 @@
  * half to even, so outputs may differ by a step of the output's scale where a value falls on a tie.
  */
 import { ImportError, PassError } from '../../errors.js';
-import type { Graph, Quantization } from '../../ir/types.js';
+import { elementCount } from '../../ir/tensor.js';
+import type { Graph, Op, Quantization, Tensor } from '../../ir/types.js';
+import { roundHalfAwayFromZero } from '../../ops/fixed-point.js';
 import { findOp } from '../../ops/index.js';
 import { gruOpType } from '../../ops/gru-layout.js';
 import type { CalibrationTable } from '../../passes/quantize/calibrate.js';
@@ -34,7 +38,12 @@ import type { ValueRange } from '../../passes/quantize/observers.js';
 import type { GivenEncoding } from './convert.js';
 
 /** The float graph quantized to int8 with the given encodings (tensor id → scale, zero point). */
-export function quantizeAsGiven(graph: Graph, given: ReadonlyMap<number, GivenEncoding>, perChannel: boolean): Graph {
+export function quantizeAsGiven(
+  graph: Graph,
+  given: ReadonlyMap<number, GivenEncoding>,
+  weights: { perChannel: boolean; weightScales: readonly (readonly number[])[] },
+): Graph {
+  const { perChannel } = weights;
   const encoded = new Set(given.keys());
   const precisions: Precision[] = graph.ops.map((op, index) => {
     if (!computesInFloat(graph, op) || op.type === 'UNIDIRECTIONAL_SEQUENCE_LSTM' || op.type === gruOpType) return 'float32';
@@ -64,7 +73,52 @@ export function quantizeAsGiven(graph: Graph, given: ReadonlyMap<number, GivenEn
     const match = exact.find((q) => closeTo(q, tensor.quantization!));
     return match ? { ...tensor, quantization: match } : tensor;
   });
+  restoreWeights(graph, tensors, quantized.ops, weights.weightScales);
   return { ...quantized, tensors };
+}
+
+/**
+ * Gives each quantized weight tensor the model's own integers and scales when its float values
+ * are integer multiples of one of the model's symmetric weight scale sets, and quantizes its bias
+ * again at the input's scale × those scales (in place, in `tensors`).
+ */
+function restoreWeights(float: Graph, tensors: Tensor[], ops: readonly Op[], weightScales: readonly (readonly number[])[]): void {
+  const done = new Set<number>();
+  for (const op of ops) {
+    const slot = findOp(op.type)?.weights;
+    if (slot?.length !== 1) continue;
+    const id = op.inputs[slot[0].input];
+    const weights = tensors[id];
+    const source = float.tensors[id];
+    if (done.has(id) || weights?.dtype !== 'int8' || !weights.quantization || !source?.data || source.dtype !== 'float32') continue;
+    const values = source.data as Float32Array;
+    const channels = weights.quantization.scale.length;
+    const axis = channels > 1 ? weights.quantization.axis : undefined;
+    const inner = axis === undefined ? values.length : elementCount(weights.shape.slice(axis + 1));
+    const channelOf = (i: number) => (axis === undefined ? 0 : Math.floor(i / inner) % channels);
+    const scales = weightScales.find(
+      (candidate) => candidate.length === channels && Array.from(values).every((v, i) => {
+        const q = v / candidate[channelOf(i)];
+        return Math.abs(q - Math.round(q)) < 1e-3 && Math.abs(q) <= 128.001;
+      }),
+    );
+    if (!scales) continue;
+    done.add(id);
+    const data = Int8Array.from(values, (v, i) => Math.max(-128, Math.min(127, Math.round(v / scales[channelOf(i)]))));
+    tensors[id] = { ...weights, data, quantization: { scale: [...scales], zeroPoint: scales.map(() => 0), axis: axis ?? 0 } };
+    const biasSlot = slot[0].bias;
+    const biasId = biasSlot === undefined ? -1 : (op.inputs[biasSlot] ?? -1);
+    const bias = float.tensors[biasId];
+    const inputScale = tensors[op.inputs[0]]?.quantization?.scale[0];
+    if (biasId < 0 || !bias?.data || bias.dtype !== 'float32' || tensors[biasId].dtype !== 'int32' || inputScale === undefined) continue;
+    const biasScales = scales.map((s) => Math.fround(inputScale * s));
+    const biasOf = (c: number) => biasScales[biasScales.length === 1 ? 0 : c];
+    tensors[biasId] = {
+      ...tensors[biasId],
+      data: Int32Array.from(bias.data as Float32Array, (v, c) => roundHalfAwayFromZero(v / biasOf(c))),
+      quantization: { scale: biasScales, zeroPoint: biasScales.map(() => 0), axis: 0 },
+    };
+  }
 }
 
 function closeTo(given: Quantization, actual: Quantization): boolean {
