@@ -14,7 +14,8 @@ const shares = { loading: 0.03, parent: 0.07, pipeline: 0.8 };
  * --pipeline prune-channels,finetune` runs it): the back end chosen at start-up and named in the
  * first log line, a log line per pass and per epoch (loss, validation accuracy), the step with its
  * loss as the progress step, then parent and variant on the held-out part. A cancel stops between
- * training steps or evaluated samples.
+ * training steps or evaluated samples. Training passes save checkpoints in the task's folder after
+ * every epoch: the same job run again after a cancel or a crash resumes from them.
  */
 export async function runTrainingTask(task: OptimizeTask, settings: TrainingJobSettings, context: TaskContext): Promise<OptimizeOutput> {
   const [graph, dataset] = await Promise.all([loadModelFile(task.modelPath, task.modelName), openDataset(task.datasetPath!)]);
@@ -29,6 +30,7 @@ export async function runTrainingTask(task: OptimizeTask, settings: TrainingJobS
     epochs: settings.epochs,
     seed: settings.seed,
     maxSteps: settings.maxSteps,
+    ...(task.checkpointDir ? { checkpointDir: task.checkpointDir } : {}),
     signal: context.signal,
     onProgress: show,
     onLog: (entry) => context.progress({ log: [`${entry.level === 'warning' ? 'warning: ' : ''}${entry.pass}: ${entry.message}`] }),

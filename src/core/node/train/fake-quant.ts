@@ -198,6 +198,14 @@ export class FakeQuantizer implements QuantizeHooks {
     };
   }
 
+  /** Takes the ranges of a snapshot (a resumed checkpoint). */
+  restore(table: CalibrationTable): void {
+    this.ranges.clear();
+    for (const [id, range] of table.tensors) this.ranges.set(id, { ...range });
+    this.lstmStates.clear();
+    for (const [index, states] of table.lstmStates) this.lstmStates.set(index, { hidden: { ...states.hidden }, cell: { ...states.cell } });
+  }
+
   /** Frees observations not yet folded in. */
   dispose(): void {
     for (const { minMax } of this.pending) minMax.dispose();

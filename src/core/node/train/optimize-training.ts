@@ -8,6 +8,8 @@
  * first samples of the training part, and so does `qat-int8` before it trains.
  */
 
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { analyzeModel } from '../../common/analysis/model-analysis.js';
 import { PassError } from '../../common/errors.js';
 import type { Graph } from '../../common/ir/types.js';
@@ -48,6 +50,12 @@ export interface TrainingPipelineOptions {
   importance?: 'l1' | 'l2' | 'taylor';
   /** distill's teacher (default: the model itself, made float, before any pass). */
   teacher?: Graph;
+  /**
+   * A folder for checkpoints: each training pass saves its state there after every epoch, and a
+   * run of the same pipeline with the same settings resumes from them (a cancelled or crashed
+   * job run again). Removed once the pipeline has finished.
+   */
+  checkpointDir?: string;
   signal?: AbortSignal;
   onProgress?(progress: TrainingProgress): void;
   onLog?(entry: PassLogEntry): void;
@@ -115,6 +123,9 @@ export async function interpreterAccuracy(graph: Graph, set: LabelledSet, signal
   return set.count ? correct / set.count : 0;
 }
 
+/** Passes that train, and so save checkpoints. */
+const checkpointed: readonly string[] = ['finetune', 'distill', 'qat-int8'];
+
 const prepare = ['dequantize-hybrid-weights', 'fold-constants', 'remove-noop-reshapes', 'fuse-activation', 'remove-dead-code'];
 
 /** Runs a training pipeline on `graph` (see the module comment). */
@@ -153,7 +164,13 @@ export async function optimizeWithTraining(graph: Graph, options: TrainingPipeli
     'quantize-int8': { samples: Math.min(200, data.train.count) },
   };
   let epochs = 0;
-  const entries = options.passes.map((pass) => ({ pass, options: Object.fromEntries(Object.entries(passOptions[pass] ?? {}).filter(([, value]) => value !== undefined)) }));
+  const entries = options.passes.map((pass, index) => ({
+    pass,
+    options: {
+      ...Object.fromEntries(Object.entries(passOptions[pass] ?? {}).filter(([, value]) => value !== undefined)),
+      ...(options.checkpointDir && checkpointed.includes(pass) ? { checkpoint: join(options.checkpointDir, `${index + 1}-${pass}.json`) } : {}),
+    },
+  }));
   const calibration = {
     count: Math.min(200, data.train.count),
     sample: (index: number) => [data.train.inputs.subarray(index * data.train.sampleSize, (index + 1) * data.train.sampleSize)],
@@ -170,6 +187,7 @@ export async function optimizeWithTraining(graph: Graph, options: TrainingPipeli
       options.onLog?.(entry);
     },
   });
+  if (options.checkpointDir) await rm(options.checkpointDir, { recursive: true, force: true });
   const accuracyAfter = await evaluate('variant', result.graph);
   const [parent, variant] = [analyzeModel(graph).totals, analyzeModel(result.graph).totals];
   return {

@@ -11,6 +11,7 @@ import type { LabelledSet } from '../../common/passes/pass.js';
 import type { Tf } from './engine.js';
 import type { LoweredGraph } from './lower.js';
 import { seededRandom } from '../../common/search/random.js';
+import { type SavedArray, type TrainingCheckpoint, CHECKPOINT_VERSION, loadArray, readCheckpoint, saveArray, writeCheckpoint } from './checkpoint.js';
 
 type T = ReturnType<Tf['tensor']>;
 
@@ -34,6 +35,12 @@ export interface TrainOptions {
   distill?: { teacher: LoweredGraph; alpha: number; temperature: number };
   onStep?(step: StepReport): void;
   onEpoch?(epoch: EpochReport): void;
+  /**
+   * Save the training state to `path` after every epoch and, when a checkpoint of the same run is
+   * there at the start, resume from it (`checkpoint.ts`); `extra` saves and restores what the
+   * caller adds (qat-int8's ranges).
+   */
+  checkpoint?: { path: string; extra?: { save(): unknown; restore(state: unknown): void }; onResume?(epoch: number): void };
 }
 
 export interface StepReport {
@@ -141,7 +148,12 @@ export async function train(tf: Tf, lowered: LoweredGraph, data: { train: Labell
   const setRate = (rate: number) => {
     (optimizer as unknown as { learningRate: number }).learningRate = rate;
   };
-  const random = seededRandom(settings.seed);
+  const generator = seededRandom(settings.seed);
+  let draws = 0;
+  const random = () => {
+    draws++;
+    return generator();
+  };
   const variables = [...lowered.variables.values()];
   const stepsPerEpoch = Math.ceil(set.count / batchSize);
   const history: EpochReport[] = [];
@@ -149,8 +161,67 @@ export async function train(tf: Tf, lowered: LoweredGraph, data: { train: Labell
   let steps = 0;
   let stale = 0;
   let stoppedEarly = false;
+  let startEpoch = 0;
+  let finished = false;
+  const checkpoint = options.checkpoint;
+  const fingerprint = JSON.stringify({
+    optimizer: settings.optimizer,
+    learningRate: settings.learningRate,
+    schedule: settings.schedule,
+    batchSize,
+    epochs,
+    patience,
+    seed: settings.seed,
+    maxSteps: options.maxSteps ?? null,
+    distill: options.distill ? [options.distill.alpha, options.distill.temperature] : null,
+    train: set.count,
+    validation: validation?.count ?? 0,
+    variables: variables.map((variable) => variable.shape),
+  });
+  const save = async (epoch: number) => {
+    const state: TrainingCheckpoint = {
+      version: CHECKPOINT_VERSION,
+      fingerprint,
+      epoch,
+      steps,
+      stale,
+      finished,
+      stoppedEarly,
+      draws,
+      variables: variables.map((variable) => saveArray('float32', variable.shape, variable.dataSync() as Float32Array)),
+      optimizer: (await optimizer.getWeights()).map(({ name, tensor }) => ({
+        name,
+        value: saveArray(tensor.dtype === 'int32' ? 'int32' : 'float32', tensor.shape, tensor.dataSync() as Float32Array | Int32Array),
+      })),
+      ...(betaPowers() ? { betaPowers: betaPowers()!.map((power) => saveArray('float32', [], power.dataSync() as Float32Array)) } : {}),
+      ...(best ? { best: { epoch: best.epoch, accuracy: best.accuracy, weights: best.weights.map((weight) => saveArray('float32', weight.shape, weight.dataSync() as Float32Array)) } } : {}),
+      history,
+      ...(checkpoint?.extra ? { extra: checkpoint.extra.save() } : {}),
+    };
+    await writeCheckpoint(checkpoint!.path, state);
+  };
+  /** Adam's running β1^t and β2^t (tfjs keeps them as variables). */
+  const betaPowers = (): ReturnType<Tf['variable']>[] | undefined => {
+    const adam = optimizer as unknown as { accBeta1?: ReturnType<Tf['variable']>; accBeta2?: ReturnType<Tf['variable']> };
+    return adam.accBeta1 && adam.accBeta2 ? [adam.accBeta1, adam.accBeta2] : undefined;
+  };
+  const restore = async (saved: TrainingCheckpoint) => {
+    const tensor = (array: SavedArray) => tf.tensor(loadArray(array), array.shape, array.dtype);
+    variables.forEach((variable, i) => variable.assign(tensor(saved.variables[i])));
+    await optimizer.setWeights(saved.optimizer.map(({ name, value }) => ({ name, tensor: tensor(value) })));
+    betaPowers()?.forEach((power, i) => power.assign(tensor(saved.betaPowers![i])));
+    for (let i = 0; i < saved.draws; i++) random();
+    if (saved.best) best = { epoch: saved.best.epoch, accuracy: saved.best.accuracy, weights: saved.best.weights.map((weights) => tf.keep(tensor(weights))) };
+    history.push(...(saved.history as EpochReport[]));
+    ({ steps, stale, stoppedEarly, finished } = saved);
+    startEpoch = saved.epoch;
+    if (saved.extra !== undefined) checkpoint?.extra?.restore(saved.extra);
+    checkpoint?.onResume?.(saved.epoch);
+  };
   try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
+    const saved = checkpoint ? await readCheckpoint(checkpoint.path, fingerprint) : undefined;
+    if (saved) await restore(saved);
+    for (let epoch = startEpoch; epoch < epochs && !finished; epoch++) {
       const started = performance.now();
       const order = shuffled(set.count, random);
       let lossSum = 0;
@@ -200,11 +271,9 @@ export async function train(tf: Tf, lowered: LoweredGraph, data: { train: Labell
       }
       history.push(report);
       settings.onEpoch?.(report);
-      if (options.maxSteps !== undefined && steps >= options.maxSteps) break;
-      if (patience > 0 && stale >= patience && epoch < epochs - 1) {
-        stoppedEarly = true;
-        break;
-      }
+      if (patience > 0 && stale >= patience && epoch < epochs - 1) stoppedEarly = true;
+      finished = stoppedEarly || epoch === epochs - 1 || (options.maxSteps !== undefined && steps >= options.maxSteps);
+      if (checkpoint) await save(epoch + 1);
     }
     if (best && best.epoch !== history.length) variables.forEach((variable, i) => variable.assign(best!.weights[i]));
     return {

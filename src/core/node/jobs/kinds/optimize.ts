@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { requireQuantizingPipeline } from '../../../common/passes/pipelines.js';
 import type { PassLogEntry } from '../../../common/passes/pass.js';
 import type { PassStep } from '../../../common/passes/run-pipeline.js';
@@ -11,6 +13,12 @@ import { readModelBytes } from '../../model-file.js';
 import { describeModel } from '../../model-summary.js';
 import type { CalibrationRecord, SampleSetEvaluation } from '../../quantize/quantize-model.js';
 import type { JobKindDescriptor } from './descriptor.js';
+
+/** Where a training job's checkpoints go: one folder per model, dataset and settings, under the data folder. */
+function checkpointFolder(store: Store, modelHash: string, params: OptimizeJobParams): string {
+  const key = createHash('sha256').update(JSON.stringify({ modelHash, datasetId: params.datasetId, training: params.training })).digest('hex').slice(0, 32);
+  return join(store.dataDirectory, 'checkpoints', key);
+}
 
 /** Parameters of an optimize job, as it is stored. */
 export interface OptimizeJobParams {
@@ -52,6 +60,12 @@ export interface OptimizeTask {
   evaluationLimit: number;
   /** Present: a training pipeline on the dataset (required then) instead of quantization. */
   training?: TrainingJobSettings;
+  /**
+   * A training job's checkpoint folder, the same for every job that trains the same model on the
+   * same dataset with the same settings: a job cancelled or crashed part way and run again resumes
+   * from the last finished epoch.
+   */
+  checkpointDir?: string;
 }
 
 export interface OptimizeOutput {
@@ -123,7 +137,7 @@ export const optimizeJob: JobKindDescriptor<'optimize', OptimizeJobParams, Optim
       ...(dataset ? { datasetPath: dataset.path } : {}),
       samples: params.samples,
       evaluationLimit: params.evaluationLimit,
-      ...(params.training ? { training: params.training } : {}),
+      ...(params.training ? { training: params.training, checkpointDir: checkpointFolder(store, variant.fileHash, params) } : {}),
     };
   },
   complete(store, job, params, output): OptimizeJobResult {

@@ -24,6 +24,7 @@ export interface FinetuneOptions {
   seed?: number;
   maxSteps?: number;
   backend?: string;
+  checkpoint?: string;
 }
 
 export const backendChoices = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -39,6 +40,7 @@ export const trainingOptionSpecs = {
   seed: { type: 'number', description: 'seed of the sample order', default: trainDefaults.seed },
   maxSteps: { type: 'number', description: 'stop after this many steps in all (short runs)' },
   backend: { type: 'string', description: 'tfjs back end', default: 'auto', choices: backendChoices },
+  checkpoint: { type: 'string', description: 'file the training state is saved to after every epoch, and resumed from when it holds the same run' },
 } as const satisfies Record<string, PassOptionSpec>;
 
 /**
@@ -52,6 +54,9 @@ export interface TrainingExtension {
   afterEpoch?(epoch: number): void;
   finish(trained: Graph, result: TrainResult): Graph;
   dispose?(): void;
+  /** What the extension keeps in a checkpoint (plain data), and how it takes it back. */
+  saveState?(): unknown;
+  restoreState?(state: unknown): void;
 }
 
 /** Trains `graph` on the context's training data and returns it with the trained weights (finetune, and distill with a teacher). */
@@ -84,6 +89,15 @@ export async function trainPass(
       seed: options.seed,
       maxSteps: options.maxSteps,
       signal: context.signal,
+      ...(options.checkpoint
+        ? {
+            checkpoint: {
+              path: options.checkpoint,
+              onResume: (epoch: number) => context.log(`resumed from the checkpoint after epoch ${epoch}`),
+              ...(extension?.saveState && extension.restoreState ? { extra: { save: () => extension.saveState!(), restore: (state: unknown) => extension.restoreState!(state) } } : {}),
+            },
+          }
+        : {}),
       ...(distill && teacher ? { distill: { teacher, alpha: distill.alpha, temperature: distill.temperature } } : {}),
       onStep: ({ epoch, step, steps, loss }) => {
         extension?.afterStep?.();

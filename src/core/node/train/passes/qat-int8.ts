@@ -15,6 +15,7 @@ import type { Graph } from '../../../common/ir/types.js';
 import type { PassContext } from '../../../common/passes/pass.js';
 import { calibrate } from '../../../common/passes/quantize/calibrate.js';
 import { type CalibrationTable } from '../../../common/passes/quantize/calibrate.js';
+import type { ValueRange } from '../../../common/passes/quantize/observers.js';
 import { DEFAULT_CALIBRATION_SAMPLES, precisionPlan } from '../../../common/passes/quantize/quantize-int8.js';
 import { computesInFloat, quantizeGraph } from '../../../common/passes/quantize/quantize-graph.js';
 import { registerPass } from '../../../common/passes/registry.js';
@@ -60,7 +61,24 @@ export async function qatInt8(graph: Graph, context: PassContext<QatInt8Options>
       return quantized;
     },
     dispose: () => quantizer?.dispose(),
+    saveState: () => ({ current: tableToJson(quantizer!.snapshot()), snapshots: [...snapshots].map(([epoch, table]) => [epoch, tableToJson(table)]) }),
+    restoreState(state) {
+      const saved = state as { current: JsonTable; snapshots: [number, JsonTable][] };
+      quantizer!.restore(tableFromJson(saved.current));
+      snapshots.clear();
+      for (const [epoch, table] of saved.snapshots) snapshots.set(epoch, tableFromJson(table));
+    },
   });
+}
+
+type JsonTable = { tensors: [number, ValueRange][]; lstmStates: [number, { hidden: ValueRange; cell: ValueRange }][]; observer: CalibrationTable['observer'] };
+
+function tableToJson(table: CalibrationTable): JsonTable {
+  return { tensors: [...table.tensors], lstmStates: [...table.lstmStates], observer: table.observer };
+}
+
+function tableFromJson(table: JsonTable): CalibrationTable {
+  return { tensors: new Map(table.tensors), lstmStates: new Map(table.lstmStates), samples: 0, observer: table.observer };
 }
 
 registerPass<QatInt8Options>({
