@@ -498,64 +498,17 @@ typedef struct {
 
 td_status td_select(const td_select_params *params, const uint8_t *condition, const void *x, const void *y, void *output);
 
-/* ------------------------------------------------------------------------------------------
- * Comparisons, logical ops and selection (src/logic). Bool tensors are one byte, 0 or 1.
- * A comparison's outcome for a, b is 0 (a < b), 1 (equal), 2 (a > b) or 3 (unordered, a NaN);
- * the output byte is bit `outcome` of the op's mask.
- * ---------------------------------------------------------------------------------------- */
-#define TD_COMPARE_EQUAL 0x2
-#define TD_COMPARE_NOT_EQUAL 0xD
-#define TD_COMPARE_LESS 0x1
-#define TD_COMPARE_LESS_EQUAL 0x3
-#define TD_COMPARE_GREATER 0x4
-#define TD_COMPARE_GREATER_EQUAL 0x6
+/** ARG_MAX (maximum = 1) / ARG_MIN (maximum = 0) over [outer][axis_size][inner]: the first index of the extreme, int32 or int64 (output_int64). */
+td_status td_arg_min_max_s8(int32_t maximum, int32_t outer, int32_t axis_size, int32_t inner, const int8_t *input, int32_t output_int64, void *output);
+td_status td_arg_min_max_s16(int32_t maximum, int32_t outer, int32_t axis_size, int32_t inner, const int16_t *input, int32_t output_int64, void *output);
+td_status td_arg_min_max_s32(int32_t maximum, int32_t outer, int32_t axis_size, int32_t inner, const int32_t *input, int32_t output_int64, void *output);
+td_status td_arg_min_max_f32(int32_t maximum, int32_t outer, int32_t axis_size, int32_t inner, const float *input, int32_t output_int64, void *output);
 
-/** One quantized comparison operand: (x + offset) << left_shift, times the input's scale (multiplier below one). */
-typedef struct {
-    int32_t offset; /* -zero point */
-    td_requant multiplier;
-} td_compare_operand;
-
-/** TFLite's ComparisonParams for int8 / int16 (left_shift 8). */
-typedef struct {
-    int32_t left_shift;
-    td_compare_operand input1;
-    td_compare_operand input2;
-} td_compare_params;
-
-/** EQUAL ... GREATER_EQUAL (mask TD_COMPARE_*) with broadcasting; int8 / int16 compare the rescaled values. */
-td_status td_compare_s8(int32_t mask, const td_compare_params *params, const td_dims *input1_dims, const int8_t *input1,
-                        const td_dims *input2_dims, const int8_t *input2, const td_dims *output_dims, uint8_t *output);
-td_status td_compare_s16(int32_t mask, const td_compare_params *params, const td_dims *input1_dims, const int16_t *input1,
-                         const td_dims *input2_dims, const int16_t *input2, const td_dims *output_dims, uint8_t *output);
-td_status td_compare_s32(int32_t mask, const td_dims *input1_dims, const int32_t *input1, const td_dims *input2_dims,
-                         const int32_t *input2, const td_dims *output_dims, uint8_t *output);
-td_status td_compare_f32(int32_t mask, const td_dims *input1_dims, const float *input1, const td_dims *input2_dims,
-                         const float *input2, const td_dims *output_dims, uint8_t *output);
-/** EQUAL / NOT_EQUAL on bool bytes. */
-td_status td_compare_b8(int32_t mask, const td_dims *input1_dims, const uint8_t *input1, const td_dims *input2_dims,
-                        const uint8_t *input2, const td_dims *output_dims, uint8_t *output);
-
-#define TD_LOGICAL_AND 0x8
-#define TD_LOGICAL_OR 0xE
-/** LOGICAL_AND / LOGICAL_OR (mask TD_LOGICAL_*: bit 2a + b) with broadcasting; a non-zero byte is true. */
-td_status td_logical(int32_t mask, const td_dims *input1_dims, const uint8_t *input1, const td_dims *input2_dims,
-                     const uint8_t *input2, const td_dims *output_dims, uint8_t *output);
-/** LOGICAL_NOT: 1 where the byte is 0, else 0. */
-td_status td_logical_not(int32_t count, const uint8_t *input, uint8_t *output);
-
-/** SELECT / SELECT_V2: output = condition ? x : y; each operand steps by its own element steps (0: broadcast). */
-#define TD_SELECT_MAX_RANK 6
-typedef struct {
-    int32_t element_bytes;
-    int32_t rank;
-    int32_t shape[TD_SELECT_MAX_RANK];
-    int32_t condition_step[TD_SELECT_MAX_RANK];
-    int32_t x_step[TD_SELECT_MAX_RANK];
-    int32_t y_step[TD_SELECT_MAX_RANK];
-} td_select_params;
-
-td_status td_select(const td_select_params *params, const uint8_t *condition, const void *x, const void *y, void *output);
+/** FLOOR_DIV (modulo = 0) / FLOOR_MOD (modulo = 1) with broadcasting; a zero divisor returns TD_ERROR_ARGUMENT. */
+td_status td_floor_div_mod_s32(int32_t modulo, const td_dims *input1_dims, const int32_t *input1, const td_dims *input2_dims,
+                               const int32_t *input2, const td_dims *output_dims, int32_t *output);
+td_status td_floor_div_mod_f32(int32_t modulo, const td_dims *input1_dims, const float *input1, const td_dims *input2_dims,
+                               const float *input2, const td_dims *output_dims, float *output);
 
 /** SQUARED_DIFFERENCE int8: ADD's input rescaling (left_shift 7), the difference squared, rescaled to the output. */
 typedef struct {

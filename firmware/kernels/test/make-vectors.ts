@@ -2065,6 +2065,31 @@ function logicCases(random: Random): CaseBuilder[] {
       },
     });
   }
+  for (const [dtype, kernel, type, axis] of [
+    ['int8', 'td_arg_min_max_s8', 'ARG_MAX', -1],
+    ['int16', 'td_arg_min_max_s16', 'ARG_MIN', 0],
+    ['int32', 'td_arg_min_max_s32', 'ARG_MAX', 1],
+    ['float32', 'td_arg_min_max_f32', 'ARG_MIN', 1],
+  ] as const) {
+    const shape = [3, 5, 4];
+    add(`${kernel} ${type} axis ${axis}`, {
+      type,
+      inputs: [{ dtype, shape, ...(dtype === 'int8' || dtype === 'int16' ? { quantization: [0.1, 0] as [number, number] } : {}) }, { dtype: 'int32', shape: [1], data: Int32Array.of(axis) }],
+      outputs: [{ dtype: 'int32', shape: shape.filter((_, d) => d !== (axis + 3) % 3) }],
+      call: (_c, p: any, [x], [y]) => `${kernel}(${p.maximum ? 1 : 0}, ${p.outer}, ${p.axisSize}, ${p.inner}, ${x}, 0, ${y})`,
+    });
+  }
+  for (const [dtype, kernel, b] of [
+    ['int32', 'td_floor_div_mod_s32', Int32Array.of(7, -3, 5)],
+    ['float32', 'td_floor_div_mod_f32', Float32Array.of(1.5, -2, 0.75)],
+  ] as const) {
+    for (const type of ['FLOOR_DIV', 'FLOOR_MOD'] as const) {
+      add(`${kernel} ${type} broadcast`, {
+        type, inputs: [{ dtype, shape: shapes.a }, { dtype, shape: shapes.b, data: b }], outputs: [{ dtype, shape: shapes.out }],
+        call: (_c, _p, [x, w], [y]) => `${kernel}(${type === 'FLOOR_MOD' ? 1 : 0}, ${operands(x, w, y)})`,
+      });
+    }
+  }
   return cases;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

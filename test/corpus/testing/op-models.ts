@@ -829,4 +829,44 @@ export const opModels: OpModelSpec[] = [
       m.op('EMBEDDING_LOOKUP', {}, [m.int32([9, 3, 3, 0, 7, 1]), table], [m.tensor('float32', [6, 6])]);
     },
   },
+  {
+    name: 'arg_max_int8_last_axis',
+    build: (m) => {
+      const x = m.input('int8', [2, 5, 7], q8);
+      m.op('ARG_MAX', {}, [x, m.int32([-1], [1])], [m.tensor('int32', [2, 5])]);
+    },
+  },
+  {
+    name: 'arg_min_float32',
+    build: (m) => {
+      const x = m.input('float32', [3, 6, 4]);
+      m.op('ARG_MIN', {}, [x, m.int32([1], [1])], [m.tensor('int32', [3, 4])]);
+    },
+  },
+  {
+    name: 'arg_min_float32_int64',
+    noTflite: 'tfjs-tflite hands back no data for an int64 output',
+    build: (m) => {
+      const x = m.input('float32', [3, 6, 4]);
+      m.op('ARG_MIN', {}, [x, m.int32([1], [1])], [m.tensor('int64', [3, 4])]);
+    },
+  },
+  ...(
+    [
+      ['FLOOR_DIV', 'float32'],
+      ['FLOOR_MOD', 'float32'],
+      ['FLOOR_DIV', 'int32'],
+      ['FLOOR_MOD', 'int32'],
+    ] as const
+  ).map(
+    ([type, dtype]): OpModelSpec => ({
+      name: `${type.toLowerCase()}_${dtype}_broadcast`,
+      build: (m) => {
+        const x = m.input(dtype, [2, 3, 4]);
+        // Divisors of both signs, none zero.
+        const divisor = dtype === 'float32' ? Float32Array.of(1.5, -2, 0.75, -3.25) : Int32Array.of(7, -3, 5, -11);
+        m.op(type, {}, [x, m.tensor(dtype, [4], undefined, divisor)], [m.tensor(dtype, [2, 3, 4])]);
+      },
+    }),
+  ),
 ];

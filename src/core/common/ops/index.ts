@@ -30,6 +30,8 @@ import './batch-matmul.js';
 import './space-depth.js';
 import './reduce-min-max.js';
 import './comparison.js';
+import './arg-min-max.js';
+import './floor-div-mod.js';
 import './sum.js';
 import './elu.js';
 import './mirror-pad.js';

@@ -19,7 +19,7 @@ const maskNames: Record<ComparisonOp, string> = {
 const compareKernels = { int8: 'td_compare_s8', int16: 'td_compare_s16', int32: 'td_compare_s32', float32: 'td_compare_f32', bool: 'td_compare_b8' } as const;
 
 /** The `dims1, input1, dims2, input2, dims_out, output` arguments of a broadcast binary kernel. */
-function binaryOperands(context: LowerContext): (e: OpEmitter) => string {
+export function binaryOperands(context: LowerContext): (e: OpEmitter) => string {
   const a = input(context, 0, 'input 0');
   const b = input(context, 1, 'input 1');
   const y = output(context);

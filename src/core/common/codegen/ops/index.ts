@@ -20,6 +20,7 @@ import './gather-resize.js';
 import './batch-matmul.js';
 import './reduce-min-max.js';
 import './comparison.js';
+import './arg-floor.js';
 import './sum.js';
 import './elu.js';
 import './mirror-pad-space-batch.js';

@@ -1,24 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DType, Graph, Tensor, TensorData } from '../../ir/types.js';
 import { Interpreter } from '../interpreter.js';
-
-type Operand = { shape: number[]; dtype: DType; q?: [number, number]; data?: TensorData };
-
-/** One op over runtime inputs (operands without data) and constants (with data). */
-function opGraph(type: string, operands: Operand[], output: Operand): Graph {
-  const tensors: Tensor[] = [...operands, output].map(({ shape, dtype, q, data }, id) => ({
-    id,
-    name: `t${id}`,
-    shape,
-    dtype,
-    ...(q ? { quantization: { scale: [q[0]], zeroPoint: [q[1]], axis: 0 } } : {}),
-    ...(data ? { data } : {}),
-  }));
-  const inputs = operands.flatMap((operand, id) => (operand.data ? [] : [id]));
-  return { name: type, tensors, ops: [{ type, inputs: operands.map((_, id) => id), outputs: [operands.length], attrs: {} }], inputs, outputs: [operands.length] };
-}
-
-const run = (graph: Graph, ...inputs: TensorData[]) => Array.from(new Interpreter(graph).run(inputs).outputs[0] as ArrayLike<number>);
+import { opGraph, runOpGraph as run, type Operand } from './testing/op-graph.js';
 
 describe('comparisons', () => {
   it('compare int8 after rescaling both sides: x1·0.1 = x2·0.2 where x1 = 2·x2, whatever the stored values', () => {
