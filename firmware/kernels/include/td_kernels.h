@@ -1231,3 +1231,27 @@ td_status td_maxpool_s16(const td_pool_params *params,
 #endif
 
 #endif /* TD_KERNELS_H */
+/** ADD / SUB int16: td_add_s8's arithmetic on int16 values, left_shift 15 (TFLite's int16 general add). */
+td_status td_add_s16(const td_add_params_s8 *params,
+                     const td_dims *input1_dims,
+                     const int16_t *input1,
+                     const td_dims *input2_dims,
+                     const int16_t *input2,
+                     const td_dims *output_dims,
+                     int16_t *output);
+td_status td_sub_s16(const td_add_params_s8 *params,
+                     const td_dims *input1_dims,
+                     const int16_t *input1,
+                     const td_dims *input2_dims,
+                     const int16_t *input2,
+                     const td_dims *output_dims,
+                     int16_t *output);
+/** MUL int16 (zero points 0): td_mul_s8's arithmetic on int16 values. */
+td_status td_mul_s16(const td_mul_params_s8 *params,
+                     const td_dims *input1_dims,
+                     const int16_t *input1,
+                     const td_dims *input2_dims,
+                     const int16_t *input2,
+                     const td_dims *output_dims,
+                     int16_t *output);
+

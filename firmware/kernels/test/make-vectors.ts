@@ -1976,7 +1976,6 @@ function s16Cases(random: Random): CaseBuilder[] {
         const quant = quantOf(c, a);
         const biasName = biasOf(c, bias);
         const ctx = c.context(`td_fully_connected_s16_get_buffer_size(${k.depth}, ${k.units})`);
-  conv('10x4 stride 2 dilation 2 12 channels', true, { input: [2, 13, 11, 12], kernel: [10, 4], out: 12, stride: [2, 2], dilation: 2, padding: 'same', activation: 'none', bias: 'int64', huge: true });
         return `td_fully_connected_s16(${ctx}, &params, ${quant}, ${k.batches}, ${k.depth}, ${k.units}, ${x}, ${f}, ${biasName}, ${y})`;
       },
     });
@@ -1999,6 +1998,7 @@ function s16Cases(random: Random): CaseBuilder[] {
         call: (c, p: any, [x], [y]) => {
           const g = p.geometry;
           c.declare(`const td_pool_params params = {{${g.strideHeight}, ${g.strideWidth}}, {${g.padTop}, ${g.padLeft}}, {${g.filterHeight}, ${g.filterWidth}}, {${p.activation.min}, ${p.activation.max}}};`);
+  conv('10x4 stride 2 dilation 2 12 channels', true, { input: [2, 13, 11, 12], kernel: [10, 4], out: 12, stride: [2, 2], dilation: 2, padding: 'same', activation: 'none', bias: 'int64', huge: true });
           return `${kernel}(&params, ${dims([...shape])}, ${x}, ${dims([shape[0], g.outputHeight, g.outputWidth, shape[3]])}, ${y})`;
         },
       });
@@ -2030,6 +2030,29 @@ function logicCases(random: Random): CaseBuilder[] {
         outputs: [{ dtype: 'bool', shape: shapes.out }],
         call: (c, p: any, [x, w], [y]) => {
           if (!p.scaling) return `${kernel}(TD_COMPARE_${op}, ${operands(x, w, y)})`;
+  for (const kind of ['ADD', 'SUB', 'MUL'] as const) {
+    for (const [label, shape1, shape2, activation] of [
+      ['same shape relu', [2, 3, 4, 5], [2, 3, 4, 5], 'relu'],
+      ['broadcast', [1, 3, 1, 6], [2, 1, 4, 6], 'none'],
+    ] as const) {
+      const kernel = `td_${kind.toLowerCase()}_s16`;
+      const output = broadcastShape([...shape1], [...shape2]);
+      add(`${kernel} ${label}`, {
+        type: kind, attrs: { activation },
+        inputs: [{ dtype: 'int16', shape: [...shape1], quantization: perTensor(random.scale(0.0002, 0.002)) }, { dtype: 'int16', shape: [...shape2], quantization: perTensor(random.scale(0.0002, 0.002)) }],
+        outputs: [{ dtype: 'int16', shape: output, quantization: perTensor(kind === 'MUL' ? random.scale(0.01, 0.1) : random.scale(0.0005, 0.004)) }],
+        call: (c, p: any, [x1, x2], [y]) => {
+          const a = p.arithmetic;
+          const offsets = `${-a.input1.zeroPoint}, ${-a.input2.zeroPoint}, ${a.output.zeroPoint}`;
+          const clamp = `{${a.activation.min}, ${a.activation.max}}`;
+          if (kind === 'MUL') c.declare(`const td_mul_params_s8 params = {${offsets}, ${req(a.outputMultiplier)}, ${clamp}};`);
+          else c.declare(`const td_add_params_s8 params = {${offsets}, ${a.sum.leftShift}, ${req(a.sum.input1)}, ${req(a.sum.input2)}, ${req(a.outputMultiplier)}, ${clamp}};`);
+          return `${kernel}(&params, ${dims([...shape1])}, ${x1}, ${dims([...shape2])}, ${x2}, ${dims(output)}, ${y})`;
+        },
+      });
+    }
+  }
+
           c.declare(`const td_compare_params params = ${compare(p)};`);
           return `${kernel}(TD_COMPARE_${op}, &params, ${operands(x, w, y)})`;
         },

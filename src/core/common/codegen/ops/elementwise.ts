@@ -4,7 +4,7 @@ import { clampC, clampF32C, requantC } from '../params.js';
 
 /**
  * ADD, SUB, MUL → td_add_* / td_sub_* / td_mul_*, from the plan of ops/elementwise.ts: the C
- * kernels broadcast size-1 dimensions up to 4-D and run int8 and float32.
+ * kernels broadcast size-1 dimensions up to 4-D and run int8, int16 (16x8 models) and float32.
  */
 function lowerBinary(plan: ElementwisePlan, context: LowerContext): OpLowering {
   const { arithmetic } = plan;
@@ -20,8 +20,12 @@ function lowerBinary(plan: ElementwisePlan, context: LowerContext): OpLowering {
     const kernel = `td_${name}_f32`;
     return { kernels: [kernel], scratchBytes: 0, emit: (e) => call(kernel, e.struct('activation', 'td_activation_f32', clampF32C(arithmetic.activation)), e) };
   }
-  if (arithmetic.flavour !== 'int8') fail(context, `${arithmetic.flavour} ${context.op.type} has no C kernel (int8 and float32 do)`);
-  const kernel = `td_${name}_s8`;
+  if (arithmetic.flavour !== 'int8' && arithmetic.flavour !== 'int16') fail(context, `${arithmetic.flavour} ${context.op.type} has no C kernel (int8, int16 and float32 do)`);
+  if (arithmetic.flavour === 'int16' && (arithmetic.input1.zeroPoint !== 0 || arithmetic.input2.zeroPoint !== 0 || arithmetic.output.zeroPoint !== 0)) {
+    // (x + offset) << 15 stays inside int32 only for zero points 0 (TFLite Micro requires them).
+    fail(context, `int16 ${context.op.type} needs zero points of 0, got ${arithmetic.input1.zeroPoint}, ${arithmetic.input2.zeroPoint} and ${arithmetic.output.zeroPoint}`);
+  }
+  const kernel = `td_${name}_${arithmetic.flavour === 'int16' ? 's16' : 's8'}`;
   const offsets = `${-arithmetic.input1.zeroPoint}, ${-arithmetic.input2.zeroPoint}, ${arithmetic.output.zeroPoint}`;
   const { sum } = arithmetic;
   const initializer = sum
