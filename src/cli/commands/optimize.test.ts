@@ -94,7 +94,7 @@ describe('tinydeploy optimize', () => {
     };
     await usage(['--synthetic', '--out', out], 'missing <model> (the model file to optimize)');
     await usage([sharedModels.trained_lstm, '--out', out], 'pipeline quantize-int8 quantizes: give --calibration <dataset> or --synthetic');
-    await usage([sharedModels.trained_lstm, '--pipeline', 'fast', '--out', out], 'unknown pipeline "fast" (pipelines: cleanup, hybrid-to-float, quantize-int8)');
+    await usage([sharedModels.trained_lstm, '--pipeline', 'fast', '--out', out], 'unknown pipeline "fast" (pipelines: cleanup, hybrid-to-float, quantize-int8, gru-to-builtin)');
     await usage([sharedModels.trained_lstm, '--synthetic'], 'missing --out <file.tflite> (where to save the variant)');
     await usage([sharedModels.trained_lstm, '--synthetic', '--calibration', mnist, '--out', out], 'give either --calibration <dataset> or --synthetic, not both');
     await usage([sharedModels.trained_lstm, '--synthetic', '--synthetic-range', '1', '--out', out], '--synthetic-range must be "min,max", got "1"');

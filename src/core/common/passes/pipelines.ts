@@ -51,6 +51,12 @@ const pipelines: readonly PipelineDefinition[] = [
     description: 'post-training int8 quantization calibrated on a dataset (float or hybrid model in, int8 model out)',
     passes: ['dequantize-hybrid-weights', ...cleanup, 'quantize-int8'],
   },
+  {
+    // TFLite has no GRU: the saved file runs in TFLite; TinyDeploy folds it back into TD_GRU when it reads it.
+    name: 'gru-to-builtin',
+    description: 'write each float32 GRU (TD_GRU) as builtin TFLite ops unrolled over time, so that TFLite runs the saved model',
+    passes: ['unroll-gru'],
+  },
 ];
 
 export function findPipeline(name: string): PipelineDefinition | undefined {

@@ -168,7 +168,7 @@ describe('runPipeline', () => {
         () => 'ran',
         (e: Error) => `${e.name}: ${e.message}`,
       );
-    expect(await check('tidy')).toBe('PassError: unknown pipeline "tidy"; pipelines: cleanup, hybrid-to-float, quantize-int8');
+    expect(await check('tidy')).toBe('PassError: unknown pipeline "tidy"; pipelines: cleanup, hybrid-to-float, quantize-int8, gru-to-builtin');
     expect(await check(['fold-constants', 'fold-constant'])).toMatch(/^PassError: unknown pass "fold-constant"; passes: dequantize-hybrid-weights, fold-constants, /);
     expect(await check([{ pass: 'fold-constants', options: { maxByte: 3 } }])).toBe('PassError: fold-constants: unknown option "maxByte"; options: maxBytes');
     expect(await check(['remove-dead-code'], { 'remove-dead-code': { aggressive: true } })).toBe(

@@ -15,6 +15,8 @@ import { bidirectionalGru, floatGruGraph, type GruSpec } from '../interp/kernels
 import { elementCount } from '../ir/tensor.js';
 import type { Graph } from '../ir/types.js';
 import { gruOpType } from '../ops/gru-layout.js';
+import './builtin-passes.js';
+import { runPipeline } from './run-pipeline.js';
 import { foldUnrolledGru, unrollGru } from './unrolled-gru.js';
 
 function seededInput(graph: Graph, seed: number): Float32Array {
@@ -101,6 +103,12 @@ describe('a GRU as builtin TFLite ops and back', () => {
   it("PyTorch's GRU and bidirectional GRU (ONNX fixture) round-trip", async () => {
     const source = readOnnx(new Uint8Array(readFileSync(join(import.meta.dirname, '../../../../test/fixtures/onnx/gru.onnx'))));
     await roundTrip(source, 'gru.onnx');
+  });
+
+  it('the gru-to-builtin pipeline (tinydeploy optimize --pipeline gru-to-builtin) unrolls every GRU', async () => {
+    const { graph } = await runPipeline(bidirectionalGru(base, 'concat', 'float32'), 'gru-to-builtin', { validate: true });
+    expect(graph.ops.some((op) => op.type === gruOpType)).toBe(false);
+    expect(graph.ops.filter((op) => op.type === 'PACK')).toHaveLength(2);
   });
 
   it('leaves an int8 GRU fused and a pattern that is not a whole GRU alone', () => {
