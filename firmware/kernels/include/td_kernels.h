@@ -1213,24 +1213,6 @@ td_status td_fully_connected_s16(const td_context *ctx,
 /** Bytes of scratch td_fully_connected_s16 needs: 0 in every variant. */
 int32_t td_fully_connected_s16_get_buffer_size(int32_t input_depth, int32_t output_depth);
 
-/** AVERAGE_POOL_2D, int16 (as td_avgpool_s8: int32 sum, rounded truncating division, clamp). */
-td_status td_avgpool_s16(const td_pool_params *params,
-                         const td_dims *input_dims,
-                         const int16_t *input,
-                         const td_dims *output_dims,
-                         int16_t *output);
-/** MAX_POOL_2D, int16. */
-td_status td_maxpool_s16(const td_pool_params *params,
-                         const td_dims *input_dims,
-                         const int16_t *input,
-                         const td_dims *output_dims,
-                         int16_t *output);
-
-#ifdef __cplusplus
-}
-#endif
-
-#endif /* TD_KERNELS_H */
 /** ADD / SUB int16: td_add_s8's arithmetic on int16 values, left_shift 15 (TFLite's int16 general add). */
 td_status td_add_s16(const td_add_params_s8 *params,
                      const td_dims *input1_dims,
@@ -1255,3 +1237,21 @@ td_status td_mul_s16(const td_mul_params_s8 *params,
                      const td_dims *output_dims,
                      int16_t *output);
 
+/** AVERAGE_POOL_2D, int16 (as td_avgpool_s8: int32 sum, rounded truncating division, clamp). */
+td_status td_avgpool_s16(const td_pool_params *params,
+                         const td_dims *input_dims,
+                         const int16_t *input,
+                         const td_dims *output_dims,
+                         int16_t *output);
+/** MAX_POOL_2D, int16. */
+td_status td_maxpool_s16(const td_pool_params *params,
+                         const td_dims *input_dims,
+                         const int16_t *input,
+                         const td_dims *output_dims,
+                         int16_t *output);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TD_KERNELS_H */

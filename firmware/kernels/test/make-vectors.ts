@@ -1955,6 +1955,7 @@ function s16Cases(random: Random): CaseBuilder[] {
   conv('3x3 same relu', true, { input: [1, 6, 5, 8], kernel: [3, 3], out: 8, padding: 'same', activation: 'relu', bias: 'int64', huge: true });
   conv('multiplier 2 stride 2 dilation 2', true, { input: [1, 9, 9, 3], kernel: [3, 3], out: 6, stride: [2, 2], dilation: 2, padding: 'same', activation: 'none', bias: 'int64' });
   conv('10x4 no bias', true, { input: [1, 12, 6, 5], kernel: [10, 4], out: 5, padding: 'same', activation: 'relu6', bias: 'none' });
+  conv('10x4 stride 2 dilation 2 12 channels', true, { input: [2, 13, 11, 12], kernel: [10, 4], out: 12, stride: [2, 2], dilation: 2, padding: 'same', activation: 'none', bias: 'int64', huge: true });
 
   interface FcCase { batches: number; depth: number; units: number; activation: Activation; bias: BiasKind; huge?: boolean; perChannel?: boolean }
   const fc = (name: string, k: FcCase) => {
@@ -1985,6 +1986,29 @@ function s16Cases(random: Random): CaseBuilder[] {
   fc('per-channel no bias', { batches: 2, depth: 20, units: 7, activation: 'relu6', bias: 'none', perChannel: true });
   fc('600 inputs', { batches: 1, depth: 600, units: 5, activation: 'none', bias: 'int64' });
 
+  for (const kind of ['ADD', 'SUB', 'MUL'] as const) {
+    for (const [label, shape1, shape2, activation] of [
+      ['same shape relu', [2, 3, 4, 5], [2, 3, 4, 5], 'relu'],
+      ['broadcast', [1, 3, 1, 6], [2, 1, 4, 6], 'none'],
+    ] as const) {
+      const kernel = `td_${kind.toLowerCase()}_s16`;
+      const output = broadcastShape([...shape1], [...shape2]);
+      add(`${kernel} ${label}`, {
+        type: kind, attrs: { activation },
+        inputs: [{ dtype: 'int16', shape: [...shape1], quantization: perTensor(random.scale(0.0002, 0.002)) }, { dtype: 'int16', shape: [...shape2], quantization: perTensor(random.scale(0.0002, 0.002)) }],
+        outputs: [{ dtype: 'int16', shape: output, quantization: perTensor(kind === 'MUL' ? random.scale(0.01, 0.1) : random.scale(0.0005, 0.004)) }],
+        call: (c, p: any, [x1, x2], [y]) => {
+          const a = p.arithmetic;
+          const offsets = `${-a.input1.zeroPoint}, ${-a.input2.zeroPoint}, ${a.output.zeroPoint}`;
+          const clamp = `{${a.activation.min}, ${a.activation.max}}`;
+          if (kind === 'MUL') c.declare(`const td_mul_params_s8 params = {${offsets}, ${req(a.outputMultiplier)}, ${clamp}};`);
+          else c.declare(`const td_add_params_s8 params = {${offsets}, ${a.sum.leftShift}, ${req(a.sum.input1)}, ${req(a.sum.input2)}, ${req(a.outputMultiplier)}, ${clamp}};`);
+          return `${kernel}(&params, ${dims([...shape1])}, ${x1}, ${dims([...shape2])}, ${x2}, ${dims(output)}, ${y})`;
+        },
+      });
+    }
+  }
+
   for (const [type, kernel] of [['AVERAGE_POOL_2D', 'td_avgpool_s16'], ['MAX_POOL_2D', 'td_maxpool_s16']] as const) {
     for (const [label, shape, filter, stride, padding, activation] of [
       ['3x3 stride 2 same relu', [2, 7, 6, 5], [3, 3], 2, 'same', 'relu'],
@@ -1998,7 +2022,6 @@ function s16Cases(random: Random): CaseBuilder[] {
         call: (c, p: any, [x], [y]) => {
           const g = p.geometry;
           c.declare(`const td_pool_params params = {{${g.strideHeight}, ${g.strideWidth}}, {${g.padTop}, ${g.padLeft}}, {${g.filterHeight}, ${g.filterWidth}}, {${p.activation.min}, ${p.activation.max}}};`);
-  conv('10x4 stride 2 dilation 2 12 channels', true, { input: [2, 13, 11, 12], kernel: [10, 4], out: 12, stride: [2, 2], dilation: 2, padding: 'same', activation: 'none', bias: 'int64', huge: true });
           return `${kernel}(&params, ${dims([...shape])}, ${x}, ${dims([shape[0], g.outputHeight, g.outputWidth, shape[3]])}, ${y})`;
         },
       });
@@ -2030,29 +2053,6 @@ function logicCases(random: Random): CaseBuilder[] {
         outputs: [{ dtype: 'bool', shape: shapes.out }],
         call: (c, p: any, [x, w], [y]) => {
           if (!p.scaling) return `${kernel}(TD_COMPARE_${op}, ${operands(x, w, y)})`;
-  for (const kind of ['ADD', 'SUB', 'MUL'] as const) {
-    for (const [label, shape1, shape2, activation] of [
-      ['same shape relu', [2, 3, 4, 5], [2, 3, 4, 5], 'relu'],
-      ['broadcast', [1, 3, 1, 6], [2, 1, 4, 6], 'none'],
-    ] as const) {
-      const kernel = `td_${kind.toLowerCase()}_s16`;
-      const output = broadcastShape([...shape1], [...shape2]);
-      add(`${kernel} ${label}`, {
-        type: kind, attrs: { activation },
-        inputs: [{ dtype: 'int16', shape: [...shape1], quantization: perTensor(random.scale(0.0002, 0.002)) }, { dtype: 'int16', shape: [...shape2], quantization: perTensor(random.scale(0.0002, 0.002)) }],
-        outputs: [{ dtype: 'int16', shape: output, quantization: perTensor(kind === 'MUL' ? random.scale(0.01, 0.1) : random.scale(0.0005, 0.004)) }],
-        call: (c, p: any, [x1, x2], [y]) => {
-          const a = p.arithmetic;
-          const offsets = `${-a.input1.zeroPoint}, ${-a.input2.zeroPoint}, ${a.output.zeroPoint}`;
-          const clamp = `{${a.activation.min}, ${a.activation.max}}`;
-          if (kind === 'MUL') c.declare(`const td_mul_params_s8 params = {${offsets}, ${req(a.outputMultiplier)}, ${clamp}};`);
-          else c.declare(`const td_add_params_s8 params = {${offsets}, ${a.sum.leftShift}, ${req(a.sum.input1)}, ${req(a.sum.input2)}, ${req(a.outputMultiplier)}, ${clamp}};`);
-          return `${kernel}(&params, ${dims([...shape1])}, ${x1}, ${dims([...shape2])}, ${x2}, ${dims(output)}, ${y})`;
-        },
-      });
-    }
-  }
-
           c.declare(`const td_compare_params params = ${compare(p)};`);
           return `${kernel}(TD_COMPARE_${op}, &params, ${operands(x, w, y)})`;
         },
