@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../core/common/errors.js';
 import { builtinSpaces } from '../../core/common/search/spaces/index.js';
-import { type SearchSpace, validateSpace } from '../../core/common/search/space.js';
+import { type SearchSpace, validateSpace, withPrecisions } from '../../core/common/search/space.js';
 import { openDataset } from '../../core/node/datasets/dataset.js';
 import { type OptimizerKind, optimizerKinds } from '../../core/node/search/optimizer.js';
 import { SearchStore, type TrialRecord } from '../../core/node/search/search-store.js';
@@ -102,6 +102,7 @@ export const searchCommand: Command = {
       'budget-ram': { type: 'string', value: 'bytes', description: "RAM budget for arena + stack (default: the board's RAM)" },
       'max-latency': { type: 'integer', value: 'N', description: 'latency limit in the board unit (instructions on virtual boards, cycles on real ones)' },
       epochs: { type: 'integer', value: 'E', description: 'training epochs per candidate (default 10, early stopping on the validation part)' },
+      precisions: { type: 'string', value: 'list', description: 'precisions a candidate may take, searched with the rest: int8-ptq (default), int8-qat, float32, comma-separated' },
       optimizer: { type: 'string', value: 'kind', choices: optimizerKinds, description: 'bo (Gaussian process, ParEGO), random or sobol (default bo)' },
       seed: { type: 'integer', value: 'S', description: 'seed of the optimizer, weights and sample order (default 1)' },
       workers: { type: 'integer', value: 'K', description: 'trials run at once (default 1)' },
@@ -118,8 +119,10 @@ export const searchCommand: Command = {
       'The data folder must not be in use by the desktop app while a search runs. Progress goes to stderr.',
   },
   async run(args, io) {
-    const space = await spaceOption(stringOption(args, 'space')!);
-    if (space.family === 'gru') throw new UsageError(`tinydeploy search: the ${space.name} space needs a GRU op, which TinyDeploy's IR does not have yet; use --space lstm`);
+    const precisions = (stringOption(args, 'precisions') ?? 'int8-ptq').split(',').map((entry) => entry.trim()).filter(Boolean);
+    const base = await spaceOption(stringOption(args, 'space')!);
+    const space = precisions.length === 1 && precisions[0] === 'int8-ptq' ? base : withPrecisions(base, [...new Set(precisions)]);
+    if (space.family === 'gru') throw new UsageError(`tinydeploy search: the ${space.name} space needs GRU training, which the training engine does not have yet; use --space lstm`);
     const board = boardOption(args, 'search');
     const datasetPath = stringOption(args, 'dataset')!;
     const limit = integerOption(args, 'limit');

@@ -64,7 +64,8 @@ export const jobParameters = {
    * same search started again continues from its stored trials. Budgets: flash and RAM (arena +
    * stack) bytes, latency in the board's unit; `optimizer` bo (default), random or sobol;
    * `precisions` (default int8-ptq alone): with more than one, each candidate's precision is
-   * searched too (float32, or int8 by post-training quantization); `limit`: samples read from the
+   * searched too (float32, int8 by post-training quantization, or int8 by quantization-aware
+   * fine-tuning after the float training); `limit`: samples read from the
    * dataset; `maxSteps`: training steps per trial; `workers`: trials run at once.
    */
   search: object({
@@ -82,7 +83,7 @@ export const jobParameters = {
     limit: optional(integer(1, 10_000_000)),
     maxSteps: optional(integer(1, 10_000_000)),
     workers: optional(integer(1, 16)),
-    precisions: optional(array(string({ minLength: 1, maxLength: 16, pattern: { expression: /^(int8-ptq|float32)$/, description: 'int8-ptq or float32' } }), 1, 2)),
+    precisions: optional(array(string({ minLength: 1, maxLength: 16, pattern: { expression: /^(int8-ptq|int8-qat|float32)$/, description: 'int8-ptq, int8-qat or float32' } }), 1, 3)),
   }),
 };
 

@@ -151,7 +151,7 @@ export function buildCandidateGraph(space: SearchSpace, candidate: Candidate, op
   let x: number;
   switch (space.family) {
     case 'gru':
-      throw new UsageError(`search space ${space.name}: TinyDeploy's IR has no GRU op yet, so GRU candidates cannot be built; search the lstm space instead`, { space: space.name });
+      throw new UsageError(`search space ${space.name}: the training engine cannot train a GRU yet (it lowers LSTM cells, not GRU ones), so GRU candidates cannot be built; search the lstm space instead`, { space: space.name });
     case 'lstm': {
       x = asSequence(b, input);
       for (let layer = 0; layer < int(candidate, 'layers'); layer++) x = b.lstm(x, int(candidate, 'hidden'), `lstm_${layer}`);

@@ -132,12 +132,13 @@ export function spaceSize(space: SearchSpace): number {
 }
 
 /** The precisions a candidate can be deployed in (`withPrecisions`). */
-export const candidatePrecisions = ['int8-ptq', 'float32'] as const;
+export const candidatePrecisions = ['int8-ptq', 'int8-qat', 'float32'] as const;
 export type CandidatePrecision = (typeof candidatePrecisions)[number];
 
 /**
  * The space with the precision as one more categorical parameter (`precision`): float32 (the
- * trained model as it is) or int8-ptq (post-training quantization). A candidate without it is int8.
+ * trained model as it is), int8-ptq (post-training quantization) or int8-qat (quantization-aware
+ * fine-tuning after the float training). A candidate without it is int8 by post-training quantization.
  */
 export function withPrecisions(space: SearchSpace, precisions: readonly string[]): SearchSpace {
   for (const precision of precisions) {

@@ -119,8 +119,24 @@ describe('a search job in a worker process', () => {
     expect(latest.trialsDone).toBeLessThan(6);
   }, 600_000);
 
+  it('searches the precision too: int8 by QAT, float32 and int8 by PTQ candidates are all measured on the board', async () => {
+    const started = await jobs.startSearch({ ...request(), seed: 7, trials: 3, optimizer: 'sobol', precisions: ['int8-qat', 'float32', 'int8-ptq'] });
+    const done = await jobReaches(started.id, ended);
+    expect(done.status, done.log.join('\n')).toBe('succeeded');
+    const detail = await searches.get({ searchId: (done.result as SearchJobResult).searchId });
+    expect(detail.precisions).toEqual(['int8-qat', 'float32', 'int8-ptq']);
+    expect(new Set(detail.trialList.map((trial) => trial.params.precision))).toEqual(new Set(['int8-qat', 'float32', 'int8-ptq']));
+    // int8 trials are byte-identical on the board; the float32 one passes within the float tolerance.
+    for (const trial of detail.trialList) expect([trial.status, trial.params.precision === 'float32' || trial.bitExact], JSON.stringify(trial)).toEqual(['ok', true]);
+    const float = detail.trialList.find((trial) => trial.params.precision === 'float32')!;
+    const variant = await searches.makeVariant({ searchId: detail.id, trialIndex: float.index });
+    expect(variant.summary.dtype).toBe('float32');
+    expect(detail.trialList.find((trial) => trial.params.precision === 'int8-qat')!.reason).toBeUndefined();
+  }, 600_000);
+
   it('refuses a space it does not know and a dataset of another project before a job exists', async () => {
     await expect(jobs.startSearch({ ...request(), space: 'transformer', trials: 2 })).rejects.toThrow(/search space "transformer" is not a built-in space \(lstm, gru, ds-cnn, mlp\)/);
+    await expect(jobs.startSearch({ ...request(), space: 'gru', trials: 2 })).rejects.toThrow(/the training engine cannot train a GRU yet/);
     const other = store.createProject('other').id;
     await expect(jobs.startSearch({ ...request(), projectId: other, trials: 2 })).rejects.toThrow(/belongs to another project/);
   });

@@ -3,10 +3,12 @@
  * built, checked against the board's budget by the memory planner before any training (its int8
  * arena and its weights alone already over the RAM or flash budget: rejected, no training spent),
  * trained (fixed epochs, early stopping on the validation part), quantized to int8 by the same
- * `quantize-int8` pass users run (calibrated on training samples), scored on the held-out part
+ * `quantize-int8` pass users run (calibrated on training samples) — or, by its `precision`
+ * parameter, fine-tuned by quantization-aware training (`qat-int8`) or kept float32 — scored on the held-out part
  * with the host interpreter (what the board computes), then built, flashed and run on the board
  * by the deploy service: measured latency (instructions on a virtual board, cycles on a real one),
- * arena, stack high-water, flash, and the bit-exact check of the board's outputs against the host.
+ * arena, stack high-water, flash, and the check of the board's outputs against the host's (int8:
+ * byte-identical; a float32 candidate, when the space searches precision: within the float tolerance).
  *
  * A trial never turns a failure into a zero: it ends `ok`, `over-budget` (measured, but over a
  * budget), `rejected` (the planner proved it cannot fit) or `failed` (with the reason).
@@ -16,14 +18,14 @@ import { createHash } from 'node:crypto';
 import { analyzeModel } from '../../common/analysis/model-analysis.js';
 import type { Board } from '../../common/boards/index.js';
 import { planGraphMemory } from '../../common/codegen/memory/index.js';
-import { DatasetError } from '../../common/errors.js';
+import { DatasetError, UsageError } from '../../common/errors.js';
 import { elementCount, tensorBytes } from '../../common/ir/tensor.js';
 import type { Graph } from '../../common/ir/types.js';
 import type { LabelledSet } from '../../common/passes/pass.js';
 import '../../common/passes/builtin-passes.js';
 import { runPipeline } from '../../common/passes/run-pipeline.js';
 import { buildCandidateGraph } from '../../common/search/build-graph.js';
-import type { Candidate, SearchSpace } from '../../common/search/space.js';
+import { type Candidate, type CandidatePrecision, type SearchSpace, candidatePrecisions } from '../../common/search/space.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { deployGraph } from '../deploy/deploy.js';
 import { loadTrainingData } from '../train/data.js';
@@ -172,6 +174,13 @@ function oneAtATime<T>(body: () => Promise<T>): Promise<T> {
   return result;
 }
 
+/** How a candidate computes on the board: its `precision` parameter (a space with precisions), else int8 by post-training quantization. */
+export function candidatePrecision(candidate: Candidate): CandidatePrecision {
+  const value = candidate.precision ?? 'int8-ptq';
+  if (!(candidatePrecisions as readonly unknown[]).includes(value)) throw new UsageError(`precision ${JSON.stringify(value)} is not one of ${candidatePrecisions.join(', ')}`, { precision: String(value) });
+  return value as CandidatePrecision;
+}
+
 /** Runs one trial (see the module comment). */
 export async function runTrial(index: number, candidate: Candidate, options: TrialOptions): Promise<TrialRecord> {
   const timings: TrialTimings = { trainMs: 0, buildMs: 0, deployMs: 0, evalMs: 0 };
@@ -193,13 +202,16 @@ export async function runTrial(index: number, candidate: Candidate, options: Tri
     const { params, macs } = analyzeModel(graph).totals;
     const sizes = { params, macs };
     // The planner's proof: the int8 graph's arena (the shapes do not change in training) and its constants.
-    const untrained = await quantize(graph, data.train, 8, options.signal);
+    // A float32 candidate is planned as it is; an int8 one (PTQ or QAT) as quantized.
+    const precision = candidatePrecision(candidate);
+    const kind = precision === 'float32' ? 'float32' : 'int8';
+    const untrained = precision === 'float32' ? graph : await quantize(graph, data.train, 8, options.signal);
     const arenaLowerBound = planGraphMemory(untrained).arenaBytes;
     const weightBytes = constantBytes(untrained);
     timings.buildMs += performance.now() - started;
     const over: string[] = [];
-    if (arenaLowerBound > budget.ramBytes) over.push(`its int8 arena needs ${arenaLowerBound} bytes, over the RAM budget of ${budget.ramBytes}`);
-    if (weightBytes > budget.flashBytes) over.push(`its int8 weights take ${weightBytes} bytes, over the flash budget of ${budget.flashBytes}`);
+    if (arenaLowerBound > budget.ramBytes) over.push(`its ${kind} arena needs ${arenaLowerBound} bytes, over the RAM budget of ${budget.ramBytes}`);
+    if (weightBytes > budget.flashBytes) over.push(`its ${kind} weights take ${weightBytes} bytes, over the flash budget of ${budget.flashBytes}`);
     if (over.length) {
       log(`trial ${index}: rejected before training: ${over.join('; ')}`);
       return record('rejected', { reason: `the planner proves it cannot fit: ${over.join('; ')}` }, { ...sizes, arenaLowerBound, weightBytes });
@@ -229,15 +241,35 @@ export async function runTrial(index: number, candidate: Candidate, options: Tri
       }
     });
 
-    stage = 'quantizing';
-    started = performance.now();
-    const int8 = await quantize(trained, data.train, options.calibrationSamples ?? 100, options.signal);
-    timings.buildMs += performance.now() - started;
+    let int8: Graph;
+    if (precision === 'int8-qat') {
+      // Quantization-aware fine-tuning of the trained float model (the qat-int8 pass), then int8 from its learned ranges.
+      stage = 'quantization-aware training';
+      int8 = await oneAtATime(async () => {
+        started = performance.now();
+        try {
+          const calibration = calibrationOf(data.train, options.calibrationSamples ?? 100);
+          const qatEpochs = Math.max(1, Math.ceil(options.epochs / 2));
+          const steps = [{ pass: 'qat-int8', options: { epochs: qatEpochs, seed: options.seed, batchSize: options.batchSize ?? 32, samples: calibration.count, ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}) } }];
+          const training = { train: data.train, ...(data.validation ? { validation: data.validation } : {}), classes: data.classes };
+          return (await runPipeline(trained, steps, { signal: options.signal, resources: { training, calibration } })).graph;
+        } finally {
+          timings.trainMs += performance.now() - started;
+        }
+      });
+    } else if (precision === 'float32') {
+      int8 = trained;
+    } else {
+      stage = 'quantizing';
+      started = performance.now();
+      int8 = await quantize(trained, data.train, options.calibrationSamples ?? 100, options.signal);
+      timings.buildMs += performance.now() - started;
+    }
     stage = 'scoring on the held-out part';
     started = performance.now();
     const accuracy = await interpreterAccuracy(int8, data.heldOut, options.signal);
     timings.evalMs += performance.now() - started;
-    const trainingDetails = { ...sizes, backend: engine.backend, epochs: trainResult.epochs, steps: trainResult.steps, stoppedEarly: trainResult.stoppedEarly, validationAccuracy: trainResult.bestValidationAccuracy, heldOutSamples: data.heldOut.count, data: data.description };
+    const trainingDetails = { ...sizes, precision, backend: engine.backend, epochs: trainResult.epochs, steps: trainResult.steps, stoppedEarly: trainResult.stoppedEarly, validationAccuracy: trainResult.bestValidationAccuracy, heldOutSamples: data.heldOut.count, data: data.description };
 
     stage = `deploying on ${options.board.id}`;
     started = performance.now();
@@ -272,7 +304,11 @@ export async function runTrial(index: number, candidate: Candidate, options: Tri
       log(`trial ${index}: its model could not be kept: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (modelHash !== undefined) measured.modelHash = modelHash;
-    if (!deployed.bitExact) return record('failed', { ...measured, reason: `the board's outputs differ from the host's${deployed.firstDifference ? `: ${deployed.firstDifference.description}` : ''}` }, details);
+    // int8 outputs must be byte-identical; a float32 candidate's within the float tolerance (the board's libm is not the host's).
+    if (!deployed.passed) {
+      const what = precision === 'float32' ? `differ from the host's beyond the float tolerance (${deployed.tolerance})` : "differ from the host's";
+      return record('failed', { ...measured, reason: `the board's outputs ${what}${deployed.firstDifference ? `: ${deployed.firstDifference.description}` : ''}` }, details);
+    }
     const problems: string[] = [];
     if (measured.flashBytes > budget.flashBytes) problems.push(`flash ${measured.flashBytes} bytes over the budget of ${budget.flashBytes}`);
     if (measured.arenaBytes + measured.stackBytes > budget.ramBytes) problems.push(`RAM (arena + stack) ${measured.arenaBytes + measured.stackBytes} bytes over the budget of ${budget.ramBytes}`);

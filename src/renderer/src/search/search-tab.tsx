@@ -24,7 +24,7 @@ import './search.css';
 
 const spaces: { id: string; label: string }[] = [
   { id: 'lstm', label: 'LSTM (recurrent: layers, hidden size, window, head)' },
-  { id: 'gru', label: 'GRU (recurrent: layers, hidden size, window, head)' },
+  { id: 'gru', label: 'GRU (not trainable yet)' },
   { id: 'ds-cnn', label: 'DS-CNN (keyword spotting: blocks, channels, kernels, strides)' },
   { id: 'mlp', label: 'MLP / 1-D conv (small sensor tasks)' },
 ];
@@ -128,6 +128,7 @@ function SearchForm({
   const [limit, setLimit] = useState('');
   const [maxSteps, setMaxSteps] = useState('');
   const [float32, setFloat32] = useState(false);
+  const [qat, setQat] = useState(false);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<Error>();
   const board = boards.find((candidate) => candidate.id === boardId) ?? boards[0];
@@ -177,7 +178,7 @@ function SearchForm({
         ...(numbers.maxLatency !== undefined ? { maxLatency: numbers.maxLatency } : {}),
         ...(numbers.limit !== undefined ? { limit: numbers.limit } : {}),
         ...(numbers.maxSteps !== undefined ? { maxSteps: numbers.maxSteps } : {}),
-        ...(float32 ? { precisions: ['int8-ptq', 'float32'] } : {}),
+        ...(float32 || qat ? { precisions: ['int8-ptq', ...(qat ? ['int8-qat'] : []), ...(float32 ? ['float32'] : [])] } : {}),
       });
       onStarted();
     } catch (caught) {
@@ -202,7 +203,7 @@ function SearchForm({
             <span className="field__label">Space</span>
             <select className="select" value={space} onChange={(event) => setSpace(event.target.value)} data-testid="search-space-select">
               {spaces.map((entry) => (
-                <option key={entry.id} value={entry.id}>
+                <option key={entry.id} value={entry.id} disabled={entry.id === 'gru'}>
                   {entry.label}
                 </option>
               ))}
@@ -250,6 +251,9 @@ function SearchForm({
           {text('Seed', seed, setSeed, 'search-seed-input')}
           {text('Samples', limit, setLimit, 'search-limit-input', 'all', 'Read only this many samples (files per class of a time series)')}
           {text('Steps per trial', maxSteps, setMaxSteps, 'search-max-steps-input', 'no limit', 'Stop each training after this many steps (quick runs)')}
+          <label className="checkbox" title="Also search int8 candidates fine-tuned with quantization-aware training (qat-int8) beside post-training quantized ones">
+            <input type="checkbox" checked={qat} onChange={(event) => setQat(event.target.checked)} data-testid="search-qat" /> int8 QAT too
+          </label>
           <label className="checkbox" title="Also search float32 candidates (no quantization) beside int8 ones">
             <input type="checkbox" checked={float32} onChange={(event) => setFloat32(event.target.checked)} data-testid="search-float32" /> float32 too
           </label>
@@ -264,8 +268,9 @@ function SearchForm({
         )}
       </form>
       <p className="note">
-        Each trial builds a candidate of the space, trains it (held-out: the last 20 % of the dataset), quantizes it to int8, deploys it on the board and measures latency, arena, stack and flash; a
-        candidate the memory planner proves cannot fit is rejected before training.
+        Each trial builds a candidate of the space, trains it (held-out: the last 20 % of the dataset), quantizes it to int8 (or keeps it float32, or fine-tunes it with quantization-aware
+        training, when those are searched too), deploys it on the board and measures latency, arena, stack and flash; a candidate the memory planner proves cannot fit is rejected before
+        training.
       </p>
       <ErrorBanner error={error} onDismiss={() => setError(undefined)} />
     </Panel>

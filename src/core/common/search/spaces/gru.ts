@@ -1,6 +1,6 @@
 import type { SearchSpace } from '../space.js';
 
-/** The recurrent space with GRU cells. TinyDeploy's IR has no GRU op yet: building a candidate is refused until it does. */
+/** The recurrent space with GRU cells. The IR and the boards run GRU, but the training engine cannot train one yet: building a candidate is refused until it can. */
 export const gruSpace: SearchSpace = {
   name: 'gru',
   family: 'gru',

@@ -80,7 +80,8 @@ const statuses: readonly TrialStatus[] = ['ok', 'over-budget', 'rejected', 'fail
 export function searchSpaceOf(params: Pick<SearchJobParams, 'space' | 'precisions'>): SearchSpace {
   const space = builtinSpaces[params.space];
   if (!space) throw new UsageError(`search space ${JSON.stringify(params.space)} is not a built-in space (${Object.keys(builtinSpaces).join(', ')})`, { space: params.space });
-  return params.precisions && params.precisions.length > 1 ? withPrecisions(space, params.precisions) : space;
+  const precisions = params.precisions ?? ['int8-ptq'];
+  return precisions.length === 1 && precisions[0] === 'int8-ptq' ? space : withPrecisions(space, precisions);
 }
 
 /** The search's settings as the search module keys them (so the app and the CLI agree on what a search is). */
@@ -154,7 +155,8 @@ export const searchJob: JobKindDescriptor<'search', SearchJobParams, SearchTask,
       ...(request.workers !== undefined ? { workers: request.workers } : {}),
       ...(request.precisions !== undefined ? { precisions: [...new Set(request.precisions)] } : {}),
     };
-    searchSpaceOf(params); // refuses an unknown space now
+    // Refused now rather than as N failed trials: an unknown space, and one whose candidates cannot be trained.
+    if (searchSpaceOf(params).family === 'gru') throw new UsageError(`search space ${params.space}: the training engine cannot train a GRU yet; search the lstm space instead`, { space: params.space });
     return { projectId: project.id, params, ...(board.qemu ? {} : { boardId: board.id }) };
   },
   prepare(store, job, params) {
