@@ -1530,16 +1530,21 @@ export class OnnxConverter {
    * sequence). The recurrent biases of r and z add to the input-side ones; the new gate's stays
    * apart with linear_before_reset.
    */
-  private gru(): void {
+  /**
+   * What LSTM, GRU and RNN nodes share: activations (each direction's list must be `expected`, or
+   * for the RNN one of them), no clip, direction and layout, X (rank 3, in [T, B, F] or [B, T, F]
+   * order as the IR best holds it), W [dirs, gates·H, F], R [dirs, gates·H, H], B, full-length
+   * sequence_lens and zero initial states (inputs `stateInputs`).
+   */
+  private recurrentNode(gates: number, expected: readonly string[], stateInputs: readonly (readonly [number, string])[]) {
     const activations = (this.attrs.get('activations')?.strings ?? []).map((a) => text(a));
-    if (activations.length > 0 && activations.some((a, i) => a !== ['Sigmoid', 'Tanh'][i % 2])) {
-      this.fail(`activations [${activations.join(', ')}] are not supported (only the default Sigmoid, Tanh)`);
+    if (activations.length > 0 && activations.some((a, i) => a !== expected[i % expected.length])) {
+      this.fail(`activations [${activations.join(', ')}] are not supported (only the default ${expected.join(', ')})`);
     }
     if (this.attrs.has('clip')) this.fail('clip is not supported');
     const direction = this.string('direction', 'forward');
     const directions = direction === 'bidirectional' ? 2 : 1;
     const layout = this.int('layout', 0);
-    const linearBeforeReset = this.int('linear_before_reset', 0) === 1;
     const x = this.settle(this.value(0, 'X'));
     if (x.shape.length !== 3) this.fail(`input X ${formatShape(x.shape)} must have rank 3`);
     const w = this.const(1, 'W');
@@ -1547,19 +1552,27 @@ export class OnnxConverter {
     const b = this.optionalConst(3, 'B');
     const hidden = this.int('hidden_size', r.shape[2]);
     const [steps, batch, features] = layout ? [x.shape[1], x.shape[0], x.shape[2]] : x.shape;
-    if (!sameList(w.shape, [directions, 3 * hidden, features])) this.fail(`W ${formatShape(w.shape)} should be [${directions}, ${3 * hidden}, ${features}]`);
-    if (!sameList(r.shape, [directions, 3 * hidden, hidden])) this.fail(`R ${formatShape(r.shape)} should be [${directions}, ${3 * hidden}, ${hidden}]`);
+    if (!sameList(w.shape, [directions, gates * hidden, features])) this.fail(`W ${formatShape(w.shape)} should be [${directions}, ${gates * hidden}, ${features}]`);
+    if (!sameList(r.shape, [directions, gates * hidden, hidden])) this.fail(`R ${formatShape(r.shape)} should be [${directions}, ${gates * hidden}, ${hidden}]`);
     if (this.node.input?.[4]) {
       const lengths = this.const(4, 'sequence_lens');
       if (Array.from(lengths.data).some((length) => length !== steps)) this.fail(`sequence_lens [${Array.from(lengths.data).join(', ')}] shorter than the ${steps} steps are not supported`);
     }
-    if (this.node.input?.[5]) {
-      if (!this.isConst(5)) this.fail('initial_h is computed by the graph; only a zero initial state is supported');
-      if (Array.from(this.const(5, 'initial_h').data).some((v) => v !== 0)) this.fail('a non-zero initial_h is not supported');
+    for (const [index, role] of stateInputs) {
+      if (!this.node.input?.[index]) continue;
+      if (!this.isConst(index)) this.fail(`${role} is computed by the graph; only a zero initial state is supported`);
+      if (Array.from(this.const(index, role).data).some((v) => v !== 0)) this.fail(`a non-zero ${role} is not supported`);
     }
+    // IR layout: time-major when X is [T, B, F] in the IR, batch-major when the IR holds [B, T, F].
     const input = x.perm[2] !== 2 ? this.identity(x) : x;
     const timeMajor = input.perm[0] === (layout ? 1 : 0);
     const name = this.node.name || this.outputName();
+    return { direction, directions, layout, w, r, b, hidden, steps, batch, features, input, timeMajor, name };
+  }
+
+  private gru(): void {
+    const { direction, directions, layout, w, r, b, hidden, steps, batch, features, input, timeMajor, name } = this.recurrentNode(3, ['Sigmoid', 'Tanh'], [[5, 'initial_h']]);
+    const linearBeforeReset = this.int('linear_before_reset', 0) === 1;
     const onnxGate = { z: 0, r: 1, n: 2 };
     const sequences: number[] = [];
     for (let d = 0; d < directions; d++) {
@@ -1660,40 +1673,15 @@ export class OnnxConverter {
    * LSTM; Y and Y_h as for the GRU.
    */
   private lstm(): void {
-    const activations = (this.attrs.get('activations')?.strings ?? []).map((s) => text(s));
-    if (activations.length > 0 && activations.some((a, i) => a !== ['Sigmoid', 'Tanh', 'Tanh'][i % 3])) {
-      this.fail(`activations [${activations.join(', ')}] are not supported (only the default Sigmoid, Tanh, Tanh)`);
-    }
-    if (this.attrs.has('clip')) this.fail('clip is not supported');
     if (this.int('input_forget', 0)) this.fail('input_forget = 1 (coupled input and forget gates) is not supported');
-    const direction = this.string('direction', 'forward');
-    const directions = direction === 'bidirectional' ? 2 : 1;
-    const layout = this.int('layout', 0);
-    const x = this.settle(this.value(0, 'X'));
-    if (x.shape.length !== 3) this.fail(`input X ${formatShape(x.shape)} must have rank 3`);
-    const w = this.const(1, 'W');
-    const r = this.const(2, 'R');
-    const b = this.optionalConst(3, 'B');
-    const hidden = this.int('hidden_size', r.shape[2]);
-    const [steps, batch, features] = layout ? [x.shape[1], x.shape[0], x.shape[2]] : x.shape;
-    if (!sameList(w.shape, [directions, 4 * hidden, features])) this.fail(`W ${formatShape(w.shape)} should be [${directions}, ${4 * hidden}, ${features}]`);
-    if (!sameList(r.shape, [directions, 4 * hidden, hidden])) this.fail(`R ${formatShape(r.shape)} should be [${directions}, ${4 * hidden}, ${hidden}]`);
-    if (this.node.input?.[4]) {
-      const lengths = this.const(4, 'sequence_lens');
-      if (Array.from(lengths.data).some((length) => length !== steps)) this.fail(`sequence_lens [${Array.from(lengths.data).join(', ')}] shorter than the ${steps} steps are not supported`);
-    }
-    for (const [index, role] of [[5, 'initial_h'], [6, 'initial_c'], [7, 'P (peephole weights)']] as const) {
-      if (!this.node.input?.[index]) continue;
-      if (!this.isConst(index)) this.fail(`${role} is computed by the graph; only a zero initial state is supported`);
-      if (Array.from(this.const(index, role).data).some((v) => v !== 0)) this.fail(`a non-zero ${role} is not supported`);
-    }
+    const { direction, directions, layout, w, r, b, hidden, steps, batch, features, input, timeMajor, name } = this.recurrentNode(4, ['Sigmoid', 'Tanh', 'Tanh'], [
+      [5, 'initial_h'],
+      [6, 'initial_c'],
+      [7, 'P (peephole weights)'],
+    ]);
     const cellOutput = this.node.output?.[2];
     if (cellOutput && (this.readers.get(cellOutput) ?? 0) > 0) this.fail('output Y_c (last cell state) is read by the graph; only Y and Y_h are supported');
-    // IR layout: time-major when X is [T, B, F] in the IR, batch-major when the IR holds [B, T, F].
-    const input = x.perm[2] !== 2 ? this.identity(x) : x;
-    const timeMajor = input.perm[0] === (layout ? 1 : 0);
     const irTimeAxis = timeMajor ? 0 : 1;
-    const name = this.node.name || this.outputName();
     // ONNX gate order i, o, f, c; TFLite inputs: 1-4 input weights (i, f, c, o), 5-8 recurrent, 12-15 biases.
     const onnxGate = { input: 0, output: 1, forget: 2, cell: 3 };
     const order = ['input', 'forget', 'cell', 'output'] as const;
@@ -1751,38 +1739,13 @@ export class OnnxConverter {
    * has no recurrent term (zero initial state). The state is not kept across runs.
    */
   private rnn(): void {
-    const activations = (this.attrs.get('activations')?.strings ?? []).map((a) => text(a));
-    const kinds = activations.length > 0 ? activations : ['Tanh'];
-    if (kinds.some((a) => a !== kinds[0]) || !['Tanh', 'Sigmoid', 'Relu'].includes(kinds[0] ?? '')) {
-      this.fail(`activations [${kinds.join(', ')}] are not supported (Tanh, Sigmoid or Relu, the same for both directions)`);
-    }
-    if (this.attrs.has('clip')) this.fail('clip is not supported');
-    const direction = this.string('direction', 'forward');
-    const directions = direction === 'bidirectional' ? 2 : 1;
-    const layout = this.int('layout', 0);
-    const x = this.settle(this.value(0, 'X'));
-    if (x.shape.length !== 3) this.fail(`input X ${formatShape(x.shape)} must have rank 3`);
-    const w = this.const(1, 'W');
-    const r = this.const(2, 'R');
-    const b = this.optionalConst(3, 'B');
-    const hidden = this.int('hidden_size', r.shape[2]);
-    const [steps, batch, features] = layout ? [x.shape[1], x.shape[0], x.shape[2]] : x.shape;
-    if (!sameList(w.shape, [directions, hidden, features])) this.fail(`W ${formatShape(w.shape)} should be [${directions}, ${hidden}, ${features}]`);
-    if (!sameList(r.shape, [directions, hidden, hidden])) this.fail(`R ${formatShape(r.shape)} should be [${directions}, ${hidden}, ${hidden}]`);
-    if (this.node.input?.[4]) {
-      const lengths = this.const(4, 'sequence_lens');
-      if (Array.from(lengths.data).some((length) => length !== steps)) this.fail(`sequence_lens [${Array.from(lengths.data).join(', ')}] shorter than the ${steps} steps are not supported`);
-    }
-    if (this.node.input?.[5]) {
-      if (!this.isConst(5)) this.fail('initial_h is computed by the graph; only a zero initial state is supported');
-      if (Array.from(this.const(5, 'initial_h').data).some((v) => v !== 0)) this.fail('a non-zero initial_h is not supported');
-    }
+    const named = (this.attrs.get('activations')?.strings ?? []).map((a) => text(a));
+    const kind = named[0] ?? 'Tanh';
+    if (!['Tanh', 'Sigmoid', 'Relu'].includes(kind)) this.fail(`activations [${named.join(', ')}] are not supported (Tanh, Sigmoid or Relu, the same for both directions)`);
+    const { direction, directions, layout, w, r, b, hidden, steps, batch, features, input, timeMajor, name } = this.recurrentNode(1, [kind], [[5, 'initial_h']]);
     for (const type of ['STRIDED_SLICE', 'FULLY_CONNECTED', 'ADD', 'PACK']) this.requireOp(type, 'an RNN');
-    const input = x.perm[2] !== 2 ? this.identity(x) : x;
-    const timeMajor = input.perm[0] === (layout ? 1 : 0);
-    const name = this.node.name || this.outputName();
-    const activation: Activation = kinds[0] === 'Relu' ? 'relu' : 'none';
-    const separate = kinds[0] === 'Tanh' ? 'TANH' : kinds[0] === 'Sigmoid' ? 'LOGISTIC' : undefined;
+    const activation: Activation = kind === 'Relu' ? 'relu' : 'none';
+    const separate = kind === 'Tanh' ? 'TANH' : kind === 'Sigmoid' ? 'LOGISTIC' : undefined;
     const sequences: number[] = [];
     for (let d = 0; d < directions; d++) {
       const reverse = direction === 'reverse' || d === 1;
