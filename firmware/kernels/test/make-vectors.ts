@@ -610,6 +610,8 @@ interface BinaryConfig {
   shape1: number[];
   shape2: number[];
   activation: Activation;
+  /** [scale, zero point] of input 1, input 2 and the output instead of random ones. */
+  quantization?: [[number, number], [number, number], [number, number]];
 }
 
 function broadcastShape(a: number[], b: number[]): number[] {
@@ -621,6 +623,7 @@ function binaryS8(random: Random, name: string, kind: 'ADD' | 'SUB' | 'MUL', con
   const q1: [number, number] = [random.scale(0.01, 0.1), random.int(-30, 30)];
   const q2: [number, number] = [random.scale(0.01, 0.1), random.int(-30, 30)];
   const qOut: [number, number] = kind === 'MUL' ? [random.scale(0.002, 0.02), random.int(-10, 10)] : [random.scale(0.04, 0.2), random.int(-10, 10)];
+  if (config.quantization) [q1, q2, qOut].forEach((q, i) => q.splice(0, 2, ...config.quantization![i]));
   const input1 = random.int8(count(config.shape1));
   const input2 = random.int8(count(config.shape2));
   const { outputs } = runOp(
@@ -1494,6 +1497,24 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
   // Four rows at a time, then the rest: per-channel requantization of the last rows.
   cases.push(fullyConnectedS8(random, 'fully_connected_s8 per-channel 11 outputs batch 3', { batches: 3, inputDepth: 37, outputDepth: 11, activation: 'relu', perChannel: true }));
   cases.push(fullyConnectedS8(random, 'fully_connected_s8 per-channel 3 outputs', { batches: 1, inputDepth: 8, outputDepth: 3, activation: 'none', perChannel: true }));
+  // ADD, SUB and MUL requantized with SMMLAR: the extreme zero points (|x + offset| up to 255),
+  // output right shifts that fold the output offset (<= 21) and that do not (ADD's
+  // 2 * 0.5 / (2^20 * 0.9), MUL's 0.5 * 0.25 / 2^20), MUL's left shifts (0.05 * 0.03 / 0.0005 = 3,
+  // the reference loop), activations that clamp.
+  type Quantization = NonNullable<BinaryConfig['quantization']>;
+  const extremes: [string, ('ADD' | 'SUB' | 'MUL')[], Quantization, Activation][] = [
+    ['zero points -128 and 127', ['ADD', 'SUB', 'MUL'], [[0.05, -128], [0.03, 127], [0.08, -128]], 'none'],
+    ['zero points 127 and -128 relu', ['ADD', 'SUB'], [[0.02, 127], [0.05, -128], [0.04, 127]], 'relu'],
+    ['output right shift past 21', ['ADD', 'SUB'], [[0.5, 3], [0.25, -7], [0.9, 5]], 'relu6'],
+    ['output right shift past 21', ['MUL'], [[0.5, 3], [0.25, -7], [2 ** 20, 5]], 'none'],
+    ['output left shift', ['MUL'], [[0.05, -128], [0.03, 127], [0.0005, -3]], 'none'],
+    ['output left shift relu', ['MUL'], [[0.02, 5], [0.05, -100], [0.0004, -128]], 'relu'],
+  ];
+  for (const [label, kinds, quantization, activation] of extremes) {
+    for (const kind of kinds) {
+      cases.push(binaryS8(random, `${kind.toLowerCase()}_s8 ${label}`, kind, { shape1: [1, 4, 8, 16], shape2: [1, 4, 8, 16], activation, quantization }));
+    }
+  }
   return cases;
 }
 

@@ -196,6 +196,11 @@ describe('C kernel library for Cortex-M (arm-none-eabi-gcc)', () => {
     for (const source of optimized) {
       const object = join(outDir, basename(source).replace(/\.c$/, '.o'));
       const disassembly = run('arm-none-eabi-objdump', ['-d', object]).stdout;
+      // ADD, SUB and MUL requantize with SMMLAR (one instruction for the reference's 64-bit multiply and rounding).
+      if (/\/td_(add|sub|mul)_s8\.c$/.test(source)) {
+        expect(disassembly, `${source} requantizes with SMMLAR`).toMatch(/\bsmmlar\b/);
+        continue;
+      }
       // Multiply-accumulate kernels use SMLAD or SMLABB/SMLATT; pooling uses the byte and halfword SIMD (SSUB8+SEL, SADD16).
       expect(disassembly, `${source} uses the DSP extension's SIMD (SMLAD, SMLABB/SMLATT, SADD16 or SSUB8+SEL)`).toMatch(/\b(smlad|smlabb|smlatt|sadd16|ssub8)\b/);
       // Every kernel that widens bytes does it with SXTB16 (max pooling compares bytes as they are).
