@@ -23,13 +23,18 @@ export interface SplitOptions {
   validation?: number;
   /** Read at most this many samples from the start of the dataset (default: all). */
   limit?: number;
+  /**
+   * A dataset with its own test set (Fashion-MNIST): the held-out part is this set (its first
+   * `limit` samples) and the whole of the dataset is trained on; `holdout` is unused.
+   */
+  heldOutSet?: Dataset;
   signal?: AbortSignal;
 }
 
 export interface SplitData extends TrainingData {
   heldOut: LabelledSet;
   /** Where each part starts and how long it is, in dataset positions. */
-  split: { train: [number, number]; validation: [number, number]; heldOut: [number, number]; dataset: string };
+  split: { train: [number, number]; validation: [number, number]; heldOut: [number, number]; dataset: string; heldOutDataset?: string };
 }
 
 function checkFraction(name: string, value: number, max: number): void {
@@ -44,7 +49,7 @@ export async function loadTrainingData(dataset: Dataset, graph: Graph, options: 
   checkFraction('validation', validation, 1);
   const slice = await loadDatasetSlice(dataset, graph, { start: 0, count: options.limit }, options.signal);
   const total = slice.count;
-  const heldOutCount = Math.round(total * holdout);
+  const heldOutCount = options.heldOutSet ? 0 : Math.round(total * holdout);
   const rest = total - heldOutCount;
   const validationCount = Math.round(rest * validation);
   const trainCount = rest - validationCount;
@@ -59,12 +64,33 @@ export async function loadTrainingData(dataset: Dataset, graph: Graph, options: 
     }
     return { count, sampleSize, inputs, labels };
   };
+  let heldOut = part(rest, heldOutCount);
+  let heldOutRange: [number, number] = [rest, heldOutCount];
+  if (options.heldOutSet) {
+    const other = options.heldOutSet;
+    if (other.classes.length !== dataset.classes.length) throw new DatasetError(`held-out set ${other.name} has ${other.classes.length} classes, ${dataset.name} ${dataset.classes.length}`);
+    const test = await loadDatasetSlice(other, graph, { start: 0, count: options.limit }, options.signal);
+    const inputs = new Float32Array(test.count * sampleSize);
+    const labels = new Int32Array(test.count);
+    for (let i = 0; i < test.count; i++) {
+      inputs.set((test.sample(i) as readonly Float32Array[])[0], i * sampleSize);
+      labels[i] = test.label!(i);
+    }
+    heldOut = { count: test.count, sampleSize, inputs, labels };
+    heldOutRange = [0, test.count];
+  }
   return {
     train: part(0, trainCount),
     ...(validationCount > 0 ? { validation: part(trainCount, validationCount) } : {}),
-    heldOut: part(rest, heldOutCount),
+    heldOut,
     classes: dataset.classes.length,
-    split: { train: [0, trainCount], validation: [trainCount, validationCount], heldOut: [rest, heldOutCount], dataset: dataset.name },
+    split: {
+      train: [0, trainCount],
+      validation: [trainCount, validationCount],
+      heldOut: heldOutRange,
+      dataset: dataset.name,
+      ...(options.heldOutSet ? { heldOutDataset: options.heldOutSet.name } : {}),
+    },
   };
 }
 
