@@ -313,6 +313,20 @@ td_status td_maxpool_f32(const td_pool_params_f32 *params,
                          const float *input,
                          const td_dims *output_dims,
                          float *output);
+/** L2_POOL_2D, float32 (reference_ops::L2Pool): sqrtf of the mean of the float32 squares over the clipped window, then the clamp. */
+td_status td_l2pool_f32(const td_pool_params_f32 *params,
+                        const td_dims *input_dims,
+                        const float *input,
+                        const td_dims *output_dims,
+                        float *output);
+/**
+ * L2_NORMALIZATION over the last axis of [outer][depth]. int8 (reference_integer_ops::L2Normalization):
+ * x - zero point times the inverse square root of the row's int32 sum of squares (TFLite's
+ * GetInvSqrtQuantizedMultiplierExp), output scale 1/128 and zero point 0. float32: x / max(sqrtf(sum
+ * of squares), 1e-6).
+ */
+td_status td_l2_normalization_s8(int32_t input_zero_point, int32_t outer, int32_t depth, const int8_t *input, int8_t *output);
+td_status td_l2_normalization_f32(int32_t outer, int32_t depth, const float *input, float *output);
 
 /* ------------------------------------------------------------------------------------------
  * Element-wise binary ops (src/elementwise). Shapes: each input dimension equals the output's

@@ -1865,6 +1865,25 @@ function opCoverageCases(random: Random): CaseBuilder[] {
     call: (_c, p: any, [ids, table], [y]) => `td_embedding_lookup_s8_f32(${p.rows}, ${p.rowSize}, ${p.count}, ${cFloat(p.dequantizeScale)}, ${ids}, ${table}, ${y})`,
   });
 
+  // L2_POOL_2D and L2_NORMALIZATION
+  add('td_l2pool_f32 3x2 stride 2 same relu6', {
+    type: 'L2_POOL_2D', attrs: { padding: 'same', strideH: 2, strideW: 2, filterH: 3, filterW: 2, activation: 'relu6' },
+    inputs: [{ dtype: 'float32', shape: [2, 7, 6, 3] }], outputs: [{ dtype: 'float32', shape: [2, 4, 3, 3] }],
+    call: (c, p: any, [x], [y]) => {
+      const g = p.geometry;
+      c.declare(`const td_pool_params_f32 params = {{${g.strideHeight}, ${g.strideWidth}}, {${g.padTop}, ${g.padLeft}}, {${g.filterHeight}, ${g.filterWidth}}, {0.0f, 6.0f}};`);
+      return `td_l2pool_f32(&params, ${dims([2, 7, 6, 3])}, ${x}, ${dims([2, 4, 3, 3])}, ${y})`;
+    },
+  });
+  add('td_l2_normalization_s8', {
+    type: 'L2_NORMALIZATION', attrs: { activation: 'none' }, inputs: [{ dtype: 'int8', shape: [5, 33], quantization: q8(0.04, 7) }], outputs: [{ dtype: 'int8', shape: [5, 33], quantization: q8(1 / 128, 0) }],
+    call: (_c, p: any, [x], [y]) => `td_l2_normalization_s8(${p.inputZeroPoint}, ${p.outer}, ${p.depth}, ${x}, ${y})`,
+  });
+  add('td_l2_normalization_f32', {
+    type: 'L2_NORMALIZATION', attrs: { activation: 'none' }, inputs: [{ dtype: 'float32', shape: [3, 17] }], outputs: [{ dtype: 'float32', shape: [3, 17] }],
+    call: (_c, p: any, [x], [y]) => `td_l2_normalization_f32(${p.outer}, ${p.depth}, ${x}, ${y})`,
+  });
+
   // BATCH_MATMUL
   for (const [dtype, kernel] of [['int8', 'td_batch_matmul_s8'], ['float32', 'td_batch_matmul_f32']] as const) {
     const q = (scale: number, zero: number) => (dtype === 'int8' ? q8(scale, zero) : undefined);

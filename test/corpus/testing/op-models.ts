@@ -869,4 +869,25 @@ export const opModels: OpModelSpec[] = [
       },
     }),
   ),
+  {
+    name: 'l2_pool_2d_float32_same',
+    build: (m) => {
+      const x = m.input('float32', [1, 7, 6, 3]);
+      m.op('L2_POOL_2D', { padding: 'same', strideH: 2, strideW: 2, filterH: 3, filterW: 2, activation: 'none' }, [x], [m.tensor('float32', [1, 4, 3, 3])]);
+    },
+  },
+  {
+    name: 'l2_normalization_int8',
+    build: (m) => {
+      const x = m.input('int8', [2, 3, 16], [0.05, -4]);
+      m.op('L2_NORMALIZATION', { activation: 'none' }, [x], [m.tensor('int8', [2, 3, 16], [1 / 128, 0])]);
+    },
+  },
+  {
+    name: 'l2_normalization_float32',
+    build: (m) => {
+      const x = m.input('float32', [4, 10]);
+      m.op('L2_NORMALIZATION', { activation: 'none' }, [x], [m.tensor('float32', [4, 10])]);
+    },
+  },
 ];

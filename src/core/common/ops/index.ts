@@ -37,6 +37,8 @@ import './elu.js';
 import './mirror-pad.js';
 import './space-batch.js';
 import './gather-nd.js';
+import './l2-pool.js';
+import './l2-normalization.js';
 import './resource-variable.js';
 import './control-flow.js';
 export { findOp, definedOpTypes } from './registry.js';

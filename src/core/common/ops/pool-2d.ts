@@ -13,7 +13,8 @@ import { defineOp } from './registry.js';
 import { tapRange, windowGeometry, type WindowGeometry } from './window.js';
 
 export interface Pool2DPlan {
-  kind: 'average' | 'max';
+  /** 'l2' is L2_POOL_2D (float32 only, ops/l2-pool.ts): sqrt of the mean of squares. */
+  kind: 'average' | 'max' | 'l2';
   /** Dtype of the input and the output. */
   dtype: DType;
   geometry: WindowGeometry;

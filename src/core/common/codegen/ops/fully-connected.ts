@@ -11,7 +11,8 @@ import { bias64, perChannelQuant } from './conv.js';
  * activations) → td_fully_connected_s16. The C kernels have no weight zero point or hybrid variant
  * (the generator dequantizes hybrid weights first).
  */
-function lowerFullyConnected({ shape, arithmetic }: FullyConnectedPlan, context: LowerContext): OpLowering {
+function lowerFullyConnected(plan: FullyConnectedPlan, context: LowerContext): OpLowering {
+  const { shape, arithmetic } = plan;
   const { batches, units, depth } = shape;
   const x = input(context, 0, 'input');
   const weights = input(context, 1, 'weights');
@@ -50,6 +51,10 @@ function lowerFullyConnected({ shape, arithmetic }: FullyConnectedPlan, context:
   // int32), so the kernel's inner loop skips adding it to every input value.
   const inputOffset = -arithmetic.input.zeroPoint;
   const foldedBias = context.options.dsp && inputOffset !== 0 ? biasWithInputOffset(weights.data!, bias?.data, units, depth, inputOffset) : undefined;
+  if (context.options.dsp && !perChannel) {
+    const packed = packedLowering(plan, context, foldedBias ?? biasValues(bias?.data, units));
+    if (packed) return packed;
+  }
   return {
     kernels: ['td_fully_connected_s8'],
     scratchBytes: fullyConnectedS8BufferSize(context.options.dsp, depth, units),
@@ -60,6 +65,69 @@ function lowerFullyConnected({ shape, arithmetic }: FullyConnectedPlan, context:
       return `td_fully_connected_s8(${e.context()}, ${params}, ${quant}, ${perChannel ? 1 : 0}, ${batches}, ${depth}, ${units}, ${e.pointer(x, 'read')}, ${e.pointer(weights, 'read')}, ${biasPointer}, ${e.pointer(y, 'write')})`;
     },
   };
+}
+
+/** The bias as int32 values (an absent bias is 0). */
+function biasValues(bias: ArrayLike<number | bigint> | undefined, units: number): Int32Array {
+  const result = new Int32Array(units);
+  for (let unit = 0; unit < units; unit++) result[unit] = bias ? Number(bias[unit]) : 0;
+  return result;
+}
+
+/**
+ * DSP builds, per-tensor int8: td_fully_connected_s8_packed, whose loop loads eight weights of
+ * each of four rows with one LDRD (packFullyConnectedWeights), when the fast requantization
+ * provably holds for every row (|bias| + depth · 128 · 128 < 2^30, a right shift of 1–21 that
+ * takes the output offset into its rounding); undefined otherwise (td_fully_connected_s8).
+ */
+function packedLowering({ shape, arithmetic }: FullyConnectedPlan, context: LowerContext, bias: Int32Array): OpLowering | undefined {
+  if (arithmetic.flavour !== 'int8') return undefined;
+  const { batches, units, depth } = shape;
+  const multiplier = arithmetic.requant.multipliers[0]!;
+  const shift = arithmetic.requant.shifts[0]!;
+  const rightShift = -shift;
+  if (multiplier <= 0 || rightShift < 1 || rightShift > 21) return undefined;
+  const largestBias = bias.reduce((largest, value) => Math.max(largest, Math.abs(value)), 0);
+  if (largestBias + depth * 128 * 128 >= 2 ** 30) return undefined;
+  const outputOffset = arithmetic.output.zeroPoint;
+  const rounding = 2 ** (rightShift - 1) + outputOffset * 2 ** rightShift;
+  const x = input(context, 0, 'input');
+  const weights = input(context, 1, 'weights');
+  const y = output(context);
+  // The packed bytes are the weights' own symbol (counted as weights), under an id no graph tensor has.
+  const packed = { ...weights, id: packedTensorIdBase + weights.id, data: packFullyConnectedWeights(weights.data!, units, depth) };
+  return {
+    kernels: ['td_fully_connected_s8_packed'],
+    scratchBytes: 0,
+    emit: (e) => {
+      const params = e.struct('params', 'td_fc_packed_params', `{${multiplier}, ${shift}, ${outputOffset}, ${rightShift}, ${rounding}, ${clampC(arithmetic.activation)}}`);
+      return `td_fully_connected_s8_packed(${params}, ${batches}, ${depth}, ${units}, ${e.pointer(x, 'read')}, ${e.pointer(packed, 'read')}, ${e.array('bias', 'int32', bias)}, ${e.pointer(y, 'write')})`;
+    },
+  };
+}
+
+/** Ids of packed weight copies: past any graph's tensor ids. */
+const packedTensorIdBase = 1 << 24;
+
+/**
+ * td_fully_connected_s8_packed's layout (td_kernels.h) of row-major [units][depth] weights:
+ * per block of four rows, per eight inputs the four rows' eight weights (32 bytes), then the four
+ * rows' last depth % 8 weights one row after the other; rows past the last block as they are.
+ */
+export function packFullyConnectedWeights(weights: ArrayLike<number | bigint>, units: number, depth: number): Int8Array {
+  const packed = new Int8Array(units * depth);
+  const grouped = depth - (depth % 8);
+  const rest = depth - grouped;
+  const blocked = units - (units % 4);
+  let at = 0;
+  for (let block = 0; block < blocked; block += 4) {
+    for (let k = 0; k < grouped; k += 8) {
+      for (let lane = 0; lane < 4; lane++) for (let j = 0; j < 8; j++) packed[at++] = Number(weights[(block + lane) * depth + k + j]);
+    }
+    for (let lane = 0; lane < 4; lane++) for (let j = 0; j < rest; j++) packed[at++] = Number(weights[(block + lane) * depth + grouped + j]);
+  }
+  for (let unit = blocked; unit < units; unit++) for (let k = 0; k < depth; k++) packed[at++] = Number(weights[unit * depth + k]);
+  return packed;
 }
 
 /** bias[o] + offset · Σ_k weights[o][k] for every unit (an absent bias is 0). */

@@ -29,5 +29,6 @@ import './sum.js';
 import './elu.js';
 import './mirror-pad-space-batch.js';
 import './gather-nd.js';
+import './l2.js';
 import './resource-variable.js';
 import './control-flow.js';

@@ -64,7 +64,10 @@ export function integerPool(
   }
 }
 
-/** Float32 pool: the sum in (y, x) order rounded to float32 after each add, divided by the count. */
+/**
+ * Float32 pool: the sum in (y, x) order rounded to float32 after each add, divided by the count;
+ * L2 sums the float32 squares and takes the square root of the mean (reference_ops::L2Pool).
+ */
 export function floatPool(kind: PoolKind, geometry: WindowGeometry, input: Float32Array, min: number, max: number, output: Float32Array): void {
   const { batches, inputHeight, inputWidth, inputDepth: depth, outputHeight, outputWidth, filterHeight, filterWidth } = geometry;
   const fround = Math.fround;
@@ -79,16 +82,18 @@ export function floatPool(kind: PoolKind, geometry: WindowGeometry, input: Float
         const xs = tapRange(inX0, inputWidth, filterWidth, 1);
         const count = (ys.end - ys.start) * (xs.end - xs.start);
         for (let c = 0; c < depth; c++) {
-          let acc = kind === 'average' ? 0 : -3.4028234663852886e38;
+          let acc = kind === 'max' ? -3.4028234663852886e38 : 0;
           for (let fy = ys.start; fy < ys.end; fy++) {
             let at = batchBase + ((inY0 + fy) * inputWidth + inX0 + xs.start) * depth + c;
             for (let fx = xs.start; fx < xs.end; fx++, at += depth) {
               const value = input[at];
               if (kind === 'average') acc = fround(acc + value);
+              else if (kind === 'l2') acc = fround(acc + fround(value * value));
               else if (value > acc) acc = value;
             }
           }
           if (kind === 'average') acc = fround(acc / count);
+          else if (kind === 'l2') acc = fround(Math.sqrt(fround(acc / count)));
           output[out + c] = acc < min ? min : acc > max ? max : acc;
         }
         out += depth;

@@ -1,0 +1,145 @@
+/*
+ * FULLY_CONNECTED, int8, packed weights (td_kernels.h), Cortex-M DSP variant: overrides
+ * src/fully_connected/td_fully_connected_s8_packed.c by name with the same bits.
+ *
+ * Four rows at a time, eight inputs per step: one LDRD of the inputs and four SXTB16 shared by
+ * the rows, then per row one LDRD of its eight packed weights, four SXTB16 and four SMLAD (43
+ * instructions per 32 MACs, against 50 for TD_DOT_FOUR_ROWS's four-input steps, whose weight
+ * rows lie apart and are loaded one word at a time). The accumulators start from the bias (the
+ * input offset folded in by the generator); the requantization is td_dsp.h's fast form with the
+ * output offset in its rounding, which the generator has checked holds for every row.
+ */
+#include "../../internal/td_common.h"
+#include "../../internal/td_fixed_point.h"
+#include "td_dsp.h"
+
+#if TD_KERNELS_DSP
+
+/*
+ * TD_DOT_FOUR_PACKED(values, values_end, weights, acc0, acc1, acc2, acc3): the four rows'
+ * packed weights against the input, eight values per step from `values` to values_end (at
+ * least one step); `values` and `weights` are advanced.
+ */
+#if TD_DSP_ASM
+#define TD_FC_PACKED_ROW(S)                                    \
+    "ldrd    %[wa], %[wb], [%[wp]], #8\n\t"                    \
+    "sxtb16  %[t], %[wa]\n\t"                                  \
+    "smlad   %[" S "], %[t], %[xa], %[" S "]\n\t"              \
+    "sxtb16  %[wa], %[wa], ror #8\n\t"                         \
+    "smlad   %[" S "], %[wa], %[xoa], %[" S "]\n\t"            \
+    "sxtb16  %[t], %[wb]\n\t"                                  \
+    "smlad   %[" S "], %[t], %[xb], %[" S "]\n\t"              \
+    "sxtb16  %[wb], %[wb], ror #8\n\t"                         \
+    "smlad   %[" S "], %[wb], %[xob], %[" S "]\n\t"
+#define TD_DOT_FOUR_PACKED(values, values_end, weights, acc0, acc1, acc2, acc3)                                \
+    do {                                                                                                      \
+        uint32_t td_xa_, td_xb_, td_xoa_, td_xob_, td_wa_, td_wb_, td_t_;                                     \
+        __asm__("1:\n\t"                                                                                      \
+                "ldrd    %[xa], %[xb], [%[vp]], #8\n\t"                                                       \
+                "sxtb16  %[xoa], %[xa], ror #8\n\t"                                                           \
+                "sxtb16  %[xa], %[xa]\n\t"                                                                    \
+                "sxtb16  %[xob], %[xb], ror #8\n\t"                                                           \
+                "sxtb16  %[xb], %[xb]\n\t" TD_FC_PACKED_ROW("s0") TD_FC_PACKED_ROW("s1") TD_FC_PACKED_ROW("s2")  \
+                    TD_FC_PACKED_ROW("s3") "cmp     %[vp], %[end]\n\t"                                         \
+                                           "bne     1b"                                                        \
+                : [s0] "+r"(acc0), [s1] "+r"(acc1), [s2] "+r"(acc2), [s3] "+r"(acc3), [vp] "+r"(values),          \
+                  [wp] "+r"(weights), [xa] "=&r"(td_xa_), [xb] "=&r"(td_xb_), [xoa] "=&r"(td_xoa_),                \
+                  [xob] "=&r"(td_xob_), [wa] "=&r"(td_wa_), [wb] "=&r"(td_wb_), [t] "=&r"(td_t_)                   \
+                : [end] "r"(values_end)                                                                       \
+                : "cc", "memory");                                                                           \
+    } while (0)
+#endif
+/* The C twin (the same sums), also the path of an input row that is not word-aligned (LDRD needs it). */
+#define TD_DOT_FOUR_PACKED_C(values, values_end, weights, acc0, acc1, acc2, acc3)                              \
+    do {                                                                                                      \
+        do {                                                                                                  \
+            const uint32_t td_a_ = td_read_u32(values), td_b_ = td_read_u32((values) + 4);                    \
+            const uint32_t td_xa_ = td_sxtb16(td_a_), td_xoa_ = td_sxtb16_ror8(td_a_);                         \
+            const uint32_t td_xb_ = td_sxtb16(td_b_), td_xob_ = td_sxtb16_ror8(td_b_);                         \
+            int32_t *const td_acc_[4] = {&(acc0), &(acc1), &(acc2), &(acc3)};                                 \
+            int td_row_;                                                                                      \
+            for (td_row_ = 0; td_row_ < 4; ++td_row_) {                                                       \
+                const uint32_t td_wa_ = td_read_u32(weights), td_wb_ = td_read_u32((weights) + 4);            \
+                int32_t td_s_ = *td_acc_[td_row_];                                                            \
+                td_s_ = td_smlad(td_sxtb16(td_wa_), td_xa_, td_s_);                                           \
+                td_s_ = td_smlad(td_sxtb16_ror8(td_wa_), td_xoa_, td_s_);                                     \
+                td_s_ = td_smlad(td_sxtb16(td_wb_), td_xb_, td_s_);                                           \
+                td_s_ = td_smlad(td_sxtb16_ror8(td_wb_), td_xob_, td_s_);                                     \
+                *td_acc_[td_row_] = td_s_;                                                                    \
+                (weights) += 8;                                                                               \
+            }                                                                                                 \
+            (values) += 8;                                                                                    \
+        } while ((values) != (values_end));                                                                   \
+    } while (0)
+#if !TD_DSP_ASM
+#define TD_DOT_FOUR_PACKED TD_DOT_FOUR_PACKED_C
+#endif
+
+/** The fast requantization (offset folded into the rounding) and the clamp of one row. */
+TD_INLINE int8_t td_fc_packed_output(const td_fc_packed_params *params, int32_t acc)
+{
+    return (int8_t)td_clamp_i32(td_requant_fast(acc, params->multiplier, params->right_shift, params->rounding),
+                                params->activation.min, params->activation.max);
+}
+
+td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
+                                       int32_t batches,
+                                       int32_t input_depth,
+                                       int32_t output_depth,
+                                       const int8_t *input,
+                                       const int8_t *packed_filter,
+                                       const int32_t *bias,
+                                       int8_t *output)
+{
+    const int32_t grouped = input_depth & ~7;
+    const int32_t rest = input_depth - grouped;
+    const int32_t blocked = output_depth & ~3;
+    int32_t batch, out_c, d;
+    for (batch = 0; batch < batches; ++batch) {
+        const int8_t *const input_row = input + batch * input_depth;
+        int8_t *const output_row = output + batch * output_depth;
+        const int8_t *weights = packed_filter;
+        for (out_c = 0; out_c < blocked; out_c += 4) {
+            int32_t acc0 = bias[out_c], acc1 = bias[out_c + 1], acc2 = bias[out_c + 2], acc3 = bias[out_c + 3];
+            if (grouped > 0) {
+                const int8_t *values = input_row;
+                if (((uintptr_t)input_row & 3u) == 0) {
+                    TD_DOT_FOUR_PACKED(values, input_row + grouped, weights, acc0, acc1, acc2, acc3);
+                } else {
+                    TD_DOT_FOUR_PACKED_C(values, input_row + grouped, weights, acc0, acc1, acc2, acc3);
+                }
+            }
+            for (d = 0; d < rest; ++d) {
+                const int32_t value = input_row[grouped + d];
+                acc0 += (int32_t)weights[d] * value;
+                acc1 += (int32_t)weights[rest + d] * value;
+                acc2 += (int32_t)weights[2 * rest + d] * value;
+                acc3 += (int32_t)weights[3 * rest + d] * value;
+            }
+            weights += 4 * rest;
+            output_row[out_c] = td_fc_packed_output(params, acc0);
+            output_row[out_c + 1] = td_fc_packed_output(params, acc1);
+            output_row[out_c + 2] = td_fc_packed_output(params, acc2);
+            output_row[out_c + 3] = td_fc_packed_output(params, acc3);
+        }
+        for (; out_c < output_depth; ++out_c) {
+            int32_t acc = bias[out_c];
+            for (d = 0; d + 4 <= input_depth; d += 4) {
+                const uint32_t values = td_read_u32(input_row + d);
+                const uint32_t four = td_read_u32(weights + d);
+                acc = td_smlad(td_sxtb16(four), td_sxtb16(values), acc);
+                acc = td_smlad(td_sxtb16_ror8(four), td_sxtb16_ror8(values), acc);
+            }
+            for (; d < input_depth; ++d) acc += (int32_t)weights[d] * input_row[d];
+            weights += input_depth;
+            output_row[out_c] = td_fc_packed_output(params, acc);
+        }
+    }
+    return TD_OK;
+}
+
+#else /* no DSP extension: the portable loop */
+
+#include "../../fully_connected/td_fully_connected_s8_packed.c"
+
+#endif
