@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,17 @@ describe('tinydeploy optimize', () => {
     const list = await tinydeploy('optimize', '--list');
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^pipelines:\n/);
+  });
+
+  it('--pipeline gru-to-builtin saves a model with GRUs as builtin ops TFLite runs; reading it folds them back', async () => {
+    const out = join(scratch, 'gru_builtin.tflite');
+    const { code, stdout } = await tinydeploy('optimize', join(repoRoot, 'test/fixtures/onnx/gru.onnx'), '--pipeline', 'gru-to-builtin', '--out', out);
+    expect(code).toBe(0);
+    expect(stdout).toContain('unroll-gru');
+    const bytes = readFileSync(out);
+    expect(bytes.includes('TD_GRU')).toBe(false);
+    const folded = await loadModelFile(out);
+    expect(folded.ops.filter((op) => op.type === 'TD_GRU')).toHaveLength(3);
   });
 
   it('refuses what it cannot do with exit 2 (usage) or 1 (the model or the data)', async () => {
