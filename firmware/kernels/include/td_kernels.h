@@ -1251,6 +1251,19 @@ td_status td_mul_s16(const td_mul_params_s8 *params,
                      const td_dims *output_dims,
                      int16_t *output);
 
+/**
+ * LOGISTIC / TANH int16 (TFLite's table-interpolation kernels, zero points 0, output scale 2^-15):
+ * each input becomes (x * multiplier + 2^(left_shift - 1)) >> left_shift (multiplier 0: TFLite's
+ * power-of-two case, x * (3 << left_shift)) before the look-up.
+ */
+typedef struct {
+    int32_t multiplier;
+    int32_t left_shift;
+} td_sigmoid_params_s16;
+
+td_status td_logistic_s16(const td_sigmoid_params_s16 *params, int32_t count, const int16_t *input, int16_t *output);
+td_status td_tanh_s16(const td_sigmoid_params_s16 *params, int32_t count, const int16_t *input, int16_t *output);
+
 /** AVERAGE_POOL_2D, int16 (as td_avgpool_s8: int32 sum, rounded truncating division, clamp). */
 td_status td_avgpool_s16(const td_pool_params *params,
                          const td_dims *input_dims,

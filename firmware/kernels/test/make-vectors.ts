@@ -2049,6 +2049,21 @@ function s16Cases(random: Random): CaseBuilder[] {
     }
   }
 
+  // LOGISTIC / TANH: a Q3.12 input (TFLite's power-of-two case) and an arbitrary scale; every 16th int16 value and the ends.
+  for (const type of ['LOGISTIC', 'TANH'] as const) {
+    for (const [label, scale] of [['Q3.12 input', 2 ** -12], ['input scale 0.0007', 0.0007]] as const) {
+      const kernel = `td_${type.toLowerCase()}_s16`;
+      add(`${kernel} ${label}`, {
+        type, inputs: [{ dtype: 'int16', shape: [4099], data: Int16Array.from({ length: 4099 }, (_, i) => (i < 4096 ? i * 16 - 32768 : [32767, -1, 1][i - 4096])), quantization: perTensor(scale) }],
+        outputs: [{ dtype: 'int16', shape: [4099], quantization: perTensor(2 ** -15) }],
+        call: (c, p: any, [x], [y]) => {
+          c.declare(`const td_sigmoid_params_s16 params = {${p.arithmetic.scaling.multiplier}, ${p.arithmetic.scaling.leftShift}};`);
+          return `${kernel}(&params, 4099, ${x}, ${y})`;
+        },
+      });
+    }
+  }
+
   for (const [type, kernel] of [['AVERAGE_POOL_2D', 'td_avgpool_s16'], ['MAX_POOL_2D', 'td_maxpool_s16']] as const) {
     for (const [label, shape, filter, stride, padding, activation] of [
       ['3x3 stride 2 same relu', [2, 7, 6, 5], [3, 3], 2, 'same', 'relu'],

@@ -8,7 +8,8 @@ import { clampC, clampF32C, requantC } from '../params.js';
 /**
  * LOGISTIC, TANH, RELU, RELU6 and SOFTMAX → td_logistic_* / td_tanh_* / td_relu_* /
  * td_relu6_s8 / td_softmax_*, from the plans of ops/logistic-tanh.ts, ops/relu.ts and
- * ops/softmax.ts. The C kernels run int8 and float32 (softmax: int8 output only).
+ * ops/softmax.ts. The C kernels run int8 and float32 (softmax: int8 output only), LOGISTIC and
+ * TANH also int16 (16x8 models).
  */
 
 /** The refusal of a precision the C kernels lack. */
@@ -26,7 +27,11 @@ function unaryCall(context: LowerContext, kernel: string, count: number, params:
 function lowerSigmoid({ count, arithmetic }: SigmoidPlan, context: LowerContext): OpLowering {
   const name = context.op.type === 'LOGISTIC' ? 'logistic' : 'tanh';
   if (arithmetic.flavour === 'float32') return unaryCall(context, `td_${name}_f32`, count, () => '');
-  if (arithmetic.flavour !== 'int8') noKernel(context, arithmetic.flavour);
+  if (arithmetic.flavour === 'int16') {
+    // 16x8: TFLite's table interpolation, the input rescaled as the plan says (multiplier 0: power of two).
+    const { multiplier, leftShift } = arithmetic.scaling;
+    return unaryCall(context, `td_${name}_s16`, count, (e) => `${e.struct('params', 'td_sigmoid_params_s16', `{${cInt(multiplier)}, ${leftShift}}`)}, `);
+  }
   const { inputZeroPoint, inputRangeRadius, inputMultiplier, inputLeftShift } = arithmetic.params;
   const params = `{${-inputZeroPoint}, ${cInt(inputRangeRadius)}, ${cInt(inputMultiplier)}, ${inputLeftShift}}`;
   return unaryCall(context, `td_${name}_s8`, count, (e) => `${e.struct('params', `td_${name}_params_s8`, params)}, `);
