@@ -1,7 +1,8 @@
 /**
  * The kernel paths chosen per shape at generation time (a depthwise convolution of one input
  * channel run as a convolution, depth multipliers above 1, pooling, PAD, fully connected with the
- * input offset folded into the bias, logistic/tanh memoised per byte, QUANTIZE as a table or a
+ * input offset folded into the bias and its weights packed for the DSP loop, ADD and MUL
+ * requantized with SMMLAR, logistic/tanh memoised per byte, QUANTIZE as a table or a
  * sign flip) give TFLite Micro's bytes: the single-op models of
  * ../shared/baseline/ops/ (with TFLite Micro's output for a seeded input), generated, compiled
  * for the host with the portable kernels and with the DSP kernels (their host emulation), equal
@@ -38,9 +39,11 @@ const cases = [
   { model: 'maxpool_3x3_s2_24x24x16_same', kernel: 'td_maxpool_s8' },
   { model: 'pad_48x48x3_p2', kernel: 'td_pad_s8' },
   { model: 'pad_16x16x16_p1', kernel: 'td_pad_s8' },
-  { model: 'fc_640x128', kernel: 'td_fully_connected_s8' },
-  { model: 'fc_64x10_nobias', kernel: 'td_fully_connected_s8' },
-  { model: 'fc_1960x4', kernel: 'td_fully_connected_s8' },
+  { model: 'fc_640x128', kernel: 'td_fully_connected_s8_packed' },
+  { model: 'fc_64x10_nobias', kernel: 'td_fully_connected_s8_packed' },
+  { model: 'fc_1960x4', kernel: 'td_fully_connected_s8_packed' },
+  { model: 'add_16x16x32', kernel: 'td_add_s8' },
+  { model: 'mul_16x16x32', kernel: 'td_mul_s8' },
   { model: 'logistic_16x16x8', kernel: 'td_logistic_s8' },
   { model: 'logistic_257', kernel: 'td_logistic_s8' },
   { model: 'tanh_256', kernel: 'td_tanh_s8' },

@@ -59,10 +59,14 @@ describe('generateModel', () => {
     expect(model.source).toContain('static const int8_t td_weights_t1[12] TD_ALIGNED(16) = {');
     expect(model.weightBytes).toBe(12 + 12);
     expect(model.memory.inPlace).toEqual([{ opIndex: 1, kind: 'alias', output: 4, input: 3 }]);
-    // DSP builds fold the input offset into the bias: every row's weights sum to −2, so bias + 3 · (−2).
-    const dsp = generateModel(fcGraph(), { dsp: true }).source;
-    expect(dsp).toContain('static const td_fc_params td_op0_params = {0, 0, 2, {-128, 127}};');
-    expect(dsp).toContain('static const int32_t td_op0_bias_with_input_offset[3] = {\n  4, -26, 24,\n};');
+    // DSP builds fold the input offset into the bias: every row's weights sum to −2, so bias + 3 · (−2);
+    // the packed kernel takes the fast requantization: right shift 2, rounding 2 + 2 · 2^2.
+    const dsp = generateModel(fcGraph(), { dsp: true });
+    expect(dsp.kernels).toEqual(['td_fully_connected_s8_packed', 'td_softmax_s8']);
+    expect(dsp.source).toContain(`static const td_fc_packed_params td_op0_params = {${Math.round((2 / 3) * 2 ** 31)}, -2, 2, 2, 10, {-128, 127}};`);
+    expect(dsp.source).toContain('static const int32_t td_op0_bias[3] = {\n  4, -26, 24,\n};');
+    // Three rows: no block of four, so the rows stay as they are, under the packed copy's symbol.
+    expect(dsp.source).toMatch(/static const int8_t td_weights_t\d+\[12\] TD_ALIGNED\(16\) = \{\n  1, -2, 3,/);
   });
 
   it('refuses what the kernels cannot run, naming the op and the value', () => {
