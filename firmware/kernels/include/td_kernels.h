@@ -257,6 +257,34 @@ td_status td_fully_connected_s8(const td_context *ctx,
 /** Bytes of scratch td_fully_connected_s8 needs: 0 in every variant. */
 int32_t td_fully_connected_s8_get_buffer_size(int32_t input_depth, int32_t output_depth);
 
+/**
+ * FULLY_CONNECTED, int8, weights packed by the generator for the DSP loop (the same bits as
+ * td_fully_connected_s8). Rows go in blocks of four: per block, for each eight inputs, the four
+ * rows' eight weights one after the other (32 bytes), then the four rows' last input_depth % 8
+ * weights one row after the other; rows past the last full block follow unpacked. Per-tensor
+ * quantization, symmetric weights, the input offset folded into `bias` (not NULL), and the
+ * generator has checked that |bias| + input_depth * 128 * 128 < 2^30 and 1 <= right_shift <= 21,
+ * so the fast requantization (td_dsp.h) holds: rounding = 2^(right_shift - 1) + output_offset *
+ * 2^right_shift. multiplier/shift/output_offset are TFLite's (the portable kernel's exact form).
+ */
+typedef struct {
+    int32_t multiplier;
+    int32_t shift;
+    int32_t output_offset;
+    int32_t right_shift;
+    int32_t rounding;
+    td_activation activation;
+} td_fc_packed_params;
+
+td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
+                                       int32_t batches,
+                                       int32_t input_depth,
+                                       int32_t output_depth,
+                                       const int8_t *input,
+                                       const int8_t *packed_filter,
+                                       const int32_t *bias,
+                                       int8_t *output);
+
 /** FULLY_CONNECTED, float32 (reference_ops::FullyConnected). bias may be NULL. */
 td_status td_fully_connected_f32(const td_context *ctx,
                                  const td_activation_f32 *activation,

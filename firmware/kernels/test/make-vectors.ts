@@ -28,6 +28,7 @@ import { quantizeMultiplier, quantizeMultiplierSmallerThanOne, type QuantizedMul
 import { activationRangeFloat, activationRangeQuantized } from '../../../src/core/common/ops/activation.js';
 import type { OpContext } from '../../../src/core/common/ops/op.js';
 import { channelMultipliers } from '../../../src/core/common/ops/quantization.js';
+import { packFullyConnectedWeights } from '../../../src/core/common/codegen/ops/fully-connected.js';
 import { computeOutSize, computePadding } from '../../../src/core/common/ops/window.js';
 import { findOp, opContext } from '../../../src/core/common/ops/index.js';
 import { allocateData } from '../../../src/core/common/ir/tensor.js';
@@ -475,6 +476,8 @@ interface FcConfig {
   bias?: boolean;
   perChannel?: boolean;
   weightZeroPoint?: number;
+  /** td_fully_connected_s8_packed: the generator's packed weights and the input offset folded into the bias. */
+  packed?: boolean;
 }
 
 function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseBuilder {
@@ -515,6 +518,17 @@ function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseB
   const range = activationRangeQuantized(vectorContext, config.activation, 'int8', outputScale, outputZeroPoint);
   const c = new CaseBuilder(name);
   c.constant('int8_t', 'input', input);
+  if (config.packed) {
+    const folded = Array.from({ length: outputDepth }, (_, o) => (bias ? bias[o]! : 0) - inputZeroPoint * filter.subarray(o * inputDepth, (o + 1) * inputDepth).reduce((sum, w) => sum + w, 0));
+    const right = -shifts[0]!;
+    c.constant('int8_t', 'filter', packFullyConnectedWeights(filter, outputDepth, inputDepth));
+    c.constant('int32_t', 'bias', folded);
+    c.declare(`const td_fc_packed_params params = {${multipliers[0]}, ${shifts[0]}, ${outputZeroPoint}, ${right}, ${2 ** (right - 1) + outputZeroPoint * 2 ** right}, {${range.min}, ${range.max}}};`);
+    const packedOutput = c.output('int8_t', 'output', batches * outputDepth);
+    c.invoke(`td_fully_connected_s8_packed(&params, ${batches}, ${inputDepth}, ${outputDepth}, input, filter, bias, ${packedOutput})`);
+    c.expect('int8_t', packedOutput, outputs[0] as Int8Array);
+    return c;
+  }
   c.constant('int8_t', 'filter', filter);
   if (bias) c.constant('int32_t', 'bias', bias);
   c.constant('int32_t', 'multiplier', multipliers);
@@ -1497,6 +1511,15 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
   // Four rows at a time, then the rest: per-channel requantization of the last rows.
   cases.push(fullyConnectedS8(random, 'fully_connected_s8 per-channel 11 outputs batch 3', { batches: 3, inputDepth: 37, outputDepth: 11, activation: 'relu', perChannel: true }));
   cases.push(fullyConnectedS8(random, 'fully_connected_s8 per-channel 3 outputs', { batches: 1, inputDepth: 8, outputDepth: 3, activation: 'none', perChannel: true }));
+  // Packed weights: full blocks of four rows with eight-input steps, a depth % 8 rest, rows past
+  // the last block, batches whose rows are not word-aligned (depth 37: the C loop), the clamp.
+  const packedFc: [string, FcConfig][] = [
+    ['64 in 10 out', { batches: 1, inputDepth: 64, outputDepth: 10, activation: 'none' }],
+    ['37 in 11 out batch 3 relu', { batches: 3, inputDepth: 37, outputDepth: 11, activation: 'relu' }],
+    ['8 in 4 out no bias', { batches: 1, inputDepth: 8, outputDepth: 4, activation: 'relu6', bias: false }],
+    ['5 in 6 out', { batches: 2, inputDepth: 5, outputDepth: 6, activation: 'none' }],
+  ];
+  for (const [label, config] of packedFc) cases.push(fullyConnectedS8(random, `fully_connected_s8_packed ${label}`, { ...config, packed: true }));
   // ADD, SUB and MUL requantized with SMMLAR: the extreme zero points (|x + offset| up to 255),
   // output right shifts that fold the output offset (<= 21) and that do not (ADD's
   // 2 * 0.5 / (2^20 * 0.9), MUL's 0.5 * 0.25 / 2^20), MUL's left shifts (0.05 * 0.03 / 0.0005 = 3,
