@@ -216,8 +216,12 @@ function matchStep(view: View, fcIndex: number): Step | undefined {
   const timeAxis = sliceAttrs.shrinkAxisMask === 1 ? 0 : sliceAttrs.shrinkAxisMask === 2 ? 1 : -1;
   if (timeAxis < 0) return undefined;
   const begin = graph.tensors[slice.inputs[1]]?.data;
+  const end = graph.tensors[slice.inputs[2]]?.data;
   const strides = graph.tensors[slice.inputs[3]]?.data;
-  if (!begin || !strides || Array.from(strides as Int32Array).some((s) => Number(s) !== 1) || Number(begin[1 - timeAxis]) !== 0 || Number(begin[2]) !== 0) return undefined;
+  if (!begin || !end || !strides || Array.from(strides as Int32Array).some((s) => Number(s) !== 1)) return undefined;
+  // The whole batch and every feature of one step.
+  const other = 1 - timeAxis;
+  if (Number(begin[other]) !== 0 || Number(begin[2]) !== 0 || Number(end[other]) !== x.shape[other] || Number(end[2]) !== x.shape[2]) return undefined;
   const wx = view.constant(gxOp.inputs[1]);
   if (!wx || wx.shape[0] % 3 !== 0) return undefined;
   const units = wx.shape[0] / 3;
