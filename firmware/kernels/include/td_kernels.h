@@ -718,6 +718,8 @@ td_status td_leaky_relu_s16(const td_leaky_relu_params *params, int32_t size, co
 td_status td_leaky_relu_f32(float alpha, int32_t size, const float *input, float *output);
 /** ELU float32 (TFLite's reference_ops::Elu): x < 0 ? expm1f(x) : x. The int8 ELU is td_lookup_8 with the generator's table. */
 td_status td_elu_f32(int32_t size, const float *input, float *output);
+/** LOG_SOFTMAX float32 over the last axis of [outer][depth] (reference_ops::LogSoftmax): x - max - logf(sum of expf(x - max)). */
+td_status td_log_softmax_f32(int32_t outer, int32_t depth, const float *input, float *output);
 
 /* ------------------------------------------------------------------------------------------
  * Quantization (src/quantize)

@@ -1907,6 +1907,8 @@ function opCoverageCases(random: Random): CaseBuilder[] {
     call: (_c, p: any, [x], [y]) => `td_l2_normalization_f32(${p.outer}, ${p.depth}, ${x}, ${y})`,
   });
 
+  add('td_log_softmax_f32', { type: 'LOG_SOFTMAX', tolerance: 1e-6, inputs: [{ dtype: 'float32', shape: [3, 19] }], outputs: [{ dtype: 'float32', shape: [3, 19] }], call: (_c, p: any, [x], [y]) => `td_log_softmax_f32(${p.outer}, ${p.depth}, ${x}, ${y})` });
+
   // BATCH_MATMUL
   for (const [dtype, kernel] of [['int8', 'td_batch_matmul_s8'], ['float32', 'td_batch_matmul_f32']] as const) {
     const q = (scale: number, zero: number) => (dtype === 'int8' ? q8(scale, zero) : undefined);

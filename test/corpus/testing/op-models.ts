@@ -890,4 +890,12 @@ export const opModels: OpModelSpec[] = [
       m.op('L2_NORMALIZATION', { activation: 'none' }, [x], [m.tensor('float32', [4, 10])]);
     },
   },
+  {
+    name: 'log_softmax_float32',
+    libm: true,
+    build: (m) => {
+      const x = m.input('float32', [3, 4, 12]);
+      m.op('LOG_SOFTMAX', {}, [x], [m.tensor('float32', [3, 4, 12])]);
+    },
+  },
 ];

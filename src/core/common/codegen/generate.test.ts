@@ -83,9 +83,9 @@ describe('generateModel', () => {
     expect(fail(fcGraph({ bias: { shape: [4], data: Int32Array.from([1, 2, 3, 4]) } }))).toThrow(
       'op 0 (FULLY_CONNECTED): bias tensor 2 (bias) has shape [4], expected [3]',
     );
-    const unknown: Op = { type: 'GATHER_ND', inputs: [5], outputs: [5], attrs: {} };
+    const unknown: Op = { type: 'LSH_PROJECTION', inputs: [5], outputs: [5], attrs: {} };
     expect(fail(fcGraph({ extraOp: unknown }))).toThrow(CodegenError);
-    expect(fail(fcGraph({ extraOp: unknown }))).toThrow('the C generator has no kernel for: GATHER_ND (op 3)');
+    expect(fail(fcGraph({ extraOp: unknown }))).toThrow('the C generator has no kernel for: LSH_PROJECTION (op 3)');
   });
 
   it('dequantizes the int8 weights of a hybrid op and generates it as float', () => {

@@ -39,6 +39,7 @@ import './space-batch.js';
 import './gather-nd.js';
 import './l2-pool.js';
 import './l2-normalization.js';
+import './log-softmax.js';
 import './resource-variable.js';
 import './control-flow.js';
 export { findOp, definedOpTypes } from './registry.js';

@@ -18,7 +18,7 @@ import {
 } from './schema/tflite.js';
 import { sharedModels } from '../../../../../test/testing/shared-data.js';
 
-/** A two-op float model (LOG_SOFTMAX, then a custom op) built with the generated writer API. */
+/** A two-op float model (LSH_PROJECTION, then a custom op) built with the generated writer API. */
 function modelWithUnknownOps(): Uint8Array {
   const builder = new flatbuffers.Builder(1024);
   const tensor = (name: string) => {
@@ -52,14 +52,14 @@ function modelWithUnknownOps(): Uint8Array {
     0,
   );
   const customName = builder.createString('MyOp');
-  const logSoftmax = OperatorCode.createOperatorCode(builder, BuiltinOperator.LOG_SOFTMAX, 0, 1, BuiltinOperator.LOG_SOFTMAX);
+  const lshProjection = OperatorCode.createOperatorCode(builder, BuiltinOperator.LSH_PROJECTION, 0, 1, BuiltinOperator.LSH_PROJECTION);
   const custom = OperatorCode.createOperatorCode(builder, 32, customName, 1, BuiltinOperator.CUSTOM);
   Buffer.startBuffer(builder);
   const emptyBuffer = Buffer.endBuffer(builder);
   const model = Model.createModel(
     builder,
     3,
-    Model.createOperatorCodesVector(builder, [logSoftmax, custom]),
+    Model.createOperatorCodesVector(builder, [lshProjection, custom]),
     Model.createSubgraphsVector(builder, [subgraph]),
     builder.createString('built by a TinyDeploy test'),
     Model.createBuffersVector(builder, [emptyBuffer]),
@@ -114,12 +114,12 @@ describe('TFLite importer', () => {
 
   it('imports unknown builtin and custom ops by name and reports them as unsupported', () => {
     const graph = importModel(modelWithUnknownOps(), 'unknown-ops.tflite');
-    expect(graph.ops.map((op) => op.type)).toEqual(['LOG_SOFTMAX', 'CUSTOM']);
+    expect(graph.ops.map((op) => op.type)).toEqual(['LSH_PROJECTION', 'CUSTOM']);
     expect(graph.source?.description).toBe('built by a TinyDeploy test');
     expect(unsupportedOps(graph)).toEqual([
-      { type: 'LOG_SOFTMAX', indices: [0] },
+      { type: 'LSH_PROJECTION', indices: [0] },
       { type: 'CUSTOM:MyOp', indices: [1] },
     ]);
-    expect(() => new Interpreter(graph)).toThrow('unsupported ops: LOG_SOFTMAX (op 0); CUSTOM:MyOp (op 1)');
+    expect(() => new Interpreter(graph)).toThrow('unsupported ops: LSH_PROJECTION (op 0); CUSTOM:MyOp (op 1)');
   });
 });

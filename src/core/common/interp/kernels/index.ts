@@ -30,5 +30,6 @@ import './elu.js';
 import './mirror-pad-space-batch.js';
 import './gather-nd.js';
 import './l2.js';
+import './log-softmax.js';
 import './resource-variable.js';
 import './control-flow.js';
