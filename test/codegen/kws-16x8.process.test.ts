@@ -3,6 +3,8 @@
  * quantizer's 16x8 mode (int16 activations, int8 weights, int64 biases for every layer but the
  * softmax), then run by the interpreter, the generated C on the host (portable and DSP kernels)
  * and the virtual Cortex-M4F: the output bytes are the same everywhere, on real dataset samples.
+ * And ../shared's float ResNet-8 (IC) at 16x8 on the host: residual ADDs, strided convolutions and
+ * patches too long for the DSP conv's int32 sums (3x3x64, the 64-bit portable loop).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,5 +75,35 @@ describe('16x8 keyword spotting', () => {
       expect(result.bitExact, `board, sample ${index}`).toBe(true);
       expect(hex(result.outputBytes[0]), `board, sample ${index}`).toBe(hex(expected[index]));
     }
+  }, 600_000);
+});
+
+describe('16x8 image classification (ResNet-8)', () => {
+  requireTools(missingHostCompiler);
+
+  it('runs byte-identical between the interpreter and host C (portable and DSP kernels)', async () => {
+    const float = await loadModelFile(sharedModels.pretrainedResnet);
+    const int16Layers = float.ops.flatMap((op, index) => (op.type === 'SOFTMAX' ? [] : [index])).join(',');
+    const { graph } = await quantizeModel(float, { modelName: 'pretrainedResnet.tflite', calibration: { kind: 'synthetic', seed: 1, range: [0, 1] }, passOptions: { samples: 8, int16Layers }, evaluationLimit: 0 });
+    const adds = graph.ops.filter((op) => op.type === 'ADD');
+    expect(adds.map((op) => graph.tensors[op.outputs[0]].dtype)).toEqual(['int16', 'int16', 'int16']);
+    const input = graph.tensors[graph.inputs[0]];
+    const count = input.shape.reduce((a, b) => a * b, 1);
+    const inputs = [3, 4].map((seed) => {
+      let state = seed;
+      return new Uint8Array(Int8Array.from({ length: count }, () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 24) - 128).buffer);
+    });
+    const interpreter = new Interpreter(graph);
+    const expected = inputs.map((bytes) => bytesOf(interpreter.run([new Int8Array(bytes.buffer)]).outputs[0]));
+    expect(hex(expected[0])).not.toBe(hex(expected[1]));
+    await withTemporaryDirectory('ic-16x8', async (directory) => {
+      for (const variant of ['portable', 'dsp'] as const) {
+        const runner = await buildHostRunner(generateModel(graph, { modelName: 'ic16x8', dsp: variant === 'dsp' }), join(directory, variant), { variant });
+        for (const [index, bytes] of inputs.entries()) {
+          const [output] = await runHostRunner(runner, [bytes]);
+          expect(hex(output), `host ${variant}, input ${index}`).toBe(hex(expected[index]));
+        }
+      }
+    });
   }, 600_000);
 });
