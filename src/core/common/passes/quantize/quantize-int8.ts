@@ -15,7 +15,7 @@
  * so the interpreter, the C generator and the boards run the result unchanged.
  *
  * Mixed precision: ops listed in `int16Layers` run TFLite's 16x8 scheme (int16 activations,
- * int8 weights, int64 biases; interpreter only: the C kernels have no 16x8 yet), ops in
+ * int8 weights, int64 biases; the C generator runs them with the _s16 kernels), ops in
  * `float32Layers` stay float32; conversions are inserted where precisions meet. A layer is an
  * op index of the graph this pass receives (after the pipeline's cleanup; `tinydeploy optimize
  * --sensitivity` lists them) or the name of the tensor the op writes.
