@@ -1307,6 +1307,53 @@ td_status td_maxpool_s16(const td_pool_params *params,
                          const td_dims *output_dims,
                          int16_t *output);
 
+/*
+ * DETECTION_POSTPROCESS (TFLite_Detection_PostProcess): box encodings [1][B][stride] (y, x, h, w),
+ * class scores [1][B][classes_with_background], anchors [B][4] (y, x, h, w), each float32 or
+ * int8/uint8 read as (q - zero_point) * scale; outputs float32: boxes [N][4] (ymin, xmin, ymax,
+ * xmax), classes [N], scores [N], count [1]; slots past the count are 0. Scratch (ctx): see
+ * src/core/common/codegen/ops/detection-postprocess.ts. A decoded box that is empty gives
+ * TD_ERROR_ARGUMENT, too little scratch TD_ERROR_SCRATCH.
+ */
+typedef enum {
+    TD_DETECTION_INPUT_FLOAT32 = 0,
+    TD_DETECTION_INPUT_INT8 = 1,
+    TD_DETECTION_INPUT_UINT8 = 2
+} td_detection_input_type;
+
+typedef struct {
+    int32_t type; /* td_detection_input_type */
+    float scale;
+    int32_t zero_point;
+} td_detection_input;
+
+typedef struct {
+    int32_t num_boxes;
+    int32_t encoding_stride;
+    int32_t num_classes;
+    int32_t num_classes_with_background;
+    int32_t label_offset;
+    int32_t max_detections;
+    int32_t max_classes_per_detection;
+    int32_t categories_per_anchor;
+    int32_t detections_per_class;
+    int32_t regular;
+    float score_threshold;
+    float iou_threshold;
+    float y_scale;
+    float x_scale;
+    float h_scale;
+    float w_scale;
+    td_detection_input boxes;
+    td_detection_input scores;
+    td_detection_input anchors;
+} td_detection_postprocess_params;
+
+td_status td_detection_postprocess(const td_detection_postprocess_params *params, const td_context *ctx,
+                                   const void *box_encodings, const void *class_predictions, const void *anchors,
+                                   float *detection_boxes, float *detection_classes, float *detection_scores,
+                                   float *num_detections);
+
 #ifdef __cplusplus
 }
 #endif

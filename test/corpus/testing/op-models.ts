@@ -89,6 +89,38 @@ export interface OpModelSpec {
 }
 
 const q8: Q = [0.05, -3];
+/** DETECTION_POSTPROCESS over 12 anchors (y, x in [0, 1), h, w in [0.1, 0.5)), 3 classes and a background, 4 detections. */
+function detectionModel(m: OpModel, dtype: 'float32' | 'uint8' | 'int8', regular: boolean, classesPerDetection: number): void {
+  const boxes = 12;
+  const quantized = dtype !== 'float32';
+  const offset = dtype === 'int8' ? -128 : 0;
+  const encodings = m.input(dtype, [1, boxes, 4], quantized ? [0.05, 128 + offset] : undefined);
+  const scores = m.input(dtype, [1, boxes, 4], quantized ? [1 / 256, offset] : undefined);
+  const values = Array.from({ length: boxes * 4 }, (_, i) => (i % 4 < 2 ? m.random() : 0.1 + 0.4 * m.random()));
+  const stored = values.map((v) => Math.round(v / 0.01) + offset);
+  const anchors = quantized
+    ? m.tensor(dtype, [boxes, 4], [0.01, offset], dtype === 'int8' ? Int8Array.from(stored) : Uint8Array.from(stored), 'anchors')
+    : m.tensor('float32', [boxes, 4], undefined, Float32Array.from(values), 'anchors');
+  const slots = regular ? 4 : 4 * classesPerDetection;
+  const attrs = {
+    maxDetections: 4,
+    maxClassesPerDetection: classesPerDetection,
+    detectionsPerClass: 3,
+    useRegularNms: regular,
+    // The uint8 regular model finds fewer than 4: the slots after the detections are zeros.
+    nmsScoreThreshold: quantized ? (regular ? 0.9 : 0.6) : 0.5,
+    nmsIouThreshold: 0.4,
+    numClasses: 3,
+    yScale: 10,
+    xScale: 10,
+    hScale: 5,
+    wScale: 5,
+  };
+  const outputs = [m.tensor('float32', [1, slots, 4]), m.tensor('float32', [1, slots]), m.tensor('float32', [1, slots]), m.tensor('float32', [1])];
+  m.op('DETECTION_POSTPROCESS', attrs, [encodings, scores, anchors], outputs);
+  m.outputs = outputs;
+}
+
 /** A subgraph for IF or WHILE, built like a model (its constants drawn from the model's generator). */
 const subgraph = (m: OpModel, name: string, build: (s: OpModel) => void): Graph => {
   const s = new OpModel(m.random);
@@ -577,6 +609,24 @@ export const opModels: OpModelSpec[] = [
       m.outputs = [y];
     },
   },
+  // SSD post-processing (TFLite's custom op TFLite_Detection_PostProcess): 12 anchors, 3 classes and a background.
+  ...(
+    [
+      ['detection_postprocess_float32_fast', 'float32', false, 1],
+      ['detection_postprocess_float32_regular', 'float32', true, 1],
+      ['detection_postprocess_float32_fast_two_classes', 'float32', false, 2],
+      ['detection_postprocess_uint8_fast', 'uint8', false, 1],
+      ['detection_postprocess_uint8_regular', 'uint8', true, 1],
+      ['detection_postprocess_int8_fast', 'int8', false, 1],
+    ] as const
+  ).map(
+    ([name, dtype, regular, classesPerDetection]): OpModelSpec => ({
+      name,
+      libm: true,
+      ...(dtype === 'int8' ? { noTflite: "TFLite's kernel reads float32 or uint8 inputs only (TFLite Micro's float32 only)" } : {}),
+      build: (m) => detectionModel(m, dtype, regular, classesPerDetection),
+    }),
+  ),
   // Control flow: IF and WHILE run subgraphs (Graphs in the op's attributes), written as subgraphs 1….
   {
     name: 'if_float32',

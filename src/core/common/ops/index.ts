@@ -42,6 +42,7 @@ import './l2-normalization.js';
 import './log-softmax.js';
 import './resource-variable.js';
 import './control-flow.js';
+import './detection-postprocess.js';
 export { findOp, definedOpTypes } from './registry.js';
 export type { OpContext, OpDefinition, OpWindow, Precision, WeightInput } from './op.js';
 export { opContext, opLabel } from './op.js';

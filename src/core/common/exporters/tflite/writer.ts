@@ -57,6 +57,8 @@ import { graphProblems } from '../../ir/validate.js';
 import { lstmInputIndex } from '../../ops/lstm-layout.js';
 import { encodeGruOptions } from '../../ops/gru-custom-options.js';
 import { gruAttrs, gruOpType } from '../../ops/gru-layout.js';
+import { encodeDetectionOptions } from '../../ops/detection-options.js';
+import { detectionPostprocessCustomCode } from '../../ops/detection-postprocess.js';
 import {
   Buffer as TfliteBuffer,
   BuiltinOperator,
@@ -118,6 +120,12 @@ export function exportTflite(graph: Graph): Uint8Array {
   return new TfliteWriter(graph).write();
 }
 
+/** IR ops written as TFLite custom ops: their custom code and their attributes as custom options. */
+const customOps: Record<string, { code: string; options: (attrs: object) => Uint8Array }> = {
+  [gruOpType]: { code: gruOpType, options: (attrs) => encodeGruOptions(gruAttrs(attrs)) },
+  DETECTION_POSTPROCESS: { code: detectionPostprocessCustomCode, options: (attrs) => encodeDetectionOptions(attrs) },
+};
+
 /** The attributes of IF and WHILE that hold their subgraphs, in the options' field order. */
 const controlFlowAttrs: Record<string, readonly string[]> = { IF: ['then', 'else'], WHILE: ['cond', 'body'] };
 
@@ -154,7 +162,7 @@ class TfliteWriter {
     }
     this.tensors = [...graph.tensors];
     graph.ops.forEach((op, index) => {
-      if (!isKnownOp(op) && !(op.type in extraOptionsWriters) && !optionlessBuiltins.has(op.type) && op.type !== gruOpType && !resourceOpTypes.has(op.type) && !(op.type in controlFlowAttrs)) {
+      if (!isKnownOp(op) && !(op.type in extraOptionsWriters) && !optionlessBuiltins.has(op.type) && op.type !== gruOpType && !resourceOpTypes.has(op.type) && !(op.type in controlFlowAttrs) && !(op.type in customOps)) {
         const custom = 'customCode' in op && op.customCode ? ` (custom op ${op.customCode})` : '';
         throw new CodegenError(
           `tflite export: op ${index} (${op.type})${custom}: TinyDeploy keeps no attributes for this op type, ` +
@@ -259,14 +267,15 @@ class TfliteWriter {
       shared.subgraphs[initIndex] = writeSubgraph(builder, 'init', initTensors, [], [], initOperators);
     }
     const operatorOffsets = graph.ops.map((op, index) => {
-      const version = op.type === gruOpType ? 1 : operatorVersion(graph, op);
+      const custom = customOps[op.type];
+      const version = custom ? 1 : operatorVersion(graph, op);
       let opcode = codeIndex.get(op.type);
       if (opcode === undefined) {
         opcode = codes.length;
         codeIndex.set(op.type, opcode);
         codes.push(
-          op.type === gruOpType
-            ? { builtin: BuiltinOperator.CUSTOM, version, customCode: gruOpType }
+          custom
+            ? { builtin: BuiltinOperator.CUSTOM, version, customCode: custom.code }
             : { builtin: BuiltinOperator[op.type as keyof typeof BuiltinOperator], version },
         );
       } else {
@@ -317,7 +326,8 @@ class TfliteWriter {
     const planned = this.intermediates.get(index);
     const intermediates = planned ? Operator.createIntermediatesVector(builder, [...planned]) : 0;
     // TD_GRU is a custom op: its attributes go in the custom options as a FlexBuffer map.
-    const customOptions = op.type === gruOpType ? Operator.createCustomOptionsVector(builder, encodeGruOptions(gruAttrs(op.attrs))) : 0;
+    const custom = customOps[op.type];
+    const customOptions = custom ? Operator.createCustomOptionsVector(builder, custom.options(op.attrs)) : 0;
     const writeOptions = optionsWriters[op.type as keyof typeof optionsWriters] ?? extraOptionsWriters[op.type];
     const options = controlFlow ?? writeOptions?.(builder, new AttributeReader(op.attrs, index, op.type), {
       outputDType: this.tensors[op.outputs[0]]?.dtype ?? 'float32',

@@ -5,6 +5,8 @@ import { allocateData, dataFromBytes, dtypeBytes, formatShape } from '../../ir/t
 import { graphProblems } from '../../ir/validate.js';
 import { decodeGruOptions } from '../../ops/gru-custom-options.js';
 import { gruOpType } from '../../ops/gru-layout.js';
+import { decodeDetectionOptions } from '../../ops/detection-options.js';
+import { detectionPostprocessCustomCode } from '../../ops/detection-postprocess.js';
 import { DEFAULT_MAX_TENSOR_BYTES, type ImportOptions, type ModelImporter } from '../importer.js';
 import { CheckedByteBuffer, OutOfBoundsRead } from './checked-byte-buffer.js';
 import { hasResourceVariables, resolveResourceVariables, type RawSubgraph } from './resource-variables.js';
@@ -388,9 +390,15 @@ class TfliteReader {
       this.where = `operator ${i} (${type}) options`;
       // TD_GRU (TinyDeploy's fused GRU, written by its exporter) comes back as the op with its attributes.
       const gru = custom === gruOpType;
-      const attrs = gru ? decodeGruOptions(source.customOptionsArray(), (message) => this.fail(`operator ${i}: ${message}`)) : this.readAttributes(source, type, i);
-      const op = { type: gru ? gruOpType : type, inputs, outputs, attrs } as Op;
-      if (custom !== undefined && !gru) (op as { customCode?: string }).customCode = custom;
+      // TFLite's SSD post-processing custom op becomes DETECTION_POSTPROCESS with its FlexBuffer options.
+      const detection = custom === detectionPostprocessCustomCode;
+      const attrs = gru
+        ? decodeGruOptions(source.customOptionsArray(), (message) => this.fail(`operator ${i}: ${message}`))
+        : detection
+          ? decodeDetectionOptions(source.customOptionsArray(), (message) => this.fail(`operator ${i} (${custom}): ${message}`))
+          : this.readAttributes(source, type, i);
+      const op = { type: gru ? gruOpType : detection ? 'DETECTION_POSTPROCESS' : type, inputs, outputs, attrs } as Op;
+      if (custom !== undefined && !gru && !detection) (op as { customCode?: string }).customCode = custom;
       if (intermediates.length > 0) op.intermediates = intermediates;
       ops.push(op);
     }

@@ -33,3 +33,4 @@ import './l2.js';
 import './log-softmax.js';
 import './resource-variable.js';
 import './control-flow.js';
+import './detection-postprocess.js';
