@@ -62,7 +62,7 @@ const runtimeLayers = [
     name: 'core/node',
     files: ['src/core/node/**'],
     imports: ['src/core/**', 'src/shared/**'],
-    packages: [...node, 'better-sqlite3', 'serialport', '@tensorflow/*', 'fflate', 'ml-matrix'],
+    packages: [...node, 'better-sqlite3', 'serialport', '@tensorflow/*', 'fflate', 'ml-matrix', 'bullmq'],
     tests: tests({ packages: ['fflate'] }),
   },
   {

@@ -21,8 +21,9 @@ import { deployCommand } from './commands/deploy.js';
 import { optimizeCommand } from './commands/optimize.js';
 import { serveCommand } from './commands/serve.js';
 import { searchCommand } from './commands/search.js';
+import { workerCommand } from './commands/worker.js';
 
-export const commands: readonly Command[] = [inspectCommand, runCommand, evalCommand, optimizeCommand, searchCommand, buildCommand, deployCommand, validateCommand, boardsCommand, serveCommand];
+export const commands: readonly Command[] = [inspectCommand, runCommand, evalCommand, optimizeCommand, searchCommand, buildCommand, deployCommand, validateCommand, boardsCommand, serveCommand, workerCommand];
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((command) => command.spec.name.length));

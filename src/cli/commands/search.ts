@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { UsageError } from '../../core/common/errors.js';
 import { builtinSpaces } from '../../core/common/search/spaces/index.js';
 import { type SearchSpace, validateSpace, withPrecisions } from '../../core/common/search/space.js';
 import { openDataset } from '../../core/node/datasets/dataset.js';
 import { type OptimizerKind, optimizerKinds } from '../../core/node/search/optimizer.js';
+import { TrialQueue, trialQueueName } from '../../core/node/search/distributed.js';
 import { SearchStore, type TrialRecord } from '../../core/node/search/search-store.js';
 import { runSearch } from '../../core/node/search/search.js';
 import { isTimeSeriesFolder, readTimeSeries } from '../../core/node/search/time-series.js';
@@ -109,6 +111,7 @@ export const searchCommand: Command = {
       limit: { type: 'integer', value: 'N', description: 'read only N files per class (time series) or N samples (datasets)' },
       'batch-size': { type: 'integer', value: 'B', description: 'training batch size (default 32)' },
       'max-steps': { type: 'integer', value: 'N', description: 'stop each training after N steps (quick runs)' },
+      queue: { type: 'string', value: 'redis://…', description: 'run the trials on `tinydeploy worker --queue` machines through BullMQ on this Redis (the dataset at the same path there)' },
       'data-dir': { type: 'string', value: 'dir', description: "data folder whose store keeps the trials (default: the desktop app's); the same search run again continues there" },
       json: { type: 'boolean', description: 'print {"trials": [{"params","accuracy","latency","arenaBytes","stackBytes","flashBytes","status",…}], "front": [trial indices]}' },
     },
@@ -126,8 +129,12 @@ export const searchCommand: Command = {
     const board = boardOption(args, 'search');
     const datasetPath = stringOption(args, 'dataset')!;
     const limit = integerOption(args, 'limit');
+    const queueUrl = stringOption(args, 'queue');
     let data: DataSource;
-    if (await isTimeSeriesFolder(datasetPath)) {
+    if (queueUrl !== undefined) {
+      // The workers read the data; this machine only suggests candidates and keeps the trials.
+      data = { name: datasetPath, kind: 'dataset', dataFor: () => Promise.reject(new UsageError('trials run on the queue')) };
+    } else if (await isTimeSeriesFolder(datasetPath)) {
       data = timeSeriesSource(await readTimeSeries(datasetPath, { filesPerClass: limit }));
     } else {
       data = datasetSource(await openDataset(datasetPath), { limit });
@@ -153,10 +160,22 @@ export const searchCommand: Command = {
         `${settings.trials} trials, ${optimizer}, seed ${settings.seed}\n`,
     );
     const store = openStore(dataDirOption(args));
+    const queue = queueUrl !== undefined ? new TrialQueue(queueUrl) : undefined;
+    if (queue) io.stderr.write(`trials go to ${trialQueueName(board.id)} on ${queueUrl}: start \`tinydeploy worker --queue ${queueUrl} --boards ${board.id}\` where the board is\n`);
     let run;
     try {
-      run = await runSearch(settings, data, { store: new SearchStore(store), log: (message) => io.stderr.write(`${message}\n`) });
+      run = await runSearch(settings, data, {
+        store: new SearchStore(store),
+        log: (message) => io.stderr.write(`${message}\n`),
+        ...(queue
+          ? {
+              runTrial: (index: number, candidate: Record<string, string | number>, key: string) =>
+                queue.run({ searchKey: key, index, candidate, space, datasetPath: resolve(datasetPath), limit, boardId: board.id, budget: settings.budget, epochs: settings.epochs, seed: settings.seed, batchSize: settings.batchSize, maxSteps: settings.maxSteps }),
+            }
+          : {}),
+      });
     } finally {
+      await queue?.close();
       store.close();
     }
     if (booleanOption(args, 'json')) {

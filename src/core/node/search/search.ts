@@ -112,11 +112,14 @@ export async function runSearch(
     log?(message: string): void;
     onTrial?(trial: TrialRecord): void;
     keepModel?: TrialOptions['keepModel'];
+    /** Runs a trial elsewhere (another machine through a queue, distributed.ts) instead of here. */
+    runTrial?(index: number, candidate: TrialRecord['params'], key: string): Promise<TrialRecord>;
   } = {},
 ): Promise<SearchRun> {
   const { store, signal } = options;
   const log = options.log ?? (() => {});
-  const opened = store?.openSearch(searchKey(settings), searchConfig(settings), options.owner);
+  const key = searchKey(settings);
+  const opened = store?.openSearch(key, searchConfig(settings), options.owner);
   const trials: TrialRecord[] = opened ? store!.trials(opened.id) : [];
   if (opened?.resumed) log(`resuming search ${opened.id}: ${trials.length} trial(s) stored`);
   const optimizer = createOptimizer(settings.optimizer, settings.space, { seed: settings.seed });
@@ -136,7 +139,8 @@ export async function runSearch(
     ];
     const candidate = optimizer.suggest(history);
     log(`trial ${index}: ${JSON.stringify(candidate)}`);
-    const promise = runTrial(index, candidate, { ...settings, data, signal, log, keepModel: options.keepModel }).then((trial) => {
+    const trialRun = options.runTrial ? options.runTrial(index, candidate, key) : runTrial(index, candidate, { ...settings, data, signal, log, keepModel: options.keepModel });
+    const promise = trialRun.then((trial) => {
       running.delete(index);
       done.add(index);
       trials.push(trial);
