@@ -369,6 +369,7 @@ describe('quantized ONNX models (QDQ, QOperator) against onnxruntime', () => {
     const bytes = fixture('qdq_torch');
     const graph = readOnnx(bytes);
     expect(opTypes(graph)).toEqual(['QUANTIZE', 'TRANSPOSE', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'MAX_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'DEQUANTIZE']);
+    expect([graph.inputs, graph.outputs].map(([id]) => [graph.tensors[id].name, graph.tensors[id].dtype])).toEqual([['input', 'float32'], ['output', 'float32']]);
     expect(graph.ops.slice(0, -1).map((op) => graph.tensors[op.outputs[0]].dtype)).toEqual(new Array(7).fill('int8'));
     const outputScale = graph.tensors[graph.ops[6].outputs[0]].quantization!.scale[0];
     const { worst, equal } = await steps(bytes, graph, outputScale);

@@ -74,6 +74,14 @@ export function quantizeAsGiven(
     return match ? { ...tensor, quantization: match } : tensor;
   });
   restoreWeights(graph, tensors, quantized.ops, weights.weightScales);
+  // The model's outputs keep their ONNX names (the DEQUANTIZE result is the output, its int8 input the copy).
+  quantized.outputs.forEach((id, i) => {
+    const original = graph.outputs[i];
+    if (id === original) return;
+    const name = graph.tensors[original].name;
+    tensors[original] = { ...tensors[original], name: `${name}/int8` };
+    tensors[id] = { ...tensors[id], name };
+  });
   return { ...quantized, tensors };
 }
 
