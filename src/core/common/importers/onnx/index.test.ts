@@ -378,6 +378,46 @@ describe('quantized ONNX models (QDQ, QOperator) against onnxruntime', () => {
     expect(equal).toBeGreaterThan(0.9);
   });
 
+  it('onnxruntime-style QDQ around MatMul, a quantized bias Add and a Relu with its own pair: one int8 FULLY_CONNECTED with the bias and ReLU, within one step of onnxruntime', async () => {
+    const [features, units] = [6, 5];
+    const scale = (name: string, value: number) => ({ name, shape: [], values: [value] });
+    const zero = (name: string, value: number) => ({ name, shape: [], values: [value], type: 'int8' as const });
+    const pair = (from: string, key: string) => [
+      { op: 'QuantizeLinear', inputs: [from, `${key}_s`, `${key}_z`], outputs: [`${key}_q`], name: `${key}_quantize` },
+      { op: 'DequantizeLinear', inputs: [`${key}_q`, `${key}_s`, `${key}_z`], outputs: [`${key}_dq`], name: `${key}_dequantize` },
+    ];
+    const weights = Array.from(seededInputs(features * units, 7), (v) => Math.round(v * 127));
+    const bytes = buildOnnx({
+      inputs: [{ name: 'x', shape: [1, features] }],
+      outputs: ['y_dq'],
+      initializers: [
+        scale('x_s', 1.5 / 127), zero('x_z', 0), scale('m_s', 0.05), zero('m_z', 3), scale('y_s', 0.03), zero('y_z', -128),
+        { name: 'w_q', shape: [features, units], values: weights, type: 'int8' }, scale('w_s', 0.01), zero('w_z', 0),
+        { name: 'b_q', shape: [units], values: [10, -20, 30, -40, 50], type: 'int8' }, scale('b_s', 0.004), zero('b_z', 0),
+      ],
+      nodes: [
+        ...pair('x', 'x'),
+        { op: 'DequantizeLinear', inputs: ['w_q', 'w_s', 'w_z'], outputs: ['w'], name: 'w_dequantize' },
+        { op: 'MatMul', inputs: ['x_dq', 'w'], outputs: ['m'], name: 'matmul' },
+        ...pair('m', 'm'),
+        { op: 'DequantizeLinear', inputs: ['b_q', 'b_s', 'b_z'], outputs: ['b'], name: 'b_dequantize' },
+        { op: 'Add', inputs: ['m_dq', 'b'], outputs: ['sum'], name: 'bias' },
+        { op: 'Relu', inputs: ['sum'], outputs: ['y'], name: 'relu' },
+        ...pair('y', 'y'),
+      ],
+    });
+    const graph = readOnnx(bytes);
+    expect(opTypes(graph)).toEqual(['QUANTIZE', 'FULLY_CONNECTED', 'DEQUANTIZE']);
+    const fc = graph.ops[1];
+    expect((fc.attrs as { activation: string }).activation).toBe('relu');
+    expect(graph.tensors[fc.outputs[0]].quantization).toEqual({ scale: [Math.fround(0.03)], zeroPoint: [-128], axis: 0 });
+    // The bias joins the FULLY_CONNECTED, so the MatMul result is not rounded to m's int8 grid before the Add as
+    // onnxruntime rounds it: one rounding fewer, more outputs a step apart (82% equal measured), none further.
+    const { worst, equal } = await steps(bytes, graph, Math.fround(0.03));
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(equal).toBeGreaterThan(0.75);
+  });
+
   it('names node, op type and opset when an activation is quantized per channel', () => {
     const bytes = buildOnnx({
       inputs: [{ name: 'x', shape: [1, 2] }],
