@@ -85,7 +85,7 @@ function expectCondition(context: OpContext, tensor: Tensor, role: string): void
 export const ifOp = defineOp<IfPlan>({
   types: ['IF'],
   minInputs: 1,
-  precisions: ['float32', 'int8', 'int16'],
+  precisions: ['float32'],
   prepare(context) {
     const attrs = context.op.attrs as Partial<IfAttrs>;
     const thenGraph = expectGraph(context, attrs.then, 'then');
@@ -107,7 +107,7 @@ export const ifOp = defineOp<IfPlan>({
 export const whileOp = defineOp<WhilePlan>({
   types: ['WHILE'],
   minInputs: 1,
-  precisions: ['float32', 'int8', 'int16'],
+  precisions: ['float32'],
   prepare(context) {
     const attrs = context.op.attrs as Partial<WhileAttrs>;
     const cond = expectGraph(context, attrs.cond, 'cond');

@@ -41,7 +41,7 @@ function expectSameLayout(context: OpContext, variable: Tensor, value: Tensor, r
 export const readVariable = defineOp<VariableCopyPlan>({
   types: ['READ_VARIABLE'],
   minInputs: 1,
-  precisions: ['float32', 'int8', 'int16'],
+  precisions: ['float32'],
   preservesQuantization: { input: 0 },
   prepare(context) {
     const variable = inputTensor(context, 0, 'variable');
@@ -55,7 +55,7 @@ export const readVariable = defineOp<VariableCopyPlan>({
 export const assignVariable = defineOp<VariableCopyPlan>({
   types: ['ASSIGN_VARIABLE'],
   minInputs: 2,
-  precisions: ['float32', 'int8', 'int16'],
+  precisions: ['float32'],
   updatesState: true,
   prepare(context) {
     const variable = inputTensor(context, 0, 'variable');

@@ -3,6 +3,8 @@ import { exportTflite } from '../../exporters/index.js';
 import { Interpreter } from '../../interp/interpreter.js';
 import type { Graph, Op, Tensor } from '../../ir/types.js';
 import { removeDeadCode } from '../../passes/remove-dead-code.js';
+import { runPipeline } from '../../passes/run-pipeline.js';
+import { syntheticSamples } from '../../passes/quantize/synthetic.js';
 import { importModel } from '../index.js';
 import { resolveResourceVariables, type RawSubgraph } from './resource-variables.js';
 
@@ -57,6 +59,19 @@ describe('resource variables', () => {
     const graph = accumulator();
     const kept = removeDeadCode(graph, { log: () => {} } as never);
     expect(kept.ops.map((op) => op.type)).toEqual(['READ_VARIABLE', 'ADD', 'ASSIGN_VARIABLE']);
+  });
+
+  it('int8 quantization leaves the variable and its reads and writes in float32 around the quantized ops', async () => {
+    const graph = accumulator(Float32Array.from([1, 2, 3, 4]));
+    const calibration = syntheticSamples(graph, { count: 8, seed: 1, min: -1, max: 1 });
+    const { graph: quantized } = await runPipeline(graph, [{ pass: 'quantize-int8', options: { io: 'float32' } }], { validate: true, resources: { calibration } });
+    expect(quantized.ops.map((op) => op.type)).toEqual(['READ_VARIABLE', 'QUANTIZE', 'QUANTIZE', 'ADD', 'DEQUANTIZE', 'ASSIGN_VARIABLE']);
+    expect(quantized.tensors.find((tensor) => tensor.variable)?.dtype).toBe('float32');
+    // The first run within a few int8 steps of the float sums; the state then carries the quantized sum on.
+    const streaming = new Interpreter(quantized, { state: 'streaming' });
+    const first = Array.from(streaming.run([ones]).outputs[0]);
+    first.forEach((value, i) => expect(Math.abs(value - [2, 3, 4, 5][i])).toBeLessThan(0.25));
+    expect(Array.from(streaming.run([ones]).outputs[0])).not.toEqual(first);
   });
 
   it('refuses a variable whose values disagree on the type, naming the variable', () => {

@@ -9,6 +9,8 @@ import { exportTflite } from '../../exporters/index.js';
 import { importModel } from '../../importers/index.js';
 import type { Graph, Op, Tensor, TensorData } from '../../ir/types.js';
 import { Interpreter } from '../interpreter.js';
+import { runPipeline } from '../../passes/run-pipeline.js';
+import { syntheticSamples } from '../../passes/quantize/synthetic.js';
 
 const f32 = (id: number, shape: number[], data?: number[]): Tensor => ({ id, name: `t${id}`, shape, dtype: 'float32', ...(data ? { data: Float32Array.from(data) } : {}) });
 const op = (type: string, inputs: number[], outputs: number[], attrs: object = {}): Op => ({ type, inputs, outputs, attrs }) as Op;
@@ -72,6 +74,17 @@ describe('IF and WHILE', () => {
     // Three iterations of x * 0.5 + 1.
     expect(run(graph, [x])).toEqual([2.75, 1.75, 0.75, 1.875]);
     expect(await tflite(file, [x])).toEqual(run(graph, [x]));
+  });
+
+  it('int8 quantization keeps IF and WHILE (and their subgraphs) in float32', async () => {
+    for (const graph of [ifGraph(), whileGraph()]) {
+      const calibration = syntheticSamples(graph, { count: 4, seed: 1, min: -1, max: 1 });
+      const { graph: quantized } = await runPipeline(graph, [{ pass: 'quantize-int8', options: { io: 'float32' } }], { validate: true, resources: { calibration } });
+      const op = quantized.ops.find((candidate) => candidate.type === 'IF' || candidate.type === 'WHILE')!;
+      expect(op.inputs.every((id) => quantized.tensors[id].dtype !== 'int8')).toBe(true);
+      const inputs = await calibration.sample(0);
+      expect(run(quantized, [...inputs])).toEqual(run(graph, [...inputs]));
+    }
   });
 
   it('refuses a branch whose signature differs from the op, naming the subgraph', () => {
