@@ -214,6 +214,33 @@ td_status td_conv2d_f32(const td_context *ctx,
 /** Bytes of scratch td_conv2d_f32 needs: 0. */
 int32_t td_conv2d_f32_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
+/**
+ * TRANSPOSE_CONV (TFLite's reference TransposeConv, a scatter of input * weight into the outputs
+ * each input pixel's window covers; padding from ComputePaddingHeightWidth on the output size).
+ * filter_dims = {C_out, K_h, K_w, C_in}; bias has C_out entries or is NULL; params' dilation is
+ * unused. int8: per-channel requantization of the int32 sums plus bias, which live in the scratch.
+ */
+td_status td_transpose_conv_s8(const td_context *ctx,
+                               const td_conv_params *params,
+                               const td_per_channel_quant *quant,
+                               const td_dims *input_dims,
+                               const int8_t *input,
+                               const td_dims *filter_dims,
+                               const int8_t *filter,
+                               const int32_t *bias,
+                               const td_dims *output_dims,
+                               int8_t *output);
+/** Bytes of scratch td_transpose_conv_s8 needs: 4 per output element. */
+int32_t td_transpose_conv_s8_get_buffer_size(const td_dims *output_dims);
+td_status td_transpose_conv_f32(const td_conv_params_f32 *params,
+                                const td_dims *input_dims,
+                                const float *input,
+                                const td_dims *filter_dims,
+                                const float *filter,
+                                const float *bias,
+                                const td_dims *output_dims,
+                                float *output);
+
 /** DEPTHWISE_CONV_2D, float32 (reference_ops::DepthwiseConv). */
 td_status td_depthwise_conv2d_f32(const td_context *ctx,
                                   const td_depthwise_conv_params_f32 *params,

@@ -1909,6 +1909,36 @@ function opCoverageCases(random: Random): CaseBuilder[] {
 
   add('td_log_softmax_f32', { type: 'LOG_SOFTMAX', tolerance: 1e-6, inputs: [{ dtype: 'float32', shape: [3, 19] }], outputs: [{ dtype: 'float32', shape: [3, 19] }], call: (_c, p: any, [x], [y]) => `td_log_softmax_f32(${p.outer}, ${p.depth}, ${x}, ${y})` });
 
+  // TRANSPOSE_CONV
+  for (const [dtype, kernel] of [['int8', 'td_transpose_conv_s8'], ['float32', 'td_transpose_conv_f32']] as const) {
+    const q = (scale: number, zero: number) => (dtype === 'int8' ? q8(scale, zero) : undefined);
+    add(`${kernel} same stride 2 relu`, {
+      type: 'TRANSPOSE_CONV', attrs: { padding: 'same', strideH: 2, strideW: 2, activation: 'relu' },
+      inputs: [
+        { dtype: 'int32', shape: [4], data: Int32Array.of(2, 6, 8, 5) },
+        { dtype, shape: [5, 3, 3, 4], quantization: dtype === 'int8' ? { scale: [0.01, 0.02, 0.015, 0.008, 0.012], zeroPoint: [0, 0, 0, 0, 0], axis: 0 } : undefined },
+        { dtype, shape: [2, 3, 4, 4], quantization: q(0.05, 3) },
+        { dtype: dtype === 'int8' ? 'int32' : 'float32', shape: [5] },
+      ],
+      outputs: [{ dtype, shape: [2, 6, 8, 5], quantization: q(0.3, -7) }],
+      call: (c, p: any, [, filter, x, bias], [y]) => {
+        const window = `{${p.strideHeight}, ${p.strideWidth}}, {${p.padTop}, ${p.padLeft}}, {1, 1}`;
+        const operands = `${dims([2, 3, 4, 4])}, ${x}, ${dims([5, 3, 3, 4])}, ${filter}, ${bias}, ${dims([2, 6, 8, 5])}, ${y}`;
+        if (dtype === 'float32') {
+          c.declare(`const td_conv_params_f32 params = {${window}, {0.0f, FLT_MAX}};`);
+          return `${kernel}(&params, ${operands})`;
+        }
+        const a = p.arithmetic;
+        c.declare(`const td_conv_params params = {${a.inputOffset}, ${a.outputOffset}, ${window}, {${a.activation.min}, ${a.activation.max}}};`);
+        c.declare(`const int32_t multipliers[] = {${Array.from(a.requant.multipliers).join(', ')}};`);
+        c.declare(`const int32_t shifts[] = {${Array.from(a.requant.shifts).join(', ')}};`);
+        c.declare('const td_per_channel_quant quant = {multipliers, shifts};');
+        const ctx = c.context(`td_transpose_conv_s8_get_buffer_size(${dims([2, 6, 8, 5])})`);
+        return `${kernel}(${ctx}, &params, &quant, ${operands})`;
+      },
+    });
+  }
+
   // BATCH_MATMUL
   for (const [dtype, kernel] of [['int8', 'td_batch_matmul_s8'], ['float32', 'td_batch_matmul_f32']] as const) {
     const q = (scale: number, zero: number) => (dtype === 'int8' ? q8(scale, zero) : undefined);

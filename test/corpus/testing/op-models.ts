@@ -948,4 +948,30 @@ export const opModels: OpModelSpec[] = [
       m.op('LOG_SOFTMAX', {}, [x], [m.tensor('float32', [3, 4, 12])]);
     },
   },
+  {
+    name: 'transpose_conv_int8_per_channel_same_stride2',
+    build: (m) => {
+      const x = m.input('int8', [1, 4, 5, 3], [0.05, -3]);
+      const scales = [0.011, 0.02, 0.007, 0.015, 0.009, 0.013];
+      const filter = m.tensor('int8', [6, 3, 3, 3], undefined, randomData('int8', 6 * 27, m.random));
+      m.tensors[filter].quantization = { scale: scales, zeroPoint: scales.map(() => 0), axis: 0 };
+      const bias = m.constant('int32', [6]);
+      m.op('TRANSPOSE_CONV', { padding: 'same', strideH: 2, strideW: 2, activation: 'none' }, [m.int32([1, 8, 10, 6]), filter, x, bias], [m.tensor('int8', [1, 8, 10, 6], [0.4, 5])]);
+    },
+  },
+  {
+    name: 'transpose_conv_int8_valid_no_bias',
+    build: (m) => {
+      const x = m.input('int8', [1, 3, 3, 4], q8);
+      const filter = m.constant('int8', [2, 2, 3, 4], [0.02, 0]);
+      m.op('TRANSPOSE_CONV', { padding: 'valid', strideH: 1, strideW: 2, activation: 'none' }, [m.int32([1, 4, 7, 2]), filter, x], [m.tensor('int8', [1, 4, 7, 2], [0.3, -2])]);
+    },
+  },
+  {
+    name: 'transpose_conv_float32_valid_stride2',
+    build: (m) => {
+      const x = m.input('float32', [2, 3, 4, 2]);
+      m.op('TRANSPOSE_CONV', { padding: 'valid', strideH: 2, strideW: 2, activation: 'none' }, [m.int32([2, 7, 8, 4]), m.constant('float32', [4, 3, 2, 2]), x, m.constant('float32', [4])], [m.tensor('float32', [2, 7, 8, 4])]);
+    },
+  },
 ];

@@ -40,6 +40,7 @@ import './gather-nd.js';
 import './l2-pool.js';
 import './l2-normalization.js';
 import './log-softmax.js';
+import './transpose-conv.js';
 import './resource-variable.js';
 import './control-flow.js';
 import './detection-postprocess.js';

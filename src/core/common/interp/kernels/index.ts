@@ -31,6 +31,7 @@ import './mirror-pad-space-batch.js';
 import './gather-nd.js';
 import './l2.js';
 import './log-softmax.js';
+import './transpose-conv.js';
 import './resource-variable.js';
 import './control-flow.js';
 import './detection-postprocess.js';
