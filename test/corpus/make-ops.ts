@@ -19,7 +19,7 @@ opModels.forEach((spec, index) => {
   const graph = model.graph(spec.name);
   writeFileSync(join(directory, `${spec.name}.tflite`), exportTflite(graph));
   const random = seeded(2000 + index);
-  const inputs = graph.inputs.map((id) => {
+  const inputs = spec.inputs?.().map(bytesOf) ?? graph.inputs.map((id) => {
     const data = randomData(graph.tensors[id].dtype, elementCount(graph.tensors[id].shape), random, 4);
     if (spec.positiveInput && data instanceof Float32Array) data.forEach((value, i) => (data[i] = 0.05 + Math.abs(value)));
     return bytesOf(data);

@@ -579,6 +579,13 @@ td_status td_floor_div_mod_s32(int32_t modulo, const td_dims *input1_dims, const
 td_status td_floor_div_mod_f32(int32_t modulo, const td_dims *input1_dims, const float *input1, const td_dims *input2_dims,
                                const float *input2, const td_dims *output_dims, float *output);
 
+/** ADD_N: the sum of n inputs of count elements, in input order (float32 rounds at each step, int32 wraps). */
+td_status td_add_n_f32(int32_t n, int32_t count, const float *const *inputs, float *output);
+td_status td_add_n_s32(int32_t n, int32_t count, const int32_t *const *inputs, int32_t *output);
+
+/** BROADCAST_ARGS: the broadcast of two int32 shapes (aligned on the last dimension); TD_ERROR_ARGUMENT when they do not broadcast. */
+td_status td_broadcast_args_s32(int32_t length1, const int32_t *shape1, int32_t length2, const int32_t *shape2, int32_t length, int32_t *output);
+
 /** SQUARED_DIFFERENCE int8: ADD's input rescaling (left_shift 7), the difference squared, rescaled to the output. */
 typedef struct {
     int32_t input1_offset; /* -zero point of input 1 */

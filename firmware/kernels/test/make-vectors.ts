@@ -2223,6 +2223,19 @@ function logicCases(random: Random): CaseBuilder[] {
       });
     }
   }
+  for (const [dtype, kernel, ctype] of [
+    ['float32', 'td_add_n_f32', 'float'],
+    ['int32', 'td_add_n_s32', 'int32_t'],
+  ] as const) {
+    add(`${kernel} 3 inputs`, {
+      type: 'ADD_N', inputs: [0, 1, 2].map(() => ({ dtype, shape: [17] })), outputs: [{ dtype, shape: [17] }],
+      call: (_c, _p, [a, b, d], [y]) => `${kernel}(3, 17, (const ${ctype} *const[]){${a}, ${b}, ${d}}, ${y})`,
+    });
+  }
+  add('td_broadcast_args_s32', {
+    type: 'BROADCAST_ARGS', inputs: [{ dtype: 'int32', shape: [3], data: Int32Array.of(4, 1, 3) }, { dtype: 'int32', shape: [4], data: Int32Array.of(2, 1, 5, 1) }], outputs: [{ dtype: 'int32', shape: [4] }],
+    call: (_c, _p, [a, b], [y]) => `td_broadcast_args_s32(3, ${a}, 4, ${b}, 4, ${y})`,
+  });
   return cases;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

@@ -86,6 +86,8 @@ export interface OpModelSpec {
    * outputs of host C and the board are held within 1e-6 of the interpreter instead of exactly.
    */
   libm?: boolean;
+  /** The model's input values, when random ones would be invalid (BROADCAST_ARGS's shapes). */
+  inputs?: () => TensorData[];
 }
 
 const q8: Q = [0.05, -3];
@@ -972,6 +974,63 @@ export const opModels: OpModelSpec[] = [
     build: (m) => {
       const x = m.input('float32', [2, 3, 4, 2]);
       m.op('TRANSPOSE_CONV', { padding: 'valid', strideH: 2, strideW: 2, activation: 'none' }, [m.int32([2, 7, 8, 4]), m.constant('float32', [4, 3, 2, 2]), x, m.constant('float32', [4])], [m.tensor('float32', [2, 7, 8, 4])]);
+    },
+  },
+  {
+    name: 'add_n_float32',
+    build: (m) => {
+      const [a, b] = [m.input('float32', [2, 3, 4]), m.input('float32', [2, 3, 4])];
+      m.op('ADD_N', {}, [a, b, m.constant('float32', [2, 3, 4])], [m.tensor('float32', [2, 3, 4])]);
+    },
+  },
+  {
+    name: 'add_n_int32',
+    build: (m) => {
+      const a = m.input('int32', [3, 5]);
+      m.op('ADD_N', {}, [a, m.constant('int32', [3, 5])], [m.tensor('int32', [3, 5])]);
+    },
+  },
+  {
+    name: 'zeros_like_float32',
+    build: (m) => {
+      const x = m.input('float32', [2, 3, 4]);
+      m.op('ZEROS_LIKE', {}, [x], [m.tensor('float32', [2, 3, 4])]);
+    },
+  },
+  {
+    name: 'fill_float32',
+    build: (m) => {
+      const value = m.input('float32', []);
+      m.op('FILL', {}, [m.int32([2, 3, 4]), value], [m.tensor('float32', [2, 3, 4])]);
+    },
+  },
+  {
+    name: 'fill_int8',
+    build: (m) => {
+      const value = m.input('int8', [], q8);
+      m.op('FILL', {}, [m.int32([3, 5]), value], [m.tensor('int8', [3, 5], q8)]);
+    },
+  },
+  {
+    name: 'broadcast_to_int8',
+    build: (m) => {
+      const x = m.input('int8', [3, 1, 4], q8);
+      m.op('BROADCAST_TO', {}, [x, m.int32([2, 3, 5, 4])], [m.tensor('int8', [2, 3, 5, 4], q8)]);
+    },
+  },
+  {
+    name: 'broadcast_to_float32_5d',
+    build: (m) => {
+      const x = m.input('float32', [3, 1, 2]);
+      m.op('BROADCAST_TO', {}, [x, m.int32([2, 1, 3, 4, 2])], [m.tensor('float32', [2, 1, 3, 4, 2])]);
+    },
+  },
+  {
+    name: 'broadcast_args_int32',
+    inputs: () => [Int32Array.of(4, 1, 3), Int32Array.of(2, 1, 5, 1)],
+    build: (m) => {
+      const [a, b] = [m.input('int32', [3]), m.input('int32', [4])];
+      m.op('BROADCAST_ARGS', {}, [a, b], [m.tensor('int32', [4])]);
     },
   },
 ];

@@ -32,6 +32,7 @@ import './reduce-min-max.js';
 import './comparison.js';
 import './arg-min-max.js';
 import './floor-div-mod.js';
+import './fill-broadcast.js';
 import './sum.js';
 import './elu.js';
 import './mirror-pad.js';

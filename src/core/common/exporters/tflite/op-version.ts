@@ -62,6 +62,8 @@ export function operatorVersion(graph: Graph, op: Op): number {
     if (in0 === 'float32' && weights === 'int8' && out0 === 'float32') return op.attrs.asymmetricQuantizeInputs ? 3 : 2;
     return 1;
   }
+  // TFLite registers BROADCAST_TO from version 2 (version 1 was the Flex op's) and refuses version 1.
+  if (op.type === 'BROADCAST_TO') return 2;
   switch (op.type) {
     case 'AVERAGE_POOL_2D':
     case 'MAX_POOL_2D':

@@ -25,6 +25,7 @@ import './batch-matmul.js';
 import './reduce-min-max.js';
 import './comparison.js';
 import './arg-floor.js';
+import './fill-broadcast.js';
 import './sum.js';
 import './elu.js';
 import './mirror-pad-space-batch.js';

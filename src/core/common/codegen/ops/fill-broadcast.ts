@@ -1,0 +1,36 @@
+import { addN, broadcastArgs, broadcastTo, fill, zerosLike } from '../../ops/fill-broadcast.js';
+import { fail, input, output, registerLowerer } from '../lowering.js';
+import { lowerMulti } from './data-copy.js';
+
+/**
+ * ADD_N → td_add_n_{f32,s32} (the inputs as an array of pointers); ZEROS_LIKE, FILL and
+ * BROADCAST_TO → td_strided_copy (a fill from one element, a copy with zero input steps);
+ * BROADCAST_ARGS → td_broadcast_args_s32 (int32 shapes, at run time).
+ */
+registerLowerer(addN, ({ inputs, count, flavour }, context) => {
+  const y = output(context);
+  const [kernel, ctype] = flavour === 'int32' ? ['td_add_n_s32', 'const int32_t'] : ['td_add_n_f32', 'const float'];
+  return {
+    kernels: [kernel],
+    scratchBytes: 0,
+    emit: (e) => {
+      const pointers = Array.from({ length: inputs }, (_, i) => e.pointer(input(context, i), 'read'));
+      return `${kernel}(${inputs}, ${count}, ${e.pointerArray('inputs', ctype, pointers)}, ${e.pointer(y, 'write')})`;
+    },
+  };
+});
+
+registerLowerer(zerosLike, lowerMulti);
+registerLowerer(fill, lowerMulti);
+registerLowerer(broadcastTo, lowerMulti);
+
+registerLowerer(broadcastArgs, ({ length1, length2, length }, context) => {
+  const [a, b] = [input(context, 0, 'shape 0'), input(context, 1, 'shape 1')];
+  const y = output(context);
+  if (y.dtype !== 'int32') fail(context, `the C kernel takes int32 shapes, not ${y.dtype}`);
+  return {
+    kernels: ['td_broadcast_args_s32'],
+    scratchBytes: 0,
+    emit: (e) => `td_broadcast_args_s32(${length1}, ${e.pointer(a, 'read')}, ${length2}, ${e.pointer(b, 'read')}, ${length}, ${e.pointer(y, 'write')})`,
+  };
+});
