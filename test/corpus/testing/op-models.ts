@@ -675,6 +675,33 @@ export const opModels: OpModelSpec[] = [
     },
   },
   {
+    // The body's convolution needs scratch (DSP kernels): planned inside the body's arena, inside the WHILE's scratch.
+    name: 'while_conv_int8',
+    build: (m) => {
+      const x = m.input('int8', [1, 5, 5, 4], q8);
+      const count = m.tensor('float32', [1], undefined, Float32Array.from([2]), 'count');
+      const cond = subgraph(m, 'cond', (s) => {
+        const n = s.input('float32', [1]);
+        s.input('int8', [1, 5, 5, 4], q8);
+        s.op('CAST', {}, [n], [s.tensor('bool', [1])]);
+      });
+      const body = subgraph(m, 'body', (s) => {
+        const n = s.input('float32', [1]);
+        const v = s.input('int8', [1, 5, 5, 4], q8);
+        const next = s.tensor('float32', [1]);
+        s.op('SUB', { activation: 'none' }, [n, s.tensor('float32', [1], undefined, Float32Array.from([1]))], [next]);
+        const weights = s.constant('int8', [4, 3, 3, 4], [0.02, 0]);
+        const bias = s.tensor('int32', [4], [0.05 * 0.02, 0], Int32Array.from([40, -25, 0, 90]));
+        const y = s.tensor('int8', [1, 5, 5, 4], q8);
+        s.op('CONV_2D', { padding: 'same', strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, activation: 'none' }, [v, weights, bias], [y]);
+        s.outputs = [next, y];
+      });
+      const result = m.tensor('int8', [1, 5, 5, 4], q8);
+      m.op('WHILE', { cond, body }, [count, x], [m.tensor('float32', [1]), result]);
+      m.outputs = [result];
+    },
+  },
+  {
     name: 'while_int8',
     build: (m) => {
       const x = m.input('int8', [1, 6], q8);
