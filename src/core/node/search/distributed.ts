@@ -113,6 +113,17 @@ export class TrialQueue {
   }
 }
 
+/** How many trial jobs of a board's queue are completed, failed, running and waiting (to see what a search left). */
+export async function trialJobCounts(url: string, boardId: string): Promise<{ completed: number; failed: number; active: number; wait: number }> {
+  const queue = new Queue(trialQueueName(boardId), { connection: queueConnection(url) });
+  try {
+    const counts = await queue.getJobCounts('completed', 'failed', 'active', 'wait');
+    return { completed: counts.completed ?? 0, failed: counts.failed ?? 0, active: counts.active ?? 0, wait: counts.wait ?? 0 };
+  } finally {
+    await queue.close();
+  }
+}
+
 export interface TrialWorkerOptions {
   /** How long a trial may go without its worker renewing the claim before another worker takes it over (default 30 s). */
   lockDurationMs?: number;
