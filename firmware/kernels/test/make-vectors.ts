@@ -1538,6 +1538,31 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
       cases.push(binaryS8(random, `${kind.toLowerCase()}_s8 ${label}`, kind, { shape1: [1, 4, 8, 16], shape2: [1, 4, 8, 16], activation, quantization }));
     }
   }
+  // TRANSPOSE's runs: a matrix transpose of bytes four rows at a time (NHWC to NCHW, H x W = 30
+  // rows: two left over), dimensions of size 1 and neighbours merged, the innermost dimension
+  // kept (one copy per run, bytes and float32), and permutations with neither (element by element).
+  const transposes: [string, 'int8' | 'float32', number[], number[]][] = [
+    ['int8 NHWC to NCHW 5x6x7', 'int8', [1, 5, 6, 7], [0, 3, 1, 2]],
+    ['int8 size-1 dimensions 3x1x4x6', 'int8', [3, 1, 4, 6], [1, 0, 3, 2]],
+    ['int8 channels kept 2x3x4x5', 'int8', [2, 3, 4, 5], [0, 2, 1, 3]],
+    ['float32 rows kept 2x3x4', 'float32', [2, 3, 4], [1, 0, 2]],
+    ['int8 rank 3 4x6x9', 'int8', [4, 6, 9], [2, 0, 1]],
+    ['int8 rank 5 2x3x2x5x2', 'int8', [2, 3, 2, 5, 2], [4, 2, 0, 3, 1]],
+  ];
+  for (const [label, dtype, shape, perm] of transposes) {
+    const quantization: [number, number] | undefined = dtype === 'int8' ? [0.05, 3] : undefined;
+    cases.push(
+      planCase(random, `td_transpose ${label}`, {
+        type: 'TRANSPOSE',
+        inputs: [{ dtype, shape, quantization }, { dtype: 'int32', shape: [perm.length], data: Int32Array.from(perm) }],
+        outputs: [{ dtype, shape: perm.map((axis) => shape[axis]!), quantization }],
+        call: (c, p: any, [x], [y]) => {
+          c.declare(`const td_transpose_params params = {${p.elementBytes}, ${p.inputShape.length}, ${list(p.inputShape)}, ${list(p.perm)}};`);
+          return `td_transpose(&params, ${x}, ${y})`;
+        },
+      }),
+    );
+  }
   return cases;
 }
 
