@@ -1269,8 +1269,8 @@ td_status td_depthwise_conv2d_s16(const td_context *ctx,
                                   const td_dims *output_dims,
                                   int16_t *output);
 /**
- * Bytes of scratch td_depthwise_conv2d_s16 needs: 0 portable; DSP: 8 * K_h * K_w + 64 (a block of
- * four channels' taps as int16 lanes and their prepared requantizations).
+ * Bytes of scratch td_depthwise_conv2d_s16 needs: 0 portable; DSP: 2 * K_h * K_w * C + 16 * C (every
+ * tap as an int16 lane, a prepared requantization per channel).
  */
 int32_t td_depthwise_conv2d_s16_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 

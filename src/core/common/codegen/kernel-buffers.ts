@@ -39,12 +39,12 @@ export function conv2dS16BufferSize(dsp: boolean, _inputDims: Dims, filterDims: 
 }
 
 /**
- * td_depthwise_conv2d_s16_get_buffer_size: 0 portable; DSP: a four-channel block's taps as int16
- * lane pairs (two words a tap) and its four prepared requantizations (16 bytes each).
+ * td_depthwise_conv2d_s16_get_buffer_size: 0 portable; DSP: every tap of every channel as an int16
+ * lane (2 bytes) and a prepared requantization per channel (16 bytes).
  */
 export function depthwiseConv2dS16BufferSize(dsp: boolean, _inputDims: Dims, filterDims: Dims): number {
-  const [, filterHeight, filterWidth] = filterDims;
-  return dsp ? 8 * filterHeight * filterWidth + 64 : 0;
+  const [, filterHeight, filterWidth, channels] = filterDims;
+  return dsp ? 2 * filterHeight * filterWidth * channels + 16 * channels : 0;
 }
 
 /**

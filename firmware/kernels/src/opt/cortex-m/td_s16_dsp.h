@@ -64,9 +64,27 @@ TD_INLINE td_s16_requant td_s16_requant_of(const int64_t *bias, int32_t channel,
 /** The clamped int16 output of an int32 sum through a prepared requantization. */
 TD_INLINE int16_t td_s16_requant_apply(int32_t sum, const td_s16_requant *requant, const td_activation *activation)
 {
-    const int64_t value = requant->base + (int64_t)sum * requant->reduced;
-    return (int16_t)td_clamp_i32((int32_t)(uint32_t)(uint64_t)(value >> requant->total_shift), activation->min,
-                                 activation->max);
+    const int32_t shift = requant->total_shift;
+    uint32_t low = (uint32_t)(uint64_t)requant->base;
+    int32_t high = (int32_t)(requant->base >> 32);
+    int32_t value;
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+    /* One SMLAL: GCC widened both factors and multiplied in 64 bits (five instructions). */
+    __asm__("smlal %0, %1, %2, %3" : "+r"(low), "+r"(high) : "r"(sum), "r"(requant->reduced));
+#else
+    {
+        const uint64_t sum64 = (uint64_t)(((uint64_t)high << 32) | low) + (uint64_t)((int64_t)sum * requant->reduced);
+        low = (uint32_t)sum64;
+        high = (int32_t)(uint32_t)(sum64 >> 32);
+    }
+#endif
+    /* The 64-bit value shifted right by `shift` (8 ... 46), truncated to int32 as TFLite's cast. */
+    if (shift < 32) {
+        value = (int32_t)((low >> shift) | ((uint32_t)high << (32 - shift)));
+    } else {
+        value = high >> (shift - 32);
+    }
+    return (int16_t)td_clamp_i32(value, activation->min, activation->max);
 }
 
 #if TD_KERNELS_DSP
