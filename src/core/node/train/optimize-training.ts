@@ -48,12 +48,18 @@ export interface TrainingPipelineOptions {
   targetParams?: number;
   targetMacs?: number;
   importance?: 'l1' | 'l2' | 'taylor';
+  /** prune-channels: prune until the model fits this board's flash and RAM (`budget` of each, default 0.5). */
+  board?: string;
+  budget?: number;
+  /** prune-channels: steps towards the target with `stepEpochs` of fine-tuning between them. */
+  iterations?: number;
+  stepEpochs?: number;
   /** distill's teacher (default: the model itself, made float, before any pass). */
   teacher?: Graph;
   /**
    * A folder for checkpoints: each training pass saves its state there after every epoch, and a
    * run of the same pipeline with the same settings resumes from them (a cancelled or crashed
-   * job run again). Removed once the pipeline has finished.
+   * job run again). Removed once the run has finished (the variant evaluated).
    */
   checkpointDir?: string;
   signal?: AbortSignal;
@@ -159,7 +165,17 @@ export async function optimizeWithTraining(graph: Graph, options: TrainingPipeli
   const passOptions: Record<string, PassOptions> = {
     finetune: { ...shared, epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, optimizer: options.optimizer, patience: options.patience, maxSteps: options.maxSteps },
     distill: { ...shared, epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, optimizer: options.optimizer, patience: options.patience, maxSteps: options.maxSteps },
-    'prune-channels': { ...shared, ratio: options.ratio, targetParams: options.targetParams, targetMacs: options.targetMacs, importance: options.importance },
+    'prune-channels': {
+      ...shared,
+      ratio: options.ratio,
+      targetParams: options.targetParams,
+      targetMacs: options.targetMacs,
+      importance: options.importance,
+      board: options.board,
+      budget: options.budget,
+      iterations: options.iterations,
+      stepEpochs: options.stepEpochs,
+    },
     'qat-int8': { epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, optimizer: options.optimizer, patience: options.patience, maxSteps: options.maxSteps, ...shared, samples: Math.min(200, data.train.count) },
     'quantize-int8': { samples: Math.min(200, data.train.count) },
   };
@@ -187,8 +203,9 @@ export async function optimizeWithTraining(graph: Graph, options: TrainingPipeli
       options.onLog?.(entry);
     },
   });
-  if (options.checkpointDir) await rm(options.checkpointDir, { recursive: true, force: true });
   const accuracyAfter = await evaluate('variant', result.graph);
+  // Only now is the run done: a cancel while the variant was evaluated resumes without training again.
+  if (options.checkpointDir) await rm(options.checkpointDir, { recursive: true, force: true });
   const [parent, variant] = [analyzeModel(graph).totals, analyzeModel(result.graph).totals];
   return {
     graph: result.graph,
