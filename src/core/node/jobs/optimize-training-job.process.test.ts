@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,35 @@ describe('a training optimize job in a worker process', () => {
     expect(store.listVariants(projectId)).toHaveLength(variants);
     await host.idle();
   });
+
+  it('a job cancelled after its training and started again resumes from its checkpoint and makes the model an uninterrupted job makes', async () => {
+    // A few steps, cancelled while the variant is evaluated: the checkpoint holds the finished training.
+    const request = { variantId: lstmId, datasetId, passes: ['finetune'], epochs: 1, maxSteps: 3, seed: 5 };
+    const run = async (cancelAt?: RegExp) => {
+      const job = await jobs.startOptimize(request);
+      if (cancelAt) {
+        await jobReaches(job.id, (current) => cancelAt.test(current.step) || ended(current));
+        await jobs.cancel({ jobId: job.id });
+        await host.idle();
+        return store.getJob(job.id);
+      }
+      return jobReaches(job.id, ended);
+    };
+    const uninterrupted = await run();
+    expect(uninterrupted.status, uninterrupted.log.join('\n')).toBe('succeeded');
+    const checkpoints = join(directory, 'data', 'checkpoints');
+    expect(readdirSync(checkpoints)).toEqual([]);
+    const cancelled = await run(/^evaluating variant/);
+    expect(cancelled.status).toBe('cancelled');
+    expect(readdirSync(checkpoints)).toHaveLength(1);
+    const resumed = await run();
+    expect(resumed.status, resumed.log.join('\n')).toBe('succeeded');
+    expect(resumed.log).toContain('finetune: resumed from the checkpoint after epoch 1');
+    expect(resumed.log.filter((line) => line.startsWith('finetune: epoch '))).toHaveLength(0);
+    const [first, again] = [uninterrupted, resumed].map((job) => store.getVariant((job.result as OptimizeJobResult).variantId));
+    expect(again.fileHash).toBe(first.fileHash);
+    expect(readdirSync(checkpoints)).toEqual([]);
+  }, 400_000);
 
   it('refuses a training job without a dataset, with unknown passes or two pruning targets', async () => {
     await expect(jobs.startOptimize({ variantId: lstmId, passes: ['finetune'] })).rejects.toThrow('needs a dataset');
