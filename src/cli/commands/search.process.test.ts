@@ -119,10 +119,10 @@ describe('tinydeploy search', () => {
     expect(new Set(resumed.trials.map((trial) => JSON.stringify(trial.params))).size).toBe(3);
   });
 
-  it('refuses the GRU space until the IR has a GRU op, and an unknown space', async () => {
+  it('refuses the GRU space until the training engine can train a GRU, and an unknown space', async () => {
     const gru = await tinydeploy(['search', '--space', 'gru', '--dataset', sharedPath('datasets/st_har_lsm6dsl'), '--data-dir', join(scratch, 'unused')]);
     expect(gru.code).toBe(2);
-    expect(gru.stderr).toContain('needs a GRU op');
+    expect(gru.stderr).toContain('needs GRU training');
     const unknown = await tinydeploy(['search', '--space', 'nope', '--dataset', sharedPath('datasets/st_har_lsm6dsl'), '--data-dir', join(scratch, 'unused')]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('neither a built-in space (lstm, gru, ds-cnn, mlp) nor a readable file');
