@@ -1,7 +1,7 @@
 /**
  * Deploy & Profile figures on the emulated Cortex-M4F, side by side with TFLite Micro + CMSIS-NN.
  *
- *   npx tsx bench/deploy/run.ts [model-name ...]
+ *   npx tsx bench/deploy/run.ts [--board <id>] [model-name ...]
  *
  * For every shared model: `tinydeploy deploy` to virtual-m4f (build with the on-device profiler,
  * flash over GDB, 3 runs on TFLite Micro's own input where ../shared/vectors has one, else the
@@ -10,8 +10,12 @@
  * and start-up) and the wall time from build start to checked result. Next to them, TFLite Micro's
  * figures from ../shared/baseline/tflm_m4f.json (CMSIS-NN and reference kernels; its stack is
  * the painted high-water during Invoke, its flash text + rodata + data + model), with ratios
- * ours / theirs (below 1: TinyDeploy is smaller or faster). Writes bench/deploy/results.json and
- * bench/deploy/README.md.
+ * ours / theirs (below 1: TinyDeploy is smaller or faster). Code is flash minus the weights on both
+ * sides (ours: flash minus the weight arrays as emitted; theirs: flash minus the model file, whose
+ * bytes hold the weights with their quantization parameters), RAM is arena + stack high-water.
+ * Writes bench/deploy/results.json and bench/deploy/README.md (virtual-m4f, every model), or
+ * bench/deploy/results-<board>.json for another board (`--board virtual-m7`, `virtual-m55`: the
+ * same kernels on other cores; TFLite Micro's figures are the M4F's, so no ratios there).
  *
  * Instructions, not cycles: QEMU's -icount counts executed instructions, which is what both
  * sides are measured in.
@@ -21,7 +25,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { virtualM4f } from '../../src/core/common/boards/index.js';
+import { requireBoard, virtualM4f } from '../../src/core/common/boards/index.js';
 import { deployModelFile } from '../../src/core/node/deploy/deploy.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,6 +51,7 @@ interface BaselineRow {
   arenaBytes: number;
   stackBytesInvoke: number;
   flashBytes: number;
+  codeFlashExclModel: number;
 }
 
 interface DeployBenchRow {
@@ -59,25 +64,42 @@ interface DeployBenchRow {
   stackBytes: number;
   flashBytes: number;
   weightBytes: number;
+  /** Flash minus the weights as emitted. */
+  codeBytes: number;
+  /** The parts of the flash (weights, model code and parameters, kernels, runtime, start-up). */
+  flashParts: Record<string, number>;
   bitExact: boolean;
   passed: boolean;
   wallMs: number;
   wallBreakdownMs: { build: number; startAndFlash: number; runAndRead: number };
-  tflm: { cmsisNnInstructions: number; referenceInstructions?: number; arenaBytes: number; stackBytes: number; flashBytes: number } | null;
-  ratios: { instructionsVsCmsisNn: number | null; instructionsVsReference: number | null; arena: number | null; stack: number | null; flash: number | null } | null;
+  tflm: { cmsisNnInstructions: number; referenceInstructions?: number; arenaBytes: number; stackBytes: number; flashBytes: number; codeBytes: number } | null;
+  ratios: {
+    instructionsVsCmsisNn: number | null;
+    instructionsVsReference: number | null;
+    arena: number | null;
+    stack: number | null;
+    /** (arena + stack) / (arena + stack). */
+    ram: number | null;
+    flash: number | null;
+    code: number | null;
+  } | null;
 }
 
 const ratio = (ours: number, theirs: number | undefined) => (theirs ? Math.round((ours / theirs) * 1000) / 1000 : null);
 
 async function main() {
-  const only = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const boardAt = args.indexOf('--board');
+  const board = boardAt >= 0 ? requireBoard(args[boardAt + 1]) : virtualM4f;
+  const only = boardAt >= 0 ? args.filter((_, index) => index !== boardAt && index !== boardAt + 1) : args;
+  const measuredAgainstBaseline = board.id === virtualM4f.id;
   const baseline = JSON.parse(await readFile(join(sharedDir, 'baseline/tflm_m4f.json'), 'utf8')) as BaselineRow[];
   const results: DeployBenchRow[] = [];
   for (const entry of models.filter((model) => only.length === 0 || only.includes(model.name))) {
     const vector = join(sharedDir, 'vectors', `${entry.name}.input.bin`);
     const inputs = existsSync(vector) ? [new Uint8Array(await readFile(vector))] : undefined;
-    const result = await deployModelFile(join(sharedDir, 'models', entry.file), { board: virtualM4f, runs: 3, ...(inputs ? { inputs } : {}) });
-    const cmsis = baseline.find((row) => row.model === entry.name && row.kernels === 'cmsis_nn');
+    const result = await deployModelFile(join(sharedDir, 'models', entry.file), { board, runs: 3, ...(inputs ? { inputs } : {}) });
+    const cmsis = measuredAgainstBaseline ? baseline.find((row) => row.model === entry.name && row.kernels === 'cmsis_nn') : undefined;
     const reference = baseline.find((row) => row.model === entry.name && row.kernels === 'ref');
     const row: DeployBenchRow = {
       model: entry.name,
@@ -89,6 +111,8 @@ async function main() {
       stackBytes: result.stackBytes,
       flashBytes: result.flashBytes,
       weightBytes: result.build.weightBytes,
+      codeBytes: result.flashBytes - result.build.weightBytes,
+      flashParts: { ...result.build.flashParts },
       bitExact: result.bitExact,
       passed: result.passed,
       wallMs: Math.round(result.timings.totalMs),
@@ -104,6 +128,7 @@ async function main() {
             arenaBytes: cmsis.arenaBytes,
             stackBytes: cmsis.stackBytesInvoke,
             flashBytes: cmsis.flashBytes,
+            codeBytes: cmsis.codeFlashExclModel,
           }
         : null,
       ratios: cmsis
@@ -112,7 +137,9 @@ async function main() {
             instructionsVsReference: ratio(result.latency.value, reference?.instructionsPerInference),
             arena: ratio(result.arenaBytes, cmsis.arenaBytes),
             stack: ratio(result.stackBytes, cmsis.stackBytesInvoke),
+            ram: ratio(result.arenaBytes + result.stackBytes, cmsis.arenaBytes + cmsis.stackBytesInvoke),
             flash: ratio(result.flashBytes, cmsis.flashBytes),
+            code: ratio(result.flashBytes - result.build.weightBytes, cmsis.codeFlashExclModel),
           }
         : null,
     };
@@ -120,13 +147,15 @@ async function main() {
     results.push(row);
   }
   const document = {
-    board: virtualM4f.id,
-    machine: virtualM4f.qemu!.machine,
+    board: board.id,
+    machine: board.qemu?.machine,
     unit: 'instructions',
     note: 'ours / TFLite Micro ratios; below 1 means TinyDeploy is smaller or faster. TFLite Micro figures from ../shared/baseline/tflm_m4f.json.',
     models: results,
   };
-  if (only.length === 0) {
+  if (!measuredAgainstBaseline) {
+    await writeFile(join(here, `results-${board.id}.json`), JSON.stringify(document, null, 1) + '\n');
+  } else if (only.length === 0) {
     await writeFile(join(here, 'results.json'), JSON.stringify(document, null, 1) + '\n');
     await writeFile(join(here, 'README.md'), readme(results));
   }
@@ -136,8 +165,8 @@ function readme(rows: DeployBenchRow[]): string {
   const count = (value: number) => value.toLocaleString('en-US');
   const lines = rows.map((row) =>
     row.tflm
-      ? `| ${row.model} | ${count(row.instructionsPerInference)} | ${row.instructionsPerMac.toFixed(2)} | ${count(row.tflm.cmsisNnInstructions)} (${row.ratios!.instructionsVsCmsisNn}) | ${count(row.tflm.referenceInstructions ?? 0)} (${row.ratios!.instructionsVsReference}) | ${count(row.arenaBytes)} (${row.ratios!.arena}) | ${count(row.stackBytes)} (${row.ratios!.stack}) | ${count(row.flashBytes)} (${row.ratios!.flash}) | ${row.bitExact ? 'yes' : 'no'} | ${(row.wallMs / 1000).toFixed(1)} s |`
-      : `| ${row.model} | ${count(row.instructionsPerInference)} | ${row.instructionsPerMac.toFixed(2)} | – | – | ${count(row.arenaBytes)} | ${count(row.stackBytes)} | ${count(row.flashBytes)} | ${row.bitExact ? 'yes' : row.passed ? 'within 1e-4' : 'NO'} | ${(row.wallMs / 1000).toFixed(1)} s |`,
+      ? `| ${row.model} | ${count(row.instructionsPerInference)} | ${row.instructionsPerMac.toFixed(2)} | ${count(row.tflm.cmsisNnInstructions)} (${row.ratios!.instructionsVsCmsisNn}) | ${count(row.tflm.referenceInstructions ?? 0)} (${row.ratios!.instructionsVsReference}) | ${count(row.arenaBytes)} (${row.ratios!.arena}) | ${count(row.stackBytes)} (${row.ratios!.stack}) | ${count(row.flashBytes)} (${row.ratios!.flash}) | ${count(row.arenaBytes + row.stackBytes)} (${row.ratios!.ram}) | ${count(row.codeBytes)} (${row.ratios!.code}) | ${row.bitExact ? 'yes' : 'no'} | ${(row.wallMs / 1000).toFixed(1)} s |`
+      : `| ${row.model} | ${count(row.instructionsPerInference)} | ${row.instructionsPerMac.toFixed(2)} | – | – | ${count(row.arenaBytes)} | ${count(row.stackBytes)} | ${count(row.flashBytes)} | ${count(row.arenaBytes + row.stackBytes)} | ${count(row.codeBytes)} | ${row.bitExact ? 'yes' : row.passed ? 'within 1e-4' : 'NO'} | ${(row.wallMs / 1000).toFixed(1)} s |`,
   );
   return `# Deploy & Profile on the virtual Cortex-M4F
 
@@ -147,9 +176,12 @@ same emulated board (\`../shared/baseline/\`). In parentheses: ours / TFLite Mic
 faster). Instructions are counted by QEMU (\`-icount\`), not cycles. Flash is the whole firmware on both sides
 (ours includes the profiler runtime); stack is the painted high-water measured on the board on both sides. Wall time
 runs from build start to the checked result (build, QEMU start, flash over GDB, upload the input, 3 runs, read back).
+RAM is arena + stack; code is flash minus the weights (theirs: flash minus the model file, which also holds the
+weights' quantization parameters; ours: flash minus the weight arrays, so our folded per-channel multipliers, shifts
+and biases count as code). Other cores: \`--board virtual-m7\` or \`virtual-m55\` writes \`results-<board>.json\`.
 
-| model | instructions | per MAC | TFLM CMSIS-NN | TFLM reference | arena B | stack B | flash B | bit-exact | wall |
-|---|---:|---:|---:|---:|---:|---:|---:|---|---:|
+| model | instructions | per MAC | TFLM CMSIS-NN | TFLM reference | arena B | stack B | flash B | RAM B | code B | bit-exact | wall |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|
 ${lines.join('\n')}
 
 Full figures are in \`results.json\`.
