@@ -204,15 +204,26 @@ td_status td_conv2d_s16(const td_context *ctx,
             int32_t sums[4];
             int32_t k;
             td_conv2d_s16_block(filter + oc * length, (second - oc) * length, length, block, sums);
-            for (k = 0; k < 4; ++k) {
-                const int32_t channel = k < 2 ? oc : second;
-                int16_t *out = (k & 1) ? out1 : out0;
-                if (((k & 1) && !pair) || (k >= 2 && second == oc)) {
-                    continue;
+            if (params->wide) {
+                out0[oc] = td_s16_requant_apply(sums[0], &requants[oc], &params->activation);
+                if (pair) {
+                    out1[oc] = td_s16_requant_apply(sums[1], &requants[oc], &params->activation);
                 }
-                out[channel] = params->wide ? td_s16_requant_apply(sums[k], &requants[channel], &params->activation)
-                                            : td_requantize_s16_output(sums[k], bias, channel, 0, quant->multiplier[channel],
-                                                                       quant->shift[channel], &params->activation);
+                if (second != oc) {
+                    out0[second] = td_s16_requant_apply(sums[2], &requants[second], &params->activation);
+                    if (pair) {
+                        out1[second] = td_s16_requant_apply(sums[3], &requants[second], &params->activation);
+                    }
+                }
+            } else {
+                for (k = 0; k < 4; ++k) {
+                    const int32_t channel = k < 2 ? oc : second;
+                    if (((k & 1) && !pair) || (k >= 2 && second == oc)) {
+                        continue;
+                    }
+                    ((k & 1) ? out1 : out0)[channel] = td_requantize_s16_output(
+                        sums[k], bias, channel, 0, quant->multiplier[channel], quant->shift[channel], &params->activation);
+                }
             }
         }
     }
