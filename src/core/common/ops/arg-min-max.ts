@@ -21,7 +21,7 @@ export interface ArgMinMaxPlan {
 export const argMinMax = defineOp<ArgMinMaxPlan>({
   types: ['ARG_MAX', 'ARG_MIN'],
   minInputs: 2,
-  precisions: ['int8', 'float32'],
+  precisions: ['float32'],
   prepare(context) {
     const input = inputTensor(context, 0, 'input');
     const axisTensor = inputTensor(context, 1, 'axis');

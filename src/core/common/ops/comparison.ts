@@ -103,7 +103,7 @@ function prepareComparison(context: OpContext): ComparisonPlan {
 }
 
 export const comparisonOps = (['EQUAL', 'NOT_EQUAL', 'LESS', 'LESS_EQUAL', 'GREATER', 'GREATER_EQUAL'] as const).map((type) =>
-  defineOp<ComparisonPlan>({ types: [type], minInputs: 2, precisions: ['int8', 'float32'], prepare: prepareComparison }),
+  defineOp<ComparisonPlan>({ types: [type], minInputs: 2, precisions: ['float32'], prepare: prepareComparison }),
 );
 
 export interface LogicalPlan {
@@ -153,17 +153,9 @@ export interface SelectPlan {
   elementBytes: number;
 }
 
-/** Element steps of `shape` broadcast to `target` (same rank after padding with leading 1s). */
+/** Element steps of `shape` broadcast to `target` (which it must broadcast to): 0 along the broadcast dimensions. */
 export function stepsTo(shape: readonly number[], target: readonly number[]): number[] {
-  const rank = target.length;
-  const padded = [...new Array<number>(rank - shape.length).fill(1), ...shape];
-  const steps = new Array<number>(rank).fill(0);
-  let step = 1;
-  for (let d = rank - 1; d >= 0; d--) {
-    steps[d] = padded[d] === 1 && target[d] !== 1 ? 0 : step;
-    step *= padded[d];
-  }
-  return steps;
+  return broadcastShapes(shape, target)!.strides1;
 }
 
 function prepareSelect(context: OpContext): SelectPlan {
@@ -199,7 +191,9 @@ function prepareSelect(context: OpContext): SelectPlan {
   return { shape, conditionSteps: stepsTo(condition.shape, shape), xSteps: stepsTo(x.shape, shape), ySteps: stepsTo(y.shape, shape), elementBytes };
 }
 
-export const select = defineOp<SelectPlan>({ types: ['SELECT', 'SELECT_V2'], minInputs: 3, precisions: ['int8', 'float32'], preservesQuantization: { input: 1 }, prepare: prepareSelect });
+// The quantizer leaves SELECT in float: x and y would need one encoding, which it gives only to a
+// single data input; int8 SELECTs of imported models run as they are.
+export const select = defineOp<SelectPlan>({ types: ['SELECT', 'SELECT_V2'], minInputs: 3, precisions: ['float32'], prepare: prepareSelect });
 
 /** Calls `body(outIndex, index0, index1, …)` for every element of `shape`, each operand stepping by its own steps. */
 export function forEachStepped(shape: readonly number[], steps: readonly (readonly number[])[], body: (out: number, indices: readonly number[]) => void): void {
