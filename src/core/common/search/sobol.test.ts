@@ -42,6 +42,23 @@ describe('Sobol sequence', () => {
     }
   });
 
+  it('scrambled, gives a different design per seed that stays as even: one point per 1/16 in every dimension, one per 1/4 × 1/4 box in the first two', () => {
+    const points = (seed: number, count: number) => {
+      const sobol = new Sobol(8, { scramble: seed });
+      return Array.from({ length: count }, () => sobol.next());
+    };
+    const a = points(1, 16);
+    expect(points(1, 16)).toEqual(a);
+    expect(points(2, 16)).not.toEqual(a);
+    expect(a[0]).not.toEqual(new Array(8).fill(0));
+    for (const seed of [1, 2, 3]) {
+      const design = points(seed, 16);
+      for (let d = 0; d < 8; d++) expect(new Set(design.map((point) => Math.floor(point[d] * 16))).size).toBe(16);
+      expect(new Set(design.map((point) => `${Math.floor(point[0] * 4)},${Math.floor(point[1] * 4)}`)).size).toBe(16);
+      for (const point of design) for (const value of point) expect(value >= 0 && value < 1).toBe(true);
+    }
+  });
+
   it('refuses dimensions it has no direction numbers for', () => {
     expect(sobolMaxDimensions).toBe(21);
     expect(() => new Sobol(22)).toThrow(/22 dimensions, expected 1 to 21/);

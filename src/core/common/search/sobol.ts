@@ -1,12 +1,16 @@
 /**
- * The Sobol low-discrepancy sequence (unscrambled, Gray-code order, the first point 0), with the
- * direction numbers of Joe and Kuo (2008, `new-joe-kuo-6.21201`) for dimensions 2 to 21;
- * dimension 1 is the van der Corput sequence in base 2. The points equal SciPy's
- * `qmc.Sobol(scramble=False)`. Used as a space-filling baseline and as the architecture search's
- * initial design.
+ * The Sobol low-discrepancy sequence (Gray-code order), with the direction numbers of Joe and Kuo
+ * (2008, `new-joe-kuo-6.21201`) for dimensions 2 to 21; dimension 1 is the van der Corput sequence
+ * in base 2. Unscrambled, the first point is 0 and the points equal SciPy's
+ * `qmc.Sobol(scramble=False)`. Scrambled with a seed, each dimension's direction numbers go through
+ * a random lower-triangular binary matrix and every point gets a random digital shift (Matoušek's
+ * linear matrix scrambling, as SciPy's `scramble=True` does): a different, equally even design per
+ * seed, none of them starting at the corner. Used as a space-filling baseline and as the
+ * architecture search's initial design.
  */
 
 import { UsageError } from '../errors.js';
+import { seededRandom } from './random.js';
 
 /** Joe–Kuo rows for dimensions 2…: degree s, coefficients a, initial direction numbers m. */
 const joeKuo: readonly (readonly [number, number, readonly number[]])[] = [
@@ -53,18 +57,52 @@ function directions(dimension: number): Uint32Array {
   return v;
 }
 
+function parity(value: number): number {
+  let x = value >>> 0;
+  x ^= x >>> 16;
+  x ^= x >>> 8;
+  x ^= x >>> 4;
+  x ^= x >>> 2;
+  x ^= x >>> 1;
+  return x & 1;
+}
+
 /** A Sobol generator over `dimensions` coordinates; `next()` gives the next point in [0, 1)^d. */
 export class Sobol {
   private readonly v: Uint32Array[];
   private readonly x: Uint32Array;
   private index = 0;
 
-  constructor(readonly dimensions: number) {
+  constructor(
+    readonly dimensions: number,
+    options: { scramble?: number } = {},
+  ) {
     if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > sobolMaxDimensions) {
       throw new UsageError(`Sobol sequence: ${dimensions} dimensions, expected 1 to ${sobolMaxDimensions}`, { dimensions });
     }
     this.v = Array.from({ length: dimensions }, (_, d) => directions(d));
     this.x = new Uint32Array(dimensions);
+    if (options.scramble !== undefined) {
+      const random = seededRandom(options.scramble);
+      const bit = () => (random() < 0.5 ? 1 : 0);
+      for (let d = 0; d < dimensions; d++) {
+        // Row r of L (bit r counted from the most significant): ones on the diagonal, random bits left of it.
+        const rows = new Uint32Array(bits);
+        for (let r = 0; r < bits; r++) {
+          let row = 1 << (bits - 1 - r);
+          for (let c = 0; c < r; c++) if (bit()) row |= 1 << (bits - 1 - c);
+          rows[r] = row;
+        }
+        this.v[d] = this.v[d].map((value) => {
+          let scrambled = 0;
+          for (let r = 0; r < bits; r++) if (parity(rows[r] & value)) scrambled |= 1 << (bits - 1 - r);
+          return scrambled >>> 0;
+        });
+        let shift = 0;
+        for (let r = 0; r < bits; r++) if (bit()) shift |= 1 << r;
+        this.x[d] = shift >>> 0;
+      }
+    }
   }
 
   next(): number[] {

@@ -5,7 +5,7 @@
  * exactly what it would have suggested without the interruption.
  *
  * - `random`: uniform over the space.
- * - `sobol`: the Sobol sequence's point number `history.length`, decoded onto the space.
+ * - `sobol`: point number `history.length` of the Sobol sequence scrambled by the seed, decoded onto the space.
  * - `bo`: ParEGO (Knowles 2006). After an initial Sobol design, each step draws a weight vector λ
  *   uniformly from the simplex, normalises each objective to [0, 1] over the feasible trials and
  *   scalarises them by the augmented Chebyshev function max_i λ_i f_i + ρ Σ λ_i f_i (ρ = 0.05);
@@ -49,10 +49,10 @@ export interface OptimizerOptions {
   rho?: number;
 }
 
-function sobolPoint(space: SearchSpace, index: number): Candidate {
-  const sobol = new Sobol(space.parameters.length);
-  // Point 0 is the corner of the cube (every parameter at its minimum): start one further.
-  sobol.skip(index + 1);
+/** Point `index` of the Sobol sequence scrambled by `seed` (each seed its own even design), on the space. */
+function sobolPoint(space: SearchSpace, index: number, seed: number): Candidate {
+  const sobol = new Sobol(space.parameters.length, { scramble: seed });
+  sobol.skip(index);
   return decodePoint(space, sobol.next());
 }
 
@@ -124,9 +124,8 @@ class SobolOptimizer implements SearchOptimizer {
     private readonly seed: number,
   ) {}
   suggest(history: readonly Observation[]): Candidate {
-    // The seed shifts where in the sequence a search starts (seeds give different, equally even designs).
-    const offset = this.seed % 1024;
-    return untried(this.space, history, (attempt) => sobolPoint(this.space, offset + history.length + attempt * 7919));
+    // The seed scrambles the sequence: seeds give different, equally even designs.
+    return untried(this.space, history, (attempt) => sobolPoint(this.space, history.length + attempt * 7919, this.seed));
   }
 }
 
@@ -145,7 +144,7 @@ class BayesianOptimizer implements SearchOptimizer {
     const { space } = this;
     const feasible = history.filter((observation) => observation.feasible && observation.objectives);
     if (history.length < this.initial || feasible.length < 2 || history.filter((o) => !o.pending).length < 2) {
-      return untried(space, history, (attempt) => sobolPoint(space, (this.seed % 1024) + history.length + attempt * 7919));
+      return untried(space, history, (attempt) => sobolPoint(space, history.length + attempt * 7919, this.seed));
     }
     const random = seededRandom(stepSeed(this.seed, history.length));
     const count = feasible[0].objectives!.length;
