@@ -53,9 +53,12 @@ td_status td_depthwise_conv2d_s16(const td_context *ctx,
     for (block = 0; block < channels; block += 4) {
         td_word *to = weights + (block / 4) * taps * 2;
         for (t = 0; t < taps; ++t) {
-            const int8_t *w = filter + t * channels + block;
-            to[2 * t] = td_pack16(w[0], w[1]);
-            to[2 * t + 1] = td_pack16(w[2], w[3]);
+            /* Four channels' weights: SXTB16 gives (w0, w2) and (w1, w3), the interleave (w0, w1) and (w2, w3). */
+            const uint32_t w = td_read_u32(filter + t * channels + block);
+            uint32_t low, high;
+            td_s16_interleave(td_sxtb16(w), td_sxtb16_ror8(w), &low, &high);
+            to[2 * t] = low;
+            to[2 * t + 1] = high;
         }
     }
     for (batch = 0; batch < output_dims->n; ++batch) {
