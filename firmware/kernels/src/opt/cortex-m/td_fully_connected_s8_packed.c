@@ -5,7 +5,7 @@
  * Four rows at a time, eight inputs per step: one LDRD of the inputs and four SXTB16 shared by
  * the rows, then per row one LDRD of its eight packed weights, four SXTB16 and four SMLAD (43
  * instructions per 32 MACs, against 50 for TD_DOT_FOUR_ROWS's four-input steps, whose weight
- * rows lie apart and are loaded one word at a time). The accumulators start from the bias (the
+ * rows lie apart and are loaded one word at a time), two steps per loop. The accumulators start from the bias (the
  * input offset folded in by the generator); the requantization is td_dsp.h's fast form with the
  * output offset in its rounding, which the generator has checked holds for every row.
  */
@@ -31,43 +31,48 @@
     "smlad   %[" S "], %[t], %[xb], %[" S "]\n\t"              \
     "sxtb16  %[wb], %[wb], ror #8\n\t"                         \
     "smlad   %[" S "], %[wb], %[xob], %[" S "]\n\t"
+#define TD_FC_PACKED_STEP                                                                                     \
+    "ldrd    %[xa], %[xb], [%[vp]], #8\n\t"                                                                     \
+    "sxtb16  %[xoa], %[xa], ror #8\n\t"                                                                         \
+    "sxtb16  %[xa], %[xa]\n\t"                                                                                  \
+    "sxtb16  %[xob], %[xb], ror #8\n\t"                                                                         \
+    "sxtb16  %[xb], %[xb]\n\t" TD_FC_PACKED_ROW("s0") TD_FC_PACKED_ROW("s1") TD_FC_PACKED_ROW("s2") TD_FC_PACKED_ROW("s3")
+/* Two steps per loop; an odd count enters at the second (`t` holds the count's parity on entry). */
 #define TD_DOT_FOUR_PACKED(values, values_end, weights, acc0, acc1, acc2, acc3)                                \
     do {                                                                                                      \
-        uint32_t td_xa_, td_xb_, td_xoa_, td_xob_, td_wa_, td_wb_, td_t_;                                     \
-        __asm__("1:\n\t"                                                                                      \
-                "ldrd    %[xa], %[xb], [%[vp]], #8\n\t"                                                       \
-                "sxtb16  %[xoa], %[xa], ror #8\n\t"                                                           \
-                "sxtb16  %[xa], %[xa]\n\t"                                                                    \
-                "sxtb16  %[xob], %[xb], ror #8\n\t"                                                           \
-                "sxtb16  %[xb], %[xb]\n\t" TD_FC_PACKED_ROW("s0") TD_FC_PACKED_ROW("s1") TD_FC_PACKED_ROW("s2")  \
-                    TD_FC_PACKED_ROW("s3") "cmp     %[vp], %[end]\n\t"                                         \
-                                           "bne     1b"                                                        \
+        uint32_t td_xa_, td_xb_, td_xoa_, td_xob_, td_wa_, td_wb_;                                            \
+        uint32_t td_t_ = (uint32_t)(((values_end) - (values)) >> 3) & 1u;                                     \
+        __asm__("cmp     %[t], #0\n\t"                                                                         \
+                "bne     2f\n\t"                                                                               \
+                "1:\n\t" TD_FC_PACKED_STEP "2:\n\t" TD_FC_PACKED_STEP "cmp     %[vp], %[end]\n\t"                \
+                "bne     1b"                                                                                  \
                 : [s0] "+r"(acc0), [s1] "+r"(acc1), [s2] "+r"(acc2), [s3] "+r"(acc3), [vp] "+r"(values),          \
                   [wp] "+r"(weights), [xa] "=&r"(td_xa_), [xb] "=&r"(td_xb_), [xoa] "=&r"(td_xoa_),                \
-                  [xob] "=&r"(td_xob_), [wa] "=&r"(td_wa_), [wb] "=&r"(td_wb_), [t] "=&r"(td_t_)                   \
+                  [xob] "=&r"(td_xob_), [wa] "=&r"(td_wa_), [wb] "=&r"(td_wb_), [t] "+&r"(td_t_)                  \
                 : [end] "r"(values_end)                                                                       \
                 : "cc", "memory");                                                                           \
     } while (0)
 #endif
 /* The C twin (the same sums), also the path of an input row that is not word-aligned (LDRD needs it). */
+#define TD_FC_PACKED_ROW_C(acc, offset)                                                                       \
+    do {                                                                                                      \
+        const uint32_t td_wa_ = td_read_u32((weights) + (offset)), td_wb_ = td_read_u32((weights) + (offset) + 4); \
+        (acc) = td_smlad(td_sxtb16(td_wa_), td_xa_, (acc));                                                   \
+        (acc) = td_smlad(td_sxtb16_ror8(td_wa_), td_xoa_, (acc));                                             \
+        (acc) = td_smlad(td_sxtb16(td_wb_), td_xb_, (acc));                                                   \
+        (acc) = td_smlad(td_sxtb16_ror8(td_wb_), td_xob_, (acc));                                             \
+    } while (0)
 #define TD_DOT_FOUR_PACKED_C(values, values_end, weights, acc0, acc1, acc2, acc3)                              \
     do {                                                                                                      \
         do {                                                                                                  \
             const uint32_t td_a_ = td_read_u32(values), td_b_ = td_read_u32((values) + 4);                    \
             const uint32_t td_xa_ = td_sxtb16(td_a_), td_xoa_ = td_sxtb16_ror8(td_a_);                         \
             const uint32_t td_xb_ = td_sxtb16(td_b_), td_xob_ = td_sxtb16_ror8(td_b_);                         \
-            int32_t *const td_acc_[4] = {&(acc0), &(acc1), &(acc2), &(acc3)};                                 \
-            int td_row_;                                                                                      \
-            for (td_row_ = 0; td_row_ < 4; ++td_row_) {                                                       \
-                const uint32_t td_wa_ = td_read_u32(weights), td_wb_ = td_read_u32((weights) + 4);            \
-                int32_t td_s_ = *td_acc_[td_row_];                                                            \
-                td_s_ = td_smlad(td_sxtb16(td_wa_), td_xa_, td_s_);                                           \
-                td_s_ = td_smlad(td_sxtb16_ror8(td_wa_), td_xoa_, td_s_);                                     \
-                td_s_ = td_smlad(td_sxtb16(td_wb_), td_xb_, td_s_);                                           \
-                td_s_ = td_smlad(td_sxtb16_ror8(td_wb_), td_xob_, td_s_);                                     \
-                *td_acc_[td_row_] = td_s_;                                                                    \
-                (weights) += 8;                                                                               \
-            }                                                                                                 \
+            TD_FC_PACKED_ROW_C(acc0, 0);                                                                      \
+            TD_FC_PACKED_ROW_C(acc1, 8);                                                                      \
+            TD_FC_PACKED_ROW_C(acc2, 16);                                                                     \
+            TD_FC_PACKED_ROW_C(acc3, 24);                                                                     \
+            (weights) += 32;                                                                                  \
             (values) += 8;                                                                                    \
         } while ((values) != (values_end));                                                                   \
     } while (0)
@@ -76,11 +81,55 @@
 #endif
 
 /** The fast requantization (offset folded into the rounding) and the clamp of one row. */
-TD_INLINE int8_t td_fc_packed_output(const td_fc_packed_params *params, int32_t acc)
+#define TD_FC_PACKED_OUTPUT(acc) \
+    ((int8_t)td_clamp_i32(td_requant_fast((acc), multiplier, right_shift, rounding), min, max))
+
+#if TD_DSP_ASM
+/**
+ * One block of four rows over a word-aligned input whose depth is a multiple of eight (the
+ * usual case): the assembly loop and the requantization with nothing else live, so that the
+ * compiler keeps the loop's fourteen registers without spilling around it; `top` (a constant)
+ * says the activation's maximum is 127, which SSAT gives. Returns the next block's weights.
+ */
+TD_INLINE const int8_t *td_fc_packed_block(const int8_t *values,
+                                          const int8_t *values_end,
+                                          const int8_t *weights,
+                                          const int32_t *bias,
+                                          int8_t *out,
+                                          const td_fc_packed_params *params,
+                                          int top)
 {
-    return (int8_t)td_clamp_i32(td_requant_fast(acc, params->multiplier, params->right_shift, params->rounding),
-                                params->activation.min, params->activation.max);
+    int32_t acc0 = bias[0], acc1 = bias[1], acc2 = bias[2], acc3 = bias[3];
+    TD_DOT_FOUR_PACKED(values, values_end, weights, acc0, acc1, acc2, acc3);
+    {
+        const int32_t multiplier = params->multiplier, right_shift = params->right_shift, rounding = params->rounding;
+        const int32_t min = params->activation.min, max = params->activation.max;
+#define TD_FC_BLOCK_OUTPUT(acc)                                                               \
+    (top ? td_max_i32(td_ssat8(td_requant_fast((acc), multiplier, right_shift, rounding)), min) \
+         : td_clamp_i32(td_requant_fast((acc), multiplier, right_shift, rounding), min, max))
+        const int32_t value0 = TD_FC_BLOCK_OUTPUT(acc0), value1 = TD_FC_BLOCK_OUTPUT(acc1);
+        const int32_t value2 = TD_FC_BLOCK_OUTPUT(acc2), value3 = TD_FC_BLOCK_OUTPUT(acc3);
+#undef TD_FC_BLOCK_OUTPUT
+        out[0] = (int8_t)value0;
+        out[1] = (int8_t)value1;
+        out[2] = (int8_t)value2;
+        out[3] = (int8_t)value3;
+    }
+    return weights;
 }
+
+/** td_fc_packed_block for an activation whose maximum is 127, and for any other. */
+TD_NOINLINE static const int8_t *td_fc_packed_block_top(const int8_t *values, const int8_t *values_end, const int8_t *weights,
+                                                       const int32_t *bias, int8_t *out, const td_fc_packed_params *params)
+{
+    return td_fc_packed_block(values, values_end, weights, bias, out, params, 1);
+}
+TD_NOINLINE static const int8_t *td_fc_packed_block_any(const int8_t *values, const int8_t *values_end, const int8_t *weights,
+                                                       const int32_t *bias, int8_t *out, const td_fc_packed_params *params)
+{
+    return td_fc_packed_block(values, values_end, weights, bias, out, params, 0);
+}
+#endif
 
 td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
                                        int32_t batches,
@@ -94,12 +143,31 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
     const int32_t grouped = input_depth & ~7;
     const int32_t rest = input_depth - grouped;
     const int32_t blocked = output_depth & ~3;
+    /* In locals: the assembly's memory clobber would have them reloaded for every row. */
+    const int32_t multiplier = params->multiplier, right_shift = params->right_shift, rounding = params->rounding;
+    const int32_t min = params->activation.min, max = params->activation.max;
     int32_t batch, out_c, d;
     for (batch = 0; batch < batches; ++batch) {
         const int8_t *const input_row = input + batch * input_depth;
         int8_t *const output_row = output + batch * output_depth;
         const int8_t *weights = packed_filter;
-        for (out_c = 0; out_c < blocked; out_c += 4) {
+        out_c = 0;
+#if TD_DSP_ASM
+        if (rest == 0 && grouped > 0 && ((uintptr_t)input_row & 3u) == 0) {
+            if (max == 127) {
+                for (; out_c < blocked; out_c += 4) {
+                    weights = td_fc_packed_block_top(input_row, input_row + grouped, weights, bias + out_c, output_row + out_c,
+                                                     params);
+                }
+            } else {
+                for (; out_c < blocked; out_c += 4) {
+                    weights = td_fc_packed_block_any(input_row, input_row + grouped, weights, bias + out_c, output_row + out_c,
+                                                     params);
+                }
+            }
+        }
+#endif
+        for (; out_c < blocked; out_c += 4) {
             int32_t acc0 = bias[out_c], acc1 = bias[out_c + 1], acc2 = bias[out_c + 2], acc3 = bias[out_c + 3];
             if (grouped > 0) {
                 const int8_t *values = input_row;
@@ -117,10 +185,14 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
                 acc3 += (int32_t)weights[3 * rest + d] * value;
             }
             weights += 4 * rest;
-            output_row[out_c] = td_fc_packed_output(params, acc0);
-            output_row[out_c + 1] = td_fc_packed_output(params, acc1);
-            output_row[out_c + 2] = td_fc_packed_output(params, acc2);
-            output_row[out_c + 3] = td_fc_packed_output(params, acc3);
+            {
+                const int32_t value0 = TD_FC_PACKED_OUTPUT(acc0), value1 = TD_FC_PACKED_OUTPUT(acc1);
+                const int32_t value2 = TD_FC_PACKED_OUTPUT(acc2), value3 = TD_FC_PACKED_OUTPUT(acc3);
+                output_row[out_c] = (int8_t)value0;
+                output_row[out_c + 1] = (int8_t)value1;
+                output_row[out_c + 2] = (int8_t)value2;
+                output_row[out_c + 3] = (int8_t)value3;
+            }
         }
         for (; out_c < output_depth; ++out_c) {
             int32_t acc = bias[out_c];
@@ -132,7 +204,7 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
             }
             for (; d < input_depth; ++d) acc += (int32_t)weights[d] * input_row[d];
             weights += input_depth;
-            output_row[out_c] = td_fc_packed_output(params, acc);
+            output_row[out_c] = TD_FC_PACKED_OUTPUT(acc);
         }
     }
     return TD_OK;
