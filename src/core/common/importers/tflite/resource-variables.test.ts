@@ -40,19 +40,19 @@ describe('resource variables', () => {
     expect(graph.tensors[1]).toMatchObject({ name: 'acc', dtype: 'float32', shape: [1, 4], variable: true });
     expect(Array.from(graph.tensors[1].data as Float32Array)).toEqual([1, 2, 3, 4]);
     const streaming = new Interpreter(graph, { state: 'streaming' });
-    expect(Array.from(streaming.run([ones]).outputs[0])).toEqual([2, 3, 4, 5]);
-    expect(Array.from(streaming.run([ones]).outputs[0])).toEqual([3, 4, 5, 6]);
+    expect(Array.from(streaming.run([ones]).outputs[0] as Float32Array)).toEqual([2, 3, 4, 5]);
+    expect(Array.from(streaming.run([ones]).outputs[0] as Float32Array)).toEqual([3, 4, 5, 6]);
     streaming.resetState();
-    expect(Array.from(streaming.run([ones]).outputs[0])).toEqual([2, 3, 4, 5]);
+    expect(Array.from(streaming.run([ones]).outputs[0] as Float32Array)).toEqual([2, 3, 4, 5]);
     const independent = new Interpreter(graph);
     independent.run([ones]);
-    expect(Array.from(independent.run([ones]).outputs[0])).toEqual([2, 3, 4, 5]);
+    expect(Array.from(independent.run([ones]).outputs[0] as Float32Array)).toEqual([2, 3, 4, 5]);
   });
 
   it('an initial value equal to what a reset gives is not kept (zeros; the zero point for int8)', () => {
     const graph = importModel(exportTflite(accumulator()), 'acc.tflite');
     expect(graph.tensors[1].data).toBeUndefined();
-    expect(Array.from(new Interpreter(graph).run([ones]).outputs[0])).toEqual([1, 1, 1, 1]);
+    expect(Array.from(new Interpreter(graph).run([ones]).outputs[0] as Float32Array)).toEqual([1, 1, 1, 1]);
   });
 
   it('remove-dead-code keeps ASSIGN_VARIABLE, whose effect is the next run’s state', () => {
@@ -69,9 +69,9 @@ describe('resource variables', () => {
     expect(quantized.tensors.find((tensor) => tensor.variable)?.dtype).toBe('float32');
     // The first run within a few int8 steps of the float sums; the state then carries the quantized sum on.
     const streaming = new Interpreter(quantized, { state: 'streaming' });
-    const first = Array.from(streaming.run([ones]).outputs[0]);
+    const first = Array.from(streaming.run([ones]).outputs[0] as Float32Array);
     first.forEach((value, i) => expect(Math.abs(value - [2, 3, 4, 5][i])).toBeLessThan(0.25));
-    expect(Array.from(streaming.run([ones]).outputs[0])).not.toEqual(first);
+    expect(Array.from(streaming.run([ones]).outputs[0] as Float32Array)).not.toEqual(first);
   });
 
   it('refuses a variable whose values disagree on the type, naming the variable', () => {
