@@ -19,6 +19,9 @@ import { type PassStep, type PipelineProgress, runPipeline } from '../../common/
 import { RealValuedRunner, argmax } from '../../common/passes/quantize/metrics.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { type SplitData, loadTrainingData } from './data.js';
+import { DatasetError } from '../../common/errors.js';
+import { elementCount } from '../../common/ir/tensor.js';
+import { readTimeSeries, windowSplit } from '../search/time-series.js';
 import { type TrainingBackend, loadTrainingEngine } from './engine.js';
 import './passes/distill.js';
 import './passes/finetune.js';
@@ -31,7 +34,15 @@ export const trainingPasses: readonly string[] = ['finetune', 'prune-channels', 
 export interface TrainingPipelineOptions {
   /** Pass names in order, e.g. ['prune-channels', 'finetune']. */
   passes: readonly string[];
-  dataset: Dataset;
+  /** The dataset (absent with `timeSeries`). */
+  dataset?: Dataset;
+  /**
+   * Windowed time series from a folder of class folders of CSV files (the accelerometer activity
+   * set), read as the architecture search reads them (`search/time-series.ts`): windows of
+   * `window` steps every `stride` steps, the label from the folder, the held-out and validation
+   * parts whole files at the end so that overlapping windows never straddle them.
+   */
+  timeSeries?: { directory: string; window: number; stride: number; filesPerClass?: number; scale?: number };
   holdout?: number;
   validation?: number;
   /** Read only the first `limit` samples of the dataset (tests, quick looks). */
@@ -134,6 +145,22 @@ const checkpointed: readonly string[] = ['finetune', 'distill', 'qat-int8'];
 
 const prepare = ['dequantize-hybrid-weights', 'fold-constants', 'remove-noop-reshapes', 'fuse-activation', 'remove-dead-code'];
 
+/** The training, validation and held-out parts the options name (a dataset, or windows of a time-series folder). */
+async function trainingData(graph: Graph, options: TrainingPipelineOptions): Promise<SplitData> {
+  const { holdout, validation, limit, signal } = options;
+  if (options.timeSeries) {
+    const { directory, window, stride, filesPerClass, scale } = options.timeSeries;
+    const set = await readTimeSeries(directory, { filesPerClass, scale });
+    const expected = elementCount(graph.tensors[graph.inputs[0]].shape);
+    if (window * set.channels !== expected) {
+      throw new DatasetError(`time series ${set.name}: windows of ${window} steps × ${set.channels} channels are ${window * set.channels} values, the model's input takes ${expected}`);
+    }
+    return windowSplit(set, window, stride, { holdout, validation });
+  }
+  if (!options.dataset) throw new DatasetError('training needs a dataset or a time-series folder');
+  return loadTrainingData(options.dataset, graph, { holdout, validation, limit, signal });
+}
+
 /** Runs a training pipeline on `graph` (see the module comment). */
 export async function optimizeWithTraining(graph: Graph, options: TrainingPipelineOptions): Promise<{ graph: Graph; report: TrainingReport }> {
   const started = performance.now();
@@ -150,7 +177,7 @@ export async function optimizeWithTraining(graph: Graph, options: TrainingPipeli
 
   onProgress?.({ stage: 'loading', detail: 'reading the dataset' });
   const floatGraph = (await runPipeline(graph, prepare, { signal })).graph;
-  const data = await loadTrainingData(options.dataset, floatGraph, { holdout: options.holdout, validation: options.validation, limit: options.limit, signal });
+  const data = await trainingData(floatGraph, options);
   const { split } = data;
   note(
     `dataset ${split.dataset}: training on samples ${split.train[0]}-${split.train[0] + split.train[1] - 1}` +
