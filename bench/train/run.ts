@@ -14,6 +14,11 @@
  *    (its last 10% for early stopping), held-out accuracy on the last 20% with the interpreter;
  *    against the same 5-unit architecture trained from scratch (seeded Glorot weights) for as
  *    many epochs.
+ * 3. `int8` (only when named): the pruned MNIST LSTM (one-shot L1 to a quarter, distilled from the
+ *    unpruned model, `TRAIN_EPOCHS` epochs), then int8 twice: post-training quantization
+ *    (quantize-int8, 200 calibration samples) and quantization-aware training (qat-int8,
+ *    `QAT_EPOCHS` epochs at a tenth of the learning rate); both deployed on virtual-m4f
+ *    (instructions, arena, flash, bit-exact) and measured on the held-out fifth.
  *
  * Writes bench/train/results.json (the README quotes it).
  */
@@ -34,12 +39,18 @@ import { interpreterAccuracy } from '../../src/core/node/train/optimize-training
 import { batchTensor, crossEntropy, seededRandom } from '../../src/core/node/train/trainer.js';
 import '../../src/core/node/train/passes/finetune.js';
 import '../../src/core/node/train/passes/prune-channels.js';
+import '../../src/core/node/train/passes/distill.js';
+import '../../src/core/node/train/passes/qat-int8.js';
+import { virtualM4f } from '../../src/core/common/boards/index.js';
+import { deployGraph } from '../../src/core/node/deploy/deploy.js';
+import { exportTflite } from '../../src/core/common/exporters/index.js';
+import { mkdirSync } from 'node:fs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sharedDir = process.env.TINYDEPLOY_SHARED ?? resolve(here, '../../../shared');
 const resultsPath = join(here, 'results.json');
 const parts = process.argv.slice(2);
-const wanted = (part: string) => parts.length === 0 || parts.includes(part);
+const wanted = (part: string) => parts.length === 0 || (parts.includes(part) && part !== 'int8');
 const results: Record<string, unknown> = {};
 /** Writes this run's parts over what results.json holds (another run may have written other parts meanwhile). */
 const save = () => {
@@ -190,6 +201,46 @@ async function lstmPart(variant: 'lstm' | 'distill'): Promise<void> {
   await record('same 5-unit architecture from scratch (Glorot, seed 1)', [finetune({ patience: 0 })], fromScratch(oneShot, 1));
 }
 
+async function int8Part(): Promise<void> {
+  const backend = (process.env.TRAIN_BACKEND ?? 'wasm') as TrainingBackend;
+  const epochs = Number(process.env.TRAIN_EPOCHS ?? 20);
+  const qatEpochs = Number(process.env.QAT_EPOCHS ?? 4);
+  const graph = await lstmModel();
+  const data = await loadTrainingData(await openDataset(join(sharedDir, 'datasets/mnist')), graph, { holdout: 0.2, validation: 0.1 });
+  const accuracy = (model: Graph) => interpreterAccuracy(model, data.heldOut);
+  const params = (model: Graph) => analyzeModel(model).totals.params;
+  const calibration = { count: data.train.count, sample: (i: number) => [data.train.inputs.subarray(i * data.train.sampleSize, (i + 1) * data.train.sampleSize)] };
+  const resources = { training: { ...data, teacher: graph }, calibration };
+  const log: string[] = [];
+  const onLog = (entry: { pass: string; message: string }) => {
+    log.push(`${entry.pass}: ${entry.message}`);
+    if (/^epoch|^trained|^resumed|^quantized/.test(entry.message)) console.log(`  ${entry.pass}: ${entry.message}`);
+  };
+  const started = performance.now();
+  const training = { backend, learningRate: 3e-3, patience: 5, seed: 1 };
+  const pruned = (
+    await runPipeline(graph, [{ pass: 'prune-channels', options: { targetParams: Math.floor(params(graph) / 4) } }, { pass: 'distill', options: { ...training, epochs, alpha: 0.7, temperature: 2 } }], { resources, onLog })
+  ).graph;
+  const floatSeconds = Math.round((performance.now() - started) / 1000);
+  mkdirSync(join(here, 'tmp'), { recursive: true });
+  writeFileSync(join(here, 'tmp/lstm-pruned.tflite'), exportTflite(pruned));
+  const deploy = async (name: string, model: Graph) => {
+    const result = await deployGraph(model, { board: virtualM4f, name: `${name}.tflite`, hash: `bench:${name}`, runs: 2 });
+    return { instructions: result.latency.value, arenaBytes: result.arenaBytes, flashBytes: result.flashBytes, bitExact: result.bitExact };
+  };
+  const rows: Record<string, unknown>[] = [{ name: 'pruned float (prune-channels + distill)', params: params(pruned), heldOutAccuracy: await accuracy(pruned), seconds: floatSeconds, ...(await deploy('lstm_pruned_float', pruned)) }];
+  const ptqStarted = performance.now();
+  const ptq = (await runPipeline(pruned, [{ pass: 'quantize-int8', options: { samples: 200 } }], { resources, onLog })).graph;
+  rows.push({ name: 'PTQ int8 (quantize-int8, 200 samples)', params: params(ptq), heldOutAccuracy: await accuracy(ptq), seconds: Math.round((performance.now() - ptqStarted) / 1000), ...(await deploy('lstm_pruned_ptq', ptq)) });
+  const qatStarted = performance.now();
+  const qat = (await runPipeline(pruned, [{ pass: 'qat-int8', options: { ...training, learningRate: 3e-4, patience: 0, epochs: qatEpochs, samples: 200 } }], { resources, onLog })).graph;
+  rows.push({ name: `QAT int8 (qat-int8, ${qatEpochs} epochs)`, params: params(qat), heldOutAccuracy: await accuracy(qat), seconds: Math.round((performance.now() - qatStarted) / 1000), ...(await deploy('lstm_pruned_qat', qat)) });
+  for (const row of rows) console.log(JSON.stringify(row));
+  results.int8 = { model: 'trained_lstm', accuracyBefore: await accuracy(graph), epochs, qatEpochs, backend, split: data.split, board: 'virtual-m4f', rows, log, date: new Date().toISOString() };
+  save();
+}
+
+if (parts.includes('int8')) await int8Part();
 if (wanted('steps')) await stepsPart();
 if (wanted('lstm')) await lstmPart('lstm');
 if (parts.includes('distill')) await lstmPart('distill');
