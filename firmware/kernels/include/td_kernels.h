@@ -979,6 +979,24 @@ td_status td_sum_s8(const td_sum_params *params, int32_t outer, int32_t reduce, 
 td_status td_sum_s16(const td_sum_params *params, int32_t outer, int32_t reduce, int32_t inner, const int16_t *input, int16_t *output);
 td_status td_sum_f32(int32_t outer, int32_t reduce, int32_t inner, const float *input, float *output);
 
+/**
+ * CUMSUM over the middle axis of [outer][depth][inner] (exclusive, reverse: 0 or 1). float32:
+ * reference_ops::CumSum. int8: TFLite Micro's 8-bit path — (x + input_offset) << left_shift scaled
+ * by `input`, the accumulator starting from the scaled input_offset, the sum scaled by `output`,
+ * plus output_offset, clamped (both scalings MultiplyByQuantizedMultiplierSmallerThanOneExp).
+ */
+typedef struct {
+    int32_t input_offset;  /* -input zero point */
+    int32_t output_offset; /* output zero point */
+    int32_t left_shift;
+    td_requant input;
+    td_requant output;
+    td_activation activation;
+} td_cumsum_params_s8;
+
+td_status td_cumsum_s8(const td_cumsum_params_s8 *params, int32_t outer, int32_t depth, int32_t inner, int32_t exclusive, int32_t reverse, const int8_t *input, int8_t *output);
+td_status td_cumsum_f32(int32_t outer, int32_t depth, int32_t inner, int32_t exclusive, int32_t reverse, const float *input, float *output);
+
 /* ------------------------------------------------------------------------------------------
  * LSTM (src/lstm): UNIDIRECTIONAL_SEQUENCE_LSTM without peephole, projection or layer norm,
  * TFLite Micro's kernel (lstm_eval.h, 2023): for each step

@@ -1964,6 +1964,22 @@ function opCoverageCases(random: Random): CaseBuilder[] {
     });
   }
 
+  // CUMSUM
+  add('td_cumsum_s8 exclusive', {
+    type: 'CUMSUM', attrs: { exclusive: true, reverse: false }, inputs: [{ dtype: 'int8', shape: [3, 8, 2], quantization: q8(0.03, 4) }, { dtype: 'int32', shape: [], data: Int32Array.of(1) }],
+    outputs: [{ dtype: 'int8', shape: [3, 8, 2], quantization: q8(0.1, -6) }],
+    call: (c, p: any, [x], [y]) => {
+      const a = p.integer;
+      c.declare(`const td_cumsum_params_s8 params = {${a.inputOffset}, ${a.outputOffset}, ${a.leftShift}, ${req(a.input)}, ${req(a.output)}, {${a.min}, ${a.max}}};`);
+      return `td_cumsum_s8(&params, ${p.outer}, ${p.depth}, ${p.inner}, 1, 0, ${x}, ${y})`;
+    },
+  });
+  add('td_cumsum_f32 reverse', {
+    type: 'CUMSUM', attrs: { exclusive: false, reverse: true }, inputs: [{ dtype: 'float32', shape: [2, 9, 3] }, { dtype: 'int32', shape: [], data: Int32Array.of(-2) }],
+    outputs: [{ dtype: 'float32', shape: [2, 9, 3] }],
+    call: (_c, p: any, [x], [y]) => `td_cumsum_f32(${p.outer}, ${p.depth}, ${p.inner}, 0, 1, ${x}, ${y})`,
+  });
+
   // BATCH_MATMUL
   for (const [dtype, kernel] of [['int8', 'td_batch_matmul_s8'], ['float32', 'td_batch_matmul_f32']] as const) {
     const q = (scale: number, zero: number) => (dtype === 'int8' ? q8(scale, zero) : undefined);

@@ -1060,4 +1060,26 @@ export const opModels: OpModelSpec[] = [
       m.op('BROADCAST_ARGS', {}, [a, b], [m.tensor('int32', [4])]);
     },
   },
+  {
+    name: 'cumsum_float32_exclusive_reverse',
+    build: (m) => {
+      const x = m.input('float32', [2, 6, 5]);
+      m.op('CUMSUM', { exclusive: true, reverse: true }, [x, m.int32([1], [])], [m.tensor('float32', [2, 6, 5])]);
+    },
+  },
+  {
+    name: 'cumsum_float32_last',
+    build: (m) => {
+      const x = m.input('float32', [3, 9]);
+      m.op('CUMSUM', { exclusive: false, reverse: false }, [x, m.int32([-1], [])], [m.tensor('float32', [3, 9])]);
+    },
+  },
+  {
+    name: 'cumsum_int8',
+    noTflite: 'the TFLite of tfjs-tflite has no int8 CUMSUM (TFLite Micro has)',
+    build: (m) => {
+      const x = m.input('int8', [4, 7], [0.02, -5]);
+      m.op('CUMSUM', { exclusive: false, reverse: true }, [x, m.int32([1], [])], [m.tensor('int8', [4, 7], [0.06, 3])]);
+    },
+  },
 ];

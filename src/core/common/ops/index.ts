@@ -42,6 +42,7 @@ import './l2-pool.js';
 import './l2-normalization.js';
 import './log-softmax.js';
 import './transpose-conv.js';
+import './cumsum.js';
 import './resource-variable.js';
 import './control-flow.js';
 import './detection-postprocess.js';

@@ -33,6 +33,7 @@ import './gather-nd.js';
 import './l2.js';
 import './log-softmax.js';
 import './transpose-conv.js';
+import './cumsum.js';
 import './resource-variable.js';
 import './control-flow.js';
 import './detection-postprocess.js';
