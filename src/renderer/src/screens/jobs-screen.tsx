@@ -47,14 +47,14 @@ export function JobsScreen() {
     { header: 'Created', align: 'numeric', render: (job) => formatTime(job.createdAt) },
     {
       header: 'Project',
-      render: (job) => <a href={formatRoute({ screen: 'project', projectId: job.projectId, tab: job.kind === 'deploy' ? 'deploy' : 'history' })}>{projectName(job.projectId)}</a>,
+      render: (job) => <a href={formatRoute({ screen: 'project', projectId: job.projectId, tab: job.kind === 'deploy' ? 'deploy' : job.kind === 'search' ? 'search' : 'history' })}>{projectName(job.projectId)}</a>,
     },
     { header: 'Kind', render: (job) => job.kind },
     {
       header: 'Target',
       render: (job) => (
         <>
-          {variantName(job.params.variantId)}
+          {job.kind === 'search' ? `${String(job.params.space)} search, ${String(job.params.trials)} trials` : variantName(job.params.variantId)}
           {typeof job.params.boardId === 'string' && <span className="mono muted"> → {job.params.boardId}</span>}
         </>
       ),
