@@ -31,7 +31,7 @@ describe('trainingRequest', () => {
 
   it('offers only pipelines of known passes, the post-training one first', () => {
     expect(pipelineChoices[0]).toMatchObject({ id: 'quantize-int8', passes: [] });
-    const known = new Set(['prune-channels', 'finetune', 'distill', 'quantize-int8']);
+    const known = new Set(['prune-channels', 'finetune', 'distill', 'quantize-int8', 'qat-int8']);
     for (const choice of pipelineChoices) for (const pass of choice.passes) expect(known).toContain(pass);
     expect(() => findPipeline('qat')).toThrow('unknown pipeline "qat"');
   });

@@ -22,6 +22,8 @@ export const pipelineChoices: readonly PipelineChoice[] = [
   { id: 'prune-distill', label: 'Prune channels → distill from the parent', passes: ['prune-channels', 'distill'] },
   { id: 'finetune', label: 'Fine-tune', passes: ['finetune'] },
   { id: 'finetune-int8', label: 'Fine-tune → int8', passes: ['finetune', 'quantize-int8'] },
+  { id: 'prune-finetune-qat', label: 'Prune channels → fine-tune → int8 by quantization-aware training', passes: ['prune-channels', 'finetune', 'qat-int8'] },
+  { id: 'qat-int8', label: 'Quantization-aware training → int8', passes: ['qat-int8'] },
 ];
 
 export function findPipeline(id: string): PipelineChoice {
