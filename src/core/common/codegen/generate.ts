@@ -5,6 +5,7 @@ import { cElements, cFloat, commentText, cType, wrapList } from './c-source.js';
 import { dequantizeHybridWeights } from './hybrid.js';
 import { findLowerer, lowerContext, type EmittedSubgraph, type OpEmitter, type OpLowering, type SubgraphLowering } from './lowering.js';
 import { planGraphMemory, type GraphMemoryPlan, type InPlaceKind, type MemoryPlanner } from './memory/index.js';
+import { findResidualBandBlocks, lowerResidualBandBlock, planningGraph } from './residual-bands.js';
 import './ops/index.js';
 
 /**
@@ -38,6 +39,8 @@ export interface GenerateOptions {
   planner?: MemoryPlanner;
   /** In-place reuse in the memory plan (default true). */
   inPlace?: boolean;
+  /** Run residual blocks of two 3x3 convolutions row by row (residual-bands.ts; default: with `inPlace`). */
+  residualBands?: boolean;
 }
 
 export interface GeneratedTensor {
@@ -106,7 +109,9 @@ export function generateModel(original: Graph, options: GenerateOptions = {}): G
     const context = lowerContext(graph, op, opIndex, loweringOptions, (nested) => subgraphs.lowering(nested));
     return findLowerer(op.type)!(context);
   });
-  const memory = planGraphMemory(graph, {
+  const bands = (options.residualBands ?? options.inPlace ?? true) ? findResidualBandBlocks(graph, loweringOptions) : [];
+  for (const block of bands) lowerings.splice(block.conv1, 3, ...lowerResidualBandBlock(graph, block, loweringOptions));
+  const memory = planGraphMemory(planningGraph(graph, bands), {
     planner: options.planner,
     inPlace: options.inPlace,
     scratchBytes: lowerings.map((lowering) => lowering.scratchBytes),
