@@ -34,11 +34,12 @@ async function kws16x8(): Promise<{ graph: Graph; inputs: Uint8Array[] }> {
   const input = graph.tensors[graph.inputs[0]];
   const { scale: [scale], zeroPoint: [zeroPoint] } = input.quantization!;
   const samples = await loadDatasetSlice(dataset, float, { start: 200, count: 3 });
-  const inputs = Array.from({ length: samples.count }, (_, index) => {
-    const values = samples.sample(index)[0] as Float32Array;
+  const inputs: Uint8Array[] = [];
+  for (let index = 0; index < samples.count; index++) {
+    const values = (await samples.sample(index))[0] as Float32Array;
     const quantized = Int8Array.from(values, (v) => Math.max(-128, Math.min(127, Math.round(v / scale) + zeroPoint)));
-    return new Uint8Array(quantized.buffer);
-  });
+    inputs.push(new Uint8Array(quantized.buffer));
+  }
   return { graph, inputs };
 }
 
