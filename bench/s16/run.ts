@@ -123,8 +123,8 @@ if (!process.argv.includes('--skip-kws')) {
   ] as const) {
     const { graph } = await quantizeModel(float, { modelName: 'kws_ref_model_float32.tflite', calibration: { kind: 'dataset', dataset }, passOptions, evaluationLimit: 0 });
     const result = await deployGraph(graph, { name: 'kws', hash: name, board: virtualM4f, runs: 1, estimate: false });
-    const row = { name, bitExact: result.bitExact, instructions: result.latency.value, perMac: Math.round(result.instructionsPerMac * 100) / 100, arenaBytes: result.arenaBytes, stackBytes: result.stackBytes, flashBytes: result.flashBytes, ramBytes: result.ramBytes };
-    console.log(`${name}: ${row.instructions.toLocaleString('en-US')} instructions (${row.perMac}/MAC), arena ${row.arenaBytes} B, stack ${row.stackBytes} B, flash ${row.flashBytes} B, RAM ${row.ramBytes} B, bit-exact ${row.bitExact}`);
+    const row = { name, bitExact: result.bitExact, instructions: result.latency.value, perMac: Math.round((result.instructionsPerMac ?? 0) * 100) / 100, arenaBytes: result.arenaBytes, stackBytes: result.stackBytes, flashBytes: result.flashBytes };
+    console.log(`${name}: ${row.instructions.toLocaleString('en-US')} instructions (${row.perMac}/MAC), arena ${row.arenaBytes} B, stack ${row.stackBytes} B, flash ${row.flashBytes} B, bit-exact ${row.bitExact}`);
     models.push(row);
   }
 }
