@@ -6,6 +6,7 @@
  * Subgraphs may not use resource variables (TinyDeploy keeps state in the main graph only).
  */
 import type { Graph, Op } from '../../ir/types.js';
+import { graphProblems } from '../../ir/validate.js';
 import { hasResourceVariables, type RawSubgraph } from './resource-variables.js';
 
 /** Builtins whose options name subgraphs, and the attributes they become. */
@@ -52,6 +53,9 @@ export function attachSubgraphs(
         inputs: raw.inputs,
         outputs: raw.outputs,
       };
+      // The same invariants as the main graph (each tensor written once, before it is read, …).
+      const problems = graphProblems(graph);
+      if (problems.length > 0) fail(`subgraph ${index} (${attr} of ${op.type}) is invalid: ${problems.join('; ')}`);
       attrs[attr] = graph;
     }
     return { ...op, attrs } as Op;
