@@ -27,6 +27,10 @@ export const trainingOptionSpecs = {
   'target-params': { type: 'integer', value: 'n', description: 'prune-channels: prune to at most n parameters' },
   'target-macs': { type: 'integer', value: 'n', description: 'prune-channels: prune to at most n MACs' },
   importance: { type: 'string', value: 'kind', description: 'prune-channels: l1 (default), l2 or taylor', choices: ['l1', 'l2', 'taylor'] },
+  'fit-board': { type: 'string', value: 'id', description: "prune-channels: prune until the model's weights and arena fit --budget of this board's flash and RAM" },
+  budget: { type: 'string', value: 'f', description: "prune-channels with --fit-board: the fraction of the board's flash and RAM the model may use (default 0.5)" },
+  iterations: { type: 'integer', value: 'n', description: 'prune-channels: reach the target in n steps, fine-tuning --step-epochs between them (default 1)' },
+  'step-epochs': { type: 'integer', value: 'n', description: 'prune-channels with --iterations: epochs of fine-tuning between steps (default 2)' },
   epochs: { type: 'integer', value: 'n', description: 'finetune: epochs (default 5)' },
   'batch-size': { type: 'integer', value: 'n', description: 'finetune: samples per step (default 64)' },
   'learning-rate': { type: 'string', value: 'lr', description: 'finetune: initial learning rate (default 0.001, cosine schedule)' },
@@ -45,8 +49,10 @@ function fraction(args: ParsedArgs, name: string): number | undefined {
 
 /** The training options of the command line. */
 export function trainingOptions(args: ParsedArgs): Omit<TrainingPipelineOptions, 'passes' | 'dataset'> {
-  const targets = ['ratio', 'target-params', 'target-macs'].filter((name) => args.options.has(name));
-  if (targets.length > 1) throw new UsageError(`give one of --ratio, --target-params, --target-macs (got ${targets.map((name) => `--${name}`).join(', ')})`);
+  const targets = ['ratio', 'target-params', 'target-macs', 'fit-board'].filter((name) => args.options.has(name));
+  if (targets.length > 1) throw new UsageError(`give one of --ratio, --target-params, --target-macs, --fit-board (got ${targets.map((name) => `--${name}`).join(', ')})`);
+  const budget = stringOption(args, 'budget');
+  if (budget !== undefined && !(Number(budget) > 0 && Number(budget) <= 1)) throw new UsageError(`--budget must be a fraction in (0, 1], got "${budget}"`);
   const learningRate = stringOption(args, 'learning-rate');
   if (learningRate !== undefined && !(Number(learningRate) > 0)) throw new UsageError(`--learning-rate must be a positive number, got "${learningRate}"`);
   const options: Omit<TrainingPipelineOptions, 'passes' | 'dataset'> = {
@@ -55,6 +61,10 @@ export function trainingOptions(args: ParsedArgs): Omit<TrainingPipelineOptions,
     targetParams: integerOption(args, 'target-params'),
     targetMacs: integerOption(args, 'target-macs'),
     importance: stringOption(args, 'importance') as TrainingPipelineOptions['importance'],
+    board: stringOption(args, 'fit-board'),
+    budget: budget === undefined ? undefined : Number(budget),
+    iterations: integerOption(args, 'iterations'),
+    stepEpochs: integerOption(args, 'step-epochs'),
     epochs: integerOption(args, 'epochs'),
     batchSize: integerOption(args, 'batch-size'),
     learningRate: learningRate === undefined ? undefined : Number(learningRate),
