@@ -10,7 +10,7 @@ import { integerOption, stringOption, stringOptions } from '../args.js';
 import type { Command } from '../command.js';
 
 /** Resolves when the process is asked to stop (Ctrl+C, SIGTERM). */
-function stopRequested(): Promise<NodeJS.Signals> {
+export function stopRequested(): Promise<NodeJS.Signals> {
   return new Promise((resolveStop) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);

@@ -10,19 +10,7 @@ import { boards as catalog, defaultBoardId } from '../../core/common/boards/inde
 import { integerOption, stringOption } from '../args.js';
 import { dataDirOption } from '../board-option.js';
 import type { Command } from '../command.js';
-
-/** Resolves when the process is asked to stop (Ctrl+C, SIGTERM). */
-function stopRequested(): Promise<NodeJS.Signals> {
-  return new Promise((resolveStop) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolveStop(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
+import { stopRequested } from './serve.js';
 
 export const workerCommand: Command = {
   spec: {

@@ -10,6 +10,7 @@ import { createSearchService } from '../services/searches.js';
 import { openStore, type Store } from '../store/index.js';
 import { JobHost } from './job-host.js';
 import type { SearchJobResult } from './kinds/search.js';
+import { jobReaches as jobReachesIn } from './testing/job-fixtures.js';
 
 /**
  * A search job through the real job host and a worker process: MLP candidates trained one short
@@ -26,18 +27,7 @@ let searches: SearchService;
 let projectId: string;
 let datasetId: string;
 
-function jobReaches(jobId: string, predicate: (job: Job) => boolean): Promise<Job> {
-  const current = store.getJob(jobId);
-  if (predicate(current)) return Promise.resolve(current);
-  return new Promise((resolve) => {
-    const unsubscribe = host.onJobChanged((job) => {
-      if (job.id === jobId && predicate(job)) {
-        unsubscribe();
-        resolve(job);
-      }
-    });
-  });
-}
+const jobReaches = (jobId: string, predicate: (job: Job) => boolean) => jobReachesIn(store, host, jobId, predicate);
 
 const ended = (job: Job) => job.status !== 'queued' && job.status !== 'running';
 const request = () => ({ projectId, space: 'mlp', datasetId, boardId: 'virtual-m4f', epochs: 1, maxSteps: 4, limit: 300, seed: 5 });

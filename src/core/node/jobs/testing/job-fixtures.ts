@@ -5,18 +5,23 @@ import type { CustomBoardSpec } from '../../../common/boards/index.js';
 import type { Store } from '../../store/index.js';
 import type { JobHost } from '../job-host.js';
 
-/** The job once it has ended (succeeded, failed, cancelled, interrupted), as the host reports it. */
-export function jobFinished(store: Store, host: JobHost, jobId: string): Promise<Job> {
+/** The job once `predicate` holds for it (now, or at a change the host reports). */
+export function jobReaches(store: Store, host: JobHost, jobId: string, predicate: (job: Job) => boolean): Promise<Job> {
   const current = store.getJob(jobId);
-  if (current.status !== 'queued' && current.status !== 'running') return Promise.resolve(current);
+  if (predicate(current)) return Promise.resolve(current);
   return new Promise((resolve) => {
     const unsubscribe = host.onJobChanged((job) => {
-      if (job.id === jobId && job.status !== 'queued' && job.status !== 'running') {
+      if (job.id === jobId && predicate(job)) {
         unsubscribe();
         resolve(job);
       }
     });
   });
+}
+
+/** The job once it has ended (succeeded, failed, cancelled, interrupted), as the host reports it. */
+export function jobFinished(store: Store, host: JobHost, jobId: string): Promise<Job> {
+  return jobReaches(store, host, jobId, (job) => job.status !== 'queued' && job.status !== 'running');
 }
 
 /** A custom STM32F4-like board flashed by `flashMethod` (a drive copy: reached in the worker; OpenOCD: refused at once, TinyDeploy has no config for it). */
