@@ -53,7 +53,11 @@ static void td_conv2d_s16_patch(const td_conv_params_s16 *params,
         for (kx = 0; kx < filter_dims->w; ++kx) {
             const int32_t in_x = in_x_origin + params->dilation.w * kx;
             int16_t *to = values + (ky * filter_dims->w + kx) * channels;
-            if (in_y < 0 || in_y >= input_dims->h || in_x < 0 || in_x >= input_dims->w) {
+            const int32_t inside = in_y >= 0 && in_y < input_dims->h && in_x >= 0 && in_x < input_dims->w;
+            if (channels == 1) {
+                /* One value a tap (a keyword-spotting stem): no library call per tap. */
+                *to = inside ? input[(batch * input_dims->h + in_y) * input_dims->w + in_x] : 0;
+            } else if (!inside) {
                 memset(to, 0, (size_t)channels * sizeof(int16_t));
             } else {
                 memcpy(to, input + ((batch * input_dims->h + in_y) * input_dims->w + in_x) * channels,
