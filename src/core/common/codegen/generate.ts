@@ -6,6 +6,7 @@ import { dequantizeHybridWeights } from './hybrid.js';
 import { findLowerer, lowerContext, type EmittedSubgraph, type OpEmitter, type OpLowering, type SubgraphLowering } from './lowering.js';
 import { planGraphMemory, type GraphMemoryPlan, type InPlaceKind, type MemoryPlanner } from './memory/index.js';
 import { findResidualBandBlocks, lowerResidualBandBlock, planningGraph } from './residual-bands.js';
+import { scheduleForArena } from './schedule.js';
 import './ops/index.js';
 
 /**
@@ -41,6 +42,8 @@ export interface GenerateOptions {
   inPlace?: boolean;
   /** Run residual blocks of two 3x3 convolutions row by row (residual-bands.ts; default: with `inPlace`). */
   residualBands?: boolean;
+  /** Reorder ops for a smaller arena (schedule.ts; default: with `inPlace`). */
+  schedule?: boolean;
 }
 
 export interface GeneratedTensor {
@@ -94,28 +97,34 @@ export const weightSymbolPrefix = 'td_weights_';
 
 /** Generates model.h and model.c for `graph` (see the module comment for the contract). */
 export function generateModel(original: Graph, options: GenerateOptions = {}): GeneratedModel {
-  const { graph, dequantized } = dequantizeHybridWeights(original);
-  const modelName = options.modelName ?? graph.name;
+  const { graph: imported, dequantized } = dequantizeHybridWeights(original);
+  const modelName = options.modelName ?? imported.name;
   const modelHash = options.modelHash ?? graphHash(original);
-  checkSupported(graph);
-  for (const id of [...graph.inputs, ...graph.outputs]) {
-    const tensor = graph.tensors[id];
-    cType(tensor.dtype, `model ${graph.inputs.includes(id) ? 'input' : 'output'} tensor ${id} (${tensor.name})`);
+  checkSupported(imported);
+  for (const id of [...imported.inputs, ...imported.outputs]) {
+    const tensor = imported.tensors[id];
+    cType(tensor.dtype, `model ${imported.inputs.includes(id) ? 'input' : 'output'} tensor ${id} (${tensor.name})`);
   }
 
   const loweringOptions = { dsp: options.dsp ?? true };
   const subgraphs = new Subgraphs(loweringOptions, options);
-  const lowerings: OpLowering[] = graph.ops.map((op, opIndex) => {
-    const context = lowerContext(graph, op, opIndex, loweringOptions, (nested) => subgraphs.lowering(nested));
-    return findLowerer(op.type)!(context);
-  });
-  const bands = (options.residualBands ?? options.inPlace ?? true) ? findResidualBandBlocks(graph, loweringOptions) : [];
-  for (const block of bands) lowerings.splice(block.conv1, 3, ...lowerResidualBandBlock(graph, block, loweringOptions));
-  const memory = planGraphMemory(planningGraph(graph, bands), {
-    planner: options.planner,
-    inPlace: options.inPlace,
-    scratchBytes: lowerings.map((lowering) => lowering.scratchBytes),
-  });
+  const plan = (graph: Graph) => {
+    const lowerings: OpLowering[] = graph.ops.map((op, opIndex) => {
+      const context = lowerContext(graph, op, opIndex, loweringOptions, (nested) => subgraphs.lowering(nested));
+      return findLowerer(op.type)!(context);
+    });
+    const bands = (options.residualBands ?? options.inPlace ?? true) ? findResidualBandBlocks(graph, loweringOptions) : [];
+    for (const block of bands) lowerings.splice(block.conv1, 3, ...lowerResidualBandBlock(graph, block, loweringOptions));
+    const memory = planGraphMemory(planningGraph(graph, bands), {
+      planner: options.planner,
+      inPlace: options.inPlace,
+      scratchBytes: lowerings.map((lowering) => lowering.scratchBytes),
+    });
+    return { lowerings, memory };
+  };
+  // The op order with the smallest arena (schedule.ts); the returned graph is in that order.
+  const graph = (options.schedule ?? options.inPlace ?? true) ? scheduleForArena(imported, (trial) => plan(trial).memory.arenaBytes) : imported;
+  const { lowerings, memory } = plan(graph);
 
   const writer = new SourceWriter(graph, memory, subgraphs);
   const calls = lowerings.map((lowering, opIndex) => {
