@@ -22,6 +22,7 @@ import { type SplitData, loadTrainingData } from './data.js';
 import { DatasetError } from '../../common/errors.js';
 import { elementCount } from '../../common/ir/tensor.js';
 import { readTimeSeries, windowSplit } from '../search/time-series.js';
+import { readCsvWindows } from './csv-windows.js';
 import { type TrainingBackend, loadTrainingEngine } from './engine.js';
 import './passes/distill.js';
 import './passes/finetune.js';
@@ -40,9 +41,10 @@ export interface TrainingPipelineOptions {
    * Windowed time series from a folder of class folders of CSV files (the accelerometer activity
    * set), read as the architecture search reads them (`search/time-series.ts`): windows of
    * `window` steps every `stride` steps, the label from the folder, the held-out and validation
-   * parts whole files at the end so that overlapping windows never straddle them.
+   * parts whole files at the end so that overlapping windows never straddle them. With
+   * `labelColumn`, the folder's CSV files carry the label in that column instead (`csv-windows.ts`).
    */
-  timeSeries?: { directory: string; window: number; stride: number; filesPerClass?: number; scale?: number };
+  timeSeries?: { directory: string; window: number; stride: number; filesPerClass?: number; scale?: number; labelColumn?: string | number };
   holdout?: number;
   validation?: number;
   /** Read only the first `limit` samples of the dataset (tests, quick looks). */
@@ -149,7 +151,13 @@ const prepare = ['dequantize-hybrid-weights', 'fold-constants', 'remove-noop-res
 async function trainingData(graph: Graph, options: TrainingPipelineOptions): Promise<SplitData> {
   const { holdout, validation, limit, signal } = options;
   if (options.timeSeries) {
-    const { directory, window, stride, filesPerClass, scale } = options.timeSeries;
+    const { directory, window, stride, filesPerClass, scale, labelColumn } = options.timeSeries;
+    if (labelColumn !== undefined) {
+      const data = await readCsvWindows(directory, { window, stride, labelColumn, holdout, validation, scale });
+      const expected = elementCount(graph.tensors[graph.inputs[0]].shape);
+      if (data.train.sampleSize !== expected) throw new DatasetError(`time series ${data.split.dataset}: windows are ${data.train.sampleSize} values, the model's input takes ${expected}`);
+      return data;
+    }
     const set = await readTimeSeries(directory, { filesPerClass, scale });
     const expected = elementCount(graph.tensors[graph.inputs[0]].shape);
     if (window * set.channels !== expected) {
