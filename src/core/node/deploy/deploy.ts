@@ -283,7 +283,7 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
       let firstDifference: LayerDifference | undefined;
       if (!passed) {
         progress('verify', 0.85, 'outputs differ: finding the first layer that differs');
-        firstDifference = await findFirstDifference(client, reference, hostInputs, options.signal);
+        firstDifference = await findFirstDifference(client, reference, hostInputs, options.signal, new Set(model.memory.tensorOffsets.keys()));
       }
       const verifyMs = performance.now() - verifyStarted;
       progress('verify', 1, bitExact ? 'bit-exact' : passed ? 'within the float tolerance' : 'outputs differ');
@@ -334,14 +334,23 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
  * Runs the board up to each op in turn (state reset, the loaded inputs) and compares that op's
  * outputs with the host's intermediates; the first op whose outputs are not byte-identical is
  * the layer reported (for float, it says whether the difference is within the tolerance). Undefined when every op agrees (the difference then lies in reading the outputs).
+ * `planned`: the tensors the board keeps in its arena (default all); the others (the inner
+ * tensors of a residual block run row by row) are not compared.
  */
-export async function findFirstDifference(client: DeviceClient, graph: Graph, inputs: ReturnType<typeof dataFromBytes>[], signal?: AbortSignal): Promise<LayerDifference | undefined> {
+export async function findFirstDifference(
+  client: DeviceClient,
+  graph: Graph,
+  inputs: ReturnType<typeof dataFromBytes>[],
+  signal?: AbortSignal,
+  planned?: ReadonlySet<number>,
+): Promise<LayerDifference | undefined> {
   const host = new Interpreter(graph, { state: 'reset' }).run(inputs, { keepIntermediates: true }).tensors!;
   for (let index = 0; index < graph.ops.length; index++) {
     if (signal?.aborted) throw new CancelledError('deploy cancelled');
     const op = graph.ops[index];
     await client.run({ lastOp: index });
     for (const tensorId of op.outputs) {
+      if (planned && !planned.has(tensorId)) continue;
       const expected = host.get(tensorId);
       if (!expected) throw new InterpreterError(`op ${index} (${op.type}): the host kept no value for output tensor ${tensorId}`);
       const tensor = graph.tensors[tensorId];
