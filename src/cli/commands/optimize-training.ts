@@ -30,6 +30,9 @@ export const trainingOptionSpecs = {
   'fit-board': { type: 'string', value: 'id', description: "prune-channels: prune until the model's weights and arena fit --budget of this board's flash and RAM" },
   budget: { type: 'string', value: 'f', description: "prune-channels with --fit-board: the fraction of the board's flash and RAM the model may use (default 0.5)" },
   iterations: { type: 'integer', value: 'n', description: 'prune-channels: reach the target in n steps, fine-tuning --step-epochs between them (default 1)' },
+  window: { type: 'integer', value: 'n', description: 'training on time series: --dataset is a folder of CSV files, samples are windows of n rows' },
+  stride: { type: 'integer', value: 'n', description: 'time series: rows between window starts (default: the window)' },
+  'label-column': { type: 'string', value: 'name', description: 'time series: the CSV column holding the label (default: the class folder each file is in)' },
   'step-epochs': { type: 'integer', value: 'n', description: 'prune-channels with --iterations: epochs of fine-tuning between steps (default 2)' },
   epochs: { type: 'integer', value: 'n', description: 'finetune: epochs (default 5)' },
   'batch-size': { type: 'integer', value: 'n', description: 'finetune: samples per step (default 64)' },
@@ -134,12 +137,20 @@ export async function runTrainingPipeline(args: ParsedArgs, io: CliIo, modelPath
   const options = trainingOptions(args);
   const teacherPath = stringOption(args, 'teacher');
   if (teacherPath && !passes.includes('distill')) throw new UsageError('--teacher goes with a pipeline that has distill');
-  const [graph, dataset, teacher] = await Promise.all([loadModelFile(modelPath, undefined, inputLayoutOption(args)), openDataset(datasetPath), teacherPath ? loadModelFile(teacherPath, undefined, inputLayoutOption(args)) : undefined]);
+  const window = integerOption(args, 'window');
+  const labelColumn = stringOption(args, 'label-column');
+  if (window === undefined && (args.options.has('stride') || labelColumn !== undefined)) throw new UsageError('--stride and --label-column go with --window (time series)');
+  const timeSeries = window === undefined ? undefined : { directory: datasetPath, window, stride: integerOption(args, 'stride') ?? window, ...(labelColumn !== undefined ? { labelColumn } : {}) };
+  const [graph, dataset, teacher] = await Promise.all([
+    loadModelFile(modelPath, undefined, inputLayoutOption(args)),
+    timeSeries ? undefined : openDataset(datasetPath),
+    teacherPath ? loadModelFile(teacherPath, undefined, inputLayoutOption(args)) : undefined,
+  ]);
   const modelName = basename(modelPath);
   const view = progressView(io);
   let result: Awaited<ReturnType<typeof optimizeWithTraining>>;
   try {
-    result = await optimizeWithTraining(graph, { ...options, passes, dataset, ...(teacher ? { teacher } : {}), onProgress: (progress) => view.update(progress) });
+    result = await optimizeWithTraining(graph, { ...options, passes, ...(dataset ? { dataset } : {}), ...(timeSeries ? { timeSeries } : {}), ...(teacher ? { teacher } : {}), onProgress: (progress) => view.update(progress) });
   } finally {
     view.finish();
   }
