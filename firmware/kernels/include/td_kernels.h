@@ -754,6 +754,19 @@ td_status td_leaky_relu_f32(float alpha, int32_t size, const float *input, float
 td_status td_elu_f32(int32_t size, const float *input, float *output);
 /** LOG_SOFTMAX float32 over the last axis of [outer][depth] (reference_ops::LogSoftmax): x - max - logf(sum of expf(x - max)). */
 td_status td_log_softmax_f32(int32_t outer, int32_t depth, const float *input, float *output);
+/**
+ * LOG_SOFTMAX int8 over the last axis (reference_integer_ops::LogSoftmax; output scale 16/256, zero
+ * point 127): softmax's input scaling into Q5.26 (beta 1), diff_min its input radius, `reverse`
+ * QuantizeMultiplierSmallerThanOneExp(2^(31 - input_left_shift) / input_multiplier).
+ */
+typedef struct {
+    int32_t input_multiplier;
+    int32_t input_left_shift;
+    int32_t diff_min;
+    td_requant reverse;
+} td_log_softmax_params_s8;
+
+td_status td_log_softmax_s8(const td_log_softmax_params_s8 *params, int32_t outer, int32_t depth, const int8_t *input, int8_t *output);
 
 /* ------------------------------------------------------------------------------------------
  * Quantization (src/quantize)

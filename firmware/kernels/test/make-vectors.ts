@@ -1932,6 +1932,14 @@ function opCoverageCases(random: Random): CaseBuilder[] {
     call: (_c, p: any, [x], [y]) => `td_l2_normalization_f32(${p.outer}, ${p.depth}, ${x}, ${y})`,
   });
 
+  add('td_log_softmax_s8', {
+    type: 'LOG_SOFTMAX', inputs: [{ dtype: 'int8', shape: [5, 23], quantization: q8(0.1, 3) }], outputs: [{ dtype: 'int8', shape: [5, 23], quantization: q8(16 / 256, 127) }],
+    call: (c, p: any, [x], [y]) => {
+      const a = p.integer;
+      c.declare(`const td_log_softmax_params_s8 params = {${a.inputMultiplier}, ${a.inputLeftShift}, ${a.diffMin}, ${req(a.reverse)}};`);
+      return `td_log_softmax_s8(&params, ${p.outer}, ${p.depth}, ${x}, ${y})`;
+    },
+  });
   add('td_log_softmax_f32', { type: 'LOG_SOFTMAX', tolerance: 1e-6, inputs: [{ dtype: 'float32', shape: [3, 19] }], outputs: [{ dtype: 'float32', shape: [3, 19] }], call: (_c, p: any, [x], [y]) => `td_log_softmax_f32(${p.outer}, ${p.depth}, ${x}, ${y})` });
 
   // TRANSPOSE_CONV

@@ -1082,4 +1082,11 @@ export const opModels: OpModelSpec[] = [
       m.op('CUMSUM', { exclusive: false, reverse: true }, [x, m.int32([1], [])], [m.tensor('int8', [4, 7], [0.06, 3])]);
     },
   },
+  {
+    name: 'log_softmax_int8',
+    build: (m) => {
+      const x = m.input('int8', [4, 3, 10], [0.08, -6]);
+      m.op('LOG_SOFTMAX', {}, [x], [m.tensor('int8', [4, 3, 10], [16 / 256, 127])]);
+    },
+  },
 ];

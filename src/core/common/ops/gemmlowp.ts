@@ -181,3 +181,40 @@ export function invSqrtQuantizedMultiplierExp(input: number, reverseShift: numbe
   }
   return { multiplier, shift: shift * reverseShift };
 }
+
+function saturatingAdd(a: number, b: number): number {
+  return Math.max(INT32_MIN, Math.min(INT32_MAX, a + b));
+}
+
+/**
+ * TFLite's log_x_for_x_greater_than_or_equal_to_1: log(x) for x ≥ 1 with `inputIntegerBits`, the
+ * result with `outputIntegerBits` — the input normalized two ways (by its headroom, and after a
+ * multiplication by sqrt(1/2)), the closer of the two kept, and the logarithm of the remaining
+ * factor near 1 by a rational approximation around sqrt(sqrt(1/2)); sums in outputIntegerBits + 1.
+ */
+export function logXForXGreaterThanOrEqualTo1(raw: number, outputIntegerBits: number, inputIntegerBits: number): number {
+  const mul = saturatingRoundingDoublingHighMul;
+  const accumBits = outputIntegerBits + 1;
+  const [log2, sqrtSqrtHalf, sqrtHalf, oneQuarter] = [1488522236, 1805811301, 1518500250, 536870912];
+  const [alphaN, alphaD, alphaI, alphaF] = [117049297, 127690142, 1057819769, 638450708];
+  const shiftedQuarter = rescale(oneQuarter, 0, accumBits);
+  const zAHeadroomPlus1 = Math.clz32(raw >>> 0);
+  const rATmp = saturatingRoundingMultiplyByPOT(raw, zAHeadroomPlus1 - 1);
+  const rARaw = saturatingRoundingMultiplyByPOT(mul(rATmp, sqrtHalf), 1);
+  const zAPow2Adj = saturatingAdd(saturatingRoundingMultiplyByPOT(inputIntegerBits - zAHeadroomPlus1, 31 - accumBits), shiftedQuarter);
+  const zB = mul(raw, sqrtHalf);
+  const zBHeadroom = Math.clz32(zB >>> 0) - 1;
+  const rBRaw = saturatingRoundingMultiplyByPOT(raw, zBHeadroom);
+  const zBPow2Adj = saturatingAdd(saturatingRoundingMultiplyByPOT(inputIntegerBits - zBHeadroom, 31 - accumBits), -shiftedQuarter);
+  const r = Math.min(rARaw, rBRaw);
+  const zPow2Adj = Math.max(zAPow2Adj, zBPow2Adj);
+  const p = roundingHalfSum(r, sqrtSqrtHalf);
+  let q = (r - sqrtSqrtHalf) | 0;
+  q = (q + q) | 0;
+  const commonSq = mul(q, q);
+  const num = (mul(q, r) + mul(mul(q, commonSq), alphaN)) | 0;
+  const denomMinusOne = (mul(p, (alphaI + q + mul(alphaD, commonSq)) | 0) + mul(alphaF, q)) | 0;
+  const recipDenom = oneOverOnePlusXForXIn0To1(denomMinusOne);
+  const numScaled = rescale(num, 0, accumBits);
+  return rescale((mul(zPow2Adj, log2) + mul(numScaled, recipDenom)) | 0, accumBits, outputIntegerBits);
+}
