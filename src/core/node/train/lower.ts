@@ -1,6 +1,6 @@
 /**
  * A TinyDeploy graph as a trainable TensorFlow.js computation, and back. Every op the float
- * interpreter runs has a training lowering here; the weights of conv, depthwise, FC and LSTM ops
+ * interpreter runs has a training lowering here; the weights of conv, depthwise, FC, LSTM and GRU ops
  * become tfjs variables initialised from the model (float32, or int8 weights dequantized with
  * their scales), kept in the IR's own layout (TFLite's OHWI filters, [units, inputs] matrices) so
  * writing them back is a copy. Everything else constant (shape vectors, paddings, axes, element-
@@ -20,6 +20,7 @@ import { PassError } from '../../common/errors.js';
 import type { Activation, Graph, Op, OpOf, Tensor } from '../../common/ir/types.js';
 import { formatShape } from '../../common/ir/tensor.js';
 import { lstmGateInputs, lstmInputIndex } from '../../common/ops/lstm-layout.js';
+import { gruAttrs, gruGateNames, gruInputIndex, gruOpType } from '../../common/ops/gru-layout.js';
 import type { Tf } from './engine.js';
 
 type T = ReturnType<Tf['tensor']>;
@@ -86,6 +87,10 @@ const weightSlots: Record<string, readonly number[]> = {
   DEPTHWISE_CONV_2D: [1, 2],
   FULLY_CONNECTED: [1, 2],
   UNIDIRECTIONAL_SEQUENCE_LSTM: Object.values(lstmGateInputs).flatMap(({ inputWeights, recurrentWeights, bias }) => [inputWeights, recurrentWeights, bias]),
+  [gruOpType]: [
+    ...gruGateNames.flatMap((gate) => [gruInputIndex.inputWeights[gate], gruInputIndex.recurrentWeights[gate], gruInputIndex.bias[gate]]),
+    gruInputIndex.recurrentNBias,
+  ],
 };
 
 /** Op types with a training lowering. */
@@ -105,9 +110,10 @@ export const trainableOpTypes: readonly string[] = [
   'TANH',
   'RELU',
   'RELU6',
+  'REVERSE_V2',
 ];
 
-/** The tensor ids that become variables: the weight and bias inputs of conv, depthwise, FC and LSTM ops. */
+/** The tensor ids that become variables: the weight and bias inputs of conv, depthwise, FC, LSTM and GRU ops. */
 export function trainableTensorIds(graph: Graph): number[] {
   const ids = new Set<number>();
   for (const op of graph.ops) {
@@ -163,6 +169,9 @@ export function checkTrainable(graph: Graph): void {
     }
     if (op.type === 'UNIDIRECTIONAL_SEQUENCE_LSTM' && (op as OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>).attrs.timeMajor) {
       throw new PassError(`op ${index} (UNIDIRECTIONAL_SEQUENCE_LSTM) is time-major; training lowers batch-major LSTMs only`, { opIndex: index });
+    }
+    if (op.type === gruOpType && gruAttrs(op.attrs).timeMajor) {
+      throw new PassError(`op ${index} (${gruOpType}) is time-major; training lowers batch-major GRUs only`, { opIndex: index });
     }
   });
 }
@@ -396,6 +405,17 @@ function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number
       return tf.relu6(x());
     case 'UNIDIRECTIONAL_SEQUENCE_LSTM':
       return lowerLstm(tf, op as OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>, value, quantize?.lstm(index));
+    case 'REVERSE_V2': {
+      const input = x();
+      const axes = [...new Set(intData(op.inputs[1]).map((axis) => (axis < 0 ? axis + input.shape.length : axis)))];
+      if (axes.includes(0)) throw new PassError(`op ${index} (REVERSE_V2) reverses the batch dimension; training cannot batch it`, { opIndex: index });
+      return tf.reverse(input, axes);
+    }
+    case gruOpType:
+      if (quantize) {
+        throw new PassError(`op ${index} (${gruOpType}): quantization-aware training does not model the int8 GRU's int16 gates and state; train the GRU in float, then quantize it (quantize-int8)`, { opIndex: index });
+      }
+      return lowerGru(tf, graph, op, value);
     default:
       throw new PassError(`op ${index} (${op.type}) has no training lowering`, { opIndex: index });
   }
@@ -456,4 +476,57 @@ function lowerLstm(tf: Tf, op: OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>, value: (id:
   }
   quantize.observe(floatHidden, cells);
   return tf.stack(outputs, 1);
+}
+
+/**
+ * The batch-major TD_GRU (`ops/gru-layout.ts`) unrolled over its time steps (last to first when
+ * `reverse`), the state starting from the hidden-state tensor's initial value (zeros when it has
+ * none: the interpreter's reset mode): r, z = σ(W·x + b + R·h);
+ * n = tanh(W_n·x + b_n + r ⊙ (R_n·h + rb_n)) with linear_before_reset, tanh(W_n·x + b_n + R_n·(r ⊙ h))
+ * without; h' = n + z ⊙ (h − n). The input projections of all steps are one matrix product; each
+ * step multiplies the state by the recurrent matrices side by side (r and z only, without
+ * linear_before_reset, whose n product needs r first). The output is every step's state at that
+ * step's position, or the final state without `return_sequences`.
+ */
+function lowerGru(tf: Tf, graph: Graph, op: Op, value: (id: number) => T): T {
+  const { linearBeforeReset, reverse, returnSequences } = gruAttrs(op.attrs);
+  const slot = (index: number) => value(op.inputs[index]);
+  const input = slot(gruInputIndex.input);
+  const [, steps, features] = input.shape as number[];
+  const units = slot(gruInputIndex.inputWeights.r).shape[0]!;
+  const inputWeights = tf.concat(gruGateNames.map((gate) => slot(gruInputIndex.inputWeights[gate])), 0).transpose(); // [features, 3u]
+  const bias = tf.concat(gruGateNames.map((gate) => slot(gruInputIndex.bias[gate])), 0); // [3u]
+  const recurrent = (gates: readonly ('r' | 'z' | 'n')[]) => tf.concat(gates.map((gate) => slot(gruInputIndex.recurrentWeights[gate])), 0).transpose(); // [u, k·u]
+  const recurrentNBiasId = op.inputs[gruInputIndex.recurrentNBias];
+  const recurrentNBias = recurrentNBiasId !== undefined && recurrentNBiasId >= 0 ? value(recurrentNBiasId) : undefined;
+  const projected = addBias(tf, tf.matMul(input.reshape([-1, features]), inputWeights), bias).reshape([-1, steps, 3 * units]);
+  const batch = projected.shape[0]!;
+  const state = graph.tensors[op.inputs[gruInputIndex.hiddenState]];
+  let hidden: T = state.data ? tf.tensor(realValues(state), [1, units], 'float32').tile([batch, 1]) : tf.zeros([batch, units]);
+  const perStep = tf.unstack(projected, 1);
+  const outputs: T[] = new Array<T>(steps);
+  const allRecurrent = linearBeforeReset ? recurrent(['r', 'z', 'n']) : recurrent(['r', 'z']);
+  const newRecurrent = linearBeforeReset ? undefined : recurrent(['n']);
+  for (let k = 0; k < steps; k++) {
+    const t = reverse ? steps - 1 - k : k;
+    const [xr, xz, xn] = tf.split(perStep[t], 3, 1);
+    const products = tf.matMul(hidden, allRecurrent);
+    let r: T;
+    let z: T;
+    let n: T;
+    if (newRecurrent) {
+      const [hr, hz] = tf.split(products, 2, 1);
+      r = tf.sigmoid(xr.add(hr));
+      z = tf.sigmoid(xz.add(hz));
+      n = tf.tanh(xn.add(tf.matMul(r.mul(hidden), newRecurrent)));
+    } else {
+      const [hr, hz, hn] = tf.split(products, 3, 1);
+      r = tf.sigmoid(xr.add(hr));
+      z = tf.sigmoid(xz.add(hz));
+      n = tf.tanh(xn.add(r.mul(recurrentNBias ? hn.add(recurrentNBias) : hn)));
+    }
+    hidden = n.add(z.mul(hidden.sub(n)));
+    outputs[t] = hidden;
+  }
+  return returnSequences ? tf.stack(outputs, 1) : hidden;
 }
