@@ -1538,6 +1538,11 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
       cases.push(binaryS8(random, `${kind.toLowerCase()}_s8 ${label}`, kind, { shape1: [1, 4, 8, 16], shape2: [1, 4, 8, 16], activation, quantization }));
     }
   }
+  // PAD rows and CONCATENATION blocks of 16 bytes and more (the word-block fills and copies):
+  // aligned rows, and rows and blocks whose destination is not word-aligned.
+  cases.push(pad(random, 'pad_s8 rows of 128 bytes', 'int8', [1, 4, 8, 16], [[0, 0], [1, 1], [1, 1], [0, 0]]));
+  cases.push(pad(random, 'pad_s8 rows of 36 bytes unaligned', 'int8', [1, 3, 12, 3], [[0, 0], [2, 2], [2, 1], [0, 0]]));
+  cases.push(concatenation(random, 'concatenation_s8 blocks of 32 and 20 bytes', 'int8', [[1, 3, 4, 32], [1, 3, 4, 20]], 3));
   // TRANSPOSE's runs: a matrix transpose of bytes four rows at a time (NHWC to NCHW, H x W = 30
   // rows: two left over), dimensions of size 1 and neighbours merged, the innermost dimension
   // kept (one copy per run, bytes and float32), and permutations with neither (element by element).
