@@ -1,43 +1,4 @@
-/*
- * MAX_POOL_2D, int16 (TFLite's reference_integer_ops::MaxPool): the maximum over the window
- * clipped to the image, then clamped to the activation range.
- */
-#include "../internal/td_common.h"
+/* MAX_POOL_2D, int16 (TFLite's reference_integer_ops::MaxPool; td_pool_integer.h). */
+#include "td_pool_integer.h"
 
-td_status td_maxpool_s16(const td_pool_params *params,
-                         const td_dims *input_dims,
-                         const int16_t *input,
-                         const td_dims *output_dims,
-                         int16_t *output)
-{
-    const int32_t input_h = input_dims->h;
-    const int32_t input_w = input_dims->w;
-    const int32_t channels = input_dims->c;
-    int32_t batch, out_y, out_x, c;
-
-    for (batch = 0; batch < output_dims->n; ++batch) {
-        for (out_y = 0; out_y < output_dims->h; ++out_y) {
-            const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
-            const int32_t y_start = td_max_i32(0, -in_y_origin);
-            const int32_t y_end = td_min_i32(params->filter.h, input_h - in_y_origin);
-            for (out_x = 0; out_x < output_dims->w; ++out_x) {
-                const int32_t in_x_origin = out_x * params->stride.w - params->padding.w;
-                const int32_t x_start = td_max_i32(0, -in_x_origin);
-                const int32_t x_end = td_min_i32(params->filter.w, input_w - in_x_origin);
-                for (c = 0; c < channels; ++c) {
-                    int32_t max = -32768;
-                    int32_t fy, fx;
-                    for (fy = y_start; fy < y_end; ++fy) {
-                        const int32_t row =
-                            ((batch * input_h + in_y_origin + fy) * input_w + in_x_origin) * channels + c;
-                        for (fx = x_start; fx < x_end; ++fx) {
-                            max = td_max_i32(max, input[row + fx * channels]);
-                        }
-                    }
-                    *output++ = (int16_t)td_clamp_i32(max, params->activation.min, params->activation.max);
-                }
-            }
-        }
-    }
-    return TD_OK;
-}
+TD_DEFINE_MAXPOOL(s16, int16_t, -32768)
