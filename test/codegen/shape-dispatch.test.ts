@@ -2,7 +2,7 @@
  * The kernel paths chosen per shape at generation time (a depthwise convolution of one input
  * channel run as a convolution, depth multipliers above 1, pooling, PAD, fully connected with the
  * input offset folded into the bias and its weights packed for the DSP loop, ADD and MUL
- * requantized with SMMLAR, logistic/tanh memoised per byte, QUANTIZE as a table or a
+ * requantized with SMMLAR, logistic/tanh and int8 LEAKY_RELU memoised per byte, QUANTIZE as a table or a
  * sign flip) give TFLite Micro's bytes: the single-op models of
  * ../shared/baseline/ops/ (with TFLite Micro's output for a seeded input), generated, compiled
  * for the host with the portable kernels and with the DSP kernels (their host emulation), equal
@@ -42,6 +42,9 @@ const cases = [
   { model: 'fc_640x128', kernel: 'td_fully_connected_s8_packed' },
   { model: 'fc_64x10_nobias', kernel: 'td_fully_connected_s8_packed' },
   { model: 'fc_1960x4', kernel: 'td_fully_connected_s8_packed' },
+  { model: 'leaky_relu_16x16x32', kernel: 'td_lookup_8' },
+  { model: 'transpose_16x16x32_perm0312', kernel: 'td_transpose' },
+  { model: 'concat_16x16x16_16x16x8', kernel: 'td_concatenation_s8' },
   { model: 'add_16x16x32', kernel: 'td_add_s8' },
   { model: 'mul_16x16x32', kernel: 'td_mul_s8' },
   { model: 'logistic_16x16x8', kernel: 'td_logistic_s8' },
