@@ -1561,7 +1561,7 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
         type: 'TRANSPOSE',
         inputs: [{ dtype, shape, quantization }, { dtype: 'int32', shape: [perm.length], data: Int32Array.from(perm) }],
         outputs: [{ dtype, shape: perm.map((axis) => shape[axis]!), quantization }],
-        call: (c, p: any, [x], [y]) => {
+        call: (c, p: { elementBytes: number; inputShape: number[]; perm: number[] }, [x], [y]) => {
           c.declare(`const td_transpose_params params = {${p.elementBytes}, ${p.inputShape.length}, ${list(p.inputShape)}, ${list(p.perm)}};`);
           return `td_transpose(&params, ${x}, ${y})`;
         },
