@@ -57,7 +57,78 @@ function bandableConv(graph: Graph, op: Op, index: number, options: LoweringOpti
   if (plan.arithmetic.flavour !== 'int8' || g.groups > 1 || g.batches !== 1) return undefined;
   if (g.filterHeight !== 3 || g.filterWidth !== 3 || g.strideHeight !== 1 || g.strideWidth !== 1 || g.dilationHeight !== 1 || g.dilationWidth !== 1) return undefined;
   if (g.padTop !== 1 || g.inputHeight !== g.outputHeight || g.inputWidth !== g.outputWidth || g.inputHeight < 3) return undefined;
-  return plan;
+  return printsBandableCall(graph, op, index, options, plan) ? plan : undefined;
+}
+
+/**
+ * Whether the ADD's call takes its extent only from the three shapes it is given (a row then), not
+ * from a count printed into the call or its params.
+ */
+function addTakesShapes(graph: Graph, op: Op, index: number, options: LoweringOptions): boolean {
+  let lowering: OpLowering;
+  try {
+    lowering = findLowerer(op.type)!(lowerContext(graph, op, index, options));
+  } catch {
+    return false;
+  }
+  const whats: string[] = [];
+  const printed: string[] = [];
+  const probe: OpEmitter = {
+    inPlace: undefined,
+    pointer: () => 'p',
+    dims: (_shape, what) => {
+      whats.push(what);
+      return '&d';
+    },
+    array: (suffix, _dtype, values) => {
+      printed.push(Array.from(values as ArrayLike<number>).join());
+      return suffix;
+    },
+    struct: (suffix, _type, initializer) => {
+      printed.push(initializer);
+      return `&${suffix}`;
+    },
+    pointerArray: (suffix) => suffix,
+    context: () => '&c',
+    subgraph: () => ({ call: 'f()', pointer: () => 'p' }),
+    function: (suffix) => suffix,
+  };
+  const call = lowering.emit(probe);
+  const count = String(graph.tensors[op.outputs[0]].shape.reduce((product, dim) => product * dim, 1));
+  const mentions = (text: string) => new RegExp(`(^|[^0-9])${count}([^0-9]|$)`).test(text);
+  return call !== undefined && whats.join() === 'input1,input2,output' && !mentions(call) && !printed.some(mentions);
+}
+
+/**
+ * Whether the op's lowering calls td_conv2d_s8 (the kernel that clips windows at the input's
+ * edges, which the bands rely on) with a params struct holding the window's fields, the one
+ * place a band changes (its top padding).
+ */
+function printsBandableCall(graph: Graph, op: Op, index: number, options: LoweringOptions, plan: Conv2DPlan): boolean {
+  let lowering: OpLowering;
+  try {
+    lowering = findLowerer(op.type)!(lowerContext(graph, op, index, options));
+  } catch {
+    return false;
+  }
+  if (lowering.kernels.join() !== 'td_conv2d_s8') return false;
+  const params: string[] = [];
+  const probe: OpEmitter = {
+    inPlace: undefined,
+    pointer: () => 'p',
+    dims: () => '&d',
+    array: (suffix) => suffix,
+    struct: (suffix, _type, initializer) => {
+      if (suffix === 'params') params.push(initializer);
+      return `&${suffix}`;
+    },
+    pointerArray: (suffix) => suffix,
+    context: () => '&c',
+    subgraph: () => ({ call: 'f()', pointer: () => 'p' }),
+    function: (suffix) => suffix,
+  };
+  const call = lowering.emit(probe);
+  return call !== undefined && call.startsWith('td_conv2d_s8(') && params.length === 1 && params[0].includes(windowFields(plan.geometry));
 }
 
 /** The residual blocks of `graph` that run row by row (see the module comment). */
@@ -79,6 +150,7 @@ export function findResidualBandBlocks(graph: Graph, options: LoweringOptions): 
     const [xt, zt, ot] = [graph.tensors[x], graph.tensors[z], graph.tensors[out]];
     if (xt.dtype !== 'int8' || zt.dtype !== 'int8' || ot.dtype !== 'int8' || tensorBytes(xt) !== tensorBytes(ot) || tensorBytes(zt) !== tensorBytes(ot)) continue;
     if (plans[1].geometry.outputDepth !== plans[0].geometry.inputDepth) continue;
+    if (!addTakesShapes(graph, add, i + 2, options)) continue;
     blocks.push({ conv1: i, conv2: i + 1, add: i + 2, x, y, z, out });
     i += 2;
   }
