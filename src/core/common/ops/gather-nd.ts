@@ -12,6 +12,7 @@
  */
 import { dtypeBytes, elementCount, formatShape } from '../ir/tensor.js';
 import { expectDType, inputTensor, outputTensor, tensorName } from './op.js';
+import { gatherTensors } from './gather-resize.js';
 import { activationQuantization } from './quantization.js';
 import { defineOp } from './registry.js';
 
@@ -31,12 +32,7 @@ export const gatherNd = defineOp<GatherNdPlan>({
   precisions: ['int8', 'int16', 'float32'],
   preservesQuantization: { input: 0 },
   prepare(context) {
-    const params = inputTensor(context, 0, 'params');
-    const indices = inputTensor(context, 1, 'indices');
-    const output = outputTensor(context);
-    expectDType(context, params, 'params', 'float32', 'int8', 'int16', 'int32', 'int64');
-    expectDType(context, output, 'output', params.dtype);
-    expectDType(context, indices, 'indices', 'int32', 'int64');
+    const { params, indices, output } = gatherTensors(context);
     const depth = indices.shape.at(-1) ?? 0;
     if (indices.shape.length < 1 || depth < 1 || depth > params.shape.length) {
       context.fail(`indices ${tensorName(indices)} of shape ${formatShape(indices.shape)} must end in a depth from 1 to ${params.shape.length} (the rank of params)`);

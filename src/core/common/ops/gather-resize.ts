@@ -26,18 +26,24 @@ export interface GatherPlan {
   elementBytes: number;
 }
 
+/** GATHER's and GATHER_ND's operands: params (any dtype but string), int32 or int64 indices, an output of params' dtype. */
+export function gatherTensors(context: OpContext): { params: Tensor; indices: Tensor; output: Tensor } {
+  const params = inputTensor(context, 0, 'params');
+  const indices = inputTensor(context, 1, 'indices');
+  const output = outputTensor(context);
+  expectDType(context, indices, 'indices', 'int32', 'int64');
+  expectDType(context, output, 'output', params.dtype);
+  if (params.dtype === 'string') context.fail(`params ${tensorName(params)} is string, which TinyDeploy does not gather`);
+  return { params, indices, output };
+}
+
 export const gather = defineOp<GatherPlan>({
   types: ['GATHER'],
   minInputs: 2,
   precisions: ['int8', 'int16', 'float32'],
   preservesQuantization: { input: 0 },
   prepare(context) {
-    const params = inputTensor(context, 0, 'params');
-    const indices = inputTensor(context, 1, 'indices');
-    const output = outputTensor(context);
-    expectDType(context, indices, 'indices', 'int32', 'int64');
-    expectDType(context, output, 'output', params.dtype);
-    if (params.dtype === 'string') context.fail(`params ${tensorName(params)} is string, which TinyDeploy does not gather`);
+    const { params, indices, output } = gatherTensors(context);
     const attrs = context.op.attrs as { axis?: number; batchDims?: number };
     const rank = params.shape.length;
     let batchDims = attrs.batchDims ?? 0;
