@@ -99,6 +99,8 @@ const operandInputs: Readonly<Record<string, readonly number[]>> = {
   SPACE_TO_BATCH_ND: [1, 2],
   BATCH_TO_SPACE_ND: [1, 2],
   TRANSPOSE_CONV: [0],
+  CUMSUM: [1],
+  GATHER_ND: [1],
   FILL: [0],
 };
 
