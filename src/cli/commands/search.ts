@@ -125,7 +125,6 @@ export const searchCommand: Command = {
     const precisions = (stringOption(args, 'precisions') ?? 'int8-ptq').split(',').map((entry) => entry.trim()).filter(Boolean);
     const base = await spaceOption(stringOption(args, 'space')!);
     const space = precisions.length === 1 && precisions[0] === 'int8-ptq' ? base : withPrecisions(base, [...new Set(precisions)]);
-    if (space.family === 'gru') throw new UsageError(`tinydeploy search: the ${space.name} space needs GRU training, which the training engine does not have yet; use --space lstm`);
     const board = boardOption(args, 'search');
     const datasetPath = stringOption(args, 'dataset')!;
     const limit = integerOption(args, 'limit');

@@ -107,6 +107,23 @@ class Builder {
     });
     return output;
   }
+  /** A batch-major TD_GRU (PyTorch's cell: linear_before_reset, r, z, n gates), every step's state out. */
+  gru(input: number, units: number, name: string): number {
+    const [, steps, features] = this.shape(input);
+    const gates = ['r', 'z', 'n'];
+    const inputWeights = gates.map((gate) => this.glorot(`${name}/W_${gate}`, [units, features], features, units));
+    const recurrentWeights = gates.map((gate) => this.glorot(`${name}/R_${gate}`, [units, units], units, units));
+    const biases = gates.map((gate) => this.constant(`${name}/b_${gate}`, new Array<number>(units).fill(0)));
+    const hidden = this.tensor(`${name}/hidden`, [1, units], { variable: true });
+    const output = this.tensor(name, [1, steps, units]);
+    this.ops.push({
+      type: 'TD_GRU',
+      inputs: [input, ...inputWeights, ...recurrentWeights, ...biases, -1, hidden],
+      outputs: [output],
+      attrs: { linearBeforeReset: true, timeMajor: false, reverse: false, returnSequences: true },
+    });
+    return output;
+  }
   classifier(input: number, classes: number): number {
     const logits = this.dense(input, classes, 'none', 'logits');
     const output = this.tensor('probabilities', [1, classes]);
@@ -151,10 +168,10 @@ export function buildCandidateGraph(space: SearchSpace, candidate: Candidate, op
   let x: number;
   switch (space.family) {
     case 'gru':
-      throw new UsageError(`search space ${space.name}: the training engine cannot train a GRU yet (it lowers LSTM cells, not GRU ones), so GRU candidates cannot be built; search the lstm space instead`, { space: space.name });
     case 'lstm': {
       x = asSequence(b, input);
-      for (let layer = 0; layer < int(candidate, 'layers'); layer++) x = b.lstm(x, int(candidate, 'hidden'), `lstm_${layer}`);
+      const family = space.family;
+      for (let layer = 0; layer < int(candidate, 'layers'); layer++) x = b[family](x, int(candidate, 'hidden'), `${family}_${layer}`);
       x = b.mean(x, [1], 'mean_over_time');
       if (int(candidate, 'head') > 0) x = b.dense(x, int(candidate, 'head'), 'relu', 'head');
       break;

@@ -1,6 +1,6 @@
 /**
  * Every built-in family builds candidates that the interpreter runs, the training engine lowers
- * to the same outputs, and the quantizer turns into int8; the GRU space is refused by name.
+ * to the same outputs, and the quantizer turns into int8.
  */
 import { describe, expect, it } from 'vitest';
 import { Interpreter } from '../../common/interp/interpreter.js';
@@ -17,6 +17,8 @@ import { lowerGraph } from '../train/lower.js';
 const cases: { space: SearchSpace; candidate: Candidate; inputShape: number[]; classes: number }[] = [
   { space: builtinSpaces.lstm, candidate: { layers: 2, hidden: 16, window: 16, stride: 0.5, head: 8 }, inputShape: [1, 16, 3], classes: 3 },
   { space: builtinSpaces.lstm, candidate: { layers: 1, hidden: 8, window: 16, stride: 1, head: 0 }, inputShape: [1, 28, 28], classes: 10 },
+  { space: builtinSpaces.gru, candidate: { layers: 2, hidden: 16, window: 16, stride: 0.5, head: 8 }, inputShape: [1, 16, 3], classes: 3 },
+  { space: builtinSpaces.gru, candidate: { layers: 1, hidden: 8, window: 16, stride: 1, head: 0 }, inputShape: [1, 28, 28], classes: 10 },
   { space: builtinSpaces['ds-cnn'], candidate: { blocks: 2, channels: 8, growth: 2, firstKernel: 3, firstStride: 2, kernel: 3, downsample: 1 }, inputShape: [1, 49, 10, 1], classes: 12 },
   { space: builtinSpaces['ds-cnn'], candidate: { blocks: 3, channels: 8, growth: 1, firstKernel: 5, firstStride: 1, kernel: 5, downsample: 2 }, inputShape: [1, 32, 3], classes: 3 },
   { space: builtinSpaces.mlp, candidate: { layers: 2, width: 16, activation: 'tanh', conv: 8, window: 32, stride: 0.5 }, inputShape: [1, 32, 3], classes: 3 },
@@ -50,7 +52,7 @@ describe('candidate graphs', () => {
     const a = buildCandidateGraph(builtinSpaces.lstm, cases[0].candidate, { inputShape: [1, 16, 3], classes: 3, seed: 9 });
     const b = buildCandidateGraph(builtinSpaces.lstm, cases[0].candidate, { inputShape: [1, 16, 3], classes: 3, seed: 9 });
     expect(b.tensors.map((t) => t.data && Array.from(t.data as Float32Array))).toEqual(a.tensors.map((t) => t.data && Array.from(t.data as Float32Array)));
-    for (const space of [builtinSpaces['ds-cnn'], builtinSpaces.mlp]) {
+    for (const space of [builtinSpaces['ds-cnn'], builtinSpaces.mlp, builtinSpaces.gru]) {
       for (const corner of [0, 0.999]) {
         const candidate = decodePoint(space, space.parameters.map(() => corner));
         validateGraph(buildCandidateGraph(space, candidate, { inputShape: [1, 49, 10, 1], classes: 12 }));
@@ -58,8 +60,7 @@ describe('candidate graphs', () => {
     }
   });
 
-  it('refuses GRU candidates until the training engine can train a GRU, and malformed spaces by field', () => {
-    expect(() => buildCandidateGraph(builtinSpaces.gru, { layers: 1, hidden: 8, window: 16, stride: 1, head: 0 }, { inputShape: [1, 16, 3], classes: 3 })).toThrow(/cannot train a GRU yet/);
+  it('refuses malformed spaces by field', () => {
     expect(() => validateSpace({ name: 'x', family: 'rnn', parameters: [] }, 'x.json')).toThrow('x.json: "family" "rnn" is not one of lstm, gru, ds-cnn, mlp');
     expect(() => validateSpace({ name: 'x', family: 'mlp', parameters: [{ name: 'a', type: 'integer', min: 3, max: 1 }] }, 'x.json')).toThrow(/min 3 and max 1/);
     expect(() => validateSpace({ name: 'x', family: 'mlp', parameters: [{ name: 'a', type: 'categorical', choices: [] }] }, 'x.json')).toThrow(/non-empty list/);

@@ -1,10 +1,10 @@
 import type { SearchSpace } from '../space.js';
 
-/** The recurrent space with GRU cells. The IR and the boards run GRU, but the training engine cannot train one yet: building a candidate is refused until it can. */
+/** The recurrent space with GRU cells (TD_GRU, PyTorch's cell): the LSTM space's shape with a cheaper cell, 3 gates instead of 4. */
 export const gruSpace: SearchSpace = {
   name: 'gru',
   family: 'gru',
-  description: 'stacked GRU layers (needs a GRU op in the IR), the hidden states averaged over time, an optional dense layer, a classifier',
+  description: 'stacked GRU layers, the hidden states averaged over time, an optional dense layer, a classifier',
   parameters: [
     { name: 'layers', type: 'integer', min: 1, max: 3 },
     { name: 'hidden', type: 'integer', min: 8, max: 128, step: 8 },
