@@ -1,6 +1,6 @@
 /**
- * `tinydeploy search` end to end on the default virtual board (QEMU): a tiny seeded LSTM search on
- * a slice of the accelerometer activity set, one training epoch cut to a few steps. Every figure it
+ * `tinydeploy search` end to end on the default virtual board (QEMU): tiny seeded LSTM and GRU
+ * searches on a slice of the accelerometer activity set, one training epoch cut to a few steps. Every figure it
  * prints must come from a deploy (a build id, the board's name, the deploy's own timings stored
  * beside it), and running the same search again continues from the store instead of starting over.
  */
@@ -119,10 +119,44 @@ describe('tinydeploy search', () => {
     expect(new Set(resumed.trials.map((trial) => JSON.stringify(trial.params))).size).toBe(3);
   });
 
-  it('refuses the GRU space until the training engine can train a GRU, and an unknown space', async () => {
-    const gru = await tinydeploy(['search', '--space', 'gru', '--dataset', sharedPath('datasets/st_har_lsm6dsl'), '--data-dir', join(scratch, 'unused')]);
-    expect(gru.code).toBe(2);
-    expect(gru.stderr).toContain('needs GRU training');
+  it('searches the built-in GRU space: each trial trains the GRU, quantizes it to int8 and measures it on the board', async () => {
+    requireTools(virtualBoardTestsUnavailable());
+    const gru = await tinydeploy([
+      'search',
+      '--space',
+      'gru',
+      '--dataset',
+      sharedPath('datasets/st_har_lsm6dsl'),
+      '--board',
+      'virtual-m4f',
+      '--trials',
+      '2',
+      '--epochs',
+      '1',
+      '--max-steps',
+      '5',
+      '--limit',
+      '3',
+      '--seed',
+      '5',
+      '--data-dir',
+      join(scratch, 'gru'),
+      '--json',
+    ]);
+    expect(gru.code, gru.stderr).toBe(0);
+    const result = JSON.parse(gru.stdout) as SearchJson;
+    expect(result.trials).toHaveLength(2);
+    for (const trial of result.trials) {
+      expect(trial.status, JSON.stringify(trial)).toBe('ok');
+      expect(trial.bitExact).toBe(true);
+      expect(trial.accuracy).toBeGreaterThanOrEqual(0);
+      expect(trial.accuracy).toBeLessThanOrEqual(1);
+      for (const figure of [trial.latency, trial.arenaBytes, trial.stackBytes, trial.flashBytes]) expect(figure).toBeGreaterThan(0);
+    }
+    expect(result.front.length).toBeGreaterThan(0);
+  });
+
+  it('refuses an unknown space', async () => {
     const unknown = await tinydeploy(['search', '--space', 'nope', '--dataset', sharedPath('datasets/st_har_lsm6dsl'), '--data-dir', join(scratch, 'unused')]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('neither a built-in space (lstm, gru, ds-cnn, mlp) nor a readable file');
