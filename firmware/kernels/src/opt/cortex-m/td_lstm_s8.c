@@ -42,6 +42,13 @@ typedef struct {
     int32_t right_shift;
     int32_t rounding;
     int32_t fast;
+    /*
+     * The fast row's form (td_lstm_row_fast), which also takes a shift of 0 (a multiplier of
+     * scale 0.5 to 1, usual for the gate FCs): SMMULR(2 * acc, m) alone, no rounding division,
+     * so its sign term is masked off (sign_mask 0; -1 otherwise).
+     */
+    int32_t fast_row;
+    int32_t sign_mask;
 } td_lstm_requant;
 
 /** `terms`: the int8 products in the accumulator (0 for an inter-gate product); bias: S entries or NULL. */
@@ -57,11 +64,14 @@ static td_lstm_requant td_lstm_requant_of(const td_requant *requant, int32_t ter
         result.right_shift = 0;
     }
     result.rounding = result.right_shift != 0 ? (int32_t)1 << (result.right_shift - 1) : 0;
-    result.fast = TD_KERNELS_DSP && result.right_shift != 0 && limit > 0;
+    result.fast = TD_KERNELS_DSP && limit > 0;
     for (row = 0; bias != NULL && row < rows; ++row) {
         const int64_t magnitude = bias[row] < 0 ? -(int64_t)bias[row] : (int64_t)bias[row];
         result.fast = result.fast && magnitude < limit;
     }
+    result.fast_row = result.fast && (result.right_shift != 0 || (requant->shift == 0 && requant->multiplier != 0));
+    result.sign_mask = result.right_shift != 0 ? -1 : 0;
+    result.fast = result.fast && result.right_shift != 0;
     return result;
 }
 
@@ -309,7 +319,10 @@ TD_NOINLINE static void td_lstm_row(const td_lstm_params_s8 *params,
     const int32_t input_size = params->dims.input_size;
     const int32_t state_size = params->dims.state_size;
     const int32_t clip = params->quantized_cell_clip;
+    /* A copy no int8 store can alias: the compiler keeps its fields instead of reloading them per unit. */
+    const td_lstm_plan local_plan = *plan;
     int32_t unit;
+    plan = &local_plan;
     for (unit = 0; unit < state_size; ++unit) {
         const int32_t input_row = unit * input_size;
         const int32_t recurrent_row = unit * state_size;
@@ -358,6 +371,210 @@ TD_NOINLINE static void td_lstm_row(const td_lstm_params_s8 *params,
     }
 }
 
+#if TD_KERNELS_DSP
+/**
+ * The four gates' rows against an expanded vector of `count` values (`grouped` = count & ~3 of
+ * them by TD_DOT_FOUR_GATES), the row pointers left at the next unit's rows.
+ */
+#define TD_LSTM_DOT4_ADVANCE(vector_start, grouped, count, w0, w1, w2, w3, s0, s1, s2, s3)                    \
+    do {                                                                                                   \
+        const int16_t *td_tail_;                                                                           \
+        int32_t td_k_;                                                                                     \
+        (s0) = 0;                                                                                          \
+        (s1) = 0;                                                                                          \
+        (s2) = 0;                                                                                          \
+        (s3) = 0;                                                                                          \
+        if ((grouped) > 0) {                                                                               \
+            const td_word *td_vector_ = (const td_word *)(const void *)(vector_start);                     \
+            const td_word *const td_vector_end_ = td_vector_ + (grouped) / 2;                              \
+            TD_DOT_FOUR_GATES(td_vector_, td_vector_end_, w0, w1, w2, w3, s0, s1, s2, s3);                 \
+        }                                                                                                  \
+        td_tail_ = (vector_start) + (grouped);                                                             \
+        for (td_k_ = (grouped); td_k_ < (count); ++td_k_) {                                                \
+            const int32_t td_value_ = *td_tail_++;                                                         \
+            (s0) += (int32_t)*(w0)++ * td_value_;                                                          \
+            (s1) += (int32_t)*(w1)++ * td_value_;                                                          \
+            (s2) += (int32_t)*(w2)++ * td_value_;                                                          \
+            (s3) += (int32_t)*(w3)++ * td_value_;                                                          \
+        }                                                                                                  \
+    } while (0)
+
+/**
+ * The four gates' rows against x_t read directly (its expansion does not fit the scratch): each
+ * group of four values widened and offset once (SXTB16, SADD16) for the four rows; the row
+ * pointers left at the next unit's rows.
+ */
+TD_INLINE void td_lstm_dot4_s8(const int8_t *x, int32_t count, int32_t offset, const int8_t **rows, int32_t *sums)
+{
+    const uint32_t offsets = td_pack16(offset, offset);
+    const int8_t *w0 = rows[0], *w1 = rows[1], *w2 = rows[2], *w3 = rows[3];
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int32_t k;
+    for (k = 0; k + 4 <= count; k += 4) {
+        const uint32_t four = td_read_u32(x + k);
+        const uint32_t even = td_sadd16(td_sxtb16(four), offsets);
+        const uint32_t odd = td_sadd16(td_sxtb16_ror8(four), offsets);
+        const uint32_t r0 = td_read_u32(w0);
+        const uint32_t r1 = td_read_u32(w1);
+        const uint32_t r2 = td_read_u32(w2);
+        const uint32_t r3 = td_read_u32(w3);
+        s0 = td_smlad(td_sxtb16_ror8(r0), odd, td_smlad(td_sxtb16(r0), even, s0));
+        s1 = td_smlad(td_sxtb16_ror8(r1), odd, td_smlad(td_sxtb16(r1), even, s1));
+        s2 = td_smlad(td_sxtb16_ror8(r2), odd, td_smlad(td_sxtb16(r2), even, s2));
+        s3 = td_smlad(td_sxtb16_ror8(r3), odd, td_smlad(td_sxtb16(r3), even, s3));
+        w0 += 4;
+        w1 += 4;
+        w2 += 4;
+        w3 += 4;
+    }
+    for (; k < count; ++k) {
+        const int32_t value = (int32_t)x[k] + offset;
+        s0 += (int32_t)*w0++ * value;
+        s1 += (int32_t)*w1++ * value;
+        s2 += (int32_t)*w2++ * value;
+        s3 += (int32_t)*w3++ * value;
+    }
+    rows[0] = w0;
+    rows[1] = w1;
+    rows[2] = w2;
+    rows[3] = w3;
+    sums[0] = s0;
+    sums[1] = s1;
+    sums[2] = s2;
+    sums[3] = s3;
+}
+
+/**
+ * td_requant_fast, or with a shift of 0 SMMULR(2 * acc, m) (see td_lstm_requant); `masked` a
+ * constant, 0 where no shift is 0 (td_requant_fast as it is).
+ */
+TD_INLINE int32_t td_lstm_requant_fast_row(int32_t acc, const td_lstm_requant *requant, int masked)
+{
+    const int32_t doubled = (int32_t)((uint32_t)acc << 1);
+    const int32_t sign = masked ? (doubled >> 31) & requant->sign_mask : doubled >> 31;
+    return td_smmlar(doubled, requant->multiplier, requant->rounding + sign) >> requant->right_shift;
+}
+
+/** sat16(sat16(requant(input_sum)) + sat16(requant(recurrent_sum))), both in the fast row's form. */
+TD_INLINE int32_t td_lstm_fast_pre_activation(int32_t input_sum, int32_t recurrent_sum, const td_lstm_requant *input_fc,
+                                              const td_lstm_requant *recurrent_fc, int masked)
+{
+    const int32_t from_input = td_ssat16(td_lstm_requant_fast_row(input_sum, input_fc, masked));
+    const int32_t from_hidden = td_ssat16(td_lstm_requant_fast_row(recurrent_sum, recurrent_fc, masked));
+    return td_ssat16(from_input + from_hidden);
+}
+
+/** A fast-form requantization of an inter-gate product. */
+TD_INLINE int32_t td_lstm_fast_mul(int32_t a, int32_t b, const td_lstm_requant *requant)
+{
+    return td_requant_fast(a * b, requant->multiplier, requant->right_shift, requant->rounding);
+}
+
+/**
+ * td_lstm_row for the usual model: every requantization in the fast form, one offset per
+ * vector, every gate with a bias; x_t expanded, or (x_expanded NULL) read directly. The plan is
+ * copied where no int8 store can alias it and the row pointers walk the weights unit after unit.
+ * Inlined per constant `direct` (x_t read directly) and `masked` (some shift is 0).
+ */
+TD_INLINE void td_lstm_row_fast(const td_lstm_params_s8 *params,
+                                         const td_lstm_plan *shared_plan,
+                                         const int8_t *x,
+                                         const int16_t *x_expanded,
+                                         const int16_t *h_expanded,
+                                         int8_t *hidden,
+                                         int16_t *cell,
+                                         int8_t *y,
+                                         int direct,
+                                         int masked)
+{
+    const td_lstm_plan plan = *shared_plan;
+    const int32_t input_size = params->dims.input_size;
+    const int32_t state_size = params->dims.state_size;
+    const int32_t input_grouped = input_size & ~3;
+    const int32_t state_grouped = state_size & ~3;
+    const int32_t clip_low = params->cell_clip_enabled ? -params->quantized_cell_clip : -32768;
+    const int32_t clip_high = params->cell_clip_enabled ? params->quantized_cell_clip : 32767;
+    const int32_t hidden_offset = params->hidden_offset;
+    const int tanh_cell = params->cell_gate_activation == TD_LSTM_TANH;
+    const int32_t *const forget_bias = params->forget_gate.bias;
+    const int32_t *const input_bias = params->input_gate.bias;
+    const int32_t *const cell_bias = params->cell_gate.bias;
+    const int32_t *const output_bias = params->output_gate.bias;
+    const int8_t *forget_x = params->forget_gate.input_weights;
+    const int8_t *input_x = params->input_gate.input_weights;
+    const int8_t *cell_x = params->cell_gate.input_weights;
+    const int8_t *output_x = params->output_gate.input_weights;
+    const int8_t *forget_h = params->forget_gate.recurrent_weights;
+    const int8_t *input_h = params->input_gate.recurrent_weights;
+    const int8_t *cell_h = params->cell_gate.recurrent_weights;
+    const int8_t *output_h = params->output_gate.recurrent_weights;
+    int32_t unit;
+    for (unit = 0; unit < state_size; ++unit) {
+        int32_t xf, xi, xc, xo, hf, hi, hc, ho;
+        int32_t forget, input_gate, cell_gate, output_gate, updated, hidden_value;
+        if (!direct) {
+            TD_LSTM_DOT4_ADVANCE(x_expanded, input_grouped, input_size, forget_x, input_x, cell_x, output_x, xf, xi,
+                                 xc, xo);
+        } else {
+            const int8_t *rows[4];
+            int32_t sums[4];
+            rows[0] = forget_x;
+            rows[1] = input_x;
+            rows[2] = cell_x;
+            rows[3] = output_x;
+            td_lstm_dot4_s8(x, input_size, plan.input_offset, rows, sums);
+            forget_x = rows[0];
+            input_x = rows[1];
+            cell_x = rows[2];
+            output_x = rows[3];
+            xf = sums[0];
+            xi = sums[1];
+            xc = sums[2];
+            xo = sums[3];
+        }
+        TD_LSTM_DOT4_ADVANCE(h_expanded, state_grouped, state_size, forget_h, input_h, cell_h, output_h, hf, hi, hc,
+                             ho);
+        forget = td_lstm_gate_sigmoid(
+            td_lstm_fast_pre_activation(xf + forget_bias[unit], hf, &plan.input_fc[0], &plan.recurrent_fc[0], masked));
+        input_gate = td_lstm_gate_sigmoid(
+            td_lstm_fast_pre_activation(xi + input_bias[unit], hi, &plan.input_fc[1], &plan.recurrent_fc[1], masked));
+        cell_gate = td_lstm_fast_pre_activation(xc + cell_bias[unit], hc, &plan.input_fc[2], &plan.recurrent_fc[2], masked);
+        cell_gate = tanh_cell ? td_lstm_gate_tanh(cell_gate) : td_lstm_gate_sigmoid(cell_gate);
+        output_gate = td_lstm_gate_sigmoid(
+            td_lstm_fast_pre_activation(xo + output_bias[unit], ho, &plan.input_fc[3], &plan.recurrent_fc[3], masked));
+        updated = td_ssat16(td_ssat16(td_lstm_fast_mul(forget, cell[unit], &plan.forget_cell_mul)) +
+                            td_ssat16(td_lstm_fast_mul(input_gate, cell_gate, &plan.input_cell_mul)));
+        updated = td_clamp_i32(updated, clip_low, clip_high);
+        cell[unit] = (int16_t)updated;
+        hidden_value = td_ssat8(hidden_offset + td_lstm_fast_mul(td_tanh_int16(td_int16_rescale(updated, &plan.cell_tanh)),
+                                                                 output_gate, &plan.output_hidden_mul));
+        hidden[unit] = (int8_t)hidden_value;
+        y[unit] = (int8_t)hidden_value;
+    }
+}
+
+TD_NOINLINE static void td_lstm_row_fast_expanded(const td_lstm_params_s8 *params, const td_lstm_plan *plan,
+                                                  const int16_t *x_expanded, const int16_t *h_expanded, int8_t *hidden,
+                                                  int16_t *cell, int8_t *y)
+{
+    td_lstm_row_fast(params, plan, NULL, x_expanded, h_expanded, hidden, cell, y, 0, 0);
+}
+
+TD_NOINLINE static void td_lstm_row_fast_expanded_masked(const td_lstm_params_s8 *params, const td_lstm_plan *plan,
+                                                         const int16_t *x_expanded, const int16_t *h_expanded,
+                                                         int8_t *hidden, int16_t *cell, int8_t *y)
+{
+    td_lstm_row_fast(params, plan, NULL, x_expanded, h_expanded, hidden, cell, y, 0, 1);
+}
+
+TD_NOINLINE static void td_lstm_row_fast_direct(const td_lstm_params_s8 *params, const td_lstm_plan *plan,
+                                                const int8_t *x, const int16_t *h_expanded, int8_t *hidden,
+                                                int16_t *cell, int8_t *y)
+{
+    td_lstm_row_fast(params, plan, x, NULL, h_expanded, hidden, cell, y, 1, 1);
+}
+#endif
+
 td_status td_lstm_s8(const td_context *ctx,
                      const td_lstm_params_s8 *params,
                      const int8_t *input,
@@ -376,6 +593,7 @@ td_status td_lstm_s8(const td_context *ctx,
     td_lstm_plan plan;
     int16_t *h_expanded, *x_expanded;
     int32_t sequence, t, row, gate;
+    int all_fast, masked = 0;
 
     if (ctx == NULL || ctx->buf == NULL || ctx->size < td_lstm_s8_get_buffer_size(dims)) {
         return TD_ERROR_SCRATCH;
@@ -401,6 +619,15 @@ td_status td_lstm_s8(const td_context *ctx,
     plan.input_cell_mul = td_lstm_requant_of(&params->input_cell_mul, 0, NULL, 0);
     plan.output_hidden_mul = td_lstm_requant_of(&params->output_hidden_mul, 0, NULL, 0);
     plan.cell_tanh = td_lstm_cell_tanh_scaling(params->cell_state_scale_power);
+    all_fast = plan.same_offsets && plan.forget_cell_mul.fast && plan.input_cell_mul.fast &&
+               plan.output_hidden_mul.fast;
+    for (gate = 0; gate < 4; ++gate) {
+        all_fast = all_fast && plan.gates[gate]->bias != NULL && plan.input_fc[gate].fast_row &&
+                   plan.recurrent_fc[gate].fast_row;
+        masked = masked || plan.input_fc[gate].sign_mask == 0 || plan.recurrent_fc[gate].sign_mask == 0;
+    }
+    (void)all_fast; /* only the DSP build has the fast rows */
+    (void)masked;
 
     for (sequence = 0; sequence < sequences; ++sequence) {
         int8_t *hidden = hidden_state + sequence * state_size;
@@ -414,6 +641,21 @@ td_status td_lstm_s8(const td_context *ctx,
                 if (x_expanded != NULL) {
                     td_lstm_expand(x + row * input_size, input_size, plan.input_offset, x_expanded);
                 }
+#if TD_KERNELS_DSP
+                if (all_fast) {
+                    if (x_expanded == NULL) {
+                        td_lstm_row_fast_direct(params, &plan, x + row * input_size, h_expanded,
+                                                hidden + row * state_size, cell + row * state_size, y + row * state_size);
+                    } else if (masked) {
+                        td_lstm_row_fast_expanded_masked(params, &plan, x_expanded, h_expanded, hidden + row * state_size,
+                                                         cell + row * state_size, y + row * state_size);
+                    } else {
+                        td_lstm_row_fast_expanded(params, &plan, x_expanded, h_expanded, hidden + row * state_size,
+                                                  cell + row * state_size, y + row * state_size);
+                    }
+                    continue;
+                }
+#endif
                 td_lstm_row(params, &plan, x + row * input_size, x_expanded, h_expanded, hidden + row * state_size,
                             cell + row * state_size, y + row * state_size);
             }
