@@ -1,7 +1,7 @@
 /**
  * Which channels of a graph can be removed together. A *group* is a set of output channels (units)
  * that must go as one: the output channels of a CONV_2D, the units of a FULLY_CONNECTED, the hidden
- * units of an LSTM, merged when an ADD/SUB/MUL adds two of them channel by channel (residual
+ * units of an LSTM or a GRU (TD_GRU), merged when an ADD/SUB/MUL adds two of them channel by channel (residual
  * connections). Every activation tensor gets a *feature map*: for each element of its last axis,
  * the unit it carries, or none (graph inputs, data no group produced). The map follows the data:
  *
@@ -11,7 +11,7 @@
  * - CONCATENATION on the last axis concatenates the maps, on another axis merges them;
  * - a RESHAPE that flattens trailing dimensions repeats the map (an FC after a flatten loses the
  *   columns of every position of a removed channel), one that keeps the last axis copies it;
- * - CONV_2D, FULLY_CONNECTED and LSTM read a map (their input columns go with it) and start a new
+ * - CONV_2D, FULLY_CONNECTED, LSTM and GRU read a map (their input columns go with it) and start a new
  *   group for their output.
  *
  * A group cannot be pruned when it reaches a graph output, a SOFTMAX, an op the analysis does not
@@ -21,8 +21,9 @@
 
 import type { Graph, Op, OpOf } from '../../ir/types.js';
 import { lstmGateInputs, lstmInputIndex } from '../../ops/lstm-layout.js';
+import { gruGateNames, gruInputIndex, gruOpType } from '../../ops/gru-layout.js';
 
-export type ProducerKind = 'conv' | 'fc' | 'lstm';
+export type ProducerKind = 'conv' | 'fc' | 'lstm' | 'gru';
 
 export interface ChannelGroup {
   /** Canonical id (the group's index in `groups`). */
@@ -172,6 +173,11 @@ export function analyzeChannels(graph: Graph): ChannelAnalysis {
         setOutput(groups.add(units, index, 'lstm'));
         return;
       }
+      case gruOpType: {
+        const units = graph.tensors[op.inputs[gruInputIndex.inputWeights.r]].shape[0];
+        setOutput(groups.add(units, index, 'gru'));
+        return;
+      }
       case 'DEPTHWISE_CONV_2D': {
         const channels = graph.tensors[op.inputs[0]].shape.at(-1)!;
         const outChannels = graph.tensors[output].shape.at(-1)!;
@@ -304,6 +310,8 @@ export function producerWeightRows(graph: Graph, op: Op, kind: ProducerKind, ind
   };
   if (kind === 'lstm') {
     for (const gate of Object.values(lstmGateInputs)) rows.push(row(op.inputs[gate.inputWeights]), row(op.inputs[gate.recurrentWeights]));
+  } else if (kind === 'gru') {
+    for (const gate of gruGateNames) rows.push(row(op.inputs[gruInputIndex.inputWeights[gate]]), row(op.inputs[gruInputIndex.recurrentWeights[gate]]));
   } else {
     rows.push(row(op.inputs[1]));
   }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedModels } from '../../../../../test/testing/shared-data.js';
 import { loadModelFile } from '../../../node/model-file.js';
@@ -6,6 +8,8 @@ import { Interpreter } from '../../interp/interpreter.js';
 import type { Graph, Tensor } from '../../ir/types.js';
 import { validateGraph } from '../../ir/validate.js';
 import { lstmGateInputs } from '../../ops/lstm-layout.js';
+import { gruGateNames, gruInputIndex } from '../../ops/gru-layout.js';
+import { readOnnx } from '../../importers/onnx/index.js';
 import { runPipeline } from '../run-pipeline.js';
 import { syntheticSamples } from '../quantize/synthetic.js';
 import { analyzeChannels } from './channel-groups.js';
@@ -89,6 +93,30 @@ describe('removing units', () => {
     expect(pruned.tensors[lstm.outputs[0]].shape).toEqual([1, 28, 17]);
     expect(pruned.tensors[graph.ops[2].inputs[1]].shape).toEqual([10, 28 * 17]);
     expect(worstDifference(outputsOf(pruned, 3, [0, 1]), outputsOf(zeroed, 3, [0, 1]))).toBeLessThan(1e-6);
+  });
+
+  it('GRU (gru.onnx): dead hidden units go with their gate rows, recurrent columns, n bias, state and the next GRUs\' input columns', () => {
+    const graph = readOnnx(new Uint8Array(readFileSync(join(import.meta.dirname, '../../../../../test/fixtures/onnx/gru.onnx'))));
+    const gru = graph.ops[0];
+    expect(gru.type).toBe('TD_GRU');
+    const dead = [1, 4];
+    const tensors = [...graph.tensors];
+    const slots = gruGateNames.flatMap((gate) => [gruInputIndex.inputWeights[gate], gruInputIndex.recurrentWeights[gate], gruInputIndex.bias[gate]]);
+    for (const slot of [...slots, gruInputIndex.recurrentNBias]) tensors[gru.inputs[slot]] = zeroRows(tensors[gru.inputs[slot]], dead);
+    const zeroed = { ...graph, tensors };
+    const analysis = analyzeChannels(zeroed);
+    const group = analysis.groups.find((candidate) => candidate.producers.some((p) => p.op === 0))!;
+    expect(group.producers).toEqual([{ op: 0, kind: 'gru' }]);
+    expect(group.blocked).toBeUndefined();
+    const base = analysis.groups.slice(0, group.id).reduce((total, g) => total + g.size, 0);
+    const pruned = removeUnits(zeroed, analysis, new Set(dead.map((unit) => base + unit)));
+    validateGraph(pruned);
+    expect(pruned.tensors[gru.outputs[0]].shape).toEqual([1, 8, 4]);
+    expect(pruned.tensors[gru.inputs[gruInputIndex.recurrentWeights.n]].shape).toEqual([4, 4]);
+    expect(pruned.tensors[gru.inputs[gruInputIndex.hiddenState]].shape).toEqual([1, 4]);
+    for (const next of [graph.ops[1], graph.ops[2]]) expect(pruned.tensors[next.inputs[gruInputIndex.inputWeights.z]].shape).toEqual([5, 4]);
+    expect(analyzeModel(pruned).totals.params).toBeLessThan(analyzeModel(graph).totals.params);
+    expect(worstDifference(outputsOf(pruned, 3, [-2, 2]), outputsOf(zeroed, 3, [-2, 2]))).toBeLessThan(1e-6);
   });
 
   it('LSTM to a quarter of its parameters: 5 hidden units of 20', async () => {

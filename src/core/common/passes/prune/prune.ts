@@ -1,8 +1,8 @@
 /**
  * Structured pruning that really shrinks the graph: the chosen units of each channel group
  * (`channel-groups.ts`) are cut out of every tensor that carries them (activation shapes, the
- * producers' weight rows and biases, the consumers' weight columns, depthwise filters, LSTM gate
- * rows and recurrent columns, state tensors, per-channel constants and quantization parameters,
+ * producers' weight rows and biases, the consumers' weight columns, depthwise filters, LSTM and
+ * GRU gate rows and recurrent columns, state tensors, per-channel constants and quantization parameters,
  * reshape targets). Parameters, MACs and activation memory all drop; nothing is masked.
  *
  * Which units go: in every prunable group the same fraction, the least important first. A
@@ -14,6 +14,7 @@ import { analyzeModel } from '../../analysis/model-analysis.js';
 import type { Graph, Op, OpOf, Tensor, TensorData } from '../../ir/types.js';
 import { allocateData } from '../../ir/tensor.js';
 import { lstmGateInputs, lstmInputIndex } from '../../ops/lstm-layout.js';
+import { gruGateNames, gruInputIndex, gruOpType } from '../../ops/gru-layout.js';
 import { type ChannelAnalysis, producerWeightRows } from './channel-groups.js';
 
 export type Importance = 'l1' | 'l2';
@@ -146,6 +147,22 @@ export function removeUnits(graph: Graph, analysis: ChannelAnalysis, removed: Re
         if (out) {
           slice(op.inputs[lstmInputIndex.outputState], -1, out);
           slice(op.inputs[lstmInputIndex.cellState], -1, out);
+        }
+        return op;
+      }
+      case gruOpType: {
+        for (const gate of gruGateNames) {
+          if (out) {
+            slice(op.inputs[gruInputIndex.inputWeights[gate]], 0, out);
+            slice(op.inputs[gruInputIndex.recurrentWeights[gate]], 0, out);
+            slice(op.inputs[gruInputIndex.recurrentWeights[gate]], 1, out);
+            slice(op.inputs[gruInputIndex.bias[gate]], 0, out);
+          }
+          if (input) slice(op.inputs[gruInputIndex.inputWeights[gate]], 1, input);
+        }
+        if (out) {
+          slice(op.inputs[gruInputIndex.recurrentNBias], 0, out);
+          slice(op.inputs[gruInputIndex.hiddenState], -1, out);
         }
         return op;
       }
