@@ -236,19 +236,21 @@ TD_NOINLINE static int32_t td_gru_requantize_exact(int32_t acc, const td_gru_req
     return td_multiply_by_quantized_multiplier(acc, requant->multiplier, requant->shift);
 }
 
-TD_INLINE int32_t td_gru_requantize(int32_t acc, const td_gru_requant *requant)
+/** `all_fast`: a constant 1 where every requantization of the call is known fast (no test per value). */
+TD_INLINE int32_t td_gru_requantize(int32_t acc, const td_gru_requant *requant, int all_fast)
 {
+    (void)all_fast;
 #if TD_KERNELS_DSP
-    if (requant->fast) {
+    if (all_fast || requant->fast) {
         return td_requant_fast(acc, requant->multiplier, requant->right_shift, requant->rounding);
     }
 #endif
     return td_gru_requantize_exact(acc, requant);
 }
 
-TD_INLINE int32_t td_gru_requant16(int32_t acc, const td_gru_requant *requant)
+TD_INLINE int32_t td_gru_requant16(int32_t acc, const td_gru_requant *requant, int all_fast)
 {
-    return td_gru_sat16(td_gru_requantize(acc, requant));
+    return td_gru_sat16(td_gru_requantize(acc, requant, all_fast));
 }
 
 /** The requantizations of one call: input and recurrent FC of r, z, n, and the output. */
@@ -275,12 +277,29 @@ static td_gru_requants td_gru_requants_of(const td_gru_params_s8 *params)
 
 TD_INLINE int8_t td_gru_output(int32_t value, const td_gru_params_s8 *params, const td_gru_requants *requants)
 {
-    return (int8_t)td_clamp_i32(params->output_offset + td_gru_requantize(value, &requants->out), -128, 127);
+    return (int8_t)td_clamp_i32(params->output_offset + td_gru_requantize(value, &requants->out, 0), -128, 127);
 }
 
-/** One time step of one batch row: x (int8, I values), h (int16, S values, updated in place). */
-static void td_gru_row(const td_gru_params_s8 *params, const td_gru_requants *q, const int8_t *x, int16_t *hidden, int16_t *scratch)
+/**
+ * TFLite's RoundingDivideByPOT(x, 15) (halves away from zero) for the |x| < 2^31 - 2^14 of the
+ * products of a Q0.15 gate and an int16 difference: floor((x + 2^14 - (x < 0)) / 2^15).
+ */
+TD_INLINE int32_t td_gru_round15(int32_t x)
 {
+    return (x + (1 << 14) + (x >> 31)) >> 15;
+}
+
+/**
+ * One time step of one batch row: x (int8, I values), h (int16, S values, updated in place).
+ * Inlined with constants: all_fast = 1 (every requantization fast, no test per value) with
+ * linear_before_reset (lbr) 1 and 0, and all_fast = 0 (lbr < 0: read from the dimensions).
+ */
+TD_INLINE void td_gru_row(const td_gru_params_s8 *params, const td_gru_requants *shared_requants, const int8_t *x,
+                          int16_t *hidden, int16_t *scratch, int all_fast, int lbr)
+{
+    /* A local copy: the compiler keeps its fields instead of reloading them after each store. */
+    const td_gru_requants local_requants = *shared_requants;
+    const td_gru_requants *const q = &local_requants;
     const td_gru_dims *dims = &params->dims;
     const int32_t input_size = dims->input_size;
     const int32_t state_size = dims->state_size;
@@ -293,6 +312,8 @@ static void td_gru_row(const td_gru_params_s8 *params, const td_gru_requants *q,
     const td_gru_gate_s8 *gr = &params->reset_gate;
     const td_gru_gate_s8 *gz = &params->update_gate;
     const td_gru_gate_s8 *gn = &params->new_gate;
+    const int linear_before_reset = lbr >= 0 ? lbr : dims->linear_before_reset;
+    const int32_t *const recurrent_new_bias = params->recurrent_new_bias;
     int32_t u;
 
     td_gru_expand_s8(x, input_size, params->input_offset, x_expanded);
@@ -302,35 +323,75 @@ static void td_gru_row(const td_gru_params_s8 *params, const td_gru_requants *q,
                                            gz->input_weights + u * input_size, gn->input_weights + u * input_size);
         const td_gru_sums hs =
             td_gru_dot3(h_expanded, state_size, gr->recurrent_weights + u * state_size, gz->recurrent_weights + u * state_size,
-                        dims->linear_before_reset ? gn->recurrent_weights + u * state_size : NULL);
+                        linear_before_reset ? gn->recurrent_weights + u * state_size : NULL);
         const int32_t r = td_lstm_gate_sigmoid(
-            td_gru_sat16(td_gru_requant16(xs.r + gr->bias[u], &q->xr) + td_gru_requant16(hs.r, &q->hr)));
+            td_gru_sat16(td_gru_requant16(xs.r + gr->bias[u], &q->xr, all_fast) + td_gru_requant16(hs.r, &q->hr, all_fast)));
         const int32_t z = td_lstm_gate_sigmoid(
-            td_gru_sat16(td_gru_requant16(xs.z + gz->bias[u], &q->xz) + td_gru_requant16(hs.z, &q->hz)));
-        const int32_t xn = td_gru_requant16(xs.n + gn->bias[u], &q->xn);
-        if (dims->linear_before_reset) {
-            const int32_t bias = params->recurrent_new_bias != NULL ? params->recurrent_new_bias[u] : 0;
-            const int32_t hn = td_gru_requant16(hs.n + bias, &q->hn);
-            const int32_t n = td_lstm_gate_tanh(td_gru_sat16(xn + td_gru_sat16(td_rounding_divide_by_pot(r * hn, 15))));
-            hidden[u] = (int16_t)td_gru_sat16(n + td_rounding_divide_by_pot(z * ((int32_t)hidden[u] - n), 15));
+            td_gru_sat16(td_gru_requant16(xs.z + gz->bias[u], &q->xz, all_fast) + td_gru_requant16(hs.z, &q->hz, all_fast)));
+        const int32_t xn = td_gru_requant16(xs.n + gn->bias[u], &q->xn, all_fast);
+        if (linear_before_reset) {
+            const int32_t bias = recurrent_new_bias != NULL ? recurrent_new_bias[u] : 0;
+            const int32_t hn = td_gru_requant16(hs.n + bias, &q->hn, all_fast);
+            const int32_t n = td_lstm_gate_tanh(td_gru_sat16(xn + td_gru_sat16(td_gru_round15(r * hn))));
+            hidden[u] = (int16_t)td_gru_sat16(n + td_gru_round15(z * ((int32_t)hidden[u] - n)));
         } else {
             reset[u] = (int16_t)r;
             update[u] = (int16_t)z;
             fresh_input[u] = (int16_t)xn;
         }
     }
-    if (!dims->linear_before_reset) {
+    if (!linear_before_reset) {
         for (u = 0; u < state_size; ++u) {
-            reset[u] = (int16_t)td_rounding_divide_by_pot((int32_t)reset[u] * hidden[u], 15);
+            reset[u] = (int16_t)td_gru_round15((int32_t)reset[u] * hidden[u]);
         }
         td_gru_expand_s16(reset, state_size, rh_expanded);
         for (u = 0; u < state_size; ++u) {
             const int32_t hn = td_gru_requant16(td_gru_dot1(rh_expanded, state_size, gn->recurrent_weights + u * state_size),
-                                                &q->hn);
+                                                &q->hn, all_fast);
             const int32_t n = td_lstm_gate_tanh(td_gru_sat16((int32_t)fresh_input[u] + hn));
-            hidden[u] = (int16_t)td_gru_sat16(n + td_rounding_divide_by_pot((int32_t)update[u] * ((int32_t)hidden[u] - n), 15));
+            hidden[u] = (int16_t)td_gru_sat16(n + td_gru_round15((int32_t)update[u] * ((int32_t)hidden[u] - n)));
         }
     }
+}
+
+/** y = the int8 outputs of `count` state values: the fast requantization, its parameters in registers, where it holds. */
+static void td_gru_outputs(const int16_t *hidden, int32_t count, const td_gru_params_s8 *params,
+                           const td_gru_requants *requants, int8_t *y)
+{
+    int32_t i;
+#if TD_KERNELS_DSP
+    if (requants->out.fast) {
+        const int32_t multiplier = requants->out.multiplier;
+        const int32_t right_shift = requants->out.right_shift;
+        const int32_t rounding = requants->out.rounding;
+        const int32_t offset = params->output_offset;
+        for (i = 0; i < count; ++i) {
+            y[i] = (int8_t)td_ssat8(offset + td_requant_fast(hidden[i], multiplier, right_shift, rounding));
+        }
+        return;
+    }
+#endif
+    for (i = 0; i < count; ++i) {
+        y[i] = td_gru_output(hidden[i], params, requants);
+    }
+}
+
+TD_NOINLINE static void td_gru_row_fast(const td_gru_params_s8 *params, const td_gru_requants *q, const int8_t *x,
+                                        int16_t *hidden, int16_t *scratch)
+{
+    td_gru_row(params, q, x, hidden, scratch, 1, 1);
+}
+
+TD_NOINLINE static void td_gru_row_fast_reset_first(const td_gru_params_s8 *params, const td_gru_requants *q,
+                                                    const int8_t *x, int16_t *hidden, int16_t *scratch)
+{
+    td_gru_row(params, q, x, hidden, scratch, 1, 0);
+}
+
+TD_NOINLINE static void td_gru_row_any(const td_gru_params_s8 *params, const td_gru_requants *q, const int8_t *x,
+                                       int16_t *hidden, int16_t *scratch)
+{
+    td_gru_row(params, q, x, hidden, scratch, 0, -1);
 }
 
 td_status td_gru_s8(const td_context *ctx,
@@ -346,23 +407,30 @@ td_status td_gru_s8(const td_context *ctx,
     const int32_t sequences = dims->time_major ? 1 : dims->batch_size;
     td_gru_requants requants;
     int32_t sequence, k, row, i;
+    int all_fast;
 
     if (ctx == NULL || ctx->buf == NULL || ctx->size < td_gru_s8_get_buffer_size(dims)) {
         return TD_ERROR_SCRATCH;
     }
     requants = td_gru_requants_of(params);
+    all_fast = requants.xr.fast && requants.xz.fast && requants.xn.fast && requants.hr.fast && requants.hz.fast &&
+               requants.hn.fast;
     for (sequence = 0; sequence < sequences; ++sequence) {
         for (k = 0; k < dims->time_steps; ++k) {
             const int32_t t = dims->reverse ? dims->time_steps - 1 - k : k;
             const int32_t position = dims->time_major ? t : sequence * dims->time_steps + t;
             for (row = 0; row < rows; ++row) {
                 int16_t *hidden = hidden_state + (sequence + row) * state_size;
-                td_gru_row(params, &requants, input + (position * rows + row) * input_size, hidden, (int16_t *)ctx->buf);
+                const int8_t *x = input + (position * rows + row) * input_size;
+                if (all_fast && dims->linear_before_reset) {
+                    td_gru_row_fast(params, &requants, x, hidden, (int16_t *)ctx->buf);
+                } else if (all_fast) {
+                    td_gru_row_fast_reset_first(params, &requants, x, hidden, (int16_t *)ctx->buf);
+                } else {
+                    td_gru_row_any(params, &requants, x, hidden, (int16_t *)ctx->buf);
+                }
                 if (dims->return_sequences) {
-                    int8_t *y = output + (position * rows + row) * state_size;
-                    for (i = 0; i < state_size; ++i) {
-                        y[i] = td_gru_output(hidden[i], params, &requants);
-                    }
+                    td_gru_outputs(hidden, state_size, params, &requants, output + (position * rows + row) * state_size);
                 }
             }
         }
