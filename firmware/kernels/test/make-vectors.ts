@@ -29,6 +29,8 @@ import { activationRangeFloat, activationRangeQuantized } from '../../../src/cor
 import type { OpContext } from '../../../src/core/common/ops/op.js';
 import { channelMultipliers } from '../../../src/core/common/ops/quantization.js';
 import { packFullyConnectedWeights } from '../../../src/core/common/codegen/ops/fully-connected.js';
+import { detectionParams, detectionScratchBytes } from '../../../src/core/common/codegen/ops/detection-postprocess.js';
+import type { DetectionPostprocessPlan } from '../../../src/core/common/ops/detection-postprocess.js';
 import { computeOutSize, computePadding } from '../../../src/core/common/ops/window.js';
 import { findOp, opContext } from '../../../src/core/common/ops/index.js';
 import { allocateData } from '../../../src/core/common/ir/tensor.js';
@@ -1571,10 +1573,70 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
   return cases;
 }
 
+/**
+ * DETECTION_POSTPROCESS: box decoding against anchors, then fast or regular non-max suppression,
+ * on float, uint8 and int8 inputs (twelve boxes, three classes and a background).
+ */
+function detectionCases(random: Random): CaseBuilder[] {
+  const boxes = 12;
+  const cases: CaseBuilder[] = [];
+  const kinds = [
+    ['float32', false, 1],
+    ['float32', true, 1],
+    ['float32', false, 2],
+    ['uint8', true, 1],
+    ['int8', false, 1],
+  ] as const;
+  for (const [dtype, regular, classesPerDetection] of kinds) {
+    const quantized = dtype !== 'float32';
+    const offset = dtype === 'int8' ? -128 : 0;
+    const anchors = Array.from({ length: boxes * 4 }, (_, i) => (i % 4 < 2 ? random.next() : 0.1 + 0.4 * random.next()));
+    const anchorData = quantized ? (dtype === 'int8' ? Int8Array : Uint8Array).from(anchors.map((v) => Math.round(v / 0.01) + offset)) : Float32Array.from(anchors);
+    const slots = regular ? 4 : 4 * classesPerDetection;
+    const attrs = {
+      maxDetections: 4,
+      maxClassesPerDetection: classesPerDetection,
+      detectionsPerClass: 3,
+      useRegularNms: regular,
+      nmsScoreThreshold: quantized ? 0.6 : 0.5,
+      nmsIouThreshold: 0.4,
+      numClasses: 3,
+      yScale: 10,
+      xScale: 10,
+      hScale: 5,
+      wScale: 5,
+    };
+    const q = (scale: number, zeroPoint: number): [number, number] | undefined => (quantized ? [Math.fround(scale), zeroPoint + offset] : undefined);
+    cases.push(
+      planCase(random, `td_detection_postprocess ${dtype} ${regular ? 'regular' : 'fast'} ${classesPerDetection} per detection`, {
+        type: 'DETECTION_POSTPROCESS',
+        attrs,
+        inputs: [
+          { dtype, shape: [1, boxes, 4], quantization: q(0.05, 128) },
+          { dtype, shape: [1, boxes, 4], quantization: q(1 / 256, 0) },
+          { dtype, shape: [boxes, 4], quantization: q(0.01, 0), data: anchorData },
+        ],
+        outputs: [
+          { dtype: 'float32', shape: [1, slots, 4] },
+          { dtype: 'float32', shape: [1, slots] },
+          { dtype: 'float32', shape: [1, slots] },
+          { dtype: 'float32', shape: [1] },
+        ],
+        call: (c, plan: DetectionPostprocessPlan, [encodings, scores, anchorsName], outputs) => {
+          c.declare(`const td_detection_postprocess_params params = ${detectionParams(plan)};`);
+          const ctx = c.context(`${detectionScratchBytes(plan)}`);
+          return `td_detection_postprocess(&params, ${ctx}, ${encodings}, ${scores}, ${anchorsName}, ${outputs.join(', ')})`;
+        },
+      }),
+    );
+  }
+  return cases;
+}
+
 /** Builds every case (deterministic for a given seed) and the C header that holds them. */
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
-  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17))];
+  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18))];
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [

@@ -23,33 +23,38 @@ export function detectionScratchBytes(plan: DetectionPostprocessPlan): number {
 const inputTypes: Record<DetectionInputEncoding['dtype'], string> = { float32: 'TD_DETECTION_INPUT_FLOAT32', int8: 'TD_DETECTION_INPUT_INT8', uint8: 'TD_DETECTION_INPUT_UINT8' };
 const encoding = (e: DetectionInputEncoding) => `{${inputTypes[e.dtype]}, ${cFloat(e.scale)}, ${e.zeroPoint}}`;
 
+/** The td_detection_postprocess_params initializer for the plan. */
+export function detectionParams(plan: DetectionPostprocessPlan): string {
+  const fields = [
+    plan.numBoxes,
+    plan.encodingStride,
+    plan.numClasses,
+    plan.numClassesWithBackground,
+    plan.labelOffset,
+    plan.maxDetections,
+    plan.maxClassesPerDetection,
+    plan.categoriesPerAnchor,
+    plan.detectionsPerClass,
+    plan.regular ? 1 : 0,
+    cFloat(plan.scoreThreshold),
+    cFloat(plan.iouThreshold),
+    cFloat(plan.scales.y),
+    cFloat(plan.scales.x),
+    cFloat(plan.scales.h),
+    cFloat(plan.scales.w),
+    encoding(plan.boxes),
+    encoding(plan.scores),
+    encoding(plan.anchors),
+  ];
+  return `{${fields.join(', ')}}`;
+}
+
 registerLowerer(detectionPostprocess, (plan, context) => ({
   kernels: ['td_detection_postprocess'],
   scratchBytes: detectionScratchBytes(plan),
   emit: (e) => {
-    const params = [
-      plan.numBoxes,
-      plan.encodingStride,
-      plan.numClasses,
-      plan.numClassesWithBackground,
-      plan.labelOffset,
-      plan.maxDetections,
-      plan.maxClassesPerDetection,
-      plan.categoriesPerAnchor,
-      plan.detectionsPerClass,
-      plan.regular ? 1 : 0,
-      cFloat(plan.scoreThreshold),
-      cFloat(plan.iouThreshold),
-      cFloat(plan.scales.y),
-      cFloat(plan.scales.x),
-      cFloat(plan.scales.h),
-      cFloat(plan.scales.w),
-      encoding(plan.boxes),
-      encoding(plan.scores),
-      encoding(plan.anchors),
-    ];
     const pointers = [0, 1, 2].map((i) => e.pointer(input(context, i), 'read'));
     const outputs = [0, 1, 2, 3].map((i) => e.pointer(output(context, i), 'write'));
-    return `td_detection_postprocess(${e.struct('params', 'td_detection_postprocess_params', `{${params.join(', ')}}`)}, ${e.context()}, ${pointers.join(', ')}, ${outputs.join(', ')})`;
+    return `td_detection_postprocess(${e.struct('params', 'td_detection_postprocess_params', detectionParams(plan))}, ${e.context()}, ${pointers.join(', ')}, ${outputs.join(', ')})`;
   },
 }));
