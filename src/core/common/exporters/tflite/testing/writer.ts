@@ -15,10 +15,10 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Uniform values over the whole int8/int16/uint8 range, or in [-1, 1) for float32. */
+/** Uniform values over the whole int8/int16/uint8/bool range, or in [-1, 1) for float32. */
 export function randomTensorData(tensor: Tensor, random: () => number): TensorData {
   const data = allocateData(tensor.dtype, elementCount(tensor.shape));
-  const range: Partial<Record<Tensor['dtype'], [number, number]>> = { int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], int32: [-1000, 1000], uint32: [0, 4000000000] };
+  const range: Partial<Record<Tensor['dtype'], [number, number]>> = { bool: [0, 1], int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], int32: [-1000, 1000], uint32: [0, 4000000000] };
   const bounds = range[tensor.dtype];
   for (let i = 0; i < data.length; i++) {
     if (bounds) data[i] = bounds[0] + Math.floor(random() * (bounds[1] - bounds[0] + 1));
