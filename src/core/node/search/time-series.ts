@@ -4,17 +4,20 @@
  * CSV files of readings, one line per time step, one column per channel (a header line of names is
  * skipped). Samples are windows of `window` steps taken every `stride` steps inside each file.
  *
- * The split is by file so that overlapping windows never straddle training and held-out data: the
- * files are put in an order that takes one file of each class in turn, the samples follow that
- * order, and the held-out part is the last `holdout` fraction of the samples rounded to whole files
- * (so every class is held out in proportion); the validation part is taken the same way from what
- * remains. Values are divided by `scale` (default 1000: milli-g to g).
+ * The split is inside each file (`train/window-split.ts`): the held-out part is the last `holdout`
+ * fraction of every file's windows, the validation part the last `validation` fraction of the rest,
+ * and the windows that would share readings with a window of a later part are dropped. Every class
+ * and every recording is held out in proportion: the recordings of a class differ (the board worn
+ * on the wrist, held, in a pocket, files numbered by session), so holding out whole files at the
+ * end of the folder scored the models on placements, or classes, they had never seen. Values are
+ * divided by `scale` (default 1000: milli-g to g).
  */
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatasetError } from '../../common/errors.js';
 import type { LabelledSet } from '../../common/passes/pass.js';
+import { gatherWindows, splitWindows } from '../train/window-split.js';
 
 export interface TimeSeriesFile {
   path: string;
@@ -29,7 +32,7 @@ export interface TimeSeriesSet {
   directory: string;
   classes: string[];
   channels: number;
-  /** Files in split order (one of each class in turn). */
+  /** Files, one of each class in turn. */
   files: TimeSeriesFile[];
 }
 
@@ -38,7 +41,7 @@ export interface WindowSplit {
   validation?: LabelledSet;
   heldOut: LabelledSet;
   classes: number;
-  /** Windows per part and the files they come from. */
+  /** Windows per part and how many files they come from. */
   split: { train: [number, number]; validation: [number, number]; heldOut: [number, number]; dataset: string; files: { train: number; validation: number; heldOut: number } };
 }
 
@@ -109,42 +112,18 @@ function windowsOf(file: TimeSeriesFile, window: number, stride: number): number
   return file.steps < window ? 0 : Math.floor((file.steps - window) / stride) + 1;
 }
 
-function gather(files: readonly TimeSeriesFile[], channels: number, window: number, stride: number): LabelledSet {
-  const count = files.reduce((sum, file) => sum + windowsOf(file, window, stride), 0);
-  const sampleSize = window * channels;
-  const inputs = new Float32Array(count * sampleSize);
-  const labels = new Int32Array(count);
-  let n = 0;
-  for (const file of files) {
-    for (let w = 0; w < windowsOf(file, window, stride); w++, n++) {
-      inputs.set(file.values.subarray(w * stride * channels, (w * stride + window) * channels), n * sampleSize);
-      labels[n] = file.label;
-    }
-  }
-  return { count, sampleSize, inputs, labels };
-}
-
-/** Windows of `window` steps every `stride` steps, split by file (see the module comment). */
+/** Windows of `window` steps every `stride` steps, split inside each file (see the module comment). */
 export function windowSplit(set: TimeSeriesSet, window: number, stride: number, options: { holdout?: number; validation?: number } = {}): WindowSplit {
   if (!Number.isInteger(window) || window < 1 || !Number.isInteger(stride) || stride < 1) throw new DatasetError(`window ${window} and stride ${stride} must be positive integers`);
-  const holdout = options.holdout ?? 0.2;
-  const validation = options.validation ?? 0.1;
-  const counts = set.files.map((file) => windowsOf(file, window, stride));
-  const total = counts.reduce((a, b) => a + b, 0);
-  // The first file index of the last `fraction` of the windows among files [0, end).
-  const cut = (end: number, fraction: number) => {
-    const inPart = counts.slice(0, end).reduce((a, b) => a + b, 0);
-    let target = Math.round(inPart * fraction);
-    let index = end;
-    while (index > 0 && target > 0) target -= counts[--index];
-    return index;
-  };
-  const heldOutStart = cut(set.files.length, holdout);
-  const validationStart = cut(heldOutStart, validation);
-  const train = gather(set.files.slice(0, validationStart), set.channels, window, stride);
-  const valid = gather(set.files.slice(validationStart, heldOutStart), set.channels, window, stride);
-  const heldOut = gather(set.files.slice(heldOutStart), set.channels, window, stride);
+  const groups = set.files.map((file, index) => Array.from({ length: windowsOf(file, window, stride) }, (_, w) => ({ file: index, start: w * stride, label: file.label })));
+  const total = groups.reduce((sum, group) => sum + group.length, 0);
+  const parts = splitWindows(groups, window, options);
+  const values = set.files.map((file) => file.values);
+  const train = gatherWindows(parts.train, values, window, set.channels);
+  const valid = gatherWindows(parts.validation, values, window, set.channels);
+  const heldOut = gatherWindows(parts.heldOut, values, window, set.channels);
   if (train.count === 0 || heldOut.count === 0) throw new DatasetError(`${set.directory}: window ${window} stride ${stride} leaves ${train.count} training and ${heldOut.count} held-out windows (${total} in all)`);
+  const filesOf = (refs: readonly { file: number }[]) => new Set(refs.map((ref) => ref.file)).size;
   return {
     train,
     ...(valid.count ? { validation: valid } : {}),
@@ -155,7 +134,7 @@ export function windowSplit(set: TimeSeriesSet, window: number, stride: number, 
       validation: [train.count, valid.count],
       heldOut: [train.count + valid.count, heldOut.count],
       dataset: set.name,
-      files: { train: validationStart, validation: heldOutStart - validationStart, heldOut: set.files.length - heldOutStart },
+      files: { train: filesOf(parts.train), validation: filesOf(parts.validation), heldOut: filesOf(parts.heldOut) },
     },
   };
 }

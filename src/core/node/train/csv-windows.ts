@@ -8,16 +8,16 @@
  * reports at that moment).
  *
  * The split follows the windows in file order: the held-out part is the last `holdout` fraction,
- * the validation part the last `validation` fraction of the rest; the windows that would overlap a
- * window of another part (fewer than `window / stride` on each side of a boundary) are dropped, so
- * no reading is both trained on and held out.
+ * the validation part the last `validation` fraction of the rest (`window-split.ts`, which the
+ * folder-per-class reader shares); the windows that would overlap a window of a later part of the
+ * same file are dropped, so no reading is both trained on and held out.
  */
 
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DatasetError } from '../../common/errors.js';
-import type { LabelledSet } from '../../common/passes/pass.js';
 import type { SplitData } from './data.js';
+import { gatherWindows, splitWindows, type WindowRef } from './window-split.js';
 
 export interface CsvWindowOptions {
   window: number;
@@ -68,31 +68,19 @@ export async function readCsvWindows(directory: string, options: CsvWindowOption
     files.push({ path, labels, values, rows });
   }
   const classes = [...new Set(files.flatMap((file) => file.labels))].sort();
-  const windows: { file: number; start: number; label: number }[] = [];
+  const windows: WindowRef[] = [];
   files.forEach((file, index) => {
     for (let start = 0; start + window <= file.rows; start += stride) windows.push({ file: index, start, label: classes.indexOf(file.labels[start + window - 1]) });
   });
   if (windows.length === 0) throw new DatasetError(`${directory}: no file has ${window} rows`, { path: directory });
-  const holdout = options.holdout ?? 0.2;
-  const validation = options.validation ?? 0.1;
-  const heldOutStart = windows.length - Math.round(windows.length * holdout);
-  const validationStart = heldOutStart - Math.round(heldOutStart * validation);
-  // Windows of the same file closer than a window to a part boundary would share readings across it.
-  const gap = Math.ceil(window / stride) - 1;
-  const part = (from: number, to: number, dropStart: boolean): LabelledSet => {
-    const chosen = windows.slice(from, to).filter((entry, i, list) => {
-      const sameFileBefore = dropStart && from > 0 && windows[from - 1].file === entry.file && i < gap;
-      const sameFileAfter = to < windows.length && windows[to].file === entry.file && list.length - i <= gap;
-      return !sameFileBefore && !sameFileAfter;
-    });
-    const size = window * channels;
-    const inputs = new Float32Array(chosen.length * size);
-    chosen.forEach((entry, i) => inputs.set(files[entry.file].values.subarray(entry.start * channels, (entry.start + window) * channels), i * size));
-    return { count: chosen.length, sampleSize: size, inputs, labels: Int32Array.from(chosen, (entry) => entry.label) };
-  };
-  const train = part(0, validationStart, false);
-  const validationSet = part(validationStart, heldOutStart, true);
-  const heldOut = part(heldOutStart, windows.length, true);
+  // One group: the parts follow the windows in file order (a recording may change activity part way).
+  const parts = splitWindows([windows], window, options);
+  const values = files.map((file) => file.values);
+  const train = gatherWindows(parts.train, values, window, channels);
+  const validationSet = gatherWindows(parts.validation, values, window, channels);
+  const heldOut = gatherWindows(parts.heldOut, values, window, channels);
+  const validationStart = parts.before.train;
+  const heldOutStart = validationStart + parts.before.validation;
   if (train.count === 0) throw new DatasetError(`${directory}: ${windows.length} windows leave none to train on`);
   return {
     train,
