@@ -96,6 +96,9 @@ export function searchKey(settings: SearchSettings): string {
     seed: settings.seed,
     batchSize: settings.batchSize ?? null,
     maxSteps: settings.maxSteps ?? null,
+    // 2: time-series folders held out the last part of every file (before, whole files at the end,
+    // whose trials scored on classes and placements never trained on): earlier trials are not resumed.
+    split: 2,
   };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
