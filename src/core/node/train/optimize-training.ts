@@ -41,7 +41,7 @@ export interface TrainingPipelineOptions {
    * Windowed time series from a folder of class folders of CSV files (the accelerometer activity
    * set), read as the architecture search reads them (`search/time-series.ts`): windows of
    * `window` steps every `stride` steps, the label from the folder, the held-out and validation
-   * parts whole files at the end so that overlapping windows never straddle them. With
+   * parts the last windows of every file, those overlapping them not trained on. With
    * `labelColumn`, the folder's CSV files carry the label in that column instead (`csv-windows.ts`).
    */
   timeSeries?: { directory: string; window: number; stride: number; filesPerClass?: number; scale?: number; labelColumn?: string | number };
