@@ -119,7 +119,8 @@ export const searchCommand: Command = {
     notes:
       'Each trial: build the network, train it (fixed epochs, early stopping), quantize to int8, deploy on the board,\n' +
       'measure latency, arena, stack and flash and check the outputs bit-exact. A candidate the memory planner proves\n' +
-      'cannot fit the budget is rejected before training. Accuracy is on the held-out last 20% of the data.\n' +
+      'cannot fit the budget is rejected before training. Accuracy is on the held-out last 20% of the data\n' +
+      '(of every file of a time-series folder, the windows overlapping it not trained on).\n' +
       'The data folder must not be in use by the desktop app while a search runs. Progress goes to stderr.',
   },
   async run(args, io) {
