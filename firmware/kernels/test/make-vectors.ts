@@ -960,6 +960,19 @@ interface LstmConfig {
   stateSize: number;
   timeMajor: boolean;
   cellClip: number;
+  /** A quantized model's scales and ranges instead of the random ones (a search trial's layer). */
+  model?: LstmModelQuantization;
+}
+
+interface LstmModelQuantization {
+  input: [number, number];
+  hidden: [number, number];
+  weightsScale: number;
+  recurrentScale: number;
+  /** Bias ranges: the forget gate's (its float bias starts at 1) and the other gates'. */
+  forgetBias: [number, number];
+  bias: [number, number];
+  cellScalePower: number;
 }
 
 const gateOrder = ['forget', 'input', 'cell', 'output'] as const;
@@ -975,19 +988,20 @@ function lstmS8(random: Random, name: string, config: LstmConfig): CaseBuilder {
   const { batch, time, inputSize, stateSize, timeMajor } = config;
   const inputShape = timeMajor ? [time, batch, inputSize] : [batch, time, inputSize];
   const outputShape = timeMajor ? [time, batch, stateSize] : [batch, time, stateSize];
-  const inputQuantization: [number, number] = [random.scale(0.02, 0.06), random.int(-20, 20)];
-  const hiddenQuantization: [number, number] = [random.scale(0.005, 0.01), random.int(-10, 10)];
-  const cellScalePower = -11;
+  const { model } = config;
+  const inputQuantization: [number, number] = model?.input ?? [random.scale(0.02, 0.06), random.int(-20, 20)];
+  const hiddenQuantization: [number, number] = model?.hidden ?? [random.scale(0.005, 0.01), random.int(-10, 10)];
+  const cellScalePower = model?.cellScalePower ?? -11;
   const cellScale = 2 ** cellScalePower;
   const gateData = Object.fromEntries(
     gateOrder.map((gate) => [
       gate,
       {
         weights: random.int8(stateSize * inputSize, -127, 127),
-        weightsScale: random.scale(0.002, 0.01),
+        weightsScale: model?.weightsScale ?? random.scale(0.002, 0.01),
         recurrent: random.int8(stateSize * stateSize, -127, 127),
-        recurrentScale: random.scale(0.002, 0.01),
-        bias: random.int32(stateSize, -20000, 20000),
+        recurrentScale: model?.recurrentScale ?? random.scale(0.002, 0.01),
+        bias: random.int32(stateSize, ...(model ? (gate === 'forget' ? model.forgetBias : model.bias) : ([-20000, 20000] as const))),
       },
     ]),
   ) as Record<(typeof gateOrder)[number], { weights: Int8Array; weightsScale: number; recurrent: Int8Array; recurrentScale: number; bias: Int32Array }>;
@@ -1569,6 +1583,25 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
         },
       }),
     );
+  }
+  // A search trial's stacked int8 LSTM (2 layers of 120 units over 24 steps of 3 accelerometer
+  // features, int8 post-training quantization): each layer with that model's scales, zero points,
+  // bias ranges and cell scale. Both take the Cortex-M fast rows (every requantization fast, the
+  // second layer's 120 inputs expanded in the scratch).
+  const trialLayers: [string, number, LstmModelQuantization][] = [
+    [
+      'search trial layer 1: 3 inputs, 120 units, 24 steps',
+      3,
+      { input: [0.019913725554943085, -69], hidden: [0.006285219453275204, -1], weightsScale: 0.0019042862113565207, recurrentScale: 0.0014616049593314528, forgetBias: [26739, 28185], bias: [-684, 793], cellScalePower: -13 },
+    ],
+    [
+      'search trial layer 2: 120 inputs, 120 units, 24 steps',
+      120,
+      { input: [0.006285219453275204, -1], hidden: [0.007447424810379744, -1], weightsScale: 0.0014680626336485147, recurrentScale: 0.001478524529375136, forgetBias: [106170, 111633], bias: [-2982, 3202], cellScalePower: -11 },
+    ],
+  ];
+  for (const [label, inputSize, model] of trialLayers) {
+    cases.push(lstmS8(random, `lstm_s8 ${label}`, { batch: 1, time: 24, inputSize, stateSize: 120, timeMajor: false, cellClip: 0, model }));
   }
   return cases;
 }
