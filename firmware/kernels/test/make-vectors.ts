@@ -1001,7 +1001,7 @@ function lstmS8(random: Random, name: string, config: LstmConfig): CaseBuilder {
         weightsScale: model?.weightsScale ?? random.scale(0.002, 0.01),
         recurrent: random.int8(stateSize * stateSize, -127, 127),
         recurrentScale: model?.recurrentScale ?? random.scale(0.002, 0.01),
-        bias: random.int32(stateSize, ...(model ? (gate === 'forget' ? model.forgetBias : model.bias) : ([-20000, 20000] as const))),
+        bias: random.int32(stateSize, model ? (gate === 'forget' ? model.forgetBias : model.bias)[0] : -20000, model ? (gate === 'forget' ? model.forgetBias : model.bias)[1] : 20000),
       },
     ]),
   ) as Record<(typeof gateOrder)[number], { weights: Int8Array; weightsScale: number; recurrent: Int8Array; recurrentScale: number; bias: Int32Array }>;
