@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { boardCompilerFlags, type Board } from '../../common/boards/index.js';
 import { weightSymbolPrefix, type GeneratedModel } from '../../common/codegen/index.js';
@@ -126,9 +126,14 @@ export async function writeFirmwareProject(model: GeneratedModel, directory: str
     await mkdir(dirname(join(directory, relativePath)), { recursive: true });
     await writeFile(join(directory, relativePath), text);
   };
+  // Every library, board and runtime file the firmware compiles goes into the build id with the
+  // model: the same model built from other kernel sources (edited, another checkout) is another build.
+  const copied = new Map<string, Buffer>();
   const copy = async (from: string, relativePath: string) => {
     await mkdir(dirname(join(directory, relativePath)), { recursive: true });
-    await copyFile(from, join(directory, relativePath));
+    const bytes = await readFile(from);
+    copied.set(relativePath, bytes);
+    await writeFile(join(directory, relativePath), bytes);
   };
 
   await put('model/model.h', model.header);
@@ -157,8 +162,14 @@ export async function writeFirmwareProject(model: GeneratedModel, directory: str
     await put(`boards/${board.firmware.linkerScript}`, await generatedLinkerScript(board, root));
   }
   const application = options.application ?? 'standalone';
+  const runtime = application === 'standalone' ? undefined : await readRuntimeDescription(root);
+  if (runtime) {
+    for (const file of await listRelative(join(root, 'runtime'), ['include', 'src'])) await copy(join(root, 'runtime', file), `runtime/${file}`);
+  }
   // Names this build: HELLO reports it, so deploy knows the board runs what it just flashed.
-  const buildId = createHash('sha256').update(`${board.id}\n${application}\n${model.header}\n${model.source}`).digest('hex').slice(0, 16);
+  const buildHash = createHash('sha256').update(`${board.id}\n${application}\n${model.header}\n${model.source}`);
+  for (const relativePath of [...copied.keys()].sort()) buildHash.update(`\n${relativePath}\n`).update(copied.get(relativePath)!);
+  const buildId = buildHash.digest('hex').slice(0, 16);
   const boardSources = board.firmware.sources.map((file) => `boards/${file}`);
   if (board.firmware.boot2) {
     // RP2040: the boot2 stage compiled, padded and given its CRC now; the project compiles the result.
@@ -170,13 +181,11 @@ export async function writeFirmwareProject(model: GeneratedModel, directory: str
   const includeDirs = ['model', 'app', ...board.firmware.includeDirs.map((dir) => `boards/${dir}`), 'kernels/include'];
   let appSources: string[];
   const appFlags: string[] = [];
-  if (application === 'standalone') {
+  if (!runtime) {
     await put('app/main.c', appMainSource(model));
     await put('app/inputs.h', appInputsHeader(model, options.inputs));
     appSources = ['app/main.c'];
   } else {
-    const runtime = await readRuntimeDescription(root);
-    for (const file of await listRelative(join(root, 'runtime'), ['include', 'src'])) await copy(join(root, 'runtime', file), `runtime/${file}`);
     await put('app/td_build.h', profilerBuildHeader(model, runtime, buildId));
     appSources = [...runtime.sources.map((file) => `runtime/${file}`), ...board.firmware.runtimeSources.map((file) => `boards/${file}`)];
     includeDirs.push(...runtime.includeDirs.filter((dir) => !dir.startsWith('..')).map((dir) => `runtime/${dir}`));
