@@ -6,12 +6,13 @@
  * results are kept (History lists them).
  */
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Dataset, Evaluation, Job, ModelVariant } from '../../../shared/services/types.js';
 import { EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
 import { VariantField } from '../components/variant-field.js';
 import { DatasetsPanel } from '../datasets/datasets-panel.js';
+import { useDatasetChoice } from '../datasets/use-dataset-choice.js';
 import { navigate } from '../state/route.js';
 import { asError, useDevices, useFinishedJobsCount, useJobs, useQuery, useServices } from '../state/services-context.js';
 import { EvaluationView } from './evaluation-view.js';
@@ -31,17 +32,8 @@ export function AccuracyTab({
 }) {
   const services = useServices();
   const finished = useFinishedJobsCount(projectId);
-  const [datasetVersion, setDatasetVersion] = useState(0);
-  const datasets = useQuery(`accuracy-datasets:${projectId}`, () => services.datasets.list({ projectId }), datasetVersion);
+  const { datasets, list, dataset, choose: setDatasetId, panel } = useDatasetChoice(projectId, 'accuracy-datasets');
   const evaluations = useQuery(`evaluations:${projectId}`, () => services.evaluations.list({ projectId }), finished);
-  const [datasetId, setDatasetId] = useState<string>();
-
-  // The dataset used: the one picked, else the newest.
-  const list = datasets.data ?? [];
-  const dataset = list.find((candidate) => candidate.id === datasetId) ?? list[list.length - 1];
-  useEffect(() => {
-    if (datasetId !== undefined && datasets.data && !datasets.data.some((candidate) => candidate.id === datasetId)) setDatasetId(undefined);
-  }, [datasetId, datasets.data]);
 
   if (variants.length === 0) {
     return (
@@ -57,16 +49,7 @@ export function AccuracyTab({
 
   return (
     <>
-      <DatasetsPanel
-        projectId={projectId}
-        datasets={datasets.data}
-        selectedId={dataset?.id}
-        onSelect={setDatasetId}
-        onChanged={(added) => {
-          if (added) setDatasetId(added.id);
-          setDatasetVersion((version) => version + 1);
-        }}
-      />
+      <DatasetsPanel {...panel} />
       <ErrorBanner error={datasets.error ?? evaluations.error} />
       <RunPanel projectId={projectId} variants={variants} selected={selected} onSelect={onSelect} datasets={list} dataset={dataset} onDataset={setDatasetId} evaluations={evaluations.data ?? []} />
     </>

@@ -8,12 +8,13 @@
  * settings continues after its stored trials.
  */
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ModelVariant, SearchDetail, SearchTrial } from '../../../shared/services/types.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
 import { DatasetsPanel } from '../datasets/datasets-panel.js';
+import { useDatasetChoice } from '../datasets/use-dataset-choice.js';
 import { JobStatus } from '../evaluate/job-status.js';
 import { formatBytes, formatCount, formatPercent, formatTime } from '../format.js';
 import { navigate } from '../state/route.js';
@@ -40,37 +41,20 @@ export function SearchTab({ projectId, variants, onVariantsChanged }: { projectI
   const services = useServices();
   const finished = useFinishedJobsCount(projectId);
   const { jobs } = useJobs(projectId);
-  const [datasetVersion, setDatasetVersion] = useState(0);
-  const datasets = useQuery(`search-datasets:${projectId}`, () => services.datasets.list({ projectId }), datasetVersion);
+  const { datasets, list: datasetList, dataset, choose: setDatasetId, panel } = useDatasetChoice(projectId, 'search-datasets');
   const searchJob = jobs.find((job) => job.kind === 'search');
   // The search list and the shown search reload when a job ends and whenever the running search logs a line (a trial ended).
   const liveVersion = `${finished}:${searchJob?.id ?? ''}:${searchJob?.log.length ?? 0}:${searchJob?.status ?? ''}`;
   const searches = useQuery(`searches:${projectId}`, () => services.searches.list({ projectId }), liveVersion);
-  const [datasetId, setDatasetId] = useState<string>();
   const [searchId, setSearchId] = useState<string>();
-  const datasetList = datasets.data ?? [];
-  const dataset = datasetList.find((candidate) => candidate.id === datasetId) ?? datasetList[datasetList.length - 1];
   const searchList = searches.data ?? [];
   // The search shown: the one picked, else the one the newest job runs, else the newest.
   const shown = searchList.find((search) => search.id === searchId) ?? searchList.find((search) => search.jobId === searchJob?.id) ?? searchList[0];
   const detail = useQuery(shown ? `search:${shown.id}` : null, () => services.searches.get({ searchId: shown!.id }), liveVersion);
 
-  useEffect(() => {
-    if (datasetId !== undefined && datasets.data && !datasets.data.some((candidate) => candidate.id === datasetId)) setDatasetId(undefined);
-  }, [datasetId, datasets.data]);
-
   return (
     <>
-      <DatasetsPanel
-        projectId={projectId}
-        datasets={datasets.data}
-        selectedId={dataset?.id}
-        onSelect={setDatasetId}
-        onChanged={(added) => {
-          if (added) setDatasetId(added.id);
-          setDatasetVersion((version) => version + 1);
-        }}
-      />
+      <DatasetsPanel {...panel} />
       <ErrorBanner error={datasets.error ?? searches.error ?? detail.error} />
       <SearchForm projectId={projectId} datasets={datasetList} datasetId={dataset?.id} onDataset={setDatasetId} onStarted={() => setSearchId(undefined)} />
       {searchJob && (isActive(searchJob) || searchJob.status !== 'succeeded') && <JobStatus job={searchJob} label="Search progress" testId="search-progress" />}
