@@ -28,6 +28,8 @@ export interface SplitOptions {
    * `limit` samples) and the whole of the dataset is trained on; `holdout` is unused.
    */
   heldOutSet?: Dataset;
+  /** Read at most this many samples of `heldOutSet` (default: `limit`; Infinity: all of it). */
+  heldOutLimit?: number;
   signal?: AbortSignal;
 }
 
@@ -69,7 +71,7 @@ export async function loadTrainingData(dataset: Dataset, graph: Graph, options: 
   if (options.heldOutSet) {
     const other = options.heldOutSet;
     if (other.classes.length !== dataset.classes.length) throw new DatasetError(`held-out set ${other.name} has ${other.classes.length} classes, ${dataset.name} ${dataset.classes.length}`);
-    const test = await loadDatasetSlice(other, graph, { start: 0, count: options.limit }, options.signal);
+    const test = await loadDatasetSlice(other, graph, { start: 0, count: options.heldOutLimit ?? options.limit }, options.signal);
     const inputs = new Float32Array(test.count * sampleSize);
     const labels = new Int32Array(test.count);
     for (let i = 0; i < test.count; i++) {
