@@ -18,7 +18,7 @@
  *
  * Every step goes through the pass framework (`runPipeline`), as `tinydeploy optimize` runs it.
  * Writes results.json's `fashion` key and the models to bench/train/tmp/fashion-*.tflite.
- * Settings: FASHION_TRAIN (images, default 12000), FASHION_EPOCHS (scratch, default 8),
+ * Settings: FASHION_TRAIN (images, default 20000), FASHION_EPOCHS (scratch, default 8),
  * FINETUNE_EPOCHS (after each prune, default 4), QAT_EPOCHS (default 2), FASHION_CHANNELS (first
  * convolution, default 24), FASHION_BLOCKS (default 3), TRAIN_BACKEND (default wasm).
  */
@@ -47,7 +47,7 @@ const resultsPath = join(here, 'results.json');
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
   backend: (process.env.TRAIN_BACKEND ?? 'wasm') as TrainingBackend,
-  trainImages: env('FASHION_TRAIN', 12000),
+  trainImages: env('FASHION_TRAIN', 20000),
   epochs: env('FASHION_EPOCHS', 8),
   finetuneEpochs: env('FINETUNE_EPOCHS', 4),
   qatEpochs: env('QAT_EPOCHS', 2),
