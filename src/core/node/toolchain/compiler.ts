@@ -1,12 +1,16 @@
 import { execFile, spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { CodegenError } from '../../common/errors.js';
+import { CachedCompile, compileCacheFromEnvironment } from './compile-cache.js';
 
 /**
  * The C compilers TinyDeploy drives: the host's `gcc` (to run generated code and kernels on the
  * workstation, bit-exact with the interpreter) and `arm-none-eabi-gcc` (firmware for the boards).
- * Everything here runs the compiler as a child process; nothing is cached between calls.
+ * Everything here runs the compiler as a child process. An object compiled from one C source
+ * (`-c`, absolute paths: a firmware build's kernels, board and runtime files) is kept in the
+ * compiled-object cache (`compile-cache.ts`) and given back, byte for byte, while the source, every
+ * file it includes, the arguments and the compiler stay the same.
  */
 export type CompilerTarget = 'host' | 'arm-none-eabi';
 
@@ -74,6 +78,31 @@ export interface CompileOptions {
   cwd?: string;
   /** Time limit of this call; default `compileTimeLimitMs` of the sources' size. */
   timeoutMs?: number;
+  /**
+   * The compiled-object cache's folder, or false for none; default `compileCacheFromEnvironment()`
+   * (the user's cache folder unless `$TINYDEPLOY_COMPILE_CACHE=off`). Used for one C source
+   * compiled with `-c` to an `.o`, every path absolute.
+   */
+  cache?: string | false;
+}
+
+/** The cache entry of a compile that can be cached (one absolute C source, `-c`, an absolute `.o`), else undefined. */
+async function cacheEntry(compiler: Compiler, options: CompileOptions, args: readonly string[]): Promise<CachedCompile | undefined> {
+  const directory = options.cache === undefined ? compileCacheFromEnvironment() : options.cache || undefined;
+  if (!directory) return undefined;
+  const [source] = options.sources;
+  const includeDirs = options.includeDirs ?? [];
+  const cacheable =
+    options.sources.length === 1 &&
+    source.endsWith('.c') &&
+    isAbsolute(source) &&
+    options.output.endsWith('.o') &&
+    isAbsolute(options.output) &&
+    (options.flags ?? []).includes('-c') &&
+    !(options.linkFlags ?? []).length &&
+    includeDirs.every((dir) => isAbsolute(dir));
+  if (!cacheable) return undefined;
+  return CachedCompile.open(directory, { source, output: options.output, args, includeDirs, cwd: resolve(options.cwd ?? '.'), compiler });
 }
 
 /** The environment variable that replaces every compiler call's time limit (milliseconds). */
@@ -127,10 +156,15 @@ export async function compile(compiler: Compiler, options: CompileOptions): Prom
       ? ` (from ${COMPILE_TIMEOUT_ENV})`
       : ` (60 s + 50 ms per KiB of its ${Math.ceil(sourceBytes / 1024)} KiB of sources; set ${COMPILE_TIMEOUT_ENV} to change it)`;
   }
+  const cached = await cacheEntry(compiler, options, args);
+  const hit = await cached?.lookup();
+  if (hit !== undefined) return { commandLine, diagnostics: hit };
   try {
-    const { stderr } = await run(compiler.command, args, { cwd: options.cwd, timeoutMs });
+    const { stderr } = await run(compiler.command, cached ? [...args, ...cached.dependencyArgs()] : args, { cwd: options.cwd, timeoutMs });
+    await cached?.store(stderr);
     return { commandLine, diagnostics: stderr };
   } catch (error) {
+    await cached?.discard();
     const failure = error as ProcessFailure;
     if (failure.timedOut) {
       throw new CodegenError(`${compiler.command} was stopped: it ran past its time limit of ${formatSeconds(timeoutMs)}${limitText}`, {
