@@ -50,7 +50,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const sharedDir = process.env.TINYDEPLOY_SHARED ?? resolve(here, '../../../shared');
 const resultsPath = join(here, 'results.json');
 const parts = process.argv.slice(2);
-const wanted = (part: string) => parts.length === 0 || (parts.includes(part) && part !== 'int8');
+const wanted = (part: string) => parts.length === 0 || (parts.includes(part) && part !== 'int8' && parts[0] !== 'recipe');
 const results: Record<string, unknown> = {};
 /** Writes this run's parts over what results.json holds (another run may have written other parts meanwhile). */
 const save = () => {
@@ -218,17 +218,24 @@ async function int8Part(): Promise<void> {
   };
   const started = performance.now();
   const training = { backend, learningRate: 3e-3, patience: 5, seed: 1 };
-  const pruned = (
-    await runPipeline(graph, [{ pass: 'prune-channels', options: { targetParams: Math.floor(params(graph) / 4) } }, { pass: 'distill', options: { ...training, epochs, alpha: 0.7, temperature: 2 } }], { resources, onLog })
-  ).graph;
+  // INT8_FROM=tmp/lstm-distilled.tflite: the float model a `recipe` run wrote, instead of training one here.
+  const from = process.env.INT8_FROM;
+  const pruned = from
+    ? await loadModelFile(resolve(here, from))
+    : (
+        await runPipeline(graph, [{ pass: 'prune-channels', options: { targetParams: Math.floor(params(graph) / 4) } }, { pass: 'distill', options: { ...training, epochs, alpha: 0.7, temperature: 2 } }], {
+          resources,
+          onLog,
+        })
+      ).graph;
   const floatSeconds = Math.round((performance.now() - started) / 1000);
   mkdirSync(join(here, 'tmp'), { recursive: true });
-  writeFileSync(join(here, 'tmp/lstm-pruned.tflite'), exportTflite(pruned));
+  if (!from) writeFileSync(join(here, 'tmp/lstm-pruned.tflite'), exportTflite(pruned));
   const deploy = async (name: string, model: Graph) => {
     const result = await deployGraph(model, { board: virtualM4f, name: `${name}.tflite`, hash: `bench:${name}`, runs: 2 });
     return { instructions: result.latency.value, arenaBytes: result.arenaBytes, flashBytes: result.flashBytes, bitExact: result.bitExact };
   };
-  const rows: Record<string, unknown>[] = [{ name: 'pruned float (prune-channels + distill)', params: params(pruned), heldOutAccuracy: await accuracy(pruned), seconds: floatSeconds, ...(await deploy('lstm_pruned_float', pruned)) }];
+  const rows: Record<string, unknown>[] = [{ name: from ? `pruned float (${from})` : 'pruned float (prune-channels + distill)', params: params(pruned), heldOutAccuracy: await accuracy(pruned), seconds: floatSeconds, ...(await deploy('lstm_pruned_float', pruned)) }];
   const ptqStarted = performance.now();
   const ptq = (await runPipeline(pruned, [{ pass: 'quantize-int8', options: { samples: 200 } }], { resources, onLog })).graph;
   rows.push({ name: 'PTQ int8 (quantize-int8, 200 samples)', params: params(ptq), heldOutAccuracy: await accuracy(ptq), seconds: Math.round((performance.now() - ptqStarted) / 1000), ...(await deploy('lstm_pruned_ptq', ptq)) });
@@ -236,10 +243,58 @@ async function int8Part(): Promise<void> {
   const qat = (await runPipeline(pruned, [{ pass: 'qat-int8', options: { ...training, learningRate: 3e-4, patience: 0, epochs: qatEpochs, samples: 200 } }], { resources, onLog })).graph;
   rows.push({ name: `QAT int8 (qat-int8, ${qatEpochs} epochs)`, params: params(qat), heldOutAccuracy: await accuracy(qat), seconds: Math.round((performance.now() - qatStarted) / 1000), ...(await deploy('lstm_pruned_qat', qat)) });
   for (const row of rows) console.log(JSON.stringify(row));
-  results.int8 = { model: 'trained_lstm', accuracyBefore: await accuracy(graph), epochs, qatEpochs, backend, split: data.split, board: 'virtual-m4f', rows, log, date: new Date().toISOString() };
+  results.int8 = { model: 'trained_lstm', accuracyBefore: await accuracy(graph), ...(from ? { from } : { epochs }), qatEpochs, backend, split: data.split, board: 'virtual-m4f', rows, log, date: new Date().toISOString() };
   save();
 }
 
+/**
+ * The recipe for the pruned MNIST LSTM, one variant per process (`recipe scratch|pruned|distilled`) so the three
+ * can train side by side; each writes its row into results.json's `lstmRecipe.runs` and its model to tmp/.
+ * The same training options for all three: Adam at 1e-2 with a cosine schedule over `TRAIN_EPOCHS` epochs, the
+ * best validation epoch kept, rows and columns moved by up to `TRAIN_SHIFT` pixels; `distilled` adds soft targets
+ * from the unpruned model (`TRAIN_ALPHA`, `TRAIN_TEMPERATURE`).
+ */
+async function recipePart(variant: string): Promise<void> {
+  if (!['scratch', 'pruned', 'distilled'].includes(variant)) throw new Error(`recipe variant ${variant}: scratch, pruned or distilled`);
+  const backend = (process.env.TRAIN_BACKEND ?? 'wasm') as TrainingBackend;
+  const settings = {
+    epochs: Number(process.env.TRAIN_EPOCHS ?? 20),
+    learningRate: Number(process.env.TRAIN_LR ?? 1e-2),
+    shift: Number(process.env.TRAIN_SHIFT ?? 0),
+    alpha: Number(process.env.TRAIN_ALPHA ?? 0.9),
+    temperature: Number(process.env.TRAIN_TEMPERATURE ?? 4),
+  };
+  const graph = await lstmModel();
+  const data = await loadTrainingData(await openDataset(join(sharedDir, 'datasets/mnist')), graph, { holdout: 0.2, validation: 0.1 });
+  const params = (model: Graph) => analyzeModel(model).totals.params;
+  const prune = { pass: 'prune-channels', options: { targetParams: Math.floor(params(graph) / 4) } };
+  const training = { backend, epochs: settings.epochs, learningRate: settings.learningRate, schedule: 'cosine', patience: 0, seed: 1, shift: settings.shift };
+  const log: string[] = [];
+  const onLog = (entry: { pass: string; message: string }) => {
+    log.push(`${entry.pass}: ${entry.message}`);
+    if (/^epoch|^trained|^removed/.test(entry.message)) console.log(`  ${variant} ${entry.pass}: ${entry.message}`);
+  };
+  const started = performance.now();
+  const pipelines = {
+    scratch: [{ pass: 'finetune', options: training }],
+    pruned: [prune, { pass: 'finetune', options: training }],
+    distilled: [prune, { pass: 'distill', options: { ...training, alpha: settings.alpha, temperature: settings.temperature } }],
+  };
+  // From scratch: the pruned architecture (5 units) with its weights redrawn, trained the same way.
+  const start = variant === 'scratch' ? fromScratch((await runPipeline(graph, [prune])).graph, 1) : graph;
+  const result = (await runPipeline(start, pipelines[variant as keyof typeof pipelines], { resources: { training: { ...data, teacher: graph } }, onLog })).graph;
+  const seconds = Math.round((performance.now() - started) / 1000);
+  mkdirSync(join(here, 'tmp'), { recursive: true });
+  writeFileSync(join(here, `tmp/lstm-${variant}.tflite`), exportTflite(result));
+  const row = { params: params(result), heldOutAccuracy: await interpreterAccuracy(result, data.heldOut), seconds, pipeline: pipelines[variant as keyof typeof pipelines], log };
+  console.log(`${variant}: ${row.params} params, held-out accuracy ${(100 * row.heldOutAccuracy).toFixed(2)}%, ${seconds} s`);
+  // Other variants write the same key from other processes: merge into what is on disk now.
+  const stored = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, { runs?: Record<string, unknown> } | undefined>) : {};
+  results.lstmRecipe = { model: 'trained_lstm', backend, settings, split: data.split, runs: { ...stored.lstmRecipe?.runs, [variant]: { ...row, date: new Date().toISOString() } } };
+  save();
+}
+
+if (parts[0] === 'recipe') await recipePart(parts[1] ?? '');
 if (parts.includes('int8')) await int8Part();
 if (wanted('steps')) await stepsPart();
 if (wanted('lstm')) await lstmPart('lstm');

@@ -27,6 +27,14 @@ export interface TrainOptions {
   seed?: number;
   /** Stop after this many steps in all (short runs in tests and benches). */
   maxSteps?: number;
+  /**
+   * Data augmentation: every training sample moved by a whole number of positions drawn in
+   * [−shift, shift] along each of the first two axes of a sample (rows and columns of an image,
+   * time steps and features of a sequence), the uncovered edge filled with zeros; 0 (default): off.
+   */
+  shift?: number;
+  /** Cross-entropy against (1 − ε)·one-hot + ε/classes (Szegedy et al.); 0 (default): plain labels. */
+  labelSmoothing?: number;
   signal?: AbortSignal;
   /**
    * Distillation: the loss becomes α·T²·KL(teacher/T ‖ student/T) + (1 − α)·cross-entropy, the
@@ -70,7 +78,7 @@ export interface TrainResult {
   stoppedEarly: boolean;
 }
 
-export const trainDefaults = { optimizer: 'adam', learningRate: 1e-3, schedule: 'cosine', batchSize: 64, epochs: 5, patience: 3, seed: 1 } as const;
+export const trainDefaults = { optimizer: 'adam', learningRate: 1e-3, schedule: 'cosine', batchSize: 64, epochs: 5, patience: 3, seed: 1, shift: 0, labelSmoothing: 0 } as const;
 
 /** The search's seeded generator (mulberry32): training and search draw from one implementation. */
 export { seededRandom };
@@ -86,19 +94,43 @@ function shuffled(count: number, random: () => number): Int32Array {
   return order;
 }
 
-/** The inputs of samples `indices` as one batch tensor of the model's input shape. */
-export function batchTensor(tf: Tf, lowered: LoweredGraph, set: LabelledSet, indices: ArrayLike<number>): T {
+/**
+ * The inputs of samples `indices` as one batch tensor of the model's input shape; with `augment`,
+ * each sample moved by offsets drawn from its generator (see `TrainOptions.shift`).
+ */
+export function batchTensor(tf: Tf, lowered: LoweredGraph, set: LabelledSet, indices: ArrayLike<number>, augment?: { shift: number; random: () => number }): T {
   const size = set.sampleSize;
   const data = new Float32Array(indices.length * size);
-  for (let i = 0; i < indices.length; i++) data.set(set.inputs.subarray(indices[i] * size, (indices[i] + 1) * size), i * size);
   const shape = lowered.graph.tensors[lowered.graph.inputs[0]].shape;
+  for (let i = 0; i < indices.length; i++) {
+    const sample = set.inputs.subarray(indices[i] * size, (indices[i] + 1) * size);
+    if (augment && augment.shift > 0) shiftSample(sample, data.subarray(i * size, (i + 1) * size), shape.slice(1), augment.shift, augment.random);
+    else data.set(sample, i * size);
+  }
   return tf.tensor(data, [indices.length, ...shape.slice(1)]);
 }
 
-/** Mean softmax cross-entropy of the logits against integer labels. */
-export function crossEntropy(tf: Tf, logits: T, labels: T, classes: number): T {
+/** Copies `from` into `to` (zero-filled) moved by [−shift, shift] positions along the sample's first two axes. */
+function shiftSample(from: Float32Array, to: Float32Array, shape: readonly number[], shift: number, random: () => number): void {
+  const rows = shape[0] ?? 1;
+  const columns = shape.length > 1 ? shape[1] : 1;
+  const inner = from.length / (rows * columns);
+  const draw = () => Math.floor(random() * (2 * shift + 1)) - shift;
+  const dy = draw();
+  const dx = shape.length > 1 ? draw() : 0;
+  for (let y = Math.max(0, dy); y < Math.min(rows, rows + dy); y++) {
+    const x0 = Math.max(0, dx);
+    const x1 = Math.min(columns, columns + dx);
+    if (x1 > x0) to.set(from.subarray(((y - dy) * columns + x0 - dx) * inner, ((y - dy) * columns + x1 - dx) * inner), (y * columns + x0) * inner);
+  }
+}
+
+/** Mean softmax cross-entropy of the logits against integer labels (smoothed by `smoothing` ε). */
+export function crossEntropy(tf: Tf, logits: T, labels: T, classes: number, smoothing = 0): T {
   const logProbabilities = tf.logSoftmax(logits.reshape([-1, classes]));
-  return tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(labels, classes), logProbabilities), 1)));
+  const oneHot = tf.oneHot(labels, classes).toFloat();
+  const targets = smoothing > 0 ? oneHot.mul(1 - smoothing).add(smoothing / classes) : oneHot;
+  return tf.neg(tf.mean(tf.sum(tf.mul(targets, logProbabilities), 1)));
 }
 
 /** T²·KL(softmax(teacher/T) ‖ softmax(student/T)), averaged over the batch (Hinton et al.'s soft-target loss). */
@@ -141,6 +173,8 @@ export async function train(tf: Tf, lowered: LoweredGraph, data: { train: Labell
   const { train: set, validation, classes } = data;
   if (!(batchSize >= 1) || !(epochs >= 1)) throw new PassError(`batch size ${batchSize} and epochs ${epochs} must be at least 1`);
   if (!(settings.learningRate > 0)) throw new PassError(`learning rate ${settings.learningRate} must be positive`);
+  if (!(Number.isInteger(settings.shift) && settings.shift >= 0)) throw new PassError(`shift ${settings.shift} is not a whole number >= 0`);
+  if (!(settings.labelSmoothing >= 0 && settings.labelSmoothing < 1)) throw new PassError(`label smoothing ${settings.labelSmoothing} is not in [0, 1)`);
   const outputWidth = lowered.graph.tensors[lowered.graph.outputs[0]].shape.at(-1);
   if (outputWidth !== classes) throw new PassError(`the model has ${outputWidth} outputs, the dataset ${classes} classes: training needs a classifier with one output per class`);
 
@@ -174,6 +208,8 @@ export async function train(tf: Tf, lowered: LoweredGraph, data: { train: Labell
     seed: settings.seed,
     maxSteps: options.maxSteps ?? null,
     distill: options.distill ? [options.distill.alpha, options.distill.temperature] : null,
+    ...(settings.shift ? { shift: settings.shift } : {}),
+    ...(settings.labelSmoothing ? { labelSmoothing: settings.labelSmoothing } : {}),
     train: set.count,
     validation: validation?.count ?? 0,
     variables: variables.map((variable) => variable.shape),
@@ -234,16 +270,17 @@ export async function train(tf: Tf, lowered: LoweredGraph, data: { train: Labell
         setRate(rate);
         const indices = order.subarray(step * batchSize, Math.min(set.count, (step + 1) * batchSize));
         const lossTensor = tf.tidy(() => {
-          const x = batchTensor(tf, lowered, set, indices);
+          const x = batchTensor(tf, lowered, set, indices, settings.shift > 0 ? { shift: settings.shift, random } : undefined);
           const labels = tf.tensor1d(Array.from(indices, (index) => set.labels[index]), 'int32');
+          const smoothing = settings.labelSmoothing;
           const distill = options.distill;
           const teacher = distill ? distill.teacher.forward(x, { logits: true }).reshape([-1, classes]) : undefined;
           return optimizer.minimize(
             () => {
               const logits = lowered.forward(x, { logits: true, training: true });
-              if (!distill || !teacher) return crossEntropy(tf, logits, labels, classes) as never;
+              if (!distill || !teacher) return crossEntropy(tf, logits, labels, classes, smoothing) as never;
               const soft = distillationLoss(tf, logits.reshape([-1, classes]), teacher, distill.temperature);
-              const loss = distill.alpha >= 1 ? soft.mul(distill.alpha) : soft.mul(distill.alpha).add(crossEntropy(tf, logits, labels, classes).mul(1 - distill.alpha));
+              const loss = distill.alpha >= 1 ? soft.mul(distill.alpha) : soft.mul(distill.alpha).add(crossEntropy(tf, logits, labels, classes, smoothing).mul(1 - distill.alpha));
               return loss as never;
             },
             true,

@@ -25,6 +25,8 @@ export interface FinetuneOptions {
   maxSteps?: number;
   backend?: string;
   checkpoint?: string;
+  shift?: number;
+  labelSmoothing?: number;
 }
 
 export const backendChoices = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -39,6 +41,8 @@ export const trainingOptionSpecs = {
   patience: { type: 'number', description: 'epochs without a better validation accuracy before stopping (0: never)', default: trainDefaults.patience },
   seed: { type: 'number', description: 'seed of the sample order', default: trainDefaults.seed },
   maxSteps: { type: 'number', description: 'stop after this many steps in all (short runs)' },
+  shift: { type: 'number', description: 'augmentation: move every training sample by up to this many positions along its first two axes (image rows and columns, sequence steps and features)', default: trainDefaults.shift },
+  labelSmoothing: { type: 'number', description: 'cross-entropy against (1 − ε)·one-hot + ε/classes', default: trainDefaults.labelSmoothing },
   backend: { type: 'string', description: 'tfjs back end', default: 'auto', choices: backendChoices },
   checkpoint: { type: 'string', description: 'file the training state is saved to after every epoch, and resumed from when it holds the same run' },
 } as const satisfies Record<string, PassOptionSpec>;
@@ -88,6 +92,8 @@ export async function trainPass(
       patience: options.patience,
       seed: options.seed,
       maxSteps: options.maxSteps,
+      shift: options.shift,
+      labelSmoothing: options.labelSmoothing,
       signal: context.signal,
       ...(options.checkpoint
         ? {
