@@ -22,6 +22,7 @@ import { formatShape } from '../../common/ir/tensor.js';
 import { lstmGateInputs, lstmInputIndex } from '../../common/ops/lstm-layout.js';
 import { gruAttrs, gruGateNames, gruInputIndex, gruOpType } from '../../common/ops/gru-layout.js';
 import type { Tf } from './engine.js';
+import { hasFusedLstm, lstmSequence } from './lstm-sequence.js';
 
 type T = ReturnType<Tf['tensor']>;
 type Variable = ReturnType<Tf['variable']>;
@@ -442,12 +443,14 @@ function lowerLstm(tf: Tf, op: OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>, value: (id:
   const bias = tf.concat(gates.map((gate) => value(op.inputs[lstmGateInputs[gate].bias])), 0); // [4u]
   let projected = addBias(tf, tf.matMul(input.reshape([-1, features]), inputWeights), bias).reshape([-1, steps, 4 * units]);
   if (quantize) projected = quantize.fixed(projected, -12);
+  const { cellClip } = op.attrs;
+  // On wasm and cpu the recurrence is one kernel with a hand-written gradient (`lstm-sequence.ts`).
+  if (!quantize && hasFusedLstm(tf)) return lstmSequence(tf, projected, recurrentWeights, cellClip);
   const batch = projected.shape[0]!;
   let hidden: T = tf.zeros([batch, units]);
   let cell: T = tf.zeros([batch, units]);
   const outputs: T[] = [];
   const cells: T[] = [];
-  const { cellClip } = op.attrs;
   const perStep = tf.unstack(projected, 1);
   if (!quantize) {
     for (let t = 0; t < steps; t++) {
