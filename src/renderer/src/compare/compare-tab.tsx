@@ -17,6 +17,7 @@ import { useFinishedJobsCount, useQuery, useServices } from '../state/services-c
 import { ExportPanel } from '../export/export-panel.js';
 import { accuracyDelta, baselineRow, costDelta, costMetrics, rowKey, scatterPoints, type CostMetric, type Delta } from './compare-model.js';
 import { LayerDiffPanel } from './layer-diff.js';
+import { LineagePanel } from './lineage-plot.js';
 import { ScatterPlot } from './scatter-plot.js';
 import './compare.css';
 
@@ -267,6 +268,7 @@ export function CompareTab({ projectId, variants }: { projectId: string; variant
             <ScatterPlot points={points} unit={unit} axisLabel={metricLabel} baselineVariantId={baselineId} />
           )}
         </Panel>
+        <LineagePanel rows={rows} variants={variants} />
         <LayerDiffPanel rows={rows} baselineVariantId={baselineId} />
       </div>
 
