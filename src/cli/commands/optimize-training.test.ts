@@ -43,6 +43,21 @@ describe('tinydeploy optimize with a training pipeline', () => {
     expect(readFileSync(second)).toEqual(readFileSync(first));
   });
 
+  it('distills with the given alpha and temperature, moved samples and smoothed labels', async () => {
+    const out = join(scratch, 'd.tflite');
+    const result = await tinydeploy(
+      'optimize', sharedModels.trained_lstm, '--pipeline', 'prune-channels,distill', '--dataset', mnist, '--ratio', '0.5', '--epochs', '1', '--max-steps', '2',
+      '--alpha', '0.9', '--temperature', '3', '--shift', '2', '--label-smoothing', '0.1', '--learning-rate', '0.01', '--backend', 'wasm', '--out', out, '--json',
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const messages = (JSON.parse(result.stdout).log as { pass: string; message: string }[]).filter((entry) => entry.pass === 'distill').map((entry) => entry.message);
+    expect(messages).toContain('training 1 epoch(s) of 113 steps: adam at 0.01, cosine schedule, batch 64; soft targets of the teacher weighted 0.9 at temperature 3; samples moved by up to 2 positions; label smoothing 0.1');
+    const finetuneOnly = await tinydeploy('optimize', sharedModels.trained_lstm, '--pipeline', 'prune-channels,finetune', '--dataset', mnist, '--alpha', '0.9', '--out', out);
+    expect(finetuneOnly.stderr).toContain('--alpha and --temperature go with a pipeline that has distill');
+    const badAlpha = await tinydeploy('optimize', sharedModels.trained_lstm, '--pipeline', 'prune-channels,distill', '--dataset', mnist, '--alpha', '1.5', '--out', out);
+    expect(badAlpha.stderr).toContain('--alpha must be a number in [0, 1], got "1.5"');
+  });
+
   it('refuses training options with a pipeline that does not train, and a training pipeline without a dataset', async () => {
     const out = join(scratch, 'x.tflite');
     const notTraining = await tinydeploy('optimize', sharedModels.trained_lstm, '--pipeline', 'cleanup', '--ratio', '0.5', '--out', out);

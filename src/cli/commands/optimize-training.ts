@@ -39,6 +39,10 @@ export const trainingOptionSpecs = {
   'learning-rate': { type: 'string', value: 'lr', description: 'finetune: initial learning rate (default 0.001, cosine schedule)' },
   'max-steps': { type: 'integer', value: 'n', description: 'finetune: stop after n steps (quick runs)' },
   teacher: { type: 'string', value: 'file', description: 'distill: the teacher model (default: the model being optimized)' },
+  alpha: { type: 'string', value: 'a', description: 'distill: weight of the soft targets against the labels, in [0, 1] (default 0.5)' },
+  temperature: { type: 'string', value: 't', description: 'distill: softmax temperature of teacher and student (default 4)' },
+  shift: { type: 'integer', value: 'n', description: 'finetune, distill: augmentation, every training sample moved by up to n positions along its first two axes (image rows and columns; default 0)' },
+  'label-smoothing': { type: 'string', value: 'e', description: 'finetune, distill: cross-entropy against (1 - e)·one-hot + e/classes (default 0)' },
   backend: { type: 'string', value: 'name', description: 'training back end: auto (default), tensorflow, wasm, cpu', choices: ['auto', ...trainingBackends] },
 } as const;
 
@@ -58,6 +62,10 @@ export function trainingOptions(args: ParsedArgs): Omit<TrainingPipelineOptions,
   if (budget !== undefined && !(Number(budget) > 0 && Number(budget) <= 1)) throw new UsageError(`--budget must be a fraction in (0, 1], got "${budget}"`);
   const learningRate = stringOption(args, 'learning-rate');
   if (learningRate !== undefined && !(Number(learningRate) > 0)) throw new UsageError(`--learning-rate must be a positive number, got "${learningRate}"`);
+  const alpha = stringOption(args, 'alpha');
+  if (alpha !== undefined && !(Number(alpha) >= 0 && Number(alpha) <= 1)) throw new UsageError(`--alpha must be a number in [0, 1], got "${alpha}"`);
+  const temperature = stringOption(args, 'temperature');
+  if (temperature !== undefined && !(Number(temperature) > 0)) throw new UsageError(`--temperature must be a positive number, got "${temperature}"`);
   const options: Omit<TrainingPipelineOptions, 'passes' | 'dataset'> = {
     holdout: fraction(args, 'holdout'),
     ratio: fraction(args, 'ratio'),
@@ -72,6 +80,10 @@ export function trainingOptions(args: ParsedArgs): Omit<TrainingPipelineOptions,
     batchSize: integerOption(args, 'batch-size'),
     learningRate: learningRate === undefined ? undefined : Number(learningRate),
     maxSteps: integerOption(args, 'max-steps'),
+    alpha: alpha === undefined ? undefined : Number(alpha),
+    temperature: temperature === undefined ? undefined : Number(temperature),
+    shift: integerOption(args, 'shift'),
+    labelSmoothing: fraction(args, 'label-smoothing'),
     seed: integerOption(args, 'seed'),
     backend: (stringOption(args, 'backend') ?? 'auto') as TrainingBackend | 'auto',
   };
@@ -137,6 +149,7 @@ export async function runTrainingPipeline(args: ParsedArgs, io: CliIo, modelPath
   const options = trainingOptions(args);
   const teacherPath = stringOption(args, 'teacher');
   if (teacherPath && !passes.includes('distill')) throw new UsageError('--teacher goes with a pipeline that has distill');
+  if ((options.alpha !== undefined || options.temperature !== undefined) && !passes.includes('distill')) throw new UsageError('--alpha and --temperature go with a pipeline that has distill');
   const window = integerOption(args, 'window');
   const labelColumn = stringOption(args, 'label-column');
   if (window === undefined && (args.options.has('stride') || labelColumn !== undefined)) throw new UsageError('--stride and --label-column go with --window (time series)');

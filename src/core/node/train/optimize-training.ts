@@ -69,6 +69,12 @@ export interface TrainingPipelineOptions {
   stepEpochs?: number;
   /** distill's teacher (default: the model itself, made float, before any pass). */
   teacher?: Graph;
+  /** distill: weight of the soft-target loss and the softmax temperature. */
+  alpha?: number;
+  temperature?: number;
+  /** finetune, distill: augmentation (samples moved by up to `shift` positions) and label smoothing. */
+  shift?: number;
+  labelSmoothing?: number;
   /**
    * A folder for checkpoints: each training pass saves its state there after every epoch, and a
    * run of the same pipeline with the same settings resumes from them (a cancelled or crashed
@@ -197,9 +203,10 @@ export async function optimizeWithTraining(graph: Graph, options: TrainingPipeli
   const accuracyBefore = await evaluate('parent', graph);
 
   const shared = { seed: options.seed, backend: options.backend };
+  const training = { epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, optimizer: options.optimizer, patience: options.patience, maxSteps: options.maxSteps, shift: options.shift, labelSmoothing: options.labelSmoothing };
   const passOptions: Record<string, PassOptions> = {
-    finetune: { ...shared, epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, optimizer: options.optimizer, patience: options.patience, maxSteps: options.maxSteps },
-    distill: { ...shared, epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, optimizer: options.optimizer, patience: options.patience, maxSteps: options.maxSteps },
+    finetune: { ...shared, ...training },
+    distill: { ...shared, ...training, alpha: options.alpha, temperature: options.temperature },
     'prune-channels': {
       ...shared,
       ratio: options.ratio,

@@ -82,6 +82,15 @@ export async function trainPass(
     const epochs = options.epochs ?? trainDefaults.epochs;
     const batchSize = options.batchSize ?? trainDefaults.batchSize;
     const total = Math.ceil(data.train.count / batchSize) * epochs;
+    const shift = options.shift ?? trainDefaults.shift;
+    const smoothing = options.labelSmoothing ?? trainDefaults.labelSmoothing;
+    context.log(
+      `training ${epochs} epoch(s) of ${Math.ceil(data.train.count / batchSize)} steps: ${options.optimizer ?? trainDefaults.optimizer} at ${options.learningRate ?? trainDefaults.learningRate}, ` +
+        `${options.schedule ?? trainDefaults.schedule} schedule, batch ${batchSize}` +
+        (distill ? `; soft targets of the teacher weighted ${distill.alpha} at temperature ${distill.temperature}` : '') +
+        (shift ? `; samples moved by up to ${shift} positions` : '') +
+        (smoothing ? `; label smoothing ${smoothing}` : ''),
+    );
     let done = 0;
     const result = await train(tf, extension ? extension.wrap(tf, lowered) : lowered, data, {
       epochs,
