@@ -87,6 +87,11 @@ export interface Board {
   floatAbi: 'soft' | 'softfp' | 'hard';
   /** Whether the core has the DSP extension (SMLAD, SXTB16): selects the optimized kernels. */
   dsp: boolean;
+  /**
+   * Whether a Cortex-M55's Helium (M-profile Vector Extension) kernels are used: true unless set
+   * to false (a core built without MVE, or to measure the DSP kernels on the same board).
+   */
+  helium?: boolean;
   /** Core clock in Hz: turns cycles into milliseconds (and SysTick's reload on virtual boards). */
   cpuHz: number;
   /**

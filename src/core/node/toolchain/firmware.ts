@@ -2,13 +2,15 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Board } from '../../common/boards/index.js';
 import { CodegenError } from '../../common/errors.js';
 
 /**
  * Where the C side lives (firmware/: kernels, boards) and which kernel sources a model needs.
  * The kernel library keeps one public function per file, `src/<category>/<function>.c`, and a
  * DSP-optimized override of the same name in `src/opt/cortex-m/` (td_kernels.h); a build picks
- * the override when the target has the DSP extension.
+ * the override when the target has the DSP extension. On a core with Helium (the M-profile Vector
+ * Extension, Cortex-M55) `src/opt/helium/` overrides both, kernel by kernel.
  */
 
 /** The firmware directory: `$TINYDEPLOY_FIRMWARE_DIR`, else `firmware/` of the source tree. */
@@ -23,7 +25,17 @@ export function firmwareRoot(): string {
   throw new CodegenError('cannot find the firmware directory (kernels and boards); set TINYDEPLOY_FIRMWARE_DIR to it');
 }
 
-export type KernelVariant = 'portable' | 'dsp';
+/** portable C; the DSP-extension kernels over it; the Helium (MVE) kernels over those. */
+export type KernelVariant = 'portable' | 'dsp' | 'helium';
+
+/**
+ * The kernels a board's firmware compiles: Helium on a Cortex-M55 (unless the board says its core
+ * lacks MVE), the DSP-extension ones on a core with the DSP extension, else portable C.
+ */
+export function kernelVariantOf(board: Pick<Board, 'core' | 'dsp' | 'helium'>): KernelVariant {
+  if (!board.dsp) return 'portable';
+  return board.core === 'cortex-m55' && board.helium !== false ? 'helium' : 'dsp';
+}
 
 export interface KernelFiles {
   /** The kernel library's root (firmware/kernels). */
@@ -48,11 +60,12 @@ async function listFiles(directory: string): Promise<string[]> {
  */
 export async function kernelFiles(functions: readonly string[], variant: KernelVariant, root = join(firmwareRoot(), 'kernels')): Promise<KernelFiles> {
   const all = (await listFiles(join(root, 'src'))).map((file) => relative(root, file).split('\\').join('/'));
-  const optimized = new Set(all.filter((file) => file.startsWith('src/opt/cortex-m/') && file.endsWith('.c')));
+  const optimized = new Set(all.filter((file) => file.startsWith('src/opt/') && file.endsWith('.c')));
   const portable = all.filter((file) => file.endsWith('.c') && !file.startsWith('src/opt/'));
+  const overrides = variant === 'helium' ? ['helium', 'cortex-m'] : variant === 'dsp' ? ['cortex-m'] : [];
   const sources = functions.map((fn) => {
-    const override = `src/opt/cortex-m/${fn}.c`;
-    if (variant === 'dsp' && optimized.has(override)) return override;
+    const override = overrides.map((target) => `src/opt/${target}/${fn}.c`).find((file) => optimized.has(file));
+    if (override) return override;
     const source = portable.find((file) => file.endsWith(`/${fn}.c`));
     if (!source) throw new CodegenError(`the kernel library has no source for ${fn} (looked for src/*/${fn}.c in ${root})`, { kernel: fn });
     return source;

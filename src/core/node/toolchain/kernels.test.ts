@@ -25,16 +25,23 @@ function commandExists(command: string): boolean {
   return spawnSync(command, ['--version'], { encoding: 'utf8' }).status === 0;
 }
 
-/** The library's sources for a variant: portable, or with src/opt/<target>/ overriding by file name. */
-function kernelSources(variant: 'portable' | 'cortex-m'): string[] {
+/**
+ * The library's sources for a variant: portable, or with src/opt/<target>/ overriding by file
+ * name — for `helium`, src/opt/helium/ over src/opt/cortex-m/ over the portable files.
+ */
+function kernelSources(variant: 'portable' | 'cortex-m' | 'helium'): string[] {
   const src = join(kernelsDir, 'src');
   const portable = readdirSync(src, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && entry.name !== 'opt')
     .flatMap((dir) => readdirSync(join(src, dir.name)).filter((file) => file.endsWith('.c')).map((file) => join(src, dir.name, file)));
-  if (variant === 'portable') return portable.sort();
-  const optDir = join(src, 'opt', variant);
-  const optimized = readdirSync(optDir).filter((file) => file.endsWith('.c'));
-  return [...portable.filter((path) => !optimized.some((file) => path.endsWith(`/${file}`))), ...optimized.map((file) => join(optDir, file))].sort();
+  const layers = variant === 'portable' ? [] : variant === 'helium' ? ['helium', 'cortex-m'] : ['cortex-m'];
+  const overrides = layers.map((layer) => ({ dir: join(src, 'opt', layer), files: new Set(readdirSync(join(src, 'opt', layer)).filter((file) => file.endsWith('.c'))) }));
+  return portable
+    .map((path) => {
+      const layer = overrides.find((candidate) => candidate.files.has(basename(path)));
+      return layer ? join(layer.dir, basename(path)) : path;
+    })
+    .sort();
 }
 
 function run(command: string, args: string[], cwd?: string): { status: number | null; stdout: string; stderr: string } {
@@ -143,39 +150,67 @@ describe('C kernel library for Cortex-M (arm-none-eabi-gcc)', () => {
     workDir = mkdtempSync(join(tmpdir(), 'td-kernels-arm-'));
   });
 
+  /** Builds the golden-vector runner for a QEMU machine with semihosting, runs it, returns its output. */
+  function runOnQemu(name: string, machine: string, cpuFlags: string[], linkerScript: string, sources: string[]): { stdout: string; cases: number } {
+    const vectors = makeKernelVectors();
+    const vectorsDir = mkdtempSync(join(workDir, `${name}-`));
+    writeFileSync(join(vectorsDir, 'td_kernel_vectors.h'), vectors.header);
+    const elf = join(vectorsDir, `kernels-${name}.elf`);
+    const qemuDir = join(kernelsDir, 'test', 'qemu');
+    const linked = run('arm-none-eabi-gcc', [
+      ...cpuFlags,
+      ...strictFlags,
+      `-I${join(kernelsDir, 'include')}`,
+      `-I${vectorsDir}`,
+      '--specs=rdimon.specs',
+      '-nostartfiles',
+      '-T',
+      join(qemuDir, linkerScript),
+      join(qemuDir, 'td_qemu_startup.c'),
+      join(kernelsDir, 'test', 'td_kernel_test.c'),
+      ...sources,
+      '-lm',
+      '-o',
+      elf,
+    ]);
+    expect(linked.stderr).toBe('');
+    expect(linked.status).toBe(0);
+    const emulated = spawnSync(
+      'qemu-system-arm',
+      ['-M', machine, '-display', 'none', '-monitor', 'none', '-serial', 'none', '-semihosting-config', 'enable=on,target=native', '-kernel', elf],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    return { stdout: emulated.stdout ?? '', cases: vectors.cases.length };
+  }
+
   it(
     'DSP variants equal the interpreter on an emulated Cortex-M4F (QEMU mps2-an386, real SMLAD/SXTB16)',
     () => {
-      const vectors = makeKernelVectors();
-      writeFileSync(join(workDir, 'td_kernel_vectors.h'), vectors.header);
-      const elf = join(workDir, 'kernels-m4f.elf');
-      const qemuDir = join(kernelsDir, 'test', 'qemu');
-      const linked = run('arm-none-eabi-gcc', [
-        ...m4fFlags,
-        ...strictFlags,
-        `-I${join(kernelsDir, 'include')}`,
-        `-I${workDir}`,
-        '--specs=rdimon.specs',
-        '-nostartfiles',
-        '-T',
-        join(qemuDir, 'td_qemu.ld'),
-        join(qemuDir, 'td_qemu_startup.c'),
-        join(kernelsDir, 'test', 'td_kernel_test.c'),
-        ...kernelSources('cortex-m'),
-        '-lm',
-        '-o',
-        elf,
-      ]);
-      expect(linked.stderr).toBe('');
-      expect(linked.status).toBe(0);
-      const emulated = spawnSync(
-        'qemu-system-arm',
-        ['-M', 'mps2-an386', '-display', 'none', '-monitor', 'none', '-serial', 'none', '-semihosting-config', 'enable=on,target=native', '-kernel', elf],
-        { encoding: 'utf8', timeout: 120_000 },
-      );
-      const stdout = emulated.stdout ?? '';
+      const { stdout, cases } = runOnQemu('m4f', 'mps2-an386', m4fFlags, 'td_qemu.ld', kernelSources('cortex-m'));
       expect(stdout.split('\n').filter((line) => line.startsWith('FAIL'))).toEqual([]);
-      expect(stdout).toContain(`${vectors.cases.length} passed, 0 failed`);
+      expect(stdout).toContain(`${cases} passed, 0 failed`);
+    },
+    300_000,
+  );
+
+  it(
+    'Helium (MVE) variants equal the interpreter on an emulated Cortex-M55 (QEMU mps3-an547)',
+    () => {
+      const sources = kernelSources('helium');
+      expect(sources.some((path) => path.includes('/opt/helium/'))).toBe(true);
+      const m55Flags = ['-mcpu=cortex-m55', '-mthumb', '-mfloat-abi=hard'];
+      const { stdout, cases } = runOnQemu('m55', 'mps3-an547', m55Flags, 'td_qemu_m55.ld', sources);
+      expect(stdout.split('\n').filter((line) => line.startsWith('FAIL'))).toEqual([]);
+      expect(stdout).toContain(`${cases} passed, 0 failed`);
+      // Every Helium file really computes in vector registers (Q0–Q7).
+      const outDir = mkdtempSync(join(workDir, 'm55-objects-'));
+      const helium = sources.filter((path) => path.includes('/opt/helium/'));
+      const compiled = run('arm-none-eabi-gcc', [...m55Flags, ...strictFlags, `-I${join(kernelsDir, 'include')}`, '-c', ...helium], outDir);
+      expect(compiled.stderr).toBe('');
+      for (const source of helium) {
+        const disassembly = run('arm-none-eabi-objdump', ['-d', '-m', 'armv8.1-m.main', join(outDir, basename(source).replace(/\.c$/, '.o'))]).stdout;
+        expect(disassembly, `${source} uses MVE vector instructions`).toMatch(/\bv\w+(\.\w+)*\s+q\d/);
+      }
     },
     300_000,
   );

@@ -8,7 +8,7 @@ import { generatedBoardHeader, generatedLinkerScript } from './board-files.js';
 import { boot2ImageSource, buildBoot2 } from './boot2.js';
 import { compile, requireCompiler, type Compiler } from './compiler.js';
 import { readElf, elfSizes, symbolBytes, type ElfSizes, type ElfSymbol } from './elf.js';
-import { firmwareRoot, kernelFiles, readRuntimeDescription, type KernelVariant, type RuntimeDescription } from './firmware.js';
+import { firmwareRoot, kernelFiles, kernelVariantOf, readRuntimeDescription, type KernelVariant, type RuntimeDescription } from './firmware.js';
 import { memoryParts, symbolOwners, type FlashParts, type RamParts } from './memory-parts.js';
 import { estimateStack, parseCallGraph, type StackEstimate } from './stack-usage.js';
 
@@ -118,7 +118,7 @@ export function checkModelFitsBoard(model: GeneratedModel, board: Board): void {
 export async function writeFirmwareProject(model: GeneratedModel, directory: string, options: FirmwareProjectOptions): Promise<FirmwareProject> {
   const { board } = options;
   checkModelFitsBoard(model, board);
-  const variant: KernelVariant = board.dsp ? 'dsp' : 'portable';
+  const variant = kernelVariantOf(board);
   const root = firmwareRoot();
   const kernels = await kernelFiles(model.kernels, variant, join(root, 'kernels'));
   await rm(join(directory, 'build'), { recursive: true, force: true });
