@@ -18,8 +18,9 @@
  *
  * Every step goes through the pass framework (`runPipeline`), as `tinydeploy optimize` runs it.
  * Writes results.json's `fashion` key and the models to bench/train/tmp/fashion-*.tflite.
- * Settings: FASHION_TRAIN (images, default 20000), FASHION_EPOCHS (scratch, default 8),
- * FINETUNE_EPOCHS (after each prune, default 4), QAT_EPOCHS (default 2), FASHION_CHANNELS (first
+ * Settings: FASHION_TRAIN (images, default 8000), FASHION_EPOCHS (scratch, default 6),
+ * FINETUNE_EPOCHS (after each prune, default 3), QAT_EPOCHS (default 1), QAT_STEPS (at most, default 40: a
+ * QAT step costs about ten plain ones on wasm), FASHION_CHANNELS (first
  * convolution, default 24), FASHION_BLOCKS (default 3), TRAIN_BACKEND (default wasm).
  */
 
@@ -47,10 +48,11 @@ const resultsPath = join(here, 'results.json');
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
   backend: (process.env.TRAIN_BACKEND ?? 'wasm') as TrainingBackend,
-  trainImages: env('FASHION_TRAIN', 20000),
-  epochs: env('FASHION_EPOCHS', 8),
-  finetuneEpochs: env('FINETUNE_EPOCHS', 4),
-  qatEpochs: env('QAT_EPOCHS', 2),
+  trainImages: env('FASHION_TRAIN', 8000),
+  epochs: env('FASHION_EPOCHS', 6),
+  finetuneEpochs: env('FINETUNE_EPOCHS', 3),
+  qatEpochs: env('QAT_EPOCHS', 1),
+  qatSteps: env('QAT_STEPS', 40),
   candidate: { blocks: env('FASHION_BLOCKS', 3), channels: env('FASHION_CHANNELS', 24), growth: 2, firstKernel: 3, firstStride: 2, kernel: 3, downsample: 1 },
   batchSize: 64,
   learningRate: 3e-3,
@@ -67,6 +69,7 @@ const calibration = { count: Math.min(200, data.train.count), sample: (i: number
 const resources = { training: { ...data, teacher: scratch }, calibration };
 const log: string[] = [];
 const onLog = (entry: { pass: string; message: string }) => {
+  if (process.env.FASHION_VERBOSE) console.log(`  ${entry.pass}: ${entry.message}`);
   log.push(`${entry.pass}: ${entry.message}`);
   if (/^epoch|^trained|^pruned|^removed|^quantized/.test(entry.message)) console.log(`  ${entry.pass}: ${entry.message} (${elapsed()})`);
 };
@@ -136,7 +139,7 @@ for (const [name, model] of [
 ] as const) {
   const ptq = await run(model, [{ pass: 'quantize-int8', options: { samples: 200 } }]);
   await record(`${name}-ptq`, ptq.graph, ptq.seconds, name);
-  const qat = await run(model, [{ pass: 'qat-int8', options: { ...training, learningRate: settings.learningRate / 10, patience: 0, epochs: settings.qatEpochs, samples: 200 } }]);
+  const qat = await run(model, [{ pass: 'qat-int8', options: { ...training, learningRate: settings.learningRate / 10, patience: 0, epochs: settings.qatEpochs, maxSteps: settings.qatSteps, samples: 200 } }]);
   await record(`${name}-qat`, qat.graph, qat.seconds, name);
 }
 for (const row of rows) console.log(JSON.stringify(row));
