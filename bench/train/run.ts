@@ -232,6 +232,8 @@ async function int8Part(): Promise<void> {
   mkdirSync(join(here, 'tmp'), { recursive: true });
   if (!from) writeFileSync(join(here, 'tmp/lstm-pruned.tflite'), exportTflite(pruned));
   const deploy = async (name: string, model: Graph) => {
+    // DEPLOY=0: accuracies only (the recipe's other variants have the same architecture, so the same board figures).
+    if (process.env.DEPLOY === '0') return {};
     const result = await deployGraph(model, { board: virtualM4f, name: `${name}.tflite`, hash: `bench:${name}`, runs: 2 });
     return { instructions: result.latency.value, arenaBytes: result.arenaBytes, flashBytes: result.flashBytes, bitExact: result.bitExact };
   };
@@ -243,7 +245,14 @@ async function int8Part(): Promise<void> {
   const qat = (await runPipeline(pruned, [{ pass: 'qat-int8', options: { ...training, learningRate: 3e-4, patience: 0, epochs: qatEpochs, samples: 200 } }], { resources, onLog })).graph;
   rows.push({ name: `QAT int8 (qat-int8, ${qatEpochs} epochs)`, params: params(qat), heldOutAccuracy: await accuracy(qat), seconds: Math.round((performance.now() - qatStarted) / 1000), ...(await deploy('lstm_pruned_qat', qat)) });
   for (const row of rows) console.log(JSON.stringify(row));
-  results.int8 = { model: 'trained_lstm', accuracyBefore: await accuracy(graph), ...(from ? { from } : { epochs }), qatEpochs, backend, split: data.split, board: 'virtual-m4f', rows, log, date: new Date().toISOString() };
+  const figures = { model: 'trained_lstm', accuracyBefore: await accuracy(graph), ...(from ? { from } : { epochs }), qatEpochs, backend, split: data.split, board: 'virtual-m4f', rows, log, date: new Date().toISOString() };
+  if (from) {
+    // Several recipe models quantize side by side in separate processes: merge into what is on disk now.
+    const stored = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, Record<string, unknown> | undefined>) : {};
+    results.int8Recipe = { ...stored.int8Recipe, [from]: figures };
+  } else {
+    results.int8 = figures;
+  }
   save();
 }
 
