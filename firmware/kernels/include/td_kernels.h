@@ -1076,6 +1076,26 @@ td_status td_lstm_s8(const td_context *ctx,
 /** Bytes of scratch td_lstm_s8 needs: 4 * B * S * sizeof(int16_t) in every variant. */
 int32_t td_lstm_s8_get_buffer_size(const td_lstm_dims *dims);
 
+/**
+ * td_lstm_s8 over the generator's packed weights (same bits); the gates' weight and bias
+ * pointers in `params` are not read. With Kx = round4(I) and Kh = round4(S):
+ * packed_weights, int16, per unit u: for each group q of four inputs (k = 4q..4q+3, zero past I)
+ * and each gate g (forget, input, cell, output) W_g[u][4q], W_g[u][4q+2], W_g[u][4q+1],
+ * W_g[u][4q+3] (the lane order of SXTB16); then the same for R_g over Kh. 4 * (Kx + Kh) values.
+ * packed_bias, int32, per unit u: bias_g[u] + x_offset_g * sum_k W_g[u][k] for the four gates,
+ * then h_offset_g * sum_k R_g[u][k] for the four gates (the offsets folded in): 8 values.
+ */
+td_status td_lstm_s8_packed(const td_context *ctx,
+                            const td_lstm_params_s8 *params,
+                            const int16_t *packed_weights,
+                            const int32_t *packed_bias,
+                            const int8_t *input,
+                            int8_t *hidden_state,
+                            int16_t *cell_state,
+                            int8_t *output);
+/** Bytes of scratch td_lstm_s8_packed needs: (round4(I) + round4(S)) * sizeof(int16_t) in every variant. */
+int32_t td_lstm_s8_packed_get_buffer_size(const td_lstm_dims *dims);
+
 typedef struct {
     const float *input_weights;     /* [S][I] */
     const float *recurrent_weights; /* [S][S] */

@@ -29,6 +29,7 @@ import { activationRangeFloat, activationRangeQuantized } from '../../../src/cor
 import type { OpContext } from '../../../src/core/common/ops/op.js';
 import { channelMultipliers } from '../../../src/core/common/ops/quantization.js';
 import { packFullyConnectedWeights } from '../../../src/core/common/codegen/ops/fully-connected.js';
+import { packLstmBias, packLstmWeights } from '../../../src/core/common/codegen/ops/lstm-packed.js';
 import { detectionParams, detectionScratchBytes } from '../../../src/core/common/codegen/ops/detection-postprocess.js';
 import type { DetectionPostprocessPlan } from '../../../src/core/common/ops/detection-postprocess.js';
 import { computeOutSize, computePadding } from '../../../src/core/common/ops/window.js';
@@ -962,6 +963,8 @@ interface LstmConfig {
   cellClip: number;
   /** A quantized model's scales and ranges instead of the random ones (a search trial's layer). */
   model?: LstmModelQuantization;
+  /** td_lstm_s8_packed over the generator's packed weights (lstm-packed.ts) instead of td_lstm_s8. */
+  packed?: boolean;
 }
 
 interface LstmModelQuantization {
@@ -1036,12 +1039,15 @@ function lstmS8(random: Random, name: string, config: LstmConfig): CaseBuilder {
   c.constant('int8_t', 'second_input', secondInput);
   const gates = gateOrder.map((gate) => {
     const d = gateData[gate];
-    c.constant('int8_t', `${gate}_weights`, d.weights);
-    c.constant('int8_t', `${gate}_recurrent`, d.recurrent);
-    c.constant('int32_t', `${gate}_bias`, d.bias);
+    if (!config.packed) {
+      c.constant('int8_t', `${gate}_weights`, d.weights);
+      c.constant('int8_t', `${gate}_recurrent`, d.recurrent);
+      c.constant('int32_t', `${gate}_bias`, d.bias);
+    }
     const inputFc = quantizeMultiplier(Math.fround(inputQuantization[0] * d.weightsScale) / gateScale);
     const recurrentFc = quantizeMultiplier(Math.fround(hiddenQuantization[0] * d.recurrentScale) / gateScale);
-    return `.${gate}_gate = {${gate}_weights, ${gate}_recurrent, ${gate}_bias, ${-inputQuantization[1]}, ${cRequant(inputFc)}, ${-hiddenQuantization[1]}, ${cRequant(recurrentFc)}}`;
+    const pointers = config.packed ? 'NULL, NULL, NULL' : `${gate}_weights, ${gate}_recurrent, ${gate}_bias`;
+    return `.${gate}_gate = {${pointers}, ${-inputQuantization[1]}, ${cRequant(inputFc)}, ${-hiddenQuantization[1]}, ${cRequant(recurrentFc)}}`;
   });
   const clip = config.cellClip > 0 ? Math.trunc(Math.min(Math.max(config.cellClip / cellScale, -32768), 32767)) : 0;
   c.declare(
@@ -1055,9 +1061,26 @@ function lstmS8(random: Random, name: string, config: LstmConfig): CaseBuilder {
   const cell = c.state('int16_t', 'cell', initialCell);
   const output = c.output('int8_t', 'output', count(outputShape));
   const secondOutput = c.output('int8_t', 'second_output', count(outputShape));
-  const ctx = c.context('td_lstm_s8_get_buffer_size(&params.dims)');
-  c.invoke(`td_lstm_s8(${ctx}, &params, input, ${hidden}, ${cell}, ${output})`);
-  c.invoke(`td_lstm_s8(${ctx}, &params, second_input, ${hidden}, ${cell}, ${secondOutput})`);
+  if (config.packed) {
+    const packedGates = gateOrder.map((gate) => ({
+      inputWeights: gateData[gate].weights,
+      recurrentWeights: gateData[gate].recurrent,
+      bias: gateData[gate].bias,
+      inputOffset: -inputQuantization[1],
+      recurrentOffset: -hiddenQuantization[1],
+    }));
+    // LDM needs the packed weights 4-byte aligned (the generator emits weights 16-byte aligned).
+    const weights = packLstmWeights(packedGates, inputSize, stateSize);
+    c.declare(`static const int16_t packed_weights[${weights.length}] __attribute__((aligned(4))) = ${cList('int16_t', weights)};`);
+    c.constant('int32_t', 'packed_bias', packLstmBias(packedGates, inputSize, stateSize));
+    const ctx = c.context('td_lstm_s8_packed_get_buffer_size(&params.dims)');
+    c.invoke(`td_lstm_s8_packed(${ctx}, &params, packed_weights, packed_bias, input, ${hidden}, ${cell}, ${output})`);
+    c.invoke(`td_lstm_s8_packed(${ctx}, &params, packed_weights, packed_bias, second_input, ${hidden}, ${cell}, ${secondOutput})`);
+  } else {
+    const ctx = c.context('td_lstm_s8_get_buffer_size(&params.dims)');
+    c.invoke(`td_lstm_s8(${ctx}, &params, input, ${hidden}, ${cell}, ${output})`);
+    c.invoke(`td_lstm_s8(${ctx}, &params, second_input, ${hidden}, ${cell}, ${secondOutput})`);
+  }
   c.expect('int8_t', output, runs[0][0] as Int8Array);
   c.expect('int8_t', secondOutput, runs[1][0] as Int8Array);
   c.expect('int8_t', hidden, tensors.get(inputIds[18]) as Int8Array);
@@ -1607,6 +1630,34 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
 }
 
 /**
+ * td_lstm_s8_packed (the DSP builds' LSTM): both layouts and batches, sizes that are and are not
+ * multiples of four (the zero padding), a cell clip, input and hidden zero points folded into the
+ * bias, the shared MNIST LSTM's shape, a wide input, and a search trial's layer (its scales).
+ */
+function lstmPackedCases(random: Random): CaseBuilder[] {
+  const configs: [string, LstmConfig][] = [
+    ['batch-major B2 T3', { batch: 2, time: 3, inputSize: 5, stateSize: 4, timeMajor: false, cellClip: 0 }],
+    ['time-major B2 T4', { batch: 2, time: 4, inputSize: 6, stateSize: 8, timeMajor: true, cellClip: 0 }],
+    ['batch-major B1 T5 cell clip', { batch: 1, time: 5, inputSize: 3, stateSize: 7, timeMajor: false, cellClip: 0.75 }],
+    ['28 inputs 20 units 6 steps', { batch: 1, time: 6, inputSize: 28, stateSize: 20, timeMajor: false, cellClip: 0 }],
+    ['257 inputs 9 units 2 steps', { batch: 1, time: 2, inputSize: 257, stateSize: 9, timeMajor: false, cellClip: 0 }],
+    [
+      'search trial layer 2 shape, 16 units',
+      {
+        batch: 1,
+        time: 5,
+        inputSize: 120,
+        stateSize: 16,
+        timeMajor: false,
+        cellClip: 0,
+        model: { input: [0.006285219453275204, -1], hidden: [0.007447424810379744, -1], weightsScale: 0.0014680626336485147, recurrentScale: 0.001478524529375136, forgetBias: [106170, 111633], bias: [-2982, 3202], cellScalePower: -11 },
+      },
+    ],
+  ];
+  return configs.map(([label, config]) => lstmS8(random, `lstm_s8_packed ${label}`, { ...config, packed: true }));
+}
+
+/**
  * DETECTION_POSTPROCESS: box decoding against anchors, then fast or regular non-max suppression,
  * on float, uint8 and int8 inputs (twelve boxes, three classes and a background).
  */
@@ -1669,7 +1720,7 @@ function detectionCases(random: Random): CaseBuilder[] {
 /** Builds every case (deterministic for a given seed) and the C header that holds them. */
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
-  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18))];
+  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41))];
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [

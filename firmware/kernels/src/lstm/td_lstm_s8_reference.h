@@ -13,9 +13,9 @@
 /*
  * TFLite's sigmoid_table_uint16: sigmoid(i / 24) in Q0.16 for i = 0..255, as TFLite ships it
  * (tuned for the interpolation: a third of the entries are one above the rounded formula, so it
- * is data, not something to recompute).
+ * is data, not something to recompute), and entry 256 (the kernels' fast tanh clamps its entry to 255).
  */
-static const uint16_t td_sigmoid_table[256] = {
+static const uint16_t td_sigmoid_table[257] = {
     32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794, 41432, 42064, 42688,
     43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409,
     51865, 52311, 52745, 53169, 53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
@@ -32,6 +32,7 @@ static const uint16_t td_sigmoid_table[256] = {
     65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530,
     65530, 65530, 65531, 65531, 65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
     65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535,
+    65535, /* one past TFLite's table, its last value again: a clamped entry 255 interpolates to itself */
 };
 
 /** How an int16 activation rescales its input: (x * multiplier + round) >> right_shift. */
@@ -103,6 +104,19 @@ static inline int16_t td_tanh_int16(int32_t input)
     }
     result = input >= 0 ? result - (1 << 23) + (1 << 7) : -result + (1 << 23) + (1 << 7) - 1;
     return (int16_t)(result >> 8);
+}
+
+/** round4(n): the packed layout's depth of n inputs (td_lstm_s8_packed). */
+static inline int32_t td_lstm_round4(int32_t n) { return (n + 3) & ~3; }
+
+/**
+ * Where weight k of gate g (0 forget, 1 input, 2 cell, 3 output) is in one part (the input or
+ * the recurrent weights) of a unit's block of td_lstm_s8_packed's weights: per group of four
+ * inputs the four gates' four weights, each in SXTB16's lane order (k % 4 = 0, 2, 1, 3).
+ */
+static inline int32_t td_lstm_packed_position(int32_t gate, int32_t k)
+{
+    return (k >> 2) * 16 + gate * 4 + ((k & 1) << 1) + ((k >> 1) & 1);
 }
 
 /** The gate activations of a Q3.12 pre-activation (TFLite's power-of-two scaling: x * 3). */

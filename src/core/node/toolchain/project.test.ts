@@ -42,7 +42,7 @@ describe('firmware project build id', () => {
       const first = await buildId(`${application}-a`, application);
       expect(await buildId(`${application}-b`, application)).toBe(first);
       // The LSTM's Cortex-M kernel (the one this DSP build compiles) edited, the generated C unchanged.
-      await appendFile(join(firmware, 'kernels/src/opt/cortex-m/td_lstm_s8.c'), `\n/* ${application} edit */\n`);
+      await appendFile(join(firmware, 'kernels/src/opt/cortex-m/td_lstm_s8_packed.c'), `\n/* ${application} edit */\n`);
       const edited = await buildId(`${application}-c`, application);
       expect(edited).toMatch(/^[0-9a-f]{16}$/);
       expect(edited).not.toBe(first);

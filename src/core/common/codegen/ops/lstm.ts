@@ -4,6 +4,7 @@ import { cFloat, cInt } from '../c-source.js';
 import { lstmF32BufferSize, lstmS8BufferSize } from '../kernel-buffers.js';
 import { expectConstant, fail, input, output, registerLowerer, tensorName, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { requantC } from '../params.js';
+import { lstmS8PackedBufferSize, packedLstmWeightsTensor, packLstmBias, packLstmWeights, type LstmPackedGate } from './lstm-packed.js';
 
 /**
  * UNIDIRECTIONAL_SEQUENCE_LSTM → td_lstm_s8 / td_lstm_f32, from the plan of ops/lstm.ts (sizes,
@@ -46,22 +47,42 @@ function lowerLstm({ layout, arithmetic }: LstmPlan, context: LowerContext): OpL
     });
   }
   const { cellClip } = arithmetic;
+  // `packed`: td_lstm_s8_packed reads the packed copies, not the gates' own weights and biases.
+  const paramsS8 = (e: OpEmitter, packed: boolean) => {
+    const gateParams = gates.map(({ gate, tensors }) => {
+      const { inputMultiplier, recurrentMultiplier } = arithmetic.gates[gate];
+      return `{${packed ? 'NULL, NULL, NULL' : pointers(e, tensors)}, ${arithmetic.inputOffset}, ${requantC(inputMultiplier)}, ${arithmetic.hiddenOffset}, ${requantC(recurrentMultiplier)}}`;
+    });
+    return e.struct(
+      'params',
+      'td_lstm_params_s8',
+      `{${dims}, ${gateParams.join(', ')}, TD_LSTM_TANH, ${requantC(arithmetic.forgetTimesCell)}, ${requantC(arithmetic.inputTimesCellGate)}, ` +
+        `${requantC(arithmetic.tanhCellTimesOutput)}, ${cInt(arithmetic.hiddenZeroPoint)}, ${cellClip === undefined ? 0 : 1}, ${cellClip ?? 0}, ${arithmetic.cellScalePower}}`,
+    );
+  };
+  if (context.options.dsp) {
+    // DSP builds: int16 weights interleaved per unit, offsets folded into the bias (lstm-packed.ts).
+    const packedGates: LstmPackedGate[] = gates.map(({ tensors: [inputWeights, recurrentWeights, bias] }) => ({
+      inputWeights: inputWeights!.data!,
+      recurrentWeights: recurrentWeights!.data!,
+      bias: bias?.data,
+      inputOffset: arithmetic.inputOffset,
+      recurrentOffset: arithmetic.hiddenOffset,
+    }));
+    const weights = packedLstmWeightsTensor(gates[0]!.tensors[0]!, packLstmWeights(packedGates, inputSize, stateSize), stateSize);
+    const bias = packLstmBias(packedGates, inputSize, stateSize);
+    return {
+      kernels: ['td_lstm_s8_packed'],
+      scratchBytes: lstmS8PackedBufferSize(inputSize, stateSize),
+      emit: (e) =>
+        `td_lstm_s8_packed(${e.context()}, ${paramsS8(e, true)}, ${e.pointer(weights, 'read')}, ${e.array('packed_bias', 'int32', bias)}, ` +
+        `${e.pointer(x, 'read')}, ${e.pointer(hidden, 'write')}, ${e.pointer(cell, 'write')}, ${e.pointer(y, 'write')})`,
+    };
+  }
   return {
     kernels: ['td_lstm_s8'],
     scratchBytes: lstmS8BufferSize(batchSize, stateSize),
-    emit: (e) => {
-      const gateParams = gates.map(({ gate, tensors }) => {
-        const { inputMultiplier, recurrentMultiplier } = arithmetic.gates[gate];
-        return `{${pointers(e, tensors)}, ${arithmetic.inputOffset}, ${requantC(inputMultiplier)}, ${arithmetic.hiddenOffset}, ${requantC(recurrentMultiplier)}}`;
-      });
-      const params = e.struct(
-        'params',
-        'td_lstm_params_s8',
-        `{${dims}, ${gateParams.join(', ')}, TD_LSTM_TANH, ${requantC(arithmetic.forgetTimesCell)}, ${requantC(arithmetic.inputTimesCellGate)}, ` +
-          `${requantC(arithmetic.tanhCellTimesOutput)}, ${cInt(arithmetic.hiddenZeroPoint)}, ${cellClip === undefined ? 0 : 1}, ${cellClip ?? 0}, ${arithmetic.cellScalePower}}`,
-      );
-      return call('td_lstm_s8', e, params);
-    },
+    emit: (e) => call('td_lstm_s8', e, paramsS8(e, false)),
   };
 }
 
