@@ -23,6 +23,7 @@ import { lstmGateInputs, lstmInputIndex } from '../../common/ops/lstm-layout.js'
 import { gruAttrs, gruGateNames, gruInputIndex, gruOpType } from '../../common/ops/gru-layout.js';
 import type { Tf } from './engine.js';
 import { hasFusedLstm, lstmSequence } from './lstm-sequence.js';
+import { biasActivation } from './bias-activation.js';
 
 type T = ReturnType<Tf['tensor']>;
 type Variable = ReturnType<Tf['variable']>;
@@ -289,10 +290,13 @@ function batched(graph: Graph, id: number, op: Op, index: number): number[] {
 const biasAdders = new WeakMap<Tf, (x: T, bias: T) => T>();
 
 /**
- * x + bias along the last axis, with the bias gradient as one matrix product (ones · dy) instead
- * of tfjs' broadcast reduction, which the wasm back end runs as a transpose and a sum.
+ * x + bias along the last axis. On wasm and cpu the bias gradient is one pass of column sums
+ * (`bias-activation.ts`); elsewhere one matrix product (ones · dy) instead of tfjs' broadcast
+ * reduction.
  */
 function addBias(tf: Tf, x: T, bias: T): T {
+  const fused = biasActivation(tf, x, bias, false);
+  if (fused) return fused;
   let add = biasAdders.get(tf);
   if (!add) {
     add = tf.customGrad((input, b) => {
@@ -312,6 +316,15 @@ function addBias(tf: Tf, x: T, bias: T): T {
   return add(x, bias);
 }
 
+/** The bias, then the fused activation; a bias and a ReLU with one gradient kernel where the back end has it. */
+function biasAndActivate(tf: Tf, y: T, bias: T | undefined, activation: Activation | undefined): T {
+  if (bias && activation === 'relu') {
+    const fused = biasActivation(tf, y, bias, true);
+    if (fused) return fused;
+  }
+  return activate(tf, bias ? addBias(tf, y, bias) : y, activation);
+}
+
 function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number) => T, intData: (id: number) => number[], quantize?: QuantizeHooks): T {
   const x = () => value(op.inputs[0]);
   const optional = (slot: number) => (op.inputs[slot] !== undefined && op.inputs[slot] >= 0 ? value(op.inputs[slot]) : undefined);
@@ -320,10 +333,8 @@ function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number
       const { attrs } = op as OpOf<'CONV_2D'>;
       // IR filter [out, h, w, in] → tfjs [h, w, in, out].
       const filter = value(op.inputs[1]).transpose([1, 2, 3, 0]) as never;
-      let y: T = tf.conv2d(x() as never, filter, [attrs.strideH, attrs.strideW], attrs.padding, 'NHWC', [attrs.dilationH, attrs.dilationW]);
-      const bias = optional(2);
-      if (bias) y = addBias(tf, y, bias);
-      return activate(tf, y, attrs.activation);
+      const y: T = tf.conv2d(x() as never, filter, [attrs.strideH, attrs.strideW], attrs.padding, 'NHWC', [attrs.dilationH, attrs.dilationW]);
+      return biasAndActivate(tf, y, optional(2), attrs.activation);
     }
     case 'DEPTHWISE_CONV_2D': {
       const { attrs } = op as OpOf<'DEPTHWISE_CONV_2D'>;
@@ -332,19 +343,14 @@ function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number
       const weights = value(op.inputs[1]);
       const [, kh, kw, total] = weights.shape as number[];
       const filter = weights.reshape([kh, kw, channels, total / channels]) as never;
-      let y: T = tf.depthwiseConv2d(input as never, filter, [attrs.strideH, attrs.strideW], attrs.padding, 'NHWC', [attrs.dilationH, attrs.dilationW]);
-      const bias = optional(2);
-      if (bias) y = addBias(tf, y, bias);
-      return activate(tf, y, attrs.activation);
+      const y: T = tf.depthwiseConv2d(input as never, filter, [attrs.strideH, attrs.strideW], attrs.padding, 'NHWC', [attrs.dilationH, attrs.dilationW]);
+      return biasAndActivate(tf, y, optional(2), attrs.activation);
     }
     case 'FULLY_CONNECTED': {
       const { attrs } = op as OpOf<'FULLY_CONNECTED'>;
       const weights = value(op.inputs[1]);
       const [units, depth] = weights.shape as number[];
-      let y: T = tf.matMul(x().reshape([-1, depth]), weights.transpose());
-      const bias = optional(2);
-      if (bias) y = addBias(tf, y, bias);
-      y = activate(tf, y, attrs.activation);
+      const y = biasAndActivate(tf, tf.matMul(x().reshape([-1, depth]), weights.transpose()), optional(2), attrs.activation);
       const out = graph.tensors[op.outputs[0]].shape;
       return y.reshape(out.length >= 2 && out[0] === 1 ? [-1, ...out.slice(1)] : [-1, units]);
     }
