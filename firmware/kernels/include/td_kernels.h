@@ -1077,6 +1077,44 @@ td_status td_lstm_s8(const td_context *ctx,
 int32_t td_lstm_s8_get_buffer_size(const td_lstm_dims *dims);
 
 /**
+ * One 16x8 gate (TFLite Micro's int16-activation LSTM): two FCs int16 x int8 -> int16 summed in
+ * 64 bits and requantized with TFLite's 64-bit MultiplyByQuantizedMultiplier; x and h have zero
+ * point 0. The input FC adds the int64 gate bias (may be NULL); the recurrent FC has no bias.
+ */
+typedef struct {
+    const int8_t *input_weights;     /* [S][I] */
+    const int8_t *recurrent_weights; /* [S][S] */
+    const int64_t *bias;             /* [S] or NULL */
+    td_requant input_fc;             /* x-scale * W-scale / 2^-12 */
+    td_requant recurrent_fc;         /* h-scale * R-scale / 2^-12 */
+} td_lstm_gate_s16;
+
+typedef struct {
+    td_lstm_dims dims;
+    td_lstm_gate_s16 forget_gate;
+    td_lstm_gate_s16 input_gate;
+    td_lstm_gate_s16 cell_gate;
+    td_lstm_gate_s16 output_gate;
+    td_lstm_activation cell_gate_activation;
+    td_requant forget_cell_mul;     /* as td_lstm_params_s8 */
+    td_requant input_cell_mul;
+    td_requant output_hidden_mul;   /* o * tanh(c) -> int16 hidden (zero point 0) */
+    int32_t cell_clip_enabled;
+    int32_t quantized_cell_clip;
+    int32_t cell_state_scale_power;
+} td_lstm_params_s16;
+
+/** 16x8 LSTM: int16 x/h, int8 weights, int64 bias, int16 gates and cell. */
+td_status td_lstm_s16(const td_context *ctx,
+                      const td_lstm_params_s16 *params,
+                      const int16_t *input,
+                      int16_t *hidden_state,
+                      int16_t *cell_state,
+                      int16_t *output);
+/** Bytes of scratch td_lstm_s16 needs: 4 * B * S * sizeof(int16_t). */
+int32_t td_lstm_s16_get_buffer_size(const td_lstm_dims *dims);
+
+/**
  * td_lstm_s8 over the generator's packed weights (same bits); the gates' weight and bias
  * pointers in `params` are not read. With Kx = round4(I) and Kh = round4(S):
  * packed_weights, int16, per unit u: for each group q of four inputs (k = 4q..4q+3, zero past I)

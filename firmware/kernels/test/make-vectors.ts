@@ -1626,6 +1626,15 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
   for (const [label, inputSize, model] of trialLayers) {
     cases.push(lstmS8(random, `lstm_s8 ${label}`, { batch: 1, time: 24, inputSize, stateSize: 120, timeMajor: false, cellClip: 0, model }));
   }
+  // Convolution blocks of six pixels: 1x1 over 11 pixels (one full block, then five through the
+  // scratch), a 3x3 with C_in 3 whose inside pixels copy their patch by words (13 output channels),
+  // and a C_in 16 3x3 over 7 pixels with a clamp that is not the full int8 range (the C loop).
+  const sixPixelBlocks: [string, ConvConfig][] = [
+    ['pointwise C_in 16 11 pixels 24 channels', { input: [1, 11, 16], outputChannels: 24, kernel: [1, 1], padding: 'valid', activation: 'none' }],
+    ['3x3 C_in 3 inside pixels 13 channels', { input: [7, 8, 3], outputChannels: 13, kernel: [3, 3], padding: 'valid', activation: 'none' }],
+    ['3x3 C_in 16 7 pixels relu6', { input: [1, 7, 16], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu6' }],
+  ];
+  for (const [label, config] of sixPixelBlocks) cases.push(convS8(random, `conv2d_s8 ${label}`, config, false));
   return cases;
 }
 
@@ -1720,7 +1729,7 @@ function detectionCases(random: Random): CaseBuilder[] {
 /** Builds every case (deterministic for a given seed) and the C header that holds them. */
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
-  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41))];
+  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...rnnS16Cases(new Random(seed + 19))];
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [
@@ -2437,5 +2446,99 @@ function logicCases(random: Random): CaseBuilder[] {
     call: (_c, _p, [a, b], [y]) => `td_broadcast_args_s32(3, ${a}, 4, ${b}, 4, ${y})`,
   });
   return cases;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+// ---------------------------------------------------------------------------------------------
+// 16x8 recurrent kernels (td_lstm_s16): int16 activations, int8 weights, int64 biases, two runs
+// each (the second continues from the state the first left), parameters from the op library's plan.
+// ---------------------------------------------------------------------------------------------
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- plans are read field by field below. */
+function int64Constant(c: CaseBuilder, name: string, values: BigInt64Array): string {
+  c.declare(`static const int64_t ${name}[${values.length}] = {${Array.from(values, (v) => `${v}LL`).join(', ')}};`);
+  return name;
+}
+
+function lstmS16(random: Random, name: string, config: LstmConfig & { biasRange?: number }): CaseBuilder {
+  const { batch, time, inputSize, stateSize, timeMajor } = config;
+  const inputShape = timeMajor ? [time, batch, inputSize] : [batch, time, inputSize];
+  const outputShape = timeMajor ? [time, batch, stateSize] : [batch, time, stateSize];
+  const inputScale = random.scale(0.00005, 0.0002);
+  const hiddenScale = random.scale(0.00002, 0.00005);
+  const cellScalePower = -11;
+  const biasRange = config.biasRange ?? 40_000_000;
+  const gateData = Object.fromEntries(
+    gateOrder.map((gate) => [
+      gate,
+      {
+        weights: random.int8(stateSize * inputSize, -127, 127),
+        weightsScale: random.scale(0.002, 0.01),
+        recurrent: random.int8(stateSize * stateSize, -127, 127),
+        recurrentScale: random.scale(0.002, 0.01),
+        bias: BigInt64Array.from({ length: stateSize }, () => BigInt(random.int(-biasRange, biasRange))),
+      },
+    ]),
+  ) as Record<(typeof gateOrder)[number], { weights: Int8Array; weightsScale: number; recurrent: Int8Array; recurrentScale: number; bias: BigInt64Array }>;
+  const input = random.int16(count(inputShape));
+  const secondInput = random.int16(count(inputShape));
+  const specs: (TensorSpec | null)[] = new Array(24).fill(null);
+  specs[0] = { dtype: 'int16', shape: inputShape, quantization: [inputScale, 0] };
+  for (const gate of gateOrder) {
+    const d = gateData[gate];
+    specs[gateInputs[gate].weights] = { dtype: 'int8', shape: [stateSize, inputSize], data: d.weights, quantization: [d.weightsScale, 0] };
+    specs[gateInputs[gate].recurrent] = { dtype: 'int8', shape: [stateSize, stateSize], data: d.recurrent, quantization: [d.recurrentScale, 0] };
+    specs[gateInputs[gate].bias] = { dtype: 'int64', shape: [stateSize], data: d.bias, quantization: [Math.fround(inputScale * d.weightsScale), 0] };
+  }
+  specs[18] = { dtype: 'int16', shape: [batch, stateSize], quantization: [hiddenScale, 0], variable: true };
+  specs[19] = { dtype: 'int16', shape: [batch, stateSize], quantization: [2 ** cellScalePower, 0], variable: true };
+  const { runs, tensors, inputIds, graph } = runOp(
+    'UNIDIRECTIONAL_SEQUENCE_LSTM',
+    { activation: 'tanh', cellClip: config.cellClip, projClip: 0, timeMajor, asymmetricQuantizeInputs: false, diagonalRecurrentTensors: false },
+    specs,
+    [{ dtype: 'int16', shape: outputShape, quantization: [hiddenScale, 0] }],
+    [input],
+    [[secondInput]],
+  );
+  const { arithmetic: a } = findOp('UNIDIRECTIONAL_SEQUENCE_LSTM')!.prepare(opContext(graph, graph.ops[0], 0, Error)) as any;
+  if (a.flavour !== 'int16') throw new Error(`${name}: plan flavour ${a.flavour}`);
+  const c = new CaseBuilder(name);
+  c.constant('int16_t', 'input', input);
+  c.constant('int16_t', 'second_input', secondInput);
+  const gates = gateOrder.map((gate) => {
+    const d = gateData[gate];
+    c.constant('int8_t', `${gate}_weights`, d.weights);
+    c.constant('int8_t', `${gate}_recurrent`, d.recurrent);
+    int64Constant(c, `${gate}_bias`, d.bias);
+    return `.${gate}_gate = {${gate}_weights, ${gate}_recurrent, ${gate}_bias, ${cRequant(a.gates[gate].inputMultiplier)}, ${cRequant(a.gates[gate].recurrentMultiplier)}}`;
+  });
+  c.declare(
+    `const td_lstm_params_s16 params = {.dims = {${timeMajor ? 1 : 0}, ${batch}, ${time}, ${inputSize}, ${stateSize}}, ${gates.join(', ')}, .cell_gate_activation = TD_LSTM_TANH, ` +
+      `.forget_cell_mul = ${cRequant(a.forgetTimesCell)}, .input_cell_mul = ${cRequant(a.inputTimesCellGate)}, .output_hidden_mul = ${cRequant(a.tanhCellTimesOutput)}, ` +
+      `.cell_clip_enabled = ${a.cellClip === undefined ? 0 : 1}, .quantized_cell_clip = ${a.cellClip ?? 0}, .cell_state_scale_power = ${a.cellScalePower}};`,
+  );
+  const hidden = c.state('int16_t', 'hidden', new Int16Array(batch * stateSize));
+  const cell = c.state('int16_t', 'cell', new Int16Array(batch * stateSize));
+  const output = c.output('int16_t', 'output', count(outputShape));
+  const secondOutput = c.output('int16_t', 'second_output', count(outputShape));
+  const ctx = c.context('td_lstm_s16_get_buffer_size(&params.dims)');
+  c.invoke(`td_lstm_s16(${ctx}, &params, input, ${hidden}, ${cell}, ${output})`);
+  c.invoke(`td_lstm_s16(${ctx}, &params, second_input, ${hidden}, ${cell}, ${secondOutput})`);
+  c.expect('int16_t', output, runs[0][0] as Int16Array);
+  c.expect('int16_t', secondOutput, runs[1][0] as Int16Array);
+  c.expect('int16_t', hidden, tensors.get(inputIds[18]) as Int16Array);
+  c.expect('int16_t', cell, tensors.get(inputIds[19]) as Int16Array);
+  return c;
+}
+
+function rnnS16Cases(random: Random): CaseBuilder[] {
+  const lstm: [string, LstmConfig & { biasRange?: number }][] = [
+    ['batch-major B2 T3', { batch: 2, time: 3, inputSize: 5, stateSize: 4, timeMajor: false, cellClip: 0 }],
+    ['time-major B2 T4', { batch: 2, time: 4, inputSize: 6, stateSize: 8, timeMajor: true, cellClip: 0 }],
+    ['batch-major B1 T5 cell clip', { batch: 1, time: 5, inputSize: 3, stateSize: 7, timeMajor: false, cellClip: 0.75 }],
+    // Biases past int32 (the 64-bit sum keeps them) and a depth whose sums pass 2^31.
+    ['biases beyond int32, input size 600', { batch: 1, time: 2, inputSize: 600, stateSize: 3, timeMajor: false, cellClip: 0, biasRange: 2 ** 31 + 2 ** 30 }],
+  ];
+  return lstm.map(([label, config]) => lstmS16(random, `lstm_s16 ${label}`, config));
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

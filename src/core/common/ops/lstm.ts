@@ -6,9 +6,14 @@
  * - int8 ("8x8→16"): int8 input, output and hidden state, int8 per-tensor weights, int32 biases,
  *   int16 cell state with a power-of-two scale, int16 gates. The plan holds every multiplier
  *   TFLite Micro's prepare derives (its `OpDataLSTM`); the host kernel and the C kernel read them.
+ * - int16 ("16x8", TFLite Micro's `EvalLstm<int16_t, int8_t, int16_t, int64_t>`): int16 input,
+ *   output and hidden state (zero points 0), int8 per-tensor weights, int64 biases, the same
+ *   int16 gates and cell. Each FC accumulates in 64 bits and requantizes with TFLite's 64-bit
+ *   MultiplyByQuantizedMultiplier (multiplier rounded to 15 bits); the multipliers are derived as
+ *   for int8 (see `lstm-integer16.ts` in the interpreter for the step).
  * - float32: every tensor float32, the cell clip as a float.
  *
- * Refused: hybrid LSTM (float activations with int8 weights) and int16 activations. The hidden
+ * Refused: hybrid LSTM (float activations with int8 weights). The hidden
  * state (input 18) and cell state (input 19) are variable tensors the kernels update in place.
  */
 import type { Graph, Op, Tensor } from '../ir/types.js';
@@ -54,6 +59,9 @@ export interface IntegerLstmArithmetic {
   cellScalePower: number;
 }
 
+/** The 16x8 LSTM: the int8 form's multipliers with int16 activations, zero points 0 and int64 biases. */
+export type Int16LstmArithmetic = Omit<IntegerLstmArithmetic, 'flavour'> & { flavour: 'int16' };
+
 export interface FloatLstmArithmetic {
   flavour: 'float32';
   /** Clip of the cell state to ±cellClip; 0 when the op does not clip. */
@@ -62,7 +70,7 @@ export interface FloatLstmArithmetic {
 
 export interface LstmPlan {
   layout: LstmLayout;
-  arithmetic: IntegerLstmArithmetic | FloatLstmArithmetic;
+  arithmetic: IntegerLstmArithmetic | Int16LstmArithmetic | FloatLstmArithmetic;
 }
 
 /** Per-tensor scale and zero point of an input, refusing per-channel or missing quantization. */
@@ -102,12 +110,13 @@ function floatArithmetic(tensors: LstmTensors): FloatLstmArithmetic {
 }
 
 /** Validates the integer LSTM's types and quantization and derives its multipliers as TFLite Micro does. */
-function integerArithmetic(tensors: LstmTensors): IntegerLstmArithmetic {
-  const why = 'int8 LSTM';
+function integerArithmetic(tensors: LstmTensors, activation: 'int8' | 'int16' = 'int8'): IntegerLstmArithmetic {
+  const why = activation === 'int8' ? 'int8 LSTM' : '16x8 LSTM';
+  const biasType = activation === 'int8' ? 'int32' : 'int64';
   const { context } = tensors;
-  expectDType(tensors, lstmInputIndex.input, 'int8', why);
-  expectDType(tensors, lstmInputIndex.outputState, 'int8', 'the hidden state has the input type');
-  expectOutputDType(tensors, 'int8');
+  expectDType(tensors, lstmInputIndex.input, activation, why);
+  expectDType(tensors, lstmInputIndex.outputState, activation, 'the hidden state has the input type');
+  expectOutputDType(tensors, activation);
   expectDType(tensors, lstmInputIndex.cellState, 'int16', "TFLite Micro's integer LSTM keeps an int16 cell state");
 
   const input = perTensorQuantization(tensors, lstmInputIndex.input);
@@ -126,7 +135,7 @@ function integerArithmetic(tensors: LstmTensors): IntegerLstmArithmetic {
     const { inputWeights, recurrentWeights, bias } = lstmGateInputs[gate];
     expectDType(tensors, inputWeights, 'int8', why);
     expectDType(tensors, recurrentWeights, 'int8', why);
-    expectDType(tensors, bias, 'int32', why);
+    expectDType(tensors, bias, biasType, why);
     const w = perTensorQuantization(tensors, inputWeights);
     const r = perTensorQuantization(tensors, recurrentWeights);
     // GetQuantizedConvolutionMultipler: the scale product in float, the division in double.
@@ -138,6 +147,12 @@ function integerArithmetic(tensors: LstmTensors): IntegerLstmArithmetic {
     };
   };
 
+  if (activation === 'int16') {
+    // TFLite Micro's 16x8 LSTM has no input or hidden offsets: int16 activations are symmetric.
+    for (const [index, q] of [[lstmInputIndex.input, input], [lstmInputIndex.outputState, hidden]] as const) {
+      if (q.zeroPoint !== 0) tensors.fail(`${tensors.label(index)} has zero point ${q.zeroPoint}, expected 0 (int16 activations are symmetric)`);
+    }
+  }
   const { cellClip } = tensors.op.attrs;
   return {
     flavour: 'int8',
@@ -187,15 +202,16 @@ export function lstmMacs(graph: Graph, op: Op): number {
 export const unidirectionalSequenceLstm = defineOp<LstmPlan>({
   types: ['UNIDIRECTIONAL_SEQUENCE_LSTM'],
   minInputs: 20,
-  precisions: ['int8', 'float32'],
+  precisions: ['int8', 'int16', 'float32'],
   macs: lstmMacs,
   prepare(context) {
     const tensors = new LstmTensors(context);
     const layout = readLstmLayout(tensors);
     const input = tensors.required(lstmInputIndex.input);
     if (input.dtype === 'int8') return { layout, arithmetic: integerArithmetic(tensors) };
+    if (input.dtype === 'int16') return { layout, arithmetic: { ...integerArithmetic(tensors, 'int16'), flavour: 'int16' } };
     if (input.dtype !== 'float32') {
-      tensors.fail(`${tensors.label(lstmInputIndex.input)} is ${input.dtype}; supported LSTM inputs are float32 and int8`);
+      tensors.fail(`${tensors.label(lstmInputIndex.input)} is ${input.dtype}; supported LSTM inputs are float32, int8 and int16`);
     }
     const weights = tensors.required(lstmInputIndex.inputToForgetWeights);
     if (weights.dtype !== 'float32') {

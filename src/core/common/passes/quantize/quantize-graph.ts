@@ -28,7 +28,7 @@
  * nothing is orphaned. The input graph is never modified.
  *
  * Not handled, deliberately: ops without an integer kernel in TinyDeploy (they stay float32
- * with conversions around them, reported by `precisionRefusal`), int16 SOFTMAX and LSTM, PAD
+ * with conversions around them, reported by `precisionRefusal`), int16 SOFTMAX, PAD
  * with an explicit pad value, per-channel fully connected weights (TFLite's converter and the
  * shipped models use per-tensor ones).
  */
@@ -139,7 +139,7 @@ export function quantizeGraph(graph: Graph, table: CalibrationTable, plan: Quant
     }
     const refusal = precisionRefusal(graph, index, precision);
     if (refusal) throw new PassError(`op ${index} (${op.type}) cannot run at ${precision}: ${refusal}`, { op: index, precision });
-    if (isOp(op, 'UNIDIRECTIONAL_SEQUENCE_LSTM')) quantizeLstm(builder, op, index);
+    if (isOp(op, 'UNIDIRECTIONAL_SEQUENCE_LSTM')) quantizeLstm(builder, op, index, precision);
     else if (op.type === gruOpType) quantizeGru(builder, op);
     else quantizeOp(builder, op, precision, plan);
   });

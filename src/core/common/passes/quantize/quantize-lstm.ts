@@ -15,6 +15,10 @@
  *                      float32 gate tensors (used with layer normalisation only) and the
  *                      effective hidden scale, an int8 tensor quantized like the hidden state
  *
+ * 16x8 (`precision` int16, TFLite Micro's int16-activation LSTM): the input, the hidden state and
+ * the output int16 symmetric (zero point 0, scale max|h| / 32767), the gate biases int64 at the
+ * same scale s_x · s_W; weights and cell state as above.
+ *
  * The cell clip stays a float attribute (the kernel divides it by the cell scale). Variants the
  * int8 kernel does not run (CIFG, peephole, projection, layer normalisation) are refused by
  * `lstmRefusal`, as the interpreter refuses them.
@@ -24,7 +28,7 @@ import { InterpreterError, PassError } from '../../errors.js';
 import type { Graph, OpOf, Quantization } from '../../ir/types.js';
 import { LstmTensors, lstmGateInputs, lstmGateNames, lstmInputIndex, readLstmLayout } from '../../ops/lstm-layout.js';
 import { opContext } from '../../ops/op.js';
-import { asymmetricInt8, perTensor, quantizeBias, quantizeWeights } from './parameters.js';
+import { asymmetricInt8, perTensor, quantizeBias, quantizeWeights, symmetricInt16, type QuantizedDType } from './parameters.js';
 import type { QuantizedGraphBuilder } from './graph-builder.js';
 
 type LstmOp = OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>;
@@ -70,13 +74,19 @@ export function cellStateQuantization(range: { min: number; max: number }): Quan
   return perTensor(2 ** (exponent - 15), 0);
 }
 
-/** Adds the int8 form of LSTM op `index` to the builder (see the file comment). */
-export function quantizeLstm(builder: QuantizedGraphBuilder, op: LstmOp, index: number): void {
+/** The 16x8 hidden state: symmetric int16 over max|h|. */
+export function hiddenStateQuantization16(range: { min: number; max: number }): Quantization {
+  return symmetricInt16(range);
+}
+
+/** Adds the int8 (or 16x8) form of LSTM op `index` to the builder (see the file comment). */
+export function quantizeLstm(builder: QuantizedGraphBuilder, op: LstmOp, index: number, precision: QuantizedDType = 'int8'): void {
   const source = builder.source.tensors;
   const states = builder.table.lstmStates.get(index);
   if (!states) throw new PassError(`op ${index} (UNIDIRECTIONAL_SEQUENCE_LSTM) has no calibrated state ranges`, { op: index });
   const inputs = [...op.inputs];
-  inputs[lstmInputIndex.input] = builder.representation(op.inputs[lstmInputIndex.input], 'int8');
+  const biasType = precision === 'int8' ? 'int32' : 'int64';
+  inputs[lstmInputIndex.input] = builder.representation(op.inputs[lstmInputIndex.input], precision);
   const inputScale = builder.tensors[inputs[lstmInputIndex.input]].quantization!.scale[0];
   for (const gate of lstmGateNames) {
     const { inputWeights, recurrentWeights, bias } = lstmGateInputs[gate];
@@ -86,17 +96,17 @@ export function quantizeLstm(builder: QuantizedGraphBuilder, op: LstmOp, index: 
     }
     const weightScale = builder.tensors[inputs[inputWeights]].quantization!.scale[0];
     const biasId = op.inputs[bias];
-    inputs[bias] = builder.constant(biasId, `int32 bias ${inputScale} ${inputs[inputWeights]}`, () => {
-      const quantized = quantizeBias(source[biasId], inputScale, [weightScale], 'int32');
-      return { dtype: 'int32', data: quantized.data, quantization: quantized.quantization };
+    inputs[bias] = builder.constant(biasId, `${biasType} bias ${inputScale} ${inputs[inputWeights]}`, () => {
+      const quantized = quantizeBias(source[biasId], inputScale, [weightScale], biasType);
+      return { dtype: biasType, data: quantized.data, quantization: quantized.quantization };
     });
   }
-  const hidden = hiddenStateQuantization(states.hidden);
-  builder.encode(op.inputs[lstmInputIndex.outputState], 'int8', hidden, { variable: true });
+  const hidden = precision === 'int8' ? hiddenStateQuantization(states.hidden) : hiddenStateQuantization16(states.hidden);
+  builder.encode(op.inputs[lstmInputIndex.outputState], precision, hidden, { variable: true });
   builder.encode(op.inputs[lstmInputIndex.cellState], 'int16', cellStateQuantization(states.cell), { variable: true });
   const intermediates = intermediateNames.map((name, i) =>
-    i < 4 ? builder.add({ name, shape: [0], dtype: 'float32' }) : builder.add({ name, shape: [0], dtype: 'int8', quantization: hidden }),
+    i < 4 ? builder.add({ name, shape: [0], dtype: 'float32' }) : builder.add({ name, shape: [0], dtype: precision, quantization: hidden }),
   );
   builder.ops.push({ ...op, inputs, intermediates });
-  builder.encode(op.outputs[0], 'int8', hidden);
+  builder.encode(op.outputs[0], precision, hidden);
 }

@@ -1,0 +1,51 @@
+import { lstmGateInputs, lstmGateNames, lstmInputIndex } from '../../ops/lstm-layout.js';
+import type { Int16LstmArithmetic, LstmPlan } from '../../ops/lstm.js';
+import { cInt } from '../c-source.js';
+import { lstmS8BufferSize } from '../kernel-buffers.js';
+import { expectConstant, fail, input, output, tensorName, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
+import { requantC } from '../params.js';
+
+/**
+ * A 16x8 UNIDIRECTIONAL_SEQUENCE_LSTM (int16 activations, int8 weights, int64 biases) →
+ * td_lstm_s16, from the plan of ops/lstm.ts. Weights and biases must be constants; the int16
+ * weights must be symmetric (zero point 0). Scratch: four
+ * int16 buffers of B · S values, as td_lstm_s8.
+ */
+export function lowerLstmS16(layout: LstmPlan['layout'], arithmetic: Int16LstmArithmetic, context: LowerContext): OpLowering {
+  const x = input(context, lstmInputIndex.input, 'input');
+  const hidden = input(context, lstmInputIndex.outputState, 'hidden state');
+  const cell = input(context, lstmInputIndex.cellState, 'cell state');
+  const y = output(context);
+  const gates = lstmGateNames.map((gate) => {
+    const { inputWeights, recurrentWeights, bias } = lstmGateInputs[gate];
+    const roles = [`input-to-${gate} weights`, `recurrent-to-${gate} weights`, `${gate} gate bias`];
+    const tensors = [inputWeights, recurrentWeights, bias].map((index, i) => input(context, index, roles[i]));
+    tensors.forEach((tensor, i) => expectConstant(context, tensor, roles[i]));
+    return { gate, tensors };
+  });
+  for (const { gate, tensors } of gates) {
+    [arithmetic.gates[gate].inputWeightsOffset, arithmetic.gates[gate].recurrentWeightsOffset].forEach((offset, i) => {
+      if (offset !== 0) fail(context, `${gate} gate weights ${tensorName(tensors[i])} have zero point ${-offset}, expected 0 (the C kernel takes symmetric weights)`);
+    });
+  }
+  const { timeMajor, batchSize, timeSteps, inputSize, stateSize } = layout;
+  const dims = `{${timeMajor ? 1 : 0}, ${batchSize}, ${timeSteps}, ${inputSize}, ${stateSize}}`;
+  const { cellClip } = arithmetic;
+  return {
+    kernels: ['td_lstm_s16'],
+    scratchBytes: lstmS8BufferSize(batchSize, stateSize),
+    emit: (e: OpEmitter) => {
+      const gateParams = gates.map(({ gate, tensors }) => {
+        const { inputMultiplier, recurrentMultiplier } = arithmetic.gates[gate];
+        return `{${tensors.map((tensor) => e.pointer(tensor, 'read')).join(', ')}, ${requantC(inputMultiplier)}, ${requantC(recurrentMultiplier)}}`;
+      });
+      const params = e.struct(
+        'params',
+        'td_lstm_params_s16',
+        `{${dims}, ${gateParams.join(', ')}, TD_LSTM_TANH, ${requantC(arithmetic.forgetTimesCell)}, ${requantC(arithmetic.inputTimesCellGate)}, ` +
+          `${requantC(arithmetic.tanhCellTimesOutput)}, ${cellClip === undefined ? 0 : 1}, ${cInt(cellClip ?? 0)}, ${arithmetic.cellScalePower}}`,
+      );
+      return `td_lstm_s16(${e.context()}, ${params}, ${e.pointer(x, 'read')}, ${e.pointer(hidden, 'write')}, ${e.pointer(cell, 'write')}, ${e.pointer(y, 'write')})`;
+    },
+  };
+}
