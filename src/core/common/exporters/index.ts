@@ -12,8 +12,10 @@ export interface TfliteExportOptions {
   /**
    * How a GRU (TD_GRU) is written: 'custom' (default) as the TD_GRU custom op, which only
    * TinyDeploy runs; 'unrolled' as builtin ops unrolled over time, which TFLite runs (float32
-   * GRUs; the unrolled form starts each run from a zero state, see passes/unrolled-gru.ts).
-   * TinyDeploy folds the unrolled form back into a TD_GRU when it reads the file.
+   * and int8 GRUs; the unrolled form starts each run from a zero state; an int8 GRU's state is
+   * rounded to int8 every step, a few output steps from the fused GRU: see passes/unrolled-gru.ts).
+   * TinyDeploy folds a float unrolled GRU back into a TD_GRU when it reads the file; an int8 one
+   * stays the int8 builtin graph the file holds.
    */
   gru?: 'custom' | 'unrolled';
 }

@@ -52,9 +52,9 @@ const pipelines: readonly PipelineDefinition[] = [
     passes: ['dequantize-hybrid-weights', ...cleanup, 'quantize-int8'],
   },
   {
-    // TFLite has no GRU: the saved file runs in TFLite; TinyDeploy folds it back into TD_GRU when it reads it.
+    // TFLite has no GRU: the saved file runs in TFLite; TinyDeploy folds a float one back into TD_GRU when it reads it.
     name: 'gru-to-builtin',
-    description: 'write each float32 GRU (TD_GRU) as builtin TFLite ops unrolled over time, so that TFLite runs the saved model',
+    description: 'write each float32 or int8 GRU (TD_GRU) as builtin TFLite ops unrolled over time, so that TFLite runs the saved model (int8: a few output steps from the fused GRU)',
     passes: ['unroll-gru'],
   },
 ];

@@ -18,6 +18,13 @@ import { gruOpType } from '../ops/gru-layout.js';
 import './builtin-passes.js';
 import { runPipeline } from './run-pipeline.js';
 import { foldUnrolledGru, unrollGru } from './unrolled-gru.js';
+import { buildCandidateGraph } from '../search/build-graph.js';
+import { gruSpace } from '../search/spaces/gru.js';
+
+/** The largest difference, in steps of the int8 output, between the unrolled int8 GRU's states and TD_GRU's. */
+const INT8_BOUND = 12;
+/** The largest difference, in output steps, between TFLite's run of the unrolled int8 graph and the interpreter's (XNNPACK's rounding of ties). */
+const TFLITE_BOUND = 8;
 
 function seededInput(graph: Graph, seed: number): Float32Array {
   let state = seed;
@@ -111,17 +118,125 @@ describe('a GRU as builtin TFLite ops and back', () => {
     expect(graph.ops.filter((op) => op.type === 'PACK')).toHaveLength(2);
   });
 
-  it('leaves an int8 GRU fused and a pattern that is not a whole GRU alone', () => {
+  it('leaves a GRU of another type fused and a pattern that is not a whole GRU alone', () => {
     const notes: string[] = [];
     const graph = floatGruGraph(base);
-    const int8 = { ...graph, tensors: graph.tensors.map((t) => (t.id === graph.inputs[0] ? { ...t, dtype: 'int8' as const } : t)) };
-    expect(unrollGru(int8, { notes })).toBe(int8);
-    expect(notes[0]).toContain('only float32 GRUs are unrolled');
+    const int16 = { ...graph, tensors: graph.tensors.map((t) => (t.id === graph.inputs[0] ? { ...t, dtype: 'int16' as const } : t)) };
+    expect(unrollGru(int16, { notes })).toBe(int16);
+    expect(notes[0]).toContain('only float32 and int8 GRUs are unrolled');
     // The unrolled form with one step's output read elsewhere is not a GRU any more: nothing folds.
     const unrolled = unrollGru(graph);
     const inner = unrolled.ops.find((op) => op.type === 'LOGISTIC')!.outputs[0];
     const tapped = { ...unrolled, outputs: [...unrolled.outputs, inner] };
     expect(foldUnrolledGru(tapped)).toBe(tapped);
     expect(foldUnrolledGru(unrolled).ops.map((op) => op.type)).toEqual([gruOpType]);
+  });
+});
+
+/** The graph quantized by quantize-int8, calibrated on seeded inputs. */
+async function quantized(graph: Graph): Promise<Graph> {
+  const calibration = { count: 32, sample: (i: number) => [seededInput(graph, 100 + i)] };
+  return (await runPipeline(graph, [{ pass: 'quantize-int8', options: { samples: 32 } }], { resources: { calibration } })).graph;
+}
+
+/** `graph` with the given tensors as its outputs. */
+const withOutputs = (graph: Graph, outputs: number[]): Graph => ({ ...graph, outputs });
+
+const quantizeInput = (graph: Graph, real: Float32Array) => {
+  const q = graph.tensors[graph.inputs[0]].quantization!;
+  return Int8Array.from(real, (v) => Math.max(-128, Math.min(127, Math.round(v / q.scale[0]) + q.zeroPoint[0])));
+};
+
+/**
+ * An int8 GRU unrolled: TFLite runs the int8 builtin ops byte for byte as TinyDeploy's interpreter
+ * runs them, and the outputs of every GRU (every step's state) are within `bound` output steps of
+ * the fused int8 TD_GRU's. Returns the largest difference in output steps.
+ */
+async function int8RoundTrip(source: Graph, what: string, seeds: number[]): Promise<number> {
+  const int8 = await quantized(source);
+  const grus = int8.ops.filter((op) => op.type === gruOpType);
+  expect(grus.length).toBeGreaterThan(0);
+  expect(int8.tensors[grus[0].inputs[0]].dtype).toBe('int8');
+  const unrolled = unrollGru(int8);
+  expect(unrolled.ops.some((op) => op.type === gruOpType)).toBe(false);
+  expect(new Set(unrolled.ops.map((op) => op.type))).toEqual(new Set(['STRIDED_SLICE', 'FULLY_CONNECTED', 'ADD', 'LOGISTIC', 'MUL', 'TANH', 'SUB', ...(grus.some((op) => (op.attrs as { returnSequences: boolean }).returnSequences) ? ['PACK'] : []), ...int8.ops.filter((op) => op.type !== gruOpType).map((op) => op.type)]));
+  // Every tensor the unrolled steps make is int8 (the biases int32, the slice bounds int32).
+  const made = new Set(unrolled.ops.flatMap((op) => op.outputs));
+  expect([...made].every((id) => unrolled.tensors[id].dtype === 'int8')).toBe(true);
+  const file = exportTflite(int8, { gru: 'unrolled' });
+  expect(new TextDecoder().decode(file).includes(gruOpType)).toBe(false);
+  // Read back, the int8 builtin graph stays as it is (no TD_GRU computes what it computes).
+  const back = importModel(file, `${what}.tflite`);
+  expect(back.ops.map((op) => op.type)).toEqual(unrolled.ops.map((op) => op.type));
+  const gruOutputs = grus.map((op) => op.outputs[0]);
+  let worst = 0;
+  let differing = 0;
+  let total = 0;
+  let tfliteWorst = 0;
+  let tfliteDiffering = 0;
+  let tfliteTotal = 0;
+  for (const seed of seeds) {
+    const input = quantizeInput(int8, seededInput(source, seed));
+    const ours = new Interpreter(unrolled).run([input]).outputs as Int8Array[];
+    const readBack = new Interpreter(back).run([input]).outputs as Int8Array[];
+    const runner = await createTfliteRunner(file);
+    try {
+      runner.getInputs()[0].data().set(input);
+      expect(runner.infer()).toBe(true);
+      const tflite = runner.getOutputs().map((output) => Int8Array.from(output.data()));
+      tflite.forEach((values, i) => {
+        // The file read back runs as the graph written, byte for byte.
+        expect(Buffer.from(readBack[i].buffer).equals(Buffer.from(ours[i].buffer))).toBe(true);
+        // TFLite hands the int8 MULs to XNNPACK, which rounds ties up where TFLite Micro's reference kernels (and the interpreter) round them away from zero.
+        values.forEach((v, j) => (tfliteWorst = Math.max(tfliteWorst, Math.abs(v - ours[i][j]))));
+        tfliteDiffering += values.filter((v, j) => v !== ours[i][j]).length;
+        tfliteTotal += values.length;
+      });
+    } finally {
+      runner.cleanUp();
+    }
+    // The states of every GRU, fused against unrolled.
+    const fused = new Interpreter(withOutputs(int8, gruOutputs), { state: 'reset' }).run([input]).outputs as Int8Array[];
+    const steps = new Interpreter(withOutputs(unrolled, gruOutputs)).run([input]).outputs as Int8Array[];
+    fused.forEach((values, i) => {
+      for (let j = 0; j < values.length; j++) {
+        const difference = Math.abs(values[j] - steps[i][j]);
+        worst = Math.max(worst, difference);
+        if (difference) differing++;
+        total++;
+      }
+    });
+  }
+  console.info(
+    `${what} int8: ${unrolled.ops.length} int8 builtin ops; TFLite (XNNPACK) against the interpreter: worst ${tfliteWorst} steps, ${tfliteDiffering} of ${tfliteTotal} outputs differ; ` +
+      `unrolled against fused TD_GRU: worst ${worst} output steps, ${((100 * differing) / total).toFixed(1)}% of ${total} state values differ`,
+  );
+  expect(tfliteWorst).toBeLessThanOrEqual(TFLITE_BOUND);
+  return worst;
+}
+
+describe('an int8 GRU as int8 builtin TFLite ops', () => {
+  const base: GruSpec = { batch: 2, time: 5, inputSize: 3, units: 4, seed: 21, recurrentNBias: true, linearBeforeReset: true, timeMajor: false, reverse: false, returnSequences: true };
+  const cases: [string, Partial<GruSpec>][] = [
+    ['linear_before_reset, batch-major, sequences', {}],
+    ['reset before the recurrent product, time-major', { linearBeforeReset: false, recurrentNBias: false, timeMajor: true }],
+    ['reverse, last state only', { reverse: true, returnSequences: false }],
+  ];
+  for (const [what, change] of cases) {
+    it(`${what}: TFLite runs it as the interpreter does, within a few output steps of TD_GRU`, async () => {
+      expect(await int8RoundTrip(floatGruGraph({ ...base, ...change, time: 12, units: 16 }), what.split(',')[0], [1, 2, 3])).toBeLessThanOrEqual(INT8_BOUND);
+    });
+  }
+
+  it("PyTorch's GRU and bidirectional GRU (ONNX fixture)", async () => {
+    const source = readOnnx(new Uint8Array(readFileSync(join(import.meta.dirname, '../../../../test/fixtures/onnx/gru.onnx'))));
+    expect(await int8RoundTrip(source, 'gru.onnx', [1, 2, 3, 4])).toBeLessThanOrEqual(INT8_BOUND);
+  });
+
+  it('GRUs of the architecture search (one layer of 32 units, two of 16; 24 steps)', async () => {
+    for (const [layers, hidden] of [[1, 32], [2, 16]]) {
+      const graph = buildCandidateGraph(gruSpace, { layers, hidden, window: 24, stride: 0.5, head: 0 }, { inputShape: [1, 24, 3], classes: 3, seed: 7 });
+      expect(await int8RoundTrip(graph, `search GRU ${layers}x${hidden}`, [1, 2, 3, 4])).toBeLessThanOrEqual(INT8_BOUND);
+    }
   });
 });

@@ -27,11 +27,21 @@
  * state across runs (streaming), so the two agree on a model's first run, or on every run when
  * the state is reset between runs. Folding gives the TD_GRU a fresh state.
  *
- * Only float32 TD_GRUs are unrolled (an integer one would need an encoding for every intermediate
- * the fused kernel keeps in int16); the others are left with a note. Folding accepts the pattern
- * as written here, each ADD and MUL in either operand order; anything else is left as it is.
+ * An int8 TD_GRU is unrolled into int8 builtin ops (`unrollInt8`: one FULLY_CONNECTED per gate
+ * with the TD_GRU's own int8 weights and int32 biases, no SPLIT; the encodings in
+ * `unrolledInt8Scales`), which TFLite and TFLite Micro run. Its arithmetic is not the fused
+ * kernel's: the fused int8 GRU keeps its gate sums in Q3.12 and its state in Q0.15, the unrolled
+ * one rounds both to int8 every step, so its states differ from TD_GRU's by a few output steps
+ * (up to 10 on the ONNX fixture and the search's GRUs, measured in unrolled-gru.test.ts). For the
+ * same reason no int8 pattern is folded back on import: a TD_GRU would compute something else than
+ * the file, so the int8 builtin graph stays as it is, and the interpreter, the generated C and the
+ * boards run it bit-exact as TFLite Micro's reference kernels do (TFLite's own XNNPACK rounds the
+ * ties of its int8 MUL otherwise). Other types are left with a note. Folding accepts the float
+ * pattern as written here, each ADD and MUL in either operand order; anything else is left as it is.
  */
 import type { Graph, Op, Tensor } from '../ir/types.js';
+import { roundHalfAwayFromZero } from '../ops/fixed-point.js';
+import { gruStateScale } from '../ops/gru.js';
 import { type GruAttrs, gruInputCount, gruInputIndex, gruOpType } from '../ops/gru-layout.js';
 import { registerPass } from './registry.js';
 
@@ -41,7 +51,7 @@ interface Notes {
 
 // ---------------------------------------------------------------- unroll
 
-/** The graph with every float32 TD_GRU unrolled into builtin ops (the graph itself when there is none). */
+/** The graph with every float32 and int8 TD_GRU unrolled into builtin ops (the graph itself when there is none). */
 export function unrollGru(graph: Graph, log: Notes = { notes: [] }): Graph {
   if (!graph.ops.some((op) => op.type === gruOpType)) return graph;
   const tensors: Tensor[] = [...graph.tensors];
@@ -54,12 +64,12 @@ export function unrollGru(graph: Graph, log: Notes = { notes: [] }): Graph {
   graph.ops.forEach((op, index) => {
     if (op.type !== gruOpType) return void ops.push(op);
     const x = graph.tensors[op.inputs[gruInputIndex.input]];
-    if (x.dtype !== 'float32') {
-      log.notes.push(`op ${index} (${gruOpType}) is ${x.dtype}: only float32 GRUs are unrolled, it stays a ${gruOpType} custom op`);
+    if (x.dtype !== 'float32' && x.dtype !== 'int8') {
+      log.notes.push(`op ${index} (${gruOpType}) is ${x.dtype}: only float32 and int8 GRUs are unrolled, it stays a ${gruOpType} custom op`);
       return void ops.push(op);
     }
     changed = true;
-    ops.push(...unrollOne(graph, op, add));
+    ops.push(...(x.dtype === 'int8' ? unrollInt8(graph, op, add) : unrollOne(graph, op, add)));
   });
   return changed ? { ...graph, tensors, ops } : graph;
 }
@@ -149,6 +159,114 @@ function unrollOne(graph: Graph, op: Op, add: (fields: Omit<Tensor, 'id'>) => nu
     const n = unary('TANH', binary('ADD', xn, recurrentN, 'n_sum'), 'n');
     const update = binary('MUL', zGate, binary('SUB', h, n, 'h_minus_n'), 'z_h_minus_n');
     const next = last && !attrs.returnSequences ? output.id : activation('h');
+    ops.push({ type: 'ADD', inputs: [n, update], outputs: [next], attrs: { activation: 'none' } } as Op);
+    states[t] = next;
+    h = next;
+  }
+  if (attrs.returnSequences) ops.push({ type: 'PACK', inputs: states, outputs: [output.id], attrs: { axis: timeAxis, valuesCount: steps } } as Op);
+  return ops;
+}
+
+/**
+ * The encodings of the int8 unrolled form. The r and z sums are int8 in Q3.4 (scale 2^-4, zero point
+ * 0): the range [−8, 8) of the fused kernel's Q3.12 sums at 8 fractional bits fewer; the n sum and
+ * its terms Q2.5 (tanh has reached 0.9993 at 4, and its slope is four times σ's). LOGISTIC and
+ * TANH outputs take TFLite's fixed int8 encodings; h − n and z ⊙ (h − n), within (−2, 2), 2^-6;
+ * r ⊙ h (without linear_before_reset), within (−1, 1), 2^-7; the state is the output's encoding.
+ */
+export const unrolledInt8Scales = { gateSum: 2 ** -4, newSum: 2 ** -5, difference: 2 ** -6, resetState: 2 ** -7 } as const;
+
+/**
+ * One int8 TD_GRU as int8 builtin ops (the file comment's step, with one FULLY_CONNECTED per gate
+ * instead of a stacked one and a SPLIT: each gate keeps its own weight scale, and the weights and
+ * biases are the TD_GRU's own tensors). The state is int8 in the output's encoding, so each step
+ * rounds it to the output's grid where the fused kernel keeps Q0.15: the two are close, not equal.
+ */
+function unrollInt8(graph: Graph, op: Op, add: (fields: Omit<Tensor, 'id'>) => number): Op[] {
+  const attrs = op.attrs as unknown as GruAttrs;
+  const x = graph.tensors[op.inputs[gruInputIndex.input]];
+  const output = graph.tensors[op.outputs[0]];
+  const outputQ = output.quantization!;
+  const weights = graph.tensors[op.inputs[gruInputIndex.inputWeights.r]];
+  const [units, features] = weights.shape;
+  const timeAxis = attrs.timeMajor ? 0 : 1;
+  const steps = x.shape[timeAxis];
+  const batch = x.shape[1 - timeAxis];
+  const name = output.name;
+  const lbr = attrs.linearBeforeReset;
+  const q = (scale: number, zeroPoint = 0) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
+  const { inputWeights: w, recurrentWeights: r, bias: b } = gruInputIndex;
+  // The recurrent n bias is int32 at 2^-15 · s_Rn (Q0.15 state); the FULLY_CONNECTED of the int8 state wants s_y · s_Rn.
+  let rbn = -1;
+  const rbnId = op.inputs[gruInputIndex.recurrentNBias] ?? -1;
+  if (lbr && rbnId >= 0) {
+    const source = graph.tensors[rbnId];
+    const rnScale = graph.tensors[op.inputs[r.n]].quantization!.scale[0];
+    const data = Int32Array.from(source.data as Int32Array, (v) => roundHalfAwayFromZero((v * gruStateScale) / outputQ.scale[0]));
+    rbn = add({ name: `${name}/recurrent_n_bias`, shape: [units], dtype: 'int32', data, quantization: q(outputQ.scale[0] * rnScale) });
+  }
+  // The initial state in the output's encoding (zeros: the output's zero point).
+  const state = graph.tensors[op.inputs[gruInputIndex.hiddenState]];
+  const initial = new Int8Array(batch * units).fill(outputQ.zeroPoint[0]);
+  if (state.data) {
+    const values = state.data as Int16Array;
+    for (let i = 0; i < initial.length; i++) initial[i] = Math.max(-128, Math.min(127, roundHalfAwayFromZero((values[i % values.length] * gruStateScale) / outputQ.scale[0]) + outputQ.zeroPoint[0]));
+  }
+  const h0 = add({ name: `${name}/initial_state`, shape: [batch, units], dtype: 'int8', data: initial, quantization: { ...outputQ } });
+  const fc = { activation: 'none', keepNumDims: false, asymmetricQuantizeInputs: false };
+  const ops: Op[] = [];
+  const states: number[] = new Array<number>(steps);
+  let h = h0;
+  for (let k = 0; k < steps; k++) {
+    const t = attrs.reverse ? steps - 1 - k : k;
+    const last = k === steps - 1;
+    const step = `${name}/step${t}`;
+    const activation = (label: string, quantization: Tensor['quantization']) => add({ name: `${step}/${label}`, shape: [batch, units], dtype: 'int8', quantization });
+    const gateSum = (label: string) => activation(label, q(unrolledInt8Scales.gateSum));
+    const newSum = (label: string) => activation(label, q(unrolledInt8Scales.newSum));
+    const begin = [0, 0, 0];
+    begin[timeAxis] = t;
+    const end = [...x.shape];
+    end[timeAxis] = t + 1;
+    const vector = (label: string, values: number[]) => add({ name: `${step}/${label}`, shape: [3], dtype: 'int32', data: Int32Array.from(values) });
+    const xt = add({ name: `${step}/x`, shape: [batch, features], dtype: 'int8', quantization: x.quantization && { ...x.quantization } });
+    ops.push({
+      type: 'STRIDED_SLICE',
+      inputs: [x.id, vector('begin', begin), vector('end', end), vector('strides', [1, 1, 1])],
+      outputs: [xt],
+      attrs: { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 1 << timeAxis, offset: false },
+    } as Op);
+    const project = (input: number, weightsId: number, bias: number, label: string) => {
+      const out = label.endsWith('n') || label.endsWith('r_h') ? newSum(label) : gateSum(label);
+      ops.push({ type: 'FULLY_CONNECTED', inputs: [input, weightsId, bias], outputs: [out], attrs: fc } as Op);
+      return out;
+    };
+    const binary = (type: string, a: number, bTensor: number, out: number) => {
+      ops.push({ type, inputs: [a, bTensor], outputs: [out], attrs: { activation: 'none' } } as Op);
+      return out;
+    };
+    const unary = (type: string, a: number, out: number) => {
+      ops.push({ type, inputs: [a], outputs: [out], attrs: {} } as Op);
+      return out;
+    };
+    const sigmoid = (label: string) => activation(label, q(1 / 256, -128));
+    const [xr, xz, xn] = (['r', 'z', 'n'] as const).map((g) => project(xt, op.inputs[w[g]], op.inputs[b[g]], `x${g}`));
+    const hr = project(h, op.inputs[r.r], -1, 'hr');
+    const hz = project(h, op.inputs[r.z], -1, 'hz');
+    const rGate = unary('LOGISTIC', binary('ADD', xr, hr, gateSum('r_sum')), sigmoid('r'));
+    const zGate = unary('LOGISTIC', binary('ADD', xz, hz, gateSum('z_sum')), sigmoid('z'));
+    let recurrentN: number;
+    if (lbr) {
+      const hn = project(h, op.inputs[r.n], rbn, 'hn');
+      recurrentN = binary('MUL', rGate, hn, newSum('r_hn'));
+    } else {
+      const reset = binary('MUL', rGate, h, activation('r_h', q(unrolledInt8Scales.resetState)));
+      recurrentN = project(reset, op.inputs[r.n], -1, 'rn_r_h');
+    }
+    const n = unary('TANH', binary('ADD', xn, recurrentN, newSum('n_sum')), activation('n', q(1 / 128)));
+    const difference = binary('SUB', h, n, activation('h_minus_n', q(unrolledInt8Scales.difference)));
+    const update = binary('MUL', zGate, difference, activation('z_h_minus_n', q(unrolledInt8Scales.difference)));
+    const next = last && !attrs.returnSequences ? output.id : activation('h', { ...outputQ });
     ops.push({ type: 'ADD', inputs: [n, update], outputs: [next], attrs: { activation: 'none' } } as Op);
     states[t] = next;
     h = next;
@@ -418,8 +536,8 @@ export function foldUnrolledGru(graph: Graph, log: Notes = { notes: [] }): Graph
 
 registerPass({
   name: 'unroll-gru',
-  description: 'writes each float32 TD_GRU as builtin TFLite ops unrolled over time (FULLY_CONNECTED, SPLIT, ADD, MUL, SUB, LOGISTIC, TANH, PACK), so TFLite runs the model',
-  requires: 'float32 GRUs (integer ones stay TD_GRU); the unrolled form starts each run from a zero state',
+  description: 'writes each float32 or int8 TD_GRU as builtin TFLite ops unrolled over time (FULLY_CONNECTED, SPLIT, ADD, MUL, SUB, LOGISTIC, TANH, PACK), so TFLite runs the model',
+  requires: 'float32 or int8 GRUs; the unrolled form starts each run from a zero state; an int8 GRU unrolled rounds its state to int8 every step (a few output steps from TD_GRU)',
   run(graph, context) {
     const log = { notes: [] as string[] };
     const result = unrollGru(graph, log);
@@ -431,8 +549,8 @@ registerPass({
 
 registerPass({
   name: 'fold-unrolled-gru',
-  description: 'folds a GRU unrolled over time into builtin ops (the pattern unroll-gru writes) back into one TD_GRU',
-  requires: 'the unrolled pattern exactly, starting from a zero state; anything else is left as it is',
+  description: 'folds a float GRU unrolled over time into builtin ops (the pattern unroll-gru writes) back into one TD_GRU',
+  requires: 'the float unrolled pattern exactly, starting from a zero state; anything else (int8 unrolled GRUs among them) is left as it is',
   run(graph, context) {
     const log = { notes: [] as string[] };
     const result = foldUnrolledGru(graph, log);
