@@ -7,38 +7,16 @@
  * weights side by side), and it suits MVE as it is: eight inputs widen to int16 once (VLDRB.S16),
  * then per row one VLDRB.S16 of its eight weights and one VMLADAVA.S16 (eight MACs into the row's
  * accumulator) — 9 instructions per 32 MACs, against the DSP loop's 43. The last input_depth % 8
- * weights of a block and the rows past the last block go through tail-predicated loads (inactive
- * lanes read nothing and are zero), so no scalar tail remains. Sums are the same int32 sums as
+ * weights of a block and the rows past the last block go through td_mve_dot_s8 (sixteen bytes per
+ * VMLADAVA.S8, the tail predicated: inactive lanes read nothing and are zero). Sums are the same int32 sums as
  * the portable kernel's; the requantization is td_dsp.h's fast form the generator checked.
  */
-#include "../../internal/td_common.h"
-#include "../../internal/td_fixed_point.h"
+#include "td_mve.h"
 #include "../cortex-m/td_dsp.h"
-
-#if !(defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1))
-#error "src/opt/helium/ needs a core with the M-profile Vector Extension (e.g. -mcpu=cortex-m55)"
-#endif
-
-#include <arm_mve.h>
 
 /** The fast requantization (offset folded into the rounding) and the clamp of one row. */
 #define TD_FC_PACKED_OUTPUT(acc) \
     ((int8_t)td_clamp_i32(td_requant_fast((acc), multiplier, right_shift, rounding), min, max))
-
-/** acc + the dot product of `count` (< 8 allowed) int8 weights and inputs, tail-predicated. */
-TD_INLINE int32_t td_dot_s8_mve(int32_t acc, const int8_t *weights, const int8_t *values, int32_t count)
-{
-    while (count > 0) {
-        const mve_pred16_t lanes = vctp16q((uint32_t)count);
-        const int16x8_t x = vldrbq_z_s16(values, lanes);
-        const int16x8_t w = vldrbq_z_s16(weights, lanes);
-        acc = vmladavaq_s16(acc, w, x);
-        values += 8;
-        weights += 8;
-        count -= 8;
-    }
-    return acc;
-}
 
 td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
                                        int32_t batches,
@@ -73,10 +51,10 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
                 values += 8;
             }
             if (rest > 0) {
-                acc0 = td_dot_s8_mve(acc0, weights, values_end, rest);
-                acc1 = td_dot_s8_mve(acc1, weights + rest, values_end, rest);
-                acc2 = td_dot_s8_mve(acc2, weights + 2 * rest, values_end, rest);
-                acc3 = td_dot_s8_mve(acc3, weights + 3 * rest, values_end, rest);
+                acc0 = td_mve_dot_s8(acc0, values_end, weights, rest);
+                acc1 = td_mve_dot_s8(acc1, values_end, weights + rest, rest);
+                acc2 = td_mve_dot_s8(acc2, values_end, weights + 2 * rest, rest);
+                acc3 = td_mve_dot_s8(acc3, values_end, weights + 3 * rest, rest);
                 weights += 4 * rest;
             }
             output_row[out_c] = TD_FC_PACKED_OUTPUT(acc0);
@@ -85,7 +63,7 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
             output_row[out_c + 3] = TD_FC_PACKED_OUTPUT(acc3);
         }
         for (; out_c < output_depth; ++out_c) {
-            output_row[out_c] = TD_FC_PACKED_OUTPUT(td_dot_s8_mve(bias[out_c], weights, input_row, input_depth));
+            output_row[out_c] = TD_FC_PACKED_OUTPUT(td_mve_dot_s8(bias[out_c], input_row, weights, input_depth));
             weights += input_depth;
         }
     }
