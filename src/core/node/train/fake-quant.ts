@@ -13,7 +13,10 @@
  *   concatenation) from the range tracked here; ops whose integer kernels copy their input's
  *   encoding (pooling, reshape, pad, relu6) keep it; softmax and logistic 1/256, tanh 1/128;
  * - the LSTM: gate products in Q3.12, gate activations in Q0.15, the cell in int16 with the
- *   power-of-two scale of its range, the hidden state int8 symmetric over its range.
+ *   power-of-two scale of its range, the hidden state int8 symmetric over its range;
+ * - the GRU (`quantize-gru.ts`): weights int8 symmetric per tensor, gate products and sums in
+ *   Q3.12, r, z, n and the state in Q0.15 (fixed: no range to track), the output int8 asymmetric
+ *   over its tracked range.
  *
  * Gradients are straight through: 1 where the value lies inside the representable range, 0 where
  * it was clamped (TensorFlow's FakeQuantWithMinMaxVars); weight gradients pass unchanged.
@@ -27,6 +30,7 @@
 
 import type { Graph, Op, Quantization } from '../../common/ir/types.js';
 import { isOp } from '../../common/ir/types.js';
+import { gruGateNames, gruInputIndex, gruOpType } from '../../common/ops/gru-layout.js';
 import { findOp } from '../../common/ops/index.js';
 import type { CalibrationTable } from '../../common/passes/quantize/calibrate.js';
 import type { ValueRange } from '../../common/passes/quantize/observers.js';
@@ -34,7 +38,7 @@ import { asymmetricInt8, fixedOutputQuantization } from '../../common/passes/qua
 import { cellStateQuantization, hiddenStateQuantization } from '../../common/passes/quantize/quantize-lstm.js';
 import type { Precision } from '../../common/passes/quantize/quantize-graph.js';
 import type { Tf } from './engine.js';
-import type { LstmQuantizeHooks, QuantizeHooks } from './lower.js';
+import type { GruQuantizeHooks, LstmQuantizeHooks, QuantizeHooks } from './lower.js';
 
 type T = ReturnType<Tf['tensor']>;
 
@@ -71,6 +75,7 @@ export function fakeQuantizeWeights(tf: Tf, w: T, axis: number | undefined): T {
 }
 
 const int16Range = [-32768, 32767] as const;
+const int32Range = [-(2 ** 31), 2 ** 31 - 1] as const;
 
 interface Pending {
   key: string;
@@ -108,6 +113,10 @@ export class FakeQuantizer implements QuantizeHooks {
       }
       if (isOp(op, 'UNIDIRECTIONAL_SEQUENCE_LSTM')) {
         for (const id of op.inputs) if (id >= 0 && graph.tensors[id].data && graph.tensors[id].shape.length === 2) this.weightAxes.set(id, undefined);
+      }
+      if (op.type === gruOpType) {
+        // W and R of every gate per tensor, as quantize-gru.ts writes them; the biases stay float.
+        for (const gate of gruGateNames) for (const slot of [gruInputIndex.inputWeights[gate], gruInputIndex.recurrentWeights[gate]]) this.weightAxes.set(op.inputs[slot], undefined);
       }
     });
   }
@@ -161,6 +170,13 @@ export class FakeQuantizer implements QuantizeHooks {
         this.observe(`h${index}`, tf.stack(hiddenSteps as T[]));
         this.observe(`c${index}`, tf.stack(cellSteps as T[]));
       },
+    };
+  }
+
+  gru(): GruQuantizeHooks {
+    const { tf } = this;
+    return {
+      fixed: (value, exponent, wide) => fakeQuantize(tf, value, { scale: [2 ** exponent], zeroPoint: [0], axis: 0 }, ...(wide ? int32Range : int16Range)),
     };
   }
 

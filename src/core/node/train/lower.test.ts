@@ -105,10 +105,11 @@ describe('IR → tfjs → IR before any training step: TD_GRU', () => {
     }
   }
 
-  it('refuses a time-major GRU and quantization-aware training of a GRU by name', async () => {
+  it('refuses a time-major GRU by name; quantization hooks that change nothing leave the GRU its float outputs', async () => {
     const { tf } = await loadTrainingEngine('cpu');
     expect(() => lowerGraph(tf, floatGruGraph({ ...gruSpec, timeMajor: true }))).toThrow(/op 0 \(TD_GRU\) is time-major/);
     const lowered = lowerGraph(tf, floatGruGraph(gruSpec));
+    const fixed: number[] = [];
     const identity: QuantizeHooks = {
       begin: () => {},
       weight: (_id, value) => value,
@@ -117,9 +118,19 @@ describe('IR → tfjs → IR before any training step: TD_GRU', () => {
       lstm: () => {
         throw new Error('no LSTM here');
       },
+      gru: () => ({
+        fixed: (value, exponent) => {
+          fixed.push(exponent);
+          return value;
+        },
+      }),
     };
     try {
-      expect(() => tf.tidy(() => lowered.forward(tf.zeros([2, gruSpec.time, gruSpec.inputSize]), { quantize: identity }))).toThrow(/op 0 \(TD_GRU\): quantization-aware training does not model the int8 GRU/);
+      const input = () => tf.randomUniform([2, gruSpec.time, gruSpec.inputSize], -1, 1, 'float32', 3);
+      const [hooked, plain] = [{ quantize: identity }, {}].map((options) => tf.tidy(() => lowered.forward(input(), options).dataSync() as Float32Array));
+      expect(Array.from(hooked)).toEqual(Array.from(plain));
+      // Q3.12 for the gate sums and products, Q0.15 for r, z, n and the state.
+      expect(new Set(fixed)).toEqual(new Set([-12, -15]));
     } finally {
       lowered.dispose();
     }

@@ -57,6 +57,18 @@ export interface QuantizeHooks {
   output(op: Op, index: number, value: T): T;
   /** Inside LSTM op `index`. */
   lstm(index: number): LstmQuantizeHooks;
+  /** Inside GRU op `index`. */
+  gru(index: number): GruQuantizeHooks;
+}
+
+/** The int8 GRU's internal encodings (`interp/kernels/gru-integer.ts`). */
+export interface GruQuantizeHooks {
+  /**
+   * On the int16 grid of 2^exponent (gate pre-activations Q3.12: −12; gate activations and the
+   * state Q0.15: −15), clamped to int16; `wide` rounds to the grid without clamping (a product the
+   * kernel keeps in int32).
+   */
+  fixed(value: T, exponent: number, wide?: boolean): T;
 }
 
 /** The int8 LSTM's internal encodings (`interp/kernels/lstm-integer.ts`). */
@@ -419,10 +431,7 @@ function lowerOp(tf: Tf, graph: Graph, op: Op, index: number, value: (id: number
       return tf.reverse(input, axes);
     }
     case gruOpType:
-      if (quantize) {
-        throw new PassError(`op ${index} (${gruOpType}): quantization-aware training does not model the int8 GRU's int16 gates and state; train the GRU in float, then quantize it (quantize-int8)`, { opIndex: index });
-      }
-      return lowerGru(tf, graph, op, value);
+      return lowerGru(tf, graph, op, value, quantize?.gru(index));
     default:
       throw new PassError(`op ${index} (${op.type}) has no training lowering`, { opIndex: index });
   }
@@ -496,22 +505,31 @@ function lowerLstm(tf: Tf, op: OpOf<'UNIDIRECTIONAL_SEQUENCE_LSTM'>, value: (id:
  * step multiplies the state by the recurrent matrices side by side (r and z only, without
  * linear_before_reset, whose n product needs r first). The output is every step's state at that
  * step's position, or the final state without `return_sequences`.
+ *
+ * With quantization hooks, the values take the int8 GRU's encodings where its kernel
+ * (`interp/kernels/gru-integer.ts`) holds them: each input and recurrent product in Q3.12 (per gate,
+ * saturated), their sums saturated there, r, z and n in Q0.15, r ⊙ (R_n·h + rb_n) rounded to Q3.12
+ * (r ⊙ h to Q0.15 without linear_before_reset), z ⊙ (h − n) rounded to Q0.15 unclamped and the
+ * state saturated to Q0.15; the int8 output is the op's output hook.
  */
-function lowerGru(tf: Tf, graph: Graph, op: Op, value: (id: number) => T): T {
+function lowerGru(tf: Tf, graph: Graph, op: Op, value: (id: number) => T, quantize?: GruQuantizeHooks): T {
   const { linearBeforeReset, reverse, returnSequences } = gruAttrs(op.attrs);
   const slot = (index: number) => value(op.inputs[index]);
   const input = slot(gruInputIndex.input);
   const [, steps, features] = input.shape as number[];
   const units = slot(gruInputIndex.inputWeights.r).shape[0]!;
+  const q12 = (x: T) => (quantize ? quantize.fixed(x, -12) : x);
+  const q15 = (x: T) => (quantize ? quantize.fixed(x, -15) : x);
   const inputWeights = tf.concat(gruGateNames.map((gate) => slot(gruInputIndex.inputWeights[gate])), 0).transpose(); // [features, 3u]
   const bias = tf.concat(gruGateNames.map((gate) => slot(gruInputIndex.bias[gate])), 0); // [3u]
   const recurrent = (gates: readonly ('r' | 'z' | 'n')[]) => tf.concat(gates.map((gate) => slot(gruInputIndex.recurrentWeights[gate])), 0).transpose(); // [u, k·u]
   const recurrentNBiasId = op.inputs[gruInputIndex.recurrentNBias];
   const recurrentNBias = recurrentNBiasId !== undefined && recurrentNBiasId >= 0 ? value(recurrentNBiasId) : undefined;
-  const projected = addBias(tf, tf.matMul(input.reshape([-1, features]), inputWeights), bias).reshape([-1, steps, 3 * units]);
+  // Each gate's input product in Q3.12 (the three side by side: the grid is per element).
+  const projected = q12(addBias(tf, tf.matMul(input.reshape([-1, features]), inputWeights), bias)).reshape([-1, steps, 3 * units]);
   const batch = projected.shape[0]!;
   const state = graph.tensors[op.inputs[gruInputIndex.hiddenState]];
-  let hidden: T = state.data ? tf.tensor(realValues(state), [1, units], 'float32').tile([batch, 1]) : tf.zeros([batch, units]);
+  let hidden: T = state.data ? q15(tf.tensor(realValues(state), [1, units], 'float32').tile([batch, 1])) : tf.zeros([batch, units]);
   const perStep = tf.unstack(projected, 1);
   const outputs: T[] = new Array<T>(steps);
   const allRecurrent = linearBeforeReset ? recurrent(['r', 'z', 'n']) : recurrent(['r', 'z']);
@@ -524,17 +542,20 @@ function lowerGru(tf: Tf, graph: Graph, op: Op, value: (id: number) => T): T {
     let z: T;
     let n: T;
     if (newRecurrent) {
-      const [hr, hz] = tf.split(products, 2, 1);
-      r = tf.sigmoid(xr.add(hr));
-      z = tf.sigmoid(xz.add(hz));
-      n = tf.tanh(xn.add(tf.matMul(r.mul(hidden), newRecurrent)));
+      const [hr, hz] = tf.split(q12(products), 2, 1);
+      r = q15(tf.sigmoid(q12(xr.add(hr))));
+      z = q15(tf.sigmoid(q12(xz.add(hz))));
+      n = q15(tf.tanh(q12(xn.add(q12(tf.matMul(q15(r.mul(hidden)), newRecurrent))))));
     } else {
       const [hr, hz, hn] = tf.split(products, 3, 1);
-      r = tf.sigmoid(xr.add(hr));
-      z = tf.sigmoid(xz.add(hz));
-      n = tf.tanh(xn.add(r.mul(recurrentNBias ? hn.add(recurrentNBias) : hn)));
+      // The recurrent n bias joins the n product before it is rounded (the kernel adds it in int32).
+      const [qr, qz, qn] = [hr, hz, recurrentNBias ? hn.add(recurrentNBias) : hn].map(q12);
+      r = q15(tf.sigmoid(q12(xr.add(qr))));
+      z = q15(tf.sigmoid(q12(xz.add(qz))));
+      n = q15(tf.tanh(q12(xn.add(q12(r.mul(qn))))));
     }
-    hidden = n.add(z.mul(hidden.sub(n)));
+    const update = z.mul(hidden.sub(n));
+    hidden = q15(n.add(quantize ? quantize.fixed(update, -15, true) : update));
     outputs[t] = hidden;
   }
   return returnSequences ? tf.stack(outputs, 1) : hidden;

@@ -3,8 +3,8 @@
  * the first `samples` training samples (min-max, as `quantize-int8` calibrates), trained as
  * `finetune` trains with every value fake-quantized to the encoding the int8 model will give it
  * (`fake-quant.ts`: per-channel symmetric weights, per-tensor asymmetric activations with their
- * ranges tracked during training, the fixed softmax/logistic/tanh scales, the int8 LSTM's
- * internal scales) and straight-through gradients; then the trained float weights and the
+ * ranges tracked during training, the fixed softmax/logistic/tanh scales, the int8 LSTM's and
+ * GRU's internal scales) and straight-through gradients; then the trained float weights and the
  * learned ranges (those of the epoch whose weights were kept) go through `quantize-int8`'s own
  * rewrite (`quantizeGraph`), so the result is an ordinary int8 model that the interpreter, the
  * C generator and the boards run bit-exact.
