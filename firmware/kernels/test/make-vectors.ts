@@ -2450,7 +2450,7 @@ function logicCases(random: Random): CaseBuilder[] {
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 // ---------------------------------------------------------------------------------------------
-// 16x8 recurrent kernels (td_lstm_s16): int16 activations, int8 weights, int64 biases, two runs
+// 16x8 recurrent kernels (td_lstm_s16, td_gru_s16): int16 activations, int8 weights, int64 biases, two runs
 // each (the second continues from the state the first left), parameters from the op library's plan.
 // ---------------------------------------------------------------------------------------------
 
@@ -2531,6 +2531,64 @@ function lstmS16(random: Random, name: string, config: LstmConfig & { biasRange?
   return c;
 }
 
+function gruS16(random: Random, name: string, config: GruConfig): CaseBuilder {
+  const { batch, stateSize, inputSize } = config;
+  const inputScale = random.scale(0.00005, 0.0002);
+  const outputScale = random.scale(0.00003, 0.00005);
+  const data: GruData = {
+    gates: Object.fromEntries(
+      gruGateNames.map((gate) => [
+        gate,
+        {
+          weights: random.int8(stateSize * inputSize, -127, 127),
+          weightsScale: random.scale(0.001, 0.005),
+          recurrent: random.int8(stateSize * stateSize, -127, 127),
+          recurrentScale: random.scale(0.005, 0.02),
+          bias: random.int32(stateSize, -6000, 6000),
+        },
+      ]),
+    ) as GruData['gates'],
+  };
+  if (config.recurrentNBias) data.recurrentNBias = random.int32(stateSize, -6000, 6000);
+  // The int8 specs with an int16 input (zero point 0) and int64 input biases, big enough to matter.
+  const specs = gruSpecs(config, 'int8', data, { input: [inputScale, 0] });
+  specs[gruInputIndex.input] = { ...specs[gruInputIndex.input]!, dtype: 'int16' };
+  const biases = Object.fromEntries(
+    gruGateNames.map((gate) => [gate, BigInt64Array.from({ length: stateSize }, () => BigInt(random.int(-400_000_000, 400_000_000)))]),
+  ) as Record<GruGateName, BigInt64Array>;
+  for (const gate of gruGateNames) specs[gruInputIndex.bias[gate]] = { dtype: 'int64', shape: [stateSize], data: biases[gate] };
+  const inputLength = count(specs[gruInputIndex.input]!.shape);
+  const input = random.int16(inputLength);
+  const secondInput = random.int16(inputLength);
+  const outputShape = gruOutputShape(config);
+  const { runs, state, plan } = runGru(config, specs, { dtype: 'int16', shape: outputShape, quantization: [outputScale, 0] }, input, secondInput);
+  if (plan.arithmetic.flavour !== 'int16') throw new Error(`${name}: expected a 16x8 plan`);
+  const a = plan.arithmetic;
+  const c = new CaseBuilder(name);
+  c.constant('int16_t', 'input', input);
+  c.constant('int16_t', 'second_input', secondInput);
+  const gates = gruGateNames.map((gate) => {
+    const d = data.gates[gate];
+    const word = gruGateWord(gate);
+    c.constant('int8_t', `${word}_weights`, d.weights);
+    c.constant('int8_t', `${word}_recurrent`, d.recurrent);
+    int64Constant(c, `${word}_bias`, biases[gate]);
+    return `.${word}_gate = {${word}_weights, ${word}_recurrent, ${word}_bias, ${cRequant(a.gates[gate].inputMultiplier)}, ${cRequant(a.gates[gate].recurrentMultiplier)}}`;
+  });
+  const nBias = data.recurrentNBias ? c.constant('int32_t', 'recurrent_new_bias', data.recurrentNBias) : 'NULL';
+  c.declare(`const td_gru_params_s16 params = {.dims = ${gruDimsC(plan.layout)}, ${gates.join(', ')}, .recurrent_new_bias = ${nBias}, .output_mul = ${cRequant(a.outputMultiplier)}};`);
+  const hidden = c.state('int16_t', 'hidden', new Int16Array(batch * stateSize));
+  const output = c.output('int16_t', 'output', count(outputShape));
+  const secondOutput = c.output('int16_t', 'second_output', count(outputShape));
+  const ctx = c.context('td_gru_s16_get_buffer_size(&params.dims)');
+  c.invoke(`td_gru_s16(${ctx}, &params, input, ${hidden}, ${output})`);
+  c.invoke(`td_gru_s16(${ctx}, &params, second_input, ${hidden}, ${secondOutput})`);
+  c.expect('int16_t', output, runs[0][0] as Int16Array);
+  c.expect('int16_t', secondOutput, runs[1][0] as Int16Array);
+  c.expect('int16_t', hidden, state as Int16Array);
+  return c;
+}
+
 function rnnS16Cases(random: Random): CaseBuilder[] {
   const lstm: [string, LstmConfig & { biasRange?: number }][] = [
     ['batch-major B2 T3', { batch: 2, time: 3, inputSize: 5, stateSize: 4, timeMajor: false, cellClip: 0 }],
@@ -2539,6 +2597,12 @@ function rnnS16Cases(random: Random): CaseBuilder[] {
     // Biases past int32 (the 64-bit sum keeps them) and a depth whose sums pass 2^31.
     ['biases beyond int32, input size 600', { batch: 1, time: 2, inputSize: 600, stateSize: 3, timeMajor: false, cellClip: 0, biasRange: 2 ** 31 + 2 ** 30 }],
   ];
-  return lstm.map(([label, config]) => lstmS16(random, `lstm_s16 ${label}`, config));
+  const gru: [string, GruConfig][] = [
+    ['linear_before_reset recurrent n bias batch-major B2 T3', { batch: 2, time: 3, inputSize: 5, stateSize: 4, timeMajor: false, linearBeforeReset: true, recurrentNBias: true }],
+    ['reset before the product time-major B2 T4', { batch: 2, time: 4, inputSize: 6, stateSize: 8, timeMajor: true, linearBeforeReset: false, recurrentNBias: false }],
+    ['reverse last step only time-major B2 T3', { batch: 2, time: 3, inputSize: 4, stateSize: 5, timeMajor: true, linearBeforeReset: true, recurrentNBias: true, reverse: true, returnSequences: false }],
+    ['input size 600 (sums past 2^31)', { batch: 1, time: 2, inputSize: 600, stateSize: 3, timeMajor: false, linearBeforeReset: true, recurrentNBias: false }],
+  ];
+  return [...lstm.map(([label, config]) => lstmS16(random, `lstm_s16 ${label}`, config)), ...gru.map(([label, config]) => gruS16(random, `gru_s16 ${label}`, config))];
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

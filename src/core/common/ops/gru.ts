@@ -25,6 +25,18 @@
  *   FC_x_g(x) = sat16(MBQM(Σ W_g·(x − x_zp) + b_g, float(s_x·s_Wg)/2^-12)), bias at scale s_x·s_Wg;
  *   FC_h_g(v) = sat16(MBQM(Σ R_g·v (+ rb_n), 2^-15·s_Rg/2^-12)), rb_n at scale 2^-15·s_Rn.
  *   The recurrent sums run in int32: |R·v| ≤ 127 · 32768 · U, so U is limited to 511.
+ *
+ * - int16 ("16x8"): int16 input and output (zero points 0, symmetric), int8 weights, int64 input
+ *   biases; the same int16 gates and Q0.15 state. Only the two places where the int8 GRU touches
+ *   int8 activations change, as TFLite Micro's 16x8 LSTM changes them:
+ *
+ *     FC_x_g(x) = sat16(MBQM64(Σ W_g·x + b_g, float(s_x·s_Wg)/2^-12))   Σ and b_g (int64) in 64 bits
+ *     y         = sat16(MBQM(h', 2^-15 / s_y))                           int16, zero point 0
+ *
+ *   MBQM64 is TFLite's MultiplyByQuantizedMultiplier for an int64 accumulator (the multiplier
+ *   rounded to 15 bits, one rounding shift by 15 − shift), as reference_integer_ops::FullyConnected
+ *   uses it with an int64 bias. The recurrent side (Q0.15 state, int32 sums, the int32 recurrent n
+ *   bias at 2^-15·s_Rn) is the int8 GRU's unchanged, so is the 511-unit limit.
  */
 import type { Tensor } from '../ir/types.js';
 import type { QuantizedMultiplier } from './fixed-point.js';
@@ -56,13 +68,16 @@ export interface IntegerGruArithmetic {
   outputZeroPoint: number;
 }
 
+/** The 16x8 GRU: the int8 form's multipliers with int16 input and output (zero points 0) and int64 input biases. */
+export type Int16GruArithmetic = Omit<IntegerGruArithmetic, 'flavour'> & { flavour: 'int16' };
+
 export interface FloatGruArithmetic {
   flavour: 'float32';
 }
 
 export interface GruPlan {
   layout: GruLayout;
-  arithmetic: IntegerGruArithmetic | FloatGruArithmetic;
+  arithmetic: IntegerGruArithmetic | Int16GruArithmetic | FloatGruArithmetic;
 }
 
 function expectDType(tensors: GruTensors, tensor: Tensor, label: string, dtype: Tensor['dtype'], why: string): void {
@@ -93,9 +108,9 @@ function floatArithmetic(tensors: GruTensors, layout: GruLayout): FloatGruArithm
   return { flavour: 'float32' };
 }
 
-function integerArithmetic(tensors: GruTensors, layout: GruLayout): IntegerGruArithmetic {
+function integerArithmetic(tensors: GruTensors, layout: GruLayout, activation: 'int8' | 'int16' = 'int8'): IntegerGruArithmetic {
   const { context } = tensors;
-  const why = 'int8 GRU';
+  const why = activation === 'int8' ? 'int8 GRU' : '16x8 GRU';
   if (layout.stateSize > gruMaxIntegerUnits) {
     tensors.fail(`has ${layout.stateSize} units; the int8 GRU takes at most ${gruMaxIntegerUnits} (its int8 × int16 recurrent sums run in int32)`);
   }
@@ -107,9 +122,14 @@ function integerArithmetic(tensors: GruTensors, layout: GruLayout): IntegerGruAr
     tensors.fail(`${tensors.label(gruInputIndex.hiddenState)} has scale ${stateQ.scale} and zero point ${stateQ.zeroPoint}, expected 2^-15 and 0 (Q0.15)`);
   }
   const output = tensors.output;
-  expectDType(tensors, output, `output tensor ${output.id}`, 'int8', 'the input type');
+  expectDType(tensors, output, `output tensor ${output.id}`, activation, 'the input type');
   const oq = output.quantization;
   if (!oq || oq.scale.length !== 1) tensors.fail(`output tensor ${output.id} needs one per-tensor scale`);
+  if (activation === 'int16') {
+    // int16 activations are symmetric, as in TFLite's 16x8 scheme.
+    if (input.zeroPoint !== 0) tensors.fail(`${tensors.label(gruInputIndex.input)} has zero point ${input.zeroPoint}, expected 0 (int16 activations are symmetric)`);
+    if ((oq.zeroPoint[0] ?? 0) !== 0) tensors.fail(`output tensor ${output.id} has zero point ${oq.zeroPoint[0]}, expected 0 (int16 activations are symmetric)`);
+  }
 
   const gate = (g: GruGateName): IntegerGruGate => {
     const w = gruInputIndex.inputWeights[g];
@@ -119,7 +139,7 @@ function integerArithmetic(tensors: GruTensors, layout: GruLayout): IntegerGruAr
       const { zeroPoint } = perTensor(tensors, index);
       if (zeroPoint !== 0) tensors.fail(`${tensors.label(index)} has zero point ${zeroPoint}, expected 0 (symmetric weights)`);
     }
-    expectDType(tensors, tensors.required(gruInputIndex.bias[g]), tensors.label(gruInputIndex.bias[g]), 'int32', why);
+    expectDType(tensors, tensors.required(gruInputIndex.bias[g]), tensors.label(gruInputIndex.bias[g]), activation === 'int8' ? 'int32' : 'int64', why);
     return {
       inputMultiplier: rescale(context, Math.fround(input.scale * perTensor(tensors, w).scale) / gruGateInputScale, tensors.label(w)),
       recurrentMultiplier: rescale(context, (gruStateScale * perTensor(tensors, r).scale) / gruGateInputScale, tensors.label(r)),
@@ -141,7 +161,7 @@ function integerArithmetic(tensors: GruTensors, layout: GruLayout): IntegerGruAr
 export const gru = defineOp<GruPlan>({
   types: [gruOpType],
   minInputs: 12,
-  precisions: ['int8', 'float32'],
+  precisions: ['int8', 'int16', 'float32'],
   macs(graph, op) {
     const input = graph.tensors[op.inputs[0]];
     const weights = graph.tensors[op.inputs[gruInputIndex.inputWeights.r]];
@@ -154,7 +174,8 @@ export const gru = defineOp<GruPlan>({
     const layout = readGruLayout(tensors);
     const input = tensors.required(gruInputIndex.input);
     if (input.dtype === 'int8') return { layout, arithmetic: integerArithmetic(tensors, layout) };
-    if (input.dtype !== 'float32') tensors.fail(`${tensors.label(gruInputIndex.input)} is ${input.dtype}; supported GRU inputs are float32 and int8`);
+    if (input.dtype === 'int16') return { layout, arithmetic: { ...integerArithmetic(tensors, layout, 'int16'), flavour: 'int16' } };
+    if (input.dtype !== 'float32') tensors.fail(`${tensors.label(gruInputIndex.input)} is ${input.dtype}; supported GRU inputs are float32, int8 and int16`);
     return { layout, arithmetic: floatArithmetic(tensors, layout) };
   },
 });

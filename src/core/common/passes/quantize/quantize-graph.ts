@@ -140,7 +140,7 @@ export function quantizeGraph(graph: Graph, table: CalibrationTable, plan: Quant
     const refusal = precisionRefusal(graph, index, precision);
     if (refusal) throw new PassError(`op ${index} (${op.type}) cannot run at ${precision}: ${refusal}`, { op: index, precision });
     if (isOp(op, 'UNIDIRECTIONAL_SEQUENCE_LSTM')) quantizeLstm(builder, op, index, precision);
-    else if (op.type === gruOpType) quantizeGru(builder, op);
+    else if (op.type === gruOpType) quantizeGru(builder, op, precision);
     else quantizeOp(builder, op, precision, plan);
   });
   const outputs = graph.outputs.map((id) => (isFloatActivation(graph.tensors[id]) ? builder.representation(id, plan.io) : id));

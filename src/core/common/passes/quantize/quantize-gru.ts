@@ -8,13 +8,17 @@
  *     hidden state h   int16 variable, Q0.15 (scale 2^-15, zero point 0): a GRU's state stays in
  *                      (−1, 1), so it needs no calibration
  *     output           int8, asymmetric over the output's calibrated range
+ *
+ * 16x8 (`precision` int16): the input and the output int16 symmetric (zero point 0, scale
+ * max|v| / 32767) and the input-side gate biases int64 at s_x · s_W; weights, the recurrent n
+ * bias and the Q0.15 state as above.
  */
 import { InterpreterError } from '../../errors.js';
 import type { Graph, Op } from '../../ir/types.js';
 import { GruTensors, gruGateNames, gruInputIndex, readGruLayout } from '../../ops/gru-layout.js';
 import { gruStateScale } from '../../ops/gru.js';
 import { opContext } from '../../ops/op.js';
-import { asymmetricInt8, perTensor, quantizeBias, quantizeWeights } from './parameters.js';
+import { activationQuantization, perTensor, quantizeBias, quantizeWeights, type QuantizedDType } from './parameters.js';
 import type { QuantizedGraphBuilder } from './graph-builder.js';
 
 /** Why this GRU cannot become an int8 GRU, or undefined. */
@@ -37,31 +41,31 @@ export function gruRefusal(graph: Graph, op: Op, index: number): string | undefi
   return undefined;
 }
 
-/** Adds the int8 form of GRU op `op` to the builder (see the file comment). */
-export function quantizeGru(builder: QuantizedGraphBuilder, op: Op): void {
+/** Adds the int8 (or 16x8) form of GRU op `op` to the builder (see the file comment). */
+export function quantizeGru(builder: QuantizedGraphBuilder, op: Op, precision: QuantizedDType = 'int8'): void {
   const source = builder.source.tensors;
   const inputs = [...op.inputs];
-  inputs[gruInputIndex.input] = builder.representation(op.inputs[gruInputIndex.input], 'int8');
+  inputs[gruInputIndex.input] = builder.representation(op.inputs[gruInputIndex.input], precision);
   const inputScale = builder.tensors[inputs[gruInputIndex.input]].quantization!.scale[0];
   const weights = (position: number) => {
     const id = op.inputs[position];
     inputs[position] = builder.constant(id, 'int8 weights axis tensor', () => ({ dtype: 'int8', ...quantizeWeights(source[id], undefined) }));
     return builder.tensors[inputs[position]].quantization!.scale[0];
   };
-  const bias = (position: number, scale: number, weightScale: number) => {
+  const bias = (position: number, scale: number, weightScale: number, dtype: 'int32' | 'int64' = 'int32') => {
     const id = op.inputs[position];
-    inputs[position] = builder.constant(id, `int32 bias ${scale} ${weightScale}`, () => {
-      const quantized = quantizeBias(source[id], scale, [weightScale], 'int32');
-      return { dtype: 'int32', data: quantized.data, quantization: quantized.quantization };
+    inputs[position] = builder.constant(id, `${dtype} bias ${scale} ${weightScale}`, () => {
+      const quantized = quantizeBias(source[id], scale, [weightScale], dtype);
+      return { dtype, data: quantized.data, quantization: quantized.quantization };
     });
   };
   for (const gate of gruGateNames) {
     const inputWeightScale = weights(gruInputIndex.inputWeights[gate]);
     const recurrentWeightScale = weights(gruInputIndex.recurrentWeights[gate]);
-    bias(gruInputIndex.bias[gate], inputScale, inputWeightScale);
+    bias(gruInputIndex.bias[gate], inputScale, inputWeightScale, precision === 'int8' ? 'int32' : 'int64');
     if (gate === 'n' && (op.inputs[gruInputIndex.recurrentNBias] ?? -1) >= 0) bias(gruInputIndex.recurrentNBias, gruStateScale, recurrentWeightScale);
   }
   builder.encode(op.inputs[gruInputIndex.hiddenState], 'int16', perTensor(gruStateScale, 0), { variable: true });
   builder.ops.push({ ...op, inputs });
-  builder.encode(op.outputs[0], 'int8', asymmetricInt8(builder.range(op.outputs[0])));
+  builder.encode(op.outputs[0], precision, activationQuantization(precision, builder.range(op.outputs[0])));
 }

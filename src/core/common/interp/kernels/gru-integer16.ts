@@ -1,0 +1,82 @@
+/**
+ * The 16x8 TD_GRU: int16 input and output (zero points 0), int8 symmetric per-tensor weights,
+ * int64 input biases, int16 gates and an int16 Q0.15 hidden state. The rules are in ops/gru.ts:
+ * the int8 GRU's step (`gru-integer.ts`) with the input FC summed and requantized in 64 bits
+ * (TFLite's 16x8 FullyConnected with an int64 bias, as TFLite Micro's 16x8 LSTM runs it) and an
+ * int16 output.
+ */
+import type { KernelEval } from '../kernel.js';
+import type { TensorData } from '../../ir/types.js';
+import { multiplyByQuantizedMultiplier, roundingDivideByPOT, saturate, saturatingAddInt16, type QuantizedMultiplier } from '../../ops/fixed-point.js';
+import type { Int16GruArithmetic } from '../../ops/gru.js';
+import { gruInputIndex, gruSteps, type GruLayout } from '../../ops/gru-layout.js';
+import { fullyConnected16x8 } from './lstm-integer16.js';
+import { sigmoidInt16, tanhInt16 } from './lstm-activations.js';
+
+/** The int8 GRU's recurrent FC: sat16(MBQM(Σ R·v + bias, multiplier)), int32 sum, on int16 Q0.15 values. */
+function recurrentFc(
+  values: Int16Array,
+  start: number,
+  weights: Int8Array,
+  bias: Int32Array | undefined,
+  multiplier: QuantizedMultiplier,
+  rows: number,
+  units: number,
+  result: Int16Array,
+): void {
+  for (let row = 0; row < rows; row++) {
+    const rowStart = start + row * units;
+    for (let unit = 0; unit < units; unit++) {
+      const w = unit * units;
+      let accumulator = 0;
+      for (let d = 0; d < units; d++) accumulator += weights[w + d] * values[rowStart + d];
+      if (bias) accumulator += bias[unit];
+      result[row * units + unit] = saturate(multiplyByQuantizedMultiplier(accumulator | 0, multiplier.multiplier, multiplier.shift), -32768, 32767);
+    }
+  }
+}
+
+/** RoundingDivideByPOT(a·b, 15): a Q0.15 factor applied to an int16 value. */
+function q15Multiply(a: number, b: number): number {
+  return roundingDivideByPOT(a * b, 15);
+}
+
+export function integerGru16x8(layout: GruLayout, parameters: Int16GruArithmetic): KernelEval {
+  const steps = gruSteps(layout);
+  const { inputSize, stateSize, linearBeforeReset, returnSequences } = layout;
+  const size = (layout.timeMajor ? layout.batchSize : 1) * stateSize;
+  const [r, z, n, xs, hs, rh] = Array.from({ length: 6 }, () => new Int16Array(size));
+  const { inputWeights: W, recurrentWeights: R, bias: B } = gruInputIndex;
+  const { gates, outputMultiplier } = parameters;
+  const toOutput = (value: number) => saturate(multiplyByQuantizedMultiplier(value, outputMultiplier.multiplier, outputMultiplier.shift), -32768, 32767);
+
+  return (inputs: readonly (TensorData | undefined)[], outputs) => {
+    const x = inputs[gruInputIndex.input] as Int16Array;
+    const h = inputs[gruInputIndex.hiddenState] as Int16Array;
+    const rbn = inputs[gruInputIndex.recurrentNBias] as Int32Array | undefined;
+    const output = outputs[0] as Int16Array;
+    const w8 = (i: number) => inputs[i] as Int8Array;
+    const b64 = (i: number) => inputs[i] as BigInt64Array;
+    for (const step of steps) {
+      const count = step.rows * stateSize;
+      const s = step.stateOffset;
+      for (const [gate, result] of [['r', r], ['z', z]] as const) {
+        fullyConnected16x8(x, step.inputOffset, w8(W[gate]), b64(B[gate]), gates[gate].inputMultiplier, step.rows, inputSize, stateSize, result);
+        recurrentFc(h, s, w8(R[gate]), undefined, gates[gate].recurrentMultiplier, step.rows, stateSize, hs);
+        for (let i = 0; i < count; i++) result[i] = sigmoidInt16(saturatingAddInt16(result[i], hs[i]));
+      }
+      fullyConnected16x8(x, step.inputOffset, w8(W.n), b64(B.n), gates.n.inputMultiplier, step.rows, inputSize, stateSize, xs);
+      if (linearBeforeReset) {
+        recurrentFc(h, s, w8(R.n), rbn, gates.n.recurrentMultiplier, step.rows, stateSize, hs);
+        for (let i = 0; i < count; i++) n[i] = tanhInt16(saturatingAddInt16(xs[i], saturate(q15Multiply(r[i], hs[i]), -32768, 32767)));
+      } else {
+        for (let i = 0; i < count; i++) rh[i] = q15Multiply(r[i], h[s + i]);
+        recurrentFc(rh, 0, w8(R.n), undefined, gates.n.recurrentMultiplier, step.rows, stateSize, hs);
+        for (let i = 0; i < count; i++) n[i] = tanhInt16(saturatingAddInt16(xs[i], hs[i]));
+      }
+      for (let i = 0; i < count; i++) h[s + i] = saturate(n[i] + q15Multiply(z[i], h[s + i] - n[i]), -32768, 32767);
+      if (returnSequences) for (let i = 0; i < count; i++) output[step.outputOffset + i] = toOutput(h[s + i]);
+    }
+    if (!returnSequences) for (let i = 0; i < output.length; i++) output[i] = toOutput(h[i]);
+  };
+}
