@@ -11,6 +11,7 @@ import type { LabelledSet } from '../../common/passes/pass.js';
 import type { Tf } from './engine.js';
 import type { LoweredGraph } from './lower.js';
 import { seededRandom } from '../../common/search/random.js';
+import { type StreamedSet, isStreamed } from './stream.js';
 import { type SavedArray, type TrainingCheckpoint, CHECKPOINT_VERSION, loadArray, readCheckpoint, saveArray, writeCheckpoint } from './checkpoint.js';
 
 type T = ReturnType<Tf['tensor']>;
@@ -141,6 +142,18 @@ export function distillationLoss(tf: Tf, student: T, teacher: T, temperature: nu
   return tf.mean(tf.sum(target.mul(logTarget.sub(logStudent)), 1)).mul(temperature * temperature);
 }
 
+/** Top-1 accuracy on a set streamed from disk (`stream.ts`), read `batchSize` samples at a time. */
+export async function streamedAccuracyOf(tf: Tf, lowered: LoweredGraph, set: StreamedSet, batchSize = 256): Promise<number> {
+  let correct = 0;
+  for (let start = 0; start < set.count; start += batchSize) {
+    const count = Math.min(batchSize, set.count - start);
+    const inputs = await set.read(Array.from({ length: count }, (_, i) => start + i));
+    correct += Math.round(accuracyOf(tf, lowered, { count, sampleSize: set.sampleSize, inputs, labels: set.labels.subarray(start, start + count) }, batchSize) * count);
+    set.release(inputs);
+  }
+  return set.count ? correct / set.count : 0;
+}
+
 /** Top-1 accuracy of the lowered graph on a set, in batches. */
 export function accuracyOf(tf: Tf, lowered: LoweredGraph, set: LabelledSet, batchSize = 256): number {
   if (set.count === 0) return 0;
@@ -167,7 +180,7 @@ function learningRateAt(options: Required<Pick<TrainOptions, 'learningRate' | 's
 }
 
 /** Trains `lowered`'s variables on `train` (see the module comment). */
-export async function train(tf: Tf, lowered: LoweredGraph, data: { train: LabelledSet; validation?: LabelledSet; classes: number }, options: TrainOptions = {}): Promise<TrainResult> {
+export async function train(tf: Tf, lowered: LoweredGraph, data: { train: LabelledSet | StreamedSet; validation?: LabelledSet | StreamedSet; classes: number }, options: TrainOptions = {}): Promise<TrainResult> {
   const settings = { ...trainDefaults, ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) } as Required<TrainOptions>;
   const { batchSize, epochs, patience, signal } = settings;
   const { train: set, validation, classes } = data;
@@ -269,8 +282,11 @@ export async function train(tf: Tf, lowered: LoweredGraph, data: { train: Labell
         rate = learningRateAt(settings, epoch, step / stepsPerEpoch);
         setRate(rate);
         const indices = order.subarray(step * batchSize, Math.min(set.count, (step + 1) * batchSize));
+        // A streamed set: the batch's samples read from disk by their offsets, then used as a set of their own.
+        const streamed = isStreamed(set) ? await set.read(indices) : undefined;
+        const source: LabelledSet = streamed ? { count: indices.length, sampleSize: set.sampleSize, inputs: streamed, labels: set.labels } : (set as LabelledSet);
         const lossTensor = tf.tidy(() => {
-          const x = batchTensor(tf, lowered, set, indices, settings.shift > 0 ? { shift: settings.shift, random } : undefined);
+          const x = batchTensor(tf, lowered, source, streamed ? indices.map((_, i) => i) : indices, settings.shift > 0 ? { shift: settings.shift, random } : undefined);
           const labels = tf.tensor1d(Array.from(indices, (index) => set.labels[index]), 'int32');
           const smoothing = settings.labelSmoothing;
           const distill = options.distill;
@@ -289,6 +305,7 @@ export async function train(tf: Tf, lowered: LoweredGraph, data: { train: Labell
         }) as T;
         const loss = (await lossTensor.data())[0];
         lossTensor.dispose();
+        if (streamed) (set as StreamedSet).release(streamed);
         if (!Number.isFinite(loss)) throw new PassError(`training diverged: loss ${loss} at epoch ${epoch + 1}, step ${step + 1} (try a lower learning rate)`);
         lossSum += loss;
         steps++;
@@ -297,7 +314,7 @@ export async function train(tf: Tf, lowered: LoweredGraph, data: { train: Labell
       }
       const report: EpochReport = { epoch: epoch + 1, epochs, loss: lossSum / Math.max(1, Math.min(stepsPerEpoch, steps)), learningRate: rate, milliseconds: performance.now() - started };
       if (validation && validation.count > 0) {
-        report.validationAccuracy = accuracyOf(tf, lowered, validation);
+        report.validationAccuracy = isStreamed(validation) ? await streamedAccuracyOf(tf, lowered, validation) : accuracyOf(tf, lowered, validation);
         if (!best || report.validationAccuracy > best.accuracy) {
           best?.weights.forEach((weight) => weight.dispose());
           best = { epoch: epoch + 1, accuracy: report.validationAccuracy, weights: variables.map((variable) => tf.keep(variable.clone())) };
