@@ -6,6 +6,7 @@
  * runs as a transpose and a sum or (`lower.ts`, before) as a product with a ones vector that packs
  * the whole activation as a matrix operand (2 ms for a 64 x 25 x 5 x 64 activation).
  *
+ * On wasm the pass is TinyDeploy's SIMD kernel (`simd/train-kernels.c`); on cpu a TypeScript loop.
  * Other back ends (tfjs-node) get tfjs' ops. The forward pass is tfjs' Add and Relu everywhere,
  * so values are those of the unfused ops bit for bit; `bias-activation.test.ts` compares the
  * gradients with the cpu back end's autodiff.
@@ -13,6 +14,7 @@
 
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from './engine.js';
+import { trainKernels } from './simd/train-kernels.js';
 
 type T = tfType.Tensor;
 type KernelFunc = tfType.KernelConfig['kernelFunc'];
@@ -63,6 +65,11 @@ function kernelFunc(backendName: string): KernelFunc {
       // Outputs first: making one may grow the heap, which detaches views taken before.
       const dxInfo = relu ? wasm.makeOutput(dy.shape, 'float32') : undefined;
       const dbInfo = wasm.makeOutput([channels], 'float32');
+      const simd = trainKernels(backend);
+      if (simd) {
+        simd.biasReluGrad(dy, relu ? y : undefined, dxInfo, dbInfo, dy.shape.reduce((a, b) => a * b, 1) / channels, channels);
+        return dxInfo ? [dxInfo, dbInfo] : dbInfo;
+      }
       biasActivationGrad(wasm.typedArrayFromHeap(dy), relu && y ? wasm.typedArrayFromHeap(y) : undefined, channels, dxInfo && wasm.typedArrayFromHeap(dxInfo), wasm.typedArrayFromHeap(dbInfo));
       return dxInfo ? [dxInfo, dbInfo] : dbInfo;
     }

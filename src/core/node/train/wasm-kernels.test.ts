@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadTrainingEngine, type Tf } from './engine.js';
 import { wasmTrainingKernels } from './wasm-kernels.js';
+import { trainKernels } from './simd/train-kernels.js';
 
 /** Seeded values in [-1, 1] (the same on every back end). */
 function values(tf: Tf, shape: number[], seed: number): ReturnType<Tf['tensor']> {
@@ -29,6 +30,8 @@ const cases: Case[] = [
   { name: '3x3 conv, stride 2, valid', input: [2, 9, 8, 3], filter: [3, 3, 3, 4], strides: [2, 2], pad: 'valid', depthwise: false },
   { name: 'depthwise 3x3 same', input: [2, 7, 5, 6], filter: [3, 3, 6, 1], strides: [1, 1], pad: 'same', depthwise: true },
   { name: 'depthwise 3x3 stride 2, multiplier 2', input: [2, 9, 7, 3], filter: [3, 3, 3, 2], strides: [2, 2], pad: 'same', depthwise: true },
+  { name: 'depthwise 3x3 stride 2, 8 channels (SIMD kernel)', input: [2, 9, 7, 8], filter: [3, 3, 8, 1], strides: [2, 2], pad: 'same', depthwise: true },
+  { name: 'depthwise 5x3 valid, 64 channels (KWS width, SIMD kernel)', input: [3, 8, 6, 64], filter: [5, 3, 64, 1], strides: [1, 1], pad: 'valid', depthwise: true },
 ];
 
 /** The gradients of sum(conv(x, w) · r) with respect to x and w on one back end. */
@@ -52,6 +55,20 @@ describe('wasm training kernels', () => {
   it('are registered for the wasm back end', async () => {
     const { tf } = await loadTrainingEngine('wasm');
     for (const name of wasmTrainingKernels) expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
+    // TinyDeploy's SIMD kernels instantiate over the back end's memory (else the depthwise filter gradient falls back to TypeScript).
+    expect(trainKernels(tf.backend())).toBeDefined();
+  });
+
+  it('clone shares the data (Identity), which outlives the original', async () => {
+    const { tf } = await loadTrainingEngine('wasm');
+    const a = tf.tensor([1, 2, 3]);
+    const b = tf.clone(a);
+    const c = tf.clone(b).reshape([3, 1]);
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
+    b.dispose();
+    expect(Array.from(c.dataSync())).toEqual([1, 2, 3]);
+    c.dispose();
   });
 
   it("multiply with transposed operands as the cpu back end does (BatchMatMul transposes first on wasm)", async () => {

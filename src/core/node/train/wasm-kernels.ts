@@ -8,18 +8,21 @@
  * NHWC only (the layout TinyDeploy lowers to), with the padding and strides TFLite models use.
  * The convolution gradients are im2col plus one matrix product on the backend's own (XNNPACK)
  * BatchMatMul: the patch matrix is written into wasm memory in TypeScript, multiplied there, and
- * (for the input gradient) scattered back. The depthwise ones are direct loops, innermost over
- * channels (contiguous in NHWC), cheap beside the dense products.
+ * (for the input gradient) scattered back. The depthwise filter gradient is a direct loop in
+ * TinyDeploy's own wasm SIMD kernel (`simd/train-kernels.c`, four channels at a time, in place in
+ * the back end's memory); the depthwise input gradient at stride 1 is a depthwise convolution
+ * itself, other cases direct TypeScript loops.
  *
  * Two kernels the wasm back end has are replaced for speed: `Conv2DBackpropInput` (its direct loop
  * took 300 ms for a 1x1 convolution at batch 64 where the product takes milliseconds) and
  * `BatchMatMul` with a transposed operand (35 ms where transposing first and multiplying takes 8):
  * a transposed operand is transposed by the back end's Transpose kernel before the product, as
- * the gradients of every matrix product ask for one. `wasm-kernels.test.ts` compares every kernel
+ * the gradients of every matrix product ask for one. `Identity` shares the data instead of copying it. `wasm-kernels.test.ts` compares every kernel
  * with the cpu backend's.
  */
 
 import type * as tfType from '@tensorflow/tfjs';
+import { trainKernels } from './simd/train-kernels.js';
 
 type Tf = typeof tfType;
 type Conv2DInfo = ReturnType<Tf['backend_util']['computeConv2DInfo']>;
@@ -34,7 +37,7 @@ interface WasmBackend {
 type KernelFunc = tfType.KernelConfig['kernelFunc'];
 
 /** The kernel names registered (or replaced) here. */
-export const wasmTrainingKernels = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'BatchMatMul'] as const;
+export const wasmTrainingKernels = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'BatchMatMul', 'Identity'] as const;
 
 const replaced = Symbol.for('tinydeploy.wasmTrainingKernel');
 
@@ -83,6 +86,22 @@ export function registerWasmTrainingKernels(tf: Tf): void {
     batchMatMul,
   );
 
+  // tfjs clones every tensor a kernel saves for its gradient (an Identity); the wasm back end copies
+  // the data (45 copies of 2 MB activations in a KWS step), the cpu one shares it with a reference
+  // count, as here: tensors are immutable and no kernel writes into its inputs.
+  const identity = current('Identity');
+  if (!identity) throw new Error('the wasm back end has no Identity kernel');
+  register(
+    'Identity',
+    (args) => {
+      const { x } = args.inputs as { x: tfType.TensorInfo };
+      if (x.dtype === 'string') return identity.kernelFunc(args);
+      (args.backend as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+    identity,
+  );
+
   register('Conv2DBackpropFilter', ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: tfType.TensorInfo; dy: tfType.TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tfType.Conv2DBackpropFilterAttrs;
@@ -107,6 +126,14 @@ export function registerWasmTrainingKernels(tf: Tf): void {
         const { x, dy } = inputs as { x: tfType.TensorInfo; dy: tfType.TensorInfo };
         const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as tfType.DepthwiseConv2dNativeBackpropFilterAttrs;
         const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, dilations, pad, dimRoundingMode, true);
+        const simd = trainKernels(backend);
+        if (simd && info.dilationHeight === 1 && info.dilationWidth === 1 && info.outChannels === info.inChannels) {
+          checkFloat(x, dy);
+          const dw = (backend as unknown as WasmBackend).makeOutput(info.filterShape, 'float32');
+          const { batchSize: batch, inHeight, inWidth, inChannels: channels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+          simd.depthwiseFilterGrad(x, dy, dw, { batch, inHeight, inWidth, channels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, top: info.padInfo.top, left: info.padInfo.left });
+          return dw;
+        }
         if (unitStrides(info)) return depthwiseFilterByConvolution(helpers, backend as unknown as WasmBackend, info, x, dy);
         return run(backend as unknown as WasmBackend, info.filterShape, [x, dy], ([xs, dys], out) => depthwiseBackpropFilter(info, xs, dys, out));
       },
