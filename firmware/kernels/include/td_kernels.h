@@ -689,6 +689,23 @@ td_status td_softmax_s8(const td_softmax_params_s8 *params,
                         const int8_t *input,
                         int8_t *output);
 
+/**
+ * SOFTMAX int16 -> int16 (input zero point 0, output scale 1/32768 and zero point 0), TFLite
+ * Micro's SoftmaxInt16: x - max rescaled so that [-10, 0] spans [-65535, 0], exp and 1/(1 + x)
+ * from two 513-entry interpolated tables the generator builds as TFLite's LUTPopulate does.
+ */
+typedef struct {
+    td_requant input;                     /* input scale * beta / (10 / 65535) */
+    const int16_t *exp_lut;               /* [513]: exp over [-10, 0], Q0.15 */
+    const int16_t *one_over_one_plus_x_lut; /* [513]: 1 / (1 + x) over [0, 1], Q0.15 */
+} td_softmax_params_s16;
+
+td_status td_softmax_s16(const td_softmax_params_s16 *params,
+                         int32_t rows,
+                         int32_t depth,
+                         const int16_t *input,
+                         int16_t *output);
+
 /** SOFTMAX float32: exp((x - max) * beta) / sum, in float32 with expf. */
 td_status td_softmax_f32(float beta, int32_t rows, int32_t depth, const float *input, float *output);
 

@@ -2450,7 +2450,7 @@ function logicCases(random: Random): CaseBuilder[] {
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 // ---------------------------------------------------------------------------------------------
-// 16x8 recurrent kernels (td_lstm_s16, td_gru_s16): int16 activations, int8 weights, int64 biases, two runs
+// 16x8 recurrent kernels (td_lstm_s16, td_gru_s16) and the int16 softmax: int16 activations, int8 weights, int64 biases, two runs
 // each (the second continues from the state the first left), parameters from the op library's plan.
 // ---------------------------------------------------------------------------------------------
 
@@ -2589,6 +2589,24 @@ function gruS16(random: Random, name: string, config: GruConfig): CaseBuilder {
   return c;
 }
 
+/** td_softmax_s16 on a one-op graph: rows of `depth` int16 values, the plan's scaling and tables. */
+function softmaxS16(random: Random, name: string, shape: number[], inputScale: number, beta: number, input?: Int16Array): CaseBuilder {
+  const data = input ?? random.int16(count(shape));
+  const { outputs, graph } = runOp('SOFTMAX', { beta }, [{ dtype: 'int16', shape, quantization: [Math.fround(inputScale), 0] }], [{ dtype: 'int16', shape, quantization: [1 / 32768, 0] }], [data]);
+  const plan = findOp('SOFTMAX')!.prepare(opContext(graph, graph.ops[0], 0, Error)) as any;
+  if (plan.arithmetic.flavour !== 'int16') throw new Error(`${name}: plan flavour ${plan.arithmetic.flavour}`);
+  const p = plan.arithmetic.params;
+  const c = new CaseBuilder(name);
+  c.constant('int16_t', 'input', data);
+  c.constant('int16_t', 'exp_lut', p.expLut);
+  c.constant('int16_t', 'one_over_one_plus_x_lut', p.oneOverOnePlusXLut);
+  c.declare(`const td_softmax_params_s16 params = {${cRequant(p.input)}, exp_lut, one_over_one_plus_x_lut};`);
+  const output = c.output('int16_t', 'output', count(shape));
+  c.invoke(`td_softmax_s16(&params, ${plan.rows}, ${plan.depth}, input, ${output})`);
+  c.expect('int16_t', output, outputs[0] as Int16Array);
+  return c;
+}
+
 function rnnS16Cases(random: Random): CaseBuilder[] {
   const lstm: [string, LstmConfig & { biasRange?: number }][] = [
     ['batch-major B2 T3', { batch: 2, time: 3, inputSize: 5, stateSize: 4, timeMajor: false, cellClip: 0 }],
@@ -2603,6 +2621,16 @@ function rnnS16Cases(random: Random): CaseBuilder[] {
     ['reverse last step only time-major B2 T3', { batch: 2, time: 3, inputSize: 4, stateSize: 5, timeMajor: true, linearBeforeReset: true, recurrentNBias: true, reverse: true, returnSequences: false }],
     ['input size 600 (sums past 2^31)', { batch: 1, time: 2, inputSize: 600, stateSize: 3, timeMajor: false, linearBeforeReset: true, recurrentNBias: false }],
   ];
-  return [...lstm.map(([label, config]) => lstmS16(random, `lstm_s16 ${label}`, config)), ...gru.map(([label, config]) => gruS16(random, `gru_s16 ${label}`, config))];
+  // Softmax: full-range rows (most exponentials vanish), narrow rows (every table entry in use), a
+  // scale that makes the input multiplier a left shift, one-hot and constant rows.
+  const narrow = Int16Array.from({ length: 4 * 33 }, () => random.int(-3000, 3000));
+  const edges = Int16Array.from({ length: 3 * 10 }, (_, i) => (i < 10 ? (i === 4 ? 32767 : -32768) : i < 20 ? 1234 : i % 2 ? 32767 : -32768));
+  const softmax = [
+    softmaxS16(random, 'softmax_s16 full range 3x10', [3, 10], 0.0003, 1),
+    softmaxS16(random, 'softmax_s16 narrow 4x33 beta 0.7', [4, 33], 0.0012, 0.7, narrow),
+    softmaxS16(random, 'softmax_s16 input multiplier above one', [2, 7], 0.02, 1),
+    softmaxS16(random, 'softmax_s16 one-hot, constant and alternating rows', [3, 10], 0.001, 1, edges),
+  ];
+  return [...lstm.map(([label, config]) => lstmS16(random, `lstm_s16 ${label}`, config)), ...gru.map(([label, config]) => gruS16(random, `gru_s16 ${label}`, config)), ...softmax];
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

@@ -5,11 +5,18 @@
  * zero point -32768), as TFLite Micro's reference quantized softmax: PreprocessSoftmaxScaling
  * turns beta·inputScale into a Q5.26 multiplier (5 integer bits for the scaled difference) and a
  * left shift; inputs more than CalculateInputRadius below the row maximum contribute nothing.
- * float32 computes exp((x - max)·beta) / Σ in float32. int16 input (TFLite's lookup-table
- * softmax) is not supported.
+ * float32 computes exp((x - max)·beta) / Σ in float32.
+ *
+ * int16 input with int16 output (TFLite Micro's SoftmaxInt16; input zero point 0, output scale
+ * 1/32768 and zero point 0): the difference to the row maximum, rescaled by
+ * QuantizeMultiplier(input_scale·beta / (10/65535)) so that [−10, 0] spans [−65535, 0], is moved
+ * to [−32768, 32767] and looked up in a 513-entry exp table (Q0.15); the sum of the exponentials
+ * is normalised by its leading zeros and looked up in a 1/(1 + x) table; each exponential times
+ * that reciprocal is shifted back to Q0.15 (`int16-lut.ts` builds the tables as TFLite does).
  */
 import type { SoftmaxAttrs } from '../ir/types.js';
-import { quantizeMultiplier } from './fixed-point.js';
+import { quantizeMultiplier, type QuantizedMultiplier } from './fixed-point.js';
+import { softmaxInt16Luts } from './int16-lut.js';
 import { expectDType, inputTensor, outputTensor, tensorName, type OpContext } from './op.js';
 import { activationQuantization } from './quantization.js';
 import { defineOp } from './registry.js';
@@ -50,10 +57,29 @@ export function quantizedSoftmaxParams(beta: number, inputScale: number): Quanti
   return { inputMultiplier: multiplier, inputLeftShift: leftShift, diffMin: -inputRadius(SCALED_DIFF_INTEGER_BITS, leftShift) };
 }
 
+/** TFLite Micro's int16 softmax: the input rescaling and the two tables. */
+export interface Int16SoftmaxParams {
+  /** input_scale·beta / (10/65535) as TFLite's QuantizeMultiplier gives it. */
+  input: QuantizedMultiplier;
+  expLut: Int16Array;
+  oneOverOnePlusXLut: Int16Array;
+}
+
 export interface SoftmaxPlan {
   rows: number;
   depth: number;
-  arithmetic: { flavour: 'float32'; beta: number } | { flavour: 'int8'; params: QuantizedSoftmaxParams; outputBits: 8 | 16 };
+  arithmetic:
+    | { flavour: 'float32'; beta: number }
+    | { flavour: 'int8'; params: QuantizedSoftmaxParams; outputBits: 8 | 16 }
+    | { flavour: 'int16'; params: Int16SoftmaxParams };
+}
+
+let int16Luts: ReturnType<typeof softmaxInt16Luts> | undefined;
+
+/** The int16 softmax's parameters for this input scale and beta (the tables are the same for every op). */
+export function int16SoftmaxParams(beta: number, inputScale: number): Int16SoftmaxParams {
+  int16Luts ??= softmaxInt16Luts();
+  return { input: quantizeMultiplier((inputScale * beta) / (10 / 65535)), expLut: int16Luts.exp, oneOverOnePlusXLut: int16Luts.oneOverOnePlusX };
 }
 
 /** TFLite's fixed output quantization of the int8-input softmax. */
@@ -69,7 +95,7 @@ function expectSoftmaxOutput(context: OpContext, bits: 8 | 16, scale: number, ze
 export const softmax = defineOp<SoftmaxPlan>({
   types: ['SOFTMAX'],
   minInputs: 1,
-  precisions: ['int8', 'float32'],
+  precisions: ['int8', 'int16', 'float32'],
   prepare(context) {
     const input = inputTensor(context, 0, 'input');
     const output = outputTensor(context);
@@ -78,10 +104,22 @@ export const softmax = defineOp<SoftmaxPlan>({
     const count = expectSameSize(context, input, output);
     const depth = input.shape[input.shape.length - 1];
     const rows = depth === 0 ? 0 : count / depth;
-    expectDType(context, input, 'input', 'float32', 'int8');
+    expectDType(context, input, 'input', 'float32', 'int8', 'int16');
     if (input.dtype === 'float32') {
       expectDType(context, output, 'output', 'float32');
       return { rows, depth, arithmetic: { flavour: 'float32', beta } };
+    }
+    if (input.dtype === 'int16') {
+      expectDType(context, output, 'output', 'int16');
+      const inputQuantization = activationQuantization(context, input, 'input');
+      const outputQuantization = activationQuantization(context, output, 'output');
+      if (inputQuantization.zeroPoint !== 0) context.fail(`int16 input ${tensorName(input)} must have zero point 0, has ${inputQuantization.zeroPoint}`);
+      const { scale, zeroPoint } = outputQuantization;
+      // TFLite Micro: zero point 0 and a scale within 0.1% of 1/32768.
+      if (zeroPoint !== 0 || Math.abs(scale - 1 / 32768) > 0.001 / 32768) {
+        context.fail(`int16 output ${tensorName(output)} must have scale 1/32768 and zero point 0, has scale ${scale} and zero point ${zeroPoint}`);
+      }
+      return { rows, depth, arithmetic: { flavour: 'int16', params: int16SoftmaxParams(beta, inputQuantization.scale) } };
     }
     expectDType(context, output, 'output', 'int8', 'int16');
     const inputQuantization = activationQuantization(context, input, 'input');

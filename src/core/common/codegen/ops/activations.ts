@@ -8,8 +8,8 @@ import { clampC, clampF32C, requantC } from '../params.js';
 /**
  * LOGISTIC, TANH, RELU, RELU6 and SOFTMAX → td_logistic_* / td_tanh_* / td_relu_* /
  * td_relu6_s8 / td_softmax_*, from the plans of ops/logistic-tanh.ts, ops/relu.ts and
- * ops/softmax.ts. The C kernels run int8 and float32 (softmax: int8 output only), LOGISTIC and
- * TANH also int16 (16x8 models).
+ * ops/softmax.ts. The C kernels run int8 and float32 (softmax: int8 output only), LOGISTIC,
+ * TANH and SOFTMAX also int16 (16x8 models).
  */
 
 /** The refusal of a precision the C kernels lack. */
@@ -58,6 +58,13 @@ function lowerSoftmax({ rows, depth, arithmetic }: SoftmaxPlan, context: LowerCo
     emit: (e) => `${kernel}(${params(e)}, ${rows}, ${depth}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
   });
   if (arithmetic.flavour === 'float32') return call('td_softmax_f32', () => cFloat(arithmetic.beta));
+  if (arithmetic.flavour === 'int16') {
+    // TFLite Micro's int16 softmax: the input rescaling and its two tables, built by the op library.
+    const { input: scaling, expLut, oneOverOnePlusXLut } = arithmetic.params;
+    return call('td_softmax_s16', (e) =>
+      e.struct('params', 'td_softmax_params_s16', `{${requantC(scaling)}, ${e.array('exp_lut', 'int16', expLut)}, ${e.array('one_over_one_plus_x_lut', 'int16', oneOverOnePlusXLut)}}`),
+    );
+  }
   if (arithmetic.outputBits !== 8) fail(context, 'int8 SOFTMAX with an int16 output has no C kernel (int8 output does)');
   const { inputMultiplier, inputLeftShift, diffMin } = arithmetic.params;
   return call('td_softmax_s8', (e) => e.struct('params', 'td_softmax_params_s8', `{${cInt(inputMultiplier)}, ${inputLeftShift}, ${cInt(diffMin)}}`));

@@ -12,7 +12,7 @@
  * - biases: `scale = inputScale · weightScale[c]` (the accumulator's scale), int32 for int8
  *   activations and int64 for int16 ones, zero point 0;
  * - the outputs whose range TFLite fixes: SOFTMAX and LOGISTIC 1/256 with zero point −128, TANH
- *   1/128 with zero point 0 (int16: LOGISTIC and TANH 2^-15, zero point 0).
+ *   1/128 with zero point 0 (int16: LOGISTIC and TANH 2^-15, SOFTMAX 1/32768, zero point 0).
  *
  * Rounding is half away from zero (`std::round`), as in the converter.
  */
@@ -62,8 +62,8 @@ export function activationQuantization(dtype: QuantizedDType, range: ValueRange)
 /**
  * The output encoding TFLite fixes for an op type whatever the calibration says, or undefined
  * when the op's output is calibrated. int8: SOFTMAX and LOGISTIC 1/256 (zero point −128, the
- * range [0, 1)), TANH 1/128 (zero point 0, [−1, 1)). int16: LOGISTIC and TANH 2^-15, zero point 0,
- * as TFLite Micro's int16 kernels require.
+ * range [0, 1)), TANH 1/128 (zero point 0, [−1, 1)). int16: LOGISTIC and TANH 2^-15, SOFTMAX
+ * 1/32768, zero point 0, as TFLite Micro's int16 kernels require.
  */
 export function fixedOutputQuantization(opType: string, dtype: QuantizedDType): Quantization | undefined {
   if (dtype === 'int8') {
@@ -72,6 +72,7 @@ export function fixedOutputQuantization(opType: string, dtype: QuantizedDType): 
     return undefined;
   }
   if (opType === 'LOGISTIC' || opType === 'TANH') return perTensor(2 ** -15, 0);
+  if (opType === 'SOFTMAX') return perTensor(1 / 32768, 0);
   return undefined;
 }
 

@@ -28,7 +28,7 @@
  * nothing is orphaned. The input graph is never modified.
  *
  * Not handled, deliberately: ops without an integer kernel in TinyDeploy (they stay float32
- * with conversions around them, reported by `precisionRefusal`), int16 SOFTMAX, PAD
+ * with conversions around them, reported by `precisionRefusal`), PAD
  * with an explicit pad value, per-channel fully connected weights (TFLite's converter and the
  * shipped models use per-tensor ones).
  */
