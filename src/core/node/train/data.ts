@@ -3,7 +3,9 @@
  * held-out part (reports give accuracy on it; it is never trained on), the last `validation`
  * fraction of what remains is the validation part early stopping watches, and the rest is what
  * the model trains on. Samples are read through the dataset readers as real values for the
- * model's input (`loadDatasetSlice`) and held in memory as one Float32Array per part.
+ * model's input (`loadDatasetSlice`) and held in memory as one Float32Array per part; a dataset
+ * larger than memory is split the same way by `streamTrainingData` (`stream.ts`), which keeps the
+ * parts on disk and reads them a batch at a time.
  */
 
 import { DatasetError } from '../../common/errors.js';
