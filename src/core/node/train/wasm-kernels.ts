@@ -179,6 +179,12 @@ interface Helpers {
   depthwise: KernelFunc;
 }
 
+/** A 1x1 convolution at stride 1 without padding: a matrix product over pixels. */
+function pointwise(info: Conv2DInfo): boolean {
+  const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+  return filterHeight === 1 && filterWidth === 1 && strideHeight === 1 && strideWidth === 1 && padInfo.top === 0 && padInfo.left === 0 && padInfo.bottom === 0 && padInfo.right === 0;
+}
+
 /** Stride 1, dilation 1, depth multiplier 1: the depthwise gradients are depthwise convolutions themselves. */
 function unitStrides(info: Conv2DInfo): boolean {
   return info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1 && info.outChannels === info.inChannels;
@@ -296,6 +302,22 @@ function conv2dBackpropFilter(helpers: Helpers, backend: WasmBackend, info: Conv
   const left = info.padInfo.left;
   const depth = filterHeight * filterWidth * inChannels;
   const positions = batchSize * outHeight * outWidth;
+  if (pointwise(info)) {
+    // 1x1, stride 1, no padding: the patch matrix is x itself, transposed by the back end.
+    const xView = view(helpers, backend, x, [1, positions, inChannels]);
+    const dyFlat = view(helpers, backend, dy, [1, positions, outChannels]);
+    let transposed: tfType.TensorInfo | undefined;
+    try {
+      transposed = helpers.transpose({ inputs: { x: xView }, backend: backend as never, attrs: { perm: [0, 2, 1] } }) as tfType.TensorInfo;
+      const result = product(helpers, backend, transposed, dyFlat);
+      result.shape = info.filterShape;
+      return result;
+    } finally {
+      backend.disposeData(xView.dataId);
+      backend.disposeData(dyFlat.dataId);
+      if (transposed) backend.disposeData(transposed.dataId);
+    }
+  }
   const patches = backend.makeOutput([1, depth, positions], 'float32');
   const dyView = view(helpers, backend, dy, [1, positions, outChannels]);
   try {
@@ -348,6 +370,13 @@ function conv2dBackpropInput(helpers: Helpers, backend: WasmBackend, info: Conv2
     const target = backend.typedArrayFromHeap(transposed);
     for (let k = 0; k < depth; k++) for (let co = 0; co < outChannels; co++) target[co * depth + k] = weights[k * outChannels + co];
     columns = product(helpers, backend, dyView, transposed);
+    if (pointwise(info)) {
+      // 1x1, stride 1, no padding: every patch row is one input pixel, the product is dx.
+      const dx = columns;
+      columns = undefined;
+      dx.shape = info.inShape;
+      return dx;
+    }
     const dx = backend.makeOutput(info.inShape, 'float32');
     const out = backend.typedArrayFromHeap(dx);
     const cols = backend.typedArrayFromHeap(columns);
