@@ -61,8 +61,11 @@ const save = () => {
 const floatKws = async () => (await runPipeline(await loadModelFile(join(sharedDir, 'models/mlperf_tiny/kws_ref_model_float32.tflite')), 'hybrid-to-float')).graph;
 const lstmModel = () => loadModelFile(join(sharedDir, 'models/rnn/trained_lstm.tflite'));
 
-/** Milliseconds per step at batch 64 (`warmUp` untimed steps, then `steps` timed). */
-async function stepTime(graph: Graph, backend: TrainingBackend, steps: number, warmUp = 2): Promise<number> {
+/**
+ * Milliseconds per step at batch 64 (`warmUp` untimed steps, then `steps` timed): wall clock and
+ * the process's CPU time (one thread on wasm and cpu; what to compare on a loaded machine).
+ */
+async function stepTime(graph: Graph, backend: TrainingBackend, steps: number, warmUp = 2): Promise<{ wall: number; cpu: number }> {
   const { tf } = await loadTrainingEngine(backend);
   const lowered = lowerGraph(tf, graph);
   const shape = graph.tensors[graph.inputs[0]].shape;
@@ -84,22 +87,25 @@ async function stepTime(graph: Graph, backend: TrainingBackend, steps: number, w
   };
   for (let i = 0; i < warmUp; i++) await step();
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   for (let i = 0; i < steps; i++) await step();
   const ms = (performance.now() - started) / steps;
+  const cpu = process.cpuUsage(cpuStarted);
   optimizer.dispose();
   lowered.dispose();
-  return ms;
+  return { wall: ms, cpu: (cpu.user + cpu.system) / 1000 / steps };
 }
 
 async function stepsPart(): Promise<void> {
   const models = { kws: await floatKws(), lstm: await lstmModel() };
   const tfjs: Record<string, Record<string, number | string>> = {};
+  const tfjsCpu: Record<string, Record<string, number>> = {};
   // PyTorch first, right after nothing else: then the tfjs back ends, fastest first (the cpu one takes minutes).
   const torch = [1, 2].map((threads) => {
     const output = execFileSync('/usr/bin/python3', [join(here, 'torch_step.py'), String(threads), '10'], { encoding: 'utf8' });
-    const parsed = JSON.parse(output) as { torch: string; threads: number; kws: number; lstm: number };
-    console.log(`torch (${parsed.threads} thread(s)): kws ${parsed.kws.toFixed(0)} ms, lstm ${parsed.lstm.toFixed(0)} ms`);
-    return { ...parsed, kws: Math.round(parsed.kws), lstm: Math.round(parsed.lstm) };
+    const parsed = JSON.parse(output) as { torch: string; threads: number; kws: number; lstm: number; cpu: { kws: number; lstm: number } };
+    console.log(`torch (${parsed.threads} thread(s)): kws ${parsed.kws.toFixed(0)} ms (${parsed.cpu.kws.toFixed(0)} CPU), lstm ${parsed.lstm.toFixed(0)} ms (${parsed.cpu.lstm.toFixed(0)} CPU)`);
+    return { ...parsed, kws: Math.round(parsed.kws), lstm: Math.round(parsed.lstm), cpu: { kws: Math.round(parsed.cpu.kws), lstm: Math.round(parsed.cpu.lstm) } };
   });
   // TRAIN_BACKENDS=wasm: only those back ends (the cpu one takes minutes per KWS step), stored under their own key.
   const only = process.env.TRAIN_BACKENDS?.split(',');
@@ -112,11 +118,14 @@ async function stepsPart(): Promise<void> {
       continue;
     }
     tfjs[backend] = {};
+    tfjsCpu[backend] = {};
     for (const [name, graph] of Object.entries(models)) {
       // The cpu back end takes tens of seconds per KWS step: one timed step after one warm-up there.
       const slow = backend === 'cpu' && name === 'kws';
-      tfjs[backend][name] = Math.round(await stepTime(graph, backend, slow ? 1 : 10, slow ? 1 : 2));
-      console.log(`tfjs ${backend} ${name}: ${tfjs[backend][name]} ms/step`);
+      const time = await stepTime(graph, backend, slow ? 1 : 10, slow ? 1 : 2);
+      tfjs[backend][name] = Math.round(time.wall);
+      tfjsCpu[backend][name] = Math.round(time.cpu);
+      console.log(`tfjs ${backend} ${name}: ${tfjs[backend][name]} ms/step (${tfjsCpu[backend][name]} ms CPU)`);
     }
   }
   const ratios = Object.fromEntries(
@@ -124,7 +133,24 @@ async function stepsPart(): Promise<void> {
       .filter(([, figures]) => typeof figures.kws === 'number')
       .map(([backend, figures]) => [backend, { kws: +((figures.kws as number) / torch[0].kws).toFixed(2), lstm: +((figures.lstm as number) / torch[0].lstm).toFixed(2) }]),
   );
-  results[only ? `steps-${only.join('-')}` : 'steps'] = { batch: 64, unit: 'ms per step', tfjs, torch, ratioToTorchOneThread: ratios, cores: (await import('node:os')).cpus().length, date: new Date().toISOString() };
+  const cpuRatios = Object.fromEntries(
+    Object.entries(tfjsCpu)
+      .filter(([, figures]) => typeof figures.kws === 'number')
+      .map(([backend, figures]) => [backend, { kws: +(figures.kws / torch[0].cpu.kws).toFixed(2), lstm: +(figures.lstm / torch[0].cpu.lstm).toFixed(2) }]),
+  );
+  const os = await import('node:os');
+  results[only ? `steps-${only.join('-')}` : 'steps'] = {
+    batch: 64,
+    unit: 'ms per step',
+    tfjs,
+    tfjsCpu,
+    torch,
+    ratioToTorchOneThread: ratios,
+    cpuRatioToTorchOneThread: cpuRatios,
+    cores: os.cpus().length,
+    loadAverage: os.loadavg().map((value) => +value.toFixed(1)),
+    date: new Date().toISOString(),
+  };
   save();
 }
 

@@ -2,7 +2,9 @@
 
     /usr/bin/python3 bench/train/torch_step.py <threads> <steps>
 
-Prints one JSON line: {"torch": version, "threads": n, "kws": ms per step, "lstm": ms per step}.
+Prints one JSON line: {"torch": version, "threads": n, "kws": ms per step, "lstm": ms per step,
+"cpu": {"kws": CPU ms per step, "lstm": …}} (CPU time of the process: on a loaded machine the
+figure to compare with tfjs' CPU time, which is one thread too).
 The architectures are those of the shared models (NHWC there, NCHW here): the MLPerf Tiny KWS
 DS-CNN (conv 10x4 stride 2 with TF "same" padding, four depthwise 3x3 + pointwise 64 blocks,
 average pool, FC 12) and the MNIST LSTM (28 steps of 28 features, 20 units, every step's output
@@ -34,7 +36,7 @@ class Lstm(nn.Module):
         return self.fc(self.lstm(x)[0].reshape(x.shape[0], -1))
 
 
-def step_ms(model: nn.Module, x: torch.Tensor, y: torch.Tensor, steps: int) -> float:
+def step_ms(model: nn.Module, x: torch.Tensor, y: torch.Tensor, steps: int) -> tuple[float, float]:
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
 
@@ -46,9 +48,10 @@ def step_ms(model: nn.Module, x: torch.Tensor, y: torch.Tensor, steps: int) -> f
     for _ in range(2):
         step()
     started = time.perf_counter()
+    cpu_started = time.process_time()
     for _ in range(steps):
         step()
-    return (time.perf_counter() - started) * 1000 / steps
+    return (time.perf_counter() - started) * 1000 / steps, (time.process_time() - cpu_started) * 1000 / steps
 
 
 def main() -> None:
@@ -57,8 +60,9 @@ def main() -> None:
     torch.manual_seed(1)
     batch = 64
     result = {"torch": torch.__version__, "threads": torch.get_num_threads()}
-    result["kws"] = step_ms(kws(), torch.randn(batch, 1, 49, 10), torch.randint(0, 12, (batch,)), steps)
-    result["lstm"] = step_ms(Lstm(), torch.rand(batch, 28, 28), torch.randint(0, 10, (batch,)), steps)
+    result["kws"], kws_cpu = step_ms(kws(), torch.randn(batch, 1, 49, 10), torch.randint(0, 12, (batch,)), steps)
+    result["lstm"], lstm_cpu = step_ms(Lstm(), torch.rand(batch, 28, 28), torch.randint(0, 10, (batch,)), steps)
+    result["cpu"] = {"kws": kws_cpu, "lstm": lstm_cpu}
     print(json.dumps(result))
 
 
