@@ -1128,7 +1128,7 @@ td_status td_lstm_s16(const td_context *ctx,
                       int16_t *hidden_state,
                       int16_t *cell_state,
                       int16_t *output);
-/** Bytes of scratch td_lstm_s16 needs: 4 * B * S * sizeof(int16_t). */
+/** Bytes of scratch td_lstm_s16 needs: 4 * B * S int16 values and 2 * S int32 values. */
 int32_t td_lstm_s16_get_buffer_size(const td_lstm_dims *dims);
 
 /**
@@ -1252,7 +1252,7 @@ td_status td_gru_s16(const td_context *ctx,
                      const int16_t *input,
                      int16_t *hidden_state,
                      int16_t *output);
-/** Bytes of scratch td_gru_s16 needs: 5 * B * S * sizeof(int16_t). */
+/** Bytes of scratch td_gru_s16 needs: (5 * B * S, rounded up to even) int16 values and 2 * S int32 values. */
 int32_t td_gru_s16_get_buffer_size(const td_gru_dims *dims);
 
 typedef struct {

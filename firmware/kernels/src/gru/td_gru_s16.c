@@ -12,41 +12,49 @@
  *   otherwise:           n = tanh16(sat16(FC(x, W_n) + FC(rdpot(r * h, 15), R_n)))
  *   h = sat16(n + rdpot(z * (h - n), 15))
  *
- * Scratch: five int16 buffers of B * S values (r, z, new gate, recurrent FC, r * h).
+ * Scratch: five int16 buffers of B * S values (r, z, new gate, recurrent FC, r * h), then the FC's
+ * S multipliers and S shifts (int32).
  */
 #include "../lstm/td_lstm_s8_reference.h"
 #include "../internal/td_s16.h"
 
 TD_INLINE int32_t td_gru_s16_sat16(int32_t x) { return td_clamp_i32(x, -32768, 32767); }
 
-/** The input FC: int16 x int8 in 64 bits plus the int64 bias, requantized the 64-bit way. */
-static void td_gru_s16_input_fc(const int16_t *values,
-                                const int8_t *weights,
-                                const int64_t *bias,
-                                const td_requant *requant,
-                                int32_t rows,
-                                int32_t depth,
-                                int32_t units,
-                                int16_t *result)
+/*
+ * The FCs without an int32 bias are td_fully_connected_s16 calls (a DSP build links its Cortex-M
+ * variant): the input FC `wide` (64-bit sum and requantization, TFLite's int64-bias FC), the
+ * recurrent ones not (the sum as int32, which it is exactly here: |R * h| <= 127 * 2^15 * S < 2^31
+ * for S <= 511, and the 32-bit requantization). Their per-channel multipliers are the FC's one
+ * multiplier repeated, written into the scratch before each call.
+ */
+typedef struct {
+    td_per_channel_quant quant;
+    int32_t *multiplier;
+    int32_t *shift;
+} td_gru_s16_fc;
+
+static void td_gru_s16_fc_call(td_gru_s16_fc *fc,
+                               int32_t wide,
+                               const int16_t *values,
+                               const int8_t *weights,
+                               const int64_t *bias,
+                               const td_requant *requant,
+                               int32_t rows,
+                               int32_t depth,
+                               int32_t units,
+                               int16_t *result)
 {
-    int32_t row, unit, d;
-    for (row = 0; row < rows; ++row) {
-        const int16_t *vector = values + row * depth;
-        for (unit = 0; unit < units; ++unit) {
-            const int8_t *weight_row = weights + unit * depth;
-            int64_t acc = 0;
-            for (d = 0; d < depth; ++d) {
-                acc += (int32_t)weight_row[d] * (int32_t)vector[d];
-            }
-            if (bias != NULL) {
-                acc += bias[unit];
-            }
-            *result++ = (int16_t)td_gru_s16_sat16(td_multiply_by_quantized_multiplier_s64(acc, requant->multiplier, requant->shift));
-        }
+    static const td_fc_params_s16 fc_wide = {1, {-32768, 32767}};
+    static const td_fc_params_s16 fc_narrow = {0, {-32768, 32767}};
+    int32_t unit;
+    for (unit = 0; unit < units; ++unit) {
+        fc->multiplier[unit] = requant->multiplier;
+        fc->shift[unit] = requant->shift;
     }
+    (void)td_fully_connected_s16(NULL, wide ? &fc_wide : &fc_narrow, &fc->quant, rows, depth, units, values, weights, bias, result);
 }
 
-/** The recurrent FC of the int8 GRU: int8 weights x Q0.15 values, int32 sum, 32-bit requantization. */
+/** The recurrent FC with the int32 recurrent n bias, as the int8 GRU computes it: int32 sum, 32-bit requantization. */
 static void td_gru_s16_recurrent_fc(const int16_t *values,
                                     const int8_t *weights,
                                     const int32_t *bias,
@@ -74,7 +82,8 @@ static void td_gru_s16_recurrent_fc(const int16_t *values,
 
 int32_t td_gru_s16_get_buffer_size(const td_gru_dims *dims)
 {
-    return 5 * dims->batch_size * dims->state_size * (int32_t)sizeof(int16_t);
+    const int32_t buffer = dims->batch_size * dims->state_size;
+    return (5 * buffer + (buffer & 1)) * (int32_t)sizeof(int16_t) + 2 * dims->state_size * (int32_t)sizeof(int32_t);
 }
 
 TD_INLINE int16_t td_gru_s16_output(int32_t h, const td_requant *output_mul)
@@ -97,6 +106,7 @@ td_status td_gru_s16(const td_context *ctx,
     const int32_t buffer = dims->batch_size * state_size;
     const td_gru_gate_s16 *gates[2];
     int16_t *reset, *update, *fresh, *recurrent, *reset_hidden;
+    td_gru_s16_fc fc;
     int32_t sequence, k, i, g;
 
     if (ctx == NULL || ctx->buf == NULL || ctx->size < td_gru_s16_get_buffer_size(dims)) {
@@ -107,6 +117,11 @@ td_status td_gru_s16(const td_context *ctx,
     fresh = update + buffer;
     recurrent = fresh + buffer;
     reset_hidden = recurrent + buffer;
+    /* After the five int16 buffers, 4-byte aligned when B * S is even; one int16 of padding otherwise. */
+    fc.multiplier = (int32_t *)(void *)(reset_hidden + buffer + (buffer & 1));
+    fc.shift = fc.multiplier + state_size;
+    fc.quant.multiplier = fc.multiplier;
+    fc.quant.shift = fc.shift;
     gates[0] = &params->reset_gate;
     gates[1] = &params->update_gate;
 
@@ -118,14 +133,15 @@ td_status td_gru_s16(const td_context *ctx,
             const int16_t *x = input + position * rows * input_size;
             for (g = 0; g < 2; ++g) {
                 int16_t *gate = g == 0 ? reset : update;
-                td_gru_s16_input_fc(x, gates[g]->input_weights, gates[g]->bias, &gates[g]->input_fc, rows, input_size, state_size, gate);
-                td_gru_s16_recurrent_fc(hidden, gates[g]->recurrent_weights, NULL, &gates[g]->recurrent_fc, rows, state_size, recurrent);
+                td_gru_s16_fc_call(&fc, 1, x, gates[g]->input_weights, gates[g]->bias, &gates[g]->input_fc, rows, input_size, state_size, gate);
+                td_gru_s16_fc_call(&fc, 0, hidden, gates[g]->recurrent_weights, NULL, &gates[g]->recurrent_fc, rows, state_size, state_size,
+                                   recurrent);
                 for (i = 0; i < count; ++i) {
                     gate[i] = td_lstm_gate_sigmoid(td_gru_s16_sat16((int32_t)gate[i] + (int32_t)recurrent[i]));
                 }
             }
-            td_gru_s16_input_fc(x, params->new_gate.input_weights, params->new_gate.bias, &params->new_gate.input_fc, rows, input_size,
-                                state_size, fresh);
+            td_gru_s16_fc_call(&fc, 1, x, params->new_gate.input_weights, params->new_gate.bias, &params->new_gate.input_fc, rows, input_size,
+                               state_size, fresh);
             if (dims->linear_before_reset) {
                 td_gru_s16_recurrent_fc(hidden, params->new_gate.recurrent_weights, params->recurrent_new_bias,
                                         &params->new_gate.recurrent_fc, rows, state_size, recurrent);
@@ -137,8 +153,8 @@ td_status td_gru_s16(const td_context *ctx,
                 for (i = 0; i < count; ++i) {
                     reset_hidden[i] = (int16_t)td_rounding_divide_by_pot((int32_t)reset[i] * hidden[i], 15);
                 }
-                td_gru_s16_recurrent_fc(reset_hidden, params->new_gate.recurrent_weights, NULL, &params->new_gate.recurrent_fc, rows,
-                                        state_size, recurrent);
+                td_gru_s16_fc_call(&fc, 0, reset_hidden, params->new_gate.recurrent_weights, NULL, &params->new_gate.recurrent_fc, rows,
+                                   state_size, state_size, recurrent);
                 for (i = 0; i < count; ++i) {
                     fresh[i] = td_lstm_gate_tanh(td_gru_s16_sat16((int32_t)fresh[i] + (int32_t)recurrent[i]));
                 }

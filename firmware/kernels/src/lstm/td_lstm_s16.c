@@ -9,26 +9,28 @@
  * where mul is TFLite's MulElementwise (32-bit requantization, double rounding). The int16 sigmoid
  * and tanh are TFLite's table interpolations (td_lstm_s8_reference.h), as in the int8 kernel.
  *
- * Scratch: four int16 buffers of B * S values (forget, input/output gate, cell gate, FC scratch).
+ * Scratch: four int16 buffers of B * S values (forget, input/output gate, cell gate, FC scratch)
+ * and the FC's S multipliers and shifts (int32).
  */
 #include "td_lstm_s8_reference.h"
 #include "../internal/td_s16.h"
 
 TD_INLINE int32_t td_lstm_s16_saturate(int32_t x) { return td_clamp_i32(x, -32768, 32767); }
 
-/* sum_d weights[d] * values[d], exact in 64 bits for any depth. */
-static int64_t td_lstm_s16_dot(const int16_t *values, const int8_t *weights, int32_t depth)
-{
-    int64_t acc = 0;
-    int32_t d;
-    for (d = 0; d < depth; ++d) {
-        acc += (int32_t)weights[d] * (int32_t)values[d];
-    }
-    return acc;
-}
+/*
+ * Each FC is TFLite's reference_integer_ops::FullyConnected for int16 input with an int64 bias,
+ * which td_fully_connected_s16 computes (wide: 64-bit sum and requantization, clamped to int16;
+ * a DSP build links its Cortex-M variant). Its per-channel multipliers are the FC's one
+ * multiplier repeated, written into the scratch before each call.
+ */
+typedef struct {
+    td_per_channel_quant quant;
+    int32_t *multiplier;
+    int32_t *shift;
+} td_lstm_s16_fc;
 
-/** FC int16 x int8 -> int16 (TFLite's reference_integer_ops::FullyConnected with an int64 bias). */
-static void td_lstm_fc_s16(const int16_t *values,
+static void td_lstm_fc_s16(td_lstm_s16_fc *fc,
+                           const int16_t *values,
                            const int8_t *weights,
                            const int64_t *bias,
                            const td_requant *requant,
@@ -37,21 +39,18 @@ static void td_lstm_fc_s16(const int16_t *values,
                            int32_t units,
                            int16_t *result)
 {
-    int32_t row, unit;
-    for (row = 0; row < rows; ++row) {
-        const int16_t *vector = values + row * depth;
-        for (unit = 0; unit < units; ++unit) {
-            int64_t acc = td_lstm_s16_dot(vector, weights + unit * depth, depth);
-            if (bias != NULL) {
-                acc += bias[unit];
-            }
-            *result++ = (int16_t)td_lstm_s16_saturate(td_multiply_by_quantized_multiplier_s64(acc, requant->multiplier, requant->shift));
-        }
+    static const td_fc_params_s16 fc_params = {1, {-32768, 32767}};
+    int32_t unit;
+    for (unit = 0; unit < units; ++unit) {
+        fc->multiplier[unit] = requant->multiplier;
+        fc->shift[unit] = requant->shift;
     }
+    (void)td_fully_connected_s16(NULL, &fc_params, &fc->quant, rows, depth, units, values, weights, bias, result);
 }
 
 /** One gate: both FCs, their saturating sum, the activation, into `gate` (rows * S values). */
-static void td_lstm_s16_gate(const td_lstm_gate_s16 *params,
+static void td_lstm_s16_gate(td_lstm_s16_fc *fc,
+                             const td_lstm_gate_s16 *params,
                              const int16_t *x,
                              const int16_t *hidden,
                              int32_t rows,
@@ -62,8 +61,8 @@ static void td_lstm_s16_gate(const td_lstm_gate_s16 *params,
 {
     const int32_t count = rows * dims->state_size;
     int32_t i;
-    td_lstm_fc_s16(x, params->input_weights, params->bias, &params->input_fc, rows, dims->input_size, dims->state_size, gate);
-    td_lstm_fc_s16(hidden, params->recurrent_weights, NULL, &params->recurrent_fc, rows, dims->state_size, dims->state_size,
+    td_lstm_fc_s16(fc, x, params->input_weights, params->bias, &params->input_fc, rows, dims->input_size, dims->state_size, gate);
+    td_lstm_fc_s16(fc, hidden, params->recurrent_weights, NULL, &params->recurrent_fc, rows, dims->state_size, dims->state_size,
                    scratch);
     for (i = 0; i < count; ++i) {
         const int32_t pre_activation = td_lstm_s16_saturate((int32_t)gate[i] + (int32_t)scratch[i]);
@@ -79,7 +78,7 @@ TD_INLINE int32_t td_lstm_s16_mul(int32_t a, int32_t b, const td_requant *requan
 
 int32_t td_lstm_s16_get_buffer_size(const td_lstm_dims *dims)
 {
-    return 4 * dims->batch_size * dims->state_size * (int32_t)sizeof(int16_t);
+    return 4 * dims->batch_size * dims->state_size * (int32_t)sizeof(int16_t) + 2 * dims->state_size * (int32_t)sizeof(int32_t);
 }
 
 td_status td_lstm_s16(const td_context *ctx,
@@ -98,6 +97,7 @@ td_status td_lstm_s16(const td_context *ctx,
     const td_int16_scaling cell_tanh = td_lstm_cell_tanh_scaling(params->cell_state_scale_power);
     const int32_t clip = params->quantized_cell_clip;
     int16_t *forget_gate, *input_gate, *cell_gate, *scratch;
+    td_lstm_s16_fc fc;
     int32_t sequence, t, i;
 
     if (ctx == NULL || ctx->buf == NULL || ctx->size < td_lstm_s16_get_buffer_size(dims)) {
@@ -107,6 +107,11 @@ td_status td_lstm_s16(const td_context *ctx,
     input_gate = forget_gate + dims->batch_size * state_size;
     cell_gate = input_gate + dims->batch_size * state_size;
     scratch = cell_gate + dims->batch_size * state_size;
+    /* The multipliers after the four int16 buffers: 4 * B * S int16 values keep them 4-byte aligned. */
+    fc.multiplier = (int32_t *)(void *)(scratch + dims->batch_size * state_size);
+    fc.shift = fc.multiplier + state_size;
+    fc.quant.multiplier = fc.multiplier;
+    fc.quant.shift = fc.shift;
 
     for (sequence = 0; sequence < sequences; ++sequence) {
         int16_t *hidden = hidden_state + sequence * state_size;
@@ -117,9 +122,9 @@ td_status td_lstm_s16(const td_context *ctx,
             int16_t *y = output + position * rows * state_size;
             int16_t *output_gate = input_gate; /* reused after the cell update, as TFLite Micro does */
 
-            td_lstm_s16_gate(&params->forget_gate, x, hidden, rows, dims, TD_LSTM_SIGMOID, forget_gate, scratch);
-            td_lstm_s16_gate(&params->input_gate, x, hidden, rows, dims, TD_LSTM_SIGMOID, input_gate, scratch);
-            td_lstm_s16_gate(&params->cell_gate, x, hidden, rows, dims, params->cell_gate_activation, cell_gate, scratch);
+            td_lstm_s16_gate(&fc, &params->forget_gate, x, hidden, rows, dims, TD_LSTM_SIGMOID, forget_gate, scratch);
+            td_lstm_s16_gate(&fc, &params->input_gate, x, hidden, rows, dims, TD_LSTM_SIGMOID, input_gate, scratch);
+            td_lstm_s16_gate(&fc, &params->cell_gate, x, hidden, rows, dims, params->cell_gate_activation, cell_gate, scratch);
             for (i = 0; i < count; ++i) {
                 int32_t updated = td_lstm_s16_saturate(td_lstm_s16_mul(forget_gate[i], cell[i], &params->forget_cell_mul) +
                                                        td_lstm_s16_mul(input_gate[i], cell_gate[i], &params->input_cell_mul));
@@ -128,7 +133,7 @@ td_status td_lstm_s16(const td_context *ctx,
                 }
                 cell[i] = (int16_t)updated;
             }
-            td_lstm_s16_gate(&params->output_gate, x, hidden, rows, dims, TD_LSTM_SIGMOID, output_gate, scratch);
+            td_lstm_s16_gate(&fc, &params->output_gate, x, hidden, rows, dims, TD_LSTM_SIGMOID, output_gate, scratch);
             for (i = 0; i < count; ++i) {
                 hidden[i] = (int16_t)td_lstm_s16_mul(td_tanh_int16(td_int16_rescale(cell[i], &cell_tanh)), output_gate[i],
                                                      &params->output_hidden_mul);

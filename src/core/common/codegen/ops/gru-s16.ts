@@ -3,9 +3,10 @@ import type { Int16GruArithmetic } from '../../ops/gru.js';
 import { expectConstant, input, output, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { requantC } from '../params.js';
 
-/** td_gru_s16_get_buffer_size: five int16 buffers of B · S values. */
+/** td_gru_s16_get_buffer_size: five int16 buffers of B · S values (padded to 4 bytes), then S int32 multipliers and S shifts. */
 export function gruS16BufferSize(batchSize: number, stateSize: number): number {
-  return 5 * batchSize * stateSize * 2;
+  const buffer = batchSize * stateSize;
+  return (5 * buffer + (buffer & 1)) * 2 + 2 * stateSize * 4;
 }
 
 /**
@@ -28,7 +29,7 @@ export function lowerGruS16(layout: GruLayout, arithmetic: Int16GruArithmetic, d
   const recurrentNBias = layout.hasRecurrentNBias ? input(context, gruInputIndex.recurrentNBias, 'recurrent new-gate bias') : undefined;
   if (recurrentNBias) expectConstant(context, recurrentNBias, 'recurrent new-gate bias');
   return {
-    kernels: ['td_gru_s16'],
+    kernels: ['td_gru_s16', 'td_fully_connected_s16'],
     scratchBytes: gruS16BufferSize(layout.batchSize, layout.stateSize),
     emit: (e: OpEmitter) => {
       const gateParams = gates.map(({ gate, tensors }) => {

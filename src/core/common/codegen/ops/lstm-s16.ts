@@ -1,15 +1,19 @@
 import { lstmGateInputs, lstmGateNames, lstmInputIndex } from '../../ops/lstm-layout.js';
 import type { Int16LstmArithmetic, LstmPlan } from '../../ops/lstm.js';
 import { cInt } from '../c-source.js';
-import { lstmS8BufferSize } from '../kernel-buffers.js';
 import { expectConstant, fail, input, output, tensorName, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { requantC } from '../params.js';
+
+/** td_lstm_s16_get_buffer_size: four int16 buffers of B · S values, then S int32 multipliers and S shifts. */
+export function lstmS16BufferSize(batchSize: number, stateSize: number): number {
+  return 4 * batchSize * stateSize * 2 + 2 * stateSize * 4;
+}
 
 /**
  * A 16x8 UNIDIRECTIONAL_SEQUENCE_LSTM (int16 activations, int8 weights, int64 biases) →
  * td_lstm_s16, from the plan of ops/lstm.ts. Weights and biases must be constants; the int16
- * weights must be symmetric (zero point 0). Scratch: four
- * int16 buffers of B · S values, as td_lstm_s8.
+ * weights must be symmetric (zero point 0). Each of its FCs is a td_fully_connected_s16 call (the
+ * DSP build's Cortex-M variant on such boards). Scratch: td_lstm_s16_get_buffer_size.
  */
 export function lowerLstmS16(layout: LstmPlan['layout'], arithmetic: Int16LstmArithmetic, context: LowerContext): OpLowering {
   const x = input(context, lstmInputIndex.input, 'input');
@@ -32,8 +36,8 @@ export function lowerLstmS16(layout: LstmPlan['layout'], arithmetic: Int16LstmAr
   const dims = `{${timeMajor ? 1 : 0}, ${batchSize}, ${timeSteps}, ${inputSize}, ${stateSize}}`;
   const { cellClip } = arithmetic;
   return {
-    kernels: ['td_lstm_s16'],
-    scratchBytes: lstmS8BufferSize(batchSize, stateSize),
+    kernels: ['td_lstm_s16', 'td_fully_connected_s16'],
+    scratchBytes: lstmS16BufferSize(batchSize, stateSize),
     emit: (e: OpEmitter) => {
       const gateParams = gates.map(({ gate, tensors }) => {
         const { inputMultiplier, recurrentMultiplier } = arithmetic.gates[gate];
