@@ -1089,4 +1089,12 @@ export const opModels: OpModelSpec[] = [
       m.op('LOG_SOFTMAX', {}, [x], [m.tensor('int8', [4, 3, 10], [16 / 256, 127])]);
     },
   },
+  {
+    // TFLite's int16 softmax (exp and 1/(1 + x) tables), beta 0.7: the input multiplier is not a power of two.
+    name: 'softmax_int16',
+    build: (m) => {
+      const x = m.input('int16', [4, 3, 10], [0.0012, 0]);
+      m.op('SOFTMAX', { beta: 0.7 }, [x], [m.tensor('int16', [4, 3, 10], [1 / 32768, 0])]);
+    },
+  },
 ];
