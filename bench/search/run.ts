@@ -121,7 +121,7 @@ function save() {
 /** The next trial of `run`: suggested from its history, measured or taken from a trial file. */
 async function step(run: Run): Promise<void> {
   const index = run.trials.length;
-  const optimizer = createOptimizer(run.optimizer, space, { seed: run.seed });
+  const optimizer = createOptimizer(run.optimizer, space, { seed: run.seed, reference: [1, reference.latency, reference.ramBytes, reference.flashBytes] });
   const history: Observation[] = run.trials.map(observationOf);
   const candidate = optimizer.suggest(history);
   const key = `${run.seed}:${candidateKey(space, candidate)}`;

@@ -6,20 +6,24 @@
  *
  * - `random`: uniform over the space.
  * - `sobol`: point number `history.length` of the Sobol sequence scrambled by the seed, decoded onto the space.
- * - `bo`: ParEGO (Knowles 2006). After an initial Sobol design, each step draws a weight vector λ
- *   uniformly from the simplex, normalises each objective to [0, 1] over the feasible trials and
- *   scalarises them by the augmented Chebyshev function max_i λ_i f_i + ρ Σ λ_i f_i (ρ = 0.05);
- *   infeasible trials (over a budget, rejected by the planner, failed) get a value worse than every
- *   feasible one, so the Gaussian process learns where not to go. The next candidate maximises
- *   expected improvement over a pool of random candidates and the one-step neighbours of the best
- *   trials, never one already tried (while untried ones remain).
+ * - `bo`: after an initial Sobol design, one Gaussian process per objective (latency, RAM and flash,
+ *   which span decades, in logs; integers and numeric choices such as the window on the Matérn
+ *   kernel, other choices on the Hamming kernel) and one on whether a trial failed, was rejected
+ *   or went over a budget. The next candidate maximises the expected hypervolume improvement over
+ *   the front so far (Monte Carlo over the objectives' predictions, the hypervolume in the box of
+ *   the reference point: the budgets when given) times the chance that it succeeds, over a pool of
+ *   random candidates and the one-step neighbours of the front, never one already tried or
+ *   running. ParEGO (one GP on a random Chebyshev scalarisation a step) learnt little from a
+ *   handful of trials: each step's target is another function of the same points, and the
+ *   hypervolume the search is judged by is none of them.
  */
 
 import { UsageError } from '../../common/errors.js';
 import { seededRandom, stepSeed } from '../../common/search/random.js';
 import { Sobol } from '../../common/search/sobol.js';
-import { type Candidate, type SearchSpace, candidateIndices, candidateKey, categoricalMask, decodePoint, encodeCandidate, parameterCardinality, spaceSize } from '../../common/search/space.js';
-import { GaussianProcess, expectedImprovement } from './gp.js';
+import { hypervolume, paretoFront } from '../../common/search/pareto.js';
+import { type Candidate, type SearchSpace, candidateIndices, candidateKey, decodePoint, parameterCardinality, spaceSize } from '../../common/search/space.js';
+import { GaussianProcess } from './gp.js';
 
 export type OptimizerKind = 'bo' | 'random' | 'sobol';
 export const optimizerKinds: readonly OptimizerKind[] = ['bo', 'random', 'sobol'];
@@ -45,8 +49,17 @@ export interface OptimizerOptions {
   initial?: number;
   /** BO: random candidates scored by expected improvement each step (default 1000). */
   pool?: number;
-  /** ParEGO's augmentation ρ (default 0.05). */
+  /** ParEGO's augmentation ρ (default 0.05; `chebyshev`). */
   rho?: number;
+  /**
+   * BO: the hypervolume's reference point, one value per objective (the budgets: error 1, the
+   * latency limit, the RAM and flash budgets); a missing or non-finite one is 1.1 × the worst feasible value.
+   */
+  reference?: readonly (number | undefined)[];
+  /** BO: Monte Carlo draws of the expected hypervolume improvement (default 16). */
+  samples?: number;
+  /** BO: starts of each GP's hyper-parameter fit (default 2). */
+  restarts?: number;
 }
 
 /** Point `index` of the Sobol sequence scrambled by `seed` (each seed its own even design), on the space. */
@@ -129,6 +142,49 @@ class SobolOptimizer implements SearchOptimizer {
   }
 }
 
+/**
+ * The GP's encoding of a candidate: integers and categoricals whose choices are all numbers
+ * (window 16…64, stride, head width: ordered) as their index scaled to [0, 1], under the Matérn
+ * kernel; other categoricals (precision) as their index, under the Hamming kernel. A Hamming kernel
+ * over window sizes would know nothing of 24 lying between 16 and 32.
+ */
+export function ordinalEncoding(space: SearchSpace): { encode(candidate: Candidate): number[]; categorical: boolean[] } {
+  const ordered = space.parameters.map((parameter) => parameter.type === 'integer' || parameter.choices.every((choice) => typeof choice === 'number'));
+  return {
+    categorical: ordered.map((value) => !value),
+    encode: (candidate) => {
+      const indices = candidateIndices(space, candidate);
+      return space.parameters.map((parameter, i) => {
+        const count = parameterCardinality(parameter);
+        return ordered[i] ? (count > 1 ? indices[i] / (count - 1) : 0) : indices[i];
+      });
+    },
+  };
+}
+
+/**
+ * Hypervolume gained by adding `point` to `front` inside the box [0, reference]: the point's box
+ * less what the front already covers of it (the front clipped to the point's box).
+ */
+export function hypervolumeImprovement(point: readonly number[], front: readonly (readonly number[])[], reference: readonly number[]): number {
+  if (point.some((value, i) => value >= reference[i])) return 0;
+  const clipped: number[][] = [];
+  for (const other of front) {
+    if (other.every((value, i) => value <= point[i])) return 0;
+    clipped.push(other.map((value, i) => Math.max(value, point[i])));
+  }
+  const own = point.reduce((product, value, i) => product * (reference[i] - value), 1);
+  return own - hypervolume(clipped, reference);
+}
+
+/** `count` draws of `dimensions` independent standard normals. */
+function normalDraws(random: () => number, count: number, dimensions: number): number[][] {
+  // Box–Muller on seeded uniforms (the same draws for every candidate of a step: their comparison is not noise).
+  return Array.from({ length: count }, () =>
+    Array.from({ length: dimensions }, () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())),
+  );
+}
+
 class BayesianOptimizer implements SearchOptimizer {
   readonly kind = 'bo';
   private readonly initial: number;
@@ -142,72 +198,102 @@ class BayesianOptimizer implements SearchOptimizer {
 
   suggest(history: readonly Observation[]): Candidate {
     const { space } = this;
-    const feasible = history.filter((observation) => observation.feasible && observation.objectives);
-    if (history.length < this.initial || feasible.length < 2 || history.filter((o) => !o.pending).length < 2) {
+    const measured = history.filter((observation) => !observation.pending && observation.objectives);
+    const feasible = measured.filter((observation) => observation.feasible);
+    if (history.length < this.initial || feasible.length < 2 || measured.length < 3) {
       return untried(space, history, (attempt) => sobolPoint(space, history.length + attempt * 7919, this.seed));
     }
     const random = seededRandom(stepSeed(this.seed, history.length));
-    const count = feasible[0].objectives!.length;
-    const low = Array.from({ length: count }, (_, i) => Math.min(...feasible.map((o) => o.objectives![i])));
-    const high = Array.from({ length: count }, (_, i) => Math.max(...feasible.map((o) => o.objectives![i])));
-    const weights = simplexWeights(count, random);
-    const rho = this.options.rho ?? 0.05;
-    const scalar = (objectives: readonly number[]) =>
-      chebyshev(
-        objectives.map((value, i) => (high[i] > low[i] ? (value - low[i]) / (high[i] - low[i]) : 0)),
-        weights,
-        rho,
-      );
-    const feasibleValues = feasible.map((observation) => scalar(observation.objectives!));
-    const worst = Math.max(...feasibleValues);
-    const spread = worst - Math.min(...feasibleValues);
-    const penalty = worst + Math.max(0.2, 0.5 * spread);
-    const x: number[][] = [];
-    const y: number[] = [];
-    // Repeated candidates would make K singular with little noise: keep each candidate once (its best value).
-    const seen = new Map<string, number>();
-    const pendingKeys = new Set<string>();
-    for (const observation of history) {
-      if (observation.pending) {
-        pendingKeys.add(candidateKey(space, observation.candidate));
-        continue;
-      }
-      const value = observation.feasible && observation.objectives ? scalar(observation.objectives) : penalty;
+    const { encode, categorical } = ordinalEncoding(space);
+    const count = measured[0].objectives!.length;
+    const fitSeed = stepSeed(this.seed ^ 0x5bd1e995, history.length);
+    const restarts = this.options.restarts ?? 2;
+
+    // One GP per objective over the measured trials (a candidate measured twice: its first
+    // measurement); an objective that spans a decade or more (latency, RAM, flash) modelled in logs.
+    const seen = new Set<string>();
+    const unique = measured.filter((observation) => {
       const key = candidateKey(space, observation.candidate);
-      const previous = seen.get(key);
-      if (previous !== undefined) {
-        y[previous] = Math.min(y[previous], value);
-        continue;
-      }
-      seen.set(key, x.length);
-      x.push(encodeCandidate(space, observation.candidate));
-      y.push(value);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    const x = unique.map((observation) => encode(observation.candidate));
+    const models = Array.from({ length: count }, (_, i) => {
+      const values = unique.map((observation) => observation.objectives![i]);
+      const low = Math.min(...values);
+      const log = low > 0 && Math.max(...values) >= 4 * low;
+      const gp = GaussianProcess.fit(x, values.map((value) => (log ? Math.log(value) : value)), categorical, { seed: fitSeed + i, restarts });
+      return { gp, log };
+    });
+    // Where trials fail, are rejected by the planner or go over a budget: a GP on the 0/1 outcome,
+    // over every finished trial, its mean taken as the chance of failing.
+    const finished = new Map<string, { x: number[]; failed: number }>();
+    for (const observation of history) {
+      if (observation.pending) continue;
+      const key = candidateKey(space, observation.candidate);
+      if (!finished.has(key)) finished.set(key, { x: encode(observation.candidate), failed: observation.feasible && observation.objectives ? 0 : 1 });
     }
-    const categorical = categoricalMask(space);
-    const gp = GaussianProcess.fit(x, y, categorical, { seed: stepSeed(this.seed ^ 0x5bd1e995, history.length) });
-    const best = Math.min(...y);
+    const outcomes = [...finished.values()];
+    const failures = outcomes.some((outcome) => outcome.failed === 1)
+      ? GaussianProcess.fit(outcomes.map((outcome) => outcome.x), outcomes.map((outcome) => outcome.failed), categorical, { seed: fitSeed + count, restarts })
+      : undefined;
+
+    // The box the hypervolume is taken in: the given reference (the budgets), else 1.1 × the worst feasible value.
+    const reference = Array.from({ length: count }, (_, i) => {
+      const given = this.options.reference?.[i];
+      return given !== undefined && Number.isFinite(given) ? given : 1.1 * Math.max(...feasible.map((observation) => observation.objectives![i]));
+    });
+    const scaled = (objectives: readonly number[]) => objectives.map((value, i) => value / reference[i]);
+    const unit = reference.map(() => 1);
+    const front = paretoFront(feasible.map((observation) => scaled(observation.objectives!))).map((i) => scaled(feasible[i].objectives!));
 
     const pool = new Map<string, Candidate>();
+    const pendingKeys = new Set(history.filter((observation) => observation.pending).map((observation) => candidateKey(space, observation.candidate)));
+    const triedKeys = new Set(history.map((observation) => candidateKey(space, observation.candidate)));
     const addToPool = (candidate: Candidate) => {
       const key = candidateKey(space, candidate);
-      if (!seen.has(key) && !pendingKeys.has(key)) pool.set(key, candidate);
+      if (!triedKeys.has(key) && !pendingKeys.has(key)) pool.set(key, candidate);
     };
     for (let i = 0; i < (this.options.pool ?? 1000); i++) addToPool(randomPoint(space, random));
-    const ranked = feasible.map((observation, i) => ({ observation, value: feasibleValues[i] })).sort((a, b) => a.value - b.value);
-    for (const { observation } of ranked.slice(0, 5)) for (const neighbour of neighbours(space, observation.candidate)) addToPool(neighbour);
+    const frontCandidates = paretoFront(feasible.map((observation) => observation.objectives!)).map((i) => feasible[i].candidate);
+    for (const candidate of frontCandidates) for (const neighbour of neighbours(space, candidate)) addToPool(neighbour);
     if (pool.size === 0) return randomPoint(space, random);
     const candidates = [...pool.values()];
-    const predictions = gp.predict(candidates.map((candidate) => encodeCandidate(space, candidate)));
+    const encoded = candidates.map(encode);
+    const predictions = models.map(({ gp }) => gp.predict(encoded));
+    const failing = failures?.predict(encoded);
+    const draws = normalDraws(random, this.options.samples ?? 16, count);
+
+    // Expected hypervolume improvement (Monte Carlo over the objectives' predictions, the same
+    // draws for every candidate) times the chance that the candidate fits and does not fail.
     let chosen = 0;
-    let bestGain = -Infinity;
-    predictions.forEach((prediction, i) => {
-      const gain = expectedImprovement(prediction, best);
-      if (gain > bestGain) {
-        bestGain = gain;
-        chosen = i;
+    let bestScore = -Infinity;
+    let bestSpread = -Infinity;
+    let spreadChoice = 0;
+    candidates.forEach((_, j) => {
+      const success = failing ? Math.min(1, Math.max(0, 1 - failing[j].mean)) : 1;
+      let gain = 0;
+      for (const draw of draws) {
+        const point = models.map(({ log }, i) => {
+          const value = predictions[i][j].mean + Math.sqrt(predictions[i][j].variance) * draw[i];
+          return (log ? Math.exp(value) : value) / reference[i];
+        });
+        gain += hypervolumeImprovement(point, front, unit);
+      }
+      const score = (success * gain) / draws.length;
+      if (score > bestScore) {
+        bestScore = score;
+        chosen = j;
+      }
+      // Where nothing is expected to gain: the most uncertain candidate likely to succeed.
+      const spread = success * predictions.reduce((sum, objective) => sum + Math.sqrt(objective[j].variance), 0);
+      if (spread > bestSpread) {
+        bestSpread = spread;
+        spreadChoice = j;
       }
     });
-    return candidates[chosen];
+    return candidates[bestScore > 1e-12 ? chosen : spreadChoice];
   }
 }
 

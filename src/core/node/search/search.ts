@@ -125,7 +125,9 @@ export async function runSearch(
   const opened = store?.openSearch(key, searchConfig(settings), options.owner);
   const trials: TrialRecord[] = opened ? store!.trials(opened.id) : [];
   if (opened?.resumed) log(`resuming search ${opened.id}: ${trials.length} trial(s) stored`);
-  const optimizer = createOptimizer(settings.optimizer, settings.space, { seed: settings.seed });
+  // BO's hypervolume box: error 1 and the budgets (objectives in trialObjectives' order).
+  const limits = boardBudget(settings.board, settings.budget);
+  const optimizer = createOptimizer(settings.optimizer, settings.space, { seed: settings.seed, reference: [1, limits.latency, limits.ramBytes, limits.flashBytes] });
   const workers = Math.max(1, settings.workers ?? 1);
   const running = new Map<number, { candidate: TrialRecord['params']; promise: Promise<void> }>();
   const done = new Set(trials.map((trial) => trial.index));
