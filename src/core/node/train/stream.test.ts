@@ -11,7 +11,8 @@ import { loadTrainingData } from './data.js';
 import { loadTrainingEngine } from './engine.js';
 import { openFashionMnist } from './fashion-mnist.js';
 import { lowerGraph } from './lower.js';
-import { streamTrainingData } from './stream.js';
+import { readCsvWindows } from './csv-windows.js';
+import { streamCsvWindows, streamTrainingData } from './stream.js';
 import { accuracyOf, streamedAccuracyOf, train } from './trainer.js';
 
 const folders: string[] = [];
@@ -124,5 +125,45 @@ describe('datasets streamed from disk in batches', () => {
     } finally {
       await split.close();
     }
+  }, 120_000);
+});
+
+describe('CSV windows streamed from disk', () => {
+  it('windows, labels and splits as the reader in memory, holding a ring of rows and a write buffer', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'td-stream-csv-'));
+    folders.push(folder);
+    const random = seededRandom(11);
+    // Three recordings of 4,000 rows, 3 channels, the activity changing every 700 rows.
+    for (const file of [0, 1, 2]) {
+      const rows = Array.from({ length: 4000 }, (_, row) => `${(random() * 20 - 10).toFixed(3)},${file * 10000 + row},${(random() * 2).toFixed(2)},${['sit', 'walk', 'run'][Math.floor(row / 700) % 3]}`);
+      writeFileSync(join(folder, `rec${file}.csv`), `ax,ay,az,activity\n${rows.join('\n')}\n`);
+    }
+    const options = { window: 50, stride: 10, labelColumn: 'activity', holdout: 0.2, validation: 0.1 };
+    const inMemory = await readCsvWindows(folder, options);
+    const streamed = await streamCsvWindows(folder, { ...options, bufferSamples: 16 });
+    try {
+      expect(streamed.split).toEqual(inMemory.split);
+      expect(streamed.classes).toBe(inMemory.classes);
+      expect(streamed.train.labels).toEqual(inMemory.train.labels);
+      expect(streamed.validation!.labels).toEqual(inMemory.validation!.labels);
+      expect(streamed.heldOut.labels).toEqual(inMemory.heldOut.labels);
+      const size = 150;
+      const indices = [0, 1, 500, inMemory.train.count - 1];
+      const values = await streamed.train.read(indices);
+      indices.forEach((index, i) => expect(values.subarray(i * size, (i + 1) * size)).toEqual(inMemory.train.inputs.subarray(index * size, (index + 1) * size)));
+      streamed.train.release(values);
+      const heldOut = await streamed.heldOut.read([streamed.heldOut.count - 1]);
+      expect(heldOut).toEqual(inMemory.heldOut.inputs.subarray((inMemory.heldOut.count - 1) * size));
+      streamed.heldOut.release(heldOut);
+      // The windows' values are 8x the cap: three write buffers of 16 windows, the ring and one window.
+      const cap = (3 * 16 + 2) * size * 4;
+      expect((inMemory.train.count + inMemory.heldOut.count) * size * 4).toBeGreaterThan(8 * cap);
+      expect(streamed.resident.peak).toBeLessThanOrEqual(cap);
+      expect(streamed.resident.current).toBe(0);
+    } finally {
+      await streamed.close();
+    }
+    writeFileSync(join(folder, 'rec3.csv'), 'ax,ay,az,activity\n1,oops,2,sit\n');
+    await expect(streamCsvWindows(folder, { window: 1, stride: 1, labelColumn: 'activity' })).rejects.toThrow('rec3.csv line 2: column ay is not a number');
   }, 120_000);
 });

@@ -14,15 +14,19 @@
  * loader to a cap below the dataset's size.
  */
 
-import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { DatasetError } from '../../common/errors.js';
 import type { Graph } from '../../common/ir/types.js';
 import { elementCount } from '../../common/ir/tensor.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { sampleConverter } from '../datasets/sample-input.js';
+import type { CsvWindowOptions } from './csv-windows.js';
 import { DEFAULT_HOLDOUT, DEFAULT_VALIDATION } from './data.js';
+import { splitWindows, type WindowRef } from './window-split.js';
 
 /** Samples on disk read by index: what the trainer and evaluation take in place of a set in memory. */
 export interface StreamedSet {
@@ -237,6 +241,128 @@ export async function streamTrainingData(dataset: Dataset, graph: Graph, options
         dataset: dataset.name,
         ...(options.heldOutSet ? { heldOutDataset: options.heldOutSet.name } : {}),
       },
+      resident,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** The lines of a text file one at a time, with their 1-based numbers, skipping blank ones. */
+async function* lines(path: string): AsyncGenerator<{ line: string; number: number }> {
+  const reader = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let number = 0;
+  try {
+    for await (const line of reader) {
+      number++;
+      if (line.trim() !== '') yield { line, number };
+    }
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * Windows of CSV time series labelled by a column (`csv-windows.ts`'s format and split) without
+ * holding a file in memory: a first pass reads each file line by line for its header and the label
+ * of every window's last row; the split is made over those windows; a second pass reads the lines
+ * again through a ring of `window` rows and appends each kept window to its part's cache as its
+ * last row arrives. In memory: the ring, the caches' write buffers, one label per window.
+ */
+export async function streamCsvWindows(directory: string, options: CsvWindowOptions & Pick<StreamOptions, 'bufferSamples' | 'directory' | 'signal'>): Promise<StreamedData> {
+  const { window, stride } = options;
+  if (!(Number.isInteger(window) && window >= 1 && Number.isInteger(stride) && stride >= 1)) {
+    throw new DatasetError(`window ${window} and stride ${stride} must be whole numbers >= 1`);
+  }
+  const scale = options.scale ?? 1;
+  const names = (await readdir(directory)).filter((name) => name.toLowerCase().endsWith('.csv')).sort();
+  if (names.length === 0) throw new DatasetError(`${directory} holds no .csv file`, { path: directory });
+  const files: { path: string; labelIndex: number; header: string[]; windows: string[] }[] = [];
+  let channels = -1;
+  for (const name of names) {
+    const path = join(directory, name);
+    let header: string[] | undefined;
+    let labelIndex = -1;
+    let row = 0;
+    const windowLabels: string[] = [];
+    for await (const { line, number } of lines(path)) {
+      options.signal?.throwIfAborted();
+      const fields = line.split(',').map((field) => field.trim());
+      if (!header) {
+        header = fields;
+        labelIndex = typeof options.labelColumn === 'number' ? options.labelColumn : header.indexOf(options.labelColumn);
+        if (labelIndex < 0 || labelIndex >= header.length) throw new DatasetError(`${path}: no label column ${JSON.stringify(options.labelColumn)} (columns: ${header.join(', ')})`, { path });
+        if (channels >= 0 && header.length - 1 !== channels) throw new DatasetError(`${path}: ${header.length - 1} channels, the files before it ${channels}`, { path });
+        channels = header.length - 1;
+        continue;
+      }
+      if (fields.length !== header.length) throw new DatasetError(`${path} line ${number}: ${fields.length} fields, the header has ${header.length}`, { path, line: number });
+      const start = row - window + 1;
+      if (start >= 0 && start % stride === 0) windowLabels.push(fields[labelIndex]);
+      row++;
+    }
+    if (!header) throw new DatasetError(`${path}: no header line`, { path });
+    files.push({ path, labelIndex, header, windows: windowLabels });
+  }
+  const classes = [...new Set(files.flatMap((file) => file.windows))].sort();
+  const refs: WindowRef[] = [];
+  files.forEach((file, index) => file.windows.forEach((label, i) => refs.push({ file: index, start: i * stride, label: classes.indexOf(label) })));
+  if (refs.length === 0) throw new DatasetError(`${directory}: no file has ${window} rows`, { path: directory });
+  const parts = splitWindows([refs], window, options);
+  if (parts.train.length === 0) throw new DatasetError(`${directory}: ${refs.length} windows leave none to train on`);
+  // Where each kept window goes, by file and start.
+  const destination = new Map<string, { part: number; label: number }>();
+  [parts.train, parts.validation, parts.heldOut].forEach((list, part) => list.forEach((ref) => destination.set(`${ref.file}/${ref.start}`, { part, label: ref.label })));
+
+  const cacheDirectory = options.directory ?? (await mkdtemp(join(tmpdir(), 'tinydeploy-stream-')));
+  const resident = new ResidentBytes();
+  const size = window * channels;
+  const caches: SampleCache[] = [];
+  const close = async () => {
+    await Promise.all(caches.map((entry) => entry.close()));
+    if (options.directory === undefined) await rm(cacheDirectory, { recursive: true, force: true });
+  };
+  try {
+    for (const name of ['train', 'validation', 'held-out']) caches.push(await SampleCache.create(join(cacheDirectory, `${name}.f32`), size, options.bufferSamples ?? 64, resident));
+    const ring = new Float32Array(size);
+    const sample = new Float32Array(size);
+    resident.hold(ring.byteLength + sample.byteLength);
+    for (const [fileIndex, file] of files.entries()) {
+      let row = -2;
+      for await (const { line, number } of lines(file.path)) {
+        if (++row < 0) continue; // the header
+        options.signal?.throwIfAborted();
+        const fields = line.split(',');
+        const slot = (row % window) * channels;
+        let channel = 0;
+        fields.forEach((field, column) => {
+          if (column === file.labelIndex) return;
+          const text = field.trim();
+          const value = Number(text);
+          if (text === '' || !Number.isFinite(value)) throw new DatasetError(`${file.path} line ${number}: column ${file.header[column]} is not a number`, { path: file.path, line: number });
+          ring[slot + channel++] = value / scale;
+        });
+        const start = row - window + 1;
+        const kept = start >= 0 ? destination.get(`${fileIndex}/${start}`) : undefined;
+        if (kept === undefined) continue;
+        // The ring holds the window's rows from `start`, wrapped: unroll them in time order.
+        for (let step = 0; step < window; step++) sample.set(ring.subarray(((start + step) % window) * channels, ((start + step) % window + 1) * channels), step * channels);
+        await caches[kept.part].append(sample, kept.label);
+      }
+    }
+    resident.release(ring.byteLength + sample.byteLength);
+    for (const entry of caches) await entry.finish();
+    const validationStart = parts.before.train;
+    const heldOutStart = validationStart + parts.before.validation;
+    const [train, validationCache, heldOut] = caches;
+    return {
+      train,
+      ...(validationCache.count > 0 ? { validation: validationCache } : {}),
+      heldOut,
+      classes: classes.length,
+      split: { train: [0, train.count], validation: [validationStart, validationCache.count], heldOut: [heldOutStart, heldOut.count], dataset: basename(directory) },
       resident,
       close,
     };
