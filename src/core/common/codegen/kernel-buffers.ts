@@ -13,17 +13,18 @@ const channelRequantBytes = 16;
 
 /**
  * td_conv2d_s8_get_buffer_size: 0 portable; DSP: a requantization entry per output channel,
- * four im2col columns of C_in · K_h · K_w int16 values rounded up to a multiple of four, one
- * int8 patch of that rounded length, and — when the length is not a multiple of four — the
- * weight rows zero-padded to it.
+ * six im2col columns of C_in · K_h · K_w int16 values rounded up to a multiple of four, and —
+ * when C_in is not a multiple of four — one int8 patch of that rounded length and, when the
+ * length is not a multiple of four either, the weight rows zero-padded to it.
  */
 export function conv2dS8BufferSize(dsp: boolean, _inputDims: Dims, filterDims: Dims): number {
   if (!dsp) return 0;
   const [outputChannels, filterHeight, filterWidth, inputChannels] = filterDims;
   const length = inputChannels * filterHeight * filterWidth;
   const groups = Math.ceil(length / 4);
+  const patch = inputChannels % 4 !== 0 ? 4 : 0;
   const paddedWeights = length % 4 !== 0 ? outputChannels * groups * 4 : 0;
-  return outputChannels * channelRequantBytes + groups * (4 * 4 * 2 + 4) + paddedWeights;
+  return outputChannels * channelRequantBytes + groups * (6 * 4 * 2 + patch) + paddedWeights;
 }
 
 /**

@@ -3,27 +3,32 @@
  * same bits as the portable kernel (integer sums do not depend on their order).
  *
  * A GEMM over im2col columns (CMSIS-NN's arm_convolve_s8 works the same way), one filter
- * against four output pixels per step:
- *  - The patches of four output pixels become int16 columns, input offset added, padded taps
+ * against six output pixels per step:
+ *  - The patches of six output pixels become int16 columns, input offset added, padded taps
  *    as 0 (what the reference's skipped taps contribute), the patch length L rounded up to a
  *    multiple of four. The columns are interleaved by groups of four k, [group][pixel][4], each
  *    group stored (k0, k2, k1, k3): the lanes SXTB16 extracts from a weight word (bytes 0/2,
  *    then 1/3), so four input bytes become two words with one load, two SXTB16 and two SADD16.
  *    With C_in a multiple of four every run of channels starts a group and is expanded straight
- *    from the input (1x1 convolutions four pixels at a time); otherwise the patch is first
+ *    from the input (a 1x1 convolution's pixel in one run); otherwise the patch is first
  *    gathered as bytes (the input zero point standing for padded taps) and expanded after.
- *  - Each filter reads its weights once for the four pixels: per four k one weight load, two
- *    SXTB16, four double-word column loads and eight SMLAD (16 multiply-accumulates). Weight
- *    rows whose length is not a multiple of four are copied zero-padded once per call.
+ *  - Each filter reads its weights once for the six pixels: per four k one weight load, two
+ *    SXTB16, six double-word column loads and twelve SMLAD (24 multiply-accumulates, 23
+ *    instructions with the loop's; four pixels took 17 for 16). Weight rows whose length is not
+ *    a multiple of four are copied zero-padded once per call.
  *  - Bias, multiplier and shifts are prepared once per call per output channel
- *    (td_channel_requant, td_dsp.h): an output then costs SMMLAR and four more instructions.
- *  - With every channel in the fast requantization and the activation the full int8 range (the
- *    usual case), the filter loop of a block runs in assembly (td_conv_block_asm).
+ *    (td_conv_requant), the output offset folded into the fast form's rounding: an output then
+ *    costs SMMLAR and four more instructions.
+ *  - On the target the filter loop of a full block runs in assembly (td_conv_block_asm) when
+ *    the activation is the full int8 range (the usual case; the fast and the wide
+ *    requantization); channels in the exact requantization (rare) are redone in C, and so are
+ *    narrower activation ranges and a last, partial block (td_conv_block, whose dot product is
+ *    the same loop; its writes stay inside the output, which may lie over the input).
  * Grouped convolutions take the portable path.
  *
- * Scratch (get_buffer_size): the requantization table, the four columns, the gathered patch
- * and, when L % 4 != 0, the padded weight rows. Without the DSP extension this file compiles
- * to the portable kernel, which needs none.
+ * Scratch (get_buffer_size): the requantization table, the six columns and, when C_in % 4 != 0,
+ * the gathered patch and (L % 4 != 0) the padded weight rows. Without the DSP extension this
+ * file compiles to the portable kernel, which needs none.
  */
 #include "../../conv/td_conv2d_s8_reference.h"
 #include "td_dsp.h"
@@ -31,71 +36,97 @@
 #if TD_KERNELS_DSP
 
 /** Output pixels per im2col block. */
-#define TD_CONV_PIXELS 4
+#define TD_CONV_PIXELS 6
 /** Words of one group of four k in a block: two per pixel. */
 #define TD_CONV_GROUP_WORDS (TD_CONV_PIXELS * 2)
+
+/**
+ * A channel's requantization for this kernel: the fast form with the output offset folded into
+ * its rounding when its right shift allows (<= 21), else the wide form, which adds the offset
+ * after its shift and is exact for every fast channel too (|acc| < 2^30 and 2^(right - 1) <=
+ * 2^30: see td_dsp.h), else the exact one. The fast form's outputs then need no addition.
+ */
+static td_channel_requant td_conv_requant(int32_t bias,
+                                          int32_t multiplier,
+                                          int32_t shift,
+                                          int32_t output_offset,
+                                          int32_t terms)
+{
+    td_channel_requant requant = td_channel_requant_of(bias, multiplier, shift, terms);
+    if (requant.right_shift != 0 && (requant.right_shift & TD_REQUANT_WIDE) == 0) {
+        if (requant.right_shift <= TD_REQUANT_FOLDED_MAX_RIGHT_SHIFT) {
+            requant.rounding += output_offset * ((int32_t)1 << requant.right_shift);
+        } else {
+            requant.right_shift |= TD_REQUANT_WIDE;
+        }
+    }
+    return requant;
+}
 
 int32_t td_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
 {
     const int32_t length = filter_dims->c * filter_dims->h * filter_dims->w;
     const int32_t groups = (length + 3) / 4;
     (void)input_dims;
+    /* The gathered patch only when C_in % 4 != 0. */
     return filter_dims->n * (int32_t)sizeof(td_channel_requant) +
-           groups * (TD_CONV_GROUP_WORDS * (int32_t)sizeof(uint32_t) + 4) +
+           groups * (TD_CONV_GROUP_WORDS * (int32_t)sizeof(uint32_t) + ((filter_dims->c & 3) != 0 ? 4 : 0)) +
            ((length & 3) != 0 ? filter_dims->n * groups * 4 : 0);
 }
 
 /*
- * TD_DOT_FOUR_COLUMNS(weights, columns, columns_end, acc0, acc1, acc2, acc3): the GEMM inner loop
- * of the convolution, one int8 weight row against four int16 im2col columns interleaved by
- * groups of four k ([group][column][k0, k2, k1, k3], 8 words per group). Per group: one weight
- * load, two SXTB16, four LDRD and eight SMLAD. `weights` and `columns` are advanced past the
- * groups; columns_end must be reachable from columns (at least one group). Written in assembly
- * on the target because the compiler spills this loop (23 instructions per group instead of
- * 17); the C twin (host emulation, other compilers) is the same sums.
+ * TD_DOT_COLUMNS(weights, columns, columns_end, acc): the GEMM inner loop of the convolution,
+ * one int8 weight row against the six int16 im2col columns of a block, interleaved by groups of
+ * four k ([group][column][k0, k2, k1, k3], 12 words per group), into acc[0..5]. Per group: one
+ * weight load, two SXTB16, six LDRD and twelve SMLAD. `weights` and `columns` are advanced past
+ * the groups; columns_end must be reachable from columns (at least one group). In assembly on
+ * the target (the compiler spills six accumulators); the C twin (host emulation, other
+ * compilers) is the same sums.
  */
 #if TD_DSP_ASM
-#define TD_DOT_FOUR_COLUMNS(weights, columns, columns_end, acc0, acc1, acc2, acc3)                        \
+#define TD_DOT_ASM_PIXEL(acc, offset)                                                                   \
+    "ldrd    %[a], %[b], [%[cp], #" offset "]\n\t"                                                        \
+    "smlad   %[" acc "], %[e], %[a], %[" acc "]\n\t"                                                      \
+    "smlad   %[" acc "], %[w], %[b], %[" acc "]\n\t"
+#define TD_DOT_COLUMNS(weights, columns, columns_end, acc)                                               \
     do {                                                                                                 \
         uint32_t td_weights_, td_even_, td_column_a_, td_column_b_;                                     \
         __asm__("1:\n\t"                                                                                 \
                 "ldr     %[w], [%[wp]], #4\n\t"                                                          \
-                "ldrd    %[a], %[b], [%[cp]], #32\n\t"                                                   \
                 "sxtb16  %[e], %[w]\n\t"                                                                 \
                 "sxtb16  %[w], %[w], ror #8\n\t"                                                         \
+                TD_DOT_ASM_PIXEL("s1", "8")                                                              \
+                TD_DOT_ASM_PIXEL("s2", "16")                                                             \
+                TD_DOT_ASM_PIXEL("s3", "24")                                                             \
+                TD_DOT_ASM_PIXEL("s4", "32")                                                             \
+                TD_DOT_ASM_PIXEL("s5", "40")                                                             \
+                "ldrd    %[a], %[b], [%[cp]], #48\n\t"                                                   \
                 "smlad   %[s0], %[e], %[a], %[s0]\n\t"                                                   \
                 "smlad   %[s0], %[w], %[b], %[s0]\n\t"                                                   \
-                "ldrd    %[a], %[b], [%[cp], #-24]\n\t"                                                  \
-                "smlad   %[s1], %[e], %[a], %[s1]\n\t"                                                   \
-                "smlad   %[s1], %[w], %[b], %[s1]\n\t"                                                   \
-                "ldrd    %[a], %[b], [%[cp], #-16]\n\t"                                                  \
-                "smlad   %[s2], %[e], %[a], %[s2]\n\t"                                                   \
-                "smlad   %[s2], %[w], %[b], %[s2]\n\t"                                                   \
-                "ldrd    %[a], %[b], [%[cp], #-8]\n\t"                                                   \
-                "smlad   %[s3], %[e], %[a], %[s3]\n\t"                                                   \
-                "smlad   %[s3], %[w], %[b], %[s3]\n\t"                                                   \
                 "cmp     %[cp], %[end]\n\t"                                                              \
                 "bne     1b"                                                                             \
-                : [s0] "+r"(acc0), [s1] "+r"(acc1), [s2] "+r"(acc2), [s3] "+r"(acc3), [wp] "+r"(weights),    \
-                  [cp] "+r"(columns), [w] "=&r"(td_weights_), [e] "=&r"(td_even_), [a] "=&r"(td_column_a_), \
+                : [s0] "+r"((acc)[0]), [s1] "+r"((acc)[1]), [s2] "+r"((acc)[2]), [s3] "+r"((acc)[3]),      \
+                  [s4] "+r"((acc)[4]), [s5] "+r"((acc)[5]), [wp] "+r"(weights), [cp] "+r"(columns),        \
+                  [w] "=&r"(td_weights_), [e] "=&r"(td_even_), [a] "=&r"(td_column_a_),                  \
                   [b] "=&r"(td_column_b_)                                                                \
                 : [end] "r"(columns_end), "m"(*(const int8_t(*)[])(weights)),                            \
                   "m"(*(const td_word(*)[])(columns))                                                     \
                 : "cc");                                                                                \
     } while (0)
 #else
-#define TD_DOT_FOUR_COLUMNS(weights, columns, columns_end, acc0, acc1, acc2, acc3)                        \
+#define TD_DOT_COLUMNS(weights, columns, columns_end, acc)                                               \
     do {                                                                                                 \
         do {                                                                                             \
             const uint32_t td_four_ = td_read_u32(weights);                                              \
             const uint32_t td_even_ = td_sxtb16(td_four_);                                               \
             const uint32_t td_odd_ = td_sxtb16_ror8(td_four_);                                           \
-            (acc0) = td_smlad(td_odd_, (columns)[1], td_smlad(td_even_, (columns)[0], (acc0)));          \
-            (acc1) = td_smlad(td_odd_, (columns)[3], td_smlad(td_even_, (columns)[2], (acc1)));          \
-            (acc2) = td_smlad(td_odd_, (columns)[5], td_smlad(td_even_, (columns)[4], (acc2)));          \
-            (acc3) = td_smlad(td_odd_, (columns)[7], td_smlad(td_even_, (columns)[6], (acc3)));          \
+            int32_t td_pixel_;                                                                           \
+            for (td_pixel_ = 0; td_pixel_ < TD_CONV_PIXELS; ++td_pixel_) {                               \
+                (acc)[td_pixel_] = td_smlad(td_odd_, (columns)[2 * td_pixel_ + 1],                        \
+                                            td_smlad(td_even_, (columns)[2 * td_pixel_], (acc)[td_pixel_])); \
+            }                                                                                            \
             (weights) += 4;                                                                              \
-            (columns) += 8;                                                                              \
+            (columns) += TD_CONV_GROUP_WORDS;                                                            \
         } while ((columns) != (columns_end));                                                            \
     } while (0)
 #endif
@@ -116,11 +147,33 @@ static int32_t td_column_values(td_word *block,
 {
     td_word *words = td_column_words(block, pixel, k);
     const int8_t *const values_end = values + count;
+    if (values == values_end) {
+        return k;
+    }
+#if TD_DSP_ASM
+    {
+        /* 8 instructions per four values (the compiler's loop takes 10). */
+        uint32_t four, odd;
+        __asm__ volatile("1:\n\t"
+                         "ldr     %[f], [%[v]], #4\n\t"
+                         "sxtb16  %[o], %[f], ror #8\n\t"
+                         "sxtb16  %[f], %[f]\n\t"
+                         "sadd16  %[o], %[o], %[off]\n\t"
+                         "sadd16  %[f], %[f], %[off]\n\t"
+                         "strd    %[f], %[o], [%[w]], #48\n\t"
+                         "cmp     %[v], %[end]\n\t"
+                         "bne     1b"
+                         : [v] "+r"(values), [w] "+r"(words), [f] "=&r"(four), [o] "=&r"(odd)
+                         : [end] "r"(values_end), [off] "r"(offsets)
+                         : "cc", "memory");
+    }
+#else
     for (; values != values_end; values += 4, words += TD_CONV_GROUP_WORDS) {
         const uint32_t four = td_read_u32(values);
         words[0] = td_sadd16(td_sxtb16(four), offsets);
         words[1] = td_sadd16(td_sxtb16_ror8(four), offsets);
     }
+#endif
     return k + count;
 }
 
@@ -134,27 +187,6 @@ static int32_t td_column_zeros(td_word *block, int32_t pixel, int32_t k, int32_t
         words[1] = 0;
     }
     return k + count;
-}
-
-/** The columns of four consecutive pixels of a 1x1 convolution (stride 1, no padding), C_in % 4 == 0. */
-static void td_pointwise_columns(const int8_t *values, int32_t channels, uint32_t offsets, td_word *block)
-{
-    const int8_t *const values_end = values + channels;
-    td_word *words = block;
-    for (; values != values_end; values += 4, words += TD_CONV_GROUP_WORDS) {
-        const uint32_t four0 = td_read_u32(values);
-        const uint32_t four1 = td_read_u32(values + channels);
-        const uint32_t four2 = td_read_u32(values + 2 * channels);
-        const uint32_t four3 = td_read_u32(values + 3 * channels);
-        words[0] = td_sadd16(td_sxtb16(four0), offsets);
-        words[1] = td_sadd16(td_sxtb16_ror8(four0), offsets);
-        words[2] = td_sadd16(td_sxtb16(four1), offsets);
-        words[3] = td_sadd16(td_sxtb16_ror8(four1), offsets);
-        words[4] = td_sadd16(td_sxtb16(four2), offsets);
-        words[5] = td_sadd16(td_sxtb16_ror8(four2), offsets);
-        words[6] = td_sadd16(td_sxtb16(four3), offsets);
-        words[7] = td_sadd16(td_sxtb16_ror8(four3), offsets);
-    }
 }
 
 /** The patch of output pixel (batch, out_y, out_x) into column `pixel`, when C_in % 4 == 0. */
@@ -212,9 +244,13 @@ TD_INLINE int8_t *td_copy_bytes(int8_t *bytes, const int8_t *values, int32_t cou
 /** `count` copies of `value` (padded taps: only at the image's edges, so usually none). */
 TD_INLINE int8_t *td_fill_bytes(int8_t *bytes, int8_t value, int32_t count)
 {
-    if (count > 0) {
-        memset(bytes, value, (size_t)count);
-        bytes += count;
+    /* A few bytes per padded row (a call to memset cost more than the stores): a plain loop,
+     * which the empty asm keeps the compiler from turning back into that call. */
+    for (; count > 0; --count) {
+        *bytes++ = value;
+#if defined(__GNUC__)
+        __asm__("" : "+r"(bytes));
+#endif
     }
     return bytes;
 }
@@ -243,13 +279,13 @@ static void td_conv_patch_bytes(const td_conv_params *params,
     int32_t kx_start, kx_end, ky, kx;
     if (params->dilation.w == 1 && in_x_origin >= 0 && in_x_origin + filter_dims->w <= input_dims->w &&
         in_y_origin >= 0 && in_y_origin + params->dilation.h * (filter_dims->h - 1) < input_dims->h) {
-        /* Inside the image: K_h contiguous rows of K_w * C_in bytes. */
+        /* Inside the image: K_h contiguous rows of K_w * C_in bytes, copied a word at a time.
+         * The k past the length hold whatever was there: their weights are zero. */
         const int32_t row_step = params->dilation.h * input_dims->w * channels;
         const int8_t *row = input + ((batch * input_dims->h + in_y_origin) * input_dims->w + in_x_origin) * channels;
         for (ky = 0; ky < filter_dims->h; ++ky, row += row_step) {
             bytes = td_copy_bytes(bytes, row, row_length);
         }
-        td_fill_bytes(bytes, pad, padded_length - (int32_t)(bytes - patch));
         return;
     }
     td_tap_range(in_x_origin, input_dims->w, filter_dims->w, params->dilation.w, &kx_start, &kx_end);
@@ -274,87 +310,103 @@ static void td_conv_patch_bytes(const td_conv_params *params,
     td_fill_bytes(bytes, pad, padded_length - (int32_t)(bytes - patch));
 }
 
-/** Requantization, output offset and activation of one accumulator, either form (kept out of line). */
+/**
+ * Requantization, output offset and activation of one accumulator, any form of td_conv_requant
+ * (the fast one has the offset in its rounding already); kept out of line.
+ */
 TD_NOINLINE static int8_t td_conv_output(const td_conv_params *params, const td_channel_requant *requant, int32_t acc)
 {
-    const int32_t value = td_requant_channel(acc, requant, params->output_offset);
+    const int fast = requant->right_shift != 0 && (requant->right_shift & TD_REQUANT_WIDE) == 0;
+    const int32_t value = td_requant_channel(acc, requant, fast ? 0 : params->output_offset);
     return (int8_t)td_clamp_i32(value, params->activation.min, params->activation.max);
 }
 
-/** Four accumulators: one filter against the four columns of a block. */
-typedef struct {
-    int32_t pixel0;
-    int32_t pixel1;
-    int32_t pixel2;
-    int32_t pixel3;
-} td_conv_sums;
-
-/** One filter row (`groups` groups of four weights) against the four columns, started at its bias. */
-TD_INLINE td_conv_sums td_conv_filter_dot(const int8_t *weights, int32_t groups, const td_word *block, int32_t bias)
+/** One filter row (`groups` groups of four weights) against the six columns of a block, each sum started at its bias. */
+TD_NOINLINE static void td_conv_filter_dot(const int8_t *weights,
+                                           int32_t groups,
+                                           const td_word *block,
+                                           int32_t bias,
+                                           int32_t *sums)
 {
     const td_word *columns = block;
     const td_word *const columns_end = block + groups * TD_CONV_GROUP_WORDS;
-    td_conv_sums sums;
-    sums.pixel0 = sums.pixel1 = sums.pixel2 = sums.pixel3 = bias;
-    TD_DOT_FOUR_COLUMNS(weights, columns, columns_end, sums.pixel0, sums.pixel1, sums.pixel2, sums.pixel3);
-    return sums;
+    int32_t acc[TD_CONV_PIXELS];
+    int32_t pixel;
+    for (pixel = 0; pixel < TD_CONV_PIXELS; ++pixel) {
+        acc[pixel] = bias;
+    }
+    TD_DOT_COLUMNS(weights, columns, columns_end, acc);
+    for (pixel = 0; pixel < TD_CONV_PIXELS; ++pixel) {
+        sums[pixel] = acc[pixel];
+    }
 }
 
 /**
- * Every output channel of a block of `pixels` (1..4) output pixels whose columns are in
- * `block` (unused columns zero); output points at the first pixel's first channel. The C
- * form of the filter loop: partial blocks, and any block when td_conv_block_asm does not apply.
+ * The C form of a block's filter loop: every output channel of the block's first `pixels`
+ * (1..6) pixels, whose columns are in `block`, or with `exact_only` the channels in the exact
+ * requantization (td_conv_block_asm computes those with the fast form's formula: redone here;
+ * near-empty filters have tiny scales, so large shifts: rare). `output` points at the first pixel's
+ * first channel. On the target: partial blocks and the exact channels; the whole loop elsewhere.
  */
-static void td_conv_block(const td_conv_params *params,
-                          const td_channel_requant *requants,
-                          const int8_t *weights,
-                          int32_t groups,
-                          int32_t output_c,
-                          const td_word *block,
-                          int32_t pixels,
-                          int8_t *output)
+TD_NOINLINE static void td_conv_block(const td_conv_params *params,
+                                      const td_channel_requant *requants,
+                                      const int8_t *weights,
+                                      int32_t groups,
+                                      int32_t output_c,
+                                      const td_word *block,
+                                      int32_t pixels,
+                                      int8_t *output,
+                                      int exact_only)
 {
-    const int32_t output_offset = params->output_offset;
-    const int32_t min = params->activation.min;
-    const int32_t max = params->activation.max;
     int32_t out_c;
     for (out_c = 0; out_c < output_c; ++out_c, weights += 4 * groups) {
         const td_channel_requant *requant = &requants[out_c];
-        const td_conv_sums sums = td_conv_filter_dot(weights, groups, block, requant->bias);
-        const int32_t values[TD_CONV_PIXELS] = {sums.pixel0, sums.pixel1, sums.pixel2, sums.pixel3};
+        int32_t values[TD_CONV_PIXELS];
         int32_t pixel;
+        if (exact_only && requant->right_shift != 0) {
+            continue;
+        }
+        td_conv_filter_dot(weights, groups, block, requant->bias, values);
         for (pixel = 0; pixel < pixels; ++pixel) {
-            output[pixel * output_c + out_c] =
-                requant->right_shift != 0 && (requant->right_shift & TD_REQUANT_WIDE) == 0
-                    ? (int8_t)td_clamp_i32(td_requant_fast(values[pixel], requant->multiplier, requant->right_shift,
-                                                           requant->rounding) +
-                                               output_offset,
-                                           min, max)
-                    : td_conv_output(params, requant, values[pixel]);
+            output[pixel * output_c + out_c] = td_conv_output(params, requant, values[pixel]);
         }
     }
 }
 
 /*
  * td_conv_block_asm(requants, weights, block, block_end, output, output_end, output_c,
- * output_offset): every
- * output channel of a full block of four pixels with the full int8 range, in the fast or the
- * wide requantization (channels with the exact one get the fast formula's wrong values, which
- * td_conv_exact_channels then overwrites), weight rows of a multiple of four bytes
- * (zero-padded when the filter's are not). The filter loop in assembly (fourteen registers; its four constants are read from
- * a small array): per filter 44 instructions besides the 17 per group of four k, that is the
- * bias into four accumulators, TD_DOT_FOUR_COLUMNS's loop, then per output SMMLAR and five
- * more (td_requant_fast, the output offset, SSAT) and a byte store.
+ * output_offset): every output channel of a block of six pixels, saturated to int8, in the fast
+ * requantization (the output offset folded into its rounding) or the wide one (`output_offset`
+ * added after its shift); channels with the exact one get the fast formula's wrong
+ * values, which td_conv_block then overwrites. Weight rows of a multiple of four bytes (zero-padded when the
+ * filter's are not). The filter loop in assembly: fourteen registers, six
+ * of them accumulators, so the requantization pointer, the output pointer and the loop's
+ * constants live in a small array (`state`). The loop takes two groups of four k a turn (22
+ * instructions per group, one compare and branch per two; an odd count starts at the second).
+ * Per filter besides: the bias into six accumulators, then per output SMMLAR and four more
+ * (td_requant_fast, SSAT) and a byte store, about 60 in all.
  */
 #if TD_DSP_ASM
 #define TD_CONV_HAS_BLOCK_ASM 1
 #define TD_CONV_ASM_FINISH(acc)                                                                    \
     "lsl     %[" acc "], %[" acc "], #1\n\t"                                                       \
-    "add     %[cp], %[ca], %[" acc "], asr #31\n\t"                                                \
+    "add     %[cp], %[a], %[" acc "], asr #31\n\t"                                                \
     "smmlar  %[" acc "], %[" acc "], %[w], %[cp]\n\t"                                              \
-    "asr     %[" acc "], %[" acc "], %[e]\n\t"                                                     \
-    "add     %[" acc "], %[" acc "], %[cb]\n\t"                                                    \
-    "ssat    %[" acc "], #8, %[" acc "]\n\t"
+    "asr     %[" acc "], %[" acc "], %[e]\n\t"
+/* One group of four k against the six columns (the loop body of TD_DOT_COLUMNS). */
+#define TD_CONV_ASM_GROUP                                                                          \
+    "ldr     %[w], [%[wp]], #4\n\t"                                                                  \
+    "sxtb16  %[e], %[w]\n\t"                                                                         \
+    "sxtb16  %[w], %[w], ror #8\n\t"                                                                 \
+    TD_DOT_ASM_PIXEL("a1", "8")                                                                      \
+    TD_DOT_ASM_PIXEL("a2", "16")                                                                     \
+    TD_DOT_ASM_PIXEL("a3", "24")                                                                     \
+    TD_DOT_ASM_PIXEL("a4", "32")                                                                     \
+    TD_DOT_ASM_PIXEL("a5", "40")                                                                     \
+    "ldrd    %[a], %[b], [%[cp]], #48\n\t"                                                           \
+    "smlad   %[a0], %[e], %[a], %[a0]\n\t"                                                           \
+    "smlad   %[a0], %[w], %[b], %[a0]\n\t"
+#define TD_CONV_ASM_SATURATE(acc) "ssat    %[" acc "], #8, %[" acc "]\n\t"
 #define TD_CONV_ASM_FINISH_WIDE(acc)                                                               \
     "mov     %[cp], #0x40000000\n\t"                                                                \
     "mov     %[end], #0\n\t"                                                                        \
@@ -362,14 +414,25 @@ static void td_conv_block(const td_conv_params *params,
     "lsl     %[end], %[end], #1\n\t"                                                                \
     "orr     %[end], %[end], %[cp], lsr #31\n\t"                                                    \
     "add     %[end], %[end], %[" acc "], asr #31\n\t"                                               \
-    "add     %[end], %[end], %[ca]\n\t"                                                             \
+    "add     %[end], %[end], %[a]\n\t"                                                              \
     "asr     %[end], %[end], %[e]\n\t"                                                              \
-    "add     %[end], %[end], %[cb]\n\t"                                                             \
+    "add     %[end], %[end], %[b]\n\t"                                                              \
     "ssat    %[" acc "], #8, %[end]\n\t"
-#define TD_CONV_ASM_PIXEL(acc, offset)                                                             \
-    "ldrd    %[ca], %[cb], [%[cp], #" offset "]\n\t"                                                \
-    "smlad   %[" acc "], %[e], %[ca], %[" acc "]\n\t"                                               \
-    "smlad   %[" acc "], %[w], %[cb], %[" acc "]\n\t"
+
+/** td_conv_block_asm's state (byte offsets 0, 4, ... in the assembly): the last two words advance per filter. */
+enum {
+    TD_CONV_STATE_OUTPUT_C,
+    TD_CONV_STATE_OUTPUT_END,
+    TD_CONV_STATE_BLOCK,
+    TD_CONV_STATE_BLOCK_END,
+    TD_CONV_STATE_REQUANT,
+    TD_CONV_STATE_OUTPUT,
+    /* Added to the wide form's outputs (the fast form has it folded into its rounding). */
+    TD_CONV_STATE_OUTPUT_OFFSET,
+    /* Nonzero when the groups of four k are odd: the loop, two groups a turn, starts at its second. */
+    TD_CONV_STATE_ODD,
+    TD_CONV_STATE_WORDS
+};
 
 static void td_conv_block_asm(const td_channel_requant *requants,
                               const int8_t *weights,
@@ -380,94 +443,93 @@ static void td_conv_block_asm(const td_channel_requant *requants,
                               int32_t output_c,
                               int32_t output_offset)
 {
-    /* The loop's constants, read from memory so that the loop fits in the registers. */
-    const uintptr_t constants[5] = {(uintptr_t)output_c, (uintptr_t)output_end, (uintptr_t)block,
-                                    (uintptr_t)block_end, (uintptr_t)output_offset};
-    int32_t acc0, acc1, acc2, acc3;
+    uintptr_t state[TD_CONV_STATE_WORDS];
+    int32_t acc0, acc1, acc2, acc3, acc4, acc5;
     uint32_t columns, end, word, even, column_a, column_b;
+    state[TD_CONV_STATE_OUTPUT_C] = (uintptr_t)output_c;
+    state[TD_CONV_STATE_OUTPUT_END] = (uintptr_t)output_end;
+    state[TD_CONV_STATE_BLOCK] = (uintptr_t)block;
+    state[TD_CONV_STATE_BLOCK_END] = (uintptr_t)block_end;
+    state[TD_CONV_STATE_REQUANT] = (uintptr_t)requants;
+    state[TD_CONV_STATE_OUTPUT] = (uintptr_t)output;
+    state[TD_CONV_STATE_OUTPUT_OFFSET] = (uintptr_t)output_offset;
+    state[TD_CONV_STATE_ODD] = (uintptr_t)(((block_end - block) / TD_CONV_GROUP_WORDS) & 1);
     __asm__ volatile("2:\n\t"
-                     "ldr     %[a0], [%[rq]]\n\t"
+                     "ldr     %[a0], [%[k], #16]\n\t"
+                     "ldr     %[a0], [%[a0]]\n\t"
                      "mov     %[a1], %[a0]\n\t"
                      "mov     %[a2], %[a0]\n\t"
                      "mov     %[a3], %[a0]\n\t"
+                     "mov     %[a4], %[a0]\n\t"
+                     "mov     %[a5], %[a0]\n\t"
                      "ldrd    %[cp], %[end], [%[k], #8]\n\t"
+                     "ldr     %[a], [%[k], #28]\n\t"
+                     "cmp     %[a], #0\n\t"
+                     "bne     3f\n\t"
                      "1:\n\t"
-                     "ldr     %[w], [%[wp]], #4\n\t"
-                     "sxtb16  %[e], %[w]\n\t"
-                     "sxtb16  %[w], %[w], ror #8\n\t"
-                     TD_CONV_ASM_PIXEL("a1", "8")
-                     TD_CONV_ASM_PIXEL("a2", "16")
-                     TD_CONV_ASM_PIXEL("a3", "24")
-                     "ldrd    %[ca], %[cb], [%[cp]], #32\n\t"
-                     "smlad   %[a0], %[e], %[ca], %[a0]\n\t"
-                     "smlad   %[a0], %[w], %[cb], %[a0]\n\t"
+                     TD_CONV_ASM_GROUP
+                     "3:\n\t"
+                     TD_CONV_ASM_GROUP
                      "cmp     %[cp], %[end]\n\t"
                      "bne     1b\n\t"
-                     "ldrd    %[w], %[e], [%[rq], #4]\n\t"
-                     "ldr     %[ca], [%[rq], #12]\n\t"
-                     "ldr     %[cb], [%[k], #16]\n\t"
+                     "ldr     %[cp], [%[k], #16]\n\t"
+                     "ldrd    %[w], %[e], [%[cp], #4]\n\t"
+                     "ldr     %[a], [%[cp], #12]\n\t"
+                     "add     %[cp], %[cp], #16\n\t"
+                     "str     %[cp], [%[k], #16]\n\t"
                      "tst     %[e], #32\n\t" /* TD_REQUANT_WIDE */
-                     "bne     3f\n\t"
+                     "bne     6f\n\t"
                      TD_CONV_ASM_FINISH("a0")
                      TD_CONV_ASM_FINISH("a1")
                      TD_CONV_ASM_FINISH("a2")
                      TD_CONV_ASM_FINISH("a3")
+                     TD_CONV_ASM_FINISH("a4")
+                     TD_CONV_ASM_FINISH("a5")
+                     TD_CONV_ASM_SATURATE("a0")
+                     TD_CONV_ASM_SATURATE("a1")
+                     TD_CONV_ASM_SATURATE("a2")
+                     TD_CONV_ASM_SATURATE("a3")
+                     TD_CONV_ASM_SATURATE("a4")
+                     TD_CONV_ASM_SATURATE("a5")
                      "4:\n\t"
-                     "ldr     %[cb], [%[k]]\n\t"
-                     "strb    %[a0], [%[out]]\n\t"
-                     "strb    %[a1], [%[out], %[cb]]\n\t"
-                     "add     %[end], %[out], %[cb], lsl #1\n\t"
+                     "ldr     %[b], [%[k]]\n\t"
+                     "ldr     %[cp], [%[k], #20]\n\t"
+                     "add     %[end], %[cp], %[b], lsl #1\n\t"
+                     "strb    %[a0], [%[cp]]\n\t"
+                     "strb    %[a1], [%[cp], %[b]]\n\t"
                      "strb    %[a2], [%[end]]\n\t"
-                     "strb    %[a3], [%[end], %[cb]]\n\t"
-                     "add     %[out], %[out], #1\n\t"
-                     "add     %[rq], %[rq], #16\n\t"
+                     "strb    %[a3], [%[end], %[b]]\n\t"
+                     "add     %[end], %[end], %[b], lsl #1\n\t"
+                     "strb    %[a4], [%[end]]\n\t"
+                     "strb    %[a5], [%[end], %[b]]\n\t"
+                     "add     %[cp], %[cp], #1\n\t"
+                     "str     %[cp], [%[k], #20]\n\t"
                      "ldr     %[end], [%[k], #4]\n\t"
-                     "cmp     %[out], %[end]\n\t"
+                     "cmp     %[cp], %[end]\n\t"
                      "bne     2b\n\t"
-                     "b       5f\n\t"
-                     "3:\n\t" /* the wide form */
+                     "b       7f\n\t"
+                     "6:\n\t" /* the wide form: the output offset added after the shift */
+                     "ldr     %[b], [%[k], #24]\n\t"
                      "and     %[e], %[e], #31\n\t"
                      TD_CONV_ASM_FINISH_WIDE("a0")
                      TD_CONV_ASM_FINISH_WIDE("a1")
                      TD_CONV_ASM_FINISH_WIDE("a2")
                      TD_CONV_ASM_FINISH_WIDE("a3")
+                     TD_CONV_ASM_FINISH_WIDE("a4")
+                     TD_CONV_ASM_FINISH_WIDE("a5")
                      "b       4b\n\t"
-                     "5:"
-                     : [rq] "+r"(requants), [wp] "+r"(weights), [out] "+r"(output), [a0] "=&r"(acc0),
-                       [a1] "=&r"(acc1), [a2] "=&r"(acc2), [a3] "=&r"(acc3), [cp] "=&r"(columns),
-                       [end] "=&r"(end), [w] "=&r"(word), [e] "=&r"(even), [ca] "=&r"(column_a),
-                       [cb] "=&r"(column_b)
-                     : [k] "r"(constants)
+                     "7:"
+                     : [wp] "+r"(weights), [a0] "=&r"(acc0), [a1] "=&r"(acc1), [a2] "=&r"(acc2),
+                       [a3] "=&r"(acc3), [a4] "=&r"(acc4), [a5] "=&r"(acc5), [cp] "=&r"(columns),
+                       [end] "=&r"(end), [w] "=&r"(word), [e] "=&r"(even), [a] "=&r"(column_a),
+                       [b] "=&r"(column_b)
+                     : [k] "r"(state)
                      : "cc", "memory");
 }
 
-/**
- * The outputs of a full block for the channels with the exact requantization, which
- * td_conv_block_asm computes with the fast form's formula regardless: recomputed here over
- * them (few channels of a few layers: near-empty filters have tiny scales, so large shifts).
- */
-TD_NOINLINE static void td_conv_exact_channels(const td_conv_params *params,
-                                               const td_channel_requant *requants,
-                                               const int8_t *weights,
-                                               int32_t groups,
-                                               int32_t output_c,
-                                               const td_word *block,
-                                               int8_t *output)
-{
-    int32_t out_c;
-    for (out_c = 0; out_c < output_c; ++out_c) {
-        const td_channel_requant *requant = &requants[out_c];
-        if (requant->right_shift == 0) {
-            const td_conv_sums sums = td_conv_filter_dot(weights + out_c * 4 * groups, groups, block, requant->bias);
-            output[out_c] = td_conv_output(params, requant, sums.pixel0);
-            output[output_c + out_c] = td_conv_output(params, requant, sums.pixel1);
-            output[2 * output_c + out_c] = td_conv_output(params, requant, sums.pixel2);
-            output[3 * output_c + out_c] = td_conv_output(params, requant, sums.pixel3);
-        }
-    }
-}
 #else
 #define TD_CONV_HAS_BLOCK_ASM 0
+
 #endif
 
 td_status td_conv2d_s8(const td_context *ctx,
@@ -492,9 +554,9 @@ td_status td_conv2d_s8(const td_context *ctx,
     /* Runs of channels that do not start on a group of four k are gathered as bytes first. */
     const int gathered = (input_dims->c & 3) != 0;
 #if TD_CONV_HAS_BLOCK_ASM
-    const int full_block_asm = params->activation.min == -128 && params->activation.max == 127;
-    int32_t exact_channels = 0;
+    const int full_range = params->activation.min == -128 && params->activation.max == 127;
 #endif
+    int32_t exact_channels = 0;
     const int8_t *weights = filter;
     td_channel_requant *requants;
     td_word *block;
@@ -513,14 +575,13 @@ td_status td_conv2d_s8(const td_context *ctx,
     block = (td_word *)(void *)(requants + output_c);
     patch = (int8_t *)(void *)(block + groups * TD_CONV_GROUP_WORDS);
     for (out_c = 0; out_c < output_c; ++out_c) {
-        requants[out_c] =
-            td_channel_requant_of(bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c], length);
-#if TD_CONV_HAS_BLOCK_ASM
+        requants[out_c] = td_conv_requant(bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c],
+                                          params->output_offset, length);
         exact_channels += requants[out_c].right_shift == 0;
-#endif
     }
     if (length != padded_length) {
-        /* Weight rows zero-padded to whole groups of four (the columns hold 0 there too). */
+        /* Weight rows zero-padded to whole groups of four (the columns hold 0 there too); L % 4 != 0
+         * implies C_in % 4 != 0, so they come after the gathered patch. */
         int8_t *const padded = patch + padded_length;
         for (out_c = 0; out_c < output_c; ++out_c) {
             memcpy(padded + out_c * padded_length, filter + out_c * length, (size_t)length);
@@ -532,12 +593,7 @@ td_status td_conv2d_s8(const td_context *ctx,
     for (pixel = 0; pixel < pixels; pixel += TD_CONV_PIXELS) {
         const int32_t count = td_min_i32(TD_CONV_PIXELS, pixels - pixel);
         int8_t *const block_output = output + pixel * output_c;
-        column = 0;
-        if (pointwise && !gathered && count == TD_CONV_PIXELS) {
-            td_pointwise_columns(input + pixel * length, length, offsets, block);
-            column = TD_CONV_PIXELS;
-        }
-        for (; column < count; ++column) {
+        for (column = 0; column < count; ++column) {
             if (pointwise && !gathered) {
                 td_column_values(block, column, 0, input + (pixel + column) * length, length, offsets);
                 continue;
@@ -560,16 +616,16 @@ td_status td_conv2d_s8(const td_context *ctx,
             td_column_zeros(block, column, 0, padded_length);
         }
 #if TD_CONV_HAS_BLOCK_ASM
-        if (full_block_asm && count == TD_CONV_PIXELS) {
+        if (count == TD_CONV_PIXELS && full_range) {
             td_conv_block_asm(requants, weights, block, block + groups * TD_CONV_GROUP_WORDS, block_output,
                               block_output + output_c, output_c, params->output_offset);
             if (exact_channels > 0) {
-                td_conv_exact_channels(params, requants, weights, groups, output_c, block, block_output);
+                td_conv_block(params, requants, weights, groups, output_c, block, TD_CONV_PIXELS, block_output, 1);
             }
             continue;
         }
 #endif
-        td_conv_block(params, requants, weights, groups, output_c, block, count, block_output);
+        td_conv_block(params, requants, weights, groups, output_c, block, count, block_output, 0);
     }
     return TD_OK;
 }

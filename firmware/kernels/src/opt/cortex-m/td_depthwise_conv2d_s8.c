@@ -15,7 +15,9 @@
  *    td_channel_requant_folded_of). An input row is expanded once per channel block
  *    (stride <= K_h);
  *  - a 3x3 filter (dilation 1) with the fast requantization on all four channels and the full
- *    int8 range, the usual case, runs its output rows in assembly (td_depthwise_row_3x3).
+ *    int8 range, the usual case, runs its output rows in assembly (td_depthwise_row_3x3), its
+ *    taps and biases doubled so that the sums need no doubling before SMMLAR, over three ring
+ *    rows that slide down an input row at a time (td_depthwise_rows_3x3).
  * A depth multiplier M > 1 takes the same path when the output does not overlap the input: a
  * block's four output channels read input channels o / M, gathered byte by byte when the rows
  * are expanded (the taps are the same).
@@ -91,12 +93,35 @@ static void td_depthwise_expand_row(const td_depthwise_expansion *expansion, int
             }
             return;
         }
+        if (words == end) {
+            return;
+        }
+#if TD_DSP_ASM
+        {
+            /* 9 instructions per position (the compiler's loop takes 10). */
+            uint32_t four, odd;
+            __asm__ volatile("1:\n\t"
+                             "ldr     %[f], [%[v]]\n\t"
+                             "add     %[v], %[v], %[c]\n\t"
+                             "sxtb16  %[o], %[f], ror #8\n\t"
+                             "sxtb16  %[f], %[f]\n\t"
+                             "sadd16  %[o], %[o], %[off]\n\t"
+                             "sadd16  %[f], %[f], %[off]\n\t"
+                             "strd    %[f], %[o], [%[w]], #8\n\t"
+                             "cmp     %[w], %[end]\n\t"
+                             "bne     1b"
+                             : [v] "+r"(values), [w] "+r"(words), [f] "=&r"(four), [o] "=&r"(odd)
+                             : [end] "r"(end), [off] "r"(offsets), [c] "r"(channels)
+                             : "cc", "memory");
+        }
+#else
         for (; words != end; words += 2) {
             const uint32_t four = td_read_u32(values);
             words[0] = td_sadd16(td_sxtb16(four), offsets);
             words[1] = td_sadd16(td_sxtb16_ror8(four), offsets);
             values += channels;
         }
+#endif
     }
 }
 
@@ -180,9 +205,12 @@ TD_INLINE void td_depthwise_store4(const td_depthwise_conv_params *params,
  * a channel block along a row, 3x3 filter (dilation 1), fast requantization and the full int8
  * range. `block` is the scratch's start: the 9 expanded taps (72 bytes), the four
  * td_channel_requant (bias, multiplier, right shift, rounding; 16 bytes each), then the output
- * channel count and the bytes between two pixels' input positions (stride * 8). In assembly on
- * the target (the compiler spills and does not pair the loads): per tap two LDRD and four
- * SMLAxy, per channel SMMLAR and six more instructions, 98 per pixel for 36 multiply-accumulates.
+ * channel count and the bytes between two pixels' input positions (stride * 8). The taps and the
+ * biases are doubled (td_depthwise_rows_3x3), so the sums are already td_requant_fast's 2 * acc:
+ * |acc| < 2^30 in the fast form, so 2 * acc fits, and the taps' int16 lanes hold 2 * w (at most
+ * 256 in magnitude). In assembly on the target (the compiler spills and does not pair the
+ * loads): per tap two LDRD and four SMLAxy, per channel SMMLAR and five more instructions, 94
+ * per pixel for 36 multiply-accumulates.
  */
 #if TD_DSP_ASM
 #define TD_DEPTHWISE_ASM_TAP(row, row_offset, filter_offset)                               \
@@ -195,7 +223,6 @@ TD_INLINE void td_depthwise_store4(const td_depthwise_conv_params *params,
 #define TD_DEPTHWISE_ASM_FINISH(acc, multiplier_offset, rounding_offset)                   \
     "ldrd    %[fe], %[fo], [%[blk], #" multiplier_offset "]\n\t"                          \
     "ldr     %[ie], [%[blk], #" rounding_offset "]\n\t"                                   \
-    "lsl     %[" acc "], %[" acc "], #1\n\t"                                              \
     "add     %[io], %[ie], %[" acc "], asr #31\n\t"                                       \
     "smmlar  %[" acc "], %[" acc "], %[fe], %[io]\n\t"                                    \
     "asr     %[" acc "], %[" acc "], %[fo]\n\t"                                           \
@@ -253,8 +280,7 @@ TD_INLINE void td_depthwise_row_3x3(const td_word *row0,
 
 /**
  * Output row out_y of one channel block: `rows[ky]` are the expanded input rows of the window,
- * `filter_block` the expanded taps; 3x3 filters (dilation 1) with fast requantization and the
- * full int8 range run in assembly.
+ * `filter_block` the expanded taps (3x3 filters in the assembly's case: td_depthwise_rows_3x3).
  */
 static void td_depthwise_output_row(const td_depthwise_conv_params *params,
                                     const td_dims *filter_dims,
@@ -270,12 +296,6 @@ static void td_depthwise_output_row(const td_depthwise_conv_params *params,
     const int32_t tap_step = 2 * params->dilation.w;
     const int32_t output_c = output_dims->c;
     int32_t out_x, ky, kx;
-#if TD_DEPTHWISE_HAS_ROW_3X3
-    if (filter_dims->h == 3 && filter_dims->w == 3 && params->dilation.w == 1 && fast && full_range) {
-        td_depthwise_row_3x3(rows[0], rows[1], rows[2], filter_block, out, output_dims->w);
-        return;
-    }
-#endif
     for (out_x = 0; out_x < output_dims->w; ++out_x) {
         int32_t acc0 = requants[0].bias, acc1 = requants[1].bias, acc2 = requants[2].bias, acc3 = requants[3].bias;
         const td_word *taps = filter_block;
@@ -291,6 +311,55 @@ static void td_depthwise_output_row(const td_depthwise_conv_params *params,
         out += output_c;
     }
 }
+
+#if TD_DEPTHWISE_HAS_ROW_3X3
+/**
+ * Every output row of one channel block of a 3x3 filter (dilation 1) whose four channels are in
+ * the fast requantization, with the full int8 range: the taps and biases doubled for the
+ * assembly (see td_depthwise_row_3x3), three ring rows that slide down one input row at a time
+ * (each expanded once), the assembly per output row.
+ */
+static void td_depthwise_rows_3x3(const td_depthwise_expansion *expansion,
+                                  td_word *ring,
+                                  int32_t row_words,
+                                  int32_t stride_h,
+                                  int32_t padding_h,
+                                  int32_t output_h,
+                                  int32_t output_w,
+                                  int32_t output_row_size,
+                                  td_word *block,
+                                  int8_t *out)
+{
+    td_channel_requant *const requants = (td_channel_requant *)(void *)(block + 18);
+    td_word *row0 = ring, *row1 = ring + row_words, *row2 = ring + 2 * row_words;
+    int32_t in_y = -padding_h;
+    int32_t out_y, step, tap;
+    for (tap = 0; tap < 18; ++tap) {
+        block[tap] = td_sadd16(block[tap], block[tap]);
+    }
+    for (tap = 0; tap < 4; ++tap) {
+        requants[tap].bias = (int32_t)((uint32_t)requants[tap].bias << 1);
+    }
+    td_depthwise_expand_row(expansion, in_y, row0);
+    td_depthwise_expand_row(expansion, in_y + 1, row1);
+    td_depthwise_expand_row(expansion, in_y + 2, row2);
+    for (out_y = 0;;) {
+        td_depthwise_row_3x3(row0, row1, row2, block, out, output_w);
+        if (++out_y == output_h) {
+            break;
+        }
+        out += output_row_size;
+        for (step = 0; step < stride_h; ++step) {
+            td_word *const free_row = row0;
+            row0 = row1;
+            row1 = row2;
+            row2 = free_row;
+            ++in_y;
+            td_depthwise_expand_row(expansion, in_y + 2, row2);
+        }
+    }
+}
+#endif
 
 /** Channels [0, blocked) of every output, four at a time through expanded rows (see the top). */
 static void td_depthwise_blocks(const td_context *ctx,
@@ -325,6 +394,9 @@ static void td_depthwise_blocks(const td_context *ctx,
     td_word *word;
     td_depthwise_expansion expansion;
     int32_t batch, channel, out_y, ky, tap;
+#if TD_DEPTHWISE_HAS_ROW_3X3
+    const int rows_3x3 = filter_h == 3 && filter_dims->w == 3 && dilation_h == 1 && params->dilation.w == 1 && full_range;
+#endif
 
     expansion.first = td_min_i32(params->padding.w, span);
     expansion.count = td_max_i32(td_min_i32(input_dims->w + params->padding.w, span) - expansion.first, 0);
@@ -358,6 +430,13 @@ static void td_depthwise_blocks(const td_context *ctx,
             }
             expansion.input = input + batch * input_dims->h * expansion.row_size +
                               (expansion.first - params->padding.w) * expansion.channels + channel / params->depth_multiplier;
+#if TD_DEPTHWISE_HAS_ROW_3X3
+            if (rows_3x3 && fast) {
+                td_depthwise_rows_3x3(&expansion, ring, row_words, stride_h, padding_h, output_h, output_dims->w,
+                                      output_row_size, filter_block, output + batch * output_h * output_row_size + channel);
+                continue;
+            }
+#endif
             for (out_y = 0; out_y < output_h; ++out_y) {
                 const int32_t in_y_origin = out_y * stride_h - padding_h;
                 int8_t *out = output + (batch * output_h + out_y) * output_row_size + channel;
