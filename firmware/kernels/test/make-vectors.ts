@@ -1627,8 +1627,8 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     cases.push(lstmS8(random, `lstm_s8 ${label}`, { batch: 1, time: 24, inputSize, stateSize: 120, timeMajor: false, cellClip: 0, model }));
   }
   // Convolution blocks of six pixels: 1x1 over 11 pixels (one full block, then five through the
-  // scratch), a 3x3 with C_in 3 whose inside pixels copy their patch by words (13 output channels),
-  // and a C_in 16 3x3 over 7 pixels with a clamp that is not the full int8 range (the C loop).
+  // C form), a 3x3 with C_in 3 whose inside pixels copy their patch by words (13 output channels),
+  // and a C_in 16 3x3 over 7 pixels with a clamp that is not the full int8 range (the C form).
   const sixPixelBlocks: [string, ConvConfig][] = [
     ['pointwise C_in 16 11 pixels 24 channels', { input: [1, 11, 16], outputChannels: 24, kernel: [1, 1], padding: 'valid', activation: 'none' }],
     ['3x3 C_in 3 inside pixels 13 channels', { input: [7, 8, 3], outputChannels: 13, kernel: [3, 3], padding: 'valid', activation: 'none' }],
