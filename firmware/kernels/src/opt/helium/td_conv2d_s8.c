@@ -73,7 +73,9 @@ TD_INLINE void td_conv_mve_channels(const int8_t *source,
             acc = vsetq_lane_s32(acc1, acc, 1);
             acc = vsetq_lane_s32(acc2, acc, 2);
             acc = vsetq_lane_s32(acc3, acc, 3);
-            td_mve_store_four(out + oc, acc, quant->multiplier + oc, quant->shift + oc, output_offset, min, max);
+            td_mve_requant requant;
+            td_mve_requant_of(&requant, NULL, quant, oc, output_offset, min, max);
+            td_mve_requant_store(out + oc, acc, &requant);
         }
     }
     for (; oc < last; ++oc) {
@@ -101,6 +103,7 @@ td_status td_conv2d_s8(const td_context *ctx,
     const int32_t stride_h = params->stride.h, stride_w = params->stride.w;
     const int32_t dilation_h = params->dilation.h, dilation_w = params->dilation.w;
     const int32_t length = k_h * k_w * filter_c;
+    const int8_t pad = (int8_t)(-params->input_offset);
     int32_t groups, per_group, oc, batch, out_y, out_x, group;
     int32_t *folded;
     int8_t *column;
@@ -125,27 +128,42 @@ td_status td_conv2d_s8(const td_context *ctx,
             for (out_x = 0; out_x < out_w; ++out_x) {
                 const int32_t in_x0 = out_x * stride_w - params->padding.w;
                 int8_t *const out = output + ((batch * out_h + out_y) * out_w + out_x) * out_c;
-                const int inside = groups == 1 && dilation_h == 1 && dilation_w == 1 && in_y0 >= 0 && in_x0 >= 0 &&
-                                   in_y0 + k_h <= in_h && in_x0 + k_w <= in_w;
-                if (inside) {
-                    /* K_h runs of K_w * C_in bytes, one input row apart. */
-                    const int8_t *source = image + (in_y0 * in_w + in_x0) * in_c;
-                    td_conv_mve_channels(source, k_h, k_w * in_c, in_w * in_c, filter, length, 0, out_c, folded, quant,
-                                         params, out);
+                /* Read in place: K_h runs of K_w * C_in bytes, one input row apart, when they are long enough to fill vectors. */
+                const int contiguous = groups == 1 && dilation_w == 1;
+                if (contiguous && dilation_h == 1 && k_w * in_c >= 16 && in_y0 >= 0 && in_x0 >= 0 && in_y0 + k_h <= in_h &&
+                    in_x0 + k_w <= in_w) {
+                    td_conv_mve_channels(image + (in_y0 * in_w + in_x0) * in_c, k_h, k_w * in_c, in_w * in_c, filter, length, 0,
+                                         out_c, folded, quant, params, out);
                     continue;
                 }
                 for (group = 0; group < groups; ++group) {
-                    const int8_t pad = (int8_t)(-params->input_offset);
                     int8_t *cell = column;
                     int32_t ky, kx;
                     for (ky = 0; ky < k_h; ++ky) {
                         const int32_t in_y = in_y0 + ky * dilation_h;
-                        for (kx = 0; kx < k_w; ++kx, cell += filter_c) {
-                            const int32_t in_x = in_x0 + kx * dilation_w;
-                            if (in_y < 0 || in_y >= in_h || in_x < 0 || in_x >= in_w) {
-                                memset(cell, pad, (size_t)filter_c);
+                        if (in_y < 0 || in_y >= in_h) {
+                            memset(cell, pad, (size_t)(k_w * filter_c));
+                            cell += k_w * filter_c;
+                        } else if (contiguous) {
+                            /* The taps inside the row in one copy, the padding on either side in one fill each. */
+                            const int32_t first = in_x0 < 0 ? -in_x0 : 0;
+                            const int32_t end = in_x0 + k_w > in_w ? in_w - in_x0 : k_w;
+                            if (end <= first) {
+                                memset(cell, pad, (size_t)(k_w * in_c));
                             } else {
-                                memcpy(cell, image + (in_y * in_w + in_x) * in_c + group * filter_c, (size_t)filter_c);
+                                memset(cell, pad, (size_t)(first * in_c));
+                                memcpy(cell + first * in_c, image + (in_y * in_w + in_x0 + first) * in_c, (size_t)((end - first) * in_c));
+                                memset(cell + end * in_c, pad, (size_t)((k_w - end) * in_c));
+                            }
+                            cell += k_w * in_c;
+                        } else {
+                            for (kx = 0; kx < k_w; ++kx, cell += filter_c) {
+                                const int32_t in_x = in_x0 + kx * dilation_w;
+                                if (in_x < 0 || in_x >= in_w) {
+                                    memset(cell, pad, (size_t)filter_c);
+                                } else {
+                                    memcpy(cell, image + (in_y * in_w + in_x) * in_c + group * filter_c, (size_t)filter_c);
+                                }
                             }
                         }
                     }

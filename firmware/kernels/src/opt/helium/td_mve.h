@@ -35,38 +35,63 @@ TD_INLINE int32_t td_mve_sum_s8(const int8_t *a, int32_t count)
 }
 
 /**
- * TFLite's MultiplyByQuantizedMultiplier on four lanes, each with its own multiplier and shift,
- * bit for bit: x << max(shift, 0) (wrapping, as the scalar form), then VQRDMULH, which is
- * gemmlowp's SaturatingRoundingDoublingHighMul exactly ((2ab + 2^31) >> 32, saturating only
- * a = b = INT32_MIN, as gemmlowp does; its nudge of 1 - 2^30 for negative products with
- * truncation toward zero gives the same floor), then RoundingDivideByPOT by max(-shift, 0):
- * the arithmetic shift plus one where the remainder exceeds half the divisor less one, plus one
+ * The requantization of four consecutive channels, ready for td_mve_requant_store: TFLite's
+ * MultiplyByQuantizedMultiplier with each lane's multiplier and shift, then the output offset
+ * and the clamp. Bit for bit: x << max(shift, 0) (wrapping, as the scalar form), then VQRDMULH,
+ * which is gemmlowp's SaturatingRoundingDoublingHighMul exactly ((2ab + 2^31) >> 32, saturating
+ * only a = b = INT32_MIN, as gemmlowp does; its nudge of 1 - 2^30 for negative products with
+ * truncation toward zero gives the same floor), then RoundingDivideByPOT by max(-shift, 0): the
+ * arithmetic shift plus one where the remainder exceeds half the divisor less one, plus one
  * more for negative values (half away from zero).
  */
-TD_INLINE int32x4_t td_mve_requantize(int32x4_t x, int32x4_t multiplier, int32x4_t shift)
-{
-    const int32x4_t zero = vdupq_n_s32(0);
-    const int32x4_t left = vmaxq_s32(shift, zero);
-    const int32x4_t right = vmaxq_s32(vnegq_s32(shift), zero);
-    const int32x4_t high = vqrdmulhq_s32(vshlq_s32(x, left), multiplier);
-    const int32x4_t mask = vsubq_n_s32(vshlq_s32(vdupq_n_s32(1), right), 1);
-    const int32x4_t remainder = vandq_s32(high, mask);
-    const int32x4_t threshold = vaddq_s32(vshrq_n_s32(mask, 1), vreinterpretq_s32_u32(vshrq_n_u32(vreinterpretq_u32_s32(high), 31)));
-    const int32x4_t quotient = vshlq_s32(high, vnegq_s32(right));
-    return vaddq_m_n_s32(quotient, quotient, 1, vcmpgtq_s32(remainder, threshold));
-}
+typedef struct {
+    /** The channels' biases (zero without a bias), for kernels that add them at the end. */
+    int32x4_t bias;
+    int32x4_t multiplier;
+    int32x4_t left_shift;
+    /** -max(-shift, 0): VSHL by it is the arithmetic right shift. */
+    int32x4_t right_shift_negated;
+    /** 2^right - 1, and its half. */
+    int32x4_t mask;
+    int32x4_t half_mask;
+    int32_t output_offset;
+    int32_t min;
+    int32_t max;
+} td_mve_requant;
 
-/** Requantizes four accumulators of consecutive channels, adds the offset, clamps and stores four bytes. */
-TD_INLINE void td_mve_store_four(int8_t *out,
-                                 int32x4_t acc,
-                                 const int32_t *multiplier,
-                                 const int32_t *shift,
+/** The requantization of channels c..c+3 (bias may be NULL). */
+TD_INLINE void td_mve_requant_of(td_mve_requant *requant,
+                                 const int32_t *bias,
+                                 const td_per_channel_quant *quant,
+                                 int32_t c,
                                  int32_t output_offset,
                                  int32_t min,
                                  int32_t max)
 {
-    int32x4_t value = vaddq_n_s32(td_mve_requantize(acc, vldrwq_s32(multiplier), vldrwq_s32(shift)), output_offset);
-    value = vminq_s32(vmaxq_s32(value, vdupq_n_s32(min)), vdupq_n_s32(max));
+    const int32x4_t zero = vdupq_n_s32(0);
+    const int32x4_t shift = vldrwq_s32(quant->shift + c);
+    const int32x4_t right = vmaxq_s32(vnegq_s32(shift), zero);
+    requant->bias = bias != NULL ? vldrwq_s32(bias + c) : zero;
+    requant->multiplier = vldrwq_s32(quant->multiplier + c);
+    requant->left_shift = vmaxq_s32(shift, zero);
+    requant->right_shift_negated = vnegq_s32(right);
+    requant->mask = vsubq_n_s32(vshlq_s32(vdupq_n_s32(1), right), 1);
+    requant->half_mask = vshrq_n_s32(requant->mask, 1);
+    requant->output_offset = output_offset;
+    requant->min = min;
+    requant->max = max;
+}
+
+/** Requantizes four accumulators of consecutive channels, adds the offset, clamps and stores four bytes. */
+TD_INLINE void td_mve_requant_store(int8_t *out, int32x4_t acc, const td_mve_requant *requant)
+{
+    const int32x4_t high = vqrdmulhq_s32(vshlq_s32(acc, requant->left_shift), requant->multiplier);
+    const int32x4_t remainder = vandq_s32(high, requant->mask);
+    const int32x4_t threshold = vaddq_s32(requant->half_mask, vreinterpretq_s32_u32(vshrq_n_u32(vreinterpretq_u32_s32(high), 31)));
+    const int32x4_t quotient = vshlq_s32(high, requant->right_shift_negated);
+    int32x4_t value = vaddq_m_n_s32(quotient, quotient, 1, vcmpgtq_s32(remainder, threshold));
+    value = vaddq_n_s32(value, requant->output_offset);
+    value = vminq_s32(vmaxq_s32(value, vdupq_n_s32(requant->min)), vdupq_n_s32(requant->max));
     vstrbq_s32(out, value);
 }
 
