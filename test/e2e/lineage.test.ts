@@ -99,6 +99,7 @@ describe('the lineage plot of the Compare tab in Chromium against tinydeploy ser
     // Hover: the card has the table's figures for that variant.
     const childRow = page.getByTestId('compare-row').nth(1);
     const accuracy = (await childRow.getByTestId('compare-accuracy').textContent())!.match(/^\d{1,3}\.\d%/)![0];
+    await page.getByTestId('lineage-panel').scrollIntoViewIfNeeded();
     await page.locator(`[data-testid="lineage-point"][data-variant="${child}"] circle`).hover();
     const card = page.getByTestId('lineage-card');
     await card.waitFor();
@@ -110,7 +111,11 @@ describe('the lineage plot of the Compare tab in Chromium against tinydeploy ser
 
     const right = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.querySelector('[data-testid="lineage-plot"] svg')!.getBoundingClientRect().right));
     expect(right).toBeLessThanOrEqual(1280);
-    await page.getByTestId('lineage-panel').scrollIntoViewIfNeeded();
+    // Focus shows the same card (keyboard), and keeps it through the screenshot's resize.
+    await page.mouse.move(0, 0);
+    await poll(() => card.count()).toBe(0);
+    await page.locator(`[data-testid="lineage-point"][data-variant="${child}"]`).focus();
+    await poll(() => card.textContent()).toBe(text);
     await saveScreenshot(page, 'lineage-1280x800', artefacts);
     expect(session.pageErrors).toEqual([]);
   }, 900_000);
