@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requireTools } from '../../../../test/testing/tools.js';
-import { defaultCompileCacheDirectory, parseDependencies } from './compile-cache.js';
+import { defaultCompileCacheDirectory, parseDependencies, pruneCompileCache } from './compile-cache.js';
 import { type Compiler, compile, findCompiler } from './compiler.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'tinydeploy-compile-cache-'));
@@ -91,6 +91,13 @@ describe('compiled-object cache', () => {
     await build(third, true);
     expect(await runs()).toBe(4);
     expect((await outputs(third)).object.equals(uncached.object)).toBe(true);
+
+    // Bounded: past the limit the least recently used entry goes (the edited header's; the first was just used).
+    expect(await pruneCompileCache(cache, 1)).toBe(1);
+    await build(second, true);
+    expect(await runs()).toBe(4);
+    await build(edited, true);
+    expect(await runs()).toBe(5);
   });
 
   it('reads gcc dependency files and lives in the user cache folder', () => {

@@ -16,11 +16,13 @@
  * name the folder is not kept (it could not be given back unchanged).
  *
  * Builds run in parallel (search workers, processes): every file is written under a temporary name
- * and renamed into place, so a reader sees a whole entry or none.
+ * and renamed into place, so a reader sees a whole entry or none. Bounded: once a process has
+ * stored an object, entries past `maxCacheEntries` are removed, least recently used first (a hit
+ * touches its entry); a generated model's object, new every build, ages out first.
  */
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 
@@ -61,6 +63,30 @@ interface ManifestEntry {
   /** Files read by the compile: path (ROOT_MARK for the build folder) and sha256 of the bytes. */
   inputs: [string, string][];
   result: string;
+}
+
+/** Objects kept at most (a kernel object is a few KiB; a generated model's up to its weights). */
+export const maxCacheEntries = 4000;
+
+const pruned = new Set<string>();
+
+/** Removes the least recently used entries past `limit` (once per folder and process). */
+export async function pruneCompileCache(directory: string, limit = maxCacheEntries): Promise<number> {
+  const entries: { path: string; time: number }[] = [];
+  const objects = join(directory, 'objects');
+  for (const prefix of await readdir(objects).catch(() => [] as string[])) {
+    for (const name of await readdir(join(objects, prefix)).catch(() => [] as string[])) {
+      if (name.endsWith('.partial')) continue;
+      const info = await stat(join(objects, prefix, name)).catch(() => undefined);
+      if (info) entries.push({ path: join(objects, prefix, name), time: info.mtimeMs });
+    }
+  }
+  if (entries.length <= limit) return 0;
+  entries.sort((a, b) => a.time - b.time);
+  const removed = entries.slice(0, entries.length - limit);
+  // A manifest naming a removed entry is a miss there, and compiles again.
+  for (const entry of removed) await rm(entry.path, { recursive: true, force: true });
+  return removed.length;
 }
 
 const fileHashes = new Map<string, { mtimeMs: number; size: number; hash: string }>();
@@ -187,6 +213,8 @@ export class CachedCompile {
         const object = await readFile(join(folder, 'object.o'));
         const texts = await Promise.all(sideFiles.map((extension) => readFile(join(folder, `object${extension}`), 'utf8').catch(() => undefined)));
         const diagnostics = await readFile(join(folder, 'diagnostics.txt'), 'utf8');
+        const now = new Date();
+        await utimes(folder, now, now).catch(() => undefined);
         await writeFile(this.job.output, object);
         const stem = this.job.output.replace(/\.o$/, '');
         await Promise.all(
@@ -252,6 +280,10 @@ export class CachedCompile {
       // Bounded: a source compiled against many header versions keeps its latest 32.
       await writeFile(manifestPartial, JSON.stringify(entries.slice(-32)));
       await rename(manifestPartial, this.manifestPath);
+      if (!pruned.has(this.directory)) {
+        pruned.add(this.directory);
+        await pruneCompileCache(this.directory);
+      }
     } catch {
       // The cache is an optimisation: a folder that cannot be written leaves the build as it was.
     } finally {
