@@ -31,7 +31,7 @@ export function pointFigures(point: LineagePoint, parentName: string | undefined
   return [
     `${point.name} (${precision})${parentName ? `, from ${parentName}` : ''}`,
     `accuracy ${formatPercent(point.accuracy)}${accuracy?.samples ? ` on ${formatCount(accuracy.samples)} samples` : ''}${accuracy?.datasetName ? ` of ${accuracy.datasetName}` : ''}`,
-    `${formatCount(point.instructions)} instructions${row.latency?.runs ? ` (median of ${row.latency.runs} run${row.latency.runs === 1 ? "" : "s"})` : ''} on ${row.board?.id ?? '?'}`,
+    `${formatCount(point.instructions)} instructions${row.latency?.runs ? ` (median of ${row.latency.runs} run${row.latency.runs === 1 ? '' : 's'})` : ''} on ${row.board?.id ?? '?'}`,
     [row.arenaBytes !== undefined && `arena ${formatBytes(row.arenaBytes)}`, row.stackBytes !== undefined && `stack ${formatBytes(row.stackBytes)}`, row.flash && `flash ${formatBytes(row.flash.total)}`].filter(Boolean).join(' · '),
     `${formatCount(row.parameters)} parameters · ${formatCount(row.macs)} MACs`,
   ].filter((line) => line !== '');
