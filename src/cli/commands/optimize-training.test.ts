@@ -47,11 +47,11 @@ describe('tinydeploy optimize with a training pipeline', () => {
     const out = join(scratch, 'd.tflite');
     const result = await tinydeploy(
       'optimize', sharedModels.trained_lstm, '--pipeline', 'prune-channels,distill', '--dataset', mnist, '--ratio', '0.5', '--epochs', '1', '--max-steps', '2',
-      '--alpha', '0.9', '--temperature', '3', '--shift', '2', '--label-smoothing', '0.1', '--learning-rate', '0.01', '--backend', 'wasm', '--out', out, '--json',
+      '--alpha', '0.9', '--temperature', '3', '--shift', '2', '--label-smoothing', '0.1', '--learning-rate', '0.01', '--patience', '0', '--backend', 'wasm', '--out', out, '--json',
     );
     expect(result.code, result.stderr).toBe(0);
     const messages = (JSON.parse(result.stdout).log as { pass: string; message: string }[]).filter((entry) => entry.pass === 'distill').map((entry) => entry.message);
-    expect(messages).toContain('training 1 epoch(s) of 113 steps: adam at 0.01, cosine schedule, batch 64; soft targets of the teacher weighted 0.9 at temperature 3; samples moved by up to 2 positions; label smoothing 0.1');
+    expect(messages).toContain('training 1 epoch(s) of 113 steps: adam at 0.01, cosine schedule, batch 64, patience 0; soft targets of the teacher weighted 0.9 at temperature 3; samples moved by up to 2 positions; label smoothing 0.1');
     const finetuneOnly = await tinydeploy('optimize', sharedModels.trained_lstm, '--pipeline', 'prune-channels,finetune', '--dataset', mnist, '--alpha', '0.9', '--out', out);
     expect(finetuneOnly.stderr).toContain('--alpha and --temperature go with a pipeline that has distill');
     const badAlpha = await tinydeploy('optimize', sharedModels.trained_lstm, '--pipeline', 'prune-channels,distill', '--dataset', mnist, '--alpha', '1.5', '--out', out);

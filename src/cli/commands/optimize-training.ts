@@ -38,6 +38,7 @@ export const trainingOptionSpecs = {
   'batch-size': { type: 'integer', value: 'n', description: 'finetune: samples per step (default 64)' },
   'learning-rate': { type: 'string', value: 'lr', description: 'finetune: initial learning rate (default 0.001, cosine schedule)' },
   'max-steps': { type: 'integer', value: 'n', description: 'finetune: stop after n steps (quick runs)' },
+  patience: { type: 'string', value: 'n', description: 'finetune, distill: epochs without a better validation accuracy before stopping (default 3; 0: never stop, the best epoch is kept either way)' },
   teacher: { type: 'string', value: 'file', description: 'distill: the teacher model (default: the model being optimized)' },
   alpha: { type: 'string', value: 'a', description: 'distill: weight of the soft targets against the labels, in [0, 1] (default 0.5)' },
   temperature: { type: 'string', value: 't', description: 'distill: softmax temperature of teacher and student (default 4)' },
@@ -66,6 +67,8 @@ export function trainingOptions(args: ParsedArgs): Omit<TrainingPipelineOptions,
   if (alpha !== undefined && !(Number(alpha) >= 0 && Number(alpha) <= 1)) throw new UsageError(`--alpha must be a number in [0, 1], got "${alpha}"`);
   const temperature = stringOption(args, 'temperature');
   if (temperature !== undefined && !(Number(temperature) > 0)) throw new UsageError(`--temperature must be a positive number, got "${temperature}"`);
+  const patience = stringOption(args, 'patience');
+  if (patience !== undefined && !/^\d+$/.test(patience.trim())) throw new UsageError(`--patience must be a whole number >= 0, got "${patience}"`);
   const options: Omit<TrainingPipelineOptions, 'passes' | 'dataset'> = {
     holdout: fraction(args, 'holdout'),
     ratio: fraction(args, 'ratio'),
@@ -80,6 +83,7 @@ export function trainingOptions(args: ParsedArgs): Omit<TrainingPipelineOptions,
     batchSize: integerOption(args, 'batch-size'),
     learningRate: learningRate === undefined ? undefined : Number(learningRate),
     maxSteps: integerOption(args, 'max-steps'),
+    patience: patience === undefined ? undefined : Number(patience),
     alpha: alpha === undefined ? undefined : Number(alpha),
     temperature: temperature === undefined ? undefined : Number(temperature),
     shift: integerOption(args, 'shift'),

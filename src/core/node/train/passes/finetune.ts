@@ -86,7 +86,7 @@ export async function trainPass(
     const smoothing = options.labelSmoothing ?? trainDefaults.labelSmoothing;
     context.log(
       `training ${epochs} epoch(s) of ${Math.ceil(data.train.count / batchSize)} steps: ${options.optimizer ?? trainDefaults.optimizer} at ${options.learningRate ?? trainDefaults.learningRate}, ` +
-        `${options.schedule ?? trainDefaults.schedule} schedule, batch ${batchSize}` +
+        `${options.schedule ?? trainDefaults.schedule} schedule, batch ${batchSize}, patience ${options.patience ?? trainDefaults.patience}` +
         (distill ? `; soft targets of the teacher weighted ${distill.alpha} at temperature ${distill.temperature}` : '') +
         (shift ? `; samples moved by up to ${shift} positions` : '') +
         (smoothing ? `; label smoothing ${smoothing}` : ''),
