@@ -1228,6 +1228,25 @@ td_status td_gru_s8(const td_context *ctx,
 /** Bytes of scratch td_gru_s8 needs: (round4(I) + 2 * round4(S) + 5 * B * S) * sizeof(int16_t) in every variant. */
 int32_t td_gru_s8_get_buffer_size(const td_gru_dims *dims);
 
+/**
+ * td_gru_s8 over the generator's packed weights (same bits), linear_before_reset only (otherwise
+ * TD_ERROR_ARGUMENT); the gates' weight and bias pointers and recurrent_new_bias in `params` are
+ * not read. With Kx = round4(I) and Kh = round4(S): packed_weights, int16, per unit u: for each
+ * group q of four inputs (zero past I) and each gate g (reset, update, new) W_g[u][4q],
+ * W_g[u][4q+2], W_g[u][4q+1], W_g[u][4q+3] (SXTB16's lane order); then the same for R_g over Kh.
+ * 3 * (Kx + Kh) values. packed_bias, int32, per unit u: bias_g[u] + input_offset * sum_k W_g[u][k]
+ * for the three gates, then 0, 0 and recurrent_new_bias[u] (0 when absent): 6 values.
+ */
+td_status td_gru_s8_packed(const td_context *ctx,
+                           const td_gru_params_s8 *params,
+                           const int16_t *packed_weights,
+                           const int32_t *packed_bias,
+                           const int8_t *input,
+                           int16_t *hidden_state,
+                           int8_t *output);
+/** Bytes of scratch td_gru_s8_packed needs: (round4(I) + round4(S)) * sizeof(int16_t) in every variant. */
+int32_t td_gru_s8_packed_get_buffer_size(const td_gru_dims *dims);
+
 /** One 16x8 GRU gate: the input FC int16 x int8 with an int64 bias (64-bit sum and requantization). */
 typedef struct {
     const int8_t *input_weights;     /* [S][I], symmetric */

@@ -1072,7 +1072,7 @@ function lstmS8(random: Random, name: string, config: LstmConfig): CaseBuilder {
     // LDM needs the packed weights 4-byte aligned (the generator emits weights 16-byte aligned).
     const weights = packLstmWeights(packedGates, inputSize, stateSize);
     c.declare(`static const int16_t packed_weights[${weights.length}] __attribute__((aligned(4))) = ${cList('int16_t', weights)};`);
-    c.constant('int32_t', 'packed_bias', packLstmBias(packedGates, inputSize, stateSize));
+    c.constant('int32_t', 'packed_bias', packLstmBias(packedGates, inputSize, stateSize)!);
     const ctx = c.context('td_lstm_s8_packed_get_buffer_size(&params.dims)');
     c.invoke(`td_lstm_s8_packed(${ctx}, &params, packed_weights, packed_bias, input, ${hidden}, ${cell}, ${output})`);
     c.invoke(`td_lstm_s8_packed(${ctx}, &params, packed_weights, packed_bias, second_input, ${hidden}, ${cell}, ${secondOutput})`);
@@ -1158,6 +1158,8 @@ interface GruConfig {
   recurrentNBias: boolean;
   reverse?: boolean;
   returnSequences?: boolean;
+  /** td_gru_s8_packed over the generator's packed weights (lstm-packed.ts) instead of td_gru_s8; linear_before_reset only. */
+  packed?: boolean;
 }
 
 /** TD_GRU's tensors in input order (gru-layout.ts), weights and biases from `data`, the state zero-filled. */
@@ -1249,12 +1251,13 @@ function gruS8(random: Random, name: string, config: GruConfig): CaseBuilder {
   const gates = gruGateNames.map((gate) => {
     const d = data.gates[gate];
     const word = gruGateWord(gate);
+    if (config.packed) return `.${word}_gate = {NULL, NULL, NULL, ${cRequant(a.gates[gate].inputMultiplier)}, ${cRequant(a.gates[gate].recurrentMultiplier)}}`;
     c.constant('int8_t', `${word}_weights`, d.weights);
     c.constant('int8_t', `${word}_recurrent`, d.recurrent);
     c.constant('int32_t', `${word}_bias`, d.bias);
     return `.${word}_gate = {${word}_weights, ${word}_recurrent, ${word}_bias, ${cRequant(a.gates[gate].inputMultiplier)}, ${cRequant(a.gates[gate].recurrentMultiplier)}}`;
   });
-  const nBias = data.recurrentNBias ? c.constant('int32_t', 'recurrent_new_bias', data.recurrentNBias) : 'NULL';
+  const nBias = data.recurrentNBias && !config.packed ? c.constant('int32_t', 'recurrent_new_bias', data.recurrentNBias) : 'NULL';
   c.declare(
     `const td_gru_params_s8 params = {.dims = ${gruDimsC(plan.layout)}, ${gates.join(', ')}, .recurrent_new_bias = ${nBias}, ` +
       `.input_offset = ${cInt(a.inputOffset)}, .output_mul = ${cRequant(a.outputMultiplier)}, .output_offset = ${cInt(a.outputZeroPoint)}};`,
@@ -1262,9 +1265,27 @@ function gruS8(random: Random, name: string, config: GruConfig): CaseBuilder {
   const hidden = c.state('int16_t', 'hidden', new Int16Array(batch * stateSize));
   const output = c.output('int8_t', 'output', count(outputShape));
   const secondOutput = c.output('int8_t', 'second_output', count(outputShape));
-  const ctx = c.context('td_gru_s8_get_buffer_size(&params.dims)');
-  c.invoke(`td_gru_s8(${ctx}, &params, input, ${hidden}, ${output})`);
-  c.invoke(`td_gru_s8(${ctx}, &params, second_input, ${hidden}, ${secondOutput})`);
+  if (config.packed) {
+    const packedGates = gruGateNames.map((gate) => ({
+      inputWeights: data.gates[gate].weights,
+      recurrentWeights: data.gates[gate].recurrent,
+      bias: data.gates[gate].bias,
+      inputOffset: a.inputOffset,
+      recurrentOffset: 0,
+      recurrentBias: gate === 'n' ? data.recurrentNBias : undefined,
+    }));
+    // LDM needs the packed weights 4-byte aligned (the generator emits weights 16-byte aligned).
+    const weights = packLstmWeights(packedGates, inputSize, stateSize);
+    c.declare(`static const int16_t packed_weights[${weights.length}] __attribute__((aligned(4))) = ${cList('int16_t', weights)};`);
+    c.constant('int32_t', 'packed_bias', packLstmBias(packedGates, inputSize, stateSize)!);
+    const ctx = c.context('td_gru_s8_packed_get_buffer_size(&params.dims)');
+    c.invoke(`td_gru_s8_packed(${ctx}, &params, packed_weights, packed_bias, input, ${hidden}, ${output})`);
+    c.invoke(`td_gru_s8_packed(${ctx}, &params, packed_weights, packed_bias, second_input, ${hidden}, ${secondOutput})`);
+  } else {
+    const ctx = c.context('td_gru_s8_get_buffer_size(&params.dims)');
+    c.invoke(`td_gru_s8(${ctx}, &params, input, ${hidden}, ${output})`);
+    c.invoke(`td_gru_s8(${ctx}, &params, second_input, ${hidden}, ${secondOutput})`);
+  }
   c.expect('int8_t', output, runs[0][0] as Int8Array);
   c.expect('int8_t', secondOutput, runs[1][0] as Int8Array);
   c.expect('int16_t', hidden, state as Int16Array);
@@ -1667,6 +1688,22 @@ function lstmPackedCases(random: Random): CaseBuilder[] {
 }
 
 /**
+ * td_gru_s8_packed (the DSP builds' GRU with linear_before_reset): both layouts and batches, with
+ * and without the recurrent new-gate bias, reverse with the last step only, sizes that are and
+ * are not multiples of four, and the benchmark's shape (28 inputs, 20 units).
+ */
+function gruPackedCases(random: Random): CaseBuilder[] {
+  const configs: [string, GruConfig][] = [
+    ['recurrent n bias batch-major B2 T3', { batch: 2, time: 3, inputSize: 5, stateSize: 4, timeMajor: false, linearBeforeReset: true, recurrentNBias: true }],
+    ['time-major B1 T5', { batch: 1, time: 5, inputSize: 3, stateSize: 7, timeMajor: true, linearBeforeReset: true, recurrentNBias: false }],
+    ['batch-major B2 T3 input size 13 > state size 6', { batch: 2, time: 3, inputSize: 13, stateSize: 6, timeMajor: false, linearBeforeReset: true, recurrentNBias: true }],
+    ['reverse last step only time-major B2 T3', { batch: 2, time: 3, inputSize: 4, stateSize: 5, timeMajor: true, linearBeforeReset: true, recurrentNBias: true, reverse: true, returnSequences: false }],
+    ['28 inputs 20 units 5 steps', { batch: 1, time: 5, inputSize: 28, stateSize: 20, timeMajor: false, linearBeforeReset: true, recurrentNBias: true }],
+  ];
+  return configs.map(([label, config]) => gruS8(random, `gru_s8_packed ${label}`, { ...config, packed: true }));
+}
+
+/**
  * DETECTION_POSTPROCESS: box decoding against anchors, then fast or regular non-max suppression,
  * on float, uint8 and int8 inputs (twelve boxes, three classes and a background).
  */
@@ -1729,7 +1766,7 @@ function detectionCases(random: Random): CaseBuilder[] {
 /** Builds every case (deterministic for a given seed) and the C header that holds them. */
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
-  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...rnnS16Cases(new Random(seed + 19))];
+  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19))];
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [

@@ -119,6 +119,12 @@ static inline int32_t td_lstm_packed_position(int32_t gate, int32_t k)
     return (k >> 2) * 16 + gate * 4 + ((k & 1) << 1) + ((k >> 1) & 1);
 }
 
+/** td_lstm_packed_position for td_gru_s8_packed's three gates (0 reset, 1 update, 2 new). */
+static inline int32_t td_gru_packed_position(int32_t gate, int32_t k)
+{
+    return (k >> 2) * 12 + gate * 4 + ((k & 1) << 1) + ((k >> 1) & 1);
+}
+
 /** The gate activations of a Q3.12 pre-activation (TFLite's power-of-two scaling: x * 3). */
 static inline int16_t td_lstm_gate_sigmoid(int32_t pre_activation) { return td_sigmoid_int16(pre_activation * 3); }
 static inline int16_t td_lstm_gate_tanh(int32_t pre_activation) { return td_tanh_int16(pre_activation * 3); }

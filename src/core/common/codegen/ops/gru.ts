@@ -3,7 +3,7 @@ import { gru, type GruPlan } from '../../ops/gru.js';
 import { cInt } from '../c-source.js';
 import { expectConstant, input, output, registerLowerer, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { requantC } from '../params.js';
-import { lowerGruS16 } from './gru-s16.js';
+import { lstmS8PackedBufferSize, packedLstmWeightsTensor, packLstmBias, packLstmWeights } from './lstm-packed.js';
 
 /** td_gru_f32_get_buffer_size: five gate buffers of B · S floats. */
 export function gruF32BufferSize(batchSize: number, stateSize: number): number {
@@ -27,7 +27,6 @@ function dimsC(layout: GruLayout): string {
  * weights and biases must be constants; the hidden state is the op's variable tensor.
  */
 function lowerGru({ layout, arithmetic }: GruPlan, context: LowerContext): OpLowering {
-  if (arithmetic.flavour === 'int16') return lowerGruS16(layout, arithmetic, dimsC(layout), context);
   const x = input(context, gruInputIndex.input, 'input');
   const hidden = input(context, gruInputIndex.hiddenState, 'hidden state');
   const y = output(context);
@@ -56,21 +55,45 @@ function lowerGru({ layout, arithmetic }: GruPlan, context: LowerContext): OpLow
       },
     };
   }
+  // `packed`: td_gru_s8_packed reads the packed copies, not the gates' own weights and biases.
+  const paramsS8 = (e: OpEmitter, packed: boolean) => {
+    const gateParams = gates.map(({ gate, tensors }) => {
+      const { inputMultiplier, recurrentMultiplier } = arithmetic.gates[gate];
+      return `{${packed ? 'NULL, NULL, NULL' : pointers(e, tensors)}, ${requantC(inputMultiplier)}, ${requantC(recurrentMultiplier)}}`;
+    });
+    return e.struct(
+      'params',
+      'td_gru_params_s8',
+      `{${dimsC(layout)}, ${gateParams.join(', ')}, ${packed ? 'NULL' : nBias(e)}, ${cInt(arithmetic.inputOffset)}, ${requantC(arithmetic.outputMultiplier)}, ${cInt(arithmetic.outputZeroPoint)}}`,
+    );
+  };
+  if (context.options.dsp && layout.linearBeforeReset) {
+    // DSP builds: int16 weights interleaved per unit, the input offset and the recurrent new-gate bias folded into the bias (lstm-packed.ts).
+    const packedGates = gates.map(({ gate, tensors: [inputWeights, recurrentWeights, bias] }) => ({
+      inputWeights: inputWeights!.data!,
+      recurrentWeights: recurrentWeights!.data!,
+      bias: bias?.data,
+      inputOffset: arithmetic.inputOffset,
+      recurrentOffset: 0,
+      recurrentBias: gate === gruGateNames[2] ? recurrentNBias?.data : undefined,
+    }));
+    const { inputSize, stateSize } = layout;
+    const weights = packedLstmWeightsTensor(gates[0]!.tensors[0]!, packLstmWeights(packedGates, inputSize, stateSize), stateSize);
+    const bias = packLstmBias(packedGates, inputSize, stateSize);
+    if (bias) {
+      return {
+        kernels: ['td_gru_s8_packed'],
+        scratchBytes: lstmS8PackedBufferSize(inputSize, stateSize),
+        emit: (e) =>
+          `td_gru_s8_packed(${e.context()}, ${paramsS8(e, true)}, ${e.pointer(weights, 'read')}, ${e.array('packed_bias', 'int32', bias)}, ` +
+          `${e.pointer(x, 'read')}, ${e.pointer(hidden, 'write')}, ${e.pointer(y, 'write')})`,
+      };
+    }
+  }
   return {
     kernels: ['td_gru_s8'],
     scratchBytes: gruS8BufferSize(layout.batchSize, layout.inputSize, layout.stateSize),
-    emit: (e) => {
-      const gateParams = gates.map(({ gate, tensors }) => {
-        const { inputMultiplier, recurrentMultiplier } = arithmetic.gates[gate];
-        return `{${pointers(e, tensors)}, ${requantC(inputMultiplier)}, ${requantC(recurrentMultiplier)}}`;
-      });
-      const params = e.struct(
-        'params',
-        'td_gru_params_s8',
-        `{${dimsC(layout)}, ${gateParams.join(', ')}, ${nBias(e)}, ${cInt(arithmetic.inputOffset)}, ${requantC(arithmetic.outputMultiplier)}, ${cInt(arithmetic.outputZeroPoint)}}`,
-      );
-      return call('td_gru_s8', e, params);
-    },
+    emit: (e) => call('td_gru_s8', e, paramsS8(e, false)),
   };
 }
 

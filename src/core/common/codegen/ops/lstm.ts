@@ -5,7 +5,6 @@ import { lstmF32BufferSize, lstmS8BufferSize } from '../kernel-buffers.js';
 import { expectConstant, fail, input, output, registerLowerer, tensorName, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { requantC } from '../params.js';
 import { lstmS8PackedBufferSize, packedLstmWeightsTensor, packLstmBias, packLstmWeights, type LstmPackedGate } from './lstm-packed.js';
-import { lowerLstmS16 } from './lstm-s16.js';
 
 /**
  * UNIDIRECTIONAL_SEQUENCE_LSTM → td_lstm_s8 / td_lstm_f32, from the plan of ops/lstm.ts (sizes,
@@ -13,7 +12,6 @@ import { lowerLstmS16 } from './lstm-s16.js';
  * has no weight offsets: weights with a zero point are refused here.
  */
 function lowerLstm({ layout, arithmetic }: LstmPlan, context: LowerContext): OpLowering {
-  if (arithmetic.flavour === 'int16') return lowerLstmS16(layout, arithmetic, context);
   const x = input(context, lstmInputIndex.input, 'input');
   const hidden = input(context, lstmInputIndex.outputState, 'hidden state');
   const cell = input(context, lstmInputIndex.cellState, 'cell state');
@@ -73,13 +71,15 @@ function lowerLstm({ layout, arithmetic }: LstmPlan, context: LowerContext): OpL
     }));
     const weights = packedLstmWeightsTensor(gates[0]!.tensors[0]!, packLstmWeights(packedGates, inputSize, stateSize), stateSize);
     const bias = packLstmBias(packedGates, inputSize, stateSize);
-    return {
-      kernels: ['td_lstm_s8_packed'],
-      scratchBytes: lstmS8PackedBufferSize(inputSize, stateSize),
-      emit: (e) =>
-        `td_lstm_s8_packed(${e.context()}, ${paramsS8(e, true)}, ${e.pointer(weights, 'read')}, ${e.array('packed_bias', 'int32', bias)}, ` +
-        `${e.pointer(x, 'read')}, ${e.pointer(hidden, 'write')}, ${e.pointer(cell, 'write')}, ${e.pointer(y, 'write')})`,
-    };
+    if (bias) {
+      return {
+        kernels: ['td_lstm_s8_packed'],
+        scratchBytes: lstmS8PackedBufferSize(inputSize, stateSize),
+        emit: (e) =>
+          `td_lstm_s8_packed(${e.context()}, ${paramsS8(e, true)}, ${e.pointer(weights, 'read')}, ${e.array('packed_bias', 'int32', bias)}, ` +
+          `${e.pointer(x, 'read')}, ${e.pointer(hidden, 'write')}, ${e.pointer(cell, 'write')}, ${e.pointer(y, 'write')})`,
+      };
+    }
   }
   return {
     kernels: ['td_lstm_s8'],

@@ -1,0 +1,324 @@
+/*
+ * TD_GRU, integer, linear_before_reset, over the generator's packed weights (td_kernels.h),
+ * Cortex-M variant. Overrides src/gru/td_gru_s8_packed.c by name and gives the same bits (the
+ * rules are td_gru_s8's).
+ *
+ * A step runs unit by unit: unit j's three gates and its new state before unit j + 1 (with
+ * linear_before_reset nothing waits for every r). Per step x_t is widened once into the scratch
+ * (no offset: the generator folded it into the packed bias) and h_{t-1} packed into int16 words,
+ * both in SXTB16's lane order; the weights are int16 already, the three gates of a unit
+ * interleaved, so a group of four inputs costs one LDRD of the vector, one LDM of four and one
+ * LDRD of two weight words and six SMLADs for the three gates' 12 multiply-accumulates (11
+ * instructions with the loop's compare and branch). The requantizations, sigmoid and tanh take
+ * the LSTM's fast forms (td_rnn_dsp.h) when the model's parameters allow every one; otherwise
+ * the reference arithmetic runs on the same sums.
+ *
+ * Scratch: round4(I) + round4(S) int16 values (x_t expanded, then h_{t-1}).
+ */
+#include "td_dsp.h"
+
+#if !TD_KERNELS_DSP
+/* A core without the DSP extension: the portable kernel as it is. */
+#include "../../gru/td_gru_s8_packed.c"
+#else
+#include "../../lstm/td_lstm_s8_reference.h"
+#include "td_rnn_dsp.h"
+
+int32_t td_gru_s8_packed_get_buffer_size(const td_gru_dims *dims)
+{
+    return (td_lstm_round4(dims->input_size) + td_lstm_round4(dims->state_size)) * (int32_t)sizeof(int16_t);
+}
+
+/*
+ * TD_GRU_PACKED_DOT(vector, vector_end, weights, bias, acc0..2): the three gates' sums of one part
+ * of a unit's block against an expanded vector, starting from the part's three packed biases.
+ * `weights` and `bias` are advanced past the part; at least one group.
+ */
+#if TD_DSP_ASM
+#define TD_GRU_PACKED_DOT(vector, vector_end, weights, bias, acc0, acc1, acc2)                             \
+    do {                                                                                                   \
+        const td_word *td_vector_ = (vector);                                                              \
+        uint32_t td_even_, td_odd_;                                                                        \
+        __asm__("ldrd    %[s0], %[s1], [%[bp]], #8\n\t"                                                    \
+                "ldr     %[s2], [%[bp]], #4\n"                                                             \
+                "1:\n\t"                                                                                   \
+                "ldrd    %[xe], %[xo], [%[vp]], #8\n\t"                                                    \
+                "ldmia   %[wp]!, {r8, r9, r10, r11}\n\t"                                                   \
+                "smlad   %[s0], r8, %[xe], %[s0]\n\t"                                                      \
+                "smlad   %[s0], r9, %[xo], %[s0]\n\t"                                                      \
+                "smlad   %[s1], r10, %[xe], %[s1]\n\t"                                                     \
+                "smlad   %[s1], r11, %[xo], %[s1]\n\t"                                                     \
+                "ldrd    r8, r9, [%[wp]], #8\n\t"                                                          \
+                "smlad   %[s2], r8, %[xe], %[s2]\n\t"                                                      \
+                "smlad   %[s2], r9, %[xo], %[s2]\n\t"                                                      \
+                "cmp     %[vp], %[end]\n\t"                                                                \
+                "bne     1b"                                                                               \
+                : [s0] "=&r"(acc0), [s1] "=&r"(acc1), [s2] "=&r"(acc2), [vp] "+r"(td_vector_),                 \
+                  [wp] "+r"(weights), [bp] "+r"(bias), [xe] "=&r"(td_even_), [xo] "=&r"(td_odd_)               \
+                : [end] "r"(vector_end)                                                                    \
+                : "r8", "r9", "r10", "r11", "cc", "memory");                                              \
+    } while (0)
+#else
+#define TD_GRU_PACKED_DOT(vector, vector_end, weights, bias, acc0, acc1, acc2)                             \
+    do {                                                                                                   \
+        const td_word *td_vector_ = (vector);                                                              \
+        (acc0) = (bias)[0];                                                                                \
+        (acc1) = (bias)[1];                                                                                \
+        (acc2) = (bias)[2];                                                                                \
+        (bias) += 3;                                                                                       \
+        do {                                                                                               \
+            const uint32_t td_even_ = td_vector_[0];                                                       \
+            const uint32_t td_odd_ = td_vector_[1];                                                        \
+            (acc0) = td_smlad((weights)[1], td_odd_, td_smlad((weights)[0], td_even_, (acc0)));            \
+            (acc1) = td_smlad((weights)[3], td_odd_, td_smlad((weights)[2], td_even_, (acc1)));            \
+            (acc2) = td_smlad((weights)[5], td_odd_, td_smlad((weights)[4], td_even_, (acc2)));            \
+            td_vector_ += 2;                                                                               \
+            (weights) += 6;                                                                                \
+        } while (td_vector_ != (vector_end));                                                              \
+    } while (0)
+#endif
+
+/** Everything the steps read that does not change between them. */
+typedef struct {
+    td_lstm_fast_requant input_fc[3];
+    td_lstm_fast_requant recurrent_fc[3];
+    td_lstm_fast_requant output_mul;
+    int32_t output_offset;
+} td_gru_packed_plan;
+
+/** What a run of steps reads and writes besides the plan. */
+typedef struct {
+    const td_gru_params_s8 *params;
+    const td_word *weights;
+    const int32_t *bias;
+    const int8_t *input;
+    int16_t *hidden_state;
+    int8_t *output;
+    td_word *x_words; /* the scratch: x_t expanded, then h_{t-1} */
+    td_word *h_words;
+    const td_word *h_end;
+} td_gru_packed_run;
+
+/** h as int16 words in SXTB16's lane order, the last group padded with zeros. */
+static void td_gru_packed_expand_s16(const int16_t *values, int32_t count, td_word *words)
+{
+    int32_t k = 0;
+    for (; k + 4 <= count; k += 4) {
+        words[0] = td_pack16(values[k], values[k + 2]);
+        words[1] = td_pack16(values[k + 1], values[k + 3]);
+        words += 2;
+    }
+    if (k < count) {
+        int32_t four[4] = {0, 0, 0, 0};
+        int32_t j;
+        for (j = 0; k + j < count; ++j) {
+            four[j] = values[k + j];
+        }
+        words[0] = td_pack16(four[0], four[2]);
+        words[1] = td_pack16(four[1], four[3]);
+    }
+}
+
+/** (x + 2^14 - (x < 0)) >> 15: TFLite's RoundingDivideByPOT(x, 15). */
+TD_INLINE int32_t td_gru_rdpot15(int32_t x) { return (x + (1 << 14) + (x >> 31)) >> 15; }
+
+/**
+ * The plan; 2 when every requantization takes the fast form with a right shift >= 1, 1 when
+ * every one takes the fast form, 0 otherwise.
+ */
+TD_INLINE int td_gru_packed_plan_of(const td_gru_params_s8 *params, const int32_t *packed_bias, td_gru_packed_plan *plan)
+{
+    const td_gru_dims *dims = &params->dims;
+    const td_gru_gate_s8 *const gates[3] = {&params->reset_gate, &params->update_gate, &params->new_gate};
+    /* |sum_k W x| <= I * 128 * 128 (int8 x); |sum_k R h| <= S * 128 * 32768 (int16 h) */
+    const int64_t input_terms = (int64_t)dims->input_size * 128 * 128;
+    const int64_t recurrent_terms = (int64_t)dims->state_size * 128 * 32768;
+    int fast = 1, shifted = 1;
+    int32_t gate, unit;
+    for (gate = 0; gate < 3; ++gate) {
+        int64_t input_bias = 0, recurrent_bias = 0;
+        for (unit = 0; unit < dims->state_size; ++unit) {
+            const int64_t a = packed_bias[unit * 6 + gate], b = packed_bias[unit * 6 + 3 + gate];
+            input_bias = a < 0 ? (-a > input_bias ? -a : input_bias) : (a > input_bias ? a : input_bias);
+            recurrent_bias = b < 0 ? (-b > recurrent_bias ? -b : recurrent_bias) : (b > recurrent_bias ? b : recurrent_bias);
+        }
+        fast = td_lstm_fast_requant_of(&gates[gate]->input_fc, input_bias + input_terms, &plan->input_fc[gate]) && fast;
+        fast = td_lstm_fast_requant_of(&gates[gate]->recurrent_fc, recurrent_bias + recurrent_terms,
+                                       &plan->recurrent_fc[gate]) &&
+               fast;
+        shifted = shifted && plan->input_fc[gate].right_shift > 0 && plan->recurrent_fc[gate].right_shift > 0;
+    }
+    /* the output: |h| <= 2^15 */
+    fast = td_lstm_fast_requant_of(&params->output_mul, (int64_t)1 << 15, &plan->output_mul) && fast;
+    shifted = shifted && plan->output_mul.right_shift > 0;
+    plan->output_offset = params->output_offset;
+    return fast ? (shifted ? 2 : 1) : 0;
+}
+
+/**
+ * Every step of every batch row, every requantization in the fast form (`shifted`, a constant:
+ * every right shift >= 1); 0 (nothing run) when the model's requantizations do not all take
+ * that form. The plan is built in a local whose address no call sees (see td_lstm_s8_packed.c).
+ */
+TD_INLINE int td_gru_packed_steps_fast(const td_gru_packed_run *run, int shifted)
+{
+    td_gru_packed_plan local;
+    const td_gru_packed_plan *const plan = &local;
+    const td_gru_dims *dims = &run->params->dims;
+    const int32_t state_size = dims->state_size;
+    const int32_t input_size = dims->input_size;
+    const int32_t rows = dims->time_major ? dims->batch_size : 1;
+    const int32_t sequences = dims->time_major ? 1 : dims->batch_size;
+    const td_word *const x_words = run->x_words;
+    const td_word *const x_end = run->h_words;
+    const td_word *const h_end = run->h_end;
+    int32_t sequence, k, row, unit;
+    if (td_gru_packed_plan_of(run->params, run->bias, &local) != (shifted ? 2 : 1)) {
+        return 0;
+    }
+    for (sequence = 0; sequence < sequences; ++sequence) {
+        for (k = 0; k < dims->time_steps; ++k) {
+            const int32_t t = dims->reverse ? dims->time_steps - 1 - k : k;
+            const int32_t position = dims->time_major ? t : sequence * dims->time_steps + t;
+            for (row = 0; row < rows; ++row) {
+                const int32_t state_row = (dims->time_major ? row : sequence) * state_size;
+                int16_t *const hidden = run->hidden_state + state_row;
+                int8_t *const y = run->output + (position * rows + row) * state_size;
+                const td_word *weights = run->weights;
+                const int32_t *bias = run->bias;
+                td_rnn_packed_expand(run->input + (position * rows + row) * input_size, input_size, run->x_words);
+                td_gru_packed_expand_s16(hidden, state_size, run->h_words);
+                for (unit = 0; unit < state_size; ++unit) {
+                    int32_t xr, xz, xn, hr, hz, hn;
+                    int32_t reset, update, fresh, old, updated;
+                    TD_GRU_PACKED_DOT(x_words, x_end, weights, bias, xr, xz, xn);
+                    TD_GRU_PACKED_DOT(x_end, h_end, weights, bias, hr, hz, hn);
+                    reset = td_lstm_sigmoid_gate(td_ssat16(td_ssat16(td_lstm_requant_form(xr, &plan->input_fc[0], shifted)) +
+                                                           td_ssat16(td_lstm_requant_form(hr, &plan->recurrent_fc[0], shifted))));
+                    update = td_lstm_sigmoid_gate(td_ssat16(td_ssat16(td_lstm_requant_form(xz, &plan->input_fc[1], shifted)) +
+                                                            td_ssat16(td_lstm_requant_form(hz, &plan->recurrent_fc[1], shifted))));
+                    /* |r * sat16(...)| < 2^30: r is in [0, 32767] */
+                    fresh = td_ssat16(td_gru_rdpot15(reset * td_ssat16(td_lstm_requant_form(hn, &plan->recurrent_fc[2], shifted))));
+                    fresh = td_lstm_tanh_fast(
+                        3 * td_ssat16(td_ssat16(td_lstm_requant_form(xn, &plan->input_fc[2], shifted)) + fresh));
+                    old = hidden[unit]; /* still h_{t-1}: only the units before this one are updated */
+                    updated = td_ssat16(fresh + td_gru_rdpot15(update * (old - fresh)));
+                    hidden[unit] = (int16_t)updated;
+                    if (dims->return_sequences) {
+                        y[unit] = (int8_t)td_ssat8(plan->output_offset +
+                                                   td_lstm_requant_form(updated, &plan->output_mul, shifted));
+                    }
+                }
+            }
+        }
+    }
+    if (!dims->return_sequences) {
+        int32_t i;
+        for (i = 0; i < dims->batch_size * state_size; ++i) {
+            run->output[i] = (int8_t)td_ssat8(plan->output_offset +
+                                              td_lstm_requant_form(run->hidden_state[i], &plan->output_mul, shifted));
+        }
+    }
+    return 1;
+}
+
+TD_NOINLINE static int td_gru_packed_steps_shifted(const td_gru_packed_run *run) { return td_gru_packed_steps_fast(run, 1); }
+
+TD_NOINLINE static int td_gru_packed_steps_masked(const td_gru_packed_run *run) { return td_gru_packed_steps_fast(run, 0); }
+
+/** y = sat8(y_zp + requant(h)), the reference way. */
+static int32_t td_gru_packed_output_exact(const td_gru_params_s8 *params, int32_t h)
+{
+    return td_clamp_i32(params->output_offset +
+                            td_multiply_by_quantized_multiplier(h, params->output_mul.multiplier, params->output_mul.shift),
+                        -128, 127);
+}
+
+/** Every step in the reference arithmetic (parameters some fast form does not hold for), on the same sums. */
+TD_NOINLINE static void td_gru_packed_steps_exact(const td_gru_packed_run *run)
+{
+    const td_gru_params_s8 *params = run->params;
+    const td_gru_dims *dims = &params->dims;
+    const td_gru_gate_s8 *const gates[3] = {&params->reset_gate, &params->update_gate, &params->new_gate};
+    const int32_t state_size = dims->state_size;
+    const int32_t input_size = dims->input_size;
+    const int32_t rows = dims->time_major ? dims->batch_size : 1;
+    const int32_t sequences = dims->time_major ? 1 : dims->batch_size;
+    int32_t sequence, k, row, unit, gate;
+    for (sequence = 0; sequence < sequences; ++sequence) {
+        for (k = 0; k < dims->time_steps; ++k) {
+            const int32_t t = dims->reverse ? dims->time_steps - 1 - k : k;
+            const int32_t position = dims->time_major ? t : sequence * dims->time_steps + t;
+            for (row = 0; row < rows; ++row) {
+                const int32_t state_row = (dims->time_major ? row : sequence) * state_size;
+                int16_t *const hidden = run->hidden_state + state_row;
+                const td_word *weights = run->weights;
+                const int32_t *bias = run->bias;
+                td_rnn_packed_expand(run->input + (position * rows + row) * input_size, input_size, run->x_words);
+                td_gru_packed_expand_s16(hidden, state_size, run->h_words);
+                for (unit = 0; unit < state_size; ++unit) {
+                    int32_t sums[6], pre[6];
+                    int32_t reset, update, fresh, old;
+                    TD_GRU_PACKED_DOT(run->x_words, run->h_words, weights, bias, sums[0], sums[1], sums[2]);
+                    TD_GRU_PACKED_DOT(run->h_words, run->h_end, weights, bias, sums[3], sums[4], sums[5]);
+                    for (gate = 0; gate < 3; ++gate) {
+                        pre[gate] = td_ssat16(td_multiply_by_quantized_multiplier(sums[gate], gates[gate]->input_fc.multiplier,
+                                                                                  gates[gate]->input_fc.shift));
+                        pre[3 + gate] = td_ssat16(td_multiply_by_quantized_multiplier(
+                            sums[3 + gate], gates[gate]->recurrent_fc.multiplier, gates[gate]->recurrent_fc.shift));
+                    }
+                    reset = td_lstm_gate_sigmoid(td_ssat16(pre[0] + pre[3]));
+                    update = td_lstm_gate_sigmoid(td_ssat16(pre[1] + pre[4]));
+                    fresh = td_ssat16(td_rounding_divide_by_pot(reset * pre[5], 15));
+                    fresh = td_lstm_gate_tanh(td_ssat16(pre[2] + fresh));
+                    old = hidden[unit];
+                    hidden[unit] = (int16_t)td_ssat16(fresh + td_rounding_divide_by_pot(update * (old - fresh), 15));
+                    if (dims->return_sequences) {
+                        run->output[(position * rows + row) * state_size + unit] =
+                            (int8_t)td_gru_packed_output_exact(params, hidden[unit]);
+                    }
+                }
+            }
+        }
+    }
+    if (!dims->return_sequences) {
+        int32_t i;
+        for (i = 0; i < dims->batch_size * state_size; ++i) {
+            run->output[i] = (int8_t)td_gru_packed_output_exact(params, run->hidden_state[i]);
+        }
+    }
+}
+
+td_status td_gru_s8_packed(const td_context *ctx,
+                           const td_gru_params_s8 *params,
+                           const int16_t *packed_weights,
+                           const int32_t *packed_bias,
+                           const int8_t *input,
+                           int16_t *hidden_state,
+                           int8_t *output)
+{
+    const td_gru_dims *dims = &params->dims;
+    td_gru_packed_run run;
+
+    if (!dims->linear_before_reset) {
+        return TD_ERROR_ARGUMENT;
+    }
+    if (ctx == NULL || ctx->buf == NULL || ctx->size < td_gru_s8_packed_get_buffer_size(dims)) {
+        return TD_ERROR_SCRATCH;
+    }
+    run.params = params;
+    run.weights = (const td_word *)(const void *)packed_weights;
+    run.bias = packed_bias;
+    run.input = input;
+    run.hidden_state = hidden_state;
+    run.output = output;
+    run.x_words = (td_word *)ctx->buf;
+    run.h_words = run.x_words + td_lstm_round4(dims->input_size) / 2;
+    run.h_end = run.h_words + td_lstm_round4(dims->state_size) / 2;
+    if (!td_gru_packed_steps_shifted(&run) && !td_gru_packed_steps_masked(&run)) {
+        td_gru_packed_steps_exact(&run);
+    }
+    return TD_OK;
+}
+
+#endif /* TD_KERNELS_DSP */
