@@ -7,9 +7,9 @@
  * the whole activation as a matrix operand (2 ms for a 64 x 25 x 5 x 64 activation).
  *
  * On wasm the pass is TinyDeploy's SIMD kernel (`simd/train-kernels.c`); on cpu a TypeScript loop.
- * Other back ends (tfjs-node) get tfjs' ops. The forward pass is tfjs' Add and Relu everywhere,
- * so values are those of the unfused ops bit for bit; `bias-activation.test.ts` compares the
- * gradients with the cpu back end's autodiff.
+ * Other back ends (tfjs-node) get tfjs' ops. The forward pass is one SIMD kernel on wasm (the add
+ * rounded once, then the ReLU: the values of tfjs' Add and Relu bit for bit), those two ops
+ * elsewhere; `bias-activation.test.ts` compares values and gradients with the cpu back end's.
  */
 
 import type * as tfType from '@tensorflow/tfjs';
@@ -20,6 +20,8 @@ type T = tfType.Tensor;
 type KernelFunc = tfType.KernelConfig['kernelFunc'];
 
 const kernelName = 'TinyDeployBiasActivationGrad';
+/** The forward pass as one SIMD kernel (wasm only; Add then Relu elsewhere). */
+const forwardKernelName = 'TinyDeployBiasActivation';
 const backends = ['wasm', 'cpu'] as const;
 
 interface WasmBackend {
@@ -87,6 +89,19 @@ function register(tf: Tf): void {
   if (registered.has(tf)) return;
   registered.add(tf);
   for (const backendName of backends) if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc: kernelFunc(backendName) });
+  if (!tf.getKernel(forwardKernelName, 'wasm')) {
+    tf.registerKernel({
+      kernelName: forwardKernelName,
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const { x, bias } = inputs as { x: tfType.TensorInfo; bias: tfType.TensorInfo };
+        const channels = bias.shape[0];
+        const y = (backend as unknown as WasmBackend).makeOutput(x.shape, 'float32');
+        trainKernels(backend)!.biasActivation(x, bias, y, x.shape.reduce((a, b) => a * b, 1) / channels, channels, (attrs as unknown as { relu: boolean }).relu);
+        return y;
+      },
+    });
+  }
 }
 
 const fused = new WeakMap<Tf, { plain: (x: T, bias: T) => T; relu: (x: T, bias: T) => T }>();
@@ -102,14 +117,16 @@ export function biasActivation(tf: Tf, x: T, bias: T, relu: boolean): T | undefi
     register(tf);
     const make = (withRelu: boolean) =>
       tf.customGrad((input, b, save) => {
-        const sum = (input as T).add(b as T);
-        const value = withRelu ? tf.relu(sum) : sum;
+        const attrs = { relu: withRelu } as unknown as tfType.NamedAttrMap;
+        const x = input as T;
+        const bias = b as T;
+        const oneKernel = tf.getBackend() === 'wasm' && trainKernels(tf.backend()) !== undefined && bias.rank === 1 && x.shape[x.rank - 1] === bias.shape[0];
+        const value = oneKernel ? (tf.engine().runKernel(forwardKernelName, { x, bias }, attrs) as T) : withRelu ? tf.relu(x.add(bias)) : x.add(bias);
         (save as (tensors: T[]) => void)([value]);
         return {
           value,
           gradFunc: (dy, saved) => {
             const gradient = dy as T;
-            const attrs = { relu: withRelu } as unknown as tfType.NamedAttrMap;
             if (!withRelu) return [gradient, tf.engine().runKernel(kernelName, { dy: gradient }, attrs) as T];
             const [dx, db] = tf.engine().runKernel(kernelName, { dy: gradient, y: (saved as T[])[0] }, attrs) as T[];
             return [dx, db];

@@ -74,3 +74,23 @@ void td_bias_relu_grad(const float *dy, const float *y, float *dx, float *db, in
     }
   }
 }
+
+/* y = x + b along the last axis, then max(y, 0) when relu: tfjs' Add and Relu in one pass (same values, one rounding). */
+EXPORT(td_bias_activation)
+void td_bias_activation(const float *x, const float *b, float *y, int rows, int channels, int relu) {
+  const int vec = channels & ~3;
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int r = 0; r < rows; r++) {
+    const int base = r * channels;
+    int c = 0;
+    for (; c < vec; c += 4) {
+      v128_t v = wasm_f32x4_add(wasm_v128_load(x + base + c), wasm_v128_load(b + c));
+      if (relu) v = wasm_v128_and(v, wasm_f32x4_gt(v, zero));
+      wasm_v128_store(y + base + c, v);
+    }
+    for (; c < channels; c++) {
+      const float v = x[base + c] + b[c];
+      y[base + c] = relu && !(v > 0.0f) ? 0.0f : v;
+    }
+  }
+}

@@ -22,6 +22,8 @@ export interface TrainKernels {
     dw: tfType.TensorInfo,
     shape: { batch: number; inHeight: number; inWidth: number; channels: number; outHeight: number; outWidth: number; filterHeight: number; filterWidth: number; strideHeight: number; strideWidth: number; top: number; left: number },
   ): void;
+  /** y = x + b (last axis), through a ReLU with `relu`. */
+  biasActivation(x: tfType.TensorInfo, b: tfType.TensorInfo, y: tfType.TensorInfo, rows: number, channels: number, relu: boolean): void;
   /** db = column sums of dx, dx = dy where y > 0 (with `y` and `dx`) or of dy (without). */
   biasReluGrad(dy: tfType.TensorInfo, y: tfType.TensorInfo | undefined, dx: tfType.TensorInfo | undefined, db: tfType.TensorInfo, rows: number, channels: number): void;
 }
@@ -29,6 +31,7 @@ export interface TrainKernels {
 interface Exports {
   td_depthwise_filter_grad(...args: number[]): void;
   td_bias_relu_grad(dy: number, y: number, dx: number, db: number, rows: number, channels: number): void;
+  td_bias_activation(x: number, b: number, y: number, rows: number, channels: number, relu: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -51,6 +54,9 @@ export function trainKernels(backend: unknown): TrainKernels | undefined {
   kernels = {
     depthwiseFilterGrad(x, dy, dw, s) {
       exports.td_depthwise_filter_grad(at(x), at(dy), at(dw), s.batch, s.inHeight, s.inWidth, s.channels, s.outHeight, s.outWidth, s.filterHeight, s.filterWidth, s.strideHeight, s.strideWidth, s.top, s.left);
+    },
+    biasActivation(x, b, y, rows, channels, relu) {
+      exports.td_bias_activation(at(x), at(b), at(y), rows, channels, relu ? 1 : 0);
     },
     biasReluGrad(dy, y, dx, db, rows, channels) {
       exports.td_bias_relu_grad(at(dy), at(y), at(dx), at(db), rows, channels);
