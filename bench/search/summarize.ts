@@ -1,10 +1,11 @@
 /**
- * Prints the Markdown summary of bench/search/results/latest.json (also for a run stopped early):
+ * Prints the Markdown summary of bench/search/results/<name>.json, one or several runs' files
+ * merged (searches run as separate processes: `--results bo,random,sobol`), also for runs stopped early:
  * hypervolume per optimizer and seed at each checkpoint reached, the mean over seeds, trial
  * statuses, the best trial within budget, and wall time per measured trial split into
  * train / build / deploy (/ held-out scoring when recorded).
  *
- *   npx tsx bench/search/summarize.ts [--checkpoints 5,10,25,50]
+ *   npx tsx bench/search/summarize.ts [--results latest] [--checkpoints 5,10,25,50]
  */
 
 import { readFileSync } from 'node:fs';
@@ -15,16 +16,18 @@ import type { TrialRecord } from '../../src/core/node/search/search-store.js';
 import { searchHypervolume } from '../../src/core/node/search/search.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { checkpoints: { type: 'string', default: '5,10,25,50' } } });
+const { values } = parseArgs({ options: { checkpoints: { type: 'string', default: '5,10,25,50' }, results: { type: 'string', default: 'latest' } } });
 const checkpoints = values.checkpoints.split(',').map(Number);
-const latest = JSON.parse(readFileSync(join(here, 'results/latest.json'), 'utf8')) as {
+interface Results {
   task: string;
   budget: { ramBytes: number; flashBytes: number; latency: number };
   epochs: number;
-  maxSteps: string | null;
+  maxSteps: string | number | null;
   wallSeconds: number;
   runs: { optimizer: string; seed: number; trials: TrialRecord[]; reused: number }[];
-};
+}
+const files = values.results.split(',').map((name) => JSON.parse(readFileSync(join(here, 'results', `${name}.json`), 'utf8')) as Results);
+const latest: Results = { ...files[0], wallSeconds: Math.max(...files.map((file) => file.wallSeconds)), runs: files.flatMap((file) => file.runs) };
 const reference = { latency: latest.budget.latency, ramBytes: latest.budget.ramBytes, flashBytes: latest.budget.flashBytes };
 const common = Math.min(...latest.runs.map((run) => run.trials.length));
 const reached = checkpoints.filter((n) => n <= common);
@@ -45,6 +48,7 @@ for (const [optimizer, rows] of byOptimizer) {
   console.log(`| ${optimizer} | mean | ${reached.map((_, i) => (rows.reduce((sum, row) => sum + row[i], 0) / rows.length).toFixed(4)).join(' | ')} | |`);
 }
 
+console.log(`\nTrials per search: ${latest.runs.map((run) => `${run.optimizer} ${run.seed}: ${run.trials.length} (HV ${searchHypervolume(run.trials, reference).toFixed(4)})`).join(', ')}`);
 const all = new Map<string, TrialRecord>();
 for (const run of latest.runs) for (const trial of run.trials) all.set(`${run.seed}:${JSON.stringify(trial.params)}`, trial);
 const measured = [...all.values()].filter((trial) => trial.status !== 'rejected' && trial.details?.timings);
