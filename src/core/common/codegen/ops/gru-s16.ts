@@ -2,11 +2,12 @@ import { gruGateNames, gruInputIndex, gruGateWord, type GruLayout } from '../../
 import type { Int16GruArithmetic } from '../../ops/gru.js';
 import { expectConstant, input, output, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { requantC } from '../params.js';
+import { rnnS16FcBytes } from './lstm-s16.js';
 
-/** td_gru_s16_get_buffer_size: five int16 buffers of B · S values (padded to 4 bytes), then S int32 multipliers and S shifts. */
-export function gruS16BufferSize(batchSize: number, stateSize: number): number {
+/** td_gru_s16_get_buffer_size: five int16 buffers of B · S values (padded to 4 bytes), then the FC step's scratch. */
+export function gruS16BufferSize(batchSize: number, inputSize: number, stateSize: number): number {
   const buffer = batchSize * stateSize;
-  return (5 * buffer + (buffer & 1)) * 2 + 2 * stateSize * 4;
+  return (5 * buffer + (buffer & 1)) * 2 + rnnS16FcBytes(inputSize, stateSize);
 }
 
 /**
@@ -30,7 +31,7 @@ export function lowerGruS16(layout: GruLayout, arithmetic: Int16GruArithmetic, d
   if (recurrentNBias) expectConstant(context, recurrentNBias, 'recurrent new-gate bias');
   return {
     kernels: ['td_gru_s16', 'td_fully_connected_s16'],
-    scratchBytes: gruS16BufferSize(layout.batchSize, layout.stateSize),
+    scratchBytes: gruS16BufferSize(layout.batchSize, layout.inputSize, layout.stateSize),
     emit: (e: OpEmitter) => {
       const gateParams = gates.map(({ gate, tensors }) => {
         const { inputMultiplier, recurrentMultiplier } = arithmetic.gates[gate];
