@@ -17,7 +17,7 @@
  *    images never trained on).
  *
  * Every step goes through the pass framework (`runPipeline`), as `tinydeploy optimize` runs it.
- * Writes results.json's `fashion` key and the models to bench/train/tmp/fashion-*.tflite.
+ * Figures in bench/train/fashion.md. Writes fashion-results.json and the models to bench/train/tmp/fashion-*.tflite.
  * Settings: FASHION_TRAIN (images, default 8000), FASHION_EPOCHS (scratch, default 6),
  * FINETUNE_EPOCHS (after each prune, default 3), QAT_EPOCHS (default 1), QAT_STEPS (at most, default 40: a
  * QAT step costs about ten plain ones on wasm), FASHION_CHANNELS (first
@@ -44,7 +44,7 @@ import '../../src/core/node/train/passes/prune-channels.js';
 import '../../src/core/node/train/passes/qat-int8.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const resultsPath = join(here, 'results.json');
+const resultsPath = join(here, 'fashion-results.json');
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
   backend: (process.env.TRAIN_BACKEND ?? 'wasm') as TrainingBackend,
