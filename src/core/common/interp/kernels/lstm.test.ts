@@ -280,7 +280,7 @@ describe('UNIDIRECTIONAL_SEQUENCE_LSTM refusals', () => {
     expect(refusal(withInput(1, -1))).toMatch(/input-to-input weights \(input 1\) is absent: the coupled input-forget gate \(CIFG\) variant is not supported/);
   });
 
-  it('refuses wrong shapes, per-channel weights, a non-power-of-two cell scale and int16 activations', () => {
+  it('refuses wrong shapes, per-channel weights, a non-power-of-two cell scale, mixed int16 and int8 activations and int32 ones', () => {
     const wrongShape = lstmGraph({ ...shape, dtype: 'int8' });
     wrongShape.tensors[7] = { ...wrongShape.tensors[7], shape: [4, 5], data: new Int8Array(20) };
     expect(refusal(wrongShape)).toMatch(/recurrent-to-cell weights \(input 7, tensor 7\) has shape \[4,5\], expected \[4,4\]/);
@@ -295,7 +295,11 @@ describe('UNIDIRECTIONAL_SEQUENCE_LSTM refusals', () => {
 
     const int16 = lstmGraph({ ...shape, dtype: 'int8' });
     int16.tensors[0] = { ...int16.tensors[0], dtype: 'int16' };
-    expect(refusal(int16)).toMatch(/input \(input 0, tensor 0\) is int16; supported LSTM inputs are float32 and int8/);
+    // A 16x8 LSTM keeps its hidden state in the input type.
+    expect(refusal(int16)).toMatch(/output \(hidden\) state \(input 18, tensor 13\) is int8, expected int16 \(the hidden state has the input type\)/);
+    const int32 = lstmGraph({ ...shape, dtype: 'int8' });
+    int32.tensors[0] = { ...int32.tensors[0], dtype: 'int32' };
+    expect(refusal(int32)).toMatch(/input \(input 0, tensor 0\) is int32; supported LSTM inputs are float32, int8 and int16/);
   });
 });
 

@@ -82,7 +82,7 @@ describe('SOFTMAX int8', () => {
       /op 0 \(SOFTMAX\): int8 output tensor 1 \(t1\) must have scale 1\/256 and zero point -128/,
     );
     expect(() => prepareSingleOp({ type: 'SOFTMAX', attrs: { beta: 1 }, inputs: [{ dtype: 'int16', shape: [4], quantization: [1, 0] }], output: { dtype: 'int16', shape: [4], quantization: [1, 0] } })).toThrow(
-      /input tensor 0 \(t0\) is int16, expected float32 or int8/,
+      /int16 output tensor 1 \(t1\) must have scale 1\/32768 and zero point 0, has scale 1 and zero point 0/,
     );
   });
 });

@@ -180,8 +180,12 @@ describe('quantize-int8: a float CNN', () => {
 
   it('refuses what it cannot do, naming the pass, the op and the value', async () => {
     const error = (promise: Promise<unknown>) => promise.then(() => 'no error', (e: Error) => `${e.name}: ${e.message}`);
-    expect(await error(quantize(graph, calibration, { int16Layers: '5' }))).toBe(
-      'PassError: quantize-int8: op 5 (SOFTMAX) cannot run at int16: no int16 kernel for SOFTMAX',
+    // SOFTMAX runs at int16 (TFLite's int16 softmax, output 1/32768); an int16 request an op cannot honour is refused.
+    const { graph: softmax16 } = await quantize(graph, calibration, { int16Layers: '5' });
+    expect(softmax16.tensors[softmax16.ops.at(-2)!.outputs[0]].quantization).toEqual({ scale: [1 / 32768], zeroPoint: [0], axis: 0 });
+    const noInt16 = { ...graph, ops: graph.ops.map((op, index) => (index === 5 ? { ...op, type: 'LOG_SOFTMAX', attrs: {} } : op)) } as typeof graph;
+    expect(await error(quantize(noInt16, calibration, { int16Layers: '5' }))).toBe(
+      'PassError: quantize-int8: op 5 (LOG_SOFTMAX) cannot run at int16: no int16 kernel for LOG_SOFTMAX',
     );
     expect(await error(quantize(graph, calibration, { int16Layers: 'nope' }))).toBe('PassError: quantize-int8: option int16Layers: no op writes a tensor named "nope"');
     expect(await error(quantize(graph, calibration, { float32Layers: '9' }))).toBe('PassError: quantize-int8: option float32Layers: no op 9 (graph cnn has 6 ops)');
