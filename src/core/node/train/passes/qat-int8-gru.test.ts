@@ -122,7 +122,38 @@ describe('qat-int8 on a GRU', () => {
     expect(qatAccuracy).toBeGreaterThanOrEqual(ptqAccuracy - 0.01);
     // The int8 models written as int8 builtin ops TFLite runs (unroll-gru): close to the fused GRU, not equal.
     const [ptqUnrolled, qatUnrolled] = [await interpreterAccuracy(unrollGru(ptq), data.heldOut), await interpreterAccuracy(unrollGru(qat), data.heldOut)];
-    console.info(`the same int8 models unrolled into int8 builtin ops: PTQ ${ptqUnrolled}, QAT ${qatUnrolled}`);
+    // The GRU's states, fused against unrolled, on every held-out window (PTQ model).
+    const gruOutput = ptq.ops.find((op) => op.type === gruOpType)!.outputs[0];
+    const [fusedStates, unrolledStates] = [ptq, unrollGru(ptq)].map((model) => new Interpreter({ ...model, outputs: [gruOutput] }, { state: 'reset' }));
+    const inputQ = ptq.tensors[ptq.inputs[0]].quantization!;
+    let worstSteps = 0;
+    let sum = 0;
+    let values = 0;
+    let farWindows = 0;
+    for (let i = 0; i < data.heldOut.count; i++) {
+      const real = data.heldOut.inputs.subarray(i * data.heldOut.sampleSize, (i + 1) * data.heldOut.sampleSize);
+      const q = Int8Array.from(real, (value) => Math.max(-128, Math.min(127, Math.round(value / inputQ.scale[0]) + inputQ.zeroPoint[0])));
+      const [a, b] = [fusedStates, unrolledStates].map((interpreter) => interpreter.run([q]).outputs[0] as Int8Array);
+      let windowWorst = 0;
+      a.forEach((v, j) => {
+        const difference = Math.abs(v - b[j]);
+        windowWorst = Math.max(windowWorst, difference);
+        sum += difference;
+        values++;
+      });
+      worstSteps = Math.max(worstSteps, windowWorst);
+      if (windowWorst > 16) farWindows++;
+    }
+    // A trained GRU holds one of a few stable states; a window near a boundary between them may settle
+    // in another one unrolled (1.64 steps on average, 159 of 1,380 windows more than 16 steps apart
+    // somewhere, when measured), which the mean over time mostly absorbs: the accuracy stays.
+    console.info(
+      `the same int8 models unrolled into int8 builtin ops: PTQ ${ptqUnrolled}, QAT ${qatUnrolled}; PTQ GRU states unrolled against fused: ` +
+        `mean ${(sum / values).toFixed(2)} output steps, worst ${worstSteps}, ${farWindows} of ${data.heldOut.count} windows more than 16 steps apart somewhere`,
+    );
+    expect(sum / values).toBeLessThan(3);
+    expect(farWindows).toBeLessThan(data.heldOut.count * 0.2);
+    expect(Math.abs(ptqUnrolled - ptqAccuracy)).toBeLessThan(0.02);
     expect(Math.min(ptqUnrolled, qatUnrolled)).toBeGreaterThan(Math.min(ptqAccuracy, qatAccuracy) - 0.05);
     // An ordinary int8 model: int8 input and output, the int8 GRU with int8 weights and its Q0.15 state.
     expect(qat.tensors[qat.inputs[0]].dtype).toBe('int8');
