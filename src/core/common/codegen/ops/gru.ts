@@ -4,6 +4,7 @@ import { cInt } from '../c-source.js';
 import { expectConstant, input, output, registerLowerer, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { requantC } from '../params.js';
 import { lstmS8PackedBufferSize, packedLstmWeightsTensor, packLstmBias, packLstmWeights } from './lstm-packed.js';
+import { lowerGruS16 } from './gru-s16.js';
 
 /** td_gru_f32_get_buffer_size: five gate buffers of B · S floats. */
 export function gruF32BufferSize(batchSize: number, stateSize: number): number {
@@ -27,6 +28,7 @@ function dimsC(layout: GruLayout): string {
  * weights and biases must be constants; the hidden state is the op's variable tensor.
  */
 function lowerGru({ layout, arithmetic }: GruPlan, context: LowerContext): OpLowering {
+  if (arithmetic.flavour === 'int16') return lowerGruS16(layout, arithmetic, dimsC(layout), context);
   const x = input(context, gruInputIndex.input, 'input');
   const hidden = input(context, gruInputIndex.hiddenState, 'hidden state');
   const y = output(context);

@@ -5,6 +5,7 @@ import { lstmF32BufferSize, lstmS8BufferSize } from '../kernel-buffers.js';
 import { expectConstant, fail, input, output, registerLowerer, tensorName, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { requantC } from '../params.js';
 import { lstmS8PackedBufferSize, packedLstmWeightsTensor, packLstmBias, packLstmWeights, type LstmPackedGate } from './lstm-packed.js';
+import { lowerLstmS16 } from './lstm-s16.js';
 
 /**
  * UNIDIRECTIONAL_SEQUENCE_LSTM → td_lstm_s8 / td_lstm_f32, from the plan of ops/lstm.ts (sizes,
@@ -12,6 +13,7 @@ import { lstmS8PackedBufferSize, packedLstmWeightsTensor, packLstmBias, packLstm
  * has no weight offsets: weights with a zero point are refused here.
  */
 function lowerLstm({ layout, arithmetic }: LstmPlan, context: LowerContext): OpLowering {
+  if (arithmetic.flavour === 'int16') return lowerLstmS16(layout, arithmetic, context);
   const x = input(context, lstmInputIndex.input, 'input');
   const hidden = input(context, lstmInputIndex.outputState, 'hidden state');
   const cell = input(context, lstmInputIndex.cellState, 'cell state');
