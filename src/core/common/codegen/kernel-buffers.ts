@@ -51,14 +51,18 @@ export function depthwiseConv2dS16BufferSize(dsp: boolean, _inputDims: Dims, fil
 /**
  * td_depthwise_conv2d_s8_get_buffer_size: 0 portable; DSP: one channel block's expanded filter
  * (two words per tap), its four requantization entries, two words of strides, and a ring of K_h
- * expanded input rows of two words per position of a span of W + K_w − 1 positions.
+ * expanded input rows of two words per position of a span of W + K_w − 1 positions; with a depth
+ * multiplier > 1 (filter channels ≠ input channels), a copy of the input rounded up to four bytes.
  */
 export function depthwiseConv2dS8BufferSize(dsp: boolean, inputDims: Dims, filterDims: Dims): number {
   if (!dsp) return 0;
   const [, filterHeight, filterWidth] = filterDims;
   const span = inputDims[2] + filterWidth - 1;
   const words = 2 * filterHeight * filterWidth + (4 * channelRequantBytes) / 4 + 2 + 2 * filterHeight * span;
-  return words * 4;
+  // Depth multiplier > 1: room for a copy of the input (read when the output lies over it).
+  const [batches, height, width, channels] = inputDims;
+  const copy = filterDims[3] !== channels ? Math.ceil((batches * height * width * channels) / 4) * 4 : 0;
+  return words * 4 + copy;
 }
 
 /** td_conv2d_f32_get_buffer_size and td_depthwise_conv2d_f32_get_buffer_size: none. */

@@ -43,10 +43,17 @@ TD_INLINE int32_t td_depthwise_scratch_words(int32_t filter_h, int32_t filter_w,
            2 * filter_h * span;
 }
 
+/** Bytes of a copy of the input, for a depth multiplier > 1 whose output lies over its input (see td_depthwise_conv2d_s8). */
+TD_INLINE int32_t td_depthwise_copy_bytes(const td_dims *input_dims, const td_dims *filter_dims)
+{
+    return filter_dims->c != input_dims->c ? (td_dims_count(input_dims) + 3) & ~3 : 0;
+}
+
 int32_t td_depthwise_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
 {
     const int32_t span = input_dims->w + filter_dims->w - 1;
-    return td_depthwise_scratch_words(filter_dims->h, filter_dims->w, span) * (int32_t)sizeof(uint32_t);
+    return td_depthwise_scratch_words(filter_dims->h, filter_dims->w, span) * (int32_t)sizeof(uint32_t) +
+           td_depthwise_copy_bytes(input_dims, filter_dims);
 }
 
 /**
@@ -519,13 +526,21 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
     /* The blocks run channel block outermost. With multiplier 1 an output byte lands at or below
      * the input byte of its own channel, which only its own block reads (through the ring); with
      * M > 1 the output outgrows the input and a block would overwrite input channels a later block
-     * still reads, so an output placed over its input (the memory plan's overlap) goes one pixel
-     * at a time. */
-    if (params->depth_multiplier != 1) {
-        const uintptr_t input_start = (uintptr_t)input, input_end = input_start + (uintptr_t)td_dims_count(input_dims);
+     * still reads, so an output placed over its input (the memory plan's overlap) reads a copy of
+     * the input in the scratch after the ring (get_buffer_size counts it), or, without room for
+     * it, goes one pixel at a time. */
+    if (params->depth_multiplier != 1 && blocked > 0) {
+        const int32_t input_bytes = td_dims_count(input_dims);
+        const uintptr_t input_start = (uintptr_t)input, input_end = input_start + (uintptr_t)input_bytes;
         const uintptr_t output_start = (uintptr_t)output, output_end = output_start + (uintptr_t)td_dims_count(output_dims);
         if (output_start < input_end && input_start < output_end) {
-            blocked = 0;
+            if (ctx->size - needed >= input_bytes) {
+                int8_t *const copy = (int8_t *)ctx->buf + needed;
+                memcpy(copy, input, (size_t)input_bytes);
+                input = copy;
+            } else {
+                blocked = 0;
+            }
         }
     }
     if (blocked > 0) {
