@@ -159,8 +159,9 @@ td_status td_conv2d_s8(const td_context *ctx,
                        int8_t *output);
 /**
  * Bytes of scratch td_conv2d_s8 needs: 0 portable; DSP, with L = filter_dims->c * K_h * K_w and
- * G = ceil(L / 4): 16 * filter_dims->n (the prepared requantization) + 36 * G (four int16 im2col
- * columns and an int8 patch) + (L % 4 ? filter_dims->n * 4 * G : 0) (zero-padded weight rows).
+ * G = ceil(L / 4): 16 * filter_dims->n (the prepared requantization) + 48 * G (six int16 im2col
+ * columns) + (filter_dims->c % 4 ? 4 * G : 0) (an int8 patch) + (L % 4 ? filter_dims->n * 4 * G
+ * : 0) (zero-padded weight rows).
  */
 int32_t td_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
@@ -182,7 +183,8 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
 /**
  * Bytes of scratch td_depthwise_conv2d_s8 needs: 0 portable; DSP: 4 * (2 * K_h * K_w + 18 +
  * 2 * K_h * (input_dims->w + K_w - 1)) (one channel block's filter and requantization, and a
- * ring of K_h int16 input rows).
+ * ring of K_h int16 input rows), plus, with a depth multiplier > 1 (filter_dims->c !=
+ * input_dims->c), the input's size rounded up to a multiple of four (a copy of the input).
  */
 int32_t td_depthwise_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
