@@ -31,7 +31,10 @@ export const depthwiseConv2d = defineOp<DepthwiseConv2DPlan>({
   weights: [{ input: 1, axis: 3, bias: 2 }],
   fusedActivation: true,
   precisions: ['int8', 'int16', 'float32'],
-  window: convWindow,
+  window: (graph, op) => {
+    const window = convWindow(graph, op);
+    return window && { ...window, channelBlocks: true };
+  },
   macs(graph, op) {
     const filter = graph.tensors[op.inputs[1]];
     const output = graph.tensors[op.outputs[0]];

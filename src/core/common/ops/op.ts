@@ -54,6 +54,12 @@ export interface OpWindow {
   dilationH: number;
   dilationW: number;
   padding: 'same' | 'valid';
+  /**
+   * Its kernels may run blocks of channels outermost, each block over every pixel in order (the
+   * DSP and Helium depthwise kernels do): an output laid over its input must then put every
+   * channel of a pixel over the same channel of an input pixel.
+   */
+  channelBlocks?: boolean;
 }
 
 export interface OpDefinition<Plan = unknown> {

@@ -56,11 +56,39 @@ function graphOf(c: Case): { graph: Graph; op: Op; outputHeight: number; outputW
 }
 
 /**
- * Replays the reference kernels' memory accesses (output pixels in order; for each output
- * channel: read the window, then write the value) with the output placed `delta` bytes from
- * the input, and reports the first read of an input byte the output has already overwritten.
+ * The order a kernel visits (output pixel, output channels): `pixels` as the reference kernels
+ * (each channel read then written, pixel after pixel); `blocks` as the DSP depthwise kernel
+ * (blocks of `block` channels outermost, each over every pixel); `row-blocks` as the Helium
+ * depthwise kernel (per output row, block after block, each over the row's pixels).
  */
-function firstClobberedRead(c: Case, delta: number, outputHeight: number, outputWidth: number): string | undefined {
+type Order = { kind: 'pixels' } | { kind: 'blocks' | 'row-blocks'; block: number };
+
+function* visits(c: Case, order: Order, outputHeight: number, outputWidth: number): Generator<{ n: number; y: number; x: number; channels: number[] }> {
+  const blockOf = (first: number, size: number) => Array.from({ length: Math.min(size, c.outputChannels - first) }, (_, i) => first + i);
+  if (order.kind === 'pixels') {
+    for (let n = 0; n < c.batches; n++)
+      for (let y = 0; y < outputHeight; y++)
+        for (let x = 0; x < outputWidth; x++) for (let oc = 0; oc < c.outputChannels; oc++) yield { n, y, x, channels: [oc] };
+    return;
+  }
+  for (let n = 0; n < c.batches; n++) {
+    if (order.kind === 'blocks') {
+      for (let first = 0; first < c.outputChannels; first += order.block)
+        for (let y = 0; y < outputHeight; y++) for (let x = 0; x < outputWidth; x++) yield { n, y, x, channels: blockOf(first, order.block) };
+    } else {
+      for (let y = 0; y < outputHeight; y++)
+        for (let first = 0; first < c.outputChannels; first += order.block)
+          for (let x = 0; x < outputWidth; x++) yield { n, y, x, channels: blockOf(first, order.block) };
+    }
+  }
+}
+
+/**
+ * Replays a kernel's memory accesses (for each visit: read the window of its channels, then write
+ * them) with the output placed `delta` bytes from the input, and reports the first read of an
+ * input byte the output has already overwritten.
+ */
+function firstClobberedRead(c: Case, delta: number, outputHeight: number, outputWidth: number, order: Order = { kind: 'pixels' }): string | undefined {
   const bytes = c.dtype === 'float32' ? 4 : 1;
   const inputBase = Math.max(0, -delta);
   const outputBase = inputBase + delta;
@@ -69,34 +97,35 @@ function firstClobberedRead(c: Case, delta: number, outputHeight: number, output
   const padTop = pad(c.height, outputHeight, c.filterH);
   const padLeft = pad(c.width, outputWidth, c.filterW);
   const dilation = c.type === 'AVERAGE_POOL_2D' ? 1 : c.dilation;
-  for (let n = 0; n < c.batches; n++) {
-    for (let y = 0; y < outputHeight; y++) {
-      for (let x = 0; x < outputWidth; x++) {
-        const pixel = (n * outputHeight + y) * outputWidth + x;
-        for (let oc = 0; oc < c.outputChannels; oc++) {
-          const channels = c.type === 'CONV_2D' ? Array.from({ length: c.inputChannels }, (_, i) => i) : [Math.floor(oc / (c.outputChannels / c.inputChannels))];
-          for (let ky = 0; ky < c.filterH; ky++) {
-            const inY = y * c.stride - padTop + ky * dilation;
-            if (inY < 0 || inY >= c.height) continue;
-            for (let kx = 0; kx < c.filterW; kx++) {
-              const inX = x * c.stride - padLeft + kx * dilation;
-              if (inX < 0 || inX >= c.width) continue;
-              for (const ic of channels) {
-                const address = inputBase + (((n * c.height + inY) * c.width + inX) * c.inputChannels + ic) * bytes;
-                for (let b = 0; b < bytes; b++) {
-                  if (written.has(address + b)) return `pixel ${pixel} channel ${oc} reads input (${n},${inY},${inX},${ic}) after it was overwritten`;
-                }
-              }
+  for (const { n, y, x, channels: outputChannels } of visits(c, order, outputHeight, outputWidth)) {
+    const pixel = (n * outputHeight + y) * outputWidth + x;
+    for (const oc of outputChannels) {
+      const channels = c.type === 'CONV_2D' ? Array.from({ length: c.inputChannels }, (_, i) => i) : [Math.floor(oc / (c.outputChannels / c.inputChannels))];
+      for (let ky = 0; ky < c.filterH; ky++) {
+        const inY = y * c.stride - padTop + ky * dilation;
+        if (inY < 0 || inY >= c.height) continue;
+        for (let kx = 0; kx < c.filterW; kx++) {
+          const inX = x * c.stride - padLeft + kx * dilation;
+          if (inX < 0 || inX >= c.width) continue;
+          for (const ic of channels) {
+            const address = inputBase + (((n * c.height + inY) * c.width + inX) * c.inputChannels + ic) * bytes;
+            for (let b = 0; b < bytes; b++) {
+              if (written.has(address + b)) return `pixel ${pixel} channel ${oc} reads input (${n},${inY},${inX},${ic}) after it was overwritten`;
             }
           }
-          const target = outputBase + (pixel * c.outputChannels + oc) * bytes;
-          for (let b = 0; b < bytes; b++) written.add(target + b);
         }
       }
+    }
+    for (const oc of outputChannels) {
+      const target = outputBase + (pixel * c.outputChannels + oc) * bytes;
+      for (let b = 0; b < bytes; b++) written.add(target + b);
     }
   }
   return undefined;
 }
+
+/** The orders a depthwise kernel may run in (portable, DSP, Helium). */
+const depthwiseOrders: Order[] = [{ kind: 'pixels' }, { kind: 'blocks', block: 4 }, { kind: 'row-blocks', block: 8 }];
 
 describe('windowedOutputDelta', () => {
   it('overlaps a 1x1 expansion so that the output ends one input pixel before the input ends', () => {
@@ -146,9 +175,27 @@ describe('windowedOutputDelta', () => {
       if (delta === undefined) continue;
       overlapped++;
       expect(Math.abs(delta % planAlignment)).toBe(0);
-      expect(firstClobberedRead(c, delta, outputHeight, outputWidth), JSON.stringify(c)).toBeUndefined();
+      for (const order of c.type === 'DEPTHWISE_CONV_2D' ? depthwiseOrders : [{ kind: 'pixels' } as Order]) {
+        expect(firstClobberedRead(c, delta, outputHeight, outputWidth, order), `${JSON.stringify(c)} ${JSON.stringify(order)}`).toBeUndefined();
+      }
     }
     expect(overlapped).toBeGreaterThan(100);
+  });
+
+  it('keeps each channel of a depthwise output over the same input channel, for kernels that run channel blocks outermost', () => {
+    // A stride-2 depthwise layer of 24 channels (a Fashion-MNIST DS-CNN's first block): an offset
+    // that is not a whole number of pixels puts early channel blocks of later output pixels over
+    // input channels of other blocks still to be read (the DSP kernel, 4-channel blocks over the
+    // whole image, overwrote channels 16-23 of input pixel 0).
+    const c: Case = { type: 'DEPTHWISE_CONV_2D', dtype: 'int8', batches: 1, height: 14, width: 14, inputChannels: 24, outputChannels: 24, filterH: 3, filterW: 3, stride: 2, dilation: 1, padding: 'same' };
+    const { graph, op, outputHeight, outputWidth } = graphOf(c);
+    const delta = windowedOutputDelta(graph, op)!;
+    expect(Math.abs(delta % 24)).toBe(0);
+    expect(Math.abs(delta % planAlignment)).toBe(0);
+    for (const order of depthwiseOrders) expect(firstClobberedRead(c, delta, outputHeight, outputWidth, order), JSON.stringify(order)).toBeUndefined();
+    // The offset the pixel-order bound alone gives (-32 here) fails in channel-block order.
+    expect(firstClobberedRead(c, -32, outputHeight, outputWidth, { kind: 'pixels' })).toBeUndefined();
+    expect(firstClobberedRead(c, -32, outputHeight, outputWidth, { kind: 'blocks', block: 4 })).toBeDefined();
   });
 
   it('is tight: moving the output one alignment step further clobbers input of a convolution', () => {

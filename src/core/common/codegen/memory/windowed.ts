@@ -13,11 +13,14 @@ import { alignDown } from './planner.js';
  * them as it goes.
  *
  * The kernel contract this relies on (all of firmware/kernels' CONV_2D, DEPTHWISE_CONV_2D,
- * AVERAGE_POOL_2D and MAX_POOL_2D kernels, portable and DSP, keep it): output pixels are
+ * AVERAGE_POOL_2D and MAX_POOL_2D kernels, portable, DSP and Helium, keep it): output pixels are
  * written in increasing linear order, all channels of a pixel before any channel of a later
- * one (the DSP conv's pairs of pixels included), and every read for output pixel p happens
- * before the writes of any later pixel and touches only p's window. A kernel that writes in
- * another order (a tiled or channel-major one) must not be given to an op with a `window`.
+ * one (the DSP conv's blocks of pixels included: all their reads come first), and every read
+ * for output pixel p happens before the writes of any later pixel and touches only p's window.
+ * A window marked `channelBlocks` (depthwise: the DSP and Helium kernels run blocks of channels
+ * outermost, each block over the pixels in that order) keeps the contract channel by channel,
+ * so its output is placed a whole number of pixels from its input, each channel over itself.
+ * A kernel that writes in another order (a tiled one) must not be given to an op with a `window`.
  *
  * The safe placement: with readStart(p) the byte offset in the input of the first input pixel
  * any output pixel ≥ p reads, and writeEnd(p) the end of output pixel p, the output may be
@@ -69,7 +72,14 @@ export function windowedOutputDelta(graph: Graph, op: Op): number | undefined {
     minimum = Math.min(minimum, firstRead[p]);
     bound = Math.min(bound, minimum - (p + 1) * outputPixelBytes);
   }
-  const delta = Math.min(0, alignDown(bound));
+  // Channel blocks outermost: block b of output pixel p must land on block b of an input pixel,
+  // so the pixels have one size and the offset is a whole number of them (then each block meets
+  // the bound above on its own). The offset only moves down, where the bound still holds.
+  let delta = Math.min(0, alignDown(bound));
+  if (window.channelBlocks) {
+    if (inputPixelBytes !== outputPixelBytes) return undefined;
+    while (delta % inputPixelBytes !== 0) delta = alignDown(delta - 1);
+  }
   const inputBytes = batches * inputHeight * inputWidth * inputPixelBytes;
   const outputBytes = pixels * outputPixelBytes;
   const extent = Math.max(inputBytes - delta, outputBytes);
