@@ -71,11 +71,19 @@ const resultsPath = join(resultsDir, `${values.out}.json`);
 const trialsPath = join(resultsDir, `${values.out}.trials.json`);
 const settingsKey = JSON.stringify({ space: space.name, files: values.files, training, budget });
 
+/**
+ * A trial that failed because the board did not answer in time (QEMU starved of CPU on a loaded
+ * machine), not because of its candidate: measured again once, and not reused from a trial file.
+ */
+function boardTimedOut(trial: TrialRecord): boolean {
+  return trial.status === 'failed' && /^deploying on .*(no reply from|did not send|timed out)/.test(trial.reason ?? '');
+}
+
 /** Trials by `seed:candidate`, from a trial file written with the same settings (else none). */
 function readTrials(path: string): Record<string, TrialRecord> {
   if (!existsSync(path)) return {};
   const stored = JSON.parse(readFileSync(path, 'utf8')) as { settings: string; trials: Record<string, TrialRecord> };
-  return stored.settings === settingsKey ? stored.trials : {};
+  return stored.settings === settingsKey ? Object.fromEntries(Object.entries(stored.trials).filter(([, trial]) => !boardTimedOut(trial))) : {};
 }
 const cache = readTrials(trialsPath);
 const reused: Record<string, TrialRecord> = {};
@@ -129,7 +137,12 @@ async function step(run: Run): Promise<void> {
   if (trial) {
     run.reused++;
   } else {
-    trial = await runTrial(index, candidate, { space, data, board: virtualM4f, budget, ...training, seed: run.seed, backend: 'wasm' });
+    const measure = () => runTrial(index, candidate, { space, data, board: virtualM4f, budget, ...training, seed: run.seed, backend: 'wasm' });
+    trial = await measure();
+    if (boardTimedOut(trial)) {
+      process.stderr.write(`${run.optimizer} seed ${run.seed} trial ${index}: measured again (${trial.reason?.slice(0, 100)})\n`);
+      trial = await measure();
+    }
   }
   cache[key] = trial;
   run.trials.push({ ...trial, index });
