@@ -32,6 +32,8 @@ describe('tinydeploy optimize with a training pipeline', () => {
     expect(Object.keys(json)).toEqual(expect.arrayContaining(['accuracy', 'params', 'macs', 'backend', 'epochs', 'wallMs']));
     expect(json.backend).toBe('wasm');
     expect(json.epochs).toBe(1);
+    // No --learning-rate: fine-tuning after pruning starts at 0.01.
+    expect(json.log.map((entry: { message: string }) => entry.message)).toContain('training 1 epoch(s) of 113 steps: adam at 0.01, cosine schedule, batch 64, patience 3');
     expect(json.accuracy.before).toBe(0.9925);
     expect(json.accuracy.after).toBeGreaterThanOrEqual(0);
     expect(json.accuracy.after).toBeLessThanOrEqual(1);

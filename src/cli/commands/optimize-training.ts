@@ -36,7 +36,7 @@ export const trainingOptionSpecs = {
   'step-epochs': { type: 'integer', value: 'n', description: 'prune-channels with --iterations: epochs of fine-tuning between steps (default 2)' },
   epochs: { type: 'integer', value: 'n', description: 'finetune: epochs (default 5)' },
   'batch-size': { type: 'integer', value: 'n', description: 'finetune: samples per step (default 64)' },
-  'learning-rate': { type: 'string', value: 'lr', description: 'finetune: initial learning rate (default 0.001, cosine schedule)' },
+  'learning-rate': { type: 'string', value: 'lr', description: 'finetune, distill: initial learning rate (default 0.001, 0.01 after prune-channels; cosine schedule)' },
   'max-steps': { type: 'integer', value: 'n', description: 'finetune: stop after n steps (quick runs)' },
   patience: { type: 'string', value: 'n', description: 'finetune, distill: epochs without a better validation accuracy before stopping (default 3; 0: never stop, the best epoch is kept either way)' },
   teacher: { type: 'string', value: 'file', description: 'distill: the teacher model (default: the model being optimized)' },

@@ -115,6 +115,12 @@ export interface TrainingReport {
   log: PassLogEntry[];
 }
 
+/**
+ * The learning rate of a finetune or distill pass after prune-channels in the same pipeline, unless one is given:
+ * the MNIST LSTM pruned to a quarter recovered to 97.1% held out at 1e-2 against 95.1% at 3e-3 (bench/train).
+ */
+export const LEARNING_RATE_AFTER_PRUNING = 1e-2;
+
 /** True when the pipeline (pass names) trains. */
 export function isTrainingPipeline(passes: readonly string[]): boolean {
   return passes.some((pass) => trainingPasses.includes(pass));
@@ -225,6 +231,8 @@ export async function optimizeWithTraining(graph: Graph, options: TrainingPipeli
   const entries = options.passes.map((pass, index) => ({
     pass,
     options: {
+      // A network just pruned is far from any minimum: it recovers at a higher rate than fine-tuning starts at.
+      ...(options.learningRate === undefined && (pass === 'finetune' || pass === 'distill') && options.passes.slice(0, index).includes('prune-channels') ? { learningRate: LEARNING_RATE_AFTER_PRUNING } : {}),
       ...Object.fromEntries(Object.entries(passOptions[pass] ?? {}).filter(([, value]) => value !== undefined)),
       ...(options.checkpointDir && checkpointed.includes(pass) ? { checkpoint: join(options.checkpointDir, `${index + 1}-${pass}.json`) } : {}),
     },
