@@ -36,13 +36,15 @@ if (!reached.includes(common)) reached.push(common);
 console.log(`${latest.task}; budget RAM ${latest.budget.ramBytes} B, flash ${latest.budget.flashBytes} B, latency ${latest.budget.latency} instructions; ${latest.epochs} epochs (max steps ${latest.maxSteps ?? '–'}); wall ${latest.wallSeconds} s\n`);
 console.log(`| optimizer | seed | ${reached.map((n) => `HV@${n}`).join(' | ')} | ok / over / rejected / failed (first ${common}) |`);
 console.log(`|---|---|${reached.map(() => '---').join('|')}|---|`);
+/** Failures of the loaded machine, not of the candidate: the board did not answer in time. */
+const timedOut = (trials: TrialRecord[]) => trials.filter((trial) => trial.status === 'failed' && /^deploying on .*(no reply from|did not send|timed out)/.test(trial.reason ?? '')).length;
 const byOptimizer = new Map<string, number[][]>();
 for (const run of latest.runs) {
   const trials = run.trials.slice(0, common);
   const volumes = reached.map((n) => searchHypervolume(run.trials.slice(0, n), reference));
   byOptimizer.set(run.optimizer, [...(byOptimizer.get(run.optimizer) ?? []), volumes]);
   const count = (status: string) => trials.filter((trial) => trial.status === status).length;
-  console.log(`| ${run.optimizer} | ${run.seed} | ${volumes.map((v) => v.toFixed(4)).join(' | ')} | ${count('ok')} / ${count('over-budget')} / ${count('rejected')} / ${count('failed')} |`);
+  console.log(`| ${run.optimizer} | ${run.seed} | ${volumes.map((v) => v.toFixed(4)).join(' | ')} | ${count('ok')} / ${count('over-budget')} / ${count('rejected')} / ${count('failed')}${timedOut(trials) ? ` (${timedOut(trials)} board timeouts)` : ''} |`);
 }
 for (const [optimizer, rows] of byOptimizer) {
   console.log(`| ${optimizer} | mean | ${reached.map((_, i) => (rows.reduce((sum, row) => sum + row[i], 0) / rows.length).toFixed(4)).join(' | ')} | |`);
