@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ComparisonRow } from '../../../shared/services/types.js';
-import { lineageChart } from './lineage-model.js';
+import { accuracyAxis, instructionAxis, lineageChart, placeLabels } from './lineage-model.js';
 
 const board = (id: string) => ({ id, name: id, core: 'cortex-m4', flashBytes: 1 << 20, ramBytes: 1 << 18 });
 function row(variantId: string, parentId: string | null, boardId: string | undefined, figures: { accuracy?: number; instructions?: number; unit?: 'instructions' | 'cycles' } = {}): ComparisonRow {
@@ -69,5 +69,22 @@ describe('lineage plot arithmetic', () => {
     expect(chart.board).toBeUndefined();
     expect(chart.points).toEqual([]);
     expect(chart.unplotted.map((entry) => entry.reason)).toEqual(['no accuracy yet (Evaluate, or Optimize with a dataset); not deployed on a virtual board', 'not deployed on a virtual board']);
+  });
+
+  it('spreads instructions on a log axis when they span 5x or more, and fits the accuracy axis to the points', () => {
+    const ticks = (max: number) => [0, max / 2, max];
+    expect(instructionAxis([352_160, 4_689_680], ticks)).toEqual({ log: true, min: 200_000, max: 5_000_000, ticks: [200_000, 500_000, 1_000_000, 2_000_000, 5_000_000] });
+    expect(instructionAxis([400_000, 900_000], ticks)).toEqual({ log: false, min: 0, max: 900_000, ticks: [0, 450_000, 900_000] });
+    const accuracy = accuracyAxis([0.7169, 0.7363]);
+    expect([accuracy.min, accuracy.max]).toEqual([0.71, 0.74]);
+    expect(accuracy.ticks).toEqual([0.71, 0.715, 0.72, 0.725, 0.73, 0.735, 0.74]);
+    expect(accuracyAxis([0.5, 0.99]).max).toBe(1);
+  });
+
+  it('moves a label that would cover another up or down a line, and leaves it out when neither is free', () => {
+    const width = (text: string) => text.length * 6;
+    const at = (key: string, y: number) => ({ key, x: 100, y, text: 'label', toLeft: false });
+    const offsets = placeLabels([at('a', 100), at('b', 101), at('c', 102), at('d', 103), at('e', 300)], width);
+    expect([...offsets.values()]).toEqual([-7, -21, 13.8, undefined, -7]);
   });
 });

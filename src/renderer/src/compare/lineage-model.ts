@@ -84,3 +84,56 @@ export function lineageChart(rows: readonly ComparisonRow[], board?: string): Li
   }
   return { boards, ...(chosen ? { board: chosen } : {}), points, edges, unplotted };
 }
+
+/**
+ * The instruction axis: linear from 0 with round ticks when the points span less than 5x, else
+ * logarithmic (ticks at 1, 2, 5 × 10^k) so that an int8 child 10x faster than its float parent
+ * does not sit on top of its siblings.
+ */
+export function instructionAxis(values: readonly number[], ticks: (max: number) => number[]): { log: boolean; min: number; max: number; ticks: number[] } {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  if (!(low > 0) || high / low < 5) {
+    const linear = ticks(high);
+    return { log: false, min: 0, max: linear[linear.length - 1], ticks: linear };
+  }
+  const steps: number[] = [];
+  for (let exponent = Math.floor(Math.log10(low)); exponent <= Math.ceil(Math.log10(high)); exponent++) for (const mantissa of [1, 2, 5]) steps.push(mantissa * 10 ** exponent);
+  const min = steps.filter((step) => step <= low).at(-1)!;
+  const max = steps.find((step) => step >= high)!;
+  return { log: true, min, max, ticks: steps.filter((step) => step >= min && step <= max) };
+}
+
+/** The accuracy axis: the points' range with a margin, on steps of 0.5, 1, 2 or 5 points. */
+export function accuracyAxis(values: readonly number[]): { min: number; max: number; ticks: number[] } {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const span = Math.max(high - low, 0.01);
+  const step = [0.005, 0.01, 0.02, 0.05, 0.1].find((candidate) => span / candidate <= 5) ?? 0.2;
+  const min = Math.max(0, Math.floor((low - span * 0.1) / step) * step);
+  const max = Math.min(1, Math.ceil((high + span * 0.1) / step) * step);
+  const ticks: number[] = [];
+  for (let tick = min; tick <= max + step / 2; tick += step) ticks.push(Number(tick.toFixed(4)));
+  return { min, max, ticks };
+}
+
+/**
+ * Where each point's label goes: beside the point, else a line above or below when that is
+ * free; `undefined` (no label: hovering names it) when the text would cover another label.
+ * `width` estimates a label's width in pixels.
+ */
+export function placeLabels(points: readonly { key: string; x: number; y: number; text: string; toLeft: boolean }[], width: (text: string) => number, lineHeight = 13): Map<string, number | undefined> {
+  const placed: { left: number; right: number; top: number; bottom: number }[] = [];
+  const result = new Map<string, number | undefined>();
+  for (const point of points) {
+    const w = width(point.text);
+    const [left, right] = point.toLeft ? [point.x - 9 - w, point.x - 9] : [point.x + 9, point.x + 9 + w];
+    const offset = [-7, -8 - lineHeight, -7 + lineHeight * 1.6].find((dy) => {
+      const box = { left, right, top: point.y + dy - lineHeight + 3, bottom: point.y + dy + 3 };
+      return !placed.some((other) => box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom);
+    });
+    if (offset !== undefined) placed.push({ left, right, top: point.y + offset - lineHeight + 3, bottom: point.y + offset + 3 });
+    result.set(point.key, offset);
+  }
+  return result;
+}

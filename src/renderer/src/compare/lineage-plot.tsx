@@ -14,7 +14,7 @@ import { useWidth } from '../charts/use-width.js';
 import { EmptyState, Panel } from '../components/widgets.js';
 import { formatBytes, formatCount, formatPercent, formatPrecision } from '../format.js';
 import type { ComparisonRow } from '../../../shared/services/types.js';
-import { lineageChart, type LineagePoint } from './lineage-model.js';
+import { accuracyAxis, instructionAxis, lineageChart, placeLabels, type LineagePoint } from './lineage-model.js';
 import '../charts/charts.css';
 import './lineage.css';
 
@@ -85,12 +85,16 @@ function LineagePlot({ chart, variants }: { chart: ReturnType<typeof lineageChar
   const [hovered, setHovered] = useState<string>();
   const { points, edges } = chart;
   const byId = new Map(points.map((point) => [point.variantId, point]));
-  const xTicks = niceTicks(Math.max(...points.map((point) => point.instructions)), 5);
-  const minAccuracy = Math.min(1, ...points.map((point) => point.accuracy));
-  const floor = Math.max(0, Math.floor((minAccuracy - 0.02) * 20) / 20);
-  const yTicks = Array.from({ length: 6 }, (_, i) => floor + ((1 - floor) * i) / 5);
-  const x = linearScale(0, xTicks[xTicks.length - 1], left, width - right);
-  const y = linearScale(floor, 1, height - bottom, top);
+  const xAxis = instructionAxis(
+    points.map((point) => point.instructions),
+    (max) => niceTicks(max, 5),
+  );
+  const xTicks = xAxis.ticks;
+  const yAxis = accuracyAxis(points.map((point) => point.accuracy));
+  const yTicks = yAxis.ticks;
+  const xScale = xAxis.log ? linearScale(Math.log10(xAxis.min), Math.log10(xAxis.max), left, width - right) : linearScale(0, xAxis.max, left, width - right);
+  const x = (value: number) => xScale(xAxis.log ? Math.log10(value) : value);
+  const y = linearScale(yAxis.min, yAxis.max, height - bottom, top);
   const nameOf = (id: string | null) => (id ? variants.find((variant) => variant.id === id)?.name : undefined);
   const precisionOf = (point: LineagePoint) => {
     const variant = variants.find((entry) => entry.id === point.variantId);
@@ -98,6 +102,11 @@ function LineagePlot({ chart, variants }: { chart: ReturnType<typeof lineageChar
   };
   const shown = hovered ? byId.get(hovered) : undefined;
   const middle = (left + width - right) / 2;
+  // Labels of the most accurate points first; one that would cover another is left to hovering.
+  const labels = placeLabels(
+    [...points].sort((a, b) => b.accuracy - a.accuracy).map((point) => ({ key: point.variantId, x: x(point.instructions), y: y(point.accuracy), text: point.name, toLeft: x(point.instructions) > middle })),
+    (text) => text.length * 6.7,
+  );
 
   return (
     <figure className="chart lineage" data-testid="lineage-plot" data-points={points.length} data-edges={edges.length}>
@@ -120,12 +129,13 @@ function LineagePlot({ chart, variants }: { chart: ReturnType<typeof lineageChar
             <g key={`y${tick}`}>
               <line className="chart__grid" x1={left} x2={width - right} y1={y(tick)} y2={y(tick)} />
               <text className="chart__tick" x={left - 6} y={y(tick) + 4} textAnchor="end">
-                {formatPercent(tick, 0)}
+                {formatPercent(tick, yTicks.length > 1 && yTicks[1] - yTicks[0] < 0.01 ? 1 : 0)}
               </text>
             </g>
           ))}
           <text className="chart__tick" x={middle} y={height - 4} textAnchor="middle">
-            instructions per inference on {chart.board} → fewer is faster
+            instructions per inference on {chart.board}
+            {xAxis.log ? ' (log scale)' : ''} → fewer is faster
           </text>
           {edges.map((edge) => {
             const [from, to] = [byId.get(edge.from)!, byId.get(edge.to)!];
@@ -167,18 +177,23 @@ function LineagePlot({ chart, variants }: { chart: ReturnType<typeof lineageChar
               >
                 <title>{pointFigures(point, nameOf(point.row.parentId), precisionOf(point)).join('\n')}</title>
                 <circle cx={cx} cy={cy} r={5} />
-                <text className="chart__label" x={cx > middle ? cx - 9 : cx + 9} y={cy - 7} textAnchor={cx > middle ? 'end' : 'start'}>
-                  {point.name}
-                </text>
+                {labels.get(point.variantId) !== undefined && (
+                  <text className="chart__label" x={cx > middle ? cx - 9 : cx + 9} y={cy + labels.get(point.variantId)!} textAnchor={cx > middle ? 'end' : 'start'}>
+                    {point.name}
+                  </text>
+                )}
               </g>
             );
           })}
         </svg>
         {shown && (
           <div
-            className="lineage__card"
+            className={`lineage__card${y(shown.accuracy) > (top + height - bottom) / 2 ? ' lineage__card--above' : ''}`}
             data-testid="lineage-card"
-            style={x(shown.instructions) > middle ? { right: width - x(shown.instructions) + 12, top: y(shown.accuracy) + 8 } : { left: x(shown.instructions) + 12, top: y(shown.accuracy) + 8 }}
+            style={{
+              ...(x(shown.instructions) > middle ? { right: width - x(shown.instructions) + 12 } : { left: x(shown.instructions) + 12 }),
+              ...(y(shown.accuracy) > (top + height - bottom) / 2 ? { top: y(shown.accuracy) - 8 } : { top: y(shown.accuracy) + 8 }),
+            }}
           >
             {pointFigures(shown, nameOf(shown.row.parentId), precisionOf(shown)).map((line, i) => (
               <div key={i} className={i === 0 ? 'lineage__card-title' : undefined}>
