@@ -17,7 +17,7 @@
  *    images never trained on).
  *
  * Every step goes through the pass framework (`runPipeline`), as `tinydeploy optimize` runs it.
- * Figures in bench/train/fashion.md. Writes fashion-results.json and the models to bench/train/tmp/fashion-*.tflite.
+ * Figures in bench/train/README.md. Writes fashion-results.json and the models to bench/train/tmp/fashion-*.tflite.
  * Settings: FASHION_TRAIN (images, default 8000), FASHION_EPOCHS (scratch, default 6),
  * FINETUNE_EPOCHS (after each prune, default 3), QAT_EPOCHS (default 1), QAT_STEPS (at most, default 40: a
  * QAT step costs about ten plain ones on wasm), FASHION_CHANNELS (first
