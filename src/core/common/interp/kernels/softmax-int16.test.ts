@@ -40,7 +40,7 @@ describe('SOFTMAX int16', () => {
   it('gives 1/n to n equal inputs and sums every row to about 1 (Q0.15)', () => {
     expect(Array.from(runSingleOp(spec(0.001, [1, 4]), Int16Array.of(700, 700, 700, 700)))).toEqual([8192, 8192, 8192, 8192]);
     const input = Int16Array.from({ length: 3 * 17 }, (_, i) => ((i * 7919) % 20000) - 10000);
-    const output = runSingleOp(spec(0.0004, [3, 17]), input);
+    const output = runSingleOp<Int16Array>(spec(0.0004, [3, 17]), input);
     for (let row = 0; row < 3; row++) {
       const sum = output.slice(row * 17, row * 17 + 17).reduce((a, b) => a + b, 0);
       expect(Math.abs(sum - 32768), `row ${row}`).toBeLessThan(40);
@@ -50,7 +50,7 @@ describe('SOFTMAX int16', () => {
   it('follows float softmax within a few units of 2^-15', () => {
     const scale = 0.0003;
     const input = Int16Array.from({ length: 40 }, (_, i) => ((i * 104729) % 60000) - 30000);
-    const output = runSingleOp(spec(scale, [4, 10], 0.8), input);
+    const output = runSingleOp<Int16Array>(spec(scale, [4, 10], 0.8), input);
     for (let row = 0; row < 4; row++) {
       const values = Array.from(input.slice(row * 10, row * 10 + 10), (q) => q * scale * 0.8);
       const max = Math.max(...values);
