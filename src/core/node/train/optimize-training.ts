@@ -25,7 +25,7 @@ import { readTimeSeries, windowSplit } from '../search/time-series.js';
 import { readCsvWindows } from './csv-windows.js';
 import { type TrainingBackend, loadTrainingEngine } from './engine.js';
 import './passes/distill.js';
-import './passes/finetune.js';
+import { LEARNING_RATE_AFTER_PRUNING } from './passes/finetune.js';
 import './passes/prune-channels.js';
 import './passes/qat-int8.js';
 
@@ -114,12 +114,6 @@ export interface TrainingReport {
   steps: PassStep[];
   log: PassLogEntry[];
 }
-
-/**
- * The learning rate of a finetune or distill pass after prune-channels in the same pipeline, unless one is given:
- * the MNIST LSTM pruned to a quarter recovered to 97.1% held out at 1e-2 against 95.1% at 3e-3 (bench/train).
- */
-export const LEARNING_RATE_AFTER_PRUNING = 1e-2;
 
 /** True when the pipeline (pass names) trains. */
 export function isTrainingPipeline(passes: readonly string[]): boolean {

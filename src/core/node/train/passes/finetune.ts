@@ -31,6 +31,13 @@ export interface FinetuneOptions {
 
 export const backendChoices = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 
+/**
+ * The learning rate training starts at right after prune-channels (between iterative steps, and for a finetune or
+ * distill pass after it in `tinydeploy optimize` unless one is given): a network just pruned is far from any
+ * minimum. The MNIST LSTM pruned to a quarter recovered to 97.1% held out at 1e-2 against 95.1% at 3e-3 (bench/train).
+ */
+export const LEARNING_RATE_AFTER_PRUNING = 1e-2;
+
 /** The options of every training pass (finetune, distill). */
 export const trainingOptionSpecs = {
   epochs: { type: 'number', description: 'passes over the training part', default: trainDefaults.epochs },

@@ -24,7 +24,7 @@ import { type PruneTarget, pruneToTarget, weightImportance } from '../../../comm
 import { type TrainingBackend, loadTrainingEngine } from '../engine.js';
 import { lowerGraph } from '../lower.js';
 import { batchTensor, crossEntropy, seededRandom } from '../trainer.js';
-import { type FinetuneOptions, backendChoices, trainPass } from './finetune.js';
+import { type FinetuneOptions, LEARNING_RATE_AFTER_PRUNING, backendChoices, trainPass } from './finetune.js';
 import { analyzeModel } from '../../../common/analysis/model-analysis.js';
 import { findBoard } from '../../../common/boards/index.js';
 import type { Board } from '../../../common/boards/board.js';
@@ -67,7 +67,7 @@ registerPass<PruneChannelsOptions>({
     budget: { type: 'number', description: "with board: the fraction of the board's flash and RAM the model may use", default: 0.5 },
     iterations: { type: 'number', description: 'prune in this many steps towards the target, fine-tuning between them', default: 1 },
     stepEpochs: { type: 'number', description: 'epochs of fine-tuning after each step but the last (iterations > 1)', default: 2 },
-    learningRate: { type: 'number', description: 'learning rate of the fine-tuning between iterations', default: 1e-3 },
+    learningRate: { type: 'number', description: 'learning rate of the fine-tuning between iterations', default: LEARNING_RATE_AFTER_PRUNING },
   },
   async run(graph, context): Promise<Graph> {
     const { options } = context;
@@ -99,7 +99,7 @@ registerPass<PruneChannelsOptions>({
       context.log(`step ${step} of ${iterations}`);
       current = await pruneOnce(current, context, stepTarget);
       if (step < iterations) {
-        const finetuneOptions: FinetuneOptions = { epochs: options.stepEpochs ?? 2, backend: options.backend, seed: options.seed, learningRate: options.learningRate ?? 1e-3, batchSize: options.batchSize };
+        const finetuneOptions: FinetuneOptions = { epochs: options.stepEpochs ?? 2, backend: options.backend, seed: options.seed, learningRate: options.learningRate ?? LEARNING_RATE_AFTER_PRUNING, batchSize: options.batchSize };
         current = await trainPass(current, { ...context, options: finetuneOptions } as unknown as PassContext<FinetuneOptions>);
       }
     }
