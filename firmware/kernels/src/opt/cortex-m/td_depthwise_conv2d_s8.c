@@ -523,24 +523,34 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
     if (filter_dims->h > TD_DEPTHWISE_MAX_ROWS || ctx == NULL || ctx->buf == NULL || ctx->size < needed) {
         blocked = 0;
     }
-    /* The blocks run channel block outermost. With multiplier 1 an output byte lands at or below
-     * the input byte of its own channel, which only its own block reads (through the ring); with
-     * M > 1 the output outgrows the input and a block would overwrite input channels a later block
-     * still reads, so an output placed over its input (the memory plan's overlap) reads a copy of
-     * the input in the scratch after the ring (get_buffer_size counts it), or, without room for
-     * it, goes one pixel at a time. */
-    if (params->depth_multiplier != 1 && blocked > 0) {
+    /* The blocks run channel block outermost, while the memory plan may put the output over the
+     * input for the portable kernel's order (pixel by pixel). With multiplier 1 and the output a
+     * whole number of pixels from the input, an output byte lands on an input byte of its own
+     * channel, which only its own block reads (through the ring, rows before the plan's);
+     * with M > 1 the output outgrows the input and a block would overwrite input channels a
+     * later block still reads, so an output placed over its input reads a copy of the input in
+     * the scratch after the ring (get_buffer_size counts it), or, without room for it, goes one
+     * pixel at a time. */
+    if (blocked > 0) {
         const int32_t input_bytes = td_dims_count(input_dims);
         const uintptr_t input_start = (uintptr_t)input, input_end = input_start + (uintptr_t)input_bytes;
         const uintptr_t output_start = (uintptr_t)output, output_end = output_start + (uintptr_t)td_dims_count(output_dims);
-        if (output_start < input_end && input_start < output_end) {
-            if (ctx->size - needed >= input_bytes) {
-                int8_t *const copy = (int8_t *)ctx->buf + needed;
-                memcpy(copy, input, (size_t)input_bytes);
-                input = copy;
-            } else {
+        if (!(output_start < input_end && input_start < output_end)) {
+            /* No overlap: any order. */
+        } else if (params->depth_multiplier == 1) {
+            /* Multiplier 1: an output byte lands on an input byte of its own channel only when the
+             * output starts a whole number of pixels from the input; otherwise a block would
+             * overwrite input channels of a later block (a stride-2 output the plan put over its
+             * input at another offset), so the channels go pixel by pixel, the plan's order. */
+            if ((int32_t)((intptr_t)output_start - (intptr_t)input_start) % output_c != 0) {
                 blocked = 0;
             }
+        } else if (ctx->size - needed >= input_bytes) {
+            int8_t *const copy = (int8_t *)ctx->buf + needed;
+            memcpy(copy, input, (size_t)input_bytes);
+            input = copy;
+        } else {
+            blocked = 0;
         }
     }
     if (blocked > 0) {
