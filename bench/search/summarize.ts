@@ -54,8 +54,11 @@ console.log(`\nTrials per search: ${latest.runs.map((run) => `${run.optimizer} $
 const all = new Map<string, TrialRecord>();
 for (const run of latest.runs) for (const trial of run.trials) all.set(`${run.seed}:${JSON.stringify(trial.params)}`, trial);
 const measured = [...all.values()].filter((trial) => trial.status !== 'rejected' && trial.details?.timings);
-const mean = (key: string) => measured.reduce((sum, trial) => sum + ((trial.details!.timings as Record<string, number>)[key] ?? 0), 0) / Math.max(1, measured.length) / 1000;
+const timing = (trial: TrialRecord, key: string) => ((trial.details!.timings as Record<string, number>)[key] ?? 0) / 1000;
+const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+// Mean (median): a loaded machine stretches some trials many times over.
+const mean = (key: string) => `${(measured.reduce((sum, trial) => sum + timing(trial, key), 0) / Math.max(1, measured.length)).toFixed(1)} (${medianOf(measured.map((trial) => timing(trial, key))).toFixed(1)})`;
 console.log(`\nDistinct trials: ${all.size} (${[...all.values()].filter((t) => t.status === 'rejected').length} rejected by the planner before training, ${[...all.values()].filter((t) => t.status === 'failed').length} failed)`);
-console.log(`Wall time per trial that trained (${measured.length}): train ${mean('trainMs').toFixed(1)} s, build ${mean('buildMs').toFixed(1)} s, deploy ${mean('deployMs').toFixed(1)} s${measured.some((t) => (t.details!.timings as Record<string, number>).evalMs !== undefined) ? `, held-out scoring ${mean('evalMs').toFixed(1)} s` : ''}`);
+console.log(`Wall time per trial that trained (${measured.length}), mean (median): train ${mean('trainMs')} s, build ${mean('buildMs')} s, deploy ${mean('deployMs')} s${measured.some((t) => (t.details!.timings as Record<string, number>).evalMs !== undefined) ? `, held-out scoring ${mean('evalMs')} s` : ''}`);
 const best = [...all.values()].filter((trial) => trial.status === 'ok').sort((a, b) => b.accuracy! - a.accuracy!)[0];
 if (best) console.log(`Best within budget: ${JSON.stringify(best.params)}: ${(100 * best.accuracy!).toFixed(1)}% held out, ${best.latency} instructions, arena ${best.arenaBytes} B + stack ${best.stackBytes} B, flash ${best.flashBytes} B`);
