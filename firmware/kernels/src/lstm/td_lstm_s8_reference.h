@@ -106,6 +106,14 @@ static inline int16_t td_tanh_int16(int32_t input)
     return (int16_t)(result >> 8);
 }
 
+/** TFLite's MulElementwise of two int16 values: offset + requant(a * b), clamped to [min, max]. */
+static inline int32_t td_lstm_mul_exact(int32_t a, int32_t b, const td_requant *requant, int32_t offset, int32_t min,
+                                        int32_t max)
+{
+    return td_clamp_i32(offset + td_multiply_by_quantized_multiplier(a * b, requant->multiplier, requant->shift), min,
+                        max);
+}
+
 /** round4(n): the packed layout's depth of n inputs (td_lstm_s8_packed). */
 static inline int32_t td_lstm_round4(int32_t n) { return (n + 3) & ~3; }
 

@@ -251,14 +251,6 @@ TD_NOINLINE static int td_lstm_packed_steps_masked(const td_lstm_params_s8 *para
     return td_lstm_packed_steps_fast(params, run, 0);
 }
 
-/** TFLite's MulElementwise of two int16 values: offset + requant(a * b), clamped. */
-static int32_t td_lstm_packed_mul_exact(int32_t a, int32_t b, const td_requant *requant, int32_t offset, int32_t min,
-                                        int32_t max)
-{
-    return td_clamp_i32(offset + td_multiply_by_quantized_multiplier(a * b, requant->multiplier, requant->shift), min,
-                        max);
-}
-
 /**
  * One step of one batch row in the reference arithmetic (a model some of whose
  * requantizations do not take the fast form), on the same dot products.
@@ -294,14 +286,14 @@ TD_NOINLINE static void td_lstm_packed_row_exact(const td_lstm_params_s8 *params
                                   ? td_lstm_gate_tanh(pre_activation)
                                   : td_lstm_gate_sigmoid(pre_activation);
         }
-        kept = td_lstm_packed_mul_exact(activated[0], cell[unit], &params->forget_cell_mul, 0, -32768, 32767);
-        added = td_lstm_packed_mul_exact(activated[1], activated[2], &params->input_cell_mul, 0, -32768, 32767);
+        kept = td_lstm_mul_exact(activated[0], cell[unit], &params->forget_cell_mul, 0, -32768, 32767);
+        added = td_lstm_mul_exact(activated[1], activated[2], &params->input_cell_mul, 0, -32768, 32767);
         updated = td_ssat16(kept + added);
         if (params->cell_clip_enabled) {
             updated = td_clamp_i32(updated, -params->quantized_cell_clip, params->quantized_cell_clip);
         }
         cell[unit] = (int16_t)updated;
-        hidden[unit] = (int8_t)td_lstm_packed_mul_exact(td_tanh_int16(td_int16_rescale(updated, &cell_tanh)),
+        hidden[unit] = (int8_t)td_lstm_mul_exact(td_tanh_int16(td_int16_rescale(updated, &cell_tanh)),
                                                         activated[3], &params->output_hidden_mul,
                                                         params->hidden_offset, -128, 127);
         y[unit] = hidden[unit];
