@@ -57,12 +57,27 @@ export interface LabelledSet {
 }
 
 /**
+ * A labelled set kept on disk (a dataset larger than memory): labels in memory, sample values read
+ * a batch at a time by index. `streamed` tells it apart from a `LabelledSet`.
+ */
+export interface StreamedLabelledSet {
+  readonly streamed: true;
+  readonly count: number;
+  readonly sampleSize: number;
+  readonly labels: Int32Array;
+  /** The values of samples `indices`, one after the other (indices.length × sampleSize). */
+  read(indices: ArrayLike<number>): Promise<Float32Array>;
+  /** Says a batch `read` gave is no longer held (the loader counts what it holds). */
+  release(batch: Float32Array): void;
+}
+
+/**
  * What training passes learn from: the training part of a dataset and the validation part early
- * stopping watches. A dataset's held-out part never reaches a pass.
+ * stopping watches, each in memory or streamed from disk. A dataset's held-out part never reaches a pass.
  */
 export interface TrainingData {
-  readonly train: LabelledSet;
-  readonly validation?: LabelledSet;
+  readonly train: LabelledSet | StreamedLabelledSet;
+  readonly validation?: LabelledSet | StreamedLabelledSet;
   /** Class count (the width of the model's output). */
   readonly classes: number;
   /** The model training started from: distillation's teacher unless another is given. */

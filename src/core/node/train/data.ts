@@ -36,6 +36,9 @@ export interface SplitOptions {
 }
 
 export interface SplitData extends TrainingData {
+  /** The parts, held in memory. */
+  readonly train: LabelledSet;
+  readonly validation?: LabelledSet;
   heldOut: LabelledSet;
   /** Where each part starts and how long it is, in dataset positions. */
   split: { train: [number, number]; validation: [number, number]; heldOut: [number, number]; dataset: string; heldOutDataset?: string };

@@ -20,7 +20,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DatasetError } from '../../common/errors.js';
-import type { Graph } from '../../common/ir/types.js';
+import type { Graph, TensorData } from '../../common/ir/types.js';
+import type { CalibrationData, StreamedLabelledSet } from '../../common/passes/pass.js';
 import { elementCount } from '../../common/ir/tensor.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { sampleConverter } from '../datasets/sample-input.js';
@@ -29,16 +30,7 @@ import { DEFAULT_HOLDOUT, DEFAULT_VALIDATION } from './data.js';
 import { splitWindows, type WindowRef } from './window-split.js';
 
 /** Samples on disk read by index: what the trainer and evaluation take in place of a set in memory. */
-export interface StreamedSet {
-  readonly streamed: true;
-  count: number;
-  sampleSize: number;
-  labels: Int32Array;
-  /** The values of samples `indices`, one after the other (indices.length × sampleSize). */
-  read(indices: ArrayLike<number>): Promise<Float32Array>;
-  /** Says a batch `read` gave is no longer held (the loader counts what it holds). */
-  release(batch: Float32Array): void;
-}
+export type StreamedSet = StreamedLabelledSet;
 
 /** A set in memory or streamed: what `isStreamed` tells apart. */
 export function isStreamed(set: object): set is StreamedSet {
@@ -382,4 +374,44 @@ export async function readBatch(set: { sampleSize: number; inputs?: Float32Array
   const inputs = new Float32Array(indices.length * size);
   for (let i = 0; i < indices.length; i++) inputs.set(set.inputs!.subarray(indices[i] * size, (indices[i] + 1) * size), i * size);
   return { inputs, done: () => {} };
+}
+
+/** Above this many bytes of float32 sample values, `tinydeploy optimize` streams the dataset from disk (256 MiB). */
+export const STREAM_THRESHOLD_BYTES = 256 * 2 ** 20;
+
+/** The bytes `count` samples of `graph`'s input take as float32 values in memory. */
+export function decodedBytes(graph: Graph, count: number): number {
+  return count * elementCount(graph.tensors[graph.inputs[0]].shape) * 4;
+}
+
+/**
+ * The first `count` samples of a streamed set as calibration data, read `chunk` samples at a time
+ * as they are asked for in order: one chunk held at a time, released when the next is read.
+ * (Calibration takes the first samples of the training part, streamed or in memory alike.)
+ */
+export function streamedCalibration(set: StreamedSet, count: number, chunk = 64): CalibrationData & { release(): void } {
+  const total = Math.min(count, set.count);
+  let held: { start: number; values: Float32Array } | undefined;
+  const release = () => {
+    if (held) set.release(held.values);
+    held = undefined;
+  };
+  return {
+    count: total,
+    async sample(index: number): Promise<readonly TensorData[]> {
+      if (!(Number.isInteger(index) && index >= 0 && index < total)) throw new DatasetError(`calibration sample ${index} is outside the ${total} samples`);
+      if (!held || index < held.start || index >= held.start + held.values.length / set.sampleSize) {
+        release();
+        const start = index - (index % chunk);
+        const values = await set.read(Array.from({ length: Math.min(chunk, total - start) }, (_, i) => start + i));
+        held = { start, values };
+      }
+      const offset = (index - held.start) * set.sampleSize;
+      // A copy: the chunk is released once the calibration moves past it, or has read the last sample.
+      const values = held.values.slice(offset, offset + set.sampleSize);
+      if (index === total - 1) release();
+      return [values];
+    },
+    release,
+  };
 }

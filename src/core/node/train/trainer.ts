@@ -142,7 +142,7 @@ export function distillationLoss(tf: Tf, student: T, teacher: T, temperature: nu
   return tf.mean(tf.sum(target.mul(logTarget.sub(logStudent)), 1)).mul(temperature * temperature);
 }
 
-/** Top-1 accuracy on a set streamed from disk (`stream.ts`), read `batchSize` samples at a time. */
+/** Top-1 accuracy on a set streamed from disk (`stream.ts`), read `batchSize` samples at a time (training's validation: a training batch at a time). */
 export async function streamedAccuracyOf(tf: Tf, lowered: LoweredGraph, set: StreamedSet, batchSize = 256): Promise<number> {
   let correct = 0;
   for (let start = 0; start < set.count; start += batchSize) {
@@ -314,7 +314,7 @@ export async function train(tf: Tf, lowered: LoweredGraph, data: { train: Labell
       }
       const report: EpochReport = { epoch: epoch + 1, epochs, loss: lossSum / Math.max(1, Math.min(stepsPerEpoch, steps)), learningRate: rate, milliseconds: performance.now() - started };
       if (validation && validation.count > 0) {
-        report.validationAccuracy = isStreamed(validation) ? await streamedAccuracyOf(tf, lowered, validation) : accuracyOf(tf, lowered, validation);
+        report.validationAccuracy = isStreamed(validation) ? await streamedAccuracyOf(tf, lowered, validation, Math.min(256, batchSize)) : accuracyOf(tf, lowered, validation);
         if (!best || report.validationAccuracy > best.accuracy) {
           best?.weights.forEach((weight) => weight.dispose());
           best = { epoch: epoch + 1, accuracy: report.validationAccuracy, weights: variables.map((variable) => tf.keep(variable.clone())) };

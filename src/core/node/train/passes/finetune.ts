@@ -12,6 +12,7 @@ import { PassError } from '../../../common/errors.js';
 import { type Tf, type TrainingBackend, loadTrainingEngine } from '../engine.js';
 import { type LoweredGraph, lowerGraph } from '../lower.js';
 import { type TrainResult, train, trainDefaults } from '../trainer.js';
+import { isStreamed } from '../stream.js';
 
 export interface FinetuneOptions {
   [key: string]: string | number | boolean | undefined;
@@ -134,7 +135,7 @@ export async function trainPass(
       },
     });
     context.log(
-      `trained ${result.epochs} epoch(s), ${result.steps} steps on ${data.train.count} samples` +
+      `trained ${result.epochs} epoch(s), ${result.steps} steps on ${data.train.count} samples${isStreamed(data.train) ? ' read from disk a batch at a time' : ''}` +
         (result.bestValidationAccuracy !== undefined ? `; kept epoch ${result.bestEpoch} (validation accuracy ${(100 * result.bestValidationAccuracy).toFixed(2)}%)` : '') +
         (result.stoppedEarly ? '; stopped early' : ''),
     );

@@ -18,12 +18,13 @@
 import type { Graph } from '../../../common/ir/types.js';
 import { PassError } from '../../../common/errors.js';
 import { registerPass } from '../../../common/passes/registry.js';
-import type { TrainingData } from '../../../common/passes/pass.js';
+import type { LabelledSet, TrainingData } from '../../../common/passes/pass.js';
 import { analyzeChannels, type ChannelAnalysis } from '../../../common/passes/prune/channel-groups.js';
 import { type PruneTarget, pruneToTarget, weightImportance } from '../../../common/passes/prune/prune.js';
 import { type TrainingBackend, loadTrainingEngine } from '../engine.js';
 import { lowerGraph } from '../lower.js';
 import { batchTensor, crossEntropy, seededRandom } from '../trainer.js';
+import { isStreamed } from '../stream.js';
 import { type FinetuneOptions, LEARNING_RATE_AFTER_PRUNING, backendChoices, trainPass } from './finetune.js';
 import { analyzeModel } from '../../../common/analysis/model-analysis.js';
 import { findBoard } from '../../../common/boards/index.js';
@@ -181,8 +182,12 @@ async function taylorImportance(graph: Graph, analysis: ChannelAnalysis, data: T
     for (let batch = 0; batch < (options.taylorBatches ?? 8); batch++) {
       signal.throwIfAborted();
       const indices = Array.from({ length: batchSize }, () => Math.floor(random() * data.train.count));
+      // A streamed training part: only this batch's samples are read from disk.
+      const train = data.train;
+      const streamed = isStreamed(train) ? await train.read(indices) : undefined;
+      const source: LabelledSet = streamed ? { count: batchSize, sampleSize: train.sampleSize, inputs: streamed, labels: train.labels } : (train as LabelledSet);
       const gradients = tf.tidy(() => {
-        const x = batchTensor(tf, lowered, data.train, indices);
+        const x = batchTensor(tf, lowered, source, streamed ? indices.map((_, i) => i) : indices);
         const labels = tf.tensor1d(indices.map((index) => data.train.labels[index]), 'int32');
         const gates = gated.map(({ size }) => tf.ones([size]));
         const loss = (...values: ReturnType<typeof tf.tensor>[]) => {
@@ -191,6 +196,7 @@ async function taylorImportance(graph: Graph, analysis: ChannelAnalysis, data: T
         };
         return tf.grads(loss as never)(gates).map((gradient) => gradient.dataSync() as Float32Array);
       });
+      if (streamed && isStreamed(train)) train.release(streamed);
       gated.forEach(({ group }, i) => gradients[i].forEach((value, unit) => (scores[group][unit] += Math.abs(value))));
     }
   } finally {
