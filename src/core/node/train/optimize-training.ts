@@ -6,14 +6,20 @@
  * parent and result measured side by side: held-out accuracy with the host interpreter (what the
  * board computes), parameters and MACs. A `quantize-int8` pass in the pipeline calibrates on the
  * first samples of the training part, and so does `qat-int8` before it trains.
+ *
+ * A dataset whose samples take more than `STREAM_THRESHOLD_BYTES` as float32 values (or any, with
+ * `stream: true`) is streamed (`stream.ts`): split into cache files on disk, the same parts as in
+ * memory; training and validation read batches by offset, Taylor importance its seeded batches,
+ * calibration its first samples a chunk at a time, and the held-out evaluation a chunk at a time.
+ * The log says which mode ran and why.
  */
 
-import { rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeModel } from '../../common/analysis/model-analysis.js';
 import { PassError } from '../../common/errors.js';
 import type { Graph } from '../../common/ir/types.js';
-import type { LabelledSet, PassLogEntry, PassOptions } from '../../common/passes/pass.js';
+import type { CalibrationData, LabelledSet, PassLogEntry, PassOptions, TrainingData } from '../../common/passes/pass.js';
 import { findPass } from '../../common/passes/registry.js';
 import { type PassStep, type PipelineProgress, runPipeline } from '../../common/passes/run-pipeline.js';
 import { RealValuedRunner, argmax } from '../../common/passes/quantize/metrics.js';
@@ -23,6 +29,7 @@ import { DatasetError } from '../../common/errors.js';
 import { elementCount } from '../../common/ir/tensor.js';
 import { readTimeSeries, windowSplit } from '../search/time-series.js';
 import { readCsvWindows } from './csv-windows.js';
+import { type StreamedData, type StreamedSet, STREAM_THRESHOLD_BYTES, decodedBytes, isStreamed, streamCsvWindows, streamTrainingData, streamedCalibration } from './stream.js';
 import { type TrainingBackend, loadTrainingEngine } from './engine.js';
 import './passes/distill.js';
 import { LEARNING_RATE_AFTER_PRUNING } from './passes/finetune.js';
@@ -81,6 +88,16 @@ export interface TrainingPipelineOptions {
    * job run again). Removed once the run has finished (the variant evaluated).
    */
   checkpointDir?: string;
+  /**
+   * Stream the dataset from disk (`stream.ts`) instead of holding it in memory: true, false, or
+   * 'auto' (default): streamed when its samples take more than `streamThresholdBytes` as float32.
+   */
+  stream?: boolean | 'auto';
+  /** The size above which 'auto' streams (default `STREAM_THRESHOLD_BYTES`, 256 MiB). */
+  streamThresholdBytes?: number;
+  /** Samples per write buffer while the caches fill (default 64); the caches' folder (default: a new temporary one). */
+  streamBufferSamples?: number;
+  streamDirectory?: string;
   signal?: AbortSignal;
   onProgress?(progress: TrainingProgress): void;
   onLog?(entry: PassLogEntry): void;
@@ -113,6 +130,8 @@ export interface TrainingReport {
   pipeline: string[];
   steps: PassStep[];
   log: PassLogEntry[];
+  /** How the dataset was held: in memory, or streamed from disk with the most sample bytes the loader held at once. */
+  data: { mode: 'memory' | 'streamed'; reason: string; bytes?: number; peakResidentBytes?: number };
 }
 
 /** True when the pipeline (pass names) trains. */
@@ -130,8 +149,9 @@ export function parsePassList(text: string): string[] {
   return names;
 }
 
-/** Top-1 accuracy of `graph` on a labelled set, with the host interpreter. */
-export async function interpreterAccuracy(graph: Graph, set: LabelledSet, signal?: AbortSignal, progress?: (done: number, total: number) => void): Promise<number> {
+/** Top-1 accuracy of `graph` on a labelled set (in memory, or streamed a chunk of 64 samples at a time), with the host interpreter. */
+export async function interpreterAccuracy(graph: Graph, set: LabelledSet | StreamedSet, signal?: AbortSignal, progress?: (done: number, total: number) => void): Promise<number> {
+  if (isStreamed(set)) return streamedInterpreterAccuracy(graph, set, signal, progress);
   const runner = new RealValuedRunner(graph);
   let correct = 0;
   for (let i = 0; i < set.count; i++) {
@@ -143,6 +163,26 @@ export async function interpreterAccuracy(graph: Graph, set: LabelledSet, signal
     }
     const output = runner.run([set.inputs.subarray(i * set.sampleSize, (i + 1) * set.sampleSize)])[0];
     if (argmax(output) === set.labels[i]) correct++;
+  }
+  progress?.(set.count, set.count);
+  return set.count ? correct / set.count : 0;
+}
+
+async function streamedInterpreterAccuracy(graph: Graph, set: StreamedSet, signal?: AbortSignal, progress?: (done: number, total: number) => void): Promise<number> {
+  const runner = new RealValuedRunner(graph);
+  const size = set.sampleSize;
+  let correct = 0;
+  for (let start = 0; start < set.count; start += 64) {
+    signal?.throwIfAborted();
+    progress?.(start, set.count);
+    await new Promise((resolve) => setImmediate(resolve));
+    const count = Math.min(64, set.count - start);
+    const values = await set.read(Array.from({ length: count }, (_, i) => start + i));
+    try {
+      for (let i = 0; i < count; i++) if (argmax(runner.run([values.subarray(i * size, (i + 1) * size)])[0]) === set.labels[start + i]) correct++;
+    } finally {
+      set.release(values);
+    }
   }
   progress?.(set.count, set.count);
   return set.count ? correct / set.count : 0;
@@ -175,6 +215,53 @@ async function trainingData(graph: Graph, options: TrainingPipelineOptions): Pro
   return loadTrainingData(options.dataset, graph, { holdout, validation, limit, signal });
 }
 
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+/** Whether to stream the dataset, and why (said in the log). */
+async function streamChoice(graph: Graph, options: TrainingPipelineOptions): Promise<{ stream: boolean; reason: string; bytes?: number }> {
+  const choice = options.stream ?? 'auto';
+  const threshold = options.streamThresholdBytes ?? STREAM_THRESHOLD_BYTES;
+  if (options.timeSeries && options.timeSeries.labelColumn === undefined) {
+    if (choice === true) throw new DatasetError('streaming reads datasets and CSV windows labelled by a column (--label-column); time series labelled by their folder are read into memory');
+    return { stream: false, reason: 'time series labelled by their folder are read into memory' };
+  }
+  if (choice === false) return { stream: false, reason: 'streaming turned off' };
+  if (choice === true) return { stream: true, reason: 'streaming asked for' };
+  let bytes: number;
+  let what: string;
+  if (options.timeSeries) {
+    // Windows overlap when the stride is shorter than the window: about window/stride times the values of the files.
+    const { directory, window, stride } = options.timeSeries;
+    const names = (await readdir(directory)).filter((name) => name.toLowerCase().endsWith('.csv'));
+    const fileBytes = (await Promise.all(names.map(async (name) => (await stat(join(directory, name))).size))).reduce((sum, size) => sum + size, 0);
+    bytes = Math.round((fileBytes * window) / stride);
+    what = `windows of ${mib(fileBytes)} of CSV files estimated at ${mib(bytes)}`;
+  } else {
+    if (!options.dataset) throw new DatasetError('training needs a dataset or a time-series folder');
+    const count = Math.min(options.limit ?? Infinity, options.dataset.size);
+    bytes = decodedBytes(graph, count);
+    what = `${count} samples take ${mib(bytes)} as float32`;
+  }
+  return bytes > threshold ? { stream: true, reason: `${what}, more than the ${mib(threshold)} threshold`, bytes } : { stream: false, reason: `${what}, within the ${mib(threshold)} threshold`, bytes };
+}
+
+/** The parts of the options' dataset, split as `trainingData` splits them, kept in cache files on disk. */
+async function streamedData(graph: Graph, options: TrainingPipelineOptions): Promise<StreamedData> {
+  const { holdout, validation, limit, signal } = options;
+  const cache = { bufferSamples: options.streamBufferSamples, directory: options.streamDirectory, signal };
+  if (options.timeSeries) {
+    const { directory, window, stride, scale, labelColumn } = options.timeSeries;
+    const data = await streamCsvWindows(directory, { window, stride, labelColumn: labelColumn!, holdout, validation, scale, ...cache });
+    const expected = elementCount(graph.tensors[graph.inputs[0]].shape);
+    if (data.train.sampleSize !== expected) {
+      await data.close();
+      throw new DatasetError(`time series ${data.split.dataset}: windows are ${data.train.sampleSize} values, the model's input takes ${expected}`);
+    }
+    return data;
+  }
+  return streamTrainingData(options.dataset!, graph, { holdout, validation, limit, ...cache });
+}
+
 /** Runs a training pipeline on `graph` (see the module comment). */
 export async function optimizeWithTraining(graph: Graph, options: TrainingPipelineOptions): Promise<{ graph: Graph; report: TrainingReport }> {
   const started = performance.now();
@@ -191,7 +278,31 @@ export async function optimizeWithTraining(graph: Graph, options: TrainingPipeli
 
   onProgress?.({ stage: 'loading', detail: 'reading the dataset' });
   const floatGraph = (await runPipeline(graph, prepare, { signal })).graph;
-  const data = await trainingData(floatGraph, options);
+  const choice = await streamChoice(floatGraph, options);
+  const streamed = choice.stream ? await streamedData(floatGraph, options) : undefined;
+  try {
+    note(streamed ? `dataset streamed from disk in batches: ${choice.reason}` : `dataset held in memory: ${choice.reason}`);
+    const data = streamed ?? (await trainingData(floatGraph, options));
+    const result = await trainAndMeasure(graph, floatGraph, data, options, { started, backend, log, note });
+    if (streamed) note(`at most ${streamed.resident.peak} bytes of samples held at once (${mib(streamed.resident.peak)})`);
+    return { graph: result.graph, report: { ...result.report, data: { mode: streamed ? 'streamed' : 'memory', reason: choice.reason, ...(choice.bytes !== undefined ? { bytes: choice.bytes } : {}), ...(streamed ? { peakResidentBytes: streamed.resident.peak } : {}) } } };
+  } finally {
+    await streamed?.close();
+  }
+}
+
+/** The parts a run trains and measures on: in memory (`SplitData`) or streamed (`StreamedData`). */
+type Parts = Pick<SplitData, 'classes' | 'split'> & { train: LabelledSet | StreamedSet; validation?: LabelledSet | StreamedSet; heldOut: LabelledSet | StreamedSet };
+
+async function trainAndMeasure(
+  graph: Graph,
+  floatGraph: Graph,
+  data: Parts,
+  options: TrainingPipelineOptions,
+  run: { started: number; backend: TrainingBackend; log: PassLogEntry[]; note(message: string): void },
+): Promise<{ graph: Graph; report: Omit<TrainingReport, 'data'> }> {
+  const { signal, onProgress } = options;
+  const { started, backend, log, note } = run;
   const { split } = data;
   note(
     `dataset ${split.dataset}: training on samples ${split.train[0]}-${split.train[0] + split.train[1] - 1}` +
@@ -231,13 +342,16 @@ export async function optimizeWithTraining(graph: Graph, options: TrainingPipeli
       ...(options.checkpointDir && checkpointed.includes(pass) ? { checkpoint: join(options.checkpointDir, `${index + 1}-${pass}.json`) } : {}),
     },
   }));
-  const calibration = {
-    count: Math.min(200, data.train.count),
-    sample: (index: number) => [data.train.inputs.subarray(index * data.train.sampleSize, (index + 1) * data.train.sampleSize)],
-  };
+  const train = data.train;
+  // Streamed: the first samples read a chunk at a time as calibration asks for them.
+  const calibration: CalibrationData & { release?(): void } = isStreamed(train)
+    ? streamedCalibration(train, 200)
+    : { count: Math.min(200, train.count), sample: (index: number) => [train.inputs.subarray(index * train.sampleSize, (index + 1) * train.sampleSize)] };
+  const teacher = options.teacher ? (await runPipeline(options.teacher, prepare, { signal })).graph : floatGraph;
+  const resourceData: TrainingData = isStreamed(train) ? { train, ...(data.validation ? { validation: data.validation } : {}), classes: data.classes, teacher } : { ...data, teacher };
   const result = await runPipeline(floatGraph, entries, {
     signal,
-    resources: { training: { ...data, teacher: options.teacher ? (await runPipeline(options.teacher, prepare, { signal })).graph : floatGraph }, calibration },
+    resources: { training: resourceData, calibration },
     onProgress: (pipeline) => onProgress?.({ stage: 'pipeline', pipeline }),
     onLog: (entry) => {
       const trained = /^trained (\d+) epoch/.exec(entry.message);
@@ -247,6 +361,7 @@ export async function optimizeWithTraining(graph: Graph, options: TrainingPipeli
       options.onLog?.(entry);
     },
   });
+  calibration.release?.();
   const accuracyAfter = await evaluate('variant', result.graph);
   // Only now is the run done: a cancel while the variant was evaluated resumes without training again.
   if (options.checkpointDir) await rm(options.checkpointDir, { recursive: true, force: true });
