@@ -45,6 +45,8 @@ export const trainingOptionSpecs = {
   shift: { type: 'integer', value: 'n', description: 'finetune, distill: augmentation, every training sample moved by up to n positions along its first two axes (image rows and columns; default 0)' },
   'label-smoothing': { type: 'string', value: 'e', description: 'finetune, distill: cross-entropy against (1 - e)·one-hot + e/classes (default 0)' },
   backend: { type: 'string', value: 'name', description: 'training back end: auto (default), tensorflow, wasm, cpu', choices: ['auto', ...trainingBackends] },
+  stream: { type: 'boolean', description: 'read the dataset from disk a batch at a time (default: when its samples take more than 256 MiB as float32)' },
+  'no-stream': { type: 'boolean', description: 'hold the dataset in memory, however large' },
 } as const;
 
 function fraction(args: ParsedArgs, name: string): number | undefined {
@@ -69,7 +71,9 @@ export function trainingOptions(args: ParsedArgs): Omit<TrainingPipelineOptions,
   if (temperature !== undefined && !(Number(temperature) > 0)) throw new UsageError(`--temperature must be a positive number, got "${temperature}"`);
   const patience = stringOption(args, 'patience');
   if (patience !== undefined && !/^\d+$/.test(patience.trim())) throw new UsageError(`--patience must be a whole number >= 0, got "${patience}"`);
+  if (booleanOption(args, 'stream') && booleanOption(args, 'no-stream')) throw new UsageError('give one of --stream, --no-stream');
   const options: Omit<TrainingPipelineOptions, 'passes' | 'dataset'> = {
+    stream: booleanOption(args, 'stream') ? true : booleanOption(args, 'no-stream') ? false : undefined,
     holdout: fraction(args, 'holdout'),
     ratio: fraction(args, 'ratio'),
     targetParams: integerOption(args, 'target-params'),
