@@ -1,8 +1,11 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../common/ir/types.js';
 import { buildCandidateGraph } from '../../common/search/build-graph.js';
 import { mlpSpace } from '../../common/search/spaces/mlp.js';
+import { seededRandom } from '../../common/search/random.js';
 import { openDataset } from '../datasets/dataset.js';
 import { type TrainingPipelineOptions, optimizeWithTraining } from './optimize-training.js';
 import { generatedIdx } from './testing/generated-idx.js';
@@ -23,7 +26,7 @@ describe('tinydeploy optimize on a dataset streamed from disk', () => {
   // calibration): far below the dataset's 2 MB.
   const cap = 4 * batchSize * sampleBytes;
 
-  it('finetunes, prunes by Taylor importance and trains int8 as in memory, holding a few batches', async () => {
+  it('finetunes, prunes by Taylor importance, trains int8 and distils as in memory, holding a few batches', async () => {
     const folder = generatedIdx(count);
     folders.push(folder);
     const dataset = await openDataset(folder);
@@ -64,7 +67,38 @@ describe('tinydeploy optimize on a dataset streamed from disk', () => {
     expect(quantized[0].report.accuracy).toEqual(quantized[1].report.accuracy);
     expect(weights(quantized[0].graph)).toEqual(weights(quantized[1].graph));
     expect(quantized[0].report.data.peakResidentBytes).toBeLessThanOrEqual(cap);
+
+    // distill: the teacher (the parent) runs on each batch read from disk.
+    const distilled = [await run(['distill'], true, { epochs: 1, maxSteps: 10, alpha: 0.7 }), await run(['distill'], false, { epochs: 1, maxSteps: 10, alpha: 0.7 })];
+    expect(messages(distilled[0].report.log)).toContainEqual(expect.stringContaining('soft targets of the teacher weighted 0.7'));
+    expect(distilled[0].report.accuracy).toEqual(distilled[1].report.accuracy);
+    expect(weights(distilled[0].graph)).toEqual(weights(distilled[1].graph));
+    expect(distilled[0].report.data.peakResidentBytes).toBeLessThanOrEqual(cap);
   }, 300_000);
+
+  it('streams windows of CSV files labelled by a column, as they train in memory', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'td-stream-csv-'));
+    folders.push(folder);
+    const random = seededRandom(12);
+    for (const file of [0, 1]) {
+      const rows = Array.from({ length: 1500 }, (_, row) => {
+        const activity = Math.floor(row / 250) % 3;
+        return `${(activity * 3 + random()).toFixed(3)},${(random() * 2).toFixed(3)},${(random() - activity).toFixed(3)},${['sit', 'walk', 'run'][activity]}`;
+      });
+      writeFileSync(join(folder, `rec${file}.csv`), `ax,ay,az,activity\n${rows.join('\n')}\n`);
+    }
+    const graph = buildCandidateGraph(mlpSpace, { conv: 0, layers: 1, width: 12, activation: 'relu' }, { inputShape: [1, 20, 3], classes: 3, seed: 3 });
+    const run = (stream: boolean) =>
+      optimizeWithTraining(graph, { passes: ['finetune'], timeSeries: { directory: folder, window: 20, stride: 10, labelColumn: 'activity' }, stream, backend: 'cpu', seed: 2, epochs: 2, batchSize: 16, streamBufferSamples: 16 });
+    const [streamed, inMemory] = [await run(true), await run(false)];
+    expect(messages(streamed.report.log)).toContain('dataset streamed from disk in batches: streaming asked for');
+    expect(streamed.report.split).toEqual(inMemory.report.split);
+    expect(streamed.report.accuracy).toEqual(inMemory.report.accuracy);
+    expect(weights(streamed.graph)).toEqual(weights(inMemory.graph));
+    // Three write buffers of 16 windows, the ring and a window while the caches fill; then 64-window chunks.
+    expect(streamed.report.data.peakResidentBytes).toBeLessThanOrEqual(64 * 60 * 4);
+    expect(streamed.report.heldOutSamples * 60 * 4 + streamed.report.split.train[1] * 60 * 4).toBeGreaterThan(3 * 64 * 60 * 4);
+  }, 120_000);
 
   it('streams on its own above the threshold, and says why', async () => {
     const folder = generatedIdx(300, 9);
