@@ -40,7 +40,8 @@ export const jobParameters = {
    * (required) is split in file order, its last `holdoutPercent` % (default 20) never trained on;
    * the passes run in order (pruning by `ratioPercent` % of every prunable group, or to
    * `targetParams` / `targetMacs`; fine-tuning for `epochs` with `seed`, at most `maxSteps` steps),
-   * and parent and variant accuracies on the held-out part are stored.
+   * and parent and variant accuracies on the held-out part are stored. `stream`: on (read the
+   * dataset from disk a batch at a time), off (hold it in memory), auto (default: on above 256 MiB).
    */
   optimize: object({
     variantId: id,
@@ -56,6 +57,7 @@ export const jobParameters = {
     epochs: optional(integer(1, 10_000)),
     seed: optional(integer(0, 2_147_483_647)),
     maxSteps: optional(integer(1, 10_000_000)),
+    stream: optional(string({ minLength: 2, maxLength: 4, pattern: { expression: /^(auto|on|off)$/, description: 'auto, on or off' } })),
   }),
   /**
    * Hardware-aware architecture search in a project: candidates of a built-in `space` (lstm, gru,

@@ -30,6 +30,7 @@ export async function runTrainingTask(task: OptimizeTask, settings: TrainingJobS
     epochs: settings.epochs,
     seed: settings.seed,
     maxSteps: settings.maxSteps,
+    ...(settings.stream !== undefined ? { stream: settings.stream } : {}),
     ...(task.checkpointDir ? { checkpointDir: task.checkpointDir } : {}),
     signal: context.signal,
     onProgress: show,

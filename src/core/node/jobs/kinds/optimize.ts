@@ -43,6 +43,8 @@ export interface TrainingJobSettings {
   epochs?: number;
   seed?: number;
   maxSteps?: number;
+  /** Read the dataset from disk a batch at a time (true), hold it in memory (false); absent: by its size. */
+  stream?: boolean;
 }
 
 /** Post-training quantization of a variant's model in the worker (src/worker/tasks/optimize.ts). */
@@ -208,6 +210,7 @@ function trainingSettings(request: JobRequest<'optimize'>): TrainingJobSettings 
     epochs: request.epochs,
     seed: request.seed,
     maxSteps: request.maxSteps,
+    stream: request.stream === 'on' ? true : request.stream === 'off' ? false : undefined,
   };
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as unknown as TrainingJobSettings;
 }
