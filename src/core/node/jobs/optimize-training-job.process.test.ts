@@ -121,6 +121,21 @@ describe('a training optimize job in a worker process', () => {
     expect(readdirSync(checkpoints)).toEqual([]);
   }, 400_000);
 
+  it('streams the dataset from disk when asked, and stores the model the same job trained in memory stores', async () => {
+    const request = { variantId: lstmId, datasetId, passes: ['finetune'], epochs: 1, maxSteps: 3, seed: 6 };
+    const run = async (stream: 'on' | 'off') => jobReaches((await jobs.startOptimize({ ...request, stream })).id, ended);
+    const streamed = await run('on');
+    expect(streamed.status, streamed.log.join('\n')).toBe('succeeded');
+    expect(streamed.params).toMatchObject({ training: { stream: true } });
+    expect(streamed.log).toContain('train: dataset streamed from disk in batches: streaming asked for');
+    expect(streamed.log.some((line) => /^train: at most \d+ bytes of samples held at once/.test(line))).toBe(true);
+    const inMemory = await run('off');
+    expect(inMemory.log).toContain('train: dataset held in memory: streaming turned off');
+    const [fromDisk, fromMemory] = [streamed, inMemory].map((job) => job.result as OptimizeJobResult);
+    expect(fromDisk.training).toEqual(fromMemory.training ? { ...fromMemory.training, wallMs: fromDisk.training!.wallMs } : undefined);
+    expect(store.getVariant(fromDisk.variantId).fileHash).toBe(store.getVariant(fromMemory.variantId).fileHash);
+  }, 400_000);
+
   it('refuses a training job without a dataset, with unknown passes or two pruning targets', async () => {
     await expect(jobs.startOptimize({ variantId: lstmId, passes: ['finetune'] })).rejects.toThrow('needs a dataset');
     await expect(jobs.startOptimize({ variantId: lstmId, datasetId, passes: ['fine-tune'] })).rejects.toThrow('unknown pass "fine-tune"');
