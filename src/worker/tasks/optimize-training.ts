@@ -15,7 +15,8 @@ const shares = { loading: 0.03, parent: 0.07, pipeline: 0.8 };
  * first log line, a log line per pass and per epoch (loss, validation accuracy), the step with its
  * loss as the progress step, then parent and variant on the held-out part. A cancel stops between
  * training steps or evaluated samples. Training passes save checkpoints in the task's folder after
- * every epoch: the same job run again after a cancel or a crash resumes from them.
+ * every epoch: the same job run again after a cancel or a crash resumes from them. A dataset larger
+ * than the streaming threshold (or any, with `stream` on) is read from disk a batch at a time.
  */
 export async function runTrainingTask(task: OptimizeTask, settings: TrainingJobSettings, context: TaskContext): Promise<OptimizeOutput> {
   const [graph, dataset] = await Promise.all([loadModelFile(task.modelPath, task.modelName), openDataset(task.datasetPath!)]);
