@@ -42,7 +42,10 @@ export interface KernelFiles {
   root: string;
   /** C sources to compile, relative to `root`. */
   sources: string[];
-  /** Every header of the library, relative to `root` (the sources include them by relative path). */
+  /**
+   * Every header of the library, relative to `root` (the sources include them by relative path),
+   * and the DSP sources the chosen Helium sources include (copied, not compiled on their own).
+   */
   headers: string[];
 }
 
@@ -70,7 +73,12 @@ export async function kernelFiles(functions: readonly string[], variant: KernelV
     if (!source) throw new CodegenError(`the kernel library has no source for ${fn} (looked for src/*/${fn}.c in ${root})`, { kernel: fn });
     return source;
   });
-  const headers = ['include/td_kernels.h', ...all.filter((file) => file.endsWith('.h'))];
+  // A Helium kernel runs the DSP one (included under another name) on the shapes where that is faster.
+  const included = sources
+    .filter((file) => file.startsWith('src/opt/helium/'))
+    .map((file) => file.replace('src/opt/helium/', 'src/opt/cortex-m/'))
+    .filter((file) => optimized.has(file));
+  const headers = ['include/td_kernels.h', ...all.filter((file) => file.endsWith('.h')), ...new Set(included)];
   return { root, sources: [...new Set(sources)].sort(), headers };
 }
 

@@ -10,15 +10,36 @@
  * dilated or a grouped one is first gathered into a column whose padded taps hold the input zero
  * point (x + input_offset = 0 there, so the folded sum stays right). Four channels are
  * requantized at once with VQRDMULH (td_mve.h).
+ *
+ * Shapes with fewer than three input channels per group or receptive fields under 32 bytes
+ * (the first layer of an image model, 1x1 layers over 8 or 16 channels) leave too few MACs per
+ * output for the vector loop to pay for its set-up, and run the DSP kernel, included here under
+ * another name: bench/helium measured it faster on those (and slower on all the others).
  */
 #include "td_mve.h"
 
-/** Scratch: the folded start value of every output channel, then one column of the receptive field. */
-int32_t td_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
+#define td_conv2d_s8 td_conv2d_s8_dsp
+#define td_conv2d_s8_get_buffer_size td_conv2d_s8_dsp_get_buffer_size
+#include "../cortex-m/td_conv2d_s8.c"
+#undef td_conv2d_s8
+#undef td_conv2d_s8_get_buffer_size
+
+/** Whether the Helium loop runs this convolution (else the DSP kernel does). */
+TD_INLINE int td_conv_mve_pays(const td_dims *filter_dims)
+{
+    return filter_dims->c >= 3 && filter_dims->h * filter_dims->w * filter_dims->c >= 32;
+}
+
+/** The Helium loop's scratch: the folded start value of every output channel, then one column of the receptive field. */
+TD_INLINE int32_t td_conv_mve_buffer_size(const td_dims *filter_dims)
 {
     const int32_t length = filter_dims->h * filter_dims->w * filter_dims->c;
-    (void)input_dims;
     return 4 * filter_dims->n + ((length + 15) & ~15);
+}
+
+int32_t td_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
+{
+    return td_conv_mve_pays(filter_dims) ? td_conv_mve_buffer_size(filter_dims) : td_conv2d_s8_dsp_get_buffer_size(input_dims, filter_dims);
 }
 
 /**
@@ -110,6 +131,9 @@ td_status td_conv2d_s8(const td_context *ctx,
     if (params == NULL || quant == NULL || input_dims == NULL || input == NULL || filter_dims == NULL || filter == NULL ||
         output_dims == NULL || output == NULL || filter_c <= 0 || in_c % filter_c != 0) {
         return TD_ERROR_ARGUMENT;
+    }
+    if (!td_conv_mve_pays(filter_dims)) {
+        return td_conv2d_s8_dsp(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
     }
     groups = in_c / filter_c;
     per_group = out_c / groups;

@@ -20,11 +20,28 @@
 #include "../cortex-m/td_dsp.h"
 #include "../../conv/td_depthwise_conv2d_s8_reference.h"
 
+#define td_depthwise_conv2d_s8 td_depthwise_conv2d_s8_dsp
+#define td_depthwise_conv2d_s8_get_buffer_size td_depthwise_conv2d_s8_dsp_get_buffer_size
+#include "../cortex-m/td_depthwise_conv2d_s8.c"
+#undef td_depthwise_conv2d_s8
+#undef td_depthwise_conv2d_s8_get_buffer_size
+
+/**
+ * Whether the Helium loop runs this layer: depth multiplier 1 with windows larger than 3x3, or
+ * 3x3 at stride 2 over at most 64 channels. The DSP kernel (included above under another name)
+ * runs the rest in fewer instructions: its sliding 3x3 rows at stride 1, and depth multipliers
+ * above 1 (bench/helium).
+ */
+TD_INLINE int td_depthwise_mve_pays(const td_depthwise_conv_params *params, const td_dims *filter_dims)
+{
+    if (params->depth_multiplier != 1) return 0;
+    return filter_dims->h * filter_dims->w > 9 || (params->stride.h >= 2 && params->stride.w >= 2 && filter_dims->c <= 64);
+}
+
+/** The Helium loop needs no scratch; the DSP kernel's is asked for whenever it may run. */
 int32_t td_depthwise_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
 {
-    (void)input_dims;
-    (void)filter_dims;
-    return 0;
+    return td_depthwise_conv2d_s8_dsp_get_buffer_size(input_dims, filter_dims);
 }
 
 /** Eight channels' requantization: the fast form's constants in even/odd lane order, or the exact form's. */
@@ -153,7 +170,9 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
     const int16_t input_offset = (int16_t)params->input_offset;
     const int32_t blocked = params->depth_multiplier == 1 ? output_c & ~7 : 0;
     int32_t batch, out_y, out_x, c, row, column;
-    (void)ctx;
+    if (!td_depthwise_mve_pays(params, filter_dims)) {
+        return td_depthwise_conv2d_s8_dsp(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
+    }
 
     for (batch = 0; batch < output_dims->n; ++batch) {
         for (out_y = 0; out_y < output_dims->h; ++out_y) {
