@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/common/errors.js';
-import { untrainableSpace } from '../../core/common/search/build-graph.js';
 import { builtinSpaces } from '../../core/common/search/spaces/index.js';
 import { type SearchSpace, validateSpace, withPrecisions } from '../../core/common/search/space.js';
 import { openDataset } from '../../core/node/datasets/dataset.js';
@@ -127,8 +126,6 @@ export const searchCommand: Command = {
     const precisions = (stringOption(args, 'precisions') ?? 'int8-ptq').split(',').map((entry) => entry.trim()).filter(Boolean);
     const base = await spaceOption(stringOption(args, 'space')!);
     const space = precisions.length === 1 && precisions[0] === 'int8-ptq' ? base : withPrecisions(base, [...new Set(precisions)]);
-    const untrainable = untrainableSpace(space);
-    if (untrainable) throw new UsageError(`tinydeploy search: ${untrainable}`);
     const board = boardOption(args, 'search');
     const datasetPath = stringOption(args, 'dataset')!;
     const limit = integerOption(args, 'limit');

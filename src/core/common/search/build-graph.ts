@@ -137,19 +137,6 @@ class Builder {
 
 const int = (candidate: Candidate, name: string) => Number(candidate[name]);
 
-/**
- * Why the candidates of `space` cannot be trained as it asks, or undefined: quantization-aware
- * training (int8-qat) does not model the int8 GRU's int16 gates and state, so a GRU space takes
- * int8 by post-training quantization or float32.
- */
-export function untrainableSpace(space: SearchSpace): string | undefined {
-  const precision = space.parameters.find((parameter) => parameter.name === 'precision');
-  if (space.family === 'gru' && precision?.type === 'categorical' && precision.choices.includes('int8-qat')) {
-    return `search space ${space.name}: quantization-aware training (int8-qat) does not model the int8 GRU; search GRU candidates as int8-ptq or float32`;
-  }
-  return undefined;
-}
-
 /** As a sequence [1, steps, features]: time series as they are, images row by row. */
 function asSequence(b: Builder, input: number): number {
   const shape = b.shape(input);

@@ -113,8 +113,7 @@ function SearchForm({
   const [maxSteps, setMaxSteps] = useState('');
   const [float32, setFloat32] = useState(false);
   const [qat, setQat] = useState(false);
-  // Quantization-aware training does not model the int8 GRU: GRU candidates are int8 by post-training quantization.
-  const withQat = qat && space !== 'gru';
+  const withQat = qat;
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<Error>();
   const board = boards.find((candidate) => candidate.id === boardId) ?? boards[0];
@@ -238,7 +237,7 @@ function SearchForm({
           {text('Samples', limit, setLimit, 'search-limit-input', 'all', 'Read only this many samples (files per class of a time series)')}
           {text('Steps per trial', maxSteps, setMaxSteps, 'search-max-steps-input', 'no limit', 'Stop each training after this many steps (quick runs)')}
           <label className="checkbox" title="Also search int8 candidates fine-tuned with quantization-aware training (qat-int8) beside post-training quantized ones">
-            <input type="checkbox" checked={withQat} disabled={space === 'gru'} onChange={(event) => setQat(event.target.checked)} data-testid="search-qat" /> int8 QAT too
+            <input type="checkbox" checked={withQat} onChange={(event) => setQat(event.target.checked)} data-testid="search-qat" /> int8 QAT too
           </label>
           <label className="checkbox" title="Also search float32 candidates (no quantization) beside int8 ones">
             <input type="checkbox" checked={float32} onChange={(event) => setFloat32(event.target.checked)} data-testid="search-float32" /> float32 too

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Board } from '../../../common/boards/index.js';
 import { UsageError } from '../../../common/errors.js';
-import { untrainableSpace } from '../../../common/search/build-graph.js';
 import { builtinSpaces } from '../../../common/search/spaces/index.js';
 import { type SearchSpace, withPrecisions } from '../../../common/search/space.js';
 import { jobDefaults } from '../../../../shared/services/job-kinds.js';
@@ -156,9 +155,8 @@ export const searchJob: JobKindDescriptor<'search', SearchJobParams, SearchTask,
       ...(request.workers !== undefined ? { workers: request.workers } : {}),
       ...(request.precisions !== undefined ? { precisions: [...new Set(request.precisions)] } : {}),
     };
-    // Refused now rather than as N failed trials: an unknown space, and one whose candidates cannot be trained.
-    const untrainable = untrainableSpace(searchSpaceOf(params));
-    if (untrainable) throw new UsageError(untrainable, { space: params.space });
+    // Refused now rather than as N failed trials: an unknown space.
+    searchSpaceOf(params);
     return { projectId: project.id, params, ...(board.qemu ? {} : { boardId: board.id }) };
   },
   prepare(store, job, params) {
