@@ -5,35 +5,11 @@
  */
 import type { KernelEval } from '../kernel.js';
 import type { TensorData } from '../../ir/types.js';
-import { multiplyByQuantizedMultiplier, roundingDivideByPOT, saturate, saturatingAddInt16, type QuantizedMultiplier } from '../../ops/fixed-point.js';
+import { multiplyByQuantizedMultiplier, roundingDivideByPOT, saturate, saturatingAddInt16 } from '../../ops/fixed-point.js';
 import type { IntegerGruArithmetic } from '../../ops/gru.js';
 import { gruInputIndex, gruSteps, type GruLayout } from '../../ops/gru-layout.js';
 import { sigmoidInt16, tanhInt16 } from './lstm-activations.js';
-
-/** sat16(MBQM(Σ w·(v + offset) + bias, multiplier)) for `rows` vectors of `depth` values. */
-function fullyConnectedToInt16(
-  values: Int8Array | Int16Array,
-  start: number,
-  valueOffset: number,
-  weights: Int8Array,
-  bias: Int32Array | undefined,
-  multiplier: QuantizedMultiplier,
-  rows: number,
-  depth: number,
-  units: number,
-  result: Int16Array,
-): void {
-  for (let row = 0; row < rows; row++) {
-    const rowStart = start + row * depth;
-    for (let unit = 0; unit < units; unit++) {
-      const w = unit * depth;
-      let accumulator = 0;
-      for (let d = 0; d < depth; d++) accumulator += weights[w + d] * (values[rowStart + d] + valueOffset);
-      if (bias) accumulator += bias[unit];
-      result[row * units + unit] = saturate(multiplyByQuantizedMultiplier(accumulator | 0, multiplier.multiplier, multiplier.shift), -32768, 32767);
-    }
-  }
-}
+import { fullyConnectedToInt16 } from './rnn-fully-connected.js';
 
 /** RoundingDivideByPOT(a·b, 15): a Q0.15 factor applied to an int16 value. */
 function q15Multiply(a: number, b: number): number {
@@ -61,17 +37,17 @@ export function integerGru(layout: GruLayout, parameters: IntegerGruArithmetic):
       const count = step.rows * stateSize;
       const s = step.stateOffset;
       for (const [gate, result] of [['r', r], ['z', z]] as const) {
-        fullyConnectedToInt16(x, step.inputOffset, inputOffset, w8(W[gate]), b32(B[gate]), gates[gate].inputMultiplier, step.rows, inputSize, stateSize, result);
-        fullyConnectedToInt16(h, s, 0, w8(R[gate]), undefined, gates[gate].recurrentMultiplier, step.rows, stateSize, stateSize, hs);
+        fullyConnectedToInt16(x, step.inputOffset, inputOffset, w8(W[gate]), 0, b32(B[gate]), gates[gate].inputMultiplier, step.rows, inputSize, stateSize, result);
+        fullyConnectedToInt16(h, s, 0, w8(R[gate]), 0, undefined, gates[gate].recurrentMultiplier, step.rows, stateSize, stateSize, hs);
         for (let i = 0; i < count; i++) result[i] = sigmoidInt16(saturatingAddInt16(result[i], hs[i]));
       }
-      fullyConnectedToInt16(x, step.inputOffset, inputOffset, w8(W.n), b32(B.n), gates.n.inputMultiplier, step.rows, inputSize, stateSize, xs);
+      fullyConnectedToInt16(x, step.inputOffset, inputOffset, w8(W.n), 0, b32(B.n), gates.n.inputMultiplier, step.rows, inputSize, stateSize, xs);
       if (linearBeforeReset) {
-        fullyConnectedToInt16(h, s, 0, w8(R.n), rbn, gates.n.recurrentMultiplier, step.rows, stateSize, stateSize, hs);
+        fullyConnectedToInt16(h, s, 0, w8(R.n), 0, rbn, gates.n.recurrentMultiplier, step.rows, stateSize, stateSize, hs);
         for (let i = 0; i < count; i++) n[i] = tanhInt16(saturatingAddInt16(xs[i], saturate(q15Multiply(r[i], hs[i]), -32768, 32767)));
       } else {
         for (let i = 0; i < count; i++) rh[i] = q15Multiply(r[i], h[s + i]);
-        fullyConnectedToInt16(rh, 0, 0, w8(R.n), undefined, gates.n.recurrentMultiplier, step.rows, stateSize, stateSize, hs);
+        fullyConnectedToInt16(rh, 0, 0, w8(R.n), 0, undefined, gates.n.recurrentMultiplier, step.rows, stateSize, stateSize, hs);
         for (let i = 0; i < count; i++) n[i] = tanhInt16(saturatingAddInt16(xs[i], hs[i]));
       }
       for (let i = 0; i < count; i++) h[s + i] = saturate(n[i] + q15Multiply(z[i], h[s + i] - n[i]), -32768, 32767);

@@ -7,34 +7,11 @@
  */
 import type { KernelEval } from '../kernel.js';
 import type { TensorData } from '../../ir/types.js';
-import { multiplyByQuantizedMultiplier, roundingDivideByPOT, saturate, saturatingAddInt16, type QuantizedMultiplier } from '../../ops/fixed-point.js';
+import { multiplyByQuantizedMultiplier, roundingDivideByPOT, saturate, saturatingAddInt16 } from '../../ops/fixed-point.js';
 import type { Int16GruArithmetic } from '../../ops/gru.js';
 import { gruInputIndex, gruSteps, type GruLayout } from '../../ops/gru-layout.js';
-import { fullyConnected16x8 } from './lstm-integer16.js';
 import { sigmoidInt16, tanhInt16 } from './lstm-activations.js';
-
-/** The int8 GRU's recurrent FC: sat16(MBQM(Σ R·v + bias, multiplier)), int32 sum, on int16 Q0.15 values. */
-function recurrentFc(
-  values: Int16Array,
-  start: number,
-  weights: Int8Array,
-  bias: Int32Array | undefined,
-  multiplier: QuantizedMultiplier,
-  rows: number,
-  units: number,
-  result: Int16Array,
-): void {
-  for (let row = 0; row < rows; row++) {
-    const rowStart = start + row * units;
-    for (let unit = 0; unit < units; unit++) {
-      const w = unit * units;
-      let accumulator = 0;
-      for (let d = 0; d < units; d++) accumulator += weights[w + d] * values[rowStart + d];
-      if (bias) accumulator += bias[unit];
-      result[row * units + unit] = saturate(multiplyByQuantizedMultiplier(accumulator | 0, multiplier.multiplier, multiplier.shift), -32768, 32767);
-    }
-  }
-}
+import { fullyConnected16x8, fullyConnectedToInt16 } from './rnn-fully-connected.js';
 
 /** RoundingDivideByPOT(a·b, 15): a Q0.15 factor applied to an int16 value. */
 function q15Multiply(a: number, b: number): number {
@@ -62,16 +39,16 @@ export function integerGru16x8(layout: GruLayout, parameters: Int16GruArithmetic
       const s = step.stateOffset;
       for (const [gate, result] of [['r', r], ['z', z]] as const) {
         fullyConnected16x8(x, step.inputOffset, w8(W[gate]), b64(B[gate]), gates[gate].inputMultiplier, step.rows, inputSize, stateSize, result);
-        recurrentFc(h, s, w8(R[gate]), undefined, gates[gate].recurrentMultiplier, step.rows, stateSize, hs);
+        fullyConnectedToInt16(h, s, 0, w8(R[gate]), 0, undefined, gates[gate].recurrentMultiplier, step.rows, stateSize, stateSize, hs);
         for (let i = 0; i < count; i++) result[i] = sigmoidInt16(saturatingAddInt16(result[i], hs[i]));
       }
       fullyConnected16x8(x, step.inputOffset, w8(W.n), b64(B.n), gates.n.inputMultiplier, step.rows, inputSize, stateSize, xs);
       if (linearBeforeReset) {
-        recurrentFc(h, s, w8(R.n), rbn, gates.n.recurrentMultiplier, step.rows, stateSize, hs);
+        fullyConnectedToInt16(h, s, 0, w8(R.n), 0, rbn, gates.n.recurrentMultiplier, step.rows, stateSize, stateSize, hs);
         for (let i = 0; i < count; i++) n[i] = tanhInt16(saturatingAddInt16(xs[i], saturate(q15Multiply(r[i], hs[i]), -32768, 32767)));
       } else {
         for (let i = 0; i < count; i++) rh[i] = q15Multiply(r[i], h[s + i]);
-        recurrentFc(rh, 0, w8(R.n), undefined, gates.n.recurrentMultiplier, step.rows, stateSize, hs);
+        fullyConnectedToInt16(rh, 0, 0, w8(R.n), 0, undefined, gates.n.recurrentMultiplier, step.rows, stateSize, stateSize, hs);
         for (let i = 0; i < count; i++) n[i] = tanhInt16(saturatingAddInt16(xs[i], hs[i]));
       }
       for (let i = 0; i < count; i++) h[s + i] = saturate(n[i] + q15Multiply(z[i], h[s + i] - n[i]), -32768, 32767);

@@ -15,48 +15,16 @@
  * FC_h the same on the hidden state without a bias; every mul is MBQM(a·b) with multiplier
  * s_a·s_b/s_out (computed in double, as `CreateInterGateMulParams` does). MBQM is TFLite's
  * MultiplyByQuantizedMultiplier with double rounding (TFLITE_SINGLE_ROUNDING off). The output gate
- * is computed after the cell update, still from the previous hidden state, as TFLite Micro does.
+ * is computed after the cell update, still from the previous hidden state, as TFLite Micro does
+ * (the step is `lstm-step.ts`).
  */
 import type { KernelEval } from '../kernel.js';
-import type { TensorData } from '../../ir/types.js';
 import { multiplyByQuantizedMultiplier, saturate, saturatingAddInt16, type QuantizedMultiplier } from '../../ops/fixed-point.js';
 import type { IntegerLstmArithmetic } from '../../ops/lstm.js';
-import { lstmGateInputs, lstmInputIndex, lstmSteps, type LstmGateName, type LstmLayout, type LstmStep } from '../../ops/lstm-layout.js';
-import { cellStateTanhScaling, sigmoidInt16, tanhInt16 } from './lstm-activations.js';
-
-/**
- * TFLite's integer FullyConnected from int8 into int16 (per-tensor, no activation): `rows`
- * vectors of `depth` values at `valuesOffset`, each value shifted by `valueOffset`, times the
- * [units, depth] weights, plus the bias, requantized and clamped to int16.
- */
-function fullyConnectedToInt16(
-  values: Int8Array,
-  valuesOffset: number,
-  valueOffset: number,
-  weights: Int8Array,
-  weightsOffset: number,
-  bias: Int32Array | undefined,
-  multiplier: QuantizedMultiplier,
-  rows: number,
-  depth: number,
-  units: number,
-  result: Int16Array,
-): void {
-  for (let row = 0; row < rows; row++) {
-    const rowStart = valuesOffset + row * depth;
-    for (let unit = 0; unit < units; unit++) {
-      const weightsStart = unit * depth;
-      let accumulator = 0;
-      for (let d = 0; d < depth; d++) {
-        accumulator += (weights[weightsStart + d] + weightsOffset) * (values[rowStart + d] + valueOffset);
-      }
-      if (bias) accumulator += bias[unit];
-      // The C accumulator is int32: wrap as it would (exact JavaScript sums stay far below 2^53).
-      const scaled = multiplyByQuantizedMultiplier(accumulator | 0, multiplier.multiplier, multiplier.shift);
-      result[row * units + unit] = saturate(scaled, -32768, 32767);
-    }
-  }
-}
+import { lstmGateInputs, lstmInputIndex, type LstmLayout } from '../../ops/lstm-layout.js';
+import { cellStateTanhScaling, tanhInt16 } from './lstm-activations.js';
+import { int16GateActivations, lstmEval } from './lstm-step.js';
+import { fullyConnectedToInt16 } from './rnn-fully-connected.js';
 
 /** TFLite's MulElementwise of two symmetric int16 values into an output with the given zero point and range. */
 function multiply(a: number, b: number, multiplier: QuantizedMultiplier, zeroPoint: number, min: number, max: number): number {
@@ -65,77 +33,48 @@ function multiply(a: number, b: number, multiplier: QuantizedMultiplier, zeroPoi
 
 /** The int8 LSTM's eval, from the multipliers of the plan (ops/lstm.ts). */
 export function integerLstm(layout: LstmLayout, parameters: IntegerLstmArithmetic): KernelEval {
-  const steps = lstmSteps(layout);
   const { inputSize, stateSize } = layout;
-  const gateSize = (layout.timeMajor ? layout.batchSize : 1) * stateSize;
-  const gateOutputs: Record<LstmGateName, Int16Array> = {
-    input: new Int16Array(gateSize),
-    forget: new Int16Array(gateSize),
-    cell: new Int16Array(gateSize),
-    output: new Int16Array(gateSize),
-  };
-  const recurrentScratch = new Int16Array(gateSize);
   const { inputOffset, hiddenOffset, hiddenZeroPoint, cellClip } = parameters;
   const cellTanh = cellStateTanhScaling(parameters.cellScalePower);
-
-  const computeGate = (gate: LstmGateName, inputs: readonly (TensorData | undefined)[], step: LstmStep): Int16Array => {
-    const { inputWeights, recurrentWeights, bias } = lstmGateInputs[gate];
-    const gateParameters = parameters.gates[gate];
-    const result = gateOutputs[gate];
-    fullyConnectedToInt16(
-      inputs[lstmInputIndex.input] as Int8Array,
-      step.inputOffset,
-      inputOffset,
-      inputs[inputWeights] as Int8Array,
-      gateParameters.inputWeightsOffset,
-      inputs[bias] as Int32Array,
-      gateParameters.inputMultiplier,
-      step.rows,
-      inputSize,
-      stateSize,
-      result,
-    );
-    fullyConnectedToInt16(
-      inputs[lstmInputIndex.outputState] as Int8Array,
-      step.stateOffset,
-      hiddenOffset,
-      inputs[recurrentWeights] as Int8Array,
-      gateParameters.recurrentWeightsOffset,
-      undefined,
-      gateParameters.recurrentMultiplier,
-      step.rows,
-      stateSize,
-      stateSize,
-      recurrentScratch,
-    );
-    const activation = gate === 'cell' ? tanhInt16 : sigmoidInt16;
-    const count = step.rows * stateSize;
-    for (let i = 0; i < count; i++) result[i] = activation(saturatingAddInt16(result[i], recurrentScratch[i]));
-    return result;
-  };
-
-  return (inputs, outputs) => {
-    const hidden = inputs[lstmInputIndex.outputState] as Int8Array;
-    const cell = inputs[lstmInputIndex.cellState] as Int16Array;
-    const output = outputs[0] as Int8Array;
-    for (const step of steps) {
-      const count = step.rows * stateSize;
-      const forget = computeGate('forget', inputs, step);
-      const input = computeGate('input', inputs, step);
-      const cellGate = computeGate('cell', inputs, step);
-      for (let i = 0; i < count; i++) {
-        const c = step.stateOffset + i;
-        const kept = multiply(forget[i], cell[c], parameters.forgetTimesCell, 0, -32768, 32767);
-        const added = multiply(input[i], cellGate[i], parameters.inputTimesCellGate, 0, -32768, 32767);
-        const updated = saturatingAddInt16(kept, added);
-        cell[c] = cellClip === undefined ? updated : saturate(updated, -cellClip, cellClip);
-      }
-      const outputGate = computeGate('output', inputs, step);
-      for (let i = 0; i < count; i++) {
-        const c = step.stateOffset + i;
-        hidden[c] = multiply(tanhInt16(cell[c], cellTanh), outputGate[i], parameters.tanhCellTimesOutput, hiddenZeroPoint, -128, 127);
-      }
-      output.set(hidden.subarray(step.stateOffset, step.stateOffset + count), step.outputOffset);
-    }
-  };
+  return lstmEval(layout, {
+    gateArray: (size) => new Int16Array(size),
+    fullyConnected: (gate, inputs, step, result, recurrent) => {
+      const { inputWeights, recurrentWeights, bias } = lstmGateInputs[gate];
+      const gateParameters = parameters.gates[gate];
+      fullyConnectedToInt16(
+        inputs[lstmInputIndex.input] as Int8Array,
+        step.inputOffset,
+        inputOffset,
+        inputs[inputWeights] as Int8Array,
+        gateParameters.inputWeightsOffset,
+        inputs[bias] as Int32Array,
+        gateParameters.inputMultiplier,
+        step.rows,
+        inputSize,
+        stateSize,
+        result,
+      );
+      fullyConnectedToInt16(
+        inputs[lstmInputIndex.outputState] as Int8Array,
+        step.stateOffset,
+        hiddenOffset,
+        inputs[recurrentWeights] as Int8Array,
+        gateParameters.recurrentWeightsOffset,
+        undefined,
+        gateParameters.recurrentMultiplier,
+        step.rows,
+        stateSize,
+        stateSize,
+        recurrent,
+      );
+    },
+    activation: (gate) => (gate === 'cell' ? int16GateActivations.tanh : int16GateActivations.sigmoid),
+    cell: (forget, cell, input, cellGate) => {
+      const kept = multiply(forget, cell, parameters.forgetTimesCell, 0, -32768, 32767);
+      const added = multiply(input, cellGate, parameters.inputTimesCellGate, 0, -32768, 32767);
+      const updated = saturatingAddInt16(kept, added);
+      return cellClip === undefined ? updated : saturate(updated, -cellClip, cellClip);
+    },
+    hidden: (cell, outputGate) => multiply(tanhInt16(cell, cellTanh), outputGate, parameters.tanhCellTimesOutput, hiddenZeroPoint, -128, 127),
+  });
 }
