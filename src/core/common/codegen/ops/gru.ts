@@ -1,10 +1,11 @@
-import { gruGateNames, gruInputIndex, gruGateWord, type GruLayout } from '../../ops/gru-layout.js';
+import { gruGateNames, type GruLayout } from '../../ops/gru-layout.js';
 import { gru, type GruPlan } from '../../ops/gru.js';
 import { cInt } from '../c-source.js';
-import { expectConstant, input, output, registerLowerer, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
+import { registerLowerer, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { requantC } from '../params.js';
 import { lstmS8PackedBufferSize, packedLstmWeightsTensor, packLstmBias, packLstmWeights } from './lstm-packed.js';
 import { lowerGruS16 } from './gru-s16.js';
+import { gatePointersC, gruOperands } from './rnn-operands.js';
 
 /** td_gru_f32_get_buffer_size: five gate buffers of B · S floats. */
 export function gruF32BufferSize(batchSize: number, stateSize: number): number {
@@ -29,20 +30,7 @@ function dimsC(layout: GruLayout): string {
  */
 function lowerGru({ layout, arithmetic }: GruPlan, context: LowerContext): OpLowering {
   if (arithmetic.flavour === 'int16') return lowerGruS16(layout, arithmetic, dimsC(layout), context);
-  const x = input(context, gruInputIndex.input, 'input');
-  const hidden = input(context, gruInputIndex.hiddenState, 'hidden state');
-  const y = output(context);
-  const gates = gruGateNames.map((gate) => {
-    const word = gruGateWord(gate);
-    const roles = [`input-to-${word} weights`, `recurrent-to-${word} weights`, `${word} gate bias`];
-    const slots = [gruInputIndex.inputWeights[gate], gruInputIndex.recurrentWeights[gate], gruInputIndex.bias[gate]];
-    const tensors = slots.map((slot, i) => input(context, slot, roles[i]));
-    tensors.forEach((tensor, i) => expectConstant(context, tensor, roles[i]));
-    return { gate, tensors };
-  });
-  const recurrentNBias = layout.hasRecurrentNBias ? input(context, gruInputIndex.recurrentNBias, 'recurrent new-gate bias') : undefined;
-  if (recurrentNBias) expectConstant(context, recurrentNBias, 'recurrent new-gate bias');
-  const pointers = (e: OpEmitter, tensors: (typeof gates)[number]['tensors']) => tensors.map((tensor) => e.pointer(tensor, 'read')).join(', ');
+  const { x, hidden, y, gates, recurrentNBias } = gruOperands(context, layout);
   const nBias = (e: OpEmitter) => (recurrentNBias ? e.pointer(recurrentNBias, 'read') : 'NULL');
   const call = (kernel: string, e: OpEmitter, params: string) =>
     `${kernel}(${e.context()}, ${params}, ${e.pointer(x, 'read')}, ${e.pointer(hidden, 'write')}, ${e.pointer(y, 'write')})`;
@@ -52,7 +40,7 @@ function lowerGru({ layout, arithmetic }: GruPlan, context: LowerContext): OpLow
       kernels: ['td_gru_f32'],
       scratchBytes: gruF32BufferSize(layout.batchSize, layout.stateSize),
       emit: (e) => {
-        const gateParams = gates.map(({ tensors }) => `{${pointers(e, tensors)}}`);
+        const gateParams = gates.map(({ tensors }) => `{${gatePointersC(e, tensors)}}`);
         return call('td_gru_f32', e, e.struct('params', 'td_gru_params_f32', `{${dimsC(layout)}, ${gateParams.join(', ')}, ${nBias(e)}}`));
       },
     };
@@ -61,7 +49,7 @@ function lowerGru({ layout, arithmetic }: GruPlan, context: LowerContext): OpLow
   const paramsS8 = (e: OpEmitter, packed: boolean) => {
     const gateParams = gates.map(({ gate, tensors }) => {
       const { inputMultiplier, recurrentMultiplier } = arithmetic.gates[gate];
-      return `{${packed ? 'NULL, NULL, NULL' : pointers(e, tensors)}, ${requantC(inputMultiplier)}, ${requantC(recurrentMultiplier)}}`;
+      return `{${packed ? 'NULL, NULL, NULL' : gatePointersC(e, tensors)}, ${requantC(inputMultiplier)}, ${requantC(recurrentMultiplier)}}`;
     });
     return e.struct(
       'params',

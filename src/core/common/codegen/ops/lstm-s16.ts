@@ -1,8 +1,8 @@
-import { lstmGateInputs, lstmGateNames, lstmInputIndex } from '../../ops/lstm-layout.js';
 import type { Int16LstmArithmetic, LstmPlan } from '../../ops/lstm.js';
 import { cInt } from '../c-source.js';
-import { expectConstant, fail, input, output, tensorName, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
+import { fail, tensorName, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { requantC } from '../params.js';
+import { gatePointersC, lstmDimsC, lstmOperands } from './rnn-operands.js';
 
 /** td_rnn_s16_fc_bytes (td_rnn_s16.h): S int32 multipliers and S shifts, or 2 bytes per input of the longer row rounded up to 4. */
 export function rnnS16FcBytes(inputSize: number, stateSize: number): number {
@@ -21,24 +21,14 @@ export function lstmS16BufferSize(batchSize: number, inputSize: number, stateSiz
  * td_fully_connected_s16 call, or on DSP boards td_rnn_s16_dsp.h's loop). Scratch: td_lstm_s16_get_buffer_size.
  */
 export function lowerLstmS16(layout: LstmPlan['layout'], arithmetic: Int16LstmArithmetic, context: LowerContext): OpLowering {
-  const x = input(context, lstmInputIndex.input, 'input');
-  const hidden = input(context, lstmInputIndex.outputState, 'hidden state');
-  const cell = input(context, lstmInputIndex.cellState, 'cell state');
-  const y = output(context);
-  const gates = lstmGateNames.map((gate) => {
-    const { inputWeights, recurrentWeights, bias } = lstmGateInputs[gate];
-    const roles = [`input-to-${gate} weights`, `recurrent-to-${gate} weights`, `${gate} gate bias`];
-    const tensors = [inputWeights, recurrentWeights, bias].map((index, i) => input(context, index, roles[i]));
-    tensors.forEach((tensor, i) => expectConstant(context, tensor, roles[i]));
-    return { gate, tensors };
-  });
+  const { x, hidden, cell, y, gates } = lstmOperands(context);
   for (const { gate, tensors } of gates) {
     [arithmetic.gates[gate].inputWeightsOffset, arithmetic.gates[gate].recurrentWeightsOffset].forEach((offset, i) => {
       if (offset !== 0) fail(context, `${gate} gate weights ${tensorName(tensors[i])} have zero point ${-offset}, expected 0 (the C kernel takes symmetric weights)`);
     });
   }
-  const { timeMajor, batchSize, timeSteps, inputSize, stateSize } = layout;
-  const dims = `{${timeMajor ? 1 : 0}, ${batchSize}, ${timeSteps}, ${inputSize}, ${stateSize}}`;
+  const { batchSize, inputSize, stateSize } = layout;
+  const dims = lstmDimsC(layout);
   const { cellClip } = arithmetic;
   return {
     kernels: ['td_lstm_s16', 'td_fully_connected_s16'],
@@ -46,7 +36,7 @@ export function lowerLstmS16(layout: LstmPlan['layout'], arithmetic: Int16LstmAr
     emit: (e: OpEmitter) => {
       const gateParams = gates.map(({ gate, tensors }) => {
         const { inputMultiplier, recurrentMultiplier } = arithmetic.gates[gate];
-        return `{${tensors.map((tensor) => e.pointer(tensor, 'read')).join(', ')}, ${requantC(inputMultiplier)}, ${requantC(recurrentMultiplier)}}`;
+        return `{${gatePointersC(e, tensors)}, ${requantC(inputMultiplier)}, ${requantC(recurrentMultiplier)}}`;
       });
       const params = e.struct(
         'params',

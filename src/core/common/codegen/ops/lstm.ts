@@ -1,11 +1,11 @@
-import { lstmGateInputs, lstmGateNames, lstmInputIndex } from '../../ops/lstm-layout.js';
 import { unidirectionalSequenceLstm, type LstmPlan } from '../../ops/lstm.js';
 import { cFloat, cInt } from '../c-source.js';
 import { lstmF32BufferSize, lstmS8BufferSize } from '../kernel-buffers.js';
-import { expectConstant, fail, input, output, registerLowerer, tensorName, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
+import { fail, registerLowerer, tensorName, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { requantC } from '../params.js';
 import { lstmS8PackedBufferSize, packedLstmWeightsTensor, packLstmBias, packLstmWeights, type LstmPackedGate } from './lstm-packed.js';
 import { lowerLstmS16 } from './lstm-s16.js';
+import { gatePointersC, lstmDimsC, lstmOperands } from './rnn-operands.js';
 
 /**
  * UNIDIRECTIONAL_SEQUENCE_LSTM → td_lstm_s8 / td_lstm_f32, from the plan of ops/lstm.ts (sizes,
@@ -14,20 +14,9 @@ import { lowerLstmS16 } from './lstm-s16.js';
  */
 function lowerLstm({ layout, arithmetic }: LstmPlan, context: LowerContext): OpLowering {
   if (arithmetic.flavour === 'int16') return lowerLstmS16(layout, arithmetic, context);
-  const x = input(context, lstmInputIndex.input, 'input');
-  const hidden = input(context, lstmInputIndex.outputState, 'hidden state');
-  const cell = input(context, lstmInputIndex.cellState, 'cell state');
-  const y = output(context);
-  const gates = lstmGateNames.map((gate) => {
-    const { inputWeights, recurrentWeights, bias } = lstmGateInputs[gate];
-    const roles = [`input-to-${gate} weights`, `recurrent-to-${gate} weights`, `${gate} gate bias`];
-    const tensors = [inputWeights, recurrentWeights, bias].map((index, i) => input(context, index, roles[i]));
-    tensors.forEach((tensor, i) => expectConstant(context, tensor, roles[i]));
-    return { gate, roles, tensors };
-  });
-  const { timeMajor, batchSize, timeSteps, inputSize, stateSize } = layout;
-  const dims = `{${timeMajor ? 1 : 0}, ${batchSize}, ${timeSteps}, ${inputSize}, ${stateSize}}`;
-  const pointers = (e: OpEmitter, tensors: typeof gates[number]['tensors']) => tensors.map((tensor) => e.pointer(tensor, 'read')).join(', ');
+  const { x, hidden, cell, y, gates } = lstmOperands(context);
+  const { batchSize, inputSize, stateSize } = layout;
+  const dims = lstmDimsC(layout);
   const call = (kernel: string, e: OpEmitter, params: string) =>
     `${kernel}(${e.context()}, ${params}, ${e.pointer(x, 'read')}, ${e.pointer(hidden, 'write')}, ${e.pointer(cell, 'write')}, ${e.pointer(y, 'write')})`;
 
@@ -36,7 +25,7 @@ function lowerLstm({ layout, arithmetic }: LstmPlan, context: LowerContext): OpL
       kernels: ['td_lstm_f32'],
       scratchBytes: lstmF32BufferSize(batchSize, stateSize),
       emit: (e) => {
-        const gateParams = gates.map(({ tensors }) => `{${pointers(e, tensors)}}`);
+        const gateParams = gates.map(({ tensors }) => `{${gatePointersC(e, tensors)}}`);
         const params = e.struct('params', 'td_lstm_params_f32', `{${dims}, ${gateParams.join(', ')}, TD_LSTM_TANH, ${cFloat(arithmetic.cellClip)}}`);
         return call('td_lstm_f32', e, params);
       },
@@ -53,7 +42,7 @@ function lowerLstm({ layout, arithmetic }: LstmPlan, context: LowerContext): OpL
   const paramsS8 = (e: OpEmitter, packed: boolean) => {
     const gateParams = gates.map(({ gate, tensors }) => {
       const { inputMultiplier, recurrentMultiplier } = arithmetic.gates[gate];
-      return `{${packed ? 'NULL, NULL, NULL' : pointers(e, tensors)}, ${arithmetic.inputOffset}, ${requantC(inputMultiplier)}, ${arithmetic.hiddenOffset}, ${requantC(recurrentMultiplier)}}`;
+      return `{${packed ? 'NULL, NULL, NULL' : gatePointersC(e, tensors)}, ${arithmetic.inputOffset}, ${requantC(inputMultiplier)}, ${arithmetic.hiddenOffset}, ${requantC(recurrentMultiplier)}}`;
     });
     return e.struct(
       'params',
