@@ -77,6 +77,34 @@ export function unrollGru(graph: Graph, log: Notes = { notes: [] }, scales: Unro
   return changed ? { ...graph, tensors, ops } : graph;
 }
 
+/**
+ * x_t, time step t of x (`step` names its tensors): a tensor described by `fields`, cut from x by a
+ * STRIDED_SLICE pushed on `ops` (the tensor is added before the slice's begin, end and strides).
+ */
+function sliceTimeStep(
+  x: Tensor,
+  timeAxis: number,
+  t: number,
+  step: string,
+  fields: Omit<Tensor, 'id' | 'name'>,
+  add: (fields: Omit<Tensor, 'id'>) => number,
+  ops: Op[],
+): number {
+  const begin = [0, 0, 0];
+  begin[timeAxis] = t;
+  const end = [...x.shape];
+  end[timeAxis] = t + 1;
+  const vector = (label: string, values: number[]) => add({ name: `${step}/${label}`, shape: [3], dtype: 'int32', data: Int32Array.from(values) });
+  const xt = add({ name: `${step}/x`, ...fields });
+  ops.push({
+    type: 'STRIDED_SLICE',
+    inputs: [x.id, vector('begin', begin), vector('end', end), vector('strides', [1, 1, 1])],
+    outputs: [xt],
+    attrs: { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 1 << timeAxis, offset: false },
+  } as Op);
+  return xt;
+}
+
 function unrollOne(graph: Graph, op: Op, add: (fields: Omit<Tensor, 'id'>) => number): Op[] {
   const attrs = op.attrs as unknown as GruAttrs;
   const input = (slot: number) => (op.inputs[slot] ?? -1) >= 0 ? graph.tensors[op.inputs[slot]] : undefined;
@@ -119,18 +147,7 @@ function unrollOne(graph: Graph, op: Op, add: (fields: Omit<Tensor, 'id'>) => nu
     const last = k === steps - 1;
     const step = `${name}/step${t}`;
     const activation = (label: string, width = units) => add({ name: `${step}/${label}`, shape: [batch, width], dtype: 'float32' });
-    const begin = [0, 0, 0];
-    begin[timeAxis] = t;
-    const end = [...x.shape];
-    end[timeAxis] = t + 1;
-    const vector = (label: string, values: number[]) => add({ name: `${step}/${label}`, shape: [3], dtype: 'int32', data: Int32Array.from(values) });
-    const xt = add({ name: `${step}/x`, shape: [batch, features], dtype: 'float32' });
-    ops.push({
-      type: 'STRIDED_SLICE',
-      inputs: [x.id, vector('begin', begin), vector('end', end), vector('strides', [1, 1, 1])],
-      outputs: [xt],
-      attrs: { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 1 << timeAxis, offset: false },
-    } as Op);
+    const xt = sliceTimeStep(x, timeAxis, t, step, { shape: [batch, features], dtype: 'float32' }, add, ops);
     const gx = activation('gx', 3 * units);
     ops.push({ type: 'FULLY_CONNECTED', inputs: [xt, wx, bx], outputs: [gx], attrs: fc } as Op);
     const gh = activation('gh', recurrentGates.length * units);
@@ -239,18 +256,7 @@ function unrollInt8(graph: Graph, op: Op, add: (fields: Omit<Tensor, 'id'>) => n
     const gateSum = (label: string) => activation(label, q(scales.gateSum));
     const newSum = (label: string) => activation(label, q(scales.newSum));
     const term = (label: string) => activation(label, q(label.endsWith('n') || label.endsWith('r_h') ? scales.newTerm : scales.gateTerm));
-    const begin = [0, 0, 0];
-    begin[timeAxis] = t;
-    const end = [...x.shape];
-    end[timeAxis] = t + 1;
-    const vector = (label: string, values: number[]) => add({ name: `${step}/${label}`, shape: [3], dtype: 'int32', data: Int32Array.from(values) });
-    const xt = add({ name: `${step}/x`, shape: [batch, features], dtype: 'int8', quantization: x.quantization && { ...x.quantization } });
-    ops.push({
-      type: 'STRIDED_SLICE',
-      inputs: [x.id, vector('begin', begin), vector('end', end), vector('strides', [1, 1, 1])],
-      outputs: [xt],
-      attrs: { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 1 << timeAxis, offset: false },
-    } as Op);
+    const xt = sliceTimeStep(x, timeAxis, t, step, { shape: [batch, features], dtype: 'int8', quantization: x.quantization && { ...x.quantization } }, add, ops);
     const project = (input: number, weightsId: number, bias: number, label: string) => {
       const out = term(label);
       ops.push({ type: 'FULLY_CONNECTED', inputs: [input, weightsId, bias], outputs: [out], attrs: fc } as Op);
