@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { sharedModels, sharedPath } from '../../../../test/testing/shared-data.js';
-import { Interpreter } from '../../common/interp/interpreter.js';
 import { runPipeline } from '../../common/passes/run-pipeline.js';
 import { calibrate } from '../../common/passes/quantize/calibrate.js';
 import { precisionPlan } from '../../common/passes/quantize/quantize-int8.js';
@@ -12,21 +11,7 @@ import { loadTrainingEngine } from './engine.js';
 import { FakeQuantizer, fakeQuantize, fakeQuantizeWeights } from './fake-quant.js';
 import { lowerGraph } from './lower.js';
 import { batchTensor } from './trainer.js';
-import type { Graph } from '../../common/ir/types.js';
-import type { LabelledSet } from '../../common/passes/pass.js';
-
-/** The int8 model's outputs as real values, one row per sample. */
-function int8Outputs(graph: Graph, set: LabelledSet): Float32Array[] {
-  const interpreter = new Interpreter(graph);
-  const input = graph.tensors[graph.inputs[0]].quantization!;
-  const output = graph.tensors[graph.outputs[0]].quantization!;
-  return Array.from({ length: set.count }, (_, i) => {
-    const real = set.inputs.subarray(i * set.sampleSize, (i + 1) * set.sampleSize);
-    const q = Int8Array.from(real, (value) => Math.max(-128, Math.min(127, Math.round(value / input.scale[0]) + input.zeroPoint[0])));
-    const result = interpreter.run([q]).outputs[0] as Int8Array;
-    return Float32Array.from(result, (value) => (value - output.zeroPoint[0]) * output.scale[0]);
-  });
-}
+import { int8Outputs, outputDistance } from './testing/int8-outputs.js';
 
 describe('fake quantization', () => {
   it('rounds to the int8 grid with the clipped straight-through gradient; weights per channel, symmetric', async () => {
@@ -68,20 +53,7 @@ describe('fake quantization', () => {
           return lowered.forward(batchTensor(tf, lowered, data.heldOut, indices), { quantize: hooks }).dataSync() as Float32Array;
         });
       const [fake, float] = [forward(true), forward(false)];
-      const width = expected[0].length;
-      const distance = (values: Float32Array) => {
-        let worst = 0;
-        let sum = 0;
-        expected.forEach((row, i) => {
-          for (let j = 0; j < width; j++) {
-            const difference = Math.abs(values[i * width + j] - row[j]);
-            worst = Math.max(worst, difference);
-            sum += difference;
-          }
-        });
-        return { worst, mean: sum / (expected.length * width) };
-      };
-      const [fakeDistance, floatDistance] = [distance(fake), distance(float)];
+      const [fakeDistance, floatDistance] = [outputDistance(expected, fake), outputDistance(expected, float)];
       console.info(`MNIST LSTM, ${expected.length} samples: |fake-quantized − int8| mean ${fakeDistance.mean.toExponential(2)} worst ${fakeDistance.worst.toFixed(4)}; |float − int8| mean ${floatDistance.mean.toExponential(2)} worst ${floatDistance.worst.toFixed(4)}`);
       // The softmax output's step is 1/256: the fake-quantized model is within a few steps of the int8 one everywhere.
       expect(fakeDistance.worst).toBeLessThan(4 / 256);

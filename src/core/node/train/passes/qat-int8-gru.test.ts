@@ -24,6 +24,7 @@ import { FakeQuantizer } from '../fake-quant.js';
 import { lowerGraph } from '../lower.js';
 import { interpreterAccuracy } from '../optimize-training.js';
 import { gruClassifier } from '../testing/gru-models.js';
+import { int8Outputs, outputDistance } from '../testing/int8-outputs.js';
 import { batchTensor } from '../trainer.js';
 import './finetune.js';
 import './qat-int8.js';
@@ -31,19 +32,6 @@ import './qat-int8.js';
 const window = 26;
 const FLOAT_EPOCHS = 6;
 const QAT_EPOCHS = 2;
-
-/** The int8 model's outputs as real values, one row per sample. */
-function int8Outputs(graph: Graph, set: LabelledSet): Float32Array[] {
-  const interpreter = new Interpreter(graph, { state: 'reset' });
-  const input = graph.tensors[graph.inputs[0]].quantization!;
-  const output = graph.tensors[graph.outputs[0]].quantization!;
-  return Array.from({ length: set.count }, (_, i) => {
-    const real = set.inputs.subarray(i * set.sampleSize, (i + 1) * set.sampleSize);
-    const q = Int8Array.from(real, (value) => Math.max(-128, Math.min(127, Math.round(value / input.scale[0]) + input.zeroPoint[0])));
-    const result = interpreter.run([q]).outputs[0] as Int8Array;
-    return Float32Array.from(result, (value) => (value - output.zeroPoint[0]) * output.scale[0]);
-  });
-}
 
 /** Mean and worst |fake-quantized − int8| and |float − int8| over the outputs of `set`, the model quantized from a min-max calibration on the set itself. */
 async function fakeAgainstInt8(graph: Graph, set: LabelledSet): Promise<{ fake: { mean: number; worst: number }; float: { mean: number; worst: number } }> {
@@ -59,20 +47,7 @@ async function fakeAgainstInt8(graph: Graph, set: LabelledSet): Promise<{ fake: 
     const indices = Array.from({ length: set.count }, (_, i) => i);
     const forward = (quantize: boolean) =>
       tf.tidy(() => lowered.forward(batchTensor(tf, lowered, set, indices), { quantize: quantize ? new FakeQuantizer(tf, graph, table, precisions) : undefined }).dataSync() as Float32Array);
-    const width = expected[0].length;
-    const distance = (values: Float32Array) => {
-      let worst = 0;
-      let sum = 0;
-      expected.forEach((row, i) => {
-        for (let j = 0; j < width; j++) {
-          const difference = Math.abs(values[i * width + j] - row[j]);
-          worst = Math.max(worst, difference);
-          sum += difference;
-        }
-      });
-      return { worst, mean: sum / (expected.length * width) };
-    };
-    return { fake: distance(forward(true)), float: distance(forward(false)) };
+    return { fake: outputDistance(expected, forward(true)), float: outputDistance(expected, forward(false)) };
   } finally {
     lowered.dispose();
   }
