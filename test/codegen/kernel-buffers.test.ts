@@ -3,12 +3,10 @@
  * functions themselves, compiled for the host in the portable and in the DSP variant: the arena
  * plan reserves what the kernels will ask for.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kernelBuffers } from '../../src/core/common/codegen/index.js';
-import { compile, hostCompilerFlags, kernelFiles, requireCompiler, runProgram } from '../../src/core/node/toolchain/index.js';
-import { missingHostCompiler, withTemporaryDirectory } from './testing/codegen.js';
+import { missingHostCompiler } from './testing/codegen.js';
+import { runWithKernels } from './testing/host-program.js';
 import { requireTools } from '../testing/tools.js';
 
 type Dims = [number, number, number, number];
@@ -91,23 +89,13 @@ describe('kernel scratch sizes', () => {
   requireTools(missingHostCompiler);
   for (const variant of ['portable', 'dsp'] as const) {
     it(`the generator's mirrors equal td_*_get_buffer_size() (${variant} kernels)`, async () => {
-      const kernels = await kernelFiles(
+      const lines = await runWithKernels(
+        `buffers-${variant}`,
         ['td_conv2d_s8', 'td_conv2d_s16', 'td_conv2d_f32', 'td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s16', 'td_depthwise_conv2d_f32', 'td_fully_connected_s8', 'td_fully_connected_f32', 'td_lstm_s8', 'td_lstm_f32'],
         variant,
+        program(),
       );
-      await withTemporaryDirectory(`buffers-${variant}`, async (directory) => {
-        await writeFile(join(directory, 'sizes.c'), program());
-        await compile(await requireCompiler('host'), {
-          sources: [join(directory, 'sizes.c'), ...kernels.sources.map((source) => join(kernels.root, source))],
-          output: join(directory, 'sizes'),
-          includeDirs: [join(kernels.root, 'include')],
-          defines: variant === 'dsp' ? { TD_DSP_EMULATE: true } : {},
-          flags: hostCompilerFlags,
-          linkFlags: ['-lm'],
-        });
-        const { stdout } = await runProgram(join(directory, 'sizes'));
-        expect(stdout.toString().trim().split('\n')).toEqual(expected(variant === 'dsp'));
-      });
+      expect(lines).toEqual(expected(variant === 'dsp'));
     });
   }
 

@@ -3,14 +3,12 @@
  * (codegen/ops/lstm-s16.ts, gru-s16.ts) against the C functions, compiled for the host in the
  * portable and the DSP variant: the arena plan reserves what the 16x8 LSTM and GRU ask for.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gruS16BufferSize } from '../../src/core/common/codegen/ops/gru-s16.js';
 import { lstmS16BufferSize } from '../../src/core/common/codegen/ops/lstm-s16.js';
-import { compile, hostCompilerFlags, kernelFiles, requireCompiler, runProgram } from '../../src/core/node/toolchain/index.js';
 import { requireTools } from '../testing/tools.js';
-import { missingHostCompiler, withTemporaryDirectory } from './testing/codegen.js';
+import { missingHostCompiler } from './testing/codegen.js';
+import { runWithKernels } from './testing/host-program.js';
 
 /** [batch, input size, state size]: odd B · S (the GRU's padding), a long input, a wide state. */
 const cases: [number, number, number][] = [
@@ -34,21 +32,9 @@ describe('16x8 LSTM and GRU scratch sizes', () => {
   requireTools(missingHostCompiler);
   for (const variant of ['portable', 'dsp'] as const) {
     it(`the generator's mirrors equal the kernels' get_buffer_size (${variant} kernels)`, async () => {
-      const kernels = await kernelFiles(['td_lstm_s16', 'td_gru_s16', 'td_fully_connected_s16'], variant);
-      await withTemporaryDirectory(`s16-buffers-${variant}`, async (directory) => {
-        await writeFile(join(directory, 'sizes.c'), program());
-        await compile(await requireCompiler('host'), {
-          sources: [join(directory, 'sizes.c'), ...kernels.sources.map((source) => join(kernels.root, source))],
-          output: join(directory, 'sizes'),
-          includeDirs: [join(kernels.root, 'include')],
-          defines: variant === 'dsp' ? { TD_DSP_EMULATE: true } : {},
-          flags: hostCompilerFlags,
-          linkFlags: ['-lm'],
-        });
-        const { stdout } = await runProgram(join(directory, 'sizes'));
-        const expected = cases.flatMap(([batch, input, state]) => [`lstm_s16 ${lstmS16BufferSize(batch, input, state)}`, `gru_s16 ${gruS16BufferSize(batch, input, state)}`]);
-        expect(stdout.toString().trim().split('\n')).toEqual(expected);
-      });
+      const lines = await runWithKernels(`s16-buffers-${variant}`, ['td_lstm_s16', 'td_gru_s16', 'td_fully_connected_s16'], variant, program());
+      const expected = cases.flatMap(([batch, input, state]) => [`lstm_s16 ${lstmS16BufferSize(batch, input, state)}`, `gru_s16 ${gruS16BufferSize(batch, input, state)}`]);
+      expect(lines).toEqual(expected);
     });
   }
 });
