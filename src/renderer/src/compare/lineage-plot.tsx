@@ -9,6 +9,7 @@
 
 import { useState } from 'react';
 import type { ModelVariant } from '../../../shared/services/types.js';
+import { GridAxes } from '../charts/grid-axes.js';
 import { compactNumber, linearScale, niceTicks } from '../charts/scale.js';
 import { useWidth } from '../charts/use-width.js';
 import { EmptyState, Panel } from '../components/widgets.js';
@@ -117,22 +118,15 @@ function LineagePlot({ chart, variants }: { chart: ReturnType<typeof lineageChar
               <path d="M0,0 L10,5 L0,10 z" className="lineage__arrowhead" />
             </marker>
           </defs>
-          {xTicks.map((tick) => (
-            <g key={`x${tick}`}>
-              <line className="chart__grid" x1={x(tick)} x2={x(tick)} y1={top} y2={height - bottom} />
-              <text className="chart__tick" x={x(tick)} y={height - bottom + 14} textAnchor="middle">
-                {compactNumber(tick)}
-              </text>
-            </g>
-          ))}
-          {yTicks.map((tick) => (
-            <g key={`y${tick}`}>
-              <line className="chart__grid" x1={left} x2={width - right} y1={y(tick)} y2={y(tick)} />
-              <text className="chart__tick" x={left - 6} y={y(tick) + 4} textAnchor="end">
-                {formatPercent(tick, yTicks.length > 1 && yTicks[1] - yTicks[0] < 0.01 ? 1 : 0)}
-              </text>
-            </g>
-          ))}
+          <GridAxes
+            frame={{ width, height, left, right, top, bottom }}
+            xTicks={xTicks}
+            yTicks={yTicks}
+            x={x}
+            y={y}
+            xText={compactNumber}
+            yText={(tick) => formatPercent(tick, yTicks.length > 1 && yTicks[1] - yTicks[0] < 0.01 ? 1 : 0)}
+          />
           <text className="chart__tick" x={middle} y={height - 4} textAnchor="middle">
             instructions per inference on {chart.board}
             {xAxis.log ? ' (log scale)' : ''} → fewer is faster

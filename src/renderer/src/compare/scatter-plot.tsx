@@ -5,6 +5,7 @@
  */
 
 import { formatBytes, formatCount, formatPercent } from '../format.js';
+import { GridAxes } from '../charts/grid-axes.js';
 import { compactNumber, linearScale, niceTicks } from '../charts/scale.js';
 import { useWidth } from '../charts/use-width.js';
 import { paretoFront, type ScatterPoint } from './compare-model.js';
@@ -45,22 +46,7 @@ export function ScatterPlot({ points, unit, axisLabel, baselineVariantId }: { po
     <figure className="chart" data-testid="scatter-plot">
       <div ref={ref} className="chart__canvas">
         <svg width={width} height={height} role="img" aria-label={`Accuracy against ${axisLabel}: ${points.length} points, ${front.length} on the Pareto front (${front.map((point) => point.label).join(', ')})`}>
-          {xTicks.map((tick) => (
-            <g key={`x${tick}`}>
-              <line className="chart__grid" x1={x(tick)} x2={x(tick)} y1={top} y2={height - bottom} />
-              <text className="chart__tick" x={x(tick)} y={height - bottom + 14} textAnchor="middle">
-                {tickText(tick)}
-              </text>
-            </g>
-          ))}
-          {yTicks.map((tick) => (
-            <g key={`y${tick}`}>
-              <line className="chart__grid" x1={left} x2={width - right} y1={y(tick)} y2={y(tick)} />
-              <text className="chart__tick" x={left - 6} y={y(tick) + 4} textAnchor="end">
-                {formatPercent(tick, 0)}
-              </text>
-            </g>
-          ))}
+          <GridAxes frame={{ width, height, left, right, top, bottom }} xTicks={xTicks} yTicks={yTicks} x={x} y={y} xText={tickText} yText={(tick) => formatPercent(tick, 0)} />
           <text className="chart__tick" x={(left + width - right) / 2} y={height - 4} textAnchor="middle">
             {axisLabel} ({unit}) → lower is better
           </text>
