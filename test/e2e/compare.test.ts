@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedModels, sharedPath } from '../testing/shared-data.js';
 import { requireTools } from '../testing/tools.js';
 import { createProject, missingTools, saveScreenshot, startAppSession, type AppSession, type ServeProcess } from './testing/harness.js';
+import { quantizeKwsOnKws01 } from './testing/kws-variants.js';
 
 const missing = missingTools({ deploy: true });
 const artefacts = process.env.TINYDEPLOY_ARTEFACTS ?? join(tmpdir(), 'tinydeploy-e2e-compare');
@@ -74,18 +75,7 @@ describe('Compare, export and the graph in Chromium against tinydeploy serve', (
   it('makes two variants with accuracies and deploys both', async () => {
     await page.goto(serve.url);
     await createProject(page, 'Compare');
-    await page.getByTestId('model-file-input').setInputFiles(sharedModels.kws_ref_model_float32);
-    await page.getByTestId('total-macs').waitFor();
-
-    // Quantize on kws01: calibration, then both variants evaluated on held-out samples.
-    await page.getByTestId('dataset-path-input').fill(join(dataDirectory, 'datasets/kws01'));
-    await page.getByTestId('add-dataset-button').click();
-    await poll(() => page.getByTestId('calibration-select').locator('option:checked').textContent()).toContain('kws01');
-    await page.getByTestId('samples-input').fill('50');
-    await page.getByTestId('evaluation-limit-input').fill('100');
-    await page.getByTestId('quantize-button').click();
-    await page.getByTestId('optimize-result').waitFor({ timeout: 180_000 });
-    await poll(() => page.getByTestId('variant-row').count()).toBe(2);
+    await quantizeKwsOnKws01(page, dataDirectory);
 
     // Deploy each variant to the M4F virtual board.
     await page.getByRole('tab', { name: 'Deploy & Profile' }).click();

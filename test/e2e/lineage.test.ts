@@ -13,9 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedModels, sharedPath } from '../testing/shared-data.js';
+import { sharedPath } from '../testing/shared-data.js';
 import { requireTools } from '../testing/tools.js';
 import { createProject, missingTools, saveScreenshot, startAppSession, type AppSession } from './testing/harness.js';
+import { quantizeKwsOnKws01 } from './testing/kws-variants.js';
 
 const missing = missingTools({ deploy: true });
 const artefacts = process.env.TINYDEPLOY_ARTEFACTS ?? join(tmpdir(), 'tinydeploy-e2e-lineage');
@@ -56,16 +57,7 @@ describe('the lineage plot of the Compare tab in Chromium against tinydeploy ser
     const { page, dataDirectory } = session;
     await page.goto(session.serve.url);
     await createProject(page, 'Lineage');
-    await page.getByTestId('model-file-input').setInputFiles(sharedModels.kws_ref_model_float32);
-    await page.getByTestId('total-macs').waitFor();
-    await page.getByTestId('dataset-path-input').fill(join(dataDirectory, 'datasets/kws01'));
-    await page.getByTestId('add-dataset-button').click();
-    await poll(() => page.getByTestId('calibration-select').locator('option:checked').textContent()).toContain('kws01');
-    await page.getByTestId('samples-input').fill('50');
-    await page.getByTestId('evaluation-limit-input').fill('100');
-    await page.getByTestId('quantize-button').click();
-    await page.getByTestId('optimize-result').waitFor({ timeout: 180_000 });
-    await poll(() => page.getByTestId('variant-row').count()).toBe(2);
+    await quantizeKwsOnKws01(page, dataDirectory);
 
     // Both evaluated, neither deployed: nothing plotted, both listed with what they lack.
     await page.getByRole('tab', { name: 'Compare' }).click();
