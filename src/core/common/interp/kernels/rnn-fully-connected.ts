@@ -8,6 +8,36 @@ import { multiplyByQuantizedMultiplier, saturate, type QuantizedMultiplier } fro
 import { multiplyByQuantizedMultiplierInt64 } from './conv-common.js';
 
 /**
+ * Σ (w + weightsOffset)·(v + valueOffset) of `rows` vectors of `depth` values at `valuesOffset`
+ * times the [units, depth] weights, each sum (exact: far below 2^53) turned into an int16 by
+ * `finish` with its unit's bias.
+ */
+function fullyConnectedRows(
+  values: Int8Array | Int16Array,
+  valuesOffset: number,
+  valueOffset: number,
+  weights: Int8Array,
+  weightsOffset: number,
+  rows: number,
+  depth: number,
+  units: number,
+  result: Int16Array,
+  finish: (accumulator: number, unit: number) => number,
+): void {
+  for (let row = 0; row < rows; row++) {
+    const rowStart = valuesOffset + row * depth;
+    for (let unit = 0; unit < units; unit++) {
+      const weightsStart = unit * depth;
+      let accumulator = 0;
+      for (let d = 0; d < depth; d++) {
+        accumulator += (weights[weightsStart + d] + weightsOffset) * (values[rowStart + d] + valueOffset);
+      }
+      result[row * units + unit] = finish(accumulator, unit);
+    }
+  }
+}
+
+/**
  * sat16(MBQM(Σ (w + weightsOffset)·(v + valueOffset) + bias, multiplier)) with an int32 sum:
  * `rows` vectors of `depth` values at `valuesOffset` times the [units, depth] weights.
  */
@@ -24,20 +54,11 @@ export function fullyConnectedToInt16(
   units: number,
   result: Int16Array,
 ): void {
-  for (let row = 0; row < rows; row++) {
-    const rowStart = valuesOffset + row * depth;
-    for (let unit = 0; unit < units; unit++) {
-      const weightsStart = unit * depth;
-      let accumulator = 0;
-      for (let d = 0; d < depth; d++) {
-        accumulator += (weights[weightsStart + d] + weightsOffset) * (values[rowStart + d] + valueOffset);
-      }
-      if (bias) accumulator += bias[unit];
-      // The C accumulator is int32: wrap as it would (exact JavaScript sums stay far below 2^53).
-      const scaled = multiplyByQuantizedMultiplier(accumulator | 0, multiplier.multiplier, multiplier.shift);
-      result[row * units + unit] = saturate(scaled, -32768, 32767);
-    }
-  }
+  fullyConnectedRows(values, valuesOffset, valueOffset, weights, weightsOffset, rows, depth, units, result, (accumulator, unit) => {
+    if (bias) accumulator += bias[unit];
+    // The C accumulator is int32: wrap as it would.
+    return saturate(multiplyByQuantizedMultiplier(accumulator | 0, multiplier.multiplier, multiplier.shift), -32768, 32767);
+  });
 }
 
 /**
@@ -56,14 +77,8 @@ export function fullyConnected16x8(
   units: number,
   result: Int16Array,
 ): void {
-  for (let row = 0; row < rows; row++) {
-    const rowStart = valuesOffset + row * depth;
-    for (let unit = 0; unit < units; unit++) {
-      const weightsStart = unit * depth;
-      let accumulator = 0;
-      for (let d = 0; d < depth; d++) accumulator += weights[weightsStart + d] * values[rowStart + d];
-      if (bias) accumulator += Number(bias[unit]);
-      result[row * units + unit] = saturate(multiplyByQuantizedMultiplierInt64(accumulator, multiplier.multiplier, multiplier.shift), -32768, 32767);
-    }
-  }
+  fullyConnectedRows(values, valuesOffset, 0, weights, 0, rows, depth, units, result, (accumulator, unit) => {
+    if (bias) accumulator += Number(bias[unit]);
+    return saturate(multiplyByQuantizedMultiplierInt64(accumulator, multiplier.multiplier, multiplier.shift), -32768, 32767);
+  });
 }
