@@ -34,7 +34,10 @@ async function deploy(page: Page, variantName: string): Promise<void> {
   await poll(() => page.getByTestId('board-select').inputValue()).toBe('virtual-m4f');
   await page.getByTestId('deploy-button').click();
   await page.getByTestId('deploy-progress').waitFor();
-  await poll(() => page.getByTestId('deploy-progress').getAttribute('data-status'), 240_000).toBe('succeeded');
+  const progress = page.getByTestId('deploy-progress');
+  await poll(async () => ['queued', 'running'].includes((await progress.getAttribute('data-status')) ?? 'queued'), 240_000).toBe(false);
+  // A failed deploy says why (its error and log are in the progress panel).
+  expect(await progress.getAttribute('data-status'), await progress.innerText()).toBe('succeeded');
   await page.getByRole('tab', { name: 'Compare' }).click();
 }
 
