@@ -22,7 +22,7 @@ export interface LstmPackedGate {
 const round4 = (n: number) => Math.ceil(n / 4) * 4;
 
 /** Where weight k of gate g of `gates` is in one part of a unit's block (td_lstm_packed_position, td_gru_packed_position). */
-function position(gate: number, k: number, gates: number): number {
+export function position(gate: number, k: number, gates: number): number {
   return (k >> 2) * 4 * gates + gate * 4 + ((k & 1) << 1) + ((k >> 1) & 1);
 }
 
@@ -54,13 +54,13 @@ export function packLstmBias(gates: readonly LstmPackedGate[], inputSize: number
     return sum;
   };
   for (let unit = 0; unit < stateSize; unit++) {
-    gates.forEach((gate, g) => {
+    for (const [g, gate] of gates.entries()) {
       const folded = (gate.bias ? Number(gate.bias[unit]) : 0) + gate.inputOffset * rowSum(gate.inputWeights, unit, inputSize);
       const recurrent = (gate.recurrentBias ? Number(gate.recurrentBias[unit]) : 0) + gate.recurrentOffset * rowSum(gate.recurrentWeights, unit, stateSize);
       if (folded < -(2 ** 31) || folded >= 2 ** 31 || recurrent < -(2 ** 31) || recurrent >= 2 ** 31) return undefined;
       packed[unit * 2 * count + g] = folded;
       packed[unit * 2 * count + count + g] = recurrent;
-    });
+    }
   }
   return packed;
 }
