@@ -75,10 +75,13 @@ describe('generated C for the virtual Cortex-M4F', () => {
     });
   }
 
-  it('writes a project whose Makefile and CMakeLists.txt build the same image', async () => {
+  // The profiler compiles its host-facing sources with -Os (runtime.json): the Makefile and
+  // CMakeLists.txt must say so per file too.
+  it.each(['standalone', 'profiler'] as const)('writes a %s project whose Makefile and CMakeLists.txt build the same image', async (application) => {
     const model = generateModel(await loadModelFile(modelPath('mlperf_tiny/ad01_int8.tflite')), { modelName: 'ad01_int8' });
-    await withTemporaryDirectory('m4f-make', async (directory) => {
-      const project = await writeFirmwareProject(model, directory, { board: virtualM4f });
+    await withTemporaryDirectory(`m4f-make-${application}`, async (directory) => {
+      const project = await writeFirmwareProject(model, directory, { board: virtualM4f, application });
+      expect(project.sizeOptimizedSources.length > 0).toBe(application === 'profiler');
       const { report } = await buildFirmwareProject(project);
       const sizesOf = async (elf: string) => elfSizes(await readElf(elf), virtualM4f.memory.ram);
       const fromTinyDeploy = await sizesOf(join(directory, 'build/model.elf'));

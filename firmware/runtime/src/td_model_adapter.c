@@ -17,6 +17,9 @@
  * to a copy kept here, and the server copies it into the model's input before each run.
  *
  * Up to 8 inputs and 8 outputs (the chains below); more is a build error.
+ *
+ * Strings are compared and measured by hand: newlib's strcmp and strlen would add about 950
+ * bytes of flash to every profiler build for two look-ups made once at start-up.
  */
 #include <stddef.h>
 #include <string.h>
@@ -302,7 +305,9 @@ static uint8_t td_adapter_dtype(const char *name) {
       {"int64", TD_DTYPE_INT64},     {"bool", TD_DTYPE_BOOL},       {"int16", TD_DTYPE_INT16}, {"int8", TD_DTYPE_INT8},
   };
   for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
-    if (strcmp(codes[i].name, name) == 0) return codes[i].code;
+    const char *a = codes[i].name, *b = name;
+    while (*a != '\0' && *a == *b) a++, b++;
+    if (*a == *b) return codes[i].code;
   }
   return 0xFFu;
 }
@@ -319,16 +324,19 @@ static int td_adapter_hex_digit(char c) {
  * digits as bytes (at most 32). Anything else is carried as its characters.
  */
 static uint8_t td_adapter_parse_hash(const char *text, uint8_t *out) {
-  const char *digits = strchr(text, ':');
-  digits = digits ? digits + 1 : text;
-  size_t count = strlen(digits);
+  size_t length = 0, colon = 0;
+  for (; text[length] != '\0'; length++) {
+    if (text[length] == ':' && colon == 0u) colon = length + 1u;
+  }
+  const char *digits = text + colon;
+  size_t count = length - colon;
   int hex = count > 0u && count % 2u == 0u && count <= 64u;
   for (size_t i = 0; hex && i < count; i++) hex = td_adapter_hex_digit(digits[i]) >= 0;
   if (hex) {
     for (size_t i = 0; i < count / 2u; i++) out[i] = (uint8_t)(td_adapter_hex_digit(digits[2 * i]) * 16 + td_adapter_hex_digit(digits[2 * i + 1]));
     return (uint8_t)(count / 2u);
   }
-  count = strlen(text) < 32u ? strlen(text) : 32u;
+  count = length < 32u ? length : 32u;
   memcpy(out, text, count);
   return (uint8_t)count;
 }

@@ -164,10 +164,12 @@ static uint8_t td_hello(td_exchange *x) {
       length += 8;
     }
   }
-  const char *board = TD_BOARD_ID;
+  static const char board[] = TD_BOARD_ID;
   const char *build = model->build_id ? model->build_id : "";
-  length += td_put_string(&out[length], TD_HELLO_MAX_BYTES - length, (const uint8_t *)board, strlen(board), 32);
-  length += td_put_string(&out[length], TD_HELLO_MAX_BYTES - length, (const uint8_t *)build, strlen(build), 32);
+  size_t build_length = 0;
+  while (build_length < 32u && build[build_length] != '\0') build_length++;
+  length += td_put_string(&out[length], TD_HELLO_MAX_BYTES - length, (const uint8_t *)board, sizeof board - 1u, 32);
+  length += td_put_string(&out[length], TD_HELLO_MAX_BYTES - length, (const uint8_t *)build, build_length, 32);
   length += td_put_string(&out[length], TD_HELLO_MAX_BYTES - length, model->model_hash, model->model_hash_bytes, 32);
   x->out_length = length;
   return TD_STATUS_OK;

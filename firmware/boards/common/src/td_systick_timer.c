@@ -88,7 +88,25 @@ uint64_t td_timer_now(void) {
 
 const td_timer_info *td_timer_describe(void) { return &td_systick_info; }
 
+/*
+ * n / d by shift and subtract: a 64-bit `/` would link libgcc's __udivmoddi4 (700 bytes of
+ * flash) for a conversion that runs only when the host reads results, never while an op is
+ * timed. d is 1 on mps2 (40 instructions per tick), 4 on mps3-an547.
+ */
+static uint64_t td_divide_u64(uint64_t n, uint32_t d) {
+  if (d == 1u) return n;
+  uint64_t quotient = 0, remainder = 0;
+  for (int bit = 63; bit >= 0; bit--) {
+    remainder = (remainder << 1) | ((n >> bit) & 1u);
+    if (remainder >= d) {
+      remainder -= d;
+      quotient |= (uint64_t)1 << bit;
+    }
+  }
+  return quotient;
+}
+
 uint64_t td_timer_ticks_to_units(uint64_t ticks) {
-  uint64_t den = td_systick_info.units_per_tick_den;
-  return (ticks * td_systick_info.units_per_tick_num + den / 2u) / den;
+  uint32_t den = td_systick_info.units_per_tick_den;
+  return td_divide_u64(ticks * td_systick_info.units_per_tick_num + den / 2u, den);
 }

@@ -89,6 +89,12 @@ export async function kernelFiles(functions: readonly string[], variant: KernelV
  */
 export interface RuntimeDescription {
   sources: string[];
+  /**
+   * The sources compiled with -Os: code that serves the host between runs (protocol, framing,
+   * model table, stack painting) and never runs while an op is timed; flash they would take at
+   * -O2 counts as code against the model.
+   */
+  sizeOptimizedSources?: string[];
   includeDirs: string[];
   modelDefines: Record<string, string | true>;
 }

@@ -48,6 +48,8 @@ export interface FirmwareProject {
   includeDirs: string[];
   /** Compiler flags (core, FPU, C dialect, optimisation, stack usage). */
   compileFlags: string[];
+  /** Sources (of `sources`) compiled with -Os after compileFlags: the profiler's host-facing code. */
+  sizeOptimizedSources: string[];
   /** Link flags, without the libraries. */
   linkFlags: string[];
 }
@@ -215,7 +217,8 @@ export async function writeFirmwareProject(model: GeneratedModel, directory: str
     '-Wl,--gc-sections',
     '-Wl,-Map=build/model.map',
   ];
-  const project: FirmwareProject = { directory, board, model, application, buildId, variant, sources, includeDirs, compileFlags, linkFlags };
+  const sizeOptimizedSources = runtime ? (runtime.sizeOptimizedSources ?? []).map((file) => `runtime/${file}`).filter((file) => sources.includes(file)) : [];
+  const project: FirmwareProject = { directory, board, model, application, buildId, variant, sources, includeDirs, compileFlags, sizeOptimizedSources, linkFlags };
   await put('Makefile', makefile(project));
   await put('CMakeLists.txt', cmakeLists(project));
   return project;
@@ -236,7 +239,7 @@ export async function buildFirmwareProject(project: FirmwareProject, options: { 
         sources: [join(directory, source)],
         output: objects[i + j],
         includeDirs,
-        flags: [...project.compileFlags, '-c'],
+        flags: [...project.compileFlags, ...(project.sizeOptimizedSources.includes(source) ? ['-Os'] : []), '-c'],
       });
       if (result.diagnostics.trim()) diagnostics.push(result.diagnostics.trim());
     });
@@ -428,7 +431,7 @@ all: build/model.elf
 build/%.o: %.c
 \t@mkdir -p $(dir $@)
 \t$(CC) $(CFLAGS) -c $< -o $@
-
+${project.sizeOptimizedSources.length > 0 ? `\n# The profiler's host-facing code, never run while an op is timed, is compiled for size.\n${project.sizeOptimizedSources.map((source) => `build/${source.replace(/\.c$/, '.o')}: CFLAGS += -Os`).join('\n')}\n` : ''}
 build/model.elf: $(OBJECTS)
 \t$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 \t$(SIZE) $@
@@ -460,7 +463,7 @@ ${quoted(project.includeDirs.map((dir) => `\${CMAKE_CURRENT_SOURCE_DIR}/${dir}`)
 target_compile_options(model.elf PRIVATE
 ${quoted(project.compileFlags.filter((flag) => !flag.startsWith('-fcallgraph-info')))}
 )
-target_link_options(model.elf PRIVATE
+${project.sizeOptimizedSources.length > 0 ? `set_source_files_properties(\n${quoted(project.sizeOptimizedSources)}\n  PROPERTIES COMPILE_OPTIONS -Os\n)\n` : ''}target_link_options(model.elf PRIVATE
 ${quoted(project.linkFlags.map((flag) => flag.replace('-Tboards/', '-T${CMAKE_CURRENT_SOURCE_DIR}/boards/').replace('-Lboards/', '-L${CMAKE_CURRENT_SOURCE_DIR}/boards/').replace('-Map=build/', '-Map=${CMAKE_CURRENT_BINARY_DIR}/')))}
 )
 target_link_libraries(model.elf PRIVATE m)
