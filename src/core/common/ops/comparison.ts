@@ -3,8 +3,8 @@
  * (comparisons.cc, logical.cc, select.cc). Every output here is BOOL (one byte, 0 or 1) except
  * SELECT's, which has the type of its operands.
  *
- * - EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL: float32, int32 and bool (EQUAL,
- *   NOT_EQUAL) compare the stored values; int8 and int16 compare both sides after TFLite's
+ * - EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL: float32, int32, int64 and bool
+ *   (EQUAL, NOT_EQUAL) compare the stored values (int64 exactly, as BigInts); int8 and int16 compare both sides after TFLite's
  *   rescaling (ComparisonsPrepare): each input offset by minus its zero point, shifted left by 8,
  *   and multiplied by its own scale as a multiplier below one
  *   (MultiplyByQuantizedMultiplierSmallerThanOneExp). A float NaN compares unordered: only
@@ -43,8 +43,8 @@ export const comparisonMasks: Record<ComparisonOp, number> = {
 /** Outcomes (bit 2·a + b of the two truth values) for which each logical op holds. */
 export const logicalMasks: Record<LogicalOp, number> = { LOGICAL_AND: 0b1000, LOGICAL_OR: 0b1110 };
 
-/** The comparison outcome of two numbers: 0 less, 1 equal, 2 greater, 3 unordered (NaN). */
-export function compareOutcome(a: number, b: number): number {
+/** The comparison outcome of two numbers (or two int64 BigInts): 0 less, 1 equal, 2 greater, 3 unordered (NaN). */
+export function compareOutcome<T extends number | bigint>(a: T, b: T): number {
   return a < b ? 0 : a === b ? 1 : a > b ? 2 : 3;
 }
 
@@ -64,7 +64,7 @@ export function scaledComparand(x: number, { offset, multiplier }: ComparisonSca
 export interface ComparisonPlan {
   broadcast: Broadcast;
   mask: number;
-  flavour: 'float32' | 'int32' | 'bool' | 'int8' | 'int16';
+  flavour: 'float32' | 'int32' | 'int64' | 'bool' | 'int8' | 'int16';
   /** int8 and int16: each input's rescaling. */
   scaling?: [ComparisonScaling, ComparisonScaling];
 }
@@ -92,7 +92,7 @@ function prepareComparison(context: OpContext): ComparisonPlan {
   const input2 = inputTensor(context, 1, 'input 1');
   const output = outputTensor(context);
   const equality = op === 'EQUAL' || op === 'NOT_EQUAL';
-  expectDType(context, input1, 'input 0', 'float32', 'int8', 'int16', 'int32', ...(equality ? (['bool'] as const) : []));
+  expectDType(context, input1, 'input 0', 'float32', 'int8', 'int16', 'int32', 'int64', ...(equality ? (['bool'] as const) : []));
   expectDType(context, input2, 'input 1', input1.dtype);
   expectDType(context, output, 'output', 'bool');
   const broadcast = expectBroadcast(context, input1, input2, output);

@@ -1,6 +1,11 @@
 /**
  * Ops that make tensors from shapes and values, as TFLite runs them:
- * - ADD_N: the element-wise sum of N inputs of one shape, in input order (float32, int32 wrapping);
+ * - ADD_N: the element-wise sum of N inputs of one shape, in input order (float32, int32 wrapping;
+ *   int8 as TFLite Micro's reference AddN: every input shares one scale and zero point, each
+ *   offset value is shifted left by 20 and halved (input multiplier 1/2), the int32 sum wraps and
+ *   is rescaled by 2·scale / (2^20·output scale). TFLite Micro starts that sum from the rescaled
+ *   input offset, not from 0 — one extra -zeroPoint term — and so does TinyDeploy, to stay
+ *   byte-identical);
  * - ZEROS_LIKE: zeros of the input's type and shape;
  * - FILL: the output (shape given by the constant or static `dims` input) filled with the scalar
  *   `value` input (any type; a quantized value and output share one encoding);
@@ -12,16 +17,57 @@
  */
 import type { Tensor } from '../ir/types.js';
 import { dtypeBytes, elementCount, formatShape } from '../ir/tensor.js';
+import { activationRangeQuantized, type ActivationRange } from './activation.js';
 import { stepsTo } from './comparison.js';
 import { expectConstant, expectDType, expectShape, inputTensor, outputTensor, tensorName, type OpContext } from './op.js';
 import type { MultiCopyPlan } from './pack-split.js';
+import { multiplyByQuantizedMultiplierSmallerThanOne, quantizeMultiplierSmallerThanOne, saturate, type QuantizedMultiplier } from './fixed-point.js';
+import { activationQuantization } from './quantization.js';
 import { defineOp } from './registry.js';
 import { simplifyStridedCopy, stridesOf } from './strided-copy.js';
+
+/** int8 ADD_N's arithmetic (TFLite Micro's add_n.cc OpData). */
+export interface AddNInt8Arithmetic {
+  /** -zero point shared by every input. */
+  inputOffset: number;
+  outputOffset: number;
+  /** kAddNIntegerShift. */
+  leftShift: number;
+  input: QuantizedMultiplier;
+  output: QuantizedMultiplier;
+  activation: ActivationRange;
+}
 
 export interface AddNPlan {
   inputs: number;
   count: number;
-  flavour: 'float32' | 'int32';
+  flavour: 'float32' | 'int32' | 'int8';
+  /** int8 only. */
+  arithmetic?: AddNInt8Arithmetic;
+}
+
+export const ADD_N_LEFT_SHIFT = 20;
+
+function addNInt8Arithmetic(context: OpContext, first: Tensor, output: Tensor): AddNInt8Arithmetic {
+  const input = activationQuantization(context, first, 'input 0');
+  const out = activationQuantization(context, output, 'output');
+  context.op.inputs.forEach((_, i) => {
+    const { scale, zeroPoint } = activationQuantization(context, inputTensor(context, i), `input ${i}`);
+    if (scale !== input.scale || zeroPoint !== input.zeroPoint) {
+      context.fail(`input ${i} ${tensorName(inputTensor(context, i))} has scale ${scale} and zero point ${zeroPoint}, input 0 has ${input.scale} and ${input.zeroPoint}: int8 ADD_N needs one quantization for every input`);
+    }
+  });
+  const twiceInputScale = 2 * input.scale;
+  const outputMultiplier = twiceInputScale / (2 ** ADD_N_LEFT_SHIFT * out.scale);
+  if (!(outputMultiplier < 1)) context.fail(`input scale ${input.scale} over output scale ${out.scale} is at least 2^19: TFLite Micro's int8 ADD_N rescales only below that`);
+  return {
+    inputOffset: -input.zeroPoint,
+    outputOffset: out.zeroPoint,
+    leftShift: ADD_N_LEFT_SHIFT,
+    input: quantizeMultiplierSmallerThanOne(input.scale / twiceInputScale),
+    output: quantizeMultiplierSmallerThanOne(outputMultiplier),
+    activation: activationRangeQuantized(context, 'none', 'int8', out.scale, out.zeroPoint),
+  };
 }
 
 export const addN = defineOp<AddNPlan>({
@@ -30,15 +76,27 @@ export const addN = defineOp<AddNPlan>({
   precisions: ['float32'],
   prepare(context) {
     const output = outputTensor(context);
-    expectDType(context, output, 'output', 'float32', 'int32');
+    expectDType(context, output, 'output', 'float32', 'int32', 'int8');
     context.op.inputs.forEach((_, i) => {
       const tensor = inputTensor(context, i);
       expectDType(context, tensor, `input ${i}`, output.dtype);
       expectShape(context, tensor, `input ${i}`, output.shape);
     });
-    return { inputs: context.op.inputs.length, count: elementCount(output.shape), flavour: output.dtype as 'float32' | 'int32' };
+    const flavour = output.dtype as AddNPlan['flavour'];
+    const plan: AddNPlan = { inputs: context.op.inputs.length, count: elementCount(output.shape), flavour };
+    return flavour === 'int8' ? { ...plan, arithmetic: addNInt8Arithmetic(context, inputTensor(context, 0), output) } : plan;
   },
 });
+
+/** One output element of int8 ADD_N from its inputs' stored values, as TFLite Micro's reference AddN computes it. */
+export function addNInt8(values: ArrayLike<number>, { inputOffset, outputOffset, leftShift, input, output, activation }: AddNInt8Arithmetic): number {
+  const scaled = (x: number) => multiplyByQuantizedMultiplierSmallerThanOne((x + inputOffset) * 2 ** leftShift, input.multiplier, input.shift);
+  // TFLite Micro's sum starts from the rescaled offset (its `x = input1_offset`), and wraps as int32.
+  let sum = scaled(0);
+  for (let k = 0; k < values.length; k++) sum = (sum + scaled(values[k])) | 0;
+  const result = multiplyByQuantizedMultiplierSmallerThanOne(sum, output.multiplier, output.shift) + outputOffset;
+  return saturate(result, activation.min, activation.max);
+}
 
 /** The int32 / int64 values of a constant shape vector. */
 function shapeValues(context: OpContext, tensor: Tensor, role: string): number[] {

@@ -3,7 +3,7 @@ import { fail, input, output, registerLowerer, tensorName, type LowerContext, ty
 import { requantC } from '../params.js';
 
 /**
- * Comparisons, logical ops and SELECT (ops/comparison.ts) → td_compare_{s8,s16,s32,f32,b8},
+ * Comparisons, logical ops and SELECT (ops/comparison.ts) → td_compare_{s8,s16,s32,s64,f32,b8},
  * td_logical, td_logical_not and td_select. The binary ops broadcast over 4-D td_dims (TFLite
  * Micro's comparisons and logical ops broadcast up to 4 dimensions); SELECT takes up to 6.
  */
@@ -16,7 +16,7 @@ const maskNames: Record<ComparisonOp, string> = {
   GREATER_EQUAL: 'TD_COMPARE_GREATER_EQUAL',
 };
 
-const compareKernels = { int8: 'td_compare_s8', int16: 'td_compare_s16', int32: 'td_compare_s32', float32: 'td_compare_f32', bool: 'td_compare_b8' } as const;
+const compareKernels = { int8: 'td_compare_s8', int16: 'td_compare_s16', int32: 'td_compare_s32', int64: 'td_compare_s64', float32: 'td_compare_f32', bool: 'td_compare_b8' } as const;
 
 /** The `dims1, input1, dims2, input2, dims_out, output` arguments of a broadcast binary kernel. */
 export function binaryOperands(context: LowerContext): (e: OpEmitter) => string {

@@ -33,6 +33,24 @@ describe('comparisons', () => {
     });
   });
 
+  it('compare int64 exactly, beyond the 2^53 a double holds, broadcasting', () => {
+    const big = 2n ** 60n;
+    const operands: Operand[] = [{ shape: [2, 3], dtype: 'int64' }, { shape: [3], dtype: 'int64', data: BigInt64Array.of(big, -big, 5000000000n) }];
+    // Against big: big + 1 (a double rounds it to big), big, big - 1; against -big and 5e9 the same pattern.
+    const x = BigInt64Array.of(big + 1n, -big, 5000000001n, big - 1n, -big - 1n, 4999999999n);
+    const results = Object.fromEntries(
+      ['EQUAL', 'NOT_EQUAL', 'LESS', 'LESS_EQUAL', 'GREATER', 'GREATER_EQUAL'].map((type) => [type, run(opGraph(type, operands, { shape: [2, 3], dtype: 'bool' }), x)]),
+    );
+    expect(results).toEqual({
+      EQUAL: [0, 1, 0, 0, 0, 0],
+      NOT_EQUAL: [1, 0, 1, 1, 1, 1],
+      LESS: [0, 0, 0, 1, 1, 1],
+      LESS_EQUAL: [0, 1, 0, 1, 1, 1],
+      GREATER: [1, 0, 1, 0, 0, 0],
+      GREATER_EQUAL: [1, 1, 1, 0, 0, 0],
+    });
+  });
+
   it('refuse an int8 scale of 1 or more, a non-bool output and shapes that do not broadcast, naming them', () => {
     const int8 = (scale: number): Operand => ({ shape: [4], dtype: 'int8', q: [scale, 0] });
     expect(() => new Interpreter(opGraph('EQUAL', [int8(1.5), int8(0.1)], { shape: [4], dtype: 'bool' }))).toThrow(/op 0 \(EQUAL\): input 0 tensor 0 \(t0\) has scale 1.5/);

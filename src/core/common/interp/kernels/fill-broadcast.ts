@@ -1,12 +1,20 @@
 /** Host kernels of ADD_N, ZEROS_LIKE, FILL, BROADCAST_TO and BROADCAST_ARGS (ops/fill-broadcast.ts). */
 import { InterpreterError } from '../../errors.js';
-import { addN, broadcastArgs, broadcastArgsValues, broadcastTo, fill, zerosLike } from '../../ops/fill-broadcast.js';
+import { addN, addNInt8, broadcastArgs, broadcastArgsValues, broadcastTo, fill, zerosLike } from '../../ops/fill-broadcast.js';
 import { registerKernel } from '../registry.js';
 import { multiCopyKernel } from './data-copy.js';
 
-registerKernel(addN, ({ inputs: n, count, flavour }) => (inputs, outputs) => {
+registerKernel(addN, ({ inputs: n, count, flavour, arithmetic }) => (inputs, outputs) => {
   const x = inputs as readonly ArrayLike<number>[];
   const y = outputs[0] as { [i: number]: number };
+  if (arithmetic) {
+    const values = new Array<number>(n);
+    for (let i = 0; i < count; i++) {
+      for (let k = 0; k < n; k++) values[k] = x[k][i];
+      y[i] = addNInt8(values, arithmetic);
+    }
+    return;
+  }
   for (let i = 0; i < count; i++) {
     let sum = x[0][i];
     for (let k = 1; k < n; k++) sum = flavour === 'int32' ? (sum + x[k][i]) | 0 : Math.fround(sum + x[k][i]);
