@@ -51,10 +51,8 @@ extern "C" {
  * 2: td_mean_s8 / td_mean_f32 reduce [outer][reduce][inner] (any contiguous axes) and
  *    td_mean_params_s8 follows TFLite Micro's EvalIntegerMean (rescale flag, 1/count folded
  *    into the multiplier, no rounding division), as the interpreter does.
- * 3: td_per_channel_quant's shifts are int8 (they lie within [-31, 30]): a quarter of the
- *    flash the per-channel parameters took.
  */
-#define TD_KERNELS_API_VERSION 3
+#define TD_KERNELS_API_VERSION 2
 
 /* 1 when the DSP-optimized variants are compiled (ARM DSP extension, or its host emulation
  * used by the tests), 0 for the portable build. Buffer sizes depend on it. */
@@ -114,10 +112,10 @@ typedef struct {
     int32_t shift;
 } td_requant;
 
-/** Per-channel requantization: one multiplier and one shift per output channel (shifts as int8). */
+/** Per-channel requantization: one multiplier and one shift per output channel. */
 typedef struct {
     const int32_t *multiplier;
-    const int8_t *shift;
+    const int32_t *shift;
 } td_per_channel_quant;
 
 /* ------------------------------------------------------------------------------------------
@@ -487,17 +485,6 @@ typedef enum {
  */
 td_status td_unary_f32(td_unary_op op, int32_t size, const float *input, float *output);
 
-/** ADD, SUB, MUL of td_arith_s32. */
-typedef enum {
-    TD_ARITH_ADD = 0,
-    TD_ARITH_SUB = 1,
-    TD_ARITH_MUL = 2
-} td_arith_op;
-
-/** ADD, SUB, MUL on int32 with broadcasting (up to 4-D), wrapping as two's complement; no activation. */
-td_status td_arith_s32(td_arith_op op, const td_dims *input1_dims, const int32_t *input1, const td_dims *input2_dims,
-                       const int32_t *input2, const td_dims *output_dims, int32_t *output);
-
 /** Binary float32 ops of td_binary_f32. */
 typedef enum {
     TD_BINARY_MINIMUM = 0,
@@ -604,8 +591,6 @@ td_status td_add_n_s8(const td_add_params_s8 *params, int32_t n, int32_t count, 
 
 /** BROADCAST_ARGS: the broadcast of two int32 shapes (aligned on the last dimension); TD_ERROR_ARGUMENT when they do not broadcast. */
 td_status td_broadcast_args_s32(int32_t length1, const int32_t *shape1, int32_t length2, const int32_t *shape2, int32_t length, int32_t *output);
-/** BROADCAST_ARGS on int64 shapes. */
-td_status td_broadcast_args_s64(int32_t length1, const int64_t *shape1, int32_t length2, const int64_t *shape2, int32_t length, int64_t *output);
 
 /** SQUARED_DIFFERENCE int8: ADD's input rescaling (left_shift 7), the difference squared, rescaled to the output. */
 typedef struct {
@@ -695,16 +680,13 @@ td_status td_cast(td_cast_type from, td_cast_type to, int32_t size, const void *
  * SOFTMAX int8 -> int8 (output scale 1/256, zero point -128), TFLite's fixed-point softmax
  * with gemmlowp's exp_on_negative_values and one_over_one_plus_x_for_x_in_0_1. The generator
  * precomputes, as TFLite's PreprocessSoftmaxScaling / CalculateInputRadius do with
- * kScaledDiffIntegerBits = 5: input_beta_multiplier, input_beta_left_shift and diff_min, and
- * exp_table: the 256 exponentials exp_on_negative_values(rescaled -k) for k = max - x in
- * [0, 255] (0 where -k < diff_min), which the kernel looks up; NULL: it evaluates them.
+ * kScaledDiffIntegerBits = 5: input_beta_multiplier, input_beta_left_shift and diff_min.
  * Rows are the last dimension (depth); rows = element count / depth.
  */
 typedef struct {
     int32_t input_beta_multiplier;
     int32_t input_beta_left_shift;
     int32_t diff_min;
-    const int32_t *exp_table;
 } td_softmax_params_s8;
 
 td_status td_softmax_s8(const td_softmax_params_s8 *params,
@@ -1270,30 +1252,6 @@ td_status td_gru_s8_packed(const td_context *ctx,
                            int8_t *output);
 /** Bytes of scratch td_gru_s8_packed needs: (round4(I) + round4(S)) * sizeof(int16_t) in every variant. */
 int32_t td_gru_s8_packed_get_buffer_size(const td_gru_dims *dims);
-
-/**
- * td_gru_s8 without linear_before_reset (r * h before the new gate's recurrent product) over the
- * generator's packed weights (same bits); with linear_before_reset TD_ERROR_ARGUMENT. The gates'
- * weight and bias pointers in `params` are not read. With Kx = round4(I), Kh = round4(S), the
- * lane order of a group of four (0, 2, 1, 3) and slot(i) = the unit at place i of that order
- * (i with bits 0 and 1 swapped; the units of every group of four in SXTB16's lane order):
- * packed_weights, int16: first, for every place i < Kh whose unit u = slot(i) is < S, in order of
- * i: for each group q of four inputs (zero past I) and each gate g (reset, update, new) W_g[u][4q],
- * W_g[u][4q+2], W_g[u][4q+1], W_g[u][4q+3]; then the same for R_g over Kh, g = reset, update
- * (3 * Kx + 2 * Kh values per unit). Then for every four units 4p..4p+3 (zero rows past S) and
- * each group q of four state values: R_n[4p + j][4q], R_n[4p + j][4q+2], R_n[4p + j][4q+1],
- * R_n[4p + j][4q+3] for j = 0..3 (Kh * Kh values). packed_bias, int32, for every place i as above:
- * bias_g[u] + input_offset * sum_k W_g[u][k] for g = reset, update, new (3 * S values).
- */
-td_status td_gru_s8_packed_reset_first(const td_context *ctx,
-                                       const td_gru_params_s8 *params,
-                                       const int16_t *packed_weights,
-                                       const int32_t *packed_bias,
-                                       const int8_t *input,
-                                       int16_t *hidden_state,
-                                       int8_t *output);
-/** Bytes of scratch td_gru_s8_packed_reset_first needs: (round4(I) + 4 * round4(S)) * sizeof(int16_t) in every variant. */
-int32_t td_gru_s8_packed_reset_first_get_buffer_size(const td_gru_dims *dims);
 
 /** One 16x8 GRU gate: the input FC int16 x int8 with an int64 bias (64-bit sum and requantization). */
 typedef struct {

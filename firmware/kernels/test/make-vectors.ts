@@ -29,7 +29,6 @@ import { activationRangeFloat, activationRangeQuantized } from '../../../src/cor
 import type { OpContext } from '../../../src/core/common/ops/op.js';
 import { channelMultipliers } from '../../../src/core/common/ops/quantization.js';
 import { packFullyConnectedWeights } from '../../../src/core/common/codegen/ops/fully-connected.js';
-import { packGruResetFirst } from '../../../src/core/common/codegen/ops/gru-packed.js';
 import { packLstmBias, packLstmWeights } from '../../../src/core/common/codegen/ops/lstm-packed.js';
 import { detectionParams, detectionScratchBytes } from '../../../src/core/common/codegen/ops/detection-postprocess.js';
 import type { DetectionPostprocessPlan } from '../../../src/core/common/ops/detection-postprocess.js';
@@ -46,7 +45,7 @@ const vectorContext = {
   },
 } as OpContext;
 import { sigmoidParams } from '../../../src/core/common/ops/logistic-tanh.js';
-import { quantizedSoftmaxParams, softmaxExpTable } from '../../../src/core/common/ops/softmax.js';
+import { quantizedSoftmaxParams } from '../../../src/core/common/ops/softmax.js';
 import { foldCountIntoMultiplier } from '../../../src/core/common/ops/mean.js';
 import {
   multiplyByQuantizedMultiplier,
@@ -411,7 +410,7 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   c.constant('int8_t', 'filter', filter);
   if (bias) c.constant('int32_t', 'bias', bias);
   c.constant('int32_t', 'multiplier', multipliers);
-  c.constant('int8_t', 'shift', shifts);
+  c.constant('int32_t', 'shift', shifts);
   c.declare(`const td_dims input_dims = ${cDims([batch, inH, inW, inC])};`);
   c.declare(`const td_dims filter_dims = ${cDims(filterShape)};`);
   c.declare(`const td_dims output_dims = ${cDims(outputShape)};`);
@@ -536,7 +535,7 @@ function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseB
   c.constant('int8_t', 'filter', filter);
   if (bias) c.constant('int32_t', 'bias', bias);
   c.constant('int32_t', 'multiplier', multipliers);
-  c.constant('int8_t', 'shift', shifts);
+  c.constant('int32_t', 'shift', shifts);
   c.declare('const td_per_channel_quant quant = {multiplier, shift};');
   c.declare(`const td_fc_params params = {.input_offset = ${-inputZeroPoint}, .filter_offset = ${-weightZeroPoint}, .output_offset = ${outputZeroPoint}, .activation = {${range.min}, ${range.max}}};`);
   const output = c.output('int8_t', 'output', batches * outputDepth);
@@ -708,14 +707,8 @@ function binaryF32(random: Random, name: string, kind: 'ADD' | 'SUB' | 'MUL', co
   return c;
 }
 
-/**
- * An int8 softmax case, its exponentials evaluated by the kernel or (`table`) looked up in the
- * generator's table; `everyDifference` puts each int8 value once in the first row (after it the
- * row is random), so the row holds all 256 differences to its maximum.
- */
-function softmaxS8(random: Random, name: string, rows: number, depth: number, beta: number, inputScale: number, table = false, everyDifference = false): CaseBuilder {
+function softmaxS8(random: Random, name: string, rows: number, depth: number, beta: number, inputScale: number): CaseBuilder {
   const input = random.int8(rows * depth);
-  if (everyDifference) for (let i = 0; i < 256; i++) input[(i * 97) % 256] = i - 128;
   const inputZeroPoint = random.int(-20, 20);
   const { outputs } = runOp(
     'SOFTMAX',
@@ -727,8 +720,7 @@ function softmaxS8(random: Random, name: string, rows: number, depth: number, be
   const p = quantizedSoftmaxParams(beta, inputScale);
   const c = new CaseBuilder(name);
   c.constant('int8_t', 'input', input);
-  const expTable = table ? c.constant('int32_t', 'exp_table', softmaxExpTable(p)) : 'NULL';
-  c.declare(`const td_softmax_params_s8 params = {.input_beta_multiplier = ${cInt(p.inputMultiplier)}, .input_beta_left_shift = ${p.inputLeftShift}, .diff_min = ${p.diffMin}, .exp_table = ${expTable}};`);
+  c.declare(`const td_softmax_params_s8 params = {.input_beta_multiplier = ${cInt(p.inputMultiplier)}, .input_beta_left_shift = ${p.inputLeftShift}, .diff_min = ${p.diffMin}};`);
   const output = c.output('int8_t', 'output', rows * depth);
   c.invoke(`td_softmax_s8(&params, ${rows}, ${depth}, input, ${output})`);
   c.expect('int8_t', output, outputs[0] as Int8Array);
@@ -1166,7 +1158,7 @@ interface GruConfig {
   recurrentNBias: boolean;
   reverse?: boolean;
   returnSequences?: boolean;
-  /** td_gru_s8_packed (linear_before_reset) or td_gru_s8_packed_reset_first over the generator's packed weights instead of td_gru_s8. */
+  /** td_gru_s8_packed over the generator's packed weights (lstm-packed.ts) instead of td_gru_s8; linear_before_reset only. */
   packed?: boolean;
 }
 
@@ -1282,16 +1274,13 @@ function gruS8(random: Random, name: string, config: GruConfig): CaseBuilder {
       recurrentOffset: 0,
       recurrentBias: gate === 'n' ? data.recurrentNBias : undefined,
     }));
-    // Without linear_before_reset: td_gru_s8_packed_reset_first over its own layout (gru-packed.ts).
-    const resetFirst = config.linearBeforeReset ? undefined : packGruResetFirst(packedGates, inputSize, stateSize)!;
-    const kernel = resetFirst ? 'td_gru_s8_packed_reset_first' : 'td_gru_s8_packed';
     // LDM needs the packed weights 4-byte aligned (the generator emits weights 16-byte aligned).
-    const weights = resetFirst?.weights ?? packLstmWeights(packedGates, inputSize, stateSize);
+    const weights = packLstmWeights(packedGates, inputSize, stateSize);
     c.declare(`static const int16_t packed_weights[${weights.length}] __attribute__((aligned(4))) = ${cList('int16_t', weights)};`);
-    c.constant('int32_t', 'packed_bias', resetFirst?.bias ?? packLstmBias(packedGates, inputSize, stateSize)!);
-    const ctx = c.context(`${kernel}_get_buffer_size(&params.dims)`);
-    c.invoke(`${kernel}(${ctx}, &params, packed_weights, packed_bias, input, ${hidden}, ${output})`);
-    c.invoke(`${kernel}(${ctx}, &params, packed_weights, packed_bias, second_input, ${hidden}, ${secondOutput})`);
+    c.constant('int32_t', 'packed_bias', packLstmBias(packedGates, inputSize, stateSize)!);
+    const ctx = c.context('td_gru_s8_packed_get_buffer_size(&params.dims)');
+    c.invoke(`td_gru_s8_packed(${ctx}, &params, packed_weights, packed_bias, input, ${hidden}, ${output})`);
+    c.invoke(`td_gru_s8_packed(${ctx}, &params, packed_weights, packed_bias, second_input, ${hidden}, ${secondOutput})`);
   } else {
     const ctx = c.context('td_gru_s8_get_buffer_size(&params.dims)');
     c.invoke(`td_gru_s8(${ctx}, &params, input, ${hidden}, ${output})`);
@@ -1502,13 +1491,6 @@ function buildCases(random: Random): CaseBuilder[] {
   cases.push(softmaxS8(random, 'softmax_s8 2x12 beta 1 wide scale (diff_min)', 2, 12, 1, 0.3));
   cases.push(softmaxS8(random, 'softmax_s8 4x5 beta 0.5 fine scale', 4, 5, 0.5, 0.02));
   cases.push(softmaxS8(random, 'softmax_s8 1x1000', 1, 1000, 1, 0.06));
-  // The generator's exponential table: every difference 0..-255 in a row, for input scales whose
-  // diff_min cuts the table (0.3, 0.1) or does not (0.02, 0.06), and beta 0.5.
-  cases.push(softmaxS8(random, 'softmax_s8 table 3x10 beta 1', 3, 10, 1, 0.1, true));
-  cases.push(softmaxS8(random, 'softmax_s8 table 1x1000 every difference', 1, 1000, 1, 0.06, true, true));
-  cases.push(softmaxS8(random, 'softmax_s8 table 2x300 every difference wide scale (diff_min)', 2, 300, 1, 0.3, true, true));
-  cases.push(softmaxS8(random, 'softmax_s8 table 1x256 every difference fine scale', 1, 256, 0.5, 0.02, true, true));
-  cases.push(softmaxS8(random, 'softmax_s8 table 2x256 every difference', 2, 256, 1, 0.1, true, true));
   cases.push(softmaxF32(random, 'softmax_f32 3x10', 3, 10, 1));
   cases.push(softmaxF32(random, 'softmax_f32 2x7 beta 0.7', 2, 7, 0.7));
   for (const kind of ['LOGISTIC', 'TANH'] as const) {
@@ -1722,25 +1704,6 @@ function gruPackedCases(random: Random): CaseBuilder[] {
 }
 
 /**
- * td_gru_s8_packed_reset_first (the DSP builds' GRU without linear_before_reset): both layouts
- * and batches (time-major with two rows widens each row's state per step), reverse with the last
- * step only, state sizes whose last group of four has one, two and three units (the first pass
- * skips the places without one), a single unit, and the benchmark's shape (28 inputs, 20 units).
- */
-function gruResetFirstPackedCases(random: Random): CaseBuilder[] {
-  const configs: [string, GruConfig][] = [
-    ['batch-major B2 T3 input size 5 state size 4', { batch: 2, time: 3, inputSize: 5, stateSize: 4, timeMajor: false, linearBeforeReset: false, recurrentNBias: false }],
-    ['time-major B1 T5 state size 7', { batch: 1, time: 5, inputSize: 3, stateSize: 7, timeMajor: true, linearBeforeReset: false, recurrentNBias: false }],
-    ['batch-major B2 T3 input size 13 > state size 6', { batch: 2, time: 3, inputSize: 13, stateSize: 6, timeMajor: false, linearBeforeReset: false, recurrentNBias: false }],
-    ['time-major B2 T4 input size 6 state size 5', { batch: 2, time: 4, inputSize: 6, stateSize: 5, timeMajor: true, linearBeforeReset: false, recurrentNBias: false }],
-    ['reverse last step only time-major B2 T3', { batch: 2, time: 3, inputSize: 4, stateSize: 9, timeMajor: true, linearBeforeReset: false, recurrentNBias: false, reverse: true, returnSequences: false }],
-    ['one unit one input B1 T4', { batch: 1, time: 4, inputSize: 1, stateSize: 1, timeMajor: false, linearBeforeReset: false, recurrentNBias: false }],
-    ['28 inputs 20 units 5 steps', { batch: 1, time: 5, inputSize: 28, stateSize: 20, timeMajor: false, linearBeforeReset: false, recurrentNBias: false }],
-  ];
-  return configs.map(([label, config]) => gruS8(random, `gru_s8_packed_reset_first ${label}`, { ...config, packed: true }));
-}
-
-/**
  * DETECTION_POSTPROCESS: box decoding against anchors, then fast or regular non-max suppression,
  * on float, uint8 and int8 inputs (twelve boxes, three classes and a background).
  */
@@ -1803,7 +1766,7 @@ function detectionCases(random: Random): CaseBuilder[] {
 /** Builds every case (deterministic for a given seed) and the C header that holds them. */
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
-  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19)), ...gruResetFirstPackedCases(new Random(seed + 43))];
+  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19))];
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [
@@ -2198,7 +2161,7 @@ function opCoverageCases(random: Random): CaseBuilder[] {
         const a = p.arithmetic;
         c.declare(`const td_conv_params params = {${a.inputOffset}, ${a.outputOffset}, ${window}, {${a.activation.min}, ${a.activation.max}}};`);
         c.declare(`const int32_t multipliers[] = {${Array.from(a.requant.multipliers).join(', ')}};`);
-        c.declare(`const int8_t shifts[] = {${Array.from(a.requant.shifts).join(', ')}};`);
+        c.declare(`const int32_t shifts[] = {${Array.from(a.requant.shifts).join(', ')}};`);
         c.declare('const td_per_channel_quant quant = {multipliers, shifts};');
         const ctx = c.context(`td_transpose_conv_s8_get_buffer_size(${dims([2, 6, 8, 5])})`);
         return `${kernel}(${ctx}, &params, &quant, ${operands})`;
@@ -2262,7 +2225,7 @@ function s16Cases(random: Random): CaseBuilder[] {
   };
   const quantOf = (c: CaseBuilder, a: any): string => {
     c.constant('int32_t', 'multiplier', a.requant.multipliers);
-    c.constant('int8_t', 'shift', a.requant.shifts);
+    c.constant('int32_t', 'shift', a.requant.shifts);
     c.declare('const td_per_channel_quant quant = {multiplier, shift};');
     return '&quant';
   };
