@@ -786,6 +786,18 @@ export const opModels: OpModelSpec[] = [
       },
     }),
   ),
+  // int64 comparisons: values 2^60 apart by one, which a double would take as equal.
+  ...(['NOT_EQUAL', 'LESS_EQUAL'] as const).map(
+    (type): OpModelSpec => ({
+      name: `${type.toLowerCase()}_int64_broadcast`,
+      noTflite: 'tfjs-tflite takes no int64 input data',
+      inputs: () => [BigInt64Array.from({ length: 24 }, (_, i) => [2n ** 60n + 1n, 2n ** 60n, 2n ** 60n - 1n, -(2n ** 60n), 5000000000n, -7n][(i * 5) % 6])],
+      build: (m) => {
+        const x = m.input('int64', [2, 4, 3]);
+        m.op(type, {}, [x, m.tensor('int64', [3], undefined, BigInt64Array.of(2n ** 60n, -(2n ** 60n), 5000000000n))], [m.tensor('bool', [2, 4, 3])]);
+      },
+    }),
+  ),
   {
     name: 'logical_and_broadcast',
     build: (m) => {
@@ -1015,6 +1027,15 @@ export const opModels: OpModelSpec[] = [
     build: (m) => {
       const a = m.input('int32', [3, 5]);
       m.op('ADD_N', {}, [a, m.constant('int32', [3, 5])], [m.tensor('int32', [3, 5])]);
+    },
+  },
+  {
+    name: 'add_n_int8',
+    noTflite: 'the TFLite of tfjs-tflite has no int8 ADD_N (TFLite Micro has)',
+    build: (m) => {
+      // A non-zero input zero point: TFLite Micro's sum carries one extra rescaled offset term.
+      const a = m.input('int8', [2, 3, 5], [0.05, -7]);
+      m.op('ADD_N', {}, [a, m.constant('int8', [2, 3, 5], [0.05, -7]), m.constant('int8', [2, 3, 5], [0.05, -7])], [m.tensor('int8', [2, 3, 5], [0.09, 4])]);
     },
   },
   {
