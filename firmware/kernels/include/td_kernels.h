@@ -51,8 +51,10 @@ extern "C" {
  * 2: td_mean_s8 / td_mean_f32 reduce [outer][reduce][inner] (any contiguous axes) and
  *    td_mean_params_s8 follows TFLite Micro's EvalIntegerMean (rescale flag, 1/count folded
  *    into the multiplier, no rounding division), as the interpreter does.
+ * 3: td_per_channel_quant's shifts are int8 (they lie within [-31, 30]): a quarter of the
+ *    flash the per-channel parameters took.
  */
-#define TD_KERNELS_API_VERSION 2
+#define TD_KERNELS_API_VERSION 3
 
 /* 1 when the DSP-optimized variants are compiled (ARM DSP extension, or its host emulation
  * used by the tests), 0 for the portable build. Buffer sizes depend on it. */
@@ -112,10 +114,10 @@ typedef struct {
     int32_t shift;
 } td_requant;
 
-/** Per-channel requantization: one multiplier and one shift per output channel. */
+/** Per-channel requantization: one multiplier and one shift per output channel (shifts as int8). */
 typedef struct {
     const int32_t *multiplier;
-    const int32_t *shift;
+    const int8_t *shift;
 } td_per_channel_quant;
 
 /* ------------------------------------------------------------------------------------------

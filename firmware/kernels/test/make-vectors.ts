@@ -410,7 +410,7 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   c.constant('int8_t', 'filter', filter);
   if (bias) c.constant('int32_t', 'bias', bias);
   c.constant('int32_t', 'multiplier', multipliers);
-  c.constant('int32_t', 'shift', shifts);
+  c.constant('int8_t', 'shift', shifts);
   c.declare(`const td_dims input_dims = ${cDims([batch, inH, inW, inC])};`);
   c.declare(`const td_dims filter_dims = ${cDims(filterShape)};`);
   c.declare(`const td_dims output_dims = ${cDims(outputShape)};`);
@@ -535,7 +535,7 @@ function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseB
   c.constant('int8_t', 'filter', filter);
   if (bias) c.constant('int32_t', 'bias', bias);
   c.constant('int32_t', 'multiplier', multipliers);
-  c.constant('int32_t', 'shift', shifts);
+  c.constant('int8_t', 'shift', shifts);
   c.declare('const td_per_channel_quant quant = {multiplier, shift};');
   c.declare(`const td_fc_params params = {.input_offset = ${-inputZeroPoint}, .filter_offset = ${-weightZeroPoint}, .output_offset = ${outputZeroPoint}, .activation = {${range.min}, ${range.max}}};`);
   const output = c.output('int8_t', 'output', batches * outputDepth);
@@ -2161,7 +2161,7 @@ function opCoverageCases(random: Random): CaseBuilder[] {
         const a = p.arithmetic;
         c.declare(`const td_conv_params params = {${a.inputOffset}, ${a.outputOffset}, ${window}, {${a.activation.min}, ${a.activation.max}}};`);
         c.declare(`const int32_t multipliers[] = {${Array.from(a.requant.multipliers).join(', ')}};`);
-        c.declare(`const int32_t shifts[] = {${Array.from(a.requant.shifts).join(', ')}};`);
+        c.declare(`const int8_t shifts[] = {${Array.from(a.requant.shifts).join(', ')}};`);
         c.declare('const td_per_channel_quant quant = {multipliers, shifts};');
         const ctx = c.context(`td_transpose_conv_s8_get_buffer_size(${dims([2, 6, 8, 5])})`);
         return `${kernel}(${ctx}, &params, &quant, ${operands})`;
@@ -2225,7 +2225,7 @@ function s16Cases(random: Random): CaseBuilder[] {
   };
   const quantOf = (c: CaseBuilder, a: any): string => {
     c.constant('int32_t', 'multiplier', a.requant.multipliers);
-    c.constant('int32_t', 'shift', a.requant.shifts);
+    c.constant('int8_t', 'shift', a.requant.shifts);
     c.declare('const td_per_channel_quant quant = {multiplier, shift};');
     return '&quant';
   };

@@ -16,7 +16,7 @@
 typedef struct {
     td_per_channel_quant quant;
     int32_t *multiplier;
-    int32_t *shift;
+    int8_t *shift;
     void *words;
 } td_rnn_s16_fc;
 
@@ -34,7 +34,7 @@ TD_INLINE td_rnn_s16_fc td_rnn_s16_fc_of(void *scratch, int32_t state_size)
 {
     td_rnn_s16_fc fc;
     fc.multiplier = (int32_t *)scratch;
-    fc.shift = fc.multiplier + state_size;
+    fc.shift = (int8_t *)(fc.multiplier + state_size);
     fc.quant.multiplier = fc.multiplier;
     fc.quant.shift = fc.shift;
     fc.words = scratch;

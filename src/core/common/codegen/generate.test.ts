@@ -55,7 +55,7 @@ describe('generateModel', () => {
     expect(model.source).toContain('static const td_fc_params td_op0_params = {3, 0, 2, {-128, 127}};');
     // 0.5 · 0.25 / 0.75 = 1/6 = 0.666… · 2^-2 → multiplier round(2/3 · 2^31), shift −2.
     expect(model.source).toContain(`static const int32_t td_op0_multiplier[1] = {\n  ${Math.round((2 / 3) * 2 ** 31)},\n};`);
-    expect(model.source).toContain('static const int32_t td_op0_shift[1] = {\n  -2,\n};');
+    expect(model.source).toContain('static const int8_t td_op0_shift[1] = {\n  -2,\n};');
     expect(model.source).toContain('static const int8_t td_weights_t1[12] TD_ALIGNED(16) = {');
     expect(model.weightBytes).toBe(12 + 12);
     expect(model.memory.inPlace).toEqual([{ opIndex: 1, kind: 'alias', output: 4, input: 3 }]);

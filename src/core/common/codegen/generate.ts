@@ -28,7 +28,7 @@ import './ops/index.js';
 export const generatorVersion = 2;
 
 /** The td_kernels.h API (TD_KERNELS_API_VERSION) the lowerers emit calls for. */
-export const kernelsApiVersion = 2;
+export const kernelsApiVersion = 3;
 
 export interface GenerateOptions {
   /** Name of the model in the generated header (default: the graph's name). */

@@ -69,7 +69,7 @@ TD_INLINE void td_mve_requant_of(td_mve_requant *requant,
                                  int32_t max)
 {
     const int32x4_t zero = vdupq_n_s32(0);
-    const int32x4_t shift = vldrwq_s32(quant->shift + c);
+    const int32x4_t shift = vldrbq_s32(quant->shift + c);
     const int32x4_t right = vmaxq_s32(vnegq_s32(shift), zero);
     requant->bias = bias != NULL ? vldrwq_s32(bias + c) : zero;
     requant->multiplier = vldrwq_s32(quant->multiplier + c);

@@ -1,3 +1,4 @@
+import { CodegenError } from '../../errors.js';
 import { conv2dS16BufferSize, conv2dS8BufferSize, convF32BufferSize, depthwiseConv2dS16BufferSize, depthwiseConv2dS8BufferSize } from '../kernel-buffers.js';
 import { dims4, expectConstant, fail, input, optionalInput, output, registerLowerer, type OpEmitter, tile, type LowerContext, type OpLowering } from '../lowering.js';
 import { clampC, clampF32C } from '../params.js';
@@ -85,9 +86,14 @@ export function windowFields(g: WindowGeometry): string {
   return `${tile(g.strideHeight, g.strideWidth)}, ${tile(g.padTop, g.padLeft)}, ${tile(g.dilationHeight, g.dilationWidth)}`;
 }
 
-/** A `td_per_channel_quant` of a plan's multipliers and shifts. */
+/**
+ * A `td_per_channel_quant` of a plan's multipliers and shifts, the shifts as int8 (TFLite's
+ * QuantizeMultiplier keeps them within [-31, 30]; 3 bytes a channel less than int32).
+ */
 export function perChannelQuant(e: OpEmitter, requant: ChannelMultipliers): string {
-  return e.struct('quant', 'td_per_channel_quant', `{${e.array('multiplier', 'int32', requant.multipliers)}, ${e.array('shift', 'int32', requant.shifts)}}`);
+  const wide = requant.shifts.find((shift) => shift < -128 || shift > 127);
+  if (wide !== undefined) throw new CodegenError(`a per-channel shift of ${wide} does not fit the kernels' int8 shifts`, { shift: wide });
+  return e.struct('quant', 'td_per_channel_quant', `{${e.array('multiplier', 'int32', requant.multipliers)}, ${e.array('shift', 'int8', requant.shifts)}}`);
 }
 
 registerLowerer(conv2d, lowerConv2D);
