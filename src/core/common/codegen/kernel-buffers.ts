@@ -13,7 +13,7 @@ const channelRequantBytes = 16;
 
 /**
  * td_conv2d_s8_get_buffer_size: 0 portable; DSP: a requantization entry per output channel,
- * six im2col columns of C_in · K_h · K_w int16 values rounded up to a multiple of four, and —
+ * four im2col columns of C_in · K_h · K_w int16 values rounded up to a multiple of four, and —
  * when C_in is not a multiple of four — one int8 patch of that rounded length and, when the
  * length is not a multiple of four either, the weight rows zero-padded to it.
  */
@@ -24,7 +24,7 @@ export function conv2dS8BufferSize(dsp: boolean, _inputDims: Dims, filterDims: D
   const groups = Math.ceil(length / 4);
   const patch = inputChannels % 4 !== 0 ? 4 : 0;
   const paddedWeights = length % 4 !== 0 ? outputChannels * groups * 4 : 0;
-  return outputChannels * channelRequantBytes + groups * (6 * 4 * 2 + patch) + paddedWeights;
+  return outputChannels * channelRequantBytes + groups * (4 * 4 * 2 + patch) + paddedWeights;
 }
 
 /**

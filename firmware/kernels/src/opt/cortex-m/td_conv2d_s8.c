@@ -36,9 +36,11 @@
 #if TD_KERNELS_DSP
 
 /** Output pixels per im2col block. */
-#define TD_CONV_PIXELS 6
+#define TD_CONV_PIXELS 4
 /** Words of one group of four k in a block: two per pixel. */
 #define TD_CONV_GROUP_WORDS (TD_CONV_PIXELS * 2)
+/** TD_CONV_GROUP_WORDS in bytes, as the assembly's post-increments spell it. */
+#define TD_CONV_GROUP_BYTES_ASM "32"
 
 /**
  * A channel's requantization for this kernel: the fast form with the output offset folded into
@@ -98,17 +100,14 @@ int32_t td_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *f
                 TD_DOT_ASM_PIXEL("s1", "8")                                                              \
                 TD_DOT_ASM_PIXEL("s2", "16")                                                             \
                 TD_DOT_ASM_PIXEL("s3", "24")                                                             \
-                TD_DOT_ASM_PIXEL("s4", "32")                                                             \
-                TD_DOT_ASM_PIXEL("s5", "40")                                                             \
-                "ldrd    %[a], %[b], [%[cp]], #48\n\t"                                                   \
+                "ldrd    %[a], %[b], [%[cp]], #" TD_CONV_GROUP_BYTES_ASM "\n\t"                          \
                 "smlad   %[s0], %[e], %[a], %[s0]\n\t"                                                   \
                 "smlad   %[s0], %[w], %[b], %[s0]\n\t"                                                   \
                 "cmp     %[cp], %[end]\n\t"                                                              \
                 "bne     1b"                                                                             \
                 : [s0] "+r"((acc)[0]), [s1] "+r"((acc)[1]), [s2] "+r"((acc)[2]), [s3] "+r"((acc)[3]),      \
-                  [s4] "+r"((acc)[4]), [s5] "+r"((acc)[5]), [wp] "+r"(weights), [cp] "+r"(columns),        \
-                  [w] "=&r"(td_weights_), [e] "=&r"(td_even_), [a] "=&r"(td_column_a_),                  \
-                  [b] "=&r"(td_column_b_)                                                                \
+                  [wp] "+r"(weights), [cp] "+r"(columns), [w] "=&r"(td_weights_), [e] "=&r"(td_even_),    \
+                  [a] "=&r"(td_column_a_), [b] "=&r"(td_column_b_)                                       \
                 : [end] "r"(columns_end), "m"(*(const int8_t(*)[])(weights)),                            \
                   "m"(*(const td_word(*)[])(columns))                                                     \
                 : "cc");                                                                                \
@@ -160,7 +159,7 @@ static int32_t td_column_values(td_word *block,
                          "sxtb16  %[f], %[f]\n\t"
                          "sadd16  %[o], %[o], %[off]\n\t"
                          "sadd16  %[f], %[f], %[off]\n\t"
-                         "strd    %[f], %[o], [%[w]], #48\n\t"
+                         "strd    %[f], %[o], [%[w]], #" TD_CONV_GROUP_BYTES_ASM "\n\t"
                          "cmp     %[v], %[end]\n\t"
                          "bne     1b"
                          : [v] "+r"(values), [w] "+r"(words), [f] "=&r"(four), [o] "=&r"(odd)
@@ -375,58 +374,62 @@ TD_NOINLINE static void td_conv_block(const td_conv_params *params,
 
 /*
  * td_conv_block_asm(requants, weights, block, block_end, output, output_end, output_c,
- * output_offset): every output channel of a block of six pixels, saturated to int8, in the fast
+ * output_offset): every output channel of a block of four pixels, saturated to int8, in the fast
  * requantization (the output offset folded into its rounding) or the wide one (`output_offset`
- * added after its shift); channels with the exact one get the fast formula's wrong
- * values, which td_conv_block then overwrites. Weight rows of a multiple of four bytes (zero-padded when the
- * filter's are not). The filter loop in assembly: fourteen registers, six
- * of them accumulators, so the requantization pointer, the output pointer and the loop's
- * constants live in a small array (`state`). The loop takes two groups of four k a turn (22
- * instructions per group, one compare and branch per two; an odd count starts at the second).
- * Per filter besides: the bias into six accumulators, then per output SMMLAR and four more
- * (td_requant_fast, SSAT) and a byte store, about 60 in all.
+ * added after its shift); channels with the exact one get the fast formula's wrong values, which
+ * td_conv_block then overwrites. Weight rows of a multiple of four bytes (zero-padded when the
+ * filter's are not). The filter loop in assembly: fourteen registers, four of them accumulators
+ * and four (r2-r5, ascending for LDM) the columns of two pixels, so a group of four k against the
+ * four columns is one weight load, two SXTB16, two LDM of four words and eight SMLAD (13
+ * instructions per 16 multiply-accumulates; six pixels with LDRD took 21 per 24); the loop
+ * takes two groups a turn (an odd count starts at the second). The requantization pointer, the
+ * output pointer and the loop's constants live in a small array (`state`). Per filter besides:
+ * the bias into four accumulators, then per output SMMLAR and four more (td_requant_fast, SSAT)
+ * and a byte store, about 46 in all.
  */
 #if TD_DSP_ASM
 #define TD_CONV_HAS_BLOCK_ASM 1
 #define TD_CONV_ASM_FINISH(acc)                                                                    \
     "lsl     %[" acc "], %[" acc "], #1\n\t"                                                       \
-    "add     %[cp], %[a], %[" acc "], asr #31\n\t"                                                \
-    "smmlar  %[" acc "], %[" acc "], %[w], %[cp]\n\t"                                              \
-    "asr     %[" acc "], %[" acc "], %[e]\n\t"
-/* One group of four k against the six columns (the loop body of TD_DOT_COLUMNS). */
+    "add     %[e], %[c3], %[" acc "], asr #31\n\t"                                                 \
+    "smmlar  %[" acc "], %[" acc "], %[c1], %[e]\n\t"                                              \
+    "asr     %[" acc "], %[" acc "], %[c2]\n\t"
+/* One group of four k against the four columns (two pixels per LDM). */
 #define TD_CONV_ASM_GROUP                                                                          \
     "ldr     %[w], [%[wp]], #4\n\t"                                                                  \
     "sxtb16  %[e], %[w]\n\t"                                                                         \
     "sxtb16  %[w], %[w], ror #8\n\t"                                                                 \
-    TD_DOT_ASM_PIXEL("a1", "8")                                                                      \
-    TD_DOT_ASM_PIXEL("a2", "16")                                                                     \
-    TD_DOT_ASM_PIXEL("a3", "24")                                                                     \
-    TD_DOT_ASM_PIXEL("a4", "32")                                                                     \
-    TD_DOT_ASM_PIXEL("a5", "40")                                                                     \
-    "ldrd    %[a], %[b], [%[cp]], #48\n\t"                                                           \
-    "smlad   %[a0], %[e], %[a], %[a0]\n\t"                                                           \
-    "smlad   %[a0], %[w], %[b], %[a0]\n\t"
+    "ldmia   %[cp]!, {%[c0], %[c1], %[c2], %[c3]}\n\t"                                               \
+    "smlad   %[a0], %[e], %[c0], %[a0]\n\t"                                                          \
+    "smlad   %[a0], %[w], %[c1], %[a0]\n\t"                                                          \
+    "smlad   %[a1], %[e], %[c2], %[a1]\n\t"                                                          \
+    "smlad   %[a1], %[w], %[c3], %[a1]\n\t"                                                          \
+    "ldmia   %[cp]!, {%[c0], %[c1], %[c2], %[c3]}\n\t"                                               \
+    "smlad   %[a2], %[e], %[c0], %[a2]\n\t"                                                          \
+    "smlad   %[a2], %[w], %[c1], %[a2]\n\t"                                                          \
+    "smlad   %[a3], %[e], %[c2], %[a3]\n\t"                                                          \
+    "smlad   %[a3], %[w], %[c3], %[a3]\n\t"
 #define TD_CONV_ASM_SATURATE(acc) "ssat    %[" acc "], #8, %[" acc "]\n\t"
 #define TD_CONV_ASM_FINISH_WIDE(acc)                                                               \
-    "mov     %[cp], #0x40000000\n\t"                                                                \
-    "mov     %[end], #0\n\t"                                                                        \
-    "smlal   %[cp], %[end], %[" acc "], %[w]\n\t"                                                   \
-    "lsl     %[end], %[end], #1\n\t"                                                                \
-    "orr     %[end], %[end], %[cp], lsr #31\n\t"                                                    \
-    "add     %[end], %[end], %[" acc "], asr #31\n\t"                                               \
-    "add     %[end], %[end], %[a]\n\t"                                                              \
-    "asr     %[end], %[end], %[e]\n\t"                                                              \
-    "add     %[end], %[end], %[b]\n\t"                                                              \
-    "ssat    %[" acc "], #8, %[end]\n\t"
+    "mov     %[w], #0x40000000\n\t"                                                                 \
+    "mov     %[e], #0\n\t"                                                                          \
+    "smlal   %[w], %[e], %[" acc "], %[c1]\n\t"                                                     \
+    "lsl     %[e], %[e], #1\n\t"                                                                    \
+    "orr     %[e], %[e], %[w], lsr #31\n\t"                                                         \
+    "add     %[e], %[e], %[" acc "], asr #31\n\t"                                                   \
+    "add     %[e], %[e], %[c3]\n\t"                                                                 \
+    "asr     %[e], %[e], %[c2]\n\t"                                                                 \
+    "add     %[e], %[e], %[c0]\n\t"                                                                 \
+    "ssat    %[" acc "], #8, %[e]\n\t"
 
-/** td_conv_block_asm's state (byte offsets 0, 4, ... in the assembly): the last two words advance per filter. */
+/** td_conv_block_asm's state (byte offsets 0, 4, ... in the assembly): the first two words advance per filter. */
 enum {
+    TD_CONV_STATE_REQUANT,
+    TD_CONV_STATE_OUTPUT,
     TD_CONV_STATE_OUTPUT_C,
     TD_CONV_STATE_OUTPUT_END,
     TD_CONV_STATE_BLOCK,
     TD_CONV_STATE_BLOCK_END,
-    TD_CONV_STATE_REQUANT,
-    TD_CONV_STATE_OUTPUT,
     /* Added to the wide form's outputs (the fast form has it folded into its rounding). */
     TD_CONV_STATE_OUTPUT_OFFSET,
     /* Nonzero when the groups of four k are odd: the loop, two groups a turn, starts at its second. */
@@ -444,27 +447,30 @@ static void td_conv_block_asm(const td_channel_requant *requants,
                               int32_t output_offset)
 {
     uintptr_t state[TD_CONV_STATE_WORDS];
-    int32_t acc0, acc1, acc2, acc3, acc4, acc5;
-    uint32_t columns, end, word, even, column_a, column_b;
+    int32_t acc0, acc1, acc2, acc3;
+    uint32_t columns, end, word, even;
+    /* LDM fills its registers in ascending order: the four column words are pinned. */
+    register uint32_t column0 __asm__("r2");
+    register uint32_t column1 __asm__("r3");
+    register uint32_t column2 __asm__("r4");
+    register uint32_t column3 __asm__("r5");
+    state[TD_CONV_STATE_REQUANT] = (uintptr_t)requants;
+    state[TD_CONV_STATE_OUTPUT] = (uintptr_t)output;
     state[TD_CONV_STATE_OUTPUT_C] = (uintptr_t)output_c;
     state[TD_CONV_STATE_OUTPUT_END] = (uintptr_t)output_end;
     state[TD_CONV_STATE_BLOCK] = (uintptr_t)block;
     state[TD_CONV_STATE_BLOCK_END] = (uintptr_t)block_end;
-    state[TD_CONV_STATE_REQUANT] = (uintptr_t)requants;
-    state[TD_CONV_STATE_OUTPUT] = (uintptr_t)output;
     state[TD_CONV_STATE_OUTPUT_OFFSET] = (uintptr_t)output_offset;
     state[TD_CONV_STATE_ODD] = (uintptr_t)(((block_end - block) / TD_CONV_GROUP_WORDS) & 1);
     __asm__ volatile("2:\n\t"
-                     "ldr     %[a0], [%[k], #16]\n\t"
+                     "ldr     %[a0], [%[k]]\n\t"
                      "ldr     %[a0], [%[a0]]\n\t"
                      "mov     %[a1], %[a0]\n\t"
                      "mov     %[a2], %[a0]\n\t"
                      "mov     %[a3], %[a0]\n\t"
-                     "mov     %[a4], %[a0]\n\t"
-                     "mov     %[a5], %[a0]\n\t"
-                     "ldrd    %[cp], %[end], [%[k], #8]\n\t"
-                     "ldr     %[a], [%[k], #28]\n\t"
-                     "cmp     %[a], #0\n\t"
+                     "ldrd    %[cp], %[end], [%[k], #16]\n\t"
+                     "ldr     %[w], [%[k], #28]\n\t"
+                     "cmp     %[w], #0\n\t"
                      "bne     3f\n\t"
                      "1:\n\t"
                      TD_CONV_ASM_GROUP
@@ -472,57 +478,46 @@ static void td_conv_block_asm(const td_channel_requant *requants,
                      TD_CONV_ASM_GROUP
                      "cmp     %[cp], %[end]\n\t"
                      "bne     1b\n\t"
-                     "ldr     %[cp], [%[k], #16]\n\t"
-                     "ldrd    %[w], %[e], [%[cp], #4]\n\t"
-                     "ldr     %[a], [%[cp], #12]\n\t"
-                     "add     %[cp], %[cp], #16\n\t"
-                     "str     %[cp], [%[k], #16]\n\t"
-                     "tst     %[e], #32\n\t" /* TD_REQUANT_WIDE */
+                     /* The channel's bias (unused here), multiplier, right shift and rounding. */
+                     "ldr     %[cp], [%[k]]\n\t"
+                     "ldmia   %[cp]!, {%[c0], %[c1], %[c2], %[c3]}\n\t"
+                     "str     %[cp], [%[k]]\n\t"
+                     "tst     %[c2], #32\n\t" /* TD_REQUANT_WIDE */
                      "bne     6f\n\t"
                      TD_CONV_ASM_FINISH("a0")
                      TD_CONV_ASM_FINISH("a1")
                      TD_CONV_ASM_FINISH("a2")
                      TD_CONV_ASM_FINISH("a3")
-                     TD_CONV_ASM_FINISH("a4")
-                     TD_CONV_ASM_FINISH("a5")
                      TD_CONV_ASM_SATURATE("a0")
                      TD_CONV_ASM_SATURATE("a1")
                      TD_CONV_ASM_SATURATE("a2")
                      TD_CONV_ASM_SATURATE("a3")
-                     TD_CONV_ASM_SATURATE("a4")
-                     TD_CONV_ASM_SATURATE("a5")
                      "4:\n\t"
-                     "ldr     %[b], [%[k]]\n\t"
-                     "ldr     %[cp], [%[k], #20]\n\t"
-                     "add     %[end], %[cp], %[b], lsl #1\n\t"
+                     "ldrd    %[cp], %[c0], [%[k], #4]\n\t"
+                     "add     %[end], %[cp], %[c0], lsl #1\n\t"
                      "strb    %[a0], [%[cp]]\n\t"
-                     "strb    %[a1], [%[cp], %[b]]\n\t"
+                     "strb    %[a1], [%[cp], %[c0]]\n\t"
                      "strb    %[a2], [%[end]]\n\t"
-                     "strb    %[a3], [%[end], %[b]]\n\t"
-                     "add     %[end], %[end], %[b], lsl #1\n\t"
-                     "strb    %[a4], [%[end]]\n\t"
-                     "strb    %[a5], [%[end], %[b]]\n\t"
+                     "strb    %[a3], [%[end], %[c0]]\n\t"
+                     "ldr     %[end], [%[k], #12]\n\t"
                      "add     %[cp], %[cp], #1\n\t"
-                     "str     %[cp], [%[k], #20]\n\t"
-                     "ldr     %[end], [%[k], #4]\n\t"
+                     "str     %[cp], [%[k], #4]\n\t"
                      "cmp     %[cp], %[end]\n\t"
                      "bne     2b\n\t"
                      "b       7f\n\t"
                      "6:\n\t" /* the wide form: the output offset added after the shift */
-                     "ldr     %[b], [%[k], #24]\n\t"
-                     "and     %[e], %[e], #31\n\t"
+                     "ldr     %[c0], [%[k], #24]\n\t"
+                     "and     %[c2], %[c2], #31\n\t"
                      TD_CONV_ASM_FINISH_WIDE("a0")
                      TD_CONV_ASM_FINISH_WIDE("a1")
                      TD_CONV_ASM_FINISH_WIDE("a2")
                      TD_CONV_ASM_FINISH_WIDE("a3")
-                     TD_CONV_ASM_FINISH_WIDE("a4")
-                     TD_CONV_ASM_FINISH_WIDE("a5")
                      "b       4b\n\t"
                      "7:"
                      : [wp] "+r"(weights), [a0] "=&r"(acc0), [a1] "=&r"(acc1), [a2] "=&r"(acc2),
-                       [a3] "=&r"(acc3), [a4] "=&r"(acc4), [a5] "=&r"(acc5), [cp] "=&r"(columns),
-                       [end] "=&r"(end), [w] "=&r"(word), [e] "=&r"(even), [a] "=&r"(column_a),
-                       [b] "=&r"(column_b)
+                       [a3] "=&r"(acc3), [cp] "=&r"(columns), [end] "=&r"(end), [w] "=&r"(word),
+                       [e] "=&r"(even), [c0] "=&r"(column0), [c1] "=&r"(column1), [c2] "=&r"(column2),
+                       [c3] "=&r"(column3)
                      : [k] "r"(state)
                      : "cc", "memory");
 }
