@@ -161,7 +161,7 @@ td_status td_conv2d_s8(const td_context *ctx,
                        int8_t *output);
 /**
  * Bytes of scratch td_conv2d_s8 needs: 0 portable; DSP, with L = filter_dims->c * K_h * K_w and
- * G = ceil(L / 4): 16 * filter_dims->n (the prepared requantization) + 48 * G (six int16 im2col
+ * G = ceil(L / 4): 16 * filter_dims->n (the prepared requantization) + 32 * G (four int16 im2col
  * columns) + (filter_dims->c % 4 ? 4 * G : 0) (an int8 patch) + (L % 4 ? filter_dims->n * 4 * G
  * : 0) (zero-padded weight rows).
  */
