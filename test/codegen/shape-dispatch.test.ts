@@ -2,7 +2,7 @@
  * The kernel paths chosen per shape at generation time (a depthwise convolution of one input
  * channel run as a convolution, depth multipliers above 1, pooling, PAD, fully connected with the
  * input offset folded into the bias and its weights packed for the DSP loop, ADD and MUL
- * requantized with SMMLAR, logistic/tanh and int8 LEAKY_RELU memoised per byte, QUANTIZE as a table or a
+ * requantized with SMMLAR, int8 logistic/tanh and LEAKY_RELU as 256-byte tables, softmax with a table of exponentials, QUANTIZE as a table or a
  * sign flip) give TFLite Micro's bytes: the single-op models of
  * ../shared/baseline/ops/ (with TFLite Micro's output for a seeded input), generated, compiled
  * for the host with the portable kernels and with the DSP kernels (their host emulation), equal
@@ -47,9 +47,11 @@ const cases = [
   { model: 'concat_16x16x16_16x16x8', kernel: 'td_concatenation_s8' },
   { model: 'add_16x16x32', kernel: 'td_add_s8' },
   { model: 'mul_16x16x32', kernel: 'td_mul_s8' },
-  { model: 'logistic_16x16x8', kernel: 'td_logistic_s8' },
-  { model: 'logistic_257', kernel: 'td_logistic_s8' },
-  { model: 'tanh_256', kernel: 'td_tanh_s8' },
+  { model: 'logistic_16x16x8', kernel: 'td_lookup_8' },
+  { model: 'logistic_257', kernel: 'td_lookup_8' },
+  { model: 'tanh_256', kernel: 'td_lookup_8' },
+  { model: 'softmax_10', kernel: 'td_softmax_s8' },
+  { model: 'softmax_1000', kernel: 'td_softmax_s8' },
 ];
 
 describe('kernel dispatch by shape: bit-exact with TFLite Micro and the interpreter', () => {

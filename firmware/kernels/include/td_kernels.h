@@ -682,13 +682,16 @@ td_status td_cast(td_cast_type from, td_cast_type to, int32_t size, const void *
  * SOFTMAX int8 -> int8 (output scale 1/256, zero point -128), TFLite's fixed-point softmax
  * with gemmlowp's exp_on_negative_values and one_over_one_plus_x_for_x_in_0_1. The generator
  * precomputes, as TFLite's PreprocessSoftmaxScaling / CalculateInputRadius do with
- * kScaledDiffIntegerBits = 5: input_beta_multiplier, input_beta_left_shift and diff_min.
+ * kScaledDiffIntegerBits = 5: input_beta_multiplier, input_beta_left_shift and diff_min, and
+ * exp_table: the 256 exponentials exp_on_negative_values(rescaled -k) for k = max - x in
+ * [0, 255] (0 where -k < diff_min), which the kernel looks up; NULL: it evaluates them.
  * Rows are the last dimension (depth); rows = element count / depth.
  */
 typedef struct {
     int32_t input_beta_multiplier;
     int32_t input_beta_left_shift;
     int32_t diff_min;
+    const int32_t *exp_table;
 } td_softmax_params_s8;
 
 td_status td_softmax_s8(const td_softmax_params_s8 *params,

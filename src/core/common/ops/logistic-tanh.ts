@@ -11,7 +11,9 @@
  *   scale becomes a 15-bit multiplier and right shift.
  * - float32: TFLite's float kernels, nothing to prepare.
  */
-import { frexp, roundHalfAwayFromZero } from './fixed-point.js';
+import { frexp, multiplyByQuantizedMultiplier, roundHalfAwayFromZero, roundingDivideByPOT } from './fixed-point.js';
+import { logistic as fixedLogistic, tanh as fixedTanh } from './gemmlowp.js';
+import { tableOf } from './lookup-table.js';
 import { tensorName, type OpContext } from './op.js';
 import { activationQuantization } from './quantization.js';
 import { defineOp } from './registry.js';
@@ -36,6 +38,30 @@ export function sigmoidParams(inputScale: number, inputZeroPoint: number): Sigmo
   // static_cast<int32_t> of 2^31 saturates on Arm; it only happens for fractions within 2^-32 of 1.
   const inputMultiplier = Math.min(roundHalfAwayFromZero(fraction * 2 ** 31), 2147483647);
   return { inputZeroPoint, inputMultiplier, inputLeftShift: exponent, inputRangeRadius: inputRadius(SIGMOID_INPUT_INTEGER_BITS, exponent) };
+}
+
+/**
+ * reference_integer_ops::Logistic / Tanh for one int8 value `q`: (q - zeroPoint) saturates at
+ * the radius, else is rescaled to Q4.27, goes through gemmlowp's logistic (rounded to 8
+ * fractional bits, minus 128: output scale 1/256, zero point -128) or tanh (rounded to 7: scale
+ * 1/128, zero point 0), clamped to int8.
+ */
+export function sigmoidInt8(type: 'LOGISTIC' | 'TANH', params: SigmoidParams, q: number): number {
+  const { inputZeroPoint, inputMultiplier, inputLeftShift, inputRangeRadius } = params;
+  const x = q - inputZeroPoint;
+  if (x <= -inputRangeRadius) return -128;
+  if (x >= inputRangeRadius) return 127;
+  const inputQ4 = multiplyByQuantizedMultiplier(x, inputMultiplier, inputLeftShift);
+  const value =
+    type === 'LOGISTIC'
+      ? roundingDivideByPOT(fixedLogistic(inputQ4, SIGMOID_INPUT_INTEGER_BITS), 23) - 128
+      : roundingDivideByPOT(fixedTanh(inputQ4, SIGMOID_INPUT_INTEGER_BITS), 24);
+  return value < -128 ? -128 : value > 127 ? 127 : value;
+}
+
+/** The 256-entry table (lookup-table.ts) of sigmoidInt8: what the C code looks the int8 outputs up in. */
+export function sigmoidInt8Table(type: 'LOGISTIC' | 'TANH', params: SigmoidParams): Uint8Array {
+  return tableOf((q) => sigmoidInt8(type, params, q));
 }
 
 /**

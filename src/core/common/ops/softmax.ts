@@ -15,7 +15,8 @@
  * that reciprocal is shifted back to Q0.15 (`int16-lut.ts` builds the tables as TFLite does).
  */
 import type { SoftmaxAttrs } from '../ir/types.js';
-import { quantizeMultiplier, type QuantizedMultiplier } from './fixed-point.js';
+import { multiplyByQuantizedMultiplierGreaterThanOne, quantizeMultiplier, type QuantizedMultiplier } from './fixed-point.js';
+import { expOnNegativeValues } from './gemmlowp.js';
 import { softmaxInt16Luts } from './int16-lut.js';
 import { expectDType, inputTensor, outputTensor, tensorName, type OpContext } from './op.js';
 import { activationQuantization } from './quantization.js';
@@ -55,6 +56,27 @@ export interface QuantizedSoftmaxParams {
 export function quantizedSoftmaxParams(beta: number, inputScale: number): QuantizedSoftmaxParams {
   const { multiplier, leftShift } = softmaxInputScaling(beta, inputScale, SCALED_DIFF_INTEGER_BITS);
   return { inputMultiplier: multiplier, inputLeftShift: leftShift, diffMin: -inputRadius(SCALED_DIFF_INTEGER_BITS, leftShift) };
+}
+
+/**
+ * exp(beta·inputScale·diff) of one difference to the row maximum (diff ≤ 0) as TFLite's
+ * reference computes it: diff rescaled to Q5.26 (MultiplyByQuantizedMultiplierGreaterThanOne)
+ * and gemmlowp's exp_on_negative_values, a Q0.31 raw value. Differences below diffMin count 0.
+ */
+export function softmaxScaledExp(params: QuantizedSoftmaxParams, diff: number): number {
+  if (diff < params.diffMin) return 0;
+  return expOnNegativeValues(multiplyByQuantizedMultiplierGreaterThanOne(diff, params.inputMultiplier, params.inputLeftShift), SCALED_DIFF_INTEGER_BITS);
+}
+
+/**
+ * The int8 softmax's exponentials of all 256 differences an int8 row can hold: entry k is
+ * softmaxScaledExp(−k) (0 below diffMin). The C kernel looks them up instead of evaluating
+ * exp_on_negative_values twice per value.
+ */
+export function softmaxExpTable(params: QuantizedSoftmaxParams): Int32Array {
+  const table = new Int32Array(256);
+  for (let k = 0; k < 256; k++) table[k] = softmaxScaledExp(params, -k);
+  return table;
 }
 
 /** TFLite Micro's int16 softmax: the input rescaling and the two tables. */

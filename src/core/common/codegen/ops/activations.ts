@@ -1,15 +1,16 @@
 import { cFloat, cInt } from '../c-source.js';
-import { logistic, tanh, type SigmoidPlan } from '../../ops/logistic-tanh.js';
+import { logistic, sigmoidInt8Table, tanh, type SigmoidPlan } from '../../ops/logistic-tanh.js';
 import { relu, relu6, type ReluPlan } from '../../ops/relu.js';
-import { softmax, type SoftmaxPlan } from '../../ops/softmax.js';
+import { softmax, softmaxExpTable, type SoftmaxPlan } from '../../ops/softmax.js';
 import { fail, input, output, registerLowerer, type LowerContext, type OpLowering } from '../lowering.js';
 import { clampC, clampF32C, requantC } from '../params.js';
+import { lookupLowering } from './math.js';
 
 /**
  * LOGISTIC, TANH, RELU, RELU6 and SOFTMAX → td_logistic_* / td_tanh_* / td_relu_* /
  * td_relu6_s8 / td_softmax_*, from the plans of ops/logistic-tanh.ts, ops/relu.ts and
  * ops/softmax.ts. The C kernels run int8 and float32 (softmax: int8 output only), LOGISTIC,
- * TANH and SOFTMAX also int16 (16x8 models).
+ * TANH and SOFTMAX also int16 (16x8 models). int8 LOGISTIC and TANH are 256-byte tables (td_lookup_8).
  */
 
 /** The refusal of a precision the C kernels lack. */
@@ -32,9 +33,10 @@ function lowerSigmoid({ count, arithmetic }: SigmoidPlan, context: LowerContext)
     const { multiplier, leftShift } = arithmetic.scaling;
     return unaryCall(context, `td_${name}_s16`, count, (e) => `${e.struct('params', 'td_sigmoid_params_s16', `{${cInt(multiplier)}, ${leftShift}}`)}, `);
   }
-  const { inputZeroPoint, inputRangeRadius, inputMultiplier, inputLeftShift } = arithmetic.params;
-  const params = `{${-inputZeroPoint}, ${cInt(inputRangeRadius)}, ${cInt(inputMultiplier)}, ${inputLeftShift}}`;
-  return unaryCall(context, `td_${name}_s8`, count, (e) => `${e.struct('params', `td_${name}_params_s8`, params)}, `);
+  // int8: every input byte has one output byte, so the generator computes the 256 of them (the
+  // reference's formula, ops/logistic-tanh.ts) and the C code looks them up (td_lookup_8): a few
+  // instructions a value instead of the fixed-point logistic or tanh of each distinct byte.
+  return lookupLowering(sigmoidInt8Table(context.op.type === 'LOGISTIC' ? 'LOGISTIC' : 'TANH', arithmetic.params), count, input(context, 0, 'input'), output(context));
 }
 
 function lowerRelu({ count, arithmetic }: ReluPlan, context: LowerContext): OpLowering {
@@ -66,8 +68,12 @@ function lowerSoftmax({ rows, depth, arithmetic }: SoftmaxPlan, context: LowerCo
     );
   }
   if (arithmetic.outputBits !== 8) fail(context, 'int8 SOFTMAX with an int16 output has no C kernel (int8 output does)');
+  // The exponentials of the 256 differences an int8 row can hold, computed here as the reference
+  // computes them (ops/softmax.ts): the kernel looks them up.
   const { inputMultiplier, inputLeftShift, diffMin } = arithmetic.params;
-  return call('td_softmax_s8', (e) => e.struct('params', 'td_softmax_params_s8', `{${cInt(inputMultiplier)}, ${inputLeftShift}, ${cInt(diffMin)}}`));
+  return call('td_softmax_s8', (e) =>
+    e.struct('params', 'td_softmax_params_s8', `{${cInt(inputMultiplier)}, ${inputLeftShift}, ${cInt(diffMin)}, ${e.array('exp_table', 'int32', softmaxExpTable(arithmetic.params))}}`),
+  );
 }
 
 registerLowerer(logistic, lowerSigmoid);

@@ -12,45 +12,20 @@
  * x < -9 gives exp(x)), tanh, and the clamps.
  */
 import type { TensorData } from '../../ir/types.js';
-import { multiplyByQuantizedMultiplier, roundingDivideByPOT } from '../../ops/fixed-point.js';
-import { logistic, tanh } from '../../ops/gemmlowp.js';
-import { SIGMOID_INPUT_INTEGER_BITS, logistic as logisticOp, tanh as tanhOp, type SigmoidParams, type SigmoidPlan } from '../../ops/logistic-tanh.js';
+import { multiplyByQuantizedMultiplier } from '../../ops/fixed-point.js';
+import { logistic as logisticOp, tanh as tanhOp, type SigmoidParams, type SigmoidPlan, sigmoidInt8 } from '../../ops/logistic-tanh.js';
 import { relu, relu6 } from '../../ops/relu.js';
 import { sigmoidInt16, tanhInt16 } from './lstm-activations.js';
 import { registerKernel } from '../registry.js';
 
 /** reference_integer_ops::Logistic for int8: output scale 1/256, zero point -128. */
 export function logisticInt8(params: SigmoidParams, input: ArrayLike<number>, output: { [i: number]: number }, count: number): void {
-  const { inputZeroPoint, inputMultiplier, inputLeftShift, inputRangeRadius } = params;
-  for (let i = 0; i < count; i++) {
-    const x = input[i] - inputZeroPoint;
-    if (x <= -inputRangeRadius) {
-      output[i] = -128;
-    } else if (x >= inputRangeRadius) {
-      output[i] = 127;
-    } else {
-      const inputQ4 = multiplyByQuantizedMultiplier(x, inputMultiplier, inputLeftShift);
-      const q23 = roundingDivideByPOT(logistic(inputQ4, SIGMOID_INPUT_INTEGER_BITS), 23) - 128;
-      output[i] = q23 < -128 ? -128 : q23 > 127 ? 127 : q23;
-    }
-  }
+  for (let i = 0; i < count; i++) output[i] = sigmoidInt8('LOGISTIC', params, input[i]);
 }
 
 /** reference_integer_ops::Tanh for int8: output scale 1/128, zero point 0. */
 export function tanhInt8(params: SigmoidParams, input: ArrayLike<number>, output: { [i: number]: number }, count: number): void {
-  const { inputZeroPoint, inputMultiplier, inputLeftShift, inputRangeRadius } = params;
-  for (let i = 0; i < count; i++) {
-    const x = input[i] - inputZeroPoint;
-    if (x <= -inputRangeRadius) {
-      output[i] = -128;
-    } else if (x >= inputRangeRadius) {
-      output[i] = 127;
-    } else {
-      const inputQ4 = multiplyByQuantizedMultiplier(x, inputMultiplier, inputLeftShift);
-      const q24 = roundingDivideByPOT(tanh(inputQ4, SIGMOID_INPUT_INTEGER_BITS), 24);
-      output[i] = q24 < -128 ? -128 : q24 > 127 ? 127 : q24;
-    }
-  }
+  for (let i = 0; i < count; i++) output[i] = sigmoidInt8('TANH', params, input[i]);
 }
 
 /** TFLite's float reference logistic, in float32. */

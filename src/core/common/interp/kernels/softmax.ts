@@ -10,14 +10,13 @@
  */
 import {
   multiplyByQuantizedMultiplier,
-  multiplyByQuantizedMultiplierGreaterThanOne,
   roundingDivideByPOT,
   saturate,
   saturatingRoundingDoublingHighMul,
 } from '../../ops/fixed-point.js';
-import { expOnNegativeValues, reciprocal, rescale } from '../../ops/gemmlowp.js';
+import { reciprocal, rescale } from '../../ops/gemmlowp.js';
 import { int16LutLookup } from '../../ops/int16-lut.js';
-import { SCALED_DIFF_INTEGER_BITS, softmax, type Int16SoftmaxParams, type QuantizedSoftmaxParams } from '../../ops/softmax.js';
+import { softmax, softmaxScaledExp, type Int16SoftmaxParams, type QuantizedSoftmaxParams } from '../../ops/softmax.js';
 import { registerKernel } from '../registry.js';
 
 /** Integer bits of the sum of exponentials (Q12.19). */
@@ -35,11 +34,10 @@ export function softmaxQuantized(
   depth: number,
   outputBits: 8 | 16,
 ): void {
-  const { inputMultiplier, inputLeftShift, diffMin } = params;
   const outputMin = outputBits === 8 ? -128 : -32768;
   const outputMax = outputBits === 8 ? 127 : 32767;
-  const scaledExp = (diff: number) =>
-    expOnNegativeValues(multiplyByQuantizedMultiplierGreaterThanOne(diff, inputMultiplier, inputLeftShift), SCALED_DIFF_INTEGER_BITS);
+  const { diffMin } = params;
+  const scaledExp = (diff: number) => softmaxScaledExp(params, diff);
   for (let row = 0; row < rows; row++) {
     const base = row * depth;
     let maxInRow = -128; // the input is int8
