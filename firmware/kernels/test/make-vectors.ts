@@ -45,7 +45,7 @@ const vectorContext = {
   },
 } as OpContext;
 import { sigmoidParams } from '../../../src/core/common/ops/logistic-tanh.js';
-import { quantizedSoftmaxParams, softmaxExpTable } from '../../../src/core/common/ops/softmax.js';
+import { quantizedSoftmaxParams } from '../../../src/core/common/ops/softmax.js';
 import { foldCountIntoMultiplier } from '../../../src/core/common/ops/mean.js';
 import {
   multiplyByQuantizedMultiplier,
@@ -707,14 +707,8 @@ function binaryF32(random: Random, name: string, kind: 'ADD' | 'SUB' | 'MUL', co
   return c;
 }
 
-/**
- * An int8 softmax case, its exponentials evaluated by the kernel or (`table`) looked up in the
- * generator's table; `everyDifference` puts each int8 value once in the first row (after it the
- * row is random), so the row holds all 256 differences to its maximum.
- */
-function softmaxS8(random: Random, name: string, rows: number, depth: number, beta: number, inputScale: number, table = false, everyDifference = false): CaseBuilder {
+function softmaxS8(random: Random, name: string, rows: number, depth: number, beta: number, inputScale: number): CaseBuilder {
   const input = random.int8(rows * depth);
-  if (everyDifference) for (let i = 0; i < 256; i++) input[(i * 97) % 256] = i - 128;
   const inputZeroPoint = random.int(-20, 20);
   const { outputs } = runOp(
     'SOFTMAX',
@@ -726,8 +720,7 @@ function softmaxS8(random: Random, name: string, rows: number, depth: number, be
   const p = quantizedSoftmaxParams(beta, inputScale);
   const c = new CaseBuilder(name);
   c.constant('int8_t', 'input', input);
-  const expTable = table ? c.constant('int32_t', 'exp_table', softmaxExpTable(p)) : 'NULL';
-  c.declare(`const td_softmax_params_s8 params = {.input_beta_multiplier = ${cInt(p.inputMultiplier)}, .input_beta_left_shift = ${p.inputLeftShift}, .diff_min = ${p.diffMin}, .exp_table = ${expTable}};`);
+  c.declare(`const td_softmax_params_s8 params = {.input_beta_multiplier = ${cInt(p.inputMultiplier)}, .input_beta_left_shift = ${p.inputLeftShift}, .diff_min = ${p.diffMin}};`);
   const output = c.output('int8_t', 'output', rows * depth);
   c.invoke(`td_softmax_s8(&params, ${rows}, ${depth}, input, ${output})`);
   c.expect('int8_t', output, outputs[0] as Int8Array);
@@ -1498,13 +1491,6 @@ function buildCases(random: Random): CaseBuilder[] {
   cases.push(softmaxS8(random, 'softmax_s8 2x12 beta 1 wide scale (diff_min)', 2, 12, 1, 0.3));
   cases.push(softmaxS8(random, 'softmax_s8 4x5 beta 0.5 fine scale', 4, 5, 0.5, 0.02));
   cases.push(softmaxS8(random, 'softmax_s8 1x1000', 1, 1000, 1, 0.06));
-  // The generator's exponential table: every difference 0..-255 in a row, for input scales whose
-  // diff_min cuts the table (0.3, 0.1) or does not (0.02, 0.06), and beta 0.5.
-  cases.push(softmaxS8(random, 'softmax_s8 table 3x10 beta 1', 3, 10, 1, 0.1, true));
-  cases.push(softmaxS8(random, 'softmax_s8 table 1x1000 every difference', 1, 1000, 1, 0.06, true, true));
-  cases.push(softmaxS8(random, 'softmax_s8 table 2x300 every difference wide scale (diff_min)', 2, 300, 1, 0.3, true, true));
-  cases.push(softmaxS8(random, 'softmax_s8 table 1x256 every difference fine scale', 1, 256, 0.5, 0.02, true, true));
-  cases.push(softmaxS8(random, 'softmax_s8 table 2x256 every difference', 2, 256, 1, 0.1, true, true));
   cases.push(softmaxF32(random, 'softmax_f32 3x10', 3, 10, 1));
   cases.push(softmaxF32(random, 'softmax_f32 2x7 beta 0.7', 2, 7, 0.7));
   for (const kind of ['LOGISTIC', 'TANH'] as const) {
@@ -1670,6 +1656,23 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['3x3 C_in 16 7 pixels relu6', { input: [1, 7, 16], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu6' }],
   ];
   for (const [label, config] of sixPixelBlocks) cases.push(convS8(random, `conv2d_s8 ${label}`, config, false));
+  // The DSP depthwise's pixels through the unrolled taps (any filter up to 8 columns): border and
+  // inside pixels (SAME), stride 2, channel counts with a remainder, a clamp narrower than int8
+  // (also on 3x3, which leaves the 3x3 rows for it), the first and the last entry into the taps
+  // (8 and 1 columns), 9 columns (the portable loop), a block with left-shift requantizations (one
+  // channel at a time), a depth multiplier and two batches.
+  const depthwiseAny: [string, ConvConfig][] = [
+    ['5x5 stride 1 same 12 channels', { input: [7, 9, 12], outputChannels: 12, kernel: [5, 5], padding: 'same', activation: 'none' }],
+    ['5x5 stride 2 same 10 channels relu', { input: [9, 8, 10], outputChannels: 10, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    ['3x3 stride 1 same 8 channels relu6', { input: [5, 6, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu6' }],
+    ['3x8 stride 1 valid 8 channels', { input: [4, 11, 8], outputChannels: 8, kernel: [3, 8], padding: 'valid', activation: 'none' }],
+    ['7x1 stride 2 same 4 channels', { input: [9, 5, 4], outputChannels: 4, kernel: [7, 1], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['3x9 stride 1 same 4 channels (portable)', { input: [4, 10, 4], outputChannels: 4, kernel: [3, 9], padding: 'same', activation: 'none' }],
+    ['5x5 stride 1 valid left shifts', { input: [6, 6, 8], outputChannels: 8, kernel: [5, 5], padding: 'valid', activation: 'none', effectiveScale: [0.3, 1.5] }],
+    ['5x3 stride 1 same multiplier 2 batch 2', { batch: 2, input: [6, 5, 4], outputChannels: 8, kernel: [5, 3], padding: 'same', activation: 'none' }],
+    ['4x4 stride 2 valid 64 channels full int8 range', { input: [7, 7, 64], outputChannels: 64, kernel: [4, 4], stride: [2, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+  ];
+  for (const [label, config] of depthwiseAny) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
   return cases;
 }
 

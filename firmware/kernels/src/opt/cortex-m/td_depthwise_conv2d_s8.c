@@ -14,15 +14,20 @@
  *    output SMMLAR and three more instructions (the output offset folded into the rounding,
  *    td_channel_requant_folded_of). An input row is expanded once per channel block
  *    (stride <= K_h);
- *  - a 3x3 filter (dilation 1) with the fast requantization on all four channels and the full
- *    int8 range, the usual case, runs its output rows in assembly (td_depthwise_row_3x3), its
- *    taps and biases doubled so that the sums need no doubling before SMMLAR, over three ring
- *    rows that slide down an input row at a time (td_depthwise_rows_3x3).
+ *  - a 3x3 filter (dilation 1) with the full int8 range, the usual case, runs its output rows
+ *    in assembly (td_depthwise_row_3x3), its taps and biases doubled so that the sums need no
+ *    doubling before SMMLAR, over three ring rows that slide down an input row at a time
+ *    (td_depthwise_rows_3x3);
+ *  - any other filter of up to 16 rows and 8 columns runs its pixels in assembly too
+ *    (td_depthwise_pixels_any: taps and biases doubled, per filter row a jump into an unrolled
+ *    run of taps at the width's entry, the activation applied to the four packed bytes).
+ * Both need the fast requantization on the block's four channels; a block without it goes
+ * one channel at a time (td_depthwise_channels, the portable loop).
  * A depth multiplier M > 1 takes the same path when the output does not overlap the input: a
  * block's four output channels read input channels o / M, gathered byte by byte when the rows
  * are expanded (the taps are the same).
- * Channels beyond a multiple of four, more than eight filter rows and
- * dilated filters whose span outgrows the scratch take the shared one-channel-at-a-time loop.
+ * Channels beyond a multiple of four, more than 16 filter rows or 8 columns, a dilation along
+ * the row and dilated filters whose span outgrows the scratch take the portable loop.
  *
  * Scratch (get_buffer_size): the expanded filter block (8 bytes per tap), the four channels'
  * td_channel_requant, two words of strides for the assembly, and the ring: K_h rows of 8 bytes
@@ -33,8 +38,10 @@
 
 #if TD_KERNELS_DSP
 
-/** The most filter rows the ring of expanded rows holds (larger filters take the slower loop; 16 covers the 10x8 keyword-spotting filters). */
+/** The most filter rows the ring of expanded rows holds (larger filters take the portable loop; 16 covers the 10x8 keyword-spotting filters). */
 #define TD_DEPTHWISE_MAX_ROWS 16
+/** The most filter columns td_depthwise_pixels_any's unrolled taps cover (wider filters take the slower loop). */
+#define TD_DEPTHWISE_MAX_COLUMNS 8
 
 /** Words of scratch for a filter of K_h x K_w and rows of `span` positions (see the top). */
 TD_INLINE int32_t td_depthwise_scratch_words(int32_t filter_h, int32_t filter_w, int32_t span)
@@ -143,70 +150,6 @@ TD_INLINE td_channel_requant td_depthwise_requant(const td_depthwise_conv_params
                                         params->output_offset, taps);
 }
 
-/** One output of a channel, either requantization form (folded offset), clamped (kept out of line: the rare form). */
-TD_NOINLINE static int8_t td_depthwise_output(const td_depthwise_conv_params *params,
-                                              const td_channel_requant *requant,
-                                              int32_t acc)
-{
-    const int32_t value =
-        requant->right_shift != 0
-            ? td_requant_fast(acc, requant->multiplier, requant->right_shift, requant->rounding)
-            : td_multiply_by_quantized_multiplier(acc, requant->multiplier, requant->rounding) + params->output_offset;
-    return (int8_t)td_clamp_i32(value, params->activation.min, params->activation.max);
-}
-
-/** The four outputs of a channel block: fast form when `fast`, SSAT when `full_range`. */
-TD_INLINE void td_depthwise_store4(const td_depthwise_conv_params *params,
-                                   const td_channel_requant *requants,
-                                   int fast,
-                                   int full_range,
-                                   int32_t acc0,
-                                   int32_t acc1,
-                                   int32_t acc2,
-                                   int32_t acc3,
-                                   int8_t *out)
-{
-    if (fast) {
-        int32_t value0 = td_requant_fast(acc0, requants[0].multiplier, requants[0].right_shift, requants[0].rounding);
-        int32_t value1 = td_requant_fast(acc1, requants[1].multiplier, requants[1].right_shift, requants[1].rounding);
-        int32_t value2 = td_requant_fast(acc2, requants[2].multiplier, requants[2].right_shift, requants[2].rounding);
-        int32_t value3 = td_requant_fast(acc3, requants[3].multiplier, requants[3].right_shift, requants[3].rounding);
-        if (full_range) {
-            value0 = td_ssat8(value0);
-            value1 = td_ssat8(value1);
-            value2 = td_ssat8(value2);
-            value3 = td_ssat8(value3);
-        } else {
-            value0 = td_clamp_i32(value0, params->activation.min, params->activation.max);
-            value1 = td_clamp_i32(value1, params->activation.min, params->activation.max);
-            value2 = td_clamp_i32(value2, params->activation.min, params->activation.max);
-            value3 = td_clamp_i32(value3, params->activation.min, params->activation.max);
-        }
-        out[0] = (int8_t)value0;
-        out[1] = (int8_t)value1;
-        out[2] = (int8_t)value2;
-        out[3] = (int8_t)value3;
-    } else {
-        out[0] = td_depthwise_output(params, &requants[0], acc0);
-        out[1] = td_depthwise_output(params, &requants[1], acc1);
-        out[2] = td_depthwise_output(params, &requants[2], acc2);
-        out[3] = td_depthwise_output(params, &requants[3], acc3);
-    }
-}
-
-/** acc += the expanded input pair times the expanded filter pair of one tap, four channels. */
-#define TD_DEPTHWISE_TAP(input_words, filter_words)                           \
-    do {                                                                      \
-        const uint32_t td_input_even_ = (input_words)[0];                     \
-        const uint32_t td_input_odd_ = (input_words)[1];                      \
-        const uint32_t td_filter_even_ = (filter_words)[0];                   \
-        const uint32_t td_filter_odd_ = (filter_words)[1];                    \
-        acc0 = td_smlabb(td_input_even_, td_filter_even_, acc0);              \
-        acc2 = td_smlatt(td_input_even_, td_filter_even_, acc2);              \
-        acc1 = td_smlabb(td_input_odd_, td_filter_odd_, acc1);                \
-        acc3 = td_smlatt(td_input_odd_, td_filter_odd_, acc3);                \
-    } while (0)
-
 /*
  * td_depthwise_row_3x3(row0, row1, row2, block, out, pixels): `pixels` (>= 1) output pixels of
  * a channel block along a row, 3x3 filter (dilation 1), fast requantization and the full int8
@@ -285,40 +228,6 @@ TD_INLINE void td_depthwise_row_3x3(const td_word *row0,
 #define TD_DEPTHWISE_HAS_ROW_3X3 0
 #endif
 
-/**
- * Output row out_y of one channel block: `rows[ky]` are the expanded input rows of the window,
- * `filter_block` the expanded taps (3x3 filters in the assembly's case: td_depthwise_rows_3x3).
- */
-static void td_depthwise_output_row(const td_depthwise_conv_params *params,
-                                    const td_dims *filter_dims,
-                                    const td_dims *output_dims,
-                                    const td_word *const *rows,
-                                    const td_word *filter_block,
-                                    const td_channel_requant *requants,
-                                    int fast,
-                                    int full_range,
-                                    int8_t *out)
-{
-    const int32_t step = 2 * params->stride.w;
-    const int32_t tap_step = 2 * params->dilation.w;
-    const int32_t output_c = output_dims->c;
-    int32_t out_x, ky, kx;
-    for (out_x = 0; out_x < output_dims->w; ++out_x) {
-        int32_t acc0 = requants[0].bias, acc1 = requants[1].bias, acc2 = requants[2].bias, acc3 = requants[3].bias;
-        const td_word *taps = filter_block;
-        for (ky = 0; ky < filter_dims->h; ++ky) {
-            const td_word *input_words = rows[ky] + out_x * step;
-            for (kx = 0; kx < filter_dims->w; ++kx) {
-                TD_DEPTHWISE_TAP(input_words, taps);
-                input_words += tap_step;
-                taps += 2;
-            }
-        }
-        td_depthwise_store4(params, requants, fast, full_range, acc0, acc1, acc2, acc3, out);
-        out += output_c;
-    }
-}
-
 #if TD_DEPTHWISE_HAS_ROW_3X3
 /**
  * Every output row of one channel block of a 3x3 filter (dilation 1) whose four channels are in
@@ -368,7 +277,252 @@ static void td_depthwise_rows_3x3(const td_depthwise_expansion *expansion,
 }
 #endif
 
-/** Channels [0, blocked) of every output, four at a time through expanded rows (see the top). */
+/**
+ * What td_depthwise_pixels_any reads (offsets fixed in its assembly): the four channels'
+ * doubled biases, the window's ring rows (each at the output row's first pixel), the doubled
+ * taps (td_depthwise_rows_any), the output and its pixel count (both advanced), the bytes
+ * between two pixels' input positions (stride * 8) and between two output pixels, the filter
+ * size, the entry into the unrolled taps (written by the assembly), the four channels'
+ * requantization (their bias fields unused) and the activation's bounds in every byte.
+ */
+typedef struct {
+    int32_t bias[4];               /* 0 */
+    const td_word *const *rows;    /* 16 */
+    const td_word *taps;           /* 20 */
+    int8_t *out;                   /* 24 */
+    int32_t pixels;                /* 28 */
+    int32_t step;                  /* 32 */
+    int32_t channels;              /* 36 */
+    int32_t filter_h;              /* 40 */
+    int32_t filter_w;              /* 44 */
+    uint32_t entry;                /* 48 */
+    td_channel_requant requant[4]; /* 52 */
+    uint32_t low;                  /* 116: activation.min in each byte */
+    uint32_t high;                 /* 120: activation.max in each byte */
+} td_depthwise_job;
+
+#if TD_DSP_ASM
+/*
+ * td_depthwise_pixels_any(job): `pixels` (>= 1) output pixels of a channel block along a row,
+ * any filter of up to 16 rows and 8 columns. Per pixel the four accumulators start at the
+ * doubled biases; per filter row the row's input pointer is loaded and the loop jumps into an
+ * unrolled run of eight taps at the filter width's entry (per tap two LDRD and four SMLAxy, 4
+ * multiply-accumulates); then per channel SMMLAR, ASR and SSAT as td_depthwise_row_3x3, the
+ * four bytes packed (BFI) and clamped to the activation at once (SSUB8/SEL), one STR. Every
+ * register is in use: pixel count, output and entry live in the job.
+ */
+void td_depthwise_pixels_any(td_depthwise_job *job);
+
+#define TD_DEPTHWISE_ANY_TAP                                                                   \
+    "ldrd    r9, r10, [r4], #8\n\t"                                                            \
+    "ldrd    r11, r12, [r3], #8\n\t"                                                           \
+    "smlabb  r5, r9, r11, r5\n\t"                                                              \
+    "smlatt  r7, r9, r11, r7\n\t"                                                              \
+    "smlabb  r6, r10, r12, r6\n\t"                                                             \
+    "smlatt  r8, r10, r12, r8\n\t"
+#define TD_DEPTHWISE_ANY_FINISH(acc, requant)                                                  \
+    "ldrd    r9, r10, [r0, #" requant " + 4]\n\t"                                              \
+    "ldr     r11, [r0, #" requant " + 12]\n\t"                                                 \
+    "add     r12, r11, " acc ", asr #31\n\t"                                                   \
+    "smmlar  " acc ", " acc ", r9, r12\n\t"                                                    \
+    "asr     " acc ", " acc ", r10\n\t"                                                        \
+    "ssat    " acc ", #8, " acc "\n\t"
+__asm__(".section .text.td_depthwise_pixels_any,\"ax\",%progbits\n\t"
+        ".syntax unified\n\t"
+        ".thumb\n\t"
+        ".p2align 2\n\t"
+        ".global td_depthwise_pixels_any\n\t"
+        ".thumb_func\n\t"
+        ".type td_depthwise_pixels_any, %function\n"
+        "td_depthwise_pixels_any:\n\t"
+        "push    {r4-r11, lr}\n\t"
+        "ldr     r1, [r0, #44]\n\t"
+        "movs    r2, #24\n\t"
+        "muls    r1, r2, r1\n\t"
+        "adr.w   r2, 3f\n\t"
+        "subs    r2, r2, r1\n\t"
+        "orr     r2, r2, #1\n\t"
+        "str     r2, [r0, #48]\n\t"
+        "movs    r1, #0\n"
+        "1:\n\t"
+        "ldm     r0, {r5-r8}\n\t"
+        "ldr     r2, [r0, #16]\n\t"
+        "ldr     r3, [r0, #20]\n\t"
+        "ldr     lr, [r0, #40]\n"
+        "2:\n\t"
+        "ldr     r4, [r2], #4\n\t"
+        "add     r4, r4, r1\n\t"
+        "ldr     pc, [r0, #48]\n\t"
+        ".p2align 2\n\t"
+        TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP
+        TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP
+        "\n3:\n\t"
+        "subs    lr, lr, #1\n\t"
+        "bne     2b\n\t"
+        TD_DEPTHWISE_ANY_FINISH("r5", "52")
+        TD_DEPTHWISE_ANY_FINISH("r6", "68")
+        TD_DEPTHWISE_ANY_FINISH("r7", "84")
+        TD_DEPTHWISE_ANY_FINISH("r8", "100")
+        "bfi     r5, r6, #8, #8\n\t"
+        "bfi     r5, r7, #16, #8\n\t"
+        "bfi     r5, r8, #24, #8\n\t"
+        "ldrd    r9, r10, [r0, #116]\n\t"
+        "ssub8   r11, r5, r9\n\t"
+        "sel     r5, r5, r9\n\t"
+        "ssub8   r11, r10, r5\n\t"
+        "sel     r5, r5, r10\n\t"
+        "ldrd    r9, r10, [r0, #32]\n\t"
+        "ldr     r12, [r0, #24]\n\t"
+        "str     r5, [r12]\n\t"
+        "add     r12, r12, r10\n\t"
+        "str     r12, [r0, #24]\n\t"
+        "add     r1, r1, r9\n\t"
+        "ldr     r9, [r0, #28]\n\t"
+        "subs    r9, r9, #1\n\t"
+        "str     r9, [r0, #28]\n\t"
+        "bne     1b\n\t"
+        "pop     {r4-r11, pc}\n\t"
+        ".size td_depthwise_pixels_any, . - td_depthwise_pixels_any\n\t"
+        ".text");
+#else
+/** td_depthwise_pixels_any's C twin (the same sums, in the same order). */
+static void td_depthwise_pixels_any(td_depthwise_job *job)
+{
+    const int32_t taps_per_row = job->filter_w;
+    int32_t offset = 0, pixel, ky, kx, c;
+    for (pixel = 0; pixel < job->pixels; ++pixel) {
+        int32_t acc[4];
+        const td_word *taps = job->taps;
+        for (c = 0; c < 4; ++c) {
+            acc[c] = job->bias[c];
+        }
+        for (ky = 0; ky < job->filter_h; ++ky) {
+            const td_word *input = job->rows[ky] + offset;
+            for (kx = 0; kx < taps_per_row; ++kx) {
+                acc[0] = td_smlabb(input[0], taps[0], acc[0]);
+                acc[2] = td_smlatt(input[0], taps[0], acc[2]);
+                acc[1] = td_smlabb(input[1], taps[1], acc[1]);
+                acc[3] = td_smlatt(input[1], taps[1], acc[3]);
+                input += 2;
+                taps += 2;
+            }
+        }
+        for (c = 0; c < 4; ++c) {
+            const td_channel_requant *requant = &job->requant[c];
+            const int32_t value = td_smmlar(acc[c], requant->multiplier, requant->rounding + (acc[c] >> 31)) >>
+                                  requant->right_shift;
+            job->out[c] = (int8_t)td_clamp_i32(td_ssat8(value), (int8_t)job->low, (int8_t)job->high);
+        }
+        job->out += job->channels;
+        offset += job->step / (int32_t)sizeof(td_word);
+    }
+}
+#endif
+
+/**
+ * Every output row of one channel block through td_depthwise_pixels_any (up to 8 filter
+ * columns, dilation 1 along the row, fast requantization on all four channels): the taps and
+ * biases doubled as for td_depthwise_rows_3x3 (so the sums are td_requant_fast's 2 * acc), the
+ * window's rows from the ring. Out of line, so that the job and row list stay off the stack of
+ * the 3x3 path.
+ */
+TD_NOINLINE static void td_depthwise_rows_any(const td_depthwise_expansion *expansion,
+                                              const td_depthwise_conv_params *params,
+                                              const td_dims *filter_dims,
+                                              const td_dims *output_dims,
+                                              td_word *ring,
+                                              int32_t row_words,
+                                              td_word *filter_block,
+                                              const td_channel_requant *requants,
+                                              int8_t *out)
+{
+    const td_word *rows[TD_DEPTHWISE_MAX_ROWS];
+    const int32_t filter_h = filter_dims->h;
+    const int32_t dilation_h = params->dilation.h;
+    const int32_t output_row_size = output_dims->w * output_dims->c;
+    /* A multiple of K_h that makes in_y + slot_bias >= 0 for every row a window touches. */
+    const int32_t slot_bias = (params->padding.h / filter_h + 1) * filter_h;
+    td_depthwise_job job;
+    int32_t next_row = TD_INT32_MIN;
+    int32_t out_y, ky, tap;
+    for (tap = 0; tap < 2 * filter_h * filter_dims->w; ++tap) {
+        filter_block[tap] = td_sadd16(filter_block[tap], filter_block[tap]);
+    }
+    for (tap = 0; tap < 4; ++tap) {
+        job.bias[tap] = (int32_t)((uint32_t)requants[tap].bias << 1);
+        job.requant[tap] = requants[tap];
+    }
+    job.rows = rows;
+    job.taps = filter_block;
+    job.step = params->stride.w * 2 * (int32_t)sizeof(td_word);
+    job.channels = output_dims->c;
+    job.filter_h = filter_h;
+    job.filter_w = filter_dims->w;
+    job.low = (uint32_t)(uint8_t)params->activation.min * 0x01010101u;
+    job.high = (uint32_t)(uint8_t)params->activation.max * 0x01010101u;
+    for (out_y = 0; out_y < output_dims->h; ++out_y) {
+        const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
+        if (dilation_h == 1) {
+            /* Row in_y lives in slot (in_y + slot_bias) mod K_h: a window's K_h rows never share
+             * one, and each row is expanded once (rows below next_row are already there). */
+            const int32_t window_end = in_y_origin + filter_h;
+            int32_t in_y = td_max_i32(next_row, in_y_origin);
+            int32_t slot = (int32_t)((uint32_t)(in_y + slot_bias) % (uint32_t)filter_h);
+            for (; in_y < window_end; ++in_y) {
+                td_depthwise_expand_row(expansion, in_y, ring + slot * row_words);
+                slot = slot + 1 == filter_h ? 0 : slot + 1;
+            }
+            next_row = window_end;
+            slot = (int32_t)((uint32_t)(in_y_origin + slot_bias) % (uint32_t)filter_h);
+            for (ky = 0; ky < filter_h; ++ky) {
+                rows[ky] = ring + slot * row_words;
+                slot = slot + 1 == filter_h ? 0 : slot + 1;
+            }
+        } else {
+            for (ky = 0; ky < filter_h; ++ky) {
+                td_word *const row = ring + ky * row_words;
+                td_depthwise_expand_row(expansion, in_y_origin + dilation_h * ky, row);
+                rows[ky] = row;
+            }
+        }
+        job.out = out;
+        job.pixels = output_dims->w;
+        td_depthwise_pixels_any(&job);
+        out += output_row_size;
+    }
+}
+
+
+/** Channels [first, last) of every output, one at a time (the shared portable loop). */
+TD_NOINLINE static void td_depthwise_channels(const td_depthwise_conv_params *params,
+                                              const td_per_channel_quant *quant,
+                                              const td_dims *input_dims,
+                                              const int8_t *input,
+                                              const td_dims *filter_dims,
+                                              const int8_t *filter,
+                                              const int32_t *bias,
+                                              const td_dims *output_dims,
+                                              int8_t *output,
+                                              int32_t first,
+                                              int32_t last)
+{
+    int32_t batch, out_y, out_x;
+    for (batch = 0; batch < output_dims->n; ++batch) {
+        for (out_y = 0; out_y < output_dims->h; ++out_y) {
+            for (out_x = 0; out_x < output_dims->w; ++out_x) {
+                const td_depthwise_window window =
+                    td_depthwise_window_of(params, input_dims, filter_dims, batch, out_y, out_x);
+                int8_t *out = output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_dims->c;
+                td_depthwise_channels_s8(params, quant, &window, first, last, input, filter, bias, out);
+            }
+        }
+    }
+}
+
+/**
+ * Channels [0, blocked) of every output, four at a time through expanded rows (see the top); a
+ * block with a channel outside the fast requantization goes one channel at a time.
+ */
 static void td_depthwise_blocks(const td_context *ctx,
                                 const td_depthwise_conv_params *params,
                                 const td_per_channel_quant *quant,
@@ -387,22 +541,17 @@ static void td_depthwise_blocks(const td_context *ctx,
     const int32_t channels = output_dims->c;
     const int32_t output_h = output_dims->h;
     const int32_t output_row_size = output_dims->w * channels;
-    const int32_t stride_h = params->stride.h;
-    const int32_t dilation_h = params->dilation.h;
-    const int32_t padding_h = params->padding.h;
-    const int full_range = params->activation.min == -128 && params->activation.max == 127;
     const int32_t row_words = 2 * span;
-    /* A multiple of K_h that makes in_y + slot_bias >= 0 for every row a window touches. */
-    const int32_t slot_bias = (padding_h / filter_h + 1) * filter_h;
     td_word *const filter_block = (td_word *)ctx->buf;
     td_channel_requant *const requants = (td_channel_requant *)(void *)(filter_block + 2 * taps);
     td_word *const strides = (td_word *)(void *)(requants + 4);
     td_word *const ring = strides + 2;
     td_word *word;
     td_depthwise_expansion expansion;
-    int32_t batch, channel, out_y, ky, tap;
+    int32_t batch, channel, tap;
 #if TD_DEPTHWISE_HAS_ROW_3X3
-    const int rows_3x3 = filter_h == 3 && filter_dims->w == 3 && dilation_h == 1 && params->dilation.w == 1 && full_range;
+    const int rows_3x3 = filter_h == 3 && filter_dims->w == 3 && params->dilation.h == 1 &&
+                         params->activation.min == -128 && params->activation.max == 127;
 #endif
 
     expansion.first = td_min_i32(params->padding.w, span);
@@ -420,12 +569,18 @@ static void td_depthwise_blocks(const td_context *ctx,
 
     for (batch = 0; batch < output_dims->n; ++batch) {
         for (channel = 0; channel < blocked; channel += 4) {
-            const td_word *rows[TD_DEPTHWISE_MAX_ROWS] = {NULL};
-            int32_t next_row = TD_INT32_MIN;
+            int8_t *const out = output + batch * output_h * output_row_size + channel;
             int fast = 1;
             for (tap = 0; tap < 4; ++tap) {
                 requants[tap] = td_depthwise_requant(params, quant, bias, channel + tap, taps);
                 fast = fast && requants[tap].right_shift != 0;
+            }
+            if (!fast) {
+                const td_dims one = {1, input_dims->h, input_dims->w, input_dims->c};
+                const td_dims one_out = {1, output_h, output_dims->w, channels};
+                td_depthwise_channels(params, quant, &one, input + batch * input_dims->h * expansion.row_size, filter_dims,
+                                      filter, bias, &one_out, out - channel, channel, channel + 4);
+                continue;
             }
             for (tap = 0; tap < taps; ++tap) {
                 const uint32_t four = td_read_u32(filter + tap * channels + channel);
@@ -438,69 +593,17 @@ static void td_depthwise_blocks(const td_context *ctx,
             expansion.input = input + batch * input_dims->h * expansion.row_size +
                               (expansion.first - params->padding.w) * expansion.channels + channel / params->depth_multiplier;
 #if TD_DEPTHWISE_HAS_ROW_3X3
-            if (rows_3x3 && fast) {
-                td_depthwise_rows_3x3(&expansion, ring, row_words, stride_h, padding_h, output_h, output_dims->w,
-                                      output_row_size, filter_block, output + batch * output_h * output_row_size + channel);
+            if (rows_3x3) {
+                td_depthwise_rows_3x3(&expansion, ring, row_words, params->stride.h, params->padding.h, output_h,
+                                      output_dims->w, output_row_size, filter_block, out);
                 continue;
             }
 #endif
-            for (out_y = 0; out_y < output_h; ++out_y) {
-                const int32_t in_y_origin = out_y * stride_h - padding_h;
-                int8_t *out = output + (batch * output_h + out_y) * output_row_size + channel;
-                if (dilation_h == 1) {
-                    /* Row in_y lives in slot (in_y + slot_bias) mod K_h: a window's K_h rows never share
-                     * one, and each row is expanded once (rows below next_row are already there). */
-                    const int32_t window_end = in_y_origin + filter_h;
-                    int32_t in_y = td_max_i32(next_row, in_y_origin);
-                    int32_t slot = (int32_t)((uint32_t)(in_y + slot_bias) % (uint32_t)filter_h);
-                    for (; in_y < window_end; ++in_y) {
-                        td_depthwise_expand_row(&expansion, in_y, ring + slot * row_words);
-                        slot = slot + 1 == filter_h ? 0 : slot + 1;
-                    }
-                    next_row = window_end;
-                    slot = (int32_t)((uint32_t)(in_y_origin + slot_bias) % (uint32_t)filter_h);
-                    for (ky = 0; ky < filter_h; ++ky) {
-                        rows[ky] = ring + slot * row_words;
-                        slot = slot + 1 == filter_h ? 0 : slot + 1;
-                    }
-                } else {
-                    for (ky = 0; ky < filter_h; ++ky) {
-                        td_word *const row = ring + ky * row_words;
-                        td_depthwise_expand_row(&expansion, in_y_origin + dilation_h * ky, row);
-                        rows[ky] = row;
-                    }
-                }
-                td_depthwise_output_row(params, filter_dims, output_dims, rows, filter_block, requants, fast, full_range,
-                                        out);
-            }
+            td_depthwise_rows_any(&expansion, params, filter_dims, output_dims, ring, row_words, filter_block, requants, out);
         }
     }
 }
 
-/** Channels [first_out_c, C_out) of every output, one at a time (the shared portable loop). */
-TD_NOINLINE static void td_depthwise_remaining(const td_depthwise_conv_params *params,
-                                               const td_per_channel_quant *quant,
-                                               const td_dims *input_dims,
-                                               const int8_t *input,
-                                               const td_dims *filter_dims,
-                                               const int8_t *filter,
-                                               const int32_t *bias,
-                                               const td_dims *output_dims,
-                                               int8_t *output,
-                                               int32_t first_out_c)
-{
-    int32_t batch, out_y, out_x;
-    for (batch = 0; batch < output_dims->n; ++batch) {
-        for (out_y = 0; out_y < output_dims->h; ++out_y) {
-            for (out_x = 0; out_x < output_dims->w; ++out_x) {
-                const td_depthwise_window window =
-                    td_depthwise_window_of(params, input_dims, filter_dims, batch, out_y, out_x);
-                int8_t *out = output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_dims->c;
-                td_depthwise_channels_s8(params, quant, &window, first_out_c, output_dims->c, input, filter, bias, out);
-            }
-        }
-    }
-}
 
 td_status td_depthwise_conv2d_s8(const td_context *ctx,
                                  const td_depthwise_conv_params *params,
@@ -518,9 +621,10 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
     const int32_t needed = td_depthwise_scratch_words(filter_dims->h, filter_dims->w, span) * (int32_t)sizeof(uint32_t);
     int32_t blocked = output_c & ~3;
 
-    /* Dilated filters whose span outgrows get_buffer_size's, or more than eight rows, go one
-     * channel at a time. */
-    if (filter_dims->h > TD_DEPTHWISE_MAX_ROWS || ctx == NULL || ctx->buf == NULL || ctx->size < needed) {
+    /* More than 16 filter rows or 8 columns, a dilated row, or dilated filters whose span
+     * outgrows get_buffer_size's go one channel at a time. */
+    if (filter_dims->h > TD_DEPTHWISE_MAX_ROWS || filter_dims->w > TD_DEPTHWISE_MAX_COLUMNS || params->dilation.w != 1 ||
+        ctx == NULL || ctx->buf == NULL || ctx->size < needed) {
         blocked = 0;
     }
     /* The blocks run channel block outermost, while the memory plan may put the output over the
@@ -558,8 +662,8 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
                             blocked, span);
     }
     if (blocked < output_c) {
-        td_depthwise_remaining(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                               blocked);
+        td_depthwise_channels(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, blocked,
+                              output_c);
     }
     return TD_OK;
 }
