@@ -2,8 +2,10 @@
  * The packed LSTM and GRU kernels' branch-free int16 sigmoid and tanh and their rearranged tables
  * (firmware/kernels/src/opt/cortex-m/td_rnn_dsp.h) against TFLite's interpolations the portable
  * kernels use (td_lstm_s8_reference.h), on every input they can see: every int16 gate
- * pre-activation, and every cell-tanh input a cell scale from 2^-8 to 2^-15 gives. Compiled for
- * the host with the DSP intrinsics emulated (the same C the Cortex-M build compiles).
+ * pre-activation, and every cell-tanh input a cell scale from 2^-8 to 2^-15 gives; and the LSTM's
+ * signed-table sigmoid and tanh on every gate pre-activation and every tanh input up to 2^18 in
+ * magnitude. Compiled for the host with the DSP intrinsics emulated (the same C the Cortex-M
+ * build compiles).
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,6 +29,16 @@ int main(void)
         wrong += td_lstm_tanh_fast(x * 3) != td_lstm_gate_tanh(x);
         checked += 2;
     }
+    for (x = -32768; x <= 32767; ++x) {
+        wrong += td_lstm_sigmoid_signed(x * 3) != td_lstm_gate_sigmoid(x);
+        wrong += td_lstm_tanh_signed(x * 3) != td_lstm_gate_tanh(x);
+        checked += 2;
+    }
+    for (x = -(1 << 18); x <= 1 << 18; ++x) {
+        wrong += td_lstm_tanh_signed(x) != td_tanh_int16(x);
+        ++checked;
+    }
+    wrong += td_lstm_tanh_signed(INT32_MIN) != td_tanh_int16(-(1 << 20)) || td_lstm_tanh_signed(INT32_MAX) != td_tanh_int16(1 << 20);
     for (power = -15; power <= -8; ++power) {
         const td_int16_scaling scaling = td_lstm_cell_tanh_scaling(power);
         for (x = -32768; x <= 32767; ++x) {
@@ -55,7 +67,7 @@ describe('the packed RNN kernels\' fast sigmoid and tanh', () => {
         linkFlags: ['-lm'],
       });
       const [checked, wrong] = (await runProgram(join(directory, 'check'))).stdout.toString().trim().split(' ').map(Number);
-      expect(checked).toBe(65536 * 2 + 65536 * 8);
+      expect(checked).toBe(65536 * 2 + 65536 * 2 + (2 ** 19 + 1) + 65536 * 8);
       expect(wrong).toBe(0);
     });
   });

@@ -7,14 +7,20 @@
  * step x_t and h_{t-1} are widened once into the scratch as int16 in SXTB16's lane order (no
  * offsets: the generator folded them into the packed bias). The weights are int16 already, the
  * four gates of a unit interleaved, so a group of four inputs costs one LDRD of the vector, two
- * LDMs of four weight words and eight SMLADs for the four gates' 16 multiply-accumulates (13
- * instructions with the loop's compare and branch, 0.81 per MAC; td_lstm_s8's int8 rows take 23).
+ * LDMs of four weight words and eight SMLADs for the four gates' 16 multiply-accumulates (11
+ * instructions, 0.69 per MAC, and the loop's compare and branch once per four groups in the
+ * assembly; td_lstm_s8's int8 rows take 23).
  *
  * The gate arithmetic is the interpreter's, in fewer instructions where that is provably the
- * same: the requantizations in SMMLAR's form (td_lstm_fast_requant below), and the int16
- * sigmoid and tanh without their branches (td_lstm_sigmoid_gate, td_lstm_tanh_fast below).
- * A model whose requantizations do not all take the fast form runs the reference arithmetic on
- * the same dot products.
+ * same: the requantizations in SMMLAR's form (td_lstm_fast_requant, td_rnn_dsp.h) with the sign
+ * term of an ADD's shifted operand, their parameters one LDM each in the order a unit reads them;
+ * the two gates' pre-activations of a word saturated with one QADD16; the int16 sigmoid and tanh
+ * from signed tables (td_lstm_sigmoid_signed, td_lstm_tanh_signed: no absolute value, one LDRD);
+ * the hidden offset folded into the last requantization's rounding. When every right shift is at
+ * least 1 (plan 2) the unit loop is assembly (td_lstm_packed_units), its two dot products
+ * unrolled four groups deep (Duff's device); a right shift of 0 somewhere (plan 1) runs the same
+ * arithmetic in C; a model whose requantizations do not all take the fast form runs the
+ * reference arithmetic on the same dot products.
  *
  * Scratch: round4(I) + round4(S) int16 values (x_t, then h_{t-1}, expanded).
  */
@@ -32,18 +38,20 @@ int32_t td_lstm_s8_packed_get_buffer_size(const td_lstm_dims *dims)
     return (td_lstm_round4(dims->input_size) + td_lstm_round4(dims->state_size)) * (int32_t)sizeof(int16_t);
 }
 
-/** Everything the steps read that does not change between them. */
+/**
+ * Everything the steps read that does not change between them, in the order a unit reads them:
+ * the four gates' input FC requantizations, their recurrent FCs', the two cell products', the
+ * cell's tanh scaling, the hidden product's (the hidden offset folded into its rounding); then
+ * the cell's clip.
+ */
 typedef struct {
-    td_lstm_fast_requant input_fc[4];
-    td_lstm_fast_requant recurrent_fc[4];
+    td_lstm_fast_requant fc[8]; /* the input FCs of the forget, input, cell and output gates, then their recurrent FCs */
     td_lstm_fast_requant forget_cell_mul;
     td_lstm_fast_requant input_cell_mul;
+    td_int16_scaling cell_tanh; /* multiplier, right_shift, round: three words as a requantization's */
     td_lstm_fast_requant output_hidden_mul;
-    td_int16_scaling cell_tanh;
     int32_t clip_low;
     int32_t clip_high;
-    int32_t hidden_offset;
-    int32_t tanh_cell;
 } td_lstm_packed_plan;
 
 /*
@@ -121,17 +129,21 @@ typedef struct {
     const td_word *h_end;
 } td_lstm_packed_run;
 
-/** sat16(sat16(requant(input sum)) + sat16(requant(recurrent sum))): a gate's pre-activation. */
-TD_INLINE int32_t td_lstm_pre_activation_fast(int32_t input_sum, int32_t recurrent_sum, const td_lstm_fast_requant *input_fc,
-                                              const td_lstm_fast_requant *recurrent_fc, int shifted)
-{
-    return td_ssat16(td_ssat16(td_lstm_requant_form(input_sum, input_fc, shifted)) +
-                     td_ssat16(td_lstm_requant_form(recurrent_sum, recurrent_fc, shifted)));
-}
+/*
+ * TD_LSTM_REQUANT_NEXT(acc, requant, bits, shifted): acc = sat_bits(td_lstm_requant_form(acc)) with
+ * the parameters at `requant`, which it advances past them.
+ */
+#define TD_LSTM_REQUANT_NEXT(acc, requant, bits, shifted)                                                   \
+    do {                                                                                                   \
+        (acc) = td_lstm_requant_form((acc), (requant), (shifted));                                         \
+        (acc) = td_clamp_i32((acc), -(1 << ((bits) - 1)), (1 << ((bits) - 1)) - 1);                          \
+        ++(requant);                                                                                       \
+    } while (0)
 
 /**
- * The plan; 2 when every requantization takes the fast form with a right shift >= 1, 1 when
- * every one takes the fast form, 0 otherwise.
+ * The plan: 2 when every requantization takes the fast form with a right shift >= 1 and the
+ * hidden offset folds into the output's rounding, 1 when every one takes the fast form, 0
+ * otherwise (the reference arithmetic runs); 0 as well when the cell gate is not a tanh.
  */
 TD_INLINE int td_lstm_packed_plan_of(const td_lstm_params_s8 *params, const int32_t *packed_bias, td_lstm_packed_plan *plan)
 {
@@ -141,7 +153,7 @@ TD_INLINE int td_lstm_packed_plan_of(const td_lstm_params_s8 *params, const int3
     /* |sum_k W x| <= terms * 128 * 128 for int8 (or zero-padded) values and weights */
     const int64_t input_terms = (int64_t)dims->input_size * 128 * 128;
     const int64_t recurrent_terms = (int64_t)dims->state_size * 128 * 128;
-    int fast = 1, shifted;
+    int fast = params->cell_gate_activation == TD_LSTM_TANH, shifted;
     int32_t gate, unit;
     for (gate = 0; gate < 4; ++gate) {
         int64_t input_bias = 0, recurrent_bias = 0;
@@ -150,37 +162,230 @@ TD_INLINE int td_lstm_packed_plan_of(const td_lstm_params_s8 *params, const int3
             input_bias = a < 0 ? (-a > input_bias ? -a : input_bias) : (a > input_bias ? a : input_bias);
             recurrent_bias = b < 0 ? (-b > recurrent_bias ? -b : recurrent_bias) : (b > recurrent_bias ? b : recurrent_bias);
         }
-        fast = td_lstm_fast_requant_of(&gates[gate]->input_fc, input_bias + input_terms, &plan->input_fc[gate]) && fast;
-        fast = td_lstm_fast_requant_of(&gates[gate]->recurrent_fc, recurrent_bias + recurrent_terms,
-                                       &plan->recurrent_fc[gate]) &&
+        fast = td_lstm_fast_requant_of(&gates[gate]->input_fc, input_bias + input_terms, &plan->fc[gate]) && fast;
+        fast = td_lstm_fast_requant_of(&gates[gate]->recurrent_fc, recurrent_bias + recurrent_terms, &plan->fc[4 + gate]) &&
                fast;
     }
     /* the inter-gate products: |a * b| <= 32767 * 32768 < 2^30 (a sigmoid is in [0, 32767]) */
     fast = td_lstm_fast_requant_of(&params->forget_cell_mul, 0, &plan->forget_cell_mul) && fast;
     fast = td_lstm_fast_requant_of(&params->input_cell_mul, 0, &plan->input_cell_mul) && fast;
     fast = td_lstm_fast_requant_of(&params->output_hidden_mul, 0, &plan->output_hidden_mul) && fast;
+    shifted = fast && plan->forget_cell_mul.right_shift > 0 && plan->input_cell_mul.right_shift > 0 &&
+              plan->output_hidden_mul.right_shift > 0;
+    for (gate = 0; gate < 8; ++gate) {
+        shifted = shifted && plan->fc[gate].right_shift > 0;
+    }
+    /*
+     * (v + rounding + sign) >> r, plus the offset, is (v + rounding + sign + offset * 2^r) >> r,
+     * v = SMMULR(2 * product, m), |v| <= m / 2 + 1, when that sum stays an int32.
+     */
+    if (shifted) {
+        const int64_t folded = (int64_t)plan->output_hidden_mul.rounding +
+                               (int64_t)params->hidden_offset * ((int64_t)1 << plan->output_hidden_mul.right_shift);
+        const int64_t reach = (int64_t)plan->output_hidden_mul.multiplier / 2 + 2;
+        shifted = folded + reach < ((int64_t)1 << 31) && folded - reach >= -((int64_t)1 << 31);
+        plan->output_hidden_mul.rounding = shifted ? (int32_t)folded : plan->output_hidden_mul.rounding;
+    }
     plan->cell_tanh = td_lstm_cell_tanh_scaling(params->cell_state_scale_power);
     plan->clip_low = params->cell_clip_enabled ? -params->quantized_cell_clip : -32768;
     plan->clip_high = params->cell_clip_enabled ? params->quantized_cell_clip : 32767;
-    plan->hidden_offset = params->hidden_offset;
-    plan->tanh_cell = params->cell_gate_activation == TD_LSTM_TANH;
-    if (!fast) {
-        return 0;
-    }
-    shifted = plan->forget_cell_mul.right_shift > 0 && plan->input_cell_mul.right_shift > 0 &&
-              plan->output_hidden_mul.right_shift > 0;
-    for (gate = 0; gate < 4; ++gate) {
-        shifted = shifted && plan->input_fc[gate].right_shift > 0 && plan->recurrent_fc[gate].right_shift > 0;
-    }
-    return shifted ? 2 : 1;
+    return shifted ? 2 : fast;
 }
 
+#if TD_DSP_ASM
 /**
- * Every step of every batch row, every requantization in the fast form (`shifted`, a constant:
- * every right shift >= 1), unit by unit: h (in place), c and y from the expanded x_t and h_{t-1};
- * 0 (nothing run) when the model's requantizations do not all take that form. The plan is built
- * here, in a local whose address no call sees: the compiler keeps its fields where they are
- * instead of reloading them after every int8 store, and the stack holds one plan.
+ * What td_lstm_packed_units (assembly) reads: a row's step, every unit of it. The first four
+ * words are loaded at each unit's start with one LDM.
+ */
+typedef struct {
+    const td_word *x_words;  /* 0: x_t expanded */
+    const td_word *x_end;    /* 4: its end, h_{t-1} expanded from here */
+    const td_word *weights;  /* 8: the packed weights, advanced unit by unit */
+    const int32_t *bias;     /* 12: the packed bias, likewise */
+    const td_word *h_end;    /* 16 */
+    int16_t *cell;           /* 20 */
+    int8_t *hidden;          /* 24 */
+    int8_t *y;               /* 28 */
+    int32_t units;           /* 32 */
+    const td_lstm_fast_requant *input_fc;     /* 36: the plan's four input FC requantizations */
+    const td_lstm_fast_requant *recurrent_fc; /* 40: its four recurrent FCs' */
+    const td_lstm_fast_requant *products;     /* 44: forget_cell_mul, input_cell_mul, cell_tanh, output_hidden_mul */
+    const int32_t *sigmoid;  /* 48: &td_lstm_sigmoid_table[192] */
+    const int32_t *tanh;     /* 52: &td_lstm_tanh_table[256] */
+    uint32_t pre[2];         /* 56: the input FCs' requantized sums, two gates a word */
+    int32_t clip_low;        /* 64: the cell's clip (-32768 and 32767 without one) */
+    int32_t clip_high;       /* 68 */
+} td_lstm_packed_frame;
+
+/*
+ * The unit loop of td_lstm_packed_steps_fast (shifted) by hand, the same instructions its C takes
+ * where they matter (TD_LSTM_PACKED_DOT, TD_LSTM_REQUANT_NEXT, the signed-table activations),
+ * without the register shuffles and reloads the compiler adds around them: the frame is copied
+ * onto the stack and every unit loads what it needs with LDM / LDRD.
+ */
+void td_lstm_packed_units(const td_lstm_packed_frame *frame);
+/*
+ * The four sums of one part (r0 vector to its end r1, r2 weights, r3 bias; into r4-r7): the loop
+ * of TD_LSTM_PACKED_DOT four groups of four inputs at a time, entered by TBB at the group that
+ * leaves a multiple of four (Duff's device): two loop instructions per four groups instead of
+ * per group.
+ */
+#define TD_LSTM_ASM_GROUP                                                                                     \
+    "ldrd    r12, lr, [r0], #8\n\t"                                                                        \
+    "ldmia   r2!, {r8, r9, r10, r11}\n\t"                                                                  \
+    "smlad   r4, r8, r12, r4\n\t"                                                                          \
+    "smlad   r4, r9, lr, r4\n\t"                                                                           \
+    "smlad   r5, r10, r12, r5\n\t"                                                                         \
+    "smlad   r5, r11, lr, r5\n\t"                                                                          \
+    "ldmia   r2!, {r8, r9, r10, r11}\n\t"                                                                  \
+    "smlad   r6, r8, r12, r6\n\t"                                                                          \
+    "smlad   r6, r9, lr, r6\n\t"                                                                           \
+    "smlad   r7, r10, r12, r7\n\t"                                                                         \
+    "smlad   r7, r11, lr, r7\n"
+#define TD_LSTM_ASM_DOT(t, g0, g1, g2, g3)                                                                    \
+    "ldrd    r4, r5, [r3], #8\n\t"                                                                         \
+    "ldrd    r6, r7, [r3], #8\n\t"                                                                         \
+    "sub     r8, r1, r0\n\t"                                                                               \
+    "ubfx    r8, r8, #3, #2\n\t" /* groups % 4 */                                                          \
+    "tbb     [pc, r8]\n"                                                                                   \
+    t ":\n\t"                                                                                              \
+    ".byte   (" g0 "f - " t "b) / 2, (" g3 "f - " t "b) / 2, (" g2 "f - " t "b) / 2, (" g1 "f - " t "b) / 2\n\t" \
+    ".p2align 1\n"                                                                                         \
+    g0 ":\n\t" TD_LSTM_ASM_GROUP                                                                           \
+    g1 ":\n\t" TD_LSTM_ASM_GROUP                                                                           \
+    g2 ":\n\t" TD_LSTM_ASM_GROUP                                                                           \
+    g3 ":\n\t" TD_LSTM_ASM_GROUP "\t"                                                                      \
+    "cmp     r0, r1\n\t"                                                                                   \
+    "bne     " g0 "b\n\t"
+/* acc = sat(requant(acc)) with the parameters at r1 (advanced): multiplier r8, right shift r9, rounding r10 */
+#define TD_LSTM_ASM_REQUANT(acc, bits)                                                                        \
+    "ldmia   r1!, {r8, r9, r10}\n\t"                                                                       \
+    "add     r10, r10, " acc ", asr #31\n\t"                                                               \
+    "lsl     " acc ", " acc ", #1\n\t"                                                                     \
+    "smmlar  " acc ", " acc ", r8, r10\n\t"                                                                \
+    "asr     " acc ", " acc ", r9\n\t"                                                                     \
+    "ssat    " acc ", #" bits ", " acc "\n\t"
+/* out = sigmoid(3 * lane) from the lane in r5 (its value 3 * pre), table r2; r7, r9 scratch */
+#define TD_LSTM_ASM_SIGMOID(out)                                                                              \
+    "add     r5, r5, r5, lsl #1\n\t"                                                                       \
+    "asr     r7, r5, #9\n\t"                                                                               \
+    "add     r7, r2, r7, lsl #3\n\t"                                                                       \
+    "ldrd    " out ", r9, [r7]\n\t"                                                                        \
+    "ubfx    r5, r5, #0, #9\n\t"                                                                           \
+    "mla     " out ", r5, r9, " out "\n\t"                                                                 \
+    "asr     " out ", " out ", #10\n\t"
+/* out = tanh(r5) (r5 clamped to 17 bits first), table r3; r7, r9 scratch */
+#define TD_LSTM_ASM_TANH(out)                                                                                 \
+    "ssat    r5, #17, r5\n\t"                                                                              \
+    "asr     r7, r5, #8\n\t"                                                                               \
+    "add     r7, r3, r7, lsl #3\n\t"                                                                       \
+    "ldrd    " out ", r9, [r7]\n\t"                                                                        \
+    "uxtb    r5, r5\n\t"                                                                                   \
+    "mla     " out ", r5, r9, " out "\n\t"                                                                 \
+    "asr     " out ", " out ", #8\n\t"
+__asm__(".syntax unified\n\t"
+        ".thumb\n\t"
+        ".section .text.td_lstm_packed_units,\"ax\",%progbits\n\t"
+        ".align 2\n\t"
+        ".global td_lstm_packed_units\n\t"
+        ".hidden td_lstm_packed_units\n\t"
+        ".type td_lstm_packed_units, %function\n\t"
+        ".thumb_func\n"
+        "td_lstm_packed_units:\n\t"
+        "push    {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
+        "sub     sp, sp, #76\n\t"
+        "ldmia   r0!, {r1, r2, r3, r4, r5, r6, r7, r8}\n\t"
+        "stmia   sp, {r1, r2, r3, r4, r5, r6, r7, r8}\n\t"
+        "ldmia   r0, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10}\n\t"
+        "add     r12, sp, #32\n\t"
+        "stmia   r12, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10}\n"
+        "1:\n\t"
+        /* the input part: r0 x, r1 its end, r2 weights, r3 bias; sums r4-r7 */
+        "ldmia   sp, {r0, r1, r2, r3}\n\t"
+        TD_LSTM_ASM_DOT("20", "21", "22", "23", "24")
+        "ldr     r1, [sp, #36]\n\t"
+        TD_LSTM_ASM_REQUANT("r4", "16")
+        TD_LSTM_ASM_REQUANT("r5", "16")
+        TD_LSTM_ASM_REQUANT("r6", "16")
+        TD_LSTM_ASM_REQUANT("r7", "16")
+        "pkhbt   r4, r4, r5, lsl #16\n\t"
+        "pkhbt   r6, r6, r7, lsl #16\n\t"
+        "strd    r4, r6, [sp, #56]\n\t"
+        /* the recurrent part: r0 continues into h_{t-1} */
+        "ldr     r1, [sp, #16]\n\t"
+        TD_LSTM_ASM_DOT("30", "31", "32", "33", "34")
+        "strd    r2, r3, [sp, #8]\n\t"
+        "ldr     r1, [sp, #40]\n\t"
+        TD_LSTM_ASM_REQUANT("r4", "16")
+        TD_LSTM_ASM_REQUANT("r5", "16")
+        TD_LSTM_ASM_REQUANT("r6", "16")
+        TD_LSTM_ASM_REQUANT("r7", "16")
+        "pkhbt   r4, r4, r5, lsl #16\n\t"
+        "pkhbt   r6, r6, r7, lsl #16\n\t"
+        "ldrd    r8, r9, [sp, #56]\n\t"
+        "qadd16  r4, r8, r4\n\t" /* forget, input pre-activations */
+        "qadd16  r6, r9, r6\n\t" /* cell, output */
+        "ldrd    r2, r3, [sp, #48]\n\t"
+        "sxth    r5, r4\n\t"
+        TD_LSTM_ASM_SIGMOID("r8") /* forget gate */
+        "asr     r5, r4, #16\n\t"
+        TD_LSTM_ASM_SIGMOID("r10") /* input gate */
+        "sxth    r5, r6\n\t"
+        "add     r5, r5, r5, lsl #1\n\t"
+        TD_LSTM_ASM_TANH("r4") /* cell gate */
+        "asr     r5, r6, #16\n\t"
+        TD_LSTM_ASM_SIGMOID("r6") /* output gate */
+        /* the cell: c = clip(sat16(sat16(requant(forget c)) + sat16(requant(input g)))) */
+        "ldr     r0, [sp, #20]\n\t"
+        "ldr     r1, [sp, #44]\n\t"
+        "ldrsh   r5, [r0]\n\t"
+        "mul     r5, r8, r5\n\t"
+        "mul     r4, r10, r4\n\t"
+        TD_LSTM_ASM_REQUANT("r5", "16")
+        TD_LSTM_ASM_REQUANT("r4", "16")
+        "add     r5, r5, r4\n\t"
+        "ldrd    r8, r9, [sp, #64]\n\t" /* sat16, then the clip: the clip's range is inside int16's */
+        "cmp     r5, r8\n\t"
+        "it      lt\n\t"
+        "movlt   r5, r8\n\t"
+        "cmp     r5, r9\n\t"
+        "it      gt\n\t"
+        "movgt   r5, r9\n\t"
+        "strh    r5, [r0], #2\n\t"
+        "str     r0, [sp, #20]\n\t"
+        /* h = sat8(requant(tanh(rescale(c)) * output) + offset) */
+        "ldmia   r1!, {r8, r9, r10}\n\t"
+        "mla     r5, r5, r8, r10\n\t"
+        "asr     r5, r5, r9\n\t"
+        TD_LSTM_ASM_TANH("r8")
+        "mul     r8, r8, r6\n\t"
+        "ldmia   r1!, {r4, r9, r10}\n\t"
+        "add     r10, r10, r8, asr #31\n\t"
+        "lsl     r8, r8, #1\n\t"
+        "smmlar  r8, r8, r4, r10\n\t"
+        "asr     r8, r8, r9\n\t"
+        "ssat    r8, #8, r8\n\t"
+        "ldrd    r0, r2, [sp, #24]\n\t"
+        "strb    r8, [r0], #1\n\t"
+        "strb    r8, [r2], #1\n\t"
+        "strd    r0, r2, [sp, #24]\n\t"
+        "ldr     r0, [sp, #32]\n\t"
+        "subs    r0, r0, #1\n\t"
+        "str     r0, [sp, #32]\n\t"
+        "bne     1b\n\t"
+        "add     sp, sp, #76\n\t"
+        "pop     {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t"
+        ".size td_lstm_packed_units, .-td_lstm_packed_units\n\t"
+        ".text");
+#endif
+
+/**
+ * Every step of every batch row in the fast form, unit by unit: h (in place), c and y from the
+ * expanded x_t and h_{t-1}; `shifted` (a constant): every right shift >= 1 and the hidden offset
+ * in the output's rounding (plan 2; then the assembly unit loop where there is one), else plan 1.
+ * 0 (nothing run) when the model's plan is not that one. The sigmoids and tanhs read the signed
+ * tables. The plan is built here, in a local only the requantizations read: the stack holds one
+ * plan.
  */
 TD_INLINE int td_lstm_packed_steps_fast(const td_lstm_params_s8 *params, const td_lstm_packed_run *run, int shifted)
 {
@@ -210,30 +415,67 @@ TD_INLINE int td_lstm_packed_steps_fast(const td_lstm_params_s8 *params, const t
                 const int32_t *bias = run->bias;
                 td_rnn_packed_expand(run->input + (position * rows + row) * input_size, input_size, run->x_words);
                 td_rnn_packed_expand(hidden, state_size, run->h_words);
+#if TD_DSP_ASM
+                if (shifted) {
+                    td_lstm_packed_frame frame;
+                    frame.x_words = x_words;
+                    frame.x_end = x_end;
+                    frame.weights = weights;
+                    frame.bias = bias;
+                    frame.h_end = h_end;
+                    frame.cell = cell;
+                    frame.hidden = hidden;
+                    frame.y = y;
+                    frame.units = state_size;
+                    frame.input_fc = &plan->fc[0];
+                    frame.recurrent_fc = &plan->fc[4];
+                    frame.products = &plan->forget_cell_mul;
+                    frame.sigmoid = td_lstm_sigmoid_table[192];
+                    frame.tanh = td_lstm_tanh_table[256];
+                    frame.clip_low = plan->clip_low;
+                    frame.clip_high = plan->clip_high;
+                    td_lstm_packed_units(&frame);
+                    continue;
+                }
+#endif
                 for (unit = 0; unit < state_size; ++unit) {
+                    const td_lstm_fast_requant *requant = plan->fc;
                     int32_t xf, xi, xc, xo, hf, hi, hc, ho;
-                    int32_t forget, input_gate, cell_gate, output_gate, updated, hidden_value;
+                    int32_t forget, input_gate, cell_gate, output_gate, kept, added, updated, product;
+                    uint32_t forget_input, cell_output;
                     TD_LSTM_PACKED_DOT(x_words, x_end, weights, bias, xf, xi, xc, xo);
+                    TD_LSTM_REQUANT_NEXT(xf, requant, 16, shifted);
+                    TD_LSTM_REQUANT_NEXT(xi, requant, 16, shifted);
+                    TD_LSTM_REQUANT_NEXT(xc, requant, 16, shifted);
+                    TD_LSTM_REQUANT_NEXT(xo, requant, 16, shifted);
+                    forget_input = td_lstm_pack16(xf, xi);
+                    cell_output = td_lstm_pack16(xc, xo);
                     TD_LSTM_PACKED_DOT(x_end, h_end, weights, bias, hf, hi, hc, ho);
-                    forget = td_lstm_sigmoid_gate(
-                        td_lstm_pre_activation_fast(xf, hf, &plan->input_fc[0], &plan->recurrent_fc[0], shifted));
-                    input_gate = td_lstm_sigmoid_gate(
-                        td_lstm_pre_activation_fast(xi, hi, &plan->input_fc[1], &plan->recurrent_fc[1], shifted));
-                    cell_gate = td_lstm_pre_activation_fast(xc, hc, &plan->input_fc[2], &plan->recurrent_fc[2], shifted);
-                    cell_gate = plan->tanh_cell ? td_lstm_tanh_fast(cell_gate * 3) : td_lstm_sigmoid_gate(cell_gate);
-                    output_gate = td_lstm_sigmoid_gate(
-                        td_lstm_pre_activation_fast(xo, ho, &plan->input_fc[3], &plan->recurrent_fc[3], shifted));
+                    TD_LSTM_REQUANT_NEXT(hf, requant, 16, shifted);
+                    TD_LSTM_REQUANT_NEXT(hi, requant, 16, shifted);
+                    TD_LSTM_REQUANT_NEXT(hc, requant, 16, shifted);
+                    TD_LSTM_REQUANT_NEXT(ho, requant, 16, shifted);
+                    /* the pre-activations sat16(sat16(x part) + sat16(h part)), two gates a word */
+                    forget_input = td_lstm_qadd16(forget_input, td_lstm_pack16(hf, hi));
+                    cell_output = td_lstm_qadd16(cell_output, td_lstm_pack16(hc, ho));
+                    forget = td_lstm_sigmoid_signed(td_lstm_smulbb(forget_input, 3));
+                    input_gate = td_lstm_sigmoid_signed(td_lstm_smultb(forget_input, 3));
+                    /* tanh(3 * sat16(s)) = tanh(3 * s) would do as well: the tanh is flat from |input| = 65280 on */
+                    cell_gate = td_lstm_tanh_signed(td_lstm_smulbb(cell_output, 3));
+                    output_gate = td_lstm_sigmoid_signed(td_lstm_smultb(cell_output, 3));
                     /* |gate * cell| < 2^30: the sigmoids are in [0, 32767] */
-                    updated = td_ssat16(td_ssat16(td_lstm_requant_form(forget * cell[unit], &plan->forget_cell_mul, shifted)) +
-                                        td_ssat16(td_lstm_requant_form(input_gate * cell_gate, &plan->input_cell_mul, shifted)));
-                    updated = td_clamp_i32(updated, plan->clip_low, plan->clip_high);
+                    kept = forget * cell[unit];
+                    added = input_gate * cell_gate;
+                    TD_LSTM_REQUANT_NEXT(kept, requant, 16, shifted);
+                    TD_LSTM_REQUANT_NEXT(added, requant, 16, shifted);
+                    /* the clip's range is inside int16's */
+                    updated = td_clamp_i32(kept + added, plan->clip_low, plan->clip_high);
                     cell[unit] = (int16_t)updated;
-                    hidden_value = td_ssat8(
-                        plan->hidden_offset +
-                        td_lstm_requant_form(td_lstm_tanh_fast(td_int16_rescale(updated, &plan->cell_tanh)) * output_gate,
-                                             &plan->output_hidden_mul, shifted));
-                    hidden[unit] = (int8_t)hidden_value;
-                    y[unit] = (int8_t)hidden_value;
+                    product = td_lstm_tanh_signed(td_int16_rescale(updated, &plan->cell_tanh)) * output_gate;
+                    product = td_lstm_requant_form(product, &plan->output_hidden_mul, shifted);
+                    product = td_ssat8(shifted ? product : product + params->hidden_offset);
+                    hidden[unit] = (int8_t)product;
+                    y[unit] = (int8_t)product;
                 }
             }
         }
