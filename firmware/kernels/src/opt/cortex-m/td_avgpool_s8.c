@@ -6,7 +6,8 @@
  * Four channels at a time: each window pixel is one word, split by SXTB16 into the lanes
  * (c0, c2) and (c1, c3) and summed with SADD16, int16 sums that cannot overflow while the window
  * holds at most 255 pixels (255 · 128 < 32768); larger windows, and channels beyond a multiple
- * of four, go one at a time (all of them on a core without the DSP extension).
+ * of four, go one at a time (all of them on a core without the DSP extension). A full 2x2 window
+ * is unrolled, divided by a shift and its four outputs stored as one word.
  */
 #include "../../internal/td_common.h"
 #include "td_dsp.h"
@@ -63,6 +64,29 @@ td_status td_avgpool_s8(const td_pool_params *params,
                     input + ((batch * input_h + in_y_origin + y_start) * input_w + in_x_origin + x_start) * channels;
                 c = 0;
 #if TD_KERNELS_DSP
+                if (count == 4 && rows == 2) {
+                    /* A full 2x2 window (the usual stride-2 pooling): its four pixels unrolled and
+                     * the division by 4, half away from zero, as (acc + 2 + (acc < 0 ? -1 : 0)) >> 2. */
+                    const int8_t *const top = window;
+                    const int8_t *const bottom = window + row_step;
+                    for (; c < (channels & ~3); c += 4) {
+                        const uint32_t a = td_read_u32(top + c), b = td_read_u32(top + channels + c);
+                        const uint32_t e = td_read_u32(bottom + c), f = td_read_u32(bottom + channels + c);
+                        const uint32_t even = td_sadd16(td_sadd16(td_sxtb16(a), td_sxtb16(b)), td_sadd16(td_sxtb16(e), td_sxtb16(f)));
+                        const uint32_t odd = td_sadd16(td_sadd16(td_sxtb16_ror8(a), td_sxtb16_ror8(b)),
+                                                       td_sadd16(td_sxtb16_ror8(e), td_sxtb16_ror8(f)));
+                        const int32_t s0 = td_lane16(even, 0), s1 = td_lane16(odd, 0);
+                        const int32_t s2 = td_lane16(even, 1), s3 = td_lane16(odd, 1);
+                        const int32_t v0 = td_clamp_i32((s0 + 2 + (s0 >> 31)) >> 2, min, max);
+                        const int32_t v1 = td_clamp_i32((s1 + 2 + (s1 >> 31)) >> 2, min, max);
+                        const int32_t v2 = td_clamp_i32((s2 + 2 + (s2 >> 31)) >> 2, min, max);
+                        const int32_t v3 = td_clamp_i32((s3 + 2 + (s3 >> 31)) >> 2, min, max);
+                        const uint32_t packed = ((uint32_t)v0 & 0xffu) | (((uint32_t)v1 & 0xffu) << 8) |
+                                                (((uint32_t)v2 & 0xffu) << 16) | ((uint32_t)v3 << 24);
+                        memcpy(output, &packed, 4);
+                        output += 4;
+                    }
+                }
                 for (; c < (count <= 255 ? channels & ~3 : 0); c += 4) {
                     uint32_t even = 0, odd = 0;
                     const int8_t *row = window + c;
