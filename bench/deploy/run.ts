@@ -200,7 +200,8 @@ weights' quantization parameters; ours: flash minus the weight arrays, so our fo
 and biases count as code). **code excl. folded params B** is the same figure with those folded parameters counted as
 model data instead (TFLite Micro's model file holds their sources: per-channel scales and zero points, biases; it
 computes its multipliers and shifts at start-up into its arena): a second view, not a replacement of the strict
-**code B**. Where each model's code goes: \`breakdown.md\` (\`npx tsx bench/deploy/breakdown.ts\`). Other cores: \`--board virtual-m7\` or \`virtual-m55\` writes \`results-<board>.json\`.
+**code B**. Where each model's code goes: \`breakdown.md\` (\`npx tsx bench/deploy/breakdown.ts\`).
+Other cores: \`--board virtual-m7\` or \`virtual-m55\` writes \`results-<board>.json\`.
 
 | model | instructions | per MAC | TFLM CMSIS-NN | TFLM reference | arena B | stack B | flash B | RAM B | code B | code excl. folded params B | bit-exact | wall |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|
