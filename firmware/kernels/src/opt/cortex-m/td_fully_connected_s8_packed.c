@@ -194,6 +194,30 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
                 output_row[out_c + 3] = (int8_t)value3;
             }
         }
+        /* Two rows left over (row-major after the packed fours): the input words shared by both. */
+        if (output_depth - out_c >= 2) {
+            const int8_t *const next = weights + input_depth;
+            int32_t acc0 = bias[out_c], acc1 = bias[out_c + 1];
+            for (d = 0; d + 8 <= input_depth; d += 8) {
+                const uint32_t values = td_read_u32(input_row + d), more = td_read_u32(input_row + d + 4);
+                const uint32_t even = td_sxtb16(values), odd = td_sxtb16_ror8(values);
+                const uint32_t even2 = td_sxtb16(more), odd2 = td_sxtb16_ror8(more);
+                const uint32_t a = td_read_u32(weights + d), b = td_read_u32(next + d);
+                const uint32_t a2 = td_read_u32(weights + d + 4), b2 = td_read_u32(next + d + 4);
+                acc0 = td_smlad(td_sxtb16_ror8(a), odd, td_smlad(td_sxtb16(a), even, acc0));
+                acc1 = td_smlad(td_sxtb16_ror8(b), odd, td_smlad(td_sxtb16(b), even, acc1));
+                acc0 = td_smlad(td_sxtb16_ror8(a2), odd2, td_smlad(td_sxtb16(a2), even2, acc0));
+                acc1 = td_smlad(td_sxtb16_ror8(b2), odd2, td_smlad(td_sxtb16(b2), even2, acc1));
+            }
+            for (; d < input_depth; ++d) {
+                acc0 += (int32_t)weights[d] * input_row[d];
+                acc1 += (int32_t)next[d] * input_row[d];
+            }
+            weights += 2 * input_depth;
+            output_row[out_c] = TD_FC_PACKED_OUTPUT(acc0);
+            output_row[out_c + 1] = TD_FC_PACKED_OUTPUT(acc1);
+            out_c += 2;
+        }
         for (; out_c < output_depth; ++out_c) {
             int32_t acc = bias[out_c];
             for (d = 0; d + 4 <= input_depth; d += 4) {
