@@ -487,6 +487,17 @@ typedef enum {
  */
 td_status td_unary_f32(td_unary_op op, int32_t size, const float *input, float *output);
 
+/** ADD, SUB, MUL of td_arith_s32. */
+typedef enum {
+    TD_ARITH_ADD = 0,
+    TD_ARITH_SUB = 1,
+    TD_ARITH_MUL = 2
+} td_arith_op;
+
+/** ADD, SUB, MUL on int32 with broadcasting (up to 4-D), wrapping as two's complement; no activation. */
+td_status td_arith_s32(td_arith_op op, const td_dims *input1_dims, const int32_t *input1, const td_dims *input2_dims,
+                       const int32_t *input2, const td_dims *output_dims, int32_t *output);
+
 /** Binary float32 ops of td_binary_f32. */
 typedef enum {
     TD_BINARY_MINIMUM = 0,
@@ -511,6 +522,10 @@ td_status td_min_max_s8(int32_t maximum, const td_dims *input1_dims, const int8_
                         const int8_t *input2, const td_dims *output_dims, int8_t *output);
 td_status td_min_max_s16(int32_t maximum, const td_dims *input1_dims, const int16_t *input1, const td_dims *input2_dims,
                          const int16_t *input2, const td_dims *output_dims, int16_t *output);
+td_status td_min_max_s32(int32_t maximum, const td_dims *input1_dims, const int32_t *input1, const td_dims *input2_dims,
+                         const int32_t *input2, const td_dims *output_dims, int32_t *output);
+td_status td_min_max_s64(int32_t maximum, const td_dims *input1_dims, const int64_t *input1, const td_dims *input2_dims,
+                         const int64_t *input2, const td_dims *output_dims, int64_t *output);
 
 /* ------------------------------------------------------------------------------------------
  * Comparisons, logical ops and selection (src/logic). Bool tensors are one byte, 0 or 1.
@@ -593,6 +608,8 @@ td_status td_add_n_s8(const td_add_params_s8 *params, int32_t n, int32_t count, 
 
 /** BROADCAST_ARGS: the broadcast of two int32 shapes (aligned on the last dimension); TD_ERROR_ARGUMENT when they do not broadcast. */
 td_status td_broadcast_args_s32(int32_t length1, const int32_t *shape1, int32_t length2, const int32_t *shape2, int32_t length, int32_t *output);
+/** BROADCAST_ARGS on int64 shapes. */
+td_status td_broadcast_args_s64(int32_t length1, const int64_t *shape1, int32_t length2, const int64_t *shape2, int32_t length, int64_t *output);
 
 /** SQUARED_DIFFERENCE int8: ADD's input rescaling (left_shift 7), the difference squared, rescaled to the output. */
 typedef struct {
@@ -1329,6 +1346,8 @@ typedef struct {
 } td_batch_matmul_params;
 
 td_status td_batch_matmul_s8(const td_batch_matmul_params *params, const int8_t *x, const int8_t *y, int8_t *output);
+/** int16 (zero points 0): 64-bit sums and TFLite's 64-bit requantization. */
+td_status td_batch_matmul_s16(const td_batch_matmul_params *params, const int16_t *x, const int16_t *y, int16_t *output);
 td_status td_batch_matmul_f32(const td_batch_matmul_params *params, const float *x, const float *y, float *output);
 
 /* ------------------------------------------------------------------------------------------

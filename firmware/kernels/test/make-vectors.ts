@@ -182,7 +182,7 @@ function runOp(
 // C emission
 // ---------------------------------------------------------------------------------------------
 
-type CType = 'int8_t' | 'uint8_t' | 'int16_t' | 'int32_t' | 'uint32_t' | 'float';
+type CType = 'int8_t' | 'uint8_t' | 'int16_t' | 'int32_t' | 'uint32_t' | 'int64_t' | 'float';
 
 function cInt(value: number): string {
   if (!Number.isInteger(value)) throw new RangeError(`${value} is not an integer`);
@@ -1805,7 +1805,7 @@ export function makeKernelVectors(seed = 20240601): KernelVectors {
 // prepare the interpreter runs), its output compared byte for byte with the interpreter's.
 // ---------------------------------------------------------------------------------------------
 
-const cTypes: Partial<Record<DType, CType>> = { bool: 'uint8_t', int8: 'int8_t', uint8: 'uint8_t', int16: 'int16_t', int32: 'int32_t', uint32: 'uint32_t', float32: 'float' };
+const cTypes: Partial<Record<DType, CType>> = { bool: 'uint8_t', int8: 'int8_t', uint8: 'uint8_t', int16: 'int16_t', int32: 'int32_t', uint32: 'uint32_t', int64: 'int64_t', float32: 'float' };
 
 /** Seeded data over a dtype's range (floats in [-4, 4], or (0.05, 4] when positive). */
 function randomOf(random: Random, dtype: DType, length: number, positive = false): TensorData {
@@ -2218,6 +2218,18 @@ function opCoverageCases(random: Random): CaseBuilder[] {
       },
     });
   }
+  // int16: full-range values over k = 40 (sums beyond int32's reach of a 32-bit product sum), adj_x, an output scale that clamps some.
+  add('td_batch_matmul_s16 broadcast adj_x', {
+    type: 'BATCH_MATMUL', attrs: { adjX: true, adjY: false }, inputs: [{ dtype: 'int16', shape: [2, 40, 3], quantization: q8(0.001, 0) }, { dtype: 'int16', shape: [1, 40, 4], quantization: q8(0.002, 0), data: randomOf(random, 'int16', 160) }],
+    outputs: [{ dtype: 'int16', shape: [2, 3, 4], quantization: q8(0.09, 0) }],
+    call: (c, p: any, [x, w], [y]) => {
+      const a = p.arithmetic;
+      const lhs = c.constant('int32_t', 'lhs_offsets', p.lhsOffsets);
+      const rhs = c.constant('int32_t', 'rhs_offsets', p.rhsOffsets);
+      c.declare(`const td_batch_matmul_params params = {${p.lhsOffsets.length}, ${p.m}, ${p.k}, ${p.n}, 1, 0, ${lhs}, ${rhs}, ${a.lhsOffset}, ${a.rhsOffset}, ${a.outputOffset}, ${req(a.multiplier)}};`);
+      return `td_batch_matmul_s16(&params, ${x}, ${w}, ${y})`;
+    },
+  });
   return cases;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -2515,6 +2527,28 @@ function logicCases(random: Random): CaseBuilder[] {
       c.declare(`const td_add_params_s8 params = {${m.inputOffset}, ${m.inputOffset}, ${m.outputOffset}, ${m.leftShift}, ${req(m.input)}, ${req(m.input)}, ${req(m.output)}, {${m.activation.min}, ${m.activation.max}}};`);
       return `td_add_n_s8(&params, 3, 33, (const int8_t *const[]){${a}, ${b}, ${d}}, ${y})`;
     },
+  });
+  // int32 ADD / SUB / MUL: the second operand's extremes make the sums and products wrap.
+  for (const type of ['ADD', 'SUB', 'MUL'] as const) {
+    add(`td_arith_s32 ${type} broadcast wrapping`, {
+      type, attrs: { activation: 'none' },
+      inputs: [{ dtype: 'int32', shape: shapes.a }, { dtype: 'int32', shape: shapes.b, data: Int32Array.of(2147483647, -2147483648, 65536) }], outputs: [{ dtype: 'int32', shape: shapes.out }],
+      call: (_c, _p, [x, w], [y]) => `td_arith_s32(TD_ARITH_${type}, ${operands(x, w, y)})`,
+    });
+  }
+  // MINIMUM / MAXIMUM int32 and int64 (int64 values 2^60 ± 1 apart, which a double would merge).
+  add('td_min_max_s32 minimum broadcast', {
+    type: 'MINIMUM', inputs: [{ dtype: 'int32', shape: shapes.a }, { dtype: 'int32', shape: shapes.b, data: Int32Array.of(-2147483648, 0, 500) }], outputs: [{ dtype: 'int32', shape: shapes.out }],
+    call: (_c, _p, [x, w], [y]) => `td_min_max_s32(0, ${operands(x, w, y)})`,
+  });
+  add('td_min_max_s64 maximum broadcast', {
+    type: 'MAXIMUM', inputs: [{ dtype: 'int64', shape: shapes.a, data: a64 }, { dtype: 'int64', shape: shapes.b, data: b64 }], outputs: [{ dtype: 'int64', shape: shapes.out }],
+    call: (c, _p, _inputs, [y]) => `td_min_max_s64(1, ${operands(int64Constant(c, 'a64', a64), int64Constant(c, 'b64', b64), y)})`,
+  });
+  const shape64 = [BigInt64Array.of(4n, 1n, 3n), BigInt64Array.of(2n, 1n, 5n, 1n)];
+  add('td_broadcast_args_s64', {
+    type: 'BROADCAST_ARGS', inputs: [{ dtype: 'int64', shape: [3], data: shape64[0] }, { dtype: 'int64', shape: [4], data: shape64[1] }], outputs: [{ dtype: 'int64', shape: [4] }],
+    call: (c, _p, _inputs, [y]) => `td_broadcast_args_s64(3, ${int64Constant(c, 'shape1', shape64[0])}, 4, ${int64Constant(c, 'shape2', shape64[1])}, 4, ${y})`,
   });
   add('td_broadcast_args_s32', {
     type: 'BROADCAST_ARGS', inputs: [{ dtype: 'int32', shape: [3], data: Int32Array.of(4, 1, 3) }, { dtype: 'int32', shape: [4], data: Int32Array.of(2, 1, 5, 1) }], outputs: [{ dtype: 'int32', shape: [4] }],

@@ -489,6 +489,14 @@ export const opModels: OpModelSpec[] = [
     },
   },
   {
+    name: 'batch_matmul_int16',
+    build: (m) => {
+      // Full-range int16 over k = 24: sums beyond int32, an output scale that clamps some of them.
+      const x = m.input('int16', [2, 3, 24], [0.001, 0]);
+      m.op('BATCH_MATMUL', { adjX: false, adjY: true }, [x, m.constant('int16', [1, 5, 24], [0.002, 0])], [m.tensor('int16', [2, 3, 5], [0.08, 0])]);
+    },
+  },
+  {
     name: 'padv2_int8',
     build: (m) => {
       const x = m.input('int8', [1, 4, 5, 3], q8);
@@ -1081,6 +1089,50 @@ export const opModels: OpModelSpec[] = [
       m.op('BROADCAST_ARGS', {}, [a, b], [m.tensor('int32', [4])]);
     },
   },
+  {
+    name: 'maximum_int32_broadcast',
+    build: (m) => {
+      const x = m.input('int32', [2, 3, 4]);
+      m.op('MAXIMUM', {}, [x, m.constant('int32', [3, 1])], [m.tensor('int32', [2, 3, 4])]);
+    },
+  },
+  {
+    name: 'minimum_int64_broadcast',
+    noTflite: 'tfjs-tflite takes no int64 input data',
+    inputs: () => [BigInt64Array.from({ length: 24 }, (_, i) => [2n ** 60n + 1n, 2n ** 60n - 1n, -(2n ** 60n), 5000000000n, -7n, 0n][(i * 5) % 6])],
+    build: (m) => {
+      const x = m.input('int64', [2, 4, 3]);
+      m.op('MINIMUM', {}, [x, m.tensor('int64', [3], undefined, BigInt64Array.of(2n ** 60n, -(2n ** 60n), 5000000000n))], [m.tensor('int64', [2, 4, 3])]);
+    },
+  },
+  {
+    name: 'reverse_v2_int64',
+    noTflite: 'tfjs-tflite takes no int64 input data',
+    inputs: () => [BigInt64Array.from({ length: 30 }, (_, i) => BigInt(i - 15) * 2n ** 40n + BigInt(i))],
+    build: (m) => {
+      const x = m.input('int64', [2, 5, 3]);
+      m.op('REVERSE_V2', {}, [x, m.int32([1, 2])], [m.tensor('int64', [2, 5, 3])]);
+    },
+  },
+  {
+    name: 'broadcast_args_int64',
+    noTflite: 'tfjs-tflite takes no int64 input data',
+    inputs: () => [BigInt64Array.of(4n, 1n, 3n), BigInt64Array.of(2n, 1n, 5n, 1n)],
+    build: (m) => {
+      const [a, b] = [m.input('int64', [3]), m.input('int64', [4])];
+      m.op('BROADCAST_ARGS', {}, [a, b], [m.tensor('int64', [4])]);
+    },
+  },
+  // int32 ADD / SUB / MUL (no activation; the random values stay far from overflow, which TFLite leaves undefined).
+  ...(['ADD', 'SUB', 'MUL'] as const).map(
+    (type): OpModelSpec => ({
+      name: `${type.toLowerCase()}_int32_broadcast`,
+      build: (m) => {
+        const x = m.input('int32', [2, 3, 4]);
+        m.op(type, { activation: 'none' }, [x, m.constant('int32', [3, 1])], [m.tensor('int32', [2, 3, 4])]);
+      },
+    }),
+  ),
   {
     name: 'cumsum_float32_exclusive_reverse',
     build: (m) => {

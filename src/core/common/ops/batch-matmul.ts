@@ -3,7 +3,9 @@
  * dimensions broadcast (numpy rules), as TFLite Micro's reference kernel computes it:
  * - float32: the products summed in float32 in k order;
  * - int8: Σ (x - zpX)(y - zpY) in int32, MultiplyByQuantizedMultiplier(sX·sY / sOut), plus
- *   zpOut, clamped to int8. (int16, which TFLite accumulates in 64 bits, is refused.)
+ *   zpOut, clamped to int8;
+ * - int16 (zero points 0): Σ x·y in int64 and TFLite's 64-bit MultiplyByQuantizedMultiplier
+ *   (the multiplier cut to 15 bits), clamped to int16.
  * The plan lists each output batch's element offsets into x and y.
  */
 import { elementCount, formatShape } from '../ir/tensor.js';
@@ -25,13 +27,13 @@ export interface BatchMatmulPlan {
   rhsOffsets: number[];
   arithmetic:
     | { flavour: 'float32' }
-    | { flavour: 'int8'; lhsOffset: number; rhsOffset: number; outputOffset: number; multiplier: QuantizedMultiplier; range: ActivationRange };
+    | { flavour: 'int8' | 'int16'; lhsOffset: number; rhsOffset: number; outputOffset: number; multiplier: QuantizedMultiplier; range: ActivationRange };
 }
 
 export const batchMatmul = defineOp<BatchMatmulPlan>({
   types: ['BATCH_MATMUL'],
   minInputs: 2,
-  precisions: ['int8', 'float32'],
+  precisions: ['int8', 'int16', 'float32'],
   macs(graph, op) {
     const output = graph.tensors[op.outputs[0]];
     const lhs = graph.tensors[op.inputs[0]];
@@ -42,8 +44,7 @@ export const batchMatmul = defineOp<BatchMatmulPlan>({
     const lhs = inputTensor(context, 0, 'x');
     const rhs = inputTensor(context, 1, 'y');
     const output = outputTensor(context);
-    // int16 (64-bit accumulation in TFLite) is not implemented yet.
-    expectDType(context, lhs, 'x', 'float32', 'int8');
+    expectDType(context, lhs, 'x', 'float32', 'int8', 'int16');
     expectDType(context, rhs, 'y', lhs.dtype);
     expectDType(context, output, 'output', lhs.dtype);
     if (lhs.shape.length < 2 || rhs.shape.length < 2) context.fail(`x ${formatShape(lhs.shape)} and y ${formatShape(rhs.shape)} must have at least 2 dimensions`);
@@ -75,10 +76,13 @@ export const batchMatmul = defineOp<BatchMatmulPlan>({
     }
     const geometry = { m, k, n, adjX, adjY, lhsOffsets, rhsOffsets };
     if (lhs.dtype === 'float32') return { ...geometry, arithmetic: { flavour: 'float32' } };
-    const flavour = 'int8';
+    const flavour = lhs.dtype as 'int8' | 'int16';
     const qx = activationQuantization(context, lhs, 'x');
     const qy = activationQuantization(context, rhs, 'y');
     const qo = activationQuantization(context, output, 'output');
+    if (flavour === 'int16' && (qx.zeroPoint !== 0 || qy.zeroPoint !== 0 || qo.zeroPoint !== 0)) {
+      context.fail(`int16 x ${tensorName(lhs)}, y ${tensorName(rhs)} and output ${tensorName(output)} have zero points ${qx.zeroPoint}, ${qy.zeroPoint} and ${qo.zeroPoint}; TFLite Micro's int16 BATCH_MATMUL needs 0`);
+    }
     return {
       ...geometry,
       arithmetic: {

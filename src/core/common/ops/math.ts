@@ -12,7 +12,7 @@
  *
  * Binary, numpy broadcasting — MINIMUM, MAXIMUM, DIV, SQUARED_DIFFERENCE, PRELU:
  * - float32: min, max, a / b then the fused activation, (a - b)², x ≥ 0 ? x : alpha · x;
- * - MINIMUM / MAXIMUM int8 / int16: the stored values compared (TFLite Micro does not rescale);
+ * - MINIMUM / MAXIMUM int8 / int16 / int32 / int64: the stored values compared (TFLite Micro does not rescale);
  * - DIV int8 / uint8 (reference_ops::Div): (x1 - zp1) times the reciprocal of (x2 - zp2)
  *   (GetReciprocal), with x1's headroom as a left shift, rescaled by sX1 / (sX2·sOut) (float32)
  *   with the shifts combined, plus zpOut, clamped to the activation range; a zero divisor is an error;
@@ -95,7 +95,7 @@ export interface BinaryMathPlan {
   broadcast: Broadcast;
   arithmetic:
     | { flavour: 'float32'; activation: ActivationRange }
-    | { flavour: 'int8' | 'int16'; kind: 'compare' }
+    | { flavour: 'int8' | 'int16' | 'int32' | 'int64'; kind: 'compare' }
     | {
         flavour: 'int8' | 'uint8';
         kind: 'div';
@@ -138,7 +138,7 @@ function prepareBinary(context: OpContext): BinaryMathPlan {
   const input1 = inputTensor(context, 0, 'input 0');
   const input2 = inputTensor(context, 1, op === 'PRELU' ? 'alpha' : 'input 1');
   const output = outputTensor(context);
-  const quantizedTypes = op === 'MINIMUM' || op === 'MAXIMUM' ? (['int8', 'int16'] as const) : op === 'SQUARED_DIFFERENCE' || op === 'PRELU' ? (['int8'] as const) : op === 'DIV' ? (['int8', 'uint8'] as const) : ([] as const);
+  const quantizedTypes = op === 'MINIMUM' || op === 'MAXIMUM' ? (['int8', 'int16', 'int32', 'int64'] as const) : op === 'SQUARED_DIFFERENCE' || op === 'PRELU' ? (['int8'] as const) : op === 'DIV' ? (['int8', 'uint8'] as const) : ([] as const);
   expectDType(context, output, 'output', 'float32', ...quantizedTypes);
   expectDType(context, input1, 'input 0', output.dtype);
   expectDType(context, input2, op === 'PRELU' ? 'alpha' : 'input 1', output.dtype);
@@ -150,7 +150,7 @@ function prepareBinary(context: OpContext): BinaryMathPlan {
     const activation = op === 'DIV' ? ((context.op.attrs as { activation?: Activation }).activation ?? 'none') : 'none';
     return { op, broadcast, arithmetic: { flavour: 'float32', activation: activationRangeFloat(context, activation) } };
   }
-  if (op === 'MINIMUM' || op === 'MAXIMUM') return { op, broadcast, arithmetic: { flavour: output.dtype as 'int8' | 'int16', kind: 'compare' } };
+  if (op === 'MINIMUM' || op === 'MAXIMUM') return { op, broadcast, arithmetic: { flavour: output.dtype as 'int8' | 'int16' | 'int32' | 'int64', kind: 'compare' } };
   const q1 = activationQuantization(context, input1, 'input 0');
   const q2 = activationQuantization(context, input2, op === 'PRELU' ? 'alpha' : 'input 1');
   const qOut = activationQuantization(context, output, 'output');

@@ -29,7 +29,7 @@ export const reverseV2 = defineOp<ReversePlan>({
     const input = inputTensor(context, 0, 'input');
     const axisTensor = inputTensor(context, 1, 'axis');
     const output = outputTensor(context);
-    expectDType(context, input, 'input', 'float32', 'int8', 'uint8', 'int16', 'int32', 'uint32', 'bool');
+    expectDType(context, input, 'input', 'float32', 'int8', 'uint8', 'int16', 'int32', 'uint32', 'int64', 'bool');
     expectDType(context, output, 'output', input.dtype);
     expectDType(context, axisTensor, 'axis', 'int32', 'int64');
     const rank = input.shape.length;

@@ -4,7 +4,8 @@ import { clampC, clampF32C, requantC } from '../params.js';
 
 /**
  * ADD, SUB, MUL → td_add_* / td_sub_* / td_mul_*, from the plan of ops/elementwise.ts: the C
- * kernels broadcast size-1 dimensions up to 4-D and run int8, int16 (16x8 models) and float32.
+ * kernels broadcast size-1 dimensions up to 4-D and run int8, int16 (16x8 models) and float32;
+ * int32 (wrapping, no activation) → td_arith_s32.
  */
 function lowerBinary(plan: ElementwisePlan, context: LowerContext): OpLowering {
   const { arithmetic } = plan;
@@ -20,7 +21,11 @@ function lowerBinary(plan: ElementwisePlan, context: LowerContext): OpLowering {
     const kernel = `td_${name}_f32`;
     return { kernels: [kernel], scratchBytes: 0, emit: (e) => call(kernel, e.struct('activation', 'td_activation_f32', clampF32C(arithmetic.activation)), e) };
   }
-  if (arithmetic.flavour !== 'int8' && arithmetic.flavour !== 'int16') fail(context, `${arithmetic.flavour} ${context.op.type} has no C kernel (int8, int16 and float32 do)`);
+  if (arithmetic.flavour === 'int32') {
+    const op = `TD_ARITH_${context.op.type}`;
+    return { kernels: ['td_arith_s32'], scratchBytes: 0, emit: (e) => call('td_arith_s32', op, e) };
+  }
+  if (arithmetic.flavour !== 'int8' && arithmetic.flavour !== 'int16') fail(context, `${arithmetic.flavour} ${context.op.type} has no C kernel (int8, int16, int32 and float32 do)`);
   if (arithmetic.flavour === 'int16' && (arithmetic.input1.zeroPoint !== 0 || arithmetic.input2.zeroPoint !== 0 || arithmetic.output.zeroPoint !== 0)) {
     // (x + offset) << 15 stays inside int32 only for zero points 0 (TFLite Micro requires them).
     fail(context, `int16 ${context.op.type} needs zero points of 0, got ${arithmetic.input1.zeroPoint}, ${arithmetic.input2.zeroPoint} and ${arithmetic.output.zeroPoint}`);

@@ -1,12 +1,12 @@
 import { addN, broadcastArgs, broadcastTo, fill, zerosLike } from '../../ops/fill-broadcast.js';
-import { fail, input, output, registerLowerer } from '../lowering.js';
+import { input, output, registerLowerer } from '../lowering.js';
 import { requantC } from '../params.js';
 import { lowerMulti } from './data-copy.js';
 
 /**
  * ADD_N → td_add_n_{f32,s32,s8} (the inputs as an array of pointers); ZEROS_LIKE, FILL and
  * BROADCAST_TO → td_strided_copy (a fill from one element, a copy with zero input steps);
- * BROADCAST_ARGS → td_broadcast_args_s32 (int32 shapes, at run time).
+ * BROADCAST_ARGS → td_broadcast_args_{s32,s64} (int32 or int64 shapes, at run time).
  */
 const addNKernels = { float32: ['td_add_n_f32', 'const float'], int32: ['td_add_n_s32', 'const int32_t'], int8: ['td_add_n_s8', 'const int8_t'] } as const;
 
@@ -35,10 +35,10 @@ registerLowerer(broadcastTo, lowerMulti);
 registerLowerer(broadcastArgs, ({ length1, length2, length }, context) => {
   const [a, b] = [input(context, 0, 'shape 0'), input(context, 1, 'shape 1')];
   const y = output(context);
-  if (y.dtype !== 'int32') fail(context, `the C kernel takes int32 shapes, not ${y.dtype}`);
+  const kernel = y.dtype === 'int64' ? 'td_broadcast_args_s64' : 'td_broadcast_args_s32';
   return {
-    kernels: ['td_broadcast_args_s32'],
+    kernels: [kernel],
     scratchBytes: 0,
-    emit: (e) => `td_broadcast_args_s32(${length1}, ${e.pointer(a, 'read')}, ${length2}, ${e.pointer(b, 'read')}, ${length}, ${e.pointer(y, 'write')})`,
+    emit: (e) => `${kernel}(${length1}, ${e.pointer(a, 'read')}, ${length2}, ${e.pointer(b, 'read')}, ${length}, ${e.pointer(y, 'write')})`,
   };
 });

@@ -83,7 +83,7 @@ for (const definition of binaryMathOps) {
       };
     }
     if (arithmetic.kind === 'compare') {
-      const kernel = arithmetic.flavour === 'int8' ? 'td_min_max_s8' : 'td_min_max_s16';
+      const kernel = `td_min_max_${{ int8: 's8', int16: 's16', int32: 's32', int64: 's64' }[arithmetic.flavour]}`;
       return { kernels: [kernel], scratchBytes: 0, emit: (e) => `${kernel}(${op === 'MAXIMUM' ? 1 : 0}, ${operands(e)})` };
     }
     if (arithmetic.kind === 'div') {

@@ -2,6 +2,7 @@
 import { batchMatmul } from '../../ops/batch-matmul.js';
 import { multiplyByQuantizedMultiplier } from '../../ops/fixed-point.js';
 import { registerKernel } from '../registry.js';
+import { multiplyByQuantizedMultiplierInt64 } from './conv-common.js';
 
 registerKernel(batchMatmul, ({ m, k, n, adjX, adjY, lhsOffsets, rhsOffsets, arithmetic }) => (inputs, outputs) => {
   const x = inputs[0] as ArrayLike<number>;
@@ -17,6 +18,8 @@ registerKernel(batchMatmul, ({ m, k, n, adjX, adjY, lhsOffsets, rhsOffsets, arit
           const a = x[lhsBase + (adjX ? p * m + i : i * k + p)];
           const c = y[rhsBase + (adjY ? j * k + p : p * n + j)];
           if (arithmetic.flavour === 'float32') sum = f(sum + f(a * c));
+          // int16: int64 in TFLite; the exact double holds it (|x·y| < 2^30, k far below 2^23).
+          else if (arithmetic.flavour === 'int16') sum += a * c;
           else sum = (sum + (a + arithmetic.lhsOffset) * (c + arithmetic.rhsOffset)) | 0;
         }
         const index = (b * m + i) * n + j;
@@ -24,7 +27,8 @@ registerKernel(batchMatmul, ({ m, k, n, adjX, adjY, lhsOffsets, rhsOffsets, arit
           out[index] = sum;
         } else {
           const { outputOffset, multiplier, range } = arithmetic;
-          const q = (multiplyByQuantizedMultiplier(sum, multiplier.multiplier, multiplier.shift) + outputOffset) | 0;
+          const scaled = arithmetic.flavour === 'int16' ? multiplyByQuantizedMultiplierInt64(sum, multiplier.multiplier, multiplier.shift) : multiplyByQuantizedMultiplier(sum, multiplier.multiplier, multiplier.shift);
+          const q = (scaled + outputOffset) | 0;
           out[index] = q < range.min ? range.min : q > range.max ? range.max : q;
         }
       }

@@ -21,6 +21,13 @@ function reverseGraph(shape: number[], axes: number[], dtype: Tensor['dtype'] = 
 }
 
 describe('REVERSE_V2', () => {
+  it('moves int64 values whole, beyond the 2^53 a double holds', () => {
+    const big = 2n ** 60n;
+    const x = BigInt64Array.of(big + 1n, -big - 3n, 5n, big + 7n);
+    const { outputs } = new Interpreter(reverseGraph([2, 2], [1], 'int64')).run([x]);
+    expect(Array.from(outputs[0] as BigInt64Array)).toEqual([-big - 3n, big + 1n, big + 7n, 5n]);
+  });
+
   it('reverses one axis, several axes, and negative axes', () => {
     const x = Float32Array.from({ length: 24 }, (_, i) => i);
     const run = (axes: number[]) => Array.from(new Interpreter(reverseGraph([2, 3, 4], axes)).run([x]).outputs[0] as Float32Array);
