@@ -50,6 +50,15 @@ export interface VirtualBoardConnection {
   close(): Promise<void>;
 }
 
+/**
+ * The shortest wait for a reply from a virtual board (a real board's is 1000 ms). QEMU is a process
+ * on the host: on a loaded machine it can go unscheduled for seconds while the emulated core has
+ * nothing wrong with it, and a command that timed out three times is a failed deploy. Longer
+ * work still scales above this floor (`ReplyDeadlines`); a board that crashed fails at once
+ * through `board.guard`, not by waiting.
+ */
+const VIRTUAL_REPLY_FLOOR_MS = 5000;
+
 export async function connectVirtualBoard(
   target: VirtualBoardTarget,
   firmware: Uint8Array | ElfImage | string,
@@ -71,7 +80,7 @@ export async function connectVirtualBoard(
     await board.resume();
     const resumed = performance.now();
     const sessionTransport = options.wrapTransport ? options.wrapTransport(transport) : transport;
-    const client = guardedClient(new DeviceClient(new Session(sessionTransport, options.session), options.client), board);
+    const client = guardedClient(new DeviceClient(new Session(sessionTransport, { timeoutMs: VIRTUAL_REPLY_FLOOR_MS, ...options.session }), options.client), board);
     const info = await helloOrExplain(client, target.id, board.serialPath, { attempts: options.helloAttempts, timeoutMs: options.helloTimeoutMs }, async () => {
       const core = await board.coreState();
       return core ? { description: core.description, core } : undefined;
