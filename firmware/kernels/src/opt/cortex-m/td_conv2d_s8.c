@@ -3,8 +3,8 @@
  * same bits as the portable kernel (integer sums do not depend on their order).
  *
  * A GEMM over im2col columns (CMSIS-NN's arm_convolve_s8 works the same way), one filter
- * against six output pixels per step:
- *  - The patches of six output pixels become int16 columns, input offset added, padded taps
+ * against four output pixels per step:
+ *  - The patches of four output pixels become int16 columns, input offset added, padded taps
  *    as 0 (what the reference's skipped taps contribute), the patch length L rounded up to a
  *    multiple of four. The columns are interleaved by groups of four k, [group][pixel][4], each
  *    group stored (k0, k2, k1, k3): the lanes SXTB16 extracts from a weight word (bytes 0/2,
@@ -12,10 +12,11 @@
  *    With C_in a multiple of four every run of channels starts a group and is expanded straight
  *    from the input (a 1x1 convolution's pixel in one run); otherwise the patch is first
  *    gathered as bytes (the input zero point standing for padded taps) and expanded after.
- *  - Each filter reads its weights once for the six pixels: per four k one weight load, two
- *    SXTB16, six double-word column loads and twelve SMLAD (24 multiply-accumulates, 23
- *    instructions with the loop's; four pixels took 17 for 16). Weight rows whose length is not
- *    a multiple of four are copied zero-padded once per call.
+ *  - Each filter reads its weights once for the four pixels: per four k one weight load, two
+ *    SXTB16, two four-word column loads (LDM) and eight SMLAD (16 multiply-accumulates, 14
+ *    instructions with the loop's; six pixels with double-word loads took 22 for 24, and left a
+ *    row of 32 or 16 pixels with a partial block). Weight rows whose length is not a multiple
+ *    of four are copied zero-padded once per call.
  *  - Bias, multiplier and shifts are prepared once per call per output channel
  *    (td_conv_requant), the output offset folded into the fast form's rounding: an output then
  *    costs SMMLAR and four more instructions.
@@ -26,7 +27,7 @@
  *    the same loop; its writes stay inside the output, which may lie over the input).
  * Grouped convolutions take the portable path.
  *
- * Scratch (get_buffer_size): the requantization table, the six columns and, when C_in % 4 != 0,
+ * Scratch (get_buffer_size): the requantization table, the four columns and, when C_in % 4 != 0,
  * the gathered patch and (L % 4 != 0) the padded weight rows. Without the DSP extension this
  * file compiles to the portable kernel, which needs none.
  */
@@ -78,11 +79,11 @@ int32_t td_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *f
 
 /*
  * TD_DOT_COLUMNS(weights, columns, columns_end, acc): the GEMM inner loop of the convolution,
- * one int8 weight row against the six int16 im2col columns of a block, interleaved by groups of
- * four k ([group][column][k0, k2, k1, k3], 12 words per group), into acc[0..5]. Per group: one
- * weight load, two SXTB16, six LDRD and twelve SMLAD. `weights` and `columns` are advanced past
+ * one int8 weight row against the four int16 im2col columns of a block, interleaved by groups of
+ * four k ([group][column][k0, k2, k1, k3], 8 words per group), into acc[0..3]. Per group: one
+ * weight load, two SXTB16, four LDRD and eight SMLAD. `weights` and `columns` are advanced past
  * the groups; columns_end must be reachable from columns (at least one group). In assembly on
- * the target (the compiler spills six accumulators); the C twin (host emulation, other
+ * the target (the C form's partial blocks and exact channels); the C twin (host emulation, other
  * compilers) is the same sums.
  */
 #if TD_DSP_ASM
@@ -320,7 +321,7 @@ TD_NOINLINE static int8_t td_conv_output(const td_conv_params *params, const td_
     return (int8_t)td_clamp_i32(value, params->activation.min, params->activation.max);
 }
 
-/** One filter row (`groups` groups of four weights) against the six columns of a block, each sum started at its bias. */
+/** One filter row (`groups` groups of four weights) against the four columns of a block, each sum started at its bias. */
 TD_NOINLINE static void td_conv_filter_dot(const int8_t *weights,
                                            int32_t groups,
                                            const td_word *block,
@@ -342,7 +343,7 @@ TD_NOINLINE static void td_conv_filter_dot(const int8_t *weights,
 
 /**
  * The C form of a block's filter loop: every output channel of the block's first `pixels`
- * (1..6) pixels, whose columns are in `block`, or with `exact_only` the channels in the exact
+ * (1..4) pixels, whose columns are in `block`, or with `exact_only` the channels in the exact
  * requantization (td_conv_block_asm computes those with the fast form's formula: redone here;
  * near-empty filters have tiny scales, so large shifts: rare). `output` points at the first pixel's
  * first channel. On the target: partial blocks and the exact channels; the whole loop elsewhere.
