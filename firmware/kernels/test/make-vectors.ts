@@ -1588,6 +1588,8 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
   const extremes: [string, ('ADD' | 'SUB' | 'MUL')[], Quantization, Activation][] = [
     ['zero points -128 and 127', ['ADD', 'SUB', 'MUL'], [[0.05, -128], [0.03, 127], [0.08, -128]], 'none'],
     ['zero points 127 and -128 relu', ['ADD', 'SUB'], [[0.02, 127], [0.05, -128], [0.04, 127]], 'relu'],
+    // ADD's full-range loop: the second input at the larger scale (the first one's is above).
+    ['second input at the larger scale', ['ADD'], [[0.02, 127], [0.05, -128], [0.06, 3]], 'none'],
     ['output right shift past 21', ['ADD', 'SUB'], [[0.5, 3], [0.25, -7], [0.9, 5]], 'relu6'],
     ['output right shift past 21', ['MUL'], [[0.5, 3], [0.25, -7], [2 ** 20, 5]], 'none'],
     ['output left shift', ['MUL'], [[0.05, -128], [0.03, 127], [0.0005, -3]], 'none'],
@@ -1654,6 +1656,9 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['pointwise C_in 16 11 pixels 24 channels', { input: [1, 11, 16], outputChannels: 24, kernel: [1, 1], padding: 'valid', activation: 'none' }],
     ['3x3 C_in 3 inside pixels 13 channels', { input: [7, 8, 3], outputChannels: 13, kernel: [3, 3], padding: 'valid', activation: 'none' }],
     ['3x3 C_in 16 7 pixels relu6', { input: [1, 7, 16], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu6' }],
+    // Four-pixel blocks in assembly: an odd number of groups of four k (1x1 stride 2, C_in 12), two
+    // full blocks and one pixel through the C form.
+    ['1x1 stride 2 C_in 12 9 pixels', { input: [5, 6, 12], outputChannels: 10, kernel: [1, 1], stride: [2, 2], padding: 'valid', activation: 'none' }],
   ];
   for (const [label, config] of sixPixelBlocks) cases.push(convS8(random, `conv2d_s8 ${label}`, config, false));
   // The DSP depthwise's pixels through the unrolled taps (any filter up to 8 columns): border and
