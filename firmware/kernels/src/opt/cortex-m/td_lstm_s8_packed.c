@@ -156,14 +156,18 @@ TD_INLINE int td_lstm_packed_plan_of(const td_lstm_params_s8 *params, const int3
     int fast = params->cell_gate_activation == TD_LSTM_TANH, shifted;
     int32_t gate, unit;
     for (gate = 0; gate < 4; ++gate) {
-        int64_t input_bias = 0, recurrent_bias = 0;
+        /* the largest |bias| of the gate's two parts, in 32 bits (|-2^31| fits a uint32_t) */
+        uint32_t input_bias = 0, recurrent_bias = 0;
         for (unit = 0; unit < dims->state_size; ++unit) {
-            const int64_t a = packed_bias[unit * 8 + gate], b = packed_bias[unit * 8 + 4 + gate];
-            input_bias = a < 0 ? (-a > input_bias ? -a : input_bias) : (a > input_bias ? a : input_bias);
-            recurrent_bias = b < 0 ? (-b > recurrent_bias ? -b : recurrent_bias) : (b > recurrent_bias ? b : recurrent_bias);
+            const int32_t a = packed_bias[unit * 8 + gate], b = packed_bias[unit * 8 + 4 + gate];
+            const uint32_t magnitude_a = a < 0 ? 0u - (uint32_t)a : (uint32_t)a;
+            const uint32_t magnitude_b = b < 0 ? 0u - (uint32_t)b : (uint32_t)b;
+            input_bias = magnitude_a > input_bias ? magnitude_a : input_bias;
+            recurrent_bias = magnitude_b > recurrent_bias ? magnitude_b : recurrent_bias;
         }
-        fast = td_lstm_fast_requant_of(&gates[gate]->input_fc, input_bias + input_terms, &plan->fc[gate]) && fast;
-        fast = td_lstm_fast_requant_of(&gates[gate]->recurrent_fc, recurrent_bias + recurrent_terms, &plan->fc[4 + gate]) &&
+        fast = td_lstm_fast_requant_of(&gates[gate]->input_fc, (int64_t)input_bias + input_terms, &plan->fc[gate]) && fast;
+        fast = td_lstm_fast_requant_of(&gates[gate]->recurrent_fc, (int64_t)recurrent_bias + recurrent_terms,
+                                       &plan->fc[4 + gate]) &&
                fast;
     }
     /* the inter-gate products: |a * b| <= 32767 * 32768 < 2^30 (a sigmoid is in [0, 32767]) */
@@ -195,7 +199,7 @@ TD_INLINE int td_lstm_packed_plan_of(const td_lstm_params_s8 *params, const int3
 #if TD_DSP_ASM
 /**
  * What td_lstm_packed_units (assembly) reads: a row's step, every unit of it. The first four
- * words are loaded at each unit's start with one LDM.
+ * words are loaded at each unit's start with one LDM, the pairs read together are adjacent.
  */
 typedef struct {
     const td_word *x_words;  /* 0: x_t expanded */
@@ -204,12 +208,12 @@ typedef struct {
     const int32_t *bias;     /* 12: the packed bias, likewise */
     const td_word *h_end;    /* 16 */
     int16_t *cell;           /* 20 */
-    int8_t *hidden;          /* 24 */
-    int8_t *y;               /* 28 */
-    int32_t units;           /* 32 */
-    const td_lstm_fast_requant *input_fc;     /* 36: the plan's four input FC requantizations */
-    const td_lstm_fast_requant *recurrent_fc; /* 40: its four recurrent FCs' */
-    const td_lstm_fast_requant *products;     /* 44: forget_cell_mul, input_cell_mul, cell_tanh, output_hidden_mul */
+    const td_lstm_fast_requant *products;     /* 24: forget_cell_mul, input_cell_mul, cell_tanh, output_hidden_mul */
+    int8_t *hidden;          /* 28 */
+    int8_t *y;               /* 32 */
+    const int8_t *y_end;     /* 36: y + the units */
+    const td_lstm_fast_requant *input_fc;     /* 40: the plan's four input FC requantizations */
+    const td_lstm_fast_requant *recurrent_fc; /* 44: its four recurrent FCs' */
     const int32_t *sigmoid;  /* 48: &td_lstm_sigmoid_table[192] */
     const int32_t *tanh;     /* 52: &td_lstm_tanh_table[256] */
     uint32_t pre[2];         /* 56: the input FCs' requantized sums, two gates a word */
@@ -243,8 +247,7 @@ void td_lstm_packed_units(const td_lstm_packed_frame *frame);
     "smlad   r7, r10, r12, r7\n\t"                                                                         \
     "smlad   r7, r11, lr, r7\n"
 #define TD_LSTM_ASM_DOT(t, g0, g1, g2, g3)                                                                    \
-    "ldrd    r4, r5, [r3], #8\n\t"                                                                         \
-    "ldrd    r6, r7, [r3], #8\n\t"                                                                         \
+    "ldmia   r3!, {r4, r5, r6, r7}\n\t"                                                                    \
     "sub     r8, r1, r0\n\t"                                                                               \
     "ubfx    r8, r8, #3, #2\n\t" /* groups % 4 */                                                          \
     "tbb     [pc, r8]\n"                                                                                   \
@@ -303,7 +306,7 @@ __asm__(".syntax unified\n\t"
         /* the input part: r0 x, r1 its end, r2 weights, r3 bias; sums r4-r7 */
         "ldmia   sp, {r0, r1, r2, r3}\n\t"
         TD_LSTM_ASM_DOT("20", "21", "22", "23", "24")
-        "ldr     r1, [sp, #36]\n\t"
+        "ldr     r1, [sp, #40]\n\t"
         TD_LSTM_ASM_REQUANT("r4", "16")
         TD_LSTM_ASM_REQUANT("r5", "16")
         TD_LSTM_ASM_REQUANT("r6", "16")
@@ -315,7 +318,7 @@ __asm__(".syntax unified\n\t"
         "ldr     r1, [sp, #16]\n\t"
         TD_LSTM_ASM_DOT("30", "31", "32", "33", "34")
         "strd    r2, r3, [sp, #8]\n\t"
-        "ldr     r1, [sp, #40]\n\t"
+        "ldr     r1, [sp, #44]\n\t"
         TD_LSTM_ASM_REQUANT("r4", "16")
         TD_LSTM_ASM_REQUANT("r5", "16")
         TD_LSTM_ASM_REQUANT("r6", "16")
@@ -336,8 +339,7 @@ __asm__(".syntax unified\n\t"
         "asr     r5, r6, #16\n\t"
         TD_LSTM_ASM_SIGMOID("r6") /* output gate */
         /* the cell: c = clip(sat16(sat16(requant(forget c)) + sat16(requant(input g)))) */
-        "ldr     r0, [sp, #20]\n\t"
-        "ldr     r1, [sp, #44]\n\t"
+        "ldrd    r0, r1, [sp, #20]\n\t" /* cell, products */
         "ldrsh   r5, [r0]\n\t"
         "mul     r5, r8, r5\n\t"
         "mul     r4, r10, r4\n\t"
@@ -365,13 +367,12 @@ __asm__(".syntax unified\n\t"
         "smmlar  r8, r8, r4, r10\n\t"
         "asr     r8, r8, r9\n\t"
         "ssat    r8, #8, r8\n\t"
-        "ldrd    r0, r2, [sp, #24]\n\t"
+        "ldrd    r0, r2, [sp, #28]\n\t"
         "strb    r8, [r0], #1\n\t"
         "strb    r8, [r2], #1\n\t"
-        "strd    r0, r2, [sp, #24]\n\t"
-        "ldr     r0, [sp, #32]\n\t"
-        "subs    r0, r0, #1\n\t"
-        "str     r0, [sp, #32]\n\t"
+        "strd    r0, r2, [sp, #28]\n\t"
+        "ldr     r0, [sp, #36]\n\t"
+        "cmp     r2, r0\n\t"
         "bne     1b\n\t"
         "add     sp, sp, #76\n\t"
         "pop     {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t"
@@ -426,7 +427,7 @@ TD_INLINE int td_lstm_packed_steps_fast(const td_lstm_params_s8 *params, const t
                     frame.cell = cell;
                     frame.hidden = hidden;
                     frame.y = y;
-                    frame.units = state_size;
+                    frame.y_end = y + state_size;
                     frame.input_fc = &plan->fc[0];
                     frame.recurrent_fc = &plan->fc[4];
                     frame.products = &plan->forget_cell_mul;
