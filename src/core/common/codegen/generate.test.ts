@@ -88,6 +88,32 @@ describe('generateModel', () => {
     expect(fail(fcGraph({ extraOp: unknown }))).toThrow('the C generator has no kernel for: LSH_PROJECTION (op 3)');
   });
 
+  it('declares a parameter array once when ops fold equal ones, and keeps different ones apart', () => {
+    // Two int8 LOGISTICs of one input (equal 256-byte tables) and a TANH (another table).
+    const graph: Graph = {
+      name: 'tables',
+      tensors: [
+        { id: 0, name: 'x', shape: [1, 8], dtype: 'int8', quantization: q(0.1, 3) },
+        { id: 1, name: 'a', shape: [1, 8], dtype: 'int8', quantization: q(1 / 256, -128) },
+        { id: 2, name: 'b', shape: [1, 8], dtype: 'int8', quantization: q(1 / 256, -128) },
+        { id: 3, name: 'c', shape: [1, 8], dtype: 'int8', quantization: q(1 / 128, 0) },
+      ],
+      ops: [
+        { type: 'LOGISTIC', inputs: [0], outputs: [1], attrs: {} },
+        { type: 'LOGISTIC', inputs: [0], outputs: [2], attrs: {} },
+        { type: 'TANH', inputs: [0], outputs: [3], attrs: {} },
+      ],
+      inputs: [0],
+      outputs: [1, 2, 3],
+    };
+    const model = generateModel(graph, { schedule: false });
+    const tables = [...model.source.matchAll(/static const uint8_t (td_op\d+_table)\[256\]/g)].map((match) => match[1]);
+    expect(tables).toEqual(['td_op0_table', 'td_op2_table']);
+    expect(model.source.match(/td_lookup_8\(td_op0_table,/g)).toHaveLength(2);
+    expect(model.source).toContain('td_lookup_8(td_op2_table,');
+    expect(model.parameterBytes).toBe(2 * 256);
+  });
+
   it('dequantizes the int8 weights of a hybrid op and generates it as float', () => {
     const graph: Graph = {
       name: 'hybrid',

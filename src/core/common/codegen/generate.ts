@@ -80,7 +80,10 @@ export interface GeneratedModel {
   arenaBytes: number;
   /** Bytes of the model's constant tensors as emitted (weights, biases; dequantized for hybrids). */
   weightBytes: number;
-  /** Bytes of the derived parameter arrays (per-channel multipliers and shifts, copy sizes). */
+  /**
+   * Bytes of the derived parameter arrays (per-channel multipliers and shifts, folded biases,
+   * lookup tables, copy sizes), each distinct array once: ops whose arrays are equal share one.
+   */
   parameterBytes: number;
   /** Every kernel function the code calls, sorted. */
   kernels: string[];
@@ -229,6 +232,8 @@ class SourceWriter {
   private readonly emittedWeights = new Set<number>();
   private readonly emittedDims = new Set<string>();
   private readonly dimsDeclarations: string[] = [];
+  /** Parameter arrays already declared (C type and values → name): an op with the same array uses that one. */
+  private readonly emittedArrays = new Map<string, string>();
   usesNoScratch = false;
   /** The main graph's writer, which collects every declaration (itself for the main graph). */
   private readonly root: SourceWriter;
@@ -272,14 +277,23 @@ class SourceWriter {
     const prefix = `td_${this.scope.prefix}op${opIndex}_`;
     const root = this.root;
     const local: string[] = [];
+    // This op's arrays become shareable once its declarations are in the file (after the ones
+    // of any subgraph it emits), so a reused name is always declared before its use.
+    const declaredHere = new Map<string, string>();
     const emitter: OpEmitter = {
       inPlace,
       pointer: (tensor, access) => this.pointer(tensor, access, opIndex),
       dims: (shape) => this.declareDims(shape),
       array: (suffix, dtype, values) => {
         const name = `${prefix}${suffix}`;
-        local.push(`static const ${cType(dtype, name)} ${name}[${Math.max(1, values.length)}] = {\n${wrapList(cElements(values, dtype, name))}\n};`);
+        const ctype = cType(dtype, name);
+        const elements = cElements(values, dtype, name);
+        const key = `${ctype}[${values.length}]{${elements.join(',')}}`;
+        const earlier = root.emittedArrays.get(key);
+        if (earlier !== undefined) return earlier;
+        local.push(`static const ${ctype} ${name}[${Math.max(1, values.length)}] = {\n${wrapList(elements)}\n};`);
         root.parameterBytes += values.length * byteSize(dtype);
+        if (!declaredHere.has(key)) declaredHere.set(key, name);
         return name;
       },
       struct: (suffix, type, initializer) => {
@@ -316,6 +330,7 @@ class SourceWriter {
     if (local.length > 0) {
       root.declarations.push(`/* ${this.scope.prefix ? `subgraph ${commentText(this.graph.name)} ` : ''}op ${opIndex}: ${op.type} */\n${local.join('\n')}`);
     }
+    for (const [key, name] of declaredHere) root.emittedArrays.set(key, name);
     return call;
   }
 
