@@ -386,7 +386,7 @@ TD_NOINLINE static void td_conv_block(const td_conv_params *params,
  * takes two groups a turn (an odd count starts at the second). The requantization pointer, the
  * output pointer and the loop's constants live in a small array (`state`). Per filter besides:
  * the bias into four accumulators, then per output SMMLAR and four more (td_requant_fast, SSAT)
- * and a byte store, about 46 in all.
+ * and a byte store, about 44 in all.
  */
 #if TD_DSP_ASM
 #define TD_CONV_HAS_BLOCK_ASM 1
@@ -433,7 +433,8 @@ enum {
     TD_CONV_STATE_BLOCK_END,
     /* Added to the wide form's outputs (the fast form has it folded into its rounding). */
     TD_CONV_STATE_OUTPUT_OFFSET,
-    /* Nonzero when the groups of four k are odd: the loop, two groups a turn, starts at its second. */
+    /* Nonzero when the groups of four k are odd (the loop, two groups a turn, then starts at its
+     * second); the assembly replaces it with the loop's entry address. */
     TD_CONV_STATE_ODD,
     TD_CONV_STATE_WORDS
 };
@@ -463,7 +464,14 @@ static void td_conv_block_asm(const td_channel_requant *requants,
     state[TD_CONV_STATE_BLOCK_END] = (uintptr_t)block_end;
     state[TD_CONV_STATE_OUTPUT_OFFSET] = (uintptr_t)output_offset;
     state[TD_CONV_STATE_ODD] = (uintptr_t)(((block_end - block) / TD_CONV_GROUP_WORDS) & 1);
-    __asm__ volatile("2:\n\t"
+    __asm__ volatile(/* The loop's entry, by the parity of the groups, in place of the flag. */
+                     "ldr     %[w], [%[k], #28]\n\t"
+                     "adr.w   %[e], 1f\n\t"
+                     "cmp     %[w], #0\n\t"
+                     "it      ne\n\t"
+                     "adrne.w %[e], 3f\n\t"
+                     "str     %[e], [%[k], #28]\n\t"
+                     "2:\n\t"
                      "ldr     %[a0], [%[k]]\n\t"
                      "ldr     %[a0], [%[a0]]\n\t"
                      "mov     %[a1], %[a0]\n\t"
@@ -471,8 +479,7 @@ static void td_conv_block_asm(const td_channel_requant *requants,
                      "mov     %[a3], %[a0]\n\t"
                      "ldrd    %[cp], %[end], [%[k], #16]\n\t"
                      "ldr     %[w], [%[k], #28]\n\t"
-                     "cmp     %[w], #0\n\t"
-                     "bne     3f\n\t"
+                     "mov     pc, %[w]\n\t"
                      "1:\n\t"
                      TD_CONV_ASM_GROUP
                      "3:\n\t"
@@ -495,13 +502,12 @@ static void td_conv_block_asm(const td_channel_requant *requants,
                      TD_CONV_ASM_SATURATE("a3")
                      "4:\n\t"
                      "ldrd    %[cp], %[c0], [%[k], #4]\n\t"
-                     "add     %[end], %[cp], %[c0], lsl #1\n\t"
-                     "strb    %[a0], [%[cp]]\n\t"
                      "strb    %[a1], [%[cp], %[c0]]\n\t"
+                     "add     %[end], %[cp], %[c0], lsl #1\n\t"
                      "strb    %[a2], [%[end]]\n\t"
                      "strb    %[a3], [%[end], %[c0]]\n\t"
+                     "strb    %[a0], [%[cp]], #1\n\t"
                      "ldr     %[end], [%[k], #12]\n\t"
-                     "add     %[cp], %[cp], #1\n\t"
                      "str     %[cp], [%[k], #4]\n\t"
                      "cmp     %[cp], %[end]\n\t"
                      "bne     2b\n\t"
