@@ -35,7 +35,7 @@
 #endif
 
 /*
- * Out of line: the eight registers of the block loops would otherwise be spilled around the
+ * The block loops out of line: their eight registers would otherwise be spilled around the
  * caller's loops (a call and its push and pop are three instructions).
  */
 #if defined(__GNUC__)
@@ -44,11 +44,23 @@
 #define TD_BYTES_FUNCTION static
 #endif
 
-/** Up to 31 bytes' tail from word `word`: whole words (unaligned stores), then a halfword and a byte. */
+/** The last `count` & 31 bytes of a fill from word `word`: unaligned word stores, then a halfword and a byte. */
 #define TD_FILL_TAIL(bytes, word, count)              \
     do {                                              \
-        for (; (count) >= 4; (count) -= 4) {          \
-            TD_OPAQUE_WORD(word);                     \
+        TD_OPAQUE_WORD(word);                         \
+        if ((count) & 16) {                           \
+            memcpy((bytes), &(word), 4);              \
+            memcpy((bytes) + 4, &(word), 4);          \
+            memcpy((bytes) + 8, &(word), 4);          \
+            memcpy((bytes) + 12, &(word), 4);         \
+            (bytes) += 16;                            \
+        }                                             \
+        if ((count) & 8) {                            \
+            memcpy((bytes), &(word), 4);              \
+            memcpy((bytes) + 4, &(word), 4);          \
+            (bytes) += 8;                             \
+        }                                             \
+        if ((count) & 4) {                            \
             memcpy((bytes), &(word), 4);              \
             (bytes) += 4;                             \
         }                                             \
@@ -59,10 +71,9 @@
         if ((count) & 1) *(bytes)++ = (int8_t)(word); \
     } while (0)
 
-/** `count` copies of `value` from `bytes`; returns the end. */
-TD_BYTES_FUNCTION int8_t *td_fill_s8(int8_t *bytes, int8_t value, int32_t count)
+/** The 32-byte blocks of a fill (after the alignment); returns their end (fewer than 32 bytes remain). */
+TD_BYTES_FUNCTION int8_t *td_fill_blocks_s8(int8_t *bytes, uint32_t word, int32_t count)
 {
-    uint32_t word = (uint32_t)(uint8_t)value * 0x01010101u;
 #if TD_BYTES_ASM
     if (count >= 32) {
         int32_t blocks;
@@ -75,8 +86,8 @@ TD_BYTES_FUNCTION int8_t *td_fill_s8(int8_t *bytes, int8_t value, int32_t count)
             bytes += 2;
             count -= 2;
         }
-        blocks = count >> 5;
-        __asm__ volatile("mov     r4, %[w]\n\t"
+        blocks = count >> 5; /* 0 when the alignment left fewer than 32 bytes */
+        if (blocks > 0) __asm__ volatile("mov     r4, %[w]\n\t"
                          "mov     r5, %[w]\n\t"
                          "mov     r6, %[w]\n\t"
                          "mov     r8, %[w]\n\t"
@@ -94,20 +105,39 @@ TD_BYTES_FUNCTION int8_t *td_fill_s8(int8_t *bytes, int8_t value, int32_t count)
         count &= 31;
     }
 #else
-    for (; count >= 16; count -= 16, bytes += 16) {
+    for (; count >= 32; count -= 32, bytes += 32) {
         TD_OPAQUE_WORD(word);
         memcpy(bytes, &word, 4);
         memcpy(bytes + 4, &word, 4);
         memcpy(bytes + 8, &word, 4);
         memcpy(bytes + 12, &word, 4);
+        memcpy(bytes + 16, &word, 4);
+        memcpy(bytes + 20, &word, 4);
+        memcpy(bytes + 24, &word, 4);
+        memcpy(bytes + 28, &word, 4);
     }
 #endif
+    return bytes;
+}
+
+/** `count` copies of `value` from `bytes`; returns the end. Runs under 32 bytes stay inline. */
+TD_INLINE int8_t *td_fill_s8(int8_t *bytes, int8_t value, int32_t count)
+{
+    uint32_t word = (uint32_t)(uint8_t)value * 0x01010101u;
+    if (count >= 32) {
+        int8_t *const end = td_fill_blocks_s8(bytes, word, count);
+        count -= (int32_t)(end - bytes);
+        bytes = end;
+    }
     TD_FILL_TAIL(bytes, word, count);
     return bytes;
 }
 
-/** `count` bytes from `from` to `bytes` (not overlapping); returns the end of the destination. */
-TD_BYTES_FUNCTION int8_t *td_copy_s8(int8_t *bytes, const int8_t *from, int32_t count)
+/**
+ * The 32-byte blocks of a copy of `count` bytes (after the bytes that align the destination);
+ * returns the end of what it copied (the rest is count - (end - bytes) < 32 bytes).
+ */
+TD_INLINE int8_t *td_copy_blocks_s8(int8_t *bytes, const int8_t *from, int32_t count)
 {
 #if TD_BYTES_ASM
     if (count >= 32) {
@@ -122,8 +152,8 @@ TD_BYTES_FUNCTION int8_t *td_copy_s8(int8_t *bytes, const int8_t *from, int32_t 
             from += 2;
             count -= 2;
         }
-        blocks = count >> 5;
-        if (((uintptr_t)from & 3u) == 0) {
+        blocks = count >> 5; /* 0 when the alignment left fewer than 32 bytes */
+        if (blocks > 0 && ((uintptr_t)from & 3u) == 0) {
             __asm__ volatile("1:\n\t"
                              "ldmia   %[from]!, {r4, r5, r6, r8, r9, r10, r11, r12}\n\t"
                              "stmia   %[to]!, {r4, r5, r6, r8, r9, r10, r11, r12}\n\t"
@@ -132,7 +162,7 @@ TD_BYTES_FUNCTION int8_t *td_copy_s8(int8_t *bytes, const int8_t *from, int32_t 
                              : [from] "+r"(from), [to] "+r"(bytes), [n] "+r"(blocks)
                              :
                              : "r4", "r5", "r6", "r8", "r9", "r10", "r11", "r12", "cc", "memory");
-        } else {
+        } else if (blocks > 0) {
             /* An unaligned source: word loads (LDM needs alignment). */
             __asm__ volatile("1:\n\t"
                              "ldr     r4, [%[from]], #4\n\t"
@@ -153,23 +183,35 @@ TD_BYTES_FUNCTION int8_t *td_copy_s8(int8_t *bytes, const int8_t *from, int32_t 
         count &= 31;
     }
 #else
-    for (; count >= 16; count -= 16, bytes += 16, from += 16) {
+    for (; count >= 32; count -= 32, bytes += 32, from += 32) {
         uint32_t a, b, c, d;
         memcpy(&a, from, 4);
         memcpy(&b, from + 4, 4);
         memcpy(&c, from + 8, 4);
         memcpy(&d, from + 12, 4);
         TD_OPAQUE_WORD(a);
-        TD_OPAQUE_WORD(b);
-        TD_OPAQUE_WORD(c);
-        TD_OPAQUE_WORD(d);
         memcpy(bytes, &a, 4);
         memcpy(bytes + 4, &b, 4);
         memcpy(bytes + 8, &c, 4);
         memcpy(bytes + 12, &d, 4);
+        memcpy(&a, from + 16, 4);
+        memcpy(&b, from + 20, 4);
+        memcpy(&c, from + 24, 4);
+        memcpy(&d, from + 28, 4);
+        TD_OPAQUE_WORD(a);
+        memcpy(bytes + 16, &a, 4);
+        memcpy(bytes + 20, &b, 4);
+        memcpy(bytes + 24, &c, 4);
+        memcpy(bytes + 28, &d, 4);
     }
 #endif
-    if (count >= 16) {
+    return bytes;
+}
+
+/** A copy of fewer than 32 bytes, each load before its store (a forward copy); returns the end. */
+TD_INLINE int8_t *td_copy_short_s8(int8_t *bytes, const int8_t *from, int32_t count)
+{
+    if (count & 16) {
         uint32_t a, b, c, d;
         memcpy(&a, from, 4);
         memcpy(&b, from + 4, 4);
@@ -182,13 +224,25 @@ TD_BYTES_FUNCTION int8_t *td_copy_s8(int8_t *bytes, const int8_t *from, int32_t 
         memcpy(bytes + 12, &d, 4);
         bytes += 16;
         from += 16;
-        count -= 16;
     }
-    for (; count >= 4; count -= 4, bytes += 4, from += 4) {
+    if ((count & 15) == 0) return bytes;
+    if (count & 8) {
+        uint32_t a, b;
+        memcpy(&a, from, 4);
+        memcpy(&b, from + 4, 4);
+        TD_OPAQUE_WORD(a);
+        memcpy(bytes, &a, 4);
+        memcpy(bytes + 4, &b, 4);
+        bytes += 8;
+        from += 8;
+    }
+    if (count & 4) {
         uint32_t a;
         memcpy(&a, from, 4);
         TD_OPAQUE_WORD(a);
         memcpy(bytes, &a, 4);
+        bytes += 4;
+        from += 4;
     }
     if (count & 2) {
         uint16_t pair;
@@ -199,6 +253,23 @@ TD_BYTES_FUNCTION int8_t *td_copy_s8(int8_t *bytes, const int8_t *from, int32_t 
     }
     if (count & 1) *bytes++ = *from;
     return bytes;
+}
+
+/** A copy of 32 bytes or more: the blocks, then the tail. */
+TD_BYTES_FUNCTION int8_t *td_copy_long_s8(int8_t *bytes, const int8_t *from, int32_t count)
+{
+    int8_t *const end = td_copy_blocks_s8(bytes, from, count);
+    return td_copy_short_s8(end, from + (end - bytes), count - (int32_t)(end - bytes));
+}
+
+/**
+ * `count` bytes from `from` to `bytes`, moving forward (each word loaded before it is stored, so
+ * a destination below an overlapping source is safe); returns the end of the destination. Runs
+ * under 32 bytes stay inline.
+ */
+TD_INLINE int8_t *td_copy_s8(int8_t *bytes, const int8_t *from, int32_t count)
+{
+    return count >= 32 ? td_copy_long_s8(bytes, from, count) : td_copy_short_s8(bytes, from, count);
 }
 
 #endif

@@ -26,14 +26,16 @@ td_status td_pad_s8(const td_pad_params_s8 *params, const td_dims *input_dims, c
     td_fill_s8(output, params->pad_value, out_n * out_h * out_row);
     for (n = 0; n < input_dims->n; ++n) {
         int8_t *to = output + ((n + before->n) * out_h + before->h) * out_row + before->w * out_c;
-        for (h = 0; h < input_dims->h; ++h, to += out_row) {
-            if (before->c == 0 && after->c == 0) {
-                td_copy_s8(to, row, in_row);
-                row += in_row;
-            } else {
+        if (before->c != 0 || after->c != 0) {
+            for (h = 0; h < input_dims->h; ++h, to += out_row) {
                 int8_t *pixel = to + before->c;
                 for (w = 0; w < input_dims->w; ++w, row += in_c, pixel += out_c) td_copy_s8(pixel, row, in_c);
             }
+        } else if (in_row >= 32) {
+            /* The usual case: whole rows of 32 bytes or more, the block copy called directly. */
+            for (h = 0; h < input_dims->h; ++h, to += out_row, row += in_row) td_copy_long_s8(to, row, in_row);
+        } else {
+            for (h = 0; h < input_dims->h; ++h, to += out_row, row += in_row) td_copy_s8(to, row, in_row);
         }
     }
     return TD_OK;
