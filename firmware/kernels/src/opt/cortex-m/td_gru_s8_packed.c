@@ -23,68 +23,12 @@
 #else
 #include "../../lstm/td_lstm_s8_reference.h"
 #include "td_rnn_dsp.h"
+#include "td_gru_dsp.h"
 
 int32_t td_gru_s8_packed_get_buffer_size(const td_gru_dims *dims)
 {
     return (td_lstm_round4(dims->input_size) + td_lstm_round4(dims->state_size)) * (int32_t)sizeof(int16_t);
 }
-
-/*
- * TD_GRU_PACKED_DOT(vector, vector_end, weights, bias, acc0..2): the three gates' sums of one part
- * of a unit's block against an expanded vector, starting from the part's three packed biases.
- * `weights` and `bias` are advanced past the part; at least one group.
- */
-#if TD_DSP_ASM
-#define TD_GRU_PACKED_DOT(vector, vector_end, weights, bias, acc0, acc1, acc2)                             \
-    do {                                                                                                   \
-        const td_word *td_vector_ = (vector);                                                              \
-        uint32_t td_even_, td_odd_;                                                                        \
-        __asm__("ldrd    %[s0], %[s1], [%[bp]], #8\n\t"                                                    \
-                "ldr     %[s2], [%[bp]], #4\n"                                                             \
-                "1:\n\t"                                                                                   \
-                "ldrd    %[xe], %[xo], [%[vp]], #8\n\t"                                                    \
-                "ldmia   %[wp]!, {r8, r9, r10, r11}\n\t"                                                   \
-                "smlad   %[s0], r8, %[xe], %[s0]\n\t"                                                      \
-                "smlad   %[s0], r9, %[xo], %[s0]\n\t"                                                      \
-                "smlad   %[s1], r10, %[xe], %[s1]\n\t"                                                     \
-                "smlad   %[s1], r11, %[xo], %[s1]\n\t"                                                     \
-                "ldrd    r8, r9, [%[wp]], #8\n\t"                                                          \
-                "smlad   %[s2], r8, %[xe], %[s2]\n\t"                                                      \
-                "smlad   %[s2], r9, %[xo], %[s2]\n\t"                                                      \
-                "cmp     %[vp], %[end]\n\t"                                                                \
-                "bne     1b"                                                                               \
-                : [s0] "=&r"(acc0), [s1] "=&r"(acc1), [s2] "=&r"(acc2), [vp] "+r"(td_vector_),                 \
-                  [wp] "+r"(weights), [bp] "+r"(bias), [xe] "=&r"(td_even_), [xo] "=&r"(td_odd_)               \
-                : [end] "r"(vector_end)                                                                    \
-                : "r8", "r9", "r10", "r11", "cc", "memory");                                              \
-    } while (0)
-#else
-#define TD_GRU_PACKED_DOT(vector, vector_end, weights, bias, acc0, acc1, acc2)                             \
-    do {                                                                                                   \
-        const td_word *td_vector_ = (vector);                                                              \
-        (acc0) = (bias)[0];                                                                                \
-        (acc1) = (bias)[1];                                                                                \
-        (acc2) = (bias)[2];                                                                                \
-        (bias) += 3;                                                                                       \
-        do {                                                                                               \
-            const uint32_t td_even_ = td_vector_[0];                                                       \
-            const uint32_t td_odd_ = td_vector_[1];                                                        \
-            (acc0) = td_smlad((weights)[1], td_odd_, td_smlad((weights)[0], td_even_, (acc0)));            \
-            (acc1) = td_smlad((weights)[3], td_odd_, td_smlad((weights)[2], td_even_, (acc1)));            \
-            (acc2) = td_smlad((weights)[5], td_odd_, td_smlad((weights)[4], td_even_, (acc2)));            \
-            td_vector_ += 2;                                                                               \
-            (weights) += 6;                                                                                \
-        } while (td_vector_ != (vector_end));                                                              \
-    } while (0)
-#endif
-
-/** Everything the steps read that does not change between them. */
-typedef struct {
-    td_lstm_fast_requant input_fc[3];
-    td_lstm_fast_requant recurrent_fc[3];
-    td_lstm_fast_requant output_mul;
-    int32_t output_offset;
-} td_gru_packed_plan;
 
 /** What a run of steps reads and writes besides the plan. */
 typedef struct {
@@ -99,60 +43,17 @@ typedef struct {
     const td_word *h_end;
 } td_gru_packed_run;
 
-/** h as int16 words in SXTB16's lane order, the last group padded with zeros. */
-static void td_gru_packed_expand_s16(const int16_t *values, int32_t count, td_word *words)
-{
-    int32_t k = 0;
-    for (; k + 4 <= count; k += 4) {
-        words[0] = td_pack16(values[k], values[k + 2]);
-        words[1] = td_pack16(values[k + 1], values[k + 3]);
-        words += 2;
-    }
-    if (k < count) {
-        int32_t four[4] = {0, 0, 0, 0};
-        int32_t j;
-        for (j = 0; k + j < count; ++j) {
-            four[j] = values[k + j];
-        }
-        words[0] = td_pack16(four[0], four[2]);
-        words[1] = td_pack16(four[1], four[3]);
-    }
-}
-
-/** (x + 2^14 - (x < 0)) >> 15: TFLite's RoundingDivideByPOT(x, 15). */
-TD_INLINE int32_t td_gru_rdpot15(int32_t x) { return (x + (1 << 14) + (x >> 31)) >> 15; }
-
-/**
- * The plan; 2 when every requantization takes the fast form with a right shift >= 1, 1 when
- * every one takes the fast form, 0 otherwise.
- */
+/** The plan (td_gru_packed_plan_from) from the packed bias: per unit three input, then three recurrent biases. */
 TD_INLINE int td_gru_packed_plan_of(const td_gru_params_s8 *params, const int32_t *packed_bias, td_gru_packed_plan *plan)
 {
-    const td_gru_dims *dims = &params->dims;
-    const td_gru_gate_s8 *const gates[3] = {&params->reset_gate, &params->update_gate, &params->new_gate};
-    /* |sum_k W x| <= I * 128 * 128 (int8 x); |sum_k R h| <= S * 128 * 32768 (int16 h) */
-    const int64_t input_terms = (int64_t)dims->input_size * 128 * 128;
-    const int64_t recurrent_terms = (int64_t)dims->state_size * 128 * 32768;
-    int fast = 1, shifted = 1;
-    int32_t gate, unit;
+    const int32_t state_size = params->dims.state_size;
+    int64_t input_bias[3], recurrent_bias[3];
+    int32_t gate;
     for (gate = 0; gate < 3; ++gate) {
-        int64_t input_bias = 0, recurrent_bias = 0;
-        for (unit = 0; unit < dims->state_size; ++unit) {
-            const int64_t a = packed_bias[unit * 6 + gate], b = packed_bias[unit * 6 + 3 + gate];
-            input_bias = a < 0 ? (-a > input_bias ? -a : input_bias) : (a > input_bias ? a : input_bias);
-            recurrent_bias = b < 0 ? (-b > recurrent_bias ? -b : recurrent_bias) : (b > recurrent_bias ? b : recurrent_bias);
-        }
-        fast = td_lstm_fast_requant_of(&gates[gate]->input_fc, input_bias + input_terms, &plan->input_fc[gate]) && fast;
-        fast = td_lstm_fast_requant_of(&gates[gate]->recurrent_fc, recurrent_bias + recurrent_terms,
-                                       &plan->recurrent_fc[gate]) &&
-               fast;
-        shifted = shifted && plan->input_fc[gate].right_shift > 0 && plan->recurrent_fc[gate].right_shift > 0;
+        input_bias[gate] = td_gru_packed_bias_bound(packed_bias, state_size, 6, gate);
+        recurrent_bias[gate] = td_gru_packed_bias_bound(packed_bias, state_size, 6, 3 + gate);
     }
-    /* the output: |h| <= 2^15 */
-    fast = td_lstm_fast_requant_of(&params->output_mul, (int64_t)1 << 15, &plan->output_mul) && fast;
-    shifted = shifted && plan->output_mul.right_shift > 0;
-    plan->output_offset = params->output_offset;
-    return fast ? (shifted ? 2 : 1) : 0;
+    return td_gru_packed_plan_from(params, input_bias, recurrent_bias, plan);
 }
 
 /**
@@ -193,20 +94,20 @@ TD_INLINE int td_gru_packed_steps_fast(const td_gru_packed_run *run, int shifted
                     int32_t reset, update, fresh, old, updated;
                     TD_GRU_PACKED_DOT(x_words, x_end, weights, bias, xr, xz, xn);
                     TD_GRU_PACKED_DOT(x_end, h_end, weights, bias, hr, hz, hn);
-                    reset = td_lstm_sigmoid_gate(td_ssat16(td_ssat16(td_lstm_requant_form(xr, &plan->input_fc[0], shifted)) +
-                                                           td_ssat16(td_lstm_requant_form(hr, &plan->recurrent_fc[0], shifted))));
-                    update = td_lstm_sigmoid_gate(td_ssat16(td_ssat16(td_lstm_requant_form(xz, &plan->input_fc[1], shifted)) +
-                                                            td_ssat16(td_lstm_requant_form(hz, &plan->recurrent_fc[1], shifted))));
+                    reset = td_lstm_sigmoid_gate(td_ssat16(td_ssat16(td_gru_requant_form(xr, &plan->input_fc[0], shifted)) +
+                                                           td_ssat16(td_gru_requant_form(hr, &plan->recurrent_fc[0], shifted))));
+                    update = td_lstm_sigmoid_gate(td_ssat16(td_ssat16(td_gru_requant_form(xz, &plan->input_fc[1], shifted)) +
+                                                            td_ssat16(td_gru_requant_form(hz, &plan->recurrent_fc[1], shifted))));
                     /* |r * sat16(...)| < 2^30: r is in [0, 32767] */
-                    fresh = td_ssat16(td_gru_rdpot15(reset * td_ssat16(td_lstm_requant_form(hn, &plan->recurrent_fc[2], shifted))));
+                    fresh = td_ssat16(td_gru_rdpot15(reset * td_ssat16(td_gru_requant_form(hn, &plan->recurrent_fc[2], shifted))));
                     fresh = td_lstm_tanh_fast(
-                        3 * td_ssat16(td_ssat16(td_lstm_requant_form(xn, &plan->input_fc[2], shifted)) + fresh));
+                        3 * td_ssat16(td_ssat16(td_gru_requant_form(xn, &plan->input_fc[2], shifted)) + fresh));
                     old = hidden[unit]; /* still h_{t-1}: only the units before this one are updated */
                     updated = td_ssat16(fresh + td_gru_rdpot15(update * (old - fresh)));
                     hidden[unit] = (int16_t)updated;
                     if (dims->return_sequences) {
                         y[unit] = (int8_t)td_ssat8(plan->output_offset +
-                                                   td_lstm_requant_form(updated, &plan->output_mul, shifted));
+                                                   td_gru_requant_form(updated, &plan->output_mul, shifted));
                     }
                 }
             }
@@ -216,7 +117,7 @@ TD_INLINE int td_gru_packed_steps_fast(const td_gru_packed_run *run, int shifted
         int32_t i;
         for (i = 0; i < dims->batch_size * state_size; ++i) {
             run->output[i] = (int8_t)td_ssat8(plan->output_offset +
-                                              td_lstm_requant_form(run->hidden_state[i], &plan->output_mul, shifted));
+                                              td_gru_requant_form(run->hidden_state[i], &plan->output_mul, shifted));
         }
     }
     return 1;
