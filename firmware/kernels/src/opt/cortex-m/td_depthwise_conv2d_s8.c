@@ -171,7 +171,7 @@ TD_INLINE td_channel_requant td_depthwise_requant(const td_depthwise_conv_params
  * range. `block` is the scratch's start: the 9 expanded taps (72 bytes), the four
  * td_channel_requant (bias, multiplier, right shift, rounding; 16 bytes each), then the output
  * channel count and the bytes between two pixels' input positions (stride * 8). The taps and the
- * biases are doubled (td_depthwise_rows_3x3), so the sums are already td_requant_fast's 2 * acc:
+ * biases are doubled (td_depthwise_blocks, td_depthwise_rows_3x3), so the sums are already td_requant_fast's 2 * acc:
  * |acc| < 2^30 in the fast form, so 2 * acc fits, and the taps' int16 lanes hold 2 * w (at most
  * 256 in magnitude). In assembly on the target (the compiler spills and does not pair the
  * loads): per tap two LDRD and four SMLAxy, per channel SMMLAR and five more instructions, 94
@@ -246,8 +246,8 @@ TD_INLINE void td_depthwise_row_3x3(const td_word *row0,
 #if TD_DEPTHWISE_HAS_ROW_3X3
 /**
  * Every output row of one channel block of a 3x3 filter (dilation 1) whose four channels are in
- * the fast requantization, with the full int8 range: the taps and biases doubled for the
- * assembly (see td_depthwise_row_3x3), three ring rows that slide down one input row at a time
+ * the fast requantization, with the full int8 range: the biases doubled as the taps already
+ * are (see td_depthwise_row_3x3), three ring rows that slide down one input row at a time
  * (each expanded once), the assembly per output row.
  */
 static void td_depthwise_rows_3x3(const td_depthwise_expansion *expansion,
@@ -265,9 +265,6 @@ static void td_depthwise_rows_3x3(const td_depthwise_expansion *expansion,
     td_word *row0 = ring, *row1 = ring + row_words, *row2 = ring + 2 * row_words;
     int32_t in_y = -padding_h;
     int32_t out_y, step, tap;
-    for (tap = 0; tap < 18; ++tap) {
-        block[tap] = td_sadd16(block[tap], block[tap]);
-    }
     for (tap = 0; tap < 4; ++tap) {
         requants[tap].bias = (int32_t)((uint32_t)requants[tap].bias << 1);
     }
@@ -295,7 +292,7 @@ static void td_depthwise_rows_3x3(const td_depthwise_expansion *expansion,
 /**
  * What td_depthwise_pixels_any reads (offsets fixed in its assembly): the four channels'
  * doubled biases, the window's ring rows (each at the output row's first pixel), the doubled
- * taps (td_depthwise_rows_any), the output and its pixel count (both advanced), the bytes
+ * taps (td_depthwise_blocks), the output and its pixel count (both advanced), the bytes
  * between two pixels' input positions (stride * 8) and between two output pixels, the filter
  * size, the entry into the unrolled taps (written by the assembly), the four channels'
  * requantization (their bias fields unused) and the activation's bounds in every byte.
@@ -436,9 +433,9 @@ static void td_depthwise_pixels_any(td_depthwise_job *job)
 
 /**
  * Every output row of one channel block through td_depthwise_pixels_any (up to 8 filter
- * columns, dilation 1 along the row, fast requantization on all four channels): the taps and
- * biases doubled as for td_depthwise_rows_3x3 (so the sums are td_requant_fast's 2 * acc), the
- * window's rows from the ring. Out of line, so that the job and row list stay off the stack of
+ * columns, dilation 1 along the row, fast requantization on all four channels): the biases
+ * doubled as the taps already are (so the sums are td_requant_fast's 2 * acc), the window's rows
+ * from the ring. Out of line, so that the job and row list stay off the stack of
  * the 3x3 path.
  */
 TD_NOINLINE static void td_depthwise_rows_any(const td_depthwise_expansion *expansion,
@@ -460,9 +457,6 @@ TD_NOINLINE static void td_depthwise_rows_any(const td_depthwise_expansion *expa
     td_depthwise_job job;
     int32_t next_row = TD_INT32_MIN;
     int32_t out_y, ky, tap;
-    for (tap = 0; tap < 2 * filter_h * filter_dims->w; ++tap) {
-        filter_block[tap] = td_sadd16(filter_block[tap], filter_block[tap]);
-    }
     for (tap = 0; tap < 4; ++tap) {
         job.bias[tap] = (int32_t)((uint32_t)requants[tap].bias << 1);
         job.requant[tap] = requants[tap];
@@ -599,8 +593,9 @@ static void td_depthwise_blocks(const td_context *ctx,
             }
             for (tap = 0; tap < taps; ++tap) {
                 const uint32_t four = td_read_u32(filter + tap * channels + channel);
-                filter_block[2 * tap] = td_sxtb16(four);
-                filter_block[2 * tap + 1] = td_sxtb16_ror8(four);
+                const uint32_t even = td_sxtb16(four), odd = td_sxtb16_ror8(four);
+                filter_block[2 * tap] = td_sadd16(even, even); /* doubled, see td_depthwise_row_3x3 */
+                filter_block[2 * tap + 1] = td_sadd16(odd, odd);
             }
             for (tap = 0; tap < 4; ++tap) {
                 expansion.lane[tap] = (channel + tap) / params->depth_multiplier - channel / params->depth_multiplier;
