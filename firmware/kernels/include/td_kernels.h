@@ -1275,6 +1275,30 @@ td_status td_gru_s8_packed(const td_context *ctx,
 /** Bytes of scratch td_gru_s8_packed needs: (round4(I) + round4(S)) * sizeof(int16_t) in every variant. */
 int32_t td_gru_s8_packed_get_buffer_size(const td_gru_dims *dims);
 
+/**
+ * td_gru_s8 without linear_before_reset (r * h before the new gate's recurrent product) over the
+ * generator's packed weights (same bits); with linear_before_reset TD_ERROR_ARGUMENT. The gates'
+ * weight and bias pointers in `params` are not read. With Kx = round4(I), Kh = round4(S), the
+ * lane order of a group of four (0, 2, 1, 3) and slot(i) = the unit at place i of that order
+ * (i with bits 0 and 1 swapped; the units of every group of four in SXTB16's lane order):
+ * packed_weights, int16: first, for every place i < Kh whose unit u = slot(i) is < S, in order of
+ * i: for each group q of four inputs (zero past I) and each gate g (reset, update, new) W_g[u][4q],
+ * W_g[u][4q+2], W_g[u][4q+1], W_g[u][4q+3]; then the same for R_g over Kh, g = reset, update
+ * (3 * Kx + 2 * Kh values per unit). Then for every four units 4p..4p+3 (zero rows past S) and
+ * each group q of four state values: R_n[4p + j][4q], R_n[4p + j][4q+2], R_n[4p + j][4q+1],
+ * R_n[4p + j][4q+3] for j = 0..3 (Kh * Kh values). packed_bias, int32, for every place i as above:
+ * bias_g[u] + input_offset * sum_k W_g[u][k] for g = reset, update, new (3 * S values).
+ */
+td_status td_gru_s8_packed_reset_first(const td_context *ctx,
+                                       const td_gru_params_s8 *params,
+                                       const int16_t *packed_weights,
+                                       const int32_t *packed_bias,
+                                       const int8_t *input,
+                                       int16_t *hidden_state,
+                                       int8_t *output);
+/** Bytes of scratch td_gru_s8_packed_reset_first needs: (round4(I) + 4 * round4(S)) * sizeof(int16_t) in every variant. */
+int32_t td_gru_s8_packed_reset_first_get_buffer_size(const td_gru_dims *dims);
+
 /** One 16x8 GRU gate: the input FC int16 x int8 with an int64 bias (64-bit sum and requantization). */
 typedef struct {
     const int8_t *input_weights;     /* [S][I], symmetric */

@@ -9,9 +9,10 @@
  * both in SXTB16's lane order; the weights are int16 already, the three gates of a unit
  * interleaved, so a group of four inputs costs one LDRD of the vector, one LDM of four and one
  * LDRD of two weight words and six SMLADs for the three gates' 12 multiply-accumulates (11
- * instructions with the loop's compare and branch). The requantizations, sigmoid and tanh take
- * the LSTM's fast forms (td_rnn_dsp.h) when the model's parameters allow every one; otherwise
- * the reference arithmetic runs on the same sums.
+ * instructions with the loop's compare and branch). The requantizations take the LSTM's fast
+ * form (td_gru_requant_form) when the model's parameters allow every one, otherwise the reference
+ * arithmetic runs on the same sums; the sigmoid and tanh interpolate from the LSTM's signed tables
+ * (td_rnn_dsp.h).
  *
  * Scratch: round4(I) + round4(S) int16 values (x_t expanded, then h_{t-1}).
  */
@@ -94,13 +95,13 @@ TD_INLINE int td_gru_packed_steps_fast(const td_gru_packed_run *run, int shifted
                     int32_t reset, update, fresh, old, updated;
                     TD_GRU_PACKED_DOT(x_words, x_end, weights, bias, xr, xz, xn);
                     TD_GRU_PACKED_DOT(x_end, h_end, weights, bias, hr, hz, hn);
-                    reset = td_lstm_sigmoid_gate(td_ssat16(td_ssat16(td_gru_requant_form(xr, &plan->input_fc[0], shifted)) +
-                                                           td_ssat16(td_gru_requant_form(hr, &plan->recurrent_fc[0], shifted))));
-                    update = td_lstm_sigmoid_gate(td_ssat16(td_ssat16(td_gru_requant_form(xz, &plan->input_fc[1], shifted)) +
-                                                            td_ssat16(td_gru_requant_form(hz, &plan->recurrent_fc[1], shifted))));
+                    reset = td_lstm_sigmoid_signed(3 * td_ssat16(td_ssat16(td_gru_requant_form(xr, &plan->input_fc[0], shifted)) +
+                                                                 td_ssat16(td_gru_requant_form(hr, &plan->recurrent_fc[0], shifted))));
+                    update = td_lstm_sigmoid_signed(3 * td_ssat16(td_ssat16(td_gru_requant_form(xz, &plan->input_fc[1], shifted)) +
+                                                                  td_ssat16(td_gru_requant_form(hz, &plan->recurrent_fc[1], shifted))));
                     /* |r * sat16(...)| < 2^30: r is in [0, 32767] */
                     fresh = td_ssat16(td_gru_rdpot15(reset * td_ssat16(td_gru_requant_form(hn, &plan->recurrent_fc[2], shifted))));
-                    fresh = td_lstm_tanh_fast(
+                    fresh = td_lstm_tanh_signed(
                         3 * td_ssat16(td_ssat16(td_gru_requant_form(xn, &plan->input_fc[2], shifted)) + fresh));
                     old = hidden[unit]; /* still h_{t-1}: only the units before this one are updated */
                     updated = td_ssat16(fresh + td_gru_rdpot15(update * (old - fresh)));
