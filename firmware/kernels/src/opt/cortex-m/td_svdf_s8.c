@@ -1,7 +1,7 @@
 /*
  * SVDF, int8 with int16 state and time weights, Cortex-M DSP variant: overrides
  * src/svdf/td_svdf_s8.c by name with the same bits (td_svdf_common.h's steps):
- *  1. the state moves left by one element a word at a time (an unaligned load, an aligned store);
+ *  1. the state moves left by one element 32 bytes per STM (td_bytes.h's forward copy);
  *  2. the feature dot products four filters at a time: four inputs loaded once, split by SXTB16
  *     and offset with SADD16, shared by the filters' SMLADs; requantized with td_dsp.h's fast
  *     form when |dot| < 2^30 is certain (input_size * 255 * 128 < 2^30) and the shift is a right
@@ -12,6 +12,7 @@
 #include "../../internal/td_common.h"
 #include "../../internal/td_fixed_point.h"
 #include "td_dsp.h"
+#include "../../reshape/td_bytes.h"
 
 #if TD_KERNELS_DSP
 
@@ -37,17 +38,11 @@ td_status td_svdf_s8(const td_svdf_params_s8 *params, const int8_t *input, const
     const int fast = feature.right_shift != 0 && (feature.right_shift & TD_REQUANT_WIDE) == 0 &&
                      params->input_offset >= -128 && params->input_offset <= 127;
     const int32_t grouped = input_size & ~3;
-    int32_t b, i;
+    int32_t b;
 
-    /* 1. The state one element to the left. */
-    i = 0;
-    if (((uintptr_t)state & 3u) == 0) {
-        for (; i + 2 < state_size; i += 2) {
-            const uint32_t pair = td_read_u32(state + i + 1);
-            memcpy(state + i, &pair, 4);
-        }
-    }
-    for (; i + 1 < state_size; ++i) state[i] = state[i + 1];
+    /* 1. The state one element to the left: td_copy_s8 moves forward, each block loaded before it
+     * is stored, so a destination two bytes below its source is safe. */
+    if (state_size > 1) td_copy_s8((int8_t *)state, (const int8_t *)(state + 1), (state_size - 1) * 2);
 
     /* 2. The newest slot of every filter. */
     for (b = 0; b < d->batch; ++b) {
