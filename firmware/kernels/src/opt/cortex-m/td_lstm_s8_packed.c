@@ -15,7 +15,7 @@
  * same: the requantizations in SMMLAR's form (td_lstm_fast_requant, td_rnn_dsp.h) with the sign
  * term of an ADD's shifted operand, their parameters one LDM each in the order a unit reads them;
  * the two gates' pre-activations of a word saturated with one QADD16; the int16 sigmoid and tanh
- * from signed tables (td_lstm_sigmoid_signed, td_lstm_tanh_signed: no absolute value, one LDRD);
+ * from signed tables (td_lstm_sigmoid_signed, td_lstm_tanh_signed: no absolute value, two loads);
  * the hidden offset folded into the last requantization's rounding. When every right shift is at
  * least 1 (plan 2) the unit loop is assembly (td_lstm_packed_units), its two dot products
  * unrolled four groups deep (Duff's device); a right shift of 0 somewhere (plan 1) runs the same
@@ -214,11 +214,12 @@ typedef struct {
     const int8_t *y_end;     /* 36: y + the units */
     const td_lstm_fast_requant *input_fc;     /* 40: the plan's four input FC requantizations */
     const td_lstm_fast_requant *recurrent_fc; /* 44: its four recurrent FCs' */
-    const int32_t *sigmoid;  /* 48: &td_lstm_sigmoid_table[192] */
-    const int32_t *tanh;     /* 52: &td_lstm_tanh_table[256] */
+    const int32_t *sigmoid;  /* 48: &td_lstm_sigmoid_base[192] */
+    const int32_t *tanh;     /* 52: &td_lstm_tanh_base[256] */
     uint32_t pre[2];         /* 56: the input FCs' requantized sums, two gates a word */
     int32_t clip_low;        /* 64: the cell's clip (-32768 and 32767 without one) */
     int32_t clip_high;       /* 68 */
+    const uint16_t *delta;   /* 72: &td_lstm_table_delta[256] */
 } td_lstm_packed_frame;
 
 /*
@@ -268,21 +269,21 @@ void td_lstm_packed_units(const td_lstm_packed_frame *frame);
     "smmlar  " acc ", " acc ", r8, r10\n\t"                                                                \
     "asr     " acc ", " acc ", r9\n\t"                                                                     \
     "ssat    " acc ", #" bits ", " acc "\n\t"
-/* out = sigmoid(3 * lane) from the lane in r5 (its value 3 * pre), table r2; r7, r9 scratch */
+/* out = sigmoid(3 * lane) from the lane in r5 (its value 3 * pre), bases r2, deltas r11; r7, r9 scratch */
 #define TD_LSTM_ASM_SIGMOID(out)                                                                              \
     "add     r5, r5, r5, lsl #1\n\t"                                                                       \
     "asr     r7, r5, #9\n\t"                                                                               \
-    "add     r7, r2, r7, lsl #3\n\t"                                                                       \
-    "ldrd    " out ", r9, [r7]\n\t"                                                                        \
+    "ldr     " out ", [r2, r7, lsl #2]\n\t"                                                                \
+    "ldrh    r9, [r11, r7, lsl #1]\n\t"                                                                    \
     "ubfx    r5, r5, #0, #9\n\t"                                                                           \
     "mla     " out ", r5, r9, " out "\n\t"                                                                 \
     "asr     " out ", " out ", #10\n\t"
-/* out = tanh(r5) (r5 clamped to 17 bits first), table r3; r7, r9 scratch */
+/* out = tanh(r5) (r5 clamped to 17 bits first), bases r3, deltas r11; r7, r9 scratch */
 #define TD_LSTM_ASM_TANH(out)                                                                                 \
     "ssat    r5, #17, r5\n\t"                                                                              \
     "asr     r7, r5, #8\n\t"                                                                               \
-    "add     r7, r3, r7, lsl #3\n\t"                                                                       \
-    "ldrd    " out ", r9, [r7]\n\t"                                                                        \
+    "ldr     " out ", [r3, r7, lsl #2]\n\t"                                                                \
+    "ldrh    r9, [r11, r7, lsl #1]\n\t"                                                                    \
     "uxtb    r5, r5\n\t"                                                                                   \
     "mla     " out ", r5, r9, " out "\n\t"                                                                 \
     "asr     " out ", " out ", #8\n\t"
@@ -296,12 +297,12 @@ __asm__(".syntax unified\n\t"
         ".thumb_func\n"
         "td_lstm_packed_units:\n\t"
         "push    {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
-        "sub     sp, sp, #76\n\t"
+        "sub     sp, sp, #84\n\t"
         "ldmia   r0!, {r1, r2, r3, r4, r5, r6, r7, r8}\n\t"
         "stmia   sp, {r1, r2, r3, r4, r5, r6, r7, r8}\n\t"
-        "ldmia   r0, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10}\n\t"
+        "ldmia   r0, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11}\n\t"
         "add     r12, sp, #32\n\t"
-        "stmia   r12, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10}\n"
+        "stmia   r12, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11}\n"
         "1:\n\t"
         /* the input part: r0 x, r1 its end, r2 weights, r3 bias; sums r4-r7 */
         "ldmia   sp, {r0, r1, r2, r3}\n\t"
@@ -329,6 +330,7 @@ __asm__(".syntax unified\n\t"
         "qadd16  r4, r8, r4\n\t" /* forget, input pre-activations */
         "qadd16  r6, r9, r6\n\t" /* cell, output */
         "ldrd    r2, r3, [sp, #48]\n\t"
+        "ldr     r11, [sp, #72]\n\t"
         "sxth    r5, r4\n\t"
         TD_LSTM_ASM_SIGMOID("r8") /* forget gate */
         "asr     r5, r4, #16\n\t"
@@ -374,7 +376,7 @@ __asm__(".syntax unified\n\t"
         "ldr     r0, [sp, #36]\n\t"
         "cmp     r2, r0\n\t"
         "bne     1b\n\t"
-        "add     sp, sp, #76\n\t"
+        "add     sp, sp, #84\n\t"
         "pop     {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t"
         ".size td_lstm_packed_units, .-td_lstm_packed_units\n\t"
         ".text");
@@ -431,8 +433,9 @@ TD_INLINE int td_lstm_packed_steps_fast(const td_lstm_params_s8 *params, const t
                     frame.input_fc = &plan->fc[0];
                     frame.recurrent_fc = &plan->fc[4];
                     frame.products = &plan->forget_cell_mul;
-                    frame.sigmoid = td_lstm_sigmoid_table[192];
-                    frame.tanh = td_lstm_tanh_table[256];
+                    frame.sigmoid = &td_lstm_sigmoid_base[192];
+                    frame.tanh = &td_lstm_tanh_base[256];
+                    frame.delta = &td_lstm_table_delta[256];
                     frame.clip_low = plan->clip_low;
                     frame.clip_high = plan->clip_high;
                     td_lstm_packed_units(&frame);
