@@ -48,6 +48,7 @@ const variants: [string, Partial<GruSpec>][] = [
   ['linear_before_reset', {}],
   ['reset before the recurrent product', { linearBeforeReset: false, recurrentNBias: false }],
   ['reverse, last step only, time-major, 13 units', { reverse: true, returnSequences: false, timeMajor: true, units: 13 }],
+  ['reset before the recurrent product, reverse, last step only, time-major, 13 units, 7 inputs', { linearBeforeReset: false, recurrentNBias: false, reverse: true, returnSequences: false, timeMajor: true, units: 13, inputSize: 7 }],
 ];
 
 function floatInput(spec: GruSpec, seed = 5): Float32Array {
@@ -139,6 +140,22 @@ describe('TD_GRU on the virtual Cortex-M4F', () => {
     let last: Uint8Array = new Uint8Array();
     for (let run = 0; run < 3; run++) last = bytesOf(interpreter.run([input]).outputs[0]);
     expect(hex(result.outputBytes[0])).toBe(hex(last));
+  });
+
+  it('bidirectional int8 without linear_before_reset (added, every step, 13 units, 7 inputs): byte-identical to the interpreter under QEMU', async () => {
+    const spec = { ...base, linearBeforeReset: false, recurrentNBias: false, units: 13, inputSize: 7 };
+    const { input } = int8Model(spec);
+    const graph = bidirectionalGru(spec, 'add');
+    const expected = bytesOf(new Interpreter(graph).run([input]).outputs[0]);
+    const model = generateModel(graph, { modelName: 'bigru_reset_first', dsp: true });
+    // Both directions take the packed kernel of the GRU without linear_before_reset.
+    expect(model.source.match(/td_gru_s8_packed_reset_first\(/g)).toHaveLength(2);
+    await withTemporaryDirectory('bigru-reset-first-m4f', async (directory) => {
+      const project = await writeFirmwareProject(model, directory, { board: virtualM4f, inputs: [new Uint8Array(input.buffer)] });
+      const result = await runOnQemu((await buildFirmwareProject(project)).elf);
+      expect(result.status).toBe(0);
+      expect(hex(result.outputs[0])).toBe(hex(expected));
+    });
   });
 
   it('bidirectional int8 (concatenated, last step): byte-identical to the interpreter under QEMU', async () => {

@@ -3,6 +3,7 @@ import { gru, type GruPlan } from '../../ops/gru.js';
 import { cInt } from '../c-source.js';
 import { registerLowerer, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { requantC } from '../params.js';
+import { gruResetFirstPackedBufferSize, packGruResetFirst } from './gru-packed.js';
 import { lstmS8PackedBufferSize, packedLstmWeightsTensor, packLstmBias, packLstmWeights } from './lstm-packed.js';
 import { lowerGruS16 } from './gru-s16.js';
 import { gatePointersC, gruOperands } from './rnn-operands.js';
@@ -57,34 +58,39 @@ function lowerGru({ layout, arithmetic }: GruPlan, context: LowerContext): OpLow
       `{${dimsC(layout)}, ${gateParams.join(', ')}, ${packed ? 'NULL' : nBias(e)}, ${cInt(arithmetic.inputOffset)}, ${requantC(arithmetic.outputMultiplier)}, ${cInt(arithmetic.outputZeroPoint)}}`,
     );
   };
-  if (context.options.dsp && layout.linearBeforeReset) {
-    // DSP builds: int16 weights interleaved per unit, the input offset and the recurrent new-gate bias folded into the bias (lstm-packed.ts).
-    const packedGates = gates.map(({ gate, tensors: [inputWeights, recurrentWeights, bias] }) => ({
-      inputWeights: inputWeights!.data!,
-      recurrentWeights: recurrentWeights!.data!,
-      bias: bias?.data,
-      inputOffset: arithmetic.inputOffset,
-      recurrentOffset: 0,
-      recurrentBias: gate === gruGateNames[2] ? recurrentNBias?.data : undefined,
-    }));
-    const { inputSize, stateSize } = layout;
-    const weights = packedLstmWeightsTensor(gates[0]!.tensors[0]!, packLstmWeights(packedGates, inputSize, stateSize), stateSize);
-    const bias = packLstmBias(packedGates, inputSize, stateSize);
-    if (bias) {
-      return {
-        kernels: ['td_gru_s8_packed'],
-        scratchBytes: lstmS8PackedBufferSize(inputSize, stateSize),
-        emit: (e) =>
-          `td_gru_s8_packed(${e.context()}, ${paramsS8(e, true)}, ${e.pointer(weights, 'read')}, ${e.array('packed_bias', 'int32', bias)}, ` +
-          `${e.pointer(x, 'read')}, ${e.pointer(hidden, 'write')}, ${e.pointer(y, 'write')})`,
-      };
-    }
-  }
-  return {
+  const unpacked: OpLowering = {
     kernels: ['td_gru_s8'],
     scratchBytes: gruS8BufferSize(layout.batchSize, layout.inputSize, layout.stateSize),
     emit: (e) => call('td_gru_s8', e, paramsS8(e, false)),
   };
+  if (!context.options.dsp) return unpacked;
+  // DSP builds: int16 weights interleaved per unit, the input offset and the recurrent new-gate bias folded into the bias (lstm-packed.ts).
+  const packedGates = gates.map(({ gate, tensors: [inputWeights, recurrentWeights, bias] }) => ({
+    inputWeights: inputWeights!.data!,
+    recurrentWeights: recurrentWeights!.data!,
+    bias: bias?.data,
+    inputOffset: arithmetic.inputOffset,
+    recurrentOffset: 0,
+    recurrentBias: gate === gruGateNames[2] ? recurrentNBias?.data : undefined,
+  }));
+  const { inputSize, stateSize } = layout;
+  const packedLowering = (kernel: string, weights: Int16Array, rows: number, bias: Int32Array, scratchBytes: number): OpLowering => {
+    const tensor = packedLstmWeightsTensor(gates[0]!.tensors[0]!, weights, rows);
+    return {
+      kernels: [kernel],
+      scratchBytes,
+      emit: (e) =>
+        `${kernel}(${e.context()}, ${paramsS8(e, true)}, ${e.pointer(tensor, 'read')}, ${e.array('packed_bias', 'int32', bias)}, ` +
+        `${e.pointer(x, 'read')}, ${e.pointer(hidden, 'write')}, ${e.pointer(y, 'write')})`,
+    };
+  };
+  if (!layout.linearBeforeReset) {
+    // r ⊙ h before the new gate's recurrent product: two passes per step over their own layout (gru-packed.ts).
+    const packed = packGruResetFirst(packedGates, inputSize, stateSize);
+    return packed ? packedLowering('td_gru_s8_packed_reset_first', packed.weights, 1, packed.bias, gruResetFirstPackedBufferSize(inputSize, stateSize)) : unpacked;
+  }
+  const bias = packLstmBias(packedGates, inputSize, stateSize);
+  return bias ? packedLowering('td_gru_s8_packed', packLstmWeights(packedGates, inputSize, stateSize), stateSize, bias, lstmS8PackedBufferSize(inputSize, stateSize)) : unpacked;
 }
 
 registerLowerer(gru, lowerGru);
