@@ -4,7 +4,7 @@
  * UNIDIRECTIONAL_SEQUENCE_LSTM alone (28 steps, 28 inputs, 20 units), and a seeded int8 LSTM with
  * a wide input (10 steps, 257 inputs, 32 units); the GRU is a TD_GRU of the
  * same size (seeded weights, int8 with int16 gates and Q0.15 state), both ways of
- * linear_before_reset, and a bidirectional GRU (forward + reverse + CONCATENATION); then the float32
+ * linear_before_reset, and bidirectional GRUs (forward + reverse + CONCATENATION) both ways; then the float32
  * LSTM (trained_lstm) and a float32 GRU of the same size. Instructions
  * are QEMU's exact count (-icount) of each op as the profiler times it; every deploy is checked
  * byte-identical against the interpreter. Results go to results.json beside this file.
@@ -58,6 +58,8 @@ for (const linearBeforeReset of [true, false]) {
   rows.push(await measure(`gru_int8_28x28x20_${linearBeforeReset ? 'lbr' : 'reset_first'}`, graph, [gruInput(spec)]));
 }
 rows.push(await measure('bigru_int8_28x28x20_concat', bidirectionalGru(gru, 'concat'), [gruInput(gru)]));
+const resetFirst = { ...gru, linearBeforeReset: false, recurrentNBias: false };
+rows.push(await measure('bigru_int8_28x28x20_concat_reset_first', bidirectionalGru(resetFirst, 'concat'), [gruInput(resetFirst)]));
 const floatLstm = lstmOnly(await loadModelFile(sharedPath('models/rnn/trained_lstm.tflite')));
 rows.push(await measure('lstm_f32_28x28x20', floatLstm, undefined));
 const floatInput = Float32Array.from({ length: gru.time * gru.inputSize }, (_, i) => Math.sin(i * 0.37));
