@@ -491,10 +491,15 @@ td_status td_unary_f32(td_unary_op op, int32_t size, const float *input, float *
 typedef enum {
     TD_ARITH_ADD = 0,
     TD_ARITH_SUB = 1,
-    TD_ARITH_MUL = 2
+    TD_ARITH_MUL = 2,
+    TD_ARITH_SQUARED_DIFFERENCE = 3
 } td_arith_op;
 
-/** ADD, SUB, MUL on int32 with broadcasting (up to 4-D), wrapping as two's complement; no activation. */
+/** DIV int32 with broadcasting: truncating division (INT32_MIN / -1 wraps), clamped to `activation`; a zero divisor gives TD_ERROR_ARGUMENT. */
+td_status td_div_s32(const td_activation *activation, const td_dims *input1_dims, const int32_t *input1, const td_dims *input2_dims,
+                     const int32_t *input2, const td_dims *output_dims, int32_t *output);
+
+/** ADD, SUB, MUL, SQUARED_DIFFERENCE on int32 with broadcasting (up to 4-D), wrapping as two's complement; no activation. */
 td_status td_arith_s32(td_arith_op op, const td_dims *input1_dims, const int32_t *input1, const td_dims *input2_dims,
                        const int32_t *input2, const td_dims *output_dims, int32_t *output);
 
@@ -624,6 +629,9 @@ typedef struct {
 
 td_status td_squared_difference_s8(const td_squared_difference_params_s8 *params, const td_dims *input1_dims, const int8_t *input1,
                                    const td_dims *input2_dims, const int8_t *input2, const td_dims *output_dims, int8_t *output);
+/** SQUARED_DIFFERENCE int16 (zero points 0, left_shift 0): the int8 parameters, clamped to int16. */
+td_status td_squared_difference_s16(const td_squared_difference_params_s8 *params, const td_dims *input1_dims, const int16_t *input1,
+                                   const td_dims *input2_dims, const int16_t *input2, const td_dims *output_dims, int16_t *output);
 
 /** ABS int8 / int16: |x + input_offset|, times `output` when rescale != 0, plus output_offset, clamped. */
 typedef struct {
@@ -1012,6 +1020,8 @@ td_status td_mean_s8(const td_mean_params_s8 *params,
                      int32_t inner,
                      const int8_t *input,
                      int8_t *output);
+/** MEAN int16: td_mean_s8's arithmetic (int32 sums), the activation being int16's range. */
+td_status td_mean_s16(const td_mean_params_s8 *params, int32_t outer, int32_t reduce, int32_t inner, const int16_t *input, int16_t *output);
 /** REDUCE_MAX (maximum = 1) / REDUCE_MIN (0) over [outer][reduce][inner] on the stored values. */
 td_status td_reduce_min_max_s8(int32_t maximum, int32_t outer, int32_t reduce, int32_t inner, const int8_t *input, int8_t *output);
 td_status td_reduce_min_max_s16(int32_t maximum, int32_t outer, int32_t reduce, int32_t inner, const int16_t *input, int16_t *output);

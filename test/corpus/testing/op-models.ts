@@ -555,6 +555,17 @@ export const opModels: OpModelSpec[] = [
     },
   },
   {
+    name: 'mean_int16_spatial',
+    // TFLite takes its own int16 mean over axes 1 and 2 (reference_integer_ops::Mean), which rounds
+    // some outputs 1 LSB away from TFLite Micro's EvalIntegerMean, the interpreter's arithmetic.
+    tfliteLsb: 1,
+    build: (m) => {
+      // Global average pooling as the converter writes it (axes 1, 2), rescaled to another scale.
+      const x = m.input('int16', [1, 5, 6, 8], [0.0005, 0]);
+      m.op('MEAN', { keepDims: true }, [x, m.int32([1, 2])], [m.tensor('int16', [1, 1, 1, 8], [0.0003, 0])]);
+    },
+  },
+  {
     name: 'sum_float32_axes',
     build: (m) => {
       const x = m.input('float32', [2, 3, 4, 5]);
@@ -1103,6 +1114,29 @@ export const opModels: OpModelSpec[] = [
     build: (m) => {
       const x = m.input('int64', [2, 4, 3]);
       m.op('MINIMUM', {}, [x, m.tensor('int64', [3], undefined, BigInt64Array.of(2n ** 60n, -(2n ** 60n), 5000000000n))], [m.tensor('int64', [2, 4, 3])]);
+    },
+  },
+  {
+    name: 'div_int32_broadcast',
+    build: (m) => {
+      // A divisor without zeros: TFLite leaves division by zero undefined.
+      const x = m.input('int32', [2, 3, 4]);
+      m.op('DIV', { activation: 'none' }, [x, m.int32([7, -3, 250], [3, 1])], [m.tensor('int32', [2, 3, 4])]);
+    },
+  },
+  {
+    name: 'squared_difference_int32_broadcast',
+    build: (m) => {
+      const x = m.input('int32', [2, 3, 4]);
+      m.op('SQUARED_DIFFERENCE', {}, [x, m.constant('int32', [3, 1])], [m.tensor('int32', [2, 3, 4])]);
+    },
+  },
+  {
+    name: 'squared_difference_int16_broadcast',
+    noTflite: 'the TFLite of tfjs-tflite has no int16 SQUARED_DIFFERENCE (TFLite Micro has)',
+    build: (m) => {
+      const x = m.input('int16', [2, 3, 4], [0.001, 0]);
+      m.op('SQUARED_DIFFERENCE', {}, [x, m.constant('int16', [3, 1], [0.0015, 0])], [m.tensor('int16', [2, 3, 4], [0.02, 0])]);
     },
   },
   {

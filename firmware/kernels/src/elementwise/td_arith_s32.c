@@ -1,6 +1,7 @@
 /*
- * ADD, SUB and MUL on int32 with broadcasting (TFLite Micro's int32 paths, no fused activation):
- * the plain operation, wrapping as two's complement where C would overflow.
+ * ADD, SUB, MUL and SQUARED_DIFFERENCE ((a - b)²) on int32 with broadcasting (TFLite Micro's
+ * int32 paths, no fused activation): the plain operation, wrapping as two's complement where C
+ * would overflow.
  */
 #include "../internal/td_common.h"
 
@@ -10,6 +11,10 @@ TD_INLINE int32_t td_arith_element_s32(td_arith_op op, int32_t a, int32_t b)
     case TD_ARITH_ADD: return (int32_t)((uint32_t)a + (uint32_t)b);
     case TD_ARITH_SUB: return (int32_t)((uint32_t)a - (uint32_t)b);
     case TD_ARITH_MUL: return (int32_t)((uint32_t)a * (uint32_t)b);
+    case TD_ARITH_SQUARED_DIFFERENCE: {
+        const uint32_t d = (uint32_t)a - (uint32_t)b;
+        return (int32_t)(d * d);
+    }
     }
     return 0;
 }

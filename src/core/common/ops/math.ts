@@ -13,15 +13,18 @@
  * Binary, numpy broadcasting — MINIMUM, MAXIMUM, DIV, SQUARED_DIFFERENCE, PRELU:
  * - float32: min, max, a / b then the fused activation, (a - b)², x ≥ 0 ? x : alpha · x;
  * - MINIMUM / MAXIMUM int8 / int16 / int32 / int64: the stored values compared (TFLite Micro does not rescale);
+ * - DIV int32: C's truncating division (INT32_MIN / -1 wraps), clamped to the fused activation;
+ *   a zero divisor is an error;
  * - DIV int8 / uint8 (reference_ops::Div): (x1 - zp1) times the reciprocal of (x2 - zp2)
  *   (GetReciprocal), with x1's headroom as a left shift, rescaled by sX1 / (sX2·sOut) (float32)
  *   with the shifts combined, plus zpOut, clamped to the activation range; a zero divisor is an error;
  * - PRELU int8 (prelu_common.cc): x - zpIn ≥ 0 rescaled by sIn / sOut, otherwise
  *   (x - zpIn)(alpha - zpAlpha) rescaled by sIn·sAlpha / sOut (both in double), plus zpOut, clamped;
  * - HARD_SWISH int8: ops/hard-swish.ts;
- * - SQUARED_DIFFERENCE int8 (squared_difference.cc): both inputs offset, shifted left by 7 and
- *   rescaled to twice the larger input scale, the difference squared in int32 and rescaled by
- *   (2·max scale)² / (2^14 · sOut), plus zpOut, clamped to int8.
+ * - SQUARED_DIFFERENCE int8 / int16 (squared_difference.cc): both inputs offset, shifted left by
+ *   7 (int16, zero points 0: by 0) and rescaled to twice the larger input scale, the difference
+ *   squared in int32 and rescaled by (2·max scale)² / (2^(2·shift) · sOut) (QuantizeMultiplier),
+ *   plus zpOut, clamped to the type; int32: (a - b)², wrapping.
  */
 import type { Activation, DType } from '../ir/types.js';
 import { elementCount, formatShape } from '../ir/tensor.js';
@@ -114,8 +117,10 @@ export interface BinaryMathPlan {
         positive: QuantizedMultiplier;
         negative: QuantizedMultiplier;
       }
+    | { flavour: 'int32'; kind: 'squared-difference-int32' }
+    | { flavour: 'int32'; kind: 'div-int32'; activation: ActivationRange }
     | {
-        flavour: 'int8';
+        flavour: 'int8' | 'int16';
         kind: 'squared-difference';
         input1Offset: number;
         input2Offset: number;
@@ -124,6 +129,7 @@ export interface BinaryMathPlan {
         input1: QuantizedMultiplier;
         input2: QuantizedMultiplier;
         output: QuantizedMultiplier;
+        range: ActivationRange;
       };
 }
 
@@ -133,12 +139,18 @@ function withoutLeadingOnes(shape: readonly number[]): string {
   return formatShape(shape.slice(start));
 }
 
+/** TFLite's CalculateActivationRange<int32_t>: the fused activation's bounds on plain int32 values. */
+function int32ActivationRange(context: OpContext, activation: Activation): ActivationRange {
+  const ranges: Partial<Record<Activation, ActivationRange>> = { none: { min: -2147483648, max: 2147483647 }, relu: { min: 0, max: 2147483647 }, relu6: { min: 0, max: 6 }, relu_n1_to_1: { min: -1, max: 1 } };
+  return ranges[activation] ?? context.fail(`fused activation ${activation} is not supported on int32 ${context.op.type}`);
+}
+
 function prepareBinary(context: OpContext): BinaryMathPlan {
   const op = context.op.type as BinaryMathOp;
   const input1 = inputTensor(context, 0, 'input 0');
   const input2 = inputTensor(context, 1, op === 'PRELU' ? 'alpha' : 'input 1');
   const output = outputTensor(context);
-  const quantizedTypes = op === 'MINIMUM' || op === 'MAXIMUM' ? (['int8', 'int16', 'int32', 'int64'] as const) : op === 'SQUARED_DIFFERENCE' || op === 'PRELU' ? (['int8'] as const) : op === 'DIV' ? (['int8', 'uint8'] as const) : ([] as const);
+  const quantizedTypes = op === 'MINIMUM' || op === 'MAXIMUM' ? (['int8', 'int16', 'int32', 'int64'] as const) : op === 'SQUARED_DIFFERENCE' ? (['int8', 'int16', 'int32'] as const) : op === 'PRELU' ? (['int8'] as const) : op === 'DIV' ? (['int8', 'uint8', 'int32'] as const) : ([] as const);
   expectDType(context, output, 'output', 'float32', ...quantizedTypes);
   expectDType(context, input1, 'input 0', output.dtype);
   expectDType(context, input2, op === 'PRELU' ? 'alpha' : 'input 1', output.dtype);
@@ -151,6 +163,11 @@ function prepareBinary(context: OpContext): BinaryMathPlan {
     return { op, broadcast, arithmetic: { flavour: 'float32', activation: activationRangeFloat(context, activation) } };
   }
   if (op === 'MINIMUM' || op === 'MAXIMUM') return { op, broadcast, arithmetic: { flavour: output.dtype as 'int8' | 'int16' | 'int32' | 'int64', kind: 'compare' } };
+  if (output.dtype === 'int32' && op === 'DIV') {
+    const activation = (context.op.attrs as { activation?: Activation }).activation ?? 'none';
+    return { op, broadcast, arithmetic: { flavour: 'int32', kind: 'div-int32', activation: int32ActivationRange(context, activation) } };
+  }
+  if (output.dtype === 'int32') return { op, broadcast, arithmetic: { flavour: 'int32', kind: 'squared-difference-int32' } };
   const q1 = activationQuantization(context, input1, 'input 0');
   const q2 = activationQuantization(context, input2, op === 'PRELU' ? 'alpha' : 'input 1');
   const qOut = activationQuantization(context, output, 'output');
@@ -186,7 +203,12 @@ function prepareBinary(context: OpContext): BinaryMathPlan {
       },
     };
   }
-  const leftShift = 7;
+  // int8 shifts left by 7, int16 (zero points 0) not at all: the halved inputs differ by at most 32767, whose square fits int32.
+  const flavour = output.dtype as 'int8' | 'int16';
+  if (flavour === 'int16' && (q1.zeroPoint !== 0 || q2.zeroPoint !== 0 || qOut.zeroPoint !== 0)) {
+    context.fail(`int16 SQUARED_DIFFERENCE needs zero points of 0, got ${q1.zeroPoint}, ${q2.zeroPoint} and ${qOut.zeroPoint}`);
+  }
+  const leftShift = flavour === 'int16' ? 0 : 7;
   const twiceMax = 2 * Math.max(q1.scale, q2.scale);
   const smallerThanOne = (real: number, role: string) => {
     if (!(real > 0 && real < 1)) context.fail(`${role} rescale factor ${real} is not in (0, 1); check the tensor scales`);
@@ -196,7 +218,7 @@ function prepareBinary(context: OpContext): BinaryMathPlan {
     op,
     broadcast,
     arithmetic: {
-      flavour: 'int8',
+      flavour,
       kind: 'squared-difference',
       input1Offset: -q1.zeroPoint,
       input2Offset: -q2.zeroPoint,
@@ -204,7 +226,9 @@ function prepareBinary(context: OpContext): BinaryMathPlan {
       leftShift,
       input1: smallerThanOne(q1.scale / twiceMax, 'input 0'),
       input2: smallerThanOne(q2.scale / twiceMax, 'input 1'),
-      output: smallerThanOne((twiceMax * twiceMax) / (2 ** (2 * leftShift) * qOut.scale), 'output'),
+      // QuantizeMultiplier, not the below-one form: an int16 output scale may well be smaller than the squared input scale.
+      output: quantizeMultiplier((twiceMax * twiceMax) / (2 ** (2 * leftShift) * qOut.scale)),
+      range: dtypeRange[flavour]!,
     },
   };
 }

@@ -97,12 +97,20 @@ for (const definition of binaryMathOps) {
       const params = `{${inputOffset}, ${alphaOffset}, ${outputOffset}, ${requantC(positive)}, ${requantC(negative)}}`;
       return { kernels: ['td_prelu_s8'], scratchBytes: 0, emit: (e) => `td_prelu_s8(${e.struct('params', 'td_prelu_params_s8', params)}, ${operands(e)})` };
     }
+    if (arithmetic.kind === 'div-int32') {
+      const activation = clampC(arithmetic.activation);
+      return { kernels: ['td_div_s32'], scratchBytes: 0, emit: (e) => `td_div_s32(${e.struct('activation', 'td_activation', activation)}, ${operands(e)})` };
+    }
+    if (arithmetic.kind === 'squared-difference-int32') {
+      return { kernels: ['td_arith_s32'], scratchBytes: 0, emit: (e) => `td_arith_s32(TD_ARITH_SQUARED_DIFFERENCE, ${operands(e)})` };
+    }
     const { input1Offset, input2Offset, outputOffset, leftShift, input1, input2, output: out } = arithmetic;
     const params = `{${input1Offset}, ${input2Offset}, ${outputOffset}, ${leftShift}, ${requantC(input1)}, ${requantC(input2)}, ${requantC(out)}}`;
+    const kernel = arithmetic.flavour === 'int16' ? 'td_squared_difference_s16' : 'td_squared_difference_s8';
     return {
-      kernels: ['td_squared_difference_s8'],
+      kernels: [kernel],
       scratchBytes: 0,
-      emit: (e) => `td_squared_difference_s8(${e.struct('params', 'td_squared_difference_params_s8', params)}, ${operands(e)})`,
+      emit: (e) => `${kernel}(${e.struct('params', 'td_squared_difference_params_s8', params)}, ${operands(e)})`,
     };
   });
 }

@@ -5,9 +5,9 @@ import { requantC } from '../params.js';
 
 /**
  * MEAN over a contiguous run of axes (global average pooling as TFLite converts it: axes
- * [1, 2] of NHWC) → td_mean_s8 / td_mean_f32 on the tensor seen as [outer][reduce][inner], with
- * the plan's folded multiplier (ops/mean.ts). Axes that are not contiguous, an empty reduction
- * and int16 are refused: the C kernels have none of them.
+ * [1, 2] of NHWC) → td_mean_s8 / td_mean_s16 / td_mean_f32 on the tensor seen as
+ * [outer][reduce][inner], with the plan's folded multiplier (ops/mean.ts). Axes that are not
+ * contiguous and an empty reduction are refused: the C kernels have neither.
  */
 /** A reduction over one contiguous run of axes as the kernels see it: [outer][reduce][inner]. */
 export function reductionLayout(context: LowerContext, planAxes: readonly number[], count: number): { outer: number; inner: number } {
@@ -31,14 +31,15 @@ function lowerMean({ axes: planAxes, count, integer }: MeanPlan, context: LowerC
       emit: (e) => `td_mean_f32(${outer}, ${count}, ${inner}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
     };
   }
-  if (x.dtype !== 'int8') fail(context, `${x.dtype} MEAN has no C kernel (int8 and float32 do)`);
+  if (x.dtype !== 'int8' && x.dtype !== 'int16') fail(context, `${x.dtype} MEAN has no C kernel (int8, int16 and float32 do)`);
   const { rescale } = integer;
-  const params = `{${rescale ? 1 : 0}, ${-integer.inputZeroPoint}, ${integer.outputZeroPoint}, ${requantC(rescale ?? { multiplier: 0, shift: 0 })}, {-128, 127}}`;
+  const params = `{${rescale ? 1 : 0}, ${-integer.inputZeroPoint}, ${integer.outputZeroPoint}, ${requantC(rescale ?? { multiplier: 0, shift: 0 })}, {${integer.min}, ${integer.max}}}`;
+  const kernel = x.dtype === 'int16' ? 'td_mean_s16' : 'td_mean_s8';
   return {
-    kernels: ['td_mean_s8'],
+    kernels: [kernel],
     scratchBytes: 0,
     emit: (e) =>
-      `td_mean_s8(${e.struct('params', 'td_mean_params_s8', params)}, ${outer}, ${count}, ${inner}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
+      `${kernel}(${e.struct('params', 'td_mean_params_s8', params)}, ${outer}, ${count}, ${inner}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
   };
 }
 

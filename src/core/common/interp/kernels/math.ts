@@ -98,14 +98,27 @@ for (const definition of binaryMathOps) {
         const q = (scaled + outputOffset) | 0;
         y[o] = q < -128 ? -128 : q > 127 ? 127 : q;
       });
+    } else if (arithmetic.kind === 'div-int32') {
+      const { min, max } = arithmetic.activation;
+      forEachBroadcast(shape, strides1, strides2, (i1, i2, o) => {
+        const divisor = b[i2] as number;
+        if (divisor === 0) throw new InterpreterError(`op ${context.opIndex} (DIV): division by zero at output element ${o}`);
+        const q = Math.trunc((a[i1] as number) / divisor) | 0;
+        y[o] = q < min ? min : q > max ? max : q;
+      });
+    } else if (arithmetic.kind === 'squared-difference-int32') {
+      forEachBroadcast(shape, strides1, strides2, (i1, i2, o) => {
+        const diff = ((a[i1] as number) - (b[i2] as number)) | 0;
+        y[o] = Math.imul(diff, diff);
+      });
     } else {
-      const { input1Offset, input2Offset, outputOffset, leftShift, input1, input2, output } = arithmetic;
+      const { input1Offset, input2Offset, outputOffset, leftShift, input1, input2, output, range } = arithmetic;
       forEachBroadcast(shape, strides1, strides2, (i1, i2, o) => {
         const scaled1 = multiplyByQuantizedMultiplierSmallerThanOne(((a[i1] as number) + input1Offset) * 2 ** leftShift, input1.multiplier, input1.shift);
         const scaled2 = multiplyByQuantizedMultiplierSmallerThanOne(((b[i2] as number) + input2Offset) * 2 ** leftShift, input2.multiplier, input2.shift);
         const diff = scaled1 - scaled2;
-        const q = (multiplyByQuantizedMultiplierSmallerThanOne(Math.imul(diff, diff), output.multiplier, output.shift) + outputOffset) | 0;
-        y[o] = q < -128 ? -128 : q > 127 ? 127 : q;
+        const q = (multiplyByQuantizedMultiplier(Math.imul(diff, diff), output.multiplier, output.shift) + outputOffset) | 0;
+        y[o] = q < range.min ? range.min : q > range.max ? range.max : q;
       });
     }
   });
