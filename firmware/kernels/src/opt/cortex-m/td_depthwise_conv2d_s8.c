@@ -30,8 +30,9 @@
  * the row and dilated filters whose span outgrows the scratch take the portable loop.
  *
  * Scratch (get_buffer_size): the expanded filter block (8 bytes per tap), the four channels'
- * td_channel_requant, two words of strides for the assembly, and the ring: K_h rows of 8 bytes
- * per position of the span the window sweeps (input width + K_w - 1 with SAME or VALID padding).
+ * requantization (td_depthwise_block_requant, 64 bytes), two words of strides for the
+ * assembly, and the ring: K_h rows of 8 bytes per position of the span the window sweeps (input
+ * width + K_w - 1 with SAME or VALID padding).
  */
 #include "../../conv/td_depthwise_conv2d_s8_reference.h"
 #include "td_dsp.h"
@@ -43,10 +44,23 @@
 /** The most filter columns td_depthwise_pixels_any's unrolled taps cover (wider filters take the slower loop). */
 #define TD_DEPTHWISE_MAX_COLUMNS 8
 
+/**
+ * A channel block's requantization as the assembly reads it (td_channel_requant's fields, the
+ * biases together so that two LDRD load them, doubled as the taps are).
+ */
+typedef struct {
+    int32_t bias[4];
+    struct {
+        int32_t multiplier;
+        int32_t right_shift;
+        int32_t rounding;
+    } channel[4];
+} td_depthwise_block_requant;
+
 /** Words of scratch for a filter of K_h x K_w and rows of `span` positions (see the top). */
 TD_INLINE int32_t td_depthwise_scratch_words(int32_t filter_h, int32_t filter_w, int32_t span)
 {
-    return 2 * filter_h * filter_w + 4 * (int32_t)(sizeof(td_channel_requant) / sizeof(uint32_t)) + 2 +
+    return 2 * filter_h * filter_w + (int32_t)(sizeof(td_depthwise_block_requant) / sizeof(uint32_t)) + 2 +
            2 * filter_h * span;
 }
 
@@ -168,14 +182,14 @@ TD_INLINE td_channel_requant td_depthwise_requant(const td_depthwise_conv_params
 /*
  * td_depthwise_row_3x3(row0, row1, row2, block, out, pixels): `pixels` (>= 1) output pixels of
  * a channel block along a row, 3x3 filter (dilation 1), fast requantization and the full int8
- * range. `block` is the scratch's start: the 9 expanded taps (72 bytes), the four
- * td_channel_requant (bias, multiplier, right shift, rounding; 16 bytes each), then the output
- * channel count and the bytes between two pixels' input positions (stride * 8). The taps and the
- * biases are doubled (td_depthwise_blocks, td_depthwise_rows_3x3), so the sums are already td_requant_fast's 2 * acc:
- * |acc| < 2^30 in the fast form, so 2 * acc fits, and the taps' int16 lanes hold 2 * w (at most
- * 256 in magnitude). In assembly on the target (the compiler spills and does not pair the
- * loads): per tap two LDRD and four SMLAxy, per channel SMMLAR and five more instructions, 94
- * per pixel for 36 multiply-accumulates.
+ * range. `block` is the scratch's start: the 9 expanded taps (72 bytes), the block's
+ * td_depthwise_block_requant (four biases, then multiplier, right shift and rounding per
+ * channel; 64 bytes), then the output channel count and the bytes between two pixels' input
+ * positions (stride * 8). The taps and the biases are doubled (td_depthwise_blocks), so the sums
+ * are already td_requant_fast's 2 * acc: |acc| < 2^30 in the fast form, so 2 * acc fits, and the
+ * taps' int16 lanes hold 2 * w (at most 256 in magnitude). In assembly on the target (the
+ * compiler spills and does not pair the loads): per tap two LDRD and four SMLAxy, per channel
+ * SMMLAR and five more instructions, 92 per pixel for 36 multiply-accumulates.
  */
 #if TD_DSP_ASM
 #define TD_DEPTHWISE_ASM_TAP(row, row_offset, filter_offset)                               \
@@ -203,10 +217,8 @@ TD_INLINE void td_depthwise_row_3x3(const td_word *row0,
     int32_t acc0, acc1, acc2, acc3;
     uint32_t input_even, input_odd, filter_even, filter_odd;
     __asm__ volatile("1:\n\t"
-                     "ldr     %[a0], [%[blk], #72]\n\t"
-                     "ldr     %[a1], [%[blk], #88]\n\t"
-                     "ldr     %[a2], [%[blk], #104]\n\t"
-                     "ldr     %[a3], [%[blk], #120]\n\t"
+                     "ldrd    %[a0], %[a1], [%[blk], #72]\n\t"
+                     "ldrd    %[a2], %[a3], [%[blk], #80]\n\t"
                      TD_DEPTHWISE_ASM_TAP("r0", "0", "0")
                      TD_DEPTHWISE_ASM_TAP("r0", "8", "8")
                      TD_DEPTHWISE_ASM_TAP("r0", "16", "16")
@@ -216,9 +228,9 @@ TD_INLINE void td_depthwise_row_3x3(const td_word *row0,
                      TD_DEPTHWISE_ASM_TAP("r2", "0", "48")
                      TD_DEPTHWISE_ASM_TAP("r2", "8", "56")
                      TD_DEPTHWISE_ASM_TAP("r2", "16", "64")
-                     TD_DEPTHWISE_ASM_FINISH("a0", "76", "84")
-                     TD_DEPTHWISE_ASM_FINISH("a1", "92", "100")
-                     TD_DEPTHWISE_ASM_FINISH("a2", "108", "116")
+                     TD_DEPTHWISE_ASM_FINISH("a0", "88", "96")
+                     TD_DEPTHWISE_ASM_FINISH("a1", "100", "108")
+                     TD_DEPTHWISE_ASM_FINISH("a2", "112", "120")
                      TD_DEPTHWISE_ASM_FINISH("a3", "124", "132")
                      "ldrd    %[fe], %[fo], [%[blk], #136]\n\t"
                      "strb    %[a0], [%[out]]\n\t"
@@ -246,28 +258,25 @@ TD_INLINE void td_depthwise_row_3x3(const td_word *row0,
 #if TD_DEPTHWISE_HAS_ROW_3X3
 /**
  * Every output row of one channel block of a 3x3 filter (dilation 1) whose four channels are in
- * the fast requantization, with the full int8 range: the biases doubled as the taps already
- * are (see td_depthwise_row_3x3), three ring rows that slide down one input row at a time
- * (each expanded once), the assembly per output row.
+ * the fast requantization, with the full int8 range (taps and biases doubled, see
+ * td_depthwise_row_3x3): three ring rows that slide down one input row at a time
+ * (each expanded once), the assembly per output row. Out of line, as td_depthwise_block_requants:
+ * the deepest stack through this path stays that of its row expansion.
  */
-static void td_depthwise_rows_3x3(const td_depthwise_expansion *expansion,
-                                  td_word *ring,
-                                  int32_t row_words,
-                                  int32_t stride_h,
-                                  int32_t padding_h,
-                                  int32_t output_h,
-                                  int32_t output_w,
-                                  int32_t output_row_size,
-                                  td_word *block,
-                                  int8_t *out)
+TD_NOINLINE static void td_depthwise_rows_3x3(const td_depthwise_expansion *expansion,
+                                              td_word *ring,
+                                              int32_t row_words,
+                                              int32_t stride_h,
+                                              int32_t padding_h,
+                                              int32_t output_h,
+                                              int32_t output_w,
+                                              int32_t output_row_size,
+                                              td_word *block,
+                                              int8_t *out)
 {
-    td_channel_requant *const requants = (td_channel_requant *)(void *)(block + 18);
     td_word *row0 = ring, *row1 = ring + row_words, *row2 = ring + 2 * row_words;
     int32_t in_y = -padding_h;
-    int32_t out_y, step, tap;
-    for (tap = 0; tap < 4; ++tap) {
-        requants[tap].bias = (int32_t)((uint32_t)requants[tap].bias << 1);
-    }
+    int32_t out_y, step;
     td_depthwise_expand_row(expansion, in_y, row0);
     td_depthwise_expand_row(expansion, in_y + 1, row1);
     td_depthwise_expand_row(expansion, in_y + 2, row2);
@@ -433,9 +442,8 @@ static void td_depthwise_pixels_any(td_depthwise_job *job)
 
 /**
  * Every output row of one channel block through td_depthwise_pixels_any (up to 8 filter
- * columns, dilation 1 along the row, fast requantization on all four channels): the biases
- * doubled as the taps already are (so the sums are td_requant_fast's 2 * acc), the window's rows
- * from the ring. Out of line, so that the job and row list stay off the stack of
+ * columns, dilation 1 along the row, fast requantization on all four channels; taps and biases
+ * doubled, so the sums are td_requant_fast's 2 * acc), the window's rows from the ring. Out of line, so that the job and row list stay off the stack of
  * the 3x3 path.
  */
 TD_NOINLINE static void td_depthwise_rows_any(const td_depthwise_expansion *expansion,
@@ -445,7 +453,7 @@ TD_NOINLINE static void td_depthwise_rows_any(const td_depthwise_expansion *expa
                                               td_word *ring,
                                               int32_t row_words,
                                               td_word *filter_block,
-                                              const td_channel_requant *requants,
+                                              const td_depthwise_block_requant *requants,
                                               int8_t *out)
 {
     const td_word *rows[TD_DEPTHWISE_MAX_ROWS];
@@ -458,8 +466,11 @@ TD_NOINLINE static void td_depthwise_rows_any(const td_depthwise_expansion *expa
     int32_t next_row = TD_INT32_MIN;
     int32_t out_y, ky, tap;
     for (tap = 0; tap < 4; ++tap) {
-        job.bias[tap] = (int32_t)((uint32_t)requants[tap].bias << 1);
-        job.requant[tap] = requants[tap];
+        job.bias[tap] = requants->bias[tap];
+        job.requant[tap].bias = 0;
+        job.requant[tap].multiplier = requants->channel[tap].multiplier;
+        job.requant[tap].right_shift = requants->channel[tap].right_shift;
+        job.requant[tap].rounding = requants->channel[tap].rounding;
     }
     job.rows = rows;
     job.taps = filter_block;
@@ -529,6 +540,31 @@ TD_NOINLINE static void td_depthwise_channels(const td_depthwise_conv_params *pa
 }
 
 /**
+ * The requantization of channels [channel, channel + 4) into `requants` (biases doubled); 0 when
+ * one of them is outside the fast form. Out of line: it keeps its registers off the frame of the
+ * blocks' loop.
+ */
+TD_NOINLINE static int td_depthwise_block_requants(const td_depthwise_conv_params *params,
+                                                   const td_per_channel_quant *quant,
+                                                   const int32_t *bias,
+                                                   int32_t channel,
+                                                   int32_t taps,
+                                                   td_depthwise_block_requant *requants)
+{
+    int fast = 1;
+    int32_t c;
+    for (c = 0; c < 4; ++c) {
+        const td_channel_requant requant = td_depthwise_requant(params, quant, bias, channel + c, taps);
+        fast = fast && requant.right_shift != 0;
+        requants->bias[c] = (int32_t)((uint32_t)requant.bias << 1);
+        requants->channel[c].multiplier = requant.multiplier;
+        requants->channel[c].right_shift = requant.right_shift;
+        requants->channel[c].rounding = requant.rounding;
+    }
+    return fast;
+}
+
+/**
  * Channels [0, blocked) of every output, four at a time through expanded rows (see the top); a
  * block with a channel outside the fast requantization goes one channel at a time.
  */
@@ -552,8 +588,8 @@ static void td_depthwise_blocks(const td_context *ctx,
     const int32_t output_row_size = output_dims->w * channels;
     const int32_t row_words = 2 * span;
     td_word *const filter_block = (td_word *)ctx->buf;
-    td_channel_requant *const requants = (td_channel_requant *)(void *)(filter_block + 2 * taps);
-    td_word *const strides = (td_word *)(void *)(requants + 4);
+    td_depthwise_block_requant *const requants = (td_depthwise_block_requant *)(void *)(filter_block + 2 * taps);
+    td_word *const strides = (td_word *)(void *)(requants + 1);
     td_word *const ring = strides + 2;
     td_word *word;
     td_depthwise_expansion expansion;
@@ -579,12 +615,7 @@ static void td_depthwise_blocks(const td_context *ctx,
     for (batch = 0; batch < output_dims->n; ++batch) {
         for (channel = 0; channel < blocked; channel += 4) {
             int8_t *const out = output + batch * output_h * output_row_size + channel;
-            int fast = 1;
-            for (tap = 0; tap < 4; ++tap) {
-                requants[tap] = td_depthwise_requant(params, quant, bias, channel + tap, taps);
-                fast = fast && requants[tap].right_shift != 0;
-            }
-            if (!fast) {
+            if (!td_depthwise_block_requants(params, quant, bias, channel, taps, requants)) {
                 const td_dims one = {1, input_dims->h, input_dims->w, input_dims->c};
                 const td_dims one_out = {1, output_h, output_dims->w, channels};
                 td_depthwise_channels(params, quant, &one, input + batch * input_dims->h * expansion.row_size, filter_dims,
