@@ -1116,6 +1116,25 @@ export const opModels: OpModelSpec[] = [
       m.op('MINIMUM', {}, [x, m.tensor('int64', [3], undefined, BigInt64Array.of(2n ** 60n, -(2n ** 60n), 5000000000n))], [m.tensor('int64', [2, 4, 3])]);
     },
   },
+  // CONCATENATION of the types the C code copies as bytes (int16 with one quantization throughout).
+  ...(
+    [
+      ['int16', [0.002, 0]],
+      ['int32'],
+      ['bool'],
+      ['int64'],
+    ] as [DType, Q?][]
+  ).map(
+    ([dtype, q]): OpModelSpec => ({
+      name: `concatenation_${dtype}_axis1`,
+      ...(dtype === 'int64' ? { noTflite: 'tfjs-tflite takes no int64 input data', inputs: () => [BigInt64Array.from({ length: 24 }, (_, i) => BigInt(i - 12) * 2n ** 40n + BigInt(i))] } : {}),
+      build: (m) => {
+        const x = m.input(dtype, [2, 3, 4], q);
+        const other = dtype === 'int64' ? m.tensor('int64', [2, 2, 4], undefined, BigInt64Array.from({ length: 16 }, (_, i) => -(2n ** 50n) - BigInt(i))) : m.constant(dtype, [2, 2, 4], q);
+        m.op('CONCATENATION', { axis: 1, activation: 'none' }, [x, other], [m.tensor(dtype, [2, 5, 4], q)]);
+      },
+    }),
+  ),
   {
     name: 'div_int32_broadcast',
     build: (m) => {

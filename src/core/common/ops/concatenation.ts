@@ -1,6 +1,6 @@
 /**
  * CONCATENATION along any axis (negative axes count from the end), for float32, int8, uint8,
- * int16, int32 and int64.
+ * int16, int32, int64 and bool.
  *
  * Inputs whose quantization equals the output's are copied, as TFLite Micro does. A quantized
  * input whose scale or zero point differs is requantized into the output's parameters with
@@ -46,7 +46,7 @@ export const concatenation = defineOp<ConcatenationPlan>({
     const { op } = context;
     const attrs = op.attrs as ConcatenationAttrs;
     const output = outputTensor(context);
-    expectDType(context, output, 'output', 'float32', 'int8', 'uint8', 'int16', 'int32', 'int64');
+    expectDType(context, output, 'output', 'float32', 'int8', 'uint8', 'int16', 'int32', 'int64', 'bool');
     if (attrs.activation !== 'none') context.fail(`fused activation ${attrs.activation} is not supported on CONCATENATION`);
     const rank = output.shape.length;
     const axis = attrs.axis < 0 ? attrs.axis + rank : attrs.axis;

@@ -1,4 +1,4 @@
-import { tensorBytes } from '../../ir/tensor.js';
+import { dtypeBytes, tensorBytes } from '../../ir/tensor.js';
 import type { Tensor } from '../../ir/types.js';
 import { concatenation, type ConcatenationPlan } from '../../ops/concatenation.js';
 import { pad, type PadPlan } from '../../ops/pad.js';
@@ -9,9 +9,10 @@ import { expectConstant, fail, input, optionalInput, output, registerLowerer, te
 /**
  * RESHAPE, CONCATENATION and PAD: ops that move bytes without arithmetic, lowered from their
  * plans (ops/reshape.ts, concatenation.ts, pad.ts). RESHAPE emits no code when the memory plan
- * aliases its output to its input, and a copy otherwise. The C kernels run float32 and int8 only,
- * and copy int8 bytes without rescaling (as TFLite Micro does): int8 inputs of CONCATENATION and
- * PAD must share the output's quantization.
+ * aliases its output to its input, and a copy otherwise. The C kernels run float32 and int8
+ * (CONCATENATION also int16, int32, int64 and bool, as bytes through the int8 kernel), and copy
+ * bytes without rescaling (as TFLite Micro does): quantized inputs of CONCATENATION and PAD must
+ * share the output's quantization.
  */
 
 registerLowerer(reshape, (_plan, context) => {
@@ -43,23 +44,28 @@ function expectSameQuantization(context: LowerContext, tensor: Tensor, role: str
   }
 }
 
+/** Types CONCATENATION copies as bytes through td_concatenation_s8 (copy sizes in bytes): it moves values without arithmetic. */
+const concatenatedAsBytes: ReadonlySet<string> = new Set(['int16', 'int32', 'int64', 'bool']);
+
 function lowerConcatenation({ outerSize, inputs: plans }: ConcatenationPlan, context: LowerContext): OpLowering {
   const y = output(context);
   const inputs = context.op.inputs.map((_, i) => input(context, i, `input ${i}`));
-  const dtype = kernelType(context, y);
+  const bytes = concatenatedAsBytes.has(y.dtype) ? dtypeBytes(y.dtype) : undefined;
+  const dtype = bytes ? 's8' : kernelType(context, y);
   plans.forEach((plan, i) => {
     if (plan.requantize) expectSameQuantization(context, inputs[i], `input ${i}`, y);
   });
   const ctype = dtype === 'f32' ? 'float' : 'int8_t';
   const kernel = `td_concatenation_${dtype}`;
+  const cast = (pointer: string) => (bytes ? `(const int8_t *)${pointer}` : pointer);
   return {
     kernels: [kernel],
     scratchBytes: 0,
     emit: (e) => {
-      const sizes = e.array('copy_sizes', 'int32', plans.map((plan) => plan.copySize));
+      const sizes = e.array('copy_sizes', 'int32', plans.map((plan) => plan.copySize * (bytes ?? 1)));
       const params = e.struct('params', 'td_concat_params', `{${inputs.length}, ${outerSize}, ${sizes}}`);
-      const pointers = e.pointerArray('inputs', `const ${ctype}`, inputs.map((tensor) => e.pointer(tensor, 'read')));
-      return `${kernel}(${params}, ${pointers}, ${e.pointer(y, 'write')})`;
+      const pointers = e.pointerArray('inputs', `const ${ctype}`, inputs.map((tensor) => cast(e.pointer(tensor, 'read'))));
+      return `${kernel}(${params}, ${pointers}, ${bytes ? `(int8_t *)${e.pointer(y, 'write')}` : e.pointer(y, 'write')})`;
     },
   };
 }
