@@ -29,7 +29,6 @@ import { activationRangeFloat, activationRangeQuantized } from '../../../src/cor
 import type { OpContext } from '../../../src/core/common/ops/op.js';
 import { channelMultipliers } from '../../../src/core/common/ops/quantization.js';
 import { packFullyConnectedWeights } from '../../../src/core/common/codegen/ops/fully-connected.js';
-import { packGruResetFirst } from '../../../src/core/common/codegen/ops/gru-packed.js';
 import { packLstmBias, packLstmWeights } from '../../../src/core/common/codegen/ops/lstm-packed.js';
 import { detectionParams, detectionScratchBytes } from '../../../src/core/common/codegen/ops/detection-postprocess.js';
 import type { DetectionPostprocessPlan } from '../../../src/core/common/ops/detection-postprocess.js';
@@ -1159,10 +1158,8 @@ interface GruConfig {
   recurrentNBias: boolean;
   reverse?: boolean;
   returnSequences?: boolean;
-  /** td_gru_s8_packed (linear_before_reset) or td_gru_s8_packed_reset_first over the generator's packed weights instead of td_gru_s8. */
+  /** td_gru_s8_packed over the generator's packed weights (lstm-packed.ts) instead of td_gru_s8; linear_before_reset only. */
   packed?: boolean;
-  /** The input weights' scales of the int8 GRU (default 0.001 to 0.005); larger ones make input FC multipliers above 1. */
-  weightsScale?: [number, number];
 }
 
 /** TD_GRU's tensors in input order (gru-layout.ts), weights and biases from `data`, the state zero-filled. */
@@ -1230,7 +1227,7 @@ function gruS8(random: Random, name: string, config: GruConfig): CaseBuilder {
         gate,
         {
           weights: random.int8(stateSize * inputSize, -127, 127),
-          weightsScale: random.scale(...(config.weightsScale ?? [0.001, 0.005])),
+          weightsScale: random.scale(0.001, 0.005),
           recurrent: random.int8(stateSize * stateSize, -127, 127),
           recurrentScale: random.scale(0.005, 0.02),
           // Pre-activations mostly within +-3, so the gates and the state are not all saturated.
@@ -1277,16 +1274,13 @@ function gruS8(random: Random, name: string, config: GruConfig): CaseBuilder {
       recurrentOffset: 0,
       recurrentBias: gate === 'n' ? data.recurrentNBias : undefined,
     }));
-    // Without linear_before_reset: td_gru_s8_packed_reset_first over its own layout (gru-packed.ts).
-    const resetFirst = config.linearBeforeReset ? undefined : packGruResetFirst(packedGates, inputSize, stateSize)!;
-    const kernel = resetFirst ? 'td_gru_s8_packed_reset_first' : 'td_gru_s8_packed';
     // LDM needs the packed weights 4-byte aligned (the generator emits weights 16-byte aligned).
-    const weights = resetFirst?.weights ?? packLstmWeights(packedGates, inputSize, stateSize);
+    const weights = packLstmWeights(packedGates, inputSize, stateSize);
     c.declare(`static const int16_t packed_weights[${weights.length}] __attribute__((aligned(4))) = ${cList('int16_t', weights)};`);
-    c.constant('int32_t', 'packed_bias', resetFirst?.bias ?? packLstmBias(packedGates, inputSize, stateSize)!);
-    const ctx = c.context(`${kernel}_get_buffer_size(&params.dims)`);
-    c.invoke(`${kernel}(${ctx}, &params, packed_weights, packed_bias, input, ${hidden}, ${output})`);
-    c.invoke(`${kernel}(${ctx}, &params, packed_weights, packed_bias, second_input, ${hidden}, ${secondOutput})`);
+    c.constant('int32_t', 'packed_bias', packLstmBias(packedGates, inputSize, stateSize)!);
+    const ctx = c.context('td_gru_s8_packed_get_buffer_size(&params.dims)');
+    c.invoke(`td_gru_s8_packed(${ctx}, &params, packed_weights, packed_bias, input, ${hidden}, ${output})`);
+    c.invoke(`td_gru_s8_packed(${ctx}, &params, packed_weights, packed_bias, second_input, ${hidden}, ${secondOutput})`);
   } else {
     const ctx = c.context('td_gru_s8_get_buffer_size(&params.dims)');
     c.invoke(`td_gru_s8(${ctx}, &params, input, ${hidden}, ${output})`);
@@ -1611,6 +1605,10 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
   cases.push(pad(random, 'pad_s8 rows of 128 bytes', 'int8', [1, 4, 8, 16], [[0, 0], [1, 1], [1, 1], [0, 0]]));
   cases.push(pad(random, 'pad_s8 rows of 36 bytes unaligned', 'int8', [1, 3, 12, 3], [[0, 0], [2, 2], [2, 1], [0, 0]]));
   cases.push(concatenation(random, 'concatenation_s8 blocks of 32 and 20 bytes', 'int8', [[1, 3, 4, 32], [1, 3, 4, 20]], 3));
+  // Rows of 33 bytes at every destination alignment (one leaves 30 bytes after aligning: no
+  // 32-byte block), and blocks of one to five whole words (the word-aligned concatenation).
+  cases.push(pad(random, 'pad_s8 rows of 33 bytes at every alignment', 'int8', [1, 4, 33, 1], [[0, 0], [1, 1], [1, 1], [0, 0]]));
+  cases.push(concatenation(random, 'concatenation_s8 blocks of 4, 8, 12 and 20 bytes', 'int8', [[1, 2, 3, 4], [1, 2, 3, 8], [1, 2, 3, 12], [1, 2, 3, 20]], 3));
   // TRANSPOSE's runs: a matrix transpose of bytes four rows at a time (NHWC to NCHW, H x W = 30
   // rows: two left over), dimensions of size 1 and neighbours merged, the innermost dimension
   // kept (one copy per run, bytes and float32), and permutations with neither (element by element).
@@ -1690,8 +1688,7 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
 /**
  * td_lstm_s8_packed (the DSP builds' LSTM): both layouts and batches, sizes that are and are not
  * multiples of four (the zero padding), a cell clip, input and hidden zero points folded into the
- * bias, the shared MNIST LSTM's shape, a wide input, and a search trial's layer (its scales), also
- * clipped over two time-major rows.
+ * bias, the shared MNIST LSTM's shape, a wide input, and a search trial's layer (its scales).
  */
 function lstmPackedCases(random: Random): CaseBuilder[] {
   const configs: [string, LstmConfig][] = [
@@ -1712,20 +1709,6 @@ function lstmPackedCases(random: Random): CaseBuilder[] {
         model: { input: [0.006285219453275204, -1], hidden: [0.007447424810379744, -1], weightsScale: 0.0014680626336485147, recurrentScale: 0.001478524529375136, forgetBias: [106170, 111633], bias: [-2982, 3202], cellScalePower: -11 },
       },
     ],
-    // Every right shift >= 1 (the Cortex-M kernel's assembly unit loop) with a cell clip, two
-    // batch rows and group counts of 6 and 3 (the unrolled loop's other entries).
-    [
-      'search trial scales, cell clip, time-major B2 T4',
-      {
-        batch: 2,
-        time: 4,
-        inputSize: 24,
-        stateSize: 12,
-        timeMajor: true,
-        cellClip: 0.4,
-        model: { input: [0.006285219453275204, -1], hidden: [0.007447424810379744, 3], weightsScale: 0.0014680626336485147, recurrentScale: 0.001478524529375136, forgetBias: [106170, 111633], bias: [-2982, 3202], cellScalePower: -11 },
-      },
-    ],
   ];
   return configs.map(([label, config]) => lstmS8(random, `lstm_s8_packed ${label}`, { ...config, packed: true }));
 }
@@ -1744,31 +1727,6 @@ function gruPackedCases(random: Random): CaseBuilder[] {
     ['28 inputs 20 units 5 steps', { batch: 1, time: 5, inputSize: 28, stateSize: 20, timeMajor: false, linearBeforeReset: true, recurrentNBias: true }],
   ];
   return configs.map(([label, config]) => gruS8(random, `gru_s8_packed ${label}`, { ...config, packed: true }));
-}
-
-/**
- * td_gru_s8_packed_reset_first (the DSP builds' GRU without linear_before_reset): both layouts
- * and batches (time-major with two rows widens each row's state per step), reverse with the last
- * step only, state sizes whose last group of four has one, two and three units (the first pass
- * skips the places without one), a single unit, the benchmark's shape (28 inputs, 20 units), and
- * input FC multipliers above 1, which neither packed GRU takes in the fast form (their reference
- * path).
- */
-function gruResetFirstPackedCases(random: Random): CaseBuilder[] {
-  const configs: [string, GruConfig][] = [
-    ['batch-major B2 T3 input size 5 state size 4', { batch: 2, time: 3, inputSize: 5, stateSize: 4, timeMajor: false, linearBeforeReset: false, recurrentNBias: false }],
-    ['time-major B1 T5 state size 7', { batch: 1, time: 5, inputSize: 3, stateSize: 7, timeMajor: true, linearBeforeReset: false, recurrentNBias: false }],
-    ['batch-major B2 T3 input size 13 > state size 6', { batch: 2, time: 3, inputSize: 13, stateSize: 6, timeMajor: false, linearBeforeReset: false, recurrentNBias: false }],
-    ['time-major B2 T4 input size 6 state size 5', { batch: 2, time: 4, inputSize: 6, stateSize: 5, timeMajor: true, linearBeforeReset: false, recurrentNBias: false }],
-    ['reverse last step only time-major B2 T3', { batch: 2, time: 3, inputSize: 4, stateSize: 9, timeMajor: true, linearBeforeReset: false, recurrentNBias: false, reverse: true, returnSequences: false }],
-    ['one unit one input B1 T4', { batch: 1, time: 4, inputSize: 1, stateSize: 1, timeMajor: false, linearBeforeReset: false, recurrentNBias: false }],
-    ['28 inputs 20 units 5 steps', { batch: 1, time: 5, inputSize: 28, stateSize: 20, timeMajor: false, linearBeforeReset: false, recurrentNBias: false }],
-    ['input FC multipliers above 1 (the reference requantization)', { batch: 1, time: 4, inputSize: 7, stateSize: 6, timeMajor: false, linearBeforeReset: false, recurrentNBias: false, weightsScale: [0.008, 0.012] }],
-  ];
-  return [
-    ...configs.map(([label, config]) => gruS8(random, `gru_s8_packed_reset_first ${label}`, { ...config, packed: true })),
-    gruS8(random, 'gru_s8_packed input FC multipliers above 1 (the reference requantization)', { batch: 1, time: 4, inputSize: 7, stateSize: 6, timeMajor: false, linearBeforeReset: true, recurrentNBias: true, weightsScale: [0.008, 0.012], packed: true }),
-  ];
 }
 
 /**
@@ -1834,7 +1792,7 @@ function detectionCases(random: Random): CaseBuilder[] {
 /** Builds every case (deterministic for a given seed) and the C header that holds them. */
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
-  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19)), ...gruResetFirstPackedCases(new Random(seed + 43))];
+  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19))];
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [
@@ -2585,43 +2543,6 @@ function logicCases(random: Random): CaseBuilder[] {
       type, attrs: { activation: 'none' },
       inputs: [{ dtype: 'int32', shape: shapes.a }, { dtype: 'int32', shape: shapes.b, data: Int32Array.of(2147483647, -2147483648, 65536) }], outputs: [{ dtype: 'int32', shape: shapes.out }],
       call: (_c, _p, [x, w], [y]) => `td_arith_s32(TD_ARITH_${type}, ${operands(x, w, y)})`,
-    });
-  }
-  add('td_arith_s32 SQUARED_DIFFERENCE broadcast wrapping', {
-    type: 'SQUARED_DIFFERENCE', inputs: [{ dtype: 'int32', shape: shapes.a }, { dtype: 'int32', shape: shapes.b, data: Int32Array.of(2147483647, -2147483648, 46341) }], outputs: [{ dtype: 'int32', shape: shapes.out }],
-    call: (_c, _p, [x, w], [y]) => `td_arith_s32(TD_ARITH_SQUARED_DIFFERENCE, ${operands(x, w, y)})`,
-  });
-  // int16 SQUARED_DIFFERENCE: an output scale below the squared input scale (an output multiplier above one), clamping some.
-  add('td_squared_difference_s16 broadcast', {
-    type: 'SQUARED_DIFFERENCE', inputs: [{ dtype: 'int16', shape: shapes.a, quantization: [Math.fround(0.001), 0] }, { dtype: 'int16', shape: shapes.b, quantization: [Math.fround(0.0015), 0], data: Int16Array.of(-32768, 0, 20000) }],
-    outputs: [{ dtype: 'int16', shape: shapes.out, quantization: [Math.fround(0.02), 0] }],
-    call: (c, p: any, [x, w], [y]) => {
-      const s = p.arithmetic;
-      c.declare(`const td_squared_difference_params_s8 params = {${s.input1Offset}, ${s.input2Offset}, ${s.outputOffset}, ${s.leftShift}, ${req(s.input1)}, ${req(s.input2)}, ${req(s.output)}};`);
-      return `td_squared_difference_s16(&params, ${operands(x, w, y)})`;
-    },
-  });
-  // DIV int32: negative quotients truncate toward zero, INT32_MIN / -1 wraps, relu6 clamps.
-  for (const activation of ['none', 'relu6'] as const) {
-    add(`td_div_s32 broadcast ${activation}`, {
-      type: 'DIV', attrs: { activation }, inputs: [{ dtype: 'int32', shape: shapes.a, data: Int32Array.from({ length: 24 }, (_, i) => (i === 0 ? -2147483648 : (i * 7919) % 2001 - 1000)) }, { dtype: 'int32', shape: shapes.b, data: Int32Array.of(-1, 7, -3) }],
-      outputs: [{ dtype: 'int32', shape: shapes.out }],
-      call: (c, p: any, [x, w], [y]) => {
-        c.declare(`const td_activation activation = {${cInt(p.arithmetic.activation.min)}, ${cInt(p.arithmetic.activation.max)}};`);
-        return `td_div_s32(&activation, ${operands(x, w, y)})`;
-      },
-    });
-  }
-  // MEAN int16 over the middle axis: the same quantization (integer division) and a rescaled one.
-  for (const [label, outScale] of [['same quantization', 0.0005], ['rescaled', 0.0003]] as const) {
-    add(`td_mean_s16 ${label}`, {
-      type: 'MEAN', attrs: { keepDims: false }, inputs: [{ dtype: 'int16', shape: [3, 7, 4], quantization: [Math.fround(0.0005), 0] }, { dtype: 'int32', shape: [1], data: Int32Array.of(1) }],
-      outputs: [{ dtype: 'int16', shape: [3, 4], quantization: [Math.fround(outScale), 0] }],
-      call: (c, p: any, [x], [y]) => {
-        const m = p.integer;
-        c.declare(`const td_mean_params_s8 params = {${m.rescale ? 1 : 0}, ${-m.inputZeroPoint}, ${m.outputZeroPoint}, ${req(m.rescale ?? { multiplier: 0, shift: 0 })}, {${m.min}, ${m.max}}};`);
-        return `td_mean_s16(&params, 3, 7, 4, ${x}, ${y})`;
-      },
     });
   }
   // MINIMUM / MAXIMUM int32 and int64 (int64 values 2^60 ± 1 apart, which a double would merge).
