@@ -783,6 +783,9 @@ td_status td_relu_s8(const td_relu_params_s8 *params, int32_t size, const int8_t
 
 /** RELU6 int8 (TFLite Micro's Relu6Quantized): a clamp to [zero point, quantized 6]; no rescale. */
 td_status td_relu6_s8(const td_activation *range, int32_t size, const int8_t *input, int8_t *output);
+/** RELU / RELU6 int16 (zero points 0): td_relu_s8's and td_relu6_s8's arithmetic on int16 values. */
+td_status td_relu_s16(const td_relu_params_s8 *params, int32_t size, const int16_t *input, int16_t *output);
+td_status td_relu6_s16(const td_activation *range, int32_t size, const int16_t *input, int16_t *output);
 
 /** RELU / RELU6 / RELU_N1_TO_1 float32: a clamp to the given range. */
 td_status td_relu_f32(const td_activation_f32 *range, int32_t size, const float *input, float *output);

@@ -2545,6 +2545,22 @@ function logicCases(random: Random): CaseBuilder[] {
       call: (_c, _p, [x, w], [y]) => `td_arith_s32(TD_ARITH_${type}, ${operands(x, w, y)})`,
     });
   }
+  // RELU (rescaled to another scale) and RELU6 (a clamp at the quantized 6) on int16.
+  add('td_relu_s16 rescaled', {
+    type: 'RELU', inputs: [{ dtype: 'int16', shape: [57], quantization: [Math.fround(0.0004), 0] }], outputs: [{ dtype: 'int16', shape: [57], quantization: [Math.fround(0.0003), 0] }],
+    call: (c, p: any, [x], [y]) => {
+      const a = p.arithmetic;
+      c.declare(`const td_relu_params_s8 params = {${-a.input.zeroPoint}, ${a.output.zeroPoint}, ${req(a.multiplier)}, {${a.clamp.min}, ${a.clamp.max}}};`);
+      return `td_relu_s16(&params, 57, ${x}, ${y})`;
+    },
+  });
+  add('td_relu6_s16', {
+    type: 'RELU6', inputs: [{ dtype: 'int16', shape: [57], quantization: [Math.fround(0.0004), 0] }], outputs: [{ dtype: 'int16', shape: [57], quantization: [Math.fround(0.0004), 0] }],
+    call: (c, p: any, [x], [y]) => {
+      c.declare(`const td_activation range = {${p.arithmetic.clamp.min}, ${p.arithmetic.clamp.max}};`);
+      return `td_relu6_s16(&range, 57, ${x}, ${y})`;
+    },
+  });
   // MINIMUM / MAXIMUM int32 and int64 (int64 values 2^60 ± 1 apart, which a double would merge).
   add('td_min_max_s32 minimum broadcast', {
     type: 'MINIMUM', inputs: [{ dtype: 'int32', shape: shapes.a }, { dtype: 'int32', shape: shapes.b, data: Int32Array.of(-2147483648, 0, 500) }], outputs: [{ dtype: 'int32', shape: shapes.out }],

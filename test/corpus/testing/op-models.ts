@@ -154,6 +154,20 @@ export const opModels: OpModelSpec[] = [
     },
   },
   {
+    name: 'relu_int16',
+    build: (m) => {
+      const x = m.input('int16', [1, 6, 6, 4], [0.0004, 0]);
+      m.op('RELU', {}, [x], [m.tensor('int16', [1, 6, 6, 4], [0.0003, 0])]);
+    },
+  },
+  {
+    name: 'relu6_int16',
+    build: (m) => {
+      const x = m.input('int16', [1, 6, 6, 4], [0.0004, 0]);
+      m.op('RELU6', {}, [x], [m.tensor('int16', [1, 6, 6, 4], [0.0004, 0])]);
+    },
+  },
+  {
     name: 'leaky_relu_float32',
     build: (m) => {
       const x = m.input('float32', [2, 5, 7]);

@@ -8,15 +8,10 @@ import { lookupLowering } from './math.js';
 
 /**
  * LOGISTIC, TANH, RELU, RELU6 and SOFTMAX → td_logistic_* / td_tanh_* / td_relu_* /
- * td_relu6_s8 / td_softmax_*, from the plans of ops/logistic-tanh.ts, ops/relu.ts and
+ * td_relu6_* / td_softmax_*, from the plans of ops/logistic-tanh.ts, ops/relu.ts and
  * ops/softmax.ts. The C kernels run int8 and float32 (softmax: int8 output only), LOGISTIC,
- * TANH and SOFTMAX also int16 (16x8 models). int8 LOGISTIC and TANH are 256-byte tables (td_lookup_8).
+ * TANH, RELU, RELU6 and SOFTMAX also int16 (16x8 models). int8 LOGISTIC and TANH are 256-byte tables (td_lookup_8).
  */
-
-/** The refusal of a precision the C kernels lack. */
-function noKernel(context: LowerContext, flavour: string): never {
-  return fail(context, `${flavour} ${context.op.type} has no C kernel (int8 and float32 do)`);
-}
 
 /** `kernel(params, size, x, y)`, the call of every unary kernel here. */
 function unaryCall(context: LowerContext, kernel: string, count: number, params: (e: Parameters<OpLowering['emit']>[0]) => string): OpLowering {
@@ -43,12 +38,12 @@ function lowerRelu({ count, arithmetic }: ReluPlan, context: LowerContext): OpLo
   if (arithmetic.flavour === 'float32') {
     return unaryCall(context, 'td_relu_f32', count, (e) => `${e.struct('range', 'td_activation_f32', clampF32C(arithmetic.clamp))}, `);
   }
-  if (arithmetic.flavour !== 'int8') noKernel(context, arithmetic.flavour);
   const { input: qx, output: qy, multiplier, clamp } = arithmetic;
+  const suffix = arithmetic.flavour === 'int16' ? 's16' : 's8';
   // TFLite Micro's Relu6 clamps in the input's quantized domain without rescaling.
-  if (!multiplier) return unaryCall(context, 'td_relu6_s8', count, (e) => `${e.struct('range', 'td_activation', clampC(clamp))}, `);
+  if (!multiplier) return unaryCall(context, `td_relu6_${suffix}`, count, (e) => `${e.struct('range', 'td_activation', clampC(clamp))}, `);
   const params = `{${-qx.zeroPoint}, ${qy.zeroPoint}, ${requantC(multiplier)}, ${clampC(clamp)}}`;
-  return unaryCall(context, 'td_relu_s8', count, (e) => `${e.struct('params', 'td_relu_params_s8', params)}, `);
+  return unaryCall(context, `td_relu_${suffix}`, count, (e) => `${e.struct('params', 'td_relu_params_s8', params)}, `);
 }
 
 function lowerSoftmax({ rows, depth, arithmetic }: SoftmaxPlan, context: LowerContext): OpLowering {
