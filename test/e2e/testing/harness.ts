@@ -92,9 +92,11 @@ export interface ServeProcess {
 
 /**
  * Starts `tinydeploy serve --data-dir <dataDirectory>` on a port the system chooses (serve's
- * default) and waits for the address it prints.
+ * default) and waits for the address it prints. The CLI compiles its TypeScript sources as it
+ * imports them: a few seconds alone, about a minute on two cores shared with the rest of the
+ * suite, so the wait is generous (it bounds a hang, it does not time the start).
  */
-export function startServe(dataDirectory: string, timeoutMs = 30_000): Promise<ServeProcess> {
+export function startServe(dataDirectory: string, timeoutMs = 100_000): Promise<ServeProcess> {
   const child = spawn(process.execPath, ['bin/tinydeploy.js', 'serve', '--data-dir', dataDirectory], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -6,6 +6,7 @@
  */
 
 import type { KeyboardEvent } from 'react';
+import { GridAxes } from '../charts/grid-axes.js';
 import { compactNumber, linearScale, niceTicks } from '../charts/scale.js';
 import { useWidth } from '../charts/use-width.js';
 import { formatBytes, formatCount, formatPercent } from '../format.js';
@@ -37,22 +38,7 @@ export function ParetoPlot({ points, unit, selected, onSelect }: { points: reado
     <figure className="chart pareto-plot" data-testid="pareto-plot" data-points={points.length} data-front={front.length}>
       <div ref={ref} className="chart__canvas">
         <svg width={width} height={height} role="group" aria-label={`Accuracy against latency (${unit}) of ${points.length} measured trials, ${front.length} on the Pareto front; colour: RAM`}>
-          {xTicks.map((tick) => (
-            <g key={`x${tick}`}>
-              <line className="chart__grid" x1={x(tick)} x2={x(tick)} y1={margin.top} y2={height - margin.bottom} />
-              <text className="chart__tick" x={x(tick)} y={height - margin.bottom + 14} textAnchor="middle">
-                {compactNumber(tick)}
-              </text>
-            </g>
-          ))}
-          {yTicks.map((tick) => (
-            <g key={`y${tick}`}>
-              <line className="chart__grid" x1={margin.left} x2={width - margin.right} y1={y(tick)} y2={y(tick)} />
-              <text className="chart__tick" x={margin.left - 6} y={y(tick) + 4} textAnchor="end">
-                {formatPercent(tick, 0)}
-              </text>
-            </g>
-          ))}
+          <GridAxes frame={{ width, height, ...margin }} xTicks={xTicks} yTicks={yTicks} x={x} y={y} xText={compactNumber} yText={(tick) => formatPercent(tick, 0)} />
           <text className="chart__tick" x={(margin.left + width - margin.right) / 2} y={height - 6} textAnchor="middle">
             latency ({unit}) →
           </text>
