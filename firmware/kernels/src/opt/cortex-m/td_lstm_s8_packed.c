@@ -131,12 +131,12 @@ typedef struct {
 
 /*
  * TD_LSTM_REQUANT_NEXT(acc, requant, bits, shifted): acc = sat_bits(td_lstm_requant_form(acc)) with
- * the parameters at `requant`, which it advances past them.
+ * the parameters at `requant`, which it advances past them; bits 16 or 8.
  */
 #define TD_LSTM_REQUANT_NEXT(acc, requant, bits, shifted)                                                   \
     do {                                                                                                   \
         (acc) = td_lstm_requant_form((acc), (requant), (shifted));                                         \
-        (acc) = td_clamp_i32((acc), -(1 << ((bits) - 1)), (1 << ((bits) - 1)) - 1);                          \
+        (acc) = (bits) == 16 ? td_ssat16(acc) : td_ssat8(acc); /* one SSAT */                              \
         ++(requant);                                                                                       \
     } while (0)
 
