@@ -1688,7 +1688,8 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
 /**
  * td_lstm_s8_packed (the DSP builds' LSTM): both layouts and batches, sizes that are and are not
  * multiples of four (the zero padding), a cell clip, input and hidden zero points folded into the
- * bias, the shared MNIST LSTM's shape, a wide input, and a search trial's layer (its scales).
+ * bias, the shared MNIST LSTM's shape, a wide input, and a search trial's layer (its scales), also
+ * clipped over two time-major rows.
  */
 function lstmPackedCases(random: Random): CaseBuilder[] {
   const configs: [string, LstmConfig][] = [
@@ -1707,6 +1708,20 @@ function lstmPackedCases(random: Random): CaseBuilder[] {
         timeMajor: false,
         cellClip: 0,
         model: { input: [0.006285219453275204, -1], hidden: [0.007447424810379744, -1], weightsScale: 0.0014680626336485147, recurrentScale: 0.001478524529375136, forgetBias: [106170, 111633], bias: [-2982, 3202], cellScalePower: -11 },
+      },
+    ],
+    // Every right shift >= 1 (the Cortex-M kernel's assembly unit loop) with a cell clip, two
+    // batch rows and group counts of 6 and 3 (the unrolled loop's other entries).
+    [
+      'search trial scales, cell clip, time-major B2 T4',
+      {
+        batch: 2,
+        time: 4,
+        inputSize: 24,
+        stateSize: 12,
+        timeMajor: true,
+        cellClip: 0.4,
+        model: { input: [0.006285219453275204, -1], hidden: [0.007447424810379744, 3], weightsScale: 0.0014680626336485147, recurrentScale: 0.001478524529375136, forgetBias: [106170, 111633], bias: [-2982, 3202], cellScalePower: -11 },
       },
     ],
   ];
