@@ -2560,6 +2560,43 @@ function logicCases(random: Random): CaseBuilder[] {
       call: (_c, _p, [x, w], [y]) => `td_arith_s32(TD_ARITH_${type}, ${operands(x, w, y)})`,
     });
   }
+  add('td_arith_s32 SQUARED_DIFFERENCE broadcast wrapping', {
+    type: 'SQUARED_DIFFERENCE', inputs: [{ dtype: 'int32', shape: shapes.a }, { dtype: 'int32', shape: shapes.b, data: Int32Array.of(2147483647, -2147483648, 46341) }], outputs: [{ dtype: 'int32', shape: shapes.out }],
+    call: (_c, _p, [x, w], [y]) => `td_arith_s32(TD_ARITH_SQUARED_DIFFERENCE, ${operands(x, w, y)})`,
+  });
+  // int16 SQUARED_DIFFERENCE: an output scale below the squared input scale (an output multiplier above one), clamping some.
+  add('td_squared_difference_s16 broadcast', {
+    type: 'SQUARED_DIFFERENCE', inputs: [{ dtype: 'int16', shape: shapes.a, quantization: [Math.fround(0.001), 0] }, { dtype: 'int16', shape: shapes.b, quantization: [Math.fround(0.0015), 0], data: Int16Array.of(-32768, 0, 20000) }],
+    outputs: [{ dtype: 'int16', shape: shapes.out, quantization: [Math.fround(0.02), 0] }],
+    call: (c, p: any, [x, w], [y]) => {
+      const s = p.arithmetic;
+      c.declare(`const td_squared_difference_params_s8 params = {${s.input1Offset}, ${s.input2Offset}, ${s.outputOffset}, ${s.leftShift}, ${req(s.input1)}, ${req(s.input2)}, ${req(s.output)}};`);
+      return `td_squared_difference_s16(&params, ${operands(x, w, y)})`;
+    },
+  });
+  // DIV int32: negative quotients truncate toward zero, INT32_MIN / -1 wraps, relu6 clamps.
+  for (const activation of ['none', 'relu6'] as const) {
+    add(`td_div_s32 broadcast ${activation}`, {
+      type: 'DIV', attrs: { activation }, inputs: [{ dtype: 'int32', shape: shapes.a, data: Int32Array.from({ length: 24 }, (_, i) => (i === 0 ? -2147483648 : (i * 7919) % 2001 - 1000)) }, { dtype: 'int32', shape: shapes.b, data: Int32Array.of(-1, 7, -3) }],
+      outputs: [{ dtype: 'int32', shape: shapes.out }],
+      call: (c, p: any, [x, w], [y]) => {
+        c.declare(`const td_activation activation = {${cInt(p.arithmetic.activation.min)}, ${cInt(p.arithmetic.activation.max)}};`);
+        return `td_div_s32(&activation, ${operands(x, w, y)})`;
+      },
+    });
+  }
+  // MEAN int16 over the middle axis: the same quantization (integer division) and a rescaled one.
+  for (const [label, outScale] of [['same quantization', 0.0005], ['rescaled', 0.0003]] as const) {
+    add(`td_mean_s16 ${label}`, {
+      type: 'MEAN', attrs: { keepDims: false }, inputs: [{ dtype: 'int16', shape: [3, 7, 4], quantization: [Math.fround(0.0005), 0] }, { dtype: 'int32', shape: [1], data: Int32Array.of(1) }],
+      outputs: [{ dtype: 'int16', shape: [3, 4], quantization: [Math.fround(outScale), 0] }],
+      call: (c, p: any, [x], [y]) => {
+        const m = p.integer;
+        c.declare(`const td_mean_params_s8 params = {${m.rescale ? 1 : 0}, ${-m.inputZeroPoint}, ${m.outputZeroPoint}, ${req(m.rescale ?? { multiplier: 0, shift: 0 })}, {${m.min}, ${m.max}}};`);
+        return `td_mean_s16(&params, 3, 7, 4, ${x}, ${y})`;
+      },
+    });
+  }
   // RELU (rescaled to another scale) and RELU6 (a clamp at the quantized 6) on int16.
   add('td_relu_s16 rescaled', {
     type: 'RELU', inputs: [{ dtype: 'int16', shape: [57], quantization: [Math.fround(0.0004), 0] }], outputs: [{ dtype: 'int16', shape: [57], quantization: [Math.fround(0.0003), 0] }],
