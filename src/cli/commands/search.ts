@@ -105,7 +105,7 @@ export const searchCommand: Command = {
       'max-latency': { type: 'integer', value: 'N', description: 'latency limit in the board unit (instructions on virtual boards, cycles on real ones)' },
       epochs: { type: 'integer', value: 'E', description: 'training epochs per candidate (default 10, early stopping on the validation part)' },
       precisions: { type: 'string', value: 'list', description: 'precisions a candidate may take, searched with the rest: int8-ptq (default), int8-qat, float32, comma-separated' },
-      optimizer: { type: 'string', value: 'kind', choices: optimizerKinds, description: 'bo (Gaussian process, ParEGO), random or sobol (default bo)' },
+      optimizer: { type: 'string', value: 'kind', choices: optimizerKinds, description: 'bo (Gaussian processes, expected hypervolume improvement), random or sobol (default bo)' },
       seed: { type: 'integer', value: 'S', description: 'seed of the optimizer, weights and sample order (default 1)' },
       workers: { type: 'integer', value: 'K', description: 'trials run at once (default 1)' },
       limit: { type: 'integer', value: 'N', description: 'read only N files per class (time series) or N samples (datasets)' },

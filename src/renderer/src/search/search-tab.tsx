@@ -224,7 +224,7 @@ function SearchForm({
           <label className="field">
             <span className="field__label">Optimizer</span>
             <select className="select" value={optimizer} onChange={(event) => setOptimizer(event.target.value)} data-testid="search-optimizer-select">
-              <option value="bo">Bayesian (GP, ParEGO)</option>
+              <option value="bo">Bayesian (GP, expected hypervolume improvement)</option>
               <option value="random">random</option>
               <option value="sobol">Sobol</option>
             </select>
