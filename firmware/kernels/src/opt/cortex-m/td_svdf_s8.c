@@ -2,25 +2,33 @@
  * SVDF, int8 with int16 state and time weights, Cortex-M DSP variant: overrides
  * src/svdf/td_svdf_s8.c by name with the same bits (td_svdf_common.h's steps):
  *  1. the state moves left by one element 32 bytes per STM (td_bytes.h's forward copy);
- *  2. the feature dot products four filters at a time: four inputs loaded once, split by SXTB16
- *     and offset with SADD16, shared by the filters' SMLADs; requantized with td_dsp.h's fast
+ *  2. the feature dot products four filters at a time (td_four_rows_dsp.h, in assembly): four
+ *     inputs loaded once, split by SXTB16 and offset with SADD16, shared by the filters' SMLADs; requantized with td_dsp.h's fast
  *     form when |dot| < 2^30 is certain (input_size * 255 * 128 < 2^30) and the shift is a right
  *     shift, the reference's otherwise;
  *  3. the time dot products two int16 pairs at a time with SMLAD when the state zero point is 0
- *     (int16 state is symmetric as the converter writes it), the reference's loop otherwise.
+ *     (int16 state is symmetric as the converter writes it), a unit's rank filters as one run
+ *     (contiguous in both), the reference's loop otherwise.
  */
 #include "../../internal/td_common.h"
 #include "../../internal/td_fixed_point.h"
 #include "td_dsp.h"
 #include "../../reshape/td_bytes.h"
+#include "td_four_rows_dsp.h"
 
 #if TD_KERNELS_DSP
 
-/** sum_m wt[m] * s[m] over `memory` int16 values, two per SMLAD (the state zero point 0). */
+/** sum_m wt[m] * s[m] over `memory` int16 values, two per SMLAD, eight per step (the state zero point 0). */
 TD_INLINE int32_t td_svdf_time_dot(const int16_t *wt, const int16_t *s, int32_t memory)
 {
     int32_t dot = 0;
     int32_t m = 0;
+    for (; m + 8 <= memory; m += 8) {
+        dot = td_smlad(td_read_u32(wt + m), td_read_u32(s + m), dot);
+        dot = td_smlad(td_read_u32(wt + m + 2), td_read_u32(s + m + 2), dot);
+        dot = td_smlad(td_read_u32(wt + m + 4), td_read_u32(s + m + 4), dot);
+        dot = td_smlad(td_read_u32(wt + m + 6), td_read_u32(s + m + 6), dot);
+    }
     for (; m + 2 <= memory; m += 2) dot = td_smlad(td_read_u32(wt + m), td_read_u32(s + m), dot);
     for (; m < memory; ++m) dot += (int32_t)wt[m] * s[m];
     return dot;
@@ -56,16 +64,11 @@ td_status td_svdf_s8(const td_svdf_params_s8 *params, const int8_t *input, const
             int32_t c, r;
             if (rows == 4) {
                 int32_t acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
-                for (c = 0; c < grouped; c += 4) {
-                    const uint32_t four = td_read_u32(x + c);
-                    const uint32_t even = td_sadd16(td_sxtb16(four), offsets);
-                    const uint32_t odd = td_sadd16(td_sxtb16_ror8(four), offsets);
-                    const uint32_t w0 = td_read_u32(w + c), w1 = td_read_u32(w + input_size + c);
-                    const uint32_t w2 = td_read_u32(w + 2 * input_size + c), w3 = td_read_u32(w + 3 * input_size + c);
-                    acc0 = td_smlad(td_sxtb16_ror8(w0), odd, td_smlad(td_sxtb16(w0), even, acc0));
-                    acc1 = td_smlad(td_sxtb16_ror8(w1), odd, td_smlad(td_sxtb16(w1), even, acc1));
-                    acc2 = td_smlad(td_sxtb16_ror8(w2), odd, td_smlad(td_sxtb16(w2), even, acc2));
-                    acc3 = td_smlad(td_sxtb16_ror8(w3), odd, td_smlad(td_sxtb16(w3), even, acc3));
+                if (grouped > 0) {
+                    const int8_t *values = x;
+                    const int8_t *weights0 = w;
+                    const int8_t *weights2 = w + 2 * input_size;
+                    TD_DOT_FOUR_ROWS(values, x + grouped, weights0, weights2, input_size, offsets, acc0, acc1, acc2, acc3);
                 }
                 dots[0] = acc0;
                 dots[1] = acc1;
@@ -98,17 +101,21 @@ td_status td_svdf_s8(const td_svdf_params_s8 *params, const int8_t *input, const
         for (u = 0; u < d->units; ++u) {
             int32_t sum = bias != NULL ? bias[u] : 0;
             int32_t r;
-            for (r = 0; r < d->rank; ++r) {
-                if (zero_point == 0) {
-                    sum += td_svdf_time_dot(wt, s, d->memory);
-                } else {
+            if (zero_point == 0) {
+                /* A unit's rank filters are contiguous in the time weights and the state: one dot
+                 * product over rank * memory values (int32 sums wrap alike in any order). */
+                sum += td_svdf_time_dot(wt, s, d->rank * d->memory);
+                wt += d->rank * d->memory;
+                s += d->rank * d->memory;
+            } else {
+                for (r = 0; r < d->rank; ++r) {
                     int32_t m;
                     int32_t dot = 0;
                     for (m = 0; m < d->memory; ++m) dot += (int32_t)wt[m] * ((int32_t)s[m] - zero_point);
                     sum += dot;
+                    wt += d->memory;
+                    s += d->memory;
                 }
-                wt += d->memory;
-                s += d->memory;
             }
             sum = td_multiply_by_quantized_multiplier(sum, params->output.multiplier, params->output.shift) + params->output_offset;
             output[b * d->units + u] = (int8_t)td_clamp_i32(sum, -128, 127);
