@@ -37,6 +37,7 @@ function program(): string {
   const lines = ['#include <stdio.h>', '#include "td_kernels.h"', 'int main(void) {'];
   for (const { input, filter } of convCases) {
     lines.push(`  { td_dims i = ${dims(input)}, f = ${dims(filter)}; printf("conv2d_s8 %d\\n", (int)td_conv2d_s8_get_buffer_size(&i, &f));`);
+    lines.push(`    printf("conv2d_s8_small %d\\n", (int)td_conv2d_s8_small_get_buffer_size(&i, &f));`);
     lines.push(`    printf("conv2d_s16 %d\\n", (int)td_conv2d_s16_get_buffer_size(&i, &f));`);
     lines.push(`    printf("conv2d_f32 %d\\n", (int)td_conv2d_f32_get_buffer_size(&i, &f)); }`);
   }
@@ -62,6 +63,7 @@ function expected(dsp: boolean): string[] {
   for (const { input, filter } of convCases) {
     lines.push(
       `conv2d_s8 ${kernelBuffers.conv2dS8BufferSize(dsp, input, filter)}`,
+      `conv2d_s8_small ${kernelBuffers.conv2dS8SmallBufferSize(dsp, input, filter)}`,
       `conv2d_s16 ${kernelBuffers.conv2dS16BufferSize(dsp, input, filter)}`,
       `conv2d_f32 ${kernelBuffers.convF32BufferSize(input, filter)}`,
     );
@@ -91,7 +93,7 @@ describe('kernel scratch sizes', () => {
     it(`the generator's mirrors equal td_*_get_buffer_size() (${variant} kernels)`, async () => {
       const lines = await runWithKernels(
         `buffers-${variant}`,
-        ['td_conv2d_s8', 'td_conv2d_s16', 'td_conv2d_f32', 'td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s16', 'td_depthwise_conv2d_f32', 'td_fully_connected_s8', 'td_fully_connected_f32', 'td_lstm_s8', 'td_lstm_f32'],
+        ['td_conv2d_s8', 'td_conv2d_s8_small', 'td_conv2d_s16', 'td_conv2d_f32', 'td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s16', 'td_depthwise_conv2d_f32', 'td_fully_connected_s8', 'td_fully_connected_f32', 'td_lstm_s8', 'td_lstm_f32'],
         variant,
         program(),
       );

@@ -166,6 +166,27 @@ td_status td_conv2d_s8(const td_context *ctx,
  * : 0) (zero-padded weight rows).
  */
 int32_t td_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+/**
+ * CONV_2D, int8, as td_conv2d_s8, for one input channel and small windows (the generator's choice
+ * for 3x3 one-channel convolutions in DSP builds): each output row's input rows widened once to
+ * int16, each pixel's patch loaded once against every filter. Other shapes run the reference loop.
+ */
+td_status td_conv2d_s8_small(const td_context *ctx,
+                             const td_conv_params *params,
+                             const td_per_channel_quant *quant,
+                             const td_dims *input_dims,
+                             const int8_t *input,
+                             const td_dims *filter_dims,
+                             const int8_t *filter,
+                             const int32_t *bias,
+                             const td_dims *output_dims,
+                             int8_t *output);
+/**
+ * Bytes of scratch td_conv2d_s8_small needs: 0 portable; DSP, with W = K_h * ceil(K_w / 2):
+ * 4 * filter_dims->n * (W + 6) (per filter its bias, widened weights, requantization and clamp)
+ * + 2 * K_h * ((W_in + 2 K_w + 1) rounded down to even) (the widened input rows).
+ */
+int32_t td_conv2d_s8_small_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
 /**
  * DEPTHWISE_CONV_2D, int8, per-channel requantization (reference_integer_ops::

@@ -28,6 +28,18 @@ export function conv2dS8BufferSize(dsp: boolean, _inputDims: Dims, filterDims: D
 }
 
 /**
+ * td_conv2d_s8_small_get_buffer_size: 0 portable; DSP: per filter its bias, K_h · ceil(K_w / 2)
+ * words of widened weights and five words of requantization and clamp, then K_h int16 rows of
+ * (W_in + 2 K_w + 1) rounded down to even values.
+ */
+export function conv2dS8SmallBufferSize(dsp: boolean, inputDims: Dims, filterDims: Dims): number {
+  if (!dsp) return 0;
+  const [outputChannels, filterHeight, filterWidth] = filterDims;
+  const words = filterHeight * Math.ceil(filterWidth / 2);
+  return outputChannels * (words + 6) * 4 + filterHeight * ((inputDims[2] + 2 * filterWidth + 1) & ~1) * 2;
+}
+
+/**
  * td_conv2d_s16_get_buffer_size: 0 portable; DSP: three patches of C_in · K_h · K_w int16 values
  * rounded up to a multiple of four (two interleaved for the dot products and one being gathered)
  * and a prepared 64-bit requantization per output channel (16 bytes); none beyond 511 values
