@@ -29,6 +29,7 @@ import { activationRangeFloat, activationRangeQuantized } from '../../../src/cor
 import type { OpContext } from '../../../src/core/common/ops/op.js';
 import { channelMultipliers } from '../../../src/core/common/ops/quantization.js';
 import { packFullyConnectedWeights } from '../../../src/core/common/codegen/ops/fully-connected.js';
+import { packGruResetFirst } from '../../../src/core/common/codegen/ops/gru-packed.js';
 import { packLstmBias, packLstmWeights } from '../../../src/core/common/codegen/ops/lstm-packed.js';
 import { detectionParams, detectionScratchBytes } from '../../../src/core/common/codegen/ops/detection-postprocess.js';
 import type { DetectionPostprocessPlan } from '../../../src/core/common/ops/detection-postprocess.js';
@@ -1158,8 +1159,10 @@ interface GruConfig {
   recurrentNBias: boolean;
   reverse?: boolean;
   returnSequences?: boolean;
-  /** td_gru_s8_packed over the generator's packed weights (lstm-packed.ts) instead of td_gru_s8; linear_before_reset only. */
+  /** td_gru_s8_packed (linear_before_reset) or td_gru_s8_packed_reset_first over the generator's packed weights instead of td_gru_s8. */
   packed?: boolean;
+  /** The input weights' scales of the int8 GRU (default 0.001 to 0.005); larger ones make input FC multipliers above 1. */
+  weightsScale?: [number, number];
 }
 
 /** TD_GRU's tensors in input order (gru-layout.ts), weights and biases from `data`, the state zero-filled. */
@@ -1227,7 +1230,7 @@ function gruS8(random: Random, name: string, config: GruConfig): CaseBuilder {
         gate,
         {
           weights: random.int8(stateSize * inputSize, -127, 127),
-          weightsScale: random.scale(0.001, 0.005),
+          weightsScale: random.scale(...(config.weightsScale ?? [0.001, 0.005])),
           recurrent: random.int8(stateSize * stateSize, -127, 127),
           recurrentScale: random.scale(0.005, 0.02),
           // Pre-activations mostly within +-3, so the gates and the state are not all saturated.
@@ -1274,13 +1277,16 @@ function gruS8(random: Random, name: string, config: GruConfig): CaseBuilder {
       recurrentOffset: 0,
       recurrentBias: gate === 'n' ? data.recurrentNBias : undefined,
     }));
+    // Without linear_before_reset: td_gru_s8_packed_reset_first over its own layout (gru-packed.ts).
+    const resetFirst = config.linearBeforeReset ? undefined : packGruResetFirst(packedGates, inputSize, stateSize)!;
+    const kernel = resetFirst ? 'td_gru_s8_packed_reset_first' : 'td_gru_s8_packed';
     // LDM needs the packed weights 4-byte aligned (the generator emits weights 16-byte aligned).
-    const weights = packLstmWeights(packedGates, inputSize, stateSize);
+    const weights = resetFirst?.weights ?? packLstmWeights(packedGates, inputSize, stateSize);
     c.declare(`static const int16_t packed_weights[${weights.length}] __attribute__((aligned(4))) = ${cList('int16_t', weights)};`);
-    c.constant('int32_t', 'packed_bias', packLstmBias(packedGates, inputSize, stateSize)!);
-    const ctx = c.context('td_gru_s8_packed_get_buffer_size(&params.dims)');
-    c.invoke(`td_gru_s8_packed(${ctx}, &params, packed_weights, packed_bias, input, ${hidden}, ${output})`);
-    c.invoke(`td_gru_s8_packed(${ctx}, &params, packed_weights, packed_bias, second_input, ${hidden}, ${secondOutput})`);
+    c.constant('int32_t', 'packed_bias', resetFirst?.bias ?? packLstmBias(packedGates, inputSize, stateSize)!);
+    const ctx = c.context(`${kernel}_get_buffer_size(&params.dims)`);
+    c.invoke(`${kernel}(${ctx}, &params, packed_weights, packed_bias, input, ${hidden}, ${output})`);
+    c.invoke(`${kernel}(${ctx}, &params, packed_weights, packed_bias, second_input, ${hidden}, ${secondOutput})`);
   } else {
     const ctx = c.context('td_gru_s8_get_buffer_size(&params.dims)');
     c.invoke(`td_gru_s8(${ctx}, &params, input, ${hidden}, ${output})`);
@@ -1745,6 +1751,31 @@ function gruPackedCases(random: Random): CaseBuilder[] {
 }
 
 /**
+ * td_gru_s8_packed_reset_first (the DSP builds' GRU without linear_before_reset): both layouts
+ * and batches (time-major with two rows widens each row's state per step), reverse with the last
+ * step only, state sizes whose last group of four has one, two and three units (the first pass
+ * skips the places without one), a single unit, the benchmark's shape (28 inputs, 20 units), and
+ * input FC multipliers above 1, which neither packed GRU takes in the fast form (their reference
+ * path).
+ */
+function gruResetFirstPackedCases(random: Random): CaseBuilder[] {
+  const configs: [string, GruConfig][] = [
+    ['batch-major B2 T3 input size 5 state size 4', { batch: 2, time: 3, inputSize: 5, stateSize: 4, timeMajor: false, linearBeforeReset: false, recurrentNBias: false }],
+    ['time-major B1 T5 state size 7', { batch: 1, time: 5, inputSize: 3, stateSize: 7, timeMajor: true, linearBeforeReset: false, recurrentNBias: false }],
+    ['batch-major B2 T3 input size 13 > state size 6', { batch: 2, time: 3, inputSize: 13, stateSize: 6, timeMajor: false, linearBeforeReset: false, recurrentNBias: false }],
+    ['time-major B2 T4 input size 6 state size 5', { batch: 2, time: 4, inputSize: 6, stateSize: 5, timeMajor: true, linearBeforeReset: false, recurrentNBias: false }],
+    ['reverse last step only time-major B2 T3', { batch: 2, time: 3, inputSize: 4, stateSize: 9, timeMajor: true, linearBeforeReset: false, recurrentNBias: false, reverse: true, returnSequences: false }],
+    ['one unit one input B1 T4', { batch: 1, time: 4, inputSize: 1, stateSize: 1, timeMajor: false, linearBeforeReset: false, recurrentNBias: false }],
+    ['28 inputs 20 units 5 steps', { batch: 1, time: 5, inputSize: 28, stateSize: 20, timeMajor: false, linearBeforeReset: false, recurrentNBias: false }],
+    ['input FC multipliers above 1 (the reference requantization)', { batch: 1, time: 4, inputSize: 7, stateSize: 6, timeMajor: false, linearBeforeReset: false, recurrentNBias: false, weightsScale: [0.008, 0.012] }],
+  ];
+  return [
+    ...configs.map(([label, config]) => gruS8(random, `gru_s8_packed_reset_first ${label}`, { ...config, packed: true })),
+    gruS8(random, 'gru_s8_packed input FC multipliers above 1 (the reference requantization)', { batch: 1, time: 4, inputSize: 7, stateSize: 6, timeMajor: false, linearBeforeReset: true, recurrentNBias: true, weightsScale: [0.008, 0.012], packed: true }),
+  ];
+}
+
+/**
  * DETECTION_POSTPROCESS: box decoding against anchors, then fast or regular non-max suppression,
  * on float, uint8 and int8 inputs (twelve boxes, three classes and a background).
  */
@@ -1807,7 +1838,7 @@ function detectionCases(random: Random): CaseBuilder[] {
 /** Builds every case (deterministic for a given seed) and the C header that holds them. */
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
-  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19))];
+  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19)), ...gruResetFirstPackedCases(new Random(seed + 43))];
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [
