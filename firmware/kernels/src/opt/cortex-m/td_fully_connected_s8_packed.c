@@ -131,6 +131,90 @@ TD_NOINLINE static const int8_t *td_fc_packed_block_any(const int8_t *values, co
 }
 #endif
 
+/**
+ * The one to three rows left over after the blocks of four (row-major after the packed fours):
+ * two rows share their input words, eight inputs per step; a last row goes alone.
+ */
+TD_NOINLINE static void td_fc_packed_rest(const td_fc_packed_params *params,
+                                          int32_t input_depth,
+                                          int32_t rows,
+                                          const int8_t *input_row,
+                                          const int8_t *weights,
+                                          const int32_t *bias,
+                                          int8_t *output_row)
+{
+    const int32_t multiplier = params->multiplier, right_shift = params->right_shift, rounding = params->rounding;
+    const int32_t min = params->activation.min, max = params->activation.max;
+    int32_t out_c = 0, d;
+    if (rows >= 2) {
+        const int8_t *const next = weights + input_depth;
+        int32_t acc0 = bias[out_c], acc1 = bias[out_c + 1];
+        for (d = 0; d + 8 <= input_depth; d += 8) {
+            const uint32_t values = td_read_u32(input_row + d), more = td_read_u32(input_row + d + 4);
+            const uint32_t even = td_sxtb16(values), odd = td_sxtb16_ror8(values);
+            const uint32_t even2 = td_sxtb16(more), odd2 = td_sxtb16_ror8(more);
+            const uint32_t a = td_read_u32(weights + d), b = td_read_u32(next + d);
+            const uint32_t a2 = td_read_u32(weights + d + 4), b2 = td_read_u32(next + d + 4);
+            acc0 = td_smlad(td_sxtb16_ror8(a), odd, td_smlad(td_sxtb16(a), even, acc0));
+            acc1 = td_smlad(td_sxtb16_ror8(b), odd, td_smlad(td_sxtb16(b), even, acc1));
+            acc0 = td_smlad(td_sxtb16_ror8(a2), odd2, td_smlad(td_sxtb16(a2), even2, acc0));
+            acc1 = td_smlad(td_sxtb16_ror8(b2), odd2, td_smlad(td_sxtb16(b2), even2, acc1));
+        }
+        for (; d < input_depth; ++d) {
+            acc0 += (int32_t)weights[d] * input_row[d];
+            acc1 += (int32_t)next[d] * input_row[d];
+        }
+        weights += 2 * input_depth;
+        output_row[out_c] = TD_FC_PACKED_OUTPUT(acc0);
+        output_row[out_c + 1] = TD_FC_PACKED_OUTPUT(acc1);
+        out_c += 2;
+    }
+    for (; out_c < rows; ++out_c) {
+        int32_t acc = bias[out_c];
+        for (d = 0; d + 4 <= input_depth; d += 4) {
+            const uint32_t values = td_read_u32(input_row + d);
+            const uint32_t four = td_read_u32(weights + d);
+            acc = td_smlad(td_sxtb16(four), td_sxtb16(values), acc);
+            acc = td_smlad(td_sxtb16_ror8(four), td_sxtb16_ror8(values), acc);
+        }
+        for (; d < input_depth; ++d) acc += (int32_t)weights[d] * input_row[d];
+        weights += input_depth;
+        output_row[out_c] = TD_FC_PACKED_OUTPUT(acc);
+    }
+}
+
+#if TD_DSP_ASM
+/**
+ * One word-aligned input row whose depth is a multiple of eight (the usual case) through the
+ * blocks of four and the rows left over: a function of its own with few live values, so that a
+ * small FC does not pay the general loop's frame.
+ */
+TD_NOINLINE static void td_fc_packed_row_fast(const td_fc_packed_params *params,
+                                             int32_t input_depth,
+                                             int32_t output_depth,
+                                             const int8_t *input_row,
+                                             const int8_t *weights,
+                                             const int32_t *bias,
+                                             int8_t *output_row)
+{
+    const int32_t blocked = output_depth & ~3;
+    const int8_t *const input_end = input_row + input_depth;
+    int32_t out_c;
+    if (params->activation.max == 127) {
+        for (out_c = 0; out_c < blocked; out_c += 4) {
+            weights = td_fc_packed_block_top(input_row, input_end, weights, bias + out_c, output_row + out_c, params);
+        }
+    } else {
+        for (out_c = 0; out_c < blocked; out_c += 4) {
+            weights = td_fc_packed_block_any(input_row, input_end, weights, bias + out_c, output_row + out_c, params);
+        }
+    }
+    if (blocked < output_depth) {
+        td_fc_packed_rest(params, input_depth, output_depth - blocked, input_row, weights, bias + blocked, output_row + blocked);
+    }
+}
+#endif
+
 td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
                                        int32_t batches,
                                        int32_t input_depth,
@@ -147,26 +231,21 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
     const int32_t multiplier = params->multiplier, right_shift = params->right_shift, rounding = params->rounding;
     const int32_t min = params->activation.min, max = params->activation.max;
     int32_t batch, out_c, d;
+#if TD_DSP_ASM
+    if (rest == 0 && grouped > 0 && ((uintptr_t)input & 3u) == 0) {
+        /* Every row word-aligned (the depth is a multiple of eight): the lean path. */
+        for (batch = 0; batch < batches; ++batch) {
+            td_fc_packed_row_fast(params, input_depth, output_depth, input + batch * input_depth, packed_filter, bias,
+                                  output + batch * output_depth);
+        }
+        return TD_OK;
+    }
+#endif
     for (batch = 0; batch < batches; ++batch) {
         const int8_t *const input_row = input + batch * input_depth;
         int8_t *const output_row = output + batch * output_depth;
         const int8_t *weights = packed_filter;
         out_c = 0;
-#if TD_DSP_ASM
-        if (rest == 0 && grouped > 0 && ((uintptr_t)input_row & 3u) == 0) {
-            if (max == 127) {
-                for (; out_c < blocked; out_c += 4) {
-                    weights = td_fc_packed_block_top(input_row, input_row + grouped, weights, bias + out_c, output_row + out_c,
-                                                     params);
-                }
-            } else {
-                for (; out_c < blocked; out_c += 4) {
-                    weights = td_fc_packed_block_any(input_row, input_row + grouped, weights, bias + out_c, output_row + out_c,
-                                                     params);
-                }
-            }
-        }
-#endif
         for (; out_c < blocked; out_c += 4) {
             int32_t acc0 = bias[out_c], acc1 = bias[out_c + 1], acc2 = bias[out_c + 2], acc3 = bias[out_c + 3];
             if (grouped > 0) {
@@ -194,41 +273,8 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
                 output_row[out_c + 3] = (int8_t)value3;
             }
         }
-        /* Two rows left over (row-major after the packed fours): the input words shared by both. */
-        if (output_depth - out_c >= 2) {
-            const int8_t *const next = weights + input_depth;
-            int32_t acc0 = bias[out_c], acc1 = bias[out_c + 1];
-            for (d = 0; d + 8 <= input_depth; d += 8) {
-                const uint32_t values = td_read_u32(input_row + d), more = td_read_u32(input_row + d + 4);
-                const uint32_t even = td_sxtb16(values), odd = td_sxtb16_ror8(values);
-                const uint32_t even2 = td_sxtb16(more), odd2 = td_sxtb16_ror8(more);
-                const uint32_t a = td_read_u32(weights + d), b = td_read_u32(next + d);
-                const uint32_t a2 = td_read_u32(weights + d + 4), b2 = td_read_u32(next + d + 4);
-                acc0 = td_smlad(td_sxtb16_ror8(a), odd, td_smlad(td_sxtb16(a), even, acc0));
-                acc1 = td_smlad(td_sxtb16_ror8(b), odd, td_smlad(td_sxtb16(b), even, acc1));
-                acc0 = td_smlad(td_sxtb16_ror8(a2), odd2, td_smlad(td_sxtb16(a2), even2, acc0));
-                acc1 = td_smlad(td_sxtb16_ror8(b2), odd2, td_smlad(td_sxtb16(b2), even2, acc1));
-            }
-            for (; d < input_depth; ++d) {
-                acc0 += (int32_t)weights[d] * input_row[d];
-                acc1 += (int32_t)next[d] * input_row[d];
-            }
-            weights += 2 * input_depth;
-            output_row[out_c] = TD_FC_PACKED_OUTPUT(acc0);
-            output_row[out_c + 1] = TD_FC_PACKED_OUTPUT(acc1);
-            out_c += 2;
-        }
-        for (; out_c < output_depth; ++out_c) {
-            int32_t acc = bias[out_c];
-            for (d = 0; d + 4 <= input_depth; d += 4) {
-                const uint32_t values = td_read_u32(input_row + d);
-                const uint32_t four = td_read_u32(weights + d);
-                acc = td_smlad(td_sxtb16(four), td_sxtb16(values), acc);
-                acc = td_smlad(td_sxtb16_ror8(four), td_sxtb16_ror8(values), acc);
-            }
-            for (; d < input_depth; ++d) acc += (int32_t)weights[d] * input_row[d];
-            weights += input_depth;
-            output_row[out_c] = TD_FC_PACKED_OUTPUT(acc);
+        if (out_c < output_depth) {
+            td_fc_packed_rest(params, input_depth, output_depth - out_c, input_row, weights, bias + out_c, output_row + out_c);
         }
     }
     return TD_OK;
