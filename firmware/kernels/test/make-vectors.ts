@@ -356,7 +356,7 @@ function geometry(config: ConvConfig) {
   return { outH, outW, sH, sW, dH, dW, padH, padW };
 }
 
-function convS8(random: Random, name: string, config: ConvConfig, depthwise: boolean): CaseBuilder {
+function convS8(random: Random, name: string, config: ConvConfig, depthwise: boolean, kernelName?: string): CaseBuilder {
   const batch = config.batch ?? 1;
   const [inH, inW, inC] = config.input;
   const [kH, kW] = config.kernel;
@@ -418,7 +418,7 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   c.declare('const td_per_channel_quant quant = {multiplier, shift};');
   const common = `.input_offset = ${-inputZeroPoint}, .output_offset = ${outputZeroPoint}, .stride = {${sH}, ${sW}}, .padding = {${padH}, ${padW}}, .dilation = {${dH}, ${dW}}, .activation = {${range.min}, ${range.max}}`;
   const output = c.output('int8_t', 'output', count(outputShape));
-  const kernel = depthwise ? 'td_depthwise_conv2d_s8' : 'td_conv2d_s8';
+  const kernel = kernelName ?? (depthwise ? 'td_depthwise_conv2d_s8' : 'td_conv2d_s8');
   if (depthwise) c.declare(`const td_depthwise_conv_params params = {${common}, .depth_multiplier = ${outC / inC}};`);
   else c.declare(`const td_conv_params params = {${common}};`);
   const ctx = c.context(`${kernel}_get_buffer_size(&input_dims, &filter_dims)`);
@@ -1688,6 +1688,24 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['4x4 stride 2 valid 64 channels full int8 range', { input: [7, 7, 64], outputChannels: 64, kernel: [4, 4], stride: [2, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
   ];
   for (const [label, config] of depthwiseAny) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
+  // td_conv2d_s8_small (one input channel): 3x3 SAME borders at both edges, stride 2 over odd
+  // widths, VALID, ReLU and ReLU6 clamps, a left-shift channel (TFLite's exact requantization:
+  // the C loop), two batches, no bias, and shapes it hands to its C loop (5x5, 3x2, 1x1, dilation)
+  // or to the reference (three channels).
+  const small: [string, ConvConfig][] = [
+    ['3x3 same 8 filters', { input: [6, 7, 1], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['3x3 stride 2 same odd width relu', { input: [9, 11, 1], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    ['3x3 stride 2 valid odd width relu6', { input: [9, 13, 1], outputChannels: 16, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'relu6' }],
+    ['3x3 stride 1 valid 5 filters full int8 range', { input: [5, 5, 1], outputChannels: 5, kernel: [3, 3], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['3x3 same left shifts', { input: [4, 5, 1], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', effectiveScale: [0.3, 1.5] }],
+    ['3x3 same batch 2 no bias', { batch: 2, input: [4, 3, 1], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu', bias: false }],
+    ['5x5 same stride 2 (C loop)', { input: [7, 9, 1], outputChannels: 8, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['3x2 same (C loop)', { input: [5, 6, 1], outputChannels: 4, kernel: [3, 2], padding: 'same', activation: 'relu6' }],
+    ['1x1 (C loop)', { input: [3, 5, 1], outputChannels: 8, kernel: [1, 1], padding: 'valid', activation: 'none' }],
+    ['3x3 dilation 2 (reference)', { input: [7, 7, 1], outputChannels: 8, kernel: [3, 3], dilation: [2, 2], padding: 'same', activation: 'none' }],
+    ['3x3 three channels (reference)', { input: [5, 5, 3], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
+  ];
+  for (const [label, config] of small) cases.push(convS8(random, `conv2d_s8_small ${label}`, config, false, 'td_conv2d_s8_small'));
   return cases;
 }
 
