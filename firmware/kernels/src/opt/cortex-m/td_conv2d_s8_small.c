@@ -99,21 +99,27 @@ TD_NOINLINE static void td_small_pixel(const int32_t *records,
     "cmp     r0, r1\n\t"                                                                           \
     "it      gt\n\t"                                                                               \
     "movgt   r0, r1\n\t"
+/** td_small_row_3x3 state, byte offsets 0, 4, ... in the assembly. */
+enum { TD_SMALL_STATE_START, TD_SMALL_STATE_STRIDE, TD_SMALL_STATE_ROW_STEP, TD_SMALL_STATE_START_END,
+       TD_SMALL_STATE_RECORDS, TD_SMALL_STATE_OUTPUT_C, TD_SMALL_STATE_WORDS };
 #define TD_SMALL_3X3_ASM(name, clamp)                                                             \
-    TD_NOINLINE static void name(const int32_t *records, const int16_t *start, int32_t row_step,   \
-                                 int8_t *output, int8_t *output_end)                               \
+    TD_NOINLINE static void name(uintptr_t *state, int8_t *output)                                 \
     {                                                                                              \
-        /* The patch: two words (at a halfword offset: unaligned loads) from each of three rows. */ \
+        /* The first pixel's patch: two words (at a halfword offset: unaligned loads) per row. */  \
+        const int16_t *start = (const int16_t *)state[TD_SMALL_STATE_START];                       \
+        const int32_t row_step = (int32_t)state[TD_SMALL_STATE_ROW_STEP] / 2;                      \
+        register uintptr_t *st __asm__("r0") = state;                                              \
         register uint32_t p0 __asm__("r4") = td_read_u32(start);                                   \
         register uint32_t p1 __asm__("r5") = td_read_u32(start + 2);                               \
         register uint32_t p2 __asm__("r6") = td_read_u32(start + row_step);                        \
         register uint32_t p3 __asm__("r7") = td_read_u32(start + row_step + 2);                    \
         register uint32_t p4 __asm__("r8") = td_read_u32(start + 2 * row_step);                    \
         register uint32_t p5 __asm__("r9") = td_read_u32(start + 2 * row_step + 2);                \
-        register const int32_t *rp __asm__("r10") = records;                                       \
+        register const int32_t *rp __asm__("r10") = (const int32_t *)state[TD_SMALL_STATE_RECORDS]; \
         register int8_t *out __asm__("r11") = output;                                              \
-        register int8_t *end __asm__("r12") = output_end;                                          \
-        __asm__ volatile("1:\n\t"                                                                  \
+        register int8_t *end __asm__("r12") = output + state[TD_SMALL_STATE_OUTPUT_C];             \
+        __asm__ volatile("push    {r0}\n\t"                                                        \
+                         "1:\n\t"                                                                  \
                          "ldmia   %[rp]!, {r0, r1, r2, r3}\n\t"                                    \
                          "smlad   r0, %[p0], r1, r0\n\t"                                           \
                          "smlad   r0, %[p1], r2, r0\n\t"                                           \
@@ -131,14 +137,35 @@ TD_NOINLINE static void td_small_pixel(const int32_t *records,
                          clamp                                                                     \
                          "strb    r0, [%[out]], #1\n\t"                                            \
                          "cmp     %[out], %[end]\n\t"                                              \
-                         "bne     1b"                                                              \
-                         : [rp] "+r"(rp), [out] "+r"(out)                                          \
-                         : [p0] "r"(p0), [p1] "r"(p1), [p2] "r"(p2), [p3] "r"(p3), [p4] "r"(p4),    \
-                           [p5] "r"(p5), [end] "r"(end)                                            \
-                         : "r0", "r1", "r2", "r3", "lr", "cc", "memory");                          \
+                         "bne     1b\n\t"                                                          \
+                         /* The next pixel: its patch start, its records from the first. */         \
+                         "ldr     r0, [sp]\n\t"                                                    \
+                         "ldmia   r0, {r1, r2, r3, lr}\n\t"                                        \
+                         "add     r1, r1, r2\n\t"                                                  \
+                         "cmp     r1, lr\n\t"                                                      \
+                         "beq     2f\n\t"                                                          \
+                         "str     r1, [r0]\n\t"                                                    \
+                         "ldrd    %[rp], r2, [r0, #16]\n\t"                                        \
+                         "add     %[end], %[out], r2\n\t"                                          \
+                         "ldr     %[p0], [r1]\n\t"                                                 \
+                         "ldr     %[p1], [r1, #4]\n\t"                                             \
+                         "add     r1, r1, r3\n\t"                                                  \
+                         "ldr     %[p2], [r1]\n\t"                                                 \
+                         "ldr     %[p3], [r1, #4]\n\t"                                             \
+                         "add     r1, r1, r3\n\t"                                                  \
+                         "ldr     %[p4], [r1]\n\t"                                                 \
+                         "ldr     %[p5], [r1, #4]\n\t"                                             \
+                         "b       1b\n\t"                                                          \
+                         "2:\n\t"                                                                  \
+                         "pop     {r0}"                                                            \
+                         : [st] "+r"(st), [rp] "+r"(rp), [out] "+r"(out), [end] "+r"(end),          \
+                           [p0] "+r"(p0), [p1] "+r"(p1), [p2] "+r"(p2), [p3] "+r"(p3), [p4] "+r"(p4), \
+                           [p5] "+r"(p5)                                                           \
+                         :                                                                         \
+                         : "r1", "r2", "r3", "lr", "cc", "memory");                                \
     }
-TD_SMALL_3X3_ASM(td_small_pixel_3x3_full_asm, TD_SMALL_CLAMP_FULL)
-TD_SMALL_3X3_ASM(td_small_pixel_3x3_asm, TD_SMALL_CLAMP_RANGE)
+TD_SMALL_3X3_ASM(td_small_row_3x3_full_asm, TD_SMALL_CLAMP_FULL)
+TD_SMALL_3X3_ASM(td_small_row_3x3_asm, TD_SMALL_CLAMP_RANGE)
 #else
 #define TD_SMALL_HAS_ASM 0
 #endif
@@ -248,20 +275,29 @@ td_status td_conv2d_s8_small(const td_context *ctx,
                     }
                 }
             }
+#if TD_SMALL_HAS_ASM
+            if (words == 6 && all_fast) {
+                /* The whole output row in assembly. */
+                uintptr_t state[TD_SMALL_STATE_WORDS];
+                int8_t *row_output = output + (batch * output_dims->h + out_y) * output_dims->w * output_c;
+                state[TD_SMALL_STATE_START] = (uintptr_t)rows;
+                state[TD_SMALL_STATE_STRIDE] = (uintptr_t)(stride_w * 2);
+                state[TD_SMALL_STATE_ROW_STEP] = (uintptr_t)(row_step * 2);
+                state[TD_SMALL_STATE_START_END] = (uintptr_t)(rows + output_dims->w * stride_w);
+                state[TD_SMALL_STATE_RECORDS] = (uintptr_t)records;
+                state[TD_SMALL_STATE_OUTPUT_C] = (uintptr_t)output_c;
+                if (full_range) {
+                    td_small_row_3x3_full_asm(state, row_output);
+                } else {
+                    td_small_row_3x3_asm(state, row_output);
+                }
+                continue;
+            }
+#endif
             for (out_x = 0; out_x < output_dims->w; ++out_x) {
                 const int16_t *start = rows + out_x * stride_w;
                 int8_t *pixel_output = output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_c;
                 uint32_t *word = patch;
-#if TD_SMALL_HAS_ASM
-                if (words == 6 && all_fast) {
-                    if (full_range) {
-                        td_small_pixel_3x3_full_asm(records, start, row_step, pixel_output, pixel_output + output_c);
-                    } else {
-                        td_small_pixel_3x3_asm(records, start, row_step, pixel_output, pixel_output + output_c);
-                    }
-                    continue;
-                }
-#endif
                 for (ky = 0; ky < kh; ++ky) {
                     for (j = 0; j < row_words; ++j) {
                         *word++ = td_read_u32(start + ky * row_step + 2 * j);
