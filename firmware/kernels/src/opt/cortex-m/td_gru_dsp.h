@@ -143,6 +143,106 @@
     } while (0)
 #endif
 
+#if TD_DSP_ASM
+/*
+ * The pieces of the packed GRUs' assembly unit loops (after the LSTM's, td_lstm_s8_packed.c).
+ *
+ * TD_GRU_ASM_DUFF(t, g, group): `group` eight times, entered by TBB at the copy that leaves a
+ * multiple of eight groups (Duff's device; r0 the vector, r1 its end, r8 scratch): two loop
+ * instructions per eight groups. Labels t and g0 .. g7 (local numbers).
+ */
+#define TD_GRU_ASM_DUFF(t, g, group)                                                                          \
+    "sub     r8, r1, r0\n\t"                                                                               \
+    "ubfx    r8, r8, #3, #3\n\t" /* groups % 8 */                                                          \
+    "tbb     [pc, r8]\n"                                                                                   \
+    t ":\n\t"                                                                                              \
+    ".byte   (" g "0f - " t "b) / 2, (" g "7f - " t "b) / 2, (" g "6f - " t "b) / 2, (" g "5f - " t "b) / 2\n\t" \
+    ".byte   (" g "4f - " t "b) / 2, (" g "3f - " t "b) / 2, (" g "2f - " t "b) / 2, (" g "1f - " t "b) / 2\n\t" \
+    ".p2align 1\n"                                                                                         \
+    g "0:\n\t" group g "1:\n\t" group g "2:\n\t" group g "3:\n\t" group                                \
+    g "4:\n\t" group g "5:\n\t" group g "6:\n\t" group g "7:\n\t" group "\t"                           \
+    "cmp     r0, r1\n\t"                                                                                   \
+    "bne     " g "0b\n\t"
+/*
+ * TD_GRU_ASM_DOT: the three gates' sums of one part (r0 vector to its end r1, r2 weights, r3 bias,
+ * stored advanced at [sp, #12]; into r4-r6; r3, r7-r12, lr scratch): per group of four inputs one
+ * LDRD of the vector, one LDM of the three gates' six weight words and six SMLADs (8 instructions
+ * for 12 MACs).
+ */
+#define TD_GRU_ASM_GROUP                                                                                      \
+    "ldrd    r12, lr, [r0], #8\n\t"                                                                        \
+    "ldmia   r2!, {r3, r7, r8, r9, r10, r11}\n\t"                                                          \
+    "smlad   r4, r3, r12, r4\n\t"                                                                          \
+    "smlad   r4, r7, lr, r4\n\t"                                                                           \
+    "smlad   r5, r8, r12, r5\n\t"                                                                          \
+    "smlad   r5, r9, lr, r5\n\t"                                                                           \
+    "smlad   r6, r10, r12, r6\n\t"                                                                         \
+    "smlad   r6, r11, lr, r6\n"
+#define TD_GRU_ASM_DOT(t, g)                                                                              \
+    "ldmia   r3!, {r4, r5, r6}\n\t"                                                                        \
+    "str     r3, [sp, #12]\n\t"                                                                           \
+    TD_GRU_ASM_DUFF(t, g, TD_GRU_ASM_GROUP)
+/* TD_GRU_ASM_DOT2: two gates' sums from 0 (r0 vector to its end r1, r2 weights; into r4, r5;
+ * r8-r12, lr scratch): per group one LDRD of the vector, one LDM of four weight words, four SMLADs */
+#define TD_GRU_ASM_GROUP2                                                                                     \
+    "ldrd    r12, lr, [r0], #8\n\t"                                                                        \
+    "ldmia   r2!, {r8, r9, r10, r11}\n\t"                                                                  \
+    "smlad   r4, r8, r12, r4\n\t"                                                                          \
+    "smlad   r4, r9, lr, r4\n\t"                                                                           \
+    "smlad   r5, r10, r12, r5\n\t"                                                                         \
+    "smlad   r5, r11, lr, r5\n"
+#define TD_GRU_ASM_DOT2(t, g)                                                                             \
+    "movs    r4, #0\n\t"                                                                                   \
+    "movs    r5, #0\n\t"                                                                                   \
+    TD_GRU_ASM_DUFF(t, g, TD_GRU_ASM_GROUP2)
+/* TD_GRU_ASM_DOT4: four rows' sums from 0 (r0 vector to its end r1, r2 weights; into r4-r7;
+ * r8-r12, lr scratch): per group one LDRD of the vector, two LDMs of four weight words, eight SMLADs */
+#define TD_GRU_ASM_GROUP4                                                                                     \
+    "ldrd    r12, lr, [r0], #8\n\t"                                                                        \
+    "ldmia   r2!, {r8, r9, r10, r11}\n\t"                                                                  \
+    "smlad   r4, r8, r12, r4\n\t"                                                                          \
+    "smlad   r4, r9, lr, r4\n\t"                                                                           \
+    "smlad   r5, r10, r12, r5\n\t"                                                                         \
+    "smlad   r5, r11, lr, r5\n\t"                                                                          \
+    "ldmia   r2!, {r8, r9, r10, r11}\n\t"                                                                  \
+    "smlad   r6, r8, r12, r6\n\t"                                                                          \
+    "smlad   r6, r9, lr, r6\n\t"                                                                           \
+    "smlad   r7, r10, r12, r7\n\t"                                                                         \
+    "smlad   r7, r11, lr, r7\n"
+#define TD_GRU_ASM_DOT4(t, g)                                                                             \
+    "movs    r4, #0\n\t"                                                                                   \
+    "movs    r5, #0\n\t"                                                                                   \
+    "movs    r6, #0\n\t"                                                                                   \
+    "movs    r7, #0\n\t"                                                                                   \
+    TD_GRU_ASM_DUFF(t, g, TD_GRU_ASM_GROUP4)
+/* acc = sat(td_gru_requant_form(acc), shifted) with the parameters at r1 (advanced): r8-r10 scratch */
+#define TD_GRU_ASM_REQUANT(acc, bits)                                                                         \
+    "ldmia   r1!, {r8, r9, r10}\n\t"                                                                       \
+    "add     r10, r10, " acc ", asr #31\n\t"                                                               \
+    "lsl     " acc ", " acc ", #1\n\t"                                                                     \
+    "smmlar  " acc ", " acc ", r8, r10\n\t"                                                                \
+    "asr     " acc ", " acc ", r9\n\t"                                                                     \
+    "ssat    " acc ", #" bits ", " acc "\n\t"
+/* out = td_lstm_sigmoid_signed(3 * r5): bases r2, deltas r11; r5, r7, r9 scratch */
+#define TD_GRU_ASM_SIGMOID(out)                                                                               \
+    "add     r5, r5, r5, lsl #1\n\t"                                                                       \
+    "asr     r7, r5, #9\n\t"                                                                               \
+    "ldr     " out ", [r2, r7, lsl #2]\n\t"                                                                \
+    "ldrh    r9, [r11, r7, lsl #1]\n\t"                                                                    \
+    "ubfx    r5, r5, #0, #9\n\t"                                                                           \
+    "mla     " out ", r5, r9, " out "\n\t"                                                                 \
+    "asr     " out ", " out ", #10\n\t"
+/* out = td_lstm_tanh_signed(r5): bases r3, deltas r11; r5, r7, r9 scratch */
+#define TD_GRU_ASM_TANH(out)                                                                                  \
+    "ssat    r5, #17, r5\n\t"                                                                              \
+    "asr     r7, r5, #8\n\t"                                                                               \
+    "ldr     " out ", [r3, r7, lsl #2]\n\t"                                                                \
+    "ldrh    r9, [r11, r7, lsl #1]\n\t"                                                                    \
+    "uxtb    r5, r5\n\t"                                                                                   \
+    "mla     " out ", r5, r9, " out "\n\t"                                                                 \
+    "asr     " out ", " out ", #8\n\t"
+#endif
+
 /** Everything the steps read that does not change between them. */
 typedef struct {
     td_lstm_fast_requant input_fc[3];
@@ -193,13 +293,18 @@ TD_INLINE int td_gru_packed_plan_from(const td_gru_params_s8 *params, const int6
     return fast ? (shifted ? 2 : 1) : 0;
 }
 
-/** h as int16 words in SXTB16's lane order, the last group padded with zeros. */
+/**
+ * h as int16 words in SXTB16's lane order, the last group padded with zeros: per four values two
+ * word loads and one PKHBT, one PKHTB.
+ */
 static void td_gru_packed_expand_s16(const int16_t *values, int32_t count, td_word *words)
 {
     int32_t k = 0;
     for (; k + 4 <= count; k += 4) {
-        words[0] = td_pack16(values[k], values[k + 2]);
-        words[1] = td_pack16(values[k + 1], values[k + 3]);
+        const uint32_t low = td_read_u32(values + k);      /* h[k], h[k + 1] */
+        const uint32_t high = td_read_u32(values + k + 2); /* h[k + 2], h[k + 3] */
+        words[0] = (low & 0xffffu) | (high << 16);
+        words[1] = (low >> 16) | (high & 0xffff0000u);
         words += 2;
     }
     if (k < count) {

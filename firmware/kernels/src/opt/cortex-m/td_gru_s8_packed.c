@@ -12,7 +12,10 @@
  * instructions with the loop's compare and branch). The requantizations take the LSTM's fast
  * form (td_gru_requant_form) when the model's parameters allow every one, otherwise the reference
  * arithmetic runs on the same sums; the sigmoid and tanh interpolate from the LSTM's signed tables
- * (td_rnn_dsp.h).
+ * (td_rnn_dsp.h). With every right shift >= 1 and a sequence output the unit loop is assembly
+ * (td_gru_packed_units): a group of four inputs costs one LDRD of the vector, one LDM of the six
+ * weight words and six SMLADs, eight groups unrolled (TD_GRU_ASM_DOT), and each requantization
+ * one LDM of its multiplier, shift and rounding from the plan, laid out in the order a unit reads it.
  *
  * Scratch: round4(I) + round4(S) int16 values (x_t expanded, then h_{t-1}).
  */
@@ -43,6 +46,119 @@ typedef struct {
     td_word *h_words;
     const td_word *h_end;
 } td_gru_packed_run;
+
+#if TD_DSP_ASM
+/**
+ * What td_gru_packed_units (assembly) reads: a row's step, every unit of it. The first four words
+ * are loaded at each unit's start with one LDM, the pairs read together are adjacent.
+ */
+typedef struct {
+    const td_word *x_words;  /* 0: x_t expanded */
+    const td_word *x_end;    /* 4: its end, h_{t-1} expanded from here */
+    const td_word *weights;  /* 8: the packed weights, advanced unit by unit */
+    const int32_t *bias;     /* 12: the packed bias, likewise */
+    const td_word *h_end;    /* 16 */
+    int16_t *hidden;         /* 20: h, updated in place */
+    const td_lstm_fast_requant *input_fc; /* 24: the plan (input_fc[3], recurrent_fc[3], output_mul, output_offset) */
+    int8_t *y;               /* 28 */
+    const int8_t *y_end;     /* 32: y + the units */
+    const int32_t *sigmoid;  /* 36: &td_lstm_sigmoid_base[192] */
+    const int32_t *tanh;     /* 40: &td_lstm_tanh_base[256] */
+    const uint16_t *delta;   /* 44: &td_lstm_table_delta[256] */
+    int32_t fresh_input;     /* 48: the new gate's requantized input sum */
+    uint32_t gates_input;    /* 52: the reset and update gates' requantized input sums, a lane each */
+    const td_lstm_fast_requant *recurrent_fc; /* 56: the plan's recurrent FCs, then output_mul */
+} td_gru_packed_frame;
+
+/*
+ * The unit loop of td_gru_packed_steps_fast (shifted, with a sequence output) by hand, the same
+ * arithmetic as its C (TD_GRU_PACKED_DOT unrolled, td_gru_requant_form, the signed-table
+ * activations, td_gru_rdpot15) without the register shuffles and reloads the compiler adds around
+ * them: the frame is copied onto the stack and every unit loads what it needs with LDM / LDRD.
+ */
+void td_gru_packed_units(const td_gru_packed_frame *frame);
+__asm__(".syntax unified\n\t"
+        ".thumb\n\t"
+        ".section .text.td_gru_packed_units,\"ax\",%progbits\n\t"
+        ".align 2\n\t"
+        ".global td_gru_packed_units\n\t"
+        ".hidden td_gru_packed_units\n\t"
+        ".type td_gru_packed_units, %function\n\t"
+        ".thumb_func\n"
+        "td_gru_packed_units:\n\t"
+        "push    {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
+        "sub     sp, sp, #60\n\t"
+        "ldmia   r0!, {r1, r2, r3, r4, r5, r6, r7, r8}\n\t"
+        "stmia   sp, {r1, r2, r3, r4, r5, r6, r7, r8}\n\t"
+        "ldmia   r0, {r1, r2, r3, r4, r5, r6, r7}\n\t"
+        "add     r12, sp, #32\n\t"
+        "stmia   r12, {r1, r2, r3, r4, r5, r6, r7}\n"
+        "1:\n\t"
+        /* the input part: r0 x, r1 its end, r2 weights, r3 bias; sums r4-r6 */
+        "ldmia   sp, {r0, r1, r2, r3}\n\t"
+        TD_GRU_ASM_DOT("20", "21")
+        "ldr     r1, [sp, #24]\n\t"
+        TD_GRU_ASM_REQUANT("r4", "16")
+        TD_GRU_ASM_REQUANT("r5", "16")
+        TD_GRU_ASM_REQUANT("r6", "16")
+        "pkhbt   r4, r4, r5, lsl #16\n\t" /* reset, update: input parts */
+        "strd    r6, r4, [sp, #48]\n\t"
+        /* the recurrent part: r0 continues into h_{t-1}, r3 the bias after the input part's */
+        "ldrd    r3, r1, [sp, #12]\n\t"
+        TD_GRU_ASM_DOT("30", "31")
+        "str     r2, [sp, #8]\n\t"
+        "ldr     r1, [sp, #56]\n\t"
+        TD_GRU_ASM_REQUANT("r4", "16")
+        TD_GRU_ASM_REQUANT("r5", "16")
+        TD_GRU_ASM_REQUANT("r6", "16")
+        "pkhbt   r4, r4, r5, lsl #16\n\t"
+        "ldr     r7, [sp, #52]\n\t"
+        "qadd16  r4, r7, r4\n\t" /* reset, update pre-activations */
+        "ldrd    r2, r3, [sp, #36]\n\t"
+        "ldr     r11, [sp, #44]\n\t"
+        "sxth    r5, r4\n\t"
+        TD_GRU_ASM_SIGMOID("r8") /* reset gate */
+        "asr     r5, r4, #16\n\t"
+        TD_GRU_ASM_SIGMOID("r10") /* update gate */
+        /* n = tanh(3 sat16(x_n + sat16(rdpot15(r * h_n)))) */
+        "mul     r4, r8, r6\n\t"
+        "add     r5, r4, #16384\n\t"
+        "add     r5, r5, r4, asr #31\n\t"
+        "ssat    r5, #16, r5, asr #15\n\t"
+        "ldr     r4, [sp, #48]\n\t"
+        "add     r5, r4, r5\n\t"
+        "ssat    r5, #16, r5\n\t"
+        "add     r5, r5, r5, lsl #1\n\t"
+        TD_GRU_ASM_TANH("r8")
+        /* h = sat16(n + rdpot15(z * (h - n))) */
+        "ldr     r0, [sp, #20]\n\t"
+        "ldrsh   r4, [r0]\n\t"
+        "sub     r4, r4, r8\n\t"
+        "mul     r4, r10, r4\n\t"
+        "add     r5, r4, #16384\n\t"
+        "add     r5, r5, r4, asr #31\n\t"
+        "add     r5, r8, r5, asr #15\n\t"
+        "ssat    r5, #16, r5\n\t"
+        "strh    r5, [r0], #2\n\t"
+        "str     r0, [sp, #20]\n\t"
+        /* y = sat8(y_zp + requant(h)) */
+        "ldmia   r1, {r8, r9, r10, r11}\n\t"
+        "add     r10, r10, r5, asr #31\n\t"
+        "lsl     r5, r5, #1\n\t"
+        "smmlar  r5, r5, r8, r10\n\t"
+        "asr     r5, r5, r9\n\t"
+        "add     r5, r5, r11\n\t"
+        "ssat    r5, #8, r5\n\t"
+        "ldrd    r0, r2, [sp, #28]\n\t"
+        "strb    r5, [r0], #1\n\t"
+        "str     r0, [sp, #28]\n\t"
+        "cmp     r0, r2\n\t"
+        "bne     1b\n\t"
+        "add     sp, sp, #60\n\t"
+        "pop     {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t"
+        ".size td_gru_packed_units, .-td_gru_packed_units\n\t"
+        ".text");
+#endif
 
 /** The plan (td_gru_packed_plan_from) from the packed bias: per unit three input, then three recurrent biases. */
 TD_INLINE int td_gru_packed_plan_of(const td_gru_params_s8 *params, const int32_t *packed_bias, td_gru_packed_plan *plan)
@@ -90,6 +206,26 @@ TD_INLINE int td_gru_packed_steps_fast(const td_gru_packed_run *run, int shifted
                 const int32_t *bias = run->bias;
                 td_rnn_packed_expand(run->input + (position * rows + row) * input_size, input_size, run->x_words);
                 td_gru_packed_expand_s16(hidden, state_size, run->h_words);
+#if TD_DSP_ASM
+                if (shifted && dims->return_sequences) {
+                    td_gru_packed_frame frame;
+                    frame.x_words = x_words;
+                    frame.x_end = x_end;
+                    frame.weights = weights;
+                    frame.bias = bias;
+                    frame.h_end = h_end;
+                    frame.hidden = hidden;
+                    frame.input_fc = &plan->input_fc[0];
+                    frame.recurrent_fc = &plan->recurrent_fc[0];
+                    frame.y = y;
+                    frame.y_end = y + state_size;
+                    frame.sigmoid = &td_lstm_sigmoid_base[192];
+                    frame.tanh = &td_lstm_tanh_base[256];
+                    frame.delta = &td_lstm_table_delta[256];
+                    td_gru_packed_units(&frame);
+                    continue;
+                }
+#endif
                 for (unit = 0; unit < state_size; ++unit) {
                     int32_t xr, xz, xn, hr, hz, hn;
                     int32_t reset, update, fresh, old, updated;
