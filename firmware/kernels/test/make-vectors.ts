@@ -46,7 +46,7 @@ const vectorContext = {
   },
 } as OpContext;
 import { sigmoidParams } from '../../../src/core/common/ops/logistic-tanh.js';
-import { quantizedSoftmaxParams } from '../../../src/core/common/ops/softmax.js';
+import { quantizedSoftmaxParams, softmaxExpTable } from '../../../src/core/common/ops/softmax.js';
 import { foldCountIntoMultiplier } from '../../../src/core/common/ops/mean.js';
 import {
   multiplyByQuantizedMultiplier,
@@ -708,8 +708,14 @@ function binaryF32(random: Random, name: string, kind: 'ADD' | 'SUB' | 'MUL', co
   return c;
 }
 
-function softmaxS8(random: Random, name: string, rows: number, depth: number, beta: number, inputScale: number): CaseBuilder {
+/**
+ * An int8 softmax case, its exponentials evaluated by the kernel or (`table`) looked up in the
+ * generator's table; `everyDifference` puts each int8 value once in the first row (after it the
+ * row is random), so the row holds all 256 differences to its maximum.
+ */
+function softmaxS8(random: Random, name: string, rows: number, depth: number, beta: number, inputScale: number, table = false, everyDifference = false): CaseBuilder {
   const input = random.int8(rows * depth);
+  if (everyDifference) for (let i = 0; i < 256; i++) input[(i * 97) % 256] = i - 128;
   const inputZeroPoint = random.int(-20, 20);
   const { outputs } = runOp(
     'SOFTMAX',
@@ -721,7 +727,8 @@ function softmaxS8(random: Random, name: string, rows: number, depth: number, be
   const p = quantizedSoftmaxParams(beta, inputScale);
   const c = new CaseBuilder(name);
   c.constant('int8_t', 'input', input);
-  c.declare(`const td_softmax_params_s8 params = {.input_beta_multiplier = ${cInt(p.inputMultiplier)}, .input_beta_left_shift = ${p.inputLeftShift}, .diff_min = ${p.diffMin}};`);
+  const expTable = table ? c.constant('int32_t', 'exp_table', softmaxExpTable(p)) : 'NULL';
+  c.declare(`const td_softmax_params_s8 params = {.input_beta_multiplier = ${cInt(p.inputMultiplier)}, .input_beta_left_shift = ${p.inputLeftShift}, .diff_min = ${p.diffMin}, .exp_table = ${expTable}};`);
   const output = c.output('int8_t', 'output', rows * depth);
   c.invoke(`td_softmax_s8(&params, ${rows}, ${depth}, input, ${output})`);
   c.expect('int8_t', output, outputs[0] as Int8Array);
@@ -1497,6 +1504,13 @@ function buildCases(random: Random): CaseBuilder[] {
   cases.push(softmaxS8(random, 'softmax_s8 2x12 beta 1 wide scale (diff_min)', 2, 12, 1, 0.3));
   cases.push(softmaxS8(random, 'softmax_s8 4x5 beta 0.5 fine scale', 4, 5, 0.5, 0.02));
   cases.push(softmaxS8(random, 'softmax_s8 1x1000', 1, 1000, 1, 0.06));
+  // The generator's exponential table: every difference 0..-255 in a row, for input scales whose
+  // diff_min cuts the table (0.3, 0.1) or does not (0.02, 0.06), and beta 0.5.
+  cases.push(softmaxS8(random, 'softmax_s8 table 3x10 beta 1', 3, 10, 1, 0.1, true));
+  cases.push(softmaxS8(random, 'softmax_s8 table 1x1000 every difference', 1, 1000, 1, 0.06, true, true));
+  cases.push(softmaxS8(random, 'softmax_s8 table 2x300 every difference wide scale (diff_min)', 2, 300, 1, 0.3, true, true));
+  cases.push(softmaxS8(random, 'softmax_s8 table 1x256 every difference fine scale', 1, 256, 0.5, 0.02, true, true));
+  cases.push(softmaxS8(random, 'softmax_s8 table 2x256 every difference', 2, 256, 1, 0.1, true, true));
   cases.push(softmaxF32(random, 'softmax_f32 3x10', 3, 10, 1));
   cases.push(softmaxF32(random, 'softmax_f32 2x7 beta 0.7', 2, 7, 0.7));
   for (const kind of ['LOGISTIC', 'TANH'] as const) {
