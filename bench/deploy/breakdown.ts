@@ -156,12 +156,12 @@ input offset folded in), kernels, profiler runtime (protocol server, framing, mo
 and libgcc functions, board start-up and drivers (vector table, reset, UART, SysTick), and bytes no symbol names
 (alignment). In parentheses: ours / TFLite Micro + CMSIS-NN (its arena; its flash minus the model file).
 
-Two code columns. **code B** is the strict figure bench/deploy/README.md reports: our folded parameters count as
-code. **code excl. folded parameters B** counts them as model data instead, as TFLite Micro's model file holds their
-sources (per-channel scales and zero points, biases; its multipliers and shifts are computed at start-up into its
-arena): the same bytes the strict column has, minus the multiplier, shift and folded-bias arrays.
+Two code columns. **code strict B** counts our folded parameters as code. **code like TFLM B** counts them as model
+data, as TFLite Micro's figure does with their sources (its model file holds the per-channel scales and zero points
+and the biases; its multipliers and shifts are computed at start-up into its arena): the strict bytes minus the
+multiplier, shift and folded-bias arrays.
 
-| model | arena B | peak | code B | code excl. folded parameters B | model code B | tables B | multipliers / shifts / folded biases B | kernels B | runtime B | C library B | start-up B | unnamed B |
+| model | arena B | peak | code strict B | code like TFLM B | model code B | tables B | multipliers / shifts / folded biases B | kernels B | runtime B | C library B | start-up B | unnamed B |
 |---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${lines.join('\n')}
 

@@ -10,12 +10,12 @@
  * and start-up) and the wall time from build start to checked result. Next to them, TFLite Micro's
  * figures from ../shared/baseline/tflm_m4f.json (CMSIS-NN and reference kernels; its stack is
  * the painted high-water during Invoke, its flash text + rodata + data + model), with ratios
- * ours / theirs (below 1: TinyDeploy is smaller or faster). Code is flash minus the weights on both
+ * ours / theirs (below 1: TinyDeploy is smaller or faster). Code is flash minus the model on both
  * sides (ours: flash minus the weight arrays as emitted; theirs: flash minus the model file, whose
  * bytes hold the weights with their quantization parameters), RAM is arena + stack high-water.
- * Beside it, a second code figure counts our folded parameters (per-channel multipliers and
- * shifts, biases with offsets folded in: parameters.ts) as model data, as TFLite Micro's model
- * file holds their sources; the first, strict one keeps them in code.
+ * Two code figures: "like TFLM" counts our folded parameters (per-channel multipliers and shifts,
+ * biases with offsets folded in: parameters.ts) as model data, as TFLite Micro's model file holds
+ * their sources (scales, zero points, biases); "strict" keeps them in code.
  * Writes bench/deploy/results.json and bench/deploy/README.md (virtual-m4f, every model), or
  * bench/deploy/results-<board>.json for another board (`--board virtual-m7`, `virtual-m55`: the
  * same kernels on other cores; TFLite Micro's figures are the M4F's, so no ratios there).
@@ -195,15 +195,16 @@ same emulated board (\`../shared/baseline/\`). In parentheses: ours / TFLite Mic
 faster). Instructions are counted by QEMU (\`-icount\`), not cycles. Flash is the whole firmware on both sides
 (ours includes the profiler runtime); stack is the painted high-water measured on the board on both sides. Wall time
 runs from build start to the checked result (build, QEMU start, flash over GDB, upload the input, 3 runs, read back).
-RAM is arena + stack; code is flash minus the weights (theirs: flash minus the model file, which also holds the
-weights' quantization parameters; ours: flash minus the weight arrays, so our folded per-channel multipliers, shifts
-and biases count as code). **code excl. folded params B** is the same figure with those folded parameters counted as
-model data instead (TFLite Micro's model file holds their sources: per-channel scales and zero points, biases; it
-computes its multipliers and shifts at start-up into its arena): a second view, not a replacement of the strict
-**code B**. Where each model's code goes: \`breakdown.md\` (\`npx tsx bench/deploy/breakdown.ts\`).
+RAM is arena + stack. Code is flash minus the model, in two columns. TFLite Micro's figure is its flash minus the
+model file, and that file holds the weights, the biases, every tensor's scales and zero points (from which it
+computes its multipliers and shifts at start-up, into its arena) and the graph. **code like TFLM B** is ours
+measured the same way: flash minus the arrays that carry the model's tensors, that is the weights, the biases (ours
+with the input offset folded in, in place of the model's bias) and the per-channel multipliers and shifts (ours
+precomputed from the model's scales); the graph's counterpart (op calls, shapes, tensor table) stays in our code.
+**code strict B** counts those folded biases, multipliers and shifts as code as well. Where each model's code goes: \`breakdown.md\` (\`npx tsx bench/deploy/breakdown.ts\`).
 Other cores: \`--board virtual-m7\` or \`virtual-m55\` writes \`results-<board>.json\`.
 
-| model | instructions | per MAC | TFLM CMSIS-NN | TFLM reference | arena B | stack B | flash B | RAM B | code B | code excl. folded params B | bit-exact | wall |
+| model | instructions | per MAC | TFLM CMSIS-NN | TFLM reference | arena B | stack B | flash B | RAM B | code strict B | code like TFLM B | bit-exact | wall |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|
 ${lines.join('\n')}
 
