@@ -30,6 +30,12 @@ export interface Tensor {
   quantization?: Quantization;
   /** A TFLite variable tensor: state kept between invocations (LSTM hidden and cell state). */
   variable?: boolean;
+  /**
+   * How a constant is stored in the model: 'int4' marks an int8 tensor whose values (each in
+   * [-8, 7]) the file packs two to a byte (TFLite's INT4, ir/int4.ts); computed as int8 everywhere,
+   * kept packed in flash by the code generator and written back as INT4.
+   */
+  packing?: 'int4';
 }
 
 export type Padding = 'same' | 'valid';

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { elementCount, formatShape } from './tensor.js';
+import { firstOutsideInt4 } from './int4.js';
 import type { Graph } from './types.js';
 import { findOp } from '../ops/index.js';
 
@@ -25,6 +26,11 @@ export function graphProblems(graph: Graph): string[] {
       available.add(index);
     }
     if (tensor.variable) available.add(index);
+    if (tensor.packing === 'int4') {
+      const outside = tensor.dtype === 'int8' && tensor.data ? firstOutsideInt4(tensor.data as Int8Array) : undefined;
+      if (tensor.dtype !== 'int8' || !tensor.data) problems.push(`tensor ${index} (${tensor.name}) is marked int4-packed but is not an int8 constant`);
+      else if (outside) problems.push(`tensor ${index} (${tensor.name}) is marked int4-packed but holds ${outside.value} at index ${outside.index}, outside [-8, 7]`);
+    }
     const q = tensor.quantization;
     if (q) {
       if (q.scale.length !== q.zeroPoint.length) {

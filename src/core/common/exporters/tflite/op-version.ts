@@ -7,7 +7,7 @@
  *
  * This follows TFLite's `GetBuiltinOperatorVersion` (tools/versioning/op_version.cc) for the op
  * types the IR knows, from the tensor types, per-channel quantization and attributes of each op.
- * Cases that need features the IR cannot express (int4 weights, sparse weights, bias type
+ * Cases that need features the IR cannot express (sparse weights, bias type
  * options) are left out: such graphs cannot be built. The converter gives an operator code the
  * highest version any op of that type needs; so does the writer.
  */
@@ -30,9 +30,12 @@ export function operatorVersion(graph: Graph, op: Op): number {
   const perChannel = (tensor: Tensor | undefined) => (tensor?.quantization?.scale.length ?? 0) > 1;
   const quantized = (tensor: Tensor | undefined) => (tensor?.quantization?.scale.length ?? 0) > 0;
   const hybrid = in0 === 'float32' && in1 === 'int8' && out0 === 'float32';
-  const quantizedInt8 = in0 === 'int8' && in1 === 'int8' && out0 === 'int8';
+  // int8 activations with INT4 weights (the filter stored packed): CONV_2D and DEPTHWISE_CONV_2D 7, FULLY_CONNECTED 10.
+  const int4Weights = in0 === 'int8' && out0 === 'int8' && input(1)?.packing === 'int4';
+  const quantizedInt8 = in0 === 'int8' && in1 === 'int8' && out0 === 'int8' && !int4Weights;
 
   if (isOp(op, 'CONV_2D')) {
+    if (int4Weights) return 7;
     const inputChannels = input(0)?.shape.at(-1);
     const filterChannels = input(1)?.shape.at(-1);
     if (inputChannels !== undefined && filterChannels !== undefined && inputChannels !== filterChannels) return 6;
@@ -41,6 +44,7 @@ export function operatorVersion(graph: Graph, op: Op): number {
     return 1;
   }
   if (isOp(op, 'DEPTHWISE_CONV_2D')) {
+    if (int4Weights) return 7;
     if (hybrid) return perChannel(input(1)) ? 6 : 4;
     if (quantizedInt8) return 3;
     if (op.attrs.dilationH !== 1 || op.attrs.dilationW !== 1) return 2;
@@ -52,6 +56,7 @@ export function operatorVersion(graph: Graph, op: Op): number {
     if (op.inputs.length === 2) return 6;
     if (op.attrs.keepNumDims) return 5;
     if (quantizedInt8) return 4;
+    if (int4Weights) return 10;
     if (hybrid) return op.attrs.asymmetricQuantizeInputs ? 9 : 3;
     return 1;
   }

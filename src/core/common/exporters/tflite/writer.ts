@@ -51,6 +51,7 @@
 import * as flatbuffers from 'flatbuffers';
 import { CodegenError } from '../../errors.js';
 import { allocateData, bytesOf, elementCount } from '../../ir/tensor.js';
+import { isPackedInt4, packInt4 } from '../../ir/int4.js';
 import type { DType, Graph, Op, Quantization, Tensor } from '../../ir/types.js';
 import { isKnownOp, isOp } from '../../ir/types.js';
 import { graphProblems } from '../../ir/validate.js';
@@ -219,7 +220,7 @@ class TfliteWriter {
     const bufferIndex = new Map<number, number>();
     for (const tensor of tensors) {
       if (!tensor.data || tensor.variable || tensor.data.byteLength === 0) continue;
-      const data = createAlignedBytes(builder, bytesOf(tensor.data));
+      const data = createAlignedBytes(builder, isPackedInt4(tensor) ? packInt4(tensor.data as Int8Array) : bytesOf(tensor.data));
       TfliteBuffer.startBuffer(builder);
       TfliteBuffer.addData(builder, data);
       bufferIndex.set(tensor.id, buffers.length);
@@ -311,7 +312,7 @@ class TfliteWriter {
     const quantization = tensor.quantization && tensor.quantization.scale.length > 0 ? writeQuantization(builder, tensor, tensor.quantization) : 0;
     TfliteTensor.startTensor(builder);
     TfliteTensor.addShape(builder, shape);
-    TfliteTensor.addType(builder, tensorTypes[tensor.dtype]);
+    TfliteTensor.addType(builder, isPackedInt4(tensor) ? TensorType.INT4 : tensorTypes[tensor.dtype]);
     TfliteTensor.addBuffer(builder, buffer);
     TfliteTensor.addName(builder, name);
     if (quantization) TfliteTensor.addQuantization(builder, quantization);

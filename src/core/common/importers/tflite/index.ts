@@ -1,7 +1,8 @@
 import { ImportError } from '../../errors.js';
 import { printableName } from '../../printable.js';
 import type { Activation, DType, Graph, Op, Padding, Quantization, Tensor, TensorData } from '../../ir/types.js';
-import { allocateData, dataFromBytes, dtypeBytes, formatShape } from '../../ir/tensor.js';
+import { allocateData, dataFromBytes, dtypeBytes, elementCount, formatShape } from '../../ir/tensor.js';
+import { int4Bytes, unpackInt4 } from '../../ir/int4.js';
 import { graphProblems } from '../../ir/validate.js';
 import { decodeGruOptions } from '../../ops/gru-custom-options.js';
 import { gruOpType } from '../../ops/gru-layout.js';
@@ -234,7 +235,9 @@ class TfliteReader {
         tensors.push({ id, name, shape: [], dtype: 'int32' });
         continue;
       }
-      const dtype = dtypes[type];
+      // INT4 weights are int8 values in [-8, 7] packed two a byte (ir/int4.ts).
+      const int4 = type === TensorType.INT4;
+      const dtype = int4 ? 'int8' : dtypes[type];
       if (!dtype) this.fail(`${label} has type ${TensorType[type] ?? type}, which TinyDeploy does not support`);
       const shape = this.readShape(source, label, dtype);
       const tensor: Tensor = { id, name, shape, dtype };
@@ -245,8 +248,14 @@ class TfliteReader {
       this.where = `${label} sparsity`;
       if (source.sparsity()) this.fail(`${label} is a sparse tensor, which TinyDeploy does not support`);
       this.where = `${label} buffer`;
-      const data = this.readBuffer(model, source.buffer(), bufferCount, label, shape, dtype);
+      const data = this.readBuffer(model, source.buffer(), bufferCount, label, shape, dtype, int4);
       if (data) tensor.data = data;
+      if (int4) {
+        if (!data || tensor.variable) {
+          this.fail(`${label} has type INT4 but is not a constant: INT4 tensors are packed weights (of CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED)`);
+        }
+        tensor.packing = 'int4';
+      }
       tensors.push(tensor);
     }
     return tensors;
@@ -311,6 +320,7 @@ class TfliteReader {
     label: string,
     shape: number[],
     dtype: DType,
+    int4 = false,
   ): TensorData | undefined {
     if (index === 0) return undefined; // buffer 0 is the empty sentinel
     if (index < 0 || index >= bufferCount) {
@@ -335,6 +345,16 @@ class TfliteReader {
         `buffer ${index} (of ${label}) spans bytes ${start}..${start + length}, beyond the end of the file (${this.bytes.length} bytes)`,
         { buffer: index, start, length },
       );
+    }
+    if (int4) {
+      const count = elementCount(shape);
+      if (length !== int4Bytes(count)) {
+        this.fail(
+          `${label} has shape ${formatShape(shape)} of INT4 = ${count} values packed two a byte = ${int4Bytes(count)} bytes, but its buffer ${index} holds ${length} bytes`,
+          { buffer: index, expected: int4Bytes(count), length },
+        );
+      }
+      return unpackInt4(this.bytes.subarray(start, start + length), count);
     }
     const expected = shape.reduce((a, b) => a * b, 1) * dtypeBytes(dtype);
     if (dtype !== 'string' && length !== expected) {
