@@ -211,6 +211,44 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
  */
 int32_t td_depthwise_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
+/*
+ * Packed int4 weights (TFLite's INT4 tensors): signed 4-bit values two to a byte over the
+ * filter's flattened elements, element 2k in the low nibble of byte k, 2k + 1 in its high nibble
+ * (an odd count leaves the last high nibble unused). The int4 kernels take the same arguments as
+ * their int8 twins with the filter as these packed bytes, give the bytes TFLite Micro gives after
+ * unpacking the filter to int8 (values -8..7), and never unpack the whole filter: they read the
+ * nibbles in place (portable) or widen the input once and split eight weights a word (DSP).
+ */
+/** CONV_2D as td_conv2d_s8 (grouped included), the filter packed int4. */
+td_status td_conv2d_s8_int4(const td_context *ctx,
+                            const td_conv_params *params,
+                            const td_per_channel_quant *quant,
+                            const td_dims *input_dims,
+                            const int8_t *input,
+                            const td_dims *filter_dims,
+                            const int8_t *packed_filter,
+                            const int32_t *bias,
+                            const td_dims *output_dims,
+                            int8_t *output);
+/**
+ * Bytes of scratch td_conv2d_s8_int4 needs: 0 portable; DSP, 2 * (L rounded up to a multiple of
+ * 8), L = K_h * K_w * filter_dims->c (one widened patch).
+ */
+int32_t td_conv2d_s8_int4_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+/** DEPTHWISE_CONV_2D as td_depthwise_conv2d_s8, the filter [1, K_h, K_w, C_out] packed int4. */
+td_status td_depthwise_conv2d_s8_int4(const td_context *ctx,
+                                      const td_depthwise_conv_params *params,
+                                      const td_per_channel_quant *quant,
+                                      const td_dims *input_dims,
+                                      const int8_t *input,
+                                      const td_dims *filter_dims,
+                                      const int8_t *packed_filter,
+                                      const int32_t *bias,
+                                      const td_dims *output_dims,
+                                      int8_t *output);
+/** Bytes of scratch td_depthwise_conv2d_s8_int4 needs: 0. */
+int32_t td_depthwise_conv2d_s8_int4_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+
 typedef struct {
     td_tile stride;
     td_tile padding;
@@ -336,6 +374,24 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
                                        const int8_t *packed_filter,
                                        const int32_t *bias,
                                        int8_t *output);
+
+/**
+ * FULLY_CONNECTED as td_fully_connected_s8, the weights [output_depth][input_depth] packed int4
+ * (see td_conv2d_s8_int4); params->filter_offset must be 0 (TD_ERROR_ARGUMENT otherwise).
+ */
+td_status td_fully_connected_s8_int4(const td_context *ctx,
+                                     const td_fc_params *params,
+                                     const td_per_channel_quant *quant,
+                                     int32_t per_channel,
+                                     int32_t batches,
+                                     int32_t input_depth,
+                                     int32_t output_depth,
+                                     const int8_t *input,
+                                     const int8_t *packed_filter,
+                                     const int32_t *bias,
+                                     int8_t *output);
+/** Bytes of scratch td_fully_connected_s8_int4 needs: 0 portable; DSP, 2 * (input_depth rounded up to a multiple of 8). */
+int32_t td_fully_connected_s8_int4_get_buffer_size(int32_t input_depth);
 
 /** FULLY_CONNECTED, float32 (reference_ops::FullyConnected). bias may be NULL. */
 td_status td_fully_connected_f32(const td_context *ctx,

@@ -14,6 +14,7 @@
  * fails when the C kernel and the interpreter disagree about the same TFLite arithmetic.
  */
 import { Interpreter } from '../../../src/core/common/interp/interpreter.js';
+import { packInt4 } from '../../../src/core/common/ir/int4.js';
 import type {
   Activation,
   DType,
@@ -342,6 +343,8 @@ interface ConvConfig {
    * biases and small multipliers the pixel's sum of products then still decides the rounding.
    */
   biasAtRoundingTies?: boolean;
+  /** Weights in [-8, 7] given to the kernel packed as TFLite's INT4 (the int4 kernels). */
+  int4?: boolean;
 }
 
 function geometry(config: ConvConfig) {
@@ -376,7 +379,7 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   };
   const filterScales = config.perChannel === false ? [filterScale()] : Array.from({ length: channels }, filterScale);
   const filterShape = depthwise ? [1, kH, kW, outC] : [outC, kH, kW, filterC];
-  const filter = config.extremes ? random.int8Extremes(count(filterShape)) : random.int8(count(filterShape), -127, 127);
+  const filter = config.int4 ? random.int8(count(filterShape), -8, 7) : config.extremes ? random.int8Extremes(count(filterShape)) : random.int8(count(filterShape), -127, 127);
   if (Array.isArray(config.bias) && config.bias.length !== outC) throw new RangeError(`${name}: ${config.bias.length} bias values for ${outC} channels`);
   const bias = config.bias === false ? undefined : Array.isArray(config.bias) ? Int32Array.from(config.bias) : random.int32(outC, -3000, 3000);
   const input = config.extremes ? random.int8Extremes(batch * inH * inW * inC) : random.int8(batch * inH * inW * inC);
@@ -408,7 +411,7 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
 
   const c = new CaseBuilder(name);
   c.constant('int8_t', 'input', input);
-  c.constant('int8_t', 'filter', filter);
+  c.constant('int8_t', 'filter', config.int4 ? Int8Array.from(packInt4(filter)) : filter);
   if (bias) c.constant('int32_t', 'bias', bias);
   c.constant('int32_t', 'multiplier', multipliers);
   c.constant('int8_t', 'shift', shifts);
@@ -1542,6 +1545,7 @@ function buildCases(random: Random): CaseBuilder[] {
   for (const [label, config] of lstm) cases.push(lstmS8(random, `lstm_s8 ${label}`, config));
   for (const [label, config] of lstm) cases.push(lstmF32(random, `lstm_f32 ${label}`, config));
   cases.push(...optimizedPathCases(random));
+  cases.push(...int4Cases(new Random(0x1a4)));
   return cases;
 }
 
@@ -2883,3 +2887,90 @@ function rnnS16Cases(random: Random): CaseBuilder[] {
   return [...lstm.map(([label, config]) => lstmS16(random, `lstm_s16 ${label}`, config)), ...gru.map(([label, config]) => gruS16(random, `gru_s16 ${label}`, config)), ...softmax];
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
+
+/**
+ * td_fully_connected_s8_int4: weights in [-8, 7] packed as TFLite's INT4, the interpreter's
+ * int8 FULLY_CONNECTED over the same values as the reference (TFLite Micro unpacks them so).
+ */
+function fullyConnectedS8Int4(random: Random, name: string, config: { batches: number; inputDepth: number; outputDepth: number; activation: Activation; perChannel?: boolean; bias?: boolean; inputZeroPoint?: number }): CaseBuilder {
+  const { batches, inputDepth, outputDepth } = config;
+  const inputScale = random.scale(0.01, 0.1);
+  const inputZeroPoint = config.inputZeroPoint ?? random.int(-30, 30);
+  const outputScale = random.scale(0.05, 0.2);
+  const outputZeroPoint = random.int(-10, 10);
+  const perChannel = config.perChannel ?? false;
+  const filterScales = Array.from({ length: perChannel ? outputDepth : 1 }, () => random.scale(0.01, 0.1));
+  const filter = random.int8(outputDepth * inputDepth, -8, 7);
+  const bias = config.bias === false ? undefined : random.int32(outputDepth, -3000, 3000);
+  const input = random.int8(batches * inputDepth);
+  const { outputs } = runOp(
+    'FULLY_CONNECTED',
+    { activation: config.activation, keepNumDims: false, asymmetricQuantizeInputs: false },
+    [
+      { dtype: 'int8', shape: [batches, inputDepth], quantization: [inputScale, inputZeroPoint] },
+      { dtype: 'int8', shape: [outputDepth, inputDepth], data: filter, quantization: { scale: filterScales, zeroPoint: filterScales.map(() => 0), axis: 0 } },
+      bias ? { dtype: 'int32', shape: [outputDepth], data: bias } : null,
+    ],
+    [{ dtype: 'int8', shape: [batches, outputDepth], quantization: [outputScale, outputZeroPoint] }],
+    [input],
+  );
+  // Per-channel: QuantizeMultiplier per unit; per-tensor: GetQuantizedConvolutionMultipler (float32 product, double division).
+  const q = perChannel
+    ? channelMultipliers(vectorContext, inputScale, Float64Array.from(filterScales), outputScale)
+    : (({ multiplier, shift }) => ({ multipliers: [multiplier], shifts: [shift] }))(quantizeMultiplier(Math.fround(inputScale * filterScales[0]) / outputScale));
+  const range = activationRangeQuantized(vectorContext, config.activation, 'int8', outputScale, outputZeroPoint);
+  const c = new CaseBuilder(name);
+  c.constant('int8_t', 'input', input);
+  c.constant('int8_t', 'filter', Int8Array.from(packInt4(filter)));
+  if (bias) c.constant('int32_t', 'bias', bias);
+  c.constant('int32_t', 'multiplier', Array.from(q.multipliers));
+  c.constant('int8_t', 'shift', Array.from(q.shifts));
+  c.declare('const td_per_channel_quant quant = {multiplier, shift};');
+  c.declare(`const td_fc_params params = {.input_offset = ${-inputZeroPoint}, .filter_offset = 0, .output_offset = ${outputZeroPoint}, .activation = {${range.min}, ${range.max}}};`);
+  const output = c.output('int8_t', 'output', batches * outputDepth);
+  const ctx = c.context(`td_fully_connected_s8_int4_get_buffer_size(${inputDepth})`);
+  c.invoke(`td_fully_connected_s8_int4(${ctx}, &params, &quant, ${perChannel ? 1 : 0}, ${batches}, ${inputDepth}, ${outputDepth}, input, filter, ${bias ? 'bias' : 'NULL'}, ${output})`);
+  c.expect('int8_t', output, outputs[0] as Int8Array);
+  return c;
+}
+
+/**
+ * The packed int4 kernels (TFLite's INT4 weights, values -8..7, two a byte, low nibble first):
+ * odd depths and patch lengths so that rows start and end mid-byte, lengths under eight and
+ * past a multiple of eight (the DSP loop's nibble tails), padding on every side, stride 2,
+ * dilation, grouped convolution, depth multipliers, per-channel and per-tensor scales, ReLU
+ * clamps, two batches, no bias, and the full int8 input range with zero points -128 and 127.
+ */
+function int4Cases(random: Random): CaseBuilder[] {
+  const conv: [string, ConvConfig][] = [
+    ['3x3 same C_in 16 -> 32 relu (patch 144: whole words)', { input: [5, 6, 16], outputChannels: 32, kernel: [3, 3], padding: 'same', activation: 'relu', int4: true }],
+    ['3x3 same C_in 3 -> 5 (patch 27: odd, rows mid-byte)', { input: [6, 5, 3], outputChannels: 5, kernel: [3, 3], padding: 'same', activation: 'none', int4: true }],
+    ['2x3 stride 2 same odd sizes C_in 5 -> 7 relu6 (patch 30: tail 6)', { input: [7, 9, 5], outputChannels: 7, kernel: [2, 3], stride: [2, 2], padding: 'same', activation: 'relu6', int4: true }],
+    ['1x1 C_in 2 -> 3 (patch 2 < 8)', { input: [3, 3, 2], outputChannels: 3, kernel: [1, 1], padding: 'valid', activation: 'none', int4: true }],
+    ['5x5 same dilation 2 C_in 4 -> 6 two batches no bias', { batch: 2, input: [7, 6, 4], outputChannels: 6, kernel: [5, 5], dilation: [2, 2], padding: 'same', activation: 'none', bias: false, int4: true }],
+    ['3x3 valid per-tensor C_in 8 -> 9 relu', { input: [5, 5, 8], outputChannels: 9, kernel: [3, 3], padding: 'valid', activation: 'relu', perChannel: false, int4: true }],
+    ['3x3 same full int8 range input zero point -128', { input: [4, 5, 6], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 }, int4: true }],
+    ['3x3 same full int8 range input zero point 127', { input: [4, 5, 6], outputChannels: 5, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 }, int4: true }],
+    ['grouped C_in 6 in 2 groups -> 4', { input: [4, 4, 6], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', groups: 2, int4: true }],
+  ];
+  const depthwise: [string, ConvConfig][] = [
+    ['3x3 same 7 channels (rows of 7 nibbles)', { input: [6, 5, 7], outputChannels: 7, kernel: [3, 3], padding: 'same', activation: 'none', int4: true }],
+    ['3x3 stride 2 same multiplier 2 odd sizes relu', { input: [7, 9, 3], outputChannels: 6, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu', int4: true }],
+    ['one channel multiplier 8, 10x8 stride 2', { input: [12, 11, 1], outputChannels: 8, kernel: [10, 8], stride: [2, 2], padding: 'same', activation: 'none', int4: true }],
+    ['5x5 dilation 2 per-tensor two batches no bias relu6', { batch: 2, input: [7, 7, 5], outputChannels: 5, kernel: [5, 5], dilation: [2, 2], padding: 'same', activation: 'relu6', perChannel: false, bias: false, int4: true }],
+    ['3x3 valid full int8 range input zero point -128', { input: [5, 5, 9], outputChannels: 9, kernel: [3, 3], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 }, int4: true }],
+  ];
+  const fc: [string, Parameters<typeof fullyConnectedS8Int4>[2]][] = [
+    ['256 -> 128 per-channel', { batches: 1, inputDepth: 256, outputDepth: 128, activation: 'none', perChannel: true }],
+    ['37 -> 11 odd depth (rows mid-byte) batch 3 relu', { batches: 3, inputDepth: 37, outputDepth: 11, activation: 'relu' }],
+    ['30 -> 5 (tail 6) per-channel two batches', { batches: 2, inputDepth: 30, outputDepth: 5, activation: 'none', perChannel: true }],
+    ['6 -> 3 (depth < 8) no bias relu6', { batches: 1, inputDepth: 6, outputDepth: 3, activation: 'relu6', bias: false }],
+    ['64 -> 1 (one row) input zero point -128', { batches: 1, inputDepth: 64, outputDepth: 1, activation: 'none', inputZeroPoint: -128 }],
+    ['1 -> 4 (depth 1) input zero point 127', { batches: 2, inputDepth: 1, outputDepth: 4, activation: 'none', inputZeroPoint: 127 }],
+  ];
+  return [
+    ...conv.map(([label, config]) => convS8(random, `conv2d_s8_int4 ${label}`, config, false, 'td_conv2d_s8_int4')),
+    ...depthwise.map(([label, config]) => convS8(random, `depthwise_conv2d_s8_int4 ${label}`, config, true, 'td_depthwise_conv2d_s8_int4')),
+    ...fc.map(([label, config]) => fullyConnectedS8Int4(random, `fully_connected_s8_int4 ${label}`, config)),
+  ];
+}
