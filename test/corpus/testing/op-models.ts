@@ -129,6 +129,27 @@ const subgraph = (m: OpModel, name: string, build: (s: OpModel) => void): Graph 
   build(s);
   return s.graph(name);
 };
+/**
+ * Weights stored as TFLite's INT4 (values -8..7, two a byte: ir/int4.ts), quantized per channel
+ * along `axis` (symmetric), drawn from the model's generator.
+ */
+function int4Weights(m: OpModel, shape: number[], axis: number, scales: number[]): number {
+  const id = m.tensor('int8', shape, undefined, Int8Array.from({ length: elementCount(shape) }, () => Math.floor(m.random() * 16) - 8));
+  m.tensors[id].quantization = { scale: scales, zeroPoint: scales.map(() => 0), axis };
+  m.tensors[id].packing = 'int4';
+  return id;
+}
+/** An int32 bias per channel at input scale × weight scale, within ±range. */
+const channelBias = (m: OpModel, inputScale: number, scales: number[], range: number) => {
+  const id = m.tensor('int32', [scales.length], undefined, Int32Array.from(scales, () => Math.floor((m.random() * 2 - 1) * range)));
+  m.tensors[id].quantization = { scale: scales.map((s) => inputScale * s), zeroPoint: scales.map(() => 0), axis: 0 };
+  return id;
+};
+/** Per-channel weight scales spread over [low, 2 low). */
+const spreadScales = (count: number, low: number) => Array.from({ length: count }, (_, c) => low * (1 + c / count));
+const int4NoTflite =
+  "TFLite runs INT4 filters only in versions newer than tfjs-tflite's: the interpreter is the oracle (int4 weights as int8 values, TFLite Micro's UnpackDenseInt4IntoInt8; " +
+  'its bytes checked by hand in importers/tflite/int4.test.ts and against the int8 twin in codegen/ops/int4-weights.test.ts)';
 const svdfState = (m: OpModel, dtype: DType, shape: number[], q?: Q) => {
   const id = m.tensor(dtype, shape, q, undefined, 'svdf_state');
   m.tensors[id].variable = true;
@@ -1235,6 +1256,44 @@ export const opModels: OpModelSpec[] = [
     build: (m) => {
       const x = m.input('int16', [4, 3, 10], [0.0012, 0]);
       m.op('SOFTMAX', { beta: 0.7 }, [x], [m.tensor('int16', [4, 3, 10], [1 / 32768, 0])]);
+    },
+  },
+  {
+    name: 'fully_connected_int4_per_channel_relu',
+    noTflite: int4NoTflite,
+    build: (m) => {
+      const scales = spreadScales(12, 0.02);
+      const x = m.input('int8', [1, 64], q8);
+      m.op('FULLY_CONNECTED', { activation: 'relu', keepNumDims: false, asymmetricQuantizeInputs: false }, [x, int4Weights(m, [12, 64], 0, scales), channelBias(m, q8[0], scales, 2000)], [m.tensor('int8', [1, 12], [0.15, -5])]);
+    },
+  },
+  {
+    name: 'fully_connected_int4_odd_depth_batch3',
+    noTflite: int4NoTflite,
+    build: (m) => {
+      const x = m.input('int8', [3, 37], q8);
+      const bias = m.tensor('int32', [11], [q8[0] * 0.03, 0], Int32Array.from({ length: 11 }, () => Math.floor((m.random() * 2 - 1) * 1500)));
+      m.op('FULLY_CONNECTED', { activation: 'none', keepNumDims: false, asymmetricQuantizeInputs: false }, [x, int4Weights(m, [11, 37], 0, [0.03]), bias], [m.tensor('int8', [3, 11], [0.12, 3])]);
+    },
+  },
+  {
+    name: 'conv_2d_int4_per_channel_same_stride2_relu6',
+    noTflite: int4NoTflite,
+    build: (m) => {
+      const scales = spreadScales(12, 0.02);
+      const x = m.input('int8', [1, 9, 10, 8], q8);
+      const attrs = { padding: 'same', strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, activation: 'relu6' };
+      m.op('CONV_2D', attrs, [x, int4Weights(m, [12, 3, 3, 8], 0, scales), channelBias(m, q8[0], scales, 3000)], [m.tensor('int8', [1, 5, 5, 12], [0.1, -20])]);
+    },
+  },
+  {
+    name: 'depthwise_conv_2d_int4_multiplier2_same',
+    noTflite: int4NoTflite,
+    build: (m) => {
+      const scales = spreadScales(10, 0.03);
+      const x = m.input('int8', [1, 8, 7, 5], q8);
+      const attrs = { padding: 'same', strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, activation: 'none', depthMultiplier: 2 };
+      m.op('DEPTHWISE_CONV_2D', attrs, [x, int4Weights(m, [1, 3, 3, 10], 3, scales), channelBias(m, q8[0], scales, 1000)], [m.tensor('int8', [1, 8, 7, 10], [0.06, 2])]);
     },
   },
 ];

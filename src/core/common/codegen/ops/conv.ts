@@ -2,6 +2,7 @@ import { CodegenError } from '../../errors.js';
 import { conv2dS16BufferSize, conv2dS8BufferSize, conv2dS8SmallBufferSize, convF32BufferSize, depthwiseConv2dS16BufferSize, depthwiseConv2dS8BufferSize } from '../kernel-buffers.js';
 import { dims4, expectConstant, fail, input, optionalInput, output, registerLowerer, type OpEmitter, tile, type LowerContext, type OpLowering } from '../lowering.js';
 import { clampC, clampF32C } from '../params.js';
+import { int4Conv2DLowering, int4DepthwiseLowering } from './int4-weights.js';
 import { conv2d, type Conv2DPlan } from '../../ops/conv-2d.js';
 import { depthwiseConv2d, type DepthwiseConv2DPlan } from '../../ops/depthwise-conv-2d.js';
 import type { ChannelMultipliers } from '../../ops/quantization.js';
@@ -37,6 +38,9 @@ function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
     };
   }
   if (arithmetic.flavour !== 'int8') fail(context, `${arithmetic.flavour} convolution has no C kernel (int8, 16x8 and float32 do)`);
+  // Weights stored as TFLite's INT4 stay packed in flash (int4-weights.ts).
+  const int4 = int4Conv2DLowering(plan, context, perChannelQuant, geometryFields);
+  if (int4) return int4;
   if (context.options.dsp && smallPatch(g, inputDims, filterDims)) {
     return {
       kernels: ['td_conv2d_s8_small'],
@@ -147,6 +151,9 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
     };
   }
   if (arithmetic.flavour !== 'int8') fail(context, `${arithmetic.flavour} depthwise convolution has no C kernel (int8, 16x8 and float32 do)`);
+  // Weights stored as TFLite's INT4 stay packed in flash (int4-weights.ts).
+  const int4 = int4DepthwiseLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g));
+  if (int4) return int4;
   // The portable convolution (the reference loop) is slower than the portable depthwise one: only the DSP build switches,
   // and only for windows of 32 taps or more: below that the convolution's im2col of a one-byte-deep patch costs more
   // than the depthwise blocks' row expansion (3x3, M = 8: 5.7 instructions per MAC as a convolution, 3.2 as a

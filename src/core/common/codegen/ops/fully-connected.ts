@@ -3,6 +3,7 @@ import { fullyConnectedF32BufferSize, fullyConnectedS8BufferSize } from '../kern
 import { clampC, clampF32C } from '../params.js';
 import { fullyConnected, type FullyConnectedPlan } from '../../ops/fully-connected.js';
 import { bias64, perChannelQuant } from './conv.js';
+import { int4FullyConnectedLowering } from './int4-weights.js';
 
 /**
  * FULLY_CONNECTED → td_fully_connected_s8 / _f32 from the plan (ops/fully-connected.ts): the input
@@ -45,6 +46,9 @@ function lowerFullyConnected(plan: FullyConnectedPlan, context: LowerContext): O
       },
     };
   }
+  // Weights stored as TFLite's INT4 stay packed in flash (int4-weights.ts).
+  const int4 = int4FullyConnectedLowering(plan, context, perChannelQuant);
+  if (int4) return int4;
   const { perChannel, requant } = arithmetic;
   const folded = perChannel ? requant : { multipliers: requant.multipliers.subarray(0, 1), shifts: requant.shifts.subarray(0, 1) };
   // DSP builds: the input offset goes into the bias here (Σ (x + o)·w = Σ x·w + o·Σ w, exact in
