@@ -1707,9 +1707,11 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
   ];
   for (const [label, config] of depthwiseAny) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
   // td_conv2d_s8_small (one input channel): 3x3 SAME borders at both edges, stride 2 over odd
-  // widths, VALID, ReLU and ReLU6 clamps, a left-shift channel (TFLite's exact requantization:
-  // the C loop), two batches, no bias, and shapes it hands to its C loop (5x5, 3x2, 1x1, dilation)
-  // or to the reference (three channels).
+  // widths, VALID, ReLU and ReLU6 clamps, odd filter counts (the assembly loops' second entry),
+  // input zero points -128 and 127, right shifts up to 21 (the doubled sums) and past it, a
+  // left-shift channel (TFLite's exact requantization: the C loop), two batches, no bias; the 1x1
+  // eight-channel path the same ways; and shapes it hands to its C loop (5x5, 3x2, 1x1 of one or
+  // three or four channels, stride 2 pointwise) or to the reference (dilation).
   const small: [string, ConvConfig][] = [
     ['3x3 same 8 filters', { input: [6, 7, 1], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
     ['3x3 stride 2 same odd width relu', { input: [9, 11, 1], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu' }],
@@ -1721,7 +1723,17 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['3x2 same (C loop)', { input: [5, 6, 1], outputChannels: 4, kernel: [3, 2], padding: 'same', activation: 'relu6' }],
     ['1x1 (C loop)', { input: [3, 5, 1], outputChannels: 8, kernel: [1, 1], padding: 'valid', activation: 'none' }],
     ['3x3 dilation 2 (reference)', { input: [7, 7, 1], outputChannels: 8, kernel: [3, 3], dilation: [2, 2], padding: 'same', activation: 'none' }],
-    ['3x3 three channels (reference)', { input: [5, 5, 3], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['3x3 three channels (C loop)', { input: [5, 5, 3], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['3x3 same 3 filters relu6 zero point 127', { input: [5, 6, 1], outputChannels: 3, kernel: [3, 3], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: 127 } }],
+    ['3x3 stride 2 same even size 7 filters', { input: [8, 10, 1], outputChannels: 7, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['3x3 same right shifts near 21', { input: [5, 6, 1], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', effectiveScale: [1e-6, 3e-6] }],
+    ['3x3 same right shifts past 21 (C loop)', { input: [5, 6, 1], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu', effectiveScale: [1e-7, 3e-7] }],
+    ['3x3 four channels same 5 filters (C loop)', { input: [4, 5, 4], outputChannels: 5, kernel: [3, 3], padding: 'same', activation: 'relu', extremes: { inputZeroPoint: -128 } }],
+    ['1x1 eight channels 16 filters', { input: [5, 7, 8], outputChannels: 16, kernel: [1, 1], padding: 'same', activation: 'none' }],
+    ['1x1 eight channels 7 filters relu6 full int8 range', { input: [3, 5, 8], outputChannels: 7, kernel: [1, 1], padding: 'valid', activation: 'relu6', extremes: { inputZeroPoint: -128 } }],
+    ['1x1 eight channels batch 2 relu zero point 127 no bias', { batch: 2, input: [3, 3, 8], outputChannels: 5, kernel: [1, 1], padding: 'same', activation: 'relu', bias: false, extremes: { inputZeroPoint: 127 } }],
+    ['1x1 eight channels stride 2 (C loop)', { input: [5, 6, 8], outputChannels: 8, kernel: [1, 1], stride: [2, 2], padding: 'valid', activation: 'none' }],
+    ['1x1 eight channels left shifts (C loop)', { input: [3, 4, 8], outputChannels: 8, kernel: [1, 1], padding: 'valid', activation: 'none', effectiveScale: [0.3, 1.5] }],
   ];
   for (const [label, config] of small) cases.push(convS8(random, `conv2d_s8_small ${label}`, config, false, 'td_conv2d_s8_small'));
   return cases;

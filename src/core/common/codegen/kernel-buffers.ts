@@ -28,15 +28,16 @@ export function conv2dS8BufferSize(dsp: boolean, _inputDims: Dims, filterDims: D
 }
 
 /**
- * td_conv2d_s8_small_get_buffer_size: 0 portable; DSP: per filter its bias, K_h · ceil(K_w / 2)
- * words of widened weights and five words of requantization and clamp, then K_h int16 rows of
- * (W_in + 2 K_w + 1) rounded down to even values.
+ * td_conv2d_s8_small_get_buffer_size: 0 portable; DSP: per filter its bias, ceil(K_h · K_w · C_in / 2)
+ * words of widened weights and five words of requantization and clamp, then, for one input channel,
+ * a band of 2 K_h + 2 int16 rows of (W_in + 2 K_w + 1) rounded down to even values.
  */
 export function conv2dS8SmallBufferSize(dsp: boolean, inputDims: Dims, filterDims: Dims): number {
   if (!dsp) return 0;
-  const [outputChannels, filterHeight, filterWidth] = filterDims;
-  const words = filterHeight * Math.ceil(filterWidth / 2);
-  return outputChannels * (words + 6) * 4 + filterHeight * ((inputDims[2] + 2 * filterWidth + 1) & ~1) * 2;
+  const [outputChannels, filterHeight, filterWidth, inputChannels] = filterDims;
+  const words = Math.ceil((filterHeight * filterWidth * inputChannels) / 2);
+  const rows = inputChannels === 1 ? (2 * filterHeight + 2) * ((inputDims[2] + 2 * filterWidth + 1) & ~1) * 2 : 0;
+  return outputChannels * (words + 6) * 4 + rows;
 }
 
 /**

@@ -1,30 +1,43 @@
 /*
- * CONV_2D, int8, one input channel, Cortex-M DSP variant (overrides src/conv/td_conv2d_s8_small.c
- * by name; the same bits as the reference). For small one-channel patches (3x3, 5x5) the im2col
- * GEMM of td_conv2d_s8 spends most of its time gathering 9-25 bytes per pixel one row at a time
- * and on its fixed per-filter cost per block; here, per output row:
- *  - the K_h input rows the row needs are widened once into int16 rows (input offset added,
- *    padding columns and rows as 0; four values per SXTB16 pair), so the patch of a pixel is, per filter row, ceil(K_w / 2)
- *    word loads at a halfword offset (the M4 loads unaligned words; the tap past an odd K_w has
- *    a zero weight);
- *  - each pixel's patch words are loaded once and every filter runs against them: the weights,
- *    widened to int16 pairs once per call in the scratch, one SMLAD per two taps, then the
- *    channel's requantization (prepared once per call: the fast form with the output offset
- *    folded into its rounding, else TFLite's exact one) and the clamp.
- * A 3x3 patch (six words) runs its filter loop in assembly when every channel is in the fast
- * requantization; other sizes, and the host, take the same sums in C.
- * Other shapes (more channels, dilation) take the reference loop.
+ * CONV_2D, int8, small patches, Cortex-M DSP variant (overrides src/conv/td_conv2d_s8_small.c by
+ * name; the same bits as the reference). Where a convolution has few MACs per output (a 3x3
+ * window over one input channel: 9; a 1x1 over eight channels: 8), the im2col GEMM of
+ * td_conv2d_s8 pays its gathering and its fixed per-filter cost per block of four pixels on
+ * every handful of MACs. Here a pixel's whole patch, as int16 pairs with the input offset added
+ * (padding as 0), stays in registers while every filter runs against it; per filter one record:
+ *     [2 * bias, the weights doubled as int16 pairs, multiplier, rounding, right shift, min, max]
+ * The doubled weights make the sum 2 * acc, which is what the fast requantization's SMMLAR takes
+ * (td_dsp.h: SMMLAR(2 * acc, m, rounding + (acc >> 31)) >> right, the output offset folded into
+ * the rounding): per filter two LDM, one SMLAD per two taps, then ADD, SMMLAR, ASR, SSAT and a
+ * byte store (a narrower clamp adds two SSUB16/SEL pairs), two filters per loop turn.
+ *  - One input channel, 3x3 (td_small_row_3x3*): each output row's three input rows are widened
+ *    to int16 once; a pixel's nine taps are five words, (t0 t1) (t2 t3) (t4 t5) (t6 t7) (t8 -),
+ *    loaded at halfword offsets from the rows (the second one packed by PKHBT), so a filter is
+ *    five SMLAD; a whole output row is one assembly call.
+ *  - 1x1 over eight channels, stride 1 (td_small_pointwise8*): a pixel's eight bytes are two
+ *    loads and four SXTAB16 (offset added), lanes (c0 c2) (c1 c3) (c4 c6) (c5 c7), the weights
+ *    stored in that order; the whole tensor is one assembly call.
+ * Both need every channel in the fast form with its offset folded (right shift 1-21, |acc| <
+ * 2^30: the generator only chooses this kernel then). Anything else (other shapes, exact
+ * channels, the host) runs the same records in C (td_small_pixel: the patch gathered per pixel;
+ * undoubled when a channel is not fast), or the reference (dilation, patches over 64 taps).
  *
- * Scratch (get_buffer_size): the requantization per output channel, the widened weights
- * (C_out * K_h * ceil(K_w / 2) words) and K_h int16 rows of W_in + 2 K_w values.
+ * Scratch (get_buffer_size): a record per output channel (W + 6 words, W = ceil(K_h K_w C_in / 2))
+ * and, for one input channel, K_h int16 rows of W_in + 2 K_w values (rounded down to even).
  */
 #include "../../conv/td_conv2d_s8_reference.h"
 #include "td_dsp.h"
 
 #if TD_KERNELS_DSP
 
-/** Words of one filter row: two taps each, the last one zero-padded for an odd K_w. */
-TD_INLINE int32_t td_small_row_words(const td_dims *filter_dims) { return (filter_dims->w + 1) / 2; }
+/** The most taps td_small_pixel gathers (its patch on the stack). */
+#define TD_SMALL_MAX_TAPS 64
+
+/** Weight words of a filter: two taps each, the last one zero-padded for an odd count. */
+TD_INLINE int32_t td_small_words(const td_dims *filter_dims)
+{
+    return (filter_dims->h * filter_dims->w * filter_dims->c + 1) / 2;
+}
 
 /** Values of one widened row in the scratch (enough for any padding of a window that fits). */
 TD_INLINE int32_t td_small_row_values(const td_dims *input_dims, const td_dims *filter_dims)
@@ -32,12 +45,20 @@ TD_INLINE int32_t td_small_row_values(const td_dims *input_dims, const td_dims *
     return (input_dims->w + 2 * filter_dims->w + 1) & ~1;
 }
 
+/** Widened rows in the scratch: a band of output rows widens its 2 K_h + 2 input rows at once (K_h + 5 at stride 1 for 3x3: six output rows). */
+TD_INLINE int32_t td_small_band_rows(const td_dims *filter_dims) { return 2 * filter_dims->h + 2; }
+
 /**
- * A filter's record in the scratch, `words` + 6 words: the bias, the widened weights, then the
- * requantization (multiplier, rounding, right shift: td_channel_requant's fast form with the
- * output offset folded in, or right shift 0 and TFLite's shift in `rounding`) and the clamp's
- * min and max, in the order the assembly loads them.
+ * The lane of tap k (patch order: ky, kx, channel) in the records and patches: in order for one
+ * channel, else by groups of four (c0 c2) (c1 c3) when the taps are a multiple of four (what
+ * SXTAB16 and its ROR #8 make of four bytes).
  */
+TD_INLINE int32_t td_small_lane(int32_t k, int permuted)
+{
+    return permuted ? (k & ~3) | ((k & 1) << 1) | ((k >> 1) & 1) : k;
+}
+
+/** A filter's record: the bias, `words` weight words, then the tail. */
 enum { TD_SMALL_BIAS, TD_SMALL_WEIGHTS };
 enum { TD_SMALL_MULTIPLIER, TD_SMALL_ROUNDING, TD_SMALL_RIGHT_SHIFT, TD_SMALL_MIN, TD_SMALL_MAX, TD_SMALL_TAIL };
 
@@ -45,30 +66,72 @@ TD_INLINE int32_t td_small_record_words(int32_t words) { return 1 + words + TD_S
 
 int32_t td_conv2d_s8_small_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
 {
-    const int32_t words = filter_dims->h * td_small_row_words(filter_dims);
-    return filter_dims->n * td_small_record_words(words) * 4 + filter_dims->h * td_small_row_values(input_dims, filter_dims) * 2;
+    const int32_t rows =
+        filter_dims->c == 1 ? td_small_band_rows(filter_dims) * td_small_row_values(input_dims, filter_dims) * 2 : 0;
+    return filter_dims->n * td_small_record_words(td_small_words(filter_dims)) * 4 + rows;
 }
 
-/** One accumulator requantized and clamped, from the tail of its record. */
-TD_NOINLINE static int8_t td_small_output(const int32_t *tail, int32_t acc, int32_t output_offset)
+/**
+ * One sum requantized and clamped, from the tail of its record: `doubled` sums (2 * acc, every
+ * channel fast and folded) by SMMLAR alone, else acc by the channel's form.
+ */
+TD_NOINLINE static int8_t td_small_output(const int32_t *tail, int32_t acc, int32_t output_offset, int doubled)
 {
-    const int32_t value =
-        tail[TD_SMALL_RIGHT_SHIFT] != 0
-            ? td_requant_fast(acc, tail[TD_SMALL_MULTIPLIER], tail[TD_SMALL_RIGHT_SHIFT], tail[TD_SMALL_ROUNDING])
-            : td_multiply_by_quantized_multiplier(acc, tail[TD_SMALL_MULTIPLIER], tail[TD_SMALL_ROUNDING]) +
-                  output_offset;
+    int32_t value;
+    if (doubled) {
+        value = td_smmlar(acc, tail[TD_SMALL_MULTIPLIER], tail[TD_SMALL_ROUNDING] + (acc >> 31)) >>
+                tail[TD_SMALL_RIGHT_SHIFT];
+    } else if (tail[TD_SMALL_RIGHT_SHIFT] != 0) {
+        value = td_requant_fast(acc, tail[TD_SMALL_MULTIPLIER], tail[TD_SMALL_RIGHT_SHIFT], tail[TD_SMALL_ROUNDING]);
+    } else {
+        value = td_multiply_by_quantized_multiplier(acc, tail[TD_SMALL_MULTIPLIER], tail[TD_SMALL_ROUNDING]) +
+                output_offset;
+    }
     return (int8_t)td_clamp_i32(value, tail[TD_SMALL_MIN], tail[TD_SMALL_MAX]);
 }
 
-/** Every filter (records from `records` to `records_end`) against a patch of `words` words: the C form. */
-TD_NOINLINE static void td_small_pixel(const int32_t *records,
+/**
+ * The C form, any shape without dilation: the patch of output pixel (batch, out_y, out_x)
+ * gathered into lanes (0 for padded taps), then every filter against it.
+ */
+TD_NOINLINE static void td_small_pixel(const td_conv_params *params,
+                                       const td_dims *input_dims,
+                                       const int8_t *input,
+                                       const td_dims *filter_dims,
+                                       const int32_t *records,
                                        const int32_t *records_end,
                                        int32_t words,
-                                       const uint32_t *patch,
-                                       int32_t output_offset,
+                                       int permuted,
+                                       int doubled,
+                                       int32_t batch,
+                                       int32_t out_y,
+                                       int32_t out_x,
                                        int8_t *output)
 {
-    int32_t i;
+    int16_t lanes[TD_SMALL_MAX_TAPS];
+    uint32_t patch[TD_SMALL_MAX_TAPS / 2];
+    const int32_t channels = input_dims->c;
+    const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
+    const int32_t in_x_origin = out_x * params->stride.w - params->padding.w;
+    int32_t ky, kx, c, i;
+    int32_t k = 0;
+    lanes[2 * words - 1] = 0;
+    for (ky = 0; ky < filter_dims->h; ++ky) {
+        const int32_t in_y = in_y_origin + ky;
+        for (kx = 0; kx < filter_dims->w; ++kx) {
+            const int32_t in_x = in_x_origin + kx;
+            const int inside = in_y >= 0 && in_y < input_dims->h && in_x >= 0 && in_x < input_dims->w;
+            for (c = 0; c < channels; ++c, ++k) {
+                lanes[td_small_lane(k, permuted)] =
+                    inside ? (int16_t)(input[((batch * input_dims->h + in_y) * input_dims->w + in_x) * channels + c] +
+                                       params->input_offset)
+                           : 0;
+            }
+        }
+    }
+    for (i = 0; i < words; ++i) {
+        patch[i] = td_pack16(lanes[2 * i], lanes[2 * i + 1]);
+    }
     while (records != records_end) {
         int32_t acc = records[TD_SMALL_BIAS];
         const int32_t *weights = records + TD_SMALL_WEIGHTS;
@@ -76,7 +139,7 @@ TD_NOINLINE static void td_small_pixel(const int32_t *records,
             acc = td_smlad(patch[i], (uint32_t)weights[i], acc);
         }
         records = weights + words;
-        *output++ = td_small_output(records, acc, output_offset);
+        *output++ = td_small_output(records, acc, params->output_offset, doubled);
         records += TD_SMALL_TAIL;
     }
 }
@@ -84,59 +147,98 @@ TD_NOINLINE static void td_small_pixel(const int32_t *records,
 #if TD_DSP_ASM
 #define TD_SMALL_HAS_ASM 1
 /*
- * TD_SMALL_3X3_ASM(name, clamp): every filter against a 3x3 patch (six words, in r4-r9), all
- * channels in the fast form: per filter three LDM (bias and weights, weights, requantization and
- * min), six SMLAD, SMMLAR and three more, the clamp, a byte store and the loop: 17 instructions
- * per 9 MACs with the full int8 range (SSAT), 23 with a narrower one (the max loaded, two
- * compares).
+ * The filter loops' requantization tail: r0 the doubled sum, r1-r3 multiplier, rounding and right
+ * shift, r9 and lr the clamp's min and max; the output byte stored at out, which advances.
  */
-#define TD_SMALL_CLAMP_FULL "ssat    r0, #8, r0\n\t"
-#define TD_SMALL_CLAMP_RANGE                                                                      \
-    "ldr     r1, [%[rp], #-4]\n\t"                                                                 \
-    "cmp     r0, lr\n\t"                                                                           \
-    "it      lt\n\t"                                                                               \
-    "movlt   r0, lr\n\t"                                                                           \
-    "cmp     r0, r1\n\t"                                                                           \
-    "it      gt\n\t"                                                                               \
-    "movgt   r0, r1\n\t"
-/** td_small_row_3x3 state, byte offsets 0, 4, ... in the assembly. */
-enum { TD_SMALL_STATE_START, TD_SMALL_STATE_STRIDE, TD_SMALL_STATE_ROW_STEP, TD_SMALL_STATE_START_END,
-       TD_SMALL_STATE_RECORDS, TD_SMALL_STATE_OUTPUT_C, TD_SMALL_STATE_WORDS };
-#define TD_SMALL_3X3_ASM(name, clamp)                                                             \
+#define TD_SMALL_REQUANT                                                                           \
+    "add     r2, r2, r0, asr #31\n\t"                                                              \
+    "smmlar  r0, r0, r1, r2\n\t"                                                                   \
+    "asr     r0, r0, r3\n\t"                                                                       \
+    "ssat    r0, #8, r0\n\t"
+/* A narrower clamp: per lane max(x, min) then min(x, max) by SSUB16's GE flags and SEL (the byte stored is lane 0's). */
+#define TD_SMALL_CLAMP_FULL ""
+#define TD_SMALL_CLAMP_RANGE                                                                       \
+    "ssub16  r1, r0, r9\n\t"                                                                       \
+    "sel     r0, r0, r9\n\t"                                                                       \
+    "ssub16  r1, lr, r0\n\t"                                                                       \
+    "sel     r0, r0, lr\n\t"
+/* A 3x3 one-channel filter: five weight words against p0-p4. */
+#define TD_SMALL_FILTER5(clamp)                                                                    \
+    "ldmia   %[rp]!, {r0, r1, r2, r3, r9, lr}\n\t"                                                 \
+    "smlad   r0, %[p0], r1, r0\n\t"                                                                \
+    "smlad   r0, %[p1], r2, r0\n\t"                                                                \
+    "smlad   r0, %[p2], r3, r0\n\t"                                                                \
+    "smlad   r0, %[p3], r9, r0\n\t"                                                                \
+    "smlad   r0, %[p4], lr, r0\n\t"                                                                \
+    "ldmia   %[rp]!, {r1, r2, r3, r9, lr}\n\t"                                                     \
+    TD_SMALL_REQUANT clamp                                                                         \
+    "strb    r0, [%[out]], #1\n\t"
+/* A 1x1 eight-channel filter: four weight words against p0-p3. */
+#define TD_SMALL_FILTER4(clamp)                                                                    \
+    "ldmia   %[rp]!, {r0, r1, r2, r3, lr}\n\t"                                                     \
+    "smlad   r0, %[p0], r1, r0\n\t"                                                                \
+    "smlad   r0, %[p1], r2, r0\n\t"                                                                \
+    "smlad   r0, %[p2], r3, r0\n\t"                                                                \
+    "smlad   r0, %[p3], lr, r0\n\t"                                                                \
+    "ldmia   %[rp]!, {r1, r2, r3, r9, lr}\n\t"                                                     \
+    TD_SMALL_REQUANT clamp                                                                         \
+    "strb    r0, [%[out]], #1\n\t"
+/*
+ * The loops run four filters a turn (labels 1, 3, 6, 7); their entry (state word
+ * TD_SMALL_STATE_ENTRY: the number of filters modulo four, which start that many filters before
+ * the turn's end) is replaced by that address with the Thumb bit (LDR PC). The loop ends at the
+ * records' end (r12).
+ */
+#define TD_SMALL_ENTRY                                                                             \
+    "ldr     r1, [r0, #24]\n\t"                                                                    \
+    "adr.w   r2, 1f\n\t"                                                                           \
+    "cmp     r1, #1\n\t"                                                                           \
+    "it      eq\n\t"                                                                               \
+    "adreq.w r2, 7f\n\t"                                                                           \
+    "cmp     r1, #2\n\t"                                                                           \
+    "it      eq\n\t"                                                                               \
+    "adreq.w r2, 6f\n\t"                                                                           \
+    "cmp     r1, #3\n\t"                                                                           \
+    "it      eq\n\t"                                                                               \
+    "adreq.w r2, 3f\n\t"                                                                           \
+    "orr     r2, r2, #1\n\t"                                                                       \
+    "str     r2, [r0, #24]\n\t"
+/** The assembly loops' state, byte offsets 0, 4, ... in the assembly. */
+enum { TD_SMALL_STATE_START, TD_SMALL_STATE_STEP, TD_SMALL_STATE_ROW_STEP, TD_SMALL_STATE_END,
+       TD_SMALL_STATE_RECORDS, TD_SMALL_STATE_RECORDS_END, TD_SMALL_STATE_ENTRY, TD_SMALL_STATE_WORDS };
+
+/*
+ * One output row of a 3x3 one-channel convolution: state START the first pixel's patch in the
+ * widened rows (bytes), STEP the pixel stride (bytes), ROW_STEP the rows' distance (bytes), END
+ * the START past the row's last pixel. Per pixel: six loads and a PKHBT, then every filter.
+ */
+#define TD_SMALL_ROW_3X3(name, clamp)                                                              \
     TD_NOINLINE static void name(uintptr_t *state, int8_t *output)                                 \
     {                                                                                              \
-        /* The first pixel's patch: two words (at a halfword offset: unaligned loads) per row. */  \
-        const int16_t *start = (const int16_t *)state[TD_SMALL_STATE_START];                       \
-        const int32_t row_step = (int32_t)state[TD_SMALL_STATE_ROW_STEP] / 2;                      \
         register uintptr_t *st __asm__("r0") = state;                                              \
-        register uint32_t p0 __asm__("r4") = td_read_u32(start);                                   \
-        register uint32_t p1 __asm__("r5") = td_read_u32(start + 2);                               \
-        register uint32_t p2 __asm__("r6") = td_read_u32(start + row_step);                        \
-        register uint32_t p3 __asm__("r7") = td_read_u32(start + row_step + 2);                    \
-        register uint32_t p4 __asm__("r8") = td_read_u32(start + 2 * row_step);                    \
-        register uint32_t p5 __asm__("r9") = td_read_u32(start + 2 * row_step + 2);                \
-        register const int32_t *rp __asm__("r10") = (const int32_t *)state[TD_SMALL_STATE_RECORDS]; \
+        register uint32_t p0 __asm__("r4");                                                        \
+        register uint32_t p1 __asm__("r5");                                                        \
+        register uint32_t p2 __asm__("r6");                                                        \
+        register uint32_t p3 __asm__("r7");                                                        \
+        register uint32_t p4 __asm__("r8");                                                        \
+        register const int32_t *rp __asm__("r10");                                                 \
         register int8_t *out __asm__("r11") = output;                                              \
-        register int8_t *end __asm__("r12") = output + state[TD_SMALL_STATE_OUTPUT_C];             \
+        register int8_t *end __asm__("r12");                                                       \
         __asm__ volatile("push    {r0}\n\t"                                                        \
+                         TD_SMALL_ENTRY                                                            \
+                         "ldr     r1, [r0]\n\t"                                                    \
+                         "ldr     r3, [r0, #8]\n\t"                                                \
+                         "ldr     %[end], [r0, #20]\n\t"                                           \
+                         "b       5f\n\t"                                                          \
                          "1:\n\t"                                                                  \
-                         "ldmia   %[rp]!, {r0, r1, r2, r3}\n\t"                                    \
-                         "smlad   r0, %[p0], r1, r0\n\t"                                           \
-                         "smlad   r0, %[p1], r2, r0\n\t"                                           \
-                         "smlad   r0, %[p2], r3, r0\n\t"                                           \
-                         "ldmia   %[rp]!, {r1, r2, r3}\n\t"                                        \
-                         "smlad   r0, %[p3], r1, r0\n\t"                                           \
-                         "smlad   r0, %[p4], r2, r0\n\t"                                           \
-                         "smlad   r0, %[p5], r3, r0\n\t"                                           \
-                         "ldmia   %[rp]!, {r1, r2, r3, lr}\n\t"                                    \
-                         "add     %[rp], %[rp], #4\n\t"                                            \
-                         "lsl     r0, r0, #1\n\t"                                                  \
-                         "add     r2, r2, r0, asr #31\n\t"                                         \
-                         "smmlar  r0, r0, r1, r2\n\t"                                              \
-                         "asr     r0, r0, r3\n\t"                                                  \
-                         clamp                                                                     \
-                         "strb    r0, [%[out]], #1\n\t"                                            \
-                         "cmp     %[out], %[end]\n\t"                                              \
+                         TD_SMALL_FILTER5(clamp)                                                   \
+                         "3:\n\t"                                                                  \
+                         TD_SMALL_FILTER5(clamp)                                                   \
+                         "6:\n\t"                                                                  \
+                         TD_SMALL_FILTER5(clamp)                                                   \
+                         "7:\n\t"                                                                  \
+                         TD_SMALL_FILTER5(clamp)                                                   \
+                         "cmp     %[rp], %[end]\n\t"                                               \
                          "bne     1b\n\t"                                                          \
                          /* The next pixel: its patch start, its records from the first. */         \
                          "ldr     r0, [sp]\n\t"                                                    \
@@ -145,27 +247,142 @@ enum { TD_SMALL_STATE_START, TD_SMALL_STATE_STRIDE, TD_SMALL_STATE_ROW_STEP, TD_
                          "cmp     r1, lr\n\t"                                                      \
                          "beq     2f\n\t"                                                          \
                          "str     r1, [r0]\n\t"                                                    \
-                         "ldrd    %[rp], r2, [r0, #16]\n\t"                                        \
-                         "add     %[end], %[out], r2\n\t"                                          \
+                         "5:\n\t"                                                                  \
+                         "ldr     %[rp], [r0, #16]\n\t"                                            \
                          "ldr     %[p0], [r1]\n\t"                                                 \
-                         "ldr     %[p1], [r1, #4]\n\t"                                             \
+                         "ldr     r2, [r1, #4]\n\t"                                                \
                          "add     r1, r1, r3\n\t"                                                  \
-                         "ldr     %[p2], [r1]\n\t"                                                 \
-                         "ldr     %[p3], [r1, #4]\n\t"                                             \
+                         "ldr     lr, [r1]\n\t"                                                    \
+                         "ldr     %[p2], [r1, #2]\n\t"                                             \
+                         "pkhbt   %[p1], r2, lr, lsl #16\n\t"                                      \
                          "add     r1, r1, r3\n\t"                                                  \
-                         "ldr     %[p4], [r1]\n\t"                                                 \
-                         "ldr     %[p5], [r1, #4]\n\t"                                             \
-                         "b       1b\n\t"                                                          \
+                         "ldr     %[p3], [r1]\n\t"                                                 \
+                         "ldr     %[p4], [r1, #4]\n\t"                                             \
+                         "ldr     pc, [r0, #24]\n\t"                                               \
                          "2:\n\t"                                                                  \
                          "pop     {r0}"                                                            \
-                         : [st] "+r"(st), [rp] "+r"(rp), [out] "+r"(out), [end] "+r"(end),          \
-                           [p0] "+r"(p0), [p1] "+r"(p1), [p2] "+r"(p2), [p3] "+r"(p3), [p4] "+r"(p4), \
-                           [p5] "+r"(p5)                                                           \
+                         : [st] "+r"(st), [out] "+r"(out), [rp] "=r"(rp), [end] "=r"(end),          \
+                           [p0] "=r"(p0), [p1] "=r"(p1), [p2] "=r"(p2), [p3] "=r"(p3), [p4] "=r"(p4) \
                          :                                                                         \
-                         : "r1", "r2", "r3", "lr", "cc", "memory");                                \
+                         : "r1", "r2", "r3", "r9", "lr", "cc", "memory");                          \
     }
-TD_SMALL_3X3_ASM(td_small_row_3x3_full_asm, TD_SMALL_CLAMP_FULL)
-TD_SMALL_3X3_ASM(td_small_row_3x3_asm, TD_SMALL_CLAMP_RANGE)
+TD_SMALL_ROW_3X3(td_small_row_3x3_full, TD_SMALL_CLAMP_FULL)
+TD_SMALL_ROW_3X3(td_small_row_3x3_range, TD_SMALL_CLAMP_RANGE)
+
+/*
+ * A whole 1x1 eight-channel convolution at stride 1: state START the input (bytes), END its end,
+ * ROW_STEP the input offset in both lanes. Per pixel: two loads, four SXTAB16, then every filter.
+ */
+#define TD_SMALL_POINTWISE8(name, clamp)                                                           \
+    TD_NOINLINE static void name(uintptr_t *state, int8_t *output)                                 \
+    {                                                                                              \
+        register uintptr_t *st __asm__("r0") = state;                                              \
+        register uint32_t p0 __asm__("r4");                                                        \
+        register uint32_t p1 __asm__("r5");                                                        \
+        register uint32_t p2 __asm__("r6");                                                        \
+        register uint32_t p3 __asm__("r7");                                                        \
+        register const int32_t *rp __asm__("r10");                                                 \
+        register int8_t *out __asm__("r11") = output;                                              \
+        register int8_t *end __asm__("r12");                                                       \
+        __asm__ volatile("push    {r0}\n\t"                                                        \
+                         TD_SMALL_ENTRY                                                            \
+                         "ldr     %[end], [r0, #20]\n\t"                                           \
+                         "b       5f\n\t"                                                          \
+                         "1:\n\t"                                                                  \
+                         TD_SMALL_FILTER4(clamp)                                                   \
+                         "3:\n\t"                                                                  \
+                         TD_SMALL_FILTER4(clamp)                                                   \
+                         "6:\n\t"                                                                  \
+                         TD_SMALL_FILTER4(clamp)                                                   \
+                         "7:\n\t"                                                                  \
+                         TD_SMALL_FILTER4(clamp)                                                   \
+                         "cmp     %[rp], %[end]\n\t"                                               \
+                         "bne     1b\n\t"                                                          \
+                         "ldr     r0, [sp]\n\t"                                                    \
+                         "5:\n\t"                                                                  \
+                         "ldr     r1, [r0]\n\t"                                                    \
+                         "ldrd    r2, r3, [r0, #8]\n\t"                                            \
+                         "cmp     r1, r3\n\t"                                                      \
+                         "beq     2f\n\t"                                                          \
+                         "ldr     lr, [r1, #4]\n\t"                                                \
+                         "ldr     r3, [r1], #8\n\t"                                                \
+                         "str     r1, [r0]\n\t"                                                    \
+                         "sxtab16 %[p0], r2, r3\n\t"                                               \
+                         "sxtab16 %[p1], r2, r3, ror #8\n\t"                                       \
+                         "sxtab16 %[p2], r2, lr\n\t"                                               \
+                         "sxtab16 %[p3], r2, lr, ror #8\n\t"                                       \
+                         "ldr     %[rp], [r0, #16]\n\t"                                            \
+                         "ldr     pc, [r0, #24]\n\t"                                               \
+                         "2:\n\t"                                                                  \
+                         "pop     {r0}"                                                            \
+                         : [st] "+r"(st), [out] "+r"(out), [rp] "=r"(rp), [end] "=r"(end),          \
+                           [p0] "=r"(p0), [p1] "=r"(p1), [p2] "=r"(p2), [p3] "=r"(p3)               \
+                         :                                                                         \
+                         : "r1", "r2", "r3", "r8", "r9", "lr", "cc", "memory");                    \
+    }
+TD_SMALL_POINTWISE8(td_small_pointwise8_full, TD_SMALL_CLAMP_FULL)
+TD_SMALL_POINTWISE8(td_small_pointwise8_range, TD_SMALL_CLAMP_RANGE)
+
+/** The K_h input rows of output row out_y widened to int16 (input offset added, 0 outside the image). */
+static void td_small_widen_rows(const td_conv_params *params,
+                                const td_dims *input_dims,
+                                const int8_t *input,
+                                int32_t kh,
+                                int32_t batch,
+                                int32_t out_y,
+                                int32_t row_length,
+                                int32_t row_step,
+                                int16_t *rows)
+{
+    const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
+    const int32_t in_x_origin = -params->padding.w;
+    const uint32_t offsets = td_pack16(params->input_offset, params->input_offset);
+    const int32_t inside_start = td_clamp_i32(-in_x_origin, 0, row_length);
+    const int32_t inside_end = td_clamp_i32(input_dims->w - in_x_origin, inside_start, row_length);
+    int32_t ky, i;
+    for (ky = 0; ky < kh; ++ky) {
+        const int32_t in_y = in_y_origin + ky;
+        int16_t *widened = rows + ky * row_step;
+        const int8_t *source;
+        if (in_y < 0 || in_y >= input_dims->h) {
+            for (i = 0; i < row_length; ++i) {
+                widened[i] = 0;
+            }
+            continue;
+        }
+        source = input + (batch * input_dims->h + in_y) * input_dims->w + in_x_origin;
+        for (i = 0; i < inside_start; ++i) {
+            widened[i] = 0;
+        }
+        if (i + 4 <= inside_end) {
+            /* Four values a step: SXTAB16 widens (b0, b2) and (b1, b3) with the offset, PKHBT/PKHTB put them in order. */
+            const int8_t *values = source + i;
+            const int8_t *const values_end = values + ((inside_end - i) & ~3);
+            int16_t *target = widened + i;
+            uint32_t four, odd, low;
+            __asm__ volatile("1:\n\t"
+                             "ldr     %[f], [%[v]], #4\n\t"
+                             "sxtab16 %[o], %[off], %[f], ror #8\n\t"
+                             "sxtab16 %[f], %[off], %[f]\n\t"
+                             "pkhbt   %[l], %[f], %[o], lsl #16\n\t"
+                             "pkhtb   %[f], %[o], %[f], asr #16\n\t"
+                             "str     %[f], [%[t], #4]\n\t"
+                             "str     %[l], [%[t]], #8\n\t"
+                             "cmp     %[v], %[end]\n\t"
+                             "bne     1b"
+                             : [v] "+r"(values), [t] "+r"(target), [f] "=&r"(four), [o] "=&r"(odd), [l] "=&r"(low)
+                             : [end] "r"(values_end), [off] "r"(offsets)
+                             : "cc", "memory");
+            i = inside_end - ((inside_end - i) & 3);
+        }
+        for (; i < inside_end; ++i) {
+            widened[i] = (int16_t)(source[i] + params->input_offset);
+        }
+        for (; i < row_length; ++i) {
+            widened[i] = 0;
+        }
+    }
+}
 #else
 #define TD_SMALL_HAS_ASM 0
 #endif
@@ -183,25 +400,18 @@ td_status td_conv2d_s8_small(const td_context *ctx,
 {
     const int32_t kh = filter_dims->h;
     const int32_t kw = filter_dims->w;
-    const int32_t row_words = td_small_row_words(filter_dims);
-    const int32_t words = kh * row_words;
+    const int32_t channels = filter_dims->c;
+    const int32_t taps = kh * kw * channels;
+    const int32_t words = td_small_words(filter_dims);
     const int32_t output_c = output_dims->c;
-    const int32_t stride_w = params->stride.w;
-    /* The widened row's values: every tap of the row's pixels, plus the zero-weighted one past an odd K_w. */
-    const int32_t row_length = (output_dims->w - 1) * stride_w + 2 * row_words;
-    const int32_t row_step = td_small_row_values(input_dims, filter_dims);
     const int32_t record_words = td_small_record_words(words);
-    const uint32_t offsets = td_pack16(params->input_offset, params->input_offset);
+    const int permuted = channels > 1 && (taps & 3) == 0;
     int32_t *records;
     int32_t *records_end;
-    int16_t *rows;
-    uint32_t patch[32];
-    int all_fast = 1;
-    const int full_range = params->activation.min == -128 && params->activation.max == 127;
-    int32_t out_c, ky, j, batch, out_y, out_x;
+    int doubled = 1;
+    int32_t out_c, k, batch, out_y, out_x;
 
-    if (input_dims->c != 1 || filter_dims->c != 1 || params->dilation.h != 1 || params->dilation.w != 1 ||
-        words > 32 || row_length > row_step) {
+    if (input_dims->c != channels || params->dilation.h != 1 || params->dilation.w != 1 || taps > TD_SMALL_MAX_TAPS) {
         return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
                                       output);
     }
@@ -210,100 +420,96 @@ td_status td_conv2d_s8_small(const td_context *ctx,
     }
     records = (int32_t *)ctx->buf;
     records_end = records + output_c * record_words;
-    rows = (int16_t *)(void *)records_end;
     for (out_c = 0; out_c < output_c; ++out_c) {
-        const int8_t *row = filter + out_c * kh * kw;
+        const td_channel_requant requant = td_channel_requant_folded_of(
+            bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c], params->output_offset, taps);
+        doubled &= requant.right_shift != 0;
+    }
+    for (out_c = 0; out_c < output_c; ++out_c) {
+        const int8_t *weights = filter + out_c * taps;
         int32_t *record = records + out_c * record_words;
         int32_t *tail = record + TD_SMALL_WEIGHTS + words;
+        int16_t lanes[TD_SMALL_MAX_TAPS];
         const td_channel_requant requant = td_channel_requant_folded_of(
-            bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c], params->output_offset, kh * kw);
-        record[TD_SMALL_BIAS] = requant.bias;
-        for (ky = 0; ky < kh; ++ky, row += kw) {
-            for (j = 0; j < row_words; ++j) {
-                record[TD_SMALL_WEIGHTS + ky * row_words + j] =
-                    (int32_t)td_pack16(row[2 * j], 2 * j + 1 < kw ? row[2 * j + 1] : 0);
-            }
+            bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c], params->output_offset, taps);
+        record[TD_SMALL_BIAS] = doubled ? 2 * requant.bias : requant.bias;
+        lanes[2 * words - 1] = 0;
+        for (k = 0; k < taps; ++k) {
+            lanes[td_small_lane(k, permuted)] = (int16_t)(doubled ? 2 * weights[k] : weights[k]);
+        }
+        for (k = 0; k < words; ++k) {
+            record[TD_SMALL_WEIGHTS + k] = (int32_t)td_pack16(lanes[2 * k], lanes[2 * k + 1]);
         }
         tail[TD_SMALL_MULTIPLIER] = requant.multiplier;
         tail[TD_SMALL_ROUNDING] = requant.rounding;
         tail[TD_SMALL_RIGHT_SHIFT] = requant.right_shift;
         tail[TD_SMALL_MIN] = params->activation.min;
         tail[TD_SMALL_MAX] = params->activation.max;
-        all_fast &= requant.right_shift != 0;
     }
-    (void)all_fast;
-    (void)full_range;
 
+#if TD_SMALL_HAS_ASM
+    if (doubled) {
+        const int full_range = params->activation.min == -128 && params->activation.max == 127;
+        uintptr_t state[TD_SMALL_STATE_WORDS];
+        state[TD_SMALL_STATE_RECORDS] = (uintptr_t)records;
+        state[TD_SMALL_STATE_RECORDS_END] = (uintptr_t)records_end;
+        if (channels == 8 && kh == 1 && kw == 1 && params->stride.h == 1 && params->stride.w == 1 &&
+            params->padding.h == 0 && params->padding.w == 0 && output_dims->h == input_dims->h &&
+            output_dims->w == input_dims->w) {
+            state[TD_SMALL_STATE_START] = (uintptr_t)input;
+            state[TD_SMALL_STATE_ROW_STEP] = td_pack16(params->input_offset, params->input_offset);
+            state[TD_SMALL_STATE_END] = (uintptr_t)(input + output_dims->n * output_dims->h * output_dims->w * 8);
+            state[TD_SMALL_STATE_ENTRY] = (uintptr_t)(output_c & 3);
+            if (full_range) {
+                td_small_pointwise8_full(state, output);
+            } else {
+                td_small_pointwise8_range(state, output);
+            }
+            return TD_OK;
+        }
+        if (channels == 1 && kh == 3 && kw == 3) {
+            const int32_t stride_w = params->stride.w;
+            const int32_t row_length = (output_dims->w - 1) * stride_w + 4;
+            const int32_t row_step = td_small_row_values(input_dims, filter_dims);
+            int16_t *rows = (int16_t *)(void *)records_end;
+            /* A band of output rows whose input rows fit the scratch's: widened once for the band. */
+            const int32_t band = (td_small_band_rows(filter_dims) - kh) / params->stride.h + 1;
+            if (row_length <= row_step) {
+                for (batch = 0; batch < output_dims->n; ++batch) {
+                    for (out_y = 0; out_y < output_dims->h; ++out_y) {
+                        const int32_t in_band = out_y % band;
+                        const int16_t *start = rows + in_band * params->stride.h * row_step;
+                        if (in_band == 0) {
+                            const int32_t count = td_min_i32(band, output_dims->h - out_y);
+                            td_small_widen_rows(params, input_dims, input, (count - 1) * params->stride.h + kh, batch,
+                                                out_y, row_length, row_step, rows);
+                        }
+                        state[TD_SMALL_STATE_START] = (uintptr_t)start;
+                        state[TD_SMALL_STATE_STEP] = (uintptr_t)(stride_w * 2);
+                        state[TD_SMALL_STATE_ROW_STEP] = (uintptr_t)(row_step * 2);
+                        state[TD_SMALL_STATE_END] = (uintptr_t)(start + output_dims->w * stride_w);
+                        state[TD_SMALL_STATE_ENTRY] = (uintptr_t)(output_c & 3);
+                        {
+                            int8_t *row_output = output + (batch * output_dims->h + out_y) * output_dims->w * output_c;
+                            if (full_range) {
+                                td_small_row_3x3_full(state, row_output);
+                            } else {
+                                td_small_row_3x3_range(state, row_output);
+                            }
+                        }
+                    }
+                }
+                return TD_OK;
+            }
+        }
+    }
+#endif
     for (batch = 0; batch < output_dims->n; ++batch) {
         for (out_y = 0; out_y < output_dims->h; ++out_y) {
-            const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
-            const int32_t in_x_origin = -params->padding.w;
-            /* The K_h rows widened: 0 outside the image (what the reference's skipped taps add). */
-            for (ky = 0; ky < kh; ++ky) {
-                const int32_t in_y = in_y_origin + ky;
-                int16_t *widened = rows + ky * row_step;
-                int32_t i;
-                if (in_y < 0 || in_y >= input_dims->h) {
-                    for (i = 0; i < row_length; ++i) {
-                        widened[i] = 0;
-                    }
-                    continue;
-                }
-                {
-                    const int8_t *source = input + (batch * input_dims->h + in_y) * input_dims->w;
-                    const int32_t inside_start = td_clamp_i32(-in_x_origin, 0, row_length);
-                    const int32_t inside_end = td_clamp_i32(input_dims->w - in_x_origin, inside_start, row_length);
-                    const int16_t offset = (int16_t)params->input_offset;
-                    for (i = 0; i < inside_start; ++i) {
-                        widened[i] = 0;
-                    }
-                    /* Four values a step: SXTB16 and SADD16 widen (b0, b2) and (b1, b3), repacked in order. */
-                    for (; i + 4 <= inside_end; i += 4) {
-                        const uint32_t four = td_read_u32(source + in_x_origin + i);
-                        const uint32_t even = td_sadd16(td_sxtb16(four), offsets);
-                        const uint32_t odd = td_sadd16(td_sxtb16_ror8(four), offsets);
-                        const uint32_t low = (even & 0xffffu) | (odd << 16);
-                        const uint32_t high = (even >> 16) | (odd & 0xffff0000u);
-                        memcpy(widened + i, &low, sizeof(low));
-                        memcpy(widened + i + 2, &high, sizeof(high));
-                    }
-                    for (; i < inside_end; ++i) {
-                        widened[i] = (int16_t)(source[in_x_origin + i] + offset);
-                    }
-                    for (; i < row_length; ++i) {
-                        widened[i] = 0;
-                    }
-                }
-            }
-#if TD_SMALL_HAS_ASM
-            if (words == 6 && all_fast) {
-                /* The whole output row in assembly. */
-                uintptr_t state[TD_SMALL_STATE_WORDS];
-                int8_t *row_output = output + (batch * output_dims->h + out_y) * output_dims->w * output_c;
-                state[TD_SMALL_STATE_START] = (uintptr_t)rows;
-                state[TD_SMALL_STATE_STRIDE] = (uintptr_t)(stride_w * 2);
-                state[TD_SMALL_STATE_ROW_STEP] = (uintptr_t)(row_step * 2);
-                state[TD_SMALL_STATE_START_END] = (uintptr_t)(rows + output_dims->w * stride_w);
-                state[TD_SMALL_STATE_RECORDS] = (uintptr_t)records;
-                state[TD_SMALL_STATE_OUTPUT_C] = (uintptr_t)output_c;
-                if (full_range) {
-                    td_small_row_3x3_full_asm(state, row_output);
-                } else {
-                    td_small_row_3x3_asm(state, row_output);
-                }
-                continue;
-            }
-#endif
             for (out_x = 0; out_x < output_dims->w; ++out_x) {
-                const int16_t *start = rows + out_x * stride_w;
-                int8_t *pixel_output = output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_c;
-                uint32_t *word = patch;
-                for (ky = 0; ky < kh; ++ky) {
-                    for (j = 0; j < row_words; ++j) {
-                        *word++ = td_read_u32(start + ky * row_step + 2 * j);
-                    }
-                }
-                td_small_pixel(records, records_end, words, patch, params->output_offset, pixel_output);
+                td_small_pixel(params, input_dims, input, filter_dims, records, records_end, words, permuted, doubled,
+                               batch, out_y, out_x,
+                               output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_c);
             }
         }
     }

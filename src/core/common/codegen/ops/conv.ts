@@ -41,7 +41,7 @@ function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
   // Weights stored as TFLite's INT4 stay packed in flash (int4-weights.ts).
   const int4 = int4Conv2DLowering(plan, context, perChannelQuant, geometryFields);
   if (int4) return int4;
-  if (context.options.dsp && smallPatch(g, inputDims, filterDims)) {
+  if (context.options.dsp && smallPatch(g, inputDims, filterDims) && smallPatchRequant(arithmetic.requant, optionalInput(context, 2)?.data, filterDims)) {
     return {
       kernels: ['td_conv2d_s8_small'],
       scratchBytes: conv2dS8SmallBufferSize(true, inputDims, filterDims),
@@ -64,14 +64,31 @@ function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
 }
 
 /**
- * Whether a convolution runs td_conv2d_s8_small in DSP builds: one input channel, a 3x3 window,
- * no dilation. Measured on virtual-m4f (bench/kernels): the im2col GEMM gathers such 9-byte patches
- * a row at a time and pays its fixed per-filter cost per block of four pixels (5.4-5.6
- * instructions per MAC); widened rows and the patch held in registers against every filter take
- * about a half of that.
+ * Whether a convolution runs td_conv2d_s8_small in DSP builds, its patch held in registers against
+ * every filter: one input channel and a 3x3 window (nine taps, five SMLAD), or a 1x1 window over
+ * eight channels at stride 1 (four SMLAD); no dilation. Measured on virtual-m4f (bench/kernels):
+ * the im2col GEMM pays its gathering and its fixed per-filter cost per block of four pixels on
+ * only 8-9 MACs per output (2.7-5.6 instructions per MAC); the small-patch loops 1.6-1.9.
  */
 function smallPatch(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[]): boolean {
-  return inputDims[3] === 1 && filterDims[3] === 1 && filterDims[1] === 3 && filterDims[2] === 3 && g.dilationHeight === 1 && g.dilationWidth === 1;
+  if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] !== filterDims[3]) return false;
+  const [, height, width, channels] = filterDims;
+  if (channels === 1) return height === 3 && width === 3;
+  return channels === 8 && height === 1 && width === 1 && g.strideHeight === 1 && g.strideWidth === 1;
+}
+
+/**
+ * Whether every channel of a small-patch convolution takes the kernel's assembly loops (its fast
+ * requantization with the output offset folded in, td_dsp.h): a right shift of 1-21 (any for an
+ * empty channel) and |bias| + taps * 255 * 128 < 2^30. Otherwise the im2col kernel stays faster
+ * than the small kernel's C loop.
+ */
+function smallPatchRequant(requant: ChannelMultipliers, bias: ArrayLike<number | bigint> | undefined, filterDims: readonly number[]): boolean {
+  const taps = filterDims[1] * filterDims[2] * filterDims[3];
+  return Array.from(requant.shifts).every((shift, c) => {
+    const right = requant.multipliers[c] === 0 ? 1 : -shift;
+    return right >= 1 && right <= 21 && Math.abs(Number(bias?.[c] ?? 0)) + taps * 32640 < 2 ** 30;
+  });
 }
 
 /**
