@@ -1497,6 +1497,30 @@ td_status td_svdf_s8(const td_svdf_params_s8 *params, const int8_t *input, const
 td_status td_svdf_s8_s8(const td_svdf_params_s8 *params, const int8_t *input, const int8_t *weights_feature,
                         const int8_t *weights_time, const int32_t *bias, int8_t *state, int8_t *output);
 
+/**
+ * td_svdf_s8 over the generator's prepared weights (the same bits), for an int16 state with zero
+ * point 0 (the converter's) whose feature sums provably stay below 2^30 (sum_c |wf[f][c]| * 255),
+ * with a right shift of 1-31 for the feature requantization:
+ *  - packed_feature, int8, per block of four filters (filters padded to a multiple of four with
+ *    zero rows), per eight inputs (input_size padded to a multiple of eight with zero weights) the
+ *    four filters' eight weights one after the other (32 bytes);
+ *  - feature_bias, int32 [filters rounded up to four]: input_offset * sum_c wf[f][c];
+ *  - bias, int32 [units], never NULL (zeros when the model has none).
+ * The feature result is SMMLAR-rounded (td_dsp.h's fast form: rounding = 2^(right_shift - 1)),
+ * the output's is TFLite's exact MultiplyByQuantizedMultiplier.
+ */
+typedef struct {
+    td_svdf_dims dims;
+    int32_t output_offset;       /* output zero point */
+    int32_t feature_multiplier;  /* TFLite's multiplier of s_in * s_wf / s_state */
+    int32_t feature_right_shift; /* -TFLite's shift, 1..31 */
+    td_requant output;           /* s_state * s_wt / s_out */
+} td_svdf_packed_params;
+
+td_status td_svdf_s8_packed(const td_svdf_packed_params *params, const int8_t *input, const int8_t *packed_feature,
+                            const int32_t *feature_bias, const int16_t *weights_time, const int32_t *bias, int16_t *state,
+                            int8_t *output);
+
 typedef struct {
     td_svdf_dims dims;
     td_activation_f32 activation;

@@ -30,6 +30,8 @@ import { activationRangeFloat, activationRangeQuantized } from '../../../src/cor
 import type { OpContext } from '../../../src/core/common/ops/op.js';
 import { channelMultipliers } from '../../../src/core/common/ops/quantization.js';
 import { packFullyConnectedWeights } from '../../../src/core/common/codegen/ops/fully-connected.js';
+import { packSvdfFeatureWeights, svdfFeatureBias } from '../../../src/core/common/codegen/ops/svdf.js';
+import type { SvdfPlan } from '../../../src/core/common/ops/svdf.js';
 import { packGruResetFirst } from '../../../src/core/common/codegen/ops/gru-packed.js';
 import { packLstmBias, packLstmWeights } from '../../../src/core/common/codegen/ops/lstm-packed.js';
 import { detectionParams, detectionScratchBytes } from '../../../src/core/common/codegen/ops/detection-postprocess.js';
@@ -1960,6 +1962,85 @@ const req = (q: { multiplier: number; shift: number }) => cRequant(q);
 const dims = (shape: number[]) => `&(const td_dims)${cDims(shape)}`;
 const list = (values: number[], length = 6, fill = 0) => `{${[...values, ...new Array<number>(length - values.length).fill(fill)].join(', ')}}`;
 
+interface SvdfPackedConfig {
+  batch: number;
+  inputSize: number;
+  filters: number;
+  rank: number;
+  memory: number;
+  inputZeroPoint: number;
+  outputZeroPoint: number;
+  bias: boolean;
+  /** sIn·sWf / sState: large values saturate the int16 state. */
+  featureScale: number;
+  /** sState·sWt / sOut: 0.5 and above give TFLite a left shift (the kernel's reference path). */
+  outputScale: number;
+  activation?: 'none' | 'relu';
+}
+
+/**
+ * td_svdf_s8_packed over the generator's packed feature weights and folded input offset, run for
+ * memory + 2 steps (the state fills and shifts through), every step's output against the
+ * interpreter's streaming runs.
+ */
+function svdfPackedCase(random: Random, name: string, config: SvdfPackedConfig): CaseBuilder {
+  const { batch, inputSize, filters, rank, memory } = config;
+  const units = filters / rank;
+  const steps = memory + 2;
+  const inputScale = 0.05;
+  const weightScale = 0.01;
+  const stateScale = Math.fround(Math.fround(inputScale * weightScale) / config.featureScale);
+  const timeScale = 0.0001;
+  const outScale = Math.fround(Math.fround(stateScale * timeScale) / config.outputScale);
+  const weightsFeature = random.int8(filters * inputSize, -127, 127);
+  const weightsTime = random.int16(filters * memory);
+  const bias = config.bias ? random.int32(units, -200000, 200000) : undefined;
+  const feeds = Array.from({ length: steps }, () => random.int8(batch * inputSize));
+  const inputs: (TensorSpec | null)[] = [
+    { dtype: 'int8', shape: [batch, inputSize], quantization: [inputScale, config.inputZeroPoint] },
+    { dtype: 'int8', shape: [filters, inputSize], quantization: [weightScale, 0], data: weightsFeature },
+    { dtype: 'int16', shape: [filters, memory], quantization: [timeScale, 0], data: weightsTime },
+    bias ? { dtype: 'int32', shape: [units], quantization: [1e-5, 0], data: bias } : null,
+    { dtype: 'int16', shape: [batch, filters * memory], quantization: [stateScale, 0], variable: true },
+  ];
+  const { runs, graph } = runOp('SVDF', { rank, activation: config.activation ?? 'none' }, inputs, [{ dtype: 'int8', shape: [batch, units], quantization: [outScale, config.outputZeroPoint] }], [feeds[0]!], feeds.slice(1).map((feed) => [feed]));
+  const a = (findOp('SVDF')!.prepare(opContext(graph, graph.ops[0]!, 0, Error)) as SvdfPlan).arithmetic;
+  if (a.flavour !== 'int8') throw new TypeError(`${name}: an int8 SVDF`);
+  const rightShift = -a.feature.shift;
+  if (rightShift < 1 || rightShift > 31) throw new RangeError(`${name}: feature shift ${a.feature.shift} is outside td_svdf_s8_packed's 1..31`);
+  const c = new CaseBuilder(name);
+  c.constant('int8_t', 'filter', packSvdfFeatureWeights(weightsFeature, filters, inputSize));
+  c.constant('int32_t', 'feature_bias', svdfFeatureBias(weightsFeature, filters, inputSize, -config.inputZeroPoint));
+  c.constant('int16_t', 'time', weightsTime);
+  c.constant('int32_t', 'bias', bias ?? new Int32Array(units));
+  c.declare(`static int16_t state[${batch * filters * memory}];`);
+  c.declare(`const td_svdf_packed_params params = {{${batch}, ${inputSize}, ${filters}, ${units}, ${rank}, ${memory}}, ${config.outputZeroPoint}, ${a.feature.multiplier}, ${rightShift}, ${req(a.output)}};`);
+  feeds.forEach((feed, step) => {
+    c.constant('int8_t', `input${step}`, feed);
+    const out = c.output('int8_t', `output${step}`, batch * units);
+    c.invoke(`td_svdf_s8_packed(&params, input${step}, filter, feature_bias, time, bias, state, ${out})`);
+    c.expectBytes(out, runs[step]![0]!);
+  });
+  return c;
+}
+
+function svdfPackedCases(random: Random): CaseBuilder[] {
+  const base = { batch: 1, bias: true, inputZeroPoint: -3, outputZeroPoint: 1, featureScale: 0.03, outputScale: 0.002 };
+  const cases: [string, SvdfPackedConfig][] = [
+    ['40 inputs 64 filters memory 10 rank 1', { ...base, inputSize: 40, filters: 64, rank: 1, memory: 10 }],
+    ['96 inputs 16 filters memory 8 rank 2', { ...base, inputSize: 96, filters: 16, rank: 2, memory: 8 }],
+    ['13 inputs 6 filters memory 1 rank 2 (a tail, a short block)', { ...base, inputSize: 13, filters: 6, rank: 2, memory: 1 }],
+    ['7 inputs 5 filters memory 3 rank 1 (tail only) batch 2', { ...base, batch: 2, inputSize: 7, filters: 5, rank: 1, memory: 3 }],
+    ['21 inputs 8 filters memory 9 rank 2 no bias relu', { ...base, bias: false, inputSize: 21, filters: 8, rank: 2, memory: 9, activation: 'relu' }],
+    ['input offset 128 output offset -128', { ...base, inputZeroPoint: -128, outputZeroPoint: -128, inputSize: 24, filters: 12, rank: 1, memory: 5 }],
+    ['input offset -127 output offset 127', { ...base, inputZeroPoint: 127, outputZeroPoint: 127, inputSize: 19, filters: 4, rank: 1, memory: 2 }],
+    ['state saturated to int16', { ...base, featureScale: 0.4, inputSize: 33, filters: 8, rank: 2, memory: 4 }],
+    ['output left shift (reference path)', { ...base, outputScale: 0.7, inputSize: 16, filters: 6, rank: 3, memory: 3 }],
+    ['odd rank x memory, batch 3', { ...base, batch: 3, inputSize: 11, filters: 9, rank: 3, memory: 5 }],
+  ];
+  return cases.map(([label, config]) => svdfPackedCase(random, `td_svdf_s8_packed ${label}`, config));
+}
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- plans are read field by field below, per op. */
 function opCoverageCases(random: Random): CaseBuilder[] {
   const cases: CaseBuilder[] = [];
@@ -2087,6 +2168,7 @@ function opCoverageCases(random: Random): CaseBuilder[] {
       },
     });
   }
+  cases.push(...svdfPackedCases(new Random(1206)));
   add('td_svdf_f32 rank 2 batch 2 relu', {
     type: 'SVDF', attrs: { rank: 2, activation: 'relu' }, inputs: svdfInputs('float32', 'float32'), outputs: [{ dtype: 'float32', shape: [2, 4] }],
     call: (c, _p, [x, wf, wt, bias], [y]) => {
