@@ -278,6 +278,23 @@ td_status td_conv2d_f32(const td_context *ctx,
                         float *output);
 /** Bytes of scratch td_conv2d_f32 needs: 0. */
 int32_t td_conv2d_f32_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+/**
+ * CONV_2D, float32, bit-identical with td_conv2d_f32 (each sum in the reference's order, separate
+ * multiply and add), over weights packed by the generator four output channels at a time: for
+ * each block of four channels, [K_h][K_w][C_in][4] (a tap's four weights side by side, one VLDM
+ * on a core with an FPU); the C_out % 4 channels after the last block follow as [K_h][K_w][C_in]
+ * each. Same size as the filter. One group (filter C = input C); bias may be NULL.
+ */
+td_status td_conv2d_f32_packed(const td_conv_params_f32 *params,
+                               const td_dims *input_dims,
+                               const float *input,
+                               const td_dims *filter_dims,
+                               const float *packed_filter,
+                               const float *bias,
+                               const td_dims *output_dims,
+                               float *output);
+/** Bytes of scratch td_conv2d_f32_packed needs: 0. */
+int32_t td_conv2d_f32_packed_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
 /**
  * TRANSPOSE_CONV (TFLite's reference TransposeConv, a scatter of input * weight into the outputs
@@ -407,6 +424,19 @@ td_status td_fully_connected_f32(const td_context *ctx,
                                  float *output);
 /** Bytes of scratch td_fully_connected_f32 needs: 0. */
 int32_t td_fully_connected_f32_get_buffer_size(int32_t input_depth, int32_t output_depth);
+/**
+ * FULLY_CONNECTED, float32, bit-identical with td_fully_connected_f32, over weights packed by the
+ * generator four rows at a time: per block of four rows, [input_depth][4]; the output_depth % 4
+ * rows after the last block as they are. Same size as the weights. bias may be NULL.
+ */
+td_status td_fully_connected_f32_packed(const td_activation_f32 *activation,
+                                        int32_t batches,
+                                        int32_t input_depth,
+                                        int32_t output_depth,
+                                        const float *input,
+                                        const float *packed_filter,
+                                        const float *bias,
+                                        float *output);
 
 /* ------------------------------------------------------------------------------------------
  * Pooling (src/pooling). Windows are clipped at the borders; the average divides by the

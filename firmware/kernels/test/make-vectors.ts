@@ -30,6 +30,7 @@ import { activationRangeFloat, activationRangeQuantized } from '../../../src/cor
 import type { OpContext } from '../../../src/core/common/ops/op.js';
 import { channelMultipliers } from '../../../src/core/common/ops/quantization.js';
 import { packFullyConnectedWeights } from '../../../src/core/common/codegen/ops/fully-connected.js';
+import { packConvF32Weights, packFullyConnectedF32Weights } from '../../../src/core/common/codegen/ops/float-packed.js';
 import { packSvdfFeatureWeights, svdfFeatureBias } from '../../../src/core/common/codegen/ops/svdf.js';
 import type { SvdfPlan } from '../../../src/core/common/ops/svdf.js';
 import { packGruResetFirst } from '../../../src/core/common/codegen/ops/gru-packed.js';
@@ -1889,6 +1890,7 @@ function detectionCases(random: Random): CaseBuilder[] {
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
   const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19)), ...gruResetFirstPackedCases(new Random(seed + 43))];
+  cases.push(...floatBlockCases(new Random(seed + 71)));
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [
@@ -3066,5 +3068,110 @@ function int4Cases(random: Random): CaseBuilder[] {
     ...conv.map(([label, config]) => convS8(random, `conv2d_s8_int4 ${label}`, config, false, 'td_conv2d_s8_int4')),
     ...depthwise.map(([label, config]) => convS8(random, `depthwise_conv2d_s8_int4 ${label}`, config, true, 'td_depthwise_conv2d_s8_int4')),
     ...fc.map(([label, config]) => fullyConnectedS8Int4(random, `fully_connected_s8_int4 ${label}`, config)),
+  ];
+}
+
+/**
+ * The blocked float32 kernels (src/internal/td_f32_runs.h): td_conv2d_f32_packed and
+ * td_fully_connected_f32_packed over the generator's packed weights (float-packed.ts), and the FPU
+ * td_depthwise_conv2d_f32's blocks of eight and four channels and single leftovers. Channel counts
+ * that leave every remainder, padding on every side (odd and even inputs, stride 2), dilation,
+ * odd run lengths, every clamp, no bias, batches; compared exactly with the interpreter.
+ */
+function floatBlockCases(random: Random): CaseBuilder[] {
+  const convPacked = (name: string, config: ConvConfig): CaseBuilder => {
+    const batch = config.batch ?? 1;
+    const [inH, inW, inC] = config.input;
+    const [kH, kW] = config.kernel;
+    const outC = config.outputChannels;
+    const { outH, outW, sH, sW, dH, dW, padH, padW } = geometry(config);
+    const filterShape = [outC, kH, kW, inC];
+    const filter = random.float(count(filterShape), -0.5, 0.5);
+    const bias = config.bias === false ? undefined : random.float(outC, -0.2, 0.2);
+    const input = random.float(batch * inH * inW * inC, -1, 1);
+    const outputShape = [batch, outH, outW, outC];
+    const { outputs } = runOp(
+      'CONV_2D',
+      { padding: config.padding, strideH: sH, strideW: sW, dilationH: dH, dilationW: dW, activation: config.activation },
+      [
+        { dtype: 'float32', shape: [batch, inH, inW, inC] },
+        { dtype: 'float32', shape: filterShape, data: filter },
+        bias ? { dtype: 'float32', shape: [outC], data: bias } : null,
+      ],
+      [{ dtype: 'float32', shape: outputShape }],
+      [input],
+    );
+    const c = new CaseBuilder(name);
+    c.constant('float', 'input', input);
+    c.constant('float', 'filter', packConvF32Weights(filter, outC, kH * kW * inC));
+    if (bias) c.constant('float', 'bias', bias);
+    c.declare(`const td_dims input_dims = ${cDims([batch, inH, inW, inC])};`);
+    c.declare(`const td_dims filter_dims = ${cDims(filterShape)};`);
+    c.declare(`const td_dims output_dims = ${cDims(outputShape)};`);
+    c.declare(`const td_conv_params_f32 params = {.stride = {${sH}, ${sW}}, .padding = {${padH}, ${padW}}, .dilation = {${dH}, ${dW}}, .activation = ${cFloatRange(config.activation)}};`);
+    const output = c.output('float', 'output', count(outputShape));
+    c.invoke(`td_conv2d_f32_packed(&params, &input_dims, input, &filter_dims, filter, ${bias ? 'bias' : 'NULL'}, &output_dims, ${output})`);
+    c.expect('float', output, outputs[0] as Float32Array);
+    return c;
+  };
+  const fcPacked = (name: string, config: FcConfig): CaseBuilder => {
+    const { batches, inputDepth, outputDepth } = config;
+    const filter = random.float(outputDepth * inputDepth, -0.5, 0.5);
+    const bias = config.bias === false ? undefined : random.float(outputDepth, -0.2, 0.2);
+    const input = random.float(batches * inputDepth, -1, 1);
+    const { outputs } = runOp(
+      'FULLY_CONNECTED',
+      { activation: config.activation, keepNumDims: false, asymmetricQuantizeInputs: false },
+      [
+        { dtype: 'float32', shape: [batches, inputDepth] },
+        { dtype: 'float32', shape: [outputDepth, inputDepth], data: filter },
+        bias ? { dtype: 'float32', shape: [outputDepth], data: bias } : null,
+      ],
+      [{ dtype: 'float32', shape: [batches, outputDepth] }],
+      [input],
+    );
+    const c = new CaseBuilder(name);
+    c.constant('float', 'input', input);
+    c.constant('float', 'filter', packFullyConnectedF32Weights(filter, outputDepth, inputDepth));
+    if (bias) c.constant('float', 'bias', bias);
+    c.declare(`const td_activation_f32 activation = ${cFloatRange(config.activation)};`);
+    const output = c.output('float', 'output', batches * outputDepth);
+    c.invoke(`td_fully_connected_f32_packed(&activation, ${batches}, ${inputDepth}, ${outputDepth}, input, filter, ${bias ? 'bias' : 'NULL'}, ${output})`);
+    c.expect('float', output, outputs[0] as Float32Array);
+    return c;
+  };
+  const conv: [string, ConvConfig][] = [
+    ['3x3 stride 1 same C_in 3 -> 9 relu', { input: [6, 5, 3], outputChannels: 9, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+    ['3x3 stride 2 same even input C_in 5 -> 6 relu6', { input: [8, 6, 5], outputChannels: 6, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu6' }],
+    ['3x3 stride 2 same odd input -> 8 no bias', { input: [7, 7, 4], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', bias: false }],
+    ['3x3 dilation 2 same C_in 2 -> 7 relu_n1_to_1', { input: [7, 8, 2], outputChannels: 7, kernel: [3, 3], dilation: [2, 2], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['5x3 stride (2,1) dilation (1,2) same C_in 3 -> 5', { input: [9, 8, 3], outputChannels: 5, kernel: [5, 3], stride: [2, 1], dilation: [1, 2], padding: 'same', activation: 'none' }],
+    ['1x1 pointwise 13 -> 12 relu', { input: [3, 4, 13], outputChannels: 12, kernel: [1, 1], padding: 'valid', activation: 'relu' }],
+    ['1x1 one input channel -> 4', { input: [3, 3, 1], outputChannels: 4, kernel: [1, 1], padding: 'valid', activation: 'none' }],
+    ['10x4 stride 2 same C_in 1 -> 8 batch 2 relu', { batch: 2, input: [12, 10, 1], outputChannels: 8, kernel: [10, 4], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    ['3x3 valid -> 3 (no whole block)', { input: [5, 5, 3], outputChannels: 3, kernel: [3, 3], padding: 'valid', activation: 'relu' }],
+    ['7x7 on 3x3 same (windows larger than the input)', { input: [3, 3, 2], outputChannels: 5, kernel: [7, 7], padding: 'same', activation: 'none' }],
+  ];
+  const fc: [string, FcConfig][] = [
+    ['32 -> 12 relu', { batches: 1, inputDepth: 32, outputDepth: 12, activation: 'relu' }],
+    ['odd sizes 13 -> 7 batch 3 no bias', { batches: 3, inputDepth: 13, outputDepth: 7, activation: 'none', bias: false }],
+    ['1 -> 5 batch 2 relu6', { batches: 2, inputDepth: 1, outputDepth: 5, activation: 'relu6' }],
+    ['250 -> 10 relu_n1_to_1', { batches: 1, inputDepth: 250, outputDepth: 10, activation: 'relu_n1_to_1' }],
+    ['3 -> 3 (no whole block)', { batches: 1, inputDepth: 3, outputDepth: 3, activation: 'none' }],
+  ];
+  const depthwise: [string, ConvConfig][] = [
+    ['13 channels 3x3 stride 1 same relu (8 + 4 + 1)', { input: [6, 5, 13], outputChannels: 13, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+    ['20 channels 3x3 stride 2 same even input relu6', { input: [8, 8, 20], outputChannels: 20, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu6' }],
+    ['12 channels 3x3 stride 2 same odd input no bias', { input: [7, 9, 12], outputChannels: 12, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', bias: false }],
+    ['7 channels 3x3 dilation 2 same relu_n1_to_1 batch 2', { batch: 2, input: [7, 6, 7], outputChannels: 7, kernel: [3, 3], dilation: [2, 2], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['16 channels 5x5 valid', { input: [9, 7, 16], outputChannels: 16, kernel: [5, 5], padding: 'valid', activation: 'none' }],
+    ['9 channels 5x3 stride (1,2) dilation (2,1) same', { input: [9, 9, 9], outputChannels: 9, kernel: [5, 3], stride: [1, 2], dilation: [2, 1], padding: 'same', activation: 'relu' }],
+    ['8 channels 7x7 on 3x3 same', { input: [3, 3, 8], outputChannels: 8, kernel: [7, 7], padding: 'same', activation: 'none' }],
+    ['3 channels multiplier 3 (the reference loop)', { input: [5, 5, 3], outputChannels: 9, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+  ];
+  return [
+    ...conv.map(([label, config]) => convPacked(`conv2d_f32_packed ${label}`, config)),
+    ...fc.map(([label, config]) => fcPacked(`fully_connected_f32_packed ${label}`, config)),
+    ...depthwise.map(([label, config]) => convF32(random, `depthwise_conv2d_f32 blocks ${label}`, config, true)),
   ];
 }
