@@ -128,7 +128,7 @@ describe('generateModel', () => {
     };
     const model = generateModel(graph);
     expect(model.dequantizedWeights).toEqual([1]);
-    expect(model.kernels).toEqual(['td_fully_connected_f32']);
+    expect(model.kernels).toEqual(['td_fully_connected_f32_packed']);
     expect(model.source).toContain('static const float td_weights_t3[4] TD_ALIGNED(16) = {\n  1.0f, -2.0f, 1.5f, 31.75f,\n};');
     expect(model.source).toContain('static const td_activation_f32 td_op0_activation = {0.0f, FLT_MAX};');
     expect(graph.tensors.length).toBe(3);

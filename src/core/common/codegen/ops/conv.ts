@@ -2,6 +2,7 @@ import { CodegenError } from '../../errors.js';
 import { conv2dS16BufferSize, conv2dS8BufferSize, conv2dS8SmallBufferSize, convF32BufferSize, depthwiseConv2dS16BufferSize, depthwiseConv2dS8BufferSize } from '../kernel-buffers.js';
 import { dims4, expectConstant, fail, input, optionalInput, output, registerLowerer, type OpEmitter, tile, type LowerContext, type OpLowering } from '../lowering.js';
 import { clampC, clampF32C } from '../params.js';
+import { packedConvF32Lowering } from './float-packed.js';
 import { int4Conv2DLowering, int4DepthwiseLowering } from './int4-weights.js';
 import { conv2d, type Conv2DPlan } from '../../ops/conv-2d.js';
 import { depthwiseConv2d, type DepthwiseConv2DPlan } from '../../ops/depthwise-conv-2d.js';
@@ -21,6 +22,8 @@ function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
   const { inputDims, filterDims, call } = convolution(context);
 
   if (arithmetic.flavour === 'float32') {
+    // Optimized builds: four output channels per pass over packed weights (bit-identical sums).
+    if (context.options.dsp) return packedConvF32Lowering(context, `{${geometryFields}, ${clampF32C(arithmetic.activation)}}`);
     return {
       kernels: ['td_conv2d_f32'],
       scratchBytes: convF32BufferSize(inputDims, filterDims),

@@ -1,6 +1,7 @@
 import { expectConstant, fail, input, optionalInput, output, registerLowerer, tensorName, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { fullyConnectedF32BufferSize, fullyConnectedS8BufferSize } from '../kernel-buffers.js';
 import { clampC, clampF32C } from '../params.js';
+import { packedFullyConnectedF32Lowering } from './float-packed.js';
 import { fullyConnected, type FullyConnectedPlan } from '../../ops/fully-connected.js';
 import { bias64, perChannelQuant } from './conv.js';
 import { int4FullyConnectedLowering } from './int4-weights.js';
@@ -25,6 +26,8 @@ function lowerFullyConnected(plan: FullyConnectedPlan, context: LowerContext): O
     `${batches}, ${depth}, ${units}, ${e.pointer(x, 'read')}, ${e.pointer(weights, 'read')}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.pointer(y, 'write')}`;
 
   if (arithmetic.flavour === 'float32') {
+    // Optimized builds: four rows per pass over packed weights (bit-identical sums).
+    if (context.options.dsp) return packedFullyConnectedF32Lowering(context, shape, clampF32C(arithmetic.activation));
     return {
       kernels: ['td_fully_connected_f32'],
       scratchBytes: fullyConnectedF32BufferSize(depth, units),
