@@ -1709,12 +1709,34 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['4x4 stride 2 valid 64 channels full int8 range', { input: [7, 7, 64], outputChannels: 64, kernel: [4, 4], stride: [2, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
   ];
   for (const [label, config] of depthwiseAny) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
+  // The DSP depthwise's channel planes (3x3, stride 1, rows of at least 20 pixels, the full int8
+  // range): last groups of 1-4 pixels (widths 20-23, 25 and VALID), odd channel counts (a last
+  // channel read with its neighbour) and one or two channels, SAME borders on every side, the
+  // input zero point at both ends, left-shift channels (the portable loop per channel), ties,
+  // two batches, and a clamp narrower than int8 (the blocks instead).
+  const depthwisePlanes: [string, ConvConfig][] = [
+    ['planes 3x3 same 20 wide 5 channels', { input: [5, 20, 5], outputChannels: 5, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['planes 3x3 same 21 wide 7 channels', { input: [4, 21, 7], outputChannels: 7, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['planes 3x3 same 22 wide 3 channels', { input: [4, 22, 3], outputChannels: 3, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['planes 3x3 same 23 wide 1 channel', { input: [5, 23, 1], outputChannels: 1, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['planes 3x3 same 25 wide 2 channels batch 2', { batch: 2, input: [5, 25, 2], outputChannels: 2, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['planes 3x3 valid 24 wide 6 channels', { input: [4, 24, 6], outputChannels: 6, kernel: [3, 3], padding: 'valid', activation: 'none' }],
+    ['planes 3x3 valid 23 wide 9 channels', { input: [3, 23, 9], outputChannels: 9, kernel: [3, 3], padding: 'valid', activation: 'none' }],
+    ['planes 3x3 same 20 wide 13 channels input zero point -128', { input: [4, 20, 13], outputChannels: 13, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['planes 3x3 same 21 wide 8 channels input zero point 127', { input: [4, 21, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['planes 3x3 same 22 wide 6 channels left shifts', { input: [4, 22, 6], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'none', effectiveScale: [0.3, 1.5] }],
+    ['planes 3x3 same 23 wide 5 channels small scales', { input: [4, 23, 5], outputChannels: 5, kernel: [3, 3], padding: 'same', activation: 'none', effectiveScale: [1e-6, 1e-4] }],
+    ['planes 3x3 same 20 wide 4 channels ties', { input: [4, 20, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', biasAtRoundingTies: true }],
+    ['planes 3x3 same 21 wide 6 channels relu', { input: [4, 21, 6], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+  ];
+  for (const [label, config] of depthwisePlanes) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
   // td_conv2d_s8_small (one input channel): 3x3 SAME borders at both edges, stride 2 over odd
   // widths, VALID, ReLU and ReLU6 clamps, odd filter counts (the assembly loops' second entry),
   // input zero points -128 and 127, right shifts up to 21 (the doubled sums) and past it, a
   // left-shift channel (TFLite's exact requantization: the C loop), two batches, no bias; the 1x1
-  // eight-channel path the same ways; and shapes it hands to its C loop (5x5, 3x2, 1x1 of one or
-  // three or four channels, stride 2 pointwise) or to the reference (dilation).
+  // eight-channel path the same ways; the general loop (by filter rows: 5x5, 3x2, 7x7 with eight
+  // chunks of four words, two to four channels, stride 2); and shapes it hands to its C loop (1x1 of
+  // one channel, stride 2 pointwise, large right shifts) or to the reference (dilation, over 32 words).
   const small: [string, ConvConfig][] = [
     ['3x3 same 8 filters', { input: [6, 7, 1], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
     ['3x3 stride 2 same odd width relu', { input: [9, 11, 1], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu' }],
