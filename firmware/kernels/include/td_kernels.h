@@ -395,6 +395,29 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
                                        int8_t *output);
 
 /**
+ * FULLY_CONNECTED, int8, two weight rows per halfword (the same bits as td_fully_connected_s8):
+ * for rows A and B each halfword holds w_A + 256 * w_B as int16 (the bytes w_A and w_B - (w_A < 0)),
+ * so that on the DSP one SMLAD of the raw word and one of its SXTB16 give both rows' sums (B's
+ * taken out every 512 inputs, exact while |w| <= 127: the generator refuses weights of -128).
+ * Rows go in blocks of four (pairs 0/1 and 2/3): per block, for each eight inputs k..k+7, the
+ * first pair's then the second's four words of the halfwords of inputs (k, k+2), (k+1, k+3),
+ * (k+4, k+6), (k+5, k+7); then the four rows' last input_depth % 8 weights (true values) one row
+ * after the other. The one to three rows after the last block go as pairs in the same form (16
+ * bytes per eight inputs, then A's and B's last weights), a missing B row as zeros:
+ * round2(output_depth) * input_depth bytes, 4-byte aligned. params, bias (the input offset
+ * folded in, output_depth entries, not NULL) and the generator's checks as for
+ * td_fully_connected_s8_packed.
+ */
+td_status td_fully_connected_s8_paired(const td_fc_packed_params *params,
+                                       int32_t batches,
+                                       int32_t input_depth,
+                                       int32_t output_depth,
+                                       const int8_t *input,
+                                       const int8_t *paired_filter,
+                                       const int32_t *bias,
+                                       int8_t *output);
+
+/**
  * FULLY_CONNECTED as td_fully_connected_s8, the weights [output_depth][input_depth] packed int4
  * (see td_conv2d_s8_int4); params->filter_offset must be 0 (TD_ERROR_ARGUMENT otherwise).
  */

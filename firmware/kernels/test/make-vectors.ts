@@ -33,6 +33,7 @@ import { packFullyConnectedWeights } from '../../../src/core/common/codegen/ops/
 import { packConvF32Weights, packFullyConnectedF32Weights } from '../../../src/core/common/codegen/ops/float-packed.js';
 import { packSvdfFeatureWeights, svdfFeatureBias } from '../../../src/core/common/codegen/ops/svdf.js';
 import type { SvdfPlan } from '../../../src/core/common/ops/svdf.js';
+import { pairFullyConnectedWeights } from '../../../src/core/common/codegen/ops/fc-paired.js';
 import { packGruResetFirst } from '../../../src/core/common/codegen/ops/gru-packed.js';
 import { packLstmBias, packLstmWeights } from '../../../src/core/common/codegen/ops/lstm-packed.js';
 import { detectionParams, detectionScratchBytes } from '../../../src/core/common/codegen/ops/detection-postprocess.js';
@@ -488,12 +489,20 @@ interface FcConfig {
   weightZeroPoint?: number;
   /** td_fully_connected_s8_packed: the generator's packed weights and the input offset folded into the bias. */
   packed?: boolean;
+  /** td_fully_connected_s8_paired: two rows per weight halfword (fc-paired.ts), the input offset folded into the bias. */
+  paired?: boolean;
+  /** Paired: the input one byte past a word boundary (the kernel's C loop). */
+  unaligned?: boolean;
+  /** Every weight ±127 (random signs, `extremeSign` fixes it) and every input -128: the per-chunk bound at its limit. */
+  extremeWeights?: boolean;
+  extremeSign?: 1 | -1;
+  inputZeroPoint?: number;
 }
 
 function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseBuilder {
   const { batches, inputDepth, outputDepth } = config;
   const inputScale = random.scale(0.01, 0.1);
-  const inputZeroPoint = random.int(-30, 30);
+  const inputZeroPoint = config.inputZeroPoint ?? random.int(-30, 30);
   const outputScale = random.scale(0.1, 0.5);
   const outputZeroPoint = random.int(-10, 10);
   const perChannel = config.perChannel ?? false;
@@ -502,6 +511,10 @@ function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseB
   const filter = random.int8(outputDepth * inputDepth, -127, 127);
   const bias = config.bias === false ? undefined : random.int32(outputDepth, -3000, 3000);
   const input = random.int8(batches * inputDepth);
+  if (config.extremeWeights) {
+    for (let i = 0; i < filter.length; i++) filter[i] = (config.extremeSign ?? (filter[i]! < 0 ? -1 : 1)) * 127;
+    input.fill(-128);
+  }
   const { outputs } = runOp(
     'FULLY_CONNECTED',
     { activation: config.activation, keepNumDims: false, asymmetricQuantizeInputs: false },
@@ -527,7 +540,23 @@ function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseB
   }
   const range = activationRangeQuantized(vectorContext, config.activation, 'int8', outputScale, outputZeroPoint);
   const c = new CaseBuilder(name);
-  c.constant('int8_t', 'input', input);
+  if (!config.paired) c.constant('int8_t', 'input', input);
+  if (config.paired) {
+    const folded = Array.from({ length: outputDepth }, (_, o) => (bias ? bias[o]! : 0) - inputZeroPoint * filter.subarray(o * inputDepth, (o + 1) * inputDepth).reduce((sum, w) => sum + w, 0));
+    const right = -shifts[0]!;
+    if (right < 1 || right > 21) throw new RangeError(`${name}: right shift ${right} outside 1..21 (the paired kernel's fast requantization)`);
+    const paired = pairFullyConnectedWeights(filter, outputDepth, inputDepth)!;
+    // LDRD needs the weights and (on the fast path) the input rows word-aligned.
+    c.declare(`static const int8_t filter[${paired.length}] __attribute__((aligned(4))) = ${cList('int8_t', paired)};`);
+    const skip = config.unaligned ? 1 : 0;
+    c.declare(`static const int8_t input_storage[${input.length + skip}] __attribute__((aligned(4))) = ${cList('int8_t', [...(skip ? [0] : []), ...input])};`);
+    c.constant('int32_t', 'bias', folded);
+    c.declare(`const td_fc_packed_params params = {${multipliers[0]}, ${shifts[0]}, ${outputZeroPoint}, ${right}, ${2 ** (right - 1) + outputZeroPoint * 2 ** right}, {${range.min}, ${range.max}}};`);
+    const pairedOutput = c.output('int8_t', 'output', batches * outputDepth);
+    c.invoke(`td_fully_connected_s8_paired(&params, ${batches}, ${inputDepth}, ${outputDepth}, input_storage + ${skip}, filter, bias, ${pairedOutput})`);
+    c.expect('int8_t', pairedOutput, outputs[0] as Int8Array);
+    return c;
+  }
   if (config.packed) {
     const folded = Array.from({ length: outputDepth }, (_, o) => (bias ? bias[o]! : 0) - inputZeroPoint * filter.subarray(o * inputDepth, (o + 1) * inputDepth).reduce((sum, w) => sum + w, 0));
     const right = -shifts[0]!;
@@ -1607,6 +1636,26 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['5 in 6 out', { batches: 2, inputDepth: 5, outputDepth: 6, activation: 'none' }],
   ];
   for (const [label, config] of packedFc) cases.push(fullyConnectedS8(random, `fully_connected_s8_packed ${label}`, { ...config, packed: true }));
+  // Paired weights (two rows per halfword): blocks of four rows, pairs after them and a missing B
+  // row (odd counts), depths 8..7+8k with and without a depth % 8 rest, more than one 512-input
+  // chunk (1100, 2051), the chunk bound at its limit (every weight ±127 against inputs -128, one
+  // sign and mixed), input offsets -128 and 127 folded into the bias, the clamps (relu6 below 127),
+  // batches whose rows are not word-aligned and an input one byte past a word boundary (the C loop).
+  const pairedFc: [string, FcConfig][] = [
+    ['64 in 10 out', { batches: 1, inputDepth: 64, outputDepth: 10, activation: 'none' }],
+    ['8 in 4 out no bias relu6', { batches: 1, inputDepth: 8, outputDepth: 4, activation: 'relu6', bias: false }],
+    ['24 in 7 out relu', { batches: 1, inputDepth: 24, outputDepth: 7, activation: 'relu' }],
+    ['16 in 1 out', { batches: 1, inputDepth: 16, outputDepth: 1, activation: 'none' }],
+    ['13 in 5 out batch 2', { batches: 2, inputDepth: 13, outputDepth: 5, activation: 'none' }],
+    ['37 in 11 out batch 3 relu', { batches: 3, inputDepth: 37, outputDepth: 11, activation: 'relu' }],
+    ['40 in 6 out unaligned relu6', { batches: 1, inputDepth: 40, outputDepth: 6, activation: 'relu6', unaligned: true }],
+    ['1100 in 6 out input offset 128', { batches: 1, inputDepth: 1100, outputDepth: 6, activation: 'none', inputZeroPoint: -128 }],
+    ['2051 in 3 out input offset -127', { batches: 1, inputDepth: 2051, outputDepth: 3, activation: 'none', inputZeroPoint: 127 }],
+    ['1032 in 4 out weights 127 inputs -128', { batches: 1, inputDepth: 1032, outputDepth: 4, activation: 'none', extremeWeights: true, extremeSign: 1 }],
+    ['1032 in 5 out weights -127 inputs -128', { batches: 1, inputDepth: 1032, outputDepth: 5, activation: 'none', extremeWeights: true, extremeSign: -1 }],
+    ['520 in 7 out weights ±127 inputs -128 unaligned', { batches: 1, inputDepth: 520, outputDepth: 7, activation: 'none', extremeWeights: true, unaligned: true }],
+  ];
+  for (const [label, config] of pairedFc) cases.push(fullyConnectedS8(random, `fully_connected_s8_paired ${label}`, { ...config, paired: true }));
   // ADD, SUB and MUL requantized with SMMLAR: the extreme zero points (|x + offset| up to 255),
   // output right shifts that fold the output offset (<= 21) and that do not (ADD's
   // 2 * 0.5 / (2^20 * 0.9), MUL's 0.5 * 0.25 / 2^20), MUL's left shifts (0.05 * 0.03 / 0.0005 = 3,

@@ -1,0 +1,280 @@
+/*
+ * FULLY_CONNECTED, int8, paired weights (td_kernels.h), Cortex-M DSP variant: overrides
+ * src/fully_connected/td_fully_connected_s8_paired.c by name with the same bits.
+ *
+ * Each weight halfword holds w_A + 256 * w_B of two rows. Against two inputs in int16 lanes, one
+ * SMLAD of the raw word adds A.x + 256 * B.x to `raw`, one of its SXTB16 (the low bytes: A's
+ * weights) adds A.x to `a`; raw - a = 256 * B.x in 32-bit wrap-around arithmetic, exact while
+ * |B.x| < 2^23, so B's sum is taken out every TD_FC_PAIRED_CHUNK inputs (512 * 127 * 128 < 2^23;
+ * the generator refuses weights of -128). Four rows at a time, eight inputs per step: one LDRD of
+ * the inputs and four SXTB16 shared by the two pairs, then per pair two LDRD, four SXTB16 and
+ * eight SMLAD (33 instructions per 32 MACs, against 43 for td_fully_connected_s8_packed's loop),
+ * two steps per loop. The accumulators start from the bias (the input offset folded in by the
+ * generator); the requantization is td_dsp.h's fast form with the output offset in its
+ * rounding, which the generator has checked holds for every row.
+ */
+#include "../../internal/td_common.h"
+#include "../../internal/td_fixed_point.h"
+#include "td_dsp.h"
+
+#if TD_KERNELS_DSP
+
+/** Inputs per recovery of B's sum: 512 * 127 * 128 < 2^23 (a multiple of eight). */
+#define TD_FC_PAIRED_CHUNK 512
+
+#if TD_DSP_ASM
+/* One pair's four words (eight inputs): raw and low-byte products into R and A. */
+#define TD_FC_PAIRED_WORDS(R, A)                                 \
+    "ldrd    %[wa], %[wb], [%[wp]], #8\n\t"                     \
+    "smlad   %[" R "], %[wa], %[xa], %[" R "]\n\t"              \
+    "sxtb16  %[wa], %[wa]\n\t"                                  \
+    "smlad   %[" A "], %[wa], %[xa], %[" A "]\n\t"              \
+    "smlad   %[" R "], %[wb], %[xoa], %[" R "]\n\t"             \
+    "sxtb16  %[wb], %[wb]\n\t"                                  \
+    "smlad   %[" A "], %[wb], %[xoa], %[" A "]\n\t"             \
+    "ldrd    %[wa], %[wb], [%[wp]], #8\n\t"                     \
+    "smlad   %[" R "], %[wa], %[xb], %[" R "]\n\t"              \
+    "sxtb16  %[wa], %[wa]\n\t"                                  \
+    "smlad   %[" A "], %[wa], %[xb], %[" A "]\n\t"              \
+    "smlad   %[" R "], %[wb], %[xob], %[" R "]\n\t"             \
+    "sxtb16  %[wb], %[wb]\n\t"                                  \
+    "smlad   %[" A "], %[wb], %[xob], %[" A "]\n\t"
+/* Eight inputs (word-aligned) as the lanes (x0, x2), (x1, x3), (x4, x6), (x5, x7). */
+#define TD_FC_PAIRED_INPUT                                       \
+    "ldrd    %[xa], %[xb], [%[vp]], #8\n\t"                     \
+    "sxtb16  %[xoa], %[xa], ror #8\n\t"                         \
+    "sxtb16  %[xa], %[xa]\n\t"                                  \
+    "sxtb16  %[xob], %[xb], ror #8\n\t"                         \
+    "sxtb16  %[xb], %[xb]\n\t"
+/*
+ * TD_DOT_TWO_PAIRS(values, values_end, weights, raw0, a0, raw1, a1): two pairs' words against
+ * the input, eight values per step from `values` to values_end (at least one step), two steps per
+ * loop (an odd count enters at the second); `values` and `weights` are advanced.
+ */
+#define TD_DOT_TWO_PAIRS(values, values_end, weights, raw0, a0, raw1, a1)                                       \
+    do {                                                                                                      \
+        uint32_t td_xa_, td_xb_, td_xoa_, td_xob_, td_wa_, td_wb_;                                            \
+        uint32_t td_t_ = (uint32_t)(((values_end) - (values)) >> 3) & 1u;                                     \
+        __asm__("cmp     %[t], #0\n\t"                                                                         \
+                "bne     2f\n\t"                                                                               \
+                "1:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0") TD_FC_PAIRED_WORDS("pr1", "pa1")        \
+                "2:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0") TD_FC_PAIRED_WORDS("pr1", "pa1")        \
+                "cmp     %[vp], %[end]\n\t"                                                                    \
+                "bne     1b"                                                                                  \
+                : [pr0] "+r"(raw0), [pa0] "+r"(a0), [pr1] "+r"(raw1), [pa1] "+r"(a1), [vp] "+r"(values),             \
+                  [wp] "+r"(weights), [xa] "=&r"(td_xa_), [xb] "=&r"(td_xb_), [xoa] "=&r"(td_xoa_),                \
+                  [xob] "=&r"(td_xob_), [wa] "=&r"(td_wa_), [wb] "=&r"(td_wb_), [t] "+&r"(td_t_)                  \
+                : [end] "r"(values_end)                                                                       \
+                : "cc", "memory");                                                                           \
+    } while (0)
+/* The same for one pair (the rows after the last block of four). */
+#define TD_DOT_ONE_PAIR(values, values_end, weights, raw0, a0)                                                  \
+    do {                                                                                                      \
+        uint32_t td_xa_, td_xb_, td_xoa_, td_xob_, td_wa_, td_wb_;                                            \
+        uint32_t td_t_ = (uint32_t)(((values_end) - (values)) >> 3) & 1u;                                     \
+        __asm__("cmp     %[t], #0\n\t"                                                                         \
+                "bne     2f\n\t"                                                                               \
+                "1:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0")                                     \
+                "2:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0")                                     \
+                "cmp     %[vp], %[end]\n\t"                                                                    \
+                "bne     1b"                                                                                  \
+                : [pr0] "+r"(raw0), [pa0] "+r"(a0), [vp] "+r"(values), [wp] "+r"(weights), [xa] "=&r"(td_xa_),      \
+                  [xb] "=&r"(td_xb_), [xoa] "=&r"(td_xoa_), [xob] "=&r"(td_xob_), [wa] "=&r"(td_wa_),              \
+                  [wb] "=&r"(td_wb_), [t] "+&r"(td_t_)                                                         \
+                : [end] "r"(values_end)                                                                       \
+                : "cc", "memory");                                                                           \
+    } while (0)
+#endif
+
+/* The C twins (the same sums), also the path of an input row that is not word-aligned (LDRD needs it). */
+#define TD_FC_PAIRED_WORDS_C(raw, a, offset)                                                                  \
+    do {                                                                                                      \
+        const uint32_t td_w0_ = td_read_u32((weights) + (offset)), td_w1_ = td_read_u32((weights) + (offset) + 4);       \
+        const uint32_t td_w2_ = td_read_u32((weights) + (offset) + 8), td_w3_ = td_read_u32((weights) + (offset) + 12);  \
+        (raw) = td_smlad(td_w0_, td_xa_, td_smlad(td_w1_, td_xoa_, (raw)));                                   \
+        (raw) = td_smlad(td_w2_, td_xb_, td_smlad(td_w3_, td_xob_, (raw)));                                   \
+        (a) = td_smlad(td_sxtb16(td_w0_), td_xa_, td_smlad(td_sxtb16(td_w1_), td_xoa_, (a)));                 \
+        (a) = td_smlad(td_sxtb16(td_w2_), td_xb_, td_smlad(td_sxtb16(td_w3_), td_xob_, (a)));                 \
+    } while (0)
+#define TD_FC_PAIRED_INPUT_C                                                                                  \
+    const uint32_t td_in0_ = td_read_u32(values), td_in1_ = td_read_u32((values) + 4);                        \
+    const uint32_t td_xa_ = td_sxtb16(td_in0_), td_xoa_ = td_sxtb16_ror8(td_in0_);                            \
+    const uint32_t td_xb_ = td_sxtb16(td_in1_), td_xob_ = td_sxtb16_ror8(td_in1_)
+#define TD_DOT_TWO_PAIRS_C(values, values_end, weights, raw0, a0, raw1, a1)                                     \
+    do {                                                                                                      \
+        TD_FC_PAIRED_INPUT_C;                                                                                 \
+        TD_FC_PAIRED_WORDS_C(raw0, a0, 0);                                                                    \
+        TD_FC_PAIRED_WORDS_C(raw1, a1, 16);                                                                   \
+        (weights) += 32;                                                                                      \
+        (values) += 8;                                                                                        \
+    } while ((values) != (values_end))
+#define TD_DOT_ONE_PAIR_C(values, values_end, weights, raw0, a0)                                                \
+    do {                                                                                                      \
+        TD_FC_PAIRED_INPUT_C;                                                                                 \
+        TD_FC_PAIRED_WORDS_C(raw0, a0, 0);                                                                    \
+        (weights) += 16;                                                                                      \
+        (values) += 8;                                                                                        \
+    } while ((values) != (values_end))
+#if !TD_DSP_ASM
+#define TD_DOT_TWO_PAIRS TD_DOT_TWO_PAIRS_C
+#define TD_DOT_ONE_PAIR TD_DOT_ONE_PAIR_C
+#endif
+
+/** B's sum over a chunk: raw started at a's value, so raw - a = 256 * B.x (mod 2^32). */
+TD_INLINE int32_t td_fc_paired_b(int32_t raw, int32_t a)
+{
+    return (int32_t)((uint32_t)raw - (uint32_t)a) >> 8;
+}
+
+/** The fast requantization (offset folded into the rounding) and the clamp; `top`: the maximum is 127 (SSAT gives it). */
+#define TD_FC_PAIRED_OUTPUT(acc)                                                                                 \
+    (top ? td_max_i32(td_ssat8(td_requant_fast((acc), params->multiplier, params->right_shift, params->rounding)), \
+                      params->activation.min)                                                                  \
+         : td_clamp_i32(td_requant_fast((acc), params->multiplier, params->right_shift, params->rounding),      \
+                        params->activation.min, params->activation.max))
+
+/**
+ * One block of four rows (two pairs) over one input row: the grouped inputs chunk by chunk, the
+ * last depth % 8 from the true weights, the requantization. `aligned` (a constant): the input row
+ * is word-aligned (the assembly loop; the C twin otherwise). Returns the next block's weights.
+ */
+TD_INLINE const int8_t *td_fc_paired_block(const int8_t *values,
+                                          int32_t input_depth,
+                                          const int8_t *weights,
+                                          const int32_t *bias,
+                                          int8_t *out,
+                                          const td_fc_packed_params *params,
+                                          int top,
+                                          int aligned)
+{
+    const int8_t *const grouped_end = values + (input_depth & ~7);
+    const int32_t rest = input_depth & 7;
+    int32_t a0 = bias[0], b0 = bias[1], a1 = bias[2], b1 = bias[3];
+    int32_t d;
+    while (values != grouped_end) {
+        const int8_t *const chunk_end = grouped_end - values > TD_FC_PAIRED_CHUNK ? values + TD_FC_PAIRED_CHUNK : grouped_end;
+        int32_t raw0 = a0, raw1 = a1;
+        if (aligned) {
+            TD_DOT_TWO_PAIRS(values, chunk_end, weights, raw0, a0, raw1, a1);
+        } else {
+            TD_DOT_TWO_PAIRS_C(values, chunk_end, weights, raw0, a0, raw1, a1);
+        }
+        b0 += td_fc_paired_b(raw0, a0);
+        b1 += td_fc_paired_b(raw1, a1);
+    }
+    for (d = 0; d < rest; ++d) {
+        const int32_t value = values[d];
+        a0 += (int32_t)weights[d] * value;
+        b0 += (int32_t)weights[rest + d] * value;
+        a1 += (int32_t)weights[2 * rest + d] * value;
+        b1 += (int32_t)weights[3 * rest + d] * value;
+    }
+    {
+        const int32_t value0 = TD_FC_PAIRED_OUTPUT(a0), value1 = TD_FC_PAIRED_OUTPUT(b0);
+        const int32_t value2 = TD_FC_PAIRED_OUTPUT(a1), value3 = TD_FC_PAIRED_OUTPUT(b1);
+        out[0] = (int8_t)value0;
+        out[1] = (int8_t)value1;
+        out[2] = (int8_t)value2;
+        out[3] = (int8_t)value3;
+    }
+    return weights + 4 * rest;
+}
+
+/** td_fc_paired_block over a word-aligned input, for an activation whose maximum is 127 and for any other; over any input. */
+TD_NOINLINE static const int8_t *td_fc_paired_block_top(const int8_t *values, int32_t input_depth, const int8_t *weights,
+                                                       const int32_t *bias, int8_t *out, const td_fc_packed_params *params)
+{
+    return td_fc_paired_block(values, input_depth, weights, bias, out, params, 1, 1);
+}
+TD_NOINLINE static const int8_t *td_fc_paired_block_any(const int8_t *values, int32_t input_depth, const int8_t *weights,
+                                                       const int32_t *bias, int8_t *out, const td_fc_packed_params *params)
+{
+    return td_fc_paired_block(values, input_depth, weights, bias, out, params, 0, 1);
+}
+TD_NOINLINE static const int8_t *td_fc_paired_block_unaligned(const int8_t *values, int32_t input_depth, const int8_t *weights,
+                                                             const int32_t *bias, int8_t *out, const td_fc_packed_params *params)
+{
+    return td_fc_paired_block(values, input_depth, weights, bias, out, params, 0, 0);
+}
+
+/**
+ * The one to three rows after the blocks of four, as pairs (a missing B row has zero weights and
+ * is not stored); the assembly loop where the input row and the pair's weights are word-aligned.
+ */
+TD_NOINLINE static void td_fc_paired_rest(const int8_t *input_row,
+                                          int32_t input_depth,
+                                          int32_t rows,
+                                          const int8_t *weights,
+                                          const int32_t *bias,
+                                          int8_t *out,
+                                          const td_fc_packed_params *params)
+{
+    const int8_t *const grouped_end = input_row + (input_depth & ~7);
+    const int32_t rest = input_depth & 7;
+    const int top = 0;
+    int32_t row, d;
+    for (row = 0; row < rows; row += 2) {
+        /* A second pair starts 2 * input_depth bytes on: not word-aligned for an odd depth. */
+        const int aligned = (((uintptr_t)input_row | (uintptr_t)weights) & 3u) == 0;
+        const int8_t *values = input_row;
+        int32_t a = bias[row], b = row + 1 < rows ? bias[row + 1] : 0;
+        while (values != grouped_end) {
+            const int8_t *const chunk_end = grouped_end - values > TD_FC_PAIRED_CHUNK ? values + TD_FC_PAIRED_CHUNK : grouped_end;
+            int32_t raw = a;
+            if (aligned) {
+                TD_DOT_ONE_PAIR(values, chunk_end, weights, raw, a);
+            } else {
+                TD_DOT_ONE_PAIR_C(values, chunk_end, weights, raw, a);
+            }
+            b += td_fc_paired_b(raw, a);
+        }
+        for (d = 0; d < rest; ++d) {
+            a += (int32_t)weights[d] * values[d];
+            b += (int32_t)weights[rest + d] * values[d];
+        }
+        weights += 2 * rest;
+        out[row] = (int8_t)TD_FC_PAIRED_OUTPUT(a);
+        if (row + 1 < rows) out[row + 1] = (int8_t)TD_FC_PAIRED_OUTPUT(b);
+    }
+}
+
+td_status td_fully_connected_s8_paired(const td_fc_packed_params *params,
+                                       int32_t batches,
+                                       int32_t input_depth,
+                                       int32_t output_depth,
+                                       const int8_t *input,
+                                       const int8_t *paired_filter,
+                                       const int32_t *bias,
+                                       int8_t *output)
+{
+    const int32_t blocked = output_depth & ~3;
+    int32_t batch, out_c;
+    for (batch = 0; batch < batches; ++batch) {
+        const int8_t *const input_row = input + batch * input_depth;
+        int8_t *const output_row = output + batch * output_depth;
+        const int8_t *weights = paired_filter;
+        if (((uintptr_t)input_row & 3u) != 0) {
+            for (out_c = 0; out_c < blocked; out_c += 4) {
+                weights = td_fc_paired_block_unaligned(input_row, input_depth, weights, bias + out_c, output_row + out_c, params);
+            }
+        } else if (params->activation.max == 127) {
+            for (out_c = 0; out_c < blocked; out_c += 4) {
+                weights = td_fc_paired_block_top(input_row, input_depth, weights, bias + out_c, output_row + out_c, params);
+            }
+        } else {
+            for (out_c = 0; out_c < blocked; out_c += 4) {
+                weights = td_fc_paired_block_any(input_row, input_depth, weights, bias + out_c, output_row + out_c, params);
+            }
+        }
+        if (blocked < output_depth) {
+            td_fc_paired_rest(input_row, input_depth, output_depth - blocked, weights, bias + blocked, output_row + blocked, params);
+        }
+    }
+    return TD_OK;
+}
+
+#else /* no DSP extension: the portable loop */
+
+#include "../../fully_connected/td_fully_connected_s8_paired.c"
+
+#endif

@@ -1,0 +1,84 @@
+/**
+ * td_fully_connected_s8_paired's weight layout (td_kernels.h): two rows A and B in each signed
+ * 16-bit halfword, h = w_A + 256 · w_B, stored as the bytes (w_A, w_B − (w_A < 0 ? 1 : 0)) so that
+ * the halfword read as int16 is exactly that sum. On the M4 one SMLAD of the raw word against two
+ * inputs (int16 lanes) accumulates Σ A·x + 256 · Σ B·x, and SXTB16 of the same word (the low bytes
+ * sign-extended: the A weights) with a second SMLAD gives Σ A·x; Σ B·x is their difference / 256,
+ * exact in 32-bit wrap-around arithmetic while |Σ B·x| < 2^23 over the inputs accumulated that
+ * way: the kernel recovers it every pairedChunk inputs (512 · 127 · 128 < 2^23).
+ *
+ * Order (rows grouped like td_fully_connected_s8_packed's): per block of four rows (two pairs:
+ * rows 0/1 and 2/3), for every eight inputs k..k+7 the first pair's four words then the second's;
+ * a pair's words hold the halfwords of inputs (k, k+2), (k+1, k+3), (k+4, k+6), (k+5, k+7) — the
+ * lanes SXTB16 makes of an input word and of it rotated by 8 —; then the four rows' last
+ * depth % 8 weights (true values) one row after the other. The one to three rows after the last
+ * block go as pairs of their own in the same form (16 bytes per eight inputs, then A's and B's
+ * last weights), a missing B row as zeros.
+ */
+
+/** Inputs accumulated in the combined form before B's sum is taken out: 512 · 127 · 128 < 2^23. */
+export const pairedChunk = 512;
+
+/** Bytes of the paired layout: rows rounded up to even, each row `depth` bytes. */
+export function pairedWeightBytes(units: number, depth: number): number {
+  return (units + (units % 2)) * depth;
+}
+
+/**
+ * The paired layout of row-major [units][depth] int8 weights, or undefined when a weight is −128
+ * (the B byte could not hold w_B − 1, and the per-chunk bound assumes |w| ≤ 127).
+ */
+export function pairFullyConnectedWeights(weights: ArrayLike<number | bigint>, units: number, depth: number): Int8Array | undefined {
+  for (let i = 0; i < units * depth; i++) if (Number(weights[i]) < -127) return undefined;
+  const w = (row: number, k: number) => (row < units ? Number(weights[row * depth + k]) : 0);
+  const packed = new Int8Array(pairedWeightBytes(units, depth));
+  const grouped = depth - (depth % 8);
+  const rest = depth - grouped;
+  const blocked = units - (units % 4);
+  let at = 0;
+  /** One pair's sixteen bytes for inputs k..k+7. */
+  const pairGroup = (a: number, k: number) => {
+    for (let word = 0; word < 4; word++) {
+      for (let half = 0; half < 2; half++) {
+        const j = (word >> 1) * 4 + (word & 1) + half * 2;
+        const low = w(a, k + j);
+        packed[at++] = low;
+        packed[at++] = w(a + 1, k + j) - (low < 0 ? 1 : 0);
+      }
+    }
+  };
+  const tail = (row: number) => {
+    for (let j = 0; j < rest; j++) packed[at++] = w(row, grouped + j);
+  };
+  for (let block = 0; block < blocked; block += 4) {
+    for (let k = 0; k < grouped; k += 8) {
+      pairGroup(block, k);
+      pairGroup(block + 2, k);
+    }
+    for (let lane = 0; lane < 4; lane++) tail(block + lane);
+  }
+  for (let pair = blocked; pair < units; pair += 2) {
+    for (let k = 0; k < grouped; k += 8) pairGroup(pair, k);
+    tail(pair);
+    tail(pair + 1);
+  }
+  return packed;
+}
+
+/** Where weight k of row `row` sits in the paired layout, and whether it is a B byte of a halfword. */
+export function pairedIndex(row: number, k: number, units: number, depth: number): { index: number; combined: boolean } {
+  const grouped = depth - (depth % 8);
+  const rest = depth - grouped;
+  const blocked = units - (units % 4);
+  const isB = row & 1;
+  const j = k & 7;
+  const inGroup = ((j >> 2) * 2 + (j & 1)) * 4 + ((j >> 1) & 1) * 2 + isB;
+  if (row < blocked) {
+    const base = (row >> 2) * 4 * depth;
+    if (k < grouped) return { index: base + (k >> 3) * 32 + ((row >> 1) & 1) * 16 + inGroup, combined: true };
+    return { index: base + grouped * 4 + (row & 3) * rest + (k - grouped), combined: false };
+  }
+  const base = blocked * depth + ((row - blocked) >> 1) * 2 * depth;
+  if (k < grouped) return { index: base + (k >> 3) * 16 + inGroup, combined: true };
+  return { index: base + grouped * 2 + isB * rest + (k - grouped), combined: false };
+}
