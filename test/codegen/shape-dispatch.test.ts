@@ -1,7 +1,7 @@
 /**
  * The kernel paths chosen per shape at generation time (a depthwise convolution of one input
  * channel run as a convolution, a 3x3 convolution of one input channel and a 1x1 over eight channels through td_conv2d_s8_small, depth multipliers above 1, pooling, PAD, fully connected with the
- * input offset folded into the bias and its weights packed for the DSP loop, ADD and MUL
+ * input offset folded into the bias and its weights packed for the DSP loop (two rows per halfword), ADD and MUL
  * requantized with SMMLAR, int8 logistic/tanh and LEAKY_RELU as 256-byte tables, softmax with a table of exponentials, QUANTIZE as a table or a
  * sign flip) give TFLite Micro's bytes: the single-op models of
  * ../shared/baseline/ops/ (with TFLite Micro's output for a seeded input), generated, compiled
@@ -46,9 +46,9 @@ const cases = [
   { model: 'maxpool_3x3_s2_24x24x16_same', kernel: 'td_maxpool_s8' },
   { model: 'pad_48x48x3_p2', kernel: 'td_pad_s8' },
   { model: 'pad_16x16x16_p1', kernel: 'td_pad_s8' },
-  { model: 'fc_640x128', kernel: 'td_fully_connected_s8_packed' },
-  { model: 'fc_64x10_nobias', kernel: 'td_fully_connected_s8_packed' },
-  { model: 'fc_1960x4', kernel: 'td_fully_connected_s8_packed' },
+  { model: 'fc_640x128', kernel: 'td_fully_connected_s8_paired' },
+  { model: 'fc_64x10_nobias', kernel: 'td_fully_connected_s8_paired' },
+  { model: 'fc_1960x4', kernel: 'td_fully_connected_s8_paired' },
   { model: 'leaky_relu_16x16x32', kernel: 'td_lookup_8' },
   { model: 'transpose_16x16x32_perm0312', kernel: 'td_transpose' },
   { model: 'concat_16x16x16_16x16x8', kernel: 'td_concatenation_s8' },
