@@ -3,7 +3,7 @@
  * src/conv/td_conv2d_s8_int4.c by name with the same bits. Per output pixel the patch
  * (K_h * K_w * C_in values plus the input offset, padded taps 0, as the reference skips them) is
  * widened once into the scratch in td_int4_dsp.h's lane order; then every filter, two at a time,
- * is one dot product over its packed row (eight weights per word load). A patch of odd length
+ * is one dot product over its packed row (eight weights per word load, four AND and four SMLALD). A patch of odd length
  * (rows starting mid-byte), grouped convolution and patches shorter than eight take the portable
  * loop; a patch's last length % 8 values go through the nibble loop. The filter is never unpacked.
  */
@@ -83,7 +83,16 @@ td_status td_conv2d_s8_int4(const td_context *ctx,
                         const int inside_y = in_y >= 0 && in_y < input_dims->h;
                         for (kx = 0; kx < filter_dims->w; ++kx) {
                             const int32_t in_x = in_x_origin + params->dilation.w * kx;
-                            if (inside_y && in_x >= 0 && in_x < input_dims->w) {
+                            if (input_c % 8 == 0) {
+                                /* Whole groups per tap: widened eight at a time, or zero words for a padded tap. */
+                                if (inside_y && in_x >= 0 && in_x < input_dims->w) {
+                                    td_int4_widen(input + ((batch * input_dims->h + in_y) * input_dims->w + in_x) * input_c, input_c >> 3,
+                                                  params->input_offset, lanes + (i >> 1));
+                                } else {
+                                    memset(lanes + (i >> 1), 0, (size_t)input_c * 2);
+                                }
+                                i += input_c;
+                            } else if (inside_y && in_x >= 0 && in_x < input_dims->w) {
                                 const int8_t *pixel = input + ((batch * input_dims->h + in_y) * input_dims->w + in_x) * input_c;
                                 for (ic = 0; ic < input_c; ++ic, ++i) {
                                     patch[i < groups * 8 ? td_int4_lane(i) : i] = (int16_t)(pixel[ic] + params->input_offset);
@@ -97,14 +106,14 @@ td_status td_conv2d_s8_int4(const td_context *ctx,
                     }
                     for (out_c = 0; out_c + 1 < output_c; out_c += 2) {
                         int32_t acc0, acc1;
-                        td_int4_dot16_two(packed_filter + out_c * row_bytes, row_bytes, lanes, groups, &acc0, &acc1);
-                        acc0 = td_int4_unscale(acc0) + td_conv2d_s8_int4_tail(packed_filter, out_c * length, patch, groups * 8, length);
-                        acc1 = td_int4_unscale(acc1) + td_conv2d_s8_int4_tail(packed_filter, (out_c + 1) * length, patch, groups * 8, length);
+                        td_int4_dot_lanes_two(packed_filter + out_c * row_bytes, row_bytes, lanes, groups, &acc0, &acc1);
+                        acc0 += td_conv2d_s8_int4_tail(packed_filter, out_c * length, patch, groups * 8, length);
+                        acc1 += td_conv2d_s8_int4_tail(packed_filter, (out_c + 1) * length, patch, groups * 8, length);
                         *output++ = td_conv2d_s8_int4_finish(params, quant, bias, out_c, acc0);
                         *output++ = td_conv2d_s8_int4_finish(params, quant, bias, out_c + 1, acc1);
                     }
                     if (out_c < output_c) {
-                        const int32_t acc = td_int4_unscale(td_int4_dot16(packed_filter + out_c * row_bytes, lanes, groups)) +
+                        const int32_t acc = td_int4_dot_lanes(packed_filter + out_c * row_bytes, lanes, groups) +
                                             td_conv2d_s8_int4_tail(packed_filter, out_c * length, patch, groups * 8, length);
                         *output++ = td_conv2d_s8_int4_finish(params, quant, bias, out_c, acc);
                     }

@@ -2,8 +2,8 @@
  * FULLY_CONNECTED, int8 activations, packed int4 weights, Cortex-M DSP variant: overrides
  * src/fully_connected/td_fully_connected_s8_int4.c by name with the same bits. Each batch row of
  * the input is widened once to int16 (its offset added) into the scratch, in td_int4_dsp.h's
- * lane order; rows of weights go two at a time, eight weights per word load, four SXTB16 and
- * four SMLAD each. An even depth starts every row on a byte; an odd one (rows starting mid-byte)
+ * lane order; rows of weights go two at a time, eight weights per word load, four AND and
+ * four SMLALD each (td_int4_dsp.h). An even depth starts every row on a byte; an odd one (rows starting mid-byte)
  * and depth % 8 tails take the portable nibble loop. The weights are never unpacked.
  */
 #include "../../fully_connected/td_fully_connected_s8_int4_reference.h"
@@ -48,9 +48,7 @@ td_status td_fully_connected_s8_int4(const td_context *ctx,
             for (out_c = 0; out_c + 1 < output_depth; out_c += 2) {
                 const int8_t *weights = packed_filter + out_c * row_bytes;
                 int32_t acc0, acc1;
-                td_int4_dot16_two(weights, row_bytes, lanes, groups, &acc0, &acc1);
-                acc0 = td_int4_unscale(acc0);
-                acc1 = td_int4_unscale(acc1);
+                td_int4_dot_lanes_two(weights, row_bytes, lanes, groups, &acc0, &acc1);
                 if (tail > 0) {
                     acc0 += td_int4_dot(packed_filter, out_c * input_depth + groups * 8, input_row + groups * 8, tail, params->input_offset);
                     acc1 += td_int4_dot(packed_filter, (out_c + 1) * input_depth + groups * 8, input_row + groups * 8, tail, params->input_offset);
@@ -59,7 +57,7 @@ td_status td_fully_connected_s8_int4(const td_context *ctx,
                 output_row[out_c + 1] = td_fully_connected_s8_finish(params, quant, (out_c + 1) * quant_step, acc1, bias, out_c + 1);
             }
             if (out_c < output_depth) {
-                int32_t acc = td_int4_unscale(td_int4_dot16(packed_filter + out_c * row_bytes, lanes, groups));
+                int32_t acc = td_int4_dot_lanes(packed_filter + out_c * row_bytes, lanes, groups);
                 acc += td_int4_dot(packed_filter, out_c * input_depth + groups * 8, input_row + groups * 8, tail, params->input_offset);
                 output_row[out_c] = td_fully_connected_s8_finish(params, quant, out_c * quant_step, acc, bias, out_c);
             }
