@@ -238,6 +238,71 @@ TD_NOINLINE static void td_fc_paired_rest(const int8_t *input_row,
     }
 }
 
+#if TD_DSP_ASM
+/**
+ * A word-aligned input row of at most one chunk whose depth is a multiple of eight (a small FC's
+ * usual case) through all its rows in one call: no chunk loop, the blocks and the pairs after them
+ * inline, the parameters loaded once; `full` (a constant): the activation is the whole int8 range,
+ * which SSAT alone gives.
+ */
+TD_INLINE void td_fc_paired_short(const td_fc_packed_params *params,
+                                  int32_t input_depth,
+                                  int32_t output_depth,
+                                  const int8_t *input_row,
+                                  const int8_t *weights,
+                                  const int32_t *bias,
+                                  int8_t *out,
+                                  int full)
+{
+    const int8_t *const input_end = input_row + input_depth;
+    const int32_t multiplier = params->multiplier, right_shift = params->right_shift, rounding = params->rounding;
+    const int32_t min = params->activation.min, max = params->activation.max;
+    int32_t remaining;
+#define TD_FC_SHORT_OUTPUT(acc)                                                                  \
+    (full ? td_ssat8(td_requant_fast((acc), multiplier, right_shift, rounding))                   \
+          : td_clamp_i32(td_requant_fast((acc), multiplier, right_shift, rounding), min, max))
+    for (remaining = output_depth; remaining >= 4; remaining -= 4) {
+        const int8_t *values = input_row;
+        int32_t a0 = bias[0], a1 = bias[2];
+        int32_t raw0 = a0, raw1 = a1;
+        TD_DOT_TWO_PAIRS(values, input_end, weights, raw0, a0, raw1, a1);
+        {
+            const int32_t b0 = bias[1] + td_fc_paired_b(raw0, a0), b1 = bias[3] + td_fc_paired_b(raw1, a1);
+            const int32_t value0 = TD_FC_SHORT_OUTPUT(a0), value1 = TD_FC_SHORT_OUTPUT(b0);
+            const int32_t value2 = TD_FC_SHORT_OUTPUT(a1), value3 = TD_FC_SHORT_OUTPUT(b1);
+            out[0] = (int8_t)value0;
+            out[1] = (int8_t)value1;
+            out[2] = (int8_t)value2;
+            out[3] = (int8_t)value3;
+        }
+        bias += 4;
+        out += 4;
+    }
+    for (; remaining > 0; remaining -= 2) {
+        const int8_t *values = input_row;
+        int32_t a = bias[0], raw = a;
+        TD_DOT_ONE_PAIR(values, input_end, weights, raw, a);
+        out[0] = (int8_t)TD_FC_SHORT_OUTPUT(a);
+        if (remaining > 1) out[1] = (int8_t)TD_FC_SHORT_OUTPUT(bias[1] + td_fc_paired_b(raw, a));
+        /* A second pair after the blocks starts 2 * input_depth bytes on: word-aligned, the depth being a multiple of eight. */
+        bias += 2;
+        out += 2;
+    }
+#undef TD_FC_SHORT_OUTPUT
+}
+
+TD_NOINLINE static void td_fc_paired_short_full(const td_fc_packed_params *params, int32_t input_depth, int32_t output_depth,
+                                               const int8_t *input_row, const int8_t *weights, const int32_t *bias, int8_t *out)
+{
+    td_fc_paired_short(params, input_depth, output_depth, input_row, weights, bias, out, 1);
+}
+TD_NOINLINE static void td_fc_paired_short_any(const td_fc_packed_params *params, int32_t input_depth, int32_t output_depth,
+                                              const int8_t *input_row, const int8_t *weights, const int32_t *bias, int8_t *out)
+{
+    td_fc_paired_short(params, input_depth, output_depth, input_row, weights, bias, out, 0);
+}
+#endif
+
 td_status td_fully_connected_s8_paired(const td_fc_packed_params *params,
                                        int32_t batches,
                                        int32_t input_depth,
@@ -249,6 +314,20 @@ td_status td_fully_connected_s8_paired(const td_fc_packed_params *params,
 {
     const int32_t blocked = output_depth & ~3;
     int32_t batch, out_c;
+#if TD_DSP_ASM
+    if ((input_depth & 7) == 0 && input_depth > 0 && input_depth <= TD_FC_PAIRED_CHUNK && (((uintptr_t)input | (uintptr_t)paired_filter) & 3u) == 0) {
+        /* Every row word-aligned (the depth is a multiple of eight), one chunk: the short path. */
+        const int full = params->activation.min == -128 && params->activation.max == 127;
+        for (batch = 0; batch < batches; ++batch) {
+            if (full) {
+                td_fc_paired_short_full(params, input_depth, output_depth, input + batch * input_depth, paired_filter, bias, output + batch * output_depth);
+            } else {
+                td_fc_paired_short_any(params, input_depth, output_depth, input + batch * input_depth, paired_filter, bias, output + batch * output_depth);
+            }
+        }
+        return TD_OK;
+    }
+#endif
     for (batch = 0; batch < batches; ++batch) {
         const int8_t *const input_row = input + batch * input_depth;
         int8_t *const output_row = output + batch * output_depth;
