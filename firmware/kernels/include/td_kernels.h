@@ -314,6 +314,25 @@ td_status td_transpose_conv_s8(const td_context *ctx,
                                int8_t *output);
 /** Bytes of scratch td_transpose_conv_s8 needs: 4 per output element. */
 int32_t td_transpose_conv_s8_get_buffer_size(const td_dims *output_dims);
+/**
+ * TRANSPOSE_CONV 16x8 (reference_integer_ops::TransposeConv for int16 input): int16 activations
+ * (zero point 0), int8 per-channel weights {C_out, K_h, K_w, C_in}, int64 bias (may be NULL).
+ * The products are scattered into an int64 sum per output element (the scratch), then bias,
+ * TFLite's 64-bit MultiplyByQuantizedMultiplier, clamp. params->input_offset and output_offset
+ * are unused (0).
+ */
+td_status td_transpose_conv_s16(const td_context *ctx,
+                                const td_conv_params *params,
+                                const td_per_channel_quant *quant,
+                                const td_dims *input_dims,
+                                const int16_t *input,
+                                const td_dims *filter_dims,
+                                const int8_t *filter,
+                                const int64_t *bias,
+                                const td_dims *output_dims,
+                                int16_t *output);
+/** Bytes of scratch td_transpose_conv_s16 needs: 8 per output element. */
+int32_t td_transpose_conv_s16_get_buffer_size(const td_dims *output_dims);
 td_status td_transpose_conv_f32(const td_conv_params_f32 *params,
                                 const td_dims *input_dims,
                                 const float *input,
@@ -858,6 +877,17 @@ td_status td_softmax_s8(const td_softmax_params_s8 *params,
                         int8_t *output);
 
 /**
+ * SOFTMAX int8 -> int16 (output scale 1/65536, zero point -32768): TFLite's reference
+ * Softmax<int8_t, int16_t>, the arithmetic of td_softmax_s8 with the reciprocal's exponent for
+ * 16 output bits. The parameters of td_softmax_s8 (its exp_table, or NULL to evaluate).
+ */
+td_status td_softmax_s8_s16(const td_softmax_params_s8 *params,
+                            int32_t rows,
+                            int32_t depth,
+                            const int8_t *input,
+                            int16_t *output);
+
+/**
  * SOFTMAX int16 -> int16 (input zero point 0, output scale 1/32768 and zero point 0), TFLite
  * Micro's SoftmaxInt16: x - max rescaled so that [-10, 0] spans [-65535, 0], exp and 1/(1 + x)
  * from two 513-entry interpolated tables the generator builds as TFLite's LUTPopulate does.
@@ -1042,6 +1072,22 @@ typedef struct {
 
 td_status td_pad_s8(const td_pad_params_s8 *params, const td_dims *input_dims, const int8_t *input, int8_t *output);
 td_status td_pad_f32(const td_pad_params_f32 *params, const td_dims *input_dims, const float *input, float *output);
+
+/** PAD / PADV2 int16 and int32 (4-D, as td_pad_s8): the pad value is the constant value input, or 0. */
+typedef struct {
+    td_dims before;
+    td_dims after;
+    int16_t pad_value;
+} td_pad_params_s16;
+
+typedef struct {
+    td_dims before;
+    td_dims after;
+    int32_t pad_value;
+} td_pad_params_s32;
+
+td_status td_pad_s16(const td_pad_params_s16 *params, const td_dims *input_dims, const int16_t *input, int16_t *output);
+td_status td_pad_s32(const td_pad_params_s32 *params, const td_dims *input_dims, const int32_t *input, int32_t *output);
 
 /** TRANSPOSE of 1 to 6 dimensions: output dimension d is input dimension perm[d]; any element size. */
 #define TD_TRANSPOSE_MAX_RANK 6

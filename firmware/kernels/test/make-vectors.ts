@@ -43,6 +43,7 @@ import { findOp, opContext } from '../../../src/core/common/ops/index.js';
 import { allocateData } from '../../../src/core/common/ir/tensor.js';
 import { gruGateNames, gruGateWord, gruInputCount, gruInputIndex, gruOpType, type GruAttrs, type GruGateName, type GruLayout } from '../../../src/core/common/ops/gru-layout.js';
 import { gruStateScale, type GruPlan } from '../../../src/core/common/ops/gru.js';
+import type { TransposeConvPlan } from '../../../src/core/common/ops/transpose-conv.js';
 
 /** The op library's helpers take the op they prepare; a golden vector is no op, so failures just throw. */
 const vectorContext = {
@@ -1960,7 +1961,7 @@ function detectionCases(random: Random): CaseBuilder[] {
 /** Builds every case (deterministic for a given seed) and the C header that holds them. */
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
-  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19)), ...gruResetFirstPackedCases(new Random(seed + 43))];
+  const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19)), ...gruResetFirstPackedCases(new Random(seed + 43)), ...widePadSoftmaxTransposeConvCases(new Random(seed + 61))];
   cases.push(...floatBlockCases(new Random(seed + 71)));
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
@@ -3244,5 +3245,160 @@ function floatBlockCases(random: Random): CaseBuilder[] {
     ...conv.map(([label, config]) => convPacked(`conv2d_f32_packed ${label}`, config)),
     ...fc.map(([label, config]) => fcPacked(`fully_connected_f32_packed ${label}`, config)),
     ...depthwise.map(([label, config]) => convF32(random, `depthwise_conv2d_f32 blocks ${label}`, config, true)),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// PAD / PADV2 int16 and int32, SOFTMAX int8 -> int16, TRANSPOSE_CONV 16x8
+// ---------------------------------------------------------------------------------------------
+
+/** td_pad_s16 / td_pad_s32 on a PAD (no value: 0) or PADV2 (`padValue`) graph of rank 1 to 4. */
+function padWide(random: Random, name: string, dtype: 'int16' | 'int32', shape: number[], paddings: [number, number][], padValue?: number, input?: Int16Array): CaseBuilder {
+  const outputShape = shape.map((dim, d) => dim + paddings[d][0] + paddings[d][1]);
+  const quantization: [number, number] | undefined = dtype === 'int16' ? [0.002, 0] : undefined;
+  const values = input ?? (dtype === 'int16' ? random.int16(count(shape)) : random.int32(count(shape), -2147483648, 2147483647));
+  const valueTensor = padValue === undefined ? [] : [{ dtype, shape: [], quantization, data: dtype === 'int16' ? Int16Array.of(padValue) : Int32Array.of(padValue) }];
+  const { outputs } = runOp(
+    padValue === undefined ? 'PAD' : 'PADV2',
+    {},
+    [{ dtype, shape, quantization }, { dtype: 'int32', shape: [shape.length, 2], data: Int32Array.from(paddings.flat()) }, ...valueTensor],
+    [{ dtype, shape: outputShape, quantization }],
+    [values],
+  );
+  const [type, suffix]: [CType, string] = dtype === 'int16' ? ['int16_t', 's16'] : ['int32_t', 's32'];
+  const c = new CaseBuilder(name);
+  c.constant(type, 'input', values);
+  c.declare(`const td_dims input_dims = ${cDims(shape)};`);
+  const padded4 = (side: 0 | 1) => `{${[...new Array<number>(4 - shape.length).fill(0), ...paddings.map((p) => p[side])].join(', ')}}`;
+  c.declare(`const td_pad_params_${suffix} params = {.before = ${padded4(0)}, .after = ${padded4(1)}, .pad_value = ${cInt(padValue ?? 0)}};`);
+  const output = c.output(type, 'output', count(outputShape));
+  c.invoke(`td_pad_${suffix}(&params, &input_dims, input, ${output})`);
+  c.expect(type, output, outputs[0] as Int16Array | Int32Array);
+  return c;
+}
+
+/**
+ * td_softmax_s8_s16: an int8 softmax with an int16 output (scale 1/65536, zero point -32768), the
+ * exponentials evaluated or (`table`) looked up; `everyDifference` puts each int8 value once in
+ * the first row, so it holds all 256 differences to its maximum.
+ */
+function softmaxS8S16(random: Random, name: string, rows: number, depth: number, beta: number, inputScale: number, table: boolean, everyDifference = false): CaseBuilder {
+  const input = random.int8(rows * depth);
+  if (everyDifference) for (let i = 0; i < 256; i++) input[(i * 97) % 256] = i - 128;
+  const { outputs } = runOp(
+    'SOFTMAX',
+    { beta },
+    [{ dtype: 'int8', shape: [rows, depth], quantization: [inputScale, random.int(-20, 20)] }],
+    [{ dtype: 'int16', shape: [rows, depth], quantization: [1 / 65536, -32768] }],
+    [input],
+  );
+  const p = quantizedSoftmaxParams(beta, inputScale);
+  const c = new CaseBuilder(name);
+  c.constant('int8_t', 'input', input);
+  const expTable = table ? c.constant('int32_t', 'exp_table', softmaxExpTable(p)) : 'NULL';
+  c.declare(`const td_softmax_params_s8 params = {.input_beta_multiplier = ${cInt(p.inputMultiplier)}, .input_beta_left_shift = ${p.inputLeftShift}, .diff_min = ${p.diffMin}, .exp_table = ${expTable}};`);
+  const output = c.output('int16_t', 'output', rows * depth);
+  c.invoke(`td_softmax_s8_s16(&params, ${rows}, ${depth}, input, ${output})`);
+  c.expect('int16_t', output, outputs[0] as Int16Array);
+  return c;
+}
+
+interface TransposeConvS16Config {
+  input: [number, number, number, number];
+  output: [number, number, number, number];
+  kernel: [number, number];
+  stride: [number, number];
+  padding: 'same' | 'valid';
+  activation: Activation;
+  inputScale: number;
+  outputScale: number;
+  /** One scale (per tensor) or one per output channel. */
+  weightScales: number[];
+  bias: 'int64' | 'int16' | 'none';
+  /** Bias values are drawn from ±biasRange. */
+  biasRange?: number;
+  /** Input values (default: the whole int16 range, random). */
+  inputValues?: (n: number) => Int16Array;
+}
+
+/** td_transpose_conv_s16 on a TRANSPOSE_CONV graph: int16 activations, int8 weights, int64 (or int16) bias. */
+function transposeConvS16(random: Random, name: string, config: TransposeConvS16Config): CaseBuilder {
+  const [n, h, w, cin] = config.input;
+  const cout = config.output[3];
+  const [kh, kw] = config.kernel;
+  const filterShape = [cout, kh, kw, cin];
+  const filter = random.int8(count(filterShape), -127, 127);
+  const x = config.inputValues ? config.inputValues(n * h * w * cin) : random.int16(n * h * w * cin);
+  const range = config.biasRange ?? 1 << 20;
+  const biasValues = Array.from({ length: cout }, () => Math.floor((random.next() * 2 - 1) * range));
+  const bias =
+    config.bias === 'none'
+      ? []
+      : [{ dtype: config.bias, shape: [cout], data: config.bias === 'int64' ? BigInt64Array.from(biasValues, (v) => BigInt(v)) : Int16Array.from(biasValues) }];
+  const attrs = { padding: config.padding, strideH: config.stride[0], strideW: config.stride[1], activation: config.activation };
+  const inputs: TensorSpec[] = [
+    { dtype: 'int32', shape: [4], data: Int32Array.from(config.output) },
+    { dtype: 'int8', shape: filterShape, data: filter, quantization: { scale: config.weightScales.map(Math.fround), zeroPoint: config.weightScales.map(() => 0), axis: 0 } },
+    { dtype: 'int16', shape: config.input, quantization: [Math.fround(config.inputScale), 0] },
+    ...bias,
+  ];
+  const { outputs, graph } = runOp('TRANSPOSE_CONV', attrs, inputs, [{ dtype: 'int16', shape: config.output, quantization: [Math.fround(config.outputScale), 0] }], [x]);
+  const plan = findOp('TRANSPOSE_CONV')!.prepare(opContext(graph, graph.ops[0], 0, Error)) as TransposeConvPlan;
+  if (plan.arithmetic.flavour !== 'int16') throw new Error(`${name}: expected a 16x8 plan`);
+  const { requant, activation } = plan.arithmetic;
+  const c = new CaseBuilder(name);
+  c.constant('int16_t', 'input', x);
+  c.constant('int8_t', 'filter', filter);
+  if (config.bias !== 'none') c.declare(`static const int64_t bias[${cout}] = {${biasValues.map((v) => `${v}LL`).join(', ')}};`);
+  c.constant('int32_t', 'multipliers', requant.multipliers);
+  c.constant('int8_t', 'shifts', requant.shifts);
+  c.declare('const td_per_channel_quant quant = {multipliers, shifts};');
+  c.declare(`const td_conv_params params = {0, 0, {${plan.strideHeight}, ${plan.strideWidth}}, {${plan.padTop}, ${plan.padLeft}}, {1, 1}, {${activation.min}, ${activation.max}}};`);
+  const output = c.output('int16_t', 'output', count(config.output));
+  const ctx = c.context(`td_transpose_conv_s16_get_buffer_size(${dims(config.output)})`);
+  c.invoke(`td_transpose_conv_s16(${ctx}, &params, &quant, ${dims(config.input)}, input, ${dims(filterShape)}, filter, ${config.bias === 'none' ? 'NULL' : 'bias'}, ${dims(config.output)}, ${output})`);
+  c.expect('int16_t', output, outputs[0] as Int16Array);
+  return c;
+}
+
+function widePadSoftmaxTransposeConvCases(random: Random): CaseBuilder[] {
+  const int16Edges = (length: number) => Int16Array.from({ length }, (_, i) => [-32768, 32767, 0, -1, 1][i % 5]);
+  const everyChannel = (channels: number, scale: number) => Array.from({ length: channels }, (_, i) => scale * (0.6 + 0.15 * i));
+  return [
+    padWide(random, 'pad_s16 every side of N H W C', 'int16', [2, 3, 4, 3], [[1, 1], [2, 1], [1, 3], [2, 1]]),
+    padWide(random, 'pad_s16 padv2 value -32768, rank 3', 'int16', [3, 5, 2], [[0, 2], [1, 0], [3, 3]], -32768),
+    padWide(random, 'pad_s16 padv2 value 32767, H W only', 'int16', [1, 4, 5, 7], [[0, 0], [1, 2], [2, 1], [0, 0]], 32767, int16Edges(140)),
+    padWide(random, 'pad_s32 every side of N H W C', 'int32', [2, 2, 3, 5], [[1, 0], [0, 2], [2, 2], [1, 3]]),
+    padWide(random, 'pad_s32 padv2 value INT32_MIN, rank 2', 'int32', [4, 3], [[2, 1], [0, 4]], -2147483648),
+    padWide(random, 'pad_s32 padv2 value 123456789, rank 1', 'int32', [7], [[3, 5]], 123456789),
+    softmaxS8S16(random, 'softmax_s8_s16 3x10 beta 1', 3, 10, 1, 0.1, false),
+    softmaxS8S16(random, 'softmax_s8_s16 2x12 wide scale (diff_min)', 2, 12, 1, 0.3, false),
+    softmaxS8S16(random, 'softmax_s8_s16 4x5 beta 0.5 fine scale', 4, 5, 0.5, 0.02, false),
+    softmaxS8S16(random, 'softmax_s8_s16 table 3x10 beta 1', 3, 10, 1, 0.1, true),
+    softmaxS8S16(random, 'softmax_s8_s16 table 1x1000 every difference', 1, 1000, 1, 0.06, true, true),
+    softmaxS8S16(random, 'softmax_s8_s16 table 2x300 every difference wide scale (diff_min)', 2, 300, 1, 0.3, true, true),
+    softmaxS8S16(random, 'softmax_s8_s16 table 1x256 every difference beta 0.5 fine scale', 1, 256, 0.5, 0.02, true, true),
+    softmaxS8S16(random, 'softmax_s8_s16 1x1 (one value: 32767)', 1, 1, 1, 0.1, false),
+    transposeConvS16(random, 'transpose_conv_s16 same stride 2 relu, odd channels, two batches', {
+      input: [2, 3, 4, 3], output: [2, 6, 8, 5], kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu',
+      inputScale: 0.0005, outputScale: 0.004, weightScales: everyChannel(5, 0.01), bias: 'int64',
+    }),
+    transposeConvS16(random, 'transpose_conv_s16 valid stride 1x2 no bias, int16 edges, output saturating', {
+      input: [1, 3, 3, 4], output: [1, 4, 7, 2], kernel: [2, 3], stride: [1, 2], padding: 'valid', activation: 'none',
+      inputScale: 0.002, outputScale: 0.0001, weightScales: [0.02], bias: 'none', inputValues: int16Edges,
+    }),
+    transposeConvS16(random, 'transpose_conv_s16 same stride 3x1 int16 bias relu6 per tensor', {
+      input: [1, 2, 5, 2], output: [1, 6, 5, 3], kernel: [4, 2], stride: [3, 1], padding: 'same', activation: 'relu6',
+      inputScale: 0.001, outputScale: 0.0003, weightScales: [0.015], bias: 'int16', biasRange: 30000,
+    }),
+    transposeConvS16(random, 'transpose_conv_s16 left-shift multipliers, bias beyond int32', {
+      input: [1, 2, 2, 6], output: [1, 4, 4, 3], kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none',
+      inputScale: 0.01, outputScale: 0.00002, weightScales: [0.3, 0.05, 0.2], bias: 'int64', biasRange: 2 ** 36,
+      inputValues: (length) => Int16Array.from({ length }, (_, i) => (i % 3) - 1),
+    }),
+    transposeConvS16(random, 'transpose_conv_s16 tiny multipliers, 1x1 kernel stride 2', {
+      input: [1, 3, 3, 7], output: [1, 5, 5, 4], kernel: [1, 1], stride: [2, 2], padding: 'valid', activation: 'none',
+      inputScale: 0.00001, outputScale: 0.5, weightScales: everyChannel(4, 0.004), bias: 'int64', biasRange: 2 ** 30,
+    }),
   ];
 }

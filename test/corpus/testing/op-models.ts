@@ -156,6 +156,16 @@ const svdfState = (m: OpModel, dtype: DType, shape: number[], q?: Q) => {
   return id;
 };
 
+/** int8 weights quantized per channel along `axis` (symmetric), drawn from the model's generator. */
+function perChannelWeights(m: OpModel, shape: number[], axis: number, scales: number[]): number {
+  const id = m.tensor('int8', shape, undefined, randomData('int8', elementCount(shape), m.random));
+  m.tensors[id].quantization = { scale: scales, zeroPoint: scales.map(() => 0), axis };
+  return id;
+}
+/** An int64 bias of `count` values within ±range (16x8 ops). */
+const int64Bias = (m: OpModel, count: number, range: number) =>
+  m.tensor('int64', [count], undefined, BigInt64Array.from({ length: count }, () => BigInt(Math.floor((m.random() * 2 - 1) * range))));
+
 export const opModels: OpModelSpec[] = [
   {
     name: 'leaky_relu_int8',
@@ -1294,6 +1304,56 @@ export const opModels: OpModelSpec[] = [
       const x = m.input('int8', [1, 8, 7, 5], q8);
       const attrs = { padding: 'same', strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, activation: 'none', depthMultiplier: 2 };
       m.op('DEPTHWISE_CONV_2D', attrs, [x, int4Weights(m, [1, 3, 3, 10], 3, scales), channelBias(m, q8[0], scales, 1000)], [m.tensor('int8', [1, 8, 7, 10], [0.06, 2])]);
+    },
+  },
+  // PAD / PADV2 on int16 and int32 (td_pad_s16 / td_pad_s32): every side padded, the int16 ones with TFLite Micro's 0 or a constant value.
+  {
+    name: 'pad_int16',
+    build: (m) => {
+      const x = m.input('int16', [1, 5, 6, 3], [0.001, 0]);
+      m.op('PAD', {}, [x, m.int32([1, 0, 2, 1, 0, 2, 1, 2], [4, 2])], [m.tensor('int16', [2, 8, 8, 6], [0.001, 0])]);
+    },
+  },
+  {
+    name: 'padv2_int16',
+    build: (m) => {
+      const x = m.input('int16', [2, 4, 5], [0.001, 0]);
+      const value = m.tensor('int16', [], [0.001, 0], Int16Array.of(-1234));
+      m.op('PADV2', {}, [x, m.int32([0, 1, 2, 2, 1, 3], [3, 2]), value], [m.tensor('int16', [3, 8, 9], [0.001, 0])]);
+    },
+  },
+  {
+    name: 'pad_int32',
+    build: (m) => {
+      const x = m.input('int32', [3, 4, 5]);
+      m.op('PAD', {}, [x, m.int32([0, 1, 2, 2, 1, 0], [3, 2])], [m.tensor('int32', [4, 8, 6])]);
+    },
+  },
+  {
+    name: 'padv2_int32',
+    build: (m) => {
+      const x = m.input('int32', [1, 3, 4, 2]);
+      m.op('PADV2', {}, [x, m.int32([0, 0, 1, 1, 2, 0, 1, 1], [4, 2]), m.tensor('int32', [], undefined, Int32Array.of(77))], [m.tensor('int32', [1, 5, 6, 4])]);
+    },
+  },
+  {
+    // TFLite Micro's reference Softmax<int8_t, int16_t> (output scale 1/65536, zero point -32768). TFLite's
+    // optimized kernel (what tfjs-tflite runs) looks the exponentials up in a float table it fills at
+    // prepare time instead, and lands 1 LSB away on some values: held within 1 of TFLite, exact elsewhere.
+    name: 'softmax_int8_int16',
+    tfliteLsb: 1,
+    build: (m) => {
+      const x = m.input('int8', [4, 3, 10], [0.08, -6]);
+      m.op('SOFTMAX', { beta: 1 }, [x], [m.tensor('int16', [4, 3, 10], [1 / 65536, -32768])]);
+    },
+  },
+  {
+    // 16x8: int16 activations, int8 per-channel weights, int64 bias, the int64 scratch of TFLite Micro's kernel.
+    name: 'transpose_conv_int16_per_channel_same_stride2',
+    build: (m) => {
+      const x = m.input('int16', [1, 4, 5, 3], [0.0005, 0]);
+      const filter = perChannelWeights(m, [6, 3, 3, 3], 0, [0.011, 0.02, 0.007, 0.015, 0.009, 0.013]);
+      m.op('TRANSPOSE_CONV', { padding: 'same', strideH: 2, strideW: 2, activation: 'none' }, [m.int32([1, 8, 10, 6]), filter, x, int64Bias(m, 6, 1 << 20)], [m.tensor('int16', [1, 8, 10, 6], [0.004, 0])]);
     },
   },
 ];

@@ -10,6 +10,10 @@
  * - int8 (reference_integer_ops::TransposeConv): int32 sums of (x - zpIn) · w (symmetric per-channel
  *   or per-tensor weights), plus the int32 bias, MultiplyByQuantizedMultiplier with the channel's
  *   PopulateConvolutionQuantizationParams multiplier, plus zpOut, clamped.
+ * - 16x8 (the int16 reference_integer_ops::TransposeConv TFLite Micro runs with an int64 scratch):
+ *   int16 activations with zero point 0, symmetric int8 weights, an int64 bias (or the int16 bias
+ *   of older converters, which TFLite Micro widens to int64); int64 sums of x · w, plus the bias,
+ *   TFLite's 64-bit MultiplyByQuantizedMultiplier, no output offset, clamped.
  */
 import type { Activation, Padding } from '../ir/types.js';
 import { elementCount, formatShape } from '../ir/tensor.js';
@@ -31,7 +35,8 @@ export interface TransposeConvPlan {
   padLeft: number;
   arithmetic:
     | { flavour: 'float32'; activation: ActivationRange }
-    | { flavour: 'int8'; inputOffset: number; outputOffset: number; requant: ChannelMultipliers; activation: ActivationRange };
+    | { flavour: 'int8'; inputOffset: number; outputOffset: number; requant: ChannelMultipliers; activation: ActivationRange }
+    | { flavour: 'int16'; requant: ChannelMultipliers; activation: ActivationRange };
 }
 
 interface TransposeConvAttrs {
@@ -45,7 +50,7 @@ export const transposeConv = defineOp<TransposeConvPlan>({
   types: ['TRANSPOSE_CONV'],
   minInputs: 3,
   weights: [{ input: 1, axis: 0, bias: 3 }],
-  precisions: ['int8', 'float32'],
+  precisions: ['int8', 'int16', 'float32'],
   macs(graph, op) {
     const input = graph.tensors[op.inputs[2]];
     const filter = graph.tensors[op.inputs[1]];
@@ -60,9 +65,9 @@ export const transposeConv = defineOp<TransposeConvPlan>({
     const output = outputTensor(context);
     expectRank(context, input, 'input', 4);
     expectRank(context, filter, 'weights', 4);
-    expectDType(context, input, 'input', 'float32', 'int8');
+    expectDType(context, input, 'input', 'float32', 'int8', 'int16');
     expectDType(context, output, 'output', input.dtype);
-    expectDType(context, filter, 'weights', input.dtype);
+    expectDType(context, filter, 'weights', input.dtype === 'int16' ? 'int8' : input.dtype);
     expectDType(context, shapeTensor, 'output_shape', 'int32');
     const declared = Array.from(expectConstant(context, shapeTensor, 'output_shape') as ArrayLike<number>, Number);
     if (formatShape(declared) !== formatShape(output.shape)) context.fail(`output_shape [${declared.join(', ')}] differs from the output ${tensorName(output)}'s shape ${formatShape(output.shape)}`);
@@ -90,13 +95,23 @@ export const transposeConv = defineOp<TransposeConvPlan>({
     };
     const activation = attrs.activation ?? 'none';
     if (bias) {
-      expectDType(context, bias, 'bias', input.dtype === 'int8' ? 'int32' : 'float32');
+      if (input.dtype === 'int16') expectDType(context, bias, 'bias', 'int64', 'int16');
+      else expectDType(context, bias, 'bias', input.dtype === 'int8' ? 'int32' : 'float32');
       if (elementCount(bias.shape) !== cout) context.fail(`bias ${tensorName(bias)} has shape ${formatShape(bias.shape)}, expected [${cout}]`);
     }
     if (input.dtype === 'float32') return { ...geometry, arithmetic: { flavour: 'float32', activation: activationRangeFloat(context, activation) } };
     const qIn = activationQuantization(context, input, 'input');
     const qOut = activationQuantization(context, output, 'output');
     const requant = channelMultipliers(context, qIn.scale, weightScales(context, filter, cout, 0), qOut.scale);
+    if (input.dtype === 'int16') {
+      for (const [role, tensor, zeroPoint] of [
+        ['input', input, qIn.zeroPoint],
+        ['output', output, qOut.zeroPoint],
+      ] as const) {
+        if (zeroPoint !== 0) context.fail(`int16 ${role} ${tensorName(tensor)} has zero point ${zeroPoint}, expected 0`);
+      }
+      return { ...geometry, arithmetic: { flavour: 'int16', requant, activation: activationRangeQuantized(context, activation, 'int16', qOut.scale, 0) } };
+    }
     return {
       ...geometry,
       arithmetic: { flavour: 'int8', inputOffset: -qIn.zeroPoint, outputOffset: qOut.zeroPoint, requant, activation: activationRangeQuantized(context, activation, 'int8', qOut.scale, qOut.zeroPoint) },

@@ -2,7 +2,7 @@ import { cFloat, cInt } from '../c-source.js';
 import { logistic, sigmoidInt8Table, tanh, type SigmoidPlan } from '../../ops/logistic-tanh.js';
 import { relu, relu6, type ReluPlan } from '../../ops/relu.js';
 import { softmax, softmaxExpTable, type SoftmaxPlan } from '../../ops/softmax.js';
-import { fail, input, output, registerLowerer, type LowerContext, type OpLowering } from '../lowering.js';
+import { input, output, registerLowerer, type LowerContext, type OpLowering } from '../lowering.js';
 import { clampC, clampF32C, requantC } from '../params.js';
 import { lookupLowering } from './math.js';
 
@@ -62,11 +62,12 @@ function lowerSoftmax({ rows, depth, arithmetic }: SoftmaxPlan, context: LowerCo
       e.struct('params', 'td_softmax_params_s16', `{${requantC(scaling)}, ${e.array('exp_lut', 'int16', expLut)}, ${e.array('one_over_one_plus_x_lut', 'int16', oneOverOnePlusXLut)}}`),
     );
   }
-  if (arithmetic.outputBits !== 8) fail(context, 'int8 SOFTMAX with an int16 output has no C kernel (int8 output does)');
   // The exponentials of the 256 differences an int8 row can hold, computed here as the reference
-  // computes them (ops/softmax.ts): the kernel looks them up.
+  // computes them (ops/softmax.ts): the kernel looks them up. An int16 output (scale 1/65536)
+  // differs only in the output's rounding exponent and offset.
   const { inputMultiplier, inputLeftShift, diffMin } = arithmetic.params;
-  return call('td_softmax_s8', (e) =>
+  const kernel = arithmetic.outputBits === 16 ? 'td_softmax_s8_s16' : 'td_softmax_s8';
+  return call(kernel, (e) =>
     e.struct('params', 'td_softmax_params_s8', `{${cInt(inputMultiplier)}, ${inputLeftShift}, ${cInt(diffMin)}, ${e.array('exp_table', 'int32', softmaxExpTable(arithmetic.params))}}`),
   );
 }

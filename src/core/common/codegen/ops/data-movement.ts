@@ -10,7 +10,8 @@ import { expectConstant, fail, input, optionalInput, output, registerLowerer, te
  * RESHAPE, CONCATENATION and PAD: ops that move bytes without arithmetic, lowered from their
  * plans (ops/reshape.ts, concatenation.ts, pad.ts). RESHAPE emits no code when the memory plan
  * aliases its output to its input, and a copy otherwise. The C kernels run float32 and int8
- * (CONCATENATION also int16, int32, int64 and bool, as bytes through the int8 kernel), and copy
+ * (CONCATENATION also int16, int32, int64 and bool, as bytes through the int8 kernel; PAD also
+ * int16 and int32, through td_pad_s16 / td_pad_s32), and copy
  * bytes without rescaling (as TFLite Micro does): quantized inputs of CONCATENATION and PAD must
  * share the output's quantization.
  */
@@ -75,7 +76,8 @@ function lowerPad({ before, after, defaultValue }: PadPlan, context: LowerContex
   const y = output(context);
   const rank = x.shape.length;
   if (rank > 4) fail(context, `input ${tensorName(x)} has ${rank} dimensions, PAD handles at most 4`);
-  const dtype = kernelType(context, y);
+  // int16 and int32 have kernels of their own (a pad value of their width); the rest as the other data-movement kernels.
+  const dtype = y.dtype === 'int16' ? 's16' : y.dtype === 'int32' ? 's32' : kernelType(context, y);
   if (dtype === 's8') expectSameQuantization(context, x, 'input', y);
   // The kernels take the pad value as a parameter: an explicit one (third input) must be a constant.
   const valueTensor = optionalInput(context, 2);
