@@ -280,10 +280,11 @@ td_status td_conv2d_f32(const td_context *ctx,
 int32_t td_conv2d_f32_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 /**
  * CONV_2D, float32, bit-identical with td_conv2d_f32 (each sum in the reference's order, separate
- * multiply and add), over weights packed by the generator four output channels at a time: for
- * each block of four channels, [K_h][K_w][C_in][4] (a tap's four weights side by side, one VLDM
- * on a core with an FPU); the C_out % 4 channels after the last block follow as [K_h][K_w][C_in]
- * each. Same size as the filter. One group (filter C = input C); bias may be NULL.
+ * multiply and add), over weights packed by the generator eight output channels at a time: for
+ * each block of eight channels, [K_h][K_w][C_in][8] (a tap's eight weights side by side, one
+ * VLDM on a core with an FPU); when four or more channels remain, one block of four
+ * [K_h][K_w][C_in][4]; the C_out % 4 channels after that follow as [K_h][K_w][C_in] each. Same
+ * size as the filter. One group (filter C = input C); bias may be NULL.
  */
 td_status td_conv2d_f32_packed(const td_conv_params_f32 *params,
                                const td_dims *input_dims,
@@ -468,8 +469,9 @@ td_status td_fully_connected_f32(const td_context *ctx,
 int32_t td_fully_connected_f32_get_buffer_size(int32_t input_depth, int32_t output_depth);
 /**
  * FULLY_CONNECTED, float32, bit-identical with td_fully_connected_f32, over weights packed by the
- * generator four rows at a time: per block of four rows, [input_depth][4]; the output_depth % 4
- * rows after the last block as they are. Same size as the weights. bias may be NULL.
+ * generator as td_conv2d_f32_packed's filter with one tap per input: per block of eight rows
+ * [input_depth][8], then a block of four [input_depth][4] when four or more rows remain, the
+ * output_depth % 4 rows after that as they are. Same size as the weights. bias may be NULL.
  */
 td_status td_fully_connected_f32_packed(const td_activation_f32 *activation,
                                         int32_t batches,

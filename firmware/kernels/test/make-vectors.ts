@@ -3145,7 +3145,8 @@ function int4Cases(random: Random): CaseBuilder[] {
 
 /**
  * The blocked float32 kernels (src/internal/td_f32_runs.h): td_conv2d_f32_packed and
- * td_fully_connected_f32_packed over the generator's packed weights (float-packed.ts), and the FPU
+ * td_fully_connected_f32_packed over the generator's packed weights (float-packed.ts: blocks of
+ * eight channels, one of four, single channels), and the FPU
  * td_depthwise_conv2d_f32's blocks of eight and four channels and single leftovers. Channel counts
  * that leave every remainder, padding on every side (odd and even inputs, stride 2), dilation,
  * odd run lengths, every clamp, no bias, batches; compared exactly with the interpreter.
@@ -3219,6 +3220,8 @@ function floatBlockCases(random: Random): CaseBuilder[] {
     ['3x3 dilation 2 same C_in 2 -> 7 relu_n1_to_1', { input: [7, 8, 2], outputChannels: 7, kernel: [3, 3], dilation: [2, 2], padding: 'same', activation: 'relu_n1_to_1' }],
     ['5x3 stride (2,1) dilation (1,2) same C_in 3 -> 5', { input: [9, 8, 3], outputChannels: 5, kernel: [5, 3], stride: [2, 1], dilation: [1, 2], padding: 'same', activation: 'none' }],
     ['1x1 pointwise 13 -> 12 relu', { input: [3, 4, 13], outputChannels: 12, kernel: [1, 1], padding: 'valid', activation: 'relu' }],
+    ['3x3 stride 2 same C_in 6 -> 23 relu6 (two blocks of eight, one of four, three single)', { input: [7, 6, 6], outputChannels: 23, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu6' }],
+    ['3x3 dilation (2,2) same C_in 3 -> 16 no bias', { input: [6, 7, 3], outputChannels: 16, kernel: [3, 3], dilation: [2, 2], padding: 'same', activation: 'none', bias: false }],
     ['1x1 one input channel -> 4', { input: [3, 3, 1], outputChannels: 4, kernel: [1, 1], padding: 'valid', activation: 'none' }],
     ['10x4 stride 2 same C_in 1 -> 8 batch 2 relu', { batch: 2, input: [12, 10, 1], outputChannels: 8, kernel: [10, 4], stride: [2, 2], padding: 'same', activation: 'relu' }],
     ['3x3 valid -> 3 (no whole block)', { input: [5, 5, 3], outputChannels: 3, kernel: [3, 3], padding: 'valid', activation: 'relu' }],
@@ -3230,6 +3233,8 @@ function floatBlockCases(random: Random): CaseBuilder[] {
     ['1 -> 5 batch 2 relu6', { batches: 2, inputDepth: 1, outputDepth: 5, activation: 'relu6' }],
     ['250 -> 10 relu_n1_to_1', { batches: 1, inputDepth: 250, outputDepth: 10, activation: 'relu_n1_to_1' }],
     ['3 -> 3 (no whole block)', { batches: 1, inputDepth: 3, outputDepth: 3, activation: 'none' }],
+    ['40 -> 21 batch 2 relu (two blocks of eight, one of four, one single)', { batches: 2, inputDepth: 40, outputDepth: 21, activation: 'relu' }],
+    ['9 -> 16 no bias', { batches: 1, inputDepth: 9, outputDepth: 16, activation: 'none', bias: false }],
   ];
   const depthwise: [string, ConvConfig][] = [
     ['13 channels 3x3 stride 1 same relu (8 + 4 + 1)', { input: [6, 5, 13], outputChannels: 13, kernel: [3, 3], padding: 'same', activation: 'relu' }],

@@ -110,6 +110,116 @@ static inline void td_f32_run_broadcast4(td_f32_acc4 *acc, const float **x, cons
 }
 
 /**
+ * acc_j += x[i] * w[8 * i + j] for i = 0 .. n - 1 in order (eight output channels per input
+ * value); returns the advanced pointers through *x and *w (n may be 0).
+ */
+static inline void td_f32_run_broadcast8(td_f32_acc8 *acc, const float **x, const float **w, int32_t n)
+{
+#if TD_F32_RUNS_ASM
+    float a0 = acc->a0, a1 = acc->a1, a2 = acc->a2, a3 = acc->a3, a4 = acc->a4, a5 = acc->a5, a6 = acc->a6, a7 = acc->a7;
+    const float *xp = *x;
+    const float *wp = *w;
+    int32_t pairs;
+    /* An odd first value alone, then pairs: two inputs and sixteen weights per two VLDM. */
+    __asm__ volatile(
+        "lsrs     %[pairs], %[n], #1\n\t"
+        "bcc      1f\n\t"
+        "vldmia   %[x]!, {s0}\n\t"
+        "vldmia   %[w]!, {s8-s15}\n\t"
+        "vmul.f32 s2, s0, s8\n\t"
+        "vadd.f32 %[a0], %[a0], s2\n\t"
+        "vmul.f32 s3, s0, s9\n\t"
+        "vadd.f32 %[a1], %[a1], s3\n\t"
+        "vmul.f32 s4, s0, s10\n\t"
+        "vadd.f32 %[a2], %[a2], s4\n\t"
+        "vmul.f32 s5, s0, s11\n\t"
+        "vadd.f32 %[a3], %[a3], s5\n\t"
+        "vmul.f32 s2, s0, s12\n\t"
+        "vadd.f32 %[a4], %[a4], s2\n\t"
+        "vmul.f32 s3, s0, s13\n\t"
+        "vadd.f32 %[a5], %[a5], s3\n\t"
+        "vmul.f32 s4, s0, s14\n\t"
+        "vadd.f32 %[a6], %[a6], s4\n\t"
+        "vmul.f32 s5, s0, s15\n\t"
+        "vadd.f32 %[a7], %[a7], s5\n\t"
+        "1:\n\t"
+        "cmp      %[pairs], #0\n\t"
+        "beq      3f\n\t"
+        "2:\n\t"
+        "vldmia   %[x]!, {s0-s1}\n\t"
+        "vldmia   %[w]!, {s8-s23}\n\t"
+        "vmul.f32 s2, s0, s8\n\t"
+        "vadd.f32 %[a0], %[a0], s2\n\t"
+        "vmul.f32 s3, s0, s9\n\t"
+        "vadd.f32 %[a1], %[a1], s3\n\t"
+        "vmul.f32 s4, s0, s10\n\t"
+        "vadd.f32 %[a2], %[a2], s4\n\t"
+        "vmul.f32 s5, s0, s11\n\t"
+        "vadd.f32 %[a3], %[a3], s5\n\t"
+        "vmul.f32 s2, s0, s12\n\t"
+        "vadd.f32 %[a4], %[a4], s2\n\t"
+        "vmul.f32 s3, s0, s13\n\t"
+        "vadd.f32 %[a5], %[a5], s3\n\t"
+        "vmul.f32 s4, s0, s14\n\t"
+        "vadd.f32 %[a6], %[a6], s4\n\t"
+        "vmul.f32 s5, s0, s15\n\t"
+        "vadd.f32 %[a7], %[a7], s5\n\t"
+        "vmul.f32 s2, s1, s16\n\t"
+        "vadd.f32 %[a0], %[a0], s2\n\t"
+        "vmul.f32 s3, s1, s17\n\t"
+        "vadd.f32 %[a1], %[a1], s3\n\t"
+        "vmul.f32 s4, s1, s18\n\t"
+        "vadd.f32 %[a2], %[a2], s4\n\t"
+        "vmul.f32 s5, s1, s19\n\t"
+        "vadd.f32 %[a3], %[a3], s5\n\t"
+        "vmul.f32 s2, s1, s20\n\t"
+        "vadd.f32 %[a4], %[a4], s2\n\t"
+        "vmul.f32 s3, s1, s21\n\t"
+        "vadd.f32 %[a5], %[a5], s3\n\t"
+        "vmul.f32 s4, s1, s22\n\t"
+        "vadd.f32 %[a6], %[a6], s4\n\t"
+        "vmul.f32 s5, s1, s23\n\t"
+        "vadd.f32 %[a7], %[a7], s5\n\t"
+        "subs     %[pairs], %[pairs], #1\n\t"
+        "bne      2b\n\t"
+        "3:\n\t"
+        : [x] "+r"(xp), [w] "+r"(wp), [pairs] "=&r"(pairs), [a0] "+t"(a0), [a1] "+t"(a1), [a2] "+t"(a2), [a3] "+t"(a3), [a4] "+t"(a4),
+          [a5] "+t"(a5), [a6] "+t"(a6), [a7] "+t"(a7)
+        : [n] "r"(n)
+        : "s0", "s1", "s2", "s3", "s4", "s5", "s8", "s9", "s10", "s11", "s12", "s13", "s14", "s15", "s16", "s17", "s18", "s19", "s20",
+          "s21", "s22", "s23", "cc", "memory");
+    acc->a0 = a0;
+    acc->a1 = a1;
+    acc->a2 = a2;
+    acc->a3 = a3;
+    acc->a4 = a4;
+    acc->a5 = a5;
+    acc->a6 = a6;
+    acc->a7 = a7;
+    *x = xp;
+    *w = wp;
+#else
+    const float *xp = *x;
+    const float *wp = *w;
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        const float value = xp[i];
+        acc->a0 += value * wp[0];
+        acc->a1 += value * wp[1];
+        acc->a2 += value * wp[2];
+        acc->a3 += value * wp[3];
+        acc->a4 += value * wp[4];
+        acc->a5 += value * wp[5];
+        acc->a6 += value * wp[6];
+        acc->a7 += value * wp[7];
+        wp += 8;
+    }
+    *x = xp + n;
+    *w = wp;
+#endif
+}
+
+/**
  * Depthwise taps of eight channels: for t = 0 .. taps - 1 in order,
  * acc_j += x[t * x_step + j] * w[t * w_step + j] (taps may be 0; steps in floats).
  */

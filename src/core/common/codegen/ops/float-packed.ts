@@ -2,23 +2,28 @@ import { dims4, input, optionalInput, output, type LowerContext, type OpLowering
 
 /**
  * Weight layouts of the blocked float32 kernels (td_conv2d_f32_packed, td_fully_connected_f32_packed
- * in td_kernels.h): four output channels (rows) side by side at each tap, so one VLDM fetches the
- * weights a loaded input value meets in four accumulators. Same size as the weights they come
- * from (the flash does not grow); the channels after the last whole block keep their own layout.
+ * in td_kernels.h): eight output channels (rows) side by side at each tap, then four, so one VLDM
+ * fetches the weights a loaded input value meets in eight (four) accumulators. Same size as the
+ * weights they come from (the flash does not grow); the channels after the last whole block keep
+ * their own layout.
  */
 
 /**
- * CONV_2D [C_out][K_h][K_w][C_in] → per block of four output channels [K_h][K_w][C_in][4], then
- * the C_out % 4 remaining channels as they are.
+ * CONV_2D [C_out][K_h][K_w][C_in] → per block of eight output channels [K_h][K_w][C_in][8]; when
+ * four or more channels remain, one block of four [K_h][K_w][C_in][4]; then the C_out % 4
+ * remaining channels as they are.
  */
 export function packConvF32Weights(weights: ArrayLike<number>, outputChannels: number, taps: number): Float32Array {
   const packed = new Float32Array(outputChannels * taps);
-  const blocked = outputChannels - (outputChannels % 4);
+  const eights = outputChannels - (outputChannels % 8);
+  const fours = outputChannels - eights >= 4 ? eights + 4 : eights;
   let at = 0;
-  for (let block = 0; block < blocked; block += 4) {
-    for (let tap = 0; tap < taps; tap++) for (let lane = 0; lane < 4; lane++) packed[at++] = weights[(block + lane) * taps + tap]!;
-  }
-  for (let index = blocked * taps; index < outputChannels * taps; index++) packed[at++] = weights[index]!;
+  const block = (first: number, lanes: number) => {
+    for (let tap = 0; tap < taps; tap++) for (let lane = 0; lane < lanes; lane++) packed[at++] = weights[(first + lane) * taps + tap]!;
+  };
+  for (let first = 0; first < eights; first += 8) block(first, 8);
+  if (fours > eights) block(eights, 4);
+  for (let index = fours * taps; index < outputChannels * taps; index++) packed[at++] = weights[index]!;
   return packed;
 }
 
