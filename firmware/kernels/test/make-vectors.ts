@@ -1646,6 +1646,8 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['64 in 10 out', { batches: 1, inputDepth: 64, outputDepth: 10, activation: 'none' }],
     ['8 in 4 out no bias relu6', { batches: 1, inputDepth: 8, outputDepth: 4, activation: 'relu6', bias: false }],
     ['24 in 7 out relu', { batches: 1, inputDepth: 24, outputDepth: 7, activation: 'relu' }],
+    ['16 in 6 out batch 2 relu6', { batches: 2, inputDepth: 16, outputDepth: 6, activation: 'relu6' }],
+    ['512 in 14 out', { batches: 1, inputDepth: 512, outputDepth: 14, activation: 'none' }],
     ['16 in 1 out', { batches: 1, inputDepth: 16, outputDepth: 1, activation: 'none' }],
     ['13 in 5 out batch 2', { batches: 2, inputDepth: 13, outputDepth: 5, activation: 'none' }],
     ['37 in 11 out batch 3 relu', { batches: 3, inputDepth: 37, outputDepth: 11, activation: 'relu' }],
