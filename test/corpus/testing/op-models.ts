@@ -166,6 +166,38 @@ function perChannelWeights(m: OpModel, shape: number[], axis: number, scales: nu
 const int64Bias = (m: OpModel, count: number, range: number) =>
   m.tensor('int64', [count], undefined, BigInt64Array.from({ length: count }, () => BigInt(Math.floor((m.random() * 2 - 1) * range))));
 
+/**
+ * UNIDIRECTIONAL_SEQUENCE_LSTM without peepholes, projection or layer norm: batch 2, 4 steps of 6
+ * features, 5 units. int8: per-tensor weights, int32 biases at s_x·s_w, the hidden state quantized
+ * as the output and the int16 cell state at 2^-11 (TFLite Micro's 8x8→16 LSTM).
+ */
+function lstmModel(m: OpModel, dtype: 'int8' | 'float32'): void {
+  const [batch, time, features, units] = [2, 4, 6, 5];
+  const quantized = dtype === 'int8';
+  const xq: Q = [0.03, -2];
+  const hq: Q = [1 / 128, 1];
+  const x = m.input(dtype, [batch, time, features], quantized ? xq : undefined);
+  const inputs: number[] = new Array<number>(24).fill(-1);
+  inputs[0] = x;
+  for (let gate = 0; gate < 4; gate++) {
+    const [ws, rs] = [0.004 + 0.001 * gate, 0.006 + 0.001 * gate];
+    inputs[1 + gate] = m.constant(dtype, [units, features], quantized ? [ws, 0] : undefined, 0.5);
+    inputs[5 + gate] = m.constant(dtype, [units, units], quantized ? [rs, 0] : undefined, 0.5);
+    inputs[12 + gate] = quantized
+      ? m.tensor('int32', [units], [xq[0] * ws, 0], Int32Array.from({ length: units }, () => Math.floor((m.random() * 2 - 1) * 3000)))
+      : m.constant('float32', [units], undefined, 0.5);
+  }
+  const state = (stateDtype: DType, q: Q | undefined, name: string) => {
+    const id = m.tensor(stateDtype, [batch, units], q, undefined, name);
+    m.tensors[id].variable = true;
+    return id;
+  };
+  inputs[18] = state(dtype, quantized ? hq : undefined, 'lstm_hidden');
+  inputs[19] = state(quantized ? 'int16' : 'float32', quantized ? [2 ** -11, 0] : undefined, 'lstm_cell');
+  const attrs = { activation: 'tanh', cellClip: 0, projClip: 0, timeMajor: false, asymmetricQuantizeInputs: false, diagonalRecurrentTensors: false };
+  m.op('UNIDIRECTIONAL_SEQUENCE_LSTM', attrs, inputs.slice(0, 20), [m.tensor(dtype, [batch, time, units], quantized ? hq : undefined)]);
+}
+
 export const opModels: OpModelSpec[] = [
   {
     name: 'leaky_relu_int8',
@@ -1354,6 +1386,227 @@ export const opModels: OpModelSpec[] = [
       const x = m.input('int16', [1, 4, 5, 3], [0.0005, 0]);
       const filter = perChannelWeights(m, [6, 3, 3, 3], 0, [0.011, 0.02, 0.007, 0.015, 0.009, 0.013]);
       m.op('TRANSPOSE_CONV', { padding: 'same', strideH: 2, strideW: 2, activation: 'none' }, [m.int32([1, 8, 10, 6]), filter, x, int64Bias(m, 6, 1 << 20)], [m.tensor('int16', [1, 8, 10, 6], [0.004, 0])]);
+    },
+  },
+  // The weighted ops, pooling and the int8 / int16 activations of TFLite Micro's list as single-op models
+  // (their large shapes are ../shared/baseline/ops, measured in bench/kernels): small, odd channel counts.
+  {
+    name: 'conv_2d_int8_per_channel_same_stride2_relu',
+    build: (m) => {
+      const x = m.input('int8', [1, 9, 9, 3], q8);
+      const filter = perChannelWeights(m, [5, 3, 3, 3], 0, [0.011, 0.02, 0.007, 0.015, 0.009]);
+      const attrs = { padding: 'same', strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, activation: 'relu' };
+      m.op('CONV_2D', attrs, [x, filter, m.constant('int32', [5])], [m.tensor('int8', [1, 5, 5, 5], [0.08, -20])]);
+    },
+  },
+  {
+    name: 'conv_2d_int16_valid_dilation2',
+    build: (m) => {
+      const x = m.input('int16', [1, 8, 7, 2], [0.0005, 0]);
+      const filter = perChannelWeights(m, [3, 3, 2, 2], 0, [0.012, 0.02, 0.009]);
+      const attrs = { padding: 'valid', strideH: 1, strideW: 1, dilationH: 2, dilationW: 2, activation: 'none' };
+      m.op('CONV_2D', attrs, [x, filter, int64Bias(m, 3, 1 << 18)], [m.tensor('int16', [1, 4, 5, 3], [0.002, 0])]);
+    },
+  },
+  {
+    name: 'conv_2d_float32_same',
+    build: (m) => {
+      const x = m.input('float32', [1, 6, 5, 3]);
+      const attrs = { padding: 'same', strideH: 1, strideW: 2, dilationH: 1, dilationW: 1, activation: 'relu6' };
+      m.op('CONV_2D', attrs, [x, m.constant('float32', [4, 3, 3, 3]), m.constant('float32', [4])], [m.tensor('float32', [1, 6, 3, 4])]);
+    },
+  },
+  {
+    name: 'depthwise_conv_2d_int8_multiplier2',
+    build: (m) => {
+      const x = m.input('int8', [1, 7, 7, 3], q8);
+      const filter = perChannelWeights(m, [1, 3, 3, 6], 3, [0.01, 0.02, 0.015, 0.008, 0.012, 0.018]);
+      const attrs = { padding: 'same', strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, activation: 'none', depthMultiplier: 2 };
+      m.op('DEPTHWISE_CONV_2D', attrs, [x, filter, m.constant('int32', [6])], [m.tensor('int8', [1, 4, 4, 6], [0.06, 4])]);
+    },
+  },
+  {
+    name: 'depthwise_conv_2d_int16',
+    build: (m) => {
+      const x = m.input('int16', [1, 6, 6, 5], [0.0004, 0]);
+      const filter = perChannelWeights(m, [1, 3, 3, 5], 3, [0.01, 0.02, 0.015, 0.008, 0.012]);
+      const attrs = { padding: 'valid', strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, activation: 'relu', depthMultiplier: 1 };
+      m.op('DEPTHWISE_CONV_2D', attrs, [x, filter, int64Bias(m, 5, 1 << 16)], [m.tensor('int16', [1, 4, 4, 5], [0.001, 0])]);
+    },
+  },
+  {
+    name: 'depthwise_conv_2d_float32',
+    build: (m) => {
+      const x = m.input('float32', [1, 5, 6, 4]);
+      const attrs = { padding: 'same', strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, activation: 'none', depthMultiplier: 1 };
+      m.op('DEPTHWISE_CONV_2D', attrs, [x, m.constant('float32', [1, 3, 3, 4]), m.constant('float32', [4])], [m.tensor('float32', [1, 5, 6, 4])]);
+    },
+  },
+  {
+    name: 'fully_connected_int8',
+    build: (m) => {
+      const x = m.input('int8', [2, 37], q8);
+      const attrs = { activation: 'none', keepNumDims: false, asymmetricQuantizeInputs: false };
+      m.op('FULLY_CONNECTED', attrs, [x, m.constant('int8', [11, 37], [0.01, 0]), m.constant('int32', [11])], [m.tensor('int8', [2, 11], [0.15, 3])]);
+    },
+  },
+  {
+    name: 'fully_connected_int16',
+    build: (m) => {
+      const x = m.input('int16', [3, 20], [0.0005, 0]);
+      const attrs = { activation: 'relu', keepNumDims: false, asymmetricQuantizeInputs: false };
+      m.op('FULLY_CONNECTED', attrs, [x, m.constant('int8', [7, 20], [0.01, 0]), int64Bias(m, 7, 1 << 18)], [m.tensor('int16', [3, 7], [0.003, 0])]);
+    },
+  },
+  {
+    name: 'fully_connected_float32',
+    build: (m) => {
+      const x = m.input('float32', [2, 13]);
+      const attrs = { activation: 'relu', keepNumDims: false, asymmetricQuantizeInputs: false };
+      m.op('FULLY_CONNECTED', attrs, [x, m.constant('float32', [6, 13]), m.constant('float32', [6])], [m.tensor('float32', [2, 6])]);
+    },
+  },
+  ...(
+    [
+      ['AVERAGE_POOL_2D', 'int8', 'same'],
+      ['AVERAGE_POOL_2D', 'int16', 'valid'],
+      ['AVERAGE_POOL_2D', 'float32', 'same'],
+      ['MAX_POOL_2D', 'int8', 'valid'],
+      ['MAX_POOL_2D', 'int16', 'same'],
+      ['MAX_POOL_2D', 'float32', 'valid'],
+    ] as const
+  ).map(
+    ([type, dtype, padding]): OpModelSpec => ({
+      name: `${type.toLowerCase()}_${dtype}_${padding}`,
+      build: (m) => {
+        const q: Q | undefined = dtype === 'int8' ? q8 : dtype === 'int16' ? [0.001, 0] : undefined;
+        const x = m.input(dtype, [1, 7, 8, 3], q);
+        const out = padding === 'same' ? [1, 4, 4, 3] : [1, 3, 4, 3];
+        m.op(type, { padding, strideH: 2, strideW: 2, filterH: 3, filterW: 2, activation: 'none' }, [x], [m.tensor(dtype, out, q)]);
+      },
+    }),
+  ),
+  {
+    name: 'logistic_int8',
+    build: (m) => {
+      const x = m.input('int8', [3, 40], [0.06, 5]);
+      m.op('LOGISTIC', {}, [x], [m.tensor('int8', [3, 40], [1 / 256, -128])]);
+    },
+  },
+  {
+    name: 'logistic_int16',
+    build: (m) => {
+      const x = m.input('int16', [3, 40], [0.0003, 0]);
+      m.op('LOGISTIC', {}, [x], [m.tensor('int16', [3, 40], [1 / 32768, 0])]);
+    },
+  },
+  {
+    name: 'tanh_int8',
+    build: (m) => {
+      const x = m.input('int8', [2, 50], [0.03, -4]);
+      m.op('TANH', {}, [x], [m.tensor('int8', [2, 50], [1 / 128, 0])]);
+    },
+  },
+  {
+    name: 'tanh_int16',
+    build: (m) => {
+      const x = m.input('int16', [2, 50], [0.0002, 0]);
+      m.op('TANH', {}, [x], [m.tensor('int16', [2, 50], [1 / 32768, 0])]);
+    },
+  },
+  {
+    name: 'softmax_int8',
+    build: (m) => {
+      const x = m.input('int8', [3, 17], [0.1, 2]);
+      m.op('SOFTMAX', { beta: 1 }, [x], [m.tensor('int8', [3, 17], [1 / 256, -128])]);
+    },
+  },
+  {
+    name: 'unidirectional_sequence_lstm_int8',
+    noTflite:
+      "TFLite's integer LSTM rescales its gates through the model's intermediate tensors, TFLite Micro's 8x8→16 kernel at fixed Q3.12 / Q0.15 " +
+      'scales: a few LSB apart (3 here). The interpreter equals TFLite Micro on the shared trained_lstm_int8 layer by layer (interp/kernels/lstm.test.ts)',
+    build: (m) => lstmModel(m, 'int8'),
+  },
+  {
+    name: 'unidirectional_sequence_lstm_float32',
+    libm: true,
+    build: (m) => lstmModel(m, 'float32'),
+  },
+  {
+    name: 'fully_connected_int4_per_channel_relu',
+    noTflite: int4NoTflite,
+    build: (m) => {
+      const scales = spreadScales(12, 0.02);
+      const x = m.input('int8', [1, 64], q8);
+      m.op('FULLY_CONNECTED', { activation: 'relu', keepNumDims: false, asymmetricQuantizeInputs: false }, [x, int4Weights(m, [12, 64], 0, scales), channelBias(m, q8[0], scales, 2000)], [m.tensor('int8', [1, 12], [0.15, -5])]);
+    },
+  },
+  {
+    name: 'fully_connected_int4_odd_depth_batch3',
+    noTflite: int4NoTflite,
+    build: (m) => {
+      const x = m.input('int8', [3, 37], q8);
+      const bias = m.tensor('int32', [11], [q8[0] * 0.03, 0], Int32Array.from({ length: 11 }, () => Math.floor((m.random() * 2 - 1) * 1500)));
+      m.op('FULLY_CONNECTED', { activation: 'none', keepNumDims: false, asymmetricQuantizeInputs: false }, [x, int4Weights(m, [11, 37], 0, [0.03]), bias], [m.tensor('int8', [3, 11], [0.12, 3])]);
+    },
+  },
+  {
+    name: 'conv_2d_int4_per_channel_same_stride2_relu6',
+    noTflite: int4NoTflite,
+    build: (m) => {
+      const scales = spreadScales(12, 0.02);
+      const x = m.input('int8', [1, 9, 10, 8], q8);
+      const attrs = { padding: 'same', strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, activation: 'relu6' };
+      m.op('CONV_2D', attrs, [x, int4Weights(m, [12, 3, 3, 8], 0, scales), channelBias(m, q8[0], scales, 3000)], [m.tensor('int8', [1, 5, 5, 12], [0.1, -20])]);
+    },
+  },
+  {
+    name: 'depthwise_conv_2d_int4_multiplier2_same',
+    noTflite: int4NoTflite,
+    build: (m) => {
+      const scales = spreadScales(10, 0.03);
+      const x = m.input('int8', [1, 8, 7, 5], q8);
+      const attrs = { padding: 'same', strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, activation: 'none', depthMultiplier: 2 };
+      m.op('DEPTHWISE_CONV_2D', attrs, [x, int4Weights(m, [1, 3, 3, 10], 3, scales), channelBias(m, q8[0], scales, 1000)], [m.tensor('int8', [1, 8, 7, 10], [0.06, 2])]);
+    },
+  },
+  {
+    name: 'fully_connected_int4_per_channel_relu',
+    noTflite: int4NoTflite,
+    build: (m) => {
+      const scales = spreadScales(12, 0.02);
+      const x = m.input('int8', [1, 64], q8);
+      m.op('FULLY_CONNECTED', { activation: 'relu', keepNumDims: false, asymmetricQuantizeInputs: false }, [x, int4Weights(m, [12, 64], 0, scales), channelBias(m, q8[0], scales, 2000)], [m.tensor('int8', [1, 12], [0.15, -5])]);
+    },
+  },
+  {
+    name: 'fully_connected_int4_odd_depth_batch3',
+    noTflite: int4NoTflite,
+    build: (m) => {
+      const x = m.input('int8', [3, 37], q8);
+      const bias = m.tensor('int32', [11], [q8[0] * 0.03, 0], Int32Array.from({ length: 11 }, () => Math.floor((m.random() * 2 - 1) * 1500)));
+      m.op('FULLY_CONNECTED', { activation: 'none', keepNumDims: false, asymmetricQuantizeInputs: false }, [x, int4Weights(m, [11, 37], 0, [0.03]), bias], [m.tensor('int8', [3, 11], [0.12, 3])]);
+    },
+  },
+  {
+    name: 'conv_2d_int4_per_channel_same_stride2_relu6',
+    noTflite: int4NoTflite,
+    build: (m) => {
+      const scales = spreadScales(12, 0.02);
+      const x = m.input('int8', [1, 9, 10, 8], q8);
+      const attrs = { padding: 'same', strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, activation: 'relu6' };
+      m.op('CONV_2D', attrs, [x, int4Weights(m, [12, 3, 3, 8], 0, scales), channelBias(m, q8[0], scales, 3000)], [m.tensor('int8', [1, 5, 5, 12], [0.1, -20])]);
+    },
+  },
+  {
+    name: 'depthwise_conv_2d_int4_multiplier2_same',
+    noTflite: int4NoTflite,
+    build: (m) => {
+      const scales = spreadScales(10, 0.03);
+      const x = m.input('int8', [1, 8, 7, 5], q8);
+      const attrs = { padding: 'same', strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, activation: 'none', depthMultiplier: 2 };
+      m.op('DEPTHWISE_CONV_2D', attrs, [x, int4Weights(m, [1, 3, 3, 10], 3, scales), channelBias(m, q8[0], scales, 1000)], [m.tensor('int8', [1, 8, 7, 10], [0.06, 2])]);
     },
   },
 ];
