@@ -2,6 +2,7 @@
  * Deploy & Profile figures on the emulated Cortex-M4F, side by side with TFLite Micro + CMSIS-NN.
  *
  *   npx tsx bench/deploy/run.ts [--board <id>] [model-name ...]
+ *   npx tsx bench/deploy/run.ts --readme   (README.md again from results.json and results-float-*.json)
  *
  * For every shared model: `tinydeploy deploy` to virtual-m4f (build with the on-device profiler,
  * flash over GDB, 3 runs on TFLite Micro's own input where ../shared/vectors has one, else the
@@ -33,6 +34,7 @@ import { generateModel } from '../../src/core/common/codegen/index.js';
 import { deployModelFile } from '../../src/core/node/deploy/deploy.js';
 import { loadModelFile } from '../../src/core/node/model-file.js';
 import { foldedBytes, foldedParameters, type FoldedParameters } from './parameters.js';
+import { floatSection } from './float-section.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sharedDir = process.env.TINYDEPLOY_SHARED ?? resolve(here, '../../../shared');
@@ -100,6 +102,12 @@ const ratio = (ours: number, theirs: number | undefined) => (theirs ? Math.round
 
 async function main() {
   const args = process.argv.slice(2);
+  if (args.includes('--readme')) {
+    // Render README.md again from results.json and the float results, without deploying.
+    const saved = JSON.parse(await readFile(join(here, 'results.json'), 'utf8')) as { models: DeployBenchRow[] };
+    await writeFile(join(here, 'README.md'), readme(saved.models));
+    return;
+  }
   const boardAt = args.indexOf('--board');
   const board = boardAt >= 0 ? requireBoard(args[boardAt + 1]) : virtualM4f;
   const only = boardAt >= 0 ? args.filter((_, index) => index !== boardAt && index !== boardAt + 1) : args;
@@ -209,7 +217,7 @@ Other cores: \`--board virtual-m7\` or \`virtual-m55\` writes \`results-<board>.
 ${lines.join('\n')}
 
 Full figures are in \`results.json\`.
-`;
+${floatSection(here)}`;
 }
 
 await main();
