@@ -1,6 +1,6 @@
 /**
  * The kernel paths chosen per shape at generation time (a depthwise convolution of one input
- * channel run as a convolution, a 3x3 convolution of one input channel and a 1x1 over eight channels through td_conv2d_s8_small, depth multipliers above 1, pooling, PAD, fully connected with the
+ * channel run as a convolution, small patches (3x3 or 5x5 of one channel, 3x3 of three, 1x1 over eight) through td_conv2d_s8_small, depth multipliers above 1, pooling, PAD, fully connected with the
  * input offset folded into the bias and its weights packed for the DSP loop (two rows per halfword), ADD and MUL
  * requantized with SMMLAR, int8 logistic/tanh and LEAKY_RELU as 256-byte tables, softmax with a table of exponentials, QUANTIZE as a table or a
  * sign flip) give TFLite Micro's bytes: the single-op models of
@@ -33,10 +33,11 @@ const cases = [
   { model: 'dw_10x8_s1_25x20x8_same', kernel: 'td_depthwise_conv2d_s8' },
   { model: 'conv_3x3_s1_24x24x1_to_8_same', kernel: 'td_conv2d_s8_small' },
   { model: 'conv_3x3_s2_48x48x1_to_8_valid', kernel: 'td_conv2d_s8_small' },
-  { model: 'conv_5x5_s1_24x24x1_to_8_same', kernel: 'td_conv2d_s8' },
+  { model: 'conv_5x5_s1_24x24x1_to_8_same', kernel: 'td_conv2d_s8_small' },
   { model: 'conv_1x1_s1_48x48x8_to_16_same', kernel: 'td_conv2d_s8_small' },
   { model: 'conv_1x1_s1_24x24x16_to_32_valid', kernel: 'td_conv2d_s8' },
-  { model: 'conv_3x3_s2_48x48x3_to_8_same', kernel: 'td_conv2d_s8' },
+  { model: 'conv_3x3_s2_48x48x3_to_8_same', kernel: 'td_conv2d_s8_small' },
+  { model: 'conv_5x5_s1_32x32x3_to_8_valid', kernel: 'td_conv2d_s8' },
   { model: 'conv_10x4_s1_49x10x1_to_64_valid', kernel: 'td_conv2d_s8' },
   { model: 'quantize_uint8_to_int8_96x96x1', kernel: 'td_flip_sign_8' },
   { model: 'quantize_uint8_to_int8_49x10x1', kernel: 'td_flip_sign_8' },

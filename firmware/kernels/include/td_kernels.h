@@ -167,11 +167,11 @@ td_status td_conv2d_s8(const td_context *ctx,
  */
 int32_t td_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 /**
- * CONV_2D, int8, as td_conv2d_s8, for small patches (the generator's choice in DSP builds for 3x3
- * one-channel convolutions and 1x1 convolutions over eight channels at stride 1, every channel in
- * the fast requantization): each pixel's patch widened to int16 once and held in registers against
- * every filter. Other shapes without dilation and up to 64 taps run the same sums in C; dilated
- * ones the reference loop.
+ * CONV_2D, int8, as td_conv2d_s8, for small patches (the generator's choice in DSP builds for
+ * windows of up to 32 taps over up to three channels and 1x1 convolutions over eight channels at
+ * stride 1, every channel in the fast requantization): each pixel's patch widened to int16 once
+ * and run against every filter. Dilated shapes and filters of over 32 weight words (K_h rows of
+ * ceil(K_w C_in / 2)) run the reference loop.
  */
 td_status td_conv2d_s8_small(const td_context *ctx,
                              const td_conv_params *params,
@@ -184,9 +184,11 @@ td_status td_conv2d_s8_small(const td_context *ctx,
                              const td_dims *output_dims,
                              int8_t *output);
 /**
- * Bytes of scratch td_conv2d_s8_small needs: 0 portable; DSP, with W = ceil(K_h * K_w * C_in / 2):
+ * Bytes of scratch td_conv2d_s8_small needs: 0 portable; DSP, with W the larger of
+ * ceil(K_h * K_w * C_in / 2) and K_h * ceil(K_w * C_in / 2) rounded up to a multiple of four:
  * 4 * filter_dims->n * (W + 6) (per filter its bias, widened weights, requantization and clamp)
- * + for one input channel 2 * (2 K_h + 2) * ((W_in + 2 K_w + 1) rounded down to even) (a band of widened input rows).
+ * + unless 1x1, 4 * W (a patch) + 2 * (3 K_h + 3) * ((W_in + 2 K_w) * C_in rounded up to even)
+ * (a band of widened input rows).
  */
 int32_t td_conv2d_s8_small_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 

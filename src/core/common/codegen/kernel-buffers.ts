@@ -28,16 +28,19 @@ export function conv2dS8BufferSize(dsp: boolean, _inputDims: Dims, filterDims: D
 }
 
 /**
- * td_conv2d_s8_small_get_buffer_size: 0 portable; DSP: per filter its bias, ceil(K_h · K_w · C_in / 2)
- * words of widened weights and five words of requantization and clamp, then, for one input channel,
- * a band of 2 K_h + 2 int16 rows of (W_in + 2 K_w + 1) rounded down to even values.
+ * td_conv2d_s8_small_get_buffer_size: 0 portable; DSP, with W the larger of ceil(K_h · K_w · C_in / 2)
+ * and K_h · ceil(K_w · C_in / 2) rounded up to a multiple of four: per filter its bias, W words of
+ * widened weights and five words of requantization and clamp; unless the window is 1x1, a patch of
+ * W words and a band of 3 K_h + 3 int16 rows of (W_in + 2 K_w) · C_in values rounded up to even.
  */
 export function conv2dS8SmallBufferSize(dsp: boolean, inputDims: Dims, filterDims: Dims): number {
   if (!dsp) return 0;
   const [outputChannels, filterHeight, filterWidth, inputChannels] = filterDims;
-  const words = Math.ceil((filterHeight * filterWidth * inputChannels) / 2);
-  const rows = inputChannels === 1 ? (2 * filterHeight + 2) * ((inputDims[2] + 2 * filterWidth + 1) & ~1) * 2 : 0;
-  return outputChannels * (words + 6) * 4 + rows;
+  const byRows = Math.ceil((filterHeight * Math.ceil((filterWidth * inputChannels) / 2)) / 4) * 4;
+  const words = Math.max(byRows, Math.ceil((filterHeight * filterWidth * inputChannels) / 2));
+  const rowValues = ((inputDims[2] + 2 * filterWidth) * inputChannels + 1) & ~1;
+  const patchAndRows = filterHeight * filterWidth > 1 ? words * 4 + (3 * filterHeight + 3) * rowValues * 2 : 0;
+  return outputChannels * (words + 6) * 4 + patchAndRows;
 }
 
 /**

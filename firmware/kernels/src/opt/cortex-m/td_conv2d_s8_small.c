@@ -17,10 +17,14 @@
  *  - 1x1 over eight channels, stride 1 (td_small_pointwise8*): a pixel's eight bytes are two
  *    loads and four SXTAB16 (offset added), lanes (c0 c2) (c1 c3) (c4 c6) (c5 c7), the weights
  *    stored in that order; the whole tensor is one assembly call.
- * Both need every channel in the fast form with its offset folded (right shift 1-21, |acc| <
- * 2^30: the generator only chooses this kernel then). Anything else (other shapes, exact
- * channels, the host) runs the same records in C (td_small_pixel: the patch gathered per pixel;
- * undoubled when a channel is not fast), or the reference (dilation, patches over 64 taps).
+ *  - Other windows (up to 32 weight words by filter rows: 5x5 of one channel, 3x3 of three;
+ *    td_small_chunks*): each output row's input rows widened once per band of rows, a pixel's
+ *    patch rows copied into the scratch, and every filter runs a ladder of two LDM and four SMLAD
+ *    per four words, entered where it leaves the patch's.
+ * All need every channel in the fast form with its offset folded (right shift 1-21, |acc| <
+ * 2^30: the generator only chooses this kernel then); anything else on the target runs the
+ * reference loop. The host (and compilers without GNU asm) runs the same records in C
+ * (td_small_pixel: the patch gathered per pixel; undoubled when a channel is not fast).
  *
  * Scratch (get_buffer_size): a record per output channel (W + 6 words, W = ceil(K_h K_w C_in / 2))
  * and, for one input channel, K_h int16 rows of W_in + 2 K_w values (rounded down to even).
@@ -30,32 +34,59 @@
 
 #if TD_KERNELS_DSP
 
-/** The most taps td_small_pixel gathers (its patch on the stack). */
-#define TD_SMALL_MAX_TAPS 64
+/** The most weight words of a filter (eight groups of four in the general loop; td_small_pixel's patch on the stack). */
+#define TD_SMALL_MAX_WORDS 32
 
-/** Weight words of a filter: two taps each, the last one zero-padded for an odd count. */
-TD_INLINE int32_t td_small_words(const td_dims *filter_dims)
+/**
+ * How a filter's taps (patch order ky, kx, channel) lie in its weight words and in a pixel's patch:
+ * in order (3x3 one channel: five words); by groups of four (c0 c2) (c1 c3), what SXTAB16 and its
+ * ROR #8 make of four bytes (1x1 over a multiple of four channels); or by filter rows of
+ * ceil(K_w C_in / 2) words, a row's odd last lane zero-weighted, the rows rounded up to whole
+ * groups of four words (any other shape: the general loop).
+ */
+enum { TD_SMALL_IN_ORDER, TD_SMALL_PERMUTED, TD_SMALL_BY_ROWS };
+
+TD_INLINE int32_t td_small_round4(int32_t words) { return (words + 3) & ~3; }
+
+/** Words of one filter row in the by-rows layout. */
+TD_INLINE int32_t td_small_row_words(const td_dims *filter_dims) { return (filter_dims->w * filter_dims->c + 1) / 2; }
+
+TD_INLINE int td_small_layout(const td_dims *filter_dims)
 {
-    return (filter_dims->h * filter_dims->w * filter_dims->c + 1) / 2;
+    const int32_t taps = filter_dims->h * filter_dims->w * filter_dims->c;
+    if (filter_dims->c == 1 && filter_dims->h == 3 && filter_dims->w == 3) {
+        return TD_SMALL_IN_ORDER;
+    }
+    return filter_dims->h == 1 && filter_dims->w == 1 && (taps & 3) == 0 ? TD_SMALL_PERMUTED : TD_SMALL_BY_ROWS;
+}
+
+/** Weight words of a filter in its layout. */
+TD_INLINE int32_t td_small_words(const td_dims *filter_dims, int layout)
+{
+    const int32_t taps = filter_dims->h * filter_dims->w * filter_dims->c;
+    return layout == TD_SMALL_BY_ROWS ? td_small_round4(filter_dims->h * td_small_row_words(filter_dims)) : (taps + 1) / 2;
 }
 
 /** Values of one widened row in the scratch (enough for any padding of a window that fits). */
 TD_INLINE int32_t td_small_row_values(const td_dims *input_dims, const td_dims *filter_dims)
 {
-    return (input_dims->w + 2 * filter_dims->w + 1) & ~1;
+    return ((input_dims->w + 2 * filter_dims->w) * filter_dims->c + 1) & ~1;
 }
 
-/** Widened rows in the scratch: a band of output rows widens its 2 K_h + 2 input rows at once (K_h + 5 at stride 1 for 3x3: six output rows). */
-TD_INLINE int32_t td_small_band_rows(const td_dims *filter_dims) { return 2 * filter_dims->h + 2; }
+/** Widened rows in the scratch: a band of output rows widens its 3 K_h + 3 input rows at once (3x3 at stride 1: ten output rows). */
+TD_INLINE int32_t td_small_band_rows(const td_dims *filter_dims) { return 3 * filter_dims->h + 3; }
 
 /**
  * The lane of tap k (patch order: ky, kx, channel) in the records and patches: in order for one
  * channel, else by groups of four (c0 c2) (c1 c3) when the taps are a multiple of four (what
  * SXTAB16 and its ROR #8 make of four bytes).
  */
-TD_INLINE int32_t td_small_lane(int32_t k, int permuted)
+TD_INLINE int32_t td_small_lane(int32_t k, int layout, int32_t row_taps, int32_t row_words)
 {
-    return permuted ? (k & ~3) | ((k & 1) << 1) | ((k >> 1) & 1) : k;
+    if (layout == TD_SMALL_PERMUTED) {
+        return (k & ~3) | ((k & 1) << 1) | ((k >> 1) & 1);
+    }
+    return layout == TD_SMALL_BY_ROWS ? (k / row_taps) * 2 * row_words + k % row_taps : k;
 }
 
 /** A filter's record: the bias, `words` weight words, then the tail. */
@@ -66,11 +97,19 @@ TD_INLINE int32_t td_small_record_words(int32_t words) { return 1 + words + TD_S
 
 int32_t td_conv2d_s8_small_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
 {
-    const int32_t rows =
-        filter_dims->c == 1 ? td_small_band_rows(filter_dims) * td_small_row_values(input_dims, filter_dims) * 2 : 0;
-    return filter_dims->n * td_small_record_words(td_small_words(filter_dims)) * 4 + rows;
+    /* Records sized for either layout; a patch and a band of widened rows unless 1x1. */
+    const int32_t words = td_small_words(filter_dims, TD_SMALL_BY_ROWS) > td_small_words(filter_dims, TD_SMALL_IN_ORDER)
+                              ? td_small_words(filter_dims, TD_SMALL_BY_ROWS)
+                              : td_small_words(filter_dims, TD_SMALL_IN_ORDER);
+    const int32_t patch_and_rows =
+        filter_dims->h * filter_dims->w > 1
+            ? words * 4 + td_small_band_rows(filter_dims) * td_small_row_values(input_dims, filter_dims) * 2
+            : 0;
+    return filter_dims->n * td_small_record_words(words) * 4 + patch_and_rows;
 }
 
+#if !TD_DSP_ASM
+/* The C form (the host and other compilers; on the target the loops below, the rest the reference). */
 /**
  * One sum requantized and clamped, from the tail of its record: `doubled` sums (2 * acc, every
  * channel fast and folded) by SMMLAR alone, else acc by the channel's form.
@@ -101,28 +140,30 @@ TD_NOINLINE static void td_small_pixel(const td_conv_params *params,
                                        const int32_t *records,
                                        const int32_t *records_end,
                                        int32_t words,
-                                       int permuted,
+                                       int layout,
                                        int doubled,
                                        int32_t batch,
                                        int32_t out_y,
                                        int32_t out_x,
                                        int8_t *output)
 {
-    int16_t lanes[TD_SMALL_MAX_TAPS];
-    uint32_t patch[TD_SMALL_MAX_TAPS / 2];
+    int16_t lanes[2 * TD_SMALL_MAX_WORDS];
+    uint32_t patch[TD_SMALL_MAX_WORDS];
     const int32_t channels = input_dims->c;
+    const int32_t row_taps = filter_dims->w * channels;
+    const int32_t row_words = td_small_row_words(filter_dims);
     const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
     const int32_t in_x_origin = out_x * params->stride.w - params->padding.w;
     int32_t ky, kx, c, i;
     int32_t k = 0;
-    lanes[2 * words - 1] = 0;
+    memset(lanes, 0, (size_t)words * 4);
     for (ky = 0; ky < filter_dims->h; ++ky) {
         const int32_t in_y = in_y_origin + ky;
         for (kx = 0; kx < filter_dims->w; ++kx) {
             const int32_t in_x = in_x_origin + kx;
             const int inside = in_y >= 0 && in_y < input_dims->h && in_x >= 0 && in_x < input_dims->w;
             for (c = 0; c < channels; ++c, ++k) {
-                lanes[td_small_lane(k, permuted)] =
+                lanes[td_small_lane(k, layout, row_taps, row_words)] =
                     inside ? (int16_t)(input[((batch * input_dims->h + in_y) * input_dims->w + in_x) * channels + c] +
                                        params->input_offset)
                            : 0;
@@ -143,6 +184,8 @@ TD_NOINLINE static void td_small_pixel(const td_conv_params *params,
         records += TD_SMALL_TAIL;
     }
 }
+
+#endif
 
 #if TD_DSP_ASM
 #define TD_SMALL_HAS_ASM 1
@@ -323,24 +366,138 @@ TD_SMALL_ROW_3X3(td_small_row_3x3_range, TD_SMALL_CLAMP_RANGE)
 TD_SMALL_POINTWISE8(td_small_pointwise8_full, TD_SMALL_CLAMP_FULL)
 TD_SMALL_POINTWISE8(td_small_pointwise8_range, TD_SMALL_CLAMP_RANGE)
 
-/** The K_h input rows of output row out_y widened to int16 (input offset added, 0 outside the image). */
+/*
+ * Every filter against a patch of 4 * chunks words (1-8 chunks) in the scratch, by-rows layout:
+ * state[0] the records, [1] their end, [2] the patch, [3] the chunks, [4] 0 (then the entry). Per filter the bias, a jump
+ * into a ladder of eight chunks (each two LDM of four words and four SMLAD) at the one that leaves
+ * `chunks` of them, then the requantization: 11 + 6 * chunks instructions.
+ */
+#define TD_SMALL_CHUNK                                                                             \
+    "ldmia.w r9!, {r1, r2, r3, r4}\n\t"                                                            \
+    "ldmia.w r10!, {r5, r6, r7, r8}\n\t"                                                           \
+    "smlad   r0, r1, r5, r0\n\t"                                                                   \
+    "smlad   r0, r2, r6, r0\n\t"                                                                   \
+    "smlad   r0, r3, r7, r0\n\t"                                                                   \
+    "smlad   r0, r4, r8, r0\n\t"
+#define TD_SMALL_CLAMP_RANGE_R4R5                                                                  \
+    "ssub16  r1, r0, r4\n\t"                                                                       \
+    "sel     r0, r0, r4\n\t"                                                                       \
+    "ssub16  r1, r5, r0\n\t"                                                                       \
+    "sel     r0, r0, r5\n\t"
+#define TD_SMALL_CHUNKS(name, clamp)                                                               \
+    TD_NOINLINE static void name(const uintptr_t *state, int8_t *output)                           \
+    {                                                                                              \
+        register const uintptr_t *st __asm__("r0") = state;                                        \
+        register int8_t *out __asm__("r11") = output;                                              \
+        __asm__ volatile(/* The ladder's entry, computed on the first call into state[4]. */         \
+                         "ldr     r3, [r0, #16]\n\t"                                               \
+                         "cbnz    r3, 2f\n\t"                                                      \
+                         "ldr     r1, [r0, #12]\n\t"                                               \
+                         "adr.w   r2, 8f\n\t"                                                      \
+                         "adr.w   r3, 9f\n\t"                                                      \
+                         "sub     r4, r3, r2\n\t"                                                  \
+                         "mul     r4, r4, r1\n\t"                                                  \
+                         "sub     r3, r3, r4\n\t"                                                  \
+                         "orr     r3, r3, #1\n\t"                                                  \
+                         "str     r3, [r0, #16]\n\t"                                               \
+                         "2:\n\t"                                                                  \
+                         "push    {r0, r3}\n\t"                                                    \
+                         "ldmia   r0, {r10, r12, lr}\n\t"                                          \
+                         "1:\n\t"                                                                  \
+                         "mov     r9, lr\n\t"                                                      \
+                         "ldr     r0, [r10], #4\n\t"                                               \
+                         "ldr     pc, [sp, #4]\n\t"                                                \
+                         TD_SMALL_CHUNK TD_SMALL_CHUNK TD_SMALL_CHUNK TD_SMALL_CHUNK               \
+                         TD_SMALL_CHUNK TD_SMALL_CHUNK TD_SMALL_CHUNK                              \
+                         "8:\n\t"                                                                  \
+                         TD_SMALL_CHUNK                                                            \
+                         "9:\n\t"                                                                  \
+                         "ldmia   r10!, {r1, r2, r3, r4, r5}\n\t"                                  \
+                         TD_SMALL_REQUANT clamp                                                    \
+                         "strb    r0, [%[out]], #1\n\t"                                            \
+                         "cmp     r10, r12\n\t"                                                    \
+                         "bne     1b\n\t"                                                          \
+                         "pop     {r0, r3}"                                                        \
+                         : [st] "+r"(st), [out] "+r"(out)                                          \
+                         :                                                                         \
+                         : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r12", "lr", \
+                           "cc", "memory");                                                        \
+    }
+TD_SMALL_CHUNKS(td_small_chunks_full, TD_SMALL_CLAMP_FULL)
+TD_SMALL_CHUNKS(td_small_chunks_range, TD_SMALL_CLAMP_RANGE_R4R5)
+
+/**
+ * One output row in the general loop: per pixel its K_h patch rows of `row_words` words copied
+ * from the widened rows (start, then `step` values a pixel) into the patch, then every filter.
+ */
+TD_NOINLINE static void td_small_row_by_rows(const uintptr_t *chunks_state,
+                                             const int16_t *start,
+                                             int32_t pixels,
+                                             int32_t step,
+                                             int32_t kh,
+                                             int32_t row_words,
+                                             int32_t row_step,
+                                             int8_t *output,
+                                             int32_t output_c,
+                                             void (*filters)(const uintptr_t *, int8_t *))
+{
+    uint32_t *const patch = (uint32_t *)chunks_state[2];
+    int32_t pixel, ky, j;
+    for (pixel = 0; pixel < pixels; ++pixel, start += step, output += output_c) {
+        uint32_t *word = patch;
+        const int16_t *row = start;
+        for (ky = 0; ky < kh; ++ky, row += row_step, word += row_words) {
+            switch (row_words) {
+            default:
+                for (j = 6; j < row_words; ++j) {
+                    word[j] = td_read_u32(row + 2 * j);
+                }
+                /* fallthrough */
+            case 6:
+                word[5] = td_read_u32(row + 10);
+                /* fallthrough */
+            case 5:
+                word[4] = td_read_u32(row + 8);
+                /* fallthrough */
+            case 4:
+                word[3] = td_read_u32(row + 6);
+                /* fallthrough */
+            case 3:
+                word[2] = td_read_u32(row + 4);
+                /* fallthrough */
+            case 2:
+                word[1] = td_read_u32(row + 2);
+                /* fallthrough */
+            case 1:
+                word[0] = td_read_u32(row);
+            }
+        }
+        filters(chunks_state, output);
+    }
+}
+
+/**
+ * `count` input rows from output row out_y's first widened to int16 (input offset added, 0
+ * outside the image), `channels` values per pixel.
+ */
 static void td_small_widen_rows(const td_conv_params *params,
                                 const td_dims *input_dims,
                                 const int8_t *input,
-                                int32_t kh,
+                                int32_t count,
                                 int32_t batch,
                                 int32_t out_y,
                                 int32_t row_length,
                                 int32_t row_step,
                                 int16_t *rows)
 {
+    const int32_t channels = input_dims->c;
     const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
-    const int32_t in_x_origin = -params->padding.w;
+    const int32_t pad = params->padding.w * channels;
     const uint32_t offsets = td_pack16(params->input_offset, params->input_offset);
-    const int32_t inside_start = td_clamp_i32(-in_x_origin, 0, row_length);
-    const int32_t inside_end = td_clamp_i32(input_dims->w - in_x_origin, inside_start, row_length);
+    const int32_t inside_start = td_clamp_i32(pad, 0, row_length);
+    const int32_t inside_end = td_clamp_i32(input_dims->w * channels + pad, inside_start, row_length);
     int32_t ky, i;
-    for (ky = 0; ky < kh; ++ky) {
+    for (ky = 0; ky < count; ++ky) {
         const int32_t in_y = in_y_origin + ky;
         int16_t *widened = rows + ky * row_step;
         const int8_t *source;
@@ -350,7 +507,7 @@ static void td_small_widen_rows(const td_conv_params *params,
             }
             continue;
         }
-        source = input + (batch * input_dims->h + in_y) * input_dims->w + in_x_origin;
+        source = input + (batch * input_dims->h + in_y) * input_dims->w * channels - pad;
         for (i = 0; i < inside_start; ++i) {
             widened[i] = 0;
         }
@@ -402,16 +559,18 @@ td_status td_conv2d_s8_small(const td_context *ctx,
     const int32_t kw = filter_dims->w;
     const int32_t channels = filter_dims->c;
     const int32_t taps = kh * kw * channels;
-    const int32_t words = td_small_words(filter_dims);
+    const int layout = td_small_layout(filter_dims);
+    const int32_t words = td_small_words(filter_dims, layout);
+    const int32_t row_taps = kw * channels;
+    const int32_t row_words = td_small_row_words(filter_dims);
     const int32_t output_c = output_dims->c;
     const int32_t record_words = td_small_record_words(words);
-    const int permuted = channels > 1 && (taps & 3) == 0;
     int32_t *records;
     int32_t *records_end;
     int doubled = 1;
-    int32_t out_c, k, batch, out_y, out_x;
+    int32_t out_c, k, batch, out_y;
 
-    if (input_dims->c != channels || params->dilation.h != 1 || params->dilation.w != 1 || taps > TD_SMALL_MAX_TAPS) {
+    if (input_dims->c != channels || params->dilation.h != 1 || params->dilation.w != 1 || words > TD_SMALL_MAX_WORDS) {
         return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
                                       output);
     }
@@ -429,13 +588,13 @@ td_status td_conv2d_s8_small(const td_context *ctx,
         const int8_t *weights = filter + out_c * taps;
         int32_t *record = records + out_c * record_words;
         int32_t *tail = record + TD_SMALL_WEIGHTS + words;
-        int16_t lanes[TD_SMALL_MAX_TAPS];
+        int16_t lanes[2 * TD_SMALL_MAX_WORDS];
         const td_channel_requant requant = td_channel_requant_folded_of(
             bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c], params->output_offset, taps);
         record[TD_SMALL_BIAS] = doubled ? 2 * requant.bias : requant.bias;
-        lanes[2 * words - 1] = 0;
+        memset(lanes, 0, (size_t)words * 4);
         for (k = 0; k < taps; ++k) {
-            lanes[td_small_lane(k, permuted)] = (int16_t)(doubled ? 2 * weights[k] : weights[k]);
+            lanes[td_small_lane(k, layout, row_taps, row_words)] = (int16_t)(doubled ? 2 * weights[k] : weights[k]);
         }
         for (k = 0; k < words; ++k) {
             record[TD_SMALL_WEIGHTS + k] = (int32_t)td_pack16(lanes[2 * k], lanes[2 * k + 1]);
@@ -467,53 +626,73 @@ td_status td_conv2d_s8_small(const td_context *ctx,
             }
             return TD_OK;
         }
-        if (channels == 1 && kh == 3 && kw == 3) {
+        if (kh * kw > 1 && (layout == TD_SMALL_IN_ORDER || layout == TD_SMALL_BY_ROWS)) {
             const int32_t stride_w = params->stride.w;
-            const int32_t row_length = (output_dims->w - 1) * stride_w + 4;
+            /* The widened row's values: every tap of the row's pixels, plus the lane past an odd row's last tap. */
+            const int32_t row_length = (output_dims->w - 1) * stride_w * channels + 2 * row_words;
             const int32_t row_step = td_small_row_values(input_dims, filter_dims);
-            int16_t *rows = (int16_t *)(void *)records_end;
+            uint32_t *patch = (uint32_t *)(void *)records_end;
+            int16_t *rows = (int16_t *)(void *)(records_end + words);
             /* A band of output rows whose input rows fit the scratch's: widened once for the band. */
             const int32_t band = (td_small_band_rows(filter_dims) - kh) / params->stride.h + 1;
+            uintptr_t chunks_state[5];
+            chunks_state[0] = (uintptr_t)records;
+            chunks_state[1] = (uintptr_t)records_end;
+            chunks_state[2] = (uintptr_t)patch;
+            chunks_state[3] = (uintptr_t)(words / 4);
+            chunks_state[4] = 0;
+            if (layout == TD_SMALL_BY_ROWS) {
+                for (k = kh * row_words; k < words; ++k) {
+                    patch[k] = 0;
+                }
+            }
             if (row_length <= row_step) {
                 for (batch = 0; batch < output_dims->n; ++batch) {
                     for (out_y = 0; out_y < output_dims->h; ++out_y) {
                         const int32_t in_band = out_y % band;
                         const int16_t *start = rows + in_band * params->stride.h * row_step;
+                        int8_t *row_output = output + (batch * output_dims->h + out_y) * output_dims->w * output_c;
                         if (in_band == 0) {
                             const int32_t count = td_min_i32(band, output_dims->h - out_y);
                             td_small_widen_rows(params, input_dims, input, (count - 1) * params->stride.h + kh, batch,
                                                 out_y, row_length, row_step, rows);
                         }
-                        state[TD_SMALL_STATE_START] = (uintptr_t)start;
-                        state[TD_SMALL_STATE_STEP] = (uintptr_t)(stride_w * 2);
-                        state[TD_SMALL_STATE_ROW_STEP] = (uintptr_t)(row_step * 2);
-                        state[TD_SMALL_STATE_END] = (uintptr_t)(start + output_dims->w * stride_w);
-                        state[TD_SMALL_STATE_ENTRY] = (uintptr_t)(output_c & 3);
-                        {
-                            int8_t *row_output = output + (batch * output_dims->h + out_y) * output_dims->w * output_c;
+                        if (layout == TD_SMALL_IN_ORDER) {
+                            state[TD_SMALL_STATE_START] = (uintptr_t)start;
+                            state[TD_SMALL_STATE_STEP] = (uintptr_t)(stride_w * 2);
+                            state[TD_SMALL_STATE_ROW_STEP] = (uintptr_t)(row_step * 2);
+                            state[TD_SMALL_STATE_END] = (uintptr_t)(start + output_dims->w * stride_w);
+                            state[TD_SMALL_STATE_ENTRY] = (uintptr_t)(output_c & 3);
                             if (full_range) {
                                 td_small_row_3x3_full(state, row_output);
                             } else {
                                 td_small_row_3x3_range(state, row_output);
                             }
+                            continue;
                         }
+                        td_small_row_by_rows(chunks_state, start, output_dims->w, stride_w * channels, kh, row_words,
+                                             row_step, row_output, output_c,
+                                             full_range ? td_small_chunks_full : td_small_chunks_range);
                     }
                 }
                 return TD_OK;
             }
         }
     }
-#endif
+    return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
+#else
     for (batch = 0; batch < output_dims->n; ++batch) {
         for (out_y = 0; out_y < output_dims->h; ++out_y) {
+            int32_t out_x;
             for (out_x = 0; out_x < output_dims->w; ++out_x) {
-                td_small_pixel(params, input_dims, input, filter_dims, records, records_end, words, permuted, doubled,
+                td_small_pixel(params, input_dims, input, filter_dims, records, records_end, words, layout, doubled,
                                batch, out_y, out_x,
                                output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_c);
             }
         }
     }
     return TD_OK;
+#endif
 }
 
 #else /* no DSP extension: the portable kernel */

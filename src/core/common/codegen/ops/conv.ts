@@ -67,17 +67,19 @@ function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
 }
 
 /**
- * Whether a convolution runs td_conv2d_s8_small in DSP builds, its patch held in registers against
- * every filter: one input channel and a 3x3 window (nine taps, five SMLAD), or a 1x1 window over
- * eight channels at stride 1 (four SMLAD); no dilation. Measured on virtual-m4f (bench/kernels):
- * the im2col GEMM pays its gathering and its fixed per-filter cost per block of four pixels on
- * only 8-9 MACs per output (2.7-5.6 instructions per MAC); the small-patch loops 1.6-1.9.
+ * Whether a convolution runs td_conv2d_s8_small in DSP builds, each pixel's patch widened once and
+ * run against every filter: one input channel and a 3x3 window (nine taps in five registers), a 1x1
+ * window over eight channels at stride 1 (four registers), or up to three channels and 32 taps (5x5
+ * of one channel, 3x3 of three: the patch copied by filter rows, each filter two LDM per eight
+ * taps); no dilation. Measured on virtual-m4f (bench/kernels): the im2col GEMM pays its gathering
+ * and its fixed per-filter cost per block of four pixels on only 8-27 MACs per output (1.9-3.1
+ * instructions per MAC there).
  */
 function smallPatch(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] !== filterDims[3]) return false;
   const [, height, width, channels] = filterDims;
-  if (channels === 1) return height === 3 && width === 3;
-  return channels === 8 && height === 1 && width === 1 && g.strideHeight === 1 && g.strideWidth === 1;
+  if (channels === 8 && height === 1 && width === 1) return g.strideHeight === 1 && g.strideWidth === 1;
+  return channels <= 3 && height * width > 1 && height * width * channels <= 32;
 }
 
 /**
