@@ -214,6 +214,29 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
  * input_dims->c), the input's size rounded up to a multiple of four (a copy of the input).
  */
 int32_t td_depthwise_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+/**
+ * DEPTHWISE_CONV_2D, int8, as td_depthwise_conv2d_s8 (the same bits), for 3x3 filters at stride 1
+ * (dilation 1, depth multiplier 1) over output rows of at least 20 pixels with the full int8 range,
+ * the generator's choice in DSP builds: two channels at a time through planes of int16 pairs of
+ * neighbouring positions (SMLAD, four output pixels per group). Other shapes, narrower clamps and
+ * channels outside the fast requantization run td_depthwise_conv2d_s8.
+ */
+td_status td_depthwise_conv2d_s8_planes(const td_context *ctx,
+                                        const td_depthwise_conv_params *params,
+                                        const td_per_channel_quant *quant,
+                                        const td_dims *input_dims,
+                                        const int8_t *input,
+                                        const td_dims *filter_dims,
+                                        const int8_t *filter,
+                                        const int32_t *bias,
+                                        const td_dims *output_dims,
+                                        int8_t *output);
+/**
+ * Bytes of scratch td_depthwise_conv2d_s8_planes needs: td_depthwise_conv2d_s8's portable; DSP the
+ * larger of td_depthwise_conv2d_s8's and 4 * (18 * (ceil(input_dims->w / 4) + 2) + 20) + 96 (two
+ * planes, two channels' taps and two row jobs).
+ */
+int32_t td_depthwise_conv2d_s8_planes_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
 /*
  * Packed int4 weights (TFLite's INT4 tensors): signed 4-bit values two to a byte over the

@@ -1781,7 +1781,7 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['planes 3x3 same 20 wide 4 channels ties', { input: [4, 20, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', biasAtRoundingTies: true }],
     ['planes 3x3 same 21 wide 6 channels relu', { input: [4, 21, 6], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'relu' }],
   ];
-  for (const [label, config] of depthwisePlanes) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
+  for (const [label, config] of depthwisePlanes) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_planes'));
   // td_conv2d_s8_small (one input channel): 3x3 SAME borders at both edges, stride 2 over odd
   // widths, VALID, ReLU and ReLU6 clamps, odd filter counts (the assembly loops' second entry),
   // input zero points -128 and 127, right shifts up to 21 (the doubled sums) and past it, a

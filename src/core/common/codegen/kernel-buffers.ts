@@ -68,21 +68,27 @@ export function depthwiseConv2dS16BufferSize(dsp: boolean, _inputDims: Dims, fil
  * td_depthwise_conv2d_s8_get_buffer_size: 0 portable; DSP: one channel block's expanded filter
  * (two words per tap), its four requantization entries, two words of strides, and a ring of K_h
  * expanded input rows of two words per position of a span of W + K_w − 1 positions; with a depth
- * multiplier > 1 (filter channels ≠ input channels), a copy of the input rounded up to four bytes. A 3x3
- * filter over rows of at least 20 positions takes at least what the channel planes of a stride-1 row need.
+ * multiplier > 1 (filter channels ≠ input channels), a copy of the input rounded up to four bytes.
  */
 export function depthwiseConv2dS8BufferSize(dsp: boolean, inputDims: Dims, filterDims: Dims): number {
   if (!dsp) return 0;
   const [, filterHeight, filterWidth] = filterDims;
   const span = inputDims[2] + filterWidth - 1;
   const words = 2 * filterHeight * filterWidth + (4 * channelRequantBytes) / 4 + 2 + 2 * filterHeight * span;
-  // 3x3 over rows of at least 20 positions (TD_DEPTHWISE_PLANES_MIN_WIDTH): room for the channel planes too (two
-  // planes of ceil(W / 4) + 2 groups of 9 words, two channels' ten tap words and two 48-byte jobs).
-  const planes = filterHeight === 3 && filterWidth === 3 && inputDims[2] >= 20 ? (2 * 9 * (Math.ceil(inputDims[2] / 4) + 2) + 20) * 4 + 2 * 48 : 0;
   // Depth multiplier > 1: room for a copy of the input (read when the output lies over it).
   const [batches, height, width, channels] = inputDims;
   const copy = filterDims[3] !== channels ? Math.ceil((batches * height * width * channels) / 4) * 4 : 0;
-  return Math.max(words * 4, planes) + copy;
+  return words * 4 + copy;
+}
+
+/**
+ * td_depthwise_conv2d_s8_planes_get_buffer_size: td_depthwise_conv2d_s8's portable; DSP the larger of
+ * td_depthwise_conv2d_s8's and the channel planes of a stride-1 row (two planes of ceil(W / 4) + 2
+ * groups of 9 words, two channels' ten tap words and two 48-byte jobs).
+ */
+export function depthwiseConv2dS8PlanesBufferSize(dsp: boolean, inputDims: Dims, filterDims: Dims): number {
+  const fallback = depthwiseConv2dS8BufferSize(dsp, inputDims, filterDims);
+  return dsp ? Math.max(fallback, (2 * 9 * (Math.ceil(inputDims[2] / 4) + 2) + 20) * 4 + 2 * 48) : fallback;
 }
 
 /** td_conv2d_f32_get_buffer_size and td_depthwise_conv2d_f32_get_buffer_size: none. */
