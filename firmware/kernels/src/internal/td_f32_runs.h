@@ -220,6 +220,79 @@ static inline void td_f32_run_broadcast8(td_f32_acc8 *acc, const float **x, cons
 }
 
 /**
+ * Four rows of weights where they lie (no packing): acc_j += x[i] * w_j[i] for i = 0 .. n - 1 in
+ * order, each input value loaded once for the four rows.
+ */
+static inline void td_f32_run_rows4(td_f32_acc4 *acc, const float *x, const float *w0, const float *w1, const float *w2, const float *w3, int32_t n)
+{
+#if TD_F32_RUNS_ASM
+    float a0 = acc->a0, a1 = acc->a1, a2 = acc->a2, a3 = acc->a3;
+    int32_t pairs;
+    __asm__ volatile(
+        "lsrs     %[pairs], %[n], #1\n\t"
+        "bcc      1f\n\t"
+        "vldmia   %[x]!, {s0}\n\t"
+        "vldmia   %[w0]!, {s8}\n\t"
+        "vldmia   %[w1]!, {s10}\n\t"
+        "vldmia   %[w2]!, {s12}\n\t"
+        "vldmia   %[w3]!, {s14}\n\t"
+        "vmul.f32 s2, s0, s8\n\t"
+        "vadd.f32 %[a0], %[a0], s2\n\t"
+        "vmul.f32 s3, s0, s10\n\t"
+        "vadd.f32 %[a1], %[a1], s3\n\t"
+        "vmul.f32 s4, s0, s12\n\t"
+        "vadd.f32 %[a2], %[a2], s4\n\t"
+        "vmul.f32 s5, s0, s14\n\t"
+        "vadd.f32 %[a3], %[a3], s5\n\t"
+        "1:\n\t"
+        "cmp      %[pairs], #0\n\t"
+        "beq      3f\n\t"
+        "2:\n\t"
+        "vldmia   %[x]!, {s0-s1}\n\t"
+        "vldmia   %[w0]!, {s8-s9}\n\t"
+        "vldmia   %[w1]!, {s10-s11}\n\t"
+        "vldmia   %[w2]!, {s12-s13}\n\t"
+        "vldmia   %[w3]!, {s14-s15}\n\t"
+        "vmul.f32 s2, s0, s8\n\t"
+        "vadd.f32 %[a0], %[a0], s2\n\t"
+        "vmul.f32 s3, s0, s10\n\t"
+        "vadd.f32 %[a1], %[a1], s3\n\t"
+        "vmul.f32 s4, s0, s12\n\t"
+        "vadd.f32 %[a2], %[a2], s4\n\t"
+        "vmul.f32 s5, s0, s14\n\t"
+        "vadd.f32 %[a3], %[a3], s5\n\t"
+        "vmul.f32 s2, s1, s9\n\t"
+        "vadd.f32 %[a0], %[a0], s2\n\t"
+        "vmul.f32 s3, s1, s11\n\t"
+        "vadd.f32 %[a1], %[a1], s3\n\t"
+        "vmul.f32 s4, s1, s13\n\t"
+        "vadd.f32 %[a2], %[a2], s4\n\t"
+        "vmul.f32 s5, s1, s15\n\t"
+        "vadd.f32 %[a3], %[a3], s5\n\t"
+        "subs     %[pairs], %[pairs], #1\n\t"
+        "bne      2b\n\t"
+        "3:\n\t"
+        : [x] "+r"(x), [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3), [pairs] "=&r"(pairs), [a0] "+t"(a0), [a1] "+t"(a1),
+          [a2] "+t"(a2), [a3] "+t"(a3)
+        : [n] "r"(n)
+        : "s0", "s1", "s2", "s3", "s4", "s5", "s8", "s9", "s10", "s11", "s12", "s13", "s14", "s15", "cc", "memory");
+    acc->a0 = a0;
+    acc->a1 = a1;
+    acc->a2 = a2;
+    acc->a3 = a3;
+#else
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        const float value = x[i];
+        acc->a0 += value * w0[i];
+        acc->a1 += value * w1[i];
+        acc->a2 += value * w2[i];
+        acc->a3 += value * w3[i];
+    }
+#endif
+}
+
+/**
  * Depthwise taps of eight channels: for t = 0 .. taps - 1 in order,
  * acc_j += x[t * x_step + j] * w[t * w_step + j] (taps may be 0; steps in floats).
  */
