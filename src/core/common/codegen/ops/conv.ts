@@ -191,7 +191,7 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
     emit: (e) => {
       const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
       const params = e.struct('params', 'td_depthwise_conv_params', `{${offsets}, ${fields}, ${clampC(arithmetic.activation)}}`);
-      return call('td_depthwise_conv2d_s8', params, perChannelQuant(e, arithmetic.requant), e);
+      return call(kernel, params, perChannelQuant(e, arithmetic.requant), e);
     },
   };
 }
