@@ -2059,6 +2059,8 @@ interface SvdfPackedConfig {
   /** sState·sWt / sOut: 0.5 and above give TFLite a left shift (the kernel's reference path). */
   outputScale: number;
   activation?: 'none' | 'relu';
+  /** The state two bytes past a word boundary. */
+  unalignedState?: boolean;
 }
 
 /**
@@ -2092,11 +2094,16 @@ function svdfPackedCase(random: Random, name: string, config: SvdfPackedConfig):
   const rightShift = -a.feature.shift;
   if (rightShift < 1 || rightShift > 31) throw new RangeError(`${name}: feature shift ${a.feature.shift} is outside td_svdf_s8_packed's 1..31`);
   const c = new CaseBuilder(name);
-  c.constant('int8_t', 'filter', packSvdfFeatureWeights(weightsFeature, filters, inputSize));
+  const packed = packSvdfFeatureWeights(weightsFeature, filters, inputSize);
+  // LDRD needs the packed weights word-aligned; the unit loop's LDM takes word-aligned state and
+  // time weights (a state two bytes off goes through its C loop).
+  c.declare(`static const int8_t filter[${packed.length}] __attribute__((aligned(4))) = ${cList('int8_t', packed)};`);
   c.constant('int32_t', 'feature_bias', svdfFeatureBias(weightsFeature, filters, inputSize, -config.inputZeroPoint));
-  c.constant('int16_t', 'time', weightsTime);
+  c.declare(`static const int16_t time[${weightsTime.length}] __attribute__((aligned(4))) = ${cList('int16_t', weightsTime)};`);
   c.constant('int32_t', 'bias', bias ?? new Int32Array(units));
-  c.declare(`static int16_t state[${batch * filters * memory}];`);
+  const skip = config.unalignedState ? 1 : 0;
+  c.declare(`static int16_t state_storage[${batch * filters * memory + skip}] __attribute__((aligned(4)));`);
+  c.declare(`int16_t *const state = state_storage + ${skip};`);
   c.declare(`const td_svdf_packed_params params = {{${batch}, ${inputSize}, ${filters}, ${units}, ${rank}, ${memory}}, ${config.outputZeroPoint}, ${a.feature.multiplier}, ${rightShift}, ${req(a.output)}};`);
   feeds.forEach((feed, step) => {
     c.constant('int8_t', `input${step}`, feed);
@@ -2120,6 +2127,8 @@ function svdfPackedCases(random: Random): CaseBuilder[] {
     ['state saturated to int16', { ...base, featureScale: 0.4, inputSize: 33, filters: 8, rank: 2, memory: 4 }],
     ['output left shift (reference path)', { ...base, outputScale: 0.7, inputSize: 16, filters: 6, rank: 3, memory: 3 }],
     ['odd rank x memory, batch 3', { ...base, batch: 3, inputSize: 11, filters: 9, rank: 3, memory: 5 }],
+    ['state not word-aligned, batch 2', { ...base, batch: 2, inputSize: 16, filters: 8, rank: 2, memory: 4, unalignedState: true }],
+    ['rank x memory 6 (a single pair before the LDM steps), batch 2', { ...base, batch: 2, inputSize: 8, filters: 4, rank: 2, memory: 3 }],
   ];
   return cases.map(([label, config]) => svdfPackedCase(random, `td_svdf_s8_packed ${label}`, config));
 }

@@ -108,6 +108,29 @@ TD_NOINLINE static void td_svdf_features(const td_svdf_packed_params *params,
             const int8_t *values = tail;
             TD_SVDF_FEATURE_DOT(values, tail + 8, weights, acc0, acc1, acc2, acc3);
         }
+#if TD_DSP_ASM
+        if (f + 4 <= filters) {
+            /* Per filter: rounding + the sign in one ADD, SMMLAR of the doubled sum, the shift, SSAT, STRH. */
+            const int32_t multiplier = params->feature_multiplier, right_shift = params->feature_right_shift;
+            const int32_t rounding = (int32_t)(1u << (right_shift - 1));
+            const int32_t stride_bytes = stride * 2;
+            uint32_t t;
+#define TD_SVDF_FEATURE_OUT(ACC)                                   \
+    "add     %[t], %[rnd], %[" ACC "], asr #31\n\t"                \
+    "lsl     %[" ACC "], %[" ACC "], #1\n\t"                        \
+    "smmlar  %[" ACC "], %[" ACC "], %[m], %[t]\n\t"               \
+    "asr     %[" ACC "], %[" ACC "], %[rs]\n\t"                     \
+    "ssat    %[" ACC "], #16, %[" ACC "]\n\t"                       \
+    "strh    %[" ACC "], [%[slot]]\n\t"                             \
+    "add     %[slot], %[slot], %[stride]\n\t"
+            __asm__(TD_SVDF_FEATURE_OUT("a0") TD_SVDF_FEATURE_OUT("a1") TD_SVDF_FEATURE_OUT("a2") TD_SVDF_FEATURE_OUT("a3")
+                    : [a0] "+&r"(acc0), [a1] "+&r"(acc1), [a2] "+&r"(acc2), [a3] "+&r"(acc3), [slot] "+&r"(slot), [t] "=&r"(t)
+                    : [m] "r"(multiplier), [rs] "r"(right_shift), [rnd] "r"(rounding), [stride] "r"(stride_bytes)
+                    : "memory");
+#undef TD_SVDF_FEATURE_OUT
+            continue;
+        }
+#endif
         {
             const int32_t multiplier = params->feature_multiplier, right_shift = params->feature_right_shift;
             const int32_t rounding = (int32_t)(1u << (right_shift - 1));
@@ -141,6 +164,64 @@ TD_INLINE int32_t td_svdf_requant_exact(int32_t acc, int32_t multiplier, uint32_
     const int64_t sum = start + (int64_t)acc * multiplier + (int64_t)(int32_t)((uint32_t)acc >> 31) * INT32_MIN;
     return (int32_t)(sum >> 32) >> right_minus_one;
 }
+
+#if TD_DSP_ASM
+/** The output requantization's constants, read by the unit loop's assembly. */
+typedef struct {
+    uint32_t start_low; /* 2^30 + 2^(30 + e), low word */
+    int32_t start_high; /* its high word */
+    int32_t multiplier;
+    int32_t right_minus_one; /* e - 1 */
+    int32_t offset;          /* output zero point */
+} td_svdf_output_constants;
+
+/**
+ * Steps 3 and 4 for one batch in assembly, when a unit's rank * memory values are even and
+ * state and time weights word-aligned: per unit the time dot four int16 per LDM pair (an odd
+ * pair first), then the two SMLAL, the shift, the offset and SSAT.
+ */
+TD_NOINLINE static void td_svdf_units(const int16_t *s, const int16_t *wt, const int32_t *bias, int8_t *out, int32_t units,
+                                      int32_t run, const td_svdf_output_constants *k)
+{
+    const uint32_t odd = ((uint32_t)run >> 1) & 1u;
+    int8_t *const out_end = out + units;
+    do {
+        const int16_t *const end = s + run;
+        int32_t sum = *bias++;
+        uint32_t a, b, c, d;
+        __asm__("cmp     %[odd], #0\n\t"
+                "beq     1f\n\t"
+                "ldr     %[a], [%[s]], #4\n\t"
+                "ldr     %[c], [%[w]], #4\n\t"
+                "smlad   %[sum], %[a], %[c], %[sum]\n\t"
+                "cmp     %[s], %[end]\n\t"
+                "beq     2f\n\t"
+                "1:\n\t"
+                "ldmia   %[s]!, {%[a], %[b]}\n\t"
+                "ldmia   %[w]!, {%[c], %[d]}\n\t"
+                "smlad   %[sum], %[a], %[c], %[sum]\n\t"
+                "smlad   %[sum], %[b], %[d], %[sum]\n\t"
+                "cmp     %[s], %[end]\n\t"
+                "bne     1b\n\t"
+                "2:\n\t"
+                "ldrd    %[a], %[b], [%[k]]\n\t"
+                "ldr     %[c], [%[k], #8]\n\t"
+                "smlal   %[a], %[b], %[sum], %[c]\n\t"
+                "lsr     %[d], %[sum], #31\n\t"
+                "mov     %[c], #0x80000000\n\t"
+                "smlal   %[a], %[b], %[d], %[c]\n\t"
+                "ldrd    %[c], %[d], [%[k], #12]\n\t"
+                "asr     %[b], %[b], %[c]\n\t"
+                "add     %[b], %[b], %[d]\n\t"
+                "ssat    %[b], #8, %[b]\n\t"
+                "strb    %[b], [%[out]], #1"
+                : [sum] "+&r"(sum), [s] "+&r"(s), [w] "+&r"(wt), [out] "+&r"(out), [a] "=&r"(a), [b] "=&r"(b),
+                  [c] "=&r"(c), [d] "=&r"(d)
+                : [end] "r"(end), [odd] "r"(odd), [k] "r"(k)
+                : "cc", "memory");
+    } while (out != out_end);
+}
+#endif
 
 td_status td_svdf_s8_packed(const td_svdf_packed_params *params, const int8_t *input, const int8_t *packed_feature,
                             const int32_t *feature_bias, const int16_t *weights_time, const int32_t *bias, int16_t *state,
@@ -182,6 +263,15 @@ td_status td_svdf_s8_packed(const td_svdf_packed_params *params, const int8_t *i
         const uint32_t start_low = (uint32_t)start;
         const int32_t start_high = (int32_t)(start >> 32);
         const int32_t offset = params->output_offset;
+#if TD_DSP_ASM
+        const td_svdf_output_constants k = {start_low, start_high, multiplier, right_minus_one, offset};
+        if ((run & 1) == 0 && (((uintptr_t)state | (uintptr_t)weights_time) & 3u) == 0 && d->units > 0) {
+            for (b = 0; b < d->batch; ++b) {
+                td_svdf_units(state + b * d->filters * d->memory, weights_time, bias, output + b * d->units, d->units, run, &k);
+            }
+            return TD_OK;
+        }
+#endif
         for (b = 0; b < d->batch; ++b) {
             const int16_t *s = state + b * d->filters * d->memory;
             const int16_t *wt = weights_time;
