@@ -273,7 +273,7 @@ td_status td_depthwise_conv2d_s8_int4(const td_context *ctx,
                                       const int32_t *bias,
                                       const td_dims *output_dims,
                                       int8_t *output);
-/** Bytes of scratch td_depthwise_conv2d_s8_int4 needs: 4 * filter_dims->c (one int32 sum per output channel). */
+/** Bytes of scratch td_depthwise_conv2d_s8_int4 needs: 4 * filter_dims->c portable (one int32 sum per output channel), 20 * filter_dims->c DSP (and its prepared requantization). */
 int32_t td_depthwise_conv2d_s8_int4_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
 typedef struct {

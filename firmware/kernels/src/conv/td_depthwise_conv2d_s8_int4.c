@@ -3,7 +3,8 @@
  * reference_integer_ops::DepthwiseConvPerChannel over the unpacked filter [1, K_h, K_w, C_out]
  * (TFLite Micro unpacks it first), padded taps skipped. Per output pixel the taps go outer and the
  * channels inner, into one int32 sum per output channel (the scratch): each tap's C_out weights are
- * consecutive nibbles, read a byte (two channels) at a time. One loop for every build.
+ * consecutive nibbles, read a byte (two channels) at a time (td_int4_depthwise_tap). The Cortex-M
+ * variant runs the same loop with td_dsp.h's requantization.
  */
 #include "../internal/td_int4.h"
 
@@ -11,34 +12,6 @@ int32_t td_depthwise_conv2d_s8_int4_get_buffer_size(const td_dims *input_dims, c
 {
     (void)input_dims;
     return 4 * filter_dims->c;
-}
-
-/** sums[c] += w[start + c] * (x[c / multiplier] + offset) for c < count, the weights packed int4. */
-static void td_depthwise_int4_tap(int32_t *sums, const int8_t *packed, int32_t start, const int8_t *x, int32_t count, int32_t multiplier, int32_t offset)
-{
-    int32_t c = 0;
-    const uint8_t *bytes;
-    if (start & 1) {
-        sums[0] += td_int4_at(packed, start) * ((int32_t)x[0] + offset);
-        c = 1;
-    }
-    bytes = (const uint8_t *)packed + ((start + c) >> 1);
-    if (multiplier == 1) {
-        for (; c + 1 < count; c += 2) {
-            const int32_t byte = *bytes++;
-            sums[c] += td_int4_sign(byte & 15) * ((int32_t)x[c] + offset);
-            sums[c + 1] += td_int4_sign(byte >> 4) * ((int32_t)x[c + 1] + offset);
-        }
-    } else {
-        for (; c + 1 < count; c += 2) {
-            const int32_t byte = *bytes++;
-            sums[c] += td_int4_sign(byte & 15) * ((int32_t)x[c / multiplier] + offset);
-            sums[c + 1] += td_int4_sign(byte >> 4) * ((int32_t)x[(c + 1) / multiplier] + offset);
-        }
-    }
-    if (c < count) {
-        sums[c] += td_int4_at(packed, start + c) * ((int32_t)x[c / multiplier] + offset);
-    }
 }
 
 td_status td_depthwise_conv2d_s8_int4(const td_context *ctx,
@@ -80,7 +53,7 @@ td_status td_depthwise_conv2d_s8_int4(const td_context *ctx,
                     const int32_t in_y = in_y_origin + params->dilation.h * ky;
                     for (kx = kx_start; kx < kx_end; ++kx) {
                         const int32_t in_x = in_x_origin + params->dilation.w * kx;
-                        td_depthwise_int4_tap(sums, packed_filter, (ky * filter_dims->w + kx) * output_c,
+                        td_int4_depthwise_tap(sums, packed_filter, (ky * filter_dims->w + kx) * output_c,
                                               input + ((batch * input_dims->h + in_y) * input_dims->w + in_x) * input_c, output_c,
                                               multiplier, params->input_offset);
                     }

@@ -48,4 +48,32 @@ TD_INLINE int32_t td_int4_dot(const int8_t *packed, int32_t start, const int8_t 
     return acc;
 }
 
+/** sums[c] += w[start + c] * (x[c / multiplier] + offset) for c < count, the weights packed int4. */
+TD_INLINE void td_int4_depthwise_tap(int32_t *sums, const int8_t *packed, int32_t start, const int8_t *x, int32_t count, int32_t multiplier, int32_t offset)
+{
+    int32_t c = 0;
+    const uint8_t *bytes;
+    if (start & 1) {
+        sums[0] += td_int4_at(packed, start) * ((int32_t)x[0] + offset);
+        c = 1;
+    }
+    bytes = (const uint8_t *)packed + ((start + c) >> 1);
+    if (multiplier == 1) {
+        for (; c + 1 < count; c += 2) {
+            const int32_t byte = *bytes++;
+            sums[c] += td_int4_sign(byte & 15) * ((int32_t)x[c] + offset);
+            sums[c + 1] += td_int4_sign(byte >> 4) * ((int32_t)x[c + 1] + offset);
+        }
+    } else {
+        for (; c + 1 < count; c += 2) {
+            const int32_t byte = *bytes++;
+            sums[c] += td_int4_sign(byte & 15) * ((int32_t)x[c / multiplier] + offset);
+            sums[c + 1] += td_int4_sign(byte >> 4) * ((int32_t)x[(c + 1) / multiplier] + offset);
+        }
+    }
+    if (c < count) {
+        sums[c] += td_int4_at(packed, start + c) * ((int32_t)x[c / multiplier] + offset);
+    }
+}
+
 #endif /* TD_INT4_H */

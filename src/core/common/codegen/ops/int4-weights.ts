@@ -64,14 +64,14 @@ export function int4Conv2DLowering({ arithmetic }: Conv2DPlan, context: LowerCon
   };
 }
 
-/** DEPTHWISE_CONV_2D with int4 weights → td_depthwise_conv2d_s8_int4 (scratch: one int32 sum per output channel). */
+/** DEPTHWISE_CONV_2D with int4 weights → td_depthwise_conv2d_s8_int4 (scratch: one int32 sum per output channel, and in DSP builds its prepared requantization). */
 export function int4DepthwiseLowering({ geometry, arithmetic }: DepthwiseConv2DPlan, context: LowerContext, quant: QuantStruct, windowFields: string): OpLowering | undefined {
   const packed = packedInt4Weights(input(context, 1, 'filter'));
   if (!packed || arithmetic.flavour !== 'int8') return undefined;
   const fields = `{${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}, ${geometry.depthMultiplier}, ${windowFields}, ${clampC(arithmetic.activation)}}`;
   return {
     kernels: ['td_depthwise_conv2d_s8_int4'],
-    scratchBytes: 4 * output(context).shape[output(context).shape.length - 1],
+    scratchBytes: (context.options.dsp ? 20 : 4) * output(context).shape[output(context).shape.length - 1],
     emit: convolutionCall(context, 'td_depthwise_conv2d_s8_int4', packed, (e) => e.struct('params', 'td_depthwise_conv_params', fields), (e) => quant(e, arithmetic.requant)),
   };
 }
