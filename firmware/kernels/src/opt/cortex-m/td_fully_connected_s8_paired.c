@@ -174,8 +174,8 @@ TD_INLINE int32_t td_fc_paired_b(int32_t raw, int32_t a)
 
 /**
  * One block of four rows (two pairs) over one input row: the grouped inputs chunk by chunk, the
- * last depth % 8 from the true weights, the requantization. `aligned` (a constant): the input row
- * is word-aligned (the assembly loop; the C twin otherwise). Returns the next block's weights.
+ * last depth % 8 from the true weights, the requantization. `aligned`: the input row is
+ * word-aligned (the assembly loop; the C twin otherwise). Returns the next block's weights.
  */
 TD_INLINE const int8_t *td_fc_paired_block(const int8_t *values,
                                           int32_t input_depth,
@@ -219,21 +219,12 @@ TD_INLINE const int8_t *td_fc_paired_block(const int8_t *values,
     return weights + 4 * rest;
 }
 
-/** td_fc_paired_block over a word-aligned input, for an activation whose maximum is 127 and for any other; over any input. */
-TD_NOINLINE static const int8_t *td_fc_paired_block_top(const int8_t *values, int32_t input_depth, const int8_t *weights,
-                                                       const int32_t *bias, int8_t *out, const td_fc_packed_params *params)
-{
-    return td_fc_paired_block(values, input_depth, weights, bias, out, params, 1, 1);
-}
+/** td_fc_paired_block for any activation, the assembly loop where the input row is word-aligned. */
 TD_NOINLINE static const int8_t *td_fc_paired_block_any(const int8_t *values, int32_t input_depth, const int8_t *weights,
-                                                       const int32_t *bias, int8_t *out, const td_fc_packed_params *params)
+                                                       const int32_t *bias, int8_t *out, const td_fc_packed_params *params,
+                                                       int aligned)
 {
-    return td_fc_paired_block(values, input_depth, weights, bias, out, params, 0, 1);
-}
-TD_NOINLINE static const int8_t *td_fc_paired_block_unaligned(const int8_t *values, int32_t input_depth, const int8_t *weights,
-                                                             const int32_t *bias, int8_t *out, const td_fc_packed_params *params)
-{
-    return td_fc_paired_block(values, input_depth, weights, bias, out, params, 0, 0);
+    return td_fc_paired_block(values, input_depth, weights, bias, out, params, 0, aligned);
 }
 
 /**
@@ -391,18 +382,9 @@ TD_NOINLINE static void td_fc_paired_general(const td_fc_packed_params *params,
         const int8_t *const input_row = input + batch * input_depth;
         int8_t *const output_row = output + batch * output_depth;
         const int8_t *weights = paired_filter;
-        if (((uintptr_t)input_row & 3u) != 0) {
-            for (out_c = 0; out_c < blocked; out_c += 4) {
-                weights = td_fc_paired_block_unaligned(input_row, input_depth, weights, bias + out_c, output_row + out_c, params);
-            }
-        } else if (params->activation.max == 127) {
-            for (out_c = 0; out_c < blocked; out_c += 4) {
-                weights = td_fc_paired_block_top(input_row, input_depth, weights, bias + out_c, output_row + out_c, params);
-            }
-        } else {
-            for (out_c = 0; out_c < blocked; out_c += 4) {
-                weights = td_fc_paired_block_any(input_row, input_depth, weights, bias + out_c, output_row + out_c, params);
-            }
+        const int aligned = ((uintptr_t)input_row & 3u) == 0;
+        for (out_c = 0; out_c < blocked; out_c += 4) {
+            weights = td_fc_paired_block_any(input_row, input_depth, weights, bias + out_c, output_row + out_c, params, aligned);
         }
         if (blocked < output_depth) {
             td_fc_paired_rest(input_row, input_depth, output_depth - blocked, weights, bias + blocked, output_row + blocked, params);
