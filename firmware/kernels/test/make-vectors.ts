@@ -1786,7 +1786,7 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['planes 3x3 same 20 wide 4 channels ties', { input: [4, 20, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', biasAtRoundingTies: true }],
     ['planes 3x3 same 21 wide 6 channels relu', { input: [4, 21, 6], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'relu' }],
   ];
-  for (const [label, config] of depthwisePlanes) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
+  for (const [label, config] of depthwisePlanes) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_planes'));
   // td_conv2d_s8_small (one input channel): 3x3 SAME borders at both edges, stride 2 over odd
   // widths, VALID, ReLU and ReLU6 clamps, odd filter counts (the assembly loops' second entry),
   // input zero points -128 and 127, right shifts up to 21 (the doubled sums) and past it, a
@@ -2064,6 +2064,8 @@ interface SvdfPackedConfig {
   /** sState·sWt / sOut: 0.5 and above give TFLite a left shift (the kernel's reference path). */
   outputScale: number;
   activation?: 'none' | 'relu';
+  /** The state two bytes past a word boundary. */
+  unalignedState?: boolean;
 }
 
 /**
@@ -2097,11 +2099,16 @@ function svdfPackedCase(random: Random, name: string, config: SvdfPackedConfig):
   const rightShift = -a.feature.shift;
   if (rightShift < 1 || rightShift > 31) throw new RangeError(`${name}: feature shift ${a.feature.shift} is outside td_svdf_s8_packed's 1..31`);
   const c = new CaseBuilder(name);
-  c.constant('int8_t', 'filter', packSvdfFeatureWeights(weightsFeature, filters, inputSize));
+  const packed = packSvdfFeatureWeights(weightsFeature, filters, inputSize);
+  // LDRD needs the packed weights word-aligned; the unit loop's LDM takes word-aligned state and
+  // time weights (a state two bytes off goes through its C loop).
+  c.declare(`static const int8_t filter[${packed.length}] __attribute__((aligned(4))) = ${cList('int8_t', packed)};`);
   c.constant('int32_t', 'feature_bias', svdfFeatureBias(weightsFeature, filters, inputSize, -config.inputZeroPoint));
-  c.constant('int16_t', 'time', weightsTime);
+  c.declare(`static const int16_t time[${weightsTime.length}] __attribute__((aligned(4))) = ${cList('int16_t', weightsTime)};`);
   c.constant('int32_t', 'bias', bias ?? new Int32Array(units));
-  c.declare(`static int16_t state[${batch * filters * memory}];`);
+  const skip = config.unalignedState ? 1 : 0;
+  c.declare(`static int16_t state_storage[${batch * filters * memory + skip}] __attribute__((aligned(4)));`);
+  c.declare(`int16_t *const state = state_storage + ${skip};`);
   c.declare(`const td_svdf_packed_params params = {{${batch}, ${inputSize}, ${filters}, ${units}, ${rank}, ${memory}}, ${config.outputZeroPoint}, ${a.feature.multiplier}, ${rightShift}, ${req(a.output)}};`);
   feeds.forEach((feed, step) => {
     c.constant('int8_t', `input${step}`, feed);
@@ -2125,6 +2132,8 @@ function svdfPackedCases(random: Random): CaseBuilder[] {
     ['state saturated to int16', { ...base, featureScale: 0.4, inputSize: 33, filters: 8, rank: 2, memory: 4 }],
     ['output left shift (reference path)', { ...base, outputScale: 0.7, inputSize: 16, filters: 6, rank: 3, memory: 3 }],
     ['odd rank x memory, batch 3', { ...base, batch: 3, inputSize: 11, filters: 9, rank: 3, memory: 5 }],
+    ['state not word-aligned, batch 2', { ...base, batch: 2, inputSize: 16, filters: 8, rank: 2, memory: 4, unalignedState: true }],
+    ['rank x memory 6 (a single pair before the LDM steps), batch 2', { ...base, batch: 2, inputSize: 8, filters: 4, rank: 2, memory: 3 }],
   ];
   return cases.map(([label, config]) => svdfPackedCase(random, `td_svdf_s8_packed ${label}`, config));
 }
