@@ -113,7 +113,7 @@ describe('paired fully connected weights', () => {
 
 /** One int8 FULLY_CONNECTED, per-tensor weights [units][depth] (values cycling through -127..127 unless given). */
 function fcGraph(units: number, depth: number, weights?: Int8Array): Graph {
-  const q = (scale: number, zeroPoint = 0) => ({ scale: [scale], zeroPoint: [zeroPoint] });
+  const q = (scale: number, zeroPoint = 0) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
   return {
     name: 'fc',
     tensors: [
