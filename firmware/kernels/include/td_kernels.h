@@ -216,7 +216,7 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
 int32_t td_depthwise_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 /**
  * DEPTHWISE_CONV_2D, int8, as td_depthwise_conv2d_s8 (the same bits), for 3x3 filters at stride 1
- * (dilation 1, depth multiplier 1) over output rows of at least 20 pixels with the full int8 range,
+ * (dilation 1, depth multiplier 1, an even channel count) over output rows of at least 20 pixels with the full int8 range,
  * the generator's choice in DSP builds: two channels at a time through planes of int16 pairs of
  * neighbouring positions (SMLAD, four output pixels per group). Other shapes, narrower clamps and
  * channels outside the fast requantization run td_depthwise_conv2d_s8.

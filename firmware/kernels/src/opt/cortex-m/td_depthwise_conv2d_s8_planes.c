@@ -65,15 +65,15 @@ TD_INLINE int32_t td_depthwise_planes_bytes(int32_t output_w)
            2 * (int32_t)sizeof(td_depthwise_plane_job);
 }
 
-/** The bias/requantization of channel c (0 bias when there is none). */
-TD_INLINE td_channel_requant td_depthwise_requant(const td_depthwise_conv_params *params,
-                                                  const td_per_channel_quant *quant,
-                                                  const int32_t *bias,
-                                                  int32_t c,
-                                                  int32_t taps)
+/** The bias/requantization of channel c (0 bias when there is none); out of line, it is large. */
+TD_NOINLINE static void td_depthwise_requant(const td_depthwise_conv_params *params,
+                                             const td_per_channel_quant *quant,
+                                             const int32_t *bias,
+                                             int32_t c,
+                                             td_channel_requant *requant)
 {
-    return td_channel_requant_folded_of(bias != NULL ? bias[c] : 0, quant->multiplier[c], quant->shift[c],
-                                        params->output_offset, taps);
+    *requant = td_channel_requant_folded_of(bias != NULL ? bias[c] : 0, quant->multiplier[c], quant->shift[c],
+                                            params->output_offset, 9);
 }
 
 #if TD_DSP_ASM
@@ -226,35 +226,6 @@ TD_INLINE void td_depthwise_plane_put(td_word *plane, int32_t slot, int32_t m, u
     }
 }
 
-/** Plane word m of channels (c, c + 1) of an input row (lanes of positions outside the row 0) into `slot`. */
-static void td_depthwise_plane_widen_word(const int8_t *in,
-                                          int32_t m,
-                                          int32_t padding,
-                                          int32_t width,
-                                          int32_t channels,
-                                          int32_t input_offset,
-                                          int pair,
-                                          td_word *const planes[2],
-                                          int32_t slot)
-{
-    const int32_t x = 2 * m - padding;
-    int32_t lane[2][2] = {{0, 0}, {0, 0}}; /* [channel][position] */
-    int32_t k, q;
-    for (k = 0; k < 2; ++k) {
-        if (x + k >= 0 && x + k < width) {
-            const int8_t *p = in + (x + k) * channels;
-            lane[0][k] = (int32_t)p[0] + input_offset;
-            lane[1][k] = pair ? (int32_t)p[1] + input_offset : 0;
-        }
-    }
-    for (q = 0; q < 2; ++q) {
-        if (planes[q] != NULL) {
-            td_depthwise_plane_put(planes[q], slot, m, td_pack16(lane[q][0], lane[q][1]));
-        }
-    }
-}
-
-#if TD_DSP_ASM
 /**
  * Input position x (inside the row) of both channels (c, c + 1) into its halfword of `slot` of
  * the two planes (and the duplicate); the planes' padding halfwords are zeroed once per call.
@@ -280,12 +251,12 @@ TD_INLINE void td_depthwise_plane_edge(const int8_t *in,
         second[-14] = (int16_t)(lanes >> 16);
     }
 }
-#endif
 
 /**
- * Input row in_y of channels (c, c + 1) into `slot` of the two planes (`planes[q]` NULL: not
- * wanted), words 0 .. 2 * groups; `in` points at (row 0, position 0, the lower channel), `pair`
- * says whether two neighbouring channels can be read at once (C >= 2; the lower one is then c).
+ * Input row in_y of channels (c, c + 1) into `slot` of the two planes, words 0 .. 2 * groups; `in`
+ * points at (row 0, position 0, channel c). Rows outside the image are zeros; inside, the words
+ * whose four positions lie inside go two at a time (22 instructions for eight values on the target),
+ * the border positions one by one.
  */
 static void td_depthwise_plane_widen(const int8_t *in,
                                      int32_t in_y,
@@ -294,102 +265,80 @@ static void td_depthwise_plane_widen(const int8_t *in,
                                      int32_t channels,
                                      int32_t padding,
                                      int32_t groups,
-                                     int32_t input_offset,
-                                     int pair,
+                                     uint32_t offsets,
                                      td_word *const planes[2],
                                      int32_t slot)
 {
     const int32_t words = 2 * groups + 1;
-    const uint32_t offsets = td_pack16(input_offset, input_offset);
-    int32_t m = 0, q;
+    /* The first even word with 2m >= padding, the last pair start with x + 3 < width. */
+    const int32_t start = ((padding + 3) >> 2) << 1;
+    const int32_t stop = td_min_i32((width - 4 + padding) / 2 + 1, words - 1);
+    const int32_t turns = start < stop ? (stop - start + 1) >> 1 : 0;
+    int32_t m, x;
     if (in_y < 0 || in_y >= height) {
         for (m = 0; m < words; ++m) {
-            for (q = 0; q < 2; ++q) {
-                if (planes[q] != NULL) {
-                    td_depthwise_plane_put(planes[q], slot, m, 0);
-                }
-            }
+            td_depthwise_plane_put(planes[0], slot, m, 0);
+            td_depthwise_plane_put(planes[1], slot, m, 0);
         }
         return;
     }
     in += in_y * width * channels;
-#if TD_DSP_ASM
-    if (pair && planes[0] != NULL && planes[1] != NULL) {
-        /* The words of both planes whose four positions lie inside, two words a turn (22 instructions
-         * for eight values): from the first even m with 2m >= padding up to the last whose x + 3 < width. */
-        const int32_t start = ((padding + 3) >> 2) << 1;
-        const int32_t stop = td_min_i32((width - 4 + padding) / 2 + 1, words - 1);
-        if (start + 1 < stop) {
-            const int32_t turns = (stop - start + 1) >> 1;
-            const int8_t *p = in + (2 * start - padding) * channels;
-            td_word *even = planes[0] + 9 * (start >> 1) + 3 * slot;
-            td_word *odd = planes[1] + 9 * (start >> 1) + 3 * slot;
-            int32_t n = turns;
-            uint32_t a, b, c, d;
-            int32_t x;
-            for (x = 0; x < 2 * start - padding; ++x) {
-                td_depthwise_plane_edge(in, x, padding, channels, offsets, planes, slot);
-            }
-            __asm__ volatile("1:\n\t"
-                             "ldrh    %[a], [%[p]]\n\t"
-                             "ldrh    %[b], [%[p], %[ch]]\n\t"
-                             "add     %[p], %[p], %[ch], lsl #1\n\t"
-                             "ldrh    %[c], [%[p]]\n\t"
-                             "ldrh    %[d], [%[p], %[ch]]\n\t"
-                             "add     %[p], %[p], %[ch], lsl #1\n\t"
-                             "orr     %[a], %[a], %[b], lsl #16\n\t"
-                             "orr     %[c], %[c], %[d], lsl #16\n\t"
-                             "sxtab16 %[b], %[off], %[a]\n\t"
-                             "sxtab16 %[a], %[off], %[a], ror #8\n\t"
-                             "sxtab16 %[d], %[off], %[c]\n\t"
-                             "sxtab16 %[c], %[off], %[c], ror #8\n\t"
-                             "str     %[b], [%[e], #-28]\n\t"
-                             "str     %[d], [%[e], #4]\n\t"
-                             "str     %[b], [%[e]], #36\n\t"
-                             "str     %[a], [%[o], #-28]\n\t"
-                             "str     %[c], [%[o], #4]\n\t"
-                             "str     %[a], [%[o]], #36\n\t"
-                             "subs    %[n], %[n], #1\n\t"
-                             "bne     1b"
-                             : [p] "+r"(p), [e] "+r"(even), [o] "+r"(odd), [n] "+r"(n), [a] "=&r"(a), [b] "=&r"(b),
-                               [c] "=&r"(c), [d] "=&r"(d)
-                             : [ch] "r"(channels), [off] "r"(offsets)
-                             : "cc", "memory");
-            for (x = 2 * (start + 2 * turns) - padding; x < width && x + padding < 2 * words; ++x) {
-                td_depthwise_plane_edge(in, x, padding, channels, offsets, planes, slot);
-            }
-            return;
-        }
+    for (x = 0; x < 2 * start - padding; ++x) {
+        td_depthwise_plane_edge(in, x, padding, channels, offsets, planes, slot);
     }
-#endif
-    for (; m < words; ++m) {
-        const int32_t x = 2 * m - padding;
-        if (pair && (m & 1) == 0 && x >= 0 && x + 3 < width && m + 1 < words) {
-            /* Two words (four positions) of both channels: bytes c, c+1 of each position. */
-            const int8_t *p = in + x * channels;
-            const uint32_t first = (uint32_t)(uint8_t)p[0] | ((uint32_t)(uint8_t)p[1] << 8) |
-                                   ((uint32_t)(uint8_t)p[channels] << 16) | ((uint32_t)(uint8_t)p[channels + 1] << 24);
-            const uint32_t second = (uint32_t)(uint8_t)p[2 * channels] | ((uint32_t)(uint8_t)p[2 * channels + 1] << 8) |
-                                    ((uint32_t)(uint8_t)p[3 * channels] << 16) |
-                                    ((uint32_t)(uint8_t)p[3 * channels + 1] << 24);
-            const uint32_t lanes[2][2] = {{td_sadd16(td_sxtb16(first), offsets), td_sadd16(td_sxtb16_ror8(first), offsets)},
-                                          {td_sadd16(td_sxtb16(second), offsets), td_sadd16(td_sxtb16_ror8(second), offsets)}};
-            for (q = 0; q < 2; ++q) {
-                if (planes[q] != NULL) {
-                    td_word *const group = planes[q] + 9 * (m >> 1) + 3 * slot;
-                    group[0] = lanes[0][q];
-                    group[-7] = lanes[0][q];
-                    group[1] = lanes[1][q];
-                }
-            }
-            ++m;
-            continue;
+    if (turns > 0) {
+        const int8_t *p = in + (2 * start - padding) * channels;
+        td_word *even = planes[0] + 9 * (start >> 1) + 3 * slot;
+        td_word *odd = planes[1] + 9 * (start >> 1) + 3 * slot;
+        int32_t n = turns;
+#if TD_DSP_ASM
+        uint32_t a, b, c, d;
+        __asm__ volatile("1:\n\t"
+                         "ldrh    %[a], [%[p]]\n\t"
+                         "ldrh    %[b], [%[p], %[ch]]\n\t"
+                         "add     %[p], %[p], %[ch], lsl #1\n\t"
+                         "ldrh    %[c], [%[p]]\n\t"
+                         "ldrh    %[d], [%[p], %[ch]]\n\t"
+                         "add     %[p], %[p], %[ch], lsl #1\n\t"
+                         "orr     %[a], %[a], %[b], lsl #16\n\t"
+                         "orr     %[c], %[c], %[d], lsl #16\n\t"
+                         "sxtab16 %[b], %[off], %[a]\n\t"
+                         "sxtab16 %[a], %[off], %[a], ror #8\n\t"
+                         "sxtab16 %[d], %[off], %[c]\n\t"
+                         "sxtab16 %[c], %[off], %[c], ror #8\n\t"
+                         "str     %[b], [%[e], #-28]\n\t"
+                         "str     %[d], [%[e], #4]\n\t"
+                         "str     %[b], [%[e]], #36\n\t"
+                         "str     %[a], [%[o], #-28]\n\t"
+                         "str     %[c], [%[o], #4]\n\t"
+                         "str     %[a], [%[o]], #36\n\t"
+                         "subs    %[n], %[n], #1\n\t"
+                         "bne     1b"
+                         : [p] "+r"(p), [e] "+r"(even), [o] "+r"(odd), [n] "+r"(n), [a] "=&r"(a), [b] "=&r"(b),
+                           [c] "=&r"(c), [d] "=&r"(d)
+                         : [ch] "r"(channels), [off] "r"(offsets)
+                         : "cc", "memory");
+#else
+        for (; n > 0; --n) {
+            /* Bytes c, c + 1 of four positions: (c0 x, c1 x, c0 x+1, c1 x+1) twice. */
+            const uint32_t first = td_read_u16(p) | (td_read_u16(p + channels) << 16);
+            const uint32_t second = td_read_u16(p + 2 * channels) | (td_read_u16(p + 3 * channels) << 16);
+            even[0] = even[-7] = td_sadd16(td_sxtb16(first), offsets);
+            even[1] = td_sadd16(td_sxtb16(second), offsets);
+            odd[0] = odd[-7] = td_sadd16(td_sxtb16_ror8(first), offsets);
+            odd[1] = td_sadd16(td_sxtb16_ror8(second), offsets);
+            p += 4 * channels;
+            even += 9;
+            odd += 9;
         }
-        td_depthwise_plane_widen_word(in, m, padding, width, channels, input_offset, pair, planes, slot);
+#endif
+    }
+    for (x = 2 * (start + 2 * turns) - padding; x < width && x + padding < 2 * words; ++x) {
+        td_depthwise_plane_edge(in, x, padding, channels, offsets, planes, slot);
     }
 }
 
-/** Every output channel through the planes, two at a time (td_depthwise_conv2d_s8_planes checked the shape and the requantization). */
+/** Every output channel through the planes, two at a time (td_depthwise_conv2d_s8_planes checked the shape, an even channel count and the requantization). */
 TD_NOINLINE static void td_depthwise_planes_3x3(const td_context *ctx,
                                                 const td_depthwise_conv_params *params,
                                                 const td_per_channel_quant *quant,
@@ -408,6 +357,10 @@ TD_NOINLINE static void td_depthwise_planes_3x3(const td_context *ctx,
     td_word *const scratch = (td_word *)ctx->buf;
     td_word *const tap_rows = scratch + 2 * plane_words; /* two channels' 10 tap words */
     td_depthwise_plane_job *const jobs = (td_depthwise_plane_job *)(void *)(tap_rows + 20);
+    td_word *const planes[2] = {scratch + 9, scratch + plane_words + 9};
+    const uint32_t offsets = td_pack16(params->input_offset, params->input_offset);
+    /* Input row y lives in slot (y + 3 * k) mod 3, k making it >= 0. */
+    const int32_t slot_of_row = 3 * (params->padding.h / 3 + 1);
     td_word *word;
     int32_t batch, c, q, out_y, tap;
     /* The padding positions' lanes are 0 and stay so (rows write the positions inside the image). */
@@ -418,20 +371,10 @@ TD_NOINLINE static void td_depthwise_planes_3x3(const td_context *ctx,
         const int8_t *const batch_input = input + batch * height * width * channels;
         int8_t *const batch_output = output + batch * output_h * output_w * channels;
         for (c = 0; c < channels; c += 2) {
-            /* The pair (c, c + 1); a last odd channel reads (c - 1, c) and keeps the upper one. */
-            const int single = c + 1 == channels;
-            const int32_t low = single && channels > 1 ? c - 1 : c;
-            td_word *planes[2] = {NULL, NULL};
-            int32_t slot_of_row;
             for (q = 0; q < 2; ++q) {
-                const int32_t channel = low + q;
                 td_channel_requant requant;
                 td_depthwise_plane_job *const job = &jobs[q];
-                if (channel < c || channel >= channels) {
-                    continue;
-                }
-                requant = td_depthwise_requant(params, quant, bias, channel, 9);
-                planes[q] = scratch + q * plane_words + 9;
+                td_depthwise_requant(params, quant, bias, c + q, &requant);
                 for (tap = 0; tap < 4; ++tap) {
                     job->bias[tap] = (int32_t)((uint32_t)requant.bias << 1);
                 }
@@ -440,37 +383,29 @@ TD_NOINLINE static void td_depthwise_planes_3x3(const td_context *ctx,
                 job->right_shift = requant.right_shift;
                 job->channels = channels;
                 job->pixels = output_w;
+                job->plane = planes[q];
                 for (tap = 0; tap < 5; ++tap) {
-                    const int8_t *const row = filter + (tap % 3) * 3 * channels + channel;
+                    const int8_t *const row = filter + (tap % 3) * 3 * channels + c + q;
                     const int32_t w0 = 2 * row[0], w1 = 2 * row[channels], w2 = 2 * row[2 * channels];
                     tap_rows[10 * q + 2 * tap] = td_pack16(w0, w1);
                     tap_rows[10 * q + 2 * tap + 1] = td_pack16(w1, w2);
                 }
             }
-            if (planes[0] == NULL && planes[1] == NULL) {
-                continue;
-            }
-            /* Input row y lives in slot (y + 3 * k) mod 3, k making it >= 0. */
-            slot_of_row = 3 * (params->padding.h / 3 + 1);
             for (tap = -params->padding.h; tap < 2 - params->padding.h; ++tap) {
-                td_depthwise_plane_widen(batch_input + low, tap, height, width, channels, params->padding.w, groups,
-                                         params->input_offset, channels > 1, planes, (tap + slot_of_row) % 3);
+                td_depthwise_plane_widen(batch_input + c, tap, height, width, channels, params->padding.w, groups, offsets,
+                                         planes, (tap + slot_of_row) % 3);
             }
             for (out_y = 0; out_y < output_h; ++out_y) {
                 const int32_t in_y = out_y - params->padding.h;
-                const int32_t first_slot = (in_y + slot_of_row) % 3;
-                /* Slot s holds filter row (s - in_y) mod 3: the taps from row (3 - first_slot) mod 3. */
-                const int32_t rotation = (3 - first_slot) % 3;
-                td_depthwise_plane_widen(batch_input + low, in_y + 2, height, width, channels, params->padding.w, groups,
-                                         params->input_offset, channels > 1, planes, (in_y + 2 + slot_of_row) % 3);
+                /* Slot s holds filter row (s - in_y) mod 3: the taps from row (3 - slot of in_y) mod 3. */
+                const int32_t rotation = (3 - (in_y + slot_of_row) % 3) % 3;
+                td_depthwise_plane_widen(batch_input + c, in_y + 2, height, width, channels, params->padding.w, groups,
+                                         offsets, planes, (in_y + 2 + slot_of_row) % 3);
                 for (q = 0; q < 2; ++q) {
-                    if (planes[q] != NULL) {
-                        td_depthwise_plane_job *const job = &jobs[q];
-                        job->taps = tap_rows + 10 * q + 2 * rotation;
-                        job->plane = planes[q];
-                        job->out = batch_output + out_y * output_w * channels + low + q;
-                        td_depthwise_plane_row_3x3(job);
-                    }
+                    td_depthwise_plane_job *const job = &jobs[q];
+                    job->taps = tap_rows + 10 * q + 2 * rotation;
+                    job->out = batch_output + out_y * output_w * channels + c + q;
+                    td_depthwise_plane_row_3x3(job);
                 }
             }
         }
@@ -497,13 +432,15 @@ td_status td_depthwise_conv2d_s8_planes(const td_context *ctx,
     const int32_t channels = output_dims->c;
     int ok = filter_dims->h == 3 && filter_dims->w == 3 && params->stride.h == 1 && params->stride.w == 1 &&
              params->dilation.h == 1 && params->dilation.w == 1 && params->depth_multiplier == 1 &&
-             input_dims->c == channels && params->activation.min == -128 && params->activation.max == 127 &&
+             input_dims->c == channels && channels % 2 == 0 && params->activation.min == -128 && params->activation.max == 127 &&
              output_dims->w >= TD_DEPTHWISE_PLANES_MIN_WIDTH && ctx != NULL && ctx->buf != NULL &&
              ctx->size >= td_depthwise_planes_bytes(output_dims->w);
     int32_t c;
     /* Every channel in the fast requantization. */
     for (c = 0; ok && c < channels; ++c) {
-        ok = td_depthwise_requant(params, quant, bias, c, 9).right_shift != 0;
+        td_channel_requant requant;
+        td_depthwise_requant(params, quant, bias, c, &requant);
+        ok = requant.right_shift != 0;
     }
     /* The planes write each channel's output rows in order after reading the rows they need, as
      * td_depthwise_conv2d_s8's blocks: an output over its input must start a whole number of

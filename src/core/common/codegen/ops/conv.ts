@@ -198,7 +198,7 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
 
 /**
  * Whether an int8 depthwise convolution runs td_depthwise_conv2d_s8_planes in DSP builds: 3x3, stride 1, no
- * dilation, depth multiplier 1, the full int8 range and output rows of at least 20 pixels. Measured on
+ * dilation, depth multiplier 1, an even channel count, the full int8 range and output rows of at least 20 pixels. Measured on
  * virtual-m4f (bench/kernels): 48 and 24 pixels wide 2.73 -> 2.25 and 2.79 -> 2.65 instructions per MAC; at 12
  * the planes' fixed cost per channel pair and row (border positions, calls) makes them slower than the blocks.
  * Other models do not link the planes' code.
@@ -206,7 +206,7 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
 function depthwisePlanes(g: DepthwiseConv2DPlan['geometry'], filterDims: readonly number[], outputDims: readonly number[], activation: { min: number; max: number }): boolean {
   return (
     filterDims[1] === 3 && filterDims[2] === 3 && g.strideHeight === 1 && g.strideWidth === 1 && g.dilationHeight === 1 && g.dilationWidth === 1 &&
-    g.depthMultiplier === 1 && activation.min <= -128 && activation.max >= 127 && outputDims[2] >= 20
+    g.depthMultiplier === 1 && filterDims[3] % 2 === 0 && activation.min <= -128 && activation.max >= 127 && outputDims[2] >= 20
   );
 }
 
