@@ -183,7 +183,7 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   if (context.options.dsp && inputDims[3] === 1 && g.depthMultiplier > 1 && filterDims[1] * filterDims[2] >= asConvolutionMinTaps) {
     return depthwiseAsConvolution(g, arithmetic, context);
   }
-  const planes = context.options.dsp && depthwisePlanes(g, filterDims, dims4(context, output(context).shape, 'output'), arithmetic.activation);
+  const planes = depthwisePlanesChosen && context.options.dsp && depthwisePlanes(g, filterDims, dims4(context, output(context).shape, 'output'), arithmetic.activation);
   const kernel = planes ? 'td_depthwise_conv2d_s8_planes' : 'td_depthwise_conv2d_s8';
   return {
     kernels: planes ? [kernel, 'td_depthwise_conv2d_s8'] : [kernel],
@@ -197,13 +197,22 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
 }
 
 /**
- * Whether an int8 depthwise convolution runs td_depthwise_conv2d_s8_planes in DSP builds: 3x3, stride 1, no
+ * Whether the lowerer picks td_depthwise_conv2d_s8_planes for the shapes `depthwisePlanes` accepts. Off: on
+ * virtual-m4f the planes take VWW from 10,711,200 to 10,595,280 instructions (-1.1%, its 48- and 24-pixel 3x3
+ * layers) for 2,136 bytes more code (45,996 -> 48,132; KWS has no such layer), a trade the code budget does not
+ * take; the kernel, its golden vectors and this choice stay ready for when the planes cost less code or gain more
+ * (stride 2, narrower rows).
+ */
+export const depthwisePlanesChosen: boolean = false;
+
+/**
+ * Whether an int8 depthwise convolution can run td_depthwise_conv2d_s8_planes in DSP builds: 3x3, stride 1, no
  * dilation, depth multiplier 1, an even channel count, the full int8 range and output rows of at least 20 pixels. Measured on
  * virtual-m4f (bench/kernels): 48 and 24 pixels wide 2.73 -> 2.25 and 2.79 -> 2.65 instructions per MAC; at 12
  * the planes' fixed cost per channel pair and row (border positions, calls) makes them slower than the blocks.
  * Other models do not link the planes' code.
  */
-function depthwisePlanes(g: DepthwiseConv2DPlan['geometry'], filterDims: readonly number[], outputDims: readonly number[], activation: { min: number; max: number }): boolean {
+export function depthwisePlanes(g: Pick<DepthwiseConv2DPlan['geometry'], 'strideHeight' | 'strideWidth' | 'dilationHeight' | 'dilationWidth' | 'depthMultiplier'>, filterDims: readonly number[], outputDims: readonly number[], activation: { min: number; max: number }): boolean {
   return (
     filterDims[1] === 3 && filterDims[2] === 3 && g.strideHeight === 1 && g.strideWidth === 1 && g.dilationHeight === 1 && g.dilationWidth === 1 &&
     g.depthMultiplier === 1 && filterDims[3] % 2 === 0 && activation.min <= -128 && activation.max >= 127 && outputDims[2] >= 20

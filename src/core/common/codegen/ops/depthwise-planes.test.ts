@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../ir/types.js';
 import { generateModel } from '../index.js';
 import { depthwiseConv2dS8BufferSize, depthwiseConv2dS8PlanesBufferSize } from '../kernel-buffers.js';
+import { depthwisePlanes, depthwisePlanesChosen } from './conv.js';
 
 interface DepthwiseCase {
   width: number;
@@ -44,12 +45,21 @@ function depthwiseGraph({ width, channels, multiplier = 1, kernel = [3, 3], stri
 const depthwiseCall = (code: string) => /td_depthwise_conv2d_s8\w*(?=\()/.exec(code)?.[0];
 
 describe('DEPTHWISE_CONV_2D lowering: the channel planes', () => {
-  it('picks td_depthwise_conv2d_s8_planes for 3x3 stride 1 over rows of 20 or more pixels, an even channel count and the full int8 range (DSP)', () => {
+  it('takes 3x3 stride 1 over rows of 20 or more pixels, an even channel count and the full int8 range (DSP), calling the planes kernel when they are chosen', () => {
+    const geometry = { strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, depthMultiplier: 1 };
+    expect(depthwisePlanes(geometry, [1, 3, 3, 8], [1, 5, 24, 8], { min: -128, max: 127 })).toBe(true);
+    expect(depthwisePlanes(geometry, [1, 3, 3, 8], [1, 5, 19, 8], { min: -128, max: 127 })).toBe(false);
+    expect(depthwisePlanes(geometry, [1, 3, 3, 8], [1, 5, 24, 8], { min: -128, max: 126 })).toBe(false);
     const model = generateModel(depthwiseGraph({ width: 24, channels: 8 }), { dsp: true });
-    expect(depthwiseCall(model.source)).toBe('td_depthwise_conv2d_s8_planes');
-    // Both sources are linked (the planes kernel runs td_depthwise_conv2d_s8 for what it does not take).
-    expect(model.kernels).toEqual(expect.arrayContaining(['td_depthwise_conv2d_s8_planes', 'td_depthwise_conv2d_s8']));
-    expect(model.source).toContain(`${depthwiseConv2dS8PlanesBufferSize(true, [1, 5, 24, 8], [1, 3, 3, 8])}`);
+    if (depthwisePlanesChosen) {
+      expect(depthwiseCall(model.source)).toBe('td_depthwise_conv2d_s8_planes');
+      // Both sources are linked (the planes kernel runs td_depthwise_conv2d_s8 for what it does not take).
+      expect(model.kernels).toEqual(expect.arrayContaining(['td_depthwise_conv2d_s8_planes', 'td_depthwise_conv2d_s8']));
+      expect(model.source).toContain(`${depthwiseConv2dS8PlanesBufferSize(true, [1, 5, 24, 8], [1, 3, 3, 8])}`);
+    } else {
+      expect(depthwiseCall(model.source)).toBe('td_depthwise_conv2d_s8');
+      expect(model.kernels).not.toContain('td_depthwise_conv2d_s8_planes');
+    }
   });
 
   it('keeps td_depthwise_conv2d_s8 for narrow rows, odd channel counts, stride 2, other windows, multipliers, clamps and portable builds', () => {
