@@ -123,7 +123,7 @@ TD_NOINLINE static void td_svdf_features(const td_svdf_packed_params *params,
     "ssat    %[" ACC "], #16, %[" ACC "]\n\t"                       \
     "strh    %[" ACC "], [%[slot]]\n\t"                             \
     "add     %[slot], %[slot], %[stride]\n\t"
-            __asm__(TD_SVDF_FEATURE_OUT("a0") TD_SVDF_FEATURE_OUT("a1") TD_SVDF_FEATURE_OUT("a2") TD_SVDF_FEATURE_OUT("a3")
+            __asm__ volatile(TD_SVDF_FEATURE_OUT("a0") TD_SVDF_FEATURE_OUT("a1") TD_SVDF_FEATURE_OUT("a2") TD_SVDF_FEATURE_OUT("a3")
                     : [a0] "+&r"(acc0), [a1] "+&r"(acc1), [a2] "+&r"(acc2), [a3] "+&r"(acc3), [slot] "+&r"(slot), [t] "=&r"(t)
                     : [m] "r"(multiplier), [rs] "r"(right_shift), [rnd] "r"(rounding), [stride] "r"(stride_bytes)
                     : "memory");
@@ -143,6 +143,50 @@ TD_NOINLINE static void td_svdf_features(const td_svdf_packed_params *params,
         }
     }
 }
+
+#if TD_DSP_ASM
+/** The feature requantization's constants, read by the block loop's assembly. */
+typedef struct {
+    int32_t multiplier;
+    int32_t right_shift;
+    int32_t rounding;     /* 2^(right_shift - 1) */
+    int32_t stride_bytes; /* memory * 2: one filter's slot to the next */
+} td_svdf_feature_constants;
+
+/**
+ * td_svdf_features for whole blocks of four filters over inputs that are a multiple of eight
+ * (the usual case), with few values live around the assembly: per block the four sums from the
+ * folded offsets, the dot products, then per filter rounding and sign in one ADD, SMMLAR of the
+ * doubled sum, the shift, SSAT and STRH, the constants loaded by two LDRD.
+ */
+TD_NOINLINE static void td_svdf_feature_blocks(const int8_t *x, const int8_t *x_end, const int8_t *weights, const int32_t *feature_bias,
+                                               const int32_t *feature_bias_end, int16_t *slot, const td_svdf_feature_constants *k)
+{
+    do {
+        int32_t acc0 = feature_bias[0], acc1 = feature_bias[1], acc2 = feature_bias[2], acc3 = feature_bias[3];
+        const int8_t *values = x;
+        uint32_t m, rs, rnd, stride, t;
+        TD_SVDF_FEATURE_DOT(values, x_end, weights, acc0, acc1, acc2, acc3);
+#define TD_SVDF_BLOCK_OUT(ACC)                                     \
+    "add     %[t], %[rnd], %[" ACC "], asr #31\n\t"                \
+    "lsl     %[" ACC "], %[" ACC "], #1\n\t"                        \
+    "smmlar  %[" ACC "], %[" ACC "], %[m], %[t]\n\t"               \
+    "asr     %[" ACC "], %[" ACC "], %[rs]\n\t"                     \
+    "ssat    %[" ACC "], #16, %[" ACC "]\n\t"                       \
+    "strh    %[" ACC "], [%[slot]]\n\t"                             \
+    "add     %[slot], %[slot], %[stride]\n\t"
+        __asm__ volatile("ldrd    %[m], %[rs], [%[k]]\n\t"
+                "ldrd    %[rnd], %[stride], [%[k], #8]\n\t" TD_SVDF_BLOCK_OUT("a0") TD_SVDF_BLOCK_OUT("a1")
+                    TD_SVDF_BLOCK_OUT("a2") TD_SVDF_BLOCK_OUT("a3")
+                : [a0] "+&r"(acc0), [a1] "+&r"(acc1), [a2] "+&r"(acc2), [a3] "+&r"(acc3), [slot] "+&r"(slot), [t] "=&r"(t),
+                  [m] "=&r"(m), [rs] "=&r"(rs), [rnd] "=&r"(rnd), [stride] "=&r"(stride)
+                : [k] "r"(k)
+                : "memory");
+#undef TD_SVDF_BLOCK_OUT
+        feature_bias += 4;
+    } while (feature_bias != feature_bias_end);
+}
+#endif
 
 /** bias + sum of `count` int16 products (two per SMLAD). */
 TD_INLINE int32_t td_svdf_time_dot(int32_t sum, const int16_t *wt, const int16_t *s, int32_t count)
@@ -189,7 +233,7 @@ TD_NOINLINE static void td_svdf_units(const int16_t *s, const int16_t *wt, const
         const int16_t *const end = s + run;
         int32_t sum = *bias++;
         uint32_t a, b, c, d;
-        __asm__("cmp     %[odd], #0\n\t"
+        __asm__ volatile("cmp     %[odd], #0\n\t"
                 "beq     1f\n\t"
                 "ldr     %[a], [%[s]], #4\n\t"
                 "ldr     %[c], [%[w]], #4\n\t"
@@ -251,6 +295,15 @@ td_status td_svdf_s8_packed(const td_svdf_packed_params *params, const int8_t *i
             tail.words[1] = 0;
             for (c = grouped; c < input_size; ++c) tail.bytes[c - grouped] = x[c];
         }
+#if TD_DSP_ASM
+        if (grouped == input_size && (d->filters & 3) == 0 && grouped > 0) {
+            const td_svdf_feature_constants k = {params->feature_multiplier, params->feature_right_shift,
+                                                 (int32_t)(1u << (params->feature_right_shift - 1)), d->memory * 2};
+            td_svdf_feature_blocks(x, x + grouped, packed_feature, feature_bias, feature_bias + d->filters,
+                                   state + b * d->filters * d->memory + d->memory - 1, &k);
+            continue;
+        }
+#endif
         td_svdf_features(params, x, grouped, grouped < input_size ? tail.bytes : NULL, packed_feature, feature_bias,
                          state + b * d->filters * d->memory + d->memory - 1);
     }
