@@ -273,7 +273,8 @@ TD_NOINLINE static void td_fc_paired_rest(const int8_t *input_row,
  * Word-aligned input rows of at most one chunk whose depth is a multiple of eight (a small FC's
  * usual case), every batch and row in one call: no chunk loop, the parameters loaded once, the
  * blocks, then six rows left (a block and a pair) in one loop or the pairs after the blocks;
- * `full` (a constant): the activation is the whole int8 range, which SSAT alone gives.
+ * `full` (a constant): the activation is the whole int8 range, which SSAT alone gives (the only
+ * instance: a clamping activation takes the general path, to keep the code small).
  */
 TD_INLINE void td_fc_paired_short(const td_fc_packed_params *params,
                                   int32_t input_depth,
@@ -358,12 +359,6 @@ TD_NOINLINE static void td_fc_paired_short_full(const td_fc_packed_params *param
 {
     td_fc_paired_short(params, input_depth, output_depth, input, paired_filter, bias, output, batches, 1);
 }
-TD_NOINLINE static void td_fc_paired_short_any(const td_fc_packed_params *params, int32_t input_depth, int32_t output_depth,
-                                              const int8_t *input, const int8_t *paired_filter, const int32_t *bias,
-                                              int8_t *output, int32_t batches)
-{
-    td_fc_paired_short(params, input_depth, output_depth, input, paired_filter, bias, output, batches, 0);
-}
 #endif
 
 /** Any input: the blocks chunk by chunk (the assembly loop for a word-aligned input row), then the rows after them. */
@@ -403,13 +398,10 @@ td_status td_fully_connected_s8_paired(const td_fc_packed_params *params,
 {
 #if TD_DSP_ASM
     if ((input_depth & 7) == 0 && input_depth > 0 && input_depth <= TD_FC_PAIRED_CHUNK && batches > 0 &&
-        (((uintptr_t)input | (uintptr_t)paired_filter) & 3u) == 0) {
-        /* Every row word-aligned (the depth is a multiple of eight), one chunk: the short path. */
-        if (params->activation.min == -128 && params->activation.max == 127) {
-            td_fc_paired_short_full(params, input_depth, output_depth, input, paired_filter, bias, output, batches);
-        } else {
-            td_fc_paired_short_any(params, input_depth, output_depth, input, paired_filter, bias, output, batches);
-        }
+        (((uintptr_t)input | (uintptr_t)paired_filter) & 3u) == 0 && params->activation.min == -128 &&
+        params->activation.max == 127) {
+        /* Every row word-aligned (the depth is a multiple of eight), one chunk, no clamp inside the int8 range: the short path. */
+        td_fc_paired_short_full(params, input_depth, output_depth, input, paired_filter, bias, output, batches);
         return TD_OK;
     }
 #endif
