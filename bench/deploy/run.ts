@@ -33,6 +33,7 @@ import { requireBoard, virtualM4f } from '../../src/core/common/boards/index.js'
 import { generateModel } from '../../src/core/common/codegen/index.js';
 import { deployModelFile } from '../../src/core/node/deploy/deploy.js';
 import { loadModelFile } from '../../src/core/node/model-file.js';
+import { kernelVariantOf } from '../../src/core/node/toolchain/firmware.js';
 import { foldedBytes, foldedParameters, type FoldedParameters } from './parameters.js';
 import { floatSection } from './float-section.js';
 
@@ -120,7 +121,7 @@ async function main() {
     const path = join(sharedDir, 'models', entry.file);
     const result = await deployModelFile(path, { board, runs: 3, ...(inputs ? { inputs } : {}) });
     // The same C deploy compiled (generateModel is deterministic), read for its parameter arrays.
-    const parameters = foldedParameters(generateModel(await loadModelFile(path), { dsp: board.dsp }).source);
+    const parameters = foldedParameters(generateModel(await loadModelFile(path), { dsp: board.dsp, helium: kernelVariantOf(board) === 'helium' }).source);
     const codeBytes = result.flashBytes - result.build.weightBytes;
     const codeExclFolded = codeBytes - foldedBytes(parameters);
     const cmsis = measuredAgainstBaseline ? baseline.find((row) => row.model === entry.name && row.kernels === 'cmsis_nn') : undefined;

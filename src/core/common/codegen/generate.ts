@@ -3,7 +3,7 @@ import type { DType, Graph, Tensor, TensorData } from '../ir/types.js';
 import { elementCount, formatShape, tensorBytes } from '../ir/tensor.js';
 import { cElements, cFloat, commentText, cType, wrapList } from './c-source.js';
 import { dequantizeHybridWeights } from './hybrid.js';
-import { findLowerer, lowerContext, type EmittedSubgraph, type OpEmitter, type OpLowering, type SubgraphLowering } from './lowering.js';
+import { findLowerer, lowerContext, type EmittedSubgraph, type LoweringOptions, type OpEmitter, type OpLowering, type SubgraphLowering } from './lowering.js';
 import { planGraphMemory, type GraphMemoryPlan, type InPlaceKind, type MemoryPlanner } from './memory/index.js';
 import { findResidualBandBlocks, lowerResidualBandBlock, planningGraph } from './residual-bands.js';
 import { scheduleForArena } from './schedule.js';
@@ -37,6 +37,8 @@ export interface GenerateOptions {
   modelHash?: string;
   /** Plan scratch for the DSP-optimized kernels (default true: the result then runs with either variant). */
   dsp?: boolean;
+  /** The target runs the Helium (MVE) kernels (kernelVariantOf: a Cortex-M55 with MVE); default false. */
+  helium?: boolean;
   planner?: MemoryPlanner;
   /** In-place reuse in the memory plan (default true). */
   inPlace?: boolean;
@@ -109,7 +111,7 @@ export function generateModel(original: Graph, options: GenerateOptions = {}): G
     cType(tensor.dtype, `model ${imported.inputs.includes(id) ? 'input' : 'output'} tensor ${id} (${tensor.name})`);
   }
 
-  const loweringOptions = { dsp: options.dsp ?? true };
+  const loweringOptions: LoweringOptions = { dsp: options.dsp ?? true, helium: options.helium ?? false };
   const subgraphs = new Subgraphs(loweringOptions, options);
   const plan = (graph: Graph) => {
     const lowerings: OpLowering[] = graph.ops.map((op, opIndex) => {
@@ -189,7 +191,7 @@ class Subgraphs {
   count = 0;
 
   constructor(
-    readonly loweringOptions: { dsp: boolean },
+    readonly loweringOptions: LoweringOptions,
     private readonly options: GenerateOptions,
   ) {}
 

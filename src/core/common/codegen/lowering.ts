@@ -19,6 +19,11 @@ export interface LoweringOptions {
    * refused at compile time by the generated code.
    */
   dsp: boolean;
+  /**
+   * The target runs the Helium (MVE) kernels (a Cortex-M55), which override the DSP ones kernel by
+   * kernel: a lowering whose DSP-only layout has no Helium twin keeps the layout Helium has.
+   */
+  helium?: boolean;
 }
 
 /** What the generator knows of a subgraph an op runs (IF, WHILE): planned and lowered on its own. */

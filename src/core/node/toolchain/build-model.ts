@@ -6,6 +6,7 @@ import type { Graph } from '../../common/ir/types.js';
 import { generateModel, type GeneratedModel, type GenerateOptions } from '../../common/codegen/index.js';
 import { loadModelFile } from '../model-file.js';
 import { buildFirmwareProject, writeFirmwareProject, type FirmwareApplication, type FirmwareBuild, type FirmwareProject } from './project.js';
+import { kernelVariantOf } from './firmware.js';
 
 /**
  * The whole `tinydeploy build` path for a model file: import, generate C (named after the file,
@@ -49,6 +50,7 @@ export async function buildModelGraph(graph: Graph, options: ModelFileBuildOptio
     modelName: options.name,
     modelHash: options.hash,
     dsp: options.board.dsp,
+    helium: kernelVariantOf(options.board) === 'helium',
   });
   const project = await writeFirmwareProject(model, options.out, { board: options.board, inputs: options.inputs, application: options.application });
   if (options.compile === false) return { model, project };

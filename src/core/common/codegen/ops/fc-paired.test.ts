@@ -143,4 +143,8 @@ describe('fully connected dispatch (DSP builds)', () => {
     expect(generateModel(fcGraph(4, 7), { dsp: true }).kernels).toEqual(['td_fully_connected_s8_packed']);
     expect(generateModel(fcGraph(4, 16), { dsp: false }).kernels).toEqual(['td_fully_connected_s8']);
   });
+
+  it('keeps td_fully_connected_s8_packed on a Helium target, whose MVE kernel of that name has no paired twin', () => {
+    expect(generateModel(fcGraph(5, 16), { dsp: true, helium: true }).kernels).toEqual(['td_fully_connected_s8_packed']);
+  });
 });

@@ -106,7 +106,8 @@ function packedLowering({ shape, arithmetic }: FullyConnectedPlan, context: Lowe
   const y = output(context);
   const params = (e: OpEmitter) => e.struct('params', 'td_fc_packed_params', `{${multiplier}, ${shift}, ${outputOffset}, ${rightShift}, ${rounding}, ${clampC(arithmetic.activation)}}`);
   // The packed bytes are the weights' own symbol (counted as weights), under an id no graph tensor has.
-  const paired = depth >= 8 ? pairFullyConnectedWeights(weights.data!, units, depth) : undefined;
+  // Helium has its own td_fully_connected_s8_packed (opt/helium) and no paired twin.
+  const paired = depth >= 8 && !context.options.helium ? pairFullyConnectedWeights(weights.data!, units, depth) : undefined;
   if (paired) {
     const pairedTensor = { ...weights, id: packedTensorIdBase + weights.id, shape: [paired.length / depth, depth], data: paired };
     return {
