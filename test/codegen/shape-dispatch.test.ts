@@ -24,19 +24,19 @@ import { missingHostCompiler, withTemporaryDirectory } from './testing/codegen.j
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const opsFile = (name: string) => new Uint8Array(readFileSync(sharedPath('baseline/ops', name)));
 
-/** Each model and the kernel the DSP build must give its shape (what the dispatch chose). */
-const cases = [
+/** Each model and the kernel the DSP build must give its shape (what the dispatch chose), and the entry point it calls where a kernel has several. */
+const cases: { model: string; kernel: string; call?: string }[] = [
   { model: 'dw_10x8_s2_49x40x1_dm8_same', kernel: 'td_conv2d_s8' },
   { model: 'dw_10x8_s1_49x40x1_dm8_valid', kernel: 'td_conv2d_s8' },
   { model: 'dw_3x3_s1_24x24x1_dm8_same', kernel: 'td_depthwise_conv2d_s8' },
   { model: 'dw_3x3_s1_12x12x8_dm2_same', kernel: 'td_depthwise_conv2d_s8' },
   { model: 'dw_10x8_s1_25x20x8_same', kernel: 'td_depthwise_conv2d_s8' },
-  { model: 'conv_3x3_s1_24x24x1_to_8_same', kernel: 'td_conv2d_s8_small' },
-  { model: 'conv_3x3_s2_48x48x1_to_8_valid', kernel: 'td_conv2d_s8_small' },
-  { model: 'conv_5x5_s1_24x24x1_to_8_same', kernel: 'td_conv2d_s8_small' },
-  { model: 'conv_1x1_s1_48x48x8_to_16_same', kernel: 'td_conv2d_s8_small' },
+  { model: 'conv_3x3_s1_24x24x1_to_8_same', kernel: 'td_conv2d_s8_small', call: 'td_conv2d_s8_small_3x3' },
+  { model: 'conv_3x3_s2_48x48x1_to_8_valid', kernel: 'td_conv2d_s8_small', call: 'td_conv2d_s8_small_3x3' },
+  { model: 'conv_5x5_s1_24x24x1_to_8_same', kernel: 'td_conv2d_s8_small', call: 'td_conv2d_s8_small_patch' },
+  { model: 'conv_1x1_s1_48x48x8_to_16_same', kernel: 'td_conv2d_s8_small', call: 'td_conv2d_s8_small_1x1x8' },
   { model: 'conv_1x1_s1_24x24x16_to_32_valid', kernel: 'td_conv2d_s8' },
-  { model: 'conv_3x3_s2_48x48x3_to_8_same', kernel: 'td_conv2d_s8_small' },
+  { model: 'conv_3x3_s2_48x48x3_to_8_same', kernel: 'td_conv2d_s8_small', call: 'td_conv2d_s8_small_patch' },
   { model: 'conv_5x5_s1_32x32x3_to_8_valid', kernel: 'td_conv2d_s8' },
   { model: 'conv_10x4_s1_49x10x1_to_64_valid', kernel: 'td_conv2d_s8' },
   { model: 'quantize_uint8_to_int8_96x96x1', kernel: 'td_flip_sign_8' },
@@ -64,11 +64,12 @@ const cases = [
 
 describe('kernel dispatch by shape: bit-exact with TFLite Micro and the interpreter', () => {
   requireTools(missingHostCompiler);
-  for (const { model: name, kernel } of cases) {
+  for (const { model: name, kernel, call } of cases) {
     it(`${name}: the DSP build runs ${kernel}; portable and DSP kernels equal TFLite Micro`, async () => {
       const graph = await loadModelFile(sharedPath('baseline/ops', `${name}.tflite`));
       const models = { portable: generateModel(graph, { modelName: name, dsp: false }), dsp: generateModel(graph, { modelName: name, dsp: true }) };
       expect(models.dsp.kernels).toContain(kernel);
+      if (call) expect(models.dsp.source).toContain(`${call}(`);
       const input = opsFile(`${name}.input.bin`);
       const expected = opsFile(`${name}.out.bin`);
       const inputs: Uint8Array[] = [];

@@ -191,6 +191,45 @@ td_status td_conv2d_s8_small(const td_context *ctx,
  * (a band of widened input rows).
  */
 int32_t td_conv2d_s8_small_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+/**
+ * td_conv2d_s8_small's loops as entry points of their own, so that a model links only the loop its
+ * layers take (the generator calls these): td_conv2d_s8_small_3x3 (3x3 over one input channel),
+ * _1x1x8 (1x1 over eight channels, stride 1, no padding), _patch (other windows of up to 32
+ * weight words over up to three channels). Each needs what td_conv2d_s8_small's loop needs
+ * (every channel in the fast requantization, no dilation, the same scratch); on a DSP target
+ * anything else returns TD_ERROR_ARGUMENT instead of running the reference loop. Portable: the
+ * reference, as td_conv2d_s8_small.
+ */
+td_status td_conv2d_s8_small_3x3(const td_context *ctx,
+                                 const td_conv_params *params,
+                                 const td_per_channel_quant *quant,
+                                 const td_dims *input_dims,
+                                 const int8_t *input,
+                                 const td_dims *filter_dims,
+                                 const int8_t *filter,
+                                 const int32_t *bias,
+                                 const td_dims *output_dims,
+                                 int8_t *output);
+td_status td_conv2d_s8_small_1x1x8(const td_context *ctx,
+                                   const td_conv_params *params,
+                                   const td_per_channel_quant *quant,
+                                   const td_dims *input_dims,
+                                   const int8_t *input,
+                                   const td_dims *filter_dims,
+                                   const int8_t *filter,
+                                   const int32_t *bias,
+                                   const td_dims *output_dims,
+                                   int8_t *output);
+td_status td_conv2d_s8_small_patch(const td_context *ctx,
+                                   const td_conv_params *params,
+                                   const td_per_channel_quant *quant,
+                                   const td_dims *input_dims,
+                                   const int8_t *input,
+                                   const td_dims *filter_dims,
+                                   const int8_t *filter,
+                                   const int32_t *bias,
+                                   const td_dims *output_dims,
+                                   int8_t *output);
 
 /**
  * DEPTHWISE_CONV_2D, int8, per-channel requantization (reference_integer_ops::

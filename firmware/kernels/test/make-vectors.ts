@@ -429,7 +429,9 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   const kernel = kernelName ?? (depthwise ? 'td_depthwise_conv2d_s8' : 'td_conv2d_s8');
   if (depthwise) c.declare(`const td_depthwise_conv_params params = {${common}, .depth_multiplier = ${outC / inC}};`);
   else c.declare(`const td_conv_params params = {${common}};`);
-  const ctx = c.context(`${kernel}_get_buffer_size(&input_dims, &filter_dims)`);
+  // td_conv2d_s8_small's loop entry points share its scratch size.
+  const sizer = kernel.startsWith('td_conv2d_s8_small_') ? 'td_conv2d_s8_small' : kernel;
+  const ctx = c.context(`${sizer}_get_buffer_size(&input_dims, &filter_dims)`);
   c.invoke(`${kernel}(${ctx}, &params, &quant, &input_dims, input, &filter_dims, filter, ${bias ? 'bias' : 'NULL'}, &output_dims, ${output})`);
   c.expect('int8_t', output, outputs[0] as Int8Array);
   return c;
@@ -1825,6 +1827,19 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['1x1 eight channels left shifts (C loop)', { input: [3, 4, 8], outputChannels: 8, kernel: [1, 1], padding: 'valid', activation: 'none', effectiveScale: [0.3, 1.5] }],
   ];
   for (const [label, config] of small) cases.push(convS8(random, `conv2d_s8_small ${label}`, config, false, 'td_conv2d_s8_small'));
+  // The entry points of its loops (what the generator calls), on the cases each takes: every channel
+  // in the fast requantization, no dilation, the shapes the conv lowerer gives them.
+  for (const [label, config] of small) {
+    const [kh, kw] = config.kernel;
+    const channels = config.input[2];
+    const stride = config.stride ?? [1, 1];
+    if (config.dilation || config.effectiveScale?.[0] !== undefined && (config.effectiveScale[0] >= 0.25 || config.effectiveScale[1] < 1e-6)) continue;
+    const entry =
+      kh === 1 && kw === 1
+        ? channels === 8 && stride[0] === 1 && stride[1] === 1 ? 'td_conv2d_s8_small_1x1x8' : undefined
+        : channels <= 3 && kh * kw * channels <= 32 ? (channels === 1 && kh === 3 && kw === 3 ? 'td_conv2d_s8_small_3x3' : 'td_conv2d_s8_small_patch') : undefined;
+    if (entry) cases.push(convS8(random, `conv2d_s8_small ${entry.slice('td_conv2d_s8_small_'.length)} ${label}`, config, false, entry));
+  }
   return cases;
 }
 

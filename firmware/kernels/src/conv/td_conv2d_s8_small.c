@@ -12,17 +12,17 @@ int32_t td_conv2d_s8_small_get_buffer_size(const td_dims *input_dims, const td_d
     return 0;
 }
 
-td_status td_conv2d_s8_small(const td_context *ctx,
-                             const td_conv_params *params,
-                             const td_per_channel_quant *quant,
-                             const td_dims *input_dims,
-                             const int8_t *input,
-                             const td_dims *filter_dims,
-                             const int8_t *filter,
-                             const int32_t *bias,
-                             const td_dims *output_dims,
-                             int8_t *output)
-{
-    return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
-                                  output);
-}
+/* td_conv2d_s8_small and the entry points of its DSP loops (td_kernels.h) run the reference here. */
+#define TD_SMALL_ENTRY_POINT(name)                                                                                   \
+    td_status name(const td_context *ctx, const td_conv_params *params, const td_per_channel_quant *quant,           \
+                   const td_dims *input_dims, const int8_t *input, const td_dims *filter_dims, const int8_t *filter,   \
+                   const int32_t *bias, const td_dims *output_dims, int8_t *output)                                   \
+    {                                                                                                                 \
+        return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,  \
+                                      output);                                                                        \
+    }
+
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_3x3)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x8)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch)

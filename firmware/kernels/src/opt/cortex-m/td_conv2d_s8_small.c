@@ -544,16 +544,30 @@ static void td_small_widen_rows(const td_conv_params *params,
 #define TD_SMALL_HAS_ASM 0
 #endif
 
-td_status td_conv2d_s8_small(const td_context *ctx,
-                             const td_conv_params *params,
-                             const td_per_channel_quant *quant,
-                             const td_dims *input_dims,
-                             const int8_t *input,
-                             const td_dims *filter_dims,
-                             const int8_t *filter,
-                             const int32_t *bias,
-                             const td_dims *output_dims,
-                             int8_t *output)
+/**
+ * The loops an entry point links (td_kernels.h): the generator calls the entry of the loop its
+ * shape takes, so a model links that loop alone (kinds is a constant in each entry, and the
+ * function is inlined into it); td_conv2d_s8_small takes them all and the reference for the rest.
+ */
+enum {
+    TD_SMALL_K_ROWS3X3 = 1,
+    TD_SMALL_K_POINTWISE = 2,
+    TD_SMALL_K_PATCH = 4,
+    TD_SMALL_K_REFERENCE = 8,
+    TD_SMALL_K_ALL = 15
+};
+
+TD_INLINE td_status td_small_conv(const td_context *ctx,
+                                  const td_conv_params *params,
+                                  const td_per_channel_quant *quant,
+                                  const td_dims *input_dims,
+                                  const int8_t *input,
+                                  const td_dims *filter_dims,
+                                  const int8_t *filter,
+                                  const int32_t *bias,
+                                  const td_dims *output_dims,
+                                  int8_t *output,
+                                  const unsigned kinds)
 {
     const int32_t kh = filter_dims->h;
     const int32_t kw = filter_dims->w;
@@ -571,8 +585,11 @@ td_status td_conv2d_s8_small(const td_context *ctx,
     int32_t out_c, k, batch, out_y;
 
     if (input_dims->c != channels || params->dilation.h != 1 || params->dilation.w != 1 || words > TD_SMALL_MAX_WORDS) {
-        return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
-                                      output);
+        if (kinds & TD_SMALL_K_REFERENCE) {
+            return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias,
+                                          output_dims, output);
+        }
+        return TD_ERROR_ARGUMENT;
     }
     if (ctx == NULL || ctx->buf == NULL || ctx->size < td_conv2d_s8_small_get_buffer_size(input_dims, filter_dims)) {
         return TD_ERROR_SCRATCH;
@@ -612,7 +629,7 @@ td_status td_conv2d_s8_small(const td_context *ctx,
         uintptr_t state[TD_SMALL_STATE_WORDS];
         state[TD_SMALL_STATE_RECORDS] = (uintptr_t)records;
         state[TD_SMALL_STATE_RECORDS_END] = (uintptr_t)records_end;
-        if (channels == 8 && kh == 1 && kw == 1 && params->stride.h == 1 && params->stride.w == 1 &&
+        if ((kinds & TD_SMALL_K_POINTWISE) && channels == 8 && kh == 1 && kw == 1 && params->stride.h == 1 && params->stride.w == 1 &&
             params->padding.h == 0 && params->padding.w == 0 && output_dims->h == input_dims->h &&
             output_dims->w == input_dims->w) {
             state[TD_SMALL_STATE_START] = (uintptr_t)input;
@@ -626,7 +643,8 @@ td_status td_conv2d_s8_small(const td_context *ctx,
             }
             return TD_OK;
         }
-        if (kh * kw > 1 && (layout == TD_SMALL_IN_ORDER || layout == TD_SMALL_BY_ROWS)) {
+        if (kh * kw > 1 && ((layout == TD_SMALL_IN_ORDER && (kinds & TD_SMALL_K_ROWS3X3)) ||
+                            (layout == TD_SMALL_BY_ROWS && (kinds & TD_SMALL_K_PATCH)))) {
             const int32_t stride_w = params->stride.w;
             /* The widened row's values: every tap of the row's pixels, plus the lane past an odd row's last tap. */
             const int32_t row_length = (output_dims->w - 1) * stride_w * channels + 2 * row_words;
@@ -657,7 +675,7 @@ td_status td_conv2d_s8_small(const td_context *ctx,
                             td_small_widen_rows(params, input_dims, input, (count - 1) * params->stride.h + kh, batch,
                                                 out_y, row_length, row_step, rows);
                         }
-                        if (layout == TD_SMALL_IN_ORDER) {
+                        if ((kinds & TD_SMALL_K_ROWS3X3) && layout == TD_SMALL_IN_ORDER) {
                             state[TD_SMALL_STATE_START] = (uintptr_t)start;
                             state[TD_SMALL_STATE_STEP] = (uintptr_t)(stride_w * 2);
                             state[TD_SMALL_STATE_ROW_STEP] = (uintptr_t)(row_step * 2);
@@ -670,16 +688,22 @@ td_status td_conv2d_s8_small(const td_context *ctx,
                             }
                             continue;
                         }
-                        td_small_row_by_rows(chunks_state, start, output_dims->w, stride_w * channels, kh, row_words,
+                        if (kinds & TD_SMALL_K_PATCH) {
+                            td_small_row_by_rows(chunks_state, start, output_dims->w, stride_w * channels, kh, row_words,
                                              row_step, row_output, output_c,
                                              full_range ? td_small_chunks_full : td_small_chunks_range);
+                        }
                     }
                 }
                 return TD_OK;
             }
         }
     }
-    return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
+    if (kinds & TD_SMALL_K_REFERENCE) {
+        return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                                      output);
+    }
+    return TD_ERROR_ARGUMENT;
 #else
     for (batch = 0; batch < output_dims->n; ++batch) {
         for (out_y = 0; out_y < output_dims->h; ++out_y) {
@@ -695,6 +719,20 @@ td_status td_conv2d_s8_small(const td_context *ctx,
 #endif
 }
 
+#define TD_SMALL_ENTRY_POINT(name, kinds)                                                                            \
+    td_status name(const td_context *ctx, const td_conv_params *params, const td_per_channel_quant *quant,           \
+                   const td_dims *input_dims, const int8_t *input, const td_dims *filter_dims, const int8_t *filter,   \
+                   const int32_t *bias, const td_dims *output_dims, int8_t *output)                                   \
+    {                                                                                                                 \
+        return td_small_conv(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,  \
+                             kinds);                                                                                  \
+    }
+
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small, TD_SMALL_K_ALL)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_3x3, TD_SMALL_K_ROWS3X3)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x8, TD_SMALL_K_POINTWISE)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch, TD_SMALL_K_PATCH)
+
 #else /* no DSP extension: the portable kernel */
 
 int32_t td_conv2d_s8_small_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
@@ -704,19 +742,19 @@ int32_t td_conv2d_s8_small_get_buffer_size(const td_dims *input_dims, const td_d
     return 0;
 }
 
-td_status td_conv2d_s8_small(const td_context *ctx,
-                             const td_conv_params *params,
-                             const td_per_channel_quant *quant,
-                             const td_dims *input_dims,
-                             const int8_t *input,
-                             const td_dims *filter_dims,
-                             const int8_t *filter,
-                             const int32_t *bias,
-                             const td_dims *output_dims,
-                             int8_t *output)
-{
-    return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
-                                  output);
-}
+/* The entry points of the loops (td_kernels.h) run the reference here, as td_conv2d_s8_small does. */
+#define TD_SMALL_ENTRY_POINT(name)                                                                                   \
+    td_status name(const td_context *ctx, const td_conv_params *params, const td_per_channel_quant *quant,           \
+                   const td_dims *input_dims, const int8_t *input, const td_dims *filter_dims, const int8_t *filter,   \
+                   const int32_t *bias, const td_dims *output_dims, int8_t *output)                                   \
+    {                                                                                                                 \
+        return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,  \
+                                      output);                                                                        \
+    }
+
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_3x3)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x8)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch)
 
 #endif

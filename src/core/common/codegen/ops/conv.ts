@@ -19,7 +19,7 @@ function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
   const { geometry: g, arithmetic } = plan;
   if (g.groups > 1) fail(context, `grouped convolution (${g.groups} groups) has no C kernel`);
   const geometryFields = windowFields(g);
-  const { inputDims, filterDims, call } = convolution(context);
+  const { inputDims, filterDims, outputDims, call } = convolution(context);
 
   if (arithmetic.flavour === 'float32') {
     // Optimized builds: four output channels per pass over packed weights (bit-identical sums).
@@ -44,14 +44,15 @@ function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
   // Weights stored as TFLite's INT4 stay packed in flash (int4-weights.ts).
   const int4 = int4Conv2DLowering(plan, context, perChannelQuant, geometryFields);
   if (int4) return int4;
-  if (context.options.dsp && smallPatch(g, inputDims, filterDims) && smallPatchRequant(arithmetic.requant, optionalInput(context, 2)?.data, filterDims)) {
+  const entry = context.options.dsp && smallPatchRequant(arithmetic.requant, optionalInput(context, 2)?.data, filterDims) ? smallPatchEntry(g, inputDims, filterDims, outputDims) : undefined;
+  if (entry) {
     return {
       kernels: ['td_conv2d_s8_small'],
       scratchBytes: conv2dS8SmallBufferSize(true, inputDims, filterDims),
       emit: (e) => {
         const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
         const params = e.struct('params', 'td_conv_params', `{${offsets}, ${geometryFields}, ${clampC(arithmetic.activation)}}`);
-        return call('td_conv2d_s8_small', params, perChannelQuant(e, arithmetic.requant), e);
+        return call(entry, params, perChannelQuant(e, arithmetic.requant), e);
       },
     };
   }
@@ -83,6 +84,22 @@ function smallPatch(g: WindowGeometry, inputDims: readonly number[], filterDims:
 }
 
 /**
+ * The entry point of td_conv2d_s8_small's loop that a small-patch convolution takes (each links
+ * that loop alone), or undefined when the shape is not one (smallPatch) or its widened input rows
+ * would not fit the kernel's row stride (then the kernel would not run its loop).
+ */
+function smallPatchEntry(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): string | undefined {
+  if (!smallPatch(g, inputDims, filterDims)) return undefined;
+  const [, height, width, channels] = filterDims;
+  if (height === 1 && width === 1) return 'td_conv2d_s8_small_1x1x8';
+  const rowWords = Math.ceil((width * channels) / 2);
+  const rowLength = (outputDims[2] - 1) * g.strideWidth * channels + 2 * rowWords;
+  const rowStep = ((inputDims[2] + 2 * width) * channels + 1) & ~1;
+  if (rowLength > rowStep) return undefined;
+  return channels === 1 && height === 3 && width === 3 ? 'td_conv2d_s8_small_3x3' : 'td_conv2d_s8_small_patch';
+}
+
+/**
  * Whether every channel of a small-patch convolution takes the kernel's assembly loops (its fast
  * requantization with the output offset folded in, td_dsp.h): a right shift of 1-21 (any for an
  * empty channel) and |bias| + taps * 255 * 128 < 2^30. Otherwise the im2col kernel stays faster
@@ -110,6 +127,7 @@ function convolution(context: LowerContext) {
   return {
     inputDims: dims4(context, x.shape, 'input'),
     filterDims: dims4(context, filter.shape, 'filter'),
+    outputDims: dims4(context, y.shape, 'output'),
     call: (kernel: string, params: string, quant: string | undefined, e: OpEmitter, biasPointer?: (e: OpEmitter) => string) =>
       `${kernel}(${e.context()}, ${params}, ${quant ? `${quant}, ` : ''}${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.pointer(filter, 'read')}, ${biasPointer ? biasPointer(e) : bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')})`,
   };
