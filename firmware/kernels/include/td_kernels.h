@@ -941,6 +941,15 @@ td_status td_softmax_s8(const td_softmax_params_s8 *params,
                         int32_t depth,
                         const int8_t *input,
                         int8_t *output);
+/**
+ * td_softmax_s8 from params->exp_table alone (TD_ERROR_ARGUMENT without one): what the generator
+ * calls, so a model does not link the evaluated exponentials.
+ */
+td_status td_softmax_s8_table(const td_softmax_params_s8 *params,
+                              int32_t rows,
+                              int32_t depth,
+                              const int8_t *input,
+                              int8_t *output);
 
 /**
  * SOFTMAX int8 -> int16 (output scale 1/65536, zero point -32768): TFLite's reference

@@ -768,7 +768,8 @@ function softmaxS8(random: Random, name: string, rows: number, depth: number, be
   const expTable = table ? c.constant('int32_t', 'exp_table', softmaxExpTable(p)) : 'NULL';
   c.declare(`const td_softmax_params_s8 params = {.input_beta_multiplier = ${cInt(p.inputMultiplier)}, .input_beta_left_shift = ${p.inputLeftShift}, .diff_min = ${p.diffMin}, .exp_table = ${expTable}};`);
   const output = c.output('int8_t', 'output', rows * depth);
-  c.invoke(`td_softmax_s8(&params, ${rows}, ${depth}, input, ${output})`);
+  // With a table: td_softmax_s8_table, what the generator calls (td_softmax_s8 runs the same rows from it).
+  c.invoke(`${table ? 'td_softmax_s8_table' : 'td_softmax_s8'}(&params, ${rows}, ${depth}, input, ${output})`);
   c.expect('int8_t', output, outputs[0] as Int8Array);
   return c;
 }

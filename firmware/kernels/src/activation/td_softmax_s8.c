@@ -8,7 +8,8 @@
  * An int8 row holds at most 256 differences to its maximum (0 to -255), so the generator gives
  * their exponentials as a table (params->exp_table, entry k = exp of -k, 0 below diff_min): the
  * kernel looks them up instead of evaluating exp_on_negative_values twice per value. Without a
- * table it evaluates them. Both give the same bits.
+ * table it evaluates them. Both give the same bits. td_softmax_s8_table takes the table path alone
+ * (the generator's call), so the evaluated exponentials are not linked.
  */
 #include "../internal/td_common.h"
 
@@ -64,7 +65,7 @@ static void td_softmax_s8_evaluated(const td_softmax_params_s8 *params, int32_t 
  * on non-negative values (TFLite's sign nudges do not apply). A table entry of 0 (below
  * diff_min) gives -128, as the reference's branch does.
  */
-static void td_softmax_s8_table(const int32_t *exps, int32_t depth, const int8_t *in, int8_t *out, int32_t max_in_row)
+static void td_softmax_s8_table_row(const int32_t *exps, int32_t depth, const int8_t *in, int8_t *out, int32_t max_in_row)
 {
     uint32_t sum_of_exps = 0;
     int32_t exponent, shifted_scale, c;
@@ -95,25 +96,50 @@ static void td_softmax_s8_table(const int32_t *exps, int32_t depth, const int8_t
     }
 }
 
+/** The largest value of a row. */
+static int32_t td_softmax_row_max(const int8_t *in, int32_t depth)
+{
+    int32_t max_in_row = -128;
+    int32_t c;
+    for (c = 0; c < depth; ++c) {
+        max_in_row = td_max_i32(max_in_row, in[c]);
+    }
+    return max_in_row;
+}
+
 td_status td_softmax_s8(const td_softmax_params_s8 *params,
                         int32_t rows,
                         int32_t depth,
                         const int8_t *input,
                         int8_t *output)
 {
-    int32_t row, c;
+    int32_t row;
     for (row = 0; row < rows; ++row) {
         const int8_t *in = input + row * depth;
         int8_t *out = output + row * depth;
-        int32_t max_in_row = -128;
-        for (c = 0; c < depth; ++c) {
-            max_in_row = td_max_i32(max_in_row, in[c]);
-        }
+        const int32_t max_in_row = td_softmax_row_max(in, depth);
         if (params->exp_table != NULL) {
-            td_softmax_s8_table(params->exp_table, depth, in, out, max_in_row);
+            td_softmax_s8_table_row(params->exp_table, depth, in, out, max_in_row);
         } else {
             td_softmax_s8_evaluated(params, depth, in, out, max_in_row);
         }
+    }
+    return TD_OK;
+}
+
+td_status td_softmax_s8_table(const td_softmax_params_s8 *params,
+                              int32_t rows,
+                              int32_t depth,
+                              const int8_t *input,
+                              int8_t *output)
+{
+    int32_t row;
+    if (params->exp_table == NULL) {
+        return TD_ERROR_ARGUMENT;
+    }
+    for (row = 0; row < rows; ++row) {
+        const int8_t *in = input + row * depth;
+        td_softmax_s8_table_row(params->exp_table, depth, in, output + row * depth, td_softmax_row_max(in, depth));
     }
     return TD_OK;
 }

@@ -545,6 +545,55 @@ static void td_small_widen_rows(const td_conv_params *params,
 #endif
 
 /**
+ * Every filter's record in the scratch (bias and weights doubled when every channel is fast, the
+ * requantization and clamp); returns whether they are doubled. One copy for all entry points.
+ */
+TD_NOINLINE static int td_small_records(const td_conv_params *params,
+                                        const td_per_channel_quant *quant,
+                                        const td_dims *filter_dims,
+                                        const int8_t *filter,
+                                        const int32_t *bias,
+                                        int32_t output_c,
+                                        int32_t words,
+                                        int layout,
+                                        int32_t *records)
+{
+    const int32_t taps = filter_dims->h * filter_dims->w * filter_dims->c;
+    const int32_t row_taps = filter_dims->w * filter_dims->c;
+    const int32_t row_words = td_small_row_words(filter_dims);
+    const int32_t record_words = td_small_record_words(words);
+    int doubled = 1;
+    int32_t out_c, k;
+    for (out_c = 0; out_c < output_c; ++out_c) {
+        const td_channel_requant requant = td_channel_requant_folded_of(
+            bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c], params->output_offset, taps);
+        doubled &= requant.right_shift != 0;
+    }
+    for (out_c = 0; out_c < output_c; ++out_c) {
+        const int8_t *weights = filter + out_c * taps;
+        int32_t *record = records + out_c * record_words;
+        int32_t *tail = record + TD_SMALL_WEIGHTS + words;
+        int16_t lanes[2 * TD_SMALL_MAX_WORDS];
+        const td_channel_requant requant = td_channel_requant_folded_of(
+            bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c], params->output_offset, taps);
+        record[TD_SMALL_BIAS] = doubled ? 2 * requant.bias : requant.bias;
+        memset(lanes, 0, (size_t)words * 4);
+        for (k = 0; k < taps; ++k) {
+            lanes[td_small_lane(k, layout, row_taps, row_words)] = (int16_t)(doubled ? 2 * weights[k] : weights[k]);
+        }
+        for (k = 0; k < words; ++k) {
+            record[TD_SMALL_WEIGHTS + k] = (int32_t)td_pack16(lanes[2 * k], lanes[2 * k + 1]);
+        }
+        tail[TD_SMALL_MULTIPLIER] = requant.multiplier;
+        tail[TD_SMALL_ROUNDING] = requant.rounding;
+        tail[TD_SMALL_RIGHT_SHIFT] = requant.right_shift;
+        tail[TD_SMALL_MIN] = params->activation.min;
+        tail[TD_SMALL_MAX] = params->activation.max;
+    }
+    return doubled;
+}
+
+/**
  * The loops an entry point links (td_kernels.h): the generator calls the entry of the loop its
  * shape takes, so a model links that loop alone (kinds is a constant in each entry, and the
  * function is inlined into it); td_conv2d_s8_small takes them all and the reference for the rest.
@@ -572,17 +621,15 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     const int32_t kh = filter_dims->h;
     const int32_t kw = filter_dims->w;
     const int32_t channels = filter_dims->c;
-    const int32_t taps = kh * kw * channels;
     const int layout = td_small_layout(filter_dims);
     const int32_t words = td_small_words(filter_dims, layout);
-    const int32_t row_taps = kw * channels;
     const int32_t row_words = td_small_row_words(filter_dims);
     const int32_t output_c = output_dims->c;
     const int32_t record_words = td_small_record_words(words);
     int32_t *records;
     int32_t *records_end;
-    int doubled = 1;
-    int32_t out_c, k, batch, out_y;
+    int doubled;
+    int32_t k, batch, out_y;
 
     if (input_dims->c != channels || params->dilation.h != 1 || params->dilation.w != 1 || words > TD_SMALL_MAX_WORDS) {
         if (kinds & TD_SMALL_K_REFERENCE) {
@@ -596,32 +643,7 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     }
     records = (int32_t *)ctx->buf;
     records_end = records + output_c * record_words;
-    for (out_c = 0; out_c < output_c; ++out_c) {
-        const td_channel_requant requant = td_channel_requant_folded_of(
-            bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c], params->output_offset, taps);
-        doubled &= requant.right_shift != 0;
-    }
-    for (out_c = 0; out_c < output_c; ++out_c) {
-        const int8_t *weights = filter + out_c * taps;
-        int32_t *record = records + out_c * record_words;
-        int32_t *tail = record + TD_SMALL_WEIGHTS + words;
-        int16_t lanes[2 * TD_SMALL_MAX_WORDS];
-        const td_channel_requant requant = td_channel_requant_folded_of(
-            bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c], params->output_offset, taps);
-        record[TD_SMALL_BIAS] = doubled ? 2 * requant.bias : requant.bias;
-        memset(lanes, 0, (size_t)words * 4);
-        for (k = 0; k < taps; ++k) {
-            lanes[td_small_lane(k, layout, row_taps, row_words)] = (int16_t)(doubled ? 2 * weights[k] : weights[k]);
-        }
-        for (k = 0; k < words; ++k) {
-            record[TD_SMALL_WEIGHTS + k] = (int32_t)td_pack16(lanes[2 * k], lanes[2 * k + 1]);
-        }
-        tail[TD_SMALL_MULTIPLIER] = requant.multiplier;
-        tail[TD_SMALL_ROUNDING] = requant.rounding;
-        tail[TD_SMALL_RIGHT_SHIFT] = requant.right_shift;
-        tail[TD_SMALL_MIN] = params->activation.min;
-        tail[TD_SMALL_MAX] = params->activation.max;
-    }
+    doubled = td_small_records(params, quant, filter_dims, filter, bias, output_c, words, layout, records);
 
 #if TD_SMALL_HAS_ASM
     if (doubled) {
@@ -705,6 +727,10 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     }
     return TD_ERROR_ARGUMENT;
 #else
+    (void)kh;
+    (void)kw;
+    (void)row_words;
+    (void)k;
     for (batch = 0; batch < output_dims->n; ++batch) {
         for (out_y = 0; out_y < output_dims->h; ++out_y) {
             int32_t out_x;

@@ -49,10 +49,11 @@ function lowerRelu({ count, arithmetic }: ReluPlan, context: LowerContext): OpLo
 function lowerSoftmax({ rows, depth, arithmetic }: SoftmaxPlan, context: LowerContext): OpLowering {
   const x = input(context, 0, 'input');
   const y = output(context);
-  const call = (kernel: string, params: (e: Parameters<OpLowering['emit']>[0]) => string): OpLowering => ({
+  /** `kernel`'s file, calling its function `fn` (default: the kernel's own). */
+  const call = (kernel: string, params: (e: Parameters<OpLowering['emit']>[0]) => string, fn = kernel): OpLowering => ({
     kernels: [kernel],
     scratchBytes: 0,
-    emit: (e) => `${kernel}(${params(e)}, ${rows}, ${depth}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
+    emit: (e) => `${fn}(${params(e)}, ${rows}, ${depth}, ${e.pointer(x, 'read')}, ${e.pointer(y, 'write')})`,
   });
   if (arithmetic.flavour === 'float32') return call('td_softmax_f32', () => cFloat(arithmetic.beta));
   if (arithmetic.flavour === 'int16') {
@@ -66,9 +67,13 @@ function lowerSoftmax({ rows, depth, arithmetic }: SoftmaxPlan, context: LowerCo
   // computes them (ops/softmax.ts): the kernel looks them up. An int16 output (scale 1/65536)
   // differs only in the output's rounding exponent and offset.
   const { inputMultiplier, inputLeftShift, diffMin } = arithmetic.params;
+  // int8 output: td_softmax_s8's table path alone (td_softmax_s8_table: its evaluated exponentials are not linked).
   const kernel = arithmetic.outputBits === 16 ? 'td_softmax_s8_s16' : 'td_softmax_s8';
-  return call(kernel, (e) =>
+  return call(
+    kernel,
+    (e) =>
     e.struct('params', 'td_softmax_params_s8', `{${cInt(inputMultiplier)}, ${inputLeftShift}, ${cInt(diffMin)}, ${e.array('exp_table', 'int32', softmaxExpTable(arithmetic.params))}}`),
+    arithmetic.outputBits === 16 ? kernel : 'td_softmax_s8_table',
   );
 }
 
