@@ -195,7 +195,7 @@ int32_t td_conv2d_s8_small_get_buffer_size(const td_dims *input_dims, const td_d
  * td_conv2d_s8_small's loops as entry points of their own, so that a model links only the loop its
  * layers take (the generator calls these): td_conv2d_s8_small_3x3 (3x3 over one input channel),
  * _1x1x8 (1x1 over eight channels, stride 1, no padding), _patch (other windows of up to 32
- * weight words over up to three channels). Each needs what td_conv2d_s8_small's loop needs
+ * weight words over up to three channels), each linking its loop's clamping form alone. Each needs what td_conv2d_s8_small's loop needs
  * (every channel in the fast requantization, no dilation, the same scratch); on a DSP target
  * anything else returns TD_ERROR_ARGUMENT instead of running the reference loop. Portable: the
  * reference, as td_conv2d_s8_small.
@@ -230,6 +230,37 @@ td_status td_conv2d_s8_small_patch(const td_context *ctx,
                                    const int32_t *bias,
                                    const td_dims *output_dims,
                                    int8_t *output);
+/** The same loops for the full int8 activation range (-128..127) alone, which they run without a clamp; any other range TD_ERROR_ARGUMENT on a DSP target. */
+td_status td_conv2d_s8_small_3x3_full(const td_context *ctx,
+                                      const td_conv_params *params,
+                                      const td_per_channel_quant *quant,
+                                      const td_dims *input_dims,
+                                      const int8_t *input,
+                                      const td_dims *filter_dims,
+                                      const int8_t *filter,
+                                      const int32_t *bias,
+                                      const td_dims *output_dims,
+                                      int8_t *output);
+td_status td_conv2d_s8_small_1x1x8_full(const td_context *ctx,
+                                        const td_conv_params *params,
+                                        const td_per_channel_quant *quant,
+                                        const td_dims *input_dims,
+                                        const int8_t *input,
+                                        const td_dims *filter_dims,
+                                        const int8_t *filter,
+                                        const int32_t *bias,
+                                        const td_dims *output_dims,
+                                        int8_t *output);
+td_status td_conv2d_s8_small_patch_full(const td_context *ctx,
+                                        const td_conv_params *params,
+                                        const td_per_channel_quant *quant,
+                                        const td_dims *input_dims,
+                                        const int8_t *input,
+                                        const td_dims *filter_dims,
+                                        const int8_t *filter,
+                                        const int32_t *bias,
+                                        const td_dims *output_dims,
+                                        int8_t *output);
 
 /**
  * DEPTHWISE_CONV_2D, int8, per-channel requantization (reference_integer_ops::

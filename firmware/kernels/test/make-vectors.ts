@@ -1839,7 +1839,10 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
       kh === 1 && kw === 1
         ? channels === 8 && stride[0] === 1 && stride[1] === 1 ? 'td_conv2d_s8_small_1x1x8' : undefined
         : channels <= 3 && kh * kw * channels <= 32 ? (channels === 1 && kh === 3 && kw === 3 ? 'td_conv2d_s8_small_3x3' : 'td_conv2d_s8_small_patch') : undefined;
-    if (entry) cases.push(convS8(random, `conv2d_s8_small ${entry.slice('td_conv2d_s8_small_'.length)} ${label}`, config, false, entry));
+    if (!entry) continue;
+    cases.push(convS8(random, `conv2d_s8_small ${entry.slice('td_conv2d_s8_small_'.length)} ${label}`, config, false, entry));
+    // Without an activation the clamp is the whole int8 range: the loop's unclamped form too.
+    if (config.activation === 'none') cases.push(convS8(random, `conv2d_s8_small ${entry.slice('td_conv2d_s8_small_'.length)}_full ${label}`, config, false, `${entry}_full`));
   }
   return cases;
 }

@@ -603,7 +603,11 @@ enum {
     TD_SMALL_K_POINTWISE = 2,
     TD_SMALL_K_PATCH = 4,
     TD_SMALL_K_REFERENCE = 8,
-    TD_SMALL_K_ALL = 15
+    TD_SMALL_K_ALL = 15,
+    /** The loop's clamping form alone (any activation range). */
+    TD_SMALL_K_CLAMPED = 16,
+    /** The full-range form alone (activation -128..127; anything else TD_ERROR_ARGUMENT). */
+    TD_SMALL_K_FULL_ONLY = 32
 };
 
 TD_INLINE td_status td_small_conv(const td_context *ctx,
@@ -646,8 +650,10 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     doubled = td_small_records(params, quant, filter_dims, filter, bias, output_c, words, layout, records);
 
 #if TD_SMALL_HAS_ASM
-    if (doubled) {
+    if (doubled && ((params->activation.min == -128 && params->activation.max == 127) || !(kinds & TD_SMALL_K_FULL_ONLY))) {
         const int full_range = params->activation.min == -128 && params->activation.max == 127;
+        /* The loop's clamp form: chosen here (td_conv2d_s8_small), or by the entry point, which links one. */
+        const int use_full = (kinds & TD_SMALL_K_FULL_ONLY) ? 1 : (kinds & TD_SMALL_K_CLAMPED) ? 0 : full_range;
         uintptr_t state[TD_SMALL_STATE_WORDS];
         state[TD_SMALL_STATE_RECORDS] = (uintptr_t)records;
         state[TD_SMALL_STATE_RECORDS_END] = (uintptr_t)records_end;
@@ -658,7 +664,7 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
             state[TD_SMALL_STATE_ROW_STEP] = td_pack16(params->input_offset, params->input_offset);
             state[TD_SMALL_STATE_END] = (uintptr_t)(input + output_dims->n * output_dims->h * output_dims->w * 8);
             state[TD_SMALL_STATE_ENTRY] = (uintptr_t)(output_c & 3);
-            if (full_range) {
+            if (use_full) {
                 td_small_pointwise8_full(state, output);
             } else {
                 td_small_pointwise8_range(state, output);
@@ -703,7 +709,7 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
                             state[TD_SMALL_STATE_ROW_STEP] = (uintptr_t)(row_step * 2);
                             state[TD_SMALL_STATE_END] = (uintptr_t)(start + output_dims->w * stride_w);
                             state[TD_SMALL_STATE_ENTRY] = (uintptr_t)(output_c & 3);
-                            if (full_range) {
+                            if (use_full) {
                                 td_small_row_3x3_full(state, row_output);
                             } else {
                                 td_small_row_3x3_range(state, row_output);
@@ -713,7 +719,7 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
                         if (kinds & TD_SMALL_K_PATCH) {
                             td_small_row_by_rows(chunks_state, start, output_dims->w, stride_w * channels, kh, row_words,
                                              row_step, row_output, output_c,
-                                             full_range ? td_small_chunks_full : td_small_chunks_range);
+                                             use_full ? td_small_chunks_full : td_small_chunks_range);
                         }
                     }
                 }
@@ -755,9 +761,12 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     }
 
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small, TD_SMALL_K_ALL)
-TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_3x3, TD_SMALL_K_ROWS3X3)
-TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x8, TD_SMALL_K_POINTWISE)
-TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch, TD_SMALL_K_PATCH)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_3x3, TD_SMALL_K_ROWS3X3 | TD_SMALL_K_CLAMPED)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x8, TD_SMALL_K_POINTWISE | TD_SMALL_K_CLAMPED)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch, TD_SMALL_K_PATCH | TD_SMALL_K_CLAMPED)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_3x3_full, TD_SMALL_K_ROWS3X3 | TD_SMALL_K_FULL_ONLY)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x8_full, TD_SMALL_K_POINTWISE | TD_SMALL_K_FULL_ONLY)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch_full, TD_SMALL_K_PATCH | TD_SMALL_K_FULL_ONLY)
 
 #else /* no DSP extension: the portable kernel */
 
@@ -782,5 +791,8 @@ TD_SMALL_ENTRY_POINT(td_conv2d_s8_small)
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_3x3)
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x8)
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_3x3_full)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x8_full)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch_full)
 
 #endif

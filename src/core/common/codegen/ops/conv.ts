@@ -44,8 +44,10 @@ function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
   // Weights stored as TFLite's INT4 stay packed in flash (int4-weights.ts).
   const int4 = int4Conv2DLowering(plan, context, perChannelQuant, geometryFields);
   if (int4) return int4;
-  const entry = context.options.dsp && smallPatchRequant(arithmetic.requant, optionalInput(context, 2)?.data, filterDims) ? smallPatchEntry(g, inputDims, filterDims, outputDims) : undefined;
-  if (entry) {
+  const loop = context.options.dsp && smallPatchRequant(arithmetic.requant, optionalInput(context, 2)?.data, filterDims) ? smallPatchEntry(g, inputDims, filterDims, outputDims) : undefined;
+  if (loop) {
+    // The loop's form without a clamp where the activation keeps the whole int8 range.
+    const entry = arithmetic.activation.min === -128 && arithmetic.activation.max === 127 ? `${loop}_full` : loop;
     return {
       kernels: ['td_conv2d_s8_small'],
       scratchBytes: conv2dS8SmallBufferSize(true, inputDims, filterDims),
@@ -85,7 +87,7 @@ function smallPatch(g: WindowGeometry, inputDims: readonly number[], filterDims:
 
 /**
  * The entry point of td_conv2d_s8_small's loop that a small-patch convolution takes (each links
- * that loop alone), or undefined when the shape is not one (smallPatch) or its widened input rows
+ * that loop alone; `_full` appended: its form for the whole int8 range), or undefined when the shape is not one (smallPatch) or its widened input rows
  * would not fit the kernel's row stride (then the kernel would not run its loop).
  */
 function smallPatchEntry(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): string | undefined {
