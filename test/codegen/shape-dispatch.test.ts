@@ -28,7 +28,7 @@ const opsFile = (name: string) => new Uint8Array(readFileSync(sharedPath('baseli
 const cases: { model: string; kernel: string; call?: string }[] = [
   { model: 'dw_10x8_s2_49x40x1_dm8_same', kernel: 'td_conv2d_s8' },
   { model: 'dw_10x8_s1_49x40x1_dm8_valid', kernel: 'td_conv2d_s8' },
-  { model: 'dw_3x3_s1_24x24x1_dm8_same', kernel: 'td_depthwise_conv2d_s8' },
+  { model: 'dw_3x3_s1_24x24x1_dm8_same', kernel: 'td_conv2d_s8_small', call: 'td_conv2d_s8_small_3x3' },
   { model: 'dw_3x3_s1_12x12x8_dm2_same', kernel: 'td_depthwise_conv2d_s8' },
   { model: 'dw_10x8_s1_25x20x8_same', kernel: 'td_depthwise_conv2d_s8' },
   { model: 'conv_3x3_s1_24x24x1_to_8_same', kernel: 'td_conv2d_s8_small', call: 'td_conv2d_s8_small_3x3' },

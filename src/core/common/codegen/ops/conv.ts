@@ -200,8 +200,9 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   // and only for windows of 32 taps or more: below that the convolution's im2col of a one-byte-deep patch costs more
   // than the depthwise blocks' row expansion (3x3, M = 8: 5.7 instructions per MAC as a convolution, 3.2 as a
   // depthwise; 10x8, M = 8: 2.09 and 1.84 as a convolution, 2.09 and 1.91 as a depthwise).
-  if (context.options.dsp && inputDims[3] === 1 && g.depthMultiplier > 1 && filterDims[1] * filterDims[2] >= asConvolutionMinTaps) {
-    return depthwiseAsConvolution(g, arithmetic, context);
+  if (context.options.dsp && inputDims[3] === 1 && g.depthMultiplier > 1) {
+    const asConvolution = depthwiseAsConvolution(g, arithmetic, context);
+    if (asConvolution.small || filterDims[1] * filterDims[2] >= asConvolutionMinTaps) return asConvolution.lowering;
   }
   const planes = depthwisePlanesChosen && context.options.dsp && depthwisePlanes(g, filterDims, dims4(context, output(context).shape, 'output'), arithmetic.activation);
   const kernel = planes ? 'td_depthwise_conv2d_s8_planes' : 'td_depthwise_conv2d_s8';
@@ -252,7 +253,7 @@ const asConvolutionMinTaps = 32;
  * sums (and the bytes) are the reference's. The portable build keeps the depthwise kernel (its
  * reference convolution loop is the slower of the two there).
  */
-function depthwiseAsConvolution(g: DepthwiseConv2DPlan['geometry'], arithmetic: Extract<DepthwiseConv2DPlan['arithmetic'], { flavour: 'int8' | 'int16' }>, context: LowerContext): OpLowering {
+function depthwiseAsConvolution(g: DepthwiseConv2DPlan['geometry'], arithmetic: Extract<DepthwiseConv2DPlan['arithmetic'], { flavour: 'int8' | 'int16' }>, context: LowerContext): { lowering: OpLowering; small: boolean } {
   const x = input(context, 0, 'input');
   const filter = input(context, 1, 'filter');
   const bias = optionalInput(context, 2);
@@ -264,15 +265,23 @@ function depthwiseAsConvolution(g: DepthwiseConv2DPlan['geometry'], arithmetic: 
   for (let m = 0; m < multiplier; m++) {
     for (let tap = 0; tap < taps; tap++) transposed[m * taps + tap] = Number(source[tap * multiplier + m]);
   }
-  const convFilterShape = [multiplier, filterHeight, filterWidth, 1];
+  const inputDims = dims4(context, x.shape, 'input');
+  const convFilterShape: [number, number, number, number] = [multiplier, filterHeight, filterWidth, 1];
+  // A window of up to 32 taps runs td_conv2d_s8_small's loops, as the same convolution would (lowerConv2D).
+  const loop = smallPatchRequant(arithmetic.requant, bias?.data, convFilterShape) ? smallPatchEntry(g, inputDims, convFilterShape, dims4(context, y.shape, 'output')) : undefined;
+  const entry = loop && arithmetic.activation.min === -128 && arithmetic.activation.max === 127 ? `${loop}_full` : loop;
+  const kernel = entry ?? 'td_conv2d_s8';
   return {
-    kernels: ['td_conv2d_s8'],
-    scratchBytes: conv2dS8BufferSize(context.options.dsp, dims4(context, x.shape, 'input'), [multiplier, filterHeight, filterWidth, 1]),
-    emit: (e) => {
-      const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
-      const params = e.struct('params', 'td_conv_params', `{${offsets}, ${windowFields(g)}, ${clampC(arithmetic.activation)}}`);
-      const weights = e.array('filter_as_conv', 'int8', transposed);
-      return `td_conv2d_s8(${e.context()}, ${params}, ${perChannelQuant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(convFilterShape, 'filter')}, ${weights}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')})`;
+    small: loop !== undefined,
+    lowering: {
+      kernels: [loop ? 'td_conv2d_s8_small' : 'td_conv2d_s8'],
+      scratchBytes: loop ? conv2dS8SmallBufferSize(true, inputDims, convFilterShape) : conv2dS8BufferSize(context.options.dsp, inputDims, convFilterShape),
+      emit: (e) => {
+        const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
+        const params = e.struct('params', 'td_conv_params', `{${offsets}, ${windowFields(g)}, ${clampC(arithmetic.activation)}}`);
+        const weights = e.array('filter_as_conv', 'int8', transposed);
+        return `${kernel}(${e.context()}, ${params}, ${perChannelQuant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(convFilterShape, 'filter')}, ${weights}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')})`;
+      },
     },
   };
 }
