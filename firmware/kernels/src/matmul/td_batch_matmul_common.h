@@ -1,14 +1,16 @@
 /*
- * BATCH_MATMUL int8 (TFLite Micro's reference BatchMatMul), a macro so another integer type can reuse it: for each listed batch, out[m][n] =
- * sum_k x[m][k] * y[k][n], x read transposed when adj_x, y when adj_y. Integer: the offset
- * operands multiplied and summed in int32, requantized, plus output_offset, clamped.
+ * BATCH_MATMUL (TFLite Micro's reference BatchMatMul), one loop for every type: for each listed
+ * batch, out[m][n] = sum_k x[m][k] * y[k][n], x read transposed when adj_x, y when adj_y. A type
+ * gives its accumulator, each product's term (TERM(x, y), the integer kinds with their offsets)
+ * and the stored result of a sum (RESULT(sum): requantized and clamped for the integer kinds).
+ * Both macros may read `params`.
  */
 #ifndef TD_BATCH_MATMUL_COMMON_H
 #define TD_BATCH_MATMUL_COMMON_H
 
 #include "../internal/td_common.h"
 
-#define TD_DEFINE_BATCH_MATMUL_INTEGER(NAME, T, OUT_MIN, OUT_MAX)                                                    \
+#define TD_DEFINE_BATCH_MATMUL(NAME, T, ACC, TERM, RESULT)                                                          \
     td_status NAME(const td_batch_matmul_params *params, const T *x, const T *y, T *output)                         \
     {                                                                                                               \
         const int32_t m = params->m;                                                                                \
@@ -28,14 +30,12 @@
                 for (j = 0; j < n; ++j) {                                                                           \
                     const T *xp = xb + i * x_row;                                                                   \
                     const T *yp = yb + j * y_col;                                                                   \
-                    int32_t sum = 0;                                                                                \
+                    ACC sum = 0;                                                                                    \
                     int32_t p;                                                                                      \
                     for (p = 0; p < k; ++p) {                                                                       \
-                        sum += ((int32_t)xp[p * x_step] + params->lhs_offset) * ((int32_t)yp[p * y_step] + params->rhs_offset); \
+                        sum += TERM(xp[p * x_step], yp[p * y_step]);                                                \
                     }                                                                                               \
-                    sum = td_multiply_by_quantized_multiplier(sum, params->output.multiplier, params->output.shift) + \
-                          params->output_offset;                                                                    \
-                    *output++ = (T)td_clamp_i32(sum, OUT_MIN, OUT_MAX);                                             \
+                    *output++ = RESULT(sum);                                                                        \
                 }                                                                                                   \
             }                                                                                                       \
         }                                                                                                           \

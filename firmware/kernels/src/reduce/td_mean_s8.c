@@ -1,40 +1,4 @@
-/*
- * MEAN, int8, over the middle axis of [outer][reduce][inner] (TFLite Micro's EvalIntegerMean):
- * the int32 sum of the raw values, then either C integer division by the count (same input and
- * output quantization) or QuantizedMeanOrSum's requantization with 1/count folded into the
- * multiplier.
- */
-#include "../internal/td_common.h"
+/* MEAN, int8_t (td_mean_common.h). */
+#include "td_mean_common.h"
 
-td_status td_mean_s8(const td_mean_params_s8 *params,
-                     int32_t outer,
-                     int32_t reduce,
-                     int32_t inner,
-                     const int8_t *input,
-                     int8_t *output)
-{
-    const int32_t zero_point_sum = params->input_offset * reduce;
-    int32_t o, i, r;
-    if (reduce <= 0) {
-        return TD_ERROR_ARGUMENT;
-    }
-    for (o = 0; o < outer; ++o) {
-        const int8_t *block = input + o * reduce * inner;
-        for (i = 0; i < inner; ++i) {
-            int32_t sum = 0;
-            for (r = 0; r < reduce; ++r) {
-                sum += block[r * inner + i];
-            }
-            if (!params->rescale) {
-                *output++ = (int8_t)(sum / reduce);
-            } else {
-                const int32_t value = td_multiply_by_quantized_multiplier(sum + zero_point_sum,
-                                                                          params->output.multiplier,
-                                                                          params->output.shift) +
-                                      params->output_offset;
-                *output++ = (int8_t)td_clamp_i32(value, params->activation.min, params->activation.max);
-            }
-        }
-    }
-    return TD_OK;
-}
+TD_DEFINE_MEAN(td_mean_s8, int8_t)

@@ -770,29 +770,6 @@ TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch_full, TD_SMALL_K_PATCH | TD_SMALL_
 
 #else /* no DSP extension: the portable kernel */
 
-int32_t td_conv2d_s8_small_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
-{
-    (void)input_dims;
-    (void)filter_dims;
-    return 0;
-}
-
-/* The entry points of the loops (td_kernels.h) run the reference here, as td_conv2d_s8_small does. */
-#define TD_SMALL_ENTRY_POINT(name)                                                                                   \
-    td_status name(const td_context *ctx, const td_conv_params *params, const td_per_channel_quant *quant,           \
-                   const td_dims *input_dims, const int8_t *input, const td_dims *filter_dims, const int8_t *filter,   \
-                   const int32_t *bias, const td_dims *output_dims, int8_t *output)                                   \
-    {                                                                                                                 \
-        return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,  \
-                                      output);                                                                        \
-    }
-
-TD_SMALL_ENTRY_POINT(td_conv2d_s8_small)
-TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_3x3)
-TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x8)
-TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch)
-TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_3x3_full)
-TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x8_full)
-TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch_full)
+#include "../../conv/td_conv2d_s8_small.c"
 
 #endif
