@@ -308,6 +308,30 @@ td_status td_depthwise_conv2d_s8_planes(const td_context *ctx,
  */
 int32_t td_depthwise_conv2d_s8_planes_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
+/**
+ * DEPTHWISE_CONV_2D, int8, the same bits as td_depthwise_conv2d_s8, for small images with 5x5
+ * filters at stride 1 or 2 or 3x3 filters at stride 1 with a depth multiplier above 1, the
+ * generator's choice in DSP builds: four input channels at a time widened into planes of int16
+ * pairs of neighbouring positions of one channel (SMLAD, two MACs each), the input offset folded
+ * into the bias. Any other shape runs correctly (a scalar loop over the planes, or the reference
+ * loop for rows wider than 32 padded positions, dilation, channels outside the fast
+ * requantization and input channels past a multiple of four).
+ */
+td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
+                                      const td_depthwise_conv_params *params,
+                                      const td_per_channel_quant *quant,
+                                      const td_dims *input_dims,
+                                      const int8_t *input,
+                                      const td_dims *filter_dims,
+                                      const int8_t *filter,
+                                      const int32_t *bias,
+                                      const td_dims *output_dims,
+                                      int8_t *output);
+/**
+ * Bytes of scratch td_depthwise_conv2d_s8_wide needs: 0 portable; DSP 256 * (input_dims->h +
+ * filter_dims->h - 1) + 128 (four planes of 64-byte rows and one channel's prepared taps).
+ */
+int32_t td_depthwise_conv2d_s8_wide_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 /*
  * Packed int4 weights (TFLite's INT4 tensors): signed 4-bit values two to a byte over the
  * filter's flattened elements, element 2k in the low nibble of byte k, 2k + 1 in its high nibble
@@ -531,22 +555,6 @@ td_status td_fully_connected_s8_paired(const td_fc_packed_params *params,
                                        const int8_t *paired_filter,
                                        const int32_t *bias,
                                        int8_t *output);
-
-/**
- * td_fully_connected_s8_paired's short path as an entry point of its own, for the generator to call
- * where it has settled the path's conditions: input_depth a multiple of eight from 8 to 512 (one
- * chunk), batches >= 1, input and paired_filter 4-byte aligned, params->activation the whole int8
- * range (-128, 127). The run-time checks and the general path then stay out of the model (on the
- * DSP, every row and the parameters in one call). Outside these conditions the result is undefined.
- */
-td_status td_fully_connected_s8_paired_short(const td_fc_packed_params *params,
-                                             int32_t batches,
-                                             int32_t input_depth,
-                                             int32_t output_depth,
-                                             const int8_t *input,
-                                             const int8_t *paired_filter,
-                                             const int32_t *bias,
-                                             int8_t *output);
 
 /**
  * FULLY_CONNECTED as td_fully_connected_s8, the weights [output_depth][input_depth] packed int4

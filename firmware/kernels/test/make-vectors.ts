@@ -496,8 +496,6 @@ interface FcConfig {
   paired?: boolean;
   /** Paired: the input one byte past a word boundary (the kernel's C loop). */
   unaligned?: boolean;
-  /** Paired: call td_fully_connected_s8_paired_short (depth a multiple of 8 up to 512, the whole int8 range, aligned). */
-  short?: boolean;
   /** Every weight ±127 (random signs, `extremeSign` fixes it) and every input -128: the per-chunk bound at its limit. */
   extremeWeights?: boolean;
   extremeSign?: 1 | -1;
@@ -558,8 +556,7 @@ function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseB
     c.constant('int32_t', 'bias', folded);
     c.declare(`const td_fc_packed_params params = {${multipliers[0]}, ${shifts[0]}, ${outputZeroPoint}, ${right}, ${2 ** (right - 1) + outputZeroPoint * 2 ** right}, {${range.min}, ${range.max}}};`);
     const pairedOutput = c.output('int8_t', 'output', batches * outputDepth);
-    const entry = config.short ? 'td_fully_connected_s8_paired_short' : 'td_fully_connected_s8_paired';
-    c.invoke(`${entry}(&params, ${batches}, ${inputDepth}, ${outputDepth}, input_storage + ${skip}, filter, bias, ${pairedOutput})`);
+    c.invoke(`td_fully_connected_s8_paired(&params, ${batches}, ${inputDepth}, ${outputDepth}, input_storage + ${skip}, filter, bias, ${pairedOutput})`);
     c.expect('int8_t', pairedOutput, outputs[0] as Int8Array);
     return c;
   }
@@ -1665,22 +1662,6 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['520 in 7 out weights ±127 inputs -128 unaligned', { batches: 1, inputDepth: 520, outputDepth: 7, activation: 'none', extremeWeights: true, unaligned: true }],
   ];
   for (const [label, config] of pairedFc) cases.push(fullyConnectedS8(random, `fully_connected_s8_paired ${label}`, { ...config, paired: true }));
-  // The short path's entry point: every row count's tail (blocks only, a block and a pair = six
-  // rows, pairs after blocks, a missing B row), depths 8 and 512 (one chunk at its limit), batches,
-  // input offsets -128 and 127, the per-chunk bound at its limit. Their own seed: the cases after
-  // them draw the same values as without them.
-  const shortRandom = new Random(0x5f0c);
-  const pairedShortFc: [string, FcConfig][] = [
-    ['64 in 10 out', { batches: 1, inputDepth: 64, outputDepth: 10, activation: 'none' }],
-    ['8 in 1 out no bias', { batches: 1, inputDepth: 8, outputDepth: 1, activation: 'none', bias: false }],
-    ['16 in 2 out batch 3', { batches: 3, inputDepth: 16, outputDepth: 2, activation: 'none' }],
-    ['24 in 6 out batch 2', { batches: 2, inputDepth: 24, outputDepth: 6, activation: 'none' }],
-    ['40 in 7 out input offset 128', { batches: 1, inputDepth: 40, outputDepth: 7, activation: 'none', inputZeroPoint: -128 }],
-    ['64 in 12 out input offset -127', { batches: 1, inputDepth: 64, outputDepth: 12, activation: 'none', inputZeroPoint: 127 }],
-    ['128 in 9 out batch 2', { batches: 2, inputDepth: 128, outputDepth: 9, activation: 'none' }],
-    ['512 in 11 out weights ±127 inputs -128', { batches: 1, inputDepth: 512, outputDepth: 11, activation: 'none', extremeWeights: true }],
-  ];
-  for (const [label, config] of pairedShortFc) cases.push(fullyConnectedS8(shortRandom, `fully_connected_s8_paired_short ${label}`, { ...config, paired: true, short: true }));
   // ADD, SUB and MUL requantized with SMMLAR: the extreme zero points (|x + offset| up to 255),
   // output right shifts that fold the output offset (<= 21) and that do not (ADD's
   // 2 * 0.5 / (2^20 * 0.9), MUL's 0.5 * 0.25 / 2^20), MUL's left shifts (0.05 * 0.03 / 0.0005 = 3,
@@ -1849,6 +1830,43 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
   for (const [label, config] of small) cases.push(convS8(random, `conv2d_s8_small ${label}`, config, false, 'td_conv2d_s8_small'));
   // The entry points of its loops (what the generator calls), on the cases each takes: every channel
   // in the fast requantization, no dilation, the shapes the conv lowerer gives them.
+  // td_depthwise_conv2d_s8_wide (planes of int16 pairs of one channel): 5x5 at stride 1 (steps of
+  // four outputs, a last one to three in the scalar loop) and 2 (steps of two, odd widths), 3x3 at
+  // stride 1 with depth multipliers 2 and 3; SAME borders on every side with odd and even
+  // paddings, VALID, ReLU and ReLU6, input zero points -128 and 127, odd channel counts (channels
+  // past a multiple of four in the reference loop), two batches, no bias, ties; and what goes to
+  // the reference loop or the scalar one (left shifts, tiny scales, rows over 32 positions,
+  // dilation, a 3x5 window, depth multiplier 1 at 3x3).
+  const depthwiseWide: [string, ConvConfig][] = [
+    ['wide 5x5 s1 same 8x8x4', { input: [8, 8, 4], outputChannels: 4, kernel: [5, 5], padding: 'same', activation: 'none' }],
+    ['wide 5x5 s1 same 7x9x8 relu', { input: [7, 9, 8], outputChannels: 8, kernel: [5, 5], padding: 'same', activation: 'relu' }],
+    ['wide 5x5 s1 same 5x11x6 relu6', { input: [5, 11, 6], outputChannels: 6, kernel: [5, 5], padding: 'same', activation: 'relu6' }],
+    ['wide 5x5 s1 valid 9x12x8', { input: [9, 12, 8], outputChannels: 8, kernel: [5, 5], padding: 'valid', activation: 'none' }],
+    ['wide 5x5 s1 valid 6x7x5', { input: [6, 7, 5], outputChannels: 5, kernel: [5, 5], padding: 'valid', activation: 'none' }],
+    ['wide 5x5 s1 same 6x10x4 input zero point -128', { input: [6, 10, 4], outputChannels: 4, kernel: [5, 5], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['wide 5x5 s1 same 6x9x4 input zero point 127', { input: [6, 9, 4], outputChannels: 4, kernel: [5, 5], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['wide 5x5 s1 same 4x8x8 ties batch 2', { batch: 2, input: [4, 8, 8], outputChannels: 8, kernel: [5, 5], padding: 'same', activation: 'none', biasAtRoundingTies: true }],
+    ['wide 5x5 s1 same 5x8x4 no bias', { input: [5, 8, 4], outputChannels: 4, kernel: [5, 5], padding: 'same', activation: 'none', bias: false }],
+    ['wide 5x5 s1 same 5x8x8 left shifts', { input: [5, 8, 8], outputChannels: 8, kernel: [5, 5], padding: 'same', activation: 'none', effectiveScale: [0.3, 1.5] }],
+    ['wide 5x5 s1 same 5x8x4 small scales', { input: [5, 8, 4], outputChannels: 4, kernel: [5, 5], padding: 'same', activation: 'none', effectiveScale: [1e-6, 1e-4] }],
+    ['wide 5x5 s1 same 3x30x4 over 32 positions', { input: [3, 30, 4], outputChannels: 4, kernel: [5, 5], padding: 'same', activation: 'none' }],
+    ['wide 5x5 s2 same 7x11x4', { input: [7, 11, 4], outputChannels: 4, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['wide 5x5 s2 same 8x9x8 relu', { input: [8, 9, 8], outputChannels: 8, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    ['wide 5x5 s2 same 9x8x7 relu6', { input: [9, 8, 7], outputChannels: 7, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'relu6' }],
+    ['wide 5x5 s2 valid 11x12x4 input zero point -128', { input: [11, 12, 4], outputChannels: 4, kernel: [5, 5], stride: [2, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['wide 5x5 s2 same 6x6x4 input zero point 127', { input: [6, 6, 4], outputChannels: 4, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['wide 3x3 s1 same 6x12x4 multiplier 2', { input: [6, 12, 4], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['wide 3x3 s1 same 5x9x4 multiplier 2 relu6', { input: [5, 9, 4], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu6' }],
+    ['wide 3x3 s1 same 4x6x6 multiplier 2 relu', { input: [4, 6, 6], outputChannels: 12, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+    ['wide 3x3 s1 valid 5x10x4 multiplier 3', { input: [5, 10, 4], outputChannels: 12, kernel: [3, 3], padding: 'valid', activation: 'none' }],
+    ['wide 3x3 s1 same 4x7x4 multiplier 2 input zero point -128', { input: [4, 7, 4], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['wide 3x3 s1 same 4x8x4 multiplier 2 input zero point 127 batch 2', { batch: 2, input: [4, 8, 4], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['wide 3x3 s1 same 5x8x4 multiplier 1', { input: [5, 8, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['wide 3x5 s1 same 5x8x4 (scalar)', { input: [5, 8, 4], outputChannels: 4, kernel: [3, 5], padding: 'same', activation: 'relu' }],
+    ['wide 3x3 s2 same 7x9x4 multiplier 2 (scalar)', { input: [7, 9, 4], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['wide 5x5 s1 same 8x8x4 dilation 2 (reference)', { input: [8, 8, 4], outputChannels: 4, kernel: [5, 5], dilation: [2, 2], padding: 'same', activation: 'none' }],
+  ];
+  for (const [label, config] of depthwiseWide) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide'));
   for (const [label, config] of small) {
     const [kh, kw] = config.kernel;
     const channels = config.input[2];

@@ -68,8 +68,8 @@ describe('DEPTHWISE_CONV_2D lowering: the channel planes', () => {
       ['VALID 21 -> 19 pixels', { width: 21, channels: 8, padding: 'valid' }],
       ['7 channels', { width: 24, channels: 7 }],
       ['stride 2', { width: 48, channels: 8, stride: 2 }],
-      ['5x5', { width: 24, channels: 8, kernel: [5, 5] }],
-      ['multiplier 2', { width: 24, channels: 4, multiplier: 2 }],
+      ['5x5 (rows too wide for td_depthwise_conv2d_s8_wide)', { width: 30, channels: 8, kernel: [5, 5] }],
+      ['multiplier 2 (rows too wide for td_depthwise_conv2d_s8_wide)', { width: 31, channels: 4, multiplier: 2 }],
       ['ReLU above the output zero point', { width: 24, channels: 8, activation: 'relu', outputZeroPoint: 5 }],
       ['portable build', { width: 24, channels: 8 }, false],
     ];

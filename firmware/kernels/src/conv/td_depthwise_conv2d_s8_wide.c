@@ -1,0 +1,41 @@
+/*
+ * DEPTHWISE_CONV_2D, int8, the entry the generator picks for 5x5 filters (stride 1 or 2) and for
+ * 3x3 filters at stride 1 with a depth multiplier above 1 over small images. The DSP variant
+ * (src/opt/cortex-m) widens the input into planes of int16 pairs of one channel (SMLAD); here,
+ * without the DSP extension, it is the reference loop, pixel by pixel (the same bits). Needs no
+ * scratch.
+ */
+#include "td_depthwise_conv2d_s8_reference.h"
+
+int32_t td_depthwise_conv2d_s8_wide_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
+{
+    (void)input_dims;
+    (void)filter_dims;
+    return 0;
+}
+
+td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
+                                      const td_depthwise_conv_params *params,
+                                      const td_per_channel_quant *quant,
+                                      const td_dims *input_dims,
+                                      const int8_t *input,
+                                      const td_dims *filter_dims,
+                                      const int8_t *filter,
+                                      const int32_t *bias,
+                                      const td_dims *output_dims,
+                                      int8_t *output)
+{
+    int32_t batch, out_y, out_x;
+    (void)ctx;
+    for (batch = 0; batch < output_dims->n; ++batch) {
+        for (out_y = 0; out_y < output_dims->h; ++out_y) {
+            for (out_x = 0; out_x < output_dims->w; ++out_x) {
+                const td_depthwise_window window =
+                    td_depthwise_window_of(params, input_dims, filter_dims, batch, out_y, out_x);
+                int8_t *out = output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_dims->c;
+                td_depthwise_channels_s8(params, quant, &window, 0, output_dims->c, input, filter, bias, out);
+            }
+        }
+    }
+    return TD_OK;
+}

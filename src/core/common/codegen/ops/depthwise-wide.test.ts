@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { Graph } from '../../ir/types.js';
+import { generateModel } from '../index.js';
+import { depthwiseConv2dS8WideBufferSize } from '../kernel-buffers.js';
+import { depthwiseWide, depthwiseWideRequant } from './depthwise-wide.js';
+
+interface DepthwiseCase {
+  height?: number;
+  width: number;
+  channels: number;
+  multiplier?: number;
+  kernel?: [number, number];
+  stride?: number;
+  dilation?: number;
+  padding?: 'same' | 'valid';
+  activation?: 'none' | 'relu' | 'relu6';
+  biasValue?: number;
+}
+
+/** A one-op int8 depthwise graph (per-channel filter scales). */
+function depthwiseGraph({ height = 12, width, channels, multiplier = 1, kernel = [5, 5], stride = 1, dilation = 1, padding = 'same', activation = 'none', biasValue }: DepthwiseCase): Graph {
+  const outChannels = channels * multiplier;
+  const span = (k: number) => (k - 1) * dilation + 1;
+  const outSize = (size: number, k: number) => (padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - span(k)) / stride) + 1);
+  const q = (scale: number[], zeroPoint: number, axis = 0) => ({ scale, zeroPoint: scale.map(() => zeroPoint), axis });
+  const filterScales = Array.from({ length: outChannels }, (_, c) => 0.01 + c * 0.001);
+  return {
+    name: 'dw',
+    tensors: [
+      { id: 0, name: 'input', shape: [1, height, width, channels], dtype: 'int8', quantization: q([0.5], 3) },
+      { id: 1, name: 'filter', shape: [1, kernel[0], kernel[1], outChannels], dtype: 'int8', data: Int8Array.from({ length: kernel[0] * kernel[1] * outChannels }, (_, i) => ((i * 37) % 255) - 127), quantization: q(filterScales, 0, 3) },
+      { id: 2, name: 'bias', shape: [outChannels], dtype: 'int32', data: Int32Array.from({ length: outChannels }, (_, i) => biasValue ?? i * 10 - 7), quantization: q(filterScales.map((s) => s * 0.5), 0) },
+      { id: 3, name: 'output', shape: [1, outSize(height, kernel[0]), outSize(width, kernel[1]), outChannels], dtype: 'int8', quantization: q([0.75], -2) },
+    ],
+    ops: [
+      {
+        type: 'DEPTHWISE_CONV_2D',
+        inputs: [0, 1, 2],
+        outputs: [3],
+        attrs: { padding, strideH: stride, strideW: stride, dilationH: dilation, dilationW: dilation, depthMultiplier: multiplier, activation },
+      },
+    ],
+    inputs: [0],
+    outputs: [3],
+  };
+}
+
+const depthwiseCall = (code: string) => /td_depthwise_conv2d_s8\w*(?=\()/.exec(code)?.[0];
+
+describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d_s8_wide)', () => {
+  it('takes 5x5 at stride 1 and 2 and 3x3 with a depth multiplier over small images in DSP builds, with its scratch', () => {
+    const cases: [string, DepthwiseCase][] = [
+      ['5x5 stride 1 SAME 24 wide', { width: 24, channels: 32 }],
+      ['5x5 stride 1 VALID', { width: 12, channels: 64, padding: 'valid' }],
+      ['5x5 stride 1 ReLU6, odd width', { width: 9, channels: 8, activation: 'relu6' }],
+      ['3x3 multiplier 2', { width: 12, channels: 8, multiplier: 2, kernel: [3, 3] }],
+      ['3x3 multiplier 3 ReLU', { width: 10, channels: 4, multiplier: 3, kernel: [3, 3], activation: 'relu' }],
+    ];
+    for (const [label, config] of cases) {
+      const model = generateModel(depthwiseGraph(config), { dsp: true });
+      expect(depthwiseCall(model.source), label).toBe('td_depthwise_conv2d_s8_wide');
+      expect(model.kernels, label).toEqual(['td_depthwise_conv2d_s8_wide']);
+      const filter = [1, ...(config.kernel ?? [5, 5]), config.channels * (config.multiplier ?? 1)] as const;
+      expect(model.source, label).toContain(`${depthwiseConv2dS8WideBufferSize(true, [1, config.height ?? 12, config.width, config.channels], filter)}`);
+    }
+  });
+
+  it('keeps the other kernels for wide rows, channel counts off a multiple of four, other windows, 3x3 with multiplier 1, dilation, large biases and portable builds', () => {
+    const cases: [string, DepthwiseCase, boolean?][] = [
+      ['5x5 over 29 positions', { width: 29, channels: 8 }],
+      ['6 channels', { width: 12, channels: 6 }],
+      ['3x3 multiplier 1', { width: 12, channels: 8, kernel: [3, 3] }],
+      ['3x3 stride 2 multiplier 2', { width: 12, channels: 8, multiplier: 2, kernel: [3, 3], stride: 2 }],
+      ['5x3', { width: 12, channels: 8, kernel: [5, 3] }],
+      ['5x5 stride 2', { width: 12, channels: 64, stride: 2 }],
+      ['dilation 2', { height: 14, width: 14, channels: 8, dilation: 2 }],
+      ['a bias near 2^30', { width: 12, channels: 8, biasValue: 2 ** 30 - 1000 }],
+      ['portable build', { width: 24, channels: 32 }, false],
+    ];
+    for (const [label, config, dsp = true] of cases) {
+      const model = generateModel(depthwiseGraph(config), { dsp });
+      expect(depthwiseCall(model.source), label).not.toBe('td_depthwise_conv2d_s8_wide');
+      expect(model.kernels, label).not.toContain('td_depthwise_conv2d_s8_wide');
+    }
+  });
+
+  it('bounds the shapes and the requantization it accepts', () => {
+    const geometry = (stride: number, depthMultiplier = 1) => ({ strideHeight: stride, strideWidth: stride, dilationHeight: 1, dilationWidth: 1, depthMultiplier });
+    expect(depthwiseWide(geometry(1), [1, 24, 24, 32], [1, 5, 5, 32], [1, 24, 24, 32])).toBe(true);
+    expect(depthwiseWide(geometry(1), [1, 28, 28, 32], [1, 5, 5, 32], [1, 28, 28, 32])).toBe(true);
+    expect(depthwiseWide(geometry(1), [1, 29, 29, 32], [1, 5, 5, 32], [1, 29, 29, 32])).toBe(false);
+    expect(depthwiseWide(geometry(1), [1, 3, 3, 8], [1, 5, 5, 8], [1, 3, 3, 8])).toBe(false);
+    expect(depthwiseWide(geometry(2), [1, 2, 1, 8], [1, 5, 5, 8], [1, 1, 1, 8])).toBe(false);
+    expect(depthwiseWide(geometry(1, 2), [1, 12, 12, 8], [1, 3, 3, 16], [1, 12, 12, 16])).toBe(true);
+    expect(depthwiseWide(geometry(1, 1), [1, 12, 12, 8], [1, 3, 3, 8], [1, 12, 12, 8])).toBe(false);
+    const requant = (multiplier: number, shift: number) => ({ multipliers: Int32Array.of(multiplier), shifts: Int32Array.of(shift) });
+    expect(depthwiseWideRequant(requant(1 << 30, -21), [0], 25)).toBe(true);
+    expect(depthwiseWideRequant(requant(1 << 30, -22), [0], 25)).toBe(false);
+    expect(depthwiseWideRequant(requant(1 << 30, 0), [0], 25)).toBe(false);
+    expect(depthwiseWideRequant(requant(0, 3), [0], 25)).toBe(true);
+    expect(depthwiseWideRequant(requant(1 << 30, -5), [2 ** 30 - 25 * 32640], 25)).toBe(false);
+  });
+});

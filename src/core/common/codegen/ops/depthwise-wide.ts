@@ -1,0 +1,71 @@
+import { depthwiseConv2dS8WideBufferSize } from '../kernel-buffers.js';
+import { dims4, input, optionalInput, output, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
+import { clampC } from '../params.js';
+import type { DepthwiseConv2DPlan } from '../../ops/depthwise-conv-2d.js';
+import type { ChannelMultipliers } from '../../ops/quantization.js';
+
+type QuantStruct = (e: OpEmitter, requant: ChannelMultipliers) => string;
+type WideGeometry = Pick<DepthwiseConv2DPlan['geometry'], 'strideHeight' | 'strideWidth' | 'dilationHeight' | 'dilationWidth' | 'depthMultiplier'>;
+
+/** The 5x5 stride the generator gives the kernel: at stride 2 over 12x12 its per-channel preparation outweighs the loop (2.98 -> 3.40 instructions per MAC). */
+const wideStride5x5 = 1;
+
+/** The most padded positions a row of td_depthwise_conv2d_s8_wide's planes holds (16 pair words). */
+const wideRowPositions = 32;
+
+/**
+ * Whether an int8 depthwise convolution runs td_depthwise_conv2d_s8_wide in DSP builds: its
+ * assembly's windows (5x5 at stride 1 or 2 with any depth multiplier, 3x3 at stride 1 with a
+ * depth multiplier above 1; no dilation), input channels a multiple of four, output rows of at
+ * least one assembly step (four outputs, two at stride 2) whose padded span fits the planes'
+ * 32 positions. Measured on virtual-m4f (bench/kernels, results/dw5x5.json): 5x5 at 2.35-2.98
+ * instructions per MAC with td_depthwise_conv2d_s8's blocks, 3x3 with multiplier 2 at 3.30.
+ * Wider rows and other windows keep td_depthwise_conv2d_s8 (3x3 with multiplier 1 its own paths).
+ */
+export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0) return false;
+  const [, height, width] = filterDims;
+  const stride = g.strideWidth;
+  const window5 = height === 5 && width === 5 && g.strideHeight === stride && stride === wideStride5x5;
+  const window3 = height === 3 && width === 3 && g.strideHeight === 1 && stride === 1 && g.depthMultiplier > 1;
+  if (!window5 && !window3) return false;
+  const outputWidth = outputDims[2];
+  return outputWidth >= (stride === 2 ? 2 : 4) && (outputWidth - 1) * stride + width <= wideRowPositions;
+}
+
+/**
+ * Whether every channel takes the kernel's fast requantization with the output offset folded in
+ * (td_dsp.h): a right shift of 1-21 (any for an empty channel) and |bias| + K_h · K_w · 255 · 128
+ * < 2^30; a channel outside it would run the kernel's per-pixel reference loop.
+ */
+export function depthwiseWideRequant(requant: ChannelMultipliers, bias: ArrayLike<number | bigint> | undefined, taps: number): boolean {
+  return Array.from(requant.shifts).every((shift, c) => {
+    const right = requant.multipliers[c] === 0 ? 1 : -shift;
+    return right >= 1 && right <= 21 && Math.abs(Number(bias?.[c] ?? 0)) + taps * 32640 < 2 ** 30;
+  });
+}
+
+/**
+ * DEPTHWISE_CONV_2D (int8, DSP builds) → td_depthwise_conv2d_s8_wide where `depthwiseWide` and
+ * `depthwiseWideRequant` take the layer; undefined otherwise (the caller's kernels then).
+ */
+export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv2DPlan, context: LowerContext, quant: QuantStruct, windowFields: string): OpLowering | undefined {
+  if (!context.options.dsp || arithmetic.flavour !== 'int8') return undefined;
+  const x = input(context, 0, 'input');
+  const filter = input(context, 1, 'filter');
+  const bias = optionalInput(context, 2);
+  const y = output(context);
+  const inputDims = dims4(context, x.shape, 'input');
+  const filterDims = dims4(context, filter.shape, 'filter');
+  if (!depthwiseWide(g, inputDims, filterDims, dims4(context, y.shape, 'output'))) return undefined;
+  if (!depthwiseWideRequant(arithmetic.requant, bias?.data, filterDims[1] * filterDims[2])) return undefined;
+  const fields = `{${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}, ${g.depthMultiplier}, ${windowFields}, ${clampC(arithmetic.activation)}}`;
+  return {
+    kernels: ['td_depthwise_conv2d_s8_wide'],
+    scratchBytes: depthwiseConv2dS8WideBufferSize(true, inputDims, filterDims),
+    emit: (e) => {
+      const params = e.struct('params', 'td_depthwise_conv_params', fields);
+      return `td_depthwise_conv2d_s8_wide(${e.context()}, ${params}, ${quant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.pointer(filter, 'read')}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')})`;
+    },
+  };
+}
