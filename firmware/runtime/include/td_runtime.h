@@ -46,8 +46,11 @@ uint32_t td_stack_high_water_bytes(void);
 
 /* ---- profiling (td_profile.c) ------------------------------------------------------------- */
 
-/* Clears the per-op counts and restarts the timer; the next hooks time ops of a new run. */
-void td_profile_begin_run(uint32_t *op_ticks, uint16_t op_count, int32_t last_op);
+/*
+ * Clears the per-op counts, restarts the timer and returns the run's start (td_timer_now), from
+ * which the first op's time runs; the next hooks time ops of a new run.
+ */
+uint64_t td_profile_begin_run(uint32_t *op_ticks, uint16_t op_count, int32_t last_op);
 
 /*
  * Empty, never inlined, called right around each inference: QEMU's instruction-class plugin

@@ -210,8 +210,7 @@ static uint8_t td_run(td_exchange *x) {
     for (uint8_t i = 0; i < model->input_count; i++) {
       if (model->input_copies && model->input_copies[i]) memcpy(model->inputs[i].address, model->input_copies[i], model->inputs[i].bytes);
     }
-    td_profile_begin_run(model->op_ticks, model->op_count, last);
-    uint64_t begin = td_timer_now();
+    uint64_t begin = td_profile_begin_run(model->op_ticks, model->op_count, last);
     td_estimate_window_open();
     int32_t status = model->run();
     td_estimate_window_close();
