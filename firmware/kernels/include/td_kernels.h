@@ -557,6 +557,22 @@ td_status td_fully_connected_s8_paired(const td_fc_packed_params *params,
                                        int8_t *output);
 
 /**
+ * td_fully_connected_s8_paired's short path as an entry point of its own, for the generator to call
+ * where it has settled the path's conditions: input_depth a multiple of eight from 8 to 512 (one
+ * chunk), batches >= 1, input and paired_filter 4-byte aligned, params->activation the whole int8
+ * range (-128, 127). The run-time checks and the general path then stay out of the model (on the
+ * DSP, every row and the parameters in one call). Outside these conditions the result is undefined.
+ */
+td_status td_fully_connected_s8_paired_short(const td_fc_packed_params *params,
+                                             int32_t batches,
+                                             int32_t input_depth,
+                                             int32_t output_depth,
+                                             const int8_t *input,
+                                             const int8_t *paired_filter,
+                                             const int32_t *bias,
+                                             int8_t *output);
+
+/**
  * FULLY_CONNECTED as td_fully_connected_s8, the weights [output_depth][input_depth] packed int4
  * (see td_conv2d_s8_int4); params->filter_offset must be 0 (TD_ERROR_ARGUMENT otherwise).
  */

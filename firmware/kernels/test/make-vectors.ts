@@ -496,6 +496,8 @@ interface FcConfig {
   paired?: boolean;
   /** Paired: the input one byte past a word boundary (the kernel's C loop). */
   unaligned?: boolean;
+  /** Paired: call td_fully_connected_s8_paired_short (depth a multiple of 8 up to 512, the whole int8 range, aligned). */
+  short?: boolean;
   /** Every weight ±127 (random signs, `extremeSign` fixes it) and every input -128: the per-chunk bound at its limit. */
   extremeWeights?: boolean;
   extremeSign?: 1 | -1;
@@ -556,7 +558,8 @@ function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseB
     c.constant('int32_t', 'bias', folded);
     c.declare(`const td_fc_packed_params params = {${multipliers[0]}, ${shifts[0]}, ${outputZeroPoint}, ${right}, ${2 ** (right - 1) + outputZeroPoint * 2 ** right}, {${range.min}, ${range.max}}};`);
     const pairedOutput = c.output('int8_t', 'output', batches * outputDepth);
-    c.invoke(`td_fully_connected_s8_paired(&params, ${batches}, ${inputDepth}, ${outputDepth}, input_storage + ${skip}, filter, bias, ${pairedOutput})`);
+    const entry = config.short ? 'td_fully_connected_s8_paired_short' : 'td_fully_connected_s8_paired';
+    c.invoke(`${entry}(&params, ${batches}, ${inputDepth}, ${outputDepth}, input_storage + ${skip}, filter, bias, ${pairedOutput})`);
     c.expect('int8_t', pairedOutput, outputs[0] as Int8Array);
     return c;
   }
@@ -1662,6 +1665,22 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['520 in 7 out weights ±127 inputs -128 unaligned', { batches: 1, inputDepth: 520, outputDepth: 7, activation: 'none', extremeWeights: true, unaligned: true }],
   ];
   for (const [label, config] of pairedFc) cases.push(fullyConnectedS8(random, `fully_connected_s8_paired ${label}`, { ...config, paired: true }));
+  // The short path's entry point: every row count's tail (blocks only, a block and a pair = six
+  // rows, pairs after blocks, a missing B row), depths 8 and 512 (one chunk at its limit), batches,
+  // input offsets -128 and 127, the per-chunk bound at its limit. Their own seed: the cases after
+  // them draw the same values as without them.
+  const shortRandom = new Random(0x5f0c);
+  const pairedShortFc: [string, FcConfig][] = [
+    ['64 in 10 out', { batches: 1, inputDepth: 64, outputDepth: 10, activation: 'none' }],
+    ['8 in 1 out no bias', { batches: 1, inputDepth: 8, outputDepth: 1, activation: 'none', bias: false }],
+    ['16 in 2 out batch 3', { batches: 3, inputDepth: 16, outputDepth: 2, activation: 'none' }],
+    ['24 in 6 out batch 2', { batches: 2, inputDepth: 24, outputDepth: 6, activation: 'none' }],
+    ['40 in 7 out input offset 128', { batches: 1, inputDepth: 40, outputDepth: 7, activation: 'none', inputZeroPoint: -128 }],
+    ['64 in 12 out input offset -127', { batches: 1, inputDepth: 64, outputDepth: 12, activation: 'none', inputZeroPoint: 127 }],
+    ['128 in 9 out batch 2', { batches: 2, inputDepth: 128, outputDepth: 9, activation: 'none' }],
+    ['512 in 11 out weights ±127 inputs -128', { batches: 1, inputDepth: 512, outputDepth: 11, activation: 'none', extremeWeights: true }],
+  ];
+  for (const [label, config] of pairedShortFc) cases.push(fullyConnectedS8(shortRandom, `fully_connected_s8_paired_short ${label}`, { ...config, paired: true, short: true }));
   // ADD, SUB and MUL requantized with SMMLAR: the extreme zero points (|x + offset| up to 255),
   // output right shifts that fold the output offset (<= 21) and that do not (ADD's
   // 2 * 0.5 / (2^20 * 0.9), MUL's 0.5 * 0.25 / 2^20), MUL's left shifts (0.05 * 0.03 / 0.0005 = 3,

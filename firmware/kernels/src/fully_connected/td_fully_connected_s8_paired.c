@@ -55,3 +55,16 @@ td_status td_fully_connected_s8_paired(const td_fc_packed_params *params,
     }
     return TD_OK;
 }
+
+/* The DSP variant's short path (td_kernels.h): the same loop here, whose results it equals. */
+td_status td_fully_connected_s8_paired_short(const td_fc_packed_params *params,
+                                             int32_t batches,
+                                             int32_t input_depth,
+                                             int32_t output_depth,
+                                             const int8_t *input,
+                                             const int8_t *paired_filter,
+                                             const int32_t *bias,
+                                             int8_t *output)
+{
+    return td_fully_connected_s8_paired(params, batches, input_depth, output_depth, input, paired_filter, bias, output);
+}

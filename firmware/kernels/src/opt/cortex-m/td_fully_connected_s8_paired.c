@@ -353,11 +353,18 @@ TD_INLINE void td_fc_paired_short(const td_fc_packed_params *params,
 #undef TD_FC_SHORT_OUTPUT
 }
 
-TD_NOINLINE static void td_fc_paired_short_full(const td_fc_packed_params *params, int32_t input_depth, int32_t output_depth,
-                                               const int8_t *input, const int8_t *paired_filter, const int32_t *bias,
-                                               int8_t *output, int32_t batches)
+/* The short path as an entry point of its own (td_kernels.h): the generator calls it where it has settled the path's conditions. */
+td_status td_fully_connected_s8_paired_short(const td_fc_packed_params *params,
+                                             int32_t batches,
+                                             int32_t input_depth,
+                                             int32_t output_depth,
+                                             const int8_t *input,
+                                             const int8_t *paired_filter,
+                                             const int32_t *bias,
+                                             int8_t *output)
 {
     td_fc_paired_short(params, input_depth, output_depth, input, paired_filter, bias, output, batches, 1);
+    return TD_OK;
 }
 #endif
 
@@ -401,13 +408,28 @@ td_status td_fully_connected_s8_paired(const td_fc_packed_params *params,
         (((uintptr_t)input | (uintptr_t)paired_filter) & 3u) == 0 && params->activation.min == -128 &&
         params->activation.max == 127) {
         /* Every row word-aligned (the depth is a multiple of eight), one chunk, no clamp inside the int8 range: the short path. */
-        td_fc_paired_short_full(params, input_depth, output_depth, input, paired_filter, bias, output, batches);
-        return TD_OK;
+        return td_fully_connected_s8_paired_short(params, batches, input_depth, output_depth, input, paired_filter, bias, output);
     }
 #endif
     td_fc_paired_general(params, batches, input_depth, output_depth, input, paired_filter, bias, output);
     return TD_OK;
 }
+
+#if !TD_DSP_ASM
+/* Without the assembly loops (host builds of the DSP variant) the short path is the general one. */
+td_status td_fully_connected_s8_paired_short(const td_fc_packed_params *params,
+                                             int32_t batches,
+                                             int32_t input_depth,
+                                             int32_t output_depth,
+                                             const int8_t *input,
+                                             const int8_t *paired_filter,
+                                             const int32_t *bias,
+                                             int8_t *output)
+{
+    td_fc_paired_general(params, batches, input_depth, output_depth, input, paired_filter, bias, output);
+    return TD_OK;
+}
+#endif
 
 #else /* no DSP extension: the portable loop */
 

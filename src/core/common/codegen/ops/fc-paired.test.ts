@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../ir/types.js';
 import { generateModel } from '../index.js';
-import { pairedChunk, pairedIndex, pairFullyConnectedWeights, pairedWeightBytes } from './fc-paired.js';
+import { pairedChunk, pairedEntry, pairedIndex, pairFullyConnectedWeights, pairedWeightBytes } from './fc-paired.js';
 
 /** The int16 halfword at `index` (little-endian) of the paired bytes. */
 const halfword = (packed: Int8Array, index: number) => ((packed[index]! & 0xff) | (packed[index + 1]! << 8)) << 16 >> 16;
@@ -112,7 +112,7 @@ describe('paired fully connected weights', () => {
 });
 
 /** One int8 FULLY_CONNECTED, per-tensor weights [units][depth] (values cycling through -127..127 unless given). */
-function fcGraph(units: number, depth: number, weights?: Int8Array): Graph {
+function fcGraph(units: number, depth: number, weights?: Int8Array, activation = 'none'): Graph {
   const q = (scale: number, zeroPoint = 0) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
   return {
     name: 'fc',
@@ -122,7 +122,7 @@ function fcGraph(units: number, depth: number, weights?: Int8Array): Graph {
       { id: 2, name: 'bias', shape: [units], dtype: 'int32', data: Int32Array.from({ length: units }, (_, i) => i * 10 - 7), quantization: q(0.005) },
       { id: 3, name: 'output', shape: [1, units], dtype: 'int8', quantization: q(0.75, 2) },
     ],
-    ops: [{ type: 'FULLY_CONNECTED', inputs: [0, 1, 2], outputs: [3], attrs: { activation: 'none', keepNumDims: false, asymmetricQuantizeInputs: false } }],
+    ops: [{ type: 'FULLY_CONNECTED', inputs: [0, 1, 2], outputs: [3], attrs: { activation, keepNumDims: false, asymmetricQuantizeInputs: false } }],
     inputs: [0],
     outputs: [3],
   };
@@ -134,7 +134,21 @@ describe('fully connected dispatch (DSP builds)', () => {
     expect(model.kernels).toEqual(['td_fully_connected_s8_paired']);
     expect(model.source).toMatch(/static const int8_t td_weights_t\d+\[96\] TD_ALIGNED\(16\)/);
     expect(model.weightBytes).toBe(96);
-    expect(model.source).toContain('td_fully_connected_s8_paired(&td_op0_params, 1, 16, 5,');
+    expect(model.source).toContain('td_fully_connected_s8_paired_short(&td_op0_params, 1, 16, 5,');
+  });
+
+  it('calls the short entry point only where its conditions are settled: a depth of 8..512 in steps of eight, the whole int8 range, a word-aligned input', () => {
+    const call = (graph: Graph) => /(td_fully_connected_s8_paired\w*)\(&td_op0_params/.exec(generateModel(graph, { dsp: true }).source)?.[1];
+    expect(call(fcGraph(3, 8))).toBe('td_fully_connected_s8_paired_short');
+    expect(call(fcGraph(10, 512))).toBe('td_fully_connected_s8_paired_short');
+    expect(call(fcGraph(10, 520))).toBe('td_fully_connected_s8_paired');
+    expect(call(fcGraph(10, 20))).toBe('td_fully_connected_s8_paired');
+    expect(call(fcGraph(10, 64, undefined, 'relu'))).toBe('td_fully_connected_s8_paired');
+    const full = { min: -128, max: 127 };
+    expect(pairedEntry(64, full, '((const int8_t *)&td_arena[32])')).toBe('td_fully_connected_s8_paired_short');
+    expect(pairedEntry(64, full, '((const int8_t *)&td_arena[34])')).toBe('td_fully_connected_s8_paired');
+    expect(pairedEntry(64, full, 'td_weights_t7')).toBe('td_fully_connected_s8_paired');
+    expect(pairedEntry(64, { min: -128, max: 100 }, '((const int8_t *)&td_arena[0])')).toBe('td_fully_connected_s8_paired');
   });
 
   it('keeps td_fully_connected_s8_packed for weights of -128, a depth below eight, and td_fully_connected_s8 for the portable build', () => {

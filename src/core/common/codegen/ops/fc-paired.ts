@@ -82,3 +82,18 @@ export function pairedIndex(row: number, k: number, units: number, depth: number
   if (k < grouped) return { index: base + (k >> 3) * 16 + inGroup, combined: true };
   return { index: base + grouped * 2 + isB * rest + (k - grouped), combined: false };
 }
+
+/**
+ * The paired kernel's entry point for a call: td_fully_connected_s8_paired_short where the
+ * generator settles its short path's conditions here — a depth that is a multiple of eight within
+ * one chunk, an activation that keeps the whole int8 range, and an input row the planner placed
+ * word-aligned (`inputPointer`, the call's C expression: an arena offset that is a multiple of 4;
+ * the paired weights are 16-byte aligned arrays) — so the model links neither the run-time checks
+ * nor the general path; td_fully_connected_s8_paired otherwise.
+ */
+export function pairedEntry(depth: number, activation: { min: number; max: number }, inputPointer: string): string {
+  const arena = /^\(\(const int8_t \*\)&td_arena\[(\d+)\]\)$/.exec(inputPointer);
+  const aligned = arena !== null && Number(arena[1]) % 4 === 0;
+  const short = depth % 8 === 0 && depth >= 8 && depth <= pairedChunk && activation.min === -128 && activation.max === 127 && aligned;
+  return short ? 'td_fully_connected_s8_paired_short' : 'td_fully_connected_s8_paired';
+}

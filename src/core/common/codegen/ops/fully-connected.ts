@@ -4,7 +4,7 @@ import { clampC, clampF32C } from '../params.js';
 import { packedFullyConnectedF32Lowering } from './float-packed.js';
 import { fullyConnected, type FullyConnectedPlan } from '../../ops/fully-connected.js';
 import { bias64, perChannelQuant } from './conv.js';
-import { pairFullyConnectedWeights } from './fc-paired.js';
+import { pairedEntry, pairFullyConnectedWeights } from './fc-paired.js';
 import { int4FullyConnectedLowering } from './int4-weights.js';
 
 /**
@@ -113,8 +113,10 @@ function packedLowering({ shape, arithmetic }: FullyConnectedPlan, context: Lowe
     return {
       kernels: ['td_fully_connected_s8_paired'],
       scratchBytes: 0,
-      emit: (e) =>
-        `td_fully_connected_s8_paired(${params(e)}, ${batches}, ${depth}, ${units}, ${e.pointer(x, 'read')}, ${e.pointer(pairedTensor, 'read')}, ${e.array('bias', 'int32', bias)}, ${e.pointer(y, 'write')})`,
+      emit: (e) => {
+        const input = e.pointer(x, 'read');
+        return `${pairedEntry(depth, arithmetic.activation, input)}(${params(e)}, ${batches}, ${depth}, ${units}, ${input}, ${e.pointer(pairedTensor, 'read')}, ${e.array('bias', 'int32', bias)}, ${e.pointer(y, 'write')})`;
+      },
     };
   }
   const packed = { ...weights, id: packedTensorIdBase + weights.id, data: packFullyConnectedWeights(weights.data!, units, depth) };
