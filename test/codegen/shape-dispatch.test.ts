@@ -32,6 +32,7 @@ const cases: { model: string; kernel: string; call?: string }[] = [
   { model: 'dw_3x3_s1_12x12x8_dm2_same', kernel: 'td_depthwise_conv2d_s8_wide' },
   { model: 'dw_5x5_s1_24x24x32_same', kernel: 'td_depthwise_conv2d_s8_wide' },
   { model: 'dw_5x5_s1_12x12x64_valid', kernel: 'td_depthwise_conv2d_s8_wide' },
+  { model: 'dw_5x5_s2_12x12x64_same', kernel: 'td_depthwise_conv2d_s8_wide' },
   { model: 'dw_10x8_s1_25x20x8_same', kernel: 'td_depthwise_conv2d_s8' },
   { model: 'conv_3x3_s1_24x24x1_to_8_same', kernel: 'td_conv2d_s8_small', call: 'td_conv2d_s8_small_3x3' },
   { model: 'conv_3x3_s2_48x48x1_to_8_valid', kernel: 'td_conv2d_s8_small', call: 'td_conv2d_s8_small_3x3' },

@@ -329,7 +329,7 @@ td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
                                       int8_t *output);
 /**
  * Bytes of scratch td_depthwise_conv2d_s8_wide needs: 0 portable; DSP 256 * (input_dims->h +
- * filter_dims->h - 1) + 128 (four planes of 64-byte rows and one channel's prepared taps).
+ * filter_dims->h - 1) + 512 (four planes of 64-byte rows and four channels' prepared taps).
  */
 int32_t td_depthwise_conv2d_s8_wide_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 /*

@@ -121,5 +121,5 @@ export function lstmF32BufferSize(batchSize: number, stateSize: number): number 
  * bytes (16 int16 pair words) and one output channel's 32 words of taps and requantization.
  */
 export function depthwiseConv2dS8WideBufferSize(dsp: boolean, inputDims: Dims, filterDims: Dims): number {
-  return dsp ? 4 * 64 * (inputDims[1] + filterDims[1] - 1) + 4 * 32 : 0;
+  return dsp ? 4 * 64 * (inputDims[1] + filterDims[1] - 1) + 4 * 4 * 32 : 0;
 }

@@ -27,8 +27,8 @@
  * order than the blocks' take the portable per-pixel loop (td_depthwise_channels_s8) or a scalar
  * loop over the planes (the same sums).
  *
- * Scratch (get_buffer_size): four planes of H + K_h - 1 rows of TD_WIDE_ROW_BYTES, and one
- * output channel's prepared taps and requantization (TD_WIDE_CHANNEL_WORDS words).
+ * Scratch (get_buffer_size): four planes of H + K_h - 1 rows of TD_WIDE_ROW_BYTES, and four
+ * output channels' prepared taps and requantization (TD_WIDE_CHANNEL_WORDS words each).
  */
 #include "../../conv/td_depthwise_conv2d_s8_reference.h"
 #include "td_dsp.h"
@@ -46,7 +46,7 @@
 int32_t td_depthwise_conv2d_s8_wide_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
 {
 #if TD_KERNELS_DSP
-    return 4 * TD_WIDE_ROW_BYTES * (input_dims->h + filter_dims->h - 1) + 4 * TD_WIDE_CHANNEL_WORDS;
+    return 4 * TD_WIDE_ROW_BYTES * (input_dims->h + filter_dims->h - 1) + 4 * 4 * TD_WIDE_CHANNEL_WORDS;
 #else
     (void)input_dims;
     (void)filter_dims;
@@ -81,32 +81,32 @@ static void td_wide_reference(const td_depthwise_conv_params *params,
 #if TD_KERNELS_DSP
 
 /** The loops with assembly: 5x5 stride 1 (four outputs a step), 5x5 stride 2 (two), 3x3 stride 1 (four). */
-enum { TD_WIDE_SCALAR = 0, TD_WIDE_5X5_S1 = 1, TD_WIDE_5X5_S2 = 2, TD_WIDE_3X3_S1 = 3 };
+enum { TD_WIDE_SCALAR = 0, TD_WIDE_5X5_S1 = 1, TD_WIDE_5X5_S2 = 2, TD_WIDE_3X3_S1 = 3, TD_WIDE_3X3_X6 = 4 };
 
 /**
  * What the assembly reads (offsets fixed there; it copies the job onto its stack and keeps
- * `cursor` and `end` there): one output channel over every output row.
+ * `cursor`, `rows` and `end` there): one output channel over every output row.
  */
 typedef struct {
-    const td_word *in;    /* 0: the channel's plane at output row 0's first plane row (advanced per row) */
+    const td_word *in;    /* 0: the channel's plane at output row 0's first plane row */
     const td_word *block; /* 4: the channel's prepared biases, taps and requantization */
-    int8_t *cursor;       /* 8: the next output (the assembly's) */
+    int8_t *cursor;       /* 8: the next output (advanced by the assembly) */
     int32_t out_c;        /* 12: bytes between output pixels */
     int32_t rows;         /* 16: output rows (>= 1) */
     int32_t in_step;      /* 20: bytes between output rows' first plane rows (stride_h * TD_WIDE_ROW_BYTES) */
-    int32_t out_step;     /* 24: bytes between output rows */
-    int32_t span;         /* 28: bytes the plane pointer moves over a row's whole steps (> 0) */
+    int32_t out_gap;      /* 24: bytes from the output after a row's last step to the next row's first output */
+    int32_t in_gap;       /* 28: in_step less the bytes the plane pointer moves over a row's steps */
     int32_t low;          /* 32: activation.min */
     int32_t high;         /* 36: activation.max */
-    int8_t *out;          /* 40: output row 0 at the channel (advanced per row) */
+    int32_t span;         /* 40: bytes the plane pointer moves over a row's steps (> 0) */
     int32_t end;          /* 44: the assembly's */
 } td_wide_job;
 
 #if TD_DSP_ASM
 /*
  * Frame: the job copied to [sp, #0..47]; r12 the channel block, lr the plane pointer of the step.
- * Per output row: the step loop from `in` to in + span, outputs from `out`; then `in`, `out` and
- * `rows` advance.
+ * Per output row: the step loop up to `end` (in + span on the first row), outputs at `cursor`;
+ * then the plane pointer moves on by in_gap, `end` by in_step and the cursor by out_gap.
  */
 #define TD_WIDE_ASM_BEGIN(name)                                                                    \
     ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
@@ -120,32 +120,33 @@ typedef struct {
     "sub     sp, sp, #48\n\t"                                                                      \
     "ldm     r0, {r1-r12}\n\t"                                                                     \
     "stm     sp, {r1-r12}\n\t"                                                                     \
-    "ldr     r12, [sp, #4]\n"                                                                      \
-    "2:\n\t"                                                                                       \
+    "ldr     r12, [sp, #4]\n\t"                                                                    \
     "ldr     lr, [sp, #0]\n\t"                                                                     \
-    "ldr     r4, [sp, #28]\n\t"                                                                    \
+    "ldrd    r4, r5, [sp, #40]\n\t"                                                                \
     "add     r4, lr, r4\n\t"                                                                       \
-    "str     r4, [sp, #44]\n\t"                                                                    \
-    "ldr     r4, [sp, #40]\n\t"                                                                    \
-    "str     r4, [sp, #8]\n"                                                                       \
+    "str     r4, [sp, #44]\n"                                                                       \
     "1:\n\t"
-#define TD_WIDE_ASM_END(name)                                                                      \
-    "add     lr, lr, #8\n\t"                                                                       \
+/* Per row: the step loop up to `end`; then the plane pointer, `end` and the cursor move on by the row's gaps. */
+#define TD_WIDE_ASM_END(name) TD_WIDE_ASM_END_BY(name, "8")
+#define TD_WIDE_ASM_END_BY(name, advance)                                                          \
+    "add     lr, lr, #" advance "\n\t"                                                             \
     "ldr     r4, [sp, #44]\n\t"                                                                    \
     "cmp     lr, r4\n\t"                                                                           \
     "bne     1b\n\t"                                                                               \
-    "ldr     r4, [sp, #0]\n\t"                                                                     \
-    "ldr     r5, [sp, #20]\n\t"                                                                    \
+    "ldr     r5, [sp, #16]\n\t"                                                                    \
+    "subs    r5, r5, #1\n\t"                                                                       \
+    "beq     3f\n\t"                                                                               \
+    "str     r5, [sp, #16]\n\t"                                                                    \
+    "ldrd    r5, r6, [sp, #20]\n\t"                                                                \
     "add     r4, r4, r5\n\t"                                                                       \
-    "str     r4, [sp, #0]\n\t"                                                                     \
-    "ldr     r4, [sp, #40]\n\t"                                                                    \
-    "ldr     r5, [sp, #24]\n\t"                                                                    \
-    "add     r4, r4, r5\n\t"                                                                       \
-    "str     r4, [sp, #40]\n\t"                                                                    \
-    "ldr     r4, [sp, #16]\n\t"                                                                    \
-    "subs    r4, r4, #1\n\t"                                                                       \
-    "str     r4, [sp, #16]\n\t"                                                                    \
-    "bne     2b\n\t"                                                                               \
+    "str     r4, [sp, #44]\n\t"                                                                    \
+    "ldr     r5, [sp, #28]\n\t"                                                                    \
+    "add     lr, lr, r5\n\t"                                                                       \
+    "ldr     r5, [sp, #8]\n\t"                                                                     \
+    "add     r5, r5, r6\n\t"                                                                       \
+    "str     r5, [sp, #8]\n\t"                                                                     \
+    "b       1b\n"                                                                                  \
+    "3:\n\t"                                                                                       \
     "add     sp, sp, #48\n\t"                                                                      \
     "pop     {r4-r11, pc}\n\t"                                                                     \
     ".size " name ", . - " name "\n\t"                                                             \
@@ -277,6 +278,67 @@ typedef struct {
     TD_WIDE_ASM_STORE4                                                                             \
     TD_WIDE_ASM_END(name)
 
+/*
+ * 3x3, stride 1, six outputs a step: outputs 2j..2j+5 from pairs P_j..P_{j+3} (r6-r9) and tap
+ * words W01, W12 (r10, r11), as TD_WIDE_ASM_ROW_3X3_S1 one and two pairs on; accumulators r0-r5.
+ */
+#define TD_WIDE_ASM_ROW_3X3_X6(offset, offset8)                                                    \
+    "ldrd    r6, r7, [lr, #" offset "]\n\t"                                                        \
+    "ldrd    r8, r9, [lr, #" offset8 "]\n\t"                                                       \
+    "ldm     r12!, {r10, r11}\n\t"                                                                 \
+    "smlad   r0, r6, r10, r0\n\t"                                                                  \
+    "smlabt  r0, r7, r11, r0\n\t"                                                                  \
+    "smlatb  r1, r6, r10, r1\n\t"                                                                  \
+    "smlad   r1, r7, r11, r1\n\t"                                                                  \
+    "smlad   r2, r7, r10, r2\n\t"                                                                  \
+    "smlabt  r2, r8, r11, r2\n\t"                                                                  \
+    "smlatb  r3, r7, r10, r3\n\t"                                                                  \
+    "smlad   r3, r8, r11, r3\n\t"                                                                  \
+    "smlad   r4, r8, r10, r4\n\t"                                                                  \
+    "smlabt  r4, r9, r11, r4\n\t"                                                                  \
+    "smlatb  r5, r8, r10, r5\n\t"                                                                  \
+    "smlad   r5, r9, r11, r5\n\t"
+/* Requantization with the multiplier in r6, shift r7, rounding r8, scratch r9. */
+#define TD_WIDE_ASM_REQUANT_X6(acc)                                                                \
+    "add     r9, r8, " acc ", asr #31\n\t"                                                          \
+    "smmlar  " acc ", " acc ", r6, r9\n\t"                                                          \
+    "asr     " acc ", " acc ", r7\n\t"                                                              \
+    "ssat    " acc ", #8, " acc "\n\t"
+#define TD_WIDE_ASM_CLAMP_X6(acc)                                                                  \
+    "cmp     " acc ", r10\n\t"                                                                      \
+    "it      lt\n\t"                                                                                \
+    "movlt   " acc ", r10\n\t"                                                                      \
+    "cmp     " acc ", r11\n\t"                                                                      \
+    "it      gt\n\t"                                                                                \
+    "movgt   " acc ", r11\n\t"
+#define TD_WIDE_ASM_CLAMP6                                                                         \
+    "ldrd    r10, r11, [sp, #32]\n\t"                                                               \
+    TD_WIDE_ASM_CLAMP_X6("r0") TD_WIDE_ASM_CLAMP_X6("r1") TD_WIDE_ASM_CLAMP_X6("r2")                  \
+    TD_WIDE_ASM_CLAMP_X6("r3") TD_WIDE_ASM_CLAMP_X6("r4") TD_WIDE_ASM_CLAMP_X6("r5")
+#define TD_WIDE_ASM_3X3_X6(name, clamp)                                                            \
+    TD_WIDE_ASM_BEGIN(name)                                                                        \
+    "ldm     r12!, {r0-r5}\n\t"                                                                    \
+    TD_WIDE_ASM_ROW_3X3_X6("0", "8")                                                               \
+    TD_WIDE_ASM_ROW_3X3_X6("64", "72")                                                             \
+    TD_WIDE_ASM_ROW_3X3_X6("128", "136")                                                           \
+    "ldm     r12, {r6-r8}\n\t"                                                                     \
+    "sub     r12, r12, #48\n\t"                                                                    \
+    TD_WIDE_ASM_REQUANT_X6("r0") TD_WIDE_ASM_REQUANT_X6("r1") TD_WIDE_ASM_REQUANT_X6("r2")           \
+    TD_WIDE_ASM_REQUANT_X6("r3") TD_WIDE_ASM_REQUANT_X6("r4") TD_WIDE_ASM_REQUANT_X6("r5")           \
+    clamp                                                                                          \
+    "ldrd    r6, r7, [sp, #8]\n\t"                                                                 \
+    "strb    r0, [r6]\n\t"                                                                         \
+    "strb    r1, [r6, r7]\n\t"                                                                     \
+    "add     r6, r6, r7, lsl #1\n\t"                                                               \
+    "strb    r2, [r6]\n\t"                                                                         \
+    "strb    r3, [r6, r7]\n\t"                                                                     \
+    "add     r6, r6, r7, lsl #1\n\t"                                                               \
+    "strb    r4, [r6]\n\t"                                                                         \
+    "strb    r5, [r6, r7]\n\t"                                                                     \
+    "add     r6, r6, r7, lsl #1\n\t"                                                               \
+    "str     r6, [sp, #8]\n\t"                                                                     \
+    TD_WIDE_ASM_END_BY(name, "12")
+
 #define TD_WIDE_ASM_CLAMP4                                                                         \
     TD_WIDE_ASM_BOUNDS TD_WIDE_ASM_CLAMP("r0") TD_WIDE_ASM_CLAMP("r1") TD_WIDE_ASM_CLAMP("r2") TD_WIDE_ASM_CLAMP("r3")
 #define TD_WIDE_ASM_CLAMP2 TD_WIDE_ASM_BOUNDS TD_WIDE_ASM_CLAMP("r0") TD_WIDE_ASM_CLAMP("r1")
@@ -287,19 +349,23 @@ void td_wide_5x5_s2_full(td_wide_job *job);
 void td_wide_5x5_s2_clamp(td_wide_job *job);
 void td_wide_3x3_s1_full(td_wide_job *job);
 void td_wide_3x3_s1_clamp(td_wide_job *job);
+void td_wide_3x3_x6_full(td_wide_job *job);
+void td_wide_3x3_x6_clamp(td_wide_job *job);
 __asm__(TD_WIDE_ASM_5X5_S1("td_wide_5x5_s1_full", ""));
 __asm__(TD_WIDE_ASM_5X5_S1("td_wide_5x5_s1_clamp", TD_WIDE_ASM_CLAMP4));
 __asm__(TD_WIDE_ASM_5X5_S2("td_wide_5x5_s2_full", ""));
 __asm__(TD_WIDE_ASM_5X5_S2("td_wide_5x5_s2_clamp", TD_WIDE_ASM_CLAMP2));
 __asm__(TD_WIDE_ASM_3X3_S1("td_wide_3x3_s1_full", ""));
 __asm__(TD_WIDE_ASM_3X3_S1("td_wide_3x3_s1_clamp", TD_WIDE_ASM_CLAMP4));
+__asm__(TD_WIDE_ASM_3X3_X6("td_wide_3x3_x6_full", ""));
+__asm__(TD_WIDE_ASM_3X3_X6("td_wide_3x3_x6_clamp", TD_WIDE_ASM_CLAMP6));
 #endif
 
 /** Outputs per assembly step of each loop (0: none, the scalar loop only). */
 static int32_t td_wide_step(int32_t loop)
 {
 #if TD_DSP_ASM
-    return loop == TD_WIDE_5X5_S2 ? 2 : loop == TD_WIDE_SCALAR ? 0 : 4;
+    return loop == TD_WIDE_5X5_S2 ? 2 : loop == TD_WIDE_3X3_X6 ? 6 : loop == TD_WIDE_SCALAR ? 0 : 4;
 #else
     (void)loop;
     return 0;
@@ -309,16 +375,16 @@ static int32_t td_wide_step(int32_t loop)
 /**
  * Input rows of input channels [channel, channel + 4) into the four planes' inside positions
  * (the padding is already there): per two positions two LDR, PKHBT/PKHTB and four SXTB16; a pair
- * with one position outside the image takes its bytes one by one.
+ * with one position outside the image takes the padding in the other lane.
  */
-static void td_wide_widen(const int8_t *input,
+TD_NOINLINE static void td_wide_widen(const int8_t *input,
                           const td_dims *input_dims,
                           int32_t channel,
                           int32_t pad_top,
                           int32_t pad_left,
                           int32_t plane_rows,
                           int32_t pairs,
-                          int32_t pad_value,
+                          uint32_t pad_word,
                           td_word *planes)
 {
     const int32_t width = input_dims->w, channels = input_dims->c;
@@ -334,7 +400,36 @@ static void td_wide_widen(const int8_t *input,
         td_word *const d2 = d1 + plane_words;
         td_word *const d3 = d2 + plane_words;
         const int8_t *source = row + (2 * first - pad_left) * channels;
-        int32_t k, c;
+        int32_t k;
+#if TD_DSP_ASM
+        if (first <= last) {
+            /* 15 instructions per pair (the compiler spills the four plane pointers). */
+            const int32_t plane_bytes = plane_words * (int32_t)sizeof(td_word);
+            td_word *words = d0 + first;
+            td_word *const end = d0 + last + 1;
+            uint32_t a, b, t;
+            __asm__ volatile("1:\n\t"
+                             "ldr     %[a], [%[s]]\n\t"
+                             "ldr     %[b], [%[s], %[c]]\n\t"
+                             "add     %[s], %[s], %[c], lsl #1\n\t"
+                             "pkhtb   %[t], %[b], %[a], asr #16\n\t"
+                             "pkhbt   %[a], %[a], %[b], lsl #16\n\t"
+                             "sxtb16  %[b], %[t]\n\t"
+                             "str     %[b], [%[w], %[p2]]\n\t"
+                             "sxtb16  %[b], %[t], ror #8\n\t"
+                             "str     %[b], [%[w], %[p3]]\n\t"
+                             "sxtb16  %[b], %[a], ror #8\n\t"
+                             "str     %[b], [%[w], %[p1]]\n\t"
+                             "sxtb16  %[b], %[a]\n\t"
+                             "str     %[b], [%[w]], #4\n\t"
+                             "cmp     %[w], %[e]\n\t"
+                             "bne     1b"
+                             : [s] "+r"(source), [w] "+r"(words), [a] "=&r"(a), [b] "=&r"(b), [t] "=&r"(t)
+                             : [c] "r"(channels), [e] "r"(end), [p1] "r"(plane_bytes), [p2] "r"(2 * plane_bytes),
+                               [p3] "r"(3 * plane_bytes)
+                             : "cc", "memory");
+        }
+#else
         for (k = first; k <= last; ++k) {
             const uint32_t a = td_read_u32(source), b = td_read_u32(source + channels);
             const uint32_t low = (a & 0xffffu) | (b << 16), high = (b & 0xffff0000u) | (a >> 16);
@@ -344,86 +439,147 @@ static void td_wide_widen(const int8_t *input,
             d3[k] = td_sxtb16_ror8(high);
             source += 2 * channels;
         }
-        /* The pairs with one position inside (the left border with an odd padding, the right one). */
-        for (k = first - 1; k <= last + 1; k += td_max_i32(last + 2 - first, 1)) {
-            const int32_t x0 = 2 * k - pad_left, x1 = x0 + 1;
-            if (k < 0 || k >= pairs || x1 < 0 || x0 >= width || (x0 >= 0 && x1 < width)) {
-                continue;
-            }
-            for (c = 0; c < 4; ++c) {
-                const int32_t v0 = x0 >= 0 ? row[x0 * channels + c] : pad_value;
-                const int32_t v1 = x1 < width ? row[x1 * channels + c] : pad_value;
-                planes[c * plane_words + y * TD_WIDE_ROW_WORDS + k] = td_pack16(v0, v1);
-            }
+#endif
+        /* The pairs with one position inside: the left border with an odd padding, (pad, x = 0), and
+         * the right one, (x = W - 1, pad). */
+        if ((pad_left & 1) != 0 && first - 1 < pairs && width > 0) {
+            const uint32_t b = td_read_u32(row), even = td_sxtb16(b), odd = td_sxtb16_ror8(b);
+            const uint32_t low = pad_word & 0xffffu;
+            k = first - 1;
+            d0[k] = low | (even << 16);
+            d1[k] = low | (odd << 16);
+            d2[k] = low | (even & 0xffff0000u);
+            d3[k] = low | (odd & 0xffff0000u);
+        }
+        k = (width + pad_left - 1) / 2;
+        if (((width + pad_left) & 1) != 0 && k < pairs) {
+            const uint32_t a = td_read_u32(row + (width - 1) * channels), even = td_sxtb16(a), odd = td_sxtb16_ror8(a);
+            const uint32_t high = pad_word & 0xffff0000u;
+            d0[k] = (even & 0xffffu) | high;
+            d1[k] = (odd & 0xffffu) | high;
+            d2[k] = (even >> 16) | high;
+            d3[k] = (odd >> 16) | high;
         }
     }
 }
 
+/** Tap pairs (a, b) of one filter row as each loop's tap words hold them (b < 0: 0 in the high lane). */
+static const int8_t td_wide_pairs_5x5_s1[8] = {0, 1, 2, 3, 1, 2, 3, 4};
+static const int8_t td_wide_pairs_5x5_s2[6] = {0, 1, 2, 3, 4, -1};
+static const int8_t td_wide_pairs_3x3_s1[4] = {0, 1, 1, 2};
+
 /**
- * One output channel's prepared block for `loop` (see the assembly: doubled folded biases, the
- * filter rows' tap words doubled, multiplier, shift, rounding) and its doubled folded bias; 0 when
- * the channel is outside the fast requantization.
+ * The prepared blocks of output channels [out_c, out_c + 4) (TD_WIDE_CHANNEL_WORDS words apart,
+ * see the assembly: doubled folded biases, the filter rows' doubled tap words, multiplier, shift,
+ * rounding, and these three again at TD_WIDE_REQUANT_AT), the four channels' taps read a word at
+ * a time (SXTB16: lanes (c0, c2) and (c1, c3), paired by PKHBT/PKHTB). Bit i of the result: channel
+ * out_c + i takes the fast requantization.
  */
-static int td_wide_prepare(const td_depthwise_conv_params *params,
-                           const td_per_channel_quant *quant,
-                           const td_dims *filter_dims,
-                           const int8_t *filter,
-                           const int32_t *bias,
-                           int32_t out_c,
-                           int32_t loop,
-                           td_word *block)
+TD_NOINLINE static uint32_t td_wide_prepare4(const td_depthwise_conv_params *params,
+                                 const td_per_channel_quant *quant,
+                                 const td_dims *filter_dims,
+                                 const int8_t *filter,
+                                 const int32_t *bias,
+                                 int32_t out_c,
+                                 int32_t loop,
+                                 td_word *blocks)
 {
     const int32_t filter_h = filter_dims->h, filter_w = filter_dims->w, channels = filter_dims->c;
     const int32_t taps = filter_h * filter_w;
-    const td_channel_requant requant = td_channel_requant_folded_of(bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c],
-                                                                   quant->shift[out_c], params->output_offset, taps);
-    const int32_t biases = loop == TD_WIDE_5X5_S2 ? 2 : 4;
-    uint32_t sum = 0, doubled;
-    td_word *words = block + biases;
-    int32_t tap, r;
-    if (requant.right_shift == 0) {
-        return 0;
-    }
-    for (tap = 0; tap < taps; ++tap) {
-        sum += (uint32_t)(int32_t)filter[tap * channels + out_c];
-    }
-    doubled = ((uint32_t)requant.bias + (uint32_t)params->input_offset * sum) << 1;
-    for (tap = 0; tap < biases; ++tap) {
-        block[tap] = doubled;
-    }
-    for (r = 0; r < filter_h && loop != TD_WIDE_SCALAR; ++r) {
-        const int8_t *w = filter + r * filter_w * channels + out_c;
-#define TD_WIDE_TAP(i) (2 * (int32_t)w[(i) * channels])
-        if (loop == TD_WIDE_5X5_S1) {
-            words[0] = td_pack16(TD_WIDE_TAP(0), TD_WIDE_TAP(1));
-            words[1] = td_pack16(TD_WIDE_TAP(2), TD_WIDE_TAP(3));
-            words[2] = td_pack16(TD_WIDE_TAP(1), TD_WIDE_TAP(2));
-            words[3] = td_pack16(TD_WIDE_TAP(3), TD_WIDE_TAP(4));
-            words += 4;
-        } else if (loop == TD_WIDE_5X5_S2) {
-            words[0] = td_pack16(TD_WIDE_TAP(0), TD_WIDE_TAP(1));
-            words[1] = td_pack16(TD_WIDE_TAP(2), TD_WIDE_TAP(3));
-            words[2] = td_pack16(TD_WIDE_TAP(4), 0);
-            words += 3;
-        } else {
-            words[0] = td_pack16(TD_WIDE_TAP(0), TD_WIDE_TAP(1));
-            words[1] = td_pack16(TD_WIDE_TAP(1), TD_WIDE_TAP(2));
-            words += 2;
+    const int32_t biases = loop == TD_WIDE_5X5_S2 ? 2 : loop == TD_WIDE_3X3_X6 ? 6 : 4;
+    const int8_t *const pairs = loop == TD_WIDE_5X5_S1   ? td_wide_pairs_5x5_s1
+                                : loop == TD_WIDE_5X5_S2 ? td_wide_pairs_5x5_s2
+                                                         : td_wide_pairs_3x3_s1;
+    const int32_t words = loop == TD_WIDE_5X5_S1 ? 4 : loop == TD_WIDE_5X5_S2 ? 3 : loop == TD_WIDE_SCALAR ? 0 : 2;
+    int32_t sums[4] = {0, 0, 0, 0};
+    td_word *out = blocks + biases;
+    uint32_t fast = 0;
+    int32_t r, k, i;
+    if (words > 0) {
+        /* 3 or 5 columns: the taps' sums in int16 lanes (|sum| <= 25 * 128), (c0, c2) and (c1, c3). */
+        uint32_t sum_even = 0, sum_odd = 0;
+        for (r = 0; r < filter_h; ++r) {
+            const int8_t *w = filter + r * filter_w * channels + out_c;
+            uint32_t even[5], odd[5];
+            for (k = 0; k < filter_w; ++k) {
+                const uint32_t four = td_read_u32(w), e = td_sxtb16(four), o = td_sxtb16_ror8(four);
+                sum_even = td_sadd16(sum_even, e);
+                sum_odd = td_sadd16(sum_odd, o);
+                even[k] = td_sadd16(e, e);
+                odd[k] = td_sadd16(o, o);
+                w += channels;
+            }
+            for (k = 0; k < words; ++k) {
+                const int32_t a = pairs[2 * k], b = pairs[2 * k + 1];
+                const uint32_t even_b = b >= 0 ? even[b] : 0, odd_b = b >= 0 ? odd[b] : 0;
+                out[0] = (even[a] & 0xffffu) | (even_b << 16);
+                out[TD_WIDE_CHANNEL_WORDS] = (odd[a] & 0xffffu) | (odd_b << 16);
+                out[2 * TD_WIDE_CHANNEL_WORDS] = (even_b & 0xffff0000u) | (even[a] >> 16);
+                out[3 * TD_WIDE_CHANNEL_WORDS] = (odd_b & 0xffff0000u) | (odd[a] >> 16);
+                ++out;
+            }
         }
-#undef TD_WIDE_TAP
+        sums[0] = (int16_t)(sum_even & 0xffffu);
+        sums[1] = (int16_t)(sum_odd & 0xffffu);
+        sums[2] = (int16_t)(sum_even >> 16);
+        sums[3] = (int16_t)(sum_odd >> 16);
+    } else {
+        for (k = 0; k < taps; ++k) {
+            for (i = 0; i < 4; ++i) {
+                sums[i] += filter[k * channels + out_c + i];
+            }
+        }
     }
-    /* The assembly's copy after the taps, the scalar loop's at a fixed place. */
-    words[0] = block[TD_WIDE_REQUANT_AT] = (uint32_t)requant.multiplier;
-    words[1] = block[TD_WIDE_REQUANT_AT + 1] = (uint32_t)requant.right_shift;
-    words[2] = block[TD_WIDE_REQUANT_AT + 2] = (uint32_t)requant.rounding;
-    return 1;
+    for (i = 0; i < 4; ++i) {
+        const int32_t o = out_c + i;
+        const td_channel_requant requant = td_channel_requant_folded_of(bias != NULL ? bias[o] : 0, quant->multiplier[o],
+                                                                       quant->shift[o], params->output_offset, taps);
+        const uint32_t doubled = ((uint32_t)requant.bias + (uint32_t)params->input_offset * (uint32_t)sums[i]) << 1;
+        td_word *const block = blocks + i * TD_WIDE_CHANNEL_WORDS;
+        td_word *const tail = block + biases + filter_h * words;
+        for (k = 0; k < biases; ++k) {
+            block[k] = doubled;
+        }
+        /* The assembly's copy after the taps, the scalar loop's at a fixed place. */
+        tail[0] = block[TD_WIDE_REQUANT_AT] = (uint32_t)requant.multiplier;
+        tail[1] = block[TD_WIDE_REQUANT_AT + 1] = (uint32_t)requant.right_shift;
+        tail[2] = block[TD_WIDE_REQUANT_AT + 2] = (uint32_t)requant.rounding;
+        fast |= (uint32_t)(requant.right_shift != 0) << i;
+    }
+    return fast;
+}
+
+/** The padding of the four planes: the rows outside the image and the pairs of two outside positions. */
+TD_NOINLINE static void td_wide_fill(td_word *planes,
+                         int32_t plane_rows,
+                         int32_t pairs,
+                         const td_dims *input_dims,
+                         int32_t pad_top,
+                         int32_t pad_left,
+                         uint32_t pad_word)
+{
+    const int32_t plane_words = plane_rows * TD_WIDE_ROW_WORDS;
+    const int32_t left = td_min_i32(pad_left / 2, pairs), right = td_max_i32((input_dims->w + pad_left + 1) / 2, 0);
+    int32_t y, k, c;
+    for (y = 0; y < plane_rows; ++y) {
+        const int inside = y >= pad_top && y < pad_top + input_dims->h;
+        for (c = 0; c < 4; ++c) {
+            td_word *const row = planes + c * plane_words + y * TD_WIDE_ROW_WORDS;
+            for (k = inside ? right : 0; k < pairs; ++k) {
+                row[k] = pad_word;
+            }
+            for (k = 0; inside && k < left; ++k) {
+                row[k] = pad_word;
+            }
+        }
+    }
 }
 
 /**
  * Output (out_y, out_x) of one channel from its plane (the scalar loop: the sums the assembly
  * makes, in another order), requantized and clamped.
  */
-static int8_t td_wide_output(const td_depthwise_conv_params *params,
+TD_NOINLINE static int8_t td_wide_output(const td_depthwise_conv_params *params,
                              const td_dims *filter_dims,
                              const int8_t *filter,
                              int32_t out_c,
@@ -471,20 +627,33 @@ td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
     const int32_t pairs = (positions + 1) / 2;
     const int32_t blocked = input_dims->c & ~3;
     const int32_t plane_words = plane_rows * TD_WIDE_ROW_WORDS;
-    const int32_t needed = (4 * plane_words + TD_WIDE_CHANNEL_WORDS) * (int32_t)sizeof(td_word);
+    const int32_t needed = 4 * (plane_words + TD_WIDE_CHANNEL_WORDS) * (int32_t)sizeof(td_word);
+    const uint32_t pad_word = td_pack16(-params->input_offset, -params->input_offset);
+    /* 3x3: steps of six outputs unless they leave more to the scalar loop than steps of four. */
     const int32_t loop = params->dilation.h != 1 || params->dilation.w != 1 ? TD_WIDE_SCALAR
                          : filter_h == 5 && filter_w == 5 && stride_h == 1 && stride_w == 1 ? TD_WIDE_5X5_S1
                          : filter_h == 5 && filter_w == 5 && stride_h == 2 && stride_w == 2 ? TD_WIDE_5X5_S2
-                         : filter_h == 3 && filter_w == 3 && stride_h == 1 && stride_w == 1 ? TD_WIDE_3X3_S1
-                                                                                              : TD_WIDE_SCALAR;
+                         : filter_h == 3 && filter_w == 3 && stride_h == 1 && stride_w == 1
+                             ? (out_w % 6 <= out_w % 4 ? TD_WIDE_3X3_X6 : TD_WIDE_3X3_S1)
+                             : TD_WIDE_SCALAR;
     const int32_t step = td_wide_step(loop);
     const int32_t steps = step > 0 ? out_w / step : 0;
     /* Pairs the assembly reads beyond `pairs` (its last step's last pair). */
-    const int32_t read_pairs = steps > 0 ? (steps - 1) * 2 + (loop == TD_WIDE_3X3_S1 ? 3 : 4) : 0;
+    const int32_t read_pairs = steps == 0                  ? 0
+                               : loop == TD_WIDE_3X3_X6 ? (steps - 1) * 3 + 4
+                                                        : (steps - 1) * 2 + (loop == TD_WIDE_3X3_S1 ? 3 : 4);
     int fits = params->dilation.h == 1 && params->dilation.w == 1 && pairs <= TD_WIDE_ROW_WORDS &&
                read_pairs <= TD_WIDE_ROW_WORDS && ctx != NULL && ctx->buf != NULL && ctx->size >= needed &&
                blocked > 0 && filter_dims->c == input_dims->c * multiplier;
     int32_t batch, channel;
+#if TD_DSP_ASM
+    td_wide_job job;
+    const int full = params->activation.min == -128 && params->activation.max == 127;
+    void (*const run)(td_wide_job *) = loop == TD_WIDE_5X5_S1   ? (full ? td_wide_5x5_s1_full : td_wide_5x5_s1_clamp)
+                                       : loop == TD_WIDE_5X5_S2 ? (full ? td_wide_5x5_s2_full : td_wide_5x5_s2_clamp)
+                                       : loop == TD_WIDE_3X3_X6 ? (full ? td_wide_3x3_x6_full : td_wide_3x3_x6_clamp)
+                                                                : (full ? td_wide_3x3_s1_full : td_wide_3x3_s1_clamp);
+#endif
 
     /* An output over its input: the blocks write channel by channel, which is the reference's
      * order only with multiplier 1 and the output a whole number of pixels from the input. */
@@ -498,7 +667,7 @@ td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
     }
     for (batch = 0; batch < output_dims->n; ++batch) {
         td_word *const planes = fits ? (td_word *)ctx->buf : NULL;
-        td_word *const block = fits ? planes + 4 * plane_words : NULL;
+        td_word *const blocks = fits ? planes + 4 * plane_words : NULL;
         const int8_t *const batch_input = input + batch * input_dims->h * input_dims->w * input_dims->c;
         int8_t *const batch_output = output + batch * out_h * out_w * out_c;
         if (!fits) {
@@ -506,54 +675,46 @@ td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
                               out_c);
             continue;
         }
-        {
-            const uint32_t pad = td_pack16(-params->input_offset, -params->input_offset);
-            td_word *word;
-            for (word = planes; word != planes + 4 * plane_words; ++word) {
-                *word = pad;
-            }
+#if TD_DSP_ASM
+        job.out_c = out_c;
+        job.in_step = stride_h * TD_WIDE_ROW_BYTES;
+        job.span = steps * (loop == TD_WIDE_3X3_X6 ? 12 : 8);
+        job.in_gap = job.in_step - job.span;
+        job.out_gap = out_w * out_c - steps * step * out_c;
+        job.low = params->activation.min;
+        job.high = params->activation.max;
+        job.end = 0;
+#endif
+        if (batch == 0) {
+            td_wide_fill(planes, plane_rows, pairs, input_dims, params->padding.h, params->padding.w, pad_word);
         }
         for (channel = 0; channel < blocked; channel += 4) {
-            int32_t lane, m;
+            int32_t group, i;
             td_wide_widen(batch_input, input_dims, channel, params->padding.h, params->padding.w, plane_rows, pairs,
-                          -params->input_offset, planes);
-            for (lane = 0; lane < 4; ++lane) {
-                const td_word *const plane = planes + lane * plane_words;
-                for (m = 0; m < multiplier; ++m) {
-                    const int32_t o = (channel + lane) * multiplier + m;
+                          pad_word, planes);
+            for (group = channel * multiplier; group < (channel + 4) * multiplier; group += 4) {
+                const uint32_t fast = td_wide_prepare4(params, quant, filter_dims, filter, bias, group, loop, blocks);
+                for (i = 0; i < 4; ++i) {
+                    const int32_t o = group + i;
+                    const td_word *const plane = planes + (o / multiplier - channel) * plane_words;
+                    const td_word *const block = blocks + i * TD_WIDE_CHANNEL_WORDS;
                     int8_t *const out = batch_output + o;
                     int32_t out_y, out_x;
-                    if (!td_wide_prepare(params, quant, filter_dims, filter, bias, o, loop, block)) {
+                    if ((fast & (1u << i)) == 0) {
                         td_wide_reference(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
                                           batch, o, o + 1);
                         continue;
                     }
 #if TD_DSP_ASM
                     if (steps > 0) {
-                        const int full = params->activation.min == -128 && params->activation.max == 127;
-                        td_wide_job job;
                         job.in = plane;
                         job.block = block;
                         job.cursor = out;
-                        job.out_c = out_c;
                         job.rows = out_h;
-                        job.in_step = stride_h * TD_WIDE_ROW_BYTES;
-                        job.out_step = out_w * out_c;
-                        job.span = steps * 8;
-                        job.low = params->activation.min;
-                        job.high = params->activation.max;
-                        job.out = out;
-                        job.end = 0;
-                        if (loop == TD_WIDE_5X5_S1) {
-                            (full ? td_wide_5x5_s1_full : td_wide_5x5_s1_clamp)(&job);
-                        } else if (loop == TD_WIDE_5X5_S2) {
-                            (full ? td_wide_5x5_s2_full : td_wide_5x5_s2_clamp)(&job);
-                        } else {
-                            (full ? td_wide_3x3_s1_full : td_wide_3x3_s1_clamp)(&job);
-                        }
+                        run(&job);
                     }
 #endif
-                    for (out_y = 0; out_y < out_h; ++out_y) {
+                    for (out_y = 0; out_y < out_h && steps * step < out_w; ++out_y) {
                         for (out_x = steps * step; out_x < out_w; ++out_x) {
                             out[(out_y * out_w + out_x) * out_c] =
                                 td_wide_output(params, filter_dims, filter, o, plane, block, out_y, out_x);

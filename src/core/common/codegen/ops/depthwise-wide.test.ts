@@ -53,6 +53,8 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
       ['5x5 stride 1 SAME 24 wide', { width: 24, channels: 32 }],
       ['5x5 stride 1 VALID', { width: 12, channels: 64, padding: 'valid' }],
       ['5x5 stride 1 ReLU6, odd width', { width: 9, channels: 8, activation: 'relu6' }],
+      ['5x5 stride 2 SAME', { width: 12, channels: 64, stride: 2 }],
+      ['5x5 stride 2 VALID ReLU, odd width', { width: 13, channels: 4, stride: 2, padding: 'valid', activation: 'relu' }],
       ['3x3 multiplier 2', { width: 12, channels: 8, multiplier: 2, kernel: [3, 3] }],
       ['3x3 multiplier 3 ReLU', { width: 10, channels: 4, multiplier: 3, kernel: [3, 3], activation: 'relu' }],
     ];
@@ -72,7 +74,6 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
       ['3x3 multiplier 1', { width: 12, channels: 8, kernel: [3, 3] }],
       ['3x3 stride 2 multiplier 2', { width: 12, channels: 8, multiplier: 2, kernel: [3, 3], stride: 2 }],
       ['5x3', { width: 12, channels: 8, kernel: [5, 3] }],
-      ['5x5 stride 2', { width: 12, channels: 64, stride: 2 }],
       ['dilation 2', { height: 14, width: 14, channels: 8, dilation: 2 }],
       ['a bias near 2^30', { width: 12, channels: 8, biasValue: 2 ** 30 - 1000 }],
       ['portable build', { width: 24, channels: 32 }, false],
@@ -90,6 +91,9 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     expect(depthwiseWide(geometry(1), [1, 28, 28, 32], [1, 5, 5, 32], [1, 28, 28, 32])).toBe(true);
     expect(depthwiseWide(geometry(1), [1, 29, 29, 32], [1, 5, 5, 32], [1, 29, 29, 32])).toBe(false);
     expect(depthwiseWide(geometry(1), [1, 3, 3, 8], [1, 5, 5, 8], [1, 3, 3, 8])).toBe(false);
+    expect(depthwiseWide(geometry(2), [1, 4, 4, 8], [1, 5, 5, 8], [1, 2, 2, 8])).toBe(true);
+    expect(depthwiseWide(geometry(2), [1, 28, 28, 8], [1, 5, 5, 8], [1, 14, 14, 8])).toBe(true);
+    expect(depthwiseWide(geometry(2), [1, 30, 30, 8], [1, 5, 5, 8], [1, 15, 15, 8])).toBe(false);
     expect(depthwiseWide(geometry(2), [1, 2, 1, 8], [1, 5, 5, 8], [1, 1, 1, 8])).toBe(false);
     expect(depthwiseWide(geometry(1, 2), [1, 12, 12, 8], [1, 3, 3, 16], [1, 12, 12, 16])).toBe(true);
     expect(depthwiseWide(geometry(1, 1), [1, 12, 12, 8], [1, 3, 3, 8], [1, 12, 12, 8])).toBe(false);

@@ -7,9 +7,6 @@ import type { ChannelMultipliers } from '../../ops/quantization.js';
 type QuantStruct = (e: OpEmitter, requant: ChannelMultipliers) => string;
 type WideGeometry = Pick<DepthwiseConv2DPlan['geometry'], 'strideHeight' | 'strideWidth' | 'dilationHeight' | 'dilationWidth' | 'depthMultiplier'>;
 
-/** The 5x5 stride the generator gives the kernel: at stride 2 over 12x12 its per-channel preparation outweighs the loop (2.98 -> 3.40 instructions per MAC). */
-const wideStride5x5 = 1;
-
 /** The most padded positions a row of td_depthwise_conv2d_s8_wide's planes holds (16 pair words). */
 const wideRowPositions = 32;
 
@@ -18,15 +15,16 @@ const wideRowPositions = 32;
  * assembly's windows (5x5 at stride 1 or 2 with any depth multiplier, 3x3 at stride 1 with a
  * depth multiplier above 1; no dilation), input channels a multiple of four, output rows of at
  * least one assembly step (four outputs, two at stride 2) whose padded span fits the planes'
- * 32 positions. Measured on virtual-m4f (bench/kernels, results/dw5x5.json): 5x5 at 2.35-2.98
- * instructions per MAC with td_depthwise_conv2d_s8's blocks, 3x3 with multiplier 2 at 3.30.
+ * 32 positions. Measured on virtual-m4f (bench/kernels, results/dw5x5.json), instructions per MAC
+ * with td_depthwise_conv2d_s8's blocks -> this kernel: 5x5 stride 1 24x24x32 2.35 -> 1.21, 12x12x64
+ * VALID 2.64 -> 1.64, stride 2 12x12x64 2.98 -> 2.37; 3x3 multiplier 2 12x12x8 3.30 -> 2.18.
  * Wider rows and other windows keep td_depthwise_conv2d_s8 (3x3 with multiplier 1 its own paths).
  */
 export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0) return false;
   const [, height, width] = filterDims;
   const stride = g.strideWidth;
-  const window5 = height === 5 && width === 5 && g.strideHeight === stride && stride === wideStride5x5;
+  const window5 = height === 5 && width === 5 && g.strideHeight === stride && (stride === 1 || stride === 2);
   const window3 = height === 3 && width === 3 && g.strideHeight === 1 && stride === 1 && g.depthMultiplier > 1;
   if (!window5 && !window3) return false;
   const outputWidth = outputDims[2];
