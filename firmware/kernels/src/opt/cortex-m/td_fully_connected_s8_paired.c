@@ -368,8 +368,8 @@ td_status td_fully_connected_s8_paired_short(const td_fc_packed_params *params,
 }
 #endif
 
-/** Any input: the blocks chunk by chunk (the assembly loop for a word-aligned input row), then the rows after them. */
-TD_NOINLINE static void td_fc_paired_general(const td_fc_packed_params *params,
+/** Any input: the blocks chunk by chunk (the assembly loop for a word-aligned input row), then the rows after them; TD_OK. */
+TD_NOINLINE static td_status td_fc_paired_general(const td_fc_packed_params *params,
                                              int32_t batches,
                                              int32_t input_depth,
                                              int32_t output_depth,
@@ -392,6 +392,7 @@ TD_NOINLINE static void td_fc_paired_general(const td_fc_packed_params *params,
             td_fc_paired_rest(input_row, input_depth, output_depth - blocked, weights, bias + blocked, output_row + blocked, params);
         }
     }
+    return TD_OK;
 }
 
 td_status td_fully_connected_s8_paired(const td_fc_packed_params *params,
@@ -411,8 +412,8 @@ td_status td_fully_connected_s8_paired(const td_fc_packed_params *params,
         return td_fully_connected_s8_paired_short(params, batches, input_depth, output_depth, input, paired_filter, bias, output);
     }
 #endif
-    td_fc_paired_general(params, batches, input_depth, output_depth, input, paired_filter, bias, output);
-    return TD_OK;
+    /* Both paths as tail calls: this frame is gone before theirs, so the deepest stack is the general path's own. */
+    return td_fc_paired_general(params, batches, input_depth, output_depth, input, paired_filter, bias, output);
 }
 
 #if !TD_DSP_ASM
@@ -426,8 +427,7 @@ td_status td_fully_connected_s8_paired_short(const td_fc_packed_params *params,
                                              const int32_t *bias,
                                              int8_t *output)
 {
-    td_fc_paired_general(params, batches, input_depth, output_depth, input, paired_filter, bias, output);
-    return TD_OK;
+    return td_fc_paired_general(params, batches, input_depth, output_depth, input, paired_filter, bias, output);
 }
 #endif
 
