@@ -35,6 +35,18 @@ export function fullyConnectedS8Int4BufferSize(dsp: boolean, depth: number): num
   return dsp ? 2 * roundUp8(depth) : 0;
 }
 
+/**
+ * td_depthwise_conv2d_s8_int4_get_buffer_size: portable, one int32 sum per output channel; DSP, the
+ * larger of that and the channel blocks' (8 bytes per tap, a staging row of 4 bytes per input column,
+ * and a ring of K_h widened input rows of 8 bytes per position of a span of W + K_w − 1 positions).
+ */
+export function depthwiseConv2dS8Int4BufferSize(dsp: boolean, inputDims: readonly number[], filterDims: readonly number[]): number {
+  const [, filterHeight, filterWidth, channels] = filterDims;
+  if (!dsp) return 4 * channels;
+  const width = inputDims[2];
+  return Math.max(4 * channels, 8 * filterHeight * filterWidth + 4 * width + 8 * filterHeight * (width + filterWidth - 1));
+}
+
 function roundUp8(value: number): number {
   return Math.ceil(value / 8) * 8;
 }
@@ -64,14 +76,14 @@ export function int4Conv2DLowering({ arithmetic }: Conv2DPlan, context: LowerCon
   };
 }
 
-/** DEPTHWISE_CONV_2D with int4 weights → td_depthwise_conv2d_s8_int4 (scratch: one int32 sum per output channel, and in DSP builds its prepared requantization). */
+/** DEPTHWISE_CONV_2D with int4 weights → td_depthwise_conv2d_s8_int4 (scratch: depthwiseConv2dS8Int4BufferSize). */
 export function int4DepthwiseLowering({ geometry, arithmetic }: DepthwiseConv2DPlan, context: LowerContext, quant: QuantStruct, windowFields: string): OpLowering | undefined {
   const packed = packedInt4Weights(input(context, 1, 'filter'));
   if (!packed || arithmetic.flavour !== 'int8') return undefined;
   const fields = `{${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}, ${geometry.depthMultiplier}, ${windowFields}, ${clampC(arithmetic.activation)}}`;
   return {
     kernels: ['td_depthwise_conv2d_s8_int4'],
-    scratchBytes: (context.options.dsp ? 20 : 4) * output(context).shape[output(context).shape.length - 1],
+    scratchBytes: depthwiseConv2dS8Int4BufferSize(context.options.dsp, dims4(context, input(context, 0, 'input').shape, 'input'), dims4(context, input(context, 1, 'filter').shape, 'filter')),
     emit: convolutionCall(context, 'td_depthwise_conv2d_s8_int4', packed, (e) => e.struct('params', 'td_depthwise_conv_params', fields), (e) => quant(e, arithmetic.requant)),
   };
 }
