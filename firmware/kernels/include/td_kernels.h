@@ -367,7 +367,11 @@ td_status td_depthwise_conv2d_s8_int4(const td_context *ctx,
                                       const int32_t *bias,
                                       const td_dims *output_dims,
                                       int8_t *output);
-/** Bytes of scratch td_depthwise_conv2d_s8_int4 needs: 4 * filter_dims->c portable (one int32 sum per output channel), 20 * filter_dims->c DSP (and its prepared requantization). */
+/**
+ * Bytes of scratch td_depthwise_conv2d_s8_int4 needs: 4 * filter_dims->c portable (one int32 sum
+ * per output channel); DSP, the larger of that and 8 * K_h * K_w + 4 * W + 8 * K_h * (W + K_w - 1)
+ * (one block of four channels' unpacked taps, a staging row and a ring of K_h widened input rows).
+ */
 int32_t td_depthwise_conv2d_s8_int4_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
 typedef struct {

@@ -3225,6 +3225,22 @@ function int4Cases(random: Random): CaseBuilder[] {
     ['one channel multiplier 8, 10x8 stride 2', { input: [12, 11, 1], outputChannels: 8, kernel: [10, 8], stride: [2, 2], padding: 'same', activation: 'none', int4: true }],
     ['5x5 dilation 2 per-tensor two batches no bias relu6', { batch: 2, input: [7, 7, 5], outputChannels: 5, kernel: [5, 5], dilation: [2, 2], padding: 'same', activation: 'relu6', perChannel: false, bias: false, int4: true }],
     ['3x3 valid full int8 range input zero point -128', { input: [5, 5, 9], outputChannels: 9, kernel: [3, 3], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 }, int4: true }],
+    // The DSP kernel's channel blocks: whole blocks of four, a last block of 1-3 channels, rows padded on every side.
+    ['3x3 same 16 channels relu (four whole blocks)', { input: [6, 9, 16], outputChannels: 16, kernel: [3, 3], padding: 'same', activation: 'relu', int4: true }],
+    ['3x3 stride 2 same 12 channels even sizes (padding bottom and right only)', { input: [8, 10, 12], outputChannels: 12, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', int4: true }],
+    ['5x5 same 8 channels full int8 range input zero point 127', { input: [7, 8, 8], outputChannels: 8, kernel: [5, 5], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 }, int4: true }],
+    ['3x3 same 4 channels full int8 range input zero point -128 relu6', { input: [5, 6, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: -128 }, int4: true }],
+    ['3x3 valid 6 channels (last block of 2)', { input: [6, 7, 6], outputChannels: 6, kernel: [3, 3], padding: 'valid', activation: 'none', int4: true }],
+    ['5x5 stride 2 valid 11 channels (last block of 3)', { input: [9, 10, 11], outputChannels: 11, kernel: [5, 5], stride: [2, 2], padding: 'valid', activation: 'relu', int4: true }],
+    ['2x2 same 5 channels two batches no bias (padding after only)', { batch: 2, input: [4, 5, 5], outputChannels: 5, kernel: [2, 2], padding: 'same', activation: 'none', bias: false, int4: true }],
+    ['5x5 same over a 2x3 image 8 channels (windows wider than the rows)', { input: [2, 3, 8], outputChannels: 8, kernel: [5, 5], padding: 'same', activation: 'none', int4: true }],
+    ['3x8 same 4 channels (eight columns: every unrolled tap)', { input: [5, 9, 4], outputChannels: 4, kernel: [3, 8], padding: 'same', activation: 'none', int4: true }],
+    ['1x9 same 4 channels (nine columns: the per-pixel loop)', { input: [3, 11, 4], outputChannels: 4, kernel: [1, 9], padding: 'same', activation: 'none', int4: true }],
+    ['5x5 same multiplier 2, 5 -> 10 channels relu6', { input: [6, 7, 5], outputChannels: 10, kernel: [5, 5], padding: 'same', activation: 'relu6', int4: true }],
+    ['3x3 stride 2 same multiplier 4, 3 -> 12 channels', { input: [7, 8, 3], outputChannels: 12, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', int4: true }],
+    ['3x3 same 8 channels scales above one (left shifts: taps scaled, no rounding division)', { input: [5, 6, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', effectiveScale: [1.5, 3], int4: true }],
+    ['3x3 same 11 channels scales 0.2-1.2 (right shifts and none in one block) relu', { input: [5, 7, 11], outputChannels: 11, kernel: [3, 3], padding: 'same', activation: 'relu', effectiveScale: [0.2, 1.2], biasAtRoundingTies: true, int4: true }],
+    ['3x3 same 8 channels tiny scales (right shifts above 21: the per-pixel loop)', { input: [5, 6, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', effectiveScale: [1e-8, 1e-7], biasAtRoundingTies: true, int4: true }],
   ];
   const fc: [string, Parameters<typeof fullyConnectedS8Int4>[2]][] = [
     ['256 -> 128 per-channel', { batches: 1, inputDepth: 256, outputDepth: 128, activation: 'none', perChannel: true }],
