@@ -286,10 +286,11 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
 int32_t td_depthwise_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 /**
  * DEPTHWISE_CONV_2D, int8, as td_depthwise_conv2d_s8 (the same bits), for 3x3 filters at stride 1
- * (dilation 1, depth multiplier 1, an even channel count) over output rows of at least 20 pixels with the full int8 range,
- * the generator's choice in DSP builds: two channels at a time through planes of int16 pairs of
- * neighbouring positions (SMLAD, four output pixels per group). Other shapes, narrower clamps and
- * channels outside the fast requantization run td_depthwise_conv2d_s8.
+ * (dilation 1, depth multiplier 1, a multiple of four channels) with the full int8 range, the
+ * generator's choice in DSP builds: four channels at a time through planes of int16 pairs of
+ * neighbouring positions (SMLAD, four output pixels per group), tall narrow images along their
+ * height. Other shapes, narrower clamps and channels outside the fast requantization run the
+ * portable per-channel loop (so a model need not link td_depthwise_conv2d_s8).
  */
 td_status td_depthwise_conv2d_s8_planes(const td_context *ctx,
                                         const td_depthwise_conv_params *params,
@@ -302,9 +303,9 @@ td_status td_depthwise_conv2d_s8_planes(const td_context *ctx,
                                         const td_dims *output_dims,
                                         int8_t *output);
 /**
- * Bytes of scratch td_depthwise_conv2d_s8_planes needs: td_depthwise_conv2d_s8's portable; DSP the
- * larger of td_depthwise_conv2d_s8's and 4 * (18 * (ceil(input_dims->w / 4) + 2) + 20) + 96 (two
- * planes, two channels' taps and two row jobs).
+ * Bytes of scratch td_depthwise_conv2d_s8_planes needs: 0 portable; DSP 144 * ceil(W / 4) + 672 (a
+ * ring of three rows of four channels' planes, 12 records), or, when H > W and W <= 5 (rows along
+ * the height), 336 * ceil(H / 4) + 224 (the whole padded plane, 4 records).
  */
 int32_t td_depthwise_conv2d_s8_planes_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 
@@ -332,27 +333,6 @@ td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
  * filter_dims->h - 1) + 512 (four planes of 64-byte rows and four channels' prepared taps).
  */
 int32_t td_depthwise_conv2d_s8_wide_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
-/**
- * td_depthwise_conv2d_s8_wide with each output channel's block prepared by the generator (its scratch
- * size and bits): `blocks` holds, per output channel, the doubled bias plus input offset times the
- * sum of its taps (td_requant_fast's 2 * acc with the padding at the input's zero point), once per
- * output of a step (2 for 5x5 stride 2, 6 for 3x3 when steps of six leave fewer outputs to the scalar
- * loop than steps of four, else 4), per filter row the doubled taps paired in int16 words (5x5
- * stride 1: (w0, w1), (w2, w3), (w1, w2), (w3, w4); stride 2: (w0, w1), (w2, w3), (w4, 0); 3x3:
- * (w0, w1), (w1, w2)), then td_channel_requant_folded_of's multiplier, right shift and rounding.
- * The generator gives it only layers whose every channel takes that fast form.
- */
-td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
-                                             const td_depthwise_conv_params *params,
-                                             const td_per_channel_quant *quant,
-                                             const td_dims *input_dims,
-                                             const int8_t *input,
-                                             const td_dims *filter_dims,
-                                             const int8_t *filter,
-                                             const int32_t *bias,
-                                             const td_dims *output_dims,
-                                             int8_t *output,
-                                             const int32_t *blocks);
 /*
  * Packed int4 weights (TFLite's INT4 tensors): signed 4-bit values two to a byte over the
  * filter's flattened elements, element 2k in the low nibble of byte k, 2k + 1 in its high nibble

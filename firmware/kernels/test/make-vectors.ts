@@ -34,7 +34,6 @@ import { packConvF32Weights, packFullyConnectedF32Weights } from '../../../src/c
 import { packSvdfFeatureWeights, svdfFeatureBias } from '../../../src/core/common/codegen/ops/svdf.js';
 import type { SvdfPlan } from '../../../src/core/common/ops/svdf.js';
 import { pairFullyConnectedWeights } from '../../../src/core/common/codegen/ops/fc-paired.js';
-import { packDepthwiseWide } from '../../../src/core/common/codegen/ops/depthwise-wide.js';
 import { packGruResetFirst } from '../../../src/core/common/codegen/ops/gru-packed.js';
 import { packLstmBias, packLstmWeights } from '../../../src/core/common/codegen/ops/lstm-packed.js';
 import { detectionParams, detectionScratchBytes } from '../../../src/core/common/codegen/ops/detection-postprocess.js';
@@ -365,7 +364,7 @@ function geometry(config: ConvConfig) {
   return { outH, outW, sH, sW, dH, dW, padH, padW };
 }
 
-function convS8(random: Random, name: string, config: ConvConfig, depthwise: boolean, kernelName?: string, wideBlocks = false): CaseBuilder {
+function convS8(random: Random, name: string, config: ConvConfig, depthwise: boolean, kernelName?: string): CaseBuilder {
   const batch = config.batch ?? 1;
   const [inH, inW, inC] = config.input;
   const [kH, kW] = config.kernel;
@@ -431,11 +430,9 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   if (depthwise) c.declare(`const td_depthwise_conv_params params = {${common}, .depth_multiplier = ${outC / inC}};`);
   else c.declare(`const td_conv_params params = {${common}};`);
   // td_conv2d_s8_small's loop entry points share its scratch size.
-  const sizer = wideBlocks ? 'td_depthwise_conv2d_s8_wide' : kernel.startsWith('td_conv2d_s8_small_') ? 'td_conv2d_s8_small' : kernel;
+  const sizer = kernel.startsWith('td_conv2d_s8_small_') ? 'td_conv2d_s8_small' : kernel;
   const ctx = c.context(`${sizer}_get_buffer_size(&input_dims, &filter_dims)`);
-  // td_depthwise_conv2d_s8_wide_packed: the channels' blocks as the generator prepares them.
-  if (wideBlocks) c.constant('int32_t', 'blocks', packDepthwiseWide(filter, [1, kH, kW, outC], bias, { multipliers, shifts }, -inputZeroPoint, outputZeroPoint, sW, outW));
-  c.invoke(`${kernel}(${ctx}, &params, &quant, &input_dims, input, &filter_dims, filter, ${bias ? 'bias' : 'NULL'}, &output_dims, ${output}${wideBlocks ? ', blocks' : ''})`);
+  c.invoke(`${kernel}(${ctx}, &params, &quant, &input_dims, input, &filter_dims, filter, ${bias ? 'bias' : 'NULL'}, &output_dims, ${output})`);
   c.expect('int8_t', output, outputs[0] as Int8Array);
   return c;
 }
@@ -1791,11 +1788,11 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['4x4 stride 2 valid 64 channels full int8 range', { input: [7, 7, 64], outputChannels: 64, kernel: [4, 4], stride: [2, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
   ];
   for (const [label, config] of depthwiseAny) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
-  // The DSP depthwise's channel planes (3x3, stride 1, rows of at least 20 pixels, the full int8
-  // range, an even channel count): last groups of 1-4 pixels (widths 20-23, 25 and VALID), two
-  // channels, SAME borders on every side, the input zero point at both ends, tiny scales, ties,
-  // two batches; and what it hands to td_depthwise_conv2d_s8 (odd channel counts, one channel,
-  // left-shift channels, a clamp narrower than int8).
+  // The DSP depthwise's channel planes (3x3, stride 1, the full int8 range, a multiple of four
+  // channels): last groups of 1-4 pixels (widths 20-23, 25 and VALID), SAME borders on every side,
+  // the input zero point at both ends, tiny scales, ties, two batches; and what it hands to the
+  // portable loop (channel counts not a multiple of four, one channel, left-shift channels, a clamp
+  // narrower than int8).
   const depthwisePlanes: [string, ConvConfig][] = [
     ['planes 3x3 same 20 wide 5 channels', { input: [5, 20, 5], outputChannels: 5, kernel: [3, 3], padding: 'same', activation: 'none' }],
     ['planes 3x3 same 21 wide 7 channels', { input: [4, 21, 7], outputChannels: 7, kernel: [3, 3], padding: 'same', activation: 'none' }],
@@ -1810,6 +1807,27 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['planes 3x3 same 23 wide 6 channels small scales', { input: [4, 23, 6], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'none', effectiveScale: [1e-6, 1e-4] }],
     ['planes 3x3 same 20 wide 4 channels ties', { input: [4, 20, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', biasAtRoundingTies: true }],
     ['planes 3x3 same 21 wide 6 channels relu', { input: [4, 21, 6], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+    // Blocks of four channels: output rows of 1-9 pixels (no whole group, a last group of three,
+    // one or two pixels after the groups), VALID and SAME, tall narrow images run transposed
+    // (the whole plane: 25x5 as the keyword-spotting model, 2-6 columns), both zero point ends,
+    // extreme scales, ties, two batches, and channel counts the planes leave to the portable loop.
+    ['planes 3x3 same 1 wide 4 channels', { input: [3, 1, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['planes 3x3 same 2 wide 8 channels', { input: [2, 2, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['planes 3x3 same 3 wide 4 channels', { input: [3, 3, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['planes 3x3 same 5 wide 8 channels zero point -128', { input: [5, 5, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['planes 3x3 same 6 wide 12 channels zero point 127', { input: [6, 6, 12], outputChannels: 12, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['planes 3x3 same 7 wide 4 channels', { input: [4, 7, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['planes 3x3 valid 9 wide 8 channels', { input: [5, 9, 8], outputChannels: 8, kernel: [3, 3], padding: 'valid', activation: 'none' }],
+    ['planes 3x3 valid 10 wide 4 channels batch 2', { batch: 2, input: [4, 10, 4], outputChannels: 4, kernel: [3, 3], padding: 'valid', activation: 'none' }],
+    ['planes 3x3 same 12 wide 16 channels small scales', { input: [5, 12, 16], outputChannels: 16, kernel: [3, 3], padding: 'same', activation: 'none', effectiveScale: [1e-6, 1e-4] }],
+    ['planes 3x3 same 13 wide 8 channels ties', { input: [3, 13, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', biasAtRoundingTies: true }],
+    ['planes 3x3 same 25x5 transposed 8 channels', { input: [25, 5, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['planes 3x3 same 9x2 transposed 4 channels zero point -128', { input: [9, 2, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['planes 3x3 valid 11x6 transposed 4 channels batch 2', { batch: 2, input: [11, 6, 4], outputChannels: 4, kernel: [3, 3], padding: 'valid', activation: 'none' }],
+    ['planes 3x3 same 14x3 transposed 12 channels zero point 127', { input: [14, 3, 12], outputChannels: 12, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['planes 3x3 same 18x7 (ring) 4 channels', { input: [18, 7, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['planes 3x3 same 6 wide 8 channels relu6 (portable)', { input: [4, 6, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu6' }],
+    ['planes 3x3 same 6 wide 8 channels left shifts (portable)', { input: [4, 6, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', effectiveScale: [0.3, 1.5] }],
   ];
   for (const [label, config] of depthwisePlanes) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_planes'));
   // td_conv2d_s8_small (one input channel): 3x3 SAME borders at both edges, stride 2 over odd
@@ -1889,22 +1907,6 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['wide 5x5 s1 same 8x8x4 dilation 2 (reference)', { input: [8, 8, 4], outputChannels: 4, kernel: [5, 5], dilation: [2, 2], padding: 'same', activation: 'none' }],
   ];
   for (const [label, config] of depthwiseWide) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide'));
-  // td_depthwise_conv2d_s8_wide_packed: the generator's blocks (every channel in the fast form: no left
-  // shifts or tiny scales), steps of four, two and six with the scalar loop's last outputs, clamps.
-  const depthwiseWidePacked: [string, ConvConfig][] = [
-    ['wide packed 5x5 s1 same 7x9x8 relu', { input: [7, 9, 8], outputChannels: 8, kernel: [5, 5], padding: 'same', activation: 'relu' }],
-    ['wide packed 5x5 s1 valid 9x12x8 input zero point -128', { input: [9, 12, 8], outputChannels: 8, kernel: [5, 5], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
-    ['wide packed 5x5 s1 same 6x8x4 input zero point 127 batch 2', { batch: 2, input: [6, 8, 4], outputChannels: 4, kernel: [5, 5], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
-    ['wide packed 5x5 s1 same 5x8x8 no bias', { input: [5, 8, 8], outputChannels: 8, kernel: [5, 5], padding: 'same', activation: 'none', bias: false }],
-    ['wide packed 5x5 s2 same 8x9x8 relu6', { input: [8, 9, 8], outputChannels: 8, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'relu6' }],
-    ['wide packed 5x5 s2 same 12x12x4 input zero point -128', { input: [12, 12, 4], outputChannels: 4, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
-    ['wide packed 5x5 s2 valid 11x13x4 ties', { input: [11, 13, 4], outputChannels: 4, kernel: [5, 5], stride: [2, 2], padding: 'valid', activation: 'none', biasAtRoundingTies: true }],
-    ['wide packed 3x3 s1 same 6x12x4 multiplier 2', { input: [6, 12, 4], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
-    ['wide packed 3x3 s1 same 5x9x4 multiplier 2 relu6', { input: [5, 9, 4], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu6' }],
-    ['wide packed 3x3 s1 same 4x7x8 multiplier 3 input zero point 127', { input: [4, 7, 8], outputChannels: 24, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
-    ['wide packed 3x3 s1 valid 5x10x4 multiplier 2 relu', { input: [5, 10, 4], outputChannels: 8, kernel: [3, 3], padding: 'valid', activation: 'relu' }],
-  ];
-  for (const [label, config] of depthwiseWidePacked) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide_packed', true));
   for (const [label, config] of small) {
     const [kh, kw] = config.kernel;
     const channels = config.input[2];

@@ -82,13 +82,18 @@ export function depthwiseConv2dS8BufferSize(dsp: boolean, inputDims: Dims, filte
 }
 
 /**
- * td_depthwise_conv2d_s8_planes_get_buffer_size: td_depthwise_conv2d_s8's portable; DSP the larger of
- * td_depthwise_conv2d_s8's and the channel planes of a stride-1 row (two planes of ceil(W / 4) + 2
- * groups of 9 words, two channels' ten tap words and two 48-byte jobs).
+ * td_depthwise_conv2d_s8_planes_get_buffer_size: 0 portable; DSP the channel planes of four channels: groups of
+ * four pixels along a row (ceil(length / 4)) of 48 bytes per row slot, and 56-byte records per channel and row
+ * rotation. Rows along the width with a ring of three slots and twelve records, or, when the input is taller than
+ * wide and at most five columns, along the height with the whole padded plane (7 slots: columns + 2 at most) and four
+ * records.
  */
-export function depthwiseConv2dS8PlanesBufferSize(dsp: boolean, inputDims: Dims, filterDims: Dims): number {
-  const fallback = depthwiseConv2dS8BufferSize(dsp, inputDims, filterDims);
-  return dsp ? Math.max(fallback, (2 * 9 * (Math.ceil(inputDims[2] / 4) + 2) + 20) * 4 + 2 * 48) : fallback;
+export function depthwiseConv2dS8PlanesBufferSize(dsp: boolean, inputDims: Dims, _filterDims: Dims): number {
+  if (!dsp) return 0;
+  const [, height, width] = inputDims;
+  const transposed = height > width && width <= 5;
+  const groups = Math.ceil((transposed ? height : width) / 4);
+  return transposed ? groups * 48 * 7 + 4 * 56 : groups * 48 * 3 + 12 * 56;
 }
 
 /** td_conv2d_f32_get_buffer_size and td_depthwise_conv2d_f32_get_buffer_size: none. */

@@ -3,7 +3,8 @@ import { conv2dS16BufferSize, conv2dS8BufferSize, conv2dS8SmallBufferSize, convF
 import { dims4, expectConstant, fail, input, optionalInput, output, registerLowerer, type OpEmitter, tile, type LowerContext, type OpLowering } from '../lowering.js';
 import { clampC, clampF32C } from '../params.js';
 import { packedConvF32Lowering } from './float-packed.js';
-import { int4Conv2DLowering, int4DepthwiseLowering } from './int4-weights.js';
+import { int4Conv2DLowering, int4DepthwiseLowering, packedInt4Weights } from './int4-weights.js';
+import { opContext } from '../../ops/index.js';
 import { conv2d, type Conv2DPlan } from '../../ops/conv-2d.js';
 import { depthwiseConv2d, type DepthwiseConv2DPlan } from '../../ops/depthwise-conv-2d.js';
 import type { ChannelMultipliers } from '../../ops/quantization.js';
@@ -208,10 +209,10 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
     const asConvolution = depthwiseAsConvolution(g, arithmetic, context);
     if (asConvolution.small || filterDims[1] * filterDims[2] >= asConvolutionMinTaps) return asConvolution.lowering;
   }
-  const planes = depthwisePlanesChosen && context.options.dsp && depthwisePlanes(g, filterDims, dims4(context, output(context).shape, 'output'), arithmetic.activation);
+  const planes = context.options.dsp && !context.options.helium && depthwisePlanes(g, inputDims, filterDims, arithmetic.activation) && everyDepthwiseTakesPlanes(context);
   const kernel = planes ? 'td_depthwise_conv2d_s8_planes' : 'td_depthwise_conv2d_s8';
   return {
-    kernels: planes ? [kernel, 'td_depthwise_conv2d_s8'] : [kernel],
+    kernels: [kernel],
     scratchBytes: (planes ? depthwiseConv2dS8PlanesBufferSize : depthwiseConv2dS8BufferSize)(context.options.dsp, inputDims, filterDims),
     emit: (e) => {
       const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
@@ -222,26 +223,52 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
 }
 
 /**
- * Whether the lowerer picks td_depthwise_conv2d_s8_planes for the shapes `depthwisePlanes` accepts. Off: on
- * virtual-m4f the planes take VWW from 10,711,200 to 10,595,280 instructions (-1.1%, its 48- and 24-pixel 3x3
- * layers) for 2,136 bytes more code (45,996 -> 48,132; KWS has no such layer), a trade the code budget does not
- * take; the kernel, its golden vectors and this choice stay ready for when the planes cost less code or gain more
- * (stride 2, narrower rows).
+ * Whether an int8 depthwise convolution runs td_depthwise_conv2d_s8_planes in DSP builds: 3x3, stride 1, no
+ * dilation, depth multiplier 1, a channel count that is a multiple of four, the full int8 range, and rows of at least
+ * `depthwisePlanesMinLength` pixels. The kernel runs what it does not take through the portable per-channel loop, as
+ * it does a block of channels outside its requantization.
  */
-export const depthwisePlanesChosen: boolean = false;
-
-/**
- * Whether an int8 depthwise convolution can run td_depthwise_conv2d_s8_planes in DSP builds: 3x3, stride 1, no
- * dilation, depth multiplier 1, an even channel count, the full int8 range and output rows of at least 20 pixels. Measured on
- * virtual-m4f (bench/kernels): 48 and 24 pixels wide 2.73 -> 2.25 and 2.79 -> 2.65 instructions per MAC; at 12
- * the planes' fixed cost per channel pair and row (border positions, calls) makes them slower than the blocks.
- * Other models do not link the planes' code.
- */
-export function depthwisePlanes(g: Pick<DepthwiseConv2DPlan['geometry'], 'strideHeight' | 'strideWidth' | 'dilationHeight' | 'dilationWidth' | 'depthMultiplier'>, filterDims: readonly number[], outputDims: readonly number[], activation: { min: number; max: number }): boolean {
+export function depthwisePlanes(g: Pick<DepthwiseConv2DPlan['geometry'], 'strideHeight' | 'strideWidth' | 'dilationHeight' | 'dilationWidth' | 'depthMultiplier'>, inputDims: readonly number[], filterDims: readonly number[], activation: { min: number; max: number }): boolean {
+  const [, height, width] = inputDims;
+  // Taller than wide with at most 5 columns, the kernel runs along the height over the whole padded plane of its
+  // four channels (an output placed over its input is then safe in any order): 2.5 KB of scratch on the keyword-spotting
+  // model's 25x5x64, which its RAM budget does not take (arena + stack 0.554x TFLite Micro's); those shapes stay
+  // on td_depthwise_conv2d_s8 for now.
+  const length = height > width && width <= 5 ? 0 : width;
   return (
     filterDims[1] === 3 && filterDims[2] === 3 && g.strideHeight === 1 && g.strideWidth === 1 && g.dilationHeight === 1 && g.dilationWidth === 1 &&
-    g.depthMultiplier === 1 && filterDims[3] % 2 === 0 && activation.min <= -128 && activation.max >= 127 && outputDims[2] >= 20
+    g.depthMultiplier === 1 && filterDims[3] % 4 === 0 && activation.min <= -128 && activation.max >= 127 && length >= depthwisePlanesMinLength
   );
+}
+
+/**
+ * The shortest rows the planes take: each channel block and row pays a fixed cost (the row's border words,
+ * the records, a call per row and four channel setups) that shorter rows do not earn back against
+ * td_depthwise_conv2d_s8 (virtual-m4f, bench/kernels: 48, 24 and 12 pixels 2.09, 2.33 and 2.91 instructions per
+ * MAC against 2.73, 2.79 and 2.94; 6 and 5 pixels slower; 25x5 run along its height 2.51 against 3.17).
+ */
+export const depthwisePlanesMinLength = 12;
+
+/**
+ * Whether every other int8 depthwise convolution of the graph (depth multiplier 1: the others may run as a
+ * convolution) takes the planes too: a model then links the planes alone, never both kernels (td_depthwise_conv2d_s8
+ * is 3.5 KB of code, the planes 1.6 KB; VWW's code budget takes only one of them, and VWW's stride-2 layers still
+ * need the blocks).
+ */
+function everyDepthwiseTakesPlanes(context: LowerContext): boolean {
+  const { graph } = context;
+  return graph.ops.every((op, index) => {
+    if (index === context.opIndex || op.type !== 'DEPTHWISE_CONV_2D') return true;
+    let plan: DepthwiseConv2DPlan;
+    try {
+      plan = depthwiseConv2d.prepare(opContext(graph, op, index, CodegenError));
+    } catch {
+      return true; // Refused: its own lowering reports it.
+    }
+    const filter = graph.tensors[op.inputs[1]];
+    if (plan.arithmetic.flavour !== 'int8' || packedInt4Weights(filter)) return true;
+    return depthwisePlanes(plan.geometry, graph.tensors[op.inputs[0]].shape.slice(-4), filter.shape, plan.arithmetic.activation);
+  });
 }
 
 /** The smallest window (K_h · K_w) a one-channel depthwise convolution with M > 1 runs as a convolution in DSP builds. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../ir/types.js';
 import { generateModel } from '../index.js';
-import { depthwiseConv2dS8BufferSize, depthwiseConv2dS8PlanesBufferSize } from '../kernel-buffers.js';
-import { depthwisePlanes, depthwisePlanesChosen } from './conv.js';
+import { depthwiseConv2dS8PlanesBufferSize } from '../kernel-buffers.js';
+import { depthwisePlanes } from './conv.js';
 
 interface DepthwiseCase {
   width: number;
@@ -43,47 +43,77 @@ function depthwiseGraph({ width, channels, multiplier = 1, kernel = [3, 3], stri
 }
 
 const depthwiseCall = (code: string) => /td_depthwise_conv2d_s8\w*(?=\()/.exec(code)?.[0];
+const depthwiseCalls = (code: string) => [...code.matchAll(/td_depthwise_conv2d_s8\w*(?=\()/g)].map((match) => match[0]).filter((name) => !name.endsWith('_get_buffer_size'));
+
+/** Two depthwise ops in a row: 3x3 stride 1, then `second` (stride 2 or 1). */
+function twoDepthwiseGraph(secondStride: number): Graph {
+  const first = depthwiseGraph({ width: 24, channels: 8 });
+  const second = depthwiseGraph({ width: 24, channels: 8, stride: secondStride });
+  const shift = (id: number) => id + 3;
+  return {
+    ...first,
+    tensors: [
+      ...first.tensors,
+      ...second.tensors.slice(1).map((tensor) => ({ ...tensor, id: shift(tensor.id), name: `${tensor.name}2` })),
+    ],
+    ops: [...first.ops, { ...second.ops[0], inputs: [3, shift(1), shift(2)], outputs: [shift(3)] }],
+    outputs: [shift(3)],
+  };
+}
 
 describe('DEPTHWISE_CONV_2D lowering: the channel planes', () => {
-  it('takes 3x3 stride 1 over rows of 20 or more pixels, an even channel count and the full int8 range (DSP), calling the planes kernel when they are chosen', () => {
+  it('takes 3x3 stride 1 with a multiple of four channels and the full int8 range (DSP), at any width', () => {
     const geometry = { strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, depthMultiplier: 1 };
-    expect(depthwisePlanes(geometry, [1, 3, 3, 8], [1, 5, 24, 8], { min: -128, max: 127 })).toBe(true);
-    expect(depthwisePlanes(geometry, [1, 3, 3, 8], [1, 5, 19, 8], { min: -128, max: 127 })).toBe(false);
-    expect(depthwisePlanes(geometry, [1, 3, 3, 8], [1, 5, 24, 8], { min: -128, max: 126 })).toBe(false);
-    const model = generateModel(depthwiseGraph({ width: 24, channels: 8 }), { dsp: true });
-    if (depthwisePlanesChosen) {
-      expect(depthwiseCall(model.source)).toBe('td_depthwise_conv2d_s8_planes');
-      // Both sources are linked (the planes kernel runs td_depthwise_conv2d_s8 for what it does not take).
-      expect(model.kernels).toEqual(expect.arrayContaining(['td_depthwise_conv2d_s8_planes', 'td_depthwise_conv2d_s8']));
-      expect(model.source).toContain(`${depthwiseConv2dS8PlanesBufferSize(true, [1, 5, 24, 8], [1, 3, 3, 8])}`);
-    } else {
-      expect(depthwiseCall(model.source)).toBe('td_depthwise_conv2d_s8');
-      expect(model.kernels).not.toContain('td_depthwise_conv2d_s8_planes');
+    expect(depthwisePlanes(geometry, [1, 24, 24, 8], [1, 3, 3, 8], { min: -128, max: 127 })).toBe(true);
+    expect(depthwisePlanes(geometry, [1, 24, 24, 6], [1, 3, 3, 6], { min: -128, max: 127 })).toBe(false);
+    expect(depthwisePlanes(geometry, [1, 24, 24, 8], [1, 3, 3, 8], { min: -128, max: 126 })).toBe(false);
+    // Rows of at least depthwisePlanesMinLength; 25x5 (run along its height, the whole plane) not yet: its scratch.
+    expect(depthwisePlanes(geometry, [1, 25, 5, 64], [1, 3, 3, 64], { min: -128, max: 127 })).toBe(false);
+    expect(depthwisePlanes(geometry, [1, 25, 6, 64], [1, 3, 3, 64], { min: -128, max: 127 })).toBe(false);
+    expect(depthwisePlanes(geometry, [1, 6, 6, 128], [1, 3, 3, 128], { min: -128, max: 127 })).toBe(false);
+    expect(depthwisePlanes(geometry, [1, 12, 12, 64], [1, 3, 3, 64], { min: -128, max: 127 })).toBe(true);
+    for (const config of [{ width: 24, channels: 8 }, { width: 12, channels: 4 }, { width: 21, channels: 8, padding: 'valid' as const }]) {
+      const model = generateModel(depthwiseGraph(config), { dsp: true });
+      expect(depthwiseCall(model.source), JSON.stringify(config)).toBe('td_depthwise_conv2d_s8_planes');
+      // The planes alone: what they do not take runs the portable loop inside them.
+      expect(model.kernels).toContain('td_depthwise_conv2d_s8_planes');
+      expect(model.kernels).not.toContain('td_depthwise_conv2d_s8');
+      expect(model.source).toContain(`${depthwiseConv2dS8PlanesBufferSize(true, [1, 5, config.width, config.channels], [1, 3, 3, config.channels])}`);
     }
   });
 
-  it('keeps td_depthwise_conv2d_s8 for narrow rows, odd channel counts, stride 2, other windows, multipliers, clamps and portable builds', () => {
-    const cases: [string, DepthwiseCase, boolean?][] = [
-      ['12 pixels', { width: 12, channels: 8 }],
-      ['VALID 21 -> 19 pixels', { width: 21, channels: 8, padding: 'valid' }],
+  it('leaves the planes out for other channel counts, stride 2, other windows, multipliers, clamps, portable and Helium builds', () => {
+    const cases: [string, DepthwiseCase, { dsp: boolean; helium?: boolean }?][] = [
       ['7 channels', { width: 24, channels: 7 }],
+      ['6 pixels', { width: 6, channels: 8 }],
+      ['6 channels', { width: 24, channels: 6 }],
       ['stride 2', { width: 48, channels: 8, stride: 2 }],
       ['5x5 (rows too wide for td_depthwise_conv2d_s8_wide)', { width: 30, channels: 8, kernel: [5, 5] }],
       ['multiplier 2 (rows too wide for td_depthwise_conv2d_s8_wide)', { width: 31, channels: 4, multiplier: 2 }],
       ['ReLU above the output zero point', { width: 24, channels: 8, activation: 'relu', outputZeroPoint: 5 }],
-      ['portable build', { width: 24, channels: 8 }, false],
+      ['portable build', { width: 24, channels: 8 }, { dsp: false }],
+      ['Helium build', { width: 24, channels: 8 }, { dsp: true, helium: true }],
     ];
-    for (const [label, config, dsp = true] of cases) {
-      const model = generateModel(depthwiseGraph(config), { dsp });
-      expect(depthwiseCall(model.source), label).toBe('td_depthwise_conv2d_s8');
+    for (const [label, config, options = { dsp: true }] of cases) {
+      const model = generateModel(depthwiseGraph(config), options);
+      expect(depthwiseCall(model.source), label).not.toBe('td_depthwise_conv2d_s8_planes');
       expect(model.kernels, label).not.toContain('td_depthwise_conv2d_s8_planes');
     }
   });
 
-  it('sizes the planes scratch as the C kernel does: the larger of the blocks and the planes', () => {
-    // Two planes of ceil(W / 4) + 2 groups of 9 words, 20 tap words, two 48-byte jobs.
-    expect(depthwiseConv2dS8PlanesBufferSize(true, [1, 5, 48, 8], [1, 3, 3, 8])).toBe(Math.max(depthwiseConv2dS8BufferSize(true, [1, 5, 48, 8], [1, 3, 3, 8]), (18 * 14 + 20) * 4 + 96));
-    expect(depthwiseConv2dS8PlanesBufferSize(true, [1, 5, 20, 8], [1, 3, 3, 8])).toBe((18 * 7 + 20) * 4 + 96);
-    expect(depthwiseConv2dS8PlanesBufferSize(false, [1, 5, 48, 8], [1, 3, 3, 8])).toBe(0);
+  it('links one depthwise kernel per model: a 3x3 stride-1 layer beside one the planes do not take stays on td_depthwise_conv2d_s8', () => {
+    expect(depthwiseCalls(generateModel(twoDepthwiseGraph(2), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8']);
+    expect(depthwiseCalls(generateModel(twoDepthwiseGraph(1), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8_planes', 'td_depthwise_conv2d_s8_planes']);
+  });
+
+  it('sizes the planes scratch as the C kernel does', () => {
+    // Rows along the width: ceil(W / 4) groups of 48 bytes per slot, three slots, 12 records of 56 bytes.
+    expect(depthwiseConv2dS8PlanesBufferSize(true, [1, 48, 48, 8], [1, 3, 3, 8])).toBe(12 * 48 * 3 + 12 * 56);
+    expect(depthwiseConv2dS8PlanesBufferSize(true, [1, 5, 5, 256], [1, 3, 3, 256])).toBe(2 * 48 * 3 + 12 * 56);
+    // Taller than wide, at most 5 columns: along the height, the whole plane (7 slots), 4 records.
+    expect(depthwiseConv2dS8PlanesBufferSize(true, [1, 25, 5, 64], [1, 3, 3, 64])).toBe(7 * 48 * 7 + 4 * 56);
+    expect(depthwiseConv2dS8PlanesBufferSize(true, [1, 9, 2, 4], [1, 3, 3, 4])).toBe(3 * 48 * 7 + 4 * 56);
+    expect(depthwiseConv2dS8PlanesBufferSize(true, [1, 25, 6, 64], [1, 3, 3, 64])).toBe(2 * 48 * 3 + 12 * 56);
+    expect(depthwiseConv2dS8PlanesBufferSize(false, [1, 48, 48, 8], [1, 3, 3, 8])).toBe(0);
   });
 });
