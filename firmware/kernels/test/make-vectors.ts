@@ -34,6 +34,7 @@ import { packConvF32Weights, packFullyConnectedF32Weights } from '../../../src/c
 import { packSvdfFeatureWeights, svdfFeatureBias } from '../../../src/core/common/codegen/ops/svdf.js';
 import type { SvdfPlan } from '../../../src/core/common/ops/svdf.js';
 import { pairFullyConnectedWeights } from '../../../src/core/common/codegen/ops/fc-paired.js';
+import { packDepthwiseWide } from '../../../src/core/common/codegen/ops/depthwise-wide.js';
 import { packGruResetFirst } from '../../../src/core/common/codegen/ops/gru-packed.js';
 import { packLstmBias, packLstmWeights } from '../../../src/core/common/codegen/ops/lstm-packed.js';
 import { detectionParams, detectionScratchBytes } from '../../../src/core/common/codegen/ops/detection-postprocess.js';
@@ -364,7 +365,7 @@ function geometry(config: ConvConfig) {
   return { outH, outW, sH, sW, dH, dW, padH, padW };
 }
 
-function convS8(random: Random, name: string, config: ConvConfig, depthwise: boolean, kernelName?: string): CaseBuilder {
+function convS8(random: Random, name: string, config: ConvConfig, depthwise: boolean, kernelName?: string, wideBlocks = false): CaseBuilder {
   const batch = config.batch ?? 1;
   const [inH, inW, inC] = config.input;
   const [kH, kW] = config.kernel;
@@ -430,9 +431,11 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   if (depthwise) c.declare(`const td_depthwise_conv_params params = {${common}, .depth_multiplier = ${outC / inC}};`);
   else c.declare(`const td_conv_params params = {${common}};`);
   // td_conv2d_s8_small's loop entry points share its scratch size.
-  const sizer = kernel.startsWith('td_conv2d_s8_small_') ? 'td_conv2d_s8_small' : kernel;
+  const sizer = wideBlocks ? 'td_depthwise_conv2d_s8_wide' : kernel.startsWith('td_conv2d_s8_small_') ? 'td_conv2d_s8_small' : kernel;
   const ctx = c.context(`${sizer}_get_buffer_size(&input_dims, &filter_dims)`);
-  c.invoke(`${kernel}(${ctx}, &params, &quant, &input_dims, input, &filter_dims, filter, ${bias ? 'bias' : 'NULL'}, &output_dims, ${output})`);
+  // td_depthwise_conv2d_s8_wide_packed: the channels' blocks as the generator prepares them.
+  if (wideBlocks) c.constant('int32_t', 'blocks', packDepthwiseWide(filter, [1, kH, kW, outC], bias, { multipliers, shifts }, -inputZeroPoint, outputZeroPoint, sW, outW));
+  c.invoke(`${kernel}(${ctx}, &params, &quant, &input_dims, input, &filter_dims, filter, ${bias ? 'bias' : 'NULL'}, &output_dims, ${output}${wideBlocks ? ', blocks' : ''})`);
   c.expect('int8_t', output, outputs[0] as Int8Array);
   return c;
 }
@@ -1907,6 +1910,22 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['wide 5x5 s1 same 8x8x4 dilation 2 (reference)', { input: [8, 8, 4], outputChannels: 4, kernel: [5, 5], dilation: [2, 2], padding: 'same', activation: 'none' }],
   ];
   for (const [label, config] of depthwiseWide) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide'));
+  // td_depthwise_conv2d_s8_wide_packed: the generator's blocks (every channel in the fast form: no left
+  // shifts or tiny scales), steps of four, two and six with the scalar loop's last outputs, clamps.
+  const depthwiseWidePacked: [string, ConvConfig][] = [
+    ['wide packed 5x5 s1 same 7x9x8 relu', { input: [7, 9, 8], outputChannels: 8, kernel: [5, 5], padding: 'same', activation: 'relu' }],
+    ['wide packed 5x5 s1 valid 9x12x8 input zero point -128', { input: [9, 12, 8], outputChannels: 8, kernel: [5, 5], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['wide packed 5x5 s1 same 6x8x4 input zero point 127 batch 2', { batch: 2, input: [6, 8, 4], outputChannels: 4, kernel: [5, 5], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['wide packed 5x5 s1 same 5x8x8 no bias', { input: [5, 8, 8], outputChannels: 8, kernel: [5, 5], padding: 'same', activation: 'none', bias: false }],
+    ['wide packed 5x5 s2 same 8x9x8 relu6', { input: [8, 9, 8], outputChannels: 8, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'relu6' }],
+    ['wide packed 5x5 s2 same 12x12x4 input zero point -128', { input: [12, 12, 4], outputChannels: 4, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['wide packed 5x5 s2 valid 11x13x4 ties', { input: [11, 13, 4], outputChannels: 4, kernel: [5, 5], stride: [2, 2], padding: 'valid', activation: 'none', biasAtRoundingTies: true }],
+    ['wide packed 3x3 s1 same 6x12x4 multiplier 2', { input: [6, 12, 4], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['wide packed 3x3 s1 same 5x9x4 multiplier 2 relu6', { input: [5, 9, 4], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu6' }],
+    ['wide packed 3x3 s1 same 4x7x8 multiplier 3 input zero point 127', { input: [4, 7, 8], outputChannels: 24, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['wide packed 3x3 s1 valid 5x10x4 multiplier 2 relu', { input: [5, 10, 4], outputChannels: 8, kernel: [3, 3], padding: 'valid', activation: 'relu' }],
+  ];
+  for (const [label, config] of depthwiseWidePacked) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide_packed', true));
   for (const [label, config] of small) {
     const [kh, kw] = config.kernel;
     const channels = config.input[2];

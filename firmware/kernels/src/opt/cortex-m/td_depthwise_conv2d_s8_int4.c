@@ -26,14 +26,14 @@
  * channels are copied out. A channel in neither form (a right shift above 21, sums too large
  * for the scaled form), more than 16 filter rows or 8 columns, dilation, a short scratch or an
  * output over the input that is not a whole number of pixels away (the memory plan's contract
- * for channel blocks) take the per-pixel loop over all channels (td_int4_dw_pixel_sums: taps
- * outer, channels inner, two weights a byte).
+ * for channel blocks) take the portable kernel's per-pixel loop over all channels
+ * (td_depthwise_conv2d_s8_int4_reference.h: taps outer, channels inner, two weights a byte).
  *
  * Scratch (get_buffer_size): the larger of the per-pixel loop's (4 bytes per output channel)
  * and the block path's: 8 bytes per tap, a staging row of 4 bytes per input column, and the ring,
  * K_h rows of 8 bytes per position of the span a row of windows sweeps (W + K_w - 1).
  */
-#include "../../internal/td_int4.h"
+#include "../../conv/td_depthwise_conv2d_s8_int4_reference.h"
 #include "td_dsp.h"
 
 #if TD_KERNELS_DSP
@@ -58,57 +58,6 @@ int32_t td_depthwise_conv2d_s8_int4_get_buffer_size(const td_dims *input_dims, c
 {
     return td_max_i32(td_int4_dw_sums_bytes(filter_dims->c),
                       td_int4_dw_block_bytes(filter_dims->h, filter_dims->w, input_dims->w, input_dims->w + filter_dims->w - 1));
-}
-
-/**
- * Every channel of every output pixel, pixel by pixel (the portable kernel's loop and order): taps
- * outer, channels inner into one sum per channel that starts from the bias, then the reference
- * requantization.
- */
-TD_NOINLINE static void td_int4_dw_pixel_sums(void *scratch,
-                                  const td_depthwise_conv_params *params,
-                                  const td_per_channel_quant *quant,
-                                  const td_dims *input_dims,
-                                  const int8_t *input,
-                                  const td_dims *filter_dims,
-                                  const int8_t *packed_filter,
-                                  const int32_t *bias,
-                                  const td_dims *output_dims,
-                                  int8_t *output)
-{
-    const int32_t input_c = input_dims->c;
-    const int32_t output_c = output_dims->c;
-    int32_t *const sums = (int32_t *)scratch;
-    int32_t batch, out_y, out_x, out_c;
-    for (batch = 0; batch < output_dims->n; ++batch) {
-        for (out_y = 0; out_y < output_dims->h; ++out_y) {
-            const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
-            int32_t ky_start, ky_end;
-            td_tap_range(in_y_origin, input_dims->h, filter_dims->h, params->dilation.h, &ky_start, &ky_end);
-            for (out_x = 0; out_x < output_dims->w; ++out_x) {
-                const int32_t in_x_origin = out_x * params->stride.w - params->padding.w;
-                int32_t kx_start, kx_end, ky, kx;
-                td_tap_range(in_x_origin, input_dims->w, filter_dims->w, params->dilation.w, &kx_start, &kx_end);
-                for (out_c = 0; out_c < output_c; ++out_c) {
-                    sums[out_c] = bias != NULL ? bias[out_c] : 0;
-                }
-                for (ky = ky_start; ky < ky_end; ++ky) {
-                    const int32_t in_y = in_y_origin + params->dilation.h * ky;
-                    for (kx = kx_start; kx < kx_end; ++kx) {
-                        const int32_t in_x = in_x_origin + params->dilation.w * kx;
-                        td_int4_depthwise_tap(sums, packed_filter, (ky * filter_dims->w + kx) * output_c,
-                                              input + ((batch * input_dims->h + in_y) * input_dims->w + in_x) * input_c, output_c,
-                                              params->depth_multiplier, params->input_offset);
-                    }
-                }
-                for (out_c = 0; out_c < output_c; ++out_c) {
-                    const int32_t acc = td_multiply_by_quantized_multiplier(sums[out_c], quant->multiplier[out_c], quant->shift[out_c]) +
-                                        params->output_offset;
-                    *output++ = (int8_t)td_clamp_i32(acc, params->activation.min, params->activation.max);
-                }
-            }
-        }
-    }
 }
 
 /**
@@ -615,6 +564,9 @@ td_status td_depthwise_conv2d_s8_int4(const td_context *ctx,
     if (ctx == NULL || ctx->buf == NULL || ctx->size < td_depthwise_conv2d_s8_int4_get_buffer_size(input_dims, filter_dims)) {
         return TD_ERROR_SCRATCH;
     }
+    if (output_dims->n <= 0 || output_dims->h <= 0 || output_dims->w <= 0) {
+        return TD_OK;
+    }
     blocks = filter_dims->h <= TD_INT4_DW_MAX_ROWS && filter_dims->w <= TD_INT4_DW_MAX_COLUMNS && params->dilation.h == 1 &&
              params->dilation.w == 1 && params->padding.h >= 0 && params->padding.w >= 0 &&
              ctx->size >= td_int4_dw_block_bytes(filter_dims->h, filter_dims->w, output_dims->w, span);
@@ -637,7 +589,8 @@ td_status td_depthwise_conv2d_s8_int4(const td_context *ctx,
         }
     }
     if (!blocks) {
-        td_int4_dw_pixel_sums(ctx->buf, params, quant, input_dims, input, filter_dims, packed_filter, bias, output_dims, output);
+        td_depthwise_conv2d_s8_int4_reference((int32_t *)ctx->buf, params, quant, input_dims, input, filter_dims, packed_filter,
+                                              bias, output_dims, output);
         return TD_OK;
     }
     {
@@ -674,47 +627,16 @@ td_status td_depthwise_conv2d_s8_int4(const td_context *ctx,
                                       const td_dims *output_dims,
                                       int8_t *output)
 {
-    const int32_t input_c = input_dims->c;
     const int32_t output_c = output_dims->c;
     const int32_t multiplier = params->depth_multiplier;
-    int32_t *sums;
-    int32_t batch, out_y, out_x, out_c;
-    if (multiplier <= 0 || input_c * multiplier != output_c || filter_dims->c != output_c) {
+    if (multiplier <= 0 || input_dims->c * multiplier != output_c || filter_dims->c != output_c) {
         return TD_ERROR_ARGUMENT;
     }
     if (ctx == NULL || ctx->buf == NULL || ctx->size < td_depthwise_conv2d_s8_int4_get_buffer_size(input_dims, filter_dims)) {
         return TD_ERROR_SCRATCH;
     }
-    sums = (int32_t *)ctx->buf;
-    for (batch = 0; batch < output_dims->n; ++batch) {
-        for (out_y = 0; out_y < output_dims->h; ++out_y) {
-            const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
-            int32_t ky_start, ky_end;
-            td_tap_range(in_y_origin, input_dims->h, filter_dims->h, params->dilation.h, &ky_start, &ky_end);
-            for (out_x = 0; out_x < output_dims->w; ++out_x) {
-                const int32_t in_x_origin = out_x * params->stride.w - params->padding.w;
-                int32_t kx_start, kx_end, ky, kx;
-                td_tap_range(in_x_origin, input_dims->w, filter_dims->w, params->dilation.w, &kx_start, &kx_end);
-                for (out_c = 0; out_c < output_c; ++out_c) {
-                    sums[out_c] = bias != NULL ? bias[out_c] : 0;
-                }
-                for (ky = ky_start; ky < ky_end; ++ky) {
-                    const int32_t in_y = in_y_origin + params->dilation.h * ky;
-                    for (kx = kx_start; kx < kx_end; ++kx) {
-                        const int32_t in_x = in_x_origin + params->dilation.w * kx;
-                        td_int4_depthwise_tap(sums, packed_filter, (ky * filter_dims->w + kx) * output_c,
-                                              input + ((batch * input_dims->h + in_y) * input_dims->w + in_x) * input_c, output_c,
-                                              multiplier, params->input_offset);
-                    }
-                }
-                for (out_c = 0; out_c < output_c; ++out_c) {
-                    const int32_t acc = td_multiply_by_quantized_multiplier(sums[out_c], quant->multiplier[out_c], quant->shift[out_c]) +
-                                        params->output_offset;
-                    *output++ = (int8_t)td_clamp_i32(acc, params->activation.min, params->activation.max);
-                }
-            }
-        }
-    }
+    td_depthwise_conv2d_s8_int4_reference((int32_t *)ctx->buf, params, quant, input_dims, input, filter_dims, packed_filter, bias,
+                                          output_dims, output);
     return TD_OK;
 }
 

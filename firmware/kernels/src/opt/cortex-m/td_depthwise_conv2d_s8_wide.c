@@ -37,11 +37,10 @@
 #define TD_WIDE_ROW_BYTES 64
 #define TD_WIDE_ROW_WORDS (TD_WIDE_ROW_BYTES / 4)
 /**
- * Words of one output channel's prepared block: up to 4 biases, 5 rows of 4 tap words, multiplier,
- * shift and rounding, and the same three again at TD_WIDE_REQUANT_AT.
+ * Words between two output channels' blocks prepared at run time: up to 6 biases, 5 rows of 4 tap
+ * words, multiplier, shift and rounding (td_wide_block_words).
  */
 #define TD_WIDE_CHANNEL_WORDS 32
-#define TD_WIDE_REQUANT_AT 28
 
 int32_t td_depthwise_conv2d_s8_wide_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
 {
@@ -176,13 +175,6 @@ typedef struct {
     "strb    r3, [r4, r5]\n\t"                                                                     \
     "add     r4, r4, r5, lsl #1\n\t"                                                               \
     "str     r4, [sp, #8]\n\t"
-#define TD_WIDE_ASM_STORE2                                                                         \
-    "ldrd    r4, r5, [sp, #8]\n\t"                                                                 \
-    "strb    r0, [r4]\n\t"                                                                         \
-    "strb    r1, [r4, r5]\n\t"                                                                     \
-    "add     r4, r4, r5, lsl #1\n\t"                                                               \
-    "str     r4, [sp, #8]\n\t"
-
 /*
  * 5x5, stride 1: outputs 2j..2j+3 from pairs P_j..P_{j+3} (r4-r7) of a filter row and its tap
  * words W01, W23, W12, W34 (r8-r11):
@@ -236,6 +228,9 @@ typedef struct {
     "smlabb  r1, r7, r10, r1\n\t"
 #define TD_WIDE_ASM_5X5_S2(name, clamp)                                                            \
     TD_WIDE_ASM_BEGIN(name)                                                                        \
+    "ldrd    r11, r3, [sp, #8]\n\t"                                                                \
+    "mov     r2, r4\n"                                                                              \
+    "4:\n\t"                                                                                       \
     "ldm     r12!, {r0, r1}\n\t"                                                                   \
     TD_WIDE_ASM_ROW_5X5_S2("0", "8")                                                               \
     TD_WIDE_ASM_ROW_5X5_S2("64", "72")                                                             \
@@ -246,8 +241,27 @@ typedef struct {
     "sub     r12, r12, #68\n\t"                                                                    \
     TD_WIDE_ASM_REQUANT("r0") TD_WIDE_ASM_REQUANT("r1")                                            \
     clamp                                                                                          \
-    TD_WIDE_ASM_STORE2                                                                             \
-    TD_WIDE_ASM_END(name)
+    "strb    r0, [r11]\n\t"                                                                        \
+    "strb    r1, [r11, r3]\n\t"                                                                    \
+    "add     r11, r11, r3, lsl #1\n\t"                                                             \
+    "add     lr, lr, #8\n\t"                                                                       \
+    "cmp     lr, r2\n\t"                                                                           \
+    "bne     4b\n\t"                                                                               \
+    "ldr     r5, [sp, #16]\n\t"                                                                    \
+    "subs    r5, r5, #1\n\t"                                                                       \
+    "beq     3f\n\t"                                                                               \
+    "str     r5, [sp, #16]\n\t"                                                                    \
+    "ldrd    r5, r6, [sp, #20]\n\t"                                                                \
+    "add     r2, r2, r5\n\t"                                                                       \
+    "add     r11, r11, r6\n\t"                                                                     \
+    "ldr     r5, [sp, #28]\n\t"                                                                    \
+    "add     lr, lr, r5\n\t"                                                                       \
+    "b       4b\n"                                                                                  \
+    "3:\n\t"                                                                                       \
+    "add     sp, sp, #48\n\t"                                                                      \
+    "pop     {r4-r11, pc}\n\t"                                                                     \
+    ".size " name ", . - " name "\n\t"                                                             \
+    ".text"
 
 /*
  * 3x3, stride 1: outputs 2j..2j+3 from pairs P_j..P_{j+2} (r4-r6) and tap words W01, W12 (r8, r9):
@@ -361,6 +375,17 @@ __asm__(TD_WIDE_ASM_3X3_X6("td_wide_3x3_x6_full", ""));
 __asm__(TD_WIDE_ASM_3X3_X6("td_wide_3x3_x6_clamp", TD_WIDE_ASM_CLAMP6));
 #endif
 
+/** Biases, then tap words per filter row, of each loop's block (multiplier, shift and rounding after them). */
+static int32_t td_wide_biases(int32_t loop)
+{
+    return loop == TD_WIDE_5X5_S2 ? 2 : loop == TD_WIDE_3X3_X6 ? 6 : 4;
+}
+
+static int32_t td_wide_row_words(int32_t loop)
+{
+    return loop == TD_WIDE_5X5_S1 ? 4 : loop == TD_WIDE_5X5_S2 ? 3 : loop == TD_WIDE_SCALAR ? 0 : 2;
+}
+
 /** Outputs per assembly step of each loop (0: none, the scalar loop only). */
 static int32_t td_wide_step(int32_t loop)
 {
@@ -387,20 +412,23 @@ TD_NOINLINE static void td_wide_widen(const int8_t *input,
                           uint32_t pad_word,
                           td_word *planes)
 {
-    const int32_t width = input_dims->w, channels = input_dims->c;
+    const int32_t width = input_dims->w, channels = input_dims->c, row_bytes = width * channels;
     const int32_t plane_words = plane_rows * TD_WIDE_ROW_WORDS;
     /* Pairs k with both positions inside: 2k - pad_left >= 0 and 2k + 1 - pad_left <= W - 1. */
     const int32_t first = (pad_left + 1) / 2;
     const int32_t last = td_min_i32((width + pad_left - 2) >= 0 ? (width + pad_left - 2) / 2 : -1, pairs - 1);
-    int32_t y;
-    for (y = td_max_i32(pad_top, 0); y < td_min_i32(plane_rows, input_dims->h + pad_top); ++y) {
-        const int8_t *row = input + (y - pad_top) * width * channels + channel;
-        td_word *const d0 = planes + y * TD_WIDE_ROW_WORDS;
-        td_word *const d1 = d0 + plane_words;
-        td_word *const d2 = d1 + plane_words;
-        td_word *const d3 = d2 + plane_words;
+    /* The pairs with one position inside: the left border with an odd padding, (pad, x = 0), and the
+     * right one, (x = W - 1, pad). */
+    const int left_partial = (pad_left & 1) != 0 && first - 1 < pairs && width > 0;
+    const int32_t right_pair = (width + pad_left - 1) / 2;
+    const int right_partial = ((width + pad_left) & 1) != 0 && right_pair < pairs;
+    const uint32_t pad_low = pad_word & 0xffffu, pad_high = pad_word & 0xffff0000u;
+    const int32_t y_end = td_min_i32(plane_rows, input_dims->h + pad_top);
+    int32_t y = td_max_i32(pad_top, 0);
+    const int8_t *row = input + (y - pad_top) * row_bytes + channel;
+    td_word *d0 = planes + y * TD_WIDE_ROW_WORDS;
+    for (; y < y_end; ++y, row += row_bytes, d0 += TD_WIDE_ROW_WORDS) {
         const int8_t *source = row + (2 * first - pad_left) * channels;
-        int32_t k;
 #if TD_DSP_ASM
         if (first <= last) {
             /* 15 instructions per pair (the compiler spills the four plane pointers). */
@@ -430,35 +458,34 @@ TD_NOINLINE static void td_wide_widen(const int8_t *input,
                              : "cc", "memory");
         }
 #else
-        for (k = first; k <= last; ++k) {
-            const uint32_t a = td_read_u32(source), b = td_read_u32(source + channels);
-            const uint32_t low = (a & 0xffffu) | (b << 16), high = (b & 0xffff0000u) | (a >> 16);
-            d0[k] = td_sxtb16(low);
-            d1[k] = td_sxtb16_ror8(low);
-            d2[k] = td_sxtb16(high);
-            d3[k] = td_sxtb16_ror8(high);
-            source += 2 * channels;
+        {
+            int32_t k;
+            for (k = first; k <= last; ++k) {
+                const uint32_t a = td_read_u32(source), b = td_read_u32(source + channels);
+                const uint32_t low = (a & 0xffffu) | (b << 16), high = (b & 0xffff0000u) | (a >> 16);
+                d0[k] = td_sxtb16(low);
+                d0[k + plane_words] = td_sxtb16_ror8(low);
+                d0[k + 2 * plane_words] = td_sxtb16(high);
+                d0[k + 3 * plane_words] = td_sxtb16_ror8(high);
+                source += 2 * channels;
+            }
         }
 #endif
-        /* The pairs with one position inside: the left border with an odd padding, (pad, x = 0), and
-         * the right one, (x = W - 1, pad). */
-        if ((pad_left & 1) != 0 && first - 1 < pairs && width > 0) {
+        if (left_partial) {
             const uint32_t b = td_read_u32(row), even = td_sxtb16(b), odd = td_sxtb16_ror8(b);
-            const uint32_t low = pad_word & 0xffffu;
-            k = first - 1;
-            d0[k] = low | (even << 16);
-            d1[k] = low | (odd << 16);
-            d2[k] = low | (even & 0xffff0000u);
-            d3[k] = low | (odd & 0xffff0000u);
+            td_word *const w = d0 + first - 1;
+            w[0] = pad_low | (even << 16);
+            w[plane_words] = pad_low | (odd << 16);
+            w[2 * plane_words] = pad_low | (even & 0xffff0000u);
+            w[3 * plane_words] = pad_low | (odd & 0xffff0000u);
         }
-        k = (width + pad_left - 1) / 2;
-        if (((width + pad_left) & 1) != 0 && k < pairs) {
+        if (right_partial) {
             const uint32_t a = td_read_u32(row + (width - 1) * channels), even = td_sxtb16(a), odd = td_sxtb16_ror8(a);
-            const uint32_t high = pad_word & 0xffff0000u;
-            d0[k] = (even & 0xffffu) | high;
-            d1[k] = (odd & 0xffffu) | high;
-            d2[k] = (even >> 16) | high;
-            d3[k] = (odd >> 16) | high;
+            td_word *const w = d0 + right_pair;
+            w[0] = (even & 0xffffu) | pad_high;
+            w[plane_words] = (odd & 0xffffu) | pad_high;
+            w[2 * plane_words] = (even >> 16) | pad_high;
+            w[3 * plane_words] = (odd >> 16) | pad_high;
         }
     }
 }
@@ -471,7 +498,7 @@ static const int8_t td_wide_pairs_3x3_s1[4] = {0, 1, 1, 2};
 /**
  * The prepared blocks of output channels [out_c, out_c + 4) (TD_WIDE_CHANNEL_WORDS words apart,
  * see the assembly: doubled folded biases, the filter rows' doubled tap words, multiplier, shift,
- * rounding, and these three again at TD_WIDE_REQUANT_AT), the four channels' taps read a word at
+ * rounding), the four channels' taps read a word at
  * a time (SXTB16: lanes (c0, c2) and (c1, c3), paired by PKHBT/PKHTB). Bit i of the result: channel
  * out_c + i takes the fast requantization.
  */
@@ -486,11 +513,11 @@ TD_NOINLINE static uint32_t td_wide_prepare4(const td_depthwise_conv_params *par
 {
     const int32_t filter_h = filter_dims->h, filter_w = filter_dims->w, channels = filter_dims->c;
     const int32_t taps = filter_h * filter_w;
-    const int32_t biases = loop == TD_WIDE_5X5_S2 ? 2 : loop == TD_WIDE_3X3_X6 ? 6 : 4;
+    const int32_t biases = td_wide_biases(loop);
     const int8_t *const pairs = loop == TD_WIDE_5X5_S1   ? td_wide_pairs_5x5_s1
                                 : loop == TD_WIDE_5X5_S2 ? td_wide_pairs_5x5_s2
                                                          : td_wide_pairs_3x3_s1;
-    const int32_t words = loop == TD_WIDE_5X5_S1 ? 4 : loop == TD_WIDE_5X5_S2 ? 3 : loop == TD_WIDE_SCALAR ? 0 : 2;
+    const int32_t words = td_wide_row_words(loop);
     int32_t sums[4] = {0, 0, 0, 0};
     td_word *out = blocks + biases;
     uint32_t fast = 0;
@@ -540,10 +567,9 @@ TD_NOINLINE static uint32_t td_wide_prepare4(const td_depthwise_conv_params *par
         for (k = 0; k < biases; ++k) {
             block[k] = doubled;
         }
-        /* The assembly's copy after the taps, the scalar loop's at a fixed place. */
-        tail[0] = block[TD_WIDE_REQUANT_AT] = (uint32_t)requant.multiplier;
-        tail[1] = block[TD_WIDE_REQUANT_AT + 1] = (uint32_t)requant.right_shift;
-        tail[2] = block[TD_WIDE_REQUANT_AT + 2] = (uint32_t)requant.rounding;
+        tail[0] = (uint32_t)requant.multiplier;
+        tail[1] = (uint32_t)requant.right_shift;
+        tail[2] = (uint32_t)requant.rounding;
         fast |= (uint32_t)(requant.right_shift != 0) << i;
     }
     return fast;
@@ -563,6 +589,9 @@ TD_NOINLINE static void td_wide_fill(td_word *planes,
     int32_t y, k, c;
     for (y = 0; y < plane_rows; ++y) {
         const int inside = y >= pad_top && y < pad_top + input_dims->h;
+        if (inside && left == 0 && right >= pairs) {
+            continue;
+        }
         for (c = 0; c < 4; ++c) {
             td_word *const row = planes + c * plane_words + y * TD_WIDE_ROW_WORDS;
             for (k = inside ? right : 0; k < pairs; ++k) {
@@ -585,6 +614,7 @@ TD_NOINLINE static int8_t td_wide_output(const td_depthwise_conv_params *params,
                              int32_t out_c,
                              const td_word *plane,
                              const td_word *block,
+                             int32_t requant_at,
                              int32_t out_y,
                              int32_t out_x)
 {
@@ -599,24 +629,25 @@ TD_NOINLINE static int8_t td_wide_output(const td_depthwise_conv_params *params,
         }
     }
     {
-        const int32_t multiplier = (int32_t)block[TD_WIDE_REQUANT_AT];
-        const int32_t right_shift = (int32_t)block[TD_WIDE_REQUANT_AT + 1];
-        const int32_t rounding = (int32_t)block[TD_WIDE_REQUANT_AT + 2];
+        const int32_t multiplier = (int32_t)block[requant_at];
+        const int32_t right_shift = (int32_t)block[requant_at + 1];
+        const int32_t rounding = (int32_t)block[requant_at + 2];
         const int32_t value = td_smmlar(acc, multiplier, rounding + (acc >> 31)) >> right_shift;
         return (int8_t)td_clamp_i32(td_ssat8(value), params->activation.min, params->activation.max);
     }
 }
 
-td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
-                                      const td_depthwise_conv_params *params,
-                                      const td_per_channel_quant *quant,
-                                      const td_dims *input_dims,
-                                      const int8_t *input,
-                                      const td_dims *filter_dims,
-                                      const int8_t *filter,
-                                      const int32_t *bias,
-                                      const td_dims *output_dims,
-                                      int8_t *output)
+static td_status td_wide_run(const td_context *ctx,
+                             const td_depthwise_conv_params *params,
+                             const td_per_channel_quant *quant,
+                             const td_dims *input_dims,
+                             const int8_t *input,
+                             const td_dims *filter_dims,
+                             const int8_t *filter,
+                             const int32_t *bias,
+                             const td_dims *output_dims,
+                             int8_t *output,
+                             const int32_t *packed)
 {
     const int32_t multiplier = params->depth_multiplier;
     const int32_t filter_h = filter_dims->h, filter_w = filter_dims->w;
@@ -637,6 +668,7 @@ td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
                              ? (out_w % 6 <= out_w % 4 ? TD_WIDE_3X3_X6 : TD_WIDE_3X3_S1)
                              : TD_WIDE_SCALAR;
     const int32_t step = td_wide_step(loop);
+    const int32_t requant_at = td_wide_biases(loop) + filter_h * td_wide_row_words(loop);
     const int32_t steps = step > 0 ? out_w / step : 0;
     /* Pairs the assembly reads beyond `pairs` (its last step's last pair). */
     const int32_t read_pairs = steps == 0                  ? 0
@@ -693,11 +725,13 @@ td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
             td_wide_widen(batch_input, input_dims, channel, params->padding.h, params->padding.w, plane_rows, pairs,
                           pad_word, planes);
             for (group = channel * multiplier; group < (channel + 4) * multiplier; group += 4) {
-                const uint32_t fast = td_wide_prepare4(params, quant, filter_dims, filter, bias, group, loop, blocks);
+                /* Blocks prepared by the generator (td_depthwise_conv2d_s8_wide_packed), or here. */
+                const uint32_t fast = packed != NULL ? 15u : td_wide_prepare4(params, quant, filter_dims, filter, bias, group, loop, blocks);
                 for (i = 0; i < 4; ++i) {
                     const int32_t o = group + i;
                     const td_word *const plane = planes + (o / multiplier - channel) * plane_words;
-                    const td_word *const block = blocks + i * TD_WIDE_CHANNEL_WORDS;
+                    const td_word *const block = packed != NULL ? (const td_word *)(const void *)(packed + o * (requant_at + 3))
+                                                                : blocks + i * TD_WIDE_CHANNEL_WORDS;
                     int8_t *const out = batch_output + o;
                     int32_t out_y, out_x;
                     if ((fast & (1u << i)) == 0) {
@@ -717,7 +751,7 @@ td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
                     for (out_y = 0; out_y < out_h && steps * step < out_w; ++out_y) {
                         for (out_x = steps * step; out_x < out_w; ++out_x) {
                             out[(out_y * out_w + out_x) * out_c] =
-                                td_wide_output(params, filter_dims, filter, o, plane, block, out_y, out_x);
+                                td_wide_output(params, filter_dims, filter, o, plane, block, requant_at, out_y, out_x);
                         }
                     }
                 }
@@ -729,6 +763,35 @@ td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
         }
     }
     return TD_OK;
+}
+
+td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
+                                      const td_depthwise_conv_params *params,
+                                      const td_per_channel_quant *quant,
+                                      const td_dims *input_dims,
+                                      const int8_t *input,
+                                      const td_dims *filter_dims,
+                                      const int8_t *filter,
+                                      const int32_t *bias,
+                                      const td_dims *output_dims,
+                                      int8_t *output)
+{
+    return td_wide_run(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, NULL);
+}
+
+td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
+                                             const td_depthwise_conv_params *params,
+                                             const td_per_channel_quant *quant,
+                                             const td_dims *input_dims,
+                                             const int8_t *input,
+                                             const td_dims *filter_dims,
+                                             const int8_t *filter,
+                                             const int32_t *bias,
+                                             const td_dims *output_dims,
+                                             int8_t *output,
+                                             const int32_t *blocks)
+{
+    return td_wide_run(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, blocks);
 }
 
 #else /* no DSP extension: the portable loop */
@@ -751,6 +814,23 @@ td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
                           output_dims->c);
     }
     return TD_OK;
+}
+
+td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
+                                             const td_depthwise_conv_params *params,
+                                             const td_per_channel_quant *quant,
+                                             const td_dims *input_dims,
+                                             const int8_t *input,
+                                             const td_dims *filter_dims,
+                                             const int8_t *filter,
+                                             const int32_t *bias,
+                                             const td_dims *output_dims,
+                                             int8_t *output,
+                                             const int32_t *blocks)
+{
+    (void)blocks;
+    return td_depthwise_conv2d_s8_wide(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                                       output);
 }
 
 #endif

@@ -269,91 +269,53 @@ TD_NOINLINE static void td_fc_paired_rest(const int8_t *input_row,
 }
 
 #if TD_DSP_ASM
+/*
+ * TD_DOT_TWO_PAIRS and TD_DOT_ONE_PAIR for the short path below: the odd step count taken inside
+ * the assembly (SUB and TST into a register the loop overwrites anyway), so no count is kept in a
+ * register or on the stack around the loop.
+ */
+#define TD_DOT_TWO_PAIRS_SHORT(values, values_end, weights, raw0, a0, raw1, a1)                                \
+    do {                                                                                                      \
+        uint32_t td_xa_, td_xb_, td_xoa_, td_xob_, td_wa_, td_wb_;                                            \
+        __asm__("sub     %[wa], %[end], %[vp]\n\t"                                                              \
+                "tst     %[wa], #8\n\t"                                                                        \
+                "bne     2f\n\t"                                                                               \
+                "1:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0") TD_FC_PAIRED_WORDS("pr1", "pa1")        \
+                "2:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0") TD_FC_PAIRED_WORDS("pr1", "pa1")        \
+                "cmp     %[vp], %[end]\n\t"                                                                    \
+                "bne     1b"                                                                                  \
+                : [pr0] "+r"(raw0), [pa0] "+r"(a0), [pr1] "+r"(raw1), [pa1] "+r"(a1), [vp] "+r"(values),             \
+                  [wp] "+r"(weights), [xa] "=&r"(td_xa_), [xb] "=&r"(td_xb_), [xoa] "=&r"(td_xoa_),                \
+                  [xob] "=&r"(td_xob_), [wa] "=&r"(td_wa_), [wb] "=&r"(td_wb_)                                     \
+                : [end] "r"(values_end)                                                                       \
+                : "cc", "memory");                                                                           \
+    } while (0)
+
+/* The same for one pair (the pairs after the blocks). */
+#define TD_DOT_ONE_PAIR_SHORT(values, values_end, weights, raw0, a0)                                              \
+    do {                                                                                                      \
+        uint32_t td_xa_, td_xb_, td_xoa_, td_xob_, td_wa_, td_wb_;                                            \
+        __asm__("sub     %[wa], %[end], %[vp]\n\t"                                                              \
+                "tst     %[wa], #8\n\t"                                                                        \
+                "bne     2f\n\t"                                                                               \
+                "1:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0")                                     \
+                "2:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0")                                     \
+                "cmp     %[vp], %[end]\n\t"                                                                    \
+                "bne     1b"                                                                                  \
+                : [pr0] "+r"(raw0), [pa0] "+r"(a0), [vp] "+r"(values), [wp] "+r"(weights), [xa] "=&r"(td_xa_),      \
+                  [xb] "=&r"(td_xb_), [xoa] "=&r"(td_xoa_), [xob] "=&r"(td_xob_), [wa] "=&r"(td_wa_),              \
+                  [wb] "=&r"(td_wb_)                                                                           \
+                : [end] "r"(values_end)                                                                       \
+                : "cc", "memory");                                                                           \
+    } while (0)
+
 /**
  * Word-aligned input rows of at most one chunk whose depth is a multiple of eight (a small FC's
- * usual case), every batch and row in one call: no chunk loop, the parameters loaded once, the
- * blocks, then six rows left (a block and a pair) in one loop or the pairs after the blocks;
- * `full` (a constant): the activation is the whole int8 range, which SSAT alone gives (the only
- * instance: a clamping activation takes the general path, to keep the code small).
+ * usual case) and the whole int8 range (SSAT alone clamps), every batch and row in one call: no
+ * chunk loop, the rows' plan (blocks of four, then six rows left -- a block and a pair -- in one
+ * loop, or the pairs after the blocks) settled before the batches, the requantization's parameters
+ * loaded after each loop (keeping them would spill them around it).
  */
-TD_INLINE void td_fc_paired_short(const td_fc_packed_params *params,
-                                  int32_t input_depth,
-                                  int32_t output_depth,
-                                  const int8_t *input,
-                                  const int8_t *paired_filter,
-                                  const int32_t *bias_row,
-                                  int8_t *output,
-                                  int32_t batches,
-                                  int full)
-{
-    const int32_t multiplier = params->multiplier, right_shift = params->right_shift, rounding = params->rounding;
-    const int32_t min = params->activation.min, max = params->activation.max;
-    const int8_t *input_row = input;
-    const int8_t *const input_stop = input + batches * input_depth;
-    int8_t *out = output;
-#define TD_FC_SHORT_OUTPUT(acc)                                                                  \
-    (full ? td_ssat8(td_requant_fast((acc), multiplier, right_shift, rounding))                   \
-          : td_clamp_i32(td_requant_fast((acc), multiplier, right_shift, rounding), min, max))
-    for (; input_row != input_stop; input_row += input_depth) {
-        const int8_t *const input_end = input_row + input_depth;
-        const int8_t *weights = paired_filter;
-        const int32_t *bias = bias_row;
-        int32_t remaining;
-        for (remaining = output_depth; remaining >= 4 && remaining != 6; remaining -= 4) {
-            const int8_t *values = input_row;
-            int32_t a0 = bias[0], a1 = bias[2];
-            int32_t raw0 = a0, raw1 = a1;
-            TD_DOT_TWO_PAIRS(values, input_end, weights, raw0, a0, raw1, a1);
-            {
-                const int32_t b0 = bias[1] + td_fc_paired_b(raw0, a0), b1 = bias[3] + td_fc_paired_b(raw1, a1);
-                const int32_t value0 = TD_FC_SHORT_OUTPUT(a0), value1 = TD_FC_SHORT_OUTPUT(b0);
-                const int32_t value2 = TD_FC_SHORT_OUTPUT(a1), value3 = TD_FC_SHORT_OUTPUT(b1);
-                out[0] = (int8_t)value0;
-                out[1] = (int8_t)value1;
-                out[2] = (int8_t)value2;
-                out[3] = (int8_t)value3;
-            }
-            bias += 4;
-            out += 4;
-        }
-        if (remaining == 6) {
-            /* The last block and the pair after it in one loop. */
-            const int8_t *values = input_row;
-            const int8_t *pair = weights + 4 * input_depth;
-            int32_t a0 = bias[0], a1 = bias[2], a2 = bias[4];
-            int32_t raw0 = a0, raw1 = a1, raw2 = a2;
-            TD_DOT_THREE_PAIRS(values, input_end, weights, pair, raw0, a0, raw1, a1, raw2, a2);
-            {
-                const int32_t b0 = bias[1] + td_fc_paired_b(raw0, a0), b1 = bias[3] + td_fc_paired_b(raw1, a1);
-                const int32_t b2 = bias[5] + td_fc_paired_b(raw2, a2);
-                const int32_t value0 = TD_FC_SHORT_OUTPUT(a0), value1 = TD_FC_SHORT_OUTPUT(b0);
-                const int32_t value2 = TD_FC_SHORT_OUTPUT(a1), value3 = TD_FC_SHORT_OUTPUT(b1);
-                const int32_t value4 = TD_FC_SHORT_OUTPUT(a2), value5 = TD_FC_SHORT_OUTPUT(b2);
-                out[0] = (int8_t)value0;
-                out[1] = (int8_t)value1;
-                out[2] = (int8_t)value2;
-                out[3] = (int8_t)value3;
-                out[4] = (int8_t)value4;
-                out[5] = (int8_t)value5;
-            }
-            out += 6;
-            continue;
-        }
-        for (; remaining > 0; remaining -= 2) {
-            const int8_t *values = input_row;
-            int32_t a = bias[0], raw = a;
-            TD_DOT_ONE_PAIR(values, input_end, weights, raw, a);
-            out[0] = (int8_t)TD_FC_SHORT_OUTPUT(a);
-            if (remaining > 1) out[1] = (int8_t)TD_FC_SHORT_OUTPUT(bias[1] + td_fc_paired_b(raw, a));
-            /* A second pair after the blocks starts 2 * input_depth bytes on: word-aligned, the depth being a multiple of eight. */
-            bias += 2;
-            out += remaining > 1 ? 2 : 1;
-        }
-    }
-#undef TD_FC_SHORT_OUTPUT
-}
-
-/* The short path as an entry point of its own (td_kernels.h): the generator calls it where it has settled the path's conditions. */
 td_status td_fully_connected_s8_paired_short(const td_fc_packed_params *params,
                                              int32_t batches,
                                              int32_t input_depth,
@@ -363,7 +325,81 @@ td_status td_fully_connected_s8_paired_short(const td_fc_packed_params *params,
                                              const int32_t *bias,
                                              int8_t *output)
 {
-    td_fc_paired_short(params, input_depth, output_depth, input, paired_filter, bias, output, batches, 1);
+    /* Six rows left (a block and a pair in one loop) where the count is 2 modulo 4 and above 2. */
+    const int32_t six = ((output_depth & 3) == 2) & (output_depth > 2);
+    const int32_t blocks = (output_depth >> 2) - six;
+    const int32_t tail = output_depth & 3 & (six - 1);
+    const int8_t *input_row = input;
+    int8_t *out = output;
+/* The parameters loaded where the outputs are made (after the assembly, which leaves no register free to keep them). */
+#define TD_FC_SHORT_PARAMS                                                                                    \
+    const td_fc_packed_params *td_p_ = params;                                                                \
+    int32_t multiplier, right_shift, rounding;                                                                \
+    __asm__("" : "+r"(td_p_));                                                                                \
+    multiplier = td_p_->multiplier;                                                                           \
+    right_shift = td_p_->right_shift;                                                                         \
+    rounding = td_p_->rounding
+#define TD_FC_SHORT_OUTPUT(acc) td_ssat8(td_requant_fast((acc), multiplier, right_shift, rounding))
+    do {
+        const int8_t *const input_end = input_row + input_depth;
+        const int8_t *weights = paired_filter;
+        const int32_t *row_bias = bias;
+        int32_t block;
+        for (block = blocks; block > 0; --block) {
+            const int8_t *values = input_row;
+            int32_t a0 = row_bias[0], a1 = row_bias[2];
+            int32_t raw0 = a0, raw1 = a1;
+            TD_DOT_TWO_PAIRS_SHORT(values, input_end, weights, raw0, a0, raw1, a1);
+            {
+                TD_FC_SHORT_PARAMS;
+                const int32_t b0 = row_bias[1] + td_fc_paired_b(raw0, a0), b1 = row_bias[3] + td_fc_paired_b(raw1, a1);
+                out[0] = (int8_t)TD_FC_SHORT_OUTPUT(a0);
+                out[1] = (int8_t)TD_FC_SHORT_OUTPUT(b0);
+                out[2] = (int8_t)TD_FC_SHORT_OUTPUT(a1);
+                out[3] = (int8_t)TD_FC_SHORT_OUTPUT(b1);
+            }
+            row_bias += 4;
+            out += 4;
+        }
+        if (six) {
+            /* The last block and the pair after it in one loop. */
+            const int8_t *values = input_row;
+            const int8_t *pair = weights + 4 * input_depth;
+            int32_t a0 = row_bias[0], a1 = row_bias[2], a2 = row_bias[4];
+            int32_t raw0 = a0, raw1 = a1, raw2 = a2;
+            TD_DOT_THREE_PAIRS(values, input_end, weights, pair, raw0, a0, raw1, a1, raw2, a2);
+            {
+                TD_FC_SHORT_PARAMS;
+                const int32_t b0 = row_bias[1] + td_fc_paired_b(raw0, a0), b1 = row_bias[3] + td_fc_paired_b(raw1, a1);
+                const int32_t b2 = row_bias[5] + td_fc_paired_b(raw2, a2);
+                out[0] = (int8_t)TD_FC_SHORT_OUTPUT(a0);
+                out[1] = (int8_t)TD_FC_SHORT_OUTPUT(b0);
+                out[2] = (int8_t)TD_FC_SHORT_OUTPUT(a1);
+                out[3] = (int8_t)TD_FC_SHORT_OUTPUT(b1);
+                out[4] = (int8_t)TD_FC_SHORT_OUTPUT(a2);
+                out[5] = (int8_t)TD_FC_SHORT_OUTPUT(b2);
+            }
+            out += 6;
+        } else {
+            /* A second pair after the blocks starts 2 * input_depth bytes on: word-aligned, the depth being a multiple of eight. */
+            int32_t remaining;
+            for (remaining = tail; remaining > 0; remaining -= 2) {
+                const int8_t *values = input_row;
+                int32_t a = row_bias[0], raw = a;
+                TD_DOT_ONE_PAIR_SHORT(values, input_end, weights, raw, a);
+                {
+                    TD_FC_SHORT_PARAMS;
+                    out[0] = (int8_t)TD_FC_SHORT_OUTPUT(a);
+                    if (remaining > 1) out[1] = (int8_t)TD_FC_SHORT_OUTPUT(row_bias[1] + td_fc_paired_b(raw, a));
+                }
+                row_bias += 2;
+                out += remaining > 1 ? 2 : 1;
+            }
+        }
+        input_row = input_end;
+    } while (--batches > 0);
+#undef TD_FC_SHORT_OUTPUT
+#undef TD_FC_SHORT_PARAMS
     return TD_OK;
 }
 #endif

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../ir/types.js';
 import { generateModel } from '../index.js';
 import { depthwiseConv2dS8WideBufferSize } from '../kernel-buffers.js';
-import { depthwiseWide, depthwiseWideRequant } from './depthwise-wide.js';
+import { depthwiseWide, depthwiseWideRequant, packDepthwiseWide } from './depthwise-wide.js';
 
 interface DepthwiseCase {
   height?: number;
@@ -48,7 +48,7 @@ function depthwiseGraph({ height = 12, width, channels, multiplier = 1, kernel =
 const depthwiseCall = (code: string) => /td_depthwise_conv2d_s8\w*(?=\()/.exec(code)?.[0];
 
 describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d_s8_wide)', () => {
-  it('takes 5x5 at stride 1 and 2 and 3x3 with a depth multiplier over small images in DSP builds, with its scratch', () => {
+  it('takes 5x5 at stride 1 and 2 and 3x3 with a depth multiplier over small images in DSP builds, with its scratch and the prepared blocks', () => {
     const cases: [string, DepthwiseCase][] = [
       ['5x5 stride 1 SAME 24 wide', { width: 24, channels: 32 }],
       ['5x5 stride 1 VALID', { width: 12, channels: 64, padding: 'valid' }],
@@ -60,7 +60,8 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     ];
     for (const [label, config] of cases) {
       const model = generateModel(depthwiseGraph(config), { dsp: true });
-      expect(depthwiseCall(model.source), label).toBe('td_depthwise_conv2d_s8_wide');
+      // The channels' blocks prepared at generation time (td_depthwise_conv2d_s8_wide_packed, in the same source file).
+      expect(depthwiseCall(model.source), label).toBe('td_depthwise_conv2d_s8_wide_packed');
       expect(model.kernels, label).toEqual(['td_depthwise_conv2d_s8_wide']);
       const filter = [1, ...(config.kernel ?? [5, 5]), config.channels * (config.multiplier ?? 1)] as const;
       expect(model.source, label).toContain(`${depthwiseConv2dS8WideBufferSize(true, [1, config.height ?? 12, config.width, config.channels], filter)}`);
@@ -80,7 +81,7 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     ];
     for (const [label, config, dsp = true] of cases) {
       const model = generateModel(depthwiseGraph(config), { dsp });
-      expect(depthwiseCall(model.source), label).not.toBe('td_depthwise_conv2d_s8_wide');
+      expect(depthwiseCall(model.source), label).not.toMatch(/_wide/);
       expect(model.kernels, label).not.toContain('td_depthwise_conv2d_s8_wide');
     }
   });
@@ -103,5 +104,25 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     expect(depthwiseWideRequant(requant(1 << 30, 0), [0], 25)).toBe(false);
     expect(depthwiseWideRequant(requant(0, 3), [0], 25)).toBe(true);
     expect(depthwiseWideRequant(requant(1 << 30, -5), [2 ** 30 - 25 * 32640], 25)).toBe(false);
+  });
+
+  it('prepares each channel block as the kernel reads it: doubled folded bias per step output, paired doubled taps, the folded requantization', () => {
+    // One channel, 3x3, stride 1, 12 outputs wide: steps of six (six biases).
+    const filter = [1, -2, 3, -4, 5, -6, 7, -8, 9];
+    const requant = { multipliers: Int32Array.of(1 << 30), shifts: Int32Array.of(-7) };
+    const blocks = packDepthwiseWide(filter, [1, 3, 3, 1], [100], requant, 5, -3, 1, 12);
+    const doubled = 2 * (100 + 5 * 5);
+    const pair = (a: number, b: number) => ((2 * a) & 0xffff) | ((2 * b) << 16);
+    expect(Array.from(blocks)).toEqual([
+      ...Array(6).fill(doubled),
+      pair(1, -2), pair(-2, 3), pair(-4, 5), pair(5, -6), pair(7, -8), pair(-8, 9),
+      1 << 30, 7, 2 ** 6 - 3 * 2 ** 7,
+    ]);
+    // 5x5 stride 2: two biases, (w0, w1), (w2, w3), (w4, 0) per row; an empty channel shifts by 1.
+    const five = packDepthwiseWide(Array(25).fill(-1), [1, 5, 5, 1], undefined, { multipliers: Int32Array.of(0), shifts: Int32Array.of(3) }, -128, 0, 2, 6);
+    expect(five.length).toBe(2 + 15 + 3);
+    expect(Array.from(five.subarray(0, 2))).toEqual([2 * 128 * 25, 2 * 128 * 25]);
+    expect(five[4]).toBe(pair(-1, 0));
+    expect(Array.from(five.subarray(17))).toEqual([0, 1, 1]);
   });
 });

@@ -44,7 +44,53 @@ export function depthwiseWideRequant(requant: ChannelMultipliers, bias: ArrayLik
 }
 
 /**
- * DEPTHWISE_CONV_2D (int8, DSP builds) → td_depthwise_conv2d_s8_wide where `depthwiseWide` and
+ * The blocks td_depthwise_conv2d_s8_wide_packed reads (td_kernels.h), one per output channel: the
+ * doubled bias plus input offset times the sum of the channel's taps, once per output of the
+ * kernel's assembly step; per filter row the doubled taps paired in int16 words as that loop reads
+ * them; then the fast requantization (multiplier, right shift, rounding with the output offset
+ * folded in, td_channel_requant_folded_of). The loop is the kernel's choice for the shape: 5x5 stride
+ * 1 (steps of four), 5x5 stride 2 (two), 3x3 stride 1 (six when that leaves no more outputs to the
+ * scalar loop than four, else four). Channels must be in the fast form (depthwiseWideRequant).
+ */
+export function packDepthwiseWide(
+  filter: ArrayLike<number>,
+  filterDims: readonly number[],
+  bias: ArrayLike<number | bigint> | undefined,
+  requant: ChannelMultipliers,
+  inputOffset: number,
+  outputOffset: number,
+  strideWidth: number,
+  outputWidth: number,
+): Int32Array {
+  const [, height, width, channels] = filterDims;
+  const pairs: [number, number][] =
+    width === 5 && strideWidth === 1 ? [[0, 1], [2, 3], [1, 2], [3, 4]]
+    : width === 5 ? [[0, 1], [2, 3], [4, -1]]
+    : [[0, 1], [1, 2]];
+  const biases = width === 5 ? (strideWidth === 1 ? 4 : 2) : outputWidth % 6 <= outputWidth % 4 ? 6 : 4;
+  const words = biases + height * pairs.length + 3;
+  const blocks = new Int32Array(words * channels);
+  for (let c = 0; c < channels; c++) {
+    const tap = (r: number, k: number) => Number(filter[(r * width + k) * channels + c]);
+    let sum = 0;
+    for (let r = 0; r < height; r++) for (let k = 0; k < width; k++) sum += tap(r, k);
+    const right = requant.multipliers[c] === 0 ? 1 : -requant.shifts[c];
+    const doubled = ((Number(bias?.[c] ?? 0) + inputOffset * sum) << 1) | 0;
+    const block = blocks.subarray(c * words, (c + 1) * words);
+    block.fill(doubled, 0, biases);
+    let at = biases;
+    for (let r = 0; r < height; r++) {
+      for (const [a, b] of pairs) block[at++] = ((2 * tap(r, a)) & 0xffff) | ((b >= 0 ? 2 * tap(r, b) : 0) << 16);
+    }
+    block[at] = requant.multipliers[c];
+    block[at + 1] = right;
+    block[at + 2] = 2 ** (right - 1) + outputOffset * 2 ** right;
+  }
+  return blocks;
+}
+
+/**
+ * DEPTHWISE_CONV_2D (int8, DSP builds) → td_depthwise_conv2d_s8_wide_packed where `depthwiseWide` and
  * `depthwiseWideRequant` take the layer; undefined otherwise (the caller's kernels then).
  */
 export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv2DPlan, context: LowerContext, quant: QuantStruct, windowFields: string): OpLowering | undefined {
@@ -58,12 +104,14 @@ export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv
   if (!depthwiseWide(g, inputDims, filterDims, dims4(context, y.shape, 'output'))) return undefined;
   if (!depthwiseWideRequant(arithmetic.requant, bias?.data, filterDims[1] * filterDims[2])) return undefined;
   const fields = `{${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}, ${g.depthMultiplier}, ${windowFields}, ${clampC(arithmetic.activation)}}`;
+  // The channels' blocks prepared here rather than per call on the board (per four channels ~1,600 instructions at 5x5).
+  const blocks = packDepthwiseWide(filter.data as ArrayLike<number>, filterDims, bias?.data, arithmetic.requant, -arithmetic.input.zeroPoint, arithmetic.output.zeroPoint, g.strideWidth, dims4(context, y.shape, 'output')[2]);
   return {
     kernels: ['td_depthwise_conv2d_s8_wide'],
     scratchBytes: depthwiseConv2dS8WideBufferSize(true, inputDims, filterDims),
     emit: (e) => {
       const params = e.struct('params', 'td_depthwise_conv_params', fields);
-      return `td_depthwise_conv2d_s8_wide(${e.context()}, ${params}, ${quant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.pointer(filter, 'read')}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')})`;
+      return `td_depthwise_conv2d_s8_wide_packed(${e.context()}, ${params}, ${quant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.pointer(filter, 'read')}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')}, ${e.array('wide_blocks', 'int32', blocks)})`;
     },
   };
 }
