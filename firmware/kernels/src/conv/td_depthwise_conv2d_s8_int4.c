@@ -5,7 +5,7 @@
  * Cortex-M variant runs blocks of four channels over widened input rows instead, the block's taps
  * unpacked once per call.
  */
-#include "td_depthwise_conv2d_s8_int4_reference.h"
+#include "../internal/td_int4.h"
 
 int32_t td_depthwise_conv2d_s8_int4_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
 {
@@ -13,26 +13,5 @@ int32_t td_depthwise_conv2d_s8_int4_get_buffer_size(const td_dims *input_dims, c
     return 4 * filter_dims->c;
 }
 
-td_status td_depthwise_conv2d_s8_int4(const td_context *ctx,
-                                      const td_depthwise_conv_params *params,
-                                      const td_per_channel_quant *quant,
-                                      const td_dims *input_dims,
-                                      const int8_t *input,
-                                      const td_dims *filter_dims,
-                                      const int8_t *packed_filter,
-                                      const int32_t *bias,
-                                      const td_dims *output_dims,
-                                      int8_t *output)
-{
-    const int32_t output_c = output_dims->c;
-    const int32_t multiplier = params->depth_multiplier;
-    if (multiplier <= 0 || input_dims->c * multiplier != output_c || filter_dims->c != output_c) {
-        return TD_ERROR_ARGUMENT;
-    }
-    if (ctx == NULL || ctx->buf == NULL || ctx->size < td_depthwise_conv2d_s8_int4_get_buffer_size(input_dims, filter_dims)) {
-        return TD_ERROR_SCRATCH;
-    }
-    td_depthwise_conv2d_s8_int4_reference((int32_t *)ctx->buf, params, quant, input_dims, input, filter_dims, packed_filter, bias,
-                                          output_dims, output);
-    return TD_OK;
-}
+#define TD_DEPTHWISE_INT4_REFERENCE td_status td_depthwise_conv2d_s8_int4
+#include "td_depthwise_conv2d_s8_int4_reference.h"

@@ -33,7 +33,7 @@
  * and the block path's: 8 bytes per tap, a staging row of 4 bytes per input column, and the ring,
  * K_h rows of 8 bytes per position of the span a row of windows sweeps (W + K_w - 1).
  */
-#include "../../conv/td_depthwise_conv2d_s8_int4_reference.h"
+#include "../../internal/td_int4.h"
 #include "td_dsp.h"
 
 #if TD_KERNELS_DSP
@@ -59,6 +59,11 @@ int32_t td_depthwise_conv2d_s8_int4_get_buffer_size(const td_dims *input_dims, c
     return td_max_i32(td_int4_dw_sums_bytes(filter_dims->c),
                       td_int4_dw_block_bytes(filter_dims->h, filter_dims->w, input_dims->w, input_dims->w + filter_dims->w - 1));
 }
+
+/* td_int4_dw_pixel_sums: the portable loop (td_depthwise_conv2d_s8_int4_reference.h), out of line:
+ * its frame stays off the block path's stack. */
+#define TD_DEPTHWISE_INT4_REFERENCE TD_NOINLINE static td_status td_int4_dw_pixel_sums
+#include "../../conv/td_depthwise_conv2d_s8_int4_reference.h"
 
 /**
  * What td_int4_dw_pixels reads (its assembly uses these offsets): the block's doubled biases,
@@ -589,9 +594,7 @@ td_status td_depthwise_conv2d_s8_int4(const td_context *ctx,
         }
     }
     if (!blocks) {
-        td_depthwise_conv2d_s8_int4_reference((int32_t *)ctx->buf, params, quant, input_dims, input, filter_dims, packed_filter,
-                                              bias, output_dims, output);
-        return TD_OK;
+        return td_int4_dw_pixel_sums(ctx, params, quant, input_dims, input, filter_dims, packed_filter, bias, output_dims, output);
     }
     {
         /* The ring's padding positions stay 0: the blocks write only the positions inside the image. */
@@ -616,28 +619,7 @@ int32_t td_depthwise_conv2d_s8_int4_get_buffer_size(const td_dims *input_dims, c
     return 4 * filter_dims->c;
 }
 
-td_status td_depthwise_conv2d_s8_int4(const td_context *ctx,
-                                      const td_depthwise_conv_params *params,
-                                      const td_per_channel_quant *quant,
-                                      const td_dims *input_dims,
-                                      const int8_t *input,
-                                      const td_dims *filter_dims,
-                                      const int8_t *packed_filter,
-                                      const int32_t *bias,
-                                      const td_dims *output_dims,
-                                      int8_t *output)
-{
-    const int32_t output_c = output_dims->c;
-    const int32_t multiplier = params->depth_multiplier;
-    if (multiplier <= 0 || input_dims->c * multiplier != output_c || filter_dims->c != output_c) {
-        return TD_ERROR_ARGUMENT;
-    }
-    if (ctx == NULL || ctx->buf == NULL || ctx->size < td_depthwise_conv2d_s8_int4_get_buffer_size(input_dims, filter_dims)) {
-        return TD_ERROR_SCRATCH;
-    }
-    td_depthwise_conv2d_s8_int4_reference((int32_t *)ctx->buf, params, quant, input_dims, input, filter_dims, packed_filter, bias,
-                                          output_dims, output);
-    return TD_OK;
-}
+#define TD_DEPTHWISE_INT4_REFERENCE td_status td_depthwise_conv2d_s8_int4
+#include "../../conv/td_depthwise_conv2d_s8_int4_reference.h"
 
 #endif
