@@ -288,9 +288,9 @@ int32_t td_depthwise_conv2d_s8_get_buffer_size(const td_dims *input_dims, const 
  * DEPTHWISE_CONV_2D, int8, as td_depthwise_conv2d_s8 (the same bits), for 3x3 filters at stride 1
  * (dilation 1, depth multiplier 1, a multiple of four channels) with the full int8 range, the
  * generator's choice in DSP builds: four channels at a time through planes of int16 pairs of
- * neighbouring positions (SMLAD, four output pixels per group), tall narrow images along their
- * height. Other shapes, narrower clamps and channels outside the fast requantization run the
- * portable per-channel loop (so a model need not link td_depthwise_conv2d_s8).
+ * neighbouring positions (SMLAD, four output pixels per group). Other shapes, narrower clamps and
+ * blocks of channels outside the fast requantization run the portable per-channel loop (so a model
+ * need not link td_depthwise_conv2d_s8).
  */
 td_status td_depthwise_conv2d_s8_planes(const td_context *ctx,
                                         const td_depthwise_conv_params *params,
@@ -303,9 +303,8 @@ td_status td_depthwise_conv2d_s8_planes(const td_context *ctx,
                                         const td_dims *output_dims,
                                         int8_t *output);
 /**
- * Bytes of scratch td_depthwise_conv2d_s8_planes needs: 0 portable; DSP 144 * ceil(W / 4) + 672 (a
- * ring of three rows of four channels' planes, 12 records), or, when H > W and W <= 5 (rows along
- * the height), 336 * ceil(H / 4) + 224 (the whole padded plane, 4 records).
+ * Bytes of scratch td_depthwise_conv2d_s8_planes needs: 0 portable; DSP 144 * (ceil(W / 4) + 2) +
+ * 624 (four channels' planes of a ring of three rows, 12 records).
  */
 int32_t td_depthwise_conv2d_s8_planes_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 

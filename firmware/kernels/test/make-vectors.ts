@@ -1811,9 +1811,9 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['planes 3x3 same 20 wide 4 channels ties', { input: [4, 20, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', biasAtRoundingTies: true }],
     ['planes 3x3 same 21 wide 6 channels relu', { input: [4, 21, 6], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'relu' }],
     // Blocks of four channels: output rows of 1-9 pixels (no whole group, a last group of three,
-    // one or two pixels after the groups), VALID and SAME, tall narrow images run transposed
-    // (the whole plane: 25x5 as the keyword-spotting model, 2-6 columns), both zero point ends,
-    // extreme scales, ties, two batches, and channel counts the planes leave to the portable loop.
+    // one or two pixels after the groups, rows with no four pixels inside), VALID and SAME, tall
+    // narrow images (25x5 as the keyword-spotting model, 2-7 columns), both zero point ends,
+    // extreme scales, ties, two batches, and what the planes leave to the portable loop.
     ['planes 3x3 same 1 wide 4 channels', { input: [3, 1, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none' }],
     ['planes 3x3 same 2 wide 8 channels', { input: [2, 2, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
     ['planes 3x3 same 3 wide 4 channels', { input: [3, 3, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none' }],

@@ -82,18 +82,12 @@ export function depthwiseConv2dS8BufferSize(dsp: boolean, inputDims: Dims, filte
 }
 
 /**
- * td_depthwise_conv2d_s8_planes_get_buffer_size: 0 portable; DSP the channel planes of four channels: groups of
- * four pixels along a row (ceil(length / 4)) of 48 bytes per row slot, and 56-byte records per channel and row
- * rotation. Rows along the width with a ring of three slots and twelve records, or, when the input is taller than
- * wide and at most five columns, along the height with the whole padded plane (7 slots: columns + 2 at most) and four
- * records.
+ * td_depthwise_conv2d_s8_planes_get_buffer_size: 0 portable; DSP four channels' planes of ceil(W / 4) + 2 groups of
+ * 36 bytes (three row slots of three words, a group on either side that only the widening writes) and 12 records of
+ * 52 bytes (per channel and row rotation: the bias four times, six tap words, the requantization).
  */
 export function depthwiseConv2dS8PlanesBufferSize(dsp: boolean, inputDims: Dims, _filterDims: Dims): number {
-  if (!dsp) return 0;
-  const [, height, width] = inputDims;
-  const transposed = height > width && width <= 5;
-  const groups = Math.ceil((transposed ? height : width) / 4);
-  return transposed ? groups * 48 * 7 + 4 * 56 : groups * 48 * 3 + 12 * 56;
+  return dsp ? 4 * 36 * (Math.ceil(inputDims[2] / 4) + 2) + 12 * 52 : 0;
 }
 
 /** td_conv2d_f32_get_buffer_size and td_depthwise_conv2d_f32_get_buffer_size: none. */

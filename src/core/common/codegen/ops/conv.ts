@@ -229,23 +229,17 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
  * it does a block of channels outside its requantization.
  */
 export function depthwisePlanes(g: Pick<DepthwiseConv2DPlan['geometry'], 'strideHeight' | 'strideWidth' | 'dilationHeight' | 'dilationWidth' | 'depthMultiplier'>, inputDims: readonly number[], filterDims: readonly number[], activation: { min: number; max: number }): boolean {
-  const [, height, width] = inputDims;
-  // Taller than wide with at most 5 columns, the kernel runs along the height over the whole padded plane of its
-  // four channels (an output placed over its input is then safe in any order): 2.5 KB of scratch on the keyword-spotting
-  // model's 25x5x64, which its RAM budget does not take (arena + stack 0.554x TFLite Micro's); those shapes stay
-  // on td_depthwise_conv2d_s8 for now.
-  const length = height > width && width <= 5 ? 0 : width;
   return (
     filterDims[1] === 3 && filterDims[2] === 3 && g.strideHeight === 1 && g.strideWidth === 1 && g.dilationHeight === 1 && g.dilationWidth === 1 &&
-    g.depthMultiplier === 1 && filterDims[3] % 4 === 0 && activation.min <= -128 && activation.max >= 127 && length >= depthwisePlanesMinLength
+    g.depthMultiplier === 1 && filterDims[3] % 4 === 0 && activation.min <= -128 && activation.max >= 127 && inputDims[2] >= depthwisePlanesMinLength
   );
 }
 
 /**
- * The shortest rows the planes take: each channel block and row pays a fixed cost (the row's border words,
- * the records, a call per row and four channel setups) that shorter rows do not earn back against
- * td_depthwise_conv2d_s8 (virtual-m4f, bench/kernels: 48, 24 and 12 pixels 2.09, 2.33 and 2.91 instructions per
- * MAC against 2.73, 2.79 and 2.94; 6 and 5 pixels slower; 25x5 run along its height 2.51 against 3.17).
+ * The narrowest rows the planes take: each channel block and row pays a fixed cost (the border pixels staged, the
+ * records, a call per row and four channel setups) that narrower rows do not earn back against td_depthwise_conv2d_s8
+ * (virtual-m4f, bench/kernels: 48, 24 and 12 pixels 2.00, 2.24 and 2.81 instructions per MAC against 2.73, 2.79 and
+ * 2.94; 6 and 5 pixels, and the keyword-spotting model's 25x5, would be slower).
  */
 export const depthwisePlanesMinLength = 12;
 

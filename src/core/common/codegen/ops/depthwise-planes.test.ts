@@ -107,13 +107,11 @@ describe('DEPTHWISE_CONV_2D lowering: the channel planes', () => {
   });
 
   it('sizes the planes scratch as the C kernel does', () => {
-    // Rows along the width: ceil(W / 4) groups of 48 bytes per slot, three slots, 12 records of 56 bytes.
-    expect(depthwiseConv2dS8PlanesBufferSize(true, [1, 48, 48, 8], [1, 3, 3, 8])).toBe(12 * 48 * 3 + 12 * 56);
-    expect(depthwiseConv2dS8PlanesBufferSize(true, [1, 5, 5, 256], [1, 3, 3, 256])).toBe(2 * 48 * 3 + 12 * 56);
-    // Taller than wide, at most 5 columns: along the height, the whole plane (7 slots), 4 records.
-    expect(depthwiseConv2dS8PlanesBufferSize(true, [1, 25, 5, 64], [1, 3, 3, 64])).toBe(7 * 48 * 7 + 4 * 56);
-    expect(depthwiseConv2dS8PlanesBufferSize(true, [1, 9, 2, 4], [1, 3, 3, 4])).toBe(3 * 48 * 7 + 4 * 56);
-    expect(depthwiseConv2dS8PlanesBufferSize(true, [1, 25, 6, 64], [1, 3, 3, 64])).toBe(2 * 48 * 3 + 12 * 56);
+    // Four planes of ceil(W / 4) + 2 groups of 36 bytes, 12 records of 52 bytes.
+    expect(depthwiseConv2dS8PlanesBufferSize(true, [1, 48, 48, 8], [1, 3, 3, 8])).toBe(4 * 36 * 14 + 12 * 52);
+    expect(depthwiseConv2dS8PlanesBufferSize(true, [1, 5, 5, 256], [1, 3, 3, 256])).toBe(4 * 36 * 4 + 12 * 52);
+    expect(depthwiseConv2dS8PlanesBufferSize(true, [1, 25, 5, 64], [1, 3, 3, 64])).toBe(4 * 36 * 4 + 12 * 52);
     expect(depthwiseConv2dS8PlanesBufferSize(false, [1, 48, 48, 8], [1, 3, 3, 8])).toBe(0);
   });
+
 });
