@@ -84,14 +84,14 @@ enum { TD_WIDE_SCALAR = 0, TD_WIDE_5X5_S1 = 1, TD_WIDE_5X5_S2 = 2, TD_WIDE_3X3_S
 
 /**
  * What the assembly reads (offsets fixed there; it copies the job onto its stack and keeps
- * `cursor`, `rows` and `end` there): one output channel over every output row.
+ * `cursor` and `end` there): one output channel over every output row.
  */
 typedef struct {
     const td_word *in;    /* 0: the channel's plane at output row 0's first plane row */
     const td_word *block; /* 4: the channel's prepared biases, taps and requantization */
     int8_t *cursor;       /* 8: the next output (advanced by the assembly) */
     int32_t out_c;        /* 12: bytes between output pixels */
-    int32_t rows;         /* 16: output rows (>= 1) */
+    int32_t stop;         /* 16: `end` after the last row (its address plus rows * in_step) */
     int32_t in_step;      /* 20: bytes between output rows' first plane rows (stride_h * TD_WIDE_ROW_BYTES) */
     int32_t out_gap;      /* 24: bytes from the output after a row's last step to the next row's first output */
     int32_t in_gap;       /* 28: in_step less the bytes the plane pointer moves over a row's steps */
@@ -105,7 +105,8 @@ typedef struct {
 /*
  * Frame: the job copied to [sp, #0..47]; r12 the channel block, lr the plane pointer of the step.
  * Per output row: the step loop up to `end` (in + span on the first row), outputs at `cursor`;
- * then the plane pointer moves on by in_gap, `end` by in_step and the cursor by out_gap.
+ * then the plane pointer moves on by in_gap, `end` by in_step (the last row when it reaches `stop`)
+ * and the cursor by out_gap (3x3 in steps of six: a whole row, out_gap 0).
  */
 #define TD_WIDE_ASM_BEGIN(name)                                                                    \
     ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
@@ -126,24 +127,26 @@ typedef struct {
     "str     r4, [sp, #44]\n"                                                                       \
     "1:\n\t"
 /* Per row: the step loop up to `end`; then the plane pointer, `end` and the cursor move on by the row's gaps. */
-#define TD_WIDE_ASM_END(name) TD_WIDE_ASM_END_BY(name, "8")
-#define TD_WIDE_ASM_END_BY(name, advance)                                                          \
+#define TD_WIDE_ASM_END(name) TD_WIDE_ASM_END_BY(name, "8", TD_WIDE_ASM_NEXT_CURSOR)
+/* The cursor past a row's last step to the next row's first output (out_gap, r6). */
+#define TD_WIDE_ASM_NEXT_CURSOR                                                                    \
+    "ldr     r5, [sp, #8]\n\t"                                                                     \
+    "add     r5, r5, r6\n\t"                                                                       \
+    "str     r5, [sp, #8]\n\t"
+#define TD_WIDE_ASM_END_BY(name, advance, next_cursor)                                             \
     "add     lr, lr, #" advance "\n\t"                                                             \
     "ldr     r4, [sp, #44]\n\t"                                                                    \
     "cmp     lr, r4\n\t"                                                                           \
     "bne     1b\n\t"                                                                               \
-    "ldr     r5, [sp, #16]\n\t"                                                                    \
-    "subs    r5, r5, #1\n\t"                                                                       \
-    "beq     3f\n\t"                                                                               \
-    "str     r5, [sp, #16]\n\t"                                                                    \
     "ldrd    r5, r6, [sp, #20]\n\t"                                                                \
     "add     r4, r4, r5\n\t"                                                                       \
+    "ldr     r5, [sp, #16]\n\t"                                                                    \
+    "cmp     r4, r5\n\t"                                                                           \
+    "beq     3f\n\t"                                                                               \
     "str     r4, [sp, #44]\n\t"                                                                    \
     "ldr     r5, [sp, #28]\n\t"                                                                    \
     "add     lr, lr, r5\n\t"                                                                       \
-    "ldr     r5, [sp, #8]\n\t"                                                                     \
-    "add     r5, r5, r6\n\t"                                                                       \
-    "str     r5, [sp, #8]\n\t"                                                                     \
+    next_cursor                                                                                    \
     "b       1b\n"                                                                                  \
     "3:\n\t"                                                                                       \
     "add     sp, sp, #48\n\t"                                                                      \
@@ -247,12 +250,11 @@ typedef struct {
     "add     lr, lr, #8\n\t"                                                                       \
     "cmp     lr, r2\n\t"                                                                           \
     "bne     4b\n\t"                                                                               \
-    "ldr     r5, [sp, #16]\n\t"                                                                    \
-    "subs    r5, r5, #1\n\t"                                                                       \
-    "beq     3f\n\t"                                                                               \
-    "str     r5, [sp, #16]\n\t"                                                                    \
     "ldrd    r5, r6, [sp, #20]\n\t"                                                                \
     "add     r2, r2, r5\n\t"                                                                       \
+    "ldr     r5, [sp, #16]\n\t"                                                                    \
+    "cmp     r2, r5\n\t"                                                                           \
+    "beq     3f\n\t"                                                                               \
     "add     r11, r11, r6\n\t"                                                                     \
     "ldr     r5, [sp, #28]\n\t"                                                                    \
     "add     lr, lr, r5\n\t"                                                                       \
@@ -351,7 +353,7 @@ typedef struct {
     "strb    r5, [r6, r7]\n\t"                                                                     \
     "add     r6, r6, r7, lsl #1\n\t"                                                               \
     "str     r6, [sp, #8]\n\t"                                                                     \
-    TD_WIDE_ASM_END_BY(name, "12")
+    TD_WIDE_ASM_END_BY(name, "12", "")
 
 #define TD_WIDE_ASM_CLAMP4                                                                         \
     TD_WIDE_ASM_BOUNDS TD_WIDE_ASM_CLAMP("r0") TD_WIDE_ASM_CLAMP("r1") TD_WIDE_ASM_CLAMP("r2") TD_WIDE_ASM_CLAMP("r3")
@@ -660,12 +662,13 @@ static td_status td_wide_run(const td_context *ctx,
     const int32_t plane_words = plane_rows * TD_WIDE_ROW_WORDS;
     const int32_t needed = 4 * (plane_words + TD_WIDE_CHANNEL_WORDS) * (int32_t)sizeof(td_word);
     const uint32_t pad_word = td_pack16(-params->input_offset, -params->input_offset);
-    /* 3x3: steps of six outputs unless they leave more to the scalar loop than steps of four. */
+    /* 3x3: steps of six outputs over a multiple of six (a row ends on a whole step, its cursor on the
+     * next row's first output), else of four. */
     const int32_t loop = params->dilation.h != 1 || params->dilation.w != 1 ? TD_WIDE_SCALAR
                          : filter_h == 5 && filter_w == 5 && stride_h == 1 && stride_w == 1 ? TD_WIDE_5X5_S1
                          : filter_h == 5 && filter_w == 5 && stride_h == 2 && stride_w == 2 ? TD_WIDE_5X5_S2
                          : filter_h == 3 && filter_w == 3 && stride_h == 1 && stride_w == 1
-                             ? (out_w % 6 <= out_w % 4 ? TD_WIDE_3X3_X6 : TD_WIDE_3X3_S1)
+                             ? (out_w % 6 == 0 ? TD_WIDE_3X3_X6 : TD_WIDE_3X3_S1)
                              : TD_WIDE_SCALAR;
     const int32_t step = td_wide_step(loop);
     const int32_t requant_at = td_wide_biases(loop) + filter_h * td_wide_row_words(loop);
@@ -744,7 +747,7 @@ static td_status td_wide_run(const td_context *ctx,
                         job.in = plane;
                         job.block = block;
                         job.cursor = out;
-                        job.rows = out_h;
+                        job.stop = (int32_t)((uintptr_t)plane + (uintptr_t)job.span + (uintptr_t)(out_h * job.in_step));
                         run(&job);
                     }
 #endif

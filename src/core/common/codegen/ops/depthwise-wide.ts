@@ -49,8 +49,8 @@ export function depthwiseWideRequant(requant: ChannelMultipliers, bias: ArrayLik
  * kernel's assembly step; per filter row the doubled taps paired in int16 words as that loop reads
  * them; then the fast requantization (multiplier, right shift, rounding with the output offset
  * folded in, td_channel_requant_folded_of). The loop is the kernel's choice for the shape: 5x5 stride
- * 1 (steps of four), 5x5 stride 2 (two), 3x3 stride 1 (six when that leaves no more outputs to the
- * scalar loop than four, else four). Channels must be in the fast form (depthwiseWideRequant).
+ * 1 (steps of four), 5x5 stride 2 (two), 3x3 stride 1 (six over an output width that is a multiple
+ * of six, else four). Channels must be in the fast form (depthwiseWideRequant).
  */
 export function packDepthwiseWide(
   filter: ArrayLike<number>,
@@ -67,7 +67,7 @@ export function packDepthwiseWide(
     width === 5 && strideWidth === 1 ? [[0, 1], [2, 3], [1, 2], [3, 4]]
     : width === 5 ? [[0, 1], [2, 3], [4, -1]]
     : [[0, 1], [1, 2]];
-  const biases = width === 5 ? (strideWidth === 1 ? 4 : 2) : outputWidth % 6 <= outputWidth % 4 ? 6 : 4;
+  const biases = width === 5 ? (strideWidth === 1 ? 4 : 2) : outputWidth % 6 === 0 ? 6 : 4;
   const words = biases + height * pairs.length + 3;
   const blocks = new Int32Array(words * channels);
   for (let c = 0; c < channels; c++) {
