@@ -307,7 +307,6 @@ td_status td_depthwise_conv2d_s8_planes(const td_context *ctx,
  * 624 (four channels' planes of a ring of three rows, 12 records).
  */
 int32_t td_depthwise_conv2d_s8_planes_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
-
 /**
  * DEPTHWISE_CONV_2D, int8, the same bits as td_depthwise_conv2d_s8, for small images with 5x5
  * filters at stride 1 or 2 or 3x3 filters at stride 1 with a depth multiplier above 1, the
@@ -353,6 +352,7 @@ td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
                                              const td_dims *output_dims,
                                              int8_t *output,
                                              const int32_t *blocks);
+
 /*
  * Packed int4 weights (TFLite's INT4 tensors): signed 4-bit values two to a byte over the
  * filter's flattened elements, element 2k in the low nibble of byte k, 2k + 1 in its high nibble

@@ -117,7 +117,7 @@ export function lstmF32BufferSize(batchSize: number, stateSize: number): number 
 
 /**
  * td_depthwise_conv2d_s8_wide_get_buffer_size: 0 portable; DSP four planes of H + K_h − 1 rows of 64
- * bytes (16 int16 pair words) and one output channel's 32 words of taps and requantization.
+ * bytes (16 int16 pair words) and four output channels' 32 words of taps and requantization.
  */
 export function depthwiseConv2dS8WideBufferSize(dsp: boolean, inputDims: Dims, filterDims: Dims): number {
   return dsp ? 4 * 64 * (inputDims[1] + filterDims[1] - 1) + 4 * 4 * 32 : 0;

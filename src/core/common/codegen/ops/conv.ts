@@ -9,8 +9,8 @@ import { conv2d, type Conv2DPlan } from '../../ops/conv-2d.js';
 import { depthwiseConv2d, type DepthwiseConv2DPlan } from '../../ops/depthwise-conv-2d.js';
 import type { ChannelMultipliers } from '../../ops/quantization.js';
 import type { WindowGeometry } from '../../ops/window.js';
-
 import { depthwiseWideLowering } from './depthwise-wide.js';
+
 /**
  * CONV_2D → td_conv2d_s8 / td_conv2d_f32, from the op library's plan (ops/conv-2d.ts): the
  * geometry, the per-channel multipliers and the clamp are the plan's; this file only refuses what
@@ -198,10 +198,10 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   // Weights stored as TFLite's INT4 stay packed in flash (int4-weights.ts).
   const int4 = int4DepthwiseLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g));
   if (int4) return int4;
-  // The portable convolution (the reference loop) is slower than the portable depthwise one: only the DSP build switches,
   // 5x5 windows and 3x3 ones with a depth multiplier over small images: planes of int16 pairs (depthwise-wide.ts).
   const wide = depthwiseWideLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g));
   if (wide) return wide;
+  // The portable convolution (the reference loop) is slower than the portable depthwise one: only the DSP build switches,
   // and only for windows of 32 taps or more: below that the convolution's im2col of a one-byte-deep patch costs more
   // than the depthwise blocks' row expansion (3x3, M = 8: 5.7 instructions per MAC as a convolution, 3.2 as a
   // depthwise; 10x8, M = 8: 2.09 and 1.84 as a convolution, 2.09 and 1.91 as a depthwise).
