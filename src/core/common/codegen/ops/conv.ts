@@ -9,7 +9,7 @@ import { conv2d, type Conv2DPlan } from '../../ops/conv-2d.js';
 import { depthwiseConv2d, type DepthwiseConv2DPlan } from '../../ops/depthwise-conv-2d.js';
 import type { ChannelMultipliers } from '../../ops/quantization.js';
 import type { WindowGeometry } from '../../ops/window.js';
-import { depthwiseWideLowering } from './depthwise-wide.js';
+import { depthwiseWide, depthwiseWideLowering, depthwiseWideRequant, depthwiseWideSingle3x3 } from './depthwise-wide.js';
 
 /**
  * CONV_2D → td_conv2d_s8 / td_conv2d_f32, from the op library's plan (ops/conv-2d.ts): the
@@ -198,8 +198,9 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   // Weights stored as TFLite's INT4 stay packed in flash (int4-weights.ts).
   const int4 = int4DepthwiseLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g));
   if (int4) return int4;
-  // 5x5 windows and 3x3 ones with a depth multiplier over small images: planes of int16 pairs (depthwise-wide.ts).
-  const wide = depthwiseWideLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g));
+  // 5x5 windows and 3x3 ones with a depth multiplier over small images: planes of int16 pairs (depthwise-wide.ts);
+  // 3x3 ones with multiplier 1 too where every depthwise layer of the model takes that kernel.
+  const wide = depthwiseWideLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g), context.options.dsp && !context.options.helium && everyDepthwiseTakes(context, takesWide));
   if (wide) return wide;
   // The portable convolution (the reference loop) is slower than the portable depthwise one: only the DSP build switches,
   // and only for windows of 32 taps or more: below that the convolution's im2col of a one-byte-deep patch costs more
@@ -209,7 +210,7 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
     const asConvolution = depthwiseAsConvolution(g, arithmetic, context);
     if (asConvolution.small || filterDims[1] * filterDims[2] >= asConvolutionMinTaps) return asConvolution.lowering;
   }
-  const planes = context.options.dsp && !context.options.helium && depthwisePlanes(g, inputDims, filterDims, arithmetic.activation) && everyDepthwiseTakesPlanes(context);
+  const planes = context.options.dsp && !context.options.helium && depthwisePlanes(g, inputDims, filterDims, arithmetic.activation) && everyDepthwiseTakes(context, takesPlanes);
   const kernel = planes ? 'td_depthwise_conv2d_s8_planes' : 'td_depthwise_conv2d_s8';
   return {
     kernels: [kernel],
@@ -243,13 +244,24 @@ export function depthwisePlanes(g: Pick<DepthwiseConv2DPlan['geometry'], 'stride
  */
 export const depthwisePlanesMinLength = 12;
 
+/** What a model-wide kernel choice asks of one int8 depthwise layer (not stored as int4), with its shapes. */
+type DepthwiseLayerCheck = (plan: DepthwiseConv2DPlan, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[], bias: ArrayLike<number | bigint> | undefined) => boolean;
+
+/** The channel planes take the layer (depthwisePlanes). */
+const takesPlanes: DepthwiseLayerCheck = (plan, inputDims, filterDims) => depthwisePlanes(plan.geometry, inputDims, filterDims, plan.arithmetic.activation);
+
+/** td_depthwise_conv2d_s8_wide takes the layer, a 3x3 one with multiplier 1 included (depthwise-wide.ts). */
+const takesWide: DepthwiseLayerCheck = (plan, inputDims, filterDims, outputDims, bias) =>
+  (depthwiseWide(plan.geometry, inputDims, filterDims, outputDims) || depthwiseWideSingle3x3(plan.geometry, inputDims, filterDims, outputDims)) &&
+  plan.arithmetic.flavour === 'int8' && depthwiseWideRequant(plan.arithmetic.requant, bias, filterDims[1] * filterDims[2]);
+
 /**
- * Whether every other int8 depthwise convolution of the graph (depth multiplier 1: the others may run as a
- * convolution) takes the planes too: a model then links the planes alone, never both kernels (td_depthwise_conv2d_s8
- * is 3.5 KB of code, the planes 1.6 KB; VWW's code budget takes only one of them, and VWW's stride-2 layers still
- * need the blocks).
+ * Whether every other int8 depthwise convolution of the graph (but those of one input channel with a depth
+ * multiplier, which run as a convolution) passes `takes`: a model then links that kernel alone for its depthwise layers, never it and
+ * td_depthwise_conv2d_s8 (3.5 KB of code; the planes 1.6 KB, the wide kernel ~7 KB; VWW's code budget takes only one,
+ * and VWW's stride-2 layers still need the blocks).
  */
-function everyDepthwiseTakesPlanes(context: LowerContext): boolean {
+function everyDepthwiseTakes(context: LowerContext, takes: DepthwiseLayerCheck): boolean {
   const { graph } = context;
   return graph.ops.every((op, index) => {
     if (index === context.opIndex || op.type !== 'DEPTHWISE_CONV_2D') return true;
@@ -261,7 +273,10 @@ function everyDepthwiseTakesPlanes(context: LowerContext): boolean {
     }
     const filter = graph.tensors[op.inputs[1]];
     if (plan.arithmetic.flavour !== 'int8' || packedInt4Weights(filter)) return true;
-    return depthwisePlanes(plan.geometry, graph.tensors[op.inputs[0]].shape.slice(-4), filter.shape, plan.arithmetic.activation);
+    const inputDims = graph.tensors[op.inputs[0]].shape.slice(-4);
+    if (plan.geometry.depthMultiplier > 1 && inputDims[3] === 1) return true; // Runs as a convolution.
+    const bias = op.inputs[2] !== undefined && op.inputs[2] >= 0 ? graph.tensors[op.inputs[2]]?.data : undefined;
+    return takes(plan, inputDims, filter.shape, graph.tensors[op.outputs[0]].shape.slice(-4), bias as ArrayLike<number | bigint> | undefined);
   });
 }
 

@@ -45,10 +45,10 @@ function depthwiseGraph({ width, channels, multiplier = 1, kernel = [3, 3], stri
 const depthwiseCall = (code: string) => /td_depthwise_conv2d_s8\w*(?=\()/.exec(code)?.[0];
 const depthwiseCalls = (code: string) => [...code.matchAll(/td_depthwise_conv2d_s8\w*(?=\()/g)].map((match) => match[0]).filter((name) => !name.endsWith('_get_buffer_size'));
 
-/** Two depthwise ops in a row: 3x3 stride 1, then `second` (stride 2 or 1). */
-function twoDepthwiseGraph(secondStride: number): Graph {
-  const first = depthwiseGraph({ width: 24, channels: 8 });
-  const second = depthwiseGraph({ width: 24, channels: 8, stride: secondStride });
+/** Two depthwise ops in a row: 3x3 stride 1, then one of stride `secondStride` (2 or 1), both `width` wide. */
+function twoDepthwiseGraph(secondStride: number, width = 36): Graph {
+  const first = depthwiseGraph({ width, channels: 8 });
+  const second = depthwiseGraph({ width, channels: 8, stride: secondStride });
   const shift = (id: number) => id + 3;
   return {
     ...first,
@@ -72,7 +72,8 @@ describe('DEPTHWISE_CONV_2D lowering: the channel planes', () => {
     expect(depthwisePlanes(geometry, [1, 25, 6, 64], [1, 3, 3, 64], { min: -128, max: 127 })).toBe(false);
     expect(depthwisePlanes(geometry, [1, 6, 6, 128], [1, 3, 3, 128], { min: -128, max: 127 })).toBe(false);
     expect(depthwisePlanes(geometry, [1, 12, 12, 64], [1, 3, 3, 64], { min: -128, max: 127 })).toBe(true);
-    for (const config of [{ width: 24, channels: 8 }, { width: 12, channels: 4 }, { width: 21, channels: 8, padding: 'valid' as const }]) {
+    // (Widths td_depthwise_conv2d_s8_wide does not take: it runs rows of whole steps of six up to 30, depthwise-wide.ts.)
+    for (const config of [{ width: 36, channels: 8 }, { width: 14, channels: 4 }, { width: 21, channels: 8, padding: 'valid' as const }]) {
       const model = generateModel(depthwiseGraph(config), { dsp: true });
       expect(depthwiseCall(model.source), JSON.stringify(config)).toBe('td_depthwise_conv2d_s8_planes');
       // The planes alone: what they do not take runs the portable loop inside them.
@@ -101,9 +102,12 @@ describe('DEPTHWISE_CONV_2D lowering: the channel planes', () => {
     }
   });
 
-  it('links one depthwise kernel per model: a 3x3 stride-1 layer beside one the planes do not take stays on td_depthwise_conv2d_s8', () => {
+  it('links one depthwise kernel per model: a 3x3 stride-1 layer beside one the planes (or the wide kernel) do not take stays on td_depthwise_conv2d_s8', () => {
     expect(depthwiseCalls(generateModel(twoDepthwiseGraph(2), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8']);
     expect(depthwiseCalls(generateModel(twoDepthwiseGraph(1), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8_planes', 'td_depthwise_conv2d_s8_planes']);
+    // The same for td_depthwise_conv2d_s8_wide's 3x3 loop (24 wide: four steps of six).
+    expect(depthwiseCalls(generateModel(twoDepthwiseGraph(2, 24), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8']);
+    expect(depthwiseCalls(generateModel(twoDepthwiseGraph(1, 24), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8_wide_packed', 'td_depthwise_conv2d_s8_wide_packed']);
   });
 
   it('sizes the planes scratch as the C kernel does', () => {

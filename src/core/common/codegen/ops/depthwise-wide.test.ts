@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../ir/types.js';
 import { generateModel } from '../index.js';
 import { depthwiseConv2dS8WideBufferSize } from '../kernel-buffers.js';
-import { depthwiseWide, depthwiseWideRequant, packDepthwiseWide } from './depthwise-wide.js';
+import { depthwiseWide, depthwiseWideRequant, depthwiseWideSingle3x3, packDepthwiseWide } from './depthwise-wide.js';
 
 interface DepthwiseCase {
   height?: number;
@@ -57,6 +57,8 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
       ['5x5 stride 2 VALID ReLU, odd width', { width: 13, channels: 4, stride: 2, padding: 'valid', activation: 'relu' }],
       ['3x3 multiplier 2', { width: 12, channels: 8, multiplier: 2, kernel: [3, 3] }],
       ['3x3 multiplier 3 ReLU', { width: 10, channels: 4, multiplier: 3, kernel: [3, 3], activation: 'relu' }],
+      ['3x3 multiplier 1, 24 wide (four steps of six)', { width: 24, channels: 32, kernel: [3, 3] }],
+      ['3x3 multiplier 1, 6 wide ReLU6', { height: 6, width: 6, channels: 128, kernel: [3, 3], activation: 'relu6' }],
     ];
     for (const [label, config] of cases) {
       const model = generateModel(depthwiseGraph(config), { dsp: true });
@@ -68,11 +70,13 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     }
   });
 
-  it('keeps the other kernels for wide rows, channel counts off a multiple of four, other windows, 3x3 with multiplier 1, dilation, large biases and portable builds', () => {
+  it('keeps the other kernels for wide rows, channel counts off a multiple of four, other windows, 3x3 with multiplier 1 off its steps, dilation, large biases and portable builds', () => {
     const cases: [string, DepthwiseCase, boolean?][] = [
       ['5x5 over 29 positions', { width: 29, channels: 8 }],
       ['6 channels', { width: 12, channels: 6 }],
-      ['3x3 multiplier 1', { width: 12, channels: 8, kernel: [3, 3] }],
+      ['3x3 multiplier 1, 5 wide (a scalar remainder)', { width: 5, channels: 8, kernel: [3, 3] }],
+      ['3x3 multiplier 1, 10 wide', { width: 10, channels: 8, kernel: [3, 3] }],
+      ['3x3 multiplier 1, 36 wide (past the planes\' positions)', { width: 36, channels: 8, kernel: [3, 3] }],
       ['3x3 stride 2 multiplier 2', { width: 12, channels: 8, multiplier: 2, kernel: [3, 3], stride: 2 }],
       ['5x3', { width: 12, channels: 8, kernel: [5, 3] }],
       ['dilation 2', { height: 14, width: 14, channels: 8, dilation: 2 }],
@@ -98,6 +102,14 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     expect(depthwiseWide(geometry(2), [1, 2, 1, 8], [1, 5, 5, 8], [1, 1, 1, 8])).toBe(false);
     expect(depthwiseWide(geometry(1, 2), [1, 12, 12, 8], [1, 3, 3, 16], [1, 12, 12, 16])).toBe(true);
     expect(depthwiseWide(geometry(1, 1), [1, 12, 12, 8], [1, 3, 3, 8], [1, 12, 12, 8])).toBe(false);
+    // 3x3 with multiplier 1: whole steps of six over at most 30 outputs, stride 1.
+    expect(depthwiseWideSingle3x3(geometry(1), [1, 12, 12, 8], [1, 3, 3, 8], [1, 12, 12, 8])).toBe(true);
+    expect(depthwiseWideSingle3x3(geometry(1), [1, 30, 30, 8], [1, 3, 3, 8], [1, 30, 30, 8])).toBe(true);
+    expect(depthwiseWideSingle3x3(geometry(1), [1, 36, 36, 8], [1, 3, 3, 8], [1, 36, 36, 8])).toBe(false);
+    expect(depthwiseWideSingle3x3(geometry(1), [1, 25, 5, 64], [1, 3, 3, 64], [1, 25, 5, 64])).toBe(false);
+    expect(depthwiseWideSingle3x3(geometry(1), [1, 12, 12, 6], [1, 3, 3, 6], [1, 12, 12, 6])).toBe(false);
+    expect(depthwiseWideSingle3x3(geometry(2), [1, 24, 24, 8], [1, 3, 3, 8], [1, 12, 12, 8])).toBe(false);
+    expect(depthwiseWideSingle3x3(geometry(1, 2), [1, 12, 12, 8], [1, 3, 3, 16], [1, 12, 12, 16])).toBe(false);
     const requant = (multiplier: number, shift: number) => ({ multipliers: Int32Array.of(multiplier), shifts: Int32Array.of(shift) });
     expect(depthwiseWideRequant(requant(1 << 30, -21), [0], 25)).toBe(true);
     expect(depthwiseWideRequant(requant(1 << 30, -22), [0], 25)).toBe(false);

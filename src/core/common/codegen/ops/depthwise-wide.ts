@@ -32,6 +32,21 @@ export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], fil
 }
 
 /**
+ * Whether a 3x3 depthwise convolution with depth multiplier 1 can run the kernel's 3x3 loop: stride 1, no dilation,
+ * input channels a multiple of four, output rows a whole number of its six-output steps (its scalar loop for a
+ * remainder costs more than td_depthwise_conv2d_s8 saves: 5 pixels wide 6.7 instructions per MAC against 3.5) that
+ * fit the planes' 32 positions. Measured on virtual-m4f (bench/kernels) against the blocks / the channel planes:
+ * 24x24x32 1.94 (2.79 / 2.24), 12x12x64 2.09 (2.94 / 2.81), 6x6x128 2.50 (3.33 / -). The caller takes it only where
+ * the model then links no other depthwise kernel (conv.ts), since the kernel is ~7 KB of code.
+ */
+export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0 || g.depthMultiplier !== 1) return false;
+  if (filterDims[1] !== 3 || filterDims[2] !== 3 || g.strideHeight !== 1 || g.strideWidth !== 1) return false;
+  const outputWidth = outputDims[2];
+  return outputWidth >= 6 && outputWidth % 6 === 0 && outputWidth + 2 <= wideRowPositions;
+}
+
+/**
  * Whether every channel takes the kernel's fast requantization with the output offset folded in
  * (td_dsp.h): a right shift of 1-21 (any for an empty channel) and |bias| + K_h · K_w · 255 · 128
  * < 2^30; a channel outside it would run the kernel's per-pixel reference loop.
@@ -90,10 +105,11 @@ export function packDepthwiseWide(
 }
 
 /**
- * DEPTHWISE_CONV_2D (int8, DSP builds) → td_depthwise_conv2d_s8_wide_packed where `depthwiseWide` and
- * `depthwiseWideRequant` take the layer; undefined otherwise (the caller's kernels then).
+ * DEPTHWISE_CONV_2D (int8, DSP builds) → td_depthwise_conv2d_s8_wide_packed where `depthwiseWide` (or, when
+ * `single3x3`, `depthwiseWideSingle3x3`) and `depthwiseWideRequant` take the layer; undefined otherwise (the
+ * caller's kernels then).
  */
-export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv2DPlan, context: LowerContext, quant: QuantStruct, windowFields: string): OpLowering | undefined {
+export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv2DPlan, context: LowerContext, quant: QuantStruct, windowFields: string, single3x3: boolean): OpLowering | undefined {
   if (!context.options.dsp || arithmetic.flavour !== 'int8') return undefined;
   const x = input(context, 0, 'input');
   const filter = input(context, 1, 'filter');
@@ -101,7 +117,8 @@ export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv
   const y = output(context);
   const inputDims = dims4(context, x.shape, 'input');
   const filterDims = dims4(context, filter.shape, 'filter');
-  if (!depthwiseWide(g, inputDims, filterDims, dims4(context, y.shape, 'output'))) return undefined;
+  const outputDims = dims4(context, y.shape, 'output');
+  if (!depthwiseWide(g, inputDims, filterDims, outputDims) && !(single3x3 && depthwiseWideSingle3x3(g, inputDims, filterDims, outputDims))) return undefined;
   if (!depthwiseWideRequant(arithmetic.requant, bias?.data, filterDims[1] * filterDims[2])) return undefined;
   const fields = `{${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}, ${g.depthMultiplier}, ${windowFields}, ${clampC(arithmetic.activation)}}`;
   // The channels' blocks prepared here rather than per call on the board (per four channels ~1,600 instructions at 5x5).
