@@ -55,14 +55,19 @@ function bias(m: OpModel, scales: number[], inputScale: number, spread: number):
 
 function convolution(m: OpModel, depthwise: boolean): { graph: Graph; macs: number; label: string } {
   const r = m.random;
-  const [kh, kw] = r() < 0.15 ? pick(r, [[10, 8], [10, 4], [8, 10], [1, 7], [7, 1], [1, 3], [3, 1]] as const) : [between(r, 1, 5), between(r, 1, 5)];
-  const strideH = pick(r, [1, 1, 1, 2, 2, 3]);
-  const strideW = r() < 0.8 ? strideH : pick(r, [1, 2]);
-  const dilated = r() < 0.1;
+  // Half the depthwise cases take the shapes the DSP build's pair kernels are chosen for (3x3 and 5x5 windows at
+  // stride 1 or 2, no dilation, input channels a multiple of four), so that those paths are drawn often.
+  const pairShaped = depthwise && r() < 0.5;
+  const pairWindow = pairShaped ? pick(r, [3, 3, 5]) : 0;
+  const [kh, kw] = pairShaped ? [pairWindow, pairWindow] : r() < 0.15 ? pick(r, [[10, 8], [10, 4], [8, 10], [1, 7], [7, 1], [1, 3], [3, 1]] as const) : [between(r, 1, 5), between(r, 1, 5)];
+  const strideH = pairShaped ? pick(r, [1, 1, 2]) : pick(r, [1, 1, 1, 2, 2, 3]);
+  const strideW = pairShaped || r() < 0.8 ? strideH : pick(r, [1, 2]);
+  const dilated = !pairShaped && r() < 0.1;
   const dilationH = dilated ? 2 : 1;
   const dilationW = dilated ? pick(r, [1, 2]) : 1;
   const padding: Padding = r() < 0.6 ? 'same' : 'valid';
-  const inChannels = pick(r, channelCounts);
+  const drawnChannels = pick(r, channelCounts);
+  const inChannels = pairShaped ? Math.ceil(drawnChannels / 4) * 4 : drawnChannels;
   const multiplier = depthwise ? (r() < 0.7 ? 1 : pick(r, [2, 3, 4, 8])) : 1;
   const outChannels = depthwise ? inChannels * multiplier : pick(r, [1, 2, 3, 4, 5, 8, 8, 12, 16, 16, 17, 24, 32, 40]);
   const minH = padding === 'valid' ? (kh - 1) * dilationH + 1 : 1;
