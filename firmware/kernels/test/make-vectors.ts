@@ -1982,6 +1982,33 @@ function lstmPackedCases(random: Random): CaseBuilder[] {
         model: { input: [0.006285219453275204, -1], hidden: [0.007447424810379744, 3], weightsScale: 0.0014680626336485147, recurrentScale: 0.001478524529375136, forgetBias: [106170, 111633], bias: [-2982, 3202], cellScalePower: -11 },
       },
     ],
+    // A right shift of 0 (the Cortex-M kernel's plan 1, its masked assembly unit loop): the input
+    // FCs' multiplier 0.04 * 0.004 * 2^12 = 0.66, then the recurrent FCs' 0.04 * 0.004 * 2^12; biases
+    // of both signs, so sums are negative as often as positive (the sign term only shifts >= 1 take).
+    [
+      'input FCs right shift 0, sums of both signs',
+      {
+        batch: 1,
+        time: 4,
+        inputSize: 37,
+        stateSize: 6,
+        timeMajor: false,
+        cellClip: 0,
+        model: { input: [0.04, 5], hidden: [0.0075, -3], weightsScale: 0.004, recurrentScale: 0.0015, forgetBias: [-20000, 20000], bias: [-20000, 20000], cellScalePower: -11 },
+      },
+    ],
+    [
+      'recurrent FCs right shift 0, cell clip, time-major B2 T3',
+      {
+        batch: 2,
+        time: 3,
+        inputSize: 13,
+        stateSize: 10,
+        timeMajor: true,
+        cellClip: 0.5,
+        model: { input: [0.02, -7], hidden: [0.04, 2], weightsScale: 0.003, recurrentScale: 0.004, forgetBias: [-20000, 20000], bias: [-20000, 20000], cellScalePower: -11 },
+      },
+    ],
   ];
   return configs.map(([label, config]) => lstmS8(random, `lstm_s8_packed ${label}`, { ...config, packed: true }));
 }

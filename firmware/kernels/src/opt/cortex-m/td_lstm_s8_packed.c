@@ -16,11 +16,13 @@
  * term of an ADD's shifted operand, their parameters one LDM each in the order a unit reads them;
  * the two gates' pre-activations of a word saturated with one QADD16; the int16 sigmoid and tanh
  * from signed tables (td_lstm_sigmoid_signed, td_lstm_tanh_signed: no absolute value, two loads);
- * the hidden offset folded into the last requantization's rounding. When every right shift is at
- * least 1 (plan 2) the unit loop is assembly (td_lstm_packed_units), its two dot products
- * unrolled four groups deep (Duff's device); a right shift of 0 somewhere (plan 1) runs the same
- * arithmetic in C; a model whose requantizations do not all take the fast form runs the
- * reference arithmetic on the same dot products.
+ * the hidden offset folded into the last requantization's rounding. The unit loop is assembly,
+ * its two dot products unrolled four groups deep (Duff's device): td_lstm_packed_units when every
+ * right shift is at least 1 (plan 2), td_lstm_packed_units_masked when one is 0 (plan 1: the sign
+ * term masked per requantization by a flag in its right shift word, one instruction more each);
+ * plan 1 runs the same arithmetic in C where the hidden offset does not fold (or without inline
+ * assembly); a model whose requantizations do not all take the fast form runs the reference
+ * arithmetic on the same dot products.
  *
  * Scratch: round4(I) + round4(S) int16 values (x_t, then h_{t-1}, expanded).
  */
@@ -140,6 +142,20 @@ typedef struct {
         ++(requant);                                                                                       \
     } while (0)
 
+/*
+ * (v + rounding + sign) >> r, plus the offset, is (v + rounding + sign + offset * 2^r) >> r,
+ * v = SMMULR(2 * product, m), |v| <= m / 2 + 1, when that sum stays an int32 (r = 0 as well:
+ * SMMLAR adds its accumulate word to v whole). Folds it into `requant`'s rounding then, else 0.
+ */
+TD_INLINE int td_lstm_packed_fold_offset(td_lstm_fast_requant *requant, int32_t offset)
+{
+    const int64_t folded = (int64_t)requant->rounding + (int64_t)offset * ((int64_t)1 << requant->right_shift);
+    const int64_t reach = (int64_t)requant->multiplier / 2 + 2;
+    const int fits = folded + reach < ((int64_t)1 << 31) && folded - reach >= -((int64_t)1 << 31);
+    requant->rounding = fits ? (int32_t)folded : requant->rounding;
+    return fits;
+}
+
 /**
  * The plan: 2 when every requantization takes the fast form with a right shift >= 1 and the
  * hidden offset folds into the output's rounding, 1 when every one takes the fast form, 0
@@ -179,17 +195,7 @@ TD_INLINE int td_lstm_packed_plan_of(const td_lstm_params_s8 *params, const int3
     for (gate = 0; gate < 8; ++gate) {
         shifted = shifted && plan->fc[gate].right_shift > 0;
     }
-    /*
-     * (v + rounding + sign) >> r, plus the offset, is (v + rounding + sign + offset * 2^r) >> r,
-     * v = SMMULR(2 * product, m), |v| <= m / 2 + 1, when that sum stays an int32.
-     */
-    if (shifted) {
-        const int64_t folded = (int64_t)plan->output_hidden_mul.rounding +
-                               (int64_t)params->hidden_offset * ((int64_t)1 << plan->output_hidden_mul.right_shift);
-        const int64_t reach = (int64_t)plan->output_hidden_mul.multiplier / 2 + 2;
-        shifted = folded + reach < ((int64_t)1 << 31) && folded - reach >= -((int64_t)1 << 31);
-        plan->output_hidden_mul.rounding = shifted ? (int32_t)folded : plan->output_hidden_mul.rounding;
-    }
+    shifted = shifted && td_lstm_packed_fold_offset(&plan->output_hidden_mul, params->hidden_offset);
     plan->cell_tanh = td_lstm_cell_tanh_scaling(params->cell_state_scale_power);
     plan->clip_low = params->cell_clip_enabled ? -params->quantized_cell_clip : -32768;
     plan->clip_high = params->cell_clip_enabled ? params->quantized_cell_clip : 32767;
@@ -223,12 +229,37 @@ typedef struct {
 } td_lstm_packed_frame;
 
 /*
- * The unit loop of td_lstm_packed_steps_fast (shifted) by hand, the same instructions its C takes
- * where they matter (TD_LSTM_PACKED_DOT, TD_LSTM_REQUANT_NEXT, the signed-table activations),
+ * The unit loop of td_lstm_packed_steps_fast by hand (plan 2; plan 1 with TD_LSTM_ASM_SIGN_MASKED),
+ * the same instructions its C takes where they matter (TD_LSTM_PACKED_DOT, TD_LSTM_REQUANT_NEXT, the signed-table activations),
  * without the register shuffles and reloads the compiler adds around them: the frame is copied
  * onto the stack and every unit loads what it needs with LDM / LDRD.
  */
 void td_lstm_packed_units(const td_lstm_packed_frame *frame);
+/* The same for plan 1 (a right shift of 0 somewhere), its right shift words flagged by td_lstm_packed_plan_masked. */
+void td_lstm_packed_units_masked(const td_lstm_packed_frame *frame);
+
+/**
+ * Plan 1 for td_lstm_packed_units_masked: the hidden offset folded into the output's rounding
+ * (a right shift of 0 too) and bit 31 of every requantization's right shift word set where the
+ * shift is >= 1 (TD_LSTM_ASM_SIGN_MASKED); 0, the plan unchanged, when the offset does not fold.
+ * The C of plan 1 cannot read the flagged plan afterwards.
+ */
+TD_INLINE int td_lstm_packed_plan_masked(const td_lstm_params_s8 *params, td_lstm_packed_plan *plan)
+{
+    td_lstm_fast_requant *const requants[11] = {&plan->fc[0], &plan->fc[1], &plan->fc[2], &plan->fc[3],
+                                                &plan->fc[4], &plan->fc[5], &plan->fc[6], &plan->fc[7],
+                                                &plan->forget_cell_mul, &plan->input_cell_mul,
+                                                &plan->output_hidden_mul};
+    int32_t index;
+    if (!td_lstm_packed_fold_offset(&plan->output_hidden_mul, params->hidden_offset)) {
+        return 0;
+    }
+    for (index = 0; index < 11; ++index) {
+        const uint32_t flag = requants[index]->right_shift > 0 ? 0x80000000u : 0u;
+        requants[index]->right_shift = (int32_t)((uint32_t)requants[index]->right_shift | flag);
+    }
+    return 1;
+}
 /*
  * The four sums of one part (r0 vector to its end r1, r2 weights, r3 bias; into r4-r7): the loop
  * of TD_LSTM_PACKED_DOT four groups of four inputs at a time, entered by TBB at the group that
@@ -261,10 +292,20 @@ void td_lstm_packed_units(const td_lstm_packed_frame *frame);
     g3 ":\n\t" TD_LSTM_ASM_GROUP "\t"                                                                      \
     "cmp     r0, r1\n\t"                                                                                   \
     "bne     " g0 "b\n\t"
+/*
+ * The sign term into the rounding r10 from acc's sign (right shift word r9): every right shift >= 1
+ * (plan 2) one ADD of acc ASR #31; with right shifts of 0 (plan 1) the right shift word's bit 31 is
+ * set where the shift is >= 1 (ASR by a register reads its low byte only), so ANDing it with acc
+ * ASR #31 leaves bit 31 set where the term is -1: one instruction more, r12 scratch.
+ */
+#define TD_LSTM_ASM_SIGN_SHIFTED(acc) "add     r10, r10, " acc ", asr #31\n\t"
+#define TD_LSTM_ASM_SIGN_MASKED(acc)                                                                          \
+    "and     r12, r9, " acc ", asr #31\n\t"                                                                \
+    "add     r10, r10, r12, asr #31\n\t"
 /* acc = sat(requant(acc)) with the parameters at r1 (advanced): multiplier r8, right shift r9, rounding r10 */
-#define TD_LSTM_ASM_REQUANT(acc, bits)                                                                        \
+#define TD_LSTM_ASM_REQUANT(acc, bits, sign)                                                                  \
     "ldmia   r1!, {r8, r9, r10}\n\t"                                                                       \
-    "add     r10, r10, " acc ", asr #31\n\t"                                                               \
+    sign(acc)                                                                                              \
     "lsl     " acc ", " acc ", #1\n\t"                                                                     \
     "smmlar  " acc ", " acc ", r8, r10\n\t"                                                                \
     "asr     " acc ", " acc ", r9\n\t"                                                                     \
@@ -287,106 +328,110 @@ void td_lstm_packed_units(const td_lstm_packed_frame *frame);
     "uxtb    r5, r5\n\t"                                                                                   \
     "mla     " out ", r5, r9, " out "\n\t"                                                                 \
     "asr     " out ", " out ", #8\n\t"
-__asm__(".syntax unified\n\t"
-        ".thumb\n\t"
-        ".section .text.td_lstm_packed_units,\"ax\",%progbits\n\t"
-        ".align 2\n\t"
-        ".global td_lstm_packed_units\n\t"
-        ".hidden td_lstm_packed_units\n\t"
-        ".type td_lstm_packed_units, %function\n\t"
-        ".thumb_func\n"
-        "td_lstm_packed_units:\n\t"
-        "push    {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
-        "sub     sp, sp, #84\n\t"
-        "ldmia   r0!, {r1, r2, r3, r4, r5, r6, r7, r8}\n\t"
-        "stmia   sp, {r1, r2, r3, r4, r5, r6, r7, r8}\n\t"
-        "ldmia   r0, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11}\n\t"
-        "add     r12, sp, #32\n\t"
-        "stmia   r12, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11}\n"
-        "1:\n\t"
-        /* the input part: r0 x, r1 its end, r2 weights, r3 bias; sums r4-r7 */
-        "ldmia   sp, {r0, r1, r2, r3}\n\t"
-        TD_LSTM_ASM_DOT("20", "21", "22", "23", "24")
-        "ldr     r1, [sp, #40]\n\t"
-        TD_LSTM_ASM_REQUANT("r4", "16")
-        TD_LSTM_ASM_REQUANT("r5", "16")
-        TD_LSTM_ASM_REQUANT("r6", "16")
-        TD_LSTM_ASM_REQUANT("r7", "16")
-        "pkhbt   r4, r4, r5, lsl #16\n\t"
-        "pkhbt   r6, r6, r7, lsl #16\n\t"
-        "strd    r4, r6, [sp, #56]\n\t"
-        /* the recurrent part: r0 continues into h_{t-1} */
-        "ldr     r1, [sp, #16]\n\t"
-        TD_LSTM_ASM_DOT("30", "31", "32", "33", "34")
-        "strd    r2, r3, [sp, #8]\n\t"
-        "ldr     r1, [sp, #44]\n\t"
-        TD_LSTM_ASM_REQUANT("r4", "16")
-        TD_LSTM_ASM_REQUANT("r5", "16")
-        TD_LSTM_ASM_REQUANT("r6", "16")
-        TD_LSTM_ASM_REQUANT("r7", "16")
-        "pkhbt   r4, r4, r5, lsl #16\n\t"
-        "pkhbt   r6, r6, r7, lsl #16\n\t"
-        "ldrd    r8, r9, [sp, #56]\n\t"
-        "qadd16  r4, r8, r4\n\t" /* forget, input pre-activations */
-        "qadd16  r6, r9, r6\n\t" /* cell, output */
-        "ldrd    r2, r3, [sp, #48]\n\t"
-        "ldr     r11, [sp, #72]\n\t"
-        "sxth    r5, r4\n\t"
-        TD_LSTM_ASM_SIGMOID("r8") /* forget gate */
-        "asr     r5, r4, #16\n\t"
-        TD_LSTM_ASM_SIGMOID("r10") /* input gate */
-        "sxth    r5, r6\n\t"
-        "add     r5, r5, r5, lsl #1\n\t"
-        TD_LSTM_ASM_TANH("r4") /* cell gate */
-        "asr     r5, r6, #16\n\t"
-        TD_LSTM_ASM_SIGMOID("r6") /* output gate */
-        /* the cell: c = clip(sat16(sat16(requant(forget c)) + sat16(requant(input g)))) */
-        "ldrd    r0, r1, [sp, #20]\n\t" /* cell, products */
-        "ldrsh   r5, [r0]\n\t"
-        "mul     r5, r8, r5\n\t"
-        "mul     r4, r10, r4\n\t"
-        TD_LSTM_ASM_REQUANT("r5", "16")
-        TD_LSTM_ASM_REQUANT("r4", "16")
-        "add     r5, r5, r4\n\t"
-        "ldrd    r8, r9, [sp, #64]\n\t" /* sat16, then the clip: the clip's range is inside int16's */
-        "cmp     r5, r8\n\t"
-        "it      lt\n\t"
-        "movlt   r5, r8\n\t"
-        "cmp     r5, r9\n\t"
-        "it      gt\n\t"
-        "movgt   r5, r9\n\t"
-        "strh    r5, [r0], #2\n\t"
-        "str     r0, [sp, #20]\n\t"
-        /* h = sat8(requant(tanh(rescale(c)) * output) + offset) */
-        "ldmia   r1!, {r8, r9, r10}\n\t"
-        "mla     r5, r5, r8, r10\n\t"
-        "asr     r5, r5, r9\n\t"
-        TD_LSTM_ASM_TANH("r8")
-        "mul     r8, r8, r6\n\t"
-        "ldmia   r1!, {r4, r9, r10}\n\t"
-        "add     r10, r10, r8, asr #31\n\t"
-        "lsl     r8, r8, #1\n\t"
-        "smmlar  r8, r8, r4, r10\n\t"
-        "asr     r8, r8, r9\n\t"
-        "ssat    r8, #8, r8\n\t"
-        "ldrd    r0, r2, [sp, #28]\n\t"
-        "strb    r8, [r0], #1\n\t"
-        "strb    r8, [r2], #1\n\t"
-        "strd    r0, r2, [sp, #28]\n\t"
-        "ldr     r0, [sp, #36]\n\t"
-        "cmp     r2, r0\n\t"
-        "bne     1b\n\t"
-        "add     sp, sp, #84\n\t"
-        "pop     {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t"
-        ".size td_lstm_packed_units, .-td_lstm_packed_units\n\t"
-        ".text");
+#define TD_LSTM_ASM_UNITS(name, sign)                                                                        \
+    __asm__(".syntax unified\n\t"                                                                              \
+            ".thumb\n\t"                                                                                       \
+            ".section .text." name ",\"ax\",%progbits\n\t"                                                     \
+            ".align 2\n\t"                                                                                     \
+            ".global " name "\n\t"                                                                             \
+            ".hidden " name "\n\t"                                                                             \
+            ".type " name ", %function\n\t"                                                                    \
+            ".thumb_func\n"                                                                                    \
+            name ":\n\t"                                                                                       \
+            "push    {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"                                               \
+            "sub     sp, sp, #84\n\t"                                                                          \
+            "ldmia   r0!, {r1, r2, r3, r4, r5, r6, r7, r8}\n\t"                                                \
+            "stmia   sp, {r1, r2, r3, r4, r5, r6, r7, r8}\n\t"                                                 \
+            "ldmia   r0, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11}\n\t"                                   \
+            "add     r12, sp, #32\n\t"                                                                         \
+            "stmia   r12, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11}\n"                                    \
+            "1:\n\t"                                                                                           \
+            /* the input part: r0 x, r1 its end, r2 weights, r3 bias; sums r4-r7 */                            \
+            "ldmia   sp, {r0, r1, r2, r3}\n\t"                                                                 \
+            TD_LSTM_ASM_DOT("20", "21", "22", "23", "24")                                                      \
+            "ldr     r1, [sp, #40]\n\t"                                                                        \
+            TD_LSTM_ASM_REQUANT("r4", "16", sign)                                                              \
+            TD_LSTM_ASM_REQUANT("r5", "16", sign)                                                              \
+            TD_LSTM_ASM_REQUANT("r6", "16", sign)                                                              \
+            TD_LSTM_ASM_REQUANT("r7", "16", sign)                                                              \
+            "pkhbt   r4, r4, r5, lsl #16\n\t"                                                                  \
+            "pkhbt   r6, r6, r7, lsl #16\n\t"                                                                  \
+            "strd    r4, r6, [sp, #56]\n\t"                                                                    \
+            /* the recurrent part: r0 continues into h_{t-1} */                                                \
+            "ldr     r1, [sp, #16]\n\t"                                                                        \
+            TD_LSTM_ASM_DOT("30", "31", "32", "33", "34")                                                      \
+            "strd    r2, r3, [sp, #8]\n\t"                                                                     \
+            "ldr     r1, [sp, #44]\n\t"                                                                        \
+            TD_LSTM_ASM_REQUANT("r4", "16", sign)                                                              \
+            TD_LSTM_ASM_REQUANT("r5", "16", sign)                                                              \
+            TD_LSTM_ASM_REQUANT("r6", "16", sign)                                                              \
+            TD_LSTM_ASM_REQUANT("r7", "16", sign)                                                              \
+            "pkhbt   r4, r4, r5, lsl #16\n\t"                                                                  \
+            "pkhbt   r6, r6, r7, lsl #16\n\t"                                                                  \
+            "ldrd    r8, r9, [sp, #56]\n\t"                                                                    \
+            "qadd16  r4, r8, r4\n\t" /* forget, input pre-activations */                                       \
+            "qadd16  r6, r9, r6\n\t" /* cell, output */                                                        \
+            "ldrd    r2, r3, [sp, #48]\n\t"                                                                    \
+            "ldr     r11, [sp, #72]\n\t"                                                                       \
+            "sxth    r5, r4\n\t"                                                                               \
+            TD_LSTM_ASM_SIGMOID("r8") /* forget gate */                                                        \
+            "asr     r5, r4, #16\n\t"                                                                          \
+            TD_LSTM_ASM_SIGMOID("r10") /* input gate */                                                        \
+            "sxth    r5, r6\n\t"                                                                               \
+            "add     r5, r5, r5, lsl #1\n\t"                                                                   \
+            TD_LSTM_ASM_TANH("r4") /* cell gate */                                                             \
+            "asr     r5, r6, #16\n\t"                                                                          \
+            TD_LSTM_ASM_SIGMOID("r6") /* output gate */                                                        \
+            /* the cell: c = clip(sat16(sat16(requant(forget c)) + sat16(requant(input g)))) */                \
+            "ldrd    r0, r1, [sp, #20]\n\t" /* cell, products */                                               \
+            "ldrsh   r5, [r0]\n\t"                                                                             \
+            "mul     r5, r8, r5\n\t"                                                                           \
+            "mul     r4, r10, r4\n\t"                                                                          \
+            TD_LSTM_ASM_REQUANT("r5", "16", sign)                                                              \
+            TD_LSTM_ASM_REQUANT("r4", "16", sign)                                                              \
+            "add     r5, r5, r4\n\t"                                                                           \
+            "ldrd    r8, r9, [sp, #64]\n\t" /* sat16, then the clip: the clip's range is inside int16's */     \
+            "cmp     r5, r8\n\t"                                                                               \
+            "it      lt\n\t"                                                                                   \
+            "movlt   r5, r8\n\t"                                                                               \
+            "cmp     r5, r9\n\t"                                                                               \
+            "it      gt\n\t"                                                                                   \
+            "movgt   r5, r9\n\t"                                                                               \
+            "strh    r5, [r0], #2\n\t"                                                                         \
+            "str     r0, [sp, #20]\n\t"                                                                        \
+            /* h = sat8(requant(tanh(rescale(c)) * output) + offset) */                                        \
+            "ldmia   r1!, {r8, r9, r10}\n\t"                                                                   \
+            "mla     r5, r5, r8, r10\n\t"                                                                      \
+            "asr     r5, r5, r9\n\t"                                                                           \
+            TD_LSTM_ASM_TANH("r8")                                                                             \
+            "mul     r8, r8, r6\n\t"                                                                           \
+            "ldmia   r1!, {r4, r9, r10}\n\t"                                                                   \
+            sign("r8")                                                                                         \
+            "lsl     r8, r8, #1\n\t"                                                                           \
+            "smmlar  r8, r8, r4, r10\n\t"                                                                      \
+            "asr     r8, r8, r9\n\t"                                                                           \
+            "ssat    r8, #8, r8\n\t"                                                                           \
+            "ldrd    r0, r2, [sp, #28]\n\t"                                                                    \
+            "strb    r8, [r0], #1\n\t"                                                                         \
+            "strb    r8, [r2], #1\n\t"                                                                         \
+            "strd    r0, r2, [sp, #28]\n\t"                                                                    \
+            "ldr     r0, [sp, #36]\n\t"                                                                        \
+            "cmp     r2, r0\n\t"                                                                               \
+            "bne     1b\n\t"                                                                                   \
+            "add     sp, sp, #84\n\t"                                                                          \
+            "pop     {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t"                                               \
+            ".size " name ", .-" name "\n\t"                                                                   \
+            ".text")
+TD_LSTM_ASM_UNITS("td_lstm_packed_units", TD_LSTM_ASM_SIGN_SHIFTED);
+TD_LSTM_ASM_UNITS("td_lstm_packed_units_masked", TD_LSTM_ASM_SIGN_MASKED);
 #endif
 
 /**
  * Every step of every batch row in the fast form, unit by unit: h (in place), c and y from the
  * expanded x_t and h_{t-1}; `shifted` (a constant): every right shift >= 1 and the hidden offset
- * in the output's rounding (plan 2; then the assembly unit loop where there is one), else plan 1.
- * 0 (nothing run) when the model's plan is not that one. The sigmoids and tanhs read the signed
+ * in the output's rounding (plan 2), else plan 1. 0 (nothing run) when the model's plan is not
+ * that one. With the assembly unit loops, whichever of the two the model's plan is (`shifted`
+ * ignored; 0 when it is neither or plan 1's offset does not fold). The sigmoids and tanhs read the signed
  * tables. The plan is built here, in a local only the requantizations read: the stack holds one
  * plan.
  */
@@ -403,9 +448,24 @@ TD_INLINE int td_lstm_packed_steps_fast(const td_lstm_params_s8 *params, const t
     const td_word *const x_end = run->h_words;
     const td_word *const h_end = run->h_end;
     int32_t sequence, t, row, unit;
+#if TD_DSP_ASM
+    void (*units)(const td_lstm_packed_frame *frame);
+    /*
+     * Both plans run assembly (one function for both: `shifted` is the plan's), so the C unit loop
+     * below is not built: plan 1's assembly needs the hidden offset folded as well (so does plan
+     * 2's); where it does not fold (offset * 2^r beyond an int32: a hidden scale far above the
+     * tanh's 2^-7) the reference arithmetic runs.
+     */
+    shifted = td_lstm_packed_plan_of(params, run->bias, &local);
+    if (shifted == 0 || (shifted == 1 && !td_lstm_packed_plan_masked(params, &local))) {
+        return 0;
+    }
+    units = shifted == 2 ? td_lstm_packed_units : td_lstm_packed_units_masked;
+#else
     if (td_lstm_packed_plan_of(params, run->bias, &local) != (shifted ? 2 : 1)) {
         return 0;
     }
+#endif
     for (sequence = 0; sequence < sequences; ++sequence) {
         for (t = 0; t < dims->time_steps; ++t) {
             const int32_t position = dims->time_major ? t : sequence * dims->time_steps + t;
@@ -419,7 +479,7 @@ TD_INLINE int td_lstm_packed_steps_fast(const td_lstm_params_s8 *params, const t
                 td_rnn_packed_expand(run->input + (position * rows + row) * input_size, input_size, run->x_words);
                 td_rnn_packed_expand(hidden, state_size, run->h_words);
 #if TD_DSP_ASM
-                if (shifted) {
+                {
                     td_lstm_packed_frame frame;
                     frame.x_words = x_words;
                     frame.x_end = x_end;
@@ -438,7 +498,7 @@ TD_INLINE int td_lstm_packed_steps_fast(const td_lstm_params_s8 *params, const t
                     frame.delta = &td_lstm_table_delta[256];
                     frame.clip_low = plan->clip_low;
                     frame.clip_high = plan->clip_high;
-                    td_lstm_packed_units(&frame);
+                    units(&frame);
                     continue;
                 }
 #endif
@@ -492,10 +552,12 @@ TD_NOINLINE static int td_lstm_packed_steps_shifted(const td_lstm_params_s8 *par
     return td_lstm_packed_steps_fast(params, run, 1);
 }
 
+#if !TD_DSP_ASM
 TD_NOINLINE static int td_lstm_packed_steps_masked(const td_lstm_params_s8 *params, const td_lstm_packed_run *run)
 {
     return td_lstm_packed_steps_fast(params, run, 0);
 }
+#endif
 
 /**
  * One step of one batch row in the reference arithmetic (a model some of whose
@@ -576,9 +638,15 @@ td_status td_lstm_s8_packed(const td_context *ctx,
     run.x_words = (td_word *)ctx->buf;
     run.h_words = run.x_words + td_lstm_round4(input_size) / 2;
     run.h_end = run.h_words + td_lstm_round4(state_size) / 2;
+#if TD_DSP_ASM
+    if (td_lstm_packed_steps_shifted(params, &run)) { /* either plan: the assembly takes both */
+        return TD_OK;
+    }
+#else
     if (td_lstm_packed_steps_shifted(params, &run) || td_lstm_packed_steps_masked(params, &run)) {
         return TD_OK;
     }
+#endif
     for (sequence = 0; sequence < sequences; ++sequence) {
         for (t = 0; t < dims->time_steps; ++t) {
             const int32_t position = dims->time_major ? t : sequence * dims->time_steps + t;
