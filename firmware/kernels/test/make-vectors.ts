@@ -1905,6 +1905,8 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['wide 3x3 s1 same 4x7x4 multiplier 2 input zero point -128', { input: [4, 7, 4], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
     ['wide 3x3 s1 same 4x8x4 multiplier 2 input zero point 127 batch 2', { batch: 2, input: [4, 8, 4], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
     ['wide 3x3 s1 same 5x8x4 multiplier 1', { input: [5, 8, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['wide 3x3 s1 same 4x12x4 multiplier 1 relu (rows of two steps)', { input: [4, 12, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+    ['wide 3x3 s1 same 3x6x8 multiplier 1 (rows of one step)', { input: [3, 6, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
     ['wide 3x5 s1 same 5x8x4 (scalar)', { input: [5, 8, 4], outputChannels: 4, kernel: [3, 5], padding: 'same', activation: 'relu' }],
     ['wide 3x3 s2 same 7x9x4 multiplier 2 (scalar)', { input: [7, 9, 4], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none' }],
     ['wide 5x5 s1 same 8x8x4 dilation 2 (reference)', { input: [8, 8, 4], outputChannels: 4, kernel: [5, 5], dilation: [2, 2], padding: 'same', activation: 'none' }],
@@ -1924,6 +1926,11 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['wide packed 3x3 s1 same 5x9x4 multiplier 2 relu6', { input: [5, 9, 4], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu6' }],
     ['wide packed 3x3 s1 same 4x7x8 multiplier 3 input zero point 127', { input: [4, 7, 8], outputChannels: 24, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
     ['wide packed 3x3 s1 valid 5x10x4 multiplier 2 relu', { input: [5, 10, 4], outputChannels: 8, kernel: [3, 3], padding: 'valid', activation: 'relu' }],
+    ['wide packed 3x3 s1 same 5x12x8 multiplier 1 relu (rows of two steps)', { input: [5, 12, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+    ['wide packed 3x3 s1 same 4x6x4 multiplier 1 input zero point -128 (rows of one step)', { input: [4, 6, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['wide packed 3x3 s1 valid 6x8x4 multiplier 1 relu6', { input: [6, 8, 4], outputChannels: 4, kernel: [3, 3], padding: 'valid', activation: 'relu6' }],
+    ['wide packed 3x3 s1 valid 4x14x8 multiplier 1 input zero point 127 batch 2', { batch: 2, input: [4, 14, 8], outputChannels: 8, kernel: [3, 3], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['wide packed 3x3 s1 same 3x18x5 multiplier 1 ties', { input: [3, 18, 5], outputChannels: 5, kernel: [3, 3], padding: 'same', activation: 'none', biasAtRoundingTies: true }],
   ];
   for (const [label, config] of depthwiseWidePacked) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide_packed', true));
   for (const [label, config] of small) {

@@ -19,7 +19,13 @@
  *  - the assembly runs a channel's whole image: per step four outputs (5x5 stride 1: twelve SMLAD
  *    and friends per filter row for twenty MACs, the pairs P_j..P_{j+3} in two LDRD, the row's
  *    four tap words in one LDM), two outputs (5x5 stride 2: six for ten) or four outputs (3x3
- *    stride 1: eight for twelve), then the requantization and four byte stores;
+ *    stride 1: eight for twelve; six outputs a step where a row is whole steps of six), then the
+ *    requantization and the byte stores. Rows of one or two steps of six (6 or 12 outputs wide) take
+ *    a loop over rows with the row's steps unrolled (no step loop, no row end), and the generator's
+ *    blocks with depth multiplier 1 run the four channels of a block back to back (no per-channel
+ *    bookkeeping): the fixed cost per row and channel is what small images pay for;
+ *  - the widening runs in one piece of assembly over the rows (the border pairs of one position
+ *    take the zero point from a word of four zero-point bytes, as if it were a pixel);
  *  - a depth multiplier M > 1 runs the M output channels of an input channel over its plane.
  * Outputs past the last whole step of a row, channels outside the fast requantization (a right
  * shift of 1-21 and |bias| + taps * 255 * 128 < 2^30), input channels past a multiple of four,
@@ -331,12 +337,12 @@ typedef struct {
     "ldrd    r10, r11, [sp, #32]\n\t"                                                               \
     TD_WIDE_ASM_CLAMP_X6("r0") TD_WIDE_ASM_CLAMP_X6("r1") TD_WIDE_ASM_CLAMP_X6("r2")                  \
     TD_WIDE_ASM_CLAMP_X6("r3") TD_WIDE_ASM_CLAMP_X6("r4") TD_WIDE_ASM_CLAMP_X6("r5")
-#define TD_WIDE_ASM_3X3_X6(name, clamp)                                                            \
-    TD_WIDE_ASM_BEGIN(name)                                                                        \
+/* One step of six outputs at the plane pointer plus o (rows at o, o + 64, o + 128; o8 = o + 8 ...). */
+#define TD_WIDE_ASM_STEP_X6(clamp, o0, o8, o64, o72, o128, o136)                                   \
     "ldm     r12!, {r0-r5}\n\t"                                                                    \
-    TD_WIDE_ASM_ROW_3X3_X6("0", "8")                                                               \
-    TD_WIDE_ASM_ROW_3X3_X6("64", "72")                                                             \
-    TD_WIDE_ASM_ROW_3X3_X6("128", "136")                                                           \
+    TD_WIDE_ASM_ROW_3X3_X6(o0, o8)                                                                 \
+    TD_WIDE_ASM_ROW_3X3_X6(o64, o72)                                                               \
+    TD_WIDE_ASM_ROW_3X3_X6(o128, o136)                                                             \
     "ldm     r12, {r6-r8}\n\t"                                                                     \
     "sub     r12, r12, #48\n\t"                                                                    \
     TD_WIDE_ASM_REQUANT_X6("r0") TD_WIDE_ASM_REQUANT_X6("r1") TD_WIDE_ASM_REQUANT_X6("r2")           \
@@ -352,8 +358,53 @@ typedef struct {
     "strb    r4, [r6]\n\t"                                                                         \
     "strb    r5, [r6, r7]\n\t"                                                                     \
     "add     r6, r6, r7, lsl #1\n\t"                                                               \
-    "str     r6, [sp, #8]\n\t"                                                                     \
+    "str     r6, [sp, #8]\n\t"
+#define TD_WIDE_ASM_3X3_X6(name, clamp)                                                            \
+    TD_WIDE_ASM_BEGIN(name)                                                                        \
+    TD_WIDE_ASM_STEP_X6(clamp, "0", "8", "64", "72", "128", "136")                                 \
     TD_WIDE_ASM_END_BY(name, "12", "")
+/*
+ * 3x3, stride 1, rows of one or two steps of six (6 or 12 outputs): the row's steps unrolled, the
+ * plane pointer at the row's first pair and on by a plane row per output row, so a row costs no
+ * step loop and no row end. In the frame: [sp, #44] the plane pointer after the last row
+ * (stop - span), [sp, #24] span - 12 (0: one step a row).
+ */
+#define TD_WIDE_ASM_3X3_ROWS(name, clamp)                                                          \
+    ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
+    ".syntax unified\n\t"                                                                          \
+    ".thumb\n\t"                                                                                   \
+    ".p2align 2\n\t"                                                                               \
+    ".global " name "\n\t"                                                                         \
+    ".thumb_func\n\t"                                                                              \
+    ".type " name ", %function\n" name ":\n\t"                                                     \
+    "push    {r4-r11, lr}\n\t"                                                                     \
+    "sub     sp, sp, #48\n\t"                                                                      \
+    "ldm     r0, {r1-r12}\n\t"                                                                     \
+    "stm     sp, {r1-r12}\n\t"                                                                     \
+    "ldr     r12, [sp, #4]\n\t"                                                                    \
+    "ldr     lr, [sp, #0]\n\t"                                                                     \
+    "ldr     r4, [sp, #16]\n\t"                                                                    \
+    "ldr     r5, [sp, #40]\n\t"                                                                    \
+    "sub     r4, r4, r5\n\t"                                                                       \
+    "sub     r5, r5, #12\n\t"                                                                      \
+    "str     r4, [sp, #44]\n\t"                                                                    \
+    "str     r5, [sp, #24]\n"                                                                       \
+    "1:\n\t"                                                                                       \
+    TD_WIDE_ASM_STEP_X6(clamp, "0", "8", "64", "72", "128", "136")                                 \
+    "ldr     r4, [sp, #24]\n\t"                                                                    \
+    "cbnz    r4, 4f\n"                                                                              \
+    "2:\n\t"                                                                                       \
+    "add     lr, lr, #64\n\t"                                                                      \
+    "ldr     r4, [sp, #44]\n\t"                                                                    \
+    "cmp     lr, r4\n\t"                                                                           \
+    "bne     1b\n\t"                                                                               \
+    "add     sp, sp, #48\n\t"                                                                      \
+    "pop     {r4-r11, pc}\n"                                                                        \
+    "4:\n\t"                                                                                       \
+    TD_WIDE_ASM_STEP_X6(clamp, "12", "20", "76", "84", "140", "148")                               \
+    "b       2b\n\t"                                                                               \
+    ".size " name ", . - " name "\n\t"                                                             \
+    ".text"
 
 #define TD_WIDE_ASM_CLAMP4                                                                         \
     TD_WIDE_ASM_BOUNDS TD_WIDE_ASM_CLAMP("r0") TD_WIDE_ASM_CLAMP("r1") TD_WIDE_ASM_CLAMP("r2") TD_WIDE_ASM_CLAMP("r3")
@@ -367,6 +418,8 @@ void td_wide_3x3_s1_full(td_wide_job *job);
 void td_wide_3x3_s1_clamp(td_wide_job *job);
 void td_wide_3x3_x6_full(td_wide_job *job);
 void td_wide_3x3_x6_clamp(td_wide_job *job);
+void td_wide_3x3_rows_full(td_wide_job *job);
+void td_wide_3x3_rows_clamp(td_wide_job *job);
 __asm__(TD_WIDE_ASM_5X5_S1("td_wide_5x5_s1_full", ""));
 __asm__(TD_WIDE_ASM_5X5_S1("td_wide_5x5_s1_clamp", TD_WIDE_ASM_CLAMP4));
 __asm__(TD_WIDE_ASM_5X5_S2("td_wide_5x5_s2_full", ""));
@@ -375,6 +428,8 @@ __asm__(TD_WIDE_ASM_3X3_S1("td_wide_3x3_s1_full", ""));
 __asm__(TD_WIDE_ASM_3X3_S1("td_wide_3x3_s1_clamp", TD_WIDE_ASM_CLAMP4));
 __asm__(TD_WIDE_ASM_3X3_X6("td_wide_3x3_x6_full", ""));
 __asm__(TD_WIDE_ASM_3X3_X6("td_wide_3x3_x6_clamp", TD_WIDE_ASM_CLAMP6));
+__asm__(TD_WIDE_ASM_3X3_ROWS("td_wide_3x3_rows_full", ""));
+__asm__(TD_WIDE_ASM_3X3_ROWS("td_wide_3x3_rows_clamp", TD_WIDE_ASM_CLAMP6));
 #endif
 
 /** Biases, then tap words per filter row, of each loop's block (multiplier, shift and rounding after them). */
@@ -398,6 +453,109 @@ static int32_t td_wide_step(int32_t loop)
     return 0;
 #endif
 }
+
+#if TD_DSP_ASM
+/**
+ * What td_wide_widen_rows reads (offsets fixed there; it copies the job onto its stack): input rows of
+ * four channels into the four planes, a row's pairs in order from its first written one: the left
+ * border's (pad, x = 0) if `left`, the pairs of two inside positions, the right border's (x = W - 1,
+ * pad) if `right`.
+ */
+typedef struct {
+    const int8_t *row; /* 0: the first input row's channel `channel` of x = 0 */
+    td_word *plane;    /* 4: plane 0's row of that input row */
+    int32_t rows;      /* 8: input rows (> 0) */
+    int32_t channels;  /* 12: bytes between input pixels */
+    int32_t plane_bytes; /* 16: bytes between two planes */
+    uint32_t zero;     /* 20: the input zero point in every byte (SXTB16 makes the padding's pair word) */
+    int32_t start;     /* 24: bytes from a plane row to its first written pair */
+    int32_t full;      /* 28: pairs of two inside positions */
+    int32_t left;      /* 32: the left border's pair first */
+    int32_t right;     /* 36: the right border's pair last */
+    int32_t source;    /* 40: bytes from the row to the first inside pair's first position */
+    int32_t last;      /* 44: bytes from the row to x = W - 1 */
+    int32_t row_bytes; /* 48: bytes between input rows */
+} td_widen_job;
+
+/*
+ * Per pair (a, b) of input pixels: t = PKHTB(b, a) (channels 2, 3), a = PKHBT(a, b) (0, 1), the four
+ * planes' pair words by SXTB16 / SXTB16 ROR 8, stored at r6 (planes 0, 1) and r7 (2, 3), p1 = r3
+ * apart, both moved on by a word. Registers: r0 the input row, r1 plane 0's row, r2 channels,
+ * r3 plane bytes, r4 the zero bytes; r8 the pair loop's source, r5 its end.
+ */
+#define TD_WIDEN_ASM_STORE(t, a)                                                                   \
+    "sxtb16  r10, " t ", ror #8\n\t"                                                               \
+    "str     r10, [r7, r3]\n\t"                                                                    \
+    "sxtb16  r10, " t "\n\t"                                                                       \
+    "str     r10, [r7], #4\n\t"                                                                    \
+    "sxtb16  r10, " a ", ror #8\n\t"                                                               \
+    "str     r10, [r6, r3]\n\t"                                                                    \
+    "sxtb16  r10, " a "\n\t"                                                                       \
+    "str     r10, [r6], #4\n\t"
+void td_wide_widen_rows(const td_widen_job *job);
+__asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
+        ".syntax unified\n\t"
+        ".thumb\n\t"
+        ".p2align 2\n\t"
+        ".global td_wide_widen_rows\n\t"
+        ".thumb_func\n\t"
+        ".type td_wide_widen_rows, %function\n"
+        "td_wide_widen_rows:\n\t"
+        "push    {r4-r11, lr}\n\t"
+        "sub     sp, sp, #56\n\t"
+        "ldm     r0, {r1-r12, lr}\n\t"
+        "stm     sp, {r1-r12, lr}\n\t"
+        "mov     r0, r1\n\t"
+        "mov     r1, r2\n\t"
+        "mov     r2, r4\n\t"
+        "mov     r3, r5\n\t"
+        "mov     r4, r6\n"
+        "1:\n\t"
+        "ldr     r5, [sp, #24]\n\t"
+        "add     r6, r1, r5\n\t"
+        "add     r7, r6, r3, lsl #1\n\t"
+        "ldr     r5, [sp, #32]\n\t"
+        "cbz     r5, 2f\n\t"
+        "ldr     r9, [r0]\n\t"
+        "pkhtb   r11, r9, r4, asr #16\n\t"
+        "pkhbt   r9, r4, r9, lsl #16\n\t"
+        TD_WIDEN_ASM_STORE("r11", "r9")
+        "2:\n\t"
+        "ldr     r5, [sp, #28]\n\t"
+        "cbz     r5, 4f\n\t"
+        "ldr     r8, [sp, #40]\n\t"
+        "add     r8, r0, r8\n\t"
+        "add     r5, r6, r5, lsl #2\n"
+        "3:\n\t"
+        "ldr     r9, [r8]\n\t"
+        "ldr     r11, [r8, r2]\n\t"
+        "add     r8, r8, r2, lsl #1\n\t"
+        "pkhtb   r12, r11, r9, asr #16\n\t"
+        "pkhbt   r9, r9, r11, lsl #16\n\t"
+        TD_WIDEN_ASM_STORE("r12", "r9")
+        "cmp     r6, r5\n\t"
+        "bne     3b\n"
+        "4:\n\t"
+        "ldr     r5, [sp, #36]\n\t"
+        "cbz     r5, 5f\n\t"
+        "ldr     r8, [sp, #44]\n\t"
+        "ldr     r9, [r0, r8]\n\t"
+        "pkhtb   r11, r4, r9, asr #16\n\t"
+        "pkhbt   r9, r9, r4, lsl #16\n\t"
+        TD_WIDEN_ASM_STORE("r11", "r9")
+        "5:\n\t"
+        "ldr     r8, [sp, #48]\n\t"
+        "add     r0, r0, r8\n\t"
+        "add     r1, r1, #64\n\t"
+        "ldr     r8, [sp, #8]\n\t"
+        "subs    r8, r8, #1\n\t"
+        "str     r8, [sp, #8]\n\t"
+        "bne     1b\n\t"
+        "add     sp, sp, #56\n\t"
+        "pop     {r4-r11, pc}\n\t"
+        ".size td_wide_widen_rows, . - td_wide_widen_rows\n\t"
+        ".text");
+#endif
 
 /**
  * Input rows of input channels [channel, channel + 4) into the four planes' inside positions
@@ -429,6 +587,30 @@ TD_NOINLINE static void td_wide_widen(const int8_t *input,
     int32_t y = td_max_i32(pad_top, 0);
     const int8_t *row = input + (y - pad_top) * row_bytes + channel;
     td_word *d0 = planes + y * TD_WIDE_ROW_WORDS;
+#if TD_DSP_ASM
+    {
+        /* The rows in one piece of assembly when a row's written pairs follow one another. */
+        const int32_t full = first <= last ? last - first + 1 : 0;
+        if (y < y_end && (!right_partial || right_pair == first + full)) {
+            td_widen_job job;
+            job.row = row;
+            job.plane = d0;
+            job.rows = y_end - y;
+            job.channels = channels;
+            job.plane_bytes = plane_words * (int32_t)sizeof(td_word);
+            job.zero = 0x01010101u * (pad_word & 0xffu);
+            job.start = (first - (left_partial ? 1 : 0)) * (int32_t)sizeof(td_word);
+            job.full = full;
+            job.left = left_partial;
+            job.right = right_partial;
+            job.source = (2 * first - pad_left) * channels;
+            job.last = (width - 1) * channels;
+            job.row_bytes = row_bytes;
+            td_wide_widen_rows(&job);
+            return;
+        }
+    }
+#endif
     for (; y < y_end; ++y, row += row_bytes, d0 += TD_WIDE_ROW_WORDS) {
         const int8_t *source = row + (2 * first - pad_left) * channels;
 #if TD_DSP_ASM
@@ -686,6 +868,7 @@ static td_status td_wide_run(const td_context *ctx,
     const int full = params->activation.min == -128 && params->activation.max == 127;
     void (*const run)(td_wide_job *) = loop == TD_WIDE_5X5_S1   ? (full ? td_wide_5x5_s1_full : td_wide_5x5_s1_clamp)
                                        : loop == TD_WIDE_5X5_S2 ? (full ? td_wide_5x5_s2_full : td_wide_5x5_s2_clamp)
+                                       : loop == TD_WIDE_3X3_X6 && steps <= 2 ? (full ? td_wide_3x3_rows_full : td_wide_3x3_rows_clamp)
                                        : loop == TD_WIDE_3X3_X6 ? (full ? td_wide_3x3_x6_full : td_wide_3x3_x6_clamp)
                                                                 : (full ? td_wide_3x3_s1_full : td_wide_3x3_s1_clamp);
 #endif
@@ -727,6 +910,25 @@ static td_status td_wide_run(const td_context *ctx,
             int32_t group, i;
             td_wide_widen(batch_input, input_dims, channel, params->padding.h, params->padding.w, plane_rows, pairs,
                           pad_word, planes);
+#if TD_DSP_ASM
+            if (packed != NULL && multiplier == 1 && steps > 0 && steps * step == out_w) {
+                /* The generator's blocks (every channel fast), whole rows of steps: the four channels of
+                 * the block one after the other, nothing else per channel. */
+                const int32_t block_words = requant_at + 3;
+                job.in = planes;
+                job.block = (const td_word *)(const void *)(packed + channel * block_words);
+                job.cursor = batch_output + channel;
+                job.stop = (int32_t)((uintptr_t)planes + (uintptr_t)job.span + (uintptr_t)(out_h * job.in_step));
+                for (i = 0; i < 4; ++i) {
+                    run(&job);
+                    job.in += plane_words;
+                    job.block += block_words;
+                    job.cursor += 1;
+                    job.stop += plane_words * (int32_t)sizeof(td_word);
+                }
+                continue;
+            }
+#endif
             for (group = channel * multiplier; group < (channel + 4) * multiplier; group += 4) {
                 /* Blocks prepared by the generator (td_depthwise_conv2d_s8_wide_packed), or here. */
                 const uint32_t fast = packed != NULL ? 15u : td_wide_prepare4(params, quant, filter_dims, filter, bias, group, loop, blocks);
