@@ -392,8 +392,7 @@ typedef struct {
     "1:\n\t"                                                                                       \
     TD_WIDE_ASM_STEP_X6(clamp, "0", "8", "64", "72", "128", "136")                                 \
     "ldr     r4, [sp, #24]\n\t"                                                                    \
-    "cbnz    r4, 4f\n"                                                                              \
-    "2:\n\t"                                                                                       \
+    "cbnz    r4, 4f\n\t"                                                                            \
     "add     lr, lr, #64\n\t"                                                                      \
     "ldr     r4, [sp, #44]\n\t"                                                                    \
     "cmp     lr, r4\n\t"                                                                           \
@@ -402,7 +401,12 @@ typedef struct {
     "pop     {r4-r11, pc}\n"                                                                        \
     "4:\n\t"                                                                                       \
     TD_WIDE_ASM_STEP_X6(clamp, "12", "20", "76", "84", "140", "148")                               \
-    "b       2b\n\t"                                                                               \
+    "add     lr, lr, #64\n\t"                                                                      \
+    "ldr     r4, [sp, #44]\n\t"                                                                    \
+    "cmp     lr, r4\n\t"                                                                           \
+    "bne     1b\n\t"                                                                               \
+    "add     sp, sp, #48\n\t"                                                                      \
+    "pop     {r4-r11, pc}\n\t"                                                                     \
     ".size " name ", . - " name "\n\t"                                                             \
     ".text"
 
@@ -454,7 +458,6 @@ static int32_t td_wide_step(int32_t loop)
 #endif
 }
 
-#if TD_DSP_ASM
 /**
  * What td_wide_widen_rows reads (offsets fixed there; it copies the job onto its stack): input rows of
  * four channels into the four planes, a row's pairs in order from its first written one: the left
@@ -476,6 +479,8 @@ typedef struct {
     int32_t last;      /* 44: bytes from the row to x = W - 1 */
     int32_t row_bytes; /* 48: bytes between input rows */
 } td_widen_job;
+
+#if TD_DSP_ASM
 
 /*
  * Per pair (a, b) of input pixels: t = PKHTB(b, a) (channels 2, 3), a = PKHBT(a, b) (0, 1), the four
@@ -562,7 +567,7 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
  * (the padding is already there): per two positions two LDR, PKHBT/PKHTB and four SXTB16; a pair
  * with one position outside the image takes the padding in the other lane.
  */
-TD_NOINLINE static void td_wide_widen(const int8_t *input,
+TD_NOINLINE static int td_wide_widen(const int8_t *input,
                           const td_dims *input_dims,
                           int32_t channel,
                           int32_t pad_top,
@@ -570,7 +575,8 @@ TD_NOINLINE static void td_wide_widen(const int8_t *input,
                           int32_t plane_rows,
                           int32_t pairs,
                           uint32_t pad_word,
-                          td_word *planes)
+                          td_word *planes,
+                          td_widen_job *rows)
 {
     const int32_t width = input_dims->w, channels = input_dims->c, row_bytes = width * channels;
     const int32_t plane_words = plane_rows * TD_WIDE_ROW_WORDS;
@@ -607,7 +613,10 @@ TD_NOINLINE static void td_wide_widen(const int8_t *input,
             job.last = (width - 1) * channels;
             job.row_bytes = row_bytes;
             td_wide_widen_rows(&job);
-            return;
+            /* The same rows of the other channels: only `row` moves (by the channel). */
+            *rows = job;
+            rows->row = row - channel;
+            return 1;
         }
     }
 #endif
@@ -672,6 +681,8 @@ TD_NOINLINE static void td_wide_widen(const int8_t *input,
             w[3 * plane_words] = (odd >> 16) | pad_high;
         }
     }
+    (void)rows;
+    return 0;
 }
 
 /** Tap pairs (a, b) of one filter row as each loop's tap words hold them (b < 0: 0 in the high lane). */
@@ -888,6 +899,12 @@ static td_status td_wide_run(const td_context *ctx,
         td_word *const blocks = fits ? planes + 4 * plane_words : NULL;
         const int8_t *const batch_input = input + batch * input_dims->h * input_dims->w * input_dims->c;
         int8_t *const batch_output = output + batch * out_h * out_w * out_c;
+        /* The first block's widening in one piece of assembly: the other blocks repeat it (`rows`). */
+        td_widen_job rows;
+        int widened = 0;
+#if TD_DSP_ASM
+        const int8_t *rows_input = NULL;
+#endif
         if (!fits) {
             td_wide_reference(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, batch, 0,
                               out_c);
@@ -908,8 +925,21 @@ static td_status td_wide_run(const td_context *ctx,
         }
         for (channel = 0; channel < blocked; channel += 4) {
             int32_t group, i;
-            td_wide_widen(batch_input, input_dims, channel, params->padding.h, params->padding.w, plane_rows, pairs,
-                          pad_word, planes);
+#if TD_DSP_ASM
+            if (widened) {
+                rows.row = rows_input + channel;
+                td_wide_widen_rows(&rows);
+            } else
+#endif
+            {
+                widened = td_wide_widen(batch_input, input_dims, channel, params->padding.h, params->padding.w, plane_rows,
+                                        pairs, pad_word, planes, &rows);
+#if TD_DSP_ASM
+                rows_input = widened ? rows.row : NULL;
+#else
+                (void)widened;
+#endif
+            }
 #if TD_DSP_ASM
             if (packed != NULL && multiplier == 1 && steps > 0 && steps * step == out_w) {
                 /* The generator's blocks (every channel fast), whole rows of steps: the four channels of
