@@ -98,4 +98,42 @@ static inline void td_depthwise_channels_s8(const td_depthwise_conv_params *para
     }
 }
 
+#if defined(__GNUC__)
+#define TD_DEPTHWISE_OUT_OF_LINE __attribute__((noinline, unused))
+#else
+#define TD_DEPTHWISE_OUT_OF_LINE
+#endif
+
+/**
+ * Output channels [first_out_c, last_out_c) of every pixel of batches [first_batch, last_batch), one pixel and one
+ * channel at a time: what an optimized depthwise kernel leaves to the reference loop (out of line: a kernel file that
+ * calls it from several places keeps one copy; unused where a file does not call it).
+ */
+static TD_DEPTHWISE_OUT_OF_LINE void td_depthwise_pixels_s8(const td_depthwise_conv_params *params,
+                                                            const td_per_channel_quant *quant,
+                                                            const td_dims *input_dims,
+                                                            const int8_t *input,
+                                                            const td_dims *filter_dims,
+                                                            const int8_t *filter,
+                                                            const int32_t *bias,
+                                                            const td_dims *output_dims,
+                                                            int8_t *output,
+                                                            int32_t first_batch,
+                                                            int32_t last_batch,
+                                                            int32_t first_out_c,
+                                                            int32_t last_out_c)
+{
+    int32_t batch, out_y, out_x;
+    for (batch = first_batch; batch < last_batch; ++batch) {
+        for (out_y = 0; out_y < output_dims->h; ++out_y) {
+            for (out_x = 0; out_x < output_dims->w; ++out_x) {
+                const td_depthwise_window window =
+                    td_depthwise_window_of(params, input_dims, filter_dims, batch, out_y, out_x);
+                int8_t *out = output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_dims->c;
+                td_depthwise_channels_s8(params, quant, &window, first_out_c, last_out_c, input, filter, bias, out);
+            }
+        }
+    }
+}
+
 #endif /* TD_DEPTHWISE_CONV2D_S8_REFERENCE_H */

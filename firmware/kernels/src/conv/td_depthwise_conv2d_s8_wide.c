@@ -25,18 +25,9 @@ td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
                                       const td_dims *output_dims,
                                       int8_t *output)
 {
-    int32_t batch, out_y, out_x;
     (void)ctx;
-    for (batch = 0; batch < output_dims->n; ++batch) {
-        for (out_y = 0; out_y < output_dims->h; ++out_y) {
-            for (out_x = 0; out_x < output_dims->w; ++out_x) {
-                const td_depthwise_window window =
-                    td_depthwise_window_of(params, input_dims, filter_dims, batch, out_y, out_x);
-                int8_t *out = output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_dims->c;
-                td_depthwise_channels_s8(params, quant, &window, 0, output_dims->c, input, filter, bias, out);
-            }
-        }
-    }
+    td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
+                           output_dims->n, 0, output_dims->c);
     return TD_OK;
 }
 

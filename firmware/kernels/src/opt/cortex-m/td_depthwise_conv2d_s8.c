@@ -37,32 +37,6 @@
 #include "../../conv/td_depthwise_conv2d_s8_reference.h"
 #include "td_dsp.h"
 
-/** Channels [first, last) of every output, one at a time (the shared portable loop). */
-TD_NOINLINE static void td_depthwise_channels(const td_depthwise_conv_params *params,
-                                              const td_per_channel_quant *quant,
-                                              const td_dims *input_dims,
-                                              const int8_t *input,
-                                              const td_dims *filter_dims,
-                                              const int8_t *filter,
-                                              const int32_t *bias,
-                                              const td_dims *output_dims,
-                                              int8_t *output,
-                                              int32_t first,
-                                              int32_t last)
-{
-    int32_t batch, out_y, out_x;
-    for (batch = 0; batch < output_dims->n; ++batch) {
-        for (out_y = 0; out_y < output_dims->h; ++out_y) {
-            for (out_x = 0; out_x < output_dims->w; ++out_x) {
-                const td_depthwise_window window =
-                    td_depthwise_window_of(params, input_dims, filter_dims, batch, out_y, out_x);
-                int8_t *out = output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_dims->c;
-                td_depthwise_channels_s8(params, quant, &window, first, last, input, filter, bias, out);
-            }
-        }
-    }
-}
-
 #if TD_KERNELS_DSP
 
 /** The most filter rows the ring of expanded rows holds (larger filters take the portable loop; 16 covers the 10x8 keyword-spotting filters). */
@@ -619,8 +593,9 @@ static void td_depthwise_blocks(const td_context *ctx,
             if (!td_depthwise_block_requants(params, quant, bias, channel, taps, requants)) {
                 const td_dims one = {1, input_dims->h, input_dims->w, input_dims->c};
                 const td_dims one_out = {1, output_h, output_dims->w, channels};
-                td_depthwise_channels(params, quant, &one, input + batch * input_dims->h * expansion.row_size, filter_dims,
-                                      filter, bias, &one_out, out - channel, channel, channel + 4);
+                td_depthwise_pixels_s8(params, quant, &one, input + batch * input_dims->h * expansion.row_size,
+                                       filter_dims, filter, bias, &one_out, out - channel, 0, one_out.n, channel,
+                                       channel + 4);
                 continue;
             }
             for (tap = 0; tap < taps; ++tap) {
@@ -704,8 +679,8 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
                             blocked, span);
     }
     if (blocked < output_c) {
-        td_depthwise_channels(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, blocked,
-                              output_c);
+        td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
+                               output_dims->n, blocked, output_c);
     }
     return TD_OK;
 }
@@ -731,8 +706,8 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
                                  int8_t *output)
 {
     (void)ctx;
-    td_depthwise_channels(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
-                          output_dims->c);
+    td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
+                           output_dims->n, 0, output_dims->c);
     return TD_OK;
 }
 

@@ -35,32 +35,6 @@
 #include "../../conv/td_depthwise_conv2d_s8_reference.h"
 #include "td_dsp.h"
 
-/** Channels [first, last) of every output, one at a time (the shared portable loop): what the planes do not take. */
-TD_NOINLINE static void td_depthwise_planes_portable(const td_depthwise_conv_params *params,
-                                                     const td_per_channel_quant *quant,
-                                                     const td_dims *input_dims,
-                                                     const int8_t *input,
-                                                     const td_dims *filter_dims,
-                                                     const int8_t *filter,
-                                                     const int32_t *bias,
-                                                     const td_dims *output_dims,
-                                                     int8_t *output,
-                                                     int32_t first,
-                                                     int32_t last)
-{
-    int32_t batch, out_y, out_x;
-    for (batch = 0; batch < output_dims->n; ++batch) {
-        for (out_y = 0; out_y < output_dims->h; ++out_y) {
-            for (out_x = 0; out_x < output_dims->w; ++out_x) {
-                const td_depthwise_window window =
-                    td_depthwise_window_of(params, input_dims, filter_dims, batch, out_y, out_x);
-                int8_t *out = output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_dims->c;
-                td_depthwise_channels_s8(params, quant, &window, first, last, input, filter, bias, out);
-            }
-        }
-    }
-}
-
 #if TD_KERNELS_DSP
 
 /** What td_depthwise_planes_row reads per channel and row rotation (offsets fixed in its assembly). */
@@ -496,8 +470,8 @@ TD_NOINLINE static void td_depthwise_planes_3x3(const td_context *ctx,
     /* Channel blocks outermost, each over the batches' pixels in order (an output placed over its input, channel by channel). */
     for (block = 0; block < channels; block += 4) {
         if (!td_planes_records(params, quant, filter, bias, channels, block, records)) {
-            td_depthwise_planes_portable(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                                         block, block + 4);
+            td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
+                                   output_dims->n, block, block + 4);
             continue;
         }
         for (batch = 0; batch < output_dims->n; ++batch) {
@@ -557,8 +531,8 @@ td_status td_depthwise_conv2d_s8_planes(const td_context *ctx,
         }
     }
     if (!ok) {
-        td_depthwise_planes_portable(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
-                                     output_dims->c);
+        td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
+                               output_dims->n, 0, output_dims->c);
         return TD_OK;
     }
     td_depthwise_planes_3x3(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
@@ -586,8 +560,8 @@ td_status td_depthwise_conv2d_s8_planes(const td_context *ctx,
                                         int8_t *output)
 {
     (void)ctx;
-    td_depthwise_planes_portable(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
-                                     output_dims->c);
+    td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
+                           output_dims->n, 0, output_dims->c);
     return TD_OK;
 }
 

@@ -59,30 +59,6 @@ int32_t td_depthwise_conv2d_s8_wide_get_buffer_size(const td_dims *input_dims, c
 #endif
 }
 
-/** Output channels [first, last) of every pixel of one batch, pixel by pixel (the reference loop). */
-static void td_wide_reference(const td_depthwise_conv_params *params,
-                              const td_per_channel_quant *quant,
-                              const td_dims *input_dims,
-                              const int8_t *input,
-                              const td_dims *filter_dims,
-                              const int8_t *filter,
-                              const int32_t *bias,
-                              const td_dims *output_dims,
-                              int8_t *output,
-                              int32_t batch,
-                              int32_t first,
-                              int32_t last)
-{
-    int32_t out_y, out_x;
-    for (out_y = 0; out_y < output_dims->h; ++out_y) {
-        for (out_x = 0; out_x < output_dims->w; ++out_x) {
-            const td_depthwise_window window = td_depthwise_window_of(params, input_dims, filter_dims, batch, out_y, out_x);
-            int8_t *out = output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_dims->c;
-            td_depthwise_channels_s8(params, quant, &window, first, last, input, filter, bias, out);
-        }
-    }
-}
-
 #if TD_KERNELS_DSP
 
 /** The loops with assembly: 5x5 stride 1 (four outputs a step), 5x5 stride 2 (two), 3x3 stride 1 (four). */
@@ -906,8 +882,8 @@ static td_status td_wide_run(const td_context *ctx,
         const int8_t *rows_input = NULL;
 #endif
         if (!fits) {
-            td_wide_reference(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, batch, 0,
-                              out_c);
+            td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                                   batch, batch + 1, 0, out_c);
             continue;
         }
 #if TD_DSP_ASM
@@ -970,8 +946,8 @@ static td_status td_wide_run(const td_context *ctx,
                     int8_t *const out = batch_output + o;
                     int32_t out_y, out_x;
                     if ((fast & (1u << i)) == 0) {
-                        td_wide_reference(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                                          batch, o, o + 1);
+                        td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                                               output, batch, batch + 1, o, o + 1);
                         continue;
                     }
 #if TD_DSP_ASM
@@ -993,8 +969,8 @@ static td_status td_wide_run(const td_context *ctx,
             }
         }
         if (blocked * multiplier < out_c) {
-            td_wide_reference(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, batch,
-                              blocked * multiplier, out_c);
+            td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                                   batch, batch + 1, blocked * multiplier, out_c);
         }
     }
     return TD_OK;
@@ -1042,12 +1018,9 @@ td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
                                       const td_dims *output_dims,
                                       int8_t *output)
 {
-    int32_t batch;
     (void)ctx;
-    for (batch = 0; batch < output_dims->n; ++batch) {
-        td_wide_reference(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, batch, 0,
-                          output_dims->c);
-    }
+    td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
+                           output_dims->n, 0, output_dims->c);
     return TD_OK;
 }
 

@@ -15,10 +15,10 @@ const wideRowPositions = 32;
  * assembly's windows (5x5 at stride 1 or 2 with any depth multiplier, 3x3 at stride 1 with a
  * depth multiplier above 1; no dilation), input channels a multiple of four, output rows of at
  * least one assembly step (four outputs, two at stride 2) whose padded span fits the planes'
- * 32 positions. Measured on virtual-m4f (bench/kernels, results/dw5x5.json), instructions per MAC
- * with td_depthwise_conv2d_s8's blocks -> this kernel: 5x5 stride 1 24x24x32 2.35 -> 1.21, 12x12x64
- * VALID 2.64 -> 1.64, stride 2 12x12x64 2.98 -> 2.37; 3x3 multiplier 2 12x12x8 3.30 -> 2.18.
- * Wider rows and other windows keep td_depthwise_conv2d_s8 (3x3 with multiplier 1 its own paths).
+ * 32 positions. Measured on virtual-m4f (bench/kernels, results/after.json), instructions per MAC
+ * with td_depthwise_conv2d_s8's blocks -> this kernel: 5x5 stride 1 24x24x32 2.35 -> 1.18, 12x12x64
+ * VALID 2.64 -> 1.36, stride 2 12x12x64 2.98 -> 1.78; 3x3 multiplier 2 12x12x8 3.30 -> 1.84.
+ * Wider rows and other windows keep td_depthwise_conv2d_s8 (3x3 with multiplier 1: depthwiseWideSingle3x3).
  */
 export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0) return false;
@@ -36,8 +36,8 @@ export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], fil
  * input channels a multiple of four, output rows a whole number of its six-output steps (its scalar loop for a
  * remainder costs more than td_depthwise_conv2d_s8 saves: 5 pixels wide 6.7 instructions per MAC against 3.5) that
  * fit the planes' 32 positions. Measured on virtual-m4f (bench/kernels) against the blocks / the channel planes:
- * 24x24x32 1.94 (2.79 / 2.24), 12x12x64 2.09 (2.94 / 2.81), 6x6x128 2.50 (3.33 / -). The caller takes it only where
- * the model then links no other depthwise kernel (conv.ts), since the kernel is ~7 KB of code.
+ * 24x24x32 1.91 (2.79 / 2.24), 12x12x64 1.92 (2.94 / 2.81), 6x6x128 2.16 (3.33 / -). The caller takes it only where
+ * the model then links no other depthwise kernel (conv.ts), since the kernel is ~9.5 KB of code.
  */
 export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0 || g.depthMultiplier !== 1) return false;
