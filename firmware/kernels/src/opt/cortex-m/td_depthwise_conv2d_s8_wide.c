@@ -48,16 +48,12 @@
  */
 #define TD_WIDE_CHANNEL_WORDS 32
 
+#if TD_KERNELS_DSP
 int32_t td_depthwise_conv2d_s8_wide_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
 {
-#if TD_KERNELS_DSP
     return 4 * TD_WIDE_ROW_BYTES * (input_dims->h + filter_dims->h - 1) + 4 * 4 * TD_WIDE_CHANNEL_WORDS;
-#else
-    (void)input_dims;
-    (void)filter_dims;
-    return 0;
-#endif
 }
+#endif
 
 #if TD_KERNELS_DSP
 
@@ -1005,40 +1001,8 @@ td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
     return td_wide_run(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, blocks);
 }
 
-#else /* no DSP extension: the portable loop */
+#else /* no DSP extension: the portable kernel */
 
-td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
-                                      const td_depthwise_conv_params *params,
-                                      const td_per_channel_quant *quant,
-                                      const td_dims *input_dims,
-                                      const int8_t *input,
-                                      const td_dims *filter_dims,
-                                      const int8_t *filter,
-                                      const int32_t *bias,
-                                      const td_dims *output_dims,
-                                      int8_t *output)
-{
-    (void)ctx;
-    td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
-                           output_dims->n, 0, output_dims->c);
-    return TD_OK;
-}
-
-td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
-                                             const td_depthwise_conv_params *params,
-                                             const td_per_channel_quant *quant,
-                                             const td_dims *input_dims,
-                                             const int8_t *input,
-                                             const td_dims *filter_dims,
-                                             const int8_t *filter,
-                                             const int32_t *bias,
-                                             const td_dims *output_dims,
-                                             int8_t *output,
-                                             const int32_t *blocks)
-{
-    (void)blocks;
-    return td_depthwise_conv2d_s8_wide(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
-                                       output);
-}
+#include "../../conv/td_depthwise_conv2d_s8_wide.c"
 
 #endif
