@@ -3,7 +3,7 @@ import type { DType, Graph, Tensor, TensorData } from '../ir/types.js';
 import { elementCount, formatShape, tensorBytes } from '../ir/tensor.js';
 import { cElements, cFloat, commentText, cType, wrapList } from './c-source.js';
 import { dequantizeHybridWeights } from './hybrid.js';
-import { findLowerer, lowerContext, type EmittedSubgraph, type LoweringOptions, type OpEmitter, type OpLowering, type SubgraphLowering } from './lowering.js';
+import { findLowerer, lowerContext, type EmittedSubgraph, type LoweringOptions, type OpEmitter, type OpLowering, type OptimizeFor, type SubgraphLowering } from './lowering.js';
 import { planGraphMemory, type GraphMemoryPlan, type InPlaceKind, type MemoryPlanner } from './memory/index.js';
 import { findResidualBandBlocks, lowerResidualBandBlock, planningGraph } from './residual-bands.js';
 import { scheduleForArena } from './schedule.js';
@@ -39,6 +39,11 @@ export interface GenerateOptions {
   dsp?: boolean;
   /** The target runs the Helium (MVE) kernels (kernelVariantOf: a Cortex-M55 with MVE); default false. */
   helium?: boolean;
+  /**
+   * `size` (default): a faster kernel only where the model links no slower twin beside it (less
+   * code); `speed`: each layer its fastest kernel, whatever the model then links (LoweringOptions).
+   */
+  optimize?: OptimizeFor;
   planner?: MemoryPlanner;
   /** In-place reuse in the memory plan (default true). */
   inPlace?: boolean;
@@ -111,7 +116,7 @@ export function generateModel(original: Graph, options: GenerateOptions = {}): G
     cType(tensor.dtype, `model ${imported.inputs.includes(id) ? 'input' : 'output'} tensor ${id} (${tensor.name})`);
   }
 
-  const loweringOptions: LoweringOptions = { dsp: options.dsp ?? true, helium: options.helium ?? false };
+  const loweringOptions: LoweringOptions = { dsp: options.dsp ?? true, helium: options.helium ?? false, optimize: options.optimize ?? 'size' };
   const subgraphs = new Subgraphs(loweringOptions, options);
   const plan = (graph: Graph) => {
     const lowerings: OpLowering[] = graph.ops.map((op, opIndex) => {

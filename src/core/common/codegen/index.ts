@@ -1,5 +1,5 @@
 export * from './generate.js';
 export { dequantizeHybridWeights } from './hybrid.js';
-export { supportedOpTypes } from './lowering.js';
+export { optimizeGoals, supportedOpTypes, type OptimizeFor } from './lowering.js';
 export * as kernelBuffers from './kernel-buffers.js';
 export * from './memory/index.js';

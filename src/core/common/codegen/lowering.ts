@@ -24,7 +24,19 @@ export interface LoweringOptions {
    * kernel: a lowering whose DSP-only layout has no Helium twin keeps the layout Helium has.
    */
   helium?: boolean;
+  /**
+   * What a kernel choice that trades code for speed favours (default `size`): `size` takes a faster
+   * kernel for a layer only where the model then links no slower twin beside it (one depthwise kernel
+   * per model, conv.ts); `speed` gives each layer the fastest kernel for its shape, whatever the
+   * model then links.
+   */
+  optimize?: OptimizeFor;
 }
+
+/** The goals `LoweringOptions.optimize` takes, the default first. */
+export const optimizeGoals = ['size', 'speed'] as const;
+
+export type OptimizeFor = (typeof optimizeGoals)[number];
 
 /** What the generator knows of a subgraph an op runs (IF, WHILE): planned and lowered on its own. */
 export interface SubgraphLowering {

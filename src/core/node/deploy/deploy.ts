@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { opMacs } from '../../common/analysis/macs.js';
 import { compareTensorBytes, comparisonPasses, floatOutputTolerance, type TensorComparison } from '../../common/analysis/compare.js';
 import type { Board } from '../../common/boards/index.js';
+import type { OptimizeFor } from '../../common/codegen/index.js';
 import type { GraphMemoryPlan } from '../../common/codegen/memory/index.js';
 import { CancelledError, DeviceError, InterpreterError } from '../../common/errors.js';
 import { Interpreter } from '../../common/interp/interpreter.js';
@@ -70,6 +71,8 @@ export interface DeployOptions {
    * itself or for `target` (a catalog board). On by default; `false` runs QEMU without the plugin.
    */
   estimate?: EstimateOptions | false;
+  /** What the code generator favours where kernels trade code for speed (GenerateOptions.optimize; default `size`). */
+  optimize?: OptimizeFor;
 }
 
 export interface LayerProfile {
@@ -102,6 +105,10 @@ export interface DeployResult {
   board: string;
   boardName: string;
   model: { name: string; hash: string; macs: number; hybrid: boolean };
+  /** What the firmware was generated for: `size` or `speed` (DeployOptions.optimize). */
+  optimize: OptimizeFor;
+  /** The kernel functions the generated model calls, sorted. */
+  kernels: string[];
   latency: {
     /** Median over the runs. */
     value: number;
@@ -187,7 +194,8 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
   progress('build', 0, `generating C for ${options.name} and compiling it for ${board.id}`);
   const workDirectory = options.workDirectory ?? (await mkdtemp(join(tmpdir(), 'tinydeploy-deploy-')));
   try {
-    const { model, project, build } = await buildModelGraph(graph, { board, out: workDirectory, application: 'profiler', name: options.name, hash: options.hash });
+    const optimize = options.optimize ?? 'size';
+    const { model, project, build } = await buildModelGraph(graph, { board, out: workDirectory, application: 'profiler', name: options.name, hash: options.hash, generate: { optimize } });
     const firmware = build!;
     const reference = model.graph;
     const inputs = userInputs ?? seededInputs(reference, options.seed ?? 1);
@@ -295,6 +303,8 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
         board: board.id,
         boardName: board.name,
         model: { name: options.name, hash: options.hash, macs, hybrid: model.dequantizedWeights.length > 0 },
+        optimize,
+        kernels: model.kernels,
         latency: {
           value: median,
           unit,

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { depthwiseCalls, mixedDepthwiseGraph } from '../../../../test/codegen/testing/mixed-depthwise.js';
+import { generateModel } from './index.js';
+
+describe('optimize for size or speed (GenerateOptions.optimize)', () => {
+  it('size (the default) links one depthwise kernel for a model whose layers take different ones; speed gives each layer its own', () => {
+    const graph = mixedDepthwiseGraph();
+    const byDefault = generateModel(graph, { dsp: true });
+    const size = generateModel(graph, { dsp: true, optimize: 'size' });
+    const speed = generateModel(graph, { dsp: true, optimize: 'speed' });
+    expect(size.source).toBe(byDefault.source);
+    expect(depthwiseCalls(size.source)).toEqual(['td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8']);
+    expect(size.kernels).toEqual(['td_depthwise_conv2d_s8']);
+    expect(depthwiseCalls(speed.source)).toEqual(['td_depthwise_conv2d_s8_planes', 'td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8_wide_packed']);
+    expect(speed.kernels).toEqual(['td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8_planes', 'td_depthwise_conv2d_s8_wide']);
+  });
+
+  it('changes nothing where every layer takes the same kernel, in portable builds and in Helium builds', () => {
+    // The two stride-1 layers alone: the planes and the wide kernel both link beside nothing else, so size takes them too.
+    const graph = mixedDepthwiseGraph();
+    const strideOne = { ...graph, ops: [graph.ops[0]!], outputs: [graph.ops[0]!.outputs[0]!] };
+    for (const options of [{ dsp: true }, { dsp: false }, { dsp: true, helium: true }]) {
+      expect(generateModel(strideOne, { ...options, optimize: 'speed' }).source, JSON.stringify(options)).toBe(generateModel(strideOne, { ...options, optimize: 'size' }).source);
+    }
+    expect(generateModel(graph, { dsp: false, optimize: 'speed' }).kernels).toEqual(['td_depthwise_conv2d_s8']);
+    expect(generateModel(graph, { dsp: true, helium: true, optimize: 'speed' }).source).toBe(generateModel(graph, { dsp: true, helium: true, optimize: 'size' }).source);
+  });
+});
