@@ -1,8 +1,8 @@
 /**
  * Deploy & Profile figures on the emulated Cortex-M4F, side by side with TFLite Micro + CMSIS-NN.
  *
- *   npx tsx bench/deploy/run.ts [--board <id>] [model-name ...]
- *   npx tsx bench/deploy/run.ts --readme   (README.md again from results.json and results-float-*.json)
+ *   npx tsx bench/deploy/run.ts [--board <id>] [--optimize size|speed] [model-name ...]
+ *   npx tsx bench/deploy/run.ts --readme   (README.md again from results.json, results-speed.json and results-float-*.json)
  *
  * For every shared model: `tinydeploy deploy` to virtual-m4f (build with the on-device profiler,
  * flash over GDB, 3 runs on TFLite Micro's own input where ../shared/vectors has one, else the
@@ -20,6 +20,9 @@
  * Writes bench/deploy/results.json and bench/deploy/README.md (virtual-m4f, every model), or
  * bench/deploy/results-<board>.json for another board (`--board virtual-m7`, `virtual-m55`: the
  * same kernels on other cores; TFLite Micro's figures are the M4F's, so no ratios there).
+ * `--optimize speed` generates each layer's fastest kernel whatever the model then links
+ * (GenerateOptions.optimize; the default, `size`, is what results.json holds) and writes
+ * results-speed.json (results-speed-<board>.json), which README.md sets beside results.json.
  *
  * Instructions, not cycles: QEMU's -icount counts executed instructions, which is what both
  * sides are measured in.
@@ -31,12 +34,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireBoard, virtualM4f } from '../../src/core/common/boards/index.js';
 import { CodegenError } from '../../src/core/common/errors.js';
-import { generateModel } from '../../src/core/common/codegen/index.js';
+import { generateModel, optimizeGoals, type OptimizeFor } from '../../src/core/common/codegen/index.js';
 import { deployModelFile } from '../../src/core/node/deploy/deploy.js';
 import { loadModelFile } from '../../src/core/node/model-file.js';
 import { kernelVariantOf } from '../../src/core/node/toolchain/firmware.js';
 import { foldedBytes, foldedParameters, type FoldedParameters } from './parameters.js';
 import { floatSection } from './float-section.js';
+import { speedSection } from './speed-section.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sharedDir = process.env.TINYDEPLOY_SHARED ?? resolve(here, '../../../shared');
@@ -66,6 +70,10 @@ interface BaselineRow {
 
 interface DeployBenchRow {
   model: string;
+  /** What the code generator favoured (absent in rows measured before the setting existed: size). */
+  optimize?: OptimizeFor;
+  /** The kernel functions the model calls. */
+  kernels?: string[];
   input: string;
   macs: number;
   instructionsPerInference: number;
@@ -112,7 +120,11 @@ async function main() {
   }
   const boardAt = args.indexOf('--board');
   const board = boardAt >= 0 ? requireBoard(args[boardAt + 1]) : virtualM4f;
-  const only = boardAt >= 0 ? args.filter((_, index) => index !== boardAt && index !== boardAt + 1) : args;
+  const optimizeAt = args.indexOf('--optimize');
+  const optimize = (optimizeAt >= 0 ? args[optimizeAt + 1] : 'size') as OptimizeFor;
+  if (!optimizeGoals.includes(optimize)) throw new Error(`--optimize ${optimize}: give ${optimizeGoals.join(' or ')}`);
+  const optionIndices = [boardAt, optimizeAt].filter((at) => at >= 0).flatMap((at) => [at, at + 1]);
+  const only = args.filter((_, index) => !optionIndices.includes(index));
   const measuredAgainstBaseline = board.id === virtualM4f.id;
   const baseline = JSON.parse(await readFile(join(sharedDir, 'baseline/tflm_m4f.json'), 'utf8')) as BaselineRow[];
   const results: DeployBenchRow[] = [];
@@ -120,7 +132,7 @@ async function main() {
     const vector = join(sharedDir, 'vectors', `${entry.name}.input.bin`);
     const inputs = existsSync(vector) ? [new Uint8Array(await readFile(vector))] : undefined;
     const path = join(sharedDir, 'models', entry.file);
-    const deployed = await deployModelFile(path, { board, runs: 3, ...(inputs ? { inputs } : {}) }).catch((error: unknown) => {
+    const deployed = await deployModelFile(path, { board, runs: 3, optimize, ...(inputs ? { inputs } : {}) }).catch((error: unknown) => {
       // A model larger than the board's flash or RAM (the float VWW on virtual-m55) is left out, saying why.
       if (error instanceof CodegenError && /does not fit/.test(error.message)) return error;
       throw error;
@@ -131,13 +143,15 @@ async function main() {
     }
     const result = deployed;
     // The same C deploy compiled (generateModel is deterministic), read for its parameter arrays.
-    const parameters = foldedParameters(generateModel(await loadModelFile(path), { dsp: board.dsp, helium: kernelVariantOf(board) === 'helium' }).source);
+    const parameters = foldedParameters(generateModel(await loadModelFile(path), { dsp: board.dsp, helium: kernelVariantOf(board) === 'helium', optimize }).source);
     const codeBytes = result.flashBytes - result.build.weightBytes;
     const codeExclFolded = codeBytes - foldedBytes(parameters);
     const cmsis = measuredAgainstBaseline ? baseline.find((row) => row.model === entry.name && row.kernels === 'cmsis_nn') : undefined;
     const reference = baseline.find((row) => row.model === entry.name && row.kernels === 'ref');
     const row: DeployBenchRow = {
       model: entry.name,
+      optimize,
+      kernels: result.kernels,
       input: inputs ? 'TFLite Micro vector' : 'seeded',
       macs: result.model.macs,
       instructionsPerInference: result.latency.value,
@@ -191,7 +205,10 @@ async function main() {
     note: 'ours / TFLite Micro ratios; below 1 means TinyDeploy is smaller or faster. TFLite Micro figures from ../shared/baseline/tflm_m4f.json.',
     models: results,
   };
-  if (!measuredAgainstBaseline) {
+  if (optimize === 'speed') {
+    await writeFile(join(here, `results-speed${measuredAgainstBaseline ? '' : `-${board.id}`}.json`), JSON.stringify(document, null, 1) + '\n');
+    if (measuredAgainstBaseline) await writeFile(join(here, 'README.md'), readme((JSON.parse(await readFile(join(here, 'results.json'), 'utf8')) as { models: DeployBenchRow[] }).models));
+  } else if (!measuredAgainstBaseline) {
     await writeFile(join(here, `results-${board.id}.json`), JSON.stringify(document, null, 1) + '\n');
   } else if (only.length === 0) {
     await writeFile(join(here, 'results.json'), JSON.stringify(document, null, 1) + '\n');
@@ -228,7 +245,7 @@ Other cores: \`--board virtual-m7\` or \`virtual-m55\` writes \`results-<board>.
 ${lines.join('\n')}
 
 Full figures are in \`results.json\`.
-${floatSection(here)}`;
+${speedSection(here, rows)}${floatSection(here)}`;
 }
 
 await main();
