@@ -36,6 +36,7 @@ describe('tinydeploy deploy', () => {
     expect(flashParts.reduce((sum, part) => sum + part, 0)).toBe(flashTotal);
     expect(ramParts.reduce((sum, part) => sum + part, 0)).toBe(ramTotal);
     expect(stdout).toContain("arena: the memory planner's static arena");
+    expect(stdout).toContain('\nkernels  optimized for size: td_avgpool_s8, td_conv2d_s8, td_depthwise_conv2d_s8, td_fully_connected_s8_paired, td_softmax_s8\n');
     expect(stdout).toContain('\nbit-exact: yes — 1 output(s), 12 values identical to the host interpreter on 1 run(s)\n');
     expect(stdout).toMatch(/\n 0 {2}CONV_2D +[\d,]+ +\d+\.\d% +320,000 +\d+\.\d\d\n/);
     expect(stdout).toMatch(/\n12 {2}SOFTMAX +[\d,]+/);
@@ -47,10 +48,11 @@ describe('tinydeploy deploy', () => {
       const output = join(directory, 'out.bin');
       const { stdout } = await tinydeploy(['deploy', sharedModels.kws_ref_model, '--board', 'virtual-m4f', '--runs', '3', '--json', '--input', sharedPath('vectors/kws_ref_model.input.bin'), '--output', output]);
       const result = JSON.parse(stdout);
-      for (const key of ['board', 'latency', 'instructionsPerMac', 'arenaBytes', 'stackBytes', 'flashBytes', 'bitExact', 'layers']) expect(result).toHaveProperty(key);
+      for (const key of ['board', 'optimize', 'latency', 'instructionsPerMac', 'arenaBytes', 'stackBytes', 'flashBytes', 'bitExact', 'layers']) expect(result).toHaveProperty(key);
       expect(Object.values(result.memory.flash as Record<string, number>).reduce((sum, part) => sum + part, 0)).toBe(result.flashBytes);
       expect(Object.values(result.memory.ram as Record<string, number>).reduce((sum, part) => sum + part, 0)).toBe(result.ramBytes);
       expect(result.board).toBe('virtual-m4f');
+      expect(result.optimize).toBe('size');
       expect(result.latency).toMatchObject({ unit: 'instructions', runs: 3 });
       expect(result.latency.value).toBeGreaterThan(1e6);
       expect(result.instructionsPerMac).toBeCloseTo(result.latency.value / 2_656_768, 9);
@@ -63,6 +65,16 @@ describe('tinydeploy deploy', () => {
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
+  });
+
+  it('--optimize speed: VWW bit-exact, fewer instructions than optimized for size, the setting in --json', async () => {
+    const deploy = async (optimize: string) => JSON.parse((await tinydeploy(['deploy', sharedModels.vww_96_int8, '--json', '--optimize', optimize, '--input', sharedPath('vectors/vww_96_int8.input.bin')])).stdout);
+    const size = await deploy('size');
+    const speed = await deploy('speed');
+    expect([size.optimize, speed.optimize]).toEqual(['size', 'speed']);
+    expect([size.bitExact, speed.bitExact]).toEqual([true, true]);
+    expect(speed.latency.value).toBeLessThan(size.latency.value);
+    expect(speed.memory.flash.kernels).toBeGreaterThan(size.memory.flash.kernels);
   });
 
   it('refuses an input of the wrong size naming the input and the sizes (exit 1)', async () => {

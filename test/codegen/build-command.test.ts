@@ -44,7 +44,7 @@ describe('tinydeploy build', () => {
       const { code, stdout } = await build([ad01, '--board', 'virtual-m4f', '--out', out, '--json']);
       expect(code).toBe(0);
       const report = JSON.parse(stdout);
-      expect(Object.keys(report)).toEqual(['board', 'arenaBytes', 'codeBytes', 'weightBytes', 'flashBytes', 'ramBytes']);
+      expect(Object.keys(report)).toEqual(['board', 'arenaBytes', 'codeBytes', 'weightBytes', 'flashBytes', 'ramBytes', 'optimize']);
       const model = generateModel(await loadModelFile(ad01));
       expect(report.board).toBe('virtual-m4f');
       expect(report.arenaBytes).toBe(model.arenaBytes);
@@ -64,6 +64,33 @@ describe('tinydeploy build', () => {
     });
   });
 
+  it('--optimize speed links each depthwise layer its fastest kernel (VWW: the planes and the wide kernel beside the blocks); size, the default, the blocks alone', async () => {
+    requireTools(missingArmToolchain);
+    const vww = modelPath('mlperf_tiny/vww_96_int8.tflite');
+    await withTemporaryDirectory('cli-optimize', async (directory) => {
+      const kernelFiles = (out: string) => readdirSync(join(out, 'kernels/src'), { recursive: true }).map((file) => String(file).split('/').pop()!).filter((file) => file.startsWith('td_depthwise') && file.endsWith('.c'));
+      const reports: Record<string, { optimize: string; codeBytes: number }> = {};
+      for (const optimize of [undefined, 'speed']) {
+        const out = join(directory, optimize ?? 'default');
+        const { code, stdout } = await build([vww, '--out', out, '--json', ...(optimize ? ['--optimize', optimize] : [])]);
+        expect(code).toBe(0);
+        reports[optimize ?? 'default'] = JSON.parse(stdout);
+        const source = readFileSync(join(out, 'model/model.c'), 'utf8');
+        if (optimize) {
+          expect(source).toContain('td_depthwise_conv2d_s8_wide_packed(');
+          expect(source).toContain('td_depthwise_conv2d_s8_planes(');
+          expect(kernelFiles(out).sort()).toEqual(expect.arrayContaining(['td_depthwise_conv2d_s8.c', 'td_depthwise_conv2d_s8_planes.c', 'td_depthwise_conv2d_s8_wide.c']));
+        } else {
+          expect(source).not.toContain('td_depthwise_conv2d_s8_wide_packed(');
+          expect(kernelFiles(out)).not.toContain('td_depthwise_conv2d_s8_wide.c');
+        }
+      }
+      expect(reports.default!.optimize).toBe('size');
+      expect(reports.speed!.optimize).toBe('speed');
+      expect(reports.speed!.codeBytes).toBeGreaterThan(reports.default!.codeBytes);
+    });
+  });
+
   it('prints a readable report by default', async () => {
     requireTools(missingArmToolchain);
     await withTemporaryDirectory('cli-text', async (directory) => {
@@ -71,7 +98,7 @@ describe('tinydeploy build', () => {
       expect(code).toBe(0);
       expect(stdout).toMatch(/^flash +[\d,]+ B = code [\d,]+ B \+ weights [\d,]+ B/m);
       expect(stdout).toMatch(/^RAM +[\d,]+ B = arena [\d,]+ B \+ stack ≈[\d,]+ B/m);
-      expect(stdout).toContain('kernels (dsp): td_fully_connected_s8_paired');
+      expect(stdout).toContain('kernels (dsp, optimized for size): td_fully_connected_s8_paired');
     });
   });
 

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
+import type { OptimizeFor } from '../../core/common/codegen/index.js';
 import { CodegenError } from '../../core/common/errors.js';
 import { buildModelFile } from '../../core/node/toolchain/build-model.js';
 import { writeFirmwareImages, type FirmwareImages } from '../../core/node/toolchain/images.js';
 import { buildFirmwareProject, type BuildReport, type FirmwareBuild } from '../../core/node/toolchain/project.js';
 import { booleanOption, stringOption } from '../args.js';
 import { boardOption, boardOptionSpec, dataDirOptionSpec } from '../board-option.js';
+import { optimizeOption, optimizeOptionSpec } from '../optimize-option.js';
 import type { Command } from '../command.js';
 import { formatCount } from '../format.js';
 
@@ -19,6 +21,8 @@ export interface BuildJson {
   weightBytes: number;
   flashBytes: number;
   ramBytes: number;
+  /** What the code was generated for: `size` or `speed` (`--optimize`). */
+  optimize: OptimizeFor;
 }
 
 /**
@@ -32,9 +36,9 @@ export interface RealBoardBuildJson extends BuildJson {
   missing?: string;
 }
 
-export function buildJson(report: BuildReport, images?: FirmwareImages, missing?: string): BuildJson | RealBoardBuildJson {
+export function buildJson(report: BuildReport, optimize: OptimizeFor, images?: FirmwareImages, missing?: string): BuildJson | RealBoardBuildJson {
   const { board, arenaBytes, codeBytes, weightBytes, flashBytes, ramBytes } = report;
-  const json: BuildJson = { board, arenaBytes, codeBytes, weightBytes, flashBytes, ramBytes };
+  const json: BuildJson = { board, arenaBytes, codeBytes, weightBytes, flashBytes, ramBytes, optimize };
   if (!images) return json;
   return {
     ...json,
@@ -55,8 +59,9 @@ export const buildCommand: Command = {
     options: {
       board: boardOptionSpec,
       'data-dir': dataDirOptionSpec,
+      optimize: optimizeOptionSpec,
       out: { type: 'string', value: 'dir', description: 'directory of the generated project (created)', required: true },
-      json: { type: 'boolean', description: 'print {board, arenaBytes, codeBytes, weightBytes, flashBytes, ramBytes} as JSON' },
+      json: { type: 'boolean', description: 'print {board, arenaBytes, codeBytes, weightBytes, flashBytes, ramBytes, optimize} as JSON' },
     },
     notes:
       'Compiling needs the Arm GNU toolchain: apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi.\n' +
@@ -72,7 +77,8 @@ export const buildCommand: Command = {
     const board = boardOption(args, 'build');
     const missing = board.firmware.missing;
     const out = resolve(stringOption(args, 'out')!);
-    const { model, project } = await buildModelFile(args.positionals.model, { board, out, compile: false });
+    const optimize = optimizeOption(args);
+    const { model, project } = await buildModelFile(args.positionals.model, { board, out, compile: false, generate: { optimize } });
     let build: FirmwareBuild;
     try {
       build = await buildFirmwareProject(project);
@@ -84,7 +90,7 @@ export const buildCommand: Command = {
     const images = board.kind === 'real' ? await writeFirmwareImages(build.elf, board) : undefined;
     if (missing) io.stderr.write(`tinydeploy build: ${board.id}'s image does not run on the board: missing ${missing}; it links with the generic Cortex-M start-up to measure flash and RAM\n`);
     if (booleanOption(args, 'json')) {
-      io.stdout.write(JSON.stringify(buildJson(report, images, missing)) + '\n');
+      io.stdout.write(JSON.stringify(buildJson(report, optimize, images, missing)) + '\n');
       return 0;
     }
     const bytes = (value: number) => `${formatCount(value)} B`;
@@ -97,7 +103,7 @@ export const buildCommand: Command = {
         `RAM    ${bytes(report.ramBytes)} = arena ${bytes(ram.arena)} + stack ≈${bytes(ram.stack)} + runtime ${bytes(ram.runtime)} + other ${bytes(ram.other)}  (data ${bytes(report.dataBytes)}, bss ${bytes(report.bssBytes)})`,
         `arena  ${bytes(model.memory.arenaBytes)} (planner: buffers shared, aligned, op scratch included; ${model.memory.strategy}, ${model.memory.inPlace.length} op(s) in place); ` +
           `${bytes(model.memory.peakLiveBytes)} live at the worst op without sharing (planner buffers, aligned, scratch included)`,
-        `kernels (${project.variant}): ${model.kernels.join(', ')}`,
+        `kernels (${project.variant}, optimized for ${optimize}): ${model.kernels.join(', ')}`,
         ...(build.stack.unknown.length > 0 ? [`stack estimate excludes: ${build.stack.unknown.join(', ')}`] : []),
         `ELF    ${build.elf}`,
         ...(images

@@ -11,6 +11,7 @@ import { checkEstimateTarget } from '../../core/node/deploy/estimate.js';
 import { planRealBoard, unreachableReason, type BoardConnectOptions } from '../../core/node/devices/board-connection.js';
 import { booleanOption, integerOption, stringOption, stringOptions } from '../args.js';
 import { boardOption, boardOptionSpec } from '../board-option.js';
+import { optimizeOption, optimizeOptionSpec } from '../optimize-option.js';
 import type { Command } from '../command.js';
 import { formatCount, formatTable } from '../format.js';
 import { stepReporter } from '../progress.js';
@@ -24,6 +25,8 @@ import { stepReporter } from '../progress.js';
 export interface DeployJson {
   board: string;
   model: string;
+  /** What the firmware was generated for: `size` or `speed` (`--optimize`). */
+  optimize: string;
   latency: { value: number; unit: string; min: number; max: number; runs: number; milliseconds?: number };
   instructionsPerMac: number | null;
   macs: number;
@@ -51,6 +54,7 @@ export function deployJson(result: DeployResult): DeployJson {
   return {
     board: result.board,
     model: result.model.name,
+    optimize: result.optimize,
     latency: result.latency,
     instructionsPerMac: result.instructionsPerMac,
     macs: result.model.macs,
@@ -91,6 +95,7 @@ export const deployCommand: Command = {
     positionals: [{ name: 'model', description: 'model file (.tflite)' }],
     options: {
       board: boardOptionSpec,
+      optimize: optimizeOptionSpec,
       runs: { type: 'integer', value: 'n', description: 'inferences to run and check (default 1)' },
       streaming: { type: 'boolean', description: 'keep the model state (LSTM) from one run to the next instead of resetting it' },
       input: { type: 'string', value: 'in.bin', description: 'raw bytes of a model input (repeat for each input; default: seeded random values)', repeatable: true },
@@ -156,6 +161,7 @@ export const deployCommand: Command = {
         board,
         runs,
         streaming: booleanOption(args, 'streaming'),
+        optimize: optimizeOption(args),
         ...(target ? { estimate: { target } } : {}),
         ...(inputs.length > 0 ? { inputs } : {}),
         ...(keepProject ? { workDirectory: resolve(keepProject) } : {}),
@@ -279,6 +285,7 @@ function deployText(result: DeployResult, modelPath: string, board?: Pick<Board,
     `latency  ${formatCount(latency.value)} ${unit} per inference${time}${spread}, ${result.instructionsPerMac === null ? '' : `${result.instructionsPerMac.toFixed(2)} ${unit === 'cycles' ? 'cycles' : 'instructions'} per MAC, `}${formatCount(result.model.macs)} MACs`,
     latencyMeaning(result.latency.unit, board),
     ...memoryLines(result, bytes),
+    `kernels  optimized for ${result.optimize}: ${result.kernels.join(', ')}`,
     check,
     ...(result.firstDifference ? [`first differing layer: ${printableName(result.firstDifference.description)}`] : []),
     ...(!result.runsIdentical && !result.firstDifference ? ['runs: the board did not give the same output on every run'] : []),

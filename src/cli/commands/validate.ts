@@ -8,6 +8,7 @@ import { inputLayoutOption, inputLayoutOptionSpec } from '../model-options.js';
 import { UsageError } from '../../core/common/errors.js';
 import { booleanOption, integerOption, stringOption } from '../args.js';
 import { boardOption, boardOptionSpec } from '../board-option.js';
+import { optimizeOption, optimizeOptionSpec } from '../optimize-option.js';
 import type { Command } from '../command.js';
 import { formatPercent } from '../format.js';
 import { progressReporter, stepReporter } from '../progress.js';
@@ -93,6 +94,7 @@ export const validateCommand: Command = {
     positionals: [{ name: 'model', description: 'model file (.tflite)' }],
     options: {
       board: boardOptionSpec,
+      optimize: optimizeOptionSpec,
       'input-layout': inputLayoutOptionSpec,
       dataset: { type: 'string', value: 'dir', required: true, description: 'dataset folder with a dataset.json' },
       samples: { type: 'integer', value: 'N', description: `samples to run, the first ones of the dataset (default ${defaultValidationSamples})` },
@@ -123,6 +125,7 @@ export const validateCommand: Command = {
         board,
         name: basename(modelPath),
         hash,
+        optimize: optimizeOption(args),
         ...(samples !== undefined ? { samples } : {}),
         connection: { gdbServer: stringOption(args, 'gdb-server'), serialPort: stringOption(args, 'port') ?? (process.env.TINYDEPLOY_BOARD_PORT || undefined) },
         onProgress: ({ step, message, done, equal }) => {

@@ -28,6 +28,7 @@ import { argmax } from '../datasets/evaluate.js';
 import { OutputAgreementAccumulator } from '../datasets/metrics.js';
 import { sampleConverter } from '../datasets/sample-input.js';
 import { connectBoard, planRealBoard, unreachableReason, type BoardConnection, type BoardConnectOptions } from '../devices/board-connection.js';
+import type { OptimizeFor } from '../../common/codegen/index.js';
 import { buildModelGraph } from '../toolchain/build-model.js';
 import type { ElfSymbol } from '../toolchain/elf.js';
 
@@ -51,6 +52,8 @@ export interface ValidateOptions {
   hash: string;
   /** Samples to run, the first ones of the dataset (default 100; all when the dataset is smaller). */
   samples?: number;
+  /** What the code generator favours where kernels trade code for speed (GenerateOptions.optimize; default `size`). */
+  optimize?: OptimizeFor;
   /** Where the firmware project goes (default: a temporary folder, removed afterwards). */
   workDirectory?: string;
   /** How to reach the board (see deploy.ts). */
@@ -100,7 +103,7 @@ export async function validateGraph(graph: Graph, dataset: Dataset, options: Val
   progress({ step: 'build', fraction: 0, message: `generating C for ${options.name} and compiling it for ${board.id}` });
   const workDirectory = options.workDirectory ?? (await mkdtemp(join(tmpdir(), 'tinydeploy-validate-')));
   try {
-    const { model, project, build } = await buildModelGraph(graph, { board, out: workDirectory, application: 'profiler', name: options.name, hash: options.hash });
+    const { model, project, build } = await buildModelGraph(graph, { board, out: workDirectory, application: 'profiler', name: options.name, hash: options.hash, generate: { optimize: options.optimize ?? 'size' } });
     const firmware = build!;
     const reference = model.graph;
     const input = reference.tensors[reference.inputs[0]];
