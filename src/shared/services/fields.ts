@@ -1,6 +1,7 @@
 /** The field schemas service requests are made of (see schemas.ts and job-kinds.ts). */
 
-import { string } from './validation.js';
+import type { OptimizeFor } from './types.js';
+import { string, type Schema } from './validation.js';
 
 /** Store ids (UUIDs) and board ids ("virtual-m4f"). */
 export const id = string({
@@ -42,3 +43,6 @@ export const relativePath = string({
     description: "a relative path of '/'-separated names, none empty, '.' or '..', without '\\' or control characters",
   },
 });
+
+/** What the code generator favours: `size` or `speed` (types.ts OptimizeFor). */
+export const optimizeFor = string({ minLength: 4, maxLength: 5, pattern: { expression: /^(size|speed)$/, description: 'size or speed' } }) as Schema<OptimizeFor>;

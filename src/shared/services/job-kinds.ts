@@ -9,7 +9,7 @@
  * records) and its task in src/worker/tasks/. The compiler refuses a kind one side lacks.
  */
 
-import { id } from './fields.js';
+import { id, optimizeFor } from './fields.js';
 import { array, integer, object, optional, string, type Infer } from './validation.js';
 
 export const jobParameters = {
@@ -17,8 +17,9 @@ export const jobParameters = {
    * Deploy & Profile a variant on a board: build, flash, run, verify; stores a measurement.
    * `runs` (default 1): at most 1000, which also keeps within the profiler protocol's 16-bit count.
    * `targetId` (virtual boards): the catalog board whose cycles and ms to estimate (`deploy --target`).
+   * `optimizeFor` (default: the project's setting): what the code is generated for, `size` or `speed`.
    */
-  deploy: object({ variantId: id, boardId: id, runs: optional(integer(1, 1000)), targetId: optional(id) }),
+  deploy: object({ variantId: id, boardId: id, runs: optional(integer(1, 1000)), targetId: optional(id), optimizeFor: optional(optimizeFor) }),
   /** Accuracy of a variant on a dataset with the host interpreter (`limit`: at most this many samples); stores a measurement. */
   evaluate: object({ variantId: id, datasetId: id, limit: optional(integer(1, 10_000_000)) }),
   /**

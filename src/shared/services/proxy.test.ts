@@ -159,7 +159,7 @@ describe('service proxy', () => {
     expect(wipe).not.toHaveBeenCalled();
     expect(answers).toHaveLength(calls.length);
     for (const answer of answers) expect(answer).toMatchObject({ kind: 'error', error: { name: 'RequestError' } });
-    expect(answers[0]).toMatchObject({ id: 100, error: { message: 'projects: unknown method "wipe" (methods: list, create, rename, remove)' } });
+    expect(answers[0]).toMatchObject({ id: 100, error: { message: 'projects: unknown method "wipe" (methods: list, create, rename, setOptimizeFor, remove)' } });
     expect(answers[6]).toMatchObject({ id: 106, error: { message: expect.stringContaining('jobs: unknown method "onJobChanged"') } });
   });
 

@@ -25,6 +25,8 @@ describe('servicesSchema', () => {
     expect(problem('datasets', 'add', { projectId: 'p1', path: 'C:\\data\\kws01', name: 'KWS' })).toBeUndefined();
     expect(problem('jobs', 'list', {})).toBeUndefined();
     expect(problem('jobs', 'startDeploy', { variantId: 'v1', boardId: 'virtual-m4f', runs: 3 })).toBeUndefined();
+    expect(problem('jobs', 'startDeploy', { variantId: 'v1', boardId: 'virtual-m4f', optimizeFor: 'speed' })).toBeUndefined();
+    expect(problem('projects', 'setOptimizeFor', { id: 'p1', optimizeFor: 'size' })).toBeUndefined();
     expect(problem('jobs', 'startEvaluate', { variantId: 'v1', datasetId: 'd1', limit: undefined })).toBeUndefined();
     expect(problem('devices', 'list', undefined)).toBeUndefined();
     expect(problem('measurements', 'list', { projectId: 'p1', variantId: 'v1' })).toBeUndefined();
@@ -53,11 +55,13 @@ describe('servicesSchema', () => {
     expect(problem('jobs', 'startDeploy', { variantId: 'v1', boardId: 'virtual-m4f', runs: '3' })).toBe('jobs.startDeploy: runs must be a whole number from 1 to 1000, got "3"');
     expect(problem('jobs', 'startDeploy', { variantId: 'v1', runs: 3 })).toMatch(/^jobs\.startDeploy: boardId is missing/);
     expect(problem('jobs', 'list', undefined)).toBe('jobs.list: request must be an object with the fields projectId, got nothing');
+    expect(problem('projects', 'setOptimizeFor', { id: 'p1', optimizeFor: 'fast' })).toMatch(/^projects\.setOptimizeFor: optimizeFor must be .*size or speed, got "fast"$/);
+    expect(problem('jobs', 'startDeploy', { variantId: 'v1', boardId: 'virtual-m4f', optimizeFor: 'Speed' })).toMatch(/^jobs\.startDeploy: optimizeFor must be .*size or speed, got "Speed"$/);
   });
 
   it('refuses unknown services and methods, including inherited names', () => {
     expect(problem('store', 'open', undefined)).toBe('unknown service "store" (services: projects, models, datasets, jobs, devices, measurements, evaluations, compare, graphs, exports, searches, menu)');
-    expect(problem('projects', 'drop', undefined)).toBe('projects: unknown method "drop" (methods: list, create, rename, remove)');
+    expect(problem('projects', 'drop', undefined)).toBe('projects: unknown method "drop" (methods: list, create, rename, setOptimizeFor, remove)');
     expect(problem('projects', 'constructor', undefined)).toMatch(/^projects: unknown method "constructor"/);
     expect(problem('__proto__', 'toString', undefined)).toMatch(/^unknown service "__proto__"/);
     expect(problem('jobs', 'onJobChanged', undefined)).toMatch(/^jobs: unknown method "onJobChanged"/);

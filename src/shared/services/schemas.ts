@@ -12,7 +12,7 @@
 import type { AppServices, Unsubscribe } from './types.js';
 import { array, bytes, formatIssue, integer, nothing, object, optional, type AnySchema, type Schema } from './validation.js';
 import { RequestError } from './errors.js';
-import { absolutePath, displayName, fileName, id, relativePath } from './fields.js';
+import { absolutePath, displayName, fileName, id, optimizeFor, relativePath } from './fields.js';
 import { startMethodSchemas } from './job-kinds.js';
 import type { ReportFormat } from './compare-types.js';
 import { string } from './validation.js';
@@ -44,6 +44,7 @@ export const servicesSchema: ServicesSchema<AppServices> = {
       list: nothing,
       create: object({ name: displayName }),
       rename: object({ id, name: displayName }),
+      setOptimizeFor: object({ id, optimizeFor }),
       remove: object({ id }),
     },
     events: {},

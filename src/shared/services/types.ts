@@ -17,6 +17,13 @@ export type Unsubscribe = () => void;
 
 // ---- projects ----------------------------------------------------------------------------
 
+/**
+ * What the code generator favours where kernels trade code for speed (GenerateOptions.optimize):
+ * `size` takes a faster kernel only where the whole model can use it (one kernel per kind of layer
+ * linked), `speed` gives each layer its fastest kernel, whatever the model then links.
+ */
+export type OptimizeFor = 'size' | 'speed';
+
 export interface Project {
   id: string;
   name: string;
@@ -24,12 +31,16 @@ export interface Project {
   updatedAt: string;
   /** Model variants in the project (imported and derived). */
   variantCount: number;
+  /** What the project's Deploy & Profile jobs generate code for (default `size`; a deploy may override it). */
+  optimizeFor: OptimizeFor;
 }
 
 export interface ProjectService {
   list(): Promise<Project[]>;
   create(request: { name: string }): Promise<Project>;
   rename(request: { id: string; name: string }): Promise<Project>;
+  /** Sets what the project's later Deploy & Profile jobs generate code for; measurements already taken keep theirs. */
+  setOptimizeFor(request: { id: string; optimizeFor: OptimizeFor }): Promise<Project>;
   /** Deletes the project with its variants, jobs and measurements (their files too). */
   remove(request: { id: string }): Promise<void>;
 }
@@ -241,6 +252,8 @@ export interface Measurement {
   kind: 'deploy' | 'evaluate';
   boardId?: string;
   createdAt: string;
+  /** Deploy: what the firmware was generated for (absent for deploys made before it was recorded). */
+  optimizeFor?: OptimizeFor;
   latency?: { value: number; unit: 'instructions' | 'cycles'; milliseconds?: number };
   instructionsPerMac?: number | null;
   arenaBytes?: number;

@@ -14,13 +14,15 @@ import type { TaskContext } from './task-context.js';
 export async function runDeployTask(task: DeployTask, context: TaskContext): Promise<DeployOutput> {
   const board = task.board ?? requireBoard(task.boardId);
   const graph = await loadModelFile(task.modelPath, task.modelName);
-  context.progress({ fraction: 0, step: 'build', log: [`deploying ${task.modelName} (${task.modelHash.slice(0, 19)}…) to ${board.name}, ${task.runs} run${task.runs === 1 ? '' : 's'}`] });
+  const optimize = task.optimize ?? 'size';
+  context.progress({ fraction: 0, step: 'build', log: [`deploying ${task.modelName} (${task.modelHash.slice(0, 19)}…) to ${board.name}, ${task.runs} run${task.runs === 1 ? '' : 's'}, optimized for ${optimize}`] });
   const compiler = await findCompiler('arm-none-eabi');
   const result = await deployGraph(graph, {
     name: task.modelName,
     hash: task.modelHash,
     board,
     runs: task.runs,
+    optimize,
     ...(task.target ? { estimate: { target: task.target } } : {}),
     // A real board: its port is the one with its probe's USB id (or $TINYDEPLOY_BOARD_PORT); TinyDeploy starts
     // its GDB server or copies to its drive, and stops what it started when the job ends or is cancelled.

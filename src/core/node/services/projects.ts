@@ -14,6 +14,9 @@ export function createProjectService(store: Store, jobs: JobHost): ProjectServic
     async rename({ id, name }) {
       return store.renameProject(id, checkName('project', name));
     },
+    async setOptimizeFor({ id, optimizeFor }) {
+      return store.setProjectOptimizeFor(id, optimizeFor);
+    },
     async remove({ id }) {
       store.getProject(id);
       // Its jobs stop first: a worker must not report into a project that is gone.

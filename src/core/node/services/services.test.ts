@@ -9,6 +9,8 @@ import type { DeviceListing, Job, Services } from '../../../shared/services/type
 import type { SerialPortEntry, VirtualBoardEntry } from '../devices/discovery.js';
 import type { WorkerExit, WorkerPort } from '../jobs/index.js';
 import { startBackend, type Backend } from './backend.js';
+import { exportTflite } from '../../common/exporters/index.js';
+import { mixedDepthwiseGraph } from '../../../../test/codegen/testing/mixed-depthwise.js';
 
 /**
  * The services over a real store (SQLite in a temporary folder). Deploy & Profile runs for real:
@@ -402,5 +404,32 @@ describe('Deploy & Profile through the services, in a worker process', () => {
       passed: true,
     });
     expect(backend.store.listBoardsSeen().map((board) => board.id)).toEqual(['virtual-m4f']);
+    // Built for the project's setting, size by default, and recorded so.
+    expect(measurement.optimizeFor).toBe('size');
+    expect(deployment.optimizeFor).toBe('size');
+    expect(done.params).toMatchObject({ optimizeFor: 'size' });
+  });
+
+  it("deploys with the project's \"optimize for\" setting, or the request's: a model of mixed depthwise layers links three kernels for speed, one for size, bit-exact both ways", async () => {
+    const { services } = backend;
+    const { id: projectId } = await services.projects.create({ name: 'mixed depthwise' });
+    expect((await services.projects.setOptimizeFor({ id: projectId, optimizeFor: 'speed' })).optimizeFor).toBe('speed');
+    const variant = await services.models.importModel({ projectId, fileName: 'mixed_depthwise.tflite', bytes: exportTflite(mixedDepthwiseGraph()) });
+    const speedJob = await services.jobs.startDeploy({ variantId: variant.id, boardId: 'virtual-m4f' });
+    expect(speedJob.params).toMatchObject({ optimizeFor: 'speed' });
+    const speedDone = await jobEnds(services, speedJob.id);
+    expect(speedDone.status, speedDone.log.join('\n')).toBe('succeeded');
+    expect(speedDone.log.some((line) => line.endsWith('optimized for speed'))).toBe(true);
+    const sizeJob = await services.jobs.startDeploy({ variantId: variant.id, boardId: 'virtual-m4f', optimizeFor: 'size' });
+    expect(sizeJob.params).toMatchObject({ optimizeFor: 'size' });
+    expect((await jobEnds(services, sizeJob.id)).status).toBe('succeeded');
+    const [speed, size] = await services.measurements.list({ projectId, variantId: variant.id });
+    expect([speed!.optimizeFor, size!.optimizeFor]).toEqual(['speed', 'size']);
+    expect([speed!.bitExact, size!.bitExact]).toEqual([true, true]);
+    expect(speed!.latency!.value).toBeLessThan(size!.latency!.value);
+    expect(speed!.memory!.flash.kernels).toBeGreaterThan(size!.memory!.flash.kernels);
+    expect(backend.store.listDeployments(variant.id).map((deployment) => deployment.optimizeFor)).toEqual(['speed', 'size']);
+    // The project keeps its setting.
+    expect((await services.projects.list()).find((project) => project.id === projectId)!.optimizeFor).toBe('speed');
   });
 });

@@ -220,6 +220,16 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX searches_project ON searches(project_id);
     `,
   },
+  {
+    version: 6,
+    description: "a project's \"optimize for\" setting (size or speed), used by its Deploy & Profile jobs; each deployment and measurement records the setting it was built with",
+    up: `
+      ALTER TABLE projects ADD COLUMN optimize_for TEXT NOT NULL DEFAULT 'size' CHECK (optimize_for IN ('size', 'speed'));
+      -- NULL: built before the setting was recorded.
+      ALTER TABLE deployments ADD COLUMN optimize_for TEXT CHECK (optimize_for IN ('size', 'speed'));
+      ALTER TABLE measurements ADD COLUMN optimize_for TEXT CHECK (optimize_for IN ('size', 'speed'));
+    `,
+  },
 ];
 
 /** The schema version this TinyDeploy writes: the last migration's. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -139,6 +139,62 @@ describe('opening and migrations', () => {
     } finally {
       database.close();
     }
+  });
+});
+
+describe('migration 6: the "optimize for" setting', () => {
+  it('a database at version 5 with a project, a variant, a deploy job, a deployment and its measurement opens at version 6 with every row kept; projects start at size, old builds record none', () => {
+    const folder = join(dataDirectory, 'v5');
+    const database = new BetterSqlite3((mkdirSync(folder, { recursive: true }), join(folder, 'tinydeploy.db')));
+    const time = '2026-11-01T10:00:00.000Z';
+    try {
+      expect(migrate(database, 'v5', migrations.slice(0, 5))).toEqual([1, 2, 3, 4, 5]);
+      database.prepare('INSERT INTO projects (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)').run('p1', 'keyword spotting', time, time);
+      database
+        .prepare('INSERT INTO variants (id, project_id, parent_id, name, origin, file_hash, file_bytes, summary, detail, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)')
+        .run('v1', 'p1', 'kws', JSON.stringify({ kind: 'import', fileName: 'kws.tflite' }), `sha256:${'ab'.repeat(32)}`, 3, JSON.stringify(summary), JSON.stringify(detail), time);
+      database
+        .prepare("INSERT INTO jobs (id, project_id, kind, params, board_id, status, progress, step, result, created_at) VALUES (?, ?, 'deploy', ?, 'virtual-m4f', 'succeeded', 1, 'done', ?, ?)")
+        .run('j1', 'p1', JSON.stringify({ variantId: 'v1', boardId: 'virtual-m4f', runs: 1 }), JSON.stringify({ measurementId: 'm1' }), time);
+      database.prepare("INSERT INTO boards (id, kind, name, details, first_seen_at, last_seen_at) VALUES ('virtual-m4f', 'virtual', 'Virtual Cortex-M4F', '{}', ?, ?)").run(time, time);
+      database
+        .prepare("INSERT INTO deployments (id, project_id, variant_id, board_id, job_id, build_id, flash_bytes, ram_bytes, arena_bytes, toolchain_version, build, created_at) VALUES ('d1', 'p1', 'v1', 'virtual-m4f', 'j1', 'b1', 1000, 500, 400, 'gcc 12', '{}', ?)")
+        .run(time);
+      database
+        .prepare("INSERT INTO measurements (id, project_id, variant_id, job_id, deployment_id, kind, board_id, latency_value, latency_unit, bit_exact, passed, created_at) VALUES ('m1', 'p1', 'v1', 'j1', 'd1', 'deploy', 'virtual-m4f', 12345, 'instructions', 1, 1, ?)")
+        .run(time);
+    } finally {
+      database.close();
+    }
+
+    const migrated = openStore(folder);
+    try {
+      expect(migrated.schemaVersion).toBe(6);
+      expect(migrated.listProjects()).toEqual([{ id: 'p1', name: 'keyword spotting', createdAt: time, updatedAt: time, variantCount: 1, optimizeFor: 'size' }]);
+      expect(migrated.getVariant('v1')).toMatchObject({ name: 'kws', fileHash: `sha256:${'ab'.repeat(32)}` });
+      expect(migrated.getJob('j1')).toMatchObject({ kind: 'deploy', status: 'succeeded', params: { variantId: 'v1', boardId: 'virtual-m4f', runs: 1 }, result: { measurementId: 'm1' } });
+      const [deployment] = migrated.listDeployments('v1');
+      expect(deployment).toMatchObject({ id: 'd1', buildId: 'b1', flashBytes: 1000, ramBytes: 500, arenaBytes: 400 });
+      expect(deployment).not.toHaveProperty('optimizeFor');
+      const [measurement] = migrated.listMeasurements({ projectId: 'p1' });
+      expect(measurement).toMatchObject({ id: 'm1', deploymentId: 'd1', latency: { value: 12345, unit: 'instructions' }, bitExact: true });
+      expect(measurement).not.toHaveProperty('optimizeFor');
+
+      // The setting is kept per project, and new builds record theirs.
+      expect(migrated.setProjectOptimizeFor('p1', 'speed')).toMatchObject({ id: 'p1', optimizeFor: 'speed' });
+      expect(() => migrated.setProjectOptimizeFor('missing', 'speed')).toThrow('project missing not found');
+      const build = migrated.addDeployment({ projectId: 'p1', variantId: 'v1', boardId: 'virtual-m4f', jobId: 'j1', buildId: 'b2', flashBytes: 1, ramBytes: 1, arenaBytes: 1, toolchainVersion: 'gcc 12', optimizeFor: 'speed', build: {} });
+      expect(migrated.listDeployments('v1').map((row) => row.optimizeFor)).toEqual([undefined, 'speed']);
+      expect(migrated.addMeasurement({ projectId: 'p1', variantId: 'v1', jobId: 'j1', deploymentId: build.id, kind: 'deploy', optimizeFor: 'speed' })).toMatchObject({ optimizeFor: 'speed' });
+      // Only size and speed: the schema refuses anything else.
+      expect(() => migrated.sqlite.prepare("UPDATE projects SET optimize_for = 'fast' WHERE id = 'p1'").run()).toThrow(/CHECK constraint failed/);
+    } finally {
+      migrated.close();
+    }
+    // Opened again: nothing to migrate, the setting kept.
+    const reopened = openStore(folder);
+    expect(reopened.getProject('p1').optimizeFor).toBe('speed');
+    reopened.close();
   });
 });
 

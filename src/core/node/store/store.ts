@@ -14,6 +14,7 @@ import type {
   Measurement,
   ModelDetail,
   ModelVariant,
+  OptimizeFor,
   Project,
   VariantOrigin,
 } from '../../../shared/services/types.js';
@@ -99,6 +100,8 @@ export interface Deployment {
   ramBytes: number;
   arenaBytes: number;
   toolchainVersion: string;
+  /** What the firmware was generated for (absent: built before it was recorded). */
+  optimizeFor?: OptimizeFor;
   /** The build report (section sizes, code and weight bytes, …). */
   build: Record<string, unknown>;
   createdAt: string;
@@ -335,6 +338,15 @@ export class Store {
     const project = this.findProject(id);
     if (!project) throw notFound('project', id);
     return project;
+  }
+
+  /** Sets what the project's Deploy & Profile jobs generate code for (types.ts OptimizeFor). */
+  setProjectOptimizeFor(id: string, optimizeFor: OptimizeFor): Project {
+    const changes = this.write(`the "optimize for" setting of project ${id}`, () =>
+      this.database.prepare('UPDATE projects SET optimize_for = ?, updated_at = ? WHERE id = ?').run(optimizeFor, now(), id).changes,
+    );
+    if (changes === 0) throw notFound('project', id);
+    return this.getProject(id);
   }
 
   renameProject(id: string, name: string): Project {
@@ -647,8 +659,8 @@ export class Store {
     const createdAt = now();
     this.write(`the deployment of variant ${deployment.variantId}`, () => this.database
       .prepare(
-        `INSERT INTO deployments (id, project_id, variant_id, board_id, job_id, build_id, flash_bytes, ram_bytes, arena_bytes, toolchain_version, build, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO deployments (id, project_id, variant_id, board_id, job_id, build_id, flash_bytes, ram_bytes, arena_bytes, toolchain_version, optimize_for, build, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -661,6 +673,7 @@ export class Store {
         deployment.ramBytes,
         deployment.arenaBytes,
         deployment.toolchainVersion,
+        deployment.optimizeFor ?? null,
         JSON.stringify(deployment.build),
         createdAt,
       ));
@@ -680,6 +693,7 @@ export class Store {
       ramBytes: row.ram_bytes,
       arenaBytes: row.arena_bytes,
       toolchainVersion: row.toolchain_version,
+      ...(row.optimize_for !== null ? { optimizeFor: row.optimize_for as OptimizeFor } : {}),
       build: JSON.parse(row.build) as Record<string, unknown>,
       createdAt: row.created_at,
     }));
@@ -695,8 +709,8 @@ export class Store {
       .prepare(
         `INSERT INTO measurements (id, project_id, variant_id, job_id, deployment_id, kind, board_id, latency_value, latency_unit, latency_ms,
            instructions_per_mac, arena_bytes, stack_bytes, flash_bytes, ram_bytes, board_flash_bytes, board_ram_bytes, bit_exact, passed,
-           accuracy, samples, layers, memory_timeline, details, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           accuracy, samples, layers, memory_timeline, details, optimize_for, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -723,6 +737,7 @@ export class Store {
         json(m.layers),
         json(m.memoryTimeline),
         json(m.details),
+        optional(m.optimizeFor),
         now(),
       ));
     return this.getMeasurement(id);
@@ -753,13 +768,14 @@ interface ProjectRow {
   created_at: string;
   updated_at: string;
   variant_count: number;
+  optimize_for: string;
 }
 
 const projectSelect =
-  'SELECT p.id, p.name, p.created_at, p.updated_at, (SELECT COUNT(*) FROM variants v WHERE v.project_id = p.id) AS variant_count FROM projects p';
+  'SELECT p.id, p.name, p.created_at, p.updated_at, p.optimize_for, (SELECT COUNT(*) FROM variants v WHERE v.project_id = p.id) AS variant_count FROM projects p';
 
 function projectFromRow(row: ProjectRow): Project {
-  return { id: row.id, name: row.name, createdAt: row.created_at, updatedAt: row.updated_at, variantCount: row.variant_count };
+  return { id: row.id, name: row.name, createdAt: row.created_at, updatedAt: row.updated_at, variantCount: row.variant_count, optimizeFor: row.optimize_for as OptimizeFor };
 }
 
 interface VariantRow {
@@ -853,6 +869,7 @@ interface DeploymentRow {
   ram_bytes: number;
   arena_bytes: number;
   toolchain_version: string;
+  optimize_for: string | null;
   build: string;
   created_at: string;
 }
@@ -882,6 +899,7 @@ interface MeasurementRow {
   layers: string | null;
   memory_timeline: string | null;
   details: string | null;
+  optimize_for: string | null;
   created_at: string;
 }
 
@@ -899,6 +917,7 @@ function measurementFromRow(row: MeasurementRow): MeasurementRecord {
   };
   assign('deploymentId', row.deployment_id);
   assign('boardId', row.board_id);
+  assign('optimizeFor', row.optimize_for as OptimizeFor | null);
   if (row.latency_value !== null && row.latency_unit !== null) {
     measurement.latency = {
       value: row.latency_value,

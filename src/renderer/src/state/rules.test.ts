@@ -15,7 +15,7 @@ const job = (id: string, status: Job['status'], extra: Partial<Job> = {}): Job =
   createdAt: `2026-01-01T00:00:0${id.slice(-1)}Z`,
   ...extra,
 });
-const project = (id: string): Project => ({ id, name: id, createdAt: '', updatedAt: '', variantCount: 0 });
+const project = (id: string): Project => ({ id, name: id, createdAt: '', updatedAt: '', variantCount: 0, optimizeFor: 'size' });
 
 describe('the Jobs badge', () => {
   it('counts only the jobs still to finish', () => {

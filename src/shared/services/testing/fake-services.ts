@@ -145,13 +145,18 @@ export function createFakeServices(options: FakeServicesOptions = {}): FakeServi
       },
       async create({ name }) {
         const time = now();
-        const project: Project = { id: newId('project'), name: checkName('project', name), createdAt: time, updatedAt: time, variantCount: 0 };
+        const project: Project = { id: newId('project'), name: checkName('project', name), createdAt: time, updatedAt: time, variantCount: 0, optimizeFor: 'size' };
         projects.set(project.id, project);
         return projectView(project);
       },
       async rename({ id, name }) {
         const project = find(projects, id, 'project');
         Object.assign(project, { name: checkName('project', name), updatedAt: now() });
+        return projectView(project);
+      },
+      async setOptimizeFor({ id, optimizeFor }) {
+        const project = find(projects, id, 'project');
+        Object.assign(project, { optimizeFor, updatedAt: now() });
         return projectView(project);
       },
       async remove({ id }) {
@@ -233,12 +238,13 @@ export function createFakeServices(options: FakeServicesOptions = {}): FakeServi
       async get({ jobId }) {
         return structuredClone(find(jobs, jobId, 'job'));
       },
-      async startDeploy({ variantId, boardId, runs = 1 }) {
+      async startDeploy({ variantId, boardId, runs = 1, optimizeFor }) {
         const variant = find(variants, variantId, 'variant');
         const board = devices.boards.find((candidate) => candidate.id === boardId);
         if (!board) throw new DeviceError(`unknown board "${boardId}"; known boards: ${devices.boards.map((known) => known.id).join(', ')}`, { board: boardId });
         if (!board.deployable) throw new DeviceError(`board ${board.id}: ${board.reason ?? 'cannot be deployed to'}`, { board: board.id });
-        return enqueue(variant.projectId, 'deploy', { variantId, boardId, runs });
+        // As the backend stores it: the project's setting unless the request overrides it.
+        return enqueue(variant.projectId, 'deploy', { variantId, boardId, runs, optimizeFor: optimizeFor ?? find(projects, variant.projectId, 'project').optimizeFor });
       },
       async startEvaluate({ variantId, datasetId, limit }) {
         const variant = find(variants, variantId, 'variant');

@@ -8,6 +8,7 @@ import { deviceManagerOf } from '../../devices/device-manager.js';
 import { CustomBoards } from '../../store/custom-boards.js';
 import type { Store } from '../../store/index.js';
 import { UsageError } from '../../../common/errors.js';
+import type { OptimizeFor } from '../../../../shared/services/types.js';
 import type { JobKindDescriptor } from './descriptor.js';
 
 /**
@@ -39,6 +40,11 @@ export interface DeployJobParams {
   runs: number;
   /** Virtual boards: the catalog board to estimate cycles and ms for. */
   targetId?: string;
+  /**
+   * What the code is generated for: the request's, else the project's setting when the job was
+   * accepted (absent in jobs stored before the setting existed: size).
+   */
+  optimizeFor?: OptimizeFor;
 }
 
 /** Deploy & Profile in the worker (src/worker/tasks/deploy.ts). */
@@ -56,6 +62,8 @@ export interface DeployTask {
   /** Virtual boards: the board to estimate for (`--target`). */
   target?: Board;
   runs: number;
+  /** What the code is generated for (GenerateOptions.optimize; default size). */
+  optimize?: OptimizeFor;
 }
 
 export interface DeployOutput {
@@ -100,7 +108,7 @@ export function lendBoardToJob(store: Store, board: Board, owner: string, jobId:
  */
 export const deployJob: JobKindDescriptor<'deploy', DeployJobParams, DeployTask, DeployOutput> = {
   kind: 'deploy',
-  accept(store, { variantId, boardId, runs = jobDefaults.deploy.runs, targetId }) {
+  accept(store, { variantId, boardId, runs = jobDefaults.deploy.runs, targetId, optimizeFor }) {
     const variant = store.getVariant(variantId);
     const board = storeBoard(store, boardId);
     // What can be known without the machine is refused at once (firmware not written, no GDB server TinyDeploy can start).
@@ -110,7 +118,8 @@ export const deployJob: JobKindDescriptor<'deploy', DeployJobParams, DeployTask,
       if (!board.qemu) throw new UsageError(`target ${targetId}: ${board.id} is a real board, which measures cycles itself; a target is for virtual boards`, { board: board.id });
       checkEstimateTarget(board, storeBoard(store, targetId));
     }
-    return { projectId: variant.projectId, params: { variantId: variant.id, boardId: board.id, runs, ...(targetId !== undefined ? { targetId } : {}) }, boardId: board.id };
+    const optimize = optimizeFor ?? store.getProject(variant.projectId).optimizeFor;
+    return { projectId: variant.projectId, params: { variantId: variant.id, boardId: board.id, runs, ...(targetId !== undefined ? { targetId } : {}), optimizeFor: optimize }, boardId: board.id };
   },
   prepare(store, job, params) {
     const variant = store.getVariant(params.variantId);
@@ -125,6 +134,7 @@ export const deployJob: JobKindDescriptor<'deploy', DeployJobParams, DeployTask,
       board,
       ...(params.targetId !== undefined ? { target: storeBoard(store, params.targetId) } : {}),
       runs: params.runs,
+      optimize: params.optimizeFor ?? 'size',
     };
   },
   complete(store, job, params, { result, memoryTimeline, toolchainVersion }): DeployJobResult {
@@ -141,6 +151,7 @@ export const deployJob: JobKindDescriptor<'deploy', DeployJobParams, DeployTask,
       ramBytes: result.build.ramBytes,
       arenaBytes: result.arenaBytes,
       toolchainVersion,
+      optimizeFor: result.optimize,
       build: { ...result.build },
     });
     const latency = { value: result.latency.value, unit: result.latency.unit, ...(result.latency.milliseconds !== undefined ? { milliseconds: result.latency.milliseconds } : {}) };
@@ -151,6 +162,7 @@ export const deployJob: JobKindDescriptor<'deploy', DeployJobParams, DeployTask,
       deploymentId: deployment.id,
       kind: 'deploy',
       boardId: board.id,
+      optimizeFor: result.optimize,
       latency,
       instructionsPerMac: result.instructionsPerMac,
       arenaBytes: result.arenaBytes,
