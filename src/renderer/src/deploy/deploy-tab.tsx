@@ -3,12 +3,14 @@
  * shown is the newest deploy of the selected variant, so the last result is still there after a
  * reload; its measurement is loaded once the job has succeeded. The board picker (board-picker.tsx)
  * lists virtual, catalog and custom boards; a real board can be picked once it is plugged in, and a
- * virtual one takes the real board to estimate cycles and ms for.
+ * virtual one takes the real board to estimate cycles and ms for. "Optimize for" is the project's
+ * setting (saved at once, used by every later deploy of the project); each result says which one it
+ * was built with.
  */
 
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { BoardDescription, Job, ModelVariant } from '../../../shared/services/types.js';
+import type { BoardDescription, Job, ModelVariant, OptimizeFor } from '../../../shared/services/types.js';
 import { EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
 import { VariantField } from '../components/variant-field.js';
 import { formatBytes, formatTime } from '../format.js';
@@ -16,8 +18,10 @@ import { devicesStatus } from '../state/device-rules.js';
 import { deploysOf } from '../state/job-rules.js';
 import { asError, useDevices, useJobs, useQuery, useServices } from '../state/services-context.js';
 import { navigate } from '../state/route.js';
+import { useProject, useProjects } from '../state/projects.js';
 import { BoardPicker } from './board-picker.js';
 import { JobProgress } from './job-progress.js';
+import { optimizeChoice, optimizeChoices } from './optimize-words.js';
 import { ResultView } from './result-view.js';
 import './deploy.css';
 
@@ -42,6 +46,23 @@ export function DeployTab({
   const [runs, setRuns] = useState(1);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<Error>();
+  const project = useProject(projectId);
+  const { reload: reloadProjects } = useProjects();
+  const [savingOptimize, setSavingOptimize] = useState(false);
+  const optimizeFor = project?.optimizeFor ?? 'size';
+
+  const changeOptimizeFor = async (value: OptimizeFor) => {
+    setSavingOptimize(true);
+    setError(undefined);
+    try {
+      await services.projects.setOptimizeFor({ id: projectId, optimizeFor: value });
+      reloadProjects();
+    } catch (caught) {
+      setError(asError(caught));
+    } finally {
+      setSavingOptimize(false);
+    }
+  };
 
   // The default board: the first deployable one (virtual-m4f), once the listing arrives.
   const firstDeployable = deployable[0]?.id;
@@ -106,11 +127,30 @@ export function DeployTab({
               data-testid="runs-input"
             />
           </label>
-          <button type="submit" className="button button--primary" disabled={!selected || !board?.deployable || starting} data-testid="deploy-button">
+          <label className="field" title={`Saved for the project: every later deploy of it builds so. ${optimizeChoices.map((choice) => `${choice.label}: ${choice.meaning}.`).join(' ')}`}>
+            <span className="field__label">Optimize for</span>
+            <select
+              className="select"
+              value={optimizeFor}
+              onChange={(event) => void changeOptimizeFor(event.target.value as OptimizeFor)}
+              disabled={!project || savingOptimize}
+              data-testid="optimize-select"
+            >
+              {optimizeChoices.map((choice) => (
+                <option key={choice.value} value={choice.value}>
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="button button--primary" disabled={!selected || !board?.deployable || starting || savingOptimize} data-testid="deploy-button">
             Deploy &amp; Profile
           </button>
         </form>
         {board && <BoardNote board={board} />}
+        <p className="note" data-testid="optimize-note">
+          Optimize for {optimizeChoice(optimizeFor).label.toLowerCase()} (this project&apos;s setting): {optimizeChoice(optimizeFor).meaning}.
+        </p>
         {unavailable.some((candidate) => candidate.kind === 'real') && (
           <p className="note" data-testid="real-board-note">
             Not available now: {unavailable.filter((candidate) => candidate.kind === 'real').map((candidate) => candidate.id).join(', ')}. Plug a board in (its probe&apos;s USB

@@ -13,6 +13,7 @@ import { ReportDownloads } from '../export/report-downloads.js';
 import { formatBytes, formatClock, formatCount, formatMilliseconds, formatTime, latencyMeaning } from '../format.js';
 import { memoryLabels, noReuseMeaning } from '../memory-words.js';
 import { memoryBars, partMeanings } from './memory-bars.js';
+import { optimizeChoice } from './optimize-words.js';
 import './deploy.css';
 
 /**
@@ -27,7 +28,7 @@ export function ResultView({ measurement, board, variantName, noReuseBytes }: { 
   const ops = new Map((measurement.layers ?? []).map((layer) => [layer.index, layer.op]));
 
   return (
-    <div className="result" data-testid="deploy-result">
+    <div className="result" data-testid="deploy-result" data-measurement={measurement.id}>
       <div className="result__headline">
         {latency && (
           <div className="result__latency">
@@ -87,6 +88,14 @@ export function ResultView({ measurement, board, variantName, noReuseBytes }: { 
           <Figure label="Stack (measured)" value={formatBytes(measurement.stackBytes)} title={`${formatCount(measurement.stackBytes)} bytes: ${partMeanings.measuredStack}`} testId="figure-stack" />
         )}
         {measurement.flashBytes !== undefined && <Figure label="Flash" value={formatBytes(measurement.flashBytes)} title={`${formatCount(measurement.flashBytes)} bytes, from the ELF`} testId="figure-flash" />}
+        {measurement.optimizeFor && (
+          <Figure
+            label="Optimized for"
+            value={optimizeChoice(measurement.optimizeFor).label}
+            title={`Built optimizing for ${measurement.optimizeFor}: ${optimizeChoice(measurement.optimizeFor).meaning}`}
+            testId="figure-optimize-for"
+          />
+        )}
         {ramUsed > 0 && <Figure label="RAM" value={formatBytes(ramUsed)} title={`${formatCount(ramUsed)} bytes = ${bars.find((bar) => bar.label === 'RAM')!.parts.map((part) => part.label).join(' + ')}`} testId="figure-ram" />}
       </div>
 

@@ -1,0 +1,94 @@
+/**
+ * A project's "Optimize for" setting in Chromium against browser mode (`tinydeploy serve`, the real
+ * store, worker, QEMU and arm-none-eabi-gcc): a model of mixed depthwise layers deployed for code
+ * size (the default), then the setting changed to speed, kept across a reload, and deployed again;
+ * each result says which setting it was built with, both are bit-exact, and speed runs fewer
+ * instructions.
+ */
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportTflite } from '../../src/core/common/exporters/index.js';
+import { mixedDepthwiseGraph } from '../codegen/testing/mixed-depthwise.js';
+import { buildRendererIfStale, launchChromium, missingTools, saveScreenshot, startServe, type ServeProcess } from './testing/harness.js';
+import { requireTools } from '../testing/tools.js';
+
+const missing = missingTools({ deploy: true });
+
+/** `expect.poll` with room for a loaded CI machine (its default gives up after one second). */
+const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000 });
+
+describe('"Optimize for" in Chromium against tinydeploy serve', () => {
+  requireTools(missing);
+  let dataDirectory: string;
+  let serve: ServeProcess | undefined;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    dataDirectory = mkdtempSync(join(tmpdir(), 'tinydeploy-e2e-optimize-'));
+    buildRendererIfStale();
+    [serve, browser] = await Promise.all([startServe(dataDirectory), launchChromium()]);
+    page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    rmSync(dataDirectory, { recursive: true, force: true });
+  });
+
+  /** Deploys the selected variant, waits for its result (a new measurement) and returns its latency (instructions). */
+  async function deploy(): Promise<number> {
+    const result = page.getByTestId('deploy-result');
+    const shown = async () => ((await result.count()) > 0 ? await result.getAttribute('data-measurement') : null);
+    const before = await shown();
+    await page.getByTestId('deploy-button').click();
+    await expect.poll(shown, { timeout: 120_000 }).not.toBe(before);
+    expect(await page.getByTestId('deploy-progress').getAttribute('data-status')).toBe('succeeded');
+    expect(await result.getByTestId('bit-exact-badge').textContent()).toContain('bit-exact');
+    return Number((await page.getByTestId('latency-value').textContent())!.replaceAll(',', ''));
+  }
+
+  it('deploys for code size by default, then for speed once the project is set so, saying which on each result', async () => {
+    const model = join(dataDirectory, 'mixed_depthwise.tflite');
+    writeFileSync(model, exportTflite(mixedDepthwiseGraph()));
+    await page.goto(serve!.url);
+    await page.getByTestId('home-screen').getByLabel('Project name').fill('Depthwise');
+    await page.getByTestId('home-screen').getByRole('button', { name: 'Create' }).click();
+    await poll(() => page.getByTestId('project-title').textContent()).toBe('Depthwise');
+    await page.getByTestId('model-file-input').setInputFiles(model);
+    await page.getByTestId('total-macs').waitFor();
+
+    await page.getByRole('tab', { name: 'Deploy & Profile' }).click();
+    await poll(() => page.getByTestId('board-select').inputValue()).toBe('virtual-m4f');
+    expect(await page.getByTestId('optimize-select').inputValue()).toBe('size');
+    expect(await page.getByLabel('Optimize for').inputValue()).toBe('size');
+    expect(await page.getByTestId('optimize-note').textContent()).toMatch(/^Optimize for code size \(this project's setting\): a faster kernel only where the whole model can use it/);
+    const size = await deploy();
+    expect(await page.getByTestId('figure-optimize-for').textContent()).toContain('Code size');
+
+    await page.getByTestId('optimize-select').selectOption('speed');
+    await poll(() => page.getByTestId('optimize-note').textContent()).toMatch(/^Optimize for speed \(this project's setting\): each layer gets its fastest kernel/);
+    // Kept by the project: the same after a reload.
+    await page.reload();
+    await page.getByTestId('deploy-panel').waitFor();
+    await poll(() => page.getByTestId('optimize-select').inputValue()).toBe('speed');
+    // The last result still says what it was built with.
+    await poll(() => page.getByTestId('figure-optimize-for').textContent()).toContain('Code size');
+
+    const speed = await deploy();
+    expect(await page.getByTestId('figure-optimize-for').textContent()).toContain('Speed');
+    expect(speed).toBeLessThan(size);
+    await saveScreenshot(page, 'optimize-for-speed-result');
+    expect(pageErrors).toEqual([]);
+  }, 300_000);
+});
