@@ -89,6 +89,10 @@ describe('"Optimize for" in Chromium against tinydeploy serve', () => {
     expect(await page.getByTestId('figure-optimize-for').textContent()).toContain('Speed');
     expect(speed).toBeLessThan(size);
     await saveScreenshot(page, 'optimize-for-speed-result');
+    // History: each measurement with the setting it was built with, newest first.
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.getByTestId('history-row').first().waitFor();
+    expect(await page.getByTestId('history-optimize-for').allTextContents()).toEqual(['speed', 'code size']);
     expect(pageErrors).toEqual([]);
   }, 300_000);
 });

@@ -11,6 +11,7 @@ import type { Column } from '../components/data-table.js';
 import { BitExactBadge, EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
 import { formatBytes, formatCount, formatMilliseconds, formatPercent, formatTime, latencyMeaning } from '../format.js';
 import { ResultView } from '../deploy/result-view.js';
+import { optimizeChoice } from '../deploy/optimize-words.js';
 import { EvaluationsHistory } from '../evaluate/evaluations-history.js';
 import { checkMark } from './check.js';
 import { useDevices, useFinishedJobsCount, useQuery, useServices } from '../state/services-context.js';
@@ -52,6 +53,13 @@ export function HistoryTab({ projectId, variants }: { projectId: string; variant
     { header: 'Time', align: 'numeric', title: (measurement) => formatTime(measurement.createdAt), render: (measurement) => formatTime(measurement.createdAt).slice(5, 16) },
     { header: 'Variant', className: 'cell--name', title: (measurement) => variantName(measurement.variantId), render: (measurement) => <span className="truncate">{variantName(measurement.variantId)}</span> },
     { header: 'Board', className: 'mono', render: (measurement) => measurement.boardId ?? 'host' },
+    {
+      header: 'Built for',
+      headerTitle: 'What the code was generated for: code size (one kernel per kind of layer) or speed (each layer its fastest kernel); – for evaluations and deploys made before it was recorded',
+      testId: 'history-optimize-for',
+      title: (measurement) => (measurement.optimizeFor ? optimizeChoice(measurement.optimizeFor).meaning : undefined),
+      render: (measurement) => (measurement.optimizeFor ? optimizeChoice(measurement.optimizeFor).label.toLowerCase() : '–'),
+    },
     {
       header: 'Latency',
       headerTitle: 'One inference: executed instructions on a virtual board (QEMU is not cycle-accurate), CPU cycles on a real board; ms where the board’s clock gives them',
