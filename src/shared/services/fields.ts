@@ -1,6 +1,5 @@
 /** The field schemas service requests are made of (see schemas.ts and job-kinds.ts). */
 
-import type { OptimizeFor } from './types.js';
 import { string, type Schema } from './validation.js';
 
 /** Store ids (UUIDs) and board ids ("virtual-m4f"). */
@@ -44,5 +43,12 @@ export const relativePath = string({
   },
 });
 
-/** What the code generator favours: `size` or `speed` (types.ts OptimizeFor). */
+/**
+ * What the code generator favours where kernels trade code for speed (GenerateOptions.optimize):
+ * `size` takes a faster kernel only where the whole model can use it (one kernel per kind of layer
+ * linked), `speed` gives each layer its fastest kernel, whatever the model then links.
+ */
+export type OptimizeFor = 'size' | 'speed';
+
+/** An OptimizeFor value: `size` or `speed`. */
 export const optimizeFor = string({ minLength: 4, maxLength: 5, pattern: { expression: /^(size|speed)$/, description: 'size or speed' } }) as Schema<OptimizeFor>;

@@ -17,12 +17,9 @@ export type Unsubscribe = () => void;
 
 // ---- projects ----------------------------------------------------------------------------
 
-/**
- * What the code generator favours where kernels trade code for speed (GenerateOptions.optimize):
- * `size` takes a faster kernel only where the whole model can use it (one kernel per kind of layer
- * linked), `speed` gives each layer its fastest kernel, whatever the model then links.
- */
-export type OptimizeFor = 'size' | 'speed';
+import type { OptimizeFor } from './fields.js';
+
+export type { OptimizeFor };
 
 export interface Project {
   id: string;

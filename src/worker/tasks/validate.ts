@@ -17,6 +17,7 @@ export async function runValidateTask(task: ValidateTask, context: TaskContext):
     name: task.modelName,
     hash: task.modelHash,
     samples: task.samples,
+    optimize: task.optimize ?? 'size',
     // A real board: its port is the one with its probe's USB id (or $TINYDEPLOY_BOARD_PORT), as for Deploy.
     ...(board.qemu ? {} : { connection: { serialPort: process.env.TINYDEPLOY_BOARD_PORT || undefined } }),
     signal: context.signal,

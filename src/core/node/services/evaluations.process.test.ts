@@ -80,7 +80,7 @@ describe('evaluations through the services', () => {
     it('20 kws01 samples: 20 of 20 identical, stored with the board and both accuracies, progress per sample', async () => {
       const steps = new Set<string>();
       const job = await services.jobs.startValidate({ variantId, boardId: 'virtual-m4f', datasetId, samples: 20 });
-      expect(job.params).toEqual({ variantId, boardId: 'virtual-m4f', datasetId, samples: 20 });
+      expect(job.params).toEqual({ variantId, boardId: 'virtual-m4f', datasetId, samples: 20, optimizeFor: 'size' });
       const done = await jobEnds(job.id, (changed) => steps.add(changed.step));
       expect(done.status, done.log.join('\n')).toBe('succeeded');
       expect(steps).toContain('build');

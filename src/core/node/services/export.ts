@@ -59,7 +59,9 @@ export function createExportService(store: Store): ExportService {
     const temporary = await mkdtemp(join(tmpdir(), 'tinydeploy-export-'));
     try {
       const directory = join(temporary, 'project');
-      const result = await buildModelGraph(graph, { board, out: directory, compile, name: `${variant.name}.tflite`, hash: variant.fileHash });
+      // Generated as the project's Deploy & Profile builds it (its "optimize for" setting).
+      const optimize = store.getProject(variant.projectId).optimizeFor;
+      const result = await buildModelGraph(graph, { board, out: directory, compile, name: `${variant.name}.tflite`, hash: variant.fileHash, generate: { optimize } });
       return await use(directory, result);
     } finally {
       await rm(temporary, { recursive: true, force: true });

@@ -48,7 +48,7 @@ describe('deploy job through the job host and a worker process', () => {
 
   it('KWS on virtual-stm32f405 through the real-board path, bit-exact, with the cycle estimate for a NUCLEO-L4R5ZI target', async () => {
     const started = await jobs.startDeploy({ variantId, boardId: 'virtual-stm32f405', runs: 2, targetId: 'nucleo-l4r5zi' });
-    expect(started.params).toEqual({ variantId, boardId: 'virtual-stm32f405', runs: 2, targetId: 'nucleo-l4r5zi' });
+    expect(started.params).toEqual({ variantId, boardId: 'virtual-stm32f405', runs: 2, targetId: 'nucleo-l4r5zi', optimizeFor: 'size' });
     const done = await finished(started.id);
     expect(done.error, done.log.join('\n')).toBeUndefined();
     expect(done.status).toBe('succeeded');

@@ -51,7 +51,7 @@ describe('validate job through the job host and a worker process', () => {
 
   it('KWS on virtual-stm32f405 through the real-board path: 10 kws01 samples byte-identical, stored with the board', async () => {
     const started = await jobs.startValidate({ variantId, boardId: 'virtual-stm32f405', datasetId, samples: 10 });
-    expect(started.params).toEqual({ variantId, boardId: 'virtual-stm32f405', datasetId, samples: 10 });
+    expect(started.params).toEqual({ variantId, boardId: 'virtual-stm32f405', datasetId, samples: 10, optimizeFor: 'size' });
     const done = await finished(started.id);
     expect(done.error, done.log.join('\n')).toBeUndefined();
     expect(done.status).toBe('succeeded');

@@ -4,6 +4,7 @@ import { jobDefaults } from '../../../../shared/services/job-kinds.js';
 import { EvaluationRecords } from '../../datasets/evaluation-records.js';
 import type { ValidateResult } from '../../deploy/validate.js';
 import { unreachableReason } from '../../devices/board-connection.js';
+import type { OptimizeFor } from '../../../../shared/services/types.js';
 import type { JobKindDescriptor } from './descriptor.js';
 import { lendBoardToJob, storeBoard } from './deploy.js';
 
@@ -13,6 +14,8 @@ export interface ValidateJobParams {
   boardId: string;
   datasetId: string;
   samples: number;
+  /** What the code is generated for: the project's setting when the job was accepted (absent in jobs stored before it existed: size). */
+  optimizeFor?: OptimizeFor;
 }
 
 /** Validate on the board in the worker (src/worker/tasks/validate.ts). */
@@ -26,6 +29,8 @@ export interface ValidateTask {
   board?: Board;
   datasetPath: string;
   samples: number;
+  /** What the code is generated for (GenerateOptions.optimize; default size). */
+  optimize?: OptimizeFor;
 }
 
 export interface ValidateOutput {
@@ -57,7 +62,8 @@ export const validateJob: JobKindDescriptor<'validate', ValidateJobParams, Valid
     // What can be known without the machine is refused at once (firmware not written, no GDB server TinyDeploy can start).
     const unreachable = unreachableReason(board);
     if (unreachable) throw unreachable;
-    return { projectId: variant.projectId, params: { variantId: variant.id, boardId: board.id, datasetId: dataset.id, samples }, boardId: board.id };
+    const optimizeFor = store.getProject(variant.projectId).optimizeFor;
+    return { projectId: variant.projectId, params: { variantId: variant.id, boardId: board.id, datasetId: dataset.id, samples, optimizeFor }, boardId: board.id };
   },
   prepare(store, job, params) {
     const variant = store.getVariant(params.variantId);
@@ -73,6 +79,7 @@ export const validateJob: JobKindDescriptor<'validate', ValidateJobParams, Valid
       board,
       datasetPath: dataset.path,
       samples: params.samples,
+      optimize: params.optimizeFor ?? 'size',
     };
   },
   complete(store, job, params, { result }): ValidateJobResult {
