@@ -199,7 +199,7 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   const int4 = int4DepthwiseLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g));
   if (int4) return int4;
   // 5x5 windows and 3x3 ones with a depth multiplier over small images: planes of int16 pairs (depthwise-wide.ts);
-  // 3x3 ones with multiplier 1 too where every depthwise layer of the model takes that kernel (any, optimizing for speed).
+  // 3x3 ones with multiplier 1 too where every depthwise layer of the model takes that kernel.
   const wide = depthwiseWideLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g), context.options.dsp && !context.options.helium && everyDepthwiseTakes(context, takesWide));
   if (wide) return wide;
   // The portable convolution (the reference loop) is slower than the portable depthwise one: only the DSP build switches,
