@@ -92,7 +92,8 @@ describe('Compare, export and the graph in Chromium against tinydeploy serve', (
     await page.getByTestId('deploy-result').getByTestId('report-downloads').waitFor();
     const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('result-report-json').click()]);
     const report = JSON.parse(readFileSync((await json.path())!, 'utf8'));
-    expect(report).toMatchObject({ format: 'tinydeploy-measurement-report', board: { id: 'virtual-m4f' } });
+    // Built with the project's default setting, and the report says so.
+    expect(report).toMatchObject({ format: 'tinydeploy-measurement-report', board: { id: 'virtual-m4f' }, measurement: { optimizeFor: 'size' } });
     expect(report.layers).toHaveLength(13);
     await screenshot(page, 'deploy-result-1280x800');
   });
@@ -167,6 +168,7 @@ describe('Compare, export and the graph in Chromium against tinydeploy serve', (
     expect(text).toMatch(/^<!doctype html>/);
     expect(text).not.toMatch(/<script|<link |src="http/);
     for (const chart of ['latency', 'memory', 'ram', 'flash']) expect(text).toContain(`data-chart="${chart}"`);
+    expect(text).toContain('Code generated for');
     const csv = await download('export-report-csv');
     const lines = csv.bytes.toString('utf8').trim().split('\n');
     expect(lines[0]).toBe('index,op,latency_instructions,share,macs,instructions_per_mac,arena_live_bytes');

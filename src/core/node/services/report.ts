@@ -76,6 +76,7 @@ export function reportJson(input: ReportInput): string {
       stackBytes: measurement.stackBytes ?? null,
       ramBytes: measurement.ramBytes ?? null,
       flashBytes: measurement.flashBytes ?? null,
+      optimizeFor: measurement.optimizeFor ?? deployment?.optimizeFor ?? null,
       build: deployment?.build ?? null,
       toolchain: deployment?.toolchainVersion ?? null,
     },
@@ -187,6 +188,8 @@ export function reportHtml(input: ReportInput, generatedAt = new Date().toISOStr
       facts.push(['Cycles and time', `${count(latency.cycles)} cycles${latency.milliseconds !== undefined ? `, ${latency.milliseconds.toFixed(2)} ms` : ''}${clock}${source}`]);
     }
   }
+  const optimizeFor = measurement.optimizeFor ?? deployment?.optimizeFor;
+  if (optimizeFor) facts.push(['Code generated for', optimizeFor === 'speed' ? 'speed (each layer its fastest kernel)' : 'code size (one kernel per op kind where it can)']);
   if (measurement.bitExact !== undefined) facts.push(['Check against the host', measurement.bitExact ? 'bit-exact (int8 outputs identical)' : measurement.passed ? 'within the float tolerance' : 'outputs differ from the host']);
   if (measurement.arenaBytes !== undefined) facts.push(['Arena (planner, with reuse, alignment/scratch)', bytes(measurement.arenaBytes)]);
   if (measurement.stackBytes !== undefined) facts.push(['Stack (estimated)', bytes(measurement.stackBytes)]);
