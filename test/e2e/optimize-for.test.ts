@@ -93,6 +93,12 @@ describe('"Optimize for" in Chromium against tinydeploy serve', () => {
     await page.getByRole('tab', { name: 'History' }).click();
     await page.getByTestId('history-row').first().waitFor();
     expect(await page.getByTestId('history-optimize-for').allTextContents()).toEqual(['speed', 'code size']);
+    // Compare: the variant on the board once per setting, each row saying which.
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    await poll(() => page.getByTestId('compare-row').count()).toBe(2);
+    const compared = await page.getByTestId('compare-row').allTextContents();
+    expect(compared[0]).toContain('for code size');
+    expect(compared[1]).toContain('for speed');
     expect(pageErrors).toEqual([]);
   }, 300_000);
 });

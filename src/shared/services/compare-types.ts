@@ -3,6 +3,8 @@
  * Same rules: one plain object in, plain data out (JSON values and Uint8Array).
  */
 
+import type { OptimizeFor } from './fields.js';
+
 // ---- compare -----------------------------------------------------------------------------
 
 /** Where a row's accuracy comes from: a stored evaluation (dataset named) or an older accuracy measurement. */
@@ -43,10 +45,15 @@ export interface ComparisonRow {
   /** The no-reuse bound of activations (every tensor live at once is not assumed: the analysis' peak). */
   peakActivationBytes: number;
   board?: { id: string; name: string; core: string; flashBytes: number; ramBytes: number };
-  /** The newest deploy measurement of this variant on this board. */
+  /**
+   * What the row's deploys were generated for: a variant built both for code size and for speed on one board has a
+   * row for each (absent: deploys made before the setting was recorded).
+   */
+  optimizeFor?: OptimizeFor;
+  /** The newest deploy measurement of this variant on this board (built for `optimizeFor`). */
   measurementId?: string;
   measuredAt?: string;
-  /** How many deploy measurements of this pair exist (the newest is shown). */
+  /** How many deploy measurements of this variant, board and setting exist (the newest is shown). */
   deployCount?: number;
   bitExact?: boolean;
   passed?: boolean;

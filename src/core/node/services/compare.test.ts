@@ -5,6 +5,7 @@ import { unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sharedModels } from '../../../../test/testing/shared-data.js';
 import { UsageError } from '../../common/errors.js';
+import type { OptimizeFor } from '../../../shared/services/fields.js';
 import { readModelBytes } from '../model-file.js';
 import { describeModel } from '../model-summary.js';
 import { openStore, type Store } from '../store/index.js';
@@ -48,7 +49,7 @@ function importFile(projectId: string, path: string, parentId?: string) {
 }
 
 /** Records a deploy of `variantId` on virtual-m4f as the deploy job does: a deployment with its build report, then the measurement. */
-function recordDeploy(projectId: string, variantId: string, figures: { latency: number; min: number; max: number; layers: number[]; ops: string[] }) {
+function recordDeploy(projectId: string, variantId: string, figures: { latency: number; min: number; max: number; layers: number[]; ops: string[]; optimizeFor?: OptimizeFor }) {
   store.recordBoardSeen({ id: 'virtual-m4f', kind: 'virtual', name: 'Virtual Cortex-M4F' });
   const job = store.createJob({ projectId, kind: 'deploy', params: { variantId, boardId: 'virtual-m4f', runs: 3 } });
   const deployment = store.addDeployment({
@@ -61,6 +62,7 @@ function recordDeploy(projectId: string, variantId: string, figures: { latency: 
     ramBytes: 20_000,
     arenaBytes: 12_000,
     toolchainVersion: 'arm-none-eabi-gcc 12',
+    ...(figures.optimizeFor ? { optimizeFor: figures.optimizeFor } : {}),
     build: { weightBytes: 22_000, codeBytes: 38_000, flashParts: { weights: 22_000, model: 3_000, kernels: 20_000, runtime: 9_000, startup: 5_000, other: 1_000 }, ramParts: { arena: 12_000, stack: 1_500, runtime: 6_000, other: 500 } },
   });
   return store.addMeasurement({
@@ -70,6 +72,7 @@ function recordDeploy(projectId: string, variantId: string, figures: { latency: 
     deploymentId: deployment.id,
     kind: 'deploy',
     boardId: 'virtual-m4f',
+    ...(figures.optimizeFor ? { optimizeFor: figures.optimizeFor } : {}),
     latency: { value: figures.latency, unit: 'instructions' },
     arenaBytes: 12_000,
     stackBytes: 1_500,
@@ -118,6 +121,22 @@ describe('compare service', () => {
     expect(row.ram).toEqual({ arena: 12_000, stack: 1_500, runtime: 6_000, other: 500 });
     expect([row.arenaBytes, row.stackBytes, row.ramBytes]).toEqual([12_000, 1_500, 20_000]);
     expect(row.board).toMatchObject({ name: 'Virtual Cortex-M4F (QEMU mps2-an386)', core: 'cortex-m4' });
+  });
+
+  it('keeps the builds for code size and for speed of one variant on one board apart, each with its newest deploy', async () => {
+    const project = store.createProject('Size and speed');
+    const variant = importFile(project.id, sharedModels.kws_ref_model);
+    recordDeploy(project.id, variant.id, { latency: 900, min: 900, max: 900, layers: [900], ops: ['CONV_2D'] });
+    recordDeploy(project.id, variant.id, { latency: 800, min: 800, max: 800, layers: [800], ops: ['CONV_2D'], optimizeFor: 'size' });
+    recordDeploy(project.id, variant.id, { latency: 700, min: 700, max: 700, layers: [700], ops: ['CONV_2D'], optimizeFor: 'speed' });
+    const newestSpeed = recordDeploy(project.id, variant.id, { latency: 650, min: 650, max: 650, layers: [650], ops: ['CONV_2D'], optimizeFor: 'speed' });
+    const { rows } = await createCompareService(store, { listEvaluations: async () => [] }).table({ projectId: project.id });
+    expect(rows.map((row) => [row.board?.id, row.optimizeFor, row.latency?.value, row.deployCount])).toEqual([
+      ['virtual-m4f', undefined, 900, 1],
+      ['virtual-m4f', 'size', 800, 1],
+      ['virtual-m4f', 'speed', 650, 2],
+    ]);
+    expect(rows[2].measurementId).toBe(newestSpeed.id);
   });
 
   it('diffs the per-layer latencies of two measurements, aligning different op lists by op type', async () => {

@@ -102,7 +102,10 @@ export function accuracyOf(variantId: string, evaluations: readonly EvaluationSu
   return { value: measured.accuracy!, ...(measured.samples !== undefined ? { samples: measured.samples } : {}), measuredAt: measured.createdAt };
 }
 
-/** The comparison table: one row per variant and board it was deployed to (newest deploy), one row for a variant never deployed. */
+/**
+ * The comparison table: one row per variant, board it was deployed to and what the code was generated for (code size
+ * or speed; the newest deploy of each), one row for a variant never deployed.
+ */
 export function comparisonRows(
   variants: readonly ModelVariant[],
   measurements: readonly MeasurementRecord[],
@@ -125,14 +128,19 @@ export function comparisonRows(
     const accuracy = accuracyOf(variant.id, evaluations, measurements);
     if (accuracy) base.accuracy = accuracy;
     const deploys = newestFirst(measurements.filter((entry) => entry.variantId === variant.id && entry.kind === 'deploy' && entry.boardId));
-    const byBoard = new Map<string, MeasurementRecord[]>();
-    for (const deploy of deploys) byBoard.set(deploy.boardId!, [...(byBoard.get(deploy.boardId!) ?? []), deploy]);
-    if (byBoard.size === 0) {
+    // Keyed by board, then setting: size sorts before speed, and deploys with no setting recorded come first.
+    const byBuild = new Map<string, MeasurementRecord[]>();
+    for (const deploy of deploys) {
+      const key = `${deploy.boardId!}\u0000${deploy.optimizeFor ?? ''}`;
+      byBuild.set(key, [...(byBuild.get(key) ?? []), deploy]);
+    }
+    if (byBuild.size === 0) {
       rows.push(base);
       continue;
     }
-    for (const [boardId, list] of [...byBoard].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [, list] of [...byBuild].sort(([a], [b]) => a.localeCompare(b))) {
       const newest = list[0];
+      const boardId = newest.boardId!;
       const board = boardOf(boardId);
       const deployment = newest.deploymentId ? deployments.get(newest.deploymentId) : undefined;
       const row: ComparisonRow = {
@@ -140,6 +148,7 @@ export function comparisonRows(
         board: board
           ? { id: board.id, name: board.name, core: board.core, flashBytes: board.memory.flash.size, ramBytes: board.memory.ram.size }
           : { id: boardId, name: boardId, core: 'unknown', flashBytes: newest.boardFlashBytes ?? 0, ramBytes: newest.boardRamBytes ?? 0 },
+        ...(newest.optimizeFor ? { optimizeFor: newest.optimizeFor } : {}),
         measurementId: newest.id,
         measuredAt: newest.createdAt,
         deployCount: list.length,

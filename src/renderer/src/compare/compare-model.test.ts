@@ -21,6 +21,17 @@ describe('compare arithmetic', () => {
     expect(baselineRow(rows, child4, undefined)).toBeUndefined();
   });
 
+  it('compares a build for speed with the baseline built for speed on that board, else with its build for size', () => {
+    const baseSize = row('base', 'm4', { optimizeFor: 'size' });
+    const baseSpeed = row('base', 'm4', { optimizeFor: 'speed' });
+    const childSize = row('child', 'm4', { optimizeFor: 'size' });
+    const childSpeed = row('child', 'm4', { optimizeFor: 'speed' });
+    expect(baselineRow([baseSize, baseSpeed, childSize, childSpeed], childSpeed, 'base')).toBe(baseSpeed);
+    expect(baselineRow([baseSize, baseSpeed, childSize, childSpeed], childSize, 'base')).toBe(baseSize);
+    expect(baselineRow([baseSize, childSize, childSpeed], childSpeed, 'base')).toBe(baseSize);
+    expect(baselineRow([baseSize, baseSpeed], baseSpeed, 'base')).toBeUndefined();
+  });
+
   it('says which way a delta goes: lower cost and higher accuracy are better', () => {
     expect(costDelta(80, 100)).toEqual({ change: -0.2, text: '\u221220.0%', verdict: 'better' });
     expect(costDelta(125, 100)).toMatchObject({ text: '+25.0%', verdict: 'worse' });

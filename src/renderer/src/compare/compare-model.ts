@@ -15,17 +15,18 @@ export const costMetrics: { id: CostMetric; label: string }[] = [
 ];
 
 /** A stable key of a row: variant and board. */
-export const rowKey = (row: ComparisonRow) => `${row.variantId}:${row.board?.id ?? '-'}`;
+export const rowKey = (row: ComparisonRow) => `${row.variantId}:${row.board?.id ?? '-'}:${row.optimizeFor ?? '-'}`;
 
 /**
- * The row a row is compared with: the baseline variant on the same board, else the baseline
- * variant's row without a board (model figures only), else its first row. None for the baseline
- * itself on its own board.
+ * The row a row is compared with: the baseline variant on the same board built for the same goal (code size or
+ * speed), else on the same board, else the baseline variant's row without a board (model figures only), else its
+ * first row. None for the row itself.
  */
 export function baselineRow(rows: readonly ComparisonRow[], row: ComparisonRow, baselineVariantId: string | undefined): ComparisonRow | undefined {
   if (!baselineVariantId) return undefined;
   const candidates = rows.filter((candidate) => candidate.variantId === baselineVariantId);
-  const match = candidates.find((candidate) => candidate.board?.id === row.board?.id) ?? candidates.find((candidate) => !candidate.board) ?? candidates[0];
+  const sameBoard = candidates.filter((candidate) => candidate.board?.id === row.board?.id);
+  const match = sameBoard.find((candidate) => candidate.optimizeFor === row.optimizeFor) ?? sameBoard[0] ?? candidates.find((candidate) => !candidate.board) ?? candidates[0];
   return match === row ? undefined : match;
 }
 
@@ -92,7 +93,7 @@ export function scatterPoints(rows: readonly ComparisonRow[], metric: CostMetric
   for (const row of rows) {
     const cost = costOf(row, metric, latencyIn);
     if (cost === undefined || !row.accuracy) continue;
-    points.push({ key: rowKey(row), label: row.board ? `${row.variantName} · ${row.board.id}` : row.variantName, cost, accuracy: row.accuracy.value, row });
+    points.push({ key: rowKey(row), label: row.board ? `${row.variantName} · ${row.board.id}${row.optimizeFor === 'speed' ? ' · for speed' : ''}` : row.variantName, cost, accuracy: row.accuracy.value, row });
   }
   return { points, unit: metric === 'latency' ? latencyIn : 'bytes' };
 }

@@ -70,6 +70,12 @@ function flashLines(flash: NonNullable<ComparisonRow['flash']>): string[] | unde
 }
 
 /** "88.3K", "1.20M": bytes in a sub-line, where the unit is in the line above. */
+/** Under the board: what the code was generated for (when recorded) and how many deploys the newest stands for. */
+function boardNote(row: ComparisonRow): string[] | undefined {
+  const lines = [row.optimizeFor === 'speed' ? 'for speed' : row.optimizeFor === 'size' ? 'for code size' : '', row.deployCount && row.deployCount > 1 ? `newest of ${row.deployCount}` : ''].filter(Boolean);
+  return lines.length > 0 ? lines : undefined;
+}
+
 const shortBytes = (bytes: number) => formatBytes(bytes).replace(/ ([KMG])iB$/, '$1').replace(/ B$/, '');
 
 export function CompareTab({ projectId, variants }: { projectId: string; variants: ModelVariant[] }) {
@@ -111,7 +117,7 @@ export function CompareTab({ projectId, variants }: { projectId: string; variant
     {
       header: 'Board',
       title: (row) => (row.board ? `${row.board.name}, ${row.board.core}` : 'not deployed yet'),
-      render: (row) => (row.board ? <Cell main={<span className="mono">{row.board.id}</span>} sub={row.deployCount && row.deployCount > 1 ? `newest of ${row.deployCount}` : undefined} /> : <span className="muted">not deployed</span>),
+      render: (row) => (row.board ? <Cell main={<span className="mono">{row.board.id}</span>} sub={boardNote(row)} /> : <span className="muted">not deployed</span>),
     },
     {
       header: 'Accuracy',
