@@ -1,6 +1,7 @@
 /*
  * DEPTHWISE_CONV_2D, int8, Cortex-M DSP variant for small images: the generator's choice for 5x5
- * filters at stride 1 or 2 and for 3x3 filters at stride 1 with a depth multiplier above 1 (the
+ * filters at stride 1 or 2, for 3x3 filters at stride 1 with a depth multiplier above 1 and, where
+ * a model's depthwise layers all take it, 3x3 at stride 1 or 2 with multiplier 1 (the
  * same bits as td_depthwise_conv2d_s8 and TFLite's reference, see
  * td_depthwise_conv2d_s8_reference.h). The portable twin is src/conv/td_depthwise_conv2d_s8_wide.c.
  *
@@ -19,7 +20,9 @@
  *  - the assembly runs a channel's whole image: per step four outputs (5x5 stride 1: twelve SMLAD
  *    and friends per filter row for twenty MACs, the pairs P_j..P_{j+3} in two LDRD, the row's
  *    four tap words in one LDM), two outputs (5x5 stride 2: six for ten) or four outputs (3x3
- *    stride 1: eight for twelve; six outputs a step where a row is whole steps of six), then the
+ *    stride 1: eight for twelve; six outputs a step where a row is whole steps of six; 3x3 stride 2:
+ *    six outputs a step from seven pairs of a filter row, four loads and twelve SMLAD / SMLABB for
+ *    18 MACs, over rows of one or two whole steps), then the
  *    requantization and the byte stores. Rows of one or two steps of six (6 or 12 outputs wide) take
  *    a loop over rows with the row's steps unrolled (no step loop, no row end), and the generator's
  *    blocks with depth multiplier 1 run the four channels of a block back to back (no per-channel
@@ -58,7 +61,7 @@ int32_t td_depthwise_conv2d_s8_wide_get_buffer_size(const td_dims *input_dims, c
 #if TD_KERNELS_DSP
 
 /** The loops with assembly: 5x5 stride 1 (four outputs a step), 5x5 stride 2 (two), 3x3 stride 1 (four). */
-enum { TD_WIDE_SCALAR = 0, TD_WIDE_5X5_S1 = 1, TD_WIDE_5X5_S2 = 2, TD_WIDE_3X3_S1 = 3, TD_WIDE_3X3_X6 = 4 };
+enum { TD_WIDE_SCALAR = 0, TD_WIDE_5X5_S1 = 1, TD_WIDE_5X5_S2 = 2, TD_WIDE_3X3_S1 = 3, TD_WIDE_3X3_X6 = 4, TD_WIDE_3X3_S2 = 5 };
 
 /**
  * What the assembly reads (offsets fixed there; it copies the job onto its stack and keeps
@@ -382,6 +385,97 @@ typedef struct {
     ".size " name ", . - " name "\n\t"                                                             \
     ".text"
 
+/*
+ * 3x3, stride 2: output x takes positions 2x..2x+2, that is P_x.W01 + lo(P_{x+1}) w2 (tap words
+ * W01 = (w0, w1) in r10, W2 = (w2, 0) in r11). Six outputs x..x+5 a step from pairs P_x..P_{x+6} of
+ * a filter row: P_x..P_{x+3} (r6-r9) for outputs x..x+2, then P_{x+4}..P_{x+6} into r6-r8 (P_{x+3}
+ * stays in r9) for x+3..x+5: four loads and twelve SMLAD / SMLABB for 18 MACs.
+ */
+#define TD_WIDE_ASM_ROW_3X3_S2(o0, o8, o16, o24)                                                   \
+    "ldrd    r6, r7, [lr, #" o0 "]\n\t"                                                            \
+    "ldrd    r8, r9, [lr, #" o8 "]\n\t"                                                            \
+    "ldm     r12!, {r10, r11}\n\t"                                                                 \
+    "smlad   r0, r6, r10, r0\n\t"                                                                  \
+    "smlabb  r0, r7, r11, r0\n\t"                                                                  \
+    "smlad   r1, r7, r10, r1\n\t"                                                                  \
+    "smlabb  r1, r8, r11, r1\n\t"                                                                  \
+    "smlad   r2, r8, r10, r2\n\t"                                                                  \
+    "smlabb  r2, r9, r11, r2\n\t"                                                                  \
+    "ldrd    r6, r7, [lr, #" o16 "]\n\t"                                                           \
+    "ldr     r8, [lr, #" o24 "]\n\t"                                                               \
+    "smlad   r3, r9, r10, r3\n\t"                                                                  \
+    "smlabb  r3, r6, r11, r3\n\t"                                                                  \
+    "smlad   r4, r6, r10, r4\n\t"                                                                  \
+    "smlabb  r4, r7, r11, r4\n\t"                                                                  \
+    "smlad   r5, r7, r10, r5\n\t"                                                                  \
+    "smlabb  r5, r8, r11, r5\n\t"
+/* One step of six outputs at the plane pointer plus o (filter rows a plane row apart), as TD_WIDE_ASM_STEP_X6. */
+#define TD_WIDE_ASM_STEP_3X3_S2(clamp, r0a, r0b, r0c, r0d, r1a, r1b, r1c, r1d, r2a, r2b, r2c, r2d)   \
+    "ldm     r12!, {r0-r5}\n\t"                                                                    \
+    TD_WIDE_ASM_ROW_3X3_S2(r0a, r0b, r0c, r0d)                                                     \
+    TD_WIDE_ASM_ROW_3X3_S2(r1a, r1b, r1c, r1d)                                                     \
+    TD_WIDE_ASM_ROW_3X3_S2(r2a, r2b, r2c, r2d)                                                     \
+    "ldm     r12, {r6-r8}\n\t"                                                                     \
+    "sub     r12, r12, #48\n\t"                                                                    \
+    TD_WIDE_ASM_REQUANT_X6("r0") TD_WIDE_ASM_REQUANT_X6("r1") TD_WIDE_ASM_REQUANT_X6("r2")           \
+    TD_WIDE_ASM_REQUANT_X6("r3") TD_WIDE_ASM_REQUANT_X6("r4") TD_WIDE_ASM_REQUANT_X6("r5")           \
+    clamp                                                                                          \
+    "ldrd    r6, r7, [sp, #8]\n\t"                                                                 \
+    "strb    r0, [r6]\n\t"                                                                         \
+    "strb    r1, [r6, r7]\n\t"                                                                     \
+    "add     r6, r6, r7, lsl #1\n\t"                                                               \
+    "strb    r2, [r6]\n\t"                                                                         \
+    "strb    r3, [r6, r7]\n\t"                                                                     \
+    "add     r6, r6, r7, lsl #1\n\t"                                                               \
+    "strb    r4, [r6]\n\t"                                                                         \
+    "strb    r5, [r6, r7]\n\t"                                                                     \
+    "add     r6, r6, r7, lsl #1\n\t"                                                               \
+    "str     r6, [sp, #8]\n\t"
+/*
+ * 3x3, stride 2, rows of one or two steps of six (6 or 12 outputs; 13 or 25 positions fill the
+ * planes' 32 at most): as TD_WIDE_ASM_3X3_ROWS, the plane pointer on by two plane rows per output row.
+ */
+#define TD_WIDE_ASM_3X3_S2(name, clamp)                                                            \
+    ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
+    ".syntax unified\n\t"                                                                          \
+    ".thumb\n\t"                                                                                   \
+    ".p2align 2\n\t"                                                                               \
+    ".global " name "\n\t"                                                                         \
+    ".thumb_func\n\t"                                                                              \
+    ".type " name ", %function\n" name ":\n\t"                                                     \
+    "push    {r4-r11, lr}\n\t"                                                                     \
+    "sub     sp, sp, #48\n\t"                                                                      \
+    "ldm     r0, {r1-r12}\n\t"                                                                     \
+    "stm     sp, {r1-r12}\n\t"                                                                     \
+    "ldr     r12, [sp, #4]\n\t"                                                                    \
+    "ldr     lr, [sp, #0]\n\t"                                                                     \
+    "ldr     r4, [sp, #16]\n\t"                                                                    \
+    "ldr     r5, [sp, #40]\n\t"                                                                    \
+    "sub     r4, r4, r5\n\t"                                                                       \
+    "sub     r5, r5, #24\n\t"                                                                      \
+    "str     r4, [sp, #44]\n\t"                                                                    \
+    "str     r5, [sp, #24]\n"                                                                       \
+    "1:\n\t"                                                                                       \
+    TD_WIDE_ASM_STEP_3X3_S2(clamp, "0", "8", "16", "24", "64", "72", "80", "88", "128", "136", "144", "152") \
+    "ldr     r4, [sp, #24]\n\t"                                                                    \
+    "cbnz    r4, 4f\n\t"                                                                            \
+    "add     lr, lr, #128\n\t"                                                                     \
+    "ldr     r4, [sp, #44]\n\t"                                                                    \
+    "cmp     lr, r4\n\t"                                                                           \
+    "bne     1b\n\t"                                                                               \
+    "add     sp, sp, #48\n\t"                                                                      \
+    "pop     {r4-r11, pc}\n"                                                                        \
+    "4:\n\t"                                                                                       \
+    TD_WIDE_ASM_STEP_3X3_S2(clamp, "24", "32", "40", "48", "88", "96", "104", "112", "152", "160", "168", "176") \
+    "add     lr, lr, #128\n\t"                                                                     \
+    "ldr     r4, [sp, #44]\n\t"                                                                    \
+    "cmp     lr, r4\n\t"                                                                           \
+    "bne     1b\n\t"                                                                               \
+    "add     sp, sp, #48\n\t"                                                                      \
+    "pop     {r4-r11, pc}\n\t"                                                                     \
+    ".size " name ", . - " name "\n\t"                                                             \
+    ".text"
+
 #define TD_WIDE_ASM_CLAMP4                                                                         \
     TD_WIDE_ASM_BOUNDS TD_WIDE_ASM_CLAMP("r0") TD_WIDE_ASM_CLAMP("r1") TD_WIDE_ASM_CLAMP("r2") TD_WIDE_ASM_CLAMP("r3")
 #define TD_WIDE_ASM_CLAMP2 TD_WIDE_ASM_BOUNDS TD_WIDE_ASM_CLAMP("r0") TD_WIDE_ASM_CLAMP("r1")
@@ -406,12 +500,16 @@ __asm__(TD_WIDE_ASM_3X3_X6("td_wide_3x3_x6_full", ""));
 __asm__(TD_WIDE_ASM_3X3_X6("td_wide_3x3_x6_clamp", TD_WIDE_ASM_CLAMP6));
 __asm__(TD_WIDE_ASM_3X3_ROWS("td_wide_3x3_rows_full", ""));
 __asm__(TD_WIDE_ASM_3X3_ROWS("td_wide_3x3_rows_clamp", TD_WIDE_ASM_CLAMP6));
+void td_wide_3x3_s2_full(td_wide_job *job);
+void td_wide_3x3_s2_clamp(td_wide_job *job);
+__asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_full", ""));
+__asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_clamp", TD_WIDE_ASM_CLAMP6));
 #endif
 
 /** Biases, then tap words per filter row, of each loop's block (multiplier, shift and rounding after them). */
 static int32_t td_wide_biases(int32_t loop)
 {
-    return loop == TD_WIDE_5X5_S2 ? 2 : loop == TD_WIDE_3X3_X6 ? 6 : 4;
+    return loop == TD_WIDE_5X5_S2 ? 2 : loop == TD_WIDE_3X3_X6 || loop == TD_WIDE_3X3_S2 ? 6 : 4;
 }
 
 static int32_t td_wide_row_words(int32_t loop)
@@ -423,7 +521,7 @@ static int32_t td_wide_row_words(int32_t loop)
 static int32_t td_wide_step(int32_t loop)
 {
 #if TD_DSP_ASM
-    return loop == TD_WIDE_5X5_S2 ? 2 : loop == TD_WIDE_3X3_X6 ? 6 : loop == TD_WIDE_SCALAR ? 0 : 4;
+    return loop == TD_WIDE_5X5_S2 ? 2 : loop == TD_WIDE_3X3_X6 || loop == TD_WIDE_3X3_S2 ? 6 : loop == TD_WIDE_SCALAR ? 0 : 4;
 #else
     (void)loop;
     return 0;
@@ -661,6 +759,7 @@ TD_NOINLINE static int td_wide_widen(const int8_t *input,
 static const int8_t td_wide_pairs_5x5_s1[8] = {0, 1, 2, 3, 1, 2, 3, 4};
 static const int8_t td_wide_pairs_5x5_s2[6] = {0, 1, 2, 3, 4, -1};
 static const int8_t td_wide_pairs_3x3_s1[4] = {0, 1, 1, 2};
+static const int8_t td_wide_pairs_3x3_s2[4] = {0, 1, 2, -1};
 
 /**
  * The prepared blocks of output channels [out_c, out_c + 4) (TD_WIDE_CHANNEL_WORDS words apart,
@@ -683,6 +782,7 @@ TD_NOINLINE static uint32_t td_wide_prepare4(const td_depthwise_conv_params *par
     const int32_t biases = td_wide_biases(loop);
     const int8_t *const pairs = loop == TD_WIDE_5X5_S1   ? td_wide_pairs_5x5_s1
                                 : loop == TD_WIDE_5X5_S2 ? td_wide_pairs_5x5_s2
+                                : loop == TD_WIDE_3X3_S2 ? td_wide_pairs_3x3_s2
                                                          : td_wide_pairs_3x3_s1;
     const int32_t words = td_wide_row_words(loop);
     int32_t sums[4] = {0, 0, 0, 0};
@@ -834,13 +934,16 @@ static td_status td_wide_run(const td_context *ctx,
                          : filter_h == 5 && filter_w == 5 && stride_h == 2 && stride_w == 2 ? TD_WIDE_5X5_S2
                          : filter_h == 3 && filter_w == 3 && stride_h == 1 && stride_w == 1
                              ? (out_w % 6 == 0 ? TD_WIDE_3X3_X6 : TD_WIDE_3X3_S1)
-                             : TD_WIDE_SCALAR;
+                         : filter_h == 3 && filter_w == 3 && stride_h == 2 && stride_w == 2 ? TD_WIDE_3X3_S2
+                                                                                            : TD_WIDE_SCALAR;
     const int32_t step = td_wide_step(loop);
     const int32_t requant_at = td_wide_biases(loop) + filter_h * td_wide_row_words(loop);
-    const int32_t steps = step > 0 ? out_w / step : 0;
+    /* 3x3 stride 2: whole rows of steps only (else every output in the scalar loop). */
+    const int32_t steps = step > 0 && (loop != TD_WIDE_3X3_S2 || out_w % step == 0) ? out_w / step : 0;
     /* Pairs the assembly reads beyond `pairs` (its last step's last pair). */
     const int32_t read_pairs = steps == 0                  ? 0
                                : loop == TD_WIDE_3X3_X6 ? (steps - 1) * 3 + 4
+                               : loop == TD_WIDE_3X3_S2 ? steps * 6 + 1
                                                         : (steps - 1) * 2 + (loop == TD_WIDE_3X3_S1 ? 3 : 4);
     int fits = params->dilation.h == 1 && params->dilation.w == 1 && pairs <= TD_WIDE_ROW_WORDS &&
                read_pairs <= TD_WIDE_ROW_WORDS && ctx != NULL && ctx->buf != NULL && ctx->size >= needed &&
@@ -853,6 +956,7 @@ static td_status td_wide_run(const td_context *ctx,
                                        : loop == TD_WIDE_5X5_S2 ? (full ? td_wide_5x5_s2_full : td_wide_5x5_s2_clamp)
                                        : loop == TD_WIDE_3X3_X6 && steps <= 2 ? (full ? td_wide_3x3_rows_full : td_wide_3x3_rows_clamp)
                                        : loop == TD_WIDE_3X3_X6 ? (full ? td_wide_3x3_x6_full : td_wide_3x3_x6_clamp)
+                                       : loop == TD_WIDE_3X3_S2 ? (full ? td_wide_3x3_s2_full : td_wide_3x3_s2_clamp)
                                                                 : (full ? td_wide_3x3_s1_full : td_wide_3x3_s1_clamp);
 #endif
 
@@ -885,7 +989,7 @@ static td_status td_wide_run(const td_context *ctx,
 #if TD_DSP_ASM
         job.out_c = out_c;
         job.in_step = stride_h * TD_WIDE_ROW_BYTES;
-        job.span = steps * (loop == TD_WIDE_3X3_X6 ? 12 : 8);
+        job.span = steps * (loop == TD_WIDE_3X3_X6 ? 12 : loop == TD_WIDE_3X3_S2 ? 24 : 8);
         job.in_gap = job.in_step - job.span;
         job.out_gap = out_w * out_c - steps * step * out_c;
         job.low = params->activation.min;

@@ -9,7 +9,7 @@ import { conv2d, type Conv2DPlan } from '../../ops/conv-2d.js';
 import { depthwiseConv2d, type DepthwiseConv2DPlan } from '../../ops/depthwise-conv-2d.js';
 import type { ChannelMultipliers } from '../../ops/quantization.js';
 import type { WindowGeometry } from '../../ops/window.js';
-import { depthwiseWide, depthwiseWideLowering, depthwiseWideRequant, depthwiseWideSingle3x3 } from './depthwise-wide.js';
+import { depthwiseWide, depthwiseWideLowering, depthwiseWideRequant, depthwiseWideSingle3x3, depthwiseWideStride2x3x3 } from './depthwise-wide.js';
 
 /**
  * CONV_2D → td_conv2d_s8 / td_conv2d_f32, from the op library's plan (ops/conv-2d.ts): the
@@ -252,7 +252,8 @@ const takesPlanes: DepthwiseLayerCheck = (plan, inputDims, filterDims) => depthw
 
 /** td_depthwise_conv2d_s8_wide takes the layer, a 3x3 one with multiplier 1 included (depthwise-wide.ts). */
 const takesWide: DepthwiseLayerCheck = (plan, inputDims, filterDims, outputDims, bias) =>
-  (depthwiseWide(plan.geometry, inputDims, filterDims, outputDims) || depthwiseWideSingle3x3(plan.geometry, inputDims, filterDims, outputDims)) &&
+  (depthwiseWide(plan.geometry, inputDims, filterDims, outputDims) || depthwiseWideSingle3x3(plan.geometry, inputDims, filterDims, outputDims) ||
+    depthwiseWideStride2x3x3(plan.geometry, inputDims, filterDims, outputDims)) &&
   plan.arithmetic.flavour === 'int8' && depthwiseWideRequant(plan.arithmetic.requant, bias, filterDims[1] * filterDims[2]);
 
 /**

@@ -47,6 +47,19 @@ export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly numb
 }
 
 /**
+ * Whether a 3x3 depthwise convolution at stride 2 can run the kernel's stride-2 loop (steps of six outputs, each from
+ * seven pairs of a filter row): no dilation, input channels a multiple of four, output rows of one or two whole steps
+ * (6 or 12 outputs, 13 or 25 padded positions within the planes' 32). Any depth multiplier runs it; like
+ * depthwiseWideSingle3x3 the caller takes it only where the model then links no other depthwise kernel (conv.ts).
+ */
+export function depthwiseWideStride2x3x3(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0) return false;
+  if (filterDims[1] !== 3 || filterDims[2] !== 3 || g.strideHeight !== 2 || g.strideWidth !== 2) return false;
+  const outputWidth = outputDims[2];
+  return outputWidth >= 6 && outputWidth % 6 === 0 && 2 * outputWidth + 1 <= wideRowPositions;
+}
+
+/**
  * Whether every channel takes the kernel's fast requantization with the output offset folded in
  * (td_dsp.h): a right shift of 1-21 (any for an empty channel) and |bias| + K_h · K_w · 255 · 128
  * < 2^30; a channel outside it would run the kernel's per-pixel reference loop.
@@ -81,8 +94,9 @@ export function packDepthwiseWide(
   const pairs: [number, number][] =
     width === 5 && strideWidth === 1 ? [[0, 1], [2, 3], [1, 2], [3, 4]]
     : width === 5 ? [[0, 1], [2, 3], [4, -1]]
+    : strideWidth === 2 ? [[0, 1], [2, -1]]
     : [[0, 1], [1, 2]];
-  const biases = width === 5 ? (strideWidth === 1 ? 4 : 2) : outputWidth % 6 === 0 ? 6 : 4;
+  const biases = width === 5 ? (strideWidth === 1 ? 4 : 2) : strideWidth === 2 || outputWidth % 6 === 0 ? 6 : 4;
   const words = biases + height * pairs.length + 3;
   const blocks = new Int32Array(words * channels);
   for (let c = 0; c < channels; c++) {
@@ -118,7 +132,7 @@ export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv
   const inputDims = dims4(context, x.shape, 'input');
   const filterDims = dims4(context, filter.shape, 'filter');
   const outputDims = dims4(context, y.shape, 'output');
-  if (!depthwiseWide(g, inputDims, filterDims, outputDims) && !(single3x3 && depthwiseWideSingle3x3(g, inputDims, filterDims, outputDims))) return undefined;
+  if (!depthwiseWide(g, inputDims, filterDims, outputDims) && !(single3x3 && (depthwiseWideSingle3x3(g, inputDims, filterDims, outputDims) || depthwiseWideStride2x3x3(g, inputDims, filterDims, outputDims)))) return undefined;
   if (!depthwiseWideRequant(arithmetic.requant, bias?.data, filterDims[1] * filterDims[2])) return undefined;
   const fields = `{${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}, ${g.depthMultiplier}, ${windowFields}, ${clampC(arithmetic.activation)}}`;
   // The channels' blocks prepared here rather than per call on the board (per four channels ~1,600 instructions at 5x5).
