@@ -410,7 +410,7 @@ typedef struct {
     "smlad   r5, r7, r10, r5\n\t"                                                                  \
     "smlabb  r5, r8, r11, r5\n\t"
 /* One step of six outputs at the plane pointer plus o (filter rows a plane row apart), as TD_WIDE_ASM_STEP_X6. */
-#define TD_WIDE_ASM_STEP_3X3_S2(clamp, r0a, r0b, r0c, r0d, r1a, r1b, r1c, r1d, r2a, r2b, r2c, r2d)   \
+#define TD_WIDE_ASM_STEP_3X3_S2(store, r0a, r0b, r0c, r0d, r1a, r1b, r1c, r1d, r2a, r2b, r2c, r2d)   \
     "ldm     r12!, {r0-r5}\n\t"                                                                    \
     TD_WIDE_ASM_ROW_3X3_S2(r0a, r0b, r0c, r0d)                                                     \
     TD_WIDE_ASM_ROW_3X3_S2(r1a, r1b, r1c, r1d)                                                     \
@@ -419,7 +419,9 @@ typedef struct {
     "sub     r12, r12, #48\n\t"                                                                    \
     TD_WIDE_ASM_REQUANT_X6("r0") TD_WIDE_ASM_REQUANT_X6("r1") TD_WIDE_ASM_REQUANT_X6("r2")           \
     TD_WIDE_ASM_REQUANT_X6("r3") TD_WIDE_ASM_REQUANT_X6("r4") TD_WIDE_ASM_REQUANT_X6("r5")           \
-    clamp                                                                                          \
+    store
+/* Six outputs r0-r5, out_c apart, at the cursor (advanced). */
+#define TD_WIDE_ASM_STORE6                                                                         \
     "ldrd    r6, r7, [sp, #8]\n\t"                                                                 \
     "strb    r0, [r6]\n\t"                                                                         \
     "strb    r1, [r6, r7]\n\t"                                                                     \
@@ -432,10 +434,56 @@ typedef struct {
     "add     r6, r6, r7, lsl #1\n\t"                                                               \
     "str     r6, [sp, #8]\n\t"
 /*
+ * The activation's bounds on six outputs four bytes at a time, then the stores: the bytes gathered
+ * into r0 (outputs 0-3) and r4 (4, 5) by BFI, each bound by SSUB8 (GE where the byte is on the
+ * right side) and SEL against the bound in every byte ([sp, #32] and [sp, #36], see
+ * TD_WIDE_ASM_BYTE_BOUNDS), the bytes stored from r0 and r4 by STRB after LSR: 17 instructions where
+ * a compare and a conditional move per bound and output take 37.
+ */
+#define TD_WIDE_ASM_CLAMP_STORE6                                                                   \
+    "bfi     r0, r1, #8, #8\n\t"                                                                   \
+    "bfi     r0, r2, #16, #8\n\t"                                                                  \
+    "bfi     r0, r3, #24, #8\n\t"                                                                  \
+    "bfi     r4, r5, #8, #8\n\t"                                                                   \
+    "ldrd    r10, r11, [sp, #32]\n\t"                                                              \
+    "ssub8   r9, r0, r10\n\t"                                                                      \
+    "sel     r0, r0, r10\n\t"                                                                      \
+    "ssub8   r9, r4, r10\n\t"                                                                      \
+    "sel     r4, r4, r10\n\t"                                                                      \
+    "ssub8   r9, r11, r0\n\t"                                                                      \
+    "sel     r0, r0, r11\n\t"                                                                      \
+    "ssub8   r9, r11, r4\n\t"                                                                      \
+    "sel     r4, r4, r11\n\t"                                                                      \
+    "ldrd    r6, r7, [sp, #8]\n\t"                                                                 \
+    "strb    r0, [r6]\n\t"                                                                         \
+    "lsr     r1, r0, #8\n\t"                                                                       \
+    "strb    r1, [r6, r7]\n\t"                                                                     \
+    "add     r6, r6, r7, lsl #1\n\t"                                                               \
+    "lsr     r2, r0, #16\n\t"                                                                      \
+    "strb    r2, [r6]\n\t"                                                                         \
+    "lsr     r3, r0, #24\n\t"                                                                      \
+    "strb    r3, [r6, r7]\n\t"                                                                     \
+    "add     r6, r6, r7, lsl #1\n\t"                                                               \
+    "strb    r4, [r6]\n\t"                                                                         \
+    "lsr     r5, r4, #8\n\t"                                                                       \
+    "strb    r5, [r6, r7]\n\t"                                                                     \
+    "add     r6, r6, r7, lsl #1\n\t"                                                               \
+    "str     r6, [sp, #8]\n\t"
+/* The frame's activation bounds ([sp, #32], [sp, #36]) as their byte in every byte, for TD_WIDE_ASM_CLAMP_STORE6. */
+#define TD_WIDE_ASM_BYTE_BOUNDS                                                                    \
+    "ldrd    r4, r5, [sp, #32]\n\t"                                                                \
+    "uxtb    r4, r4\n\t"                                                                           \
+    "orr     r4, r4, r4, lsl #8\n\t"                                                               \
+    "orr     r4, r4, r4, lsl #16\n\t"                                                              \
+    "uxtb    r5, r5\n\t"                                                                           \
+    "orr     r5, r5, r5, lsl #8\n\t"                                                               \
+    "orr     r5, r5, r5, lsl #16\n\t"                                                              \
+    "strd    r4, r5, [sp, #32]\n\t"
+/*
  * 3x3, stride 2, rows of one or two steps of six (6 or 12 outputs; 13 or 25 positions fill the
  * planes' 32 at most): as TD_WIDE_ASM_3X3_ROWS, the plane pointer on by two plane rows per output row.
  */
-#define TD_WIDE_ASM_3X3_S2(name, clamp)                                                            \
+#define TD_WIDE_ASM_3X3_S2(name, prepare, store)                                                   \
     ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
     ".syntax unified\n\t"                                                                          \
     ".thumb\n\t"                                                                                   \
@@ -454,9 +502,10 @@ typedef struct {
     "sub     r4, r4, r5\n\t"                                                                       \
     "sub     r5, r5, #24\n\t"                                                                      \
     "str     r4, [sp, #44]\n\t"                                                                    \
-    "str     r5, [sp, #24]\n"                                                                       \
+    "str     r5, [sp, #24]\n\t"                                                                     \
+    prepare                                                                                        \
     "1:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(clamp, "0", "8", "16", "24", "64", "72", "80", "88", "128", "136", "144", "152") \
+    TD_WIDE_ASM_STEP_3X3_S2(store, "0", "8", "16", "24", "64", "72", "80", "88", "128", "136", "144", "152") \
     "ldr     r4, [sp, #24]\n\t"                                                                    \
     "cbnz    r4, 4f\n\t"                                                                            \
     "add     lr, lr, #128\n\t"                                                                     \
@@ -466,7 +515,7 @@ typedef struct {
     "add     sp, sp, #48\n\t"                                                                      \
     "pop     {r4-r11, pc}\n"                                                                        \
     "4:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(clamp, "24", "32", "40", "48", "88", "96", "104", "112", "152", "160", "168", "176") \
+    TD_WIDE_ASM_STEP_3X3_S2(store, "24", "32", "40", "48", "88", "96", "104", "112", "152", "160", "168", "176") \
     "add     lr, lr, #128\n\t"                                                                     \
     "ldr     r4, [sp, #44]\n\t"                                                                    \
     "cmp     lr, r4\n\t"                                                                           \
@@ -502,8 +551,8 @@ __asm__(TD_WIDE_ASM_3X3_ROWS("td_wide_3x3_rows_full", ""));
 __asm__(TD_WIDE_ASM_3X3_ROWS("td_wide_3x3_rows_clamp", TD_WIDE_ASM_CLAMP6));
 void td_wide_3x3_s2_full(td_wide_job *job);
 void td_wide_3x3_s2_clamp(td_wide_job *job);
-__asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_full", ""));
-__asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_clamp", TD_WIDE_ASM_CLAMP6));
+__asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_full", "", TD_WIDE_ASM_STORE6));
+__asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_clamp", TD_WIDE_ASM_BYTE_BOUNDS, TD_WIDE_ASM_CLAMP_STORE6));
 #endif
 
 /** Biases, then tap words per filter row, of each loop's block (multiplier, shift and rounding after them). */
@@ -567,6 +616,63 @@ typedef struct {
     "str     r10, [r6, r3]\n\t"                                                                    \
     "sxtb16  r10, " a "\n\t"                                                                       \
     "str     r10, [r6], #4\n\t"
+/*
+ * The pairs of two inside positions of a row (r5 of them, > 0; source r8): two pairs a step, one
+ * first for an odd count. r0, r1 and r4 wait in the frame while they hold planes 1 and 3's pointers
+ * and a second result, so each plane takes its two pair words in one STRD: 12 instructions a pair
+ * (15 with a STR each).
+ */
+#define TD_WIDEN_ASM_PAIRS                                                                         \
+    "strd    r0, r1, [sp, #52]\n\t"                                                                \
+    "str     r4, [sp, #60]\n\t"                                                                    \
+    "add     r0, r6, r3\n\t"                                                                       \
+    "add     r1, r7, r3\n\t"                                                                       \
+    "tst     r5, #1\n\t"                                                                           \
+    "add     r5, r6, r5, lsl #2\n\t"                                                               \
+    "beq     7f\n\t"                                                                               \
+    "ldr     r9, [r8]\n\t"                                                                         \
+    "ldr     r11, [r8, r2]\n\t"                                                                    \
+    "add     r8, r8, r2, lsl #1\n\t"                                                               \
+    "pkhtb   r12, r11, r9, asr #16\n\t"                                                            \
+    "pkhbt   r9, r9, r11, lsl #16\n\t"                                                             \
+    "sxtb16  r10, r12, ror #8\n\t"                                                                 \
+    "str     r10, [r1], #4\n\t"                                                                    \
+    "sxtb16  r10, r12\n\t"                                                                         \
+    "str     r10, [r7], #4\n\t"                                                                    \
+    "sxtb16  r10, r9, ror #8\n\t"                                                                  \
+    "str     r10, [r0], #4\n\t"                                                                    \
+    "sxtb16  r10, r9\n\t"                                                                          \
+    "str     r10, [r6], #4\n\t"                                                                    \
+    "cmp     r6, r5\n\t"                                                                           \
+    "beq     6f\n"                                                                                  \
+    "7:\n\t"                                                                                       \
+    "ldr     r9, [r8]\n\t"                                                                         \
+    "ldr     r10, [r8, r2]\n\t"                                                                    \
+    "add     r8, r8, r2, lsl #1\n\t"                                                               \
+    "ldr     r11, [r8]\n\t"                                                                        \
+    "ldr     r12, [r8, r2]\n\t"                                                                    \
+    "add     r8, r8, r2, lsl #1\n\t"                                                               \
+    "pkhbt   lr, r9, r10, lsl #16\n\t"                                                             \
+    "pkhtb   r10, r10, r9, asr #16\n\t"                                                            \
+    "pkhbt   r9, r11, r12, lsl #16\n\t"                                                            \
+    "pkhtb   r12, r12, r11, asr #16\n\t"                                                           \
+    "sxtb16  r11, lr\n\t"                                                                          \
+    "sxtb16  r4, r9\n\t"                                                                           \
+    "strd    r11, r4, [r6], #8\n\t"                                                                \
+    "sxtb16  r11, lr, ror #8\n\t"                                                                  \
+    "sxtb16  r4, r9, ror #8\n\t"                                                                   \
+    "strd    r11, r4, [r0], #8\n\t"                                                                \
+    "sxtb16  r11, r10\n\t"                                                                         \
+    "sxtb16  r4, r12\n\t"                                                                          \
+    "strd    r11, r4, [r7], #8\n\t"                                                                \
+    "sxtb16  r11, r10, ror #8\n\t"                                                                 \
+    "sxtb16  r4, r12, ror #8\n\t"                                                                  \
+    "strd    r11, r4, [r1], #8\n\t"                                                                \
+    "cmp     r6, r5\n\t"                                                                           \
+    "bne     7b\n"                                                                                  \
+    "6:\n\t"                                                                                       \
+    "ldrd    r0, r1, [sp, #52]\n\t"                                                                \
+    "ldr     r4, [sp, #60]\n"
 void td_wide_widen_rows(const td_widen_job *job);
 __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         ".syntax unified\n\t"
@@ -577,7 +683,7 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         ".type td_wide_widen_rows, %function\n"
         "td_wide_widen_rows:\n\t"
         "push    {r4-r11, lr}\n\t"
-        "sub     sp, sp, #56\n\t"
+        "sub     sp, sp, #64\n\t"
         "ldm     r0, {r1-r12, lr}\n\t"
         "stm     sp, {r1-r12, lr}\n\t"
         "mov     r0, r1\n\t"
@@ -597,19 +703,12 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         TD_WIDEN_ASM_STORE("r11", "r9")
         "2:\n\t"
         "ldr     r5, [sp, #28]\n\t"
-        "cbz     r5, 4f\n\t"
+        "cbnz    r5, 8f\n\t"
+        "b       4f\n"
+        "8:\n\t"
         "ldr     r8, [sp, #40]\n\t"
         "add     r8, r0, r8\n\t"
-        "add     r5, r6, r5, lsl #2\n"
-        "3:\n\t"
-        "ldr     r9, [r8]\n\t"
-        "ldr     r11, [r8, r2]\n\t"
-        "add     r8, r8, r2, lsl #1\n\t"
-        "pkhtb   r12, r11, r9, asr #16\n\t"
-        "pkhbt   r9, r9, r11, lsl #16\n\t"
-        TD_WIDEN_ASM_STORE("r12", "r9")
-        "cmp     r6, r5\n\t"
-        "bne     3b\n"
+        TD_WIDEN_ASM_PAIRS
         "4:\n\t"
         "ldr     r5, [sp, #36]\n\t"
         "cbz     r5, 5f\n\t"
@@ -626,7 +725,7 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         "subs    r8, r8, #1\n\t"
         "str     r8, [sp, #8]\n\t"
         "bne     1b\n\t"
-        "add     sp, sp, #56\n\t"
+        "add     sp, sp, #64\n\t"
         "pop     {r4-r11, pc}\n\t"
         ".size td_wide_widen_rows, . - td_wide_widen_rows\n\t"
         ".text");
