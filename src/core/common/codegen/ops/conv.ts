@@ -199,7 +199,7 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   const int4 = int4DepthwiseLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g));
   if (int4) return int4;
   // 5x5 windows and 3x3 ones with a depth multiplier over small images: planes of int16 pairs (depthwise-wide.ts);
-  // 3x3 ones with multiplier 1 too where every depthwise layer of the model takes that kernel.
+  // 3x3 ones with multiplier 1 (stride 1 or 2) too where every depthwise layer of the model takes that kernel.
   const wide = depthwiseWideLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g), context.options.dsp && !context.options.helium && everyDepthwiseTakes(context, takesWide));
   if (wide) return wide;
   // The portable convolution (the reference loop) is slower than the portable depthwise one: only the DSP build switches,
@@ -259,7 +259,7 @@ const takesWide: DepthwiseLayerCheck = (plan, inputDims, filterDims, outputDims,
 /**
  * Whether every other int8 depthwise convolution of the graph (but those of one input channel with a depth
  * multiplier, which run as a convolution) passes `takes`: a model then links that kernel alone for its depthwise layers, never it and
- * td_depthwise_conv2d_s8 (3.5 KB of code; the planes 1.6 KB, the wide kernel ~9.5 KB; VWW's code budget takes only one,
+ * td_depthwise_conv2d_s8 (3.5 KB of code; the planes 1.6 KB, the wide kernel ~11.5 KB; VWW's code budget takes only one,
  * and VWW's stride-2 layers still need the blocks).
  */
 function everyDepthwiseTakes(context: LowerContext, takes: DepthwiseLayerCheck): boolean {

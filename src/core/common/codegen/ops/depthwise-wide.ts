@@ -18,7 +18,8 @@ const wideRowPositions = 32;
  * 32 positions. Measured on virtual-m4f (bench/kernels, results/after.json), instructions per MAC
  * with td_depthwise_conv2d_s8's blocks -> this kernel: 5x5 stride 1 24x24x32 2.35 -> 1.18, 12x12x64
  * VALID 2.64 -> 1.36, stride 2 12x12x64 2.98 -> 1.78; 3x3 multiplier 2 12x12x8 3.30 -> 1.84.
- * Wider rows and other windows keep td_depthwise_conv2d_s8 (3x3 with multiplier 1: depthwiseWideSingle3x3).
+ * Wider rows and other windows keep td_depthwise_conv2d_s8 (3x3 with multiplier 1: depthwiseWideSingle3x3; 3x3 at
+ * stride 2: depthwiseWideStride2x3x3).
  */
 export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0) return false;
@@ -37,7 +38,7 @@ export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], fil
  * remainder costs more than td_depthwise_conv2d_s8 saves: 5 pixels wide 6.7 instructions per MAC against 3.5) that
  * fit the planes' 32 positions. Measured on virtual-m4f (bench/kernels) against the blocks / the channel planes:
  * 24x24x32 1.91 (2.79 / 2.24), 12x12x64 1.92 (2.94 / 2.81), 6x6x128 2.16 (3.33 / -). The caller takes it only where
- * the model then links no other depthwise kernel (conv.ts), since the kernel is ~9.5 KB of code.
+ * the model then links no other depthwise kernel (conv.ts), since the kernel is ~11.5 KB of code.
  */
 export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0 || g.depthMultiplier !== 1) return false;
@@ -49,8 +50,11 @@ export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly numb
 /**
  * Whether a 3x3 depthwise convolution at stride 2 can run the kernel's stride-2 loop (steps of six outputs, each from
  * seven pairs of a filter row): no dilation, input channels a multiple of four, output rows of one or two whole steps
- * (6 or 12 outputs, 13 or 25 padded positions within the planes' 32). Any depth multiplier runs it; like
- * depthwiseWideSingle3x3 the caller takes it only where the model then links no other depthwise kernel (conv.ts).
+ * (6 or 12 outputs, 13 or 25 padded positions within the planes' 32; other widths would run the scalar loop, slower
+ * than the blocks). Any depth multiplier runs it. Measured on virtual-m4f (bench/kernels) against the blocks:
+ * 24x24x64 2.57 (3.47), 12x12x128 2.87 (3.93) instructions per MAC; 48x48x16 (49 positions) keeps the blocks. Like
+ * depthwiseWideSingle3x3 the caller takes it only where the model then links no other depthwise kernel (conv.ts);
+ * it is a per-layer test, so an option that lets a model link several depthwise kernels can call it layer by layer.
  */
 export function depthwiseWideStride2x3x3(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0) return false;
@@ -78,7 +82,8 @@ export function depthwiseWideRequant(requant: ChannelMultipliers, bias: ArrayLik
  * them; then the fast requantization (multiplier, right shift, rounding with the output offset
  * folded in, td_channel_requant_folded_of). The loop is the kernel's choice for the shape: 5x5 stride
  * 1 (steps of four), 5x5 stride 2 (two), 3x3 stride 1 (six over an output width that is a multiple
- * of six, else four). Channels must be in the fast form (depthwiseWideRequant).
+ * of six, else four), 3x3 stride 2 (six; taps (w0, w1), (w2, 0)). Channels must be in the fast form
+ * (depthwiseWideRequant).
  */
 export function packDepthwiseWide(
   filter: ArrayLike<number>,
