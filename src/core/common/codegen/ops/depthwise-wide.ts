@@ -125,8 +125,8 @@ export function packDepthwiseWide(
 
 /**
  * DEPTHWISE_CONV_2D (int8, DSP builds) → td_depthwise_conv2d_s8_wide_packed where `depthwiseWide` (or, when
- * `single3x3`, `depthwiseWideSingle3x3`) and `depthwiseWideRequant` take the layer; undefined otherwise (the
- * caller's kernels then).
+ * `single3x3`, the model-wide rule's go-ahead, `depthwiseWideSingle3x3` or `depthwiseWideStride2x3x3`) and
+ * `depthwiseWideRequant` take the layer; undefined otherwise (the caller's kernels then).
  */
 export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv2DPlan, context: LowerContext, quant: QuantStruct, windowFields: string, single3x3: boolean): OpLowering | undefined {
   if (!context.options.dsp || arithmetic.flavour !== 'int8') return undefined;
