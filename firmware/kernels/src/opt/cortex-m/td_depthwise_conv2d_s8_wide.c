@@ -420,8 +420,8 @@ typedef struct {
     TD_WIDE_ASM_REQUANT_X6("r0") TD_WIDE_ASM_REQUANT_X6("r1") TD_WIDE_ASM_REQUANT_X6("r2")           \
     TD_WIDE_ASM_REQUANT_X6("r3") TD_WIDE_ASM_REQUANT_X6("r4") TD_WIDE_ASM_REQUANT_X6("r5")           \
     store
-/* Six outputs r0-r5, out_c apart, at the cursor (advanced). */
-#define TD_WIDE_ASM_STORE6                                                                         \
+/* Six outputs r0-r5, out_c apart, at the cursor (advanced by `next`: two pixels, or to the next row's first output). */
+#define TD_WIDE_ASM_STORE6(next)                                                                   \
     "ldrd    r6, r7, [sp, #8]\n\t"                                                                 \
     "strb    r0, [r6]\n\t"                                                                         \
     "strb    r1, [r6, r7]\n\t"                                                                     \
@@ -431,8 +431,13 @@ typedef struct {
     "add     r6, r6, r7, lsl #1\n\t"                                                               \
     "strb    r4, [r6]\n\t"                                                                         \
     "strb    r5, [r6, r7]\n\t"                                                                     \
-    "add     r6, r6, r7, lsl #1\n\t"                                                               \
+    next                                                                                           \
     "str     r6, [sp, #8]\n\t"
+/* The cursor from a step's fifth output on to the next step's first (r6; out_c in r7), or to the next row's ([sp, #28]). */
+#define TD_WIDE_ASM_NEXT_STEP "add     r6, r6, r7, lsl #1\n\t"
+#define TD_WIDE_ASM_NEXT_ROW                                                                       \
+    "ldr     r8, [sp, #28]\n\t"                                                                    \
+    "add     r6, r6, r8\n\t"
 /*
  * The activation's bounds on six outputs four bytes at a time, then the stores: the bytes gathered
  * into r0 (outputs 0-3) and r4 (4, 5) by BFI, each bound by SSUB8 (GE where the byte is on the
@@ -440,7 +445,7 @@ typedef struct {
  * TD_WIDE_ASM_BYTE_BOUNDS), the bytes stored from r0 and r4 by STRB after LSR: 17 instructions where
  * a compare and a conditional move per bound and output take 37.
  */
-#define TD_WIDE_ASM_CLAMP_STORE6                                                                   \
+#define TD_WIDE_ASM_CLAMP_STORE6(next)                                                             \
     "bfi     r0, r1, #8, #8\n\t"                                                                   \
     "bfi     r0, r2, #16, #8\n\t"                                                                  \
     "bfi     r0, r3, #24, #8\n\t"                                                                  \
@@ -467,7 +472,7 @@ typedef struct {
     "strb    r4, [r6]\n\t"                                                                         \
     "lsr     r5, r4, #8\n\t"                                                                       \
     "strb    r5, [r6, r7]\n\t"                                                                     \
-    "add     r6, r6, r7, lsl #1\n\t"                                                               \
+    next                                                                                           \
     "str     r6, [sp, #8]\n\t"
 /* The frame's activation bounds ([sp, #32], [sp, #36]) as their byte in every byte, for TD_WIDE_ASM_CLAMP_STORE6. */
 #define TD_WIDE_ASM_BYTE_BOUNDS                                                                    \
@@ -497,6 +502,10 @@ typedef struct {
     "stm     sp, {r1-r12}\n\t"                                                                     \
     "ldr     r12, [sp, #4]\n\t"                                                                    \
     "ldr     lr, [sp, #0]\n\t"                                                                     \
+    "ldr     r4, [sp, #24]\n\t"                                                                    \
+    "ldr     r5, [sp, #12]\n\t"                                                                    \
+    "add     r4, r4, r5, lsl #1\n\t"                                                               \
+    "str     r4, [sp, #28]\n\t"                                                                    \
     "ldr     r4, [sp, #16]\n\t"                                                                    \
     "ldr     r5, [sp, #40]\n\t"                                                                    \
     "sub     r4, r4, r5\n\t"                                                                       \
@@ -505,7 +514,7 @@ typedef struct {
     "str     r5, [sp, #24]\n\t"                                                                     \
     prepare                                                                                        \
     "1:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(store, "0", "8", "16", "24", "64", "72", "80", "88", "128", "136", "144", "152") \
+    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP), "0", "8", "16", "24", "64", "72", "80", "88", "128", "136", "144", "152") \
     "ldr     r4, [sp, #24]\n\t"                                                                    \
     "cbnz    r4, 4f\n\t"                                                                            \
     "add     lr, lr, #128\n\t"                                                                     \
@@ -515,7 +524,7 @@ typedef struct {
     "add     sp, sp, #48\n\t"                                                                      \
     "pop     {r4-r11, pc}\n"                                                                        \
     "4:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(store, "24", "32", "40", "48", "88", "96", "104", "112", "152", "160", "168", "176") \
+    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_ROW), "24", "32", "40", "48", "88", "96", "104", "112", "152", "160", "168", "176") \
     "add     lr, lr, #128\n\t"                                                                     \
     "ldr     r4, [sp, #44]\n\t"                                                                    \
     "cmp     lr, r4\n\t"                                                                           \
@@ -750,11 +759,11 @@ TD_NOINLINE static int td_wide_widen(const int8_t *input,
     const int32_t width = input_dims->w, channels = input_dims->c, row_bytes = width * channels;
     const int32_t plane_words = plane_rows * TD_WIDE_ROW_WORDS;
     /* Pairs k with both positions inside: 2k - pad_left >= 0 and 2k + 1 - pad_left <= W - 1. */
-    const int32_t first = (pad_left + 1) / 2;
+    const int32_t first = pad_left > 0 ? (pad_left + 1) / 2 : 0;
     const int32_t last = td_min_i32((width + pad_left - 2) >= 0 ? (width + pad_left - 2) / 2 : -1, pairs - 1);
     /* The pairs with one position inside: the left border with an odd padding, (pad, x = 0), and the
      * right one, (x = W - 1, pad). */
-    const int left_partial = (pad_left & 1) != 0 && first - 1 < pairs && width > 0;
+    const int left_partial = pad_left > 0 && (pad_left & 1) != 0 && first - 1 < pairs && width > 0;
     const int32_t right_pair = (width + pad_left - 1) / 2;
     const int right_partial = ((width + pad_left) & 1) != 0 && right_pair < pairs;
     const uint32_t pad_low = pad_word & 0xffffu, pad_high = pad_word & 0xffff0000u;
@@ -955,7 +964,7 @@ TD_NOINLINE static void td_wide_fill(td_word *planes,
     int32_t y, k, c;
     for (y = 0; y < plane_rows; ++y) {
         const int inside = y >= pad_top && y < pad_top + input_dims->h;
-        if (inside && left == 0 && right >= pairs) {
+        if (inside && left <= 0 && right >= pairs) {
             continue;
         }
         for (c = 0; c < 4; ++c) {
@@ -1020,7 +1029,16 @@ static td_status td_wide_run(const td_context *ctx,
     const int32_t stride_h = params->stride.h, stride_w = params->stride.w;
     const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
     const int32_t plane_rows = (out_h - 1) * stride_h + filter_h;
-    const int32_t positions = (out_w - 1) * stride_w + filter_w;
+    /* 3x3 stride 2 over rows wider than the planes, the generator's blocks with multiplier 1: bands of
+     * 12 outputs (25 positions) one after the other, each widened and run as an image of its own. */
+#if TD_DSP_ASM
+    const int banded = filter_h == 3 && filter_w == 3 && stride_h == 2 && stride_w == 2 && packed != NULL &&
+                       multiplier == 1 && out_w > 12 && out_w % 12 == 0;
+#else
+    const int banded = 0;
+#endif
+    const int32_t band_w = banded ? 12 : out_w;
+    const int32_t positions = (band_w - 1) * stride_w + filter_w;
     const int32_t pairs = (positions + 1) / 2;
     const int32_t blocked = input_dims->c & ~3;
     const int32_t plane_words = plane_rows * TD_WIDE_ROW_WORDS;
@@ -1038,7 +1056,7 @@ static td_status td_wide_run(const td_context *ctx,
     const int32_t step = td_wide_step(loop);
     const int32_t requant_at = td_wide_biases(loop) + filter_h * td_wide_row_words(loop);
     /* 3x3 stride 2: whole rows of steps only (else every output in the scalar loop). */
-    const int32_t steps = step > 0 && (loop != TD_WIDE_3X3_S2 || out_w % step == 0) ? out_w / step : 0;
+    const int32_t steps = step > 0 && (loop != TD_WIDE_3X3_S2 || band_w % step == 0) ? band_w / step : 0;
     /* Pairs the assembly reads beyond `pairs` (its last step's last pair). */
     const int32_t read_pairs = steps == 0                  ? 0
                                : loop == TD_WIDE_3X3_X6 ? (steps - 1) * 3 + 4
@@ -1047,7 +1065,7 @@ static td_status td_wide_run(const td_context *ctx,
     int fits = params->dilation.h == 1 && params->dilation.w == 1 && pairs <= TD_WIDE_ROW_WORDS &&
                read_pairs <= TD_WIDE_ROW_WORDS && ctx != NULL && ctx->buf != NULL && ctx->size >= needed &&
                blocked > 0 && filter_dims->c == input_dims->c * multiplier;
-    int32_t batch, channel;
+    int32_t bands, pass, channel;
 #if TD_DSP_ASM
     td_wide_job job;
     const int full = params->activation.min == -128 && params->activation.max == 127;
@@ -1065,15 +1083,19 @@ static td_status td_wide_run(const td_context *ctx,
         const uintptr_t input_start = (uintptr_t)input, input_end = input_start + (uintptr_t)td_dims_count(input_dims);
         const uintptr_t output_start = (uintptr_t)output, output_end = output_start + (uintptr_t)td_dims_count(output_dims);
         if (output_start < input_end && input_start < output_end &&
-            (multiplier != 1 || (int32_t)((intptr_t)output_start - (intptr_t)input_start) % out_c != 0)) {
+            (banded || multiplier != 1 || (int32_t)((intptr_t)output_start - (intptr_t)input_start) % out_c != 0)) {
             fits = 0;
         }
     }
-    for (batch = 0; batch < output_dims->n; ++batch) {
+    bands = fits && banded ? out_w / band_w : 1;
+    for (pass = 0; pass < output_dims->n * bands; ++pass) {
+        const int32_t batch = pass / bands, band = pass % bands;
+        /* The band's first position in the image's padded row (negative past the first band). */
+        const int32_t pad_left = params->padding.w - band * band_w * stride_w;
         td_word *const planes = fits ? (td_word *)ctx->buf : NULL;
         td_word *const blocks = fits ? planes + 4 * plane_words : NULL;
         const int8_t *const batch_input = input + batch * input_dims->h * input_dims->w * input_dims->c;
-        int8_t *const batch_output = output + batch * out_h * out_w * out_c;
+        int8_t *const batch_output = output + (batch * out_h * out_w + band * band_w) * out_c;
         /* The first block's widening in one piece of assembly: the other blocks repeat it (`rows`). */
         td_widen_job rows;
         int widened = 0;
@@ -1095,8 +1117,8 @@ static td_status td_wide_run(const td_context *ctx,
         job.high = params->activation.max;
         job.end = 0;
 #endif
-        if (batch == 0) {
-            td_wide_fill(planes, plane_rows, pairs, input_dims, params->padding.h, params->padding.w, pad_word);
+        if (pass == 0 || bands > 1) {
+            td_wide_fill(planes, plane_rows, pairs, input_dims, params->padding.h, pad_left, pad_word);
         }
         for (channel = 0; channel < blocked; channel += 4) {
             int32_t group, i;
@@ -1107,8 +1129,8 @@ static td_status td_wide_run(const td_context *ctx,
             } else
 #endif
             {
-                widened = td_wide_widen(batch_input, input_dims, channel, params->padding.h, params->padding.w, plane_rows,
-                                        pairs, pad_word, planes, &rows);
+                widened = td_wide_widen(batch_input, input_dims, channel, params->padding.h, pad_left, plane_rows, pairs,
+                                        pad_word, planes, &rows);
 #if TD_DSP_ASM
                 rows_input = widened ? rows.row : NULL;
 #else
@@ -1116,7 +1138,7 @@ static td_status td_wide_run(const td_context *ctx,
 #endif
             }
 #if TD_DSP_ASM
-            if (packed != NULL && multiplier == 1 && steps > 0 && steps * step == out_w) {
+            if (packed != NULL && multiplier == 1 && steps > 0 && steps * step == band_w) {
                 /* The generator's blocks (every channel fast), whole rows of steps: the four channels of
                  * the block one after the other, nothing else per channel. */
                 const int32_t block_words = requant_at + 3;
@@ -1167,7 +1189,7 @@ static td_status td_wide_run(const td_context *ctx,
                 }
             }
         }
-        if (blocked * multiplier < out_c) {
+        if (band == bands - 1 && blocked * multiplier < out_c) {
             td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
                                    batch, batch + 1, blocked * multiplier, out_c);
         }

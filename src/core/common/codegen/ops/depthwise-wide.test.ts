@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../ir/types.js';
 import { generateModel } from '../index.js';
 import { depthwiseConv2dS8WideBufferSize } from '../kernel-buffers.js';
-import { depthwiseWide, depthwiseWideRequant, depthwiseWideSingle3x3, depthwiseWideStride2x3x3, packDepthwiseWide } from './depthwise-wide.js';
+import { depthwiseWide, depthwiseWideBands, depthwiseWideRequant, depthwiseWideSingle3x3, depthwiseWideStride2x3x3, packDepthwiseWide } from './depthwise-wide.js';
 
 interface DepthwiseCase {
   height?: number;
@@ -63,6 +63,7 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
       ['3x3 stride 2, 12 wide ReLU6 (one step)', { width: 12, channels: 128, kernel: [3, 3], stride: 2, activation: 'relu6' }],
       ['3x3 stride 2 VALID, 13 wide', { width: 13, channels: 8, kernel: [3, 3], stride: 2, padding: 'valid' }],
       ['3x3 stride 2 multiplier 2', { width: 12, channels: 8, multiplier: 2, kernel: [3, 3], stride: 2 }],
+      ['3x3 stride 2, 48 wide (bands of 12 outputs)', { height: 48, width: 48, channels: 16, kernel: [3, 3], stride: 2 }],
     ];
     for (const [label, config] of cases) {
       const model = generateModel(depthwiseGraph(config), { dsp: true });
@@ -82,7 +83,8 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
       ['3x3 multiplier 1, 10 wide', { width: 10, channels: 8, kernel: [3, 3] }],
       ['3x3 multiplier 1, 36 wide (past the planes\' positions)', { width: 36, channels: 8, kernel: [3, 3] }],
       ['3x3 stride 2, 16 wide (8 outputs, off its steps)', { width: 16, channels: 8, kernel: [3, 3], stride: 2 }],
-      ['3x3 stride 2, 48 wide (past the planes\' positions)', { width: 48, channels: 16, kernel: [3, 3], stride: 2 }],
+      ['3x3 stride 2, 36 wide (18 outputs: past the planes, not whole bands)', { width: 36, channels: 16, kernel: [3, 3], stride: 2 }],
+      ['3x3 stride 2 multiplier 2, 48 wide (bands take multiplier 1 only)', { width: 48, channels: 8, multiplier: 2, kernel: [3, 3], stride: 2 }],
       ['3x3 stride 2, 6 channels', { width: 12, channels: 6, kernel: [3, 3], stride: 2 }],
       ['5x3', { width: 12, channels: 8, kernel: [5, 3] }],
       ['dilation 2', { height: 14, width: 14, channels: 8, dilation: 2 }],
@@ -94,6 +96,16 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
       expect(depthwiseCall(model.source), label).not.toMatch(/_wide/);
       expect(model.kernels, label).not.toContain('td_depthwise_conv2d_s8_wide');
     }
+  });
+
+  it('keeps the output of a layer it runs in bands apart from its input (the bands do not write pixels in order)', () => {
+    const shifts = (config: DepthwiseCase) => generateModel(depthwiseGraph(config), { dsp: true }).memory.inPlace.filter((decision) => decision.kind === 'shift');
+    // 24 outputs a row: two bands of 12.
+    expect(shifts({ height: 48, width: 48, channels: 16, kernel: [3, 3], stride: 2 })).toEqual([]);
+    // 12 outputs a row: one band, pixels in order, the output over its input.
+    expect(shifts({ height: 24, width: 24, channels: 64, kernel: [3, 3], stride: 2 })).toHaveLength(1);
+    expect(depthwiseWideBands({ strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, depthMultiplier: 1 }, [1, 3, 3, 16], [1, 24, 24, 16])).toBe(true);
+    expect(depthwiseWideBands({ strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, depthMultiplier: 1 }, [1, 3, 3, 64], [1, 12, 12, 64])).toBe(false);
   });
 
   it('bounds the shapes and the requantization it accepts', () => {
@@ -120,7 +132,11 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     expect(depthwiseWideStride2x3x3(geometry(2), [1, 12, 12, 128], [1, 3, 3, 128], [1, 6, 6, 128])).toBe(true);
     expect(depthwiseWideStride2x3x3(geometry(2), [1, 24, 24, 64], [1, 3, 3, 64], [1, 12, 12, 64])).toBe(true);
     expect(depthwiseWideStride2x3x3(geometry(2, 2), [1, 12, 12, 8], [1, 3, 3, 16], [1, 6, 6, 16])).toBe(true);
-    expect(depthwiseWideStride2x3x3(geometry(2), [1, 48, 48, 16], [1, 3, 3, 16], [1, 24, 24, 16])).toBe(false);
+    // Wider rows in bands of 12 outputs, multiplier 1 only.
+    expect(depthwiseWideStride2x3x3(geometry(2), [1, 48, 48, 16], [1, 3, 3, 16], [1, 24, 24, 16])).toBe(true);
+    expect(depthwiseWideStride2x3x3(geometry(2), [1, 96, 96, 8], [1, 3, 3, 8], [1, 48, 48, 8])).toBe(true);
+    expect(depthwiseWideStride2x3x3(geometry(2), [1, 36, 36, 8], [1, 3, 3, 8], [1, 18, 18, 8])).toBe(false);
+    expect(depthwiseWideStride2x3x3(geometry(2, 2), [1, 48, 48, 8], [1, 3, 3, 16], [1, 24, 24, 16])).toBe(false);
     expect(depthwiseWideStride2x3x3(geometry(2), [1, 16, 16, 8], [1, 3, 3, 8], [1, 8, 8, 8])).toBe(false);
     expect(depthwiseWideStride2x3x3(geometry(2), [1, 12, 12, 6], [1, 3, 3, 6], [1, 6, 6, 6])).toBe(false);
     expect(depthwiseWideStride2x3x3(geometry(1), [1, 12, 12, 8], [1, 3, 3, 8], [1, 12, 12, 8])).toBe(false);

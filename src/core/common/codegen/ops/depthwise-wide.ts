@@ -50,8 +50,8 @@ export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly numb
 /**
  * Whether a 3x3 depthwise convolution at stride 2 can run the kernel's stride-2 loop (steps of six outputs, each from
  * seven pairs of a filter row): no dilation, input channels a multiple of four, output rows of one or two whole steps
- * (6 or 12 outputs, 13 or 25 padded positions within the planes' 32; other widths would run the scalar loop, slower
- * than the blocks). Any depth multiplier runs it. Measured on virtual-m4f (bench/kernels) against the blocks:
+ * (6 or 12 outputs, 13 or 25 padded positions within the planes' 32), or with multiplier 1 rows of whole bands of 12
+ * outputs (depthwiseWideBands); other widths would run the scalar loop, slower than the blocks. Measured on virtual-m4f (bench/kernels) against the blocks:
  * 24x24x64 2.57 (3.47), 12x12x128 2.87 (3.93) instructions per MAC; 48x48x16 (49 positions) keeps the blocks. Like
  * depthwiseWideSingle3x3 the caller takes it only where the model then links no other depthwise kernel (conv.ts);
  * it is a per-layer test, so an option that lets a model link several depthwise kernels can call it layer by layer.
@@ -60,7 +60,19 @@ export function depthwiseWideStride2x3x3(g: WideGeometry, inputDims: readonly nu
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0) return false;
   if (filterDims[1] !== 3 || filterDims[2] !== 3 || g.strideHeight !== 2 || g.strideWidth !== 2) return false;
   const outputWidth = outputDims[2];
-  return outputWidth >= 6 && outputWidth % 6 === 0 && 2 * outputWidth + 1 <= wideRowPositions;
+  if (outputWidth < 6 || outputWidth % 6 !== 0) return false;
+  return 2 * outputWidth + 1 <= wideRowPositions || (g.depthMultiplier === 1 && outputWidth % 12 === 0);
+}
+
+/**
+ * Whether td_depthwise_conv2d_s8_wide_packed runs the layer in bands of 12 outputs (3x3 stride 2, multiplier 1, rows
+ * of more than 12 outputs in whole bands: each band's columns widened and run over every row before the next band's):
+ * its output pixels are then not written in the order the output-over-input placement relies on (memory/windowed.ts),
+ * so the lowering keeps the output apart from the input (OpLowering.outputApart). The kernel's own test is the same.
+ */
+export function depthwiseWideBands(g: WideGeometry, filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  const outputWidth = outputDims[2];
+  return filterDims[1] === 3 && filterDims[2] === 3 && g.strideHeight === 2 && g.strideWidth === 2 && g.depthMultiplier === 1 && outputWidth > 12 && outputWidth % 12 === 0;
 }
 
 /**
@@ -145,6 +157,7 @@ export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv
   return {
     kernels: ['td_depthwise_conv2d_s8_wide'],
     scratchBytes: depthwiseConv2dS8WideBufferSize(true, inputDims, filterDims),
+    outputApart: depthwiseWideBands(g, filterDims, outputDims),
     emit: (e) => {
       const params = e.struct('params', 'td_depthwise_conv_params', fields);
       return `td_depthwise_conv2d_s8_wide_packed(${e.context()}, ${params}, ${quant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.pointer(filter, 'read')}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')}, ${e.array('wide_blocks', 'int32', blocks)})`;
