@@ -13,7 +13,7 @@
  *    immediate offset from one pointer. Padding holds -input_offset (the input's zero point) and
  *    the input offset is folded into the bias (bias + input_offset * sum of the taps), so that
  *    every position is an ordinary tap: x + input_offset is 0 exactly where the reference skips
- *    a tap. The padding is written once per call (every block widens the same positions);
+ *    a tap. The padding is written once per call, or per band (every block widens the same positions);
  *  - per output channel, its taps are paired and doubled (int16 words (2w_i, 2w_{i+1})) with its
  *    folded bias doubled, so the sums are td_requant_fast's 2 * acc, which the fast requantization
  *    with the output offset folded in takes directly (ADD, SMMLAR, ASR, SSAT per output);
@@ -22,7 +22,10 @@
  *    four tap words in one LDM), two outputs (5x5 stride 2: six for ten) or four outputs (3x3
  *    stride 1: eight for twelve; six outputs a step where a row is whole steps of six; 3x3 stride 2:
  *    six outputs a step from seven pairs of a filter row, four loads and twelve SMLAD / SMLABB for
- *    18 MACs, over rows of one or two whole steps), then the
+ *    18 MACs, over rows of one or two whole steps; wider rows of the generator's blocks with multiplier 1
+ *    in bands of 12 outputs, each band's positions widened and run over every row before the next
+ *    band's, so its output pixels are not written in order and the generator keeps the output apart
+ *    from the input), then the
  *    requantization and the byte stores. Rows of one or two steps of six (6 or 12 outputs wide) take
  *    a loop over rows with the row's steps unrolled (no step loop, no row end), and the generator's
  *    blocks with depth multiplier 1 run the four channels of a block back to back (no per-channel
@@ -486,7 +489,9 @@ typedef struct {
     "strd    r4, r5, [sp, #32]\n\t"
 /*
  * 3x3, stride 2, rows of one or two steps of six (6 or 12 outputs; 13 or 25 positions fill the
- * planes' 32 at most): as TD_WIDE_ASM_3X3_ROWS, the plane pointer on by two plane rows per output row.
+ * planes' 32 at most): as TD_WIDE_ASM_3X3_ROWS, the plane pointer on by two plane rows per output row;
+ * a row's second step moves the cursor on to the next row's first output by [sp, #28] (the job's
+ * in_gap: the row gap of a band plus two pixels).
  */
 #define TD_WIDE_ASM_3X3_S2(name, prepare, store)                                                   \
     ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
@@ -502,10 +507,6 @@ typedef struct {
     "stm     sp, {r1-r12}\n\t"                                                                     \
     "ldr     r12, [sp, #4]\n\t"                                                                    \
     "ldr     lr, [sp, #0]\n\t"                                                                     \
-    "ldr     r4, [sp, #24]\n\t"                                                                    \
-    "ldr     r5, [sp, #12]\n\t"                                                                    \
-    "add     r4, r4, r5, lsl #1\n\t"                                                               \
-    "str     r4, [sp, #28]\n\t"                                                                    \
     "ldr     r4, [sp, #16]\n\t"                                                                    \
     "ldr     r5, [sp, #40]\n\t"                                                                    \
     "sub     r4, r4, r5\n\t"                                                                       \
@@ -1111,7 +1112,8 @@ static td_status td_wide_run(const td_context *ctx,
         job.out_c = out_c;
         job.in_step = stride_h * TD_WIDE_ROW_BYTES;
         job.span = steps * (loop == TD_WIDE_3X3_X6 ? 12 : loop == TD_WIDE_3X3_S2 ? 24 : 8);
-        job.in_gap = job.in_step - job.span;
+        /* (The 3x3 stride-2 rows take the cursor's move from a row's last step to the next row's first output there.) */
+        job.in_gap = loop == TD_WIDE_3X3_S2 ? out_w * out_c - (steps * step - 2) * out_c : job.in_step - job.span;
         job.out_gap = out_w * out_c - steps * step * out_c;
         job.low = params->activation.min;
         job.high = params->activation.max;

@@ -38,7 +38,7 @@ export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], fil
  * remainder costs more than td_depthwise_conv2d_s8 saves: 5 pixels wide 6.7 instructions per MAC against 3.5) that
  * fit the planes' 32 positions. Measured on virtual-m4f (bench/kernels) against the blocks / the channel planes:
  * 24x24x32 1.91 (2.79 / 2.24), 12x12x64 1.92 (2.94 / 2.81), 6x6x128 2.16 (3.33 / -). The caller takes it only where
- * the model then links no other depthwise kernel (conv.ts), since the kernel is ~11.5 KB of code.
+ * the model then links no other depthwise kernel (conv.ts), since the kernel is ~11.8 KB of code.
  */
 export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0 || g.depthMultiplier !== 1) return false;
@@ -51,10 +51,11 @@ export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly numb
  * Whether a 3x3 depthwise convolution at stride 2 can run the kernel's stride-2 loop (steps of six outputs, each from
  * seven pairs of a filter row): no dilation, input channels a multiple of four, output rows of one or two whole steps
  * (6 or 12 outputs, 13 or 25 padded positions within the planes' 32), or with multiplier 1 rows of whole bands of 12
- * outputs (depthwiseWideBands); other widths would run the scalar loop, slower than the blocks. Measured on virtual-m4f (bench/kernels) against the blocks:
- * 24x24x64 2.57 (3.47), 12x12x128 2.87 (3.93) instructions per MAC; 48x48x16 (49 positions) keeps the blocks. Like
- * depthwiseWideSingle3x3 the caller takes it only where the model then links no other depthwise kernel (conv.ts);
- * it is a per-layer test, so an option that lets a model link several depthwise kernels can call it layer by layer.
+ * outputs (depthwiseWideBands); other widths would run the scalar loop, slower than the blocks. Measured on
+ * virtual-m4f (bench/kernels) against the blocks: 48x48x16 2.64 (3.29; two bands), 24x24x64 2.58 (3.47), 12x12x128
+ * 2.88 (3.93) instructions per MAC. Like depthwiseWideSingle3x3 the caller takes it only where the model then links
+ * no other depthwise kernel (conv.ts); it is a per-layer test, so an option that lets a model link several depthwise
+ * kernels can call it layer by layer.
  */
 export function depthwiseWideStride2x3x3(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0) return false;
