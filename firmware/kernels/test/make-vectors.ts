@@ -1875,7 +1875,8 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
   // in the fast requantization, no dilation, the shapes the conv lowerer gives them.
   // td_depthwise_conv2d_s8_wide (planes of int16 pairs of one channel): 5x5 at stride 1 (steps of
   // four outputs, a last one to three in the scalar loop) and 2 (steps of two, odd widths), 3x3 at
-  // stride 1 with depth multipliers 2 and 3; SAME borders on every side with odd and even
+  // stride 1 with depth multipliers 2 and 3, 3x3 at stride 2 (rows of one and two steps of six, and
+  // bands of 12 outputs over wider rows with the generator's blocks); SAME borders on every side with odd and even
   // paddings, VALID, ReLU and ReLU6, input zero points -128 and 127, odd channel counts (channels
   // past a multiple of four in the reference loop), two batches, no bias, ties; and what goes to
   // the reference loop or the scalar one (left shifts, tiny scales, rows over 32 positions,
@@ -1909,6 +1910,16 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['wide 3x3 s1 same 3x6x8 multiplier 1 (rows of one step)', { input: [3, 6, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
     ['wide 3x5 s1 same 5x8x4 (scalar)', { input: [5, 8, 4], outputChannels: 4, kernel: [3, 5], padding: 'same', activation: 'relu' }],
     ['wide 3x3 s2 same 7x9x4 multiplier 2 (scalar)', { input: [7, 9, 4], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['wide 3x3 s2 same 12x12x8 (rows of one step)', { input: [12, 12, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['wide 3x3 s2 same 7x24x4 relu (rows of two steps)', { input: [7, 24, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    ['wide 3x3 s2 same 6x11x6 relu6 (odd width, two channels past four)', { input: [6, 11, 6], outputChannels: 6, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu6' }],
+    ['wide 3x3 s2 valid 9x25x4 input zero point -128', { input: [9, 25, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['wide 3x3 s2 same 5x12x4 multiplier 2 input zero point 127', { input: [5, 12, 4], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['wide 3x3 s2 same 6x12x8 left shifts', { input: [6, 12, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', effectiveScale: [0.3, 1.5] }],
+    ['wide 3x3 s2 same 6x12x4 small scales', { input: [6, 12, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', effectiveScale: [1e-6, 1e-4] }],
+    ['wide 3x3 s2 same 5x16x4 (8 outputs: scalar)', { input: [5, 16, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    ['wide 3x3 s2 same 4x36x4 over 32 positions', { input: [4, 36, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['wide 3x3 s2 same 4x48x4 over 32 positions (bands only with the generator\'s blocks)', { input: [4, 48, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none' }],
     ['wide 5x5 s1 same 8x8x4 dilation 2 (reference)', { input: [8, 8, 4], outputChannels: 4, kernel: [5, 5], dilation: [2, 2], padding: 'same', activation: 'none' }],
   ];
   for (const [label, config] of depthwiseWide) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide'));
@@ -1931,6 +1942,19 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['wide packed 3x3 s1 valid 6x8x4 multiplier 1 relu6', { input: [6, 8, 4], outputChannels: 4, kernel: [3, 3], padding: 'valid', activation: 'relu6' }],
     ['wide packed 3x3 s1 valid 4x14x8 multiplier 1 input zero point 127 batch 2', { batch: 2, input: [4, 14, 8], outputChannels: 8, kernel: [3, 3], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: 127 } }],
     ['wide packed 3x3 s1 same 3x18x5 multiplier 1 ties', { input: [3, 18, 5], outputChannels: 5, kernel: [3, 3], padding: 'same', activation: 'none', biasAtRoundingTies: true }],
+    ['wide packed 3x3 s2 same 12x12x8 (rows of one step)', { input: [12, 12, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['wide packed 3x3 s2 same 8x24x8 relu (rows of two steps)', { input: [8, 24, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    ['wide packed 3x3 s2 same 7x23x4 relu6 (odd width)', { input: [7, 23, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu6' }],
+    ['wide packed 3x3 s2 same 5x11x7 input zero point -128 (odd width, channels past four)', { input: [5, 11, 7], outputChannels: 7, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['wide packed 3x3 s2 valid 7x13x4 input zero point 127 batch 2', { batch: 2, input: [7, 13, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['wide packed 3x3 s2 valid 6x26x4 no bias', { input: [6, 26, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'none', bias: false }],
+    ['wide packed 3x3 s2 same 6x12x4 multiplier 2 relu', { input: [6, 12, 4], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    ['wide packed 3x3 s2 same 4x12x8 ties', { input: [4, 12, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', biasAtRoundingTies: true }],
+    ['wide packed 3x3 s2 same 5x48x8 (bands of 12)', { input: [5, 48, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['wide packed 3x3 s2 same 6x47x4 relu (odd width, two bands)', { input: [6, 47, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    ['wide packed 3x3 s2 valid 5x49x4 input zero point 127 (two bands)', { input: [5, 49, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['wide packed 3x3 s2 same 4x72x5 relu6 (three bands, a channel past four)', { input: [4, 72, 5], outputChannels: 5, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu6' }],
+    ['wide packed 3x3 s2 same 3x48x4 input zero point -128 batch 2 (bands)', { batch: 2, input: [3, 48, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
   ];
   for (const [label, config] of depthwiseWidePacked) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide_packed', true));
   for (const [label, config] of small) {

@@ -129,6 +129,7 @@ export function generateModel(original: Graph, options: GenerateOptions = {}): G
       planner: options.planner,
       inPlace: options.inPlace,
       scratchBytes: lowerings.map((lowering) => lowering.scratchBytes),
+      outputApart: lowerings.map((lowering) => lowering.outputApart === true),
     });
     return { lowerings, memory };
   };
@@ -205,7 +206,12 @@ class Subgraphs {
     if (planned) return planned;
     checkSupported(graph, `subgraph ${commentText(graph.name)}: `);
     const lowerings = graph.ops.map((op, opIndex) => findLowerer(op.type)!(lowerContext(graph, op, opIndex, this.loweringOptions, (nested) => this.lowering(nested))));
-    const memory = planGraphMemory(graph, { planner: this.options.planner, inPlace: this.options.inPlace, scratchBytes: lowerings.map((lowering) => lowering.scratchBytes) });
+    const memory = planGraphMemory(graph, {
+      planner: this.options.planner,
+      inPlace: this.options.inPlace,
+      scratchBytes: lowerings.map((lowering) => lowering.scratchBytes),
+      outputApart: lowerings.map((lowering) => lowering.outputApart === true),
+    });
     planned = { lowerings, memory, kernels: [...new Set(lowerings.flatMap((lowering) => lowering.kernels))] };
     this.planned.set(graph, planned);
     return planned;

@@ -93,6 +93,11 @@ export interface OpLowering {
   kernels: string[];
   /** Bytes of scratch the kernel call needs (its get_buffer_size for the planned variant). */
   scratchBytes: number;
+  /**
+   * The call writes its output pixels in another order than the windowed-op contract's (memory/windowed.ts: a
+   * tiled kernel), so its output must not be placed over its input (default false).
+   */
+  outputApart?: boolean;
   /** The call, a C expression of type td_status; undefined when the op needs no code (aliased reshape). */
   emit(emitter: OpEmitter): string | undefined;
 }

@@ -1,6 +1,7 @@
 /*
  * DEPTHWISE_CONV_2D, int8, Cortex-M DSP variant for small images: the generator's choice for 5x5
- * filters at stride 1 or 2 and for 3x3 filters at stride 1 with a depth multiplier above 1 (the
+ * filters at stride 1 or 2, for 3x3 filters at stride 1 with a depth multiplier above 1 and, where
+ * a model's depthwise layers all take it, 3x3 at stride 1 or 2 with multiplier 1 (the
  * same bits as td_depthwise_conv2d_s8 and TFLite's reference, see
  * td_depthwise_conv2d_s8_reference.h). The portable twin is src/conv/td_depthwise_conv2d_s8_wide.c.
  *
@@ -12,14 +13,19 @@
  *    immediate offset from one pointer. Padding holds -input_offset (the input's zero point) and
  *    the input offset is folded into the bias (bias + input_offset * sum of the taps), so that
  *    every position is an ordinary tap: x + input_offset is 0 exactly where the reference skips
- *    a tap. The padding is written once per call (every block widens the same positions);
+ *    a tap. The padding is written once per call, or per band (every block widens the same positions);
  *  - per output channel, its taps are paired and doubled (int16 words (2w_i, 2w_{i+1})) with its
  *    folded bias doubled, so the sums are td_requant_fast's 2 * acc, which the fast requantization
  *    with the output offset folded in takes directly (ADD, SMMLAR, ASR, SSAT per output);
  *  - the assembly runs a channel's whole image: per step four outputs (5x5 stride 1: twelve SMLAD
  *    and friends per filter row for twenty MACs, the pairs P_j..P_{j+3} in two LDRD, the row's
  *    four tap words in one LDM), two outputs (5x5 stride 2: six for ten) or four outputs (3x3
- *    stride 1: eight for twelve; six outputs a step where a row is whole steps of six), then the
+ *    stride 1: eight for twelve; six outputs a step where a row is whole steps of six; 3x3 stride 2:
+ *    six outputs a step from seven pairs of a filter row, four loads and twelve SMLAD / SMLABB for
+ *    18 MACs, over rows of one or two whole steps; wider rows of the generator's blocks with multiplier 1
+ *    in bands of 12 outputs, each band's positions widened and run over every row before the next
+ *    band's, so its output pixels are not written in order and the generator keeps the output apart
+ *    from the input), then the
  *    requantization and the byte stores. Rows of one or two steps of six (6 or 12 outputs wide) take
  *    a loop over rows with the row's steps unrolled (no step loop, no row end), and the generator's
  *    blocks with depth multiplier 1 run the four channels of a block back to back (no per-channel
@@ -58,7 +64,7 @@ int32_t td_depthwise_conv2d_s8_wide_get_buffer_size(const td_dims *input_dims, c
 #if TD_KERNELS_DSP
 
 /** The loops with assembly: 5x5 stride 1 (four outputs a step), 5x5 stride 2 (two), 3x3 stride 1 (four). */
-enum { TD_WIDE_SCALAR = 0, TD_WIDE_5X5_S1 = 1, TD_WIDE_5X5_S2 = 2, TD_WIDE_3X3_S1 = 3, TD_WIDE_3X3_X6 = 4 };
+enum { TD_WIDE_SCALAR = 0, TD_WIDE_5X5_S1 = 1, TD_WIDE_5X5_S2 = 2, TD_WIDE_3X3_S1 = 3, TD_WIDE_3X3_X6 = 4, TD_WIDE_3X3_S2 = 5 };
 
 /**
  * What the assembly reads (offsets fixed there; it copies the job onto its stack and keeps
@@ -382,6 +388,153 @@ typedef struct {
     ".size " name ", . - " name "\n\t"                                                             \
     ".text"
 
+/*
+ * 3x3, stride 2: output x takes positions 2x..2x+2, that is P_x.W01 + lo(P_{x+1}) w2 (tap words
+ * W01 = (w0, w1) in r10, W2 = (w2, 0) in r11). Six outputs x..x+5 a step from pairs P_x..P_{x+6} of
+ * a filter row: P_x..P_{x+3} (r6-r9) for outputs x..x+2, then P_{x+4}..P_{x+6} into r6-r8 (P_{x+3}
+ * stays in r9) for x+3..x+5: four loads and twelve SMLAD / SMLABB for 18 MACs.
+ */
+#define TD_WIDE_ASM_ROW_3X3_S2(o0, o8, o16, o24)                                                   \
+    "ldrd    r6, r7, [lr, #" o0 "]\n\t"                                                            \
+    "ldrd    r8, r9, [lr, #" o8 "]\n\t"                                                            \
+    "ldm     r12!, {r10, r11}\n\t"                                                                 \
+    "smlad   r0, r6, r10, r0\n\t"                                                                  \
+    "smlabb  r0, r7, r11, r0\n\t"                                                                  \
+    "smlad   r1, r7, r10, r1\n\t"                                                                  \
+    "smlabb  r1, r8, r11, r1\n\t"                                                                  \
+    "smlad   r2, r8, r10, r2\n\t"                                                                  \
+    "smlabb  r2, r9, r11, r2\n\t"                                                                  \
+    "ldrd    r6, r7, [lr, #" o16 "]\n\t"                                                           \
+    "ldr     r8, [lr, #" o24 "]\n\t"                                                               \
+    "smlad   r3, r9, r10, r3\n\t"                                                                  \
+    "smlabb  r3, r6, r11, r3\n\t"                                                                  \
+    "smlad   r4, r6, r10, r4\n\t"                                                                  \
+    "smlabb  r4, r7, r11, r4\n\t"                                                                  \
+    "smlad   r5, r7, r10, r5\n\t"                                                                  \
+    "smlabb  r5, r8, r11, r5\n\t"
+/* One step of six outputs at the plane pointer plus o (filter rows a plane row apart), as TD_WIDE_ASM_STEP_X6. */
+#define TD_WIDE_ASM_STEP_3X3_S2(store, r0a, r0b, r0c, r0d, r1a, r1b, r1c, r1d, r2a, r2b, r2c, r2d)   \
+    "ldm     r12!, {r0-r5}\n\t"                                                                    \
+    TD_WIDE_ASM_ROW_3X3_S2(r0a, r0b, r0c, r0d)                                                     \
+    TD_WIDE_ASM_ROW_3X3_S2(r1a, r1b, r1c, r1d)                                                     \
+    TD_WIDE_ASM_ROW_3X3_S2(r2a, r2b, r2c, r2d)                                                     \
+    "ldm     r12, {r6-r8}\n\t"                                                                     \
+    "sub     r12, r12, #48\n\t"                                                                    \
+    TD_WIDE_ASM_REQUANT_X6("r0") TD_WIDE_ASM_REQUANT_X6("r1") TD_WIDE_ASM_REQUANT_X6("r2")           \
+    TD_WIDE_ASM_REQUANT_X6("r3") TD_WIDE_ASM_REQUANT_X6("r4") TD_WIDE_ASM_REQUANT_X6("r5")           \
+    store
+/* Six outputs r0-r5, out_c apart, at the cursor (advanced by `next`: two pixels, or to the next row's first output). */
+#define TD_WIDE_ASM_STORE6(next)                                                                   \
+    "ldrd    r6, r7, [sp, #8]\n\t"                                                                 \
+    "strb    r0, [r6]\n\t"                                                                         \
+    "strb    r1, [r6, r7]\n\t"                                                                     \
+    "add     r6, r6, r7, lsl #1\n\t"                                                               \
+    "strb    r2, [r6]\n\t"                                                                         \
+    "strb    r3, [r6, r7]\n\t"                                                                     \
+    "add     r6, r6, r7, lsl #1\n\t"                                                               \
+    "strb    r4, [r6]\n\t"                                                                         \
+    "strb    r5, [r6, r7]\n\t"                                                                     \
+    next                                                                                           \
+    "str     r6, [sp, #8]\n\t"
+/* The cursor from a step's fifth output on to the next step's first (r6; out_c in r7), or to the next row's ([sp, #28]). */
+#define TD_WIDE_ASM_NEXT_STEP "add     r6, r6, r7, lsl #1\n\t"
+#define TD_WIDE_ASM_NEXT_ROW                                                                       \
+    "ldr     r8, [sp, #28]\n\t"                                                                    \
+    "add     r6, r6, r8\n\t"
+/*
+ * The activation's bounds on six outputs four bytes at a time, then the stores: the bytes gathered
+ * into r0 (outputs 0-3) and r4 (4, 5) by BFI, each bound by SSUB8 (GE where the byte is on the
+ * right side) and SEL against the bound in every byte ([sp, #32] and [sp, #36], see
+ * TD_WIDE_ASM_BYTE_BOUNDS), the bytes stored from r0 and r4 by STRB after LSR: 17 instructions where
+ * a compare and a conditional move per bound and output take 37.
+ */
+#define TD_WIDE_ASM_CLAMP_STORE6(next)                                                             \
+    "bfi     r0, r1, #8, #8\n\t"                                                                   \
+    "bfi     r0, r2, #16, #8\n\t"                                                                  \
+    "bfi     r0, r3, #24, #8\n\t"                                                                  \
+    "bfi     r4, r5, #8, #8\n\t"                                                                   \
+    "ldrd    r10, r11, [sp, #32]\n\t"                                                              \
+    "ssub8   r9, r0, r10\n\t"                                                                      \
+    "sel     r0, r0, r10\n\t"                                                                      \
+    "ssub8   r9, r4, r10\n\t"                                                                      \
+    "sel     r4, r4, r10\n\t"                                                                      \
+    "ssub8   r9, r11, r0\n\t"                                                                      \
+    "sel     r0, r0, r11\n\t"                                                                      \
+    "ssub8   r9, r11, r4\n\t"                                                                      \
+    "sel     r4, r4, r11\n\t"                                                                      \
+    "ldrd    r6, r7, [sp, #8]\n\t"                                                                 \
+    "strb    r0, [r6]\n\t"                                                                         \
+    "lsr     r1, r0, #8\n\t"                                                                       \
+    "strb    r1, [r6, r7]\n\t"                                                                     \
+    "add     r6, r6, r7, lsl #1\n\t"                                                               \
+    "lsr     r2, r0, #16\n\t"                                                                      \
+    "strb    r2, [r6]\n\t"                                                                         \
+    "lsr     r3, r0, #24\n\t"                                                                      \
+    "strb    r3, [r6, r7]\n\t"                                                                     \
+    "add     r6, r6, r7, lsl #1\n\t"                                                               \
+    "strb    r4, [r6]\n\t"                                                                         \
+    "lsr     r5, r4, #8\n\t"                                                                       \
+    "strb    r5, [r6, r7]\n\t"                                                                     \
+    next                                                                                           \
+    "str     r6, [sp, #8]\n\t"
+/* The frame's activation bounds ([sp, #32], [sp, #36]) as their byte in every byte, for TD_WIDE_ASM_CLAMP_STORE6. */
+#define TD_WIDE_ASM_BYTE_BOUNDS                                                                    \
+    "ldrd    r4, r5, [sp, #32]\n\t"                                                                \
+    "uxtb    r4, r4\n\t"                                                                           \
+    "orr     r4, r4, r4, lsl #8\n\t"                                                               \
+    "orr     r4, r4, r4, lsl #16\n\t"                                                              \
+    "uxtb    r5, r5\n\t"                                                                           \
+    "orr     r5, r5, r5, lsl #8\n\t"                                                               \
+    "orr     r5, r5, r5, lsl #16\n\t"                                                              \
+    "strd    r4, r5, [sp, #32]\n\t"
+/*
+ * 3x3, stride 2, rows of one or two steps of six (6 or 12 outputs; 13 or 25 positions fill the
+ * planes' 32 at most): as TD_WIDE_ASM_3X3_ROWS, the plane pointer on by two plane rows per output row;
+ * a row's second step moves the cursor on to the next row's first output by [sp, #28] (the job's
+ * in_gap: the row gap of a band plus two pixels).
+ */
+#define TD_WIDE_ASM_3X3_S2(name, prepare, store)                                                   \
+    ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
+    ".syntax unified\n\t"                                                                          \
+    ".thumb\n\t"                                                                                   \
+    ".p2align 2\n\t"                                                                               \
+    ".global " name "\n\t"                                                                         \
+    ".thumb_func\n\t"                                                                              \
+    ".type " name ", %function\n" name ":\n\t"                                                     \
+    "push    {r4-r11, lr}\n\t"                                                                     \
+    "sub     sp, sp, #48\n\t"                                                                      \
+    "ldm     r0, {r1-r12}\n\t"                                                                     \
+    "stm     sp, {r1-r12}\n\t"                                                                     \
+    "ldr     r12, [sp, #4]\n\t"                                                                    \
+    "ldr     lr, [sp, #0]\n\t"                                                                     \
+    "ldr     r4, [sp, #16]\n\t"                                                                    \
+    "ldr     r5, [sp, #40]\n\t"                                                                    \
+    "sub     r4, r4, r5\n\t"                                                                       \
+    "sub     r5, r5, #24\n\t"                                                                      \
+    "str     r4, [sp, #44]\n\t"                                                                    \
+    "str     r5, [sp, #24]\n\t"                                                                     \
+    prepare                                                                                        \
+    "1:\n\t"                                                                                       \
+    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP), "0", "8", "16", "24", "64", "72", "80", "88", "128", "136", "144", "152") \
+    "ldr     r4, [sp, #24]\n\t"                                                                    \
+    "cbnz    r4, 4f\n\t"                                                                            \
+    "add     lr, lr, #128\n\t"                                                                     \
+    "ldr     r4, [sp, #44]\n\t"                                                                    \
+    "cmp     lr, r4\n\t"                                                                           \
+    "bne     1b\n\t"                                                                               \
+    "add     sp, sp, #48\n\t"                                                                      \
+    "pop     {r4-r11, pc}\n"                                                                        \
+    "4:\n\t"                                                                                       \
+    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_ROW), "24", "32", "40", "48", "88", "96", "104", "112", "152", "160", "168", "176") \
+    "add     lr, lr, #128\n\t"                                                                     \
+    "ldr     r4, [sp, #44]\n\t"                                                                    \
+    "cmp     lr, r4\n\t"                                                                           \
+    "bne     1b\n\t"                                                                               \
+    "add     sp, sp, #48\n\t"                                                                      \
+    "pop     {r4-r11, pc}\n\t"                                                                     \
+    ".size " name ", . - " name "\n\t"                                                             \
+    ".text"
+
 #define TD_WIDE_ASM_CLAMP4                                                                         \
     TD_WIDE_ASM_BOUNDS TD_WIDE_ASM_CLAMP("r0") TD_WIDE_ASM_CLAMP("r1") TD_WIDE_ASM_CLAMP("r2") TD_WIDE_ASM_CLAMP("r3")
 #define TD_WIDE_ASM_CLAMP2 TD_WIDE_ASM_BOUNDS TD_WIDE_ASM_CLAMP("r0") TD_WIDE_ASM_CLAMP("r1")
@@ -406,12 +559,16 @@ __asm__(TD_WIDE_ASM_3X3_X6("td_wide_3x3_x6_full", ""));
 __asm__(TD_WIDE_ASM_3X3_X6("td_wide_3x3_x6_clamp", TD_WIDE_ASM_CLAMP6));
 __asm__(TD_WIDE_ASM_3X3_ROWS("td_wide_3x3_rows_full", ""));
 __asm__(TD_WIDE_ASM_3X3_ROWS("td_wide_3x3_rows_clamp", TD_WIDE_ASM_CLAMP6));
+void td_wide_3x3_s2_full(td_wide_job *job);
+void td_wide_3x3_s2_clamp(td_wide_job *job);
+__asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_full", "", TD_WIDE_ASM_STORE6));
+__asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_clamp", TD_WIDE_ASM_BYTE_BOUNDS, TD_WIDE_ASM_CLAMP_STORE6));
 #endif
 
 /** Biases, then tap words per filter row, of each loop's block (multiplier, shift and rounding after them). */
 static int32_t td_wide_biases(int32_t loop)
 {
-    return loop == TD_WIDE_5X5_S2 ? 2 : loop == TD_WIDE_3X3_X6 ? 6 : 4;
+    return loop == TD_WIDE_5X5_S2 ? 2 : loop == TD_WIDE_3X3_X6 || loop == TD_WIDE_3X3_S2 ? 6 : 4;
 }
 
 static int32_t td_wide_row_words(int32_t loop)
@@ -423,7 +580,7 @@ static int32_t td_wide_row_words(int32_t loop)
 static int32_t td_wide_step(int32_t loop)
 {
 #if TD_DSP_ASM
-    return loop == TD_WIDE_5X5_S2 ? 2 : loop == TD_WIDE_3X3_X6 ? 6 : loop == TD_WIDE_SCALAR ? 0 : 4;
+    return loop == TD_WIDE_5X5_S2 ? 2 : loop == TD_WIDE_3X3_X6 || loop == TD_WIDE_3X3_S2 ? 6 : loop == TD_WIDE_SCALAR ? 0 : 4;
 #else
     (void)loop;
     return 0;
@@ -469,6 +626,63 @@ typedef struct {
     "str     r10, [r6, r3]\n\t"                                                                    \
     "sxtb16  r10, " a "\n\t"                                                                       \
     "str     r10, [r6], #4\n\t"
+/*
+ * The pairs of two inside positions of a row (r5 of them, > 0; source r8): two pairs a step, one
+ * first for an odd count. r0, r1 and r4 wait in the frame while they hold planes 1 and 3's pointers
+ * and a second result, so each plane takes its two pair words in one STRD: 12 instructions a pair
+ * (15 with a STR each).
+ */
+#define TD_WIDEN_ASM_PAIRS                                                                         \
+    "strd    r0, r1, [sp, #52]\n\t"                                                                \
+    "str     r4, [sp, #60]\n\t"                                                                    \
+    "add     r0, r6, r3\n\t"                                                                       \
+    "add     r1, r7, r3\n\t"                                                                       \
+    "tst     r5, #1\n\t"                                                                           \
+    "add     r5, r6, r5, lsl #2\n\t"                                                               \
+    "beq     7f\n\t"                                                                               \
+    "ldr     r9, [r8]\n\t"                                                                         \
+    "ldr     r11, [r8, r2]\n\t"                                                                    \
+    "add     r8, r8, r2, lsl #1\n\t"                                                               \
+    "pkhtb   r12, r11, r9, asr #16\n\t"                                                            \
+    "pkhbt   r9, r9, r11, lsl #16\n\t"                                                             \
+    "sxtb16  r10, r12, ror #8\n\t"                                                                 \
+    "str     r10, [r1], #4\n\t"                                                                    \
+    "sxtb16  r10, r12\n\t"                                                                         \
+    "str     r10, [r7], #4\n\t"                                                                    \
+    "sxtb16  r10, r9, ror #8\n\t"                                                                  \
+    "str     r10, [r0], #4\n\t"                                                                    \
+    "sxtb16  r10, r9\n\t"                                                                          \
+    "str     r10, [r6], #4\n\t"                                                                    \
+    "cmp     r6, r5\n\t"                                                                           \
+    "beq     6f\n"                                                                                  \
+    "7:\n\t"                                                                                       \
+    "ldr     r9, [r8]\n\t"                                                                         \
+    "ldr     r10, [r8, r2]\n\t"                                                                    \
+    "add     r8, r8, r2, lsl #1\n\t"                                                               \
+    "ldr     r11, [r8]\n\t"                                                                        \
+    "ldr     r12, [r8, r2]\n\t"                                                                    \
+    "add     r8, r8, r2, lsl #1\n\t"                                                               \
+    "pkhbt   lr, r9, r10, lsl #16\n\t"                                                             \
+    "pkhtb   r10, r10, r9, asr #16\n\t"                                                            \
+    "pkhbt   r9, r11, r12, lsl #16\n\t"                                                            \
+    "pkhtb   r12, r12, r11, asr #16\n\t"                                                           \
+    "sxtb16  r11, lr\n\t"                                                                          \
+    "sxtb16  r4, r9\n\t"                                                                           \
+    "strd    r11, r4, [r6], #8\n\t"                                                                \
+    "sxtb16  r11, lr, ror #8\n\t"                                                                  \
+    "sxtb16  r4, r9, ror #8\n\t"                                                                   \
+    "strd    r11, r4, [r0], #8\n\t"                                                                \
+    "sxtb16  r11, r10\n\t"                                                                         \
+    "sxtb16  r4, r12\n\t"                                                                          \
+    "strd    r11, r4, [r7], #8\n\t"                                                                \
+    "sxtb16  r11, r10, ror #8\n\t"                                                                 \
+    "sxtb16  r4, r12, ror #8\n\t"                                                                  \
+    "strd    r11, r4, [r1], #8\n\t"                                                                \
+    "cmp     r6, r5\n\t"                                                                           \
+    "bne     7b\n"                                                                                  \
+    "6:\n\t"                                                                                       \
+    "ldrd    r0, r1, [sp, #52]\n\t"                                                                \
+    "ldr     r4, [sp, #60]\n"
 void td_wide_widen_rows(const td_widen_job *job);
 __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         ".syntax unified\n\t"
@@ -479,7 +693,7 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         ".type td_wide_widen_rows, %function\n"
         "td_wide_widen_rows:\n\t"
         "push    {r4-r11, lr}\n\t"
-        "sub     sp, sp, #56\n\t"
+        "sub     sp, sp, #64\n\t"
         "ldm     r0, {r1-r12, lr}\n\t"
         "stm     sp, {r1-r12, lr}\n\t"
         "mov     r0, r1\n\t"
@@ -499,19 +713,12 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         TD_WIDEN_ASM_STORE("r11", "r9")
         "2:\n\t"
         "ldr     r5, [sp, #28]\n\t"
-        "cbz     r5, 4f\n\t"
+        "cbnz    r5, 8f\n\t"
+        "b       4f\n"
+        "8:\n\t"
         "ldr     r8, [sp, #40]\n\t"
         "add     r8, r0, r8\n\t"
-        "add     r5, r6, r5, lsl #2\n"
-        "3:\n\t"
-        "ldr     r9, [r8]\n\t"
-        "ldr     r11, [r8, r2]\n\t"
-        "add     r8, r8, r2, lsl #1\n\t"
-        "pkhtb   r12, r11, r9, asr #16\n\t"
-        "pkhbt   r9, r9, r11, lsl #16\n\t"
-        TD_WIDEN_ASM_STORE("r12", "r9")
-        "cmp     r6, r5\n\t"
-        "bne     3b\n"
+        TD_WIDEN_ASM_PAIRS
         "4:\n\t"
         "ldr     r5, [sp, #36]\n\t"
         "cbz     r5, 5f\n\t"
@@ -528,7 +735,7 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         "subs    r8, r8, #1\n\t"
         "str     r8, [sp, #8]\n\t"
         "bne     1b\n\t"
-        "add     sp, sp, #56\n\t"
+        "add     sp, sp, #64\n\t"
         "pop     {r4-r11, pc}\n\t"
         ".size td_wide_widen_rows, . - td_wide_widen_rows\n\t"
         ".text");
@@ -553,11 +760,11 @@ TD_NOINLINE static int td_wide_widen(const int8_t *input,
     const int32_t width = input_dims->w, channels = input_dims->c, row_bytes = width * channels;
     const int32_t plane_words = plane_rows * TD_WIDE_ROW_WORDS;
     /* Pairs k with both positions inside: 2k - pad_left >= 0 and 2k + 1 - pad_left <= W - 1. */
-    const int32_t first = (pad_left + 1) / 2;
+    const int32_t first = pad_left > 0 ? (pad_left + 1) / 2 : 0;
     const int32_t last = td_min_i32((width + pad_left - 2) >= 0 ? (width + pad_left - 2) / 2 : -1, pairs - 1);
     /* The pairs with one position inside: the left border with an odd padding, (pad, x = 0), and the
      * right one, (x = W - 1, pad). */
-    const int left_partial = (pad_left & 1) != 0 && first - 1 < pairs && width > 0;
+    const int left_partial = pad_left > 0 && (pad_left & 1) != 0 && first - 1 < pairs && width > 0;
     const int32_t right_pair = (width + pad_left - 1) / 2;
     const int right_partial = ((width + pad_left) & 1) != 0 && right_pair < pairs;
     const uint32_t pad_low = pad_word & 0xffffu, pad_high = pad_word & 0xffff0000u;
@@ -661,6 +868,7 @@ TD_NOINLINE static int td_wide_widen(const int8_t *input,
 static const int8_t td_wide_pairs_5x5_s1[8] = {0, 1, 2, 3, 1, 2, 3, 4};
 static const int8_t td_wide_pairs_5x5_s2[6] = {0, 1, 2, 3, 4, -1};
 static const int8_t td_wide_pairs_3x3_s1[4] = {0, 1, 1, 2};
+static const int8_t td_wide_pairs_3x3_s2[4] = {0, 1, 2, -1};
 
 /**
  * The prepared blocks of output channels [out_c, out_c + 4) (TD_WIDE_CHANNEL_WORDS words apart,
@@ -683,6 +891,7 @@ TD_NOINLINE static uint32_t td_wide_prepare4(const td_depthwise_conv_params *par
     const int32_t biases = td_wide_biases(loop);
     const int8_t *const pairs = loop == TD_WIDE_5X5_S1   ? td_wide_pairs_5x5_s1
                                 : loop == TD_WIDE_5X5_S2 ? td_wide_pairs_5x5_s2
+                                : loop == TD_WIDE_3X3_S2 ? td_wide_pairs_3x3_s2
                                                          : td_wide_pairs_3x3_s1;
     const int32_t words = td_wide_row_words(loop);
     int32_t sums[4] = {0, 0, 0, 0};
@@ -756,7 +965,7 @@ TD_NOINLINE static void td_wide_fill(td_word *planes,
     int32_t y, k, c;
     for (y = 0; y < plane_rows; ++y) {
         const int inside = y >= pad_top && y < pad_top + input_dims->h;
-        if (inside && left == 0 && right >= pairs) {
+        if (inside && left <= 0 && right >= pairs) {
             continue;
         }
         for (c = 0; c < 4; ++c) {
@@ -821,7 +1030,16 @@ static td_status td_wide_run(const td_context *ctx,
     const int32_t stride_h = params->stride.h, stride_w = params->stride.w;
     const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
     const int32_t plane_rows = (out_h - 1) * stride_h + filter_h;
-    const int32_t positions = (out_w - 1) * stride_w + filter_w;
+    /* 3x3 stride 2 over rows wider than the planes, the generator's blocks with multiplier 1: bands of
+     * 12 outputs (25 positions) one after the other, each widened and run as an image of its own. */
+#if TD_DSP_ASM
+    const int banded = filter_h == 3 && filter_w == 3 && stride_h == 2 && stride_w == 2 && packed != NULL &&
+                       multiplier == 1 && out_w > 12 && out_w % 12 == 0;
+#else
+    const int banded = 0;
+#endif
+    const int32_t band_w = banded ? 12 : out_w;
+    const int32_t positions = (band_w - 1) * stride_w + filter_w;
     const int32_t pairs = (positions + 1) / 2;
     const int32_t blocked = input_dims->c & ~3;
     const int32_t plane_words = plane_rows * TD_WIDE_ROW_WORDS;
@@ -834,18 +1052,21 @@ static td_status td_wide_run(const td_context *ctx,
                          : filter_h == 5 && filter_w == 5 && stride_h == 2 && stride_w == 2 ? TD_WIDE_5X5_S2
                          : filter_h == 3 && filter_w == 3 && stride_h == 1 && stride_w == 1
                              ? (out_w % 6 == 0 ? TD_WIDE_3X3_X6 : TD_WIDE_3X3_S1)
-                             : TD_WIDE_SCALAR;
+                         : filter_h == 3 && filter_w == 3 && stride_h == 2 && stride_w == 2 ? TD_WIDE_3X3_S2
+                                                                                            : TD_WIDE_SCALAR;
     const int32_t step = td_wide_step(loop);
     const int32_t requant_at = td_wide_biases(loop) + filter_h * td_wide_row_words(loop);
-    const int32_t steps = step > 0 ? out_w / step : 0;
+    /* 3x3 stride 2: whole rows of steps only (else every output in the scalar loop). */
+    const int32_t steps = step > 0 && (loop != TD_WIDE_3X3_S2 || band_w % step == 0) ? band_w / step : 0;
     /* Pairs the assembly reads beyond `pairs` (its last step's last pair). */
     const int32_t read_pairs = steps == 0                  ? 0
                                : loop == TD_WIDE_3X3_X6 ? (steps - 1) * 3 + 4
+                               : loop == TD_WIDE_3X3_S2 ? steps * 6 + 1
                                                         : (steps - 1) * 2 + (loop == TD_WIDE_3X3_S1 ? 3 : 4);
     int fits = params->dilation.h == 1 && params->dilation.w == 1 && pairs <= TD_WIDE_ROW_WORDS &&
                read_pairs <= TD_WIDE_ROW_WORDS && ctx != NULL && ctx->buf != NULL && ctx->size >= needed &&
                blocked > 0 && filter_dims->c == input_dims->c * multiplier;
-    int32_t batch, channel;
+    int32_t bands, pass, channel;
 #if TD_DSP_ASM
     td_wide_job job;
     const int full = params->activation.min == -128 && params->activation.max == 127;
@@ -853,6 +1074,7 @@ static td_status td_wide_run(const td_context *ctx,
                                        : loop == TD_WIDE_5X5_S2 ? (full ? td_wide_5x5_s2_full : td_wide_5x5_s2_clamp)
                                        : loop == TD_WIDE_3X3_X6 && steps <= 2 ? (full ? td_wide_3x3_rows_full : td_wide_3x3_rows_clamp)
                                        : loop == TD_WIDE_3X3_X6 ? (full ? td_wide_3x3_x6_full : td_wide_3x3_x6_clamp)
+                                       : loop == TD_WIDE_3X3_S2 ? (full ? td_wide_3x3_s2_full : td_wide_3x3_s2_clamp)
                                                                 : (full ? td_wide_3x3_s1_full : td_wide_3x3_s1_clamp);
 #endif
 
@@ -862,15 +1084,19 @@ static td_status td_wide_run(const td_context *ctx,
         const uintptr_t input_start = (uintptr_t)input, input_end = input_start + (uintptr_t)td_dims_count(input_dims);
         const uintptr_t output_start = (uintptr_t)output, output_end = output_start + (uintptr_t)td_dims_count(output_dims);
         if (output_start < input_end && input_start < output_end &&
-            (multiplier != 1 || (int32_t)((intptr_t)output_start - (intptr_t)input_start) % out_c != 0)) {
+            (banded || multiplier != 1 || (int32_t)((intptr_t)output_start - (intptr_t)input_start) % out_c != 0)) {
             fits = 0;
         }
     }
-    for (batch = 0; batch < output_dims->n; ++batch) {
+    bands = fits && banded ? out_w / band_w : 1;
+    for (pass = 0; pass < output_dims->n * bands; ++pass) {
+        const int32_t batch = pass / bands, band = pass % bands;
+        /* The band's first position in the image's padded row (negative past the first band). */
+        const int32_t pad_left = params->padding.w - band * band_w * stride_w;
         td_word *const planes = fits ? (td_word *)ctx->buf : NULL;
         td_word *const blocks = fits ? planes + 4 * plane_words : NULL;
         const int8_t *const batch_input = input + batch * input_dims->h * input_dims->w * input_dims->c;
-        int8_t *const batch_output = output + batch * out_h * out_w * out_c;
+        int8_t *const batch_output = output + (batch * out_h * out_w + band * band_w) * out_c;
         /* The first block's widening in one piece of assembly: the other blocks repeat it (`rows`). */
         td_widen_job rows;
         int widened = 0;
@@ -885,15 +1111,16 @@ static td_status td_wide_run(const td_context *ctx,
 #if TD_DSP_ASM
         job.out_c = out_c;
         job.in_step = stride_h * TD_WIDE_ROW_BYTES;
-        job.span = steps * (loop == TD_WIDE_3X3_X6 ? 12 : 8);
-        job.in_gap = job.in_step - job.span;
+        job.span = steps * (loop == TD_WIDE_3X3_X6 ? 12 : loop == TD_WIDE_3X3_S2 ? 24 : 8);
+        /* (The 3x3 stride-2 rows take the cursor's move from a row's last step to the next row's first output there.) */
+        job.in_gap = loop == TD_WIDE_3X3_S2 ? out_w * out_c - (steps * step - 2) * out_c : job.in_step - job.span;
         job.out_gap = out_w * out_c - steps * step * out_c;
         job.low = params->activation.min;
         job.high = params->activation.max;
         job.end = 0;
 #endif
-        if (batch == 0) {
-            td_wide_fill(planes, plane_rows, pairs, input_dims, params->padding.h, params->padding.w, pad_word);
+        if (pass == 0 || bands > 1) {
+            td_wide_fill(planes, plane_rows, pairs, input_dims, params->padding.h, pad_left, pad_word);
         }
         for (channel = 0; channel < blocked; channel += 4) {
             int32_t group, i;
@@ -904,8 +1131,8 @@ static td_status td_wide_run(const td_context *ctx,
             } else
 #endif
             {
-                widened = td_wide_widen(batch_input, input_dims, channel, params->padding.h, params->padding.w, plane_rows,
-                                        pairs, pad_word, planes, &rows);
+                widened = td_wide_widen(batch_input, input_dims, channel, params->padding.h, pad_left, plane_rows, pairs,
+                                        pad_word, planes, &rows);
 #if TD_DSP_ASM
                 rows_input = widened ? rows.row : NULL;
 #else
@@ -913,7 +1140,7 @@ static td_status td_wide_run(const td_context *ctx,
 #endif
             }
 #if TD_DSP_ASM
-            if (packed != NULL && multiplier == 1 && steps > 0 && steps * step == out_w) {
+            if (packed != NULL && multiplier == 1 && steps > 0 && steps * step == band_w) {
                 /* The generator's blocks (every channel fast), whole rows of steps: the four channels of
                  * the block one after the other, nothing else per channel. */
                 const int32_t block_words = requant_at + 3;
@@ -964,7 +1191,7 @@ static td_status td_wide_run(const td_context *ctx,
                 }
             }
         }
-        if (blocked * multiplier < out_c) {
+        if (band == bands - 1 && blocked * multiplier < out_c) {
             td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
                                    batch, batch + 1, blocked * multiplier, out_c);
         }

@@ -160,6 +160,12 @@ describe('planGraphMemory', () => {
     expect(plan.arenaBytes).toBeLessThan(planGraphMemory(graph, { overlap: false }).arenaBytes);
     expect(plan.arenaBytes).toBeLessThanOrEqual(8192 + 2 * 18 * 32);
     expect(planGraphMemory(graph, { overlap: false }).inPlace).toEqual([]);
+    // Ops whose kernel calls write out of order (OpLowering.outputApart) keep their outputs apart.
+    const shiftedOps = (outputApart: boolean[]) => planGraphMemory(graph, { outputApart }).inPlace.filter((decision) => decision.kind === 'shift').map((decision) => decision.opIndex);
+    expect(shiftedOps([true, true])).toEqual([]);
+    expect(shiftedOps([true, false])).not.toContain(0);
+    expect(shiftedOps([false, true])).not.toContain(1);
+    expect(shiftedOps([false, false])).toEqual(shifts.map((decision) => decision.opIndex));
   });
 
   it('refuses a dynamic shape naming the tensor', () => {

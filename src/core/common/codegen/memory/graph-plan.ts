@@ -59,6 +59,8 @@ export interface GraphMemoryOptions {
   inPlace?: boolean;
   /** Output-over-input overlap of windowed ops (`shift`, default true; needs `inPlace`). */
   overlap?: boolean;
+  /** Ops whose kernel call writes its output in another order, by op index: no overlap for them (OpLowering.outputApart). */
+  outputApart?: readonly boolean[];
 }
 
 export interface GraphMemoryPlan {
@@ -171,6 +173,7 @@ export function planGraphMemory(graph: Graph, options: GraphMemoryOptions = {}):
   const shifts: InPlaceDecision[] = [];
   if (options.inPlace !== false && options.overlap !== false) {
     graph.ops.forEach((op, step) => {
+      if (options.outputApart?.[step]) return;
       const decision = shiftCandidate(graph, op, step, { root, members, span, outputs, first });
       if (decision) shifts.push(decision);
     });

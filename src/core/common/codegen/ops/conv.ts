@@ -9,7 +9,7 @@ import { conv2d, type Conv2DPlan } from '../../ops/conv-2d.js';
 import { depthwiseConv2d, type DepthwiseConv2DPlan } from '../../ops/depthwise-conv-2d.js';
 import type { ChannelMultipliers } from '../../ops/quantization.js';
 import type { WindowGeometry } from '../../ops/window.js';
-import { depthwiseWide, depthwiseWideLowering, depthwiseWideRequant, depthwiseWideSingle3x3 } from './depthwise-wide.js';
+import { depthwiseWide, depthwiseWideLowering, depthwiseWideRequant, depthwiseWideSingle3x3, depthwiseWideStride2x3x3 } from './depthwise-wide.js';
 
 /**
  * CONV_2D → td_conv2d_s8 / td_conv2d_f32, from the op library's plan (ops/conv-2d.ts): the
@@ -199,7 +199,7 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   const int4 = int4DepthwiseLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g));
   if (int4) return int4;
   // 5x5 windows and 3x3 ones with a depth multiplier over small images: planes of int16 pairs (depthwise-wide.ts);
-  // 3x3 ones with multiplier 1 too where every depthwise layer of the model takes that kernel.
+  // 3x3 ones with multiplier 1 (stride 1 or 2) too where every depthwise layer of the model takes that kernel.
   const wide = depthwiseWideLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g), context.options.dsp && !context.options.helium && everyDepthwiseTakes(context, takesWide));
   if (wide) return wide;
   // The portable convolution (the reference loop) is slower than the portable depthwise one: only the DSP build switches,
@@ -252,13 +252,14 @@ const takesPlanes: DepthwiseLayerCheck = (plan, inputDims, filterDims) => depthw
 
 /** td_depthwise_conv2d_s8_wide takes the layer, a 3x3 one with multiplier 1 included (depthwise-wide.ts). */
 const takesWide: DepthwiseLayerCheck = (plan, inputDims, filterDims, outputDims, bias) =>
-  (depthwiseWide(plan.geometry, inputDims, filterDims, outputDims) || depthwiseWideSingle3x3(plan.geometry, inputDims, filterDims, outputDims)) &&
+  (depthwiseWide(plan.geometry, inputDims, filterDims, outputDims) || depthwiseWideSingle3x3(plan.geometry, inputDims, filterDims, outputDims) ||
+    depthwiseWideStride2x3x3(plan.geometry, inputDims, filterDims, outputDims)) &&
   plan.arithmetic.flavour === 'int8' && depthwiseWideRequant(plan.arithmetic.requant, bias, filterDims[1] * filterDims[2]);
 
 /**
  * Whether every other int8 depthwise convolution of the graph (but those of one input channel with a depth
  * multiplier, which run as a convolution) passes `takes`: a model then links that kernel alone for its depthwise layers, never it and
- * td_depthwise_conv2d_s8 (3.5 KB of code; the planes 1.6 KB, the wide kernel ~9.5 KB; VWW's code budget takes only one,
+ * td_depthwise_conv2d_s8 (3.5 KB of code; the planes 1.6 KB, the wide kernel ~11.8 KB; VWW's code budget takes only one,
  * and VWW's stride-2 layers still need the blocks). Always, when optimizing for speed (`optimize: 'speed'`).
  */
 function everyDepthwiseTakes(context: LowerContext, takes: DepthwiseLayerCheck): boolean {

@@ -105,9 +105,11 @@ describe('DEPTHWISE_CONV_2D lowering: the channel planes', () => {
   it('links one depthwise kernel per model: a 3x3 stride-1 layer beside one the planes (or the wide kernel) do not take stays on td_depthwise_conv2d_s8', () => {
     expect(depthwiseCalls(generateModel(twoDepthwiseGraph(2), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8']);
     expect(depthwiseCalls(generateModel(twoDepthwiseGraph(1), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8_planes', 'td_depthwise_conv2d_s8_planes']);
-    // The same for td_depthwise_conv2d_s8_wide's 3x3 loop (24 wide: four steps of six).
-    expect(depthwiseCalls(generateModel(twoDepthwiseGraph(2, 24), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8']);
+    // The same for td_depthwise_conv2d_s8_wide's 3x3 loop (24 wide: four steps of six) beside a stride-3 layer.
+    expect(depthwiseCalls(generateModel(twoDepthwiseGraph(3, 24), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8']);
     expect(depthwiseCalls(generateModel(twoDepthwiseGraph(1, 24), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8_wide_packed', 'td_depthwise_conv2d_s8_wide_packed']);
+    // A stride-2 layer of 12 outputs a row runs the wide kernel's stride-2 loop: both layers take that kernel.
+    expect(depthwiseCalls(generateModel(twoDepthwiseGraph(2, 24), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8_wide_packed', 'td_depthwise_conv2d_s8_wide_packed']);
   });
 
   it('sizes the planes scratch as the C kernel does', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../ir/types.js';
 import { generateModel } from '../index.js';
 import { depthwiseConv2dS8WideBufferSize } from '../kernel-buffers.js';
-import { depthwiseWide, depthwiseWideRequant, depthwiseWideSingle3x3, packDepthwiseWide } from './depthwise-wide.js';
+import { depthwiseWide, depthwiseWideBands, depthwiseWideRequant, depthwiseWideSingle3x3, depthwiseWideStride2x3x3, packDepthwiseWide } from './depthwise-wide.js';
 
 interface DepthwiseCase {
   height?: number;
@@ -59,6 +59,11 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
       ['3x3 multiplier 3 ReLU', { width: 10, channels: 4, multiplier: 3, kernel: [3, 3], activation: 'relu' }],
       ['3x3 multiplier 1, 24 wide (four steps of six)', { width: 24, channels: 32, kernel: [3, 3] }],
       ['3x3 multiplier 1, 6 wide ReLU6', { height: 6, width: 6, channels: 128, kernel: [3, 3], activation: 'relu6' }],
+      ['3x3 stride 2, 24 wide (rows of two steps of six)', { height: 24, width: 24, channels: 64, kernel: [3, 3], stride: 2 }],
+      ['3x3 stride 2, 12 wide ReLU6 (one step)', { width: 12, channels: 128, kernel: [3, 3], stride: 2, activation: 'relu6' }],
+      ['3x3 stride 2 VALID, 13 wide', { width: 13, channels: 8, kernel: [3, 3], stride: 2, padding: 'valid' }],
+      ['3x3 stride 2 multiplier 2', { width: 12, channels: 8, multiplier: 2, kernel: [3, 3], stride: 2 }],
+      ['3x3 stride 2, 48 wide (bands of 12 outputs)', { height: 48, width: 48, channels: 16, kernel: [3, 3], stride: 2 }],
     ];
     for (const [label, config] of cases) {
       const model = generateModel(depthwiseGraph(config), { dsp: true });
@@ -77,7 +82,10 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
       ['3x3 multiplier 1, 5 wide (a scalar remainder)', { width: 5, channels: 8, kernel: [3, 3] }],
       ['3x3 multiplier 1, 10 wide', { width: 10, channels: 8, kernel: [3, 3] }],
       ['3x3 multiplier 1, 36 wide (past the planes\' positions)', { width: 36, channels: 8, kernel: [3, 3] }],
-      ['3x3 stride 2 multiplier 2', { width: 12, channels: 8, multiplier: 2, kernel: [3, 3], stride: 2 }],
+      ['3x3 stride 2, 16 wide (8 outputs, off its steps)', { width: 16, channels: 8, kernel: [3, 3], stride: 2 }],
+      ['3x3 stride 2, 36 wide (18 outputs: past the planes, not whole bands)', { width: 36, channels: 16, kernel: [3, 3], stride: 2 }],
+      ['3x3 stride 2 multiplier 2, 48 wide (bands take multiplier 1 only)', { width: 48, channels: 8, multiplier: 2, kernel: [3, 3], stride: 2 }],
+      ['3x3 stride 2, 6 channels', { width: 12, channels: 6, kernel: [3, 3], stride: 2 }],
       ['5x3', { width: 12, channels: 8, kernel: [5, 3] }],
       ['dilation 2', { height: 14, width: 14, channels: 8, dilation: 2 }],
       ['a bias near 2^30', { width: 12, channels: 8, biasValue: 2 ** 30 - 1000 }],
@@ -88,6 +96,16 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
       expect(depthwiseCall(model.source), label).not.toMatch(/_wide/);
       expect(model.kernels, label).not.toContain('td_depthwise_conv2d_s8_wide');
     }
+  });
+
+  it('keeps the output of a layer it runs in bands apart from its input (the bands do not write pixels in order)', () => {
+    const shifts = (config: DepthwiseCase) => generateModel(depthwiseGraph(config), { dsp: true }).memory.inPlace.filter((decision) => decision.kind === 'shift');
+    // 24 outputs a row: two bands of 12.
+    expect(shifts({ height: 48, width: 48, channels: 16, kernel: [3, 3], stride: 2 })).toEqual([]);
+    // 12 outputs a row: one band, pixels in order, the output over its input.
+    expect(shifts({ height: 24, width: 24, channels: 64, kernel: [3, 3], stride: 2 })).toHaveLength(1);
+    expect(depthwiseWideBands({ strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, depthMultiplier: 1 }, [1, 3, 3, 16], [1, 24, 24, 16])).toBe(true);
+    expect(depthwiseWideBands({ strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, depthMultiplier: 1 }, [1, 3, 3, 64], [1, 12, 12, 64])).toBe(false);
   });
 
   it('bounds the shapes and the requantization it accepts', () => {
@@ -110,6 +128,20 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     expect(depthwiseWideSingle3x3(geometry(1), [1, 12, 12, 6], [1, 3, 3, 6], [1, 12, 12, 6])).toBe(false);
     expect(depthwiseWideSingle3x3(geometry(2), [1, 24, 24, 8], [1, 3, 3, 8], [1, 12, 12, 8])).toBe(false);
     expect(depthwiseWideSingle3x3(geometry(1, 2), [1, 12, 12, 8], [1, 3, 3, 16], [1, 12, 12, 16])).toBe(false);
+    // 3x3 at stride 2: rows of one or two steps of six outputs (13 or 25 positions), any multiplier.
+    expect(depthwiseWideStride2x3x3(geometry(2), [1, 12, 12, 128], [1, 3, 3, 128], [1, 6, 6, 128])).toBe(true);
+    expect(depthwiseWideStride2x3x3(geometry(2), [1, 24, 24, 64], [1, 3, 3, 64], [1, 12, 12, 64])).toBe(true);
+    expect(depthwiseWideStride2x3x3(geometry(2, 2), [1, 12, 12, 8], [1, 3, 3, 16], [1, 6, 6, 16])).toBe(true);
+    // Wider rows in bands of 12 outputs, multiplier 1 only.
+    expect(depthwiseWideStride2x3x3(geometry(2), [1, 48, 48, 16], [1, 3, 3, 16], [1, 24, 24, 16])).toBe(true);
+    expect(depthwiseWideStride2x3x3(geometry(2), [1, 96, 96, 8], [1, 3, 3, 8], [1, 48, 48, 8])).toBe(true);
+    expect(depthwiseWideStride2x3x3(geometry(2), [1, 36, 36, 8], [1, 3, 3, 8], [1, 18, 18, 8])).toBe(false);
+    expect(depthwiseWideStride2x3x3(geometry(2, 2), [1, 48, 48, 8], [1, 3, 3, 16], [1, 24, 24, 16])).toBe(false);
+    expect(depthwiseWideStride2x3x3(geometry(2), [1, 16, 16, 8], [1, 3, 3, 8], [1, 8, 8, 8])).toBe(false);
+    expect(depthwiseWideStride2x3x3(geometry(2), [1, 12, 12, 6], [1, 3, 3, 6], [1, 6, 6, 6])).toBe(false);
+    expect(depthwiseWideStride2x3x3(geometry(1), [1, 12, 12, 8], [1, 3, 3, 8], [1, 12, 12, 8])).toBe(false);
+    expect(depthwiseWideStride2x3x3(geometry(2), [1, 12, 12, 8], [1, 5, 5, 8], [1, 6, 6, 8])).toBe(false);
+    expect(depthwiseWideStride2x3x3({ ...geometry(2), dilationHeight: 2, dilationWidth: 2 }, [1, 12, 12, 8], [1, 3, 3, 8], [1, 6, 6, 8])).toBe(false);
     const requant = (multiplier: number, shift: number) => ({ multipliers: Int32Array.of(multiplier), shifts: Int32Array.of(shift) });
     expect(depthwiseWideRequant(requant(1 << 30, -21), [0], 25)).toBe(true);
     expect(depthwiseWideRequant(requant(1 << 30, -22), [0], 25)).toBe(false);
@@ -136,5 +168,12 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     expect(Array.from(five.subarray(0, 2))).toEqual([2 * 128 * 25, 2 * 128 * 25]);
     expect(five[4]).toBe(pair(-1, 0));
     expect(Array.from(five.subarray(17))).toEqual([0, 1, 1]);
+    // 3x3 stride 2: six biases, (w0, w1), (w2, 0) per row, whatever the output width.
+    const stride2 = packDepthwiseWide(filter, [1, 3, 3, 1], [100], requant, 5, -3, 2, 6);
+    expect(Array.from(stride2)).toEqual([
+      ...Array(6).fill(doubled),
+      pair(1, -2), pair(3, 0), pair(-4, 5), pair(-6, 0), pair(7, -8), pair(9, 0),
+      1 << 30, 7, 2 ** 6 - 3 * 2 ** 7,
+    ]);
   });
 });

@@ -18,7 +18,8 @@ const wideRowPositions = 32;
  * 32 positions. Measured on virtual-m4f (bench/kernels, results/after.json), instructions per MAC
  * with td_depthwise_conv2d_s8's blocks -> this kernel: 5x5 stride 1 24x24x32 2.35 -> 1.18, 12x12x64
  * VALID 2.64 -> 1.36, stride 2 12x12x64 2.98 -> 1.78; 3x3 multiplier 2 12x12x8 3.30 -> 1.84.
- * Wider rows and other windows keep td_depthwise_conv2d_s8 (3x3 with multiplier 1: depthwiseWideSingle3x3).
+ * Wider rows and other windows keep td_depthwise_conv2d_s8 (3x3 with multiplier 1: depthwiseWideSingle3x3; 3x3 at
+ * stride 2: depthwiseWideStride2x3x3).
  */
 export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0) return false;
@@ -37,13 +38,42 @@ export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], fil
  * remainder costs more than td_depthwise_conv2d_s8 saves: 5 pixels wide 6.7 instructions per MAC against 3.5) that
  * fit the planes' 32 positions. Measured on virtual-m4f (bench/kernels) against the blocks / the channel planes:
  * 24x24x32 1.91 (2.79 / 2.24), 12x12x64 1.92 (2.94 / 2.81), 6x6x128 2.16 (3.33 / -). The caller takes it only where
- * the model then links no other depthwise kernel (conv.ts), since the kernel is ~9.5 KB of code.
+ * the model then links no other depthwise kernel (conv.ts), since the kernel is ~11.8 KB of code.
  */
 export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0 || g.depthMultiplier !== 1) return false;
   if (filterDims[1] !== 3 || filterDims[2] !== 3 || g.strideHeight !== 1 || g.strideWidth !== 1) return false;
   const outputWidth = outputDims[2];
   return outputWidth >= 6 && outputWidth % 6 === 0 && outputWidth + 2 <= wideRowPositions;
+}
+
+/**
+ * Whether a 3x3 depthwise convolution at stride 2 can run the kernel's stride-2 loop (steps of six outputs, each from
+ * seven pairs of a filter row): no dilation, input channels a multiple of four, output rows of one or two whole steps
+ * (6 or 12 outputs, 13 or 25 padded positions within the planes' 32), or with multiplier 1 rows of whole bands of 12
+ * outputs (depthwiseWideBands); other widths would run the scalar loop, slower than the blocks. Measured on
+ * virtual-m4f (bench/kernels) against the blocks: 48x48x16 2.64 (3.29; two bands), 24x24x64 2.58 (3.47), 12x12x128
+ * 2.88 (3.93) instructions per MAC. Like depthwiseWideSingle3x3 the caller takes it only where the model then links
+ * no other depthwise kernel (conv.ts); it is a per-layer test, so an option that lets a model link several depthwise
+ * kernels can call it layer by layer.
+ */
+export function depthwiseWideStride2x3x3(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0) return false;
+  if (filterDims[1] !== 3 || filterDims[2] !== 3 || g.strideHeight !== 2 || g.strideWidth !== 2) return false;
+  const outputWidth = outputDims[2];
+  if (outputWidth < 6 || outputWidth % 6 !== 0) return false;
+  return 2 * outputWidth + 1 <= wideRowPositions || (g.depthMultiplier === 1 && outputWidth % 12 === 0);
+}
+
+/**
+ * Whether td_depthwise_conv2d_s8_wide_packed runs the layer in bands of 12 outputs (3x3 stride 2, multiplier 1, rows
+ * of more than 12 outputs in whole bands: each band's columns widened and run over every row before the next band's):
+ * its output pixels are then not written in the order the output-over-input placement relies on (memory/windowed.ts),
+ * so the lowering keeps the output apart from the input (OpLowering.outputApart). The kernel's own test is the same.
+ */
+export function depthwiseWideBands(g: WideGeometry, filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  const outputWidth = outputDims[2];
+  return filterDims[1] === 3 && filterDims[2] === 3 && g.strideHeight === 2 && g.strideWidth === 2 && g.depthMultiplier === 1 && outputWidth > 12 && outputWidth % 12 === 0;
 }
 
 /**
@@ -65,7 +95,8 @@ export function depthwiseWideRequant(requant: ChannelMultipliers, bias: ArrayLik
  * them; then the fast requantization (multiplier, right shift, rounding with the output offset
  * folded in, td_channel_requant_folded_of). The loop is the kernel's choice for the shape: 5x5 stride
  * 1 (steps of four), 5x5 stride 2 (two), 3x3 stride 1 (six over an output width that is a multiple
- * of six, else four). Channels must be in the fast form (depthwiseWideRequant).
+ * of six, else four), 3x3 stride 2 (six; taps (w0, w1), (w2, 0)). Channels must be in the fast form
+ * (depthwiseWideRequant).
  */
 export function packDepthwiseWide(
   filter: ArrayLike<number>,
@@ -81,8 +112,9 @@ export function packDepthwiseWide(
   const pairs: [number, number][] =
     width === 5 && strideWidth === 1 ? [[0, 1], [2, 3], [1, 2], [3, 4]]
     : width === 5 ? [[0, 1], [2, 3], [4, -1]]
+    : strideWidth === 2 ? [[0, 1], [2, -1]]
     : [[0, 1], [1, 2]];
-  const biases = width === 5 ? (strideWidth === 1 ? 4 : 2) : outputWidth % 6 === 0 ? 6 : 4;
+  const biases = width === 5 ? (strideWidth === 1 ? 4 : 2) : strideWidth === 2 || outputWidth % 6 === 0 ? 6 : 4;
   const words = biases + height * pairs.length + 3;
   const blocks = new Int32Array(words * channels);
   for (let c = 0; c < channels; c++) {
@@ -106,8 +138,8 @@ export function packDepthwiseWide(
 
 /**
  * DEPTHWISE_CONV_2D (int8, DSP builds) → td_depthwise_conv2d_s8_wide_packed where `depthwiseWide` (or, when
- * `single3x3`, `depthwiseWideSingle3x3`) and `depthwiseWideRequant` take the layer; undefined otherwise (the
- * caller's kernels then).
+ * `single3x3`, the model-wide rule's go-ahead, `depthwiseWideSingle3x3` or `depthwiseWideStride2x3x3`) and
+ * `depthwiseWideRequant` take the layer; undefined otherwise (the caller's kernels then).
  */
 export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv2DPlan, context: LowerContext, quant: QuantStruct, windowFields: string, single3x3: boolean): OpLowering | undefined {
   if (!context.options.dsp || arithmetic.flavour !== 'int8') return undefined;
@@ -118,7 +150,7 @@ export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv
   const inputDims = dims4(context, x.shape, 'input');
   const filterDims = dims4(context, filter.shape, 'filter');
   const outputDims = dims4(context, y.shape, 'output');
-  if (!depthwiseWide(g, inputDims, filterDims, outputDims) && !(single3x3 && depthwiseWideSingle3x3(g, inputDims, filterDims, outputDims))) return undefined;
+  if (!depthwiseWide(g, inputDims, filterDims, outputDims) && !(single3x3 && (depthwiseWideSingle3x3(g, inputDims, filterDims, outputDims) || depthwiseWideStride2x3x3(g, inputDims, filterDims, outputDims)))) return undefined;
   if (!depthwiseWideRequant(arithmetic.requant, bias?.data, filterDims[1] * filterDims[2])) return undefined;
   const fields = `{${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}, ${g.depthMultiplier}, ${windowFields}, ${clampC(arithmetic.activation)}}`;
   // The channels' blocks prepared here rather than per call on the board (per four channels ~1,600 instructions at 5x5).
@@ -126,6 +158,7 @@ export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv
   return {
     kernels: ['td_depthwise_conv2d_s8_wide'],
     scratchBytes: depthwiseConv2dS8WideBufferSize(true, inputDims, filterDims),
+    outputApart: depthwiseWideBands(g, filterDims, outputDims),
     emit: (e) => {
       const params = e.struct('params', 'td_depthwise_conv_params', fields);
       return `td_depthwise_conv2d_s8_wide_packed(${e.context()}, ${params}, ${quant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.pointer(filter, 'read')}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')}, ${e.array('wide_blocks', 'int32', blocks)})`;
