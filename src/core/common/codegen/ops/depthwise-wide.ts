@@ -1,4 +1,4 @@
-import { depthwiseConv2dS8WideBufferSize } from '../kernel-buffers.js';
+import { depthwiseConv2dS8WideBufferSize, depthwiseConv2dS8WideRows5BufferSize } from '../kernel-buffers.js';
 import { dims4, input, optionalInput, output, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { clampC } from '../params.js';
 import type { DepthwiseConv2DPlan } from '../../ops/depthwise-conv-2d.js';
@@ -32,18 +32,33 @@ export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], fil
 }
 
 /**
- * Whether a 3x3 depthwise convolution with depth multiplier 1 can run the kernel's 3x3 loop: stride 1, no dilation,
- * input channels a multiple of four, output rows a whole number of its six-output steps (its scalar loop for a
- * remainder costs more than td_depthwise_conv2d_s8 saves: 5 pixels wide 6.7 instructions per MAC against 3.5) that
- * fit the planes' 32 positions. Measured on virtual-m4f (bench/kernels) against the blocks / the channel planes:
- * 24x24x32 1.91 (2.79 / 2.24), 12x12x64 1.92 (2.94 / 2.81), 6x6x128 2.16 (3.33 / -). The caller takes it only where
- * the model then links no other depthwise kernel (conv.ts), since the kernel is ~9.5 KB of code.
+ * Whether a 3x3 depthwise convolution with depth multiplier 1 can run the kernel's 3x3 loops: stride 1, no dilation,
+ * input channels a multiple of four, and either output rows a whole number of its six-output steps that fit the planes'
+ * 32 positions, or rows of five outputs over an input five wide (SAME: depthwiseWideRows5, its own entry). Other
+ * widths keep td_depthwise_conv2d_s8: the six-output loop's scalar remainder costs more than the blocks save (a row of
+ * 5 in it: 6.7 instructions per MAC against 3.5). Measured on virtual-m4f (bench/kernels) against the blocks / the
+ * channel planes: 24x24x32 1.91 (2.79 / 2.24), 12x12x64 1.92 (2.94 / 2.81), 6x6x128 2.16 (3.33 / -); rows of five
+ * 25x5x64 1.89 (3.17 / -), 5x5x256 1.90 (3.54 / -). The caller takes it only where the model then links no other
+ * depthwise kernel (conv.ts), since the kernel is ~9.5 KB of code (the rows-of-five entry alone ~1 KB).
  */
 export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  if (depthwiseWideRows5(g, inputDims, filterDims, outputDims)) return true;
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0 || g.depthMultiplier !== 1) return false;
   if (filterDims[1] !== 3 || filterDims[2] !== 3 || g.strideHeight !== 1 || g.strideWidth !== 1) return false;
   const outputWidth = outputDims[2];
   return outputWidth >= 6 && outputWidth % 6 === 0 && outputWidth + 2 <= wideRowPositions;
+}
+
+/**
+ * Whether a 3x3 depthwise convolution runs td_depthwise_conv2d_s8_wide_rows5 (rows of five outputs): stride 1, no
+ * dilation, depth multiplier 1, input channels a multiple of four, input and output 5 wide (one column of padding on
+ * either side). Its scratch is a band of at most 10 output rows (64 · (min(H, 10) + 2) bytes), not whole planes.
+ */
+export function depthwiseWideRows5(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  return (
+    g.dilationHeight === 1 && g.dilationWidth === 1 && g.depthMultiplier === 1 && g.strideHeight === 1 && g.strideWidth === 1 &&
+    filterDims[1] === 3 && filterDims[2] === 3 && inputDims[3] % 4 === 0 && inputDims[2] === 5 && outputDims[2] === 5
+  );
 }
 
 /**
@@ -65,7 +80,8 @@ export function depthwiseWideRequant(requant: ChannelMultipliers, bias: ArrayLik
  * them; then the fast requantization (multiplier, right shift, rounding with the output offset
  * folded in, td_channel_requant_folded_of). The loop is the kernel's choice for the shape: 5x5 stride
  * 1 (steps of four), 5x5 stride 2 (two), 3x3 stride 1 (six over an output width that is a multiple
- * of six, else four). Channels must be in the fast form (depthwiseWideRequant).
+ * of six, else four; `rows5`: five, td_depthwise_conv2d_s8_wide_rows5). Channels must be in the fast form
+ * (depthwiseWideRequant).
  */
 export function packDepthwiseWide(
   filter: ArrayLike<number>,
@@ -76,13 +92,14 @@ export function packDepthwiseWide(
   outputOffset: number,
   strideWidth: number,
   outputWidth: number,
+  rows5 = false,
 ): Int32Array {
   const [, height, width, channels] = filterDims;
   const pairs: [number, number][] =
     width === 5 && strideWidth === 1 ? [[0, 1], [2, 3], [1, 2], [3, 4]]
     : width === 5 ? [[0, 1], [2, 3], [4, -1]]
     : [[0, 1], [1, 2]];
-  const biases = width === 5 ? (strideWidth === 1 ? 4 : 2) : outputWidth % 6 === 0 ? 6 : 4;
+  const biases = width === 5 ? (strideWidth === 1 ? 4 : 2) : rows5 ? 5 : outputWidth % 6 === 0 ? 6 : 4;
   const words = biases + height * pairs.length + 3;
   const blocks = new Int32Array(words * channels);
   for (let c = 0; c < channels; c++) {
@@ -105,9 +122,9 @@ export function packDepthwiseWide(
 }
 
 /**
- * DEPTHWISE_CONV_2D (int8, DSP builds) → td_depthwise_conv2d_s8_wide_packed where `depthwiseWide` (or, when
- * `single3x3`, `depthwiseWideSingle3x3`) and `depthwiseWideRequant` take the layer; undefined otherwise (the
- * caller's kernels then).
+ * DEPTHWISE_CONV_2D (int8, DSP builds) → td_depthwise_conv2d_s8_wide_packed (td_depthwise_conv2d_s8_wide_rows5
+ * for rows of five) where `depthwiseWide` (or, when `single3x3`, `depthwiseWideSingle3x3`) and `depthwiseWideRequant`
+ * take the layer; undefined otherwise (the caller's kernels then).
  */
 export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv2DPlan, context: LowerContext, quant: QuantStruct, windowFields: string, single3x3: boolean): OpLowering | undefined {
   if (!context.options.dsp || arithmetic.flavour !== 'int8') return undefined;
@@ -121,14 +138,17 @@ export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv
   if (!depthwiseWide(g, inputDims, filterDims, outputDims) && !(single3x3 && depthwiseWideSingle3x3(g, inputDims, filterDims, outputDims))) return undefined;
   if (!depthwiseWideRequant(arithmetic.requant, bias?.data, filterDims[1] * filterDims[2])) return undefined;
   const fields = `{${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}, ${g.depthMultiplier}, ${windowFields}, ${clampC(arithmetic.activation)}}`;
+  // Rows of five outputs: their own entry (the model links that loop alone) with a band's scratch.
+  const rows5 = depthwiseWideRows5(g, inputDims, filterDims, outputDims);
+  const entry = rows5 ? 'td_depthwise_conv2d_s8_wide_rows5' : 'td_depthwise_conv2d_s8_wide_packed';
   // The channels' blocks prepared here rather than per call on the board (per four channels ~1,600 instructions at 5x5).
-  const blocks = packDepthwiseWide(filter.data as ArrayLike<number>, filterDims, bias?.data, arithmetic.requant, -arithmetic.input.zeroPoint, arithmetic.output.zeroPoint, g.strideWidth, dims4(context, y.shape, 'output')[2]);
+  const blocks = packDepthwiseWide(filter.data as ArrayLike<number>, filterDims, bias?.data, arithmetic.requant, -arithmetic.input.zeroPoint, arithmetic.output.zeroPoint, g.strideWidth, outputDims[2], rows5);
   return {
     kernels: ['td_depthwise_conv2d_s8_wide'],
-    scratchBytes: depthwiseConv2dS8WideBufferSize(true, inputDims, filterDims),
+    scratchBytes: (rows5 ? depthwiseConv2dS8WideRows5BufferSize : depthwiseConv2dS8WideBufferSize)(true, inputDims, filterDims),
     emit: (e) => {
       const params = e.struct('params', 'td_depthwise_conv_params', fields);
-      return `td_depthwise_conv2d_s8_wide_packed(${e.context()}, ${params}, ${quant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.pointer(filter, 'read')}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')}, ${e.array('wide_blocks', 'int32', blocks)})`;
+      return `${entry}(${e.context()}, ${params}, ${quant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.pointer(filter, 'read')}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')}, ${e.array('wide_blocks', 'int32', blocks)})`;
     },
   };
 }
