@@ -375,8 +375,26 @@ td_status td_depthwise_conv2d_s8_wide_rows5(const td_context *ctx,
                                             int8_t *output,
                                             const int32_t *blocks);
 /**
- * Bytes of scratch td_depthwise_conv2d_s8_wide_rows5 needs: 0 portable; DSP 64 * (min(input_dims->h,
- * 10) + 2) (a band's plane rows of four channels).
+ * td_depthwise_conv2d_s8_wide_rows5 with 7 words per channel in `blocks` (the doubled bias plus input
+ * offset times the sum of its taps, then the six tap words): the multiplier, right shift and rounding
+ * come from `quant` and the output offset, per band and block of four channels (half the flash of the
+ * full blocks for ~25 instructions per channel and band). The same bits; the same contract on the
+ * channels' requantization.
+ */
+td_status td_depthwise_conv2d_s8_wide_rows5_compact(const td_context *ctx,
+                                                    const td_depthwise_conv_params *params,
+                                                    const td_per_channel_quant *quant,
+                                                    const td_dims *input_dims,
+                                                    const int8_t *input,
+                                                    const td_dims *filter_dims,
+                                                    const int8_t *filter,
+                                                    const int32_t *bias,
+                                                    const td_dims *output_dims,
+                                                    int8_t *output,
+                                                    const int32_t *blocks);
+/**
+ * Bytes of scratch td_depthwise_conv2d_s8_wide_rows5 (and _compact) needs: 0 portable; DSP 64 * (min(input_dims->h,
+ * 10) + 2) + 224 (a band's plane rows of four channels, their four blocks).
  */
 int32_t td_depthwise_conv2d_s8_wide_rows5_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 

@@ -34,7 +34,7 @@ import { packConvF32Weights, packFullyConnectedF32Weights } from '../../../src/c
 import { packSvdfFeatureWeights, svdfFeatureBias } from '../../../src/core/common/codegen/ops/svdf.js';
 import type { SvdfPlan } from '../../../src/core/common/ops/svdf.js';
 import { pairFullyConnectedWeights } from '../../../src/core/common/codegen/ops/fc-paired.js';
-import { packDepthwiseWide } from '../../../src/core/common/codegen/ops/depthwise-wide.js';
+import { compactDepthwiseWideRows5, packDepthwiseWide } from '../../../src/core/common/codegen/ops/depthwise-wide.js';
 import { packGruResetFirst } from '../../../src/core/common/codegen/ops/gru-packed.js';
 import { packLstmBias, packLstmWeights } from '../../../src/core/common/codegen/ops/lstm-packed.js';
 import { detectionParams, detectionScratchBytes } from '../../../src/core/common/codegen/ops/detection-postprocess.js';
@@ -370,7 +370,7 @@ function geometry(config: ConvConfig) {
   return { outH, outW, sH, sW, dH, dW, padH, padW };
 }
 
-function convS8(random: Random, name: string, config: ConvConfig, depthwise: boolean, kernelName?: string, wideBlocks: boolean | 'rows5' = false): CaseBuilder {
+function convS8(random: Random, name: string, config: ConvConfig, depthwise: boolean, kernelName?: string, wideBlocks: boolean | 'rows5' | 'rows5 compact' = false): CaseBuilder {
   const batch = config.batch ?? 1;
   const [inH, inW, inC] = config.input;
   const [kH, kW] = config.kernel;
@@ -448,10 +448,13 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   if (depthwise) c.declare(`const td_depthwise_conv_params params = {${common}, .depth_multiplier = ${outC / inC}};`);
   else c.declare(`const td_conv_params params = {${common}};`);
   // td_conv2d_s8_small's loop entry points share its scratch size.
-  const sizer = wideBlocks === 'rows5' ? kernel : wideBlocks ? 'td_depthwise_conv2d_s8_wide' : kernel.startsWith('td_conv2d_s8_small_') ? 'td_conv2d_s8_small' : kernel;
+  const sizer = wideBlocks === 'rows5' || wideBlocks === 'rows5 compact' ? 'td_depthwise_conv2d_s8_wide_rows5' : wideBlocks ? 'td_depthwise_conv2d_s8_wide' : kernel.startsWith('td_conv2d_s8_small_') ? 'td_conv2d_s8_small' : kernel;
   const ctx = c.context(`${sizer}_get_buffer_size(&input_dims, &filter_dims)`);
-  // td_depthwise_conv2d_s8_wide_packed and _rows5: the channels' blocks as the generator prepares them.
-  if (wideBlocks) c.constant('int32_t', 'blocks', packDepthwiseWide(filter, [1, kH, kW, outC], bias, { multipliers, shifts }, -inputZeroPoint, outputZeroPoint, sW, outW, wideBlocks === 'rows5'));
+  // td_depthwise_conv2d_s8_wide_packed, _rows5 and _rows5_compact: the channels' blocks as the generator prepares them.
+  if (wideBlocks) {
+    const full = packDepthwiseWide(filter, [1, kH, kW, outC], bias, { multipliers, shifts }, -inputZeroPoint, outputZeroPoint, sW, outW, wideBlocks !== true);
+    c.constant('int32_t', 'blocks', wideBlocks === 'rows5 compact' ? compactDepthwiseWideRows5(full) : full);
+  }
   c.invoke(`${kernel}(${ctx}, &params, &quant, &input_dims, ${inputPointer}, &filter_dims, filter, ${bias ? 'bias' : 'NULL'}, &output_dims, ${output}${wideBlocks ? ', blocks' : ''})`);
   if (arena) {
     // The whole buffer: the output, then the input's bytes past it untouched.
@@ -1977,6 +1980,16 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['rows5 3x3 s2 same 9x10x4 (reference)', { input: [9, 10, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none' }],
   ];
   for (const [label, config] of depthwiseWideRows5) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide_rows5', 'rows5'));
+  // The compact blocks (bias and taps; the requantization made per band and block from the multipliers and shifts).
+  const depthwiseWideRows5Compact: [string, ConvConfig][] = [
+    ['rows5 compact 3x3 same 25x5x8 relu (three bands)', { input: [25, 5, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+    ['rows5 compact 3x3 same 12x5x6 relu6 input zero point -128', { input: [12, 5, 6], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: -128 } }],
+    ['rows5 compact 3x3 same 10x5x4 input zero point 127 no bias batch 2', { batch: 2, input: [10, 5, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', bias: false, extremes: { inputZeroPoint: 127 } }],
+    ['rows5 compact 3x3 same 21x5x8 in place', { input: [21, 5, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', inPlacePixels: 7 }],
+    ['rows5 compact 3x3 same 11x5x4 ties', { input: [11, 5, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', biasAtRoundingTies: true }],
+    ['rows5 compact 3x3 valid 6x7x4 (reference)', { input: [6, 7, 4], outputChannels: 4, kernel: [3, 3], padding: 'valid', activation: 'none' }],
+  ];
+  for (const [label, config] of depthwiseWideRows5Compact) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide_rows5_compact', 'rows5 compact'));
   for (const [label, config] of small) {
     const [kh, kw] = config.kernel;
     const channels = config.input[2];

@@ -71,3 +71,20 @@ td_status td_depthwise_conv2d_s8_wide_rows5(const td_context *ctx,
     return td_depthwise_conv2d_s8_wide(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
                                        output);
 }
+
+td_status td_depthwise_conv2d_s8_wide_rows5_compact(const td_context *ctx,
+                                                    const td_depthwise_conv_params *params,
+                                                    const td_per_channel_quant *quant,
+                                                    const td_dims *input_dims,
+                                                    const int8_t *input,
+                                                    const td_dims *filter_dims,
+                                                    const int8_t *filter,
+                                                    const int32_t *bias,
+                                                    const td_dims *output_dims,
+                                                    int8_t *output,
+                                                    const int32_t *blocks)
+{
+    (void)blocks;
+    return td_depthwise_conv2d_s8_wide(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                                       output);
+}

@@ -1010,14 +1010,18 @@ td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
  * The planes of a block of four channels are interleaved by row (per padded input row 64 bytes:
  * channel c's pair words P0 = (pad, x0), P1 = (x1, x2), P2 = (x3, x4), P3 = (pad, pad) at 16c), and
  * hold a band of up to TD_WIDE_ROWS5_BAND output rows (two plane rows more), so the scratch is
- * 64 * (band + 2) bytes whatever the image's height; a band's two last plane rows are widened again
- * for the next band (an output over its input leaves them intact: the rows any later output reads
- * are written last). A row's five outputs per channel:
+ * 64 * (band + 2) bytes (and four channels' blocks) whatever the image's height. Bands run outermost,
+ * blocks of four channels within; a band's two last plane rows are widened again for the next band
+ * (an output over its input leaves them intact: the rows any later output reads are written last).
+ * A row's five outputs per channel (73 instructions for 45 MACs, 32 per row of four channels to widen):
  *   o0 = P0.W01 + lo(P1) w2   o1 = hi(P0) w0 + P1.W12   o2 = P1.W01 + lo(P2) w2
  *   o3 = hi(P1) w0 + P2.W12   o4 = P2.W01 + lo(P3) w2
  * ten SMLAD / SMLABT / SMLATB per filter row for fifteen MACs (pairs in two LDRD, taps in one).
- * Blocks (TD_WIDE_ROWS5_WORDS words per channel, prepared by the generator): five doubled folded
- * biases, per filter row (2w0, 2w1), (2w1, 2w2), then multiplier, right shift, rounding.
+ * Blocks (TD_WIDE_ROWS5_WORDS words per channel): five doubled folded biases, per filter row (2w0, 2w1),
+ * (2w1, 2w2), then multiplier, right shift, rounding, as the generator prepares them (56 bytes of flash
+ * per channel); or, from td_depthwise_conv2d_s8_wide_rows5_compact, made per band and block of four
+ * channels in the scratch after the planes from 28 bytes per channel (the bias and the tap words) and
+ * the layer's multipliers and shifts.
  */
 
 /** Output rows of a band (the scratch holds two plane rows more). */
@@ -1025,11 +1029,14 @@ td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
 /** Bytes of one plane row of the four channels (four pair words each). */
 #define TD_WIDE_ROWS5_ROW_BYTES 64
 #define TD_WIDE_ROWS5_WORDS 14
+/** Words per channel of the compact blocks (td_depthwise_conv2d_s8_wide_rows5_compact). */
+#define TD_WIDE_ROWS5_COMPACT_WORDS 7
 
 int32_t td_depthwise_conv2d_s8_wide_rows5_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
 {
     (void)filter_dims;
-    return TD_WIDE_ROWS5_ROW_BYTES * (td_min_i32(input_dims->h, TD_WIDE_ROWS5_BAND) + 2);
+    return TD_WIDE_ROWS5_ROW_BYTES * (td_min_i32(input_dims->h, TD_WIDE_ROWS5_BAND) + 2) +
+           4 * TD_WIDE_ROWS5_WORDS * (int32_t)sizeof(td_word);
 }
 
 /**
@@ -1044,6 +1051,7 @@ typedef struct {
     int32_t low;          /* 16: activation.min */
     int32_t high;         /* 20: activation.max */
     int32_t out_c;        /* 24: bytes between output pixels */
+    int32_t block_bytes;  /* 28: bytes between two channels' blocks */
 } td_rows5_job;
 
 /** What td_wide_rows5_widen reads: padded-width-7 input rows of four channels into plane rows. */
@@ -1151,8 +1159,9 @@ __asm__(".section .text.td_wide_rows5_widen,\"ax\",%progbits\n\t"
     TD_WIDE_ASM_CLAMP_ROWS5("r0") TD_WIDE_ASM_CLAMP_ROWS5("r1") TD_WIDE_ASM_CLAMP_ROWS5("r2")        \
     TD_WIDE_ASM_CLAMP_ROWS5("r3") TD_WIDE_ASM_CLAMP_ROWS5("r4")
 /*
- * Frame: the job at [sp, #0..27], [sp, #28] the plane pointer after the channel's last row (out_c and
- * it in one LDRD), [sp, #32] channel 0's plane pointer plus 64 (past the block's fourth channel). Per
+ * Frame: the job's first seven words at [sp, #0..27], [sp, #28] the plane pointer after the channel's last
+ * row (out_c and it in one LDRD), [sp, #32] channel 0's plane pointer plus 64 (past the block's fourth
+ * channel), [sp, #36] block_bytes. Per
  * channel: r12 its block, r11 the cursor, lr the plane pointer of the row; per row five outputs stored
  * out_c apart, the cursor then on the next row's first output.
  */
@@ -1166,8 +1175,9 @@ __asm__(".section .text.td_wide_rows5_widen,\"ax\",%progbits\n\t"
     ".type " name ", %function\n" name ":\n\t"                                                     \
     "push    {r4-r11, lr}\n\t"                                                                     \
     "sub     sp, sp, #40\n\t"                                                                      \
-    "ldm     r0, {r1-r7}\n\t"                                                                      \
+    "ldm     r0, {r1-r8}\n\t"                                                                      \
     "stm     sp, {r1-r7}\n\t"                                                                      \
+    "str     r8, [sp, #36]\n\t"                                                                    \
     "add     r1, r1, #64\n\t"                                                                      \
     "str     r1, [sp, #32]\n"                                                                       \
     "2:\n\t"                                                                                       \
@@ -1198,8 +1208,9 @@ __asm__(".section .text.td_wide_rows5_widen,\"ax\",%progbits\n\t"
     "cmp     lr, r10\n\t"                                                                          \
     "bne     1b\n\t"                                                                               \
     "ldm     sp, {r0-r2}\n\t"                                                                      \
+    "ldr     r3, [sp, #36]\n\t"                                                                    \
     "add     r0, r0, #16\n\t"                                                                      \
-    "add     r1, r1, #56\n\t"                                                                      \
+    "add     r1, r1, r3\n\t"                                                                       \
     "add     r2, r2, #1\n\t"                                                                       \
     "stm     sp, {r0-r2}\n\t"                                                                      \
     "ldr     r3, [sp, #32]\n\t"                                                                    \
@@ -1255,7 +1266,7 @@ static void td_wide_rows5_channels(const td_rows5_job *job)
 {
     int32_t c, r, k;
     for (c = 0; c < 4; ++c) {
-        const td_word *const block = job->block + c * TD_WIDE_ROWS5_WORDS;
+        const td_word *const block = job->block + c * (job->block_bytes / 4);
         const td_word *in = job->in + 4 * c;
         const td_word *const end = in + job->span / 4;
         int8_t *out = job->cursor + c;
@@ -1289,7 +1300,7 @@ static void td_wide_rows5_channels(const td_rows5_job *job)
 }
 #endif
 
-/** Plane rows [first, last) of a band that lie outside the image: the padding's pair word throughout. */
+/** Plane rows of a band that lie outside the image: the padding's pair word throughout. */
 static void td_wide_rows5_fill(td_word *plane, int32_t rows, uint32_t pad)
 {
     int32_t k;
@@ -1298,29 +1309,109 @@ static void td_wide_rows5_fill(td_word *plane, int32_t rows, uint32_t pad)
     }
 }
 
-td_status td_depthwise_conv2d_s8_wide_rows5(const td_context *ctx,
-                                            const td_depthwise_conv_params *params,
-                                            const td_per_channel_quant *quant,
-                                            const td_dims *input_dims,
-                                            const int8_t *input,
-                                            const td_dims *filter_dims,
-                                            const int8_t *filter,
-                                            const int32_t *bias,
-                                            const td_dims *output_dims,
-                                            int8_t *output,
-                                            const int32_t *blocks)
+/**
+ * What td_wide_rows5_expand reads: output channels [c, c + 4)'s blocks (TD_WIDE_ROWS5_WORDS words apart) from the
+ * generator's compact ones (TD_WIDE_ROWS5_COMPACT_WORDS words per channel: the doubled folded bias, the six tap
+ * words) and the layer's multipliers and shifts (the fast requantization with the output offset folded in, its
+ * rounding (2 * output_offset + 1) << (right_shift - 1)).
+ */
+typedef struct {
+    const int32_t *compact;      /* 0: channel c's compact block */
+    const int32_t *multipliers;  /* 4: channel c's multiplier */
+    const int8_t *shifts;        /* 8: channel c's shift */
+    td_word *blocks;             /* 12: the four blocks */
+    int32_t odd_offset;          /* 16: 2 * output_offset + 1 */
+} td_rows5_expand_job;
+
+#if TD_DSP_ASM
+/* Per channel: LDM of its compact block, the bias stored five times, one STM of the taps and the requantization. */
+void td_wide_rows5_expand(const td_rows5_expand_job *job);
+__asm__(".section .text.td_wide_rows5_expand,\"ax\",%progbits\n\t"
+        ".syntax unified\n\t"
+        ".thumb\n\t"
+        ".p2align 2\n\t"
+        ".global td_wide_rows5_expand\n\t"
+        ".thumb_func\n\t"
+        ".type td_wide_rows5_expand, %function\n"
+        "td_wide_rows5_expand:\n\t"
+        "push    {r4-r11, lr}\n\t"
+        "sub     sp, sp, #8\n\t"
+        "ldm     r0, {r10, r11, r12, lr}\n\t"
+        "ldr     r0, [r0, #16]\n\t"
+        "add     r1, lr, #224\n\t"
+        "strd    r0, r1, [sp]\n"
+        "1:\n\t"
+        "ldm     r10!, {r0-r6}\n\t"
+        "ldr     r7, [r11], #4\n\t"
+        "ldrsb   r8, [r12], #1\n\t"
+        "rsb     r8, r8, #0\n\t"
+        "cmp     r7, #0\n\t"
+        "it      eq\n\t"
+        "moveq   r8, #1\n\t"
+        "strd    r0, r0, [lr]\n\t"
+        "strd    r0, r0, [lr, #8]\n\t"
+        "str     r0, [lr, #16]\n\t"
+        "ldr     r9, [sp]\n\t"
+        "sub     r0, r8, #1\n\t"
+        "lsl     r9, r9, r0\n\t"
+        "add     lr, lr, #20\n\t"
+        "stm     lr!, {r1-r9}\n\t"
+        "ldr     r0, [sp, #4]\n\t"
+        "cmp     lr, r0\n\t"
+        "bne     1b\n\t"
+        "add     sp, sp, #8\n\t"
+        "pop     {r4-r11, pc}\n\t"
+        ".size td_wide_rows5_expand, . - td_wide_rows5_expand\n\t"
+        ".text");
+#else
+static void td_wide_rows5_expand(const td_rows5_expand_job *job)
+{
+    int32_t i, k;
+    for (i = 0; i < 4; ++i) {
+        const int32_t *const source = job->compact + i * TD_WIDE_ROWS5_COMPACT_WORDS;
+        const int32_t multiplier = job->multipliers[i];
+        const int32_t right_shift = multiplier == 0 ? 1 : -job->shifts[i];
+        td_word *const block = job->blocks + i * TD_WIDE_ROWS5_WORDS;
+        for (k = 0; k < 5; ++k) {
+            block[k] = (uint32_t)source[0];
+        }
+        for (k = 0; k < 6; ++k) {
+            block[5 + k] = (uint32_t)source[1 + k];
+        }
+        block[11] = (uint32_t)multiplier;
+        block[12] = (uint32_t)right_shift;
+        block[13] = (uint32_t)job->odd_offset << (right_shift - 1);
+    }
+}
+#endif
+
+static td_status td_wide_rows5_run(const td_context *ctx,
+                                   const td_depthwise_conv_params *params,
+                                   const td_per_channel_quant *quant,
+                                   const td_dims *input_dims,
+                                   const int8_t *input,
+                                   const td_dims *filter_dims,
+                                   const int8_t *filter,
+                                   const int32_t *bias,
+                                   const td_dims *output_dims,
+                                   int8_t *output,
+                                   const int32_t *blocks,
+                                   int compact)
 {
     const int32_t in_h = input_dims->h, out_h = output_dims->h, out_c = output_dims->c;
     const int32_t blocked = input_dims->c & ~3;
     const int32_t band = td_min_i32(out_h, TD_WIDE_ROWS5_BAND);
     const int32_t pad_top = params->padding.h;
+    const int32_t plane_bytes = TD_WIDE_ROWS5_ROW_BYTES * (band + 2);
     int fits = filter_dims->h == 3 && filter_dims->w == 3 && params->stride.h == 1 && params->stride.w == 1 &&
                params->dilation.h == 1 && params->dilation.w == 1 && params->depth_multiplier == 1 &&
                input_dims->w == 5 && output_dims->w == 5 && params->padding.w == 1 && filter_dims->c == input_dims->c &&
-               blocked > 0 && ctx != NULL && ctx->buf != NULL && ctx->size >= TD_WIDE_ROWS5_ROW_BYTES * (band + 2);
+               blocked > 0 && ctx != NULL && ctx->buf != NULL &&
+               ctx->size >= plane_bytes + 4 * TD_WIDE_ROWS5_WORDS * (int32_t)sizeof(td_word);
     int32_t batch, channel, y0;
     td_rows5_job job;
     td_rows5_widen_job rows;
+    td_rows5_expand_job expand;
 #if TD_DSP_ASM
     void (*const run)(const td_rows5_job *) =
         params->activation.min == -128 && params->activation.max == 127 ? td_wide_rows5_full : td_wide_rows5_clamp;
@@ -1339,13 +1430,16 @@ td_status td_depthwise_conv2d_s8_wide_rows5(const td_context *ctx,
                                output_dims->n, 0, out_c);
         return TD_OK;
     }
+    job.in = (const td_word *)ctx->buf;
     job.out_c = out_c;
     job.low = params->activation.min;
     job.high = params->activation.max;
+    job.block_bytes = TD_WIDE_ROWS5_WORDS * (int32_t)sizeof(td_word);
+    expand.blocks = (td_word *)((uint8_t *)ctx->buf + plane_bytes);
+    expand.odd_offset = 2 * params->output_offset + 1;
     rows.channels = input_dims->c;
     rows.zero = 0x01010101u * (uint32_t)(uint8_t)(-params->input_offset);
     rows.pad = td_pack16(-params->input_offset, -params->input_offset);
-    job.in = (const td_word *)ctx->buf;
     for (batch = 0; batch < output_dims->n; ++batch) {
         const int8_t *const batch_input = input + batch * in_h * 5 * input_dims->c;
         int8_t *const batch_output = output + batch * out_h * 5 * out_c;
@@ -1357,6 +1451,7 @@ td_status td_depthwise_conv2d_s8_wide_rows5(const td_context *ctx,
             const int32_t first = td_min_i32(td_max_i32(pad_top - y0, 0), plane_rows);
             const int32_t last = td_max_i32(td_min_i32(in_h + pad_top - y0, plane_rows), first);
             td_word *const planes = (td_word *)ctx->buf;
+            td_word *const expanded = expand.blocks;
             const int8_t *const row = batch_input + (y0 + first - pad_top) * 5 * input_dims->c;
             td_wide_rows5_fill(planes, first, rows.pad);
             td_wide_rows5_fill(planes + last * (TD_WIDE_ROWS5_ROW_BYTES / 4), plane_rows - last, rows.pad);
@@ -1368,7 +1463,15 @@ td_status td_depthwise_conv2d_s8_wide_rows5(const td_context *ctx,
                     rows.row = row + channel;
                     td_wide_rows5_widen(&rows);
                 }
-                job.block = (const td_word *)(const void *)(blocks + channel * TD_WIDE_ROWS5_WORDS);
+                if (compact) {
+                    expand.compact = blocks + channel * TD_WIDE_ROWS5_COMPACT_WORDS;
+                    expand.multipliers = quant->multiplier + channel;
+                    expand.shifts = quant->shift + channel;
+                    td_wide_rows5_expand(&expand);
+                    job.block = expanded;
+                } else {
+                    job.block = (const td_word *)(const void *)(blocks + channel * TD_WIDE_ROWS5_WORDS);
+                }
                 job.cursor = batch_output + y0 * 5 * out_c + channel;
 #if TD_DSP_ASM
                 run(&job);
@@ -1383,6 +1486,38 @@ td_status td_depthwise_conv2d_s8_wide_rows5(const td_context *ctx,
         }
     }
     return TD_OK;
+}
+
+td_status td_depthwise_conv2d_s8_wide_rows5(const td_context *ctx,
+                                            const td_depthwise_conv_params *params,
+                                            const td_per_channel_quant *quant,
+                                            const td_dims *input_dims,
+                                            const int8_t *input,
+                                            const td_dims *filter_dims,
+                                            const int8_t *filter,
+                                            const int32_t *bias,
+                                            const td_dims *output_dims,
+                                            int8_t *output,
+                                            const int32_t *blocks)
+{
+    return td_wide_rows5_run(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                             blocks, 0);
+}
+
+td_status td_depthwise_conv2d_s8_wide_rows5_compact(const td_context *ctx,
+                                                    const td_depthwise_conv_params *params,
+                                                    const td_per_channel_quant *quant,
+                                                    const td_dims *input_dims,
+                                                    const int8_t *input,
+                                                    const td_dims *filter_dims,
+                                                    const int8_t *filter,
+                                                    const int32_t *bias,
+                                                    const td_dims *output_dims,
+                                                    int8_t *output,
+                                                    const int32_t *blocks)
+{
+    return td_wide_rows5_run(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                             blocks, 1);
 }
 
 #else /* no DSP extension: the portable kernel */

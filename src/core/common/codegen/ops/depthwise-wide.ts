@@ -38,7 +38,7 @@ export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], fil
  * widths keep td_depthwise_conv2d_s8: the six-output loop's scalar remainder costs more than the blocks save (a row of
  * 5 in it: 6.7 instructions per MAC against 3.5). Measured on virtual-m4f (bench/kernels) against the blocks / the
  * channel planes: 24x24x32 1.91 (2.79 / 2.24), 12x12x64 1.92 (2.94 / 2.81), 6x6x128 2.16 (3.33 / -); rows of five
- * 25x5x64 1.89 (3.17 / -), 5x5x256 1.90 (3.54 / -). The caller takes it only where the model then links no other
+ * 25x5x64 1.96 (3.17 / -, compact blocks), 5x5x256 1.92 (3.54 / -). The caller takes it only where the model then links no other
  * depthwise kernel (conv.ts), since the kernel is ~9.5 KB of code (the rows-of-five entry alone ~1 KB).
  */
 export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
@@ -52,13 +52,37 @@ export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly numb
 /**
  * Whether a 3x3 depthwise convolution runs td_depthwise_conv2d_s8_wide_rows5 (rows of five outputs): stride 1, no
  * dilation, depth multiplier 1, input channels a multiple of four, input and output 5 wide (one column of padding on
- * either side). Its scratch is a band of at most 10 output rows (64 · (min(H, 10) + 2) bytes), not whole planes.
+ * either side). Its scratch is a band of at most 10 output rows and four channels' blocks (64 · (min(H, 10) + 2) + 224
+ * bytes), not whole planes.
  */
 export function depthwiseWideRows5(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   return (
     g.dilationHeight === 1 && g.dilationWidth === 1 && g.depthMultiplier === 1 && g.strideHeight === 1 && g.strideWidth === 1 &&
     filterDims[1] === 3 && filterDims[2] === 3 && inputDims[3] % 4 === 0 && inputDims[2] === 5 && outputDims[2] === 5
   );
+}
+
+/**
+ * The output height from which rows of five take td_depthwise_conv2d_s8_wide_rows5_compact: 7 words of flash per channel
+ * (the bias and the tap words; the multiplier, shift and rounding made on the board per band and block of four
+ * channels from the layer's per-channel arrays) instead of the full blocks' 14, which is 7 KB less over the
+ * keyword-spotting model's four 64-channel layers (its code budget), for ~25 instructions per channel and band.
+ * Measured on virtual-m4f: 25x5x64 1.96 instructions per MAC compact (1.89 with the full blocks, before the block stride they share).
+ */
+export const wideRows5CompactHeight = 10;
+
+/**
+ * A compact block of td_depthwise_conv2d_s8_wide_rows5_compact per channel, from the full ones
+ * (packDepthwiseWide with `rows5`): the first doubled bias and the six tap words.
+ */
+export function compactDepthwiseWideRows5(full: Int32Array): Int32Array {
+  const channels = full.length / 14;
+  const compact = new Int32Array(7 * channels);
+  for (let c = 0; c < channels; c++) {
+    compact[7 * c] = full[14 * c];
+    compact.set(full.subarray(14 * c + 5, 14 * c + 11), 7 * c + 1);
+  }
+  return compact;
 }
 
 /**
@@ -123,7 +147,7 @@ export function packDepthwiseWide(
 
 /**
  * DEPTHWISE_CONV_2D (int8, DSP builds) → td_depthwise_conv2d_s8_wide_packed (td_depthwise_conv2d_s8_wide_rows5
- * for rows of five) where `depthwiseWide` (or, when `single3x3`, `depthwiseWideSingle3x3`) and `depthwiseWideRequant`
+ * or _rows5_compact for rows of five) where `depthwiseWide` (or, when `single3x3`, `depthwiseWideSingle3x3`) and `depthwiseWideRequant`
  * take the layer; undefined otherwise (the caller's kernels then).
  */
 export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv2DPlan, context: LowerContext, quant: QuantStruct, windowFields: string, single3x3: boolean): OpLowering | undefined {
@@ -140,9 +164,12 @@ export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv
   const fields = `{${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}, ${g.depthMultiplier}, ${windowFields}, ${clampC(arithmetic.activation)}}`;
   // Rows of five outputs: their own entry (the model links that loop alone) with a band's scratch.
   const rows5 = depthwiseWideRows5(g, inputDims, filterDims, outputDims);
-  const entry = rows5 ? 'td_depthwise_conv2d_s8_wide_rows5' : 'td_depthwise_conv2d_s8_wide_packed';
-  // The channels' blocks prepared here rather than per call on the board (per four channels ~1,600 instructions at 5x5).
-  const blocks = packDepthwiseWide(filter.data as ArrayLike<number>, filterDims, bias?.data, arithmetic.requant, -arithmetic.input.zeroPoint, arithmetic.output.zeroPoint, g.strideWidth, outputDims[2], rows5);
+  const compact = rows5 && outputDims[1] >= wideRows5CompactHeight;
+  const entry = compact ? 'td_depthwise_conv2d_s8_wide_rows5_compact' : rows5 ? 'td_depthwise_conv2d_s8_wide_rows5' : 'td_depthwise_conv2d_s8_wide_packed';
+  // The channels' blocks prepared here rather than per call on the board (per four channels ~1,600 instructions at 5x5);
+  // rows of five over images of `wideRows5CompactHeight` rows or more take half of each (flash: see there).
+  const full = packDepthwiseWide(filter.data as ArrayLike<number>, filterDims, bias?.data, arithmetic.requant, -arithmetic.input.zeroPoint, arithmetic.output.zeroPoint, g.strideWidth, outputDims[2], rows5);
+  const blocks = compact ? compactDepthwiseWideRows5(full) : full;
   return {
     kernels: ['td_depthwise_conv2d_s8_wide'],
     scratchBytes: (rows5 ? depthwiseConv2dS8WideRows5BufferSize : depthwiseConv2dS8WideBufferSize)(true, inputDims, filterDims),
