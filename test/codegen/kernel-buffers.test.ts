@@ -19,6 +19,7 @@ const convCases: { input: Dims; filter: Dims }[] = [
 ];
 const depthwiseCases: { input: Dims; filter: Dims }[] = [
   { input: [1, 25, 5, 64], filter: [1, 3, 3, 64] },
+  { input: [1, 5, 5, 256], filter: [1, 3, 3, 256] },
   { input: [1, 12, 12, 8], filter: [1, 5, 5, 16] },
 ];
 const fullyConnectedCases = [
@@ -44,6 +45,7 @@ function program(): string {
   for (const { input, filter } of depthwiseCases) {
     lines.push(`  { td_dims i = ${dims(input)}, f = ${dims(filter)}; printf("depthwise_conv2d_s8 %d\\n", (int)td_depthwise_conv2d_s8_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_s16 %d\\n", (int)td_depthwise_conv2d_s16_get_buffer_size(&i, &f));`);
+    lines.push(`    printf("depthwise_conv2d_s8_wide_rows5 %d\\n", (int)td_depthwise_conv2d_s8_wide_rows5_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_f32 %d\\n", (int)td_depthwise_conv2d_f32_get_buffer_size(&i, &f)); }`);
   }
   for (const [input, output] of fullyConnectedCases) {
@@ -72,6 +74,7 @@ function expected(dsp: boolean): string[] {
     lines.push(
       `depthwise_conv2d_s8 ${kernelBuffers.depthwiseConv2dS8BufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_s16 ${kernelBuffers.depthwiseConv2dS16BufferSize(dsp, input, filter)}`,
+      `depthwise_conv2d_s8_wide_rows5 ${kernelBuffers.depthwiseConv2dS8WideRows5BufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_f32 ${kernelBuffers.convF32BufferSize(input, filter)}`,
     );
   }
@@ -93,7 +96,7 @@ describe('kernel scratch sizes', () => {
     it(`the generator's mirrors equal td_*_get_buffer_size() (${variant} kernels)`, async () => {
       const lines = await runWithKernels(
         `buffers-${variant}`,
-        ['td_conv2d_s8', 'td_conv2d_s8_small', 'td_conv2d_s16', 'td_conv2d_f32', 'td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s16', 'td_depthwise_conv2d_f32', 'td_fully_connected_s8', 'td_fully_connected_f32', 'td_lstm_s8', 'td_lstm_f32'],
+        ['td_conv2d_s8', 'td_conv2d_s8_small', 'td_conv2d_s16', 'td_conv2d_f32', 'td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8_wide', 'td_depthwise_conv2d_s16', 'td_depthwise_conv2d_f32', 'td_fully_connected_s8', 'td_fully_connected_f32', 'td_lstm_s8', 'td_lstm_f32'],
         variant,
         program(),
       );

@@ -34,7 +34,7 @@ import { packConvF32Weights, packFullyConnectedF32Weights } from '../../../src/c
 import { packSvdfFeatureWeights, svdfFeatureBias } from '../../../src/core/common/codegen/ops/svdf.js';
 import type { SvdfPlan } from '../../../src/core/common/ops/svdf.js';
 import { pairFullyConnectedWeights } from '../../../src/core/common/codegen/ops/fc-paired.js';
-import { packDepthwiseWide } from '../../../src/core/common/codegen/ops/depthwise-wide.js';
+import { compactDepthwiseWideRows5, packDepthwiseWide } from '../../../src/core/common/codegen/ops/depthwise-wide.js';
 import { packGruResetFirst } from '../../../src/core/common/codegen/ops/gru-packed.js';
 import { packLstmBias, packLstmWeights } from '../../../src/core/common/codegen/ops/lstm-packed.js';
 import { detectionParams, detectionScratchBytes } from '../../../src/core/common/codegen/ops/detection-postprocess.js';
@@ -351,6 +351,11 @@ interface ConvConfig {
   biasAtRoundingTies?: boolean;
   /** Weights in [-8, 7] given to the kernel packed as TFLite's INT4 (the int4 kernels). */
   int4?: boolean;
+  /**
+   * The output placed over the input, starting this many pixels before it (the memory planner's `shift`: with
+   * channel blocks a whole number of pixels, here the tightest one 3x3 SAME allows, W + 2).
+   */
+  inPlacePixels?: number;
 }
 
 function geometry(config: ConvConfig) {
@@ -365,7 +370,7 @@ function geometry(config: ConvConfig) {
   return { outH, outW, sH, sW, dH, dW, padH, padW };
 }
 
-function convS8(random: Random, name: string, config: ConvConfig, depthwise: boolean, kernelName?: string, wideBlocks = false): CaseBuilder {
+function convS8(random: Random, name: string, config: ConvConfig, depthwise: boolean, kernelName?: string, wideBlocks: boolean | 'rows5' | 'rows5 compact' = false): CaseBuilder {
   const batch = config.batch ?? 1;
   const [inH, inW, inC] = config.input;
   const [kH, kW] = config.kernel;
@@ -416,7 +421,7 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   const range = activationRangeQuantized(vectorContext, config.activation, 'int8', outputScale, outputZeroPoint);
 
   const c = new CaseBuilder(name);
-  c.constant('int8_t', 'input', input);
+  if (config.inPlacePixels === undefined) c.constant('int8_t', 'input', input);
   c.constant('int8_t', 'filter', config.int4 ? Int8Array.from(packInt4(filter)) : filter);
   if (bias) c.constant('int32_t', 'bias', bias);
   c.constant('int32_t', 'multiplier', multipliers);
@@ -426,17 +431,39 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   c.declare(`const td_dims output_dims = ${cDims(outputShape)};`);
   c.declare('const td_per_channel_quant quant = {multiplier, shift};');
   const common = `.input_offset = ${-inputZeroPoint}, .output_offset = ${outputZeroPoint}, .stride = {${sH}, ${sW}}, .padding = {${padH}, ${padW}}, .dilation = {${dH}, ${dW}}, .activation = {${range.min}, ${range.max}}`;
-  const output = c.output('int8_t', 'output', count(outputShape));
+  let output: string;
+  let inputPointer = 'input';
+  let arena: Int8Array | undefined;
+  if (config.inPlacePixels !== undefined) {
+    // One buffer: the output at its start, the input inPlacePixels pixels after it.
+    const inputAt = config.inPlacePixels * inC;
+    arena = new Int8Array(Math.max(inputAt + input.length, count(outputShape)));
+    arena.set(input, inputAt);
+    output = c.state('int8_t', 'arena', arena);
+    inputPointer = `arena + ${inputAt}`;
+  } else {
+    output = c.output('int8_t', 'output', count(outputShape));
+  }
   const kernel = kernelName ?? (depthwise ? 'td_depthwise_conv2d_s8' : 'td_conv2d_s8');
   if (depthwise) c.declare(`const td_depthwise_conv_params params = {${common}, .depth_multiplier = ${outC / inC}};`);
   else c.declare(`const td_conv_params params = {${common}};`);
   // td_conv2d_s8_small's loop entry points share its scratch size.
-  const sizer = wideBlocks ? 'td_depthwise_conv2d_s8_wide' : kernel.startsWith('td_conv2d_s8_small_') ? 'td_conv2d_s8_small' : kernel;
+  const sizer = wideBlocks === 'rows5' || wideBlocks === 'rows5 compact' ? 'td_depthwise_conv2d_s8_wide_rows5' : wideBlocks ? 'td_depthwise_conv2d_s8_wide' : kernel.startsWith('td_conv2d_s8_small_') ? 'td_conv2d_s8_small' : kernel;
   const ctx = c.context(`${sizer}_get_buffer_size(&input_dims, &filter_dims)`);
-  // td_depthwise_conv2d_s8_wide_packed: the channels' blocks as the generator prepares them.
-  if (wideBlocks) c.constant('int32_t', 'blocks', packDepthwiseWide(filter, [1, kH, kW, outC], bias, { multipliers, shifts }, -inputZeroPoint, outputZeroPoint, sW, outW));
-  c.invoke(`${kernel}(${ctx}, &params, &quant, &input_dims, input, &filter_dims, filter, ${bias ? 'bias' : 'NULL'}, &output_dims, ${output}${wideBlocks ? ', blocks' : ''})`);
-  c.expect('int8_t', output, outputs[0] as Int8Array);
+  // td_depthwise_conv2d_s8_wide_packed, _rows5 and _rows5_compact: the channels' blocks as the generator prepares them.
+  if (wideBlocks) {
+    const full = packDepthwiseWide(filter, [1, kH, kW, outC], bias, { multipliers, shifts }, -inputZeroPoint, outputZeroPoint, sW, outW, wideBlocks !== true);
+    c.constant('int32_t', 'blocks', wideBlocks === 'rows5 compact' ? compactDepthwiseWideRows5(full) : full);
+  }
+  c.invoke(`${kernel}(${ctx}, &params, &quant, &input_dims, ${inputPointer}, &filter_dims, filter, ${bias ? 'bias' : 'NULL'}, &output_dims, ${output}${wideBlocks ? ', blocks' : ''})`);
+  if (arena) {
+    // The whole buffer: the output, then the input's bytes past it untouched.
+    const expected = arena.slice();
+    expected.set(outputs[0] as Int8Array);
+    c.expect('int8_t', output, expected);
+  } else {
+    c.expect('int8_t', output, outputs[0] as Int8Array);
+  }
   return c;
 }
 
@@ -1957,6 +1984,36 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['wide packed 3x3 s2 same 3x48x4 input zero point -128 batch 2 (bands)', { batch: 2, input: [3, 48, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
   ];
   for (const [label, config] of depthwiseWidePacked) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide_packed', true));
+  // td_depthwise_conv2d_s8_wide_rows5 (3x3 stride 1 over inputs 5 wide, SAME): bands of 10 output rows (one, two
+  // and three bands, a band of one row), channels past a multiple of four in the reference loop, ReLU and ReLU6
+  // clamps, input zero points -128 and 127, ties, no bias, two batches, the output over its input (W + 2 pixels
+  // before it, with and without channels that fall back), and shapes it hands to the reference loop (VALID over 7
+  // columns, a depth multiplier, stride 2).
+  const depthwiseWideRows5: [string, ConvConfig][] = [
+    ['rows5 3x3 same 25x5x8 relu (three bands)', { input: [25, 5, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+    ['rows5 3x3 same 5x5x16', { input: [5, 5, 16], outputChannels: 16, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['rows5 3x3 same 11x5x4 input zero point -128 (a band of one row)', { input: [11, 5, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['rows5 3x3 same 10x5x4 input zero point 127 batch 2', { batch: 2, input: [10, 5, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['rows5 3x3 same 12x5x6 relu6 (two channels fall back)', { input: [12, 5, 6], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'relu6' }],
+    ['rows5 3x3 same 7x5x4 ties', { input: [7, 5, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', biasAtRoundingTies: true }],
+    ['rows5 3x3 same 1x5x4 no bias', { input: [1, 5, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', bias: false }],
+    ['rows5 3x3 same 25x5x8 relu in place', { input: [25, 5, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu', inPlacePixels: 7 }],
+    ['rows5 3x3 same 13x5x6 in place batch 2 (two channels fall back)', { batch: 2, input: [13, 5, 6], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'none', inPlacePixels: 7 }],
+    ['rows5 3x3 valid 9x7x4 (reference)', { input: [9, 7, 4], outputChannels: 4, kernel: [3, 3], padding: 'valid', activation: 'none' }],
+    ['rows5 3x3 same 6x5x4 multiplier 2 (reference)', { input: [6, 5, 4], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+    ['rows5 3x3 s2 same 9x10x4 (reference)', { input: [9, 10, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none' }],
+  ];
+  for (const [label, config] of depthwiseWideRows5) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide_rows5', 'rows5'));
+  // The compact blocks (bias and taps; the requantization made per band and block from the multipliers and shifts).
+  const depthwiseWideRows5Compact: [string, ConvConfig][] = [
+    ['rows5 compact 3x3 same 25x5x8 relu (three bands)', { input: [25, 5, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+    ['rows5 compact 3x3 same 12x5x6 relu6 input zero point -128', { input: [12, 5, 6], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: -128 } }],
+    ['rows5 compact 3x3 same 10x5x4 input zero point 127 no bias batch 2', { batch: 2, input: [10, 5, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', bias: false, extremes: { inputZeroPoint: 127 } }],
+    ['rows5 compact 3x3 same 21x5x8 in place', { input: [21, 5, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', inPlacePixels: 7 }],
+    ['rows5 compact 3x3 same 11x5x4 ties', { input: [11, 5, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', biasAtRoundingTies: true }],
+    ['rows5 compact 3x3 valid 6x7x4 (reference)', { input: [6, 7, 4], outputChannels: 4, kernel: [3, 3], padding: 'valid', activation: 'none' }],
+  ];
+  for (const [label, config] of depthwiseWideRows5Compact) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide_rows5_compact', 'rows5 compact'));
   for (const [label, config] of small) {
     const [kh, kw] = config.kernel;
     const channels = config.input[2];

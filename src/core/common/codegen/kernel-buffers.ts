@@ -122,3 +122,14 @@ export function lstmF32BufferSize(batchSize: number, stateSize: number): number 
 export function depthwiseConv2dS8WideBufferSize(dsp: boolean, inputDims: Dims, filterDims: Dims): number {
   return dsp ? 4 * 64 * (inputDims[1] + filterDims[1] - 1) + 4 * 4 * 32 : 0;
 }
+
+/** Output rows of a band of td_depthwise_conv2d_s8_wide_rows5 (TD_WIDE_ROWS5_BAND). */
+export const wideRows5Band = 10;
+
+/**
+ * td_depthwise_conv2d_s8_wide_rows5_get_buffer_size: 0 portable; DSP a band's plane rows of four channels,
+ * 64 bytes each: min(H, 10) + 2 of them, and four channels' blocks of 14 words.
+ */
+export function depthwiseConv2dS8WideRows5BufferSize(dsp: boolean, inputDims: Dims, _filterDims: Dims): number {
+  return dsp ? 64 * (Math.min(inputDims[1], wideRows5Band) + 2) + 4 * 14 * 4 : 0;
+}

@@ -33,6 +33,9 @@
  *  - the widening runs in one piece of assembly over the rows (the border pairs of one position
  *    take the zero point from a word of four zero-point bytes, as if it were a pixel);
  *  - a depth multiplier M > 1 runs the M output channels of an input channel over its plane.
+ *  - 3x3 at stride 1 over inputs 5 wide (rows of five outputs) has its own entry point,
+ *    td_depthwise_conv2d_s8_wide_rows5 (at the end of this file: a band of rows as scratch, so a model
+ *    links that loop alone).
  * Outputs past the last whole step of a row, channels outside the fast requantization (a right
  * shift of 1-21 and |bias| + taps * 255 * 128 < 2^30), input channels past a multiple of four,
  * rows wider than the planes' stride, dilation and an output placed over its input in another
@@ -1226,6 +1229,522 @@ td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
                                              const int32_t *blocks)
 {
     return td_wide_run(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, blocks);
+}
+
+/*
+ * 3x3, stride 1, rows of five outputs (an input 5 wide with one column of padding on either side:
+ * SAME, the keyword-spotting model's 25x5), depth multiplier 1: td_depthwise_conv2d_s8_wide_rows5.
+ * The planes of a block of four channels are interleaved by row (per padded input row 64 bytes:
+ * channel c's pair words P0 = (pad, x0), P1 = (x1, x2), P2 = (x3, x4), P3 = (pad, pad) at 16c), and
+ * hold a band of up to TD_WIDE_ROWS5_BAND output rows (two plane rows more), so the scratch is
+ * 64 * (band + 2) bytes (and four channels' blocks) whatever the image's height. Bands run outermost,
+ * blocks of four channels within; a band's two last plane rows are widened again for the next band
+ * (an output over its input leaves them intact: the rows any later output reads are written last).
+ * A row's five outputs per channel (73 instructions for 45 MACs, 32 per row of four channels to widen):
+ *   o0 = P0.W01 + lo(P1) w2   o1 = hi(P0) w0 + P1.W12   o2 = P1.W01 + lo(P2) w2
+ *   o3 = hi(P1) w0 + P2.W12   o4 = P2.W01 + lo(P3) w2
+ * ten SMLAD / SMLABT / SMLATB per filter row for fifteen MACs (pairs in two LDRD, taps in one).
+ * Blocks (TD_WIDE_ROWS5_WORDS words per channel): five doubled folded biases, per filter row (2w0, 2w1),
+ * (2w1, 2w2), then multiplier, right shift, rounding, as the generator prepares them (56 bytes of flash
+ * per channel); or, from td_depthwise_conv2d_s8_wide_rows5_compact, made per band and block of four
+ * channels in the scratch after the planes from 28 bytes per channel (the bias and the tap words) and
+ * the layer's multipliers and shifts.
+ */
+
+/** Output rows of a band (the scratch holds two plane rows more). */
+#define TD_WIDE_ROWS5_BAND 10
+/** Bytes of one plane row of the four channels (four pair words each). */
+#define TD_WIDE_ROWS5_ROW_BYTES 64
+#define TD_WIDE_ROWS5_WORDS 14
+/** Words per channel of the compact blocks (td_depthwise_conv2d_s8_wide_rows5_compact). */
+#define TD_WIDE_ROWS5_COMPACT_WORDS 7
+
+int32_t td_depthwise_conv2d_s8_wide_rows5_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
+{
+    (void)filter_dims;
+    return TD_WIDE_ROWS5_ROW_BYTES * (td_min_i32(input_dims->h, TD_WIDE_ROWS5_BAND) + 2) +
+           4 * TD_WIDE_ROWS5_WORDS * (int32_t)sizeof(td_word);
+}
+
+/**
+ * What the rows-of-five assembly reads (offsets fixed there; it copies the job onto its stack): the
+ * four channels of a block over the band's output rows, one channel after the other.
+ */
+typedef struct {
+    const td_word *in;    /* 0: channel 0's pair words in the band's first plane row */
+    const td_word *block; /* 4: channel 0's block (the others' follow it) */
+    int8_t *cursor;       /* 8: channel 0's output of the band's first pixel */
+    int32_t span;         /* 12: the band's output rows * TD_WIDE_ROWS5_ROW_BYTES */
+    int32_t low;          /* 16: activation.min */
+    int32_t high;         /* 20: activation.max */
+    int32_t out_c;        /* 24: bytes between output pixels */
+    int32_t block_bytes;  /* 28: bytes between two channels' blocks */
+} td_rows5_job;
+
+/** What td_wide_rows5_widen reads: padded-width-7 input rows of four channels into plane rows. */
+typedef struct {
+    const int8_t *row; /* 0: the first input row's channel `channel` of x = 0 */
+    int32_t channels;  /* 4: bytes between input pixels */
+    td_word *plane;    /* 8: its plane row */
+    td_word *end;      /* 12: the plane row after the last */
+    uint32_t zero;     /* 16: the input zero point in every byte */
+    uint32_t pad;      /* 20: the padding's pair word */
+} td_rows5_widen_job;
+
+#if TD_DSP_ASM
+/*
+ * Per input row: the five pixels' words x0-x4 (r4-r8), then A = PKHBT (channels 0, 1) and T =
+ * PKHTB (channels 2, 3) of (zero, x0), (x1, x2), (x3, x4), and per plane three SXTB16 and one STM
+ * of the row's four pair words with the padding's (lr) last: 32 instructions per row of four channels.
+ */
+void td_wide_rows5_widen(const td_rows5_widen_job *job);
+__asm__(".section .text.td_wide_rows5_widen,\"ax\",%progbits\n\t"
+        ".syntax unified\n\t"
+        ".thumb\n\t"
+        ".p2align 2\n\t"
+        ".global td_wide_rows5_widen\n\t"
+        ".thumb_func\n\t"
+        ".type td_wide_rows5_widen, %function\n"
+        "td_wide_rows5_widen:\n\t"
+        "push    {r4-r11, lr}\n\t"
+        "sub     sp, sp, #8\n\t"
+        "ldr     r12, [r0, #16]\n\t"
+        "str     r12, [sp]\n\t"
+        "ldr     lr, [r0, #20]\n\t"
+        "ldrd    r2, r3, [r0, #8]\n\t"
+        "ldr     r1, [r0, #4]\n\t"
+        "ldr     r0, [r0]\n"
+        "1:\n\t"
+        "ldr     r4, [r0]\n\t"
+        "ldr     r5, [r0, r1]\n\t"
+        "ldr     r6, [r0, r1, lsl #1]\n\t"
+        "ldr     r8, [r0, r1, lsl #2]\n\t"
+        "add     r0, r0, r1\n\t"
+        "ldr     r7, [r0, r1, lsl #1]\n\t"
+        "add     r0, r0, r1, lsl #2\n\t"
+        "ldr     r12, [sp]\n\t"
+        "pkhtb   r9, r4, r12, asr #16\n\t"
+        "pkhbt   r4, r12, r4, lsl #16\n\t"
+        "pkhtb   r10, r6, r5, asr #16\n\t"
+        "pkhbt   r5, r5, r6, lsl #16\n\t"
+        "pkhtb   r11, r8, r7, asr #16\n\t"
+        "pkhbt   r6, r7, r8, lsl #16\n\t"
+        "sxtb16  r7, r4\n\t"
+        "sxtb16  r8, r5\n\t"
+        "sxtb16  r12, r6\n\t"
+        "stm     r2!, {r7, r8, r12, lr}\n\t"
+        "sxtb16  r4, r4, ror #8\n\t"
+        "sxtb16  r5, r5, ror #8\n\t"
+        "sxtb16  r6, r6, ror #8\n\t"
+        "stm     r2!, {r4, r5, r6, lr}\n\t"
+        "sxtb16  r7, r9\n\t"
+        "sxtb16  r8, r10\n\t"
+        "sxtb16  r12, r11\n\t"
+        "stm     r2!, {r7, r8, r12, lr}\n\t"
+        "sxtb16  r9, r9, ror #8\n\t"
+        "sxtb16  r10, r10, ror #8\n\t"
+        "sxtb16  r11, r11, ror #8\n\t"
+        "stm     r2!, {r9, r10, r11, lr}\n\t"
+        "cmp     r2, r3\n\t"
+        "bne     1b\n\t"
+        "add     sp, sp, #8\n\t"
+        "pop     {r4-r11, pc}\n\t"
+        ".size td_wide_rows5_widen, . - td_wide_rows5_widen\n\t"
+        ".text");
+
+/* One filter row (plane row at lr + offset, tap words at r12 + taps): accumulators r0-r4, pairs r5-r8, taps r9, r10. */
+#define TD_WIDE_ASM_ROW_ROWS5(offset, offset8, taps)                                               \
+    "ldrd    r5, r6, [lr, #" offset "]\n\t"                                                        \
+    "ldrd    r7, r8, [lr, #" offset8 "]\n\t"                                                       \
+    "ldrd    r9, r10, [r12, #" taps "]\n\t"                                                        \
+    "smlad   r0, r5, r9, r0\n\t"                                                                   \
+    "smlabt  r0, r6, r10, r0\n\t"                                                                  \
+    "smlatb  r1, r5, r9, r1\n\t"                                                                   \
+    "smlad   r1, r6, r10, r1\n\t"                                                                  \
+    "smlad   r2, r6, r9, r2\n\t"                                                                   \
+    "smlabt  r2, r7, r10, r2\n\t"                                                                  \
+    "smlatb  r3, r6, r9, r3\n\t"                                                                   \
+    "smlad   r3, r7, r10, r3\n\t"                                                                  \
+    "smlad   r4, r7, r9, r4\n\t"                                                                   \
+    "smlabt  r4, r8, r10, r4\n\t"
+/* Requantization of one doubled sum (multiplier r5, shift r6, rounding r7, scratch r8). */
+#define TD_WIDE_ASM_REQUANT_ROWS5(acc)                                                             \
+    "add     r8, r7, " acc ", asr #31\n\t"                                                          \
+    "smmlar  " acc ", " acc ", r5, r8\n\t"                                                          \
+    "asr     " acc ", " acc ", r6\n\t"                                                              \
+    "ssat    " acc ", #8, " acc "\n\t"
+/* The activation's bounds (r9, r10) on one output. */
+#define TD_WIDE_ASM_CLAMP_ROWS5(acc)                                                               \
+    "cmp     " acc ", r9\n\t"                                                                       \
+    "it      lt\n\t"                                                                                \
+    "movlt   " acc ", r9\n\t"                                                                       \
+    "cmp     " acc ", r10\n\t"                                                                      \
+    "it      gt\n\t"                                                                                \
+    "movgt   " acc ", r10\n\t"
+#define TD_WIDE_ASM_CLAMP5                                                                         \
+    "ldrd    r9, r10, [sp, #16]\n\t"                                                               \
+    TD_WIDE_ASM_CLAMP_ROWS5("r0") TD_WIDE_ASM_CLAMP_ROWS5("r1") TD_WIDE_ASM_CLAMP_ROWS5("r2")        \
+    TD_WIDE_ASM_CLAMP_ROWS5("r3") TD_WIDE_ASM_CLAMP_ROWS5("r4")
+/*
+ * Frame: the job's first seven words at [sp, #0..27], [sp, #28] the plane pointer after the channel's last
+ * row (out_c and it in one LDRD), [sp, #32] channel 0's plane pointer plus 64 (past the block's fourth
+ * channel), [sp, #36] block_bytes. Per
+ * channel: r12 its block, r11 the cursor, lr the plane pointer of the row; per row five outputs stored
+ * out_c apart, the cursor then on the next row's first output.
+ */
+#define TD_WIDE_ASM_ROWS5(name, clamp)                                                             \
+    ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
+    ".syntax unified\n\t"                                                                          \
+    ".thumb\n\t"                                                                                   \
+    ".p2align 2\n\t"                                                                               \
+    ".global " name "\n\t"                                                                         \
+    ".thumb_func\n\t"                                                                              \
+    ".type " name ", %function\n" name ":\n\t"                                                     \
+    "push    {r4-r11, lr}\n\t"                                                                     \
+    "sub     sp, sp, #40\n\t"                                                                      \
+    "ldm     r0, {r1-r8}\n\t"                                                                      \
+    "stm     sp, {r1-r7}\n\t"                                                                      \
+    "str     r8, [sp, #36]\n\t"                                                                    \
+    "add     r1, r1, #64\n\t"                                                                      \
+    "str     r1, [sp, #32]\n"                                                                       \
+    "2:\n\t"                                                                                       \
+    "ldr     lr, [sp, #0]\n\t"                                                                     \
+    "ldrd    r12, r11, [sp, #4]\n\t"                                                               \
+    "ldr     r1, [sp, #12]\n\t"                                                                    \
+    "add     r1, lr, r1\n\t"                                                                       \
+    "str     r1, [sp, #28]\n"                                                                       \
+    "1:\n\t"                                                                                       \
+    "ldm     r12, {r0-r4}\n\t"                                                                     \
+    TD_WIDE_ASM_ROW_ROWS5("0", "8", "20")                                                          \
+    TD_WIDE_ASM_ROW_ROWS5("64", "72", "28")                                                        \
+    TD_WIDE_ASM_ROW_ROWS5("128", "136", "36")                                                      \
+    "ldrd    r5, r6, [r12, #44]\n\t"                                                               \
+    "ldr     r7, [r12, #52]\n\t"                                                                   \
+    TD_WIDE_ASM_REQUANT_ROWS5("r0") TD_WIDE_ASM_REQUANT_ROWS5("r1") TD_WIDE_ASM_REQUANT_ROWS5("r2") \
+    TD_WIDE_ASM_REQUANT_ROWS5("r3") TD_WIDE_ASM_REQUANT_ROWS5("r4")                                 \
+    clamp                                                                                          \
+    "ldrd    r9, r10, [sp, #24]\n\t"                                                               \
+    "strb    r0, [r11]\n\t"                                                                        \
+    "strb    r1, [r11, r9]\n\t"                                                                    \
+    "strb    r2, [r11, r9, lsl #1]\n\t"                                                            \
+    "strb    r4, [r11, r9, lsl #2]\n\t"                                                            \
+    "add     r11, r11, r9\n\t"                                                                     \
+    "strb    r3, [r11, r9, lsl #1]\n\t"                                                            \
+    "add     r11, r11, r9, lsl #2\n\t"                                                             \
+    "add     lr, lr, #64\n\t"                                                                      \
+    "cmp     lr, r10\n\t"                                                                          \
+    "bne     1b\n\t"                                                                               \
+    "ldm     sp, {r0-r2}\n\t"                                                                      \
+    "ldr     r3, [sp, #36]\n\t"                                                                    \
+    "add     r0, r0, #16\n\t"                                                                      \
+    "add     r1, r1, r3\n\t"                                                                       \
+    "add     r2, r2, #1\n\t"                                                                       \
+    "stm     sp, {r0-r2}\n\t"                                                                      \
+    "ldr     r3, [sp, #32]\n\t"                                                                    \
+    "cmp     r0, r3\n\t"                                                                           \
+    "bne     2b\n\t"                                                                               \
+    "add     sp, sp, #40\n\t"                                                                      \
+    "pop     {r4-r11, pc}\n\t"                                                                     \
+    ".size " name ", . - " name "\n\t"                                                             \
+    ".text"
+void td_wide_rows5_full(const td_rows5_job *job);
+void td_wide_rows5_clamp(const td_rows5_job *job);
+__asm__(TD_WIDE_ASM_ROWS5("td_wide_rows5_full", ""));
+__asm__(TD_WIDE_ASM_ROWS5("td_wide_rows5_clamp", TD_WIDE_ASM_CLAMP5));
+#else
+/* The assembly's twins in C (the same pair words, sums and requantization). */
+static void td_wide_rows5_widen(const td_rows5_widen_job *job)
+{
+    const int8_t *row = job->row;
+    td_word *plane = job->plane;
+    const uint32_t zero = job->zero;
+    for (; plane != job->end; plane += 16, row += 5 * job->channels) {
+        uint32_t x[6], low[3], high[3];
+        int32_t k, c;
+        x[0] = zero;
+        for (k = 0; k < 5; ++k) {
+            x[k + 1] = td_read_u32(row + k * job->channels);
+        }
+        for (k = 0; k < 3; ++k) {
+            low[k] = (x[2 * k] & 0xffffu) | (x[2 * k + 1] << 16);
+            high[k] = (x[2 * k + 1] & 0xffff0000u) | (x[2 * k] >> 16);
+        }
+        for (c = 0; c < 4; ++c) {
+            for (k = 0; k < 3; ++k) {
+                const uint32_t word = c < 2 ? low[k] : high[k];
+                plane[4 * c + k] = (c & 1) != 0 ? td_sxtb16_ror8(word) : td_sxtb16(word);
+            }
+            plane[4 * c + 3] = job->pad;
+        }
+    }
+}
+
+static int32_t td_wide_rows5_low(td_word word)
+{
+    return (int32_t)(int16_t)(word & 0xffffu);
+}
+
+static int32_t td_wide_rows5_high(td_word word)
+{
+    return (int32_t)(int16_t)(word >> 16);
+}
+
+static void td_wide_rows5_channels(const td_rows5_job *job)
+{
+    int32_t c, r, k;
+    for (c = 0; c < 4; ++c) {
+        const td_word *const block = job->block + c * (job->block_bytes / 4);
+        const td_word *in = job->in + 4 * c;
+        const td_word *const end = in + job->span / 4;
+        int8_t *out = job->cursor + c;
+        for (; in != end; in += TD_WIDE_ROWS5_ROW_BYTES / 4) {
+            uint32_t acc[5];
+            for (k = 0; k < 5; ++k) {
+                acc[k] = block[k];
+            }
+            for (r = 0; r < 3; ++r) {
+                const td_word *const p = in + r * (TD_WIDE_ROWS5_ROW_BYTES / 4);
+                const td_word w01 = block[5 + 2 * r], w12 = block[6 + 2 * r];
+                for (k = 0; k < 5; ++k) {
+                    /* Positions k, k + 1, k + 2 of the padded row: pair k / 2, lane k % 2. */
+                    const td_word first = p[k / 2], second = p[k / 2 + 1];
+                    const int32_t a = (k & 1) == 0 ? td_wide_rows5_low(first) : td_wide_rows5_high(first);
+                    const int32_t b = (k & 1) == 0 ? td_wide_rows5_high(first) : td_wide_rows5_low(second);
+                    const int32_t d = (k & 1) == 0 ? td_wide_rows5_low(second) : td_wide_rows5_high(second);
+                    acc[k] += (uint32_t)(a * td_wide_rows5_low(w01)) + (uint32_t)(b * td_wide_rows5_high(w01)) +
+                              (uint32_t)(d * td_wide_rows5_high(w12));
+                }
+            }
+            for (k = 0; k < 5; ++k) {
+                const int32_t sum = (int32_t)acc[k];
+                const int32_t value =
+                    td_smmlar(sum, (int32_t)block[11], (int32_t)block[13] + (sum >> 31)) >> (int32_t)block[12];
+                out[k * job->out_c] = (int8_t)td_clamp_i32(td_ssat8(value), job->low, job->high);
+            }
+            out += 5 * job->out_c;
+        }
+    }
+}
+#endif
+
+/** Plane rows of a band that lie outside the image: the padding's pair word throughout. */
+static void td_wide_rows5_fill(td_word *plane, int32_t rows, uint32_t pad)
+{
+    int32_t k;
+    for (k = 0; k < rows * (TD_WIDE_ROWS5_ROW_BYTES / 4); ++k) {
+        plane[k] = pad;
+    }
+}
+
+/**
+ * What td_wide_rows5_expand reads: output channels [c, c + 4)'s blocks (TD_WIDE_ROWS5_WORDS words apart) from the
+ * generator's compact ones (TD_WIDE_ROWS5_COMPACT_WORDS words per channel: the doubled folded bias, the six tap
+ * words) and the layer's multipliers and shifts (the fast requantization with the output offset folded in, its
+ * rounding (2 * output_offset + 1) << (right_shift - 1)).
+ */
+typedef struct {
+    const int32_t *compact;      /* 0: channel c's compact block */
+    const int32_t *multipliers;  /* 4: channel c's multiplier */
+    const int8_t *shifts;        /* 8: channel c's shift */
+    td_word *blocks;             /* 12: the four blocks */
+    int32_t odd_offset;          /* 16: 2 * output_offset + 1 */
+} td_rows5_expand_job;
+
+#if TD_DSP_ASM
+/* Per channel: LDM of its compact block, the bias stored five times, one STM of the taps and the requantization. */
+void td_wide_rows5_expand(const td_rows5_expand_job *job);
+__asm__(".section .text.td_wide_rows5_expand,\"ax\",%progbits\n\t"
+        ".syntax unified\n\t"
+        ".thumb\n\t"
+        ".p2align 2\n\t"
+        ".global td_wide_rows5_expand\n\t"
+        ".thumb_func\n\t"
+        ".type td_wide_rows5_expand, %function\n"
+        "td_wide_rows5_expand:\n\t"
+        "push    {r4-r11, lr}\n\t"
+        "sub     sp, sp, #8\n\t"
+        "ldm     r0, {r10, r11, r12, lr}\n\t"
+        "ldr     r0, [r0, #16]\n\t"
+        "add     r1, lr, #224\n\t"
+        "strd    r0, r1, [sp]\n"
+        "1:\n\t"
+        "ldm     r10!, {r0-r6}\n\t"
+        "ldr     r7, [r11], #4\n\t"
+        "ldrsb   r8, [r12], #1\n\t"
+        "rsb     r8, r8, #0\n\t"
+        "cmp     r7, #0\n\t"
+        "it      eq\n\t"
+        "moveq   r8, #1\n\t"
+        "strd    r0, r0, [lr]\n\t"
+        "strd    r0, r0, [lr, #8]\n\t"
+        "str     r0, [lr, #16]\n\t"
+        "ldr     r9, [sp]\n\t"
+        "sub     r0, r8, #1\n\t"
+        "lsl     r9, r9, r0\n\t"
+        "add     lr, lr, #20\n\t"
+        "stm     lr!, {r1-r9}\n\t"
+        "ldr     r0, [sp, #4]\n\t"
+        "cmp     lr, r0\n\t"
+        "bne     1b\n\t"
+        "add     sp, sp, #8\n\t"
+        "pop     {r4-r11, pc}\n\t"
+        ".size td_wide_rows5_expand, . - td_wide_rows5_expand\n\t"
+        ".text");
+#else
+static void td_wide_rows5_expand(const td_rows5_expand_job *job)
+{
+    int32_t i, k;
+    for (i = 0; i < 4; ++i) {
+        const int32_t *const source = job->compact + i * TD_WIDE_ROWS5_COMPACT_WORDS;
+        const int32_t multiplier = job->multipliers[i];
+        const int32_t right_shift = multiplier == 0 ? 1 : -job->shifts[i];
+        td_word *const block = job->blocks + i * TD_WIDE_ROWS5_WORDS;
+        for (k = 0; k < 5; ++k) {
+            block[k] = (uint32_t)source[0];
+        }
+        for (k = 0; k < 6; ++k) {
+            block[5 + k] = (uint32_t)source[1 + k];
+        }
+        block[11] = (uint32_t)multiplier;
+        block[12] = (uint32_t)right_shift;
+        block[13] = (uint32_t)job->odd_offset << (right_shift - 1);
+    }
+}
+#endif
+
+static td_status td_wide_rows5_run(const td_context *ctx,
+                                   const td_depthwise_conv_params *params,
+                                   const td_per_channel_quant *quant,
+                                   const td_dims *input_dims,
+                                   const int8_t *input,
+                                   const td_dims *filter_dims,
+                                   const int8_t *filter,
+                                   const int32_t *bias,
+                                   const td_dims *output_dims,
+                                   int8_t *output,
+                                   const int32_t *blocks,
+                                   int compact)
+{
+    const int32_t in_h = input_dims->h, out_h = output_dims->h, out_c = output_dims->c;
+    const int32_t blocked = input_dims->c & ~3;
+    const int32_t band = td_min_i32(out_h, TD_WIDE_ROWS5_BAND);
+    const int32_t pad_top = params->padding.h;
+    const int32_t plane_bytes = TD_WIDE_ROWS5_ROW_BYTES * (band + 2);
+    int fits = filter_dims->h == 3 && filter_dims->w == 3 && params->stride.h == 1 && params->stride.w == 1 &&
+               params->dilation.h == 1 && params->dilation.w == 1 && params->depth_multiplier == 1 &&
+               input_dims->w == 5 && output_dims->w == 5 && params->padding.w == 1 && filter_dims->c == input_dims->c &&
+               blocked > 0 && ctx != NULL && ctx->buf != NULL &&
+               ctx->size >= plane_bytes + 4 * TD_WIDE_ROWS5_WORDS * (int32_t)sizeof(td_word);
+    int32_t batch, channel, y0;
+    td_rows5_job job;
+    td_rows5_widen_job rows;
+    td_rows5_expand_job expand;
+#if TD_DSP_ASM
+    void (*const run)(const td_rows5_job *) =
+        params->activation.min == -128 && params->activation.max == 127 ? td_wide_rows5_full : td_wide_rows5_clamp;
+#endif
+    if (fits) {
+        /* An output over its input: the blocks write channel by channel (a whole number of pixels apart). */
+        const uintptr_t input_start = (uintptr_t)input, input_end = input_start + (uintptr_t)td_dims_count(input_dims);
+        const uintptr_t output_start = (uintptr_t)output, output_end = output_start + (uintptr_t)td_dims_count(output_dims);
+        if (output_start < input_end && input_start < output_end &&
+            (int32_t)((intptr_t)output_start - (intptr_t)input_start) % out_c != 0) {
+            fits = 0;
+        }
+    }
+    if (!fits) {
+        td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
+                               output_dims->n, 0, out_c);
+        return TD_OK;
+    }
+    job.in = (const td_word *)ctx->buf;
+    job.out_c = out_c;
+    job.low = params->activation.min;
+    job.high = params->activation.max;
+    job.block_bytes = TD_WIDE_ROWS5_WORDS * (int32_t)sizeof(td_word);
+    expand.blocks = (td_word *)((uint8_t *)ctx->buf + plane_bytes);
+    expand.odd_offset = 2 * params->output_offset + 1;
+    rows.channels = input_dims->c;
+    rows.zero = 0x01010101u * (uint32_t)(uint8_t)(-params->input_offset);
+    rows.pad = td_pack16(-params->input_offset, -params->input_offset);
+    for (batch = 0; batch < output_dims->n; ++batch) {
+        const int8_t *const batch_input = input + batch * in_h * 5 * input_dims->c;
+        int8_t *const batch_output = output + batch * out_h * 5 * out_c;
+        for (y0 = 0; y0 < out_h; y0 += band) {
+            /* Plane rows i of the band: input row y0 + i - pad_top; those outside the image hold the padding
+             * for every block (the widening writes only the others). Bands run before blocks: a band's
+             * outputs lie below every input row a later band reads, the same for each block. */
+            const int32_t count = td_min_i32(band, out_h - y0), plane_rows = count + 2;
+            const int32_t first = td_min_i32(td_max_i32(pad_top - y0, 0), plane_rows);
+            const int32_t last = td_max_i32(td_min_i32(in_h + pad_top - y0, plane_rows), first);
+            td_word *const planes = (td_word *)ctx->buf;
+            td_word *const expanded = expand.blocks;
+            const int8_t *const row = batch_input + (y0 + first - pad_top) * 5 * input_dims->c;
+            td_wide_rows5_fill(planes, first, rows.pad);
+            td_wide_rows5_fill(planes + last * (TD_WIDE_ROWS5_ROW_BYTES / 4), plane_rows - last, rows.pad);
+            rows.plane = planes + first * (TD_WIDE_ROWS5_ROW_BYTES / 4);
+            rows.end = planes + last * (TD_WIDE_ROWS5_ROW_BYTES / 4);
+            job.span = count * TD_WIDE_ROWS5_ROW_BYTES;
+            for (channel = 0; channel < blocked; channel += 4) {
+                if (last > first) {
+                    rows.row = row + channel;
+                    td_wide_rows5_widen(&rows);
+                }
+                if (compact) {
+                    expand.compact = blocks + channel * TD_WIDE_ROWS5_COMPACT_WORDS;
+                    expand.multipliers = quant->multiplier + channel;
+                    expand.shifts = quant->shift + channel;
+                    td_wide_rows5_expand(&expand);
+                    job.block = expanded;
+                } else {
+                    job.block = (const td_word *)(const void *)(blocks + channel * TD_WIDE_ROWS5_WORDS);
+                }
+                job.cursor = batch_output + y0 * 5 * out_c + channel;
+#if TD_DSP_ASM
+                run(&job);
+#else
+                td_wide_rows5_channels(&job);
+#endif
+            }
+        }
+        if (blocked < out_c) {
+            td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                                   batch, batch + 1, blocked, out_c);
+        }
+    }
+    return TD_OK;
+}
+
+td_status td_depthwise_conv2d_s8_wide_rows5(const td_context *ctx,
+                                            const td_depthwise_conv_params *params,
+                                            const td_per_channel_quant *quant,
+                                            const td_dims *input_dims,
+                                            const int8_t *input,
+                                            const td_dims *filter_dims,
+                                            const int8_t *filter,
+                                            const int32_t *bias,
+                                            const td_dims *output_dims,
+                                            int8_t *output,
+                                            const int32_t *blocks)
+{
+    return td_wide_rows5_run(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                             blocks, 0);
+}
+
+td_status td_depthwise_conv2d_s8_wide_rows5_compact(const td_context *ctx,
+                                                    const td_depthwise_conv_params *params,
+                                                    const td_per_channel_quant *quant,
+                                                    const td_dims *input_dims,
+                                                    const int8_t *input,
+                                                    const td_dims *filter_dims,
+                                                    const int8_t *filter,
+                                                    const int32_t *bias,
+                                                    const td_dims *output_dims,
+                                                    int8_t *output,
+                                                    const int32_t *blocks)
+{
+    return td_wide_rows5_run(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                             blocks, 1);
 }
 
 #else /* no DSP extension: the portable kernel */

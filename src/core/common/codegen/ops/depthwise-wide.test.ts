@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../ir/types.js';
 import { generateModel } from '../index.js';
-import { depthwiseConv2dS8WideBufferSize } from '../kernel-buffers.js';
-import { depthwiseWide, depthwiseWideBands, depthwiseWideRequant, depthwiseWideSingle3x3, depthwiseWideStride2x3x3, packDepthwiseWide } from './depthwise-wide.js';
+import { depthwiseConv2dS8WideBufferSize, depthwiseConv2dS8WideRows5BufferSize } from '../kernel-buffers.js';
+import { compactDepthwiseWideRows5, depthwiseWide, depthwiseWideBands, depthwiseWideRequant, depthwiseWideRows5, depthwiseWideSingle3x3, depthwiseWideStride2x3x3, packDepthwiseWide } from './depthwise-wide.js';
 
 interface DepthwiseCase {
   height?: number;
@@ -75,11 +75,42 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     }
   });
 
+  it('takes 3x3 with multiplier 1 over inputs five wide through td_depthwise_conv2d_s8_wide_rows5 (compact blocks from 10 rows), with a band of rows as scratch', () => {
+    const cases: [string, DepthwiseCase, string, number][] = [
+      ['25x5x64 ReLU (keyword spotting)', { height: 25, width: 5, channels: 64, kernel: [3, 3], activation: 'relu' }, 'td_depthwise_conv2d_s8_wide_rows5_compact', 7],
+      ['10x5x8', { height: 10, width: 5, channels: 8, kernel: [3, 3] }, 'td_depthwise_conv2d_s8_wide_rows5_compact', 7],
+      ['5x5x256', { height: 5, width: 5, channels: 256, kernel: [3, 3] }, 'td_depthwise_conv2d_s8_wide_rows5', 14],
+      ['9x5x8 ReLU6', { height: 9, width: 5, channels: 8, kernel: [3, 3], activation: 'relu6' }, 'td_depthwise_conv2d_s8_wide_rows5', 14],
+    ];
+    for (const [label, config, entry, words] of cases) {
+      const model = generateModel(depthwiseGraph(config), { dsp: true });
+      expect(depthwiseCall(model.source), label).toBe(entry);
+      expect(model.kernels, label).toEqual(['td_depthwise_conv2d_s8_wide']);
+      const inputDims = [1, config.height ?? 12, config.width, config.channels] as const;
+      const scratch = depthwiseConv2dS8WideRows5BufferSize(true, inputDims, [1, 3, 3, config.channels]);
+      expect(scratch, label).toBe(64 * (Math.min(config.height ?? 12, 10) + 2) + 224);
+      expect(model.ops[0].scratchBytes, label).toBe(scratch);
+      // Full blocks: five biases, two tap words per filter row, the requantization; compact: one bias and the taps.
+      expect(model.source, label).toMatch(new RegExp(`wide_blocks\\w*\\[${words * config.channels}\\]`));
+    }
+  });
+
+  it('compacts the rows-of-five blocks to the first bias and the tap words', () => {
+    const full = packDepthwiseWide([1, -2, 3, -4, 5, -6, 7, -8, 9, 2, 2, 2, 2, 2, 2, 2, 2, 2].flatMap((_, i, all) => (i < 9 ? [all[i], all[i + 9]] : [])), [1, 3, 3, 2], [100, -50], { multipliers: Int32Array.of(1 << 30, 1 << 29), shifts: Int32Array.of(-7, -8) }, 5, -3, 1, 5, true);
+    expect(full.length).toBe(28);
+    const compact = compactDepthwiseWideRows5(full);
+    expect(Array.from(compact)).toEqual([...full.subarray(0, 1), ...full.subarray(5, 11), ...full.subarray(14, 15), ...full.subarray(19, 25)]);
+    expect(full[0]).toBe(2 * (100 + 5 * 5));
+    expect(Array.from(full.subarray(0, 5))).toEqual(Array(5).fill(2 * (100 + 5 * 5)));
+  });
+
   it('keeps the other kernels for wide rows, channel counts off a multiple of four, other windows, 3x3 with multiplier 1 off its steps, dilation, large biases and portable builds', () => {
     const cases: [string, DepthwiseCase, boolean?][] = [
       ['5x5 over 29 positions', { width: 29, channels: 8 }],
       ['6 channels', { width: 12, channels: 6 }],
-      ['3x3 multiplier 1, 5 wide (a scalar remainder)', { width: 5, channels: 8, kernel: [3, 3] }],
+      ['3x3 multiplier 1, 7 wide (a scalar remainder)', { width: 7, channels: 8, kernel: [3, 3] }],
+      ['3x3 multiplier 1, 5 wide VALID (7 columns)', { width: 7, channels: 8, kernel: [3, 3], padding: 'valid' }],
+      ['3x3 multiplier 1, 5 wide, 6 channels', { height: 25, width: 5, channels: 6, kernel: [3, 3] }],
       ['3x3 multiplier 1, 10 wide', { width: 10, channels: 8, kernel: [3, 3] }],
       ['3x3 multiplier 1, 36 wide (past the planes\' positions)', { width: 36, channels: 8, kernel: [3, 3] }],
       ['3x3 stride 2, 16 wide (8 outputs, off its steps)', { width: 16, channels: 8, kernel: [3, 3], stride: 2 }],
@@ -124,7 +155,14 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     expect(depthwiseWideSingle3x3(geometry(1), [1, 12, 12, 8], [1, 3, 3, 8], [1, 12, 12, 8])).toBe(true);
     expect(depthwiseWideSingle3x3(geometry(1), [1, 30, 30, 8], [1, 3, 3, 8], [1, 30, 30, 8])).toBe(true);
     expect(depthwiseWideSingle3x3(geometry(1), [1, 36, 36, 8], [1, 3, 3, 8], [1, 36, 36, 8])).toBe(false);
-    expect(depthwiseWideSingle3x3(geometry(1), [1, 25, 5, 64], [1, 3, 3, 64], [1, 25, 5, 64])).toBe(false);
+    // Rows of five over an input five wide (SAME) only.
+    expect(depthwiseWideSingle3x3(geometry(1), [1, 25, 5, 64], [1, 3, 3, 64], [1, 25, 5, 64])).toBe(true);
+    expect(depthwiseWideRows5(geometry(1), [1, 25, 5, 64], [1, 3, 3, 64], [1, 25, 5, 64])).toBe(true);
+    expect(depthwiseWideRows5(geometry(1), [1, 25, 7, 64], [1, 3, 3, 64], [1, 23, 5, 64])).toBe(false);
+    expect(depthwiseWideRows5(geometry(1), [1, 25, 5, 6], [1, 3, 3, 6], [1, 25, 5, 6])).toBe(false);
+    expect(depthwiseWideRows5(geometry(1, 2), [1, 25, 5, 8], [1, 3, 3, 16], [1, 25, 5, 16])).toBe(false);
+    expect(depthwiseWideRows5(geometry(2), [1, 10, 10, 8], [1, 3, 3, 8], [1, 5, 5, 8])).toBe(false);
+    expect(depthwiseWideSingle3x3(geometry(1), [1, 25, 7, 64], [1, 3, 3, 64], [1, 25, 7, 64])).toBe(false);
     expect(depthwiseWideSingle3x3(geometry(1), [1, 12, 12, 6], [1, 3, 3, 6], [1, 12, 12, 6])).toBe(false);
     expect(depthwiseWideSingle3x3(geometry(2), [1, 24, 24, 8], [1, 3, 3, 8], [1, 12, 12, 8])).toBe(false);
     expect(depthwiseWideSingle3x3(geometry(1, 2), [1, 12, 12, 8], [1, 3, 3, 16], [1, 12, 12, 16])).toBe(false);

@@ -1,4 +1,4 @@
-import { depthwiseConv2dS8WideBufferSize } from '../kernel-buffers.js';
+import { depthwiseConv2dS8WideBufferSize, depthwiseConv2dS8WideRows5BufferSize } from '../kernel-buffers.js';
 import { dims4, input, optionalInput, output, type LowerContext, type OpEmitter, type OpLowering } from '../lowering.js';
 import { clampC } from '../params.js';
 import type { DepthwiseConv2DPlan } from '../../ops/depthwise-conv-2d.js';
@@ -33,14 +33,17 @@ export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], fil
 }
 
 /**
- * Whether a 3x3 depthwise convolution with depth multiplier 1 can run the kernel's 3x3 loop: stride 1, no dilation,
- * input channels a multiple of four, output rows a whole number of its six-output steps (its scalar loop for a
- * remainder costs more than td_depthwise_conv2d_s8 saves: 5 pixels wide 6.7 instructions per MAC against 3.5) that
- * fit the planes' 32 positions. Measured on virtual-m4f (bench/kernels) against the blocks / the channel planes:
- * 24x24x32 1.91 (2.79 / 2.24), 12x12x64 1.92 (2.94 / 2.81), 6x6x128 2.16 (3.33 / -). The caller takes it only where
- * the model then links no other depthwise kernel (conv.ts), since the kernel is ~11.8 KB of code.
+ * Whether a 3x3 depthwise convolution with depth multiplier 1 can run the kernel's 3x3 loops: stride 1, no dilation,
+ * input channels a multiple of four, and either output rows a whole number of its six-output steps that fit the planes'
+ * 32 positions, or rows of five outputs over an input five wide (SAME: depthwiseWideRows5, its own entry). Other
+ * widths keep td_depthwise_conv2d_s8: the six-output loop's scalar remainder costs more than the blocks save (a row of
+ * 5 in it: 6.7 instructions per MAC against 3.5). Measured on virtual-m4f (bench/kernels) against the blocks / the
+ * channel planes: 24x24x32 1.91 (2.79 / 2.24), 12x12x64 1.92 (2.94 / 2.81), 6x6x128 2.16 (3.33 / -); rows of five
+ * 25x5x64 1.96 (3.17 / -, compact blocks), 5x5x256 1.92 (3.54 / -). The caller takes it only where the model then links no other
+ * depthwise kernel (conv.ts), since the kernel is ~11.8 KB of code (a rows-of-five entry links ~2 KB of it, 2.7 KB with the reference loop).
  */
 export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  if (depthwiseWideRows5(g, inputDims, filterDims, outputDims)) return true;
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] % 4 !== 0 || g.depthMultiplier !== 1) return false;
   if (filterDims[1] !== 3 || filterDims[2] !== 3 || g.strideHeight !== 1 || g.strideWidth !== 1) return false;
   const outputWidth = outputDims[2];
@@ -77,6 +80,42 @@ export function depthwiseWideBands(g: WideGeometry, filterDims: readonly number[
 }
 
 /**
+ * Whether a 3x3 depthwise convolution runs td_depthwise_conv2d_s8_wide_rows5 (rows of five outputs): stride 1, no
+ * dilation, depth multiplier 1, input channels a multiple of four, input and output 5 wide (one column of padding on
+ * either side). Its scratch is a band of at most 10 output rows and four channels' blocks (64 · (min(H, 10) + 2) + 224
+ * bytes), not whole planes.
+ */
+export function depthwiseWideRows5(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  return (
+    g.dilationHeight === 1 && g.dilationWidth === 1 && g.depthMultiplier === 1 && g.strideHeight === 1 && g.strideWidth === 1 &&
+    filterDims[1] === 3 && filterDims[2] === 3 && inputDims[3] % 4 === 0 && inputDims[2] === 5 && outputDims[2] === 5
+  );
+}
+
+/**
+ * The output height from which rows of five take td_depthwise_conv2d_s8_wide_rows5_compact: 7 words of flash per channel
+ * (the bias and the tap words; the multiplier, shift and rounding made on the board per band and block of four
+ * channels from the layer's per-channel arrays) instead of the full blocks' 14, which is 7 KB less over the
+ * keyword-spotting model's four 64-channel layers (its code budget), for ~25 instructions per channel and band.
+ * Measured on virtual-m4f: 25x5x64 1.96 instructions per MAC compact (1.89 with the full blocks, before the block stride they share).
+ */
+export const wideRows5CompactHeight = 10;
+
+/**
+ * A compact block of td_depthwise_conv2d_s8_wide_rows5_compact per channel, from the full ones
+ * (packDepthwiseWide with `rows5`): the first doubled bias and the six tap words.
+ */
+export function compactDepthwiseWideRows5(full: Int32Array): Int32Array {
+  const channels = full.length / 14;
+  const compact = new Int32Array(7 * channels);
+  for (let c = 0; c < channels; c++) {
+    compact[7 * c] = full[14 * c];
+    compact.set(full.subarray(14 * c + 5, 14 * c + 11), 7 * c + 1);
+  }
+  return compact;
+}
+
+/**
  * Whether every channel takes the kernel's fast requantization with the output offset folded in
  * (td_dsp.h): a right shift of 1-21 (any for an empty channel) and |bias| + K_h · K_w · 255 · 128
  * < 2^30; a channel outside it would run the kernel's per-pixel reference loop.
@@ -95,7 +134,8 @@ export function depthwiseWideRequant(requant: ChannelMultipliers, bias: ArrayLik
  * them; then the fast requantization (multiplier, right shift, rounding with the output offset
  * folded in, td_channel_requant_folded_of). The loop is the kernel's choice for the shape: 5x5 stride
  * 1 (steps of four), 5x5 stride 2 (two), 3x3 stride 1 (six over an output width that is a multiple
- * of six, else four), 3x3 stride 2 (six; taps (w0, w1), (w2, 0)). Channels must be in the fast form
+ * of six, else four; `rows5`: five, td_depthwise_conv2d_s8_wide_rows5), 3x3 stride 2 (six; taps (w0, w1), (w2, 0)).
+ * Channels must be in the fast form
  * (depthwiseWideRequant).
  */
 export function packDepthwiseWide(
@@ -107,6 +147,7 @@ export function packDepthwiseWide(
   outputOffset: number,
   strideWidth: number,
   outputWidth: number,
+  rows5 = false,
 ): Int32Array {
   const [, height, width, channels] = filterDims;
   const pairs: [number, number][] =
@@ -114,7 +155,7 @@ export function packDepthwiseWide(
     : width === 5 ? [[0, 1], [2, 3], [4, -1]]
     : strideWidth === 2 ? [[0, 1], [2, -1]]
     : [[0, 1], [1, 2]];
-  const biases = width === 5 ? (strideWidth === 1 ? 4 : 2) : strideWidth === 2 || outputWidth % 6 === 0 ? 6 : 4;
+  const biases = width === 5 ? (strideWidth === 1 ? 4 : 2) : rows5 ? 5 : strideWidth === 2 || outputWidth % 6 === 0 ? 6 : 4;
   const words = biases + height * pairs.length + 3;
   const blocks = new Int32Array(words * channels);
   for (let c = 0; c < channels; c++) {
@@ -137,9 +178,10 @@ export function packDepthwiseWide(
 }
 
 /**
- * DEPTHWISE_CONV_2D (int8, DSP builds) → td_depthwise_conv2d_s8_wide_packed where `depthwiseWide` (or, when
- * `single3x3`, the model-wide rule's go-ahead, `depthwiseWideSingle3x3` or `depthwiseWideStride2x3x3`) and
- * `depthwiseWideRequant` take the layer; undefined otherwise (the caller's kernels then).
+ * DEPTHWISE_CONV_2D (int8, DSP builds) → td_depthwise_conv2d_s8_wide_packed (td_depthwise_conv2d_s8_wide_rows5
+ * or _rows5_compact for rows of five) where `depthwiseWide` (or, when `single3x3`, the model-wide rule's go-ahead,
+ * `depthwiseWideSingle3x3` or `depthwiseWideStride2x3x3`) and `depthwiseWideRequant` take the layer; undefined
+ * otherwise (the caller's kernels then).
  */
 export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv2DPlan, context: LowerContext, quant: QuantStruct, windowFields: string, single3x3: boolean): OpLowering | undefined {
   if (!context.options.dsp || arithmetic.flavour !== 'int8') return undefined;
@@ -153,15 +195,21 @@ export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv
   if (!depthwiseWide(g, inputDims, filterDims, outputDims) && !(single3x3 && (depthwiseWideSingle3x3(g, inputDims, filterDims, outputDims) || depthwiseWideStride2x3x3(g, inputDims, filterDims, outputDims)))) return undefined;
   if (!depthwiseWideRequant(arithmetic.requant, bias?.data, filterDims[1] * filterDims[2])) return undefined;
   const fields = `{${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}, ${g.depthMultiplier}, ${windowFields}, ${clampC(arithmetic.activation)}}`;
-  // The channels' blocks prepared here rather than per call on the board (per four channels ~1,600 instructions at 5x5).
-  const blocks = packDepthwiseWide(filter.data as ArrayLike<number>, filterDims, bias?.data, arithmetic.requant, -arithmetic.input.zeroPoint, arithmetic.output.zeroPoint, g.strideWidth, dims4(context, y.shape, 'output')[2]);
+  // Rows of five outputs: their own entry (the model links that loop alone) with a band's scratch.
+  const rows5 = depthwiseWideRows5(g, inputDims, filterDims, outputDims);
+  const compact = rows5 && outputDims[1] >= wideRows5CompactHeight;
+  const entry = compact ? 'td_depthwise_conv2d_s8_wide_rows5_compact' : rows5 ? 'td_depthwise_conv2d_s8_wide_rows5' : 'td_depthwise_conv2d_s8_wide_packed';
+  // The channels' blocks prepared here rather than per call on the board (per four channels ~1,600 instructions at 5x5);
+  // rows of five over images of `wideRows5CompactHeight` rows or more take half of each (flash: see there).
+  const full = packDepthwiseWide(filter.data as ArrayLike<number>, filterDims, bias?.data, arithmetic.requant, -arithmetic.input.zeroPoint, arithmetic.output.zeroPoint, g.strideWidth, outputDims[2], rows5);
+  const blocks = compact ? compactDepthwiseWideRows5(full) : full;
   return {
     kernels: ['td_depthwise_conv2d_s8_wide'],
-    scratchBytes: depthwiseConv2dS8WideBufferSize(true, inputDims, filterDims),
+    scratchBytes: (rows5 ? depthwiseConv2dS8WideRows5BufferSize : depthwiseConv2dS8WideBufferSize)(true, inputDims, filterDims),
     outputApart: depthwiseWideBands(g, filterDims, outputDims),
     emit: (e) => {
       const params = e.struct('params', 'td_depthwise_conv_params', fields);
-      return `td_depthwise_conv2d_s8_wide_packed(${e.context()}, ${params}, ${quant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.pointer(filter, 'read')}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')}, ${e.array('wide_blocks', 'int32', blocks)})`;
+      return `${entry}(${e.context()}, ${params}, ${quant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.pointer(filter, 'read')}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')}, ${e.array('wide_blocks', 'int32', blocks)})`;
     },
   };
 }
