@@ -347,10 +347,9 @@ typedef struct {
     TD_WIDE_ASM_STEP_X6(clamp, "0", "8", "64", "72", "128", "136")                                 \
     TD_WIDE_ASM_END_BY(name, "12", "")
 /*
- * 3x3, stride 1, rows of one or two steps of six (6 or 12 outputs): the row's steps unrolled, the
- * plane pointer at the row's first pair and on by a plane row per output row, so a row costs no
- * step loop and no row end. In the frame: [sp, #44] the plane pointer after the last row
- * (stop - span), [sp, #24] span - 12 (0: one step a row).
+ * 3x3, stride 1, rows of two steps of six (12 outputs): the row's steps unrolled, the plane pointer
+ * at the row's first pair and on by a plane row per output row, so a row costs no step loop and no
+ * row end. In the frame: [sp, #44] the plane pointer after the last row (stop - span).
  */
 #define TD_WIDE_ASM_3X3_ROWS(name, clamp)                                                          \
     ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
@@ -364,25 +363,12 @@ typedef struct {
     "sub     sp, sp, #48\n\t"                                                                      \
     "ldm     r0, {r1-r12}\n\t"                                                                     \
     "stm     sp, {r1-r12}\n\t"                                                                     \
-    "ldr     r12, [sp, #4]\n\t"                                                                    \
-    "ldr     lr, [sp, #0]\n\t"                                                                     \
+    "ldrd    lr, r12, [sp, #0]\n\t"                                                                \
     "ldr     r4, [sp, #16]\n\t"                                                                    \
-    "ldr     r5, [sp, #40]\n\t"                                                                    \
-    "sub     r4, r4, r5\n\t"                                                                       \
-    "sub     r5, r5, #12\n\t"                                                                      \
-    "str     r4, [sp, #44]\n\t"                                                                    \
-    "str     r5, [sp, #24]\n"                                                                       \
+    "sub     r4, r4, #24\n\t"                                                                      \
+    "str     r4, [sp, #44]\n"                                                                       \
     "1:\n\t"                                                                                       \
     TD_WIDE_ASM_STEP_X6(clamp, "0", "8", "64", "72", "128", "136")                                 \
-    "ldr     r4, [sp, #24]\n\t"                                                                    \
-    "cbnz    r4, 4f\n\t"                                                                            \
-    "add     lr, lr, #64\n\t"                                                                      \
-    "ldr     r4, [sp, #44]\n\t"                                                                    \
-    "cmp     lr, r4\n\t"                                                                           \
-    "bne     1b\n\t"                                                                               \
-    "add     sp, sp, #48\n\t"                                                                      \
-    "pop     {r4-r11, pc}\n"                                                                        \
-    "4:\n\t"                                                                                       \
     TD_WIDE_ASM_STEP_X6(clamp, "12", "20", "76", "84", "140", "148")                               \
     "add     lr, lr, #64\n\t"                                                                      \
     "ldr     r4, [sp, #44]\n\t"                                                                    \
@@ -394,8 +380,9 @@ typedef struct {
     ".text"
 
 /*
- * 3x3, stride 1, rows of one step of six (6 outputs): TD_WIDE_ASM_3X3_ROWS without the test for a
- * second step (two instructions a row). In the frame: [sp, #44] the plane pointer after the last row.
+ * 3x3, stride 1, rows of one step of six (6 outputs): as TD_WIDE_ASM_3X3_ROWS with one step a row
+ * (each entry its own loop: no test for a second step, two instructions a row). In the frame:
+ * [sp, #44] the plane pointer after the last row.
  */
 #define TD_WIDE_ASM_3X3_ROW1(name, clamp)                                                          \
     ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
@@ -1180,7 +1167,7 @@ static td_status td_wide_run(const td_context *ctx,
     void (*const run)(td_wide_job *) = loop == TD_WIDE_5X5_S1   ? (full ? td_wide_5x5_s1_full : td_wide_5x5_s1_clamp)
                                        : loop == TD_WIDE_5X5_S2 ? (full ? td_wide_5x5_s2_full : td_wide_5x5_s2_clamp)
                                        : loop == TD_WIDE_3X3_X6 && steps == 1 ? (full ? td_wide_3x3_row1_full : td_wide_3x3_row1_clamp)
-                                       : loop == TD_WIDE_3X3_X6 && steps <= 2 ? (full ? td_wide_3x3_rows_full : td_wide_3x3_rows_clamp)
+                                       : loop == TD_WIDE_3X3_X6 && steps == 2 ? (full ? td_wide_3x3_rows_full : td_wide_3x3_rows_clamp)
                                        : loop == TD_WIDE_3X3_X6 ? (full ? td_wide_3x3_x6_full : td_wide_3x3_x6_clamp)
                                        : loop == TD_WIDE_3X3_S2 ? (full ? td_wide_3x3_s2_full : td_wide_3x3_s2_clamp)
                                                                 : (full ? td_wide_3x3_s1_full : td_wide_3x3_s1_clamp);
