@@ -27,11 +27,13 @@
  *    band's, so its output pixels are not written in order and the generator keeps the output apart
  *    from the input), then the
  *    requantization and the byte stores. Rows of one or two steps of six (6 or 12 outputs wide) take
- *    a loop over rows with the row's steps unrolled (no step loop, no row end), and the generator's
+ *    a loop over rows with the row's steps unrolled (no step loop, no row end; rows of one step an
+ *    entry of their own), and the generator's
  *    blocks with depth multiplier 1 run the four channels of a block back to back (no per-channel
  *    bookkeeping): the fixed cost per row and channel is what small images pay for;
  *  - the widening runs in one piece of assembly over the rows (the border pairs of one position
- *    take the zero point from a word of four zero-point bytes, as if it were a pixel);
+ *    take the zero point from a word of four zero-point bytes, as if it were a pixel); rows of four
+ *    pairs (inputs 6 wide, one column of padding each side) unrolled, 44 instructions a row;
  *  - a depth multiplier M > 1 runs the M output channels of an input channel over its plane.
  *  - 3x3 at stride 1 over inputs 5 wide (rows of five outputs) has its own entry point,
  *    td_depthwise_conv2d_s8_wide_rows5 (at the end of this file: a band of rows as scratch, so a model
@@ -345,10 +347,9 @@ typedef struct {
     TD_WIDE_ASM_STEP_X6(clamp, "0", "8", "64", "72", "128", "136")                                 \
     TD_WIDE_ASM_END_BY(name, "12", "")
 /*
- * 3x3, stride 1, rows of one or two steps of six (6 or 12 outputs): the row's steps unrolled, the
- * plane pointer at the row's first pair and on by a plane row per output row, so a row costs no
- * step loop and no row end. In the frame: [sp, #44] the plane pointer after the last row
- * (stop - span), [sp, #24] span - 12 (0: one step a row).
+ * 3x3, stride 1, rows of two steps of six (12 outputs): the row's steps unrolled, the plane pointer
+ * at the row's first pair and on by a plane row per output row, so a row costs no step loop and no
+ * row end. In the frame: [sp, #44] the plane pointer after the last row (stop - span).
  */
 #define TD_WIDE_ASM_3X3_ROWS(name, clamp)                                                          \
     ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
@@ -362,26 +363,45 @@ typedef struct {
     "sub     sp, sp, #48\n\t"                                                                      \
     "ldm     r0, {r1-r12}\n\t"                                                                     \
     "stm     sp, {r1-r12}\n\t"                                                                     \
-    "ldr     r12, [sp, #4]\n\t"                                                                    \
-    "ldr     lr, [sp, #0]\n\t"                                                                     \
+    "ldrd    lr, r12, [sp, #0]\n\t"                                                                \
     "ldr     r4, [sp, #16]\n\t"                                                                    \
-    "ldr     r5, [sp, #40]\n\t"                                                                    \
-    "sub     r4, r4, r5\n\t"                                                                       \
-    "sub     r5, r5, #12\n\t"                                                                      \
-    "str     r4, [sp, #44]\n\t"                                                                    \
-    "str     r5, [sp, #24]\n"                                                                       \
+    "sub     r4, r4, #24\n\t"                                                                      \
+    "str     r4, [sp, #44]\n"                                                                       \
     "1:\n\t"                                                                                       \
     TD_WIDE_ASM_STEP_X6(clamp, "0", "8", "64", "72", "128", "136")                                 \
-    "ldr     r4, [sp, #24]\n\t"                                                                    \
-    "cbnz    r4, 4f\n\t"                                                                            \
+    TD_WIDE_ASM_STEP_X6(clamp, "12", "20", "76", "84", "140", "148")                               \
     "add     lr, lr, #64\n\t"                                                                      \
     "ldr     r4, [sp, #44]\n\t"                                                                    \
     "cmp     lr, r4\n\t"                                                                           \
     "bne     1b\n\t"                                                                               \
     "add     sp, sp, #48\n\t"                                                                      \
-    "pop     {r4-r11, pc}\n"                                                                        \
-    "4:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_X6(clamp, "12", "20", "76", "84", "140", "148")                               \
+    "pop     {r4-r11, pc}\n\t"                                                                     \
+    ".size " name ", . - " name "\n\t"                                                             \
+    ".text"
+
+/*
+ * 3x3, stride 1, rows of one step of six (6 outputs): as TD_WIDE_ASM_3X3_ROWS with one step a row
+ * (each entry its own loop: no test for a second step, two instructions a row). In the frame:
+ * [sp, #44] the plane pointer after the last row.
+ */
+#define TD_WIDE_ASM_3X3_ROW1(name, clamp)                                                          \
+    ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
+    ".syntax unified\n\t"                                                                          \
+    ".thumb\n\t"                                                                                   \
+    ".p2align 2\n\t"                                                                               \
+    ".global " name "\n\t"                                                                         \
+    ".thumb_func\n\t"                                                                              \
+    ".type " name ", %function\n" name ":\n\t"                                                     \
+    "push    {r4-r11, lr}\n\t"                                                                     \
+    "sub     sp, sp, #48\n\t"                                                                      \
+    "ldm     r0, {r1-r12}\n\t"                                                                     \
+    "stm     sp, {r1-r12}\n\t"                                                                     \
+    "ldrd    lr, r12, [sp, #0]\n\t"                                                                \
+    "ldr     r4, [sp, #16]\n\t"                                                                    \
+    "sub     r4, r4, #12\n\t"                                                                      \
+    "str     r4, [sp, #44]\n"                                                                       \
+    "1:\n\t"                                                                                       \
+    TD_WIDE_ASM_STEP_X6(clamp, "0", "8", "64", "72", "128", "136")                                 \
     "add     lr, lr, #64\n\t"                                                                      \
     "ldr     r4, [sp, #44]\n\t"                                                                    \
     "cmp     lr, r4\n\t"                                                                           \
@@ -562,6 +582,10 @@ __asm__(TD_WIDE_ASM_3X3_X6("td_wide_3x3_x6_full", ""));
 __asm__(TD_WIDE_ASM_3X3_X6("td_wide_3x3_x6_clamp", TD_WIDE_ASM_CLAMP6));
 __asm__(TD_WIDE_ASM_3X3_ROWS("td_wide_3x3_rows_full", ""));
 __asm__(TD_WIDE_ASM_3X3_ROWS("td_wide_3x3_rows_clamp", TD_WIDE_ASM_CLAMP6));
+void td_wide_3x3_row1_full(td_wide_job *job);
+void td_wide_3x3_row1_clamp(td_wide_job *job);
+__asm__(TD_WIDE_ASM_3X3_ROW1("td_wide_3x3_row1_full", ""));
+__asm__(TD_WIDE_ASM_3X3_ROW1("td_wide_3x3_row1_clamp", TD_WIDE_ASM_CLAMP6));
 void td_wide_3x3_s2_full(td_wide_job *job);
 void td_wide_3x3_s2_clamp(td_wide_job *job);
 __asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_full", "", TD_WIDE_ASM_STORE6));
@@ -594,15 +618,15 @@ static int32_t td_wide_step(int32_t loop)
  * What td_wide_widen_rows reads (offsets fixed there; it copies the job onto its stack): input rows of
  * four channels into the four planes, a row's pairs in order from its first written one: the left
  * border's (pad, x = 0) if `left`, the pairs of two inside positions, the right border's (x = W - 1,
- * pad) if `right`.
+ * pad) if `right`. The first five fields are the loop's r0-r4 as they lie.
  */
 typedef struct {
     const int8_t *row; /* 0: the first input row's channel `channel` of x = 0 */
     td_word *plane;    /* 4: plane 0's row of that input row */
-    int32_t rows;      /* 8: input rows (> 0) */
-    int32_t channels;  /* 12: bytes between input pixels */
-    int32_t plane_bytes; /* 16: bytes between two planes */
-    uint32_t zero;     /* 20: the input zero point in every byte (SXTB16 makes the padding's pair word) */
+    int32_t channels;  /* 8: bytes between input pixels */
+    int32_t plane_bytes; /* 12: bytes between two planes */
+    uint32_t zero;     /* 16: the input zero point in every byte (SXTB16 makes the padding's pair word) */
+    int32_t rows;      /* 20: input rows (> 0) */
     int32_t start;     /* 24: bytes from a plane row to its first written pair */
     int32_t full;      /* 28: pairs of two inside positions */
     int32_t left;      /* 32: the left border's pair first */
@@ -610,6 +634,7 @@ typedef struct {
     int32_t source;    /* 40: bytes from the row to the first inside pair's first position */
     int32_t last;      /* 44: bytes from the row to x = W - 1 */
     int32_t row_bytes; /* 48: bytes between input rows */
+    int32_t four;      /* 52: rows of four pairs (left, two inside pairs, right: an input 6 wide) */
 } td_widen_job;
 
 #if TD_DSP_ASM
@@ -686,6 +711,69 @@ typedef struct {
     "6:\n\t"                                                                                       \
     "ldrd    r0, r1, [sp, #52]\n\t"                                                                \
     "ldr     r4, [sp, #60]\n"
+/*
+ * Rows of four pairs (job.four: an input 6 wide with one column of padding each side: the left
+ * border's pair, two inside pairs, the right border's): the row unrolled, each plane's own pointer
+ * taking its four pair words in two STRD (the second moving it on to the next plane row): 44
+ * instructions a row where the general loop's set-up, border pairs and pair loop take about 80.
+ * Entered with the job in r0-r12 as td_wide_widen_rows loads it (r5 rows, r6 start, r12 row bytes);
+ * then r0 the input row, r2 channels, r4 the zero bytes, r7 the rows left, r1, r3, r5, r6 planes 0-3,
+ * the input's move to the next row at [sp].
+ */
+#define TD_WIDEN_ASM_ROWS4                                                                         \
+    "sub     r12, r12, r2, lsl #2\n\t"                                                             \
+    "str     r12, [sp]\n\t"                                                                        \
+    "mov     r7, r5\n\t"                                                                           \
+    "mov     r8, r3\n\t"                                                                           \
+    "add     r1, r1, r6\n\t"                                                                       \
+    "add     r3, r1, r8\n\t"                                                                       \
+    "add     r5, r3, r8\n\t"                                                                       \
+    "add     r6, r5, r8\n\t"                                                                       \
+    "10:\n\t"                                                                                      \
+    "ldr     r8, [r0]\n\t"                                                                         \
+    "ldr     r9, [r0, r2]\n\t"                                                                     \
+    "ldr     r10, [r0, r2, lsl #1]\n\t"                                                            \
+    "pkhbt   r11, r4, r8, lsl #16\n\t"                                                             \
+    "pkhtb   r8, r8, r4, asr #16\n\t"                                                              \
+    "pkhbt   r12, r9, r10, lsl #16\n\t"                                                            \
+    "pkhtb   r9, r10, r9, asr #16\n\t"                                                             \
+    "sxtb16  r10, r11\n\t"                                                                         \
+    "sxtb16  lr, r12\n\t"                                                                          \
+    "strd    r10, lr, [r1], #8\n\t"                                                                \
+    "sxtb16  r10, r11, ror #8\n\t"                                                                 \
+    "sxtb16  lr, r12, ror #8\n\t"                                                                  \
+    "strd    r10, lr, [r3], #8\n\t"                                                                \
+    "sxtb16  r10, r8\n\t"                                                                          \
+    "sxtb16  lr, r9\n\t"                                                                           \
+    "strd    r10, lr, [r5], #8\n\t"                                                                \
+    "sxtb16  r10, r8, ror #8\n\t"                                                                  \
+    "sxtb16  lr, r9, ror #8\n\t"                                                                   \
+    "strd    r10, lr, [r6], #8\n\t"                                                                \
+    "add     r0, r0, r2, lsl #1\n\t"                                                               \
+    "ldr     r8, [r0, r2]\n\t"                                                                     \
+    "ldr     r9, [r0, r2, lsl #1]\n\t"                                                             \
+    "add     r0, r0, r2, lsl #1\n\t"                                                               \
+    "ldr     r10, [r0, r2]\n\t"                                                                    \
+    "pkhbt   r11, r8, r9, lsl #16\n\t"                                                             \
+    "pkhtb   r8, r9, r8, asr #16\n\t"                                                              \
+    "pkhbt   r12, r10, r4, lsl #16\n\t"                                                            \
+    "pkhtb   r9, r4, r10, asr #16\n\t"                                                             \
+    "sxtb16  r10, r11\n\t"                                                                         \
+    "sxtb16  lr, r12\n\t"                                                                          \
+    "strd    r10, lr, [r1], #56\n\t"                                                               \
+    "sxtb16  r10, r11, ror #8\n\t"                                                                 \
+    "sxtb16  lr, r12, ror #8\n\t"                                                                  \
+    "strd    r10, lr, [r3], #56\n\t"                                                               \
+    "sxtb16  r10, r8\n\t"                                                                          \
+    "sxtb16  lr, r9\n\t"                                                                           \
+    "strd    r10, lr, [r5], #56\n\t"                                                               \
+    "sxtb16  r10, r8, ror #8\n\t"                                                                  \
+    "sxtb16  lr, r9, ror #8\n\t"                                                                   \
+    "strd    r10, lr, [r6], #56\n\t"                                                               \
+    "ldr     r8, [sp]\n\t"                                                                         \
+    "add     r0, r0, r8\n\t"                                                                       \
+    "subs    r7, r7, #1\n\t"                                                                       \
+    "bne     10b\n\t"
 void td_wide_widen_rows(const td_widen_job *job);
 __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         ".syntax unified\n\t"
@@ -697,13 +785,10 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         "td_wide_widen_rows:\n\t"
         "push    {r4-r11, lr}\n\t"
         "sub     sp, sp, #64\n\t"
-        "ldm     r0, {r1-r12, lr}\n\t"
-        "stm     sp, {r1-r12, lr}\n\t"
-        "mov     r0, r1\n\t"
-        "mov     r1, r2\n\t"
-        "mov     r2, r4\n\t"
-        "mov     r3, r5\n\t"
-        "mov     r4, r6\n"
+        "ldm     r0, {r0-r12, lr}\n\t"
+        "stm     sp, {r0-r12, lr}\n\t"
+        "cmp     lr, #0\n\t"
+        "bne     9f\n"
         "1:\n\t"
         "ldr     r5, [sp, #24]\n\t"
         "add     r6, r1, r5\n\t"
@@ -734,14 +819,19 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         "ldr     r8, [sp, #48]\n\t"
         "add     r0, r0, r8\n\t"
         "add     r1, r1, #64\n\t"
-        "ldr     r8, [sp, #8]\n\t"
+        "ldr     r8, [sp, #20]\n\t"
         "subs    r8, r8, #1\n\t"
-        "str     r8, [sp, #8]\n\t"
+        "str     r8, [sp, #20]\n\t"
         "bne     1b\n\t"
+        "add     sp, sp, #64\n\t"
+        "pop     {r4-r11, pc}\n"
+        "9:\n\t"
+        TD_WIDEN_ASM_ROWS4
         "add     sp, sp, #64\n\t"
         "pop     {r4-r11, pc}\n\t"
         ".size td_wide_widen_rows, . - td_wide_widen_rows\n\t"
         ".text");
+
 #endif
 
 /**
@@ -794,6 +884,7 @@ TD_NOINLINE static int td_wide_widen(const int8_t *input,
             job.source = (2 * first - pad_left) * channels;
             job.last = (width - 1) * channels;
             job.row_bytes = row_bytes;
+            job.four = left_partial && right_partial && full == 2;
             td_wide_widen_rows(&job);
             /* The same rows of the other channels: only `row` moves (by the channel). */
             *rows = job;
@@ -1075,7 +1166,8 @@ static td_status td_wide_run(const td_context *ctx,
     const int full = params->activation.min == -128 && params->activation.max == 127;
     void (*const run)(td_wide_job *) = loop == TD_WIDE_5X5_S1   ? (full ? td_wide_5x5_s1_full : td_wide_5x5_s1_clamp)
                                        : loop == TD_WIDE_5X5_S2 ? (full ? td_wide_5x5_s2_full : td_wide_5x5_s2_clamp)
-                                       : loop == TD_WIDE_3X3_X6 && steps <= 2 ? (full ? td_wide_3x3_rows_full : td_wide_3x3_rows_clamp)
+                                       : loop == TD_WIDE_3X3_X6 && steps == 1 ? (full ? td_wide_3x3_row1_full : td_wide_3x3_row1_clamp)
+                                       : loop == TD_WIDE_3X3_X6 && steps == 2 ? (full ? td_wide_3x3_rows_full : td_wide_3x3_rows_clamp)
                                        : loop == TD_WIDE_3X3_X6 ? (full ? td_wide_3x3_x6_full : td_wide_3x3_x6_clamp)
                                        : loop == TD_WIDE_3X3_S2 ? (full ? td_wide_3x3_s2_full : td_wide_3x3_s2_clamp)
                                                                 : (full ? td_wide_3x3_s1_full : td_wide_3x3_s1_clamp);

@@ -38,9 +38,9 @@ export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], fil
  * 32 positions, or rows of five outputs over an input five wide (SAME: depthwiseWideRows5, its own entry). Other
  * widths keep td_depthwise_conv2d_s8: the six-output loop's scalar remainder costs more than the blocks save (a row of
  * 5 in it: 6.7 instructions per MAC against 3.5). Measured on virtual-m4f (bench/kernels) against the blocks / the
- * channel planes: 24x24x32 1.91 (2.79 / 2.24), 12x12x64 1.92 (2.94 / 2.81), 6x6x128 2.16 (3.33 / -); rows of five
+ * channel planes: 24x24x32 1.89 (2.79 / 2.24), 12x12x64 1.89 (2.94 / 2.81), 6x6x128 1.99 (3.33 / -); rows of five
  * 25x5x64 1.96 (3.17 / -, compact blocks), 5x5x256 1.92 (3.54 / -). The caller takes it only where the model then links no other
- * depthwise kernel (conv.ts), since the kernel is ~11.8 KB of code (a rows-of-five entry links ~2 KB of it, 2.7 KB with the reference loop).
+ * depthwise kernel (conv.ts), since the kernel is ~12.8 KB of code (a rows-of-five entry links ~2 KB of it, 2.7 KB with the reference loop).
  */
 export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (depthwiseWideRows5(g, inputDims, filterDims, outputDims)) return true;
