@@ -91,6 +91,33 @@ typedef struct {
 } td_wide_job;
 
 #if TD_DSP_ASM
+/* The head of each of the kernel's assembly functions: a section of its own (a model links only what it calls). */
+#define TD_WIDE_ASM_FUNCTION(name)                                                                 \
+    ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
+    ".syntax unified\n\t"                                                                          \
+    ".thumb\n\t"                                                                                   \
+    ".p2align 2\n\t"                                                                               \
+    ".global " name "\n\t"                                                                         \
+    ".thumb_func\n\t"                                                                              \
+    ".type " name ", %function\n" name ":\n\t"
+/* The end of one of the kernel's assembly functions. */
+#define TD_WIDE_ASM_END_FUNCTION(name) ".size " name ", . - " name "\n\t" ".text"
+/* The registers saved and the job (12 words at r0) copied to [sp, #0..47]. */
+#define TD_WIDE_ASM_FRAME                                                                          \
+    "push    {r4-r11, lr}\n\t"                                                                     \
+    "sub     sp, sp, #48\n\t"                                                                      \
+    "ldm     r0, {r1-r12}\n\t"                                                                     \
+    "stm     sp, {r1-r12}\n\t"
+/* Back from the 48-byte frame. */
+#define TD_WIDE_ASM_RETURN                                                                         \
+    "add     sp, sp, #48\n\t"                                                                      \
+    "pop     {r4-r11, pc}\n\t"
+/* A row done: the plane pointer on by `advance` bytes, and the next row unless it is [sp, #44] (the last row's end). */
+#define TD_WIDE_ASM_ROW_LOOP(advance)                                                              \
+    "add     lr, lr, #" advance "\n\t"                                                             \
+    "ldr     r4, [sp, #44]\n\t"                                                                    \
+    "cmp     lr, r4\n\t"                                                                           \
+    "bne     1b\n\t"
 /*
  * Frame: the job copied to [sp, #0..47]; r12 the channel block, lr the plane pointer of the step.
  * Per output row: the step loop up to `end` (in + span on the first row), outputs at `cursor`;
@@ -98,17 +125,8 @@ typedef struct {
  * and the cursor by out_gap (3x3 in steps of six: a whole row, out_gap 0).
  */
 #define TD_WIDE_ASM_BEGIN(name)                                                                    \
-    ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
-    ".syntax unified\n\t"                                                                          \
-    ".thumb\n\t"                                                                                   \
-    ".p2align 2\n\t"                                                                               \
-    ".global " name "\n\t"                                                                         \
-    ".thumb_func\n\t"                                                                              \
-    ".type " name ", %function\n" name ":\n\t"                                                     \
-    "push    {r4-r11, lr}\n\t"                                                                     \
-    "sub     sp, sp, #48\n\t"                                                                      \
-    "ldm     r0, {r1-r12}\n\t"                                                                     \
-    "stm     sp, {r1-r12}\n\t"                                                                     \
+    TD_WIDE_ASM_FUNCTION(name)                                                                     \
+    TD_WIDE_ASM_FRAME                                                                              \
     "ldr     r12, [sp, #4]\n\t"                                                                    \
     "ldr     lr, [sp, #0]\n\t"                                                                     \
     "ldrd    r4, r5, [sp, #40]\n\t"                                                                \
@@ -123,10 +141,7 @@ typedef struct {
     "add     r5, r5, r6\n\t"                                                                       \
     "str     r5, [sp, #8]\n\t"
 #define TD_WIDE_ASM_END_BY(name, advance, next_cursor)                                             \
-    "add     lr, lr, #" advance "\n\t"                                                             \
-    "ldr     r4, [sp, #44]\n\t"                                                                    \
-    "cmp     lr, r4\n\t"                                                                           \
-    "bne     1b\n\t"                                                                               \
+    TD_WIDE_ASM_ROW_LOOP(advance)                                                                  \
     "ldrd    r5, r6, [sp, #20]\n\t"                                                                \
     "add     r4, r4, r5\n\t"                                                                       \
     "ldr     r5, [sp, #16]\n\t"                                                                    \
@@ -138,10 +153,8 @@ typedef struct {
     next_cursor                                                                                    \
     "b       1b\n"                                                                                  \
     "3:\n\t"                                                                                       \
-    "add     sp, sp, #48\n\t"                                                                      \
-    "pop     {r4-r11, pc}\n\t"                                                                     \
-    ".size " name ", . - " name "\n\t"                                                             \
-    ".text"
+    TD_WIDE_ASM_RETURN                                                                             \
+    TD_WIDE_ASM_END_FUNCTION(name)
 /* Requantization of one doubled sum (multiplier r8, shift r9, rounding r10, scratch r4). */
 #define TD_WIDE_ASM_REQUANT(acc)                                                                   \
     "add     r4, r10, " acc ", asr #31\n\t"                                                        \
@@ -249,10 +262,8 @@ typedef struct {
     "add     lr, lr, r5\n\t"                                                                       \
     "b       4b\n"                                                                                  \
     "3:\n\t"                                                                                       \
-    "add     sp, sp, #48\n\t"                                                                      \
-    "pop     {r4-r11, pc}\n\t"                                                                     \
-    ".size " name ", . - " name "\n\t"                                                             \
-    ".text"
+    TD_WIDE_ASM_RETURN                                                                             \
+    TD_WIDE_ASM_END_FUNCTION(name)
 
 /*
  * 3x3, stride 1: outputs 2j..2j+3 from pairs P_j..P_{j+2} (r4-r6) and tap words W01, W12 (r8, r9):
@@ -352,17 +363,8 @@ typedef struct {
  * row end. In the frame: [sp, #44] the plane pointer after the last row (stop - span).
  */
 #define TD_WIDE_ASM_3X3_ROWS(name, clamp)                                                          \
-    ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
-    ".syntax unified\n\t"                                                                          \
-    ".thumb\n\t"                                                                                   \
-    ".p2align 2\n\t"                                                                               \
-    ".global " name "\n\t"                                                                         \
-    ".thumb_func\n\t"                                                                              \
-    ".type " name ", %function\n" name ":\n\t"                                                     \
-    "push    {r4-r11, lr}\n\t"                                                                     \
-    "sub     sp, sp, #48\n\t"                                                                      \
-    "ldm     r0, {r1-r12}\n\t"                                                                     \
-    "stm     sp, {r1-r12}\n\t"                                                                     \
+    TD_WIDE_ASM_FUNCTION(name)                                                                     \
+    TD_WIDE_ASM_FRAME                                                                              \
     "ldrd    lr, r12, [sp, #0]\n\t"                                                                \
     "ldr     r4, [sp, #16]\n\t"                                                                    \
     "sub     r4, r4, #24\n\t"                                                                      \
@@ -370,14 +372,9 @@ typedef struct {
     "1:\n\t"                                                                                       \
     TD_WIDE_ASM_STEP_X6(clamp, "0", "8", "64", "72", "128", "136")                                 \
     TD_WIDE_ASM_STEP_X6(clamp, "12", "20", "76", "84", "140", "148")                               \
-    "add     lr, lr, #64\n\t"                                                                      \
-    "ldr     r4, [sp, #44]\n\t"                                                                    \
-    "cmp     lr, r4\n\t"                                                                           \
-    "bne     1b\n\t"                                                                               \
-    "add     sp, sp, #48\n\t"                                                                      \
-    "pop     {r4-r11, pc}\n\t"                                                                     \
-    ".size " name ", . - " name "\n\t"                                                             \
-    ".text"
+    TD_WIDE_ASM_ROW_LOOP("64")                                                                     \
+    TD_WIDE_ASM_RETURN                                                                             \
+    TD_WIDE_ASM_END_FUNCTION(name)
 
 /*
  * 3x3, stride 1, rows of one step of six (6 outputs): as TD_WIDE_ASM_3X3_ROWS with one step a row
@@ -385,31 +382,17 @@ typedef struct {
  * [sp, #44] the plane pointer after the last row.
  */
 #define TD_WIDE_ASM_3X3_ROW1(name, clamp)                                                          \
-    ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
-    ".syntax unified\n\t"                                                                          \
-    ".thumb\n\t"                                                                                   \
-    ".p2align 2\n\t"                                                                               \
-    ".global " name "\n\t"                                                                         \
-    ".thumb_func\n\t"                                                                              \
-    ".type " name ", %function\n" name ":\n\t"                                                     \
-    "push    {r4-r11, lr}\n\t"                                                                     \
-    "sub     sp, sp, #48\n\t"                                                                      \
-    "ldm     r0, {r1-r12}\n\t"                                                                     \
-    "stm     sp, {r1-r12}\n\t"                                                                     \
+    TD_WIDE_ASM_FUNCTION(name)                                                                     \
+    TD_WIDE_ASM_FRAME                                                                              \
     "ldrd    lr, r12, [sp, #0]\n\t"                                                                \
     "ldr     r4, [sp, #16]\n\t"                                                                    \
     "sub     r4, r4, #12\n\t"                                                                      \
     "str     r4, [sp, #44]\n"                                                                       \
     "1:\n\t"                                                                                       \
     TD_WIDE_ASM_STEP_X6(clamp, "0", "8", "64", "72", "128", "136")                                 \
-    "add     lr, lr, #64\n\t"                                                                      \
-    "ldr     r4, [sp, #44]\n\t"                                                                    \
-    "cmp     lr, r4\n\t"                                                                           \
-    "bne     1b\n\t"                                                                               \
-    "add     sp, sp, #48\n\t"                                                                      \
-    "pop     {r4-r11, pc}\n\t"                                                                     \
-    ".size " name ", . - " name "\n\t"                                                             \
-    ".text"
+    TD_WIDE_ASM_ROW_LOOP("64")                                                                     \
+    TD_WIDE_ASM_RETURN                                                                             \
+    TD_WIDE_ASM_END_FUNCTION(name)
 
 /*
  * 3x3, stride 2: output x takes positions 2x..2x+2, that is P_x.W01 + lo(P_{x+1}) w2 (tap words
@@ -517,17 +500,8 @@ typedef struct {
  * in_gap: the row gap of a band plus two pixels).
  */
 #define TD_WIDE_ASM_3X3_S2(name, prepare, store)                                                   \
-    ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
-    ".syntax unified\n\t"                                                                          \
-    ".thumb\n\t"                                                                                   \
-    ".p2align 2\n\t"                                                                               \
-    ".global " name "\n\t"                                                                         \
-    ".thumb_func\n\t"                                                                              \
-    ".type " name ", %function\n" name ":\n\t"                                                     \
-    "push    {r4-r11, lr}\n\t"                                                                     \
-    "sub     sp, sp, #48\n\t"                                                                      \
-    "ldm     r0, {r1-r12}\n\t"                                                                     \
-    "stm     sp, {r1-r12}\n\t"                                                                     \
+    TD_WIDE_ASM_FUNCTION(name)                                                                     \
+    TD_WIDE_ASM_FRAME                                                                              \
     "ldr     r12, [sp, #4]\n\t"                                                                    \
     "ldr     lr, [sp, #0]\n\t"                                                                     \
     "ldr     r4, [sp, #16]\n\t"                                                                    \
@@ -541,22 +515,13 @@ typedef struct {
     TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP), "0", "8", "16", "24", "64", "72", "80", "88", "128", "136", "144", "152") \
     "ldr     r4, [sp, #24]\n\t"                                                                    \
     "cbnz    r4, 4f\n\t"                                                                            \
-    "add     lr, lr, #128\n\t"                                                                     \
-    "ldr     r4, [sp, #44]\n\t"                                                                    \
-    "cmp     lr, r4\n\t"                                                                           \
-    "bne     1b\n\t"                                                                               \
-    "add     sp, sp, #48\n\t"                                                                      \
-    "pop     {r4-r11, pc}\n"                                                                        \
+    TD_WIDE_ASM_ROW_LOOP("128")                                                                    \
+    TD_WIDE_ASM_RETURN                                                                             \
     "4:\n\t"                                                                                       \
     TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_ROW), "24", "32", "40", "48", "88", "96", "104", "112", "152", "160", "168", "176") \
-    "add     lr, lr, #128\n\t"                                                                     \
-    "ldr     r4, [sp, #44]\n\t"                                                                    \
-    "cmp     lr, r4\n\t"                                                                           \
-    "bne     1b\n\t"                                                                               \
-    "add     sp, sp, #48\n\t"                                                                      \
-    "pop     {r4-r11, pc}\n\t"                                                                     \
-    ".size " name ", . - " name "\n\t"                                                             \
-    ".text"
+    TD_WIDE_ASM_ROW_LOOP("128")                                                                    \
+    TD_WIDE_ASM_RETURN                                                                             \
+    TD_WIDE_ASM_END_FUNCTION(name)
 
 #define TD_WIDE_ASM_CLAMP4                                                                         \
     TD_WIDE_ASM_BOUNDS TD_WIDE_ASM_CLAMP("r0") TD_WIDE_ASM_CLAMP("r1") TD_WIDE_ASM_CLAMP("r2") TD_WIDE_ASM_CLAMP("r3")
@@ -1485,13 +1450,7 @@ __asm__(".section .text.td_wide_rows5_widen,\"ax\",%progbits\n\t"
  * out_c apart, the cursor then on the next row's first output.
  */
 #define TD_WIDE_ASM_ROWS5(name, clamp)                                                             \
-    ".section .text." name ",\"ax\",%progbits\n\t"                                                 \
-    ".syntax unified\n\t"                                                                          \
-    ".thumb\n\t"                                                                                   \
-    ".p2align 2\n\t"                                                                               \
-    ".global " name "\n\t"                                                                         \
-    ".thumb_func\n\t"                                                                              \
-    ".type " name ", %function\n" name ":\n\t"                                                     \
+    TD_WIDE_ASM_FUNCTION(name)                                                                     \
     "push    {r4-r11, lr}\n\t"                                                                     \
     "sub     sp, sp, #40\n\t"                                                                      \
     "ldm     r0, {r1-r8}\n\t"                                                                      \
@@ -1537,8 +1496,7 @@ __asm__(".section .text.td_wide_rows5_widen,\"ax\",%progbits\n\t"
     "bne     2b\n\t"                                                                               \
     "add     sp, sp, #40\n\t"                                                                      \
     "pop     {r4-r11, pc}\n\t"                                                                     \
-    ".size " name ", . - " name "\n\t"                                                             \
-    ".text"
+    TD_WIDE_ASM_END_FUNCTION(name)
 void td_wide_rows5_full(const td_rows5_job *job);
 void td_wide_rows5_clamp(const td_rows5_job *job);
 __asm__(TD_WIDE_ASM_ROWS5("td_wide_rows5_full", ""));
