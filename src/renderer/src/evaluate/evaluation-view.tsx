@@ -10,6 +10,7 @@ import { DataTable } from '../components/data-table.js';
 import type { Column } from '../components/data-table.js';
 import { Figure } from '../components/widgets.js';
 import { formatCount, formatPercent, formatTime } from '../format.js';
+import { optimizeChoice } from '../deploy/optimize-words.js';
 import { ConfusionMatrix } from './confusion-matrix.js';
 import './evaluate.css';
 
@@ -94,6 +95,14 @@ function ValidationReportView({ report, evaluation, variantName }: { report: Val
         <Figure label="MAE" value={formatError(report.mae)} />
         <Figure label="Cosine" value={report.cosine.toFixed(6)} title="Cosine similarity of the board's and the host's outputs" />
         <Figure label="L2 relative" value={formatError(report.l2r)} title="‖board − host‖ / ‖host‖" />
+        {report.optimizeFor && (
+          <Figure
+            label="Optimized for"
+            value={optimizeChoice(report.optimizeFor).label}
+            title={`Built optimizing for ${report.optimizeFor}: ${optimizeChoice(report.optimizeFor).meaning}`}
+            testId="validation-optimize-for"
+          />
+        )}
       </div>
       {report.differing.length > 0 && (
         <p className="note" data-testid="validation-differing">
