@@ -108,6 +108,9 @@ describe('"Optimize for" in Chromium against tinydeploy serve', () => {
     const compared = await page.getByTestId('compare-row').allTextContents();
     expect(compared[0]).toContain('for code size');
     expect(compared[1]).toContain('for speed');
+    // Their reports can be told apart in the export list.
+    const reports = await page.getByTestId('export-measurement').locator('option').allTextContents();
+    expect(reports.map((text) => text.replace(/, \d.*$/, ''))).toEqual(['mixed_depthwise on virtual-m4f for code size', 'mixed_depthwise on virtual-m4f for speed']);
     expect(pageErrors).toEqual([]);
   }, 300_000);
 });
