@@ -90,6 +90,7 @@ describe('evaluations through the services', () => {
       // Progress without log lines is coalesced: some of the samples' steps arrive, not necessarily the last.
       expect([...steps].some((step) => /^sample \d+ of 20: \d+ identical$/.test(step))).toBe(true);
       expect(done.log.some((line) => line.startsWith('20 of 20 samples byte-identical; max |Δ| 0.00, '))).toBe(true);
+      expect(done.log.filter((line) => line.startsWith('validating '))).toEqual([expect.stringMatching(/ against the host: 20 samples of kws01, optimized for speed$/)]);
       const validation = (await services.evaluations.list({ projectId })).find((entry) => entry.kind === 'validate')!;
       expect(validation).toMatchObject({ kind: 'validate', boardId: 'virtual-m4f', samples: 20, accuracy: 0.9, datasetName: 'kws01' });
       expect(validation.validation).toMatchObject({ boardId: 'virtual-m4f', samples: 20, equal: 20, passed: 20, maxAbsDiff: 0, accuracy: { board: 0.9, host: 0.9 }, optimizeFor: 'speed' });
