@@ -23,10 +23,21 @@ export function EvaluationView({ evaluation, variantName }: { evaluation: Evalua
 }
 
 function Meta({ evaluation, variantName }: { evaluation: Evaluation; variantName?: string }) {
+  // A validation's firmware: what it was generated for (absent in validations stored before it was recorded).
+  const optimizeFor = evaluation.validation?.optimizeFor;
   return (
     <span className="muted">
       {variantName ?? evaluation.variantId} on {evaluation.datasetName}
-      {evaluation.boardId ? `, ${evaluation.boardId} against the host` : ' (host interpreter)'} · {formatTime(evaluation.createdAt)}
+      {evaluation.boardId ? `, ${evaluation.boardId} against the host` : ' (host interpreter)'}
+      {optimizeFor && (
+        <>
+          , optimized for{' '}
+          <span data-testid="validation-optimize-for" title={optimizeChoice(optimizeFor).meaning}>
+            {optimizeChoice(optimizeFor).label.toLowerCase()}
+          </span>
+        </>
+      )}{' '}
+      · {formatTime(evaluation.createdAt)}
     </span>
   );
 }
@@ -95,14 +106,6 @@ function ValidationReportView({ report, evaluation, variantName }: { report: Val
         <Figure label="MAE" value={formatError(report.mae)} />
         <Figure label="Cosine" value={report.cosine.toFixed(6)} title="Cosine similarity of the board's and the host's outputs" />
         <Figure label="L2 relative" value={formatError(report.l2r)} title="‖board − host‖ / ‖host‖" />
-        {report.optimizeFor && (
-          <Figure
-            label="Optimized for"
-            value={optimizeChoice(report.optimizeFor).label}
-            title={`Built optimizing for ${report.optimizeFor}: ${optimizeChoice(report.optimizeFor).meaning}`}
-            testId="validation-optimize-for"
-          />
-        )}
       </div>
       {report.differing.length > 0 && (
         <p className="note" data-testid="validation-differing">
