@@ -83,6 +83,8 @@ describe('Accuracy in Chromium against tinydeploy serve', () => {
 
   it('validates on virtual-m4f over 20 kws01 samples: 20 of 20 identical, the same accuracy on board and host', async () => {
     await poll(() => page.getByTestId('validate-board-select').inputValue()).toBe('virtual-m4f');
+    // Built as Deploy & Profile builds it: the project's "optimize for" setting (code size, the default).
+    expect(await page.getByTestId('validate-optimize-for').textContent()).toBe('code size');
     await page.getByTestId('validate-samples').fill('20');
     await page.getByTestId('validate-button').click();
     await page.getByTestId('validation-result').waitFor({ timeout: 120_000 });
@@ -91,6 +93,7 @@ describe('Accuracy in Chromium against tinydeploy serve', () => {
     expect(await page.getByTestId('validation-board-accuracy').textContent()).toBe('90.0%');
     expect(await page.getByTestId('validation-host-accuracy').textContent()).toBe('90.0%');
     expect(await page.getByTestId('validation-max-diff').textContent()).toBe('0');
+    expect(await page.getByTestId('validation-optimize-for').textContent()).toBe('code size');
     await saveScreenshot(page, 'accuracy-validate-1280x800');
     await page.setViewportSize({ width: 1920, height: 1080 });
     await saveScreenshot(page, 'accuracy-1920x1080');
@@ -105,6 +108,8 @@ describe('Accuracy in Chromium against tinydeploy serve', () => {
     // Newest first: the validation, then the evaluation.
     expect(await rows.nth(0).getByTestId('evaluation-history-check').textContent()).toBe('20/20 identical');
     expect(await rows.nth(0).textContent()).toContain('virtual-m4f');
+    // What the validation's firmware was built for; the host evaluation builds nothing.
+    expect(await page.getByTestId('evaluation-history-optimize-for').allTextContents()).toEqual(['code size', '–']);
     await rows.nth(1).getByRole('button', { name: 'Details' }).click();
     await page.getByTestId('evaluation-history-detail').getByTestId('confusion-matrix').waitFor();
     await saveScreenshot(page, 'accuracy-history-1280x800');

@@ -162,8 +162,10 @@ describe('Compare, export and the graph in Chromium against tinydeploy serve', (
     expect(tflite.name).toMatch(/\.tflite$/);
     expect(tflite.bytes.subarray(4, 8).toString()).toBe('TFL3');
 
+    // Each measurement says what it was built for (the project's default, code size), in the list and in the file's name.
+    expect(await page.getByTestId('export-measurement').locator('option').first().textContent()).toMatch(/ on virtual-m4f for code size, /);
     const html = await download('export-report-html');
-    expect(html.name).toMatch(/-virtual-m4f-report\.html$/);
+    expect(html.name).toMatch(/-virtual-m4f-size-report\.html$/);
     const text = html.bytes.toString('utf8');
     expect(text).toMatch(/^<!doctype html>/);
     expect(text).not.toMatch(/<script|<link |src="http/);

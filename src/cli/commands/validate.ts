@@ -10,6 +10,7 @@ import { booleanOption, integerOption, stringOption } from '../args.js';
 import { boardOption, boardOptionSpec } from '../board-option.js';
 import { optimizeOption, optimizeOptionSpec } from '../optimize-option.js';
 import type { Command } from '../command.js';
+import type { OptimizeFor } from '../../core/common/codegen/index.js';
 import { formatPercent } from '../format.js';
 import { progressReporter, stepReporter } from '../progress.js';
 
@@ -37,6 +38,8 @@ export interface ValidateJson {
   outputDType: string;
   disagreements: number;
   differing: { index: number; source: string; maxAbsDiff: number }[];
+  /** What the firmware was generated for: `size` or `speed` (`--optimize`), the key build and deploy use. */
+  optimize: OptimizeFor;
   wallMs: number;
 }
 
@@ -57,6 +60,7 @@ export function validateJson(result: ValidateResult): ValidateJson {
     outputDType: result.outputDType,
     disagreements: result.disagreements,
     differing: result.differing,
+    optimize: result.optimizeFor,
     wallMs: Math.round(result.timings.totalMs),
   };
 }
@@ -69,6 +73,7 @@ function figure(value: number): string {
 export function validateText(result: ValidateResult): string {
   const lines = [
     `${printableName(result.model.name)} on ${result.boardId} against the host, ${result.samples} samples of ${printableName(result.datasetName)}:`,
+    `  optimized for      ${result.optimizeFor}`,
     `  identical outputs  ${result.equal} of ${result.samples}${result.outputDType === 'float32' ? `; ${result.passed} within the float tolerance` : ''}`,
     `  max |Δ|            ${figure(result.maxAbsDiff)}`,
     `  RMSE               ${figure(result.rmse)}`,
@@ -98,7 +103,7 @@ export const validateCommand: Command = {
       'input-layout': inputLayoutOptionSpec,
       dataset: { type: 'string', value: 'dir', required: true, description: 'dataset folder with a dataset.json' },
       samples: { type: 'integer', value: 'N', description: `samples to run, the first ones of the dataset (default ${defaultValidationSamples})` },
-      json: { type: 'boolean', description: 'print {"samples","equal","accuracy":{"board","host"},"maxAbsDiff","rmse","mae","cosine","l2r",…} as JSON' },
+      json: { type: 'boolean', description: 'print {"samples","equal","accuracy":{"board","host"},"maxAbsDiff","rmse","mae","cosine","l2r","optimize",…} as JSON' },
       'gdb-server': { type: 'string', value: 'host:port', description: 'real boards: the GDB server to flash through (OpenOCD, pyOCD: localhost:3333)' },
       port: { type: 'string', value: 'path', description: "real boards: the probe's serial port, e.g. /dev/ttyACM0 (default $TINYDEPLOY_BOARD_PORT)" },
     },

@@ -357,6 +357,11 @@ export interface ValidationReport extends OutputAgreement {
   disagreements: number;
   /** The first samples whose outputs differ (at most 20): index, source file, max |Δ|. */
   differing: { index: number; source: string; maxAbsDiff: number }[];
+  /**
+   * What the firmware was generated for (the project's "optimize for" setting, or `--optimize`), as
+   * a deploy's measurement records it; absent in validations stored before it was recorded.
+   */
+  optimizeFor?: OptimizeFor;
 }
 
 /** A stored evaluation (host accuracy) or validation (board against host) of a variant on a dataset. */

@@ -11,13 +11,14 @@ export async function runValidateTask(task: ValidateTask, context: TaskContext):
   const board = task.board ?? requireBoard(task.boardId);
   const [graph, dataset] = await Promise.all([loadModelFile(task.modelPath, task.modelName), openDataset(task.datasetPath)]);
   const total = Math.min(task.samples, dataset.size);
-  context.progress({ fraction: 0, step: 'build', log: [`validating ${task.modelName} on ${board.name} against the host: ${total} samples of ${dataset.name}`] });
+  const optimize = task.optimize ?? 'size';
+  context.progress({ fraction: 0, step: 'build', log: [`validating ${task.modelName} on ${board.name} against the host: ${total} samples of ${dataset.name}, optimized for ${optimize}`] });
   const result = await validateGraph(graph, dataset, {
     board,
     name: task.modelName,
     hash: task.modelHash,
     samples: task.samples,
-    optimize: task.optimize ?? 'size',
+    optimize,
     // A real board: its port is the one with its probe's USB id (or $TINYDEPLOY_BOARD_PORT), as for Deploy.
     ...(board.qemu ? {} : { connection: { serialPort: process.env.TINYDEPLOY_BOARD_PORT || undefined } }),
     signal: context.signal,

@@ -78,6 +78,16 @@ describe('EvaluationRecords', () => {
     expect(() => records.get('nope')).toThrow('evaluation nope not found');
   });
 
+  it('a validation keeps what its firmware was built for; one stored before it was recorded reads without it', () => {
+    const speed = records.add({ ...ids, datasetName: 'kws01', kind: 'validate', boardId: 'virtual-m4f', validation: { ...validation, optimizeFor: 'speed' } });
+    expect(records.get(speed.id).validation?.optimizeFor).toBe('speed');
+    // The report JSON of an older TinyDeploy: no optimizeFor key.
+    const older = records.add({ ...ids, datasetName: 'kws01', kind: 'validate', boardId: 'virtual-m4f', validation });
+    expect(JSON.parse((store.sqlite.prepare('SELECT report FROM evaluations WHERE id = ?').get(older.id) as { report: string }).report)).not.toHaveProperty('optimizeFor');
+    expect(records.get(older.id).validation).not.toHaveProperty('optimizeFor');
+    expect(records.get(older.id).validation).toEqual(validation);
+  });
+
   it('a removed dataset leaves its name; a removed variant or project takes its evaluations', () => {
     const evaluation = records.add({ ...ids, datasetName: 'kws01', kind: 'evaluate', evaluation: report });
     store.removeDataset(ids.datasetId);

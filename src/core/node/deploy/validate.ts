@@ -63,6 +63,8 @@ export interface ValidateOptions {
 }
 
 export interface ValidateResult extends ValidationReport {
+  /** What the firmware was generated for (ValidateOptions.optimize). */
+  optimizeFor: OptimizeFor;
   boardName: string;
   model: { name: string; hash: string };
   datasetName: string;
@@ -103,7 +105,8 @@ export async function validateGraph(graph: Graph, dataset: Dataset, options: Val
   progress({ step: 'build', fraction: 0, message: `generating C for ${options.name} and compiling it for ${board.id}` });
   const workDirectory = options.workDirectory ?? (await mkdtemp(join(tmpdir(), 'tinydeploy-validate-')));
   try {
-    const { model, project, build } = await buildModelGraph(graph, { board, out: workDirectory, application: 'profiler', name: options.name, hash: options.hash, generate: { optimize: options.optimize ?? 'size' } });
+    const optimize = options.optimize ?? 'size';
+    const { model, project, build } = await buildModelGraph(graph, { board, out: workDirectory, application: 'profiler', name: options.name, hash: options.hash, generate: { optimize } });
     const firmware = build!;
     const reference = model.graph;
     const input = reference.tensors[reference.inputs[0]];
@@ -189,6 +192,7 @@ export async function validateGraph(graph: Graph, dataset: Dataset, options: Val
         disagreements,
         differing,
         ...agreement.result(),
+        optimizeFor: optimize,
         timings: { buildMs, flashMs, runMs, totalMs: performance.now() - started },
       };
     } finally {

@@ -252,5 +252,19 @@ describe('export service', () => {
     expect(json.layers).toHaveLength(2);
     expect(json.measurement.latency).toMatchObject({ value: 800, min: 790, max: 820 });
     expect(json.board.id).toBe('virtual-m4f');
+    // Recorded before the "optimize for" setting: the name says nothing of it.
+    expect((await service.report({ measurementId: measurement.id, format: 'csv' })).fileName).toBe('kws_ref_model-virtual-m4f-report.csv');
+  });
+
+  it("names a report after the setting its build was generated for, so a build for size and one for speed download side by side", async () => {
+    const project = store.createProject('Export both ways');
+    const variant = importFile(project.id, sharedModels.kws_ref_model);
+    const service = createExportService(store);
+    const figures = { latency: 800, min: 790, max: 820, layers: [300, 500], ops: ['CONV_2D', 'SOFTMAX'] };
+    const size = recordDeploy(project.id, variant.id, { ...figures, optimizeFor: 'size' });
+    const speed = recordDeploy(project.id, variant.id, { ...figures, optimizeFor: 'speed' });
+    const names = async (measurementId: string) => Promise.all((['html', 'csv', 'json'] as const).map(async (format) => (await service.report({ measurementId, format })).fileName));
+    expect(await names(size.id)).toEqual(['kws_ref_model-virtual-m4f-size-report.html', 'kws_ref_model-virtual-m4f-size-report.csv', 'kws_ref_model-virtual-m4f-size-report.json']);
+    expect(await names(speed.id)).toEqual(['kws_ref_model-virtual-m4f-speed-report.html', 'kws_ref_model-virtual-m4f-speed-report.csv', 'kws_ref_model-virtual-m4f-speed-report.json']);
   });
 });

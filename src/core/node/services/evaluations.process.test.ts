@@ -77,20 +77,24 @@ describe('evaluations through the services', () => {
   describe('validate on virtual-m4f', () => {
     requireTools(virtualBoardTestsUnavailable());
 
-    it('20 kws01 samples: 20 of 20 identical, stored with the board and both accuracies, progress per sample', async () => {
+    it('20 kws01 samples: 20 of 20 identical, stored with the board, both accuracies and the "optimize for" setting it was built with, progress per sample', async () => {
       const steps = new Set<string>();
+      // Built for the project's setting: speed here, so that the size default cannot pass for it.
+      await services.projects.setOptimizeFor({ id: projectId, optimizeFor: 'speed' });
       const job = await services.jobs.startValidate({ variantId, boardId: 'virtual-m4f', datasetId, samples: 20 });
-      expect(job.params).toEqual({ variantId, boardId: 'virtual-m4f', datasetId, samples: 20, optimizeFor: 'size' });
+      await services.projects.setOptimizeFor({ id: projectId, optimizeFor: 'size' });
+      expect(job.params).toEqual({ variantId, boardId: 'virtual-m4f', datasetId, samples: 20, optimizeFor: 'speed' });
       const done = await jobEnds(job.id, (changed) => steps.add(changed.step));
       expect(done.status, done.log.join('\n')).toBe('succeeded');
       expect(steps).toContain('build');
       // Progress without log lines is coalesced: some of the samples' steps arrive, not necessarily the last.
       expect([...steps].some((step) => /^sample \d+ of 20: \d+ identical$/.test(step))).toBe(true);
       expect(done.log.some((line) => line.startsWith('20 of 20 samples byte-identical; max |Δ| 0.00, '))).toBe(true);
+      expect(done.log.filter((line) => line.startsWith('validating '))).toEqual([expect.stringMatching(/ against the host: 20 samples of kws01, optimized for speed$/)]);
       const validation = (await services.evaluations.list({ projectId })).find((entry) => entry.kind === 'validate')!;
       expect(validation).toMatchObject({ kind: 'validate', boardId: 'virtual-m4f', samples: 20, accuracy: 0.9, datasetName: 'kws01' });
-      expect(validation.validation).toMatchObject({ boardId: 'virtual-m4f', samples: 20, equal: 20, passed: 20, maxAbsDiff: 0, accuracy: { board: 0.9, host: 0.9 } });
-      expect(done.result).toEqual({ evaluationId: validation.id, boardId: 'virtual-m4f', samples: 20, equal: 20, accuracy: { board: 0.9, host: 0.9 } });
+      expect(validation.validation).toMatchObject({ boardId: 'virtual-m4f', samples: 20, equal: 20, passed: 20, maxAbsDiff: 0, accuracy: { board: 0.9, host: 0.9 }, optimizeFor: 'speed' });
+      expect(done.result).toEqual({ evaluationId: validation.id, boardId: 'virtual-m4f', samples: 20, equal: 20, accuracy: { board: 0.9, host: 0.9 }, optimizeFor: 'speed' });
     }, 180_000);
 
     it('cancel stops a validation between samples; nothing is stored', async () => {

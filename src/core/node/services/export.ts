@@ -113,7 +113,9 @@ export function createExportService(store: Store): ExportService {
       const board = measurement.boardId ? (findBoard(measurement.boardId) ?? findBoard(measurement.boardId, new CustomBoards(store).list())) : undefined;
       const deployment = measurement.deploymentId ? store.listDeployments(variant.id).find((entry) => entry.id === measurement.deploymentId) : undefined;
       const input = { measurement, variant, board, deployment, latency: latencyOf(measurement, board) };
-      const base = `${safeFileName(variant.name)}-${safeFileName(measurement.boardId ?? 'board')}-report`;
+      // The setting it was built with in the name (the per-layer CSV has no room for it): a build for size and one for speed download side by side.
+      const optimizeFor = measurement.optimizeFor ?? deployment?.optimizeFor;
+      const base = `${safeFileName(variant.name)}-${safeFileName(measurement.boardId ?? 'board')}${optimizeFor ? `-${optimizeFor}` : ''}-report`;
       const encode = (text: string) => new TextEncoder().encode(text);
       if (format === 'csv') return { fileName: `${base}.csv`, mimeType: 'text/csv', bytes: encode(reportCsv(input)) };
       if (format === 'json') return { fileName: `${base}.json`, mimeType: 'application/json', bytes: encode(reportJson(input)) };

@@ -4,8 +4,9 @@
  * reload; its measurement is loaded once the job has succeeded. The board picker (board-picker.tsx)
  * lists virtual, catalog and custom boards; a real board can be picked once it is plugged in, and a
  * virtual one takes the real board to estimate cycles and ms for. "Optimize for" is the project's
- * setting (saved at once, used by every later deploy of the project); each result says which one it
- * was built with.
+ * setting (saved at once, used by every later deploy, validation and export of the project);
+ * "Deploy once for …" builds for the other setting without changing it, so both builds can be
+ * compared without setting the project back; each result says which one it was built with.
  */
 
 import { useEffect, useState } from 'react';
@@ -50,6 +51,7 @@ export function DeployTab({
   const { reload: reloadProjects } = useProjects();
   const [savingOptimize, setSavingOptimize] = useState(false);
   const optimizeFor = project?.optimizeFor ?? 'size';
+  const otherOptimizeFor: OptimizeFor = optimizeFor === 'size' ? 'speed' : 'size';
 
   const changeOptimizeFor = async (value: OptimizeFor) => {
     setSavingOptimize(true);
@@ -74,15 +76,16 @@ export function DeployTab({
   const board = boards.find((candidate) => candidate.id === boardId);
   const unavailable = boards.filter((candidate) => !candidate.deployable);
 
-  const start = async (event: FormEvent) => {
-    event.preventDefault();
+  /** Starts a deploy: for the project's setting, or for `once` without changing it. */
+  const start = async (event: FormEvent | undefined, once?: OptimizeFor) => {
+    event?.preventDefault();
     if (!selected || !board) return;
     setStarting(true);
     setError(undefined);
     try {
       // The estimate target goes with a virtual board only (the picker offers none for a real one).
       const target = board.kind === 'virtual' && targetId ? { targetId } : {};
-      await services.jobs.startDeploy({ variantId: selected.id, boardId: board.id, runs, ...target });
+      await services.jobs.startDeploy({ variantId: selected.id, boardId: board.id, runs, ...target, ...(once ? { optimizeFor: once } : {}) });
     } catch (caught) {
       setError(asError(caught));
     } finally {
@@ -145,6 +148,16 @@ export function DeployTab({
           </label>
           <button type="submit" className="button button--primary" disabled={!selected || !board?.deployable || starting || savingOptimize} data-testid="deploy-button">
             Deploy &amp; Profile
+          </button>
+          <button
+            type="button"
+            className="button button--quiet"
+            onClick={() => void start(undefined, otherOptimizeFor)}
+            disabled={!selected || !board?.deployable || starting || savingOptimize}
+            title={`This deploy only, built optimizing for ${optimizeChoice(otherOptimizeFor).label.toLowerCase()} (${optimizeChoice(otherOptimizeFor).meaning}); the project stays set to ${optimizeChoice(optimizeFor).label.toLowerCase()}. Compare shows a row for each.`}
+            data-testid="deploy-other-button"
+          >
+            Deploy once for {optimizeChoice(otherOptimizeFor).label.toLowerCase()}
           </button>
         </form>
         {board && <BoardNote board={board} />}

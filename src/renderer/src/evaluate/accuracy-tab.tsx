@@ -14,6 +14,8 @@ import { VariantField } from '../components/variant-field.js';
 import { DatasetsPanel } from '../datasets/datasets-panel.js';
 import { useDatasetChoice } from '../datasets/use-dataset-choice.js';
 import { navigate } from '../state/route.js';
+import { useProject } from '../state/projects.js';
+import { optimizeChoice } from '../deploy/optimize-words.js';
 import { asError, useDevices, useFinishedJobsCount, useJobs, useQuery, useServices } from '../state/services-context.js';
 import { EvaluationView } from './evaluation-view.js';
 import { JobStatus } from './job-status.js';
@@ -77,6 +79,7 @@ function RunPanel({
 }) {
   const services = useServices();
   const { jobs } = useJobs(projectId);
+  const optimizeFor = useProject(projectId)?.optimizeFor ?? 'size';
   const { listing } = useDevices();
   const boards = (listing?.boards ?? []).filter((board) => board.deployable);
   const [boardId, setBoardId] = useState<string>();
@@ -171,7 +174,8 @@ function RunPanel({
           </div>
         </form>
         <p className="note">
-          Evaluate runs the dataset through the host reference interpreter. Validate builds the variant for the board, flashes it once, runs each sample there and on the host, and compares the
+          Evaluate runs the dataset through the host reference interpreter. Validate builds the variant for the board as Deploy &amp; Profile does (optimized for{' '}
+          <span data-testid="validate-optimize-for">{optimizeChoice(optimizeFor).label.toLowerCase()}</span>, the project&apos;s setting), flashes it once, runs each sample there and on the host, and compares the
           outputs sample by sample (int8: identical bytes; float: max |Δ|, RMSE, MAE, cosine, L2 relative error).
         </p>
         <ErrorBanner error={error} onDismiss={() => setError(undefined)} />

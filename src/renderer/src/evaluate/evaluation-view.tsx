@@ -10,6 +10,7 @@ import { DataTable } from '../components/data-table.js';
 import type { Column } from '../components/data-table.js';
 import { Figure } from '../components/widgets.js';
 import { formatCount, formatPercent, formatTime } from '../format.js';
+import { optimizeChoice } from '../deploy/optimize-words.js';
 import { ConfusionMatrix } from './confusion-matrix.js';
 import './evaluate.css';
 
@@ -22,10 +23,21 @@ export function EvaluationView({ evaluation, variantName }: { evaluation: Evalua
 }
 
 function Meta({ evaluation, variantName }: { evaluation: Evaluation; variantName?: string }) {
+  // A validation's firmware: what it was generated for (absent in validations stored before it was recorded).
+  const optimizeFor = evaluation.validation?.optimizeFor;
   return (
     <span className="muted">
       {variantName ?? evaluation.variantId} on {evaluation.datasetName}
-      {evaluation.boardId ? `, ${evaluation.boardId} against the host` : ' (host interpreter)'} · {formatTime(evaluation.createdAt)}
+      {evaluation.boardId ? `, ${evaluation.boardId} against the host` : ' (host interpreter)'}
+      {optimizeFor && (
+        <>
+          , optimized for{' '}
+          <span data-testid="validation-optimize-for" title={optimizeChoice(optimizeFor).meaning}>
+            {optimizeChoice(optimizeFor).label.toLowerCase()}
+          </span>
+        </>
+      )}{' '}
+      · {formatTime(evaluation.createdAt)}
     </span>
   );
 }

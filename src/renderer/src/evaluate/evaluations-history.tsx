@@ -11,6 +11,7 @@ import type { Column } from '../components/data-table.js';
 import { ErrorBanner, Panel } from '../components/widgets.js';
 import { formatCount, formatPercent, formatTime } from '../format.js';
 import { useFinishedJobsCount, useQuery, useServices } from '../state/services-context.js';
+import { optimizeChoice } from '../deploy/optimize-words.js';
 import { EvaluationView } from './evaluation-view.js';
 
 export function EvaluationsHistory({ projectId, variants }: { projectId: string; variants: ModelVariant[] }) {
@@ -29,6 +30,13 @@ export function EvaluationsHistory({ projectId, variants }: { projectId: string;
     { header: 'Variant', render: (row) => variantName(row.variantId), title: (row) => variantName(row.variantId) },
     { header: 'Dataset', render: (row) => row.datasetName },
     { header: 'Board', className: 'mono', render: (row) => row.boardId ?? 'host' },
+    {
+      header: 'Built for',
+      headerTitle: 'Validations: what the firmware was generated for, code size or speed (– for host evaluations and validations made before it was recorded)',
+      testId: 'evaluation-history-optimize-for',
+      title: (row) => (row.validation?.optimizeFor ? optimizeChoice(row.validation.optimizeFor).meaning : undefined),
+      render: (row) => (row.validation?.optimizeFor ? optimizeChoice(row.validation.optimizeFor).label.toLowerCase() : '–'),
+    },
     { header: 'Samples', align: 'numeric', render: (row) => formatCount(row.samples) },
     { header: 'Accuracy', align: 'numeric', testId: 'evaluation-history-accuracy', render: (row) => (row.accuracy === null ? '–' : formatPercent(row.accuracy, 2)) },
     {

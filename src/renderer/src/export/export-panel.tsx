@@ -11,11 +11,12 @@ import { ErrorBanner, Panel } from '../components/widgets.js';
 import { VariantField } from '../components/variant-field.js';
 import { formatBytes, formatTime } from '../format.js';
 import { useDevices, useServices } from '../state/services-context.js';
+import { optimizeChoice } from '../deploy/optimize-words.js';
 import { ReportButtons } from './report-downloads.js';
 import { useExport } from './use-export.js';
 
 /** A deploy measurement one can make a report of: its row in the comparison. */
-export type ReportSource = Pick<ComparisonRow, 'measurementId' | 'variantName' | 'board' | 'measuredAt'>;
+export type ReportSource = Pick<ComparisonRow, 'measurementId' | 'variantName' | 'board' | 'measuredAt' | 'optimizeFor'>;
 
 export function ExportPanel({ variants, measurements, initialVariantId }: { variants: readonly ModelVariant[]; measurements: readonly ReportSource[]; initialVariantId?: string }) {
   const services = useServices();
@@ -65,6 +66,7 @@ export function ExportPanel({ variants, measurements, initialVariantId }: { vari
               {reportable.map((entry) => (
                 <option key={entry.measurementId} value={entry.measurementId}>
                   {entry.variantName} on {entry.board?.id ?? '?'}
+                  {entry.optimizeFor ? ` for ${optimizeChoice(entry.optimizeFor).label.toLowerCase()}` : ''}
                   {entry.measuredAt ? `, ${formatTime(entry.measuredAt)}` : ''}
                 </option>
               ))}

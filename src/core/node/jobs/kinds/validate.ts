@@ -44,6 +44,8 @@ export interface ValidateJobResult {
   samples: number;
   equal: number;
   accuracy: { board: number | null; host: number | null };
+  /** What the firmware was generated for (stored with the validation too). */
+  optimizeFor: OptimizeFor;
 }
 
 /**
@@ -97,6 +99,6 @@ export const validateJob: JobKindDescriptor<'validate', ValidateJobParams, Valid
       boardId: result.boardId,
       validation,
     });
-    return { evaluationId: evaluation.id, boardId: result.boardId, samples: result.samples, equal: result.equal, accuracy: result.accuracy };
+    return { evaluationId: evaluation.id, boardId: result.boardId, samples: result.samples, equal: result.equal, accuracy: result.accuracy, optimizeFor: result.optimizeFor };
   },
 };
