@@ -36,7 +36,7 @@ describe('tinydeploy deploy', () => {
     expect(flashParts.reduce((sum, part) => sum + part, 0)).toBe(flashTotal);
     expect(ramParts.reduce((sum, part) => sum + part, 0)).toBe(ramTotal);
     expect(stdout).toContain("arena: the memory planner's static arena");
-    expect(stdout).toContain('\nkernels  optimized for size: td_avgpool_s8, td_conv2d_s8, td_depthwise_conv2d_s8, td_fully_connected_s8_paired, td_softmax_s8\n');
+    expect(stdout).toContain('\nkernels  optimized for size: td_avgpool_s8, td_conv2d_s8, td_depthwise_conv2d_s8_wide, td_fully_connected_s8_paired, td_softmax_s8\n');
     expect(stdout).toContain('\nbit-exact: yes — 1 output(s), 12 values identical to the host interpreter on 1 run(s)\n');
     expect(stdout).toMatch(/\n 0 {2}CONV_2D +[\d,]+ +\d+\.\d% +320,000 +\d+\.\d\d\n/);
     expect(stdout).toMatch(/\n12 {2}SOFTMAX +[\d,]+/);

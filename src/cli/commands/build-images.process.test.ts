@@ -160,7 +160,7 @@ describe('tinydeploy build for real boards', () => {
     expect(Buffer.from(bin).indexOf(Buffer.from([0x88, 0xed, 0x00, 0xe0]))).toBe(-1);
     // Cortex-M0+: portable kernels, soft float, no DSP; cycles from SysTick.
     const text = await tinydeploy(['build', kws, '--board', 'rpi-pico', '--out', out]);
-    expect(text.stdout).toContain('kernels (portable):');
+    expect(text.stdout).toContain('kernels (portable, optimized for size):');
     expect(text.stdout).toMatch(/\nflash {2}[\d,]+ B of 2,097,152 B \(\d+\.\d %\), RAM [\d,]+ B of 270,336 B \(\d+\.\d %\) on rpi-pico\n/);
     expect(text.stdout).not.toContain('NOT RUNNABLE');
     // The project builds the same image without TinyDeploy: its Makefile compiles the generated boot2 like any source.

@@ -52,13 +52,20 @@ export function HistoryTab({ projectId, variants }: { projectId: string; variant
   const columns: Column<Measurement>[] = [
     { header: 'Time', align: 'numeric', title: (measurement) => formatTime(measurement.createdAt), render: (measurement) => formatTime(measurement.createdAt).slice(5, 16) },
     { header: 'Variant', className: 'cell--name', title: (measurement) => variantName(measurement.variantId), render: (measurement) => <span className="truncate">{variantName(measurement.variantId)}</span> },
-    { header: 'Board', className: 'mono', render: (measurement) => measurement.boardId ?? 'host' },
     {
-      header: 'Built for',
-      headerTitle: 'What the code was generated for: code size (one kernel per kind of layer) or speed (each layer its fastest kernel); – for evaluations and deploys made before it was recorded',
-      testId: 'history-optimize-for',
-      title: (measurement) => (measurement.optimizeFor ? optimizeChoice(measurement.optimizeFor).meaning : undefined),
-      render: (measurement) => (measurement.optimizeFor ? optimizeChoice(measurement.optimizeFor).label.toLowerCase() : '–'),
+      header: 'Board',
+      headerTitle: 'The board, and under it what the code was generated for: code size (one kernel per kind of layer) or speed (each layer its fastest kernel); nothing for evaluations and deploys made before it was recorded',
+      title: (measurement) => (measurement.optimizeFor ? `built for ${optimizeChoice(measurement.optimizeFor).meaning}` : undefined),
+      render: (measurement) => (
+        <span className="history-board">
+          <span className="mono">{measurement.boardId ?? 'host'}</span>
+          {measurement.optimizeFor && (
+            <span className="history-board__built muted">
+              for <span data-testid="history-optimize-for">{optimizeChoice(measurement.optimizeFor).label.toLowerCase()}</span>
+            </span>
+          )}
+        </span>
+      ),
     },
     {
       header: 'Latency',
