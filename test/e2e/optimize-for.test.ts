@@ -6,14 +6,13 @@
  * setting it was built with, all are bit-exact, and speed runs fewer instructions.
  */
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTflite } from '../../src/core/common/exporters/index.js';
 import { mixedDepthwiseGraph } from '../codegen/testing/mixed-depthwise.js';
-import { buildRendererIfStale, launchChromium, missingTools, saveScreenshot, startServe, type ServeProcess } from './testing/harness.js';
+import { createProject, missingTools, saveScreenshot, startAppSession, type AppSession } from './testing/harness.js';
 import { requireTools } from '../testing/tools.js';
 
 const missing = missingTools({ deploy: true });
@@ -23,27 +22,16 @@ const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_
 
 describe('"Optimize for" in Chromium against tinydeploy serve', () => {
   requireTools(missing);
-  let dataDirectory: string;
-  let serve: ServeProcess | undefined;
-  let browser: Browser;
+  let session: AppSession;
   let page: Page;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dataDirectory = mkdtempSync(join(tmpdir(), 'tinydeploy-e2e-optimize-'));
-    buildRendererIfStale();
-    [serve, browser] = await Promise.all([startServe(dataDirectory), launchChromium()]);
-    page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    session = await startAppSession('optimize-for', { viewport: { width: 1440, height: 960 } });
+    page = session.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    rmSync(dataDirectory, { recursive: true, force: true });
+    await session?.close();
   });
 
   /** Deploys the selected variant, waits for its result (a new measurement) and returns its latency (instructions). */
@@ -59,12 +47,10 @@ describe('"Optimize for" in Chromium against tinydeploy serve', () => {
   }
 
   it('deploys for code size by default, then for speed once the project is set so, then once for code size leaving the project at speed, saying which on each result', async () => {
-    const model = join(dataDirectory, 'mixed_depthwise.tflite');
+    const model = join(session.dataDirectory, 'mixed_depthwise.tflite');
     writeFileSync(model, exportTflite(mixedDepthwiseGraph()));
-    await page.goto(serve!.url);
-    await page.getByTestId('home-screen').getByLabel('Project name').fill('Depthwise');
-    await page.getByTestId('home-screen').getByRole('button', { name: 'Create' }).click();
-    await poll(() => page.getByTestId('project-title').textContent()).toBe('Depthwise');
+    await page.goto(session.serve.url);
+    await createProject(page, 'Depthwise');
     await page.getByTestId('model-file-input').setInputFiles(model);
     await page.getByTestId('total-macs').waitFor();
 
@@ -111,6 +97,6 @@ describe('"Optimize for" in Chromium against tinydeploy serve', () => {
     // Their reports can be told apart in the export list.
     const reports = await page.getByTestId('export-measurement').locator('option').allTextContents();
     expect(reports.map((text) => text.replace(/, \d.*$/, ''))).toEqual(['mixed_depthwise on virtual-m4f for code size', 'mixed_depthwise on virtual-m4f for speed']);
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   }, 300_000);
 });
