@@ -74,6 +74,14 @@ describe('the UI in Chromium against fake services', () => {
     await page.getByTestId('rename-project-input').press('Enter');
     await poll(() => page.getByTestId('project-title').textContent()).toBe('Wake word');
     await poll(() => page.getByTestId('project-link').textContent()).toContain('Wake word');
+
+    // Without a model, Deploy & Profile and Accuracy say so and lead back to the Model tab.
+    for (const tab of ['Deploy & Profile', 'Accuracy']) {
+      await page.getByRole('tab', { name: tab }).click();
+      await page.getByText('Import a model first').waitFor();
+      await page.getByRole('button', { name: 'Go to Model' }).click();
+      await page.getByTestId('model-file-input').waitFor({ state: 'attached' });
+    }
   });
 
   it('offers TFLite and ONNX files in the file dialog', async () => {

@@ -12,13 +12,13 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { BoardDescription, Job, ModelVariant, OptimizeFor } from '../../../shared/services/types.js';
-import { EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
+import { ErrorBanner, Panel } from '../components/widgets.js';
+import { NoModelPanel } from '../components/no-model.js';
 import { VariantField } from '../components/variant-field.js';
 import { formatBytes, formatTime } from '../format.js';
 import { devicesStatus } from '../state/device-rules.js';
 import { deploysOf } from '../state/job-rules.js';
 import { asError, useDevices, useJobs, useQuery, useServices } from '../state/services-context.js';
-import { navigate } from '../state/route.js';
 import { useProject, useProjects } from '../state/projects.js';
 import { BoardPicker } from './board-picker.js';
 import { JobProgress } from './job-progress.js';
@@ -93,17 +93,7 @@ export function DeployTab({
     }
   };
 
-  if (variants.length === 0) {
-    return (
-      <Panel title="Deploy & Profile">
-        <EmptyState title="Import a model first">
-          <button type="button" className="button" onClick={() => navigate({ screen: 'project', projectId, tab: 'model' })}>
-            Go to Model
-          </button>
-        </EmptyState>
-      </Panel>
-    );
-  }
+  if (variants.length === 0) return <NoModelPanel title="Deploy & Profile" projectId={projectId} />;
 
   return (
     <>

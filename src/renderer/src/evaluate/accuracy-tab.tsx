@@ -9,11 +9,11 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Dataset, Evaluation, Job, ModelVariant } from '../../../shared/services/types.js';
-import { EmptyState, ErrorBanner, Panel } from '../components/widgets.js';
+import { ErrorBanner, Panel } from '../components/widgets.js';
+import { NoModelPanel } from '../components/no-model.js';
 import { VariantField } from '../components/variant-field.js';
 import { DatasetsPanel } from '../datasets/datasets-panel.js';
 import { useDatasetChoice } from '../datasets/use-dataset-choice.js';
-import { navigate } from '../state/route.js';
 import { useProject } from '../state/projects.js';
 import { optimizeChoice } from '../deploy/optimize-words.js';
 import { asError, useDevices, useFinishedJobsCount, useJobs, useQuery, useServices } from '../state/services-context.js';
@@ -37,17 +37,7 @@ export function AccuracyTab({
   const { datasets, list, dataset, choose: setDatasetId, panel } = useDatasetChoice(projectId, 'accuracy-datasets');
   const evaluations = useQuery(`evaluations:${projectId}`, () => services.evaluations.list({ projectId }), finished);
 
-  if (variants.length === 0) {
-    return (
-      <Panel title="Accuracy">
-        <EmptyState title="Import a model first">
-          <button type="button" className="button" onClick={() => navigate({ screen: 'project', projectId, tab: 'model' })}>
-            Go to Model
-          </button>
-        </EmptyState>
-      </Panel>
-    );
-  }
+  if (variants.length === 0) return <NoModelPanel title="Accuracy" projectId={projectId} />;
 
   return (
     <>
