@@ -113,8 +113,10 @@ typedef struct {
     "add     sp, sp, #48\n\t"                                                                      \
     "pop     {r4-r11, pc}\n\t"
 /* A row done: the plane pointer on by `advance` bytes, and the next row unless it is [sp, #44] (the last row's end). */
-#define TD_WIDE_ASM_ROW_LOOP(advance)                                                              \
-    "add     lr, lr, #" advance "\n\t"                                                             \
+#define TD_WIDE_ASM_ROW_LOOP(advance) TD_WIDE_ASM_ROW_LOOP_BY("add     lr, lr, #" advance "\n\t")
+/* The same with the plane pointer moved by an instruction of the caller's. */
+#define TD_WIDE_ASM_ROW_LOOP_BY(move)                                                              \
+    move                                                                                           \
     "ldr     r4, [sp, #44]\n\t"                                                                    \
     "cmp     lr, r4\n\t"                                                                           \
     "bne     1b\n\t"
@@ -397,12 +399,13 @@ typedef struct {
 /*
  * 3x3, stride 2: output x takes positions 2x..2x+2, that is P_x.W01 + lo(P_{x+1}) w2 (tap words
  * W01 = (w0, w1) in r10, W2 = (w2, 0) in r11). Six outputs x..x+5 a step from pairs P_x..P_{x+6} of
- * a filter row: P_x..P_{x+3} (r6-r9) for outputs x..x+2, then P_{x+4}..P_{x+6} into r6-r8 (P_{x+3}
- * stays in r9) for x+3..x+5: four loads and twelve SMLAD / SMLABB for 18 MACs.
+ * a filter row: P_x..P_{x+3} (r6-r9) by one LDM that moves the plane pointer on by four pairs, for
+ * outputs x..x+2, then P_{x+4}..P_{x+6} into r6-r8 by a second (P_{x+3} stays in r9) for x+3..x+5;
+ * `next` moves the pointer to the next filter row's P_x: three loads (two LDM and the tap words' LDM)
+ * and twelve SMLAD / SMLABB for 18 MACs.
  */
-#define TD_WIDE_ASM_ROW_3X3_S2(o0, o8, o16, o24)                                                   \
-    "ldrd    r6, r7, [lr, #" o0 "]\n\t"                                                            \
-    "ldrd    r8, r9, [lr, #" o8 "]\n\t"                                                            \
+#define TD_WIDE_ASM_ROW_3X3_S2(next)                                                               \
+    "ldm     lr!, {r6-r9}\n\t"                                                                      \
     "ldm     r12!, {r10, r11}\n\t"                                                                 \
     "smlad   r0, r6, r10, r0\n\t"                                                                  \
     "smlabb  r0, r7, r11, r0\n\t"                                                                  \
@@ -410,20 +413,23 @@ typedef struct {
     "smlabb  r1, r8, r11, r1\n\t"                                                                  \
     "smlad   r2, r8, r10, r2\n\t"                                                                  \
     "smlabb  r2, r9, r11, r2\n\t"                                                                  \
-    "ldrd    r6, r7, [lr, #" o16 "]\n\t"                                                           \
-    "ldr     r8, [lr, #" o24 "]\n\t"                                                               \
+    "ldm     lr, {r6-r8}\n\t"                                                                       \
     "smlad   r3, r9, r10, r3\n\t"                                                                  \
     "smlabb  r3, r6, r11, r3\n\t"                                                                  \
     "smlad   r4, r6, r10, r4\n\t"                                                                  \
     "smlabb  r4, r7, r11, r4\n\t"                                                                  \
     "smlad   r5, r7, r10, r5\n\t"                                                                  \
-    "smlabb  r5, r8, r11, r5\n\t"
-/* One step of six outputs at the plane pointer plus o (filter rows a plane row apart), as TD_WIDE_ASM_STEP_X6. */
-#define TD_WIDE_ASM_STEP_3X3_S2(store, r0a, r0b, r0c, r0d, r1a, r1b, r1c, r1d, r2a, r2b, r2c, r2d)   \
+    "smlabb  r5, r8, r11, r5\n\t"                                                                  \
+    next
+/*
+ * One step of six outputs from the plane pointer (filter rows a plane row apart), as TD_WIDE_ASM_STEP_X6;
+ * the pointer ends 144 bytes on (the third filter row's P_{x+4}).
+ */
+#define TD_WIDE_ASM_STEP_3X3_S2(store)                                                             \
     "ldm     r12!, {r0-r5}\n\t"                                                                    \
-    TD_WIDE_ASM_ROW_3X3_S2(r0a, r0b, r0c, r0d)                                                     \
-    TD_WIDE_ASM_ROW_3X3_S2(r1a, r1b, r1c, r1d)                                                     \
-    TD_WIDE_ASM_ROW_3X3_S2(r2a, r2b, r2c, r2d)                                                     \
+    TD_WIDE_ASM_ROW_3X3_S2("add     lr, lr, #48\n\t")                                              \
+    TD_WIDE_ASM_ROW_3X3_S2("add     lr, lr, #48\n\t")                                              \
+    TD_WIDE_ASM_ROW_3X3_S2("")                                                                     \
     "ldm     r12, {r6-r8}\n\t"                                                                     \
     "sub     r12, r12, #48\n\t"                                                                    \
     TD_WIDE_ASM_REQUANT_X6("r0") TD_WIDE_ASM_REQUANT_X6("r1") TD_WIDE_ASM_REQUANT_X6("r2")           \
@@ -494,32 +500,43 @@ typedef struct {
     "orr     r5, r5, r5, lsl #16\n\t"                                                              \
     "strd    r4, r5, [sp, #32]\n\t"
 /*
- * 3x3, stride 2, rows of one or two steps of six (6 or 12 outputs; 13 or 25 positions fill the
- * planes' 32 at most): as TD_WIDE_ASM_3X3_ROWS, the plane pointer on by two plane rows per output row;
- * a row's second step moves the cursor on to the next row's first output by [sp, #28] (the job's
- * in_gap: the row gap of a band plus two pixels).
+ * 3x3, stride 2, rows of two steps of six (12 outputs; 25 positions within the planes' 32): as
+ * TD_WIDE_ASM_3X3_ROWS, the plane pointer on by two plane rows per output row (each step leaves it
+ * 144 bytes past its first pair); the row's second step moves the cursor on to the next row's first
+ * output by [sp, #28] (the job's in_gap: the row gap of a band plus two pixels). In the frame:
+ * [sp, #44] the plane pointer after the last row (stop - span).
  */
 #define TD_WIDE_ASM_3X3_S2(name, prepare, store)                                                   \
     TD_WIDE_ASM_FUNCTION(name)                                                                     \
     TD_WIDE_ASM_FRAME                                                                              \
-    "ldr     r12, [sp, #4]\n\t"                                                                    \
-    "ldr     lr, [sp, #0]\n\t"                                                                     \
+    "ldrd    lr, r12, [sp, #0]\n\t"                                                                \
     "ldr     r4, [sp, #16]\n\t"                                                                    \
-    "ldr     r5, [sp, #40]\n\t"                                                                    \
-    "sub     r4, r4, r5\n\t"                                                                       \
-    "sub     r5, r5, #24\n\t"                                                                      \
+    "sub     r4, r4, #48\n\t"                                                                      \
     "str     r4, [sp, #44]\n\t"                                                                    \
-    "str     r5, [sp, #24]\n\t"                                                                     \
     prepare                                                                                        \
     "1:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP), "0", "8", "16", "24", "64", "72", "80", "88", "128", "136", "144", "152") \
-    "ldr     r4, [sp, #24]\n\t"                                                                    \
-    "cbnz    r4, 4f\n\t"                                                                            \
-    TD_WIDE_ASM_ROW_LOOP("128")                                                                    \
+    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP))                                          \
+    "sub     lr, lr, #120\n\t"                                                                     \
+    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_ROW))                                           \
+    TD_WIDE_ASM_ROW_LOOP_BY("sub     lr, lr, #40\n\t")                                             \
     TD_WIDE_ASM_RETURN                                                                             \
-    "4:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_ROW), "24", "32", "40", "48", "88", "96", "104", "112", "152", "160", "168", "176") \
-    TD_WIDE_ASM_ROW_LOOP("128")                                                                    \
+    TD_WIDE_ASM_END_FUNCTION(name)
+/*
+ * 3x3, stride 2, rows of one step of six (6 outputs; 13 positions): as TD_WIDE_ASM_3X3_S2 with one
+ * step a row (an entry of its own: no test for a second step). In the frame: [sp, #44] the plane
+ * pointer after the last row.
+ */
+#define TD_WIDE_ASM_3X3_S2_ROW1(name, prepare, store)                                              \
+    TD_WIDE_ASM_FUNCTION(name)                                                                     \
+    TD_WIDE_ASM_FRAME                                                                              \
+    "ldrd    lr, r12, [sp, #0]\n\t"                                                                \
+    "ldr     r4, [sp, #16]\n\t"                                                                    \
+    "sub     r4, r4, #24\n\t"                                                                      \
+    "str     r4, [sp, #44]\n\t"                                                                    \
+    prepare                                                                                        \
+    "1:\n\t"                                                                                       \
+    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP))                                          \
+    TD_WIDE_ASM_ROW_LOOP_BY("sub     lr, lr, #16\n\t")                                             \
     TD_WIDE_ASM_RETURN                                                                             \
     TD_WIDE_ASM_END_FUNCTION(name)
 
@@ -555,6 +572,10 @@ void td_wide_3x3_s2_full(td_wide_job *job);
 void td_wide_3x3_s2_clamp(td_wide_job *job);
 __asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_full", "", TD_WIDE_ASM_STORE6));
 __asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_clamp", TD_WIDE_ASM_BYTE_BOUNDS, TD_WIDE_ASM_CLAMP_STORE6));
+void td_wide_3x3_s2_row1_full(td_wide_job *job);
+void td_wide_3x3_s2_row1_clamp(td_wide_job *job);
+__asm__(TD_WIDE_ASM_3X3_S2_ROW1("td_wide_3x3_s2_row1_full", "", TD_WIDE_ASM_STORE6));
+__asm__(TD_WIDE_ASM_3X3_S2_ROW1("td_wide_3x3_s2_row1_clamp", TD_WIDE_ASM_BYTE_BOUNDS, TD_WIDE_ASM_CLAMP_STORE6));
 #endif
 
 /** Biases, then tap words per filter row, of each loop's block (multiplier, shift and rounding after them). */
@@ -1134,6 +1155,7 @@ static td_status td_wide_run(const td_context *ctx,
                                        : loop == TD_WIDE_3X3_X6 && steps == 1 ? (full ? td_wide_3x3_row1_full : td_wide_3x3_row1_clamp)
                                        : loop == TD_WIDE_3X3_X6 && steps == 2 ? (full ? td_wide_3x3_rows_full : td_wide_3x3_rows_clamp)
                                        : loop == TD_WIDE_3X3_X6 ? (full ? td_wide_3x3_x6_full : td_wide_3x3_x6_clamp)
+                                       : loop == TD_WIDE_3X3_S2 && steps == 1 ? (full ? td_wide_3x3_s2_row1_full : td_wide_3x3_s2_row1_clamp)
                                        : loop == TD_WIDE_3X3_S2 ? (full ? td_wide_3x3_s2_full : td_wide_3x3_s2_clamp)
                                                                 : (full ? td_wide_3x3_s1_full : td_wide_3x3_s1_clamp);
 #endif
