@@ -620,7 +620,7 @@ typedef struct {
     int32_t source;    /* 40: bytes from the row to the first inside pair's first position */
     int32_t last;      /* 44: bytes from the row to x = W - 1 */
     int32_t row_bytes; /* 48: bytes between input rows */
-    int32_t four;      /* 52: rows of four pairs (left, two inside pairs, right: an input 6 wide) */
+    int32_t four;      /* 52: rows of TD_WIDEN_ROWS4, TD_WIDEN_PAIRS6, _PAIRS12 or _PAIRS13 (else 0: the general loop) */
 } td_widen_job;
 
 #if TD_DSP_ASM
@@ -760,6 +760,77 @@ typedef struct {
     "add     r0, r0, r8\n\t"                                                                       \
     "subs    r7, r7, #1\n\t"                                                                       \
     "bne     10b\n\t"
+/*
+ * Rows of 6, 12 or 13 inside pairs and no border pair (job.four TD_WIDEN_PAIRS6, _PAIRS12, _PAIRS13: a
+ * 3x3 stride-2 row of 6 or 12 outputs over an input 12 or 24 wide, or a band of a wider one, with no
+ * padding on the left): the row unrolled four positions at a time (TD_WIDEN_ASM_QUAD: four LDR from the
+ * input pointer with the channels and three times them as offsets, four PKH, eight SXTB16, each plane's two
+ * pair words in one STRD), the last STRD of each plane moving its pointer on to the next plane row, so a
+ * row costs 21 instructions per four positions and four more (the input's move to the next row, the row
+ * count), where the general loop takes 12 per two positions and about 27 a row.
+ * Entered with the job in r0-r12 as td_wide_widen_rows loads it; then r0 the input, r2 channels, r3
+ * three times them, r6, r7, r1, r5 planes 0-3, r4 the rows left, the input's move to the next row at [sp].
+ */
+#define TD_WIDEN_PAIRS6 2
+#define TD_WIDEN_PAIRS12 3
+#define TD_WIDEN_PAIRS13 4
+#define TD_WIDEN_ASM_QUAD(post)                                                                    \
+    "ldr     r8, [r0]\n\t"                                                                          \
+    "ldr     r9, [r0, r2]\n\t"                                                                      \
+    "ldr     r10, [r0, r2, lsl #1]\n\t"                                                             \
+    "ldr     r11, [r0, r3]\n\t"                                                                     \
+    "add     r0, r0, r2, lsl #2\n\t"                                                                \
+    "pkhbt   r12, r8, r9, lsl #16\n\t"                                                              \
+    "pkhtb   r9, r9, r8, asr #16\n\t"                                                               \
+    "pkhbt   r8, r10, r11, lsl #16\n\t"                                                             \
+    "pkhtb   r11, r11, r10, asr #16\n\t"                                                            \
+    "sxtb16  r10, r12\n\t"                                                                          \
+    "sxtb16  lr, r8\n\t"                                                                            \
+    "strd    r10, lr, [r6], #" post "\n\t"                                                          \
+    "sxtb16  r10, r12, ror #8\n\t"                                                                  \
+    "sxtb16  lr, r8, ror #8\n\t"                                                                    \
+    "strd    r10, lr, [r7], #" post "\n\t"                                                          \
+    "sxtb16  r10, r9\n\t"                                                                           \
+    "sxtb16  lr, r11\n\t"                                                                           \
+    "strd    r10, lr, [r1], #" post "\n\t"                                                          \
+    "sxtb16  r10, r9, ror #8\n\t"                                                                   \
+    "sxtb16  lr, r11, ror #8\n\t"                                                                   \
+    "strd    r10, lr, [r5], #" post "\n\t"
+/* Two positions of the same (one pair word per plane, a STR each). */
+#define TD_WIDEN_ASM_PAIR(post)                                                                    \
+    "ldr     r8, [r0]\n\t"                                                                          \
+    "ldr     r9, [r0, r2]\n\t"                                                                      \
+    "add     r0, r0, r2, lsl #1\n\t"                                                                \
+    "pkhbt   r12, r8, r9, lsl #16\n\t"                                                              \
+    "pkhtb   r9, r9, r8, asr #16\n\t"                                                               \
+    "sxtb16  r10, r12\n\t"                                                                          \
+    "str     r10, [r6], #" post "\n\t"                                                              \
+    "sxtb16  r10, r12, ror #8\n\t"                                                                  \
+    "str     r10, [r7], #" post "\n\t"                                                              \
+    "sxtb16  r10, r9\n\t"                                                                           \
+    "str     r10, [r1], #" post "\n\t"                                                              \
+    "sxtb16  r10, r9, ror #8\n\t"                                                                   \
+    "str     r10, [r5], #" post "\n\t"
+/* The set-up of TD_WIDEN_ASM_QUAD's registers, then `row` (one row's quads) over every row. */
+#define TD_WIDEN_ASM_FULL_ROWS(label, row)                                                         \
+    "mul     r8, r7, r2\n\t"                                                                        \
+    "sub     r12, r12, r8, lsl #1\n\t"                                                              \
+    "str     r12, [sp]\n\t"                                                                         \
+    "add     r0, r0, r10\n\t"                                                                       \
+    "mov     r4, r5\n\t"                                                                            \
+    "add     r6, r1, r6\n\t"                                                                        \
+    "add     r7, r6, r3\n\t"                                                                        \
+    "add     r1, r7, r3\n\t"                                                                        \
+    "add     r5, r1, r3\n\t"                                                                        \
+    "add     r3, r2, r2, lsl #1\n"                                                                   \
+    label ":\n\t"                                                                                   \
+    row                                                                                            \
+    "ldr     r12, [sp]\n\t"                                                                         \
+    "add     r0, r0, r12\n\t"                                                                       \
+    "subs    r4, r4, #1\n\t"                                                                        \
+    "bne     " label "b\n\t"                                                                        \
+    "add     sp, sp, #64\n\t"                                                                       \
+    "pop     {r4-r11, pc}\n"
 void td_wide_widen_rows(const td_widen_job *job);
 __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         ".syntax unified\n\t"
@@ -773,8 +844,9 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         "sub     sp, sp, #64\n\t"
         "ldm     r0, {r0-r12, lr}\n\t"
         "stm     sp, {r0-r12, lr}\n\t"
-        "cmp     lr, #0\n\t"
-        "bne     9f\n"
+        "cmp     lr, #1\n\t"
+        "beq     9f\n\t"
+        "bhi     11f\n"
         "1:\n\t"
         "ldr     r5, [sp, #24]\n\t"
         "add     r6, r1, r5\n\t"
@@ -814,7 +886,19 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         "9:\n\t"
         TD_WIDEN_ASM_ROWS4
         "add     sp, sp, #64\n\t"
-        "pop     {r4-r11, pc}\n\t"
+        "pop     {r4-r11, pc}\n"
+        "11:\n\t"
+        "cmp     lr, #3\n\t"
+        "beq     13f\n\t"
+        "bhi     14f\n\t"
+        TD_WIDEN_ASM_FULL_ROWS("12", TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("48"))
+        "13:\n\t"
+        TD_WIDEN_ASM_FULL_ROWS("15", TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8")
+                               TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("24"))
+        "14:\n\t"
+        TD_WIDEN_ASM_FULL_ROWS("16", TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8")
+                               TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_PAIR("16"))
+        "\t"
         ".size td_wide_widen_rows, . - td_wide_widen_rows\n\t"
         ".text");
 
@@ -870,7 +954,12 @@ TD_NOINLINE static int td_wide_widen(const int8_t *input,
             job.source = (2 * first - pad_left) * channels;
             job.last = (width - 1) * channels;
             job.row_bytes = row_bytes;
-            job.four = left_partial && right_partial && full == 2;
+            job.four = left_partial && right_partial && full == 2 ? 1
+                       : left_partial || right_partial          ? 0
+                       : full == 6                              ? TD_WIDEN_PAIRS6
+                       : full == 12                             ? TD_WIDEN_PAIRS12
+                       : full == 13                             ? TD_WIDEN_PAIRS13
+                                                                : 0;
             td_wide_widen_rows(&job);
             /* The same rows of the other channels: only `row` moves (by the channel). */
             *rows = job;
