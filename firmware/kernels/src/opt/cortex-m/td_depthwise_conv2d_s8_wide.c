@@ -83,7 +83,7 @@ typedef struct {
     int32_t stop;         /* 16: `end` after the last row (its address plus rows * in_step) */
     int32_t in_step;      /* 20: bytes between output rows' first plane rows (stride_h * TD_WIDE_ROW_BYTES) */
     int32_t out_gap;      /* 24: bytes from the output after a row's last step to the next row's first output */
-    int32_t in_gap;       /* 28: in_step less the bytes the plane pointer moves over a row's steps */
+    int32_t in_gap;       /* 28: in_step less the bytes the plane pointer moves over a row's steps (3x3 stride 2: the cursor's move from a row's last step to the next row) */
     int32_t low;          /* 32: activation.min */
     int32_t high;         /* 36: activation.max */
     int32_t span;         /* 40: bytes the plane pointer moves over a row's steps (> 0) */
@@ -435,21 +435,23 @@ typedef struct {
     TD_WIDE_ASM_REQUANT_X6("r0") TD_WIDE_ASM_REQUANT_X6("r1") TD_WIDE_ASM_REQUANT_X6("r2")           \
     TD_WIDE_ASM_REQUANT_X6("r3") TD_WIDE_ASM_REQUANT_X6("r4") TD_WIDE_ASM_REQUANT_X6("r5")           \
     store
-/* Six outputs r0-r5, out_c apart, at the cursor (advanced by `next`: two pixels, or to the next row's first output). */
+/*
+ * Six outputs r0-r5, out_c apart, at the cursor, which then moves on by `next` (six pixels, or to the next
+ * row's first output). The stride-2 entries keep the cursor, out_c, 3 * out_c and 5 * out_c at [sp, #0..15]
+ * (TD_WIDE_ASM_S2_FRAME), so one LDM gives every store its offset: 9 instructions.
+ */
 #define TD_WIDE_ASM_STORE6(next)                                                                   \
-    "ldrd    r6, r7, [sp, #8]\n\t"                                                                 \
+    "ldm     sp, {r6-r9}\n\t"                                                                        \
     "strb    r0, [r6]\n\t"                                                                         \
     "strb    r1, [r6, r7]\n\t"                                                                     \
-    "add     r6, r6, r7, lsl #1\n\t"                                                               \
-    "strb    r2, [r6]\n\t"                                                                         \
-    "strb    r3, [r6, r7]\n\t"                                                                     \
-    "add     r6, r6, r7, lsl #1\n\t"                                                               \
-    "strb    r4, [r6]\n\t"                                                                         \
-    "strb    r5, [r6, r7]\n\t"                                                                     \
+    "strb    r2, [r6, r7, lsl #1]\n\t"                                                             \
+    "strb    r3, [r6, r8]\n\t"                                                                     \
+    "strb    r4, [r6, r7, lsl #2]\n\t"                                                             \
+    "strb    r5, [r6, r9]\n\t"                                                                     \
     next                                                                                           \
-    "str     r6, [sp, #8]\n\t"
-/* The cursor from a step's fifth output on to the next step's first (r6; out_c in r7), or to the next row's ([sp, #28]). */
-#define TD_WIDE_ASM_NEXT_STEP "add     r6, r6, r7, lsl #1\n\t"
+    "str     r6, [sp]\n\t"
+/* The cursor from a step's first output on to the next step's (r8: 3 * out_c), or to the next row's ([sp, #28]). */
+#define TD_WIDE_ASM_NEXT_STEP "add     r6, r6, r8, lsl #1\n\t"
 #define TD_WIDE_ASM_NEXT_ROW                                                                       \
     "ldr     r8, [sp, #28]\n\t"                                                                    \
     "add     r6, r6, r8\n\t"
@@ -457,8 +459,8 @@ typedef struct {
  * The activation's bounds on six outputs four bytes at a time, then the stores: the bytes gathered
  * into r0 (outputs 0-3) and r4 (4, 5) by BFI, each bound by SSUB8 (GE where the byte is on the
  * right side) and SEL against the bound in every byte ([sp, #32] and [sp, #36], see
- * TD_WIDE_ASM_BYTE_BOUNDS), the bytes stored from r0 and r4 by STRB after LSR: 17 instructions where
- * a compare and a conditional move per bound and output take 37.
+ * TD_WIDE_ASM_BYTE_BOUNDS), the bytes stored from r0 and r4 by STRB after LSR as TD_WIDE_ASM_STORE6:
+ * 25 instructions where a compare and a conditional move per bound and output take 37.
  */
 #define TD_WIDE_ASM_CLAMP_STORE6(next)                                                             \
     "bfi     r0, r1, #8, #8\n\t"                                                                   \
@@ -474,21 +476,34 @@ typedef struct {
     "sel     r0, r0, r11\n\t"                                                                      \
     "ssub8   r9, r11, r4\n\t"                                                                      \
     "sel     r4, r4, r11\n\t"                                                                      \
-    "ldrd    r6, r7, [sp, #8]\n\t"                                                                 \
+    "ldm     sp, {r6-r9}\n\t"                                                                        \
     "strb    r0, [r6]\n\t"                                                                         \
     "lsr     r1, r0, #8\n\t"                                                                       \
     "strb    r1, [r6, r7]\n\t"                                                                     \
-    "add     r6, r6, r7, lsl #1\n\t"                                                               \
     "lsr     r2, r0, #16\n\t"                                                                      \
-    "strb    r2, [r6]\n\t"                                                                         \
+    "strb    r2, [r6, r7, lsl #1]\n\t"                                                             \
     "lsr     r3, r0, #24\n\t"                                                                      \
-    "strb    r3, [r6, r7]\n\t"                                                                     \
-    "add     r6, r6, r7, lsl #1\n\t"                                                               \
-    "strb    r4, [r6]\n\t"                                                                         \
+    "strb    r3, [r6, r8]\n\t"                                                                     \
+    "strb    r4, [r6, r7, lsl #2]\n\t"                                                             \
     "lsr     r5, r4, #8\n\t"                                                                       \
-    "strb    r5, [r6, r7]\n\t"                                                                     \
+    "strb    r5, [r6, r9]\n\t"                                                                     \
     next                                                                                           \
-    "str     r6, [sp, #8]\n\t"
+    "str     r6, [sp]\n\t"
+/*
+ * The stride-2 entries' frame: the job at [sp, #0..47] (TD_WIDE_ASM_FRAME), lr the plane pointer, r12 the
+ * block; then the cursor, out_c, 3 * out_c and 5 * out_c over the job's first four words (read here only),
+ * and [sp, #44] the plane pointer after the last row: stop less `span` bytes.
+ */
+#define TD_WIDE_ASM_S2_FRAME(span)                                                                 \
+    TD_WIDE_ASM_FRAME                                                                              \
+    "ldrd    lr, r12, [sp, #0]\n\t"                                                                \
+    "ldrd    r4, r5, [sp, #8]\n\t"                                                                 \
+    "add     r6, r5, r5, lsl #1\n\t"                                                               \
+    "add     r7, r5, r5, lsl #2\n\t"                                                               \
+    "stm     sp, {r4-r7}\n\t"                                                                      \
+    "ldr     r4, [sp, #16]\n\t"                                                                    \
+    "sub     r4, r4, #" span "\n\t"                                                                \
+    "str     r4, [sp, #44]\n\t"
 /* The frame's activation bounds ([sp, #32], [sp, #36]) as their byte in every byte, for TD_WIDE_ASM_CLAMP_STORE6. */
 #define TD_WIDE_ASM_BYTE_BOUNDS                                                                    \
     "ldrd    r4, r5, [sp, #32]\n\t"                                                                \
@@ -503,16 +518,12 @@ typedef struct {
  * 3x3, stride 2, rows of two steps of six (12 outputs; 25 positions within the planes' 32): as
  * TD_WIDE_ASM_3X3_ROWS, the plane pointer on by two plane rows per output row (each step leaves it
  * 144 bytes past its first pair); the row's second step moves the cursor on to the next row's first
- * output by [sp, #28] (the job's in_gap: the row gap of a band plus two pixels). In the frame:
+ * output by [sp, #28] (the job's in_gap: the output row's bytes less its first step's). In the frame:
  * [sp, #44] the plane pointer after the last row (stop - span).
  */
 #define TD_WIDE_ASM_3X3_S2(name, prepare, store)                                                   \
     TD_WIDE_ASM_FUNCTION(name)                                                                     \
-    TD_WIDE_ASM_FRAME                                                                              \
-    "ldrd    lr, r12, [sp, #0]\n\t"                                                                \
-    "ldr     r4, [sp, #16]\n\t"                                                                    \
-    "sub     r4, r4, #48\n\t"                                                                      \
-    "str     r4, [sp, #44]\n\t"                                                                    \
+    TD_WIDE_ASM_S2_FRAME("48")                                                                     \
     prepare                                                                                        \
     "1:\n\t"                                                                                       \
     TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP))                                          \
@@ -528,11 +539,7 @@ typedef struct {
  */
 #define TD_WIDE_ASM_3X3_S2_ROW1(name, prepare, store)                                              \
     TD_WIDE_ASM_FUNCTION(name)                                                                     \
-    TD_WIDE_ASM_FRAME                                                                              \
-    "ldrd    lr, r12, [sp, #0]\n\t"                                                                \
-    "ldr     r4, [sp, #16]\n\t"                                                                    \
-    "sub     r4, r4, #24\n\t"                                                                      \
-    "str     r4, [sp, #44]\n\t"                                                                    \
+    TD_WIDE_ASM_S2_FRAME("24")                                                                     \
     prepare                                                                                        \
     "1:\n\t"                                                                                       \
     TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP))                                          \
@@ -1284,7 +1291,7 @@ static td_status td_wide_run(const td_context *ctx,
         job.in_step = stride_h * TD_WIDE_ROW_BYTES;
         job.span = steps * (loop == TD_WIDE_3X3_X6 ? 12 : loop == TD_WIDE_3X3_S2 ? 24 : 8);
         /* (The 3x3 stride-2 rows take the cursor's move from a row's last step to the next row's first output there.) */
-        job.in_gap = loop == TD_WIDE_3X3_S2 ? out_w * out_c - (steps * step - 2) * out_c : job.in_step - job.span;
+        job.in_gap = loop == TD_WIDE_3X3_S2 ? (out_w - (steps - 1) * step) * out_c : job.in_step - job.span;
         job.out_gap = out_w * out_c - steps * step * out_c;
         job.low = params->activation.min;
         job.high = params->activation.max;
