@@ -88,6 +88,11 @@ typedef struct {
     int32_t high;         /* 36: activation.max */
     int32_t span;         /* 40: bytes the plane pointer moves over a row's steps (> 0) */
     int32_t end;          /* 44: the assembly's */
+    /* Read by the 3x3 stride-2 entries only: */
+    int32_t channels;     /* 48: channels run one after the other (1, or a block's four with the generator's blocks) */
+    int32_t block_bytes;  /* 52: bytes between two channels' blocks */
+    int32_t plane_next;   /* 56: bytes from a channel's plane pointer after its last row to the next channel's first */
+    int32_t cursor_next;  /* 60: bytes from a channel's cursor after its last row to the next channel's first output */
 } td_wide_job;
 
 #if TD_DSP_ASM
@@ -438,10 +443,11 @@ typedef struct {
 /*
  * Six outputs r0-r5, out_c apart, at the cursor, which then moves on by `next` (six pixels, or to the next
  * row's first output). The stride-2 entries keep the cursor, out_c, 3 * out_c and 5 * out_c at [sp, #0..15]
- * (TD_WIDE_ASM_S2_FRAME), so one LDM gives every store its offset: 9 instructions.
+ * (TD_WIDE_ASM_S2_FRAME), so one LDM gives every store its offset: 9 instructions; it also gives the
+ * channel's last cursor ([sp, #16], r10), on which the row loop ends.
  */
 #define TD_WIDE_ASM_STORE6(next)                                                                   \
-    "ldm     sp, {r6-r9}\n\t"                                                                        \
+    "ldm     sp, {r6-r10}\n\t"                                                                       \
     "strb    r0, [r6]\n\t"                                                                         \
     "strb    r1, [r6, r7]\n\t"                                                                     \
     "strb    r2, [r6, r7, lsl #1]\n\t"                                                             \
@@ -476,7 +482,7 @@ typedef struct {
     "sel     r0, r0, r11\n\t"                                                                      \
     "ssub8   r9, r11, r4\n\t"                                                                      \
     "sel     r4, r4, r11\n\t"                                                                      \
-    "ldm     sp, {r6-r9}\n\t"                                                                        \
+    "ldm     sp, {r6-r10}\n\t"                                                                       \
     "strb    r0, [r6]\n\t"                                                                         \
     "lsr     r1, r0, #8\n\t"                                                                       \
     "strb    r1, [r6, r7]\n\t"                                                                     \
@@ -490,20 +496,48 @@ typedef struct {
     next                                                                                           \
     "str     r6, [sp]\n\t"
 /*
- * The stride-2 entries' frame: the job at [sp, #0..47] (TD_WIDE_ASM_FRAME), lr the plane pointer, r12 the
- * block; then the cursor, out_c, 3 * out_c and 5 * out_c over the job's first four words (read here only),
- * and [sp, #44] the plane pointer after the last row: stop less `span` bytes.
+ * The stride-2 entries' frame (64 bytes): the job copied to [sp, #0..63], lr the plane pointer, r12 the
+ * block; then over the job's first five words (read here only) the cursor, out_c, 3 * out_c, 5 * out_c and
+ * the cursor after the channel's last row (its output bytes on: 1 - cursor_next).
  */
-#define TD_WIDE_ASM_S2_FRAME(span)                                                                 \
-    TD_WIDE_ASM_FRAME                                                                              \
-    "ldrd    lr, r12, [sp, #0]\n\t"                                                                \
-    "ldrd    r4, r5, [sp, #8]\n\t"                                                                 \
-    "add     r6, r5, r5, lsl #1\n\t"                                                               \
-    "add     r7, r5, r5, lsl #2\n\t"                                                               \
-    "stm     sp, {r4-r7}\n\t"                                                                      \
-    "ldr     r4, [sp, #16]\n\t"                                                                    \
-    "sub     r4, r4, #" span "\n\t"                                                                \
-    "str     r4, [sp, #44]\n\t"
+#define TD_WIDE_ASM_S2_FRAME                                                                       \
+    "push    {r4-r11, lr}\n\t"                                                                      \
+    "sub     sp, sp, #64\n\t"                                                                       \
+    "ldm     r0, {r1-r12}\n\t"                                                                      \
+    "stm     sp, {r1-r12}\n\t"                                                                      \
+    "add     r0, r0, #48\n\t"                                                                       \
+    "ldm     r0, {r4-r7}\n\t"                                                                       \
+    "add     r0, sp, #48\n\t"                                                                       \
+    "stm     r0, {r4-r7}\n\t"                                                                       \
+    "rsb     r8, r7, #1\n\t"                                                                        \
+    "ldrd    lr, r12, [sp, #0]\n\t"                                                                 \
+    "ldrd    r4, r5, [sp, #8]\n\t"                                                                  \
+    "add     r6, r5, r5, lsl #1\n\t"                                                                \
+    "add     r7, r5, r5, lsl #2\n\t"                                                                \
+    "add     r8, r4, r8\n\t"                                                                        \
+    "stm     sp, {r4-r8}\n\t"
+/*
+ * A channel done (the cursor r6 at its last, r10): the next of the job's channels, its block, plane and
+ * first output ([sp, #48..60]) and its last cursor one byte on, or the return: 13 instructions where a
+ * call per channel takes about 35 (the caller's loop, the frame and the prologue).
+ */
+#define TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                \
+    "ldr     r4, [sp, #48]\n\t"                                                                     \
+    "subs    r4, r4, #1\n\t"                                                                        \
+    "beq     5f\n\t"                                                                                \
+    "str     r4, [sp, #48]\n\t"                                                                     \
+    "ldrd    r5, r7, [sp, #52]\n\t"                                                                 \
+    "add     r12, r12, r5\n\t"                                                                      \
+    "add     lr, lr, r7\n\t"                                                                        \
+    "ldr     r5, [sp, #60]\n\t"                                                                     \
+    "add     r6, r6, r5\n\t"                                                                        \
+    "add     r10, r10, #1\n\t"                                                                      \
+    "str     r6, [sp]\n\t"                                                                          \
+    "str     r10, [sp, #16]\n\t"                                                                    \
+    "b       1b\n"                                                                                   \
+    "5:\n\t"                                                                                        \
+    "add     sp, sp, #64\n\t"                                                                       \
+    "pop     {r4-r11, pc}\n\t"
 /* The frame's activation bounds ([sp, #32], [sp, #36]) as their byte in every byte, for TD_WIDE_ASM_CLAMP_STORE6. */
 #define TD_WIDE_ASM_BYTE_BOUNDS                                                                    \
     "ldrd    r4, r5, [sp, #32]\n\t"                                                                \
@@ -518,33 +552,36 @@ typedef struct {
  * 3x3, stride 2, rows of two steps of six (12 outputs; 25 positions within the planes' 32): as
  * TD_WIDE_ASM_3X3_ROWS, the plane pointer on by two plane rows per output row (each step leaves it
  * 144 bytes past its first pair); the row's second step moves the cursor on to the next row's first
- * output by [sp, #28] (the job's in_gap: the output row's bytes less its first step's). In the frame:
- * [sp, #44] the plane pointer after the last row (stop - span).
+ * output by [sp, #28] (the job's in_gap: the output row's bytes less its first step's). A row ends on
+ * the cursor reaching the channel's last ([sp, #16]); then the job's next channel (TD_WIDE_ASM_S2_NEXT_CHANNEL).
  */
 #define TD_WIDE_ASM_3X3_S2(name, prepare, store)                                                   \
     TD_WIDE_ASM_FUNCTION(name)                                                                     \
-    TD_WIDE_ASM_S2_FRAME("48")                                                                     \
+    TD_WIDE_ASM_S2_FRAME                                                                           \
     prepare                                                                                        \
     "1:\n\t"                                                                                       \
     TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP))                                          \
     "sub     lr, lr, #120\n\t"                                                                     \
     TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_ROW))                                           \
-    TD_WIDE_ASM_ROW_LOOP_BY("sub     lr, lr, #40\n\t")                                             \
-    TD_WIDE_ASM_RETURN                                                                             \
+    "sub     lr, lr, #40\n\t"                                                                      \
+    "cmp     r6, r10\n\t"                                                                          \
+    "bne     1b\n\t"                                                                               \
+    TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                    \
     TD_WIDE_ASM_END_FUNCTION(name)
 /*
  * 3x3, stride 2, rows of one step of six (6 outputs; 13 positions): as TD_WIDE_ASM_3X3_S2 with one
- * step a row (an entry of its own: no test for a second step). In the frame: [sp, #44] the plane
- * pointer after the last row.
+ * step a row (an entry of its own: no test for a second step).
  */
 #define TD_WIDE_ASM_3X3_S2_ROW1(name, prepare, store)                                              \
     TD_WIDE_ASM_FUNCTION(name)                                                                     \
-    TD_WIDE_ASM_S2_FRAME("24")                                                                     \
+    TD_WIDE_ASM_S2_FRAME                                                                           \
     prepare                                                                                        \
     "1:\n\t"                                                                                       \
     TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP))                                          \
-    TD_WIDE_ASM_ROW_LOOP_BY("sub     lr, lr, #16\n\t")                                             \
-    TD_WIDE_ASM_RETURN                                                                             \
+    "sub     lr, lr, #16\n\t"                                                                      \
+    "cmp     r6, r10\n\t"                                                                          \
+    "bne     1b\n\t"                                                                               \
+    TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                    \
     TD_WIDE_ASM_END_FUNCTION(name)
 
 #define TD_WIDE_ASM_CLAMP4                                                                         \
@@ -1296,6 +1333,10 @@ static td_status td_wide_run(const td_context *ctx,
         job.low = params->activation.min;
         job.high = params->activation.max;
         job.end = 0;
+        job.channels = 1;
+        job.block_bytes = (requant_at + 3) * (int32_t)sizeof(td_word);
+        job.plane_next = plane_words * (int32_t)sizeof(td_word) - out_h * job.in_step;
+        job.cursor_next = 1 - out_h * out_w * out_c;
 #endif
         if (pass == 0 || bands > 1) {
             td_wide_fill(planes, plane_rows, pairs, input_dims, params->padding.h, pad_left, pad_word);
@@ -1326,6 +1367,13 @@ static td_status td_wide_run(const td_context *ctx,
                 job.block = (const td_word *)(const void *)(packed + channel * block_words);
                 job.cursor = batch_output + channel;
                 job.stop = (int32_t)((uintptr_t)planes + (uintptr_t)job.span + (uintptr_t)(out_h * job.in_step));
+                if (loop == TD_WIDE_3X3_S2) {
+                    /* The four channels in one call (the assembly moves on from one to the next). */
+                    job.channels = 4;
+                    run(&job);
+                    job.channels = 1;
+                    continue;
+                }
                 for (i = 0; i < 4; ++i) {
                     run(&job);
                     job.in += plane_words;
