@@ -21,7 +21,7 @@
  *    and friends per filter row for twenty MACs, the pairs P_j..P_{j+3} in two LDRD, the row's
  *    four tap words in one LDM), two outputs (5x5 stride 2: six for ten) or four outputs (3x3
  *    stride 1: eight for twelve; six outputs a step where a row is whole steps of six; 3x3 stride 2:
- *    six outputs a step from seven pairs of a filter row, four loads and twelve SMLAD / SMLABB for
+ *    six outputs a step from seven pairs of a filter row, three loads (two LDM and the taps') and twelve SMLAD / SMLABB for
  *    18 MACs, over rows of one or two whole steps; wider rows of the generator's blocks with multiplier 1
  *    in bands of 12 outputs, each band's positions widened and run over every row before the next
  *    band's, so its output pixels are not written in order and the generator keeps the output apart
@@ -33,7 +33,9 @@
  *    bookkeeping): the fixed cost per row and channel is what small images pay for;
  *  - the widening runs in one piece of assembly over the rows (the border pairs of one position
  *    take the zero point from a word of four zero-point bytes, as if it were a pixel); rows of four
- *    pairs (inputs 6 wide, one column of padding each side) unrolled, 44 instructions a row;
+ *    pairs (inputs 6 wide, one column of padding each side) unrolled, 44 instructions a row, and rows
+ *    of 6, 12 or 13 inside pairs with no border pair unrolled four positions at a time (21 instructions
+ *    per four positions and 4 a row);
  *  - a depth multiplier M > 1 runs the M output channels of an input channel over its plane.
  *  - 3x3 at stride 1 over inputs 5 wide (rows of five outputs) has its own entry point,
  *    td_depthwise_conv2d_s8_wide_rows5 (at the end of this file: a band of rows as scratch, so a model
