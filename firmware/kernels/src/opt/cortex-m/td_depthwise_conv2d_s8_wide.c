@@ -21,7 +21,7 @@
  *    and friends per filter row for twenty MACs, the pairs P_j..P_{j+3} in two LDRD, the row's
  *    four tap words in one LDM), two outputs (5x5 stride 2: six for ten) or four outputs (3x3
  *    stride 1: eight for twelve; six outputs a step where a row is whole steps of six; 3x3 stride 2:
- *    six outputs a step from seven pairs of a filter row, four loads and twelve SMLAD / SMLABB for
+ *    six outputs a step from seven pairs of a filter row, three loads (two LDM and the taps') and twelve SMLAD / SMLABB for
  *    18 MACs, over rows of one or two whole steps; wider rows of the generator's blocks with multiplier 1
  *    in bands of 12 outputs, each band's positions widened and run over every row before the next
  *    band's, so its output pixels are not written in order and the generator keeps the output apart
@@ -33,7 +33,9 @@
  *    bookkeeping): the fixed cost per row and channel is what small images pay for;
  *  - the widening runs in one piece of assembly over the rows (the border pairs of one position
  *    take the zero point from a word of four zero-point bytes, as if it were a pixel); rows of four
- *    pairs (inputs 6 wide, one column of padding each side) unrolled, 44 instructions a row;
+ *    pairs (inputs 6 wide, one column of padding each side) unrolled, 44 instructions a row, and rows
+ *    of 6, 12 or 13 inside pairs with no border pair unrolled four positions at a time (21 instructions
+ *    per four positions and 4 a row);
  *  - a depth multiplier M > 1 runs the M output channels of an input channel over its plane.
  *  - 3x3 at stride 1 over inputs 5 wide (rows of five outputs) has its own entry point,
  *    td_depthwise_conv2d_s8_wide_rows5 (at the end of this file: a band of rows as scratch, so a model
@@ -83,11 +85,16 @@ typedef struct {
     int32_t stop;         /* 16: `end` after the last row (its address plus rows * in_step) */
     int32_t in_step;      /* 20: bytes between output rows' first plane rows (stride_h * TD_WIDE_ROW_BYTES) */
     int32_t out_gap;      /* 24: bytes from the output after a row's last step to the next row's first output */
-    int32_t in_gap;       /* 28: in_step less the bytes the plane pointer moves over a row's steps */
+    int32_t in_gap;       /* 28: in_step less the bytes the plane pointer moves over a row's steps (3x3 stride 2: the cursor's move from a row's last step to the next row) */
     int32_t low;          /* 32: activation.min */
     int32_t high;         /* 36: activation.max */
     int32_t span;         /* 40: bytes the plane pointer moves over a row's steps (> 0) */
     int32_t end;          /* 44: the assembly's */
+    /* Read by the 3x3 stride-2 entries only: */
+    int32_t channels;     /* 48: channels run one after the other (1, or a block's four with the generator's blocks) */
+    int32_t block_bytes;  /* 52: bytes between two channels' blocks */
+    int32_t plane_next;   /* 56: bytes from a channel's plane pointer after its last row to the next channel's first */
+    int32_t cursor_next;  /* 60: bytes from a channel's cursor after its last row to the next channel's first output */
 } td_wide_job;
 
 #if TD_DSP_ASM
@@ -113,8 +120,10 @@ typedef struct {
     "add     sp, sp, #48\n\t"                                                                      \
     "pop     {r4-r11, pc}\n\t"
 /* A row done: the plane pointer on by `advance` bytes, and the next row unless it is [sp, #44] (the last row's end). */
-#define TD_WIDE_ASM_ROW_LOOP(advance)                                                              \
-    "add     lr, lr, #" advance "\n\t"                                                             \
+#define TD_WIDE_ASM_ROW_LOOP(advance) TD_WIDE_ASM_ROW_LOOP_BY("add     lr, lr, #" advance "\n\t")
+/* The same with the plane pointer moved by an instruction of the caller's. */
+#define TD_WIDE_ASM_ROW_LOOP_BY(move)                                                              \
+    move                                                                                           \
     "ldr     r4, [sp, #44]\n\t"                                                                    \
     "cmp     lr, r4\n\t"                                                                           \
     "bne     1b\n\t"
@@ -397,12 +406,13 @@ typedef struct {
 /*
  * 3x3, stride 2: output x takes positions 2x..2x+2, that is P_x.W01 + lo(P_{x+1}) w2 (tap words
  * W01 = (w0, w1) in r10, W2 = (w2, 0) in r11). Six outputs x..x+5 a step from pairs P_x..P_{x+6} of
- * a filter row: P_x..P_{x+3} (r6-r9) for outputs x..x+2, then P_{x+4}..P_{x+6} into r6-r8 (P_{x+3}
- * stays in r9) for x+3..x+5: four loads and twelve SMLAD / SMLABB for 18 MACs.
+ * a filter row: P_x..P_{x+3} (r6-r9) by one LDM that moves the plane pointer on by four pairs, for
+ * outputs x..x+2, then P_{x+4}..P_{x+6} into r6-r8 by a second (P_{x+3} stays in r9) for x+3..x+5;
+ * `next` moves the pointer to the next filter row's P_x: three loads (two LDM and the tap words' LDM)
+ * and twelve SMLAD / SMLABB for 18 MACs.
  */
-#define TD_WIDE_ASM_ROW_3X3_S2(o0, o8, o16, o24)                                                   \
-    "ldrd    r6, r7, [lr, #" o0 "]\n\t"                                                            \
-    "ldrd    r8, r9, [lr, #" o8 "]\n\t"                                                            \
+#define TD_WIDE_ASM_ROW_3X3_S2(next)                                                               \
+    "ldm     lr!, {r6-r9}\n\t"                                                                      \
     "ldm     r12!, {r10, r11}\n\t"                                                                 \
     "smlad   r0, r6, r10, r0\n\t"                                                                  \
     "smlabb  r0, r7, r11, r0\n\t"                                                                  \
@@ -410,40 +420,46 @@ typedef struct {
     "smlabb  r1, r8, r11, r1\n\t"                                                                  \
     "smlad   r2, r8, r10, r2\n\t"                                                                  \
     "smlabb  r2, r9, r11, r2\n\t"                                                                  \
-    "ldrd    r6, r7, [lr, #" o16 "]\n\t"                                                           \
-    "ldr     r8, [lr, #" o24 "]\n\t"                                                               \
+    "ldm     lr, {r6-r8}\n\t"                                                                       \
     "smlad   r3, r9, r10, r3\n\t"                                                                  \
     "smlabb  r3, r6, r11, r3\n\t"                                                                  \
     "smlad   r4, r6, r10, r4\n\t"                                                                  \
     "smlabb  r4, r7, r11, r4\n\t"                                                                  \
     "smlad   r5, r7, r10, r5\n\t"                                                                  \
-    "smlabb  r5, r8, r11, r5\n\t"
-/* One step of six outputs at the plane pointer plus o (filter rows a plane row apart), as TD_WIDE_ASM_STEP_X6. */
-#define TD_WIDE_ASM_STEP_3X3_S2(store, r0a, r0b, r0c, r0d, r1a, r1b, r1c, r1d, r2a, r2b, r2c, r2d)   \
+    "smlabb  r5, r8, r11, r5\n\t"                                                                  \
+    next
+/*
+ * One step of six outputs from the plane pointer (filter rows a plane row apart), as TD_WIDE_ASM_STEP_X6;
+ * the pointer ends 144 bytes on (the third filter row's P_{x+4}).
+ */
+#define TD_WIDE_ASM_STEP_3X3_S2(store)                                                             \
     "ldm     r12!, {r0-r5}\n\t"                                                                    \
-    TD_WIDE_ASM_ROW_3X3_S2(r0a, r0b, r0c, r0d)                                                     \
-    TD_WIDE_ASM_ROW_3X3_S2(r1a, r1b, r1c, r1d)                                                     \
-    TD_WIDE_ASM_ROW_3X3_S2(r2a, r2b, r2c, r2d)                                                     \
+    TD_WIDE_ASM_ROW_3X3_S2("add     lr, lr, #48\n\t")                                              \
+    TD_WIDE_ASM_ROW_3X3_S2("add     lr, lr, #48\n\t")                                              \
+    TD_WIDE_ASM_ROW_3X3_S2("")                                                                     \
     "ldm     r12, {r6-r8}\n\t"                                                                     \
     "sub     r12, r12, #48\n\t"                                                                    \
     TD_WIDE_ASM_REQUANT_X6("r0") TD_WIDE_ASM_REQUANT_X6("r1") TD_WIDE_ASM_REQUANT_X6("r2")           \
     TD_WIDE_ASM_REQUANT_X6("r3") TD_WIDE_ASM_REQUANT_X6("r4") TD_WIDE_ASM_REQUANT_X6("r5")           \
     store
-/* Six outputs r0-r5, out_c apart, at the cursor (advanced by `next`: two pixels, or to the next row's first output). */
+/*
+ * Six outputs r0-r5, out_c apart, at the cursor, which then moves on by `next` (six pixels, or to the next
+ * row's first output). The stride-2 entries keep the cursor, out_c, 3 * out_c and 5 * out_c at [sp, #0..15]
+ * (TD_WIDE_ASM_S2_FRAME), so one LDM gives every store its offset: 9 instructions; it also gives the
+ * channel's last cursor ([sp, #16], r10), on which the row loop ends.
+ */
 #define TD_WIDE_ASM_STORE6(next)                                                                   \
-    "ldrd    r6, r7, [sp, #8]\n\t"                                                                 \
+    "ldm     sp, {r6-r10}\n\t"                                                                       \
     "strb    r0, [r6]\n\t"                                                                         \
     "strb    r1, [r6, r7]\n\t"                                                                     \
-    "add     r6, r6, r7, lsl #1\n\t"                                                               \
-    "strb    r2, [r6]\n\t"                                                                         \
-    "strb    r3, [r6, r7]\n\t"                                                                     \
-    "add     r6, r6, r7, lsl #1\n\t"                                                               \
-    "strb    r4, [r6]\n\t"                                                                         \
-    "strb    r5, [r6, r7]\n\t"                                                                     \
+    "strb    r2, [r6, r7, lsl #1]\n\t"                                                             \
+    "strb    r3, [r6, r8]\n\t"                                                                     \
+    "strb    r4, [r6, r7, lsl #2]\n\t"                                                             \
+    "strb    r5, [r6, r9]\n\t"                                                                     \
     next                                                                                           \
-    "str     r6, [sp, #8]\n\t"
-/* The cursor from a step's fifth output on to the next step's first (r6; out_c in r7), or to the next row's ([sp, #28]). */
-#define TD_WIDE_ASM_NEXT_STEP "add     r6, r6, r7, lsl #1\n\t"
+    "str     r6, [sp]\n\t"
+/* The cursor from a step's first output on to the next step's (r8: 3 * out_c), or to the next row's ([sp, #28]). */
+#define TD_WIDE_ASM_NEXT_STEP "add     r6, r6, r8, lsl #1\n\t"
 #define TD_WIDE_ASM_NEXT_ROW                                                                       \
     "ldr     r8, [sp, #28]\n\t"                                                                    \
     "add     r6, r6, r8\n\t"
@@ -451,8 +467,8 @@ typedef struct {
  * The activation's bounds on six outputs four bytes at a time, then the stores: the bytes gathered
  * into r0 (outputs 0-3) and r4 (4, 5) by BFI, each bound by SSUB8 (GE where the byte is on the
  * right side) and SEL against the bound in every byte ([sp, #32] and [sp, #36], see
- * TD_WIDE_ASM_BYTE_BOUNDS), the bytes stored from r0 and r4 by STRB after LSR: 17 instructions where
- * a compare and a conditional move per bound and output take 37.
+ * TD_WIDE_ASM_BYTE_BOUNDS), the bytes stored from r0 and r4 by STRB after LSR as TD_WIDE_ASM_STORE6:
+ * 25 instructions where a compare and a conditional move per bound and output take 37.
  */
 #define TD_WIDE_ASM_CLAMP_STORE6(next)                                                             \
     "bfi     r0, r1, #8, #8\n\t"                                                                   \
@@ -468,21 +484,62 @@ typedef struct {
     "sel     r0, r0, r11\n\t"                                                                      \
     "ssub8   r9, r11, r4\n\t"                                                                      \
     "sel     r4, r4, r11\n\t"                                                                      \
-    "ldrd    r6, r7, [sp, #8]\n\t"                                                                 \
+    "ldm     sp, {r6-r10}\n\t"                                                                       \
     "strb    r0, [r6]\n\t"                                                                         \
     "lsr     r1, r0, #8\n\t"                                                                       \
     "strb    r1, [r6, r7]\n\t"                                                                     \
-    "add     r6, r6, r7, lsl #1\n\t"                                                               \
     "lsr     r2, r0, #16\n\t"                                                                      \
-    "strb    r2, [r6]\n\t"                                                                         \
+    "strb    r2, [r6, r7, lsl #1]\n\t"                                                             \
     "lsr     r3, r0, #24\n\t"                                                                      \
-    "strb    r3, [r6, r7]\n\t"                                                                     \
-    "add     r6, r6, r7, lsl #1\n\t"                                                               \
-    "strb    r4, [r6]\n\t"                                                                         \
+    "strb    r3, [r6, r8]\n\t"                                                                     \
+    "strb    r4, [r6, r7, lsl #2]\n\t"                                                             \
     "lsr     r5, r4, #8\n\t"                                                                       \
-    "strb    r5, [r6, r7]\n\t"                                                                     \
+    "strb    r5, [r6, r9]\n\t"                                                                     \
     next                                                                                           \
-    "str     r6, [sp, #8]\n\t"
+    "str     r6, [sp]\n\t"
+/*
+ * The stride-2 entries' frame (64 bytes): the job copied to [sp, #0..63], lr the plane pointer, r12 the
+ * block; then over the job's first five words (read here only) the cursor, out_c, 3 * out_c, 5 * out_c and
+ * the cursor after the channel's last row (its output bytes on: 1 - cursor_next).
+ */
+#define TD_WIDE_ASM_S2_FRAME                                                                       \
+    "push    {r4-r11, lr}\n\t"                                                                      \
+    "sub     sp, sp, #64\n\t"                                                                       \
+    "ldm     r0, {r1-r12}\n\t"                                                                      \
+    "stm     sp, {r1-r12}\n\t"                                                                      \
+    "add     r0, r0, #48\n\t"                                                                       \
+    "ldm     r0, {r4-r7}\n\t"                                                                       \
+    "add     r0, sp, #48\n\t"                                                                       \
+    "stm     r0, {r4-r7}\n\t"                                                                       \
+    "rsb     r8, r7, #1\n\t"                                                                        \
+    "ldrd    lr, r12, [sp, #0]\n\t"                                                                 \
+    "ldrd    r4, r5, [sp, #8]\n\t"                                                                  \
+    "add     r6, r5, r5, lsl #1\n\t"                                                                \
+    "add     r7, r5, r5, lsl #2\n\t"                                                                \
+    "add     r8, r4, r8\n\t"                                                                        \
+    "stm     sp, {r4-r8}\n\t"
+/*
+ * A channel done (the cursor r6 at its last, r10): the next of the job's channels, its block, plane and
+ * first output ([sp, #48..60]) and its last cursor one byte on, or the return: 13 instructions where a
+ * call per channel takes about 35 (the caller's loop, the frame and the prologue).
+ */
+#define TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                \
+    "ldr     r4, [sp, #48]\n\t"                                                                     \
+    "subs    r4, r4, #1\n\t"                                                                        \
+    "beq     5f\n\t"                                                                                \
+    "str     r4, [sp, #48]\n\t"                                                                     \
+    "ldrd    r5, r7, [sp, #52]\n\t"                                                                 \
+    "add     r12, r12, r5\n\t"                                                                      \
+    "add     lr, lr, r7\n\t"                                                                        \
+    "ldr     r5, [sp, #60]\n\t"                                                                     \
+    "add     r6, r6, r5\n\t"                                                                        \
+    "add     r10, r10, #1\n\t"                                                                      \
+    "str     r6, [sp]\n\t"                                                                          \
+    "str     r10, [sp, #16]\n\t"                                                                    \
+    "b       1b\n"                                                                                   \
+    "5:\n\t"                                                                                        \
+    "add     sp, sp, #64\n\t"                                                                       \
+    "pop     {r4-r11, pc}\n\t"
 /* The frame's activation bounds ([sp, #32], [sp, #36]) as their byte in every byte, for TD_WIDE_ASM_CLAMP_STORE6. */
 #define TD_WIDE_ASM_BYTE_BOUNDS                                                                    \
     "ldrd    r4, r5, [sp, #32]\n\t"                                                                \
@@ -494,33 +551,39 @@ typedef struct {
     "orr     r5, r5, r5, lsl #16\n\t"                                                              \
     "strd    r4, r5, [sp, #32]\n\t"
 /*
- * 3x3, stride 2, rows of one or two steps of six (6 or 12 outputs; 13 or 25 positions fill the
- * planes' 32 at most): as TD_WIDE_ASM_3X3_ROWS, the plane pointer on by two plane rows per output row;
- * a row's second step moves the cursor on to the next row's first output by [sp, #28] (the job's
- * in_gap: the row gap of a band plus two pixels).
+ * 3x3, stride 2, rows of two steps of six (12 outputs; 25 positions within the planes' 32): as
+ * TD_WIDE_ASM_3X3_ROWS, the plane pointer on by two plane rows per output row (each step leaves it
+ * 144 bytes past its first pair); the row's second step moves the cursor on to the next row's first
+ * output by [sp, #28] (the job's in_gap: the output row's bytes less its first step's). A row ends on
+ * the cursor reaching the channel's last ([sp, #16]); then the job's next channel (TD_WIDE_ASM_S2_NEXT_CHANNEL).
  */
 #define TD_WIDE_ASM_3X3_S2(name, prepare, store)                                                   \
     TD_WIDE_ASM_FUNCTION(name)                                                                     \
-    TD_WIDE_ASM_FRAME                                                                              \
-    "ldr     r12, [sp, #4]\n\t"                                                                    \
-    "ldr     lr, [sp, #0]\n\t"                                                                     \
-    "ldr     r4, [sp, #16]\n\t"                                                                    \
-    "ldr     r5, [sp, #40]\n\t"                                                                    \
-    "sub     r4, r4, r5\n\t"                                                                       \
-    "sub     r5, r5, #24\n\t"                                                                      \
-    "str     r4, [sp, #44]\n\t"                                                                    \
-    "str     r5, [sp, #24]\n\t"                                                                     \
+    TD_WIDE_ASM_S2_FRAME                                                                           \
     prepare                                                                                        \
     "1:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP), "0", "8", "16", "24", "64", "72", "80", "88", "128", "136", "144", "152") \
-    "ldr     r4, [sp, #24]\n\t"                                                                    \
-    "cbnz    r4, 4f\n\t"                                                                            \
-    TD_WIDE_ASM_ROW_LOOP("128")                                                                    \
-    TD_WIDE_ASM_RETURN                                                                             \
-    "4:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_ROW), "24", "32", "40", "48", "88", "96", "104", "112", "152", "160", "168", "176") \
-    TD_WIDE_ASM_ROW_LOOP("128")                                                                    \
-    TD_WIDE_ASM_RETURN                                                                             \
+    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP))                                          \
+    "sub     lr, lr, #120\n\t"                                                                     \
+    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_ROW))                                           \
+    "sub     lr, lr, #40\n\t"                                                                      \
+    "cmp     r6, r10\n\t"                                                                          \
+    "bne     1b\n\t"                                                                               \
+    TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                    \
+    TD_WIDE_ASM_END_FUNCTION(name)
+/*
+ * 3x3, stride 2, rows of one step of six (6 outputs; 13 positions): as TD_WIDE_ASM_3X3_S2 with one
+ * step a row (an entry of its own: no test for a second step).
+ */
+#define TD_WIDE_ASM_3X3_S2_ROW1(name, prepare, store)                                              \
+    TD_WIDE_ASM_FUNCTION(name)                                                                     \
+    TD_WIDE_ASM_S2_FRAME                                                                           \
+    prepare                                                                                        \
+    "1:\n\t"                                                                                       \
+    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP))                                          \
+    "sub     lr, lr, #16\n\t"                                                                      \
+    "cmp     r6, r10\n\t"                                                                          \
+    "bne     1b\n\t"                                                                               \
+    TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                    \
     TD_WIDE_ASM_END_FUNCTION(name)
 
 #define TD_WIDE_ASM_CLAMP4                                                                         \
@@ -555,6 +618,10 @@ void td_wide_3x3_s2_full(td_wide_job *job);
 void td_wide_3x3_s2_clamp(td_wide_job *job);
 __asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_full", "", TD_WIDE_ASM_STORE6));
 __asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_clamp", TD_WIDE_ASM_BYTE_BOUNDS, TD_WIDE_ASM_CLAMP_STORE6));
+void td_wide_3x3_s2_row1_full(td_wide_job *job);
+void td_wide_3x3_s2_row1_clamp(td_wide_job *job);
+__asm__(TD_WIDE_ASM_3X3_S2_ROW1("td_wide_3x3_s2_row1_full", "", TD_WIDE_ASM_STORE6));
+__asm__(TD_WIDE_ASM_3X3_S2_ROW1("td_wide_3x3_s2_row1_clamp", TD_WIDE_ASM_BYTE_BOUNDS, TD_WIDE_ASM_CLAMP_STORE6));
 #endif
 
 /** Biases, then tap words per filter row, of each loop's block (multiplier, shift and rounding after them). */
@@ -599,7 +666,7 @@ typedef struct {
     int32_t source;    /* 40: bytes from the row to the first inside pair's first position */
     int32_t last;      /* 44: bytes from the row to x = W - 1 */
     int32_t row_bytes; /* 48: bytes between input rows */
-    int32_t four;      /* 52: rows of four pairs (left, two inside pairs, right: an input 6 wide) */
+    int32_t four;      /* 52: rows of TD_WIDEN_ROWS4, TD_WIDEN_PAIRS6, _PAIRS12 or _PAIRS13 (else 0: the general loop) */
 } td_widen_job;
 
 #if TD_DSP_ASM
@@ -739,6 +806,77 @@ typedef struct {
     "add     r0, r0, r8\n\t"                                                                       \
     "subs    r7, r7, #1\n\t"                                                                       \
     "bne     10b\n\t"
+/*
+ * Rows of 6, 12 or 13 inside pairs and no border pair (job.four TD_WIDEN_PAIRS6, _PAIRS12, _PAIRS13: a
+ * 3x3 stride-2 row of 6 or 12 outputs over an input 12 or 24 wide, or a band of a wider one, with no
+ * padding on the left): the row unrolled four positions at a time (TD_WIDEN_ASM_QUAD: four LDR from the
+ * input pointer with the channels and three times them as offsets, four PKH, eight SXTB16, each plane's two
+ * pair words in one STRD), the last STRD of each plane moving its pointer on to the next plane row, so a
+ * row costs 21 instructions per four positions and four more (the input's move to the next row, the row
+ * count), where the general loop takes 12 per two positions and about 27 a row.
+ * Entered with the job in r0-r12 as td_wide_widen_rows loads it; then r0 the input, r2 channels, r3
+ * three times them, r6, r7, r1, r5 planes 0-3, r4 the rows left, the input's move to the next row at [sp].
+ */
+#define TD_WIDEN_PAIRS6 2
+#define TD_WIDEN_PAIRS12 3
+#define TD_WIDEN_PAIRS13 4
+#define TD_WIDEN_ASM_QUAD(post)                                                                    \
+    "ldr     r8, [r0]\n\t"                                                                          \
+    "ldr     r9, [r0, r2]\n\t"                                                                      \
+    "ldr     r10, [r0, r2, lsl #1]\n\t"                                                             \
+    "ldr     r11, [r0, r3]\n\t"                                                                     \
+    "add     r0, r0, r2, lsl #2\n\t"                                                                \
+    "pkhbt   r12, r8, r9, lsl #16\n\t"                                                              \
+    "pkhtb   r9, r9, r8, asr #16\n\t"                                                               \
+    "pkhbt   r8, r10, r11, lsl #16\n\t"                                                             \
+    "pkhtb   r11, r11, r10, asr #16\n\t"                                                            \
+    "sxtb16  r10, r12\n\t"                                                                          \
+    "sxtb16  lr, r8\n\t"                                                                            \
+    "strd    r10, lr, [r6], #" post "\n\t"                                                          \
+    "sxtb16  r10, r12, ror #8\n\t"                                                                  \
+    "sxtb16  lr, r8, ror #8\n\t"                                                                    \
+    "strd    r10, lr, [r7], #" post "\n\t"                                                          \
+    "sxtb16  r10, r9\n\t"                                                                           \
+    "sxtb16  lr, r11\n\t"                                                                           \
+    "strd    r10, lr, [r1], #" post "\n\t"                                                          \
+    "sxtb16  r10, r9, ror #8\n\t"                                                                   \
+    "sxtb16  lr, r11, ror #8\n\t"                                                                   \
+    "strd    r10, lr, [r5], #" post "\n\t"
+/* Two positions of the same (one pair word per plane, a STR each). */
+#define TD_WIDEN_ASM_PAIR(post)                                                                    \
+    "ldr     r8, [r0]\n\t"                                                                          \
+    "ldr     r9, [r0, r2]\n\t"                                                                      \
+    "add     r0, r0, r2, lsl #1\n\t"                                                                \
+    "pkhbt   r12, r8, r9, lsl #16\n\t"                                                              \
+    "pkhtb   r9, r9, r8, asr #16\n\t"                                                               \
+    "sxtb16  r10, r12\n\t"                                                                          \
+    "str     r10, [r6], #" post "\n\t"                                                              \
+    "sxtb16  r10, r12, ror #8\n\t"                                                                  \
+    "str     r10, [r7], #" post "\n\t"                                                              \
+    "sxtb16  r10, r9\n\t"                                                                           \
+    "str     r10, [r1], #" post "\n\t"                                                              \
+    "sxtb16  r10, r9, ror #8\n\t"                                                                   \
+    "str     r10, [r5], #" post "\n\t"
+/* The set-up of TD_WIDEN_ASM_QUAD's registers, then `row` (one row's quads) over every row. */
+#define TD_WIDEN_ASM_FULL_ROWS(label, row)                                                         \
+    "mul     r8, r7, r2\n\t"                                                                        \
+    "sub     r12, r12, r8, lsl #1\n\t"                                                              \
+    "str     r12, [sp]\n\t"                                                                         \
+    "add     r0, r0, r10\n\t"                                                                       \
+    "mov     r4, r5\n\t"                                                                            \
+    "add     r6, r1, r6\n\t"                                                                        \
+    "add     r7, r6, r3\n\t"                                                                        \
+    "add     r1, r7, r3\n\t"                                                                        \
+    "add     r5, r1, r3\n\t"                                                                        \
+    "add     r3, r2, r2, lsl #1\n"                                                                   \
+    label ":\n\t"                                                                                   \
+    row                                                                                            \
+    "ldr     r12, [sp]\n\t"                                                                         \
+    "add     r0, r0, r12\n\t"                                                                       \
+    "subs    r4, r4, #1\n\t"                                                                        \
+    "bne     " label "b\n\t"                                                                        \
+    "add     sp, sp, #64\n\t"                                                                       \
+    "pop     {r4-r11, pc}\n"
 void td_wide_widen_rows(const td_widen_job *job);
 __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         ".syntax unified\n\t"
@@ -752,8 +890,9 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         "sub     sp, sp, #64\n\t"
         "ldm     r0, {r0-r12, lr}\n\t"
         "stm     sp, {r0-r12, lr}\n\t"
-        "cmp     lr, #0\n\t"
-        "bne     9f\n"
+        "cmp     lr, #1\n\t"
+        "beq     9f\n\t"
+        "bhi     11f\n"
         "1:\n\t"
         "ldr     r5, [sp, #24]\n\t"
         "add     r6, r1, r5\n\t"
@@ -793,7 +932,19 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         "9:\n\t"
         TD_WIDEN_ASM_ROWS4
         "add     sp, sp, #64\n\t"
-        "pop     {r4-r11, pc}\n\t"
+        "pop     {r4-r11, pc}\n"
+        "11:\n\t"
+        "cmp     lr, #3\n\t"
+        "beq     13f\n\t"
+        "bhi     14f\n\t"
+        TD_WIDEN_ASM_FULL_ROWS("12", TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("48"))
+        "13:\n\t"
+        TD_WIDEN_ASM_FULL_ROWS("15", TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8")
+                               TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("24"))
+        "14:\n\t"
+        TD_WIDEN_ASM_FULL_ROWS("16", TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8")
+                               TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_PAIR("16"))
+        "\t"
         ".size td_wide_widen_rows, . - td_wide_widen_rows\n\t"
         ".text");
 
@@ -849,7 +1000,12 @@ TD_NOINLINE static int td_wide_widen(const int8_t *input,
             job.source = (2 * first - pad_left) * channels;
             job.last = (width - 1) * channels;
             job.row_bytes = row_bytes;
-            job.four = left_partial && right_partial && full == 2;
+            job.four = left_partial && right_partial && full == 2 ? 1
+                       : left_partial || right_partial          ? 0
+                       : full == 6                              ? TD_WIDEN_PAIRS6
+                       : full == 12                             ? TD_WIDEN_PAIRS12
+                       : full == 13                             ? TD_WIDEN_PAIRS13
+                                                                : 0;
             td_wide_widen_rows(&job);
             /* The same rows of the other channels: only `row` moves (by the channel). */
             *rows = job;
@@ -1134,6 +1290,7 @@ static td_status td_wide_run(const td_context *ctx,
                                        : loop == TD_WIDE_3X3_X6 && steps == 1 ? (full ? td_wide_3x3_row1_full : td_wide_3x3_row1_clamp)
                                        : loop == TD_WIDE_3X3_X6 && steps == 2 ? (full ? td_wide_3x3_rows_full : td_wide_3x3_rows_clamp)
                                        : loop == TD_WIDE_3X3_X6 ? (full ? td_wide_3x3_x6_full : td_wide_3x3_x6_clamp)
+                                       : loop == TD_WIDE_3X3_S2 && steps == 1 ? (full ? td_wide_3x3_s2_row1_full : td_wide_3x3_s2_row1_clamp)
                                        : loop == TD_WIDE_3X3_S2 ? (full ? td_wide_3x3_s2_full : td_wide_3x3_s2_clamp)
                                                                 : (full ? td_wide_3x3_s1_full : td_wide_3x3_s1_clamp);
 #endif
@@ -1173,11 +1330,15 @@ static td_status td_wide_run(const td_context *ctx,
         job.in_step = stride_h * TD_WIDE_ROW_BYTES;
         job.span = steps * (loop == TD_WIDE_3X3_X6 ? 12 : loop == TD_WIDE_3X3_S2 ? 24 : 8);
         /* (The 3x3 stride-2 rows take the cursor's move from a row's last step to the next row's first output there.) */
-        job.in_gap = loop == TD_WIDE_3X3_S2 ? out_w * out_c - (steps * step - 2) * out_c : job.in_step - job.span;
+        job.in_gap = loop == TD_WIDE_3X3_S2 ? (out_w - (steps - 1) * step) * out_c : job.in_step - job.span;
         job.out_gap = out_w * out_c - steps * step * out_c;
         job.low = params->activation.min;
         job.high = params->activation.max;
         job.end = 0;
+        job.channels = 1;
+        job.block_bytes = (requant_at + 3) * (int32_t)sizeof(td_word);
+        job.plane_next = plane_words * (int32_t)sizeof(td_word) - out_h * job.in_step;
+        job.cursor_next = 1 - out_h * out_w * out_c;
 #endif
         if (pass == 0 || bands > 1) {
             td_wide_fill(planes, plane_rows, pairs, input_dims, params->padding.h, pad_left, pad_word);
@@ -1208,6 +1369,13 @@ static td_status td_wide_run(const td_context *ctx,
                 job.block = (const td_word *)(const void *)(packed + channel * block_words);
                 job.cursor = batch_output + channel;
                 job.stop = (int32_t)((uintptr_t)planes + (uintptr_t)job.span + (uintptr_t)(out_h * job.in_step));
+                if (loop == TD_WIDE_3X3_S2) {
+                    /* The four channels in one call (the assembly moves on from one to the next). */
+                    job.channels = 4;
+                    run(&job);
+                    job.channels = 1;
+                    continue;
+                }
                 for (i = 0; i < 4; ++i) {
                     run(&job);
                     job.in += plane_words;

@@ -40,7 +40,7 @@ export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], fil
  * 5 in it: 6.7 instructions per MAC against 3.5). Measured on virtual-m4f (bench/kernels) against the blocks / the
  * channel planes: 24x24x32 1.89 (2.79 / 2.24), 12x12x64 1.89 (2.94 / 2.81), 6x6x128 1.99 (3.33 / -); rows of five
  * 25x5x64 1.96 (3.17 / -, compact blocks), 5x5x256 1.92 (3.54 / -). The caller takes it only where the model then links no other
- * depthwise kernel (conv.ts), since the kernel is ~12.8 KB of code (a rows-of-five entry links ~2 KB of it, 2.7 KB with the reference loop).
+ * depthwise kernel (conv.ts), since the kernel is ~15.4 KB of code (a rows-of-five entry links ~2 KB of it, 2.7 KB with the reference loop).
  */
 export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (depthwiseWideRows5(g, inputDims, filterDims, outputDims)) return true;
@@ -55,8 +55,8 @@ export function depthwiseWideSingle3x3(g: WideGeometry, inputDims: readonly numb
  * seven pairs of a filter row): no dilation, input channels a multiple of four, output rows of one or two whole steps
  * (6 or 12 outputs, 13 or 25 padded positions within the planes' 32), or with multiplier 1 rows of whole bands of 12
  * outputs (depthwiseWideBands); other widths would run the scalar loop, slower than the blocks. Measured on
- * virtual-m4f (bench/kernels) against the blocks: 48x48x16 2.64 (3.29; two bands), 24x24x64 2.58 (3.47), 12x12x128
- * 2.88 (3.93) instructions per MAC. Like depthwiseWideSingle3x3 the caller takes it only where the model then links
+ * virtual-m4f (bench/kernels) against the blocks: 48x48x16 2.31 (3.29; two bands), 24x24x64 2.25 (3.47), 12x12x128
+ * 2.37 (3.93) instructions per MAC. Like depthwiseWideSingle3x3 the caller takes it only where the model then links
  * no other depthwise kernel (conv.ts); it is a per-layer test, so an option that lets a model link several depthwise
  * kernels can call it layer by layer.
  */
