@@ -334,9 +334,9 @@ int32_t td_depthwise_conv2d_s8_wide_get_buffer_size(const td_dims *input_dims, c
 /**
  * td_depthwise_conv2d_s8_wide with each output channel's block prepared by the generator (its scratch
  * size and bits): `blocks` holds, per output channel, the doubled bias plus input offset times the
- * sum of its taps (td_requant_fast's 2 * acc with the padding at the input's zero point), once per
- * output of a step (2 for 5x5 stride 2, 6 for 3x3 over an output width that is a multiple of six,
- * else 4), per filter row the doubled taps paired in int16 words (5x5
+ * sum of its taps (td_requant_fast's 2 * acc with the padding at the input's zero point), once
+ * (six times, once per output of a step, for 3x3 at stride 2), per filter row the doubled taps
+ * paired in int16 words (5x5
  * stride 1: (w0, w1), (w2, w3), (w1, w2), (w3, w4); stride 2: (w0, w1), (w2, w3), (w4, 0); 3x3:
  * (w0, w1), (w1, w2)), then td_channel_requant_folded_of's multiplier, right shift and rounding.
  * The generator gives it only layers whose every channel takes that fast form.

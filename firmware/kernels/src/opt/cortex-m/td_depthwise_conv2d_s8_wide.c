@@ -181,37 +181,48 @@ typedef struct {
     "add     r4, r4, r5, lsl #1\n\t"                                                               \
     "str     r4, [sp, #8]\n\t"
 /*
+ * A step's start: the channel's doubled folded bias (stored once per block) into r0, the first
+ * accumulator. On a step's first filter row each other accumulator's first product adds onto r0
+ * (TD_WIDE_ONTO_BIAS) before r0's own products do; the later rows add onto the accumulator itself
+ * (TD_WIDE_ONTO_SELF). One LDR where an LDM of the bias repeated per output took as many
+ * instructions (and its words of flash per channel).
+ */
+#define TD_WIDE_ASM_BIAS "ldr     r0, [r12], #4\n\t"
+#define TD_WIDE_ONTO_BIAS(acc) "r0"
+#define TD_WIDE_ONTO_SELF(acc) acc
+
+/*
  * 5x5, stride 1: outputs 2j..2j+3 from pairs P_j..P_{j+3} (r4-r7) of a filter row and its tap
  * words W01, W23, W12, W34 (r8-r11):
  *   o0 = P_j.W01 + P_{j+1}.W23 + lo(P_{j+2}) hi(W34)    o1 = hi(P_j) lo(W01) + P_{j+1}.W12 + P_{j+2}.W34
  *   o2, o3: the same one pair on.
  */
-#define TD_WIDE_ASM_ROW_5X5_S1(offset, offset8)                                                    \
+#define TD_WIDE_ASM_ROW_5X5_S1(offset, offset8, onto)                                              \
     "ldrd    r4, r5, [lr, #" offset "]\n\t"                                                        \
     "ldrd    r6, r7, [lr, #" offset8 "]\n\t"                                                       \
     "ldm     r12!, {r8-r11}\n\t"                                                                   \
-    "smlad   r0, r4, r8, r0\n\t"                                                                   \
-    "smlad   r0, r5, r9, r0\n\t"                                                                   \
-    "smlabt  r0, r6, r11, r0\n\t"                                                                  \
-    "smlatb  r1, r4, r8, r1\n\t"                                                                   \
-    "smlad   r1, r5, r10, r1\n\t"                                                                  \
-    "smlad   r1, r6, r11, r1\n\t"                                                                  \
-    "smlad   r2, r5, r8, r2\n\t"                                                                   \
+    "smlatb  r3, r5, r8, " onto("r3") "\n\t"                                                       \
+    "smlad   r3, r6, r10, r3\n\t"                                                                  \
+    "smlad   r3, r7, r11, r3\n\t"                                                                  \
+    "smlad   r2, r5, r8, " onto("r2") "\n\t"                                                       \
     "smlad   r2, r6, r9, r2\n\t"                                                                   \
     "smlabt  r2, r7, r11, r2\n\t"                                                                  \
-    "smlatb  r3, r5, r8, r3\n\t"                                                                   \
-    "smlad   r3, r6, r10, r3\n\t"                                                                  \
-    "smlad   r3, r7, r11, r3\n\t"
+    "smlatb  r1, r4, r8, " onto("r1") "\n\t"                                                       \
+    "smlad   r1, r5, r10, r1\n\t"                                                                  \
+    "smlad   r1, r6, r11, r1\n\t"                                                                  \
+    "smlad   r0, r4, r8, r0\n\t"                                                                   \
+    "smlad   r0, r5, r9, r0\n\t"                                                                   \
+    "smlabt  r0, r6, r11, r0\n\t"
 #define TD_WIDE_ASM_5X5_S1(name, clamp)                                                            \
     TD_WIDE_ASM_BEGIN(name)                                                                        \
-    "ldm     r12!, {r0-r3}\n\t"                                                                    \
-    TD_WIDE_ASM_ROW_5X5_S1("0", "8")                                                               \
-    TD_WIDE_ASM_ROW_5X5_S1("64", "72")                                                             \
-    TD_WIDE_ASM_ROW_5X5_S1("128", "136")                                                           \
-    TD_WIDE_ASM_ROW_5X5_S1("192", "200")                                                           \
-    TD_WIDE_ASM_ROW_5X5_S1("256", "264")                                                           \
+    TD_WIDE_ASM_BIAS                                                                               \
+    TD_WIDE_ASM_ROW_5X5_S1("0", "8", TD_WIDE_ONTO_BIAS)                                            \
+    TD_WIDE_ASM_ROW_5X5_S1("64", "72", TD_WIDE_ONTO_SELF)                                          \
+    TD_WIDE_ASM_ROW_5X5_S1("128", "136", TD_WIDE_ONTO_SELF)                                        \
+    TD_WIDE_ASM_ROW_5X5_S1("192", "200", TD_WIDE_ONTO_SELF)                                        \
+    TD_WIDE_ASM_ROW_5X5_S1("256", "264", TD_WIDE_ONTO_SELF)                                        \
     "ldm     r12, {r8-r10}\n\t"                                                                    \
-    "sub     r12, r12, #96\n\t"                                                                    \
+    "sub     r12, r12, #84\n\t"                                                                    \
     TD_WIDE_ASM_REQUANT("r0") TD_WIDE_ASM_REQUANT("r1") TD_WIDE_ASM_REQUANT("r2") TD_WIDE_ASM_REQUANT("r3") \
     clamp                                                                                          \
     TD_WIDE_ASM_STORE4                                                                             \
@@ -221,29 +232,29 @@ typedef struct {
  * 5x5, stride 2: outputs q, q+1 from pairs P_{2q}..P_{2q+3} (r4-r7) and tap words W01, W23,
  * W4 = (w4, 0) (r8-r10): o0 = P_{2q}.W01 + P_{2q+1}.W23 + lo(P_{2q+2}) w4, o1 one pair on.
  */
-#define TD_WIDE_ASM_ROW_5X5_S2(offset, offset8)                                                    \
+#define TD_WIDE_ASM_ROW_5X5_S2(offset, offset8, onto)                                              \
     "ldrd    r4, r5, [lr, #" offset "]\n\t"                                                        \
     "ldrd    r6, r7, [lr, #" offset8 "]\n\t"                                                       \
     "ldm     r12!, {r8-r10}\n\t"                                                                   \
+    "smlad   r1, r5, r8, " onto("r1") "\n\t"                                                       \
+    "smlad   r1, r6, r9, r1\n\t"                                                                   \
+    "smlabb  r1, r7, r10, r1\n\t"                                                                  \
     "smlad   r0, r4, r8, r0\n\t"                                                                   \
     "smlad   r0, r5, r9, r0\n\t"                                                                   \
-    "smlabb  r0, r6, r10, r0\n\t"                                                                  \
-    "smlad   r1, r5, r8, r1\n\t"                                                                   \
-    "smlad   r1, r6, r9, r1\n\t"                                                                   \
-    "smlabb  r1, r7, r10, r1\n\t"
+    "smlabb  r0, r6, r10, r0\n\t"
 #define TD_WIDE_ASM_5X5_S2(name, clamp)                                                            \
     TD_WIDE_ASM_BEGIN(name)                                                                        \
     "ldrd    r11, r3, [sp, #8]\n\t"                                                                \
     "mov     r2, r4\n"                                                                              \
     "4:\n\t"                                                                                       \
-    "ldm     r12!, {r0, r1}\n\t"                                                                   \
-    TD_WIDE_ASM_ROW_5X5_S2("0", "8")                                                               \
-    TD_WIDE_ASM_ROW_5X5_S2("64", "72")                                                             \
-    TD_WIDE_ASM_ROW_5X5_S2("128", "136")                                                           \
-    TD_WIDE_ASM_ROW_5X5_S2("192", "200")                                                           \
-    TD_WIDE_ASM_ROW_5X5_S2("256", "264")                                                           \
+    TD_WIDE_ASM_BIAS                                                                               \
+    TD_WIDE_ASM_ROW_5X5_S2("0", "8", TD_WIDE_ONTO_BIAS)                                            \
+    TD_WIDE_ASM_ROW_5X5_S2("64", "72", TD_WIDE_ONTO_SELF)                                          \
+    TD_WIDE_ASM_ROW_5X5_S2("128", "136", TD_WIDE_ONTO_SELF)                                        \
+    TD_WIDE_ASM_ROW_5X5_S2("192", "200", TD_WIDE_ONTO_SELF)                                        \
+    TD_WIDE_ASM_ROW_5X5_S2("256", "264", TD_WIDE_ONTO_SELF)                                        \
     "ldm     r12, {r8-r10}\n\t"                                                                    \
-    "sub     r12, r12, #68\n\t"                                                                    \
+    "sub     r12, r12, #64\n\t"                                                                    \
     TD_WIDE_ASM_REQUANT("r0") TD_WIDE_ASM_REQUANT("r1")                                            \
     clamp                                                                                          \
     "strb    r0, [r11]\n\t"                                                                        \
@@ -269,26 +280,26 @@ typedef struct {
  * 3x3, stride 1: outputs 2j..2j+3 from pairs P_j..P_{j+2} (r4-r6) and tap words W01, W12 (r8, r9):
  *   o0 = P_j.W01 + lo(P_{j+1}) hi(W12)    o1 = hi(P_j) lo(W01) + P_{j+1}.W12, o2, o3 one pair on.
  */
-#define TD_WIDE_ASM_ROW_3X3_S1(offset, offset8)                                                    \
+#define TD_WIDE_ASM_ROW_3X3_S1(offset, offset8, onto)                                              \
     "ldrd    r4, r5, [lr, #" offset "]\n\t"                                                        \
     "ldr     r6, [lr, #" offset8 "]\n\t"                                                           \
     "ldm     r12!, {r8, r9}\n\t"                                                                   \
-    "smlad   r0, r4, r8, r0\n\t"                                                                   \
-    "smlabt  r0, r5, r9, r0\n\t"                                                                   \
-    "smlatb  r1, r4, r8, r1\n\t"                                                                   \
-    "smlad   r1, r5, r9, r1\n\t"                                                                   \
-    "smlad   r2, r5, r8, r2\n\t"                                                                   \
+    "smlatb  r3, r5, r8, " onto("r3") "\n\t"                                                       \
+    "smlad   r3, r6, r9, r3\n\t"                                                                   \
+    "smlad   r2, r5, r8, " onto("r2") "\n\t"                                                       \
     "smlabt  r2, r6, r9, r2\n\t"                                                                   \
-    "smlatb  r3, r5, r8, r3\n\t"                                                                   \
-    "smlad   r3, r6, r9, r3\n\t"
+    "smlatb  r1, r4, r8, " onto("r1") "\n\t"                                                       \
+    "smlad   r1, r5, r9, r1\n\t"                                                                   \
+    "smlad   r0, r4, r8, r0\n\t"                                                                   \
+    "smlabt  r0, r5, r9, r0\n\t"
 #define TD_WIDE_ASM_3X3_S1(name, clamp)                                                            \
     TD_WIDE_ASM_BEGIN(name)                                                                        \
-    "ldm     r12!, {r0-r3}\n\t"                                                                    \
-    TD_WIDE_ASM_ROW_3X3_S1("0", "8")                                                               \
-    TD_WIDE_ASM_ROW_3X3_S1("64", "72")                                                             \
-    TD_WIDE_ASM_ROW_3X3_S1("128", "136")                                                           \
+    TD_WIDE_ASM_BIAS                                                                               \
+    TD_WIDE_ASM_ROW_3X3_S1("0", "8", TD_WIDE_ONTO_BIAS)                                            \
+    TD_WIDE_ASM_ROW_3X3_S1("64", "72", TD_WIDE_ONTO_SELF)                                          \
+    TD_WIDE_ASM_ROW_3X3_S1("128", "136", TD_WIDE_ONTO_SELF)                                        \
     "ldm     r12, {r8-r10}\n\t"                                                                    \
-    "sub     r12, r12, #40\n\t"                                                                    \
+    "sub     r12, r12, #28\n\t"                                                                    \
     TD_WIDE_ASM_REQUANT("r0") TD_WIDE_ASM_REQUANT("r1") TD_WIDE_ASM_REQUANT("r2") TD_WIDE_ASM_REQUANT("r3") \
     clamp                                                                                          \
     TD_WIDE_ASM_STORE4                                                                             \
@@ -298,22 +309,22 @@ typedef struct {
  * 3x3, stride 1, six outputs a step: outputs 2j..2j+5 from pairs P_j..P_{j+3} (r6-r9) and tap
  * words W01, W12 (r10, r11), as TD_WIDE_ASM_ROW_3X3_S1 one and two pairs on; accumulators r0-r5.
  */
-#define TD_WIDE_ASM_ROW_3X3_X6(offset, offset8)                                                    \
+#define TD_WIDE_ASM_ROW_3X3_X6(offset, offset8, onto)                                              \
     "ldrd    r6, r7, [lr, #" offset "]\n\t"                                                        \
     "ldrd    r8, r9, [lr, #" offset8 "]\n\t"                                                       \
     "ldm     r12!, {r10, r11}\n\t"                                                                 \
-    "smlad   r0, r6, r10, r0\n\t"                                                                  \
-    "smlabt  r0, r7, r11, r0\n\t"                                                                  \
-    "smlatb  r1, r6, r10, r1\n\t"                                                                  \
-    "smlad   r1, r7, r11, r1\n\t"                                                                  \
-    "smlad   r2, r7, r10, r2\n\t"                                                                  \
-    "smlabt  r2, r8, r11, r2\n\t"                                                                  \
-    "smlatb  r3, r7, r10, r3\n\t"                                                                  \
-    "smlad   r3, r8, r11, r3\n\t"                                                                  \
-    "smlad   r4, r8, r10, r4\n\t"                                                                  \
+    "smlatb  r5, r8, r10, " onto("r5") "\n\t"                                                      \
+    "smlad   r5, r9, r11, r5\n\t"                                                                  \
+    "smlad   r4, r8, r10, " onto("r4") "\n\t"                                                      \
     "smlabt  r4, r9, r11, r4\n\t"                                                                  \
-    "smlatb  r5, r8, r10, r5\n\t"                                                                  \
-    "smlad   r5, r9, r11, r5\n\t"
+    "smlatb  r3, r7, r10, " onto("r3") "\n\t"                                                      \
+    "smlad   r3, r8, r11, r3\n\t"                                                                  \
+    "smlad   r2, r7, r10, " onto("r2") "\n\t"                                                      \
+    "smlabt  r2, r8, r11, r2\n\t"                                                                  \
+    "smlatb  r1, r6, r10, " onto("r1") "\n\t"                                                      \
+    "smlad   r1, r7, r11, r1\n\t"                                                                  \
+    "smlad   r0, r6, r10, r0\n\t"                                                                  \
+    "smlabt  r0, r7, r11, r0\n\t"
 /* Requantization with the multiplier in r6, shift r7, rounding r8, scratch r9. */
 #define TD_WIDE_ASM_REQUANT_X6(acc)                                                                \
     "add     r9, r8, " acc ", asr #31\n\t"                                                          \
@@ -333,12 +344,12 @@ typedef struct {
     TD_WIDE_ASM_CLAMP_X6("r3") TD_WIDE_ASM_CLAMP_X6("r4") TD_WIDE_ASM_CLAMP_X6("r5")
 /* One step of six outputs at the plane pointer plus o (rows at o, o + 64, o + 128; o8 = o + 8 ...). */
 #define TD_WIDE_ASM_STEP_X6(clamp, o0, o8, o64, o72, o128, o136)                                   \
-    "ldm     r12!, {r0-r5}\n\t"                                                                    \
-    TD_WIDE_ASM_ROW_3X3_X6(o0, o8)                                                                 \
-    TD_WIDE_ASM_ROW_3X3_X6(o64, o72)                                                               \
-    TD_WIDE_ASM_ROW_3X3_X6(o128, o136)                                                             \
+    TD_WIDE_ASM_BIAS                                                                               \
+    TD_WIDE_ASM_ROW_3X3_X6(o0, o8, TD_WIDE_ONTO_BIAS)                                              \
+    TD_WIDE_ASM_ROW_3X3_X6(o64, o72, TD_WIDE_ONTO_SELF)                                            \
+    TD_WIDE_ASM_ROW_3X3_X6(o128, o136, TD_WIDE_ONTO_SELF)                                          \
     "ldm     r12, {r6-r8}\n\t"                                                                     \
-    "sub     r12, r12, #48\n\t"                                                                    \
+    "sub     r12, r12, #28\n\t"                                                                    \
     TD_WIDE_ASM_REQUANT_X6("r0") TD_WIDE_ASM_REQUANT_X6("r1") TD_WIDE_ASM_REQUANT_X6("r2")           \
     TD_WIDE_ASM_REQUANT_X6("r3") TD_WIDE_ASM_REQUANT_X6("r4") TD_WIDE_ASM_REQUANT_X6("r5")           \
     clamp                                                                                          \
@@ -560,7 +571,7 @@ __asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_clamp", TD_WIDE_ASM_BYTE_BOUNDS, TD_W
 /** Biases, then tap words per filter row, of each loop's block (multiplier, shift and rounding after them). */
 static int32_t td_wide_biases(int32_t loop)
 {
-    return loop == TD_WIDE_5X5_S2 ? 2 : loop == TD_WIDE_3X3_X6 || loop == TD_WIDE_3X3_S2 ? 6 : 4;
+    return loop == TD_WIDE_3X3_S2 ? 6 : 1;
 }
 
 static int32_t td_wide_row_words(int32_t loop)

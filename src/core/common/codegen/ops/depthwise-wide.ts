@@ -129,8 +129,9 @@ export function depthwiseWideRequant(requant: ChannelMultipliers, bias: ArrayLik
 
 /**
  * The blocks td_depthwise_conv2d_s8_wide_packed reads (td_kernels.h), one per output channel: the
- * doubled bias plus input offset times the sum of the channel's taps, once per output of the
- * kernel's assembly step; per filter row the doubled taps paired in int16 words as that loop reads
+ * doubled bias plus input offset times the sum of the channel's taps, once (the loop adds each output's
+ * first product onto it), or once per output of the kernel's assembly step for the 3x3 stride-2 loop
+ * (six) and `rows5` (five); per filter row the doubled taps paired in int16 words as that loop reads
  * them; then the fast requantization (multiplier, right shift, rounding with the output offset
  * folded in, td_channel_requant_folded_of). The loop is the kernel's choice for the shape: 5x5 stride
  * 1 (steps of four), 5x5 stride 2 (two), 3x3 stride 1 (six over an output width that is a multiple
@@ -146,7 +147,6 @@ export function packDepthwiseWide(
   inputOffset: number,
   outputOffset: number,
   strideWidth: number,
-  outputWidth: number,
   rows5 = false,
 ): Int32Array {
   const [, height, width, channels] = filterDims;
@@ -155,7 +155,9 @@ export function packDepthwiseWide(
     : width === 5 ? [[0, 1], [2, 3], [4, -1]]
     : strideWidth === 2 ? [[0, 1], [2, -1]]
     : [[0, 1], [1, 2]];
-  const biases = width === 5 ? (strideWidth === 1 ? 4 : 2) : rows5 ? 5 : strideWidth === 2 || outputWidth % 6 === 0 ? 6 : 4;
+  // The bias once (the stride-1 and 5x5 loops add each output's first product onto it), repeated per output of a step
+  // for the 3x3 stride-2 loop (one LDM into its accumulators) and the rows of five.
+  const biases = rows5 ? 5 : width === 3 && strideWidth === 2 ? 6 : 1;
   const words = biases + height * pairs.length + 3;
   const blocks = new Int32Array(words * channels);
   for (let c = 0; c < channels; c++) {
@@ -201,7 +203,7 @@ export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv
   const entry = compact ? 'td_depthwise_conv2d_s8_wide_rows5_compact' : rows5 ? 'td_depthwise_conv2d_s8_wide_rows5' : 'td_depthwise_conv2d_s8_wide_packed';
   // The channels' blocks prepared here rather than per call on the board (per four channels ~1,600 instructions at 5x5);
   // rows of five over images of `wideRows5CompactHeight` rows or more take half of each (flash: see there).
-  const full = packDepthwiseWide(filter.data as ArrayLike<number>, filterDims, bias?.data, arithmetic.requant, -arithmetic.input.zeroPoint, arithmetic.output.zeroPoint, g.strideWidth, outputDims[2], rows5);
+  const full = packDepthwiseWide(filter.data as ArrayLike<number>, filterDims, bias?.data, arithmetic.requant, -arithmetic.input.zeroPoint, arithmetic.output.zeroPoint, g.strideWidth, rows5);
   const blocks = compact ? compactDepthwiseWideRows5(full) : full;
   return {
     kernels: ['td_depthwise_conv2d_s8_wide'],
