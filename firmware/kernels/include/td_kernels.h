@@ -339,7 +339,11 @@ int32_t td_depthwise_conv2d_s8_wide_get_buffer_size(const td_dims *input_dims, c
  * paired in int16 words (5x5
  * stride 1: (w0, w1), (w2, w3), (w1, w2), (w3, w4); stride 2: (w0, w1), (w2, w3), (w4, 0); 3x3:
  * (w0, w1), (w1, w2)), then td_channel_requant_folded_of's multiplier, right shift and rounding.
- * The generator gives it only layers whose every channel takes that fast form.
+ * The generator gives it only layers whose every channel takes that fast form, and `filter` and
+ * `bias` as NULL: every output then comes from the blocks, and where the kernel would need the
+ * filter (input channels past a multiple of four, dilation, a scratch too small, rows wider than
+ * its planes, an output over its input other than a whole number of pixels before it with
+ * multiplier 1 and no bands) it returns TD_ERROR_ARGUMENT.
  */
 td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
                                              const td_depthwise_conv_params *params,
@@ -362,6 +366,8 @@ td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
  * (w1, w2), then td_channel_requant_folded_of's multiplier, right shift and rounding (every channel
  * in that fast form). Input channels past a multiple of four, and any other shape, run the reference
  * loop; an output over its input a whole number of pixels from it works (channel blocks in order).
+ * `filter` and `bias` may be NULL (the generator's call): TD_ERROR_ARGUMENT where the reference loop
+ * would run (input channels past a multiple of four, another shape, a scratch too small).
  */
 td_status td_depthwise_conv2d_s8_wide_rows5(const td_context *ctx,
                                             const td_depthwise_conv_params *params,
@@ -379,7 +385,7 @@ td_status td_depthwise_conv2d_s8_wide_rows5(const td_context *ctx,
  * offset times the sum of its taps, then the six tap words): the multiplier, right shift and rounding
  * come from `quant` and the output offset, per band and block of four channels (half the flash of the
  * full blocks for ~25 instructions per channel and band). The same bits; the same contract on the
- * channels' requantization.
+ * channels' requantization and on a NULL `filter` and `bias`.
  */
 td_status td_depthwise_conv2d_s8_wide_rows5_compact(const td_context *ctx,
                                                     const td_depthwise_conv_params *params,

@@ -1051,27 +1051,45 @@ TD_NOINLINE static void td_wide_fill(td_word *planes,
 }
 
 /**
+ * Doubled tap k of a filter row from the row's tap words in `loop`'s block (td_wide_pairs_*): taps 0 to
+ * K_w - 2 in lanes 0.. in order, the last one in the last lane at stride 1 ((w3, w4) or (w1, w2)) and
+ * in lane K_w - 1 at stride 2 ((w4, 0) or (w2, 0)).
+ */
+static int32_t td_wide_tap(const td_word *row, int32_t loop, int32_t width, int32_t k)
+{
+    const int32_t lane = k < width - 1                                          ? k
+                         : loop == TD_WIDE_5X5_S2 || loop == TD_WIDE_3X3_S2 ? width - 1
+                                                                             : 2 * td_wide_row_words(loop) - 1;
+    const td_word word = row[lane / 2];
+    return (int32_t)(int16_t)(uint16_t)((lane & 1) != 0 ? word >> 16 : word & 0xffffu);
+}
+
+/**
  * Output (out_y, out_x) of one channel from its plane (the scalar loop: the sums the assembly
- * makes, in another order), requantized and clamped.
+ * makes, in another order), requantized and clamped. The taps come from the block (the filter is
+ * read only by the loop without tap words, TD_WIDE_SCALAR, which the generator's blocks never take).
  */
 TD_NOINLINE static int8_t td_wide_output(const td_depthwise_conv_params *params,
                              const td_dims *filter_dims,
                              const int8_t *filter,
                              int32_t out_c,
+                             int32_t loop,
                              const td_word *plane,
                              const td_word *block,
                              int32_t requant_at,
                              int32_t out_y,
                              int32_t out_x)
 {
-    const int32_t channels = filter_dims->c;
+    const int32_t channels = filter_dims->c, row_words = td_wide_row_words(loop);
     int32_t acc = (int32_t)block[0];
     int32_t r, k;
     for (r = 0; r < filter_dims->h; ++r) {
         const int16_t *row = (const int16_t *)(const void *)(plane + (out_y * params->stride.h + r) * TD_WIDE_ROW_WORDS);
-        const int8_t *w = filter + r * filter_dims->w * channels + out_c;
+        const td_word *const taps = block + td_wide_biases(loop) + r * row_words;
         for (k = 0; k < filter_dims->w; ++k) {
-            acc = (int32_t)((uint32_t)acc + (uint32_t)(2 * (int32_t)w[k * channels] * (int32_t)row[out_x * params->stride.w + k]));
+            const int32_t tap = row_words > 0 ? td_wide_tap(taps, loop, filter_dims->w, k)
+                                              : 2 * (int32_t)filter[(r * filter_dims->w + k) * channels + out_c];
+            acc = (int32_t)((uint32_t)acc + (uint32_t)(tap * (int32_t)row[out_x * params->stride.w + k]));
         }
     }
     {
@@ -1101,13 +1119,10 @@ static td_status td_wide_run(const td_context *ctx,
     const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
     const int32_t plane_rows = (out_h - 1) * stride_h + filter_h;
     /* 3x3 stride 2 over rows wider than the planes, the generator's blocks with multiplier 1: bands of
-     * 12 outputs (25 positions) one after the other, each widened and run as an image of its own. */
-#if TD_DSP_ASM
+     * 12 outputs (25 positions) one after the other, each widened and run as an image of its own (by the
+     * scalar loop without the assembly: the generator's blocks come without the filter). */
     const int banded = filter_h == 3 && filter_w == 3 && stride_h == 2 && stride_w == 2 && packed != NULL &&
                        multiplier == 1 && out_w > 12 && out_w % 12 == 0;
-#else
-    const int banded = 0;
-#endif
     const int32_t band_w = banded ? 12 : out_w;
     const int32_t positions = (band_w - 1) * stride_w + filter_w;
     const int32_t pairs = (positions + 1) / 2;
@@ -1158,6 +1173,10 @@ static td_status td_wide_run(const td_context *ctx,
             (banded || multiplier != 1 || (int32_t)((intptr_t)output_start - (intptr_t)input_start) % out_c != 0)) {
             fits = 0;
         }
+    }
+    /* Without the filter (and bias: the generator drops them, td_kernels.h) only the blocks' loops over every channel. */
+    if (filter == NULL && (packed == NULL || !fits || blocked * multiplier != out_c)) {
+        return TD_ERROR_ARGUMENT;
     }
     bands = fits && banded ? out_w / band_w : 1;
     for (pass = 0; pass < output_dims->n * bands; ++pass) {
@@ -1253,10 +1272,10 @@ static td_status td_wide_run(const td_context *ctx,
                         run(&job);
                     }
 #endif
-                    for (out_y = 0; out_y < out_h && steps * step < out_w; ++out_y) {
-                        for (out_x = steps * step; out_x < out_w; ++out_x) {
+                    for (out_y = 0; out_y < out_h && steps * step < band_w; ++out_y) {
+                        for (out_x = steps * step; out_x < band_w; ++out_x) {
                             out[(out_y * out_w + out_x) * out_c] =
-                                td_wide_output(params, filter_dims, filter, o, plane, block, requant_at, out_y, out_x);
+                                td_wide_output(params, filter_dims, filter, o, loop, plane, block, requant_at, out_y, out_x);
                         }
                     }
                 }
@@ -1712,6 +1731,10 @@ static td_status td_wide_rows5_run(const td_context *ctx,
             (int32_t)((intptr_t)output_start - (intptr_t)input_start) % out_c != 0) {
             fits = 0;
         }
+    }
+    if (filter == NULL && (!fits || blocked != out_c)) {
+        /* Without the filter (and bias) only the blocks' loop over every channel (td_kernels.h). */
+        return TD_ERROR_ARGUMENT;
     }
     if (!fits) {
         td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,

@@ -70,6 +70,9 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
       // The channels' blocks prepared at generation time (td_depthwise_conv2d_s8_wide_packed, in the same source file).
       expect(depthwiseCall(model.source), label).toBe('td_depthwise_conv2d_s8_wide_packed');
       expect(model.kernels, label).toEqual(['td_depthwise_conv2d_s8_wide']);
+      // The blocks alone: no filter and no bias array in flash (tensors 1 and 2).
+      expect(model.source, label).toMatch(/td_depthwise_conv2d_s8_wide_packed\([^;]*&td_dims_1x\d+x\d+x\d+, NULL, NULL, /);
+      expect(model.source, label).not.toMatch(/td_weights_t[12]\b/);
       const filter = [1, ...(config.kernel ?? [5, 5]), config.channels * (config.multiplier ?? 1)] as const;
       expect(model.source, label).toContain(`${depthwiseConv2dS8WideBufferSize(true, [1, config.height ?? 12, config.width, config.channels], filter)}`);
     }
@@ -86,6 +89,8 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
       const model = generateModel(depthwiseGraph(config), { dsp: true });
       expect(depthwiseCall(model.source), label).toBe(entry);
       expect(model.kernels, label).toEqual(['td_depthwise_conv2d_s8_wide']);
+      expect(model.source, label).toMatch(new RegExp(`${entry}\\([^;]*&td_dims_1x3x3x\\d+, NULL, NULL, `));
+      expect(model.source, label).not.toMatch(/td_weights_t[12]\b/);
       const inputDims = [1, config.height ?? 12, config.width, config.channels] as const;
       const scratch = depthwiseConv2dS8WideRows5BufferSize(true, inputDims, [1, 3, 3, config.channels]);
       expect(scratch, label).toBe(64 * (Math.min(config.height ?? 12, 10) + 2) + 224);

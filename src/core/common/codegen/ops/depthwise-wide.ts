@@ -205,13 +205,20 @@ export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv
   // rows of five over images of `wideRows5CompactHeight` rows or more take half of each (flash: see there).
   const full = packDepthwiseWide(filter.data as ArrayLike<number>, filterDims, bias?.data, arithmetic.requant, -arithmetic.input.zeroPoint, arithmetic.output.zeroPoint, g.strideWidth, rows5);
   const blocks = compact ? compactDepthwiseWideRows5(full) : full;
+  // No filter and no bias in flash: every output comes from the blocks. The kernel's other paths, the only readers of
+  // `filter` and `bias`, are not taken: its per-pixel loop runs channels past a multiple of four (none here), channels
+  // outside the fast requantization (none: depthwiseWideRequant), dilation (none), rows wider than its planes (the
+  // shape tests above), a missing scratch (given: scratchBytes) and an output over its input in another order than its
+  // blocks' (memory/windowed.ts places a depthwise output over its input only a whole number of equal pixels from it,
+  // so with multiplier 1, and bands are kept apart: outputApart); its scalar loop over a row's last outputs takes the
+  // taps from the blocks too. The kernel checks the same and fails with TD_ERROR_ARGUMENT rather than read a NULL filter.
   return {
     kernels: ['td_depthwise_conv2d_s8_wide'],
     scratchBytes: (rows5 ? depthwiseConv2dS8WideRows5BufferSize : depthwiseConv2dS8WideBufferSize)(true, inputDims, filterDims),
     outputApart: depthwiseWideBands(g, filterDims, outputDims),
     emit: (e) => {
       const params = e.struct('params', 'td_depthwise_conv_params', fields);
-      return `${entry}(${e.context()}, ${params}, ${quant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.pointer(filter, 'read')}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')}, ${e.array('wide_blocks', 'int32', blocks)})`;
+      return `${entry}(${e.context()}, ${params}, ${quant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, NULL, NULL, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')}, ${e.array('wide_blocks', 'int32', blocks)})`;
     },
   };
 }
