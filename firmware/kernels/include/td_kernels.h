@@ -361,8 +361,8 @@ td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
  * 5 wide with one column of padding on either side (SAME: rows of five outputs, the keyword-spotting
  * model's 25x5), its own entry so that a model links only this loop: a band of up to 10 output rows
  * of four channels at a time widened into interleaved plane rows, five outputs a row in ten SMLAD /
- * SMLABT / SMLATB per filter row. `blocks` holds, per output channel, 14 words: the doubled bias plus
- * input offset times the sum of its taps five times, per filter row the doubled taps (w0, w1),
+ * SMLABT / SMLATB per filter row. `blocks` holds, per output channel, 10 words: the doubled bias plus
+ * input offset times the sum of its taps (once), per filter row the doubled taps (w0, w1),
  * (w1, w2), then td_channel_requant_folded_of's multiplier, right shift and rounding (every channel
  * in that fast form). Input channels past a multiple of four, and any other shape, run the reference
  * loop; an output over its input a whole number of pixels from it works (channel blocks in order).
@@ -383,8 +383,8 @@ td_status td_depthwise_conv2d_s8_wide_rows5(const td_context *ctx,
 /**
  * td_depthwise_conv2d_s8_wide_rows5 with 7 words per channel in `blocks` (the doubled bias plus input
  * offset times the sum of its taps, then the six tap words): the multiplier, right shift and rounding
- * come from `quant` and the output offset, per band and block of four channels (half the flash of the
- * full blocks for ~25 instructions per channel and band). The same bits; the same contract on the
+ * come from `quant` and the output offset, per band and block of four channels (7 words of flash per
+ * channel where the full blocks take 10, for ~21 instructions per channel and band). The same bits; the same contract on the
  * channels' requantization and on a NULL `filter` and `bias`.
  */
 td_status td_depthwise_conv2d_s8_wide_rows5_compact(const td_context *ctx,
@@ -400,7 +400,7 @@ td_status td_depthwise_conv2d_s8_wide_rows5_compact(const td_context *ctx,
                                                     const int32_t *blocks);
 /**
  * Bytes of scratch td_depthwise_conv2d_s8_wide_rows5 (and _compact) needs: 0 portable; DSP 64 * (min(input_dims->h,
- * 10) + 2) + 224 (a band's plane rows of four channels, their four blocks).
+ * 10) + 2) + 160 (a band's plane rows of four channels, their four blocks).
  */
 int32_t td_depthwise_conv2d_s8_wide_rows5_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 

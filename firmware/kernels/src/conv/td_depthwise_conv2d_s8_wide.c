@@ -34,9 +34,6 @@ td_status td_depthwise_conv2d_s8_wide(const td_context *ctx,
     return TD_OK;
 }
 
-/** Bias words of a full rows-of-five block (td_depthwise_conv2d_s8_wide_rows5). */
-#define TD_WIDE_ROWS5_BIASES 5
-
 /** Where a block's parts lie (td_kernels.h): bias words, tap words per filter row, the lane of a row's last tap. */
 typedef struct {
     int32_t biases;
@@ -171,7 +168,7 @@ static td_status td_wide_rows5_from_blocks(const td_depthwise_conv_params *param
                                            const int32_t *blocks,
                                            int compact)
 {
-    const td_wide_layout layout = {compact ? 1 : TD_WIDE_ROWS5_BIASES, 2, 3, compact};
+    const td_wide_layout layout = {1, 2, 3, compact};
     if (filter_dims->h != 3 || filter_dims->w != 3 || params->stride.h != 1 || params->stride.w != 1) {
         return TD_ERROR_ARGUMENT;
     }

@@ -1331,8 +1331,9 @@ td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
  *   o0 = P0.W01 + lo(P1) w2   o1 = hi(P0) w0 + P1.W12   o2 = P1.W01 + lo(P2) w2
  *   o3 = hi(P1) w0 + P2.W12   o4 = P2.W01 + lo(P3) w2
  * ten SMLAD / SMLABT / SMLATB per filter row for fifteen MACs (pairs in two LDRD, taps in one).
- * Blocks (TD_WIDE_ROWS5_WORDS words per channel): five doubled folded biases, per filter row (2w0, 2w1),
- * (2w1, 2w2), then multiplier, right shift, rounding, as the generator prepares them (56 bytes of flash
+ * Blocks (TD_WIDE_ROWS5_WORDS words per channel): the doubled folded bias (once: r0, onto which the
+ * other outputs' first products of a row add, TD_WIDE_ONTO_BIAS), per filter row (2w0, 2w1),
+ * (2w1, 2w2), then multiplier, right shift, rounding, as the generator prepares them (40 bytes of flash
  * per channel); or, from td_depthwise_conv2d_s8_wide_rows5_compact, made per band and block of four
  * channels in the scratch after the planes from 28 bytes per channel (the bias and the tap words) and
  * the layer's multipliers and shifts.
@@ -1342,7 +1343,7 @@ td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
 #define TD_WIDE_ROWS5_BAND 10
 /** Bytes of one plane row of the four channels (four pair words each). */
 #define TD_WIDE_ROWS5_ROW_BYTES 64
-#define TD_WIDE_ROWS5_WORDS 14
+#define TD_WIDE_ROWS5_WORDS 10
 /** Words per channel of the compact blocks (td_depthwise_conv2d_s8_wide_rows5_compact). */
 #define TD_WIDE_ROWS5_COMPACT_WORDS 7
 
@@ -1440,20 +1441,20 @@ __asm__(".section .text.td_wide_rows5_widen,\"ax\",%progbits\n\t"
         ".text");
 
 /* One filter row (plane row at lr + offset, tap words at r12 + taps): accumulators r0-r4, pairs r5-r8, taps r9, r10. */
-#define TD_WIDE_ASM_ROW_ROWS5(offset, offset8, taps)                                               \
+#define TD_WIDE_ASM_ROW_ROWS5(offset, offset8, taps, onto)                                         \
     "ldrd    r5, r6, [lr, #" offset "]\n\t"                                                        \
     "ldrd    r7, r8, [lr, #" offset8 "]\n\t"                                                       \
     "ldrd    r9, r10, [r12, #" taps "]\n\t"                                                        \
-    "smlad   r0, r5, r9, r0\n\t"                                                                   \
-    "smlabt  r0, r6, r10, r0\n\t"                                                                  \
-    "smlatb  r1, r5, r9, r1\n\t"                                                                   \
-    "smlad   r1, r6, r10, r1\n\t"                                                                  \
-    "smlad   r2, r6, r9, r2\n\t"                                                                   \
-    "smlabt  r2, r7, r10, r2\n\t"                                                                  \
-    "smlatb  r3, r6, r9, r3\n\t"                                                                   \
+    "smlad   r4, r7, r9, " onto("r4") "\n\t"                                                       \
+    "smlabt  r4, r8, r10, r4\n\t"                                                                  \
+    "smlatb  r3, r6, r9, " onto("r3") "\n\t"                                                       \
     "smlad   r3, r7, r10, r3\n\t"                                                                  \
-    "smlad   r4, r7, r9, r4\n\t"                                                                   \
-    "smlabt  r4, r8, r10, r4\n\t"
+    "smlad   r2, r6, r9, " onto("r2") "\n\t"                                                       \
+    "smlabt  r2, r7, r10, r2\n\t"                                                                  \
+    "smlatb  r1, r5, r9, " onto("r1") "\n\t"                                                       \
+    "smlad   r1, r6, r10, r1\n\t"                                                                  \
+    "smlad   r0, r5, r9, r0\n\t"                                                                   \
+    "smlabt  r0, r6, r10, r0\n\t"
 /* Requantization of one doubled sum (multiplier r5, shift r6, rounding r7, scratch r8). */
 #define TD_WIDE_ASM_REQUANT_ROWS5(acc)                                                             \
     "add     r8, r7, " acc ", asr #31\n\t"                                                          \
@@ -1495,12 +1496,12 @@ __asm__(".section .text.td_wide_rows5_widen,\"ax\",%progbits\n\t"
     "add     r1, lr, r1\n\t"                                                                       \
     "str     r1, [sp, #28]\n"                                                                       \
     "1:\n\t"                                                                                       \
-    "ldm     r12, {r0-r4}\n\t"                                                                     \
-    TD_WIDE_ASM_ROW_ROWS5("0", "8", "20")                                                          \
-    TD_WIDE_ASM_ROW_ROWS5("64", "72", "28")                                                        \
-    TD_WIDE_ASM_ROW_ROWS5("128", "136", "36")                                                      \
-    "ldrd    r5, r6, [r12, #44]\n\t"                                                               \
-    "ldr     r7, [r12, #52]\n\t"                                                                   \
+    "ldr     r0, [r12]\n\t"                                                                        \
+    TD_WIDE_ASM_ROW_ROWS5("0", "8", "4", TD_WIDE_ONTO_BIAS)                                        \
+    TD_WIDE_ASM_ROW_ROWS5("64", "72", "12", TD_WIDE_ONTO_SELF)                                     \
+    TD_WIDE_ASM_ROW_ROWS5("128", "136", "20", TD_WIDE_ONTO_SELF)                                   \
+    "ldrd    r5, r6, [r12, #28]\n\t"                                                               \
+    "ldr     r7, [r12, #36]\n\t"                                                                   \
     TD_WIDE_ASM_REQUANT_ROWS5("r0") TD_WIDE_ASM_REQUANT_ROWS5("r1") TD_WIDE_ASM_REQUANT_ROWS5("r2") \
     TD_WIDE_ASM_REQUANT_ROWS5("r3") TD_WIDE_ASM_REQUANT_ROWS5("r4")                                 \
     clamp                                                                                          \
@@ -1580,11 +1581,11 @@ static void td_wide_rows5_channels(const td_rows5_job *job)
         for (; in != end; in += TD_WIDE_ROWS5_ROW_BYTES / 4) {
             uint32_t acc[5];
             for (k = 0; k < 5; ++k) {
-                acc[k] = block[k];
+                acc[k] = block[0];
             }
             for (r = 0; r < 3; ++r) {
                 const td_word *const p = in + r * (TD_WIDE_ROWS5_ROW_BYTES / 4);
-                const td_word w01 = block[5 + 2 * r], w12 = block[6 + 2 * r];
+                const td_word w01 = block[1 + 2 * r], w12 = block[2 + 2 * r];
                 for (k = 0; k < 5; ++k) {
                     /* Positions k, k + 1, k + 2 of the padded row: pair k / 2, lane k % 2. */
                     const td_word first = p[k / 2], second = p[k / 2 + 1];
@@ -1598,7 +1599,7 @@ static void td_wide_rows5_channels(const td_rows5_job *job)
             for (k = 0; k < 5; ++k) {
                 const int32_t sum = (int32_t)acc[k];
                 const int32_t value =
-                    td_smmlar(sum, (int32_t)block[11], (int32_t)block[13] + (sum >> 31)) >> (int32_t)block[12];
+                    td_smmlar(sum, (int32_t)block[7], (int32_t)block[9] + (sum >> 31)) >> (int32_t)block[8];
                 out[k * job->out_c] = (int8_t)td_clamp_i32(td_ssat8(value), job->low, job->high);
             }
             out += 5 * job->out_c;
@@ -1631,7 +1632,11 @@ typedef struct {
 } td_rows5_expand_job;
 
 #if TD_DSP_ASM
-/* Per channel: LDM of its compact block, the bias stored five times, one STM of the taps and the requantization. */
+/*
+ * Per channel: LDM of its compact block (the full block's first seven words), one STM of them and the
+ * requantization (the rounding (2 * output_offset + 1) << right_shift, halved: even, and within int32 for a
+ * right shift up to 21).
+ */
 void td_wide_rows5_expand(const td_rows5_expand_job *job);
 __asm__(".section .text.td_wide_rows5_expand,\"ax\",%progbits\n\t"
         ".syntax unified\n\t"
@@ -1645,7 +1650,7 @@ __asm__(".section .text.td_wide_rows5_expand,\"ax\",%progbits\n\t"
         "sub     sp, sp, #8\n\t"
         "ldm     r0, {r10, r11, r12, lr}\n\t"
         "ldr     r0, [r0, #16]\n\t"
-        "add     r1, lr, #224\n\t"
+        "add     r1, lr, #160\n\t"
         "strd    r0, r1, [sp]\n"
         "1:\n\t"
         "ldm     r10!, {r0-r6}\n\t"
@@ -1655,14 +1660,10 @@ __asm__(".section .text.td_wide_rows5_expand,\"ax\",%progbits\n\t"
         "cmp     r7, #0\n\t"
         "it      eq\n\t"
         "moveq   r8, #1\n\t"
-        "strd    r0, r0, [lr]\n\t"
-        "strd    r0, r0, [lr, #8]\n\t"
-        "str     r0, [lr, #16]\n\t"
         "ldr     r9, [sp]\n\t"
-        "sub     r0, r8, #1\n\t"
-        "lsl     r9, r9, r0\n\t"
-        "add     lr, lr, #20\n\t"
-        "stm     lr!, {r1-r9}\n\t"
+        "lsl     r9, r9, r8\n\t"
+        "asr     r9, r9, #1\n\t"
+        "stm     lr!, {r0-r9}\n\t"
         "ldr     r0, [sp, #4]\n\t"
         "cmp     lr, r0\n\t"
         "bne     1b\n\t"
@@ -1679,15 +1680,12 @@ static void td_wide_rows5_expand(const td_rows5_expand_job *job)
         const int32_t multiplier = job->multipliers[i];
         const int32_t right_shift = multiplier == 0 ? 1 : -job->shifts[i];
         td_word *const block = job->blocks + i * TD_WIDE_ROWS5_WORDS;
-        for (k = 0; k < 5; ++k) {
-            block[k] = (uint32_t)source[0];
+        for (k = 0; k < TD_WIDE_ROWS5_COMPACT_WORDS; ++k) {
+            block[k] = (uint32_t)source[k];
         }
-        for (k = 0; k < 6; ++k) {
-            block[5 + k] = (uint32_t)source[1 + k];
-        }
-        block[11] = (uint32_t)multiplier;
-        block[12] = (uint32_t)right_shift;
-        block[13] = (uint32_t)job->odd_offset << (right_shift - 1);
+        block[7] = (uint32_t)multiplier;
+        block[8] = (uint32_t)right_shift;
+        block[9] = (uint32_t)job->odd_offset << (right_shift - 1);
     }
 }
 #endif
