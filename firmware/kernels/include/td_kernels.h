@@ -334,12 +334,16 @@ int32_t td_depthwise_conv2d_s8_wide_get_buffer_size(const td_dims *input_dims, c
 /**
  * td_depthwise_conv2d_s8_wide with each output channel's block prepared by the generator (its scratch
  * size and bits): `blocks` holds, per output channel, the doubled bias plus input offset times the
- * sum of its taps (td_requant_fast's 2 * acc with the padding at the input's zero point), once per
- * output of a step (2 for 5x5 stride 2, 6 for 3x3 over an output width that is a multiple of six,
- * else 4), per filter row the doubled taps paired in int16 words (5x5
+ * sum of its taps (td_requant_fast's 2 * acc with the padding at the input's zero point), once
+ * (six times, once per output of a step, for 3x3 at stride 2), per filter row the doubled taps
+ * paired in int16 words (5x5
  * stride 1: (w0, w1), (w2, w3), (w1, w2), (w3, w4); stride 2: (w0, w1), (w2, w3), (w4, 0); 3x3:
  * (w0, w1), (w1, w2)), then td_channel_requant_folded_of's multiplier, right shift and rounding.
- * The generator gives it only layers whose every channel takes that fast form.
+ * The generator gives it only layers whose every channel takes that fast form, and `filter` and
+ * `bias` as NULL: every output then comes from the blocks, and where the kernel would need the
+ * filter (input channels past a multiple of four, dilation, a scratch too small, rows wider than
+ * its planes, an output over its input other than a whole number of pixels before it with
+ * multiplier 1 and no bands) it returns TD_ERROR_ARGUMENT.
  */
 td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
                                              const td_depthwise_conv_params *params,
@@ -357,11 +361,13 @@ td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
  * 5 wide with one column of padding on either side (SAME: rows of five outputs, the keyword-spotting
  * model's 25x5), its own entry so that a model links only this loop: a band of up to 10 output rows
  * of four channels at a time widened into interleaved plane rows, five outputs a row in ten SMLAD /
- * SMLABT / SMLATB per filter row. `blocks` holds, per output channel, 14 words: the doubled bias plus
- * input offset times the sum of its taps five times, per filter row the doubled taps (w0, w1),
+ * SMLABT / SMLATB per filter row. `blocks` holds, per output channel, 10 words: the doubled bias plus
+ * input offset times the sum of its taps (once), per filter row the doubled taps (w0, w1),
  * (w1, w2), then td_channel_requant_folded_of's multiplier, right shift and rounding (every channel
  * in that fast form). Input channels past a multiple of four, and any other shape, run the reference
  * loop; an output over its input a whole number of pixels from it works (channel blocks in order).
+ * `filter` and `bias` may be NULL (the generator's call): TD_ERROR_ARGUMENT where the reference loop
+ * would run (input channels past a multiple of four, another shape, a scratch too small).
  */
 td_status td_depthwise_conv2d_s8_wide_rows5(const td_context *ctx,
                                             const td_depthwise_conv_params *params,
@@ -377,9 +383,9 @@ td_status td_depthwise_conv2d_s8_wide_rows5(const td_context *ctx,
 /**
  * td_depthwise_conv2d_s8_wide_rows5 with 7 words per channel in `blocks` (the doubled bias plus input
  * offset times the sum of its taps, then the six tap words): the multiplier, right shift and rounding
- * come from `quant` and the output offset, per band and block of four channels (half the flash of the
- * full blocks for ~25 instructions per channel and band). The same bits; the same contract on the
- * channels' requantization.
+ * come from `quant` and the output offset, per band and block of four channels (7 words of flash per
+ * channel where the full blocks take 10, for ~21 instructions per channel and band). The same bits; the same contract on the
+ * channels' requantization and on a NULL `filter` and `bias`.
  */
 td_status td_depthwise_conv2d_s8_wide_rows5_compact(const td_context *ctx,
                                                     const td_depthwise_conv_params *params,
@@ -394,7 +400,7 @@ td_status td_depthwise_conv2d_s8_wide_rows5_compact(const td_context *ctx,
                                                     const int32_t *blocks);
 /**
  * Bytes of scratch td_depthwise_conv2d_s8_wide_rows5 (and _compact) needs: 0 portable; DSP 64 * (min(input_dims->h,
- * 10) + 2) + 224 (a band's plane rows of four channels, their four blocks).
+ * 10) + 2) + 160 (a band's plane rows of four channels, their four blocks).
  */
 int32_t td_depthwise_conv2d_s8_wide_rows5_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 

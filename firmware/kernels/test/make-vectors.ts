@@ -356,6 +356,8 @@ interface ConvConfig {
    * channel blocks a whole number of pixels, here the tightest one 3x3 SAME allows, W + 2).
    */
   inPlacePixels?: number;
+  /** Filter and bias given as NULL, as the generator gives the wide kernel's blocks (every output from the blocks). */
+  withoutFilter?: boolean;
 }
 
 function geometry(config: ConvConfig) {
@@ -422,8 +424,8 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
 
   const c = new CaseBuilder(name);
   if (config.inPlacePixels === undefined) c.constant('int8_t', 'input', input);
-  c.constant('int8_t', 'filter', config.int4 ? Int8Array.from(packInt4(filter)) : filter);
-  if (bias) c.constant('int32_t', 'bias', bias);
+  if (!config.withoutFilter) c.constant('int8_t', 'filter', config.int4 ? Int8Array.from(packInt4(filter)) : filter);
+  if (bias && !config.withoutFilter) c.constant('int32_t', 'bias', bias);
   c.constant('int32_t', 'multiplier', multipliers);
   c.constant('int8_t', 'shift', shifts);
   c.declare(`const td_dims input_dims = ${cDims([batch, inH, inW, inC])};`);
@@ -452,10 +454,10 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   const ctx = c.context(`${sizer}_get_buffer_size(&input_dims, &filter_dims)`);
   // td_depthwise_conv2d_s8_wide_packed, _rows5 and _rows5_compact: the channels' blocks as the generator prepares them.
   if (wideBlocks) {
-    const full = packDepthwiseWide(filter, [1, kH, kW, outC], bias, { multipliers, shifts }, -inputZeroPoint, outputZeroPoint, sW, outW, wideBlocks !== true);
+    const full = packDepthwiseWide(filter, [1, kH, kW, outC], bias, { multipliers, shifts }, -inputZeroPoint, outputZeroPoint, sW, wideBlocks !== true);
     c.constant('int32_t', 'blocks', wideBlocks === 'rows5 compact' ? compactDepthwiseWideRows5(full) : full);
   }
-  c.invoke(`${kernel}(${ctx}, &params, &quant, &input_dims, ${inputPointer}, &filter_dims, filter, ${bias ? 'bias' : 'NULL'}, &output_dims, ${output}${wideBlocks ? ', blocks' : ''})`);
+  c.invoke(`${kernel}(${ctx}, &params, &quant, &input_dims, ${inputPointer}, &filter_dims, ${config.withoutFilter ? 'NULL' : 'filter'}, ${bias && !config.withoutFilter ? 'bias' : 'NULL'}, &output_dims, ${output}${wideBlocks ? ', blocks' : ''})`);
   if (arena) {
     // The whole buffer: the output, then the input's bytes past it untouched.
     const expected = arena.slice();
@@ -1987,6 +1989,18 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['wide packed 3x3 s2 valid 5x49x4 input zero point 127 (two bands)', { input: [5, 49, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: 127 } }],
     ['wide packed 3x3 s2 same 4x72x5 relu6 (three bands, a channel past four)', { input: [4, 72, 5], outputChannels: 5, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu6' }],
     ['wide packed 3x3 s2 same 3x48x4 input zero point -128 batch 2 (bands)', { batch: 2, input: [3, 48, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    // Without the filter and bias (the generator's call): the blocks alone, the scalar loop's last outputs of a row
+    // (and, without the assembly, every output) taking each loop's taps from them.
+    ['wide packed 5x5 s1 same 7x9x8 relu without the filter', { input: [7, 9, 8], outputChannels: 8, kernel: [5, 5], padding: 'same', activation: 'relu', withoutFilter: true }],
+    ['wide packed 5x5 s2 same 8x9x8 relu6 input zero point 127 without the filter', { input: [8, 9, 8], outputChannels: 8, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: 127 }, withoutFilter: true }],
+    ['wide packed 3x3 s1 same 5x9x4 multiplier 2 without the filter', { input: [5, 9, 4], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', withoutFilter: true }],
+    ['wide packed 3x3 s1 same 5x12x8 relu without the filter (rows of two steps)', { input: [5, 12, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu', withoutFilter: true }],
+    ['wide packed 3x3 s1 same 6x6x16 input zero point -128 batch 2 without the filter (rows of one step)', { batch: 2, input: [6, 6, 16], outputChannels: 16, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 }, withoutFilter: true }],
+    ['wide packed 3x3 s1 same 6x6x8 relu6 in place without the filter', { input: [6, 6, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu6', inPlacePixels: 8, withoutFilter: true }],
+    ['wide packed 3x3 s1 same 4x18x4 without the filter (rows of three steps)', { input: [4, 18, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', withoutFilter: true }],
+    ['wide packed 3x3 s2 same 8x24x8 relu without the filter', { input: [8, 24, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu', withoutFilter: true }],
+    ['wide packed 3x3 s2 same 7x14x4 without the filter (rows off whole steps: the scalar loop)', { input: [7, 14, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', withoutFilter: true }],
+    ['wide packed 3x3 s2 same 5x48x8 no bias without the filter (bands of 12)', { input: [5, 48, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', bias: false, withoutFilter: true }],
   ];
   for (const [label, config] of depthwiseWidePacked) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide_packed', true));
   // td_depthwise_conv2d_s8_wide_rows5 (3x3 stride 1 over inputs 5 wide, SAME): bands of 10 output rows (one, two
@@ -2007,6 +2021,8 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['rows5 3x3 valid 9x7x4 (reference)', { input: [9, 7, 4], outputChannels: 4, kernel: [3, 3], padding: 'valid', activation: 'none' }],
     ['rows5 3x3 same 6x5x4 multiplier 2 (reference)', { input: [6, 5, 4], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu' }],
     ['rows5 3x3 s2 same 9x10x4 (reference)', { input: [9, 10, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['rows5 3x3 same 25x5x8 relu without the filter', { input: [25, 5, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu', withoutFilter: true }],
+    ['rows5 3x3 same 13x5x4 in place batch 2 without the filter', { batch: 2, input: [13, 5, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', inPlacePixels: 7, withoutFilter: true }],
   ];
   for (const [label, config] of depthwiseWideRows5) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide_rows5', 'rows5'));
   // The compact blocks (bias and taps; the requantization made per band and block from the multipliers and shifts).
@@ -2017,6 +2033,8 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['rows5 compact 3x3 same 21x5x8 in place', { input: [21, 5, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', inPlacePixels: 7 }],
     ['rows5 compact 3x3 same 11x5x4 ties', { input: [11, 5, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'none', biasAtRoundingTies: true }],
     ['rows5 compact 3x3 valid 6x7x4 (reference)', { input: [6, 7, 4], outputChannels: 4, kernel: [3, 3], padding: 'valid', activation: 'none' }],
+    ['rows5 compact 3x3 same 25x5x8 relu6 input zero point 127 without the filter', { input: [25, 5, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: 127 }, withoutFilter: true }],
+    ['rows5 compact 3x3 same 21x5x8 in place without the filter', { input: [21, 5, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', inPlacePixels: 7, withoutFilter: true }],
   ];
   for (const [label, config] of depthwiseWideRows5Compact) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide_rows5_compact', 'rows5 compact'));
   for (const [label, config] of small) {

@@ -128,8 +128,8 @@ export const wideRows5Band = 10;
 
 /**
  * td_depthwise_conv2d_s8_wide_rows5_get_buffer_size: 0 portable; DSP a band's plane rows of four channels,
- * 64 bytes each: min(H, 10) + 2 of them, and four channels' blocks of 14 words.
+ * 64 bytes each: min(H, 10) + 2 of them, and four channels' blocks of 10 words.
  */
 export function depthwiseConv2dS8WideRows5BufferSize(dsp: boolean, inputDims: Dims, _filterDims: Dims): number {
-  return dsp ? 64 * (Math.min(inputDims[1], wideRows5Band) + 2) + 4 * 14 * 4 : 0;
+  return dsp ? 64 * (Math.min(inputDims[1], wideRows5Band) + 2) + 4 * 10 * 4 : 0;
 }

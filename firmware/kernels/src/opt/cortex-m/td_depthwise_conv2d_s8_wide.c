@@ -190,37 +190,48 @@ typedef struct {
     "add     r4, r4, r5, lsl #1\n\t"                                                               \
     "str     r4, [sp, #8]\n\t"
 /*
+ * A step's start: the channel's doubled folded bias (stored once per block) into r0, the first
+ * accumulator. On a step's first filter row each other accumulator's first product adds onto r0
+ * (TD_WIDE_ONTO_BIAS) before r0's own products do; the later rows add onto the accumulator itself
+ * (TD_WIDE_ONTO_SELF). One LDR where an LDM of the bias repeated per output took as many
+ * instructions (and its words of flash per channel).
+ */
+#define TD_WIDE_ASM_BIAS "ldr     r0, [r12], #4\n\t"
+#define TD_WIDE_ONTO_BIAS(acc) "r0"
+#define TD_WIDE_ONTO_SELF(acc) acc
+
+/*
  * 5x5, stride 1: outputs 2j..2j+3 from pairs P_j..P_{j+3} (r4-r7) of a filter row and its tap
  * words W01, W23, W12, W34 (r8-r11):
  *   o0 = P_j.W01 + P_{j+1}.W23 + lo(P_{j+2}) hi(W34)    o1 = hi(P_j) lo(W01) + P_{j+1}.W12 + P_{j+2}.W34
  *   o2, o3: the same one pair on.
  */
-#define TD_WIDE_ASM_ROW_5X5_S1(offset, offset8)                                                    \
+#define TD_WIDE_ASM_ROW_5X5_S1(offset, offset8, onto)                                              \
     "ldrd    r4, r5, [lr, #" offset "]\n\t"                                                        \
     "ldrd    r6, r7, [lr, #" offset8 "]\n\t"                                                       \
     "ldm     r12!, {r8-r11}\n\t"                                                                   \
-    "smlad   r0, r4, r8, r0\n\t"                                                                   \
-    "smlad   r0, r5, r9, r0\n\t"                                                                   \
-    "smlabt  r0, r6, r11, r0\n\t"                                                                  \
-    "smlatb  r1, r4, r8, r1\n\t"                                                                   \
-    "smlad   r1, r5, r10, r1\n\t"                                                                  \
-    "smlad   r1, r6, r11, r1\n\t"                                                                  \
-    "smlad   r2, r5, r8, r2\n\t"                                                                   \
+    "smlatb  r3, r5, r8, " onto("r3") "\n\t"                                                       \
+    "smlad   r3, r6, r10, r3\n\t"                                                                  \
+    "smlad   r3, r7, r11, r3\n\t"                                                                  \
+    "smlad   r2, r5, r8, " onto("r2") "\n\t"                                                       \
     "smlad   r2, r6, r9, r2\n\t"                                                                   \
     "smlabt  r2, r7, r11, r2\n\t"                                                                  \
-    "smlatb  r3, r5, r8, r3\n\t"                                                                   \
-    "smlad   r3, r6, r10, r3\n\t"                                                                  \
-    "smlad   r3, r7, r11, r3\n\t"
+    "smlatb  r1, r4, r8, " onto("r1") "\n\t"                                                       \
+    "smlad   r1, r5, r10, r1\n\t"                                                                  \
+    "smlad   r1, r6, r11, r1\n\t"                                                                  \
+    "smlad   r0, r4, r8, r0\n\t"                                                                   \
+    "smlad   r0, r5, r9, r0\n\t"                                                                   \
+    "smlabt  r0, r6, r11, r0\n\t"
 #define TD_WIDE_ASM_5X5_S1(name, clamp)                                                            \
     TD_WIDE_ASM_BEGIN(name)                                                                        \
-    "ldm     r12!, {r0-r3}\n\t"                                                                    \
-    TD_WIDE_ASM_ROW_5X5_S1("0", "8")                                                               \
-    TD_WIDE_ASM_ROW_5X5_S1("64", "72")                                                             \
-    TD_WIDE_ASM_ROW_5X5_S1("128", "136")                                                           \
-    TD_WIDE_ASM_ROW_5X5_S1("192", "200")                                                           \
-    TD_WIDE_ASM_ROW_5X5_S1("256", "264")                                                           \
+    TD_WIDE_ASM_BIAS                                                                               \
+    TD_WIDE_ASM_ROW_5X5_S1("0", "8", TD_WIDE_ONTO_BIAS)                                            \
+    TD_WIDE_ASM_ROW_5X5_S1("64", "72", TD_WIDE_ONTO_SELF)                                          \
+    TD_WIDE_ASM_ROW_5X5_S1("128", "136", TD_WIDE_ONTO_SELF)                                        \
+    TD_WIDE_ASM_ROW_5X5_S1("192", "200", TD_WIDE_ONTO_SELF)                                        \
+    TD_WIDE_ASM_ROW_5X5_S1("256", "264", TD_WIDE_ONTO_SELF)                                        \
     "ldm     r12, {r8-r10}\n\t"                                                                    \
-    "sub     r12, r12, #96\n\t"                                                                    \
+    "sub     r12, r12, #84\n\t"                                                                    \
     TD_WIDE_ASM_REQUANT("r0") TD_WIDE_ASM_REQUANT("r1") TD_WIDE_ASM_REQUANT("r2") TD_WIDE_ASM_REQUANT("r3") \
     clamp                                                                                          \
     TD_WIDE_ASM_STORE4                                                                             \
@@ -230,29 +241,29 @@ typedef struct {
  * 5x5, stride 2: outputs q, q+1 from pairs P_{2q}..P_{2q+3} (r4-r7) and tap words W01, W23,
  * W4 = (w4, 0) (r8-r10): o0 = P_{2q}.W01 + P_{2q+1}.W23 + lo(P_{2q+2}) w4, o1 one pair on.
  */
-#define TD_WIDE_ASM_ROW_5X5_S2(offset, offset8)                                                    \
+#define TD_WIDE_ASM_ROW_5X5_S2(offset, offset8, onto)                                              \
     "ldrd    r4, r5, [lr, #" offset "]\n\t"                                                        \
     "ldrd    r6, r7, [lr, #" offset8 "]\n\t"                                                       \
     "ldm     r12!, {r8-r10}\n\t"                                                                   \
+    "smlad   r1, r5, r8, " onto("r1") "\n\t"                                                       \
+    "smlad   r1, r6, r9, r1\n\t"                                                                   \
+    "smlabb  r1, r7, r10, r1\n\t"                                                                  \
     "smlad   r0, r4, r8, r0\n\t"                                                                   \
     "smlad   r0, r5, r9, r0\n\t"                                                                   \
-    "smlabb  r0, r6, r10, r0\n\t"                                                                  \
-    "smlad   r1, r5, r8, r1\n\t"                                                                   \
-    "smlad   r1, r6, r9, r1\n\t"                                                                   \
-    "smlabb  r1, r7, r10, r1\n\t"
+    "smlabb  r0, r6, r10, r0\n\t"
 #define TD_WIDE_ASM_5X5_S2(name, clamp)                                                            \
     TD_WIDE_ASM_BEGIN(name)                                                                        \
     "ldrd    r11, r3, [sp, #8]\n\t"                                                                \
     "mov     r2, r4\n"                                                                              \
     "4:\n\t"                                                                                       \
-    "ldm     r12!, {r0, r1}\n\t"                                                                   \
-    TD_WIDE_ASM_ROW_5X5_S2("0", "8")                                                               \
-    TD_WIDE_ASM_ROW_5X5_S2("64", "72")                                                             \
-    TD_WIDE_ASM_ROW_5X5_S2("128", "136")                                                           \
-    TD_WIDE_ASM_ROW_5X5_S2("192", "200")                                                           \
-    TD_WIDE_ASM_ROW_5X5_S2("256", "264")                                                           \
+    TD_WIDE_ASM_BIAS                                                                               \
+    TD_WIDE_ASM_ROW_5X5_S2("0", "8", TD_WIDE_ONTO_BIAS)                                            \
+    TD_WIDE_ASM_ROW_5X5_S2("64", "72", TD_WIDE_ONTO_SELF)                                          \
+    TD_WIDE_ASM_ROW_5X5_S2("128", "136", TD_WIDE_ONTO_SELF)                                        \
+    TD_WIDE_ASM_ROW_5X5_S2("192", "200", TD_WIDE_ONTO_SELF)                                        \
+    TD_WIDE_ASM_ROW_5X5_S2("256", "264", TD_WIDE_ONTO_SELF)                                        \
     "ldm     r12, {r8-r10}\n\t"                                                                    \
-    "sub     r12, r12, #68\n\t"                                                                    \
+    "sub     r12, r12, #64\n\t"                                                                    \
     TD_WIDE_ASM_REQUANT("r0") TD_WIDE_ASM_REQUANT("r1")                                            \
     clamp                                                                                          \
     "strb    r0, [r11]\n\t"                                                                        \
@@ -278,26 +289,26 @@ typedef struct {
  * 3x3, stride 1: outputs 2j..2j+3 from pairs P_j..P_{j+2} (r4-r6) and tap words W01, W12 (r8, r9):
  *   o0 = P_j.W01 + lo(P_{j+1}) hi(W12)    o1 = hi(P_j) lo(W01) + P_{j+1}.W12, o2, o3 one pair on.
  */
-#define TD_WIDE_ASM_ROW_3X3_S1(offset, offset8)                                                    \
+#define TD_WIDE_ASM_ROW_3X3_S1(offset, offset8, onto)                                              \
     "ldrd    r4, r5, [lr, #" offset "]\n\t"                                                        \
     "ldr     r6, [lr, #" offset8 "]\n\t"                                                           \
     "ldm     r12!, {r8, r9}\n\t"                                                                   \
-    "smlad   r0, r4, r8, r0\n\t"                                                                   \
-    "smlabt  r0, r5, r9, r0\n\t"                                                                   \
-    "smlatb  r1, r4, r8, r1\n\t"                                                                   \
-    "smlad   r1, r5, r9, r1\n\t"                                                                   \
-    "smlad   r2, r5, r8, r2\n\t"                                                                   \
+    "smlatb  r3, r5, r8, " onto("r3") "\n\t"                                                       \
+    "smlad   r3, r6, r9, r3\n\t"                                                                   \
+    "smlad   r2, r5, r8, " onto("r2") "\n\t"                                                       \
     "smlabt  r2, r6, r9, r2\n\t"                                                                   \
-    "smlatb  r3, r5, r8, r3\n\t"                                                                   \
-    "smlad   r3, r6, r9, r3\n\t"
+    "smlatb  r1, r4, r8, " onto("r1") "\n\t"                                                       \
+    "smlad   r1, r5, r9, r1\n\t"                                                                   \
+    "smlad   r0, r4, r8, r0\n\t"                                                                   \
+    "smlabt  r0, r5, r9, r0\n\t"
 #define TD_WIDE_ASM_3X3_S1(name, clamp)                                                            \
     TD_WIDE_ASM_BEGIN(name)                                                                        \
-    "ldm     r12!, {r0-r3}\n\t"                                                                    \
-    TD_WIDE_ASM_ROW_3X3_S1("0", "8")                                                               \
-    TD_WIDE_ASM_ROW_3X3_S1("64", "72")                                                             \
-    TD_WIDE_ASM_ROW_3X3_S1("128", "136")                                                           \
+    TD_WIDE_ASM_BIAS                                                                               \
+    TD_WIDE_ASM_ROW_3X3_S1("0", "8", TD_WIDE_ONTO_BIAS)                                            \
+    TD_WIDE_ASM_ROW_3X3_S1("64", "72", TD_WIDE_ONTO_SELF)                                          \
+    TD_WIDE_ASM_ROW_3X3_S1("128", "136", TD_WIDE_ONTO_SELF)                                        \
     "ldm     r12, {r8-r10}\n\t"                                                                    \
-    "sub     r12, r12, #40\n\t"                                                                    \
+    "sub     r12, r12, #28\n\t"                                                                    \
     TD_WIDE_ASM_REQUANT("r0") TD_WIDE_ASM_REQUANT("r1") TD_WIDE_ASM_REQUANT("r2") TD_WIDE_ASM_REQUANT("r3") \
     clamp                                                                                          \
     TD_WIDE_ASM_STORE4                                                                             \
@@ -307,22 +318,22 @@ typedef struct {
  * 3x3, stride 1, six outputs a step: outputs 2j..2j+5 from pairs P_j..P_{j+3} (r6-r9) and tap
  * words W01, W12 (r10, r11), as TD_WIDE_ASM_ROW_3X3_S1 one and two pairs on; accumulators r0-r5.
  */
-#define TD_WIDE_ASM_ROW_3X3_X6(offset, offset8)                                                    \
+#define TD_WIDE_ASM_ROW_3X3_X6(offset, offset8, onto)                                              \
     "ldrd    r6, r7, [lr, #" offset "]\n\t"                                                        \
     "ldrd    r8, r9, [lr, #" offset8 "]\n\t"                                                       \
     "ldm     r12!, {r10, r11}\n\t"                                                                 \
-    "smlad   r0, r6, r10, r0\n\t"                                                                  \
-    "smlabt  r0, r7, r11, r0\n\t"                                                                  \
-    "smlatb  r1, r6, r10, r1\n\t"                                                                  \
-    "smlad   r1, r7, r11, r1\n\t"                                                                  \
-    "smlad   r2, r7, r10, r2\n\t"                                                                  \
-    "smlabt  r2, r8, r11, r2\n\t"                                                                  \
-    "smlatb  r3, r7, r10, r3\n\t"                                                                  \
-    "smlad   r3, r8, r11, r3\n\t"                                                                  \
-    "smlad   r4, r8, r10, r4\n\t"                                                                  \
+    "smlatb  r5, r8, r10, " onto("r5") "\n\t"                                                      \
+    "smlad   r5, r9, r11, r5\n\t"                                                                  \
+    "smlad   r4, r8, r10, " onto("r4") "\n\t"                                                      \
     "smlabt  r4, r9, r11, r4\n\t"                                                                  \
-    "smlatb  r5, r8, r10, r5\n\t"                                                                  \
-    "smlad   r5, r9, r11, r5\n\t"
+    "smlatb  r3, r7, r10, " onto("r3") "\n\t"                                                      \
+    "smlad   r3, r8, r11, r3\n\t"                                                                  \
+    "smlad   r2, r7, r10, " onto("r2") "\n\t"                                                      \
+    "smlabt  r2, r8, r11, r2\n\t"                                                                  \
+    "smlatb  r1, r6, r10, " onto("r1") "\n\t"                                                      \
+    "smlad   r1, r7, r11, r1\n\t"                                                                  \
+    "smlad   r0, r6, r10, r0\n\t"                                                                  \
+    "smlabt  r0, r7, r11, r0\n\t"
 /* Requantization with the multiplier in r6, shift r7, rounding r8, scratch r9. */
 #define TD_WIDE_ASM_REQUANT_X6(acc)                                                                \
     "add     r9, r8, " acc ", asr #31\n\t"                                                          \
@@ -342,12 +353,12 @@ typedef struct {
     TD_WIDE_ASM_CLAMP_X6("r3") TD_WIDE_ASM_CLAMP_X6("r4") TD_WIDE_ASM_CLAMP_X6("r5")
 /* One step of six outputs at the plane pointer plus o (rows at o, o + 64, o + 128; o8 = o + 8 ...). */
 #define TD_WIDE_ASM_STEP_X6(clamp, o0, o8, o64, o72, o128, o136)                                   \
-    "ldm     r12!, {r0-r5}\n\t"                                                                    \
-    TD_WIDE_ASM_ROW_3X3_X6(o0, o8)                                                                 \
-    TD_WIDE_ASM_ROW_3X3_X6(o64, o72)                                                               \
-    TD_WIDE_ASM_ROW_3X3_X6(o128, o136)                                                             \
+    TD_WIDE_ASM_BIAS                                                                               \
+    TD_WIDE_ASM_ROW_3X3_X6(o0, o8, TD_WIDE_ONTO_BIAS)                                              \
+    TD_WIDE_ASM_ROW_3X3_X6(o64, o72, TD_WIDE_ONTO_SELF)                                            \
+    TD_WIDE_ASM_ROW_3X3_X6(o128, o136, TD_WIDE_ONTO_SELF)                                          \
     "ldm     r12, {r6-r8}\n\t"                                                                     \
-    "sub     r12, r12, #48\n\t"                                                                    \
+    "sub     r12, r12, #28\n\t"                                                                    \
     TD_WIDE_ASM_REQUANT_X6("r0") TD_WIDE_ASM_REQUANT_X6("r1") TD_WIDE_ASM_REQUANT_X6("r2")           \
     TD_WIDE_ASM_REQUANT_X6("r3") TD_WIDE_ASM_REQUANT_X6("r4") TD_WIDE_ASM_REQUANT_X6("r5")           \
     clamp                                                                                          \
@@ -627,7 +638,7 @@ __asm__(TD_WIDE_ASM_3X3_S2_ROW1("td_wide_3x3_s2_row1_clamp", TD_WIDE_ASM_BYTE_BO
 /** Biases, then tap words per filter row, of each loop's block (multiplier, shift and rounding after them). */
 static int32_t td_wide_biases(int32_t loop)
 {
-    return loop == TD_WIDE_5X5_S2 ? 2 : loop == TD_WIDE_3X3_X6 || loop == TD_WIDE_3X3_S2 ? 6 : 4;
+    return loop == TD_WIDE_3X3_S2 ? 6 : 1;
 }
 
 static int32_t td_wide_row_words(int32_t loop)
@@ -1196,27 +1207,45 @@ TD_NOINLINE static void td_wide_fill(td_word *planes,
 }
 
 /**
+ * Doubled tap k of a filter row from the row's tap words in `loop`'s block (td_wide_pairs_*): taps 0 to
+ * K_w - 2 in lanes 0.. in order, the last one in the last lane at stride 1 ((w3, w4) or (w1, w2)) and
+ * in lane K_w - 1 at stride 2 ((w4, 0) or (w2, 0)).
+ */
+static int32_t td_wide_tap(const td_word *row, int32_t loop, int32_t width, int32_t k)
+{
+    const int32_t lane = k < width - 1                                          ? k
+                         : loop == TD_WIDE_5X5_S2 || loop == TD_WIDE_3X3_S2 ? width - 1
+                                                                             : 2 * td_wide_row_words(loop) - 1;
+    const td_word word = row[lane / 2];
+    return (int32_t)(int16_t)(uint16_t)((lane & 1) != 0 ? word >> 16 : word & 0xffffu);
+}
+
+/**
  * Output (out_y, out_x) of one channel from its plane (the scalar loop: the sums the assembly
- * makes, in another order), requantized and clamped.
+ * makes, in another order), requantized and clamped. The taps come from the block (the filter is
+ * read only by the loop without tap words, TD_WIDE_SCALAR, which the generator's blocks never take).
  */
 TD_NOINLINE static int8_t td_wide_output(const td_depthwise_conv_params *params,
                              const td_dims *filter_dims,
                              const int8_t *filter,
                              int32_t out_c,
+                             int32_t loop,
                              const td_word *plane,
                              const td_word *block,
                              int32_t requant_at,
                              int32_t out_y,
                              int32_t out_x)
 {
-    const int32_t channels = filter_dims->c;
+    const int32_t channels = filter_dims->c, row_words = td_wide_row_words(loop);
     int32_t acc = (int32_t)block[0];
     int32_t r, k;
     for (r = 0; r < filter_dims->h; ++r) {
         const int16_t *row = (const int16_t *)(const void *)(plane + (out_y * params->stride.h + r) * TD_WIDE_ROW_WORDS);
-        const int8_t *w = filter + r * filter_dims->w * channels + out_c;
+        const td_word *const taps = block + td_wide_biases(loop) + r * row_words;
         for (k = 0; k < filter_dims->w; ++k) {
-            acc = (int32_t)((uint32_t)acc + (uint32_t)(2 * (int32_t)w[k * channels] * (int32_t)row[out_x * params->stride.w + k]));
+            const int32_t tap = row_words > 0 ? td_wide_tap(taps, loop, filter_dims->w, k)
+                                              : 2 * (int32_t)filter[(r * filter_dims->w + k) * channels + out_c];
+            acc = (int32_t)((uint32_t)acc + (uint32_t)(tap * (int32_t)row[out_x * params->stride.w + k]));
         }
     }
     {
@@ -1246,13 +1275,10 @@ static td_status td_wide_run(const td_context *ctx,
     const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
     const int32_t plane_rows = (out_h - 1) * stride_h + filter_h;
     /* 3x3 stride 2 over rows wider than the planes, the generator's blocks with multiplier 1: bands of
-     * 12 outputs (25 positions) one after the other, each widened and run as an image of its own. */
-#if TD_DSP_ASM
+     * 12 outputs (25 positions) one after the other, each widened and run as an image of its own (by the
+     * scalar loop without the assembly: the generator's blocks come without the filter). */
     const int banded = filter_h == 3 && filter_w == 3 && stride_h == 2 && stride_w == 2 && packed != NULL &&
                        multiplier == 1 && out_w > 12 && out_w % 12 == 0;
-#else
-    const int banded = 0;
-#endif
     const int32_t band_w = banded ? 12 : out_w;
     const int32_t positions = (band_w - 1) * stride_w + filter_w;
     const int32_t pairs = (positions + 1) / 2;
@@ -1304,6 +1330,10 @@ static td_status td_wide_run(const td_context *ctx,
             (banded || multiplier != 1 || (int32_t)((intptr_t)output_start - (intptr_t)input_start) % out_c != 0)) {
             fits = 0;
         }
+    }
+    /* Without the filter (and bias: the generator drops them, td_kernels.h) only the blocks' loops over every channel. */
+    if (filter == NULL && (packed == NULL || !fits || blocked * multiplier != out_c)) {
+        return TD_ERROR_ARGUMENT;
     }
     bands = fits && banded ? out_w / band_w : 1;
     for (pass = 0; pass < output_dims->n * bands; ++pass) {
@@ -1410,10 +1440,10 @@ static td_status td_wide_run(const td_context *ctx,
                         run(&job);
                     }
 #endif
-                    for (out_y = 0; out_y < out_h && steps * step < out_w; ++out_y) {
-                        for (out_x = steps * step; out_x < out_w; ++out_x) {
+                    for (out_y = 0; out_y < out_h && steps * step < band_w; ++out_y) {
+                        for (out_x = steps * step; out_x < band_w; ++out_x) {
                             out[(out_y * out_w + out_x) * out_c] =
-                                td_wide_output(params, filter_dims, filter, o, plane, block, requant_at, out_y, out_x);
+                                td_wide_output(params, filter_dims, filter, o, loop, plane, block, requant_at, out_y, out_x);
                         }
                     }
                 }
@@ -1469,8 +1499,9 @@ td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
  *   o0 = P0.W01 + lo(P1) w2   o1 = hi(P0) w0 + P1.W12   o2 = P1.W01 + lo(P2) w2
  *   o3 = hi(P1) w0 + P2.W12   o4 = P2.W01 + lo(P3) w2
  * ten SMLAD / SMLABT / SMLATB per filter row for fifteen MACs (pairs in two LDRD, taps in one).
- * Blocks (TD_WIDE_ROWS5_WORDS words per channel): five doubled folded biases, per filter row (2w0, 2w1),
- * (2w1, 2w2), then multiplier, right shift, rounding, as the generator prepares them (56 bytes of flash
+ * Blocks (TD_WIDE_ROWS5_WORDS words per channel): the doubled folded bias (once: r0, onto which the
+ * other outputs' first products of a row add, TD_WIDE_ONTO_BIAS), per filter row (2w0, 2w1),
+ * (2w1, 2w2), then multiplier, right shift, rounding, as the generator prepares them (40 bytes of flash
  * per channel); or, from td_depthwise_conv2d_s8_wide_rows5_compact, made per band and block of four
  * channels in the scratch after the planes from 28 bytes per channel (the bias and the tap words) and
  * the layer's multipliers and shifts.
@@ -1480,7 +1511,7 @@ td_status td_depthwise_conv2d_s8_wide_packed(const td_context *ctx,
 #define TD_WIDE_ROWS5_BAND 10
 /** Bytes of one plane row of the four channels (four pair words each). */
 #define TD_WIDE_ROWS5_ROW_BYTES 64
-#define TD_WIDE_ROWS5_WORDS 14
+#define TD_WIDE_ROWS5_WORDS 10
 /** Words per channel of the compact blocks (td_depthwise_conv2d_s8_wide_rows5_compact). */
 #define TD_WIDE_ROWS5_COMPACT_WORDS 7
 
@@ -1578,20 +1609,20 @@ __asm__(".section .text.td_wide_rows5_widen,\"ax\",%progbits\n\t"
         ".text");
 
 /* One filter row (plane row at lr + offset, tap words at r12 + taps): accumulators r0-r4, pairs r5-r8, taps r9, r10. */
-#define TD_WIDE_ASM_ROW_ROWS5(offset, offset8, taps)                                               \
+#define TD_WIDE_ASM_ROW_ROWS5(offset, offset8, taps, onto)                                         \
     "ldrd    r5, r6, [lr, #" offset "]\n\t"                                                        \
     "ldrd    r7, r8, [lr, #" offset8 "]\n\t"                                                       \
     "ldrd    r9, r10, [r12, #" taps "]\n\t"                                                        \
-    "smlad   r0, r5, r9, r0\n\t"                                                                   \
-    "smlabt  r0, r6, r10, r0\n\t"                                                                  \
-    "smlatb  r1, r5, r9, r1\n\t"                                                                   \
-    "smlad   r1, r6, r10, r1\n\t"                                                                  \
-    "smlad   r2, r6, r9, r2\n\t"                                                                   \
-    "smlabt  r2, r7, r10, r2\n\t"                                                                  \
-    "smlatb  r3, r6, r9, r3\n\t"                                                                   \
+    "smlad   r4, r7, r9, " onto("r4") "\n\t"                                                       \
+    "smlabt  r4, r8, r10, r4\n\t"                                                                  \
+    "smlatb  r3, r6, r9, " onto("r3") "\n\t"                                                       \
     "smlad   r3, r7, r10, r3\n\t"                                                                  \
-    "smlad   r4, r7, r9, r4\n\t"                                                                   \
-    "smlabt  r4, r8, r10, r4\n\t"
+    "smlad   r2, r6, r9, " onto("r2") "\n\t"                                                       \
+    "smlabt  r2, r7, r10, r2\n\t"                                                                  \
+    "smlatb  r1, r5, r9, " onto("r1") "\n\t"                                                       \
+    "smlad   r1, r6, r10, r1\n\t"                                                                  \
+    "smlad   r0, r5, r9, r0\n\t"                                                                   \
+    "smlabt  r0, r6, r10, r0\n\t"
 /* Requantization of one doubled sum (multiplier r5, shift r6, rounding r7, scratch r8). */
 #define TD_WIDE_ASM_REQUANT_ROWS5(acc)                                                             \
     "add     r8, r7, " acc ", asr #31\n\t"                                                          \
@@ -1633,12 +1664,12 @@ __asm__(".section .text.td_wide_rows5_widen,\"ax\",%progbits\n\t"
     "add     r1, lr, r1\n\t"                                                                       \
     "str     r1, [sp, #28]\n"                                                                       \
     "1:\n\t"                                                                                       \
-    "ldm     r12, {r0-r4}\n\t"                                                                     \
-    TD_WIDE_ASM_ROW_ROWS5("0", "8", "20")                                                          \
-    TD_WIDE_ASM_ROW_ROWS5("64", "72", "28")                                                        \
-    TD_WIDE_ASM_ROW_ROWS5("128", "136", "36")                                                      \
-    "ldrd    r5, r6, [r12, #44]\n\t"                                                               \
-    "ldr     r7, [r12, #52]\n\t"                                                                   \
+    "ldr     r0, [r12]\n\t"                                                                        \
+    TD_WIDE_ASM_ROW_ROWS5("0", "8", "4", TD_WIDE_ONTO_BIAS)                                        \
+    TD_WIDE_ASM_ROW_ROWS5("64", "72", "12", TD_WIDE_ONTO_SELF)                                     \
+    TD_WIDE_ASM_ROW_ROWS5("128", "136", "20", TD_WIDE_ONTO_SELF)                                   \
+    "ldrd    r5, r6, [r12, #28]\n\t"                                                               \
+    "ldr     r7, [r12, #36]\n\t"                                                                   \
     TD_WIDE_ASM_REQUANT_ROWS5("r0") TD_WIDE_ASM_REQUANT_ROWS5("r1") TD_WIDE_ASM_REQUANT_ROWS5("r2") \
     TD_WIDE_ASM_REQUANT_ROWS5("r3") TD_WIDE_ASM_REQUANT_ROWS5("r4")                                 \
     clamp                                                                                          \
@@ -1718,11 +1749,11 @@ static void td_wide_rows5_channels(const td_rows5_job *job)
         for (; in != end; in += TD_WIDE_ROWS5_ROW_BYTES / 4) {
             uint32_t acc[5];
             for (k = 0; k < 5; ++k) {
-                acc[k] = block[k];
+                acc[k] = block[0];
             }
             for (r = 0; r < 3; ++r) {
                 const td_word *const p = in + r * (TD_WIDE_ROWS5_ROW_BYTES / 4);
-                const td_word w01 = block[5 + 2 * r], w12 = block[6 + 2 * r];
+                const td_word w01 = block[1 + 2 * r], w12 = block[2 + 2 * r];
                 for (k = 0; k < 5; ++k) {
                     /* Positions k, k + 1, k + 2 of the padded row: pair k / 2, lane k % 2. */
                     const td_word first = p[k / 2], second = p[k / 2 + 1];
@@ -1736,7 +1767,7 @@ static void td_wide_rows5_channels(const td_rows5_job *job)
             for (k = 0; k < 5; ++k) {
                 const int32_t sum = (int32_t)acc[k];
                 const int32_t value =
-                    td_smmlar(sum, (int32_t)block[11], (int32_t)block[13] + (sum >> 31)) >> (int32_t)block[12];
+                    td_smmlar(sum, (int32_t)block[7], (int32_t)block[9] + (sum >> 31)) >> (int32_t)block[8];
                 out[k * job->out_c] = (int8_t)td_clamp_i32(td_ssat8(value), job->low, job->high);
             }
             out += 5 * job->out_c;
@@ -1769,7 +1800,11 @@ typedef struct {
 } td_rows5_expand_job;
 
 #if TD_DSP_ASM
-/* Per channel: LDM of its compact block, the bias stored five times, one STM of the taps and the requantization. */
+/*
+ * Per channel: LDM of its compact block (the full block's first seven words), one STM of them and the
+ * requantization (the rounding (2 * output_offset + 1) << right_shift, halved: even, and within int32 for a
+ * right shift up to 21).
+ */
 void td_wide_rows5_expand(const td_rows5_expand_job *job);
 __asm__(".section .text.td_wide_rows5_expand,\"ax\",%progbits\n\t"
         ".syntax unified\n\t"
@@ -1783,7 +1818,7 @@ __asm__(".section .text.td_wide_rows5_expand,\"ax\",%progbits\n\t"
         "sub     sp, sp, #8\n\t"
         "ldm     r0, {r10, r11, r12, lr}\n\t"
         "ldr     r0, [r0, #16]\n\t"
-        "add     r1, lr, #224\n\t"
+        "add     r1, lr, #160\n\t"
         "strd    r0, r1, [sp]\n"
         "1:\n\t"
         "ldm     r10!, {r0-r6}\n\t"
@@ -1793,14 +1828,10 @@ __asm__(".section .text.td_wide_rows5_expand,\"ax\",%progbits\n\t"
         "cmp     r7, #0\n\t"
         "it      eq\n\t"
         "moveq   r8, #1\n\t"
-        "strd    r0, r0, [lr]\n\t"
-        "strd    r0, r0, [lr, #8]\n\t"
-        "str     r0, [lr, #16]\n\t"
         "ldr     r9, [sp]\n\t"
-        "sub     r0, r8, #1\n\t"
-        "lsl     r9, r9, r0\n\t"
-        "add     lr, lr, #20\n\t"
-        "stm     lr!, {r1-r9}\n\t"
+        "lsl     r9, r9, r8\n\t"
+        "asr     r9, r9, #1\n\t"
+        "stm     lr!, {r0-r9}\n\t"
         "ldr     r0, [sp, #4]\n\t"
         "cmp     lr, r0\n\t"
         "bne     1b\n\t"
@@ -1817,15 +1848,12 @@ static void td_wide_rows5_expand(const td_rows5_expand_job *job)
         const int32_t multiplier = job->multipliers[i];
         const int32_t right_shift = multiplier == 0 ? 1 : -job->shifts[i];
         td_word *const block = job->blocks + i * TD_WIDE_ROWS5_WORDS;
-        for (k = 0; k < 5; ++k) {
-            block[k] = (uint32_t)source[0];
+        for (k = 0; k < TD_WIDE_ROWS5_COMPACT_WORDS; ++k) {
+            block[k] = (uint32_t)source[k];
         }
-        for (k = 0; k < 6; ++k) {
-            block[5 + k] = (uint32_t)source[1 + k];
-        }
-        block[11] = (uint32_t)multiplier;
-        block[12] = (uint32_t)right_shift;
-        block[13] = (uint32_t)job->odd_offset << (right_shift - 1);
+        block[7] = (uint32_t)multiplier;
+        block[8] = (uint32_t)right_shift;
+        block[9] = (uint32_t)job->odd_offset << (right_shift - 1);
     }
 }
 #endif
@@ -1869,6 +1897,10 @@ static td_status td_wide_rows5_run(const td_context *ctx,
             (int32_t)((intptr_t)output_start - (intptr_t)input_start) % out_c != 0) {
             fits = 0;
         }
+    }
+    if (filter == NULL && (!fits || blocked != out_c)) {
+        /* Without the filter (and bias) only the blocks' loop over every channel (td_kernels.h). */
+        return TD_ERROR_ARGUMENT;
     }
     if (!fits) {
         td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,

@@ -70,6 +70,9 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
       // The channels' blocks prepared at generation time (td_depthwise_conv2d_s8_wide_packed, in the same source file).
       expect(depthwiseCall(model.source), label).toBe('td_depthwise_conv2d_s8_wide_packed');
       expect(model.kernels, label).toEqual(['td_depthwise_conv2d_s8_wide']);
+      // The blocks alone: no filter and no bias array in flash (tensors 1 and 2).
+      expect(model.source, label).toMatch(/td_depthwise_conv2d_s8_wide_packed\([^;]*&td_dims_1x\d+x\d+x\d+, NULL, NULL, /);
+      expect(model.source, label).not.toMatch(/td_weights_t[12]\b/);
       const filter = [1, ...(config.kernel ?? [5, 5]), config.channels * (config.multiplier ?? 1)] as const;
       expect(model.source, label).toContain(`${depthwiseConv2dS8WideBufferSize(true, [1, config.height ?? 12, config.width, config.channels], filter)}`);
     }
@@ -79,29 +82,32 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     const cases: [string, DepthwiseCase, string, number][] = [
       ['25x5x64 ReLU (keyword spotting)', { height: 25, width: 5, channels: 64, kernel: [3, 3], activation: 'relu' }, 'td_depthwise_conv2d_s8_wide_rows5_compact', 7],
       ['10x5x8', { height: 10, width: 5, channels: 8, kernel: [3, 3] }, 'td_depthwise_conv2d_s8_wide_rows5_compact', 7],
-      ['5x5x256', { height: 5, width: 5, channels: 256, kernel: [3, 3] }, 'td_depthwise_conv2d_s8_wide_rows5', 14],
-      ['9x5x8 ReLU6', { height: 9, width: 5, channels: 8, kernel: [3, 3], activation: 'relu6' }, 'td_depthwise_conv2d_s8_wide_rows5', 14],
+      ['5x5x256', { height: 5, width: 5, channels: 256, kernel: [3, 3] }, 'td_depthwise_conv2d_s8_wide_rows5', 10],
+      ['9x5x8 ReLU6', { height: 9, width: 5, channels: 8, kernel: [3, 3], activation: 'relu6' }, 'td_depthwise_conv2d_s8_wide_rows5', 10],
     ];
     for (const [label, config, entry, words] of cases) {
       const model = generateModel(depthwiseGraph(config), { dsp: true });
       expect(depthwiseCall(model.source), label).toBe(entry);
       expect(model.kernels, label).toEqual(['td_depthwise_conv2d_s8_wide']);
+      expect(model.source, label).toMatch(new RegExp(`${entry}\\([^;]*&td_dims_1x3x3x\\d+, NULL, NULL, `));
+      expect(model.source, label).not.toMatch(/td_weights_t[12]\b/);
       const inputDims = [1, config.height ?? 12, config.width, config.channels] as const;
       const scratch = depthwiseConv2dS8WideRows5BufferSize(true, inputDims, [1, 3, 3, config.channels]);
-      expect(scratch, label).toBe(64 * (Math.min(config.height ?? 12, 10) + 2) + 224);
+      expect(scratch, label).toBe(64 * (Math.min(config.height ?? 12, 10) + 2) + 160);
       expect(model.ops[0].scratchBytes, label).toBe(scratch);
-      // Full blocks: five biases, two tap words per filter row, the requantization; compact: one bias and the taps.
+      // Full blocks: the bias, two tap words per filter row, the requantization; compact: the bias and the taps.
       expect(model.source, label).toMatch(new RegExp(`wide_blocks\\w*\\[${words * config.channels}\\]`));
     }
   });
 
   it('compacts the rows-of-five blocks to the first bias and the tap words', () => {
-    const full = packDepthwiseWide([1, -2, 3, -4, 5, -6, 7, -8, 9, 2, 2, 2, 2, 2, 2, 2, 2, 2].flatMap((_, i, all) => (i < 9 ? [all[i], all[i + 9]] : [])), [1, 3, 3, 2], [100, -50], { multipliers: Int32Array.of(1 << 30, 1 << 29), shifts: Int32Array.of(-7, -8) }, 5, -3, 1, 5, true);
-    expect(full.length).toBe(28);
+    const full = packDepthwiseWide([1, -2, 3, -4, 5, -6, 7, -8, 9, 2, 2, 2, 2, 2, 2, 2, 2, 2].flatMap((_, i, all) => (i < 9 ? [all[i], all[i + 9]] : [])), [1, 3, 3, 2], [100, -50], { multipliers: Int32Array.of(1 << 30, 1 << 29), shifts: Int32Array.of(-7, -8) }, 5, -3, 1, true);
+    expect(full.length).toBe(20);
     const compact = compactDepthwiseWideRows5(full);
-    expect(Array.from(compact)).toEqual([...full.subarray(0, 1), ...full.subarray(5, 11), ...full.subarray(14, 15), ...full.subarray(19, 25)]);
+    expect(Array.from(compact)).toEqual([...full.subarray(0, 7), ...full.subarray(10, 17)]);
     expect(full[0]).toBe(2 * (100 + 5 * 5));
-    expect(Array.from(full.subarray(0, 5))).toEqual(Array(5).fill(2 * (100 + 5 * 5)));
+    expect(full[1]).toBe(((2 * 1) & 0xffff) | ((2 * -2) << 16));
+    expect(Array.from(full.subarray(7, 10))).toEqual([1 << 30, 7, 2 ** 6 - 3 * 2 ** 7]);
   });
 
   it('keeps the other kernels for wide rows, channel counts off a multiple of four, other windows, 3x3 with multiplier 1 off its steps, dilation, large biases and portable builds', () => {
@@ -188,26 +194,31 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     expect(depthwiseWideRequant(requant(1 << 30, -5), [2 ** 30 - 25 * 32640], 25)).toBe(false);
   });
 
-  it('prepares each channel block as the kernel reads it: doubled folded bias per step output, paired doubled taps, the folded requantization', () => {
-    // One channel, 3x3, stride 1, 12 outputs wide: steps of six (six biases).
+  it('prepares each channel block as the kernel reads it: doubled folded bias (once, or per step output at 3x3 stride 2), paired doubled taps, the folded requantization', () => {
+    // One channel, 3x3, stride 1 (steps of six or four): the bias once.
     const filter = [1, -2, 3, -4, 5, -6, 7, -8, 9];
     const requant = { multipliers: Int32Array.of(1 << 30), shifts: Int32Array.of(-7) };
-    const blocks = packDepthwiseWide(filter, [1, 3, 3, 1], [100], requant, 5, -3, 1, 12);
+    const blocks = packDepthwiseWide(filter, [1, 3, 3, 1], [100], requant, 5, -3, 1);
     const doubled = 2 * (100 + 5 * 5);
     const pair = (a: number, b: number) => ((2 * a) & 0xffff) | ((2 * b) << 16);
     expect(Array.from(blocks)).toEqual([
-      ...Array(6).fill(doubled),
+      doubled,
       pair(1, -2), pair(-2, 3), pair(-4, 5), pair(5, -6), pair(7, -8), pair(-8, 9),
       1 << 30, 7, 2 ** 6 - 3 * 2 ** 7,
     ]);
-    // 5x5 stride 2: two biases, (w0, w1), (w2, w3), (w4, 0) per row; an empty channel shifts by 1.
-    const five = packDepthwiseWide(Array(25).fill(-1), [1, 5, 5, 1], undefined, { multipliers: Int32Array.of(0), shifts: Int32Array.of(3) }, -128, 0, 2, 6);
-    expect(five.length).toBe(2 + 15 + 3);
-    expect(Array.from(five.subarray(0, 2))).toEqual([2 * 128 * 25, 2 * 128 * 25]);
-    expect(five[4]).toBe(pair(-1, 0));
-    expect(Array.from(five.subarray(17))).toEqual([0, 1, 1]);
-    // 3x3 stride 2: six biases, (w0, w1), (w2, 0) per row, whatever the output width.
-    const stride2 = packDepthwiseWide(filter, [1, 3, 3, 1], [100], requant, 5, -3, 2, 6);
+    // 5x5 stride 2: one bias, (w0, w1), (w2, w3), (w4, 0) per row; an empty channel shifts by 1.
+    const five = packDepthwiseWide(Array(25).fill(-1), [1, 5, 5, 1], undefined, { multipliers: Int32Array.of(0), shifts: Int32Array.of(3) }, -128, 0, 2);
+    expect(five.length).toBe(1 + 15 + 3);
+    expect(five[0]).toBe(2 * 128 * 25);
+    expect(five[3]).toBe(pair(-1, 0));
+    expect(Array.from(five.subarray(16))).toEqual([0, 1, 1]);
+    // 5x5 stride 1: one bias, (w0, w1), (w2, w3), (w1, w2), (w3, w4) per row.
+    const taps = Array.from({ length: 25 }, (_, i) => i - 12);
+    const fiveS1 = packDepthwiseWide(taps, [1, 5, 5, 1], [7], requant, 0, 0, 1);
+    expect(fiveS1.length).toBe(1 + 20 + 3);
+    expect(Array.from(fiveS1.subarray(0, 5))).toEqual([14, pair(-12, -11), pair(-10, -9), pair(-11, -10), pair(-9, -8)]);
+    // 3x3 stride 2: six biases, (w0, w1), (w2, 0) per row (its loop loads them into its six accumulators).
+    const stride2 = packDepthwiseWide(filter, [1, 3, 3, 1], [100], requant, 5, -3, 2);
     expect(Array.from(stride2)).toEqual([
       ...Array(6).fill(doubled),
       pair(1, -2), pair(3, 0), pair(-4, 5), pair(-6, 0), pair(7, -8), pair(9, 0),

@@ -82,7 +82,7 @@ export function depthwiseWideBands(g: WideGeometry, filterDims: readonly number[
 /**
  * Whether a 3x3 depthwise convolution runs td_depthwise_conv2d_s8_wide_rows5 (rows of five outputs): stride 1, no
  * dilation, depth multiplier 1, input channels a multiple of four, input and output 5 wide (one column of padding on
- * either side). Its scratch is a band of at most 10 output rows and four channels' blocks (64 · (min(H, 10) + 2) + 224
+ * either side). Its scratch is a band of at most 10 output rows and four channels' blocks (64 · (min(H, 10) + 2) + 160
  * bytes), not whole planes.
  */
 export function depthwiseWideRows5(g: WideGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
@@ -95,23 +95,20 @@ export function depthwiseWideRows5(g: WideGeometry, inputDims: readonly number[]
 /**
  * The output height from which rows of five take td_depthwise_conv2d_s8_wide_rows5_compact: 7 words of flash per channel
  * (the bias and the tap words; the multiplier, shift and rounding made on the board per band and block of four
- * channels from the layer's per-channel arrays) instead of the full blocks' 14, which is 7 KB less over the
- * keyword-spotting model's four 64-channel layers (its code budget), for ~25 instructions per channel and band.
+ * channels from the layer's per-channel arrays) instead of the full blocks' 10, which is 3 KB less over the
+ * keyword-spotting model's four 64-channel layers (its code budget), for ~21 instructions per channel and band.
  * Measured on virtual-m4f: 25x5x64 1.96 instructions per MAC compact (1.89 with the full blocks, before the block stride they share).
  */
 export const wideRows5CompactHeight = 10;
 
 /**
  * A compact block of td_depthwise_conv2d_s8_wide_rows5_compact per channel, from the full ones
- * (packDepthwiseWide with `rows5`): the first doubled bias and the six tap words.
+ * (packDepthwiseWide with `rows5`): their first seven words, the doubled bias and the six tap words.
  */
 export function compactDepthwiseWideRows5(full: Int32Array): Int32Array {
-  const channels = full.length / 14;
+  const channels = full.length / 10;
   const compact = new Int32Array(7 * channels);
-  for (let c = 0; c < channels; c++) {
-    compact[7 * c] = full[14 * c];
-    compact.set(full.subarray(14 * c + 5, 14 * c + 11), 7 * c + 1);
-  }
+  for (let c = 0; c < channels; c++) compact.set(full.subarray(10 * c, 10 * c + 7), 7 * c);
   return compact;
 }
 
@@ -129,8 +126,9 @@ export function depthwiseWideRequant(requant: ChannelMultipliers, bias: ArrayLik
 
 /**
  * The blocks td_depthwise_conv2d_s8_wide_packed reads (td_kernels.h), one per output channel: the
- * doubled bias plus input offset times the sum of the channel's taps, once per output of the
- * kernel's assembly step; per filter row the doubled taps paired in int16 words as that loop reads
+ * doubled bias plus input offset times the sum of the channel's taps, once (the loop adds each output's
+ * first product onto it), or once per output of the kernel's assembly step for the 3x3 stride-2 loop
+ * (six); per filter row the doubled taps paired in int16 words as that loop reads
  * them; then the fast requantization (multiplier, right shift, rounding with the output offset
  * folded in, td_channel_requant_folded_of). The loop is the kernel's choice for the shape: 5x5 stride
  * 1 (steps of four), 5x5 stride 2 (two), 3x3 stride 1 (six over an output width that is a multiple
@@ -146,7 +144,6 @@ export function packDepthwiseWide(
   inputOffset: number,
   outputOffset: number,
   strideWidth: number,
-  outputWidth: number,
   rows5 = false,
 ): Int32Array {
   const [, height, width, channels] = filterDims;
@@ -155,7 +152,9 @@ export function packDepthwiseWide(
     : width === 5 ? [[0, 1], [2, 3], [4, -1]]
     : strideWidth === 2 ? [[0, 1], [2, -1]]
     : [[0, 1], [1, 2]];
-  const biases = width === 5 ? (strideWidth === 1 ? 4 : 2) : rows5 ? 5 : strideWidth === 2 || outputWidth % 6 === 0 ? 6 : 4;
+  // The bias once (the loops add each output's first product onto it), repeated per output of a step for the 3x3
+  // stride-2 loop (one LDM into its accumulators).
+  const biases = width === 3 && strideWidth === 2 ? 6 : 1;
   const words = biases + height * pairs.length + 3;
   const blocks = new Int32Array(words * channels);
   for (let c = 0; c < channels; c++) {
@@ -200,16 +199,23 @@ export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv
   const compact = rows5 && outputDims[1] >= wideRows5CompactHeight;
   const entry = compact ? 'td_depthwise_conv2d_s8_wide_rows5_compact' : rows5 ? 'td_depthwise_conv2d_s8_wide_rows5' : 'td_depthwise_conv2d_s8_wide_packed';
   // The channels' blocks prepared here rather than per call on the board (per four channels ~1,600 instructions at 5x5);
-  // rows of five over images of `wideRows5CompactHeight` rows or more take half of each (flash: see there).
-  const full = packDepthwiseWide(filter.data as ArrayLike<number>, filterDims, bias?.data, arithmetic.requant, -arithmetic.input.zeroPoint, arithmetic.output.zeroPoint, g.strideWidth, outputDims[2], rows5);
+  // rows of five over images of `wideRows5CompactHeight` rows or more take their first seven words (flash: see there).
+  const full = packDepthwiseWide(filter.data as ArrayLike<number>, filterDims, bias?.data, arithmetic.requant, -arithmetic.input.zeroPoint, arithmetic.output.zeroPoint, g.strideWidth, rows5);
   const blocks = compact ? compactDepthwiseWideRows5(full) : full;
+  // No filter and no bias in flash: every output comes from the blocks. The kernel's other paths, the only readers of
+  // `filter` and `bias`, are not taken: its per-pixel loop runs channels past a multiple of four (none here), channels
+  // outside the fast requantization (none: depthwiseWideRequant), dilation (none), rows wider than its planes (the
+  // shape tests above), a missing scratch (given: scratchBytes) and an output over its input in another order than its
+  // blocks' (memory/windowed.ts places a depthwise output over its input only a whole number of equal pixels from it,
+  // so with multiplier 1, and bands are kept apart: outputApart); its scalar loop over a row's last outputs takes the
+  // taps from the blocks too. The kernel checks the same and fails with TD_ERROR_ARGUMENT rather than read a NULL filter.
   return {
     kernels: ['td_depthwise_conv2d_s8_wide'],
     scratchBytes: (rows5 ? depthwiseConv2dS8WideRows5BufferSize : depthwiseConv2dS8WideBufferSize)(true, inputDims, filterDims),
     outputApart: depthwiseWideBands(g, filterDims, outputDims),
     emit: (e) => {
       const params = e.struct('params', 'td_depthwise_conv_params', fields);
-      return `${entry}(${e.context()}, ${params}, ${quant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.pointer(filter, 'read')}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')}, ${e.array('wide_blocks', 'int32', blocks)})`;
+      return `${entry}(${e.context()}, ${params}, ${quant(e, arithmetic.requant)}, ${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, NULL, NULL, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')}, ${e.array('wide_blocks', 'int32', blocks)})`;
     },
   };
 }
