@@ -1799,6 +1799,9 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['3x3 valid 5x5x64 9 pixels full int8 range', { input: [5, 5, 64], outputChannels: 12, kernel: [3, 3], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
     ['3x3 C_in 4 5 pixels relu', { input: [3, 7, 4], outputChannels: 7, kernel: [3, 3], padding: 'valid', activation: 'relu' }],
     ['1x1 C_in 8 5 pixels left shifts zero point 127', { input: [1, 5, 8], outputChannels: 6, kernel: [1, 1], padding: 'valid', activation: 'none', effectiveScale: [0.3, 1.5], extremes: { inputZeroPoint: 127 } }],
+    // Full blocks in assembly with a narrower clamp (applied to the block's outputs after): ReLU_N1_TO_1, and
+    // left shifts whose exact channels the C form redoes after the clamp.
+    ['3x3 C_in 8 9 pixels relu_n1_to_1 left shifts', { input: [3, 3, 8], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'relu_n1_to_1', effectiveScale: [0.02, 1.5] }],
   ];
   for (const [label, config] of sixPixelBlocks) cases.push(convS8(random, `conv2d_s8 ${label}`, config, false));
   // The DSP depthwise's pixels through the unrolled taps (any filter up to 8 columns): border and
