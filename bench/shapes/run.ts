@@ -5,7 +5,7 @@
  * interpreter. The random-shape test runs the first 20 seeds; this runs as many as asked.
  *
  *   npx tsx bench/shapes/run.ts [--cases 400] [--first 1] [--jobs 2]
- *   npx tsx bench/shapes/run.ts --speed [--label latest] [--cases 300] [--first 1] [--jobs 2]
+ *   npx tsx bench/shapes/run.ts --speed [--label latest] [--dsp-only] [--cases 300] [--first 1] [--jobs 2]
  *
  * Writes bench/shapes/results.json (every case: its seed, name, op, MACs and whether the board's bytes
  * equal the interpreter's) and prints the disagreeing cases. Exits 1 on any. bench/kernels measures
@@ -13,7 +13,7 @@
  *
  * --speed measures them too (./speed.ts): each case deployed twice, with the DSP kernels and with the
  * portable ones, as bench/kernels measures its rows; it writes bench/shapes/speed/<label>.json and the
- * speed section of bench/shapes/README.md.
+ * speed section of bench/shapes/README.md. --dsp-only takes the portable figures from speed/before.json.
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -32,11 +32,12 @@ const { values } = parseArgs({
     jobs: { type: 'string', default: String(Math.max(1, Math.min(2, availableParallelism()))) },
     speed: { type: 'boolean', default: false },
     label: { type: 'string', default: 'latest' },
+    'dsp-only': { type: 'boolean', default: false },
   },
 });
 
 if (values.speed) {
-  const ok = await runSpeedSweep({ first: Number(values.first), count: Number(values.cases), jobs: Number(values.jobs), label: values.label, directory: here });
+  const ok = await runSpeedSweep({ first: Number(values.first), count: Number(values.cases), jobs: Number(values.jobs), label: values.label, directory: here, dspOnly: values['dsp-only'] });
   process.exit(ok ? 0 : 1);
 }
 

@@ -17,6 +17,8 @@
  */
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateModel } from '../../src/core/common/codegen/index.js';
+import type { Graph } from '../../src/core/common/ir/types.js';
 import { randomShapeCase } from '../../test/codegen/testing/random-shapes.js';
 import { dspBoard, measureOp, portableBoard } from '../kernels/measure.js';
 
@@ -27,7 +29,10 @@ const macOps = ['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED'];
 
 interface Build {
   instructions: number;
+  /** The kernel files the build links (DeployResult.kernels). */
   kernels: string[];
+  /** The functions the generated model calls (a kernel file's entry point, e.g. td_depthwise_conv2d_s8_wide_packed). */
+  calls?: string[];
   matchesInterpreter: boolean;
 }
 
@@ -48,19 +53,19 @@ const ok = (build: SpeedCase['dsp']): build is Build => 'instructions' in build;
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
 const count = (value: number) => value.toLocaleString('en-US');
 
-async function measureCase(seed: number): Promise<SpeedCase> {
+async function measureCase(seed: number, portableBefore?: SpeedCase['portable']): Promise<SpeedCase> {
   const { name, graph, input, macs } = randomShapeCase(seed);
   const op = graph.ops[0]!.type;
   const build = async (board: typeof dspBoard): Promise<Build | { error: string }> => {
     try {
       const { instructions, kernels, matchesInterpreter } = await measureOp(graph, [input], board, name, `shapes-${seed}`);
-      return { instructions, kernels, matchesInterpreter };
+      return { instructions, kernels, calls: kernelCalls(graph, board.dsp), matchesInterpreter };
     } catch (error) {
       return { error: (error as Error).message.split('\n')[0]!.slice(0, 200) };
     }
   };
   const dsp = await build(dspBoard);
-  const portable = await build(portableBoard);
+  const portable = portableBefore ?? (await build(portableBoard));
   return {
     seed,
     name,
@@ -78,8 +83,14 @@ function quantile(sorted: number[], q: number): number | null {
   return sorted.length ? sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]! : null;
 }
 
-/** The kernel functions a build calls. */
-const kernelText = (build: SpeedCase['dsp']) => (ok(build) ? build.kernels.join(', ') : 'error');
+/** The functions the generated model calls, as Deploy & Profile generates it (for code size, the default). */
+function kernelCalls(graph: Graph, dsp: boolean): string[] {
+  const { source } = generateModel(graph, { dsp });
+  return [...new Set(source.match(/\btd_[a-z0-9_]+(?=\()/g) ?? [])].filter((name) => !name.startsWith('td_model_')).sort();
+}
+
+/** The functions a build calls (the kernel files it links, for a run that did not record them). */
+const kernelText = (build: SpeedCase['dsp']) => (ok(build) ? (build.calls ?? build.kernels).join(', ') : 'error');
 
 export function speedSummary(cases: SpeedCase[]) {
   const byOp: Record<string, { cases: number; measured: number; median: number | null; p90: number | null; worst: number | null; portableMedian: number | null; aboveGoal: number }> = {};
@@ -167,14 +178,24 @@ ${kernelRows.join('\n')}
 <!-- speed:end -->`;
 }
 
-export async function runSpeedSweep(options: { first: number; count: number; jobs: number; label: string; directory: string }): Promise<boolean> {
+/**
+ * Measures seeds first .. first + count - 1. `dspOnly`: the portable figures are speed/before.json's for the same
+ * seed (for a change to DSP kernels or their choice only, which leaves the portable build as it was).
+ */
+export async function runSpeedSweep(options: { first: number; count: number; jobs: number; label: string; directory: string; dspOnly?: boolean }): Promise<boolean> {
   const seeds = Array.from({ length: options.count }, (_, i) => options.first + i);
   const cases: SpeedCase[] = [];
+  const directory = join(options.directory, 'speed');
+  const beforeFile = join(directory, 'before.json');
+  const beforeDocument = existsSync(beforeFile) ? (JSON.parse(readFileSync(beforeFile, 'utf8')) as { summary: ReturnType<typeof speedSummary>; cases: SpeedCase[] }) : undefined;
+  const portableBefore = new Map(options.dspOnly ? (beforeDocument?.cases ?? []).map((row) => [row.seed, row.portable]) : []);
   let next = 0;
   await Promise.all(
     Array.from({ length: options.jobs }, async () => {
       while (next < seeds.length) {
-        const row = await measureCase(seeds[next++]!);
+        const seed = seeds[next++]!;
+        if (options.dspOnly && !portableBefore.has(seed)) throw new Error(`--dsp-only: seed ${seed} is not in speed/before.json`);
+        const row = await measureCase(seed, portableBefore.get(seed));
         cases.push(row);
         const text = (build: SpeedCase['dsp']) => (ok(build) ? `${build.instructions}${build.matchesInterpreter ? '' : ' DIFFERS'}` : `ERROR ${build.error}`);
         console.log(`${row.name}: DSP ${text(row.dsp)} (${row.dspPerMac ?? '–'}/MAC, ${kernelText(row.dsp)}), portable ${text(row.portable)}${(row.dspVsPortable ?? 0) > 1 ? ' SLOWER THAN PORTABLE' : ''}`);
@@ -183,11 +204,9 @@ export async function runSpeedSweep(options: { first: number; count: number; job
   );
   cases.sort((a, b) => a.seed - b.seed);
   const summary = speedSummary(cases);
-  const directory = join(options.directory, 'speed');
   mkdirSync(directory, { recursive: true });
-  writeFileSync(join(directory, `${options.label}.json`), JSON.stringify({ board: 'virtual-m4f', unit: 'instructions', first: options.first, minMacs: MIN_MACS, summary, cases }, null, 1) + '\n');
-  const beforeFile = join(directory, 'before.json');
-  const before = options.label !== 'before' && existsSync(beforeFile) ? { ...(JSON.parse(readFileSync(beforeFile, 'utf8')) as { summary: ReturnType<typeof speedSummary> }), label: 'before' } : undefined;
+  writeFileSync(join(directory, `${options.label}.json`), JSON.stringify({ board: 'virtual-m4f', unit: 'instructions', first: options.first, minMacs: MIN_MACS, portableFrom: options.dspOnly ? 'before.json' : 'this run', summary, cases }, null, 1) + '\n');
+  const before = options.label !== 'before' && beforeDocument ? { summary: beforeDocument.summary, label: 'before' } : undefined;
   const readmeFile = join(options.directory, 'README.md');
   const text = readFileSync(readmeFile, 'utf8');
   const section = readme(options.label, options.first, cases, before);
