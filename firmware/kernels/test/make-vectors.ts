@@ -1665,10 +1665,12 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
   cases.push(fullyConnectedS8(random, 'fully_connected_s8 per-channel 11 outputs batch 3', { batches: 3, inputDepth: 37, outputDepth: 11, activation: 'relu', perChannel: true }));
   cases.push(fullyConnectedS8(random, 'fully_connected_s8 per-channel 3 outputs', { batches: 1, inputDepth: 8, outputDepth: 3, activation: 'none', perChannel: true }));
   // Packed weights: full blocks of four rows with eight-input steps, a depth % 8 rest, rows past
-  // the last block, batches whose rows are not word-aligned (depth 37: the C loop), the clamp.
+  // the last block, batches whose rows are not word-aligned (depth 37, four steps, and 58, seven: two LDR per step),
+  // the clamp.
   const packedFc: [string, FcConfig][] = [
     ['64 in 10 out', { batches: 1, inputDepth: 64, outputDepth: 10, activation: 'none' }],
     ['37 in 11 out batch 3 relu', { batches: 3, inputDepth: 37, outputDepth: 11, activation: 'relu' }],
+    ['58 in 8 out batch 2 relu_n1_to_1', { batches: 2, inputDepth: 58, outputDepth: 8, activation: 'relu_n1_to_1' }],
     ['8 in 4 out no bias', { batches: 1, inputDepth: 8, outputDepth: 4, activation: 'relu6', bias: false }],
     ['5 in 6 out', { batches: 2, inputDepth: 5, outputDepth: 6, activation: 'none' }],
   ];
