@@ -1821,6 +1821,14 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['5x5 stride 1 valid left shifts', { input: [6, 6, 8], outputChannels: 8, kernel: [5, 5], padding: 'valid', activation: 'none', effectiveScale: [0.3, 1.5] }],
     ['5x3 stride 1 same multiplier 2 batch 2', { batch: 2, input: [6, 5, 4], outputChannels: 8, kernel: [5, 3], padding: 'same', activation: 'none' }],
     ['4x4 stride 2 valid 64 channels full int8 range', { input: [7, 7, 64], outputChannels: 64, kernel: [4, 4], stride: [2, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    // Channels past a multiple of four as a last block of four (multiplier 1 and 3), and one channel at a time when the
+    // output lies over the input (7 pixels before it: SAME 5x5 over rows of 5).
+    ['5x3 stride 1 same 7 channels (the last four as a block)', { input: [6, 7, 7], outputChannels: 7, kernel: [5, 3], padding: 'same', activation: 'relu6' }],
+    ['3x2 stride 1 valid multiplier 3 18 channels (the last four as a block)', { input: [5, 6, 6], outputChannels: 18, kernel: [3, 2], padding: 'valid', activation: 'none' }],
+    ['5x5 stride 1 same 7 channels in place', { input: [6, 5, 7], outputChannels: 7, kernel: [5, 5], padding: 'same', activation: 'none', inPlacePixels: 12 }],
+    // What the blocks leave to the portable kernel's loop: one output pixel, fewer than four channels.
+    ['5x5 valid one output pixel 12 channels relu (the portable loop)', { input: [5, 5, 12], outputChannels: 12, kernel: [5, 5], padding: 'valid', activation: 'relu' }],
+    ['4x3 stride 1 valid 3 channels (the portable loop)', { input: [6, 5, 3], outputChannels: 3, kernel: [4, 3], padding: 'valid', activation: 'none' }],
   ];
   for (const [label, config] of depthwiseAny) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
   // The DSP depthwise's channel planes (3x3, stride 1, the full int8 range, a multiple of four

@@ -293,6 +293,10 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   const kernelCall = cropped ? croppedCall(context, cropped.filter) : call;
   return {
     kernels: [kernel],
+    // td_depthwise_conv2d_s8 (DSP) runs channels past a multiple of four as one more block of the last four, which it
+    // cannot do when its output lies over its input with multiplier 1 (then one channel at a time, ~20 instructions a
+    // MAC): that output is kept apart.
+    outputApart: context.options.dsp && !planes && g.depthMultiplier === 1 && filterDims[3] > 4 && filterDims[3] % 4 !== 0,
     scratchBytes: (planes ? depthwiseConv2dS8PlanesBufferSize : depthwiseConv2dS8BufferSize)(context.options.dsp, inputDims, windowDims),
     emit: (e) => {
       const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
