@@ -651,9 +651,9 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
     int32_t span, needed, blocked = output_c & ~3;
     int tail;
 
-    /* Fewer than four channels, more than 16 filter rows or 8 columns, a dilated row, an output of
-     * one pixel, or dilated filters whose span outgrows get_buffer_size's take the portable
-     * kernel's loop, first thing (what it costs and no more). */
+    /* Fewer than four channels, more than 16 filter rows or 8 columns, a dilated row or an output
+     * of one pixel take the portable kernel's loop, first thing (what it costs and no more);
+     * dilated filters whose span outgrows get_buffer_size's take it below. */
     if (blocked == 0 || filter_dims->h > TD_DEPTHWISE_MAX_ROWS || filter_dims->w > TD_DEPTHWISE_MAX_COLUMNS ||
         params->dilation.w != 1 || output_dims->h * output_dims->w < TD_DEPTHWISE_MIN_PIXELS) {
         td_depthwise_portable_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
