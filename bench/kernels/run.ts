@@ -26,7 +26,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { virtualM4f, type Board } from '../../src/core/common/boards/index.js';
-import { deployModelFile } from '../../src/core/node/deploy/deploy.js';
+import { loadModelFile } from '../../src/core/node/model-file.js';
+import { fileSha256 } from '../../src/core/node/toolchain/build-model.js';
+import { splitInputs } from '../../test/corpus/testing/run-everywhere.js';
+import { measureOp, portableBoard } from './measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sharedDir = process.env.TINYDEPLOY_SHARED ?? resolve(here, '../../../shared');
@@ -68,36 +71,18 @@ interface KernelBenchRow {
 }
 
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
-const portableBoard: Board = { ...virtualM4f, dsp: false };
 
 async function measure(row: OpsRow, board: Board): Promise<Measurement | { error: string }> {
   const path = join(opsDir, `${row.model}.tflite`);
   const input = new Uint8Array(await readFile(join(opsDir, `${row.model}.input.bin`)));
   const expected = Buffer.from(await readFile(join(opsDir, `${row.model}.out.bin`)));
   try {
-    const graphInputs = await splitInputs(path, input);
-    const result = await deployModelFile(path, { board, runs: 1, inputs: graphInputs, estimate: false });
-    const output = Buffer.concat(result.outputBytes.map((bytes) => Buffer.from(bytes)));
-    return { instructions: result.latency.value, matchesTflm: output.equals(expected), matchesInterpreter: result.bitExact };
+    const graph = await loadModelFile(path);
+    const result = await measureOp(graph, splitInputs(graph, input), board, `${row.model}.tflite`, await fileSha256(path));
+    return { instructions: result.instructions, matchesTflm: result.output.equals(expected), matchesInterpreter: result.matchesInterpreter };
   } catch (error) {
     return { error: (error as Error).message.split('\n')[0]!.slice(0, 200) };
   }
-}
-
-/** Models with two inputs keep both in one `.input.bin`, one after the other in input order. */
-async function splitInputs(path: string, bytes: Uint8Array): Promise<Uint8Array[]> {
-  const { loadModelFile } = await import('../../src/core/node/model-file.js');
-  const { tensorBytes } = await import('../../src/core/common/ir/tensor.js');
-  const graph = await loadModelFile(path);
-  const parts: Uint8Array[] = [];
-  let offset = 0;
-  for (const id of graph.inputs) {
-    const size = tensorBytes(graph.tensors[id]!);
-    parts.push(bytes.subarray(offset, offset + size));
-    offset += size;
-  }
-  if (offset !== bytes.length) throw new Error(`${path}: input file holds ${bytes.length} bytes, the model's inputs take ${offset}`);
-  return parts;
 }
 
 function shapeText(row: OpsRow): string {

@@ -5,10 +5,15 @@
  * interpreter. The random-shape test runs the first 20 seeds; this runs as many as asked.
  *
  *   npx tsx bench/shapes/run.ts [--cases 400] [--first 1] [--jobs 2]
+ *   npx tsx bench/shapes/run.ts --speed [--label latest] [--dsp-only] [--cases 300] [--first 1] [--jobs 2]
  *
  * Writes bench/shapes/results.json (every case: its seed, name, op, MACs and whether the board's bytes
  * equal the interpreter's) and prints the disagreeing cases. Exits 1 on any. bench/kernels measures
- * speed; this measures agreement over shapes nobody picked.
+ * speed on TFLite Micro's shapes; this measures agreement over shapes nobody picked.
+ *
+ * --speed measures them too (./speed.ts): each case deployed twice, with the DSP kernels and with the
+ * portable ones, as bench/kernels measures its rows; it writes bench/shapes/speed/<label>.json and the
+ * speed section of bench/shapes/README.md. --dsp-only takes the portable figures from speed/before.json.
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -17,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runInterpreter, runVirtualM4f } from '../../test/corpus/testing/run-everywhere.js';
 import { randomShapeCase } from '../../test/codegen/testing/random-shapes.js';
+import { runSpeedSweep } from './speed.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -24,8 +30,16 @@ const { values } = parseArgs({
     cases: { type: 'string', default: '400' },
     first: { type: 'string', default: '1' },
     jobs: { type: 'string', default: String(Math.max(1, Math.min(2, availableParallelism()))) },
+    speed: { type: 'boolean', default: false },
+    label: { type: 'string', default: 'latest' },
+    'dsp-only': { type: 'boolean', default: false },
   },
 });
+
+if (values.speed) {
+  const ok = await runSpeedSweep({ first: Number(values.first), count: Number(values.cases), jobs: Number(values.jobs), label: values.label, directory: here, dspOnly: values['dsp-only'] });
+  process.exit(ok ? 0 : 1);
+}
 
 interface CaseResult {
   seed: number;

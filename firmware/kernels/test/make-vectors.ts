@@ -1667,10 +1667,12 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
   cases.push(fullyConnectedS8(random, 'fully_connected_s8 per-channel 11 outputs batch 3', { batches: 3, inputDepth: 37, outputDepth: 11, activation: 'relu', perChannel: true }));
   cases.push(fullyConnectedS8(random, 'fully_connected_s8 per-channel 3 outputs', { batches: 1, inputDepth: 8, outputDepth: 3, activation: 'none', perChannel: true }));
   // Packed weights: full blocks of four rows with eight-input steps, a depth % 8 rest, rows past
-  // the last block, batches whose rows are not word-aligned (depth 37: the C loop), the clamp.
+  // the last block, batches whose rows are not word-aligned (depth 37, four steps, and 58, seven: two LDR per step),
+  // the clamp.
   const packedFc: [string, FcConfig][] = [
     ['64 in 10 out', { batches: 1, inputDepth: 64, outputDepth: 10, activation: 'none' }],
     ['37 in 11 out batch 3 relu', { batches: 3, inputDepth: 37, outputDepth: 11, activation: 'relu' }],
+    ['58 in 8 out batch 2 relu_n1_to_1', { batches: 2, inputDepth: 58, outputDepth: 8, activation: 'relu_n1_to_1' }],
     ['8 in 4 out no bias', { batches: 1, inputDepth: 8, outputDepth: 4, activation: 'relu6', bias: false }],
     ['5 in 6 out', { batches: 2, inputDepth: 5, outputDepth: 6, activation: 'none' }],
   ];
@@ -1801,6 +1803,9 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['3x3 valid 5x5x64 9 pixels full int8 range', { input: [5, 5, 64], outputChannels: 12, kernel: [3, 3], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
     ['3x3 C_in 4 5 pixels relu', { input: [3, 7, 4], outputChannels: 7, kernel: [3, 3], padding: 'valid', activation: 'relu' }],
     ['1x1 C_in 8 5 pixels left shifts zero point 127', { input: [1, 5, 8], outputChannels: 6, kernel: [1, 1], padding: 'valid', activation: 'none', effectiveScale: [0.3, 1.5], extremes: { inputZeroPoint: 127 } }],
+    // Full blocks in assembly with a narrower clamp (applied to the block's outputs after): ReLU_N1_TO_1, and
+    // left shifts whose exact channels the C form redoes after the clamp.
+    ['3x3 C_in 8 9 pixels relu_n1_to_1 left shifts', { input: [3, 3, 8], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'relu_n1_to_1', effectiveScale: [0.02, 1.5] }],
   ];
   for (const [label, config] of sixPixelBlocks) cases.push(convS8(random, `conv2d_s8 ${label}`, config, false));
   // The DSP depthwise's pixels through the unrolled taps (any filter up to 8 columns): border and
@@ -1818,6 +1823,14 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['5x5 stride 1 valid left shifts', { input: [6, 6, 8], outputChannels: 8, kernel: [5, 5], padding: 'valid', activation: 'none', effectiveScale: [0.3, 1.5] }],
     ['5x3 stride 1 same multiplier 2 batch 2', { batch: 2, input: [6, 5, 4], outputChannels: 8, kernel: [5, 3], padding: 'same', activation: 'none' }],
     ['4x4 stride 2 valid 64 channels full int8 range', { input: [7, 7, 64], outputChannels: 64, kernel: [4, 4], stride: [2, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    // Channels past a multiple of four as a last block of four (multiplier 1 and 3), and one channel at a time when the
+    // output lies over the input (7 pixels before it: SAME 5x5 over rows of 5).
+    ['5x3 stride 1 same 7 channels (the last four as a block)', { input: [6, 7, 7], outputChannels: 7, kernel: [5, 3], padding: 'same', activation: 'relu6' }],
+    ['3x2 stride 1 valid multiplier 3 18 channels (the last four as a block)', { input: [5, 6, 6], outputChannels: 18, kernel: [3, 2], padding: 'valid', activation: 'none' }],
+    ['5x5 stride 1 same 7 channels in place', { input: [6, 5, 7], outputChannels: 7, kernel: [5, 5], padding: 'same', activation: 'none', inPlacePixels: 12 }],
+    // What the blocks leave to the portable kernel's loop: one output pixel, fewer than four channels.
+    ['5x5 valid one output pixel 12 channels relu (the portable loop)', { input: [5, 5, 12], outputChannels: 12, kernel: [5, 5], padding: 'valid', activation: 'relu' }],
+    ['4x3 stride 1 valid 3 channels (the portable loop)', { input: [6, 5, 3], outputChannels: 3, kernel: [4, 3], padding: 'valid', activation: 'none' }],
   ];
   for (const [label, config] of depthwiseAny) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
   // The DSP depthwise's channel planes (3x3, stride 1, the full int8 range, a multiple of four

@@ -21,11 +21,13 @@
  *  - Bias, multiplier and shifts are prepared once per call per output channel
  *    (td_conv_requant), the output offset folded into the fast form's rounding: an output then
  *    costs SMMLAR and four more instructions.
- *  - On the target the filter loop of a full block runs in assembly (td_conv_block_asm) when
- *    the activation is the full int8 range (the usual case; the fast and the wide
- *    requantization); channels in the exact requantization (rare) are redone in C, and so are
- *    narrower activation ranges and a last, partial block (td_conv_block, whose dot product is
- *    the same loop; its writes stay inside the output, which may lie over the input).
+ *  - On the target the filter loop of a full block runs in assembly (td_conv_block_asm; the
+ *    fast and the wide requantization), its outputs saturated to int8; a narrower activation
+ *    range (ReLU and friends with an output zero point above -128) is applied to the block's
+ *    outputs after, four bytes at a time (td_conv_clamp_block). Channels in the exact
+ *    requantization (rare) are redone in C, and so is a last, partial block (td_conv_block,
+ *    whose dot product is the same loop; its writes stay inside the output, which may lie over
+ *    the input).
  * Grouped convolutions take the portable path.
  *
  * Scratch (get_buffer_size): the requantization table, the four columns and, when C_in % 4 != 0,
@@ -592,6 +594,26 @@ static void td_conv_block_asm(const td_channel_requant *requants,
 
 #endif
 
+#if TD_CONV_HAS_BLOCK_ASM
+/**
+ * A narrower activation range than int8's on `bytes` (a multiple of four) outputs that td_conv_block_asm saturated
+ * to int8 only: four at a time with SSUB8 + SEL against the range's ends in every byte (out of line: the block
+ * loop keeps its registers). Clamping the
+ * int8-saturated value gives the clamp of the unsaturated one (the range lies inside int8's): 2.5 instructions an
+ * output, where the C form of the block (td_conv_block) spends ~20 on each.
+ */
+TD_NOINLINE static void td_conv_clamp_block(int8_t *output, int32_t bytes, const td_activation *activation)
+{
+    const uint32_t low = (uint32_t)(uint8_t)(int8_t)td_clamp_i32(activation->min, -128, 127) * 0x01010101u;
+    const uint32_t high = (uint32_t)(uint8_t)(int8_t)td_clamp_i32(activation->max, -128, 127) * 0x01010101u;
+    int8_t *const end = output + bytes;
+    for (; output != end; output += 4) {
+        const uint32_t four = td_min_s8x4(td_max_s8x4(td_read_u32(output), low), high);
+        memcpy(output, &four, sizeof(four));
+    }
+}
+#endif
+
 td_status td_conv2d_s8(const td_context *ctx,
                        const td_conv_params *params,
                        const td_per_channel_quant *quant,
@@ -613,9 +635,6 @@ td_status td_conv2d_s8(const td_context *ctx,
                           params->stride.w == 1 && params->padding.h == 0 && params->padding.w == 0;
     /* Runs of channels that do not start on a group of four k are gathered as bytes first. */
     const int gathered = (input_dims->c & 3) != 0;
-#if TD_CONV_HAS_BLOCK_ASM
-    const int full_range = params->activation.min == -128 && params->activation.max == 127;
-#endif
     int32_t exact_channels = 0;
     const int8_t *weights = filter;
     td_channel_requant *requants;
@@ -676,9 +695,12 @@ td_status td_conv2d_s8(const td_context *ctx,
             td_column_zeros(block, column, 0, padded_length);
         }
 #if TD_CONV_HAS_BLOCK_ASM
-        if (count == TD_CONV_PIXELS && full_range) {
+        if (count == TD_CONV_PIXELS) {
             td_conv_block_asm(requants, weights, block, block + groups * TD_CONV_GROUP_WORDS, block_output,
                               block_output + output_c, output_c, params->output_offset);
+            if (params->activation.min > -128 || params->activation.max < 127) {
+                td_conv_clamp_block(block_output, TD_CONV_PIXELS * output_c, &params->activation);
+            }
             if (exact_channels > 0) {
                 td_conv_block(params, requants, weights, groups, output_c, block, TD_CONV_PIXELS, block_output, 1);
             }

@@ -26,8 +26,12 @@
  * A depth multiplier M > 1 takes the same path when the output does not overlap the input: a
  * block's four output channels read input channels o / M, gathered byte by byte when the rows
  * are expanded (the taps are the same).
- * Channels beyond a multiple of four, more than 16 filter rows or 8 columns, a dilation along
- * the row and dilated filters whose span outgrows the scratch take the portable loop.
+ * Channels beyond a multiple of four run as one more block of the last four channels (which
+ * computes again some the block before it wrote, with the same bytes), or, when the output lies
+ * over the input, the portable loop one channel at a time; more than 16
+ * filter rows or 8 columns, a dilation along the row, an output of a single pixel and dilated
+ * filters whose span outgrows the scratch take the portable kernel's loop for every channel
+ * (td_depthwise_portable_s8, the portable kernel's own code).
  *
  * Scratch (get_buffer_size): the expanded filter block (8 bytes per tap), the four channels'
  * requantization (td_depthwise_block_requant, 64 bytes), two words of strides for the
@@ -43,6 +47,12 @@
 #define TD_DEPTHWISE_MAX_ROWS 16
 /** The most filter columns td_depthwise_pixels_any's unrolled taps cover (wider filters take the slower loop). */
 #define TD_DEPTHWISE_MAX_COLUMNS 8
+/**
+ * The fewest output pixels (per batch) the channel blocks take: a block's set-up (its taps widened, its
+ * requantization, its rows expanded) costs more than the portable loop over a single pixel (virtual-m4f: a 5x5 VALID
+ * window over 5x5x72, one pixel, 23,160 instructions against 17,840; two pixels already favour the blocks, 0.87-0.90).
+ */
+#define TD_DEPTHWISE_MIN_PIXELS 2
 
 /**
  * A channel block's requantization as the assembly reads it (td_channel_requant's fields, the
@@ -540,8 +550,10 @@ TD_NOINLINE static int td_depthwise_block_requants(const td_depthwise_conv_param
 }
 
 /**
- * Channels [0, blocked) of every output, four at a time through expanded rows (see the top); a
- * block with a channel outside the fast requantization goes one channel at a time.
+ * Channels [0, blocked) of every output, four at a time through expanded rows (see the top), and
+ * with `tail` the last four channels [C - 4, C) as one more block (it computes again, with the same
+ * result, the channels it shares with the block before it); a block with a channel outside the fast
+ * requantization goes one channel at a time.
  */
 static void td_depthwise_blocks(const td_context *ctx,
                                 const td_depthwise_conv_params *params,
@@ -554,6 +566,7 @@ static void td_depthwise_blocks(const td_context *ctx,
                                 const td_dims *output_dims,
                                 int8_t *output,
                                 int32_t blocked,
+                                int tail,
                                 int32_t span)
 {
     const int32_t filter_h = filter_dims->h;
@@ -568,7 +581,7 @@ static void td_depthwise_blocks(const td_context *ctx,
     td_word *const ring = strides + 2;
     td_word *word;
     td_depthwise_expansion expansion;
-    int32_t batch, channel, tap;
+    int32_t batch, block, tap;
 #if TD_DEPTHWISE_HAS_ROW_3X3
     const int rows_3x3 = filter_h == 3 && filter_dims->w == 3 && params->dilation.h == 1 &&
                          params->activation.min == -128 && params->activation.max == 127;
@@ -588,7 +601,8 @@ static void td_depthwise_blocks(const td_context *ctx,
     }
 
     for (batch = 0; batch < output_dims->n; ++batch) {
-        for (channel = 0; channel < blocked; channel += 4) {
+        for (block = 0; block < blocked + (tail ? 4 : 0); block += 4) {
+            const int32_t channel = block < blocked ? block : channels - 4;
             int8_t *const out = output + batch * output_h * output_row_size + channel;
             if (!td_depthwise_block_requants(params, quant, bias, channel, taps, requants)) {
                 const td_dims one = {1, input_dims->h, input_dims->w, input_dims->c};
@@ -634,14 +648,20 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
                                  int8_t *output)
 {
     const int32_t output_c = output_dims->c;
-    const int32_t span = (output_dims->w - 1) * params->stride.w + (filter_dims->w - 1) * params->dilation.w + 1;
-    const int32_t needed = td_depthwise_scratch_words(filter_dims->h, filter_dims->w, span) * (int32_t)sizeof(uint32_t);
-    int32_t blocked = output_c & ~3;
+    int32_t span, needed, blocked = output_c & ~3;
+    int tail;
 
-    /* More than 16 filter rows or 8 columns, a dilated row, or dilated filters whose span
-     * outgrows get_buffer_size's go one channel at a time. */
-    if (filter_dims->h > TD_DEPTHWISE_MAX_ROWS || filter_dims->w > TD_DEPTHWISE_MAX_COLUMNS || params->dilation.w != 1 ||
-        ctx == NULL || ctx->buf == NULL || ctx->size < needed) {
+    /* Fewer than four channels, more than 16 filter rows or 8 columns, a dilated row or an output
+     * of one pixel take the portable kernel's loop, first thing (what it costs and no more);
+     * dilated filters whose span outgrows get_buffer_size's take it below. */
+    if (blocked == 0 || filter_dims->h > TD_DEPTHWISE_MAX_ROWS || filter_dims->w > TD_DEPTHWISE_MAX_COLUMNS ||
+        params->dilation.w != 1 || output_dims->h * output_dims->w < TD_DEPTHWISE_MIN_PIXELS) {
+        td_depthwise_portable_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
+        return TD_OK;
+    }
+    span = (output_dims->w - 1) * params->stride.w + (filter_dims->w - 1) * params->dilation.w + 1;
+    needed = td_depthwise_scratch_words(filter_dims->h, filter_dims->w, span) * (int32_t)sizeof(uint32_t);
+    if (ctx == NULL || ctx->buf == NULL || ctx->size < needed) {
         blocked = 0;
     }
     /* The blocks run channel block outermost, while the memory plan may put the output over the
@@ -652,6 +672,7 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
      * later block still reads, so an output placed over its input reads a copy of the input in
      * the scratch after the ring (get_buffer_size counts it), or, without room for it, goes one
      * pixel at a time. */
+    tail = blocked < output_c; /* the last four channels as one more block, unless the output lies over the input */
     if (blocked > 0) {
         const int32_t input_bytes = td_dims_count(input_dims);
         const uintptr_t input_start = (uintptr_t)input, input_end = input_start + (uintptr_t)input_bytes;
@@ -666,6 +687,8 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
             if ((int32_t)((intptr_t)output_start - (intptr_t)input_start) % output_c != 0) {
                 blocked = 0;
             }
+            /* The tail block would read input channels the block before it has overwritten. */
+            tail = 0;
         } else if (ctx->size - needed >= input_bytes) {
             int8_t *const copy = (int8_t *)ctx->buf + needed;
             memcpy(copy, input, (size_t)input_bytes);
@@ -674,11 +697,14 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
             blocked = 0;
         }
     }
-    if (blocked > 0) {
-        td_depthwise_blocks(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                            blocked, span);
+    if (blocked == 0) {
+        /* Nothing for the blocks: the portable kernel's loop, four channels at a time with multiplier 1. */
+        td_depthwise_portable_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
+        return TD_OK;
     }
-    if (blocked < output_c) {
+    td_depthwise_blocks(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, blocked,
+                        tail, span);
+    if (!tail && blocked < output_c) {
         td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
                                output_dims->n, blocked, output_c);
     }
@@ -706,8 +732,7 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
                                  int8_t *output)
 {
     (void)ctx;
-    td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
-                           output_dims->n, 0, output_dims->c);
+    td_depthwise_portable_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
     return TD_OK;
 }
 

@@ -120,6 +120,34 @@ TD_INLINE int32_t td_ssat16(int32_t x) { return td_clamp_i32(x, -32768, 32767); 
 #endif
 #endif
 
+/** Per signed byte, max(a, b) (SSUB8 + SEL: the GE flags of a - b pick a or b). */
+TD_INLINE uint32_t td_max_s8x4(uint32_t a, uint32_t b)
+{
+#if TD_DSP_ASM
+    uint32_t result;
+    __asm__("ssub8   %0, %1, %2\n\t"
+            "sel     %0, %1, %2"
+            : "=&r"(result)
+            : "r"(a), "r"(b)
+            : "cc");
+    return result;
+#else
+    uint32_t result = 0;
+    int lane;
+    for (lane = 0; lane < 32; lane += 8) {
+        const int32_t x = (int8_t)(uint8_t)(a >> lane), y = (int8_t)(uint8_t)(b >> lane);
+        result |= (uint32_t)(uint8_t)(x >= y ? x : y) << lane;
+    }
+    return result;
+#endif
+}
+
+/** Per signed byte, min(a, b). */
+TD_INLINE uint32_t td_min_s8x4(uint32_t a, uint32_t b)
+{
+    return td_max_s8x4(a, b) ^ a ^ b;
+}
+
 /** The bound on |x + input offset| * |w| of one int8 product (255 * 128). */
 #define TD_PRODUCT_MAX_ABS 32640
 

@@ -5,7 +5,8 @@
  * Four rows at a time, eight inputs per step: one LDRD of the inputs and four SXTB16 shared by
  * the rows, then per row one LDRD of its eight packed weights, four SXTB16 and four SMLAD (43
  * instructions per 32 MACs, against 50 for TD_DOT_FOUR_ROWS's four-input steps, whose weight
- * rows lie apart and are loaded one word at a time), two steps per loop. The accumulators start from the bias (the
+ * rows lie apart and are loaded one word at a time), two steps per loop; an input row that is not
+ * word-aligned (the second row of a batch of depth 50) loads its eight inputs with two LDR instead. The accumulators start from the bias (the
  * input offset folded in by the generator); the requantization is td_dsp.h's fast form with the
  * output offset in its rounding, which the generator has checked holds for every row.
  */
@@ -31,20 +32,27 @@
     "smlad   %[" S "], %[t], %[xb], %[" S "]\n\t"              \
     "sxtb16  %[wb], %[wb], ror #8\n\t"                         \
     "smlad   %[" S "], %[wb], %[xob], %[" S "]\n\t"
-#define TD_FC_PACKED_STEP                                                                                     \
-    "ldrd    %[xa], %[xb], [%[vp]], #8\n\t"                                                                     \
+#define TD_FC_PACKED_STEP TD_FC_PACKED_STEP_FROM("ldrd    %[xa], %[xb], [%[vp]], #8\n\t")
+/* An input row that is not word-aligned (batch rows of a depth that is not a multiple of four): two LDR, which take any address. */
+#define TD_FC_PACKED_STEP_UNALIGNED TD_FC_PACKED_STEP_FROM("ldr     %[xb], [%[vp], #4]\n\t" "ldr     %[xa], [%[vp]], #8\n\t")
+#define TD_FC_PACKED_STEP_FROM(load)                                                                          \
+    load                                                                                                      \
     "sxtb16  %[xoa], %[xa], ror #8\n\t"                                                                         \
     "sxtb16  %[xa], %[xa]\n\t"                                                                                  \
     "sxtb16  %[xob], %[xb], ror #8\n\t"                                                                         \
     "sxtb16  %[xb], %[xb]\n\t" TD_FC_PACKED_ROW("s0") TD_FC_PACKED_ROW("s1") TD_FC_PACKED_ROW("s2") TD_FC_PACKED_ROW("s3")
 /* Two steps per loop; an odd count enters at the second (`t` holds the count's parity on entry). */
-#define TD_DOT_FOUR_PACKED(values, values_end, weights, acc0, acc1, acc2, acc3)                                \
+#define TD_DOT_FOUR_PACKED(values, values_end, weights, acc0, acc1, acc2, acc3) \
+    TD_DOT_FOUR_PACKED_WITH(TD_FC_PACKED_STEP, values, values_end, weights, acc0, acc1, acc2, acc3)
+#define TD_DOT_FOUR_PACKED_UNALIGNED(values, values_end, weights, acc0, acc1, acc2, acc3) \
+    TD_DOT_FOUR_PACKED_WITH(TD_FC_PACKED_STEP_UNALIGNED, values, values_end, weights, acc0, acc1, acc2, acc3)
+#define TD_DOT_FOUR_PACKED_WITH(step, values, values_end, weights, acc0, acc1, acc2, acc3)                     \
     do {                                                                                                      \
         uint32_t td_xa_, td_xb_, td_xoa_, td_xob_, td_wa_, td_wb_;                                            \
         uint32_t td_t_ = (uint32_t)(((values_end) - (values)) >> 3) & 1u;                                     \
         __asm__("cmp     %[t], #0\n\t"                                                                         \
                 "bne     2f\n\t"                                                                               \
-                "1:\n\t" TD_FC_PACKED_STEP "2:\n\t" TD_FC_PACKED_STEP "cmp     %[vp], %[end]\n\t"                \
+                "1:\n\t" step "2:\n\t" step "cmp     %[vp], %[end]\n\t"                                          \
                 "bne     1b"                                                                                  \
                 : [s0] "+r"(acc0), [s1] "+r"(acc1), [s2] "+r"(acc2), [s3] "+r"(acc3), [vp] "+r"(values),          \
                   [wp] "+r"(weights), [xa] "=&r"(td_xa_), [xb] "=&r"(td_xb_), [xoa] "=&r"(td_xoa_),                \
@@ -53,7 +61,7 @@
                 : "cc", "memory");                                                                           \
     } while (0)
 #endif
-/* The C twin (the same sums), also the path of an input row that is not word-aligned (LDRD needs it). */
+/* The C twin (the same sums). */
 #define TD_FC_PACKED_ROW_C(acc, offset)                                                                       \
     do {                                                                                                      \
         const uint32_t td_wa_ = td_read_u32((weights) + (offset)), td_wb_ = td_read_u32((weights) + (offset) + 4); \
@@ -78,6 +86,7 @@
     } while (0)
 #if !TD_DSP_ASM
 #define TD_DOT_FOUR_PACKED TD_DOT_FOUR_PACKED_C
+#define TD_DOT_FOUR_PACKED_UNALIGNED TD_DOT_FOUR_PACKED_C
 #endif
 
 /** The fast requantization (offset folded into the rounding) and the clamp of one row. */
@@ -253,7 +262,7 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
                 if (((uintptr_t)input_row & 3u) == 0) {
                     TD_DOT_FOUR_PACKED(values, input_row + grouped, weights, acc0, acc1, acc2, acc3);
                 } else {
-                    TD_DOT_FOUR_PACKED_C(values, input_row + grouped, weights, acc0, acc1, acc2, acc3);
+                    TD_DOT_FOUR_PACKED_UNALIGNED(values, input_row + grouped, weights, acc0, acc1, acc2, acc3);
                 }
             }
             for (d = 0; d < rest; ++d) {

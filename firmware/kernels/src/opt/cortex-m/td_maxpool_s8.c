@@ -11,34 +11,6 @@
 #include "../../internal/td_common.h"
 #include "td_dsp.h"
 
-/** Per signed byte, max(a, b). */
-TD_INLINE uint32_t td_max_s8x4(uint32_t a, uint32_t b)
-{
-#if TD_DSP_ASM
-    uint32_t result;
-    __asm__("ssub8   %0, %1, %2\n\t"
-            "sel     %0, %1, %2"
-            : "=&r"(result)
-            : "r"(a), "r"(b)
-            : "cc");
-    return result;
-#else
-    uint32_t result = 0;
-    int lane;
-    for (lane = 0; lane < 32; lane += 8) {
-        const int32_t x = (int8_t)(uint8_t)(a >> lane), y = (int8_t)(uint8_t)(b >> lane);
-        result |= (uint32_t)(uint8_t)(x >= y ? x : y) << lane;
-    }
-    return result;
-#endif
-}
-
-/** Per signed byte, min(a, b). */
-TD_INLINE uint32_t td_min_s8x4(uint32_t a, uint32_t b)
-{
-    return td_max_s8x4(a, b) ^ a ^ b;
-}
-
 td_status td_maxpool_s8(const td_pool_params *params,
                         const td_dims *input_dims,
                         const int8_t *input,

@@ -21,7 +21,7 @@ function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
   const { geometry: g, arithmetic } = plan;
   if (g.groups > 1) fail(context, `grouped convolution (${g.groups} groups) has no C kernel`);
   const geometryFields = windowFields(g);
-  const { inputDims, filterDims, outputDims, call } = convolution(context);
+  const { inputDims, filterDims, call } = convolution(context);
 
   if (arithmetic.flavour === 'float32') {
     // Optimized builds: four output channels per pass over packed weights (bit-identical sums).
@@ -46,6 +46,20 @@ function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
   // Weights stored as TFLite's INT4 stay packed in flash (int4-weights.ts).
   const int4 = int4Conv2DLowering(plan, context, perChannelQuant, geometryFields);
   if (int4) return int4;
+  const cropped = context.options.dsp ? croppedWindow(g, filterDims, input(context, 1, 'filter').data!) : undefined;
+  if (cropped) return lowerConv2DS8(cropped.geometry, arithmetic, context, cropped.filter);
+  return lowerConv2DS8(g, arithmetic, context);
+}
+
+/**
+ * An int8 convolution's kernel and call; `filter` (a window cut to the taps some output reads, croppedWindow) in
+ * place of the graph's filter tensor, with `g` its geometry.
+ */
+function lowerConv2DS8(g: WindowGeometry, arithmetic: Extract<Conv2DPlan['arithmetic'], { flavour: 'int8' | 'int16' }>, context: LowerContext, filter?: CroppedFilter['filter']): OpLowering {
+  const geometryFields = windowFields(g);
+  const { inputDims, outputDims, call: graphCall } = convolution(context);
+  const filterDims = filter ? filter.shape : convolution(context).filterDims;
+  const call = filter ? croppedCall(context, filter) : graphCall;
   const loop = context.options.dsp && smallPatchRequant(arithmetic.requant, optionalInput(context, 2)?.data, filterDims) ? smallPatchEntry(g, inputDims, filterDims, outputDims) : undefined;
   if (loop) {
     // The loop's form without a clamp where the activation keeps the whole int8 range.
@@ -69,6 +83,66 @@ function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
       return call('td_conv2d_s8', params, perChannelQuant(e, arithmetic.requant), e);
     },
   };
+}
+
+/** A filter cut to a smaller window: its shape and values (the graph's layout), emitted as an array of their own. */
+interface CroppedFilter<G extends WindowGeometry = WindowGeometry> {
+  geometry: G;
+  filter: { shape: [number, number, number, number]; data: Int8Array };
+}
+
+/**
+ * DSP builds: the filter window cut to the rows and columns of taps that some output pixel reads inside the image,
+ * and the padding moved with it (the output's geometry is unchanged), or undefined when every row and column is read.
+ * A SAME window larger than the image (1x7 over one pixel, 10x8 over 1x4) otherwise costs the im2col and ring kernels
+ * its padded taps as zeros, which the portable kernels skip: 7 to 20 times the work on such shapes. The taps cut are
+ * ones the reference skips for every output, so the sums are the same. Only leading and trailing rows and columns go,
+ * and a cut keeps the padding at least 0.
+ */
+export function croppedWindow<G extends WindowGeometry>(g: G, filterDims: readonly number[], data: ArrayLike<number | bigint>): CroppedFilter<G> | undefined {
+  const span = (outputs: number, stride: number, pad: number, taps: number, dilation: number, size: number) => {
+    let first = taps;
+    let last = -1;
+    for (let tap = 0; tap < taps; tap++) {
+      // Some output o in [0, outputs) with 0 <= o * stride - pad + tap * dilation < size.
+      const lowest = Math.max(0, Math.ceil((pad - tap * dilation) / stride));
+      const highest = Math.min(outputs - 1, Math.floor((size - 1 + pad - tap * dilation) / stride));
+      if (lowest <= highest) {
+        first = Math.min(first, tap);
+        last = tap;
+      }
+    }
+    if (last < 0) return { first: 0, last: taps - 1 }; // No tap reads the image (an empty input): leave it.
+    return { first: Math.min(first, Math.floor(pad / dilation)), last };
+  };
+  const [count, height, width, channels] = filterDims;
+  const rows = span(g.outputHeight, g.strideHeight, g.padTop, height, g.dilationHeight, g.inputHeight);
+  const columns = span(g.outputWidth, g.strideWidth, g.padLeft, width, g.dilationWidth, g.inputWidth);
+  if (rows.first === 0 && rows.last === height - 1 && columns.first === 0 && columns.last === width - 1) return undefined;
+  const newHeight = rows.last - rows.first + 1;
+  const newWidth = columns.last - columns.first + 1;
+  const cut = new Int8Array(count * newHeight * newWidth * channels);
+  let at = 0;
+  for (let n = 0; n < count; n++) {
+    for (let y = rows.first; y <= rows.last; y++) {
+      for (let x = columns.first; x <= columns.last; x++) {
+        for (let c = 0; c < channels; c++) cut[at++] = Number(data[((n * height + y) * width + x) * channels + c]);
+      }
+    }
+  }
+  return {
+    geometry: { ...g, filterHeight: newHeight, filterWidth: newWidth, padTop: g.padTop - rows.first * g.dilationHeight, padLeft: g.padLeft - columns.first * g.dilationWidth },
+    filter: { shape: [count, newHeight, newWidth, channels], data: cut },
+  };
+}
+
+/** convolution(context).call with a cropped filter (croppedWindow) in place of the graph's. */
+function croppedCall(context: LowerContext, filter: CroppedFilter['filter']) {
+  const x = input(context, 0, 'input');
+  const bias = optionalInput(context, 2);
+  const y = output(context);
+  return (kernel: string, params: string, quant: string | undefined, e: OpEmitter) =>
+    `${kernel}(${e.context()}, ${params}, ${quant ? `${quant}, ` : ''}${e.dims(x.shape, 'input')}, ${e.pointer(x, 'read')}, ${e.dims(filter.shape, 'filter')}, ${e.array('filter_cropped', 'int8', filter.data)}, ${bias ? e.pointer(bias, 'read') : 'NULL'}, ${e.dims(y.shape, 'output')}, ${e.pointer(y, 'write')})`;
 }
 
 /**
@@ -210,15 +284,24 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
     const asConvolution = depthwiseAsConvolution(g, arithmetic, context);
     if (asConvolution.small || filterDims[1] * filterDims[2] >= asConvolutionMinTaps) return asConvolution.lowering;
   }
-  const planes = context.options.dsp && !context.options.helium && depthwisePlanes(g, inputDims, filterDims, arithmetic.activation) && everyDepthwiseTakes(context, takesPlanes);
+  // A window larger than the image cut to the taps some output reads (croppedWindow).
+  const cropped = context.options.dsp ? croppedWindow(g, filterDims, input(context, 1, 'filter').data!) : undefined;
+  const geometry = cropped?.geometry ?? g;
+  const windowDims = cropped?.filter.shape ?? filterDims;
+  const planes = context.options.dsp && !context.options.helium && depthwisePlanes(geometry, inputDims, windowDims, arithmetic.activation) && everyDepthwiseTakes(context, takesPlanes);
   const kernel = planes ? 'td_depthwise_conv2d_s8_planes' : 'td_depthwise_conv2d_s8';
+  const kernelCall = cropped ? croppedCall(context, cropped.filter) : call;
   return {
     kernels: [kernel],
-    scratchBytes: (planes ? depthwiseConv2dS8PlanesBufferSize : depthwiseConv2dS8BufferSize)(context.options.dsp, inputDims, filterDims),
+    // td_depthwise_conv2d_s8 (DSP) runs channels past a multiple of four as one more block of the last four, which it
+    // cannot do when its output lies over its input with multiplier 1 (then one channel at a time, ~20 instructions a
+    // MAC): that output is kept apart.
+    outputApart: context.options.dsp && !planes && g.depthMultiplier === 1 && filterDims[3] > 4 && filterDims[3] % 4 !== 0,
+    scratchBytes: (planes ? depthwiseConv2dS8PlanesBufferSize : depthwiseConv2dS8BufferSize)(context.options.dsp, inputDims, windowDims),
     emit: (e) => {
       const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
-      const params = e.struct('params', 'td_depthwise_conv_params', `{${offsets}, ${fields}, ${clampC(arithmetic.activation)}}`);
-      return call(kernel, params, perChannelQuant(e, arithmetic.requant), e);
+      const params = e.struct('params', 'td_depthwise_conv_params', `{${offsets}, ${geometry.depthMultiplier}, ${windowFields(geometry)}, ${clampC(arithmetic.activation)}}`);
+      return kernelCall(kernel, params, perChannelQuant(e, arithmetic.requant), e);
     },
   };
 }
