@@ -454,7 +454,7 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   const ctx = c.context(`${sizer}_get_buffer_size(&input_dims, &filter_dims)`);
   // td_depthwise_conv2d_s8_wide_packed, _rows5 and _rows5_compact: the channels' blocks as the generator prepares them.
   if (wideBlocks) {
-    const full = packDepthwiseWide(filter, [1, kH, kW, outC], bias, { multipliers, shifts }, -inputZeroPoint, outputZeroPoint, sW, wideBlocks !== true);
+    const full = packDepthwiseWide(filter, [1, kH, kW, outC], bias, { multipliers, shifts }, -inputZeroPoint, outputZeroPoint, sW);
     c.constant('int32_t', 'blocks', wideBlocks === 'rows5 compact' ? compactDepthwiseWideRows5(full) : full);
   }
   c.invoke(`${kernel}(${ctx}, &params, &quant, &input_dims, ${inputPointer}, &filter_dims, ${config.withoutFilter ? 'NULL' : 'filter'}, ${bias && !config.withoutFilter ? 'bias' : 'NULL'}, &output_dims, ${output}${wideBlocks ? ', blocks' : ''})`);

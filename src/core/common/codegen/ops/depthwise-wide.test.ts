@@ -101,7 +101,7 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
   });
 
   it('compacts the rows-of-five blocks to the first bias and the tap words', () => {
-    const full = packDepthwiseWide([1, -2, 3, -4, 5, -6, 7, -8, 9, 2, 2, 2, 2, 2, 2, 2, 2, 2].flatMap((_, i, all) => (i < 9 ? [all[i], all[i + 9]] : [])), [1, 3, 3, 2], [100, -50], { multipliers: Int32Array.of(1 << 30, 1 << 29), shifts: Int32Array.of(-7, -8) }, 5, -3, 1, true);
+    const full = packDepthwiseWide([1, -2, 3, -4, 5, -6, 7, -8, 9, 2, 2, 2, 2, 2, 2, 2, 2, 2].flatMap((_, i, all) => (i < 9 ? [all[i], all[i + 9]] : [])), [1, 3, 3, 2], [100, -50], { multipliers: Int32Array.of(1 << 30, 1 << 29), shifts: Int32Array.of(-7, -8) }, 5, -3, 1);
     expect(full.length).toBe(20);
     const compact = compactDepthwiseWideRows5(full);
     expect(Array.from(compact)).toEqual([...full.subarray(0, 7), ...full.subarray(10, 17)]);

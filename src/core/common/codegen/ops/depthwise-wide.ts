@@ -103,7 +103,7 @@ export const wideRows5CompactHeight = 10;
 
 /**
  * A compact block of td_depthwise_conv2d_s8_wide_rows5_compact per channel, from the full ones
- * (packDepthwiseWide with `rows5`): their first seven words, the doubled bias and the six tap words.
+ * (packDepthwiseWide): their first seven words, the doubled bias and the six tap words.
  */
 export function compactDepthwiseWideRows5(full: Int32Array): Int32Array {
   const channels = full.length / 10;
@@ -132,7 +132,7 @@ export function depthwiseWideRequant(requant: ChannelMultipliers, bias: ArrayLik
  * them; then the fast requantization (multiplier, right shift, rounding with the output offset
  * folded in, td_channel_requant_folded_of). The loop is the kernel's choice for the shape: 5x5 stride
  * 1 (steps of four), 5x5 stride 2 (two), 3x3 stride 1 (six over an output width that is a multiple
- * of six, else four; `rows5`: five, td_depthwise_conv2d_s8_wide_rows5), 3x3 stride 2 (six; taps (w0, w1), (w2, 0)).
+ * of six, else four; five for td_depthwise_conv2d_s8_wide_rows5), 3x3 stride 2 (six; taps (w0, w1), (w2, 0)).
  * Channels must be in the fast form
  * (depthwiseWideRequant).
  */
@@ -144,7 +144,6 @@ export function packDepthwiseWide(
   inputOffset: number,
   outputOffset: number,
   strideWidth: number,
-  rows5 = false,
 ): Int32Array {
   const [, height, width, channels] = filterDims;
   const pairs: [number, number][] =
@@ -200,7 +199,7 @@ export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv
   const entry = compact ? 'td_depthwise_conv2d_s8_wide_rows5_compact' : rows5 ? 'td_depthwise_conv2d_s8_wide_rows5' : 'td_depthwise_conv2d_s8_wide_packed';
   // The channels' blocks prepared here rather than per call on the board (per four channels ~1,600 instructions at 5x5);
   // rows of five over images of `wideRows5CompactHeight` rows or more take their first seven words (flash: see there).
-  const full = packDepthwiseWide(filter.data as ArrayLike<number>, filterDims, bias?.data, arithmetic.requant, -arithmetic.input.zeroPoint, arithmetic.output.zeroPoint, g.strideWidth, rows5);
+  const full = packDepthwiseWide(filter.data as ArrayLike<number>, filterDims, bias?.data, arithmetic.requant, -arithmetic.input.zeroPoint, arithmetic.output.zeroPoint, g.strideWidth);
   const blocks = compact ? compactDepthwiseWideRows5(full) : full;
   // No filter and no bias in flash: every output comes from the blocks. The kernel's other paths, the only readers of
   // `filter` and `bias`, are not taken: its per-pixel loop runs channels past a multiple of four (none here), channels
