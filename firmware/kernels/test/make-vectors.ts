@@ -1819,7 +1819,7 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['3x3 stride 1 same 8 channels relu6', { input: [5, 6, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu6' }],
     ['3x8 stride 1 valid 8 channels', { input: [4, 11, 8], outputChannels: 8, kernel: [3, 8], padding: 'valid', activation: 'none' }],
     ['7x1 stride 2 same 4 channels', { input: [9, 5, 4], outputChannels: 4, kernel: [7, 1], stride: [2, 2], padding: 'same', activation: 'none' }],
-    ['3x9 stride 1 same 4 channels (portable)', { input: [4, 10, 4], outputChannels: 4, kernel: [3, 9], padding: 'same', activation: 'none' }],
+    ['3x9 stride 1 same 4 channels (paired taps)', { input: [4, 10, 4], outputChannels: 4, kernel: [3, 9], padding: 'same', activation: 'none' }],
     ['5x5 stride 1 valid left shifts', { input: [6, 6, 8], outputChannels: 8, kernel: [5, 5], padding: 'valid', activation: 'none', effectiveScale: [0.3, 1.5] }],
     ['5x3 stride 1 same multiplier 2 batch 2', { batch: 2, input: [6, 5, 4], outputChannels: 8, kernel: [5, 3], padding: 'same', activation: 'none' }],
     ['4x4 stride 2 valid 64 channels full int8 range', { input: [7, 7, 64], outputChannels: 64, kernel: [4, 4], stride: [2, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
@@ -1830,7 +1830,18 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['5x5 stride 1 same 7 channels in place', { input: [6, 5, 7], outputChannels: 7, kernel: [5, 5], padding: 'same', activation: 'none', inPlacePixels: 12 }],
     // What the blocks leave to the portable kernel's loop: one output pixel, fewer than four channels.
     ['5x5 valid one output pixel 12 channels relu (the portable loop)', { input: [5, 5, 12], outputChannels: 12, kernel: [5, 5], padding: 'valid', activation: 'relu' }],
-    ['4x3 stride 1 valid 3 channels (the portable loop)', { input: [6, 5, 3], outputChannels: 3, kernel: [4, 3], padding: 'valid', activation: 'none' }],
+    ['4x3 stride 1 valid 3 channels (paired taps)', { input: [6, 5, 3], outputChannels: 3, kernel: [4, 3], padding: 'valid', activation: 'none' }],
+    // What the blocks leave to the paired taps (td_depthwise_paired): 1-3 channels, a dilated row, filters past 16x8;
+    // inside pixels paired along the filter row (an odd width's last tap alone), border pixels the portable loop.
+    ['2x3 stride 1x2 valid 3 channels zero point -128', { input: [6, 9, 3], outputChannels: 3, kernel: [2, 3], stride: [1, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['5x3 dilation 2x1 same 1 channel', { input: [11, 6, 1], outputChannels: 1, kernel: [5, 3], dilation: [2, 1], padding: 'same', activation: 'none' }],
+    ['5x1 same multiplier 2 from 1 channel relu_n1_to_1', { input: [9, 5, 1], outputChannels: 2, kernel: [5, 1], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['3x4 stride 2 same multiplier 3 from 1 channel zero point 127 relu6', { input: [7, 9, 1], outputChannels: 3, kernel: [3, 4], stride: [2, 2], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: 127 } }],
+    ['2x5 dilation 2x2 same 7 channels multiplier 2', { input: [6, 11, 7], outputChannels: 14, kernel: [2, 5], dilation: [2, 2], padding: 'same', activation: 'none' }],
+    ['3x2 dilation 1x3 valid 2 channels left shifts batch 2', { batch: 2, input: [5, 9, 2], outputChannels: 2, kernel: [3, 2], dilation: [1, 3], padding: 'valid', activation: 'none', effectiveScale: [0.3, 1.5] }],
+    ['17x1 same 2 channels relu (rows past 16)', { input: [19, 3, 2], outputChannels: 2, kernel: [17, 1], padding: 'same', activation: 'relu' }],
+    ['3x9 valid 5 channels full int8 range (columns past 8)', { input: [4, 12, 5], outputChannels: 5, kernel: [3, 9], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['3x3 same 3 channels in place', { input: [5, 5, 3], outputChannels: 3, kernel: [3, 3], padding: 'same', activation: 'none', inPlacePixels: 6 }],
   ];
   for (const [label, config] of depthwiseAny) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
   // The DSP depthwise's channel planes (3x3, stride 1, the full int8 range, a multiple of four

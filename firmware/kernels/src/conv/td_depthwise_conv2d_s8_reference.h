@@ -137,11 +137,48 @@ static TD_DEPTHWISE_OUT_OF_LINE void td_depthwise_pixels_s8(const td_depthwise_c
 }
 
 /**
- * The portable kernel's loop over every output pixel: with depth multiplier 1, four neighbouring channels share each
- * tap's loop (integer sums do not depend on their order), the other channels one at a time. Shared by the portable
- * kernel and by the Cortex-M variant for what its channel blocks do not take (a dilated row, no scratch, tiny outputs,
- * fewer than four channels), so that those shapes run exactly the portable kernel's code (out of line in both, so
- * that it compiles to the same instructions).
+ * One output pixel of the portable kernel's loop (td_depthwise_portable_s8): with depth multiplier 1, four neighbouring
+ * channels share each tap's loop (integer sums do not depend on their order), the other channels one at a time.
+ */
+TD_INLINE void td_depthwise_portable_pixel_s8(const td_depthwise_conv_params *params,
+                                              const td_per_channel_quant *quant,
+                                              const td_depthwise_window *window,
+                                              int32_t output_c,
+                                              const int8_t *input,
+                                              const int8_t *filter,
+                                              const int32_t *bias,
+                                              int8_t *out)
+{
+    const int32_t input_offset = params->input_offset;
+    const int32_t blocked = params->depth_multiplier == 1 ? output_c & ~3 : 0;
+    int32_t c, row, column;
+    for (c = 0; c < blocked; c += 4) {
+        int32_t acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
+        for (row = 0; row < window->rows; ++row) {
+            const int8_t *in = input + window->input_start + row * window->input_row_step + c;
+            const int8_t *f = filter + window->filter_start + row * window->filter_row_step + c;
+            for (column = 0; column < window->columns; ++column) {
+                acc0 += (int32_t)f[0] * ((int32_t)in[0] + input_offset);
+                acc1 += (int32_t)f[1] * ((int32_t)in[1] + input_offset);
+                acc2 += (int32_t)f[2] * ((int32_t)in[2] + input_offset);
+                acc3 += (int32_t)f[3] * ((int32_t)in[3] + input_offset);
+                in += window->input_tap_step;
+                f += window->filter_tap_step;
+            }
+        }
+        out[c] = td_depthwise_finish(params, quant, bias, c, acc0);
+        out[c + 1] = td_depthwise_finish(params, quant, bias, c + 1, acc1);
+        out[c + 2] = td_depthwise_finish(params, quant, bias, c + 2, acc2);
+        out[c + 3] = td_depthwise_finish(params, quant, bias, c + 3, acc3);
+    }
+    td_depthwise_channels_s8(params, quant, window, blocked, output_c, input, filter, bias, out);
+}
+
+/**
+ * The portable kernel's loop over every output pixel (td_depthwise_portable_pixel_s8). Shared by the portable
+ * kernel and by the Cortex-M variant for what its channel blocks and paired taps do not take (no scratch, tiny
+ * outputs, an output over its input), so that those shapes run exactly the portable kernel's code (out of line in
+ * both, so that it compiles to the same instructions).
  */
 static TD_DEPTHWISE_OUT_OF_LINE void td_depthwise_portable_s8(const td_depthwise_conv_params *params,
                                                               const td_per_channel_quant *quant,
@@ -154,9 +191,7 @@ static TD_DEPTHWISE_OUT_OF_LINE void td_depthwise_portable_s8(const td_depthwise
                                                               int8_t *output)
 {
     const int32_t output_c = output_dims->c;
-    const int32_t input_offset = params->input_offset;
-    const int32_t blocked = params->depth_multiplier == 1 ? output_c & ~3 : 0;
-    int32_t batch, out_y, out_x, c, row, column;
+    int32_t batch, out_y, out_x;
 
     for (batch = 0; batch < output_dims->n; ++batch) {
         for (out_y = 0; out_y < output_dims->h; ++out_y) {
@@ -164,26 +199,7 @@ static TD_DEPTHWISE_OUT_OF_LINE void td_depthwise_portable_s8(const td_depthwise
                 const td_depthwise_window window =
                     td_depthwise_window_of(params, input_dims, filter_dims, batch, out_y, out_x);
                 int8_t *out = output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_c;
-                for (c = 0; c < blocked; c += 4) {
-                    int32_t acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
-                    for (row = 0; row < window.rows; ++row) {
-                        const int8_t *in = input + window.input_start + row * window.input_row_step + c;
-                        const int8_t *f = filter + window.filter_start + row * window.filter_row_step + c;
-                        for (column = 0; column < window.columns; ++column) {
-                            acc0 += (int32_t)f[0] * ((int32_t)in[0] + input_offset);
-                            acc1 += (int32_t)f[1] * ((int32_t)in[1] + input_offset);
-                            acc2 += (int32_t)f[2] * ((int32_t)in[2] + input_offset);
-                            acc3 += (int32_t)f[3] * ((int32_t)in[3] + input_offset);
-                            in += window.input_tap_step;
-                            f += window.filter_tap_step;
-                        }
-                    }
-                    out[c] = td_depthwise_finish(params, quant, bias, c, acc0);
-                    out[c + 1] = td_depthwise_finish(params, quant, bias, c + 1, acc1);
-                    out[c + 2] = td_depthwise_finish(params, quant, bias, c + 2, acc2);
-                    out[c + 3] = td_depthwise_finish(params, quant, bias, c + 3, acc3);
-                }
-                td_depthwise_channels_s8(params, quant, &window, blocked, output_c, input, filter, bias, out);
+                td_depthwise_portable_pixel_s8(params, quant, &window, output_c, input, filter, bias, out);
             }
         }
     }

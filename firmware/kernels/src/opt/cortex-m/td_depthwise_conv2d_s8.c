@@ -28,8 +28,10 @@
  * are expanded (the taps are the same).
  * Channels beyond a multiple of four run as one more block of the last four channels (which
  * computes again some the block before it wrote, with the same bytes), or, when the output lies
- * over the input, the portable loop one channel at a time; more than 16
- * filter rows or 8 columns, a dilation along the row, an output of a single pixel and dilated
+ * over the input, the portable loop one channel at a time. Fewer than four channels, more than 16
+ * filter rows or 8 columns and a dilation along the row take td_depthwise_paired (every channel,
+ * pixel by pixel, the filter's taps paired in int16 lanes, the input read with the tap step);
+ * an output of a single pixel, a requantization outside the fast form there, and dilated
  * filters whose span outgrows the scratch take the portable kernel's loop for every channel
  * (td_depthwise_portable_s8, the portable kernel's own code).
  *
@@ -636,6 +638,269 @@ static void td_depthwise_blocks(const td_context *ctx,
 }
 
 
+/** Two int8 values, sign-extended, as int16 lanes (low first): PKHBT on the target, where GCC makes UXTH and ORR. */
+TD_INLINE uint32_t td_depthwise_pair(int32_t low, int32_t high)
+{
+#if TD_DSP_ASM
+    uint32_t packed;
+    __asm__("pkhbt   %0, %1, %2, lsl #16" : "=r"(packed) : "r"(low), "r"(high));
+    return packed;
+#else
+    return td_pack16(low, high);
+#endif
+}
+
+/** Pairs of taps td_depthwise_paired makes of a filter: its taps in order, an odd last one with a zero tap. */
+TD_INLINE int32_t td_depthwise_paired_pairs(const td_dims *filter_dims)
+{
+    return (filter_dims->h * filter_dims->w + 1) >> 1;
+}
+
+/** The most outputs td_depthwise_paired's passes take at once (registers: per output an accumulator and an input pointer). */
+#define TD_DEPTHWISE_PAIRED_UNITS 3
+
+/**
+ * Words of scratch td_depthwise_paired needs: the pairs' two input offsets, per output channel its requantization, and
+ * the pairs of taps of every channel (one channel: three copies, one per pixel of a pass).
+ */
+TD_INLINE int32_t td_depthwise_paired_words(const td_dims *filter_dims)
+{
+    const int32_t pairs = td_depthwise_paired_pairs(filter_dims);
+    return 2 * pairs + filter_dims->c * (int32_t)(sizeof(td_channel_requant) / sizeof(td_word)) +
+           td_max_i32(filter_dims->c, TD_DEPTHWISE_PAIRED_UNITS) * pairs;
+}
+
+/*
+ * td_depthwise_paired_sums_<n>: n outputs (1 to 3) over every pair of taps. offsets: per pair the two taps' input
+ * offsets (to `end`); output u reads its bytes from in<u> (its window's first tap, at its channel) and its pair of
+ * taps from `taps`, which holds per pair the n outputs' pairs in turn; acc<u> holds its start. Per pair an LDRD of the
+ * offsets and per output two LDRSB, a PKHBT, an LDR and an SMLAD: 5n + 3 instructions for 2n multiply-accumulates.
+ */
+#if TD_DSP_ASM
+#define TD_DEPTHWISE_PAIRED_UNIT(in, acc)                                                                       \
+    "ldrsb   %[x], [%[" in "], %[first]]\n\t"                                                                    \
+    "ldrsb   %[y], [%[" in "], %[second]]\n\t"                                                                   \
+    "pkhbt   %[x], %[x], %[y], lsl #16\n\t"                                                                      \
+    "ldr     %[y], [%[taps]], #4\n\t"                                                                            \
+    "smlad   %[" acc "], %[x], %[y], %[" acc "]\n\t"
+#define TD_DEPTHWISE_PAIRED_LOOP(units)                                                                         \
+    __asm__ volatile("1:\n\t"                                                                                    \
+                     "ldrd    %[first], %[second], [%[offsets]], #8\n\t" units "cmp     %[offsets], %[end]\n\t" \
+                     "bne     1b"                                                                                \
+                     : [a0] "+r"(*acc0), [a1] "+r"(*acc1), [a2] "+r"(*acc2), [offsets] "+r"(offsets),          \
+                       [taps] "+r"(taps), [first] "=&r"(first), [second] "=&r"(second), [x] "=&r"(x),           \
+                       [y] "=&r"(y)                                                                              \
+                     : [i0] "r"(in0), [i1] "r"(in1), [i2] "r"(in2), [end] "r"(end)                              \
+                     : "cc", "memory")
+#define TD_DEPTHWISE_PAIRED_SUMS(name, units)                                                                   \
+    TD_INLINE void name(const int8_t *in0, const int8_t *in1, const int8_t *in2, const int32_t *offsets,          \
+                        const int32_t *end, const td_word *taps, int32_t *acc0, int32_t *acc1, int32_t *acc2)     \
+    {                                                                                                            \
+        int32_t first, second;                                                                                   \
+        uint32_t x, y;                                                                                           \
+        TD_DEPTHWISE_PAIRED_LOOP(units);                                                                         \
+    }
+TD_DEPTHWISE_PAIRED_SUMS(td_depthwise_paired_sums_1, TD_DEPTHWISE_PAIRED_UNIT("i0", "a0"))
+TD_DEPTHWISE_PAIRED_SUMS(td_depthwise_paired_sums_2, TD_DEPTHWISE_PAIRED_UNIT("i0", "a0") TD_DEPTHWISE_PAIRED_UNIT("i1", "a1"))
+TD_DEPTHWISE_PAIRED_SUMS(td_depthwise_paired_sums_3, TD_DEPTHWISE_PAIRED_UNIT("i0", "a0") TD_DEPTHWISE_PAIRED_UNIT("i1", "a1")
+                                                         TD_DEPTHWISE_PAIRED_UNIT("i2", "a2"))
+#else
+/** The same sums in C (hosts without the assembly). */
+TD_INLINE void td_depthwise_paired_sums_c(int units, const int8_t *in0, const int8_t *in1, const int8_t *in2,
+                                          const int32_t *offsets, const int32_t *end, const td_word *taps,
+                                          int32_t *acc0, int32_t *acc1, int32_t *acc2)
+{
+    for (; offsets != end; offsets += 2) {
+        *acc0 = td_smlad(td_pack16(in0[offsets[0]], in0[offsets[1]]), *taps++, *acc0);
+        if (units > 1) {
+            *acc1 = td_smlad(td_pack16(in1[offsets[0]], in1[offsets[1]]), *taps++, *acc1);
+        }
+        if (units > 2) {
+            *acc2 = td_smlad(td_pack16(in2[offsets[0]], in2[offsets[1]]), *taps++, *acc2);
+        }
+    }
+}
+#define td_depthwise_paired_sums_1(...) td_depthwise_paired_sums_c(1, __VA_ARGS__)
+#define td_depthwise_paired_sums_2(...) td_depthwise_paired_sums_c(2, __VA_ARGS__)
+#define td_depthwise_paired_sums_3(...) td_depthwise_paired_sums_c(3, __VA_ARGS__)
+#endif
+
+/** Pixels [first_x, last_x) of output row out_y through the portable kernel's pixel (the window's border). */
+TD_NOINLINE static void td_depthwise_paired_pixels(const td_depthwise_conv_params *params,
+                                                   const td_per_channel_quant *quant,
+                                                   const td_dims *input_dims,
+                                                   const int8_t *input,
+                                                   const td_dims *filter_dims,
+                                                   const int8_t *filter,
+                                                   const int32_t *bias,
+                                                   const td_dims *output_dims,
+                                                   int8_t *output,
+                                                   int32_t batch,
+                                                   int32_t out_y,
+                                                   int32_t first_x,
+                                                   int32_t last_x)
+{
+    int32_t out_x;
+    for (out_x = first_x; out_x < last_x; ++out_x) {
+        const td_depthwise_window window = td_depthwise_window_of(params, input_dims, filter_dims, batch, out_y, out_x);
+        td_depthwise_portable_pixel_s8(params, quant, &window, output_dims->c, input, filter, bias,
+                                       output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_dims->c);
+    }
+}
+
+/** td_requant_fast with the output offset folded in, then the clamp. */
+TD_INLINE int8_t td_depthwise_paired_out(int32_t acc, const td_channel_requant *requant, int32_t low, int32_t high)
+{
+    return (int8_t)td_clamp_i32(td_requant_fast(acc, requant->multiplier, requant->right_shift, requant->rounding), low, high);
+}
+
+/**
+ * Every output channel of every pixel, for what the channel blocks do not take: fewer than four channels, a dilated
+ * row, filters past 16x8. The filter's taps, in order, are paired into int16 lanes whatever their row (an odd last one
+ * with a zero tap), each pair with the offsets of its two taps' input bytes from the window's first (dilation and C in
+ * them), and the input offset times the filter's sum is folded into the bias. Inside pixels (the whole window in the
+ * image) go up to three outputs a pass (td_depthwise_paired_sums_<n>, 2.5 to 4 instructions per multiply-accumulate):
+ * with one channel, neighbouring pixels; otherwise up to three channels of one pixel. A pass reads all its windows
+ * before it writes its outputs, and passes go pixel by pixel and channel by channel, so an output the memory plan put
+ * over the input for the portable kernel's order reads the same input. A border pixel runs the portable kernel's pixel
+ * (td_depthwise_portable_pixel_s8). Needs every channel's requantization in the fast form with the output offset
+ * folded in (td_channel_requant_folded_of): otherwise returns 0 having written nothing (the caller then runs the
+ * portable loop).
+ */
+TD_NOINLINE static int td_depthwise_paired(const td_depthwise_conv_params *params,
+                                           const td_per_channel_quant *quant,
+                                           const td_dims *input_dims,
+                                           const int8_t *input,
+                                           const td_dims *filter_dims,
+                                           const int8_t *filter,
+                                           const int32_t *bias,
+                                           const td_dims *output_dims,
+                                           int8_t *output,
+                                           td_word *scratch)
+{
+    const int32_t channels = output_dims->c;
+    const int32_t multiplier = params->depth_multiplier;
+    const int32_t filter_h = filter_dims->h, filter_w = filter_dims->w, taps = filter_h * filter_w;
+    const int32_t pairs = td_depthwise_paired_pairs(filter_dims);
+    const int32_t stride_w = params->stride.w;
+    const int32_t last_y = input_dims->h - 1 - (filter_h - 1) * params->dilation.h;
+    const int32_t last_in_x = input_dims->w - 1 - (filter_w - 1) * params->dilation.w;
+    const int32_t pixel_step = stride_w * input_dims->c;
+    const int32_t low = params->activation.min, high = params->activation.max;
+    int32_t *const offsets = (int32_t *)(void *)scratch;
+    const int32_t *const offsets_end = offsets + 2 * pairs;
+    td_channel_requant *const requants = (td_channel_requant *)(void *)(scratch + 2 * pairs);
+    td_word *const weights = (td_word *)(void *)(requants + channels);
+    int32_t batch, out_y, out_x, c, tap, first_x, end_x;
+
+    for (c = 0; c < (channels == 1 ? TD_DEPTHWISE_PAIRED_UNITS : channels); ++c) {
+        const int32_t channel = channels == 1 ? 0 : c;
+        const int32_t group = c - c % TD_DEPTHWISE_PAIRED_UNITS;
+        const int32_t units = td_min_i32(channels == 1 ? TD_DEPTHWISE_PAIRED_UNITS : channels - group, TD_DEPTHWISE_PAIRED_UNITS);
+        int32_t sum = 0;
+        for (tap = 0; tap < taps; tap += 2) {
+            const int32_t w0 = filter[tap * channels + channel];
+            const int32_t w1 = tap + 1 < taps ? filter[(tap + 1) * channels + channel] : 0;
+            sum += w0 + w1;
+            weights[group * pairs + (tap >> 1) * units + (c - group)] = td_pack16(w0, w1);
+        }
+        if (c < channels) {
+            requants[c] = td_channel_requant_folded_of((bias != NULL ? bias[c] : 0) + params->input_offset * sum,
+                                                       quant->multiplier[c], quant->shift[c], params->output_offset, taps);
+            if (requants[c].right_shift == 0) {
+                return 0;
+            }
+        }
+    }
+    for (tap = 0; tap < 2 * pairs; ++tap) {
+        const int32_t t = tap < taps ? tap : taps - 1; /* the zero tap reads the last tap's byte */
+        offsets[tap] = ((t / filter_w) * params->dilation.h * input_dims->w + (t % filter_w) * params->dilation.w) *
+                       input_dims->c;
+    }
+    /* Inside columns: out_x in [first_x, end_x) (in_x = out_x * stride - padding in [0, last_in_x]). */
+    first_x = td_min_i32((params->padding.w + stride_w - 1) / stride_w, output_dims->w);
+    end_x = last_in_x + params->padding.w < 0 ? 0 : td_min_i32((last_in_x + params->padding.w) / stride_w + 1, output_dims->w);
+    end_x = td_max_i32(end_x, first_x);
+
+    for (batch = 0; batch < output_dims->n; ++batch) {
+        for (out_y = 0; out_y < output_dims->h; ++out_y) {
+            const int32_t in_y = out_y * params->stride.h - params->padding.h;
+            const int8_t *pixel;
+            int8_t *out;
+            if (in_y < 0 || in_y > last_y) {
+                td_depthwise_paired_pixels(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                                           batch, out_y, 0, output_dims->w);
+                continue;
+            }
+            td_depthwise_paired_pixels(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                                       batch, out_y, 0, first_x);
+            pixel = input + ((batch * input_dims->h + in_y) * input_dims->w + first_x * stride_w - params->padding.w) *
+                                input_dims->c;
+            out = output + ((batch * output_dims->h + out_y) * output_dims->w + first_x) * channels;
+            out_x = first_x;
+            if (channels == 1) {
+                /* Three neighbouring pixels of the one channel a pass. */
+                const td_channel_requant *const requant = &requants[0];
+                for (; out_x + 3 <= end_x; out_x += 3) {
+                    int32_t acc0 = requant->bias, acc1 = requant->bias, acc2 = requant->bias;
+                    td_depthwise_paired_sums_3(pixel, pixel + pixel_step, pixel + 2 * pixel_step, offsets, offsets_end,
+                                               weights, &acc0, &acc1, &acc2);
+                    out[0] = td_depthwise_paired_out(acc0, requant, low, high);
+                    out[1] = td_depthwise_paired_out(acc1, requant, low, high);
+                    out[2] = td_depthwise_paired_out(acc2, requant, low, high);
+                    out += 3;
+                    pixel += 3 * pixel_step;
+                }
+                if (out_x < end_x) {
+                    /* The last one or two (the pass's third pixel again, its sum unused). */
+                    const int8_t *const second = out_x + 1 < end_x ? pixel + pixel_step : pixel;
+                    int32_t acc0 = requant->bias, acc1 = requant->bias, acc2 = requant->bias;
+                    td_depthwise_paired_sums_3(pixel, second, pixel, offsets, offsets_end, weights, &acc0, &acc1, &acc2);
+                    *out++ = td_depthwise_paired_out(acc0, requant, low, high);
+                    if (out_x + 1 < end_x) {
+                        *out++ = td_depthwise_paired_out(acc1, requant, low, high);
+                    }
+                }
+            } else {
+                /* Up to three channels of one pixel a pass. */
+                for (; out_x < end_x; ++out_x) {
+                    const td_word *group_taps = weights;
+                    for (c = 0; c < channels; c += TD_DEPTHWISE_PAIRED_UNITS) {
+                        const td_channel_requant *const requant = &requants[c];
+                        const int8_t *const in0 = pixel + c / multiplier;
+                        int32_t acc0 = requant[0].bias, acc1 = 0, acc2 = 0;
+                        if (channels - c >= 3) {
+                            acc1 = requant[1].bias;
+                            acc2 = requant[2].bias;
+                            td_depthwise_paired_sums_3(in0, pixel + (c + 1) / multiplier, pixel + (c + 2) / multiplier,
+                                                       offsets, offsets_end, group_taps, &acc0, &acc1, &acc2);
+                            out[c] = td_depthwise_paired_out(acc0, &requant[0], low, high);
+                            out[c + 1] = td_depthwise_paired_out(acc1, &requant[1], low, high);
+                            out[c + 2] = td_depthwise_paired_out(acc2, &requant[2], low, high);
+                        } else if (channels - c == 2) {
+                            acc1 = requant[1].bias;
+                            td_depthwise_paired_sums_2(in0, pixel + (c + 1) / multiplier, in0, offsets, offsets_end,
+                                                       group_taps, &acc0, &acc1, &acc2);
+                            out[c] = td_depthwise_paired_out(acc0, &requant[0], low, high);
+                            out[c + 1] = td_depthwise_paired_out(acc1, &requant[1], low, high);
+                        } else {
+                            td_depthwise_paired_sums_1(in0, in0, in0, offsets, offsets_end, group_taps, &acc0, &acc1,
+                                                       &acc2);
+                            out[c] = td_depthwise_paired_out(acc0, &requant[0], low, high);
+                        }
+                        group_taps += TD_DEPTHWISE_PAIRED_UNITS * pairs;
+                    }
+                    out += channels;
+                    pixel += pixel_step;
+                }
+            }
+            td_depthwise_paired_pixels(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                                       batch, out_y, end_x, output_dims->w);
+        }
+    }
+    return 1;
+}
+
 td_status td_depthwise_conv2d_s8(const td_context *ctx,
                                  const td_depthwise_conv_params *params,
                                  const td_per_channel_quant *quant,
@@ -651,12 +916,19 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
     int32_t span, needed, blocked = output_c & ~3;
     int tail;
 
-    /* Fewer than four channels, more than 16 filter rows or 8 columns, a dilated row or an output
-     * of one pixel take the portable kernel's loop, first thing (what it costs and no more);
-     * dilated filters whose span outgrows get_buffer_size's take it below. */
+    /* Fewer than four channels, more than 16 filter rows or 8 columns or a dilated row take the
+     * paired taps (which need td_depthwise_paired_words of scratch, less than get_buffer_size's for
+     * up to three channels, and the fast requantization), an output of one pixel the portable
+     * kernel's loop, first thing (what it costs and no more); dilated filters whose span outgrows
+     * get_buffer_size's take it below. */
     if (blocked == 0 || filter_dims->h > TD_DEPTHWISE_MAX_ROWS || filter_dims->w > TD_DEPTHWISE_MAX_COLUMNS ||
         params->dilation.w != 1 || output_dims->h * output_dims->w < TD_DEPTHWISE_MIN_PIXELS) {
-        td_depthwise_portable_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
+        if (!(output_dims->h * output_dims->w >= TD_DEPTHWISE_MIN_PIXELS && ctx != NULL && ctx->buf != NULL &&
+              ctx->size >= td_depthwise_paired_words(filter_dims) * (int32_t)sizeof(td_word) &&
+              td_depthwise_paired(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                                  (td_word *)ctx->buf))) {
+            td_depthwise_portable_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
+        }
         return TD_OK;
     }
     span = (output_dims->w - 1) * params->stride.w + (filter_dims->w - 1) * params->dilation.w + 1;
