@@ -278,6 +278,22 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
                                  const td_dims *output_dims,
                                  int8_t *output);
 /**
+ * DEPTHWISE_CONV_2D, int8, as td_depthwise_conv2d_s8 (the same bits, the same scratch), for the shapes the DSP
+ * kernel's channel blocks do not take: fewer than four output channels, more than 16 filter rows or 8 columns, a
+ * dilation along the row, an output of one pixel. Pairs of taps in int16 lanes (DSP builds), so that a model whose
+ * depthwise layers the blocks take all does not link that code; any other shape runs td_depthwise_conv2d_s8.
+ */
+td_status td_depthwise_conv2d_s8_paired(const td_context *ctx,
+                                        const td_depthwise_conv_params *params,
+                                        const td_per_channel_quant *quant,
+                                        const td_dims *input_dims,
+                                        const int8_t *input,
+                                        const td_dims *filter_dims,
+                                        const int8_t *filter,
+                                        const int32_t *bias,
+                                        const td_dims *output_dims,
+                                        int8_t *output);
+/**
  * Bytes of scratch td_depthwise_conv2d_s8 needs: 0 portable; DSP: 4 * (2 * K_h * K_w + 18 +
  * 2 * K_h * (input_dims->w + K_w - 1)) (one channel block's filter and requantization, and a
  * ring of K_h int16 input rows), plus, with a depth multiplier > 1 (filter_dims->c !=

@@ -449,8 +449,13 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   const kernel = kernelName ?? (depthwise ? 'td_depthwise_conv2d_s8' : 'td_conv2d_s8');
   if (depthwise) c.declare(`const td_depthwise_conv_params params = {${common}, .depth_multiplier = ${outC / inC}};`);
   else c.declare(`const td_conv_params params = {${common}};`);
-  // td_conv2d_s8_small's loop entry points share its scratch size.
-  const sizer = wideBlocks === 'rows5' || wideBlocks === 'rows5 compact' ? 'td_depthwise_conv2d_s8_wide_rows5' : wideBlocks ? 'td_depthwise_conv2d_s8_wide' : kernel.startsWith('td_conv2d_s8_small_') ? 'td_conv2d_s8_small' : kernel;
+  // td_conv2d_s8_small's loop entry points share its scratch size, td_depthwise_conv2d_s8_paired td_depthwise_conv2d_s8's.
+  const sizer =
+    wideBlocks === 'rows5' || wideBlocks === 'rows5 compact' ? 'td_depthwise_conv2d_s8_wide_rows5'
+    : wideBlocks ? 'td_depthwise_conv2d_s8_wide'
+    : kernel.startsWith('td_conv2d_s8_small_') ? 'td_conv2d_s8_small'
+    : kernel === 'td_depthwise_conv2d_s8_paired' ? 'td_depthwise_conv2d_s8'
+    : kernel;
   const ctx = c.context(`${sizer}_get_buffer_size(&input_dims, &filter_dims)`);
   // td_depthwise_conv2d_s8_wide_packed, _rows5 and _rows5_compact: the channels' blocks as the generator prepares them.
   if (wideBlocks) {
@@ -1843,7 +1848,17 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['3x9 valid 5 channels full int8 range (columns past 8)', { input: [4, 12, 5], outputChannels: 5, kernel: [3, 9], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
     ['3x3 same 3 channels in place', { input: [5, 5, 3], outputChannels: 3, kernel: [3, 3], padding: 'same', activation: 'none', inPlacePixels: 6 }],
   ];
-  for (const [label, config] of depthwiseAny) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
+  // The shapes the channel blocks do not take, through the entry the generator calls for them (the paired taps), and
+  // two of them through td_depthwise_conv2d_s8 too (one channel at a time there).
+  const blocksSkip = (config: ConvConfig) => {
+    const { outH, outW } = geometry(config);
+    return config.outputChannels < 4 || config.kernel[0] > 16 || config.kernel[1] > 8 || (config.dilation?.[1] ?? 1) !== 1 || outH * outW < 2;
+  };
+  for (const [label, config] of depthwiseAny) {
+    const skipped = blocksSkip(config);
+    cases.push(convS8(random, `depthwise_conv2d_s8${skipped ? '_paired' : ''} ${label}`, config, true, skipped ? 'td_depthwise_conv2d_s8_paired' : undefined));
+    if (skipped && /^(4x3 stride 1 valid 3 channels|5x3 dilation 2x1 same 1 channel)/.test(label)) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
+  }
   // The DSP depthwise's channel planes (3x3, stride 1, the full int8 range, a multiple of four
   // channels): last groups of 1-4 pixels (widths 20-23, 25 and VALID), SAME borders on every side,
   // the input zero point at both ends, tiny scales, ties, two batches; and what it hands to the

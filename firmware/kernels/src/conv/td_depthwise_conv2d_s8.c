@@ -28,3 +28,5 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
     td_depthwise_portable_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
     return TD_OK;
 }
+
+TD_DEPTHWISE_PAIRED_AS_PORTABLE

@@ -901,6 +901,21 @@ TD_NOINLINE static int td_depthwise_paired(const td_depthwise_conv_params *param
     return 1;
 }
 
+/**
+ * The shapes the channel blocks do not take, all known when the code is generated: fewer than four
+ * channels, more than 16 filter rows or 8 columns, a dilated row, an output of one pixel. The
+ * generator calls td_depthwise_conv2d_s8_paired for them, so that a model whose depthwise layers
+ * the blocks take all links neither the paired taps nor the portable kernel's loop.
+ */
+TD_INLINE int td_depthwise_blocks_skip(const td_depthwise_conv_params *params,
+                                       const td_dims *filter_dims,
+                                       const td_dims *output_dims)
+{
+    return (output_dims->c & ~3) == 0 || filter_dims->h > TD_DEPTHWISE_MAX_ROWS ||
+           filter_dims->w > TD_DEPTHWISE_MAX_COLUMNS || params->dilation.w != 1 ||
+           output_dims->h * output_dims->w < TD_DEPTHWISE_MIN_PIXELS;
+}
+
 td_status td_depthwise_conv2d_s8(const td_context *ctx,
                                  const td_depthwise_conv_params *params,
                                  const td_per_channel_quant *quant,
@@ -916,19 +931,12 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
     int32_t span, needed, blocked = output_c & ~3;
     int tail;
 
-    /* Fewer than four channels, more than 16 filter rows or 8 columns or a dilated row take the
-     * paired taps (which need td_depthwise_paired_words of scratch, less than get_buffer_size's for
-     * up to three channels, and the fast requantization), an output of one pixel the portable
-     * kernel's loop, first thing (what it costs and no more); dilated filters whose span outgrows
-     * get_buffer_size's take it below. */
-    if (blocked == 0 || filter_dims->h > TD_DEPTHWISE_MAX_ROWS || filter_dims->w > TD_DEPTHWISE_MAX_COLUMNS ||
-        params->dilation.w != 1 || output_dims->h * output_dims->w < TD_DEPTHWISE_MIN_PIXELS) {
-        if (!(output_dims->h * output_dims->w >= TD_DEPTHWISE_MIN_PIXELS && ctx != NULL && ctx->buf != NULL &&
-              ctx->size >= td_depthwise_paired_words(filter_dims) * (int32_t)sizeof(td_word) &&
-              td_depthwise_paired(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                                  (td_word *)ctx->buf))) {
-            td_depthwise_portable_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
-        }
+    /* What the blocks do not take (td_depthwise_blocks_skip; generated code calls
+     * td_depthwise_conv2d_s8_paired for it) goes one channel at a time, as dilated filters whose
+     * span outgrows get_buffer_size's do below. */
+    if (td_depthwise_blocks_skip(params, filter_dims, output_dims)) {
+        td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
+                               output_dims->n, 0, output_c);
         return TD_OK;
     }
     span = (output_dims->w - 1) * params->stride.w + (filter_dims->w - 1) * params->dilation.w + 1;
@@ -970,8 +978,9 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
         }
     }
     if (blocked == 0) {
-        /* Nothing for the blocks: the portable kernel's loop, four channels at a time with multiplier 1. */
-        td_depthwise_portable_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
+        /* Nothing for the blocks: one channel at a time, pixel by pixel (the plan's order). */
+        td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
+                               output_dims->n, 0, output_c);
         return TD_OK;
     }
     td_depthwise_blocks(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, blocked,
@@ -979,6 +988,33 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
     if (!tail && blocked < output_c) {
         td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
                                output_dims->n, blocked, output_c);
+    }
+    return TD_OK;
+}
+
+td_status td_depthwise_conv2d_s8_paired(const td_context *ctx,
+                                        const td_depthwise_conv_params *params,
+                                        const td_per_channel_quant *quant,
+                                        const td_dims *input_dims,
+                                        const int8_t *input,
+                                        const td_dims *filter_dims,
+                                        const int8_t *filter,
+                                        const int32_t *bias,
+                                        const td_dims *output_dims,
+                                        int8_t *output)
+{
+    if (!td_depthwise_blocks_skip(params, filter_dims, output_dims)) {
+        return td_depthwise_conv2d_s8(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                                      output);
+    }
+    /* The paired taps (which need td_depthwise_paired_words of scratch, less than get_buffer_size's
+     * for up to three channels, and the fast requantization); an output of one pixel, or a layer
+     * they refuse, the portable kernel's loop (what it costs and no more). */
+    if (!(output_dims->h * output_dims->w >= TD_DEPTHWISE_MIN_PIXELS && ctx != NULL && ctx->buf != NULL &&
+          ctx->size >= td_depthwise_paired_words(filter_dims) * (int32_t)sizeof(td_word) &&
+          td_depthwise_paired(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                              (td_word *)ctx->buf))) {
+        td_depthwise_portable_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
     }
     return TD_OK;
 }
@@ -1007,5 +1043,7 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
     td_depthwise_portable_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
     return TD_OK;
 }
+
+TD_DEPTHWISE_PAIRED_AS_PORTABLE
 
 #endif

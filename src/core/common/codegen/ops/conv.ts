@@ -290,6 +290,10 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   const windowDims = cropped?.filter.shape ?? filterDims;
   const planes = context.options.dsp && !context.options.helium && depthwisePlanes(geometry, inputDims, windowDims, arithmetic.activation) && everyDepthwiseTakes(context, takesPlanes);
   const kernel = planes ? 'td_depthwise_conv2d_s8_planes' : 'td_depthwise_conv2d_s8';
+  // The shapes td_depthwise_conv2d_s8's channel blocks do not take run its _paired entry (pairs of taps), so that a
+  // model whose depthwise layers the blocks take all does not link that code (the Helium file keeps its own choice).
+  const paired = context.options.dsp && !context.options.helium && !planes && depthwisePaired(geometry, windowDims, output(context).shape);
+  const entry = paired ? 'td_depthwise_conv2d_s8_paired' : kernel;
   const kernelCall = cropped ? croppedCall(context, cropped.filter) : call;
   return {
     kernels: [kernel],
@@ -301,9 +305,18 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
     emit: (e) => {
       const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
       const params = e.struct('params', 'td_depthwise_conv_params', `{${offsets}, ${geometry.depthMultiplier}, ${windowFields(geometry)}, ${clampC(arithmetic.activation)}}`);
-      return kernelCall(kernel, params, perChannelQuant(e, arithmetic.requant), e);
+      return kernelCall(entry, params, perChannelQuant(e, arithmetic.requant), e);
     },
   };
+}
+
+/**
+ * Whether an int8 depthwise convolution in a DSP build calls td_depthwise_conv2d_s8_paired: the shapes
+ * td_depthwise_conv2d_s8's channel blocks do not take (fewer than four output channels, more than 16 filter rows or 8
+ * columns, a dilated row, an output of one pixel; td_depthwise_blocks_skip in the kernel).
+ */
+export function depthwisePaired(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilationWidth'>, filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  return outputDims[3] < 4 || filterDims[1] > 16 || filterDims[2] > 8 || g.dilationWidth !== 1 || outputDims[1] * outputDims[2] < 2;
 }
 
 /**
