@@ -29,7 +29,7 @@
  *    whose dot product is the same loop; its writes stay inside the output, which may lie over
  *    the input).
  * Grouped convolutions take the portable path. One to three output channels (filter rows of at
- * least eight bytes, patches of at least 64, 16 output pixels or more) take the few-channel path instead (td_conv_few below): there the widened patch
+ * least 12 bytes, patches of at least 32, 16 output pixels or more) take the few-channel path instead (td_conv_few below): there the widened patch
  * would serve one to three filters only.
  *
  * Scratch (get_buffer_size): the requantization table, the four columns and, when C_in % 4 != 0,
@@ -74,15 +74,15 @@ static td_channel_requant td_conv_requant(int32_t bias,
 
 /**
  * Output channels up to which the convolution takes the few-channel path (td_conv_few), when a
- * filter row (K_w * C_in bytes) holds at least two words and the patch at least 64 (shorter rows and
- * patches leave the path's per-row and per-pixel work uncovered: bench/shapes seeds 60, 130, 140).
+ * filter row (K_w * C_in bytes) holds at least three words and the patch at least 32 (shorter rows
+ * and patches leave the path's per-row and per-pixel work uncovered: bench/shapes seeds 60, 130, 202).
  */
 #define TD_CONV_FEW_MAX 3
 
 TD_INLINE int td_conv_takes_few(const td_dims *filter_dims)
 {
-    return filter_dims->n <= TD_CONV_FEW_MAX && filter_dims->w * filter_dims->c >= 8 &&
-           filter_dims->h * filter_dims->w * filter_dims->c >= 64;
+    return filter_dims->n <= TD_CONV_FEW_MAX && filter_dims->w * filter_dims->c >= 12 &&
+           filter_dims->h * filter_dims->w * filter_dims->c >= 32;
 }
 
 /**
