@@ -16,6 +16,10 @@ const convCases: { input: Dims; filter: Dims }[] = [
   { input: [1, 96, 96, 3], filter: [8, 3, 3, 3] },
   { input: [2, 7, 9, 5], filter: [3, 2, 4, 5] },
   { input: [1, 2, 2, 600], filter: [3, 1, 1, 600] },
+  // One to three filters: the few-channel path's widened weights, not when a filter row is shorter than four bytes.
+  { input: [1, 9, 7, 5], filter: [2, 5, 5, 5] },
+  { input: [1, 4, 9, 1], filter: [1, 1, 3, 1] },
+  { input: [1, 10, 15, 15], filter: [1, 3, 5, 15] },
 ];
 const depthwiseCases: { input: Dims; filter: Dims }[] = [
   { input: [1, 25, 5, 64], filter: [1, 3, 3, 64] },

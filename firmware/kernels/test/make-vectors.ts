@@ -1813,6 +1813,28 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['3x3 C_in 8 9 pixels relu_n1_to_1 left shifts', { input: [3, 3, 8], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'relu_n1_to_1', effectiveScale: [0.02, 1.5] }],
   ];
   for (const [label, config] of sixPixelBlocks) cases.push(convS8(random, `conv2d_s8 ${label}`, config, false));
+  // The few-channel path (1-3 output channels, filter rows of at least 12 bytes, patches of at least 32, 16
+  // pixels or more): rows read in place inside the image, skipped above and below it, gathered across its
+  // left and right edges (SAME, strides, dilation), rows of K_w * C_in not a multiple of four (the last word
+  // read at R - 4) and exactly 12, C_in a multiple of four or not, the input zero point at both ends,
+  // narrower clamps, left shifts (the exact requantization), two batches.
+  const fewChannels: [string, ConvConfig][] = [
+    ['few 5x5 same 9x7x5 to 2', { input: [9, 7, 5], outputChannels: 2, kernel: [5, 5], padding: 'same', activation: 'none' }],
+    ['few 3x5 same 6x8x15 to 1', { input: [6, 8, 15], outputChannels: 1, kernel: [3, 5], padding: 'same', activation: 'none' }],
+    ['few 4x4 stride 2 same 9x8x17 to 1 relu', { input: [9, 8, 17], outputChannels: 1, kernel: [4, 4], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    ['few 3x3 dilation 2 same 7x9x9 to 3', { input: [7, 9, 9], outputChannels: 3, kernel: [3, 3], dilation: [2, 2], padding: 'same', activation: 'none' }],
+    ['few 3x3 same 5x6x8 to 3 relu6', { input: [5, 6, 8], outputChannels: 3, kernel: [3, 3], padding: 'same', activation: 'relu6' }],
+    ['few 2x4 C_in 9 valid 6x7 to 2', { input: [6, 7, 9], outputChannels: 2, kernel: [2, 4], padding: 'valid', activation: 'none' }],
+    ['few 4x1 C_in 12 same 6x5 to 2 (rows of 12 bytes)', { input: [6, 5, 12], outputChannels: 2, kernel: [4, 1], padding: 'same', activation: 'none' }],
+    ['few 3x4 C_in 3 valid 7x9 to 1 (a patch of 36)', { input: [7, 9, 3], outputChannels: 1, kernel: [3, 4], padding: 'valid', activation: 'relu' }],
+    ['few 4x3 C_in 6 valid 7x8 to 1', { input: [7, 8, 6], outputChannels: 1, kernel: [4, 3], padding: 'valid', activation: 'none' }],
+    ['few 3x3 stride 2x3 valid 13x14x8 to 3', { input: [13, 14, 8], outputChannels: 3, kernel: [3, 3], stride: [2, 3], padding: 'valid', activation: 'none' }],
+    ['few 3x3 same 6x5x9 to 2 full int8 range zero point -128', { input: [6, 5, 9], outputChannels: 2, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['few 3x3 same 6x5x9 to 3 full int8 range zero point 127', { input: [6, 5, 9], outputChannels: 3, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['few 3x3 same 4x5x8 to 2 relu_n1_to_1 left shifts', { input: [4, 5, 8], outputChannels: 2, kernel: [3, 3], padding: 'same', activation: 'relu_n1_to_1', effectiveScale: [0.3, 1.5] }],
+    ['few 3x2 dilation 1x2 same 5x6x11 to 1 batch 2', { batch: 2, input: [5, 6, 11], outputChannels: 1, kernel: [3, 2], dilation: [1, 2], padding: 'same', activation: 'none' }],
+  ];
+  for (const [label, config] of fewChannels) cases.push(convS8(random, `conv2d_s8 ${label}`, config, false));
   // The DSP depthwise's pixels through the unrolled taps (any filter up to 8 columns): border and
   // inside pixels (SAME), stride 2, channel counts with a remainder, a clamp narrower than int8
   // (also on 3x3, which leaves the 3x3 rows for it), the first and the last entry into the taps

@@ -15,7 +15,8 @@ const channelRequantBytes = 16;
  * td_conv2d_s8_get_buffer_size: 0 portable; DSP: a requantization entry per output channel,
  * four im2col columns of C_in · K_h · K_w int16 values rounded up to a multiple of four, and —
  * when C_in is not a multiple of four — one int8 patch of that rounded length and, when the
- * length is not a multiple of four either, the weight rows zero-padded to it.
+ * length is not a multiple of four either, the weight rows zero-padded to it; with one to three filters whose rows
+ * (K_w · C_in bytes) hold at least 12 and patches at least 32, the few-channel path's widened weights too.
  */
 export function conv2dS8BufferSize(dsp: boolean, _inputDims: Dims, filterDims: Dims): number {
   if (!dsp) return 0;
@@ -24,7 +25,10 @@ export function conv2dS8BufferSize(dsp: boolean, _inputDims: Dims, filterDims: D
   const groups = Math.ceil(length / 4);
   const patch = inputChannels % 4 !== 0 ? 4 : 0;
   const paddedWeights = length % 4 !== 0 ? outputChannels * groups * 4 : 0;
-  return outputChannels * channelRequantBytes + groups * (4 * 4 * 2 + patch) + paddedWeights;
+  // The few-channel path (at most three filters, rows of at least 12 bytes, patches of at least 32): two words per filter per group of four k of each filter row.
+  const rowLength = filterWidth * inputChannels;
+  const fewWeights = outputChannels <= 3 && rowLength >= 12 && length >= 32 ? outputChannels * filterHeight * Math.ceil(rowLength / 4) * 8 : 0;
+  return outputChannels * channelRequantBytes + groups * (4 * 4 * 2 + patch) + paddedWeights + fewWeights;
 }
 
 /**

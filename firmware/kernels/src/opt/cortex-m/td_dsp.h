@@ -51,6 +51,19 @@ TD_INLINE int32_t td_smmlar(int32_t a, int32_t b, int32_t acc)
     return (int32_t)((((int64_t)acc << 32) + (int64_t)a * (int64_t)b + ((int64_t)1 << 31)) >> 32);
 #endif
 }
+/** Bytes 0 and 2 of x, sign-extended, plus the lanes of `lanes` (SXTAB16). */
+TD_INLINE uint32_t td_sxtab16(uint32_t lanes, uint32_t x) { return (uint32_t)__sxtab16((int32_t)lanes, (int32_t)x); }
+/** Bytes 1 and 3 of x, sign-extended, plus the lanes of `lanes` (SXTAB16 with ROR #8). */
+TD_INLINE uint32_t td_sxtab16_ror8(uint32_t lanes, uint32_t x)
+{
+#if defined(__GNUC__)
+    uint32_t result;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(result) : "r"(lanes), "r"(x));
+    return result;
+#else
+    return (uint32_t)__sxtab16((int32_t)lanes, (int32_t)((x >> 8) | (x << 24)));
+#endif
+}
 /** x saturated to [-128, 127] (SSAT #8). */
 TD_INLINE int32_t td_ssat8(int32_t x) { return __ssat(x, 8); }
 /** x saturated to [-32768, 32767] (SSAT #16). */
@@ -81,6 +94,10 @@ TD_INLINE uint32_t td_sadd16(uint32_t x, uint32_t y)
 {
     return ((x + y) & 0xffffu) | (((x >> 16) + (y >> 16)) << 16);
 }
+
+TD_INLINE uint32_t td_sxtab16(uint32_t lanes, uint32_t x) { return td_sadd16(lanes, td_sxtb16(x)); }
+
+TD_INLINE uint32_t td_sxtab16_ror8(uint32_t lanes, uint32_t x) { return td_sadd16(lanes, td_sxtb16_ror8(x)); }
 
 TD_INLINE int32_t td_smlabb(uint32_t x, uint32_t y, int32_t acc)
 {
