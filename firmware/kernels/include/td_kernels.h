@@ -160,6 +160,23 @@ td_status td_conv2d_s8(const td_context *ctx,
                        const td_dims *output_dims,
                        int8_t *output);
 /**
+ * CONV_2D, int8, as td_conv2d_s8 (the same bits, the same scratch), for filters of 1 to 3 output channels whose rows
+ * (K_w * C_in) hold at least 12 bytes and whose patches at least 32, over 16 output pixels or more: the DSP build
+ * reads the rows inside the image in place against its filters widened once per call (td_conv2d_s8 widens every
+ * patch for at most three filters); any other shape runs td_conv2d_s8. Its own entry, so that other models do not
+ * link that code.
+ */
+td_status td_conv2d_s8_few(const td_context *ctx,
+                           const td_conv_params *params,
+                           const td_per_channel_quant *quant,
+                           const td_dims *input_dims,
+                           const int8_t *input,
+                           const td_dims *filter_dims,
+                           const int8_t *filter,
+                           const int32_t *bias,
+                           const td_dims *output_dims,
+                           int8_t *output);
+/**
  * Bytes of scratch td_conv2d_s8 needs: 0 portable; DSP, with L = filter_dims->c * K_h * K_w and
  * G = ceil(L / 4): 16 * filter_dims->n (the prepared requantization) + 32 * G (four int16 im2col
  * columns) + (filter_dims->c % 4 ? 4 * G : 0) (an int8 patch) + (L % 4 ? filter_dims->n * 4 * G

@@ -449,12 +449,14 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   const kernel = kernelName ?? (depthwise ? 'td_depthwise_conv2d_s8' : 'td_conv2d_s8');
   if (depthwise) c.declare(`const td_depthwise_conv_params params = {${common}, .depth_multiplier = ${outC / inC}};`);
   else c.declare(`const td_conv_params params = {${common}};`);
-  // td_conv2d_s8_small's loop entry points share its scratch size, td_depthwise_conv2d_s8_paired td_depthwise_conv2d_s8's.
+  // td_conv2d_s8_small's loop entry points share its scratch size, td_depthwise_conv2d_s8_paired and td_conv2d_s8_few
+  // their kernel's.
   const sizer =
     wideBlocks === 'rows5' || wideBlocks === 'rows5 compact' ? 'td_depthwise_conv2d_s8_wide_rows5'
     : wideBlocks ? 'td_depthwise_conv2d_s8_wide'
     : kernel.startsWith('td_conv2d_s8_small_') ? 'td_conv2d_s8_small'
     : kernel === 'td_depthwise_conv2d_s8_paired' ? 'td_depthwise_conv2d_s8'
+    : kernel === 'td_conv2d_s8_few' ? 'td_conv2d_s8'
     : kernel;
   const ctx = c.context(`${sizer}_get_buffer_size(&input_dims, &filter_dims)`);
   // td_depthwise_conv2d_s8_wide_packed, _rows5 and _rows5_compact: the channels' blocks as the generator prepares them.
@@ -1834,7 +1836,9 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['few 3x3 same 4x5x8 to 2 relu_n1_to_1 left shifts', { input: [4, 5, 8], outputChannels: 2, kernel: [3, 3], padding: 'same', activation: 'relu_n1_to_1', effectiveScale: [0.3, 1.5] }],
     ['few 3x2 dilation 1x2 same 5x6x11 to 1 batch 2', { batch: 2, input: [5, 6, 11], outputChannels: 1, kernel: [3, 2], dilation: [1, 2], padding: 'same', activation: 'none' }],
   ];
-  for (const [label, config] of fewChannels) cases.push(convS8(random, `conv2d_s8 ${label}`, config, false));
+  // Through the entry the generator calls for them, and the first through td_conv2d_s8 too (its block path).
+  for (const [label, config] of fewChannels) cases.push(convS8(random, `conv2d_s8_few ${label}`, config, false, 'td_conv2d_s8_few'));
+  cases.push(convS8(random, `conv2d_s8 ${fewChannels[0][0]}`, fewChannels[0][1], false));
   // The DSP depthwise's pixels through the unrolled taps (any filter up to 8 columns): border and
   // inside pixels (SAME), stride 2, channel counts with a remainder, a clamp narrower than int8
   // (also on 3x3, which leaves the 3x3 rows for it), the first and the last entry into the taps

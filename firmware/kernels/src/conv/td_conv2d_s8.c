@@ -25,3 +25,5 @@ td_status td_conv2d_s8(const td_context *ctx,
     return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
                                   output);
 }
+
+TD_CONV_FEW_AS_PORTABLE

@@ -567,7 +567,7 @@ TD_INLINE int8_t *td_fill_words(int8_t *bytes, int8_t value, int32_t count)
  * others are read in place when the window lies inside the image across (dilation 1), else
  * gathered into `patch` with the input zero point for the columns outside.
  */
-TD_NOINLINE static void td_conv_few(const td_conv_params *params,
+TD_NOINLINE __attribute__((unused)) static void td_conv_few(const td_conv_params *params,
                                     const td_per_channel_quant *quant,
                                     const td_dims *input_dims,
                                     const int8_t *input,
@@ -979,11 +979,6 @@ td_status td_conv2d_s8(const td_context *ctx,
     if (ctx == NULL || ctx->buf == NULL || ctx->size < td_conv2d_s8_get_buffer_size(input_dims, filter_dims)) {
         return TD_ERROR_SCRATCH;
     }
-    if (td_conv_takes_few(filter_dims) && pixels >= TD_CONV_FEW_MIN_PIXELS) {
-        td_conv_few(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                    (td_channel_requant *)ctx->buf);
-        return TD_OK;
-    }
     requants = (td_channel_requant *)ctx->buf;
     block = (td_word *)(void *)(requants + output_c);
     patch = (int8_t *)(void *)(block + groups * TD_CONV_GROUP_WORDS);
@@ -1046,6 +1041,34 @@ td_status td_conv2d_s8(const td_context *ctx,
     return TD_OK;
 }
 
+#ifndef TD_CONV_FEW_ELSEWHERE /* the Helium file defines it over its own kernel */
+/*
+ * td_conv2d_s8_few: the few-channel path where td_conv_takes_few and 16 output pixels or more, all
+ * known when the code is generated (the generator calls this entry then, so that other models do
+ * not link the path), td_conv2d_s8 otherwise.
+ */
+td_status td_conv2d_s8_few(const td_context *ctx,
+                           const td_conv_params *params,
+                           const td_per_channel_quant *quant,
+                           const td_dims *input_dims,
+                           const int8_t *input,
+                           const td_dims *filter_dims,
+                           const int8_t *filter,
+                           const int32_t *bias,
+                           const td_dims *output_dims,
+                           int8_t *output)
+{
+    if (input_dims->c == filter_dims->c && td_conv_takes_few(filter_dims) &&
+        output_dims->n * output_dims->h * output_dims->w >= TD_CONV_FEW_MIN_PIXELS && ctx != NULL && ctx->buf != NULL &&
+        ctx->size >= td_conv2d_s8_get_buffer_size(input_dims, filter_dims)) {
+        td_conv_few(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                    (td_channel_requant *)ctx->buf);
+        return TD_OK;
+    }
+    return td_conv2d_s8(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
+}
+#endif
+
 #else /* no DSP extension: the portable kernel */
 
 int32_t td_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
@@ -1069,5 +1092,7 @@ td_status td_conv2d_s8(const td_context *ctx,
     return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
                                   output);
 }
+
+TD_CONV_FEW_AS_PORTABLE
 
 #endif

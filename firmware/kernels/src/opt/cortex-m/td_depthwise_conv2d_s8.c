@@ -767,7 +767,7 @@ TD_INLINE int8_t td_depthwise_paired_out(int32_t acc, const td_channel_requant *
  * folded in (td_channel_requant_folded_of): otherwise returns 0 having written nothing (the caller then runs the
  * portable loop).
  */
-TD_NOINLINE static int td_depthwise_paired(const td_depthwise_conv_params *params,
+TD_NOINLINE __attribute__((unused)) static int td_depthwise_paired(const td_depthwise_conv_params *params,
                                            const td_per_channel_quant *quant,
                                            const td_dims *input_dims,
                                            const int8_t *input,
@@ -992,6 +992,7 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
     return TD_OK;
 }
 
+#ifndef TD_DEPTHWISE_PAIRED_ELSEWHERE /* the Helium file defines it over its own kernel */
 td_status td_depthwise_conv2d_s8_paired(const td_context *ctx,
                                         const td_depthwise_conv_params *params,
                                         const td_per_channel_quant *quant,
@@ -1018,6 +1019,7 @@ td_status td_depthwise_conv2d_s8_paired(const td_context *ctx,
     }
     return TD_OK;
 }
+#endif
 
 #else /* no DSP extension: the portable kernel's loop */
 

@@ -20,6 +20,7 @@
 #include "../cortex-m/td_dsp.h"
 #include "../../conv/td_depthwise_conv2d_s8_reference.h"
 
+#define TD_DEPTHWISE_PAIRED_ELSEWHERE /* below, over this file's kernel */
 #define td_depthwise_conv2d_s8 td_depthwise_conv2d_s8_dsp
 #define td_depthwise_conv2d_s8_get_buffer_size td_depthwise_conv2d_s8_dsp_get_buffer_size
 #include "../cortex-m/td_depthwise_conv2d_s8.c"
@@ -241,3 +242,7 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
     }
     return TD_OK;
 }
+
+/* The DSP build's few-channel / paired-taps entry point, here the Helium kernel itself (the generator calls it only
+ * in DSP builds without Helium). */
+TD_DEPTHWISE_PAIRED_AS_PORTABLE

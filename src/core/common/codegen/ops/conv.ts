@@ -74,15 +74,28 @@ function lowerConv2DS8(g: WindowGeometry, arithmetic: Extract<Conv2DPlan['arithm
       },
     };
   }
+  // Few output channels run td_conv2d_s8's _few entry (rows read in place), so that other models do not link that code.
+  const entry = context.options.dsp && !context.options.helium && convFewChannels(inputDims, filterDims, outputDims) ? 'td_conv2d_s8_few' : 'td_conv2d_s8';
   return {
     kernels: ['td_conv2d_s8'],
     scratchBytes: conv2dS8BufferSize(context.options.dsp, inputDims, filterDims),
     emit: (e) => {
       const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
       const params = e.struct('params', 'td_conv_params', `{${offsets}, ${geometryFields}, ${clampC(arithmetic.activation)}}`);
-      return call('td_conv2d_s8', params, perChannelQuant(e, arithmetic.requant), e);
+      return call(entry, params, perChannelQuant(e, arithmetic.requant), e);
     },
   };
+}
+
+/**
+ * Whether an int8 convolution in a DSP build calls td_conv2d_s8_few: 1 to 3 output channels, no groups, filter rows
+ * (K_w * C_in) of at least 12 bytes and patches of at least 32, 16 output pixels or more (td_conv_takes_few and
+ * TD_CONV_FEW_MIN_PIXELS in the kernel; shorter rows and patches, and fewer pixels, leave the path's set-up
+ * uncovered).
+ */
+export function convFewChannels(inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  const [filters, height, width, depth] = filterDims;
+  return filters <= 3 && depth === inputDims[3] && width * depth >= 12 && height * width * depth >= 32 && outputDims[0] * outputDims[1] * outputDims[2] >= 16;
 }
 
 /** A filter cut to a smaller window: its shape and values (the graph's layout), emitted as an array of their own. */
