@@ -49,7 +49,8 @@ whatever the model then links (\`tinydeploy deploy --optimize speed\`, a project
 \`results-speed.json\`; the table above is the default, \`size\`, which takes a faster depthwise kernel only where
 every depthwise layer of the model takes it (one depthwise kernel linked). Instructions (per MAC) on virtual-m4f;
 RAM = arena + stack high-water; code like TFLM as above, and its growth split into kernels and the generated model
-(which holds the wide kernel's channel blocks, prepared at generation time: doubled bias, paired taps, requantization);
+(which holds the wide kernel's channel blocks, prepared at generation time: doubled bias, paired taps, requantization;
+those layers' filter and bias arrays are left out, the blocks carry them);
 the last column names the kernels the speed build links that the size build does not. Only depthwise layers have a
 choice so far: KWS's (3x3 over rows of 5) all take the wide kernel's rows-of-five entry in both builds, and the ResNet has
 none, so both build the same.
