@@ -35,8 +35,10 @@ function expectSoundProfile(result: DeployResult, graph: Graph) {
   expect(result.latency.unit).toBe('instructions');
   expect(result.latency.value).toBeGreaterThan(0);
   const layerSum = result.layers.reduce((sum, layer) => sum + layer.latency, 0);
-  // Per-op counts add up to the run, less the loop around them (a few hundred instructions).
-  expect(layerSum).toBeLessThanOrEqual(result.latency.value);
+  // Per-op counts add up to the run, less the loop around them (a few hundred instructions). Each count is read at
+  // SysTick's resolution (40 instructions on the virtual boards) between readings of its own, so each can round up by
+  // one tick that the run's single count does not.
+  expect(layerSum).toBeLessThanOrEqual(result.latency.value + 40 * graph.ops.length);
   expect(result.latency.value - layerSum).toBeLessThan(2000 + 200 * graph.ops.length);
   expect(result.stackBytes).toBeGreaterThan(64);
   expect(result.stackBytes).toBeLessThan(16 * 1024);
