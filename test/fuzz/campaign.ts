@@ -149,7 +149,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
             current = undefined;
             next = report.index + 1;
             ended = ended.then(() => record({ target: name, seed, index: report.index, outcome: report.outcome, errorName: report.errorName, message: report.message, stack: report.stack }));
-          } else if (report.kind === 'idle') {
+          } else if (report.kind === 'escaped') kill('crash', report.errorName, `uncaught in the worker: ${report.message}`);
+          else if (report.kind === 'idle') {
             worker = undefined;
             ended = ended.then(async () => {
               await w.terminate();

@@ -20,6 +20,7 @@ export type WorkerReport =
   | { kind: 'ready' }
   | { kind: 'start'; index: number }
   | { kind: 'done'; index: number; outcome: 'accepted' | 'clean' | 'crash' | 'oom'; errorName?: string; message?: string; stack?: string }
+  | { kind: 'escaped'; errorName: string; message: string; stack?: string }
   | { kind: 'idle' };
 
 const { target: name, seed, arrayBufferLimitBytes } = workerData as { target: TargetName; seed: number; arrayBufferLimitBytes: number };
@@ -27,6 +28,14 @@ const target = targets[name] as FuzzTarget;
 const port = parentPort!;
 const scratch = mkdtempSync(join(tmpdir(), `tinydeploy-fuzz-${name}-`));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+
+// An exception thrown outside a case's promise (from a timer or an event handler) is reported here, against the
+// case the driver saw start, rather than left to end the thread: the driver records it and starts a new worker.
+// Left uncaught, it reached the driver only as the Worker's 'error' event, which under load was reported in the
+// test process itself.
+process.on('uncaughtException', (error: Error) => {
+  port.postMessage({ kind: 'escaped', errorName: error.name, message: error.message, stack: error.stack } satisfies WorkerReport);
+});
 
 const context = await target.prepare();
 port.on('message', async ({ first, count }: WorkerRequest) => {
