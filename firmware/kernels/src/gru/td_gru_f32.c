@@ -1,22 +1,11 @@
 /*
  * TD_GRU, float32: the cell of the integer kernel (td_gru_s8.c) in float, each operation rounded
  * to float (-std=c99, no contraction) as TinyDeploy's interpreter computes it; the sigmoid is
- * TFLite's float Logistic, tanh is tanhf. Scratch: five float buffers of B * S values.
+ * TFLite's float Logistic, both with td_expf and td_tanhf (internal/td_math_f32.h). Scratch: five
+ * float buffers of B * S values.
  */
-#include <math.h>
-
 #include "../internal/td_common.h"
-
-TD_INLINE float td_gru_sigmoid_f32(float x)
-{
-    if (x > 16.619047164916992188f) {
-        return 1.0f;
-    }
-    if (x < -9.0f) {
-        return expf(x);
-    }
-    return 1.0f / (1.0f + expf(-x));
-}
+#include "../internal/td_math_f32.h"
 
 /** rows vectors times [units][depth] weights: float sum in input order, bias added last. */
 static void td_gru_fc_f32(const float *values, const float *weights, const float *bias, int32_t rows, int32_t depth,
@@ -75,7 +64,7 @@ td_status td_gru_f32(const td_context *ctx, const td_gru_params_f32 *params, con
                 td_gru_fc_f32(x, gate_params->input_weights, gate_params->bias, rows, input_size, state_size, gate);
                 td_gru_fc_f32(hidden, gate_params->recurrent_weights, NULL, rows, state_size, state_size, recurrent);
                 for (i = 0; i < count; ++i) {
-                    gate[i] = td_gru_sigmoid_f32(gate[i] + recurrent[i]);
+                    gate[i] = td_sigmoidf(gate[i] + recurrent[i]);
                 }
             }
             td_gru_fc_f32(x, params->new_gate.input_weights, params->new_gate.bias, rows, input_size, state_size, fresh);
@@ -83,7 +72,7 @@ td_status td_gru_f32(const td_context *ctx, const td_gru_params_f32 *params, con
                 td_gru_fc_f32(hidden, params->new_gate.recurrent_weights, params->recurrent_new_bias, rows, state_size,
                               state_size, recurrent);
                 for (i = 0; i < count; ++i) {
-                    fresh[i] = tanhf(fresh[i] + reset[i] * recurrent[i]);
+                    fresh[i] = td_tanhf(fresh[i] + reset[i] * recurrent[i]);
                 }
             } else {
                 for (i = 0; i < count; ++i) {
@@ -91,7 +80,7 @@ td_status td_gru_f32(const td_context *ctx, const td_gru_params_f32 *params, con
                 }
                 td_gru_fc_f32(reset_hidden, params->new_gate.recurrent_weights, NULL, rows, state_size, state_size, recurrent);
                 for (i = 0; i < count; ++i) {
-                    fresh[i] = tanhf(fresh[i] + recurrent[i]);
+                    fresh[i] = td_tanhf(fresh[i] + recurrent[i]);
                 }
             }
             for (i = 0; i < count; ++i) {
