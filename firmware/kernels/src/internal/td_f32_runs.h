@@ -1,6 +1,7 @@
 /*
  * TinyDeploy kernel library, internal: the inner runs of the blocked float32 kernels
- * (td_conv2d_f32_packed, td_fully_connected_f32_packed, the FPU td_depthwise_conv2d_f32).
+ * (td_conv2d_f32_packed, td_fully_connected_f32_packed, the FPU td_depthwise_conv2d_f32, td_lstm_f32
+ * and td_gru_f32).
  *
  * Every run adds products to accumulators one after the other, each accumulator in the order of
  * its own reference loop, with a separate multiply and add (no fused multiply-add): the sums
@@ -16,6 +17,7 @@
 #define TD_F32_RUNS_H
 
 #include "td_common.h"
+#include "td_fc_f32.h"
 
 #if defined(__ARM_FP) && (__ARM_FP & 4) && defined(__thumb2__)
 #define TD_F32_RUNS_ASM 1
@@ -290,6 +292,37 @@ static inline void td_f32_run_rows4(td_f32_acc4 *acc, const float *x, const floa
         acc->a3 += value * w3[i];
     }
 #endif
+}
+
+/**
+ * The float recurrent kernels' fully connected product (td_f32_fc, td_fc_f32.h) four weight rows at a
+ * time where the weights lie (td_f32_run_rows4: each input value loaded once for four sums), leftover
+ * rows one by one: the same sums in the same order, bit-identical.
+ */
+static inline void td_f32_fc_rows4(const float *values,
+                                   const float *weights,
+                                   const float *bias,
+                                   int32_t rows,
+                                   int32_t depth,
+                                   int32_t units,
+                                   float *result)
+{
+    int32_t row, unit;
+    for (row = 0; row < rows; ++row) {
+        const float *vector = values + row * depth;
+        for (unit = 0; unit + 4 <= units; unit += 4) {
+            const float *w = weights + unit * depth;
+            td_f32_acc4 acc = {0.0f, 0.0f, 0.0f, 0.0f};
+            td_f32_run_rows4(&acc, vector, w, w + depth, w + 2 * depth, w + 3 * depth, depth);
+            *result++ = td_f32_biased(acc.a0, bias, unit);
+            *result++ = td_f32_biased(acc.a1, bias, unit + 1);
+            *result++ = td_f32_biased(acc.a2, bias, unit + 2);
+            *result++ = td_f32_biased(acc.a3, bias, unit + 3);
+        }
+        for (; unit < units; ++unit) {
+            *result++ = td_f32_biased(td_f32_dot(0.0f, vector, weights + unit * depth, depth), bias, unit);
+        }
+    }
 }
 
 /**
