@@ -40,11 +40,11 @@ export function floatSection(directory: string): string {
 optimized kernels (on an FPU core the blocked float32 kernels, firmware/kernels/README.md) and with the portable ones
 (TFLite's reference loops, the same order of float operations). ../shared/baseline has no TFLite Micro float figures:
 the portable kernels are the reference-order comparison. Outputs must be the same bytes in both builds; where the
-portable build already differs from the interpreter (exp and tanh, by an ulp or two, in the softmax and the LSTM), the optimized one
-differs identically. Flash Δ is code only (the packed weights are the same size). Both builds of the float LSTM take
-exp and tanh from td_expf / td_tanhf (firmware/kernels/src/internal/td_math_f32.h); with the C library's expf and
-tanhf, which TFLite Micro's reference kernels call, its portable build took 1,021,800 instructions on virtual-m4f
-(the optimized one 654,960), so against that reference-order build the optimized LSTM is now 0.547x.
+portable build already differs from the interpreter (exp and tanh, by an ulp or two, in the softmax and the LSTM), the
+optimized one differs identically. Flash Δ is code only (the packed weights are the same size). Both builds of the
+float LSTM take exp and tanh from td_expf / td_tanhf (firmware/kernels/src/internal/td_math_f32.h); with the C
+library's expf and tanhf, which TFLite Micro's reference kernels call, its portable build took 1,021,800 instructions
+on virtual-m4f (the optimized one 654,960), so against that reference-order build the optimized LSTM is now 0.547x.
 
 ${tables.join('\n\n')}
 `;
