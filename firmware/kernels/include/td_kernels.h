@@ -641,6 +641,18 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
                                        const int8_t *packed_filter,
                                        const int32_t *bias,
                                        int8_t *output);
+/**
+ * td_fully_connected_s8_packed for 1 to 3 output rows (the layout is then row-major), without the
+ * block path's set-up: the generator calls it for such layers.
+ */
+td_status td_fully_connected_s8_packed_rows(const td_fc_packed_params *params,
+                                            int32_t batches,
+                                            int32_t input_depth,
+                                            int32_t output_depth,
+                                            const int8_t *input,
+                                            const int8_t *packed_filter,
+                                            const int32_t *bias,
+                                            int8_t *output);
 
 /**
  * FULLY_CONNECTED, int8, two weight rows per halfword (the same bits as td_fully_connected_s8):

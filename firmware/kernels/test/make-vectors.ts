@@ -531,6 +531,8 @@ interface FcConfig {
   weightZeroPoint?: number;
   /** td_fully_connected_s8_packed: the generator's packed weights and the input offset folded into the bias. */
   packed?: boolean;
+  /** Packed with 1-3 output rows: call td_fully_connected_s8_packed_rows (the generator's entry for them). */
+  rows?: boolean;
   /** td_fully_connected_s8_paired: two rows per weight halfword (fc-paired.ts), the input offset folded into the bias. */
   paired?: boolean;
   /** Paired: the input one byte past a word boundary (the kernel's C loop). */
@@ -609,7 +611,7 @@ function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseB
     c.constant('int32_t', 'bias', folded);
     c.declare(`const td_fc_packed_params params = {${multipliers[0]}, ${shifts[0]}, ${outputZeroPoint}, ${right}, ${2 ** (right - 1) + outputZeroPoint * 2 ** right}, {${range.min}, ${range.max}}};`);
     const packedOutput = c.output('int8_t', 'output', batches * outputDepth);
-    c.invoke(`td_fully_connected_s8_packed(&params, ${batches}, ${inputDepth}, ${outputDepth}, input, filter, bias, ${packedOutput})`);
+    c.invoke(`${config.rows ? 'td_fully_connected_s8_packed_rows' : 'td_fully_connected_s8_packed'}(&params, ${batches}, ${inputDepth}, ${outputDepth}, input, filter, bias, ${packedOutput})`);
     c.expect('int8_t', packedOutput, outputs[0] as Int8Array);
     return c;
   }
@@ -1684,6 +1686,13 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['5 in 6 out', { batches: 2, inputDepth: 5, outputDepth: 6, activation: 'none' }],
   ];
   for (const [label, config] of packedFc) cases.push(fullyConnectedS8(random, `fully_connected_s8_packed ${label}`, { ...config, packed: true }));
+  // 1-3 rows through the _rows entry: one input, a depth of 8k + rest with two rows sharing their inputs, and a batch of three.
+  const packedRowsFc: [string, FcConfig][] = [
+    ['1 in 1 out relu6', { batches: 1, inputDepth: 1, outputDepth: 1, activation: 'relu6' }],
+    ['19 in 3 out batch 3 relu', { batches: 3, inputDepth: 19, outputDepth: 3, activation: 'relu' }],
+    ['6 in 2 out batch 2 no bias', { batches: 2, inputDepth: 6, outputDepth: 2, activation: 'none', bias: false }],
+  ];
+  for (const [label, config] of packedRowsFc) cases.push(fullyConnectedS8(random, `fully_connected_s8_packed_rows ${label}`, { ...config, packed: true, rows: true }));
   // Paired weights (two rows per halfword): blocks of four rows, pairs after them and a missing B
   // row (odd counts), depths 8..7+8k with and without a depth % 8 rest, more than one 512-input
   // chunk (1100, 2051), the chunk bound at its limit (every weight ±127 against inputs -128, one
