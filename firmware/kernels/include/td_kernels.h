@@ -211,7 +211,8 @@ int32_t td_conv2d_s8_small_get_buffer_size(const td_dims *input_dims, const td_d
 /**
  * td_conv2d_s8_small's loops as entry points of their own, so that a model links only the loop its
  * layers take (the generator calls these): td_conv2d_s8_small_3x3 (3x3 over one input channel),
- * _1x1x8 (1x1 over eight channels, stride 1, no padding), _patch (other windows of up to 32
+ * _1x1x8 (1x1 over eight channels, stride 1, no padding), _1x1x4 (1x1 over one to four channels,
+ * stride 1, no padding), _patch (other windows of up to 32
  * weight words over up to three channels), each linking its loop's clamping form alone. Each needs what td_conv2d_s8_small's loop needs
  * (every channel in the fast requantization, no dilation, the same scratch); on a DSP target
  * anything else returns TD_ERROR_ARGUMENT instead of running the reference loop. Portable: the
@@ -228,6 +229,16 @@ td_status td_conv2d_s8_small_3x3(const td_context *ctx,
                                  const td_dims *output_dims,
                                  int8_t *output);
 td_status td_conv2d_s8_small_1x1x8(const td_context *ctx,
+                                   const td_conv_params *params,
+                                   const td_per_channel_quant *quant,
+                                   const td_dims *input_dims,
+                                   const int8_t *input,
+                                   const td_dims *filter_dims,
+                                   const int8_t *filter,
+                                   const int32_t *bias,
+                                   const td_dims *output_dims,
+                                   int8_t *output);
+td_status td_conv2d_s8_small_1x1x4(const td_context *ctx,
                                    const td_conv_params *params,
                                    const td_per_channel_quant *quant,
                                    const td_dims *input_dims,
@@ -259,6 +270,16 @@ td_status td_conv2d_s8_small_3x3_full(const td_context *ctx,
                                       const td_dims *output_dims,
                                       int8_t *output);
 td_status td_conv2d_s8_small_1x1x8_full(const td_context *ctx,
+                                        const td_conv_params *params,
+                                        const td_per_channel_quant *quant,
+                                        const td_dims *input_dims,
+                                        const int8_t *input,
+                                        const td_dims *filter_dims,
+                                        const int8_t *filter,
+                                        const int32_t *bias,
+                                        const td_dims *output_dims,
+                                        int8_t *output);
+td_status td_conv2d_s8_small_1x1x4_full(const td_context *ctx,
                                         const td_conv_params *params,
                                         const td_per_channel_quant *quant,
                                         const td_dims *input_dims,

@@ -1941,8 +1941,8 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
   // input zero points -128 and 127, right shifts up to 21 (the doubled sums) and past it, a
   // left-shift channel (TFLite's exact requantization: the C loop), two batches, no bias; the 1x1
   // eight-channel path the same ways; the general loop (by filter rows: 5x5, 3x2, 7x7 with eight
-  // chunks of four words, two to four channels, stride 2); and shapes it hands to its C loop (1x1 of
-  // one channel, stride 2 pointwise, large right shifts) or to the reference (dilation, over 32 words).
+  // chunks of four words, two to four channels, stride 2); the 1x1 path over one to four channels; and shapes it
+  // hands to its C loop (stride 2 pointwise, large right shifts) or to the reference (dilation, over 32 words).
   const small: [string, ConvConfig][] = [
     ['3x3 same 8 filters', { input: [6, 7, 1], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
     ['3x3 stride 2 same odd width relu', { input: [9, 11, 1], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu' }],
@@ -1952,7 +1952,7 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['3x3 same batch 2 no bias', { batch: 2, input: [4, 3, 1], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu', bias: false }],
     ['5x5 same stride 2', { input: [7, 9, 1], outputChannels: 8, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'none' }],
     ['3x2 same', { input: [5, 6, 1], outputChannels: 4, kernel: [3, 2], padding: 'same', activation: 'relu6' }],
-    ['1x1 (C loop)', { input: [3, 5, 1], outputChannels: 8, kernel: [1, 1], padding: 'valid', activation: 'none' }],
+    ['1x1 one channel', { input: [3, 5, 1], outputChannels: 8, kernel: [1, 1], padding: 'valid', activation: 'none' }],
     ['3x3 dilation 2 (reference)', { input: [7, 7, 1], outputChannels: 8, kernel: [3, 3], dilation: [2, 2], padding: 'same', activation: 'none' }],
     ['3x3 three channels', { input: [5, 5, 3], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
     ['3x3 same 3 filters relu6 zero point 127', { input: [5, 6, 1], outputChannels: 3, kernel: [3, 3], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: 127 } }],
@@ -1972,6 +1972,14 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['1x1 eight channels batch 2 relu zero point 127 no bias', { batch: 2, input: [3, 3, 8], outputChannels: 5, kernel: [1, 1], padding: 'same', activation: 'relu', bias: false, extremes: { inputZeroPoint: 127 } }],
     ['1x1 eight channels stride 2 (C loop)', { input: [5, 6, 8], outputChannels: 8, kernel: [1, 1], stride: [2, 2], padding: 'valid', activation: 'none' }],
     ['1x1 eight channels left shifts (C loop)', { input: [3, 4, 8], outputChannels: 8, kernel: [1, 1], padding: 'valid', activation: 'none', effectiveScale: [0.3, 1.5] }],
+    // 1x1 over one to four channels (each pixel one load, the last pixel's from a copy unless four): 5 to 32 filters
+    // (every loop entry), ReLU and ReLU6, input zero points -128 and 127, two batches, no bias, one pixel.
+    ['1x1 three channels 32 filters relu', { input: [5, 7, 3], outputChannels: 32, kernel: [1, 1], padding: 'same', activation: 'relu' }],
+    ['1x1 one channel 7 filters', { input: [4, 5, 1], outputChannels: 7, kernel: [1, 1], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['1x1 two channels 6 filters relu6 zero point 127 batch 2', { batch: 2, input: [3, 3, 2], outputChannels: 6, kernel: [1, 1], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: 127 } }],
+    ['1x1 four channels 5 filters no bias', { input: [3, 5, 4], outputChannels: 5, kernel: [1, 1], padding: 'valid', activation: 'none', bias: false }],
+    ['1x1 three channels one pixel 9 filters', { input: [1, 1, 3], outputChannels: 9, kernel: [1, 1], padding: 'valid', activation: 'none' }],
+    ['1x1 three channels stride 2 (C loop)', { input: [5, 6, 3], outputChannels: 8, kernel: [1, 1], stride: [2, 2], padding: 'valid', activation: 'none' }],
   ];
   for (const [label, config] of small) cases.push(convS8(random, `conv2d_s8_small ${label}`, config, false, 'td_conv2d_s8_small'));
   // The entry points of its loops (what the generator calls), on the cases each takes: every channel
@@ -2118,7 +2126,7 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     if (config.dilation || config.effectiveScale?.[0] !== undefined && (config.effectiveScale[0] >= 0.25 || config.effectiveScale[1] < 1e-6)) continue;
     const entry =
       kh === 1 && kw === 1
-        ? channels === 8 && stride[0] === 1 && stride[1] === 1 ? 'td_conv2d_s8_small_1x1x8' : undefined
+        ? (channels === 8 || channels <= 4) && stride[0] === 1 && stride[1] === 1 ? (channels === 8 ? 'td_conv2d_s8_small_1x1x8' : 'td_conv2d_s8_small_1x1x4') : undefined
         : channels <= 3 && kh * kw * channels <= 32 ? (channels === 1 && kh === 3 && kw === 3 ? 'td_conv2d_s8_small_3x3' : 'td_conv2d_s8_small_patch') : undefined;
     if (!entry) continue;
     cases.push(convS8(random, `conv2d_s8_small ${entry.slice('td_conv2d_s8_small_'.length)} ${label}`, config, false, entry));

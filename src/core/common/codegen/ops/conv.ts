@@ -55,10 +55,13 @@ function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
  * An int8 convolution's kernel and call; `filter` (a window cut to the taps some output reads, croppedWindow) in
  * place of the graph's filter tensor, with `g` its geometry.
  */
-function lowerConv2DS8(g: WindowGeometry, arithmetic: Extract<Conv2DPlan['arithmetic'], { flavour: 'int8' | 'int16' }>, context: LowerContext, filter?: CroppedFilter['filter']): OpLowering {
-  const geometryFields = windowFields(g);
+function lowerConv2DS8(graphGeometry: WindowGeometry, arithmetic: Extract<Conv2DPlan['arithmetic'], { flavour: 'int8' | 'int16' }>, context: LowerContext, filter?: CroppedFilter['filter']): OpLowering {
   const { inputDims, outputDims, call: graphCall } = convolution(context);
   const filterDims = filter ? filter.shape : convolution(context).filterDims;
+  // DSP builds: a dilation across one tap (a 1x1 window dilated, bench/shapes seed 243) reads the same taps as none,
+  // and without it the shape may take the faster kernels that refuse dilation.
+  const g = context.options.dsp ? undilatedOneTap(graphGeometry, filterDims) : graphGeometry;
+  const geometryFields = windowFields(g);
   const call = filter ? croppedCall(context, filter) : graphCall;
   const loop = context.options.dsp && smallPatchRequant(arithmetic.requant, optionalInput(context, 2)?.data, filterDims) ? smallPatchEntry(g, inputDims, filterDims, outputDims) : undefined;
   if (loop) {
@@ -85,6 +88,13 @@ function lowerConv2DS8(g: WindowGeometry, arithmetic: Extract<Conv2DPlan['arithm
       return call(entry, params, perChannelQuant(e, arithmetic.requant), e);
     },
   };
+}
+
+/** `g` with dilation 1 along a window dimension of one tap (the dilation multiplies tap index 0 there). */
+function undilatedOneTap<G extends WindowGeometry>(g: G, filterDims: readonly number[]): G {
+  const dilationHeight = filterDims[1] === 1 ? 1 : g.dilationHeight;
+  const dilationWidth = filterDims[2] === 1 ? 1 : g.dilationWidth;
+  return dilationHeight === g.dilationHeight && dilationWidth === g.dilationWidth ? g : { ...g, dilationHeight, dilationWidth };
 }
 
 /**
@@ -161,7 +171,8 @@ function croppedCall(context: LowerContext, filter: CroppedFilter['filter']) {
 /**
  * Whether a convolution runs td_conv2d_s8_small in DSP builds, each pixel's patch widened once and
  * run against every filter: one input channel and a 3x3 window (nine taps in five registers), a 1x1
- * window over eight channels at stride 1 (four registers), or up to three channels and 32 taps (5x5
+ * window over eight channels at stride 1 (four registers) or over one to four (two registers; bench/shapes
+ * seed 290, 1x1 over 15x25x3 to 32, took 7.41 instructions per MAC through the im2col GEMM), or up to three channels and 32 taps (5x5
  * of one channel, 3x3 of three: the patch copied by filter rows, each filter two LDM per eight
  * taps); no dilation. Measured on virtual-m4f (bench/kernels): the im2col GEMM pays its gathering
  * and its fixed per-filter cost per block of four pixels on only 8-27 MACs per output (1.9-3.1
@@ -170,7 +181,7 @@ function croppedCall(context: LowerContext, filter: CroppedFilter['filter']) {
 function smallPatch(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] !== filterDims[3]) return false;
   const [, height, width, channels] = filterDims;
-  if (channels === 8 && height === 1 && width === 1) return g.strideHeight === 1 && g.strideWidth === 1;
+  if ((channels === 8 || channels <= 4) && height === 1 && width === 1) return g.strideHeight === 1 && g.strideWidth === 1;
   return channels <= 3 && height * width > 1 && height * width * channels <= 32;
 }
 
@@ -182,7 +193,7 @@ function smallPatch(g: WindowGeometry, inputDims: readonly number[], filterDims:
 function smallPatchEntry(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): string | undefined {
   if (!smallPatch(g, inputDims, filterDims)) return undefined;
   const [, height, width, channels] = filterDims;
-  if (height === 1 && width === 1) return 'td_conv2d_s8_small_1x1x8';
+  if (height === 1 && width === 1) return channels === 8 ? 'td_conv2d_s8_small_1x1x8' : 'td_conv2d_s8_small_1x1x4';
   const rowWords = Math.ceil((width * channels) / 2);
   const rowLength = (outputDims[2] - 1) * g.strideWidth * channels + 2 * rowWords;
   const rowStep = ((inputDims[2] + 2 * width) * channels + 1) & ~1;
