@@ -172,18 +172,29 @@ function croppedCall(context: LowerContext, filter: CroppedFilter['filter']) {
  * Whether a convolution runs td_conv2d_s8_small in DSP builds, each pixel's patch widened once and
  * run against every filter: one input channel and a 3x3 window (nine taps in five registers), a 1x1
  * window over eight channels at stride 1 (four registers) or over one to four (two registers; bench/shapes
- * seed 290, 1x1 over 15x25x3 to 32, took 7.41 instructions per MAC through the im2col GEMM), or up to three channels and 32 taps (5x5
- * of one channel, 3x3 of three: the patch copied by filter rows, each filter two LDM per eight
- * taps); no dilation. Measured on virtual-m4f (bench/kernels): the im2col GEMM pays its gathering
+ * seed 290, 1x1 over 15x25x3 to 32, took 7.41 instructions per MAC through the im2col GEMM), or up to three channels
+ * and 32 taps (5x5 of one channel, 3x3 of three: the patch copied by filter rows, each filter two LDM per eight
+ * taps; four to seven channels over enough pixels, smallPatchWideMinPixels); no dilation. Measured on virtual-m4f (bench/kernels): the im2col GEMM pays its gathering
  * and its fixed per-filter cost per block of four pixels on only 8-27 MACs per output (1.9-3.1
  * instructions per MAC there).
  */
-function smallPatch(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[]): boolean {
+function smallPatch(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] !== filterDims[3]) return false;
   const [, height, width, channels] = filterDims;
   if ((channels === 8 || channels <= 4) && height === 1 && width === 1) return g.strideHeight === 1 && g.strideWidth === 1;
-  return channels <= 3 && height * width > 1 && height * width * channels <= 32;
+  const pixels = outputDims[0] * outputDims[1] * outputDims[2];
+  return (channels <= 3 || (channels <= 7 && pixels >= smallPatchWideMinPixels)) && height * width > 1 && height * width * channels <= 32;
 }
+
+/**
+ * The fewest output pixels over which a window of four to seven input channels (up to 32 taps) takes the small
+ * kernel: its per-call records (every filter's taps widened and placed) are then paid back. bench/shapes on
+ * virtual-m4f, instructions per MAC, im2col GEMM -> small kernel: seed 60 3x1 over 23x15x5 to 3 6.69 -> 4.08, 202 1x3
+ * stride 2 over 13x19x5 to 2 (70 pixels) 8.48 -> 6.46, 61 4x1 over 9x8x7 to 8 (72 pixels) 2.92 -> 2.38, 152 2x4 over
+ * 23x11x4 to 5 3.06 -> 2.20, 32 4x1 over 22x15x7 to 8 2.59 -> 1.90; but 242 1x5 stride 2 over 6x8x5 to 17 (24 pixels)
+ * 2.60 -> 4.69.
+ */
+const smallPatchWideMinPixels = 64;
 
 /**
  * The entry point of td_conv2d_s8_small's loop that a small-patch convolution takes (each links
@@ -191,7 +202,7 @@ function smallPatch(g: WindowGeometry, inputDims: readonly number[], filterDims:
  * would not fit the kernel's row stride (then the kernel would not run its loop).
  */
 function smallPatchEntry(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): string | undefined {
-  if (!smallPatch(g, inputDims, filterDims)) return undefined;
+  if (!smallPatch(g, inputDims, filterDims, outputDims)) return undefined;
   const [, height, width, channels] = filterDims;
   if (height === 1 && width === 1) return channels === 8 ? 'td_conv2d_s8_small_1x1x8' : 'td_conv2d_s8_small_1x1x4';
   const rowWords = Math.ceil((width * channels) / 2);
