@@ -1824,10 +1824,10 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['3x3 C_in 8 9 pixels relu_n1_to_1 left shifts', { input: [3, 3, 8], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'relu_n1_to_1', effectiveScale: [0.02, 1.5] }],
   ];
   for (const [label, config] of sixPixelBlocks) cases.push(convS8(random, `conv2d_s8 ${label}`, config, false));
-  // The few-channel path (1-3 output channels, filter rows of at least 12 bytes, patches of at least 32, 16
+  // The few-channel path (1-3 output channels, filter rows of at least 8 bytes, patches of at least 32, 16
   // pixels or more): rows read in place inside the image, skipped above and below it, gathered across its
   // left and right edges (SAME, strides, dilation), rows of K_w * C_in not a multiple of four (the last word
-  // read at R - 4) and exactly 12, C_in a multiple of four or not, the input zero point at both ends,
+  // read at R - 4), exactly 12, and of 8 to 11 bytes (no assembly turn), C_in a multiple of four or not, the input zero point at both ends,
   // narrower clamps, left shifts (the exact requantization), two batches.
   const fewChannels: [string, ConvConfig][] = [
     ['few 5x5 same 9x7x5 to 2', { input: [9, 7, 5], outputChannels: 2, kernel: [5, 5], padding: 'same', activation: 'none' }],
@@ -1844,6 +1844,9 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['few 3x3 same 6x5x9 to 3 full int8 range zero point 127', { input: [6, 5, 9], outputChannels: 3, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
     ['few 3x3 same 4x5x8 to 2 relu_n1_to_1 left shifts', { input: [4, 5, 8], outputChannels: 2, kernel: [3, 3], padding: 'same', activation: 'relu_n1_to_1', effectiveScale: [0.3, 1.5] }],
     ['few 3x2 dilation 1x2 same 5x6x11 to 1 batch 2', { batch: 2, input: [5, 6, 11], outputChannels: 1, kernel: [3, 2], dilation: [1, 2], padding: 'same', activation: 'none' }],
+    ['few 5x3 C_in 3 same 9x8 to 1 relu6 (rows of 9 bytes)', { input: [9, 8, 3], outputChannels: 1, kernel: [5, 3], padding: 'same', activation: 'relu6' }],
+    ['few 4x4 C_in 2 same 7x6 to 2 (rows of 8 bytes)', { input: [7, 6, 2], outputChannels: 2, kernel: [4, 4], padding: 'same', activation: 'none' }],
+    ['few 5x5 C_in 2 stride 2 same 11x6 to 3 relu (rows of 10 bytes, gathered)', { input: [11, 6, 2], outputChannels: 3, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'relu' }],
   ];
   // Through the entry the generator calls for them, and the first through td_conv2d_s8 too (its block path).
   for (const [label, config] of fewChannels) cases.push(convS8(random, `conv2d_s8_few ${label}`, config, false, 'td_conv2d_s8_few'));
@@ -1980,6 +1983,11 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['1x1 four channels 5 filters no bias', { input: [3, 5, 4], outputChannels: 5, kernel: [1, 1], padding: 'valid', activation: 'none', bias: false }],
     ['1x1 three channels one pixel 9 filters', { input: [1, 1, 3], outputChannels: 9, kernel: [1, 1], padding: 'valid', activation: 'none' }],
     ['1x1 three channels stride 2 (C loop)', { input: [5, 6, 3], outputChannels: 8, kernel: [1, 1], stride: [2, 2], padding: 'valid', activation: 'none' }],
+    // The patch loop over five to seven channels (what the generator gives it from 64 output pixels).
+    ['3x1 five channels same 3 filters', { input: [9, 8, 5], outputChannels: 3, kernel: [3, 1], padding: 'same', activation: 'none' }],
+    ['1x3 five channels stride 2 same 2 filters relu', { input: [7, 9, 5], outputChannels: 2, kernel: [1, 3], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    ['4x1 seven channels same 8 filters relu_n1_to_1 zero point 127', { input: [9, 8, 7], outputChannels: 8, kernel: [4, 1], padding: 'same', activation: 'relu_n1_to_1', extremes: { inputZeroPoint: 127 } }],
+    ['2x2 six channels valid 5 filters', { input: [6, 7, 6], outputChannels: 5, kernel: [2, 2], padding: 'valid', activation: 'none' }],
   ];
   for (const [label, config] of small) cases.push(convS8(random, `conv2d_s8_small ${label}`, config, false, 'td_conv2d_s8_small'));
   // The entry points of its loops (what the generator calls), on the cases each takes: every channel
@@ -2127,7 +2135,7 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     const entry =
       kh === 1 && kw === 1
         ? (channels === 8 || channels <= 4) && stride[0] === 1 && stride[1] === 1 ? (channels === 8 ? 'td_conv2d_s8_small_1x1x8' : 'td_conv2d_s8_small_1x1x4') : undefined
-        : channels <= 3 && kh * kw * channels <= 32 ? (channels === 1 && kh === 3 && kw === 3 ? 'td_conv2d_s8_small_3x3' : 'td_conv2d_s8_small_patch') : undefined;
+        : channels <= 7 && kh * kw * channels <= 32 ? (channels === 1 && kh === 3 && kw === 3 ? 'td_conv2d_s8_small_3x3' : 'td_conv2d_s8_small_patch') : undefined;
     if (!entry) continue;
     cases.push(convS8(random, `conv2d_s8_small ${entry.slice('td_conv2d_s8_small_'.length)} ${label}`, config, false, entry));
     // Without an activation the clamp is the whole int8 range: the loop's unclamped form too.

@@ -78,7 +78,7 @@ function lowerConv2DS8(graphGeometry: WindowGeometry, arithmetic: Extract<Conv2D
     };
   }
   // Few output channels run td_conv2d_s8's _few entry (rows read in place), so that other models do not link that code.
-  const entry = context.options.dsp && !context.options.helium && convFewChannels(inputDims, filterDims, outputDims) ? 'td_conv2d_s8_few' : 'td_conv2d_s8';
+  const entry = context.options.dsp && !context.options.helium && convFewChannels(g, inputDims, filterDims, outputDims) ? 'td_conv2d_s8_few' : 'td_conv2d_s8';
   return {
     kernels: ['td_conv2d_s8'],
     scratchBytes: conv2dS8BufferSize(context.options.dsp, inputDims, filterDims),
@@ -99,13 +99,22 @@ function undilatedOneTap<G extends WindowGeometry>(g: G, filterDims: readonly nu
 
 /**
  * Whether an int8 convolution in a DSP build calls td_conv2d_s8_few: 1 to 3 output channels, no groups, filter rows
- * (K_w * C_in) of at least 12 bytes and patches of at least 32, 16 output pixels or more (td_conv_takes_few and
+ * (K_w * C_in) of at least 8 bytes and patches of at least 32, 16 output pixels or more (td_conv_takes_few and
  * TD_CONV_FEW_MIN_PIXELS in the kernel; shorter rows and patches, and fewer pixels, leave the path's set-up
- * uncovered).
+ * uncovered). Rows of 8 to 11 bytes only when at least half the output columns read their window in place (inside
+ * the image across, no dilation; the others gather their patch): bench/shapes seed 123, 5x3 over 21x21x3 to 1, 10.11
+ * -> 7.81 instructions per MAC, but 130, 5x5 stride 2 over 28x6x2 to 2 (every column at an edge), 6.66 -> 6.93.
  */
-export function convFewChannels(inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+export function convFewChannels(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   const [filters, height, width, depth] = filterDims;
-  return filters <= 3 && depth === inputDims[3] && width * depth >= 12 && height * width * depth >= 32 && outputDims[0] * outputDims[1] * outputDims[2] >= 16;
+  if (!(filters <= 3 && depth === inputDims[3] && width * depth >= 8 && height * width * depth >= 32 && outputDims[0] * outputDims[1] * outputDims[2] >= 16)) return false;
+  if (width * depth >= 12) return true;
+  let inPlace = 0;
+  for (let x = 0; x < outputDims[2]; x++) {
+    const origin = x * g.strideWidth - g.padLeft;
+    if (g.dilationWidth === 1 && origin >= 0 && origin + width <= inputDims[2]) inPlace++;
+  }
+  return 2 * inPlace >= outputDims[2];
 }
 
 /** A filter cut to a smaller window: its shape and values (the graph's layout), emitted as an array of their own. */
