@@ -299,6 +299,50 @@ td_status td_conv2d_s8_small_patch_full(const td_context *ctx,
                                         const int32_t *bias,
                                         const td_dims *output_dims,
                                         int8_t *output);
+/**
+ * The same loops for an activation whose maximum is 127 (ReLU) alone, which they clamp at its minimum only; any other
+ * maximum TD_ERROR_ARGUMENT on a DSP target.
+ */
+td_status td_conv2d_s8_small_3x3_min(const td_context *ctx,
+                                     const td_conv_params *params,
+                                     const td_per_channel_quant *quant,
+                                     const td_dims *input_dims,
+                                     const int8_t *input,
+                                     const td_dims *filter_dims,
+                                     const int8_t *filter,
+                                     const int32_t *bias,
+                                     const td_dims *output_dims,
+                                     int8_t *output);
+td_status td_conv2d_s8_small_1x1x8_min(const td_context *ctx,
+                                       const td_conv_params *params,
+                                       const td_per_channel_quant *quant,
+                                       const td_dims *input_dims,
+                                       const int8_t *input,
+                                       const td_dims *filter_dims,
+                                       const int8_t *filter,
+                                       const int32_t *bias,
+                                       const td_dims *output_dims,
+                                       int8_t *output);
+td_status td_conv2d_s8_small_1x1x4_min(const td_context *ctx,
+                                       const td_conv_params *params,
+                                       const td_per_channel_quant *quant,
+                                       const td_dims *input_dims,
+                                       const int8_t *input,
+                                       const td_dims *filter_dims,
+                                       const int8_t *filter,
+                                       const int32_t *bias,
+                                       const td_dims *output_dims,
+                                       int8_t *output);
+td_status td_conv2d_s8_small_patch_min(const td_context *ctx,
+                                       const td_conv_params *params,
+                                       const td_per_channel_quant *quant,
+                                       const td_dims *input_dims,
+                                       const int8_t *input,
+                                       const td_dims *filter_dims,
+                                       const int8_t *filter,
+                                       const int32_t *bias,
+                                       const td_dims *output_dims,
+                                       int8_t *output);
 
 /**
  * DEPTHWISE_CONV_2D, int8, per-channel requantization (reference_integer_ops::

@@ -2140,6 +2140,8 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     cases.push(convS8(random, `conv2d_s8_small ${entry.slice('td_conv2d_s8_small_'.length)} ${label}`, config, false, entry));
     // Without an activation the clamp is the whole int8 range: the loop's unclamped form too.
     if (config.activation === 'none') cases.push(convS8(random, `conv2d_s8_small ${entry.slice('td_conv2d_s8_small_'.length)}_full ${label}`, config, false, `${entry}_full`));
+    // With ReLU (the maximum 127) the loop's form that clamps at the minimum alone.
+    if (config.activation === 'relu') cases.push(convS8(random, `conv2d_s8_small ${entry.slice('td_conv2d_s8_small_'.length)}_min ${label}`, config, false, `${entry}_min`));
   }
   return cases;
 }
