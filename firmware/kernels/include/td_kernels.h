@@ -211,7 +211,8 @@ int32_t td_conv2d_s8_small_get_buffer_size(const td_dims *input_dims, const td_d
 /**
  * td_conv2d_s8_small's loops as entry points of their own, so that a model links only the loop its
  * layers take (the generator calls these): td_conv2d_s8_small_3x3 (3x3 over one input channel),
- * _1x1x8 (1x1 over eight channels, stride 1, no padding), _patch (other windows of up to 32
+ * _1x1x8 (1x1 over eight channels, stride 1, no padding), _1x1x4 (1x1 over one to four channels,
+ * stride 1, no padding), _patch (other windows of up to 32
  * weight words over up to three channels), each linking its loop's clamping form alone. Each needs what td_conv2d_s8_small's loop needs
  * (every channel in the fast requantization, no dilation, the same scratch); on a DSP target
  * anything else returns TD_ERROR_ARGUMENT instead of running the reference loop. Portable: the
@@ -228,6 +229,16 @@ td_status td_conv2d_s8_small_3x3(const td_context *ctx,
                                  const td_dims *output_dims,
                                  int8_t *output);
 td_status td_conv2d_s8_small_1x1x8(const td_context *ctx,
+                                   const td_conv_params *params,
+                                   const td_per_channel_quant *quant,
+                                   const td_dims *input_dims,
+                                   const int8_t *input,
+                                   const td_dims *filter_dims,
+                                   const int8_t *filter,
+                                   const int32_t *bias,
+                                   const td_dims *output_dims,
+                                   int8_t *output);
+td_status td_conv2d_s8_small_1x1x4(const td_context *ctx,
                                    const td_conv_params *params,
                                    const td_per_channel_quant *quant,
                                    const td_dims *input_dims,
@@ -268,6 +279,16 @@ td_status td_conv2d_s8_small_1x1x8_full(const td_context *ctx,
                                         const int32_t *bias,
                                         const td_dims *output_dims,
                                         int8_t *output);
+td_status td_conv2d_s8_small_1x1x4_full(const td_context *ctx,
+                                        const td_conv_params *params,
+                                        const td_per_channel_quant *quant,
+                                        const td_dims *input_dims,
+                                        const int8_t *input,
+                                        const td_dims *filter_dims,
+                                        const int8_t *filter,
+                                        const int32_t *bias,
+                                        const td_dims *output_dims,
+                                        int8_t *output);
 td_status td_conv2d_s8_small_patch_full(const td_context *ctx,
                                         const td_conv_params *params,
                                         const td_per_channel_quant *quant,
@@ -278,6 +299,50 @@ td_status td_conv2d_s8_small_patch_full(const td_context *ctx,
                                         const int32_t *bias,
                                         const td_dims *output_dims,
                                         int8_t *output);
+/**
+ * The same loops for an activation whose maximum is 127 (ReLU) alone, which they clamp at its minimum only; any other
+ * maximum TD_ERROR_ARGUMENT on a DSP target.
+ */
+td_status td_conv2d_s8_small_3x3_min(const td_context *ctx,
+                                     const td_conv_params *params,
+                                     const td_per_channel_quant *quant,
+                                     const td_dims *input_dims,
+                                     const int8_t *input,
+                                     const td_dims *filter_dims,
+                                     const int8_t *filter,
+                                     const int32_t *bias,
+                                     const td_dims *output_dims,
+                                     int8_t *output);
+td_status td_conv2d_s8_small_1x1x8_min(const td_context *ctx,
+                                       const td_conv_params *params,
+                                       const td_per_channel_quant *quant,
+                                       const td_dims *input_dims,
+                                       const int8_t *input,
+                                       const td_dims *filter_dims,
+                                       const int8_t *filter,
+                                       const int32_t *bias,
+                                       const td_dims *output_dims,
+                                       int8_t *output);
+td_status td_conv2d_s8_small_1x1x4_min(const td_context *ctx,
+                                       const td_conv_params *params,
+                                       const td_per_channel_quant *quant,
+                                       const td_dims *input_dims,
+                                       const int8_t *input,
+                                       const td_dims *filter_dims,
+                                       const int8_t *filter,
+                                       const int32_t *bias,
+                                       const td_dims *output_dims,
+                                       int8_t *output);
+td_status td_conv2d_s8_small_patch_min(const td_context *ctx,
+                                       const td_conv_params *params,
+                                       const td_per_channel_quant *quant,
+                                       const td_dims *input_dims,
+                                       const int8_t *input,
+                                       const td_dims *filter_dims,
+                                       const int8_t *filter,
+                                       const int32_t *bias,
+                                       const td_dims *output_dims,
+                                       int8_t *output);
 
 /**
  * DEPTHWISE_CONV_2D, int8, per-channel requantization (reference_integer_ops::
@@ -641,6 +706,18 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
                                        const int8_t *packed_filter,
                                        const int32_t *bias,
                                        int8_t *output);
+/**
+ * td_fully_connected_s8_packed for 1 to 3 output rows (the layout is then row-major), without the
+ * block path's set-up: the generator calls it for such layers.
+ */
+td_status td_fully_connected_s8_packed_rows(const td_fc_packed_params *params,
+                                            int32_t batches,
+                                            int32_t input_depth,
+                                            int32_t output_depth,
+                                            const int8_t *input,
+                                            const int8_t *packed_filter,
+                                            const int32_t *bias,
+                                            int8_t *output);
 
 /**
  * FULLY_CONNECTED, int8, two weight rows per halfword (the same bits as td_fully_connected_s8):

@@ -531,6 +531,8 @@ interface FcConfig {
   weightZeroPoint?: number;
   /** td_fully_connected_s8_packed: the generator's packed weights and the input offset folded into the bias. */
   packed?: boolean;
+  /** Packed with 1-3 output rows: call td_fully_connected_s8_packed_rows (the generator's entry for them). */
+  rows?: boolean;
   /** td_fully_connected_s8_paired: two rows per weight halfword (fc-paired.ts), the input offset folded into the bias. */
   paired?: boolean;
   /** Paired: the input one byte past a word boundary (the kernel's C loop). */
@@ -609,7 +611,7 @@ function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseB
     c.constant('int32_t', 'bias', folded);
     c.declare(`const td_fc_packed_params params = {${multipliers[0]}, ${shifts[0]}, ${outputZeroPoint}, ${right}, ${2 ** (right - 1) + outputZeroPoint * 2 ** right}, {${range.min}, ${range.max}}};`);
     const packedOutput = c.output('int8_t', 'output', batches * outputDepth);
-    c.invoke(`td_fully_connected_s8_packed(&params, ${batches}, ${inputDepth}, ${outputDepth}, input, filter, bias, ${packedOutput})`);
+    c.invoke(`${config.rows ? 'td_fully_connected_s8_packed_rows' : 'td_fully_connected_s8_packed'}(&params, ${batches}, ${inputDepth}, ${outputDepth}, input, filter, bias, ${packedOutput})`);
     c.expect('int8_t', packedOutput, outputs[0] as Int8Array);
     return c;
   }
@@ -1684,6 +1686,13 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['5 in 6 out', { batches: 2, inputDepth: 5, outputDepth: 6, activation: 'none' }],
   ];
   for (const [label, config] of packedFc) cases.push(fullyConnectedS8(random, `fully_connected_s8_packed ${label}`, { ...config, packed: true }));
+  // 1-3 rows through the _rows entry: one input, a depth of 8k + rest with two rows sharing their inputs, and a batch of three.
+  const packedRowsFc: [string, FcConfig][] = [
+    ['1 in 1 out relu6', { batches: 1, inputDepth: 1, outputDepth: 1, activation: 'relu6' }],
+    ['19 in 3 out batch 3 relu', { batches: 3, inputDepth: 19, outputDepth: 3, activation: 'relu' }],
+    ['6 in 2 out batch 2 no bias', { batches: 2, inputDepth: 6, outputDepth: 2, activation: 'none', bias: false }],
+  ];
+  for (const [label, config] of packedRowsFc) cases.push(fullyConnectedS8(random, `fully_connected_s8_packed_rows ${label}`, { ...config, packed: true, rows: true }));
   // Paired weights (two rows per halfword): blocks of four rows, pairs after them and a missing B
   // row (odd counts), depths 8..7+8k with and without a depth % 8 rest, more than one 512-input
   // chunk (1100, 2051), the chunk bound at its limit (every weight ±127 against inputs -128, one
@@ -1815,10 +1824,10 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['3x3 C_in 8 9 pixels relu_n1_to_1 left shifts', { input: [3, 3, 8], outputChannels: 6, kernel: [3, 3], padding: 'same', activation: 'relu_n1_to_1', effectiveScale: [0.02, 1.5] }],
   ];
   for (const [label, config] of sixPixelBlocks) cases.push(convS8(random, `conv2d_s8 ${label}`, config, false));
-  // The few-channel path (1-3 output channels, filter rows of at least 12 bytes, patches of at least 32, 16
+  // The few-channel path (1-3 output channels, filter rows of at least 8 bytes, patches of at least 32, 16
   // pixels or more): rows read in place inside the image, skipped above and below it, gathered across its
   // left and right edges (SAME, strides, dilation), rows of K_w * C_in not a multiple of four (the last word
-  // read at R - 4) and exactly 12, C_in a multiple of four or not, the input zero point at both ends,
+  // read at R - 4), exactly 12, and of 8 to 11 bytes (no assembly turn), C_in a multiple of four or not, the input zero point at both ends,
   // narrower clamps, left shifts (the exact requantization), two batches.
   const fewChannels: [string, ConvConfig][] = [
     ['few 5x5 same 9x7x5 to 2', { input: [9, 7, 5], outputChannels: 2, kernel: [5, 5], padding: 'same', activation: 'none' }],
@@ -1835,6 +1844,9 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['few 3x3 same 6x5x9 to 3 full int8 range zero point 127', { input: [6, 5, 9], outputChannels: 3, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
     ['few 3x3 same 4x5x8 to 2 relu_n1_to_1 left shifts', { input: [4, 5, 8], outputChannels: 2, kernel: [3, 3], padding: 'same', activation: 'relu_n1_to_1', effectiveScale: [0.3, 1.5] }],
     ['few 3x2 dilation 1x2 same 5x6x11 to 1 batch 2', { batch: 2, input: [5, 6, 11], outputChannels: 1, kernel: [3, 2], dilation: [1, 2], padding: 'same', activation: 'none' }],
+    ['few 5x3 C_in 3 same 9x8 to 1 relu6 (rows of 9 bytes)', { input: [9, 8, 3], outputChannels: 1, kernel: [5, 3], padding: 'same', activation: 'relu6' }],
+    ['few 4x4 C_in 2 same 7x6 to 2 (rows of 8 bytes)', { input: [7, 6, 2], outputChannels: 2, kernel: [4, 4], padding: 'same', activation: 'none' }],
+    ['few 5x5 C_in 2 stride 2 same 11x6 to 3 relu (rows of 10 bytes, gathered)', { input: [11, 6, 2], outputChannels: 3, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'relu' }],
   ];
   // Through the entry the generator calls for them, and the first through td_conv2d_s8 too (its block path).
   for (const [label, config] of fewChannels) cases.push(convS8(random, `conv2d_s8_few ${label}`, config, false, 'td_conv2d_s8_few'));
@@ -1932,8 +1944,8 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
   // input zero points -128 and 127, right shifts up to 21 (the doubled sums) and past it, a
   // left-shift channel (TFLite's exact requantization: the C loop), two batches, no bias; the 1x1
   // eight-channel path the same ways; the general loop (by filter rows: 5x5, 3x2, 7x7 with eight
-  // chunks of four words, two to four channels, stride 2); and shapes it hands to its C loop (1x1 of
-  // one channel, stride 2 pointwise, large right shifts) or to the reference (dilation, over 32 words).
+  // chunks of four words, two to four channels, stride 2); the 1x1 path over one to four channels; and shapes it
+  // hands to its C loop (stride 2 pointwise, large right shifts) or to the reference (dilation, over 32 words).
   const small: [string, ConvConfig][] = [
     ['3x3 same 8 filters', { input: [6, 7, 1], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
     ['3x3 stride 2 same odd width relu', { input: [9, 11, 1], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu' }],
@@ -1943,7 +1955,7 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['3x3 same batch 2 no bias', { batch: 2, input: [4, 3, 1], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu', bias: false }],
     ['5x5 same stride 2', { input: [7, 9, 1], outputChannels: 8, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'none' }],
     ['3x2 same', { input: [5, 6, 1], outputChannels: 4, kernel: [3, 2], padding: 'same', activation: 'relu6' }],
-    ['1x1 (C loop)', { input: [3, 5, 1], outputChannels: 8, kernel: [1, 1], padding: 'valid', activation: 'none' }],
+    ['1x1 one channel', { input: [3, 5, 1], outputChannels: 8, kernel: [1, 1], padding: 'valid', activation: 'none' }],
     ['3x3 dilation 2 (reference)', { input: [7, 7, 1], outputChannels: 8, kernel: [3, 3], dilation: [2, 2], padding: 'same', activation: 'none' }],
     ['3x3 three channels', { input: [5, 5, 3], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
     ['3x3 same 3 filters relu6 zero point 127', { input: [5, 6, 1], outputChannels: 3, kernel: [3, 3], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: 127 } }],
@@ -1963,6 +1975,19 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['1x1 eight channels batch 2 relu zero point 127 no bias', { batch: 2, input: [3, 3, 8], outputChannels: 5, kernel: [1, 1], padding: 'same', activation: 'relu', bias: false, extremes: { inputZeroPoint: 127 } }],
     ['1x1 eight channels stride 2 (C loop)', { input: [5, 6, 8], outputChannels: 8, kernel: [1, 1], stride: [2, 2], padding: 'valid', activation: 'none' }],
     ['1x1 eight channels left shifts (C loop)', { input: [3, 4, 8], outputChannels: 8, kernel: [1, 1], padding: 'valid', activation: 'none', effectiveScale: [0.3, 1.5] }],
+    // 1x1 over one to four channels (each pixel one load, the last pixel's from a copy unless four): 5 to 32 filters
+    // (every loop entry), ReLU and ReLU6, input zero points -128 and 127, two batches, no bias, one pixel.
+    ['1x1 three channels 32 filters relu', { input: [5, 7, 3], outputChannels: 32, kernel: [1, 1], padding: 'same', activation: 'relu' }],
+    ['1x1 one channel 7 filters', { input: [4, 5, 1], outputChannels: 7, kernel: [1, 1], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['1x1 two channels 6 filters relu6 zero point 127 batch 2', { batch: 2, input: [3, 3, 2], outputChannels: 6, kernel: [1, 1], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: 127 } }],
+    ['1x1 four channels 5 filters no bias', { input: [3, 5, 4], outputChannels: 5, kernel: [1, 1], padding: 'valid', activation: 'none', bias: false }],
+    ['1x1 three channels one pixel 9 filters', { input: [1, 1, 3], outputChannels: 9, kernel: [1, 1], padding: 'valid', activation: 'none' }],
+    ['1x1 three channels stride 2 (C loop)', { input: [5, 6, 3], outputChannels: 8, kernel: [1, 1], stride: [2, 2], padding: 'valid', activation: 'none' }],
+    // The patch loop over five to seven channels (what the generator gives it from 64 output pixels).
+    ['3x1 five channels same 3 filters', { input: [9, 8, 5], outputChannels: 3, kernel: [3, 1], padding: 'same', activation: 'none' }],
+    ['1x3 five channels stride 2 same 2 filters relu', { input: [7, 9, 5], outputChannels: 2, kernel: [1, 3], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    ['4x1 seven channels same 8 filters relu_n1_to_1 zero point 127', { input: [9, 8, 7], outputChannels: 8, kernel: [4, 1], padding: 'same', activation: 'relu_n1_to_1', extremes: { inputZeroPoint: 127 } }],
+    ['2x2 six channels valid 5 filters', { input: [6, 7, 6], outputChannels: 5, kernel: [2, 2], padding: 'valid', activation: 'none' }],
   ];
   for (const [label, config] of small) cases.push(convS8(random, `conv2d_s8_small ${label}`, config, false, 'td_conv2d_s8_small'));
   // The entry points of its loops (what the generator calls), on the cases each takes: every channel
@@ -2109,12 +2134,14 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     if (config.dilation || config.effectiveScale?.[0] !== undefined && (config.effectiveScale[0] >= 0.25 || config.effectiveScale[1] < 1e-6)) continue;
     const entry =
       kh === 1 && kw === 1
-        ? channels === 8 && stride[0] === 1 && stride[1] === 1 ? 'td_conv2d_s8_small_1x1x8' : undefined
-        : channels <= 3 && kh * kw * channels <= 32 ? (channels === 1 && kh === 3 && kw === 3 ? 'td_conv2d_s8_small_3x3' : 'td_conv2d_s8_small_patch') : undefined;
+        ? (channels === 8 || channels <= 4) && stride[0] === 1 && stride[1] === 1 ? (channels === 8 ? 'td_conv2d_s8_small_1x1x8' : 'td_conv2d_s8_small_1x1x4') : undefined
+        : channels <= 7 && kh * kw * channels <= 32 ? (channels === 1 && kh === 3 && kw === 3 ? 'td_conv2d_s8_small_3x3' : 'td_conv2d_s8_small_patch') : undefined;
     if (!entry) continue;
     cases.push(convS8(random, `conv2d_s8_small ${entry.slice('td_conv2d_s8_small_'.length)} ${label}`, config, false, entry));
     // Without an activation the clamp is the whole int8 range: the loop's unclamped form too.
     if (config.activation === 'none') cases.push(convS8(random, `conv2d_s8_small ${entry.slice('td_conv2d_s8_small_'.length)}_full ${label}`, config, false, `${entry}_full`));
+    // With ReLU (the maximum 127) the loop's form that clamps at the minimum alone.
+    if (config.activation === 'relu') cases.push(convS8(random, `conv2d_s8_small ${entry.slice('td_conv2d_s8_small_'.length)}_min ${label}`, config, false, `${entry}_min`));
   }
   return cases;
 }

@@ -42,3 +42,16 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
     }
     return TD_OK;
 }
+
+/* One to three rows: the same loop (the Cortex-M DSP variant skips its block set-up there). */
+td_status td_fully_connected_s8_packed_rows(const td_fc_packed_params *params,
+                                            int32_t batches,
+                                            int32_t input_depth,
+                                            int32_t output_depth,
+                                            const int8_t *input,
+                                            const int8_t *packed_filter,
+                                            const int32_t *bias,
+                                            int8_t *output)
+{
+    return td_fully_connected_s8_packed(params, batches, input_depth, output_depth, input, packed_filter, bias, output);
+}

@@ -25,9 +25,9 @@ export function conv2dS8BufferSize(dsp: boolean, _inputDims: Dims, filterDims: D
   const groups = Math.ceil(length / 4);
   const patch = inputChannels % 4 !== 0 ? 4 : 0;
   const paddedWeights = length % 4 !== 0 ? outputChannels * groups * 4 : 0;
-  // The few-channel path (at most three filters, rows of at least 12 bytes, patches of at least 32): two words per filter per group of four k of each filter row.
+  // The few-channel path (at most three filters, rows of at least 8 bytes, patches of at least 32): two words per filter per group of four k of each filter row.
   const rowLength = filterWidth * inputChannels;
-  const fewWeights = outputChannels <= 3 && rowLength >= 12 && length >= 32 ? outputChannels * filterHeight * Math.ceil(rowLength / 4) * 8 : 0;
+  const fewWeights = outputChannels <= 3 && rowLength >= 8 && length >= 32 ? outputChannels * filterHeight * Math.ceil(rowLength / 4) * 8 : 0;
   return outputChannels * channelRequantBytes + groups * (4 * 4 * 2 + patch) + paddedWeights + fewWeights;
 }
 

@@ -74,14 +74,15 @@ static td_channel_requant td_conv_requant(int32_t bias,
 
 /**
  * Output channels up to which the convolution takes the few-channel path (td_conv_few), when a
- * filter row (K_w * C_in bytes) holds at least three words and the patch at least 32 (shorter rows
- * and patches leave the path's per-row and per-pixel work uncovered: bench/shapes seeds 60, 130, 202).
+ * filter row (K_w * C_in bytes) holds at least two words and the patch at least 32 (shorter rows
+ * and patches leave the path's per-row and per-pixel work uncovered: bench/shapes seeds 60, 202; the
+ * generator takes rows under three words only where most windows lie inside the image across).
  */
 #define TD_CONV_FEW_MAX 3
 
 TD_INLINE int td_conv_takes_few(const td_dims *filter_dims)
 {
-    return filter_dims->n <= TD_CONV_FEW_MAX && filter_dims->w * filter_dims->c >= 12 &&
+    return filter_dims->n <= TD_CONV_FEW_MAX && filter_dims->w * filter_dims->c >= 8 &&
            filter_dims->h * filter_dims->w * filter_dims->c >= 32;
 }
 
@@ -587,6 +588,7 @@ TD_NOINLINE __attribute__((unused)) static void td_conv_few(const td_conv_params
     const int32_t row_length = filter_dims->w * channels;
     const int32_t output_c = output_dims->c;
     const int32_t in_row_step = params->dilation.h * input_dims->w * channels;
+    const int32_t pixel_step = params->stride.w * channels;
     /* Widened words of one filter row, all filters. */
     const int32_t row_words = ((row_length + 3) >> 2) * 2 * output_c;
     const int8_t pad = (int8_t)(-params->input_offset);
@@ -601,13 +603,15 @@ TD_NOINLINE __attribute__((unused)) static void td_conv_few(const td_conv_params
         for (out_y = 0; out_y < output_dims->h; ++out_y) {
             const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
             int32_t ky_start, ky_end;
+            /* The window's first column and its first row inside the image, advanced a pixel at a time. */
+            int32_t in_x_origin = -params->padding.w;
+            const int8_t *first_row;
             td_tap_range(in_y_origin, input_dims->h, filter_dims->h, params->dilation.h, &ky_start, &ky_end);
-            for (out_x = 0; out_x < output_dims->w; ++out_x, output += output_c) {
-                const int32_t in_x_origin = out_x * params->stride.w - params->padding.w;
-                const int8_t *first_row = input + ((batch * input_dims->h + in_y_origin + params->dilation.h * ky_start) *
-                                                       input_dims->w +
-                                                   in_x_origin) *
-                                                      channels;
+            first_row = input + ((batch * input_dims->h + in_y_origin + params->dilation.h * ky_start) * input_dims->w +
+                                 in_x_origin) *
+                                    channels;
+            for (out_x = 0; out_x < output_dims->w;
+                 ++out_x, output += output_c, in_x_origin += params->stride.w, first_row += pixel_step) {
                 int32_t acc[TD_CONV_FEW_MAX];
                 const int8_t *rows = first_row;
                 int32_t row_step = in_row_step;

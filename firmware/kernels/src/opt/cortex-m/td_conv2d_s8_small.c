@@ -51,19 +51,25 @@ TD_INLINE int32_t td_small_round4(int32_t words) { return (words + 3) & ~3; }
 /** Words of one filter row in the by-rows layout. */
 TD_INLINE int32_t td_small_row_words(const td_dims *filter_dims) { return (filter_dims->w * filter_dims->c + 1) / 2; }
 
-TD_INLINE int td_small_layout(const td_dims *filter_dims)
+TD_INLINE int td_small_layout(const td_dims *filter_dims, int pointwise8, int pointwise4)
 {
     const int32_t taps = filter_dims->h * filter_dims->w * filter_dims->c;
     if (filter_dims->c == 1 && filter_dims->h == 3 && filter_dims->w == 3) {
         return TD_SMALL_IN_ORDER;
     }
-    return filter_dims->h == 1 && filter_dims->w == 1 && (taps & 3) == 0 ? TD_SMALL_PERMUTED : TD_SMALL_BY_ROWS;
+    /* Permuted only where an entry's loops take 1x1 windows (a constant there), so that the others do not carry it. */
+    return filter_dims->h == 1 && filter_dims->w == 1 && ((pointwise8 && (taps & 3) == 0) || (pointwise4 && taps <= 4))
+               ? TD_SMALL_PERMUTED
+               : TD_SMALL_BY_ROWS;
 }
 
 /** Weight words of a filter in its layout. */
 TD_INLINE int32_t td_small_words(const td_dims *filter_dims, int layout)
 {
     const int32_t taps = filter_dims->h * filter_dims->w * filter_dims->c;
+    if (layout == TD_SMALL_PERMUTED) {
+        return ((taps + 3) >> 2) * 2; /* whole groups of four (c0 c2) (c1 c3), the lanes past C_in zero */
+    }
     return layout == TD_SMALL_BY_ROWS ? td_small_round4(filter_dims->h * td_small_row_words(filter_dims)) : (taps + 1) / 2;
 }
 
@@ -200,6 +206,10 @@ TD_NOINLINE static void td_small_pixel(const td_conv_params *params,
     "ssat    r0, #8, r0\n\t"
 /* A narrower clamp: per lane max(x, min) then min(x, max) by SSUB16's GE flags and SEL (the byte stored is lane 0's). */
 #define TD_SMALL_CLAMP_FULL ""
+/* A clamp whose maximum is 127 (ReLU): SSAT gave that end, max(x, min) alone. */
+#define TD_SMALL_CLAMP_MIN                                                                         \
+    "ssub16  r1, r0, r9\n\t"                                                                       \
+    "sel     r0, r0, r9\n\t"
 #define TD_SMALL_CLAMP_RANGE                                                                       \
     "ssub16  r1, r0, r9\n\t"                                                                       \
     "sel     r0, r0, r9\n\t"                                                                       \
@@ -213,6 +223,14 @@ TD_NOINLINE static void td_small_pixel(const td_conv_params *params,
     "smlad   r0, %[p2], r3, r0\n\t"                                                                \
     "smlad   r0, %[p3], r9, r0\n\t"                                                                \
     "smlad   r0, %[p4], lr, r0\n\t"                                                                \
+    "ldmia   %[rp]!, {r1, r2, r3, r9, lr}\n\t"                                                     \
+    TD_SMALL_REQUANT clamp                                                                         \
+    "strb    r0, [%[out]], #1\n\t"
+/* A 1x1 filter over one to four channels: two weight words against p0-p1. */
+#define TD_SMALL_FILTER2(clamp)                                                                    \
+    "ldmia   %[rp]!, {r0, r1, r2}\n\t"                                                             \
+    "smlad   r0, %[p0], r1, r0\n\t"                                                                \
+    "smlad   r0, %[p1], r2, r0\n\t"                                                                \
     "ldmia   %[rp]!, {r1, r2, r3, r9, lr}\n\t"                                                     \
     TD_SMALL_REQUANT clamp                                                                         \
     "strb    r0, [%[out]], #1\n\t"
@@ -311,6 +329,7 @@ enum { TD_SMALL_STATE_START, TD_SMALL_STATE_STEP, TD_SMALL_STATE_ROW_STEP, TD_SM
     }
 TD_SMALL_ROW_3X3(td_small_row_3x3_full, TD_SMALL_CLAMP_FULL)
 TD_SMALL_ROW_3X3(td_small_row_3x3_range, TD_SMALL_CLAMP_RANGE)
+TD_SMALL_ROW_3X3(td_small_row_3x3_min, TD_SMALL_CLAMP_MIN)
 
 /*
  * A whole 1x1 eight-channel convolution at stride 1: state START the input (bytes), END its end,
@@ -365,6 +384,61 @@ TD_SMALL_ROW_3X3(td_small_row_3x3_range, TD_SMALL_CLAMP_RANGE)
     }
 TD_SMALL_POINTWISE8(td_small_pointwise8_full, TD_SMALL_CLAMP_FULL)
 TD_SMALL_POINTWISE8(td_small_pointwise8_range, TD_SMALL_CLAMP_RANGE)
+TD_SMALL_POINTWISE8(td_small_pointwise8_min, TD_SMALL_CLAMP_MIN)
+
+/*
+ * A 1x1 convolution over one to four channels at stride 1: state START the first pixel (bytes),
+ * STEP C_in, END the START past the last pixel, ROW_STEP the input offset in both lanes. Per pixel
+ * one load of four bytes (those past C_in are the next pixel's: zero weights) and two SXTAB16,
+ * then every filter (two SMLAD). The caller keeps the last load inside the input (td_small_conv).
+ */
+#define TD_SMALL_POINTWISE4(name, clamp)                                                           \
+    TD_NOINLINE static void name(uintptr_t *state, int8_t *output)                                 \
+    {                                                                                              \
+        register uintptr_t *st __asm__("r0") = state;                                              \
+        register uint32_t p0 __asm__("r4");                                                        \
+        register uint32_t p1 __asm__("r5");                                                        \
+        register const int32_t *rp __asm__("r10");                                                 \
+        register int8_t *out __asm__("r11") = output;                                              \
+        register int8_t *end __asm__("r12");                                                       \
+        __asm__ volatile("push    {r0}\n\t"                                                        \
+                         TD_SMALL_ENTRY                                                            \
+                         "ldr     %[end], [r0, #20]\n\t"                                           \
+                         "b       5f\n\t"                                                          \
+                         "1:\n\t"                                                                  \
+                         TD_SMALL_FILTER2(clamp)                                                   \
+                         "3:\n\t"                                                                  \
+                         TD_SMALL_FILTER2(clamp)                                                   \
+                         "6:\n\t"                                                                  \
+                         TD_SMALL_FILTER2(clamp)                                                   \
+                         "7:\n\t"                                                                  \
+                         TD_SMALL_FILTER2(clamp)                                                   \
+                         "cmp     %[rp], %[end]\n\t"                                               \
+                         "bne     1b\n\t"                                                          \
+                         "ldr     r0, [sp]\n\t"                                                    \
+                         "5:\n\t"                                                                  \
+                         "ldr     r1, [r0]\n\t"                                                    \
+                         "ldrd    r2, r3, [r0, #8]\n\t"                                            \
+                         "cmp     r1, r3\n\t"                                                      \
+                         "beq     2f\n\t"                                                          \
+                         "ldr     lr, [r0, #4]\n\t"                                                \
+                         "ldr     r3, [r1]\n\t"                                                    \
+                         "add     r1, r1, lr\n\t"                                                  \
+                         "str     r1, [r0]\n\t"                                                    \
+                         "sxtab16 %[p0], r2, r3\n\t"                                               \
+                         "sxtab16 %[p1], r2, r3, ror #8\n\t"                                       \
+                         "ldr     %[rp], [r0, #16]\n\t"                                            \
+                         "ldr     pc, [r0, #24]\n\t"                                               \
+                         "2:\n\t"                                                                  \
+                         "pop     {r0}"                                                            \
+                         : [st] "+r"(st), [out] "+r"(out), [rp] "=r"(rp), [end] "=r"(end),          \
+                           [p0] "=r"(p0), [p1] "=r"(p1)                                            \
+                         :                                                                         \
+                         : "r1", "r2", "r3", "r9", "lr", "cc", "memory");                          \
+    }
+TD_SMALL_POINTWISE4(td_small_pointwise4_full, TD_SMALL_CLAMP_FULL)
+TD_SMALL_POINTWISE4(td_small_pointwise4_range, TD_SMALL_CLAMP_RANGE)
+TD_SMALL_POINTWISE4(td_small_pointwise4_min, TD_SMALL_CLAMP_MIN)
 
 /*
  * Every filter against a patch of 4 * chunks words (1-8 chunks) in the scratch, by-rows layout:
@@ -384,6 +458,9 @@ TD_SMALL_POINTWISE8(td_small_pointwise8_range, TD_SMALL_CLAMP_RANGE)
     "sel     r0, r0, r4\n\t"                                                                       \
     "ssub16  r1, r5, r0\n\t"                                                                       \
     "sel     r0, r0, r5\n\t"
+#define TD_SMALL_CLAMP_MIN_R4                                                                      \
+    "ssub16  r1, r0, r4\n\t"                                                                       \
+    "sel     r0, r0, r4\n\t"
 #define TD_SMALL_CHUNKS(name, clamp)                                                               \
     TD_NOINLINE static void name(const uintptr_t *state, int8_t *output)                           \
     {                                                                                              \
@@ -425,6 +502,7 @@ TD_SMALL_POINTWISE8(td_small_pointwise8_range, TD_SMALL_CLAMP_RANGE)
     }
 TD_SMALL_CHUNKS(td_small_chunks_full, TD_SMALL_CLAMP_FULL)
 TD_SMALL_CHUNKS(td_small_chunks_range, TD_SMALL_CLAMP_RANGE_R4R5)
+TD_SMALL_CHUNKS(td_small_chunks_min, TD_SMALL_CLAMP_MIN_R4)
 
 /**
  * One output row in the general loop: per pixel its K_h patch rows of `row_words` words copied
@@ -603,12 +681,18 @@ enum {
     TD_SMALL_K_POINTWISE = 2,
     TD_SMALL_K_PATCH = 4,
     TD_SMALL_K_REFERENCE = 8,
-    TD_SMALL_K_ALL = 15,
+    TD_SMALL_K_POINTWISE4 = 64,
+    TD_SMALL_K_ALL = 15 | 64,
     /** The loop's clamping form alone (any activation range). */
     TD_SMALL_K_CLAMPED = 16,
     /** The full-range form alone (activation -128..127; anything else TD_ERROR_ARGUMENT). */
-    TD_SMALL_K_FULL_ONLY = 32
+    TD_SMALL_K_FULL_ONLY = 32,
+    /** The form for an activation whose maximum is 127 alone (ReLU: max(x, min) after SSAT; anything else TD_ERROR_ARGUMENT). */
+    TD_SMALL_K_MIN_ONLY = 128
 };
+
+/** Which clamp a loop applies: none (the whole int8 range), both ends, or the minimum alone (the maximum 127). */
+enum { TD_SMALL_FORM_FULL, TD_SMALL_FORM_RANGE, TD_SMALL_FORM_MIN };
 
 TD_INLINE td_status td_small_conv(const td_context *ctx,
                                   const td_conv_params *params,
@@ -625,7 +709,7 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     const int32_t kh = filter_dims->h;
     const int32_t kw = filter_dims->w;
     const int32_t channels = filter_dims->c;
-    const int layout = td_small_layout(filter_dims);
+    const int layout = td_small_layout(filter_dims, (kinds & TD_SMALL_K_POINTWISE) != 0, (kinds & TD_SMALL_K_POINTWISE4) != 0);
     const int32_t words = td_small_words(filter_dims, layout);
     const int32_t row_words = td_small_row_words(filter_dims);
     const int32_t output_c = output_dims->c;
@@ -650,10 +734,14 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     doubled = td_small_records(params, quant, filter_dims, filter, bias, output_c, words, layout, records);
 
 #if TD_SMALL_HAS_ASM
-    if (doubled && ((params->activation.min == -128 && params->activation.max == 127) || !(kinds & TD_SMALL_K_FULL_ONLY))) {
+    if (doubled && ((params->activation.min == -128 && params->activation.max == 127) || !(kinds & TD_SMALL_K_FULL_ONLY)) &&
+        (params->activation.max == 127 || !(kinds & TD_SMALL_K_MIN_ONLY))) {
         const int full_range = params->activation.min == -128 && params->activation.max == 127;
         /* The loop's clamp form: chosen here (td_conv2d_s8_small), or by the entry point, which links one. */
-        const int use_full = (kinds & TD_SMALL_K_FULL_ONLY) ? 1 : (kinds & TD_SMALL_K_CLAMPED) ? 0 : full_range;
+        const int form = (kinds & TD_SMALL_K_FULL_ONLY) ? TD_SMALL_FORM_FULL
+                         : (kinds & TD_SMALL_K_MIN_ONLY) ? TD_SMALL_FORM_MIN
+                         : (kinds & TD_SMALL_K_CLAMPED) ? TD_SMALL_FORM_RANGE
+                         : full_range ? TD_SMALL_FORM_FULL : TD_SMALL_FORM_RANGE;
         uintptr_t state[TD_SMALL_STATE_WORDS];
         state[TD_SMALL_STATE_RECORDS] = (uintptr_t)records;
         state[TD_SMALL_STATE_RECORDS_END] = (uintptr_t)records_end;
@@ -664,10 +752,45 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
             state[TD_SMALL_STATE_ROW_STEP] = td_pack16(params->input_offset, params->input_offset);
             state[TD_SMALL_STATE_END] = (uintptr_t)(input + output_dims->n * output_dims->h * output_dims->w * 8);
             state[TD_SMALL_STATE_ENTRY] = (uintptr_t)(output_c & 3);
-            if (use_full) {
+            if (form == TD_SMALL_FORM_FULL) {
                 td_small_pointwise8_full(state, output);
+            } else if (form == TD_SMALL_FORM_MIN) {
+                td_small_pointwise8_min(state, output);
             } else {
                 td_small_pointwise8_range(state, output);
+            }
+            return TD_OK;
+        }
+        if ((kinds & TD_SMALL_K_POINTWISE4) && channels <= 4 && kh == 1 && kw == 1 && params->stride.h == 1 &&
+            params->stride.w == 1 && params->padding.h == 0 && params->padding.w == 0 &&
+            output_dims->h == input_dims->h && output_dims->w == input_dims->w) {
+            /* Each pixel's load reads four bytes: with fewer channels the last pixel's from a copy, so that no load
+             * passes the input's end. */
+            const int32_t pixels = output_dims->n * output_dims->h * output_dims->w;
+            const int32_t direct = channels == 4 ? pixels : pixels - 1;
+            uint32_t last = 0;
+            int pass;
+            for (pass = 0; pass < 2; ++pass) {
+                const int8_t *const start = pass == 0 ? input : (const int8_t *)&last;
+                const int32_t count = pass == 0 ? direct : pixels - direct;
+                if (count == 0) {
+                    continue;
+                }
+                if (pass == 1) {
+                    memcpy(&last, input + direct * channels, (size_t)channels);
+                }
+                state[TD_SMALL_STATE_START] = (uintptr_t)start;
+                state[TD_SMALL_STATE_STEP] = (uintptr_t)channels;
+                state[TD_SMALL_STATE_ROW_STEP] = td_pack16(params->input_offset, params->input_offset);
+                state[TD_SMALL_STATE_END] = (uintptr_t)(start + count * channels);
+                state[TD_SMALL_STATE_ENTRY] = (uintptr_t)(output_c & 3);
+                if (form == TD_SMALL_FORM_FULL) {
+                    td_small_pointwise4_full(state, output + (pass == 0 ? 0 : direct * output_c));
+                } else if (form == TD_SMALL_FORM_MIN) {
+                    td_small_pointwise4_min(state, output + (pass == 0 ? 0 : direct * output_c));
+                } else {
+                    td_small_pointwise4_range(state, output + (pass == 0 ? 0 : direct * output_c));
+                }
             }
             return TD_OK;
         }
@@ -709,8 +832,10 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
                             state[TD_SMALL_STATE_ROW_STEP] = (uintptr_t)(row_step * 2);
                             state[TD_SMALL_STATE_END] = (uintptr_t)(start + output_dims->w * stride_w);
                             state[TD_SMALL_STATE_ENTRY] = (uintptr_t)(output_c & 3);
-                            if (use_full) {
+                            if (form == TD_SMALL_FORM_FULL) {
                                 td_small_row_3x3_full(state, row_output);
+                            } else if (form == TD_SMALL_FORM_MIN) {
+                                td_small_row_3x3_min(state, row_output);
                             } else {
                                 td_small_row_3x3_range(state, row_output);
                             }
@@ -719,7 +844,9 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
                         if (kinds & TD_SMALL_K_PATCH) {
                             td_small_row_by_rows(chunks_state, start, output_dims->w, stride_w * channels, kh, row_words,
                                              row_step, row_output, output_c,
-                                             use_full ? td_small_chunks_full : td_small_chunks_range);
+                                             form == TD_SMALL_FORM_FULL  ? td_small_chunks_full
+                                             : form == TD_SMALL_FORM_MIN ? td_small_chunks_min
+                                                                    : td_small_chunks_range);
                         }
                     }
                 }
@@ -763,10 +890,16 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small, TD_SMALL_K_ALL)
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_3x3, TD_SMALL_K_ROWS3X3 | TD_SMALL_K_CLAMPED)
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x8, TD_SMALL_K_POINTWISE | TD_SMALL_K_CLAMPED)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x4, TD_SMALL_K_POINTWISE4 | TD_SMALL_K_CLAMPED)
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch, TD_SMALL_K_PATCH | TD_SMALL_K_CLAMPED)
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_3x3_full, TD_SMALL_K_ROWS3X3 | TD_SMALL_K_FULL_ONLY)
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x8_full, TD_SMALL_K_POINTWISE | TD_SMALL_K_FULL_ONLY)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x4_full, TD_SMALL_K_POINTWISE4 | TD_SMALL_K_FULL_ONLY)
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch_full, TD_SMALL_K_PATCH | TD_SMALL_K_FULL_ONLY)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_3x3_min, TD_SMALL_K_ROWS3X3 | TD_SMALL_K_MIN_ONLY)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x8_min, TD_SMALL_K_POINTWISE | TD_SMALL_K_MIN_ONLY)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x4_min, TD_SMALL_K_POINTWISE4 | TD_SMALL_K_MIN_ONLY)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch_min, TD_SMALL_K_PATCH | TD_SMALL_K_MIN_ONLY)
 
 #else /* no DSP extension: the portable kernel */
 

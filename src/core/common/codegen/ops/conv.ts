@@ -55,15 +55,21 @@ function lowerConv2D(plan: Conv2DPlan, context: LowerContext): OpLowering {
  * An int8 convolution's kernel and call; `filter` (a window cut to the taps some output reads, croppedWindow) in
  * place of the graph's filter tensor, with `g` its geometry.
  */
-function lowerConv2DS8(g: WindowGeometry, arithmetic: Extract<Conv2DPlan['arithmetic'], { flavour: 'int8' | 'int16' }>, context: LowerContext, filter?: CroppedFilter['filter']): OpLowering {
-  const geometryFields = windowFields(g);
+function lowerConv2DS8(graphGeometry: WindowGeometry, arithmetic: Extract<Conv2DPlan['arithmetic'], { flavour: 'int8' | 'int16' }>, context: LowerContext, filter?: CroppedFilter['filter']): OpLowering {
   const { inputDims, outputDims, call: graphCall } = convolution(context);
   const filterDims = filter ? filter.shape : convolution(context).filterDims;
+  // DSP builds: a dilation across one tap (a 1x1 window dilated, bench/shapes seed 243) reads the same taps as none,
+  // and without it the shape may take the faster kernels that refuse dilation.
+  const g = context.options.dsp ? undilatedOneTap(graphGeometry, filterDims) : graphGeometry;
+  const geometryFields = windowFields(g);
   const call = filter ? croppedCall(context, filter) : graphCall;
   const loop = context.options.dsp && smallPatchRequant(arithmetic.requant, optionalInput(context, 2)?.data, filterDims) ? smallPatchEntry(g, inputDims, filterDims, outputDims) : undefined;
   if (loop) {
-    // The loop's form without a clamp where the activation keeps the whole int8 range.
-    const entry = arithmetic.activation.min === -128 && arithmetic.activation.max === 127 ? `${loop}_full` : loop;
+    // The loop's form without a clamp where the activation keeps the whole int8 range, with its minimum alone where
+    // the maximum is 127 (ReLU: SSAT gives that end; two instructions an output less, bench/shapes seed 290 4.83 -> 4.16
+    // instructions per MAC).
+    const { min, max } = arithmetic.activation;
+    const entry = min === -128 && max === 127 ? `${loop}_full` : max === 127 ? `${loop}_min` : loop;
     return {
       kernels: ['td_conv2d_s8_small'],
       scratchBytes: conv2dS8SmallBufferSize(true, inputDims, filterDims),
@@ -75,7 +81,7 @@ function lowerConv2DS8(g: WindowGeometry, arithmetic: Extract<Conv2DPlan['arithm
     };
   }
   // Few output channels run td_conv2d_s8's _few entry (rows read in place), so that other models do not link that code.
-  const entry = context.options.dsp && !context.options.helium && convFewChannels(inputDims, filterDims, outputDims) ? 'td_conv2d_s8_few' : 'td_conv2d_s8';
+  const entry = context.options.dsp && !context.options.helium && convFewChannels(g, inputDims, filterDims, outputDims) ? 'td_conv2d_s8_few' : 'td_conv2d_s8';
   return {
     kernels: ['td_conv2d_s8'],
     scratchBytes: conv2dS8BufferSize(context.options.dsp, inputDims, filterDims),
@@ -87,15 +93,31 @@ function lowerConv2DS8(g: WindowGeometry, arithmetic: Extract<Conv2DPlan['arithm
   };
 }
 
+/** `g` with dilation 1 along a window dimension of one tap (the dilation multiplies tap index 0 there). */
+function undilatedOneTap<G extends WindowGeometry>(g: G, filterDims: readonly number[]): G {
+  const dilationHeight = filterDims[1] === 1 ? 1 : g.dilationHeight;
+  const dilationWidth = filterDims[2] === 1 ? 1 : g.dilationWidth;
+  return dilationHeight === g.dilationHeight && dilationWidth === g.dilationWidth ? g : { ...g, dilationHeight, dilationWidth };
+}
+
 /**
  * Whether an int8 convolution in a DSP build calls td_conv2d_s8_few: 1 to 3 output channels, no groups, filter rows
- * (K_w * C_in) of at least 12 bytes and patches of at least 32, 16 output pixels or more (td_conv_takes_few and
+ * (K_w * C_in) of at least 8 bytes and patches of at least 32, 16 output pixels or more (td_conv_takes_few and
  * TD_CONV_FEW_MIN_PIXELS in the kernel; shorter rows and patches, and fewer pixels, leave the path's set-up
- * uncovered).
+ * uncovered). Rows of 8 to 11 bytes only when at least half the output columns read their window in place (inside
+ * the image across, no dilation; the others gather their patch): bench/shapes seed 123, 5x3 over 21x21x3 to 1, 10.11
+ * -> 7.81 instructions per MAC, but 130, 5x5 stride 2 over 28x6x2 to 2 (every column at an edge), 6.66 -> 6.93.
  */
-export function convFewChannels(inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+export function convFewChannels(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   const [filters, height, width, depth] = filterDims;
-  return filters <= 3 && depth === inputDims[3] && width * depth >= 12 && height * width * depth >= 32 && outputDims[0] * outputDims[1] * outputDims[2] >= 16;
+  if (!(filters <= 3 && depth === inputDims[3] && width * depth >= 8 && height * width * depth >= 32 && outputDims[0] * outputDims[1] * outputDims[2] >= 16)) return false;
+  if (width * depth >= 12) return true;
+  let inPlace = 0;
+  for (let x = 0; x < outputDims[2]; x++) {
+    const origin = x * g.strideWidth - g.padLeft;
+    if (g.dilationWidth === 1 && origin >= 0 && origin + width <= inputDims[2]) inPlace++;
+  }
+  return 2 * inPlace >= outputDims[2];
 }
 
 /** A filter cut to a smaller window: its shape and values (the graph's layout), emitted as an array of their own. */
@@ -161,18 +183,30 @@ function croppedCall(context: LowerContext, filter: CroppedFilter['filter']) {
 /**
  * Whether a convolution runs td_conv2d_s8_small in DSP builds, each pixel's patch widened once and
  * run against every filter: one input channel and a 3x3 window (nine taps in five registers), a 1x1
- * window over eight channels at stride 1 (four registers), or up to three channels and 32 taps (5x5
- * of one channel, 3x3 of three: the patch copied by filter rows, each filter two LDM per eight
- * taps); no dilation. Measured on virtual-m4f (bench/kernels): the im2col GEMM pays its gathering
+ * window over eight channels at stride 1 (four registers) or over one to four (two registers; bench/shapes
+ * seed 290, 1x1 over 15x25x3 to 32, took 7.41 instructions per MAC through the im2col GEMM), or up to three channels
+ * and 32 taps (5x5 of one channel, 3x3 of three: the patch copied by filter rows, each filter two LDM per eight
+ * taps; four to seven channels over enough pixels, smallPatchWideMinPixels); no dilation. Measured on virtual-m4f (bench/kernels): the im2col GEMM pays its gathering
  * and its fixed per-filter cost per block of four pixels on only 8-27 MACs per output (1.9-3.1
  * instructions per MAC there).
  */
-function smallPatch(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[]): boolean {
+function smallPatch(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] !== filterDims[3]) return false;
   const [, height, width, channels] = filterDims;
-  if (channels === 8 && height === 1 && width === 1) return g.strideHeight === 1 && g.strideWidth === 1;
-  return channels <= 3 && height * width > 1 && height * width * channels <= 32;
+  if ((channels === 8 || channels <= 4) && height === 1 && width === 1) return g.strideHeight === 1 && g.strideWidth === 1;
+  const pixels = outputDims[0] * outputDims[1] * outputDims[2];
+  return (channels <= 3 || (channels <= 7 && pixels >= smallPatchWideMinPixels)) && height * width > 1 && height * width * channels <= 32;
 }
+
+/**
+ * The fewest output pixels over which a window of four to seven input channels (up to 32 taps) takes the small
+ * kernel: its per-call records (every filter's taps widened and placed) are then paid back. bench/shapes on
+ * virtual-m4f, instructions per MAC, im2col GEMM -> small kernel: seed 60 3x1 over 23x15x5 to 3 6.69 -> 4.08, 202 1x3
+ * stride 2 over 13x19x5 to 2 (70 pixels) 8.48 -> 6.46, 61 4x1 over 9x8x7 to 8 (72 pixels) 2.92 -> 2.38, 152 2x4 over
+ * 23x11x4 to 5 3.06 -> 2.20, 32 4x1 over 22x15x7 to 8 2.59 -> 1.90; but 242 1x5 stride 2 over 6x8x5 to 17 (24 pixels)
+ * 2.60 -> 4.69.
+ */
+const smallPatchWideMinPixels = 64;
 
 /**
  * The entry point of td_conv2d_s8_small's loop that a small-patch convolution takes (each links
@@ -180,9 +214,9 @@ function smallPatch(g: WindowGeometry, inputDims: readonly number[], filterDims:
  * would not fit the kernel's row stride (then the kernel would not run its loop).
  */
 function smallPatchEntry(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): string | undefined {
-  if (!smallPatch(g, inputDims, filterDims)) return undefined;
+  if (!smallPatch(g, inputDims, filterDims, outputDims)) return undefined;
   const [, height, width, channels] = filterDims;
-  if (height === 1 && width === 1) return 'td_conv2d_s8_small_1x1x8';
+  if (height === 1 && width === 1) return channels === 8 ? 'td_conv2d_s8_small_1x1x8' : 'td_conv2d_s8_small_1x1x4';
   const rowWords = Math.ceil((width * channels) / 2);
   const rowLength = (outputDims[2] - 1) * g.strideWidth * channels + 2 * rowWords;
   const rowStep = ((inputDims[2] + 2 * width) * channels + 1) & ~1;

@@ -158,6 +158,14 @@ describe('fully connected dispatch (DSP builds)', () => {
     expect(generateModel(fcGraph(4, 16), { dsp: false }).kernels).toEqual(['td_fully_connected_s8']);
   });
 
+  it('calls the packed kernel\'s _rows entry for one to three rows (no block of four to set up), the general entry from four rows and on Helium', () => {
+    const call = (graph: Graph, helium = false) => /(td_fully_connected_s8_packed\w*)\(&td_op0_params/.exec(generateModel(graph, { dsp: true, helium }).source)?.[1];
+    expect(call(fcGraph(1, 1))).toBe('td_fully_connected_s8_packed_rows');
+    expect(call(fcGraph(3, 7))).toBe('td_fully_connected_s8_packed_rows');
+    expect(call(fcGraph(4, 7))).toBe('td_fully_connected_s8_packed');
+    expect(call(fcGraph(3, 7), true)).toBe('td_fully_connected_s8_packed');
+  });
+
   it('keeps td_fully_connected_s8_packed on a Helium target, whose MVE kernel of that name has no paired twin', () => {
     expect(generateModel(fcGraph(5, 16), { dsp: true, helium: true }).kernels).toEqual(['td_fully_connected_s8_packed']);
   });
