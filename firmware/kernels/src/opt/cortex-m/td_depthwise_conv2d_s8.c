@@ -660,13 +660,14 @@ TD_INLINE int32_t td_depthwise_paired_pairs(const td_dims *filter_dims)
 #define TD_DEPTHWISE_PAIRED_UNITS 3
 
 /**
- * Words of scratch td_depthwise_paired needs: the pairs' two input offsets, per output channel its requantization, and
- * the pairs of taps of every channel (one channel: three copies, one per pixel of a pass).
+ * Words of scratch td_depthwise_paired needs before its padded rows: two tables of the pairs' two input offsets (in
+ * the input, and in the padded rows), per output channel its requantization, and the pairs of taps of every channel
+ * (one channel: three copies, one per pixel of a pass).
  */
 TD_INLINE int32_t td_depthwise_paired_words(const td_dims *filter_dims)
 {
     const int32_t pairs = td_depthwise_paired_pairs(filter_dims);
-    return 2 * pairs + filter_dims->c * (int32_t)(sizeof(td_channel_requant) / sizeof(td_word)) +
+    return 4 * pairs + filter_dims->c * (int32_t)(sizeof(td_channel_requant) / sizeof(td_word)) +
            td_max_i32(filter_dims->c, TD_DEPTHWISE_PAIRED_UNITS) * pairs;
 }
 
@@ -725,26 +726,29 @@ TD_INLINE void td_depthwise_paired_sums_c(int units, const int8_t *in0, const in
 #define td_depthwise_paired_sums_3(...) td_depthwise_paired_sums_c(3, __VA_ARGS__)
 #endif
 
-/** Pixels [first_x, last_x) of output row out_y through the portable kernel's pixel (the window's border). */
-TD_NOINLINE static void td_depthwise_paired_pixels(const td_depthwise_conv_params *params,
-                                                   const td_per_channel_quant *quant,
-                                                   const td_dims *input_dims,
-                                                   const int8_t *input,
-                                                   const td_dims *filter_dims,
-                                                   const int8_t *filter,
-                                                   const int32_t *bias,
-                                                   const td_dims *output_dims,
-                                                   int8_t *output,
-                                                   int32_t batch,
-                                                   int32_t out_y,
-                                                   int32_t first_x,
-                                                   int32_t last_x)
+/**
+ * `count` positions of an input row (`row` at its first position; NULL for a row outside the image) from column in_x
+ * into a padded row: a position outside the image holds the input's zero point, whose tap then adds nothing to a sum
+ * with the input offset folded into the bias (w * (zero point + input offset) = 0), as the reference skips it.
+ */
+static void td_depthwise_paired_row(int8_t *to,
+                                    const int8_t *row,
+                                    int32_t in_x,
+                                    int32_t count,
+                                    int32_t width,
+                                    int32_t channels,
+                                    int zero_point)
 {
-    int32_t out_x;
-    for (out_x = first_x; out_x < last_x; ++out_x) {
-        const td_depthwise_window window = td_depthwise_window_of(params, input_dims, filter_dims, batch, out_y, out_x);
-        td_depthwise_portable_pixel_s8(params, quant, &window, output_dims->c, input, filter, bias,
-                                       output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_dims->c);
+    const int32_t left = row == NULL ? count : td_min_i32(td_max_i32(-in_x, 0), count);
+    const int32_t inside = row == NULL ? 0 : td_max_i32(td_min_i32(width - in_x, count) - left, 0);
+    if (left > 0) {
+        memset(to, zero_point, (size_t)(left * channels));
+    }
+    if (inside > 0) {
+        memcpy(to + left * channels, row + (in_x + left) * channels, (size_t)(inside * channels));
+    }
+    if (count - left - inside > 0) {
+        memset(to + (left + inside) * channels, zero_point, (size_t)((count - left - inside) * channels));
     }
 }
 
@@ -758,41 +762,51 @@ TD_INLINE int8_t td_depthwise_paired_out(int32_t acc, const td_channel_requant *
  * Every output channel of every pixel, for what the channel blocks do not take: fewer than four channels, a dilated
  * row, filters past 16x8. The filter's taps, in order, are paired into int16 lanes whatever their row (an odd last one
  * with a zero tap), each pair with the offsets of its two taps' input bytes from the window's first (dilation and C in
- * them), and the input offset times the filter's sum is folded into the bias. Inside pixels (the whole window in the
- * image) go up to three outputs a pass (td_depthwise_paired_sums_<n>, 2.5 to 4 instructions per multiply-accumulate):
- * with one channel, neighbouring pixels; otherwise up to three channels of one pixel. A pass reads all its windows
- * before it writes its outputs, and passes go pixel by pixel and channel by channel, so an output the memory plan put
- * over the input for the portable kernel's order reads the same input. A border pixel runs the portable kernel's pixel
- * (td_depthwise_portable_pixel_s8). Needs every channel's requantization in the fast form with the output offset
- * folded in (td_channel_requant_folded_of): otherwise returns 0 having written nothing (the caller then runs the
- * portable loop).
+ * them), and the input offset times the filter's sum is folded into the bias. An output row goes in runs of pixels:
+ * a run whose windows lie inside the image reads the input in place; any other reads a copy of its window rows
+ * padded with the input's zero point (td_depthwise_paired_row), so that border pixels run the same taps as inside ones.
+ * A run goes up to three outputs a pass (td_depthwise_paired_sums_<n>, 2.5 to 4 instructions per multiply-accumulate):
+ * with one channel, neighbouring pixels; otherwise up to three channels of one pixel. A run reads all its windows before
+ * it writes its outputs, and runs go pixel by pixel in the portable kernel's order, so an output the memory plan put
+ * over the input for that order reads the same input. Needs every channel's requantization in the fast form with the
+ * output offset folded in (td_channel_requant_folded_of) and room for one pixel's padded window: otherwise returns 0
+ * having written nothing (the caller then runs the portable loop).
  */
 TD_NOINLINE __attribute__((unused)) static int td_depthwise_paired(const td_depthwise_conv_params *params,
-                                           const td_per_channel_quant *quant,
-                                           const td_dims *input_dims,
-                                           const int8_t *input,
-                                           const td_dims *filter_dims,
-                                           const int8_t *filter,
-                                           const int32_t *bias,
-                                           const td_dims *output_dims,
-                                           int8_t *output,
-                                           td_word *scratch)
+                                                                   const td_per_channel_quant *quant,
+                                                                   const td_dims *input_dims,
+                                                                   const int8_t *input,
+                                                                   const td_dims *filter_dims,
+                                                                   const int8_t *filter,
+                                                                   const int32_t *bias,
+                                                                   const td_dims *output_dims,
+                                                                   int8_t *output,
+                                                                   td_word *scratch,
+                                                                   int32_t scratch_bytes)
 {
-    const int32_t channels = output_dims->c;
+    const int32_t channels = output_dims->c, in_c = input_dims->c;
     const int32_t multiplier = params->depth_multiplier;
     const int32_t filter_h = filter_dims->h, filter_w = filter_dims->w, taps = filter_h * filter_w;
     const int32_t pairs = td_depthwise_paired_pairs(filter_dims);
-    const int32_t stride_w = params->stride.w;
-    const int32_t last_y = input_dims->h - 1 - (filter_h - 1) * params->dilation.h;
-    const int32_t last_in_x = input_dims->w - 1 - (filter_w - 1) * params->dilation.w;
-    const int32_t pixel_step = stride_w * input_dims->c;
+    const int32_t stride_w = params->stride.w, dilation_h = params->dilation.h, dilation_w = params->dilation.w;
+    const int32_t window_h = (filter_h - 1) * dilation_h + 1, window_w = (filter_w - 1) * dilation_w + 1;
+    const int32_t pixel_step = stride_w * in_c;
     const int32_t low = params->activation.min, high = params->activation.max;
-    int32_t *const offsets = (int32_t *)(void *)scratch;
-    const int32_t *const offsets_end = offsets + 2 * pairs;
-    td_channel_requant *const requants = (td_channel_requant *)(void *)(scratch + 2 * pairs);
+    const int32_t words = td_depthwise_paired_words(filter_dims);
+    const int32_t room = scratch_bytes - words * (int32_t)sizeof(td_word);
+    int32_t *const in_place = (int32_t *)(void *)scratch;
+    int32_t *const padded = in_place + 2 * pairs;
+    td_channel_requant *const requants = (td_channel_requant *)(void *)(padded + 2 * pairs);
     td_word *const weights = (td_word *)(void *)(requants + channels);
-    int32_t batch, out_y, out_x, c, tap, first_x, end_x;
+    int8_t *const rows = (int8_t *)(void *)(scratch + words);
+    int32_t run, row_bytes, batch, out_y, first, c, tap;
 
+    /* A run: as many pixels as padded rows of the room hold, each row `row_bytes` apart. */
+    if (room < filter_h * window_w * in_c) {
+        return 0;
+    }
+    run = td_min_i32((room / (filter_h * in_c) - window_w) / stride_w + 1, output_dims->w);
+    row_bytes = ((run - 1) * stride_w + window_w) * in_c;
     for (c = 0; c < (channels == 1 ? TD_DEPTHWISE_PAIRED_UNITS : channels); ++c) {
         const int32_t channel = channels == 1 ? 0 : c;
         const int32_t group = c - c % TD_DEPTHWISE_PAIRED_UNITS;
@@ -814,56 +828,65 @@ TD_NOINLINE __attribute__((unused)) static int td_depthwise_paired(const td_dept
     }
     for (tap = 0; tap < 2 * pairs; ++tap) {
         const int32_t t = tap < taps ? tap : taps - 1; /* the zero tap reads the last tap's byte */
-        offsets[tap] = ((t / filter_w) * params->dilation.h * input_dims->w + (t % filter_w) * params->dilation.w) *
-                       input_dims->c;
+        in_place[tap] = ((t / filter_w) * dilation_h * input_dims->w + (t % filter_w) * dilation_w) * in_c;
+        padded[tap] = (t / filter_w) * row_bytes + (t % filter_w) * dilation_w * in_c;
     }
-    /* Inside columns: out_x in [first_x, end_x) (in_x = out_x * stride - padding in [0, last_in_x]). */
-    first_x = td_min_i32((params->padding.w + stride_w - 1) / stride_w, output_dims->w);
-    end_x = last_in_x + params->padding.w < 0 ? 0 : td_min_i32((last_in_x + params->padding.w) / stride_w + 1, output_dims->w);
-    end_x = td_max_i32(end_x, first_x);
 
     for (batch = 0; batch < output_dims->n; ++batch) {
+        const int8_t *const image = input + batch * input_dims->h * input_dims->w * in_c;
         for (out_y = 0; out_y < output_dims->h; ++out_y) {
             const int32_t in_y = out_y * params->stride.h - params->padding.h;
-            const int8_t *pixel;
-            int8_t *out;
-            if (in_y < 0 || in_y > last_y) {
-                td_depthwise_paired_pixels(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                                           batch, out_y, 0, output_dims->w);
-                continue;
-            }
-            td_depthwise_paired_pixels(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                                       batch, out_y, 0, first_x);
-            pixel = input + ((batch * input_dims->h + in_y) * input_dims->w + first_x * stride_w - params->padding.w) *
-                                input_dims->c;
-            out = output + ((batch * output_dims->h + out_y) * output_dims->w + first_x) * channels;
-            out_x = first_x;
-            if (channels == 1) {
-                /* Three neighbouring pixels of the one channel a pass. */
-                const td_channel_requant *const requant = &requants[0];
-                for (; out_x + 3 <= end_x; out_x += 3) {
-                    int32_t acc0 = requant->bias, acc1 = requant->bias, acc2 = requant->bias;
-                    td_depthwise_paired_sums_3(pixel, pixel + pixel_step, pixel + 2 * pixel_step, offsets, offsets_end,
-                                               weights, &acc0, &acc1, &acc2);
-                    out[0] = td_depthwise_paired_out(acc0, requant, low, high);
-                    out[1] = td_depthwise_paired_out(acc1, requant, low, high);
-                    out[2] = td_depthwise_paired_out(acc2, requant, low, high);
-                    out += 3;
-                    pixel += 3 * pixel_step;
-                }
-                if (out_x < end_x) {
-                    /* The last one or two (the pass's third pixel again, its sum unused). */
-                    const int8_t *const second = out_x + 1 < end_x ? pixel + pixel_step : pixel;
-                    int32_t acc0 = requant->bias, acc1 = requant->bias, acc2 = requant->bias;
-                    td_depthwise_paired_sums_3(pixel, second, pixel, offsets, offsets_end, weights, &acc0, &acc1, &acc2);
-                    *out++ = td_depthwise_paired_out(acc0, requant, low, high);
-                    if (out_x + 1 < end_x) {
-                        *out++ = td_depthwise_paired_out(acc1, requant, low, high);
+            const int rows_inside = in_y >= 0 && in_y + window_h <= input_dims->h;
+            for (first = 0; first < output_dims->w; first += run) {
+                const int32_t count = td_min_i32(run, output_dims->w - first);
+                const int32_t in_x = first * stride_w - params->padding.w;
+                const int32_t span = (count - 1) * stride_w + window_w;
+                int8_t *out = output + ((batch * output_dims->h + out_y) * output_dims->w + first) * channels;
+                const int8_t *pixel;
+                const int32_t *offsets, *offsets_end;
+                int32_t done = 0;
+                if (rows_inside && in_x >= 0 && in_x + span <= input_dims->w) {
+                    pixel = image + (in_y * input_dims->w + in_x) * in_c;
+                    offsets = in_place;
+                } else {
+                    int32_t ky;
+                    for (ky = 0; ky < filter_h; ++ky) {
+                        const int32_t y = in_y + ky * dilation_h;
+                        td_depthwise_paired_row(rows + ky * row_bytes,
+                                                y >= 0 && y < input_dims->h ? image + y * input_dims->w * in_c : NULL,
+                                                in_x, span, input_dims->w, in_c, -params->input_offset);
                     }
+                    pixel = rows;
+                    offsets = padded;
                 }
-            } else {
+                offsets_end = offsets + 2 * pairs;
+                if (channels == 1) {
+                    /* Three neighbouring pixels of the one channel a pass. */
+                    const td_channel_requant *const requant = &requants[0];
+                    for (; done + 3 <= count; done += 3) {
+                        int32_t acc0 = requant->bias, acc1 = requant->bias, acc2 = requant->bias;
+                        td_depthwise_paired_sums_3(pixel, pixel + pixel_step, pixel + 2 * pixel_step, offsets, offsets_end,
+                                                   weights, &acc0, &acc1, &acc2);
+                        out[0] = td_depthwise_paired_out(acc0, requant, low, high);
+                        out[1] = td_depthwise_paired_out(acc1, requant, low, high);
+                        out[2] = td_depthwise_paired_out(acc2, requant, low, high);
+                        out += 3;
+                        pixel += 3 * pixel_step;
+                    }
+                    if (done < count) {
+                        /* The last one or two (the pass's third pixel again, its sum unused). */
+                        const int8_t *const second = done + 1 < count ? pixel + pixel_step : pixel;
+                        int32_t acc0 = requant->bias, acc1 = requant->bias, acc2 = requant->bias;
+                        td_depthwise_paired_sums_3(pixel, second, pixel, offsets, offsets_end, weights, &acc0, &acc1, &acc2);
+                        out[0] = td_depthwise_paired_out(acc0, requant, low, high);
+                        if (done + 1 < count) {
+                            out[1] = td_depthwise_paired_out(acc1, requant, low, high);
+                        }
+                    }
+                    continue;
+                }
                 /* Up to three channels of one pixel a pass. */
-                for (; out_x < end_x; ++out_x) {
+                for (; done < count; ++done) {
                     const td_word *group_taps = weights;
                     for (c = 0; c < channels; c += TD_DEPTHWISE_PAIRED_UNITS) {
                         const td_channel_requant *const requant = &requants[c];
@@ -894,8 +917,6 @@ TD_NOINLINE __attribute__((unused)) static int td_depthwise_paired(const td_dept
                     pixel += pixel_step;
                 }
             }
-            td_depthwise_paired_pixels(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                                       batch, out_y, end_x, output_dims->w);
         }
     }
     return 1;
@@ -1008,13 +1029,12 @@ td_status td_depthwise_conv2d_s8_paired(const td_context *ctx,
         return td_depthwise_conv2d_s8(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
                                       output);
     }
-    /* The paired taps (which need td_depthwise_paired_words of scratch, less than get_buffer_size's
-     * for up to three channels, and the fast requantization); an output of one pixel, or a layer
-     * they refuse, the portable kernel's loop (what it costs and no more). */
+    /* The paired taps (which need td_depthwise_paired_words of scratch and room for one pixel's padded window, less
+     * than get_buffer_size's for up to three channels, and the fast requantization); an output of one pixel, or a
+     * layer they refuse, the portable kernel's loop (what it costs and no more). */
     if (!(output_dims->h * output_dims->w >= TD_DEPTHWISE_MIN_PIXELS && ctx != NULL && ctx->buf != NULL &&
-          ctx->size >= td_depthwise_paired_words(filter_dims) * (int32_t)sizeof(td_word) &&
           td_depthwise_paired(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                              (td_word *)ctx->buf))) {
+                              (td_word *)ctx->buf, ctx->size))) {
         td_depthwise_portable_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
     }
     return TD_OK;
