@@ -1207,17 +1207,15 @@ TD_NOINLINE static void td_wide_fill(td_word *planes,
 }
 
 /**
- * Doubled tap k of a filter row from the row's tap words in `loop`'s block (td_wide_pairs_*): taps 0 to
- * K_w - 2 in lanes 0.. in order, the last one in the last lane at stride 1 ((w3, w4) or (w1, w2)) and
- * in lane K_w - 1 at stride 2 ((w4, 0) or (w2, 0)).
+ * The int16 lane of a filter row's tap words in `loop`'s block (td_wide_pairs_*) that holds doubled tap k:
+ * taps 0 to K_w - 2 in lanes 0.. in order, the last one in the last lane at stride 1 ((w3, w4) or
+ * (w1, w2)) and in lane K_w - 1 at stride 2 ((w4, 0) or (w2, 0)).
  */
-static int32_t td_wide_tap(const td_word *row, int32_t loop, int32_t width, int32_t k)
+TD_INLINE int32_t td_wide_tap_lane(int32_t loop, int32_t width, int32_t k)
 {
-    const int32_t lane = k < width - 1                                          ? k
-                         : loop == TD_WIDE_5X5_S2 || loop == TD_WIDE_3X3_S2 ? width - 1
-                                                                             : 2 * td_wide_row_words(loop) - 1;
-    const td_word word = row[lane / 2];
-    return (int32_t)(int16_t)(uint16_t)((lane & 1) != 0 ? word >> 16 : word & 0xffffu);
+    return k < width - 1                                          ? k
+           : loop == TD_WIDE_5X5_S2 || loop == TD_WIDE_3X3_S2 ? width - 1
+                                                               : 2 * td_wide_row_words(loop) - 1;
 }
 
 /**
@@ -1236,16 +1234,28 @@ TD_NOINLINE static int8_t td_wide_output(const td_depthwise_conv_params *params,
                              int32_t out_y,
                              int32_t out_x)
 {
-    const int32_t channels = filter_dims->c, row_words = td_wide_row_words(loop);
+    const int32_t channels = filter_dims->c, row_words = td_wide_row_words(loop), width = filter_dims->w;
     int32_t acc = (int32_t)block[0];
     int32_t r, k;
-    for (r = 0; r < filter_dims->h; ++r) {
-        const int16_t *row = (const int16_t *)(const void *)(plane + (out_y * params->stride.h + r) * TD_WIDE_ROW_WORDS);
-        const td_word *const taps = block + td_wide_biases(loop) + r * row_words;
-        for (k = 0; k < filter_dims->w; ++k) {
-            const int32_t tap = row_words > 0 ? td_wide_tap(taps, loop, filter_dims->w, k)
-                                              : 2 * (int32_t)filter[(r * filter_dims->w + k) * channels + out_c];
-            acc = (int32_t)((uint32_t)acc + (uint32_t)(tap * (int32_t)row[out_x * params->stride.w + k]));
+    if (row_words > 0) {
+        /* The block's taps as int16 lanes (td_wide_tap_lane: 0 to K_w - 2 in order, the last one in `last`). */
+        const int32_t last = td_wide_tap_lane(loop, width, width - 1);
+        for (r = 0; r < filter_dims->h; ++r) {
+            const int16_t *const row = (const int16_t *)(const void *)(plane + (out_y * params->stride.h + r) * TD_WIDE_ROW_WORDS) +
+                                       out_x * params->stride.w;
+            const int16_t *const taps = (const int16_t *)(const void *)(block + td_wide_biases(loop) + r * row_words);
+            for (k = 0; k < width - 1; ++k) {
+                acc = (int32_t)((uint32_t)acc + (uint32_t)((int32_t)taps[k] * (int32_t)row[k]));
+            }
+            acc = (int32_t)((uint32_t)acc + (uint32_t)((int32_t)taps[last] * (int32_t)row[width - 1]));
+        }
+    } else {
+        for (r = 0; r < filter_dims->h; ++r) {
+            const int16_t *row = (const int16_t *)(const void *)(plane + (out_y * params->stride.h + r) * TD_WIDE_ROW_WORDS);
+            for (k = 0; k < width; ++k) {
+                const int32_t tap = 2 * (int32_t)filter[(r * width + k) * channels + out_c];
+                acc = (int32_t)((uint32_t)acc + (uint32_t)(tap * (int32_t)row[out_x * params->stride.w + k]));
+            }
         }
     }
     {
