@@ -29,10 +29,10 @@
  * Channels beyond a multiple of four run as one more block of the last four channels (which
  * computes again some the block before it wrote, with the same bytes), or, when the output lies
  * over the input, the portable loop one channel at a time. Fewer than four channels, more than 16
- * filter rows or 8 columns and a dilation along the row take td_depthwise_paired (every channel, pixel by pixel, the filter's taps paired in int16
- * lanes, the input read with the tap step, border windows from rows padded with the zero point);
- * an output of a single pixel, and a requantization outside the fast form there, take
- * td_depthwise_direct (four channels a tap, no set-up). The generator calls
+ * filter rows or 8 columns and a dilation along the row take td_depthwise_paired (the filter's
+ * taps paired in int16 lanes, the input read with the tap step, border windows from rows padded
+ * with the zero point); an output of a single pixel, and a requantization outside the fast form
+ * there, take td_depthwise_direct (four channels a tap, no set-up). The generator calls
  * td_depthwise_conv2d_s8_paired for all these shapes (and for outputs of fewer than 9 window taps
  * in all, which the blocks take but the paired taps run faster); td_depthwise_conv2d_s8 runs them
  * with the portable kernel's loop one channel at a time.
@@ -782,12 +782,12 @@ TD_INLINE void td_depthwise_paired_pixels_3(const int8_t *in0, const int8_t *in1
  * with the input offset folded into the bias (w * (zero point + input offset) = 0), as the reference skips it.
  */
 __attribute__((unused)) static void td_depthwise_paired_row(int8_t *to,
-                                    const int8_t *row,
-                                    int32_t in_x,
-                                    int32_t count,
-                                    int32_t width,
-                                    int32_t channels,
-                                    int zero_point)
+                                                            const int8_t *row,
+                                                            int32_t in_x,
+                                                            int32_t count,
+                                                            int32_t width,
+                                                            int32_t channels,
+                                                            int zero_point)
 {
     const int32_t left = row == NULL ? count : td_min_i32(td_max_i32(-in_x, 0), count);
     const int32_t inside = row == NULL ? 0 : td_max_i32(td_min_i32(width - in_x, count) - left, 0);
@@ -817,12 +817,12 @@ TD_INLINE int8_t td_depthwise_paired_out(int32_t acc, const td_channel_requant *
  * padded with the input's zero point (td_depthwise_paired_row), so that border pixels run the same taps as inside ones.
  * A run goes up to three outputs a pass: channel by channel, three neighbouring pixels sharing each pair of taps
  * (td_depthwise_paired_pixels_3, 2.7 instructions per multiply-accumulate), where there is one channel or rows of at
- * least three pixels; otherwise pixel by pixel, up to three channels of one pixel (td_depthwise_paired_sums_<n>, 2.5
+ * least six pixels; otherwise pixel by pixel, up to three channels of one pixel (td_depthwise_paired_sums_<n>, 2.5
  * to 4), in the portable kernel's order. An output the memory plan put over the input for that order reads the same
  * input: a pass reads its windows before it writes, and a run of several channels channel by channel reads a copy
- * made before it writes (runs go in the portable kernel's order). Needs every channel's requantization in the fast form with the
- * output offset folded in (td_channel_requant_folded_of) and room for one pixel's padded window: otherwise returns 0
- * having written nothing (the caller then runs td_depthwise_direct).
+ * made before it writes (runs go in the portable kernel's order). Needs every channel's requantization in the fast
+ * form with the output offset folded in (td_channel_requant_folded_of) and room for one pixel's padded window:
+ * otherwise returns 0 having written nothing (the caller then runs td_depthwise_direct).
  */
 TD_NOINLINE __attribute__((unused)) static int td_depthwise_paired(const td_depthwise_conv_params *params,
                                                                    const td_per_channel_quant *quant,
@@ -851,15 +851,16 @@ TD_NOINLINE __attribute__((unused)) static int td_depthwise_paired(const td_dept
     td_channel_requant *const requants = (td_channel_requant *)(void *)(padded + 2 * pairs);
     td_word *const weights = (td_word *)(void *)(requants + channels);
     int8_t *const rows = (int8_t *)(void *)(scratch + words);
-    /* Channel by channel over the pixels of a run where there is one channel or rows of at least three pixels, or
-     * else pixel by pixel in the portable kernel's order. With several channels, channel by channel writes some
+    /* Channel by channel over the pixels of a run where there is one channel or rows of at least six pixels (two
+     * passes: over 4 pixels, 33 channels went 8,560 -> 9,200 instructions), or else pixel by pixel in the portable
+     * kernel's order. With several channels, channel by channel writes some
      * outputs before the portable order would: a run then reads the input in place only when the output lies apart
      * from it, and otherwise a copy made before its first output is written, for rows of at least
      * TD_DEPTHWISE_PAIRED_COPY_PIXELS (shorter ones go pixel by pixel). */
     const uintptr_t input_start = (uintptr_t)input, output_start = (uintptr_t)output;
     const int apart = output_start >= input_start + (uintptr_t)td_dims_count(input_dims) ||
                       input_start >= output_start + (uintptr_t)td_dims_count(output_dims);
-    const int pixel_passes = channels == 1 || (output_dims->w >= TD_DEPTHWISE_PAIRED_UNITS &&
+    const int pixel_passes = channels == 1 || (output_dims->w >= 2 * TD_DEPTHWISE_PAIRED_UNITS &&
                                                (apart || output_dims->w >= TD_DEPTHWISE_PAIRED_COPY_PIXELS));
     const int in_place_order = apart || channels == 1 || !pixel_passes;
     int32_t run, row_bytes, batch, out_y, first, c, tap;
@@ -945,8 +946,8 @@ TD_NOINLINE __attribute__((unused)) static int td_depthwise_paired(const td_dept
                         if (done < count) {
                             const int8_t *const second = done + 1 < count ? in + pixel_step : in;
                             int32_t acc0 = requant->bias, acc1 = requant->bias, acc2 = requant->bias;
-                            td_depthwise_paired_pixels_3(in, second, in, offsets, offsets_end, channel_taps, &acc0, &acc1,
-                                                         &acc2);
+                            td_depthwise_paired_pixels_3(in, second, in, offsets, offsets_end, channel_taps, &acc0,
+                                                         &acc1, &acc2);
                             to[0] = td_depthwise_paired_out(acc0, requant, low, high);
                             if (done + 1 < count) {
                                 to[channels] = td_depthwise_paired_out(acc1, requant, low, high);
@@ -1012,11 +1013,11 @@ TD_NOINLINE __attribute__((unused)) static int td_depthwise_paired(const td_dept
  * c + k relative to c's (multiplier 1: k, read as one word).
  */
 TD_NOINLINE __attribute__((unused)) static void td_depthwise_single_sums(const td_depthwise_window *window,
-                                                 const int8_t *input,
-                                                 const int8_t *filter,
-                                                 uint32_t offsets,
-                                                 const int32_t *lane,
-                                                 int32_t *sums)
+                                                                         const int8_t *input,
+                                                                         const int8_t *filter,
+                                                                         uint32_t offsets,
+                                                                         const int32_t *lane,
+                                                                         int32_t *sums)
 {
     const int32_t in_step = window->input_tap_step, f_step = window->filter_tap_step;
     int32_t acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0, row;
@@ -1053,14 +1054,14 @@ TD_NOINLINE __attribute__((unused)) static void td_depthwise_single_sums(const t
  * kernel's loop goes (an output over its input reads the same bytes).
  */
 TD_NOINLINE __attribute__((unused)) static void td_depthwise_direct(const td_depthwise_conv_params *params,
-                                            const td_per_channel_quant *quant,
-                                            const td_dims *input_dims,
-                                            const int8_t *input,
-                                            const td_dims *filter_dims,
-                                            const int8_t *filter,
-                                            const int32_t *bias,
-                                            const td_dims *output_dims,
-                                            int8_t *output)
+                                                                    const td_per_channel_quant *quant,
+                                                                    const td_dims *input_dims,
+                                                                    const int8_t *input,
+                                                                    const td_dims *filter_dims,
+                                                                    const int8_t *filter,
+                                                                    const int32_t *bias,
+                                                                    const td_dims *output_dims,
+                                                                    int8_t *output)
 {
     const int32_t channels = output_dims->c, multiplier = params->depth_multiplier;
     const int32_t blocked = channels & ~3;
