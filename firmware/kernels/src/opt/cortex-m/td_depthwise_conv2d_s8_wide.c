@@ -1241,8 +1241,9 @@ TD_NOINLINE static int8_t td_wide_output(const td_depthwise_conv_params *params,
         /* The block's taps as int16 lanes (td_wide_tap_lane: 0 to K_w - 2 in order, the last one in `last`). */
         const int32_t last = td_wide_tap_lane(loop, width, width - 1);
         for (r = 0; r < filter_dims->h; ++r) {
-            const td_word *const plane_row = plane + (out_y * params->stride.h + r) * TD_WIDE_ROW_WORDS;
-            const int16_t *const row = (const int16_t *)(const void *)plane_row + out_x * params->stride.w;
+            const int16_t *const row =
+                (const int16_t *)(const void *)(plane + (out_y * params->stride.h + r) * TD_WIDE_ROW_WORDS) +
+                out_x * params->stride.w;
             const int16_t *const taps = (const int16_t *)(const void *)(block + td_wide_biases(loop) + r * row_words);
             for (k = 0; k < width - 1; ++k) {
                 acc = (int32_t)((uint32_t)acc + (uint32_t)((int32_t)taps[k] * (int32_t)row[k]));
