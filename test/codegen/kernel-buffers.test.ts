@@ -48,6 +48,7 @@ function program(): string {
   }
   for (const { input, filter } of depthwiseCases) {
     lines.push(`  { td_dims i = ${dims(input)}, f = ${dims(filter)}; printf("depthwise_conv2d_s8 %d\\n", (int)td_depthwise_conv2d_s8_get_buffer_size(&i, &f));`);
+    lines.push(`    printf("depthwise_conv2d_s8_paired %d\\n", (int)td_depthwise_conv2d_s8_paired_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_s16 %d\\n", (int)td_depthwise_conv2d_s16_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_s8_wide_rows5 %d\\n", (int)td_depthwise_conv2d_s8_wide_rows5_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_f32 %d\\n", (int)td_depthwise_conv2d_f32_get_buffer_size(&i, &f)); }`);
@@ -77,6 +78,7 @@ function expected(dsp: boolean): string[] {
   for (const { input, filter } of depthwiseCases) {
     lines.push(
       `depthwise_conv2d_s8 ${kernelBuffers.depthwiseConv2dS8BufferSize(dsp, input, filter)}`,
+      `depthwise_conv2d_s8_paired ${kernelBuffers.depthwiseConv2dS8PairedBufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_s16 ${kernelBuffers.depthwiseConv2dS16BufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_s8_wide_rows5 ${kernelBuffers.depthwiseConv2dS8WideRows5BufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_f32 ${kernelBuffers.convF32BufferSize(input, filter)}`,

@@ -360,10 +360,12 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
                                  const td_dims *output_dims,
                                  int8_t *output);
 /**
- * DEPTHWISE_CONV_2D, int8, as td_depthwise_conv2d_s8 (the same bits, the same scratch), for the shapes the DSP
- * kernel's channel blocks do not take: fewer than four output channels, more than 16 filter rows or 8 columns, a
- * dilation along the row, an output of one pixel. Pairs of taps in int16 lanes (DSP builds), so that a model whose
- * depthwise layers the blocks take all does not link that code; any other shape runs td_depthwise_conv2d_s8.
+ * DEPTHWISE_CONV_2D, int8, as td_depthwise_conv2d_s8 (the same bits; its scratch from
+ * td_depthwise_conv2d_s8_paired_get_buffer_size), for the shapes the DSP kernel's channel blocks do not take (the
+ * generator calls it for them): fewer than four output channels, more than 16 filter rows or 8 columns, a dilation
+ * along the row, an output of one pixel, fewer than 9 window taps over all output pixels. Pairs of taps in int16 lanes
+ * (DSP builds), without the channel blocks, so that a model whose depthwise layers the blocks take all does not link
+ * this code, and one that calls only this entry does not link the blocks.
  */
 td_status td_depthwise_conv2d_s8_paired(const td_context *ctx,
                                         const td_depthwise_conv_params *params,
@@ -382,6 +384,13 @@ td_status td_depthwise_conv2d_s8_paired(const td_context *ctx,
  * input_dims->c), the input's size rounded up to a multiple of four (a copy of the input).
  */
 int32_t td_depthwise_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+/**
+ * Bytes of scratch td_depthwise_conv2d_s8_paired needs: td_depthwise_conv2d_s8_get_buffer_size's without the DSP
+ * kernel; with it 4 * (4 * P + 4 * C_out + C_out * P), P = ceil(K_h * K_w / 2) (the paired taps' offsets,
+ * requantization and pairs of taps per output channel, filter_dims->c), plus K_h * (input_dims->w + K_w - 1) *
+ * max(C_in, 8) rounded up to a multiple of four (padded input rows).
+ */
+int32_t td_depthwise_conv2d_s8_paired_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 /**
  * DEPTHWISE_CONV_2D, int8, as td_depthwise_conv2d_s8 (the same bits), for 3x3 filters at stride 1
  * (dilation 1, depth multiplier 1, a multiple of four channels) with the full int8 range, the

@@ -449,13 +449,11 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
   const kernel = kernelName ?? (depthwise ? 'td_depthwise_conv2d_s8' : 'td_conv2d_s8');
   if (depthwise) c.declare(`const td_depthwise_conv_params params = {${common}, .depth_multiplier = ${outC / inC}};`);
   else c.declare(`const td_conv_params params = {${common}};`);
-  // td_conv2d_s8_small's loop entry points share its scratch size, td_depthwise_conv2d_s8_paired and td_conv2d_s8_few
-  // their kernel's.
+  // td_conv2d_s8_small's loop entry points share its scratch size, td_conv2d_s8_few its kernel's.
   const sizer =
     wideBlocks === 'rows5' || wideBlocks === 'rows5 compact' ? 'td_depthwise_conv2d_s8_wide_rows5'
     : wideBlocks ? 'td_depthwise_conv2d_s8_wide'
     : kernel.startsWith('td_conv2d_s8_small_') ? 'td_conv2d_s8_small'
-    : kernel === 'td_depthwise_conv2d_s8_paired' ? 'td_depthwise_conv2d_s8'
     : kernel === 'td_conv2d_s8_few' ? 'td_conv2d_s8'
     : kernel;
   const ctx = c.context(`${sizer}_get_buffer_size(&input_dims, &filter_dims)`);
@@ -1871,8 +1869,16 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['5x3 stride 1 same 7 channels (the last four as a block)', { input: [6, 7, 7], outputChannels: 7, kernel: [5, 3], padding: 'same', activation: 'relu6' }],
     ['3x2 stride 1 valid multiplier 3 18 channels (the last four as a block)', { input: [5, 6, 6], outputChannels: 18, kernel: [3, 2], padding: 'valid', activation: 'none' }],
     ['5x5 stride 1 same 7 channels in place', { input: [6, 5, 7], outputChannels: 7, kernel: [5, 5], padding: 'same', activation: 'none', inPlacePixels: 12 }],
-    // What the blocks leave to the portable kernel's loop: one output pixel, fewer than four channels.
-    ['5x5 valid one output pixel 12 channels relu (the portable loop)', { input: [5, 5, 12], outputChannels: 12, kernel: [5, 5], padding: 'valid', activation: 'relu' }],
+    // What the blocks leave to the paired entry: one output pixel (four channels a tap, gathered with a multiplier, the
+    // channels past a multiple of four one at a time, a window cut by the image edge), few window taps over the output.
+    ['5x5 valid one output pixel 12 channels relu', { input: [5, 5, 12], outputChannels: 12, kernel: [5, 5], padding: 'valid', activation: 'relu' }],
+    ['3x3 valid one output pixel multiplier 2 from 7 channels left shifts', { input: [3, 3, 7], outputChannels: 14, kernel: [3, 3], padding: 'valid', activation: 'none', effectiveScale: [0.3, 1.5] }],
+    ['3x3 stride 2 same one output pixel over 2x2x8 zero point -128', { input: [2, 2, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: -128 } }],
+    ['1x2 stride 2 same 3x1 outputs 17 channels (few window taps)', { input: [6, 1, 17], outputChannels: 17, kernel: [1, 2], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['1x2 same 4x1 outputs multiplier 3 from 16 channels relu6 (few window taps)', { input: [4, 1, 16], outputChannels: 48, kernel: [1, 2], padding: 'same', activation: 'relu6' }],
+    // Left shifts, which the paired taps refuse: every pixel straight from the input and the filter.
+    ['1x2 stride 2 same 3x1 outputs 10 channels left shifts (the direct loop)', { input: [6, 1, 10], outputChannels: 10, kernel: [1, 2], stride: [2, 2], padding: 'same', activation: 'none', effectiveScale: [0.3, 1.5] }],
+    ['1x2 same 4x1 outputs multiplier 2 from 4 channels left shifts relu (the direct loop)', { input: [4, 1, 4], outputChannels: 8, kernel: [1, 2], padding: 'same', activation: 'relu', effectiveScale: [0.3, 1.5] }],
     ['4x3 stride 1 valid 3 channels (paired taps)', { input: [6, 5, 3], outputChannels: 3, kernel: [4, 3], padding: 'valid', activation: 'none' }],
     // What the blocks leave to the paired taps (td_depthwise_paired): 1-3 channels, a dilated row, filters past 16x8;
     // inside pixels paired along the filter row (an odd width's last tap alone), border pixels the portable loop.
@@ -1885,12 +1891,16 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['17x1 same 2 channels relu (rows past 16)', { input: [19, 3, 2], outputChannels: 2, kernel: [17, 1], padding: 'same', activation: 'relu' }],
     ['3x9 valid 5 channels full int8 range (columns past 8)', { input: [4, 12, 5], outputChannels: 5, kernel: [3, 9], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
     ['3x3 same 3 channels in place', { input: [5, 5, 3], outputChannels: 3, kernel: [3, 3], padding: 'same', activation: 'none', inPlacePixels: 6 }],
+    // Rows of 14 pixels of two channels with the output over the input: each run copied before its channels' passes.
+    ['3x3 valid 2 channels 16 wide in place (runs copied)', { input: [4, 16, 2], outputChannels: 2, kernel: [3, 3], padding: 'valid', activation: 'relu6', inPlacePixels: 2 }],
+    // Padded rows in runs shorter than the output row (the scratch holds ten pixels' windows of 12 channels).
+    ['3x3 dilation 1x4 same 12 channels (runs shorter than the row)', { input: [5, 20, 12], outputChannels: 12, kernel: [3, 3], dilation: [1, 4], padding: 'same', activation: 'none' }],
   ];
   // The shapes the channel blocks do not take, through the entry the generator calls for them (the paired taps), and
   // two of them through td_depthwise_conv2d_s8 too (one channel at a time there).
   const blocksSkip = (config: ConvConfig) => {
     const { outH, outW } = geometry(config);
-    return config.outputChannels < 4 || config.kernel[0] > 16 || config.kernel[1] > 8 || (config.dilation?.[1] ?? 1) !== 1 || outH * outW < 2;
+    return config.outputChannels < 4 || config.kernel[0] > 16 || config.kernel[1] > 8 || (config.dilation?.[1] ?? 1) !== 1 || outH * outW < 2 || outH * outW * config.kernel[0] * config.kernel[1] < 9;
   };
   for (const [label, config] of depthwiseAny) {
     const skipped = blocksSkip(config);

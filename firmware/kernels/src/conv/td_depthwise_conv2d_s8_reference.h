@@ -206,10 +206,15 @@ static TD_DEPTHWISE_OUT_OF_LINE void td_depthwise_portable_s8(const td_depthwise
 }
 
 /**
- * td_depthwise_conv2d_s8_paired in a build without the DSP kernel's paired taps: td_depthwise_conv2d_s8 itself (the
- * generator calls that entry only in DSP builds; the portable builds define it for the same API everywhere).
+ * td_depthwise_conv2d_s8_paired in a build without the DSP kernel's paired taps: td_depthwise_conv2d_s8 itself, with
+ * its scratch (the generator calls that entry only in DSP builds; the portable builds define it for the same API
+ * everywhere).
  */
 #define TD_DEPTHWISE_PAIRED_AS_PORTABLE                                                                               \
+    int32_t td_depthwise_conv2d_s8_paired_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)     \
+    {                                                                                                                 \
+        return td_depthwise_conv2d_s8_get_buffer_size(input_dims, filter_dims);                                       \
+    }                                                                                                                 \
     td_status td_depthwise_conv2d_s8_paired(const td_context *ctx, const td_depthwise_conv_params *params,          \
                                             const td_per_channel_quant *quant, const td_dims *input_dims,         \
                                             const int8_t *input, const td_dims *filter_dims, const int8_t *filter, \

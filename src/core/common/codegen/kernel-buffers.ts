@@ -86,6 +86,21 @@ export function depthwiseConv2dS8BufferSize(dsp: boolean, inputDims: Dims, filte
 }
 
 /**
+ * td_depthwise_conv2d_s8_paired_get_buffer_size: 0 portable (td_depthwise_conv2d_s8's); DSP the paired taps' tables
+ * (td_depthwise_paired_words: two offsets per pair of taps twice, four words of requantization per output channel, a
+ * word per pair of taps and output channel), then K_h padded rows of W + K_w - 1 positions of
+ * max(C_in, 8) bytes, rounded up to a word.
+ */
+export function depthwiseConv2dS8PairedBufferSize(dsp: boolean, inputDims: Dims, filterDims: Dims): number {
+  if (!dsp) return 0;
+  const [, filterHeight, filterWidth, channels] = filterDims;
+  const pairs = Math.ceil((filterHeight * filterWidth) / 2);
+  const words = 4 * pairs + channels * (channelRequantBytes / 4) + channels * pairs;
+  const rows = filterHeight * (inputDims[2] + filterWidth - 1) * Math.max(inputDims[3], 8);
+  return 4 * words + Math.ceil(rows / 4) * 4;
+}
+
+/**
  * td_depthwise_conv2d_s8_planes_get_buffer_size: 0 portable; DSP four channels' planes of ceil(W / 4) + 2 groups of
  * 36 bytes (three row slots of three words, a group on either side that only the widening writes) and 12 records of
  * 52 bytes (per channel and row rotation: the bias four times, six tap words, the requantization).

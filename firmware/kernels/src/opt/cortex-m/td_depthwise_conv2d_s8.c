@@ -29,11 +29,13 @@
  * Channels beyond a multiple of four run as one more block of the last four channels (which
  * computes again some the block before it wrote, with the same bytes), or, when the output lies
  * over the input, the portable loop one channel at a time. Fewer than four channels, more than 16
- * filter rows or 8 columns and a dilation along the row take td_depthwise_paired (every channel,
- * pixel by pixel, the filter's taps paired in int16 lanes, the input read with the tap step);
- * an output of a single pixel, a requantization outside the fast form there, and dilated
- * filters whose span outgrows the scratch take the portable kernel's loop for every channel
- * (td_depthwise_portable_s8, the portable kernel's own code).
+ * filter rows or 8 columns and a dilation along the row take td_depthwise_paired (the filter's
+ * taps paired in int16 lanes, the input read with the tap step, border windows from rows padded
+ * with the zero point); an output of a single pixel, and a requantization outside the fast form
+ * there, take td_depthwise_direct (four channels a tap, no set-up). The generator calls
+ * td_depthwise_conv2d_s8_paired for all these shapes (and for outputs of fewer than 9 window taps
+ * in all, which the blocks take but the paired taps run faster); td_depthwise_conv2d_s8 runs them
+ * with the portable kernel's loop one channel at a time.
  *
  * Scratch (get_buffer_size): the expanded filter block (8 bytes per tap), the four channels'
  * requantization (td_depthwise_block_requant, 64 bytes), two words of strides for the
@@ -658,16 +660,22 @@ TD_INLINE int32_t td_depthwise_paired_pairs(const td_dims *filter_dims)
 
 /** The most outputs td_depthwise_paired's passes take at once (registers: per output an accumulator and an input pointer). */
 #define TD_DEPTHWISE_PAIRED_UNITS 3
+/**
+ * The shortest output rows of several channels that td_depthwise_paired runs channel by channel when the output lies
+ * over the input (each run then copies its window rows first): virtual-m4f, bench/shapes, 3 channels, rows of 19 and
+ * 31 pixels 29,760 -> 28,080 and 111,720 -> 106,080 instructions, of 6 pixels 44,120 -> 49,680.
+ */
+#define TD_DEPTHWISE_PAIRED_COPY_PIXELS 12
 
 /**
- * Words of scratch td_depthwise_paired needs: the pairs' two input offsets, per output channel its requantization, and
- * the pairs of taps of every channel (one channel: three copies, one per pixel of a pass).
+ * Words of scratch td_depthwise_paired needs before its padded rows: two tables of the pairs' two input offsets (in
+ * the input, and in the padded rows), per output channel its requantization, and the pairs of taps of every channel.
  */
 TD_INLINE int32_t td_depthwise_paired_words(const td_dims *filter_dims)
 {
     const int32_t pairs = td_depthwise_paired_pairs(filter_dims);
-    return 2 * pairs + filter_dims->c * (int32_t)(sizeof(td_channel_requant) / sizeof(td_word)) +
-           td_max_i32(filter_dims->c, TD_DEPTHWISE_PAIRED_UNITS) * pairs;
+    return 4 * pairs + filter_dims->c * (int32_t)(sizeof(td_channel_requant) / sizeof(td_word)) +
+           filter_dims->c * pairs;
 }
 
 /*
@@ -725,26 +733,72 @@ TD_INLINE void td_depthwise_paired_sums_c(int units, const int8_t *in0, const in
 #define td_depthwise_paired_sums_3(...) td_depthwise_paired_sums_c(3, __VA_ARGS__)
 #endif
 
-/** Pixels [first_x, last_x) of output row out_y through the portable kernel's pixel (the window's border). */
-TD_NOINLINE static void td_depthwise_paired_pixels(const td_depthwise_conv_params *params,
-                                                   const td_per_channel_quant *quant,
-                                                   const td_dims *input_dims,
-                                                   const int8_t *input,
-                                                   const td_dims *filter_dims,
-                                                   const int8_t *filter,
-                                                   const int32_t *bias,
-                                                   const td_dims *output_dims,
-                                                   int8_t *output,
-                                                   int32_t batch,
-                                                   int32_t out_y,
-                                                   int32_t first_x,
-                                                   int32_t last_x)
+/*
+ * td_depthwise_paired_pixels_3: three outputs of one channel (neighbouring pixels) over every pair of taps, as
+ * td_depthwise_paired_sums_3, their one pair of taps loaded once: per pair an LDRD of the offsets and an LDR of the
+ * taps, and per output two LDRSB, a PKHBT and an SMLAD: 16 instructions for 6 multiply-accumulates.
+ */
+#if TD_DSP_ASM
+#define TD_DEPTHWISE_PAIRED_PIXEL(in, acc)                                                                      \
+    "ldrsb   %[x], [%[" in "], %[first]]\n\t"                                                                    \
+    "ldrsb   %[y], [%[" in "], %[second]]\n\t"                                                                   \
+    "pkhbt   %[x], %[x], %[y], lsl #16\n\t"                                                                      \
+    "smlad   %[" acc "], %[x], %[t], %[" acc "]\n\t"
+TD_INLINE void td_depthwise_paired_pixels_3(const int8_t *in0, const int8_t *in1, const int8_t *in2,
+                                            const int32_t *offsets, const int32_t *end, const td_word *taps,
+                                            int32_t *acc0, int32_t *acc1, int32_t *acc2)
 {
-    int32_t out_x;
-    for (out_x = first_x; out_x < last_x; ++out_x) {
-        const td_depthwise_window window = td_depthwise_window_of(params, input_dims, filter_dims, batch, out_y, out_x);
-        td_depthwise_portable_pixel_s8(params, quant, &window, output_dims->c, input, filter, bias,
-                                       output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * output_dims->c);
+    int32_t first, second;
+    uint32_t x, y, t;
+    __asm__ volatile("1:\n\t"
+                     "ldrd    %[first], %[second], [%[offsets]], #8\n\t"
+                     "ldr     %[t], [%[taps]], #4\n\t"
+                     TD_DEPTHWISE_PAIRED_PIXEL("i0", "a0") TD_DEPTHWISE_PAIRED_PIXEL("i1", "a1")
+                     TD_DEPTHWISE_PAIRED_PIXEL("i2", "a2")
+                     "cmp     %[offsets], %[end]\n\t"
+                     "bne     1b"
+                     : [a0] "+r"(*acc0), [a1] "+r"(*acc1), [a2] "+r"(*acc2), [offsets] "+r"(offsets), [taps] "+r"(taps),
+                       [first] "=&r"(first), [second] "=&r"(second), [x] "=&r"(x), [y] "=&r"(y), [t] "=&r"(t)
+                     : [i0] "r"(in0), [i1] "r"(in1), [i2] "r"(in2), [end] "r"(end)
+                     : "cc", "memory");
+}
+#else
+/** The same sums in C (hosts without the assembly). */
+TD_INLINE void td_depthwise_paired_pixels_3(const int8_t *in0, const int8_t *in1, const int8_t *in2,
+                                            const int32_t *offsets, const int32_t *end, const td_word *taps,
+                                            int32_t *acc0, int32_t *acc1, int32_t *acc2)
+{
+    for (; offsets != end; offsets += 2, ++taps) {
+        *acc0 = td_smlad(td_pack16(in0[offsets[0]], in0[offsets[1]]), *taps, *acc0);
+        *acc1 = td_smlad(td_pack16(in1[offsets[0]], in1[offsets[1]]), *taps, *acc1);
+        *acc2 = td_smlad(td_pack16(in2[offsets[0]], in2[offsets[1]]), *taps, *acc2);
+    }
+}
+#endif
+
+/**
+ * `count` positions of an input row (`row` at its first position; NULL for a row outside the image) from column in_x
+ * into a padded row: a position outside the image holds the input's zero point, whose tap then adds nothing to a sum
+ * with the input offset folded into the bias (w * (zero point + input offset) = 0), as the reference skips it.
+ */
+__attribute__((unused)) static void td_depthwise_paired_row(int8_t *to,
+                                                            const int8_t *row,
+                                                            int32_t in_x,
+                                                            int32_t count,
+                                                            int32_t width,
+                                                            int32_t channels,
+                                                            int zero_point)
+{
+    const int32_t left = row == NULL ? count : td_min_i32(td_max_i32(-in_x, 0), count);
+    const int32_t inside = row == NULL ? 0 : td_max_i32(td_min_i32(width - in_x, count) - left, 0);
+    if (left > 0) {
+        memset(to, zero_point, (size_t)(left * channels));
+    }
+    if (inside > 0) {
+        memcpy(to + left * channels, row + (in_x + left) * channels, (size_t)(inside * channels));
+    }
+    if (count - left - inside > 0) {
+        memset(to + (left + inside) * channels, zero_point, (size_t)((count - left - inside) * channels));
     }
 }
 
@@ -758,112 +812,152 @@ TD_INLINE int8_t td_depthwise_paired_out(int32_t acc, const td_channel_requant *
  * Every output channel of every pixel, for what the channel blocks do not take: fewer than four channels, a dilated
  * row, filters past 16x8. The filter's taps, in order, are paired into int16 lanes whatever their row (an odd last one
  * with a zero tap), each pair with the offsets of its two taps' input bytes from the window's first (dilation and C in
- * them), and the input offset times the filter's sum is folded into the bias. Inside pixels (the whole window in the
- * image) go up to three outputs a pass (td_depthwise_paired_sums_<n>, 2.5 to 4 instructions per multiply-accumulate):
- * with one channel, neighbouring pixels; otherwise up to three channels of one pixel. A pass reads all its windows
- * before it writes its outputs, and passes go pixel by pixel and channel by channel, so an output the memory plan put
- * over the input for the portable kernel's order reads the same input. A border pixel runs the portable kernel's pixel
- * (td_depthwise_portable_pixel_s8). Needs every channel's requantization in the fast form with the output offset
- * folded in (td_channel_requant_folded_of): otherwise returns 0 having written nothing (the caller then runs the
- * portable loop).
+ * them), and the input offset times the filter's sum is folded into the bias. An output row goes in runs of pixels:
+ * a run whose windows lie inside the image reads the input in place; any other reads a copy of its window rows
+ * padded with the input's zero point (td_depthwise_paired_row), so that border pixels run the same taps as inside ones.
+ * A run goes up to three outputs a pass: channel by channel, three neighbouring pixels sharing each pair of taps
+ * (td_depthwise_paired_pixels_3, 2.7 instructions per multiply-accumulate), where there is one channel or rows of at
+ * least six pixels; otherwise pixel by pixel, up to three channels of one pixel (td_depthwise_paired_sums_<n>, 2.5
+ * to 4), in the portable kernel's order. An output the memory plan put over the input for that order reads the same
+ * input: a pass reads its windows before it writes, and a run of several channels channel by channel reads a copy
+ * made before it writes (runs go in the portable kernel's order). Needs every channel's requantization in the fast
+ * form with the output offset folded in (td_channel_requant_folded_of) and room for one pixel's padded window:
+ * otherwise returns 0 having written nothing (the caller then runs td_depthwise_direct).
  */
 TD_NOINLINE __attribute__((unused)) static int td_depthwise_paired(const td_depthwise_conv_params *params,
-                                           const td_per_channel_quant *quant,
-                                           const td_dims *input_dims,
-                                           const int8_t *input,
-                                           const td_dims *filter_dims,
-                                           const int8_t *filter,
-                                           const int32_t *bias,
-                                           const td_dims *output_dims,
-                                           int8_t *output,
-                                           td_word *scratch)
+                                                                   const td_per_channel_quant *quant,
+                                                                   const td_dims *input_dims,
+                                                                   const int8_t *input,
+                                                                   const td_dims *filter_dims,
+                                                                   const int8_t *filter,
+                                                                   const int32_t *bias,
+                                                                   const td_dims *output_dims,
+                                                                   int8_t *output,
+                                                                   td_word *scratch,
+                                                                   int32_t scratch_bytes)
 {
-    const int32_t channels = output_dims->c;
+    const int32_t channels = output_dims->c, in_c = input_dims->c;
     const int32_t multiplier = params->depth_multiplier;
     const int32_t filter_h = filter_dims->h, filter_w = filter_dims->w, taps = filter_h * filter_w;
     const int32_t pairs = td_depthwise_paired_pairs(filter_dims);
-    const int32_t stride_w = params->stride.w;
-    const int32_t last_y = input_dims->h - 1 - (filter_h - 1) * params->dilation.h;
-    const int32_t last_in_x = input_dims->w - 1 - (filter_w - 1) * params->dilation.w;
-    const int32_t pixel_step = stride_w * input_dims->c;
+    const int32_t stride_w = params->stride.w, dilation_h = params->dilation.h, dilation_w = params->dilation.w;
+    const int32_t window_h = (filter_h - 1) * dilation_h + 1, window_w = (filter_w - 1) * dilation_w + 1;
+    const int32_t pixel_step = stride_w * in_c;
     const int32_t low = params->activation.min, high = params->activation.max;
-    int32_t *const offsets = (int32_t *)(void *)scratch;
-    const int32_t *const offsets_end = offsets + 2 * pairs;
-    td_channel_requant *const requants = (td_channel_requant *)(void *)(scratch + 2 * pairs);
+    const int32_t words = td_depthwise_paired_words(filter_dims);
+    const int32_t room = scratch_bytes - words * (int32_t)sizeof(td_word);
+    int32_t *const in_place = (int32_t *)(void *)scratch;
+    int32_t *const padded = in_place + 2 * pairs;
+    td_channel_requant *const requants = (td_channel_requant *)(void *)(padded + 2 * pairs);
     td_word *const weights = (td_word *)(void *)(requants + channels);
-    int32_t batch, out_y, out_x, c, tap, first_x, end_x;
+    int8_t *const rows = (int8_t *)(void *)(scratch + words);
+    /* Channel by channel over the pixels of a run where there is one channel or rows of at least six pixels (two
+     * passes: over 4 pixels, 33 channels went 8,560 -> 9,200 instructions), or else pixel by pixel in the portable
+     * kernel's order. With several channels, channel by channel writes some
+     * outputs before the portable order would: a run then reads the input in place only when the output lies apart
+     * from it, and otherwise a copy made before its first output is written, for rows of at least
+     * TD_DEPTHWISE_PAIRED_COPY_PIXELS (shorter ones go pixel by pixel). */
+    const uintptr_t input_start = (uintptr_t)input, output_start = (uintptr_t)output;
+    const int apart = output_start >= input_start + (uintptr_t)td_dims_count(input_dims) ||
+                      input_start >= output_start + (uintptr_t)td_dims_count(output_dims);
+    const int pixel_passes = channels == 1 || (output_dims->w >= 2 * TD_DEPTHWISE_PAIRED_UNITS &&
+                                               (apart || output_dims->w >= TD_DEPTHWISE_PAIRED_COPY_PIXELS));
+    const int in_place_order = apart || channels == 1 || !pixel_passes;
+    int32_t run, row_bytes, batch, out_y, first, c, tap;
 
-    for (c = 0; c < (channels == 1 ? TD_DEPTHWISE_PAIRED_UNITS : channels); ++c) {
-        const int32_t channel = channels == 1 ? 0 : c;
+    /* A run: as many pixels as padded rows of the room hold, each row `row_bytes` apart. */
+    if (room < filter_h * window_w * in_c) {
+        return 0;
+    }
+    run = td_min_i32((room / (filter_h * in_c) - window_w) / stride_w + 1, output_dims->w);
+    row_bytes = ((run - 1) * stride_w + window_w) * in_c;
+    for (c = 0; c < channels; ++c) {
         const int32_t group = c - c % TD_DEPTHWISE_PAIRED_UNITS;
-        const int32_t units = td_min_i32(channels == 1 ? TD_DEPTHWISE_PAIRED_UNITS : channels - group, TD_DEPTHWISE_PAIRED_UNITS);
+        const int32_t units = td_min_i32(channels - group, TD_DEPTHWISE_PAIRED_UNITS);
+        /* Pixel passes: a channel's pairs in order; otherwise per pair a group's three channels in turn. */
+        td_word *to = pixel_passes ? weights + c * pairs : weights + group * pairs + (c - group);
+        const int32_t step = pixel_passes ? 1 : units;
         int32_t sum = 0;
         for (tap = 0; tap < taps; tap += 2) {
-            const int32_t w0 = filter[tap * channels + channel];
-            const int32_t w1 = tap + 1 < taps ? filter[(tap + 1) * channels + channel] : 0;
+            const int32_t w0 = filter[tap * channels + c];
+            const int32_t w1 = tap + 1 < taps ? filter[(tap + 1) * channels + c] : 0;
             sum += w0 + w1;
-            weights[group * pairs + (tap >> 1) * units + (c - group)] = td_pack16(w0, w1);
+            *to = td_pack16(w0, w1);
+            to += step;
         }
-        if (c < channels) {
-            requants[c] = td_channel_requant_folded_of((bias != NULL ? bias[c] : 0) + params->input_offset * sum,
-                                                       quant->multiplier[c], quant->shift[c], params->output_offset, taps);
-            if (requants[c].right_shift == 0) {
-                return 0;
-            }
+        requants[c] = td_channel_requant_folded_of((bias != NULL ? bias[c] : 0) + params->input_offset * sum,
+                                                   quant->multiplier[c], quant->shift[c], params->output_offset, taps);
+        if (requants[c].right_shift == 0) {
+            return 0;
         }
     }
     for (tap = 0; tap < 2 * pairs; ++tap) {
         const int32_t t = tap < taps ? tap : taps - 1; /* the zero tap reads the last tap's byte */
-        offsets[tap] = ((t / filter_w) * params->dilation.h * input_dims->w + (t % filter_w) * params->dilation.w) *
-                       input_dims->c;
+        in_place[tap] = ((t / filter_w) * dilation_h * input_dims->w + (t % filter_w) * dilation_w) * in_c;
+        padded[tap] = (t / filter_w) * row_bytes + (t % filter_w) * dilation_w * in_c;
     }
-    /* Inside columns: out_x in [first_x, end_x) (in_x = out_x * stride - padding in [0, last_in_x]). */
-    first_x = td_min_i32((params->padding.w + stride_w - 1) / stride_w, output_dims->w);
-    end_x = last_in_x + params->padding.w < 0 ? 0 : td_min_i32((last_in_x + params->padding.w) / stride_w + 1, output_dims->w);
-    end_x = td_max_i32(end_x, first_x);
 
     for (batch = 0; batch < output_dims->n; ++batch) {
+        const int8_t *const image = input + batch * input_dims->h * input_dims->w * in_c;
         for (out_y = 0; out_y < output_dims->h; ++out_y) {
             const int32_t in_y = out_y * params->stride.h - params->padding.h;
-            const int8_t *pixel;
-            int8_t *out;
-            if (in_y < 0 || in_y > last_y) {
-                td_depthwise_paired_pixels(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                                           batch, out_y, 0, output_dims->w);
-                continue;
-            }
-            td_depthwise_paired_pixels(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                                       batch, out_y, 0, first_x);
-            pixel = input + ((batch * input_dims->h + in_y) * input_dims->w + first_x * stride_w - params->padding.w) *
-                                input_dims->c;
-            out = output + ((batch * output_dims->h + out_y) * output_dims->w + first_x) * channels;
-            out_x = first_x;
-            if (channels == 1) {
-                /* Three neighbouring pixels of the one channel a pass. */
-                const td_channel_requant *const requant = &requants[0];
-                for (; out_x + 3 <= end_x; out_x += 3) {
-                    int32_t acc0 = requant->bias, acc1 = requant->bias, acc2 = requant->bias;
-                    td_depthwise_paired_sums_3(pixel, pixel + pixel_step, pixel + 2 * pixel_step, offsets, offsets_end,
-                                               weights, &acc0, &acc1, &acc2);
-                    out[0] = td_depthwise_paired_out(acc0, requant, low, high);
-                    out[1] = td_depthwise_paired_out(acc1, requant, low, high);
-                    out[2] = td_depthwise_paired_out(acc2, requant, low, high);
-                    out += 3;
-                    pixel += 3 * pixel_step;
-                }
-                if (out_x < end_x) {
-                    /* The last one or two (the pass's third pixel again, its sum unused). */
-                    const int8_t *const second = out_x + 1 < end_x ? pixel + pixel_step : pixel;
-                    int32_t acc0 = requant->bias, acc1 = requant->bias, acc2 = requant->bias;
-                    td_depthwise_paired_sums_3(pixel, second, pixel, offsets, offsets_end, weights, &acc0, &acc1, &acc2);
-                    *out++ = td_depthwise_paired_out(acc0, requant, low, high);
-                    if (out_x + 1 < end_x) {
-                        *out++ = td_depthwise_paired_out(acc1, requant, low, high);
+            const int rows_inside = in_y >= 0 && in_y + window_h <= input_dims->h;
+            for (first = 0; first < output_dims->w; first += run) {
+                const int32_t count = td_min_i32(run, output_dims->w - first);
+                const int32_t in_x = first * stride_w - params->padding.w;
+                const int32_t span = (count - 1) * stride_w + window_w;
+                int8_t *out = output + ((batch * output_dims->h + out_y) * output_dims->w + first) * channels;
+                const int8_t *pixel;
+                const int32_t *offsets, *offsets_end;
+                int32_t done = 0;
+                if (rows_inside && in_place_order && in_x >= 0 && in_x + span <= input_dims->w) {
+                    pixel = image + (in_y * input_dims->w + in_x) * in_c;
+                    offsets = in_place;
+                } else {
+                    int32_t ky;
+                    for (ky = 0; ky < filter_h; ++ky) {
+                        const int32_t y = in_y + ky * dilation_h;
+                        td_depthwise_paired_row(rows + ky * row_bytes,
+                                                y >= 0 && y < input_dims->h ? image + y * input_dims->w * in_c : NULL,
+                                                in_x, span, input_dims->w, in_c, -params->input_offset);
                     }
+                    pixel = rows;
+                    offsets = padded;
                 }
-            } else {
+                offsets_end = offsets + 2 * pairs;
+                if (pixel_passes) {
+                    /* Channel by channel, three neighbouring pixels a pass (the last one or two with the pass's
+                     * first pixel again, its sums unused). */
+                    for (c = 0; c < channels; ++c) {
+                        const td_channel_requant *const requant = &requants[c];
+                        const td_word *const channel_taps = weights + c * pairs;
+                        const int8_t *in = pixel + c / multiplier;
+                        int8_t *to = out + c;
+                        for (done = 0; done + 3 <= count; done += 3) {
+                            int32_t acc0 = requant->bias, acc1 = requant->bias, acc2 = requant->bias;
+                            td_depthwise_paired_pixels_3(in, in + pixel_step, in + 2 * pixel_step, offsets, offsets_end,
+                                                         channel_taps, &acc0, &acc1, &acc2);
+                            to[0] = td_depthwise_paired_out(acc0, requant, low, high);
+                            to[channels] = td_depthwise_paired_out(acc1, requant, low, high);
+                            to[2 * channels] = td_depthwise_paired_out(acc2, requant, low, high);
+                            to += 3 * channels;
+                            in += 3 * pixel_step;
+                        }
+                        if (done < count) {
+                            const int8_t *const second = done + 1 < count ? in + pixel_step : in;
+                            int32_t acc0 = requant->bias, acc1 = requant->bias, acc2 = requant->bias;
+                            td_depthwise_paired_pixels_3(in, second, in, offsets, offsets_end, channel_taps, &acc0,
+                                                         &acc1, &acc2);
+                            to[0] = td_depthwise_paired_out(acc0, requant, low, high);
+                            if (done + 1 < count) {
+                                to[channels] = td_depthwise_paired_out(acc1, requant, low, high);
+                            }
+                        }
+                    }
+                    continue;
+                }
                 /* Up to three channels of one pixel a pass. */
-                for (; out_x < end_x; ++out_x) {
+                for (; done < count; ++done) {
                     const td_word *group_taps = weights;
                     for (c = 0; c < channels; c += TD_DEPTHWISE_PAIRED_UNITS) {
                         const td_channel_requant *const requant = &requants[c];
@@ -894,11 +988,111 @@ TD_NOINLINE __attribute__((unused)) static int td_depthwise_paired(const td_dept
                     pixel += pixel_step;
                 }
             }
-            td_depthwise_paired_pixels(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                                       batch, out_y, end_x, output_dims->w);
         }
     }
     return 1;
+}
+
+/** One tap of td_depthwise_single_sums: `values` the four channels' input bytes. */
+#define TD_DEPTHWISE_SINGLE_TAP(values)                                                                               \
+    do {                                                                                                              \
+        const uint32_t four = (values), taps = td_read_u32(f);                                                        \
+        const uint32_t even = td_sxtab16(offsets, four), odd = td_sxtab16_ror8(offsets, four);                        \
+        const uint32_t taps_even = td_sxtb16(taps), taps_odd = td_sxtb16_ror8(taps);                                  \
+        acc0 = td_smlabb(even, taps_even, acc0);                                                                      \
+        acc2 = td_smlatt(even, taps_even, acc2);                                                                      \
+        acc1 = td_smlabb(odd, taps_odd, acc1);                                                                        \
+        acc3 = td_smlatt(odd, taps_odd, acc3);                                                                        \
+        in += in_step;                                                                                                \
+        f += f_step;                                                                                                  \
+    } while (0)
+
+/**
+ * The four sums of output channels [c, c + 4) over a window (see td_depthwise_direct): `input` and `filter` at
+ * the window's first tap, the first channel's input byte and filter byte; lane[k] the input channel of output channel
+ * c + k relative to c's (multiplier 1: k, read as one word).
+ */
+TD_NOINLINE __attribute__((unused)) static void td_depthwise_single_sums(const td_depthwise_window *window,
+                                                                         const int8_t *input,
+                                                                         const int8_t *filter,
+                                                                         uint32_t offsets,
+                                                                         const int32_t *lane,
+                                                                         int32_t *sums)
+{
+    const int32_t in_step = window->input_tap_step, f_step = window->filter_tap_step;
+    int32_t acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0, row;
+    for (row = 0; row < window->rows; ++row) {
+        const int8_t *in = input + row * window->input_row_step;
+        const int8_t *f = filter + row * window->filter_row_step;
+        const int8_t *const end = f + window->columns * f_step;
+        if (lane[3] == 3) {
+            while (f != end) {
+                TD_DEPTHWISE_SINGLE_TAP(td_read_u32(in));
+            }
+        } else {
+            const int32_t lane1 = lane[1], lane2 = lane[2], lane3 = lane[3];
+            while (f != end) {
+                TD_DEPTHWISE_SINGLE_TAP((uint32_t)(uint8_t)in[0] | ((uint32_t)(uint8_t)in[lane1] << 8) |
+                                        ((uint32_t)(uint8_t)in[lane2] << 16) | ((uint32_t)(uint8_t)in[lane3] << 24));
+            }
+        }
+    }
+    sums[0] = acc0;
+    sums[1] = acc1;
+    sums[2] = acc2;
+    sums[3] = acc3;
+}
+
+/**
+ * Every output pixel with no set-up, for an output of one pixel (where no set-up pays) and for layers the paired taps
+ * refuse: each window's taps (cut by the image edge as the reference cuts them) read straight from the input and the
+ * filter, four output channels a tap (td_depthwise_single_sums): their four input bytes (one LDR with multiplier 1;
+ * with a multiplier, output channel o reads input channel o / M, gathered byte by byte), SXTAB16 adding the input
+ * offset to two of them at a time, their four filter bytes (one LDR) widened by SXTB16, SMLABB and SMLATT into four
+ * sums, requantized in td_requant_channel's forms (any shift); channels past a multiple of four one at a time
+ * (td_depthwise_channels_s8). Pixel by pixel, each block's window read before its outputs are written, as the portable
+ * kernel's loop goes (an output over its input reads the same bytes).
+ */
+TD_NOINLINE __attribute__((unused)) static void td_depthwise_direct(const td_depthwise_conv_params *params,
+                                                                    const td_per_channel_quant *quant,
+                                                                    const td_dims *input_dims,
+                                                                    const int8_t *input,
+                                                                    const td_dims *filter_dims,
+                                                                    const int8_t *filter,
+                                                                    const int32_t *bias,
+                                                                    const td_dims *output_dims,
+                                                                    int8_t *output)
+{
+    const int32_t channels = output_dims->c, multiplier = params->depth_multiplier;
+    const int32_t blocked = channels & ~3;
+    const uint32_t offsets = td_pack16(params->input_offset, params->input_offset);
+    int32_t batch, out_y, out_x, c, k;
+    for (batch = 0; batch < output_dims->n; ++batch) {
+        for (out_y = 0; out_y < output_dims->h; ++out_y) {
+            for (out_x = 0; out_x < output_dims->w; ++out_x) {
+                const td_depthwise_window window =
+                    td_depthwise_window_of(params, input_dims, filter_dims, batch, out_y, out_x);
+                const int32_t terms = window.rows * window.columns;
+                int8_t *const out = output + ((batch * output_dims->h + out_y) * output_dims->w + out_x) * channels;
+                for (c = 0; c < blocked; c += 4) {
+                    int32_t lane[4], sums[4];
+                    for (k = 0; k < 4; ++k) {
+                        lane[k] = (c + k) / multiplier - c / multiplier;
+                    }
+                    td_depthwise_single_sums(&window, input + window.input_start + c / multiplier,
+                                             filter + window.filter_start + c, offsets, lane, sums);
+                    for (k = 0; k < 4; ++k) {
+                        const td_channel_requant requant = td_channel_requant_of(
+                            bias != NULL ? bias[c + k] : 0, quant->multiplier[c + k], quant->shift[c + k], terms);
+                        out[c + k] = (int8_t)td_clamp_i32(
+                            td_requant_channel(sums[k] + requant.bias, &requant, params->output_offset),
+                            params->activation.min, params->activation.max);
+                    }
+                }
+                td_depthwise_channels_s8(params, quant, &window, blocked, channels, input, filter, bias, out);
+            }
+        }
+    }
 }
 
 /**
@@ -993,6 +1187,14 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
 }
 
 #ifndef TD_DEPTHWISE_PAIRED_ELSEWHERE /* the Helium file defines it over its own kernel */
+int32_t td_depthwise_conv2d_s8_paired_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
+{
+    /* The paired taps' tables, then padded rows of the window's height over the input's width and the filter's
+     * (of at least 8 bytes a position, the room td_depthwise_conv2d_s8's ring has, for dilated rows). */
+    const int32_t rows = filter_dims->h * (input_dims->w + filter_dims->w - 1) * td_max_i32(input_dims->c, 8);
+    return td_depthwise_paired_words(filter_dims) * (int32_t)sizeof(td_word) + ((rows + 3) & ~3);
+}
+
 td_status td_depthwise_conv2d_s8_paired(const td_context *ctx,
                                         const td_depthwise_conv_params *params,
                                         const td_per_channel_quant *quant,
@@ -1004,18 +1206,14 @@ td_status td_depthwise_conv2d_s8_paired(const td_context *ctx,
                                         const td_dims *output_dims,
                                         int8_t *output)
 {
-    if (!td_depthwise_blocks_skip(params, filter_dims, output_dims)) {
-        return td_depthwise_conv2d_s8(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
-                                      output);
-    }
-    /* The paired taps (which need td_depthwise_paired_words of scratch, less than get_buffer_size's
-     * for up to three channels, and the fast requantization); an output of one pixel, or a layer
-     * they refuse, the portable kernel's loop (what it costs and no more). */
-    if (!(output_dims->h * output_dims->w >= TD_DEPTHWISE_MIN_PIXELS && ctx != NULL && ctx->buf != NULL &&
-          ctx->size >= td_depthwise_paired_words(filter_dims) * (int32_t)sizeof(td_word) &&
-          td_depthwise_paired(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                              (td_word *)ctx->buf))) {
-        td_depthwise_portable_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
+    /* Any shape runs here, without td_depthwise_conv2d_s8's blocks (which a model calling this entry alone does not
+     * link). An output of one pixel straight from the input and the filter (td_depthwise_direct); any other the paired
+     * taps (which need td_depthwise_paired_words of scratch, room for one pixel's padded window and the fast
+     * requantization), or, for a layer they refuse, td_depthwise_direct. */
+    if (output_dims->h * output_dims->w == 1 || ctx == NULL || ctx->buf == NULL ||
+        !td_depthwise_paired(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                             (td_word *)ctx->buf, ctx->size)) {
+        td_depthwise_direct(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
     }
     return TD_OK;
 }

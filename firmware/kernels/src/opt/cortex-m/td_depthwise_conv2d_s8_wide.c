@@ -1206,19 +1206,22 @@ TD_NOINLINE static void td_wide_fill(td_word *planes,
     }
 }
 
-/** Lane `lane` of the tap words at `row`, as an int32. */
-TD_INLINE int32_t td_wide_lane(const td_word *row, int32_t lane)
+/**
+ * The int16 lane of a filter row's tap words in `loop`'s block (td_wide_pairs_*) that holds doubled tap k:
+ * taps 0 to K_w - 2 in lanes 0.. in order, the last one in the last lane at stride 1 ((w3, w4) or
+ * (w1, w2)) and in lane K_w - 1 at stride 2 ((w4, 0) or (w2, 0)).
+ */
+TD_INLINE int32_t td_wide_tap_lane(int32_t loop, int32_t width, int32_t k)
 {
-    return (int32_t)(int16_t)(uint16_t)(row[lane >> 1] >> ((lane & 1) * 16));
+    return k < width - 1                                          ? k
+           : loop == TD_WIDE_5X5_S2 || loop == TD_WIDE_3X3_S2 ? width - 1
+                                                               : 2 * td_wide_row_words(loop) - 1;
 }
 
 /**
  * Output (out_y, out_x) of one channel from its plane (the scalar loop: the sums the assembly
- * makes, in another order), requantized and clamped. The doubled taps come from the block's tap words
- * (td_wide_pairs_*) in the loops that have them (3x3 and 5x5: an odd width): taps 0 to K_w - 2 in lanes
- * 0.. in order, two a word, the last one in the last lane at stride 1 ((w3, w4) or (w1, w2)) and in lane
- * K_w - 1 at stride 2 ((w4, 0) or (w2, 0)). The filter is read only by the loop without tap words,
- * TD_WIDE_SCALAR, which the generator's blocks never take.
+ * makes, in another order), requantized and clamped. The taps come from the block (the filter is
+ * read only by the loop without tap words, TD_WIDE_SCALAR, which the generator's blocks never take).
  */
 TD_NOINLINE static int8_t td_wide_output(const td_depthwise_conv_params *params,
                              const td_dims *filter_dims,
@@ -1231,27 +1234,28 @@ TD_NOINLINE static int8_t td_wide_output(const td_depthwise_conv_params *params,
                              int32_t out_y,
                              int32_t out_x)
 {
-    const int32_t channels = filter_dims->c, width = filter_dims->w, row_words = td_wide_row_words(loop);
-    const int16_t *row = (const int16_t *)(const void *)(plane + out_y * params->stride.h * TD_WIDE_ROW_WORDS) +
-                         out_x * params->stride.w;
+    const int32_t channels = filter_dims->c, row_words = td_wide_row_words(loop), width = filter_dims->w;
     int32_t acc = (int32_t)block[0];
     int32_t r, k;
     if (row_words > 0) {
-        const int32_t last = loop == TD_WIDE_5X5_S2 || loop == TD_WIDE_3X3_S2 ? width - 1 : 2 * row_words - 1;
-        const td_word *taps = block + td_wide_biases(loop);
-        for (r = 0; r < filter_dims->h; ++r, row += 2 * TD_WIDE_ROW_WORDS, taps += row_words) {
-            for (k = 0; k + 1 < width; k += 2) {
-                const td_word word = taps[k >> 1];
-                acc = (int32_t)((uint32_t)acc + (uint32_t)((int32_t)(int16_t)(uint16_t)word * (int32_t)row[k]) +
-                                (uint32_t)((int32_t)(int16_t)(uint16_t)(word >> 16) * (int32_t)row[k + 1]));
+        /* The block's taps as int16 lanes (td_wide_tap_lane: 0 to K_w - 2 in order, the last one in `last`). */
+        const int32_t last = td_wide_tap_lane(loop, width, width - 1);
+        for (r = 0; r < filter_dims->h; ++r) {
+            const int16_t *const row =
+                (const int16_t *)(const void *)(plane + (out_y * params->stride.h + r) * TD_WIDE_ROW_WORDS) +
+                out_x * params->stride.w;
+            const int16_t *const taps = (const int16_t *)(const void *)(block + td_wide_biases(loop) + r * row_words);
+            for (k = 0; k < width - 1; ++k) {
+                acc = (int32_t)((uint32_t)acc + (uint32_t)((int32_t)taps[k] * (int32_t)row[k]));
             }
-            acc = (int32_t)((uint32_t)acc + (uint32_t)(td_wide_lane(taps, last) * (int32_t)row[width - 1]));
+            acc = (int32_t)((uint32_t)acc + (uint32_t)((int32_t)taps[last] * (int32_t)row[width - 1]));
         }
     } else {
-        for (r = 0; r < filter_dims->h; ++r, row += 2 * TD_WIDE_ROW_WORDS) {
+        for (r = 0; r < filter_dims->h; ++r) {
+            const int16_t *row = (const int16_t *)(const void *)(plane + (out_y * params->stride.h + r) * TD_WIDE_ROW_WORDS);
             for (k = 0; k < width; ++k) {
                 const int32_t tap = 2 * (int32_t)filter[(r * width + k) * channels + out_c];
-                acc = (int32_t)((uint32_t)acc + (uint32_t)(tap * (int32_t)row[k]));
+                acc = (int32_t)((uint32_t)acc + (uint32_t)(tap * (int32_t)row[out_x * params->stride.w + k]));
             }
         }
     }

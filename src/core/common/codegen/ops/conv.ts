@@ -1,5 +1,5 @@
 import { CodegenError } from '../../errors.js';
-import { conv2dS16BufferSize, conv2dS8BufferSize, conv2dS8SmallBufferSize, convF32BufferSize, depthwiseConv2dS16BufferSize, depthwiseConv2dS8BufferSize, depthwiseConv2dS8PlanesBufferSize } from '../kernel-buffers.js';
+import { conv2dS16BufferSize, conv2dS8BufferSize, conv2dS8SmallBufferSize, convF32BufferSize, depthwiseConv2dS16BufferSize, depthwiseConv2dS8BufferSize, depthwiseConv2dS8PairedBufferSize, depthwiseConv2dS8PlanesBufferSize } from '../kernel-buffers.js';
 import { dims4, expectConstant, fail, input, optionalInput, output, registerLowerer, type OpEmitter, tile, type LowerContext, type OpLowering } from '../lowering.js';
 import { clampC, clampF32C } from '../params.js';
 import { packedConvF32Lowering } from './float-packed.js';
@@ -327,7 +327,10 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   // and only for windows of 32 taps or more: below that the convolution's im2col of a one-byte-deep patch costs more
   // than the depthwise blocks' row expansion (3x3, M = 8: 5.7 instructions per MAC as a convolution, 3.2 as a
   // depthwise; 10x8, M = 8: 2.09 and 1.84 as a convolution, 2.09 and 1.91 as a depthwise).
-  if (context.options.dsp && inputDims[3] === 1 && g.depthMultiplier > 1) {
+  // A window one column wide with fewer than four outputs runs the paired taps instead (their channel-by-channel passes
+  // over neighbouring pixels): the convolution's patch goes by filter rows, here of one byte (virtual-m4f, bench/shapes
+  // seed 294, 5x1 over 41x57x1 to 2: 313,200 instructions through td_conv2d_s8_small_patch, 198,880 paired).
+  if (context.options.dsp && inputDims[3] === 1 && g.depthMultiplier > 1 && !(filterDims[2] === 1 && g.depthMultiplier < 4)) {
     const asConvolution = depthwiseAsConvolution(g, arithmetic, context);
     if (asConvolution.small || filterDims[1] * filterDims[2] >= asConvolutionMinTaps) return asConvolution.lowering;
   }
@@ -348,7 +351,7 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
     // cannot do when its output lies over its input with multiplier 1 (then one channel at a time, ~20 instructions a
     // MAC): that output is kept apart.
     outputApart: context.options.dsp && !planes && g.depthMultiplier === 1 && filterDims[3] > 4 && filterDims[3] % 4 !== 0,
-    scratchBytes: (planes ? depthwiseConv2dS8PlanesBufferSize : depthwiseConv2dS8BufferSize)(context.options.dsp, inputDims, windowDims),
+    scratchBytes: (planes ? depthwiseConv2dS8PlanesBufferSize : paired ? depthwiseConv2dS8PairedBufferSize : depthwiseConv2dS8BufferSize)(context.options.dsp, inputDims, windowDims),
     emit: (e) => {
       const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
       const params = e.struct('params', 'td_depthwise_conv_params', `{${offsets}, ${geometry.depthMultiplier}, ${windowFields(geometry)}, ${clampC(arithmetic.activation)}}`);
@@ -360,11 +363,30 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
 /**
  * Whether an int8 depthwise convolution in a DSP build calls td_depthwise_conv2d_s8_paired: the shapes
  * td_depthwise_conv2d_s8's channel blocks do not take (fewer than four output channels, more than 16 filter rows or 8
- * columns, a dilated row, an output of one pixel; td_depthwise_blocks_skip in the kernel).
+ * columns, a dilated row, an output of one pixel; td_depthwise_blocks_skip in the kernel), and two kinds the blocks
+ * take but pay a block's set-up, or a row's, on few sums for: outputs of fewer than `depthwiseBlocksMinWindowTaps`
+ * window taps in all, and outputs one pixel wide of 8 channels or more (each output row a call of the blocks' pixel
+ * loop for one pixel; virtual-m4f, bench/shapes: seed 266, 3x1 outputs of 36 channels, 11,920 instructions through the
+ * blocks, 11,080 paired, 11,880 portable; 186, 8x1 of 24, 12,120 and 10,360; 286, 6x1 of 12, 8,680 and 7,720; 196,
+ * 3x1 of 4 channels, stays with the blocks, 1,520 against 1,960).
  */
 export function depthwisePaired(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilationWidth'>, filterDims: readonly number[], outputDims: readonly number[]): boolean {
-  return outputDims[3] < 4 || filterDims[1] > 16 || filterDims[2] > 8 || g.dilationWidth !== 1 || outputDims[1] * outputDims[2] < 2;
+  const pixels = outputDims[1] * outputDims[2];
+  return (
+    outputDims[3] < 4 || filterDims[1] > 16 || filterDims[2] > 8 || g.dilationWidth !== 1 || pixels < 2 || pixels * filterDims[1] * filterDims[2] < depthwiseBlocksMinWindowTaps ||
+    (outputDims[2] === 1 && outputDims[3] >= 8)
+  );
 }
+
+/**
+ * The fewest window taps over the output pixels (K_h * K_w * H_out * W_out) for which a DSP build calls
+ * td_depthwise_conv2d_s8's channel blocks: below it a block's set-up (its taps widened, its requantization, its rows
+ * expanded) outweighs its sums, and the paired taps cost less (virtual-m4f, bench/shapes: seed 54, 1x2 over 3x1
+ * outputs of 17 channels, 4,760 instructions through the blocks, 4,600 portable, 4,200 paired; 104, 1x2 over 4x1 of
+ * 144 channels with multiplier 3, 40,120 and 34,240; at 9, seed 196, 3x1 over 3x1 of 4 channels, the blocks 1,520 and
+ * paired 2,000).
+ */
+export const depthwiseBlocksMinWindowTaps = 9;
 
 /**
  * Whether an int8 depthwise convolution runs td_depthwise_conv2d_s8_planes in DSP builds: 3x3, stride 1, no
