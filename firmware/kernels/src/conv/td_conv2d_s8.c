@@ -26,4 +26,3 @@ td_status td_conv2d_s8(const td_context *ctx,
                                   output);
 }
 
-TD_CONV_FEW_AS_PORTABLE

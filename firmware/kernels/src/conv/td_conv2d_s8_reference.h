@@ -74,16 +74,4 @@ static inline td_status td_conv2d_s8_reference(const td_context *ctx,
     return TD_OK;
 }
 
-/**
- * td_conv2d_s8_few in a build without the DSP kernel's few-channel path: td_conv2d_s8 itself (the generator calls
- * that entry only in DSP builds; the other builds define it for the same API everywhere).
- */
-#define TD_CONV_FEW_AS_PORTABLE                                                                                      \
-    td_status td_conv2d_s8_few(const td_context *ctx, const td_conv_params *params, const td_per_channel_quant *quant, \
-                               const td_dims *input_dims, const int8_t *input, const td_dims *filter_dims,            \
-                               const int8_t *filter, const int32_t *bias, const td_dims *output_dims, int8_t *output) \
-    {                                                                                                                 \
-        return td_conv2d_s8(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);  \
-    }
-
 #endif /* TD_CONV2D_S8_REFERENCE_H */

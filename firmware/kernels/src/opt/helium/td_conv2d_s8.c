@@ -18,7 +18,6 @@
  */
 #include "td_mve.h"
 
-#define TD_CONV_FEW_ELSEWHERE /* below, over this file's kernel */
 #define td_conv2d_s8 td_conv2d_s8_dsp
 #define td_conv2d_s8_get_buffer_size td_conv2d_s8_dsp_get_buffer_size
 #include "../cortex-m/td_conv2d_s8.c"
@@ -201,6 +200,3 @@ td_status td_conv2d_s8(const td_context *ctx,
     return TD_OK;
 }
 
-/* The DSP build's few-channel / paired-taps entry point, here the Helium kernel itself (the generator calls it only
- * in DSP builds without Helium). */
-TD_CONV_FEW_AS_PORTABLE

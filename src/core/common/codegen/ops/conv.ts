@@ -83,7 +83,8 @@ function lowerConv2DS8(graphGeometry: WindowGeometry, arithmetic: Extract<Conv2D
   // Few output channels run td_conv2d_s8's _few entry (rows read in place), so that other models do not link that code.
   const entry = context.options.dsp && !context.options.helium && convFewChannels(g, inputDims, filterDims, outputDims) ? 'td_conv2d_s8_few' : 'td_conv2d_s8';
   return {
-    kernels: ['td_conv2d_s8'],
+    // td_conv2d_s8_few runs td_conv2d_s8 for what it does not take.
+    kernels: entry === 'td_conv2d_s8_few' ? ['td_conv2d_s8_few', 'td_conv2d_s8'] : ['td_conv2d_s8'],
     scratchBytes: conv2dS8BufferSize(context.options.dsp, inputDims, filterDims),
     emit: (e) => {
       const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
