@@ -82,8 +82,10 @@ export interface OpModelSpec {
   /** Float inputs drawn from (0.05, 4] instead of [-4, 4] (SQRT, RSQRT, LOG). */
   positiveInput?: boolean;
   /**
-   * The op calls the C library (logf, expf), whose last bit differs between libraries: float
-   * outputs of host C and the board are held within 1e-6 of the interpreter instead of exactly.
+   * The op's float results go through exp, log or tanh (the kernels' float32 td_expf / td_logf /
+   * td_tanhf, the C library's sinf / cosf), whose last bit is not the interpreter's double-precision
+   * Math functions': float outputs of host C and the board are held within 1e-6 of the
+   * interpreter instead of exactly.
    */
   libm?: boolean;
   /** The model's input values, when random ones would be invalid (BROADCAST_ARGS's shapes). */

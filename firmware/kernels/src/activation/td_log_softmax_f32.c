@@ -1,10 +1,10 @@
 /*
  * LOG_SOFTMAX, float32, over the last axis (TFLite's reference_ops::LogSoftmax): per row the
- * largest value m, the float32 sum of expf(x - m) in order, then x - m - logf(sum).
+ * largest value m, the float32 sum of exp(x - m) in order, then x - m - log(sum) (td_expf and
+ * td_logf, internal/td_math_f32.h: float32 arithmetic only, within 0.97 and 0.84 ulp).
  */
-#include <math.h>
-
 #include "../internal/td_common.h"
+#include "../internal/td_math_f32.h"
 
 td_status td_log_softmax_f32(int32_t outer, int32_t depth, const float *input, float *output)
 {
@@ -21,9 +21,9 @@ td_status td_log_softmax_f32(int32_t outer, int32_t depth, const float *input, f
             }
         }
         for (c = 0; c < depth; ++c) {
-            sum += expf(x[c] - max);
+            sum += td_expf(x[c] - max);
         }
-        log_sum = logf(sum);
+        log_sum = td_logf(sum);
         for (c = 0; c < depth; ++c) {
             const float shifted = x[c] - max;
             *output++ = shifted - log_sum;

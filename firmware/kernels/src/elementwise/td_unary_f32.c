@@ -1,12 +1,14 @@
 /*
  * Element-wise unary float32 ops (TFLite's reference kernels): ABS, NEG, SQRT, RSQRT (1 / sqrt),
- * LOG, EXP, SIN, COS (the C library's), HARD_SWISH (x * min(6, max(0, x + 3)) / 6), FLOOR, CEIL,
+ * LOG, EXP (td_logf, td_expf: internal/td_math_f32.h, float32 arithmetic only, within 0.84 and
+ * 0.97 ulp), SIN, COS (the C library's), HARD_SWISH (x * min(6, max(0, x + 3)) / 6), FLOOR, CEIL,
  * ROUND (halves to even, RoundToNearest) and SQUARE.
  * Accepts output == input.
  */
 #include <math.h>
 
 #include "../internal/td_common.h"
+#include "../internal/td_math_f32.h"
 
 td_status td_unary_f32(td_unary_op op, int32_t size, const float *input, float *output)
 {
@@ -19,8 +21,8 @@ td_status td_unary_f32(td_unary_op op, int32_t size, const float *input, float *
         case TD_UNARY_NEG: y = -x; break;
         case TD_UNARY_SQRT: y = sqrtf(x); break;
         case TD_UNARY_RSQRT: y = 1.0f / sqrtf(x); break;
-        case TD_UNARY_LOG: y = logf(x); break;
-        case TD_UNARY_EXP: y = expf(x); break;
+        case TD_UNARY_LOG: y = td_logf(x); break;
+        case TD_UNARY_EXP: y = td_expf(x); break;
         case TD_UNARY_HARD_SWISH: {
             const float shifted = x + 3.0f;
             const float relu6 = shifted < 0.0f ? 0.0f : (shifted > 6.0f ? 6.0f : shifted);
