@@ -732,7 +732,8 @@ td_status td_fully_connected_s8_packed_rows(const td_fc_packed_params *params,
  * FULLY_CONNECTED, int8, two weight rows per halfword (the same bits as td_fully_connected_s8):
  * for rows A and B each halfword holds w_A + 256 * w_B as int16 (the bytes w_A and w_B - (w_A < 0)),
  * so that on the DSP one SMLAD of the raw word and one of its SXTB16 give both rows' sums (B's
- * taken out every 512 inputs, exact while |w| <= 127: the generator refuses weights of -128).
+ * taken out every 512 inputs, exact while |B.x| < 2^23 there). A -128 fits as an A weight, and as a
+ * B weight beside a non-negative A weight; the generator refuses other -128s for this layout.
  * Rows go in blocks of four (pairs 0/1 and 2/3): per block, for each eight inputs k..k+7, the
  * first pair's then the second's four words of the halfwords of inputs (k, k+2), (k+1, k+3),
  * (k+4, k+6), (k+5, k+7); then the four rows' last input_depth % 8 weights (true values) one row

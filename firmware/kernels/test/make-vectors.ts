@@ -540,6 +540,13 @@ interface FcConfig {
   /** Every weight ±127 (random signs, `extremeSign` fixes it) and every input -128: the per-chunk bound at its limit. */
   extremeWeights?: boolean;
   extremeSign?: 1 | -1;
+  /**
+   * Weights of -128 where the paired layout holds them (fc-paired.ts): every seventh weight of A
+   * rows, of B rows beside a non-negative A weight, and of the last depth % 8. With extremeWeights:
+   * A rows 127, B rows -128 and -127 by turns, inputs -128 (|Σ B·x| per chunk 65,280 · 128, just
+   * under the 2^23 the recovery needs).
+   */
+  minus128?: boolean;
   inputZeroPoint?: number;
 }
 
@@ -558,6 +565,16 @@ function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseB
   if (config.extremeWeights) {
     for (let i = 0; i < filter.length; i++) filter[i] = (config.extremeSign ?? (filter[i]! < 0 ? -1 : 1)) * 127;
     input.fill(-128);
+  }
+  if (config.minus128) {
+    const grouped = inputDepth - (inputDepth % 8);
+    for (let row = 0; row < outputDepth; row++) {
+      for (let k = 0; k < inputDepth; k++) {
+        const at = row * inputDepth + k;
+        if (config.extremeWeights) filter[at] = row % 2 === 0 ? 127 : k % 2 === 0 ? -128 : -127;
+        else if ((row * 3 + k) % 7 === 0 && (row % 2 === 0 || k >= grouped || filter[at - inputDepth]! >= 0)) filter[at] = -128;
+      }
+    }
   }
   const { outputs } = runOp(
     'FULLY_CONNECTED',
@@ -589,7 +606,8 @@ function fullyConnectedS8(random: Random, name: string, config: FcConfig): CaseB
     const folded = Array.from({ length: outputDepth }, (_, o) => (bias ? bias[o]! : 0) - inputZeroPoint * filter.subarray(o * inputDepth, (o + 1) * inputDepth).reduce((sum, w) => sum + w, 0));
     const right = -shifts[0]!;
     if (right < 1 || right > 21) throw new RangeError(`${name}: right shift ${right} outside 1..21 (the paired kernel's fast requantization)`);
-    const paired = pairFullyConnectedWeights(filter, outputDepth, inputDepth)!;
+    const paired = pairFullyConnectedWeights(filter, outputDepth, inputDepth);
+    if (!paired) throw new RangeError(`${name}: the paired layout refuses these weights (a -128 it cannot hold)`);
     // LDRD needs the weights and (on the fast path) the input rows word-aligned.
     c.declare(`static const int8_t filter[${paired.length}] __attribute__((aligned(4))) = ${cList('int8_t', paired)};`);
     const skip = config.unaligned ? 1 : 0;
@@ -1729,6 +1747,20 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['512 in 11 out weights ±127 inputs -128', { batches: 1, inputDepth: 512, outputDepth: 11, activation: 'none', extremeWeights: true }],
   ];
   for (const [label, config] of pairedShortFc) cases.push(fullyConnectedS8(shortRandom, `fully_connected_s8_paired_short ${label}`, { ...config, paired: true, short: true }));
+  // Weights of -128 where the layout holds them (A rows, B rows beside a non-negative A, the last
+  // depth % 8), through both entries, and against inputs -128 at the per-chunk bound. Their own seed too.
+  const minusRandom = new Random(0x128);
+  const pairedMinus128: [string, FcConfig][] = [
+    ['37 in 11 out batch 3 relu', { batches: 3, inputDepth: 37, outputDepth: 11, activation: 'relu' }],
+    ['50 in 64 out batch 2 relu6', { batches: 2, inputDepth: 50, outputDepth: 64, activation: 'relu6' }],
+    ['1032 in 6 out weights 127 and -128 inputs -128', { batches: 1, inputDepth: 1032, outputDepth: 6, activation: 'none', extremeWeights: true }],
+  ];
+  for (const [label, config] of pairedMinus128) cases.push(fullyConnectedS8(minusRandom, `fully_connected_s8_paired -128 ${label}`, { ...config, paired: true, minus128: true }));
+  const pairedShortMinus128: [string, FcConfig][] = [
+    ['64 in 10 out', { batches: 1, inputDepth: 64, outputDepth: 10, activation: 'none' }],
+    ['512 in 7 out weights 127 and -128 inputs -128', { batches: 1, inputDepth: 512, outputDepth: 7, activation: 'none', extremeWeights: true }],
+  ];
+  for (const [label, config] of pairedShortMinus128) cases.push(fullyConnectedS8(minusRandom, `fully_connected_s8_paired_short -128 ${label}`, { ...config, paired: true, short: true, minus128: true }));
   // ADD, SUB and MUL requantized with SMMLAR: the extreme zero points (|x + offset| up to 255),
   // output right shifts that fold the output offset (<= 21) and that do not (ADD's
   // 2 * 0.5 / (2^20 * 0.9), MUL's 0.5 * 0.25 / 2^20), MUL's left shifts (0.05 * 0.03 / 0.0005 = 3,

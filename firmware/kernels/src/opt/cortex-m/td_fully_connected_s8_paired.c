@@ -40,8 +40,11 @@
     "sxtb16  %[wb], %[wb]\n\t"                                  \
     "smlad   %[" A "], %[wb], %[xob], %[" A "]\n\t"
 /* Eight inputs (word-aligned) as the lanes (x0, x2), (x1, x3), (x4, x6), (x5, x7). */
-#define TD_FC_PAIRED_INPUT                                       \
-    "ldrd    %[xa], %[xb], [%[vp]], #8\n\t"                     \
+#define TD_FC_PAIRED_INPUT TD_FC_PAIRED_INPUT_FROM("ldrd    %[xa], %[xb], [%[vp]], #8\n\t")
+/* The same from an input row at any address (batch rows of a depth that is not a multiple of four): two LDR, which take one. */
+#define TD_FC_PAIRED_INPUT_UNALIGNED TD_FC_PAIRED_INPUT_FROM("ldr     %[xb], [%[vp], #4]\n\t" "ldr     %[xa], [%[vp]], #8\n\t")
+#define TD_FC_PAIRED_INPUT_FROM(load)                            \
+    load                                                        \
     "sxtb16  %[xoa], %[xa], ror #8\n\t"                         \
     "sxtb16  %[xa], %[xa]\n\t"                                  \
     "sxtb16  %[xob], %[xb], ror #8\n\t"                         \
@@ -51,14 +54,18 @@
  * the input, eight values per step from `values` to values_end (at least one step), two steps per
  * loop (an odd count enters at the second); `values` and `weights` are advanced.
  */
-#define TD_DOT_TWO_PAIRS(values, values_end, weights, raw0, a0, raw1, a1)                                       \
+#define TD_DOT_TWO_PAIRS(values, values_end, weights, raw0, a0, raw1, a1) \
+    TD_DOT_TWO_PAIRS_WITH(TD_FC_PAIRED_INPUT, values, values_end, weights, raw0, a0, raw1, a1)
+#define TD_DOT_TWO_PAIRS_UNALIGNED(values, values_end, weights, raw0, a0, raw1, a1) \
+    TD_DOT_TWO_PAIRS_WITH(TD_FC_PAIRED_INPUT_UNALIGNED, values, values_end, weights, raw0, a0, raw1, a1)
+#define TD_DOT_TWO_PAIRS_WITH(input, values, values_end, weights, raw0, a0, raw1, a1)                           \
     do {                                                                                                      \
         uint32_t td_xa_, td_xb_, td_xoa_, td_xob_, td_wa_, td_wb_;                                            \
         uint32_t td_t_ = (uint32_t)(((values_end) - (values)) >> 3) & 1u;                                     \
         __asm__("cmp     %[t], #0\n\t"                                                                         \
                 "bne     2f\n\t"                                                                               \
-                "1:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0") TD_FC_PAIRED_WORDS("pr1", "pa1")        \
-                "2:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0") TD_FC_PAIRED_WORDS("pr1", "pa1")        \
+                "1:\n\t" input TD_FC_PAIRED_WORDS("pr0", "pa0") TD_FC_PAIRED_WORDS("pr1", "pa1")                     \
+                "2:\n\t" input TD_FC_PAIRED_WORDS("pr0", "pa0") TD_FC_PAIRED_WORDS("pr1", "pa1")                     \
                 "cmp     %[vp], %[end]\n\t"                                                                    \
                 "bne     1b"                                                                                  \
                 : [pr0] "+r"(raw0), [pa0] "+r"(a0), [pr1] "+r"(raw1), [pa1] "+r"(a1), [vp] "+r"(values),             \
@@ -125,7 +132,7 @@
     } while (0)
 #endif
 
-/* The C twins (the same sums), also the path of an input row that is not word-aligned (LDRD needs it). */
+/* The C twins (the same sums): builds without the assembly, and the pairs after the blocks whose words are not word-aligned (LDRD needs it). */
 #define TD_FC_PAIRED_WORDS_C(raw, a, offset)                                                                  \
     do {                                                                                                      \
         const uint32_t td_w0_ = td_read_u32((weights) + (offset)), td_w1_ = td_read_u32((weights) + (offset) + 4);       \
@@ -156,6 +163,7 @@
     } while ((values) != (values_end))
 #if !TD_DSP_ASM
 #define TD_DOT_TWO_PAIRS TD_DOT_TWO_PAIRS_C
+#define TD_DOT_TWO_PAIRS_UNALIGNED TD_DOT_TWO_PAIRS_C
 #define TD_DOT_ONE_PAIR TD_DOT_ONE_PAIR_C
 #endif
 
@@ -175,7 +183,7 @@ TD_INLINE int32_t td_fc_paired_b(int32_t raw, int32_t a)
 /**
  * One block of four rows (two pairs) over one input row: the grouped inputs chunk by chunk, the
  * last depth % 8 from the true weights, the requantization. `aligned`: the input row is
- * word-aligned (the assembly loop; the C twin otherwise). Returns the next block's weights.
+ * word-aligned (the assembly loop with LDRD; with two LDR otherwise). Returns the next block's weights.
  */
 TD_INLINE const int8_t *td_fc_paired_block(const int8_t *values,
                                           int32_t input_depth,
@@ -196,7 +204,7 @@ TD_INLINE const int8_t *td_fc_paired_block(const int8_t *values,
         if (aligned) {
             TD_DOT_TWO_PAIRS(values, chunk_end, weights, raw0, a0, raw1, a1);
         } else {
-            TD_DOT_TWO_PAIRS_C(values, chunk_end, weights, raw0, a0, raw1, a1);
+            TD_DOT_TWO_PAIRS_UNALIGNED(values, chunk_end, weights, raw0, a0, raw1, a1);
         }
         b0 += td_fc_paired_b(raw0, a0);
         b1 += td_fc_paired_b(raw1, a1);

@@ -39,9 +39,9 @@ function exactDot(weights: ArrayLike<number>, row: number, depth: number, x: Arr
 }
 
 describe('paired fully connected weights', () => {
-  it('holds w_A + 256 · w_B in every halfword and w_A in its low byte, for every pair of int8 weights in [-127, 127]', () => {
+  it('holds w_A + 256 · w_B in every halfword and w_A in its low byte, for every pair of int8 weights but a -128 B beside a negative A', () => {
     const pairs: [number, number][] = [];
-    for (let wa = -127; wa <= 127; wa++) for (let wb = -127; wb <= 127; wb++) pairs.push([wa, wb]);
+    for (let wa = -128; wa <= 127; wa++) for (let wb = -128; wb <= 127; wb++) if (!(wb === -128 && wa < 0)) pairs.push([wa, wb]);
     const depth = pairs.length - (pairs.length % 8);
     const weights = new Int8Array(2 * depth);
     for (let k = 0; k < depth; k++) [weights[k], weights[depth + k]] = pairs[k]!;
@@ -78,9 +78,17 @@ describe('paired fully connected weights', () => {
   it('lays out blocks, pairs after the blocks, odd row counts and depths 1..40 so that every row decodes to its weights', () => {
     let seed = 7;
     const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 8) % 255 - 127;
+    let withMinus128 = 0;
     for (const units of [1, 2, 3, 4, 5, 6, 7, 9, 10, 11]) {
       for (let depth = 1; depth <= 40; depth++) {
         const weights = Int8Array.from({ length: units * depth }, random);
+        // Every third layer a -128 somewhere, where the layout holds it (A rows, B rows beside a non-negative A, the last depth % 8).
+        const place = Math.abs(random() * 31 + depth) % (units * depth);
+        const [row, k] = [Math.floor(place / depth), place % depth];
+        if ((units + depth) % 3 === 0 && (row % 2 === 0 || row + 1 > units || k >= depth - (depth % 8) || weights[place - depth]! >= 0)) {
+          weights[place] = -128;
+          withMinus128++;
+        }
         const x = Int8Array.from({ length: depth }, () => random());
         const packed = pairFullyConnectedWeights(weights, units, depth)!;
         expect(packed.length).toBe(pairedWeightBytes(units, depth));
@@ -102,12 +110,25 @@ describe('paired fully connected weights', () => {
         }
       }
     }
+    expect(withMinus128).toBeGreaterThan(50);
   });
 
-  it('refuses weights of -128 (the layout of td_fully_connected_s8_packed is used instead)', () => {
-    expect(pairFullyConnectedWeights(Int8Array.from([1, 2, 3, -128]), 2, 2)).toBeUndefined();
-    expect(pairFullyConnectedWeights(Int8Array.from([-128, 2, 3, 4]), 2, 2)).toBeUndefined();
-    expect(pairFullyConnectedWeights(Int8Array.from([-127, 2, 3, 4]), 2, 2)).toBeInstanceOf(Int8Array);
+  it('refuses a -128 B weight beside a negative A weight, and a B chunk of -128s (the layout of td_fully_connected_s8_packed is used instead)', () => {
+    const rows = (a: number[], b: number[]) => Int8Array.from([...a, ...b]);
+    const eight = (value: number, at = -1, other = value) => Array.from({ length: 8 }, (_, k) => (k === at ? other : value));
+    expect(pairFullyConnectedWeights(rows(eight(-1), eight(5, 3, -128)), 2, 8)).toBeUndefined();
+    expect(pairFullyConnectedWeights(rows(eight(0), eight(5, 3, -128)), 2, 8)).toBeInstanceOf(Int8Array);
+    expect(pairFullyConnectedWeights(rows(eight(-128), eight(-127)), 2, 8)).toBeInstanceOf(Int8Array);
+    // The last depth % 8 weights are true values: -128 anywhere there.
+    expect(pairFullyConnectedWeights(rows([...eight(-1), -1], [...eight(1), -128]), 2, 9)).toBeInstanceOf(Int8Array);
+    // |Σ B·x| < 2^23 per chunk of 512 needs Σ|w_B| < 2^16 there: a chunk of -128s alone breaks it.
+    const depth = pairedChunk;
+    const b = new Array<number>(depth).fill(-128);
+    expect(pairFullyConnectedWeights(rows(new Array<number>(depth).fill(3), b), 2, depth)).toBeUndefined();
+    b[100] = -127;
+    const packed = pairFullyConnectedWeights(rows(new Array<number>(depth).fill(3), b), 2, depth)!;
+    const x = new Int8Array(depth).fill(-128);
+    expect(pairDot(packed, 0, 2, depth, x, pairedChunk)).toEqual([exactDot(rows(new Array<number>(depth).fill(3), b), 0, depth, x), exactDot(rows(new Array<number>(depth).fill(3), b), 1, depth, x)]);
   });
 });
 
@@ -151,9 +172,14 @@ describe('fully connected dispatch (DSP builds)', () => {
     expect(pairedEntry(64, { min: -128, max: 100 }, '((const int8_t *)&td_arena[0])')).toBe('td_fully_connected_s8_paired');
   });
 
-  it('keeps td_fully_connected_s8_packed for weights of -128, a depth below eight, and td_fully_connected_s8 for the portable build', () => {
-    const weights = Int8Array.from({ length: 4 * 16 }, (_, i) => (i === 37 ? -128 : (i % 9) - 4));
+  it('keeps td_fully_connected_s8_packed for a -128 the paired layout cannot hold, a depth below eight, and td_fully_connected_s8 for the portable build', () => {
+    // Row 3 (the B of rows 2/3), input 5: -128 beside row 2's -3 there.
+    const weights = Int8Array.from({ length: 4 * 16 }, (_, i) => (i === 53 ? -128 : (i % 9) - 4));
+    expect(weights[37]).toBe(-3);
     expect(generateModel(fcGraph(4, 16, weights), { dsp: true }).kernels).toEqual(['td_fully_connected_s8_packed']);
+    // The same -128 in row 2, an A row, is held.
+    const inA = Int8Array.from({ length: 4 * 16 }, (_, i) => (i === 37 ? -128 : (i % 9) - 4));
+    expect(generateModel(fcGraph(4, 16, inA), { dsp: true }).kernels).toEqual(['td_fully_connected_s8_paired']);
     expect(generateModel(fcGraph(4, 7), { dsp: true }).kernels).toEqual(['td_fully_connected_s8_packed']);
     expect(generateModel(fcGraph(4, 16), { dsp: false }).kernels).toEqual(['td_fully_connected_s8']);
   });

@@ -25,15 +25,28 @@ export function pairedWeightBytes(units: number, depth: number): number {
 }
 
 /**
- * The paired layout of row-major [units][depth] int8 weights, or undefined when a weight is −128
- * (the B byte could not hold w_B − 1, and the per-chunk bound assumes |w| ≤ 127).
+ * The paired layout of row-major [units][depth] int8 weights, or undefined where it cannot hold
+ * them: a −128 in a B row whose A weight beside it is negative (the B byte would be −129), or a B
+ * row with a chunk of pairedChunk inputs whose |w| sum to 2^16 or more (only −128 everywhere: the
+ * kernel needs |Σ B·x| < 2^23 per chunk, |x| ≤ 128). A −128 anywhere else is held exactly: an A
+ * byte −128 is what SXTB16 reads, a B byte −128 beside a non-negative A is w_B itself, the last
+ * depth % 8 weights are true values.
  */
 export function pairFullyConnectedWeights(weights: ArrayLike<number | bigint>, units: number, depth: number): Int8Array | undefined {
-  for (let i = 0; i < units * depth; i++) if (Number(weights[i]) < -127) return undefined;
   const w = (row: number, k: number) => (row < units ? Number(weights[row * depth + k]) : 0);
-  const packed = new Int8Array(pairedWeightBytes(units, depth));
   const grouped = depth - (depth % 8);
   const rest = depth - grouped;
+  for (let b = 1; b < units; b += 2) {
+    let chunkSum = 0;
+    for (let k = 0; k < grouped; k++) {
+      if (k % pairedChunk === 0) chunkSum = 0;
+      const weight = w(b, k);
+      if (weight === -128 && w(b - 1, k) < 0) return undefined;
+      chunkSum += Math.abs(weight);
+      if (chunkSum >= 2 ** 16) return undefined;
+    }
+  }
+  const packed = new Int8Array(pairedWeightBytes(units, depth));
   const blocked = units - (units % 4);
   let at = 0;
   /** One pair's sixteen bytes for inputs k..k+7. */
