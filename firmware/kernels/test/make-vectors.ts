@@ -1554,6 +1554,19 @@ function buildCases(random: Random): CaseBuilder[] {
   ];
   for (const [label, config] of conv) cases.push(convS8(random, `conv2d_s8 ${label}`, config, false));
   for (const [label, config] of conv) cases.push(convF32(random, `conv2d_f32 ${label}`, config, false));
+  // Shapes the Helium kernel runs (receptive fields of 32 bytes and more): windows read in place
+  // over several runs whose length is not a multiple of sixteen (the tail-predicated loop's last
+  // step), 1x1 over 40 channels, channels past the last four, groups whose first channel is not a
+  // multiple of four (the per-channel tables), wide clamps. Their own seed: the cases after them
+  // draw the same values as without them.
+  const heliumRandom = new Random(0x3e5);
+  const heliumConv: [string, ConvConfig][] = [
+    ['3x3 C_in 24 runs of 72 bytes 10 out same', { input: [6, 7, 24], outputChannels: 10, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+    ['1x1 C_in 40 to 9 stride 2', { input: [5, 6, 40], outputChannels: 9, kernel: [1, 1], stride: [2, 2], padding: 'valid', activation: 'none' }],
+    ['2x2 C_in 16 to 8 valid relu6', { input: [4, 5, 16], outputChannels: 8, kernel: [2, 2], padding: 'valid', activation: 'relu6' }],
+    ['3x3 grouped 2 groups of 16 to 6 each', { input: [5, 5, 32], outputChannels: 12, kernel: [3, 3], padding: 'same', activation: 'none', groups: 2 }],
+  ];
+  for (const [label, config] of heliumConv) cases.push(convS8(heliumRandom, `conv2d_s8 ${label}`, config, false));
   const depthwise: [string, ConvConfig][] = [
     ['3x3 stride 1 same relu', { input: [6, 6, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'relu' }],
     ['3x3 stride 2 valid multiplier 2', { input: [7, 7, 3], outputChannels: 6, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'none' }],
