@@ -85,6 +85,22 @@ int32_t td_conv2d_s8_get_buffer_size(const td_dims *input_dims, const td_dims *f
             : [count] "r"(run)                                                                      \
             : "lr", "q0", "q1", "memory")
 
+/** Copies `count` bytes (none when count <= 0), sixteen a step, the last step predicated to those left. */
+TD_INLINE void td_mve_copy(int8_t *destination, const int8_t *source, int32_t count)
+{
+    for (; count > 0; count -= 16, destination += 16, source += 16) {
+        const mve_pred16_t lanes = vctp8q((uint32_t)count);
+        vstrbq_p_s8(destination, vldrbq_z_s8(source, lanes), lanes);
+    }
+}
+
+/** Sets `count` bytes to `value` (none when count <= 0), sixteen a step. */
+TD_INLINE void td_mve_fill(int8_t *destination, int8_t value, int32_t count)
+{
+    const int8x16_t values = vdupq_n_s8(value);
+    for (; count > 0; count -= 16, destination += 16) vstrbq_p_s8(destination, values, vctp8q((uint32_t)count));
+}
+
 /**
  * Output channels first..last of one pixel: each channel's dot product over `runs` runs of `run`
  * bytes (`source_step` apart in the input, one after the other in the filter row), four channels
@@ -223,27 +239,27 @@ td_status td_conv2d_s8(const td_context *ctx,
                     for (ky = 0; ky < k_h; ++ky) {
                         const int32_t in_y = in_y0 + ky * dilation_h;
                         if (in_y < 0 || in_y >= in_h) {
-                            memset(cell, pad, (size_t)(k_w * filter_c));
+                            td_mve_fill(cell, pad, k_w * filter_c);
                             cell += k_w * filter_c;
                         } else if (contiguous) {
                             /* The taps inside the row in one copy, the padding on either side in one fill each. */
                             const int32_t first = in_x0 < 0 ? -in_x0 : 0;
                             const int32_t end = in_x0 + k_w > in_w ? in_w - in_x0 : k_w;
                             if (end <= first) {
-                                memset(cell, pad, (size_t)(k_w * in_c));
+                                td_mve_fill(cell, pad, k_w * in_c);
                             } else {
-                                memset(cell, pad, (size_t)(first * in_c));
-                                memcpy(cell + first * in_c, image + (in_y * in_w + in_x0 + first) * in_c, (size_t)((end - first) * in_c));
-                                memset(cell + end * in_c, pad, (size_t)((k_w - end) * in_c));
+                                td_mve_fill(cell, pad, first * in_c);
+                                td_mve_copy(cell + first * in_c, image + (in_y * in_w + in_x0 + first) * in_c, (end - first) * in_c);
+                                td_mve_fill(cell + end * in_c, pad, (k_w - end) * in_c);
                             }
                             cell += k_w * in_c;
                         } else {
                             for (kx = 0; kx < k_w; ++kx, cell += filter_c) {
                                 const int32_t in_x = in_x0 + kx * dilation_w;
                                 if (in_x < 0 || in_x >= in_w) {
-                                    memset(cell, pad, (size_t)filter_c);
+                                    td_mve_fill(cell, pad, filter_c);
                                 } else {
-                                    memcpy(cell, image + (in_y * in_w + in_x) * in_c + group * filter_c, (size_t)filter_c);
+                                    td_mve_copy(cell, image + (in_y * in_w + in_x) * in_c + group * filter_c, filter_c);
                                 }
                             }
                         }
