@@ -321,8 +321,10 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   const int4 = int4DepthwiseLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g));
   if (int4) return int4;
   // 5x5 windows and 3x3 ones with a depth multiplier over small images: planes of int16 pairs (depthwise-wide.ts);
-  // 3x3 ones with multiplier 1 (stride 1 or 2) too where every depthwise layer of the model takes that kernel.
-  const wide = depthwiseWideLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g), context.options.dsp && !context.options.helium && everyDepthwiseTakes(context, takesWide));
+  // 3x3 ones with multiplier 1 (stride 1 or 2) too where every depthwise layer of the model takes that kernel. The
+  // Cortex-M55 takes these DSP kernels too: its Helium depthwise runs 3x3 windows no faster than the DSP channel blocks
+  // (bench/helium, virtual-m55: dw_3x3_s2_24x24x64 290,688 instructions through it, 187,094 through this one).
+  const wide = depthwiseWideLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g), context.options.dsp && everyDepthwiseTakes(context, takesWide));
   if (wide) return wide;
   // The portable convolution (the reference loop) is slower than the portable depthwise one: only the DSP build switches,
   // and only for windows of 32 taps or more: below that the convolution's im2col of a one-byte-deep patch costs more
@@ -339,11 +341,13 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   const cropped = context.options.dsp ? croppedWindow(g, filterDims, input(context, 1, 'filter').data!) : undefined;
   const geometry = cropped?.geometry ?? g;
   const windowDims = cropped?.filter.shape ?? filterDims;
-  const planes = context.options.dsp && !context.options.helium && depthwisePlanes(geometry, inputDims, windowDims, arithmetic.activation) && everyDepthwiseTakes(context, takesPlanes);
+  // (On the Cortex-M55 as well: dw_3x3_s1_24x24x32 312,531 instructions through the planes, 463,125 through the Helium file.)
+  const planes = context.options.dsp && depthwisePlanes(geometry, inputDims, windowDims, arithmetic.activation) && everyDepthwiseTakes(context, takesPlanes);
   const kernel = planes ? 'td_depthwise_conv2d_s8_planes' : 'td_depthwise_conv2d_s8';
   // The shapes td_depthwise_conv2d_s8's channel blocks do not take run its _paired entry (pairs of taps), so that a
-  // model whose depthwise layers the blocks take all does not link that code (the Helium file keeps its own choice).
-  const paired = context.options.dsp && !context.options.helium && !planes && depthwisePaired(geometry, windowDims, output(context).shape);
+  // model whose depthwise layers the blocks take all does not link that code (the Helium file includes the DSP one,
+  // entry and all).
+  const paired = context.options.dsp && !planes && depthwisePaired(geometry, windowDims, output(context).shape);
   const entry = paired ? 'td_depthwise_conv2d_s8_paired' : kernel;
   const kernelCall = cropped ? croppedCall(context, cropped.filter) : call;
   return {
