@@ -21,6 +21,9 @@
  *    td_small_chunks*): each output row's input rows widened once per band of rows, a pixel's
  *    patch rows copied into the scratch, and every filter runs a ladder of two LDM and four SMLAD
  *    per four words, entered where it leaves the patch's.
+ *  - Windows of at most 8 such words (the _regs entries, td_small_regs_*): per output row each
+ *    pixel parity's patch words laid out so that a pixel's are contiguous, one LDM into registers
+ *    per pixel, and per filter a straight line of LDM and SMLAD (td_small_regs_rows).
  * All need every channel in the fast form with its offset folded (right shift 1-21, |acc| <
  * 2^30: the generator only chooses this kernel then); anything else on the target runs the
  * reference loop. The host (and compilers without GNU asm) runs the same records in C
@@ -36,15 +39,18 @@
 
 /** The most weight words of a filter (eight groups of four in the general loop; td_small_pixel's patch on the stack). */
 #define TD_SMALL_MAX_WORDS 32
+/** The most patch words the _regs entries hold in registers (td_small_regs_*). */
+#define TD_SMALL_REGS_MAX_WORDS 8
 
 /**
  * How a filter's taps (patch order ky, kx, channel) lie in its weight words and in a pixel's patch:
  * in order (3x3 one channel: five words); by groups of four (c0 c2) (c1 c3), what SXTAB16 and its
  * ROR #8 make of four bytes (1x1 over a multiple of four channels); or by filter rows of
  * ceil(K_w C_in / 2) words, a row's odd last lane zero-weighted, the rows rounded up to whole
- * groups of four words (any other shape: the general loop).
+ * groups of four words (any other shape: the general loop); or the by-rows words ordered by
+ * column, word j of every row before word j + 1 (word j K_h + ky: the _regs entries' patch arrays).
  */
-enum { TD_SMALL_IN_ORDER, TD_SMALL_PERMUTED, TD_SMALL_BY_ROWS };
+enum { TD_SMALL_IN_ORDER, TD_SMALL_PERMUTED, TD_SMALL_BY_ROWS, TD_SMALL_BY_COLUMNS };
 
 TD_INLINE int32_t td_small_round4(int32_t words) { return (words + 3) & ~3; }
 
@@ -85,12 +91,15 @@ TD_INLINE int32_t td_small_band_rows(const td_dims *filter_dims) { return 3 * fi
 /**
  * The lane of tap k (patch order: ky, kx, channel) in the records and patches: in order for one
  * channel, else by groups of four (c0 c2) (c1 c3) when the taps are a multiple of four (what
- * SXTAB16 and its ROR #8 make of four bytes).
+ * SXTAB16 and its ROR #8 make of four bytes), else by rows or by columns of the K_h (`height`) rows.
  */
-TD_INLINE int32_t td_small_lane(int32_t k, int layout, int32_t row_taps, int32_t row_words)
+TD_INLINE int32_t td_small_lane(int32_t k, int layout, int32_t row_taps, int32_t row_words, int32_t height)
 {
     if (layout == TD_SMALL_PERMUTED) {
         return (k & ~3) | ((k & 1) << 1) | ((k >> 1) & 1);
+    }
+    if (layout == TD_SMALL_BY_COLUMNS) {
+        return 2 * ((k % row_taps) / 2 * height + k / row_taps) + (k % row_taps) % 2;
     }
     return layout == TD_SMALL_BY_ROWS ? (k / row_taps) * 2 * row_words + k % row_taps : k;
 }
@@ -169,7 +178,7 @@ TD_NOINLINE static void td_small_pixel(const td_conv_params *params,
             const int32_t in_x = in_x_origin + kx;
             const int inside = in_y >= 0 && in_y < input_dims->h && in_x >= 0 && in_x < input_dims->w;
             for (c = 0; c < channels; ++c, ++k) {
-                lanes[td_small_lane(k, layout, row_taps, row_words)] =
+                lanes[td_small_lane(k, layout, row_taps, row_words, filter_dims->h)] =
                     inside ? (int16_t)(input[((batch * input_dims->h + in_y) * input_dims->w + in_x) * channels + c] +
                                        params->input_offset)
                            : 0;
@@ -504,6 +513,160 @@ TD_SMALL_CHUNKS(td_small_chunks_full, TD_SMALL_CLAMP_FULL)
 TD_SMALL_CHUNKS(td_small_chunks_range, TD_SMALL_CLAMP_RANGE_R4R5)
 TD_SMALL_CHUNKS(td_small_chunks_min, TD_SMALL_CLAMP_MIN_R4)
 
+/*
+ * The _regs entries' loops: every filter against a patch of W = 1-8 words held in registers
+ * (windows whose filter rows make at most TD_SMALL_REGS_MAX_WORDS words, such as 1x5, 7x1, 4x3
+ * or 2x5 of one channel, or 1x3 of five; the by-columns layout, td_small_regs_rows). Per pixel one
+ * LDM of its patch (r4-r9, and r12, lr for W of 7 or 8), then per filter ceil(W / 3) loads (the
+ * first takes the bias), W SMLAD and the tail: LDM of multiplier, rounding and right shift, the
+ * requantization, the clamp's min and max, the store: 6 + W + ceil(W / 3) instructions and the
+ * clamp's, where the chunk ladder takes 11 + 6 ceil(W / 4). Two filters a turn; the turn ends at
+ * the records' end, in r12 for W <= 6, else on the stack.
+ */
+#define TD_SMALL_REGS_W1                                                                           \
+    "ldmia   r10!, {r0, r1}\n\t"                                                                   \
+    "smlad   r0, r4, r1, r0\n\t"
+#define TD_SMALL_REGS_W2                                                                           \
+    "ldmia   r10!, {r0, r1, r2}\n\t"                                                               \
+    "smlad   r0, r4, r1, r0\n\t"                                                                   \
+    "smlad   r0, r5, r2, r0\n\t"
+#define TD_SMALL_REGS_W3                                                                           \
+    "ldmia   r10!, {r0, r1, r2, r3}\n\t"                                                           \
+    "smlad   r0, r4, r1, r0\n\t"                                                                   \
+    "smlad   r0, r5, r2, r0\n\t"                                                                   \
+    "smlad   r0, r6, r3, r0\n\t"
+#define TD_SMALL_REGS_W4                                                                           \
+    TD_SMALL_REGS_W3                                                                               \
+    "ldr     r1, [r10], #4\n\t"                                                                    \
+    "smlad   r0, r7, r1, r0\n\t"
+#define TD_SMALL_REGS_W5                                                                           \
+    TD_SMALL_REGS_W3                                                                               \
+    "ldmia   r10!, {r1, r2}\n\t"                                                                   \
+    "smlad   r0, r7, r1, r0\n\t"                                                                   \
+    "smlad   r0, r8, r2, r0\n\t"
+#define TD_SMALL_REGS_W6                                                                           \
+    TD_SMALL_REGS_W3                                                                               \
+    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
+    "smlad   r0, r7, r1, r0\n\t"                                                                   \
+    "smlad   r0, r8, r2, r0\n\t"                                                                   \
+    "smlad   r0, r9, r3, r0\n\t"
+#define TD_SMALL_REGS_W7                                                                           \
+    TD_SMALL_REGS_W6                                                                               \
+    "ldr     r1, [r10], #4\n\t"                                                                    \
+    "smlad   r0, r12, r1, r0\n\t"
+#define TD_SMALL_REGS_W8                                                                           \
+    TD_SMALL_REGS_W6                                                                               \
+    "ldmia   r10!, {r1, r2}\n\t"                                                                   \
+    "smlad   r0, r12, r1, r0\n\t"                                                                  \
+    "smlad   r0, lr, r2, r0\n\t"
+/* The tails (requantization, clamp, store): min and max loaded only by the forms that clamp. */
+#define TD_SMALL_REGS_TAIL_FULL                                                                    \
+    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
+    TD_SMALL_REQUANT                                                                               \
+    "add     r10, r10, #8\n\t"                                                                     \
+    "strb    r0, [r11], #1\n\t"
+#define TD_SMALL_REGS_TAIL_MIN                                                                     \
+    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
+    TD_SMALL_REQUANT                                                                               \
+    "ldr     r2, [r10], #8\n\t"                                                                    \
+    "ssub16  r1, r0, r2\n\t"                                                                       \
+    "sel     r0, r0, r2\n\t"                                                                       \
+    "strb    r0, [r11], #1\n\t"
+#define TD_SMALL_REGS_TAIL_RANGE                                                                   \
+    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
+    TD_SMALL_REQUANT                                                                               \
+    "ldmia   r10!, {r2, r3}\n\t"                                                                   \
+    "ssub16  r1, r0, r2\n\t"                                                                       \
+    "sel     r0, r0, r2\n\t"                                                                       \
+    "ssub16  r1, r3, r0\n\t"                                                                       \
+    "sel     r0, r0, r3\n\t"                                                                       \
+    "strb    r0, [r11], #1\n\t"
+/** The row loop's state (byte offsets 0, 4, ... in the assembly). */
+enum { TD_REGS_RECORDS, TD_REGS_RECORDS_END, TD_REGS_PATCH, TD_REGS_NEXT_PATCH, TD_REGS_STEP, TD_REGS_OUTPUT_END,
+       TD_REGS_INDEX, TD_REGS_ENTRY, TD_REGS_STATE_WORDS };
+/*
+ * One output row for a patch of W words, W in the numeric labels: 4W / 5W the entries for an even
+ * / odd filter count (they store the filter loop's entry, 2W or its second filter 3W), 7W a pixel:
+ * its patch (PATCH, which then takes NEXT_PATCH and NEXT_PATCH takes PATCH + STEP: pixels alternate
+ * between the two parities' patch arrays), its records from the first, into the filter loop.
+ * `stacked` (W of 7 or 8): r12 and lr hold patch words, the records' end is read from the stack.
+ */
+#define TD_SMALL_REGS_ROW(w, filter, tail, load_more, load_records, end_records)                   \
+    "4" #w ":\n\t"                                                                                 \
+    "adr.w   r1, 2" #w "f\n\t"                                                                     \
+    "b       6" #w "f\n\t"                                                                         \
+    "5" #w ":\n\t"                                                                                 \
+    "adr.w   r1, 3" #w "f\n\t"                                                                     \
+    "6" #w ":\n\t"                                                                                 \
+    "orr     r1, r1, #1\n\t"                                                                       \
+    "str     r1, [r0, #28]\n\t"                                                                    \
+    "7" #w ":\n\t"                                                                                 \
+    "ldrd    r1, r2, [r0, #8]\n\t"                                                                 \
+    "ldr     r3, [r0, #16]\n\t"                                                                    \
+    "add     r3, r1, r3\n\t"                                                                       \
+    "strd    r2, r3, [r0, #8]\n\t"                                                                 \
+    "ldmia   r1, {r4, r5, r6, r7, r8, r9}\n\t"                                                     \
+    load_more load_records                                                                         \
+    "ldr     pc, [r0, #28]\n\t"                                                                    \
+    "2" #w ":\n\t" filter tail                                                                     \
+    "3" #w ":\n\t" filter tail                                                                     \
+    end_records                                                                                    \
+    "bne     2" #w "b\n\t"                                                                         \
+    "ldr     r0, [sp]\n\t"                                                                         \
+    "ldr     r1, [r0, #20]\n\t"                                                                    \
+    "cmp     r11, r1\n\t"                                                                          \
+    "bne     7" #w "b\n\t"                                                                         \
+    "b       99f\n\t"
+/* W <= 6: the records' end in r12. */
+#define TD_SMALL_REGS_ROW_R12(w, filter, tail)                                                     \
+    TD_SMALL_REGS_ROW(w, filter, tail, "", "ldrd    r10, r12, [r0]\n\t", "cmp     r10, r12\n\t")
+/* W of 7 or 8: r12 and lr hold patch words; the records' end is on the stack. */
+#define TD_SMALL_REGS_ROW_STACKED(w, filter, tail)                                                 \
+    TD_SMALL_REGS_ROW(w, filter, tail, "ldrd    r12, lr, [r1, #24]\n\t", "ldr     r10, [r0]\n\t",    \
+                      "ldr     r1, [sp, #4]\n\t"                                                   \
+                      "cmp     r10, r1\n\t")
+/*
+ * One output row: state (TD_REGS_*) the records and their end, the first two pixels' patches, the
+ * step of a pixel's patch two pixels on, the row's output end, and the loop's index 2 (W - 1) +
+ * (filters odd); ENTRY is set here.
+ */
+#define TD_SMALL_REGS(name, tail)                                                                  \
+    TD_NOINLINE static void name(uintptr_t *state, int8_t *output)                                 \
+    {                                                                                              \
+        register uintptr_t *st __asm__("r0") = state;                                              \
+        register int8_t *out __asm__("r11") = output;                                              \
+        __asm__ volatile("ldr     r1, [r0, #4]\n\t"                                                \
+                         "push    {r0, r1}\n\t"                                                    \
+                         "ldr     r3, [r0, #24]\n\t"                                               \
+                         "tbh     [pc, r3, lsl #1]\n\t"                                            \
+                         "10:\n\t"                                                                 \
+                         ".hword  (41f - 10b) / 2, (51f - 10b) / 2\n\t"                            \
+                         ".hword  (42f - 10b) / 2, (52f - 10b) / 2\n\t"                            \
+                         ".hword  (43f - 10b) / 2, (53f - 10b) / 2\n\t"                            \
+                         ".hword  (44f - 10b) / 2, (54f - 10b) / 2\n\t"                            \
+                         ".hword  (45f - 10b) / 2, (55f - 10b) / 2\n\t"                            \
+                         ".hword  (46f - 10b) / 2, (56f - 10b) / 2\n\t"                            \
+                         ".hword  (47f - 10b) / 2, (57f - 10b) / 2\n\t"                            \
+                         ".hword  (48f - 10b) / 2, (58f - 10b) / 2\n\t"                            \
+                         TD_SMALL_REGS_ROW_R12(1, TD_SMALL_REGS_W1, tail)                          \
+                         TD_SMALL_REGS_ROW_R12(2, TD_SMALL_REGS_W2, tail)                          \
+                         TD_SMALL_REGS_ROW_R12(3, TD_SMALL_REGS_W3, tail)                          \
+                         TD_SMALL_REGS_ROW_R12(4, TD_SMALL_REGS_W4, tail)                          \
+                         TD_SMALL_REGS_ROW_R12(5, TD_SMALL_REGS_W5, tail)                          \
+                         TD_SMALL_REGS_ROW_R12(6, TD_SMALL_REGS_W6, tail)                          \
+                         TD_SMALL_REGS_ROW_STACKED(7, TD_SMALL_REGS_W7, tail)                      \
+                         TD_SMALL_REGS_ROW_STACKED(8, TD_SMALL_REGS_W8, tail)                      \
+                         "99:\n\t"                                                                 \
+                         "add     sp, sp, #8"                                                      \
+                         : [st] "+r"(st), [out] "+r"(out)                                          \
+                         :                                                                         \
+                         : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r12", "lr", \
+                           "cc", "memory");                                                        \
+    }
+TD_SMALL_REGS(td_small_regs_full, TD_SMALL_REGS_TAIL_FULL)
+TD_SMALL_REGS(td_small_regs_range, TD_SMALL_REGS_TAIL_RANGE)
+TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN)
+
 /**
  * One output row in the general loop: per pixel its K_h patch rows of `row_words` words copied
  * from the widened rows (start, then `step` values a pixel) into the patch, then every filter.
@@ -618,6 +781,90 @@ static void td_small_widen_rows(const td_conv_params *params,
         }
     }
 }
+
+/**
+ * Every output row through a td_small_regs_* loop. Per output row, from its K_h widened input rows, each parity's
+ * patch array: word (ky, j) of the pixel whose patch starts at value x0 (x0 of that parity) at word
+ * ((x0 >> 1) + j) K_h + ky, the pair (row ky's values x0 + 2j, x0 + 2j + 1), so that a pixel's patch is W contiguous
+ * words (j, ky) — the records' weight words in that order — and one LDM. Pixels x0 = x * S (S = stride * C_in) take
+ * alternately the even and the odd array when S is odd, the even one alone when S is even; K_h = 1's even array is
+ * the widened row itself. The scratch after the records (`space` bytes) holds the arrays, then as many widened rows
+ * as fit (bands of output rows widened at once; td_conv2d_s8_small_get_buffer_size leaves room for one).
+ */
+TD_NOINLINE static void td_small_regs_rows(const td_conv_params *params,
+                                           const td_dims *input_dims,
+                                           const int8_t *input,
+                                           const td_dims *output_dims,
+                                           int8_t *output,
+                                           const int32_t *records,
+                                           const int32_t *records_end,
+                                           int32_t words,
+                                           int32_t kh,
+                                           int32_t row_words,
+                                           int32_t row_length,
+                                           int32_t row_step,
+                                           int32_t space,
+                                           void (*loop)(uintptr_t *, int8_t *))
+{
+    const int32_t output_c = output_dims->c;
+    const int32_t pixel_step = params->stride.w * input_dims->c;
+    const int32_t last = output_dims->w - 1;
+    /* The last pixel of each parity: with S even every pixel is even. */
+    const int32_t last_even = (pixel_step & 1) ? (last & ~1) * pixel_step : last * pixel_step;
+    const int32_t last_odd = (pixel_step & 1) && last >= 1 ? ((last - 1) | 1) * pixel_step : -1;
+    const int32_t count_even = (last_even >> 1) + row_words;
+    const int32_t count_odd = last_odd >= 0 ? (last_odd >> 1) + row_words : 0;
+    uint32_t *const even = (uint32_t *)(void *)records_end;
+    uint32_t *const odd = even + (kh > 1 ? count_even * kh : 0);
+    int16_t *const rows = (int16_t *)(void *)(odd + count_odd * kh);
+    const int32_t row_bytes = row_step * 2;
+    /* 32 bytes kept past the rows: the loop's LDM reads eight words of the last patch whatever its W. */
+    const int32_t fit = (space - 32 - (int32_t)((int8_t *)rows - (int8_t *)even)) / row_bytes;
+    const int32_t band = fit >= kh ? (fit - kh) / params->stride.h + 1 : 1;
+    uintptr_t state[TD_REGS_STATE_WORDS];
+    int32_t batch, out_y, ky, i;
+    (void)words;
+    state[TD_REGS_RECORDS] = (uintptr_t)records;
+    state[TD_REGS_RECORDS_END] = (uintptr_t)records_end;
+    state[TD_REGS_INDEX] = (uintptr_t)(2 * (words - 1) + (output_c & 1));
+    for (batch = 0; batch < output_dims->n; ++batch) {
+        for (out_y = 0; out_y < output_dims->h; ++out_y) {
+            const int32_t in_band = out_y % band;
+            const int16_t *const start = rows + in_band * params->stride.h * row_step;
+            int8_t *const row_output = output + (batch * output_dims->h + out_y) * output_dims->w * output_c;
+            const uint32_t *first_even = even;
+            if (in_band == 0) {
+                const int32_t count = td_min_i32(band, output_dims->h - out_y);
+                td_small_widen_rows(params, input_dims, input, (count - 1) * params->stride.h + kh, batch, out_y,
+                                    row_length, row_step, rows);
+            }
+            if (kh == 1) {
+                first_even = (const uint32_t *)(const void *)start;
+            } else {
+                for (ky = 0; ky < kh; ++ky) {
+                    const int16_t *values = start + ky * row_step;
+                    uint32_t *word = even + ky;
+                    for (i = 0; i < count_even; ++i, values += 2, word += kh) {
+                        *word = td_read_u32(values);
+                    }
+                }
+            }
+            for (ky = 0; ky < kh; ++ky) {
+                const int16_t *values = start + ky * row_step + 1;
+                uint32_t *word = odd + ky;
+                for (i = 0; i < count_odd; ++i, values += 2, word += kh) {
+                    *word = td_read_u32(values);
+                }
+            }
+            state[TD_REGS_PATCH] = (uintptr_t)first_even;
+            state[TD_REGS_NEXT_PATCH] = (uintptr_t)((pixel_step & 1) ? odd + (pixel_step >> 1) * kh
+                                                                       : first_even + (pixel_step >> 1) * kh);
+            state[TD_REGS_STEP] = (uintptr_t)(pixel_step * kh * 4);
+            state[TD_REGS_OUTPUT_END] = (uintptr_t)(row_output + output_dims->w * output_c);
+            loop(state, row_output);
+        }
+    }
+}
 #else
 #define TD_SMALL_HAS_ASM 0
 #endif
@@ -657,7 +904,7 @@ TD_NOINLINE static int td_small_records(const td_conv_params *params,
         record[TD_SMALL_BIAS] = doubled ? 2 * requant.bias : requant.bias;
         memset(lanes, 0, (size_t)words * 4);
         for (k = 0; k < taps; ++k) {
-            lanes[td_small_lane(k, layout, row_taps, row_words)] = (int16_t)(doubled ? 2 * weights[k] : weights[k]);
+            lanes[td_small_lane(k, layout, row_taps, row_words, filter_dims->h)] = (int16_t)(doubled ? 2 * weights[k] : weights[k]);
         }
         for (k = 0; k < words; ++k) {
             record[TD_SMALL_WEIGHTS + k] = (int32_t)td_pack16(lanes[2 * k], lanes[2 * k + 1]);
@@ -688,7 +935,9 @@ enum {
     /** The full-range form alone (activation -128..127; anything else TD_ERROR_ARGUMENT). */
     TD_SMALL_K_FULL_ONLY = 32,
     /** The form for an activation whose maximum is 127 alone (ReLU: max(x, min) after SSAT; anything else TD_ERROR_ARGUMENT). */
-    TD_SMALL_K_MIN_ONLY = 128
+    TD_SMALL_K_MIN_ONLY = 128,
+    /** The patch in registers (td_small_regs_*): the by-rows layout of at most TD_SMALL_REGS_MAX_WORDS words, any window. */
+    TD_SMALL_K_REGS = 256
 };
 
 /** Which clamp a loop applies: none (the whole int8 range), both ends, or the minimum alone (the maximum 127). */
@@ -709,9 +958,12 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     const int32_t kh = filter_dims->h;
     const int32_t kw = filter_dims->w;
     const int32_t channels = filter_dims->c;
-    const int layout = td_small_layout(filter_dims, (kinds & TD_SMALL_K_POINTWISE) != 0, (kinds & TD_SMALL_K_POINTWISE4) != 0);
-    const int32_t words = td_small_words(filter_dims, layout);
+    /* The _regs entries take the by-rows layout for every window, its words not rounded to groups of four. */
+    const int regs = (kinds & TD_SMALL_K_REGS) != 0;
+    const int layout = regs ? TD_SMALL_BY_COLUMNS
+                            : td_small_layout(filter_dims, (kinds & TD_SMALL_K_POINTWISE) != 0, (kinds & TD_SMALL_K_POINTWISE4) != 0);
     const int32_t row_words = td_small_row_words(filter_dims);
+    const int32_t words = regs ? kh * row_words : td_small_words(filter_dims, layout);
     const int32_t output_c = output_dims->c;
     const int32_t record_words = td_small_record_words(words);
     int32_t *records;
@@ -719,7 +971,8 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     int doubled;
     int32_t k, batch, out_y;
 
-    if (input_dims->c != channels || params->dilation.h != 1 || params->dilation.w != 1 || words > TD_SMALL_MAX_WORDS) {
+    if (input_dims->c != channels || params->dilation.h != 1 || params->dilation.w != 1 || words > TD_SMALL_MAX_WORDS ||
+        (regs && words > TD_SMALL_REGS_MAX_WORDS)) {
         if (kinds & TD_SMALL_K_REFERENCE) {
             return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias,
                                           output_dims, output);
@@ -795,7 +1048,8 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
             return TD_OK;
         }
         if (kh * kw > 1 && ((layout == TD_SMALL_IN_ORDER && (kinds & TD_SMALL_K_ROWS3X3)) ||
-                            (layout == TD_SMALL_BY_ROWS && (kinds & TD_SMALL_K_PATCH)))) {
+                            (layout == TD_SMALL_BY_ROWS && (kinds & TD_SMALL_K_PATCH)) ||
+                            (layout == TD_SMALL_BY_COLUMNS && regs))) {
             const int32_t stride_w = params->stride.w;
             /* The widened row's values: every tap of the row's pixels, plus the lane past an odd row's last tap. */
             const int32_t row_length = (output_dims->w - 1) * stride_w * channels + 2 * row_words;
@@ -814,6 +1068,14 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
                 for (k = kh * row_words; k < words; ++k) {
                     patch[k] = 0;
                 }
+            }
+            if (regs && row_length <= row_step) {
+                td_small_regs_rows(params, input_dims, input, output_dims, output, records, records_end, words, kh,
+                                   row_words, row_length, row_step, ctx->size - (int32_t)((int8_t *)(void *)records_end - (int8_t *)ctx->buf),
+                                   form == TD_SMALL_FORM_FULL  ? td_small_regs_full
+                                   : form == TD_SMALL_FORM_MIN ? td_small_regs_min
+                                                              : td_small_regs_range);
+                return TD_OK;
             }
             if (row_length <= row_step) {
                 for (batch = 0; batch < output_dims->n; ++batch) {
@@ -900,6 +1162,9 @@ TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_3x3_min, TD_SMALL_K_ROWS3X3 | TD_SMALL_K
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x8_min, TD_SMALL_K_POINTWISE | TD_SMALL_K_MIN_ONLY)
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x4_min, TD_SMALL_K_POINTWISE4 | TD_SMALL_K_MIN_ONLY)
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch_min, TD_SMALL_K_PATCH | TD_SMALL_K_MIN_ONLY)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_regs, TD_SMALL_K_REGS | TD_SMALL_K_CLAMPED)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_regs_full, TD_SMALL_K_REGS | TD_SMALL_K_FULL_ONLY)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_regs_min, TD_SMALL_K_REGS | TD_SMALL_K_MIN_ONLY)
 
 #else /* no DSP extension: the portable kernel */
 
