@@ -1845,6 +1845,9 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['few 5x3 C_in 3 same 9x8 to 1 relu6 (rows of 9 bytes)', { input: [9, 8, 3], outputChannels: 1, kernel: [5, 3], padding: 'same', activation: 'relu6' }],
     ['few 4x4 C_in 2 same 7x6 to 2 (rows of 8 bytes)', { input: [7, 6, 2], outputChannels: 2, kernel: [4, 4], padding: 'same', activation: 'none' }],
     ['few 5x5 C_in 2 stride 2 same 11x6 to 3 relu (rows of 10 bytes, gathered)', { input: [11, 6, 2], outputChannels: 3, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    // The assembly loop's runs over two batches without a bias, and what it leaves to the C loop (right shifts past 21).
+    ['few 2x3 C_in 5 stride 1x2 valid 5x13 to 3 batch 2 no bias', { batch: 2, input: [5, 13, 5], outputChannels: 3, kernel: [2, 3], stride: [1, 2], padding: 'valid', activation: 'relu6', bias: false }],
+    ['few 3x4 C_in 3 same 6x9 to 2 right shifts past 21 (C loop)', { input: [6, 9, 3], outputChannels: 2, kernel: [3, 4], padding: 'same', activation: 'none', effectiveScale: [1e-7, 3e-7] }],
   ];
   // Through the entry the generator calls for them, and the first through td_conv2d_s8 too (its block path).
   for (const [label, config] of fewChannels) cases.push(convS8(random, `conv2d_s8_few ${label}`, config, false, 'td_conv2d_s8_few'));
