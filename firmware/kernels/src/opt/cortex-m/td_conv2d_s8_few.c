@@ -285,7 +285,46 @@ enum {
 #define TD_FEW_OUTPUTS1 TD_FEW_OUTPUT("r8")
 #define TD_FEW_OUTPUTS2 TD_FEW_OUTPUTS1 TD_FEW_OUTPUT("r9")
 #define TD_FEW_OUTPUTS3 TD_FEW_OUTPUTS2 TD_FEW_OUTPUT("r10")
-#define TD_FEW_RUN(name, bias, group, outputs)                                                     \
+/*
+ * A filter row: the groups before the last two a turn (an odd one first), then the last. `pairs` leaves the groups
+ * count halved in r6 with the odd one in the carry, `last` loads the last group into r3, `advance` steps r1 to the
+ * next row.
+ */
+#define TD_FEW_ROW(group, pairs, last, advance)                                                    \
+    "2:\n\t"                                                                                       \
+    pairs                                                                                          \
+    "bcc     4f\n\t"                                                                               \
+    "ldr     r3, [r1], #4\n\t"                                                                     \
+    group                                                                                          \
+    "4:\n\t"                                                                                       \
+    "cbz     r6, 5f\n\t"                                                                           \
+    "3:\n\t"                                                                                       \
+    "ldr     r3, [r1], #4\n\t"                                                                     \
+    group                                                                                          \
+    "ldr     r3, [r1], #4\n\t"                                                                     \
+    group                                                                                          \
+    "subs    r6, r6, #1\n\t"                                                                       \
+    "bne     3b\n\t"                                                                               \
+    "5:\n\t"                                                                                       \
+    last                                                                                           \
+    group                                                                                          \
+    advance                                                                                        \
+    "subs    r7, r7, #1\n\t"                                                                       \
+    "bne     2b\n\t"
+/* One filter: the row's constants in registers (r9 the groups, r10 the last's offset, lr the advance), loaded per pixel. */
+#define TD_FEW_ROW1                                                                                \
+    TD_FEW_ROW(TD_FEW_GROUP1, "lsrs    r6, r9, #1\n\t", "ldr     r3, [r1, r10]\n\t", "add     r1, r1, lr\n\t")
+#define TD_FEW_ROW_LOADED(group)                                                                   \
+    TD_FEW_ROW(group, "ldr     r6, [r0, #16]\n\t"                                                  \
+                      "lsrs    r6, r6, #1\n\t",                                                    \
+               "ldr     r4, [r0, #20]\n\t"                                                         \
+               "ldr     r3, [r1, r4]\n\t",                                                         \
+               "ldr     r4, [r0, #24]\n\t"                                                         \
+               "add     r1, r1, r4\n\t")
+#define TD_FEW_CONSTANTS1                                                                          \
+    "ldr     r9, [r0, #16]\n\t"                                                                    \
+    "ldrd    r10, lr, [r0, #20]\n\t"
+#define TD_FEW_RUN(name, bias, constants, row, outputs)                                            \
     TD_NOINLINE static void name(uintptr_t *state)                                                 \
     {                                                                                              \
         register uintptr_t *st __asm__("r0") = state;                                              \
@@ -294,20 +333,8 @@ enum {
                          "ldmia   r0, {r1, r2, r7}\n\t"                                            \
                          "ldr     r6, [r0, #40]\n\t"                                               \
                          bias                                                                      \
-                         "2:\n\t"                                                                  \
-                         "ldr     r6, [r0, #16]\n\t"                                               \
-                         "3:\n\t"                                                                  \
-                         "ldr     r3, [r1], #4\n\t"                                                \
-                         group                                                                     \
-                         "subs    r6, r6, #1\n\t"                                                  \
-                         "bne     3b\n\t"                                                          \
-                         "ldr     r4, [r0, #20]\n\t"                                               \
-                         "ldr     r3, [r1, r4]\n\t"                                                \
-                         group                                                                     \
-                         "ldr     r4, [r0, #24]\n\t"                                               \
-                         "add     r1, r1, r4\n\t"                                                  \
-                         "subs    r7, r7, #1\n\t"                                                  \
-                         "bne     2b\n\t"                                                          \
+                         constants                                                                 \
+                         row                                                                       \
                          "ldr     r6, [r0, #40]\n\t"                                               \
                          "ldrd    r3, r4, [r0, #44]\n\t"                                           \
                          "ldr     r7, [r0, #32]\n\t"                                               \
@@ -325,9 +352,9 @@ enum {
                          : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", \
                            "cc", "memory");                                                        \
     }
-TD_FEW_RUN(td_conv_few_run1, TD_FEW_BIAS1, TD_FEW_GROUP1, TD_FEW_OUTPUTS1)
-TD_FEW_RUN(td_conv_few_run2, TD_FEW_BIAS2, TD_FEW_GROUP2, TD_FEW_OUTPUTS2)
-TD_FEW_RUN(td_conv_few_run3, TD_FEW_BIAS3, TD_FEW_GROUP3, TD_FEW_OUTPUTS3)
+TD_FEW_RUN(td_conv_few_run1, TD_FEW_BIAS1, TD_FEW_CONSTANTS1, TD_FEW_ROW1, TD_FEW_OUTPUTS1)
+TD_FEW_RUN(td_conv_few_run2, TD_FEW_BIAS2, "", TD_FEW_ROW_LOADED(TD_FEW_GROUP2), TD_FEW_OUTPUTS2)
+TD_FEW_RUN(td_conv_few_run3, TD_FEW_BIAS3, "", TD_FEW_ROW_LOADED(TD_FEW_GROUP3), TD_FEW_OUTPUTS3)
 #endif
 
 /** `count` copies of `value`, a word at a time where it can (Cortex-M4 stores unaligned words). */
