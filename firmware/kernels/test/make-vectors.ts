@@ -2182,6 +2182,12 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['1x3 five channels stride 2 same 2 filters', { input: [7, 9, 5], outputChannels: 2, kernel: [1, 3], stride: [2, 2], padding: 'same', activation: 'none' }],
     ['4x2 two channels same 16 filters relu6', { input: [7, 6, 2], outputChannels: 16, kernel: [4, 2], padding: 'same', activation: 'relu6' }],
     ['1x5 three channels stride 2 valid 32 filters relu', { input: [4, 10, 3], outputChannels: 32, kernel: [1, 5], stride: [2, 2], padding: 'valid', activation: 'relu' }],
+    // Dilated (across: one channel, strides that are multiples of it; pixels of two classes, or of one).
+    ['4x4 dilation 2 stride 2 same 4 filters', { input: [9, 13, 1], outputChannels: 4, kernel: [4, 4], stride: [2, 2], dilation: [2, 2], padding: 'same', activation: 'none' }],
+    ['2x2 dilation 2 stride 1x4 same 6 filters relu (one class)', { input: [7, 17, 1], outputChannels: 6, kernel: [2, 2], stride: [1, 4], dilation: [2, 2], padding: 'same', activation: 'relu' }],
+    ['1x3 dilation 3 stride 3 valid 3 filters relu6', { input: [4, 19, 1], outputChannels: 3, kernel: [1, 3], stride: [3, 3], dilation: [1, 3], padding: 'valid', activation: 'relu6' }],
+    ['3x2 dilation 2x1 two channels same 5 filters', { input: [8, 7, 2], outputChannels: 5, kernel: [3, 2], dilation: [2, 1], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['4x1 dilation 2x1 same 7 filters relu_n1_to_1 batch 2', { batch: 2, input: [11, 5, 1], outputChannels: 7, kernel: [4, 1], dilation: [2, 1], padding: 'same', activation: 'relu_n1_to_1' }],
   ];
   for (const [label, config] of smallRegs) {
     cases.push(convS8(random, `conv2d_s8_small regs ${label}`, config, false, 'td_conv2d_s8_small_regs'));

@@ -173,9 +173,9 @@ TD_NOINLINE static void td_small_pixel(const td_conv_params *params,
     int32_t k = 0;
     memset(lanes, 0, (size_t)words * 4);
     for (ky = 0; ky < filter_dims->h; ++ky) {
-        const int32_t in_y = in_y_origin + ky;
+        const int32_t in_y = in_y_origin + ky * params->dilation.h;
         for (kx = 0; kx < filter_dims->w; ++kx) {
-            const int32_t in_x = in_x_origin + kx;
+            const int32_t in_x = in_x_origin + kx * params->dilation.w;
             const int inside = in_y >= 0 && in_y < input_dims->h && in_x >= 0 && in_x < input_dims->w;
             for (c = 0; c < channels; ++c, ++k) {
                 lanes[td_small_lane(k, layout, row_taps, row_words, filter_dims->h)] =
@@ -783,47 +783,56 @@ static void td_small_widen_rows(const td_conv_params *params,
 }
 
 /**
- * Every output row through a td_small_regs_* loop. Per output row, from its K_h widened input rows, each parity's
- * patch array: word (ky, j) of the pixel whose patch starts at value x0 (x0 of that parity) at word
- * ((x0 >> 1) + j) K_h + ky, the pair (row ky's values x0 + 2j, x0 + 2j + 1), so that a pixel's patch is W contiguous
- * words (j, ky) — the records' weight words in that order — and one LDM. Pixels x0 = x * S (S = stride * C_in) take
- * alternately the even and the odd array when S is odd, the even one alone when S is even; K_h = 1's even array is
- * the widened row itself. The scratch after the records (`space` bytes) holds the arrays, then as many widened rows
- * as fit (bands of output rows widened at once; td_conv2d_s8_small_get_buffer_size leaves room for one).
+ * Every output row through a td_small_regs_* loop. Per output row, from its K_h widened input rows, a patch array per
+ * class of pixels: with D the dilation across (1 unless one channel) and x0 = x * S the value a pixel's patch starts at
+ * (S = stride * C_in, a multiple of D), classes x0 mod 2D = 0 and D; word (ky, j) of a pixel of class c at
+ * ((x0 - c) / 2D + j) K_h + ky, the pair (row ky's values x0 + 2jD, x0 + (2j + 1) D), so that a pixel's patch is W
+ * contiguous words (j, ky) — the records' weight words in that order — and one LDM. Pixels take the two classes
+ * alternately when S / D is odd, class 0 alone when it is even; K_h = 1's class 0 array is the widened row itself when
+ * D = 1. The scratch after the records (`space` bytes) holds the arrays, then as many widened rows as fit (bands of
+ * output rows widened at once; td_conv2d_s8_small_get_buffer_size leaves room for one when (K_h - 1) D_h + 1 <= K_h +
+ * 3, which the generator keeps to). Returns 0 when one output row's rows do not fit (nothing written).
  */
-TD_NOINLINE static void td_small_regs_rows(const td_conv_params *params,
-                                           const td_dims *input_dims,
-                                           const int8_t *input,
-                                           const td_dims *output_dims,
-                                           int8_t *output,
-                                           const int32_t *records,
-                                           const int32_t *records_end,
-                                           int32_t words,
-                                           int32_t kh,
-                                           int32_t row_words,
-                                           int32_t row_length,
-                                           int32_t row_step,
-                                           int32_t space,
-                                           void (*loop)(uintptr_t *, int8_t *))
+TD_NOINLINE static int td_small_regs_rows(const td_conv_params *params,
+                                          const td_dims *input_dims,
+                                          const int8_t *input,
+                                          const td_dims *output_dims,
+                                          int8_t *output,
+                                          const int32_t *records,
+                                          const int32_t *records_end,
+                                          int32_t words,
+                                          int32_t kh,
+                                          int32_t row_words,
+                                          int32_t row_length,
+                                          int32_t row_step,
+                                          int32_t space,
+                                          void (*loop)(uintptr_t *, int8_t *))
 {
     const int32_t output_c = output_dims->c;
     const int32_t pixel_step = params->stride.w * input_dims->c;
+    const int32_t apart = params->dilation.w;
+    const int32_t alternate = (pixel_step / apart) & 1;
     const int32_t last = output_dims->w - 1;
-    /* The last pixel of each parity: with S even every pixel is even. */
-    const int32_t last_even = (pixel_step & 1) ? (last & ~1) * pixel_step : last * pixel_step;
-    const int32_t last_odd = (pixel_step & 1) && last >= 1 ? ((last - 1) | 1) * pixel_step : -1;
-    const int32_t count_even = (last_even >> 1) + row_words;
-    const int32_t count_odd = last_odd >= 0 ? (last_odd >> 1) + row_words : 0;
-    uint32_t *const even = (uint32_t *)(void *)records_end;
-    uint32_t *const odd = even + (kh > 1 ? count_even * kh : 0);
-    int16_t *const rows = (int16_t *)(void *)(odd + count_odd * kh);
+    /* The last pixel's start of each class (with S / D even every pixel is of class 0). */
+    const int32_t last_first = (alternate ? (last & ~1) : last) * pixel_step;
+    const int32_t last_second = alternate && last >= 1 ? ((last - 1) | 1) * pixel_step : -1;
+    const int32_t count_first = last_first / (2 * apart) + row_words;
+    const int32_t count_second = last_second >= 0 ? (last_second - apart) / (2 * apart) + row_words : 0;
+    const int32_t span = (kh - 1) * params->dilation.h + 1;
+    const int in_place = kh == 1 && apart == 1;
+    uint32_t *const first = (uint32_t *)(void *)records_end;
+    uint32_t *const second = first + (in_place ? 0 : count_first * kh);
+    int16_t *const rows = (int16_t *)(void *)(second + count_second * kh);
     const int32_t row_bytes = row_step * 2;
-    /* 32 bytes kept past the rows: the loop's LDM reads eight words of the last patch whatever its W. */
-    const int32_t fit = (space - 32 - (int32_t)((int8_t *)rows - (int8_t *)even)) / row_bytes;
-    const int32_t band = fit >= kh ? (fit - kh) / params->stride.h + 1 : 1;
+    /* Past the rows, what the loop's LDM reads beyond the last patch's W words (six words, or eight for W of 7, 8). */
+    const int32_t slack = 4 * ((words <= 6 ? 6 : 8) - words);
+    const int32_t fit = (space - slack - (int32_t)((int8_t *)rows - (int8_t *)first)) / row_bytes;
+    const int32_t band = fit >= span ? (fit - span) / params->stride.h + 1 : 0;
     uintptr_t state[TD_REGS_STATE_WORDS];
     int32_t batch, out_y, ky, i;
-    (void)words;
+    if (band == 0) {
+        return 0;
+    }
     state[TD_REGS_RECORDS] = (uintptr_t)records;
     state[TD_REGS_RECORDS_END] = (uintptr_t)records_end;
     state[TD_REGS_INDEX] = (uintptr_t)(2 * (words - 1) + (output_c & 1));
@@ -832,38 +841,46 @@ TD_NOINLINE static void td_small_regs_rows(const td_conv_params *params,
             const int32_t in_band = out_y % band;
             const int16_t *const start = rows + in_band * params->stride.h * row_step;
             int8_t *const row_output = output + (batch * output_dims->h + out_y) * output_dims->w * output_c;
-            const uint32_t *first_even = even;
+            const uint32_t *first_patch = first;
             if (in_band == 0) {
                 const int32_t count = td_min_i32(band, output_dims->h - out_y);
-                td_small_widen_rows(params, input_dims, input, (count - 1) * params->stride.h + kh, batch, out_y,
+                td_small_widen_rows(params, input_dims, input, (count - 1) * params->stride.h + span, batch, out_y,
                                     row_length, row_step, rows);
             }
-            if (kh == 1) {
-                first_even = (const uint32_t *)(const void *)start;
-            } else {
-                for (ky = 0; ky < kh; ++ky) {
-                    const int16_t *values = start + ky * row_step;
-                    uint32_t *word = even + ky;
-                    for (i = 0; i < count_even; ++i, values += 2, word += kh) {
-                        *word = td_read_u32(values);
+            if (in_place) {
+                first_patch = (const uint32_t *)(const void *)start;
+            }
+            for (ky = 0; ky < kh; ++ky) {
+                const int16_t *const values = start + ky * params->dilation.h * row_step;
+                if (apart == 1) {
+                    const int16_t *value = values;
+                    uint32_t *word = first + ky;
+                    for (i = in_place ? count_first : 0; i < count_first; ++i, value += 2, word += kh) {
+                        *word = td_read_u32(value);
+                    }
+                    for (i = 0, value = values + 1, word = second + ky; i < count_second; ++i, value += 2, word += kh) {
+                        *word = td_read_u32(value);
+                    }
+                } else {
+                    const int16_t *value = values;
+                    uint32_t *word = first + ky;
+                    for (i = 0; i < count_first; ++i, value += 2 * apart, word += kh) {
+                        *word = td_pack16(value[0], value[apart]);
+                    }
+                    for (i = 0, value = values + apart, word = second + ky; i < count_second; ++i, value += 2 * apart, word += kh) {
+                        *word = td_pack16(value[0], value[apart]);
                     }
                 }
             }
-            for (ky = 0; ky < kh; ++ky) {
-                const int16_t *values = start + ky * row_step + 1;
-                uint32_t *word = odd + ky;
-                for (i = 0; i < count_odd; ++i, values += 2, word += kh) {
-                    *word = td_read_u32(values);
-                }
-            }
-            state[TD_REGS_PATCH] = (uintptr_t)first_even;
-            state[TD_REGS_NEXT_PATCH] = (uintptr_t)((pixel_step & 1) ? odd + (pixel_step >> 1) * kh
-                                                                       : first_even + (pixel_step >> 1) * kh);
-            state[TD_REGS_STEP] = (uintptr_t)(pixel_step * kh * 4);
+            state[TD_REGS_PATCH] = (uintptr_t)first_patch;
+            state[TD_REGS_NEXT_PATCH] = (uintptr_t)(alternate ? second + (pixel_step / (2 * apart)) * kh
+                                                              : first_patch + (pixel_step / (2 * apart)) * kh);
+            state[TD_REGS_STEP] = (uintptr_t)((pixel_step / apart) * kh * 4);
             state[TD_REGS_OUTPUT_END] = (uintptr_t)(row_output + output_dims->w * output_c);
             loop(state, row_output);
         }
     }
+    return 1;
 }
 #else
 #define TD_SMALL_HAS_ASM 0
@@ -971,8 +988,11 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     int doubled;
     int32_t k, batch, out_y;
 
-    if (input_dims->c != channels || params->dilation.h != 1 || params->dilation.w != 1 || words > TD_SMALL_MAX_WORDS ||
-        (regs && words > TD_SMALL_REGS_MAX_WORDS)) {
+    /* Dilation only in the _regs entries: across only over one channel and strides that are multiples of it. */
+    if (input_dims->c != channels || words > TD_SMALL_MAX_WORDS ||
+        (regs ? words > TD_SMALL_REGS_MAX_WORDS || params->dilation.h < 1 || params->dilation.w < 1 ||
+                    (params->dilation.w != 1 && (channels != 1 || params->stride.w % params->dilation.w != 0))
+              : params->dilation.h != 1 || params->dilation.w != 1)) {
         if (kinds & TD_SMALL_K_REFERENCE) {
             return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias,
                                           output_dims, output);
@@ -1051,8 +1071,9 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
                             (layout == TD_SMALL_BY_ROWS && (kinds & TD_SMALL_K_PATCH)) ||
                             (layout == TD_SMALL_BY_COLUMNS && regs))) {
             const int32_t stride_w = params->stride.w;
-            /* The widened row's values: every tap of the row's pixels, plus the lane past an odd row's last tap. */
-            const int32_t row_length = (output_dims->w - 1) * stride_w * channels + 2 * row_words;
+            /* The widened row's values: every tap of the row's pixels, plus the lane past an odd row's last tap (dilated
+             * across: one channel, the taps D apart). */
+            const int32_t row_length = (output_dims->w - 1) * stride_w * channels + (2 * row_words - 1) * params->dilation.w + 1;
             const int32_t row_step = td_small_row_values(input_dims, filter_dims);
             uint32_t *patch = (uint32_t *)(void *)records_end;
             int16_t *rows = (int16_t *)(void *)(records_end + words);
@@ -1069,15 +1090,17 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
                     patch[k] = 0;
                 }
             }
-            if (regs && row_length <= row_step) {
-                td_small_regs_rows(params, input_dims, input, output_dims, output, records, records_end, words, kh,
-                                   row_words, row_length, row_step, ctx->size - (int32_t)((int8_t *)(void *)records_end - (int8_t *)ctx->buf),
-                                   form == TD_SMALL_FORM_FULL  ? td_small_regs_full
-                                   : form == TD_SMALL_FORM_MIN ? td_small_regs_min
-                                                              : td_small_regs_range);
-                return TD_OK;
-            }
-            if (row_length <= row_step) {
+            if (regs) {
+                if (row_length <= row_step &&
+                    td_small_regs_rows(params, input_dims, input, output_dims, output, records, records_end, words, kh,
+                                       row_words, row_length, row_step,
+                                       ctx->size - (int32_t)((int8_t *)(void *)records_end - (int8_t *)ctx->buf),
+                                       form == TD_SMALL_FORM_FULL  ? td_small_regs_full
+                                       : form == TD_SMALL_FORM_MIN ? td_small_regs_min
+                                                                  : td_small_regs_range)) {
+                    return TD_OK;
+                }
+            } else if (row_length <= row_step) {
                 for (batch = 0; batch < output_dims->n; ++batch) {
                     for (out_y = 0; out_y < output_dims->h; ++out_y) {
                         const int32_t in_band = out_y % band;
