@@ -91,17 +91,20 @@ TD_INLINE int32_t td_small_band_rows(const td_dims *filter_dims) { return 3 * fi
 /**
  * The lane of tap k (patch order: ky, kx, channel) in the records and patches: in order for one
  * channel, else by groups of four (c0 c2) (c1 c3) when the taps are a multiple of four (what
- * SXTAB16 and its ROR #8 make of four bytes), else by rows or by columns of the K_h (`height`) rows.
+ * SXTAB16 and its ROR #8 make of four bytes), else by rows.
  */
-TD_INLINE int32_t td_small_lane(int32_t k, int layout, int32_t row_taps, int32_t row_words, int32_t height)
+TD_INLINE int32_t td_small_lane(int32_t k, int layout, int32_t row_taps, int32_t row_words)
 {
     if (layout == TD_SMALL_PERMUTED) {
         return (k & ~3) | ((k & 1) << 1) | ((k >> 1) & 1);
     }
-    if (layout == TD_SMALL_BY_COLUMNS) {
-        return 2 * ((k % row_taps) / 2 * height + k / row_taps) + (k % row_taps) % 2;
-    }
     return layout == TD_SMALL_BY_ROWS ? (k / row_taps) * 2 * row_words + k % row_taps : k;
+}
+
+/** The lane of tap k in the by-columns layout of `height` filter rows (its own loop, so the others' stays as it was). */
+TD_INLINE int32_t td_small_lane_by_columns(int32_t k, int32_t row_taps, int32_t height)
+{
+    return 2 * ((k % row_taps) / 2 * height + k / row_taps) + (k % row_taps) % 2;
 }
 
 /** A filter's record: the bias, `words` weight words, then the tail. */
@@ -109,6 +112,9 @@ enum { TD_SMALL_BIAS, TD_SMALL_WEIGHTS };
 enum { TD_SMALL_MULTIPLIER, TD_SMALL_ROUNDING, TD_SMALL_RIGHT_SHIFT, TD_SMALL_MIN, TD_SMALL_MAX, TD_SMALL_TAIL };
 
 TD_INLINE int32_t td_small_record_words(int32_t words) { return 1 + words + TD_SMALL_TAIL; }
+
+/** The _regs loops' record tail: multiplier, rounding and right shift (the clamp comes with their state). */
+#define TD_SMALL_REGS_TAIL 3
 
 int32_t td_conv2d_s8_small_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
 {
@@ -178,7 +184,8 @@ TD_NOINLINE static void td_small_pixel(const td_conv_params *params,
             const int32_t in_x = in_x_origin + kx * params->dilation.w;
             const int inside = in_y >= 0 && in_y < input_dims->h && in_x >= 0 && in_x < input_dims->w;
             for (c = 0; c < channels; ++c, ++k) {
-                lanes[td_small_lane(k, layout, row_taps, row_words, filter_dims->h)] =
+                lanes[layout == TD_SMALL_BY_COLUMNS ? td_small_lane_by_columns(k, row_taps, filter_dims->h)
+                                                    : td_small_lane(k, layout, row_taps, row_words)] =
                     inside ? (int16_t)(input[((batch * input_dims->h + in_y) * input_dims->w + in_x) * channels + c] +
                                        params->input_offset)
                            : 0;
@@ -518,10 +525,11 @@ TD_SMALL_CHUNKS(td_small_chunks_min, TD_SMALL_CLAMP_MIN_R4)
  * (windows whose filter rows make at most TD_SMALL_REGS_MAX_WORDS words, such as 1x5, 7x1, 4x3
  * or 2x5 of one channel, or 1x3 of five; the by-columns layout, td_small_regs_rows). Per pixel one
  * LDM of its patch (r4-r9, and r12, lr for W of 7 or 8), then per filter ceil(W / 3) loads (the
- * first takes the bias), W SMLAD and the tail: LDM of multiplier, rounding and right shift, the
- * requantization, the clamp's min and max, the store: 6 + W + ceil(W / 3) instructions and the
- * clamp's, where the chunk ladder takes 11 + 6 ceil(W / 4). Two filters a turn; the turn ends at
- * the records' end, in r12 for W <= 6, else on the stack.
+ * first takes the bias), W SMLAD and the tail: LDM of multiplier, rounding and right shift (the
+ * records end there), the requantization, the clamp (its min and max kept in registers where the
+ * patch leaves room, else loaded from the stack), the store: 5 + W + ceil(W / 3) instructions and
+ * the clamp's, where the chunk ladder takes 11 + 6 ceil(W / 4). Two filters a turn; the turn ends
+ * at the records' end, in r12 for W <= 6, else on the stack.
  */
 #define TD_SMALL_REGS_W1                                                                           \
     "ldmia   r10!, {r0, r1}\n\t"                                                                   \
@@ -559,31 +567,47 @@ TD_SMALL_CHUNKS(td_small_chunks_min, TD_SMALL_CLAMP_MIN_R4)
     "ldmia   r10!, {r1, r2}\n\t"                                                                   \
     "smlad   r0, r12, r1, r0\n\t"                                                                  \
     "smlad   r0, lr, r2, r0\n\t"
-/* The tails (requantization, clamp, store): min and max loaded only by the forms that clamp. */
-#define TD_SMALL_REGS_TAIL_FULL                                                                    \
+/*
+ * The tails (requantization, clamp, store), the clamp's min and max from the loop's state: in r9 and lr where the patch
+ * leaves them free (the range for W <= 5, the minimum for W <= 6), else from the stack.
+ */
+#define TD_SMALL_REGS_REQUANT                                                                      \
     "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
-    TD_SMALL_REQUANT                                                                               \
-    "add     r10, r10, #8\n\t"                                                                     \
+    TD_SMALL_REQUANT
+#define TD_SMALL_REGS_TAIL_FULL TD_SMALL_REGS_REQUANT "strb    r0, [r11], #1\n\t"
+#define TD_SMALL_REGS_TAIL_MIN_LR                                                                  \
+    TD_SMALL_REGS_REQUANT                                                                          \
+    "ssub16  r1, r0, lr\n\t"                                                                       \
+    "sel     r0, r0, lr\n\t"                                                                       \
     "strb    r0, [r11], #1\n\t"
-#define TD_SMALL_REGS_TAIL_MIN                                                                     \
-    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
-    TD_SMALL_REQUANT                                                                               \
-    "ldr     r2, [r10], #8\n\t"                                                                    \
+#define TD_SMALL_REGS_TAIL_MIN_STACK                                                               \
+    TD_SMALL_REGS_REQUANT                                                                          \
+    "ldr     r2, [sp, #8]\n\t"                                                                     \
     "ssub16  r1, r0, r2\n\t"                                                                       \
     "sel     r0, r0, r2\n\t"                                                                       \
     "strb    r0, [r11], #1\n\t"
-#define TD_SMALL_REGS_TAIL_RANGE                                                                   \
-    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
-    TD_SMALL_REQUANT                                                                               \
-    "ldmia   r10!, {r2, r3}\n\t"                                                                   \
+#define TD_SMALL_REGS_TAIL_RANGE_R9_LR                                                             \
+    TD_SMALL_REGS_REQUANT                                                                          \
+    "ssub16  r1, r0, r9\n\t"                                                                       \
+    "sel     r0, r0, r9\n\t"                                                                       \
+    "ssub16  r1, lr, r0\n\t"                                                                       \
+    "sel     r0, r0, lr\n\t"                                                                       \
+    "strb    r0, [r11], #1\n\t"
+#define TD_SMALL_REGS_TAIL_RANGE_STACK                                                             \
+    TD_SMALL_REGS_REQUANT                                                                          \
+    "ldrd    r2, r3, [sp, #8]\n\t"                                                                 \
     "ssub16  r1, r0, r2\n\t"                                                                       \
     "sel     r0, r0, r2\n\t"                                                                       \
     "ssub16  r1, r3, r0\n\t"                                                                       \
     "sel     r0, r0, r3\n\t"                                                                       \
     "strb    r0, [r11], #1\n\t"
+/* What the forms keep in registers for a row: nothing, the minimum in lr, min and max in r9 and lr. */
+#define TD_SMALL_REGS_KEEP_NONE ""
+#define TD_SMALL_REGS_KEEP_MIN "ldr     lr, [sp, #8]\n\t"
+#define TD_SMALL_REGS_KEEP_RANGE "ldrd    r9, lr, [sp, #8]\n\t"
 /** The row loop's state (byte offsets 0, 4, ... in the assembly). */
 enum { TD_REGS_RECORDS, TD_REGS_RECORDS_END, TD_REGS_PATCH, TD_REGS_NEXT_PATCH, TD_REGS_STEP, TD_REGS_OUTPUT_END,
-       TD_REGS_INDEX, TD_REGS_ENTRY, TD_REGS_STATE_WORDS };
+       TD_REGS_INDEX, TD_REGS_ENTRY, TD_REGS_MIN, TD_REGS_MAX, TD_REGS_STATE_WORDS };
 /*
  * One output row for a patch of W words, W in the numeric labels: 4W / 5W the entries for an even
  * / odd filter count (they store the filter loop's entry, 2W or its second filter 3W), 7W a pixel:
@@ -591,7 +615,7 @@ enum { TD_REGS_RECORDS, TD_REGS_RECORDS_END, TD_REGS_PATCH, TD_REGS_NEXT_PATCH, 
  * between the two parities' patch arrays), its records from the first, into the filter loop.
  * `stacked` (W of 7 or 8): r12 and lr hold patch words, the records' end is read from the stack.
  */
-#define TD_SMALL_REGS_ROW(w, filter, tail, load_more, load_records, end_records)                   \
+#define TD_SMALL_REGS_ROW(w, filter, tail, keep, load, load_records, end_records)                  \
     "4" #w ":\n\t"                                                                                 \
     "adr.w   r1, 2" #w "f\n\t"                                                                     \
     "b       6" #w "f\n\t"                                                                         \
@@ -600,13 +624,13 @@ enum { TD_REGS_RECORDS, TD_REGS_RECORDS_END, TD_REGS_PATCH, TD_REGS_NEXT_PATCH, 
     "6" #w ":\n\t"                                                                                 \
     "orr     r1, r1, #1\n\t"                                                                       \
     "str     r1, [r0, #28]\n\t"                                                                    \
+    keep                                                                                           \
     "7" #w ":\n\t"                                                                                 \
     "ldrd    r1, r2, [r0, #8]\n\t"                                                                 \
     "ldr     r3, [r0, #16]\n\t"                                                                    \
     "add     r3, r1, r3\n\t"                                                                       \
     "strd    r2, r3, [r0, #8]\n\t"                                                                 \
-    "ldmia   r1, {r4, r5, r6, r7, r8, r9}\n\t"                                                     \
-    load_more load_records                                                                         \
+    load load_records                                                                              \
     "ldr     pc, [r0, #28]\n\t"                                                                    \
     "2" #w ":\n\t" filter tail                                                                     \
     "3" #w ":\n\t" filter tail                                                                     \
@@ -618,11 +642,15 @@ enum { TD_REGS_RECORDS, TD_REGS_RECORDS_END, TD_REGS_PATCH, TD_REGS_NEXT_PATCH, 
     "bne     7" #w "b\n\t"                                                                         \
     "b       99f\n\t"
 /* W <= 6: the records' end in r12. */
-#define TD_SMALL_REGS_ROW_R12(w, filter, tail)                                                     \
-    TD_SMALL_REGS_ROW(w, filter, tail, "", "ldrd    r10, r12, [r0]\n\t", "cmp     r10, r12\n\t")
+/* A pixel's patch: five words (r9 left to the clamp), six, or eight. */
+#define TD_SMALL_REGS_LOAD5 "ldmia   r1, {r4, r5, r6, r7, r8}\n\t"
+#define TD_SMALL_REGS_LOAD6 "ldmia   r1, {r4, r5, r6, r7, r8, r9}\n\t"
+#define TD_SMALL_REGS_LOAD8 TD_SMALL_REGS_LOAD6 "ldrd    r12, lr, [r1, #24]\n\t"
+#define TD_SMALL_REGS_ROW_R12(w, filter, tail, keep, load)                                         \
+    TD_SMALL_REGS_ROW(w, filter, tail, keep, load, "ldrd    r10, r12, [r0]\n\t", "cmp     r10, r12\n\t")
 /* W of 7 or 8: r12 and lr hold patch words; the records' end is on the stack. */
 #define TD_SMALL_REGS_ROW_STACKED(w, filter, tail)                                                 \
-    TD_SMALL_REGS_ROW(w, filter, tail, "ldrd    r12, lr, [r1, #24]\n\t", "ldr     r10, [r0]\n\t",    \
+    TD_SMALL_REGS_ROW(w, filter, tail, "", TD_SMALL_REGS_LOAD8, "ldr     r10, [r0]\n\t",           \
                       "ldr     r1, [sp, #4]\n\t"                                                   \
                       "cmp     r10, r1\n\t")
 /*
@@ -630,13 +658,14 @@ enum { TD_REGS_RECORDS, TD_REGS_RECORDS_END, TD_REGS_PATCH, TD_REGS_NEXT_PATCH, 
  * step of a pixel's patch two pixels on, the row's output end, and the loop's index 2 (W - 1) +
  * (filters odd); ENTRY is set here.
  */
-#define TD_SMALL_REGS(name, tail)                                                                  \
+#define TD_SMALL_REGS(name, tail5, tail6, tail8, keep5, keep6)                                     \
     TD_NOINLINE static void name(uintptr_t *state, int8_t *output)                                 \
     {                                                                                              \
         register uintptr_t *st __asm__("r0") = state;                                              \
         register int8_t *out __asm__("r11") = output;                                              \
         __asm__ volatile("ldr     r1, [r0, #4]\n\t"                                                \
-                         "push    {r0, r1}\n\t"                                                    \
+                         "ldrd    r2, r3, [r0, #32]\n\t"                                           \
+                         "push    {r0, r1, r2, r3}\n\t"                                            \
                          "ldr     r3, [r0, #24]\n\t"                                               \
                          "tbh     [pc, r3, lsl #1]\n\t"                                            \
                          "10:\n\t"                                                                 \
@@ -648,24 +677,27 @@ enum { TD_REGS_RECORDS, TD_REGS_RECORDS_END, TD_REGS_PATCH, TD_REGS_NEXT_PATCH, 
                          ".hword  (46f - 10b) / 2, (56f - 10b) / 2\n\t"                            \
                          ".hword  (47f - 10b) / 2, (57f - 10b) / 2\n\t"                            \
                          ".hword  (48f - 10b) / 2, (58f - 10b) / 2\n\t"                            \
-                         TD_SMALL_REGS_ROW_R12(1, TD_SMALL_REGS_W1, tail)                          \
-                         TD_SMALL_REGS_ROW_R12(2, TD_SMALL_REGS_W2, tail)                          \
-                         TD_SMALL_REGS_ROW_R12(3, TD_SMALL_REGS_W3, tail)                          \
-                         TD_SMALL_REGS_ROW_R12(4, TD_SMALL_REGS_W4, tail)                          \
-                         TD_SMALL_REGS_ROW_R12(5, TD_SMALL_REGS_W5, tail)                          \
-                         TD_SMALL_REGS_ROW_R12(6, TD_SMALL_REGS_W6, tail)                          \
-                         TD_SMALL_REGS_ROW_STACKED(7, TD_SMALL_REGS_W7, tail)                      \
-                         TD_SMALL_REGS_ROW_STACKED(8, TD_SMALL_REGS_W8, tail)                      \
+                         TD_SMALL_REGS_ROW_R12(1, TD_SMALL_REGS_W1, tail5, keep5, TD_SMALL_REGS_LOAD5) \
+                         TD_SMALL_REGS_ROW_R12(2, TD_SMALL_REGS_W2, tail5, keep5, TD_SMALL_REGS_LOAD5) \
+                         TD_SMALL_REGS_ROW_R12(3, TD_SMALL_REGS_W3, tail5, keep5, TD_SMALL_REGS_LOAD5) \
+                         TD_SMALL_REGS_ROW_R12(4, TD_SMALL_REGS_W4, tail5, keep5, TD_SMALL_REGS_LOAD5) \
+                         TD_SMALL_REGS_ROW_R12(5, TD_SMALL_REGS_W5, tail5, keep5, TD_SMALL_REGS_LOAD5) \
+                         TD_SMALL_REGS_ROW_R12(6, TD_SMALL_REGS_W6, tail6, keep6, TD_SMALL_REGS_LOAD6) \
+                         TD_SMALL_REGS_ROW_STACKED(7, TD_SMALL_REGS_W7, tail8)                     \
+                         TD_SMALL_REGS_ROW_STACKED(8, TD_SMALL_REGS_W8, tail8)                     \
                          "99:\n\t"                                                                 \
-                         "add     sp, sp, #8"                                                      \
+                         "add     sp, sp, #16"                                                     \
                          : [st] "+r"(st), [out] "+r"(out)                                          \
                          :                                                                         \
                          : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r12", "lr", \
                            "cc", "memory");                                                        \
     }
-TD_SMALL_REGS(td_small_regs_full, TD_SMALL_REGS_TAIL_FULL)
-TD_SMALL_REGS(td_small_regs_range, TD_SMALL_REGS_TAIL_RANGE)
-TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN)
+TD_SMALL_REGS(td_small_regs_full, TD_SMALL_REGS_TAIL_FULL, TD_SMALL_REGS_TAIL_FULL, TD_SMALL_REGS_TAIL_FULL,
+              TD_SMALL_REGS_KEEP_NONE, TD_SMALL_REGS_KEEP_NONE)
+TD_SMALL_REGS(td_small_regs_range, TD_SMALL_REGS_TAIL_RANGE_R9_LR, TD_SMALL_REGS_TAIL_RANGE_STACK,
+              TD_SMALL_REGS_TAIL_RANGE_STACK, TD_SMALL_REGS_KEEP_RANGE, TD_SMALL_REGS_KEEP_NONE)
+TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_MIN_STACK,
+              TD_SMALL_REGS_KEEP_MIN, TD_SMALL_REGS_KEEP_MIN)
 
 /**
  * One output row in the general loop: per pixel its K_h patch rows of `row_words` words copied
@@ -836,6 +868,8 @@ TD_NOINLINE static int td_small_regs_rows(const td_conv_params *params,
     state[TD_REGS_RECORDS] = (uintptr_t)records;
     state[TD_REGS_RECORDS_END] = (uintptr_t)records_end;
     state[TD_REGS_INDEX] = (uintptr_t)(2 * (words - 1) + (output_c & 1));
+    state[TD_REGS_MIN] = (uintptr_t)params->activation.min;
+    state[TD_REGS_MAX] = (uintptr_t)params->activation.max;
     for (batch = 0; batch < output_dims->n; ++batch) {
         for (out_y = 0; out_y < output_dims->h; ++out_y) {
             const int32_t in_band = out_y % band;
@@ -888,7 +922,9 @@ TD_NOINLINE static int td_small_regs_rows(const td_conv_params *params,
 
 /**
  * Every filter's record in the scratch (bias and weights doubled when every channel is fast, the
- * requantization and clamp); returns whether they are doubled. One copy for all entry points.
+ * requantization and, with a `tail` of TD_SMALL_TAIL words, the clamp; the _regs loops take the
+ * clamp from their state: TD_SMALL_REGS_TAIL words); returns whether they are doubled. One copy for
+ * all entry points.
  */
 TD_NOINLINE static int td_small_records(const td_conv_params *params,
                                         const td_per_channel_quant *quant,
@@ -897,15 +933,22 @@ TD_NOINLINE static int td_small_records(const td_conv_params *params,
                                         const int32_t *bias,
                                         int32_t output_c,
                                         int32_t words,
+                                        int32_t tail_words,
                                         int layout,
                                         int32_t *records)
 {
     const int32_t taps = filter_dims->h * filter_dims->w * filter_dims->c;
     const int32_t row_taps = filter_dims->w * filter_dims->c;
     const int32_t row_words = td_small_row_words(filter_dims);
-    const int32_t record_words = td_small_record_words(words);
+    const int32_t record_words = 1 + words + tail_words;
     int doubled = 1;
     int32_t out_c, k;
+    /* Each tap's lane, worked out once for all filters (taps <= 2 words <= 64). */
+    uint8_t lane_of[2 * TD_SMALL_MAX_WORDS];
+    for (k = 0; k < taps; ++k) {
+        lane_of[k] = (uint8_t)(layout == TD_SMALL_BY_COLUMNS ? td_small_lane_by_columns(k, row_taps, filter_dims->h)
+                                                             : td_small_lane(k, layout, row_taps, row_words));
+    }
     for (out_c = 0; out_c < output_c; ++out_c) {
         const td_channel_requant requant = td_channel_requant_folded_of(
             bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c], params->output_offset, taps);
@@ -915,22 +958,23 @@ TD_NOINLINE static int td_small_records(const td_conv_params *params,
         const int8_t *weights = filter + out_c * taps;
         int32_t *record = records + out_c * record_words;
         int32_t *tail = record + TD_SMALL_WEIGHTS + words;
-        int16_t lanes[2 * TD_SMALL_MAX_WORDS];
+        /* The weight words as int16 lanes, lane 2i the low half of word i (little-endian, as td_pack16 packs them). */
+        int8_t *const lanes = (int8_t *)(void *)(record + TD_SMALL_WEIGHTS);
         const td_channel_requant requant = td_channel_requant_folded_of(
             bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c], params->output_offset, taps);
         record[TD_SMALL_BIAS] = doubled ? 2 * requant.bias : requant.bias;
         memset(lanes, 0, (size_t)words * 4);
         for (k = 0; k < taps; ++k) {
-            lanes[td_small_lane(k, layout, row_taps, row_words, filter_dims->h)] = (int16_t)(doubled ? 2 * weights[k] : weights[k]);
-        }
-        for (k = 0; k < words; ++k) {
-            record[TD_SMALL_WEIGHTS + k] = (int32_t)td_pack16(lanes[2 * k], lanes[2 * k + 1]);
+            const int16_t weight = (int16_t)(doubled ? 2 * weights[k] : weights[k]);
+            memcpy(lanes + 2 * lane_of[k], &weight, sizeof(weight));
         }
         tail[TD_SMALL_MULTIPLIER] = requant.multiplier;
         tail[TD_SMALL_ROUNDING] = requant.rounding;
         tail[TD_SMALL_RIGHT_SHIFT] = requant.right_shift;
-        tail[TD_SMALL_MIN] = params->activation.min;
-        tail[TD_SMALL_MAX] = params->activation.max;
+        if (tail_words == TD_SMALL_TAIL) {
+            tail[TD_SMALL_MIN] = params->activation.min;
+            tail[TD_SMALL_MAX] = params->activation.max;
+        }
     }
     return doubled;
 }
@@ -982,7 +1026,9 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     const int32_t row_words = td_small_row_words(filter_dims);
     const int32_t words = regs ? kh * row_words : td_small_words(filter_dims, layout);
     const int32_t output_c = output_dims->c;
-    const int32_t record_words = td_small_record_words(words);
+    /* The _regs loops' records end at the right shift (their clamp is in their state); the C form's keep the clamp. */
+    const int32_t tail_words = regs && TD_SMALL_HAS_ASM ? TD_SMALL_REGS_TAIL : TD_SMALL_TAIL;
+    const int32_t record_words = 1 + words + tail_words;
     int32_t *records;
     int32_t *records_end;
     int doubled;
@@ -1004,7 +1050,7 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     }
     records = (int32_t *)ctx->buf;
     records_end = records + output_c * record_words;
-    doubled = td_small_records(params, quant, filter_dims, filter, bias, output_c, words, layout, records);
+    doubled = td_small_records(params, quant, filter_dims, filter, bias, output_c, words, tail_words, layout, records);
 
 #if TD_SMALL_HAS_ASM
     if (doubled && ((params->activation.min == -128 && params->activation.max == 127) || !(kinds & TD_SMALL_K_FULL_ONLY)) &&

@@ -227,7 +227,9 @@ function smallPatchEntry(g: WindowGeometry, inputDims: readonly number[], filter
   if (rowLength > rowStep) return undefined;
   if (dilated) return 'td_conv2d_s8_small_regs';
   if (channels === 1 && height === 3 && width === 3) return 'td_conv2d_s8_small_3x3';
-  return height * rowWords <= smallPatchRegistersMaxWords ? 'td_conv2d_s8_small_regs' : 'td_conv2d_s8_small_patch';
+  // One filter leaves the register loop's per-row patch arrays unpaid (bench/shapes seed 292, 2x1 over 17x8x3 to 1:
+  // 13,160 instructions through the patch loop, 14,200 through the register loop).
+  return height * rowWords <= smallPatchRegistersMaxWords && filterDims[0] > 1 ? 'td_conv2d_s8_small_regs' : 'td_conv2d_s8_small_patch';
 }
 
 /**
@@ -250,7 +252,7 @@ function smallPatchDilated(g: WindowGeometry, inputDims: readonly number[], filt
 /**
  * The most weight words (K_h filter rows of ceil(K_w * C_in / 2)) whose patch td_conv2d_s8_small_regs holds in
  * registers (TD_SMALL_REGS_MAX_WORDS): one LDM per pixel, then per filter a straight line of LDM and SMLAD
- * (6 + W + ceil(W / 3) instructions before the clamp) instead of the general loop's patch copy and ladder of
+ * (5 + W + ceil(W / 3) instructions before the clamp) instead of the general loop's patch copy and ladder of
  * four-word chunks (11 + 6 per chunk). bench/shapes on virtual-m4f, instructions: seed 281 1x5 over 45x53x1 to 16
  * 841,360 -> 613,360, 80 4x3 over 39x20x1 to 8 197,560 -> 163,440, 201 4x4 over 12x47x1 to 2 73,800 -> 52,840.
  */
