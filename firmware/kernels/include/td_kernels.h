@@ -343,6 +343,46 @@ td_status td_conv2d_s8_small_patch_min(const td_context *ctx,
                                        const int32_t *bias,
                                        const td_dims *output_dims,
                                        int8_t *output);
+/**
+ * td_conv2d_s8_small's loop with the patch in registers, as an entry point of its own (the generator's choice for
+ * windows whose filter rows make at most 8 weight words, K_h * ceil(K_w * C_in / 2): 1x5, 7x1, 4x3 or 2x5 of one
+ * channel, 1x3 of five): per pixel the patch is loaded once into registers and every filter runs against it, a
+ * straight line of LDM and SMLAD per filter instead of the general loop's ladder of four-word chunks. _regs clamps
+ * at both ends, _regs_full takes the full int8 range alone and _regs_min an activation whose maximum is 127 alone.
+ * Each needs what td_conv2d_s8_small_patch needs (every channel in the fast requantization, no dilation, the same
+ * scratch) and at most 8 such words; on a DSP target anything else returns TD_ERROR_ARGUMENT. Portable: the
+ * reference, as td_conv2d_s8_small.
+ */
+td_status td_conv2d_s8_small_regs(const td_context *ctx,
+                                  const td_conv_params *params,
+                                  const td_per_channel_quant *quant,
+                                  const td_dims *input_dims,
+                                  const int8_t *input,
+                                  const td_dims *filter_dims,
+                                  const int8_t *filter,
+                                  const int32_t *bias,
+                                  const td_dims *output_dims,
+                                  int8_t *output);
+td_status td_conv2d_s8_small_regs_full(const td_context *ctx,
+                                       const td_conv_params *params,
+                                       const td_per_channel_quant *quant,
+                                       const td_dims *input_dims,
+                                       const int8_t *input,
+                                       const td_dims *filter_dims,
+                                       const int8_t *filter,
+                                       const int32_t *bias,
+                                       const td_dims *output_dims,
+                                       int8_t *output);
+td_status td_conv2d_s8_small_regs_min(const td_context *ctx,
+                                      const td_conv_params *params,
+                                      const td_per_channel_quant *quant,
+                                      const td_dims *input_dims,
+                                      const int8_t *input,
+                                      const td_dims *filter_dims,
+                                      const int8_t *filter,
+                                      const int32_t *bias,
+                                      const td_dims *output_dims,
+                                      int8_t *output);
 
 /**
  * DEPTHWISE_CONV_2D, int8, per-channel requantization (reference_integer_ops::

@@ -1890,6 +1890,9 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['few 5x3 C_in 3 same 9x8 to 1 relu6 (rows of 9 bytes)', { input: [9, 8, 3], outputChannels: 1, kernel: [5, 3], padding: 'same', activation: 'relu6' }],
     ['few 4x4 C_in 2 same 7x6 to 2 (rows of 8 bytes)', { input: [7, 6, 2], outputChannels: 2, kernel: [4, 4], padding: 'same', activation: 'none' }],
     ['few 5x5 C_in 2 stride 2 same 11x6 to 3 relu (rows of 10 bytes, gathered)', { input: [11, 6, 2], outputChannels: 3, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    // The assembly loop's runs over two batches without a bias, and what it leaves to the C loop (right shifts past 21).
+    ['few 2x3 C_in 5 stride 1x2 valid 5x13 to 3 batch 2 no bias', { batch: 2, input: [5, 13, 5], outputChannels: 3, kernel: [2, 3], stride: [1, 2], padding: 'valid', activation: 'relu6', bias: false }],
+    ['few 3x4 C_in 3 same 6x9 to 2 right shifts past 21 (C loop)', { input: [6, 9, 3], outputChannels: 2, kernel: [3, 4], padding: 'same', activation: 'none', effectiveScale: [1e-7, 3e-7] }],
   ];
   // Through the entry the generator calls for them, and the first through td_conv2d_s8 too (its block path).
   for (const [label, config] of fewChannels) cases.push(convS8(random, `conv2d_s8_few ${label}`, config, false, 'td_conv2d_s8_few'));
@@ -2197,6 +2200,44 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     if (config.activation === 'none') cases.push(convS8(random, `conv2d_s8_small ${entry.slice('td_conv2d_s8_small_'.length)}_full ${label}`, config, false, `${entry}_full`));
     // With ReLU (the maximum 127) the loop's form that clamps at the minimum alone.
     if (config.activation === 'relu') cases.push(convS8(random, `conv2d_s8_small ${entry.slice('td_conv2d_s8_small_'.length)}_min ${label}`, config, false, `${entry}_min`));
+  }
+  // td_conv2d_s8_small_regs (the patch in registers): every patch size of 1 to 8 words (K_h rows of ceil(K_w C_in /
+  // 2)), odd and even filter counts (the loop's two entries) and one filter, each clamping form (ReLU6 and ReLU_N1_TO_1
+  // clamped, the full range, ReLU's minimum), strides 1 to 3, SAME and VALID, input zero points -128 and 127, two
+  // batches, no bias, a one-channel 3x3 (which the generator gives to _3x3).
+  const smallRegs: [string, ConvConfig][] = [
+    ['1x2 same 5 filters', { input: [5, 7, 1], outputChannels: 5, kernel: [1, 2], padding: 'same', activation: 'none' }],
+    ['2x1 valid 1 filter relu6', { input: [6, 5, 1], outputChannels: 1, kernel: [2, 1], padding: 'valid', activation: 'relu6' }],
+    ['1x4 stride 2 same 8 filters relu', { input: [5, 11, 1], outputChannels: 8, kernel: [1, 4], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    ['1x5 valid 16 filters relu6', { input: [6, 13, 1], outputChannels: 16, kernel: [1, 5], padding: 'valid', activation: 'relu6' }],
+    ['1x5 same 3 filters zero point -128', { input: [4, 9, 1], outputChannels: 3, kernel: [1, 5], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['3x2 stride 3 same 7 filters relu', { input: [7, 10, 1], outputChannels: 7, kernel: [3, 2], stride: [3, 3], padding: 'same', activation: 'relu' }],
+    ['4x1 same 6 filters relu_n1_to_1 zero point 127', { input: [7, 6, 1], outputChannels: 6, kernel: [4, 1], padding: 'same', activation: 'relu_n1_to_1', extremes: { inputZeroPoint: 127 } }],
+    ['2x3 stride 1x2 valid 9 filters batch 2', { batch: 2, input: [5, 12, 1], outputChannels: 9, kernel: [2, 3], stride: [1, 2], padding: 'valid', activation: 'none' }],
+    ['5x1 same 4 filters relu no bias', { input: [8, 5, 1], outputChannels: 4, kernel: [5, 1], padding: 'same', activation: 'relu', bias: false }],
+    ['1x9 same 5 filters relu6', { input: [3, 14, 1], outputChannels: 5, kernel: [1, 9], padding: 'same', activation: 'relu6' }],
+    ['2x5 same 4 filters', { input: [9, 10, 1], outputChannels: 4, kernel: [2, 5], padding: 'same', activation: 'none' }],
+    ['3x4 stride 2 valid 16 filters relu6', { input: [9, 20, 1], outputChannels: 16, kernel: [3, 4], stride: [2, 2], padding: 'valid', activation: 'relu6' }],
+    ['3x3 same 5 filters relu', { input: [6, 7, 1], outputChannels: 5, kernel: [3, 3], padding: 'same', activation: 'relu' }],
+    ['7x1 stride 2 same 17 filters relu_n1_to_1', { input: [12, 9, 1], outputChannels: 17, kernel: [7, 1], stride: [2, 2], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['7x1 valid 6 filters zero point 127 batch 2', { batch: 2, input: [9, 5, 1], outputChannels: 6, kernel: [7, 1], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['4x3 valid 8 filters relu_n1_to_1', { input: [10, 9, 1], outputChannels: 8, kernel: [4, 3], padding: 'valid', activation: 'relu_n1_to_1' }],
+    ['4x3 same 3 filters relu', { input: [7, 8, 1], outputChannels: 3, kernel: [4, 3], padding: 'same', activation: 'relu' }],
+    ['8x1 same 5 filters zero point -128', { input: [9, 4, 1], outputChannels: 5, kernel: [8, 1], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['1x3 five channels stride 2 same 2 filters', { input: [7, 9, 5], outputChannels: 2, kernel: [1, 3], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['4x2 two channels same 16 filters relu6', { input: [7, 6, 2], outputChannels: 16, kernel: [4, 2], padding: 'same', activation: 'relu6' }],
+    ['1x5 three channels stride 2 valid 32 filters relu', { input: [4, 10, 3], outputChannels: 32, kernel: [1, 5], stride: [2, 2], padding: 'valid', activation: 'relu' }],
+    // Dilated (across: one channel, strides that are multiples of it; pixels of two classes, or of one).
+    ['4x4 dilation 2 stride 2 same 4 filters', { input: [9, 13, 1], outputChannels: 4, kernel: [4, 4], stride: [2, 2], dilation: [2, 2], padding: 'same', activation: 'none' }],
+    ['2x2 dilation 2 stride 1x4 same 6 filters relu (one class)', { input: [7, 17, 1], outputChannels: 6, kernel: [2, 2], stride: [1, 4], dilation: [2, 2], padding: 'same', activation: 'relu' }],
+    ['1x3 dilation 3 stride 3 valid 3 filters relu6', { input: [4, 19, 1], outputChannels: 3, kernel: [1, 3], stride: [3, 3], dilation: [1, 3], padding: 'valid', activation: 'relu6' }],
+    ['3x2 dilation 2x1 two channels same 5 filters', { input: [8, 7, 2], outputChannels: 5, kernel: [3, 2], dilation: [2, 1], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['4x1 dilation 2x1 same 7 filters relu_n1_to_1 batch 2', { batch: 2, input: [11, 5, 1], outputChannels: 7, kernel: [4, 1], dilation: [2, 1], padding: 'same', activation: 'relu_n1_to_1' }],
+  ];
+  for (const [label, config] of smallRegs) {
+    cases.push(convS8(random, `conv2d_s8_small regs ${label}`, config, false, 'td_conv2d_s8_small_regs'));
+    if (config.activation === 'none') cases.push(convS8(random, `conv2d_s8_small regs_full ${label}`, config, false, 'td_conv2d_s8_small_regs_full'));
+    if (config.activation === 'relu') cases.push(convS8(random, `conv2d_s8_small regs_min ${label}`, config, false, 'td_conv2d_s8_small_regs_min'));
   }
   return cases;
 }

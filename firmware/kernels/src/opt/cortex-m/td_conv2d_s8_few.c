@@ -203,6 +203,160 @@ TD_NOINLINE static void td_conv_few_sums3(const int8_t *rows, int32_t row_step, 
     td_conv_few_sums(rows, row_step, height, row_length, words, offsets, 3, acc);
 }
 
+#if TD_DSP_ASM
+/**
+ * A run of output pixels whose windows lie inside the image across (dilation 1), every channel in
+ * the fast requantization with the output offset folded (right shift 1-21), at least one filter
+ * row inside the image: per pixel the sums over its filter rows, read in place, then each
+ * channel's requantization and clamp, all in one assembly loop (td_conv_few_run1/2/3). The state,
+ * byte offsets 0, 4, ... in the assembly:
+ */
+enum {
+    /** The current pixel's first filter row inside the image (advanced a pixel at a time). */
+    TD_FEW_PIXEL,
+    /** The widened weights of that filter row (td_conv_few_weights). */
+    TD_FEW_WEIGHTS,
+    /** Filter rows inside the image (>= 1). */
+    TD_FEW_HEIGHT,
+    /** The input offset in both lanes. */
+    TD_FEW_OFFSETS,
+    /** Groups of four bytes of a row before its last (ceil(R / 4) - 1, >= 1: R >= 8). */
+    TD_FEW_GROUPS,
+    /** The last group's offset from where the others end: R - 4 ceil(R / 4), -3..0. */
+    TD_FEW_LAST,
+    /** From there to the next filter row: the input row step less the groups' 4 (ceil(R / 4) - 1) bytes. */
+    TD_FEW_ADVANCE,
+    /** Bytes from one pixel's window to the next's. */
+    TD_FEW_PIXEL_STEP,
+    /** The next output byte, and the run's end. */
+    TD_FEW_OUTPUT,
+    TD_FEW_OUTPUT_END,
+    /** The channels' td_channel_requant, each { bias, multiplier, right shift, rounding }. */
+    TD_FEW_REQUANTS,
+    /** The activation's range. */
+    TD_FEW_MIN,
+    TD_FEW_MAX,
+    TD_FEW_STATE_WORDS
+};
+
+/* One group of four bytes (in r3) against 1, 2 or 3 filters' widened weights (r2, advanced): sums in r8, r9, r10. */
+#define TD_FEW_GROUP1                                                                              \
+    "ldmia   r2!, {r11, r12}\n\t"                                                                  \
+    "sxtab16 r4, r5, r3\n\t"                                                                       \
+    "sxtab16 r3, r5, r3, ror #8\n\t"                                                               \
+    "smlad   r8, r11, r4, r8\n\t"                                                                  \
+    "smlad   r8, r12, r3, r8\n\t"
+#define TD_FEW_GROUP2                                                                              \
+    "ldmia   r2!, {r10, r11, r12, lr}\n\t"                                                         \
+    "sxtab16 r4, r5, r3\n\t"                                                                       \
+    "sxtab16 r3, r5, r3, ror #8\n\t"                                                               \
+    "smlad   r8, r10, r4, r8\n\t"                                                                  \
+    "smlad   r8, r11, r3, r8\n\t"                                                                  \
+    "smlad   r9, r12, r4, r9\n\t"                                                                  \
+    "smlad   r9, lr, r3, r9\n\t"
+#define TD_FEW_GROUP3                                                                              \
+    "ldmia   r2!, {r11, r12, lr}\n\t"                                                              \
+    "sxtab16 r4, r5, r3\n\t"                                                                       \
+    "sxtab16 r3, r5, r3, ror #8\n\t"                                                               \
+    "smlad   r8, r11, r4, r8\n\t"                                                                  \
+    "smlad   r8, r12, r3, r8\n\t"                                                                  \
+    "smlad   r9, lr, r4, r9\n\t"                                                                   \
+    "ldmia   r2!, {r11, r12, lr}\n\t"                                                              \
+    "smlad   r9, r11, r3, r9\n\t"                                                                  \
+    "smlad   r10, r12, r4, r10\n\t"                                                                \
+    "smlad   r10, lr, r3, r10\n\t"
+/* The biases (r6 the requantization table). */
+#define TD_FEW_BIAS1 "ldr     r8, [r6]\n\t"
+#define TD_FEW_BIAS2 TD_FEW_BIAS1 "ldr     r9, [r6, #16]\n\t"
+#define TD_FEW_BIAS3 TD_FEW_BIAS2 "ldr     r10, [r6, #32]\n\t"
+/* One channel's sum requantized (fast form, offset folded), clamped to [r3, r4], stored at r7 (advanced). */
+#define TD_FEW_OUTPUT(acc)                                                                         \
+    "ldmia   r6!, {r2, r11, r12, lr}\n\t"                                                          \
+    "lsl     " acc ", " acc ", #1\n\t"                                                             \
+    "add     lr, lr, " acc ", asr #31\n\t"                                                         \
+    "smmlar  " acc ", " acc ", r11, lr\n\t"                                                        \
+    "asr     " acc ", " acc ", r12\n\t"                                                            \
+    "ssat    " acc ", #8, " acc "\n\t"                                                             \
+    "ssub16  r1, " acc ", r3\n\t"                                                                  \
+    "sel     " acc ", " acc ", r3\n\t"                                                             \
+    "ssub16  r1, r4, " acc "\n\t"                                                                  \
+    "sel     " acc ", " acc ", r4\n\t"                                                             \
+    "strb    " acc ", [r7], #1\n\t"
+#define TD_FEW_OUTPUTS1 TD_FEW_OUTPUT("r8")
+#define TD_FEW_OUTPUTS2 TD_FEW_OUTPUTS1 TD_FEW_OUTPUT("r9")
+#define TD_FEW_OUTPUTS3 TD_FEW_OUTPUTS2 TD_FEW_OUTPUT("r10")
+/*
+ * A filter row: the groups before the last two a turn (an odd one first), then the last. `pairs` leaves the groups
+ * count halved in r6 with the odd one in the carry, `last` loads the last group into r3, `advance` steps r1 to the
+ * next row.
+ */
+#define TD_FEW_ROW(group, pairs, last, advance)                                                    \
+    "2:\n\t"                                                                                       \
+    pairs                                                                                          \
+    "bcc     4f\n\t"                                                                               \
+    "ldr     r3, [r1], #4\n\t"                                                                     \
+    group                                                                                          \
+    "4:\n\t"                                                                                       \
+    "cbz     r6, 5f\n\t"                                                                           \
+    "3:\n\t"                                                                                       \
+    "ldr     r3, [r1], #4\n\t"                                                                     \
+    group                                                                                          \
+    "ldr     r3, [r1], #4\n\t"                                                                     \
+    group                                                                                          \
+    "subs    r6, r6, #1\n\t"                                                                       \
+    "bne     3b\n\t"                                                                               \
+    "5:\n\t"                                                                                       \
+    last                                                                                           \
+    group                                                                                          \
+    advance                                                                                        \
+    "subs    r7, r7, #1\n\t"                                                                       \
+    "bne     2b\n\t"
+/* One filter: the row's constants in registers (r9 the groups, r10 the last's offset, lr the advance), loaded per pixel. */
+#define TD_FEW_ROW1                                                                                \
+    TD_FEW_ROW(TD_FEW_GROUP1, "lsrs    r6, r9, #1\n\t", "ldr     r3, [r1, r10]\n\t", "add     r1, r1, lr\n\t")
+#define TD_FEW_ROW_LOADED(group)                                                                   \
+    TD_FEW_ROW(group, "ldr     r6, [r0, #16]\n\t"                                                  \
+                      "lsrs    r6, r6, #1\n\t",                                                    \
+               "ldr     r4, [r0, #20]\n\t"                                                         \
+               "ldr     r3, [r1, r4]\n\t",                                                         \
+               "ldr     r4, [r0, #24]\n\t"                                                         \
+               "add     r1, r1, r4\n\t")
+#define TD_FEW_CONSTANTS1                                                                          \
+    "ldr     r9, [r0, #16]\n\t"                                                                    \
+    "ldrd    r10, lr, [r0, #20]\n\t"
+#define TD_FEW_RUN(name, bias, constants, row, outputs)                                            \
+    TD_NOINLINE static void name(uintptr_t *state)                                                 \
+    {                                                                                              \
+        register uintptr_t *st __asm__("r0") = state;                                              \
+        __asm__ volatile("ldr     r5, [r0, #12]\n\t"                                               \
+                         "1:\n\t"                                                                  \
+                         "ldmia   r0, {r1, r2, r7}\n\t"                                            \
+                         "ldr     r6, [r0, #40]\n\t"                                               \
+                         bias                                                                      \
+                         constants                                                                 \
+                         row                                                                       \
+                         "ldr     r6, [r0, #40]\n\t"                                               \
+                         "ldrd    r3, r4, [r0, #44]\n\t"                                           \
+                         "ldr     r7, [r0, #32]\n\t"                                               \
+                         outputs                                                                   \
+                         "str     r7, [r0, #32]\n\t"                                               \
+                         "ldr     r1, [r0]\n\t"                                                    \
+                         "ldr     r2, [r0, #28]\n\t"                                               \
+                         "add     r1, r1, r2\n\t"                                                  \
+                         "str     r1, [r0]\n\t"                                                    \
+                         "ldr     r2, [r0, #36]\n\t"                                               \
+                         "cmp     r7, r2\n\t"                                                      \
+                         "bne     1b"                                                              \
+                         : [st] "+r"(st)                                                           \
+                         :                                                                         \
+                         : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", \
+                           "cc", "memory");                                                        \
+    }
+TD_FEW_RUN(td_conv_few_run1, TD_FEW_BIAS1, TD_FEW_CONSTANTS1, TD_FEW_ROW1, TD_FEW_OUTPUTS1)
+TD_FEW_RUN(td_conv_few_run2, TD_FEW_BIAS2, "", TD_FEW_ROW_LOADED(TD_FEW_GROUP2), TD_FEW_OUTPUTS2)
+TD_FEW_RUN(td_conv_few_run3, TD_FEW_BIAS3, "", TD_FEW_ROW_LOADED(TD_FEW_GROUP3), TD_FEW_OUTPUTS3)
+#endif
+
 /** `count` copies of `value`, a word at a time where it can (Cortex-M4 stores unaligned words). */
 TD_INLINE int8_t *td_fill_words(int8_t *bytes, int8_t value, int32_t count)
 {
@@ -245,11 +399,34 @@ TD_NOINLINE static void td_conv_few(const td_conv_params *params,
     const int8_t pad = (int8_t)(-params->input_offset);
     const uint32_t offsets = td_pack16(params->input_offset, params->input_offset);
     int32_t batch, out_y, out_x, out_c, ky, kx;
+#if TD_DSP_ASM
+    /* The assembly loop: every channel fast with its offset folded; runs of pixels read their rows in place. */
+    int fast = 1;
+    int runs;
+    uintptr_t run[TD_FEW_STATE_WORDS];
+    void (*const run_loop)(uintptr_t *) = output_c == 1 ? td_conv_few_run1 : output_c == 2 ? td_conv_few_run2 : td_conv_few_run3;
+    /* The last output column whose window lies inside the image across. */
+    const int32_t inside_last = (input_dims->w - filter_dims->w + params->padding.w) / params->stride.w;
+#endif
     for (out_c = 0; out_c < output_c; ++out_c) {
         requants[out_c] = td_conv_requant(bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c],
                                           params->output_offset, length);
+#if TD_DSP_ASM
+        fast &= requants[out_c].right_shift >= 1 && requants[out_c].right_shift <= TD_REQUANT_FOLDED_MAX_RIGHT_SHIFT;
+#endif
     }
     td_conv_few_weights(filter, filter_dims, words);
+#if TD_DSP_ASM
+    runs = fast && params->dilation.w == 1;
+    run[TD_FEW_OFFSETS] = offsets;
+    run[TD_FEW_GROUPS] = (uintptr_t)(((row_length + 3) >> 2) - 1);
+    run[TD_FEW_LAST] = (uintptr_t)(row_length - 4 * ((row_length + 3) >> 2));
+    run[TD_FEW_ADVANCE] = (uintptr_t)(in_row_step - 4 * (((row_length + 3) >> 2) - 1));
+    run[TD_FEW_PIXEL_STEP] = (uintptr_t)pixel_step;
+    run[TD_FEW_REQUANTS] = (uintptr_t)requants;
+    run[TD_FEW_MIN] = (uintptr_t)params->activation.min;
+    run[TD_FEW_MAX] = (uintptr_t)params->activation.max;
+#endif
     for (batch = 0; batch < output_dims->n; ++batch) {
         for (out_y = 0; out_y < output_dims->h; ++out_y) {
             const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
@@ -266,6 +443,23 @@ TD_NOINLINE static void td_conv_few(const td_conv_params *params,
                 int32_t acc[TD_CONV_FEW_MAX];
                 const int8_t *rows = first_row;
                 int32_t row_step = in_row_step;
+#if TD_DSP_ASM
+                if (runs && ky_end > ky_start && in_x_origin >= 0 && in_x_origin + filter_dims->w <= input_dims->w) {
+                    /* This pixel and the next ones inside the image across, to the last or the row's end. */
+                    const int32_t count = td_min_i32(inside_last + 1, output_dims->w) - out_x;
+                    run[TD_FEW_PIXEL] = (uintptr_t)first_row;
+                    run[TD_FEW_WEIGHTS] = (uintptr_t)(words + ky_start * row_words);
+                    run[TD_FEW_HEIGHT] = (uintptr_t)(ky_end - ky_start);
+                    run[TD_FEW_OUTPUT] = (uintptr_t)output;
+                    run[TD_FEW_OUTPUT_END] = (uintptr_t)(output + count * output_c);
+                    run_loop(run);
+                    out_x += count - 1;
+                    output += (count - 1) * output_c;
+                    in_x_origin += (count - 1) * params->stride.w;
+                    first_row += (count - 1) * pixel_step;
+                    continue;
+                }
+#endif
                 if (params->dilation.w != 1 || in_x_origin < 0 || in_x_origin + filter_dims->w > input_dims->w) {
                     int32_t kx_start, kx_end;
                     int8_t *bytes = patch;
@@ -285,6 +479,20 @@ TD_NOINLINE static void td_conv_few(const td_conv_params *params,
                     rows = patch;
                     row_step = row_length;
                 }
+#if TD_DSP_ASM
+                if (fast && ky_end > ky_start) {
+                    /* A window at the image's edge (or dilated across): its gathered patch through the same loop. */
+                    run[TD_FEW_PIXEL] = (uintptr_t)rows;
+                    run[TD_FEW_WEIGHTS] = (uintptr_t)(words + ky_start * row_words);
+                    run[TD_FEW_HEIGHT] = (uintptr_t)(ky_end - ky_start);
+                    run[TD_FEW_ADVANCE] = (uintptr_t)(row_step - 4 * (((row_length + 3) >> 2) - 1));
+                    run[TD_FEW_OUTPUT] = (uintptr_t)output;
+                    run[TD_FEW_OUTPUT_END] = (uintptr_t)(output + output_c);
+                    run_loop(run);
+                    run[TD_FEW_ADVANCE] = (uintptr_t)(in_row_step - 4 * (((row_length + 3) >> 2) - 1));
+                    continue;
+                }
+#endif
                 for (out_c = 0; out_c < output_c; ++out_c) {
                     acc[out_c] = requants[out_c].bias;
                 }

@@ -21,6 +21,9 @@
  *    td_small_chunks*): each output row's input rows widened once per band of rows, a pixel's
  *    patch rows copied into the scratch, and every filter runs a ladder of two LDM and four SMLAD
  *    per four words, entered where it leaves the patch's.
+ *  - Windows of at most 8 such words (the _regs entries, td_small_regs_*): per output row each
+ *    pixel parity's patch words laid out so that a pixel's are contiguous, one LDM into registers
+ *    per pixel, and per filter a straight line of LDM and SMLAD (td_small_regs_rows).
  * All need every channel in the fast form with its offset folded (right shift 1-21, |acc| <
  * 2^30: the generator only chooses this kernel then); anything else on the target runs the
  * reference loop. The host (and compilers without GNU asm) runs the same records in C
@@ -36,15 +39,18 @@
 
 /** The most weight words of a filter (eight groups of four in the general loop; td_small_pixel's patch on the stack). */
 #define TD_SMALL_MAX_WORDS 32
+/** The most patch words the _regs entries hold in registers (td_small_regs_*). */
+#define TD_SMALL_REGS_MAX_WORDS 8
 
 /**
  * How a filter's taps (patch order ky, kx, channel) lie in its weight words and in a pixel's patch:
  * in order (3x3 one channel: five words); by groups of four (c0 c2) (c1 c3), what SXTAB16 and its
  * ROR #8 make of four bytes (1x1 over a multiple of four channels); or by filter rows of
  * ceil(K_w C_in / 2) words, a row's odd last lane zero-weighted, the rows rounded up to whole
- * groups of four words (any other shape: the general loop).
+ * groups of four words (any other shape: the general loop); or the by-rows words ordered by
+ * column, word j of every row before word j + 1 (word j K_h + ky: the _regs entries' patch arrays).
  */
-enum { TD_SMALL_IN_ORDER, TD_SMALL_PERMUTED, TD_SMALL_BY_ROWS };
+enum { TD_SMALL_IN_ORDER, TD_SMALL_PERMUTED, TD_SMALL_BY_ROWS, TD_SMALL_BY_COLUMNS };
 
 TD_INLINE int32_t td_small_round4(int32_t words) { return (words + 3) & ~3; }
 
@@ -85,7 +91,7 @@ TD_INLINE int32_t td_small_band_rows(const td_dims *filter_dims) { return 3 * fi
 /**
  * The lane of tap k (patch order: ky, kx, channel) in the records and patches: in order for one
  * channel, else by groups of four (c0 c2) (c1 c3) when the taps are a multiple of four (what
- * SXTAB16 and its ROR #8 make of four bytes).
+ * SXTAB16 and its ROR #8 make of four bytes), else by rows.
  */
 TD_INLINE int32_t td_small_lane(int32_t k, int layout, int32_t row_taps, int32_t row_words)
 {
@@ -95,11 +101,20 @@ TD_INLINE int32_t td_small_lane(int32_t k, int layout, int32_t row_taps, int32_t
     return layout == TD_SMALL_BY_ROWS ? (k / row_taps) * 2 * row_words + k % row_taps : k;
 }
 
+/** The lane of tap k in the by-columns layout of `height` filter rows (its own loop, so the others' stays as it was). */
+TD_INLINE int32_t td_small_lane_by_columns(int32_t k, int32_t row_taps, int32_t height)
+{
+    return 2 * ((k % row_taps) / 2 * height + k / row_taps) + (k % row_taps) % 2;
+}
+
 /** A filter's record: the bias, `words` weight words, then the tail. */
 enum { TD_SMALL_BIAS, TD_SMALL_WEIGHTS };
 enum { TD_SMALL_MULTIPLIER, TD_SMALL_ROUNDING, TD_SMALL_RIGHT_SHIFT, TD_SMALL_MIN, TD_SMALL_MAX, TD_SMALL_TAIL };
 
 TD_INLINE int32_t td_small_record_words(int32_t words) { return 1 + words + TD_SMALL_TAIL; }
+
+/** The _regs loops' record tail: multiplier, rounding and right shift (the clamp comes with their state). */
+#define TD_SMALL_REGS_TAIL 3
 
 int32_t td_conv2d_s8_small_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
 {
@@ -164,12 +179,13 @@ TD_NOINLINE static void td_small_pixel(const td_conv_params *params,
     int32_t k = 0;
     memset(lanes, 0, (size_t)words * 4);
     for (ky = 0; ky < filter_dims->h; ++ky) {
-        const int32_t in_y = in_y_origin + ky;
+        const int32_t in_y = in_y_origin + ky * params->dilation.h;
         for (kx = 0; kx < filter_dims->w; ++kx) {
-            const int32_t in_x = in_x_origin + kx;
+            const int32_t in_x = in_x_origin + kx * params->dilation.w;
             const int inside = in_y >= 0 && in_y < input_dims->h && in_x >= 0 && in_x < input_dims->w;
             for (c = 0; c < channels; ++c, ++k) {
-                lanes[td_small_lane(k, layout, row_taps, row_words)] =
+                lanes[layout == TD_SMALL_BY_COLUMNS ? td_small_lane_by_columns(k, row_taps, filter_dims->h)
+                                                    : td_small_lane(k, layout, row_taps, row_words)] =
                     inside ? (int16_t)(input[((batch * input_dims->h + in_y) * input_dims->w + in_x) * channels + c] +
                                        params->input_offset)
                            : 0;
@@ -504,6 +520,185 @@ TD_SMALL_CHUNKS(td_small_chunks_full, TD_SMALL_CLAMP_FULL)
 TD_SMALL_CHUNKS(td_small_chunks_range, TD_SMALL_CLAMP_RANGE_R4R5)
 TD_SMALL_CHUNKS(td_small_chunks_min, TD_SMALL_CLAMP_MIN_R4)
 
+/*
+ * The _regs entries' loops: every filter against a patch of W = 1-8 words held in registers
+ * (windows whose filter rows make at most TD_SMALL_REGS_MAX_WORDS words, such as 1x5, 7x1, 4x3
+ * or 2x5 of one channel, or 1x3 of five; the by-columns layout, td_small_regs_rows). Per pixel one
+ * LDM of its patch (r4-r9, and r12, lr for W of 7 or 8), then per filter ceil(W / 3) loads (the
+ * first takes the bias), W SMLAD and the tail: LDM of multiplier, rounding and right shift (the
+ * records end there), the requantization, the clamp (its min and max kept in registers where the
+ * patch leaves room, else loaded from the stack), the store: 5 + W + ceil(W / 3) instructions and
+ * the clamp's, where the chunk ladder takes 11 + 6 ceil(W / 4). Two filters a turn; the turn ends
+ * at the records' end, in r12 for W <= 6, else on the stack.
+ */
+#define TD_SMALL_REGS_W1                                                                           \
+    "ldmia   r10!, {r0, r1}\n\t"                                                                   \
+    "smlad   r0, r4, r1, r0\n\t"
+#define TD_SMALL_REGS_W2                                                                           \
+    "ldmia   r10!, {r0, r1, r2}\n\t"                                                               \
+    "smlad   r0, r4, r1, r0\n\t"                                                                   \
+    "smlad   r0, r5, r2, r0\n\t"
+#define TD_SMALL_REGS_W3                                                                           \
+    "ldmia   r10!, {r0, r1, r2, r3}\n\t"                                                           \
+    "smlad   r0, r4, r1, r0\n\t"                                                                   \
+    "smlad   r0, r5, r2, r0\n\t"                                                                   \
+    "smlad   r0, r6, r3, r0\n\t"
+#define TD_SMALL_REGS_W4                                                                           \
+    TD_SMALL_REGS_W3                                                                               \
+    "ldr     r1, [r10], #4\n\t"                                                                    \
+    "smlad   r0, r7, r1, r0\n\t"
+#define TD_SMALL_REGS_W5                                                                           \
+    TD_SMALL_REGS_W3                                                                               \
+    "ldmia   r10!, {r1, r2}\n\t"                                                                   \
+    "smlad   r0, r7, r1, r0\n\t"                                                                   \
+    "smlad   r0, r8, r2, r0\n\t"
+#define TD_SMALL_REGS_W6                                                                           \
+    TD_SMALL_REGS_W3                                                                               \
+    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
+    "smlad   r0, r7, r1, r0\n\t"                                                                   \
+    "smlad   r0, r8, r2, r0\n\t"                                                                   \
+    "smlad   r0, r9, r3, r0\n\t"
+#define TD_SMALL_REGS_W7                                                                           \
+    TD_SMALL_REGS_W6                                                                               \
+    "ldr     r1, [r10], #4\n\t"                                                                    \
+    "smlad   r0, r12, r1, r0\n\t"
+#define TD_SMALL_REGS_W8                                                                           \
+    TD_SMALL_REGS_W6                                                                               \
+    "ldmia   r10!, {r1, r2}\n\t"                                                                   \
+    "smlad   r0, r12, r1, r0\n\t"                                                                  \
+    "smlad   r0, lr, r2, r0\n\t"
+/*
+ * The tails (requantization, clamp, store), the clamp's min and max from the loop's state: in r9 and lr where the patch
+ * leaves them free (the range for W <= 5, the minimum for W <= 6), else from the stack.
+ */
+#define TD_SMALL_REGS_REQUANT                                                                      \
+    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
+    TD_SMALL_REQUANT
+#define TD_SMALL_REGS_TAIL_FULL TD_SMALL_REGS_REQUANT "strb    r0, [r11], #1\n\t"
+#define TD_SMALL_REGS_TAIL_MIN_LR                                                                  \
+    TD_SMALL_REGS_REQUANT                                                                          \
+    "ssub16  r1, r0, lr\n\t"                                                                       \
+    "sel     r0, r0, lr\n\t"                                                                       \
+    "strb    r0, [r11], #1\n\t"
+#define TD_SMALL_REGS_TAIL_MIN_STACK                                                               \
+    TD_SMALL_REGS_REQUANT                                                                          \
+    "ldr     r2, [sp, #8]\n\t"                                                                     \
+    "ssub16  r1, r0, r2\n\t"                                                                       \
+    "sel     r0, r0, r2\n\t"                                                                       \
+    "strb    r0, [r11], #1\n\t"
+#define TD_SMALL_REGS_TAIL_RANGE_R9_LR                                                             \
+    TD_SMALL_REGS_REQUANT                                                                          \
+    "ssub16  r1, r0, r9\n\t"                                                                       \
+    "sel     r0, r0, r9\n\t"                                                                       \
+    "ssub16  r1, lr, r0\n\t"                                                                       \
+    "sel     r0, r0, lr\n\t"                                                                       \
+    "strb    r0, [r11], #1\n\t"
+#define TD_SMALL_REGS_TAIL_RANGE_STACK                                                             \
+    TD_SMALL_REGS_REQUANT                                                                          \
+    "ldrd    r2, r3, [sp, #8]\n\t"                                                                 \
+    "ssub16  r1, r0, r2\n\t"                                                                       \
+    "sel     r0, r0, r2\n\t"                                                                       \
+    "ssub16  r1, r3, r0\n\t"                                                                       \
+    "sel     r0, r0, r3\n\t"                                                                       \
+    "strb    r0, [r11], #1\n\t"
+/* What the forms keep in registers for a row: nothing, the minimum in lr, min and max in r9 and lr. */
+#define TD_SMALL_REGS_KEEP_NONE ""
+#define TD_SMALL_REGS_KEEP_MIN "ldr     lr, [sp, #8]\n\t"
+#define TD_SMALL_REGS_KEEP_RANGE "ldrd    r9, lr, [sp, #8]\n\t"
+/** The row loop's state (byte offsets 0, 4, ... in the assembly). */
+enum { TD_REGS_RECORDS, TD_REGS_RECORDS_END, TD_REGS_PATCH, TD_REGS_NEXT_PATCH, TD_REGS_STEP, TD_REGS_OUTPUT_END,
+       TD_REGS_INDEX, TD_REGS_ENTRY, TD_REGS_MIN, TD_REGS_MAX, TD_REGS_STATE_WORDS };
+/*
+ * One output row for a patch of W words, W in the numeric labels: 4W / 5W the entries for an even
+ * / odd filter count (they store the filter loop's entry, 2W or its second filter 3W), 7W a pixel:
+ * its patch (PATCH, which then takes NEXT_PATCH and NEXT_PATCH takes PATCH + STEP: pixels alternate
+ * between the two parities' patch arrays), its records from the first, into the filter loop.
+ * `stacked` (W of 7 or 8): r12 and lr hold patch words, the records' end is read from the stack.
+ */
+#define TD_SMALL_REGS_ROW(w, filter, tail, keep, load, load_records, end_records)                  \
+    "4" #w ":\n\t"                                                                                 \
+    "adr.w   r1, 2" #w "f\n\t"                                                                     \
+    "b       6" #w "f\n\t"                                                                         \
+    "5" #w ":\n\t"                                                                                 \
+    "adr.w   r1, 3" #w "f\n\t"                                                                     \
+    "6" #w ":\n\t"                                                                                 \
+    "orr     r1, r1, #1\n\t"                                                                       \
+    "str     r1, [r0, #28]\n\t"                                                                    \
+    keep                                                                                           \
+    "7" #w ":\n\t"                                                                                 \
+    "ldrd    r1, r2, [r0, #8]\n\t"                                                                 \
+    "ldr     r3, [r0, #16]\n\t"                                                                    \
+    "add     r3, r1, r3\n\t"                                                                       \
+    "strd    r2, r3, [r0, #8]\n\t"                                                                 \
+    load load_records                                                                              \
+    "ldr     pc, [r0, #28]\n\t"                                                                    \
+    "2" #w ":\n\t" filter tail                                                                     \
+    "3" #w ":\n\t" filter tail                                                                     \
+    end_records                                                                                    \
+    "bne     2" #w "b\n\t"                                                                         \
+    "ldr     r0, [sp]\n\t"                                                                         \
+    "ldr     r1, [r0, #20]\n\t"                                                                    \
+    "cmp     r11, r1\n\t"                                                                          \
+    "bne     7" #w "b\n\t"                                                                         \
+    "b       99f\n\t"
+/* W <= 6: the records' end in r12. */
+/* A pixel's patch: five words (r9 left to the clamp), six, or eight. */
+#define TD_SMALL_REGS_LOAD5 "ldmia   r1, {r4, r5, r6, r7, r8}\n\t"
+#define TD_SMALL_REGS_LOAD6 "ldmia   r1, {r4, r5, r6, r7, r8, r9}\n\t"
+#define TD_SMALL_REGS_LOAD8 TD_SMALL_REGS_LOAD6 "ldrd    r12, lr, [r1, #24]\n\t"
+#define TD_SMALL_REGS_ROW_R12(w, filter, tail, keep, load)                                         \
+    TD_SMALL_REGS_ROW(w, filter, tail, keep, load, "ldrd    r10, r12, [r0]\n\t", "cmp     r10, r12\n\t")
+/* W of 7 or 8: r12 and lr hold patch words; the records' end is on the stack. */
+#define TD_SMALL_REGS_ROW_STACKED(w, filter, tail)                                                 \
+    TD_SMALL_REGS_ROW(w, filter, tail, "", TD_SMALL_REGS_LOAD8, "ldr     r10, [r0]\n\t",           \
+                      "ldr     r1, [sp, #4]\n\t"                                                   \
+                      "cmp     r10, r1\n\t")
+/*
+ * One output row: state (TD_REGS_*) the records and their end, the first two pixels' patches, the
+ * step of a pixel's patch two pixels on, the row's output end, and the loop's index 2 (W - 1) +
+ * (filters odd); ENTRY is set here.
+ */
+#define TD_SMALL_REGS(name, tail5, tail6, tail8, keep5, keep6)                                     \
+    TD_NOINLINE static void name(uintptr_t *state, int8_t *output)                                 \
+    {                                                                                              \
+        register uintptr_t *st __asm__("r0") = state;                                              \
+        register int8_t *out __asm__("r11") = output;                                              \
+        __asm__ volatile("ldr     r1, [r0, #4]\n\t"                                                \
+                         "ldrd    r2, r3, [r0, #32]\n\t"                                           \
+                         "push    {r0, r1, r2, r3}\n\t"                                            \
+                         "ldr     r3, [r0, #24]\n\t"                                               \
+                         "tbh     [pc, r3, lsl #1]\n\t"                                            \
+                         "10:\n\t"                                                                 \
+                         ".hword  (41f - 10b) / 2, (51f - 10b) / 2\n\t"                            \
+                         ".hword  (42f - 10b) / 2, (52f - 10b) / 2\n\t"                            \
+                         ".hword  (43f - 10b) / 2, (53f - 10b) / 2\n\t"                            \
+                         ".hword  (44f - 10b) / 2, (54f - 10b) / 2\n\t"                            \
+                         ".hword  (45f - 10b) / 2, (55f - 10b) / 2\n\t"                            \
+                         ".hword  (46f - 10b) / 2, (56f - 10b) / 2\n\t"                            \
+                         ".hword  (47f - 10b) / 2, (57f - 10b) / 2\n\t"                            \
+                         ".hword  (48f - 10b) / 2, (58f - 10b) / 2\n\t"                            \
+                         TD_SMALL_REGS_ROW_R12(1, TD_SMALL_REGS_W1, tail5, keep5, TD_SMALL_REGS_LOAD5) \
+                         TD_SMALL_REGS_ROW_R12(2, TD_SMALL_REGS_W2, tail5, keep5, TD_SMALL_REGS_LOAD5) \
+                         TD_SMALL_REGS_ROW_R12(3, TD_SMALL_REGS_W3, tail5, keep5, TD_SMALL_REGS_LOAD5) \
+                         TD_SMALL_REGS_ROW_R12(4, TD_SMALL_REGS_W4, tail5, keep5, TD_SMALL_REGS_LOAD5) \
+                         TD_SMALL_REGS_ROW_R12(5, TD_SMALL_REGS_W5, tail5, keep5, TD_SMALL_REGS_LOAD5) \
+                         TD_SMALL_REGS_ROW_R12(6, TD_SMALL_REGS_W6, tail6, keep6, TD_SMALL_REGS_LOAD6) \
+                         TD_SMALL_REGS_ROW_STACKED(7, TD_SMALL_REGS_W7, tail8)                     \
+                         TD_SMALL_REGS_ROW_STACKED(8, TD_SMALL_REGS_W8, tail8)                     \
+                         "99:\n\t"                                                                 \
+                         "add     sp, sp, #16"                                                     \
+                         : [st] "+r"(st), [out] "+r"(out)                                          \
+                         :                                                                         \
+                         : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r12", "lr", \
+                           "cc", "memory");                                                        \
+    }
+TD_SMALL_REGS(td_small_regs_full, TD_SMALL_REGS_TAIL_FULL, TD_SMALL_REGS_TAIL_FULL, TD_SMALL_REGS_TAIL_FULL,
+              TD_SMALL_REGS_KEEP_NONE, TD_SMALL_REGS_KEEP_NONE)
+TD_SMALL_REGS(td_small_regs_range, TD_SMALL_REGS_TAIL_RANGE_R9_LR, TD_SMALL_REGS_TAIL_RANGE_STACK,
+              TD_SMALL_REGS_TAIL_RANGE_STACK, TD_SMALL_REGS_KEEP_RANGE, TD_SMALL_REGS_KEEP_NONE)
+TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_MIN_STACK,
+              TD_SMALL_REGS_KEEP_MIN, TD_SMALL_REGS_KEEP_MIN)
+
 /**
  * One output row in the general loop: per pixel its K_h patch rows of `row_words` words copied
  * from the widened rows (start, then `step` values a pixel) into the patch, then every filter.
@@ -618,13 +813,118 @@ static void td_small_widen_rows(const td_conv_params *params,
         }
     }
 }
+
+/**
+ * Every output row through a td_small_regs_* loop. Per output row, from its K_h widened input rows, a patch array per
+ * class of pixels: with D the dilation across (1 unless one channel) and x0 = x * S the value a pixel's patch starts at
+ * (S = stride * C_in, a multiple of D), classes x0 mod 2D = 0 and D; word (ky, j) of a pixel of class c at
+ * ((x0 - c) / 2D + j) K_h + ky, the pair (row ky's values x0 + 2jD, x0 + (2j + 1) D), so that a pixel's patch is W
+ * contiguous words (j, ky) — the records' weight words in that order — and one LDM. Pixels take the two classes
+ * alternately when S / D is odd, class 0 alone when it is even; K_h = 1's class 0 array is the widened row itself when
+ * D = 1. The scratch after the records (`space` bytes) holds the arrays, then as many widened rows as fit (bands of
+ * output rows widened at once; td_conv2d_s8_small_get_buffer_size leaves room for one when (K_h - 1) D_h + 1 <= K_h +
+ * 3, which the generator keeps to). Returns 0 when one output row's rows do not fit (nothing written).
+ */
+TD_NOINLINE static int td_small_regs_rows(const td_conv_params *params,
+                                          const td_dims *input_dims,
+                                          const int8_t *input,
+                                          const td_dims *output_dims,
+                                          int8_t *output,
+                                          const int32_t *records,
+                                          const int32_t *records_end,
+                                          int32_t words,
+                                          int32_t kh,
+                                          int32_t row_words,
+                                          int32_t row_length,
+                                          int32_t row_step,
+                                          int32_t space,
+                                          void (*loop)(uintptr_t *, int8_t *))
+{
+    const int32_t output_c = output_dims->c;
+    const int32_t pixel_step = params->stride.w * input_dims->c;
+    const int32_t apart = params->dilation.w;
+    const int32_t alternate = (pixel_step / apart) & 1;
+    const int32_t last = output_dims->w - 1;
+    /* The last pixel's start of each class (with S / D even every pixel is of class 0). */
+    const int32_t last_first = (alternate ? (last & ~1) : last) * pixel_step;
+    const int32_t last_second = alternate && last >= 1 ? ((last - 1) | 1) * pixel_step : -1;
+    const int32_t count_first = last_first / (2 * apart) + row_words;
+    const int32_t count_second = last_second >= 0 ? (last_second - apart) / (2 * apart) + row_words : 0;
+    const int32_t span = (kh - 1) * params->dilation.h + 1;
+    const int in_place = kh == 1 && apart == 1;
+    uint32_t *const first = (uint32_t *)(void *)records_end;
+    uint32_t *const second = first + (in_place ? 0 : count_first * kh);
+    int16_t *const rows = (int16_t *)(void *)(second + count_second * kh);
+    const int32_t row_bytes = row_step * 2;
+    /* Past the rows, what the loop's LDM reads beyond the last patch's W words (six words, or eight for W of 7, 8). */
+    const int32_t slack = 4 * ((words <= 6 ? 6 : 8) - words);
+    const int32_t fit = (space - slack - (int32_t)((int8_t *)rows - (int8_t *)first)) / row_bytes;
+    const int32_t band = fit >= span ? (fit - span) / params->stride.h + 1 : 0;
+    uintptr_t state[TD_REGS_STATE_WORDS];
+    int32_t batch, out_y, ky, i;
+    if (band == 0) {
+        return 0;
+    }
+    state[TD_REGS_RECORDS] = (uintptr_t)records;
+    state[TD_REGS_RECORDS_END] = (uintptr_t)records_end;
+    state[TD_REGS_INDEX] = (uintptr_t)(2 * (words - 1) + (output_c & 1));
+    state[TD_REGS_MIN] = (uintptr_t)params->activation.min;
+    state[TD_REGS_MAX] = (uintptr_t)params->activation.max;
+    for (batch = 0; batch < output_dims->n; ++batch) {
+        for (out_y = 0; out_y < output_dims->h; ++out_y) {
+            const int32_t in_band = out_y % band;
+            const int16_t *const start = rows + in_band * params->stride.h * row_step;
+            int8_t *const row_output = output + (batch * output_dims->h + out_y) * output_dims->w * output_c;
+            const uint32_t *first_patch = first;
+            if (in_band == 0) {
+                const int32_t count = td_min_i32(band, output_dims->h - out_y);
+                td_small_widen_rows(params, input_dims, input, (count - 1) * params->stride.h + span, batch, out_y,
+                                    row_length, row_step, rows);
+            }
+            if (in_place) {
+                first_patch = (const uint32_t *)(const void *)start;
+            }
+            for (ky = 0; ky < kh; ++ky) {
+                const int16_t *const values = start + ky * params->dilation.h * row_step;
+                if (apart == 1) {
+                    const int16_t *value = values;
+                    uint32_t *word = first + ky;
+                    for (i = in_place ? count_first : 0; i < count_first; ++i, value += 2, word += kh) {
+                        *word = td_read_u32(value);
+                    }
+                    for (i = 0, value = values + 1, word = second + ky; i < count_second; ++i, value += 2, word += kh) {
+                        *word = td_read_u32(value);
+                    }
+                } else {
+                    const int16_t *value = values;
+                    uint32_t *word = first + ky;
+                    for (i = 0; i < count_first; ++i, value += 2 * apart, word += kh) {
+                        *word = td_pack16(value[0], value[apart]);
+                    }
+                    for (i = 0, value = values + apart, word = second + ky; i < count_second; ++i, value += 2 * apart, word += kh) {
+                        *word = td_pack16(value[0], value[apart]);
+                    }
+                }
+            }
+            state[TD_REGS_PATCH] = (uintptr_t)first_patch;
+            state[TD_REGS_NEXT_PATCH] = (uintptr_t)(alternate ? second + (pixel_step / (2 * apart)) * kh
+                                                              : first_patch + (pixel_step / (2 * apart)) * kh);
+            state[TD_REGS_STEP] = (uintptr_t)((pixel_step / apart) * kh * 4);
+            state[TD_REGS_OUTPUT_END] = (uintptr_t)(row_output + output_dims->w * output_c);
+            loop(state, row_output);
+        }
+    }
+    return 1;
+}
 #else
 #define TD_SMALL_HAS_ASM 0
 #endif
 
 /**
  * Every filter's record in the scratch (bias and weights doubled when every channel is fast, the
- * requantization and clamp); returns whether they are doubled. One copy for all entry points.
+ * requantization and, with a `tail` of TD_SMALL_TAIL words, the clamp; the _regs loops take the
+ * clamp from their state: TD_SMALL_REGS_TAIL words); returns whether they are doubled. One copy for
+ * all entry points.
  */
 TD_NOINLINE static int td_small_records(const td_conv_params *params,
                                         const td_per_channel_quant *quant,
@@ -633,15 +933,22 @@ TD_NOINLINE static int td_small_records(const td_conv_params *params,
                                         const int32_t *bias,
                                         int32_t output_c,
                                         int32_t words,
+                                        int32_t tail_words,
                                         int layout,
                                         int32_t *records)
 {
     const int32_t taps = filter_dims->h * filter_dims->w * filter_dims->c;
     const int32_t row_taps = filter_dims->w * filter_dims->c;
     const int32_t row_words = td_small_row_words(filter_dims);
-    const int32_t record_words = td_small_record_words(words);
+    const int32_t record_words = 1 + words + tail_words;
     int doubled = 1;
     int32_t out_c, k;
+    /* Each tap's lane, worked out once for all filters (taps <= 2 words <= 64). */
+    uint8_t lane_of[2 * TD_SMALL_MAX_WORDS];
+    for (k = 0; k < taps; ++k) {
+        lane_of[k] = (uint8_t)(layout == TD_SMALL_BY_COLUMNS ? td_small_lane_by_columns(k, row_taps, filter_dims->h)
+                                                             : td_small_lane(k, layout, row_taps, row_words));
+    }
     for (out_c = 0; out_c < output_c; ++out_c) {
         const td_channel_requant requant = td_channel_requant_folded_of(
             bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c], params->output_offset, taps);
@@ -651,22 +958,23 @@ TD_NOINLINE static int td_small_records(const td_conv_params *params,
         const int8_t *weights = filter + out_c * taps;
         int32_t *record = records + out_c * record_words;
         int32_t *tail = record + TD_SMALL_WEIGHTS + words;
-        int16_t lanes[2 * TD_SMALL_MAX_WORDS];
+        /* The weight words as int16 lanes, lane 2i the low half of word i (little-endian, as td_pack16 packs them). */
+        int8_t *const lanes = (int8_t *)(void *)(record + TD_SMALL_WEIGHTS);
         const td_channel_requant requant = td_channel_requant_folded_of(
             bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c], params->output_offset, taps);
         record[TD_SMALL_BIAS] = doubled ? 2 * requant.bias : requant.bias;
         memset(lanes, 0, (size_t)words * 4);
         for (k = 0; k < taps; ++k) {
-            lanes[td_small_lane(k, layout, row_taps, row_words)] = (int16_t)(doubled ? 2 * weights[k] : weights[k]);
-        }
-        for (k = 0; k < words; ++k) {
-            record[TD_SMALL_WEIGHTS + k] = (int32_t)td_pack16(lanes[2 * k], lanes[2 * k + 1]);
+            const int16_t weight = (int16_t)(doubled ? 2 * weights[k] : weights[k]);
+            memcpy(lanes + 2 * lane_of[k], &weight, sizeof(weight));
         }
         tail[TD_SMALL_MULTIPLIER] = requant.multiplier;
         tail[TD_SMALL_ROUNDING] = requant.rounding;
         tail[TD_SMALL_RIGHT_SHIFT] = requant.right_shift;
-        tail[TD_SMALL_MIN] = params->activation.min;
-        tail[TD_SMALL_MAX] = params->activation.max;
+        if (tail_words == TD_SMALL_TAIL) {
+            tail[TD_SMALL_MIN] = params->activation.min;
+            tail[TD_SMALL_MAX] = params->activation.max;
+        }
     }
     return doubled;
 }
@@ -688,7 +996,9 @@ enum {
     /** The full-range form alone (activation -128..127; anything else TD_ERROR_ARGUMENT). */
     TD_SMALL_K_FULL_ONLY = 32,
     /** The form for an activation whose maximum is 127 alone (ReLU: max(x, min) after SSAT; anything else TD_ERROR_ARGUMENT). */
-    TD_SMALL_K_MIN_ONLY = 128
+    TD_SMALL_K_MIN_ONLY = 128,
+    /** The patch in registers (td_small_regs_*): the by-rows layout of at most TD_SMALL_REGS_MAX_WORDS words, any window. */
+    TD_SMALL_K_REGS = 256
 };
 
 /** Which clamp a loop applies: none (the whole int8 range), both ends, or the minimum alone (the maximum 127). */
@@ -709,17 +1019,26 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     const int32_t kh = filter_dims->h;
     const int32_t kw = filter_dims->w;
     const int32_t channels = filter_dims->c;
-    const int layout = td_small_layout(filter_dims, (kinds & TD_SMALL_K_POINTWISE) != 0, (kinds & TD_SMALL_K_POINTWISE4) != 0);
-    const int32_t words = td_small_words(filter_dims, layout);
+    /* The _regs entries take the by-rows layout for every window, its words not rounded to groups of four. */
+    const int regs = (kinds & TD_SMALL_K_REGS) != 0;
+    const int layout = regs ? TD_SMALL_BY_COLUMNS
+                            : td_small_layout(filter_dims, (kinds & TD_SMALL_K_POINTWISE) != 0, (kinds & TD_SMALL_K_POINTWISE4) != 0);
     const int32_t row_words = td_small_row_words(filter_dims);
+    const int32_t words = regs ? kh * row_words : td_small_words(filter_dims, layout);
     const int32_t output_c = output_dims->c;
-    const int32_t record_words = td_small_record_words(words);
+    /* The _regs loops' records end at the right shift (their clamp is in their state); the C form's keep the clamp. */
+    const int32_t tail_words = regs && TD_SMALL_HAS_ASM ? TD_SMALL_REGS_TAIL : TD_SMALL_TAIL;
+    const int32_t record_words = 1 + words + tail_words;
     int32_t *records;
     int32_t *records_end;
     int doubled;
     int32_t k, batch, out_y;
 
-    if (input_dims->c != channels || params->dilation.h != 1 || params->dilation.w != 1 || words > TD_SMALL_MAX_WORDS) {
+    /* Dilation only in the _regs entries: across only over one channel and strides that are multiples of it. */
+    if (input_dims->c != channels || words > TD_SMALL_MAX_WORDS ||
+        (regs ? words > TD_SMALL_REGS_MAX_WORDS || params->dilation.h < 1 || params->dilation.w < 1 ||
+                    (params->dilation.w != 1 && (channels != 1 || params->stride.w % params->dilation.w != 0))
+              : params->dilation.h != 1 || params->dilation.w != 1)) {
         if (kinds & TD_SMALL_K_REFERENCE) {
             return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias,
                                           output_dims, output);
@@ -731,7 +1050,7 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     }
     records = (int32_t *)ctx->buf;
     records_end = records + output_c * record_words;
-    doubled = td_small_records(params, quant, filter_dims, filter, bias, output_c, words, layout, records);
+    doubled = td_small_records(params, quant, filter_dims, filter, bias, output_c, words, tail_words, layout, records);
 
 #if TD_SMALL_HAS_ASM
     if (doubled && ((params->activation.min == -128 && params->activation.max == 127) || !(kinds & TD_SMALL_K_FULL_ONLY)) &&
@@ -795,10 +1114,12 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
             return TD_OK;
         }
         if (kh * kw > 1 && ((layout == TD_SMALL_IN_ORDER && (kinds & TD_SMALL_K_ROWS3X3)) ||
-                            (layout == TD_SMALL_BY_ROWS && (kinds & TD_SMALL_K_PATCH)))) {
+                            (layout == TD_SMALL_BY_ROWS && (kinds & TD_SMALL_K_PATCH)) ||
+                            (layout == TD_SMALL_BY_COLUMNS && regs))) {
             const int32_t stride_w = params->stride.w;
-            /* The widened row's values: every tap of the row's pixels, plus the lane past an odd row's last tap. */
-            const int32_t row_length = (output_dims->w - 1) * stride_w * channels + 2 * row_words;
+            /* The widened row's values: every tap of the row's pixels, plus the lane past an odd row's last tap (dilated
+             * across: one channel, the taps D apart). */
+            const int32_t row_length = (output_dims->w - 1) * stride_w * channels + (2 * row_words - 1) * params->dilation.w + 1;
             const int32_t row_step = td_small_row_values(input_dims, filter_dims);
             uint32_t *patch = (uint32_t *)(void *)records_end;
             int16_t *rows = (int16_t *)(void *)(records_end + words);
@@ -815,7 +1136,17 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
                     patch[k] = 0;
                 }
             }
-            if (row_length <= row_step) {
+            if (regs) {
+                if (row_length <= row_step &&
+                    td_small_regs_rows(params, input_dims, input, output_dims, output, records, records_end, words, kh,
+                                       row_words, row_length, row_step,
+                                       ctx->size - (int32_t)((int8_t *)(void *)records_end - (int8_t *)ctx->buf),
+                                       form == TD_SMALL_FORM_FULL  ? td_small_regs_full
+                                       : form == TD_SMALL_FORM_MIN ? td_small_regs_min
+                                                                  : td_small_regs_range)) {
+                    return TD_OK;
+                }
+            } else if (row_length <= row_step) {
                 for (batch = 0; batch < output_dims->n; ++batch) {
                     for (out_y = 0; out_y < output_dims->h; ++out_y) {
                         const int32_t in_band = out_y % band;
@@ -900,6 +1231,9 @@ TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_3x3_min, TD_SMALL_K_ROWS3X3 | TD_SMALL_K
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x8_min, TD_SMALL_K_POINTWISE | TD_SMALL_K_MIN_ONLY)
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_1x1x4_min, TD_SMALL_K_POINTWISE4 | TD_SMALL_K_MIN_ONLY)
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch_min, TD_SMALL_K_PATCH | TD_SMALL_K_MIN_ONLY)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_regs, TD_SMALL_K_REGS | TD_SMALL_K_CLAMPED)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_regs_full, TD_SMALL_K_REGS | TD_SMALL_K_FULL_ONLY)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_regs_min, TD_SMALL_K_REGS | TD_SMALL_K_MIN_ONLY)
 
 #else /* no DSP extension: the portable kernel */
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { generateModel } from '../index.js';
 import { randomShapeCase } from '../../../../../test/codegen/testing/random-shapes.js';
+import type { WindowGeometry } from '../../ops/window.js';
+import { convFewChannels } from './conv.js';
 
 /** The kernel entry a bench/shapes seed's DSP build calls (the first td_conv2d_s8* call of its source). */
 function entry(seed: number): string | undefined {
@@ -23,10 +25,25 @@ describe('int8 convolution dispatch in DSP builds (bench/shapes seeds)', () => {
     expect(entry(242)).toBe('td_conv2d_s8');
   });
 
-  it('takes the few-channel path for rows of 8 to 11 bytes only where most windows lie inside the image across', () => {
+  it('takes the few-channel path for rows of 8 to 11 bytes only where a third of the windows lie inside the image across', () => {
     expect(randomShapeCase(123).name).toBe('123_conv_5x3_s1_21x21x3_to_1_same_relu6');
     expect(entry(123)).toBe('td_conv2d_s8_few');
     expect(randomShapeCase(130).name).toBe('130_conv_5x5_s2_28x6x2_to_2_same_relu6');
-    expect(entry(130)).toBe('td_conv2d_s8');
+    expect(entry(130)).toBe('td_conv2d_s8_few');
+    // The same window over an image four columns wide: neither output column reads its window in place.
+    const narrow: WindowGeometry = {
+      batches: 1, inputHeight: 28, inputWidth: 4, inputDepth: 2, outputHeight: 14, outputWidth: 2, outputDepth: 2,
+      filterHeight: 5, filterWidth: 5, strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padTop: 1, padLeft: 1,
+    };
+    expect(convFewChannels(narrow, [1, 28, 4, 2], [2, 5, 5, 2], [1, 14, 2, 2])).toBe(false);
+  });
+
+  it('holds patches of up to 8 weight words in registers, dilated ones too (one channel across)', () => {
+    expect(randomShapeCase(281).name).toBe('281_conv_1x5_s1_45x53x1_to_16_valid_relu6');
+    expect(entry(281)).toBe('td_conv2d_s8_small_regs');
+    expect(randomShapeCase(80).name).toBe('80_conv_4x3_s1_39x20x1_to_8_valid_relu_n1_to_1');
+    expect(entry(80)).toBe('td_conv2d_s8_small_regs');
+    expect(randomShapeCase(102).name).toBe('102_conv_4x4_s2_d22_21x43x1_to_4_same');
+    expect(entry(102)).toBe('td_conv2d_s8_small_regs_full');
   });
 });

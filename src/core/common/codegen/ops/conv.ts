@@ -105,9 +105,10 @@ function undilatedOneTap<G extends WindowGeometry>(g: G, filterDims: readonly nu
  * Whether an int8 convolution in a DSP build calls td_conv2d_s8_few: 1 to 3 output channels, no groups, filter rows
  * (K_w * C_in) of at least 8 bytes and patches of at least 32, 16 output pixels or more (td_conv_takes_few and
  * TD_CONV_FEW_MIN_PIXELS in the kernel; shorter rows and patches, and fewer pixels, leave the path's set-up
- * uncovered). Rows of 8 to 11 bytes only when at least half the output columns read their window in place (inside
- * the image across, no dilation; the others gather their patch): bench/shapes seed 123, 5x3 over 21x21x3 to 1, 10.11
- * -> 7.81 instructions per MAC, but 130, 5x5 stride 2 over 28x6x2 to 2 (every column at an edge), 6.66 -> 6.93.
+ * uncovered). Rows of 8 to 11 bytes only when at least a third of the output columns read their window in place
+ * (inside the image across, no dilation; the others gather their patch, then run the same assembly loop): bench/shapes
+ * seed 123, 5x3 over 21x21x3 to 1, 7.68 -> 4.50 instructions per MAC, 130, 5x5 stride 2 over 28x6x2 to 2 (one column
+ * of three in place), 6.66 -> 5.64.
  */
 export function convFewChannels(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   const [filters, height, width, depth] = filterDims;
@@ -118,7 +119,7 @@ export function convFewChannels(g: WindowGeometry, inputDims: readonly number[],
     const origin = x * g.strideWidth - g.padLeft;
     if (g.dilationWidth === 1 && origin >= 0 && origin + width <= inputDims[2]) inPlace++;
   }
-  return 2 * inPlace >= outputDims[2];
+  return 3 * inPlace >= outputDims[2];
 }
 
 /** A filter cut to a smaller window: its shape and values (the graph's layout), emitted as an array of their own. */
@@ -215,15 +216,47 @@ const smallPatchWideMinPixels = 64;
  * would not fit the kernel's row stride (then the kernel would not run its loop).
  */
 function smallPatchEntry(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): string | undefined {
-  if (!smallPatch(g, inputDims, filterDims, outputDims)) return undefined;
+  const dilated = g.dilationHeight !== 1 || g.dilationWidth !== 1;
+  if (dilated ? !smallPatchDilated(g, inputDims, filterDims, outputDims) : !smallPatch(g, inputDims, filterDims, outputDims)) return undefined;
   const [, height, width, channels] = filterDims;
   if (height === 1 && width === 1) return channels === 8 ? 'td_conv2d_s8_small_1x1x8' : 'td_conv2d_s8_small_1x1x4';
   const rowWords = Math.ceil((width * channels) / 2);
-  const rowLength = (outputDims[2] - 1) * g.strideWidth * channels + 2 * rowWords;
+  // Dilated across (one channel): a row's taps D apart.
+  const rowLength = (outputDims[2] - 1) * g.strideWidth * channels + (2 * rowWords - 1) * g.dilationWidth + 1;
   const rowStep = ((inputDims[2] + 2 * width) * channels + 1) & ~1;
   if (rowLength > rowStep) return undefined;
-  return channels === 1 && height === 3 && width === 3 ? 'td_conv2d_s8_small_3x3' : 'td_conv2d_s8_small_patch';
+  if (dilated) return 'td_conv2d_s8_small_regs';
+  if (channels === 1 && height === 3 && width === 3) return 'td_conv2d_s8_small_3x3';
+  // One filter leaves the register loop's per-row patch arrays unpaid (bench/shapes seed 292, 2x1 over 17x8x3 to 1:
+  // 13,160 instructions through the patch loop, 14,200 through the register loop).
+  return height * rowWords <= smallPatchRegistersMaxWords && filterDims[0] > 1 ? 'td_conv2d_s8_small_regs' : 'td_conv2d_s8_small_patch';
 }
+
+/**
+ * Whether a dilated convolution runs td_conv2d_s8_small_regs in DSP builds: what smallPatch asks of the channels and
+ * the window, at most smallPatchRegistersMaxWords weight words, dilation across only over one channel and a stride
+ * across that is a multiple of it (the kernel's two classes of pixels), and a window's input rows ((K_h - 1) D_h + 1)
+ * at most K_h + 3 (what the kernel's scratch holds beside its patch arrays). bench/shapes seed 102, 4x4 dilation 2
+ * stride 2 over 21x43x1 to 4: td_conv2d_s8's im2col GEMM took 10.59 instructions per MAC.
+ */
+function smallPatchDilated(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  const [, height, width, channels] = filterDims;
+  if (inputDims[3] !== channels || height * width === 1) return false;
+  if (height * Math.ceil((width * channels) / 2) > smallPatchRegistersMaxWords) return false;
+  if (g.dilationWidth !== 1 && (channels !== 1 || g.strideWidth % g.dilationWidth !== 0)) return false;
+  if ((height - 1) * g.dilationHeight + 1 > height + 3) return false;
+  const pixels = outputDims[0] * outputDims[1] * outputDims[2];
+  return channels <= 3 || (channels <= 7 && pixels >= smallPatchWideMinPixels);
+}
+
+/**
+ * The most weight words (K_h filter rows of ceil(K_w * C_in / 2)) whose patch td_conv2d_s8_small_regs holds in
+ * registers (TD_SMALL_REGS_MAX_WORDS): one LDM per pixel, then per filter a straight line of LDM and SMLAD
+ * (5 + W + ceil(W / 3) instructions before the clamp) instead of the general loop's patch copy and ladder of
+ * four-word chunks (11 + 6 per chunk). bench/shapes on virtual-m4f, instructions: seed 281 1x5 over 45x53x1 to 16
+ * 841,360 -> 613,360, 80 4x3 over 39x20x1 to 8 197,560 -> 163,440, 201 4x4 over 12x47x1 to 2 73,800 -> 52,840.
+ */
+const smallPatchRegistersMaxWords = 8;
 
 /**
  * Whether every channel of a small-patch convolution takes the kernel's assembly loops (its fast
