@@ -24,8 +24,9 @@
  * Both need the fast requantization on the block's four channels; a block without it goes
  * one channel at a time (td_depthwise_channels, the portable loop).
  * A depth multiplier M > 1 takes the same path when the output does not overlap the input: a
- * block's four output channels read input channels o / M, gathered byte by byte when the rows
- * are expanded (the taps are the same).
+ * block's four output channels read input channels o / M when the rows are expanded (the taps
+ * are the same): one or two channels (M >= 2 from a block aligned to them, M >= 3 any) from one
+ * or two byte loads per position, packed into the lanes; three or four byte by byte.
  * Channels beyond a multiple of four run as one more block of the last four channels (which
  * computes again some the block before it wrote, with the same bytes), or, when the output lies
  * over the input, the portable loop one channel at a time. Fewer than four channels, more than 16
@@ -124,8 +125,46 @@ static void td_depthwise_expand_row(const td_depthwise_expansion *expansion, int
         const uint32_t offsets = expansion->offsets;
         if (expansion->gather) {
             /* Depth multiplier > 1: output channel o reads input channel o / M, so the four lanes
-             * repeat input bytes (M = 2: c, c, c+1, c+1; M >= 4: one channel four times). */
+             * repeat input bytes (M = 2: c, c, c+1, c+1; M >= 4: one channel four times); three or
+             * four channels (a block of M = 2 or 3 that starts inside a channel's outputs) are gathered
+             * byte by byte. */
             const int32_t lane1 = expansion->lane[1], lane2 = expansion->lane[2], lane3 = expansion->lane[3];
+            if (lane3 <= 1) {
+                /* At most two input channels, a = values[0] and b = values[1] (lanes 0 0 0 0, 0 0 0 1, 0 0 1 1 or
+                 * 0 1 1 1): one or two loads instead of four, the lanes packed from them. */
+                const int32_t offset = (int16_t)offsets;
+                const int32_t pattern = lane1 + lane2 + lane3;
+                if (pattern == 0) {
+                    for (; words != end; words += 2) {
+                        const uint32_t same = td_pack16(values[0] + offset, values[0] + offset);
+                        words[0] = same;
+                        words[1] = same;
+                        values += channels;
+                    }
+                } else if (pattern == 2) {
+                    for (; words != end; words += 2) {
+                        const uint32_t mixed = td_pack16(values[0] + offset, values[1] + offset);
+                        words[0] = mixed;
+                        words[1] = mixed;
+                        values += channels;
+                    }
+                } else if (pattern == 1) {
+                    for (; words != end; words += 2) {
+                        const int32_t a = values[0] + offset;
+                        words[0] = td_pack16(a, a);
+                        words[1] = td_pack16(a, values[1] + offset);
+                        values += channels;
+                    }
+                } else {
+                    for (; words != end; words += 2) {
+                        const int32_t b = values[1] + offset;
+                        words[0] = td_pack16(values[0] + offset, b);
+                        words[1] = td_pack16(b, b);
+                        values += channels;
+                    }
+                }
+                return;
+            }
             for (; words != end; words += 2) {
                 const uint32_t four = (uint32_t)(uint8_t)values[0] | ((uint32_t)(uint8_t)values[lane1] << 8) |
                                       ((uint32_t)(uint8_t)values[lane2] << 16) | ((uint32_t)(uint8_t)values[lane3] << 24);
