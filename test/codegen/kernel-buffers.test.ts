@@ -28,6 +28,8 @@ const depthwiseCases: { input: Dims; filter: Dims }[] = [
   // One column wide (td_depthwise_conv2d_s8_lines goes down the columns), one row wide.
   { input: [1, 12, 11, 32], filter: [1, 4, 1, 96] },
   { input: [1, 22, 24, 7], filter: [1, 1, 5, 21] },
+  // A tall narrow image: the column outgrows the rows' ring.
+  { input: [1, 41, 2, 8], filter: [1, 3, 1, 8] },
 ];
 const fullyConnectedCases = [
   [640, 128],
@@ -53,6 +55,7 @@ function program(): string {
     lines.push(`  { td_dims i = ${dims(input)}, f = ${dims(filter)}; printf("depthwise_conv2d_s8 %d\\n", (int)td_depthwise_conv2d_s8_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_s8_paired %d\\n", (int)td_depthwise_conv2d_s8_paired_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_s8_lines %d\\n", (int)td_depthwise_conv2d_s8_lines_get_buffer_size(&i, &f));`);
+    lines.push(`    printf("depthwise_conv2d_s8_columns %d\\n", (int)td_depthwise_conv2d_s8_columns_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_s16 %d\\n", (int)td_depthwise_conv2d_s16_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_s8_wide_rows5 %d\\n", (int)td_depthwise_conv2d_s8_wide_rows5_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_f32 %d\\n", (int)td_depthwise_conv2d_f32_get_buffer_size(&i, &f)); }`);
@@ -84,6 +87,7 @@ function expected(dsp: boolean): string[] {
       `depthwise_conv2d_s8 ${kernelBuffers.depthwiseConv2dS8BufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_s8_paired ${kernelBuffers.depthwiseConv2dS8PairedBufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_s8_lines ${kernelBuffers.depthwiseConv2dS8LinesBufferSize(dsp, input, filter)}`,
+      `depthwise_conv2d_s8_columns ${kernelBuffers.depthwiseConv2dS8ColumnsBufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_s16 ${kernelBuffers.depthwiseConv2dS16BufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_s8_wide_rows5 ${kernelBuffers.depthwiseConv2dS8WideRows5BufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_f32 ${kernelBuffers.convF32BufferSize(input, filter)}`,

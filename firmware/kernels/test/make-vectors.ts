@@ -1933,6 +1933,24 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     ['6x6 same 7x7x2 multiplier 2 (18 pairs)', { input: [7, 7, 2], outputChannels: 4, kernel: [6, 6], padding: 'same', activation: 'none' }],
   ];
   for (const [label, config] of depthwiseLines) cases.push(convS8(linesRandom, `depthwise_conv2d_s8_lines ${label}`, config, true, 'td_depthwise_conv2d_s8_lines'));
+  // td_depthwise_conv2d_s8_columns: the blocks down the columns (a window one column wide, up to 8 rows, no dilation down the
+  // columns, the output apart from the input): strides, SAME and VALID, the last four channels as a block, a depth
+  // multiplier, two batches, left shifts (the portable loop over the untransposed geometry); and the shapes that stay
+  // on the rows (the output over the input, 9 rows, a dilation down the columns).
+  const downRandom = new Random(0xd0e1);
+  const depthwiseDown: [string, ConvConfig][] = [
+    ['5x1 same 7x3x8 relu_n1_to_1', { input: [7, 3, 8], outputChannels: 8, kernel: [5, 1], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['4x1 stride 2x1 valid 9x5x7 (the last four as a block)', { input: [9, 5, 7], outputChannels: 7, kernel: [4, 1], stride: [2, 1], padding: 'valid', activation: 'none' }],
+    ['7x1 stride 2 valid 10x6x12 zero point -128', { input: [10, 6, 12], outputChannels: 12, kernel: [7, 1], stride: [2, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['2x1 stride 2x1 valid 9x5x3 multiplier 8 relu6', { input: [9, 5, 3], outputChannels: 24, kernel: [2, 1], stride: [2, 1], padding: 'valid', activation: 'relu6' }],
+    ['3x1 same 5x4x8 relu6 batch 2 zero point 127', { batch: 2, input: [5, 4, 8], outputChannels: 8, kernel: [3, 1], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: 127 } }],
+    ['4x1 same 6x5x8 left shifts', { input: [6, 5, 8], outputChannels: 8, kernel: [4, 1], padding: 'same', activation: 'none', effectiveScale: [0.3, 1.5] }],
+    ['3x1 same 6x4x4 in place (on the rows)', { input: [6, 4, 4], outputChannels: 4, kernel: [3, 1], padding: 'same', activation: 'none', inPlacePixels: 5 }],
+    ['3x1 same 41x2x8 relu (a column longer than the rows\' ring)', { input: [41, 2, 8], outputChannels: 8, kernel: [3, 1], padding: 'same', activation: 'relu' }],
+    ['9x1 same 11x3x4 (on the rows)', { input: [11, 3, 4], outputChannels: 4, kernel: [9, 1], padding: 'same', activation: 'none' }],
+    ['3x1 dilation 2x1 same 9x4x4 (on the rows)', { input: [9, 4, 4], outputChannels: 4, kernel: [3, 1], dilation: [2, 1], padding: 'same', activation: 'none' }],
+  ];
+  for (const [label, config] of depthwiseDown) cases.push(convS8(downRandom, `depthwise_conv2d_s8_columns ${label}`, config, true, 'td_depthwise_conv2d_s8_columns'));
   // The DSP depthwise's channel planes (3x3, stride 1, the full int8 range, a multiple of four
   // channels): last groups of 1-4 pixels (widths 20-23, 25 and VALID), SAME borders on every side,
   // the input zero point at both ends, tiny scales, ties, two batches; and what it hands to the

@@ -496,8 +496,10 @@ static void td_depthwise_pixels_any(td_depthwise_job *job)
 /**
  * Every output row of one channel block through td_depthwise_pixels_any (up to 8 filter
  * columns, dilation 1 along the row, fast requantization on all four channels; taps and biases
- * doubled, so the sums are td_requant_fast's 2 * acc), the window's rows from the ring. Out of line, so that the job and row list stay off the stack of
- * the 3x3 path.
+ * doubled, so the sums are td_requant_fast's 2 * acc), the window's rows from the ring; output rows
+ * output_row_size bytes apart, their pixels output_pixel_step (`params`, `filter_dims` and
+ * `output_dims` are the blocks' geometry: transposed for a window one column wide, see
+ * td_depthwise_blocks). Out of line, so that the job and row list stay off the stack of the 3x3 path.
  */
 TD_NOINLINE static void td_depthwise_rows_any(const td_depthwise_expansion *expansion,
                                               const td_depthwise_conv_params *params,
@@ -507,12 +509,13 @@ TD_NOINLINE static void td_depthwise_rows_any(const td_depthwise_expansion *expa
                                               int32_t row_words,
                                               td_word *filter_block,
                                               const td_depthwise_block_requant *requants,
-                                              int8_t *out)
+                                              int8_t *out,
+                                              int32_t output_row_size,
+                                              int32_t output_pixel_step)
 {
     const td_word *rows[TD_DEPTHWISE_MAX_ROWS];
     const int32_t filter_h = filter_dims->h;
     const int32_t dilation_h = params->dilation.h;
-    const int32_t output_row_size = output_dims->w * output_dims->c;
     /* A multiple of K_h that makes in_y + slot_bias >= 0 for every row a window touches. */
     const int32_t slot_bias = (params->padding.h / filter_h + 1) * filter_h;
     td_depthwise_job job;
@@ -528,7 +531,7 @@ TD_NOINLINE static void td_depthwise_rows_any(const td_depthwise_expansion *expa
     job.rows = rows;
     job.taps = filter_block;
     job.step = params->stride.w * 2 * (int32_t)sizeof(td_word);
-    job.channels = output_dims->c;
+    job.channels = output_pixel_step;
     job.filter_h = filter_h;
     job.filter_w = filter_dims->w;
     job.low = (uint32_t)(uint8_t)params->activation.min * 0x01010101u;
@@ -598,7 +601,7 @@ TD_NOINLINE static int td_depthwise_block_requants(const td_depthwise_conv_param
  * result, the channels it shares with the block before it); a block with a channel outside the fast
  * requantization goes one channel at a time.
  */
-static void td_depthwise_blocks(const td_context *ctx,
+TD_INLINE void td_depthwise_blocks(const td_context *ctx,
                                 const td_depthwise_conv_params *params,
                                 const td_per_channel_quant *quant,
                                 const td_dims *input_dims,
@@ -610,13 +613,21 @@ static void td_depthwise_blocks(const td_context *ctx,
                                 int8_t *output,
                                 int32_t blocked,
                                 int tail,
-                                int32_t span)
+                                int32_t span,
+                                int down)
 {
-    const int32_t filter_h = filter_dims->h;
-    const int32_t taps = filter_h * filter_dims->w;
+    /* A window one column wide (`down`) runs transposed: input columns are expanded as ring rows
+     * and the window is one row of K_h taps (one ring row, one filter row's set-up per pixel). */
+    td_depthwise_conv_params across;
+    td_dims window_dims, lines_dims;
+    const td_depthwise_conv_params *geometry = params;
+    const td_dims *window = filter_dims, *lines = output_dims;
+    const int32_t taps = filter_dims->h * filter_dims->w;
     const int32_t channels = output_dims->c;
     const int32_t output_h = output_dims->h;
-    const int32_t output_row_size = output_dims->w * channels;
+    const int32_t output_row_size = down ? channels : output_dims->w * channels;
+    const int32_t output_pixel_step = down ? output_dims->w * channels : channels;
+    const int32_t image_size = input_dims->h * input_dims->w * input_dims->c;
     const int32_t row_words = 2 * span;
     td_word *const filter_block = (td_word *)ctx->buf;
     td_depthwise_block_requant *const requants = (td_depthwise_block_requant *)(void *)(filter_block + 2 * taps);
@@ -624,17 +635,37 @@ static void td_depthwise_blocks(const td_context *ctx,
     td_word *const ring = strides + 2;
     td_word *word;
     td_depthwise_expansion expansion;
-    int32_t batch, block, tap;
+    int32_t batch, block, tap, filter_h;
 #if TD_DEPTHWISE_HAS_ROW_3X3
-    const int rows_3x3 = filter_h == 3 && filter_dims->w == 3 && params->dilation.h == 1 &&
+    const int rows_3x3 = !down && filter_dims->h == 3 && filter_dims->w == 3 && params->dilation.h == 1 &&
                          params->activation.min == -128 && params->activation.max == 127;
 #endif
 
-    expansion.first = td_min_i32(params->padding.w, span);
-    expansion.count = td_max_i32(td_min_i32(input_dims->w + params->padding.w, span) - expansion.first, 0);
-    expansion.row_size = input_dims->w * input_dims->c;
-    expansion.height = input_dims->h;
-    expansion.channels = input_dims->c;
+    if (down) {
+        across = *params;
+        window_dims = *filter_dims;
+        lines_dims = *output_dims;
+        across.stride.h = params->stride.w;
+        across.stride.w = params->stride.h;
+        across.padding.h = params->padding.w;
+        across.padding.w = params->padding.h;
+        across.dilation.h = params->dilation.w;
+        across.dilation.w = params->dilation.h;
+        window_dims.h = filter_dims->w;
+        window_dims.w = filter_dims->h;
+        lines_dims.h = output_dims->w;
+        lines_dims.w = output_dims->h;
+        geometry = &across;
+        window = &window_dims;
+        lines = &lines_dims;
+    }
+    filter_h = window->h;
+    expansion.first = td_min_i32(geometry->padding.w, span);
+    expansion.count =
+        td_max_i32(td_min_i32((down ? input_dims->h : input_dims->w) + geometry->padding.w, span) - expansion.first, 0);
+    expansion.row_size = down ? input_dims->c : input_dims->w * input_dims->c;
+    expansion.height = down ? input_dims->w : input_dims->h;
+    expansion.channels = down ? input_dims->w * input_dims->c : input_dims->c;
     expansion.offsets = td_pack16(params->input_offset, params->input_offset);
     expansion.gather = params->depth_multiplier != 1;
     strides[0] = (uint32_t)channels;
@@ -646,11 +677,11 @@ static void td_depthwise_blocks(const td_context *ctx,
     for (batch = 0; batch < output_dims->n; ++batch) {
         for (block = 0; block < blocked + (tail ? 4 : 0); block += 4) {
             const int32_t channel = block < blocked ? block : channels - 4;
-            int8_t *const out = output + batch * output_h * output_row_size + channel;
+            int8_t *const out = output + batch * output_h * output_dims->w * channels + channel;
             if (!td_depthwise_block_requants(params, quant, bias, channel, taps, requants)) {
                 const td_dims one = {1, input_dims->h, input_dims->w, input_dims->c};
                 const td_dims one_out = {1, output_h, output_dims->w, channels};
-                td_depthwise_pixels_s8(params, quant, &one, input + batch * input_dims->h * expansion.row_size,
+                td_depthwise_pixels_s8(params, quant, &one, input + batch * image_size,
                                        filter_dims, filter, bias, &one_out, out - channel, 0, one_out.n, channel,
                                        channel + 4);
                 continue;
@@ -664,8 +695,8 @@ static void td_depthwise_blocks(const td_context *ctx,
             for (tap = 0; tap < 4; ++tap) {
                 expansion.lane[tap] = (channel + tap) / params->depth_multiplier - channel / params->depth_multiplier;
             }
-            expansion.input = input + batch * input_dims->h * expansion.row_size +
-                              (expansion.first - params->padding.w) * expansion.channels + channel / params->depth_multiplier;
+            expansion.input = input + batch * image_size + (expansion.first - geometry->padding.w) * expansion.channels +
+                              channel / params->depth_multiplier;
 #if TD_DEPTHWISE_HAS_ROW_3X3
             if (rows_3x3) {
                 td_depthwise_rows_3x3(&expansion, ring, row_words, params->stride.h, params->padding.h, output_h,
@@ -673,7 +704,8 @@ static void td_depthwise_blocks(const td_context *ctx,
                 continue;
             }
 #endif
-            td_depthwise_rows_any(&expansion, params, filter_dims, output_dims, ring, row_words, filter_block, requants, out);
+            td_depthwise_rows_any(&expansion, geometry, window, lines, ring, row_words, filter_block, requants, out,
+                                  output_row_size, output_pixel_step);
         }
     }
 }
@@ -1149,20 +1181,25 @@ TD_INLINE int td_depthwise_blocks_skip(const td_depthwise_conv_params *params,
            output_dims->h * output_dims->w < TD_DEPTHWISE_MIN_PIXELS;
 }
 
-td_status td_depthwise_conv2d_s8(const td_context *ctx,
-                                 const td_depthwise_conv_params *params,
-                                 const td_per_channel_quant *quant,
-                                 const td_dims *input_dims,
-                                 const int8_t *input,
-                                 const td_dims *filter_dims,
-                                 const int8_t *filter,
-                                 const int32_t *bias,
-                                 const td_dims *output_dims,
-                                 int8_t *output)
+/**
+ * td_depthwise_conv2d_s8 and, with `columns`, td_depthwise_conv2d_s8_columns (inlined into each, so that the first
+ * carries none of the second's code): the blocks, down the columns for a window one column wide where `columns`.
+ */
+TD_INLINE td_status td_depthwise_blocks_entry(const td_context *ctx,
+                                              const td_depthwise_conv_params *params,
+                                              const td_per_channel_quant *quant,
+                                              const td_dims *input_dims,
+                                              const int8_t *input,
+                                              const td_dims *filter_dims,
+                                              const int8_t *filter,
+                                              const int32_t *bias,
+                                              const td_dims *output_dims,
+                                              int8_t *output,
+                                              int columns)
 {
     const int32_t output_c = output_dims->c;
     int32_t span, needed, blocked = output_c & ~3;
-    int tail;
+    int tail, down = 0;
 
     /* What the blocks do not take (td_depthwise_blocks_skip; generated code calls
      * td_depthwise_conv2d_s8_paired for it) goes one channel at a time, as dilated filters whose
@@ -1176,6 +1213,21 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
     needed = td_depthwise_scratch_words(filter_dims->h, filter_dims->w, span) * (int32_t)sizeof(uint32_t);
     if (ctx == NULL || ctx->buf == NULL || ctx->size < needed) {
         blocked = 0;
+    }
+    if (columns && blocked > 0 && filter_dims->w == 1 && filter_dims->h > 1 && filter_dims->h <= TD_DEPTHWISE_MAX_COLUMNS &&
+        params->dilation.h == 1) {
+        /* A window one column wide goes down the columns (td_depthwise_blocks), where its scratch
+         * allows and its output lies apart from its input (the columns are not the plan's order). */
+        const int32_t down_span = (output_dims->h - 1) * params->stride.h + filter_dims->h;
+        const int32_t down_needed = td_depthwise_scratch_words(1, filter_dims->h, down_span) * (int32_t)sizeof(uint32_t);
+        const uintptr_t input_start = (uintptr_t)input, output_start = (uintptr_t)output;
+        if (down_needed <= ctx->size &&
+            (output_start >= input_start + (uintptr_t)td_dims_count(input_dims) ||
+             input_start >= output_start + (uintptr_t)td_dims_count(output_dims))) {
+            down = 1;
+            span = down_span;
+            needed = down_needed;
+        }
     }
     /* The blocks run channel block outermost, while the memory plan may put the output over the
      * input for the portable kernel's order (pixel by pixel). With multiplier 1 and the output a
@@ -1217,7 +1269,7 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
         return TD_OK;
     }
     td_depthwise_blocks(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, blocked,
-                        tail, span);
+                        tail, span, down);
     if (!tail && blocked < output_c) {
         td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
                                output_dims->n, blocked, output_c);
@@ -1629,6 +1681,45 @@ td_status td_depthwise_conv2d_s8_lines(const td_context *ctx,
     return TD_OK;
 }
 
+td_status td_depthwise_conv2d_s8(const td_context *ctx,
+                                 const td_depthwise_conv_params *params,
+                                 const td_per_channel_quant *quant,
+                                 const td_dims *input_dims,
+                                 const int8_t *input,
+                                 const td_dims *filter_dims,
+                                 const int8_t *filter,
+                                 const int32_t *bias,
+                                 const td_dims *output_dims,
+                                 int8_t *output)
+{
+    return td_depthwise_blocks_entry(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                                     output, 0);
+}
+
+int32_t td_depthwise_conv2d_s8_columns_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
+{
+    /* The rows' ring, or one column of H + K_h - 1 positions, whichever is larger. */
+    const int32_t span = td_max_i32(input_dims->w + filter_dims->w - 1,
+                                    (input_dims->h + filter_dims->h - 1 + filter_dims->h - 1) / filter_dims->h);
+    return td_depthwise_scratch_words(filter_dims->h, filter_dims->w, span) * (int32_t)sizeof(uint32_t) +
+           td_depthwise_copy_bytes(input_dims, filter_dims);
+}
+
+td_status td_depthwise_conv2d_s8_columns(const td_context *ctx,
+                                         const td_depthwise_conv_params *params,
+                                         const td_per_channel_quant *quant,
+                                         const td_dims *input_dims,
+                                         const int8_t *input,
+                                         const td_dims *filter_dims,
+                                         const int8_t *filter,
+                                         const int32_t *bias,
+                                         const td_dims *output_dims,
+                                         int8_t *output)
+{
+    return td_depthwise_blocks_entry(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                                     output, 1);
+}
+
 #ifndef TD_DEPTHWISE_PAIRED_ELSEWHERE /* the Helium file defines it over its own kernel */
 int32_t td_depthwise_conv2d_s8_paired_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
 {
@@ -1689,5 +1780,6 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
 
 TD_DEPTHWISE_PAIRED_AS_PORTABLE
 TD_DEPTHWISE_LINES_AS_PORTABLE
+TD_DEPTHWISE_COLUMNS_AS_PORTABLE
 
 #endif

@@ -1,5 +1,5 @@
 import { CodegenError } from '../../errors.js';
-import { conv2dS16BufferSize, conv2dS8BufferSize, conv2dS8SmallBufferSize, convF32BufferSize, depthwiseConv2dS16BufferSize, depthwiseConv2dS8BufferSize, depthwiseConv2dS8LinesBufferSize, depthwiseConv2dS8PairedBufferSize, depthwiseConv2dS8PlanesBufferSize } from '../kernel-buffers.js';
+import { conv2dS16BufferSize, conv2dS8BufferSize, conv2dS8SmallBufferSize, convF32BufferSize, depthwiseConv2dS16BufferSize, depthwiseConv2dS8BufferSize, depthwiseConv2dS8ColumnsBufferSize, depthwiseConv2dS8LinesBufferSize, depthwiseConv2dS8PairedBufferSize, depthwiseConv2dS8PlanesBufferSize } from '../kernel-buffers.js';
 import { dims4, expectConstant, fail, input, optionalInput, output, registerLowerer, type OpEmitter, tile, type LowerContext, type OpLowering } from '../lowering.js';
 import { clampC, clampF32C } from '../params.js';
 import { packedConvF32Lowering } from './float-packed.js';
@@ -347,16 +347,23 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   // Some layers, of either kind, run its _lines entry instead (an input channel at a time, taps paired along widened
   // lines: depthwiseLines).
   const lines = context.options.dsp && !context.options.helium && !planes && depthwiseLines(geometry, windowDims, output(context).shape);
-  const entry = lines ? 'td_depthwise_conv2d_s8_lines' : paired ? 'td_depthwise_conv2d_s8_paired' : kernel;
+  // The blocks' windows one column wide run its _columns entry (down the columns; a model without such layers does not
+  // link that code).
+  const columns = context.options.dsp && !context.options.helium && !planes && !paired && !lines && depthwiseColumns(geometry, windowDims);
+  const entry = lines ? 'td_depthwise_conv2d_s8_lines' : paired ? 'td_depthwise_conv2d_s8_paired' : columns ? 'td_depthwise_conv2d_s8_columns' : kernel;
   const kernelCall = cropped ? croppedCall(context, cropped.filter) : call;
   return {
     kernels: [kernel],
     // td_depthwise_conv2d_s8 (DSP) runs channels past a multiple of four as one more block of the last four, which it
     // cannot do when its output lies over its input with multiplier 1 (then one channel at a time, ~20 instructions a
     // MAC): that output is kept apart, as that of the lines (channel after channel, which refuse an output over their
-    // input).
-    outputApart: lines || (context.options.dsp && !planes && g.depthMultiplier === 1 && filterDims[3] > 4 && filterDims[3] % 4 !== 0),
-    scratchBytes: (planes ? depthwiseConv2dS8PlanesBufferSize : lines ? depthwiseConv2dS8LinesBufferSize : paired ? depthwiseConv2dS8PairedBufferSize : depthwiseConv2dS8BufferSize)(context.options.dsp, inputDims, windowDims),
+    // input) and that of a window one column wide through the blocks (which go down the columns only when the output
+    // lies apart from the input).
+    outputApart:
+      lines ||
+      (context.options.dsp && !planes && g.depthMultiplier === 1 && filterDims[3] > 4 && filterDims[3] % 4 !== 0) ||
+      columns,
+    scratchBytes: (planes ? depthwiseConv2dS8PlanesBufferSize : lines ? depthwiseConv2dS8LinesBufferSize : paired ? depthwiseConv2dS8PairedBufferSize : columns ? depthwiseConv2dS8ColumnsBufferSize : depthwiseConv2dS8BufferSize)(context.options.dsp, inputDims, windowDims),
     emit: (e) => {
       const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
       const params = e.struct('params', 'td_depthwise_conv_params', `{${offsets}, ${geometry.depthMultiplier}, ${windowFields(geometry)}, ${clampC(arithmetic.activation)}}`);
@@ -409,6 +416,18 @@ export function depthwiseLines(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilatio
   if ((down ? g.dilationHeight : g.dilationWidth) !== 1 || pairs < 2 || pairs > 16) return false;
   if (g.depthMultiplier > 1) return across === 1 && length >= 12;
   return outputDims[3] % 4 !== 0 && outputDims[3] < 8 && length >= 18;
+}
+
+/**
+ * Whether the channel blocks run a depthwise layer down the input's columns (td_depthwise_conv2d_s8_columns): a window
+ * one column wide of 2 to 8 rows with no dilation down the columns. Each column is then expanded as one ring row and
+ * the window is one row of K_h taps, where along the rows each tap is a filter row with its own set-up (virtual-m4f,
+ * bench/shapes, instructions: seed 75, 5x1 stride 2 over 11x8x31, 36,880 -> 24,760; 46, 5x1 over 7x3x70, 69,440 ->
+ * 46,400; 56, 4x1 over 15x6x7, 18,640 -> 14,400; 164, 7x1 stride 2 over 10x10x48, 32,720 -> 26,360; 14, 2x1 with
+ * multiplier 8, 197,120 -> 183,480).
+ */
+export function depthwiseColumns(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilationHeight'>, filterDims: readonly number[]): boolean {
+  return filterDims[2] === 1 && filterDims[1] > 1 && filterDims[1] <= 8 && g.dilationHeight === 1;
 }
 
 /**
