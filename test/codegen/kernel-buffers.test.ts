@@ -25,6 +25,11 @@ const depthwiseCases: { input: Dims; filter: Dims }[] = [
   { input: [1, 25, 5, 64], filter: [1, 3, 3, 64] },
   { input: [1, 5, 5, 256], filter: [1, 3, 3, 256] },
   { input: [1, 12, 12, 8], filter: [1, 5, 5, 16] },
+  // One column wide (td_depthwise_conv2d_s8_lines goes down the columns), one row wide.
+  { input: [1, 12, 11, 32], filter: [1, 4, 1, 96] },
+  { input: [1, 22, 24, 7], filter: [1, 1, 5, 21] },
+  // A tall narrow image: the column outgrows the rows' ring.
+  { input: [1, 41, 2, 8], filter: [1, 3, 1, 8] },
 ];
 const fullyConnectedCases = [
   [640, 128],
@@ -49,6 +54,8 @@ function program(): string {
   for (const { input, filter } of depthwiseCases) {
     lines.push(`  { td_dims i = ${dims(input)}, f = ${dims(filter)}; printf("depthwise_conv2d_s8 %d\\n", (int)td_depthwise_conv2d_s8_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_s8_paired %d\\n", (int)td_depthwise_conv2d_s8_paired_get_buffer_size(&i, &f));`);
+    lines.push(`    printf("depthwise_conv2d_s8_lines %d\\n", (int)td_depthwise_conv2d_s8_lines_get_buffer_size(&i, &f));`);
+    lines.push(`    printf("depthwise_conv2d_s8_columns %d\\n", (int)td_depthwise_conv2d_s8_columns_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_s16 %d\\n", (int)td_depthwise_conv2d_s16_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_s8_wide_rows5 %d\\n", (int)td_depthwise_conv2d_s8_wide_rows5_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_f32 %d\\n", (int)td_depthwise_conv2d_f32_get_buffer_size(&i, &f)); }`);
@@ -79,6 +86,8 @@ function expected(dsp: boolean): string[] {
     lines.push(
       `depthwise_conv2d_s8 ${kernelBuffers.depthwiseConv2dS8BufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_s8_paired ${kernelBuffers.depthwiseConv2dS8PairedBufferSize(dsp, input, filter)}`,
+      `depthwise_conv2d_s8_lines ${kernelBuffers.depthwiseConv2dS8LinesBufferSize(dsp, input, filter)}`,
+      `depthwise_conv2d_s8_columns ${kernelBuffers.depthwiseConv2dS8ColumnsBufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_s16 ${kernelBuffers.depthwiseConv2dS16BufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_s8_wide_rows5 ${kernelBuffers.depthwiseConv2dS8WideRows5BufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_f32 ${kernelBuffers.convF32BufferSize(input, filter)}`,

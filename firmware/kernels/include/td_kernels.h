@@ -432,6 +432,56 @@ int32_t td_depthwise_conv2d_s8_get_buffer_size(const td_dims *input_dims, const 
  */
 int32_t td_depthwise_conv2d_s8_paired_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 /**
+ * DEPTHWISE_CONV_2D, int8, as td_depthwise_conv2d_s8 (the same bits; its scratch from
+ * td_depthwise_conv2d_s8_columns_get_buffer_size), for windows one column wide (the generator calls it for those the
+ * DSP kernel's channel blocks take): with up to 8 rows, no dilation down the columns and the output apart from the
+ * input, the blocks go down the input's columns (each column expanded as one ring row, the window one row of K_h
+ * taps), where along the rows every tap is a filter row with its own set-up. Its own entry, so that a model without
+ * such layers does not link that code.
+ */
+td_status td_depthwise_conv2d_s8_columns(const td_context *ctx,
+                                         const td_depthwise_conv_params *params,
+                                         const td_per_channel_quant *quant,
+                                         const td_dims *input_dims,
+                                         const int8_t *input,
+                                         const td_dims *filter_dims,
+                                         const int8_t *filter,
+                                         const int32_t *bias,
+                                         const td_dims *output_dims,
+                                         int8_t *output);
+/**
+ * Bytes of scratch td_depthwise_conv2d_s8_columns needs: td_depthwise_conv2d_s8_get_buffer_size's, with the ring's span
+ * max(input_dims->w + K_w - 1, ceil((input_dims->h + K_h - 1) / K_h)) (a column of H + K_h - 1 positions fits in it).
+ */
+int32_t td_depthwise_conv2d_s8_columns_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+/**
+ * DEPTHWISE_CONV_2D, int8, as td_depthwise_conv2d_s8 (the same bits; its scratch from
+ * td_depthwise_conv2d_s8_lines_get_buffer_size), for the shapes the generator gives it in DSP builds: a depth
+ * multiplier with a window one column or one row wide, and five to seven channels (or fewer than four) over long
+ * rows. One input channel at a time, widened to int16 lines (input columns for a K_h x 1 window, rows otherwise),
+ * taps paired along them (SMLAD), a depth multiplier's channels over one widening. Needs its output apart from its
+ * input and at most 16 pairs of taps along the lines (otherwise, as for a channel outside the fast requantization,
+ * the paired entry's paths run it).
+ */
+td_status td_depthwise_conv2d_s8_lines(const td_context *ctx,
+                                       const td_depthwise_conv_params *params,
+                                       const td_per_channel_quant *quant,
+                                       const td_dims *input_dims,
+                                       const int8_t *input,
+                                       const td_dims *filter_dims,
+                                       const int8_t *filter,
+                                       const int32_t *bias,
+                                       const td_dims *output_dims,
+                                       int8_t *output);
+/**
+ * Bytes of scratch td_depthwise_conv2d_s8_lines needs: td_depthwise_conv2d_s8_get_buffer_size's without the DSP
+ * kernel; with it 4 * C_out * (4 + 2 * P) (per output channel its requantization, and per pair of taps its offset and
+ * tap word), P = A * ceil(B / 2), plus 2 * R * (L + B) rounded up to a multiple of four (the widened lines, R = 1
+ * for A = 1, else 2 * A), where a window with K_w = 1 < K_h has A = 1, B = K_h, L = input_dims->h, and any other
+ * A = K_h, B = K_w, L = input_dims->w.
+ */
+int32_t td_depthwise_conv2d_s8_lines_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+/**
  * DEPTHWISE_CONV_2D, int8, as td_depthwise_conv2d_s8 (the same bits), for 3x3 filters at stride 1
  * (dilation 1, depth multiplier 1, a multiple of four channels) with the full int8 range, the
  * generator's choice in DSP builds: four channels at a time through planes of int16 pairs of

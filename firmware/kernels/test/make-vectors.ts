@@ -1955,6 +1955,50 @@ function optimizedPathCases(random: Random): CaseBuilder[] {
     cases.push(convS8(random, `depthwise_conv2d_s8${skipped ? '_paired' : ''} ${label}`, config, true, skipped ? 'td_depthwise_conv2d_s8_paired' : undefined));
     if (skipped && /^(4x3 stride 1 valid 3 channels|5x3 dilation 2x1 same 1 channel)/.test(label)) cases.push(convS8(random, `depthwise_conv2d_s8 ${label}`, config, true));
   }
+  // td_depthwise_conv2d_s8_lines (widened lines, taps paired along them): windows one column wide down the columns
+  // (lines of 1-3 outputs, a pass over the last four, odd heights against a zero tap, strides), others along the rows
+  // (the ring of lines, a dilation across them), depth multipliers, both ends of the input zero point, clamps and the
+  // whole int8 range, two batches; and what it refuses (left shifts, the output over the input, a dilation along the
+  // lines, more than 16 pairs of taps), which the paired entry's paths run.
+  const linesRandom = new Random(0x11e5);
+  const depthwiseLines: [string, ConvConfig][] = [
+    ['4x1 same 12x11x4 multiplier 3', { input: [12, 11, 4], outputChannels: 12, kernel: [4, 1], padding: 'same', activation: 'none' }],
+    ['2x1 stride 2x1 valid 9x5x3 multiplier 8 relu6', { input: [9, 5, 3], outputChannels: 24, kernel: [2, 1], stride: [2, 1], padding: 'valid', activation: 'relu6' }],
+    ['3x1 stride 1x2 same 7x5x4 multiplier 3 relu6 zero point -128', { input: [7, 5, 4], outputChannels: 12, kernel: [3, 1], stride: [1, 2], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: -128 } }],
+    ['5x1 stride 3 same 6x4x5 multiplier 2 (columns of 2 outputs)', { input: [6, 4, 5], outputChannels: 10, kernel: [5, 1], stride: [3, 3], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['7x1 valid 9x3x2 multiplier 4 zero point 127 (columns of 3)', { input: [9, 3, 2], outputChannels: 8, kernel: [7, 1], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['1x5 dilation 2x1 valid 7x11x3 multiplier 3', { input: [7, 11, 3], outputChannels: 9, kernel: [1, 5], dilation: [2, 1], padding: 'valid', activation: 'none' }],
+    ['1x4 same 3x10x3 multiplier 8 relu batch 2', { batch: 2, input: [3, 10, 3], outputChannels: 24, kernel: [1, 4], padding: 'same', activation: 'relu' }],
+    ['3x4 stride 2 same 9x9x2 multiplier 8', { input: [9, 9, 2], outputChannels: 16, kernel: [3, 4], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['4x2 same 7x9x3 multiplier 2 zero point 127', { input: [7, 9, 3], outputChannels: 6, kernel: [4, 2], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['3x3 dilation 2x1 same 8x6x2 multiplier 3 relu6', { input: [8, 6, 2], outputChannels: 6, kernel: [3, 3], dilation: [2, 1], padding: 'same', activation: 'relu6' }],
+    ['4x4 stride 2x1 valid 6x9x2 multiplier 4', { input: [6, 9, 2], outputChannels: 8, kernel: [4, 4], stride: [2, 1], padding: 'valid', activation: 'none' }],
+    ['5x3 same 6x7x5 multiplier 1 relu', { input: [6, 7, 5], outputChannels: 5, kernel: [5, 3], padding: 'same', activation: 'relu' }],
+    ['2x2 valid 5x6x4 multiplier 3 relu_n1_to_1 no bias', { input: [5, 6, 4], outputChannels: 12, kernel: [2, 2], padding: 'valid', activation: 'relu_n1_to_1', bias: false }],
+    ['4x1 same 8x5x3 multiplier 2 left shifts (the paired taps)', { input: [8, 5, 3], outputChannels: 6, kernel: [4, 1], padding: 'same', activation: 'none', effectiveScale: [0.3, 1.5] }],
+    ['3x1 same 6x4x4 in place (the paired taps)', { input: [6, 4, 4], outputChannels: 4, kernel: [3, 1], padding: 'same', activation: 'none', inPlacePixels: 5 }],
+    ['3x1 dilation 2x1 same 9x4x2 multiplier 3 (dilation along the columns)', { input: [9, 4, 2], outputChannels: 6, kernel: [3, 1], dilation: [2, 1], padding: 'same', activation: 'none' }],
+    ['6x6 same 7x7x2 multiplier 2 (18 pairs)', { input: [7, 7, 2], outputChannels: 4, kernel: [6, 6], padding: 'same', activation: 'none' }],
+  ];
+  for (const [label, config] of depthwiseLines) cases.push(convS8(linesRandom, `depthwise_conv2d_s8_lines ${label}`, config, true, 'td_depthwise_conv2d_s8_lines'));
+  // td_depthwise_conv2d_s8_columns: the blocks down the columns (a window one column wide, up to 8 rows, no dilation down the
+  // columns, the output apart from the input): strides, SAME and VALID, the last four channels as a block, a depth
+  // multiplier, two batches, left shifts (the portable loop over the untransposed geometry); and the shapes that stay
+  // on the rows (the output over the input, 9 rows, a dilation down the columns).
+  const downRandom = new Random(0xd0e1);
+  const depthwiseDown: [string, ConvConfig][] = [
+    ['5x1 same 7x3x8 relu_n1_to_1', { input: [7, 3, 8], outputChannels: 8, kernel: [5, 1], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['4x1 stride 2x1 valid 9x5x7 (the last four as a block)', { input: [9, 5, 7], outputChannels: 7, kernel: [4, 1], stride: [2, 1], padding: 'valid', activation: 'none' }],
+    ['7x1 stride 2 valid 10x6x12 zero point -128', { input: [10, 6, 12], outputChannels: 12, kernel: [7, 1], stride: [2, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['2x1 stride 2x1 valid 9x5x3 multiplier 8 relu6', { input: [9, 5, 3], outputChannels: 24, kernel: [2, 1], stride: [2, 1], padding: 'valid', activation: 'relu6' }],
+    ['3x1 same 5x4x8 relu6 batch 2 zero point 127', { batch: 2, input: [5, 4, 8], outputChannels: 8, kernel: [3, 1], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: 127 } }],
+    ['4x1 same 6x5x8 left shifts', { input: [6, 5, 8], outputChannels: 8, kernel: [4, 1], padding: 'same', activation: 'none', effectiveScale: [0.3, 1.5] }],
+    ['3x1 same 6x4x4 in place (on the rows)', { input: [6, 4, 4], outputChannels: 4, kernel: [3, 1], padding: 'same', activation: 'none', inPlacePixels: 5 }],
+    ['3x1 same 41x2x8 relu (a column longer than the rows\' ring)', { input: [41, 2, 8], outputChannels: 8, kernel: [3, 1], padding: 'same', activation: 'relu' }],
+    ['9x1 same 11x3x4 (on the rows)', { input: [11, 3, 4], outputChannels: 4, kernel: [9, 1], padding: 'same', activation: 'none' }],
+    ['3x1 dilation 2x1 same 9x4x4 (on the rows)', { input: [9, 4, 4], outputChannels: 4, kernel: [3, 1], dilation: [2, 1], padding: 'same', activation: 'none' }],
+  ];
+  for (const [label, config] of depthwiseDown) cases.push(convS8(downRandom, `depthwise_conv2d_s8_columns ${label}`, config, true, 'td_depthwise_conv2d_s8_columns'));
   // The DSP depthwise's channel planes (3x3, stride 1, the full int8 range, a multiple of four
   // channels): last groups of 1-4 pixels (widths 20-23, 25 and VALID), SAME borders on every side,
   // the input zero point at both ends, tiny scales, ties, two batches; and what it hands to the

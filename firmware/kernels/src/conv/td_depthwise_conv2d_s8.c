@@ -30,3 +30,5 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
 }
 
 TD_DEPTHWISE_PAIRED_AS_PORTABLE
+TD_DEPTHWISE_LINES_AS_PORTABLE
+TD_DEPTHWISE_COLUMNS_AS_PORTABLE

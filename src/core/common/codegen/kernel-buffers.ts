@@ -101,6 +101,38 @@ export function depthwiseConv2dS8PairedBufferSize(dsp: boolean, inputDims: Dims,
 }
 
 /**
+ * td_depthwise_conv2d_s8_columns_get_buffer_size: td_depthwise_conv2d_s8's, the ring's span max(W + K_w - 1,
+ * ceil((H + K_h - 1) / K_h)) (K_h ring rows of it hold one column of H + K_h - 1 positions).
+ */
+export function depthwiseConv2dS8ColumnsBufferSize(dsp: boolean, inputDims: Dims, filterDims: Dims): number {
+  if (!dsp) return 0;
+  const [batches, height, width, channels] = inputDims;
+  const [, filterHeight, filterWidth] = filterDims;
+  const span = Math.max(width + filterWidth - 1, Math.ceil((height + filterHeight - 1) / filterHeight));
+  const words = 2 * filterHeight * filterWidth + (4 * channelRequantBytes) / 4 + 2 + 2 * filterHeight * span;
+  // Depth multiplier > 1: room for a copy of the input (read when the output lies over it).
+  const copy = filterDims[3] !== channels ? Math.ceil((batches * height * width * channels) / 4) * 4 : 0;
+  return words * 4 + copy;
+}
+
+/**
+ * td_depthwise_conv2d_s8_lines_get_buffer_size: 0 portable; DSP per output channel 4 + 2 P words (its requantization,
+ * per pair of taps an offset and a tap word), P = A * ceil(B / 2), and the widened lines, 1 (A = 1) or 2 A (a ring
+ * whose every row is written twice) of L + B int16 values, rounded up to a word: a window one column wide
+ * (K_w = 1 < K_h) goes down the columns (A = 1, B = K_h, L = H), any other along the rows (A = K_h, B = K_w, L = W).
+ */
+export function depthwiseConv2dS8LinesBufferSize(dsp: boolean, inputDims: Dims, filterDims: Dims): number {
+  if (!dsp) return 0;
+  const [, filterHeight, filterWidth, channels] = filterDims;
+  const down = filterWidth === 1 && filterHeight > 1;
+  const across = down ? 1 : filterHeight;
+  const along = down ? filterHeight : filterWidth;
+  const pairs = across * Math.ceil(along / 2);
+  const values = (across === 1 ? 1 : 2 * across) * ((down ? inputDims[1] : inputDims[2]) + along);
+  return 4 * channels * (4 + 2 * pairs) + Math.ceil((2 * values) / 4) * 4;
+}
+
+/**
  * td_depthwise_conv2d_s8_planes_get_buffer_size: 0 portable; DSP four channels' planes of ceil(W / 4) + 2 groups of
  * 36 bytes (three row slots of three words, a group on either side that only the widening writes) and 12 records of
  * 52 bytes (per channel and row rotation: the bias four times, six tap words, the requantization).

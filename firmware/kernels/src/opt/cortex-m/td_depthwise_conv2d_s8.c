@@ -24,8 +24,9 @@
  * Both need the fast requantization on the block's four channels; a block without it goes
  * one channel at a time (td_depthwise_channels, the portable loop).
  * A depth multiplier M > 1 takes the same path when the output does not overlap the input: a
- * block's four output channels read input channels o / M, gathered byte by byte when the rows
- * are expanded (the taps are the same).
+ * block's four output channels read input channels o / M when the rows are expanded (the taps
+ * are the same): one or two channels (M >= 2 from a block aligned to them, M >= 3 any) from one
+ * or two byte loads per position, packed into the lanes; three or four byte by byte.
  * Channels beyond a multiple of four run as one more block of the last four channels (which
  * computes again some the block before it wrote, with the same bytes), or, when the output lies
  * over the input, the portable loop one channel at a time. Fewer than four channels, more than 16
@@ -124,8 +125,46 @@ static void td_depthwise_expand_row(const td_depthwise_expansion *expansion, int
         const uint32_t offsets = expansion->offsets;
         if (expansion->gather) {
             /* Depth multiplier > 1: output channel o reads input channel o / M, so the four lanes
-             * repeat input bytes (M = 2: c, c, c+1, c+1; M >= 4: one channel four times). */
+             * repeat input bytes (M = 2: c, c, c+1, c+1; M >= 4: one channel four times); three or
+             * four channels (a block of M = 2 or 3 that starts inside a channel's outputs) are gathered
+             * byte by byte. */
             const int32_t lane1 = expansion->lane[1], lane2 = expansion->lane[2], lane3 = expansion->lane[3];
+            if (lane3 <= 1) {
+                /* At most two input channels, a = values[0] and b = values[1] (lanes 0 0 0 0, 0 0 0 1, 0 0 1 1 or
+                 * 0 1 1 1): one or two loads instead of four, the lanes packed from them. */
+                const int32_t offset = (int16_t)offsets;
+                const int32_t pattern = lane1 + lane2 + lane3;
+                if (pattern == 0) {
+                    for (; words != end; words += 2) {
+                        const uint32_t same = td_pack16(values[0] + offset, values[0] + offset);
+                        words[0] = same;
+                        words[1] = same;
+                        values += channels;
+                    }
+                } else if (pattern == 2) {
+                    for (; words != end; words += 2) {
+                        const uint32_t mixed = td_pack16(values[0] + offset, values[1] + offset);
+                        words[0] = mixed;
+                        words[1] = mixed;
+                        values += channels;
+                    }
+                } else if (pattern == 1) {
+                    for (; words != end; words += 2) {
+                        const int32_t a = values[0] + offset;
+                        words[0] = td_pack16(a, a);
+                        words[1] = td_pack16(a, values[1] + offset);
+                        values += channels;
+                    }
+                } else {
+                    for (; words != end; words += 2) {
+                        const int32_t b = values[1] + offset;
+                        words[0] = td_pack16(values[0] + offset, b);
+                        words[1] = td_pack16(b, b);
+                        values += channels;
+                    }
+                }
+                return;
+            }
             for (; words != end; words += 2) {
                 const uint32_t four = (uint32_t)(uint8_t)values[0] | ((uint32_t)(uint8_t)values[lane1] << 8) |
                                       ((uint32_t)(uint8_t)values[lane2] << 16) | ((uint32_t)(uint8_t)values[lane3] << 24);
@@ -457,8 +496,10 @@ static void td_depthwise_pixels_any(td_depthwise_job *job)
 /**
  * Every output row of one channel block through td_depthwise_pixels_any (up to 8 filter
  * columns, dilation 1 along the row, fast requantization on all four channels; taps and biases
- * doubled, so the sums are td_requant_fast's 2 * acc), the window's rows from the ring. Out of line, so that the job and row list stay off the stack of
- * the 3x3 path.
+ * doubled, so the sums are td_requant_fast's 2 * acc), the window's rows from the ring; output rows
+ * output_row_size bytes apart, their pixels output_pixel_step (`params`, `filter_dims` and
+ * `output_dims` are the blocks' geometry: transposed for a window one column wide, see
+ * td_depthwise_blocks). Out of line, so that the job and row list stay off the stack of the 3x3 path.
  */
 TD_NOINLINE static void td_depthwise_rows_any(const td_depthwise_expansion *expansion,
                                               const td_depthwise_conv_params *params,
@@ -468,12 +509,13 @@ TD_NOINLINE static void td_depthwise_rows_any(const td_depthwise_expansion *expa
                                               int32_t row_words,
                                               td_word *filter_block,
                                               const td_depthwise_block_requant *requants,
-                                              int8_t *out)
+                                              int8_t *out,
+                                              int32_t output_row_size,
+                                              int32_t output_pixel_step)
 {
     const td_word *rows[TD_DEPTHWISE_MAX_ROWS];
     const int32_t filter_h = filter_dims->h;
     const int32_t dilation_h = params->dilation.h;
-    const int32_t output_row_size = output_dims->w * output_dims->c;
     /* A multiple of K_h that makes in_y + slot_bias >= 0 for every row a window touches. */
     const int32_t slot_bias = (params->padding.h / filter_h + 1) * filter_h;
     td_depthwise_job job;
@@ -489,7 +531,7 @@ TD_NOINLINE static void td_depthwise_rows_any(const td_depthwise_expansion *expa
     job.rows = rows;
     job.taps = filter_block;
     job.step = params->stride.w * 2 * (int32_t)sizeof(td_word);
-    job.channels = output_dims->c;
+    job.channels = output_pixel_step;
     job.filter_h = filter_h;
     job.filter_w = filter_dims->w;
     job.low = (uint32_t)(uint8_t)params->activation.min * 0x01010101u;
@@ -559,7 +601,7 @@ TD_NOINLINE static int td_depthwise_block_requants(const td_depthwise_conv_param
  * result, the channels it shares with the block before it); a block with a channel outside the fast
  * requantization goes one channel at a time.
  */
-static void td_depthwise_blocks(const td_context *ctx,
+TD_INLINE void td_depthwise_blocks(const td_context *ctx,
                                 const td_depthwise_conv_params *params,
                                 const td_per_channel_quant *quant,
                                 const td_dims *input_dims,
@@ -571,13 +613,21 @@ static void td_depthwise_blocks(const td_context *ctx,
                                 int8_t *output,
                                 int32_t blocked,
                                 int tail,
-                                int32_t span)
+                                int32_t span,
+                                int down)
 {
-    const int32_t filter_h = filter_dims->h;
-    const int32_t taps = filter_h * filter_dims->w;
+    /* A window one column wide (`down`) runs transposed: input columns are expanded as ring rows
+     * and the window is one row of K_h taps (one ring row, one filter row's set-up per pixel). */
+    td_depthwise_conv_params across;
+    td_dims window_dims, lines_dims;
+    const td_depthwise_conv_params *geometry = params;
+    const td_dims *window = filter_dims, *lines = output_dims;
+    const int32_t taps = filter_dims->h * filter_dims->w;
     const int32_t channels = output_dims->c;
     const int32_t output_h = output_dims->h;
-    const int32_t output_row_size = output_dims->w * channels;
+    const int32_t output_row_size = down ? channels : output_dims->w * channels;
+    const int32_t output_pixel_step = down ? output_dims->w * channels : channels;
+    const int32_t image_size = input_dims->h * input_dims->w * input_dims->c;
     const int32_t row_words = 2 * span;
     td_word *const filter_block = (td_word *)ctx->buf;
     td_depthwise_block_requant *const requants = (td_depthwise_block_requant *)(void *)(filter_block + 2 * taps);
@@ -585,17 +635,37 @@ static void td_depthwise_blocks(const td_context *ctx,
     td_word *const ring = strides + 2;
     td_word *word;
     td_depthwise_expansion expansion;
-    int32_t batch, block, tap;
+    int32_t batch, block, tap, filter_h;
 #if TD_DEPTHWISE_HAS_ROW_3X3
-    const int rows_3x3 = filter_h == 3 && filter_dims->w == 3 && params->dilation.h == 1 &&
+    const int rows_3x3 = !down && filter_dims->h == 3 && filter_dims->w == 3 && params->dilation.h == 1 &&
                          params->activation.min == -128 && params->activation.max == 127;
 #endif
 
-    expansion.first = td_min_i32(params->padding.w, span);
-    expansion.count = td_max_i32(td_min_i32(input_dims->w + params->padding.w, span) - expansion.first, 0);
-    expansion.row_size = input_dims->w * input_dims->c;
-    expansion.height = input_dims->h;
-    expansion.channels = input_dims->c;
+    if (down) {
+        across = *params;
+        window_dims = *filter_dims;
+        lines_dims = *output_dims;
+        across.stride.h = params->stride.w;
+        across.stride.w = params->stride.h;
+        across.padding.h = params->padding.w;
+        across.padding.w = params->padding.h;
+        across.dilation.h = params->dilation.w;
+        across.dilation.w = params->dilation.h;
+        window_dims.h = filter_dims->w;
+        window_dims.w = filter_dims->h;
+        lines_dims.h = output_dims->w;
+        lines_dims.w = output_dims->h;
+        geometry = &across;
+        window = &window_dims;
+        lines = &lines_dims;
+    }
+    filter_h = window->h;
+    expansion.first = td_min_i32(geometry->padding.w, span);
+    expansion.count =
+        td_max_i32(td_min_i32((down ? input_dims->h : input_dims->w) + geometry->padding.w, span) - expansion.first, 0);
+    expansion.row_size = down ? input_dims->c : input_dims->w * input_dims->c;
+    expansion.height = down ? input_dims->w : input_dims->h;
+    expansion.channels = down ? input_dims->w * input_dims->c : input_dims->c;
     expansion.offsets = td_pack16(params->input_offset, params->input_offset);
     expansion.gather = params->depth_multiplier != 1;
     strides[0] = (uint32_t)channels;
@@ -607,11 +677,11 @@ static void td_depthwise_blocks(const td_context *ctx,
     for (batch = 0; batch < output_dims->n; ++batch) {
         for (block = 0; block < blocked + (tail ? 4 : 0); block += 4) {
             const int32_t channel = block < blocked ? block : channels - 4;
-            int8_t *const out = output + batch * output_h * output_row_size + channel;
+            int8_t *const out = output + batch * output_h * output_dims->w * channels + channel;
             if (!td_depthwise_block_requants(params, quant, bias, channel, taps, requants)) {
                 const td_dims one = {1, input_dims->h, input_dims->w, input_dims->c};
                 const td_dims one_out = {1, output_h, output_dims->w, channels};
-                td_depthwise_pixels_s8(params, quant, &one, input + batch * input_dims->h * expansion.row_size,
+                td_depthwise_pixels_s8(params, quant, &one, input + batch * image_size,
                                        filter_dims, filter, bias, &one_out, out - channel, 0, one_out.n, channel,
                                        channel + 4);
                 continue;
@@ -625,8 +695,8 @@ static void td_depthwise_blocks(const td_context *ctx,
             for (tap = 0; tap < 4; ++tap) {
                 expansion.lane[tap] = (channel + tap) / params->depth_multiplier - channel / params->depth_multiplier;
             }
-            expansion.input = input + batch * input_dims->h * expansion.row_size +
-                              (expansion.first - params->padding.w) * expansion.channels + channel / params->depth_multiplier;
+            expansion.input = input + batch * image_size + (expansion.first - geometry->padding.w) * expansion.channels +
+                              channel / params->depth_multiplier;
 #if TD_DEPTHWISE_HAS_ROW_3X3
             if (rows_3x3) {
                 td_depthwise_rows_3x3(&expansion, ring, row_words, params->stride.h, params->padding.h, output_h,
@@ -634,7 +704,8 @@ static void td_depthwise_blocks(const td_context *ctx,
                 continue;
             }
 #endif
-            td_depthwise_rows_any(&expansion, params, filter_dims, output_dims, ring, row_words, filter_block, requants, out);
+            td_depthwise_rows_any(&expansion, geometry, window, lines, ring, row_words, filter_block, requants, out,
+                                  output_row_size, output_pixel_step);
         }
     }
 }
@@ -1110,20 +1181,25 @@ TD_INLINE int td_depthwise_blocks_skip(const td_depthwise_conv_params *params,
            output_dims->h * output_dims->w < TD_DEPTHWISE_MIN_PIXELS;
 }
 
-td_status td_depthwise_conv2d_s8(const td_context *ctx,
-                                 const td_depthwise_conv_params *params,
-                                 const td_per_channel_quant *quant,
-                                 const td_dims *input_dims,
-                                 const int8_t *input,
-                                 const td_dims *filter_dims,
-                                 const int8_t *filter,
-                                 const int32_t *bias,
-                                 const td_dims *output_dims,
-                                 int8_t *output)
+/**
+ * td_depthwise_conv2d_s8 and, with `columns`, td_depthwise_conv2d_s8_columns (inlined into each, so that the first
+ * carries none of the second's code): the blocks, down the columns for a window one column wide where `columns`.
+ */
+TD_INLINE td_status td_depthwise_blocks_entry(const td_context *ctx,
+                                              const td_depthwise_conv_params *params,
+                                              const td_per_channel_quant *quant,
+                                              const td_dims *input_dims,
+                                              const int8_t *input,
+                                              const td_dims *filter_dims,
+                                              const int8_t *filter,
+                                              const int32_t *bias,
+                                              const td_dims *output_dims,
+                                              int8_t *output,
+                                              int columns)
 {
     const int32_t output_c = output_dims->c;
     int32_t span, needed, blocked = output_c & ~3;
-    int tail;
+    int tail, down = 0;
 
     /* What the blocks do not take (td_depthwise_blocks_skip; generated code calls
      * td_depthwise_conv2d_s8_paired for it) goes one channel at a time, as dilated filters whose
@@ -1137,6 +1213,21 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
     needed = td_depthwise_scratch_words(filter_dims->h, filter_dims->w, span) * (int32_t)sizeof(uint32_t);
     if (ctx == NULL || ctx->buf == NULL || ctx->size < needed) {
         blocked = 0;
+    }
+    if (columns && blocked > 0 && filter_dims->w == 1 && filter_dims->h > 1 && filter_dims->h <= TD_DEPTHWISE_MAX_COLUMNS &&
+        params->dilation.h == 1) {
+        /* A window one column wide goes down the columns (td_depthwise_blocks), where its scratch
+         * allows and its output lies apart from its input (the columns are not the plan's order). */
+        const int32_t down_span = (output_dims->h - 1) * params->stride.h + filter_dims->h;
+        const int32_t down_needed = td_depthwise_scratch_words(1, filter_dims->h, down_span) * (int32_t)sizeof(uint32_t);
+        const uintptr_t input_start = (uintptr_t)input, output_start = (uintptr_t)output;
+        if (down_needed <= ctx->size &&
+            (output_start >= input_start + (uintptr_t)td_dims_count(input_dims) ||
+             input_start >= output_start + (uintptr_t)td_dims_count(output_dims))) {
+            down = 1;
+            span = down_span;
+            needed = down_needed;
+        }
     }
     /* The blocks run channel block outermost, while the memory plan may put the output over the
      * input for the portable kernel's order (pixel by pixel). With multiplier 1 and the output a
@@ -1178,12 +1269,455 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
         return TD_OK;
     }
     td_depthwise_blocks(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, blocked,
-                        tail, span);
+                        tail, span, down);
     if (!tail && blocked < output_c) {
         td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
                                output_dims->n, blocked, output_c);
     }
     return TD_OK;
+}
+
+/*
+ * The lines entry (td_depthwise_conv2d_s8_lines): one input channel at a time, widened to int16 lines, taps paired
+ * along them.
+ *
+ * A window of K_w == 1 (K_h > 1) goes down the image's columns, any other along its rows: a line is an input column
+ * (resp. row) of one input channel with the input offset added and the padding at 0 (what the reference's skipped
+ * taps contribute). A window of several rows reads a band of them from a ring: each input row is widened once per
+ * channel, into its slot and the slot `window` rows on, so that a window's rows are always one band. Along a line,
+ * taps go in pairs (kb, kb + 1) of one channel, their two int16 values one unaligned word (an odd last tap with a zero
+ * tap), so one SMLAD does two multiply-accumulates: per pair and four neighbouring outputs an LDRD of the pair's
+ * offset and tap word and per output an LDR and an SMLAD (td_depthwise_lines_run, 9 instructions for 8 MACs). A depth
+ * multiplier's M output channels run over the same widened lines; the requantization is the fast form with the output
+ * offset folded in, on doubled taps and bias (td_requant_fast's 2 * acc). Where the channel blocks gather a row per
+ * block of four outputs, pay a filter row's set-up per tap, or compute five to seven channels as two blocks, this
+ * costs a fifth to a third fewer instructions (the generator's choice: depthwiseLines, conv.ts).
+ *
+ * Needs the output apart from the input (the generator keeps it so: channels go one after the other), dilation 1
+ * along the lines, at most TD_DEPTHWISE_LINES_MAX_PAIRS pairs, every channel's requantization in the fast form and its
+ * scratch (td_depthwise_conv2d_s8_lines_get_buffer_size); otherwise td_depthwise_conv2d_s8_paired's paths run the
+ * layer.
+ *
+ * Scratch: the lines (one, or twice the window's rows), then per output channel its doubled bias, multiplier, right
+ * shift and rounding and per pair its byte offset from an output's first value and its doubled tap pair.
+ */
+
+/** Whether td_depthwise_lines runs a window down the columns (K_w == 1, K_h > 1) rather than along the rows. */
+TD_INLINE int td_depthwise_lines_down(const td_dims *filter_dims)
+{
+    return filter_dims->w == 1 && filter_dims->h > 1;
+}
+
+/** Words of scratch per output channel: its requantization (4) and per pair of taps an offset and a tap word. */
+TD_INLINE int32_t td_depthwise_lines_channel_words(int32_t pairs)
+{
+    return 4 + 2 * pairs;
+}
+
+int32_t td_depthwise_conv2d_s8_lines_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
+{
+    const int down = td_depthwise_lines_down(filter_dims);
+    const int32_t across = down ? 1 : filter_dims->h, along = down ? filter_dims->h : filter_dims->w;
+    const int32_t pairs = across * ((along + 1) >> 1);
+    const int32_t values = (across == 1 ? 1 : 2 * across) * ((down ? input_dims->h : input_dims->w) + along);
+    return (filter_dims->c * td_depthwise_lines_channel_words(pairs)) * (int32_t)sizeof(td_word) + ((2 * values + 3) & ~3);
+}
+
+/** The most pairs of taps td_depthwise_lines_run unrolls (a window of up to 16 pairs: 4x8, 8x4, 16x2, 32x1 ...). */
+#define TD_DEPTHWISE_LINES_MAX_PAIRS 16
+
+/**
+ * What td_depthwise_lines_run reads (offsets fixed in its assembly): one output channel over passes of four
+ * neighbouring outputs along a line, from `in` to `end`.
+ */
+typedef struct {
+    const uint8_t *in;       /* 0: the pass's first output's first value in the band (advanced by 4 * step a pass) */
+    int32_t step;            /* 4: bytes between two neighbouring outputs' first values (0: four times one output) */
+    int32_t unused;          /* 8 */
+    int8_t *out;             /* 12: the pass's first output (advanced) */
+    int32_t out_step;        /* 16: bytes between two neighbouring outputs */
+    int32_t bias;            /* 20: the doubled bias */
+    const td_word *entries;  /* 24: per pair its byte offset and its doubled tap pair */
+    int32_t pairs;           /* 28: pairs of taps (1 to TD_DEPTHWISE_LINES_MAX_PAIRS) */
+    int32_t multiplier;      /* 32 */
+    int32_t right_shift;     /* 36 */
+    int32_t rounding;        /* 40: with the output offset folded in */
+    uint32_t low;            /* 44: activation.min in each byte */
+    uint32_t high;           /* 48: activation.max in each byte */
+    const uint8_t *end;      /* 52: `in` after the last pass (at least one pass runs) */
+    int32_t clamp;           /* 56: 0 when the activation is the whole int8 range */
+    uint32_t entry;          /* 60: the assembly's (where the unrolled pairs start) */
+} td_depthwise_lines_job;
+
+#if TD_DSP_ASM
+/*
+ * td_depthwise_lines_run(job): per pass four outputs' sums (r4-r7) from the doubled bias, over the channel's pairs: a
+ * jump into an unrolled run of TD_DEPTHWISE_LINES_MAX_PAIRS pairs at the count's entry, per pair an LDRD of offset and
+ * tap word and per output an LDR of its two values (r0-r3, `step` apart) and an SMLAD (9 instructions for 8 MACs);
+ * then per output ADD, SMMLAR, ASR and SSAT (td_requant_fast on the doubled sum), the clamp on the four packed bytes
+ * (SSUB8/SEL) unless the activation is the whole int8 range, and four STRB `out_step` apart.
+ */
+void td_depthwise_lines_run(td_depthwise_lines_job *job);
+
+#define TD_DEPTHWISE_LINES_PAIR                                                                \
+    "ldrd    r8, r9, [r12], #8\n\t"                                                            \
+    "ldr.w   r10, [r0, r8]\n\t"                                                                \
+    "smlad   r4, r10, r9, r4\n\t"                                                              \
+    "ldr.w   r10, [r1, r8]\n\t"                                                                \
+    "smlad   r5, r10, r9, r5\n\t"                                                              \
+    "ldr.w   r10, [r2, r8]\n\t"                                                                \
+    "smlad   r6, r10, r9, r6\n\t"                                                              \
+    "ldr.w   r10, [r3, r8]\n\t"                                                                \
+    "smlad   r7, r10, r9, r7\n\t"
+#define TD_DEPTHWISE_LINES_FINISH(acc)                                                         \
+    "add     r12, r10, " acc ", asr #31\n\t"                                                   \
+    "smmlar  " acc ", " acc ", r8, r12\n\t"                                                    \
+    "asr     " acc ", " acc ", r9\n\t"                                                         \
+    "ssat    " acc ", #8, " acc "\n\t"
+__asm__(".section .text.td_depthwise_lines_run,\"ax\",%progbits\n\t"
+        ".syntax unified\n\t"
+        ".thumb\n\t"
+        ".p2align 2\n\t"
+        ".global td_depthwise_lines_run\n\t"
+        ".thumb_func\n\t"
+        ".type td_depthwise_lines_run, %function\n"
+        "td_depthwise_lines_run:\n\t"
+        "push    {r4-r11, lr}\n\t"
+        "mov     lr, r0\n\t"
+        "ldr     r12, [lr, #28]\n\t"
+        "movs    r10, #36\n\t"
+        "mul     r12, r12, r10\n\t"
+        "adr.w   r10, 3f\n\t"
+        "sub     r10, r10, r12\n\t"
+        "orr     r10, r10, #1\n\t"
+        "str     r10, [lr, #60]\n\t"
+        "ldr     r0, [lr, #0]\n\t"
+        "ldr     r11, [lr, #12]\n"
+        "1:\n\t"
+        "ldr     r12, [lr, #4]\n\t"
+        "add     r1, r0, r12\n\t"
+        "add     r2, r1, r12\n\t"
+        "add     r3, r2, r12\n\t"
+        "ldr     r4, [lr, #20]\n\t"
+        "mov     r5, r4\n\t"
+        "mov     r6, r4\n\t"
+        "mov     r7, r4\n\t"
+        "ldr     r12, [lr, #24]\n\t"
+        "ldr     pc, [lr, #60]\n\t"
+        ".p2align 2\n\t"
+        TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR
+        TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR
+        TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR
+        TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR
+        "\n3:\n\t"
+        "ldrd    r8, r9, [lr, #32]\n\t"
+        "ldr     r10, [lr, #40]\n\t"
+        TD_DEPTHWISE_LINES_FINISH("r4")
+        TD_DEPTHWISE_LINES_FINISH("r5")
+        TD_DEPTHWISE_LINES_FINISH("r6")
+        TD_DEPTHWISE_LINES_FINISH("r7")
+        "ldr     r12, [lr, #56]\n\t"
+        "cmp     r12, #0\n\t"
+        "beq     4f\n\t"
+        "bfi     r4, r5, #8, #8\n\t"
+        "bfi     r4, r6, #16, #8\n\t"
+        "bfi     r4, r7, #24, #8\n\t"
+        "ldrd    r8, r9, [lr, #44]\n\t"
+        "ssub8   r12, r4, r8\n\t"
+        "sel     r4, r4, r8\n\t"
+        "ssub8   r12, r9, r4\n\t"
+        "sel     r4, r4, r9\n\t"
+        "lsr     r5, r4, #8\n\t"
+        "lsr     r6, r4, #16\n\t"
+        "lsr     r7, r4, #24\n"
+        "4:\n\t"
+        "ldr     r12, [lr, #16]\n\t"
+        "strb    r4, [r11]\n\t"
+        "strb    r5, [r11, r12]\n\t"
+        "add     r11, r11, r12, lsl #1\n\t"
+        "strb    r6, [r11]\n\t"
+        "strb    r7, [r11, r12]\n\t"
+        "add     r11, r11, r12, lsl #1\n\t"
+        "ldr     r12, [lr, #4]\n\t"
+        "add     r0, r0, r12, lsl #2\n\t"
+        "ldr     r12, [lr, #52]\n\t"
+        "cmp     r0, r12\n\t"
+        "bne     1b\n\t"
+        "pop     {r4-r11, pc}\n\t"
+        ".size td_depthwise_lines_run, . - td_depthwise_lines_run\n\t"
+        ".text");
+#else
+/** td_depthwise_lines_run's C twin (the same sums and bytes). */
+static void td_depthwise_lines_run(td_depthwise_lines_job *job)
+{
+    do {
+        int32_t u, k;
+        for (u = 0; u < 4; ++u) {
+            const uint8_t *const in = job->in + u * job->step;
+            int32_t acc = job->bias, value;
+            for (k = 0; k < job->pairs; ++k) {
+                acc = td_smlad(td_read_u32(in + job->entries[2 * k]), job->entries[2 * k + 1], acc);
+            }
+            value = td_ssat8(td_smmlar(acc, job->multiplier, job->rounding + (acc >> 31)) >> job->right_shift);
+            if (job->clamp) {
+                value = td_clamp_i32(value, (int8_t)job->low, (int8_t)job->high);
+            }
+            job->out[u * job->out_step] = (int8_t)value;
+        }
+        job->out += 4 * job->out_step;
+        job->in += 4 * job->step;
+    } while (job->in != job->end);
+}
+#endif
+
+/**
+ * Every output of the layer through widened lines (see the top of the lines entry); 0, having written nothing, when
+ * it cannot take the layer (output over the input, dilation along the lines, a channel outside the fast
+ * requantization, too little scratch).
+ */
+TD_NOINLINE __attribute__((unused)) static int td_depthwise_lines(const td_depthwise_conv_params *params,
+                                                                  const td_per_channel_quant *quant,
+                                                                  const td_dims *input_dims,
+                                                                  const int8_t *input,
+                                                                  const td_dims *filter_dims,
+                                                                  const int8_t *filter,
+                                                                  const int32_t *bias,
+                                                                  const td_dims *output_dims,
+                                                                  int8_t *output,
+                                                                  td_word *scratch,
+                                                                  int32_t scratch_bytes)
+{
+    const int down = td_depthwise_lines_down(filter_dims);
+    const int32_t in_c = input_dims->c, out_c = output_dims->c, multiplier = params->depth_multiplier;
+    /* a: across the lines (rows, or columns going down); b: along a line. */
+    const int32_t across = down ? 1 : filter_dims->h, along = down ? filter_dims->h : filter_dims->w;
+    const int32_t half = (along + 1) >> 1, pairs = across * half, taps = filter_dims->h * filter_dims->w;
+    const int32_t stride_a = down ? params->stride.w : params->stride.h;
+    const int32_t stride_b = down ? params->stride.h : params->stride.w;
+    const int32_t dilation_a = down ? params->dilation.w : params->dilation.h;
+    const int32_t dilation_b = down ? params->dilation.h : params->dilation.w;
+    const int32_t pad_a = down ? params->padding.w : params->padding.h;
+    const int32_t pad_b = down ? params->padding.h : params->padding.w;
+    const int32_t lines_in = down ? input_dims->w : input_dims->h, length_in = down ? input_dims->h : input_dims->w;
+    const int32_t lines_out = down ? output_dims->w : output_dims->h, length_out = down ? output_dims->h : output_dims->w;
+    const int32_t in_line_step = down ? in_c : input_dims->w * in_c, in_value_step = down ? input_dims->w * in_c : in_c;
+    const int32_t out_line_step = down ? out_c : output_dims->w * out_c;
+    const int32_t out_pixel_step = down ? output_dims->w * out_c : out_c;
+    /* A line's values: every output's taps, and the value after an odd last tap (read against a zero tap). */
+    const int32_t length = (length_out - 1) * stride_b + along + (along & 1);
+    const int32_t first = td_min_i32(pad_b, length);
+    const int32_t count = td_max_i32(td_min_i32(length_in + pad_b, length) - first, 0);
+    const int32_t channel_words = td_depthwise_lines_channel_words(pairs);
+    const int32_t low = params->activation.min, high = params->activation.max;
+    const int32_t input_offset = params->input_offset;
+    const uintptr_t input_start = (uintptr_t)input, output_start = (uintptr_t)output;
+    /* The band first: a pass over a line of fewer than four outputs reads past its end, into the tables. */
+    /* Input lines `window` apart (the window's span across the lines) share a slot of the ring; each is written to its
+     * slot and to the slot `window` lines on, so that a window's lines are always one band, `dilation_a` lines apart. */
+    const int32_t window = (across - 1) * dilation_a + 1, ring = across == 1 ? 1 : 2 * window;
+    const int32_t band_words = (ring * length + 1) >> 1;
+    int16_t *const band = (int16_t *)(void *)scratch;
+    td_word *const tables = scratch + band_words;
+    const int slack = (out_c * channel_words) * (int32_t)sizeof(td_word) >= 2 * 3 * stride_b;
+    td_depthwise_lines_job job;
+    int32_t batch, line, c, ka, j, value;
+
+    if (dilation_b != 1 || pairs > TD_DEPTHWISE_LINES_MAX_PAIRS ||
+        (out_c * channel_words + band_words) * (int32_t)sizeof(td_word) > scratch_bytes ||
+        !(output_start >= input_start + (uintptr_t)td_dims_count(input_dims) ||
+          input_start >= output_start + (uintptr_t)td_dims_count(output_dims))) {
+        return 0;
+    }
+    for (c = 0; c < out_c; ++c) {
+        const td_channel_requant requant = td_channel_requant_folded_of(
+            bias != NULL ? bias[c] : 0, quant->multiplier[c], quant->shift[c], params->output_offset, taps);
+        td_word *const words = tables + c * channel_words;
+        td_word *entry = words + 4;
+        if (requant.right_shift == 0) {
+            return 0;
+        }
+        words[0] = (uint32_t)requant.bias << 1; /* doubled, as the taps */
+        words[1] = (uint32_t)requant.multiplier;
+        words[2] = (uint32_t)requant.right_shift;
+        words[3] = (uint32_t)requant.rounding;
+        for (ka = 0; ka < across; ++ka) {
+            for (j = 0; j < half; ++j) {
+                const int32_t tap = ka * along + 2 * j; /* filter [1, K_h, K_w, C]: down, K_w is 1 */
+                const int32_t w0 = filter[tap * out_c + c];
+                const int32_t w1 = 2 * j + 1 < along ? filter[(tap + 1) * out_c + c] : 0;
+                entry[0] = (uint32_t)(2 * (ka * dilation_a * length + 2 * j));
+                entry[1] = td_pack16(2 * w0, 2 * w1);
+                entry += 2;
+            }
+        }
+    }
+    job.pairs = pairs;
+    job.low = (uint32_t)(uint8_t)low * 0x01010101u;
+    job.high = (uint32_t)(uint8_t)high * 0x01010101u;
+    job.clamp = low != -128 || high != 127;
+    job.unused = 0;
+    job.entry = 0;
+    /* Positions outside the image stay 0. */
+    for (value = 0; value < ring * length; ++value) {
+        band[value] = 0;
+    }
+
+    for (batch = 0; batch < output_dims->n; ++batch) {
+        const int8_t *const image = input + batch * input_dims->h * input_dims->w * in_c;
+        int8_t *const image_out = output + batch * output_dims->h * output_dims->w * out_c;
+        for (c = 0; c < in_c; ++c) {
+            int32_t next = TD_INT32_MIN; /* the first input line not in the ring yet */
+            for (line = 0; line < lines_out; ++line) {
+                int8_t *const out_line = image_out + line * out_line_step;
+                const int32_t origin = line * stride_a - pad_a;
+                const int32_t slot =
+                    window == 1 ? 0 : (int32_t)((uint32_t)(origin + window * (pad_a / window + 1)) % (uint32_t)window);
+                const int16_t *const base = band + slot * length;
+                int32_t channel = c * multiplier, m, a;
+                /* The lines of input channel c this output line's windows read and the ring lacks. */
+                for (a = td_max_i32(next, origin); a < origin + window; ++a) {
+                    const int32_t at =
+                        window == 1 ? 0 : (int32_t)((uint32_t)(a + window * (pad_a / window + 1)) % (uint32_t)window);
+                    int16_t *to = band + at * length + first;
+                    int16_t *const end = to + count;
+                    const int32_t twin = ring == 1 ? 0 : window * length;
+                    if (a < 0 || a >= lines_in) {
+                        for (; to != end; ++to) {
+                            to[0] = 0;
+                            to[twin] = 0;
+                        }
+                    } else {
+                        const int8_t *from = image + a * in_line_step + (first - pad_b) * in_value_step + c;
+                        if (twin == 0) {
+                            for (; to != end; ++to) {
+                                *to = (int16_t)(*from + input_offset);
+                                from += in_value_step;
+                            }
+                        } else {
+                            for (; to != end; ++to) {
+                                const int16_t widened = (int16_t)(*from + input_offset);
+                                to[0] = widened;
+                                to[twin] = widened;
+                                from += in_value_step;
+                            }
+                        }
+                    }
+                }
+                next = origin + window;
+                for (m = 0; m < multiplier; ++m, ++channel) {
+                    const td_word *const words = tables + channel * channel_words;
+                    int32_t done;
+                    job.bias = (int32_t)words[0];
+                    job.multiplier = (int32_t)words[1];
+                    job.right_shift = (int32_t)words[2];
+                    job.rounding = (int32_t)words[3];
+                    job.entries = words + 4;
+                    job.in = (const uint8_t *)base;
+                    job.step = 2 * stride_b;
+                    job.out = out_line + channel;
+                    job.out_step = out_pixel_step;
+                    if (length_out >= 4) {
+                        job.end = job.in + 4 * job.step * (length_out >> 2);
+                        td_depthwise_lines_run(&job);
+                    }
+                    if ((length_out & 3) != 0) {
+                        /* The last one to three outputs: with four or more in the line, one more pass over the last
+                         * four (rewriting some with the same bytes); otherwise one pass from the line's start, whose
+                         * outputs past the line go to `spare` (its reads past the band stay in the scratch, see
+                         * `slack`), or, without that room, a pass per output (its four sums of one output). */
+                        if (length_out >= 4) {
+                            job.in = (const uint8_t *)base + 2 * stride_b * (length_out - 4);
+                            job.end = job.in + 4 * job.step;
+                            job.out = out_line + channel + (length_out - 4) * out_pixel_step;
+                            td_depthwise_lines_run(&job);
+                        } else if (slack) {
+                            int8_t spare[4];
+                            job.end = job.in + 4 * job.step;
+                            job.out = spare;
+                            job.out_step = 1;
+                            td_depthwise_lines_run(&job);
+                            for (done = 0; done < length_out; ++done) {
+                                out_line[channel + done * out_pixel_step] = spare[done];
+                            }
+                        } else {
+                            for (done = 0; done < length_out; ++done) {
+                                job.in = (const uint8_t *)base + 2 * stride_b * done;
+                                job.end = job.in; /* one pass (the step is 0) */
+                                job.step = 0;
+                                job.out = out_line + channel + done * out_pixel_step;
+                                job.out_step = 0;
+                                td_depthwise_lines_run(&job);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return 1;
+}
+
+td_status td_depthwise_conv2d_s8_lines(const td_context *ctx,
+                                       const td_depthwise_conv_params *params,
+                                       const td_per_channel_quant *quant,
+                                       const td_dims *input_dims,
+                                       const int8_t *input,
+                                       const td_dims *filter_dims,
+                                       const int8_t *filter,
+                                       const int32_t *bias,
+                                       const td_dims *output_dims,
+                                       int8_t *output)
+{
+    /* What the lines refuse takes the paired taps' paths (in their scratch, or else straight from the input). */
+    if (ctx == NULL || ctx->buf == NULL ||
+        !td_depthwise_lines(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                            (td_word *)ctx->buf, ctx->size)) {
+        if (output_dims->h * output_dims->w == 1 || ctx == NULL || ctx->buf == NULL ||
+            !td_depthwise_paired(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                                 (td_word *)ctx->buf, ctx->size)) {
+            td_depthwise_direct(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output);
+        }
+    }
+    return TD_OK;
+}
+
+td_status td_depthwise_conv2d_s8(const td_context *ctx,
+                                 const td_depthwise_conv_params *params,
+                                 const td_per_channel_quant *quant,
+                                 const td_dims *input_dims,
+                                 const int8_t *input,
+                                 const td_dims *filter_dims,
+                                 const int8_t *filter,
+                                 const int32_t *bias,
+                                 const td_dims *output_dims,
+                                 int8_t *output)
+{
+    return td_depthwise_blocks_entry(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                                     output, 0);
+}
+
+int32_t td_depthwise_conv2d_s8_columns_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
+{
+    /* The rows' ring, or one column of H + K_h - 1 positions, whichever is larger. */
+    const int32_t span = td_max_i32(input_dims->w + filter_dims->w - 1,
+                                    (input_dims->h + filter_dims->h - 1 + filter_dims->h - 1) / filter_dims->h);
+    return td_depthwise_scratch_words(filter_dims->h, filter_dims->w, span) * (int32_t)sizeof(uint32_t) +
+           td_depthwise_copy_bytes(input_dims, filter_dims);
+}
+
+td_status td_depthwise_conv2d_s8_columns(const td_context *ctx,
+                                         const td_depthwise_conv_params *params,
+                                         const td_per_channel_quant *quant,
+                                         const td_dims *input_dims,
+                                         const int8_t *input,
+                                         const td_dims *filter_dims,
+                                         const int8_t *filter,
+                                         const int32_t *bias,
+                                         const td_dims *output_dims,
+                                         int8_t *output)
+{
+    return td_depthwise_blocks_entry(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                                     output, 1);
 }
 
 #ifndef TD_DEPTHWISE_PAIRED_ELSEWHERE /* the Helium file defines it over its own kernel */
@@ -1245,5 +1779,7 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
 }
 
 TD_DEPTHWISE_PAIRED_AS_PORTABLE
+TD_DEPTHWISE_LINES_AS_PORTABLE
+TD_DEPTHWISE_COLUMNS_AS_PORTABLE
 
 #endif

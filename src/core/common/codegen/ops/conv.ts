@@ -1,5 +1,5 @@
 import { CodegenError } from '../../errors.js';
-import { conv2dS16BufferSize, conv2dS8BufferSize, conv2dS8SmallBufferSize, convF32BufferSize, depthwiseConv2dS16BufferSize, depthwiseConv2dS8BufferSize, depthwiseConv2dS8PairedBufferSize, depthwiseConv2dS8PlanesBufferSize } from '../kernel-buffers.js';
+import { conv2dS16BufferSize, conv2dS8BufferSize, conv2dS8SmallBufferSize, convF32BufferSize, depthwiseConv2dS16BufferSize, depthwiseConv2dS8BufferSize, depthwiseConv2dS8ColumnsBufferSize, depthwiseConv2dS8LinesBufferSize, depthwiseConv2dS8PairedBufferSize, depthwiseConv2dS8PlanesBufferSize } from '../kernel-buffers.js';
 import { dims4, expectConstant, fail, input, optionalInput, output, registerLowerer, type OpEmitter, tile, type LowerContext, type OpLowering } from '../lowering.js';
 import { clampC, clampF32C } from '../params.js';
 import { packedConvF32Lowering } from './float-packed.js';
@@ -378,18 +378,29 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   const planes = context.options.dsp && depthwisePlanes(geometry, inputDims, windowDims, arithmetic.activation) && everyDepthwiseTakes(context, takesPlanes);
   const kernel = planes ? 'td_depthwise_conv2d_s8_planes' : 'td_depthwise_conv2d_s8';
   // The shapes td_depthwise_conv2d_s8's channel blocks do not take run its _paired entry (pairs of taps), so that a
-  // model whose depthwise layers the blocks take all does not link that code (the Helium file includes the DSP one,
-  // entry and all).
-  const paired = context.options.dsp && !planes && depthwisePaired(geometry, windowDims, output(context).shape);
-  const entry = paired ? 'td_depthwise_conv2d_s8_paired' : kernel;
+  // model whose depthwise layers the blocks take all does not link that code. The Helium build keeps its own choice for
+  // these, the lines and the columns (its loop takes windows over nine taps; the rest go to the channel blocks).
+  const paired = context.options.dsp && !context.options.helium && !planes && depthwisePaired(geometry, windowDims, output(context).shape);
+  // Some layers, of either kind, run its _lines entry instead (an input channel at a time, taps paired along widened
+  // lines: depthwiseLines).
+  const lines = context.options.dsp && !context.options.helium && !planes && depthwiseLines(geometry, windowDims, output(context).shape);
+  // The blocks' windows one column wide run its _columns entry (down the columns; a model without such layers does not
+  // link that code).
+  const columns = context.options.dsp && !context.options.helium && !planes && !paired && !lines && depthwiseColumns(geometry, windowDims);
+  const entry = lines ? 'td_depthwise_conv2d_s8_lines' : paired ? 'td_depthwise_conv2d_s8_paired' : columns ? 'td_depthwise_conv2d_s8_columns' : kernel;
   const kernelCall = cropped ? croppedCall(context, cropped.filter) : call;
   return {
     kernels: [kernel],
     // td_depthwise_conv2d_s8 (DSP) runs channels past a multiple of four as one more block of the last four, which it
     // cannot do when its output lies over its input with multiplier 1 (then one channel at a time, ~20 instructions a
-    // MAC): that output is kept apart.
-    outputApart: context.options.dsp && !planes && g.depthMultiplier === 1 && filterDims[3] > 4 && filterDims[3] % 4 !== 0,
-    scratchBytes: (planes ? depthwiseConv2dS8PlanesBufferSize : paired ? depthwiseConv2dS8PairedBufferSize : depthwiseConv2dS8BufferSize)(context.options.dsp, inputDims, windowDims),
+    // MAC): that output is kept apart, as that of the lines (channel after channel, which refuse an output over their
+    // input) and that of a window one column wide through the blocks (which go down the columns only when the output
+    // lies apart from the input).
+    outputApart:
+      lines ||
+      (context.options.dsp && !planes && g.depthMultiplier === 1 && filterDims[3] > 4 && filterDims[3] % 4 !== 0) ||
+      columns,
+    scratchBytes: (planes ? depthwiseConv2dS8PlanesBufferSize : lines ? depthwiseConv2dS8LinesBufferSize : paired ? depthwiseConv2dS8PairedBufferSize : columns ? depthwiseConv2dS8ColumnsBufferSize : depthwiseConv2dS8BufferSize)(context.options.dsp, inputDims, windowDims),
     emit: (e) => {
       const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
       const params = e.struct('params', 'td_depthwise_conv_params', `{${offsets}, ${geometry.depthMultiplier}, ${windowFields(geometry)}, ${clampC(arithmetic.activation)}}`);
@@ -414,6 +425,46 @@ export function depthwisePaired(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilati
     outputDims[3] < 4 || filterDims[1] > 16 || filterDims[2] > 8 || g.dilationWidth !== 1 || pixels < 2 || pixels * filterDims[1] * filterDims[2] < depthwiseBlocksMinWindowTaps ||
     (outputDims[2] === 1 && outputDims[3] >= 8)
   );
+}
+
+/**
+ * Whether an int8 depthwise convolution calls td_depthwise_conv2d_s8_lines in a DSP build (before the paired taps and
+ * the channel blocks): a window of 2 to 16 pairs of taps along its lines (down the columns for a window one column
+ * wide, along the rows otherwise) with no dilation along them, and either
+ *  - a depth multiplier above 1, a window one column or one row wide, lines of at least 12 outputs: one widening of an
+ *    input channel serves its M output channels, where the blocks gather every row per block of four outputs and pay
+ *    a filter row's set-up per tap (virtual-m4f, bench/shapes, instructions, before -> lines: seed 224, 4x1 over
+ *    12x11x32 to 96, 397,400 -> 306,440; 256, 3x1 stride 1x2 over 18x7x16 to 48, 129,600 -> 101,000; 264, 1x5 over
+ *    22x24x7 to 21, 284,160 -> 220,320; 294, 5x1 over 41x57x1 to 2, paired 198,880 -> 129,040);
+ *  - multiplier 1 with fewer than 8 channels not a multiple of four, lines of at least 18 outputs: the blocks compute
+ *    five to seven channels as two blocks of four and fewer than four go to the paired taps (seed 175, 5x3 over
+ *    18x33x3, 106,160 -> 72,120; 125, 5x3 over 29x30x5, 244,400 -> 182,400; 45, 1x3 over 6x36x2, 18,280 -> 12,720).
+ * Not taken (each measured slower or no faster through the lines): one pair (seed 14, 2x1 multiplier 8), short lines
+ * (126, 1x4 over rows of 7 outputs; 255, 5x3 dilated over rows of 17), windows of several lines with a multiplier
+ * (274, 2x2; 195, 4x2), multiplier 1 over four channels or more in multiples of four (204, 3x3 over 16x25x12:
+ * 125,320 -> 180,640; 164, 7x1 over 10x10x48: 32,720 -> 71,280).
+ */
+export function depthwiseLines(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilationHeight' | 'dilationWidth' | 'depthMultiplier'>, filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  const [, height, width] = filterDims;
+  const down = width === 1 && height > 1;
+  const across = down ? 1 : height;
+  const pairs = across * Math.ceil((down ? height : width) / 2);
+  const length = down ? outputDims[1] : outputDims[2];
+  if ((down ? g.dilationHeight : g.dilationWidth) !== 1 || pairs < 2 || pairs > 16) return false;
+  if (g.depthMultiplier > 1) return across === 1 && length >= 12;
+  return outputDims[3] % 4 !== 0 && outputDims[3] < 8 && length >= 18;
+}
+
+/**
+ * Whether the channel blocks run a depthwise layer down the input's columns (td_depthwise_conv2d_s8_columns): a window
+ * one column wide of 2 to 8 rows with no dilation down the columns. Each column is then expanded as one ring row and
+ * the window is one row of K_h taps, where along the rows each tap is a filter row with its own set-up (virtual-m4f,
+ * bench/shapes, instructions: seed 75, 5x1 stride 2 over 11x8x31, 36,880 -> 24,760; 46, 5x1 over 7x3x70, 69,440 ->
+ * 46,400; 56, 4x1 over 15x6x7, 18,640 -> 14,400; 164, 7x1 stride 2 over 10x10x48, 32,720 -> 26,360; 14, 2x1 with
+ * multiplier 8, 197,120 -> 183,480).
+ */
+export function depthwiseColumns(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilationHeight'>, filterDims: readonly number[]): boolean {
+  return filterDims[2] === 1 && filterDims[1] > 1 && filterDims[1] <= 8 && g.dilationHeight === 1;
 }
 
 /**
