@@ -206,56 +206,25 @@ static TD_DEPTHWISE_OUT_OF_LINE void td_depthwise_portable_s8(const td_depthwise
 }
 
 /**
- * td_depthwise_conv2d_s8_paired in a build without the DSP kernel's paired taps: td_depthwise_conv2d_s8 itself, with
- * its scratch (the generator calls that entry only in DSP builds; the portable builds define it for the same API
- * everywhere).
+ * An entry point of the DSP kernel (`entry` and entry_get_buffer_size) in a build without that entry's code:
+ * td_depthwise_conv2d_s8 itself, with its scratch (the generator calls those entries only in DSP builds; the portable
+ * builds define them for the same API everywhere).
  */
-#define TD_DEPTHWISE_PAIRED_AS_PORTABLE                                                                               \
-    int32_t td_depthwise_conv2d_s8_paired_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)     \
+#define TD_DEPTHWISE_ENTRY_AS_PORTABLE(entry)                                                                         \
+    int32_t entry##_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)                            \
     {                                                                                                                 \
         return td_depthwise_conv2d_s8_get_buffer_size(input_dims, filter_dims);                                       \
     }                                                                                                                 \
-    td_status td_depthwise_conv2d_s8_paired(const td_context *ctx, const td_depthwise_conv_params *params,          \
-                                            const td_per_channel_quant *quant, const td_dims *input_dims,         \
-                                            const int8_t *input, const td_dims *filter_dims, const int8_t *filter, \
-                                            const int32_t *bias, const td_dims *output_dims, int8_t *output)      \
+    td_status entry(const td_context *ctx, const td_depthwise_conv_params *params, const td_per_channel_quant *quant, \
+                    const td_dims *input_dims, const int8_t *input, const td_dims *filter_dims, const int8_t *filter,  \
+                    const int32_t *bias, const td_dims *output_dims, int8_t *output)                                   \
     {                                                                                                                 \
         return td_depthwise_conv2d_s8(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,  \
                                       output);                                                                        \
     }
-
-/**
- * td_depthwise_conv2d_s8_lines in a build without the DSP kernel's widened lines: td_depthwise_conv2d_s8 itself, with
- * its scratch (the generator calls that entry only in DSP builds; the portable builds define it for the same API).
- */
-#define TD_DEPTHWISE_LINES_AS_PORTABLE                                                                                \
-    int32_t td_depthwise_conv2d_s8_lines_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)      \
-    {                                                                                                                 \
-        return td_depthwise_conv2d_s8_get_buffer_size(input_dims, filter_dims);                                       \
-    }                                                                                                                 \
-    td_status td_depthwise_conv2d_s8_lines(const td_context *ctx, const td_depthwise_conv_params *params,           \
-                                           const td_per_channel_quant *quant, const td_dims *input_dims,          \
-                                           const int8_t *input, const td_dims *filter_dims, const int8_t *filter, \
-                                           const int32_t *bias, const td_dims *output_dims, int8_t *output)       \
-    {                                                                                                                 \
-        return td_depthwise_conv2d_s8(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,  \
-                                      output);                                                                        \
-    }
-
-/** td_depthwise_conv2d_s8_columns in a build without the DSP kernel: td_depthwise_conv2d_s8 itself, with its scratch. */
-#define TD_DEPTHWISE_COLUMNS_AS_PORTABLE                                                                              \
-    int32_t td_depthwise_conv2d_s8_columns_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)    \
-    {                                                                                                                 \
-        return td_depthwise_conv2d_s8_get_buffer_size(input_dims, filter_dims);                                       \
-    }                                                                                                                 \
-    td_status td_depthwise_conv2d_s8_columns(const td_context *ctx, const td_depthwise_conv_params *params,         \
-                                             const td_per_channel_quant *quant, const td_dims *input_dims,        \
-                                             const int8_t *input, const td_dims *filter_dims,                     \
-                                             const int8_t *filter, const int32_t *bias, const td_dims *output_dims, \
-                                             int8_t *output)                                                      \
-    {                                                                                                                 \
-        return td_depthwise_conv2d_s8(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,  \
-                                      output);                                                                        \
-    }
+/** td_depthwise_conv2d_s8_paired (pairs of taps), _lines (widened lines) and _columns (down the columns). */
+#define TD_DEPTHWISE_PAIRED_AS_PORTABLE TD_DEPTHWISE_ENTRY_AS_PORTABLE(td_depthwise_conv2d_s8_paired)
+#define TD_DEPTHWISE_LINES_AS_PORTABLE TD_DEPTHWISE_ENTRY_AS_PORTABLE(td_depthwise_conv2d_s8_lines)
+#define TD_DEPTHWISE_COLUMNS_AS_PORTABLE TD_DEPTHWISE_ENTRY_AS_PORTABLE(td_depthwise_conv2d_s8_columns)
 
 #endif /* TD_DEPTHWISE_CONV2D_S8_REFERENCE_H */
