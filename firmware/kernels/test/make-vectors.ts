@@ -2458,10 +2458,25 @@ function detectionCases(random: Random): CaseBuilder[] {
 }
 
 /** Builds every case (deterministic for a given seed) and the C header that holds them. */
+/**
+ * Pools over one to three channels (the DSP average pool's channel-at-a-time path, no word of four lanes):
+ * windows clipped by SAME padding on every side, strides larger than the window, two batches.
+ */
+function narrowPoolCases(random: Random): CaseBuilder[] {
+  const pools: [string, PoolConfig][] = [
+    ['1x2 stride 2 same 3x21x1 relu', { input: [3, 21, 1], filter: [1, 2], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    ['5x5 stride 2 same 15x2x1 relu6', { input: [15, 2, 1], filter: [5, 5], stride: [2, 2], padding: 'same', activation: 'relu6' }],
+    ['2x3 stride 3x1 same 7x6x2 batch 2', { batch: 2, input: [7, 6, 2], filter: [2, 3], stride: [3, 1], padding: 'same', activation: 'none' }],
+    ['4x4 stride 1 same 5x7x3', { input: [5, 7, 3], filter: [4, 4], stride: [1, 1], padding: 'same', activation: 'none' }],
+  ];
+  return pools.map(([label, config]) => pool(random, `avgpool_s8 ${label}`, 'AVERAGE_POOL_2D', 'int8', config));
+}
+
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
   const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19)), ...gruResetFirstPackedCases(new Random(seed + 43)), ...widePadSoftmaxTransposeConvCases(new Random(seed + 61))];
   cases.push(...floatBlockCases(new Random(seed + 71)));
+  cases.push(...narrowPoolCases(new Random(seed + 81)));
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [
