@@ -177,6 +177,22 @@ td_status td_conv2d_s8_few(const td_context *ctx,
                            const td_dims *output_dims,
                            int8_t *output);
 /**
+ * CONV_2D, int8, as td_conv2d_s8 (the same bits), with no scratch: the DSP build reads only the taps inside the image
+ * (as the reference loop does), four bytes a turn, where td_conv2d_s8's im2col columns would widen every tap of a
+ * patch for few outputs (the generator's choice for output pixels x channels <= 64 by its estimate). Its own entry,
+ * so that other models do not link that code.
+ */
+td_status td_conv2d_s8_direct(const td_context *ctx,
+                              const td_conv_params *params,
+                              const td_per_channel_quant *quant,
+                              const td_dims *input_dims,
+                              const int8_t *input,
+                              const td_dims *filter_dims,
+                              const int8_t *filter,
+                              const int32_t *bias,
+                              const td_dims *output_dims,
+                              int8_t *output);
+/**
  * Bytes of scratch td_conv2d_s8 needs: 0 portable; DSP, with L = filter_dims->c * K_h * K_w and
  * G = ceil(L / 4): 16 * filter_dims->n (the prepared requantization) + 32 * G (four int16 im2col
  * columns) + (filter_dims->c % 4 ? 4 * G : 0) (an int8 patch) + (L % 4 ? filter_dims->n * 4 * G

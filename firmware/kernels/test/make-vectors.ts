@@ -456,7 +456,8 @@ function convS8(random: Random, name: string, config: ConvConfig, depthwise: boo
     : kernel.startsWith('td_conv2d_s8_small_') ? 'td_conv2d_s8_small'
     : kernel === 'td_conv2d_s8_few' ? 'td_conv2d_s8'
     : kernel;
-  const ctx = c.context(`${sizer}_get_buffer_size(&input_dims, &filter_dims)`);
+  // td_conv2d_s8_direct needs no scratch: a context without any, as the generator gives it.
+  const ctx = kernel === 'td_conv2d_s8_direct' ? c.context('0') : c.context(`${sizer}_get_buffer_size(&input_dims, &filter_dims)`);
   // td_depthwise_conv2d_s8_wide_packed, _rows5 and _rows5_compact: the channels' blocks as the generator prepares them.
   if (wideBlocks) {
     const full = packDepthwiseWide(filter, [1, kH, kW, outC], bias, { multipliers, shifts }, -inputZeroPoint, outputZeroPoint, sW);
@@ -2472,11 +2473,30 @@ function narrowPoolCases(random: Random): CaseBuilder[] {
   return pools.map(([label, config]) => pool(random, `avgpool_s8 ${label}`, 'AVERAGE_POOL_2D', 'int8', config));
 }
 
+/**
+ * Convolutions of few outputs for td_conv2d_s8_direct (the DSP build reads only the taps inside the image, four bytes
+ * a turn): windows mostly in the padding, rows of a length not a multiple of four, dilation across and down,
+ * two batches, channels that are a multiple of four, left shifts (the exact requantization), input and weights at the
+ * int8 extremes.
+ */
+function directConvCases(random: Random): CaseBuilder[] {
+  const convs: [string, ConvConfig][] = [
+    ['4x4 stride 2 same 3x3x70 to 1', { input: [3, 3, 70], outputChannels: 1, kernel: [4, 4], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['5x5 same 2x3x9 to 2 relu6', { input: [2, 3, 9], outputChannels: 2, kernel: [5, 5], padding: 'same', activation: 'relu6' }],
+    ['3x3 dilation 1x2 same 3x4x6 to 3', { input: [3, 4, 6], outputChannels: 3, kernel: [3, 3], dilation: [1, 2], padding: 'same', activation: 'none' }],
+    ['3x2 dilation 2x1 same 4x2x5 to 2 batch 2', { batch: 2, input: [4, 2, 5], outputChannels: 2, kernel: [3, 2], dilation: [2, 1], padding: 'same', activation: 'relu' }],
+    ['7x7 same 2x2x8 to 2 left shifts', { input: [2, 2, 8], outputChannels: 2, kernel: [7, 7], padding: 'same', activation: 'none', effectiveScale: [0.3, 1.5] }],
+    ['5x5 stride 3 valid 5x8x48 to 1 extremes', { input: [5, 8, 48], outputChannels: 1, kernel: [5, 5], stride: [3, 3], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+  ];
+  return convs.map(([label, config]) => convS8(random, `conv2d_s8_direct ${label}`, config, false, 'td_conv2d_s8_direct'));
+}
+
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
   const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19)), ...gruResetFirstPackedCases(new Random(seed + 43)), ...widePadSoftmaxTransposeConvCases(new Random(seed + 61))];
   cases.push(...floatBlockCases(new Random(seed + 71)));
   cases.push(...narrowPoolCases(new Random(seed + 81)));
+  cases.push(...directConvCases(new Random(seed + 82)));
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateModel } from '../index.js';
 import { randomShapeCase } from '../../../../../test/codegen/testing/random-shapes.js';
 import type { WindowGeometry } from '../../ops/window.js';
-import { convFewChannels } from './conv.js';
+import { convDirect, convFewChannels } from './conv.js';
 
 /** The kernel entry a bench/shapes seed's DSP build calls (the first td_conv2d_s8* call of its source). */
 function entry(seed: number): string | undefined {
@@ -36,6 +36,24 @@ describe('int8 convolution dispatch in DSP builds (bench/shapes seeds)', () => {
       filterHeight: 5, filterWidth: 5, strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padTop: 1, padLeft: 1,
     };
     expect(convFewChannels(narrow, [1, 28, 4, 2], [2, 5, 5, 2], [1, 14, 2, 2])).toBe(false);
+  });
+
+  it('reads only the taps inside the image for few outputs whose widened patches would cost more (td_conv2d_s8_direct)', () => {
+    // Half of a 4x4 window in the padding, one filter: the columns would widen 1,120 taps a pixel for one dot product.
+    expect(randomShapeCase(681).name).toBe('681_conv_4x4_s2_3x3x70_to_1_same');
+    expect(entry(681)).toBe('td_conv2d_s8_direct');
+    expect(randomShapeCase(393).name).toBe('393_conv_10x8_s2_3x6x31_to_4_same_relu6');
+    expect(entry(393)).toBe('td_conv2d_s8_direct');
+    // Every tap inside the image and eight filters: the widened columns serve them all.
+    expect(randomShapeCase(330).name).toBe('330_conv_3x4_s2_5x4x64_to_8_valid_relu_n1_to_1');
+    expect(entry(330)).toBe('td_conv2d_s8');
+    // More than 64 outputs never take it, however much of the window lies in the padding.
+    const wide: WindowGeometry = {
+      batches: 1, inputHeight: 3, inputWidth: 3, inputDepth: 70, outputHeight: 9, outputWidth: 9, outputDepth: 1,
+      filterHeight: 4, filterWidth: 4, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: 1, padLeft: 1,
+    };
+    expect(convDirect(wide, [1, 3, 3, 70], [1, 4, 4, 70], [1, 9, 9, 1])).toBe(false);
+    expect(convDirect({ ...wide, outputHeight: 2, outputWidth: 2, strideHeight: 2, strideWidth: 2 }, [1, 3, 3, 70], [1, 4, 4, 70], [1, 2, 2, 1])).toBe(true);
   });
 
   it('holds patches of up to 8 weight words in registers, dilated ones too (one channel across)', () => {

@@ -8,7 +8,7 @@ import { opContext } from '../../ops/index.js';
 import { conv2d, type Conv2DPlan } from '../../ops/conv-2d.js';
 import { depthwiseConv2d, type DepthwiseConv2DPlan } from '../../ops/depthwise-conv-2d.js';
 import type { ChannelMultipliers } from '../../ops/quantization.js';
-import type { WindowGeometry } from '../../ops/window.js';
+import { tapRange, type WindowGeometry } from '../../ops/window.js';
 import { depthwiseWide, depthwiseWideLowering, depthwiseWideRequant, depthwiseWideSingle3x3, depthwiseWideStride2x3x3 } from './depthwise-wide.js';
 
 /**
@@ -80,12 +80,17 @@ function lowerConv2DS8(graphGeometry: WindowGeometry, arithmetic: Extract<Conv2D
       },
     };
   }
-  // Few output channels run td_conv2d_s8's _few entry (rows read in place), so that other models do not link that code.
-  const entry = context.options.dsp && !context.options.helium && convFewChannels(g, inputDims, filterDims, outputDims) ? 'td_conv2d_s8_few' : 'td_conv2d_s8';
+  // Few output channels run td_conv2d_s8's _few entry (rows read in place), few outputs the _direct one (only the taps
+  // inside the image), each its own entry so that other models do not link that code.
+  const dspOnly = context.options.dsp && !context.options.helium;
+  const entry =
+    dspOnly && convFewChannels(g, inputDims, filterDims, outputDims) ? 'td_conv2d_s8_few'
+    : dspOnly && convDirect(g, inputDims, filterDims, outputDims) ? 'td_conv2d_s8_direct'
+    : 'td_conv2d_s8';
   return {
     // td_conv2d_s8_few runs td_conv2d_s8 for what it does not take.
-    kernels: entry === 'td_conv2d_s8_few' ? ['td_conv2d_s8_few', 'td_conv2d_s8'] : ['td_conv2d_s8'],
-    scratchBytes: conv2dS8BufferSize(context.options.dsp, inputDims, filterDims),
+    kernels: entry === 'td_conv2d_s8_few' ? ['td_conv2d_s8_few', 'td_conv2d_s8'] : [entry],
+    scratchBytes: entry === 'td_conv2d_s8_direct' ? 0 : conv2dS8BufferSize(context.options.dsp, inputDims, filterDims),
     emit: (e) => {
       const offsets = `${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}`;
       const params = e.struct('params', 'td_conv_params', `{${offsets}, ${geometryFields}, ${clampC(arithmetic.activation)}}`);
@@ -120,6 +125,34 @@ export function convFewChannels(g: WindowGeometry, inputDims: readonly number[],
     if (g.dilationWidth === 1 && origin >= 0 && origin + width <= inputDims[2]) inPlace++;
   }
   return 3 * inPlace >= outputDims[2];
+}
+
+/**
+ * Whether an int8 convolution in a DSP build calls td_conv2d_s8_direct (only the taps inside the image, four bytes a
+ * turn, no scratch) instead of td_conv2d_s8's im2col columns, which widen every tap of a patch, padded ones as 0:
+ * for output pixels x channels <= 64, when its estimate is under 0.8 of the columns'. Estimates, instructions on the
+ * M4 (fitted on bench/shapes' few-output convolutions): the columns 2 a tap to widen (4.4 when C_in % 4 != 0 gathers
+ * the patch as bytes first) and 0.9 a tap and filter; the direct loop 2.5 a tap inside the image and filter, 40 an
+ * output and 10 a window row and output. Seeds 681 (4x4 stride 2 over 3x3x70 to 1) 24,520 -> 5,960 instructions,
+ * 393 (10x8 stride 2 over 3x6x31 to 4) 77,720 -> 37,600, 623 14,000 -> 8,280, 301 19,480 -> 16,920.
+ */
+export function convDirect(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  const [filters, height, width, depth] = filterDims;
+  const pixels = outputDims[0] * outputDims[1] * outputDims[2];
+  if (depth !== inputDims[3] || pixels * filters > 64) return false;
+  const inside = (outputs: number, taps: number, stride: number, pad: number, dilation: number, size: number): number => {
+    let count = 0;
+    for (let out = 0; out < outputs; out++) {
+      const { start, end } = tapRange(out * stride - pad, size, taps, dilation);
+      count += Math.max(end - start, 0);
+    }
+    return count;
+  };
+  const rows = inside(outputDims[1], height, g.strideHeight, g.padTop, g.dilationHeight, inputDims[1]);
+  const columns = inside(outputDims[2], width, g.strideWidth, g.padLeft, g.dilationWidth, inputDims[2]);
+  const direct = outputDims[0] * rows * columns * depth * filters * 2.5 + pixels * filters * (40 + 10 * height);
+  const widened = pixels * height * width * depth * ((depth % 4 !== 0 ? 4.4 : 2) + 0.9 * filters);
+  return direct < 0.8 * widened;
 }
 
 /** A filter cut to a smaller window: its shape and values (the graph's layout), emitted as an array of their own. */
