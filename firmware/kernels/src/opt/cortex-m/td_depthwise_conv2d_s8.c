@@ -26,7 +26,8 @@
  * A depth multiplier M > 1 takes the same path when the output does not overlap the input: a
  * block's four output channels read input channels o / M when the rows are expanded (the taps
  * are the same): one or two channels (M >= 2 from a block aligned to them, M >= 3 any) from one
- * or two byte loads per position, packed into the lanes; three or four byte by byte.
+ * LDRB or LDRH per position, SXTAB16 widening them into the lanes (two positions a turn in
+ * assembly); three or four byte by byte.
  * Channels beyond a multiple of four run as one more block of the last four channels (which
  * computes again some the block before it wrote, with the same bytes), or, when the output lies
  * over the input, the portable loop one channel at a time. Fewer than four channels, more than 16
@@ -117,37 +118,33 @@ TD_INLINE uint32_t td_depthwise_read_u16(const int8_t *address)
     return value;
 }
 
-/** Input row in_y (or zeros outside the image) into the inside positions of a ring row. */
-static void td_depthwise_expand_row(const td_depthwise_expansion *expansion, int32_t in_y, td_word *row)
+/**
+ * The inside positions of input row `values` (at the block's first input channel) into ring words [words, end) for a
+ * depth multiplier > 1 (td_depthwise_expand_row). Out of line, so that the multiplier-1 path keeps its short branch.
+ */
+TD_NOINLINE static void td_depthwise_gather_row(const td_depthwise_expansion *expansion,
+                                                const int8_t *values,
+                                                td_word *words,
+                                                td_word *const end)
 {
-    td_word *words = row + 2 * expansion->first;
-    td_word *const end = words + 2 * expansion->count;
-    if (in_y < 0 || in_y >= expansion->height) {
-        for (; words != end; words += 2) {
-            words[0] = 0;
-            words[1] = 0;
-        }
-    } else {
-        const int8_t *values = expansion->input + in_y * expansion->row_size;
-        const int32_t channels = expansion->channels;
-        const uint32_t offsets = expansion->offsets;
-        if (expansion->gather) {
-            /* Depth multiplier > 1: output channel o reads input channel o / M, so the four lanes
-             * repeat input bytes (M = 2: c, c, c+1, c+1; M >= 4: one channel four times); three or
-             * four channels (a block of M = 2 or 3 that starts inside a channel's outputs) are gathered
-             * byte by byte. */
-            const int32_t lane1 = expansion->lane[1], lane2 = expansion->lane[2], lane3 = expansion->lane[3];
-            if (lane3 <= 1) {
-                /* At most two input channels, a = values[0] and b = values[1] (lanes 0 0 0 0, 0 0 0 1, 0 0 1 1 or
-                 * 0 1 1 1): one or two bytes read as a halfword h = a | b << 8, and each word's two lanes the bytes 0
-                 * and 2 (SXTAB16, the offset added) of h | h << 8 (a, b), of h | h << 16 (a, a), or its bytes 1 and 3
-                 * (b, b). */
-                const int32_t pattern = lane1 + lane2 + lane3;
-                if (pattern == 0 || pattern == 2) {
-                    /* Both words the same, (a, a) or (a, b). */
+    const int32_t channels = expansion->channels;
+    const uint32_t offsets = expansion->offsets;
+    /* Depth multiplier > 1: output channel o reads input channel o / M, so the four lanes
+     * repeat input bytes (M = 2: c, c, c+1, c+1; M >= 4: one channel four times); three or
+     * four channels (a block of M = 2 or 3 that starts inside a channel's outputs) are gathered
+     * byte by byte. */
+    const int32_t lane1 = expansion->lane[1], lane2 = expansion->lane[2], lane3 = expansion->lane[3];
+    if (lane3 <= 1) {
+        /* At most two input channels, a = values[0] and b = values[1] (lanes 0 0 0 0, 0 0 0 1, 0 0 1 1 or
+         * 0 1 1 1): one or two bytes read as a halfword h = a | b << 8, and each word's two lanes the bytes 0
+         * and 2 (SXTAB16, the offset added) of h | h << 8 (a, b), of h | h << 16 (a, a), or its bytes 1 and 3
+         * (b, b). */
+        const int32_t pattern = lane1 + lane2 + lane3;
+        if (pattern == 0 || pattern == 2) {
+            /* Both words the same, (a, a) or (a, b). */
 #if TD_DSP_ASM
-                    /* Two positions a turn (an odd count starts with one): 11 instructions. */
-                    uint32_t first, second;
+            /* Two positions a turn (an odd count starts with one): 11 instructions. */
+            uint32_t first, second;
 #define TD_DEPTHWISE_EXPAND_SAME(load, shift)                                                             \
     __asm__ volatile("tst     %[bytes], #8\n\t"                                                             \
                      "beq     2f\n\t"                                                                       \
@@ -173,48 +170,114 @@ static void td_depthwise_expand_row(const td_depthwise_expansion *expansion, int
                      : [end] "r"(end), [off] "r"(offsets), [c] "r"(channels),                              \
                        [bytes] "r"((const char *)end - (const char *)words)                                \
                      : "cc", "memory")
-                    if (words == end) {
-                        return;
-                    }
-                    if (pattern == 0) {
-                        TD_DEPTHWISE_EXPAND_SAME("ldrb", "16");
-                    } else {
-                        TD_DEPTHWISE_EXPAND_SAME("ldrh", "8");
-                    }
-#undef TD_DEPTHWISE_EXPAND_SAME
-#else
-                    for (; words != end; words += 2) {
-                        const uint32_t h = pattern == 0 ? (uint8_t)values[0] : td_depthwise_read_u16(values);
-                        const uint32_t same = td_sxtab16(offsets, h | (h << (pattern == 0 ? 16 : 8)));
-                        words[0] = same;
-                        words[1] = same;
-                        values += channels;
-                    }
-#endif
-                } else if (pattern == 1) {
-                    for (; words != end; words += 2) {
-                        const uint32_t h = td_depthwise_read_u16(values);
-                        words[0] = td_sxtab16(offsets, h | (h << 16));
-                        words[1] = td_sxtab16(offsets, h | (h << 8));
-                        values += channels;
-                    }
-                } else {
-                    for (; words != end; words += 2) {
-                        const uint32_t h = td_depthwise_read_u16(values);
-                        words[0] = td_sxtab16(offsets, h | (h << 8));
-                        words[1] = td_sxtab16_ror8(offsets, h | (h << 16));
-                        values += channels;
-                    }
-                }
+            if (words == end) {
                 return;
             }
+            if (pattern == 0) {
+                TD_DEPTHWISE_EXPAND_SAME("ldrb", "16");
+            } else {
+                TD_DEPTHWISE_EXPAND_SAME("ldrh", "8");
+            }
+#undef TD_DEPTHWISE_EXPAND_SAME
+#else
             for (; words != end; words += 2) {
-                const uint32_t four = (uint32_t)(uint8_t)values[0] | ((uint32_t)(uint8_t)values[lane1] << 8) |
-                                      ((uint32_t)(uint8_t)values[lane2] << 16) | ((uint32_t)(uint8_t)values[lane3] << 24);
-                words[0] = td_sadd16(td_sxtb16(four), offsets);
-                words[1] = td_sadd16(td_sxtb16_ror8(four), offsets);
+                const uint32_t h = pattern == 0 ? (uint8_t)values[0] : td_depthwise_read_u16(values);
+                const uint32_t same = td_sxtab16(offsets, h | (h << (pattern == 0 ? 16 : 8)));
+                words[0] = same;
+                words[1] = same;
                 values += channels;
             }
+#endif
+        } else {
+            /* Lanes 0 0 0 1: words (a, a) and (a, b); 0 1 1 1: (a, b) and (b, b). */
+#if TD_DSP_ASM
+            /* Two positions a turn (an odd count starts with one): 15 instructions. g = h | h << 16 gives
+             * (a, a) from its bytes 0 and 2, (b, b) from 1 and 3; f = h | h << 8 gives (a, b). */
+            uint32_t f, g, p, q;
+#define TD_DEPTHWISE_EXPAND_TWO(rotate, first, second, third, fourth)                                      \
+    __asm__ volatile("tst     %[bytes], #8\n\t"                                                             \
+                     "beq     2f\n\t"                                                                       \
+                     "ldrh    %[f], [%[v]]\n\t"                                                             \
+                     "add     %[v], %[v], %[c]\n\t"                                                         \
+                     "orr     %[g], %[f], %[f], lsl #16\n\t"                                                \
+                     "orr     %[f], %[f], %[f], lsl #8\n\t"                                                 \
+                     "sxtab16 %[g], %[off], %[g]" rotate "\n\t"                                             \
+                     "sxtab16 %[f], %[off], %[f]\n\t"                                                       \
+                     "strd    %[" first "], %[" second "], [%[w]], #8\n\t"                                  \
+                     "cmp     %[w], %[end]\n\t"                                                             \
+                     "beq     3f\n"                                                                          \
+                     "2:\n\t"                                                                               \
+                     "ldrh    %[f], [%[v]]\n\t"                                                             \
+                     "ldrh    %[p], [%[v], %[c]]\n\t"                                                       \
+                     "add     %[v], %[v], %[c], lsl #1\n\t"                                                 \
+                     "orr     %[g], %[f], %[f], lsl #16\n\t"                                                \
+                     "orr     %[f], %[f], %[f], lsl #8\n\t"                                                 \
+                     "orr     %[q], %[p], %[p], lsl #16\n\t"                                                \
+                     "orr     %[p], %[p], %[p], lsl #8\n\t"                                                 \
+                     "sxtab16 %[g], %[off], %[g]" rotate "\n\t"                                             \
+                     "sxtab16 %[f], %[off], %[f]\n\t"                                                       \
+                     "sxtab16 %[q], %[off], %[q]" rotate "\n\t"                                             \
+                     "sxtab16 %[p], %[off], %[p]\n\t"                                                       \
+                     "strd    %[" first "], %[" second "], [%[w]], #16\n\t"                                 \
+                     "strd    %[" third "], %[" fourth "], [%[w], #-8]\n\t"                                 \
+                     "cmp     %[w], %[end]\n\t"                                                             \
+                     "bne     2b\n"                                                                          \
+                     "3:"                                                                                   \
+                     : [v] "+r"(values), [w] "+r"(words), [f] "=&r"(f), [g] "=&r"(g), [p] "=&r"(p),        \
+                       [q] "=&r"(q)                                                                         \
+                     : [end] "r"(end), [off] "r"(offsets), [c] "r"(channels),                              \
+                       [bytes] "r"((const char *)end - (const char *)words)                                \
+                     : "cc", "memory")
+            if (words == end) {
+                return;
+            }
+            if (pattern == 1) {
+                TD_DEPTHWISE_EXPAND_TWO("", "g", "f", "q", "p");
+            } else {
+                TD_DEPTHWISE_EXPAND_TWO(", ror #8", "f", "g", "p", "q");
+            }
+#undef TD_DEPTHWISE_EXPAND_TWO
+#else
+            for (; words != end; words += 2) {
+                const uint32_t h = td_depthwise_read_u16(values);
+                if (pattern == 1) {
+                    words[0] = td_sxtab16(offsets, h | (h << 16));
+                    words[1] = td_sxtab16(offsets, h | (h << 8));
+                } else {
+                    words[0] = td_sxtab16(offsets, h | (h << 8));
+                    words[1] = td_sxtab16_ror8(offsets, h | (h << 16));
+                }
+                values += channels;
+            }
+#endif
+        }
+        return;
+    }
+    for (; words != end; words += 2) {
+        const uint32_t four = (uint32_t)(uint8_t)values[0] | ((uint32_t)(uint8_t)values[lane1] << 8) |
+                              ((uint32_t)(uint8_t)values[lane2] << 16) | ((uint32_t)(uint8_t)values[lane3] << 24);
+        words[0] = td_sadd16(td_sxtb16(four), offsets);
+        words[1] = td_sadd16(td_sxtb16_ror8(four), offsets);
+        values += channels;
+    }
+}
+
+/** Input row in_y (or zeros outside the image) into the inside positions of a ring row. */
+static void td_depthwise_expand_row(const td_depthwise_expansion *expansion, int32_t in_y, td_word *row)
+{
+    td_word *words = row + 2 * expansion->first;
+    td_word *const end = words + 2 * expansion->count;
+    if ((uint32_t)in_y >= (uint32_t)expansion->height) { /* outside the image (in_y < 0 included) */
+        for (; words != end; words += 2) {
+            words[0] = 0;
+            words[1] = 0;
+        }
+    } else {
+        const int8_t *values = expansion->input + in_y * expansion->row_size;
+        const int32_t channels = expansion->channels;
+        const uint32_t offsets = expansion->offsets;
+        if (expansion->gather) {
+            td_depthwise_gather_row(expansion, values, words, end);
             return;
         }
         if (words == end) {
