@@ -26,7 +26,8 @@
  * A depth multiplier M > 1 takes the same path when the output does not overlap the input: a
  * block's four output channels read input channels o / M when the rows are expanded (the taps
  * are the same): one or two channels (M >= 2 from a block aligned to them, M >= 3 any) from one
- * or two byte loads per position, packed into the lanes; three or four byte by byte.
+ * LDRB or LDRH per position, SXTAB16 widening them into the lanes (two positions a turn in
+ * assembly); three or four byte by byte.
  * Channels beyond a multiple of four run as one more block of the last four channels (which
  * computes again some the block before it wrote, with the same bytes), or, when the output lies
  * over the input, the portable loop one channel at a time. Fewer than four channels, more than 16
@@ -109,12 +110,164 @@ typedef struct {
     int32_t lane[4];     /* input channel of each of the block's output channels, relative to `input` */
 } td_depthwise_expansion;
 
+/** Two bytes from any address, the first in the low byte (one LDRH on the target). */
+TD_INLINE uint32_t td_depthwise_read_u16(const int8_t *address)
+{
+    uint16_t value;
+    memcpy(&value, address, sizeof(value));
+    return value;
+}
+
+/**
+ * The inside positions of input row `values` (at the block's first input channel) into ring words [words, end) for a
+ * depth multiplier > 1 (td_depthwise_expand_row). Out of line, so that the multiplier-1 path keeps its short branch.
+ */
+TD_NOINLINE static void td_depthwise_gather_row(const td_depthwise_expansion *expansion,
+                                                const int8_t *values,
+                                                td_word *words,
+                                                td_word *const end)
+{
+    const int32_t channels = expansion->channels;
+    const uint32_t offsets = expansion->offsets;
+    /* Depth multiplier > 1: output channel o reads input channel o / M, so the four lanes
+     * repeat input bytes (M = 2: c, c, c+1, c+1; M >= 4: one channel four times); three or
+     * four channels (a block of M = 2 or 3 that starts inside a channel's outputs) are gathered
+     * byte by byte. */
+    const int32_t lane1 = expansion->lane[1], lane2 = expansion->lane[2], lane3 = expansion->lane[3];
+    if (lane3 <= 1) {
+        /* At most two input channels, a = values[0] and b = values[1] (lanes 0 0 0 0, 0 0 0 1, 0 0 1 1 or
+         * 0 1 1 1): one or two bytes read as a halfword h = a | b << 8, and each word's two lanes the bytes 0
+         * and 2 (SXTAB16, the offset added) of h | h << 8 (a, b), of h | h << 16 (a, a), or its bytes 1 and 3
+         * (b, b). */
+        const int32_t pattern = lane1 + lane2 + lane3;
+        if (pattern == 0 || pattern == 2) {
+            /* Both words the same, (a, a) or (a, b). */
+#if TD_DSP_ASM
+            /* Two positions a turn (an odd count starts with one): 11 instructions. */
+            uint32_t first, second;
+#define TD_DEPTHWISE_EXPAND_SAME(load, shift)                                                             \
+    __asm__ volatile("tst     %[bytes], #8\n\t"                                                             \
+                     "beq     2f\n\t"                                                                       \
+                     load "   %[f], [%[v]]\n\t"                                                             \
+                     "add     %[v], %[v], %[c]\n\t"                                                         \
+                     "orr     %[f], %[f], %[f], lsl #" shift "\n\t"                                         \
+                     "sxtab16 %[f], %[off], %[f]\n\t"                                                       \
+                     "strd    %[f], %[f], [%[w]], #8\n\t"                                                   \
+                     "cmp     %[w], %[end]\n\t"                                                             \
+                     "beq     3f\n"                                                                          \
+                     "2:\n\t" load "   %[f], [%[v]]\n\t" load "   %[g], [%[v], %[c]]\n\t"                  \
+                     "add     %[v], %[v], %[c], lsl #1\n\t"                                                 \
+                     "orr     %[f], %[f], %[f], lsl #" shift "\n\t"                                         \
+                     "orr     %[g], %[g], %[g], lsl #" shift "\n\t"                                         \
+                     "sxtab16 %[f], %[off], %[f]\n\t"                                                       \
+                     "sxtab16 %[g], %[off], %[g]\n\t"                                                       \
+                     "strd    %[f], %[f], [%[w]], #16\n\t"                                                  \
+                     "strd    %[g], %[g], [%[w], #-8]\n\t"                                                  \
+                     "cmp     %[w], %[end]\n\t"                                                             \
+                     "bne     2b\n"                                                                          \
+                     "3:"                                                                                   \
+                     : [v] "+r"(values), [w] "+r"(words), [f] "=&r"(first), [g] "=&r"(second)             \
+                     : [end] "r"(end), [off] "r"(offsets), [c] "r"(channels),                              \
+                       [bytes] "r"((const char *)end - (const char *)words)                                \
+                     : "cc", "memory")
+            if (words == end) {
+                return;
+            }
+            if (pattern == 0) {
+                TD_DEPTHWISE_EXPAND_SAME("ldrb", "16");
+            } else {
+                TD_DEPTHWISE_EXPAND_SAME("ldrh", "8");
+            }
+#undef TD_DEPTHWISE_EXPAND_SAME
+#else
+            for (; words != end; words += 2) {
+                const uint32_t h = pattern == 0 ? (uint8_t)values[0] : td_depthwise_read_u16(values);
+                const uint32_t same = td_sxtab16(offsets, h | (h << (pattern == 0 ? 16 : 8)));
+                words[0] = same;
+                words[1] = same;
+                values += channels;
+            }
+#endif
+        } else {
+            /* Lanes 0 0 0 1: words (a, a) and (a, b); 0 1 1 1: (a, b) and (b, b). */
+#if TD_DSP_ASM
+            /* Two positions a turn (an odd count starts with one): 15 instructions. g = h | h << 16 gives
+             * (a, a) from its bytes 0 and 2, (b, b) from 1 and 3; f = h | h << 8 gives (a, b). */
+            uint32_t f, g, p, q;
+#define TD_DEPTHWISE_EXPAND_TWO(rotate, first, second, third, fourth)                                      \
+    __asm__ volatile("tst     %[bytes], #8\n\t"                                                             \
+                     "beq     2f\n\t"                                                                       \
+                     "ldrh    %[f], [%[v]]\n\t"                                                             \
+                     "add     %[v], %[v], %[c]\n\t"                                                         \
+                     "orr     %[g], %[f], %[f], lsl #16\n\t"                                                \
+                     "orr     %[f], %[f], %[f], lsl #8\n\t"                                                 \
+                     "sxtab16 %[g], %[off], %[g]" rotate "\n\t"                                             \
+                     "sxtab16 %[f], %[off], %[f]\n\t"                                                       \
+                     "strd    %[" first "], %[" second "], [%[w]], #8\n\t"                                  \
+                     "cmp     %[w], %[end]\n\t"                                                             \
+                     "beq     3f\n"                                                                          \
+                     "2:\n\t"                                                                               \
+                     "ldrh    %[f], [%[v]]\n\t"                                                             \
+                     "ldrh    %[p], [%[v], %[c]]\n\t"                                                       \
+                     "add     %[v], %[v], %[c], lsl #1\n\t"                                                 \
+                     "orr     %[g], %[f], %[f], lsl #16\n\t"                                                \
+                     "orr     %[f], %[f], %[f], lsl #8\n\t"                                                 \
+                     "orr     %[q], %[p], %[p], lsl #16\n\t"                                                \
+                     "orr     %[p], %[p], %[p], lsl #8\n\t"                                                 \
+                     "sxtab16 %[g], %[off], %[g]" rotate "\n\t"                                             \
+                     "sxtab16 %[f], %[off], %[f]\n\t"                                                       \
+                     "sxtab16 %[q], %[off], %[q]" rotate "\n\t"                                             \
+                     "sxtab16 %[p], %[off], %[p]\n\t"                                                       \
+                     "strd    %[" first "], %[" second "], [%[w]], #16\n\t"                                 \
+                     "strd    %[" third "], %[" fourth "], [%[w], #-8]\n\t"                                 \
+                     "cmp     %[w], %[end]\n\t"                                                             \
+                     "bne     2b\n"                                                                          \
+                     "3:"                                                                                   \
+                     : [v] "+r"(values), [w] "+r"(words), [f] "=&r"(f), [g] "=&r"(g), [p] "=&r"(p),        \
+                       [q] "=&r"(q)                                                                         \
+                     : [end] "r"(end), [off] "r"(offsets), [c] "r"(channels),                              \
+                       [bytes] "r"((const char *)end - (const char *)words)                                \
+                     : "cc", "memory")
+            if (words == end) {
+                return;
+            }
+            if (pattern == 1) {
+                TD_DEPTHWISE_EXPAND_TWO("", "g", "f", "q", "p");
+            } else {
+                TD_DEPTHWISE_EXPAND_TWO(", ror #8", "f", "g", "p", "q");
+            }
+#undef TD_DEPTHWISE_EXPAND_TWO
+#else
+            for (; words != end; words += 2) {
+                const uint32_t h = td_depthwise_read_u16(values);
+                if (pattern == 1) {
+                    words[0] = td_sxtab16(offsets, h | (h << 16));
+                    words[1] = td_sxtab16(offsets, h | (h << 8));
+                } else {
+                    words[0] = td_sxtab16(offsets, h | (h << 8));
+                    words[1] = td_sxtab16_ror8(offsets, h | (h << 16));
+                }
+                values += channels;
+            }
+#endif
+        }
+        return;
+    }
+    for (; words != end; words += 2) {
+        const uint32_t four = (uint32_t)(uint8_t)values[0] | ((uint32_t)(uint8_t)values[lane1] << 8) |
+                              ((uint32_t)(uint8_t)values[lane2] << 16) | ((uint32_t)(uint8_t)values[lane3] << 24);
+        words[0] = td_sadd16(td_sxtb16(four), offsets);
+        words[1] = td_sadd16(td_sxtb16_ror8(four), offsets);
+        values += channels;
+    }
+}
+
 /** Input row in_y (or zeros outside the image) into the inside positions of a ring row. */
 static void td_depthwise_expand_row(const td_depthwise_expansion *expansion, int32_t in_y, td_word *row)
 {
     td_word *words = row + 2 * expansion->first;
     td_word *const end = words + 2 * expansion->count;
-    if (in_y < 0 || in_y >= expansion->height) {
+    if ((uint32_t)in_y >= (uint32_t)expansion->height) { /* outside the image (in_y < 0 included) */
         for (; words != end; words += 2) {
             words[0] = 0;
             words[1] = 0;
@@ -124,54 +277,7 @@ static void td_depthwise_expand_row(const td_depthwise_expansion *expansion, int
         const int32_t channels = expansion->channels;
         const uint32_t offsets = expansion->offsets;
         if (expansion->gather) {
-            /* Depth multiplier > 1: output channel o reads input channel o / M, so the four lanes
-             * repeat input bytes (M = 2: c, c, c+1, c+1; M >= 4: one channel four times); three or
-             * four channels (a block of M = 2 or 3 that starts inside a channel's outputs) are gathered
-             * byte by byte. */
-            const int32_t lane1 = expansion->lane[1], lane2 = expansion->lane[2], lane3 = expansion->lane[3];
-            if (lane3 <= 1) {
-                /* At most two input channels, a = values[0] and b = values[1] (lanes 0 0 0 0, 0 0 0 1, 0 0 1 1 or
-                 * 0 1 1 1): one or two loads instead of four, the lanes packed from them. */
-                const int32_t offset = (int16_t)offsets;
-                const int32_t pattern = lane1 + lane2 + lane3;
-                if (pattern == 0) {
-                    for (; words != end; words += 2) {
-                        const uint32_t same = td_pack16(values[0] + offset, values[0] + offset);
-                        words[0] = same;
-                        words[1] = same;
-                        values += channels;
-                    }
-                } else if (pattern == 2) {
-                    for (; words != end; words += 2) {
-                        const uint32_t mixed = td_pack16(values[0] + offset, values[1] + offset);
-                        words[0] = mixed;
-                        words[1] = mixed;
-                        values += channels;
-                    }
-                } else if (pattern == 1) {
-                    for (; words != end; words += 2) {
-                        const int32_t a = values[0] + offset;
-                        words[0] = td_pack16(a, a);
-                        words[1] = td_pack16(a, values[1] + offset);
-                        values += channels;
-                    }
-                } else {
-                    for (; words != end; words += 2) {
-                        const int32_t b = values[1] + offset;
-                        words[0] = td_pack16(values[0] + offset, b);
-                        words[1] = td_pack16(b, b);
-                        values += channels;
-                    }
-                }
-                return;
-            }
-            for (; words != end; words += 2) {
-                const uint32_t four = (uint32_t)(uint8_t)values[0] | ((uint32_t)(uint8_t)values[lane1] << 8) |
-                                      ((uint32_t)(uint8_t)values[lane2] << 16) | ((uint32_t)(uint8_t)values[lane3] << 24);
-                words[0] = td_sadd16(td_sxtb16(four), offsets);
-                words[1] = td_sadd16(td_sxtb16_ror8(four), offsets);
-                values += channels;
-            }
+            td_depthwise_gather_row(expansion, values, words, end);
             return;
         }
         if (words == end) {
@@ -352,38 +458,45 @@ TD_NOINLINE static void td_depthwise_rows_3x3(const td_depthwise_expansion *expa
 #endif
 
 /**
- * What td_depthwise_pixels_any reads (offsets fixed in its assembly): the four channels'
- * doubled biases, the window's ring rows (each at the output row's first pixel), the doubled
- * taps (td_depthwise_blocks), the output and its pixel count (both advanced), the bytes
- * between two pixels' input positions (stride * 8) and between two output pixels, the filter
- * size, the entry into the unrolled taps (written by the assembly), the four channels'
- * requantization (their bias fields unused) and the activation's bounds in every byte.
+ * What td_depthwise_pixels_any reads (offsets fixed in its assembly), laid out for its LDMs: the window's ring rows
+ * (each at the output row's first pixel), the doubled taps (td_depthwise_blocks), the four channels' doubled biases
+ * and the filter height (one LDM a pixel); the four channels' multiplier, right shift and rounding (two LDMs); the
+ * output and its pixel count (both advanced), the bytes between two pixels' input positions (stride * 8) and between
+ * two output pixels, the activation's bounds in every byte (one LDM); then the filter width and the entry into the
+ * unrolled taps (written by the assembly).
  */
 typedef struct {
-    int32_t bias[4];               /* 0 */
-    const td_word *const *rows;    /* 16 */
-    const td_word *taps;           /* 20 */
-    int8_t *out;                   /* 24 */
-    int32_t pixels;                /* 28 */
-    int32_t step;                  /* 32 */
-    int32_t channels;              /* 36 */
-    int32_t filter_h;              /* 40 */
-    int32_t filter_w;              /* 44 */
-    uint32_t entry;                /* 48 */
-    td_channel_requant requant[4]; /* 52 */
-    uint32_t low;                  /* 116: activation.min in each byte */
-    uint32_t high;                 /* 120: activation.max in each byte */
+    const td_word *const *rows; /* 0 */
+    const td_word *taps;        /* 4 */
+    int32_t bias[4];            /* 8 */
+    int32_t filter_h;           /* 24 */
+    struct {
+        int32_t multiplier;
+        int32_t right_shift;
+        int32_t rounding;
+    } requant[4];               /* 28 */
+    int8_t *out;                /* 76 */
+    int32_t pixels;             /* 80 */
+    int32_t step;               /* 84 */
+    int32_t channels;           /* 88 */
+    uint32_t low;               /* 92: activation.min in each byte */
+    uint32_t high;              /* 96: activation.max in each byte */
+    int32_t filter_w;           /* 100 */
+    uint32_t entry;             /* 104 */
 } td_depthwise_job;
 
 #if TD_DSP_ASM
 /*
  * td_depthwise_pixels_any(job): `pixels` (>= 1) output pixels of a channel block along a row,
- * any filter of up to 16 rows and 8 columns. Per pixel the four accumulators start at the
- * doubled biases; per filter row the row's input pointer is loaded and the loop jumps into an
- * unrolled run of eight taps at the filter width's entry (per tap two LDRD and four SMLAxy, 4
- * multiply-accumulates); then per channel SMMLAR, ASR and SSAT as td_depthwise_row_3x3, the
- * four bytes packed (BFI) and clamped to the activation at once (SSUB8/SEL), one STR. Every
- * register is in use: pixel count, output and entry live in the job.
+ * any filter of up to 16 rows and 8 columns. Per pixel one LDM starts the four accumulators at the
+ * doubled biases (with the row list, the taps and the row count); per filter row the row's input
+ * pointer is loaded and the loop jumps into an unrolled run of eight taps at the filter width's
+ * entry (per tap two LDRD and four SMLAxy, 4 multiply-accumulates); then two LDMs bring two
+ * channels' requantization each, per channel SMMLAR, ASR and SSAT as td_depthwise_row_3x3, the
+ * four bytes packed (BFI) and clamped to the activation at once (SSUB8/SEL), one STR, the output,
+ * pixel count, steps and bounds one LDM and the advanced output and count one STM: 35
+ * instructions a pixel besides the taps and 5 a filter row. Every register is in use during the
+ * taps: pixel count, output and entry live in the job.
  */
 void td_depthwise_pixels_any(td_depthwise_job *job);
 
@@ -394,13 +507,17 @@ void td_depthwise_pixels_any(td_depthwise_job *job);
     "smlatt  r7, r9, r11, r7\n\t"                                                              \
     "smlabb  r6, r10, r12, r6\n\t"                                                             \
     "smlatt  r8, r10, r12, r8\n\t"
-#define TD_DEPTHWISE_ANY_FINISH(acc, requant)                                                  \
-    "ldrd    r9, r10, [r0, #" requant " + 4]\n\t"                                              \
-    "ldr     r11, [r0, #" requant " + 12]\n\t"                                                 \
-    "add     r12, r11, " acc ", asr #31\n\t"                                                   \
-    "smmlar  " acc ", " acc ", r9, r12\n\t"                                                    \
-    "asr     " acc ", " acc ", r10\n\t"                                                        \
-    "ssat    " acc ", #8, " acc "\n\t"
+/* Two channels' requantization (multiplier, right shift, rounding: r3, r4, r9 and r10, r11, r12) from r2, advanced. */
+#define TD_DEPTHWISE_ANY_FINISH(first, second)                                                 \
+    "ldm     r2!, {r3, r4, r9, r10, r11, r12}\n\t"                                             \
+    "add     lr, r9, " first ", asr #31\n\t"                                                   \
+    "smmlar  " first ", " first ", r3, lr\n\t"                                                 \
+    "asr     " first ", " first ", r4\n\t"                                                     \
+    "ssat    " first ", #8, " first "\n\t"                                                     \
+    "add     lr, r12, " second ", asr #31\n\t"                                                 \
+    "smmlar  " second ", " second ", r10, lr\n\t"                                              \
+    "asr     " second ", " second ", r11\n\t"                                                  \
+    "ssat    " second ", #8, " second "\n\t"
 __asm__(".section .text.td_depthwise_pixels_any,\"ax\",%progbits\n\t"
         ".syntax unified\n\t"
         ".thumb\n\t"
@@ -410,50 +527,42 @@ __asm__(".section .text.td_depthwise_pixels_any,\"ax\",%progbits\n\t"
         ".type td_depthwise_pixels_any, %function\n"
         "td_depthwise_pixels_any:\n\t"
         "push    {r4-r11, lr}\n\t"
-        "ldr     r1, [r0, #44]\n\t"
+        "ldr     r1, [r0, #100]\n\t"
         "movs    r2, #24\n\t"
         "muls    r1, r2, r1\n\t"
         "adr.w   r2, 3f\n\t"
         "subs    r2, r2, r1\n\t"
         "orr     r2, r2, #1\n\t"
-        "str     r2, [r0, #48]\n\t"
+        "str     r2, [r0, #104]\n\t"
         "movs    r1, #0\n"
         "1:\n\t"
-        "ldm     r0, {r5-r8}\n\t"
-        "ldr     r2, [r0, #16]\n\t"
-        "ldr     r3, [r0, #20]\n\t"
-        "ldr     lr, [r0, #40]\n"
+        "ldm     r0, {r2, r3, r5, r6, r7, r8, lr}\n"
         "2:\n\t"
         "ldr     r4, [r2], #4\n\t"
         "add     r4, r4, r1\n\t"
-        "ldr     pc, [r0, #48]\n\t"
+        "ldr     pc, [r0, #104]\n\t"
         ".p2align 2\n\t"
         TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP
         TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP
         "\n3:\n\t"
         "subs    lr, lr, #1\n\t"
         "bne     2b\n\t"
-        TD_DEPTHWISE_ANY_FINISH("r5", "52")
-        TD_DEPTHWISE_ANY_FINISH("r6", "68")
-        TD_DEPTHWISE_ANY_FINISH("r7", "84")
-        TD_DEPTHWISE_ANY_FINISH("r8", "100")
+        "add     r2, r0, #28\n\t"
+        TD_DEPTHWISE_ANY_FINISH("r5", "r6")
+        TD_DEPTHWISE_ANY_FINISH("r7", "r8")
         "bfi     r5, r6, #8, #8\n\t"
         "bfi     r5, r7, #16, #8\n\t"
         "bfi     r5, r8, #24, #8\n\t"
-        "ldrd    r9, r10, [r0, #116]\n\t"
-        "ssub8   r11, r5, r9\n\t"
-        "sel     r5, r5, r9\n\t"
-        "ssub8   r11, r10, r5\n\t"
-        "sel     r5, r5, r10\n\t"
-        "ldrd    r9, r10, [r0, #32]\n\t"
-        "ldr     r12, [r0, #24]\n\t"
-        "str     r5, [r12]\n\t"
-        "add     r12, r12, r10\n\t"
-        "str     r12, [r0, #24]\n\t"
+        "ldm     r2, {r3, r4, r9, r10, r11, r12}\n\t"
+        "ssub8   lr, r5, r11\n\t"
+        "sel     r5, r5, r11\n\t"
+        "ssub8   lr, r12, r5\n\t"
+        "sel     r5, r5, r12\n\t"
+        "str     r5, [r3]\n\t"
+        "add     r3, r3, r10\n\t"
         "add     r1, r1, r9\n\t"
-        "ldr     r9, [r0, #28]\n\t"
-        "subs    r9, r9, #1\n\t"
-        "str     r9, [r0, #28]\n\t"
+        "subs    r4, r4, #1\n\t"
+        "stm     r2, {r3, r4}\n\t"
         "bne     1b\n\t"
         "pop     {r4-r11, pc}\n\t"
         ".size td_depthwise_pixels_any, . - td_depthwise_pixels_any\n\t"
@@ -482,9 +591,8 @@ static void td_depthwise_pixels_any(td_depthwise_job *job)
             }
         }
         for (c = 0; c < 4; ++c) {
-            const td_channel_requant *requant = &job->requant[c];
-            const int32_t value = td_smmlar(acc[c], requant->multiplier, requant->rounding + (acc[c] >> 31)) >>
-                                  requant->right_shift;
+            const int32_t value = td_smmlar(acc[c], job->requant[c].multiplier, job->requant[c].rounding + (acc[c] >> 31)) >>
+                                  job->requant[c].right_shift;
             job->out[c] = (int8_t)td_clamp_i32(td_ssat8(value), (int8_t)job->low, (int8_t)job->high);
         }
         job->out += job->channels;
@@ -523,7 +631,6 @@ TD_NOINLINE static void td_depthwise_rows_any(const td_depthwise_expansion *expa
     int32_t out_y, ky, tap;
     for (tap = 0; tap < 4; ++tap) {
         job.bias[tap] = requants->bias[tap];
-        job.requant[tap].bias = 0;
         job.requant[tap].multiplier = requants->channel[tap].multiplier;
         job.requant[tap].right_shift = requants->channel[tap].right_shift;
         job.requant[tap].rounding = requants->channel[tap].rounding;
@@ -1327,35 +1434,37 @@ int32_t td_depthwise_conv2d_s8_lines_get_buffer_size(const td_dims *input_dims, 
 #define TD_DEPTHWISE_LINES_MAX_PAIRS 16
 
 /**
- * What td_depthwise_lines_run reads (offsets fixed in its assembly): one output channel over passes of four
- * neighbouring outputs along a line, from `in` to `end`.
+ * What td_depthwise_lines_run reads (offsets fixed in its assembly, laid out for its LDMs): one output channel over
+ * passes of four neighbouring outputs along a line, from `in` to `end`.
  */
 typedef struct {
-    const uint8_t *in;       /* 0: the pass's first output's first value in the band (advanced by 4 * step a pass) */
-    int32_t step;            /* 4: bytes between two neighbouring outputs' first values (0: four times one output) */
-    int32_t unused;          /* 8 */
-    int8_t *out;             /* 12: the pass's first output (advanced) */
-    int32_t out_step;        /* 16: bytes between two neighbouring outputs */
-    int32_t bias;            /* 20: the doubled bias */
-    const td_word *entries;  /* 24: per pair its byte offset and its doubled tap pair */
+    int32_t step;            /* 0: bytes between two neighbouring outputs' first values (0: four times one output) */
+    int32_t bias[4];         /* 4: the doubled bias, once per output of a pass */
+    const td_word *entries;  /* 20: per pair its byte offset and its doubled tap pair */
+    uint32_t entry;          /* 24: the assembly's (where the unrolled pairs start) */
     int32_t pairs;           /* 28: pairs of taps (1 to TD_DEPTHWISE_LINES_MAX_PAIRS) */
     int32_t multiplier;      /* 32 */
     int32_t right_shift;     /* 36 */
     int32_t rounding;        /* 40: with the output offset folded in */
-    uint32_t low;            /* 44: activation.min in each byte */
-    uint32_t high;           /* 48: activation.max in each byte */
+    int32_t out_step;        /* 44: bytes between two neighbouring outputs */
+    int32_t advance;         /* 48: 4 * step, a pass's advance along the line */
     const uint8_t *end;      /* 52: `in` after the last pass (at least one pass runs) */
-    int32_t clamp;           /* 56: 0 when the activation is the whole int8 range */
-    uint32_t entry;          /* 60: the assembly's (where the unrolled pairs start) */
+    uint32_t low;            /* 56: activation.min in each byte */
+    uint32_t high;           /* 60: activation.max in each byte */
+    int32_t clamp;           /* 64: 0 when the activation is the whole int8 range */
+    const uint8_t *in;       /* 68: the first pass's first output's first value in the band */
+    int8_t *out;             /* 72: the first pass's first output */
 } td_depthwise_lines_job;
 
 #if TD_DSP_ASM
 /*
- * td_depthwise_lines_run(job): per pass four outputs' sums (r4-r7) from the doubled bias, over the channel's pairs: a
- * jump into an unrolled run of TD_DEPTHWISE_LINES_MAX_PAIRS pairs at the count's entry, per pair an LDRD of offset and
- * tap word and per output an LDR of its two values (r0-r3, `step` apart) and an SMLAD (9 instructions for 8 MACs);
- * then per output ADD, SMMLAR, ASR and SSAT (td_requant_fast on the doubled sum), the clamp on the four packed bytes
- * (SSUB8/SEL) unless the activation is the whole int8 range, and four STRB `out_step` apart.
+ * td_depthwise_lines_run(job): per pass four outputs' sums (r4-r7) from the doubled bias (one LDM with the step and
+ * the pairs), over the channel's pairs: a jump into an unrolled run of TD_DEPTHWISE_LINES_MAX_PAIRS pairs at the
+ * count's entry, per pair an LDRD of offset and tap word and per output an LDR of its two values (r0-r3, `step`
+ * apart) and an SMLAD (9 instructions for 8 MACs); then one LDM of the requantization and the pass's steps, per
+ * output ADD, SMMLAR, ASR and SSAT (td_requant_fast on the doubled sum), the clamp on the four packed bytes
+ * (SSUB8/SEL) unless the activation is the whole int8 range, and four STRB `out_step` apart: 34 instructions a pass
+ * besides the pairs (45 with the clamp).
  */
 void td_depthwise_lines_run(td_depthwise_lines_job *job);
 
@@ -1370,9 +1479,9 @@ void td_depthwise_lines_run(td_depthwise_lines_job *job);
     "ldr.w   r10, [r3, r8]\n\t"                                                                \
     "smlad   r7, r10, r9, r7\n\t"
 #define TD_DEPTHWISE_LINES_FINISH(acc)                                                         \
-    "add     r12, r10, " acc ", asr #31\n\t"                                                   \
-    "smmlar  " acc ", " acc ", r8, r12\n\t"                                                    \
-    "asr     " acc ", " acc ", r9\n\t"                                                         \
+    "add     r12, r3, " acc ", asr #31\n\t"                                                    \
+    "smmlar  " acc ", " acc ", r1, r12\n\t"                                                    \
+    "asr     " acc ", " acc ", r2\n\t"                                                         \
     "ssat    " acc ", #8, " acc "\n\t"
 __asm__(".section .text.td_depthwise_lines_run,\"ax\",%progbits\n\t"
         ".syntax unified\n\t"
@@ -1390,58 +1499,49 @@ __asm__(".section .text.td_depthwise_lines_run,\"ax\",%progbits\n\t"
         "adr.w   r10, 3f\n\t"
         "sub     r10, r10, r12\n\t"
         "orr     r10, r10, #1\n\t"
-        "str     r10, [lr, #60]\n\t"
-        "ldr     r0, [lr, #0]\n\t"
-        "ldr     r11, [lr, #12]\n"
+        "str     r10, [lr, #24]\n\t"
+        "ldr     r0, [lr, #68]\n\t"
+        "ldr     r11, [lr, #72]\n"
         "1:\n\t"
-        "ldr     r12, [lr, #4]\n\t"
-        "add     r1, r0, r12\n\t"
-        "add     r2, r1, r12\n\t"
-        "add     r3, r2, r12\n\t"
-        "ldr     r4, [lr, #20]\n\t"
-        "mov     r5, r4\n\t"
-        "mov     r6, r4\n\t"
-        "mov     r7, r4\n\t"
-        "ldr     r12, [lr, #24]\n\t"
-        "ldr     pc, [lr, #60]\n\t"
+        "ldm     lr, {r1, r4, r5, r6, r7, r12}\n\t"
+        "add     r2, r0, r1, lsl #1\n\t"
+        "add     r3, r2, r1\n\t"
+        "add     r1, r0, r1\n\t"
+        "ldr     pc, [lr, #24]\n\t"
         ".p2align 2\n\t"
         TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR
         TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR
         TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR
         TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR TD_DEPTHWISE_LINES_PAIR
         "\n3:\n\t"
-        "ldrd    r8, r9, [lr, #32]\n\t"
-        "ldr     r10, [lr, #40]\n\t"
+        "add     r12, lr, #32\n\t"
+        "ldm     r12, {r1, r2, r3, r8, r9, r10}\n\t"
         TD_DEPTHWISE_LINES_FINISH("r4")
         TD_DEPTHWISE_LINES_FINISH("r5")
         TD_DEPTHWISE_LINES_FINISH("r6")
         TD_DEPTHWISE_LINES_FINISH("r7")
-        "ldr     r12, [lr, #56]\n\t"
-        "cmp     r12, #0\n\t"
-        "beq     4f\n\t"
+        "ldr     r1, [lr, #64]\n\t"
+        "cbz     r1, 4f\n\t"
         "bfi     r4, r5, #8, #8\n\t"
         "bfi     r4, r6, #16, #8\n\t"
         "bfi     r4, r7, #24, #8\n\t"
-        "ldrd    r8, r9, [lr, #44]\n\t"
-        "ssub8   r12, r4, r8\n\t"
-        "sel     r4, r4, r8\n\t"
-        "ssub8   r12, r9, r4\n\t"
-        "sel     r4, r4, r9\n\t"
+        "ldrd    r1, r2, [lr, #56]\n\t"
+        "ssub8   r12, r4, r1\n\t"
+        "sel     r4, r4, r1\n\t"
+        "ssub8   r12, r2, r4\n\t"
+        "sel     r4, r4, r2\n\t"
         "lsr     r5, r4, #8\n\t"
         "lsr     r6, r4, #16\n\t"
         "lsr     r7, r4, #24\n"
         "4:\n\t"
-        "ldr     r12, [lr, #16]\n\t"
         "strb    r4, [r11]\n\t"
-        "strb    r5, [r11, r12]\n\t"
-        "add     r11, r11, r12, lsl #1\n\t"
+        "strb    r5, [r11, r8]\n\t"
+        "add     r11, r11, r8, lsl #1\n\t"
         "strb    r6, [r11]\n\t"
-        "strb    r7, [r11, r12]\n\t"
-        "add     r11, r11, r12, lsl #1\n\t"
-        "ldr     r12, [lr, #4]\n\t"
-        "add     r0, r0, r12, lsl #2\n\t"
-        "ldr     r12, [lr, #52]\n\t"
-        "cmp     r0, r12\n\t"
+        "strb    r7, [r11, r8]\n\t"
+        "add     r11, r11, r8, lsl #1\n\t"
+        "add     r0, r0, r9\n\t"
+        "cmp     r0, r10\n\t"
         "bne     1b\n\t"
         "pop     {r4-r11, pc}\n\t"
         ".size td_depthwise_lines_run, . - td_depthwise_lines_run\n\t"
@@ -1450,23 +1550,25 @@ __asm__(".section .text.td_depthwise_lines_run,\"ax\",%progbits\n\t"
 /** td_depthwise_lines_run's C twin (the same sums and bytes). */
 static void td_depthwise_lines_run(td_depthwise_lines_job *job)
 {
+    const uint8_t *in = job->in;
+    int8_t *out = job->out;
     do {
         int32_t u, k;
         for (u = 0; u < 4; ++u) {
-            const uint8_t *const in = job->in + u * job->step;
-            int32_t acc = job->bias, value;
+            const uint8_t *const first = in + u * job->step;
+            int32_t acc = job->bias[u], value;
             for (k = 0; k < job->pairs; ++k) {
-                acc = td_smlad(td_read_u32(in + job->entries[2 * k]), job->entries[2 * k + 1], acc);
+                acc = td_smlad(td_read_u32(first + job->entries[2 * k]), job->entries[2 * k + 1], acc);
             }
             value = td_ssat8(td_smmlar(acc, job->multiplier, job->rounding + (acc >> 31)) >> job->right_shift);
             if (job->clamp) {
                 value = td_clamp_i32(value, (int8_t)job->low, (int8_t)job->high);
             }
-            job->out[u * job->out_step] = (int8_t)value;
+            out[u * job->out_step] = (int8_t)value;
         }
-        job->out += 4 * job->out_step;
-        job->in += 4 * job->step;
-    } while (job->in != job->end);
+        out += 4 * job->out_step;
+        in += job->advance;
+    } while (in != job->end);
 }
 #endif
 
@@ -1555,7 +1657,6 @@ TD_NOINLINE __attribute__((unused)) static int td_depthwise_lines(const td_depth
     job.low = (uint32_t)(uint8_t)low * 0x01010101u;
     job.high = (uint32_t)(uint8_t)high * 0x01010101u;
     job.clamp = low != -128 || high != 127;
-    job.unused = 0;
     job.entry = 0;
     /* Positions outside the image stay 0. */
     for (value = 0; value < ring * length; ++value) {
@@ -1607,13 +1708,14 @@ TD_NOINLINE __attribute__((unused)) static int td_depthwise_lines(const td_depth
                 for (m = 0; m < multiplier; ++m, ++channel) {
                     const td_word *const words = tables + channel * channel_words;
                     int32_t done;
-                    job.bias = (int32_t)words[0];
+                    job.bias[0] = job.bias[1] = job.bias[2] = job.bias[3] = (int32_t)words[0];
                     job.multiplier = (int32_t)words[1];
                     job.right_shift = (int32_t)words[2];
                     job.rounding = (int32_t)words[3];
                     job.entries = words + 4;
                     job.in = (const uint8_t *)base;
                     job.step = 2 * stride_b;
+                    job.advance = 4 * job.step;
                     job.out = out_line + channel;
                     job.out_step = out_pixel_step;
                     if (length_out >= 4) {
@@ -1644,6 +1746,7 @@ TD_NOINLINE __attribute__((unused)) static int td_depthwise_lines(const td_depth
                                 job.in = (const uint8_t *)base + 2 * stride_b * done;
                                 job.end = job.in; /* one pass (the step is 0) */
                                 job.step = 0;
+                                job.advance = 0;
                                 job.out = out_line + channel + done * out_pixel_step;
                                 job.out_step = 0;
                                 td_depthwise_lines_run(&job);

@@ -9,7 +9,7 @@ import { conv2d, type Conv2DPlan } from '../../ops/conv-2d.js';
 import { depthwiseConv2d, type DepthwiseConv2DPlan } from '../../ops/depthwise-conv-2d.js';
 import type { ChannelMultipliers } from '../../ops/quantization.js';
 import { tapRange, type WindowGeometry } from '../../ops/window.js';
-import { depthwiseWide, depthwiseWideLowering, depthwiseWideRequant, depthwiseWideSingle3x3, depthwiseWideStride2x3x3 } from './depthwise-wide.js';
+import { depthwiseWide, depthwiseWideBlocksFaster, depthwiseWideLowering, depthwiseWideRequant, depthwiseWideSingle3x3, depthwiseWideStride2x3x3 } from './depthwise-wide.js';
 
 /**
  * CONV_2D → td_conv2d_s8 / td_conv2d_f32, from the op library's plan (ops/conv-2d.ts): the
@@ -386,11 +386,12 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   // Weights stored as TFLite's INT4 stay packed in flash (int4-weights.ts).
   const int4 = int4DepthwiseLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g));
   if (int4) return int4;
-  // 5x5 windows and 3x3 ones with a depth multiplier over small images: planes of int16 pairs (depthwise-wide.ts);
+  // 5x5 windows and 3x3 ones with a depth multiplier over small images: planes of int16 pairs (depthwise-wide.ts; on
+  // the M4 and M7 not the shapes depthwiseWideBlocksFaster leaves to the channel blocks);
   // 3x3 ones with multiplier 1 (stride 1 or 2) too where every depthwise layer of the model takes that kernel. The
   // Cortex-M55 takes these DSP kernels too: its Helium depthwise runs 3x3 windows no faster than the DSP channel blocks
   // (bench/helium, virtual-m55: dw_3x3_s2_24x24x64 290,688 instructions through it, 187,094 through this one).
-  const wide = depthwiseWideLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g), context.options.dsp && everyDepthwiseTakes(context, takesWide));
+  const wide = depthwiseWideLowering({ geometry: g, arithmetic }, context, perChannelQuant, windowFields(g), context.options.dsp && everyDepthwiseTakes(context, takesWide(context.options.helium === true)));
   if (wide) return wide;
   // The portable convolution (the reference loop) is slower than the portable depthwise one: only the DSP build switches,
   // and only for windows of 32 taps or more: below that the convolution's im2col of a one-byte-deep patch costs more
@@ -537,9 +538,9 @@ type DepthwiseLayerCheck = (plan: DepthwiseConv2DPlan, inputDims: readonly numbe
 /** The channel planes take the layer (depthwisePlanes). */
 const takesPlanes: DepthwiseLayerCheck = (plan, inputDims, filterDims) => depthwisePlanes(plan.geometry, inputDims, filterDims, plan.arithmetic.activation);
 
-/** td_depthwise_conv2d_s8_wide takes the layer, a 3x3 one with multiplier 1 included (depthwise-wide.ts). */
-const takesWide: DepthwiseLayerCheck = (plan, inputDims, filterDims, outputDims, bias) =>
-  (depthwiseWide(plan.geometry, inputDims, filterDims, outputDims) || depthwiseWideSingle3x3(plan.geometry, inputDims, filterDims, outputDims) ||
+/** td_depthwise_conv2d_s8_wide takes the layer, a 3x3 one with multiplier 1 included (depthwise-wide.ts), in a Helium build or not. */
+const takesWide = (helium: boolean): DepthwiseLayerCheck => (plan, inputDims, filterDims, outputDims, bias) =>
+  ((depthwiseWide(plan.geometry, inputDims, filterDims, outputDims) && (helium || !depthwiseWideBlocksFaster(plan.geometry, outputDims))) || depthwiseWideSingle3x3(plan.geometry, inputDims, filterDims, outputDims) ||
     depthwiseWideStride2x3x3(plan.geometry, inputDims, filterDims, outputDims)) &&
   plan.arithmetic.flavour === 'int8' && depthwiseWideRequant(plan.arithmetic.requant, bias, filterDims[1] * filterDims[2]);
 

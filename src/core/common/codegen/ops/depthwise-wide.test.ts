@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../ir/types.js';
 import { generateModel } from '../index.js';
 import { depthwiseConv2dS8WideBufferSize, depthwiseConv2dS8WideRows5BufferSize } from '../kernel-buffers.js';
-import { compactDepthwiseWideRows5, depthwiseWide, depthwiseWideBands, depthwiseWideRequant, depthwiseWideRows5, depthwiseWideSingle3x3, depthwiseWideStride2x3x3, packDepthwiseWide } from './depthwise-wide.js';
+import { compactDepthwiseWideRows5, depthwiseWide, depthwiseWideBands, depthwiseWideBlocksFaster, depthwiseWideRequant, depthwiseWideRows5, depthwiseWideSingle3x3, depthwiseWideStride2x3x3, packDepthwiseWide } from './depthwise-wide.js';
 
 interface DepthwiseCase {
   height?: number;
@@ -52,9 +52,9 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     const cases: [string, DepthwiseCase][] = [
       ['5x5 stride 1 SAME 24 wide', { width: 24, channels: 32 }],
       ['5x5 stride 1 VALID', { width: 12, channels: 64, padding: 'valid' }],
-      ['5x5 stride 1 ReLU6, odd width', { width: 9, channels: 8, activation: 'relu6' }],
+      ['5x5 stride 1 ReLU6, 8 wide', { width: 8, channels: 8, activation: 'relu6' }],
       ['5x5 stride 2 SAME', { width: 12, channels: 64, stride: 2 }],
-      ['5x5 stride 2 VALID ReLU, odd width', { width: 13, channels: 4, stride: 2, padding: 'valid', activation: 'relu' }],
+      ['5x5 stride 2 VALID ReLU, 15 wide', { width: 15, channels: 4, stride: 2, padding: 'valid', activation: 'relu' }],
       ['3x3 multiplier 2', { width: 12, channels: 8, multiplier: 2, kernel: [3, 3] }],
       ['3x3 multiplier 3 ReLU', { width: 10, channels: 4, multiplier: 3, kernel: [3, 3], activation: 'relu' }],
       ['3x3 multiplier 1, 24 wide (four steps of six)', { width: 24, channels: 32, kernel: [3, 3] }],
@@ -76,6 +76,25 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
       const filter = [1, ...(config.kernel ?? [5, 5]), config.channels * (config.multiplier ?? 1)] as const;
       expect(model.source, label).toContain(`${depthwiseConv2dS8WideBufferSize(true, [1, config.height ?? 12, config.width, config.channels], filter)}`);
     }
+  });
+
+  it('leaves to the channel blocks on the M4 the rows of multiplier 1 past whole steps and multiplier outputs of under 16 pixels, not on Helium', () => {
+    const cases: [string, DepthwiseCase][] = [
+      ['5x5 stride 1 ReLU6, 9 wide', { width: 9, channels: 8, activation: 'relu6' }],
+      ['5x5 stride 2 VALID ReLU, 13 wide (rows of 5)', { width: 13, channels: 4, stride: 2, padding: 'valid', activation: 'relu' }],
+      ['3x3 multiplier 3 over 2x7', { height: 2, width: 7, channels: 8, multiplier: 3, kernel: [3, 3] }],
+    ];
+    for (const [label, config] of cases) {
+      expect(depthwiseCall(generateModel(depthwiseGraph(config), { dsp: true }).source), label).toBe('td_depthwise_conv2d_s8');
+      expect(depthwiseCall(generateModel(depthwiseGraph(config), { dsp: true, helium: true }).source), label).toBe('td_depthwise_conv2d_s8_wide_packed');
+    }
+    const geometry = (stride: number, depthMultiplier = 1) => ({ strideHeight: stride, strideWidth: stride, dilationHeight: 1, dilationWidth: 1, depthMultiplier });
+    expect(depthwiseWideBlocksFaster(geometry(1), [1, 24, 24, 32])).toBe(false);
+    expect(depthwiseWideBlocksFaster(geometry(1), [1, 24, 18, 32])).toBe(true);
+    expect(depthwiseWideBlocksFaster(geometry(2), [1, 12, 6, 32])).toBe(false);
+    expect(depthwiseWideBlocksFaster(geometry(2), [1, 12, 7, 32])).toBe(true);
+    expect(depthwiseWideBlocksFaster(geometry(1, 3), [1, 4, 9, 144])).toBe(false);
+    expect(depthwiseWideBlocksFaster(geometry(1, 3), [1, 2, 7, 96])).toBe(true);
   });
 
   it('takes 3x3 with multiplier 1 over inputs five wide through td_depthwise_conv2d_s8_wide_rows5 (compact blocks from 10 rows), with a band of rows as scratch', () => {

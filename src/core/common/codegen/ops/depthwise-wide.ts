@@ -33,6 +33,26 @@ export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], fil
 }
 
 /**
+ * Whether a Cortex-M4/M7 DSP build runs a layer depthwiseWide takes through td_depthwise_conv2d_s8's channel blocks
+ * instead, where they cost fewer instructions: with multiplier 1, output rows that are not a whole number of the
+ * assembly's steps (four outputs, two at stride 2), whose scalar remainder costs more than the blocks' pixels; with a
+ * multiplier, outputs of fewer than `depthwiseWideMinPixels` pixels, over which the planes' per-channel set-up is not
+ * earned back. Measured on virtual-m4f (bench/shapes, instructions through this kernel -> the blocks): 5x5 rows of 11
+ * over 14x11x4 62,920 -> 36,640, of 3 at stride 2 42,280 -> 24,720, of 5 over 4x5x48 81,920 -> 68,840, of 18 over
+ * 14x18x12 185,560 -> 172,240, of 7 at stride 2 24,880 -> 20,360; 3x3 multiplier 3 over 2x7x32 115,440 -> 58,200.
+ * Kept (the blocks slower): whole steps (5x5 rows of 24 70,600 -> 107,920, of 16 10,960 -> 19,880, of 2 at stride 2
+ * 15,560 -> 21,080) and multipliers over 36 pixels or more (5x5 multiplier 3 over 4x9 outputs 302,720 -> 356,520,
+ * multiplier 4 over 6x13 at stride 2 147,880 -> 162,920; 3x3 multiplier 4 over 6x30 64,200 -> 85,200).
+ */
+export function depthwiseWideBlocksFaster(g: WideGeometry, outputDims: readonly number[]): boolean {
+  if (g.depthMultiplier > 1) return outputDims[1] * outputDims[2] < depthwiseWideMinPixels;
+  return outputDims[2] % (g.strideWidth === 2 ? 2 : 4) !== 0;
+}
+
+/** The fewest output pixels over which a layer with a depth multiplier takes the wide kernel (depthwiseWideBlocksFaster). */
+export const depthwiseWideMinPixels = 16;
+
+/**
  * Whether a 3x3 depthwise convolution with depth multiplier 1 can run the kernel's 3x3 loops: stride 1, no dilation,
  * input channels a multiple of four, and either output rows a whole number of its six-output steps that fit the planes'
  * 32 positions, or rows of five outputs over an input five wide (SAME: depthwiseWideRows5, its own entry). Other
@@ -190,7 +210,8 @@ export function depthwiseWideLowering({ geometry: g, arithmetic }: DepthwiseConv
   const inputDims = dims4(context, x.shape, 'input');
   const filterDims = dims4(context, filter.shape, 'filter');
   const outputDims = dims4(context, y.shape, 'output');
-  if (!depthwiseWide(g, inputDims, filterDims, outputDims) && !(single3x3 && (depthwiseWideSingle3x3(g, inputDims, filterDims, outputDims) || depthwiseWideStride2x3x3(g, inputDims, filterDims, outputDims)))) return undefined;
+  const wide = depthwiseWide(g, inputDims, filterDims, outputDims) && (context.options.helium || !depthwiseWideBlocksFaster(g, outputDims));
+  if (!wide && !(single3x3 && (depthwiseWideSingle3x3(g, inputDims, filterDims, outputDims) || depthwiseWideStride2x3x3(g, inputDims, filterDims, outputDims)))) return undefined;
   if (!depthwiseWideRequant(arithmetic.requant, bias?.data, filterDims[1] * filterDims[2])) return undefined;
   const fields = `{${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}, ${g.depthMultiplier}, ${windowFields}, ${clampC(arithmetic.activation)}}`;
   // Rows of five outputs: their own entry (the model links that loop alone) with a band's scratch.
