@@ -339,6 +339,8 @@ td_status td_conv2d_s8(const td_context *ctx,
     const int8_t pad = (int8_t)(-params->input_offset);
     int32_t groups, per_group, oc, batch, out_y, out_x, group;
     td_conv_mve_table table;
+    td_conv_mve_pass in_place, gathered;
+    int32_t x_end_offset;
     int8_t *column;
     if (params == NULL || quant == NULL || input_dims == NULL || input == NULL || filter_dims == NULL || filter == NULL ||
         output_dims == NULL || output == NULL || filter_c <= 0 || in_c % filter_c != 0) {
@@ -382,6 +384,28 @@ td_status td_conv2d_s8(const td_context *ctx,
             }
         }
     }
+    {
+        /* td_conv_mve_blocks's passes for the receptive fields read in place and those gathered, on the fast form and
+         * without groups (else `end` is the table's start: td_conv_mve_channels runs them). */
+        const int32_t run = k_w * in_c, excess = ((run + 15) & ~15) - run;
+        in_place.source = input;
+        in_place.x_end = input;
+        in_place.length = length;
+        in_place.excess = excess;
+        in_place.x_skip = in_w * in_c - run - excess;
+        in_place.run = run;
+        in_place.end = table.words + (table.fast && groups == 1 ? 16 * (out_c >> 2) : 0);
+        in_place.min = table.min;
+        in_place.max = table.max;
+        x_end_offset = (k_h - 1) * in_w * in_c + run + excess;
+        /* And for the gathered column: one run of the whole receptive field. */
+        gathered = in_place;
+        gathered.source = column;
+        gathered.excess = ((length + 15) & ~15) - length;
+        gathered.x_skip = 0;
+        gathered.x_end = column + length + gathered.excess;
+        gathered.run = length;
+    }
     for (batch = 0; batch < input_dims->n; ++batch) {
         const int8_t *const image = input + batch * in_h * in_w * in_c;
         for (out_y = 0; out_y < out_h; ++out_y) {
@@ -393,8 +417,20 @@ td_status td_conv2d_s8(const td_context *ctx,
                 const int contiguous = groups == 1 && dilation_w == 1;
                 if (contiguous && dilation_h == 1 && k_w * in_c >= 16 && in_y0 >= 0 && in_x0 >= 0 && in_y0 + k_h <= in_h &&
                     in_x0 + k_w <= in_w) {
-                    td_conv_mve_channels(image + (in_y0 * in_w + in_x0) * in_c, k_h, k_w * in_c, in_w * in_c, filter, length, 0,
-                                         out_c, table.words, &table, quant, out);
+                    const int8_t *const source = image + (in_y0 * in_w + in_x0) * in_c;
+                    if (in_place.end != table.words) {
+                        /* The blocks of four straight from here (the pass made once per call), the rest after. */
+                        in_place.source = source;
+                        in_place.x_end = source + x_end_offset;
+                        td_conv_mve_blocks(&in_place, table.words, filter, out);
+                        if ((out_c & 3) != 0) {
+                            td_conv_mve_channels(source, k_h, k_w * in_c, in_w * in_c, filter, length, out_c & ~3, out_c & 3,
+                                                 in_place.end, &table, quant, out);
+                        }
+                    } else {
+                        td_conv_mve_channels(source, k_h, k_w * in_c, in_w * in_c, filter, length, 0, out_c, table.words, &table,
+                                             quant, out);
+                    }
                     continue;
                 }
                 for (group = 0; group < groups; ++group) {
@@ -428,8 +464,16 @@ td_status td_conv2d_s8(const td_context *ctx,
                             }
                         }
                     }
-                    td_conv_mve_channels(column, 1, length, 0, filter, length, group * per_group, per_group,
-                                         table.words + 4 * group * per_group, &table, quant, out);
+                    if (gathered.end != table.words) {
+                        td_conv_mve_blocks(&gathered, table.words, filter, out);
+                        if ((out_c & 3) != 0) {
+                            td_conv_mve_channels(column, 1, length, 0, filter, length, out_c & ~3, out_c & 3, gathered.end,
+                                                 &table, quant, out);
+                        }
+                    } else {
+                        td_conv_mve_channels(column, 1, length, 0, filter, length, group * per_group, per_group,
+                                             table.words + 4 * group * per_group, &table, quant, out);
+                    }
                 }
             }
         }
