@@ -137,6 +137,8 @@ typedef struct {
     const int32_t *end;   /* 24 */
     int32_t min;          /* 28 */
     int32_t max;          /* 32 */
+    /** 0: one run; 1: runs with no excess; 2: any runs (td_conv_mve_blocks's three loops). */
+    int32_t runs;         /* 36 */
 } td_conv_mve_pass;
 
 /**
@@ -148,7 +150,9 @@ typedef struct {
  * only the bytes left), the loads' writeback being by sixteen whatever the bytes left, so that between runs the
  * input moves on by x_skip and the weights come back by the excess; then two VMOVs put the sums in a vector, and
  * (VQRDMULH(acc, m) + rounding + (acc >> 31)) >> right with the block's vectors, the clamp and one VSTRB of four
- * bytes: 31 instructions a block besides the dot products' nine per sixteen bytes (gcc's: 67).
+ * bytes. Three copies of the block loop (`pass->runs`): one run (1x1 windows, the gathered column: 30 instructions a
+ * block besides the dot products' nine per sixteen bytes; gcc's code took 67), runs with no excess (six more a run
+ * after the first), any runs (eleven more).
  */
 /* Parameters the assembly reads from r0-r3 (the procedure call standard's), never named in C. */
 #define TD_CONV_MVE_ARGUMENT __attribute__((unused))
@@ -167,18 +171,21 @@ __attribute__((naked, noipa)) static void td_conv_mve_blocks(const td_conv_mve_p
             "ldr         lr, [r12, #28]\n\t"
             "vdup.32     q4, lr\n\t"
             "ldr         lr, [r12, #32]\n\t"
-            "vdup.32     q5, lr\n"
-            "4:\n\t"
+            "vdup.32     q5, lr\n\t"
+            "ldr         lr, [r12, #36]\n\t"
+            "cmp         lr, #1\n\t"
+            "beq         20f\n\t"
+            "bhi         40f\n\t"
+            "10:\n"
             "ldrd        r0, r2, [r10]\n\t"
             "ldrd        r4, r6, [r10, #8]\n\t"
             "ldr         lr, [r12, #4]\n\t"
             "add         r5, r3, lr\n\t"
             "add         r11, r5, lr\n\t"
             "add         r8, r11, lr\n\t"
-            "ldr         r1, [r12]\n"
-            "2:\n\t"
-            "dlstp.8     lr, r9\n"
-            "1:\n\t"
+            "ldr         r1, [r12]\n\t"
+            "dlstp.8     lr, r9\n\t"
+            "11:\n"
             "vldrb.u8    q0, [r1], #16\n\t"
             "vldrb.u8    q1, [r3], #16\n\t"
             "vmladava.s8 r0, q0, q1\n\t"
@@ -188,19 +195,7 @@ __attribute__((naked, noipa)) static void td_conv_mve_blocks(const td_conv_mve_p
             "vmladava.s8 r4, q0, q1\n\t"
             "vldrb.u8    q1, [r8], #16\n\t"
             "vmladava.s8 r6, q0, q1\n\t"
-            "letp        lr, 1b\n\t"
-            "ldr         lr, [r12, #16]\n\t"
-            "cmp         r1, lr\n\t"
-            "beq         3f\n\t"
-            "ldr         lr, [r12, #12]\n\t"
-            "add         r1, r1, lr\n\t"
-            "ldr         lr, [r12, #8]\n\t"
-            "sub         r3, r3, lr\n\t"
-            "sub         r5, r5, lr\n\t"
-            "sub         r11, r11, lr\n\t"
-            "sub         r8, r8, lr\n\t"
-            "b           2b\n"
-            "3:\n\t"
+            "letp        lr, 11b\n\t"
             "ldr         lr, [r12, #8]\n\t"
             "sub         r3, r8, lr\n\t"
             "vmov        q2[2], q2[0], r0, r4\n\t"
@@ -219,7 +214,108 @@ __attribute__((naked, noipa)) static void td_conv_mve_blocks(const td_conv_mve_p
             "add         r10, r10, #64\n\t"
             "ldr         lr, [r12, #24]\n\t"
             "cmp         r10, lr\n\t"
-            "bne         4b\n\t"
+            "bne         10b\n\t"
+            "b           90f\n\t"
+            "20:\n"
+            "ldrd        r0, r2, [r10]\n\t"
+            "ldrd        r4, r6, [r10, #8]\n\t"
+            "ldr         lr, [r12, #4]\n\t"
+            "add         r5, r3, lr\n\t"
+            "add         r11, r5, lr\n\t"
+            "add         r8, r11, lr\n\t"
+            "ldr         r1, [r12]\n\t"
+            "22:\n"
+            "dlstp.8     lr, r9\n\t"
+            "21:\n"
+            "vldrb.u8    q0, [r1], #16\n\t"
+            "vldrb.u8    q1, [r3], #16\n\t"
+            "vmladava.s8 r0, q0, q1\n\t"
+            "vldrb.u8    q1, [r5], #16\n\t"
+            "vmladava.s8 r2, q0, q1\n\t"
+            "vldrb.u8    q1, [r11], #16\n\t"
+            "vmladava.s8 r4, q0, q1\n\t"
+            "vldrb.u8    q1, [r8], #16\n\t"
+            "vmladava.s8 r6, q0, q1\n\t"
+            "letp        lr, 21b\n\t"
+            "ldr         lr, [r12, #16]\n\t"
+            "cmp         r1, lr\n\t"
+            "beq         23f\n\t"
+            "ldr         lr, [r12, #12]\n\t"
+            "add         r1, r1, lr\n\t"
+            "b           22b\n\t"
+            "23:\n"
+            "mov         r3, r8\n\t"
+            "vmov        q2[2], q2[0], r0, r4\n\t"
+            "vmov        q2[3], q2[1], r2, r6\n\t"
+            "vldrw.32    q0, [r10, #16]\n\t"
+            "vqrdmulh.s32 q1, q2, q0\n\t"
+            "vldrw.32    q0, [r10, #32]\n\t"
+            "vadd.i32    q1, q1, q0\n\t"
+            "vshr.s32    q2, q2, #31\n\t"
+            "vadd.i32    q1, q1, q2\n\t"
+            "vldrw.32    q0, [r10, #48]\n\t"
+            "vshl.s32    q1, q1, q0\n\t"
+            "vmax.s32    q1, q1, q4\n\t"
+            "vmin.s32    q1, q1, q5\n\t"
+            "vstrb.32    q1, [r7], #4\n\t"
+            "add         r10, r10, #64\n\t"
+            "ldr         lr, [r12, #24]\n\t"
+            "cmp         r10, lr\n\t"
+            "bne         20b\n\t"
+            "b           90f\n\t"
+            "40:\n"
+            "ldrd        r0, r2, [r10]\n\t"
+            "ldrd        r4, r6, [r10, #8]\n\t"
+            "ldr         lr, [r12, #4]\n\t"
+            "add         r5, r3, lr\n\t"
+            "add         r11, r5, lr\n\t"
+            "add         r8, r11, lr\n\t"
+            "ldr         r1, [r12]\n\t"
+            "42:\n"
+            "dlstp.8     lr, r9\n\t"
+            "41:\n"
+            "vldrb.u8    q0, [r1], #16\n\t"
+            "vldrb.u8    q1, [r3], #16\n\t"
+            "vmladava.s8 r0, q0, q1\n\t"
+            "vldrb.u8    q1, [r5], #16\n\t"
+            "vmladava.s8 r2, q0, q1\n\t"
+            "vldrb.u8    q1, [r11], #16\n\t"
+            "vmladava.s8 r4, q0, q1\n\t"
+            "vldrb.u8    q1, [r8], #16\n\t"
+            "vmladava.s8 r6, q0, q1\n\t"
+            "letp        lr, 41b\n\t"
+            "ldr         lr, [r12, #16]\n\t"
+            "cmp         r1, lr\n\t"
+            "beq         43f\n\t"
+            "ldr         lr, [r12, #12]\n\t"
+            "add         r1, r1, lr\n\t"
+            "ldr         lr, [r12, #8]\n\t"
+            "sub         r3, r3, lr\n\t"
+            "sub         r5, r5, lr\n\t"
+            "sub         r11, r11, lr\n\t"
+            "sub         r8, r8, lr\n\t"
+            "b           42b\n\t"
+            "43:\n"
+            "ldr         lr, [r12, #8]\n\t"
+            "sub         r3, r8, lr\n\t"
+            "vmov        q2[2], q2[0], r0, r4\n\t"
+            "vmov        q2[3], q2[1], r2, r6\n\t"
+            "vldrw.32    q0, [r10, #16]\n\t"
+            "vqrdmulh.s32 q1, q2, q0\n\t"
+            "vldrw.32    q0, [r10, #32]\n\t"
+            "vadd.i32    q1, q1, q0\n\t"
+            "vshr.s32    q2, q2, #31\n\t"
+            "vadd.i32    q1, q1, q2\n\t"
+            "vldrw.32    q0, [r10, #48]\n\t"
+            "vshl.s32    q1, q1, q0\n\t"
+            "vmax.s32    q1, q1, q4\n\t"
+            "vmin.s32    q1, q1, q5\n\t"
+            "vstrb.32    q1, [r7], #4\n\t"
+            "add         r10, r10, #64\n\t"
+            "ldr         lr, [r12, #24]\n\t"
+            "cmp         r10, lr\n\t"
+            "bne         40b\n\t"
+            "90:\n"
             "vpop        {d8, d9, d10, d11}\n\t"
             "pop         {r4, r5, r6, r7, r8, r9, r10, r11, pc}");
 }
@@ -279,6 +375,7 @@ TD_NOINLINE static void td_conv_mve_channels(const int8_t *source,
         pass.end = words + 16 * blocks;
         pass.min = table->min;
         pass.max = table->max;
+        pass.runs = runs == 1 ? 0 : excess == 0 ? 1 : 2;
         td_conv_mve_blocks(&pass, words, w0, out);
         words += 16 * blocks;
         w0 += 4 * blocks * length;
@@ -397,6 +494,7 @@ td_status td_conv2d_s8(const td_context *ctx,
         in_place.end = table.words + (table.fast && groups == 1 ? 16 * (out_c >> 2) : 0);
         in_place.min = table.min;
         in_place.max = table.max;
+        in_place.runs = k_h == 1 ? 0 : excess == 0 ? 1 : 2;
         x_end_offset = (k_h - 1) * in_w * in_c + run + excess;
         /* And for the gathered column: one run of the whole receptive field. */
         gathered = in_place;
@@ -405,6 +503,7 @@ td_status td_conv2d_s8(const td_context *ctx,
         gathered.x_skip = 0;
         gathered.x_end = column + length + gathered.excess;
         gathered.run = length;
+        gathered.runs = 0;
     }
     for (batch = 0; batch < input_dims->n; ++batch) {
         const int8_t *const image = input + batch * in_h * in_w * in_c;
