@@ -1568,6 +1568,24 @@ function buildCases(random: Random): CaseBuilder[] {
     ['3x3 grouped 2 groups of 16 to 6 each', { input: [5, 5, 32], outputChannels: 12, kernel: [3, 3], padding: 'same', activation: 'none', groups: 2 }],
   ];
   for (const [label, config] of heliumConv) cases.push(convS8(heliumRandom, `conv2d_s8 ${label}`, config, false));
+  // The Helium kernel's two requantizations: the fast form (every channel with 1 <= right shift <= 21 and its
+  // accumulator under 2^30 in magnitude, td_conv_mve_blocks) at its edges, and the exact form a call takes when one
+  // channel is outside it (a right shift of 22 or 0, a left shift, a bias near 2^30), at rounding ties; runs of 48
+  // bytes (no excess) and of 40 (an excess of 8) over several rows; both forms over enough outputs to meet the rounding's
+  // halfway remainders. Their own seed, as above.
+  const requantRandom = new Random(0x3e6);
+  const requantConv: [string, ConvConfig][] = [
+    ['1x1 C_in 64 to 12 extremes', { input: [3, 4, 64], outputChannels: 12, kernel: [1, 1], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['3x3 C_in 16 runs of 48 bytes to 8 right shift 21 at ties', { input: [5, 5, 16], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', effectiveScale: [2.4e-7, 4.7e-7], bias: Array.from({ length: 8 }, (_, c) => (c % 2 ? -1 : 1) * (150_000_000 + c * 1_000_003)), biasAtRoundingTies: true }],
+    ['3x3 C_in 16 to 8 right shift 22 (exact form) at ties', { input: [5, 5, 16], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', effectiveScale: [1.2e-7, 2.3e-7], bias: Array.from({ length: 8 }, (_, c) => (c % 2 ? 1 : -1) * (250_000_000 + c * 999_983)), biasAtRoundingTies: true }],
+    ['2x5 C_in 8 runs of 40 bytes to 6 left shift (exact form)', { input: [4, 7, 8], outputChannels: 6, kernel: [2, 5], padding: 'same', activation: 'relu6', effectiveScale: [1.1, 1.9] }],
+    ['1x1 C_in 32 to 8 shift 0 (exact form)', { input: [3, 3, 32], outputChannels: 8, kernel: [1, 1], padding: 'valid', activation: 'none', effectiveScale: [0.55, 0.95] }],
+    ['1x1 C_in 24 to 8 bias near 2^30 (exact form) at ties', { input: [3, 3, 24], outputChannels: 8, kernel: [1, 1], padding: 'valid', activation: 'none', effectiveScale: [3e-7, 4e-7], bias: Array.from({ length: 8 }, (_, c) => (c === 5 ? 1_080_000_000 : (c % 2 ? -1 : 1) * 300_000_000)), biasAtRoundingTies: true }],
+    // 4,096 outputs at a right shift of 8: some sixteen land where the rounding's comparison decides (remainder at half).
+    ['1x1 C_in 16 to 16 over 16x16 right shift 8', { input: [16, 16, 16], outputChannels: 16, kernel: [1, 1], padding: 'valid', activation: 'none', effectiveScale: [0.002, 0.0038] }],
+    ['1x1 C_in 16 to 16 over 16x16 right shift 8, one bias over 2^30 (exact form)', { input: [16, 16, 16], outputChannels: 16, kernel: [1, 1], padding: 'valid', activation: 'none', effectiveScale: [0.002, 0.0038], bias: Array.from({ length: 16 }, (_, c) => (c === 3 ? 1_100_000_000 : ((c * 7919) % 6001) - 3000)) }],
+  ];
+  for (const [label, config] of requantConv) cases.push(convS8(requantRandom, `conv2d_s8 ${label}`, config, false));
   const depthwise: [string, ConvConfig][] = [
     ['3x3 stride 1 same relu', { input: [6, 6, 4], outputChannels: 4, kernel: [3, 3], padding: 'same', activation: 'relu' }],
     ['3x3 stride 2 valid multiplier 2', { input: [7, 7, 3], outputChannels: 6, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'none' }],

@@ -411,16 +411,20 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   // (On the Cortex-M55 as well: dw_3x3_s1_24x24x32 312,531 instructions through the planes, 463,125 through the Helium file.)
   const planes = context.options.dsp && depthwisePlanes(geometry, inputDims, windowDims, arithmetic.activation) && everyDepthwiseTakes(context, takesPlanes);
   const kernel = planes ? 'td_depthwise_conv2d_s8_planes' : 'td_depthwise_conv2d_s8';
+  const outputDims = output(context).shape;
+  // The Cortex-M55 takes these entries too (its Helium file carries the DSP kernel's), but for the layers its own
+  // depthwise loop runs in full and measured faster there (depthwiseHeliumLoop).
+  const heliumLoop = context.options.helium === true && depthwiseHeliumLoop(geometry, windowDims);
   // The shapes td_depthwise_conv2d_s8's channel blocks do not take run its _paired entry (pairs of taps), so that a
-  // model whose depthwise layers the blocks take all does not link that code. The Helium build keeps its own choice for
-  // these, the lines and the columns (its loop takes windows over nine taps; the rest go to the channel blocks).
-  const paired = context.options.dsp && !context.options.helium && !planes && depthwisePaired(geometry, windowDims, output(context).shape);
+  // model whose depthwise layers the blocks take all does not link that code.
+  const pairedShape = context.options.dsp && !planes && depthwisePaired(geometry, windowDims, outputDims);
+  const paired = pairedShape && !(heliumLoop && windowDims[1] * windowDims[2] > heliumPairedMaxTaps);
   // Some layers, of either kind, run its _lines entry instead (an input channel at a time, taps paired along widened
   // lines: depthwiseLines).
-  const lines = context.options.dsp && !context.options.helium && !planes && depthwiseLines(geometry, windowDims, output(context).shape);
+  const lines = context.options.dsp && !planes && depthwiseLines(geometry, windowDims, outputDims);
   // The blocks' windows one column wide run its _columns entry (down the columns; a model without such layers does not
   // link that code).
-  const columns = context.options.dsp && !context.options.helium && !planes && !paired && !lines && depthwiseColumns(geometry, windowDims);
+  const columns = context.options.dsp && !planes && !pairedShape && !lines && depthwiseColumns(geometry, windowDims) && !(heliumLoop && outputDims[1] < heliumColumnsMinRows);
   const entry = lines ? 'td_depthwise_conv2d_s8_lines' : paired ? 'td_depthwise_conv2d_s8_paired' : columns ? 'td_depthwise_conv2d_s8_columns' : kernel;
   const kernelCall = cropped ? croppedCall(context, cropped.filter) : call;
   return {
@@ -442,6 +446,34 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
     },
   };
 }
+
+/**
+ * Whether the Helium file's depthwise loop (firmware/kernels/src/opt/helium/td_depthwise_conv2d_s8.c,
+ * td_depthwise_mve_pays) runs every channel of a layer: depth multiplier 1, windows over nine taps or stride 2 or more
+ * both ways over at most 64 channels, and channels in blocks of eight (the channels past them go one at a time through
+ * the reference's loop). A Helium build gives such a layer to that loop rather than the DSP kernel's paired taps or
+ * columns where it measured faster on the Cortex-M55 (bench/helium/entries.ts, virtual-m55, instructions, the loop
+ * against the DSP entry): against the paired taps, windows over nine taps (seed 205, 5x5 over one 5x5x72 pixel, 10,188
+ * against 13,406; 606, 5x5 stride 2 over 15x5x24, 20,313 and 24,125; 975, 8x10 over 12x8x48, 482,813 and 1,329,406),
+ * not 3x3 at stride 2 (475, 9x1x64, 34,813 and 22,938; 564, 7x1x24, 10,625 and 8,344); against the columns, outputs
+ * of fewer than three rows (754, 3x1 stride 2 over 4x9x48, 8,563 and 16,969; 755, 7x1 over 8x8x32, 5,969 and 11,688;
+ * 164, 7x1 over 10x10x48, 20,625 and 26,469), not of three or more (915, 5x1 stride 2 over 10x5x48 to 3x3, 22,531 and
+ * 19,938; 695, 2x1 over 21x10x16, 26,844 and 19,000). With channels past the blocks of eight the DSP entries were
+ * faster in 29 of 30 shapes (seed 75, 5x1 stride 2 over 11x8x31, 53,500 against 24,813 down the columns; 125, 5x3
+ * over 29x30x5, 929,906 against 179,188 through the lines; 114, 3x1 stride 3 over 2x12x33, 5,719 against 8,781
+ * paired, the one exception).
+ */
+export function depthwiseHeliumLoop(g: Pick<DepthwiseConv2DPlan['geometry'], 'strideHeight' | 'strideWidth' | 'depthMultiplier'>, filterDims: readonly number[]): boolean {
+  const channels = filterDims[3];
+  const runs = filterDims[1] * filterDims[2] > 9 || (g.strideHeight >= 2 && g.strideWidth >= 2 && channels <= 64);
+  return g.depthMultiplier === 1 && channels % 8 === 0 && runs;
+}
+
+/** The most window taps for which a Helium build gives a layer its loop runs in full to the paired taps (depthwiseHeliumLoop). */
+export const heliumPairedMaxTaps = 9;
+
+/** The fewest output rows for which a Helium build gives a layer its loop runs in full to the columns (depthwiseHeliumLoop). */
+export const heliumColumnsMinRows = 3;
 
 /**
  * Whether an int8 depthwise convolution in a DSP build calls td_depthwise_conv2d_s8_paired: the shapes
