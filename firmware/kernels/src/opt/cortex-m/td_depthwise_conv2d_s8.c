@@ -1823,7 +1823,6 @@ td_status td_depthwise_conv2d_s8_columns(const td_context *ctx,
                                      output, 1);
 }
 
-#ifndef TD_DEPTHWISE_PAIRED_ELSEWHERE /* the Helium file defines it over its own kernel */
 int32_t td_depthwise_conv2d_s8_paired_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
 {
     /* The paired taps' tables, then padded rows of the window's height over the input's width and the filter's
@@ -1854,7 +1853,6 @@ td_status td_depthwise_conv2d_s8_paired(const td_context *ctx,
     }
     return TD_OK;
 }
-#endif
 
 #else /* no DSP extension: the portable kernel's loop */
 
