@@ -44,6 +44,13 @@ describe('int8 convolution dispatch in DSP builds (bench/shapes seeds)', () => {
     expect(entry(681)).toBe('td_conv2d_s8_direct');
     expect(randomShapeCase(393).name).toBe('393_conv_10x8_s2_3x6x31_to_4_same_relu6');
     expect(entry(393)).toBe('td_conv2d_s8_direct');
+    // Every tap inside the image, but two pixels: the columns would compute a whole block of four for one filter.
+    expect(randomShapeCase(552).name).toBe('552_conv_5x5_s3_5x8x48_to_1_valid');
+    expect(entry(552)).toBe('td_conv2d_s8_direct');
+    // Rows of 62 bytes (two past a multiple of four) for five filters: estimated at 0.82 of the columns, which measure
+    // 24,760 instructions against 25,000 direct.
+    expect(randomShapeCase(762).name).toBe('762_conv_5x2_s2_6x3x31_to_5_same');
+    expect(entry(762)).toBe('td_conv2d_s8');
     // Every tap inside the image and eight filters: the widened columns serve them all.
     expect(randomShapeCase(330).name).toBe('330_conv_3x4_s2_5x4x64_to_8_valid_relu_n1_to_1');
     expect(entry(330)).toBe('td_conv2d_s8');

@@ -129,12 +129,17 @@ export function convFewChannels(g: WindowGeometry, inputDims: readonly number[],
 
 /**
  * Whether an int8 convolution in a DSP build calls td_conv2d_s8_direct (only the taps inside the image, four bytes a
- * turn, no scratch) instead of td_conv2d_s8's im2col columns, which widen every tap of a patch, padded ones as 0:
- * for output pixels x channels <= 64, when its estimate is under 0.8 of the columns'. Estimates, instructions on the
- * M4 (fitted on bench/shapes' few-output convolutions): the columns 2 a tap to widen (4.4 when C_in % 4 != 0 gathers
- * the patch as bytes first) and 0.9 a tap and filter; the direct loop 2.5 a tap inside the image and filter, 40 an
- * output and 10 a window row and output. Seeds 681 (4x4 stride 2 over 3x3x70 to 1) 24,520 -> 5,960 instructions,
- * 393 (10x8 stride 2 over 3x6x31 to 4) 77,720 -> 37,600, 623 14,000 -> 8,280, 301 19,480 -> 16,920.
+ * turn, no scratch) instead of td_conv2d_s8's im2col columns, which widen every tap of a patch, padded ones as 0, in
+ * blocks of four pixels: for output pixels x channels <= 64, when its estimate is under 0.8 of the columns'.
+ * Estimates, instructions on the M4 (fitted on bench/shapes' few-output convolutions, seeds 1-800):
+ *  - the columns: per pixel of whole blocks of four and tap, 2 to widen (4.4 when C_in % 4 != 0 gathers the patch as
+ *    bytes first) and 0.9 per filter;
+ *  - the direct loop: 2.5 a tap inside the image and filter; per output 40, and per run of bytes (a window row, or a
+ *    tap when dilated across) 10 plus 5 for each byte past a multiple of four.
+ * Seeds 681 (4x4 stride 2 over 3x3x70 to 1: 1.74x the portable kernel's instructions) 24,520 -> 5,720 instructions,
+ * 393 77,720 -> 37,480, 552 14,760 -> 6,920, 623 14,000 -> 8,040, 401 12,320 -> 8,400, 773 16,960 -> 12,240, 740
+ * 5,200 -> 3,120, 301 19,480 -> 16,680, 341 8,400 -> 6,280, 392 3,880 -> 3,680; seed 762 (5x2 stride 2 over 6x3x31
+ * to 5, estimated 0.82) stays on the columns: 24,760 there, 25,000 direct.
  */
 export function convDirect(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   const [filters, height, width, depth] = filterDims;
@@ -150,8 +155,12 @@ export function convDirect(g: WindowGeometry, inputDims: readonly number[], filt
   };
   const rows = inside(outputDims[1], height, g.strideHeight, g.padTop, g.dilationHeight, inputDims[1]);
   const columns = inside(outputDims[2], width, g.strideWidth, g.padLeft, g.dilationWidth, inputDims[2]);
-  const direct = outputDims[0] * rows * columns * depth * filters * 2.5 + pixels * filters * (40 + 10 * height);
-  const widened = pixels * height * width * depth * ((depth % 4 !== 0 ? 4.4 : 2) + 0.9 * filters);
+  // A window row is one run of bytes at dilation 1 across, else a run per tap; a run's last 1-3 bytes go one at a time.
+  const runs = g.dilationWidth === 1 ? 1 : width;
+  const runBytes = g.dilationWidth === 1 ? width * depth : depth;
+  const direct = outputDims[0] * rows * columns * depth * filters * 2.5 + pixels * filters * (40 + height * runs * (10 + 5 * (runBytes % 4)));
+  // The columns run blocks of four pixels, a last partial one at the cost of a whole.
+  const widened = Math.ceil(pixels / 4) * 4 * height * width * depth * ((depth % 4 !== 0 ? 4.4 : 2) + 0.9 * filters);
   return direct < 0.8 * widened;
 }
 
