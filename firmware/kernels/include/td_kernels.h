@@ -944,6 +944,15 @@ td_status td_avgpool_s8(const td_pool_params *params,
                         const int8_t *input,
                         const td_dims *output_dims,
                         int8_t *output);
+/**
+ * AVERAGE_POOL_2D, int8, as td_avgpool_s8 (the same bits), for inputs of one to three channels: the DSP builds' entry
+ * for them (one channel at a time, the window's bounds once a pixel), so that other models do not link that loop.
+ */
+td_status td_avgpool_s8_narrow(const td_pool_params *params,
+                               const td_dims *input_dims,
+                               const int8_t *input,
+                               const td_dims *output_dims,
+                               int8_t *output);
 /** MAX_POOL_2D, int8. */
 td_status td_maxpool_s8(const td_pool_params *params,
                         const td_dims *input_dims,

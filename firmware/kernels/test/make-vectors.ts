@@ -682,7 +682,7 @@ interface PoolConfig {
   activation: Activation;
 }
 
-function pool(random: Random, name: string, kind: 'AVERAGE_POOL_2D' | 'MAX_POOL_2D', dtype: 'int8' | 'float32', config: PoolConfig): CaseBuilder {
+function pool(random: Random, name: string, kind: 'AVERAGE_POOL_2D' | 'MAX_POOL_2D', dtype: 'int8' | 'float32', config: PoolConfig, kernelName?: string): CaseBuilder {
   const batch = config.batch ?? 1;
   const [inH, inW, channels] = config.input;
   const [fH, fW] = config.filter;
@@ -717,7 +717,7 @@ function pool(random: Random, name: string, kind: 'AVERAGE_POOL_2D' | 'MAX_POOL_
     c.declare(`const td_pool_params_f32 params = {${geometryFields}, .activation = ${cFloatRange(config.activation)}};`);
   }
   const output = c.output(type, 'output', count(outputShape));
-  const kernel = `td_${kind === 'AVERAGE_POOL_2D' ? 'avgpool' : 'maxpool'}_${dtype === 'int8' ? 's8' : 'f32'}`;
+  const kernel = kernelName ?? `td_${kind === 'AVERAGE_POOL_2D' ? 'avgpool' : 'maxpool'}_${dtype === 'int8' ? 's8' : 'f32'}`;
   c.invoke(`${kernel}(&params, &input_dims, input, &output_dims, ${output})`);
   c.expect(type, output, outputs[0] as Int8Array | Float32Array);
   return c;
@@ -2478,7 +2478,7 @@ function detectionCases(random: Random): CaseBuilder[] {
 
 /** Builds every case (deterministic for a given seed) and the C header that holds them. */
 /**
- * Pools over one to three channels (the DSP average pool's channel-at-a-time path, no word of four lanes):
+ * Pools over one to three channels, through td_avgpool_s8 and td_avgpool_s8_narrow (the DSP builds' entry for them):
  * windows clipped by SAME padding on every side, strides larger than the window, two batches.
  */
 function narrowPoolCases(random: Random): CaseBuilder[] {
@@ -2488,7 +2488,10 @@ function narrowPoolCases(random: Random): CaseBuilder[] {
     ['2x3 stride 3x1 same 7x6x2 batch 2', { batch: 2, input: [7, 6, 2], filter: [2, 3], stride: [3, 1], padding: 'same', activation: 'none' }],
     ['4x4 stride 1 same 5x7x3', { input: [5, 7, 3], filter: [4, 4], stride: [1, 1], padding: 'same', activation: 'none' }],
   ];
-  return pools.map(([label, config]) => pool(random, `avgpool_s8 ${label}`, 'AVERAGE_POOL_2D', 'int8', config));
+  return pools.flatMap(([label, config]) => [
+    pool(random, `avgpool_s8 ${label}`, 'AVERAGE_POOL_2D', 'int8', config),
+    pool(random, `avgpool_s8_narrow ${label}`, 'AVERAGE_POOL_2D', 'int8', config, 'td_avgpool_s8_narrow'),
+  ]);
 }
 
 /**

@@ -242,6 +242,12 @@ describe('C kernel library for Cortex-M (arm-none-eabi-gcc)', () => {
         expect(disassembly, `${source} requantizes with SMMLAR`).toMatch(/\bsmmlar\b/);
         continue;
       }
+      // The DSP builds' average pool over one to three channels has no word of four lanes to sum: plain C, its division
+      // by the window's pixel count one SDIV.
+      if (source.endsWith('/td_avgpool_s8_narrow.c')) {
+        expect(disassembly, `${source} divides with SDIV`).toMatch(/\bsdiv\b/);
+        continue;
+      }
       // Float kernels use the FPU, not the DSP extension: blocks loaded with VLDM, a separate VMUL and VADD (never a fused VFMA).
       if (/_f32\.c$/.test(source)) {
         expect(disassembly, `${source} loads blocks with VLDM`).toMatch(/\bvldmia\b/);

@@ -9,81 +9,14 @@
  * of four, go one at a time (all of them on a core without the DSP extension). A full 2x2 window
  * is unrolled, divided by a shift and its four outputs stored as one word.
  */
-#include "../../internal/td_common.h"
+#include "td_avgpool_dsp.h"
 #include "td_dsp.h"
-
-/**
- * The reference's division of a window sum by its pixel count (count / 2 added away from zero,
- * then C's truncating division), then the clamp. Branch-free: `sign` is 0 or -1, and
- * (half ^ sign) - sign is half or -half (acc == 0 gives 0 either way).
- */
-TD_INLINE int8_t td_average(int32_t acc, int32_t count, int32_t min, int32_t max)
-{
-    if (count > 0) {
-        const int32_t sign = acc >> 31;
-        acc = (acc + (((count / 2) ^ sign) - sign)) / count;
-    }
-    return (int8_t)td_clamp_i32(acc, min, max);
-}
 
 #if TD_KERNELS_DSP
 /** The signed int16 lane of a pair: low (0) or high (1). */
 TD_INLINE int32_t td_lane16(uint32_t pair, int high)
 {
     return (int32_t)(int16_t)(uint16_t)(high ? pair >> 16 : pair & 0xffffu);
-}
-#endif
-
-#if TD_KERNELS_DSP
-/**
- * Fewer than four channels (no word of four lanes): one channel at a time, the window's bounds and
- * its first pixel worked out once a pixel, its pixels walked by pointer. The general loop below
- * is written for blocks of four and cost one-channel pools ~9 instructions an output more than
- * the portable kernel.
- */
-static void td_avgpool_s8_narrow(const td_pool_params *params,
-                                 const td_dims *input_dims,
-                                 const int8_t *input,
-                                 const td_dims *output_dims,
-                                 int8_t *output)
-{
-    const int32_t input_h = input_dims->h;
-    const int32_t input_w = input_dims->w;
-    const int32_t channels = input_dims->c;
-    const int32_t row_step = input_w * channels;
-    const int32_t min = params->activation.min;
-    const int32_t max = params->activation.max;
-    const int32_t out_h = output_dims->h, out_w = output_dims->w;
-    int32_t batch, out_y, out_x, c;
-
-    for (batch = 0; batch < output_dims->n; ++batch) {
-        const int8_t *const image = input + batch * input_h * row_step;
-        for (out_y = 0; out_y < out_h; ++out_y) {
-            const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
-            const int32_t y_start = td_max_i32(0, -in_y_origin);
-            const int32_t rows = td_max_i32(td_min_i32(params->filter.h, input_h - in_y_origin) - y_start, 0);
-            const int8_t *const top = image + (in_y_origin + y_start) * row_step;
-            for (out_x = 0; out_x < out_w; ++out_x) {
-                const int32_t in_x_origin = out_x * params->stride.w - params->padding.w;
-                const int32_t x_start = td_max_i32(0, -in_x_origin);
-                const int32_t columns = td_max_i32(td_min_i32(params->filter.w, input_w - in_x_origin) - x_start, 0);
-                const int32_t count = rows * columns;
-                const int8_t *const window = top + (in_x_origin + x_start) * channels;
-                for (c = 0; c < channels; ++c) {
-                    int32_t acc = 0;
-                    const int8_t *row = window + c;
-                    int32_t fy, fx;
-                    for (fy = 0; fy < rows; ++fy, row += row_step) {
-                        const int8_t *pixel = row;
-                        for (fx = 0; fx < columns; ++fx, pixel += channels) {
-                            acc += *pixel;
-                        }
-                    }
-                    *output++ = td_average(acc, count, min, max);
-                }
-            }
-        }
-    }
 }
 #endif
 
@@ -101,12 +34,6 @@ td_status td_avgpool_s8(const td_pool_params *params,
     const int32_t max = params->activation.max;
     int32_t batch, out_y, out_x, c;
 
-#if TD_KERNELS_DSP
-    if (channels < 4) {
-        td_avgpool_s8_narrow(params, input_dims, input, output_dims, output);
-        return TD_OK;
-    }
-#endif
     for (batch = 0; batch < output_dims->n; ++batch) {
         for (out_y = 0; out_y < output_dims->h; ++out_y) {
             const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
