@@ -71,4 +71,18 @@ describe('int8 convolution dispatch in DSP builds (bench/shapes seeds)', () => {
     expect(randomShapeCase(102).name).toBe('102_conv_4x4_s2_d22_21x43x1_to_4_same');
     expect(entry(102)).toBe('td_conv2d_s8_small_regs_full');
   });
+
+  it('runs depthwise outputs one pixel wide under a window one column wide down the column (_columns), not by paired taps', () => {
+    const depthwise = (seed: number) => /\b(td_depthwise_conv2d_s8\w*)\(/.exec(generateModel(randomShapeCase(seed).graph, { dsp: true }).source)?.[1];
+    // 3x3 over a 2x1x32 image: the window cut to its one column inside the image.
+    expect(randomShapeCase(624).name).toBe('624_dw_3x3_s1_2x1x32_to_32_same_relu_n1_to_1');
+    expect(depthwise(624)).toBe('td_depthwise_conv2d_s8_columns');
+    expect(randomShapeCase(286).name).toBe('286_dw_7x1_s3x2_16x1x12_to_12_same_relu_n1_to_1');
+    expect(depthwise(286)).toBe('td_depthwise_conv2d_s8_columns');
+    // Outputs four pixels wide keep the paired taps; so does one channel (the blocks take four at a time).
+    expect(randomShapeCase(114).name).toBe('114_dw_3x1_s3_2x12x33_to_33_same');
+    expect(depthwise(114)).toBe('td_depthwise_conv2d_s8_paired');
+    expect(randomShapeCase(534).name).toBe('534_dw_2x1_s2_72x18x1_to_1_valid_relu6');
+    expect(depthwise(534)).toBe('td_depthwise_conv2d_s8_paired');
+  });
 });

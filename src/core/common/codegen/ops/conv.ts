@@ -494,12 +494,16 @@ export const heliumColumnsMinRows = 3;
  * blocks, 11,080 paired, 11,880 portable; 186, 8x1 of 24, 12,120 and 10,360; 286, 6x1 of 12, 8,680 and 7,720; 196,
  * 3x1 of 4 channels, stays with the blocks, 1,520 against 1,960).
  */
-export function depthwisePaired(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilationWidth'>, filterDims: readonly number[], outputDims: readonly number[]): boolean {
+export function depthwisePaired(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilationWidth' | 'dilationHeight'>, filterDims: readonly number[], outputDims: readonly number[]): boolean {
   const pixels = outputDims[1] * outputDims[2];
-  return (
-    outputDims[3] < 4 || filterDims[1] > 16 || filterDims[2] > 8 || g.dilationWidth !== 1 || pixels < 2 || pixels * filterDims[1] * filterDims[2] < depthwiseBlocksMinWindowTaps ||
-    (outputDims[2] === 1 && outputDims[3] >= 8)
-  );
+  if (outputDims[3] < 4 || filterDims[1] > 16 || filterDims[2] > 8 || g.dilationWidth !== 1 || pixels < 2) return true;
+  // Outputs one pixel wide under a window one column wide: the blocks' _columns entry runs them down the column in one
+  // pass (virtual-m4f, bench/shapes, paired -> columns: seed 624, 3x1 over 2x1x32, 7,360 -> 5,280 instructions, the
+  // portable kernel 5,960; 475, 3x1 stride 2 over 9x1x64, 22,040 -> 13,600; 564 8,040 -> 4,960; 186 10,360 -> 6,000;
+  // 286 7,720 -> 3,800; seed 114, 2x1 over outputs 1x4 of 33 channels, not one pixel wide, stays paired: 8,360
+  // against 9,840).
+  if (outputDims[2] === 1 && depthwiseColumns(g, filterDims)) return false;
+  return pixels * filterDims[1] * filterDims[2] < depthwiseBlocksMinWindowTaps || (outputDims[2] === 1 && outputDims[3] >= 8);
 }
 
 /**

@@ -39,8 +39,8 @@ describe('the DSP depthwise entries in Helium builds', () => {
       114, // paired over 33 channels (the one shape of those measured slower than the Helium file)
       125, // lines over five channels
       224, // lines with multiplier 3
-      475, // paired, 3x3 stride 2 over 64 channels
-      564, // paired, 3x3 stride 2 over 24 channels
+      475, // columns (one pixel wide), 3x3 stride 2 over 64 channels
+      564, // columns (one pixel wide), 3x3 stride 2 over 24 channels
       695, // columns to ten rows of 16 channels
       915, // columns to three rows of 48 channels
     ]) {
