@@ -138,8 +138,9 @@ export function convFewChannels(g: WindowGeometry, inputDims: readonly number[],
  *    tap when dilated across) 10 plus 5 for each byte past a multiple of four.
  * Seeds 681 (4x4 stride 2 over 3x3x70 to 1: 1.74x the portable kernel's instructions) 24,520 -> 5,720 instructions,
  * 393 77,720 -> 37,480, 552 14,760 -> 6,920, 623 14,000 -> 8,040, 401 12,320 -> 8,400, 773 16,960 -> 12,240, 740
- * 5,200 -> 3,120, 301 19,480 -> 16,680, 341 8,400 -> 6,280, 392 3,880 -> 3,680; seed 762 (5x2 stride 2 over 6x3x31
- * to 5, estimated 0.82) stays on the columns: 24,760 there, 25,000 direct.
+ * 5,200 -> 3,120, 301 19,480 -> 16,680, 341 8,400 -> 6,280, 392 3,880 -> 3,680, 153 88,720 -> 53,680, 741 49,960 ->
+ * 38,200, 761 2,040 -> 1,680, 300 14,480 -> 11,320; seed 762 (5x2 stride 2 over 6x3x31 to 5, estimated 0.82) stays
+ * on the columns: 24,760 there, 25,000 direct.
  */
 export function convDirect(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   const [filters, height, width, depth] = filterDims;
@@ -161,7 +162,11 @@ export function convDirect(g: WindowGeometry, inputDims: readonly number[], filt
   const direct = outputDims[0] * rows * columns * depth * filters * 2.5 + pixels * filters * (40 + height * runs * (10 + 5 * (runBytes % 4)));
   // The columns run blocks of four pixels, a last partial one at the cost of a whole.
   const widened = Math.ceil(pixels / 4) * 4 * height * width * depth * ((depth % 4 !== 0 ? 4.4 : 2) + 0.9 * filters);
-  return direct < 0.8 * widened;
+  // With more than eight filters the columns' widening is shared enough that the direct loop wins only by skipping
+  // padded taps (seed 312, 1x2 over one pixel of 70 channels to 32, every tap inside the image: 12,920 instructions
+  // through the columns, 15,760 direct).
+  const padded = outputDims[0] * rows * columns < pixels * height * width;
+  return direct < 0.8 * widened && (filters <= 8 || padded);
 }
 
 /** A filter cut to a smaller window: its shape and values (the graph's layout), emitted as an array of their own. */
