@@ -154,6 +154,46 @@ typedef struct {
  * block besides the dot products' nine per sixteen bytes; gcc's code took 67), runs with no excess (six more a run
  * after the first), any runs (eleven more).
  */
+/* A block's start: its four sums from the table (bias), the four filters' rows from r3, the input column from the pass. */
+#define TD_CONV_MVE_BLOCK_START                                                                     \
+    "ldrd        r0, r2, [r10]\n\t"                                                                 \
+    "ldrd        r4, r6, [r10, #8]\n\t"                                                             \
+    "ldr         lr, [r12, #4]\n\t"                                                                 \
+    "add         r5, r3, lr\n\t"                                                                    \
+    "add         r11, r5, lr\n\t"                                                                   \
+    "add         r8, r11, lr\n\t"                                                                   \
+    "ldr         r1, [r12]\n\t"
+/* One run's dot products, sixteen bytes a turn, tail-predicated (the loop's label `turn`, opened by DLSTP). */
+#define TD_CONV_MVE_DOT(turn)                                                                       \
+    "vldrb.u8    q0, [r1], #16\n\t"                                                                 \
+    "vldrb.u8    q1, [r3], #16\n\t"                                                                 \
+    "vmladava.s8 r0, q0, q1\n\t"                                                                    \
+    "vldrb.u8    q1, [r5], #16\n\t"                                                                 \
+    "vmladava.s8 r2, q0, q1\n\t"                                                                    \
+    "vldrb.u8    q1, [r11], #16\n\t"                                                                \
+    "vmladava.s8 r4, q0, q1\n\t"                                                                    \
+    "vldrb.u8    q1, [r8], #16\n\t"                                                                 \
+    "vmladava.s8 r6, q0, q1\n\t"                                                                    \
+    "letp        lr, " turn "b\n\t"
+/* The four sums in a vector, requantized, clamped and stored; then the next block (label `block`) until the table's end. */
+#define TD_CONV_MVE_REQUANT_STORE(block)                                                            \
+    "vmov        q2[2], q2[0], r0, r4\n\t"                                                          \
+    "vmov        q2[3], q2[1], r2, r6\n\t"                                                          \
+    "vldrw.32    q0, [r10, #16]\n\t"                                                                \
+    "vqrdmulh.s32 q1, q2, q0\n\t"                                                                   \
+    "vldrw.32    q0, [r10, #32]\n\t"                                                                \
+    "vadd.i32    q1, q1, q0\n\t"                                                                    \
+    "vshr.s32    q2, q2, #31\n\t"                                                                   \
+    "vadd.i32    q1, q1, q2\n\t"                                                                    \
+    "vldrw.32    q0, [r10, #48]\n\t"                                                                \
+    "vshl.s32    q1, q1, q0\n\t"                                                                    \
+    "vmax.s32    q1, q1, q4\n\t"                                                                    \
+    "vmin.s32    q1, q1, q5\n\t"                                                                    \
+    "vstrb.32    q1, [r7], #4\n\t"                                                                  \
+    "add         r10, r10, #64\n\t"                                                                 \
+    "ldr         lr, [r12, #24]\n\t"                                                                \
+    "cmp         r10, lr\n\t"                                                                       \
+    "bne         " block "b\n\t"
 /* Parameters the assembly reads from r0-r3 (the procedure call standard's), never named in C. */
 #define TD_CONV_MVE_ARGUMENT __attribute__((unused))
 __attribute__((naked, noipa)) static void td_conv_mve_blocks(const td_conv_mve_pass *pass TD_CONV_MVE_ARGUMENT,
@@ -177,66 +217,20 @@ __attribute__((naked, noipa)) static void td_conv_mve_blocks(const td_conv_mve_p
             "beq         20f\n\t"
             "bhi         40f\n\t"
             "10:\n"
-            "ldrd        r0, r2, [r10]\n\t"
-            "ldrd        r4, r6, [r10, #8]\n\t"
-            "ldr         lr, [r12, #4]\n\t"
-            "add         r5, r3, lr\n\t"
-            "add         r11, r5, lr\n\t"
-            "add         r8, r11, lr\n\t"
-            "ldr         r1, [r12]\n\t"
+            TD_CONV_MVE_BLOCK_START
             "dlstp.8     lr, r9\n\t"
             "11:\n"
-            "vldrb.u8    q0, [r1], #16\n\t"
-            "vldrb.u8    q1, [r3], #16\n\t"
-            "vmladava.s8 r0, q0, q1\n\t"
-            "vldrb.u8    q1, [r5], #16\n\t"
-            "vmladava.s8 r2, q0, q1\n\t"
-            "vldrb.u8    q1, [r11], #16\n\t"
-            "vmladava.s8 r4, q0, q1\n\t"
-            "vldrb.u8    q1, [r8], #16\n\t"
-            "vmladava.s8 r6, q0, q1\n\t"
-            "letp        lr, 11b\n\t"
+            TD_CONV_MVE_DOT("11")
             "ldr         lr, [r12, #8]\n\t"
             "sub         r3, r8, lr\n\t"
-            "vmov        q2[2], q2[0], r0, r4\n\t"
-            "vmov        q2[3], q2[1], r2, r6\n\t"
-            "vldrw.32    q0, [r10, #16]\n\t"
-            "vqrdmulh.s32 q1, q2, q0\n\t"
-            "vldrw.32    q0, [r10, #32]\n\t"
-            "vadd.i32    q1, q1, q0\n\t"
-            "vshr.s32    q2, q2, #31\n\t"
-            "vadd.i32    q1, q1, q2\n\t"
-            "vldrw.32    q0, [r10, #48]\n\t"
-            "vshl.s32    q1, q1, q0\n\t"
-            "vmax.s32    q1, q1, q4\n\t"
-            "vmin.s32    q1, q1, q5\n\t"
-            "vstrb.32    q1, [r7], #4\n\t"
-            "add         r10, r10, #64\n\t"
-            "ldr         lr, [r12, #24]\n\t"
-            "cmp         r10, lr\n\t"
-            "bne         10b\n\t"
+            TD_CONV_MVE_REQUANT_STORE("10")
             "b           90f\n\t"
             "20:\n"
-            "ldrd        r0, r2, [r10]\n\t"
-            "ldrd        r4, r6, [r10, #8]\n\t"
-            "ldr         lr, [r12, #4]\n\t"
-            "add         r5, r3, lr\n\t"
-            "add         r11, r5, lr\n\t"
-            "add         r8, r11, lr\n\t"
-            "ldr         r1, [r12]\n\t"
+            TD_CONV_MVE_BLOCK_START
             "22:\n"
             "dlstp.8     lr, r9\n\t"
             "21:\n"
-            "vldrb.u8    q0, [r1], #16\n\t"
-            "vldrb.u8    q1, [r3], #16\n\t"
-            "vmladava.s8 r0, q0, q1\n\t"
-            "vldrb.u8    q1, [r5], #16\n\t"
-            "vmladava.s8 r2, q0, q1\n\t"
-            "vldrb.u8    q1, [r11], #16\n\t"
-            "vmladava.s8 r4, q0, q1\n\t"
-            "vldrb.u8    q1, [r8], #16\n\t"
-            "vmladava.s8 r6, q0, q1\n\t"
-            "letp        lr, 21b\n\t"
+            TD_CONV_MVE_DOT("21")
             "ldr         lr, [r12, #16]\n\t"
             "cmp         r1, lr\n\t"
             "beq         23f\n\t"
@@ -245,45 +239,14 @@ __attribute__((naked, noipa)) static void td_conv_mve_blocks(const td_conv_mve_p
             "b           22b\n\t"
             "23:\n"
             "mov         r3, r8\n\t"
-            "vmov        q2[2], q2[0], r0, r4\n\t"
-            "vmov        q2[3], q2[1], r2, r6\n\t"
-            "vldrw.32    q0, [r10, #16]\n\t"
-            "vqrdmulh.s32 q1, q2, q0\n\t"
-            "vldrw.32    q0, [r10, #32]\n\t"
-            "vadd.i32    q1, q1, q0\n\t"
-            "vshr.s32    q2, q2, #31\n\t"
-            "vadd.i32    q1, q1, q2\n\t"
-            "vldrw.32    q0, [r10, #48]\n\t"
-            "vshl.s32    q1, q1, q0\n\t"
-            "vmax.s32    q1, q1, q4\n\t"
-            "vmin.s32    q1, q1, q5\n\t"
-            "vstrb.32    q1, [r7], #4\n\t"
-            "add         r10, r10, #64\n\t"
-            "ldr         lr, [r12, #24]\n\t"
-            "cmp         r10, lr\n\t"
-            "bne         20b\n\t"
+            TD_CONV_MVE_REQUANT_STORE("20")
             "b           90f\n\t"
             "40:\n"
-            "ldrd        r0, r2, [r10]\n\t"
-            "ldrd        r4, r6, [r10, #8]\n\t"
-            "ldr         lr, [r12, #4]\n\t"
-            "add         r5, r3, lr\n\t"
-            "add         r11, r5, lr\n\t"
-            "add         r8, r11, lr\n\t"
-            "ldr         r1, [r12]\n\t"
+            TD_CONV_MVE_BLOCK_START
             "42:\n"
             "dlstp.8     lr, r9\n\t"
             "41:\n"
-            "vldrb.u8    q0, [r1], #16\n\t"
-            "vldrb.u8    q1, [r3], #16\n\t"
-            "vmladava.s8 r0, q0, q1\n\t"
-            "vldrb.u8    q1, [r5], #16\n\t"
-            "vmladava.s8 r2, q0, q1\n\t"
-            "vldrb.u8    q1, [r11], #16\n\t"
-            "vmladava.s8 r4, q0, q1\n\t"
-            "vldrb.u8    q1, [r8], #16\n\t"
-            "vmladava.s8 r6, q0, q1\n\t"
-            "letp        lr, 41b\n\t"
+            TD_CONV_MVE_DOT("41")
             "ldr         lr, [r12, #16]\n\t"
             "cmp         r1, lr\n\t"
             "beq         43f\n\t"
@@ -298,23 +261,7 @@ __attribute__((naked, noipa)) static void td_conv_mve_blocks(const td_conv_mve_p
             "43:\n"
             "ldr         lr, [r12, #8]\n\t"
             "sub         r3, r8, lr\n\t"
-            "vmov        q2[2], q2[0], r0, r4\n\t"
-            "vmov        q2[3], q2[1], r2, r6\n\t"
-            "vldrw.32    q0, [r10, #16]\n\t"
-            "vqrdmulh.s32 q1, q2, q0\n\t"
-            "vldrw.32    q0, [r10, #32]\n\t"
-            "vadd.i32    q1, q1, q0\n\t"
-            "vshr.s32    q2, q2, #31\n\t"
-            "vadd.i32    q1, q1, q2\n\t"
-            "vldrw.32    q0, [r10, #48]\n\t"
-            "vshl.s32    q1, q1, q0\n\t"
-            "vmax.s32    q1, q1, q4\n\t"
-            "vmin.s32    q1, q1, q5\n\t"
-            "vstrb.32    q1, [r7], #4\n\t"
-            "add         r10, r10, #64\n\t"
-            "ldr         lr, [r12, #24]\n\t"
-            "cmp         r10, lr\n\t"
-            "bne         40b\n\t"
+            TD_CONV_MVE_REQUANT_STORE("40")
             "90:\n"
             "vpop        {d8, d9, d10, d11}\n\t"
             "pop         {r4, r5, r6, r7, r8, r9, r10, r11, pc}");
