@@ -436,9 +436,9 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   // Some layers, of either kind, run its _lines entry instead (an input channel at a time, taps paired along widened
   // lines: depthwiseLines).
   const lines = context.options.dsp && !planes && depthwiseLines(geometry, windowDims, outputDims);
-  // The blocks' windows one column wide run its _columns entry (down the columns; a model without such layers does not
-  // link that code).
-  const columns = context.options.dsp && !planes && !pairedShape && !lines && depthwiseColumns(geometry, windowDims) && !(heliumLoop && outputDims[1] < heliumColumnsMinRows);
+  // The blocks' windows one column wide run its _columns entry where the columns pay (down the columns; a model without
+  // such layers does not link that code).
+  const columns = context.options.dsp && !planes && !pairedShape && !lines && depthwiseColumns(geometry, windowDims) && depthwiseColumnsPay(windowDims, outputDims) && !(heliumLoop && outputDims[1] < heliumColumnsMinRows);
   const entry = lines ? 'td_depthwise_conv2d_s8_lines' : paired ? 'td_depthwise_conv2d_s8_paired' : columns ? 'td_depthwise_conv2d_s8_columns' : kernel;
   const kernelCall = cropped ? croppedCall(context, cropped.filter) : call;
   return {
@@ -492,12 +492,14 @@ export const heliumColumnsMinRows = 3;
 /**
  * Whether an int8 depthwise convolution in a DSP build calls td_depthwise_conv2d_s8_paired: the shapes
  * td_depthwise_conv2d_s8's channel blocks do not take (fewer than four output channels, more than 16 filter rows or 8
- * columns, a dilated row, an output of one pixel; td_depthwise_blocks_skip in the kernel), and two kinds the blocks
- * take but pay a block's set-up, or a row's, on few sums for: outputs of fewer than `depthwiseBlocksMinWindowTaps`
- * window taps in all, and outputs one pixel wide of 8 channels or more (each output row a call of the blocks' pixel
- * loop for one pixel; virtual-m4f, bench/shapes: seed 266, 3x1 outputs of 36 channels, 11,920 instructions through the
- * blocks, 11,080 paired, 11,880 portable; 186, 8x1 of 24, 12,120 and 10,360; 286, 6x1 of 12, 8,680 and 7,720; 196,
- * 3x1 of 4 channels, stays with the blocks, 1,520 against 1,960).
+ * columns, a dilated row, an output of one pixel; td_depthwise_blocks_skip in the kernel), and outputs one pixel wide
+ * of at most `depthwisePairedMaxRows` rows that the blocks take but pay a block's set-up, and a row's for each pixel,
+ * on few sums for: of fewer than `depthwiseBlocksMinWindowTaps` window taps in all, or of 8 channels or more
+ * (virtual-m4f, bench/shapes, instructions through the blocks against paired: seed 266, 3x1 outputs of 36 channels,
+ * 11,440 and 11,080; 335, 3x1 of 96, 37,200 and 33,040; 765, 3x1 of 9, 2,960 and 2,560; 995, 2x1 of 93, 19,200 and
+ * 18,600). More rows, or wider outputs, share that set-up among enough sums (paired -> the blocks: seed 584, 3x3 over
+ * outputs 8x1 of 128 channels, 82,320 -> 64,160; 606, 5x5 stride 2 over 6x1 of 24, 23,840 -> 21,240; 575, 1x1 stride 3
+ * over one row of four pixels of 70 channels, 17,080 -> 12,920; 114, 2x1 over one row of four of 33, 8,360 -> 8,040).
  */
 export function depthwisePaired(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilationWidth' | 'dilationHeight'>, filterDims: readonly number[], outputDims: readonly number[]): boolean {
   const pixels = outputDims[1] * outputDims[2];
@@ -505,28 +507,37 @@ export function depthwisePaired(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilati
   // Outputs one pixel wide under a window one column wide: the blocks' _columns entry runs them down the column in one
   // pass (virtual-m4f, bench/shapes, paired -> columns: seed 624, 3x1 over 2x1x32, 7,360 -> 5,280 instructions, the
   // portable kernel 5,960; 475, 3x1 stride 2 over 9x1x64, 22,040 -> 13,600; 564 8,040 -> 4,960; 186 10,360 -> 6,000;
-  // 286 7,720 -> 3,800; seed 114, 2x1 over outputs 1x4 of 33 channels, not one pixel wide, stays paired: 8,360
-  // against 9,840).
+  // 286 7,720 -> 3,800; seed 114, 2x1 over outputs 1x4 of 33 channels, not one pixel wide, stays with the blocks along
+  // the rows: 8,040 against 9,840).
   if (outputDims[2] === 1 && depthwiseColumns(g, filterDims)) return false;
-  return pixels * filterDims[1] * filterDims[2] < depthwiseBlocksMinWindowTaps || (outputDims[2] === 1 && outputDims[3] >= 8);
+  return outputDims[2] === 1 && outputDims[1] <= depthwisePairedMaxRows && (pixels * filterDims[1] * filterDims[2] < depthwiseBlocksMinWindowTaps || outputDims[3] >= 8);
 }
+
+/** The most rows of outputs one pixel wide that depthwisePaired gives the paired taps (4 measured faster paired, 6 and 8 through the blocks). */
+export const depthwisePairedMaxRows = 4;
 
 /**
  * Whether an int8 depthwise convolution calls td_depthwise_conv2d_s8_lines in a DSP build (before the paired taps and
  * the channel blocks): a window of 2 to 16 pairs of taps along its lines (down the columns for a window one column
  * wide, along the rows otherwise) with no dilation along them, and either
- *  - a depth multiplier above 1, a window one column or one row wide, lines of at least 12 outputs: one widening of an
- *    input channel serves its M output channels, where the blocks gather every row per block of four outputs and pay
- *    a filter row's set-up per tap (virtual-m4f, bench/shapes, instructions, before -> lines: seed 224, 4x1 over
- *    12x11x32 to 96, 397,400 -> 306,440; 256, 3x1 stride 1x2 over 18x7x16 to 48, 129,600 -> 101,000; 264, 1x5 over
- *    22x24x7 to 21, 284,160 -> 220,320; 294, 5x1 over 41x57x1 to 2, paired 198,880 -> 129,040);
- *  - multiplier 1 with fewer than 8 channels not a multiple of four, lines of at least 18 outputs: the blocks compute
- *    five to seven channels as two blocks of four and fewer than four go to the paired taps (seed 175, 5x3 over
- *    18x33x3, 106,160 -> 72,120; 125, 5x3 over 29x30x5, 244,400 -> 182,400; 45, 1x3 over 6x36x2, 18,280 -> 12,720).
+ *  - a depth multiplier above 1, a window one column or one row wide, lines of at least 12 outputs, output channels
+ *    not a multiple of four: one widening of an input channel serves its M output channels, where the blocks gather
+ *    every row per block of four outputs and compute the channels past a multiple of four as one more block
+ *    (virtual-m4f, bench/shapes, instructions, the blocks -> lines: seed 264, 1x5 over 22x24x7 to 21, 218,800 ->
+ *    200,920; 294, 5x1 over 41x57x1 to 2, paired 198,880 -> 129,040);
+ *  - multiplier 1 with five or six channels or fewer than four, lines of at least 18 outputs: the blocks compute five
+ *    or six channels as two blocks of four and fewer than four go to the paired taps (seed 125, 5x3 over 29x30x5,
+ *    227,520 -> 174,920; 184, 2x5 stride 3x1 over 11x34x5, 33,960 -> 32,680; 175, 5x3 over 18x33x3, 106,160 ->
+ *    72,120; 45, 1x3 over 6x36x2, 18,280 -> 12,720).
  * Not taken (each measured slower or no faster through the lines): one pair (seed 14, 2x1 multiplier 8), short lines
  * (126, 1x4 over rows of 7 outputs; 255, 5x3 dilated over rows of 17), windows of several lines with a multiplier
- * (274, 2x2; 195, 4x2), multiplier 1 over four channels or more in multiples of four (204, 3x3 over 16x25x12:
- * 125,320 -> 180,640; 164, 7x1 over 10x10x48: 32,720 -> 71,280).
+ * (274, 2x2; 195, 4x2), output channels in multiples of four, which the blocks compute without a spare block, along
+ * the rows or down the columns (lines -> the blocks: seed 466, 1x3 over 6x21x15 to 120, 356,480 -> 270,360; 486, 1x4
+ * over 19x16x16 to 48, 356,080 -> 245,480; 654, 1x5 over 31x41x3 to 24, 676,160 -> 594,160; 204, 3x3 over 16x25x12,
+ * 180,640 against 125,320; down the columns: 224, 4x1 over 12x11x32 to 96, 281,080 -> 264,400; 256, 3x1 stride 1x2
+ * over 18x7x16 to 48, 92,960 -> 66,240; 595, 3x1 over 30x3x4 to 12, 22,680 -> 20,040; 836, 3x1 over 21x1x16 to 128,
+ * 68,320 -> 54,920; 164, 7x1 over 10x10x48), seven channels (514, 3x2 over 18x22x7, 85,240 -> 67,040). Not told
+ * apart: seed 964, 1x3 over one row of 31 pixels of 5 channels, 5,440 through the lines against 5,280.
  */
 export function depthwiseLines(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilationHeight' | 'dilationWidth' | 'depthMultiplier'>, filterDims: readonly number[], outputDims: readonly number[]): boolean {
   const [, height, width] = filterDims;
@@ -535,8 +546,9 @@ export function depthwiseLines(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilatio
   const pairs = across * Math.ceil((down ? height : width) / 2);
   const length = down ? outputDims[1] : outputDims[2];
   if ((down ? g.dilationHeight : g.dilationWidth) !== 1 || pairs < 2 || pairs > 16) return false;
+  if (outputDims[3] % 4 === 0) return false;
   if (g.depthMultiplier > 1) return across === 1 && length >= 12;
-  return outputDims[3] % 4 !== 0 && outputDims[3] < 8 && length >= 18;
+  return outputDims[3] < 7 && length >= 18;
 }
 
 /**
@@ -552,12 +564,30 @@ export function depthwiseColumns(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilat
 }
 
 /**
+ * Whether the columns (depthwiseColumns) pay over these outputs: outputs one pixel wide, or at least
+ * `depthwiseColumnsMinTaps` window taps down an output column (H_out * K_h). Down the columns each output column pays
+ * the set-up an output row pays along the rows; a window of few rows over outputs of one or two rows and more columns
+ * saves less on its taps than that costs (virtual-m4f, bench/shapes, instructions, columns -> the blocks along the
+ * rows: seed 955, 3x1 over outputs 2x17 of 8 channels, 9,120 -> 7,160; 754, 3x1 stride 2 over 1x5 of 48, 15,960 ->
+ * 13,120; 984, 3x1 over 1x3 of 31, 7,840 -> 6,920; kept down the columns, from 7 taps: 755, 7x1 stride 2 over 1x4 of
+ * 32, 11,160 against 12,520; 76, 4x1 stride 2 over 2x3 of 12, 3,880 against 4,640; 245, 4x1 over 4x19 of 9, 23,400
+ * against 23,520).
+ */
+export function depthwiseColumnsPay(filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  return outputDims[2] === 1 || outputDims[1] * filterDims[1] >= depthwiseColumnsMinTaps;
+}
+
+/** The fewest window taps down an output column (H_out * K_h) for which the blocks go down the columns (depthwiseColumnsPay). */
+export const depthwiseColumnsMinTaps = 7;
+
+/**
  * The fewest window taps over the output pixels (K_h * K_w * H_out * W_out) for which a DSP build calls
- * td_depthwise_conv2d_s8's channel blocks: below it a block's set-up (its taps widened, its requantization, its rows
- * expanded) outweighs its sums, and the paired taps cost less (virtual-m4f, bench/shapes: seed 54, 1x2 over 3x1
- * outputs of 17 channels, 4,760 instructions through the blocks, 4,600 portable, 4,200 paired; 104, 1x2 over 4x1 of
- * 144 channels with multiplier 3, 40,120 and 34,240; at 9, seed 196, 3x1 over 3x1 of 4 channels, the blocks 1,520 and
- * paired 2,000).
+ * td_depthwise_conv2d_s8's channel blocks for outputs one pixel wide (depthwisePaired): below it a block's set-up (its
+ * taps widened, its requantization, its rows expanded) outweighs its sums, and the paired taps cost less (virtual-m4f,
+ * bench/shapes: seed 54, 1x2 over 3x1 outputs of 17 channels, 4,520 instructions through the blocks, 4,200 paired;
+ * 104, 1x2 over 4x1 of 144 channels with multiplier 3, 38,960 and 34,520). Outputs wider than one pixel take the
+ * blocks however few their taps (seed 575, 1x1 over one row of four pixels of 70 channels, 12,920 against 17,080
+ * paired).
  */
 export const depthwiseBlocksMinWindowTaps = 9;
 
