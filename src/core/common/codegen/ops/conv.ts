@@ -475,7 +475,7 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
  * 19,938; 695, 2x1 over 21x10x16, 26,844 and 19,000). With channels past the blocks of eight the DSP entries were
  * faster in 29 of 30 shapes (seed 75, 5x1 stride 2 over 11x8x31, 53,500 against 24,813 down the columns; 125, 5x3
  * over 29x30x5, 929,906 against 179,188 through the lines; 114, 3x1 stride 3 over 2x12x33, 5,719 against 8,781
- * paired, the one exception).
+ * paired, the one exception, which DSP builds now give the blocks: depthwisePaired).
  */
 export function depthwiseHeliumLoop(g: Pick<DepthwiseConv2DPlan['geometry'], 'strideHeight' | 'strideWidth' | 'depthMultiplier'>, filterDims: readonly number[]): boolean {
   const channels = filterDims[3];
