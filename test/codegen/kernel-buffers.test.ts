@@ -32,6 +32,9 @@ const depthwiseCases: { input: Dims; filter: Dims }[] = [
   { input: [1, 41, 2, 8], filter: [1, 3, 1, 8] },
   // More lines than td_depthwise_conv2d_s8_widened's 6144 bytes hold (bands of them).
   { input: [1, 96, 80, 4], filter: [1, 7, 1, 8] },
+  // Two lines a window: along the rows (2x3), down the columns (4x2).
+  { input: [1, 10, 39, 3], filter: [1, 2, 3, 3] },
+  { input: [1, 16, 18, 12], filter: [1, 4, 2, 24] },
 ];
 const fullyConnectedCases = [
   [640, 128],

@@ -522,8 +522,9 @@ td_status td_depthwise_conv2d_s8_planes(const td_context *ctx,
 int32_t td_depthwise_conv2d_s8_planes_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 /**
  * DEPTHWISE_CONV_2D, int8, as td_depthwise_conv2d_s8 (the same bits), for windows one row or one column wide of up to
- * 8 taps (no dilation along them), the generator's choice in DSP builds where it measured faster: per input channel
- * its plane widened once into int16 (transposed for a window one column wide), then per output channel every output
+ * 8 taps, or two rows or two columns wide of up to 4 (no dilation along them, nor across two), the generator's choice
+ * in DSP builds where it measured faster: per input channel its plane widened once into int16 (transposed for windows
+ * one or two columns wide), then per output channel every output
  * with its tap pairs in registers (SMLAD). What it does not take (a requantization outside the fast form, the output
  * over the input) runs the portable per-channel loop (so a model need not link td_depthwise_conv2d_s8).
  */
@@ -539,8 +540,9 @@ td_status td_depthwise_conv2d_s8_widened(const td_context *ctx,
                                          int8_t *output);
 /**
  * Bytes of scratch td_depthwise_conv2d_s8_widened needs: 0 portable; DSP lines of 2 (L + 2 ceil(K / 2)) bytes (L the
- * input's width, or its height for a window one column wide; K the window's taps), as many as the input has lines
- * (its height, or its width) or fit in 6144 bytes (at least one), rounded up to a word.
+ * input's width, or its height for a window one or two columns wide; K the window's taps along it), as many as the
+ * input has lines (its height, or its width; one more for two lines a window) or fit in 6144 bytes (at least one),
+ * rounded up to a word.
  */
 int32_t td_depthwise_conv2d_s8_widened_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 /**

@@ -2514,11 +2514,12 @@ function directConvCases(random: Random): CaseBuilder[] {
 
 /**
  * td_depthwise_conv2d_s8_widened (widened channel planes, tap pairs in registers): windows one column wide (the plane
- * transposed) and one row wide, one to four pairs of taps (odd counts against a zero tap), strides 1, 2 and 3 along
+ * transposed) and one row wide, one to four pairs of taps (odd counts against a zero tap), windows of two rows or two
+ * columns (one or two pairs along each, a band of input lines), strides 1, 2 and 3 along
  * and across the lines, SAME and VALID, depth multipliers 1 to 8, clamps and the whole int8 range, both ends of the
  * input zero point, no bias, two batches, lines shorter than the band (the runs across them), planes in bands (more
  * lines than the scratch holds at once); and what it refuses or leaves to the portable loop (channels outside the
- * fast requantization, the output over the input, a dilation along the lines, a window of several rows and columns).
+ * fast requantization, the output over the input, a dilation along or across two lines, larger windows).
  */
 function depthwiseWidenedCases(random: Random): CaseBuilder[] {
   const widened: [string, ConvConfig][] = [
@@ -2539,10 +2540,19 @@ function depthwiseWidenedCases(random: Random): CaseBuilder[] {
     ['7x1 stride 2 valid 10x10x6 (runs across the lines)', { input: [10, 10, 6], outputChannels: 6, kernel: [7, 1], stride: [2, 2], padding: 'valid', activation: 'none' }],
     ['3x1 same 100x40x1 multiplier 2 (bands of lines)', { input: [100, 40, 1], outputChannels: 2, kernel: [3, 1], padding: 'same', activation: 'relu' }],
     ['1x2 valid 70x50x1 multiplier 3 batch 2 (bands of lines)', { batch: 2, input: [70, 50, 1], outputChannels: 3, kernel: [1, 2], padding: 'valid', activation: 'none' }],
+    ['2x3 stride 1x2 valid 10x39x3', { input: [10, 39, 3], outputChannels: 3, kernel: [2, 3], stride: [1, 2], padding: 'valid', activation: 'none' }],
+    ['2x2 same 9x8x2 multiplier 3 relu6 zero point -128 (two lines)', { input: [9, 8, 2], outputChannels: 6, kernel: [2, 2], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: -128 } }],
+    ['2x4 stride 2 same 11x9x3 zero point 127 (two lines)', { input: [11, 9, 3], outputChannels: 3, kernel: [2, 4], stride: [2, 2], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['3x2 stride 3x1 same 13x7x2 multiplier 2 relu batch 2 (two columns)', { batch: 2, input: [13, 7, 2], outputChannels: 4, kernel: [3, 2], stride: [3, 1], padding: 'same', activation: 'relu' }],
+    ['4x2 stride 1x2 valid 12x9x1 multiplier 4 no bias (two columns)', { input: [12, 9, 1], outputChannels: 4, kernel: [4, 2], stride: [1, 2], padding: 'valid', activation: 'none', bias: false }],
+    ['2x3 same 20x3x2 (two lines, runs across the lines)', { input: [20, 3, 2], outputChannels: 2, kernel: [2, 3], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['2x2 valid 60x60x1 multiplier 2 (two lines in bands)', { input: [60, 60, 1], outputChannels: 2, kernel: [2, 2], padding: 'valid', activation: 'none' }],
+    ['2x2 dilation 2x1 same 6x7x2 (portable)', { input: [6, 7, 2], outputChannels: 2, kernel: [2, 2], dilation: [2, 1], padding: 'same', activation: 'none' }],
     ['3x1 same 8x5x3 multiplier 2 left shifts (portable channels)', { input: [8, 5, 3], outputChannels: 6, kernel: [3, 1], padding: 'same', activation: 'none', effectiveScale: [0.3, 1.5] }],
     ['3x1 same 6x4x4 in place (portable)', { input: [6, 4, 4], outputChannels: 4, kernel: [3, 1], padding: 'same', activation: 'none', inPlacePixels: 5 }],
     ['1x3 dilation 1x2 same 5x9x2 multiplier 2 (portable)', { input: [5, 9, 2], outputChannels: 4, kernel: [1, 3], dilation: [1, 2], padding: 'same', activation: 'none' }],
-    ['2x2 valid 5x6x2 multiplier 3 (portable)', { input: [5, 6, 2], outputChannels: 6, kernel: [2, 2], padding: 'valid', activation: 'none' }],
+    ['3x3 valid 5x6x2 multiplier 3 (portable)', { input: [5, 6, 2], outputChannels: 6, kernel: [3, 3], padding: 'valid', activation: 'none' }],
+    ['2x5 valid 5x8x2 (portable)', { input: [5, 8, 2], outputChannels: 2, kernel: [2, 5], padding: 'valid', activation: 'none' }],
     ['9x1 same 12x3x2 (portable)', { input: [12, 3, 2], outputChannels: 2, kernel: [9, 1], padding: 'same', activation: 'none' }],
   ];
   return widened.map(([label, config]) => convS8(random, `depthwise_conv2d_s8_widened ${label}`, config, true, 'td_depthwise_conv2d_s8_widened'));

@@ -23,6 +23,17 @@ describe('depthwiseWidened', () => {
     expect(depthwiseWidened(geometry(1), [1, 6, 36, 2], [1, 1, 3, 2], [1, 6, 36, 2])).toBe(true); // seed 45
   });
 
+  it('takes windows of two rows or two columns of up to 4 taps over at most three input channels', () => {
+    expect(depthwiseWidened(geometry(1), [1, 10, 39, 3], [1, 2, 3, 3], [1, 9, 19, 3])).toBe(true); // seed 55
+    expect(depthwiseWidened(geometry(3), [1, 38, 21, 3], [1, 2, 3, 9], [1, 37, 19, 9])).toBe(true); // seed 336
+    expect(depthwiseWidened(geometry(1), [1, 11, 8, 3], [1, 2, 4, 3], [1, 11, 8, 3])).toBe(true); // seed 355
+    expect(depthwiseWidened(geometry(3), [1, 12, 11, 48], [1, 2, 2, 144], [1, 11, 10, 144])).toBe(false); // seed 274
+    expect(depthwiseWidened(geometry(2), [1, 16, 18, 12], [1, 4, 2, 24], [1, 16, 18, 24])).toBe(false); // seed 195
+    expect(depthwiseWidened(geometry(1, 2, 1), [1, 10, 39, 3], [1, 2, 3, 3], [1, 8, 37, 3])).toBe(false); // dilated across
+    expect(depthwiseWidened(geometry(1), [1, 10, 39, 3], [1, 2, 5, 3], [1, 9, 35, 3])).toBe(false); // 5 taps a line
+    expect(depthwiseWidened(geometry(1), [1, 10, 39, 3], [1, 3, 3, 3], [1, 8, 37, 3])).toBe(false); // three lines
+  });
+
   it('leaves fewer pixels, multiplier 1 over more channels, dilation along the line, longer and two-dimensional windows to the other paths', () => {
     expect(depthwiseWidened(geometry(8), [1, 5, 10, 15], [1, 3, 1, 120], [1, 5, 5, 120])).toBe(false); // seed 566: 25 pixels
     expect(depthwiseWidened(geometry(2), [1, 4, 17, 48], [1, 1, 7, 96], [1, 4, 11, 96])).toBe(false); // seed 426: 44 pixels
@@ -34,7 +45,7 @@ describe('depthwiseWidened', () => {
   });
 
   it('is the call of a DSP build (a Helium one too) on the seeds it takes, not of a portable one; its scratch the mirror of the C size', () => {
-    for (const seed of [14, 224, 256]) {
+    for (const seed of [14, 224, 256, 55]) {
       const { graph } = randomShapeCase(seed);
       const model = generateModel(graph, { dsp: true });
       expect(depthwiseCalls(model.source), `seed ${seed}`).toEqual(['td_depthwise_conv2d_s8_widened']);
@@ -44,6 +55,7 @@ describe('depthwiseWidened', () => {
       expect(depthwiseCalls(generateModel(graph, { dsp: true, helium: true }).source)).toEqual(['td_depthwise_conv2d_s8_widened']);
     }
     expect(depthwiseCalls(generateModel(randomShapeCase(164).graph, { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8_columns']);
+    expect(depthwiseCalls(generateModel(randomShapeCase(274).graph, { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8']);
     // 2x1 over 27x15: all 15 columns of 27 + 2 values (870 bytes, to a word); 3x1 over 100x40: 29 of the 40 columns of
     // 100 + 4 values fit in 6,144 bytes.
     expect(depthwiseConv2dS8WidenedBufferSize(true, [1, 27, 15, 5], [1, 2, 1, 40])).toBe(872);

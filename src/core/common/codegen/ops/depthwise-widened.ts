@@ -6,6 +6,10 @@ type WidenedGeometry = Pick<DepthwiseConv2DPlan['geometry'], 'strideHeight' | 's
 
 /** The most taps along the line td_depthwise_conv2d_s8_widened keeps in registers (four pairs). */
 const widenedMaxTaps = 8;
+/** The most taps along each line of a window two lines wide (two pairs each). */
+const widenedTwoLinesMaxTaps = 4;
+/** The most input channels of a window two lines wide that td_depthwise_conv2d_s8_widened takes (depthwiseWidened). */
+const widenedTwoLinesMaxChannels = 3;
 
 /** The fewest output pixels (per channel) over which td_depthwise_conv2d_s8_widened earns back a channel's plane. */
 export const depthwiseWidenedMinPixels = 64;
@@ -14,26 +18,35 @@ export const depthwiseWidenedMinPixels = 64;
  * Whether an int8 depthwise convolution runs td_depthwise_conv2d_s8_widened in a DSP build (the Cortex-M55's too): a
  * window one row or one column wide of 2 to 8 taps with no dilation along them, outputs of at least
  * `depthwiseWidenedMinPixels` pixels, and a depth multiplier above 1 (one widened plane per input channel serves its M
- * output channels) or at most two input channels (no block of four for the channel blocks). Measured on virtual-m4f
- * (bench/shapes, instructions before -> widened; every one-line window of seeds 1-800 it could take was measured): with
- * a multiplier, seed 14 (2x1 stride 2x1, M = 8, the channel blocks' columns) 143,520 -> 129,600; 224 (4x1, M = 3, the
- * lines) 281,080 -> 216,600; 256 (3x1 stride 1x2, M = 3) 92,960 -> 72,720; 126 (1x4, M = 8, the blocks) 73,240 ->
- * 67,680; 486 (1x4, M = 3) 356,080 -> 242,720; 574 (2x1, M = 4) 195,520 -> 194,040; one or two channels: 484 (1x2
- * stride 2 over 51x48x1, paired) 23,760 -> 14,440; 534 (2x1 stride 2 over 72x18x1) 15,000 -> 8,680. Not taken, each
- * slower through it: fewer pixels with a multiplier (566, 3x1 over 5x5 outputs, M = 8: 77,320 -> 83,920; 345, 12
- * pixels, 72,360 -> 75,480; 426, 44 pixels, 117,120 -> 139,440), and multiplier 1 over more channels, where the
- * widening is not shared and the blocks widen four channels at once (164, 7x1 stride 2 over 10x10x48: 24,800 ->
- * 42,880; 396, 4x1 over 21x33x4: 51,960 -> 64,560). On virtual-m55 (its Helium build calls the same DSP entries
- * here) each of the 14 seeds it takes measured faster too: 14 143,375 -> 127,625, 224 282,750 -> 212,219, 534 14,469
- * -> 8,313, 574 195,250 -> 191,500.
+ * output channels) or at most two input channels (no block of four for the channel blocks); a window two rows or two
+ * columns wide (2xK or Kx2, K <= 4, no dilation) over as many pixels and at most three input channels, whatever the
+ * multiplier. Measured on virtual-m4f (bench/shapes, instructions before -> widened; every window of one or two lines
+ * of seeds 1-800 it could run was measured, and each seed it takes is faster): with a multiplier, seed 14 (2x1 stride
+ * 2x1, M = 8, the channel blocks' columns) 143,520 -> 129,800; 224 (4x1, M = 3, the lines) 281,080 -> 218,320; 256
+ * (3x1 stride 1x2, M = 3) 92,960 -> 73,200; 126 (1x4, M = 8, the blocks) 73,240 -> 68,120; 486 (1x4, M = 3) 356,080
+ * -> 243,400; 574 (2x1, M = 4) 195,520 -> 194,880; one or two channels: 484 (1x2 stride 2 over 51x48x1, paired)
+ * 23,760 -> 14,080; 534 (2x1 stride 2 over 72x18x1) 15,000 -> 8,480; two lines over three channels: 55 (2x3 stride
+ * 1x2 over 10x39x3, the lines) 24,840 -> 17,040, 336 (2x3 over 38x21x3, M = 3) 202,120 -> 164,400, 355 (2x4 over
+ * 11x8x3, paired) 21,280 -> 9,720. Not taken, each slower through it (figures of its first build): fewer pixels with a
+ * multiplier (566, 3x1 over 5x5 outputs, M = 8: 77,320 -> 83,920; 345, 12 pixels, 72,360 -> 75,480; 426, 44 pixels,
+ * 117,120 -> 139,440), multiplier 1 over more channels, where the widening is not shared and the blocks widen four
+ * channels at once (164, 7x1 stride 2 over 10x10x48: 24,800 -> 42,880; 396, 4x1 over 21x33x4: 51,960 -> 64,560), two
+ * lines over more channels even with a multiplier (274, 2x2 over 12x11x48, M = 3: 372,120 -> 393,600; 434, 2x4
+ * stride 2, M = 3: 113,920 -> 140,360; 705, 4x2 over 10x9x70: 210,880 -> 218,600), though three of those measured
+ * faster and are left out (195, 4x2 over 16x18x12, M = 2: 205,600 -> 174,280; 514, 3x2 over 18x22x7: 85,240 ->
+ * 72,240; 495 226,600 -> 224,160). On virtual-m55 (its Helium build calls the same DSP entries here) each seed it
+ * takes measured faster too: 14 143,375 -> 127,625, 224 282,750 -> 212,219, 534 14,469 -> 8,313, 574 195,250 ->
+ * 191,500, 55 24,031 -> 18,406, 336 202,156 -> 164,625.
  */
 export function depthwiseWidened(g: WidenedGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   const [, height, width] = filterDims;
-  const down = width === 1 && height > 1;
-  if (!down && height !== 1) return false;
+  const down = (width === 1 && height > 1) || (width === 2 && height > 2);
+  const lines = down ? width : height;
   const along = down ? height : width;
-  if (along < 2 || along > widenedMaxTaps || (down ? g.dilationHeight : g.dilationWidth) !== 1) return false;
+  if (along < 2 || (down ? g.dilationHeight : g.dilationWidth) !== 1) return false;
+  if (lines === 2 ? along > widenedTwoLinesMaxTaps || (down ? g.dilationWidth : g.dilationHeight) !== 1 : lines !== 1 || along > widenedMaxTaps) return false;
   if (outputDims[1] * outputDims[2] < depthwiseWidenedMinPixels) return false;
+  if (lines === 2) return inputDims[3] <= widenedTwoLinesMaxChannels;
   return g.depthMultiplier > 1 || inputDims[3] <= 2;
 }
 
