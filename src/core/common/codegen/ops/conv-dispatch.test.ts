@@ -84,10 +84,11 @@ describe('int8 convolution dispatch in DSP builds (bench/shapes seeds)', () => {
     expect(randomShapeCase(286).name).toBe('286_dw_7x1_s3x2_16x1x12_to_12_same_relu_n1_to_1');
     expect(depthwise(286)).toBe('td_depthwise_conv2d_s8_columns');
     // Outputs four pixels wide run the blocks along the rows (8,040 instructions against 9,840 down the columns and
-    // 8,360 paired); one channel keeps the paired taps (the blocks take four at a time).
+    // 8,360 paired); one channel over 36x18 outputs the widened planes (the blocks take four channels at a time;
+    // depthwiseWidened).
     expect(randomShapeCase(114).name).toBe('114_dw_3x1_s3_2x12x33_to_33_same');
     expect(depthwise(114)).toBe('td_depthwise_conv2d_s8');
     expect(randomShapeCase(534).name).toBe('534_dw_2x1_s2_72x18x1_to_1_valid_relu6');
-    expect(depthwise(534)).toBe('td_depthwise_conv2d_s8_paired');
+    expect(depthwise(534)).toBe('td_depthwise_conv2d_s8_widened');
   });
 });

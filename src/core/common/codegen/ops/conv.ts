@@ -9,6 +9,7 @@ import { conv2d, type Conv2DPlan } from '../../ops/conv-2d.js';
 import { depthwiseConv2d, type DepthwiseConv2DPlan } from '../../ops/depthwise-conv-2d.js';
 import type { ChannelMultipliers } from '../../ops/quantization.js';
 import { tapRange, type WindowGeometry } from '../../ops/window.js';
+import { depthwiseWidened, depthwiseWidenedLowering } from './depthwise-widened.js';
 import { depthwiseWide, depthwiseWideBlocksFaster, depthwiseWideLowering, depthwiseWideRequant, depthwiseWideSingle3x3, depthwiseWideStride2x3x3 } from './depthwise-wide.js';
 
 /**
@@ -422,6 +423,15 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   const cropped = context.options.dsp ? croppedWindow(g, filterDims, input(context, 1, 'filter').data!) : undefined;
   const geometry = cropped?.geometry ?? g;
   const windowDims = cropped?.filter.shape ?? filterDims;
+  // Windows one row or one column wide where widened channel planes measured faster (depthwise-widened.ts; on the
+  // Cortex-M55 too).
+  if (context.options.dsp && depthwiseWidened(geometry, inputDims, windowDims, output(context).shape)) {
+    const widenedCall = cropped ? croppedCall(context, cropped.filter) : call;
+    return depthwiseWidenedLowering(inputDims, windowDims, (kernel, e) => {
+      const params = e.struct('params', 'td_depthwise_conv_params', `{${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}, ${geometry.depthMultiplier}, ${windowFields(geometry)}, ${clampC(arithmetic.activation)}}`);
+      return widenedCall(kernel, params, perChannelQuant(e, arithmetic.requant), e);
+    });
+  }
   // (On the Cortex-M55 as well: dw_3x3_s1_24x24x32 312,531 instructions through the planes, 463,125 through the Helium file.)
   const planes = context.options.dsp && depthwisePlanes(geometry, inputDims, windowDims, arithmetic.activation) && everyDepthwiseTakes(context, takesPlanes);
   const kernel = planes ? 'td_depthwise_conv2d_s8_planes' : 'td_depthwise_conv2d_s8';
