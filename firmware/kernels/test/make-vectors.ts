@@ -2512,12 +2512,29 @@ function directConvCases(random: Random): CaseBuilder[] {
   return convs.map(([label, config]) => convS8(random, `conv2d_s8_direct ${label}`, config, false, 'td_conv2d_s8_direct'));
 }
 
+/**
+ * td_conv2d_s8_small_1x1x4 at strides above 1 (an output row a run of pixels stride * C_in bytes apart): one to four
+ * channels, each clamping form, the last pixel of a run the input's last (its load from a copy), two batches.
+ */
+function stridedPointwiseCases(random: Random): CaseBuilder[] {
+  const convs: [string, ConvConfig, string][] = [
+    ['stride 2 valid 11x42x1 to 8', { input: [11, 42, 1], outputChannels: 8, kernel: [1, 1], stride: [2, 2], padding: 'valid', activation: 'none' }, '_full'],
+    ['stride 2 valid 7x9x3 to 5 relu6', { input: [7, 9, 3], outputChannels: 5, kernel: [1, 1], stride: [2, 2], padding: 'valid', activation: 'relu6' }, ''],
+    ['stride 3 same 6x1x2 to 17 relu', { input: [6, 1, 2], outputChannels: 17, kernel: [1, 1], stride: [3, 3], padding: 'same', activation: 'relu' }, '_min'],
+    ['stride 2x1 same 5x5x4 to 6 relu_n1_to_1 zero point 127', { input: [5, 5, 4], outputChannels: 6, kernel: [1, 1], stride: [2, 1], padding: 'same', activation: 'relu_n1_to_1', extremes: { inputZeroPoint: 127 } }, ''],
+    ['stride 1x3 valid 4x10x3 to 3 batch 2', { batch: 2, input: [4, 10, 3], outputChannels: 3, kernel: [1, 1], stride: [1, 3], padding: 'valid', activation: 'none' }, '_full'],
+    ['stride 2 same 6x8x2 to 7 relu batch 2 zero point -128 no bias', { batch: 2, input: [6, 8, 2], outputChannels: 7, kernel: [1, 1], stride: [2, 2], padding: 'same', activation: 'relu', bias: false, extremes: { inputZeroPoint: -128 } }, '_min'],
+  ];
+  return convs.map(([label, config, form]) => convS8(random, `conv2d_s8_small 1x1x4${form} ${label}`, config, false, `td_conv2d_s8_small_1x1x4${form}`));
+}
+
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
   const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19)), ...gruResetFirstPackedCases(new Random(seed + 43)), ...widePadSoftmaxTransposeConvCases(new Random(seed + 61))];
   cases.push(...floatBlockCases(new Random(seed + 71)));
   cases.push(...narrowPoolCases(new Random(seed + 81)));
   cases.push(...directConvCases(new Random(seed + 82)));
+  cases.push(...stridedPointwiseCases(new Random(seed + 83)));
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [

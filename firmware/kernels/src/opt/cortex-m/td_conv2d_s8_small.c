@@ -403,8 +403,9 @@ TD_SMALL_POINTWISE8(td_small_pointwise8_range, TD_SMALL_CLAMP_RANGE)
 TD_SMALL_POINTWISE8(td_small_pointwise8_min, TD_SMALL_CLAMP_MIN)
 
 /*
- * A 1x1 convolution over one to four channels at stride 1: state START the first pixel (bytes),
- * STEP C_in, END the START past the last pixel, ROW_STEP the input offset in both lanes. Per pixel
+ * A run of pixels of a 1x1 convolution over one to four channels (the whole tensor at stride 1, an
+ * output row otherwise): state START the first pixel (bytes), STEP stride * C_in, END the START past
+ * the last pixel, ROW_STEP the input offset in both lanes. Per pixel
  * one load of four bytes (those past C_in are the next pixel's: zero weights) and two SXTAB16,
  * then every filter (two SMLAD). The caller keeps the last load inside the input (td_small_conv).
  */
@@ -1080,35 +1081,48 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
             }
             return TD_OK;
         }
-        if ((kinds & TD_SMALL_K_POINTWISE4) && channels <= 4 && kh == 1 && kw == 1 && params->stride.h == 1 &&
-            params->stride.w == 1 && params->padding.h == 0 && params->padding.w == 0 &&
-            output_dims->h == input_dims->h && output_dims->w == input_dims->w) {
-            /* Each pixel's load reads four bytes: with fewer channels the last pixel's from a copy, so that no load
-             * passes the input's end. */
-            const int32_t pixels = output_dims->n * output_dims->h * output_dims->w;
-            const int32_t direct = channels == 4 ? pixels : pixels - 1;
-            uint32_t last = 0;
-            int pass;
-            for (pass = 0; pass < 2; ++pass) {
-                const int8_t *const start = pass == 0 ? input : (const int8_t *)&last;
-                const int32_t count = pass == 0 ? direct : pixels - direct;
-                if (count == 0) {
-                    continue;
-                }
-                if (pass == 1) {
-                    memcpy(&last, input + direct * channels, (size_t)channels);
-                }
-                state[TD_SMALL_STATE_START] = (uintptr_t)start;
-                state[TD_SMALL_STATE_STEP] = (uintptr_t)channels;
-                state[TD_SMALL_STATE_ROW_STEP] = td_pack16(params->input_offset, params->input_offset);
-                state[TD_SMALL_STATE_END] = (uintptr_t)(start + count * channels);
-                state[TD_SMALL_STATE_ENTRY] = (uintptr_t)(output_c & 3);
-                if (form == TD_SMALL_FORM_FULL) {
-                    td_small_pointwise4_full(state, output + (pass == 0 ? 0 : direct * output_c));
-                } else if (form == TD_SMALL_FORM_MIN) {
-                    td_small_pointwise4_min(state, output + (pass == 0 ? 0 : direct * output_c));
-                } else {
-                    td_small_pointwise4_range(state, output + (pass == 0 ? 0 : direct * output_c));
+        if ((kinds & TD_SMALL_K_POINTWISE4) && channels <= 4 && kh == 1 && kw == 1 && params->padding.h == 0 &&
+            params->padding.w == 0 && (output_dims->h - 1) * params->stride.h < input_dims->h &&
+            (output_dims->w - 1) * params->stride.w < input_dims->w) {
+            /* Runs of pixels STEP bytes apart: the whole tensor at stride 1 over every pixel, else an output row each
+             * (a stride skips pixels). Each pixel's load reads four bytes: a run's last pixel within three bytes of
+             * the input's end from a copy, so that no load passes it. */
+            const int32_t step = params->stride.w * channels;
+            const int whole = params->stride.h == 1 && params->stride.w == 1 && output_dims->h == input_dims->h &&
+                              output_dims->w == input_dims->w;
+            const int32_t runs = whole ? 1 : output_dims->n * output_dims->h;
+            const int32_t run_pixels = whole ? output_dims->n * output_dims->h * output_dims->w : output_dims->w;
+            const int8_t *const input_end = input + input_dims->n * input_dims->h * input_dims->w * channels;
+            int32_t run;
+            for (run = 0; run < runs; ++run) {
+                const int32_t in_y = (run % output_dims->h) * params->stride.h;
+                const int8_t *const first =
+                    whole ? input : input + ((run / output_dims->h) * input_dims->h + in_y) * input_dims->w * channels;
+                const int32_t direct = first + (run_pixels - 1) * step + 4 <= input_end ? run_pixels : run_pixels - 1;
+                uint32_t last = 0;
+                int pass;
+                for (pass = 0; pass < 2; ++pass) {
+                    const int8_t *const start = pass == 0 ? first : (const int8_t *)&last;
+                    const int32_t count = pass == 0 ? direct : run_pixels - direct;
+                    if (count == 0) {
+                        continue;
+                    }
+                    if (pass == 1) {
+                        memcpy(&last, first + direct * step, (size_t)channels);
+                    }
+                    state[TD_SMALL_STATE_START] = (uintptr_t)start;
+                    state[TD_SMALL_STATE_STEP] = (uintptr_t)step;
+                    state[TD_SMALL_STATE_ROW_STEP] = td_pack16(params->input_offset, params->input_offset);
+                    state[TD_SMALL_STATE_END] = (uintptr_t)(start + count * step);
+                    state[TD_SMALL_STATE_ENTRY] = (uintptr_t)(output_c & 3);
+                    if (form == TD_SMALL_FORM_FULL) {
+                        td_small_pointwise4_full(state, output);
+                    } else if (form == TD_SMALL_FORM_MIN) {
+                        td_small_pointwise4_min(state, output);
+                    } else {
+                        td_small_pointwise4_range(state, output);
+                    }
+                    output += count * output_c;
                 }
             }
             return TD_OK;

@@ -18,6 +18,18 @@ describe('int8 convolution dispatch in DSP builds (bench/shapes seeds)', () => {
     expect(entry(243)).toBe('td_conv2d_s8_small_1x1x4_full');
   });
 
+  it('runs a strided 1x1 window over one to four channels through td_conv2d_s8_small_1x1x4 (an output row a run), not eight channels', () => {
+    expect(randomShapeCase(543).name).toBe('543_conv_1x1_s2_11x42x1_to_8_valid');
+    expect(entry(543)).toBe('td_conv2d_s8_small_1x1x4_full');
+    expect(randomShapeCase(22).name).toBe('22_conv_1x1_s2_d22_31x5x1_to_24_valid');
+    expect(entry(22)).toBe('td_conv2d_s8_small_1x1x4_full');
+    // Seven and nine channels at stride 2 keep the im2col GEMM (the 1x1x8 loop steps eight bytes a pixel).
+    expect(randomShapeCase(192).name).toBe('192_conv_1x1_s2_12x2x7_to_12_valid');
+    expect(entry(192)).toBe('td_conv2d_s8');
+    expect(randomShapeCase(213).name).toBe('213_conv_1x1_s2x1_5x5x9_to_40_same_relu6');
+    expect(entry(213)).toBe('td_conv2d_s8');
+  });
+
   it('gives windows of four to seven channels and up to 32 taps to the small kernel from 64 output pixels', () => {
     expect(randomShapeCase(60).name).toBe('60_conv_3x1_s1_23x15x5_to_3_same');
     expect(entry(60)).toBe('td_conv2d_s8_small_patch_full');

@@ -232,7 +232,7 @@ function croppedCall(context: LowerContext, filter: CroppedFilter['filter']) {
 /**
  * Whether a convolution runs td_conv2d_s8_small in DSP builds, each pixel's patch widened once and
  * run against every filter: one input channel and a 3x3 window (nine taps in five registers), a 1x1
- * window over eight channels at stride 1 (four registers) or over one to four (two registers; bench/shapes
+ * window over eight channels at stride 1 (four registers) or over one to four at any stride (two registers; bench/shapes
  * seed 290, 1x1 over 15x25x3 to 32, took 7.41 instructions per MAC through the im2col GEMM), or up to three channels
  * and 32 taps (5x5 of one channel, 3x3 of three: the patch copied by filter rows, each filter two LDM per eight
  * taps; four to seven channels over enough pixels, smallPatchWideMinPixels); no dilation. Measured on virtual-m4f (bench/kernels): the im2col GEMM pays its gathering
@@ -242,7 +242,10 @@ function croppedCall(context: LowerContext, filter: CroppedFilter['filter']) {
 function smallPatch(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] !== filterDims[3]) return false;
   const [, height, width, channels] = filterDims;
-  if ((channels === 8 || channels <= 4) && height === 1 && width === 1) return g.strideHeight === 1 && g.strideWidth === 1;
+  // At any stride over one to four channels: the loop runs an output row's pixels stride * C_in bytes apart
+  // (virtual-m4f, bench/shapes, instructions, im2col GEMM -> 1x1x4: seed 543, 1x1 stride 2 over 11x42x1 to 8, 33,800 ->
+  // 13,160; 22, stride 2 over 31x5x1 to 24, 26,160 -> 16,440). Eight channels only at stride 1 (the loop steps 8 bytes).
+  if ((channels === 8 || channels <= 4) && height === 1 && width === 1) return channels <= 4 || (g.strideHeight === 1 && g.strideWidth === 1);
   const pixels = outputDims[0] * outputDims[1] * outputDims[2];
   return (channels <= 3 || (channels <= 7 && pixels >= smallPatchWideMinPixels)) && height * width > 1 && height * width * channels <= 32;
 }
