@@ -2528,6 +2528,23 @@ function stridedPointwiseCases(random: Random): CaseBuilder[] {
   return convs.map(([label, config, form]) => convS8(random, `conv2d_s8_small 1x1x4${form} ${label}`, config, false, `td_conv2d_s8_small_1x1x4${form}`));
 }
 
+/**
+ * td_conv2d_s8_small's general loop on windows of more than 32 taps in at most 32 weight words (K_h rows of
+ * ceil(K_w C_in / 2), rounded up to groups of four; the generator's smallPatchLongWindow): seven and eight chunks of
+ * four words, padding on every side, each clamping form.
+ */
+function smallLongWindowCases(random: Random): CaseBuilder[] {
+  const convs: [string, ConvConfig, string][] = [
+    ['5x3 same 9x8x3 to 1 relu6', { input: [9, 8, 3], outputChannels: 1, kernel: [5, 3], padding: 'same', activation: 'relu6' }, ''],
+    ['5x5 stride 2 same 14x6x2 to 2 relu6', { input: [14, 6, 2], outputChannels: 2, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'relu6' }, ''],
+    ['5x3 same 10x8x3 to 8 relu_n1_to_1 zero point 127', { input: [10, 8, 3], outputChannels: 8, kernel: [5, 3], padding: 'same', activation: 'relu_n1_to_1', extremes: { inputZeroPoint: 127 } }, ''],
+    ['2x4 same 9x14x5 to 8', { input: [9, 14, 5], outputChannels: 8, kernel: [2, 4], padding: 'same', activation: 'none' }, '_full'],
+    ['8x8 valid 10x11x1 to 3 relu batch 2', { batch: 2, input: [10, 11, 1], outputChannels: 3, kernel: [8, 8], padding: 'valid', activation: 'relu' }, '_min'],
+    ['2x3 same 6x14x7 to 8 relu zero point -128 no bias', { input: [6, 14, 7], outputChannels: 8, kernel: [2, 3], padding: 'same', activation: 'relu', bias: false, extremes: { inputZeroPoint: -128 } }, '_min'],
+  ];
+  return convs.map(([label, config, form]) => convS8(random, `conv2d_s8_small patch${form} ${label}`, config, false, `td_conv2d_s8_small_patch${form}`));
+}
+
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
   const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19)), ...gruResetFirstPackedCases(new Random(seed + 43)), ...widePadSoftmaxTransposeConvCases(new Random(seed + 61))];
@@ -2535,6 +2552,7 @@ export function makeKernelVectors(seed = 20240601): KernelVectors {
   cases.push(...narrowPoolCases(new Random(seed + 81)));
   cases.push(...directConvCases(new Random(seed + 82)));
   cases.push(...stridedPointwiseCases(new Random(seed + 83)));
+  cases.push(...smallLongWindowCases(new Random(seed + 84)));
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [

@@ -235,7 +235,8 @@ function croppedCall(context: LowerContext, filter: CroppedFilter['filter']) {
  * window over eight channels at stride 1 (four registers) or over one to four at any stride (two registers; bench/shapes
  * seed 290, 1x1 over 15x25x3 to 32, took 7.41 instructions per MAC through the im2col GEMM), or up to three channels
  * and 32 taps (5x5 of one channel, 3x3 of three: the patch copied by filter rows, each filter two LDM per eight
- * taps; four to seven channels over enough pixels, smallPatchWideMinPixels); no dilation. Measured on virtual-m4f (bench/kernels): the im2col GEMM pays its gathering
+ * taps; four to seven channels over enough pixels, smallPatchWideMinPixels), or more taps in 32 weight words
+ * (smallPatchLongWindow); no dilation. Measured on virtual-m4f (bench/kernels): the im2col GEMM pays its gathering
  * and its fixed per-filter cost per block of four pixels on only 8-27 MACs per output (1.9-3.1
  * instructions per MAC there).
  */
@@ -247,7 +248,29 @@ function smallPatch(g: WindowGeometry, inputDims: readonly number[], filterDims:
   // 13,160; 22, stride 2 over 31x5x1 to 24, 26,160 -> 16,440). Eight channels only at stride 1 (the loop steps 8 bytes).
   if ((channels === 8 || channels <= 4) && height === 1 && width === 1) return channels <= 4 || (g.strideHeight === 1 && g.strideWidth === 1);
   const pixels = outputDims[0] * outputDims[1] * outputDims[2];
-  return (channels <= 3 || (channels <= 7 && pixels >= smallPatchWideMinPixels)) && height * width > 1 && height * width * channels <= 32;
+  const fits = height * width * channels <= 32 || smallPatchLongWindow(g, inputDims, filterDims, outputDims);
+  return (channels <= 3 || (channels <= 7 && pixels >= smallPatchWideMinPixels)) && height * width > 1 && fits;
+}
+
+/**
+ * Whether a window of more than 32 taps still takes the small kernel's general loop: its filter rows (K_h of
+ * ceil(K_w C_in / 2) weight words, rounded up to groups of four) within the loop's 32 words, at most 8 filters, at least
+ * 32 output pixels, and not a shape the few-channel path reads in place by rows of 12 bytes or more (convFewChannels).
+ * The im2col GEMM widens such a patch per block of four pixels for few filters, and the few-channel path reads rows of
+ * 9 to 11 bytes as three words each. Virtual-m4f, bench/shapes, instructions, before -> the small kernel: seed 123
+ * (5x3 over 21x21x3 to 1, td_conv2d_s8_few) 89,240 -> 85,680, 130 (5x5 stride 2 over 28x6x2 to 2, _few) 23,680 ->
+ * 17,240, 350 (2x3 over 6x14x7 to 8, im2col) 61,760 -> 51,960, 383 (5x3 over 22x8x3 to 8) 154,320 -> 112,760, 661 (2x4
+ * over 9x14x5 to 8) 84,000 -> 65,400. Left where measured slower: rows of 12 bytes through the few-channel path (140,
+ * 3x4 over 11x31x3 to 1: 15,120 against 20,880; 450, 5x4 over 19x28x3 to 3: 32,440 against 41,840) and 18 output
+ * pixels (613, 4x5 stride 3 over 28x10x2 to 5: 11,280 against 12,160). More filters run faster too (313, 5x2 over
+ * 12x21x4 to 40: 385,080 -> 318,320; the keyword-spotting model's 10x4 first layer of 64 filters 3,278,040 -> 3,224,240
+ * for the whole model), but their records cost scratch: KWS's arena 10,624 -> 17,088 bytes for 1.6% fewer instructions.
+ */
+function smallPatchLongWindow(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  const [filters, height, width, channels] = filterDims;
+  const words = Math.ceil((height * Math.ceil((width * channels) / 2)) / 4) * 4;
+  const pixels = outputDims[0] * outputDims[1] * outputDims[2];
+  return words <= 32 && filters <= 8 && pixels >= 32 && !(convFewChannels(g, inputDims, filterDims, outputDims) && width * channels >= 12);
 }
 
 /**
