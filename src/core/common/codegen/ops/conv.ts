@@ -130,7 +130,7 @@ export function convFewChannels(g: WindowGeometry, inputDims: readonly number[],
 /**
  * Whether an int8 convolution in a DSP build calls td_conv2d_s8_direct (only the taps inside the image, four bytes a
  * turn, no scratch) instead of td_conv2d_s8's im2col columns, which widen every tap of a patch, padded ones as 0, in
- * blocks of four pixels: for output pixels x channels <= 64, when its estimate is under 0.8 of the columns'.
+ * blocks of four pixels: for output pixels x channels <= 64, when its estimate is under 0.95 of the columns'.
  * Estimates, instructions on the M4 (fitted on bench/shapes' few-output convolutions, seeds 1-800):
  *  - the columns: per pixel of whole blocks of four and tap, 2 to widen (4.4 when C_in % 4 != 0 gathers the patch as
  *    bytes first) and 0.9 per filter;
@@ -139,8 +139,11 @@ export function convFewChannels(g: WindowGeometry, inputDims: readonly number[],
  * Seeds 681 (4x4 stride 2 over 3x3x70 to 1: 1.74x the portable kernel's instructions) 24,520 -> 5,720 instructions,
  * 393 77,720 -> 37,480, 552 14,760 -> 6,920, 623 14,000 -> 8,040, 401 12,320 -> 8,400, 773 16,960 -> 12,240, 740
  * 5,200 -> 3,120, 301 19,480 -> 16,680, 341 8,400 -> 6,280, 392 3,880 -> 3,680, 153 88,720 -> 53,680, 741 49,960 ->
- * 38,200, 761 2,040 -> 1,680, 300 14,480 -> 11,320; seed 762 (5x2 stride 2 over 6x3x31 to 5, estimated 0.82) stays
- * on the columns: 24,760 there, 25,000 direct.
+ * 38,200, 761 2,040 -> 1,680, 300 14,480 -> 11,320 (those before the direct loop's rows were hoisted out of its
+ * filter loop and its requantization took the fast form). Since then, estimated 0.80 to 0.93 of the columns: seed 381
+ * (5x4 stride 3 over 4x3x31 to 24) 64,560 -> 41,400, 762 (5x2 stride 2 over 6x3x31 to 5) 24,760 -> 20,480, 461 9,520
+ * -> 7,400, 380 3,560 -> 2,840, 723 19,760 -> 19,320; above 0.95 the columns stay faster (162, 0.99: 35,440 against
+ * 40,920 direct; 252, 1.00: 55,880 against 61,400).
  */
 export function convDirect(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   const [filters, height, width, depth] = filterDims;
@@ -166,7 +169,7 @@ export function convDirect(g: WindowGeometry, inputDims: readonly number[], filt
   // padded taps (seed 312, 1x2 over one pixel of 70 channels to 32, every tap inside the image: 12,920 instructions
   // through the columns, 15,760 direct).
   const padded = outputDims[0] * rows * columns < pixels * height * width;
-  return direct < 0.8 * widened && (filters <= 8 || padded);
+  return direct < 0.95 * widened && (filters <= 8 || padded);
 }
 
 /** A filter cut to a smaller window: its shape and values (the graph's layout), emitted as an array of their own. */
