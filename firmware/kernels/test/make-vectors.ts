@@ -2558,6 +2558,39 @@ function depthwiseWidenedCases(random: Random): CaseBuilder[] {
   return widened.map(([label, config]) => convS8(random, `depthwise_conv2d_s8_widened ${label}`, config, true, 'td_depthwise_conv2d_s8_widened'));
 }
 
+/**
+ * td_conv2d_s8_small_1x1x4 at strides above 1 (an output row a run of pixels stride * C_in bytes apart): one to four
+ * channels, each clamping form, the last pixel of a run the input's last (its load from a copy), two batches.
+ */
+function stridedPointwiseCases(random: Random): CaseBuilder[] {
+  const convs: [string, ConvConfig, string][] = [
+    ['stride 2 valid 11x42x1 to 8', { input: [11, 42, 1], outputChannels: 8, kernel: [1, 1], stride: [2, 2], padding: 'valid', activation: 'none' }, '_full'],
+    ['stride 2 valid 7x9x3 to 5 relu6', { input: [7, 9, 3], outputChannels: 5, kernel: [1, 1], stride: [2, 2], padding: 'valid', activation: 'relu6' }, ''],
+    ['stride 3 same 6x1x2 to 17 relu', { input: [6, 1, 2], outputChannels: 17, kernel: [1, 1], stride: [3, 3], padding: 'same', activation: 'relu' }, '_min'],
+    ['stride 2x1 same 5x5x4 to 6 relu_n1_to_1 zero point 127', { input: [5, 5, 4], outputChannels: 6, kernel: [1, 1], stride: [2, 1], padding: 'same', activation: 'relu_n1_to_1', extremes: { inputZeroPoint: 127 } }, ''],
+    ['stride 1x3 valid 4x10x3 to 3 batch 2', { batch: 2, input: [4, 10, 3], outputChannels: 3, kernel: [1, 1], stride: [1, 3], padding: 'valid', activation: 'none' }, '_full'],
+    ['stride 2 same 6x8x2 to 7 relu batch 2 zero point -128 no bias', { batch: 2, input: [6, 8, 2], outputChannels: 7, kernel: [1, 1], stride: [2, 2], padding: 'same', activation: 'relu', bias: false, extremes: { inputZeroPoint: -128 } }, '_min'],
+  ];
+  return convs.map(([label, config, form]) => convS8(random, `conv2d_s8_small 1x1x4${form} ${label}`, config, false, `td_conv2d_s8_small_1x1x4${form}`));
+}
+
+/**
+ * td_conv2d_s8_small's general loop on windows of more than 32 taps in at most 32 weight words (K_h rows of
+ * ceil(K_w C_in / 2), rounded up to groups of four; the generator's smallPatchLongWindow): seven and eight chunks of
+ * four words, padding on every side, each clamping form.
+ */
+function smallLongWindowCases(random: Random): CaseBuilder[] {
+  const convs: [string, ConvConfig, string][] = [
+    ['5x3 same 9x8x3 to 1 relu6', { input: [9, 8, 3], outputChannels: 1, kernel: [5, 3], padding: 'same', activation: 'relu6' }, ''],
+    ['5x5 stride 2 same 14x6x2 to 2 relu6', { input: [14, 6, 2], outputChannels: 2, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'relu6' }, ''],
+    ['5x3 same 10x8x3 to 8 relu_n1_to_1 zero point 127', { input: [10, 8, 3], outputChannels: 8, kernel: [5, 3], padding: 'same', activation: 'relu_n1_to_1', extremes: { inputZeroPoint: 127 } }, ''],
+    ['2x4 same 9x14x5 to 8', { input: [9, 14, 5], outputChannels: 8, kernel: [2, 4], padding: 'same', activation: 'none' }, '_full'],
+    ['8x8 valid 10x11x1 to 3 relu batch 2', { batch: 2, input: [10, 11, 1], outputChannels: 3, kernel: [8, 8], padding: 'valid', activation: 'relu' }, '_min'],
+    ['2x3 same 6x14x7 to 8 relu zero point -128 no bias', { input: [6, 14, 7], outputChannels: 8, kernel: [2, 3], padding: 'same', activation: 'relu', bias: false, extremes: { inputZeroPoint: -128 } }, '_min'],
+  ];
+  return convs.map(([label, config, form]) => convS8(random, `conv2d_s8_small patch${form} ${label}`, config, false, `td_conv2d_s8_small_patch${form}`));
+}
+
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
   const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19)), ...gruResetFirstPackedCases(new Random(seed + 43)), ...widePadSoftmaxTransposeConvCases(new Random(seed + 61))];
@@ -2565,6 +2598,8 @@ export function makeKernelVectors(seed = 20240601): KernelVectors {
   cases.push(...narrowPoolCases(new Random(seed + 81)));
   cases.push(...directConvCases(new Random(seed + 82)));
   cases.push(...depthwiseWidenedCases(new Random(seed + 91)));
+  cases.push(...stridedPointwiseCases(new Random(seed + 83)));
+  cases.push(...smallLongWindowCases(new Random(seed + 84)));
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [
