@@ -35,8 +35,9 @@
  * taps paired in int16 lanes, the input read with the tap step, border windows from rows padded
  * with the zero point); an output of a single pixel, and a requantization outside the fast form
  * there, take td_depthwise_direct (four channels a tap, no set-up). The generator calls
- * td_depthwise_conv2d_s8_paired for all these shapes (and for outputs of fewer than 9 window taps
- * in all, which the blocks take but the paired taps run faster); td_depthwise_conv2d_s8 runs them
+ * td_depthwise_conv2d_s8_paired for all these shapes (and for outputs one pixel wide of at most
+ * four rows with fewer than 9 window taps in all or 8 channels or more, which the blocks take but
+ * the paired taps run faster: depthwisePaired in the generator); td_depthwise_conv2d_s8 runs them
  * with the portable kernel's loop one channel at a time.
  *
  * Scratch (get_buffer_size): the expanded filter block (8 bytes per tap), the four channels'
