@@ -173,17 +173,67 @@ TD_INLINE int32_t td_fc_paired_b(int32_t raw, int32_t a)
     return (int32_t)((uint32_t)raw - (uint32_t)a) >> 8;
 }
 
-/** The fast requantization (offset folded into the rounding) and the clamp; `top`: the maximum is 127 (SSAT gives it). */
-#define TD_FC_PAIRED_OUTPUT(acc)                                                                                 \
-    (top ? td_max_i32(td_ssat8(td_requant_fast((acc), params->multiplier, params->right_shift, params->rounding)), \
-                      params->activation.min)                                                                  \
-         : td_clamp_i32(td_requant_fast((acc), params->multiplier, params->right_shift, params->rounding),      \
-                        params->activation.min, params->activation.max))
+/**
+ * The fast requantization (offset folded into the rounding) saturated to int8 by SSAT: the general
+ * path's rows are made so, and td_fc_paired_clamp narrows them to the activation afterwards.
+ */
+#define TD_FC_PAIRED_OUTPUT(acc) td_ssat8(td_requant_fast((acc), params->multiplier, params->right_shift, params->rounding))
+
+/*
+ * TD_FC_PAIRED_REST_FOUR(xe, xo, row, acc): four inputs (lanes x0, x2 in xe and x1, x3 in xo)
+ * against a row's four true weights at `row` (any address: one LDR), two SMLAD into acc.
+ */
+#define TD_FC_PAIRED_REST_FOUR(xe, xo, row, acc)                                                              \
+    do {                                                                                                      \
+        const uint32_t td_w_ = td_read_u32(row);                                                              \
+        (acc) = td_smlad(td_sxtb16(td_w_), (xe), td_smlad(td_sxtb16_ror8(td_w_), (xo), (acc)));               \
+    } while (0)
+
+/*
+ * The last depth % 8 inputs (`rest`, R in each case below: constant offsets) against a block's
+ * true weights, rows one after the other: input d of R on a0, b0, a1, b1 in turn; four inputs at
+ * a time with SMLAD.
+ */
+#define TD_FC_BLOCK_REST_ONE(d, R)                                                                            \
+    do {                                                                                                      \
+        const int32_t td_x_ = values[d];                                                                      \
+        a0 += weights[d] * td_x_;                                                                             \
+        b0 += weights[(R) + (d)] * td_x_;                                                                     \
+        a1 += weights[2 * (R) + (d)] * td_x_;                                                                 \
+        b1 += weights[3 * (R) + (d)] * td_x_;                                                                 \
+    } while (0)
+#define TD_FC_BLOCK_REST_FOUR(R)                                                                              \
+    do {                                                                                                      \
+        const uint32_t td_x4_ = td_read_u32(values);                                                          \
+        const uint32_t td_xe_ = td_sxtb16(td_x4_), td_xo_ = td_sxtb16_ror8(td_x4_);                           \
+        TD_FC_PAIRED_REST_FOUR(td_xe_, td_xo_, weights, a0);                                                  \
+        TD_FC_PAIRED_REST_FOUR(td_xe_, td_xo_, weights + (R), b0);                                            \
+        TD_FC_PAIRED_REST_FOUR(td_xe_, td_xo_, weights + 2 * (R), a1);                                        \
+        TD_FC_PAIRED_REST_FOUR(td_xe_, td_xo_, weights + 3 * (R), b1);                                        \
+    } while (0)
+#define TD_FC_BLOCK_REST                                                                                      \
+    switch (rest) {                                                                                           \
+    case 1: TD_FC_BLOCK_REST_ONE(0, 1); break;                                                                \
+    case 2: TD_FC_BLOCK_REST_ONE(0, 2); TD_FC_BLOCK_REST_ONE(1, 2); break;                                    \
+    case 3: TD_FC_BLOCK_REST_ONE(0, 3); TD_FC_BLOCK_REST_ONE(1, 3); TD_FC_BLOCK_REST_ONE(2, 3); break;        \
+    case 4: TD_FC_BLOCK_REST_FOUR(4); break;                                                                  \
+    case 5: TD_FC_BLOCK_REST_FOUR(5); TD_FC_BLOCK_REST_ONE(4, 5); break;                                      \
+    case 6: TD_FC_BLOCK_REST_FOUR(6); TD_FC_BLOCK_REST_ONE(4, 6); TD_FC_BLOCK_REST_ONE(5, 6); break;          \
+    case 7:                                                                                                   \
+        TD_FC_BLOCK_REST_FOUR(7);                                                                             \
+        TD_FC_BLOCK_REST_ONE(4, 7);                                                                           \
+        TD_FC_BLOCK_REST_ONE(5, 7);                                                                           \
+        TD_FC_BLOCK_REST_ONE(6, 7);                                                                           \
+        break;                                                                                                \
+    default: break;                                                                                           \
+    }
 
 /**
- * One block of four rows (two pairs) over one input row: the grouped inputs chunk by chunk, the
- * last depth % 8 from the true weights, the requantization. `aligned`: the input row is
- * word-aligned (the assembly loop with LDRD; with two LDR otherwise). Returns the next block's weights.
+ * One block of four rows (two pairs) over one input row: the grouped inputs (`chunked`: chunk by
+ * chunk; 0 where the depth is one chunk at most, without the chunk loop's bookkeeping, which
+ * spills the sums around the loop), the last depth % 8 from the true weights, the requantization
+ * saturated to int8. `aligned`: the input row is word-aligned (the assembly loop with LDRD; with
+ * two LDR otherwise). Returns the next block's weights.
  */
 TD_INLINE const int8_t *td_fc_paired_block(const int8_t *values,
                                           int32_t input_depth,
@@ -191,31 +241,37 @@ TD_INLINE const int8_t *td_fc_paired_block(const int8_t *values,
                                           const int32_t *bias,
                                           int8_t *out,
                                           const td_fc_packed_params *params,
-                                          int top,
+                                          int chunked,
                                           int aligned)
 {
     const int8_t *const grouped_end = values + (input_depth & ~7);
     const int32_t rest = input_depth & 7;
-    int32_t a0 = bias[0], b0 = bias[1], a1 = bias[2], b1 = bias[3];
-    int32_t d;
-    while (values != grouped_end) {
-        const int8_t *const chunk_end = grouped_end - values > TD_FC_PAIRED_CHUNK ? values + TD_FC_PAIRED_CHUNK : grouped_end;
+    int32_t a0 = bias[0], a1 = bias[2], b0, b1;
+    if (!chunked) {
         int32_t raw0 = a0, raw1 = a1;
         if (aligned) {
-            TD_DOT_TWO_PAIRS(values, chunk_end, weights, raw0, a0, raw1, a1);
+            TD_DOT_TWO_PAIRS(values, grouped_end, weights, raw0, a0, raw1, a1);
         } else {
-            TD_DOT_TWO_PAIRS_UNALIGNED(values, chunk_end, weights, raw0, a0, raw1, a1);
+            TD_DOT_TWO_PAIRS_UNALIGNED(values, grouped_end, weights, raw0, a0, raw1, a1);
         }
-        b0 += td_fc_paired_b(raw0, a0);
-        b1 += td_fc_paired_b(raw1, a1);
+        b0 = bias[1] + td_fc_paired_b(raw0, a0);
+        b1 = bias[3] + td_fc_paired_b(raw1, a1);
+    } else {
+        b0 = bias[1];
+        b1 = bias[3];
+        while (values != grouped_end) {
+            const int8_t *const chunk_end = grouped_end - values > TD_FC_PAIRED_CHUNK ? values + TD_FC_PAIRED_CHUNK : grouped_end;
+            int32_t raw0 = a0, raw1 = a1;
+            if (aligned) {
+                TD_DOT_TWO_PAIRS(values, chunk_end, weights, raw0, a0, raw1, a1);
+            } else {
+                TD_DOT_TWO_PAIRS_UNALIGNED(values, chunk_end, weights, raw0, a0, raw1, a1);
+            }
+            b0 += td_fc_paired_b(raw0, a0);
+            b1 += td_fc_paired_b(raw1, a1);
+        }
     }
-    for (d = 0; d < rest; ++d) {
-        const int32_t value = values[d];
-        a0 += (int32_t)weights[d] * value;
-        b0 += (int32_t)weights[rest + d] * value;
-        a1 += (int32_t)weights[2 * rest + d] * value;
-        b1 += (int32_t)weights[3 * rest + d] * value;
-    }
+    TD_FC_BLOCK_REST
     {
         const int32_t value0 = TD_FC_PAIRED_OUTPUT(a0), value1 = TD_FC_PAIRED_OUTPUT(b0);
         const int32_t value2 = TD_FC_PAIRED_OUTPUT(a1), value3 = TD_FC_PAIRED_OUTPUT(b1);
@@ -227,17 +283,41 @@ TD_INLINE const int8_t *td_fc_paired_block(const int8_t *values,
     return weights + 4 * rest;
 }
 
-/** td_fc_paired_block for any activation, the assembly loop where the input row is word-aligned. */
-TD_NOINLINE static const int8_t *td_fc_paired_block_any(const int8_t *values, int32_t input_depth, const int8_t *weights,
+/** td_fc_paired_block out of line for depths of one chunk at most. */
+TD_NOINLINE static const int8_t *td_fc_paired_block_one(const int8_t *values, int32_t input_depth, const int8_t *weights,
                                                        const int32_t *bias, int8_t *out, const td_fc_packed_params *params,
                                                        int aligned)
 {
     return td_fc_paired_block(values, input_depth, weights, bias, out, params, 0, aligned);
 }
 
+/** td_fc_paired_block out of line for any depth. */
+TD_NOINLINE static const int8_t *td_fc_paired_block_any(const int8_t *values, int32_t input_depth, const int8_t *weights,
+                                                       const int32_t *bias, int8_t *out, const td_fc_packed_params *params,
+                                                       int aligned)
+{
+    return td_fc_paired_block(values, input_depth, weights, bias, out, params, 1, aligned);
+}
+
+/* The last depth % 8 inputs of a pair's two rows (A's R weights, then B's), as TD_FC_BLOCK_REST. */
+#define TD_FC_PAIR_REST_ONE(d, R)                                                                             \
+    do {                                                                                                      \
+        const int32_t td_x_ = values[d];                                                                      \
+        a += weights[d] * td_x_;                                                                              \
+        b += weights[(R) + (d)] * td_x_;                                                                      \
+    } while (0)
+#define TD_FC_PAIR_REST_FOUR(R)                                                                               \
+    do {                                                                                                      \
+        const uint32_t td_x4_ = td_read_u32(values);                                                          \
+        const uint32_t td_xe_ = td_sxtb16(td_x4_), td_xo_ = td_sxtb16_ror8(td_x4_);                           \
+        TD_FC_PAIRED_REST_FOUR(td_xe_, td_xo_, weights, a);                                                   \
+        TD_FC_PAIRED_REST_FOUR(td_xe_, td_xo_, weights + (R), b);                                             \
+    } while (0)
+
 /**
  * The one to three rows after the blocks of four, as pairs (a missing B row has zero weights and
- * is not stored); the assembly loop where the input row and the pair's weights are word-aligned.
+ * is not stored), saturated to int8; the assembly loop where the input row and the pair's weights
+ * are word-aligned.
  */
 TD_NOINLINE static void td_fc_paired_rest(const int8_t *input_row,
                                           int32_t input_depth,
@@ -249,13 +329,11 @@ TD_NOINLINE static void td_fc_paired_rest(const int8_t *input_row,
 {
     const int8_t *const grouped_end = input_row + (input_depth & ~7);
     const int32_t rest = input_depth & 7;
-    const int top = 0;
-    int32_t row, d;
-    for (row = 0; row < rows; row += 2) {
-        /* A second pair starts 2 * input_depth bytes on: not word-aligned for an odd depth. */
+    int32_t row;
+    for (row = 0; row + 1 < rows; row += 2) {
         const int aligned = (((uintptr_t)input_row | (uintptr_t)weights) & 3u) == 0;
         const int8_t *values = input_row;
-        int32_t a = bias[row], b = row + 1 < rows ? bias[row + 1] : 0;
+        int32_t a = bias[row], b = bias[row + 1];
         while (values != grouped_end) {
             const int8_t *const chunk_end = grouped_end - values > TD_FC_PAIRED_CHUNK ? values + TD_FC_PAIRED_CHUNK : grouped_end;
             int32_t raw = a;
@@ -266,14 +344,84 @@ TD_NOINLINE static void td_fc_paired_rest(const int8_t *input_row,
             }
             b += td_fc_paired_b(raw, a);
         }
-        for (d = 0; d < rest; ++d) {
-            a += (int32_t)weights[d] * values[d];
-            b += (int32_t)weights[rest + d] * values[d];
+        switch (rest) {
+        case 1: TD_FC_PAIR_REST_ONE(0, 1); break;
+        case 2: TD_FC_PAIR_REST_ONE(0, 2); TD_FC_PAIR_REST_ONE(1, 2); break;
+        case 3: TD_FC_PAIR_REST_ONE(0, 3); TD_FC_PAIR_REST_ONE(1, 3); TD_FC_PAIR_REST_ONE(2, 3); break;
+        case 4: TD_FC_PAIR_REST_FOUR(4); break;
+        case 5: TD_FC_PAIR_REST_FOUR(5); TD_FC_PAIR_REST_ONE(4, 5); break;
+        case 6: TD_FC_PAIR_REST_FOUR(6); TD_FC_PAIR_REST_ONE(4, 6); TD_FC_PAIR_REST_ONE(5, 6); break;
+        case 7: TD_FC_PAIR_REST_FOUR(7); TD_FC_PAIR_REST_ONE(4, 7); TD_FC_PAIR_REST_ONE(5, 7); TD_FC_PAIR_REST_ONE(6, 7); break;
+        default: break;
         }
         weights += 2 * rest;
         out[row] = (int8_t)TD_FC_PAIRED_OUTPUT(a);
-        if (row + 1 < rows) out[row + 1] = (int8_t)TD_FC_PAIRED_OUTPUT(b);
+        out[row + 1] = (int8_t)TD_FC_PAIRED_OUTPUT(b);
     }
+    if (row < rows) {
+        /*
+         * The last row alone (its B row missing: zero weights, stored as the sign of A's byte), so
+         * each halfword is w_A itself as int16 and a raw word is two int16 lanes: one SMLAD per two
+         * inputs, no SXTB16 of the weights and no B sum (LDR takes any address: the pair starts
+         * 2 * input_depth bytes after the one before, not word-aligned for an odd depth).
+         */
+        const int8_t *values = input_row;
+        int32_t a = bias[row];
+        while (values != grouped_end) {
+            const uint32_t in0 = td_read_u32(values), in1 = td_read_u32(values + 4);
+            a = td_smlad(td_read_u32(weights), td_sxtb16(in0), a);
+            a = td_smlad(td_read_u32(weights + 4), td_sxtb16_ror8(in0), a);
+            a = td_smlad(td_read_u32(weights + 8), td_sxtb16(in1), a);
+            a = td_smlad(td_read_u32(weights + 12), td_sxtb16_ror8(in1), a);
+            values += 8;
+            weights += 16;
+        }
+        for (row = 0; row < rest; ++row) a += weights[row] * values[row];
+        out[rows - 1] = (int8_t)TD_FC_PAIRED_OUTPUT(a);
+    }
+}
+
+/** Per signed byte, min(a, b): SSUB8 + SEL (td_min_s8x4 without its two EOR). */
+TD_INLINE uint32_t td_fc_paired_min_s8x4(uint32_t a, uint32_t b)
+{
+#if TD_DSP_ASM
+    uint32_t result;
+    __asm__("ssub8   %0, %1, %2\n\t"
+            "sel     %0, %2, %1"
+            : "=&r"(result)
+            : "r"(a), "r"(b)
+            : "cc");
+    return result;
+#else
+    return td_min_s8x4(a, b);
+#endif
+}
+
+/**
+ * An activation narrower than int8 on `count` outputs the rows saturated to int8 only: four at a
+ * time with SSUB8 + SEL against the range's ends in every byte (clamping the saturated value gives
+ * the clamp of the unsaturated one, the range lying inside int8's; a maximum of 127 takes no
+ * second step), the last count % 4 one by one.
+ */
+TD_NOINLINE static void td_fc_paired_clamp(int8_t *output, int32_t count, const td_activation *activation)
+{
+    const int32_t min = td_clamp_i32(activation->min, -128, 127), max = td_clamp_i32(activation->max, -128, 127);
+    const uint32_t low = (uint32_t)(uint8_t)(int8_t)min * 0x01010101u;
+    const uint32_t high = (uint32_t)(uint8_t)(int8_t)max * 0x01010101u;
+    int8_t *const words_end = output + (count & ~3);
+    int8_t *const end = output + count;
+    if (max == 127) {
+        for (; output != words_end; output += 4) {
+            const uint32_t four = td_max_s8x4(td_read_u32(output), low);
+            memcpy(output, &four, sizeof(four));
+        }
+    } else {
+        for (; output != words_end; output += 4) {
+            const uint32_t four = td_fc_paired_min_s8x4(td_max_s8x4(td_read_u32(output), low), high);
+            memcpy(output, &four, sizeof(four));
+        }
+    }
+    for (; output != end; ++output) *output = (int8_t)td_clamp_i32(*output, min, max);
 }
 
 #if TD_DSP_ASM
@@ -429,12 +577,21 @@ TD_NOINLINE static td_status td_fc_paired_general(const td_fc_packed_params *par
         int8_t *const output_row = output + batch * output_depth;
         const int8_t *weights = paired_filter;
         const int aligned = ((uintptr_t)input_row & 3u) == 0;
-        for (out_c = 0; out_c < blocked; out_c += 4) {
-            weights = td_fc_paired_block_any(input_row, input_depth, weights, bias + out_c, output_row + out_c, params, aligned);
+        if (input_depth <= TD_FC_PAIRED_CHUNK) {
+            for (out_c = 0; out_c < blocked; out_c += 4) {
+                weights = td_fc_paired_block_one(input_row, input_depth, weights, bias + out_c, output_row + out_c, params, aligned);
+            }
+        } else {
+            for (out_c = 0; out_c < blocked; out_c += 4) {
+                weights = td_fc_paired_block_any(input_row, input_depth, weights, bias + out_c, output_row + out_c, params, aligned);
+            }
         }
         if (blocked < output_depth) {
             td_fc_paired_rest(input_row, input_depth, output_depth - blocked, weights, bias + blocked, output_row + blocked, params);
         }
+    }
+    if (params->activation.min > -128 || params->activation.max < 127) {
+        td_fc_paired_clamp(output, batches * output_depth, &params->activation);
     }
     return TD_OK;
 }
