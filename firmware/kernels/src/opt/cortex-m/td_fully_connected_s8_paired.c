@@ -11,7 +11,11 @@
  * eight SMLAD (33 instructions per 32 MACs, against 43 for td_fully_connected_s8_packed's loop),
  * two steps per loop. The accumulators start from the bias (the input offset folded in by the
  * generator); the requantization is td_dsp.h's fast form with the output offset in its
- * rounding, which the generator has checked holds for every row.
+ * rounding, which the generator has checked holds for every row. Outside the short path (a depth
+ * % 8, an activation narrower than int8, a batch row off a word boundary) what costs per block is
+ * kept small: the last depth % 8 inputs at constant offsets (four with SMLAD), the blocks of a
+ * depth within one chunk in one loop with their four outputs clamped in one word (SSUB8 + SEL),
+ * a last row without its B row as int16 lanes.
  */
 #include "../../internal/td_common.h"
 #include "../../internal/td_fixed_point.h"
@@ -174,10 +178,14 @@ TD_INLINE int32_t td_fc_paired_b(int32_t raw, int32_t a)
 }
 
 /**
- * The fast requantization (offset folded into the rounding) saturated to int8 by SSAT: the general
- * path's rows are made so, and td_fc_paired_clamp narrows them to the activation afterwards.
+ * The fast requantization (offset folded into the rounding): saturated to int8 by SSAT for a
+ * block's four rows (td_fc_paired_blocks clamps the four bytes at once), clamped to the
+ * activation for the rows after the blocks.
  */
 #define TD_FC_PAIRED_OUTPUT(acc) td_ssat8(td_requant_fast((acc), params->multiplier, params->right_shift, params->rounding))
+#define TD_FC_PAIRED_CLAMPED(acc)                                                                              \
+    td_clamp_i32(td_requant_fast((acc), params->multiplier, params->right_shift, params->rounding), params->activation.min, \
+                 params->activation.max)
 
 /*
  * TD_FC_PAIRED_REST_FOUR(xe, xo, row, acc): four inputs (lanes x0, x2 in xe and x1, x3 in xo)
@@ -228,75 +236,128 @@ TD_INLINE int32_t td_fc_paired_b(int32_t raw, int32_t a)
     default: break;                                                                                           \
     }
 
-/**
- * One block of four rows (two pairs) over one input row: the grouped inputs (`chunked`: chunk by
- * chunk; 0 where the depth is one chunk at most, without the chunk loop's bookkeeping, which
- * spills the sums around the loop), the last depth % 8 from the true weights, the requantization
- * saturated to int8. `aligned`: the input row is word-aligned (the assembly loop with LDRD; with
- * two LDR otherwise). Returns the next block's weights.
- */
-TD_INLINE const int8_t *td_fc_paired_block(const int8_t *values,
-                                          int32_t input_depth,
-                                          const int8_t *weights,
-                                          const int32_t *bias,
-                                          int8_t *out,
-                                          const td_fc_packed_params *params,
-                                          int chunked,
-                                          int aligned)
+/** Per signed byte, min(a, b): SSUB8 + SEL (td_min_s8x4 without its two EOR). */
+TD_INLINE uint32_t td_fc_paired_min_s8x4(uint32_t a, uint32_t b)
 {
-    const int8_t *const grouped_end = values + (input_depth & ~7);
-    const int32_t rest = input_depth & 7;
-    int32_t a0 = bias[0], a1 = bias[2], b0, b1;
-    if (!chunked) {
-        int32_t raw0 = a0, raw1 = a1;
-        if (aligned) {
-            TD_DOT_TWO_PAIRS(values, grouped_end, weights, raw0, a0, raw1, a1);
-        } else {
-            TD_DOT_TWO_PAIRS_UNALIGNED(values, grouped_end, weights, raw0, a0, raw1, a1);
-        }
-        b0 = bias[1] + td_fc_paired_b(raw0, a0);
-        b1 = bias[3] + td_fc_paired_b(raw1, a1);
-    } else {
-        b0 = bias[1];
-        b1 = bias[3];
-        while (values != grouped_end) {
-            const int8_t *const chunk_end = grouped_end - values > TD_FC_PAIRED_CHUNK ? values + TD_FC_PAIRED_CHUNK : grouped_end;
+#if TD_DSP_ASM
+    uint32_t result;
+    __asm__("ssub8   %0, %1, %2\n\t"
+            "sel     %0, %2, %1"
+            : "=&r"(result)
+            : "r"(a), "r"(b)
+            : "cc");
+    return result;
+#else
+    return td_min_s8x4(a, b);
+#endif
+}
+
+/**
+ * `blocks` (at least one) blocks of four rows (two pairs each) over one input row: the grouped
+ * inputs, the last depth % 8 from the true weights, the requantization. `chunked` (a constant):
+ * 0 where the depth is one chunk at most: no chunk loop (its bookkeeping spills the sums around
+ * the assembly), the blocks in one loop (a call's frame and arguments cost more than the loop's
+ * reloads) and each block's four outputs saturated to int8 and clamped at once in one word; 1:
+ * chunk by chunk, one block per call (blocks = 1, no loop) and each output clamped on its own (a
+ * block of over 512 inputs a row pays nothing for it, and a layer with one block would pay for
+ * the word clamp's set-up). `aligned`: the input row is word-aligned (the assembly loop with LDRD;
+ * with two LDR otherwise). Returns the weights after the blocks.
+ */
+TD_INLINE const int8_t *td_fc_paired_blocks(const int8_t *input_row,
+                                           int32_t input_depth,
+                                           const int8_t *weights,
+                                           const int32_t *bias,
+                                           int8_t *out,
+                                           const td_fc_packed_params *params,
+                                           int32_t blocks,
+                                           int chunked,
+                                           int aligned)
+{
+    /* The activation's ends in every byte (SSUB8 + SEL against them: clamping the int8-saturated value gives the clamp of the unsaturated one). */
+    const uint32_t low = chunked ? 0 : (uint32_t)(uint8_t)td_ssat8(params->activation.min) * 0x01010101u;
+    const uint32_t high = chunked ? 0 : (uint32_t)(uint8_t)td_ssat8(params->activation.max) * 0x01010101u;
+    do {
+        const int8_t *values = input_row;
+        const int8_t *const grouped_end = values + (input_depth & ~7);
+        const int32_t rest = input_depth & 7;
+        int32_t a0 = bias[0], b0 = chunked ? bias[1] : 0, a1 = bias[2], b1 = chunked ? bias[3] : 0;
+        if (!chunked) {
             int32_t raw0 = a0, raw1 = a1;
             if (aligned) {
-                TD_DOT_TWO_PAIRS(values, chunk_end, weights, raw0, a0, raw1, a1);
+                TD_DOT_TWO_PAIRS(values, grouped_end, weights, raw0, a0, raw1, a1);
             } else {
-                TD_DOT_TWO_PAIRS_UNALIGNED(values, chunk_end, weights, raw0, a0, raw1, a1);
+                TD_DOT_TWO_PAIRS_UNALIGNED(values, grouped_end, weights, raw0, a0, raw1, a1);
             }
-            b0 += td_fc_paired_b(raw0, a0);
-            b1 += td_fc_paired_b(raw1, a1);
+            b0 = bias[1] + td_fc_paired_b(raw0, a0);
+            b1 = bias[3] + td_fc_paired_b(raw1, a1);
+        } else {
+            while (values != grouped_end) {
+                const int8_t *const chunk_end = grouped_end - values > TD_FC_PAIRED_CHUNK ? values + TD_FC_PAIRED_CHUNK : grouped_end;
+                int32_t raw0 = a0, raw1 = a1;
+                if (aligned) {
+                    TD_DOT_TWO_PAIRS(values, chunk_end, weights, raw0, a0, raw1, a1);
+                } else {
+                    TD_DOT_TWO_PAIRS_UNALIGNED(values, chunk_end, weights, raw0, a0, raw1, a1);
+                }
+                b0 += td_fc_paired_b(raw0, a0);
+                b1 += td_fc_paired_b(raw1, a1);
+            }
         }
-    }
-    TD_FC_BLOCK_REST
-    {
-        const int32_t value0 = TD_FC_PAIRED_OUTPUT(a0), value1 = TD_FC_PAIRED_OUTPUT(b0);
-        const int32_t value2 = TD_FC_PAIRED_OUTPUT(a1), value3 = TD_FC_PAIRED_OUTPUT(b1);
-        out[0] = (int8_t)value0;
-        out[1] = (int8_t)value1;
-        out[2] = (int8_t)value2;
-        out[3] = (int8_t)value3;
-    }
-    return weights + 4 * rest;
+        if (chunked) {
+            /* The rest as a loop: a block of over 512 inputs a row pays nothing for it, and the chunk loop keeps its registers. */
+            int32_t d;
+            for (d = 0; d < rest; ++d) {
+                const int32_t value = values[d];
+                a0 += (int32_t)weights[d] * value;
+                b0 += (int32_t)weights[rest + d] * value;
+                a1 += (int32_t)weights[2 * rest + d] * value;
+                b1 += (int32_t)weights[3 * rest + d] * value;
+            }
+        } else {
+            TD_FC_BLOCK_REST
+        }
+        if (chunked) {
+            const int32_t value0 = TD_FC_PAIRED_CLAMPED(a0), value1 = TD_FC_PAIRED_CLAMPED(b0);
+            const int32_t value2 = TD_FC_PAIRED_CLAMPED(a1), value3 = TD_FC_PAIRED_CLAMPED(b1);
+            out[0] = (int8_t)value0;
+            out[1] = (int8_t)value1;
+            out[2] = (int8_t)value2;
+            out[3] = (int8_t)value3;
+        } else {
+            const int32_t value0 = TD_FC_PAIRED_OUTPUT(a0), value1 = TD_FC_PAIRED_OUTPUT(b0);
+            const int32_t value2 = TD_FC_PAIRED_OUTPUT(a1), value3 = TD_FC_PAIRED_OUTPUT(b1);
+            /* The four int8 bytes in one word, clamped to the activation per byte (a no-op for the whole int8 range). */
+            int8_t bytes[4];
+            uint32_t four;
+            bytes[0] = (int8_t)value0;
+            bytes[1] = (int8_t)value1;
+            bytes[2] = (int8_t)value2;
+            bytes[3] = (int8_t)value3;
+            memcpy(&four, bytes, sizeof(four));
+            four = td_fc_paired_min_s8x4(td_max_s8x4(four, low), high);
+            memcpy(out, &four, sizeof(four));
+        }
+        weights += 4 * rest;
+        bias += 4;
+        out += 4;
+    } while (--blocks > 0);
+    return weights;
 }
 
-/** td_fc_paired_block out of line for depths of one chunk at most. */
-TD_NOINLINE static const int8_t *td_fc_paired_block_one(const int8_t *values, int32_t input_depth, const int8_t *weights,
+/** td_fc_paired_blocks out of line for depths of one chunk at most. */
+TD_NOINLINE static const int8_t *td_fc_paired_blocks_one(const int8_t *input_row, int32_t input_depth, const int8_t *weights,
+                                                        const int32_t *bias, int8_t *out, const td_fc_packed_params *params,
+                                                        int32_t blocks, int aligned)
+{
+    return td_fc_paired_blocks(input_row, input_depth, weights, bias, out, params, blocks, 0, aligned);
+}
+
+/** td_fc_paired_blocks out of line for one block of any depth. */
+TD_NOINLINE static const int8_t *td_fc_paired_block_any(const int8_t *input_row, int32_t input_depth, const int8_t *weights,
                                                        const int32_t *bias, int8_t *out, const td_fc_packed_params *params,
                                                        int aligned)
 {
-    return td_fc_paired_block(values, input_depth, weights, bias, out, params, 0, aligned);
-}
-
-/** td_fc_paired_block out of line for any depth. */
-TD_NOINLINE static const int8_t *td_fc_paired_block_any(const int8_t *values, int32_t input_depth, const int8_t *weights,
-                                                       const int32_t *bias, int8_t *out, const td_fc_packed_params *params,
-                                                       int aligned)
-{
-    return td_fc_paired_block(values, input_depth, weights, bias, out, params, 1, aligned);
+    return td_fc_paired_blocks(input_row, input_depth, weights, bias, out, params, 1, 1, aligned);
 }
 
 /* The last depth % 8 inputs of a pair's two rows (A's R weights, then B's), as TD_FC_BLOCK_REST. */
@@ -316,7 +377,7 @@ TD_NOINLINE static const int8_t *td_fc_paired_block_any(const int8_t *values, in
 
 /**
  * The one to three rows after the blocks of four, as pairs (a missing B row has zero weights and
- * is not stored), saturated to int8; the assembly loop where the input row and the pair's weights
+ * is not stored); the assembly loop where the input row and the pair's weights
  * are word-aligned.
  */
 TD_NOINLINE static void td_fc_paired_rest(const int8_t *input_row,
@@ -355,8 +416,8 @@ TD_NOINLINE static void td_fc_paired_rest(const int8_t *input_row,
         default: break;
         }
         weights += 2 * rest;
-        out[row] = (int8_t)TD_FC_PAIRED_OUTPUT(a);
-        out[row + 1] = (int8_t)TD_FC_PAIRED_OUTPUT(b);
+        out[row] = (int8_t)TD_FC_PAIRED_CLAMPED(a);
+        out[row + 1] = (int8_t)TD_FC_PAIRED_CLAMPED(b);
     }
     if (row < rows) {
         /*
@@ -377,51 +438,8 @@ TD_NOINLINE static void td_fc_paired_rest(const int8_t *input_row,
             weights += 16;
         }
         for (row = 0; row < rest; ++row) a += weights[row] * values[row];
-        out[rows - 1] = (int8_t)TD_FC_PAIRED_OUTPUT(a);
+        out[rows - 1] = (int8_t)TD_FC_PAIRED_CLAMPED(a);
     }
-}
-
-/** Per signed byte, min(a, b): SSUB8 + SEL (td_min_s8x4 without its two EOR). */
-TD_INLINE uint32_t td_fc_paired_min_s8x4(uint32_t a, uint32_t b)
-{
-#if TD_DSP_ASM
-    uint32_t result;
-    __asm__("ssub8   %0, %1, %2\n\t"
-            "sel     %0, %2, %1"
-            : "=&r"(result)
-            : "r"(a), "r"(b)
-            : "cc");
-    return result;
-#else
-    return td_min_s8x4(a, b);
-#endif
-}
-
-/**
- * An activation narrower than int8 on `count` outputs the rows saturated to int8 only: four at a
- * time with SSUB8 + SEL against the range's ends in every byte (clamping the saturated value gives
- * the clamp of the unsaturated one, the range lying inside int8's; a maximum of 127 takes no
- * second step), the last count % 4 one by one.
- */
-TD_NOINLINE static void td_fc_paired_clamp(int8_t *output, int32_t count, const td_activation *activation)
-{
-    const int32_t min = td_clamp_i32(activation->min, -128, 127), max = td_clamp_i32(activation->max, -128, 127);
-    const uint32_t low = (uint32_t)(uint8_t)(int8_t)min * 0x01010101u;
-    const uint32_t high = (uint32_t)(uint8_t)(int8_t)max * 0x01010101u;
-    int8_t *const words_end = output + (count & ~3);
-    int8_t *const end = output + count;
-    if (max == 127) {
-        for (; output != words_end; output += 4) {
-            const uint32_t four = td_max_s8x4(td_read_u32(output), low);
-            memcpy(output, &four, sizeof(four));
-        }
-    } else {
-        for (; output != words_end; output += 4) {
-            const uint32_t four = td_fc_paired_min_s8x4(td_max_s8x4(td_read_u32(output), low), high);
-            memcpy(output, &four, sizeof(four));
-        }
-    }
-    for (; output != end; ++output) *output = (int8_t)td_clamp_i32(*output, min, max);
 }
 
 #if TD_DSP_ASM
@@ -577,21 +595,16 @@ TD_NOINLINE static td_status td_fc_paired_general(const td_fc_packed_params *par
         int8_t *const output_row = output + batch * output_depth;
         const int8_t *weights = paired_filter;
         const int aligned = ((uintptr_t)input_row & 3u) == 0;
-        if (input_depth <= TD_FC_PAIRED_CHUNK) {
-            for (out_c = 0; out_c < blocked; out_c += 4) {
-                weights = td_fc_paired_block_one(input_row, input_depth, weights, bias + out_c, output_row + out_c, params, aligned);
-            }
-        } else {
+        if (input_depth > TD_FC_PAIRED_CHUNK) {
             for (out_c = 0; out_c < blocked; out_c += 4) {
                 weights = td_fc_paired_block_any(input_row, input_depth, weights, bias + out_c, output_row + out_c, params, aligned);
             }
+        } else if (blocked > 0) {
+            weights = td_fc_paired_blocks_one(input_row, input_depth, weights, bias, output_row, params, blocked >> 2, aligned);
         }
         if (blocked < output_depth) {
             td_fc_paired_rest(input_row, input_depth, output_depth - blocked, weights, bias + blocked, output_row + blocked, params);
         }
-    }
-    if (params->activation.min > -128 || params->activation.max < 127) {
-        td_fc_paired_clamp(output, batches * output_depth, &params->activation);
     }
     return TD_OK;
 }
