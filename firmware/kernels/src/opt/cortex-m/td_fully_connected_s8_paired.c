@@ -578,8 +578,38 @@ td_status td_fully_connected_s8_paired_short(const td_fc_packed_params *params,
 }
 #endif
 
-/** Any input: the blocks chunk by chunk (the assembly loop for a word-aligned input row), then the rows after them; TD_OK. */
+/**
+ * Any input of at most one chunk (the assembly loop for a word-aligned input row): per batch row
+ * the blocks in one call, then the rows after them; TD_OK.
+ */
 TD_NOINLINE static td_status td_fc_paired_general(const td_fc_packed_params *params,
+                                             int32_t batches,
+                                             int32_t input_depth,
+                                             int32_t output_depth,
+                                             const int8_t *input,
+                                             const int8_t *paired_filter,
+                                             const int32_t *bias,
+                                             int8_t *output)
+{
+    const int32_t blocked = output_depth & ~3;
+    int32_t batch;
+    for (batch = 0; batch < batches; ++batch) {
+        const int8_t *const input_row = input + batch * input_depth;
+        int8_t *const output_row = output + batch * output_depth;
+        const int8_t *weights = paired_filter;
+        const int aligned = ((uintptr_t)input_row & 3u) == 0;
+        if (blocked > 0) {
+            weights = td_fc_paired_blocks_one(input_row, input_depth, weights, bias, output_row, params, blocked >> 2, aligned);
+        }
+        if (blocked < output_depth) {
+            td_fc_paired_rest(input_row, input_depth, output_depth - blocked, weights, bias + blocked, output_row + blocked, params);
+        }
+    }
+    return TD_OK;
+}
+
+/** Inputs past one chunk: each block chunk by chunk, one call each, then the rows after them; TD_OK. */
+TD_NOINLINE static td_status td_fc_paired_chunked(const td_fc_packed_params *params,
                                              int32_t batches,
                                              int32_t input_depth,
                                              int32_t output_depth,
@@ -595,12 +625,8 @@ TD_NOINLINE static td_status td_fc_paired_general(const td_fc_packed_params *par
         int8_t *const output_row = output + batch * output_depth;
         const int8_t *weights = paired_filter;
         const int aligned = ((uintptr_t)input_row & 3u) == 0;
-        if (input_depth > TD_FC_PAIRED_CHUNK) {
-            for (out_c = 0; out_c < blocked; out_c += 4) {
-                weights = td_fc_paired_block_any(input_row, input_depth, weights, bias + out_c, output_row + out_c, params, aligned);
-            }
-        } else if (blocked > 0) {
-            weights = td_fc_paired_blocks_one(input_row, input_depth, weights, bias, output_row, params, blocked >> 2, aligned);
+        for (out_c = 0; out_c < blocked; out_c += 4) {
+            weights = td_fc_paired_block_any(input_row, input_depth, weights, bias + out_c, output_row + out_c, params, aligned);
         }
         if (blocked < output_depth) {
             td_fc_paired_rest(input_row, input_depth, output_depth - blocked, weights, bias + blocked, output_row + blocked, params);
@@ -618,15 +644,18 @@ td_status td_fully_connected_s8_paired(const td_fc_packed_params *params,
                                        const int32_t *bias,
                                        int8_t *output)
 {
+    if (input_depth > TD_FC_PAIRED_CHUNK) {
+        return td_fc_paired_chunked(params, batches, input_depth, output_depth, input, paired_filter, bias, output);
+    }
 #if TD_DSP_ASM
-    if ((input_depth & 7) == 0 && input_depth > 0 && input_depth <= TD_FC_PAIRED_CHUNK && batches > 0 &&
+    if ((input_depth & 7) == 0 && input_depth > 0 && batches > 0 &&
         (((uintptr_t)input | (uintptr_t)paired_filter) & 3u) == 0 && params->activation.min == -128 &&
         params->activation.max == 127) {
         /* Every row word-aligned (the depth is a multiple of eight), one chunk, no clamp inside the int8 range: the short path. */
         return td_fully_connected_s8_paired_short(params, batches, input_depth, output_depth, input, paired_filter, bias, output);
     }
 #endif
-    /* Both paths as tail calls: this frame is gone before theirs, so the deepest stack is the general path's own. */
+    /* Every path as a tail call: this frame is gone before theirs, so the deepest stack is the path's own. */
     return td_fc_paired_general(params, batches, input_depth, output_depth, input, paired_filter, bias, output);
 }
 
