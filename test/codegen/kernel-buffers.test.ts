@@ -30,6 +30,11 @@ const depthwiseCases: { input: Dims; filter: Dims }[] = [
   { input: [1, 22, 24, 7], filter: [1, 1, 5, 21] },
   // A tall narrow image: the column outgrows the rows' ring.
   { input: [1, 41, 2, 8], filter: [1, 3, 1, 8] },
+  // More lines than td_depthwise_conv2d_s8_widened's 6144 bytes hold (bands of them).
+  { input: [1, 96, 80, 4], filter: [1, 7, 1, 8] },
+  // Two lines a window: along the rows (2x3), down the columns (4x2).
+  { input: [1, 10, 39, 3], filter: [1, 2, 3, 3] },
+  { input: [1, 16, 18, 12], filter: [1, 4, 2, 24] },
 ];
 const fullyConnectedCases = [
   [640, 128],
@@ -56,6 +61,7 @@ function program(): string {
     lines.push(`    printf("depthwise_conv2d_s8_paired %d\\n", (int)td_depthwise_conv2d_s8_paired_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_s8_lines %d\\n", (int)td_depthwise_conv2d_s8_lines_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_s8_columns %d\\n", (int)td_depthwise_conv2d_s8_columns_get_buffer_size(&i, &f));`);
+    lines.push(`    printf("depthwise_conv2d_s8_widened %d\\n", (int)td_depthwise_conv2d_s8_widened_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_s16 %d\\n", (int)td_depthwise_conv2d_s16_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_s8_wide_rows5 %d\\n", (int)td_depthwise_conv2d_s8_wide_rows5_get_buffer_size(&i, &f));`);
     lines.push(`    printf("depthwise_conv2d_f32 %d\\n", (int)td_depthwise_conv2d_f32_get_buffer_size(&i, &f)); }`);
@@ -88,6 +94,7 @@ function expected(dsp: boolean): string[] {
       `depthwise_conv2d_s8_paired ${kernelBuffers.depthwiseConv2dS8PairedBufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_s8_lines ${kernelBuffers.depthwiseConv2dS8LinesBufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_s8_columns ${kernelBuffers.depthwiseConv2dS8ColumnsBufferSize(dsp, input, filter)}`,
+      `depthwise_conv2d_s8_widened ${kernelBuffers.depthwiseConv2dS8WidenedBufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_s16 ${kernelBuffers.depthwiseConv2dS16BufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_s8_wide_rows5 ${kernelBuffers.depthwiseConv2dS8WideRows5BufferSize(dsp, input, filter)}`,
       `depthwise_conv2d_f32 ${kernelBuffers.convF32BufferSize(input, filter)}`,
@@ -111,7 +118,7 @@ describe('kernel scratch sizes', () => {
     it(`the generator's mirrors equal td_*_get_buffer_size() (${variant} kernels)`, async () => {
       const lines = await runWithKernels(
         `buffers-${variant}`,
-        ['td_conv2d_s8', 'td_conv2d_s8_small', 'td_conv2d_s16', 'td_conv2d_f32', 'td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8_wide', 'td_depthwise_conv2d_s16', 'td_depthwise_conv2d_f32', 'td_fully_connected_s8', 'td_fully_connected_f32', 'td_lstm_s8', 'td_lstm_f32'],
+        ['td_conv2d_s8', 'td_conv2d_s8_small', 'td_conv2d_s16', 'td_conv2d_f32', 'td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8_wide', 'td_depthwise_conv2d_s8_widened', 'td_depthwise_conv2d_s16', 'td_depthwise_conv2d_f32', 'td_fully_connected_s8', 'td_fully_connected_f32', 'td_lstm_s8', 'td_lstm_f32'],
         variant,
         program(),
       );

@@ -521,6 +521,31 @@ td_status td_depthwise_conv2d_s8_planes(const td_context *ctx,
  */
 int32_t td_depthwise_conv2d_s8_planes_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
 /**
+ * DEPTHWISE_CONV_2D, int8, as td_depthwise_conv2d_s8 (the same bits), for windows one row or one column wide of up to
+ * 8 taps, or two rows or two columns wide of up to 4 (no dilation along them, nor across two), the generator's choice
+ * in DSP builds where it measured faster: per input channel its plane widened once into int16 (transposed for windows
+ * one or two columns wide), then per output channel every output
+ * with its tap pairs in registers (SMLAD). What it does not take (a requantization outside the fast form, the output
+ * over the input) runs the portable per-channel loop (so a model need not link td_depthwise_conv2d_s8).
+ */
+td_status td_depthwise_conv2d_s8_widened(const td_context *ctx,
+                                         const td_depthwise_conv_params *params,
+                                         const td_per_channel_quant *quant,
+                                         const td_dims *input_dims,
+                                         const int8_t *input,
+                                         const td_dims *filter_dims,
+                                         const int8_t *filter,
+                                         const int32_t *bias,
+                                         const td_dims *output_dims,
+                                         int8_t *output);
+/**
+ * Bytes of scratch td_depthwise_conv2d_s8_widened needs: 0 portable; DSP lines of 2 (L + 2 ceil(K / 2)) bytes (L the
+ * input's width, or its height for a window one or two columns wide; K the window's taps along it), as many as the
+ * input has lines (its height, or its width; one more for two lines a window) or fit in 6144 bytes (at least one),
+ * rounded up to a word.
+ */
+int32_t td_depthwise_conv2d_s8_widened_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+/**
  * DEPTHWISE_CONV_2D, int8, the same bits as td_depthwise_conv2d_s8, for small images with 5x5
  * filters at stride 1 or 2 or 3x3 filters at stride 1 with a depth multiplier above 1, the
  * generator's choice in DSP builds: four input channels at a time widened into planes of int16

@@ -2541,6 +2541,85 @@ function fcTailCases(random: Random): CaseBuilder[] {
   return cases;
 }
 
+/**
+ * td_depthwise_conv2d_s8_widened (widened channel planes, tap pairs in registers): windows one column wide (the plane
+ * transposed) and one row wide, one to four pairs of taps (odd counts against a zero tap), windows of two rows or two
+ * columns (one or two pairs along each, a band of input lines), strides 1, 2 and 3 along
+ * and across the lines, SAME and VALID, depth multipliers 1 to 8, clamps and the whole int8 range, both ends of the
+ * input zero point, no bias, two batches, lines shorter than the band (the runs across them), planes in bands (more
+ * lines than the scratch holds at once); and what it refuses or leaves to the portable loop (channels outside the
+ * fast requantization, the output over the input, a dilation along or across two lines, larger windows).
+ */
+function depthwiseWidenedCases(random: Random): CaseBuilder[] {
+  const widened: [string, ConvConfig][] = [
+    ['2x1 stride 2x1 valid 27x15x5 multiplier 8 relu6', { input: [27, 15, 5], outputChannels: 40, kernel: [2, 1], stride: [2, 1], padding: 'valid', activation: 'relu6' }],
+    ['3x1 stride 1x2 same 18x7x4 multiplier 3 relu6 zero point -128', { input: [18, 7, 4], outputChannels: 12, kernel: [3, 1], stride: [1, 2], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: -128 } }],
+    ['4x1 same 12x11x5 multiplier 3', { input: [12, 11, 5], outputChannels: 15, kernel: [4, 1], padding: 'same', activation: 'none' }],
+    ['5x1 same 13x6x2 multiplier 2 zero point 127', { input: [13, 6, 2], outputChannels: 4, kernel: [5, 1], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['7x1 stride 3 same 16x5x3 multiplier 4 relu_n1_to_1', { input: [16, 5, 3], outputChannels: 12, kernel: [7, 1], stride: [3, 3], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['8x1 stride 2 valid 19x4x2 multiplier 2', { input: [19, 4, 2], outputChannels: 4, kernel: [8, 1], stride: [2, 2], padding: 'valid', activation: 'none' }],
+    ['6x1 valid 9x3x6 multiplier 1 relu', { input: [9, 3, 6], outputChannels: 6, kernel: [6, 1], padding: 'valid', activation: 'relu' }],
+    ['1x2 stride 2 same 7x25x5 multiplier 1', { input: [7, 25, 5], outputChannels: 5, kernel: [1, 2], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['1x3 same 6x21x3 multiplier 8 relu_n1_to_1 batch 2', { batch: 2, input: [6, 21, 3], outputChannels: 24, kernel: [1, 3], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['1x4 valid 19x10x3 multiplier 8 relu', { input: [19, 10, 3], outputChannels: 24, kernel: [1, 4], padding: 'valid', activation: 'relu' }],
+    ['1x5 dilation 2x1 valid 9x24x3 multiplier 3', { input: [9, 24, 3], outputChannels: 9, kernel: [1, 5], dilation: [2, 1], padding: 'valid', activation: 'none' }],
+    ['1x7 stride 1x3 same 4x17x4 multiplier 2 no bias', { input: [4, 17, 4], outputChannels: 8, kernel: [1, 7], stride: [1, 3], padding: 'same', activation: 'none', bias: false }],
+    ['1x1 stride 2 same 5x9x3 multiplier 2', { input: [5, 9, 3], outputChannels: 6, kernel: [1, 1], stride: [2, 2], padding: 'same', activation: 'relu6' }],
+    ['4x1 same 4x19x9 (runs across the lines)', { input: [4, 19, 9], outputChannels: 9, kernel: [4, 1], padding: 'same', activation: 'relu6' }],
+    ['7x1 stride 2 valid 10x10x6 (runs across the lines)', { input: [10, 10, 6], outputChannels: 6, kernel: [7, 1], stride: [2, 2], padding: 'valid', activation: 'none' }],
+    ['3x1 same 100x40x1 multiplier 2 (bands of lines)', { input: [100, 40, 1], outputChannels: 2, kernel: [3, 1], padding: 'same', activation: 'relu' }],
+    ['1x2 valid 70x50x1 multiplier 3 batch 2 (bands of lines)', { batch: 2, input: [70, 50, 1], outputChannels: 3, kernel: [1, 2], padding: 'valid', activation: 'none' }],
+    ['2x3 stride 1x2 valid 10x39x3', { input: [10, 39, 3], outputChannels: 3, kernel: [2, 3], stride: [1, 2], padding: 'valid', activation: 'none' }],
+    ['2x2 same 9x8x2 multiplier 3 relu6 zero point -128 (two lines)', { input: [9, 8, 2], outputChannels: 6, kernel: [2, 2], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: -128 } }],
+    ['2x4 stride 2 same 11x9x3 zero point 127 (two lines)', { input: [11, 9, 3], outputChannels: 3, kernel: [2, 4], stride: [2, 2], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['3x2 stride 3x1 same 13x7x2 multiplier 2 relu batch 2 (two columns)', { batch: 2, input: [13, 7, 2], outputChannels: 4, kernel: [3, 2], stride: [3, 1], padding: 'same', activation: 'relu' }],
+    ['4x2 stride 1x2 valid 12x9x1 multiplier 4 no bias (two columns)', { input: [12, 9, 1], outputChannels: 4, kernel: [4, 2], stride: [1, 2], padding: 'valid', activation: 'none', bias: false }],
+    ['2x3 same 20x3x2 (two lines, runs across the lines)', { input: [20, 3, 2], outputChannels: 2, kernel: [2, 3], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['2x2 valid 60x60x1 multiplier 2 (two lines in bands)', { input: [60, 60, 1], outputChannels: 2, kernel: [2, 2], padding: 'valid', activation: 'none' }],
+    ['2x2 dilation 2x1 same 6x7x2 (portable)', { input: [6, 7, 2], outputChannels: 2, kernel: [2, 2], dilation: [2, 1], padding: 'same', activation: 'none' }],
+    ['3x1 same 8x5x3 multiplier 2 left shifts (portable channels)', { input: [8, 5, 3], outputChannels: 6, kernel: [3, 1], padding: 'same', activation: 'none', effectiveScale: [0.3, 1.5] }],
+    ['3x1 same 6x4x4 in place (portable)', { input: [6, 4, 4], outputChannels: 4, kernel: [3, 1], padding: 'same', activation: 'none', inPlacePixels: 5 }],
+    ['1x3 dilation 1x2 same 5x9x2 multiplier 2 (portable)', { input: [5, 9, 2], outputChannels: 4, kernel: [1, 3], dilation: [1, 2], padding: 'same', activation: 'none' }],
+    ['3x3 valid 5x6x2 multiplier 3 (portable)', { input: [5, 6, 2], outputChannels: 6, kernel: [3, 3], padding: 'valid', activation: 'none' }],
+    ['2x5 valid 5x8x2 (portable)', { input: [5, 8, 2], outputChannels: 2, kernel: [2, 5], padding: 'valid', activation: 'none' }],
+    ['9x1 same 12x3x2 (portable)', { input: [12, 3, 2], outputChannels: 2, kernel: [9, 1], padding: 'same', activation: 'none' }],
+  ];
+  return widened.map(([label, config]) => convS8(random, `depthwise_conv2d_s8_widened ${label}`, config, true, 'td_depthwise_conv2d_s8_widened'));
+}
+
+/**
+ * td_conv2d_s8_small_1x1x4 at strides above 1 (an output row a run of pixels stride * C_in bytes apart): one to four
+ * channels, each clamping form, the last pixel of a run the input's last (its load from a copy), two batches.
+ */
+function stridedPointwiseCases(random: Random): CaseBuilder[] {
+  const convs: [string, ConvConfig, string][] = [
+    ['stride 2 valid 11x42x1 to 8', { input: [11, 42, 1], outputChannels: 8, kernel: [1, 1], stride: [2, 2], padding: 'valid', activation: 'none' }, '_full'],
+    ['stride 2 valid 7x9x3 to 5 relu6', { input: [7, 9, 3], outputChannels: 5, kernel: [1, 1], stride: [2, 2], padding: 'valid', activation: 'relu6' }, ''],
+    ['stride 3 same 6x1x2 to 17 relu', { input: [6, 1, 2], outputChannels: 17, kernel: [1, 1], stride: [3, 3], padding: 'same', activation: 'relu' }, '_min'],
+    ['stride 2x1 same 5x5x4 to 6 relu_n1_to_1 zero point 127', { input: [5, 5, 4], outputChannels: 6, kernel: [1, 1], stride: [2, 1], padding: 'same', activation: 'relu_n1_to_1', extremes: { inputZeroPoint: 127 } }, ''],
+    ['stride 1x3 valid 4x10x3 to 3 batch 2', { batch: 2, input: [4, 10, 3], outputChannels: 3, kernel: [1, 1], stride: [1, 3], padding: 'valid', activation: 'none' }, '_full'],
+    ['stride 2 same 6x8x2 to 7 relu batch 2 zero point -128 no bias', { batch: 2, input: [6, 8, 2], outputChannels: 7, kernel: [1, 1], stride: [2, 2], padding: 'same', activation: 'relu', bias: false, extremes: { inputZeroPoint: -128 } }, '_min'],
+  ];
+  return convs.map(([label, config, form]) => convS8(random, `conv2d_s8_small 1x1x4${form} ${label}`, config, false, `td_conv2d_s8_small_1x1x4${form}`));
+}
+
+/**
+ * td_conv2d_s8_small's general loop on windows of more than 32 taps in at most 32 weight words (K_h rows of
+ * ceil(K_w C_in / 2), rounded up to groups of four; the generator's smallPatchLongWindow): seven and eight chunks of
+ * four words, padding on every side, each clamping form.
+ */
+function smallLongWindowCases(random: Random): CaseBuilder[] {
+  const convs: [string, ConvConfig, string][] = [
+    ['5x3 same 9x8x3 to 1 relu6', { input: [9, 8, 3], outputChannels: 1, kernel: [5, 3], padding: 'same', activation: 'relu6' }, ''],
+    ['5x5 stride 2 same 14x6x2 to 2 relu6', { input: [14, 6, 2], outputChannels: 2, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'relu6' }, ''],
+    ['5x3 same 10x8x3 to 8 relu_n1_to_1 zero point 127', { input: [10, 8, 3], outputChannels: 8, kernel: [5, 3], padding: 'same', activation: 'relu_n1_to_1', extremes: { inputZeroPoint: 127 } }, ''],
+    ['2x4 same 9x14x5 to 8', { input: [9, 14, 5], outputChannels: 8, kernel: [2, 4], padding: 'same', activation: 'none' }, '_full'],
+    ['8x8 valid 10x11x1 to 3 relu batch 2', { batch: 2, input: [10, 11, 1], outputChannels: 3, kernel: [8, 8], padding: 'valid', activation: 'relu' }, '_min'],
+    ['2x3 same 6x14x7 to 8 relu zero point -128 no bias', { input: [6, 14, 7], outputChannels: 8, kernel: [2, 3], padding: 'same', activation: 'relu', bias: false, extremes: { inputZeroPoint: -128 } }, '_min'],
+  ];
+  return convs.map(([label, config, form]) => convS8(random, `conv2d_s8_small patch${form} ${label}`, config, false, `td_conv2d_s8_small_patch${form}`));
+}
+
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
   const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19)), ...gruResetFirstPackedCases(new Random(seed + 43)), ...widePadSoftmaxTransposeConvCases(new Random(seed + 61))];
@@ -2548,6 +2627,9 @@ export function makeKernelVectors(seed = 20240601): KernelVectors {
   cases.push(...narrowPoolCases(new Random(seed + 81)));
   cases.push(...directConvCases(new Random(seed + 82)));
   cases.push(...fcTailCases(new Random(seed + 90)));
+  cases.push(...depthwiseWidenedCases(new Random(seed + 91)));
+  cases.push(...stridedPointwiseCases(new Random(seed + 83)));
+  cases.push(...smallLongWindowCases(new Random(seed + 84)));
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [

@@ -141,6 +141,26 @@ export function depthwiseConv2dS8PlanesBufferSize(dsp: boolean, inputDims: Dims,
   return dsp ? 4 * 36 * (Math.ceil(inputDims[2] / 4) + 2) + 12 * 52 : 0;
 }
 
+/** The most bytes of scratch td_depthwise_conv2d_s8_widened asks for (TD_WIDENED_MAX_BYTES: more lines go in bands). */
+const depthwiseWidenedMaxBytes = 6144;
+
+/**
+ * td_depthwise_conv2d_s8_widened_get_buffer_size: 0 portable; DSP lines of 2 (L + 2 ceil(K / 2)) bytes, L the input's
+ * width (windows along the rows) or height (down the columns: K_w = 1 < K_h or K_w = 2 < K_h), K the window's taps
+ * along it: as many lines as the input has (its height, or its width; one more for a window of two lines) or fit in
+ * 6144 bytes, at least one, rounded up to a word.
+ */
+export function depthwiseConv2dS8WidenedBufferSize(dsp: boolean, inputDims: Dims, filterDims: Dims): number {
+  if (!dsp) return 0;
+  const down = (filterDims[2] === 1 && filterDims[1] > 1) || (filterDims[2] === 2 && filterDims[1] > 2);
+  const along = down ? filterDims[1] : filterDims[2];
+  const line = 2 * ((down ? inputDims[1] : inputDims[2]) + 2 * Math.ceil(along / 2));
+  // A window of two lines: the input lines of a band and one of padding.
+  const linesIn = (down ? inputDims[2] : inputDims[1]) + ((down ? filterDims[2] : filterDims[1]) === 2 ? 1 : 0);
+  const lines = Math.max(Math.min(linesIn, Math.floor(depthwiseWidenedMaxBytes / line)), 1);
+  return Math.ceil((lines * line) / 4) * 4;
+}
+
 /** td_conv2d_f32_get_buffer_size and td_depthwise_conv2d_f32_get_buffer_size: none. */
 export function convF32BufferSize(_inputDims: Dims, _filterDims: Dims): number {
   return 0;

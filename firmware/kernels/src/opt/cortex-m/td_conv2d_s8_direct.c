@@ -7,11 +7,14 @@
  * estimate). bench/shapes seed 681, 4x4 stride 2 over 3x3x70 to one channel, half its taps in the
  * padding: 24,520 instructions through the columns, 5,960 here, 14,080 for the portable kernel.
  *
- * The reference's loop order and arithmetic (td_conv2d_s8_reference.h: the same requantization),
- * its dot products four bytes at a time (one load each of input and weights, SXTAB16 adding the
- * input offset, SXTB16, two SMLAD): per window row the taps inside the image are one run of
- * K_w' * C_in bytes in the input and in the filter (dilation 1 across), else a run of C_in per tap.
- * Grouped convolutions run the reference loop. Needs no scratch.
+ * The reference's loop order (pixel by pixel, every filter: the memory planner may lay the output
+ * over the input for it), its dot products four bytes at a time (one load each of input and
+ * weights, SXTAB16 adding the input offset, SXTB16, two SMLAD): per window row the taps inside the
+ * image are one run of K_w' * C_in bytes in the input and in the filter (dilation 1 across), else a
+ * run of C_in per tap; a pixel's rows and columns inside the image are found once for all its
+ * filters. The requantization is td_dsp.h's fast form with the output offset folded in when every
+ * channel allows it (td_conv_direct_fast), else the reference's. Grouped convolutions run the
+ * reference loop. Needs no scratch.
  */
 #include "../../conv/td_conv2d_s8_reference.h"
 #include "td_dsp.h"
@@ -35,6 +38,24 @@ TD_INLINE int32_t td_conv_direct_run(const int8_t *input, const int8_t *weights,
     return acc;
 }
 
+/**
+ * Whether every channel takes the fast requantization with the output offset folded in (td_dsp.h: a right shift of 1
+ * to 21, any for an empty channel, and |bias| + taps * 255 * 128 < 2^30), so that each output needs no 64-bit product.
+ */
+static int td_conv_direct_fast(const td_per_channel_quant *quant, const int32_t *bias, int32_t channels, int32_t taps)
+{
+    int32_t c;
+    for (c = 0; c < channels; ++c) {
+        const int32_t right = quant->multiplier[c] == 0 ? 1 : -quant->shift[c];
+        const int64_t magnitude = bias != NULL ? (bias[c] < 0 ? -(int64_t)bias[c] : (int64_t)bias[c]) : 0;
+        if (right < 1 || right > TD_REQUANT_FOLDED_MAX_RIGHT_SHIFT ||
+            magnitude + (int64_t)taps * TD_PRODUCT_MAX_ABS >= ((int64_t)1 << 30)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 td_status td_conv2d_s8_direct(const td_context *ctx,
                               const td_conv_params *params,
                               const td_per_channel_quant *quant,
@@ -49,54 +70,72 @@ td_status td_conv2d_s8_direct(const td_context *ctx,
     const int32_t channels = input_dims->c;
     const int32_t row_bytes = filter_dims->w * channels;
     const int32_t length = filter_dims->h * row_bytes;
+    const int32_t dilation_h = params->dilation.h;
+    const int32_t dilation_w = params->dilation.w;
+    const int32_t input_step = dilation_h * input_dims->w * channels;
     const uint32_t offsets = td_pack16(params->input_offset, params->input_offset);
+    int fast;
     int32_t batch, out_y, out_x, out_c, ky, kx;
 
-    if (channels != filter_dims->c) {
+    if (channels != filter_dims->c || dilation_h < 1 || dilation_w < 1) {
         return td_conv2d_s8_reference(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
                                       output);
     }
+    fast = td_conv_direct_fast(quant, bias, output_dims->c, length);
+    /* Pixel by pixel, every filter (the order the memory planner may lay the output over the input for). */
     for (batch = 0; batch < output_dims->n; ++batch) {
         for (out_y = 0; out_y < output_dims->h; ++out_y) {
             const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
+            /* The window rows inside the image: [ky_start, ky_end), in_y = in_y_origin + dilation_h * ky. */
+            const int32_t ky_start = in_y_origin < 0 ? (dilation_h - 1 - in_y_origin) / dilation_h : 0;
+            const int32_t ky_end =
+                in_y_origin >= input_dims->h
+                    ? 0
+                    : td_min_i32(filter_dims->h, (input_dims->h - 1 - in_y_origin) / dilation_h + 1);
+            const int8_t *const input_row =
+                input + (batch * input_dims->h + in_y_origin + dilation_h * ky_start) * input_dims->w * channels;
             for (out_x = 0; out_x < output_dims->w; ++out_x) {
                 const int32_t in_x_origin = out_x * params->stride.w - params->padding.w;
-                /* The window's columns inside the image at dilation 1: [kx_start, kx_end). */
+                /* At dilation 1 across, the window's columns inside the image: each window row one run of bytes in the
+                 * input and in the filter, the rows input_step and row_bytes apart. */
                 const int32_t kx_start = td_max_i32(0, -in_x_origin);
-                const int32_t kx_end = td_min_i32(filter_dims->w, input_dims->w - in_x_origin);
+                const int32_t run = (td_min_i32(filter_dims->w, input_dims->w - in_x_origin) - kx_start) * channels;
+                const int8_t *const first_input = input_row + (in_x_origin + kx_start) * channels;
+                const int32_t first_weight = ky_start * row_bytes + kx_start * channels;
                 for (out_c = 0; out_c < output_dims->c; ++out_c) {
-                    int32_t acc = 0;
-                    for (ky = 0; ky < filter_dims->h; ++ky) {
-                        const int32_t in_y = in_y_origin + params->dilation.h * ky;
-                        const int8_t *input_row;
-                        const int8_t *filter_row;
-                        if (in_y < 0 || in_y >= input_dims->h) {
-                            continue;
-                        }
-                        input_row = input + (batch * input_dims->h + in_y) * input_dims->w * channels;
-                        filter_row = filter + out_c * length + ky * row_bytes;
-                        if (params->dilation.w == 1) {
-                            if (kx_end > kx_start) {
-                                acc = td_conv_direct_run(input_row + (in_x_origin + kx_start) * channels,
-                                                         filter_row + kx_start * channels,
-                                                         (kx_end - kx_start) * channels, offsets, acc);
+                    const int8_t *const weights = filter + out_c * length;
+                    int32_t acc = bias != NULL ? bias[out_c] : 0;
+                    int32_t value;
+                    if (dilation_w == 1) {
+                        if (run > 0) {
+                            const int8_t *row_input = first_input;
+                            const int8_t *row_weights = weights + first_weight;
+                            for (ky = ky_start; ky < ky_end; ++ky, row_input += input_step, row_weights += row_bytes) {
+                                acc = td_conv_direct_run(row_input, row_weights, run, offsets, acc);
                             }
-                            continue;
                         }
-                        for (kx = 0; kx < filter_dims->w; ++kx) {
-                            const int32_t in_x = in_x_origin + params->dilation.w * kx;
-                            if (in_x >= 0 && in_x < input_dims->w) {
-                                acc = td_conv_direct_run(input_row + in_x * channels, filter_row + kx * channels,
-                                                         channels, offsets, acc);
+                    } else {
+                        const int8_t *row_input = input_row;
+                        for (ky = ky_start; ky < ky_end; ++ky, row_input += input_step) {
+                            for (kx = 0; kx < filter_dims->w; ++kx) {
+                                const int32_t in_x = in_x_origin + dilation_w * kx;
+                                if (in_x >= 0 && in_x < input_dims->w) {
+                                    acc = td_conv_direct_run(row_input + in_x * channels,
+                                                             weights + ky * row_bytes + kx * channels, channels,
+                                                             offsets, acc);
+                                }
                             }
                         }
                     }
-                    if (bias != NULL) {
-                        acc += bias[out_c];
+                    if (fast) {
+                        const int32_t right = quant->multiplier[out_c] == 0 ? 1 : -quant->shift[out_c];
+                        value = td_requant_fast(acc, quant->multiplier[out_c], right,
+                                                ((int32_t)1 << (right - 1)) + params->output_offset * ((int32_t)1 << right));
+                    } else {
+                        value = td_multiply_by_quantized_multiplier(acc, quant->multiplier[out_c], quant->shift[out_c]) +
+                                params->output_offset;
                     }
-                    acc = td_multiply_by_quantized_multiplier(acc, quant->multiplier[out_c], quant->shift[out_c]);
-                    acc += params->output_offset;
-                    *output++ = (int8_t)td_clamp_i32(acc, params->activation.min, params->activation.max);
+                    *output++ = (int8_t)td_clamp_i32(value, params->activation.min, params->activation.max);
                 }
             }
         }

@@ -403,8 +403,9 @@ TD_SMALL_POINTWISE8(td_small_pointwise8_range, TD_SMALL_CLAMP_RANGE)
 TD_SMALL_POINTWISE8(td_small_pointwise8_min, TD_SMALL_CLAMP_MIN)
 
 /*
- * A 1x1 convolution over one to four channels at stride 1: state START the first pixel (bytes),
- * STEP C_in, END the START past the last pixel, ROW_STEP the input offset in both lanes. Per pixel
+ * A run of pixels of a 1x1 convolution over one to four channels (the whole tensor at stride 1, an
+ * output row otherwise): state START the first pixel (bytes), STEP stride * C_in, END the START past
+ * the last pixel, ROW_STEP the input offset in both lanes. Per pixel
  * one load of four bytes (those past C_in are the next pixel's: zero weights) and two SXTAB16,
  * then every filter (two SMLAD). The caller keeps the last load inside the input (td_small_conv).
  */
@@ -1004,6 +1005,51 @@ enum {
 /** Which clamp a loop applies: none (the whole int8 range), both ends, or the minimum alone (the maximum 127). */
 enum { TD_SMALL_FORM_FULL, TD_SMALL_FORM_RANGE, TD_SMALL_FORM_MIN };
 
+#if TD_SMALL_HAS_ASM
+/**
+ * `count` pixels of a 1x1 convolution over one to four channels, `step` bytes apart from `first`, through a
+ * td_small_pointwise4_* loop (`state` holding the records; `offsets` the input offset in both lanes). Each pixel's
+ * load reads four bytes: a last pixel within three bytes of `input_end` is read from a copy, so that no load passes it.
+ */
+TD_INLINE void td_small_pointwise4_run(uintptr_t *state,
+                                       const int8_t *first,
+                                       int32_t count,
+                                       int32_t step,
+                                       int32_t channels,
+                                       const int8_t *input_end,
+                                       uint32_t offsets,
+                                       int8_t *output,
+                                       int32_t output_c,
+                                       int form)
+{
+    const int32_t direct = first + (count - 1) * step + 4 <= input_end ? count : count - 1;
+    uint32_t last = 0;
+    int pass;
+    for (pass = 0; pass < 2; ++pass) {
+        const int8_t *const start = pass == 0 ? first : (const int8_t *)&last;
+        const int32_t pixels = pass == 0 ? direct : count - direct;
+        if (pixels == 0) {
+            continue;
+        }
+        if (pass == 1) {
+            memcpy(&last, first + direct * step, (size_t)channels);
+        }
+        state[TD_SMALL_STATE_START] = (uintptr_t)start;
+        state[TD_SMALL_STATE_STEP] = (uintptr_t)step;
+        state[TD_SMALL_STATE_ROW_STEP] = offsets;
+        state[TD_SMALL_STATE_END] = (uintptr_t)(start + pixels * step);
+        state[TD_SMALL_STATE_ENTRY] = (uintptr_t)(output_c & 3);
+        if (form == TD_SMALL_FORM_FULL) {
+            td_small_pointwise4_full(state, output + (pass == 0 ? 0 : direct * output_c));
+        } else if (form == TD_SMALL_FORM_MIN) {
+            td_small_pointwise4_min(state, output + (pass == 0 ? 0 : direct * output_c));
+        } else {
+            td_small_pointwise4_range(state, output + (pass == 0 ? 0 : direct * output_c));
+        }
+    }
+}
+#endif
+
 TD_INLINE td_status td_small_conv(const td_context *ctx,
                                   const td_conv_params *params,
                                   const td_per_channel_quant *quant,
@@ -1083,32 +1129,24 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
         if ((kinds & TD_SMALL_K_POINTWISE4) && channels <= 4 && kh == 1 && kw == 1 && params->stride.h == 1 &&
             params->stride.w == 1 && params->padding.h == 0 && params->padding.w == 0 &&
             output_dims->h == input_dims->h && output_dims->w == input_dims->w) {
-            /* Each pixel's load reads four bytes: with fewer channels the last pixel's from a copy, so that no load
-             * passes the input's end. */
-            const int32_t pixels = output_dims->n * output_dims->h * output_dims->w;
-            const int32_t direct = channels == 4 ? pixels : pixels - 1;
-            uint32_t last = 0;
-            int pass;
-            for (pass = 0; pass < 2; ++pass) {
-                const int8_t *const start = pass == 0 ? input : (const int8_t *)&last;
-                const int32_t count = pass == 0 ? direct : pixels - direct;
-                if (count == 0) {
-                    continue;
-                }
-                if (pass == 1) {
-                    memcpy(&last, input + direct * channels, (size_t)channels);
-                }
-                state[TD_SMALL_STATE_START] = (uintptr_t)start;
-                state[TD_SMALL_STATE_STEP] = (uintptr_t)channels;
-                state[TD_SMALL_STATE_ROW_STEP] = td_pack16(params->input_offset, params->input_offset);
-                state[TD_SMALL_STATE_END] = (uintptr_t)(start + count * channels);
-                state[TD_SMALL_STATE_ENTRY] = (uintptr_t)(output_c & 3);
-                if (form == TD_SMALL_FORM_FULL) {
-                    td_small_pointwise4_full(state, output + (pass == 0 ? 0 : direct * output_c));
-                } else if (form == TD_SMALL_FORM_MIN) {
-                    td_small_pointwise4_min(state, output + (pass == 0 ? 0 : direct * output_c));
-                } else {
-                    td_small_pointwise4_range(state, output + (pass == 0 ? 0 : direct * output_c));
+            /* The whole tensor one run: every pixel C_in bytes after the last. */
+            td_small_pointwise4_run(state, input, output_dims->n * output_dims->h * output_dims->w, channels, channels,
+                                    input + output_dims->n * output_dims->h * output_dims->w * channels,
+                                    td_pack16(params->input_offset, params->input_offset), output, output_c, form);
+            return TD_OK;
+        }
+        if ((kinds & TD_SMALL_K_POINTWISE4) && channels <= 4 && kh == 1 && kw == 1 && params->padding.h == 0 &&
+            params->padding.w == 0 && (output_dims->h - 1) * params->stride.h < input_dims->h &&
+            (output_dims->w - 1) * params->stride.w < input_dims->w) {
+            /* A stride above 1: each output row a run of pixels stride * C_in bytes apart. */
+            const int8_t *const input_end = input + input_dims->n * input_dims->h * input_dims->w * channels;
+            for (batch = 0; batch < output_dims->n; ++batch) {
+                for (out_y = 0; out_y < output_dims->h; ++out_y) {
+                    td_small_pointwise4_run(
+                        state, input + (batch * input_dims->h + out_y * params->stride.h) * input_dims->w * channels,
+                        output_dims->w, params->stride.w * channels, channels, input_end,
+                        td_pack16(params->input_offset, params->input_offset), output, output_c, form);
+                    output += output_dims->w * output_c;
                 }
             }
             return TD_OK;

@@ -18,6 +18,18 @@ describe('int8 convolution dispatch in DSP builds (bench/shapes seeds)', () => {
     expect(entry(243)).toBe('td_conv2d_s8_small_1x1x4_full');
   });
 
+  it('runs a strided 1x1 window over one to four channels through td_conv2d_s8_small_1x1x4 (an output row a run), not eight channels', () => {
+    expect(randomShapeCase(543).name).toBe('543_conv_1x1_s2_11x42x1_to_8_valid');
+    expect(entry(543)).toBe('td_conv2d_s8_small_1x1x4_full');
+    expect(randomShapeCase(22).name).toBe('22_conv_1x1_s2_d22_31x5x1_to_24_valid');
+    expect(entry(22)).toBe('td_conv2d_s8_small_1x1x4_full');
+    // Seven and nine channels at stride 2 keep the im2col GEMM (the 1x1x8 loop steps eight bytes a pixel).
+    expect(randomShapeCase(192).name).toBe('192_conv_1x1_s2_12x2x7_to_12_valid');
+    expect(entry(192)).toBe('td_conv2d_s8');
+    expect(randomShapeCase(213).name).toBe('213_conv_1x1_s2x1_5x5x9_to_40_same_relu6');
+    expect(entry(213)).toBe('td_conv2d_s8');
+  });
+
   it('gives windows of four to seven channels and up to 32 taps to the small kernel from 64 output pixels', () => {
     expect(randomShapeCase(60).name).toBe('60_conv_3x1_s1_23x15x5_to_3_same');
     expect(entry(60)).toBe('td_conv2d_s8_small_patch_full');
@@ -26,16 +38,34 @@ describe('int8 convolution dispatch in DSP builds (bench/shapes seeds)', () => {
   });
 
   it('takes the few-channel path for rows of 8 to 11 bytes only where a third of the windows lie inside the image across', () => {
-    expect(randomShapeCase(123).name).toBe('123_conv_5x3_s1_21x21x3_to_1_same_relu6');
-    expect(entry(123)).toBe('td_conv2d_s8_few');
-    expect(randomShapeCase(130).name).toBe('130_conv_5x5_s2_28x6x2_to_2_same_relu6');
-    expect(entry(130)).toBe('td_conv2d_s8_few');
-    // The same window over an image four columns wide: neither output column reads its window in place.
-    const narrow: WindowGeometry = {
-      batches: 1, inputHeight: 28, inputWidth: 4, inputDepth: 2, outputHeight: 14, outputWidth: 2, outputDepth: 2,
+    // Seed 130's 5x5 stride 2 over 28x6x2 to 2: one output column of three reads its window in place.
+    const wide: WindowGeometry = {
+      batches: 1, inputHeight: 28, inputWidth: 6, inputDepth: 2, outputHeight: 14, outputWidth: 3, outputDepth: 2,
       filterHeight: 5, filterWidth: 5, strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padTop: 1, padLeft: 1,
     };
+    expect(convFewChannels(wide, [1, 28, 6, 2], [2, 5, 5, 2], [1, 14, 3, 2])).toBe(true);
+    // The same window over an image four columns wide: neither output column reads its window in place.
+    const narrow: WindowGeometry = { ...wide, inputWidth: 4, outputWidth: 2 };
     expect(convFewChannels(narrow, [1, 28, 4, 2], [2, 5, 5, 2], [1, 14, 2, 2])).toBe(false);
+  });
+
+  it('runs windows of more than 32 taps in 32 weight words through the small kernel for up to 8 filters over 32 pixels or more', () => {
+    // Before the few-channel path where it would read rows of 9 to 11 bytes as three words each.
+    expect(randomShapeCase(123).name).toBe('123_conv_5x3_s1_21x21x3_to_1_same_relu6');
+    expect(entry(123)).toBe('td_conv2d_s8_small_patch');
+    expect(randomShapeCase(130).name).toBe('130_conv_5x5_s2_28x6x2_to_2_same_relu6');
+    expect(entry(130)).toBe('td_conv2d_s8_small_patch');
+    expect(randomShapeCase(383).name).toBe('383_conv_5x3_s1_22x8x3_to_8_same_relu_n1_to_1');
+    expect(entry(383)).toBe('td_conv2d_s8_small_patch');
+    // Rows of 12 bytes read in place stay with the few-channel path; 18 output pixels, and 40 filters, with the GEMM.
+    expect(randomShapeCase(140).name).toBe('140_conv_3x4_s1x2_11x31x3_to_1_valid_relu');
+    expect(entry(140)).toBe('td_conv2d_s8_few');
+    expect(randomShapeCase(450).name).toBe('450_conv_5x4_s3x2_19x28x3_to_3_same_relu6');
+    expect(entry(450)).toBe('td_conv2d_s8_few');
+    expect(randomShapeCase(613).name).toBe('613_conv_4x5_s3_28x10x2_to_5_valid');
+    expect(entry(613)).toBe('td_conv2d_s8');
+    expect(randomShapeCase(313).name).toBe('313_conv_5x2_s1_12x21x4_to_40_valid_relu');
+    expect(entry(313)).toBe('td_conv2d_s8');
   });
 
   it('reads only the taps inside the image for few outputs whose widened patches would cost more (td_conv2d_s8_direct)', () => {
@@ -47,10 +77,13 @@ describe('int8 convolution dispatch in DSP builds (bench/shapes seeds)', () => {
     // Every tap inside the image, but two pixels: the columns would compute a whole block of four for one filter.
     expect(randomShapeCase(552).name).toBe('552_conv_5x5_s3_5x8x48_to_1_valid');
     expect(entry(552)).toBe('td_conv2d_s8_direct');
-    // Rows of 62 bytes (two past a multiple of four) for five filters: estimated at 0.82 of the columns, which measure
-    // 24,760 instructions against 25,000 direct.
+    // Rows of 62 bytes (two past a multiple of four) for five filters: estimated at 0.82 of the columns (24,760
+    // instructions there, 20,480 direct).
     expect(randomShapeCase(762).name).toBe('762_conv_5x2_s2_6x3x31_to_5_same');
-    expect(entry(762)).toBe('td_conv2d_s8');
+    expect(entry(762)).toBe('td_conv2d_s8_direct');
+    // Estimated at 0.99 of the columns, which measure 35,440 instructions against 40,920 direct.
+    expect(randomShapeCase(162).name).toBe('162_conv_3x3_s2x1_6x3x64_to_4_same_relu6');
+    expect(entry(162)).toBe('td_conv2d_s8');
     // Every tap inside the image and 32 filters: the columns' widening is shared enough (12,920 instructions against
     // 15,760 direct).
     expect(randomShapeCase(312).name).toBe('312_conv_5x4_s3_1x2x70_to_32_same');
@@ -84,10 +117,11 @@ describe('int8 convolution dispatch in DSP builds (bench/shapes seeds)', () => {
     expect(randomShapeCase(286).name).toBe('286_dw_7x1_s3x2_16x1x12_to_12_same_relu_n1_to_1');
     expect(depthwise(286)).toBe('td_depthwise_conv2d_s8_columns');
     // Outputs four pixels wide run the blocks along the rows (8,040 instructions against 9,840 down the columns and
-    // 8,360 paired); one channel keeps the paired taps (the blocks take four at a time).
+    // 8,360 paired); one channel over 36x18 outputs the widened planes (the blocks take four channels at a time;
+    // depthwiseWidened).
     expect(randomShapeCase(114).name).toBe('114_dw_3x1_s3_2x12x33_to_33_same');
     expect(depthwise(114)).toBe('td_depthwise_conv2d_s8');
     expect(randomShapeCase(534).name).toBe('534_dw_2x1_s2_72x18x1_to_1_valid_relu6');
-    expect(depthwise(534)).toBe('td_depthwise_conv2d_s8_paired');
+    expect(depthwise(534)).toBe('td_depthwise_conv2d_s8_widened');
   });
 });

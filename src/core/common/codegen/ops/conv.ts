@@ -9,6 +9,7 @@ import { conv2d, type Conv2DPlan } from '../../ops/conv-2d.js';
 import { depthwiseConv2d, type DepthwiseConv2DPlan } from '../../ops/depthwise-conv-2d.js';
 import type { ChannelMultipliers } from '../../ops/quantization.js';
 import { tapRange, type WindowGeometry } from '../../ops/window.js';
+import { depthwiseWidened, depthwiseWidenedLowering } from './depthwise-widened.js';
 import { depthwiseWide, depthwiseWideBlocksFaster, depthwiseWideLowering, depthwiseWideRequant, depthwiseWideSingle3x3, depthwiseWideStride2x3x3 } from './depthwise-wide.js';
 
 /**
@@ -130,7 +131,7 @@ export function convFewChannels(g: WindowGeometry, inputDims: readonly number[],
 /**
  * Whether an int8 convolution in a DSP build calls td_conv2d_s8_direct (only the taps inside the image, four bytes a
  * turn, no scratch) instead of td_conv2d_s8's im2col columns, which widen every tap of a patch, padded ones as 0, in
- * blocks of four pixels: for output pixels x channels <= 64, when its estimate is under 0.8 of the columns'.
+ * blocks of four pixels: for output pixels x channels <= 64, when its estimate is under 0.95 of the columns'.
  * Estimates, instructions on the M4 (fitted on bench/shapes' few-output convolutions, seeds 1-800):
  *  - the columns: per pixel of whole blocks of four and tap, 2 to widen (4.4 when C_in % 4 != 0 gathers the patch as
  *    bytes first) and 0.9 per filter;
@@ -139,8 +140,11 @@ export function convFewChannels(g: WindowGeometry, inputDims: readonly number[],
  * Seeds 681 (4x4 stride 2 over 3x3x70 to 1: 1.74x the portable kernel's instructions) 24,520 -> 5,720 instructions,
  * 393 77,720 -> 37,480, 552 14,760 -> 6,920, 623 14,000 -> 8,040, 401 12,320 -> 8,400, 773 16,960 -> 12,240, 740
  * 5,200 -> 3,120, 301 19,480 -> 16,680, 341 8,400 -> 6,280, 392 3,880 -> 3,680, 153 88,720 -> 53,680, 741 49,960 ->
- * 38,200, 761 2,040 -> 1,680, 300 14,480 -> 11,320; seed 762 (5x2 stride 2 over 6x3x31 to 5, estimated 0.82) stays
- * on the columns: 24,760 there, 25,000 direct.
+ * 38,200, 761 2,040 -> 1,680, 300 14,480 -> 11,320 (those before the direct loop's rows were hoisted out of its
+ * filter loop and its requantization took the fast form). Since then, estimated 0.80 to 0.93 of the columns: seed 381
+ * (5x4 stride 3 over 4x3x31 to 24) 64,560 -> 41,400, 762 (5x2 stride 2 over 6x3x31 to 5) 24,760 -> 20,480, 461 9,520
+ * -> 7,400, 380 3,560 -> 2,840, 723 19,760 -> 19,320; above 0.95 the columns stay faster (162, 0.99: 35,440 against
+ * 40,920 direct; 252, 1.00: 55,880 against 61,400).
  */
 export function convDirect(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   const [filters, height, width, depth] = filterDims;
@@ -166,7 +170,7 @@ export function convDirect(g: WindowGeometry, inputDims: readonly number[], filt
   // padded taps (seed 312, 1x2 over one pixel of 70 channels to 32, every tap inside the image: 12,920 instructions
   // through the columns, 15,760 direct).
   const padded = outputDims[0] * rows * columns < pixels * height * width;
-  return direct < 0.8 * widened && (filters <= 8 || padded);
+  return direct < 0.95 * widened && (filters <= 8 || padded);
 }
 
 /** A filter cut to a smaller window: its shape and values (the graph's layout), emitted as an array of their own. */
@@ -232,19 +236,45 @@ function croppedCall(context: LowerContext, filter: CroppedFilter['filter']) {
 /**
  * Whether a convolution runs td_conv2d_s8_small in DSP builds, each pixel's patch widened once and
  * run against every filter: one input channel and a 3x3 window (nine taps in five registers), a 1x1
- * window over eight channels at stride 1 (four registers) or over one to four (two registers; bench/shapes
+ * window over eight channels at stride 1 (four registers) or over one to four at any stride (two registers; bench/shapes
  * seed 290, 1x1 over 15x25x3 to 32, took 7.41 instructions per MAC through the im2col GEMM), or up to three channels
  * and 32 taps (5x5 of one channel, 3x3 of three: the patch copied by filter rows, each filter two LDM per eight
- * taps; four to seven channels over enough pixels, smallPatchWideMinPixels); no dilation. Measured on virtual-m4f (bench/kernels): the im2col GEMM pays its gathering
+ * taps; four to seven channels over enough pixels, smallPatchWideMinPixels), or more taps in 32 weight words
+ * (smallPatchLongWindow); no dilation. Measured on virtual-m4f (bench/kernels): the im2col GEMM pays its gathering
  * and its fixed per-filter cost per block of four pixels on only 8-27 MACs per output (1.9-3.1
  * instructions per MAC there).
  */
 function smallPatch(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] !== filterDims[3]) return false;
   const [, height, width, channels] = filterDims;
-  if ((channels === 8 || channels <= 4) && height === 1 && width === 1) return g.strideHeight === 1 && g.strideWidth === 1;
+  // At any stride over one to four channels: the loop runs an output row's pixels stride * C_in bytes apart
+  // (virtual-m4f, bench/shapes, instructions, im2col GEMM -> 1x1x4: seed 543, 1x1 stride 2 over 11x42x1 to 8, 33,800 ->
+  // 13,160; 22, stride 2 over 31x5x1 to 24, 26,160 -> 16,440). Eight channels only at stride 1 (the loop steps 8 bytes).
+  if ((channels === 8 || channels <= 4) && height === 1 && width === 1) return channels <= 4 || (g.strideHeight === 1 && g.strideWidth === 1);
   const pixels = outputDims[0] * outputDims[1] * outputDims[2];
-  return (channels <= 3 || (channels <= 7 && pixels >= smallPatchWideMinPixels)) && height * width > 1 && height * width * channels <= 32;
+  const fits = height * width * channels <= 32 || smallPatchLongWindow(g, inputDims, filterDims, outputDims);
+  return (channels <= 3 || (channels <= 7 && pixels >= smallPatchWideMinPixels)) && height * width > 1 && fits;
+}
+
+/**
+ * Whether a window of more than 32 taps still takes the small kernel's general loop: its filter rows (K_h of
+ * ceil(K_w C_in / 2) weight words, rounded up to groups of four) within the loop's 32 words, at most 8 filters, at least
+ * 32 output pixels, and not a shape the few-channel path reads in place by rows of 12 bytes or more (convFewChannels).
+ * The im2col GEMM widens such a patch per block of four pixels for few filters, and the few-channel path reads rows of
+ * 9 to 11 bytes as three words each. Virtual-m4f, bench/shapes, instructions, before -> the small kernel: seed 123
+ * (5x3 over 21x21x3 to 1, td_conv2d_s8_few) 89,240 -> 85,680, 130 (5x5 stride 2 over 28x6x2 to 2, _few) 23,680 ->
+ * 17,240, 350 (2x3 over 6x14x7 to 8, im2col) 61,760 -> 51,960, 383 (5x3 over 22x8x3 to 8) 154,320 -> 112,760, 661 (2x4
+ * over 9x14x5 to 8) 84,000 -> 65,400. Left where measured slower: rows of 12 bytes through the few-channel path (140,
+ * 3x4 over 11x31x3 to 1: 15,120 against 20,880; 450, 5x4 over 19x28x3 to 3: 32,440 against 41,840) and 18 output
+ * pixels (613, 4x5 stride 3 over 28x10x2 to 5: 11,280 against 12,160). More filters run faster too (313, 5x2 over
+ * 12x21x4 to 40: 385,080 -> 318,320; the keyword-spotting model's 10x4 first layer of 64 filters 3,278,040 -> 3,224,240
+ * for the whole model), but their records cost scratch: KWS's arena 10,624 -> 17,088 bytes for 1.6% fewer instructions.
+ */
+function smallPatchLongWindow(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  const [filters, height, width, channels] = filterDims;
+  const words = Math.ceil((height * Math.ceil((width * channels) / 2)) / 4) * 4;
+  const pixels = outputDims[0] * outputDims[1] * outputDims[2];
+  return words <= 32 && filters <= 8 && pixels >= 32 && !(convFewChannels(g, inputDims, filterDims, outputDims) && width * channels >= 12);
 }
 
 /**
@@ -422,6 +452,15 @@ function lowerDepthwiseConv2D({ geometry: g, arithmetic }: DepthwiseConv2DPlan, 
   const cropped = context.options.dsp ? croppedWindow(g, filterDims, input(context, 1, 'filter').data!) : undefined;
   const geometry = cropped?.geometry ?? g;
   const windowDims = cropped?.filter.shape ?? filterDims;
+  // Windows one row or one column wide where widened channel planes measured faster (depthwise-widened.ts; on the
+  // Cortex-M55 too).
+  if (context.options.dsp && depthwiseWidened(geometry, inputDims, windowDims, output(context).shape)) {
+    const widenedCall = cropped ? croppedCall(context, cropped.filter) : call;
+    return depthwiseWidenedLowering(inputDims, windowDims, (kernel, e) => {
+      const params = e.struct('params', 'td_depthwise_conv_params', `{${-arithmetic.input.zeroPoint}, ${arithmetic.output.zeroPoint}, ${geometry.depthMultiplier}, ${windowFields(geometry)}, ${clampC(arithmetic.activation)}}`);
+      return widenedCall(kernel, params, perChannelQuant(e, arithmetic.requant), e);
+    });
+  }
   // (On the Cortex-M55 as well: dw_3x3_s1_24x24x32 312,531 instructions through the planes, 463,125 through the Helium file.)
   const planes = context.options.dsp && depthwisePlanes(geometry, inputDims, windowDims, arithmetic.activation) && everyDepthwiseTakes(context, takesPlanes);
   const kernel = planes ? 'td_depthwise_conv2d_s8_planes' : 'td_depthwise_conv2d_s8';

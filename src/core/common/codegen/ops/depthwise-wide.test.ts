@@ -78,7 +78,7 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     }
   });
 
-  it('leaves to the channel blocks on the M4 the rows of multiplier 1 past whole steps and multiplier outputs of under 16 pixels, not on Helium', () => {
+  it('leaves to the channel blocks on the M4 rows past whole steps (with a multiplier only over outputs of under 16 pixels, at stride 1 rows of 13 or more one output past), not on Helium', () => {
     const cases: [string, DepthwiseCase][] = [
       ['5x5 stride 1 ReLU6, 9 wide', { width: 9, channels: 8, activation: 'relu6' }],
       ['5x5 stride 2 VALID ReLU, 13 wide (rows of 5)', { width: 13, channels: 4, stride: 2, padding: 'valid', activation: 'relu' }],
@@ -95,6 +95,21 @@ describe('DEPTHWISE_CONV_2D lowering: planes of int16 pairs (td_depthwise_conv2d
     expect(depthwiseWideBlocksFaster(geometry(2), [1, 12, 7, 32])).toBe(true);
     expect(depthwiseWideBlocksFaster(geometry(1, 3), [1, 4, 9, 144])).toBe(false);
     expect(depthwiseWideBlocksFaster(geometry(1, 3), [1, 2, 7, 96])).toBe(true);
+    // Whole steps stay on the wide kernel with a multiplier however few the pixels (bench/shapes seeds 465, 666, 844).
+    expect(depthwiseWideBlocksFaster(geometry(2, 4), [1, 4, 2, 288])).toBe(false);
+    expect(depthwiseWideBlocksFaster(geometry(2, 2), [1, 3, 2, 144])).toBe(false);
+    expect(depthwiseWideBlocksFaster(geometry(1, 3), [1, 3, 4, 60])).toBe(false);
+    // Stride 1, one output past the steps: rows of 13 stay (seed 734), rows of 9 go to the blocks.
+    expect(depthwiseWideBlocksFaster(geometry(1), [1, 1, 13, 8])).toBe(false);
+    expect(depthwiseWideBlocksFaster(geometry(1), [1, 12, 9, 8])).toBe(true);
+    expect(depthwiseWideBlocksFaster(geometry(2), [1, 15, 9, 4])).toBe(true);
+    const wideCases: [string, DepthwiseCase][] = [
+      ['5x5 stride 1, 13 wide', { width: 13, channels: 8 }],
+      ['5x5 stride 2 multiplier 4 over 7x4', { height: 7, width: 4, channels: 72, multiplier: 4, stride: 2 }],
+    ];
+    for (const [label, config] of wideCases) {
+      expect(depthwiseCall(generateModel(depthwiseGraph(config), { dsp: true }).source), label).toBe('td_depthwise_conv2d_s8_wide_packed');
+    }
   });
 
   it('takes 3x3 with multiplier 1 over inputs five wide through td_depthwise_conv2d_s8_wide_rows5 (compact blocks from 10 rows), with a band of rows as scratch', () => {

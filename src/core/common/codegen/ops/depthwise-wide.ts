@@ -34,20 +34,32 @@ export function depthwiseWide(g: WideGeometry, inputDims: readonly number[], fil
 
 /**
  * Whether a Cortex-M4/M7 DSP build runs a layer depthwiseWide takes through td_depthwise_conv2d_s8's channel blocks
- * instead, where they cost fewer instructions: with multiplier 1, output rows that are not a whole number of the
- * assembly's steps (four outputs, two at stride 2), whose scalar remainder costs more than the blocks' pixels; with a
- * multiplier, outputs of fewer than `depthwiseWideMinPixels` pixels, over which the planes' per-channel set-up is not
- * earned back. Measured on virtual-m4f (bench/shapes, instructions through this kernel -> the blocks): 5x5 rows of 11
- * over 14x11x4 62,920 -> 36,640, of 3 at stride 2 42,280 -> 24,720, of 5 over 4x5x48 81,920 -> 68,840, of 18 over
- * 14x18x12 185,560 -> 172,240, of 7 at stride 2 24,880 -> 20,360; 3x3 multiplier 3 over 2x7x32 115,440 -> 58,200.
- * Kept (the blocks slower): whole steps (5x5 rows of 24 70,600 -> 107,920, of 16 10,960 -> 19,880, of 2 at stride 2
- * 15,560 -> 21,080) and multipliers over 36 pixels or more (5x5 multiplier 3 over 4x9 outputs 302,720 -> 356,520,
- * multiplier 4 over 6x13 at stride 2 147,880 -> 162,920; 3x3 multiplier 4 over 6x30 64,200 -> 85,200).
+ * instead, where they cost fewer instructions: output rows that are not a whole number of the assembly's steps (four
+ * outputs, two at stride 2), whose scalar remainder costs more than the blocks' pixels, but with a multiplier over
+ * `depthwiseWideMinPixels` output pixels or more (the planes' widening then serves enough outputs), and at stride 1
+ * rows of `depthwiseWideOneOverMin` or more with one output past the steps. Measured on virtual-m4f (bench/shapes,
+ * instructions through this kernel -> the blocks): 5x5 rows of 11 over 14x11x4 62,920 -> 36,640, of 3 at stride 2
+ * 42,280 -> 24,680, of 5 over 4x5x48 81,920 -> 68,840, of 18 over 14x18x12 185,560 -> 172,200, of 7 at stride 2
+ * 24,880 -> 20,360, of 9 at stride 2 over 34x21x4 37,840 -> 36,160; 3x3 multiplier 3 over 2x7x32 115,440 -> 57,840,
+ * 5x5 stride 2 multiplier 8 over 1x7 148,160 -> 69,560. Kept (the blocks slower): whole steps, with or without a
+ * multiplier (5x5 rows of 24 70,600 -> 107,920, of 16 10,960 -> 19,880, of 2 at stride 2 15,560 -> 21,080; 5x5 stride
+ * 2 multiplier 4 over 4x2 outputs of 288 channels 112,800 -> 245,120, multiplier 2 over 3x2 of 144 54,560 -> 108,560;
+ * 3x3 multiplier 3 over 3x4 of 60 24,680 -> 36,640), multipliers over 36 pixels or more (5x5 multiplier 3 over 4x9
+ * outputs 302,720 -> 356,520, multiplier 4 over 6x13 at stride 2 147,880 -> 162,920; 3x3 multiplier 4 over 6x30
+ * 64,200 -> 85,200) and rows of 13 at stride 1 (5x5 over 5x17x8 VALID, one row, 8,040 -> 8,800; 12x13x8 SAME 63,080
+ * -> 73,040). Rows of 9 with one output past the steps measured either way (5x5 over 12x9x8 SAME ReLU6 56,720 ->
+ * 52,200; over 9x13x16 VALID, rows of 9, 45,080 -> 46,720) and go to the blocks.
  */
 export function depthwiseWideBlocksFaster(g: WideGeometry, outputDims: readonly number[]): boolean {
-  if (g.depthMultiplier > 1) return outputDims[1] * outputDims[2] < depthwiseWideMinPixels;
-  return outputDims[2] % (g.strideWidth === 2 ? 2 : 4) !== 0;
+  const width = outputDims[2];
+  const remainder = width % (g.strideWidth === 2 ? 2 : 4);
+  if (remainder === 0) return false;
+  if (g.depthMultiplier > 1) return outputDims[1] * width < depthwiseWideMinPixels;
+  return !(g.strideWidth === 1 && remainder === 1 && width >= depthwiseWideOneOverMin);
 }
+
+/** The narrowest stride-1 rows with one output past the assembly's steps that stay on the wide kernel (depthwiseWideBlocksFaster). */
+export const depthwiseWideOneOverMin = 13;
 
 /** The fewest output pixels over which a layer with a depth multiplier takes the wide kernel (depthwiseWideBlocksFaster). */
 export const depthwiseWideMinPixels = 16;

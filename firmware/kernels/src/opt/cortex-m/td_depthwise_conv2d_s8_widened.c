@@ -1,0 +1,424 @@
+/*
+ * DEPTHWISE_CONV_2D, int8, Cortex-M DSP variant for windows one row wide (K_h == 1) or one column wide (K_w == 1) of
+ * up to 8 taps, and two rows or two columns wide of up to 4 (the generator's choice,
+ * src/core/common/codegen/ops/depthwise-widened.ts: depthwiseWidened): the same bits as
+ * td_depthwise_conv2d_s8. What it does not take runs the portable per-channel loop (td_depthwise_pixels_s8), so that
+ * a model whose depthwise layers all come here does not link td_depthwise_conv2d_s8.
+ *
+ * Widened channel planes. A window one line wide reads one input line per output line: a row of the image (K_h ==
+ * 1), or a column (K_w == 1, the plane then transposed, so that vertical taps become horizontal pairs). Per input
+ * channel its plane — per output line the input line it reads, input offset added, padding at 0 (what the
+ * reference's skipped taps contribute), an odd last tap against a zero value — is widened once into int16 values
+ * (td_widened_fill), then each of the channel's M output channels runs every output of the plane with its doubled
+ * tap pairs and requantization in registers (td_widened_run): per output and pair of taps one (halfword-aligned)
+ * LDR and one SMLAD, the bias as the first SMLAD's accumulator, then the fast requantization (ADD, SMMLAR, ASR,
+ * SSAT: td_requant_fast on the doubled sum, the output offset folded into the rounding), the clamp on the byte
+ * (SSUB8/SEL twice) unless the activation is the whole int8 range, one STRB, and the output and loop steps. The
+ * widening (LDRB twice, ORR, SXTAB16 with the offset and STR per two values) is paid once per input channel and
+ * shared by its M output channels; the set-up of an output channel (its taps, its requantization) once per band of
+ * lines. Output lines less than half as long as the band has lines run across the lines instead (the same runs with
+ * the two steps swapped: fewer, longer runs). A window of two lines (2xK, or Kx2 transposed; no dilation across them)
+ * reads two neighbouring lines of the plane, which then holds every input line of the band (and the padding's):
+ * one or two pairs along each line, the second line one register offset away (td_widened_sum's codes 5 and 6).
+ *
+ * Needs the output apart from the input and dilation 1 along the line; a channel outside the fast folded
+ * requantization runs the portable loop alone. Lines that do not fit the scratch at once go in bands.
+ *
+ * Scratch (td_depthwise_conv2d_s8_widened_get_buffer_size): a band of lines of the plane, each of at most L + 2 P
+ * int16 values (L the input line's length, P = ceil(K / 2) pairs), as many lines as the input has (one more for a
+ * window of two lines) or as fit in TD_WIDENED_MAX_BYTES (at least one).
+ */
+#include "../../conv/td_depthwise_conv2d_s8_reference.h"
+#include "td_dsp.h"
+
+#if TD_KERNELS_DSP
+
+/** The most bytes of scratch the planes ask for (more lines than fit go in bands). */
+#define TD_WIDENED_MAX_BYTES 6144
+/** The most pairs of taps along the line (a window of up to 8 taps). */
+#define TD_WIDENED_MAX_PAIRS 4
+
+/** Whether the window runs down the columns (K_w == 1 < K_h, or K_w == 2 < K_h) rather than along the rows. */
+TD_INLINE int td_widened_down(const td_dims *filter_dims)
+{
+    return (filter_dims->w == 1 && filter_dims->h > 1) || (filter_dims->w == 2 && filter_dims->h > 2);
+}
+
+/** Bytes of one widened line at most: the input line's values and room for the pairs of taps past its end. */
+TD_INLINE int32_t td_widened_line_bound(const td_dims *input_dims, const td_dims *filter_dims)
+{
+    const int down = td_widened_down(filter_dims);
+    const int32_t along = down ? filter_dims->h : filter_dims->w;
+    return 2 * ((down ? input_dims->h : input_dims->w) + 2 * ((along + 1) >> 1));
+}
+
+int32_t td_depthwise_conv2d_s8_widened_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
+{
+    const int32_t line = td_widened_line_bound(input_dims, filter_dims);
+    const int down = td_widened_down(filter_dims);
+    /* Two lines a window: the input lines of a band and one of padding. */
+    const int32_t lines_in = (down ? input_dims->w : input_dims->h) + ((down ? filter_dims->w : filter_dims->h) == 2);
+    const int32_t lines = td_max_i32(td_min_i32(lines_in, TD_WIDENED_MAX_BYTES / line), 1);
+    return (lines * line + 3) & ~3;
+}
+
+/** One output channel over a band of widened lines (what td_widened_run reads). */
+typedef struct {
+    const uint8_t *plane; /* the band's first line */
+    int8_t *out;          /* the band's first output of the channel */
+    int32_t lines;        /* lines in the band */
+    int32_t length;       /* outputs along a line */
+    int32_t step;         /* bytes between two neighbouring outputs' first values (2 * stride) */
+    int32_t line_bytes;   /* bytes between the first values of two neighbouring output lines */
+    int32_t row_bytes;    /* two lines a window: bytes between its lines in the plane */
+    int32_t out_step;     /* bytes between two neighbouring outputs along a line */
+    int32_t out_line_step;
+    uint32_t taps[TD_WIDENED_MAX_PAIRS]; /* doubled tap pairs (an odd last tap with 0; those past the window unread) */
+    int32_t bias;                        /* doubled */
+    int32_t multiplier;
+    int32_t right_shift;
+    int32_t rounding; /* the output offset folded in */
+    uint32_t low;     /* activation.min in each byte */
+    uint32_t high;    /* activation.max in each byte */
+    int clamp;        /* 0 when the activation is the whole int8 range */
+} td_widened_job;
+
+/** The activation's clamp of a saturated output (its low byte; SSUB8/SEL twice on the target). */
+TD_INLINE int32_t td_widened_clamp(int32_t value, uint32_t low, uint32_t high)
+{
+#if TD_DSP_ASM
+    uint32_t result = (uint32_t)value, scratch;
+    __asm__("ssub8   %1, %0, %2\n\t"
+            "sel     %0, %0, %2\n\t"
+            "ssub8   %1, %3, %0\n\t"
+            "sel     %0, %0, %3"
+            : "+r"(result), "=&r"(scratch)
+            : "r"(low), "r"(high)
+            : "cc");
+    return (int32_t)result;
+#else
+    return td_clamp_i32(value, (int8_t)(uint8_t)low, (int8_t)(uint8_t)high);
+#endif
+}
+
+/** Two saturated outputs clamped to the activation, the first in byte 0 and the second in byte 1 (BFI, SSUB8/SEL twice). */
+TD_INLINE uint32_t td_widened_clamp2(int32_t first, int32_t second, uint32_t low, uint32_t high)
+{
+#if TD_DSP_ASM
+    uint32_t result = (uint32_t)first, scratch;
+    __asm__("bfi     %0, %4, #8, #8\n\t"
+            "ssub8   %1, %0, %2\n\t"
+            "sel     %0, %0, %2\n\t"
+            "ssub8   %1, %3, %0\n\t"
+            "sel     %0, %0, %3"
+            : "+&r"(result), "=&r"(scratch)
+            : "r"(low), "r"(high), "r"(second)
+            : "cc");
+    return result;
+#else
+    return (uint32_t)(uint8_t)td_widened_clamp(first, low, high) |
+           (uint32_t)(uint8_t)td_widened_clamp(second, low, high) << 8;
+#endif
+}
+
+/**
+ * The doubled sum of one output from its first value `in`: `pairs` (1 to 4) pairs of taps along one line, or (5, 6)
+ * one or two pairs along each of two lines `row` bytes apart (taps t0 and t1, or t0 t1 and t2 t3).
+ */
+__attribute__((always_inline)) static inline int32_t td_widened_sum(const uint8_t *in,
+                                                                    const int32_t pairs,
+                                                                    const int32_t row,
+                                                                    uint32_t t0,
+                                                                    uint32_t t1,
+                                                                    uint32_t t2,
+                                                                    uint32_t t3,
+                                                                    int32_t bias)
+{
+    int32_t acc = td_smlad(td_read_u32(in), t0, bias);
+    if (pairs == 5) {
+        return td_smlad(td_read_u32(in + row), t1, acc);
+    }
+    if (pairs == 6) {
+        acc = td_smlad(td_read_u32(in + 4), t1, acc);
+        acc = td_smlad(td_read_u32(in + row), t2, acc);
+        return td_smlad(td_read_u32(in + row + 4), t3, acc);
+    }
+    if (pairs > 1) {
+        acc = td_smlad(td_read_u32(in + 4), t1, acc);
+    }
+    if (pairs > 2) {
+        acc = td_smlad(td_read_u32(in + 8), t2, acc);
+    }
+    if (pairs > 3) {
+        acc = td_smlad(td_read_u32(in + 12), t3, acc);
+    }
+    return acc;
+}
+
+/** Every output of a band for one channel; `step` and `pairs` constants where the callers below give them. */
+__attribute__((always_inline)) static inline void td_widened_lines(const td_widened_job *job,
+                                                                   const int32_t step,
+                                                                   const int32_t pairs,
+                                                                   const int clamp)
+{
+    const uint32_t t0 = job->taps[0], t1 = job->taps[1], t2 = job->taps[2], t3 = job->taps[3];
+    const int32_t bias = job->bias, multiplier = job->multiplier, right_shift = job->right_shift;
+    const int32_t rounding = job->rounding, out_step = job->out_step, row = job->row_bytes;
+    const uint32_t low = job->low, high = job->high;
+    const int32_t pairs_of_outputs = job->length >> 1;
+    const uint8_t *line = job->plane;
+    int8_t *out_line = job->out;
+    int32_t remaining = job->lines;
+    do {
+        const uint8_t *in = line;
+        int8_t *out = out_line;
+        int32_t left = pairs_of_outputs;
+        while (left != 0) {
+            const int32_t acc0 = td_widened_sum(in, pairs, row, t0, t1, t2, t3, bias);
+            const int32_t acc1 = td_widened_sum(in + step, pairs, row, t0, t1, t2, t3, bias);
+            const int32_t value0 = td_ssat8(td_smmlar(acc0, multiplier, rounding + (acc0 >> 31)) >> right_shift);
+            const int32_t value1 = td_ssat8(td_smmlar(acc1, multiplier, rounding + (acc1 >> 31)) >> right_shift);
+            in += 2 * step;
+            if (clamp) {
+                const uint32_t both = td_widened_clamp2(value0, value1, low, high);
+                out[0] = (int8_t)both;
+                out[out_step] = (int8_t)(both >> 8);
+            } else {
+                out[0] = (int8_t)value0;
+                out[out_step] = (int8_t)value1;
+            }
+            out += 2 * out_step;
+            --left;
+        }
+        if ((job->length & 1) != 0) {
+            const int32_t acc = td_widened_sum(in, pairs, row, t0, t1, t2, t3, bias);
+            int32_t value = td_ssat8(td_smmlar(acc, multiplier, rounding + (acc >> 31)) >> right_shift);
+            if (clamp) {
+                value = td_widened_clamp(value, low, high);
+            }
+            *out = (int8_t)value;
+        }
+        line += job->line_bytes;
+        out_line += job->out_line_step;
+    } while (--remaining != 0);
+}
+
+/** td_widened_lines for `pairs` pairs at a stride of `stride` (0: any), the clamp chosen once. */
+#define TD_WIDENED_RUN(stride, pairs)                                                                              \
+    TD_NOINLINE static void td_widened_run_##stride##_##pairs(const td_widened_job *job)                           \
+    {                                                                                                              \
+        if (job->clamp) {                                                                                          \
+            td_widened_lines(job, (stride) != 0 ? 2 * (stride) : job->step, pairs, 1);                             \
+        } else {                                                                                                   \
+            td_widened_lines(job, (stride) != 0 ? 2 * (stride) : job->step, pairs, 0);                             \
+        }                                                                                                          \
+    }
+TD_WIDENED_RUN(1, 1)
+TD_WIDENED_RUN(1, 2)
+TD_WIDENED_RUN(1, 3)
+TD_WIDENED_RUN(1, 4)
+TD_WIDENED_RUN(2, 1)
+TD_WIDENED_RUN(2, 2)
+TD_WIDENED_RUN(2, 3)
+TD_WIDENED_RUN(2, 4)
+TD_WIDENED_RUN(0, 1)
+TD_WIDENED_RUN(0, 2)
+TD_WIDENED_RUN(0, 3)
+TD_WIDENED_RUN(0, 4)
+TD_WIDENED_RUN(1, 5)
+TD_WIDENED_RUN(1, 6)
+TD_WIDENED_RUN(2, 5)
+TD_WIDENED_RUN(2, 6)
+TD_WIDENED_RUN(0, 5)
+TD_WIDENED_RUN(0, 6)
+
+typedef void (*td_widened_runner)(const td_widened_job *job);
+/** [stride 1, 2, other][pairs - 1: one line of 1-4 pairs, then two lines of 1 or 2] */
+static const td_widened_runner td_widened_runs[3][6] = {
+    {td_widened_run_1_1, td_widened_run_1_2, td_widened_run_1_3, td_widened_run_1_4, td_widened_run_1_5,
+     td_widened_run_1_6},
+    {td_widened_run_2_1, td_widened_run_2_2, td_widened_run_2_3, td_widened_run_2_4, td_widened_run_2_5,
+     td_widened_run_2_6},
+    {td_widened_run_0_1, td_widened_run_0_2, td_widened_run_0_3, td_widened_run_0_4, td_widened_run_0_5,
+     td_widened_run_0_6},
+};
+
+/**
+ * Input values `from_step` apart widened (offset added) into `count` consecutive int16 values from `to`: an odd first
+ * position alone, then two values a word (LDRB twice, ORR, SXTAB16 with the offset in both lanes, STR).
+ */
+TD_NOINLINE static void td_widened_fill(int16_t *to, const int8_t *from, int32_t from_step, int32_t count, int32_t offset)
+{
+    const uint32_t offsets = td_pack16(offset, offset);
+    int32_t words;
+    if (count > 0 && ((uintptr_t)to & 2) != 0) {
+        *to++ = (int16_t)(*from + offset);
+        from += from_step;
+        --count;
+    }
+    for (words = count >> 1; words != 0; --words) {
+        /* Bytes 0 and 2 sign-extended with the offset added in one SXTAB16. */
+        const uint32_t bytes = (uint32_t)(uint8_t)from[0] | (uint32_t)(uint8_t)from[from_step] << 16;
+        const uint32_t word = td_sxtab16(offsets, bytes);
+        memcpy(to, &word, sizeof(word));
+        to += 2;
+        from += 2 * from_step;
+    }
+    if ((count & 1) != 0) {
+        *to = (int16_t)(*from + offset);
+    }
+}
+
+/** The layer through widened planes (see the top); 0, having written nothing, when it cannot take it. */
+static int td_widened(const td_context *ctx,
+                      const td_depthwise_conv_params *params,
+                      const td_per_channel_quant *quant,
+                      const td_dims *input_dims,
+                      const int8_t *input,
+                      const td_dims *filter_dims,
+                      const int8_t *filter,
+                      const int32_t *bias,
+                      const td_dims *output_dims,
+                      int8_t *output)
+{
+    const int down = td_widened_down(filter_dims);
+    const int32_t in_c = input_dims->c, out_c = output_dims->c, multiplier = params->depth_multiplier;
+    /* a: across the lines (rows, or columns going down); b: along a line. */
+    const int32_t along = down ? filter_dims->h : filter_dims->w, pairs = (along + 1) >> 1;
+    const int32_t window_lines = down ? filter_dims->w : filter_dims->h;
+    const int32_t dilation_a = down ? params->dilation.w : params->dilation.h;
+    const int32_t stride_a = down ? params->stride.w : params->stride.h;
+    const int32_t stride_b = down ? params->stride.h : params->stride.w;
+    const int32_t dilation_b = down ? params->dilation.h : params->dilation.w;
+    const int32_t pad_a = down ? params->padding.w : params->padding.h;
+    const int32_t pad_b = down ? params->padding.h : params->padding.w;
+    const int32_t lines_in = down ? input_dims->w : input_dims->h, length_in = down ? input_dims->h : input_dims->w;
+    const int32_t lines_out = down ? output_dims->w : output_dims->h, length_out = down ? output_dims->h : output_dims->w;
+    const int32_t in_line_step = down ? in_c : input_dims->w * in_c, in_value_step = down ? input_dims->w * in_c : in_c;
+    const int32_t out_line_step = down ? out_c : output_dims->w * out_c;
+    const int32_t out_pixel_step = down ? output_dims->w * out_c : out_c;
+    /* A line's values: every output's taps, and the value after an odd last tap (read against a zero tap); an even
+     * count, so that every line starts on a word. */
+    const int32_t length = ((length_out - 1) * stride_b + 2 * pairs + 1) & ~1;
+    const int32_t first = td_min_i32(pad_b, length);
+    const int32_t count = td_max_i32(td_min_i32(length_in + pad_b, length) - first, 0);
+    /* Plane lines the scratch holds; one window line: one a band's output line, two: the band's input lines. */
+    const int32_t slots = ctx != NULL && ctx->buf != NULL ? ctx->size / (2 * length) : 0;
+    const int32_t band_lines =
+        td_min_i32(window_lines == 1 ? slots : slots < 2 ? 0 : (slots - 2) / stride_a + 1, lines_out);
+    const uintptr_t input_start = (uintptr_t)input, output_start = (uintptr_t)output;
+    const int32_t code = window_lines == 1 ? pairs : 4 + pairs;
+    int16_t *const plane = ctx != NULL ? (int16_t *)ctx->buf : NULL;
+    td_widened_job job;
+    int32_t batch, c, value, band;
+
+    if (!(window_lines == 1 ? pairs <= TD_WIDENED_MAX_PAIRS : window_lines == 2 && pairs <= 2 && dilation_a == 1) ||
+        dilation_b != 1 ||
+        band_lines < 1 || lines_out < 1 || length_out < 1 || filter_dims->c != out_c ||
+        !(output_start >= input_start + (uintptr_t)td_dims_count(input_dims) ||
+          input_start >= output_start + (uintptr_t)td_dims_count(output_dims))) {
+        return 0;
+    }
+    job.taps[0] = job.taps[1] = job.taps[2] = job.taps[3] = 0;
+    job.low = (uint32_t)(uint8_t)params->activation.min * 0x01010101u;
+    job.high = (uint32_t)(uint8_t)params->activation.max * 0x01010101u;
+    job.clamp = params->activation.min != -128 || params->activation.max != 127;
+    /* Positions outside the image (and lines outside it) stay 0. */
+    for (value = 0; value < (window_lines == 1 ? band_lines : (band_lines - 1) * stride_a + 2) * length; ++value) {
+        plane[value] = 0;
+    }
+    for (batch = 0; batch < output_dims->n; ++batch) {
+        const int8_t *const image = input + batch * input_dims->h * input_dims->w * in_c;
+        int8_t *const image_out = output + batch * output_dims->h * output_dims->w * out_c;
+        for (band = 0; band < lines_out; band += band_lines) {
+            const int32_t lines = td_min_i32(band_lines, lines_out - band);
+            const int across = 2 * length_out <= lines;
+            /* Plane lines: one window line, an output line each; two, the input lines from the band's first. */
+            const int32_t filled = window_lines == 1 ? lines : (lines - 1) * stride_a + 2;
+            const int32_t line_step = 2 * length * (window_lines == 1 ? 1 : stride_a);
+            const td_widened_runner run =
+                td_widened_runs[across ? 2 : stride_b == 1 ? 0 : stride_b == 2 ? 1 : 2][code - 1];
+            /* Along the lines, or across them (the same runs with the two steps swapped). */
+            job.step = across ? line_step : 2 * stride_b;
+            job.line_bytes = across ? 2 * stride_b : line_step;
+            job.row_bytes = 2 * length;
+            job.lines = across ? length_out : lines;
+            job.length = across ? lines : length_out;
+            job.out_step = across ? out_line_step : out_pixel_step;
+            job.out_line_step = across ? out_pixel_step : out_line_step;
+            for (c = 0; c < in_c; ++c) {
+                int32_t line, m;
+                for (line = 0; line < filled; ++line) {
+                    const int32_t a =
+                        window_lines == 1 ? (band + line) * stride_a - pad_a : band * stride_a - pad_a + line;
+                    if (a >= 0 && a < lines_in) {
+                        td_widened_fill(plane + line * length + first,
+                                        image + a * in_line_step + (first - pad_b) * in_value_step + c,
+                                        in_value_step, count, params->input_offset);
+                    } else if (band_lines < lines_out) {
+                        /* A slot another band's line filled. */
+                        for (value = 0; value < count; ++value) {
+                            plane[line * length + first + value] = 0;
+                        }
+                    }
+                }
+                for (m = 0; m < multiplier; ++m) {
+                    const int32_t o = c * multiplier + m;
+                    const td_channel_requant requant =
+                        td_channel_requant_folded_of(bias != NULL ? bias[o] : 0, quant->multiplier[o], quant->shift[o],
+                                                     params->output_offset, window_lines * along);
+                    int32_t r, j;
+                    if (requant.right_shift == 0) {
+                        /* Outside the fast requantization: this channel through the portable loop (once). */
+                        if (band == 0) {
+                            td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias,
+                                                   output_dims, output, batch, batch + 1, o, o + 1);
+                        }
+                        continue;
+                    }
+                    for (r = 0; r < window_lines; ++r) {
+                        /* Tap k of window line r: filter [1, K_h, K_w, C] at (k, r) going down, (r, k) along rows. */
+                        const int8_t *const taps = filter + (down ? r : r * filter_dims->w) * out_c + o;
+                        const int32_t tap_step = (down ? filter_dims->w : 1) * out_c;
+                        for (j = 0; j < pairs; ++j) {
+                            const int32_t w1 = 2 * j + 1 < along ? taps[(2 * j + 1) * tap_step] : 0;
+                            job.taps[r * pairs + j] = td_pack16(2 * taps[2 * j * tap_step], 2 * w1);
+                        }
+                    }
+                    job.bias = (int32_t)((uint32_t)requant.bias << 1); /* doubled, as the taps */
+                    job.multiplier = requant.multiplier;
+                    job.right_shift = requant.right_shift;
+                    job.rounding = requant.rounding;
+                    job.plane = (const uint8_t *)plane;
+                    job.out = image_out + band * out_line_step + o;
+                    run(&job);
+                }
+            }
+        }
+    }
+    return 1;
+}
+
+td_status td_depthwise_conv2d_s8_widened(const td_context *ctx,
+                                         const td_depthwise_conv_params *params,
+                                         const td_per_channel_quant *quant,
+                                         const td_dims *input_dims,
+                                         const int8_t *input,
+                                         const td_dims *filter_dims,
+                                         const int8_t *filter,
+                                         const int32_t *bias,
+                                         const td_dims *output_dims,
+                                         int8_t *output)
+{
+    if (!td_widened(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output)) {
+        td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
+                               output_dims->n, 0, output_dims->c);
+    }
+    return TD_OK;
+}
+
+#else /* no DSP extension: the portable entry */
+
+#include "../../conv/td_depthwise_conv2d_s8_widened.c"
+
+#endif
