@@ -65,8 +65,8 @@
 #define TD_DOT_TWO_PAIRS_WITH(input, values, values_end, weights, raw0, a0, raw1, a1)                           \
     do {                                                                                                      \
         uint32_t td_xa_, td_xb_, td_xoa_, td_xob_, td_wa_, td_wb_;                                            \
-        uint32_t td_t_ = (uint32_t)(((values_end) - (values)) >> 3) & 1u;                                     \
-        __asm__("cmp     %[t], #0\n\t"                                                                         \
+        __asm__("sub     %[wa], %[end], %[vp]\n\t"                                                              \
+                "tst     %[wa], #8\n\t"                                                                        \
                 "bne     2f\n\t"                                                                               \
                 "1:\n\t" input TD_FC_PAIRED_WORDS("pr0", "pa0") TD_FC_PAIRED_WORDS("pr1", "pa1")                     \
                 "2:\n\t" input TD_FC_PAIRED_WORDS("pr0", "pa0") TD_FC_PAIRED_WORDS("pr1", "pa1")                     \
@@ -74,7 +74,7 @@
                 "bne     1b"                                                                                  \
                 : [pr0] "+r"(raw0), [pa0] "+r"(a0), [pr1] "+r"(raw1), [pa1] "+r"(a1), [vp] "+r"(values),             \
                   [wp] "+r"(weights), [xa] "=&r"(td_xa_), [xb] "=&r"(td_xb_), [xoa] "=&r"(td_xoa_),                \
-                  [xob] "=&r"(td_xob_), [wa] "=&r"(td_wa_), [wb] "=&r"(td_wb_), [t] "+&r"(td_t_)                  \
+                  [xob] "=&r"(td_xob_), [wa] "=&r"(td_wa_), [wb] "=&r"(td_wb_)                                     \
                 : [end] "r"(values_end)                                                                       \
                 : "cc", "memory");                                                                           \
     } while (0)
@@ -253,77 +253,48 @@ TD_INLINE uint32_t td_fc_paired_min_s8x4(uint32_t a, uint32_t b)
 }
 
 /**
- * `blocks` (at least one) blocks of four rows (two pairs each) over one input row: the grouped
- * inputs, the last depth % 8 from the true weights, the requantization. `chunked` (a constant):
- * 0 where the depth is one chunk at most: no chunk loop (its bookkeeping spills the sums around
- * the assembly), the blocks in one loop (a call's frame and arguments cost more than the loop's
- * reloads) and each block's four outputs saturated to int8 and clamped at once in one word; 1:
- * chunk by chunk, one block per call (blocks = 1, no loop) and each output clamped on its own (a
- * block of over 512 inputs a row pays nothing for it, and a layer with one block would pay for
- * the word clamp's set-up). `aligned`: the input row is word-aligned (the assembly loop with LDRD;
- * with two LDR otherwise). Returns the weights after the blocks.
+ * `blocks` (at least one) blocks of four rows (two pairs each) over one input row, every depth
+ * in one function (its code shared): the grouped inputs chunk by chunk (one step of the chunk
+ * loop where the depth is one chunk at most: a compare after the assembly, the B sums started
+ * from the bias before it), the last depth % 8 from the true weights at constant offsets, the
+ * requantization, each block's four outputs saturated to int8 and clamped at once in one word.
+ * `aligned`: the input row is word-aligned (the assembly loop with LDRD; with two LDR
+ * otherwise). Returns the weights after the blocks.
  */
-TD_INLINE const int8_t *td_fc_paired_blocks(const int8_t *input_row,
-                                           int32_t input_depth,
-                                           const int8_t *weights,
-                                           const int32_t *bias,
-                                           int8_t *out,
-                                           const td_fc_packed_params *params,
-                                           int32_t blocks,
-                                           int chunked,
-                                           int aligned)
+TD_NOINLINE static const int8_t *td_fc_paired_blocks(const int8_t *input_row,
+                                                    int32_t input_depth,
+                                                    const int8_t *weights,
+                                                    const int32_t *bias,
+                                                    int8_t *out,
+                                                    const td_fc_packed_params *params,
+                                                    int32_t blocks,
+                                                    int aligned)
 {
     /* The activation's ends in every byte (SSUB8 + SEL against them: clamping the int8-saturated value gives the clamp of the unsaturated one). */
-    const uint32_t low = chunked ? 0 : (uint32_t)(uint8_t)td_ssat8(params->activation.min) * 0x01010101u;
-    const uint32_t high = chunked ? 0 : (uint32_t)(uint8_t)td_ssat8(params->activation.max) * 0x01010101u;
+    const uint32_t low = (uint32_t)(uint8_t)td_ssat8(params->activation.min) * 0x01010101u;
+    const uint32_t high = (uint32_t)(uint8_t)td_ssat8(params->activation.max) * 0x01010101u;
+    const int8_t *const grouped_end = input_row + (input_depth & ~7);
+    /* The first chunk's end, the same for every block. */
+    const int8_t *const first_end = input_depth > TD_FC_PAIRED_CHUNK ? input_row + TD_FC_PAIRED_CHUNK : grouped_end;
+    const int32_t rest = input_depth & 7;
     do {
         const int8_t *values = input_row;
-        const int8_t *const grouped_end = values + (input_depth & ~7);
-        const int32_t rest = input_depth & 7;
-        int32_t a0 = bias[0], b0 = chunked ? bias[1] : 0, a1 = bias[2], b1 = chunked ? bias[3] : 0;
-        if (!chunked) {
+        const int8_t *chunk_end = first_end;
+        int32_t a0 = bias[0], b0 = bias[1], a1 = bias[2], b1 = bias[3];
+        for (;;) {
             int32_t raw0 = a0, raw1 = a1;
             if (aligned) {
-                TD_DOT_TWO_PAIRS(values, grouped_end, weights, raw0, a0, raw1, a1);
+                TD_DOT_TWO_PAIRS(values, chunk_end, weights, raw0, a0, raw1, a1);
             } else {
-                TD_DOT_TWO_PAIRS_UNALIGNED(values, grouped_end, weights, raw0, a0, raw1, a1);
+                TD_DOT_TWO_PAIRS_UNALIGNED(values, chunk_end, weights, raw0, a0, raw1, a1);
             }
-            b0 = bias[1] + td_fc_paired_b(raw0, a0);
-            b1 = bias[3] + td_fc_paired_b(raw1, a1);
-        } else {
-            while (values != grouped_end) {
-                const int8_t *const chunk_end = grouped_end - values > TD_FC_PAIRED_CHUNK ? values + TD_FC_PAIRED_CHUNK : grouped_end;
-                int32_t raw0 = a0, raw1 = a1;
-                if (aligned) {
-                    TD_DOT_TWO_PAIRS(values, chunk_end, weights, raw0, a0, raw1, a1);
-                } else {
-                    TD_DOT_TWO_PAIRS_UNALIGNED(values, chunk_end, weights, raw0, a0, raw1, a1);
-                }
-                b0 += td_fc_paired_b(raw0, a0);
-                b1 += td_fc_paired_b(raw1, a1);
-            }
+            b0 += td_fc_paired_b(raw0, a0);
+            b1 += td_fc_paired_b(raw1, a1);
+            if (values == grouped_end) break;
+            chunk_end = grouped_end - values > TD_FC_PAIRED_CHUNK ? values + TD_FC_PAIRED_CHUNK : grouped_end;
         }
-        if (chunked) {
-            /* The rest as a loop: a block of over 512 inputs a row pays nothing for it, and the chunk loop keeps its registers. */
-            int32_t d;
-            for (d = 0; d < rest; ++d) {
-                const int32_t value = values[d];
-                a0 += (int32_t)weights[d] * value;
-                b0 += (int32_t)weights[rest + d] * value;
-                a1 += (int32_t)weights[2 * rest + d] * value;
-                b1 += (int32_t)weights[3 * rest + d] * value;
-            }
-        } else {
-            TD_FC_BLOCK_REST
-        }
-        if (chunked) {
-            const int32_t value0 = TD_FC_PAIRED_CLAMPED(a0), value1 = TD_FC_PAIRED_CLAMPED(b0);
-            const int32_t value2 = TD_FC_PAIRED_CLAMPED(a1), value3 = TD_FC_PAIRED_CLAMPED(b1);
-            out[0] = (int8_t)value0;
-            out[1] = (int8_t)value1;
-            out[2] = (int8_t)value2;
-            out[3] = (int8_t)value3;
-        } else {
+        TD_FC_BLOCK_REST
+        {
             const int32_t value0 = TD_FC_PAIRED_OUTPUT(a0), value1 = TD_FC_PAIRED_OUTPUT(b0);
             const int32_t value2 = TD_FC_PAIRED_OUTPUT(a1), value3 = TD_FC_PAIRED_OUTPUT(b1);
             /* The four int8 bytes in one word, clamped to the activation per byte (a no-op for the whole int8 range). */
@@ -344,35 +315,12 @@ TD_INLINE const int8_t *td_fc_paired_blocks(const int8_t *input_row,
     return weights;
 }
 
-/** td_fc_paired_blocks out of line for depths of one chunk at most. */
-TD_NOINLINE static const int8_t *td_fc_paired_blocks_one(const int8_t *input_row, int32_t input_depth, const int8_t *weights,
-                                                        const int32_t *bias, int8_t *out, const td_fc_packed_params *params,
-                                                        int32_t blocks, int aligned)
-{
-    return td_fc_paired_blocks(input_row, input_depth, weights, bias, out, params, blocks, 0, aligned);
-}
-
-/** td_fc_paired_blocks out of line for one block of any depth. */
-TD_NOINLINE static const int8_t *td_fc_paired_block_any(const int8_t *input_row, int32_t input_depth, const int8_t *weights,
-                                                       const int32_t *bias, int8_t *out, const td_fc_packed_params *params,
-                                                       int aligned)
-{
-    return td_fc_paired_blocks(input_row, input_depth, weights, bias, out, params, 1, 1, aligned);
-}
-
-/* The last depth % 8 inputs of a pair's two rows (A's R weights, then B's), as TD_FC_BLOCK_REST. */
-#define TD_FC_PAIR_REST_ONE(d, R)                                                                             \
+/* The last depth % 8 inputs of a pair's two rows (A's `rest` weights, then B's), as TD_FC_BLOCK_REST. */
+#define TD_FC_PAIR_REST_ONE(d)                                                                                \
     do {                                                                                                      \
-        const int32_t td_x_ = values[d];                                                                      \
-        a += weights[d] * td_x_;                                                                              \
-        b += weights[(R) + (d)] * td_x_;                                                                      \
-    } while (0)
-#define TD_FC_PAIR_REST_FOUR(R)                                                                               \
-    do {                                                                                                      \
-        const uint32_t td_x4_ = td_read_u32(values);                                                          \
-        const uint32_t td_xe_ = td_sxtb16(td_x4_), td_xo_ = td_sxtb16_ror8(td_x4_);                           \
-        TD_FC_PAIRED_REST_FOUR(td_xe_, td_xo_, weights, a);                                                   \
-        TD_FC_PAIRED_REST_FOUR(td_xe_, td_xo_, weights + (R), b);                                             \
+        const int32_t td_x_ = tail_values[d];                                                                 \
+        a += row0[d] * td_x_;                                                                                 \
+        b += row1[d] * td_x_;                                                                                 \
     } while (0)
 
 /**
@@ -405,15 +353,23 @@ TD_NOINLINE static void td_fc_paired_rest(const int8_t *input_row,
             }
             b += td_fc_paired_b(raw, a);
         }
-        switch (rest) {
-        case 1: TD_FC_PAIR_REST_ONE(0, 1); break;
-        case 2: TD_FC_PAIR_REST_ONE(0, 2); TD_FC_PAIR_REST_ONE(1, 2); break;
-        case 3: TD_FC_PAIR_REST_ONE(0, 3); TD_FC_PAIR_REST_ONE(1, 3); TD_FC_PAIR_REST_ONE(2, 3); break;
-        case 4: TD_FC_PAIR_REST_FOUR(4); break;
-        case 5: TD_FC_PAIR_REST_FOUR(5); TD_FC_PAIR_REST_ONE(4, 5); break;
-        case 6: TD_FC_PAIR_REST_FOUR(6); TD_FC_PAIR_REST_ONE(4, 6); TD_FC_PAIR_REST_ONE(5, 6); break;
-        case 7: TD_FC_PAIR_REST_FOUR(7); TD_FC_PAIR_REST_ONE(4, 7); TD_FC_PAIR_REST_ONE(5, 7); TD_FC_PAIR_REST_ONE(6, 7); break;
-        default: break;
+        {
+            const int8_t *tail_values = values, *row0 = weights, *row1 = weights + rest;
+            if (rest & 4) {
+                const uint32_t x4 = td_read_u32(tail_values);
+                const uint32_t xe = td_sxtb16(x4), xo = td_sxtb16_ror8(x4);
+                TD_FC_PAIRED_REST_FOUR(xe, xo, row0, a);
+                TD_FC_PAIRED_REST_FOUR(xe, xo, row1, b);
+                tail_values += 4;
+                row0 += 4;
+                row1 += 4;
+            }
+            switch (rest & 3) {
+            case 3: TD_FC_PAIR_REST_ONE(2); /* fall through */
+            case 2: TD_FC_PAIR_REST_ONE(1); /* fall through */
+            case 1: TD_FC_PAIR_REST_ONE(0); break;
+            default: break;
+            }
         }
         weights += 2 * rest;
         out[row] = (int8_t)TD_FC_PAIRED_CLAMPED(a);
@@ -578,10 +534,7 @@ td_status td_fully_connected_s8_paired_short(const td_fc_packed_params *params,
 }
 #endif
 
-/**
- * Any input of at most one chunk (the assembly loop for a word-aligned input row): per batch row
- * the blocks in one call, then the rows after them; TD_OK.
- */
+/** Any input (the assembly loop for a word-aligned input row): per batch row the blocks in one call, then the rows after them; TD_OK. */
 TD_NOINLINE static td_status td_fc_paired_general(const td_fc_packed_params *params,
                                              int32_t batches,
                                              int32_t input_depth,
@@ -599,34 +552,7 @@ TD_NOINLINE static td_status td_fc_paired_general(const td_fc_packed_params *par
         const int8_t *weights = paired_filter;
         const int aligned = ((uintptr_t)input_row & 3u) == 0;
         if (blocked > 0) {
-            weights = td_fc_paired_blocks_one(input_row, input_depth, weights, bias, output_row, params, blocked >> 2, aligned);
-        }
-        if (blocked < output_depth) {
-            td_fc_paired_rest(input_row, input_depth, output_depth - blocked, weights, bias + blocked, output_row + blocked, params);
-        }
-    }
-    return TD_OK;
-}
-
-/** Inputs past one chunk: each block chunk by chunk, one call each, then the rows after them; TD_OK. */
-TD_NOINLINE static td_status td_fc_paired_chunked(const td_fc_packed_params *params,
-                                             int32_t batches,
-                                             int32_t input_depth,
-                                             int32_t output_depth,
-                                             const int8_t *input,
-                                             const int8_t *paired_filter,
-                                             const int32_t *bias,
-                                             int8_t *output)
-{
-    const int32_t blocked = output_depth & ~3;
-    int32_t batch, out_c;
-    for (batch = 0; batch < batches; ++batch) {
-        const int8_t *const input_row = input + batch * input_depth;
-        int8_t *const output_row = output + batch * output_depth;
-        const int8_t *weights = paired_filter;
-        const int aligned = ((uintptr_t)input_row & 3u) == 0;
-        for (out_c = 0; out_c < blocked; out_c += 4) {
-            weights = td_fc_paired_block_any(input_row, input_depth, weights, bias + out_c, output_row + out_c, params, aligned);
+            weights = td_fc_paired_blocks(input_row, input_depth, weights, bias, output_row, params, blocked >> 2, aligned);
         }
         if (blocked < output_depth) {
             td_fc_paired_rest(input_row, input_depth, output_depth - blocked, weights, bias + blocked, output_row + blocked, params);
@@ -644,11 +570,8 @@ td_status td_fully_connected_s8_paired(const td_fc_packed_params *params,
                                        const int32_t *bias,
                                        int8_t *output)
 {
-    if (input_depth > TD_FC_PAIRED_CHUNK) {
-        return td_fc_paired_chunked(params, batches, input_depth, output_depth, input, paired_filter, bias, output);
-    }
 #if TD_DSP_ASM
-    if ((input_depth & 7) == 0 && input_depth > 0 && batches > 0 &&
+    if (input_depth <= TD_FC_PAIRED_CHUNK && (input_depth & 7) == 0 && input_depth > 0 && batches > 0 &&
         (((uintptr_t)input | (uintptr_t)paired_filter) & 3u) == 0 && params->activation.min == -128 &&
         params->activation.max == 127) {
         /* Every row word-aligned (the depth is a multiple of eight), one chunk, no clamp inside the int8 range: the short path. */
