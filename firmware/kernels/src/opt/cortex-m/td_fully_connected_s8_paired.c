@@ -13,9 +13,10 @@
  * generator); the requantization is td_dsp.h's fast form with the output offset in its
  * rounding, which the generator has checked holds for every row. Outside the short path (a depth
  * % 8, an activation narrower than int8, a batch row off a word boundary) what costs per block is
- * kept small: the last depth % 8 inputs at constant offsets (four with SMLAD), the blocks of a
- * depth within one chunk in one loop with their four outputs clamped in one word (SSUB8 + SEL),
- * a last row without its B row as int16 lanes.
+ * kept small: the last depth % 8 inputs at constant offsets (four with SMLAD), the blocks in one
+ * loop with their four outputs clamped in one word (SSUB8 + SEL), a last row without its B row as
+ * int16 lanes. One block function serves every depth (the chunk loop one step for a depth of one
+ * chunk) and the rows after the blocks take their rest in a falling-through switch: code size.
  */
 #include "../../internal/td_common.h"
 #include "../../internal/td_fixed_point.h"
@@ -56,7 +57,9 @@
 /*
  * TD_DOT_TWO_PAIRS(values, values_end, weights, raw0, a0, raw1, a1): two pairs' words against
  * the input, eight values per step from `values` to values_end (at least one step), two steps per
- * loop (an odd count enters at the second); `values` and `weights` are advanced.
+ * loop (an odd count enters at the second, found inside the assembly: SUB and TST into a register
+ * the loop overwrites anyway, so no count is kept in a register around it); `values` and
+ * `weights` are advanced.
  */
 #define TD_DOT_TWO_PAIRS(values, values_end, weights, raw0, a0, raw1, a1) \
     TD_DOT_TWO_PAIRS_WITH(TD_FC_PAIRED_INPUT, values, values_end, weights, raw0, a0, raw1, a1)
@@ -82,8 +85,8 @@
 #define TD_DOT_ONE_PAIR(values, values_end, weights, raw0, a0)                                                  \
     do {                                                                                                      \
         uint32_t td_xa_, td_xb_, td_xoa_, td_xob_, td_wa_, td_wb_;                                            \
-        uint32_t td_t_ = (uint32_t)(((values_end) - (values)) >> 3) & 1u;                                     \
-        __asm__("cmp     %[t], #0\n\t"                                                                         \
+        __asm__("sub     %[wa], %[end], %[vp]\n\t"                                                              \
+                "tst     %[wa], #8\n\t"                                                                        \
                 "bne     2f\n\t"                                                                               \
                 "1:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0")                                     \
                 "2:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0")                                     \
@@ -91,7 +94,7 @@
                 "bne     1b"                                                                                  \
                 : [pr0] "+r"(raw0), [pa0] "+r"(a0), [vp] "+r"(values), [wp] "+r"(weights), [xa] "=&r"(td_xa_),      \
                   [xb] "=&r"(td_xb_), [xoa] "=&r"(td_xoa_), [xob] "=&r"(td_xob_), [wa] "=&r"(td_wa_),              \
-                  [wb] "=&r"(td_wb_), [t] "+&r"(td_t_)                                                         \
+                  [wb] "=&r"(td_wb_)                                                                           \
                 : [end] "r"(values_end)                                                                       \
                 : "cc", "memory");                                                                           \
     } while (0)
@@ -315,7 +318,7 @@ TD_NOINLINE static const int8_t *td_fc_paired_blocks(const int8_t *input_row,
     return weights;
 }
 
-/* The last depth % 8 inputs of a pair's two rows (A's `rest` weights, then B's), as TD_FC_BLOCK_REST. */
+/* The last depth % 8 inputs of a pair's two rows (A's `rest` weights, then B's): one input of each row at a constant offset. */
 #define TD_FC_PAIR_REST_ONE(d)                                                                                \
     do {                                                                                                      \
         const int32_t td_x_ = tail_values[d];                                                                 \
@@ -326,7 +329,9 @@ TD_NOINLINE static const int8_t *td_fc_paired_blocks(const int8_t *input_row,
 /**
  * The one to three rows after the blocks of four, as pairs (a missing B row has zero weights and
  * is not stored); the assembly loop where the input row and the pair's weights
- * are word-aligned.
+ * are word-aligned. A pair's depth % 8 rest: four inputs with SMLAD where rest & 4, then the one
+ * to three after them in a switch falling through (its rows `rest` bytes apart: little code,
+ * measured no slower than seven unrolled cases).
  */
 TD_NOINLINE static void td_fc_paired_rest(const int8_t *input_row,
                                           int32_t input_depth,
@@ -399,46 +404,6 @@ TD_NOINLINE static void td_fc_paired_rest(const int8_t *input_row,
 }
 
 #if TD_DSP_ASM
-/*
- * TD_DOT_TWO_PAIRS and TD_DOT_ONE_PAIR for the short path below: the odd step count taken inside
- * the assembly (SUB and TST into a register the loop overwrites anyway), so no count is kept in a
- * register or on the stack around the loop.
- */
-#define TD_DOT_TWO_PAIRS_SHORT(values, values_end, weights, raw0, a0, raw1, a1)                                \
-    do {                                                                                                      \
-        uint32_t td_xa_, td_xb_, td_xoa_, td_xob_, td_wa_, td_wb_;                                            \
-        __asm__("sub     %[wa], %[end], %[vp]\n\t"                                                              \
-                "tst     %[wa], #8\n\t"                                                                        \
-                "bne     2f\n\t"                                                                               \
-                "1:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0") TD_FC_PAIRED_WORDS("pr1", "pa1")        \
-                "2:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0") TD_FC_PAIRED_WORDS("pr1", "pa1")        \
-                "cmp     %[vp], %[end]\n\t"                                                                    \
-                "bne     1b"                                                                                  \
-                : [pr0] "+r"(raw0), [pa0] "+r"(a0), [pr1] "+r"(raw1), [pa1] "+r"(a1), [vp] "+r"(values),             \
-                  [wp] "+r"(weights), [xa] "=&r"(td_xa_), [xb] "=&r"(td_xb_), [xoa] "=&r"(td_xoa_),                \
-                  [xob] "=&r"(td_xob_), [wa] "=&r"(td_wa_), [wb] "=&r"(td_wb_)                                     \
-                : [end] "r"(values_end)                                                                       \
-                : "cc", "memory");                                                                           \
-    } while (0)
-
-/* The same for one pair (the pairs after the blocks). */
-#define TD_DOT_ONE_PAIR_SHORT(values, values_end, weights, raw0, a0)                                              \
-    do {                                                                                                      \
-        uint32_t td_xa_, td_xb_, td_xoa_, td_xob_, td_wa_, td_wb_;                                            \
-        __asm__("sub     %[wa], %[end], %[vp]\n\t"                                                              \
-                "tst     %[wa], #8\n\t"                                                                        \
-                "bne     2f\n\t"                                                                               \
-                "1:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0")                                     \
-                "2:\n\t" TD_FC_PAIRED_INPUT TD_FC_PAIRED_WORDS("pr0", "pa0")                                     \
-                "cmp     %[vp], %[end]\n\t"                                                                    \
-                "bne     1b"                                                                                  \
-                : [pr0] "+r"(raw0), [pa0] "+r"(a0), [vp] "+r"(values), [wp] "+r"(weights), [xa] "=&r"(td_xa_),      \
-                  [xb] "=&r"(td_xb_), [xoa] "=&r"(td_xoa_), [xob] "=&r"(td_xob_), [wa] "=&r"(td_wa_),              \
-                  [wb] "=&r"(td_wb_)                                                                           \
-                : [end] "r"(values_end)                                                                       \
-                : "cc", "memory");                                                                           \
-    } while (0)
-
 /**
  * Word-aligned input rows of at most one chunk whose depth is a multiple of eight (a small FC's
  * usual case) and the whole int8 range (SSAT alone clamps), every batch and row in one call: no
@@ -479,7 +444,7 @@ td_status td_fully_connected_s8_paired_short(const td_fc_packed_params *params,
             const int8_t *values = input_row;
             int32_t a0 = row_bias[0], a1 = row_bias[2];
             int32_t raw0 = a0, raw1 = a1;
-            TD_DOT_TWO_PAIRS_SHORT(values, input_end, weights, raw0, a0, raw1, a1);
+            TD_DOT_TWO_PAIRS(values, input_end, weights, raw0, a0, raw1, a1);
             {
                 TD_FC_SHORT_PARAMS;
                 const int32_t b0 = row_bias[1] + td_fc_paired_b(raw0, a0), b1 = row_bias[3] + td_fc_paired_b(raw1, a1);
@@ -516,7 +481,7 @@ td_status td_fully_connected_s8_paired_short(const td_fc_packed_params *params,
             for (remaining = tail; remaining > 0; remaining -= 2) {
                 const int8_t *values = input_row;
                 int32_t a = row_bias[0], raw = a;
-                TD_DOT_ONE_PAIR_SHORT(values, input_end, weights, raw, a);
+                TD_DOT_ONE_PAIR(values, input_end, weights, raw, a);
                 {
                     TD_FC_SHORT_PARAMS;
                     out[0] = (int8_t)TD_FC_SHORT_OUTPUT(a);
