@@ -2513,6 +2513,35 @@ function directConvCases(random: Random): CaseBuilder[] {
 }
 
 /**
+ * Fully connected depth tails: every depth % 8 (1-7) through the paired kernel's general path
+ * (blocks of four rows, the pair after them and a missing B row: 7 rows; 4 rows only; 3 rows: a
+ * pair and a single row whose pair starts off a word boundary for an odd depth; a batch of two
+ * whose second row is not word-aligned) and the packed kernel's (blocks and the one to three rows
+ * after them, sixteen, eight and four inputs at a time), under each clamp: relu_n1_to_1 (both
+ * ends), relu (the minimum only), none. Their own seed: the cases before them draw what they did.
+ */
+function fcTailCases(random: Random): CaseBuilder[] {
+  const activations: Activation[] = ['relu_n1_to_1', 'relu', 'none', 'relu6'];
+  const cases: CaseBuilder[] = [];
+  for (let rest = 1; rest <= 7; rest++) {
+    const activation = activations[rest % activations.length]!;
+    const paired: [string, FcConfig][] = [
+      [`${16 + rest} in 7 out ${activation}`, { batches: 1, inputDepth: 16 + rest, outputDepth: 7, activation }],
+      [`${8 + rest} in 4 out batch 2 ${activation}`, { batches: 2, inputDepth: 8 + rest, outputDepth: 4, activation }],
+      [`${24 + rest} in 3 out ${activation}`, { batches: 1, inputDepth: 24 + rest, outputDepth: 3, activation }],
+    ];
+    for (const [label, config] of paired) cases.push(fullyConnectedS8(random, `fully_connected_s8_paired tail ${label}`, { ...config, paired: true }));
+    const packed: [string, FcConfig][] = [
+      [`${40 + rest} in 10 out ${activation}`, { batches: 1, inputDepth: 40 + rest, outputDepth: 10, activation }],
+      [`${rest} in 5 out batch 2 ${activation}`, { batches: 2, inputDepth: rest, outputDepth: 5, activation }],
+    ];
+    for (const [label, config] of packed) cases.push(fullyConnectedS8(random, `fully_connected_s8_packed tail ${label}`, { ...config, packed: true }));
+    cases.push(fullyConnectedS8(random, `fully_connected_s8_packed_rows tail ${28 + rest} in 2 out ${activation}`, { batches: 1, inputDepth: 28 + rest, outputDepth: 2, activation, packed: true, rows: true }));
+  }
+  return cases;
+}
+
+/**
  * td_depthwise_conv2d_s8_widened (widened channel planes, tap pairs in registers): windows one column wide (the plane
  * transposed) and one row wide, one to four pairs of taps (odd counts against a zero tap), windows of two rows or two
  * columns (one or two pairs along each, a band of input lines), strides 1, 2 and 3 along
@@ -2597,6 +2626,7 @@ export function makeKernelVectors(seed = 20240601): KernelVectors {
   cases.push(...floatBlockCases(new Random(seed + 71)));
   cases.push(...narrowPoolCases(new Random(seed + 81)));
   cases.push(...directConvCases(new Random(seed + 82)));
+  cases.push(...fcTailCases(new Random(seed + 90)));
   cases.push(...depthwiseWidenedCases(new Random(seed + 91)));
   cases.push(...stridedPointwiseCases(new Random(seed + 83)));
   cases.push(...smallLongWindowCases(new Random(seed + 84)));

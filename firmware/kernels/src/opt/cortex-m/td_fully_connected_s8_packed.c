@@ -6,7 +6,8 @@
  * the rows, then per row one LDRD of its eight packed weights, four SXTB16 and four SMLAD (43
  * instructions per 32 MACs, against 50 for TD_DOT_FOUR_ROWS's four-input steps, whose weight
  * rows lie apart and are loaded one word at a time), two steps per loop; an input row that is not
- * word-aligned (the second row of a batch of depth 50) loads its eight inputs with two LDR instead. The accumulators start from the bias (the
+ * word-aligned (the second row of a batch of depth 50) loads its eight inputs with two LDR instead; the last
+ * depth % 8 inputs at constant offsets (four of them with SMLAD). The accumulators start from the bias (the
  * input offset folded in by the generator); the requantization is td_dsp.h's fast form with the
  * output offset in its rounding, which the generator has checked holds for every row.
  */
@@ -93,12 +94,58 @@
 #define TD_FC_PACKED_OUTPUT(acc) \
     ((int8_t)td_clamp_i32(td_requant_fast((acc), multiplier, right_shift, rounding), min, max))
 
+/*
+ * The last depth % 8 inputs (`rest`, R in each case below: constant offsets) against a block's
+ * four rows of true weights, one row after the other: input d on acc0..acc3 in turn; four inputs
+ * at a time with SMLAD (the rows' words at any address: one LDR each); `tail`: the inputs after the
+ * grouped ones.
+ */
+#define TD_FC_PACKED_REST_ONE(tail, d, R)                                                                         \
+    do {                                                                                                      \
+        const int32_t td_x_ = (tail)[d];                                                                      \
+        acc0 += weights[d] * td_x_;                                                                           \
+        acc1 += weights[(R) + (d)] * td_x_;                                                                   \
+        acc2 += weights[2 * (R) + (d)] * td_x_;                                                               \
+        acc3 += weights[3 * (R) + (d)] * td_x_;                                                               \
+    } while (0)
+#define TD_FC_PACKED_REST_WORD(xe, xo, row, acc)                                                              \
+    do {                                                                                                      \
+        const uint32_t td_w_ = td_read_u32(row);                                                              \
+        (acc) = td_smlad(td_sxtb16(td_w_), (xe), td_smlad(td_sxtb16_ror8(td_w_), (xo), (acc)));               \
+    } while (0)
+#define TD_FC_PACKED_REST_FOUR(tail, R)                                                                           \
+    do {                                                                                                      \
+        const uint32_t td_x4_ = td_read_u32(tail);                                                            \
+        const uint32_t td_xe_ = td_sxtb16(td_x4_), td_xo_ = td_sxtb16_ror8(td_x4_);                           \
+        TD_FC_PACKED_REST_WORD(td_xe_, td_xo_, weights, acc0);                                                \
+        TD_FC_PACKED_REST_WORD(td_xe_, td_xo_, weights + (R), acc1);                                          \
+        TD_FC_PACKED_REST_WORD(td_xe_, td_xo_, weights + 2 * (R), acc2);                                      \
+        TD_FC_PACKED_REST_WORD(td_xe_, td_xo_, weights + 3 * (R), acc3);                                      \
+    } while (0)
+#define TD_FC_PACKED_BLOCK_REST(tail)                                                                             \
+    switch (rest) {                                                                                           \
+    case 1: TD_FC_PACKED_REST_ONE(tail, 0, 1); break;                                                               \
+    case 2: TD_FC_PACKED_REST_ONE(tail, 0, 2); TD_FC_PACKED_REST_ONE(tail, 1, 2); break;                                  \
+    case 3: TD_FC_PACKED_REST_ONE(tail, 0, 3); TD_FC_PACKED_REST_ONE(tail, 1, 3); TD_FC_PACKED_REST_ONE(tail, 2, 3); break;     \
+    case 4: TD_FC_PACKED_REST_FOUR(tail, 4); break;                                                                 \
+    case 5: TD_FC_PACKED_REST_FOUR(tail, 5); TD_FC_PACKED_REST_ONE(tail, 4, 5); break;                                    \
+    case 6: TD_FC_PACKED_REST_FOUR(tail, 6); TD_FC_PACKED_REST_ONE(tail, 4, 6); TD_FC_PACKED_REST_ONE(tail, 5, 6); break;       \
+    case 7:                                                                                                   \
+        TD_FC_PACKED_REST_FOUR(tail, 7);                                                                            \
+        TD_FC_PACKED_REST_ONE(tail, 4, 7);                                                                          \
+        TD_FC_PACKED_REST_ONE(tail, 5, 7);                                                                          \
+        TD_FC_PACKED_REST_ONE(tail, 6, 7);                                                                          \
+        break;                                                                                                \
+    default: break;                                                                                           \
+    }
+
 #if TD_DSP_ASM
 /**
- * One block of four rows over a word-aligned input whose depth is a multiple of eight (the
- * usual case): the assembly loop and the requantization with nothing else live, so that the
- * compiler keeps the loop's fourteen registers without spilling around it; `top` (a constant)
- * says the activation's maximum is 127, which SSAT gives. Returns the next block's weights.
+ * One block of four rows over a word-aligned input row: the assembly loop over its grouped inputs
+ * (values to values_end, at least one step), the last `rest` (depth % 8) from the true weights and
+ * the requantization with nothing else live, so that the compiler keeps the loop's fourteen
+ * registers without spilling around it; `top` (a constant) says the activation's maximum is 127,
+ * which SSAT gives. Returns the next block's weights.
  */
 TD_INLINE const int8_t *td_fc_packed_block(const int8_t *values,
                                           const int8_t *values_end,
@@ -106,10 +153,12 @@ TD_INLINE const int8_t *td_fc_packed_block(const int8_t *values,
                                           const int32_t *bias,
                                           int8_t *out,
                                           const td_fc_packed_params *params,
+                                          int32_t rest,
                                           int top)
 {
     int32_t acc0 = bias[0], acc1 = bias[1], acc2 = bias[2], acc3 = bias[3];
     TD_DOT_FOUR_PACKED(values, values_end, weights, acc0, acc1, acc2, acc3);
+    TD_FC_PACKED_BLOCK_REST(values_end)
     {
         const int32_t multiplier = params->multiplier, right_shift = params->right_shift, rounding = params->rounding;
         const int32_t min = params->activation.min, max = params->activation.max;
@@ -124,19 +173,26 @@ TD_INLINE const int8_t *td_fc_packed_block(const int8_t *values,
         out[2] = (int8_t)value2;
         out[3] = (int8_t)value3;
     }
-    return weights;
+    return weights + 4 * rest;
 }
 
 /** td_fc_packed_block for an activation whose maximum is 127, and for any other. */
 TD_NOINLINE static const int8_t *td_fc_packed_block_top(const int8_t *values, const int8_t *values_end, const int8_t *weights,
                                                        const int32_t *bias, int8_t *out, const td_fc_packed_params *params)
 {
-    return td_fc_packed_block(values, values_end, weights, bias, out, params, 1);
+    return td_fc_packed_block(values, values_end, weights, bias, out, params, 0, 1);
 }
 TD_NOINLINE static const int8_t *td_fc_packed_block_any(const int8_t *values, const int8_t *values_end, const int8_t *weights,
                                                        const int32_t *bias, int8_t *out, const td_fc_packed_params *params)
 {
-    return td_fc_packed_block(values, values_end, weights, bias, out, params, 0);
+    return td_fc_packed_block(values, values_end, weights, bias, out, params, 0, 0);
+}
+/** A depth with a depth % 8 rest, any activation (the blocks of depths that are multiples of eight keep the two above, without the rest's dispatch). */
+TD_NOINLINE static const int8_t *td_fc_packed_block_rest(const int8_t *values, const int8_t *values_end, const int8_t *weights,
+                                                        const int32_t *bias, int8_t *out, const td_fc_packed_params *params,
+                                                        int32_t rest)
+{
+    return td_fc_packed_block(values, values_end, weights, bias, out, params, rest, 0);
 }
 #endif
 
@@ -194,9 +250,9 @@ TD_NOINLINE static void td_fc_packed_rest(const td_fc_packed_params *params,
 
 #if TD_DSP_ASM
 /**
- * One word-aligned input row whose depth is a multiple of eight (the usual case) through the
- * blocks of four and the rows left over: a function of its own with few live values, so that a
- * small FC does not pay the general loop's frame.
+ * One word-aligned input row of at least eight inputs (the usual case) through the blocks of four
+ * and the rows left over: a function of its own with few live values, so that a small FC does
+ * not pay the general loop's frame.
  */
 TD_NOINLINE static void td_fc_packed_row_fast(const td_fc_packed_params *params,
                                              int32_t input_depth,
@@ -207,9 +263,14 @@ TD_NOINLINE static void td_fc_packed_row_fast(const td_fc_packed_params *params,
                                              int8_t *output_row)
 {
     const int32_t blocked = output_depth & ~3;
-    const int8_t *const input_end = input_row + input_depth;
+    const int32_t rest = input_depth & 7;
+    const int8_t *const input_end = input_row + (input_depth & ~7);
     int32_t out_c;
-    if (params->activation.max == 127) {
+    if (rest != 0) {
+        for (out_c = 0; out_c < blocked; out_c += 4) {
+            weights = td_fc_packed_block_rest(input_row, input_end, weights, bias + out_c, output_row + out_c, params, rest);
+        }
+    } else if (params->activation.max == 127) {
         for (out_c = 0; out_c < blocked; out_c += 4) {
             weights = td_fc_packed_block_top(input_row, input_end, weights, bias + out_c, output_row + out_c, params);
         }
@@ -239,10 +300,10 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
     /* In locals: the assembly's memory clobber would have them reloaded for every row. */
     const int32_t multiplier = params->multiplier, right_shift = params->right_shift, rounding = params->rounding;
     const int32_t min = params->activation.min, max = params->activation.max;
-    int32_t batch, out_c, d;
+    int32_t batch, out_c;
 #if TD_DSP_ASM
-    if (rest == 0 && grouped > 0 && ((uintptr_t)input & 3u) == 0) {
-        /* Every row word-aligned (the depth is a multiple of eight): the lean path. */
+    if (grouped > 0 && ((uintptr_t)input & 3u) == 0 && (batches == 1 || (input_depth & 3) == 0)) {
+        /* Every row word-aligned (one row, or a depth that is a multiple of four): the lean path. */
         for (batch = 0; batch < batches; ++batch) {
             td_fc_packed_row_fast(params, input_depth, output_depth, input + batch * input_depth, packed_filter, bias,
                                   output + batch * output_depth);
@@ -265,13 +326,7 @@ td_status td_fully_connected_s8_packed(const td_fc_packed_params *params,
                     TD_DOT_FOUR_PACKED_UNALIGNED(values, input_row + grouped, weights, acc0, acc1, acc2, acc3);
                 }
             }
-            for (d = 0; d < rest; ++d) {
-                const int32_t value = input_row[grouped + d];
-                acc0 += (int32_t)weights[d] * value;
-                acc1 += (int32_t)weights[rest + d] * value;
-                acc2 += (int32_t)weights[2 * rest + d] * value;
-                acc3 += (int32_t)weights[3 * rest + d] * value;
-            }
+            TD_FC_PACKED_BLOCK_REST(input_row + grouped)
             weights += 4 * rest;
             {
                 const int32_t value0 = TD_FC_PACKED_OUTPUT(acc0), value1 = TD_FC_PACKED_OUTPUT(acc1);
