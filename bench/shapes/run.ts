@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/shapes/run.ts [--cases 400] [--first 1] [--jobs 2]
  *   npx tsx bench/shapes/run.ts --speed [--label latest] [--dsp-only] [--cases 300] [--first 1] [--jobs 2]
+ *   npx tsx bench/shapes/run.ts --readme --label <label>
  *
  * Writes bench/shapes/results.json (every case: its seed, name, op, MACs and whether the board's bytes
  * equal the interpreter's) and prints the disagreeing cases. Exits 1 on any. bench/kernels measures
@@ -14,15 +15,16 @@
  * --speed measures them too (./speed.ts): each case deployed twice, with the DSP kernels and with the
  * portable ones, as bench/kernels measures its rows; it writes bench/shapes/speed/<label>.json and the
  * speed section of bench/shapes/README.md. --dsp-only takes the portable figures from speed/before.json.
+ * --readme rewrites that section from a recorded speed/<label>.json without measuring.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runInterpreter, runVirtualM4f } from '../../test/corpus/testing/run-everywhere.js';
 import { randomShapeCase } from '../../test/codegen/testing/random-shapes.js';
-import { runSpeedSweep } from './speed.js';
+import { runSpeedSweep, writeSpeedReadme, type SpeedCase } from './speed.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -33,8 +35,16 @@ const { values } = parseArgs({
     speed: { type: 'boolean', default: false },
     label: { type: 'string', default: 'latest' },
     'dsp-only': { type: 'boolean', default: false },
+    readme: { type: 'boolean', default: false },
   },
 });
+
+if (values.readme) {
+  // The README's speed section from a recorded sweep (speed/<label>.json), e.g. one whose changed seeds were re-measured.
+  const document = JSON.parse(readFileSync(join(here, 'speed', `${values.label}.json`), 'utf8')) as { first: number; cases: SpeedCase[] };
+  writeSpeedReadme(here, values.label, document.first, document.cases);
+  process.exit(0);
+}
 
 if (values.speed) {
   const ok = await runSpeedSweep({ first: Number(values.first), count: Number(values.cases), jobs: Number(values.jobs), label: values.label, directory: here, dspOnly: values['dsp-only'] });

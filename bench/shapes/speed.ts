@@ -184,6 +184,20 @@ ${kernelRows.join('\n')}
 <!-- speed:end -->`;
 }
 
+/** Rewrites README.md's speed section from `cases` (speed/<label>.json's), against speed/before.json where there is one. */
+export function writeSpeedReadme(directory: string, label: string, first: number, cases: SpeedCase[]): void {
+  const beforeFile = join(directory, 'speed', 'before.json');
+  const beforeCases = label !== 'before' && existsSync(beforeFile) ? (JSON.parse(readFileSync(beforeFile, 'utf8')) as { cases: SpeedCase[] }).cases : undefined;
+  const before = beforeCases ? { summary: speedSummary(beforeCases), label: 'before' } : undefined;
+  const readmeFile = join(directory, 'README.md');
+  const text = readFileSync(readmeFile, 'utf8');
+  const section = readme(label, first, cases, before);
+  const start = text.indexOf('<!-- speed:begin');
+  const end = text.indexOf('<!-- speed:end -->');
+  const updated = start >= 0 && end > start ? text.slice(0, start) + section + text.slice(end + '<!-- speed:end -->'.length) : `${text.trimEnd()}\n\n## Speed\n\n${section}\n`;
+  writeFileSync(readmeFile, updated);
+}
+
 /**
  * Measures seeds first .. first + count - 1. `dspOnly`: the portable figures are speed/before.json's for the same
  * seed (for a change to DSP kernels or their choice only, which leaves the portable build as it was).
@@ -212,14 +226,7 @@ export async function runSpeedSweep(options: { first: number; count: number; job
   const summary = speedSummary(cases);
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, `${options.label}.json`), JSON.stringify({ board: 'virtual-m4f', unit: 'instructions', first: options.first, minMacs: MIN_MACS, portableFrom: options.dspOnly ? 'before.json' : 'this run', summary, cases }, null, 1) + '\n');
-  const before = options.label !== 'before' && beforeDocument ? { summary: speedSummary(beforeDocument.cases), label: 'before' } : undefined;
-  const readmeFile = join(options.directory, 'README.md');
-  const text = readFileSync(readmeFile, 'utf8');
-  const section = readme(options.label, options.first, cases, before);
-  const start = text.indexOf('<!-- speed:begin');
-  const end = text.indexOf('<!-- speed:end -->');
-  const updated = start >= 0 && end > start ? text.slice(0, start) + section + text.slice(end + '<!-- speed:end -->'.length) : `${text.trimEnd()}\n\n## Speed\n\n${section}\n`;
-  writeFileSync(readmeFile, updated);
+  writeSpeedReadme(options.directory, options.label, options.first, cases);
   console.log(JSON.stringify(summary));
   return summary.bothEqual === cases.length;
 }
