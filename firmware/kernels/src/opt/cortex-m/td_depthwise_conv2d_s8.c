@@ -14,10 +14,11 @@
  *    output SMMLAR and three more instructions (the output offset folded into the rounding,
  *    td_channel_requant_folded_of). An input row is expanded once per channel block
  *    (stride <= K_h);
- *  - a 3x3 filter (dilation 1) with the full int8 range, the usual case, runs its output rows
- *    in assembly (td_depthwise_row_3x3), its taps and biases doubled so that the sums need no
- *    doubling before SMMLAR, over three ring rows that slide down an input row at a time
- *    (td_depthwise_rows_3x3);
+ *  - a 3x3 filter (dilation 1), the usual case, runs its output rows in assembly
+ *    (td_depthwise_row_3x3), its taps and biases doubled so that the sums need no doubling
+ *    before SMMLAR, over three ring rows that slide down an input row at a time
+ *    (td_depthwise_rows_3x3); an activation narrower than the int8 range is applied once over
+ *    the block's outputs afterwards (td_depthwise_clamp_4, four bytes a word);
  *  - any other filter of up to 16 rows and 8 columns runs its pixels in assembly too
  *    (td_depthwise_pixels_any: taps and biases doubled, per filter row a jump into an unrolled
  *    run of taps at the width's entry, the activation applied to the four packed bytes).
@@ -36,9 +37,9 @@
  * with the zero point); an output of a single pixel, and a requantization outside the fast form
  * there, take td_depthwise_direct (four channels a tap, no set-up). The generator calls
  * td_depthwise_conv2d_s8_paired for all these shapes (and for outputs one pixel wide of at most
- * four rows with fewer than 9 window taps in all or 8 channels or more, which the blocks take but
- * the paired taps run faster: depthwisePaired in the generator); td_depthwise_conv2d_s8 runs them
- * with the portable kernel's loop one channel at a time.
+ * four rows with fewer than 9 window taps in all or, but for 3x3 windows, 8 channels or more,
+ * which the blocks take but the paired taps run faster: depthwisePaired in the generator);
+ * td_depthwise_conv2d_s8 runs them with the portable kernel's loop one channel at a time.
  *
  * Scratch (get_buffer_size): the expanded filter block (8 bytes per tap), the four channels'
  * requantization (td_depthwise_block_requant, 64 bytes), two words of strides for the
@@ -417,11 +418,34 @@ TD_INLINE void td_depthwise_row_3x3(const td_word *row0,
 
 #if TD_DEPTHWISE_HAS_ROW_3X3
 /**
+ * The activation on `pixels` (>= 1) outputs of four channels, `step` bytes apart, after td_depthwise_row_3x3 wrote
+ * them at the full int8 range: per output one LDR, SSUB8/SEL against each bound in every byte and one STR (10
+ * instructions, where td_depthwise_pixels_any's set-up and row loop cost more over rows of a few outputs).
+ */
+TD_NOINLINE static void td_depthwise_clamp_4(int8_t *out, int32_t pixels, int32_t step, uint32_t low, uint32_t high)
+{
+    uint32_t value, flags;
+    __asm__ volatile("1:\n\t"
+                     "ldr     %[v], [%[out]]\n\t"
+                     "ssub8   %[f], %[v], %[low]\n\t"
+                     "sel     %[v], %[v], %[low]\n\t"
+                     "ssub8   %[f], %[high], %[v]\n\t"
+                     "sel     %[v], %[v], %[high]\n\t"
+                     "str     %[v], [%[out]]\n\t"
+                     "add     %[out], %[out], %[step]\n\t"
+                     "subs    %[n], %[n], #1\n\t"
+                     "bne     1b"
+                     : [v] "=&r"(value), [f] "=&r"(flags), [out] "+r"(out), [n] "+r"(pixels)
+                     : [step] "r"(step), [low] "r"(low), [high] "r"(high)
+                     : "cc", "memory");
+}
+
+/**
  * Every output row of one channel block of a 3x3 filter (dilation 1) whose four channels are in
- * the fast requantization, with the full int8 range (taps and biases doubled, see
- * td_depthwise_row_3x3): three ring rows that slide down one input row at a time
- * (each expanded once), the assembly per output row. Out of line, as td_depthwise_block_requants:
- * the deepest stack through this path stays that of its row expansion.
+ * the fast requantization (taps and biases doubled, see td_depthwise_row_3x3): three ring rows
+ * that slide down one input row at a time (each expanded once), the assembly per output row (an
+ * activation narrower than the int8 range then goes over the block's outputs once, td_depthwise_clamp_4). Out of line, as td_depthwise_block_requants: the
+ * deepest stack through this path stays that of its row expansion.
  */
 TD_NOINLINE static void td_depthwise_rows_3x3(const td_depthwise_expansion *expansion,
                                               td_word *ring,
@@ -680,8 +704,10 @@ TD_NOINLINE static void td_depthwise_rows_any(const td_depthwise_expansion *expa
 
 /**
  * The requantization of channels [channel, channel + 4) into `requants` (biases doubled); 0 when
- * one of them is outside the fast form. Out of line: it keeps its registers off the frame of the
- * blocks' loop.
+ * one of them is outside the fast form. td_channel_requant_folded_of's fast form, its bound in 32
+ * bits (|bias| < 2^30 - taps * TD_PRODUCT_MAX_ABS, taps <= 16 * 8) and without branches: a
+ * channel outside it leaves values nobody reads. Out of line: it keeps its registers off the frame
+ * of the blocks' loop.
  */
 TD_NOINLINE static int td_depthwise_block_requants(const td_depthwise_conv_params *params,
                                                    const td_per_channel_quant *quant,
@@ -690,17 +716,58 @@ TD_NOINLINE static int td_depthwise_block_requants(const td_depthwise_conv_param
                                                    int32_t taps,
                                                    td_depthwise_block_requant *requants)
 {
-    int fast = 1;
+    static const int32_t no_bias[4] = {0, 0, 0, 0};
+    const uint32_t limit = ((uint32_t)1 << 30) - (uint32_t)taps * TD_PRODUCT_MAX_ABS;
+    const uint32_t output_offset = (uint32_t)params->output_offset;
+    const int32_t *biases = bias != NULL ? bias + channel : no_bias;
+    const int32_t *multipliers = quant->multiplier + channel;
+    const int8_t *shifts = quant->shift + channel;
+    uint32_t fast = 1;
     int32_t c;
     for (c = 0; c < 4; ++c) {
-        const td_channel_requant requant = td_depthwise_requant(params, quant, bias, channel + c, taps);
-        fast = fast && requant.right_shift != 0;
-        requants->bias[c] = (int32_t)((uint32_t)requant.bias << 1);
-        requants->channel[c].multiplier = requant.multiplier;
-        requants->channel[c].right_shift = requant.right_shift;
-        requants->channel[c].rounding = requant.rounding;
+        const int32_t value = *biases++, multiplier = *multipliers++, shift = *shifts++;
+        const int32_t right_shift = multiplier != 0 ? -shift : 1;
+        const uint32_t magnitude = value < 0 ? 0u - (uint32_t)value : (uint32_t)value;
+        fast &= (uint32_t)((uint32_t)(right_shift - 1) < TD_REQUANT_FOLDED_MAX_RIGHT_SHIFT) & (uint32_t)(magnitude < limit);
+        requants->bias[c] = (int32_t)((uint32_t)value << 1);
+        requants->channel[c].multiplier = multiplier;
+        requants->channel[c].right_shift = right_shift;
+        requants->channel[c].rounding =
+            (int32_t)(((uint32_t)1 << ((right_shift - 1) & 31)) + (output_offset << (right_shift & 31)));
     }
-    return fast;
+    return (int)fast;
+}
+
+/**
+ * A block's taps, four channels' bytes `channels` apart from `taps`, into words (c0, c2) and (c1, c3) of doubled int16
+ * lanes (see td_depthwise_row_3x3) up to `end`: 9 instructions a tap in assembly, where GCC's loop takes 11.
+ */
+TD_INLINE void td_depthwise_widen_taps(const int8_t *taps, int32_t channels, td_word *words, td_word *end)
+{
+#if TD_DSP_ASM
+    uint32_t four, even;
+    __asm__ volatile("1:\n\t"
+                     "ldr     %[f], [%[t]]\n\t"
+                     "add     %[t], %[t], %[c]\n\t"
+                     "sxtb16  %[e], %[f]\n\t"
+                     "sxtb16  %[f], %[f], ror #8\n\t"
+                     "sadd16  %[e], %[e], %[e]\n\t"
+                     "sadd16  %[f], %[f], %[f]\n\t"
+                     "strd    %[e], %[f], [%[w]], #8\n\t"
+                     "cmp     %[w], %[end]\n\t"
+                     "bne     1b"
+                     : [t] "+r"(taps), [w] "+r"(words), [f] "=&r"(four), [e] "=&r"(even)
+                     : [c] "r"(channels), [end] "r"(end)
+                     : "cc", "memory");
+#else
+    for (; words != end; words += 2) {
+        const uint32_t four = td_read_u32(taps);
+        const uint32_t even = td_sxtb16(four), odd = td_sxtb16_ror8(four);
+        words[0] = td_sadd16(even, even);
+        words[1] = td_sadd16(odd, odd);
+        taps += channels;
+    }
+#endif
 }
 
 /**
@@ -743,10 +810,12 @@ TD_INLINE void td_depthwise_blocks(const td_context *ctx,
     td_word *const ring = strides + 2;
     td_word *word;
     td_depthwise_expansion expansion;
-    int32_t batch, block, tap, filter_h;
+    int32_t batch, block, tap, filter_h, first_input;
 #if TD_DEPTHWISE_HAS_ROW_3X3
-    const int rows_3x3 = !down && filter_dims->h == 3 && filter_dims->w == 3 && params->dilation.h == 1 &&
-                         params->activation.min == -128 && params->activation.max == 127;
+    const int rows_3x3 = !down && filter_dims->h == 3 && filter_dims->w == 3 && params->dilation.h == 1;
+    const int clamp = params->activation.min != -128 || params->activation.max != 127;
+    const uint32_t low = (uint32_t)(uint8_t)params->activation.min * 0x01010101u;
+    const uint32_t high = (uint32_t)(uint8_t)params->activation.max * 0x01010101u;
 #endif
 
     if (down) {
@@ -794,21 +863,24 @@ TD_INLINE void td_depthwise_blocks(const td_context *ctx,
                                        channel + 4);
                 continue;
             }
-            for (tap = 0; tap < taps; ++tap) {
-                const uint32_t four = td_read_u32(filter + tap * channels + channel);
-                const uint32_t even = td_sxtb16(four), odd = td_sxtb16_ror8(four);
-                filter_block[2 * tap] = td_sadd16(even, even); /* doubled, see td_depthwise_row_3x3 */
-                filter_block[2 * tap + 1] = td_sadd16(odd, odd);
-            }
-            for (tap = 0; tap < 4; ++tap) {
-                expansion.lane[tap] = (channel + tap) / params->depth_multiplier - channel / params->depth_multiplier;
+            td_depthwise_widen_taps(filter + channel, channels, filter_block, (td_word *)(void *)requants);
+            first_input = channel;
+            if (expansion.gather) {
+                first_input = channel / params->depth_multiplier;
+                for (tap = 0; tap < 4; ++tap) {
+                    expansion.lane[tap] = (channel + tap) / params->depth_multiplier - first_input;
+                }
             }
             expansion.input = input + batch * image_size + (expansion.first - geometry->padding.w) * expansion.channels +
-                              channel / params->depth_multiplier;
+                              first_input;
 #if TD_DEPTHWISE_HAS_ROW_3X3
             if (rows_3x3) {
                 td_depthwise_rows_3x3(&expansion, ring, row_words, params->stride.h, params->padding.h, output_h,
                                       output_dims->w, output_row_size, filter_block, out);
+                if (clamp) {
+                    /* The block's outputs, rows one after the other, are every `channels` bytes. */
+                    td_depthwise_clamp_4(out, output_h * output_dims->w, channels, low, high);
+                }
                 continue;
             }
 #endif

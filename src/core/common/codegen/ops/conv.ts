@@ -535,10 +535,11 @@ export const heliumColumnsMinRows = 3;
  * of at most `depthwisePairedMaxRows` rows that the blocks take but pay a block's set-up, and a row's for each pixel,
  * on few sums for: of fewer than `depthwiseBlocksMinWindowTaps` window taps in all, or of 8 channels or more
  * (virtual-m4f, bench/shapes, instructions through the blocks against paired: seed 266, 3x1 outputs of 36 channels,
- * 11,440 and 11,080; 335, 3x1 of 96, 37,200 and 33,040; 765, 3x1 of 9, 2,960 and 2,560; 995, 2x1 of 93, 19,200 and
- * 18,600). More rows, or wider outputs, share that set-up among enough sums (paired -> the blocks: seed 584, 3x3 over
- * outputs 8x1 of 128 channels, 82,320 -> 64,160; 606, 5x5 stride 2 over 6x1 of 24, 23,840 -> 21,240; 575, 1x1 stride 3
- * over one row of four pixels of 70 channels, 17,080 -> 12,920; 114, 2x1 over one row of four of 33, 8,360 -> 8,040).
+ * 11,440 and 11,080; 765, 3x1 of 9, 2,960 and 2,560; 995, 2x1 of 93, 19,200 and 18,600), but for a 3x3 window, which
+ * the blocks' 3x3 rows run faster (seed 335, 3x1 of 96: 29,720 against 33,040). More rows, or wider outputs, share
+ * that set-up among enough sums (paired -> the blocks: seed 584, 3x3 over outputs 8x1 of 128 channels, 82,320 ->
+ * 64,160; 606, 5x5 stride 2 over 6x1 of 24, 23,840 -> 21,240; 575, 1x1 stride 3 over one row of four pixels of 70
+ * channels, 17,080 -> 12,920; 114, 2x1 over one row of four of 33, 8,360 -> 8,040).
  */
 export function depthwisePaired(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilationWidth' | 'dilationHeight'>, filterDims: readonly number[], outputDims: readonly number[]): boolean {
   const pixels = outputDims[1] * outputDims[2];
@@ -549,7 +550,11 @@ export function depthwisePaired(g: Pick<DepthwiseConv2DPlan['geometry'], 'dilati
   // 286 7,720 -> 3,800; seed 114, 2x1 over outputs 1x4 of 33 channels, not one pixel wide, stays with the blocks along
   // the rows: 8,040 against 9,840).
   if (outputDims[2] === 1 && depthwiseColumns(g, filterDims)) return false;
-  return outputDims[2] === 1 && outputDims[1] <= depthwisePairedMaxRows && (pixels * filterDims[1] * filterDims[2] < depthwiseBlocksMinWindowTaps || outputDims[3] >= 8);
+  // A 3x3 window (dilation 1) of 8 channels or more goes to the blocks' 3x3 rows, whatever its activation (applied
+  // after them since 3x3 rows took clamped outputs too): seed 335, 3x3 stride 2 over outputs 3x1 of 96 channels, 33,040
+  // instructions paired -> 29,720.
+  const rows3x3 = filterDims[1] === 3 && filterDims[2] === 3 && g.dilationHeight === 1;
+  return outputDims[2] === 1 && outputDims[1] <= depthwisePairedMaxRows && (pixels * filterDims[1] * filterDims[2] < depthwiseBlocksMinWindowTaps || (outputDims[3] >= 8 && !rows3x3));
 }
 
 /** The most rows of outputs one pixel wide that depthwisePaired gives the paired taps (4 measured faster paired, 6 and 8 through the blocks). */

@@ -77,12 +77,12 @@ describe('depthwisePaired', () => {
   it('takes what the blocks do not, and outputs one pixel wide of at most four rows of few taps or 8 channels or more', () => {
     expect(depthwisePaired(dense, [1, 3, 3, 2], [1, 7, 2, 2])).toBe(true); // seed 696: two channels
     expect(depthwisePaired(dense, [1, 3, 2, 36], [1, 3, 1, 36])).toBe(true); // seed 266: 11,080 against 11,440
-    expect(depthwisePaired(dense, [1, 3, 3, 96], [1, 3, 1, 96])).toBe(true); // seed 335: 33,040 against 37,200
     expect(depthwisePaired(dense, [1, 1, 1, 144], [1, 4, 1, 144])).toBe(true); // seed 104 (its 1x2 window cut to 1x1): 34,520 against 38,960
   });
 
   it('leaves more rows, and outputs wider than one pixel however few their taps, to the blocks', () => {
     expect(depthwisePaired(dense, [1, 3, 3, 128], [1, 8, 1, 128])).toBe(false); // seed 584: 82,320 -> 64,160
+    expect(depthwisePaired(dense, [1, 3, 3, 96], [1, 3, 1, 96])).toBe(false); // seed 335: 33,040 -> 29,720 through the 3x3 rows
     expect(depthwisePaired(dense, [1, 5, 5, 24], [1, 6, 1, 24])).toBe(false); // seed 606: 23,840 -> 21,240
     expect(depthwisePaired(dense, [1, 1, 1, 70], [1, 1, 4, 70])).toBe(false); // seed 575: 17,080 -> 12,920
     expect(depthwisePaired(dense, [1, 2, 1, 33], [1, 1, 4, 33])).toBe(false); // seed 114: 8,360 -> 8,040
@@ -92,12 +92,12 @@ describe('depthwisePaired', () => {
 describe('the depthwise entry a DSP build calls (bench/shapes seeds)', () => {
   const depthwise = (seed: number) => /\b(td_depthwise_conv2d_s8\w*)\(/.exec(generateModel(randomShapeCase(seed).graph, { dsp: true }).source)?.[1];
   it('runs the shapes measured faster through the channel blocks there, and the multiples of four one column wide down the columns', () => {
-    for (const seed of [466, 514, 654, 575, 584, 606, 114, 754, 955, 984]) expect(depthwise(seed), `seed ${seed}`).toBe('td_depthwise_conv2d_s8');
+    for (const seed of [466, 514, 654, 575, 584, 606, 114, 754, 955, 984, 335]) expect(depthwise(seed), `seed ${seed}`).toBe('td_depthwise_conv2d_s8');
     for (const seed of [256, 595, 836]) expect(depthwise(seed), `seed ${seed}`).toBe('td_depthwise_conv2d_s8_columns');
     for (const seed of [125, 184]) expect(depthwise(seed), `seed ${seed}`).toBe('td_depthwise_conv2d_s8_lines');
     // Windows one line wide with a multiplier that the widened planes run before these choices (depthwiseWidened).
     for (const seed of [486, 224, 264]) expect(depthwise(seed), `seed ${seed}`).toBe('td_depthwise_conv2d_s8_widened');
-    for (const seed of [54, 104, 266, 335]) expect(depthwise(seed), `seed ${seed}`).toBe('td_depthwise_conv2d_s8_paired');
+    for (const seed of [54, 104, 266]) expect(depthwise(seed), `seed ${seed}`).toBe('td_depthwise_conv2d_s8_paired');
     for (const seed of [245, 755, 76, 624]) expect(depthwise(seed), `seed ${seed}`).toBe('td_depthwise_conv2d_s8_columns');
   });
 });
