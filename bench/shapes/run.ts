@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/shapes/run.ts [--cases 400] [--first 1] [--jobs 2]
  *   npx tsx bench/shapes/run.ts --speed [--label latest] [--dsp-only] [--cases 300] [--first 1] [--jobs 2]
+ *   npx tsx bench/shapes/run.ts --speed --label <label> --seeds 14,335,744   (re-measures those in speed/<label>.json)
  *   npx tsx bench/shapes/run.ts --readme --label <label>
  *
  * Writes bench/shapes/results.json (every case: its seed, name, op, MACs and whether the board's bytes
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     label: { type: 'string', default: 'latest' },
     'dsp-only': { type: 'boolean', default: false },
     readme: { type: 'boolean', default: false },
+    seeds: { type: 'string' },
   },
 });
 
@@ -47,7 +49,7 @@ if (values.readme) {
 }
 
 if (values.speed) {
-  const ok = await runSpeedSweep({ first: Number(values.first), count: Number(values.cases), jobs: Number(values.jobs), label: values.label, directory: here, dspOnly: values['dsp-only'] });
+  const ok = await runSpeedSweep({ first: Number(values.first), count: Number(values.cases), jobs: Number(values.jobs), label: values.label, directory: here, dspOnly: values['dsp-only'], seeds: values.seeds?.split(',').map(Number) });
   process.exit(ok ? 0 : 1);
 }
 

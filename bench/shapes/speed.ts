@@ -199,13 +199,18 @@ export function writeSpeedReadme(directory: string, label: string, first: number
 }
 
 /**
- * Measures seeds first .. first + count - 1. `dspOnly`: the portable figures are speed/before.json's for the same
- * seed (for a change to DSP kernels or their choice only, which leaves the portable build as it was).
+ * Measures seeds first .. first + count - 1, or only `seeds` (then the other cases of an existing
+ * speed/<label>.json are kept: its changed seeds measured again). `dspOnly`: the portable figures are
+ * speed/before.json's for the same seed (for a change to DSP kernels or their choice only, which leaves the
+ * portable build as it was).
  */
-export async function runSpeedSweep(options: { first: number; count: number; jobs: number; label: string; directory: string; dspOnly?: boolean }): Promise<boolean> {
-  const seeds = Array.from({ length: options.count }, (_, i) => options.first + i);
-  const cases: SpeedCase[] = [];
+export async function runSpeedSweep(options: { first: number; count: number; jobs: number; label: string; directory: string; dspOnly?: boolean; seeds?: number[] }): Promise<boolean> {
   const directory = join(options.directory, 'speed');
+  const labelFile = join(directory, `${options.label}.json`);
+  const kept = options.seeds && existsSync(labelFile) ? (JSON.parse(readFileSync(labelFile, 'utf8')) as { first: number; cases: SpeedCase[] }) : undefined;
+  const seeds = options.seeds ?? Array.from({ length: options.count }, (_, i) => options.first + i);
+  const cases: SpeedCase[] = (kept?.cases ?? []).filter((row) => !seeds.includes(row.seed));
+  const first = kept?.first ?? (options.seeds ? Math.min(...seeds) : options.first);
   const beforeFile = join(directory, 'before.json');
   const beforeDocument = existsSync(beforeFile) ? (JSON.parse(readFileSync(beforeFile, 'utf8')) as { summary: ReturnType<typeof speedSummary>; cases: SpeedCase[] }) : undefined;
   const portableBefore = new Map(options.dspOnly ? (beforeDocument?.cases ?? []).map((row) => [row.seed, row.portable]) : []);
@@ -225,8 +230,8 @@ export async function runSpeedSweep(options: { first: number; count: number; job
   cases.sort((a, b) => a.seed - b.seed);
   const summary = speedSummary(cases);
   mkdirSync(directory, { recursive: true });
-  writeFileSync(join(directory, `${options.label}.json`), JSON.stringify({ board: 'virtual-m4f', unit: 'instructions', first: options.first, minMacs: MIN_MACS, portableFrom: options.dspOnly ? 'before.json' : 'this run', summary, cases }, null, 1) + '\n');
-  writeSpeedReadme(options.directory, options.label, options.first, cases);
+  writeFileSync(labelFile, JSON.stringify({ board: 'virtual-m4f', unit: 'instructions', first, minMacs: MIN_MACS, portableFrom: options.dspOnly ? 'before.json' : 'this run', summary, cases }, null, 1) + '\n');
+  writeSpeedReadme(options.directory, options.label, first, cases);
   console.log(JSON.stringify(summary));
   return summary.bothEqual === cases.length;
 }
