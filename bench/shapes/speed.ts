@@ -200,9 +200,9 @@ export function writeSpeedReadme(directory: string, label: string, first: number
 
 /**
  * Measures seeds first .. first + count - 1, or only `seeds` (then the other cases of an existing
- * speed/<label>.json are kept: its changed seeds measured again). `dspOnly`: the portable figures are
- * speed/before.json's for the same seed (for a change to DSP kernels or their choice only, which leaves the
- * portable build as it was).
+ * speed/<label>.json are kept: its changed seeds measured again). `dspOnly`: the portable figures are the
+ * patched speed/<label>.json's or else speed/before.json's for the same seed (for a change to DSP kernels or their
+ * choice only, which leaves the portable build as it was).
  */
 export async function runSpeedSweep(options: { first: number; count: number; jobs: number; label: string; directory: string; dspOnly?: boolean; seeds?: number[] }): Promise<boolean> {
   const directory = join(options.directory, 'speed');
@@ -213,13 +213,14 @@ export async function runSpeedSweep(options: { first: number; count: number; job
   const first = kept?.first ?? (options.seeds ? Math.min(...seeds) : options.first);
   const beforeFile = join(directory, 'before.json');
   const beforeDocument = existsSync(beforeFile) ? (JSON.parse(readFileSync(beforeFile, 'utf8')) as { summary: ReturnType<typeof speedSummary>; cases: SpeedCase[] }) : undefined;
-  const portableBefore = new Map(options.dspOnly ? (beforeDocument?.cases ?? []).map((row) => [row.seed, row.portable]) : []);
+  // --dsp-only: the portable build's figures of the recorded sweep being patched, else of speed/before.json.
+  const portableBefore = new Map(options.dspOnly ? [...(beforeDocument?.cases ?? []), ...(kept?.cases ?? [])].map((row) => [row.seed, row.portable]) : []);
   let next = 0;
   await Promise.all(
     Array.from({ length: options.jobs }, async () => {
       while (next < seeds.length) {
         const seed = seeds[next++]!;
-        if (options.dspOnly && !portableBefore.has(seed)) throw new Error(`--dsp-only: seed ${seed} is not in speed/before.json`);
+        if (options.dspOnly && !portableBefore.has(seed)) throw new Error(`--dsp-only: seed ${seed} is not in speed/before.json${kept ? ` nor speed/${options.label}.json` : ''}`);
         const row = await measureCase(seed, portableBefore.get(seed));
         cases.push(row);
         const text = (build: SpeedCase['dsp']) => (ok(build) ? `${build.instructions}${build.matchesInterpreter ? '' : ' DIFFERS'}` : `ERROR ${build.error}`);
