@@ -214,8 +214,8 @@ __attribute__((always_inline)) static inline void td_widened_lines(const td_wide
  * it comes. A line's last one to three outputs one at a time. Registers: r0 in, r1 out, r2 the pass count, r3 the
  * packed word, r4/r5 scratch, r6 bias, r7 multiplier, r8 rounding, r9 right shift, r10-lr the tap pairs; the output
  * step, the clamp's bounds, the second line's pointer (two lines a window) in the tap registers a code leaves free, or
- * on the stack where none is (the frame below: line, output line, lines left, passes, rest, the line steps, output
- * step, bounds, count, row bytes).
+ * on the stack where none is (the frame below: first input and output, lines left, passes, rest, the line steps less
+ * a line's outputs, output step, bounds, count, row bytes).
  */
 #define TD_WIDENED_ASM_BODY                                                                                        \
     "push    {r4-r11, lr}\n\t"                                                                                     \
@@ -269,18 +269,20 @@ __attribute__((always_inline)) static inline void td_widened_lines(const td_wide
     /* the set-up: the job's values into the frame and the registers */                                            \
     "ldrd    r1, r2, [r0, #0]\n\tstrd    r1, r2, [sp, #0]\n\t"                                                     \
     "ldrd    r1, r2, [r0, #8]\n\tstr     r1, [sp, #8]\n\t"                                                         \
-    "lsr     r3, r2, #2\n\tand     r2, r2, #3\n\tstrd    r3, r2, [sp, #12]\n\t"                                    \
-    "ldrd    r1, r2, [r0, #20]\n\tstr     r1, [sp, #20]\n\tstr     r2, [sp, #44]\n\t"                              \
-    "ldrd    r1, r2, [r0, #28]\n\tstr     r1, [sp, #28]\n\tstr     r2, [sp, #24]\n\t"                              \
+    "lsr     r3, r2, #2\n\tand     r4, r2, #3\n\tstrd    r3, r4, [sp, #12]\n\t"                                    \
+    /* the line steps less a line's outputs (where in and out stand after them) */                                 \
+    "ldrd    r3, r4, [r0, #20]\n\tsub     r3, r3, r2, lsl #(S / 2)\n\tstr     r3, [sp, #20]\n\t"                  \
+    "str     r4, [sp, #44]\n\t"                                                                                  \
+    "ldrd    r3, r4, [r0, #28]\n\tstr     r3, [sp, #28]\n\tmls     r4, r2, r3, r4\n\tstr     r4, [sp, #24]\n\t"    \
     "ldrd    r1, r2, [r0, #68]\n\tstrd    r1, r2, [sp, #32]\n\t"                                                   \
     "ldrd    w_t0, w_t1, [r0, #36]\n\tldrd    w_t2, w_t3, [r0, #44]\n\t"                                           \
     "ldrd    w_bias, w_mult, [r0, #52]\n\tldrd    w_shift, w_round, [r0, #60]\n\t"                                 \
     ".if STEP_MEM == 0\n\tldr     w_step, [sp, #28]\n\t.endif\n\t"                                                 \
     ".if CLAMP && LOW_MEM == 0\n\tldr     w_low, [sp, #32]\n\t.endif\n\t"                                          \
     ".if CLAMP && HIGH_MEM == 0\n\tldr     w_high, [sp, #36]\n\t.endif\n\t"                                        \
+    "ldrd    w_in, w_out, [sp, #0]\n\t"                                                                            \
     /* per line */                                                                                                 \
     "1:\n\t"                                                                                                       \
-    "ldrd    w_in, w_out, [sp, #0]\n\t"                                                                            \
     ".if IN2\n\tldr     w_tmp, [sp, #44]\n\tadd     w_in2, w_in, w_tmp\n\t.endif\n\t"                              \
     ".if COUNT_MEM\n\tldr     w_tmp, [sp, #12]\n\tstr     w_tmp, [sp, #40]\n\tcmp     w_tmp, #0\n\t"               \
     ".else\n\tldr     w_count, [sp, #12]\n\tcmp     w_count, #0\n\t.endif\n\t"                                     \
@@ -327,10 +329,8 @@ __attribute__((always_inline)) static inline void td_widened_lines(const td_wide
     "bne     4b\n\t"                                                                                               \
     /* the next line */                                                                                            \
     "5:\n\t"                                                                                                       \
-    "ldrd    w_in, w_out, [sp, #0]\n\t"                                                                            \
     "ldr     w_acc, [sp, #20]\n\tadd     w_in, w_in, w_acc\n\t"                                                    \
     "ldr     w_acc, [sp, #24]\n\tadd     w_out, w_out, w_acc\n\t"                                                  \
-    "strd    w_in, w_out, [sp, #0]\n\t"                                                                            \
     "ldr     w_acc, [sp, #8]\n\tsubs    w_acc, w_acc, #1\n\tstr     w_acc, [sp, #8]\n\t"                           \
     "bne     1b\n\t"                                                                                               \
     "add     sp, sp, #48\n\t"                                                                                      \
