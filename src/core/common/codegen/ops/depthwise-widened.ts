@@ -23,13 +23,13 @@ export const depthwiseWidenedMinPixels = 64;
  * multiplier, or more channels with a multiplier where the kernel runs along the output lines. Measured on virtual-m4f
  * (bench/shapes, instructions before -> widened; every window of one or two lines of seeds 1-800 it could run was
  * measured, and each seed it takes is faster). With the kernel's four outputs a pass in assembly (strides 1 and 2):
- * seed 14 (2x1 stride 2x1, M = 8) 129,800 -> 114,680; 224 (4x1, M = 3) 218,320 -> 196,840; 486 (1x4, M = 3) 244,400 ->
- * 216,680; 574 (2x1, M = 4) 203,360 -> 179,120; 336 (2x3 over 38x21x3, M = 3) 164,400 -> 148,880. Windows of an odd
+ * seed 14 (2x1 stride 2x1, M = 8) 129,800 -> 113,000; 224 (4x1, M = 3) 218,320 -> 193,960; 486 (1x4, M = 3) 243,400 ->
+ * 214,080; 574 (2x1, M = 4) 194,880 -> 176,960; 336 (2x3 over 38x21x3, M = 3) 164,400 -> 147,920. Windows of an odd
  * number of taps with a multiplier onto whole blocks of four output channels, left to the blocks or their columns before
- * the assembly, now measure faster here: 256 (3x1 stride 1x2, M = 3, 48 channels) 66,240 -> 66,200, 466 (1x3, M = 8,
- * 120) 270,360 -> 244,520, 654 (1x5, M = 8, 24) 594,160 -> 508,040, 595 (3x1, M = 3, 12) 20,040 -> 16,400. Two lines
- * over more channels with a multiplier: 274 (2x2 over 12x11x48, M = 3) 372,120 -> 344,040, 195 (4x2 over 16x18x12, M =
- * 2) 205,600 -> 142,280, 495 (2x2 over 7x14x16, M = 8) 226,600 -> 190,120. Not taken, each slower through it: fewer
+ * the assembly, now measure faster here: 256 (3x1 stride 1x2, M = 3, 48 channels) 66,240 -> 65,760, 466 (1x3, M = 8,
+ * 120) 270,360 -> 242,720, 654 (1x5, M = 8, 24) 594,160 -> 505,880, 595 (3x1, M = 3, 12) 20,040 -> 16,320. Two lines
+ * over more channels with a multiplier: 274 (2x2 over 12x11x48, M = 3) 372,120 -> 339,720, 195 (4x2 over 16x18x12, M =
+ * 2) 205,600 -> 141,040, 495 (2x2 over 7x14x16, M = 8) 226,600 -> 188,200. Not taken, each slower through it: fewer
  * pixels with a multiplier (566, 3x1 over 5x5 outputs, M = 8: 77,320 -> 83,920 in its first build; 426, 44 pixels,
  * 117,120 -> 139,440), multiplier 1 over more channels, where the widening is not shared and the blocks widen four
  * channels at once (one line: 56 12,600 -> 13,440, 245 23,400 -> 25,360, 386 33,400 -> 37,920, 396 51,960 -> 58,120,
