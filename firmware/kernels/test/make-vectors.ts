@@ -2583,6 +2583,22 @@ function depthwiseWidenedCases(random: Random): CaseBuilder[] {
     ['3x3 valid 5x6x2 multiplier 3 (portable)', { input: [5, 6, 2], outputChannels: 6, kernel: [3, 3], padding: 'valid', activation: 'none' }],
     ['2x5 valid 5x8x2 (portable)', { input: [5, 8, 2], outputChannels: 2, kernel: [2, 5], padding: 'valid', activation: 'none' }],
     ['9x1 same 12x3x2 (portable)', { input: [12, 3, 2], outputChannels: 2, kernel: [9, 1], padding: 'same', activation: 'none' }],
+    // The assembly's four outputs a pass (strides 1 and 2): every code with and without the clamp, lines of every
+    // length mod 4, and lines shorter than a pass.
+    ['1x2 same 9x23x2 multiplier 2 relu (four a pass)', { input: [9, 23, 2], outputChannels: 4, kernel: [1, 2], padding: 'same', activation: 'relu' }],
+    ['1x3 stride 2 valid 7x31x2 multiplier 2 relu6 (four a pass)', { input: [7, 31, 2], outputChannels: 4, kernel: [1, 3], stride: [2, 2], padding: 'valid', activation: 'relu6' }],
+    ['4x1 stride 2x1 same 22x5x3 multiplier 2 (four a pass)', { input: [22, 5, 3], outputChannels: 6, kernel: [4, 1], stride: [2, 1], padding: 'same', activation: 'none' }],
+    ['1x6 stride 2 same 5x26x2 multiplier 2 relu_n1_to_1 (four a pass)', { input: [5, 26, 2], outputChannels: 4, kernel: [1, 6], stride: [2, 2], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['5x1 stride 2x1 valid 32x4x2 multiplier 3 zero point 127 (four a pass)', { input: [32, 4, 2], outputChannels: 6, kernel: [5, 1], stride: [2, 1], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['1x8 same 6x20x2 multiplier 2 relu6 (four a pass)', { input: [6, 20, 2], outputChannels: 4, kernel: [1, 8], padding: 'same', activation: 'relu6' }],
+    ['7x1 valid 23x5x2 multiplier 2 (four a pass)', { input: [23, 5, 2], outputChannels: 4, kernel: [7, 1], padding: 'valid', activation: 'none' }],
+    ['1x7 stride 2 same 4x30x2 multiplier 2 relu zero point -128 (four a pass)', { input: [4, 30, 2], outputChannels: 4, kernel: [1, 7], stride: [2, 2], padding: 'same', activation: 'relu', extremes: { inputZeroPoint: -128 } }],
+    ['2x2 stride 2 valid 11x20x2 multiplier 2 relu6 (four a pass, two lines)', { input: [11, 20, 2], outputChannels: 4, kernel: [2, 2], stride: [2, 2], padding: 'valid', activation: 'relu6' }],
+    ['2x2 stride 2 same 9x22x1 multiplier 3 (four a pass, two lines)', { input: [9, 22, 1], outputChannels: 3, kernel: [2, 2], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['2x3 same 8x18x2 multiplier 2 relu_n1_to_1 (four a pass, two lines)', { input: [8, 18, 2], outputChannels: 4, kernel: [2, 3], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['2x4 stride 2 valid 9x25x2 multiplier 2 relu6 (four a pass, two lines)', { input: [9, 25, 2], outputChannels: 4, kernel: [2, 4], stride: [2, 2], padding: 'valid', activation: 'relu6' }],
+    ['3x2 stride 2x1 valid 21x6x2 relu (four a pass, two columns)', { input: [21, 6, 2], outputChannels: 2, kernel: [3, 2], stride: [2, 1], padding: 'valid', activation: 'relu' }],
+    ['1x3 valid 4x5x2 multiplier 2 relu (lines shorter than a pass)', { input: [4, 5, 2], outputChannels: 4, kernel: [1, 3], padding: 'valid', activation: 'relu' }],
   ];
   return widened.map(([label, config]) => convS8(random, `depthwise_conv2d_s8_widened ${label}`, config, true, 'td_depthwise_conv2d_s8_widened'));
 }

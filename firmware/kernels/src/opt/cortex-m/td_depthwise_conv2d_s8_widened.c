@@ -12,8 +12,11 @@
  * (td_widened_fill), then each of the channel's M output channels runs every output of the plane with its doubled
  * tap pairs and requantization in registers (td_widened_run): per output and pair of taps one (halfword-aligned)
  * LDR and one SMLAD, the bias as the first SMLAD's accumulator, then the fast requantization (ADD, SMMLAR, ASR,
- * SSAT: td_requant_fast on the doubled sum, the output offset folded into the rounding), the clamp on the byte
- * (SSUB8/SEL twice) unless the activation is the whole int8 range, one STRB, and the output and loop steps. The
+ * SSAT: td_requant_fast on the doubled sum, the output offset folded into the rounding), one STRB. At strides 1 and 2
+ * along the line an assembly loop (TD_WIDENED_ASM) takes four outputs a pass, their tap pairs at immediate offsets,
+ * and clamps them together when the activation is not the whole int8 range (BFI three times, SSUB8/SEL twice for the
+ * four: about 10.75 instructions an output for one pair of taps with a clamp, 12.5 in the C loop of two a pass, which
+ * other strides and the runs across the lines keep). The
  * widening (LDRB twice, ORR, SXTAB16 with the offset and STR per two values) is paid once per input channel and
  * shared by its M output channels; the set-up of an output channel (its taps, its requantization) once per band of
  * lines. Output lines less than half as long as the band has lines run across the lines instead (the same runs with
@@ -203,6 +206,153 @@ __attribute__((always_inline)) static inline void td_widened_lines(const td_wide
     } while (--remaining != 0);
 }
 
+#if TD_DSP_ASM
+/*
+ * td_widened_lines at a stride of 1 or 2 in assembly: four outputs a pass, each its tap pairs (one LDR and one SMLAD a
+ * pair at immediate offsets), the fast requantization (ADD, SMMLAR, ASR) and SSAT; with a clamp the four bytes packed
+ * by BFI and clamped together (SSUB8/SEL twice for four outputs), then stored by four STRB; without, each byte stored as
+ * it comes. A line's last one to three outputs one at a time. Registers: r0 in, r1 out, r2 the pass count, r3 the
+ * packed word, r4/r5 scratch, r6 bias, r7 multiplier, r8 rounding, r9 right shift, r10-lr the tap pairs; the output
+ * step, the clamp's bounds, the second line's pointer (two lines a window) in the tap registers a code leaves free, or
+ * on the stack where none is (the frame below: first input and output, lines left, passes, rest, the line steps less
+ * a line's outputs, output step, bounds, count, row bytes).
+ */
+#define TD_WIDENED_ASM_BODY                                                                                        \
+    "push    {r4-r11, lr}\n\t"                                                                                     \
+    "sub     sp, sp, #48\n\t"                                                                                      \
+    "w_in .req r0\n\tw_out .req r1\n\tw_word .req r3\n\tw_acc .req r4\n\tw_tmp .req r5\n\t"                        \
+    "w_bias .req r6\n\tw_mult .req r7\n\tw_round .req r8\n\tw_shift .req r9\n\t"                                   \
+    "w_t0 .req r10\n\tw_t1 .req r11\n\tw_t2 .req r12\n\tw_t3 .req lr\n\t"                                          \
+    ".set STEP_MEM, 0\n\t.set LOW_MEM, 0\n\t.set HIGH_MEM, 0\n\t.set COUNT_MEM, 0\n\t.set IN2, 0\n\t"              \
+    ".if CODE == 1\n\tw_step .req r11\n\t.if CLAMP\n\tw_low .req r12\n\tw_high .req lr\n\t.endif\n\t.endif\n\t"    \
+    ".if CODE == 2\n\tw_step .req r12\n\t.if CLAMP\n\tw_low .req lr\n\t.set HIGH_MEM, 1\n\t.endif\n\t.endif\n\t"   \
+    ".if CODE == 3\n\tw_step .req lr\n\t.set LOW_MEM, CLAMP\n\t.set HIGH_MEM, CLAMP\n\t.endif\n\t"                 \
+    ".if CODE == 4\n\t.if CLAMP\n\t.set STEP_MEM, 1\n\t.set LOW_MEM, 1\n\t.set HIGH_MEM, 1\n\t.else\n\t"           \
+    "w_step .req r3\n\t.endif\n\t.endif\n\t"                                                                       \
+    ".if CODE == 5\n\t.set IN2, 1\n\tw_in2 .req r12\n\tw_step .req lr\n\t.set LOW_MEM, CLAMP\n\t"                  \
+    ".set HIGH_MEM, CLAMP\n\t.endif\n\t"                                                                           \
+    ".if CODE == 6\n\t.set IN2, 1\n\t.set COUNT_MEM, 1\n\t.if CLAMP\n\tw_in2 .req r2\n\t.set STEP_MEM, 1\n\t"      \
+    ".set LOW_MEM, 1\n\t.set HIGH_MEM, 1\n\t.else\n\tw_in2 .req r3\n\tw_step .req r2\n\t.endif\n\t.endif\n\t"      \
+    ".if COUNT_MEM == 0\n\tw_count .req r2\n\t.endif\n\t"                                                          \
+    /* output k of the pass: its doubled sum, requantized and saturated into dst */                                                         \
+    ".macro w_sum k, dst=w_acc\n\t"                                                                                           \
+    "ldr     w_acc, [w_in, #(\\k*S)]\n\t"                                                                          \
+    "smlad   w_acc, w_acc, w_t0, w_bias\n\t"                                                                       \
+    ".if CODE == 2 || CODE == 3 || CODE == 4 || CODE == 6\n\t"                                                     \
+    "ldr     w_tmp, [w_in, #(\\k*S+4)]\n\tsmlad   w_acc, w_tmp, w_t1, w_acc\n\t.endif\n\t"                          \
+    ".if CODE == 3 || CODE == 4\n\t"                                                                               \
+    "ldr     w_tmp, [w_in, #(\\k*S+8)]\n\tsmlad   w_acc, w_tmp, w_t2, w_acc\n\t.endif\n\t"                          \
+    ".if CODE == 4\n\t"                                                                                            \
+    "ldr     w_tmp, [w_in, #(\\k*S+12)]\n\tsmlad   w_acc, w_tmp, w_t3, w_acc\n\t.endif\n\t"                         \
+    ".if CODE == 5\n\t"                                                                                            \
+    "ldr     w_tmp, [w_in2, #(\\k*S)]\n\tsmlad   w_acc, w_tmp, w_t1, w_acc\n\t.endif\n\t"                           \
+    ".if CODE == 6\n\t"                                                                                            \
+    "ldr     w_tmp, [w_in2, #(\\k*S)]\n\tsmlad   w_acc, w_tmp, w_t2, w_acc\n\t"                                     \
+    "ldr     w_tmp, [w_in2, #(\\k*S+4)]\n\tsmlad   w_acc, w_tmp, w_t3, w_acc\n\t.endif\n\t"                         \
+    "add     w_tmp, w_round, w_acc, asr #31\n\t"                                                                   \
+    "smmlar  w_acc, w_acc, w_mult, w_tmp\n\t"                                                                      \
+    "asr     w_acc, w_acc, w_shift\n\t"                                                                            \
+    "ssat    \\dst, #8, w_acc\n\t"                                                                                \
+    ".endm\n\t"                                                                                                    \
+    /* the pass count down (flags set) */                                                                          \
+    ".macro w_down\n\t"                                                                                            \
+    ".if COUNT_MEM\n\tldr     w_tmp, [sp, #40]\n\tsubs    w_tmp, w_tmp, #1\n\tstr     w_tmp, [sp, #40]\n\t"         \
+    ".else\n\tsubs    w_count, w_count, #1\n\t.endif\n\t"                                                          \
+    ".endm\n\t"                                                                                                    \
+    /* the activation's clamp of the bytes of reg (bounds from the stack through spare) */                         \
+    ".macro w_clamp reg, spare\n\t"                                                                                \
+    ".if LOW_MEM\n\tldr     \\spare, [sp, #32]\n\tssub8   w_tmp, \\reg, \\spare\n\tsel     \\reg, \\reg, \\spare\n\t" \
+    ".else\n\tssub8   w_tmp, \\reg, w_low\n\tsel     \\reg, \\reg, w_low\n\t.endif\n\t"                              \
+    ".if HIGH_MEM\n\tldr     \\spare, [sp, #36]\n\tssub8   w_tmp, \\spare, \\reg\n\tsel     \\reg, \\reg, \\spare\n\t" \
+    ".else\n\tssub8   w_tmp, w_high, \\reg\n\tsel     \\reg, \\reg, w_high\n\t.endif\n\t"                            \
+    ".endm\n\t"                                                                                                    \
+    /* the set-up: the job's values into the frame and the registers */                                            \
+    "ldrd    r1, r2, [r0, #0]\n\tstrd    r1, r2, [sp, #0]\n\t"                                                     \
+    "ldrd    r1, r2, [r0, #8]\n\tstr     r1, [sp, #8]\n\t"                                                         \
+    "lsr     r3, r2, #2\n\tand     r4, r2, #3\n\tstrd    r3, r4, [sp, #12]\n\t"                                    \
+    /* the line steps less a line's outputs (where in and out stand after them) */                                 \
+    "ldrd    r3, r4, [r0, #20]\n\tsub     r3, r3, r2, lsl #(S / 2)\n\tstr     r3, [sp, #20]\n\t"                  \
+    "str     r4, [sp, #44]\n\t"                                                                                  \
+    "ldrd    r3, r4, [r0, #28]\n\tstr     r3, [sp, #28]\n\tmls     r4, r2, r3, r4\n\tstr     r4, [sp, #24]\n\t"    \
+    "ldrd    r1, r2, [r0, #68]\n\tstrd    r1, r2, [sp, #32]\n\t"                                                   \
+    "ldrd    w_t0, w_t1, [r0, #36]\n\tldrd    w_t2, w_t3, [r0, #44]\n\t"                                           \
+    "ldrd    w_bias, w_mult, [r0, #52]\n\tldrd    w_shift, w_round, [r0, #60]\n\t"                                 \
+    ".if STEP_MEM == 0\n\tldr     w_step, [sp, #28]\n\t.endif\n\t"                                                 \
+    ".if CLAMP && LOW_MEM == 0\n\tldr     w_low, [sp, #32]\n\t.endif\n\t"                                          \
+    ".if CLAMP && HIGH_MEM == 0\n\tldr     w_high, [sp, #36]\n\t.endif\n\t"                                        \
+    "ldrd    w_in, w_out, [sp, #0]\n\t"                                                                            \
+    /* per line */                                                                                                 \
+    "1:\n\t"                                                                                                       \
+    ".if IN2\n\tldr     w_tmp, [sp, #44]\n\tadd     w_in2, w_in, w_tmp\n\t.endif\n\t"                              \
+    ".if COUNT_MEM\n\tldr     w_tmp, [sp, #12]\n\tstr     w_tmp, [sp, #40]\n\tcmp     w_tmp, #0\n\t"               \
+    ".else\n\tldr     w_count, [sp, #12]\n\tcmp     w_count, #0\n\t.endif\n\t"                                     \
+    "beq     3f\n\t"                                                                                               \
+    /* four outputs a pass */                                                                                      \
+    "2:\n\t"                                                                                                       \
+    ".if CLAMP\n\t"                                                                                                \
+    "w_sum 0, w_word\n\t"                                                                         \
+    "w_sum 1\n\tbfi     w_word, w_acc, #8, #8\n\t"                                                                 \
+    "w_sum 2\n\tbfi     w_word, w_acc, #16, #8\n\t"                                                                \
+    "w_sum 3\n\tbfi     w_word, w_acc, #24, #8\n\t"                                                                \
+    "w_clamp w_word, w_acc\n\t"                                                                                    \
+    ".if STEP_MEM\n\tldr     w_acc, [sp, #28]\n\tw_put .req w_acc\n\t.else\n\tw_put .req w_step\n\t.endif\n\t"      \
+    "strb    w_word, [w_out]\n\t"                                                                                  \
+    "lsr     w_tmp, w_word, #8\n\tstrb    w_tmp, [w_out, w_put]\n\t"                                               \
+    "lsr     w_tmp, w_word, #16\n\tstrb    w_tmp, [w_out, w_put, lsl #1]\n\t"                                      \
+    "lsr     w_tmp, w_word, #24\n\tadd     w_out, w_out, w_put, lsl #1\n\t"                                        \
+    "strb    w_tmp, [w_out, w_put]\n\tadd     w_out, w_out, w_put, lsl #1\n\t"                                     \
+    ".unreq w_put\n\t"                                                                                             \
+    ".else\n\t"                                                                                                    \
+    "w_sum 0\n\tstrb    w_acc, [w_out]\n\t"                                                                        \
+    "w_sum 1\n\tstrb    w_acc, [w_out, w_step]\n\t"                                                                \
+    "w_sum 2\n\tstrb    w_acc, [w_out, w_step, lsl #1]\n\t"                                                        \
+    "w_sum 3\n\tadd     w_out, w_out, w_step, lsl #1\n\t"                                                          \
+    "strb    w_acc, [w_out, w_step]\n\tadd     w_out, w_out, w_step, lsl #1\n\t"                                   \
+    ".endif\n\t"                                                                                                   \
+    "add     w_in, w_in, #(4*S)\n\t"                                                                               \
+    ".if IN2\n\tadd     w_in2, w_in2, #(4*S)\n\t.endif\n\t"                                                        \
+    "w_down\n\t"                                                                                                   \
+    "bne     2b\n\t"                                                                                               \
+    /* the line's last one to three outputs */                                                                     \
+    "3:\n\t"                                                                                                       \
+    "ldr     w_tmp, [sp, #16]\n\tcmp     w_tmp, #0\n\tbeq     5f\n\t"                                              \
+    ".if COUNT_MEM\n\tstr     w_tmp, [sp, #40]\n\t.else\n\tmov     w_count, w_tmp\n\t.endif\n\t"                   \
+    "4:\n\t"                                                                                                       \
+    "w_sum 0\n\t"                                                                                                  \
+    ".if CLAMP\n\tw_clamp w_acc, w_word\n\t.endif\n\t"                                                             \
+    "strb    w_acc, [w_out]\n\t"                                                                                   \
+    "add     w_in, w_in, #S\n\t"                                                                                   \
+    ".if IN2\n\tadd     w_in2, w_in2, #S\n\t.endif\n\t"                                                            \
+    ".if STEP_MEM\n\tldr     w_tmp, [sp, #28]\n\tadd     w_out, w_out, w_tmp\n\t"                                  \
+    ".else\n\tadd     w_out, w_out, w_step\n\t.endif\n\t"                                                          \
+    "w_down\n\t"                                                                                                   \
+    "bne     4b\n\t"                                                                                               \
+    /* the next line */                                                                                            \
+    "5:\n\t"                                                                                                       \
+    "ldr     w_acc, [sp, #20]\n\tadd     w_in, w_in, w_acc\n\t"                                                    \
+    "ldr     w_acc, [sp, #24]\n\tadd     w_out, w_out, w_acc\n\t"                                                  \
+    "ldr     w_acc, [sp, #8]\n\tsubs    w_acc, w_acc, #1\n\tstr     w_acc, [sp, #8]\n\t"                           \
+    "bne     1b\n\t"                                                                                               \
+    "add     sp, sp, #48\n\t"                                                                                      \
+    "pop     {r4-r11, pc}\n\t"                                                                                     \
+    ".purgem w_sum\n\t.purgem w_down\n\t.purgem w_clamp\n\t"                                                       \
+    ".unreq w_in\n\t.unreq w_out\n\t.unreq w_word\n\t.unreq w_acc\n\t.unreq w_tmp\n\t.unreq w_bias\n\t"            \
+    ".unreq w_mult\n\t.unreq w_round\n\t.unreq w_shift\n\t.unreq w_t0\n\t.unreq w_t1\n\t.unreq w_t2\n\t"           \
+    ".unreq w_t3\n\t"                                                                                              \
+    ".if STEP_MEM == 0\n\t.unreq w_step\n\t.endif\n\t"                                                             \
+    ".if CLAMP && LOW_MEM == 0\n\t.unreq w_low\n\t.endif\n\t"                                                      \
+    ".if CLAMP && HIGH_MEM == 0\n\t.unreq w_high\n\t.endif\n\t"                                                    \
+    ".if IN2\n\t.unreq w_in2\n\t.endif\n\t"                                                                        \
+    ".if COUNT_MEM == 0\n\t.unreq w_count\n\t.endif\n\t"
+
+/** td_widened_lines in assembly for code `pairs` (td_widened_sum's), a stride of `stride` (1 or 2), with or without the clamp. */
+#define TD_WIDENED_ASM(stride, pairs, clamp)                                                                       \
+    __attribute__((naked)) static void td_widened_asm_##stride##_##pairs##_##clamp(const td_widened_job *job __attribute__((unused)))            \
+    {                                                                                                              \
+        __asm__(".set CODE, " #pairs "\n\t.set S, 2 * " #stride "\n\t.set CLAMP, " #clamp "\n\t" TD_WIDENED_ASM_BODY); \
+    }
+#endif
+
 /** td_widened_lines for `pairs` pairs at a stride of `stride` (0: any), the clamp chosen once. */
 #define TD_WIDENED_RUN(stride, pairs)                                                                              \
     TD_NOINLINE static void td_widened_run_##stride##_##pairs(const td_widened_job *job)                           \
@@ -213,22 +363,38 @@ __attribute__((always_inline)) static inline void td_widened_lines(const td_wide
             td_widened_lines(job, (stride) != 0 ? 2 * (stride) : job->step, pairs, 0);                             \
         }                                                                                                          \
     }
-TD_WIDENED_RUN(1, 1)
-TD_WIDENED_RUN(1, 2)
-TD_WIDENED_RUN(1, 3)
-TD_WIDENED_RUN(1, 4)
-TD_WIDENED_RUN(2, 1)
-TD_WIDENED_RUN(2, 2)
-TD_WIDENED_RUN(2, 3)
-TD_WIDENED_RUN(2, 4)
+#if TD_DSP_ASM
+/** The assembly's form of td_widened_lines for `pairs` pairs at a stride of `stride` (1 or 2), the clamp chosen once. */
+#define TD_WIDENED_RUN_FIXED(stride, pairs)                                                                        \
+    TD_WIDENED_ASM(stride, pairs, 0)                                                                               \
+    TD_WIDENED_ASM(stride, pairs, 1)                                                                               \
+    static void td_widened_run_##stride##_##pairs(const td_widened_job *job)                                       \
+    {                                                                                                              \
+        if (job->clamp) {                                                                                          \
+            td_widened_asm_##stride##_##pairs##_1(job);                                                            \
+        } else {                                                                                                   \
+            td_widened_asm_##stride##_##pairs##_0(job);                                                            \
+        }                                                                                                          \
+    }
+#else
+#define TD_WIDENED_RUN_FIXED(stride, pairs) TD_WIDENED_RUN(stride, pairs)
+#endif
+TD_WIDENED_RUN_FIXED(1, 1)
+TD_WIDENED_RUN_FIXED(1, 2)
+TD_WIDENED_RUN_FIXED(1, 3)
+TD_WIDENED_RUN_FIXED(1, 4)
+TD_WIDENED_RUN_FIXED(2, 1)
+TD_WIDENED_RUN_FIXED(2, 2)
+TD_WIDENED_RUN_FIXED(2, 3)
+TD_WIDENED_RUN_FIXED(2, 4)
 TD_WIDENED_RUN(0, 1)
 TD_WIDENED_RUN(0, 2)
 TD_WIDENED_RUN(0, 3)
 TD_WIDENED_RUN(0, 4)
-TD_WIDENED_RUN(1, 5)
-TD_WIDENED_RUN(1, 6)
-TD_WIDENED_RUN(2, 5)
-TD_WIDENED_RUN(2, 6)
+TD_WIDENED_RUN_FIXED(1, 5)
+TD_WIDENED_RUN_FIXED(1, 6)
+TD_WIDENED_RUN_FIXED(2, 5)
+TD_WIDENED_RUN_FIXED(2, 6)
 TD_WIDENED_RUN(0, 5)
 TD_WIDENED_RUN(0, 6)
 
