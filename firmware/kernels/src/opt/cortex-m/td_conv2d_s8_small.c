@@ -815,6 +815,28 @@ TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_M
     "add     r2, r2, r0, asr #31\n\t"                                                              \
     "smmlar  r0, r0, r1, r2\n\t"                                                                   \
     "asr     r0, r0, r3\n\t"
+#define TD_SMALL_QUAD_DOT6_8(last)                                                                 \
+    "ldmia   r10!, {r0, r1, r2, r3}\n\t"                                                           \
+    "smlad   r0, r4, r1, r0\n\t"                                                                   \
+    "smlad   r0, r5, r2, r0\n\t"                                                                   \
+    "smlad   r0, r6, r3, r0\n\t"                                                                   \
+    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
+    "smlad   r0, r7, r1, r0\n\t"                                                                   \
+    "smlad   r0, r8, r2, r0\n\t"                                                                   \
+    "smlad   r0, r9, r3, r0\n\t"                                                                   \
+    last                                                                                           \
+    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
+    "add     r2, r2, r0, asr #31\n\t"                                                              \
+    "smmlar  r0, r0, r1, r2\n\t"                                                                   \
+    "asr     r0, r0, r3\n\t"
+/* Seven and eight words: the patch in r4-r9, r12 and lr. */
+#define TD_SMALL_QUAD_DOT7                                                                         \
+    TD_SMALL_QUAD_DOT6_8("ldr     r1, [r10], #4\n\t"                                               \
+                         "smlad   r0, r12, r1, r0\n\t")
+#define TD_SMALL_QUAD_DOT8                                                                         \
+    TD_SMALL_QUAD_DOT6_8("ldmia   r10!, {r1, r2}\n\t"                                              \
+                         "smlad   r0, r12, r1, r0\n\t"                                             \
+                         "smlad   r0, lr, r2, r0\n\t")
 /* A pixel's patch of W words into r4-r(3 + W). */
 #define TD_SMALL_QUAD_LOAD1 "ldr     r4, [r1]\n\t"
 #define TD_SMALL_QUAD_LOAD2 "ldmia   r1, {r4, r5}\n\t"
@@ -903,10 +925,87 @@ TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_M
     "bne     7" #w "b\n\t"                                                                         \
     "b       99f\n\t"
 /*
+ * Seven and eight words (the clamping forms only: unclamped the two-filter loop is as fast): no register left for the
+ * bytes, so each filter's byte is stored, then the four reread as a word, clamped in r1 and stored again; the groups'
+ * end at sp + 20.
+ */
+#define TD_SMALL_QUAD_REREAD_MIN                                                                   \
+    "ldr     r2, [sp, #8]\n\t"                                                                     \
+    "ssub8   r0, r1, r2\n\t"                                                                       \
+    "sel     r1, r1, r2\n\t"
+#define TD_SMALL_QUAD_REREAD_RANGE                                                                 \
+    "ldrd    r2, r3, [sp, #8]\n\t"                                                                 \
+    "ssub8   r0, r1, r2\n\t"                                                                       \
+    "sel     r1, r1, r2\n\t"                                                                       \
+    "ssub8   r0, r3, r1\n\t"                                                                       \
+    "sel     r1, r1, r3\n\t"
+#define TD_SMALL_QUAD_BYTE(dot) dot "ssat    r0, #8, r0\n\t" "strb    r0, [r11], #1\n\t"
+#define TD_SMALL_QUAD_SINGLE(dot, clamp)                                                           \
+    dot "ssat    r1, #8, r0\n\t" clamp "strb    r1, [r11], #1\n\t"
+#define TD_SMALL_QUAD_ROW_STACKED(w, dot, clamp)                                                   \
+    "4" #w ":\n\t"                                                                                 \
+    "ldrd    r3, r2, [r0]\n\t"                                                                     \
+    "sub     r2, r2, r3\n\t"                                                                       \
+    "mov     r1, #(16 + 4 * " #w ")\n\t"                                                         \
+    "udiv    r2, r2, r1\n\t"                                                                       \
+    "bic     r12, r2, #3\n\t"                                                                      \
+    "mla     r12, r12, r1, r3\n\t"                                                                 \
+    "str     r12, [sp, #20]\n\t"                                                                   \
+    "lsr     r1, r2, #2\n\t"                                                                       \
+    "and     r2, r2, #3\n\t"                                                                       \
+    "adr.w   r3, 8" #w "f\n\t"                                                                     \
+    "cmp     r2, #1\n\t"                                                                           \
+    "it      eq\n\t"                                                                               \
+    "adreq.w r3, 6" #w "f\n\t"                                                                     \
+    "cmp     r2, #2\n\t"                                                                           \
+    "it      eq\n\t"                                                                               \
+    "adreq.w r3, 5" #w "f\n\t"                                                                     \
+    "cmp     r2, #3\n\t"                                                                           \
+    "it      eq\n\t"                                                                               \
+    "adreq.w r3, 3" #w "f\n\t"                                                                     \
+    "orr     r3, r3, #1\n\t"                                                                       \
+    "adr.w   r2, 2" #w "f\n\t"                                                                     \
+    "orr     r2, r2, #1\n\t"                                                                       \
+    "cmp     r1, #0\n\t"                                                                           \
+    "it      eq\n\t"                                                                               \
+    "moveq   r2, r3\n\t"                                                                           \
+    "str     r3, [sp, #4]\n\t"                                                                     \
+    "str     r2, [sp, #16]\n\t"                                                                    \
+    "7" #w ":\n\t"                                                                                 \
+    "ldrd    r1, r2, [r0, #8]\n\t"                                                                 \
+    "ldr     r3, [r0, #16]\n\t"                                                                    \
+    "add     r3, r1, r3\n\t"                                                                       \
+    "strd    r2, r3, [r0, #8]\n\t"                                                                 \
+    TD_SMALL_QUAD_LOAD6                                                                            \
+    "ldrd    r12, lr, [r1, #24]\n\t"                                                               \
+    "ldr     r10, [r0]\n\t"                                                                        \
+    "ldr     pc, [sp, #16]\n\t"                                                                    \
+    "2" #w ":\n\t"                                                                                 \
+    TD_SMALL_QUAD_BYTE(dot) TD_SMALL_QUAD_BYTE(dot) TD_SMALL_QUAD_BYTE(dot) TD_SMALL_QUAD_BYTE(dot) \
+    "ldr     r1, [r11, #-4]\n\t"                                                                   \
+    clamp                                                                                          \
+    "str     r1, [r11, #-4]\n\t"                                                                   \
+    "ldr     r1, [sp, #20]\n\t"                                                                    \
+    "cmp     r10, r1\n\t"                                                                          \
+    "bne     2" #w "b\n\t"                                                                         \
+    "ldr     pc, [sp, #4]\n\t"                                                                     \
+    "3" #w ":\n\t"                                                                                 \
+    TD_SMALL_QUAD_SINGLE(dot, clamp)                                                               \
+    "5" #w ":\n\t"                                                                                 \
+    TD_SMALL_QUAD_SINGLE(dot, clamp)                                                               \
+    "6" #w ":\n\t"                                                                                 \
+    TD_SMALL_QUAD_SINGLE(dot, clamp)                                                               \
+    "8" #w ":\n\t"                                                                                 \
+    "ldr     r0, [sp]\n\t"                                                                         \
+    "ldr     r1, [r0, #20]\n\t"                                                                    \
+    "cmp     r11, r1\n\t"                                                                          \
+    "bne     7" #w "b\n\t"                                                                         \
+    "b       99f\n\t"
+/*
  * One output row: state (TD_REGS_*) as for td_small_regs_* (INDEX's W); the clamp's min and max put in every byte
  * (on the stack at sp + 8 and sp + 12), the groups' end in r12.
  */
-#define TD_SMALL_REGS_QUAD(name, clamp)                                                            \
+#define TD_SMALL_REGS_QUAD(name, clamp, upper_table, upper_rows)                                    \
     TD_NOINLINE static void name(uintptr_t *state, int8_t *output)                                 \
     {                                                                                              \
         register uintptr_t *st __asm__("r0") = state;                                              \
@@ -924,13 +1023,14 @@ TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_M
                          "tbh     [pc, r3, lsl #1]\n\t"                                            \
                          "10:\n\t"                                                                 \
                          ".hword  (41f - 10b) / 2, (42f - 10b) / 2, (43f - 10b) / 2\n\t"           \
-                         ".hword  (44f - 10b) / 2, (45f - 10b) / 2, (46f - 10b) / 2\n\t"           \
+                         ".hword  (44f - 10b) / 2, (45f - 10b) / 2\n\t"                            \
+                         upper_table                                                               \
                          TD_SMALL_QUAD_ROW(1, TD_SMALL_QUAD_DOT1, TD_SMALL_QUAD_LOAD1, clamp)      \
                          TD_SMALL_QUAD_ROW(2, TD_SMALL_QUAD_DOT2, TD_SMALL_QUAD_LOAD2, clamp)      \
                          TD_SMALL_QUAD_ROW(3, TD_SMALL_QUAD_DOT3, TD_SMALL_QUAD_LOAD3, clamp)      \
                          TD_SMALL_QUAD_ROW(4, TD_SMALL_QUAD_DOT4, TD_SMALL_QUAD_LOAD4, clamp)      \
                          TD_SMALL_QUAD_ROW(5, TD_SMALL_QUAD_DOT5, TD_SMALL_QUAD_LOAD5, clamp)      \
-                         TD_SMALL_QUAD_ROW(6, TD_SMALL_QUAD_DOT6, TD_SMALL_QUAD_LOAD6, clamp)      \
+                         upper_rows                                                                \
                          "99:\n\t"                                                                 \
                          "add     sp, sp, #24"                                                     \
                          : [st] "+r"(st), [out] "+r"(out)                                          \
@@ -938,11 +1038,17 @@ TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_M
                          : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r12", "lr", \
                            "cc", "memory");                                                        \
     }
-TD_SMALL_REGS_QUAD(td_small_regs_quad_full, TD_SMALL_QUAD_CLAMP_FULL)
-TD_SMALL_REGS_QUAD(td_small_regs_quad_range, TD_SMALL_QUAD_CLAMP_RANGE)
-TD_SMALL_REGS_QUAD(td_small_regs_quad_min, TD_SMALL_QUAD_CLAMP_MIN)
-/** The most patch words of td_small_regs_quad_*. */
-#define TD_SMALL_QUAD_MAX_WORDS 6
+/* Six to eight words, the clamping forms' (td_small_conv gives the unclamped loop at most five). */
+#define TD_SMALL_QUAD_UPPER_TABLE ".hword  (46f - 10b) / 2, (47f - 10b) / 2, (48f - 10b) / 2\n\t"
+#define TD_SMALL_QUAD_UPPER_ROWS(clamp, reread)                                                    \
+    TD_SMALL_QUAD_ROW(6, TD_SMALL_QUAD_DOT6, TD_SMALL_QUAD_LOAD6, clamp)                           \
+    TD_SMALL_QUAD_ROW_STACKED(7, TD_SMALL_QUAD_DOT7, reread)                                       \
+    TD_SMALL_QUAD_ROW_STACKED(8, TD_SMALL_QUAD_DOT8, reread)
+TD_SMALL_REGS_QUAD(td_small_regs_quad_full, TD_SMALL_QUAD_CLAMP_FULL, "", "")
+TD_SMALL_REGS_QUAD(td_small_regs_quad_range, TD_SMALL_QUAD_CLAMP_RANGE, TD_SMALL_QUAD_UPPER_TABLE,
+                   TD_SMALL_QUAD_UPPER_ROWS(TD_SMALL_QUAD_CLAMP_RANGE, TD_SMALL_QUAD_REREAD_RANGE))
+TD_SMALL_REGS_QUAD(td_small_regs_quad_min, TD_SMALL_QUAD_CLAMP_MIN, TD_SMALL_QUAD_UPPER_TABLE,
+                   TD_SMALL_QUAD_UPPER_ROWS(TD_SMALL_QUAD_CLAMP_MIN, TD_SMALL_QUAD_REREAD_MIN))
 
 /**
  * One output row in the general loop: per pixel its K_h patch rows of `row_words` words copied
@@ -1430,9 +1536,9 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
                 }
             }
             if (regs) {
-                /* Four filters or more over at most six words: the loop that clamps and stores four at a time (unclamped
-                 * six words measured no faster). */
-                const int quad = output_c >= 4 && (words <= 5 || (words <= TD_SMALL_QUAD_MAX_WORDS && form != TD_SMALL_FORM_FULL));
+                /* Four filters or more: the loop that clamps and stores four at a time (unclamped, six to eight words
+                 * measured no faster). */
+                const int quad = output_c >= 4 && (words <= 5 || form != TD_SMALL_FORM_FULL);
                 if (row_length <= row_step &&
                     td_small_regs_rows(params, input_dims, input, output_dims, output, records, records_end, words, kh,
                                        row_words, row_length, row_step,
