@@ -2620,6 +2620,23 @@ function stridedPointwiseCases(random: Random): CaseBuilder[] {
 }
 
 /**
+ * The small convolution's loops that clamp and store four filters' bytes at once (td_small_regs_quad_*,
+ * td_small_pointwise4_*): whole groups of four with and without one to three filters after them, patches of one to
+ * eight words (seven and eight, which reread their four bytes to clamp them, had no ReLU case), input zero points
+ * -128 and 127, two batches; small, as the Helium test image is near its 2 MiB.
+ */
+function smallQuadCases(random: Random): CaseBuilder[] {
+  const convs: [string, ConvConfig, string][] = [
+    ['4x3 valid 5 filters relu (eight words)', { input: [5, 4, 1], outputChannels: 5, kernel: [4, 3], padding: 'valid', activation: 'relu' }, 'regs_min'],
+    ['7x1 same 6 filters relu batch 2 (seven words)', { batch: 2, input: [7, 2, 1], outputChannels: 6, kernel: [7, 1], padding: 'same', activation: 'relu' }, 'regs_min'],
+    ['1x2 stride 2 same 4 filters relu6 zero point 127 (one word)', { input: [3, 5, 1], outputChannels: 4, kernel: [1, 2], stride: [2, 2], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: 127 } }, 'regs'],
+    ['2x1 three channels valid 7 filters (four words)', { input: [3, 3, 3], outputChannels: 7, kernel: [2, 1], padding: 'valid', activation: 'none' }, 'regs_full'],
+    ['1x1 three channels to 9 relu zero point -128', { input: [3, 3, 3], outputChannels: 9, kernel: [1, 1], padding: 'valid', activation: 'relu', extremes: { inputZeroPoint: -128 } }, '1x1x4_min'],
+  ];
+  return convs.map(([label, config, entry]) => convS8(random, `conv2d_s8_small ${entry} quad ${label}`, config, false, `td_conv2d_s8_small_${entry}`));
+}
+
+/**
  * td_conv2d_s8_small's general loop on windows of more than 32 taps in at most 32 weight words (K_h rows of
  * ceil(K_w C_in / 2), rounded up to groups of four; the generator's smallPatchLongWindow): seven and eight chunks of
  * four words, padding on every side, each clamping form.
@@ -2646,6 +2663,7 @@ export function makeKernelVectors(seed = 20240601): KernelVectors {
   cases.push(...depthwiseWidenedCases(new Random(seed + 91)));
   cases.push(...stridedPointwiseCases(new Random(seed + 83)));
   cases.push(...smallLongWindowCases(new Random(seed + 84)));
+  cases.push(...smallQuadCases(new Random(seed + 92)));
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [

@@ -23,7 +23,9 @@
  *    per four words, entered where it leaves the patch's.
  *  - Windows of at most 8 such words (the _regs entries, td_small_regs_*): per output row each
  *    pixel parity's patch words laid out so that a pixel's are contiguous, one LDM into registers
- *    per pixel, and per filter a straight line of LDM and SMLAD (td_small_regs_rows).
+ *    per pixel, and per filter a straight line of LDM and SMLAD (td_small_regs_rows); four filters
+ *    or more over at most six words (td_small_regs_quad_*) and the 1x1 over one to four channels
+ *    (td_small_pointwise4_*) clamp and store four filters' bytes at once (SSUB8, SEL, one STR).
  * All need every channel in the fast form with its offset folded (right shift 1-21, |acc| <
  * 2^30: the generator only chooses this kernel then); anything else on the target runs the
  * reference loop. The host (and compilers without GNU asm) runs the same records in C
@@ -242,14 +244,6 @@ TD_NOINLINE static void td_small_pixel(const td_conv_params *params,
     "ldmia   %[rp]!, {r1, r2, r3, r9, lr}\n\t"                                                     \
     TD_SMALL_REQUANT clamp                                                                         \
     "strb    r0, [%[out]], #1\n\t"
-/* A 1x1 filter over one to four channels: two weight words against p0-p1. */
-#define TD_SMALL_FILTER2(clamp)                                                                    \
-    "ldmia   %[rp]!, {r0, r1, r2}\n\t"                                                             \
-    "smlad   r0, %[p0], r1, r0\n\t"                                                                \
-    "smlad   r0, %[p1], r2, r0\n\t"                                                                \
-    "ldmia   %[rp]!, {r1, r2, r3, r9, lr}\n\t"                                                     \
-    TD_SMALL_REQUANT clamp                                                                         \
-    "strb    r0, [%[out]], #1\n\t"
 /* A 1x1 eight-channel filter: four weight words against p0-p3. */
 #define TD_SMALL_FILTER4(clamp)                                                                    \
     "ldmia   %[rp]!, {r0, r1, r2, r3, lr}\n\t"                                                     \
@@ -404,58 +398,115 @@ TD_SMALL_POINTWISE8(td_small_pointwise8_min, TD_SMALL_CLAMP_MIN)
 
 /*
  * A run of pixels of a 1x1 convolution over one to four channels (the whole tensor at stride 1, an
- * output row otherwise): state START the first pixel (bytes), STEP stride * C_in, END the START past
- * the last pixel, ROW_STEP the input offset in both lanes. Per pixel
- * one load of four bytes (those past C_in are the next pixel's: zero weights) and two SXTAB16,
- * then every filter (two SMLAD). The caller keeps the last load inside the input (td_small_conv).
+ * output row otherwise): state (TD_PW4_*) START the first pixel (bytes), STEP stride * C_in, OFFSETS
+ * the input offset in both lanes, END the START past the last pixel, the records and the end of their
+ * whole groups of four, the group count (then the loop's entry), the rest (C_out mod 4, then its
+ * entry), and the clamp's min and max in every byte. Per pixel one load of four bytes (those past
+ * C_in are the next pixel's: zero weights) and two SXTAB16, then every filter (two SMLAD): each
+ * record [bias, two weight words, multiplier, rounding, right shift] one LDM, and four filters' bytes
+ * gathered into a word (BFI), clamped together (SSUB8 and SEL) and stored by one STR; the rest one
+ * byte each. The caller keeps the last load inside the input (td_small_conv).
  */
+#define TD_SMALL_PW4_DOT                                                                           \
+    "ldmia   r10!, {r0, r1, r2, r3, r6, r7}\n\t"                                                   \
+    "smlad   r0, r4, r1, r0\n\t"                                                                   \
+    "smlad   r0, r5, r2, r0\n\t"                                                                   \
+    "add     r6, r6, r0, asr #31\n\t"                                                              \
+    "smmlar  r0, r0, r3, r6\n\t"                                                                   \
+    "asr     r0, r0, r7\n\t"
+#define TD_SMALL_PW4_QUAD(clamp)                                                                   \
+    TD_SMALL_PW4_DOT                                                                               \
+    "ssat    r8, #8, r0\n\t"                                                                       \
+    TD_SMALL_PW4_DOT                                                                               \
+    "ssat    r0, #8, r0\n\t"                                                                       \
+    "bfi     r8, r0, #8, #8\n\t"                                                                   \
+    TD_SMALL_PW4_DOT                                                                               \
+    "ssat    r0, #8, r0\n\t"                                                                       \
+    "bfi     r8, r0, #16, #8\n\t"                                                                  \
+    TD_SMALL_PW4_DOT                                                                               \
+    "ssat    r0, #8, r0\n\t"                                                                       \
+    "bfi     r8, r0, #24, #8\n\t"                                                                  \
+    clamp                                                                                          \
+    "str     r8, [r11], #4\n\t"
+#define TD_SMALL_PW4_SINGLE(clamp)                                                                 \
+    TD_SMALL_PW4_DOT                                                                               \
+    "ssat    r8, #8, r0\n\t"                                                                       \
+    clamp                                                                                          \
+    "strb    r8, [r11], #1\n\t"
+/* The clamps of r8's bytes (r9 the minimum and lr the maximum in every byte). */
+#define TD_SMALL_PW4_CLAMP_FULL ""
+#define TD_SMALL_PW4_CLAMP_MIN                                                                     \
+    "ssub8   r0, r8, r9\n\t"                                                                       \
+    "sel     r8, r8, r9\n\t"
+#define TD_SMALL_PW4_CLAMP_RANGE                                                                   \
+    TD_SMALL_PW4_CLAMP_MIN                                                                         \
+    "ssub8   r0, lr, r8\n\t"                                                                       \
+    "sel     r8, r8, lr\n\t"
+/** td_small_pointwise4_*'s state, byte offsets 0, 4, ... in the assembly. */
+enum { TD_PW4_START, TD_PW4_STEP, TD_PW4_OFFSETS, TD_PW4_END, TD_PW4_RECORDS, TD_PW4_GROUPS_END, TD_PW4_GROUPS,
+       TD_PW4_REST, TD_PW4_MIN, TD_PW4_MAX, TD_PW4_STATE_WORDS };
 #define TD_SMALL_POINTWISE4(name, clamp)                                                           \
     TD_NOINLINE static void name(uintptr_t *state, int8_t *output)                                 \
     {                                                                                              \
         register uintptr_t *st __asm__("r0") = state;                                              \
-        register uint32_t p0 __asm__("r4");                                                        \
-        register uint32_t p1 __asm__("r5");                                                        \
-        register const int32_t *rp __asm__("r10");                                                 \
         register int8_t *out __asm__("r11") = output;                                              \
-        register int8_t *end __asm__("r12");                                                       \
-        __asm__ volatile("push    {r0}\n\t"                                                        \
-                         TD_SMALL_ENTRY                                                            \
-                         "ldr     %[end], [r0, #20]\n\t"                                           \
+        __asm__ volatile(/* The rest's entry (8: none) into REST, the groups' (or the rest's) into GROUPS. */ \
+                         "ldrd    r1, r2, [r0, #24]\n\t"                                           \
+                         "adr.w   r3, 8f\n\t"                                                      \
+                         "cmp     r2, #1\n\t"                                                      \
+                         "it      eq\n\t"                                                          \
+                         "adreq.w r3, 7f\n\t"                                                      \
+                         "cmp     r2, #2\n\t"                                                      \
+                         "it      eq\n\t"                                                          \
+                         "adreq.w r3, 6f\n\t"                                                      \
+                         "cmp     r2, #3\n\t"                                                      \
+                         "it      eq\n\t"                                                          \
+                         "adreq.w r3, 3f\n\t"                                                      \
+                         "orr     r3, r3, #1\n\t"                                                  \
+                         "adr.w   r2, 1f\n\t"                                                      \
+                         "orr     r2, r2, #1\n\t"                                                  \
+                         "cmp     r1, #0\n\t"                                                      \
+                         "it      eq\n\t"                                                          \
+                         "moveq   r2, r3\n\t"                                                      \
+                         "strd    r2, r3, [r0, #24]\n\t"                                           \
+                         "push    {r0, r3}\n\t"                                                    \
+                         "ldrd    r9, lr, [r0, #32]\n\t"                                           \
+                         "ldr     r12, [r0, #20]\n\t"                                              \
                          "b       5f\n\t"                                                          \
                          "1:\n\t"                                                                  \
-                         TD_SMALL_FILTER2(clamp)                                                   \
-                         "3:\n\t"                                                                  \
-                         TD_SMALL_FILTER2(clamp)                                                   \
-                         "6:\n\t"                                                                  \
-                         TD_SMALL_FILTER2(clamp)                                                   \
-                         "7:\n\t"                                                                  \
-                         TD_SMALL_FILTER2(clamp)                                                   \
-                         "cmp     %[rp], %[end]\n\t"                                               \
+                         TD_SMALL_PW4_QUAD(clamp)                                                  \
+                         "cmp     r10, r12\n\t"                                                    \
                          "bne     1b\n\t"                                                          \
-                         "ldr     r0, [sp]\n\t"                                                    \
+                         "ldr     pc, [sp, #4]\n\t"                                                \
+                         "3:\n\t"                                                                  \
+                         TD_SMALL_PW4_SINGLE(clamp)                                                \
+                         "6:\n\t"                                                                  \
+                         TD_SMALL_PW4_SINGLE(clamp)                                                \
+                         "7:\n\t"                                                                  \
+                         TD_SMALL_PW4_SINGLE(clamp)                                                \
+                         "8:\n\t"                                                                  \
                          "5:\n\t"                                                                  \
-                         "ldr     r1, [r0]\n\t"                                                    \
-                         "ldrd    r2, r3, [r0, #8]\n\t"                                            \
-                         "cmp     r1, r3\n\t"                                                      \
+                         "ldr     r0, [sp]\n\t"                                                    \
+                         "ldmia   r0, {r1, r2, r3, r6}\n\t"                                        \
+                         "cmp     r1, r6\n\t"                                                      \
                          "beq     2f\n\t"                                                          \
-                         "ldr     lr, [r0, #4]\n\t"                                                \
-                         "ldr     r3, [r1]\n\t"                                                    \
-                         "add     r1, r1, lr\n\t"                                                  \
+                         "ldr     r7, [r1]\n\t"                                                    \
+                         "add     r1, r1, r2\n\t"                                                  \
                          "str     r1, [r0]\n\t"                                                    \
-                         "sxtab16 %[p0], r2, r3\n\t"                                               \
-                         "sxtab16 %[p1], r2, r3, ror #8\n\t"                                       \
-                         "ldr     %[rp], [r0, #16]\n\t"                                            \
+                         "sxtab16 r4, r3, r7\n\t"                                                  \
+                         "sxtab16 r5, r3, r7, ror #8\n\t"                                          \
+                         "ldr     r10, [r0, #16]\n\t"                                              \
                          "ldr     pc, [r0, #24]\n\t"                                               \
                          "2:\n\t"                                                                  \
-                         "pop     {r0}"                                                            \
-                         : [st] "+r"(st), [out] "+r"(out), [rp] "=r"(rp), [end] "=r"(end),          \
-                           [p0] "=r"(p0), [p1] "=r"(p1)                                            \
+                         "pop     {r0, r3}"                                                        \
+                         : [st] "+r"(st), [out] "+r"(out)                                          \
                          :                                                                         \
-                         : "r1", "r2", "r3", "r9", "lr", "cc", "memory");                          \
+                         : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r12", "lr", \
+                           "cc", "memory");                                                        \
     }
-TD_SMALL_POINTWISE4(td_small_pointwise4_full, TD_SMALL_CLAMP_FULL)
-TD_SMALL_POINTWISE4(td_small_pointwise4_range, TD_SMALL_CLAMP_RANGE)
-TD_SMALL_POINTWISE4(td_small_pointwise4_min, TD_SMALL_CLAMP_MIN)
+TD_SMALL_POINTWISE4(td_small_pointwise4_full, TD_SMALL_PW4_CLAMP_FULL)
+TD_SMALL_POINTWISE4(td_small_pointwise4_range, TD_SMALL_PW4_CLAMP_RANGE)
+TD_SMALL_POINTWISE4(td_small_pointwise4_min, TD_SMALL_PW4_CLAMP_MIN)
 
 /*
  * Every filter against a patch of 4 * chunks words (1-8 chunks) in the scratch, by-rows layout:
@@ -700,6 +751,305 @@ TD_SMALL_REGS(td_small_regs_range, TD_SMALL_REGS_TAIL_RANGE_R9_LR, TD_SMALL_REGS
 TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_MIN_STACK,
               TD_SMALL_REGS_KEEP_MIN, TD_SMALL_REGS_KEEP_MIN)
 
+/*
+ * The _regs loops for four filters or more over a patch of W = 1-6 words (td_small_regs_quad_*): per filter
+ * its whole record [bias, W weights, multiplier, rounding, right shift] in one LDM where W <= 3 (two for 4 and 5,
+ * three for 6: the patch in r4-r(3 + W) leaves the rest), W SMLAD, the requantization and SSAT; four filters' bytes
+ * gathered into lr (BFI), clamped together (SSUB8 and SEL against the min and max in every byte, from the stack) and
+ * stored by one STR, the C_out mod 4 filters after them one byte each: 5 + W + the loads, and per four filters the
+ * BFI, the clamp, the store and the loop, where the two-filter loop takes 6 + W + ceil(W / 3) and a clamp per filter.
+ * Each leaves the requantized sum in r0 (not yet saturated).
+ */
+#define TD_SMALL_QUAD_DOT1                                                                         \
+    "ldmia   r10!, {r0, r1, r2, r3, r5}\n\t"                                                       \
+    "smlad   r0, r4, r1, r0\n\t"                                                                   \
+    "add     r3, r3, r0, asr #31\n\t"                                                              \
+    "smmlar  r0, r0, r2, r3\n\t"                                                                   \
+    "asr     r0, r0, r5\n\t"
+#define TD_SMALL_QUAD_DOT2                                                                         \
+    "ldmia   r10!, {r0, r1, r2, r3, r6, r7}\n\t"                                                   \
+    "smlad   r0, r4, r1, r0\n\t"                                                                   \
+    "smlad   r0, r5, r2, r0\n\t"                                                                   \
+    "add     r6, r6, r0, asr #31\n\t"                                                              \
+    "smmlar  r0, r0, r3, r6\n\t"                                                                   \
+    "asr     r0, r0, r7\n\t"
+#define TD_SMALL_QUAD_DOT3                                                                         \
+    "ldmia   r10!, {r0, r1, r2, r3, r7, r8, r9}\n\t"                                               \
+    "smlad   r0, r4, r1, r0\n\t"                                                                   \
+    "smlad   r0, r5, r2, r0\n\t"                                                                   \
+    "smlad   r0, r6, r3, r0\n\t"                                                                   \
+    "add     r8, r8, r0, asr #31\n\t"                                                              \
+    "smmlar  r0, r0, r7, r8\n\t"                                                                   \
+    "asr     r0, r0, r9\n\t"
+#define TD_SMALL_QUAD_DOT4                                                                         \
+    "ldmia   r10!, {r0, r1, r2, r3, r8, r9}\n\t"                                                   \
+    "smlad   r0, r4, r1, r0\n\t"                                                                   \
+    "smlad   r0, r5, r2, r0\n\t"                                                                   \
+    "smlad   r0, r6, r3, r0\n\t"                                                                   \
+    "smlad   r0, r7, r8, r0\n\t"                                                                   \
+    "ldmia   r10!, {r1, r2}\n\t"                                                                   \
+    "add     r1, r1, r0, asr #31\n\t"                                                              \
+    "smmlar  r0, r0, r9, r1\n\t"                                                                   \
+    "asr     r0, r0, r2\n\t"
+#define TD_SMALL_QUAD_DOT5                                                                         \
+    "ldmia   r10!, {r0, r1, r2, r3, r9}\n\t"                                                       \
+    "smlad   r0, r4, r1, r0\n\t"                                                                   \
+    "smlad   r0, r5, r2, r0\n\t"                                                                   \
+    "smlad   r0, r6, r3, r0\n\t"                                                                   \
+    "smlad   r0, r7, r9, r0\n\t"                                                                   \
+    "ldmia   r10!, {r1, r2, r3, r9}\n\t"                                                           \
+    "smlad   r0, r8, r1, r0\n\t"                                                                   \
+    "add     r3, r3, r0, asr #31\n\t"                                                              \
+    "smmlar  r0, r0, r2, r3\n\t"                                                                   \
+    "asr     r0, r0, r9\n\t"
+#define TD_SMALL_QUAD_DOT6                                                                         \
+    "ldmia   r10!, {r0, r1, r2, r3}\n\t"                                                           \
+    "smlad   r0, r4, r1, r0\n\t"                                                                   \
+    "smlad   r0, r5, r2, r0\n\t"                                                                   \
+    "smlad   r0, r6, r3, r0\n\t"                                                                   \
+    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
+    "smlad   r0, r7, r1, r0\n\t"                                                                   \
+    "smlad   r0, r8, r2, r0\n\t"                                                                   \
+    "smlad   r0, r9, r3, r0\n\t"                                                                   \
+    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
+    "add     r2, r2, r0, asr #31\n\t"                                                              \
+    "smmlar  r0, r0, r1, r2\n\t"                                                                   \
+    "asr     r0, r0, r3\n\t"
+#define TD_SMALL_QUAD_DOT6_8(last)                                                                 \
+    "ldmia   r10!, {r0, r1, r2, r3}\n\t"                                                           \
+    "smlad   r0, r4, r1, r0\n\t"                                                                   \
+    "smlad   r0, r5, r2, r0\n\t"                                                                   \
+    "smlad   r0, r6, r3, r0\n\t"                                                                   \
+    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
+    "smlad   r0, r7, r1, r0\n\t"                                                                   \
+    "smlad   r0, r8, r2, r0\n\t"                                                                   \
+    "smlad   r0, r9, r3, r0\n\t"                                                                   \
+    last                                                                                           \
+    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
+    "add     r2, r2, r0, asr #31\n\t"                                                              \
+    "smmlar  r0, r0, r1, r2\n\t"                                                                   \
+    "asr     r0, r0, r3\n\t"
+/* Seven and eight words: the patch in r4-r9, r12 and lr. */
+#define TD_SMALL_QUAD_DOT7                                                                         \
+    TD_SMALL_QUAD_DOT6_8("ldr     r1, [r10], #4\n\t"                                               \
+                         "smlad   r0, r12, r1, r0\n\t")
+#define TD_SMALL_QUAD_DOT8                                                                         \
+    TD_SMALL_QUAD_DOT6_8("ldmia   r10!, {r1, r2}\n\t"                                              \
+                         "smlad   r0, r12, r1, r0\n\t"                                             \
+                         "smlad   r0, lr, r2, r0\n\t")
+/* A pixel's patch of W words into r4-r(3 + W). */
+#define TD_SMALL_QUAD_LOAD1 "ldr     r4, [r1]\n\t"
+#define TD_SMALL_QUAD_LOAD2 "ldmia   r1, {r4, r5}\n\t"
+#define TD_SMALL_QUAD_LOAD3 "ldmia   r1, {r4, r5, r6}\n\t"
+#define TD_SMALL_QUAD_LOAD4 "ldmia   r1, {r4, r5, r6, r7}\n\t"
+#define TD_SMALL_QUAD_LOAD5 "ldmia   r1, {r4, r5, r6, r7, r8}\n\t"
+#define TD_SMALL_QUAD_LOAD6 "ldmia   r1, {r4, r5, r6, r7, r8, r9}\n\t"
+/* The clamps of lr's bytes (the min and max in every byte at [sp, #8] and [sp, #12]). */
+#define TD_SMALL_QUAD_CLAMP_FULL ""
+#define TD_SMALL_QUAD_CLAMP_MIN                                                                    \
+    "ldr     r1, [sp, #8]\n\t"                                                                     \
+    "ssub8   r0, lr, r1\n\t"                                                                       \
+    "sel     lr, lr, r1\n\t"
+#define TD_SMALL_QUAD_CLAMP_RANGE                                                                  \
+    "ldrd    r1, r2, [sp, #8]\n\t"                                                                 \
+    "ssub8   r0, lr, r1\n\t"                                                                       \
+    "sel     lr, lr, r1\n\t"                                                                       \
+    "ssub8   r0, r2, lr\n\t"                                                                       \
+    "sel     lr, lr, r2\n\t"
+/*
+ * One output row for a patch of W words (W in the numeric labels): 4W puts the entries on the stack (at sp + 16 the
+ * groups' loop 2W, or the rest's entry where there are no whole groups; at sp + 4 the rest's entry, 3W, 5W, 6W for
+ * three, two, one filter or 8W for none), 7W a pixel (its patch as the two-filter loop's), 2W the groups of four
+ * filters up to GROUPS_END, then the rest, 8W the row's end test.
+ */
+#define TD_SMALL_QUAD_ROW(w, dot, load, clamp)                                                     \
+    "4" #w ":\n\t"                                                                                 \
+    /* C_out from the records' length (W + 4 words each), its whole groups' end into r12. */     \
+    "ldrd    r3, r2, [r0]\n\t"                                                                     \
+    "sub     r2, r2, r3\n\t"                                                                       \
+    "mov     r1, #(16 + 4 * " #w ")\n\t"                                                         \
+    "udiv    r2, r2, r1\n\t"                                                                       \
+    "bic     r12, r2, #3\n\t"                                                                      \
+    "mla     r12, r12, r1, r3\n\t"                                                                 \
+    "lsr     r1, r2, #2\n\t"                                                                       \
+    "and     r2, r2, #3\n\t"                                                                       \
+    "adr.w   r3, 8" #w "f\n\t"                                                                     \
+    "cmp     r2, #1\n\t"                                                                           \
+    "it      eq\n\t"                                                                               \
+    "adreq.w r3, 6" #w "f\n\t"                                                                     \
+    "cmp     r2, #2\n\t"                                                                           \
+    "it      eq\n\t"                                                                               \
+    "adreq.w r3, 5" #w "f\n\t"                                                                     \
+    "cmp     r2, #3\n\t"                                                                           \
+    "it      eq\n\t"                                                                               \
+    "adreq.w r3, 3" #w "f\n\t"                                                                     \
+    "orr     r3, r3, #1\n\t"                                                                       \
+    "adr.w   r2, 2" #w "f\n\t"                                                                     \
+    "orr     r2, r2, #1\n\t"                                                                       \
+    "cmp     r1, #0\n\t"                                                                           \
+    "it      eq\n\t"                                                                               \
+    "moveq   r2, r3\n\t"                                                                           \
+    "str     r3, [sp, #4]\n\t"                                                                     \
+    "str     r2, [sp, #16]\n\t"                                                                    \
+    "7" #w ":\n\t"                                                                                 \
+    "ldrd    r1, r2, [r0, #8]\n\t"                                                                 \
+    "ldr     r3, [r0, #16]\n\t"                                                                    \
+    "add     r3, r1, r3\n\t"                                                                       \
+    "strd    r2, r3, [r0, #8]\n\t"                                                                 \
+    load                                                                                           \
+    "ldr     r10, [r0]\n\t"                                                                        \
+    "ldr     pc, [sp, #16]\n\t"                                                                    \
+    "2" #w ":\n\t"                                                                                 \
+    dot "ssat    lr, #8, r0\n\t"                                                                   \
+    dot "ssat    r0, #8, r0\n\t"                                                                   \
+    "bfi     lr, r0, #8, #8\n\t"                                                                   \
+    dot "ssat    r0, #8, r0\n\t"                                                                   \
+    "bfi     lr, r0, #16, #8\n\t"                                                                  \
+    dot "ssat    r0, #8, r0\n\t"                                                                   \
+    "bfi     lr, r0, #24, #8\n\t"                                                                  \
+    clamp                                                                                          \
+    "str     lr, [r11], #4\n\t"                                                                    \
+    "cmp     r10, r12\n\t"                                                                         \
+    "bne     2" #w "b\n\t"                                                                         \
+    "ldr     pc, [sp, #4]\n\t"                                                                     \
+    "3" #w ":\n\t"                                                                                 \
+    dot "ssat    lr, #8, r0\n\t" clamp "strb    lr, [r11], #1\n\t"                                 \
+    "5" #w ":\n\t"                                                                                 \
+    dot "ssat    lr, #8, r0\n\t" clamp "strb    lr, [r11], #1\n\t"                                 \
+    "6" #w ":\n\t"                                                                                 \
+    dot "ssat    lr, #8, r0\n\t" clamp "strb    lr, [r11], #1\n\t"                                 \
+    "8" #w ":\n\t"                                                                                 \
+    "ldr     r0, [sp]\n\t"                                                                         \
+    "ldr     r1, [r0, #20]\n\t"                                                                    \
+    "cmp     r11, r1\n\t"                                                                          \
+    "bne     7" #w "b\n\t"                                                                         \
+    "b       99f\n\t"
+/*
+ * Seven and eight words (the clamping forms only: unclamped the two-filter loop is as fast): no register left for the
+ * bytes, so each filter's byte is stored, then the four reread as a word, clamped in r1 and stored again; the groups'
+ * end at sp + 20.
+ */
+#define TD_SMALL_QUAD_REREAD_MIN                                                                   \
+    "ldr     r2, [sp, #8]\n\t"                                                                     \
+    "ssub8   r0, r1, r2\n\t"                                                                       \
+    "sel     r1, r1, r2\n\t"
+#define TD_SMALL_QUAD_REREAD_RANGE                                                                 \
+    "ldrd    r2, r3, [sp, #8]\n\t"                                                                 \
+    "ssub8   r0, r1, r2\n\t"                                                                       \
+    "sel     r1, r1, r2\n\t"                                                                       \
+    "ssub8   r0, r3, r1\n\t"                                                                       \
+    "sel     r1, r1, r3\n\t"
+#define TD_SMALL_QUAD_BYTE(dot) dot "ssat    r0, #8, r0\n\t" "strb    r0, [r11], #1\n\t"
+#define TD_SMALL_QUAD_SINGLE(dot, clamp)                                                           \
+    dot "ssat    r1, #8, r0\n\t" clamp "strb    r1, [r11], #1\n\t"
+#define TD_SMALL_QUAD_ROW_STACKED(w, dot, clamp)                                                   \
+    "4" #w ":\n\t"                                                                                 \
+    "ldrd    r3, r2, [r0]\n\t"                                                                     \
+    "sub     r2, r2, r3\n\t"                                                                       \
+    "mov     r1, #(16 + 4 * " #w ")\n\t"                                                         \
+    "udiv    r2, r2, r1\n\t"                                                                       \
+    "bic     r12, r2, #3\n\t"                                                                      \
+    "mla     r12, r12, r1, r3\n\t"                                                                 \
+    "str     r12, [sp, #20]\n\t"                                                                   \
+    "lsr     r1, r2, #2\n\t"                                                                       \
+    "and     r2, r2, #3\n\t"                                                                       \
+    "adr.w   r3, 8" #w "f\n\t"                                                                     \
+    "cmp     r2, #1\n\t"                                                                           \
+    "it      eq\n\t"                                                                               \
+    "adreq.w r3, 6" #w "f\n\t"                                                                     \
+    "cmp     r2, #2\n\t"                                                                           \
+    "it      eq\n\t"                                                                               \
+    "adreq.w r3, 5" #w "f\n\t"                                                                     \
+    "cmp     r2, #3\n\t"                                                                           \
+    "it      eq\n\t"                                                                               \
+    "adreq.w r3, 3" #w "f\n\t"                                                                     \
+    "orr     r3, r3, #1\n\t"                                                                       \
+    "adr.w   r2, 2" #w "f\n\t"                                                                     \
+    "orr     r2, r2, #1\n\t"                                                                       \
+    "cmp     r1, #0\n\t"                                                                           \
+    "it      eq\n\t"                                                                               \
+    "moveq   r2, r3\n\t"                                                                           \
+    "str     r3, [sp, #4]\n\t"                                                                     \
+    "str     r2, [sp, #16]\n\t"                                                                    \
+    "7" #w ":\n\t"                                                                                 \
+    "ldrd    r1, r2, [r0, #8]\n\t"                                                                 \
+    "ldr     r3, [r0, #16]\n\t"                                                                    \
+    "add     r3, r1, r3\n\t"                                                                       \
+    "strd    r2, r3, [r0, #8]\n\t"                                                                 \
+    TD_SMALL_QUAD_LOAD6                                                                            \
+    "ldrd    r12, lr, [r1, #24]\n\t"                                                               \
+    "ldr     r10, [r0]\n\t"                                                                        \
+    "ldr     pc, [sp, #16]\n\t"                                                                    \
+    "2" #w ":\n\t"                                                                                 \
+    TD_SMALL_QUAD_BYTE(dot) TD_SMALL_QUAD_BYTE(dot) TD_SMALL_QUAD_BYTE(dot) TD_SMALL_QUAD_BYTE(dot) \
+    "ldr     r1, [r11, #-4]\n\t"                                                                   \
+    clamp                                                                                          \
+    "str     r1, [r11, #-4]\n\t"                                                                   \
+    "ldr     r1, [sp, #20]\n\t"                                                                    \
+    "cmp     r10, r1\n\t"                                                                          \
+    "bne     2" #w "b\n\t"                                                                         \
+    "ldr     pc, [sp, #4]\n\t"                                                                     \
+    "3" #w ":\n\t"                                                                                 \
+    TD_SMALL_QUAD_SINGLE(dot, clamp)                                                               \
+    "5" #w ":\n\t"                                                                                 \
+    TD_SMALL_QUAD_SINGLE(dot, clamp)                                                               \
+    "6" #w ":\n\t"                                                                                 \
+    TD_SMALL_QUAD_SINGLE(dot, clamp)                                                               \
+    "8" #w ":\n\t"                                                                                 \
+    "ldr     r0, [sp]\n\t"                                                                         \
+    "ldr     r1, [r0, #20]\n\t"                                                                    \
+    "cmp     r11, r1\n\t"                                                                          \
+    "bne     7" #w "b\n\t"                                                                         \
+    "b       99f\n\t"
+/*
+ * One output row: state (TD_REGS_*) as for td_small_regs_* (INDEX's W); the clamp's min and max put in every byte
+ * (on the stack at sp + 8 and sp + 12), the groups' end in r12.
+ */
+#define TD_SMALL_REGS_QUAD(name, clamp, upper_table, upper_rows)                                    \
+    TD_NOINLINE static void name(uintptr_t *state, int8_t *output)                                 \
+    {                                                                                              \
+        register uintptr_t *st __asm__("r0") = state;                                              \
+        register int8_t *out __asm__("r11") = output;                                              \
+        __asm__ volatile("ldrd    r2, r3, [r0, #32]\n\t"                                           \
+                         "uxtb    r2, r2\n\t"                                                      \
+                         "orr     r2, r2, r2, lsl #8\n\t"                                          \
+                         "orr     r2, r2, r2, lsl #16\n\t"                                         \
+                         "uxtb    r3, r3\n\t"                                                      \
+                         "orr     r3, r3, r3, lsl #8\n\t"                                          \
+                         "orr     r3, r3, r3, lsl #16\n\t"                                         \
+                         "push    {r0, r1, r2, r3, r4, r5}\n\t"                                    \
+                         "ldr     r3, [r0, #24]\n\t"                                               \
+                         "lsr     r3, r3, #1\n\t"                                                  \
+                         "tbh     [pc, r3, lsl #1]\n\t"                                            \
+                         "10:\n\t"                                                                 \
+                         ".hword  (41f - 10b) / 2, (42f - 10b) / 2, (43f - 10b) / 2\n\t"           \
+                         ".hword  (44f - 10b) / 2, (45f - 10b) / 2\n\t"                            \
+                         upper_table                                                               \
+                         TD_SMALL_QUAD_ROW(1, TD_SMALL_QUAD_DOT1, TD_SMALL_QUAD_LOAD1, clamp)      \
+                         TD_SMALL_QUAD_ROW(2, TD_SMALL_QUAD_DOT2, TD_SMALL_QUAD_LOAD2, clamp)      \
+                         TD_SMALL_QUAD_ROW(3, TD_SMALL_QUAD_DOT3, TD_SMALL_QUAD_LOAD3, clamp)      \
+                         TD_SMALL_QUAD_ROW(4, TD_SMALL_QUAD_DOT4, TD_SMALL_QUAD_LOAD4, clamp)      \
+                         TD_SMALL_QUAD_ROW(5, TD_SMALL_QUAD_DOT5, TD_SMALL_QUAD_LOAD5, clamp)      \
+                         upper_rows                                                                \
+                         "99:\n\t"                                                                 \
+                         "add     sp, sp, #24"                                                     \
+                         : [st] "+r"(st), [out] "+r"(out)                                          \
+                         :                                                                         \
+                         : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r12", "lr", \
+                           "cc", "memory");                                                        \
+    }
+/* Six to eight words, the clamping forms' (td_small_conv gives the unclamped loop at most five). */
+#define TD_SMALL_QUAD_UPPER_TABLE ".hword  (46f - 10b) / 2, (47f - 10b) / 2, (48f - 10b) / 2\n\t"
+#define TD_SMALL_QUAD_UPPER_ROWS(clamp, reread)                                                    \
+    TD_SMALL_QUAD_ROW(6, TD_SMALL_QUAD_DOT6, TD_SMALL_QUAD_LOAD6, clamp)                           \
+    TD_SMALL_QUAD_ROW_STACKED(7, TD_SMALL_QUAD_DOT7, reread)                                       \
+    TD_SMALL_QUAD_ROW_STACKED(8, TD_SMALL_QUAD_DOT8, reread)
+TD_SMALL_REGS_QUAD(td_small_regs_quad_full, TD_SMALL_QUAD_CLAMP_FULL, "", "")
+TD_SMALL_REGS_QUAD(td_small_regs_quad_range, TD_SMALL_QUAD_CLAMP_RANGE, TD_SMALL_QUAD_UPPER_TABLE,
+                   TD_SMALL_QUAD_UPPER_ROWS(TD_SMALL_QUAD_CLAMP_RANGE, TD_SMALL_QUAD_REREAD_RANGE))
+TD_SMALL_REGS_QUAD(td_small_regs_quad_min, TD_SMALL_QUAD_CLAMP_MIN, TD_SMALL_QUAD_UPPER_TABLE,
+                   TD_SMALL_QUAD_UPPER_ROWS(TD_SMALL_QUAD_CLAMP_MIN, TD_SMALL_QUAD_REREAD_MIN))
+
 /**
  * One output row in the general loop: per pixel its K_h patch rows of `row_words` words copied
  * from the widened rows (start, then `step` values a pixel) into the patch, then every filter.
@@ -824,7 +1174,8 @@ static void td_small_widen_rows(const td_conv_params *params,
  * alternately when S / D is odd, class 0 alone when it is even; K_h = 1's class 0 array is the widened row itself when
  * D = 1. The scratch after the records (`space` bytes) holds the arrays, then as many widened rows as fit (bands of
  * output rows widened at once; td_conv2d_s8_small_get_buffer_size leaves room for one when (K_h - 1) D_h + 1 <= K_h +
- * 3, which the generator keeps to). Returns 0 when one output row's rows do not fit (nothing written).
+ * 3, which the generator keeps to); the state serves td_small_regs_* and td_small_regs_quad_* alike. Returns 0 when
+ * one output row's rows do not fit (nothing written).
  */
 TD_NOINLINE static int td_small_regs_rows(const td_conv_params *params,
                                           const td_dims *input_dims,
@@ -1008,7 +1359,7 @@ enum { TD_SMALL_FORM_FULL, TD_SMALL_FORM_RANGE, TD_SMALL_FORM_MIN };
 #if TD_SMALL_HAS_ASM
 /**
  * `count` pixels of a 1x1 convolution over one to four channels, `step` bytes apart from `first`, through a
- * td_small_pointwise4_* loop (`state` holding the records; `offsets` the input offset in both lanes). Each pixel's
+ * td_small_pointwise4_* loop (`state` holding the records and the clamp; `offsets` the input offset in both lanes). Each pixel's
  * load reads four bytes: a last pixel within three bytes of `input_end` is read from a copy, so that no load passes it.
  */
 TD_INLINE void td_small_pointwise4_run(uintptr_t *state,
@@ -1034,11 +1385,12 @@ TD_INLINE void td_small_pointwise4_run(uintptr_t *state,
         if (pass == 1) {
             memcpy(&last, first + direct * step, (size_t)channels);
         }
-        state[TD_SMALL_STATE_START] = (uintptr_t)start;
-        state[TD_SMALL_STATE_STEP] = (uintptr_t)step;
-        state[TD_SMALL_STATE_ROW_STEP] = offsets;
-        state[TD_SMALL_STATE_END] = (uintptr_t)(start + pixels * step);
-        state[TD_SMALL_STATE_ENTRY] = (uintptr_t)(output_c & 3);
+        state[TD_PW4_START] = (uintptr_t)start;
+        state[TD_PW4_STEP] = (uintptr_t)step;
+        state[TD_PW4_OFFSETS] = offsets;
+        state[TD_PW4_END] = (uintptr_t)(start + pixels * step);
+        state[TD_PW4_GROUPS] = (uintptr_t)(output_c >> 2);
+        state[TD_PW4_REST] = (uintptr_t)(output_c & 3);
         if (form == TD_SMALL_FORM_FULL) {
             td_small_pointwise4_full(state, output + (pass == 0 ? 0 : direct * output_c));
         } else if (form == TD_SMALL_FORM_MIN) {
@@ -1072,8 +1424,11 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     const int32_t row_words = td_small_row_words(filter_dims);
     const int32_t words = regs ? kh * row_words : td_small_words(filter_dims, layout);
     const int32_t output_c = output_dims->c;
-    /* The _regs loops' records end at the right shift (their clamp is in their state); the C form's keep the clamp. */
-    const int32_t tail_words = regs && TD_SMALL_HAS_ASM ? TD_SMALL_REGS_TAIL : TD_SMALL_TAIL;
+    /* A 1x1 window over one to four channels, the td_small_pointwise4_* loops' (the records then as the _regs'). */
+    const int pointwise4 = (kinds & TD_SMALL_K_POINTWISE4) && channels <= 4 && kh == 1 && kw == 1;
+    /* The _regs and pointwise4 loops' records end at the right shift (their clamp is in their state); the C form's keep
+     * the clamp. */
+    const int32_t tail_words = (regs || pointwise4) && TD_SMALL_HAS_ASM ? TD_SMALL_REGS_TAIL : TD_SMALL_TAIL;
     const int32_t record_words = 1 + words + tail_words;
     int32_t *records;
     int32_t *records_end;
@@ -1126,30 +1481,36 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
             }
             return TD_OK;
         }
-        if ((kinds & TD_SMALL_K_POINTWISE4) && channels <= 4 && kh == 1 && kw == 1 && params->stride.h == 1 &&
-            params->stride.w == 1 && params->padding.h == 0 && params->padding.w == 0 &&
-            output_dims->h == input_dims->h && output_dims->w == input_dims->w) {
-            /* The whole tensor one run: every pixel C_in bytes after the last. */
-            td_small_pointwise4_run(state, input, output_dims->n * output_dims->h * output_dims->w, channels, channels,
-                                    input + output_dims->n * output_dims->h * output_dims->w * channels,
-                                    td_pack16(params->input_offset, params->input_offset), output, output_c, form);
-            return TD_OK;
-        }
-        if ((kinds & TD_SMALL_K_POINTWISE4) && channels <= 4 && kh == 1 && kw == 1 && params->padding.h == 0 &&
-            params->padding.w == 0 && (output_dims->h - 1) * params->stride.h < input_dims->h &&
-            (output_dims->w - 1) * params->stride.w < input_dims->w) {
-            /* A stride above 1: each output row a run of pixels stride * C_in bytes apart. */
-            const int8_t *const input_end = input + input_dims->n * input_dims->h * input_dims->w * channels;
-            for (batch = 0; batch < output_dims->n; ++batch) {
-                for (out_y = 0; out_y < output_dims->h; ++out_y) {
-                    td_small_pointwise4_run(
-                        state, input + (batch * input_dims->h + out_y * params->stride.h) * input_dims->w * channels,
-                        output_dims->w, params->stride.w * channels, channels, input_end,
-                        td_pack16(params->input_offset, params->input_offset), output, output_c, form);
-                    output += output_dims->w * output_c;
-                }
+        if (pointwise4 && params->padding.h == 0 && params->padding.w == 0) {
+            /* The records' whole groups of four filters, the clamp in every byte (td_small_pointwise4_*). */
+            uintptr_t pw4[TD_PW4_STATE_WORDS];
+            pw4[TD_PW4_RECORDS] = (uintptr_t)records;
+            pw4[TD_PW4_GROUPS_END] = (uintptr_t)(records + (output_c & ~3) * record_words);
+            pw4[TD_PW4_MIN] = (uint32_t)(uint8_t)params->activation.min * 0x01010101u;
+            pw4[TD_PW4_MAX] = (uint32_t)(uint8_t)params->activation.max * 0x01010101u;
+            if (params->stride.h == 1 && params->stride.w == 1 && output_dims->h == input_dims->h &&
+                output_dims->w == input_dims->w) {
+                /* The whole tensor one run: every pixel C_in bytes after the last. */
+                td_small_pointwise4_run(pw4, input, output_dims->n * output_dims->h * output_dims->w, channels, channels,
+                                        input + output_dims->n * output_dims->h * output_dims->w * channels,
+                                        td_pack16(params->input_offset, params->input_offset), output, output_c, form);
+                return TD_OK;
             }
-            return TD_OK;
+            if ((output_dims->h - 1) * params->stride.h < input_dims->h &&
+                (output_dims->w - 1) * params->stride.w < input_dims->w) {
+                /* A stride above 1: each output row a run of pixels stride * C_in bytes apart. */
+                const int8_t *const input_end = input + input_dims->n * input_dims->h * input_dims->w * channels;
+                for (batch = 0; batch < output_dims->n; ++batch) {
+                    for (out_y = 0; out_y < output_dims->h; ++out_y) {
+                        td_small_pointwise4_run(
+                            pw4, input + (batch * input_dims->h + out_y * params->stride.h) * input_dims->w * channels,
+                            output_dims->w, params->stride.w * channels, channels, input_end,
+                            td_pack16(params->input_offset, params->input_offset), output, output_c, form);
+                        output += output_dims->w * output_c;
+                    }
+                }
+                return TD_OK;
+            }
         }
         if (kh * kw > 1 && ((layout == TD_SMALL_IN_ORDER && (kinds & TD_SMALL_K_ROWS3X3)) ||
                             (layout == TD_SMALL_BY_ROWS && (kinds & TD_SMALL_K_PATCH)) ||
@@ -1175,13 +1536,19 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
                 }
             }
             if (regs) {
+                /* Four filters or more: the loop that clamps and stores four at a time (unclamped, six to eight words
+                 * measured no faster). */
+                const int quad = output_c >= 4 && (words <= 5 || form != TD_SMALL_FORM_FULL);
                 if (row_length <= row_step &&
                     td_small_regs_rows(params, input_dims, input, output_dims, output, records, records_end, words, kh,
                                        row_words, row_length, row_step,
                                        ctx->size - (int32_t)((int8_t *)(void *)records_end - (int8_t *)ctx->buf),
-                                       form == TD_SMALL_FORM_FULL  ? td_small_regs_full
-                                       : form == TD_SMALL_FORM_MIN ? td_small_regs_min
-                                                                  : td_small_regs_range)) {
+                                       quad ? (form == TD_SMALL_FORM_FULL  ? td_small_regs_quad_full
+                                               : form == TD_SMALL_FORM_MIN ? td_small_regs_quad_min
+                                                                          : td_small_regs_quad_range)
+                                            : form == TD_SMALL_FORM_FULL  ? td_small_regs_full
+                                            : form == TD_SMALL_FORM_MIN ? td_small_regs_min
+                                                                       : td_small_regs_range)) {
                     return TD_OK;
                 }
             } else if (row_length <= row_step) {
