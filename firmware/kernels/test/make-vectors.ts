@@ -2623,7 +2623,7 @@ function stridedPointwiseCases(random: Random): CaseBuilder[] {
  * The small convolution's loops that clamp and store four filters' bytes at once (td_small_regs_quad_*,
  * td_small_pointwise4_*): whole groups of four with and without one to three filters after them, patches of one to
  * eight words (seven and eight, which reread their four bytes to clamp them, had no ReLU case), input zero points
- * -128 and 127, two batches; small, as the Helium test image is near its 2 MiB.
+ * -128 and 127, two batches.
  */
 function smallQuadCases(random: Random): CaseBuilder[] {
   const convs: [string, ConvConfig, string][] = [
