@@ -660,6 +660,13 @@ TD_SMALL_CHUNKS(td_small_chunks_min, TD_SMALL_CLAMP_MIN_R4)
 /** The row loop's state (byte offsets 0, 4, ... in the assembly). */
 enum { TD_REGS_RECORDS, TD_REGS_RECORDS_END, TD_REGS_PATCH, TD_REGS_NEXT_PATCH, TD_REGS_STEP, TD_REGS_OUTPUT_END,
        TD_REGS_INDEX, TD_REGS_ENTRY, TD_REGS_MIN, TD_REGS_MAX, TD_REGS_STATE_WORDS };
+/* A row's end: the next pixel (7W) until the output reaches the row's end (state word 5), then out. */
+#define TD_SMALL_ROW_END(w)                                                                        \
+    "ldr     r0, [sp]\n\t"                                                                         \
+    "ldr     r1, [r0, #20]\n\t"                                                                    \
+    "cmp     r11, r1\n\t"                                                                          \
+    "bne     7" #w "b\n\t"                                                                         \
+    "b       99f\n\t"
 /*
  * One output row for a patch of W words, W in the numeric labels: 4W / 5W the entries for an even
  * / odd filter count (they store the filter loop's entry, 2W or its second filter 3W), 7W a pixel:
@@ -688,11 +695,7 @@ enum { TD_REGS_RECORDS, TD_REGS_RECORDS_END, TD_REGS_PATCH, TD_REGS_NEXT_PATCH, 
     "3" #w ":\n\t" filter tail                                                                     \
     end_records                                                                                    \
     "bne     2" #w "b\n\t"                                                                         \
-    "ldr     r0, [sp]\n\t"                                                                         \
-    "ldr     r1, [r0, #20]\n\t"                                                                    \
-    "cmp     r11, r1\n\t"                                                                          \
-    "bne     7" #w "b\n\t"                                                                         \
-    "b       99f\n\t"
+    TD_SMALL_ROW_END(w)
 /* W <= 6: the records' end in r12. */
 /* A pixel's patch: five words (r9 left to the clamp), six, or eight. */
 #define TD_SMALL_REGS_LOAD5 "ldmia   r1, {r4, r5, r6, r7, r8}\n\t"
@@ -802,19 +805,6 @@ TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_M
     "add     r3, r3, r0, asr #31\n\t"                                                              \
     "smmlar  r0, r0, r2, r3\n\t"                                                                   \
     "asr     r0, r0, r9\n\t"
-#define TD_SMALL_QUAD_DOT6                                                                         \
-    "ldmia   r10!, {r0, r1, r2, r3}\n\t"                                                           \
-    "smlad   r0, r4, r1, r0\n\t"                                                                   \
-    "smlad   r0, r5, r2, r0\n\t"                                                                   \
-    "smlad   r0, r6, r3, r0\n\t"                                                                   \
-    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
-    "smlad   r0, r7, r1, r0\n\t"                                                                   \
-    "smlad   r0, r8, r2, r0\n\t"                                                                   \
-    "smlad   r0, r9, r3, r0\n\t"                                                                   \
-    "ldmia   r10!, {r1, r2, r3}\n\t"                                                               \
-    "add     r2, r2, r0, asr #31\n\t"                                                              \
-    "smmlar  r0, r0, r1, r2\n\t"                                                                   \
-    "asr     r0, r0, r3\n\t"
 #define TD_SMALL_QUAD_DOT6_8(last)                                                                 \
     "ldmia   r10!, {r0, r1, r2, r3}\n\t"                                                           \
     "smlad   r0, r4, r1, r0\n\t"                                                                   \
@@ -829,7 +819,8 @@ TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_M
     "add     r2, r2, r0, asr #31\n\t"                                                              \
     "smmlar  r0, r0, r1, r2\n\t"                                                                   \
     "asr     r0, r0, r3\n\t"
-/* Seven and eight words: the patch in r4-r9, r12 and lr. */
+/* Six words (the patch in r4-r9), seven and eight (r4-r9, r12 and lr). */
+#define TD_SMALL_QUAD_DOT6 TD_SMALL_QUAD_DOT6_8("")
 #define TD_SMALL_QUAD_DOT7                                                                         \
     TD_SMALL_QUAD_DOT6_8("ldr     r1, [r10], #4\n\t"                                               \
                          "smlad   r0, r12, r1, r0\n\t")
@@ -857,20 +848,18 @@ TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_M
     "ssub8   r0, r2, lr\n\t"                                                                       \
     "sel     lr, lr, r2\n\t"
 /*
- * One output row for a patch of W words (W in the numeric labels): 4W puts the entries on the stack (at sp + 16 the
- * groups' loop 2W, or the rest's entry where there are no whole groups; at sp + 4 the rest's entry, 3W, 5W, 6W for
- * three, two, one filter or 8W for none), 7W a pixel (its patch as the two-filter loop's), 2W the groups of four
- * filters up to GROUPS_END, then the rest, 8W the row's end test.
+ * A row's set-up, in both row forms: C_out from the records' length (W + 4 words each), its whole groups' end into
+ * r12 (and `keep` after it), the entries of the groups' loop and of the rest on the stack; then 7W, a pixel's start.
  */
-#define TD_SMALL_QUAD_ROW(w, dot, load, clamp)                                                     \
+#define TD_SMALL_QUAD_ROW_START(w, keep)                                                           \
     "4" #w ":\n\t"                                                                                 \
-    /* C_out from the records' length (W + 4 words each), its whole groups' end into r12. */     \
     "ldrd    r3, r2, [r0]\n\t"                                                                     \
     "sub     r2, r2, r3\n\t"                                                                       \
     "mov     r1, #(16 + 4 * " #w ")\n\t"                                                         \
     "udiv    r2, r2, r1\n\t"                                                                       \
     "bic     r12, r2, #3\n\t"                                                                      \
     "mla     r12, r12, r1, r3\n\t"                                                                 \
+    keep                                                                                           \
     "lsr     r1, r2, #2\n\t"                                                                       \
     "and     r2, r2, #3\n\t"                                                                       \
     "adr.w   r3, 8" #w "f\n\t"                                                                     \
@@ -895,7 +884,16 @@ TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_M
     "ldrd    r1, r2, [r0, #8]\n\t"                                                                 \
     "ldr     r3, [r0, #16]\n\t"                                                                    \
     "add     r3, r1, r3\n\t"                                                                       \
-    "strd    r2, r3, [r0, #8]\n\t"                                                                 \
+    "strd    r2, r3, [r0, #8]\n\t"
+
+/*
+ * One output row for a patch of W words (W in the numeric labels): 4W puts the entries on the stack (at sp + 16 the
+ * groups' loop 2W, or the rest's entry where there are no whole groups; at sp + 4 the rest's entry, 3W, 5W, 6W for
+ * three, two, one filter or 8W for none), 7W a pixel (its patch as the two-filter loop's), 2W the groups of four
+ * filters up to GROUPS_END, then the rest, 8W the row's end test.
+ */
+#define TD_SMALL_QUAD_ROW(w, dot, load, clamp)                                                     \
+    TD_SMALL_QUAD_ROW_START(w, "")                                                                 \
     load                                                                                           \
     "ldr     r10, [r0]\n\t"                                                                        \
     "ldr     pc, [sp, #16]\n\t"                                                                    \
@@ -919,11 +917,7 @@ TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_M
     "6" #w ":\n\t"                                                                                 \
     dot "ssat    lr, #8, r0\n\t" clamp "strb    lr, [r11], #1\n\t"                                 \
     "8" #w ":\n\t"                                                                                 \
-    "ldr     r0, [sp]\n\t"                                                                         \
-    "ldr     r1, [r0, #20]\n\t"                                                                    \
-    "cmp     r11, r1\n\t"                                                                          \
-    "bne     7" #w "b\n\t"                                                                         \
-    "b       99f\n\t"
+    TD_SMALL_ROW_END(w)
 /*
  * Seven and eight words (the clamping forms only: unclamped the two-filter loop is as fast): no register left for the
  * bytes, so each filter's byte is stored, then the four reread as a word, clamped in r1 and stored again; the groups'
@@ -943,39 +937,7 @@ TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_M
 #define TD_SMALL_QUAD_SINGLE(dot, clamp)                                                           \
     dot "ssat    r1, #8, r0\n\t" clamp "strb    r1, [r11], #1\n\t"
 #define TD_SMALL_QUAD_ROW_STACKED(w, dot, clamp)                                                   \
-    "4" #w ":\n\t"                                                                                 \
-    "ldrd    r3, r2, [r0]\n\t"                                                                     \
-    "sub     r2, r2, r3\n\t"                                                                       \
-    "mov     r1, #(16 + 4 * " #w ")\n\t"                                                         \
-    "udiv    r2, r2, r1\n\t"                                                                       \
-    "bic     r12, r2, #3\n\t"                                                                      \
-    "mla     r12, r12, r1, r3\n\t"                                                                 \
-    "str     r12, [sp, #20]\n\t"                                                                   \
-    "lsr     r1, r2, #2\n\t"                                                                       \
-    "and     r2, r2, #3\n\t"                                                                       \
-    "adr.w   r3, 8" #w "f\n\t"                                                                     \
-    "cmp     r2, #1\n\t"                                                                           \
-    "it      eq\n\t"                                                                               \
-    "adreq.w r3, 6" #w "f\n\t"                                                                     \
-    "cmp     r2, #2\n\t"                                                                           \
-    "it      eq\n\t"                                                                               \
-    "adreq.w r3, 5" #w "f\n\t"                                                                     \
-    "cmp     r2, #3\n\t"                                                                           \
-    "it      eq\n\t"                                                                               \
-    "adreq.w r3, 3" #w "f\n\t"                                                                     \
-    "orr     r3, r3, #1\n\t"                                                                       \
-    "adr.w   r2, 2" #w "f\n\t"                                                                     \
-    "orr     r2, r2, #1\n\t"                                                                       \
-    "cmp     r1, #0\n\t"                                                                           \
-    "it      eq\n\t"                                                                               \
-    "moveq   r2, r3\n\t"                                                                           \
-    "str     r3, [sp, #4]\n\t"                                                                     \
-    "str     r2, [sp, #16]\n\t"                                                                    \
-    "7" #w ":\n\t"                                                                                 \
-    "ldrd    r1, r2, [r0, #8]\n\t"                                                                 \
-    "ldr     r3, [r0, #16]\n\t"                                                                    \
-    "add     r3, r1, r3\n\t"                                                                       \
-    "strd    r2, r3, [r0, #8]\n\t"                                                                 \
+    TD_SMALL_QUAD_ROW_START(w, "str     r12, [sp, #20]\n\t")                                       \
     TD_SMALL_QUAD_LOAD6                                                                            \
     "ldrd    r12, lr, [r1, #24]\n\t"                                                               \
     "ldr     r10, [r0]\n\t"                                                                        \
@@ -996,11 +958,7 @@ TD_SMALL_REGS(td_small_regs_min, TD_SMALL_REGS_TAIL_MIN_LR, TD_SMALL_REGS_TAIL_M
     "6" #w ":\n\t"                                                                                 \
     TD_SMALL_QUAD_SINGLE(dot, clamp)                                                               \
     "8" #w ":\n\t"                                                                                 \
-    "ldr     r0, [sp]\n\t"                                                                         \
-    "ldr     r1, [r0, #20]\n\t"                                                                    \
-    "cmp     r11, r1\n\t"                                                                          \
-    "bne     7" #w "b\n\t"                                                                         \
-    "b       99f\n\t"
+    TD_SMALL_ROW_END(w)
 /*
  * One output row: state (TD_REGS_*) as for td_small_regs_* (INDEX's W); the clamp's min and max put in every byte
  * (on the stack at sp + 8 and sp + 12), the groups' end in r12.
