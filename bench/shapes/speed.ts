@@ -207,7 +207,7 @@ export function writeSpeedReadme(directory: string, label: string, first: number
 export async function runSpeedSweep(options: { first: number; count: number; jobs: number; label: string; directory: string; dspOnly?: boolean; seeds?: number[] }): Promise<boolean> {
   const directory = join(options.directory, 'speed');
   const labelFile = join(directory, `${options.label}.json`);
-  const kept = options.seeds && existsSync(labelFile) ? (JSON.parse(readFileSync(labelFile, 'utf8')) as { first: number; cases: SpeedCase[] }) : undefined;
+  const kept = options.seeds && existsSync(labelFile) ? (JSON.parse(readFileSync(labelFile, 'utf8')) as { first: number; portableFrom?: string; cases: SpeedCase[] }) : undefined;
   const seeds = options.seeds ?? Array.from({ length: options.count }, (_, i) => options.first + i);
   const cases: SpeedCase[] = (kept?.cases ?? []).filter((row) => !seeds.includes(row.seed));
   const first = kept?.first ?? (options.seeds ? Math.min(...seeds) : options.first);
@@ -230,8 +230,10 @@ export async function runSpeedSweep(options: { first: number; count: number; job
   );
   cases.sort((a, b) => a.seed - b.seed);
   const summary = speedSummary(cases);
+  // Where the portable figures came from: a patched sweep keeps its own (--dsp-only takes them from it, then from before.json).
+  const portableFrom = !options.dspOnly ? 'this run' : kept ? (kept.portableFrom ?? 'this run') : 'before.json';
   mkdirSync(directory, { recursive: true });
-  writeFileSync(labelFile, JSON.stringify({ board: 'virtual-m4f', unit: 'instructions', first, minMacs: MIN_MACS, portableFrom: options.dspOnly ? 'before.json' : 'this run', summary, cases }, null, 1) + '\n');
+  writeFileSync(labelFile, JSON.stringify({ board: 'virtual-m4f', unit: 'instructions', first, minMacs: MIN_MACS, portableFrom, summary, cases }, null, 1) + '\n');
   writeSpeedReadme(options.directory, options.label, first, cases);
   console.log(JSON.stringify(summary));
   return summary.bothEqual === cases.length;
