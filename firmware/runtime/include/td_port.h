@@ -40,6 +40,16 @@ void td_serial_wait(void);
 /* Bytes lost because the ring was full (the host sent more than it should have). */
 uint32_t td_serial_overruns(void);
 
+/*
+ * Holds reception off while the model runs, and lets it go on. Bytes that arrive meanwhile wait
+ * in the UART (QEMU's boards hold them back; a real UART keeps what its FIFO holds and counts an
+ * overrun for the rest, which only a host that already timed out sends) and are taken after
+ * td_serial_release: no receive interrupt lands inside a run, so its instruction count and its
+ * stack use are the model's own, the same run after run.
+ */
+void td_serial_hold(void);
+void td_serial_release(void);
+
 /* ---- timer ----------------------------------------------------------------------------- */
 
 /* What a timer tick measures; the host prints the unit, never converts one into the other. */

@@ -41,8 +41,12 @@ void td_server_run(void) __attribute__((noreturn));
 void td_stack_paint(void);
 /* Bytes of the stack region (top of RAM down to the end of .bss). */
 uint32_t td_stack_region_bytes(void);
-/* Deepest stack use since painting: bytes from the top down to the lowest overwritten word. */
+/* Deepest stack use since start-up: bytes from the top down to the lowest word ever overwritten. */
 uint32_t td_stack_high_water_bytes(void);
+/* Paints again below the caller's frame (keeping the deepest use so far for td_stack_high_water_bytes). */
+void td_stack_repaint(void);
+/* Deepest stack use since the last painting (td_stack_paint or td_stack_repaint). */
+uint32_t td_stack_painted_high_water_bytes(void);
 
 /* ---- profiling (td_profile.c) ------------------------------------------------------------- */
 

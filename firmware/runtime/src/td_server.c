@@ -49,6 +49,7 @@ enum {
 #define TD_FRAME_BYTES (TD_MESSAGE_BYTES + (TD_MESSAGE_BYTES + 253u) / 254u)
 #define TD_HELLO_MAX_BYTES 256u
 #define TD_RUN_FLAG_STREAMING 0x01u
+#define TD_RUN_FLAG_MEASURE_STACK 0x02u
 
 /* PROTOCOL.md's timer_unit: 0 instructions, 1 cycles. */
 #define TD_PROTOCOL_UNIT_INSTRUCTIONS 0u
@@ -74,6 +75,8 @@ static uint8_t td_reply[TD_MESSAGE_BYTES];
 
 static uint8_t td_outputs_valid;
 static uint8_t td_profile_valid;
+/* The deepest stack use of the runs of RUNs with MEASURE_STACK (0 before the first). */
+static uint32_t td_run_stack_bytes;
 
 /* ---- little-endian access ------------------------------------------------------------------ */
 
@@ -198,13 +201,16 @@ static uint8_t td_run(td_exchange *x) {
   uint16_t runs = get_u16(&x->payload[0]);
   uint16_t last_op = get_u16(&x->payload[2]);
   uint8_t flags = x->payload[4];
-  if (runs == 0u || (flags & (uint8_t)~TD_RUN_FLAG_STREAMING) != 0u) return TD_STATUS_BAD_ARGUMENT;
+  if (runs == 0u || (flags & (uint8_t)~(TD_RUN_FLAG_STREAMING | TD_RUN_FLAG_MEASURE_STACK)) != 0u) return TD_STATUS_BAD_ARGUMENT;
   if (last_op != 0xFFFFu && last_op >= model->op_count) return TD_STATUS_BAD_ARGUMENT;
   int32_t last = last_op == 0xFFFFu ? (int32_t)model->op_count - 1 : (int32_t)last_op;
 
   td_outputs_valid = 0;
   td_profile_valid = 0;
   uint64_t total = 0, fastest = UINT64_MAX, slowest = 0;
+  /* The stack below this frame painted afresh, and reception held off while the runs go on (td_port.h). */
+  if (flags & TD_RUN_FLAG_MEASURE_STACK) td_stack_repaint();
+  td_serial_hold();
   for (uint16_t run = 0; run < runs; run++) {
     if (!(flags & TD_RUN_FLAG_STREAMING)) model->reset_state();
     for (uint8_t i = 0; i < model->input_count; i++) {
@@ -217,6 +223,7 @@ static uint8_t td_run(td_exchange *x) {
     uint64_t ticks = td_timer_now() - begin;
     td_profile_last_op = 0x7FFFFFFF;
     if (status != 0) {
+      td_serial_release();
       put_u16(&x->out[0], (uint16_t)model->failed_op());
       put_u32(&x->out[2], (uint32_t)status);
       x->out_length = 6;
@@ -226,6 +233,11 @@ static uint8_t td_run(td_exchange *x) {
     total += units;
     if (units < fastest) fastest = units;
     if (units > slowest) slowest = units;
+  }
+  td_serial_release();
+  if (flags & TD_RUN_FLAG_MEASURE_STACK) {
+    uint32_t used = td_stack_painted_high_water_bytes();
+    if (used > td_run_stack_bytes) td_run_stack_bytes = used;
   }
   td_profile_valid = 1;
   td_outputs_valid = last == (int32_t)model->op_count - 1;
@@ -303,7 +315,8 @@ static uint8_t td_read_tensor(td_exchange *x) {
 static uint8_t td_stack(td_exchange *x) {
   put_u32(&x->out[0], td_stack_region_bytes());
   put_u32(&x->out[4], td_stack_high_water_bytes());
-  x->out_length = 8;
+  put_u32(&x->out[8], td_run_stack_bytes);
+  x->out_length = 12;
   return TD_STATUS_OK;
 }
 

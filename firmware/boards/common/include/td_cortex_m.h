@@ -35,8 +35,9 @@
 #define TD_SCB_SHPR3 TD_REG32(0xE000ED20u) /* priorities of PendSV (bits 23:16) and SysTick (31:24) */
 #define TD_SCB_CPACR TD_REG32(0xE000ED88u)
 
-/* NVIC: set-enable and clear-pending banks of 32 interrupts each, byte-wide priorities. */
+/* NVIC: set-enable, clear-enable and clear-pending banks of 32 interrupts each, byte-wide priorities. */
 #define TD_NVIC_ISER(bank) TD_REG32(0xE000E100u + 4u * (bank))
+#define TD_NVIC_ICER(bank) TD_REG32(0xE000E180u + 4u * (bank))
 #define TD_NVIC_ICPR(bank) TD_REG32(0xE000E280u + 4u * (bank))
 #define TD_NVIC_IPR_BYTE(irq) (*(volatile uint8_t *)(uintptr_t)(0xE000E400u + (irq)))
 
@@ -52,6 +53,17 @@ static inline void td_nvic_enable(uint32_t irq) {
   TD_NVIC_ICPR(irq >> 5) = 1u << (irq & 31u);
   TD_NVIC_ISER(irq >> 5) = 1u << (irq & 31u);
 }
+
+/*
+ * Masks one interrupt at the NVIC; what raises it meanwhile stays pending and is taken once
+ * td_nvic_unmask turns it back on (which, unlike td_nvic_enable, keeps that pending state).
+ */
+static inline void td_nvic_mask(uint32_t irq) {
+  TD_NVIC_ICER(irq >> 5) = 1u << (irq & 31u);
+  __asm__ volatile("dsb\n\tisb" ::: "memory");
+}
+
+static inline void td_nvic_unmask(uint32_t irq) { TD_NVIC_ISER(irq >> 5) = 1u << (irq & 31u); }
 
 static inline void td_interrupts_disable(void) { __asm__ volatile("cpsid i" ::: "memory"); }
 static inline void td_interrupts_enable(void) { __asm__ volatile("cpsie i" ::: "memory"); }

@@ -83,4 +83,8 @@ void td_serial_wait(void) {
 
 uint32_t td_serial_overruns(void) { return td_serial_overrun_count; }
 
+void td_serial_hold(void) { td_nvic_mask(TD_UART0_RX_IRQ); }
+
+void td_serial_release(void) { td_nvic_unmask(TD_UART0_RX_IRQ); }
+
 #endif /* TD_SERIAL_RING_H */

@@ -37,6 +37,11 @@ export interface RunOptions {
   lastOp?: number;
   /** Keep LSTM state between runs (and between RUN commands); default false: every run starts from reset state. */
   streaming?: boolean;
+  /**
+   * Measure these runs' own stack use (`stack().runHighWaterBytes`): the board paints its stack again before them and
+   * scans it after, work outside the runs' time that the deadline's floor covers (such a RUN teaches the deadlines nothing).
+   */
+  measureStack?: boolean;
   /** Reply timeout. Default `runTimeoutMs × runs`. */
   timeoutMs?: number;
 }
@@ -216,10 +221,10 @@ export class DeviceClient {
 
   async run(options: RunOptions = {}): Promise<RunReply> {
     const runs = options.runs ?? 1;
-    const request = { runs, lastOp: options.lastOp, streaming: options.streaming ?? false };
+    const request = { runs, lastOp: options.lastOp, streaming: options.streaming ?? false, ...(options.measureStack ? { measureStack: true } : {}) };
     const started = performance.now();
     const reply = await this.session.call(commands.RUN, request, { timeoutMs: options.timeoutMs ?? this.deadlines.run(runs).timeoutMs });
-    if (options.lastOp === undefined) this.deadlines.observeRun(runs, performance.now() - started);
+    if (options.lastOp === undefined && !options.measureStack) this.deadlines.observeRun(runs, performance.now() - started);
     const opsRun = options.lastOp === undefined ? this.info.opCount : options.lastOp + 1;
     if (reply.runs !== runs || reply.opsRun !== opsRun) {
       throw new ProtocolError(`RUN reply: ${reply.runs} run(s) of ${reply.opsRun} op(s), asked for ${runs} of ${opsRun}`, {

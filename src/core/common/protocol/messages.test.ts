@@ -96,7 +96,9 @@ describe('messages', () => {
       ['READ_PROFILE', { firstOp: 3, count: 2 }, { firstOp: 3, counts: [0xffffffff, 12] }],
       ['READ_OUTPUT', { index: 1, offset: 504, length: 504 }, { totalBytes: 1000, offset: 504, data: Uint8Array.of(5, 0, 6) }],
       ['READ_TENSOR', { index: 300, offset: 0, length: 1 }, { totalBytes: 1, offset: 0, data: Uint8Array.of(0) }],
+      ['RUN', { runs: 3, lastOp: undefined, streaming: false, measureStack: true }, { runs: 3, opsRun: 31, timerUnit: 'instructions', total: 9, min: 3, max: 3 }],
       ['STACK', undefined, { stackBytes: 8192, highWaterBytes: 2100 }],
+      ['STACK', undefined, { stackBytes: 8192, highWaterBytes: 2100, runHighWaterBytes: 1800 }],
       ['RESET', undefined, undefined],
       ['ECHO', Uint8Array.of(0, 0, 1), Uint8Array.of(0, 0, 1)],
     ];
@@ -110,6 +112,8 @@ describe('messages', () => {
   it('encodes RUN as runs, last_op (0xFFFF for all), flags', () => {
     expect([...commands.RUN.request.encode({ runs: 258, lastOp: undefined, streaming: false })]).toEqual([2, 1, 0xff, 0xff, 0]);
     expect([...commands.RUN.request.encode({ runs: 1, lastOp: 3, streaming: true })]).toEqual([1, 0, 3, 0, 1]);
+    expect([...commands.RUN.request.encode({ runs: 1, lastOp: undefined, streaming: true, measureStack: true })]).toEqual([1, 0, 0xff, 0xff, 3]);
+    expect(() => commands.RUN.request.decode(Uint8Array.of(1, 0, 0xff, 0xff, 4))).toThrow(/unknown flag bits 0x4/);
   });
 
   it('tells a device which status a malformed request deserves', () => {
@@ -124,7 +128,7 @@ describe('messages', () => {
     };
     expect(status(() => commands.RUN.request.decode(Uint8Array.of(1, 0, 0xff, 0xff)))).toBe('BAD_LENGTH');
     expect(status(() => commands.RUN.request.decode(Uint8Array.of(0, 0, 0xff, 0xff, 0)))).toBe('BAD_ARGUMENT');
-    expect(status(() => commands.RUN.request.decode(Uint8Array.of(1, 0, 0xff, 0xff, 2)))).toBe('BAD_ARGUMENT');
+    expect(status(() => commands.RUN.request.decode(Uint8Array.of(1, 0, 0xff, 0xff, 4)))).toBe('BAD_ARGUMENT');
     expect(status(() => commands.LOAD_INPUT.request.decode(Uint8Array.of(0, 0, 0, 0, 0, 0)))).toBe('BAD_LENGTH');
     expect(status(() => commands.READ_TENSOR.request.decode(Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0)))).toBe('BAD_RANGE');
     expect(status(() => commands.STACK.request.decode(Uint8Array.of(1)))).toBe('BAD_LENGTH');

@@ -398,7 +398,12 @@ export interface RunRequest {
   lastOp?: number;
   /** Keep variable tensors (LSTM state) between runs instead of resetting them before each run. */
   streaming: boolean;
+  /** Measure the runs' own stack use (the board paints its stack again first): STACK's `runHighWaterBytes`. */
+  measureStack?: boolean;
 }
+
+/** RUN's flag bits. */
+const runFlags = { streaming: 1, measureStack: 2 } as const;
 
 export interface RunReply {
   runs: number;
@@ -415,11 +420,11 @@ export const run: Command<RunRequest, RunReply> = {
   name: 'RUN',
   code: commandCodes.RUN,
   request: {
-    encode: ({ runs, lastOp, streaming }) =>
+    encode: ({ runs, lastOp, streaming, measureStack }) =>
       new PayloadWriter()
         .u16(runs)
         .u16(lastOp ?? ALL_OPS)
-        .u8(streaming ? 1 : 0)
+        .u8((streaming ? runFlags.streaming : 0) | (measureStack ? runFlags.measureStack : 0))
         .finish(),
     decode(payload) {
       const context = 'RUN request';
@@ -429,8 +434,13 @@ export const run: Command<RunRequest, RunReply> = {
       const flags = reader.u8('flags');
       reader.end();
       if (runs === 0) throw invalid(context, 'runs is 0');
-      if ((flags & ~1) !== 0) throw invalid(context, `unknown flag bits 0x${flags.toString(16)}`);
-      return { runs, lastOp: lastOp === ALL_OPS ? undefined : lastOp, streaming: (flags & 1) !== 0 };
+      if ((flags & ~(runFlags.streaming | runFlags.measureStack)) !== 0) throw invalid(context, `unknown flag bits 0x${flags.toString(16)}`);
+      return {
+        runs,
+        lastOp: lastOp === ALL_OPS ? undefined : lastOp,
+        streaming: (flags & runFlags.streaming) !== 0,
+        ...((flags & runFlags.measureStack) !== 0 ? { measureStack: true } : {}),
+      };
     },
   },
   reply: {
@@ -578,7 +588,13 @@ export const readTensor: Command<ReadRequest, ReadReply> = {
 
 export interface StackReply {
   stackBytes: number;
+  /** Deepest use since start-up: the model's runs, the protocol server and interrupts that struck it. */
   highWaterBytes: number;
+  /**
+   * Deepest use during the runs of RUNs with `measureStack` (the model's own stack, the frames above it included),
+   * 0 before the first; absent from a board whose reply has only the first two fields.
+   */
+  runHighWaterBytes?: number;
 }
 
 export const stack: Command<void, StackReply> = {
@@ -586,10 +602,14 @@ export const stack: Command<void, StackReply> = {
   code: commandCodes.STACK,
   request: empty('STACK request'),
   reply: {
-    encode: ({ stackBytes, highWaterBytes }) => new PayloadWriter().u32(stackBytes).u32(highWaterBytes).finish(),
+    encode: ({ stackBytes, highWaterBytes, runHighWaterBytes }) => {
+      const writer = new PayloadWriter().u32(stackBytes).u32(highWaterBytes);
+      return (runHighWaterBytes === undefined ? writer : writer.u32(runHighWaterBytes)).finish();
+    },
     decode(payload) {
       const reader = new PayloadReader(payload, 'STACK reply');
-      const reply = { stackBytes: reader.u32('stack_bytes'), highWaterBytes: reader.u32('high_water_bytes') };
+      const reply: StackReply = { stackBytes: reader.u32('stack_bytes'), highWaterBytes: reader.u32('high_water_bytes') };
+      if (payload.length > 8) reply.runHighWaterBytes = reader.u32('run_high_water_bytes');
       reader.end();
       return reply;
     },

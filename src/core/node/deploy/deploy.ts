@@ -127,7 +127,11 @@ export interface DeployResult {
    * arena's memory timeline (`arenaMemoryTimeline`). Holds Maps: not for JSON or process messages.
    */
   memoryPlan: GraphMemoryPlan;
-  /** Stack high-water measured on the board (painted stack). */
+  /**
+   * Stack high-water of the model's runs measured on the board (painted again before each run, the UART's receive
+   * interrupt held off during it: the same figure run after run); the deepest use since start-up from firmware that
+   * does not measure runs.
+   */
   stackBytes: number;
   flashBytes: number;
   build: BuildReport;
@@ -252,7 +256,9 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
       for (let run = 0; run < runs; run++) {
         checkCancelled();
         progress('run', 0.45 + (0.4 * run) / runs, `run ${run + 1} of ${runs}`);
-        const reply = await client.run({ streaming: options.streaming });
+        // Every run measures its own stack (the board paints it again first): the figure is the model's, not the
+        // protocol server's deepest frame or an interrupt that struck it.
+        const reply = await client.run({ streaming: options.streaming, measureStack: true });
         latencies.push(reply.min);
         unit = reply.timerUnit;
         outputBytes = [];
@@ -316,7 +322,7 @@ export async function deployGraph(graph: Graph, options: DeployOptions & { name:
         instructionsPerMac: macs > 0 ? median / macs : null,
         arenaBytes: model.arenaBytes,
         memoryPlan: model.memory,
-        stackBytes: stack.highWaterBytes,
+        stackBytes: stack.runHighWaterBytes || stack.highWaterBytes,
         flashBytes: firmware.report.flashBytes,
         build: firmware.report,
         buildId: project.buildId,

@@ -177,7 +177,7 @@ describe('fake board over the mock transport', () => {
     await expect(session.call(commands.READ_TENSOR, { index: 0, offset: 490, length: 1 })).rejects.toThrow('the board answered BAD_RANGE');
     await expect(session.call(commands.READ_TENSOR, { index: 0, offset: 0, length: 505 })).rejects.toThrow('the board answered BAD_RANGE');
     await expect(session.call(commands.READ_PROFILE, { firstOp: 0, count: 1 })).rejects.toThrow('the board answered NO_RESULT');
-    await expect(client.stack()).resolves.toEqual({ stackBytes: 8192, highWaterBytes: 0 });
+    await expect(client.stack()).resolves.toEqual({ stackBytes: 8192, highWaterBytes: 0, runHighWaterBytes: 0 });
     await expect(client.echo(new Uint8Array(512).fill(0))).resolves.toBeUndefined();
   });
 });

@@ -52,9 +52,10 @@ export interface FakeBoardOptions {
   modelHash?: Uint8Array;
   /** 256 … 1024; default 512, as the reference firmware. */
   maxPayload?: number;
-  /** What STACK reports: default 8192 bytes of stack, 0 used. */
+  /** What STACK reports: default 8192 bytes of stack, 0 used; the runs' own use (after a RUN that measured it) default the high water. */
   stackBytes?: number;
   stackHighWaterBytes?: number;
+  stackRunHighWaterBytes?: number;
   /** SET_BAUD: the rates its UART makes. Absent: it answers UNKNOWN_COMMAND, as firmware from before the command. */
   baudRates?: readonly number[];
   /**
@@ -103,6 +104,9 @@ export class FakeBoard {
   private values: Map<number, TensorData>;
   private readonly inputBytes: Uint8Array[];
   private readonly stack: { stackBytes: number; highWaterBytes: number };
+  /** What STACK reports as the runs' own use once a RUN measured it (0 before, as a board). */
+  private readonly runStackBytes: number;
+  private runStackMeasured = false;
   /** Per-op counts of the last run of the last RUN that finished, and whether it ran every op. */
   private profile?: number[];
   private outputsValid = false;
@@ -129,6 +133,7 @@ export class FakeBoard {
     this.interpreter = new Interpreter(graph, { state: 'streaming' });
     this.inputBytes = graph.inputs.map((id) => new Uint8Array(tensorBytes(graph.tensors[id])));
     this.stack = { stackBytes: options.stackBytes ?? 8192, highWaterBytes: options.stackHighWaterBytes ?? 0 };
+    this.runStackBytes = options.stackRunHighWaterBytes ?? this.stack.highWaterBytes;
     this.baudRates = options.baudRates;
     this.line = options.line;
     const describe = (id: number) => ({ tensorId: id, dtype: graph.tensors[id].dtype, bytes: tensorBytes(graph.tensors[id]) });
@@ -252,7 +257,7 @@ export class FakeBoard {
           return this.read(read, this.tensorBytesNow(read.index));
         });
       case commandCodes.STACK:
-        return answer(commands.STACK, payload, () => this.stack);
+        return answer(commands.STACK, payload, () => ({ ...this.stack, runHighWaterBytes: this.runStackMeasured ? this.runStackBytes : 0 }));
       case commandCodes.RESET:
         return answer(commands.RESET, payload, () => this.interpreter.resetState());
       case commandCodes.ECHO:
@@ -268,7 +273,7 @@ export class FakeBoard {
     }
   }
 
-  private run({ runs, lastOp, streaming }: RunRequest): RunReply {
+  private run({ runs, lastOp, streaming, measureStack }: RunRequest): RunReply {
     const { ops, inputs, tensors } = this.graph;
     if (lastOp !== undefined && lastOp >= ops.length) throw new RequestRefused('BAD_ARGUMENT', `last op ${lastOp}`);
     const opsRun = lastOp === undefined ? ops.length : lastOp + 1;
@@ -304,6 +309,7 @@ export class FakeBoard {
     }
     // Only a RUN that finished has a profile and (when it ran every op) outputs.
     this.profile = counts;
+    if (measureStack) this.runStackMeasured = true;
     this.outputsValid = opsRun === ops.length;
     return { runs, opsRun, timerUnit: this.info.timerUnit, total, min, max };
   }

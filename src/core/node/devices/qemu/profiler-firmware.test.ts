@@ -231,6 +231,7 @@ describe('profiler firmware on QEMU', () => {
     // them all and answers the next real request.
     let seed = 7;
     const noise = Uint8Array.from({ length: 2000 }, () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff);
+    await new Promise((resolve) => setTimeout(resolve, 100));
     await transport.write(noise);
     await transport.write(new Uint8Array(700).fill(0x41));
     const corrupted = cobsEncode(Uint8Array.of(1, 0, 9, 0, 1, 2, 3, 4));
@@ -244,6 +245,33 @@ describe('profiler firmware on QEMU', () => {
     expect(after.stackBytes).toBe(stack.stackBytes);
     expect(after.highWaterBytes).toBeGreaterThanOrEqual(stack.highWaterBytes);
     expect(after.highWaterBytes).toBeLessThanOrEqual(stack.highWaterBytes + 128);
+  });
+
+  it('virtual-m4f: runs measure their own stack, and bytes arriving meanwhile change neither their count nor that figure', async () => {
+    const { client, transport } = await connect('virtual-m4f', firmware['virtual-m4f']);
+    await client.loadInput(0, new Uint8Array(16).fill(3));
+    // 4,000 runs of 30,440 instructions: most of a second of QEMU, the noise lands 100 ms in.
+    const runs = 4000;
+    const quiet = await client.run({ runs, measureStack: true });
+    const quietStack = await client.stack();
+    expect(quiet.min).toBe(quiet.max);
+    // The server's frames above the model's count; the dummy model's ops are small C functions.
+    expect(quietStack.runHighWaterBytes).toBeGreaterThan(64);
+    expect(quietStack.runHighWaterBytes).toBeLessThanOrEqual(quietStack.highWaterBytes);
+    // 2,000 bytes of noise (then a delimiter: an invalid frame, dropped) written while the board runs: their receive
+    // interrupts wait until the runs are over (without the hold the slowest run here took 200 instructions more).
+    const running = client.run({ runs, measureStack: true });
+    let seed = 11;
+    const noise = Uint8Array.from({ length: 2000 }, () => 1 + ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 255));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await transport.write(noise);
+    await transport.write(Uint8Array.of(0));
+    const noisy = await running;
+    expect([noisy.min, noisy.max]).toEqual([quiet.min, quiet.max]);
+    const noisyStack = await client.stack();
+    expect(noisyStack.runHighWaterBytes).toBe(quietStack.runHighWaterBytes);
+    expect(noisyStack.highWaterBytes).toBeGreaterThanOrEqual(quietStack.highWaterBytes);
+    await client.echo(Uint8Array.of(1, 2, 3));
   });
 
   for (const id of ['virtual-m7', 'virtual-m55']) {
