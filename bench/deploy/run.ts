@@ -229,7 +229,8 @@ function readme(rows: DeployBenchRow[]): string {
 -O2, DSP kernels) with \`tinydeploy deploy\`'s code path and compares with TFLite Micro + CMSIS-NN measured on the
 same emulated board (\`../shared/baseline/\`). In parentheses: ours / TFLite Micro with CMSIS-NN (below 1: smaller or
 faster). Instructions are counted by QEMU (\`-icount\`), not cycles. Flash is the whole firmware on both sides
-(ours includes the profiler runtime); stack is the painted high-water measured on the board on both sides. Wall time
+(ours includes the profiler runtime); stack is the painted high-water measured on the board on both sides (ours: the
+model's runs, the stack painted again before them and the UART's receive interrupt held off during them). Wall time
 runs from build start to the checked result (build, QEMU start, flash over GDB, upload the input, 3 runs, read back).
 RAM is arena + stack. Code is flash minus the model, in two columns. TFLite Micro's figure is its flash minus the
 model file, and that file holds the weights, the biases, every tensor's scales and zero points (from which it
