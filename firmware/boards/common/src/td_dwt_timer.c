@@ -40,11 +40,17 @@ void td_timer_init(void) {
   TD_SYST_CSR = TD_SYST_CSR_ENABLE | TD_SYST_CSR_TICKINT | TD_SYST_CSR_CLKSOURCE_CPU;
 }
 
+/*
+ * SysTick restarts with the count: its interrupt (a read every 2^24 cycles) then strikes a run at the same points
+ * run after run, so the stack its frame may add to the run's is the same each time.
+ */
 void td_timer_restart(void) {
   td_interrupts_disable();
   TD_DWT_CYCCNT = 0;
   td_dwt_high = 0;
   td_dwt_last = 0;
+  TD_SYST_CVR = 0;
+  TD_SCB_ICSR = TD_SCB_ICSR_PENDSTCLR;
   td_interrupts_enable();
 }
 
