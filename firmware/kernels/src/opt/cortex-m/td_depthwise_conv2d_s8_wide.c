@@ -418,181 +418,202 @@ typedef struct {
  * 3x3, stride 2: output x takes positions 2x..2x+2, that is P_x.W01 + lo(P_{x+1}) w2 (tap words
  * W01 = (w0, w1) in r10, W2 = (w2, 0) in r11). Six outputs x..x+5 a step from pairs P_x..P_{x+6} of
  * a filter row: P_x..P_{x+3} (r6-r9) by one LDM that moves the plane pointer on by four pairs, for
- * outputs x..x+2, then P_{x+4}..P_{x+6} into r6-r8 by a second (P_{x+3} stays in r9) for x+3..x+5;
- * `next` moves the pointer to the next filter row's P_x: three loads (two LDM and the tap words' LDM)
- * and twelve SMLAD / SMLABB for 18 MACs.
+ * outputs x..x+2, then P_{x+4}..P_{x+6} into r6-r8 by a second (P_{x+3} stays in r9) for x+3..x+5,
+ * and the row's tap words by one LDRD from the frame ([sp, #taps]); `next` moves the pointer to the
+ * next filter row's P_x: three loads and twelve SMLAD / SMLABB for 18 MACs. On a step's first filter
+ * row r5 holds the bias, onto which the other accumulators' first products add (TD_WIDE_ONTO_R5)
+ * before r5's own products do (output x+5's pairs come last, from the second LDM).
  */
-#define TD_WIDE_ASM_ROW_3X3_S2(next)                                                               \
+#define TD_WIDE_ONTO_R5(acc) "r5"
+#define TD_WIDE_ASM_ROW_3X3_S2(taps, onto, next)                                                   \
     "ldm     lr!, {r6-r9}\n\t"                                                                      \
-    "ldm     r12!, {r10, r11}\n\t"                                                                 \
-    "smlad   r0, r6, r10, r0\n\t"                                                                  \
+    "ldrd    r10, r11, [sp, #" taps "]\n\t"                                                         \
+    "smlad   r0, r6, r10, " onto("r0") "\n\t"                                                       \
     "smlabb  r0, r7, r11, r0\n\t"                                                                  \
-    "smlad   r1, r7, r10, r1\n\t"                                                                  \
+    "smlad   r1, r7, r10, " onto("r1") "\n\t"                                                       \
     "smlabb  r1, r8, r11, r1\n\t"                                                                  \
-    "smlad   r2, r8, r10, r2\n\t"                                                                  \
+    "smlad   r2, r8, r10, " onto("r2") "\n\t"                                                       \
     "smlabb  r2, r9, r11, r2\n\t"                                                                  \
     "ldm     lr, {r6-r8}\n\t"                                                                       \
-    "smlad   r3, r9, r10, r3\n\t"                                                                  \
+    "smlad   r3, r9, r10, " onto("r3") "\n\t"                                                       \
     "smlabb  r3, r6, r11, r3\n\t"                                                                  \
-    "smlad   r4, r6, r10, r4\n\t"                                                                  \
+    "smlad   r4, r6, r10, " onto("r4") "\n\t"                                                       \
     "smlabb  r4, r7, r11, r4\n\t"                                                                  \
     "smlad   r5, r7, r10, r5\n\t"                                                                  \
     "smlabb  r5, r8, r11, r5\n\t"                                                                  \
     next
 /*
- * One step of six outputs from the plane pointer (filter rows a plane row apart), as TD_WIDE_ASM_STEP_X6;
+ * One step of six outputs from the plane pointer (filter rows a plane row apart): the bias (one LDR),
+ * three filter rows (47), the requantization's multiplier, shift and rounding with out_c and 3 * out_c
+ * in one LDM from the frame (r6-r8, r10, r11; r9 the scratch), the requantization (24) and `store`;
  * the pointer ends 144 bytes on (the third filter row's P_{x+4}).
  */
 #define TD_WIDE_ASM_STEP_3X3_S2(store)                                                             \
-    "ldm     r12!, {r0-r5}\n\t"                                                                    \
-    TD_WIDE_ASM_ROW_3X3_S2("add     lr, lr, #48\n\t")                                              \
-    TD_WIDE_ASM_ROW_3X3_S2("add     lr, lr, #48\n\t")                                              \
-    TD_WIDE_ASM_ROW_3X3_S2("")                                                                     \
-    "ldm     r12, {r6-r8}\n\t"                                                                     \
-    "sub     r12, r12, #48\n\t"                                                                    \
+    "ldr     r5, [sp, #24]\n\t"                                                                    \
+    TD_WIDE_ASM_ROW_3X3_S2("28", TD_WIDE_ONTO_R5, "add     lr, lr, #48\n\t")                        \
+    TD_WIDE_ASM_ROW_3X3_S2("36", TD_WIDE_ONTO_SELF, "add     lr, lr, #48\n\t")                      \
+    TD_WIDE_ASM_ROW_3X3_S2("44", TD_WIDE_ONTO_SELF, "")                                            \
+    "ldm     sp, {r6-r11}\n\t"                                                                     \
     TD_WIDE_ASM_REQUANT_X6("r0") TD_WIDE_ASM_REQUANT_X6("r1") TD_WIDE_ASM_REQUANT_X6("r2")           \
     TD_WIDE_ASM_REQUANT_X6("r3") TD_WIDE_ASM_REQUANT_X6("r4") TD_WIDE_ASM_REQUANT_X6("r5")           \
     store
 /*
- * Six outputs r0-r5, out_c apart, at the cursor, which then moves on by `next` (six pixels, or to the next
- * row's first output). The stride-2 entries keep the cursor, out_c, 3 * out_c and 5 * out_c at [sp, #0..15]
- * (TD_WIDE_ASM_S2_FRAME), so one LDM gives every store its offset: 9 instructions; it also gives the
- * channel's last cursor ([sp, #16], r10), on which the row loop ends.
+ * Six outputs r0-r5, out_c (r10) apart, at the cursor (r12, kept in its register through the channel),
+ * which then moves on by six pixels: the offsets out_c, 2 * out_c and 3 * out_c (r11) from the cursor, then
+ * from the cursor moved on by four pixels: 8 instructions (the cursor in the frame took 9, and a STR
+ * more at a row's end).
  */
-#define TD_WIDE_ASM_STORE6(next)                                                                   \
-    "ldm     sp, {r6-r10}\n\t"                                                                       \
-    "strb    r0, [r6]\n\t"                                                                         \
-    "strb    r1, [r6, r7]\n\t"                                                                     \
-    "strb    r2, [r6, r7, lsl #1]\n\t"                                                             \
-    "strb    r3, [r6, r8]\n\t"                                                                     \
-    "strb    r4, [r6, r7, lsl #2]\n\t"                                                             \
-    "strb    r5, [r6, r9]\n\t"                                                                     \
-    next                                                                                           \
-    "str     r6, [sp]\n\t"
-/* The cursor from a step's first output on to the next step's (r8: 3 * out_c), or to the next row's ([sp, #28]). */
-#define TD_WIDE_ASM_NEXT_STEP "add     r6, r6, r8, lsl #1\n\t"
-#define TD_WIDE_ASM_NEXT_ROW                                                                       \
-    "ldr     r8, [sp, #28]\n\t"                                                                    \
-    "add     r6, r6, r8\n\t"
+#define TD_WIDE_ASM_STORE6                                                                         \
+    "strb    r0, [r12]\n\t"                                                                        \
+    "strb    r1, [r12, r10]\n\t"                                                                   \
+    "strb    r2, [r12, r10, lsl #1]\n\t"                                                           \
+    "strb    r3, [r12, r11]\n\t"                                                                   \
+    "add     r12, r12, r10, lsl #2\n\t"                                                            \
+    "strb    r4, [r12]\n\t"                                                                        \
+    "strb    r5, [r12, r10]\n\t"                                                                   \
+    "add     r12, r12, r10, lsl #1\n\t"
 /*
  * The activation's bounds on six outputs four bytes at a time, then the stores: the bytes gathered
  * into r0 (outputs 0-3) and r4 (4, 5) by BFI, each bound by SSUB8 (GE where the byte is on the
- * right side) and SEL against the bound in every byte ([sp, #32] and [sp, #36], see
+ * right side) and SEL against the bound in every byte ([sp, #60] and [sp, #64], see
  * TD_WIDE_ASM_BYTE_BOUNDS), the bytes stored from r0 and r4 by STRB after LSR as TD_WIDE_ASM_STORE6:
- * 25 instructions where a compare and a conditional move per bound and output take 37.
+ * 25 instructions where a compare and a conditional move per bound and output take 36.
  */
-#define TD_WIDE_ASM_CLAMP_STORE6(next)                                                             \
+#define TD_WIDE_ASM_CLAMP_STORE6                                                                   \
     "bfi     r0, r1, #8, #8\n\t"                                                                   \
     "bfi     r0, r2, #16, #8\n\t"                                                                  \
     "bfi     r0, r3, #24, #8\n\t"                                                                  \
     "bfi     r4, r5, #8, #8\n\t"                                                                   \
-    "ldrd    r10, r11, [sp, #32]\n\t"                                                              \
-    "ssub8   r9, r0, r10\n\t"                                                                      \
-    "sel     r0, r0, r10\n\t"                                                                      \
-    "ssub8   r9, r4, r10\n\t"                                                                      \
-    "sel     r4, r4, r10\n\t"                                                                      \
-    "ssub8   r9, r11, r0\n\t"                                                                      \
-    "sel     r0, r0, r11\n\t"                                                                      \
-    "ssub8   r9, r11, r4\n\t"                                                                      \
-    "sel     r4, r4, r11\n\t"                                                                      \
-    "ldm     sp, {r6-r10}\n\t"                                                                       \
-    "strb    r0, [r6]\n\t"                                                                         \
+    "ldrd    r6, r7, [sp, #60]\n\t"                                                                \
+    "ssub8   r9, r0, r6\n\t"                                                                       \
+    "sel     r0, r0, r6\n\t"                                                                       \
+    "ssub8   r9, r4, r6\n\t"                                                                       \
+    "sel     r4, r4, r6\n\t"                                                                       \
+    "ssub8   r9, r7, r0\n\t"                                                                       \
+    "sel     r0, r0, r7\n\t"                                                                       \
+    "ssub8   r9, r7, r4\n\t"                                                                       \
+    "sel     r4, r4, r7\n\t"                                                                       \
+    "strb    r0, [r12]\n\t"                                                                        \
     "lsr     r1, r0, #8\n\t"                                                                       \
-    "strb    r1, [r6, r7]\n\t"                                                                     \
+    "strb    r1, [r12, r10]\n\t"                                                                   \
     "lsr     r2, r0, #16\n\t"                                                                      \
-    "strb    r2, [r6, r7, lsl #1]\n\t"                                                             \
+    "strb    r2, [r12, r10, lsl #1]\n\t"                                                           \
     "lsr     r3, r0, #24\n\t"                                                                      \
-    "strb    r3, [r6, r8]\n\t"                                                                     \
-    "strb    r4, [r6, r7, lsl #2]\n\t"                                                             \
+    "strb    r3, [r12, r11]\n\t"                                                                   \
+    "add     r12, r12, r10, lsl #2\n\t"                                                            \
+    "strb    r4, [r12]\n\t"                                                                        \
     "lsr     r5, r4, #8\n\t"                                                                       \
-    "strb    r5, [r6, r9]\n\t"                                                                     \
-    next                                                                                           \
-    "str     r6, [sp]\n\t"
+    "strb    r5, [r12, r10]\n\t"                                                                   \
+    "add     r12, r12, r10, lsl #1\n\t"
 /*
- * The stride-2 entries' frame (64 bytes): the job copied to [sp, #0..63], lr the plane pointer, r12 the
- * block; then over the job's first five words (read here only) the cursor, out_c, 3 * out_c, 5 * out_c and
- * the cursor after the channel's last row (its output bytes on: 1 - cursor_next).
+ * The stride-2 entries' frame (88 bytes), which a step reads at fixed offsets: [sp, #0..8] the channel's
+ * multiplier, shift and rounding, [sp, #16] out_c, [sp, #20] 3 * out_c ([sp, #12] only fills the LDM's
+ * scratch register), [sp, #24] the channel's doubled folded bias, [sp, #28..48] its tap words W01, W2 per
+ * filter row (TD_WIDE_ASM_S2_CHANNEL copies them from its block); [sp, #52] the cursor's move at a row's
+ * end past its last step's six outputs (in_gap less six pixels: 0 but in bands), [sp, #56] the channel's
+ * last cursor (its output bytes on from its first: the row loop's end), [sp, #60] and [sp, #64] the
+ * activation's bounds in every byte (TD_WIDE_ASM_BYTE_BOUNDS, from r6 and r7 here), [sp, #68] the last
+ * channel's last cursor (the channel loop's end), [sp, #72] the channel's block, [sp, #76] plane_next,
+ * [sp, #80] cursor_next. lr the plane pointer, r12 the cursor.
  */
 #define TD_WIDE_ASM_S2_FRAME                                                                       \
     "push    {r4-r11, lr}\n\t"                                                                      \
-    "sub     sp, sp, #64\n\t"                                                                       \
-    "ldm     r0, {r1-r12}\n\t"                                                                      \
-    "stm     sp, {r1-r12}\n\t"                                                                      \
-    "add     r0, r0, #48\n\t"                                                                       \
-    "ldm     r0, {r4-r7}\n\t"                                                                       \
-    "add     r0, sp, #48\n\t"                                                                       \
-    "stm     r0, {r4-r7}\n\t"                                                                       \
-    "rsb     r8, r7, #1\n\t"                                                                        \
-    "ldrd    lr, r12, [sp, #0]\n\t"                                                                 \
-    "ldrd    r4, r5, [sp, #8]\n\t"                                                                  \
-    "add     r6, r5, r5, lsl #1\n\t"                                                                \
-    "add     r7, r5, r5, lsl #2\n\t"                                                                \
-    "add     r8, r4, r8\n\t"                                                                        \
-    "stm     sp, {r4-r8}\n\t"
+    "sub     sp, sp, #88\n\t"                                                                       \
+    "ldm     r0, {r1-r4}\n\t"                                                                       \
+    "ldr     r5, [r0, #28]\n\t"                                                                     \
+    "ldr     r8, [r0, #48]\n\t"                                                                     \
+    "ldrd    r9, r10, [r0, #56]\n\t"                                                                \
+    "ldrd    r6, r7, [r0, #32]\n\t"                                                                 \
+    "mov     lr, r1\n\t"                                                                            \
+    "mov     r12, r3\n\t"                                                                           \
+    "add     r11, r4, r4, lsl #1\n\t"                                                               \
+    "strd    r4, r11, [sp, #16]\n\t"                                                                \
+    "sub     r5, r5, r11, lsl #1\n\t"                                                               \
+    "rsb     r1, r10, #1\n\t"                                                                       \
+    "add     r1, r3, r1\n\t"                                                                        \
+    "strd    r5, r1, [sp, #52]\n\t"                                                                 \
+    "add     r1, r1, r8\n\t"                                                                        \
+    "sub     r1, r1, #1\n\t"                                                                        \
+    "strd    r1, r2, [sp, #68]\n\t"                                                                 \
+    "strd    r9, r10, [sp, #76]\n\t"
 /*
- * A channel done (the cursor r6 at its last, r10): the next of the job's channels, its block, plane and
- * first output ([sp, #48..60]) and its last cursor one byte on, or the return: 13 instructions where a
- * call per channel takes about 35 (the caller's loop, the frame and the prologue).
+ * A channel's start: its bias, tap words, multiplier, shift and rounding (block words 5-14, the last of
+ * its six biases on) into the frame, and the next channel's block (15 words on) kept: 7 instructions.
+ */
+#define TD_WIDE_ASM_S2_CHANNEL                                                                     \
+    "ldr     r0, [sp, #72]\n\t"                                                                     \
+    "add     r0, r0, #20\n\t"                                                                       \
+    "ldm     r0!, {r1-r10}\n\t"                                                                     \
+    "str     r0, [sp, #72]\n\t"                                                                     \
+    "stm     sp, {r8-r10}\n\t"                                                                      \
+    "add     r0, sp, #24\n\t"                                                                       \
+    "stm     r0, {r1-r7}\n\t"
+/*
+ * A channel done (the cursor r12 at its last, r10): the next of the job's channels, its plane and first
+ * output (plane_next, cursor_next) and its last cursor one byte on, or the return: 9 instructions and the
+ * next channel's 7 where a call per channel takes about 35 (the caller's loop, the frame and the prologue).
  */
 #define TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                \
-    "ldr     r4, [sp, #48]\n\t"                                                                     \
-    "subs    r4, r4, #1\n\t"                                                                        \
+    "ldr     r4, [sp, #68]\n\t"                                                                     \
+    "cmp     r10, r4\n\t"                                                                           \
     "beq     5f\n\t"                                                                                \
-    "str     r4, [sp, #48]\n\t"                                                                     \
-    "ldrd    r5, r7, [sp, #52]\n\t"                                                                 \
+    "ldrd    r4, r5, [sp, #76]\n\t"                                                                 \
+    "add     lr, lr, r4\n\t"                                                                        \
     "add     r12, r12, r5\n\t"                                                                      \
-    "add     lr, lr, r7\n\t"                                                                        \
-    "ldr     r5, [sp, #60]\n\t"                                                                     \
-    "add     r6, r6, r5\n\t"                                                                        \
     "add     r10, r10, #1\n\t"                                                                      \
-    "str     r6, [sp]\n\t"                                                                          \
-    "str     r10, [sp, #16]\n\t"                                                                    \
-    "b       1b\n"                                                                                   \
+    "str     r10, [sp, #56]\n\t"                                                                    \
+    "b       0b\n"                                                                                   \
     "5:\n\t"                                                                                        \
-    "add     sp, sp, #64\n\t"                                                                       \
+    "add     sp, sp, #88\n\t"                                                                       \
     "pop     {r4-r11, pc}\n\t"
-/* The frame's activation bounds ([sp, #32], [sp, #36]) as their byte in every byte, for TD_WIDE_ASM_CLAMP_STORE6. */
+/* The activation's bounds (r6, r7 from the frame's set-up) as their byte in every byte, for TD_WIDE_ASM_CLAMP_STORE6. */
 #define TD_WIDE_ASM_BYTE_BOUNDS                                                                    \
-    "ldrd    r4, r5, [sp, #32]\n\t"                                                                \
-    "uxtb    r4, r4\n\t"                                                                           \
-    "orr     r4, r4, r4, lsl #8\n\t"                                                               \
-    "orr     r4, r4, r4, lsl #16\n\t"                                                              \
-    "uxtb    r5, r5\n\t"                                                                           \
-    "orr     r5, r5, r5, lsl #8\n\t"                                                               \
-    "orr     r5, r5, r5, lsl #16\n\t"                                                              \
-    "strd    r4, r5, [sp, #32]\n\t"
+    "uxtb    r6, r6\n\t"                                                                           \
+    "orr     r6, r6, r6, lsl #8\n\t"                                                               \
+    "orr     r6, r6, r6, lsl #16\n\t"                                                              \
+    "uxtb    r7, r7\n\t"                                                                           \
+    "orr     r7, r7, r7, lsl #8\n\t"                                                               \
+    "orr     r7, r7, r7, lsl #16\n\t"                                                              \
+    "strd    r6, r7, [sp, #60]\n\t"
 /*
- * 3x3, stride 2, rows of two steps of six (12 outputs; 25 positions within the planes' 32): as
- * TD_WIDE_ASM_3X3_ROWS, the plane pointer on by two plane rows per output row (each step leaves it
- * 144 bytes past its first pair); the row's second step moves the cursor on to the next row's first
- * output by [sp, #28] (the job's in_gap: the output row's bytes less its first step's). A row ends on
- * the cursor reaching the channel's last ([sp, #16]); then the job's next channel (TD_WIDE_ASM_S2_NEXT_CHANNEL).
+ * 3x3, stride 2, rows of two steps of six (12 outputs; 25 positions within the planes' 32): the plane
+ * pointer on by two plane rows per output row (each step leaves it 144 bytes past its first pair), the
+ * cursor on by [sp, #52] after the row's second step (bands), the row loop's end on the cursor reaching
+ * the channel's last ([sp, #56]): 5 instructions a row; then the job's next channel
+ * (TD_WIDE_ASM_S2_NEXT_CHANNEL).
  */
 #define TD_WIDE_ASM_3X3_S2(name, prepare, store)                                                   \
     TD_WIDE_ASM_FUNCTION(name)                                                                     \
     TD_WIDE_ASM_S2_FRAME                                                                           \
     prepare                                                                                        \
+    "0:\n\t"                                                                                       \
+    TD_WIDE_ASM_S2_CHANNEL                                                                         \
     "1:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP))                                          \
+    TD_WIDE_ASM_STEP_3X3_S2(store)                                                                 \
     "sub     lr, lr, #120\n\t"                                                                     \
-    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_ROW))                                           \
+    TD_WIDE_ASM_STEP_3X3_S2(store)                                                                 \
     "sub     lr, lr, #40\n\t"                                                                      \
-    "cmp     r6, r10\n\t"                                                                          \
+    "ldrd    r9, r10, [sp, #52]\n\t"                                                               \
+    "add     r12, r12, r9\n\t"                                                                     \
+    "cmp     r12, r10\n\t"                                                                         \
     "bne     1b\n\t"                                                                               \
     TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                    \
     TD_WIDE_ASM_END_FUNCTION(name)
 /*
  * 3x3, stride 2, rows of one step of six (6 outputs; 13 positions): as TD_WIDE_ASM_3X3_S2 with one
- * step a row (an entry of its own: no test for a second step).
+ * step a row (an entry of its own: no test for a second step, no move past the row's outputs).
  */
 #define TD_WIDE_ASM_3X3_S2_ROW1(name, prepare, store)                                              \
     TD_WIDE_ASM_FUNCTION(name)                                                                     \
     TD_WIDE_ASM_S2_FRAME                                                                           \
     prepare                                                                                        \
+    "0:\n\t"                                                                                       \
+    TD_WIDE_ASM_S2_CHANNEL                                                                         \
     "1:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP))                                          \
+    TD_WIDE_ASM_STEP_3X3_S2(store)                                                                 \
     "sub     lr, lr, #16\n\t"                                                                      \
-    "cmp     r6, r10\n\t"                                                                          \
+    "ldr     r10, [sp, #56]\n\t"                                                                   \
+    "cmp     r12, r10\n\t"                                                                         \
     "bne     1b\n\t"                                                                               \
     TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                    \
     TD_WIDE_ASM_END_FUNCTION(name)
