@@ -458,12 +458,12 @@ typedef struct {
     TD_WIDE_ASM_REQUANT_X6("r3") TD_WIDE_ASM_REQUANT_X6("r4") TD_WIDE_ASM_REQUANT_X6("r5")           \
     store
 /*
- * Six outputs r0-r5, out_c (r10) apart, at the cursor (r12, kept in its register through the channel),
- * which then moves on by six pixels: the offsets out_c, 2 * out_c and 3 * out_c (r11) from the cursor, then
- * from the cursor moved on by four pixels: 8 instructions (the cursor in the frame took 9, and a STR
- * more at a row's end).
+ * Six outputs r0-r5, out_c (r10) apart, at the cursor (r12, kept in its register through the channel):
+ * the offsets out_c, 2 * out_c and 3 * out_c (r11) from the cursor, then from the cursor moved on by four
+ * pixels; `end` moves it on past the sixth (TD_WIDE_ASM_STEP_END, or a row's end TD_WIDE_ASM_ROW_END):
+ * 8 instructions (the cursor in the frame took 9, and a STR more at a row's end).
  */
-#define TD_WIDE_ASM_STORE6                                                                         \
+#define TD_WIDE_ASM_STORE6(end)                                                                    \
     "strb    r0, [r12]\n\t"                                                                        \
     "strb    r1, [r12, r10]\n\t"                                                                   \
     "strb    r2, [r12, r10, lsl #1]\n\t"                                                           \
@@ -471,7 +471,21 @@ typedef struct {
     "add     r12, r12, r10, lsl #2\n\t"                                                            \
     "strb    r4, [r12]\n\t"                                                                        \
     "strb    r5, [r12, r10]\n\t"                                                                   \
-    "add     r12, r12, r10, lsl #1\n\t"
+    end
+/* The cursor on past a step's six outputs (r10: out_c). */
+#define TD_WIDE_ASM_STEP_END "add     r12, r12, r10, lsl #1\n\t"
+/*
+ * A row's end after its last step's stores: the cursor on to the next row's first output by [sp, #52]
+ * (two pixels, and in bands the rest of the image's row), the plane pointer back by `back` bytes to the
+ * next output row's first pair, and the next row unless the cursor is the channel's last ([sp, #56],
+ * left in r9 for TD_WIDE_ASM_S2_NEXT_CHANNEL): 5 instructions.
+ */
+#define TD_WIDE_ASM_ROW_END(back)                                                                  \
+    "ldrd    r8, r9, [sp, #52]\n\t"                                                                \
+    "add     r12, r12, r8\n\t"                                                                     \
+    "sub     lr, lr, #" back "\n\t"                                                                \
+    "cmp     r12, r9\n\t"                                                                          \
+    "bne     1b\n\t"
 /*
  * The activation's bounds on six outputs four bytes at a time, then the stores: the bytes gathered
  * into r0 (outputs 0-3) and r4 (4, 5) by BFI, each bound by SSUB8 (GE where the byte is on the
@@ -479,7 +493,7 @@ typedef struct {
  * TD_WIDE_ASM_BYTE_BOUNDS), the bytes stored from r0 and r4 by STRB after LSR as TD_WIDE_ASM_STORE6:
  * 25 instructions where a compare and a conditional move per bound and output take 36.
  */
-#define TD_WIDE_ASM_CLAMP_STORE6                                                                   \
+#define TD_WIDE_ASM_CLAMP_STORE6(end)                                                              \
     "bfi     r0, r1, #8, #8\n\t"                                                                   \
     "bfi     r0, r2, #16, #8\n\t"                                                                  \
     "bfi     r0, r3, #24, #8\n\t"                                                                  \
@@ -504,13 +518,14 @@ typedef struct {
     "strb    r4, [r12]\n\t"                                                                        \
     "lsr     r5, r4, #8\n\t"                                                                       \
     "strb    r5, [r12, r10]\n\t"                                                                   \
-    "add     r12, r12, r10, lsl #1\n\t"
+    end
 /*
  * The stride-2 entries' frame (88 bytes), which a step reads at fixed offsets: [sp, #0..8] the channel's
  * multiplier, shift and rounding, [sp, #16] out_c, [sp, #20] 3 * out_c ([sp, #12] only fills the LDM's
  * scratch register), [sp, #24] the channel's doubled folded bias, [sp, #28..48] its tap words W01, W2 per
  * filter row (TD_WIDE_ASM_S2_CHANNEL copies them from its block); [sp, #52] the cursor's move at a row's
- * end past its last step's six outputs (in_gap less six pixels: 0 but in bands), [sp, #56] the channel's
+ * end past its last step's fourth output (in_gap less four pixels: two pixels, and in bands the rest of
+ * the image's row), [sp, #56] the channel's
  * last cursor (its output bytes on from its first: the row loop's end), [sp, #60] and [sp, #64] the
  * activation's bounds in every byte (TD_WIDE_ASM_BYTE_BOUNDS, from r6 and r7 here), [sp, #68] the last
  * channel's last cursor (the channel loop's end), [sp, #72] the channel's block, [sp, #76] plane_next,
@@ -528,7 +543,7 @@ typedef struct {
     "mov     r12, r3\n\t"                                                                           \
     "add     r11, r4, r4, lsl #1\n\t"                                                               \
     "strd    r4, r11, [sp, #16]\n\t"                                                                \
-    "sub     r5, r5, r11, lsl #1\n\t"                                                               \
+    "sub     r5, r5, r4, lsl #2\n\t"                                                                \
     "rsb     r1, r10, #1\n\t"                                                                       \
     "add     r1, r3, r1\n\t"                                                                        \
     "strd    r5, r1, [sp, #52]\n\t"                                                                 \
@@ -549,19 +564,19 @@ typedef struct {
     "add     r0, sp, #24\n\t"                                                                       \
     "stm     r0, {r1-r7}\n\t"
 /*
- * A channel done (the cursor r12 at its last, r10): the next of the job's channels, its plane and first
+ * A channel done (the cursor r12 at its last, r9): the next of the job's channels, its plane and first
  * output (plane_next, cursor_next) and its last cursor one byte on, or the return: 9 instructions and the
  * next channel's 7 where a call per channel takes about 35 (the caller's loop, the frame and the prologue).
  */
 #define TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                \
     "ldr     r4, [sp, #68]\n\t"                                                                     \
-    "cmp     r10, r4\n\t"                                                                           \
+    "cmp     r9, r4\n\t"                                                                            \
     "beq     5f\n\t"                                                                                \
     "ldrd    r4, r5, [sp, #76]\n\t"                                                                 \
     "add     lr, lr, r4\n\t"                                                                        \
     "add     r12, r12, r5\n\t"                                                                      \
-    "add     r10, r10, #1\n\t"                                                                      \
-    "str     r10, [sp, #56]\n\t"                                                                    \
+    "add     r9, r9, #1\n\t"                                                                        \
+    "str     r9, [sp, #56]\n\t"                                                                     \
     "b       0b\n"                                                                                   \
     "5:\n\t"                                                                                        \
     "add     sp, sp, #88\n\t"                                                                       \
@@ -578,9 +593,8 @@ typedef struct {
 /*
  * 3x3, stride 2, rows of two steps of six (12 outputs; 25 positions within the planes' 32): the plane
  * pointer on by two plane rows per output row (each step leaves it 144 bytes past its first pair), the
- * cursor on by [sp, #52] after the row's second step (bands), the row loop's end on the cursor reaching
- * the channel's last ([sp, #56]): 5 instructions a row; then the job's next channel
- * (TD_WIDE_ASM_S2_NEXT_CHANNEL).
+ * row's second step ending in TD_WIDE_ASM_ROW_END (4 instructions more than a step's end); then the
+ * job's next channel (TD_WIDE_ASM_S2_NEXT_CHANNEL).
  */
 #define TD_WIDE_ASM_3X3_S2(name, prepare, store)                                                   \
     TD_WIDE_ASM_FUNCTION(name)                                                                     \
@@ -589,19 +603,14 @@ typedef struct {
     "0:\n\t"                                                                                       \
     TD_WIDE_ASM_S2_CHANNEL                                                                         \
     "1:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(store)                                                                 \
+    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_STEP_END))                                           \
     "sub     lr, lr, #120\n\t"                                                                     \
-    TD_WIDE_ASM_STEP_3X3_S2(store)                                                                 \
-    "sub     lr, lr, #40\n\t"                                                                      \
-    "ldrd    r9, r10, [sp, #52]\n\t"                                                               \
-    "add     r12, r12, r9\n\t"                                                                     \
-    "cmp     r12, r10\n\t"                                                                         \
-    "bne     1b\n\t"                                                                               \
+    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_ROW_END("40")))                                      \
     TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                    \
     TD_WIDE_ASM_END_FUNCTION(name)
 /*
  * 3x3, stride 2, rows of one step of six (6 outputs; 13 positions): as TD_WIDE_ASM_3X3_S2 with one
- * step a row (an entry of its own: no test for a second step, no move past the row's outputs).
+ * step a row (an entry of its own: no test for a second step).
  */
 #define TD_WIDE_ASM_3X3_S2_ROW1(name, prepare, store)                                              \
     TD_WIDE_ASM_FUNCTION(name)                                                                     \
@@ -610,11 +619,7 @@ typedef struct {
     "0:\n\t"                                                                                       \
     TD_WIDE_ASM_S2_CHANNEL                                                                         \
     "1:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(store)                                                                 \
-    "sub     lr, lr, #16\n\t"                                                                      \
-    "ldr     r10, [sp, #56]\n\t"                                                                   \
-    "cmp     r12, r10\n\t"                                                                         \
-    "bne     1b\n\t"                                                                               \
+    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_ROW_END("16")))                                      \
     TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                    \
     TD_WIDE_ASM_END_FUNCTION(name)
 
@@ -1198,7 +1203,11 @@ TD_NOINLINE static uint32_t td_wide_prepare4(const td_depthwise_conv_params *par
     return fast;
 }
 
-/** The padding of the four planes: the rows outside the image and the pairs of two outside positions. */
+/**
+ * The padding of the four planes: the rows outside the image and the pairs of two outside positions.
+ * Each padding pair word goes to the four planes at once (one pointer, plane_words apart), and the
+ * rows inside the image cost only their own padding (a band's right border is one pair a row).
+ */
 TD_NOINLINE static void td_wide_fill(td_word *planes,
                          int32_t plane_rows,
                          int32_t pairs,
@@ -1208,21 +1217,28 @@ TD_NOINLINE static void td_wide_fill(td_word *planes,
                          uint32_t pad_word)
 {
     const int32_t plane_words = plane_rows * TD_WIDE_ROW_WORDS;
-    const int32_t left = td_min_i32(pad_left / 2, pairs), right = td_max_i32((input_dims->w + pad_left + 1) / 2, 0);
-    int32_t y, k, c;
-    for (y = 0; y < plane_rows; ++y) {
-        const int inside = y >= pad_top && y < pad_top + input_dims->h;
-        if (inside && left <= 0 && right >= pairs) {
-            continue;
+    const int32_t left = td_max_i32(td_min_i32(pad_left / 2, pairs), 0), right = td_max_i32((input_dims->w + pad_left + 1) / 2, 0);
+    const int32_t top = td_min_i32(td_max_i32(pad_top, 0), plane_rows);
+    const int32_t bottom = td_max_i32(td_min_i32(pad_top + input_dims->h, plane_rows), top);
+    td_word *row = planes;
+    int32_t y;
+    for (y = 0; y < plane_rows; ++y, row += TD_WIDE_ROW_WORDS) {
+        const int inside = y >= top && y < bottom;
+        /* Pairs [0, left) and [right, pairs) inside the image, every pair outside it. */
+        td_word *word = row + (inside ? right : 0);
+        td_word *const end = row + pairs;
+        td_word *const left_end = row + (inside ? left : 0);
+        for (; word < end; ++word) {
+            word[0] = pad_word;
+            word[plane_words] = pad_word;
+            word[2 * plane_words] = pad_word;
+            word[3 * plane_words] = pad_word;
         }
-        for (c = 0; c < 4; ++c) {
-            td_word *const row = planes + c * plane_words + y * TD_WIDE_ROW_WORDS;
-            for (k = inside ? right : 0; k < pairs; ++k) {
-                row[k] = pad_word;
-            }
-            for (k = 0; inside && k < left; ++k) {
-                row[k] = pad_word;
-            }
+        for (word = row; word < left_end; ++word) {
+            word[0] = pad_word;
+            word[plane_words] = pad_word;
+            word[2 * plane_words] = pad_word;
+            word[3 * plane_words] = pad_word;
         }
     }
 }
