@@ -444,19 +444,42 @@ typedef struct {
     next
 /*
  * One step of six outputs from the plane pointer (filter rows a plane row apart): the bias (one LDR),
- * three filter rows (47), the requantization's multiplier, shift and rounding with out_c and 3 * out_c
- * in one LDM from the frame (r6-r8, r10, r11; r9 the scratch), the requantization (24) and `store`;
- * the pointer ends 144 bytes on (the third filter row's P_{x+4}).
+ * three filter rows (47), then from the frame in one LDM the multiplier (r6), the way back (r7), the
+ * rounding (r8), the channel's requantization (r9: TD_WIDE_ASM_S2_REQUANT for its right shift, which
+ * SSAT applies: no ASR) and out_c, 3 * out_c (r10, r11); `back`, if any, sets another way back (the label
+ * `label` follows the jump); then `store`. The pointer ends 144 bytes on (the third filter row's P_{x+4}).
+ * 50 instructions and the requantization's 19 where the ASR in line took 73.
  */
-#define TD_WIDE_ASM_STEP_3X3_S2(store)                                                             \
+#define TD_WIDE_ASM_STEP_3X3_S2(back, label, store)                                                \
     "ldr     r5, [sp, #24]\n\t"                                                                    \
     TD_WIDE_ASM_ROW_3X3_S2("28", TD_WIDE_ONTO_R5, "add     lr, lr, #48\n\t")                        \
     TD_WIDE_ASM_ROW_3X3_S2("36", TD_WIDE_ONTO_SELF, "add     lr, lr, #48\n\t")                      \
     TD_WIDE_ASM_ROW_3X3_S2("44", TD_WIDE_ONTO_SELF, "")                                            \
     "ldm     sp, {r6-r11}\n\t"                                                                     \
-    TD_WIDE_ASM_REQUANT_X6("r0") TD_WIDE_ASM_REQUANT_X6("r1") TD_WIDE_ASM_REQUANT_X6("r2")           \
-    TD_WIDE_ASM_REQUANT_X6("r3") TD_WIDE_ASM_REQUANT_X6("r4") TD_WIDE_ASM_REQUANT_X6("r5")           \
+    back                                                                                           \
+    "mov     pc, r9\n"                                                                              \
+    label ":\n\t"                                                                                  \
     store
+/* Step 0 of a row of two: back to the label 2 after the jump (the frame's way back is the row's second step's). */
+#define TD_WIDE_ASM_BACK_2 "adr.w   r7, 2f\n\t"
+/*
+ * The requantization of a step's six sums r0-r5 for one right shift (1-21), SSAT's own ASR #shift
+ * (multiplier r6, rounding r8, scratch r9), then back to r7: 19 instructions. Every right shift has its
+ * piece, TD_WIDE_ASM_S2_REQUANT(shift), and td_wide_s2_requant (words 0-21) their addresses, so that a
+ * channel's requantization is one word of its frame (TD_WIDE_ASM_S2_CHANNEL); the stride-2 entries share
+ * them (1.6 KB, where each step's requantization in line took 96 bytes).
+ */
+#define TD_WIDE_ASM_REQUANT_IMM(acc, shift)                                                        \
+    "add     r9, r8, " acc ", asr #31\n\t"                                                          \
+    "smmlar  " acc ", " acc ", r6, r9\n\t"                                                          \
+    "ssat    " acc ", #8, " acc ", asr #" shift "\n\t"
+#define TD_WIDE_ASM_S2_REQUANT(shift)                                                              \
+    ".Ltd_wide_s2_requant" shift ":\n\t"                                                           \
+    TD_WIDE_ASM_REQUANT_IMM("r0", shift) TD_WIDE_ASM_REQUANT_IMM("r1", shift)                      \
+    TD_WIDE_ASM_REQUANT_IMM("r2", shift) TD_WIDE_ASM_REQUANT_IMM("r3", shift)                      \
+    TD_WIDE_ASM_REQUANT_IMM("r4", shift) TD_WIDE_ASM_REQUANT_IMM("r5", shift)                      \
+    "mov     pc, r7\n\t"
+#define TD_WIDE_ASM_S2_REQUANT_WORD(shift) ".word   .Ltd_wide_s2_requant" shift "\n\t"
 /*
  * Six outputs r0-r5, out_c (r10) apart, at the cursor (r12, kept in its register through the channel):
  * the offsets out_c, 2 * out_c and 3 * out_c (r11) from the cursor, then from the cursor moved on by four
@@ -552,15 +575,19 @@ typedef struct {
     "strd    r1, r2, [sp, #68]\n\t"                                                                 \
     "strd    r9, r10, [sp, #76]\n\t"
 /*
- * A channel's start: its bias, tap words, multiplier, shift and rounding (block words 5-14, the last of
- * its six biases on) into the frame, and the next channel's block (15 words on) kept: 7 instructions.
+ * A channel's start: its bias, tap words, multiplier, the requantization of its right shift
+ * (td_wide_s2_requant) and rounding (block words 5-14, the last of its six biases on) into the frame, and
+ * the next channel's block (15 words on) kept: 10 instructions.
  */
 #define TD_WIDE_ASM_S2_CHANNEL                                                                     \
     "ldr     r0, [sp, #72]\n\t"                                                                     \
     "add     r0, r0, #20\n\t"                                                                       \
     "ldm     r0!, {r1-r10}\n\t"                                                                     \
     "str     r0, [sp, #72]\n\t"                                                                     \
-    "stm     sp, {r8-r10}\n\t"                                                                      \
+    "ldr     r11, =td_wide_s2_requant\n\t"                                                          \
+    "ldr     r9, [r11, r9, lsl #2]\n\t"                                                             \
+    "str     r8, [sp]\n\t"                                                                          \
+    "strd    r10, r9, [sp, #8]\n\t"                                                                 \
     "add     r0, sp, #24\n\t"                                                                       \
     "stm     r0, {r1-r7}\n\t"
 /*
@@ -600,13 +627,16 @@ typedef struct {
     TD_WIDE_ASM_FUNCTION(name)                                                                     \
     TD_WIDE_ASM_S2_FRAME                                                                           \
     prepare                                                                                        \
+    "adr.w   r4, 3f\n\t"                                                                           \
+    "str     r4, [sp, #4]\n"                                                                        \
     "0:\n\t"                                                                                       \
     TD_WIDE_ASM_S2_CHANNEL                                                                         \
     "1:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_STEP_END))                                           \
+    TD_WIDE_ASM_STEP_3X3_S2(TD_WIDE_ASM_BACK_2, "2", store(TD_WIDE_ASM_STEP_END))                  \
     "sub     lr, lr, #120\n\t"                                                                     \
-    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_ROW_END("40")))                                      \
+    TD_WIDE_ASM_STEP_3X3_S2("", "3", store(TD_WIDE_ASM_ROW_END("40")))                             \
     TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                    \
+    ".ltorg\n\t"                                                                                   \
     TD_WIDE_ASM_END_FUNCTION(name)
 /*
  * 3x3, stride 2, rows of one step of six (6 outputs; 13 positions): as TD_WIDE_ASM_3X3_S2 with one
@@ -616,11 +646,14 @@ typedef struct {
     TD_WIDE_ASM_FUNCTION(name)                                                                     \
     TD_WIDE_ASM_S2_FRAME                                                                           \
     prepare                                                                                        \
+    "adr.w   r4, 3f\n\t"                                                                           \
+    "str     r4, [sp, #4]\n"                                                                        \
     "0:\n\t"                                                                                       \
     TD_WIDE_ASM_S2_CHANNEL                                                                         \
     "1:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_ROW_END("16")))                                      \
+    TD_WIDE_ASM_STEP_3X3_S2("", "3", store(TD_WIDE_ASM_ROW_END("16")))                             \
     TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                    \
+    ".ltorg\n\t"                                                                                   \
     TD_WIDE_ASM_END_FUNCTION(name)
 
 #define TD_WIDE_ASM_CLAMP4                                                                         \
@@ -651,6 +684,31 @@ void td_wide_3x3_row1_full(td_wide_job *job);
 void td_wide_3x3_row1_clamp(td_wide_job *job);
 __asm__(TD_WIDE_ASM_3X3_ROW1("td_wide_3x3_row1_full", ""));
 __asm__(TD_WIDE_ASM_3X3_ROW1("td_wide_3x3_row1_clamp", TD_WIDE_ASM_CLAMP6));
+/* The stride-2 entries' requantization per right shift (TD_WIDE_ASM_S2_REQUANT) and their addresses. */
+__asm__(".section .text.td_wide_s2_requant,\"ax\",%progbits\n\t"
+        ".syntax unified\n\t"
+        ".thumb\n\t"
+        ".p2align 2\n\t"
+        ".global td_wide_s2_requant\n\t"
+        ".type td_wide_s2_requant, %object\n"
+        "td_wide_s2_requant:\n\t"
+        TD_WIDE_ASM_S2_REQUANT_WORD("1") TD_WIDE_ASM_S2_REQUANT_WORD("1") TD_WIDE_ASM_S2_REQUANT_WORD("2")
+        TD_WIDE_ASM_S2_REQUANT_WORD("3") TD_WIDE_ASM_S2_REQUANT_WORD("4") TD_WIDE_ASM_S2_REQUANT_WORD("5")
+        TD_WIDE_ASM_S2_REQUANT_WORD("6") TD_WIDE_ASM_S2_REQUANT_WORD("7") TD_WIDE_ASM_S2_REQUANT_WORD("8")
+        TD_WIDE_ASM_S2_REQUANT_WORD("9") TD_WIDE_ASM_S2_REQUANT_WORD("10") TD_WIDE_ASM_S2_REQUANT_WORD("11")
+        TD_WIDE_ASM_S2_REQUANT_WORD("12") TD_WIDE_ASM_S2_REQUANT_WORD("13") TD_WIDE_ASM_S2_REQUANT_WORD("14")
+        TD_WIDE_ASM_S2_REQUANT_WORD("15") TD_WIDE_ASM_S2_REQUANT_WORD("16") TD_WIDE_ASM_S2_REQUANT_WORD("17")
+        TD_WIDE_ASM_S2_REQUANT_WORD("18") TD_WIDE_ASM_S2_REQUANT_WORD("19") TD_WIDE_ASM_S2_REQUANT_WORD("20")
+        TD_WIDE_ASM_S2_REQUANT_WORD("21")
+        TD_WIDE_ASM_S2_REQUANT("1") TD_WIDE_ASM_S2_REQUANT("2") TD_WIDE_ASM_S2_REQUANT("3")
+        TD_WIDE_ASM_S2_REQUANT("4") TD_WIDE_ASM_S2_REQUANT("5") TD_WIDE_ASM_S2_REQUANT("6")
+        TD_WIDE_ASM_S2_REQUANT("7") TD_WIDE_ASM_S2_REQUANT("8") TD_WIDE_ASM_S2_REQUANT("9")
+        TD_WIDE_ASM_S2_REQUANT("10") TD_WIDE_ASM_S2_REQUANT("11") TD_WIDE_ASM_S2_REQUANT("12")
+        TD_WIDE_ASM_S2_REQUANT("13") TD_WIDE_ASM_S2_REQUANT("14") TD_WIDE_ASM_S2_REQUANT("15")
+        TD_WIDE_ASM_S2_REQUANT("16") TD_WIDE_ASM_S2_REQUANT("17") TD_WIDE_ASM_S2_REQUANT("18")
+        TD_WIDE_ASM_S2_REQUANT("19") TD_WIDE_ASM_S2_REQUANT("20") TD_WIDE_ASM_S2_REQUANT("21")
+        ".size td_wide_s2_requant, . - td_wide_s2_requant\n\t"
+        ".text");
 void td_wide_3x3_s2_full(td_wide_job *job);
 void td_wide_3x3_s2_clamp(td_wide_job *job);
 __asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_full", "", TD_WIDE_ASM_STORE6));
