@@ -30,12 +30,17 @@
  *    a loop over rows with the row's steps unrolled (no step loop, no row end; rows of one step an
  *    entry of their own), and the generator's
  *    blocks with depth multiplier 1 run the four channels of a block back to back (no per-channel
- *    bookkeeping): the fixed cost per row and channel is what small images pay for;
+ *    bookkeeping): the fixed cost per row and channel is what small images pay for. The 3x3 stride-2
+ *    entries keep the cursor in a register and the channel's bias, taps and requantization in their
+ *    frame (copied once per channel), and requantize through a piece of code per right shift whose
+ *    SSAT applies the shift (TD_WIDE_ASM_S2_REQUANT: three instructions an output); rows of one step
+ *    lie back to back in their planes (TD_WIDE_S2_ROW_WORDS), so a filter row's loads move the
+ *    pointer on to the next: 77 instructions for six outputs (54 MACs) a step where 83 were;
  *  - the widening runs in one piece of assembly over the rows (the border pairs of one position
  *    take the zero point from a word of four zero-point bytes, as if it were a pixel); rows of four
  *    pairs (inputs 6 wide, one column of padding each side) unrolled, 44 instructions a row, and rows
  *    of 6, 12 or 13 inside pairs with no border pair unrolled four positions at a time (21 instructions
- *    per four positions and 4 a row);
+ *    per four positions and 4 a row), each form entered by one table branch;
  *  - a depth multiplier M > 1 runs the M output channels of an input channel over its plane.
  *  - 3x3 at stride 1 over inputs 5 wide (rows of five outputs) has its own entry point,
  *    td_depthwise_conv2d_s8_wide_rows5 (at the end of this file: a band of rows as scratch, so a model
@@ -55,6 +60,12 @@
 /** Bytes between two plane rows: 16 pair words, so positions 0-31 of a padded row. */
 #define TD_WIDE_ROW_BYTES 64
 #define TD_WIDE_ROW_WORDS (TD_WIDE_ROW_BYTES / 4)
+/**
+ * Words between two plane rows for 3x3 stride-2 rows of one step (6 outputs from pairs P_0..P_6): the rows
+ * back to back, so that a filter row's two LDM with write-back leave the plane pointer at the next
+ * one's P_0 (the planes keep their TD_WIDE_ROW_BYTES rows of scratch).
+ */
+#define TD_WIDE_S2_ROW_WORDS 7
 /**
  * Words between two output channels' blocks prepared at run time: up to 6 biases, 5 rows of 4 tap
  * words, multiplier, shift and rounding (td_wide_block_words).
@@ -425,7 +436,9 @@ typedef struct {
  * before r5's own products do (output x+5's pairs come last, from the second LDM).
  */
 #define TD_WIDE_ONTO_R5(acc) "r5"
-#define TD_WIDE_ASM_ROW_3X3_S2(taps, onto, next)                                                   \
+#define TD_WIDE_ASM_ROW_3X3_S2(taps, onto, next) TD_WIDE_ASM_ROW_3X3_S2_BY(taps, onto, "ldm     lr, {r6-r8}\n\t", next)
+/* The same with the second LDM `second` (with write-back over plane rows back to back). */
+#define TD_WIDE_ASM_ROW_3X3_S2_BY(taps, onto, second, next)                                        \
     "ldm     lr!, {r6-r9}\n\t"                                                                      \
     "ldrd    r10, r11, [sp, #" taps "]\n\t"                                                         \
     "smlad   r0, r6, r10, " onto("r0") "\n\t"                                                       \
@@ -434,7 +447,7 @@ typedef struct {
     "smlabb  r1, r8, r11, r1\n\t"                                                                  \
     "smlad   r2, r8, r10, " onto("r2") "\n\t"                                                       \
     "smlabb  r2, r9, r11, r2\n\t"                                                                  \
-    "ldm     lr, {r6-r8}\n\t"                                                                       \
+    second                                                                                         \
     "smlad   r3, r9, r10, " onto("r3") "\n\t"                                                       \
     "smlabb  r3, r6, r11, r3\n\t"                                                                  \
     "smlad   r4, r6, r10, " onto("r4") "\n\t"                                                       \
@@ -455,6 +468,19 @@ typedef struct {
     TD_WIDE_ASM_ROW_3X3_S2("28", TD_WIDE_ONTO_R5, "add     lr, lr, #48\n\t")                        \
     TD_WIDE_ASM_ROW_3X3_S2("36", TD_WIDE_ONTO_SELF, "add     lr, lr, #48\n\t")                      \
     TD_WIDE_ASM_ROW_3X3_S2("44", TD_WIDE_ONTO_SELF, "")                                            \
+    TD_WIDE_ASM_STEP_3X3_S2_END(back, label, store)
+/*
+ * The same over plane rows back to back (TD_WIDE_S2_ROW_WORDS: a row's seven pairs): each filter row's two
+ * LDM with write-back leave the pointer at the next one's P_x (no ADD), 84 bytes on at the step's end.
+ */
+#define TD_WIDE_ASM_STEP_3X3_S2_PACKED(back, label, store)                                         \
+    "ldr     r5, [sp, #24]\n\t"                                                                    \
+    TD_WIDE_ASM_ROW_3X3_S2_BY("28", TD_WIDE_ONTO_R5, "ldm     lr!, {r6-r8}\n\t", "")                \
+    TD_WIDE_ASM_ROW_3X3_S2_BY("36", TD_WIDE_ONTO_SELF, "ldm     lr!, {r6-r8}\n\t", "")              \
+    TD_WIDE_ASM_ROW_3X3_S2_BY("44", TD_WIDE_ONTO_SELF, "ldm     lr!, {r6-r8}\n\t", "")              \
+    TD_WIDE_ASM_STEP_3X3_S2_END(back, label, store)
+/* A step's requantization (through the channel's piece) and `store`. */
+#define TD_WIDE_ASM_STEP_3X3_S2_END(back, label, store)                                            \
     "ldm     sp, {r6-r11}\n\t"                                                                     \
     back                                                                                           \
     "mov     pc, r9\n"                                                                              \
@@ -640,7 +666,8 @@ typedef struct {
     TD_WIDE_ASM_END_FUNCTION(name)
 /*
  * 3x3, stride 2, rows of one step of six (6 outputs; 13 positions): as TD_WIDE_ASM_3X3_S2 with one
- * step a row (an entry of its own: no test for a second step).
+ * step a row (an entry of its own: no test for a second step), over plane rows back to back
+ * (TD_WIDE_S2_ROW_WORDS; the step leaves the pointer 28 bytes past the next output row's first pair).
  */
 #define TD_WIDE_ASM_3X3_S2_ROW1(name, prepare, store)                                              \
     TD_WIDE_ASM_FUNCTION(name)                                                                     \
@@ -651,7 +678,7 @@ typedef struct {
     "0:\n\t"                                                                                       \
     TD_WIDE_ASM_S2_CHANNEL                                                                         \
     "1:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2("", "3", store(TD_WIDE_ASM_ROW_END("16")))                             \
+    TD_WIDE_ASM_STEP_3X3_S2_PACKED("", "3", store(TD_WIDE_ASM_ROW_END("28")))                      \
     TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                    \
     ".ltorg\n\t"                                                                                   \
     TD_WIDE_ASM_END_FUNCTION(name)
@@ -757,11 +784,12 @@ typedef struct {
     int32_t start;     /* 24: bytes from a plane row to its first written pair */
     int32_t full;      /* 28: pairs of two inside positions */
     int32_t left;      /* 32: the left border's pair first */
-    int32_t right;     /* 36: the right border's pair last */
+    int32_t entry;     /* 36: bit 0 the right border's pair last; the row form above it (TD_WIDEN_ROWS4, TD_WIDEN_PAIRS6,
+                          _PAIRS12, _PAIRS13, _PAIRS6_PACKED; 0: the general loop), with it the loop's table branch */
     int32_t source;    /* 40: bytes from the row to the first inside pair's first position */
     int32_t last;      /* 44: bytes from the row to x = W - 1 */
     int32_t row_bytes; /* 48: bytes between input rows */
-    int32_t four;      /* 52: rows of TD_WIDEN_ROWS4, TD_WIDEN_PAIRS6, _PAIRS12 or _PAIRS13 (else 0: the general loop) */
+    int32_t plane_row_bytes; /* 52: bytes between two plane rows (TD_WIDE_ROW_BYTES, or 28 for rows of one 3x3 stride-2 step) */
 } td_widen_job;
 
 #if TD_DSP_ASM
@@ -788,8 +816,8 @@ typedef struct {
  * (15 with a STR each).
  */
 #define TD_WIDEN_ASM_PAIRS                                                                         \
-    "strd    r0, r1, [sp, #52]\n\t"                                                                \
-    "str     r4, [sp, #60]\n\t"                                                                    \
+    "strd    r0, r1, [sp, #56]\n\t"                                                                \
+    "str     r4, [sp, #64]\n\t"                                                                    \
     "add     r0, r6, r3\n\t"                                                                       \
     "add     r1, r7, r3\n\t"                                                                       \
     "tst     r5, #1\n\t"                                                                           \
@@ -836,10 +864,10 @@ typedef struct {
     "cmp     r6, r5\n\t"                                                                           \
     "bne     7b\n"                                                                                  \
     "6:\n\t"                                                                                       \
-    "ldrd    r0, r1, [sp, #52]\n\t"                                                                \
-    "ldr     r4, [sp, #60]\n"
+    "ldrd    r0, r1, [sp, #56]\n\t"                                                                \
+    "ldr     r4, [sp, #64]\n"
 /*
- * Rows of four pairs (job.four: an input 6 wide with one column of padding each side: the left
+ * Rows of four pairs (job.entry TD_WIDEN_ROWS4: an input 6 wide with one column of padding each side: the left
  * border's pair, two inside pairs, the right border's): the row unrolled, each plane's own pointer
  * taking its four pair words in two STRD (the second moving it on to the next plane row): 44
  * instructions a row where the general loop's set-up, border pairs and pair loop take about 80.
@@ -902,7 +930,7 @@ typedef struct {
     "subs    r7, r7, #1\n\t"                                                                       \
     "bne     10b\n\t"
 /*
- * Rows of 6, 12 or 13 inside pairs and no border pair (job.four TD_WIDEN_PAIRS6, _PAIRS12, _PAIRS13: a
+ * Rows of 6, 12 or 13 inside pairs and no border pair (job.entry TD_WIDEN_PAIRS6, _PAIRS12, _PAIRS13: a
  * 3x3 stride-2 row of 6 or 12 outputs over an input 12 or 24 wide, or a band of a wider one, with no
  * padding on the left): the row unrolled four positions at a time (TD_WIDEN_ASM_QUAD: four LDR from the
  * input pointer with the channels and three times them as offsets, four PKH, eight SXTB16, each plane's two
@@ -912,9 +940,12 @@ typedef struct {
  * Entered with the job in r0-r12 as td_wide_widen_rows loads it; then r0 the input, r2 channels, r3
  * three times them, r6, r7, r1, r5 planes 0-3, r4 the rows left, the input's move to the next row at [sp].
  */
+#define TD_WIDEN_ROWS4 1
 #define TD_WIDEN_PAIRS6 2
 #define TD_WIDEN_PAIRS12 3
 #define TD_WIDEN_PAIRS13 4
+/* Rows of 6 inside pairs TD_WIDE_S2_ROW_WORDS words apart (3x3 stride-2 rows of one step over an input 12 wide). */
+#define TD_WIDEN_PAIRS6_PACKED 5
 #define TD_WIDEN_ASM_QUAD(post)                                                                    \
     "ldr     r8, [r0]\n\t"                                                                          \
     "ldr     r9, [r0, r2]\n\t"                                                                      \
@@ -970,7 +1001,7 @@ typedef struct {
     "add     r0, r0, r12\n\t"                                                                       \
     "subs    r4, r4, #1\n\t"                                                                        \
     "bne     " label "b\n\t"                                                                        \
-    "add     sp, sp, #64\n\t"                                                                       \
+    "add     sp, sp, #72\n\t"                                                                       \
     "pop     {r4-r11, pc}\n"
 void td_wide_widen_rows(const td_widen_job *job);
 __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
@@ -982,12 +1013,22 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         ".type td_wide_widen_rows, %function\n"
         "td_wide_widen_rows:\n\t"
         "push    {r4-r11, lr}\n\t"
-        "sub     sp, sp, #64\n\t"
+        "sub     sp, sp, #72\n\t"
         "ldm     r0, {r0-r12, lr}\n\t"
         "stm     sp, {r0-r12, lr}\n\t"
-        "cmp     lr, #1\n\t"
-        "beq     9f\n\t"
-        "bhi     11f\n"
+        "tbh     [pc, r9, lsl #1]\n"
+        "20:\n\t"
+        ".hword  (1f - 20b) / 2\n\t"
+        ".hword  (1f - 20b) / 2\n\t"
+        ".hword  (1f - 20b) / 2\n\t"
+        ".hword  (9f - 20b) / 2\n\t"
+        ".hword  (11f - 20b) / 2\n\t"
+        ".hword  (1f - 20b) / 2\n\t"
+        ".hword  (13f - 20b) / 2\n\t"
+        ".hword  (1f - 20b) / 2\n\t"
+        ".hword  (14f - 20b) / 2\n\t"
+        ".hword  (1f - 20b) / 2\n\t"
+        ".hword  (17f - 20b) / 2\n"
         "1:\n\t"
         "ldr     r5, [sp, #24]\n\t"
         "add     r6, r1, r5\n\t"
@@ -1015,23 +1056,20 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         "pkhbt   r9, r9, r4, lsl #16\n\t"
         TD_WIDEN_ASM_STORE("r11", "r9")
         "5:\n\t"
-        "ldr     r8, [sp, #48]\n\t"
+        "ldrd    r8, r9, [sp, #48]\n\t"
         "add     r0, r0, r8\n\t"
-        "add     r1, r1, #64\n\t"
+        "add     r1, r1, r9\n\t"
         "ldr     r8, [sp, #20]\n\t"
         "subs    r8, r8, #1\n\t"
         "str     r8, [sp, #20]\n\t"
         "bne     1b\n\t"
-        "add     sp, sp, #64\n\t"
+        "add     sp, sp, #72\n\t"
         "pop     {r4-r11, pc}\n"
         "9:\n\t"
         TD_WIDEN_ASM_ROWS4
-        "add     sp, sp, #64\n\t"
+        "add     sp, sp, #72\n\t"
         "pop     {r4-r11, pc}\n"
         "11:\n\t"
-        "cmp     lr, #3\n\t"
-        "beq     13f\n\t"
-        "bhi     14f\n\t"
         TD_WIDEN_ASM_FULL_ROWS("12", TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("48"))
         "13:\n\t"
         TD_WIDEN_ASM_FULL_ROWS("15", TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8")
@@ -1039,6 +1077,8 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         "14:\n\t"
         TD_WIDEN_ASM_FULL_ROWS("16", TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8")
                                TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_PAIR("16"))
+        "17:\n\t"
+        TD_WIDEN_ASM_FULL_ROWS("18", TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("12"))
         "\t"
         ".size td_wide_widen_rows, . - td_wide_widen_rows\n\t"
         ".text");
@@ -1047,8 +1087,8 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
 
 /**
  * Input rows of input channels [channel, channel + 4) into the four planes' inside positions
- * (the padding is already there): per two positions two LDR, PKHBT/PKHTB and four SXTB16; a pair
- * with one position outside the image takes the padding in the other lane.
+ * (the padding is already there), plane rows `row_words` apart: per two positions two LDR, PKHBT/PKHTB
+ * and four SXTB16; a pair with one position outside the image takes the padding in the other lane.
  */
 TD_NOINLINE static int td_wide_widen(const int8_t *input,
                           const td_dims *input_dims,
@@ -1056,6 +1096,7 @@ TD_NOINLINE static int td_wide_widen(const int8_t *input,
                           int32_t pad_top,
                           int32_t pad_left,
                           int32_t plane_rows,
+                          int32_t row_words,
                           int32_t pairs,
                           uint32_t pad_word,
                           td_word *planes,
@@ -1075,7 +1116,7 @@ TD_NOINLINE static int td_wide_widen(const int8_t *input,
     const int32_t y_end = td_min_i32(plane_rows, input_dims->h + pad_top);
     int32_t y = td_max_i32(pad_top, 0);
     const int8_t *row = input + (y - pad_top) * row_bytes + channel;
-    td_word *d0 = planes + y * TD_WIDE_ROW_WORDS;
+    td_word *d0 = planes + y * row_words;
 #if TD_DSP_ASM
     {
         /* The rows in one piece of assembly when a row's written pairs follow one another. */
@@ -1091,16 +1132,19 @@ TD_NOINLINE static int td_wide_widen(const int8_t *input,
             job.start = (first - (left_partial ? 1 : 0)) * (int32_t)sizeof(td_word);
             job.full = full;
             job.left = left_partial;
-            job.right = right_partial;
             job.source = (2 * first - pad_left) * channels;
             job.last = (width - 1) * channels;
             job.row_bytes = row_bytes;
-            job.four = left_partial && right_partial && full == 2 ? 1
-                       : left_partial || right_partial          ? 0
-                       : full == 6                              ? TD_WIDEN_PAIRS6
-                       : full == 12                             ? TD_WIDEN_PAIRS12
-                       : full == 13                             ? TD_WIDEN_PAIRS13
-                                                                : 0;
+            job.plane_row_bytes = row_words * (int32_t)sizeof(td_word);
+            /* The row forms unrolled for their plane rows; any other row the general loop (form 0). */
+            job.entry = right_partial | (row_words != TD_WIDE_ROW_WORDS
+                                             ? (left_partial || right_partial || full != 6 ? 0 : TD_WIDEN_PAIRS6_PACKED)
+                                         : left_partial && right_partial && full == 2 ? TD_WIDEN_ROWS4
+                                         : left_partial || right_partial          ? 0
+                                         : full == 6                              ? TD_WIDEN_PAIRS6
+                                         : full == 12                             ? TD_WIDEN_PAIRS12
+                                         : full == 13                             ? TD_WIDEN_PAIRS13
+                                                                                  : 0) << 1;
             td_wide_widen_rows(&job);
             /* The same rows of the other channels: only `row` moves (by the channel). */
             *rows = job;
@@ -1109,7 +1153,7 @@ TD_NOINLINE static int td_wide_widen(const int8_t *input,
         }
     }
 #endif
-    for (; y < y_end; ++y, row += row_bytes, d0 += TD_WIDE_ROW_WORDS) {
+    for (; y < y_end; ++y, row += row_bytes, d0 += row_words) {
         const int8_t *source = row + (2 * first - pad_left) * channels;
 #if TD_DSP_ASM
         if (first <= last) {
@@ -1261,13 +1305,25 @@ TD_NOINLINE static uint32_t td_wide_prepare4(const td_depthwise_conv_params *par
     return fast;
 }
 
+/** The padding's pair word in the four planes (plane_words apart) at `word` and the `rows` - 1 rows below it. */
+TD_INLINE void td_wide_fill_column(td_word *word, int32_t rows, int32_t row_words, int32_t plane_words, uint32_t pad_word)
+{
+    for (; rows > 0; --rows, word += row_words) {
+        word[0] = pad_word;
+        word[plane_words] = pad_word;
+        word[2 * plane_words] = pad_word;
+        word[3 * plane_words] = pad_word;
+    }
+}
+
 /**
- * The padding of the four planes: the rows outside the image and the pairs of two outside positions.
- * Each padding pair word goes to the four planes at once (one pointer, plane_words apart), and the
- * rows inside the image cost only their own padding (a band's right border is one pair a row).
+ * The padding of the four planes (rows `row_words` apart): the rows outside the image and the pairs of
+ * two outside positions. Each padding pair word goes to the four planes at once, the outside pairs of
+ * the rows inside the image a column at a time (a band's right border is one pair a row).
  */
 TD_NOINLINE static void td_wide_fill(td_word *planes,
                          int32_t plane_rows,
+                         int32_t row_words,
                          int32_t pairs,
                          const td_dims *input_dims,
                          int32_t pad_top,
@@ -1278,25 +1334,14 @@ TD_NOINLINE static void td_wide_fill(td_word *planes,
     const int32_t left = td_max_i32(td_min_i32(pad_left / 2, pairs), 0), right = td_max_i32((input_dims->w + pad_left + 1) / 2, 0);
     const int32_t top = td_min_i32(td_max_i32(pad_top, 0), plane_rows);
     const int32_t bottom = td_max_i32(td_min_i32(pad_top + input_dims->h, plane_rows), top);
-    td_word *row = planes;
-    int32_t y;
-    for (y = 0; y < plane_rows; ++y, row += TD_WIDE_ROW_WORDS) {
-        const int inside = y >= top && y < bottom;
-        /* Pairs [0, left) and [right, pairs) inside the image, every pair outside it. */
-        td_word *word = row + (inside ? right : 0);
-        td_word *const end = row + pairs;
-        td_word *const left_end = row + (inside ? left : 0);
-        for (; word < end; ++word) {
-            word[0] = pad_word;
-            word[plane_words] = pad_word;
-            word[2 * plane_words] = pad_word;
-            word[3 * plane_words] = pad_word;
-        }
-        for (word = row; word < left_end; ++word) {
-            word[0] = pad_word;
-            word[plane_words] = pad_word;
-            word[2 * plane_words] = pad_word;
-            word[3 * plane_words] = pad_word;
+    int32_t k;
+    for (k = 0; k < pairs; ++k) {
+        td_word *const column = planes + k;
+        if (k < left || k >= right) {
+            td_wide_fill_column(column, plane_rows, row_words, plane_words, pad_word);
+        } else {
+            td_wide_fill_column(column, top, row_words, plane_words, pad_word);
+            td_wide_fill_column(column + bottom * row_words, plane_rows - bottom, row_words, plane_words, pad_word);
         }
     }
 }
@@ -1405,6 +1450,8 @@ static td_status td_wide_run(const td_context *ctx,
     const int32_t requant_at = td_wide_biases(loop) + filter_h * td_wide_row_words(loop);
     /* 3x3 stride 2: whole rows of steps only (else every output in the scalar loop). */
     const int32_t steps = step > 0 && (loop != TD_WIDE_3X3_S2 || band_w % step == 0) ? band_w / step : 0;
+    /* Plane rows back to back for 3x3 stride-2 rows of one step (td_wide_3x3_s2_row1_*, no scalar outputs). */
+    const int32_t row_words = loop == TD_WIDE_3X3_S2 && steps == 1 ? TD_WIDE_S2_ROW_WORDS : TD_WIDE_ROW_WORDS;
     /* Pairs the assembly reads beyond `pairs` (its last step's last pair). */
     const int32_t read_pairs = steps == 0                  ? 0
                                : loop == TD_WIDE_3X3_X6 ? (steps - 1) * 3 + 4
@@ -1463,7 +1510,7 @@ static td_status td_wide_run(const td_context *ctx,
         }
 #if TD_DSP_ASM
         job.out_c = out_c;
-        job.in_step = stride_h * TD_WIDE_ROW_BYTES;
+        job.in_step = stride_h * row_words * (int32_t)sizeof(td_word);
         job.span = steps * (loop == TD_WIDE_3X3_X6 ? 12 : loop == TD_WIDE_3X3_S2 ? 24 : 8);
         /* (The 3x3 stride-2 rows take the cursor's move from a row's last step to the next row's first output there.) */
         job.in_gap = loop == TD_WIDE_3X3_S2 ? (out_w - (steps - 1) * step) * out_c : job.in_step - job.span;
@@ -1477,7 +1524,7 @@ static td_status td_wide_run(const td_context *ctx,
         job.cursor_next = 1 - out_h * out_w * out_c;
 #endif
         if (pass == 0 || bands > 1) {
-            td_wide_fill(planes, plane_rows, pairs, input_dims, params->padding.h, pad_left, pad_word);
+            td_wide_fill(planes, plane_rows, row_words, pairs, input_dims, params->padding.h, pad_left, pad_word);
         }
         for (channel = 0; channel < blocked; channel += 4) {
             int32_t group, i;
@@ -1488,8 +1535,8 @@ static td_status td_wide_run(const td_context *ctx,
             } else
 #endif
             {
-                widened = td_wide_widen(batch_input, input_dims, channel, params->padding.h, pad_left, plane_rows, pairs,
-                                        pad_word, planes, &rows);
+                widened = td_wide_widen(batch_input, input_dims, channel, params->padding.h, pad_left, plane_rows, row_words,
+                                        pairs, pad_word, planes, &rows);
 #if TD_DSP_ASM
                 rows_input = widened ? rows.row : NULL;
 #else
