@@ -1334,14 +1334,19 @@ TD_NOINLINE static void td_wide_fill(td_word *planes,
     const int32_t left = td_max_i32(td_min_i32(pad_left / 2, pairs), 0), right = td_max_i32((input_dims->w + pad_left + 1) / 2, 0);
     const int32_t top = td_min_i32(td_max_i32(pad_top, 0), plane_rows);
     const int32_t bottom = td_max_i32(td_min_i32(pad_top + input_dims->h, plane_rows), top);
+    const int32_t inside_end = td_min_i32(right, pairs);
     int32_t k;
-    for (k = 0; k < pairs; ++k) {
-        td_word *const column = planes + k;
-        if (k < left || k >= right) {
-            td_wide_fill_column(column, plane_rows, row_words, plane_words, pad_word);
-        } else {
-            td_wide_fill_column(column, top, row_words, plane_words, pad_word);
-            td_wide_fill_column(column + bottom * row_words, plane_rows - bottom, row_words, plane_words, pad_word);
+    /* The columns outside the image (pairs [0, left) and [right, pairs)), then the inside ones' rows above and below it. */
+    for (k = 0; k < left; ++k) {
+        td_wide_fill_column(planes + k, plane_rows, row_words, plane_words, pad_word);
+    }
+    for (k = right; k < pairs; ++k) {
+        td_wide_fill_column(planes + k, plane_rows, row_words, plane_words, pad_word);
+    }
+    if (top > 0 || bottom < plane_rows) {
+        for (k = left; k < inside_end; ++k) {
+            td_wide_fill_column(planes + k, top, row_words, plane_words, pad_word);
+            td_wide_fill_column(planes + k + bottom * row_words, plane_rows - bottom, row_words, plane_words, pad_word);
         }
     }
 }
