@@ -2604,6 +2604,46 @@ function depthwiseWidenedCases(random: Random): CaseBuilder[] {
 }
 
 /**
+ * td_depthwise_conv2d_s8_wide's 3x3 stride-2 assembly (the cursor in a register, the channel's taps and
+ * requantization in the frame, a requantization piece per right shift): right shifts 1 to 21 over the
+ * channels of one layer (each piece), rows of one step (inputs 11 to 14 wide: every border form of the
+ * widening) and of two (23 to 26 wide), bands of 12 outputs (48 and 72 wide, SAME and VALID), every clamp
+ * form, zero points -128 and 127, one to five blocks of four channels and channels past them, two batches,
+ * no bias, ties, without the filter (the generator's call) and with channels outside the fast form (left
+ * shifts: the reference loop beside the assembly's channels).
+ */
+function depthwiseStride2Cases(random: Random): CaseBuilder[] {
+  const shifts: [number, number] = [2.5e-7, 0.45];
+  const packed: [string, ConvConfig][] = [
+    ['same 12x12x16 right shifts 1-21 (rows of one step, four blocks)', { input: [12, 12, 16], outputChannels: 16, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', effectiveScale: shifts }],
+    ['same 12x12x20 relu6 right shifts 1-21 (rows of one step, five blocks)', { input: [12, 12, 20], outputChannels: 20, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu6', effectiveScale: shifts }],
+    ['same 11x11x8 relu input zero point -128 (rows of one step, a border pair each side)', { input: [11, 11, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu', extremes: { inputZeroPoint: -128 } }],
+    ['valid 13x13x6 relu_n1_to_1 (rows of one step, the right border pair, channels past four)', { input: [13, 13, 6], outputChannels: 6, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'relu_n1_to_1' }],
+    ['valid 14x14x8 input zero point 127 batch 2 (rows of one step, seven inside pairs)', { batch: 2, input: [14, 14, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['same 5x12x12 no bias (rows of one step, an odd height)', { input: [5, 12, 12], outputChannels: 12, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', bias: false }],
+    ['same 6x24x16 relu right shifts 1-21 (rows of two steps)', { input: [6, 24, 16], outputChannels: 16, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu', effectiveScale: shifts }],
+    ['same 7x23x8 relu6 input zero point -128 (rows of two steps, a border pair each side)', { input: [7, 23, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: -128 } }],
+    ['valid 9x25x4 ties (rows of two steps)', { input: [9, 25, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'none', biasAtRoundingTies: true }],
+    ['valid 5x26x9 relu_n1_to_1 batch 2 (rows of two steps, a channel past four)', { batch: 2, input: [5, 26, 9], outputChannels: 9, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'relu_n1_to_1' }],
+    ['same 4x48x12 right shifts 1-21 (bands of 12)', { input: [4, 48, 12], outputChannels: 12, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', effectiveScale: shifts }],
+    ['same 5x48x8 relu6 input zero point 127 (bands of 12)', { input: [5, 48, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: 127 } }],
+    ['valid 3x49x4 relu batch 2 (bands of 12)', { batch: 2, input: [3, 49, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'relu' }],
+    ['same 3x72x6 no bias (three bands, channels past four)', { input: [3, 72, 6], outputChannels: 6, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', bias: false }],
+    ['same 12x12x8 relu6 without the filter (rows of one step)', { input: [12, 12, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu6', effectiveScale: shifts, withoutFilter: true }],
+    ['same 6x24x8 without the filter (rows of two steps)', { input: [6, 24, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'none', effectiveScale: shifts, withoutFilter: true }],
+    ['same 4x48x8 relu without the filter (bands of 12)', { input: [4, 48, 8], outputChannels: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu', withoutFilter: true }],
+  ];
+  const prepared: [string, ConvConfig][] = [
+    ['same 12x12x16 right shifts 1-21 and left shifts (rows of one step)', { input: [12, 12, 16], outputChannels: 16, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu', effectiveScale: [2.5e-7, 1.6] }],
+    ['same 6x24x12 relu6 right shifts 1-21 (rows of two steps)', { input: [6, 24, 12], outputChannels: 12, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu6', effectiveScale: shifts }],
+  ];
+  return [
+    ...packed.map(([label, config]) => convS8(random, `depthwise_conv2d_s8 wide packed 3x3 s2 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide_packed', true)),
+    ...prepared.map(([label, config]) => convS8(random, `depthwise_conv2d_s8 wide 3x3 s2 ${label}`, config, true, 'td_depthwise_conv2d_s8_wide')),
+  ];
+}
+
+/**
  * td_conv2d_s8_small_1x1x4 at strides above 1 (an output row a run of pixels stride * C_in bytes apart): one to four
  * channels, each clamping form, the last pixel of a run the input's last (its load from a copy), two batches.
  */
@@ -2664,6 +2704,7 @@ export function makeKernelVectors(seed = 20240601): KernelVectors {
   cases.push(...stridedPointwiseCases(new Random(seed + 83)));
   cases.push(...smallLongWindowCases(new Random(seed + 84)));
   cases.push(...smallQuadCases(new Random(seed + 92)));
+  cases.push(...depthwiseStride2Cases(new Random(seed + 93)));
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [

@@ -30,12 +30,17 @@
  *    a loop over rows with the row's steps unrolled (no step loop, no row end; rows of one step an
  *    entry of their own), and the generator's
  *    blocks with depth multiplier 1 run the four channels of a block back to back (no per-channel
- *    bookkeeping): the fixed cost per row and channel is what small images pay for;
+ *    bookkeeping): the fixed cost per row and channel is what small images pay for. The 3x3 stride-2
+ *    entries keep the cursor in a register and the channel's bias, taps and requantization in their
+ *    frame (copied once per channel), and requantize through a piece of code per right shift whose
+ *    SSAT applies the shift (TD_WIDE_ASM_S2_REQUANT: three instructions an output); rows of one step
+ *    lie back to back in their planes (TD_WIDE_S2_ROW_WORDS), so a filter row's loads move the
+ *    pointer on to the next: 77 instructions for six outputs (54 MACs) a step where 83 were;
  *  - the widening runs in one piece of assembly over the rows (the border pairs of one position
  *    take the zero point from a word of four zero-point bytes, as if it were a pixel); rows of four
  *    pairs (inputs 6 wide, one column of padding each side) unrolled, 44 instructions a row, and rows
  *    of 6, 12 or 13 inside pairs with no border pair unrolled four positions at a time (21 instructions
- *    per four positions and 4 a row);
+ *    per four positions and 4 a row), each form entered by one table branch;
  *  - a depth multiplier M > 1 runs the M output channels of an input channel over its plane.
  *  - 3x3 at stride 1 over inputs 5 wide (rows of five outputs) has its own entry point,
  *    td_depthwise_conv2d_s8_wide_rows5 (at the end of this file: a band of rows as scratch, so a model
@@ -55,6 +60,12 @@
 /** Bytes between two plane rows: 16 pair words, so positions 0-31 of a padded row. */
 #define TD_WIDE_ROW_BYTES 64
 #define TD_WIDE_ROW_WORDS (TD_WIDE_ROW_BYTES / 4)
+/**
+ * Words between two plane rows for 3x3 stride-2 rows of one step (6 outputs from pairs P_0..P_6): the rows
+ * back to back, so that a filter row's two LDM with write-back leave the plane pointer at the next
+ * one's P_0 (the planes keep their TD_WIDE_ROW_BYTES rows of scratch).
+ */
+#define TD_WIDE_S2_ROW_WORDS 7
 /**
  * Words between two output channels' blocks prepared at run time: up to 6 biases, 5 rows of 4 tap
  * words, multiplier, shift and rounding (td_wide_block_words).
@@ -418,183 +429,258 @@ typedef struct {
  * 3x3, stride 2: output x takes positions 2x..2x+2, that is P_x.W01 + lo(P_{x+1}) w2 (tap words
  * W01 = (w0, w1) in r10, W2 = (w2, 0) in r11). Six outputs x..x+5 a step from pairs P_x..P_{x+6} of
  * a filter row: P_x..P_{x+3} (r6-r9) by one LDM that moves the plane pointer on by four pairs, for
- * outputs x..x+2, then P_{x+4}..P_{x+6} into r6-r8 by a second (P_{x+3} stays in r9) for x+3..x+5;
- * `next` moves the pointer to the next filter row's P_x: three loads (two LDM and the tap words' LDM)
- * and twelve SMLAD / SMLABB for 18 MACs.
+ * outputs x..x+2, then P_{x+4}..P_{x+6} into r6-r8 by a second (P_{x+3} stays in r9) for x+3..x+5,
+ * and the row's tap words by one LDRD from the frame ([sp, #taps]); `next` moves the pointer to the
+ * next filter row's P_x: three loads and twelve SMLAD / SMLABB for 18 MACs. On a step's first filter
+ * row r5 holds the bias, onto which the other accumulators' first products add (TD_WIDE_ONTO_R5)
+ * before r5's own products do (output x+5's pairs come last, from the second LDM).
  */
-#define TD_WIDE_ASM_ROW_3X3_S2(next)                                                               \
+#define TD_WIDE_ONTO_R5(acc) "r5"
+#define TD_WIDE_ASM_ROW_3X3_S2(taps, onto, next) TD_WIDE_ASM_ROW_3X3_S2_BY(taps, onto, "ldm     lr, {r6-r8}\n\t", next)
+/* The same with the second LDM `second` (with write-back over plane rows back to back). */
+#define TD_WIDE_ASM_ROW_3X3_S2_BY(taps, onto, second, next)                                        \
     "ldm     lr!, {r6-r9}\n\t"                                                                      \
-    "ldm     r12!, {r10, r11}\n\t"                                                                 \
-    "smlad   r0, r6, r10, r0\n\t"                                                                  \
+    "ldrd    r10, r11, [sp, #" taps "]\n\t"                                                         \
+    "smlad   r0, r6, r10, " onto("r0") "\n\t"                                                       \
     "smlabb  r0, r7, r11, r0\n\t"                                                                  \
-    "smlad   r1, r7, r10, r1\n\t"                                                                  \
+    "smlad   r1, r7, r10, " onto("r1") "\n\t"                                                       \
     "smlabb  r1, r8, r11, r1\n\t"                                                                  \
-    "smlad   r2, r8, r10, r2\n\t"                                                                  \
+    "smlad   r2, r8, r10, " onto("r2") "\n\t"                                                       \
     "smlabb  r2, r9, r11, r2\n\t"                                                                  \
-    "ldm     lr, {r6-r8}\n\t"                                                                       \
-    "smlad   r3, r9, r10, r3\n\t"                                                                  \
+    second                                                                                         \
+    "smlad   r3, r9, r10, " onto("r3") "\n\t"                                                       \
     "smlabb  r3, r6, r11, r3\n\t"                                                                  \
-    "smlad   r4, r6, r10, r4\n\t"                                                                  \
+    "smlad   r4, r6, r10, " onto("r4") "\n\t"                                                       \
     "smlabb  r4, r7, r11, r4\n\t"                                                                  \
     "smlad   r5, r7, r10, r5\n\t"                                                                  \
     "smlabb  r5, r8, r11, r5\n\t"                                                                  \
     next
 /*
- * One step of six outputs from the plane pointer (filter rows a plane row apart), as TD_WIDE_ASM_STEP_X6;
- * the pointer ends 144 bytes on (the third filter row's P_{x+4}).
+ * One step of six outputs from the plane pointer (filter rows a plane row apart): the bias (one LDR),
+ * three filter rows (47), then from the frame in one LDM the multiplier (r6), the way back (r7), the
+ * rounding (r8), the channel's requantization (r9: TD_WIDE_ASM_S2_REQUANT for its right shift, which
+ * SSAT applies: no ASR) and out_c, 3 * out_c (r10, r11); `back`, if any, sets another way back (the label
+ * `label` follows the jump); then `store`. The pointer ends 144 bytes on (the third filter row's P_{x+4}).
+ * 50 instructions and the requantization's 19 where the ASR in line took 73.
  */
-#define TD_WIDE_ASM_STEP_3X3_S2(store)                                                             \
-    "ldm     r12!, {r0-r5}\n\t"                                                                    \
-    TD_WIDE_ASM_ROW_3X3_S2("add     lr, lr, #48\n\t")                                              \
-    TD_WIDE_ASM_ROW_3X3_S2("add     lr, lr, #48\n\t")                                              \
-    TD_WIDE_ASM_ROW_3X3_S2("")                                                                     \
-    "ldm     r12, {r6-r8}\n\t"                                                                     \
-    "sub     r12, r12, #48\n\t"                                                                    \
-    TD_WIDE_ASM_REQUANT_X6("r0") TD_WIDE_ASM_REQUANT_X6("r1") TD_WIDE_ASM_REQUANT_X6("r2")           \
-    TD_WIDE_ASM_REQUANT_X6("r3") TD_WIDE_ASM_REQUANT_X6("r4") TD_WIDE_ASM_REQUANT_X6("r5")           \
-    store
+#define TD_WIDE_ASM_STEP_3X3_S2(back, label, store)                                                \
+    "ldr     r5, [sp, #24]\n\t"                                                                    \
+    TD_WIDE_ASM_ROW_3X3_S2("28", TD_WIDE_ONTO_R5, "add     lr, lr, #48\n\t")                        \
+    TD_WIDE_ASM_ROW_3X3_S2("36", TD_WIDE_ONTO_SELF, "add     lr, lr, #48\n\t")                      \
+    TD_WIDE_ASM_ROW_3X3_S2("44", TD_WIDE_ONTO_SELF, "")                                            \
+    TD_WIDE_ASM_STEP_3X3_S2_END(back, label, store)
 /*
- * Six outputs r0-r5, out_c apart, at the cursor, which then moves on by `next` (six pixels, or to the next
- * row's first output). The stride-2 entries keep the cursor, out_c, 3 * out_c and 5 * out_c at [sp, #0..15]
- * (TD_WIDE_ASM_S2_FRAME), so one LDM gives every store its offset: 9 instructions; it also gives the
- * channel's last cursor ([sp, #16], r10), on which the row loop ends.
+ * The same over plane rows back to back (TD_WIDE_S2_ROW_WORDS: a row's seven pairs): each filter row's two
+ * LDM with write-back leave the pointer at the next one's P_x (no ADD), 84 bytes on at the step's end.
  */
-#define TD_WIDE_ASM_STORE6(next)                                                                   \
-    "ldm     sp, {r6-r10}\n\t"                                                                       \
-    "strb    r0, [r6]\n\t"                                                                         \
-    "strb    r1, [r6, r7]\n\t"                                                                     \
-    "strb    r2, [r6, r7, lsl #1]\n\t"                                                             \
-    "strb    r3, [r6, r8]\n\t"                                                                     \
-    "strb    r4, [r6, r7, lsl #2]\n\t"                                                             \
-    "strb    r5, [r6, r9]\n\t"                                                                     \
-    next                                                                                           \
-    "str     r6, [sp]\n\t"
-/* The cursor from a step's first output on to the next step's (r8: 3 * out_c), or to the next row's ([sp, #28]). */
-#define TD_WIDE_ASM_NEXT_STEP "add     r6, r6, r8, lsl #1\n\t"
-#define TD_WIDE_ASM_NEXT_ROW                                                                       \
-    "ldr     r8, [sp, #28]\n\t"                                                                    \
-    "add     r6, r6, r8\n\t"
+#define TD_WIDE_ASM_STEP_3X3_S2_PACKED(back, label, store)                                         \
+    "ldr     r5, [sp, #24]\n\t"                                                                    \
+    TD_WIDE_ASM_ROW_3X3_S2_BY("28", TD_WIDE_ONTO_R5, "ldm     lr!, {r6-r8}\n\t", "")                \
+    TD_WIDE_ASM_ROW_3X3_S2_BY("36", TD_WIDE_ONTO_SELF, "ldm     lr!, {r6-r8}\n\t", "")              \
+    TD_WIDE_ASM_ROW_3X3_S2_BY("44", TD_WIDE_ONTO_SELF, "ldm     lr!, {r6-r8}\n\t", "")              \
+    TD_WIDE_ASM_STEP_3X3_S2_END(back, label, store)
+/* A step's requantization (through the channel's piece) and `store`. */
+#define TD_WIDE_ASM_STEP_3X3_S2_END(back, label, store)                                            \
+    "ldm     sp, {r6-r11}\n\t"                                                                     \
+    back                                                                                           \
+    "mov     pc, r9\n"                                                                              \
+    label ":\n\t"                                                                                  \
+    store
+/* Step 0 of a row of two: back to the label 2 after the jump (the frame's way back is the row's second step's). */
+#define TD_WIDE_ASM_BACK_2 "adr.w   r7, 2f\n\t"
+/*
+ * The requantization of a step's six sums r0-r5 for one right shift (1-21), SSAT's own ASR #shift
+ * (multiplier r6, rounding r8, scratch r9), then back to r7: 19 instructions. Every right shift has its
+ * piece, TD_WIDE_ASM_S2_REQUANT(shift), and td_wide_s2_requant (words 0-21) their addresses, so that a
+ * channel's requantization is one word of its frame (TD_WIDE_ASM_S2_CHANNEL); the stride-2 entries share
+ * them (1.6 KB, where each step's requantization in line took 96 bytes).
+ */
+#define TD_WIDE_ASM_REQUANT_IMM(acc, shift)                                                        \
+    "add     r9, r8, " acc ", asr #31\n\t"                                                          \
+    "smmlar  " acc ", " acc ", r6, r9\n\t"                                                          \
+    "ssat    " acc ", #8, " acc ", asr #" shift "\n\t"
+#define TD_WIDE_ASM_S2_REQUANT(shift)                                                              \
+    ".Ltd_wide_s2_requant" shift ":\n\t"                                                           \
+    TD_WIDE_ASM_REQUANT_IMM("r0", shift) TD_WIDE_ASM_REQUANT_IMM("r1", shift)                      \
+    TD_WIDE_ASM_REQUANT_IMM("r2", shift) TD_WIDE_ASM_REQUANT_IMM("r3", shift)                      \
+    TD_WIDE_ASM_REQUANT_IMM("r4", shift) TD_WIDE_ASM_REQUANT_IMM("r5", shift)                      \
+    "mov     pc, r7\n\t"
+#define TD_WIDE_ASM_S2_REQUANT_WORD(shift) ".word   .Ltd_wide_s2_requant" shift "\n\t"
+/*
+ * Six outputs r0-r5, out_c (r10) apart, at the cursor (r12, kept in its register through the channel):
+ * the offsets out_c, 2 * out_c and 3 * out_c (r11) from the cursor, then from the cursor moved on by four
+ * pixels; `end` moves it on past the sixth (TD_WIDE_ASM_STEP_END, or a row's end TD_WIDE_ASM_ROW_END):
+ * 8 instructions (the cursor in the frame took 9, and a STR more at a row's end).
+ */
+#define TD_WIDE_ASM_STORE6(end)                                                                    \
+    "strb    r0, [r12]\n\t"                                                                        \
+    "strb    r1, [r12, r10]\n\t"                                                                   \
+    "strb    r2, [r12, r10, lsl #1]\n\t"                                                           \
+    "strb    r3, [r12, r11]\n\t"                                                                   \
+    "add     r12, r12, r10, lsl #2\n\t"                                                            \
+    "strb    r4, [r12]\n\t"                                                                        \
+    "strb    r5, [r12, r10]\n\t"                                                                   \
+    end
+/* The cursor on past a step's six outputs (r10: out_c). */
+#define TD_WIDE_ASM_STEP_END "add     r12, r12, r10, lsl #1\n\t"
+/*
+ * A row's end after its last step's stores: the cursor on to the next row's first output by [sp, #52]
+ * (two pixels, and in bands the rest of the image's row), the plane pointer back by `back` bytes to the
+ * next output row's first pair, and the next row unless the cursor is the channel's last ([sp, #56],
+ * left in r9 for TD_WIDE_ASM_S2_NEXT_CHANNEL): 5 instructions.
+ */
+#define TD_WIDE_ASM_ROW_END(back)                                                                  \
+    "ldrd    r8, r9, [sp, #52]\n\t"                                                                \
+    "add     r12, r12, r8\n\t"                                                                     \
+    "sub     lr, lr, #" back "\n\t"                                                                \
+    "cmp     r12, r9\n\t"                                                                          \
+    "bne     1b\n\t"
 /*
  * The activation's bounds on six outputs four bytes at a time, then the stores: the bytes gathered
  * into r0 (outputs 0-3) and r4 (4, 5) by BFI, each bound by SSUB8 (GE where the byte is on the
- * right side) and SEL against the bound in every byte ([sp, #32] and [sp, #36], see
+ * right side) and SEL against the bound in every byte ([sp, #60] and [sp, #64], see
  * TD_WIDE_ASM_BYTE_BOUNDS), the bytes stored from r0 and r4 by STRB after LSR as TD_WIDE_ASM_STORE6:
- * 25 instructions where a compare and a conditional move per bound and output take 37.
+ * 25 instructions where a compare and a conditional move per bound and output take 36.
  */
-#define TD_WIDE_ASM_CLAMP_STORE6(next)                                                             \
+#define TD_WIDE_ASM_CLAMP_STORE6(end)                                                              \
     "bfi     r0, r1, #8, #8\n\t"                                                                   \
     "bfi     r0, r2, #16, #8\n\t"                                                                  \
     "bfi     r0, r3, #24, #8\n\t"                                                                  \
     "bfi     r4, r5, #8, #8\n\t"                                                                   \
-    "ldrd    r10, r11, [sp, #32]\n\t"                                                              \
-    "ssub8   r9, r0, r10\n\t"                                                                      \
-    "sel     r0, r0, r10\n\t"                                                                      \
-    "ssub8   r9, r4, r10\n\t"                                                                      \
-    "sel     r4, r4, r10\n\t"                                                                      \
-    "ssub8   r9, r11, r0\n\t"                                                                      \
-    "sel     r0, r0, r11\n\t"                                                                      \
-    "ssub8   r9, r11, r4\n\t"                                                                      \
-    "sel     r4, r4, r11\n\t"                                                                      \
-    "ldm     sp, {r6-r10}\n\t"                                                                       \
-    "strb    r0, [r6]\n\t"                                                                         \
+    "ldrd    r6, r7, [sp, #60]\n\t"                                                                \
+    "ssub8   r9, r0, r6\n\t"                                                                       \
+    "sel     r0, r0, r6\n\t"                                                                       \
+    "ssub8   r9, r4, r6\n\t"                                                                       \
+    "sel     r4, r4, r6\n\t"                                                                       \
+    "ssub8   r9, r7, r0\n\t"                                                                       \
+    "sel     r0, r0, r7\n\t"                                                                       \
+    "ssub8   r9, r7, r4\n\t"                                                                       \
+    "sel     r4, r4, r7\n\t"                                                                       \
+    "strb    r0, [r12]\n\t"                                                                        \
     "lsr     r1, r0, #8\n\t"                                                                       \
-    "strb    r1, [r6, r7]\n\t"                                                                     \
+    "strb    r1, [r12, r10]\n\t"                                                                   \
     "lsr     r2, r0, #16\n\t"                                                                      \
-    "strb    r2, [r6, r7, lsl #1]\n\t"                                                             \
+    "strb    r2, [r12, r10, lsl #1]\n\t"                                                           \
     "lsr     r3, r0, #24\n\t"                                                                      \
-    "strb    r3, [r6, r8]\n\t"                                                                     \
-    "strb    r4, [r6, r7, lsl #2]\n\t"                                                             \
+    "strb    r3, [r12, r11]\n\t"                                                                   \
+    "add     r12, r12, r10, lsl #2\n\t"                                                            \
+    "strb    r4, [r12]\n\t"                                                                        \
     "lsr     r5, r4, #8\n\t"                                                                       \
-    "strb    r5, [r6, r9]\n\t"                                                                     \
-    next                                                                                           \
-    "str     r6, [sp]\n\t"
+    "strb    r5, [r12, r10]\n\t"                                                                   \
+    end
 /*
- * The stride-2 entries' frame (64 bytes): the job copied to [sp, #0..63], lr the plane pointer, r12 the
- * block; then over the job's first five words (read here only) the cursor, out_c, 3 * out_c, 5 * out_c and
- * the cursor after the channel's last row (its output bytes on: 1 - cursor_next).
+ * The stride-2 entries' frame (88 bytes), which a step reads at fixed offsets: [sp, #0..8] the channel's
+ * multiplier, shift and rounding, [sp, #16] out_c, [sp, #20] 3 * out_c ([sp, #12] only fills the LDM's
+ * scratch register), [sp, #24] the channel's doubled folded bias, [sp, #28..48] its tap words W01, W2 per
+ * filter row (TD_WIDE_ASM_S2_CHANNEL copies them from its block); [sp, #52] the cursor's move at a row's
+ * end past its last step's fourth output (in_gap less four pixels: two pixels, and in bands the rest of
+ * the image's row), [sp, #56] the channel's
+ * last cursor (its output bytes on from its first: the row loop's end), [sp, #60] and [sp, #64] the
+ * activation's bounds in every byte (TD_WIDE_ASM_BYTE_BOUNDS, from r6 and r7 here), [sp, #68] the last
+ * channel's last cursor (the channel loop's end), [sp, #72] the channel's block, [sp, #76] plane_next,
+ * [sp, #80] cursor_next. lr the plane pointer, r12 the cursor.
  */
 #define TD_WIDE_ASM_S2_FRAME                                                                       \
     "push    {r4-r11, lr}\n\t"                                                                      \
-    "sub     sp, sp, #64\n\t"                                                                       \
-    "ldm     r0, {r1-r12}\n\t"                                                                      \
-    "stm     sp, {r1-r12}\n\t"                                                                      \
-    "add     r0, r0, #48\n\t"                                                                       \
-    "ldm     r0, {r4-r7}\n\t"                                                                       \
-    "add     r0, sp, #48\n\t"                                                                       \
-    "stm     r0, {r4-r7}\n\t"                                                                       \
-    "rsb     r8, r7, #1\n\t"                                                                        \
-    "ldrd    lr, r12, [sp, #0]\n\t"                                                                 \
-    "ldrd    r4, r5, [sp, #8]\n\t"                                                                  \
-    "add     r6, r5, r5, lsl #1\n\t"                                                                \
-    "add     r7, r5, r5, lsl #2\n\t"                                                                \
-    "add     r8, r4, r8\n\t"                                                                        \
-    "stm     sp, {r4-r8}\n\t"
+    "sub     sp, sp, #88\n\t"                                                                       \
+    "ldm     r0, {r1-r4}\n\t"                                                                       \
+    "ldr     r5, [r0, #28]\n\t"                                                                     \
+    "ldr     r8, [r0, #48]\n\t"                                                                     \
+    "ldrd    r9, r10, [r0, #56]\n\t"                                                                \
+    "ldrd    r6, r7, [r0, #32]\n\t"                                                                 \
+    "mov     lr, r1\n\t"                                                                            \
+    "mov     r12, r3\n\t"                                                                           \
+    "add     r11, r4, r4, lsl #1\n\t"                                                               \
+    "strd    r4, r11, [sp, #16]\n\t"                                                                \
+    "sub     r5, r5, r4, lsl #2\n\t"                                                                \
+    "rsb     r1, r10, #1\n\t"                                                                       \
+    "add     r1, r3, r1\n\t"                                                                        \
+    "strd    r5, r1, [sp, #52]\n\t"                                                                 \
+    "add     r1, r1, r8\n\t"                                                                        \
+    "sub     r1, r1, #1\n\t"                                                                        \
+    "strd    r1, r2, [sp, #68]\n\t"                                                                 \
+    "strd    r9, r10, [sp, #76]\n\t"
 /*
- * A channel done (the cursor r6 at its last, r10): the next of the job's channels, its block, plane and
- * first output ([sp, #48..60]) and its last cursor one byte on, or the return: 13 instructions where a
- * call per channel takes about 35 (the caller's loop, the frame and the prologue).
+ * A channel's start: its bias, tap words, multiplier, the requantization of its right shift
+ * (td_wide_s2_requant) and rounding (block words 5-14, the last of its six biases on) into the frame, and
+ * the next channel's block (15 words on) kept: 10 instructions.
+ */
+#define TD_WIDE_ASM_S2_CHANNEL                                                                     \
+    "ldr     r0, [sp, #72]\n\t"                                                                     \
+    "add     r0, r0, #20\n\t"                                                                       \
+    "ldm     r0!, {r1-r10}\n\t"                                                                     \
+    "str     r0, [sp, #72]\n\t"                                                                     \
+    "ldr     r11, =td_wide_s2_requant\n\t"                                                          \
+    "ldr     r9, [r11, r9, lsl #2]\n\t"                                                             \
+    "str     r8, [sp]\n\t"                                                                          \
+    "strd    r10, r9, [sp, #8]\n\t"                                                                 \
+    "add     r0, sp, #24\n\t"                                                                       \
+    "stm     r0, {r1-r7}\n\t"
+/*
+ * A channel done (the cursor r12 at its last, r9): the next of the job's channels, its plane and first
+ * output (plane_next, cursor_next) and its last cursor one byte on, or the return: 9 instructions and the
+ * next channel's 7 where a call per channel takes about 35 (the caller's loop, the frame and the prologue).
  */
 #define TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                \
-    "ldr     r4, [sp, #48]\n\t"                                                                     \
-    "subs    r4, r4, #1\n\t"                                                                        \
+    "ldr     r4, [sp, #68]\n\t"                                                                     \
+    "cmp     r9, r4\n\t"                                                                            \
     "beq     5f\n\t"                                                                                \
-    "str     r4, [sp, #48]\n\t"                                                                     \
-    "ldrd    r5, r7, [sp, #52]\n\t"                                                                 \
+    "ldrd    r4, r5, [sp, #76]\n\t"                                                                 \
+    "add     lr, lr, r4\n\t"                                                                        \
     "add     r12, r12, r5\n\t"                                                                      \
-    "add     lr, lr, r7\n\t"                                                                        \
-    "ldr     r5, [sp, #60]\n\t"                                                                     \
-    "add     r6, r6, r5\n\t"                                                                        \
-    "add     r10, r10, #1\n\t"                                                                      \
-    "str     r6, [sp]\n\t"                                                                          \
-    "str     r10, [sp, #16]\n\t"                                                                    \
-    "b       1b\n"                                                                                   \
+    "add     r9, r9, #1\n\t"                                                                        \
+    "str     r9, [sp, #56]\n\t"                                                                     \
+    "b       0b\n"                                                                                   \
     "5:\n\t"                                                                                        \
-    "add     sp, sp, #64\n\t"                                                                       \
+    "add     sp, sp, #88\n\t"                                                                       \
     "pop     {r4-r11, pc}\n\t"
-/* The frame's activation bounds ([sp, #32], [sp, #36]) as their byte in every byte, for TD_WIDE_ASM_CLAMP_STORE6. */
+/* The activation's bounds (r6, r7 from the frame's set-up) as their byte in every byte, for TD_WIDE_ASM_CLAMP_STORE6. */
 #define TD_WIDE_ASM_BYTE_BOUNDS                                                                    \
-    "ldrd    r4, r5, [sp, #32]\n\t"                                                                \
-    "uxtb    r4, r4\n\t"                                                                           \
-    "orr     r4, r4, r4, lsl #8\n\t"                                                               \
-    "orr     r4, r4, r4, lsl #16\n\t"                                                              \
-    "uxtb    r5, r5\n\t"                                                                           \
-    "orr     r5, r5, r5, lsl #8\n\t"                                                               \
-    "orr     r5, r5, r5, lsl #16\n\t"                                                              \
-    "strd    r4, r5, [sp, #32]\n\t"
+    "uxtb    r6, r6\n\t"                                                                           \
+    "orr     r6, r6, r6, lsl #8\n\t"                                                               \
+    "orr     r6, r6, r6, lsl #16\n\t"                                                              \
+    "uxtb    r7, r7\n\t"                                                                           \
+    "orr     r7, r7, r7, lsl #8\n\t"                                                               \
+    "orr     r7, r7, r7, lsl #16\n\t"                                                              \
+    "strd    r6, r7, [sp, #60]\n\t"
 /*
- * 3x3, stride 2, rows of two steps of six (12 outputs; 25 positions within the planes' 32): as
- * TD_WIDE_ASM_3X3_ROWS, the plane pointer on by two plane rows per output row (each step leaves it
- * 144 bytes past its first pair); the row's second step moves the cursor on to the next row's first
- * output by [sp, #28] (the job's in_gap: the output row's bytes less its first step's). A row ends on
- * the cursor reaching the channel's last ([sp, #16]); then the job's next channel (TD_WIDE_ASM_S2_NEXT_CHANNEL).
+ * 3x3, stride 2, rows of two steps of six (12 outputs; 25 positions within the planes' 32): the plane
+ * pointer on by two plane rows per output row (each step leaves it 144 bytes past its first pair), the
+ * row's second step ending in TD_WIDE_ASM_ROW_END (4 instructions more than a step's end); then the
+ * job's next channel (TD_WIDE_ASM_S2_NEXT_CHANNEL).
  */
 #define TD_WIDE_ASM_3X3_S2(name, prepare, store)                                                   \
     TD_WIDE_ASM_FUNCTION(name)                                                                     \
     TD_WIDE_ASM_S2_FRAME                                                                           \
     prepare                                                                                        \
+    "adr.w   r4, 3f\n\t"                                                                           \
+    "str     r4, [sp, #4]\n"                                                                        \
+    "0:\n\t"                                                                                       \
+    TD_WIDE_ASM_S2_CHANNEL                                                                         \
     "1:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP))                                          \
+    TD_WIDE_ASM_STEP_3X3_S2(TD_WIDE_ASM_BACK_2, "2", store(TD_WIDE_ASM_STEP_END))                  \
     "sub     lr, lr, #120\n\t"                                                                     \
-    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_ROW))                                           \
-    "sub     lr, lr, #40\n\t"                                                                      \
-    "cmp     r6, r10\n\t"                                                                          \
-    "bne     1b\n\t"                                                                               \
+    TD_WIDE_ASM_STEP_3X3_S2("", "3", store(TD_WIDE_ASM_ROW_END("40")))                             \
     TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                    \
+    ".ltorg\n\t"                                                                                   \
     TD_WIDE_ASM_END_FUNCTION(name)
 /*
  * 3x3, stride 2, rows of one step of six (6 outputs; 13 positions): as TD_WIDE_ASM_3X3_S2 with one
- * step a row (an entry of its own: no test for a second step).
+ * step a row (an entry of its own: no test for a second step), over plane rows back to back
+ * (TD_WIDE_S2_ROW_WORDS; the step leaves the pointer 28 bytes past the next output row's first pair).
  */
 #define TD_WIDE_ASM_3X3_S2_ROW1(name, prepare, store)                                              \
     TD_WIDE_ASM_FUNCTION(name)                                                                     \
     TD_WIDE_ASM_S2_FRAME                                                                           \
     prepare                                                                                        \
+    "adr.w   r4, 3f\n\t"                                                                           \
+    "str     r4, [sp, #4]\n"                                                                        \
+    "0:\n\t"                                                                                       \
+    TD_WIDE_ASM_S2_CHANNEL                                                                         \
     "1:\n\t"                                                                                       \
-    TD_WIDE_ASM_STEP_3X3_S2(store(TD_WIDE_ASM_NEXT_STEP))                                          \
-    "sub     lr, lr, #16\n\t"                                                                      \
-    "cmp     r6, r10\n\t"                                                                          \
-    "bne     1b\n\t"                                                                               \
+    TD_WIDE_ASM_STEP_3X3_S2_PACKED("", "3", store(TD_WIDE_ASM_ROW_END("28")))                      \
     TD_WIDE_ASM_S2_NEXT_CHANNEL                                                                    \
+    ".ltorg\n\t"                                                                                   \
     TD_WIDE_ASM_END_FUNCTION(name)
 
 #define TD_WIDE_ASM_CLAMP4                                                                         \
@@ -625,6 +711,31 @@ void td_wide_3x3_row1_full(td_wide_job *job);
 void td_wide_3x3_row1_clamp(td_wide_job *job);
 __asm__(TD_WIDE_ASM_3X3_ROW1("td_wide_3x3_row1_full", ""));
 __asm__(TD_WIDE_ASM_3X3_ROW1("td_wide_3x3_row1_clamp", TD_WIDE_ASM_CLAMP6));
+/* The stride-2 entries' requantization per right shift (TD_WIDE_ASM_S2_REQUANT) and their addresses. */
+__asm__(".section .text.td_wide_s2_requant,\"ax\",%progbits\n\t"
+        ".syntax unified\n\t"
+        ".thumb\n\t"
+        ".p2align 2\n\t"
+        ".global td_wide_s2_requant\n\t"
+        ".type td_wide_s2_requant, %object\n"
+        "td_wide_s2_requant:\n\t"
+        TD_WIDE_ASM_S2_REQUANT_WORD("1") TD_WIDE_ASM_S2_REQUANT_WORD("1") TD_WIDE_ASM_S2_REQUANT_WORD("2")
+        TD_WIDE_ASM_S2_REQUANT_WORD("3") TD_WIDE_ASM_S2_REQUANT_WORD("4") TD_WIDE_ASM_S2_REQUANT_WORD("5")
+        TD_WIDE_ASM_S2_REQUANT_WORD("6") TD_WIDE_ASM_S2_REQUANT_WORD("7") TD_WIDE_ASM_S2_REQUANT_WORD("8")
+        TD_WIDE_ASM_S2_REQUANT_WORD("9") TD_WIDE_ASM_S2_REQUANT_WORD("10") TD_WIDE_ASM_S2_REQUANT_WORD("11")
+        TD_WIDE_ASM_S2_REQUANT_WORD("12") TD_WIDE_ASM_S2_REQUANT_WORD("13") TD_WIDE_ASM_S2_REQUANT_WORD("14")
+        TD_WIDE_ASM_S2_REQUANT_WORD("15") TD_WIDE_ASM_S2_REQUANT_WORD("16") TD_WIDE_ASM_S2_REQUANT_WORD("17")
+        TD_WIDE_ASM_S2_REQUANT_WORD("18") TD_WIDE_ASM_S2_REQUANT_WORD("19") TD_WIDE_ASM_S2_REQUANT_WORD("20")
+        TD_WIDE_ASM_S2_REQUANT_WORD("21")
+        TD_WIDE_ASM_S2_REQUANT("1") TD_WIDE_ASM_S2_REQUANT("2") TD_WIDE_ASM_S2_REQUANT("3")
+        TD_WIDE_ASM_S2_REQUANT("4") TD_WIDE_ASM_S2_REQUANT("5") TD_WIDE_ASM_S2_REQUANT("6")
+        TD_WIDE_ASM_S2_REQUANT("7") TD_WIDE_ASM_S2_REQUANT("8") TD_WIDE_ASM_S2_REQUANT("9")
+        TD_WIDE_ASM_S2_REQUANT("10") TD_WIDE_ASM_S2_REQUANT("11") TD_WIDE_ASM_S2_REQUANT("12")
+        TD_WIDE_ASM_S2_REQUANT("13") TD_WIDE_ASM_S2_REQUANT("14") TD_WIDE_ASM_S2_REQUANT("15")
+        TD_WIDE_ASM_S2_REQUANT("16") TD_WIDE_ASM_S2_REQUANT("17") TD_WIDE_ASM_S2_REQUANT("18")
+        TD_WIDE_ASM_S2_REQUANT("19") TD_WIDE_ASM_S2_REQUANT("20") TD_WIDE_ASM_S2_REQUANT("21")
+        ".size td_wide_s2_requant, . - td_wide_s2_requant\n\t"
+        ".text");
 void td_wide_3x3_s2_full(td_wide_job *job);
 void td_wide_3x3_s2_clamp(td_wide_job *job);
 __asm__(TD_WIDE_ASM_3X3_S2("td_wide_3x3_s2_full", "", TD_WIDE_ASM_STORE6));
@@ -673,11 +784,12 @@ typedef struct {
     int32_t start;     /* 24: bytes from a plane row to its first written pair */
     int32_t full;      /* 28: pairs of two inside positions */
     int32_t left;      /* 32: the left border's pair first */
-    int32_t right;     /* 36: the right border's pair last */
+    int32_t entry;     /* 36: bit 0 the right border's pair last; the row form above it (TD_WIDEN_ROWS4, TD_WIDEN_PAIRS6,
+                          _PAIRS12, _PAIRS13, _PAIRS6_PACKED; 0: the general loop), with it the loop's table branch */
     int32_t source;    /* 40: bytes from the row to the first inside pair's first position */
     int32_t last;      /* 44: bytes from the row to x = W - 1 */
     int32_t row_bytes; /* 48: bytes between input rows */
-    int32_t four;      /* 52: rows of TD_WIDEN_ROWS4, TD_WIDEN_PAIRS6, _PAIRS12 or _PAIRS13 (else 0: the general loop) */
+    int32_t plane_row_bytes; /* 52: bytes between two plane rows (TD_WIDE_ROW_BYTES, or 28 for rows of one 3x3 stride-2 step) */
 } td_widen_job;
 
 #if TD_DSP_ASM
@@ -704,8 +816,8 @@ typedef struct {
  * (15 with a STR each).
  */
 #define TD_WIDEN_ASM_PAIRS                                                                         \
-    "strd    r0, r1, [sp, #52]\n\t"                                                                \
-    "str     r4, [sp, #60]\n\t"                                                                    \
+    "strd    r0, r1, [sp, #56]\n\t"                                                                \
+    "str     r4, [sp, #64]\n\t"                                                                    \
     "add     r0, r6, r3\n\t"                                                                       \
     "add     r1, r7, r3\n\t"                                                                       \
     "tst     r5, #1\n\t"                                                                           \
@@ -752,10 +864,10 @@ typedef struct {
     "cmp     r6, r5\n\t"                                                                           \
     "bne     7b\n"                                                                                  \
     "6:\n\t"                                                                                       \
-    "ldrd    r0, r1, [sp, #52]\n\t"                                                                \
-    "ldr     r4, [sp, #60]\n"
+    "ldrd    r0, r1, [sp, #56]\n\t"                                                                \
+    "ldr     r4, [sp, #64]\n"
 /*
- * Rows of four pairs (job.four: an input 6 wide with one column of padding each side: the left
+ * Rows of four pairs (job.entry TD_WIDEN_ROWS4: an input 6 wide with one column of padding each side: the left
  * border's pair, two inside pairs, the right border's): the row unrolled, each plane's own pointer
  * taking its four pair words in two STRD (the second moving it on to the next plane row): 44
  * instructions a row where the general loop's set-up, border pairs and pair loop take about 80.
@@ -818,7 +930,7 @@ typedef struct {
     "subs    r7, r7, #1\n\t"                                                                       \
     "bne     10b\n\t"
 /*
- * Rows of 6, 12 or 13 inside pairs and no border pair (job.four TD_WIDEN_PAIRS6, _PAIRS12, _PAIRS13: a
+ * Rows of 6, 12 or 13 inside pairs and no border pair (job.entry TD_WIDEN_PAIRS6, _PAIRS12, _PAIRS13: a
  * 3x3 stride-2 row of 6 or 12 outputs over an input 12 or 24 wide, or a band of a wider one, with no
  * padding on the left): the row unrolled four positions at a time (TD_WIDEN_ASM_QUAD: four LDR from the
  * input pointer with the channels and three times them as offsets, four PKH, eight SXTB16, each plane's two
@@ -828,9 +940,12 @@ typedef struct {
  * Entered with the job in r0-r12 as td_wide_widen_rows loads it; then r0 the input, r2 channels, r3
  * three times them, r6, r7, r1, r5 planes 0-3, r4 the rows left, the input's move to the next row at [sp].
  */
+#define TD_WIDEN_ROWS4 1
 #define TD_WIDEN_PAIRS6 2
 #define TD_WIDEN_PAIRS12 3
 #define TD_WIDEN_PAIRS13 4
+/* Rows of 6 inside pairs TD_WIDE_S2_ROW_WORDS words apart (3x3 stride-2 rows of one step over an input 12 wide). */
+#define TD_WIDEN_PAIRS6_PACKED 5
 #define TD_WIDEN_ASM_QUAD(post)                                                                    \
     "ldr     r8, [r0]\n\t"                                                                          \
     "ldr     r9, [r0, r2]\n\t"                                                                      \
@@ -886,7 +1001,7 @@ typedef struct {
     "add     r0, r0, r12\n\t"                                                                       \
     "subs    r4, r4, #1\n\t"                                                                        \
     "bne     " label "b\n\t"                                                                        \
-    "add     sp, sp, #64\n\t"                                                                       \
+    "add     sp, sp, #72\n\t"                                                                       \
     "pop     {r4-r11, pc}\n"
 void td_wide_widen_rows(const td_widen_job *job);
 __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
@@ -898,12 +1013,22 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         ".type td_wide_widen_rows, %function\n"
         "td_wide_widen_rows:\n\t"
         "push    {r4-r11, lr}\n\t"
-        "sub     sp, sp, #64\n\t"
+        "sub     sp, sp, #72\n\t"
         "ldm     r0, {r0-r12, lr}\n\t"
         "stm     sp, {r0-r12, lr}\n\t"
-        "cmp     lr, #1\n\t"
-        "beq     9f\n\t"
-        "bhi     11f\n"
+        "tbh     [pc, r9, lsl #1]\n"
+        "20:\n\t"
+        ".hword  (1f - 20b) / 2\n\t"
+        ".hword  (1f - 20b) / 2\n\t"
+        ".hword  (1f - 20b) / 2\n\t"
+        ".hword  (9f - 20b) / 2\n\t"
+        ".hword  (11f - 20b) / 2\n\t"
+        ".hword  (1f - 20b) / 2\n\t"
+        ".hword  (13f - 20b) / 2\n\t"
+        ".hword  (1f - 20b) / 2\n\t"
+        ".hword  (14f - 20b) / 2\n\t"
+        ".hword  (1f - 20b) / 2\n\t"
+        ".hword  (17f - 20b) / 2\n"
         "1:\n\t"
         "ldr     r5, [sp, #24]\n\t"
         "add     r6, r1, r5\n\t"
@@ -931,23 +1056,20 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         "pkhbt   r9, r9, r4, lsl #16\n\t"
         TD_WIDEN_ASM_STORE("r11", "r9")
         "5:\n\t"
-        "ldr     r8, [sp, #48]\n\t"
+        "ldrd    r8, r9, [sp, #48]\n\t"
         "add     r0, r0, r8\n\t"
-        "add     r1, r1, #64\n\t"
+        "add     r1, r1, r9\n\t"
         "ldr     r8, [sp, #20]\n\t"
         "subs    r8, r8, #1\n\t"
         "str     r8, [sp, #20]\n\t"
         "bne     1b\n\t"
-        "add     sp, sp, #64\n\t"
+        "add     sp, sp, #72\n\t"
         "pop     {r4-r11, pc}\n"
         "9:\n\t"
         TD_WIDEN_ASM_ROWS4
-        "add     sp, sp, #64\n\t"
+        "add     sp, sp, #72\n\t"
         "pop     {r4-r11, pc}\n"
         "11:\n\t"
-        "cmp     lr, #3\n\t"
-        "beq     13f\n\t"
-        "bhi     14f\n\t"
         TD_WIDEN_ASM_FULL_ROWS("12", TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("48"))
         "13:\n\t"
         TD_WIDEN_ASM_FULL_ROWS("15", TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8")
@@ -955,6 +1077,8 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
         "14:\n\t"
         TD_WIDEN_ASM_FULL_ROWS("16", TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8")
                                TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_PAIR("16"))
+        "17:\n\t"
+        TD_WIDEN_ASM_FULL_ROWS("18", TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("8") TD_WIDEN_ASM_QUAD("12"))
         "\t"
         ".size td_wide_widen_rows, . - td_wide_widen_rows\n\t"
         ".text");
@@ -963,8 +1087,8 @@ __asm__(".section .text.td_wide_widen_rows,\"ax\",%progbits\n\t"
 
 /**
  * Input rows of input channels [channel, channel + 4) into the four planes' inside positions
- * (the padding is already there): per two positions two LDR, PKHBT/PKHTB and four SXTB16; a pair
- * with one position outside the image takes the padding in the other lane.
+ * (the padding is already there), plane rows `row_words` apart: per two positions two LDR, PKHBT/PKHTB
+ * and four SXTB16; a pair with one position outside the image takes the padding in the other lane.
  */
 TD_NOINLINE static int td_wide_widen(const int8_t *input,
                           const td_dims *input_dims,
@@ -972,6 +1096,7 @@ TD_NOINLINE static int td_wide_widen(const int8_t *input,
                           int32_t pad_top,
                           int32_t pad_left,
                           int32_t plane_rows,
+                          int32_t row_words,
                           int32_t pairs,
                           uint32_t pad_word,
                           td_word *planes,
@@ -991,7 +1116,7 @@ TD_NOINLINE static int td_wide_widen(const int8_t *input,
     const int32_t y_end = td_min_i32(plane_rows, input_dims->h + pad_top);
     int32_t y = td_max_i32(pad_top, 0);
     const int8_t *row = input + (y - pad_top) * row_bytes + channel;
-    td_word *d0 = planes + y * TD_WIDE_ROW_WORDS;
+    td_word *d0 = planes + y * row_words;
 #if TD_DSP_ASM
     {
         /* The rows in one piece of assembly when a row's written pairs follow one another. */
@@ -1007,16 +1132,19 @@ TD_NOINLINE static int td_wide_widen(const int8_t *input,
             job.start = (first - (left_partial ? 1 : 0)) * (int32_t)sizeof(td_word);
             job.full = full;
             job.left = left_partial;
-            job.right = right_partial;
             job.source = (2 * first - pad_left) * channels;
             job.last = (width - 1) * channels;
             job.row_bytes = row_bytes;
-            job.four = left_partial && right_partial && full == 2 ? 1
-                       : left_partial || right_partial          ? 0
-                       : full == 6                              ? TD_WIDEN_PAIRS6
-                       : full == 12                             ? TD_WIDEN_PAIRS12
-                       : full == 13                             ? TD_WIDEN_PAIRS13
-                                                                : 0;
+            job.plane_row_bytes = row_words * (int32_t)sizeof(td_word);
+            /* The row forms unrolled for their plane rows; any other row the general loop (form 0). */
+            job.entry = right_partial | (row_words != TD_WIDE_ROW_WORDS
+                                             ? (left_partial || right_partial || full != 6 ? 0 : TD_WIDEN_PAIRS6_PACKED)
+                                         : left_partial && right_partial && full == 2 ? TD_WIDEN_ROWS4
+                                         : left_partial || right_partial          ? 0
+                                         : full == 6                              ? TD_WIDEN_PAIRS6
+                                         : full == 12                             ? TD_WIDEN_PAIRS12
+                                         : full == 13                             ? TD_WIDEN_PAIRS13
+                                                                                  : 0) << 1;
             td_wide_widen_rows(&job);
             /* The same rows of the other channels: only `row` moves (by the channel). */
             *rows = job;
@@ -1025,7 +1153,7 @@ TD_NOINLINE static int td_wide_widen(const int8_t *input,
         }
     }
 #endif
-    for (; y < y_end; ++y, row += row_bytes, d0 += TD_WIDE_ROW_WORDS) {
+    for (; y < y_end; ++y, row += row_bytes, d0 += row_words) {
         const int8_t *source = row + (2 * first - pad_left) * channels;
 #if TD_DSP_ASM
         if (first <= last) {
@@ -1177,9 +1305,25 @@ TD_NOINLINE static uint32_t td_wide_prepare4(const td_depthwise_conv_params *par
     return fast;
 }
 
-/** The padding of the four planes: the rows outside the image and the pairs of two outside positions. */
+/** The padding's pair word in the four planes (plane_words apart) at `word` and the `rows` - 1 rows below it. */
+TD_INLINE void td_wide_fill_column(td_word *word, int32_t rows, int32_t row_words, int32_t plane_words, uint32_t pad_word)
+{
+    for (; rows > 0; --rows, word += row_words) {
+        word[0] = pad_word;
+        word[plane_words] = pad_word;
+        word[2 * plane_words] = pad_word;
+        word[3 * plane_words] = pad_word;
+    }
+}
+
+/**
+ * The padding of the four planes (rows `row_words` apart): the rows outside the image and the pairs of
+ * two outside positions. Each padding pair word goes to the four planes at once, the outside pairs of
+ * the rows inside the image a column at a time (a band's right border is one pair a row).
+ */
 TD_NOINLINE static void td_wide_fill(td_word *planes,
                          int32_t plane_rows,
+                         int32_t row_words,
                          int32_t pairs,
                          const td_dims *input_dims,
                          int32_t pad_top,
@@ -1187,21 +1331,22 @@ TD_NOINLINE static void td_wide_fill(td_word *planes,
                          uint32_t pad_word)
 {
     const int32_t plane_words = plane_rows * TD_WIDE_ROW_WORDS;
-    const int32_t left = td_min_i32(pad_left / 2, pairs), right = td_max_i32((input_dims->w + pad_left + 1) / 2, 0);
-    int32_t y, k, c;
-    for (y = 0; y < plane_rows; ++y) {
-        const int inside = y >= pad_top && y < pad_top + input_dims->h;
-        if (inside && left <= 0 && right >= pairs) {
-            continue;
-        }
-        for (c = 0; c < 4; ++c) {
-            td_word *const row = planes + c * plane_words + y * TD_WIDE_ROW_WORDS;
-            for (k = inside ? right : 0; k < pairs; ++k) {
-                row[k] = pad_word;
-            }
-            for (k = 0; inside && k < left; ++k) {
-                row[k] = pad_word;
-            }
+    const int32_t left = td_max_i32(td_min_i32(pad_left / 2, pairs), 0), right = td_max_i32((input_dims->w + pad_left + 1) / 2, 0);
+    const int32_t top = td_min_i32(td_max_i32(pad_top, 0), plane_rows);
+    const int32_t bottom = td_max_i32(td_min_i32(pad_top + input_dims->h, plane_rows), top);
+    const int32_t inside_end = td_min_i32(right, pairs);
+    int32_t k;
+    /* The columns outside the image (pairs [0, left) and [right, pairs)), then the inside ones' rows above and below it. */
+    for (k = 0; k < left; ++k) {
+        td_wide_fill_column(planes + k, plane_rows, row_words, plane_words, pad_word);
+    }
+    for (k = right; k < pairs; ++k) {
+        td_wide_fill_column(planes + k, plane_rows, row_words, plane_words, pad_word);
+    }
+    if (top > 0 || bottom < plane_rows) {
+        for (k = left; k < inside_end; ++k) {
+            td_wide_fill_column(planes + k, top, row_words, plane_words, pad_word);
+            td_wide_fill_column(planes + k + bottom * row_words, plane_rows - bottom, row_words, plane_words, pad_word);
         }
     }
 }
@@ -1310,6 +1455,8 @@ static td_status td_wide_run(const td_context *ctx,
     const int32_t requant_at = td_wide_biases(loop) + filter_h * td_wide_row_words(loop);
     /* 3x3 stride 2: whole rows of steps only (else every output in the scalar loop). */
     const int32_t steps = step > 0 && (loop != TD_WIDE_3X3_S2 || band_w % step == 0) ? band_w / step : 0;
+    /* Plane rows back to back for 3x3 stride-2 rows of one step (td_wide_3x3_s2_row1_*, no scalar outputs). */
+    const int32_t row_words = loop == TD_WIDE_3X3_S2 && steps == 1 ? TD_WIDE_S2_ROW_WORDS : TD_WIDE_ROW_WORDS;
     /* Pairs the assembly reads beyond `pairs` (its last step's last pair). */
     const int32_t read_pairs = steps == 0                  ? 0
                                : loop == TD_WIDE_3X3_X6 ? (steps - 1) * 3 + 4
@@ -1368,7 +1515,7 @@ static td_status td_wide_run(const td_context *ctx,
         }
 #if TD_DSP_ASM
         job.out_c = out_c;
-        job.in_step = stride_h * TD_WIDE_ROW_BYTES;
+        job.in_step = stride_h * row_words * (int32_t)sizeof(td_word);
         job.span = steps * (loop == TD_WIDE_3X3_X6 ? 12 : loop == TD_WIDE_3X3_S2 ? 24 : 8);
         /* (The 3x3 stride-2 rows take the cursor's move from a row's last step to the next row's first output there.) */
         job.in_gap = loop == TD_WIDE_3X3_S2 ? (out_w - (steps - 1) * step) * out_c : job.in_step - job.span;
@@ -1382,7 +1529,7 @@ static td_status td_wide_run(const td_context *ctx,
         job.cursor_next = 1 - out_h * out_w * out_c;
 #endif
         if (pass == 0 || bands > 1) {
-            td_wide_fill(planes, plane_rows, pairs, input_dims, params->padding.h, pad_left, pad_word);
+            td_wide_fill(planes, plane_rows, row_words, pairs, input_dims, params->padding.h, pad_left, pad_word);
         }
         for (channel = 0; channel < blocked; channel += 4) {
             int32_t group, i;
@@ -1393,8 +1540,8 @@ static td_status td_wide_run(const td_context *ctx,
             } else
 #endif
             {
-                widened = td_wide_widen(batch_input, input_dims, channel, params->padding.h, pad_left, plane_rows, pairs,
-                                        pad_word, planes, &rows);
+                widened = td_wide_widen(batch_input, input_dims, channel, params->padding.h, pad_left, plane_rows, row_words,
+                                        pairs, pad_word, planes, &rows);
 #if TD_DSP_ASM
                 rows_input = widened ? rows.row : NULL;
 #else
