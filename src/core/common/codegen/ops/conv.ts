@@ -306,8 +306,16 @@ function smallPatchEntry(g: WindowGeometry, inputDims: readonly number[], filter
   if (channels === 1 && height === 3 && width === 3) return 'td_conv2d_s8_small_3x3';
   // One filter leaves the register loop's per-row patch arrays unpaid (bench/shapes seed 292, 2x1 over 17x8x3 to 1:
   // 13,160 instructions through the patch loop, 14,200 through the register loop).
-  return height * rowWords <= smallPatchRegistersMaxWords && filterDims[0] > 1 ? 'td_conv2d_s8_small_regs' : 'td_conv2d_s8_small_patch';
+  const loop = height * rowWords <= smallPatchRegistersMaxWords && filterDims[0] > 1 ? 'td_conv2d_s8_small_regs' : 'td_conv2d_s8_small_patch';
+  return loop === 'td_conv2d_s8_small_patch' && filterDims[0] <= 3 && rowWords <= smallFewMaxRowWords ? 'td_conv2d_s8_small_few' : loop;
 }
+
+/**
+ * The most weight words of a filter row (ceil(K_w * C_in / 2)) that td_conv2d_s8_small_few takes
+ * (TD_SMALL_FEW_MAX_ROW_WORDS): one to three filters read their patch in place from the widened rows, a ladder of as
+ * many steps per filter row, where the general loop copies each pixel's patch first.
+ */
+const smallFewMaxRowWords = 16;
 
 /**
  * Whether a dilated convolution runs td_conv2d_s8_small_regs in DSP builds: what smallPatch asks of the channels and
