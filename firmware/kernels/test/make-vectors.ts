@@ -2654,8 +2654,8 @@ function smallLongWindowCases(random: Random): CaseBuilder[] {
 }
 
 /**
- * td_conv2d_s8_small_few (one to three filters, each pixel's patch read in place from the widened rows): filter rows
- * of 1 to 16 words (every entry of the ladder), one to three filters, K_h 1 to 8, C_in 1 to 9, strides 1 to 3 each
+ * td_conv2d_s8_small_few (one to four filters, each pixel's patch read in place from the widened rows): filter rows
+ * of 1 to 16 words (every entry of the ladder), one to four filters, K_h 1 to 8, C_in 1 to 9, strides 1 to 3 each
  * way, SAME padding on every side (odd and even windows) and VALID, each clamping form, two batches, input zero points
  * -128 and 127, biases at rounding ties.
  */
@@ -2683,6 +2683,13 @@ function smallFewCases(random: Random): CaseBuilder[] {
     ['8x1 stride 2x1 same 13x4x1 to 2 relu6 zero point 127 (one word, eight rows)', { input: [13, 4, 1], outputChannels: 2, kernel: [8, 1], stride: [2, 1], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: 127 } }, ''],
     ['4x2 stride 2x1 valid 9x5x3 to 2 relu_n1_to_1 batch 2 (three words)', { batch: 2, input: [9, 5, 3], outputChannels: 2, kernel: [4, 2], stride: [2, 1], padding: 'valid', activation: 'relu_n1_to_1' }, ''],
     ['2x4 same 6x9x1 to 1 relu zero point 127 (two words)', { input: [6, 9, 1], outputChannels: 1, kernel: [2, 4], padding: 'same', activation: 'relu', extremes: { inputZeroPoint: 127 } }, '_min'],
+    ['4x5 stride 3 same 14x11x1 to 4 (three words, four filters)', { input: [14, 11, 1], outputChannels: 4, kernel: [4, 5], stride: [3, 3], padding: 'same', activation: 'none' }, '_full'],
+    ['1x7 stride 3 same 5x16x3 to 4 relu6 (eleven words, four filters)', { input: [5, 16, 3], outputChannels: 4, kernel: [1, 7], stride: [3, 3], padding: 'same', activation: 'relu6' }, ''],
+    ['7x1 valid 10x3x4 to 4 relu batch 2 (two words, four filters)', { batch: 2, input: [10, 3, 4], outputChannels: 4, kernel: [7, 1], padding: 'valid', activation: 'relu' }, '_min'],
+    ['3x2 stride 3 same 8x10x4 to 4 relu_n1_to_1 zero point 127 (four words, four filters)', { input: [8, 10, 4], outputChannels: 4, kernel: [3, 2], stride: [3, 3], padding: 'same', activation: 'relu_n1_to_1', extremes: { inputZeroPoint: 127 } }, ''],
+    ['2x1 same 7x6x1 to 4 zero point -128 (one word, four filters)', { input: [7, 6, 1], outputChannels: 4, kernel: [2, 1], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }, '_full'],
+    ['1x4 same 3x7x8 to 4 relu at rounding ties (sixteen words, four filters)', { input: [3, 7, 8], outputChannels: 4, kernel: [1, 4], padding: 'same', activation: 'relu', biasAtRoundingTies: true }, '_min'],
+    ['5x3 stride 2 same 9x12x2 to 4 relu6 (three words, five rows, four filters)', { input: [9, 12, 2], outputChannels: 4, kernel: [5, 3], stride: [2, 2], padding: 'same', activation: 'relu6' }, ''],
   ];
   return convs.map(([label, config, form]) => convS8(random, `conv2d_s8_small few${form} ${label}`, config, false, `td_conv2d_s8_small_few${form}`));
 }

@@ -26,6 +26,9 @@
  *    per pixel, and per filter a straight line of LDM and SMLAD (td_small_regs_rows); four filters
  *    or more over at most six words (td_small_regs_quad_*) and the 1x1 over one to four channels
  *    (td_small_pointwise4_*) clamp and store four filters' bytes at once (SSUB8, SEL, one STR).
+ *  - One to four filters over filter rows of at most 16 words (the _few entries, td_small_few_*): a pixel's patch read
+ *    in place from the widened rows, per word one LDR (at any halfword), one load of the filters' weights
+ *    (interleaved by word) and an SMLAD per filter; per filter row a jump into a ladder of such steps.
  * All need every channel in the fast form with its offset folded (right shift 1-21, |acc| <
  * 2^30: the generator only chooses this kernel then); anything else on the target runs the
  * reference loop. The host (and compilers without GNU asm) runs the same records in C
@@ -1009,8 +1012,8 @@ TD_SMALL_REGS_QUAD(td_small_regs_quad_min, TD_SMALL_QUAD_CLAMP_MIN, TD_SMALL_QUA
                    TD_SMALL_QUAD_UPPER_ROWS(TD_SMALL_QUAD_CLAMP_MIN, TD_SMALL_QUAD_REREAD_MIN))
 
 /*
- * One to three filters (td_conv2d_s8_small_few*): every filter against a pixel's patch read in place from the widened
- * rows, no copy per pixel (the general loop's copy costs more than one to three filters' sums). The weights
+ * One to four filters (td_conv2d_s8_small_few*): every filter against a pixel's patch read in place from the widened
+ * rows, no copy per pixel (the general loop's copy costs more than one to four filters' sums). The weights
  * interleaved by word, [word (ky, j)][filter], so that per patch word one LDR (at any halfword: a pixel starts
  * stride * C_in values on), one load of the F filters' weights and F SMLAD; per filter row a jump into a ladder of 16
  * such steps at the one that leaves `row_words` of them, then the row's gap. State (TD_FEW_*, byte offsets 0, 4, ...
@@ -1058,8 +1061,8 @@ enum { TD_FEW_START, TD_FEW_BACK, TD_FEW_OUTPUT_END, TD_FEW_GAP, TD_FEW_WORDS, T
 #define TD_SMALL_FEW_STEPS16(step)                                                                 \
     step step step step step step step step step step step step step step step step
 /*
- * `filters` (1-3) in the macros' names: the biases into r4-r(3 + F), the ladder's step (step_bytes long), the
- * requantizations and stores.
+ * One to three filters (F): the biases into r4-r(3 + F), the ladder's step (step_bytes long: the patch read at r7, the
+ * weights at r8), the gap in r9, the rows left in r10, the ladder's entry in r12, the requantizations and stores.
  */
 #define TD_SMALL_FEW(name, step, step_bytes, biases, requant, limits, clamp, store)                \
     TD_NOINLINE static void name(const uintptr_t *state, int8_t *output)                           \
@@ -1113,14 +1116,74 @@ enum { TD_FEW_START, TD_FEW_BACK, TD_FEW_OUTPUT_END, TD_FEW_GAP, TD_FEW_WORDS, T
 #define TD_SMALL_FEW_CLAMPS1(clamp) clamp("r4")
 #define TD_SMALL_FEW_CLAMPS2(clamp) clamp("r4") clamp("r5")
 #define TD_SMALL_FEW_CLAMPS3(clamp) clamp("r4") clamp("r5") clamp("r6")
-/* One form's three loops (one, two, three filters). */
+/* One form's four loops (one to four filters). */
 #define TD_SMALL_FEW_FORM(prefix, limits, clamp)                                                   \
     TD_SMALL_FEW(prefix##1, TD_SMALL_FEW_STEP1, 12, TD_SMALL_FEW_BIASES1, TD_SMALL_FEW_REQUANT1, limits, \
                  TD_SMALL_FEW_CLAMPS1(clamp), TD_SMALL_FEW_STORE1)                                 \
     TD_SMALL_FEW(prefix##2, TD_SMALL_FEW_STEP2, 16, TD_SMALL_FEW_BIASES2, TD_SMALL_FEW_REQUANT2, limits, \
                  TD_SMALL_FEW_CLAMPS2(clamp), TD_SMALL_FEW_STORE2)                                 \
     TD_SMALL_FEW(prefix##3, TD_SMALL_FEW_STEP3, 20, TD_SMALL_FEW_BIASES3, TD_SMALL_FEW_REQUANT3, limits, \
-                 TD_SMALL_FEW_CLAMPS3(clamp), TD_SMALL_FEW_STORE3)
+                 TD_SMALL_FEW_CLAMPS3(clamp), TD_SMALL_FEW_STORE3)                                 \
+    TD_SMALL_FEW_QUAD(prefix##4, limits, clamp)
+/*
+ * Four filters: their weights in r1-r3 and r12, the sums in r4-r7, the patch read at r8, the weights at r9, the gap in
+ * r10, the rows left in lr; the ladder's entry on the stack (LDR PC), the state under it.
+ */
+#define TD_SMALL_FEW_STEP4                                                                         \
+    "ldr.w   r0, [r8], #4\n\t"                                                                     \
+    "ldmia.w r9!, {r1, r2, r3, r12}\n\t"                                                           \
+    "smlad   r4, r0, r1, r4\n\t"                                                                   \
+    "smlad   r5, r0, r2, r5\n\t"                                                                   \
+    "smlad   r6, r0, r3, r6\n\t"                                                                   \
+    "smlad   r7, r0, r12, r7\n\t"
+#define TD_SMALL_FEW_QUAD(name, limits, clamp)                                                     \
+    TD_NOINLINE static void name(const uintptr_t *state, int8_t *output)                           \
+    {                                                                                              \
+        register const uintptr_t *st __asm__("r0") = state;                                        \
+        register int8_t *out __asm__("r11") = output;                                              \
+        __asm__ volatile("ldr     r1, [r0, #16]\n\t"                                               \
+                         "adr.w   r2, 4f\n\t"                                                      \
+                         "mov     r3, #24\n\t"                                                     \
+                         "mls     r1, r3, r1, r2\n\t"                                              \
+                         "orr     r1, r1, #1\n\t"                                                  \
+                         "push    {r0, r1}\n\t"                                                    \
+                         "ldr     r8, [r0]\n\t"                                                    \
+                         "ldr     r10, [r0, #12]\n\t"                                              \
+                         "1:\n\t"                                                                  \
+                         "ldrd    r9, r1, [r0, #20]\n\t"                                           \
+                         "ldr     lr, [r0, #28]\n\t"                                               \
+                         "ldmia   r1, {r4, r5, r6, r7}\n\t"                                        \
+                         "2:\n\t"                                                                  \
+                         "ldr     pc, [sp, #4]\n\t"                                                \
+                         "3:\n\t"                                                                  \
+                         TD_SMALL_FEW_STEPS16(TD_SMALL_FEW_STEP4)                                  \
+                         "4:\n\t"                                                                  \
+                         ".if (4b - 3b) - 16 * 24\n\t"                                              \
+                         ".error \"td_small_few: a step is not 24 bytes\"\n\t"                    \
+                         ".endif\n\t"                                                              \
+                         "add     r8, r8, r10\n\t"                                                 \
+                         "subs    lr, lr, #1\n\t"                                                  \
+                         "bne     2b\n\t"                                                          \
+                         "ldr     r0, [sp]\n\t"                                                    \
+                         "ldr     lr, [r0, #24]\n\t"                                               \
+                         "add     lr, lr, #16\n\t"                                                 \
+                         TD_SMALL_FEW_REQUANT("r4") TD_SMALL_FEW_REQUANT("r5")                      \
+                         TD_SMALL_FEW_REQUANT("r6") TD_SMALL_FEW_REQUANT("r7")                      \
+                         limits clamp("r4") clamp("r5") clamp("r6") clamp("r7")                    \
+                         "strb    r4, [r11], #1\n\t"                                               \
+                         "strb    r5, [r11], #1\n\t"                                               \
+                         "strb    r6, [r11], #1\n\t"                                               \
+                         "strb    r7, [r11], #1\n\t"                                               \
+                         "ldrd    r1, r2, [r0, #4]\n\t"                                            \
+                         "add     r8, r8, r1\n\t"                                                  \
+                         "cmp     r11, r2\n\t"                                                     \
+                         "bne     1b\n\t"                                                          \
+                         "pop     {r0, r1}"                                                        \
+                         : [st] "+r"(st), [out] "+r"(out)                                          \
+                         :                                                                         \
+                         : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r12", "lr", \
+                           "cc", "memory");                                                        \
+    }
 TD_SMALL_FEW_FORM(td_small_few_full, TD_SMALL_FEW_LIMITS_FULL, TD_SMALL_FEW_CLAMP_FULL)
 TD_SMALL_FEW_FORM(td_small_few_range, TD_SMALL_FEW_LIMITS, TD_SMALL_FEW_CLAMP_RANGE)
 TD_SMALL_FEW_FORM(td_small_few_min, TD_SMALL_FEW_LIMITS, TD_SMALL_FEW_CLAMP_MIN)
@@ -1426,7 +1489,7 @@ enum {
     TD_SMALL_K_MIN_ONLY = 128,
     /** The patch in registers (td_small_regs_*): the by-rows layout of at most TD_SMALL_REGS_MAX_WORDS words, any window. */
     TD_SMALL_K_REGS = 256,
-    /** One to three filters read in place (td_small_few): the general loop's shapes less its copy per pixel. */
+    /** One to four filters read in place (td_small_few): the general loop's shapes less its copy per pixel. */
     TD_SMALL_K_FEW = 512
 };
 
@@ -1481,7 +1544,7 @@ TD_INLINE void td_small_pointwise4_run(uintptr_t *state,
 
 #if TD_SMALL_HAS_ASM
 /**
- * td_conv2d_s8_small_few*: one to three filters (td_small_few_*), each output row's pixels read in place from the
+ * td_conv2d_s8_small_few*: one to four filters (td_small_few_*), each output row's pixels read in place from the
  * widened rows (bands of output rows widened at once, as the general loop's), the records interleaved by weight word
  * (td_small_few_*'s state). Needs what the general loop needs, every channel in the fast form and filter rows of at
  * most TD_SMALL_FEW_MAX_ROW_WORDS words; TD_ERROR_ARGUMENT otherwise (the generator keeps to it).
@@ -1516,7 +1579,7 @@ TD_NOINLINE static td_status td_small_few(const td_context *ctx,
     uintptr_t state[TD_FEW_STATE_WORDS];
     void (*loop)(const uintptr_t *, int8_t *);
     int32_t out_c, k, batch, out_y;
-    if (input_dims->c != channels || filters < 1 || filters > 3 || words > TD_SMALL_MAX_WORDS ||
+    if (input_dims->c != channels || filters < 1 || filters > 4 || words > TD_SMALL_MAX_WORDS ||
         row_words > TD_SMALL_FEW_MAX_ROW_WORDS || params->dilation.h != 1 || params->dilation.w != 1 ||
         row_length > row_step) {
         return TD_ERROR_ARGUMENT;
@@ -1544,7 +1607,8 @@ TD_NOINLINE static td_status td_small_few(const td_context *ctx,
     }
     loop = filters == 1 ? (form == TD_SMALL_FORM_FULL ? td_small_few_full1 : form == TD_SMALL_FORM_MIN ? td_small_few_min1 : td_small_few_range1)
          : filters == 2 ? (form == TD_SMALL_FORM_FULL ? td_small_few_full2 : form == TD_SMALL_FORM_MIN ? td_small_few_min2 : td_small_few_range2)
-                        : (form == TD_SMALL_FORM_FULL ? td_small_few_full3 : form == TD_SMALL_FORM_MIN ? td_small_few_min3 : td_small_few_range3);
+         : filters == 3 ? (form == TD_SMALL_FORM_FULL ? td_small_few_full3 : form == TD_SMALL_FORM_MIN ? td_small_few_min3 : td_small_few_range3)
+                        : (form == TD_SMALL_FORM_FULL ? td_small_few_full4 : form == TD_SMALL_FORM_MIN ? td_small_few_min4 : td_small_few_range4);
     state[TD_FEW_BACK] = (uintptr_t)((stride_w * channels - kh * row_step) * 2);
     state[TD_FEW_GAP] = (uintptr_t)((row_step - 2 * row_words) * 2);
     state[TD_FEW_WORDS] = (uintptr_t)row_words;

@@ -68,7 +68,7 @@ describe('int8 convolution dispatch in DSP builds (bench/shapes seeds)', () => {
     expect(entry(313)).toBe('td_conv2d_s8');
   });
 
-  it('reads the patch in place for one to three filters (td_conv2d_s8_small_few), in place of the general and register loops and of the GEMM', () => {
+  it('reads the patch in place for one to four filters (td_conv2d_s8_small_few), in place of the general and register loops and of the GEMM', () => {
     expect(randomShapeCase(520).name).toBe('520_conv_5x1_s1_27x11x3_to_1_valid_relu_n1_to_1');
     expect(entry(520)).toBe('td_conv2d_s8_small_few');
     expect(randomShapeCase(233).name).toBe('233_conv_2x1_s1_29x16x1_to_2_same');
@@ -80,9 +80,16 @@ describe('int8 convolution dispatch in DSP builds (bench/shapes seeds)', () => {
     expect(entry(143)).toBe('td_conv2d_s8_small_few_full');
     expect(randomShapeCase(332).name).toBe('332_conv_7x1_s2_2x6x16_to_1_same_relu_n1_to_1');
     expect(entry(332)).toBe('td_conv2d_s8');
-    // Four filters keep the register loop.
+    // Four filters too (the register loop before); five keep the GEMM.
     expect(randomShapeCase(223).name).toBe('223_conv_2x5_s1_17x14x1_to_4_same');
-    expect(entry(223)).toBe('td_conv2d_s8_small_regs_full');
+    expect(entry(223)).toBe('td_conv2d_s8_small_few_full');
+    expect(randomShapeCase(800).name).toBe('800_conv_7x1_s1_14x3x4_to_4_valid');
+    expect(entry(800)).toBe('td_conv2d_s8_small_few_full');
+    // Four filters over 8 or 16 channels stay with the GEMM, which widens their columns straight from the input.
+    expect(randomShapeCase(142).name).toBe('142_conv_1x4_s3_5x18x8_to_4_valid');
+    expect(entry(142)).toBe('td_conv2d_s8');
+    expect(randomShapeCase(613).name).toBe('613_conv_4x5_s3_28x10x2_to_5_valid');
+    expect(entry(613)).toBe('td_conv2d_s8');
   });
 
   it('reads only the taps inside the image for few outputs whose widened patches would cost more (td_conv2d_s8_direct)', () => {
