@@ -403,9 +403,9 @@ td_status td_conv2d_s8_small_regs_min(const td_context *ctx,
  * td_conv2d_s8_small's loop for one to four filters, as an entry point of its own (the generator's choice there): each
  * pixel's patch is read in place from the widened input rows, no copy per pixel, the filters' weights interleaved word
  * by word. _few clamps at both ends, _few_full takes the full int8 range alone and _few_min an activation whose
- * maximum is 127 alone. Each needs what td_conv2d_s8_small_patch needs (the same scratch), one to four output channels
- * and filter rows (K_w * C_in) of at most 32 taps; on a DSP target anything else returns TD_ERROR_ARGUMENT. Portable:
- * the reference, as td_conv2d_s8_small.
+ * maximum is 127 alone. Each needs what td_conv2d_s8_small_patch needs (the same scratch, a window of more than one
+ * tap, no dilation), one to four output channels and filter rows (K_w * C_in) of at most 32 taps; on a DSP target
+ * anything else returns TD_ERROR_ARGUMENT. Portable: the reference, as td_conv2d_s8_small.
  */
 td_status td_conv2d_s8_small_few(const td_context *ctx,
                                  const td_conv_params *params,

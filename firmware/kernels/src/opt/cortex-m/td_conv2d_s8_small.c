@@ -1546,8 +1546,9 @@ TD_INLINE void td_small_pointwise4_run(uintptr_t *state,
 /**
  * td_conv2d_s8_small_few*: one to four filters (td_small_few_*), each output row's pixels read in place from the
  * widened rows (bands of output rows widened at once, as the general loop's), the records interleaved by weight word
- * (td_small_few_*'s state). Needs what the general loop needs, every channel in the fast form and filter rows of at
- * most TD_SMALL_FEW_MAX_ROW_WORDS words; TD_ERROR_ARGUMENT otherwise (the generator keeps to it).
+ * (td_small_few_*'s state). Needs what the general loop needs (a window of more than one tap, no dilation), every
+ * channel in the fast form and filter rows of at most TD_SMALL_FEW_MAX_ROW_WORDS words; TD_ERROR_ARGUMENT otherwise
+ * (the generator keeps to it).
  */
 TD_NOINLINE static td_status td_small_few(const td_context *ctx,
                                           const td_conv_params *params,
@@ -1579,7 +1580,8 @@ TD_NOINLINE static td_status td_small_few(const td_context *ctx,
     uintptr_t state[TD_FEW_STATE_WORDS];
     void (*loop)(const uintptr_t *, int8_t *);
     int32_t out_c, k, batch, out_y;
-    if (input_dims->c != channels || filters < 1 || filters > 4 || words > TD_SMALL_MAX_WORDS ||
+    /* A 1x1 window has no widened rows in the scratch (td_conv2d_s8_small_get_buffer_size). */
+    if (input_dims->c != channels || kh * filter_dims->w == 1 || filters < 1 || filters > 4 || words > TD_SMALL_MAX_WORDS ||
         row_words > TD_SMALL_FEW_MAX_ROW_WORDS || params->dilation.h != 1 || params->dilation.w != 1 ||
         row_length > row_step) {
         return TD_ERROR_ARGUMENT;
