@@ -1187,6 +1187,14 @@ enum { TD_FEW_START, TD_FEW_BACK, TD_FEW_OUTPUT_END, TD_FEW_GAP, TD_FEW_WORDS, T
 TD_SMALL_FEW_FORM(td_small_few_full, TD_SMALL_FEW_LIMITS_FULL, TD_SMALL_FEW_CLAMP_FULL)
 TD_SMALL_FEW_FORM(td_small_few_range, TD_SMALL_FEW_LIMITS, TD_SMALL_FEW_CLAMP_RANGE)
 TD_SMALL_FEW_FORM(td_small_few_min, TD_SMALL_FEW_LIMITS, TD_SMALL_FEW_CLAMP_MIN)
+/** Each form's loops by filter count less one: an entry point references its form's table alone (td_small_few). */
+typedef void (*td_small_few_loop)(const uintptr_t *, int8_t *);
+static const td_small_few_loop td_small_few_full_loops[4] = {td_small_few_full1, td_small_few_full2, td_small_few_full3,
+                                                             td_small_few_full4};
+static const td_small_few_loop td_small_few_range_loops[4] = {td_small_few_range1, td_small_few_range2,
+                                                              td_small_few_range3, td_small_few_range4};
+static const td_small_few_loop td_small_few_min_loops[4] = {td_small_few_min1, td_small_few_min2, td_small_few_min3,
+                                                            td_small_few_min4};
 
 /**
  * One output row in the general loop: per pixel its K_h patch rows of `row_words` words copied
@@ -1560,7 +1568,7 @@ TD_NOINLINE static td_status td_small_few(const td_context *ctx,
                                           const int32_t *bias,
                                           const td_dims *output_dims,
                                           int8_t *output,
-                                          int form)
+                                          const td_small_few_loop *loops)
 {
     const int32_t kh = filter_dims->h;
     const int32_t channels = filter_dims->c;
@@ -1578,7 +1586,7 @@ TD_NOINLINE static td_status td_small_few(const td_context *ctx,
     int32_t *const tails = (int32_t *)(weights + filters * kh * row_words);
     int16_t *const rows = (int16_t *)(void *)((int32_t *)ctx->buf + filters * td_small_record_words(words) + words);
     uintptr_t state[TD_FEW_STATE_WORDS];
-    void (*loop)(const uintptr_t *, int8_t *);
+    td_small_few_loop loop;
     int32_t out_c, k, batch, out_y;
     /* A 1x1 window has no widened rows in the scratch (td_conv2d_s8_small_get_buffer_size). */
     if (input_dims->c != channels || kh * filter_dims->w == 1 || filters < 1 || filters > 4 || words > TD_SMALL_MAX_WORDS ||
@@ -1607,10 +1615,7 @@ TD_NOINLINE static td_status td_small_few(const td_context *ctx,
             memcpy((int8_t *)(void *)(weights + (lane >> 1) * filters + out_c) + 2 * (lane & 1), &weight, sizeof(weight));
         }
     }
-    loop = filters == 1 ? (form == TD_SMALL_FORM_FULL ? td_small_few_full1 : form == TD_SMALL_FORM_MIN ? td_small_few_min1 : td_small_few_range1)
-         : filters == 2 ? (form == TD_SMALL_FORM_FULL ? td_small_few_full2 : form == TD_SMALL_FORM_MIN ? td_small_few_min2 : td_small_few_range2)
-         : filters == 3 ? (form == TD_SMALL_FORM_FULL ? td_small_few_full3 : form == TD_SMALL_FORM_MIN ? td_small_few_min3 : td_small_few_range3)
-                        : (form == TD_SMALL_FORM_FULL ? td_small_few_full4 : form == TD_SMALL_FORM_MIN ? td_small_few_min4 : td_small_few_range4);
+    loop = loops[filters - 1];
     state[TD_FEW_BACK] = (uintptr_t)((stride_w * channels - kh * row_step) * 2);
     state[TD_FEW_GAP] = (uintptr_t)((row_step - 2 * row_words) * 2);
     state[TD_FEW_WORDS] = (uintptr_t)row_words;
@@ -1679,9 +1684,9 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
             return TD_ERROR_SCRATCH;
         }
         return td_small_few(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                            (kinds & TD_SMALL_K_FULL_ONLY) ? TD_SMALL_FORM_FULL
-                            : (kinds & TD_SMALL_K_MIN_ONLY) ? TD_SMALL_FORM_MIN
-                                                            : TD_SMALL_FORM_RANGE);
+                            (kinds & TD_SMALL_K_FULL_ONLY)  ? td_small_few_full_loops
+                            : (kinds & TD_SMALL_K_MIN_ONLY) ? td_small_few_min_loops
+                                                            : td_small_few_range_loops);
     }
 #endif
     /* Dilation only in the _regs entries: across only over one channel and strides that are multiples of it. */
