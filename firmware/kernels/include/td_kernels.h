@@ -399,6 +399,44 @@ td_status td_conv2d_s8_small_regs_min(const td_context *ctx,
                                       const int32_t *bias,
                                       const td_dims *output_dims,
                                       int8_t *output);
+/**
+ * td_conv2d_s8_small's loop for one to four filters, as an entry point of its own (the generator's choice there): each
+ * pixel's patch is read in place from the widened input rows, no copy per pixel, the filters' weights interleaved word
+ * by word. _few clamps at both ends, _few_full takes the full int8 range alone and _few_min an activation whose
+ * maximum is 127 alone. Each needs what td_conv2d_s8_small_patch needs (the same scratch, a window of more than one
+ * tap, no dilation), one to four output channels and filter rows (K_w * C_in) of at most 32 taps; on a DSP target
+ * anything else returns TD_ERROR_ARGUMENT. Portable: the reference, as td_conv2d_s8_small.
+ */
+td_status td_conv2d_s8_small_few(const td_context *ctx,
+                                 const td_conv_params *params,
+                                 const td_per_channel_quant *quant,
+                                 const td_dims *input_dims,
+                                 const int8_t *input,
+                                 const td_dims *filter_dims,
+                                 const int8_t *filter,
+                                 const int32_t *bias,
+                                 const td_dims *output_dims,
+                                 int8_t *output);
+td_status td_conv2d_s8_small_few_full(const td_context *ctx,
+                                      const td_conv_params *params,
+                                      const td_per_channel_quant *quant,
+                                      const td_dims *input_dims,
+                                      const int8_t *input,
+                                      const td_dims *filter_dims,
+                                      const int8_t *filter,
+                                      const int32_t *bias,
+                                      const td_dims *output_dims,
+                                      int8_t *output);
+td_status td_conv2d_s8_small_few_min(const td_context *ctx,
+                                     const td_conv_params *params,
+                                     const td_per_channel_quant *quant,
+                                     const td_dims *input_dims,
+                                     const int8_t *input,
+                                     const td_dims *filter_dims,
+                                     const int8_t *filter,
+                                     const int32_t *bias,
+                                     const td_dims *output_dims,
+                                     int8_t *output);
 
 /**
  * DEPTHWISE_CONV_2D, int8, per-channel requantization (reference_integer_ops::

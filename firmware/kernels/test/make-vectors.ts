@@ -2693,6 +2693,47 @@ function smallLongWindowCases(random: Random): CaseBuilder[] {
   return convs.map(([label, config, form]) => convS8(random, `conv2d_s8_small patch${form} ${label}`, config, false, `td_conv2d_s8_small_patch${form}`));
 }
 
+/**
+ * td_conv2d_s8_small_few (one to four filters, each pixel's patch read in place from the widened rows): filter rows
+ * of 1 to 16 words (every entry of the ladder), one to four filters, K_h 1 to 8, C_in 1 to 9, strides 1 to 3 each
+ * way, SAME padding on every side (odd and even windows) and VALID, each clamping form, two batches, input zero points
+ * -128 and 127, biases at rounding ties.
+ */
+function smallFewCases(random: Random): CaseBuilder[] {
+  const convs: [string, ConvConfig, string][] = [
+    ['1x2 valid 4x7x1 to 1 (one word)', { input: [4, 7, 1], outputChannels: 1, kernel: [1, 2], padding: 'valid', activation: 'none' }, '_full'],
+    ['5x1 valid 12x7x3 to 1 relu_n1_to_1 (two words)', { input: [12, 7, 3], outputChannels: 1, kernel: [5, 1], padding: 'valid', activation: 'relu_n1_to_1' }, ''],
+    ['3x3 stride 3x2 same 10x11x1 to 2 relu (two words)', { input: [10, 11, 1], outputChannels: 2, kernel: [3, 3], stride: [3, 2], padding: 'same', activation: 'relu' }, '_min'],
+    ['3x1 same 8x6x5 to 3 (three words)', { input: [8, 6, 5], outputChannels: 3, kernel: [3, 1], padding: 'same', activation: 'none' }, '_full'],
+    ['7x1 same 12x5x7 to 3 relu (four words)', { input: [12, 5, 7], outputChannels: 3, kernel: [7, 1], padding: 'same', activation: 'relu' }, '_min'],
+    ['5x3 same 9x8x3 to 1 relu6 (five words)', { input: [9, 8, 3], outputChannels: 1, kernel: [5, 3], padding: 'same', activation: 'relu6' }, ''],
+    ['2x3 stride 2x3 same 7x13x3 to 3 relu6 zero point 127 (five words)', { input: [7, 13, 3], outputChannels: 3, kernel: [2, 3], stride: [2, 3], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: 127 } }, ''],
+    ['5x5 stride 2 same 11x6x2 to 2 relu6 (five words)', { input: [11, 6, 2], outputChannels: 2, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'relu6' }, ''],
+    ['3x2 same 6x6x6 to 2 zero point -128 (six words)', { input: [6, 6, 6], outputChannels: 2, kernel: [3, 2], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }, '_full'],
+    ['1x7 same 3x9x2 to 2 relu (seven words)', { input: [3, 9, 2], outputChannels: 2, kernel: [1, 7], padding: 'same', activation: 'relu' }, '_min'],
+    ['2x2 same 5x5x8 to 3 at rounding ties (eight words)', { input: [5, 5, 8], outputChannels: 3, kernel: [2, 2], padding: 'same', activation: 'none', biasAtRoundingTies: true }, '_full'],
+    ['1x3 valid 3x9x6 to 3 batch 2 (nine words)', { batch: 2, input: [3, 9, 6], outputChannels: 3, kernel: [1, 3], padding: 'valid', activation: 'none' }, '_full'],
+    ['1x5 same 4x9x4 to 1 relu (ten words)', { input: [4, 9, 4], outputChannels: 1, kernel: [1, 5], padding: 'same', activation: 'relu' }, '_min'],
+    ['1x7 stride 3 same 4x16x3 to 1 relu6 (eleven words)', { input: [4, 16, 3], outputChannels: 1, kernel: [1, 7], stride: [3, 3], padding: 'same', activation: 'relu6' }, ''],
+    ['1x4 valid 3x8x6 to 2 relu_n1_to_1 (twelve words)', { input: [3, 8, 6], outputChannels: 2, kernel: [1, 4], padding: 'valid', activation: 'relu_n1_to_1' }, ''],
+    ['1x5 same 5x9x5 to 2 (thirteen words)', { input: [5, 9, 5], outputChannels: 2, kernel: [1, 5], padding: 'same', activation: 'none' }, '_full'],
+    ['1x3 stride 1x2 same 6x10x9 to 1 no bias zero point -128 (fourteen words)', { input: [6, 10, 9], outputChannels: 1, kernel: [1, 3], stride: [1, 2], padding: 'same', activation: 'none', bias: false, extremes: { inputZeroPoint: -128 } }, '_full'],
+    ['1x5 same 3x8x6 to 3 relu (fifteen words)', { input: [3, 8, 6], outputChannels: 3, kernel: [1, 5], padding: 'same', activation: 'relu' }, '_min'],
+    ['1x8 same 3x12x4 to 3 relu batch 2 (sixteen words)', { batch: 2, input: [3, 12, 4], outputChannels: 3, kernel: [1, 8], padding: 'same', activation: 'relu' }, '_min'],
+    ['8x1 stride 2x1 same 13x4x1 to 2 relu6 zero point 127 (one word, eight rows)', { input: [13, 4, 1], outputChannels: 2, kernel: [8, 1], stride: [2, 1], padding: 'same', activation: 'relu6', extremes: { inputZeroPoint: 127 } }, ''],
+    ['4x2 stride 2x1 valid 9x5x3 to 2 relu_n1_to_1 batch 2 (three words)', { batch: 2, input: [9, 5, 3], outputChannels: 2, kernel: [4, 2], stride: [2, 1], padding: 'valid', activation: 'relu_n1_to_1' }, ''],
+    ['2x4 same 6x9x1 to 1 relu zero point 127 (two words)', { input: [6, 9, 1], outputChannels: 1, kernel: [2, 4], padding: 'same', activation: 'relu', extremes: { inputZeroPoint: 127 } }, '_min'],
+    ['4x5 stride 3 same 14x11x1 to 4 (three words, four filters)', { input: [14, 11, 1], outputChannels: 4, kernel: [4, 5], stride: [3, 3], padding: 'same', activation: 'none' }, '_full'],
+    ['1x7 stride 3 same 5x16x3 to 4 relu6 (eleven words, four filters)', { input: [5, 16, 3], outputChannels: 4, kernel: [1, 7], stride: [3, 3], padding: 'same', activation: 'relu6' }, ''],
+    ['7x1 valid 10x3x4 to 4 relu batch 2 (two words, four filters)', { batch: 2, input: [10, 3, 4], outputChannels: 4, kernel: [7, 1], padding: 'valid', activation: 'relu' }, '_min'],
+    ['3x2 stride 3 same 8x10x4 to 4 relu_n1_to_1 zero point 127 (four words, four filters)', { input: [8, 10, 4], outputChannels: 4, kernel: [3, 2], stride: [3, 3], padding: 'same', activation: 'relu_n1_to_1', extremes: { inputZeroPoint: 127 } }, ''],
+    ['2x1 same 7x6x1 to 4 zero point -128 (one word, four filters)', { input: [7, 6, 1], outputChannels: 4, kernel: [2, 1], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }, '_full'],
+    ['1x4 same 3x7x8 to 4 relu at rounding ties (sixteen words, four filters)', { input: [3, 7, 8], outputChannels: 4, kernel: [1, 4], padding: 'same', activation: 'relu', biasAtRoundingTies: true }, '_min'],
+    ['5x3 stride 2 same 9x12x2 to 4 relu6 (three words, five rows, four filters)', { input: [9, 12, 2], outputChannels: 4, kernel: [5, 3], stride: [2, 2], padding: 'same', activation: 'relu6' }, ''],
+  ];
+  return convs.map(([label, config, form]) => convS8(random, `conv2d_s8_small few${form} ${label}`, config, false, `td_conv2d_s8_small_few${form}`));
+}
+
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
   const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19)), ...gruResetFirstPackedCases(new Random(seed + 43)), ...widePadSoftmaxTransposeConvCases(new Random(seed + 61))];
@@ -2705,6 +2746,7 @@ export function makeKernelVectors(seed = 20240601): KernelVectors {
   cases.push(...smallLongWindowCases(new Random(seed + 84)));
   cases.push(...smallQuadCases(new Random(seed + 92)));
   cases.push(...depthwiseStride2Cases(new Random(seed + 93)));
+  cases.push(...smallFewCases(new Random(seed + 95)));
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [

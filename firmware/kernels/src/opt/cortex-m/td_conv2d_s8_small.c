@@ -26,6 +26,9 @@
  *    per pixel, and per filter a straight line of LDM and SMLAD (td_small_regs_rows); four filters
  *    or more over at most six words (td_small_regs_quad_*) and the 1x1 over one to four channels
  *    (td_small_pointwise4_*) clamp and store four filters' bytes at once (SSUB8, SEL, one STR).
+ *  - One to four filters over filter rows of at most 16 words (the _few entries, td_small_few_*): a pixel's patch read
+ *    in place from the widened rows, per word one LDR (at any halfword), one load of the filters' weights
+ *    (interleaved by word) and an SMLAD per filter; per filter row a jump into a ladder of such steps.
  * All need every channel in the fast form with its offset folded (right shift 1-21, |acc| <
  * 2^30: the generator only chooses this kernel then); anything else on the target runs the
  * reference loop. The host (and compilers without GNU asm) runs the same records in C
@@ -1008,6 +1011,191 @@ TD_SMALL_REGS_QUAD(td_small_regs_quad_range, TD_SMALL_QUAD_CLAMP_RANGE, TD_SMALL
 TD_SMALL_REGS_QUAD(td_small_regs_quad_min, TD_SMALL_QUAD_CLAMP_MIN, TD_SMALL_QUAD_UPPER_TABLE,
                    TD_SMALL_QUAD_UPPER_ROWS(TD_SMALL_QUAD_CLAMP_MIN, TD_SMALL_QUAD_REREAD_MIN))
 
+/*
+ * One to four filters (td_conv2d_s8_small_few*): every filter against a pixel's patch read in place from the widened
+ * rows, no copy per pixel (the general loop's copy costs more than one to four filters' sums). The weights
+ * interleaved by word, [word (ky, j)][filter], so that per patch word one LDR (at any halfword: a pixel starts
+ * stride * C_in values on), one load of the F filters' weights and F SMLAD; per filter row a jump into a ladder of 16
+ * such steps at the one that leaves `row_words` of them, then the row's gap. State (TD_FEW_*, byte offsets 0, 4, ...
+ * in the assembly): the first pixel's patch (bytes), BACK the step from a pixel's patch past its last row to the next
+ * pixel's, the row's output end, GAP the widened rows' distance less a row's words, the row's words, the weights, the
+ * tails ([2 bias] per filter, then [multiplier, rounding, right shift] per filter), K_h, the clamp's min and max.
+ */
+enum { TD_FEW_START, TD_FEW_BACK, TD_FEW_OUTPUT_END, TD_FEW_GAP, TD_FEW_WORDS, TD_FEW_WEIGHTS, TD_FEW_TAILS, TD_FEW_ROWS,
+       TD_FEW_MIN, TD_FEW_MAX, TD_FEW_STATE_WORDS };
+/** The most words of a filter row the ladder takes (td_conv2d_s8_small_few: generator and kernel keep to it). */
+#define TD_SMALL_FEW_MAX_ROW_WORDS 16
+#define TD_SMALL_FEW_STEP1                                                                         \
+    "ldr.w   r0, [r7], #4\n\t"                                                                     \
+    "ldr.w   r1, [r8], #4\n\t"                                                                     \
+    "smlad   r4, r0, r1, r4\n\t"
+#define TD_SMALL_FEW_STEP2                                                                         \
+    "ldr.w   r0, [r7], #4\n\t"                                                                     \
+    "ldmia.w r8!, {r1, r2}\n\t"                                                                    \
+    "smlad   r4, r0, r1, r4\n\t"                                                                   \
+    "smlad   r5, r0, r2, r5\n\t"
+#define TD_SMALL_FEW_STEP3                                                                         \
+    "ldr.w   r0, [r7], #4\n\t"                                                                     \
+    "ldmia.w r8!, {r1, r2, r3}\n\t"                                                                \
+    "smlad   r4, r0, r1, r4\n\t"                                                                   \
+    "smlad   r5, r0, r2, r5\n\t"                                                                   \
+    "smlad   r6, r0, r3, r6\n\t"
+/* A filter's requantization (its tail at lr, which advances), SSAT included. */
+#define TD_SMALL_FEW_REQUANT(acc)                                                                  \
+    "ldmia   lr!, {r1, r2, r3}\n\t"                                                                \
+    "add     r2, r2, " acc ", asr #31\n\t"                                                         \
+    "smmlar  " acc ", " acc ", r1, r2\n\t"                                                         \
+    "asr     " acc ", " acc ", r3\n\t"                                                             \
+    "ssat    " acc ", #8, " acc "\n\t"
+/* The clamps (r1 the minimum, r2 the maximum, from the state at r0). */
+#define TD_SMALL_FEW_CLAMP_FULL(acc) ""
+#define TD_SMALL_FEW_CLAMP_MIN(acc)                                                                \
+    "ssub16  r3, " acc ", r1\n\t"                                                                  \
+    "sel     " acc ", " acc ", r1\n\t"
+#define TD_SMALL_FEW_CLAMP_RANGE(acc)                                                              \
+    TD_SMALL_FEW_CLAMP_MIN(acc)                                                                    \
+    "ssub16  r3, r2, " acc "\n\t"                                                                  \
+    "sel     " acc ", " acc ", r2\n\t"
+#define TD_SMALL_FEW_LIMITS_FULL ""
+#define TD_SMALL_FEW_LIMITS "ldrd    r1, r2, [r0, #32]\n\t"
+#define TD_SMALL_FEW_STEPS16(step)                                                                 \
+    step step step step step step step step step step step step step step step step
+/*
+ * One to three filters (F): the biases into r4-r(3 + F), the ladder's step (step_bytes long: the patch read at r7, the
+ * weights at r8), the gap in r9, the rows left in r10, the ladder's entry in r12, the requantizations and stores.
+ */
+#define TD_SMALL_FEW(name, step, step_bytes, biases, requant, limits, clamp, store)                \
+    TD_NOINLINE static void name(const uintptr_t *state, int8_t *output)                           \
+    {                                                                                              \
+        register const uintptr_t *st __asm__("r0") = state;                                        \
+        register int8_t *out __asm__("r11") = output;                                              \
+        __asm__ volatile("push    {r0}\n\t"                                                        \
+                         "ldr     r7, [r0]\n\t"                                                    \
+                         "ldrd    r9, r12, [r0, #12]\n\t"                                          \
+                         "adr.w   r1, 4f\n\t"                                                      \
+                         "mov     r2, #" #step_bytes "\n\t"                                        \
+                         "mls     r12, r2, r12, r1\n\t"                                            \
+                         "orr     r12, r12, #1\n\t"                                                \
+                         "1:\n\t"                                                                  \
+                         "ldrd    r8, lr, [r0, #20]\n\t"                                           \
+                         "ldr     r10, [r0, #28]\n\t"                                              \
+                         biases                                                                    \
+                         "2:\n\t"                                                                  \
+                         "bx      r12\n\t"                                                         \
+                         "3:\n\t"                                                                  \
+                         TD_SMALL_FEW_STEPS16(step)                                                \
+                         "4:\n\t"                                                                  \
+                         ".if (4b - 3b) - 16 * " #step_bytes "\n\t"                                \
+                         ".error \"td_small_few: a step is not " #step_bytes " bytes\"\n\t"        \
+                         ".endif\n\t"                                                              \
+                         "add     r7, r7, r9\n\t"                                                  \
+                         "subs    r10, r10, #1\n\t"                                                \
+                         "bne     2b\n\t"                                                          \
+                         requant                                                                   \
+                         "ldr     r0, [sp]\n\t"                                                    \
+                         limits clamp store                                                        \
+                         "ldrd    r1, r2, [r0, #4]\n\t"                                            \
+                         "add     r7, r7, r1\n\t"                                                  \
+                         "cmp     r11, r2\n\t"                                                     \
+                         "bne     1b\n\t"                                                          \
+                         "pop     {r0}"                                                            \
+                         : [st] "+r"(st), [out] "+r"(out)                                          \
+                         :                                                                         \
+                         : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r12", "lr", \
+                           "cc", "memory");                                                        \
+    }
+#define TD_SMALL_FEW_BIASES1 "ldr     r4, [lr], #4\n\t"
+#define TD_SMALL_FEW_BIASES2 "ldmia   lr!, {r4, r5}\n\t"
+#define TD_SMALL_FEW_BIASES3 "ldmia   lr!, {r4, r5, r6}\n\t"
+#define TD_SMALL_FEW_REQUANT1 TD_SMALL_FEW_REQUANT("r4")
+#define TD_SMALL_FEW_REQUANT2 TD_SMALL_FEW_REQUANT1 TD_SMALL_FEW_REQUANT("r5")
+#define TD_SMALL_FEW_REQUANT3 TD_SMALL_FEW_REQUANT2 TD_SMALL_FEW_REQUANT("r6")
+#define TD_SMALL_FEW_STORE1 "strb    r4, [r11], #1\n\t"
+#define TD_SMALL_FEW_STORE2 TD_SMALL_FEW_STORE1 "strb    r5, [r11], #1\n\t"
+#define TD_SMALL_FEW_STORE3 TD_SMALL_FEW_STORE2 "strb    r6, [r11], #1\n\t"
+#define TD_SMALL_FEW_CLAMPS1(clamp) clamp("r4")
+#define TD_SMALL_FEW_CLAMPS2(clamp) clamp("r4") clamp("r5")
+#define TD_SMALL_FEW_CLAMPS3(clamp) clamp("r4") clamp("r5") clamp("r6")
+/* One form's four loops (one to four filters). */
+#define TD_SMALL_FEW_FORM(prefix, limits, clamp)                                                   \
+    TD_SMALL_FEW(prefix##1, TD_SMALL_FEW_STEP1, 12, TD_SMALL_FEW_BIASES1, TD_SMALL_FEW_REQUANT1, limits, \
+                 TD_SMALL_FEW_CLAMPS1(clamp), TD_SMALL_FEW_STORE1)                                 \
+    TD_SMALL_FEW(prefix##2, TD_SMALL_FEW_STEP2, 16, TD_SMALL_FEW_BIASES2, TD_SMALL_FEW_REQUANT2, limits, \
+                 TD_SMALL_FEW_CLAMPS2(clamp), TD_SMALL_FEW_STORE2)                                 \
+    TD_SMALL_FEW(prefix##3, TD_SMALL_FEW_STEP3, 20, TD_SMALL_FEW_BIASES3, TD_SMALL_FEW_REQUANT3, limits, \
+                 TD_SMALL_FEW_CLAMPS3(clamp), TD_SMALL_FEW_STORE3)                                 \
+    TD_SMALL_FEW_QUAD(prefix##4, limits, clamp)
+/*
+ * Four filters: their weights in r1-r3 and r12, the sums in r4-r7, the patch read at r8, the weights at r9, the gap in
+ * r10, the rows left in lr; the ladder's entry on the stack (LDR PC), the state under it.
+ */
+#define TD_SMALL_FEW_STEP4                                                                         \
+    "ldr.w   r0, [r8], #4\n\t"                                                                     \
+    "ldmia.w r9!, {r1, r2, r3, r12}\n\t"                                                           \
+    "smlad   r4, r0, r1, r4\n\t"                                                                   \
+    "smlad   r5, r0, r2, r5\n\t"                                                                   \
+    "smlad   r6, r0, r3, r6\n\t"                                                                   \
+    "smlad   r7, r0, r12, r7\n\t"
+#define TD_SMALL_FEW_QUAD(name, limits, clamp)                                                     \
+    TD_NOINLINE static void name(const uintptr_t *state, int8_t *output)                           \
+    {                                                                                              \
+        register const uintptr_t *st __asm__("r0") = state;                                        \
+        register int8_t *out __asm__("r11") = output;                                              \
+        __asm__ volatile("ldr     r1, [r0, #16]\n\t"                                               \
+                         "adr.w   r2, 4f\n\t"                                                      \
+                         "mov     r3, #24\n\t"                                                     \
+                         "mls     r1, r3, r1, r2\n\t"                                              \
+                         "orr     r1, r1, #1\n\t"                                                  \
+                         "push    {r0, r1}\n\t"                                                    \
+                         "ldr     r8, [r0]\n\t"                                                    \
+                         "ldr     r10, [r0, #12]\n\t"                                              \
+                         "1:\n\t"                                                                  \
+                         "ldrd    r9, r1, [r0, #20]\n\t"                                           \
+                         "ldr     lr, [r0, #28]\n\t"                                               \
+                         "ldmia   r1, {r4, r5, r6, r7}\n\t"                                        \
+                         "2:\n\t"                                                                  \
+                         "ldr     pc, [sp, #4]\n\t"                                                \
+                         "3:\n\t"                                                                  \
+                         TD_SMALL_FEW_STEPS16(TD_SMALL_FEW_STEP4)                                  \
+                         "4:\n\t"                                                                  \
+                         ".if (4b - 3b) - 16 * 24\n\t"                                              \
+                         ".error \"td_small_few: a step is not 24 bytes\"\n\t"                    \
+                         ".endif\n\t"                                                              \
+                         "add     r8, r8, r10\n\t"                                                 \
+                         "subs    lr, lr, #1\n\t"                                                  \
+                         "bne     2b\n\t"                                                          \
+                         "ldr     r0, [sp]\n\t"                                                    \
+                         "ldr     lr, [r0, #24]\n\t"                                               \
+                         "add     lr, lr, #16\n\t"                                                 \
+                         TD_SMALL_FEW_REQUANT("r4") TD_SMALL_FEW_REQUANT("r5")                      \
+                         TD_SMALL_FEW_REQUANT("r6") TD_SMALL_FEW_REQUANT("r7")                      \
+                         limits clamp("r4") clamp("r5") clamp("r6") clamp("r7")                    \
+                         "strb    r4, [r11], #1\n\t"                                               \
+                         "strb    r5, [r11], #1\n\t"                                               \
+                         "strb    r6, [r11], #1\n\t"                                               \
+                         "strb    r7, [r11], #1\n\t"                                               \
+                         "ldrd    r1, r2, [r0, #4]\n\t"                                            \
+                         "add     r8, r8, r1\n\t"                                                  \
+                         "cmp     r11, r2\n\t"                                                     \
+                         "bne     1b\n\t"                                                          \
+                         "pop     {r0, r1}"                                                        \
+                         : [st] "+r"(st), [out] "+r"(out)                                          \
+                         :                                                                         \
+                         : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r12", "lr", \
+                           "cc", "memory");                                                        \
+    }
+TD_SMALL_FEW_FORM(td_small_few_full, TD_SMALL_FEW_LIMITS_FULL, TD_SMALL_FEW_CLAMP_FULL)
+TD_SMALL_FEW_FORM(td_small_few_range, TD_SMALL_FEW_LIMITS, TD_SMALL_FEW_CLAMP_RANGE)
+TD_SMALL_FEW_FORM(td_small_few_min, TD_SMALL_FEW_LIMITS, TD_SMALL_FEW_CLAMP_MIN)
+/** Each form's loops by filter count less one: an entry point references its form's table alone (td_small_few). */
+typedef void (*td_small_few_loop)(const uintptr_t *, int8_t *);
+static const td_small_few_loop td_small_few_full_loops[4] = {td_small_few_full1, td_small_few_full2, td_small_few_full3,
+                                                             td_small_few_full4};
+static const td_small_few_loop td_small_few_range_loops[4] = {td_small_few_range1, td_small_few_range2,
+                                                              td_small_few_range3, td_small_few_range4};
+static const td_small_few_loop td_small_few_min_loops[4] = {td_small_few_min1, td_small_few_min2, td_small_few_min3,
+                                                            td_small_few_min4};
+
 /**
  * One output row in the general loop: per pixel its K_h patch rows of `row_words` words copied
  * from the widened rows (start, then `step` values a pixel) into the patch, then every filter.
@@ -1308,7 +1496,9 @@ enum {
     /** The form for an activation whose maximum is 127 alone (ReLU: max(x, min) after SSAT; anything else TD_ERROR_ARGUMENT). */
     TD_SMALL_K_MIN_ONLY = 128,
     /** The patch in registers (td_small_regs_*): the by-rows layout of at most TD_SMALL_REGS_MAX_WORDS words, any window. */
-    TD_SMALL_K_REGS = 256
+    TD_SMALL_K_REGS = 256,
+    /** One to four filters read in place (td_small_few): the general loop's shapes less its copy per pixel. */
+    TD_SMALL_K_FEW = 512
 };
 
 /** Which clamp a loop applies: none (the whole int8 range), both ends, or the minimum alone (the maximum 127). */
@@ -1360,6 +1550,97 @@ TD_INLINE void td_small_pointwise4_run(uintptr_t *state,
 }
 #endif
 
+#if TD_SMALL_HAS_ASM
+/**
+ * td_conv2d_s8_small_few*: one to four filters (td_small_few_*), each output row's pixels read in place from the
+ * widened rows (bands of output rows widened at once, as the general loop's), the records interleaved by weight word
+ * (td_small_few_*'s state). Needs what the general loop needs (a window of more than one tap, no dilation), every
+ * channel in the fast form and filter rows of at most TD_SMALL_FEW_MAX_ROW_WORDS words; TD_ERROR_ARGUMENT otherwise
+ * (the generator keeps to it).
+ */
+TD_NOINLINE static td_status td_small_few(const td_context *ctx,
+                                          const td_conv_params *params,
+                                          const td_per_channel_quant *quant,
+                                          const td_dims *input_dims,
+                                          const int8_t *input,
+                                          const td_dims *filter_dims,
+                                          const int8_t *filter,
+                                          const int32_t *bias,
+                                          const td_dims *output_dims,
+                                          int8_t *output,
+                                          const td_small_few_loop *loops)
+{
+    const int32_t kh = filter_dims->h;
+    const int32_t channels = filter_dims->c;
+    const int32_t taps = kh * filter_dims->w * channels;
+    const int32_t row_taps = filter_dims->w * channels;
+    const int32_t row_words = td_small_row_words(filter_dims);
+    const int32_t words = td_small_words(filter_dims, TD_SMALL_BY_ROWS);
+    const int32_t filters = output_dims->c;
+    const int32_t stride_w = params->stride.w;
+    const int32_t row_length = (output_dims->w - 1) * stride_w * channels + 2 * row_words;
+    const int32_t row_step = td_small_row_values(input_dims, filter_dims);
+    const int32_t band = (td_small_band_rows(filter_dims) - kh) / params->stride.h + 1;
+    /* The scratch as the general loop's: the records' space (these take less), the patch's, then the rows. */
+    uint32_t *const weights = (uint32_t *)ctx->buf;
+    int32_t *const tails = (int32_t *)(weights + filters * kh * row_words);
+    int16_t *const rows = (int16_t *)(void *)((int32_t *)ctx->buf + filters * td_small_record_words(words) + words);
+    uintptr_t state[TD_FEW_STATE_WORDS];
+    td_small_few_loop loop;
+    int32_t out_c, k, batch, out_y;
+    /* A 1x1 window has no widened rows in the scratch (td_conv2d_s8_small_get_buffer_size). */
+    if (input_dims->c != channels || kh * filter_dims->w == 1 || filters < 1 || filters > 4 || words > TD_SMALL_MAX_WORDS ||
+        row_words > TD_SMALL_FEW_MAX_ROW_WORDS || params->dilation.h != 1 || params->dilation.w != 1 ||
+        row_length > row_step) {
+        return TD_ERROR_ARGUMENT;
+    }
+    if (ctx->buf == NULL || ctx->size < td_conv2d_s8_small_get_buffer_size(input_dims, filter_dims)) {
+        return TD_ERROR_SCRATCH;
+    }
+    memset(weights, 0, (size_t)(filters * kh * row_words) * 4);
+    for (out_c = 0; out_c < filters; ++out_c) {
+        const td_channel_requant requant = td_channel_requant_folded_of(
+            bias != NULL ? bias[out_c] : 0, quant->multiplier[out_c], quant->shift[out_c], params->output_offset, taps);
+        if (requant.right_shift == 0 || requant.right_shift > TD_REQUANT_FOLDED_MAX_RIGHT_SHIFT) {
+            return TD_ERROR_ARGUMENT;
+        }
+        tails[out_c] = 2 * requant.bias;
+        tails[filters + 3 * out_c + 0] = requant.multiplier;
+        tails[filters + 3 * out_c + 1] = requant.rounding;
+        tails[filters + 3 * out_c + 2] = requant.right_shift;
+        /* Tap k's lane 2j + h of word (ky, j): word index (ky row_words + j) F + out_c, half h (little-endian). */
+        for (k = 0; k < taps; ++k) {
+            const int32_t lane = (k / row_taps) * 2 * row_words + k % row_taps;
+            const int16_t weight = (int16_t)(2 * filter[out_c * taps + k]);
+            memcpy((int8_t *)(void *)(weights + (lane >> 1) * filters + out_c) + 2 * (lane & 1), &weight, sizeof(weight));
+        }
+    }
+    loop = loops[filters - 1];
+    state[TD_FEW_BACK] = (uintptr_t)((stride_w * channels - kh * row_step) * 2);
+    state[TD_FEW_GAP] = (uintptr_t)((row_step - 2 * row_words) * 2);
+    state[TD_FEW_WORDS] = (uintptr_t)row_words;
+    state[TD_FEW_WEIGHTS] = (uintptr_t)weights;
+    state[TD_FEW_TAILS] = (uintptr_t)tails;
+    state[TD_FEW_ROWS] = (uintptr_t)kh;
+    state[TD_FEW_MIN] = (uintptr_t)params->activation.min;
+    state[TD_FEW_MAX] = (uintptr_t)params->activation.max;
+    for (batch = 0; batch < output_dims->n; ++batch) {
+        for (out_y = 0; out_y < output_dims->h; ++out_y) {
+            const int32_t in_band = out_y % band;
+            int8_t *const row_output = output + (batch * output_dims->h + out_y) * output_dims->w * filters;
+            if (in_band == 0) {
+                td_small_widen_rows(params, input_dims, input, (td_min_i32(band, output_dims->h - out_y) - 1) * params->stride.h + kh,
+                                    batch, out_y, row_length, row_step, rows);
+            }
+            state[TD_FEW_START] = (uintptr_t)(rows + in_band * params->stride.h * row_step);
+            state[TD_FEW_OUTPUT_END] = (uintptr_t)(row_output + output_dims->w * filters);
+            loop(state, row_output);
+        }
+    }
+    return TD_OK;
+}
+#endif
+
 TD_INLINE td_status td_small_conv(const td_context *ctx,
                                   const td_conv_params *params,
                                   const td_per_channel_quant *quant,
@@ -1393,6 +1674,21 @@ TD_INLINE td_status td_small_conv(const td_context *ctx,
     int doubled;
     int32_t k, batch, out_y;
 
+#if TD_SMALL_HAS_ASM
+    if (kinds & TD_SMALL_K_FEW) {
+        const int full_range = params->activation.min == -128 && params->activation.max == 127;
+        if ((!full_range && (kinds & TD_SMALL_K_FULL_ONLY)) || (params->activation.max != 127 && (kinds & TD_SMALL_K_MIN_ONLY))) {
+            return TD_ERROR_ARGUMENT;
+        }
+        if (ctx == NULL) {
+            return TD_ERROR_SCRATCH;
+        }
+        return td_small_few(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                            (kinds & TD_SMALL_K_FULL_ONLY)  ? td_small_few_full_loops
+                            : (kinds & TD_SMALL_K_MIN_ONLY) ? td_small_few_min_loops
+                                                            : td_small_few_range_loops);
+    }
+#endif
     /* Dilation only in the _regs entries: across only over one channel and strides that are multiples of it. */
     if (input_dims->c != channels || words > TD_SMALL_MAX_WORDS ||
         (regs ? words > TD_SMALL_REGS_MAX_WORDS || params->dilation.h < 1 || params->dilation.w < 1 ||
@@ -1597,6 +1893,9 @@ TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_patch_min, TD_SMALL_K_PATCH | TD_SMALL_K
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_regs, TD_SMALL_K_REGS | TD_SMALL_K_CLAMPED)
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_regs_full, TD_SMALL_K_REGS | TD_SMALL_K_FULL_ONLY)
 TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_regs_min, TD_SMALL_K_REGS | TD_SMALL_K_MIN_ONLY)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_few, TD_SMALL_K_FEW | TD_SMALL_K_CLAMPED)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_few_full, TD_SMALL_K_FEW | TD_SMALL_K_FULL_ONLY)
+TD_SMALL_ENTRY_POINT(td_conv2d_s8_small_few_min, TD_SMALL_K_FEW | TD_SMALL_K_MIN_ONLY)
 
 #else /* no DSP extension: the portable kernel */
 

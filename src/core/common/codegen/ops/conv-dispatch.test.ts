@@ -32,7 +32,7 @@ describe('int8 convolution dispatch in DSP builds (bench/shapes seeds)', () => {
 
   it('gives windows of four to seven channels and up to 32 taps to the small kernel from 64 output pixels', () => {
     expect(randomShapeCase(60).name).toBe('60_conv_3x1_s1_23x15x5_to_3_same');
-    expect(entry(60)).toBe('td_conv2d_s8_small_patch_full');
+    expect(entry(60)).toBe('td_conv2d_s8_small_few_full');
     expect(randomShapeCase(242).name).toBe('242_conv_1x5_s2_6x8x5_to_17_same_relu6');
     expect(entry(242)).toBe('td_conv2d_s8');
   });
@@ -52,9 +52,9 @@ describe('int8 convolution dispatch in DSP builds (bench/shapes seeds)', () => {
   it('runs windows of more than 32 taps in 32 weight words through the small kernel for up to 8 filters over 32 pixels or more', () => {
     // Before the few-channel path where it would read rows of 9 to 11 bytes as three words each.
     expect(randomShapeCase(123).name).toBe('123_conv_5x3_s1_21x21x3_to_1_same_relu6');
-    expect(entry(123)).toBe('td_conv2d_s8_small_patch');
+    expect(entry(123)).toBe('td_conv2d_s8_small_few');
     expect(randomShapeCase(130).name).toBe('130_conv_5x5_s2_28x6x2_to_2_same_relu6');
-    expect(entry(130)).toBe('td_conv2d_s8_small_patch');
+    expect(entry(130)).toBe('td_conv2d_s8_small_few');
     expect(randomShapeCase(383).name).toBe('383_conv_5x3_s1_22x8x3_to_8_same_relu_n1_to_1');
     expect(entry(383)).toBe('td_conv2d_s8_small_patch');
     // Rows of 12 bytes read in place stay with the few-channel path; 18 output pixels, and 40 filters, with the GEMM.
@@ -66,6 +66,30 @@ describe('int8 convolution dispatch in DSP builds (bench/shapes seeds)', () => {
     expect(entry(613)).toBe('td_conv2d_s8');
     expect(randomShapeCase(313).name).toBe('313_conv_5x2_s1_12x21x4_to_40_valid_relu');
     expect(entry(313)).toBe('td_conv2d_s8');
+  });
+
+  it('reads the patch in place for one to four filters (td_conv2d_s8_small_few), in place of the general and register loops and of the GEMM', () => {
+    expect(randomShapeCase(520).name).toBe('520_conv_5x1_s1_27x11x3_to_1_valid_relu_n1_to_1');
+    expect(entry(520)).toBe('td_conv2d_s8_small_few');
+    expect(randomShapeCase(233).name).toBe('233_conv_2x1_s1_29x16x1_to_2_same');
+    expect(entry(233)).toBe('td_conv2d_s8_small_few_full');
+    expect(randomShapeCase(201).name).toBe('201_conv_4x4_s1_12x47x1_to_2_same_relu_n1_to_1');
+    expect(entry(201)).toBe('td_conv2d_s8_small_few_min');
+    // Four channels over 11 pixels (the GEMM before), but three pixels stay with the GEMM.
+    expect(randomShapeCase(143).name).toBe('143_conv_4x4_s1_14x4x4_to_2_valid');
+    expect(entry(143)).toBe('td_conv2d_s8_small_few_full');
+    expect(randomShapeCase(332).name).toBe('332_conv_7x1_s2_2x6x16_to_1_same_relu_n1_to_1');
+    expect(entry(332)).toBe('td_conv2d_s8');
+    // Four filters too (the register loop before); five keep the GEMM.
+    expect(randomShapeCase(223).name).toBe('223_conv_2x5_s1_17x14x1_to_4_same');
+    expect(entry(223)).toBe('td_conv2d_s8_small_few_full');
+    expect(randomShapeCase(800).name).toBe('800_conv_7x1_s1_14x3x4_to_4_valid');
+    expect(entry(800)).toBe('td_conv2d_s8_small_few_full');
+    // Four filters over 8 or 16 channels stay with the GEMM, which widens their columns straight from the input.
+    expect(randomShapeCase(142).name).toBe('142_conv_1x4_s3_5x18x8_to_4_valid');
+    expect(entry(142)).toBe('td_conv2d_s8');
+    expect(randomShapeCase(613).name).toBe('613_conv_4x5_s3_28x10x2_to_5_valid');
+    expect(entry(613)).toBe('td_conv2d_s8');
   });
 
   it('reads only the taps inside the image for few outputs whose widened patches would cost more (td_conv2d_s8_direct)', () => {

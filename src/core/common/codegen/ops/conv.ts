@@ -64,7 +64,14 @@ function lowerConv2DS8(graphGeometry: WindowGeometry, arithmetic: Extract<Conv2D
   const g = context.options.dsp ? undilatedOneTap(graphGeometry, filterDims) : graphGeometry;
   const geometryFields = windowFields(g);
   const call = filter ? croppedCall(context, filter) : graphCall;
-  const loop = context.options.dsp && smallPatchRequant(arithmetic.requant, optionalInput(context, 2)?.data, filterDims) ? smallPatchEntry(g, inputDims, filterDims, outputDims) : undefined;
+  const smallRequant = context.options.dsp && smallPatchRequant(arithmetic.requant, optionalInput(context, 2)?.data, filterDims);
+  const dspOnly = context.options.dsp && !context.options.helium;
+  const loop = !smallRequant
+    ? undefined
+    : (smallPatchEntry(g, inputDims, filterDims, outputDims) ??
+      (dspOnly && !convFewChannels(g, inputDims, filterDims, outputDims) && !convDirect(g, inputDims, filterDims, outputDims) && smallFewInsteadOfGemm(g, inputDims, filterDims, outputDims)
+        ? 'td_conv2d_s8_small_few'
+        : undefined));
   if (loop) {
     // The loop's form without a clamp where the activation keeps the whole int8 range, with its minimum alone where
     // the maximum is 127 (ReLU: SSAT gives that end; two instructions an output less, bench/shapes seed 290 4.83 -> 4.16
@@ -83,7 +90,6 @@ function lowerConv2DS8(graphGeometry: WindowGeometry, arithmetic: Extract<Conv2D
   }
   // Few output channels run td_conv2d_s8's _few entry (rows read in place), few outputs the _direct one (only the taps
   // inside the image), each its own entry so that other models do not link that code.
-  const dspOnly = context.options.dsp && !context.options.helium;
   const entry =
     dspOnly && convFewChannels(g, inputDims, filterDims, outputDims) ? 'td_conv2d_s8_few'
     : dspOnly && convDirect(g, inputDims, filterDims, outputDims) ? 'td_conv2d_s8_direct'
@@ -304,9 +310,48 @@ function smallPatchEntry(g: WindowGeometry, inputDims: readonly number[], filter
   if (rowLength > rowStep) return undefined;
   if (dilated) return 'td_conv2d_s8_small_regs';
   if (channels === 1 && height === 3 && width === 3) return 'td_conv2d_s8_small_3x3';
-  // One filter leaves the register loop's per-row patch arrays unpaid (bench/shapes seed 292, 2x1 over 17x8x3 to 1:
+  // One to four filters read each pixel's patch in place (smallFewMaxRowWords).
+  if (filterDims[0] <= 4 && rowWords <= smallFewMaxRowWords) return 'td_conv2d_s8_small_few';
+  // One filter left the register loop's per-row patch arrays unpaid (bench/shapes seed 292, 2x1 over 17x8x3 to 1:
   // 13,160 instructions through the patch loop, 14,200 through the register loop).
   return height * rowWords <= smallPatchRegistersMaxWords && filterDims[0] > 1 ? 'td_conv2d_s8_small_regs' : 'td_conv2d_s8_small_patch';
+}
+
+/**
+ * The most weight words of a filter row (ceil(K_w * C_in / 2)) that td_conv2d_s8_small_few takes
+ * (TD_SMALL_FEW_MAX_ROW_WORDS). For one to four filters it reads each pixel's patch in place from the widened rows
+ * (per word one LDR, one load of the filters' weights and an SMLAD each, a jump per filter row), where the general loop
+ * copied the patch first and the register loop laid out its patch arrays per output row. bench/shapes on virtual-m4f,
+ * instructions, before -> _few: from the general loop seeds 520 (5x1 over 27x11x3 to 1) 36,720 -> 23,960, 123 85,680
+ * -> 59,640, 60 62,800 -> 38,120, 572 33,720 -> 19,040, 130 17,240 -> 13,240, 111 10,280 -> 7,760, 292 13,160 ->
+ * 8,720, four filters 81 (4x5 stride 3 over 47x19x1) 33,960 -> 25,320, 412 16,960 -> 11,880, 582 14,480 -> 10,200,
+ * 640 24,600 -> 17,200; from the register loop 201 (4x4 over 12x47x1 to 2) 53,120 -> 45,560, 233 28,480 -> 21,880,
+ * 680 13,080 -> 11,440, 421 4,320 -> 3,720, 360 1,840 -> 1,360, 202 9,400 -> 9,200, four filters 223 27,640 -> 23,760,
+ * 532 26,960 -> 20,600, depthwise as a convolution 36 49,040 -> 40,160, 786 10,440 -> 9,200, 376 84,200 -> 83,000.
+ */
+const smallFewMaxRowWords = 16;
+
+/**
+ * Whether a convolution that would run td_conv2d_s8's im2col GEMM (neither the few-channel path nor the direct one)
+ * runs td_conv2d_s8_small_few instead in a DSP build: one to four filters, no dilation, filter rows of at most
+ * smallFewMaxRowWords words, K_h of them in at most 32 words, its widened rows within the kernel's row stride, 8 output
+ * pixels or more (fewer leave its records and widened rows unpaid), and fewer than 8 input channels unless the filters
+ * are one or two. The GEMM widens every patch per block of four pixels for few filters, gathering it as bytes first
+ * when C_in % 4 != 0. bench/shapes on virtual-m4f, instructions: seed 800 (7x1 over 14x3x4 to 4) 17,400 -> 7,200, 622
+ * (3x2 stride 3 over 15x19x4 to 4) 17,000 -> 10,880, 143 (4x4 over 14x4x4 to 2, 11 pixels) 7,240 -> 5,880, 733 (1x3
+ * stride 3 over 16x16x8 to 2) 9,560 -> 9,200. Left with the GEMM where measured slower: three pixels (332, 7x1 stride
+ * 2 over 2x6x16 to 1: 1,480 against 1,680; 770 1,760 against 2,240) and four filters over 8 or 16 channels, whose
+ * columns the GEMM widens straight from the input (142, 1x4 stride 3 over 5x18x8: 4,840 against 5,440; 303 5,440
+ * against 5,840; 482 4,960 against 7,400).
+ */
+function smallFewInsteadOfGemm(g: WindowGeometry, inputDims: readonly number[], filterDims: readonly number[], outputDims: readonly number[]): boolean {
+  const [filters, height, width, channels] = filterDims;
+  if (filters > 4 || g.dilationHeight !== 1 || g.dilationWidth !== 1 || inputDims[3] !== channels || height * width === 1) return false;
+  const rowWords = Math.ceil((width * channels) / 2);
+  if (rowWords > smallFewMaxRowWords || Math.ceil((height * rowWords) / 4) * 4 > 32) return false;
+  const rowLength = (outputDims[2] - 1) * g.strideWidth * channels + 2 * rowWords;
+  const rowStep = ((inputDims[2] + 2 * width) * channels + 1) & ~1;
+  return rowLength <= rowStep && outputDims[0] * outputDims[1] * outputDims[2] >= 8 && (channels < 8 || filters <= 2);
 }
 
 /**
