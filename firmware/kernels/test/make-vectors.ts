@@ -2691,6 +2691,8 @@ function depthwiseRowsCases(random: Random): CaseBuilder[] {
     ['3x3 dilation 2x1 same 6x5x6 (dilated rows)', { input: [6, 5, 6], outputChannels: 6, kernel: [3, 3], dilation: [2, 1], padding: 'same', activation: 'relu6' }],
     ['5x2 dilation 3x1 same 4x6x8 batch 2 (dilated rows)', { batch: 2, input: [4, 6, 8], outputChannels: 8, kernel: [5, 2], dilation: [3, 1], padding: 'same', activation: 'none' }],
     ['2x2 dilation 2x1 valid 9x10x5 multiplier 2 (dilated rows)', { input: [9, 10, 5], outputChannels: 10, kernel: [2, 2], dilation: [2, 1], padding: 'valid', activation: 'relu_n1_to_1' }],
+    ['2x2 dilation 3x1 same 2x5x8 (a window of no row inside the image)', { input: [2, 5, 8], outputChannels: 8, kernel: [2, 2], dilation: [3, 1], padding: 'same', activation: 'relu' }],
+    ['4x3 dilation 2x1 same 3x4x12 multiplier 3 (dilated rows, gathered)', { input: [3, 4, 4], outputChannels: 12, kernel: [4, 3], dilation: [2, 1], padding: 'same', activation: 'relu6' }],
     ['3x1 stride 2 same 5x6x33', { input: [5, 6, 33], outputChannels: 33, kernel: [3, 1], stride: [2, 2], padding: 'same', activation: 'none' }],
     ['5x4 same 27x3x8 relu6', { input: [27, 3, 8], outputChannels: 8, kernel: [5, 4], padding: 'same', activation: 'relu6' }],
     ['2x5 stride 3 same 9x13x12 relu_n1_to_1', { input: [9, 13, 12], outputChannels: 12, kernel: [2, 5], stride: [3, 3], padding: 'same', activation: 'relu_n1_to_1' }],

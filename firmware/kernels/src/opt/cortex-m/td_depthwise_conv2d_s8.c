@@ -24,8 +24,8 @@
  *    run of taps at the width's entry, the activation applied to the four packed bytes), its
  *    blocks in td_depthwise_blocks_any, which sets the pixels' job once per call; with depth
  *    multiplier 1 an output row's new input rows inside the image are expanded in one call
- *    (td_depthwise_expand_run, four positions an STM), and a row outside it is zeroed only
- *    where its ring slot does not hold zeros already.
+ *    (td_depthwise_expand_run, four positions an STM); the window's rows outside the image
+ *    (padding above and below) are neither expanded nor run, their taps adding only w * 0.
  * Both need the fast requantization on the block's four channels; a block without it goes
  * one channel at a time (td_depthwise_channels, the portable loop).
  * A depth multiplier M > 1 takes the same path when the output does not overlap the input: a
@@ -462,38 +462,6 @@ static void td_depthwise_expand_run(td_depthwise_run *run)
 }
 #endif
 
-/**
- * Input rows [in_y, end_y) of a multiplier-1 block into the ring's slots from `slot` on (mod K_h, `filter_h`), one at
- * a time, for td_depthwise_blocks_any's windows that reach outside the image: a row inside it through
- * td_depthwise_expand_run (`run`: the block's fields set), a row outside it as zeros, written only where its slot does
- * not hold them already (`zero_slots`, a bit per slot, kept across the blocks of a call: the ring starts at 0).
- */
-TD_NOINLINE static void td_depthwise_fill_rows(const td_depthwise_expansion *expansion,
-                                               td_depthwise_run *run,
-                                               int32_t in_y,
-                                               int32_t end_y,
-                                               int32_t slot,
-                                               int32_t filter_h,
-                                               td_word *ring,
-                                               int32_t row_words,
-                                               uint32_t *zero_slots)
-{
-    for (; in_y < end_y; ++in_y) {
-        const uint32_t bit = (uint32_t)1 << slot;
-        if ((uint32_t)in_y < (uint32_t)expansion->height) {
-            run->in_y = in_y;
-            run->slot = slot;
-            run->rows = 1;
-            td_depthwise_expand_run(run);
-            *zero_slots &= ~bit;
-        } else if ((*zero_slots & bit) == 0) {
-            td_depthwise_expand_row(expansion, in_y, ring + slot * row_words);
-            *zero_slots |= bit;
-        }
-        slot = slot + 1 == filter_h ? 0 : slot + 1;
-    }
-}
-
 /** The bias/requantization of channel c (0 bias when there is none). */
 TD_INLINE td_channel_requant td_depthwise_requant(const td_depthwise_conv_params *params,
                                                   const td_per_channel_quant *quant,
@@ -906,7 +874,6 @@ TD_NOINLINE static void td_depthwise_blocks_any(const td_depthwise_conv_params *
     const int32_t slot_bias = (padding_h / filter_h + 1) * filter_h;
     const int8_t *const first_position = input + (expansion->first - geometry->padding.w) * expansion->channels;
     td_depthwise_block_requant *const requants = (td_depthwise_block_requant *)(void *)(filter_block + 2 * taps);
-    uint32_t zero_slots = ~0u; /* td_depthwise_fill_rows: every slot holds zeros */
     td_depthwise_job job;
     td_depthwise_run run;
     int32_t batch, block, out_y, ky, tap;
@@ -924,10 +891,8 @@ TD_NOINLINE static void td_depthwise_blocks_any(const td_depthwise_conv_params *
     run.words_skip = (row_words - 2 * expansion->count) * (int32_t)sizeof(td_word);
     run.channels = expansion->channels;
     run.offsets = expansion->offsets;
-    job.taps = filter_block;
     job.step = geometry->stride.w * 2 * (int32_t)sizeof(td_word);
     job.channels = output_pixel_step;
-    job.filter_h = filter_h;
     job.filter_w = window->w;
     job.low = (uint32_t)(uint8_t)params->activation.min * 0x01010101u;
     job.high = (uint32_t)(uint8_t)params->activation.max * 0x01010101u;
@@ -957,40 +922,54 @@ TD_NOINLINE static void td_depthwise_blocks_any(const td_depthwise_conv_params *
             run.input = expansion->input;
             for (out_y = 0; out_y < lines->h; ++out_y) {
                 const int32_t in_y_origin = out_y * stride_h - padding_h;
+                /* The window's rows inside the image, filter rows [top, bottom): the others would only add taps
+                 * times 0, so they are neither expanded nor run. */
+                int32_t top, bottom;
                 if (dilation_h == 1) {
                     /* Row in_y lives in slot (in_y + slot_bias) mod K_h: a window's K_h rows never share one, and
                      * each row is expanded once (rows below next_row are already there). */
                     const int32_t window_end = in_y_origin + filter_h;
-                    int32_t in_y = td_max_i32(next_row, in_y_origin);
-                    int32_t slot = (int32_t)((uint32_t)(in_y + slot_bias) % (uint32_t)filter_h);
-                    if (expansion->gather) {
-                        for (; in_y < window_end; ++in_y) {
-                            td_depthwise_expand_row(expansion, in_y, ring + slot * row_words);
-                            slot = slot + 1 == filter_h ? 0 : slot + 1;
-                        }
-                    } else if (in_y >= 0 && window_end <= height) {
-                        if (in_y < window_end) {
-                            /* Every row inside the image: one run (their slots no longer hold zeros). */
-                            const uint32_t bits = (((uint32_t)1 << (window_end - in_y)) - 1u) << slot;
-                            zero_slots &= ~(bits | (bits >> filter_h));
+                    const int32_t last = td_min_i32(window_end, height);
+                    int32_t in_y = td_max_i32(td_max_i32(next_row, in_y_origin), 0);
+                    if (in_y < last) {
+                        int32_t slot = (int32_t)((uint32_t)(in_y + slot_bias) % (uint32_t)filter_h);
+                        if (expansion->gather) {
+                            for (; in_y < last; ++in_y) {
+                                td_depthwise_expand_row(expansion, in_y, ring + slot * row_words);
+                                slot = slot + 1 == filter_h ? 0 : slot + 1;
+                            }
+                        } else {
                             run.in_y = in_y;
                             run.slot = slot;
-                            run.rows = window_end - in_y;
+                            run.rows = last - in_y;
                             td_depthwise_expand_run(&run);
                         }
-                    } else {
-                        td_depthwise_fill_rows(expansion, &run, in_y, window_end, slot, filter_h, ring, row_words,
-                                               &zero_slots);
                     }
                     next_row = window_end;
-                    job.rows = rows + (int32_t)((uint32_t)(in_y_origin + slot_bias) % (uint32_t)filter_h);
+                    top = td_max_i32(-in_y_origin, 0);
+                    bottom = last - in_y_origin;
+                    job.rows = rows + (int32_t)((uint32_t)(in_y_origin + top + slot_bias) % (uint32_t)filter_h);
                 } else {
-                    /* Dilated rows: the window's K_h rows expanded again for each output row, row ky in slot ky. */
-                    for (ky = 0; ky < filter_h; ++ky) {
+                    /* Dilated rows: the window's rows expanded again for each output row, filter row ky in slot ky. */
+                    top = in_y_origin >= 0 ? 0 : (dilation_h - 1 - in_y_origin) / dilation_h;
+                    bottom = height > in_y_origin ? td_min_i32((height - in_y_origin + dilation_h - 1) / dilation_h,
+                                                               filter_h)
+                                                  : 0;
+                    for (ky = top; ky < bottom; ++ky) {
                         td_depthwise_expand_row(expansion, in_y_origin + dilation_h * ky, ring + ky * row_words);
                     }
-                    job.rows = rows;
+                    job.rows = rows + top;
                 }
+                if (top >= bottom) {
+                    /* No row inside the image (a padding the generator never gives): one row of zeros in slot 0,
+                     * whose row no later window reads, and the sums are the biases. */
+                    td_depthwise_expand_row(expansion, -1, ring);
+                    job.rows = rows;
+                    top = 0;
+                    bottom = 1;
+                }
+                job.taps = filter_block + 2 * window->w * top;
+                job.filter_h = bottom - top;
                 job.out = out;
                 job.pixels = lines->w;
                 td_depthwise_pixels_any(&job);
