@@ -616,24 +616,19 @@ TD_NOINLINE static void td_depthwise_rows_3x3(const td_depthwise_expansion *expa
 #endif
 
 /**
- * What td_depthwise_pixels_any reads (offsets fixed in its assembly), laid out for its LDMs: the window's ring rows
- * (each at the output row's first pixel), the doubled taps (td_depthwise_blocks), the four channels' doubled biases
- * and the filter height (one LDM a pixel); the four channels' multiplier, right shift and rounding (two LDMs); the
+ * What td_depthwise_pixels_any reads (offsets fixed in its assembly), laid out for its LDMs: the filter height, the
+ * window's ring rows (each at the output row's first pixel), the doubled taps (td_depthwise_blocks) and the four
+ * channels' doubled biases (one LDM a pixel; the biases and the requantization are td_depthwise_block_requants'); the four channels' multiplier, right shift and rounding (two LDMs); the
  * output and its pixel count (both advanced), the bytes between two pixels' input positions (stride * 8) and between
  * two output pixels, the activation's bounds in every byte (one LDM); then the filter width and the entry into the
  * unrolled taps (written by the assembly).
  */
 typedef struct {
-    const td_word *const *rows; /* 0 */
-    const td_word *taps;        /* 4 */
-    int32_t bias[4];            /* 8 */
-    int32_t filter_h;           /* 24 */
-    struct {
-        int32_t multiplier;
-        int32_t right_shift;
-        int32_t rounding;
-    } requant[4];               /* 28 */
-    int8_t *out;                /* 76 */
+    int32_t filter_h;                  /* 0 */
+    const td_word *const *rows;        /* 4 */
+    const td_word *taps;               /* 8 */
+    td_depthwise_block_requant requant; /* 12: doubled biases, then per channel multiplier, right shift, rounding */
+    int8_t *out;                       /* 76 */
     int32_t pixels;             /* 80 */
     int32_t step;               /* 84 */
     int32_t channels;           /* 88 */
@@ -659,8 +654,8 @@ typedef struct {
 void td_depthwise_pixels_any(td_depthwise_job *job);
 
 #define TD_DEPTHWISE_ANY_TAP                                                                   \
-    "ldrd    r9, r10, [r4], #8\n\t"                                                            \
-    "ldrd    r11, r12, [r3], #8\n\t"                                                           \
+    "ldrd    r9, r10, [lr], #8\n\t"                                                            \
+    "ldrd    r11, r12, [r4], #8\n\t"                                                           \
     "smlabb  r5, r9, r11, r5\n\t"                                                              \
     "smlatt  r7, r9, r11, r7\n\t"                                                              \
     "smlabb  r6, r10, r12, r6\n\t"                                                             \
@@ -694,16 +689,16 @@ __asm__(".section .text.td_depthwise_pixels_any,\"ax\",%progbits\n\t"
         "str     r2, [r0, #104]\n\t"
         "movs    r1, #0\n"
         "1:\n\t"
-        "ldm     r0, {r2, r3, r5, r6, r7, r8, lr}\n"
+        "ldm     r0, {r2, r3, r4, r5, r6, r7, r8}\n"
         "2:\n\t"
-        "ldr     r4, [r2], #4\n\t"
-        "add     r4, r4, r1\n\t"
+        "ldr     lr, [r3], #4\n\t"
+        "add     lr, lr, r1\n\t"
         "ldr     pc, [r0, #104]\n\t"
         ".p2align 2\n\t"
         TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP
         TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP
         "\n3:\n\t"
-        "subs    lr, lr, #1\n\t"
+        "subs    r2, r2, #1\n\t"
         "bne     2b\n\t"
         "add     r2, r0, #28\n\t"
         TD_DEPTHWISE_ANY_FINISH("r5", "r6")
@@ -735,7 +730,7 @@ static void td_depthwise_pixels_any(td_depthwise_job *job)
         int32_t acc[4];
         const td_word *taps = job->taps;
         for (c = 0; c < 4; ++c) {
-            acc[c] = job->bias[c];
+            acc[c] = job->requant.bias[c];
         }
         for (ky = 0; ky < job->filter_h; ++ky) {
             const td_word *input = job->rows[ky] + offset;
@@ -749,8 +744,9 @@ static void td_depthwise_pixels_any(td_depthwise_job *job)
             }
         }
         for (c = 0; c < 4; ++c) {
-            const int32_t value = td_smmlar(acc[c], job->requant[c].multiplier, job->requant[c].rounding + (acc[c] >> 31)) >>
-                                  job->requant[c].right_shift;
+            const int32_t value = td_smmlar(acc[c], job->requant.channel[c].multiplier,
+                                            job->requant.channel[c].rounding + (acc[c] >> 31)) >>
+                                  job->requant.channel[c].right_shift;
             job->out[c] = (int8_t)td_clamp_i32(td_ssat8(value), (int8_t)job->low, (int8_t)job->high);
         }
         job->out += job->channels;
@@ -863,7 +859,8 @@ TD_NOINLINE static void td_depthwise_blocks_any(const td_depthwise_conv_params *
     /* Slot k's ring row at k and k + K_h: a window's rows, from any slot on, are one run of the list. */
     const td_word *rows[2 * TD_DEPTHWISE_MAX_ROWS];
     const int32_t filter_h = window->h;
-    const int32_t dilation_h = geometry->dilation.h;
+    /* One filter row: no dilation along the rows. */
+    const int32_t dilation_h = filter_h == 1 ? 1 : geometry->dilation.h;
     const int32_t stride_h = geometry->stride.h, padding_h = geometry->padding.h;
     const int32_t taps = filter_dims->h * filter_dims->w;
     const int32_t channels = output_dims->c;
@@ -873,24 +870,33 @@ TD_NOINLINE static void td_depthwise_blocks_any(const td_depthwise_conv_params *
     /* A multiple of K_h that makes in_y + slot_bias >= 0 for every row a window touches. */
     const int32_t slot_bias = (padding_h / filter_h + 1) * filter_h;
     const int8_t *const first_position = input + (expansion->first - geometry->padding.w) * expansion->channels;
-    td_depthwise_block_requant *const requants = (td_depthwise_block_requant *)(void *)(filter_block + 2 * taps);
     td_depthwise_job job;
     td_depthwise_run run;
     int32_t batch, block, out_y, ky, tap;
     for (ky = 0; ky < filter_h; ++ky) {
         rows[ky] = rows[ky + filter_h] = ring + ky * row_words;
     }
-    run.row_size = expansion->row_size;
-    run.ring = ring + 2 * expansion->first;
-    run.ring_end = run.ring + filter_h * row_words;
-    run.ring_bytes = filter_h * row_words * (int32_t)sizeof(td_word);
-    run.row_bytes = row_words * (int32_t)sizeof(td_word);
-    run.quads = expansion->count >> 2;
-    run.rest = expansion->count & 3;
-    run.input_skip = expansion->row_size - expansion->count * expansion->channels;
-    run.words_skip = (row_words - 2 * expansion->count) * (int32_t)sizeof(td_word);
-    run.channels = expansion->channels;
-    run.offsets = expansion->offsets;
+#if TD_DSP_ASM
+    /* td_depthwise_expand_run's block fields, for the rows it expands (the others go a row at a time); the C twin's
+     * callers, inlined, have GCC see them read on every path. */
+    if (dilation_h == 1 && !expansion->gather)
+#endif
+    {
+        run.row_size = expansion->row_size;
+        run.ring = ring + 2 * expansion->first;
+        run.ring_end = run.ring + filter_h * row_words;
+        run.ring_bytes = filter_h * row_words * (int32_t)sizeof(td_word);
+        run.row_bytes = row_words * (int32_t)sizeof(td_word);
+        run.quads = expansion->count >> 2;
+        run.rest = expansion->count & 3;
+        run.input_skip = expansion->row_size - expansion->count * expansion->channels;
+        run.words_skip = (row_words - 2 * expansion->count) * (int32_t)sizeof(td_word);
+        run.channels = expansion->channels;
+        run.offsets = expansion->offsets;
+    }
+    job.rows = rows;
+    job.taps = filter_block;
+    job.filter_h = filter_h;
     job.step = geometry->stride.w * 2 * (int32_t)sizeof(td_word);
     job.channels = output_pixel_step;
     job.filter_w = window->w;
@@ -902,16 +908,14 @@ TD_NOINLINE static void td_depthwise_blocks_any(const td_depthwise_conv_params *
             const int32_t channel = block < blocked ? block : channels - 4;
             int8_t *out = output + batch * output_image + channel;
             int32_t next_row = TD_INT32_MIN, first_input = channel;
-            if (!td_depthwise_block_requants(params, quant, bias, channel, taps, requants)) {
+            if (!td_depthwise_block_requants(params, quant, bias, channel, taps, &job.requant)) {
                 const td_dims one = {1, input_dims->h, input_dims->w, input_dims->c};
                 const td_dims one_out = {1, output_dims->h, output_dims->w, channels};
                 td_depthwise_pixels_s8(params, quant, &one, input + batch * image_size, filter_dims, filter, bias,
                                        &one_out, out - channel, 0, one_out.n, channel, channel + 4);
                 continue;
             }
-            memcpy(job.bias, requants->bias, sizeof(job.bias));
-            memcpy(job.requant, requants->channel, sizeof(job.requant));
-            td_depthwise_widen_taps(filter + channel, channels, filter_block, (td_word *)(void *)requants);
+            td_depthwise_widen_taps(filter + channel, channels, filter_block, filter_block + 2 * taps);
             if (expansion->gather) {
                 first_input = channel / params->depth_multiplier;
                 for (tap = 0; tap < 4; ++tap) {
@@ -922,10 +926,10 @@ TD_NOINLINE static void td_depthwise_blocks_any(const td_depthwise_conv_params *
             run.input = expansion->input;
             for (out_y = 0; out_y < lines->h; ++out_y) {
                 const int32_t in_y_origin = out_y * stride_h - padding_h;
-                /* The window's rows inside the image, filter rows [top, bottom): the others would only add taps
-                 * times 0, so they are neither expanded nor run. */
-                int32_t top, bottom;
                 if (dilation_h == 1) {
+                    /* The window's rows inside the image, filter rows [top, bottom): the others would only add
+                     * taps times 0, so they are neither expanded nor run. */
+                    int32_t top, bottom;
                     /* Row in_y lives in slot (in_y + slot_bias) mod K_h: a window's K_h rows never share one, and
                      * each row is expanded once (rows below next_row are already there). */
                     const int32_t window_end = in_y_origin + filter_h;
@@ -949,27 +953,23 @@ TD_NOINLINE static void td_depthwise_blocks_any(const td_depthwise_conv_params *
                     top = td_max_i32(-in_y_origin, 0);
                     bottom = last - in_y_origin;
                     job.rows = rows + (int32_t)((uint32_t)(in_y_origin + top + slot_bias) % (uint32_t)filter_h);
+                    if (top >= bottom) {
+                        /* No row inside the image (a padding the generator never gives): one row of zeros in slot
+                         * 0, whose row no later window reads, and the sums are the biases. */
+                        td_depthwise_expand_row(expansion, -1, ring);
+                        job.rows = rows;
+                        top = 0;
+                        bottom = 1;
+                    }
+                    job.taps = filter_block + 2 * window->w * top;
+                    job.filter_h = bottom - top;
                 } else {
-                    /* Dilated rows: the window's rows expanded again for each output row, filter row ky in slot ky. */
-                    top = in_y_origin >= 0 ? 0 : (dilation_h - 1 - in_y_origin) / dilation_h;
-                    bottom = height > in_y_origin ? td_min_i32((height - in_y_origin + dilation_h - 1) / dilation_h,
-                                                               filter_h)
-                                                  : 0;
-                    for (ky = top; ky < bottom; ++ky) {
+                    /* Dilated rows: the window's K_h rows (zeros outside the image) expanded again for each output
+                     * row, filter row ky in slot ky (job.rows, taps and filter height as set before the blocks). */
+                    for (ky = 0; ky < filter_h; ++ky) {
                         td_depthwise_expand_row(expansion, in_y_origin + dilation_h * ky, ring + ky * row_words);
                     }
-                    job.rows = rows + top;
                 }
-                if (top >= bottom) {
-                    /* No row inside the image (a padding the generator never gives): one row of zeros in slot 0,
-                     * whose row no later window reads, and the sums are the biases. */
-                    td_depthwise_expand_row(expansion, -1, ring);
-                    job.rows = rows;
-                    top = 0;
-                    bottom = 1;
-                }
-                job.taps = filter_block + 2 * window->w * top;
-                job.filter_h = bottom - top;
                 job.out = out;
                 job.pixels = lines->w;
                 td_depthwise_pixels_any(&job);
