@@ -24,8 +24,8 @@
  *    run of taps at the width's entry, the activation applied to the four packed bytes), its
  *    blocks in td_depthwise_blocks_any, which sets the pixels' job once per call; with depth
  *    multiplier 1 an output row's new input rows inside the image are expanded in one call
- *    (td_depthwise_expand_run, four positions an STM); the window's rows outside the image
- *    (padding above and below) are neither expanded nor run, their taps adding only w * 0.
+ *    (td_depthwise_expand_run, four positions an STM); an undilated window's rows outside the
+ *    image (padding above and below) are neither expanded nor run, their taps adding only w * 0.
  * Both need the fast requantization on the block's four channels; a block without it goes
  * one channel at a time (td_depthwise_channels, the portable loop).
  * A depth multiplier M > 1 takes the same path when the output does not overlap the input: a
