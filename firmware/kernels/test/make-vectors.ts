@@ -2734,6 +2734,63 @@ function smallFewCases(random: Random): CaseBuilder[] {
   return convs.map(([label, config, form]) => convS8(random, `conv2d_s8_small few${form} ${label}`, config, false, `td_conv2d_s8_small_few${form}`));
 }
 
+/**
+ * td_depthwise_conv2d_s8's channel blocks on windows other than 3x3 (td_depthwise_rows_any): rows expanded a run of
+ * consecutive ring slots at a time (td_depthwise_expand_run: positions per row of every count mod 4, under four and
+ * over, runs split where the ring wraps), rows outside the image zeroed once per slot (padding on every side, strides
+ * above and below the window, batches, several blocks), dilated rows, depth multipliers (gathered rows), channel
+ * counts not a multiple of four, each clamping form, tiny images, and the columns entry on windows one column wide.
+ */
+function depthwiseRowsCases(random: Random): CaseBuilder[] {
+  const rows: [string, ConvConfig][] = [
+    ['1x1 stride 2 same 3x3x8', { input: [3, 3, 8], outputChannels: 8, kernel: [1, 1], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['1x2 valid 2x2x5 relu6', { input: [2, 2, 5], outputChannels: 5, kernel: [1, 2], padding: 'valid', activation: 'relu6' }],
+    ['2x1 same 1x2x4', { input: [1, 2, 4], outputChannels: 4, kernel: [2, 1], padding: 'same', activation: 'none' }],
+    ['2x2 same 2x2x12 relu_n1_to_1', { input: [2, 2, 12], outputChannels: 12, kernel: [2, 2], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['3x2 stride 3 same 12x7x48', { input: [12, 7, 48], outputChannels: 48, kernel: [3, 2], stride: [3, 3], padding: 'same', activation: 'none' }],
+    ['5x3 stride 3 valid 8x9x20 relu', { input: [8, 9, 20], outputChannels: 20, kernel: [5, 3], stride: [3, 3], padding: 'valid', activation: 'relu' }],
+    ['3x4 stride 3 same 12x9x17 relu', { input: [12, 9, 17], outputChannels: 17, kernel: [3, 4], stride: [3, 3], padding: 'same', activation: 'relu' }],
+    ['1x4 valid 3x10x32', { input: [3, 10, 32], outputChannels: 32, kernel: [1, 4], padding: 'valid', activation: 'none' }],
+    ['2x4 stride 2 valid 6x9x7 multiplier 3', { input: [6, 9, 7], outputChannels: 21, kernel: [2, 4], stride: [2, 2], padding: 'valid', activation: 'none' }],
+    ['5x5 same 2x3x8 (padding on every side)', { input: [2, 3, 8], outputChannels: 8, kernel: [5, 5], padding: 'same', activation: 'relu6' }],
+    ['5x5 same 4x5x13 relu_n1_to_1', { input: [4, 5, 13], outputChannels: 13, kernel: [5, 5], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['5x5 stride 2 same 6x6x9 batch 2', { batch: 2, input: [6, 6, 9], outputChannels: 9, kernel: [5, 5], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['4x4 stride 2 same 5x5x7 zero point -128', { input: [5, 5, 7], outputChannels: 7, kernel: [4, 4], stride: [2, 2], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['4x3 stride 3x1 same 6x13x7 relu_n1_to_1', { input: [6, 13, 7], outputChannels: 7, kernel: [4, 3], stride: [3, 1], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['2x3 stride 3 same 2x6x11 zero point 127', { input: [2, 6, 11], outputChannels: 11, kernel: [2, 3], stride: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['6x6 same 6x6x6 relu6', { input: [6, 6, 6], outputChannels: 6, kernel: [6, 6], padding: 'same', activation: 'relu6' }],
+    ['7x7 same 3x4x4 no bias', { input: [3, 4, 4], outputChannels: 4, kernel: [7, 7], padding: 'same', activation: 'none', bias: false }],
+    ['8x8 stride 2 same 5x6x5', { input: [5, 6, 5], outputChannels: 5, kernel: [8, 8], stride: [2, 2], padding: 'same', activation: 'relu' }],
+    ['16x8 same 4x3x4', { input: [4, 3, 4], outputChannels: 4, kernel: [16, 8], padding: 'same', activation: 'none' }],
+    ['16x1 stride 3 same 20x2x8 relu6', { input: [20, 2, 8], outputChannels: 8, kernel: [16, 1], stride: [3, 1], padding: 'same', activation: 'relu6' }],
+    ['10x4 stride 3 same 20x4x7', { input: [20, 4, 7], outputChannels: 7, kernel: [10, 4], stride: [3, 3], padding: 'same', activation: 'none' }],
+    ['10x8 stride 2 valid 13x20x8 multiplier 3 relu_n1_to_1', { input: [13, 20, 8], outputChannels: 24, kernel: [10, 8], stride: [2, 2], padding: 'valid', activation: 'relu_n1_to_1' }],
+    ['1x8 same 5x1x9', { input: [5, 1, 9], outputChannels: 9, kernel: [1, 8], padding: 'same', activation: 'none' }],
+    ['1x7 valid 4x17x12 multiplier 2', { input: [4, 17, 12], outputChannels: 24, kernel: [1, 7], padding: 'valid', activation: 'none' }],
+    ['3x5 stride 2x3 same 7x11x5 multiplier 2 relu', { input: [7, 11, 5], outputChannels: 10, kernel: [3, 5], stride: [2, 3], padding: 'same', activation: 'relu' }],
+    ['4x2 same 5x4x8 multiplier 4 zero point -128', { input: [5, 4, 8], outputChannels: 32, kernel: [4, 2], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['3x3 dilation 2x1 same 6x5x6 (dilated rows)', { input: [6, 5, 6], outputChannels: 6, kernel: [3, 3], dilation: [2, 1], padding: 'same', activation: 'relu6' }],
+    ['5x2 dilation 3x1 same 4x6x8 batch 2 (dilated rows)', { batch: 2, input: [4, 6, 8], outputChannels: 8, kernel: [5, 2], dilation: [3, 1], padding: 'same', activation: 'none' }],
+    ['2x2 dilation 2x1 valid 9x10x5 multiplier 2 (dilated rows)', { input: [9, 10, 5], outputChannels: 10, kernel: [2, 2], dilation: [2, 1], padding: 'valid', activation: 'relu_n1_to_1' }],
+    ['2x2 dilation 3x1 same 2x5x8 (a window of no row inside the image)', { input: [2, 5, 8], outputChannels: 8, kernel: [2, 2], dilation: [3, 1], padding: 'same', activation: 'relu' }],
+    ['4x3 dilation 2x1 same 3x4x12 multiplier 3 (dilated rows, gathered)', { input: [3, 4, 4], outputChannels: 12, kernel: [4, 3], dilation: [2, 1], padding: 'same', activation: 'relu6' }],
+    ['3x1 stride 2 same 5x6x33', { input: [5, 6, 33], outputChannels: 33, kernel: [3, 1], stride: [2, 2], padding: 'same', activation: 'none' }],
+    ['5x4 same 27x3x8 relu6', { input: [27, 3, 8], outputChannels: 8, kernel: [5, 4], padding: 'same', activation: 'relu6' }],
+    ['2x5 stride 3 same 9x13x12 relu_n1_to_1', { input: [9, 13, 12], outputChannels: 12, kernel: [2, 5], stride: [3, 3], padding: 'same', activation: 'relu_n1_to_1' }],
+    ['4x5 stride 1 valid 6x14x31 relu', { input: [6, 14, 31], outputChannels: 31, kernel: [4, 5], padding: 'valid', activation: 'relu' }],
+  ];
+  const columns: [string, ConvConfig][] = [
+    ['3x1 stride 2 same 9x5x12 relu6', { input: [9, 5, 12], outputChannels: 12, kernel: [3, 1], stride: [2, 2], padding: 'same', activation: 'relu6' }],
+    ['5x1 same 4x6x5 batch 2', { batch: 2, input: [4, 6, 5], outputChannels: 5, kernel: [5, 1], padding: 'same', activation: 'none' }],
+    ['7x1 stride 2x1 same 15x7x9 multiplier 4 relu', { input: [15, 7, 9], outputChannels: 36, kernel: [7, 1], stride: [2, 1], padding: 'same', activation: 'relu' }],
+    ['4x1 stride 3 valid 13x4x6 relu_n1_to_1', { input: [13, 4, 6], outputChannels: 6, kernel: [4, 1], stride: [3, 3], padding: 'valid', activation: 'relu_n1_to_1' }],
+  ];
+  return [
+    ...rows.map(([label, config]) => convS8(random, `depthwise_conv2d_s8 rows ${label}`, config, true)),
+    ...columns.map(([label, config]) => convS8(random, `depthwise_conv2d_s8_columns rows ${label}`, config, true, 'td_depthwise_conv2d_s8_columns')),
+  ];
+}
+
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
   const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19)), ...gruResetFirstPackedCases(new Random(seed + 43)), ...widePadSoftmaxTransposeConvCases(new Random(seed + 61))];
@@ -2746,6 +2803,7 @@ export function makeKernelVectors(seed = 20240601): KernelVectors {
   cases.push(...smallLongWindowCases(new Random(seed + 84)));
   cases.push(...smallQuadCases(new Random(seed + 92)));
   cases.push(...depthwiseStride2Cases(new Random(seed + 93)));
+  cases.push(...depthwiseRowsCases(new Random(seed + 94)));
   cases.push(...smallFewCases(new Random(seed + 95)));
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);

@@ -21,7 +21,11 @@
  *    the block's outputs afterwards (td_depthwise_clamp_4, four bytes a word);
  *  - any other filter of up to 16 rows and 8 columns runs its pixels in assembly too
  *    (td_depthwise_pixels_any: taps and biases doubled, per filter row a jump into an unrolled
- *    run of taps at the width's entry, the activation applied to the four packed bytes).
+ *    run of taps at the width's entry, the activation applied to the four packed bytes), its
+ *    blocks in td_depthwise_blocks_any, which sets the pixels' job once per call; with depth
+ *    multiplier 1 an output row's new input rows inside the image are expanded in one call
+ *    (td_depthwise_expand_run, four positions an STM); an undilated window's rows outside the
+ *    image (padding above and below) are neither expanded nor run, their taps adding only w * 0.
  * Both need the fast requantization on the block's four channels; a block without it goes
  * one channel at a time (td_depthwise_channels, the portable loop).
  * A depth multiplier M > 1 takes the same path when the output does not overlap the input: a
@@ -329,6 +333,135 @@ static void td_depthwise_expand_row(const td_depthwise_expansion *expansion, int
     }
 }
 
+/**
+ * What td_depthwise_expand_run reads (offsets fixed in its assembly, laid out for its LDRDs): for td_depthwise_rows_any,
+ * `rows` consecutive input rows inside the image of a multiplier-1 block into consecutive ring slots (wrapping after
+ * the last), their inside positions only. The block's fields first, then the call's.
+ */
+typedef struct {
+    const int8_t *input;  /* 0: input row 0's first inside position, at the block's first channel */
+    int32_t row_size;     /* 4: bytes between input rows */
+    td_word *ring;        /* 8: slot 0's first inside position */
+    td_word *ring_end;    /* 12: slot K_h's (one past the ring) */
+    int32_t ring_bytes;   /* 16: K_h slots */
+    int32_t row_bytes;    /* 20: one slot */
+    int32_t quads;        /* 24: inside positions / 4 */
+    int32_t rest;         /* 28: inside positions % 4 */
+    int32_t input_skip;   /* 32: bytes from an input row's position after its last inside one to the next row's first */
+    int32_t words_skip;   /* 36: the same in the ring (its padding positions) */
+    int32_t channels;     /* 40: bytes between two input positions */
+    uint32_t offsets;     /* 44: the input offset in both int16 lanes */
+    int32_t in_y;         /* 48: the call's first input row */
+    int32_t slot;         /* 52: its slot */
+    int32_t rows;         /* 56: rows (>= 1) */
+} td_depthwise_run;
+
+#if TD_DSP_ASM
+/*
+ * td_depthwise_expand_run(run): per row its count % 4 first positions one and two at a time, then four a turn: four
+ * LDR (a position's four channels are one word) and eight SXTAB16 adding the offset as they extend into the lanes
+ * (c0, c2), (c1, c3), one STM of the eight words: 17 instructions per four positions (td_depthwise_expand_row: 22),
+ * 17 more a row and 14 a call (a row through td_depthwise_expand_row costs about 35 besides its positions).
+ */
+void td_depthwise_expand_run(td_depthwise_run *run);
+
+__asm__(".section .text.td_depthwise_expand_run,\"ax\",%progbits\n\t"
+        ".syntax unified\n\t"
+        ".thumb\n\t"
+        ".p2align 2\n\t"
+        ".global td_depthwise_expand_run\n\t"
+        ".thumb_func\n\t"
+        ".type td_depthwise_expand_run, %function\n"
+        "td_depthwise_expand_run:\n\t"
+        "push    {r4-r11, lr}\n\t"
+        "mov     lr, r0\n\t"
+        "ldrd    r0, r4, [lr]\n\t"
+        "ldrd    r5, r6, [lr, #48]\n\t"
+        "mla     r0, r4, r5, r0\n\t"
+        "ldr     r1, [lr, #8]\n\t"
+        "ldr     r4, [lr, #20]\n\t"
+        "mla     r1, r4, r6, r1\n\t"
+        "ldrd    r2, r12, [lr, #40]\n"
+        "1:\n\t"
+        "ldrd    r3, r4, [lr, #24]\n\t"
+        "tst     r4, #1\n\t"
+        "beq     2f\n\t"
+        "ldr     r5, [r0]\n\t"
+        "add     r0, r0, r2\n\t"
+        "sxtab16 r6, r12, r5, ror #8\n\t"
+        "sxtab16 r5, r12, r5\n\t"
+        "strd    r5, r6, [r1], #8\n"
+        "2:\n\t"
+        "tst     r4, #2\n\t"
+        "beq     3f\n\t"
+        "ldr     r4, [r0]\n\t"
+        "ldr     r6, [r0, r2]\n\t"
+        "add     r0, r0, r2, lsl #1\n\t"
+        "sxtab16 r5, r12, r4, ror #8\n\t"
+        "sxtab16 r4, r12, r4\n\t"
+        "sxtab16 r7, r12, r6, ror #8\n\t"
+        "sxtab16 r6, r12, r6\n\t"
+        "stm     r1!, {r4-r7}\n"
+        "3:\n\t"
+        "cbz     r3, 5f\n"
+        "4:\n\t"
+        "ldr     r4, [r0]\n\t"
+        "ldr     r6, [r0, r2]\n\t"
+        "add     r0, r0, r2, lsl #1\n\t"
+        "ldr     r8, [r0]\n\t"
+        "ldr     r10, [r0, r2]\n\t"
+        "add     r0, r0, r2, lsl #1\n\t"
+        "sxtab16 r5, r12, r4, ror #8\n\t"
+        "sxtab16 r4, r12, r4\n\t"
+        "sxtab16 r7, r12, r6, ror #8\n\t"
+        "sxtab16 r6, r12, r6\n\t"
+        "sxtab16 r9, r12, r8, ror #8\n\t"
+        "sxtab16 r8, r12, r8\n\t"
+        "sxtab16 r11, r12, r10, ror #8\n\t"
+        "sxtab16 r10, r12, r10\n\t"
+        "stm     r1!, {r4-r11}\n\t"
+        "subs    r3, r3, #1\n\t"
+        "bne     4b\n"
+        "5:\n\t"
+        "ldrd    r4, r5, [lr, #32]\n\t"
+        "add     r0, r0, r4\n\t"
+        "add     r1, r1, r5\n\t"
+        "ldrd    r4, r5, [lr, #12]\n\t"
+        "cmp     r1, r4\n\t"
+        "it      hs\n\t"
+        "subhs   r1, r1, r5\n\t"
+        "ldr     r4, [lr, #56]\n\t"
+        "subs    r4, r4, #1\n\t"
+        "str     r4, [lr, #56]\n\t"
+        "bne     1b\n\t"
+        "pop     {r4-r11, pc}\n\t"
+        ".size td_depthwise_expand_run, . - td_depthwise_expand_run\n\t"
+        ".text");
+#else
+/** td_depthwise_expand_run's C twin (the same words). */
+static void td_depthwise_expand_run(td_depthwise_run *run)
+{
+    const int8_t *values = run->input + run->in_y * run->row_size;
+    td_word *words = run->ring + run->slot * (run->row_bytes / (int32_t)sizeof(td_word));
+    const int32_t count = 4 * run->quads + run->rest;
+    int32_t position;
+    do {
+        for (position = 0; position < count; ++position) {
+            const uint32_t four = td_read_u32(values);
+            words[0] = td_sadd16(td_sxtb16(four), run->offsets);
+            words[1] = td_sadd16(td_sxtb16_ror8(four), run->offsets);
+            words += 2;
+            values += run->channels;
+        }
+        values += run->input_skip;
+        words += run->words_skip / (int32_t)sizeof(td_word);
+        if (words >= run->ring_end) {
+            words -= run->ring_bytes / (int32_t)sizeof(td_word);
+        }
+    } while (--run->rows != 0);
+}
+#endif
+
 /** The bias/requantization of channel c (0 bias when there is none). */
 TD_INLINE td_channel_requant td_depthwise_requant(const td_depthwise_conv_params *params,
                                                   const td_per_channel_quant *quant,
@@ -483,24 +616,19 @@ TD_NOINLINE static void td_depthwise_rows_3x3(const td_depthwise_expansion *expa
 #endif
 
 /**
- * What td_depthwise_pixels_any reads (offsets fixed in its assembly), laid out for its LDMs: the window's ring rows
- * (each at the output row's first pixel), the doubled taps (td_depthwise_blocks), the four channels' doubled biases
- * and the filter height (one LDM a pixel); the four channels' multiplier, right shift and rounding (two LDMs); the
+ * What td_depthwise_pixels_any reads (offsets fixed in its assembly), laid out for its LDMs: the filter height, the
+ * window's ring rows (each at the output row's first pixel), the doubled taps (td_depthwise_blocks) and the four
+ * channels' doubled biases (one LDM a pixel; the biases and the requantization are td_depthwise_block_requants'); the four channels' multiplier, right shift and rounding (two LDMs); the
  * output and its pixel count (both advanced), the bytes between two pixels' input positions (stride * 8) and between
  * two output pixels, the activation's bounds in every byte (one LDM); then the filter width and the entry into the
  * unrolled taps (written by the assembly).
  */
 typedef struct {
-    const td_word *const *rows; /* 0 */
-    const td_word *taps;        /* 4 */
-    int32_t bias[4];            /* 8 */
-    int32_t filter_h;           /* 24 */
-    struct {
-        int32_t multiplier;
-        int32_t right_shift;
-        int32_t rounding;
-    } requant[4];               /* 28 */
-    int8_t *out;                /* 76 */
+    int32_t filter_h;                  /* 0 */
+    const td_word *const *rows;        /* 4 */
+    const td_word *taps;               /* 8 */
+    td_depthwise_block_requant requant; /* 12: doubled biases, then per channel multiplier, right shift, rounding */
+    int8_t *out;                       /* 76 */
     int32_t pixels;             /* 80 */
     int32_t step;               /* 84 */
     int32_t channels;           /* 88 */
@@ -526,8 +654,8 @@ typedef struct {
 void td_depthwise_pixels_any(td_depthwise_job *job);
 
 #define TD_DEPTHWISE_ANY_TAP                                                                   \
-    "ldrd    r9, r10, [r4], #8\n\t"                                                            \
-    "ldrd    r11, r12, [r3], #8\n\t"                                                           \
+    "ldrd    r9, r10, [lr], #8\n\t"                                                            \
+    "ldrd    r11, r12, [r4], #8\n\t"                                                           \
     "smlabb  r5, r9, r11, r5\n\t"                                                              \
     "smlatt  r7, r9, r11, r7\n\t"                                                              \
     "smlabb  r6, r10, r12, r6\n\t"                                                             \
@@ -561,16 +689,16 @@ __asm__(".section .text.td_depthwise_pixels_any,\"ax\",%progbits\n\t"
         "str     r2, [r0, #104]\n\t"
         "movs    r1, #0\n"
         "1:\n\t"
-        "ldm     r0, {r2, r3, r5, r6, r7, r8, lr}\n"
+        "ldm     r0, {r2, r3, r4, r5, r6, r7, r8}\n"
         "2:\n\t"
-        "ldr     r4, [r2], #4\n\t"
-        "add     r4, r4, r1\n\t"
+        "ldr     lr, [r3], #4\n\t"
+        "add     lr, lr, r1\n\t"
         "ldr     pc, [r0, #104]\n\t"
         ".p2align 2\n\t"
         TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP
         TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP TD_DEPTHWISE_ANY_TAP
         "\n3:\n\t"
-        "subs    lr, lr, #1\n\t"
+        "subs    r2, r2, #1\n\t"
         "bne     2b\n\t"
         "add     r2, r0, #28\n\t"
         TD_DEPTHWISE_ANY_FINISH("r5", "r6")
@@ -602,7 +730,7 @@ static void td_depthwise_pixels_any(td_depthwise_job *job)
         int32_t acc[4];
         const td_word *taps = job->taps;
         for (c = 0; c < 4; ++c) {
-            acc[c] = job->bias[c];
+            acc[c] = job->requant.bias[c];
         }
         for (ky = 0; ky < job->filter_h; ++ky) {
             const td_word *input = job->rows[ky] + offset;
@@ -616,8 +744,9 @@ static void td_depthwise_pixels_any(td_depthwise_job *job)
             }
         }
         for (c = 0; c < 4; ++c) {
-            const int32_t value = td_smmlar(acc[c], job->requant[c].multiplier, job->requant[c].rounding + (acc[c] >> 31)) >>
-                                  job->requant[c].right_shift;
+            const int32_t value = td_smmlar(acc[c], job->requant.channel[c].multiplier,
+                                            job->requant.channel[c].rounding + (acc[c] >> 31)) >>
+                                  job->requant.channel[c].right_shift;
             job->out[c] = (int8_t)td_clamp_i32(td_ssat8(value), (int8_t)job->low, (int8_t)job->high);
         }
         job->out += job->channels;
@@ -626,79 +755,6 @@ static void td_depthwise_pixels_any(td_depthwise_job *job)
 }
 #endif
 
-/**
- * Every output row of one channel block through td_depthwise_pixels_any (up to 8 filter
- * columns, dilation 1 along the row, fast requantization on all four channels; taps and biases
- * doubled, so the sums are td_requant_fast's 2 * acc), the window's rows from the ring; output rows
- * output_row_size bytes apart, their pixels output_pixel_step (`params`, `filter_dims` and
- * `output_dims` are the blocks' geometry: transposed for a window one column wide, see
- * td_depthwise_blocks). Out of line, so that the job and row list stay off the stack of the 3x3 path.
- */
-TD_NOINLINE static void td_depthwise_rows_any(const td_depthwise_expansion *expansion,
-                                              const td_depthwise_conv_params *params,
-                                              const td_dims *filter_dims,
-                                              const td_dims *output_dims,
-                                              td_word *ring,
-                                              int32_t row_words,
-                                              td_word *filter_block,
-                                              const td_depthwise_block_requant *requants,
-                                              int8_t *out,
-                                              int32_t output_row_size,
-                                              int32_t output_pixel_step)
-{
-    const td_word *rows[TD_DEPTHWISE_MAX_ROWS];
-    const int32_t filter_h = filter_dims->h;
-    const int32_t dilation_h = params->dilation.h;
-    /* A multiple of K_h that makes in_y + slot_bias >= 0 for every row a window touches. */
-    const int32_t slot_bias = (params->padding.h / filter_h + 1) * filter_h;
-    td_depthwise_job job;
-    int32_t next_row = TD_INT32_MIN;
-    int32_t out_y, ky, tap;
-    for (tap = 0; tap < 4; ++tap) {
-        job.bias[tap] = requants->bias[tap];
-        job.requant[tap].multiplier = requants->channel[tap].multiplier;
-        job.requant[tap].right_shift = requants->channel[tap].right_shift;
-        job.requant[tap].rounding = requants->channel[tap].rounding;
-    }
-    job.rows = rows;
-    job.taps = filter_block;
-    job.step = params->stride.w * 2 * (int32_t)sizeof(td_word);
-    job.channels = output_pixel_step;
-    job.filter_h = filter_h;
-    job.filter_w = filter_dims->w;
-    job.low = (uint32_t)(uint8_t)params->activation.min * 0x01010101u;
-    job.high = (uint32_t)(uint8_t)params->activation.max * 0x01010101u;
-    for (out_y = 0; out_y < output_dims->h; ++out_y) {
-        const int32_t in_y_origin = out_y * params->stride.h - params->padding.h;
-        if (dilation_h == 1) {
-            /* Row in_y lives in slot (in_y + slot_bias) mod K_h: a window's K_h rows never share
-             * one, and each row is expanded once (rows below next_row are already there). */
-            const int32_t window_end = in_y_origin + filter_h;
-            int32_t in_y = td_max_i32(next_row, in_y_origin);
-            int32_t slot = (int32_t)((uint32_t)(in_y + slot_bias) % (uint32_t)filter_h);
-            for (; in_y < window_end; ++in_y) {
-                td_depthwise_expand_row(expansion, in_y, ring + slot * row_words);
-                slot = slot + 1 == filter_h ? 0 : slot + 1;
-            }
-            next_row = window_end;
-            slot = (int32_t)((uint32_t)(in_y_origin + slot_bias) % (uint32_t)filter_h);
-            for (ky = 0; ky < filter_h; ++ky) {
-                rows[ky] = ring + slot * row_words;
-                slot = slot + 1 == filter_h ? 0 : slot + 1;
-            }
-        } else {
-            for (ky = 0; ky < filter_h; ++ky) {
-                td_word *const row = ring + ky * row_words;
-                td_depthwise_expand_row(expansion, in_y_origin + dilation_h * ky, row);
-                rows[ky] = row;
-            }
-        }
-        job.out = out;
-        job.pixels = output_dims->w;
-        td_depthwise_pixels_any(&job);
-        out += output_row_size;
-    }
-}
 
 
 
@@ -771,6 +827,159 @@ TD_INLINE void td_depthwise_widen_taps(const int8_t *taps, int32_t channels, td_
 }
 
 /**
+ * The channel blocks (as td_depthwise_blocks, which sets up `expansion`, the ring and the geometry) of a filter other
+ * than 3x3 through td_depthwise_pixels_any (up to 8 filter columns, dilation 1 along the row, fast requantization on
+ * all four channels; taps and biases doubled, so the sums are td_requant_fast's 2 * acc), the window's rows from the
+ * ring; output rows output_row_size bytes apart, their pixels output_pixel_step (`geometry`, `window` and `lines` are
+ * the blocks' geometry: transposed for a window one column wide, see td_depthwise_blocks). The job, the run of
+ * td_depthwise_expand_run and the list of ring rows are set once per call, a block's requantization, taps and input
+ * per block. Out of line, so that they stay off the stack of the 3x3 path.
+ */
+TD_NOINLINE static void td_depthwise_blocks_any(const td_depthwise_conv_params *params,
+                                                const td_per_channel_quant *quant,
+                                                const td_dims *input_dims,
+                                                const int8_t *input,
+                                                const td_dims *filter_dims,
+                                                const int8_t *filter,
+                                                const int32_t *bias,
+                                                const td_dims *output_dims,
+                                                int8_t *output,
+                                                const td_depthwise_conv_params *geometry,
+                                                const td_dims *window,
+                                                const td_dims *lines,
+                                                td_depthwise_expansion *expansion,
+                                                td_word *ring,
+                                                int32_t row_words,
+                                                td_word *filter_block,
+                                                int32_t blocked,
+                                                int tail,
+                                                int32_t output_row_size,
+                                                int32_t output_pixel_step)
+{
+    /* Slot k's ring row at k and k + K_h: a window's rows, from any slot on, are one run of the list. */
+    const td_word *rows[2 * TD_DEPTHWISE_MAX_ROWS];
+    const int32_t filter_h = window->h;
+    /* One filter row: no dilation along the rows. */
+    const int32_t dilation_h = filter_h == 1 ? 1 : geometry->dilation.h;
+    const int32_t stride_h = geometry->stride.h, padding_h = geometry->padding.h;
+    const int32_t taps = filter_dims->h * filter_dims->w;
+    const int32_t channels = output_dims->c;
+    const int32_t image_size = input_dims->h * input_dims->w * input_dims->c;
+    const int32_t output_image = output_dims->h * output_dims->w * channels;
+    const int32_t height = expansion->height;
+    /* A multiple of K_h that makes in_y + slot_bias >= 0 for every row a window touches. */
+    const int32_t slot_bias = (padding_h / filter_h + 1) * filter_h;
+    const int8_t *const first_position = input + (expansion->first - geometry->padding.w) * expansion->channels;
+    td_depthwise_job job;
+    td_depthwise_run run;
+    int32_t batch, block, out_y, ky, tap;
+    for (ky = 0; ky < filter_h; ++ky) {
+        rows[ky] = rows[ky + filter_h] = ring + ky * row_words;
+    }
+#if TD_DSP_ASM
+    /* td_depthwise_expand_run's block fields, for the rows it expands (the others go a row at a time); the C twin's
+     * callers, inlined, have GCC see them read on every path. */
+    if (dilation_h == 1 && !expansion->gather)
+#endif
+    {
+        run.row_size = expansion->row_size;
+        run.ring = ring + 2 * expansion->first;
+        run.ring_end = run.ring + filter_h * row_words;
+        run.ring_bytes = filter_h * row_words * (int32_t)sizeof(td_word);
+        run.row_bytes = row_words * (int32_t)sizeof(td_word);
+        run.quads = expansion->count >> 2;
+        run.rest = expansion->count & 3;
+        run.input_skip = expansion->row_size - expansion->count * expansion->channels;
+        run.words_skip = (row_words - 2 * expansion->count) * (int32_t)sizeof(td_word);
+        run.channels = expansion->channels;
+        run.offsets = expansion->offsets;
+    }
+    job.rows = rows;
+    job.taps = filter_block;
+    job.filter_h = filter_h;
+    job.step = geometry->stride.w * 2 * (int32_t)sizeof(td_word);
+    job.channels = output_pixel_step;
+    job.filter_w = window->w;
+    job.low = (uint32_t)(uint8_t)params->activation.min * 0x01010101u;
+    job.high = (uint32_t)(uint8_t)params->activation.max * 0x01010101u;
+
+    for (batch = 0; batch < output_dims->n; ++batch) {
+        for (block = 0; block < blocked + (tail ? 4 : 0); block += 4) {
+            const int32_t channel = block < blocked ? block : channels - 4;
+            int8_t *out = output + batch * output_image + channel;
+            int32_t next_row = TD_INT32_MIN, first_input = channel;
+            if (!td_depthwise_block_requants(params, quant, bias, channel, taps, &job.requant)) {
+                const td_dims one = {1, input_dims->h, input_dims->w, input_dims->c};
+                const td_dims one_out = {1, output_dims->h, output_dims->w, channels};
+                td_depthwise_pixels_s8(params, quant, &one, input + batch * image_size, filter_dims, filter, bias,
+                                       &one_out, out - channel, 0, one_out.n, channel, channel + 4);
+                continue;
+            }
+            td_depthwise_widen_taps(filter + channel, channels, filter_block, filter_block + 2 * taps);
+            if (expansion->gather) {
+                first_input = channel / params->depth_multiplier;
+                for (tap = 0; tap < 4; ++tap) {
+                    expansion->lane[tap] = (channel + tap) / params->depth_multiplier - first_input;
+                }
+            }
+            expansion->input = first_position + batch * image_size + first_input;
+            run.input = expansion->input;
+            for (out_y = 0; out_y < lines->h; ++out_y) {
+                const int32_t in_y_origin = out_y * stride_h - padding_h;
+                if (dilation_h == 1) {
+                    /* The window's rows inside the image, filter rows [top, bottom): the others would only add
+                     * taps times 0, so they are neither expanded nor run. */
+                    int32_t top, bottom;
+                    /* Row in_y lives in slot (in_y + slot_bias) mod K_h: a window's K_h rows never share one, and
+                     * each row is expanded once (rows below next_row are already there). */
+                    const int32_t window_end = in_y_origin + filter_h;
+                    const int32_t last = td_min_i32(window_end, height);
+                    int32_t in_y = td_max_i32(td_max_i32(next_row, in_y_origin), 0);
+                    if (in_y < last) {
+                        int32_t slot = (int32_t)((uint32_t)(in_y + slot_bias) % (uint32_t)filter_h);
+                        if (expansion->gather) {
+                            for (; in_y < last; ++in_y) {
+                                td_depthwise_expand_row(expansion, in_y, ring + slot * row_words);
+                                slot = slot + 1 == filter_h ? 0 : slot + 1;
+                            }
+                        } else {
+                            run.in_y = in_y;
+                            run.slot = slot;
+                            run.rows = last - in_y;
+                            td_depthwise_expand_run(&run);
+                        }
+                    }
+                    next_row = window_end;
+                    top = td_max_i32(-in_y_origin, 0);
+                    bottom = last - in_y_origin;
+                    job.rows = rows + (int32_t)((uint32_t)(in_y_origin + top + slot_bias) % (uint32_t)filter_h);
+                    if (top >= bottom) {
+                        /* No row inside the image (a padding the generator never gives): one row of zeros in slot
+                         * 0, whose row no later window reads, and the sums are the biases. */
+                        td_depthwise_expand_row(expansion, -1, ring);
+                        job.rows = rows;
+                        top = 0;
+                        bottom = 1;
+                    }
+                    job.taps = filter_block + 2 * window->w * top;
+                    job.filter_h = bottom - top;
+                } else {
+                    /* Dilated rows: the window's K_h rows (zeros outside the image) expanded again for each output
+                     * row, filter row ky in slot ky (job.rows, taps and filter height as set before the blocks). */
+                    for (ky = 0; ky < filter_h; ++ky) {
+                        td_depthwise_expand_row(expansion, in_y_origin + dilation_h * ky, ring + ky * row_words);
+                    }
+                }
+                job.out = out;
+                job.pixels = lines->w;
+                td_depthwise_pixels_any(&job);
+                out += output_row_size;
+            }
+        }
+    }
+}
+
+/**
  * Channels [0, blocked) of every output, four at a time through expanded rows (see the top), and
  * with `tail` the last four channels [C - 4, C) as one more block (it computes again, with the same
  * result, the channels it shares with the block before it); a block with a channel outside the fast
@@ -799,10 +1008,8 @@ TD_INLINE void td_depthwise_blocks(const td_context *ctx,
     const td_dims *window = filter_dims, *lines = output_dims;
     const int32_t taps = filter_dims->h * filter_dims->w;
     const int32_t channels = output_dims->c;
-    const int32_t output_h = output_dims->h;
     const int32_t output_row_size = down ? channels : output_dims->w * channels;
     const int32_t output_pixel_step = down ? output_dims->w * channels : channels;
-    const int32_t image_size = input_dims->h * input_dims->w * input_dims->c;
     const int32_t row_words = 2 * span;
     td_word *const filter_block = (td_word *)ctx->buf;
     td_depthwise_block_requant *const requants = (td_depthwise_block_requant *)(void *)(filter_block + 2 * taps);
@@ -810,7 +1017,7 @@ TD_INLINE void td_depthwise_blocks(const td_context *ctx,
     td_word *const ring = strides + 2;
     td_word *word;
     td_depthwise_expansion expansion;
-    int32_t batch, block, tap, filter_h, first_input;
+    int32_t filter_h;
 #if TD_DEPTHWISE_HAS_ROW_3X3
     const int rows_3x3 = !down && filter_dims->h == 3 && filter_dims->w == 3 && params->dilation.h == 1;
     const int clamp = params->activation.min != -128 || params->activation.max != 127;
@@ -851,43 +1058,46 @@ TD_INLINE void td_depthwise_blocks(const td_context *ctx,
         *word = 0;
     }
 
-    for (batch = 0; batch < output_dims->n; ++batch) {
-        for (block = 0; block < blocked + (tail ? 4 : 0); block += 4) {
-            const int32_t channel = block < blocked ? block : channels - 4;
-            int8_t *const out = output + batch * output_h * output_dims->w * channels + channel;
-            if (!td_depthwise_block_requants(params, quant, bias, channel, taps, requants)) {
-                const td_dims one = {1, input_dims->h, input_dims->w, input_dims->c};
-                const td_dims one_out = {1, output_h, output_dims->w, channels};
-                td_depthwise_pixels_s8(params, quant, &one, input + batch * image_size,
-                                       filter_dims, filter, bias, &one_out, out - channel, 0, one_out.n, channel,
-                                       channel + 4);
-                continue;
-            }
-            td_depthwise_widen_taps(filter + channel, channels, filter_block, (td_word *)(void *)requants);
-            first_input = channel;
-            if (expansion.gather) {
-                first_input = channel / params->depth_multiplier;
-                for (tap = 0; tap < 4; ++tap) {
-                    expansion.lane[tap] = (channel + tap) / params->depth_multiplier - first_input;
-                }
-            }
-            expansion.input = input + batch * image_size + (expansion.first - geometry->padding.w) * expansion.channels +
-                              first_input;
 #if TD_DEPTHWISE_HAS_ROW_3X3
-            if (rows_3x3) {
+    if (rows_3x3) {
+        const int32_t output_h = output_dims->h;
+        const int32_t image_size = input_dims->h * input_dims->w * input_dims->c;
+        int32_t batch, block, tap, first_input;
+        for (batch = 0; batch < output_dims->n; ++batch) {
+            for (block = 0; block < blocked + (tail ? 4 : 0); block += 4) {
+                const int32_t channel = block < blocked ? block : channels - 4;
+                int8_t *const out = output + batch * output_h * output_dims->w * channels + channel;
+                if (!td_depthwise_block_requants(params, quant, bias, channel, taps, requants)) {
+                    const td_dims one = {1, input_dims->h, input_dims->w, input_dims->c};
+                    const td_dims one_out = {1, output_h, output_dims->w, channels};
+                    td_depthwise_pixels_s8(params, quant, &one, input + batch * image_size, filter_dims, filter, bias,
+                                           &one_out, out - channel, 0, one_out.n, channel, channel + 4);
+                    continue;
+                }
+                td_depthwise_widen_taps(filter + channel, channels, filter_block, (td_word *)(void *)requants);
+                first_input = channel;
+                if (expansion.gather) {
+                    first_input = channel / params->depth_multiplier;
+                    for (tap = 0; tap < 4; ++tap) {
+                        expansion.lane[tap] = (channel + tap) / params->depth_multiplier - first_input;
+                    }
+                }
+                expansion.input = input + batch * image_size +
+                                  (expansion.first - geometry->padding.w) * expansion.channels + first_input;
                 td_depthwise_rows_3x3(&expansion, ring, row_words, params->stride.h, params->padding.h, output_h,
                                       output_dims->w, output_row_size, filter_block, out);
                 if (clamp) {
                     /* The block's outputs, rows one after the other, are every `channels` bytes. */
                     td_depthwise_clamp_4(out, output_h * output_dims->w, channels, low, high);
                 }
-                continue;
             }
-#endif
-            td_depthwise_rows_any(&expansion, geometry, window, lines, ring, row_words, filter_block, requants, out,
-                                  output_row_size, output_pixel_step);
         }
+        return;
     }
+#endif
+    td_depthwise_blocks_any(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, geometry,
+                            window, lines, &expansion, ring, row_words, filter_block, blocked, tail, output_row_size,
+                            output_pixel_step);
 }
 
 
