@@ -2735,7 +2735,7 @@ function smallFewCases(random: Random): CaseBuilder[] {
 }
 
 /**
- * td_depthwise_conv2d_s8's channel blocks on windows other than 3x3 (td_depthwise_rows_any): rows expanded a run of
+ * td_depthwise_conv2d_s8's channel blocks on windows other than 3x3 (td_depthwise_blocks_any): rows expanded a run of
  * consecutive ring slots at a time (td_depthwise_expand_run: positions per row of every count mod 4, under four and
  * over, runs split where the ring wraps), rows outside the image zeroed once per slot (padding on every side, strides
  * above and below the window, batches, several blocks), dilated rows, depth multipliers (gathered rows), channel

@@ -334,7 +334,7 @@ static void td_depthwise_expand_row(const td_depthwise_expansion *expansion, int
 }
 
 /**
- * What td_depthwise_expand_run reads (offsets fixed in its assembly, laid out for its LDRDs): for td_depthwise_rows_any,
+ * What td_depthwise_expand_run reads (offsets fixed in its assembly, laid out for its LDRDs): for td_depthwise_blocks_any,
  * `rows` consecutive input rows inside the image of a multiplier-1 block into consecutive ring slots (wrapping after
  * the last), their inside positions only. The block's fields first, then the call's.
  */
