@@ -504,6 +504,24 @@ td_status td_depthwise_conv2d_s8_columns(const td_context *ctx,
                                          const td_dims *output_dims,
                                          int8_t *output);
 /**
+ * DEPTHWISE_CONV_2D, int8, as td_depthwise_conv2d_s8 (the same bits and scratch), for models whose depthwise layers
+ * through the DSP kernel's channel blocks are all 3x3 and undilated (MobileNet-style networks; the generator's choice):
+ * its blocks run only the 3x3 rows, so that such a model does not link the blocks' code for other windows. Any other
+ * window still gives the same bits, one channel at a time.
+ */
+td_status td_depthwise_conv2d_s8_3x3(const td_context *ctx,
+                                     const td_depthwise_conv_params *params,
+                                     const td_per_channel_quant *quant,
+                                     const td_dims *input_dims,
+                                     const int8_t *input,
+                                     const td_dims *filter_dims,
+                                     const int8_t *filter,
+                                     const int32_t *bias,
+                                     const td_dims *output_dims,
+                                     int8_t *output);
+/** Bytes of scratch td_depthwise_conv2d_s8_3x3 needs: td_depthwise_conv2d_s8_get_buffer_size's. */
+int32_t td_depthwise_conv2d_s8_3x3_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims);
+/**
  * Bytes of scratch td_depthwise_conv2d_s8_columns needs: td_depthwise_conv2d_s8_get_buffer_size's, with the ring's span
  * max(input_dims->w + K_w - 1, ceil((input_dims->h + K_h - 1) / K_h)) (a column of H + K_h - 1 positions fits in it).
  */

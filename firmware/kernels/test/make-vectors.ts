@@ -2791,6 +2791,29 @@ function depthwiseRowsCases(random: Random): CaseBuilder[] {
   ];
 }
 
+/**
+ * td_depthwise_conv2d_s8_3x3 (the channel blocks' 3x3 rows alone): strides 1 and 2, SAME and VALID, each clamping form
+ * (the clamp pass after the rows), channel counts not a multiple of four (the last block over the tail), multipliers,
+ * batches, both zero points, an output over its input; and the windows it leaves to the per-channel loop (5x5, 3x3
+ * dilated, 1x3), which the generator never gives it.
+ */
+function depthwise3x3EntryCases(random: Random): CaseBuilder[] {
+  const configs: [string, ConvConfig][] = [
+    ['stride 1 same 7x9x8', { input: [7, 9, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none' }],
+    ['stride 2 same 9x10x12 relu6', { input: [9, 10, 12], outputChannels: 12, kernel: [3, 3], stride: [2, 2], padding: 'same', activation: 'relu6' }],
+    ['stride 2 valid 8x7x10 relu (a tail block)', { input: [8, 7, 10], outputChannels: 10, kernel: [3, 3], stride: [2, 2], padding: 'valid', activation: 'relu' }],
+    ['stride 1 valid 5x6x6 multiplier 2 relu_n1_to_1', { input: [5, 6, 6], outputChannels: 12, kernel: [3, 3], padding: 'valid', activation: 'relu_n1_to_1' }],
+    ['stride 1 same 4x4x16 batch 2 zero point -128', { batch: 2, input: [4, 4, 16], outputChannels: 16, kernel: [3, 3], padding: 'same', activation: 'none', extremes: { inputZeroPoint: -128 } }],
+    ['stride 2x1 same 6x5x4 zero point 127', { input: [6, 5, 4], outputChannels: 4, kernel: [3, 3], stride: [2, 1], padding: 'same', activation: 'none', extremes: { inputZeroPoint: 127 } }],
+    ['stride 1 same 3x8x8 at rounding ties', { input: [3, 8, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'none', biasAtRoundingTies: true }],
+    ['stride 1 same 5x6x8 output over its input', { input: [5, 6, 8], outputChannels: 8, kernel: [3, 3], padding: 'same', activation: 'relu6', inPlacePixels: 8 }],
+    ['5x5 same 6x6x8 (the per-channel loop)', { input: [6, 6, 8], outputChannels: 8, kernel: [5, 5], padding: 'same', activation: 'relu6' }],
+    ['3x3 dilation 2 same 7x7x8 (the per-channel loop)', { input: [7, 7, 8], outputChannels: 8, kernel: [3, 3], dilation: [2, 2], padding: 'same', activation: 'none' }],
+    ['1x3 valid 4x9x12 (the per-channel loop)', { input: [4, 9, 12], outputChannels: 12, kernel: [1, 3], padding: 'valid', activation: 'relu' }],
+  ];
+  return configs.map(([label, config]) => convS8(random, `depthwise_conv2d_s8_3x3 ${label}`, config, true, 'td_depthwise_conv2d_s8_3x3'));
+}
+
 export function makeKernelVectors(seed = 20240601): KernelVectors {
   const random = new Random(seed);
   const cases = [...buildCases(random), ...opCoverageCases(random), ...gruCases(random), ...s16Cases(new Random(seed + 16)), ...logicCases(new Random(seed + 17)), ...detectionCases(new Random(seed + 18)), ...lstmPackedCases(new Random(seed + 41)), ...gruPackedCases(new Random(seed + 42)), ...rnnS16Cases(new Random(seed + 19)), ...gruResetFirstPackedCases(new Random(seed + 43)), ...widePadSoftmaxTransposeConvCases(new Random(seed + 61))];
@@ -2805,6 +2828,7 @@ export function makeKernelVectors(seed = 20240601): KernelVectors {
   cases.push(...depthwiseStride2Cases(new Random(seed + 93)));
   cases.push(...depthwiseRowsCases(new Random(seed + 94)));
   cases.push(...smallFewCases(new Random(seed + 95)));
+  cases.push(...depthwise3x3EntryCases(new Random(seed + 96)));
   const functions = cases.map((c, i) => c.emit(`td_case_${i}`));
   const table = cases.map((c, i) => `    {${JSON.stringify(c.name)}, td_case_${i}},`);
   const header = [

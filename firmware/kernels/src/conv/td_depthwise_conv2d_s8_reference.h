@@ -222,9 +222,10 @@ static TD_DEPTHWISE_OUT_OF_LINE void td_depthwise_portable_s8(const td_depthwise
         return td_depthwise_conv2d_s8(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,  \
                                       output);                                                                        \
     }
-/** td_depthwise_conv2d_s8_paired (pairs of taps), _lines (widened lines) and _columns (down the columns). */
+/** td_depthwise_conv2d_s8_paired (pairs of taps), _lines (widened lines), _columns (down the columns) and _3x3. */
 #define TD_DEPTHWISE_PAIRED_AS_PORTABLE TD_DEPTHWISE_ENTRY_AS_PORTABLE(td_depthwise_conv2d_s8_paired)
 #define TD_DEPTHWISE_LINES_AS_PORTABLE TD_DEPTHWISE_ENTRY_AS_PORTABLE(td_depthwise_conv2d_s8_lines)
 #define TD_DEPTHWISE_COLUMNS_AS_PORTABLE TD_DEPTHWISE_ENTRY_AS_PORTABLE(td_depthwise_conv2d_s8_columns)
+#define TD_DEPTHWISE_3X3_AS_PORTABLE TD_DEPTHWISE_ENTRY_AS_PORTABLE(td_depthwise_conv2d_s8_3x3)
 
 #endif /* TD_DEPTHWISE_CONV2D_S8_REFERENCE_H */

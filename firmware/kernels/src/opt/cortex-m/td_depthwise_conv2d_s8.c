@@ -45,6 +45,10 @@
  * which the blocks take but the paired taps run faster: depthwisePaired in the generator);
  * td_depthwise_conv2d_s8 runs them with the portable kernel's loop one channel at a time.
  *
+ * td_depthwise_conv2d_s8_3x3 is the same blocks with the 3x3 rows alone (any other window one channel at a time): the
+ * generator's entry for a model whose depthwise layers are all 3x3, which then links neither td_depthwise_blocks_any
+ * nor td_depthwise_pixels_any.
+ *
  * Scratch (get_buffer_size): the expanded filter block (8 bytes per tap), the four channels'
  * requantization (td_depthwise_block_requant, 64 bytes), two words of strides for the
  * assembly, and the ring: K_h rows of 8 bytes per position of the span the window sweeps (input
@@ -998,7 +1002,8 @@ TD_INLINE void td_depthwise_blocks(const td_context *ctx,
                                 int32_t blocked,
                                 int tail,
                                 int32_t span,
-                                int down)
+                                int down,
+                                int any_window)
 {
     /* A window one column wide (`down`) runs transposed: input columns are expanded as ring rows
      * and the window is one row of K_h taps (one ring row, one filter row's set-up per pixel). */
@@ -1095,9 +1100,13 @@ TD_INLINE void td_depthwise_blocks(const td_context *ctx,
         return;
     }
 #endif
-    td_depthwise_blocks_any(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, geometry,
-                            window, lines, &expansion, ring, row_words, filter_block, blocked, tail, output_row_size,
-                            output_pixel_step);
+    /* Not in td_depthwise_conv2d_s8_3x3, whose windows all went above (any_window constant 0 there): a model calling
+     * that entry alone does not link td_depthwise_blocks_any and the pixels' assembly. */
+    if (any_window) {
+        td_depthwise_blocks_any(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                                geometry, window, lines, &expansion, ring, row_words, filter_block, blocked, tail,
+                                output_row_size, output_pixel_step);
+    }
 }
 
 
@@ -1585,7 +1594,8 @@ TD_INLINE td_status td_depthwise_blocks_entry(const td_context *ctx,
                                               const int32_t *bias,
                                               const td_dims *output_dims,
                                               int8_t *output,
-                                              int columns)
+                                              int columns,
+                                              int any_window)
 {
     const int32_t output_c = output_dims->c;
     int32_t span, needed, blocked = output_c & ~3;
@@ -1593,8 +1603,10 @@ TD_INLINE td_status td_depthwise_blocks_entry(const td_context *ctx,
 
     /* What the blocks do not take (td_depthwise_blocks_skip; generated code calls
      * td_depthwise_conv2d_s8_paired for it) goes one channel at a time, as dilated filters whose
-     * span outgrows get_buffer_size's do below. */
-    if (td_depthwise_blocks_skip(params, filter_dims, output_dims)) {
+     * span outgrows get_buffer_size's do below; so does, in td_depthwise_conv2d_s8_3x3 (`any_window` 0),
+     * a window other than 3x3 undilated, which the generator never gives it. */
+    if (td_depthwise_blocks_skip(params, filter_dims, output_dims) ||
+        (!any_window && !(filter_dims->h == 3 && filter_dims->w == 3 && params->dilation.h == 1 && params->dilation.w == 1))) {
         td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
                                output_dims->n, 0, output_c);
         return TD_OK;
@@ -1659,7 +1671,7 @@ TD_INLINE td_status td_depthwise_blocks_entry(const td_context *ctx,
         return TD_OK;
     }
     td_depthwise_blocks(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, blocked,
-                        tail, span, down);
+                        tail, span, down, any_window);
     if (!tail && blocked < output_c) {
         td_depthwise_pixels_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output, 0,
                                output_dims->n, blocked, output_c);
@@ -2079,7 +2091,28 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
                                  int8_t *output)
 {
     return td_depthwise_blocks_entry(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
-                                     output, 0);
+                                     output, 0, 1);
+}
+
+int32_t td_depthwise_conv2d_s8_3x3_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
+{
+    return td_depthwise_conv2d_s8_get_buffer_size(input_dims, filter_dims);
+}
+
+td_status td_depthwise_conv2d_s8_3x3(const td_context *ctx,
+                                     const td_depthwise_conv_params *params,
+                                     const td_per_channel_quant *quant,
+                                     const td_dims *input_dims,
+                                     const int8_t *input,
+                                     const td_dims *filter_dims,
+                                     const int8_t *filter,
+                                     const int32_t *bias,
+                                     const td_dims *output_dims,
+                                     int8_t *output)
+{
+    /* Without the 3x3 rows' assembly (a build without it), the blocks' general loop runs these windows too. */
+    return td_depthwise_blocks_entry(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                                     output, 0, !TD_DEPTHWISE_HAS_ROW_3X3);
 }
 
 int32_t td_depthwise_conv2d_s8_columns_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
@@ -2103,7 +2136,7 @@ td_status td_depthwise_conv2d_s8_columns(const td_context *ctx,
                                          int8_t *output)
 {
     return td_depthwise_blocks_entry(ctx, params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
-                                     output, 1);
+                                     output, 1, 1);
 }
 
 int32_t td_depthwise_conv2d_s8_paired_get_buffer_size(const td_dims *input_dims, const td_dims *filter_dims)
@@ -2165,5 +2198,6 @@ td_status td_depthwise_conv2d_s8(const td_context *ctx,
 TD_DEPTHWISE_PAIRED_AS_PORTABLE
 TD_DEPTHWISE_LINES_AS_PORTABLE
 TD_DEPTHWISE_COLUMNS_AS_PORTABLE
+TD_DEPTHWISE_3X3_AS_PORTABLE
 
 #endif

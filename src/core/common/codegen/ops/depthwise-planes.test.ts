@@ -46,9 +46,9 @@ const depthwiseCall = (code: string) => /td_depthwise_conv2d_s8\w*(?=\()/.exec(c
 const depthwiseCalls = (code: string) => [...code.matchAll(/td_depthwise_conv2d_s8\w*(?=\()/g)].map((match) => match[0]).filter((name) => !name.endsWith('_get_buffer_size'));
 
 /** Two depthwise ops in a row: 3x3 stride 1, then one of stride `secondStride` (2 or 1), both `width` wide. */
-function twoDepthwiseGraph(secondStride: number, width = 36): Graph {
+function twoDepthwiseGraph(secondStride: number, width = 36, secondKernel: [number, number] = [3, 3]): Graph {
   const first = depthwiseGraph({ width, channels: 8 });
-  const second = depthwiseGraph({ width, channels: 8, stride: secondStride });
+  const second = depthwiseGraph({ width, channels: 8, stride: secondStride, kernel: secondKernel });
   const shift = (id: number) => id + 3;
   return {
     ...first,
@@ -102,14 +102,27 @@ describe('DEPTHWISE_CONV_2D lowering: the channel planes', () => {
     }
   });
 
-  it('links one depthwise kernel per model: a 3x3 stride-1 layer beside one the planes (or the wide kernel) do not take stays on td_depthwise_conv2d_s8', () => {
-    expect(depthwiseCalls(generateModel(twoDepthwiseGraph(2), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8']);
+  it('links one depthwise kernel per model: a 3x3 stride-1 layer beside one the planes (or the wide kernel) do not take stays on td_depthwise_conv2d_s8 (its entry for 3x3 windows)', () => {
+    expect(depthwiseCalls(generateModel(twoDepthwiseGraph(2), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8_3x3', 'td_depthwise_conv2d_s8_3x3']);
     expect(depthwiseCalls(generateModel(twoDepthwiseGraph(1), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8_planes', 'td_depthwise_conv2d_s8_planes']);
     // The same for td_depthwise_conv2d_s8_wide's 3x3 loop (24 wide: four steps of six) beside a stride-3 layer.
-    expect(depthwiseCalls(generateModel(twoDepthwiseGraph(3, 24), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8']);
+    expect(depthwiseCalls(generateModel(twoDepthwiseGraph(3, 24), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8_3x3', 'td_depthwise_conv2d_s8_3x3']);
     expect(depthwiseCalls(generateModel(twoDepthwiseGraph(1, 24), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8_wide_packed', 'td_depthwise_conv2d_s8_wide_packed']);
     // A stride-2 layer of 12 outputs a row runs the wide kernel's stride-2 loop: both layers take that kernel.
     expect(depthwiseCalls(generateModel(twoDepthwiseGraph(2, 24), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8_wide_packed', 'td_depthwise_conv2d_s8_wide_packed']);
+  });
+
+  it("gives a model whose depthwise layers are all 3x3 the blocks' entry for 3x3 windows, any other the whole kernel", () => {
+    const allThreeByThree = generateModel(twoDepthwiseGraph(2), { dsp: true });
+    expect(allThreeByThree.kernels).toEqual(['td_depthwise_conv2d_s8']);
+    expect(depthwiseCalls(allThreeByThree.source)).toEqual(['td_depthwise_conv2d_s8_3x3', 'td_depthwise_conv2d_s8_3x3']);
+    // A 5x5 layer beside a 3x3 one: both through td_depthwise_conv2d_s8, the model links its blocks for any window anyway.
+    expect(depthwiseCalls(generateModel(twoDepthwiseGraph(3, 36, [5, 5]), { dsp: true }).source)).toEqual(['td_depthwise_conv2d_s8', 'td_depthwise_conv2d_s8']);
+    // Helium builds (whose file runs some 3x3 layers in td_depthwise_conv2d_s8), speed (each layer its fastest kernel)
+    // and portable builds keep the whole kernel.
+    for (const options of [{ dsp: true, helium: true }, { dsp: true, optimize: 'speed' as const }, { dsp: false }]) {
+      expect(depthwiseCalls(generateModel(twoDepthwiseGraph(2), options).source), JSON.stringify(options)).not.toContain('td_depthwise_conv2d_s8_3x3');
+    }
   });
 
   it('sizes the planes scratch as the C kernel does', () => {
